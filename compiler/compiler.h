@@ -1,0 +1,128 @@
+/*
+ * compiler.h — shared declarations of ccxmlc's stages.
+ *
+ *   main.c     driver: options, stages in order, cc invocation
+ *   diag.c     diagnostics: file:line:col: error: … + source line + caret
+ *   xml.c      libxml2 -> Node tree with line:col for elements, attributes and text
+ *   check.c    CCXML rules: elements, attributes, nesting, exclusions (uses cx_elements.def)
+ *   esparse.c  every expression / script parsed with tree-sitter-javascript, syntax errors
+ *   js.c       ECMAScript (tree-sitter trees) -> C
+ *   emit.c     the document -> C (tables, one function per transition body/cond/initialiser)
+ *
+ * The compiler allocates with xcalloc/xstrdup and never frees (chibicc's rule).
+ */
+#ifndef CCXMLC_COMPILER_H
+#define CCXMLC_COMPILER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <tree_sitter/api.h>
+
+#include "cx_gen.h" /* element table enums: CX_E_*, CX_A_*_* */
+
+/* Section - Source locations and diagnostics (diag.c) */
+
+typedef struct Source {
+	const char *path;  /* as given on the command line */
+	const char *text;  /* whole file, NUL-terminated */
+	size_t len;
+} Source;
+
+typedef struct Loc {
+	const Source *src;
+	int line;   /* 1-based */
+	int col;    /* 1-based, in bytes */
+} Loc;
+
+extern int diag_errors;      /* number of errors reported so far */
+extern bool diag_werror;     /* -Werror: warnings count as errors */
+void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_warning(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An error without a location ("ccxmlc: error: …"). */
+void diag_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Section - Text of an attribute value or a script, with its position in the file (xml.c) */
+
+/* The decoded text (entities and character references replaced, CDATA unwrapped) and the way
+ * back from a byte offset in it to the line:col in the .ccxml. */
+typedef struct SrcText {
+	const char *s;      /* decoded, NUL-terminated */
+	size_t len;
+	Loc loc;            /* where s[0] is in the file */
+	/* For each decoded byte, its byte offset in Source.text; NULL means the decoded text equals
+	 * the raw text starting at loc (no entities). */
+	const uint32_t *raw;
+} SrcText;
+
+Loc srctext_loc(const SrcText *t, size_t offset); /* offset may be t->len (end) */
+
+/* Section - The CCXML tree (xml.c builds it, check.c validates it) */
+
+typedef struct Attr {
+	const char *name;   /* local name as written ("connectionid", "xml:base") */
+	const char *ns;     /* namespace URI of a prefixed attribute, or NULL */
+	int id;             /* CX_A_<elem>_<attr> index, or -1 if unknown to the element */
+	Loc loc;            /* the attribute's name */
+	SrcText value;
+	/* Filled by esparse.c, by kind: */
+	TSTree *tree;       /* EXPR / LHS: the parsed expression (see expr below) */
+	TSNode expr;        /* EXPR / LHS: the expression node inside the tree */
+	char **names;       /* NAMELIST: the names, */
+	Loc *name_locs;     /*   their locations, */
+	int nnames;         /*   and how many */
+} Attr;
+
+typedef struct Node {
+	int elem;           /* CX_E_*, or -1 for an unknown / foreign element */
+	const char *tag;    /* local name */
+	const char *ns;     /* namespace URI or NULL */
+	Loc loc;            /* the '<' of the start tag */
+	Attr *attrs;
+	int nattrs;
+	struct Node *parent, *kids, *next; /* element children only, in document order */
+	/* <script> inline text (and other text content; whitespace-only text is dropped): */
+	SrcText text;
+	bool has_text;
+	TSTree *script;     /* <script>: the parsed program (esparse.c) */
+} Node;
+
+typedef struct Doc {
+	Source src;
+	Node *root;         /* <ccxml> */
+	const char *voxeo_prefix; /* prefix bound to the Voxeo namespace, if any */
+} Doc;
+
+/* Section - Stages */
+
+typedef struct Options {
+	const char *output;       /* -o */
+	bool emit_c;              /* --emit-c: write the C instead of compiling it */
+	bool object;              /* -c: an object file plus header for embedding */
+	bool line_directives;     /* #line back to the .ccxml (default on; --no-line) */
+	bool debug;               /* -g */
+	const char *optimize;     /* -O level passed to cc ("2" by default) */
+	bool allow_unknown_ext;   /* -Wno-unknown-extension: foreign elements are ignored */
+	bool werror;
+	const char *cc;           /* $CC or "cc" */
+	const char *home;         /* where runtime/ and stdlib/ headers and build/libccxml.a are */
+} Options;
+
+Doc *xml_load(const char *path);             /* NULL after diagnostics */
+Attr *node_attr(Node *n, const char *name);   /* NULL if absent */
+void check_doc(Doc *doc, const Options *opt); /* reports through diag_* */
+void esparse_doc(Doc *doc);                   /* parses every expression and script */
+const TSLanguage *tree_sitter_javascript(void);
+
+/* Writes the C for doc into out. `sym` is the C identifier of the document
+ * (derived from the file name), used for the exported `const cx_doc <sym>`. */
+void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt);
+
+#endif

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything ccxmlc needs on Debian 12, as root. Idempotent: installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS="build-essential pkg-config ninja-build libxml2-dev libtree-sitter-dev libre-dev librem-dev \
+libcurl4-openssl-dev flite1-dev duktape-dev sox ca-certificates"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+# Node.js (with npm) may come from another source than Debian; install Debian's only when absent.
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+if [ -n "$missing" ]; then
+  echo "install-deps: installing:$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq $missing >/dev/null
+fi
+
+# tree-sitter-javascript 0.23.1 from npm, checked against its published integrity hash.
+TSJS_VER=0.23.1
+TSJS_SHA256=90e80b25a67517a4daf6ad751557bee21efbda7b7a5a554897933245d1734398
+dest=third_party/tree-sitter-javascript
+if [ ! -f "$dest/.ok-$TSJS_VER" ]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent --ignore-scripts "tree-sitter-javascript@$TSJS_VER" >/dev/null)
+  tgz="$tmp/tree-sitter-javascript-$TSJS_VER.tgz"
+  echo "$TSJS_SHA256  $tgz" | sha256sum -c --quiet - || { echo "install-deps: tree-sitter-javascript hash mismatch" >&2; exit 1; }
+  rm -rf "$dest"; mkdir -p "$dest"
+  tar -xzf "$tgz" -C "$tmp"
+  cp -r "$tmp/package/src" "$dest/src"
+  cp "$tmp/package/LICENSE" "$dest/" 2>/dev/null || true
+  touch "$dest/.ok-$TSJS_VER"
+  rm -rf "$tmp"
+fi

@@ -1,0 +1,241 @@
+/*
+ * cx_value.h — ECMAScript values for compiled CCXML documents (stdlib, prefix cx_).
+ *
+ * This is the contract between three parties: the stdlib (which implements it), the code that
+ * ccxmlc generates (which calls it) and the runtime (which owns sessions and calls it too).
+ *
+ * Memory model (see docs/decisions.md):
+ *   - Every value lives in the heap of one cx_ctx (one per CCXML session).
+ *   - Generated code never frees anything. The runtime calls cx_gc() *between* events only,
+ *     when no C stack holds values; it marks from the ctx roots (slots, registered roots,
+ *     pending exception, global object) and sweeps the rest. Cycles are therefore collected.
+ *   - cx_ctx_free() releases the whole heap at once.
+ *   - Every allocation is charged against the ctx's byte limit; passing it throws a RangeError
+ *     ("out of memory") that the runtime turns into error.semantic.
+ *
+ * Errors: every operation that can fail returns a cx_value; a value whose tag is CX_T_EXC means
+ * "an exception is pending in X->exc". Generated code writes
+ *     t3 = cx_op_add(X, t1, t2); if (cx_is_exc(t3)) goto fail;
+ * Functions that cannot fail (cx_truthy, cx_op_seq, typeof…) return plain values.
+ */
+#ifndef CX_VALUE_H
+#define CX_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Section - Values */
+
+typedef struct cx_ctx cx_ctx;
+typedef struct cx_str cx_str; /* immutable string (opaque to generated code) */
+typedef struct cx_obj cx_obj; /* object, array, function, error, date… (opaque) */
+typedef struct cx_env cx_env; /* closure environment record (layout below) */
+
+typedef enum cx_tag {
+	CX_T_UNDEF = 0,
+	CX_T_NULL,
+	CX_T_BOOL,
+	CX_T_NUM,
+	CX_T_STR,
+	CX_T_OBJ,
+	CX_T_EXC, /* not an ES value: "an exception is pending in X->exc" */
+} cx_tag;
+
+typedef struct cx_value {
+	union {
+		int b;
+		double n;
+		cx_str *s;
+		cx_obj *o;
+	} u;
+	int32_t tag;
+} cx_value;
+
+#define CX_UNDEFINED ((cx_value){.u.n = 0, .tag = CX_T_UNDEF})
+#define CX_NULLV ((cx_value){.u.n = 0, .tag = CX_T_NULL})
+#define CX_TRUE ((cx_value){.u.b = 1, .tag = CX_T_BOOL})
+#define CX_FALSE ((cx_value){.u.b = 0, .tag = CX_T_BOOL})
+#define CX_EXCEPTION ((cx_value){.u.n = 0, .tag = CX_T_EXC})
+
+static inline cx_value cx_num(double d) { cx_value v; v.u.n = d; v.tag = CX_T_NUM; return v; }
+static inline cx_value cx_bool(int b) { cx_value v; v.u.n = 0; v.u.b = !!b; v.tag = CX_T_BOOL; return v; }
+static inline cx_value cx_strv(cx_str *s) { cx_value v; v.u.s = s; v.tag = CX_T_STR; return v; }
+static inline cx_value cx_objv(cx_obj *o) { cx_value v; v.u.o = o; v.tag = CX_T_OBJ; return v; }
+static inline int cx_is_exc(cx_value v) { return v.tag == CX_T_EXC; }
+static inline int cx_is_undef(cx_value v) { return v.tag == CX_T_UNDEF; }
+static inline int cx_is_null(cx_value v) { return v.tag == CX_T_NULL; }
+static inline int cx_is_num(cx_value v) { return v.tag == CX_T_NUM; }
+static inline int cx_is_str(cx_value v) { return v.tag == CX_T_STR; }
+static inline int cx_is_obj(cx_value v) { return v.tag == CX_T_OBJ; }
+
+/* Section - Context (one per session) */
+
+struct cx_ctx {
+	/* Public: generated code and runtime use these directly. */
+	cx_value *slots;   /* document slots, GC roots; see runtime/include/cx_gen.h for the layout */
+	uint32_t nslots;
+	int64_t steps;     /* execution budget left for the current event (CX_TICK decrements) */
+	cx_value exc;      /* the pending exception when a function returned CX_EXCEPTION */
+	void *user;        /* the runtime's session */
+	/* Private to stdlib. */
+	struct cx_heap *heap;
+};
+
+/* Creates a context whose heap may hold at most heap_limit bytes (0: default 64 MiB).
+ * The global object is built with the standard built-ins. NULL on ENOMEM. */
+cx_ctx *cx_ctx_new(size_t heap_limit);
+void cx_ctx_free(cx_ctx *X);                     /* frees the whole heap */
+int cx_ctx_set_slots(cx_ctx *X, uint32_t n);     /* (re)allocates X->slots, all undefined; 0 or ENOMEM */
+cx_value cx_global(cx_ctx *X);                   /* the global object (Math, String, parseInt…) */
+size_t cx_heap_used(cx_ctx *X);                  /* bytes currently allocated in X's heap */
+
+/* Extra GC roots: n values at p stay alive until removed. */
+int cx_root_add(cx_ctx *X, cx_value *p, size_t n);
+void cx_root_remove(cx_ctx *X, cx_value *p);
+/* Collect garbage. Only call when no C code holds cx_values outside the roots. */
+void cx_gc(cx_ctx *X);
+
+/* Execution budget: generated code runs CX_TICK at every loop back-edge and function entry. */
+cx_value cx_budget_exceeded(cx_ctx *X); /* throws RangeError "execution budget exceeded" */
+#define CX_TICK(X, label)                                                        \
+	do {                                                                     \
+		if (--(X)->steps < 0) { cx_budget_exceeded(X); goto label; } \
+	} while (0)
+
+/* Section - Exceptions */
+
+cx_value cx_throw(cx_ctx *X, cx_value v);                    /* sets X->exc, returns CX_EXCEPTION */
+/* Throw a new Error of the named constructor ("TypeError", "ReferenceError", "RangeError",
+ * "SyntaxError", "EvalError", "URIError", "Error") with a printf-formatted message. */
+cx_value cx_throw_error(cx_ctx *X, const char *ctor, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+cx_value cx_catch(cx_ctx *X); /* returns the pending exception value and clears it */
+/* A one-line description of an exception value for error.semantic's reason:
+ * for Error objects "TypeError: msg", else ToString(v). Never fails (falls back to "exception"). */
+cx_value cx_exc_describe(cx_ctx *X, cx_value exc);
+
+/* Section - Strings */
+
+/* Static strings for literals in generated code. They are never collected.
+ *   CX_STR_DEF(s_hello, "hello");  ...  cx_strv(CX_STR_REF(s_hello))
+ * Only for literals whose bytes are all ASCII (< 0x80); others go through cx_str_utf8(). */
+struct cx_str_static {
+	uint32_t gc;       /* stdlib's header word; CX_STR_STATIC_MARK means static */
+	uint32_t len;      /* length in UTF-16 code units (== bytes for ASCII) */
+	uint32_t hash;     /* 0: not computed yet (mutable even in static strings: not const) */
+	uint32_t wide;     /* 0: 8-bit chars follow */
+	const char *chars;
+};
+#define CX_STR_STATIC_MARK 0x53544154u
+#define CX_STR_DEF(name, lit) \
+	static struct cx_str_static name = {CX_STR_STATIC_MARK, sizeof(lit) - 1, 0, 0, lit}
+#define CX_STR_REF(name) ((cx_str *)&(name))
+
+cx_value cx_str_utf8(cx_ctx *X, const char *s, size_t n); /* decodes UTF-8 (bad bytes -> U+FFFD) */
+cx_value cx_str_cstr(cx_ctx *X, const char *s);          /* NUL-terminated UTF-8 */
+cx_value cx_str_printf(cx_ctx *X, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Encodes a string value as UTF-8 into memory owned by the heap (valid until the next cx_gc).
+ * If len is not NULL it receives the byte length. Returns NULL only on ENOMEM. */
+const char *cx_str_to_utf8(cx_ctx *X, cx_str *s, size_t *len);
+uint32_t cx_str_len(const cx_str *s);
+int cx_str_eq(const cx_str *a, const cx_str *b);
+int cx_str_eq_ascii(const cx_str *a, const char *ascii);
+
+/* Section - Conversions (ECMA-262 3rd edition, chapter 9) */
+
+int cx_truthy(cx_value v);                     /* ToBoolean */
+cx_value cx_to_number(cx_ctx *X, cx_value v);  /* ToNumber: NUM or EXC */
+cx_value cx_to_string(cx_ctx *X, cx_value v);  /* ToString: STR or EXC (9.8.1 number format) */
+cx_value cx_to_object(cx_ctx *X, cx_value v);  /* ToObject: OBJ or EXC (TypeError on undefined/null) */
+cx_value cx_to_primitive(cx_ctx *X, cx_value v, int hint); /* hint: 0 none, 1 number, 2 string */
+cx_value cx_to_int32(cx_ctx *X, cx_value v);   /* NUM holding an int32, or EXC */
+cx_value cx_to_uint32(cx_ctx *X, cx_value v);
+double cx_str_to_number(const cx_str *s);      /* 9.3.1 StringToNumber */
+/* 9.8.1 ToString(Number) into buf (at least 32 bytes); returns the length. */
+size_t cx_num_format(double d, char *buf);
+
+/* Section - Operators (ECMA-262 3rd edition, chapter 11). All may return EXC unless noted. */
+
+cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b); /* 11.6.1, string concatenation included */
+cx_value cx_op_sub(cx_ctx *X, cx_value a, cx_value b);
+cx_value cx_op_mul(cx_ctx *X, cx_value a, cx_value b);
+cx_value cx_op_div(cx_ctx *X, cx_value a, cx_value b);
+cx_value cx_op_mod(cx_ctx *X, cx_value a, cx_value b);
+cx_value cx_op_neg(cx_ctx *X, cx_value a);             /* unary - */
+cx_value cx_op_pos(cx_ctx *X, cx_value a);             /* unary + (ToNumber) */
+cx_value cx_op_bitnot(cx_ctx *X, cx_value a);
+cx_value cx_op_bitand(cx_ctx *X, cx_value a, cx_value b);
+cx_value cx_op_bitor(cx_ctx *X, cx_value a, cx_value b);
+cx_value cx_op_bitxor(cx_ctx *X, cx_value a, cx_value b);
+cx_value cx_op_shl(cx_ctx *X, cx_value a, cx_value b);
+cx_value cx_op_sar(cx_ctx *X, cx_value a, cx_value b); /* >> */
+cx_value cx_op_shr(cx_ctx *X, cx_value a, cx_value b); /* >>> */
+cx_value cx_op_lt(cx_ctx *X, cx_value a, cx_value b);  /* 11.8.5 with undefined -> false */
+cx_value cx_op_gt(cx_ctx *X, cx_value a, cx_value b);
+cx_value cx_op_le(cx_ctx *X, cx_value a, cx_value b);
+cx_value cx_op_ge(cx_ctx *X, cx_value a, cx_value b);
+cx_value cx_op_eq(cx_ctx *X, cx_value a, cx_value b);  /* == (11.9.3), may call valueOf/toString */
+cx_value cx_op_ne(cx_ctx *X, cx_value a, cx_value b);
+cx_value cx_op_seq(cx_value a, cx_value b);            /* === , never fails */
+cx_value cx_op_sne(cx_value a, cx_value b);            /* !== , never fails */
+cx_value cx_op_typeof(cx_ctx *X, cx_value a);          /* never fails */
+cx_value cx_op_instanceof(cx_ctx *X, cx_value a, cx_value ctor);
+cx_value cx_op_in(cx_ctx *X, cx_value key, cx_value obj);
+cx_value cx_op_inc(cx_ctx *X, cx_value a, double delta); /* ToNumber(a) + delta, for ++ and -- */
+
+/* Section - Objects and properties */
+
+cx_value cx_obj_new(cx_ctx *X);                          /* new Object() */
+cx_value cx_arr_new(cx_ctx *X, uint32_t n, const cx_value *elems); /* [e0, …]; elems may be NULL */
+/* 8.6.2.1 [[Get]] with ToObject on primitives (so "abc".length and (5).toFixed work). */
+cx_value cx_get(cx_ctx *X, cx_value obj, cx_value key);
+cx_value cx_get_s(cx_ctx *X, cx_value obj, cx_str *key);
+/* [[Put]]; returns val or EXC (TypeError on undefined/null base or read-only object). */
+cx_value cx_put(cx_ctx *X, cx_value obj, cx_value key, cx_value val);
+cx_value cx_put_s(cx_ctx *X, cx_value obj, cx_str *key, cx_value val);
+cx_value cx_delete(cx_ctx *X, cx_value obj, cx_value key); /* BOOL or EXC */
+int cx_has_s(cx_ctx *X, cx_value obj, cx_str *key);       /* own or inherited; never throws */
+/* Own property with attributes: flags CX_PROP_READONLY | CX_PROP_DONTENUM | CX_PROP_DONTDELETE. */
+#define CX_PROP_READONLY 1
+#define CX_PROP_DONTENUM 2
+#define CX_PROP_DONTDELETE 4
+int cx_define(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, int flags); /* 0 or ENOMEM */
+int cx_define_cstr(cx_ctx *X, cx_value obj, const char *key, cx_value val, int flags);
+cx_value cx_get_cstr(cx_ctx *X, cx_value obj, const char *key);
+/* Makes every existing and future property of obj read-only (the CCXML `session` object):
+ * a later [[Put]] or delete on it throws TypeError. */
+void cx_obj_freeze(cx_ctx *X, cx_value obj);
+/* for-in: a snapshot array of the enumerable property names of obj and its prototypes
+ * (none for undefined/null). Iterate it and skip names that cx_has_s no longer finds. */
+cx_value cx_forin_keys(cx_ctx *X, cx_value obj);
+uint32_t cx_arr_length(cx_ctx *X, cx_value arr);        /* 0 if not an array */
+
+/* Section - Functions and closures */
+
+/* The C shape of every compiled ECMAScript function and of every built-in.
+ * self is the function object (for its environment), argv has argc values (borrowed). */
+typedef cx_value cx_cfunc(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
+
+/* An environment record: the captured variables of one activation. Generated code reads and
+ * writes env->v[i] directly and walks env->up for outer functions. */
+struct cx_env {
+	uint32_t gc;       /* stdlib's header word */
+	uint32_t n;
+	cx_env *up;
+	cx_value v[];
+};
+cx_env *cx_env_new(cx_ctx *X, cx_env *up, uint32_t n); /* NULL with exception pending on OOM */
+
+/* A function object: name and length as in ES, env captured (may be NULL). Its `prototype`
+ * property is a fresh object (so it can be used with `new`). */
+cx_value cx_func_new(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env);
+cx_env *cx_func_env(cx_value self);
+cx_value cx_call(cx_ctx *X, cx_value fn, cx_value this_, int argc, cx_value *argv);
+cx_value cx_call_method(cx_ctx *X, cx_value obj, cx_str *key, int argc, cx_value *argv);
+cx_value cx_new(cx_ctx *X, cx_value ctor, int argc, cx_value *argv);
+cx_value cx_arguments_new(cx_ctx *X, cx_value callee, int argc, cx_value *argv);
+/* Regular-expression literal /src/flags (SyntaxError if bad). */
+cx_value cx_regexp_new(cx_ctx *X, const char *src, const char *flags);
+
+#endif
