@@ -125,4 +125,11 @@ const TSLanguage *tree_sitter_javascript(void);
  * (derived from the file name), used for the exported `const cx_doc <sym>`. */
 void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt);
 
+/* Section - The element table as the compiler sees it (util.c; added by the front end).
+ * The same data as the runtime's cx_elem_table, expanded from cx_elements.def, so the compiler
+ * does not need libccxml. */
+const cx_elem_info *elem_info(int elem);          /* NULL if elem is not a CX_E_* */
+int elem_find(const char *tag, int ns);           /* CX_E_* of tag in enum cx_ns ns, or -1 */
+int elem_attr_find(int elem, const char *name);   /* CX_A_<elem>_* index, or -1 */
+
 #endif

@@ -1,0 +1,431 @@
+/*
+ * emit.c — a checked CCXML document -> readable, reproducible C.
+ *
+ * The output is mostly data: string literals, one function per transition body, per cond and
+ * for the document initialiser, a `static const cx_transition` table and the `const cx_doc`.
+ * <var>, <assign>, <script> and <if> are compiled inline (js.c); every other element fills a
+ * cx_elcall and calls cx_exec. An ECMAScript exception while an element runs ends the
+ * transition with `return cx_semantic(X, CX_E_<elem>, line);`, which queues error.semantic.
+ */
+#include <string.h>
+
+#include "js.h"
+
+/* The C enum names of elements (CX_E_<id>) and the kinds of their attributes. */
+static const char *const emit__elem_id[CX_E__COUNT] = {
+#define CX_A(e, id, name, kind, flags)
+#define CX_ELEM(id, tag, ns, ATTRS) [CX_E_##id] = #id,
+#include "cx_elements.def"
+#undef CX_ELEM
+#undef CX_A
+};
+
+typedef struct AttrDesc {
+	const char *cid; /* CX_A_<elem>_<cid> */
+	int kind;
+} AttrDesc;
+
+#define CX_A(e, id, name, kind, flags) {#id, kind},
+#define CX_ELEM(id, tag, ns, ATTRS) static const AttrDesc emit__attrs_##id[] = { ATTRS {NULL, 0} };
+#include "cx_elements.def"
+#undef CX_ELEM
+#undef CX_A
+
+static const AttrDesc *const emit__attrs[CX_E__COUNT] = {
+#define CX_A(e, id, name, kind, flags)
+#define CX_ELEM(id, tag, ns, ATTRS) [CX_E_##id] = emit__attrs_##id,
+#include "cx_elements.def"
+#undef CX_ELEM
+#undef CX_A
+};
+
+typedef struct Em {
+	Doc *doc;
+	Gen *g;
+	const Options *opt;
+	Scope *dsc;     /* ccxml scope */
+	int nslots;
+	char **slot_names;
+	int capslots;
+	int statevar;
+	int nbodies;    /* numbering of element blocks (cx_elcall variables) */
+} Em;
+
+static bool emit__is(Node *n, int elem)
+{
+	return n && n->elem == elem;
+}
+
+static void emit__slot(Em *E, const char *name)
+{
+	if (scope_has(E->dsc, name))
+		return;
+	if (E->nslots == E->capslots) {
+		E->capslots = E->capslots ? 2 * E->capslots : 16;
+		char **n = xcalloc((size_t)E->capslots, sizeof(*n));
+		if (E->nslots)
+			memcpy(n, E->slot_names, (size_t)E->nslots * sizeof(*n));
+		E->slot_names = n;
+	}
+	E->slot_names[E->nslots] = xstrdup(name);
+	scope_add(E->dsc, name, CX_SLOT_FIRST_VAR + E->nslots);
+	E->nslots++;
+}
+
+static void emit__slot_cb(void *arg, const char *name)
+{
+	emit__slot(arg, name);
+}
+
+static int emit__slot_of(Em *E, const char *name)
+{
+	for (int i = 0; i < E->nslots; i++)
+		if (!strcmp(E->slot_names[i], name))
+			return CX_SLOT_FIRST_VAR + i;
+	return -1;
+}
+
+static Attr *emit__attr(Node *n, int id)
+{
+	for (int i = 0; i < n->nattrs; i++)
+		if (n->attrs[i].id == id && !n->attrs[i].ns)
+			return &n->attrs[i];
+	for (int i = 0; i < n->nattrs; i++)
+		if (n->attrs[i].id == id)
+			return &n->attrs[i];
+	return NULL;
+}
+
+static TSNode emit__script_root(Node *n)
+{
+	return ts_tree_root_node(n->script);
+}
+
+/* Section - Transition scope: names and captures */
+
+static void emit__trans_cb(void *arg, const char *name)
+{
+	scope_add(arg, name, 0);
+}
+
+static void emit__trans_names(Scope *ts, Node *n)
+{
+	for (Node *k = n->kids; k; k = k->next) {
+		if (emit__is(k, CX_E_var)) {
+			Attr *a = emit__attr(k, CX_A_var_name);
+			if (a && !strchr(a->value.s, '.'))
+				scope_add(ts, a->value.s, 0);
+		} else if (emit__is(k, CX_E_script) && k->script) {
+			js_hoisted(emit__script_root(k), k->text.s, emit__trans_cb, ts);
+		}
+		if (emit__is(k, CX_E_if) || emit__is(k, CX_E_elseif) || emit__is(k, CX_E_else))
+			emit__trans_names(ts, k);
+	}
+}
+
+/* Names of the transition used by functions defined in it live in an env. */
+static void emit__trans_captures(Scope *ts, Node *n)
+{
+	for (Node *k = n->kids; k; k = k->next) {
+		if (emit__is(k, CX_E_script) && k->script)
+			scope_scan_captures(ts, emit__script_root(k), k->text.s);
+		for (int i = 0; i < k->nattrs; i++)
+			if (k->attrs[i].tree)
+				scope_scan_captures(ts, k->attrs[i].expr, k->attrs[i].value.s);
+		emit__trans_captures(ts, k);
+	}
+}
+
+/* Section - Elements */
+
+static void emit__block(Em *E, Fn *F, Node *first, Node *stop);
+
+static char *emit__expr(Fn *F, Attr *a)
+{
+	fn_source(F, &a->value);
+	return js_expr(F, a->expr);
+}
+
+static void emit__var(Em *E, Fn *F, Node *n)
+{
+	Attr *name = emit__attr(n, CX_A_var_name);
+	Attr *expr = emit__attr(n, CX_A_var_expr);
+	if (!name)
+		return;
+	char *v = expr && expr->tree ? emit__expr(F, expr) : "CX_UNDEFINED";
+	js_store_name(F, name->value.s, v);
+}
+
+static void emit__assign(Em *E, Fn *F, Node *n)
+{
+	Attr *name = emit__attr(n, CX_A_assign_name);
+	Attr *expr = emit__attr(n, CX_A_assign_expr);
+	if (!name || !expr || !name->tree || !expr->tree)
+		return;
+	char *v = emit__expr(F, expr);
+	fn_source(F, &name->value);
+	js_assign(F, name->expr, v);
+}
+
+static void emit__script(Em *E, Fn *F, Node *n)
+{
+	if (!n->script) {
+		if (emit__attr(n, CX_A_script_src))
+			diag_error(n->loc, "<script src> is not supported: ccxmlc compiles scripts ahead of time, put the code inside <script>");
+		return;
+	}
+	fn_source(F, &n->text);
+	js_program(F, emit__script_root(n));
+}
+
+/* <if cond> A <elseif cond/> B <else/> C </if>: the children are flat; each <elseif> opens a
+ * nested if in the else branch of the previous part. */
+static void emit__if(Em *E, Fn *F, Node *n)
+{
+	Attr *cond = emit__attr(n, CX_A_if_cond);
+	char *c = cond && cond->tree ? emit__expr(F, cond) : "CX_FALSE";
+	fn_out(F, "if (cx_truthy(%s)) {", c);
+	fn_indent(F, 1);
+	int closes = 1;
+	for (Node *part = n->kids;;) {
+		Node *end = part;
+		while (end && !emit__is(end, CX_E_elseif) && !emit__is(end, CX_E_else))
+			end = end->next;
+		emit__block(E, F, part, end);
+		fn_indent(F, -1);
+		if (!end)
+			break;
+		fn_out(F, "} else {");
+		fn_indent(F, 1);
+		if (emit__is(end, CX_E_elseif)) {
+			Attr *ec = emit__attr(end, CX_A_elseif_cond);
+			fn_fail_semantic(F, "elseif", end->loc.line);
+			fn_line(F, end->loc.line);
+			char *v = ec && ec->tree ? emit__expr(F, ec) : "CX_FALSE";
+			fn_out(F, "if (cx_truthy(%s)) {", v);
+			fn_indent(F, 1);
+			closes++;
+		}
+		part = end->next;
+	}
+	fn_out(F, "}");
+	for (int i = 1; i < closes; i++) {
+		fn_indent(F, -1);
+		fn_out(F, "}");
+	}
+}
+
+static void emit__elcall(Em *E, Fn *F, Node *n)
+{
+	const char *id = emit__elem_id[n->elem];
+	const AttrDesc *ad = emit__attrs[n->elem];
+	int k = ++E->nbodies;
+	fn_out(F, "{");
+	fn_indent(F, 1);
+	fn_out(F, "cx_elcall c%d = {.elem = CX_E_%s, .line = %d};", k, id, n->loc.line);
+	Attr *lhs = NULL;
+	for (int i = 0; i < n->nattrs; i++) {
+		Attr *a = &n->attrs[i];
+		if (a->id < 0)
+			continue;
+		const char *aid = ad[a->id].cid;
+		int kind = ad[a->id].kind;
+		const char *v = NULL;
+		if (kind == CX_AK_EXPR) {
+			if (!a->tree)
+				continue;
+			v = emit__expr(F, a);
+		} else if (kind == CX_AK_LITERAL) {
+			bool ascii = true;
+			for (const char *p = a->value.s; *p; p++)
+				if ((unsigned char)*p >= 0x80)
+					ascii = false;
+			if (ascii) {
+				v = xprintf("cx_strv(CX_STR_REF(%s))", gen_str(E->g, a->value.s, a->value.len));
+			} else {
+				char *t = fn_temp(F);
+				fn_out(F, "cx_value %s = cx_str_utf8(X, %s, %zu);", t, c_quote(a->value.s, a->value.len), a->value.len);
+				fn_check(F, t);
+				v = t;
+			}
+		} else if (kind == CX_AK_LHS) {
+			lhs = a;
+		} else if (kind == CX_AK_NAMELIST) {
+			if (a->nnames <= 0)
+				continue;
+			char *names = xstrdup(""), *vals = xstrdup("");
+			for (int j = 0; j < a->nnames; j++) {
+				char *val = js_read_name(F, a->names[j]);
+				names = xprintf("%s%s, ", names, c_quote(a->names[j], strlen(a->names[j])));
+				vals = xprintf("%s%s%s", vals, j ? ", " : "", val);
+			}
+			fn_out(F, "static const char *const n%d[] = {%sNULL};", k, names);
+			fn_out(F, "cx_value v%d[%d] = {%s};", k, a->nnames, vals);
+			fn_out(F, "c%d.nnames = %d;", k, a->nnames);
+			fn_out(F, "c%d.names = n%d;", k, k);
+			fn_out(F, "c%d.vals = v%d;", k, k);
+		}
+		if (v)
+			fn_out(F, "c%d.a[CX_A_%s_%s] = %s;", k, id, aid, v);
+		fn_out(F, "c%d.present |= 1u << CX_A_%s_%s;", k, id, aid);
+	}
+	fn_out(F, "int r%d = cx_exec(X, &c%d);", k, k);
+	fn_out(F, "if (r%d != CX_GO)", k);
+	fn_out(F, "\treturn r%d;", k);
+	if (lhs && lhs->tree) {
+		fn_source(F, &lhs->value);
+		js_assign(F, lhs->expr, xprintf("c%d.out", k));
+	}
+	fn_indent(F, -1);
+	fn_out(F, "}");
+}
+
+static void emit__element(Em *E, Fn *F, Node *n)
+{
+	if (n->elem < 0 || n->elem == CX_E_meta || n->elem == CX_E_metadata)
+		return; /* foreign elements: the front end warned */
+	fn_fail_semantic(F, emit__elem_id[n->elem], n->loc.line);
+	fn_line(F, n->loc.line);
+	switch (n->elem) {
+	case CX_E_var: emit__var(E, F, n); break;
+	case CX_E_assign: emit__assign(E, F, n); break;
+	case CX_E_script: emit__script(E, F, n); break;
+	case CX_E_if: emit__if(E, F, n); break;
+	case CX_E_elseif:
+	case CX_E_else:
+	case CX_E_transition:
+	case CX_E_eventprocessor:
+	case CX_E_ccxml:
+		break; /* misplaced; check.c reported it */
+	default: emit__elcall(E, F, n); break;
+	}
+}
+
+static void emit__block(Em *E, Fn *F, Node *first, Node *stop)
+{
+	for (Node *k = first; k && k != stop; k = k->next)
+		emit__element(E, F, k);
+}
+
+/* Section - The document */
+
+static void emit__strlist(FILE *out, const char *name, char **v, int n)
+{
+	fprintf(out, "static const char *const %s[] = {", name);
+	for (int i = 0; i < n; i++)
+		fprintf(out, "%s, ", c_quote(v[i], strlen(v[i])));
+	fprintf(out, "NULL};\n");
+}
+
+void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
+{
+	Em E0 = {.doc = doc, .opt = opt}, *E = &E0;
+	E->g = gen_new(doc->src.path, opt);
+	E->dsc = scope_new(NULL, SC_DOC);
+	Node *root = doc->root;
+	Node *ep = NULL;
+
+	/* ccxml scope: top-level <var>s and the hoisted names of top-level scripts, in order */
+	for (Node *k = root->kids; k; k = k->next) {
+		if (emit__is(k, CX_E_var)) {
+			Attr *a = emit__attr(k, CX_A_var_name);
+			if (a && !strchr(a->value.s, '.'))
+				emit__slot(E, a->value.s);
+		} else if (emit__is(k, CX_E_script) && k->script) {
+			js_hoisted(emit__script_root(k), k->text.s, emit__slot_cb, E);
+		} else if (emit__is(k, CX_E_eventprocessor) && !ep) {
+			ep = k;
+		}
+	}
+	const char *sv = "state$";
+	Attr *sva = ep ? emit__attr(ep, CX_A_eventprocessor_statevariable) : NULL;
+	if (sva && *sva->value.s)
+		sv = sva->value.s;
+	emit__slot(E, sv);
+	E->statevar = emit__slot_of(E, sv);
+
+	/* The initialiser: top-level <var> and <script> in document order. */
+	Fn *F = fn_new(E->g, E->dsc, FN_BODY, "init", root->loc.line);
+	for (Node *k = root->kids; k; k = k->next)
+		if (emit__is(k, CX_E_var) || emit__is(k, CX_E_script))
+			emit__element(E, F, k);
+	fn_end(F);
+
+	/* Transitions. */
+	int nt = 0;
+	char *table;
+	size_t tlen;
+	FILE *tf = open_memstream(&table, &tlen);
+	if (!tf)
+		diag_fatal("out of memory");
+	char *lists;
+	size_t llen;
+	FILE *lf = open_memstream(&lists, &llen);
+	if (!lf)
+		diag_fatal("out of memory");
+	for (Node *t = ep ? ep->kids : NULL; t; t = t->next) {
+		if (!emit__is(t, CX_E_transition))
+			continue;
+		nt++;
+		int line = t->loc.line;
+		/* state="a b": the NULL-terminated list */
+		const char *states = "NULL";
+		Attr *st = emit__attr(t, CX_A_transition_state);
+		if (st) {
+			char *words[256];
+			int nw = 0;
+			char *s = xstrdup(st->value.s);
+			for (char *w = strtok(s, " \t\r\n"); w && nw < 256; w = strtok(NULL, " \t\r\n"))
+				words[nw++] = w;
+			char *name = xprintf("states_%d", nt);
+			emit__strlist(lf, name, words, nw);
+			states = name;
+		}
+		Attr *ev = emit__attr(t, CX_A_transition_event);
+		const char *event = ev ? c_quote(ev->value.s, ev->value.len) : "NULL";
+		const char *cond = "NULL";
+		Attr *ca = emit__attr(t, CX_A_transition_cond);
+		if (ca && ca->tree) {
+			cond = xprintf("cond_%d", nt);
+			Fn *C = fn_new(E->g, scope_new(E->dsc, SC_TRANS), FN_COND, cond, line);
+			fn_line(C, ca->loc.line);
+			char *v = emit__expr(C, ca);
+			fn_out(C, "return %s;", v);
+			fn_end(C);
+		}
+		Scope *ts = scope_new(E->dsc, SC_TRANS);
+		emit__trans_names(ts, t);
+		emit__trans_captures(ts, t);
+		char *body = xprintf("transition_%d", nt);
+		Fn *B = fn_new(E->g, ts, FN_BODY, body, line);
+		emit__block(E, B, t->kids, NULL);
+		fn_end(B);
+		fprintf(tf, "\t{.states = %s, .event = %s, .cond = %s, .body = %s, .line = %d},\n",
+			states, event, cond, body, line);
+	}
+	fclose(tf);
+	fclose(lf);
+
+	/* The file. */
+	const char *path = doc->src.path;
+	fprintf(out, "/* Generated by ccxmlc from %s — do not edit */\n", path);
+	fprintf(out, "#include \"cx_gen.h\"\n\n");
+	gen_write(E->g, out);
+	fprintf(out, "static const char *const slot_names[] = {NULL, NULL, NULL, NULL");
+	for (int i = 0; i < E->nslots; i++)
+		fprintf(out, ", %s", c_quote(E->slot_names[i], strlen(E->slot_names[i])));
+	fprintf(out, "};\n\n");
+	if (llen)
+		fprintf(out, "%s\n", lists);
+	if (nt)
+		fprintf(out, "static const cx_transition transitions[] = {\n%s};\n\n", table);
+	fprintf(out, "const cx_doc %s = {\n", sym);
+	fprintf(out, "\t.name = %s,\n", c_quote(path, strlen(path)));
+	fprintf(out, "\t.nslots = %d,\n", CX_SLOT_FIRST_VAR + E->nslots);
+	fprintf(out, "\t.slot_names = slot_names,\n");
+	fprintf(out, "\t.statevar_slot = %d,\n", E->statevar);
+	fprintf(out, "\t.init = init,\n");
+	fprintf(out, "\t.transitions = %s,\n", nt ? "transitions" : "NULL");
+	fprintf(out, "\t.ntransitions = %d,\n", nt);
+	fprintf(out, "};\n");
+}

@@ -1,0 +1,352 @@
+/*
+ * esparse.c — every ECMAScript expression attribute and every <script> through
+ * tree-sitter-javascript, with syntax errors reported at their true line:col in the .ccxml.
+ *
+ * An attribute must hold exactly one expression. It is parsed as the program "(" text "\n)":
+ * the parentheses make `{a: 1}` an object literal rather than a block, and the newline keeps a
+ * trailing `// comment` from swallowing the ')'. The tree is then edited (ts_tree_edit) to delete
+ * the leading '(' so that every node's byte offsets index Attr.value.s directly, which is what the
+ * back end (js.c) and srctext_loc() expect.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler.h"
+
+static TSParser *esp__parser;
+
+static TSParser *esp__get_parser(void)
+{
+	if (!esp__parser) {
+		esp__parser = ts_parser_new();
+		if (!esp__parser || !ts_parser_set_language(esp__parser, tree_sitter_javascript()))
+			diag_fatal("tree-sitter cannot load the JavaScript grammar (ABI mismatch)");
+	}
+	return esp__parser;
+}
+
+static bool esp__is_error(TSNode n)
+{
+	return ts_node_is_missing(n) || !strcmp(ts_node_type(n), "ERROR");
+}
+
+/* The first ERROR or MISSING node in document order, or a null node. */
+static TSNode esp__first_error(TSNode n)
+{
+	if (esp__is_error(n))
+		return n;
+	uint32_t k = ts_node_child_count(n);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode c = ts_node_child(n, i);
+		if (ts_node_has_error(c) || ts_node_is_missing(c)) {
+			TSNode e = esp__first_error(c);
+			if (!ts_node_is_null(e))
+				return e;
+		}
+	}
+	return (TSNode){ 0 };
+}
+
+static TSNode esp__first_leaf(TSNode n)
+{
+	while (ts_node_child_count(n))
+		n = ts_node_child(n, 0);
+	return n;
+}
+
+/* Reports the syntax error `e` of a tree parsed from t (shift: bytes added in front of t->s).
+ * `what` names the text: "'cond' expression", "<script>". */
+static void esp__syntax_error(const SrcText *t, TSNode e, uint32_t shift, const char *what)
+{
+	uint32_t start = ts_node_start_byte(e);
+	size_t off = start >= shift ? start - shift : 0;
+	Loc at = srctext_loc(t, off);
+	if (ts_node_is_missing(e)) {
+		const char *ty = ts_node_type(e);
+		if (!strcmp(ty, "identifier") || !strcmp(ty, "property_identifier"))
+			diag_error(at, "syntax error in %s: expected an expression", what);
+		else
+			diag_error(at, "syntax error in %s: missing '%s'", what, ty);
+		return;
+	}
+	/* Name what was not expected: the first token or small construct in the ERROR node. */
+	TSNode leaf = ts_node_child_count(e) ? ts_node_child(e, 0) : e;
+	if (ts_node_end_byte(leaf) - ts_node_start_byte(leaf) > 24)
+		leaf = esp__first_leaf(e);
+	uint32_t a = ts_node_start_byte(leaf), b = ts_node_end_byte(leaf);
+	a = a >= shift ? a - shift : 0;
+	b = b >= shift ? b - shift : 0;
+	if (b > t->len)
+		b = (uint32_t)t->len;
+	if (b > a && b - a <= 24 && !memchr(t->s + a, '\n', b - a)) {
+		at = srctext_loc(t, a);
+		diag_error(at, "syntax error in %s: unexpected '%.*s'", what, (int)(b - a), t->s + a);
+	} else {
+		diag_error(at, "syntax error in %s", what);
+	}
+}
+
+/* Constructs ECMA-327 (and this compiler) leave out; and what tree-sitter accepts but ES3 does
+ * not. Returns false after reporting the first one. */
+static bool esp__walk_unsupported(const SrcText *t, TSNode n, uint32_t shift)
+{
+	const char *ty = ts_node_type(n);
+	if (!strcmp(ty, "with_statement")) {
+		diag_error(srctext_loc(t, ts_node_start_byte(n) - shift),
+		           "'with' is not supported (ECMA-327 compact profile)");
+		return false;
+	}
+	if (!strcmp(ty, "arguments")) {
+		/* tree-sitter takes f(1,,2); ECMAScript does not. */
+		bool after_sep = true;
+		uint32_t k = ts_node_child_count(n);
+		for (uint32_t i = 0; i < k; i++) {
+			TSNode c = ts_node_child(n, i);
+			const char *cty = ts_node_type(c);
+			if (!strcmp(cty, ",")) {
+				if (after_sep) {
+					diag_error(srctext_loc(t, ts_node_start_byte(c) - shift),
+					           "syntax error: empty argument");
+					return false;
+				}
+				after_sep = true;
+			} else if (strcmp(cty, "(") && strcmp(cty, ")") && strcmp(cty, "comment")) {
+				after_sep = false;
+			}
+		}
+	}
+	uint32_t k = ts_node_child_count(n);
+	for (uint32_t i = 0; i < k; i++)
+		if (!esp__walk_unsupported(t, ts_node_child(n, i), shift))
+			return false;
+	return true;
+}
+
+/* Section - Expressions */
+
+static bool esp__space(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(" \t\r\n", s[i]))
+			return false;
+	return true;
+}
+
+/* An LHS is a reference: x, x.y, x[e], and chains of them. */
+static bool esp__is_ref(TSNode n)
+{
+	const char *ty = ts_node_type(n);
+	if (!strcmp(ty, "identifier"))
+		return true;
+	if (!strcmp(ty, "member_expression") || !strcmp(ty, "subscript_expression")) {
+		TSNode obj = ts_node_child_by_field_name(n, "object", 6);
+		return !ts_node_is_null(obj) && esp__is_ref(obj);
+	}
+	return false;
+}
+
+/* When the wrapped parse failed: was the text statements rather than one expression? */
+static bool esp__statements(const SrcText *t, const char *what)
+{
+	TSTree *tree = ts_parser_parse_string(esp__get_parser(), NULL, t->s, (uint32_t)t->len);
+	if (!tree)
+		return false;
+	TSNode root = ts_tree_root_node(tree);
+	bool stmts = false;
+	if (!ts_node_has_error(root)) {
+		uint32_t k = ts_node_named_child_count(root), nst = 0;
+		TSNode bad = { 0 };
+		for (uint32_t i = 0; i < k; i++) {
+			TSNode c = ts_node_named_child(root, i);
+			if (!strcmp(ts_node_type(c), "comment"))
+				continue;
+			if (nst++ == 1 || strcmp(ts_node_type(c), "expression_statement"))
+				if (ts_node_is_null(bad))
+					bad = c;
+		}
+		if (!ts_node_is_null(bad)) {
+			diag_error(srctext_loc(t, ts_node_start_byte(bad)),
+			           "%s must be a single ECMAScript expression, not statements", what);
+			stmts = true;
+		}
+	}
+	ts_tree_delete(tree);
+	return stmts;
+}
+
+static void esp__expr(Node *n, Attr *a, int kind)
+{
+	const SrcText *t = &a->value;
+	char *what = xprintf("'%s' expression", a->name);
+	if (esp__space(t->s, t->len)) {
+		diag_error(t->loc, "'%s' of <%s> is empty: expected an ECMAScript expression", a->name, n->tag);
+		return;
+	}
+	char *buf = xprintf("(%s\n)", t->s);
+	uint32_t blen = (uint32_t)(t->len + 3);
+	TSTree *tree = ts_parser_parse_string(esp__get_parser(), NULL, buf, blen);
+	if (!tree)
+		diag_fatal("tree-sitter failed to parse an expression");
+	TSNode root = ts_tree_root_node(tree);
+	if (ts_node_has_error(root)) {
+		if (!esp__statements(t, what))
+			esp__syntax_error(t, esp__first_error(root), 1, what);
+		ts_tree_delete(tree);
+		return;
+	}
+	/* One expression statement holding the parenthesised whole: "a) (b" parses too, as a call. */
+	TSNode st = ts_node_named_child(root, 0), pe = { 0 };
+	if (ts_node_named_child_count(root) == 1 && !strcmp(ts_node_type(st), "expression_statement"))
+		pe = ts_node_named_child(st, 0);
+	if (ts_node_is_null(pe) || strcmp(ts_node_type(pe), "parenthesized_expression") ||
+	    ts_node_start_byte(pe) != 0 || ts_node_end_byte(pe) != blen) {
+		diag_error(t->loc, "%s must be a single ECMAScript expression", what);
+		ts_tree_delete(tree);
+		return;
+	}
+	if (!esp__walk_unsupported(t, pe, 1)) {
+		ts_tree_delete(tree);
+		return;
+	}
+	/* Delete the '(' so that offsets index t->s (see the top of the file). */
+	TSInputEdit ed = { 0, 1, 0, { 0, 0 }, { 0, 1 }, { 0, 0 } };
+	ts_tree_edit(tree, &ed);
+	root = ts_tree_root_node(tree);
+	pe = ts_node_named_child(ts_node_named_child(root, 0), 0);
+	TSNode x = { 0 };
+	uint32_t k = ts_node_named_child_count(pe);
+	for (uint32_t i = 0; i < k && ts_node_is_null(x); i++)
+		if (strcmp(ts_node_type(ts_node_named_child(pe, i)), "comment"))
+			x = ts_node_named_child(pe, i);
+	if (ts_node_is_null(x)) {
+		diag_error(t->loc, "'%s' of <%s> is empty: expected an ECMAScript expression", a->name, n->tag);
+		ts_tree_delete(tree);
+		return;
+	}
+	if (kind == CX_AK_LHS && !esp__is_ref(x)) {
+		diag_error(srctext_loc(t, ts_node_start_byte(x)),
+		           "'%s' of <%s> must name a variable (x, x.y or x[i]), not '%s'", a->name, n->tag, t->s);
+		ts_tree_delete(tree);
+		return;
+	}
+	a->tree = tree;
+	a->expr = x;
+}
+
+/* Section - Namelists */
+
+static bool esp__ident_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || (c & 0x80);
+}
+
+static bool esp__ident_char(char c)
+{
+	return esp__ident_start(c) || (c >= '0' && c <= '9');
+}
+
+/* name(.name)* */
+static bool esp__dotted(const char *s, size_t n)
+{
+	bool start = true;
+	for (size_t i = 0; i < n; i++) {
+		if (start) {
+			if (!esp__ident_start(s[i]))
+				return false;
+			start = false;
+		} else if (s[i] == '.') {
+			start = true;
+		} else if (!esp__ident_char(s[i])) {
+			return false;
+		}
+	}
+	return !start;
+}
+
+static void esp__namelist(Node *n, Attr *a)
+{
+	const SrcText *t = &a->value;
+	int cap = 0;
+	for (size_t i = 0; i < t->len;) {
+		while (i < t->len && strchr(" \t\r\n", t->s[i]))
+			i++;
+		if (i >= t->len)
+			break;
+		size_t j = i;
+		while (j < t->len && !strchr(" \t\r\n", t->s[j]))
+			j++;
+		if (!esp__dotted(t->s + i, j - i)) {
+			diag_error(srctext_loc(t, i), "'%.*s' in the 'namelist' of <%s> is not a variable name",
+			           (int)(j - i), t->s + i, n->tag);
+		} else {
+			if (a->nnames == cap) {
+				cap = cap ? cap * 2 : 4;
+				char **nn = xcalloc((size_t)cap, sizeof(char *));
+				Loc *nl = xcalloc((size_t)cap, sizeof(Loc));
+				if (a->nnames) {
+					memcpy(nn, a->names, (size_t)a->nnames * sizeof(char *));
+					memcpy(nl, a->name_locs, (size_t)a->nnames * sizeof(Loc));
+				}
+				a->names = nn;
+				a->name_locs = nl;
+			}
+			a->names[a->nnames] = xstrndup(t->s + i, j - i);
+			a->name_locs[a->nnames++] = srctext_loc(t, i);
+		}
+		i = j;
+	}
+	if (esp__space(t->s, t->len))
+		diag_warning(a->value.loc, "empty 'namelist' in <%s>", n->tag);
+}
+
+/* Section - Scripts */
+
+static void esp__script(Node *n)
+{
+	const SrcText *t = &n->text;
+	TSTree *tree = ts_parser_parse_string(esp__get_parser(), NULL, t->s, (uint32_t)t->len);
+	if (!tree)
+		diag_fatal("tree-sitter failed to parse a script");
+	TSNode root = ts_tree_root_node(tree);
+	if (ts_node_has_error(root)) {
+		esp__syntax_error(t, esp__first_error(root), 0, "<script>");
+		ts_tree_delete(tree);
+		return;
+	}
+	if (!esp__walk_unsupported(t, root, 0)) {
+		ts_tree_delete(tree);
+		return;
+	}
+	n->script = tree;
+}
+
+/* Section - The walk */
+
+static void esp__node(Node *n)
+{
+	for (; n; n = n->next) {
+		/* Foreign elements and <metadata> hold no CCXML. */
+		if (n->elem < 0 || n->elem == CX_E_metadata)
+			continue;
+		const cx_elem_info *ei = elem_info(n->elem);
+		for (int i = 0; i < n->nattrs; i++) {
+			Attr *a = &n->attrs[i];
+			if (a->id < 0 || a->id >= ei->nattrs)
+				continue;
+			int kind = ei->attrs[a->id].kind;
+			if (kind == CX_AK_EXPR || kind == CX_AK_LHS)
+				esp__expr(n, a, kind);
+			else if (kind == CX_AK_NAMELIST)
+				esp__namelist(n, a);
+		}
+		if (n->elem == CX_E_script && n->has_text)
+			esp__script(n);
+		esp__node(n->kids);
+	}
+}
+
+void esparse_doc(Doc *doc)
+{
+	if (doc && doc->root)
+		esp__node(doc->root);
+}

@@ -1,0 +1,2221 @@
+/*
+ * js.c — ECMAScript (tree-sitter-javascript trees) -> C.
+ *
+ * Every expression becomes C statements that compute into numbered temporaries, in the order
+ * ECMAScript evaluates them (left to right, member base before key, arguments in order):
+ *
+ *     cx_value t12 = cx_op_add(X, t10, t11);
+ *     if (cx_is_exc(t12)) goto fail;
+ *
+ * An expression's result is a C expression without side effects (a temporary or a constant), so
+ * it can be used later without changing the order of evaluation. Variable reads are copied into
+ * a temporary for the same reason (`x + (x = 1)` must see the old x).
+ *
+ * Names resolve at compile time, innermost first: catch variables, function locals (C locals, or
+ * env slots when an inner function captures them), transition scope, ccxml scope (X->slots),
+ * `session` / `application` / `event$`, and last the global object through the runtime.
+ *
+ * Control flow is goto-based: break / continue / return / throw that leave a try with a finally
+ * go through the finally first, with a small completion code (cN) and value (rvN) per try.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "js.h"
+
+/* Section - The generated file */
+
+typedef struct Str {
+	char *s;
+	size_t len;
+} Str;
+
+struct Gen {
+	const char *path;
+	const Options *opt;
+	Str *strs;
+	int nstrs, capstrs;
+	FILE *protos, *funcs;
+	char *protos_buf, *funcs_buf;
+	size_t protos_len, funcs_len;
+	int nfuncs;   /* numbering of compiled ES functions */
+	int nlocals;  /* numbering of C locals (unique in the file, which keeps them readable) */
+};
+
+Gen *gen_new(const char *path, const Options *opt)
+{
+	Gen *g = xcalloc(1, sizeof(*g));
+	g->path = path;
+	g->opt = opt;
+	g->protos = open_memstream(&g->protos_buf, &g->protos_len);
+	g->funcs = open_memstream(&g->funcs_buf, &g->funcs_len);
+	if (!g->protos || !g->funcs)
+		diag_fatal("out of memory");
+	return g;
+}
+
+const char *gen_str(Gen *g, const char *s, size_t len)
+{
+	for (int i = 0; i < g->nstrs; i++)
+		if (g->strs[i].len == len && !memcmp(g->strs[i].s, s, len))
+			return xprintf("s_%d", i + 1);
+	if (g->nstrs == g->capstrs) {
+		g->capstrs = g->capstrs ? 2 * g->capstrs : 32;
+		Str *n = xcalloc((size_t)g->capstrs, sizeof(*n));
+		if (g->nstrs)
+			memcpy(n, g->strs, (size_t)g->nstrs * sizeof(*n));
+		g->strs = n;
+	}
+	g->strs[g->nstrs].s = xstrndup(s, len);
+	g->strs[g->nstrs].len = len;
+	g->nstrs++;
+	return xprintf("s_%d", g->nstrs);
+}
+
+char *c_quote(const char *s, size_t len)
+{
+	char *buf;
+	size_t n;
+	FILE *f = open_memstream(&buf, &n);
+	if (!f)
+		diag_fatal("out of memory");
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '?': fputs("\\?", f); break; /* no trigraphs in -std=c11 */
+		default:
+			if (c < 0x20 || c >= 0x7f)
+				fprintf(f, "\\%03o", c); /* always 3 digits: never runs into what follows */
+			else
+				fputc(c, f);
+		}
+	}
+	fputc('"', f);
+	fclose(f);
+	return buf;
+}
+
+void gen_write(Gen *g, FILE *out)
+{
+	fflush(g->protos);
+	fflush(g->funcs);
+	for (int i = 0; i < g->nstrs; i++)
+		fprintf(out, "CX_STR_DEF(s_%d, %s);\n", i + 1, c_quote(g->strs[i].s, g->strs[i].len));
+	if (g->nstrs)
+		fputc('\n', out);
+	if (g->protos_len) {
+		fwrite(g->protos_buf, 1, g->protos_len, out);
+		fputc('\n', out);
+	}
+	fwrite(g->funcs_buf, 1, g->funcs_len, out);
+}
+
+/* Section - Scopes */
+
+enum { N_VAR, N_PARAM, N_SELF, N_ARGS };
+
+typedef struct Name {
+	char *name;
+	int kind;      /* N_* */
+	int slot;      /* SC_DOC: index in X->slots */
+	int param;     /* N_PARAM: position */
+	char *cname;   /* C local */
+	bool captured;
+	int envi;      /* captured: index in env->v */
+	struct Name *next;
+} Name;
+
+struct Scope {
+	Scope *up;
+	int kind;
+	Name *names, *last;
+	int nenv;
+};
+
+Scope *scope_new(Scope *up, int kind)
+{
+	Scope *s = xcalloc(1, sizeof(*s));
+	s->up = up;
+	s->kind = kind;
+	return s;
+}
+
+static Name *scope__find(Scope *sc, const char *name)
+{
+	for (Name *n = sc->names; n; n = n->next)
+		if (!strcmp(n->name, name))
+			return n;
+	return NULL;
+}
+
+bool scope_has(Scope *sc, const char *name)
+{
+	return scope__find(sc, name) != NULL;
+}
+
+static char *js__cident(const char *s)
+{
+	char *c = xstrdup(s);
+	for (char *p = c; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			*p = '_';
+	return c;
+}
+
+static int js__local_seq;
+
+static Name *scope__add(Scope *sc, const char *name, int kind)
+{
+	Name *n = scope__find(sc, name);
+	if (n)
+		return n;
+	n = xcalloc(1, sizeof(*n));
+	n->name = xstrdup(name);
+	n->kind = kind;
+	n->cname = xprintf("l%d_%s", ++js__local_seq, js__cident(name));
+	if (sc->last)
+		sc->last->next = n;
+	else
+		sc->names = n;
+	sc->last = n;
+	return n;
+}
+
+void scope_add(Scope *sc, const char *name, int slot)
+{
+	Name *n = scope__add(sc, name, N_VAR);
+	n->slot = slot;
+}
+
+static bool js__is(TSNode n, const char *type)
+{
+	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
+}
+
+static bool js__is_fn(TSNode n)
+{
+	return js__is(n, "function_expression") || js__is(n, "function_declaration") ||
+	       js__is(n, "function") || js__is(n, "generator_function_declaration") ||
+	       js__is(n, "arrow_function") || js__is(n, "method_definition");
+}
+
+static char *js__text(const char *src, TSNode n)
+{
+	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+	return xstrndup(src + a, b - a);
+}
+
+/* Names a nested function binds itself: params, hoisted vars and functions, its own name. */
+typedef struct Bound {
+	char **v;
+	int n, cap;
+} Bound;
+
+static void bound__add(void *arg, const char *name)
+{
+	Bound *b = arg;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		char **v = xcalloc((size_t)b->cap, sizeof(*v));
+		if (b->n)
+			memcpy(v, b->v, (size_t)b->n * sizeof(*v));
+		b->v = v;
+	}
+	b->v[b->n++] = xstrdup(name);
+}
+
+static bool bound__has(const Bound *b, const char *name)
+{
+	for (int i = 0; i < b->n; i++)
+		if (!strcmp(b->v[i], name))
+			return true;
+	return false;
+}
+
+static void js__params(TSNode fn, const char *src, void (*cb)(void *, const char *), void *arg)
+{
+	TSNode ps = ts_node_child_by_field_name(fn, "parameters", 10);
+	if (ts_node_is_null(ps))
+		ps = ts_node_child_by_field_name(fn, "parameter", 9);
+	if (ts_node_is_null(ps))
+		return;
+	if (js__is(ps, "identifier")) {
+		cb(arg, js__text(src, ps));
+		return;
+	}
+	uint32_t n = ts_node_named_child_count(ps);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode p = ts_node_named_child(ps, i);
+		if (js__is(p, "identifier"))
+			cb(arg, js__text(src, p));
+	}
+}
+
+static void js__hoist_walk(TSNode n, const char *src, void (*cb)(void *, const char *), void *arg)
+{
+	uint32_t k = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode c = ts_node_named_child(n, i);
+		const char *t = ts_node_type(c);
+		if (!strcmp(t, "function_declaration")) {
+			TSNode nm = ts_node_child_by_field_name(c, "name", 4);
+			if (!ts_node_is_null(nm))
+				cb(arg, js__text(src, nm));
+			continue;
+		}
+		if (js__is_fn(c) || !strcmp(t, "class_declaration") || !strcmp(t, "class"))
+			continue;
+		if (!strcmp(t, "variable_declarator")) {
+			TSNode nm = ts_node_child_by_field_name(c, "name", 4);
+			if (js__is(nm, "identifier"))
+				cb(arg, js__text(src, nm));
+		}
+		if (!strcmp(t, "for_in_statement")) {
+			TSNode kind = ts_node_child_by_field_name(c, "kind", 4);
+			TSNode left = ts_node_child_by_field_name(c, "left", 4);
+			if (!ts_node_is_null(kind) && js__is(left, "identifier"))
+				cb(arg, js__text(src, left));
+		}
+		js__hoist_walk(c, src, cb, arg);
+	}
+}
+
+void js_hoisted(TSNode body, const char *src, void (*cb)(void *arg, const char *name), void *arg)
+{
+	js__hoist_walk(body, src, cb, arg);
+}
+
+/* Does `body` (not counting nested functions) use the name `arguments`? */
+static bool js__uses_arguments(TSNode n, const char *src)
+{
+	uint32_t k = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode c = ts_node_named_child(n, i);
+		if (js__is_fn(c))
+			continue;
+		if (js__is(c, "identifier")) {
+			uint32_t a = ts_node_start_byte(c), b = ts_node_end_byte(c);
+			if (b - a == 9 && !memcmp(src + a, "arguments", 9))
+				return true;
+		}
+		if (js__uses_arguments(c, src))
+			return true;
+	}
+	return false;
+}
+
+static void scope__capture(Scope *sc, const char *name)
+{
+	Name *n = scope__find(sc, name);
+	if (n && !n->captured && sc->kind != SC_DOC) {
+		n->captured = true;
+		n->envi = sc->nenv++;
+	}
+}
+
+/* Walks n; inside a nested function (depth > 0), identifiers not bound by a function between
+ * the reference and sc are captured from sc. */
+static void js__capture_walk(Scope *sc, TSNode n, const char *src, Bound *shadow, int depth)
+{
+	uint32_t k = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode c = ts_node_named_child(n, i);
+		if (js__is_fn(c)) {
+			Bound b = *shadow; /* inner names add to the outer shadow set (copied, grows) */
+			Bound nb = {0};
+			for (int j = 0; j < b.n; j++)
+				bound__add(&nb, b.v[j]);
+			js__params(c, src, bound__add, &nb);
+			TSNode nm = ts_node_child_by_field_name(c, "name", 4);
+			if (js__is(c, "function_expression") && !ts_node_is_null(nm))
+				bound__add(&nb, js__text(src, nm));
+			TSNode body = ts_node_child_by_field_name(c, "body", 4);
+			if (!ts_node_is_null(body)) {
+				js_hoisted(body, src, bound__add, &nb);
+				bound__add(&nb, "arguments");
+				js__capture_walk(sc, body, src, &nb, depth + 1);
+			}
+			continue;
+		}
+		if (depth > 0 && js__is(c, "identifier")) {
+			char *name = js__text(src, c);
+			if (!bound__has(shadow, name))
+				scope__capture(sc, name);
+		}
+		js__capture_walk(sc, c, src, shadow, depth);
+	}
+}
+
+void scope_scan_captures(Scope *sc, TSNode root, const char *src)
+{
+	Bound none = {0};
+	if (js__is_fn(root)) {
+		TSNode body = ts_node_child_by_field_name(root, "body", 4);
+		if (!ts_node_is_null(body))
+			js__capture_walk(sc, body, src, &none, 0);
+		return;
+	}
+	js__capture_walk(sc, root, src, &none, 0);
+}
+
+/* Section - Functions being generated */
+
+typedef struct Label {
+	char *name;
+	int uses;
+	char *stub; /* code placed at the end of the function after the label, or NULL */
+} Label;
+
+/* A statement that break / continue can target. */
+typedef struct Jmp {
+	char **labels;   /* ES labels naming it */
+	int nlabels;
+	int brk, cont;   /* label ids; cont -1: not a loop */
+	bool plain;      /* an unlabeled break may target it (loops and switch) */
+	int fdepth;      /* number of try-finally around it */
+	struct Jmp *up;
+} Jmp;
+
+/* A pending jump through a finally: after the finally runs, go on to `label` (or return). */
+typedef struct Pend {
+	int code;
+	int label;       /* -1: return rvN */
+	int fdepth;
+} Pend;
+
+typedef struct Fin {
+	int n;           /* cN / rvN */
+	int fin;         /* label of the finally block */
+	Pend pend[32];
+	int npend;
+	int fdepth;      /* depth outside this try */
+	struct Fin *up;
+} Fin;
+
+typedef struct Catch {
+	char *name;
+	char *cvar;
+	struct Catch *up;
+} Catch;
+
+struct Fn {
+	Gen *g;
+	Scope *sc;
+	int kind;
+	char *name;
+	int line;
+	FILE *out;
+	char *buf;
+	size_t len;
+	int ind;
+	Label *lab;
+	int nlab, caplab;
+	int fail;
+	Jmp *jmp;
+	Fin *fin;
+	int fdepth;
+	Catch *cat;
+	const SrcText *src;
+	int ntemp;
+	bool *tchk;
+	int captchk;
+	char **pending;  /* ES labels waiting for the next statement */
+	int npending;
+	int nparams;
+	bool has_env;    /* this function allocates an env for its captured names */
+	bool uses_env;   /* some code refers to `env` */
+};
+
+void fn_out(Fn *F, const char *fmt, ...)
+{
+	va_list ap;
+	for (int i = 0; i < F->ind; i++)
+		fputc('\t', F->out);
+	va_start(ap, fmt);
+	vfprintf(F->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', F->out);
+}
+
+void fn_indent(Fn *F, int delta)
+{
+	F->ind += delta;
+}
+
+static int fn__label(Fn *F, const char *prefix, const char *stub)
+{
+	if (F->nlab == F->caplab) {
+		F->caplab = F->caplab ? 2 * F->caplab : 16;
+		Label *n = xcalloc((size_t)F->caplab, sizeof(*n));
+		if (F->nlab)
+			memcpy(n, F->lab, (size_t)F->nlab * sizeof(*n));
+		F->lab = n;
+	}
+	Label *l = &F->lab[F->nlab];
+	l->name = stub && !strcmp(prefix, "fail") ? xstrdup("fail") : xprintf("%s%d", prefix, F->nlab);
+	l->stub = stub ? xstrdup(stub) : NULL;
+	return F->nlab++;
+}
+
+/* A label placed here; the marker line becomes `name:;` or disappears in fn_end. */
+static void fn__place(Fn *F, int id)
+{
+	fprintf(F->out, "\001%d\n", id);
+}
+
+static const char *fn__use(Fn *F, int id)
+{
+	F->lab[id].uses++;
+	return F->lab[id].name;
+}
+
+static void fn__goto(Fn *F, int id)
+{
+	fn_out(F, "goto %s;", fn__use(F, id));
+}
+
+static const char *fn__failname(Fn *F)
+{
+	return fn__use(F, F->fail);
+}
+
+void fn_check(Fn *F, const char *v)
+{
+	fn_out(F, "if (cx_is_exc(%s)) goto %s;", v, fn__failname(F));
+	if (v[0] == 't' && isdigit((unsigned char)v[1])) {
+		int i = atoi(v + 1);
+		if (i < F->captchk)
+			F->tchk[i] = true;
+	}
+}
+
+char *fn_temp(Fn *F)
+{
+	int i = ++F->ntemp;
+	if (i >= F->captchk) {
+		int cap = F->captchk ? 2 * F->captchk : 64;
+		while (cap <= i)
+			cap *= 2;
+		bool *n = xcalloc((size_t)cap, sizeof(*n));
+		if (F->captchk)
+			memcpy(n, F->tchk, (size_t)F->captchk);
+		F->tchk = n;
+		F->captchk = cap;
+	}
+	return xprintf("t%d", i);
+}
+
+Fn *fn_new(Gen *g, Scope *sc, int kind, const char *name, int line)
+{
+	Fn *F = xcalloc(1, sizeof(*F));
+	F->g = g;
+	F->sc = sc;
+	F->kind = kind;
+	F->name = xstrdup(name);
+	F->line = line;
+	F->ind = 1;
+	F->out = open_memstream(&F->buf, &F->len);
+	if (!F->out)
+		diag_fatal("out of memory");
+	F->fail = fn__label(F, "fail", kind == FN_BODY ? "return CX_FAIL;" : "return CX_EXCEPTION;");
+	F->has_env = sc->kind != SC_DOC && sc->nenv > 0;
+	return F;
+}
+
+void fn_line(Fn *F, int line)
+{
+	if (!F->g->opt->line_directives || line <= 0)
+		return;
+	fprintf(F->out, "#line %d %s\n", line, c_quote(F->g->path, strlen(F->g->path)));
+}
+
+void fn_fail_semantic(Fn *F, const char *elem, int line)
+{
+	F->fail = fn__label(F, "fail_", xprintf("return cx_semantic(X, CX_E_%s, %d);", elem, line));
+}
+
+void fn_source(Fn *F, const SrcText *src)
+{
+	F->src = src;
+}
+
+/* Does the word w occur in s (as a C identifier)? If reads, only occurrences that are not
+ * the target of a plain assignment count. */
+static bool fn__word(const char *s, const char *w, bool reads)
+{
+	size_t n = strlen(w);
+	for (const char *p = strstr(s, w); p; p = strstr(p + 1, w)) {
+		bool before = p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		bool after = isalnum((unsigned char)p[n]) || p[n] == '_';
+		if (before || after)
+			continue;
+		if (reads && !strncmp(p + n, " = ", 3))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static Scope *fn__outer_env_scope(Scope *sc)
+{
+	for (Scope *s = sc; s; s = s->up)
+		if (s->kind != SC_DOC && s->nenv > 0)
+			return s;
+	return NULL;
+}
+
+void fn_end(Fn *F)
+{
+	FILE *o = F->g->funcs;
+	fclose(F->out);
+	if (F->kind == FN_JS) {
+		fprintf(F->g->protos, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);\n", F->name);
+		fprintf(o, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)\n{\n", F->name);
+	} else if (F->kind == FN_COND) {
+		fprintf(F->g->protos, "static cx_value %s(cx_ctx *X);\n", F->name);
+		fprintf(o, "static cx_value %s(cx_ctx *X)\n{\n", F->name);
+	} else {
+		fprintf(F->g->protos, "static int %s(cx_ctx *X);\n", F->name);
+		fprintf(o, "static int %s(cx_ctx *X)\n{\n", F->name);
+	}
+	/* Prologue: the environment, parameters and locals. */
+	char *body = F->buf ? F->buf : "";
+	if (F->kind == FN_JS) {
+		bool uses_self = fn__word(body, "self", false);
+		if (F->has_env) {
+			fprintf(o, "\tcx_env *env = cx_env_new(X, cx_func_env(self), %d);\n", F->sc->nenv);
+			fprintf(o, "\tif (!env)\n\t\tgoto %s;\n", fn__use(F, F->fail));
+			uses_self = true;
+		} else if (F->uses_env) {
+			fprintf(o, "\tcx_env *env = cx_func_env(self);\n");
+			uses_self = true;
+		}
+		bool uses_argv = false;
+		for (Name *n = F->sc->names; n; n = n->next)
+			if (n->kind == N_PARAM || n->kind == N_ARGS)
+				uses_argv = true;
+		for (Name *n = F->sc->names; n; n = n->next) {
+			const char *init = "CX_UNDEFINED";
+			if (n->kind == N_PARAM)
+				init = xprintf("argc > %d ? argv[%d] : CX_UNDEFINED", n->param, n->param);
+			else if (n->kind == N_SELF)
+				init = "self", uses_self = true;
+			if (n->kind == N_ARGS) {
+				uses_self = true;
+				if (n->captured) {
+					fprintf(o, "\tenv->v[%d] = cx_arguments_new(X, self, argc, argv);\n", n->envi);
+					fprintf(o, "\tif (cx_is_exc(env->v[%d]))\n\t\tgoto %s;\n", n->envi, fn__use(F, F->fail));
+				} else {
+					fprintf(o, "\tcx_value %s = cx_arguments_new(X, self, argc, argv);\n", n->cname);
+					fprintf(o, "\tif (cx_is_exc(%s))\n\t\tgoto %s;\n", n->cname, fn__use(F, F->fail));
+				}
+				continue;
+			}
+			if (n->captured) {
+				if (strcmp(init, "CX_UNDEFINED"))
+					fprintf(o, "\tenv->v[%d] = %s;\n", n->envi, init);
+				continue;
+			}
+			fprintf(o, "\tcx_value %s = %s;\n", n->cname, init);
+			if (!fn__word(body, n->cname, true))
+				fprintf(o, "\t(void)%s;\n", n->cname);
+		}
+		if (!uses_self)
+			fprintf(o, "\t(void)self;\n");
+		if (!fn__word(body, "this_", false))
+			fprintf(o, "\t(void)this_;\n");
+		if (!uses_argv)
+			fprintf(o, "\t(void)argc;\n\t(void)argv;\n");
+		fprintf(o, "\tCX_TICK(X, %s);\n", fn__use(F, F->fail));
+	} else if (F->sc->kind == SC_TRANS && F->kind == FN_BODY) {
+		if (F->has_env) {
+			fprintf(o, "\tcx_env *env = cx_env_new(X, NULL, %d);\n", F->sc->nenv);
+			fprintf(o, "\tif (!env)\n\t\treturn cx_semantic(X, CX_E_transition, %d);\n", F->line);
+		}
+		for (Name *n = F->sc->names; n; n = n->next) {
+			if (n->captured)
+				continue;
+			fprintf(o, "\tcx_value %s = CX_UNDEFINED;\n", n->cname);
+			if (!fn__word(body, n->cname, true))
+				fprintf(o, "\t(void)%s;\n", n->cname);
+		}
+	}
+	/* The body, with label markers turned into labels (or dropped when unused). */
+	for (char *p = body; *p;) {
+		char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p + 1) : strlen(p);
+		if (*p == '\001') {
+			int id = atoi(p + 1);
+			if (F->lab[id].uses)
+				fprintf(o, "%s:;\n", F->lab[id].name);
+		} else {
+			fwrite(p, 1, n, o);
+		}
+		p += n;
+	}
+	if (F->kind == FN_JS)
+		fprintf(o, "\treturn CX_UNDEFINED;\n");
+	else if (F->kind == FN_BODY)
+		fprintf(o, "\treturn CX_GO;\n");
+	for (int i = 0; i < F->nlab; i++)
+		if (F->lab[i].stub && F->lab[i].uses)
+			fprintf(o, "%s:\n\t%s\n", F->lab[i].name, F->lab[i].stub);
+	fprintf(o, "}\n\n");
+}
+
+/* Section - Values of expressions */
+
+enum { V_TEMP, V_NUM, V_STR, V_CONST };
+
+typedef struct V {
+	int k;
+	char *c;      /* the C expression */
+	double n;     /* V_NUM */
+	char *s;      /* V_STR: the ASCII bytes */
+	size_t slen;
+} V;
+
+static V js__ex(Fn *F, TSNode e);
+static void js__stmt(Fn *F, TSNode s);
+
+static Loc js__loc(Fn *F, TSNode n)
+{
+	return srctext_loc(F->src, ts_node_start_byte(n));
+}
+
+static char *js__txt(Fn *F, TSNode n)
+{
+	return js__text(F->src->s, n);
+}
+
+static V js__const(const char *c)
+{
+	V v = {.k = V_CONST, .c = xstrdup(c)};
+	return v;
+}
+
+static char *js__numlit(double d)
+{
+	if (isnan(d))
+		return xstrdup("cx_num(0.0 / 0.0)");
+	if (isinf(d))
+		return xstrdup(d > 0 ? "cx_num(1.0 / 0.0)" : "cx_num(-1.0 / 0.0)");
+	char b[40];
+	snprintf(b, sizeof(b), "%.17g", d);
+	if (!strpbrk(b, ".e"))
+		strcat(b, ".0"); /* a double literal; also keeps -0 negative */
+	return xprintf("cx_num(%s)", b);
+}
+
+static V js__num(double d)
+{
+	V v = {.k = V_NUM, .c = js__numlit(d), .n = d};
+	return v;
+}
+
+/* A string value from UTF-8 bytes: static when ASCII, else built at run time. */
+static V js__strv(Fn *F, const char *s, size_t len)
+{
+	bool ascii = true;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			ascii = false;
+	if (ascii) {
+		V v = {.k = V_STR, .s = xstrndup(s, len), .slen = len};
+		v.c = xprintf("cx_strv(CX_STR_REF(%s))", gen_str(F->g, s, len));
+		return v;
+	}
+	char *t = fn_temp(F);
+	fn_out(F, "cx_value %s = cx_str_utf8(X, %s, %zu);", t, c_quote(s, len), len);
+	fn_check(F, t);
+	V v = {.k = V_TEMP, .c = t};
+	return v;
+}
+
+/* A temporary holding expr (printf-style); checked for an exception when chk. */
+static V js__tmp(Fn *F, bool chk, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static V js__tmp(Fn *F, bool chk, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *expr = xcalloc((size_t)n + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(expr, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	char *t = fn_temp(F);
+	fn_out(F, "cx_value %s = %s;", t, expr);
+	if (chk)
+		fn_check(F, t);
+	V v = {.k = V_TEMP, .c = t};
+	return v;
+}
+
+void js_discard(Fn *F, const char *v)
+{
+	if (v[0] == 't' && isdigit((unsigned char)v[1])) {
+		int i = atoi(v + 1);
+		if (i < F->captchk && !F->tchk[i])
+			fn_out(F, "(void)%s;", v);
+	}
+}
+
+static void js__unsupported(Fn *F, TSNode n, const char *what)
+{
+	diag_error(js__loc(F, n), "%s is not supported", what);
+}
+
+/* Section - Literals */
+
+static int js__hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void js__put_utf8(FILE *f, uint32_t cp)
+{
+	if (cp < 0x80) {
+		fputc((int)cp, f);
+	} else if (cp < 0x800) {
+		fputc(0xc0 | (int)(cp >> 6), f);
+		fputc(0x80 | (int)(cp & 0x3f), f);
+	} else if (cp < 0x10000) {
+		fputc(0xe0 | (int)(cp >> 12), f);
+		fputc(0x80 | (int)((cp >> 6) & 0x3f), f);
+		fputc(0x80 | (int)(cp & 0x3f), f);
+	} else {
+		fputc(0xf0 | (int)(cp >> 18), f);
+		fputc(0x80 | (int)((cp >> 12) & 0x3f), f);
+		fputc(0x80 | (int)((cp >> 6) & 0x3f), f);
+		fputc(0x80 | (int)(cp & 0x3f), f);
+	}
+}
+
+/* Reads \uHHHH at s (after the backslash-u); -1 if malformed. */
+static long js__u4(const char *s, const char *end)
+{
+	if (end - s < 4)
+		return -1;
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		int h = js__hex(s[i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* The value of a string literal (raw text with its quotes) as UTF-8. Surrogate pairs written
+ * as two \u escapes become one character; a lone surrogate becomes U+FFFD. */
+static char *js__string(const char *raw, size_t n, size_t *outlen)
+{
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		diag_fatal("out of memory");
+	const char *p = raw + 1, *end = raw + (n >= 2 ? n - 1 : n);
+	while (p < end) {
+		if (*p != '\\') {
+			fputc(*p++, f);
+			continue;
+		}
+		p++;
+		if (p >= end)
+			break;
+		char c = *p++;
+		switch (c) {
+		case 'n': fputc('\n', f); break;
+		case 't': fputc('\t', f); break;
+		case 'r': fputc('\r', f); break;
+		case 'b': fputc('\b', f); break;
+		case 'f': fputc('\f', f); break;
+		case 'v': fputc('\v', f); break;
+		case '\r':
+			if (p < end && *p == '\n')
+				p++;
+			break;
+		case '\n':
+			break;
+		case 'x':
+			if (end - p >= 2 && js__hex(p[0]) >= 0 && js__hex(p[1]) >= 0) {
+				js__put_utf8(f, (uint32_t)(js__hex(p[0]) * 16 + js__hex(p[1])));
+				p += 2;
+			} else {
+				fputc('x', f);
+			}
+			break;
+		case 'u': {
+			long cp;
+			if (p < end && *p == '{') {
+				const char *q = p + 1;
+				cp = 0;
+				while (q < end && js__hex(*q) >= 0 && cp <= 0x10ffff)
+					cp = cp * 16 + js__hex(*q++);
+				if (q < end && *q == '}' && cp <= 0x10ffff) {
+					p = q + 1;
+					js__put_utf8(f, (uint32_t)cp);
+				} else {
+					fputc('u', f);
+				}
+				break;
+			}
+			cp = js__u4(p, end);
+			if (cp < 0) {
+				fputc('u', f);
+				break;
+			}
+			p += 4;
+			if (cp >= 0xd800 && cp < 0xdc00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+				long lo = js__u4(p + 2, end);
+				if (lo >= 0xdc00 && lo < 0xe000) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+					p += 6;
+				}
+			}
+			if (cp >= 0xd800 && cp < 0xe000)
+				cp = 0xfffd;
+			js__put_utf8(f, (uint32_t)cp);
+			break;
+		}
+		default:
+			if (c >= '0' && c <= '7') {
+				/* \0 and the legacy octal escapes (up to \377) */
+				int v = c - '0', digits = 1;
+				while (p < end && *p >= '0' && *p <= '7' && digits < 3 && v * 8 + (*p - '0') <= 0377) {
+					v = v * 8 + (*p++ - '0');
+					digits++;
+				}
+				js__put_utf8(f, (uint32_t)v);
+			} else if ((unsigned char)c == 0xe2 && end - p >= 2 && (unsigned char)p[0] == 0x80 &&
+				   ((unsigned char)p[1] == 0xa8 || (unsigned char)p[1] == 0xa9)) {
+				p += 2; /* line continuation with U+2028 / U+2029 */
+			} else {
+				fputc(c, f);
+			}
+		}
+	}
+	fclose(f);
+	*outlen = len;
+	return buf;
+}
+
+static double js__number(const char *t)
+{
+	char *s = xstrdup(t);
+	/* numeric separators (1_000) are not ES3, but cost nothing */
+	char *w = s;
+	for (char *r = s; *r; r++)
+		if (*r != '_')
+			*w++ = *r;
+	*w = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return strtod(s, NULL); /* glibc rounds hex correctly */
+	if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B' || s[1] == 'o' || s[1] == 'O')) {
+		int base = (s[1] == 'b' || s[1] == 'B') ? 2 : 8;
+		double v = 0;
+		for (char *p = s + 2; *p; p++)
+			v = v * base + (*p - '0');
+		return v;
+	}
+	if (s[0] == '0' && isdigit((unsigned char)s[1]) && !strpbrk(s, "89.eE")) {
+		double v = 0; /* legacy octal 0777 */
+		for (char *p = s + 1; *p; p++)
+			v = v * 8 + (*p - '0');
+		return v;
+	}
+	return strtod(s, NULL);
+}
+
+/* Section - Names */
+
+typedef struct Res {
+	int k;        /* R_LVAL: c is a C lvalue; R_GLOBAL: s is the name; R_UNDEF: `undefined` */
+	char *c;
+	char *name;
+} Res;
+enum { R_LVAL, R_GLOBAL, R_UNDEF };
+
+static Res js__resolve(Fn *F, const char *name)
+{
+	Res r = {.k = R_GLOBAL, .name = xstrdup(name)};
+	for (Catch *c = F->cat; c; c = c->up)
+		if (!strcmp(c->name, name)) {
+			r.k = R_LVAL;
+			r.c = c->cvar;
+			return r;
+		}
+	int hops = 0;
+	for (Scope *s = F->sc; s; s = s->up) {
+		Name *n = scope__find(s, name);
+		if (n && s->kind == SC_DOC) {
+			r.k = R_LVAL;
+			r.c = xprintf("X->slots[%d]", n->slot);
+			return r;
+		}
+		if (n) {
+			r.k = R_LVAL;
+			if (s == F->sc && !n->captured) {
+				r.c = n->cname;
+			} else {
+				/* captured: walk the env chain; `env` is this function's env or, without
+				 * one, the nearest enclosing one */
+				char *p = xstrdup("env");
+				for (int i = 0; i < hops; i++)
+					p = xprintf("%s->up", p);
+				r.c = xprintf("%s->v[%d]", p, n->envi);
+				F->uses_env = true;
+			}
+			return r;
+		}
+		if (s->kind != SC_DOC && s->nenv > 0 && (s != F->sc || F->has_env))
+			hops++;
+	}
+	if (!strcmp(name, "session")) {
+		r.k = R_LVAL;
+		r.c = xstrdup("X->slots[CX_SLOT_SESSION]");
+	} else if (!strcmp(name, "application")) {
+		r.k = R_LVAL;
+		r.c = xstrdup("X->slots[CX_SLOT_APPLICATION]");
+	} else if (!strcmp(name, "event$")) {
+		r.k = R_LVAL;
+		r.c = xstrdup("X->slots[CX_SLOT_EVENT]");
+	} else if (!strcmp(name, "undefined")) {
+		r.k = R_UNDEF;
+	}
+	return r;
+}
+
+static const char *js__sref(Fn *F, const char *s)
+{
+	return xprintf("CX_STR_REF(%s)", gen_str(F->g, s, strlen(s)));
+}
+
+static bool js__ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+static V js__read(Fn *F, const char *name, bool for_typeof)
+{
+	Res r = js__resolve(F, name);
+	if (r.k == R_UNDEF)
+		return js__const("CX_UNDEFINED");
+	if (r.k == R_LVAL)
+		return js__tmp(F, false, "%s", r.c);
+	if (!js__ascii(name)) {
+		V s = js__strv(F, name, strlen(name));
+		return js__tmp(F, !for_typeof, "cx_global_lookup(X, %s.u.s, %d)", s.c, for_typeof);
+	}
+	return js__tmp(F, true, "cx_global_lookup(X, %s, %d)", js__sref(F, name), for_typeof);
+}
+
+static void js__write(Fn *F, const char *name, const char *v)
+{
+	Res r = js__resolve(F, name);
+	if (r.k == R_LVAL) {
+		fn_out(F, "%s = %s;", r.c, v);
+		return;
+	}
+	char *key;
+	if (js__ascii(name))
+		key = xstrdup(js__sref(F, name));
+	else
+		key = xprintf("%s.u.s", js__strv(F, name, strlen(name)).c);
+	char *t = fn_temp(F);
+	fn_out(F, "cx_value %s = cx_global_assign(X, %s, %s);", t, key, v);
+	fn_check(F, t);
+}
+
+/* Section - References (identifier, a.b, a[b]) */
+
+typedef struct Ref {
+	int k;        /* F_NAME, F_PROP (static key), F_KEY (computed key) */
+	char *name;
+	V obj;
+	char *skey;   /* F_PROP: CX_STR_REF(...) */
+	V key;
+} Ref;
+enum { F_NAME, F_PROP, F_KEY };
+
+static TSNode js__unparen(TSNode n)
+{
+	while (js__is(n, "parenthesized_expression") && ts_node_named_child_count(n) == 1)
+		n = ts_node_named_child(n, 0);
+	return n;
+}
+
+static bool js__is_ref(TSNode n)
+{
+	n = js__unparen(n);
+	return js__is(n, "identifier") || js__is(n, "undefined") || js__is(n, "member_expression") ||
+	       js__is(n, "subscript_expression");
+}
+
+static Ref js__ref(Fn *F, TSNode n)
+{
+	Ref r = {0};
+	n = js__unparen(n);
+	if (js__is(n, "identifier") || js__is(n, "undefined")) {
+		r.k = F_NAME;
+		r.name = js__txt(F, n);
+		return r;
+	}
+	r.obj = js__ex(F, ts_node_child_by_field_name(n, "object", 6));
+	if (js__is(n, "member_expression")) {
+		TSNode p = ts_node_child_by_field_name(n, "property", 8);
+		char *name = js__txt(F, p);
+		if (js__ascii(name)) {
+			r.k = F_PROP;
+			r.skey = xstrdup(js__sref(F, name));
+		} else {
+			r.k = F_KEY;
+			r.key = js__strv(F, name, strlen(name));
+		}
+		return r;
+	}
+	r.k = F_KEY;
+	r.key = js__ex(F, ts_node_child_by_field_name(n, "index", 5));
+	return r;
+}
+
+static V js__ref_get(Fn *F, Ref *r)
+{
+	if (r->k == F_NAME)
+		return js__read(F, r->name, false);
+	if (r->k == F_PROP)
+		return js__tmp(F, true, "cx_get_s(X, %s, %s)", r->obj.c, r->skey);
+	return js__tmp(F, true, "cx_get(X, %s, %s)", r->obj.c, r->key.c);
+}
+
+static void js__ref_put(Fn *F, Ref *r, const char *v)
+{
+	if (r->k == F_NAME) {
+		js__write(F, r->name, v);
+		return;
+	}
+	if (r->k == F_PROP)
+		js__tmp(F, true, "cx_put_s(X, %s, %s, %s)", r->obj.c, r->skey, v);
+	else
+		js__tmp(F, true, "cx_put(X, %s, %s, %s)", r->obj.c, r->key.c, v);
+}
+
+void js_assign(Fn *F, TSNode lhs, const char *v)
+{
+	if (!js__is_ref(lhs)) {
+		diag_error(js__loc(F, lhs), "cannot assign to this expression");
+		return;
+	}
+	Ref r = js__ref(F, lhs);
+	js__ref_put(F, &r, v);
+}
+
+char *js_read_name(Fn *F, const char *dotted)
+{
+	char *s = xstrdup(dotted);
+	char *dot = strchr(s, '.');
+	if (dot)
+		*dot = 0;
+	V v = js__read(F, s, false);
+	while (dot) {
+		char *k = dot + 1;
+		dot = strchr(k, '.');
+		if (dot)
+			*dot = 0;
+		v = js__tmp(F, true, "cx_get_s(X, %s, %s)", v.c, js__sref(F, k));
+	}
+	return v.c;
+}
+
+void js_store_name(Fn *F, const char *dotted, const char *v)
+{
+	char *s = xstrdup(dotted);
+	char *last = strrchr(s, '.');
+	if (!last) {
+		js__write(F, s, v);
+		return;
+	}
+	*last = 0;
+	char *base = js_read_name(F, s);
+	js__tmp(F, true, "cx_put_s(X, %s, %s, %s)", base, js__sref(F, last + 1), v);
+}
+
+/* Section - Expressions */
+
+static const struct {
+	const char *op, *fn;
+} js__binops[] = {
+	{"+", "cx_op_add"}, {"-", "cx_op_sub"}, {"*", "cx_op_mul"}, {"/", "cx_op_div"},
+	{"%", "cx_op_mod"}, {"<<", "cx_op_shl"}, {">>", "cx_op_sar"}, {">>>", "cx_op_shr"},
+	{"&", "cx_op_bitand"}, {"|", "cx_op_bitor"}, {"^", "cx_op_bitxor"}, {"<", "cx_op_lt"},
+	{">", "cx_op_gt"}, {"<=", "cx_op_le"}, {">=", "cx_op_ge"}, {"==", "cx_op_eq"},
+	{"!=", "cx_op_ne"}, {"instanceof", "cx_op_instanceof"}, {"in", "cx_op_in"},
+};
+
+static const char *js__binop_fn(const char *op)
+{
+	for (size_t i = 0; i < sizeof(js__binops) / sizeof(js__binops[0]); i++)
+		if (!strcmp(js__binops[i].op, op))
+			return js__binops[i].fn;
+	return NULL;
+}
+
+/* Folds literal arithmetic where C's IEEE double arithmetic equals ECMAScript's. */
+static bool js__fold(const char *op, V a, V b, V *out)
+{
+	if (a.k == V_NUM && b.k == V_NUM) {
+		double r;
+		if (!strcmp(op, "+"))
+			r = a.n + b.n;
+		else if (!strcmp(op, "-"))
+			r = a.n - b.n;
+		else if (!strcmp(op, "*"))
+			r = a.n * b.n;
+		else if (!strcmp(op, "/"))
+			r = a.n / b.n;
+		else
+			return false;
+		*out = js__num(r);
+		return true;
+	}
+	return false;
+}
+
+static V js__binary(Fn *F, const char *op, V a, V b)
+{
+	if (!strcmp(op, "==="))
+		return js__tmp(F, false, "cx_op_seq(%s, %s)", a.c, b.c);
+	if (!strcmp(op, "!=="))
+		return js__tmp(F, false, "cx_op_sne(%s, %s)", a.c, b.c);
+	const char *fn = js__binop_fn(op);
+	if (!fn)
+		diag_fatal("internal error: operator %s", op);
+	if (!strcmp(op, "in"))
+		return js__tmp(F, true, "cx_op_in(X, %s, %s)", a.c, b.c);
+	return js__tmp(F, true, "%s(X, %s, %s)", fn, a.c, b.c);
+}
+
+static V js__str_concat(Fn *F, V a, V b)
+{
+	char *s = xcalloc(a.slen + b.slen + 1, 1);
+	memcpy(s, a.s, a.slen);
+	memcpy(s + a.slen, b.s, b.slen);
+	return js__strv(F, s, a.slen + b.slen);
+}
+
+static char *js__fname(Fn *F, const char *name)
+{
+	return xprintf("f%d_%s", ++F->g->nfuncs, name ? js__cident(name) : "anon");
+}
+
+static int js__nparams(TSNode fn)
+{
+	TSNode ps = ts_node_child_by_field_name(fn, "parameters", 10);
+	if (ts_node_is_null(ps))
+		return 0;
+	int n = 0;
+	for (uint32_t i = 0; i < ts_node_named_child_count(ps); i++)
+		if (js__is(ts_node_named_child(ps, i), "identifier"))
+			n++;
+	return n;
+}
+
+static void js__body(Fn *F, TSNode body);
+
+/* Compiles a function into its own C function; returns the C name. */
+static char *js__function(Fn *F, TSNode fn)
+{
+	const char *src = F->src->s;
+	TSNode nm = ts_node_child_by_field_name(fn, "name", 4);
+	char *name = ts_node_is_null(nm) ? NULL : js__text(src, nm);
+	Scope *s = scope_new(F->sc, SC_FUNC);
+	TSNode ps = ts_node_child_by_field_name(fn, "parameters", 10);
+	int np = 0;
+	for (uint32_t i = 0; !ts_node_is_null(ps) && i < ts_node_named_child_count(ps); i++) {
+		TSNode p = ts_node_named_child(ps, i);
+		if (js__is(p, "comment"))
+			continue;
+		if (!js__is(p, "identifier")) {
+			js__unsupported(F, p, "this kind of parameter");
+			continue;
+		}
+		Name *n = scope__add(s, js__text(src, p), N_PARAM);
+		n->kind = N_PARAM;
+		n->param = np++;
+	}
+	TSNode body = ts_node_child_by_field_name(fn, "body", 4);
+	if (js__is(fn, "function_expression") && name && !scope_has(s, name))
+		scope__add(s, name, N_SELF);
+	Bound hb = {0};
+	js_hoisted(body, src, bound__add, &hb);
+	for (int i = 0; i < hb.n; i++) {
+		Name *n = scope__find(s, hb.v[i]);
+		if (n && n->kind == N_SELF)
+			n->kind = N_VAR; /* a var of the same name hides the function's own name */
+		else if (!n)
+			scope__add(s, hb.v[i], N_VAR);
+	}
+	if (!scope_has(s, "arguments") && js__uses_arguments(body, src))
+		scope__add(s, "arguments", N_ARGS);
+	scope_scan_captures(s, fn, src);
+	char *cname = js__fname(F, name);
+	Fn *G = fn_new(F->g, s, FN_JS, cname, js__loc(F, fn).line);
+	G->src = F->src;
+	G->nparams = np;
+	js__body(G, body);
+	fn_end(G);
+	return cname;
+}
+
+/* A function object for fn (a closure over the current env). */
+static V js__closure(Fn *F, TSNode fn)
+{
+	char *cname = js__function(F, fn);
+	TSNode nm = ts_node_child_by_field_name(fn, "name", 4);
+	char *name = ts_node_is_null(nm) ? xstrdup("") : js__txt(F, nm);
+	const char *env = "NULL";
+	if (F->has_env || (F->kind == FN_JS && fn__outer_env_scope(F->sc))) {
+		env = "env";
+		F->uses_env = true;
+	}
+	return js__tmp(F, true, "cx_func_new(X, %s, %s, %d, %s)", cname, c_quote(name, strlen(name)),
+		       js__nparams(fn), env);
+}
+
+/* Hoisted function declarations of a body or program: created on entry. */
+static void js__hoist_functions(Fn *F, TSNode n)
+{
+	uint32_t k = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode c = ts_node_named_child(n, i);
+		if (js__is(c, "function_declaration")) {
+			TSNode nm = ts_node_child_by_field_name(c, "name", 4);
+			fn_line(F, js__loc(F, c).line);
+			V f = js__closure(F, c);
+			js__write(F, js__txt(F, nm), f.c);
+			continue;
+		}
+		if (js__is_fn(c) || js__is(c, "class_declaration"))
+			continue;
+		js__hoist_functions(F, c);
+	}
+}
+
+static V js__call_args(Fn *F, TSNode args, int *argc, char **argv)
+{
+	int n = 0;
+	V vals[256];
+	for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++) {
+		TSNode a = ts_node_named_child(args, i);
+		if (js__is(a, "comment"))
+			continue;
+		if (js__is(a, "spread_element")) {
+			js__unsupported(F, a, "spread (...)");
+			continue;
+		}
+		if (n == 256) {
+			diag_error(js__loc(F, a), "too many arguments");
+			break;
+		}
+		vals[n++] = js__ex(F, a);
+	}
+	*argc = n;
+	if (!n) {
+		*argv = xstrdup("NULL");
+		return js__const("CX_UNDEFINED");
+	}
+	char *arr = xprintf("a%d", ++F->ntemp);
+	char *list = xstrdup("");
+	for (int i = 0; i < n; i++)
+		list = xprintf("%s%s%s", list, i ? ", " : "", vals[i].c);
+	fn_out(F, "cx_value %s[%d] = {%s};", arr, n, list);
+	*argv = arr;
+	return js__const("CX_UNDEFINED");
+}
+
+static V js__this(Fn *F)
+{
+	if (F->kind == FN_JS)
+		return js__const("this_");
+	return js__const("cx_global(X)");
+}
+
+static V js__call(Fn *F, TSNode e)
+{
+	TSNode callee = js__unparen(ts_node_child_by_field_name(e, "function", 8));
+	TSNode args = ts_node_child_by_field_name(e, "arguments", 9);
+	if (js__is(args, "template_string")) {
+		js__unsupported(F, args, "a tagged template");
+		return js__const("CX_UNDEFINED");
+	}
+	V fnv, thisv;
+	if (js__is(callee, "member_expression") || js__is(callee, "subscript_expression")) {
+		Ref r = js__ref(F, callee);
+		fnv = js__ref_get(F, &r);
+		thisv = r.obj;
+	} else if (js__is(callee, "identifier") && js__resolve(F, "eval").k == R_GLOBAL &&
+		   !strcmp(js__txt(F, callee), "eval")) {
+		int argc;
+		char *argv;
+		js__call_args(F, args, &argc, &argv);
+		if (argc)
+			fn_out(F, "(void)%s;", argv);
+		fn_out(F, "cx_throw_error(X, \"EvalError\", \"eval is not supported\");");
+		fn_out(F, "goto %s;", fn__failname(F));
+		return js__const("CX_UNDEFINED");
+	} else {
+		fnv = js__ex(F, callee);
+		thisv = js__const("cx_global(X)"); /* ES3 10.2.3: a plain call's this is the global */
+	}
+	int argc;
+	char *argv;
+	js__call_args(F, args, &argc, &argv);
+	return js__tmp(F, true, "cx_call(X, %s, %s, %d, %s)", fnv.c, thisv.c, argc, argv);
+}
+
+static V js__new(Fn *F, TSNode e)
+{
+	V ctor = js__ex(F, ts_node_child_by_field_name(e, "constructor", 11));
+	int argc;
+	char *argv;
+	js__call_args(F, ts_node_child_by_field_name(e, "arguments", 9), &argc, &argv);
+	return js__tmp(F, true, "cx_new(X, %s, %d, %s)", ctor.c, argc, argv);
+}
+
+static V js__object(Fn *F, TSNode e)
+{
+	V o = js__tmp(F, true, "cx_obj_new(X)");
+	for (uint32_t i = 0; i < ts_node_named_child_count(e); i++) {
+		TSNode p = ts_node_named_child(e, i);
+		if (js__is(p, "comment"))
+			continue;
+		if (!js__is(p, "pair")) {
+			js__unsupported(F, p, "this kind of object member");
+			continue;
+		}
+		TSNode k = ts_node_child_by_field_name(p, "key", 3);
+		TSNode val = ts_node_child_by_field_name(p, "value", 5);
+		if (js__is(k, "number")) {
+			V kv = js__num(js__number(js__txt(F, k)));
+			V v = js__ex(F, val);
+			js__tmp(F, true, "cx_put(X, %s, %s, %s)", o.c, kv.c, v.c);
+			continue;
+		}
+		char *key;
+		size_t klen;
+		if (js__is(k, "string")) {
+			char *raw = js__txt(F, k);
+			key = js__string(raw, strlen(raw), &klen);
+		} else if (js__is(k, "property_identifier")) {
+			key = js__txt(F, k);
+			klen = strlen(key);
+		} else {
+			js__unsupported(F, k, "this kind of property name");
+			continue;
+		}
+		V kv = js__strv(F, key, klen);
+		V v = js__ex(F, val);
+		js__tmp(F, true, "cx_put(X, %s, %s, %s)", o.c, kv.c, v.c);
+	}
+	return o;
+}
+
+static V js__array(Fn *F, TSNode e)
+{
+	/* Elements and elisions: every ',' ends a slot; a slot without an expression is a hole. */
+	V vals[1024];
+	bool have[1024];
+	int n = 0;
+	bool cur = false, holes = false;
+	uint32_t k = ts_node_child_count(e);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode c = ts_node_child(e, i);
+		const char *t = ts_node_type(c);
+		if (!strcmp(t, "[") || !strcmp(t, "]") || !strcmp(t, "comment"))
+			continue;
+		if (n >= 1023) {
+			diag_error(js__loc(F, c), "array literal too long");
+			break;
+		}
+		if (!strcmp(t, ",")) {
+			if (!cur) {
+				have[n] = false;
+				holes = true;
+				n++;
+			}
+			cur = false;
+			continue;
+		}
+		if (js__is(c, "spread_element")) {
+			js__unsupported(F, c, "spread (...)");
+			continue;
+		}
+		vals[n] = js__ex(F, c);
+		have[n] = true;
+		n++;
+		cur = true;
+	}
+	if (!holes) {
+		if (!n)
+			return js__tmp(F, true, "cx_arr_new(X, 0, NULL)");
+		char *arr = xprintf("a%d", ++F->ntemp);
+		char *list = xstrdup("");
+		for (int i = 0; i < n; i++)
+			list = xprintf("%s%s%s", list, i ? ", " : "", vals[i].c);
+		fn_out(F, "cx_value %s[%d] = {%s};", arr, n, list);
+		return js__tmp(F, true, "cx_arr_new(X, %d, %s)", n, arr);
+	}
+	V a = js__tmp(F, true, "cx_arr_new(X, 0, NULL)");
+	for (int i = 0; i < n; i++)
+		if (have[i])
+			js__tmp(F, true, "cx_put(X, %s, cx_num(%d), %s)", a.c, i, vals[i].c);
+	js__tmp(F, true, "cx_put_s(X, %s, %s, cx_num(%d))", a.c, js__sref(F, "length"), n);
+	return a;
+}
+
+static V js__assign_expr(Fn *F, TSNode e)
+{
+	TSNode left = js__unparen(ts_node_child_by_field_name(e, "left", 4));
+	TSNode right = ts_node_child_by_field_name(e, "right", 5);
+	if (!js__is_ref(left)) {
+		js__unsupported(F, left, "this assignment target");
+		return js__const("CX_UNDEFINED");
+	}
+	Ref r = js__ref(F, left);
+	V v = js__ex(F, right);
+	js__ref_put(F, &r, v.c);
+	return v;
+}
+
+static V js__compound(Fn *F, TSNode e)
+{
+	TSNode left = js__unparen(ts_node_child_by_field_name(e, "left", 4));
+	TSNode right = ts_node_child_by_field_name(e, "right", 5);
+	char *op = xstrdup(ts_node_type(ts_node_child_by_field_name(e, "operator", 8)));
+	op[strlen(op) - 1] = 0; /* "+=" -> "+" */
+	if (!js__binop_fn(op) || !strcmp(op, "in") || !js__is_ref(left)) {
+		js__unsupported(F, e, xprintf("operator %s=", op));
+		return js__const("CX_UNDEFINED");
+	}
+	Ref r = js__ref(F, left);
+	V old = js__ref_get(F, &r);
+	V v = js__ex(F, right);
+	V res = js__binary(F, op, old, v);
+	js__ref_put(F, &r, res.c);
+	return res;
+}
+
+static V js__update(Fn *F, TSNode e)
+{
+	TSNode arg = js__unparen(ts_node_child_by_field_name(e, "argument", 8));
+	const char *op = ts_node_type(ts_node_child_by_field_name(e, "operator", 8));
+	bool prefix = !strcmp(ts_node_type(ts_node_child(e, 0)), op);
+	double d = !strcmp(op, "++") ? 1 : -1;
+	if (!js__is_ref(arg)) {
+		js__unsupported(F, e, "this operand of ++/--");
+		return js__const("CX_UNDEFINED");
+	}
+	Ref r = js__ref(F, arg);
+	V old = js__ref_get(F, &r);
+	if (prefix) {
+		V nv = js__tmp(F, true, "cx_op_inc(X, %s, %g)", old.c, d);
+		js__ref_put(F, &r, nv.c);
+		return nv;
+	}
+	V num = js__tmp(F, true, "cx_op_pos(X, %s)", old.c);
+	V nv = js__tmp(F, true, "cx_op_inc(X, %s, %g)", num.c, d);
+	js__ref_put(F, &r, nv.c);
+	return num;
+}
+
+static V js__unary(Fn *F, TSNode e)
+{
+	const char *op = ts_node_type(ts_node_child_by_field_name(e, "operator", 8));
+	TSNode arg = ts_node_child_by_field_name(e, "argument", 8);
+	TSNode ua = js__unparen(arg);
+	if (!strcmp(op, "typeof")) {
+		if (js__is(ua, "identifier")) {
+			V v = js__read(F, js__txt(F, ua), true);
+			return js__tmp(F, false, "cx_op_typeof(X, %s)", v.c);
+		}
+		V v = js__ex(F, arg);
+		return js__tmp(F, false, "cx_op_typeof(X, %s)", v.c);
+	}
+	if (!strcmp(op, "delete")) {
+		if (js__is(ua, "member_expression") || js__is(ua, "subscript_expression")) {
+			Ref r = js__ref(F, ua);
+			const char *key = r.k == F_PROP ? xprintf("cx_strv(%s)", r.skey) : r.key.c;
+			return js__tmp(F, true, "cx_delete(X, %s, %s)", r.obj.c, key);
+		}
+		if (js__is(ua, "identifier")) {
+			char *name = js__txt(F, ua);
+			if (js__resolve(F, name).k == R_GLOBAL) {
+				V k = js__strv(F, name, strlen(name));
+				return js__tmp(F, true, "cx_delete(X, cx_global(X), %s)", k.c);
+			}
+			return js__const("CX_FALSE"); /* declared variables are DontDelete */
+		}
+		js_discard(F, js__ex(F, arg).c);
+		return js__const("CX_TRUE");
+	}
+	V v = js__ex(F, arg);
+	if (!strcmp(op, "void")) {
+		js_discard(F, v.c);
+		return js__const("CX_UNDEFINED");
+	}
+	if (!strcmp(op, "!"))
+		return js__tmp(F, false, "cx_bool(!cx_truthy(%s))", v.c);
+	if (!strcmp(op, "-")) {
+		if (v.k == V_NUM)
+			return js__num(-v.n);
+		return js__tmp(F, true, "cx_op_neg(X, %s)", v.c);
+	}
+	if (!strcmp(op, "+")) {
+		if (v.k == V_NUM)
+			return v;
+		return js__tmp(F, true, "cx_op_pos(X, %s)", v.c);
+	}
+	if (!strcmp(op, "~"))
+		return js__tmp(F, true, "cx_op_bitnot(X, %s)", v.c);
+	js__unsupported(F, e, xprintf("operator %s", op));
+	return js__const("CX_UNDEFINED");
+}
+
+static V js__logical(Fn *F, TSNode e, bool is_and)
+{
+	V a = js__ex(F, ts_node_child_by_field_name(e, "left", 4));
+	char *t = fn_temp(F);
+	fn_out(F, "cx_value %s = %s;", t, a.c);
+	fn_out(F, "if (%scx_truthy(%s)) {", is_and ? "" : "!", t);
+	F->ind++;
+	V b = js__ex(F, ts_node_child_by_field_name(e, "right", 5));
+	fn_out(F, "%s = %s;", t, b.c);
+	F->ind--;
+	fn_out(F, "}");
+	V r = {.k = V_TEMP, .c = t};
+	return r;
+}
+
+static V js__ternary(Fn *F, TSNode e)
+{
+	V c = js__ex(F, ts_node_child_by_field_name(e, "condition", 9));
+	char *t = fn_temp(F);
+	fn_out(F, "cx_value %s;", t);
+	fn_out(F, "if (cx_truthy(%s)) {", c.c);
+	F->ind++;
+	V a = js__ex(F, ts_node_child_by_field_name(e, "consequence", 11));
+	fn_out(F, "%s = %s;", t, a.c);
+	F->ind--;
+	fn_out(F, "} else {");
+	F->ind++;
+	V b = js__ex(F, ts_node_child_by_field_name(e, "alternative", 11));
+	fn_out(F, "%s = %s;", t, b.c);
+	F->ind--;
+	fn_out(F, "}");
+	V r = {.k = V_TEMP, .c = t};
+	return r;
+}
+
+static V js__ex(Fn *F, TSNode e)
+{
+	if (ts_node_is_null(e))
+		return js__const("CX_UNDEFINED");
+	const char *t = ts_node_type(e);
+	if (!strcmp(t, "parenthesized_expression")) {
+		V v = js__const("CX_UNDEFINED");
+		for (uint32_t i = 0; i < ts_node_named_child_count(e); i++) {
+			TSNode c = ts_node_named_child(e, i);
+			if (!js__is(c, "comment"))
+				v = js__ex(F, c);
+		}
+		return v;
+	}
+	if (!strcmp(t, "sequence_expression")) {
+		V v = js__const("CX_UNDEFINED");
+		bool first = true;
+		for (uint32_t i = 0; i < ts_node_named_child_count(e); i++) {
+			TSNode c = ts_node_named_child(e, i);
+			if (js__is(c, "comment"))
+				continue;
+			if (!first)
+				js_discard(F, v.c);
+			v = js__ex(F, c);
+			first = false;
+		}
+		return v;
+	}
+	if (!strcmp(t, "number"))
+		return js__num(js__number(js__txt(F, e)));
+	if (!strcmp(t, "string")) {
+		char *raw = js__txt(F, e);
+		size_t n;
+		char *s = js__string(raw, strlen(raw), &n);
+		return js__strv(F, s, n);
+	}
+	if (!strcmp(t, "true"))
+		return js__const("CX_TRUE");
+	if (!strcmp(t, "false"))
+		return js__const("CX_FALSE");
+	if (!strcmp(t, "null"))
+		return js__const("CX_NULLV");
+	if (!strcmp(t, "undefined") || !strcmp(t, "identifier"))
+		return js__read(F, js__txt(F, e), false);
+	if (!strcmp(t, "this"))
+		return js__this(F);
+	if (!strcmp(t, "regex")) {
+		TSNode p = ts_node_child_by_field_name(e, "pattern", 7);
+		TSNode fl = ts_node_child_by_field_name(e, "flags", 5);
+		char *ps = ts_node_is_null(p) ? xstrdup("") : js__txt(F, p);
+		char *fs = ts_node_is_null(fl) ? xstrdup("") : js__txt(F, fl);
+		return js__tmp(F, true, "cx_regexp_new(X, %s, %s)", c_quote(ps, strlen(ps)), c_quote(fs, strlen(fs)));
+	}
+	if (!strcmp(t, "member_expression") || !strcmp(t, "subscript_expression")) {
+		if (!ts_node_is_null(ts_node_child_by_field_name(e, "optional_chain", 14))) {
+			js__unsupported(F, e, "optional chaining (?.)");
+			return js__const("CX_UNDEFINED");
+		}
+		Ref r = js__ref(F, e);
+		return js__ref_get(F, &r);
+	}
+	if (!strcmp(t, "call_expression"))
+		return js__call(F, e);
+	if (!strcmp(t, "new_expression"))
+		return js__new(F, e);
+	if (!strcmp(t, "object"))
+		return js__object(F, e);
+	if (!strcmp(t, "array"))
+		return js__array(F, e);
+	if (!strcmp(t, "function_expression") || !strcmp(t, "function"))
+		return js__closure(F, e);
+	if (!strcmp(t, "assignment_expression"))
+		return js__assign_expr(F, e);
+	if (!strcmp(t, "augmented_assignment_expression"))
+		return js__compound(F, e);
+	if (!strcmp(t, "update_expression"))
+		return js__update(F, e);
+	if (!strcmp(t, "unary_expression"))
+		return js__unary(F, e);
+	if (!strcmp(t, "ternary_expression"))
+		return js__ternary(F, e);
+	if (!strcmp(t, "binary_expression")) {
+		const char *op = ts_node_type(ts_node_child_by_field_name(e, "operator", 8));
+		if (!strcmp(op, "&&") || !strcmp(op, "||"))
+			return js__logical(F, e, op[0] == '&');
+		if (!strcmp(op, "===") || !strcmp(op, "!==") || js__binop_fn(op)) {
+			V a = js__ex(F, ts_node_child_by_field_name(e, "left", 4));
+			V b = js__ex(F, ts_node_child_by_field_name(e, "right", 5));
+			V r;
+			if (js__fold(op, a, b, &r))
+				return r;
+			if (!strcmp(op, "+") && a.k == V_STR && b.k == V_STR)
+				return js__str_concat(F, a, b);
+			return js__binary(F, op, a, b);
+		}
+		js__unsupported(F, e, xprintf("operator %s", op));
+		return js__const("CX_UNDEFINED");
+	}
+	if (!strcmp(t, "arrow_function"))
+		js__unsupported(F, e, "an arrow function (ECMAScript 3 has none)");
+	else if (!strcmp(t, "template_string"))
+		js__unsupported(F, e, "a template string (ECMAScript 3 has none)");
+	else
+		js__unsupported(F, e, xprintf("'%s'", t));
+	return js__const("CX_UNDEFINED");
+}
+
+char *js_expr(Fn *F, TSNode e)
+{
+	return js__ex(F, e).c;
+}
+
+/* Section - Statements */
+
+static void js__stmts(Fn *F, TSNode n)
+{
+	for (uint32_t i = 0; i < ts_node_named_child_count(n); i++)
+		js__stmt(F, ts_node_named_child(n, i));
+}
+
+/* Jumps to a break/continue target (label) declared at finally-depth fdepth, through the
+ * finally blocks in between. */
+static void js__jump(Fn *F, int label, int fdepth)
+{
+	if (F->fdepth <= fdepth || !F->fin) {
+		fn__goto(F, label);
+		return;
+	}
+	Fin *f = F->fin;
+	if (f->npend == 32) {
+		diag_fatal("too many jumps out of one try statement");
+	}
+	int code = 3 + f->npend;
+	f->pend[f->npend++] = (Pend){.code = code, .label = label, .fdepth = fdepth};
+	fn_out(F, "c%d = %d;", f->n, code);
+	fn__goto(F, f->fin);
+}
+
+static void js__return(Fn *F, const char *v)
+{
+	if (!F->fin) {
+		fn_out(F, "return %s;", v);
+		return;
+	}
+	Fin *f = F->fin;
+	fn_out(F, "rv%d = %s;", f->n, v);
+	fn_out(F, "c%d = 2;", f->n);
+	fn__goto(F, f->fin);
+	for (int i = 0; i < f->npend; i++)
+		if (f->pend[i].label == -1)
+			return;
+	f->pend[f->npend++] = (Pend){.code = 2, .label = -1};
+}
+
+static Jmp *js__push_jmp(Fn *F, bool loop)
+{
+	Jmp *j = xcalloc(1, sizeof(*j));
+	j->labels = F->pending;
+	j->nlabels = F->npending;
+	F->pending = NULL;
+	F->npending = 0;
+	j->brk = fn__label(F, "brk", NULL);
+	j->cont = loop ? fn__label(F, "cont", NULL) : -1;
+	j->plain = true;
+	j->fdepth = F->fdepth;
+	j->up = F->jmp;
+	F->jmp = j;
+	return j;
+}
+
+static void js__pop_jmp(Fn *F)
+{
+	fn__place(F, F->jmp->brk);
+	F->jmp = F->jmp->up;
+}
+
+static bool js__jmp_has(Jmp *j, const char *label)
+{
+	for (int i = 0; i < j->nlabels; i++)
+		if (!strcmp(j->labels[i], label))
+			return true;
+	return false;
+}
+
+static void js__break(Fn *F, TSNode s, bool cont)
+{
+	TSNode lab = ts_node_child_by_field_name(s, "label", 5);
+	char *name = ts_node_is_null(lab) ? NULL : js__txt(F, lab);
+	for (Jmp *j = F->jmp; j; j = j->up) {
+		if (cont && j->cont < 0)
+			continue;
+		if (name ? !js__jmp_has(j, name) : !j->plain)
+			continue;
+		js__jump(F, cont ? j->cont : j->brk, j->fdepth);
+		return;
+	}
+	diag_error(js__loc(F, s), "%s without a matching %s", cont ? "continue" : "break",
+		   name ? "label" : "loop");
+}
+
+static void js__cond_break(Fn *F, TSNode cond)
+{
+	if (ts_node_is_null(cond))
+		return;
+	V c = js__ex(F, cond);
+	fn_out(F, "if (!cx_truthy(%s))", c.c);
+	F->ind++;
+	fn_out(F, "break;");
+	F->ind--;
+}
+
+static void js__tick(Fn *F)
+{
+	fn_out(F, "CX_TICK(X, %s);", fn__failname(F));
+}
+
+static void js__loop_body(Fn *F, TSNode body)
+{
+	js__stmt(F, body);
+	fn__place(F, F->jmp->cont);
+}
+
+static void js__for(Fn *F, TSNode s)
+{
+	TSNode init = ts_node_child_by_field_name(s, "initializer", 11);
+	TSNode cond = ts_node_child_by_field_name(s, "condition", 9);
+	TSNode inc = ts_node_child_by_field_name(s, "increment", 9);
+	if (!ts_node_is_null(init)) {
+		if (js__is(init, "variable_declaration") || js__is(init, "lexical_declaration") ||
+		    js__is(init, "empty_statement") || js__is(init, "expression_statement"))
+			js__stmt(F, init);
+		else
+			js_discard(F, js__ex(F, init).c);
+	}
+	if (js__is(cond, "expression_statement"))
+		cond = ts_node_named_child(cond, 0);
+	if (!ts_node_is_null(cond) && (js__is(cond, "empty_statement") || !ts_node_is_named(cond)))
+		cond = (TSNode){0};
+	js__push_jmp(F, true);
+	fn_out(F, "for (;;) {");
+	F->ind++;
+	js__tick(F);
+	js__cond_break(F, cond);
+	js__loop_body(F, ts_node_child_by_field_name(s, "body", 4));
+	if (!ts_node_is_null(inc))
+		js_discard(F, js__ex(F, inc).c);
+	F->ind--;
+	fn_out(F, "}");
+	js__pop_jmp(F);
+}
+
+static void js__for_in(Fn *F, TSNode s)
+{
+	TSNode op = ts_node_child_by_field_name(s, "operator", 8);
+	if (!ts_node_is_null(op) && !strcmp(ts_node_type(op), "of")) {
+		js__unsupported(F, s, "for-of");
+		return;
+	}
+	TSNode left = js__unparen(ts_node_child_by_field_name(s, "left", 4));
+	TSNode kind = ts_node_child_by_field_name(s, "kind", 4);
+	TSNode value = ts_node_child_by_field_name(s, "value", 5);
+	if (!ts_node_is_null(kind) && !ts_node_is_null(value)) {
+		/* for (var x = init in o): the initialiser runs first */
+		V iv = js__ex(F, value);
+		js__write(F, js__txt(F, left), iv.c);
+	}
+	V obj = js__ex(F, ts_node_child_by_field_name(s, "right", 5));
+	V keys = js__tmp(F, true, "cx_forin_keys(X, %s)", obj.c);
+	int n = ++F->ntemp;
+	fn_out(F, "uint32_t n%d = cx_arr_length(X, %s);", n, keys.c);
+	js__push_jmp(F, true);
+	fn_out(F, "for (uint32_t i%d = 0; i%d < n%d; i%d++) {", n, n, n, n);
+	F->ind++;
+	js__tick(F);
+	V k = js__tmp(F, true, "cx_get(X, %s, cx_num(i%d))", keys.c, n);
+	fn_out(F, "if (!cx_is_str(%s) || !cx_has_s(X, %s, %s.u.s))", k.c, obj.c, k.c);
+	fn_out(F, "\tcontinue; /* deleted since the loop started */");
+	if (!js__is_ref(left))
+		js__unsupported(F, left, "this for-in target");
+	else
+		js_assign(F, left, k.c);
+	js__loop_body(F, ts_node_child_by_field_name(s, "body", 4));
+	F->ind--;
+	fn_out(F, "}");
+	js__pop_jmp(F);
+}
+
+static void js__switch(Fn *F, TSNode s)
+{
+	V v = js__ex(F, ts_node_child_by_field_name(s, "value", 5));
+	TSNode body = ts_node_child_by_field_name(s, "body", 4);
+	Jmp *j = js__push_jmp(F, false);
+	uint32_t n = ts_node_named_child_count(body);
+	int *labs = xcalloc(n + 1, sizeof(int));
+	int dflt = -1;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_named_child(body, i);
+		if (js__is(c, "switch_default")) {
+			labs[i] = fn__label(F, "dflt", NULL);
+			dflt = labs[i];
+		} else if (js__is(c, "switch_case")) {
+			labs[i] = fn__label(F, "case", NULL);
+			V cv = js__ex(F, ts_node_child_by_field_name(c, "value", 5));
+			fn_out(F, "if (cx_truthy(cx_op_seq(%s, %s)))", v.c, cv.c);
+			F->ind++;
+			fn__goto(F, labs[i]);
+			F->ind--;
+		}
+	}
+	js_discard(F, v.c);
+	fn__goto(F, dflt >= 0 ? dflt : j->brk);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_named_child(body, i);
+		if (!js__is(c, "switch_case") && !js__is(c, "switch_default"))
+			continue;
+		fn__place(F, labs[i]);
+		TSNode val = ts_node_child_by_field_name(c, "value", 5);
+		for (uint32_t k = 0; k < ts_node_named_child_count(c); k++) {
+			TSNode st = ts_node_named_child(c, k);
+			if (!ts_node_is_null(val) && ts_node_eq(st, val))
+				continue;
+			js__stmt(F, st);
+		}
+	}
+	js__pop_jmp(F);
+}
+
+static void js__try(Fn *F, TSNode s)
+{
+	TSNode block = ts_node_child_by_field_name(s, "body", 4);
+	TSNode handler = ts_node_child_by_field_name(s, "handler", 7);
+	TSNode finalizer = ts_node_child_by_field_name(s, "finalizer", 9);
+	int outer_fail = F->fail;
+	int n = ++F->ntemp;
+	Fin *fin = NULL;
+	int lcatch = -1, lfinexc = -1, lend = fn__label(F, "end", NULL);
+	if (!ts_node_is_null(finalizer)) {
+		fin = xcalloc(1, sizeof(*fin));
+		fin->n = n;
+		fin->fin = fn__label(F, "fin", NULL);
+		fin->fdepth = F->fdepth;
+		fin->up = F->fin;
+		lfinexc = fn__label(F, "finexc", NULL);
+		fn_out(F, "int c%d = 0; /* completion: 0 normal, 1 throw, 2 return, 3+ jump */", n);
+		fn_out(F, "cx_value rv%d = CX_UNDEFINED;", n);
+		F->fin = fin;
+		F->fdepth++;
+	}
+	if (!ts_node_is_null(handler))
+		lcatch = fn__label(F, "catch", NULL);
+	/* try block */
+	F->fail = lcatch >= 0 ? lcatch : lfinexc;
+	fn_out(F, "{");
+	F->ind++;
+	js__stmt(F, block);
+	F->ind--;
+	fn_out(F, "}");
+	fn__goto(F, fin ? fin->fin : lend);
+	if (lcatch >= 0) {
+		F->fail = fin ? lfinexc : outer_fail;
+		fn__place(F, lcatch);
+		fn_out(F, "{");
+		F->ind++;
+		TSNode param = ts_node_child_by_field_name(handler, "parameter", 9);
+		Catch *c = NULL;
+		if (js__is(param, "identifier")) {
+			c = xcalloc(1, sizeof(*c));
+			c->name = js__txt(F, param);
+			c->cvar = xprintf("e%d_%s", n, js__cident(c->name));
+			c->up = F->cat;
+			fn_out(F, "cx_value %s = cx_catch(X);", c->cvar);
+			fn_out(F, "(void)%s;", c->cvar);
+			F->cat = c;
+		} else {
+			if (!ts_node_is_null(param))
+				js__unsupported(F, param, "a destructuring catch parameter");
+			fn_out(F, "(void)cx_catch(X);");
+		}
+		js__stmt(F, ts_node_child_by_field_name(handler, "body", 4));
+		if (c)
+			F->cat = c->up;
+		F->ind--;
+		fn_out(F, "}");
+		if (fin)
+			fn__goto(F, fin->fin);
+	}
+	F->fail = outer_fail;
+	if (fin) {
+		F->fin = fin->up;
+		F->fdepth--;
+		fn__place(F, lfinexc);
+		if (F->lab[lfinexc].uses) {
+			fn_out(F, "rv%d = cx_catch(X);", n);
+			fn_out(F, "c%d = 1;", n);
+		}
+		fn__place(F, fin->fin);
+		fn_out(F, "{");
+		F->ind++;
+		js__stmt(F, ts_node_child_by_field_name(finalizer, "body", 4));
+		F->ind--;
+		fn_out(F, "}");
+		fn_out(F, "if (c%d == 1) {", n);
+		F->ind++;
+		fn_out(F, "cx_throw(X, rv%d);", n);
+		fn__goto(F, F->fail);
+		F->ind--;
+		fn_out(F, "}");
+		for (int i = 0; i < fin->npend; i++) {
+			Pend *p = &fin->pend[i];
+			fn_out(F, "if (c%d == %d) {", n, p->code);
+			F->ind++;
+			if (p->label < 0)
+				js__return(F, xprintf("rv%d", n));
+			else
+				js__jump(F, p->label, p->fdepth);
+			F->ind--;
+			fn_out(F, "}");
+		}
+	}
+	fn__place(F, lend);
+}
+
+static void js__vardecl(Fn *F, TSNode s)
+{
+	for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
+		TSNode d = ts_node_named_child(s, i);
+		if (!js__is(d, "variable_declarator"))
+			continue;
+		TSNode nm = ts_node_child_by_field_name(d, "name", 4);
+		TSNode val = ts_node_child_by_field_name(d, "value", 5);
+		if (!js__is(nm, "identifier")) {
+			js__unsupported(F, nm, "destructuring");
+			continue;
+		}
+		if (ts_node_is_null(val))
+			continue;
+		V v = js__ex(F, val);
+		js__write(F, js__txt(F, nm), v.c);
+	}
+}
+
+static void js__stmt(Fn *F, TSNode s)
+{
+	const char *t = ts_node_type(s);
+	if (!strcmp(t, "comment") || !strcmp(t, "html_comment") || !strcmp(t, "empty_statement") ||
+	    !strcmp(t, "function_declaration") || !strcmp(t, "debugger_statement") ||
+	    !strcmp(t, "hash_bang_line"))
+		return;
+	if (!strcmp(t, "statement_block")) {
+		if (F->npending) {
+			/* a labeled block: `break label` leaves it */
+			Jmp *j = js__push_jmp(F, false);
+			j->plain = false;
+			js__stmts(F, s);
+			js__pop_jmp(F);
+			return;
+		}
+		js__stmts(F, s);
+		return;
+	}
+	if (!strcmp(t, "labeled_statement")) {
+		char **p = xcalloc((size_t)F->npending + 1, sizeof(char *));
+		for (int i = 0; i < F->npending; i++)
+			p[i] = F->pending[i];
+		p[F->npending] = js__txt(F, ts_node_child_by_field_name(s, "label", 5));
+		F->pending = p;
+		F->npending++;
+		TSNode body = ts_node_child_by_field_name(s, "body", 4);
+		const char *bt = ts_node_type(body);
+		if (!strcmp(bt, "for_statement") || !strcmp(bt, "for_in_statement") ||
+		    !strcmp(bt, "while_statement") || !strcmp(bt, "do_statement") ||
+		    !strcmp(bt, "labeled_statement") || !strcmp(bt, "statement_block") ||
+		    !strcmp(bt, "switch_statement")) {
+			js__stmt(F, body);
+			return;
+		}
+		Jmp *j = js__push_jmp(F, false);
+		j->plain = false;
+		js__stmt(F, body);
+		js__pop_jmp(F);
+		return;
+	}
+	bool loop_or_switch = !strcmp(t, "for_statement") || !strcmp(t, "for_in_statement") ||
+			      !strcmp(t, "while_statement") || !strcmp(t, "do_statement") ||
+			      !strcmp(t, "switch_statement");
+	if (!loop_or_switch && F->npending) {
+		F->pending = NULL;
+		F->npending = 0;
+	}
+	fn_line(F, js__loc(F, s).line);
+	if (!strcmp(t, "expression_statement")) {
+		for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
+			TSNode c = ts_node_named_child(s, i);
+			if (!js__is(c, "comment"))
+				js_discard(F, js__ex(F, c).c);
+		}
+	} else if (!strcmp(t, "variable_declaration") || !strcmp(t, "lexical_declaration")) {
+		js__vardecl(F, s);
+	} else if (!strcmp(t, "if_statement")) {
+		V c = js__ex(F, ts_node_child_by_field_name(s, "condition", 9));
+		fn_out(F, "if (cx_truthy(%s)) {", c.c);
+		F->ind++;
+		js__stmt(F, ts_node_child_by_field_name(s, "consequence", 11));
+		F->ind--;
+		TSNode alt = ts_node_child_by_field_name(s, "alternative", 11);
+		if (!ts_node_is_null(alt)) {
+			fn_out(F, "} else {");
+			F->ind++;
+			for (uint32_t i = 0; i < ts_node_named_child_count(alt); i++)
+				js__stmt(F, ts_node_named_child(alt, i));
+			F->ind--;
+		}
+		fn_out(F, "}");
+	} else if (!strcmp(t, "while_statement")) {
+		js__push_jmp(F, true);
+		fn_out(F, "for (;;) {");
+		F->ind++;
+		js__tick(F);
+		js__cond_break(F, ts_node_child_by_field_name(s, "condition", 9));
+		js__loop_body(F, ts_node_child_by_field_name(s, "body", 4));
+		F->ind--;
+		fn_out(F, "}");
+		js__pop_jmp(F);
+	} else if (!strcmp(t, "do_statement")) {
+		js__push_jmp(F, true);
+		fn_out(F, "for (;;) {");
+		F->ind++;
+		js__tick(F);
+		js__loop_body(F, ts_node_child_by_field_name(s, "body", 4));
+		js__cond_break(F, ts_node_child_by_field_name(s, "condition", 9));
+		F->ind--;
+		fn_out(F, "}");
+		js__pop_jmp(F);
+	} else if (!strcmp(t, "for_statement")) {
+		js__for(F, s);
+	} else if (!strcmp(t, "for_in_statement")) {
+		js__for_in(F, s);
+	} else if (!strcmp(t, "switch_statement")) {
+		js__switch(F, s);
+	} else if (!strcmp(t, "break_statement")) {
+		js__break(F, s, false);
+	} else if (!strcmp(t, "continue_statement")) {
+		js__break(F, s, true);
+	} else if (!strcmp(t, "return_statement")) {
+		if (F->kind != FN_JS) {
+			diag_error(js__loc(F, s), "return outside of a function");
+			return;
+		}
+		V v = js__const("CX_UNDEFINED");
+		for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
+			TSNode c = ts_node_named_child(s, i);
+			if (!js__is(c, "comment"))
+				v = js__ex(F, c);
+		}
+		js__return(F, v.c);
+	} else if (!strcmp(t, "throw_statement")) {
+		V v = js__const("CX_UNDEFINED");
+		for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
+			TSNode c = ts_node_named_child(s, i);
+			if (!js__is(c, "comment"))
+				v = js__ex(F, c);
+		}
+		fn_out(F, "cx_throw(X, %s);", v.c);
+		fn_out(F, "goto %s;", fn__failname(F));
+	} else if (!strcmp(t, "try_statement")) {
+		js__try(F, s);
+	} else if (!strcmp(t, "with_statement")) {
+		js__unsupported(F, s, "'with'");
+	} else {
+		js__unsupported(F, s, xprintf("'%s'", t));
+	}
+}
+
+static void js__body(Fn *F, TSNode body)
+{
+	js__hoist_functions(F, body);
+	js__stmts(F, body);
+}
+
+void js_program(Fn *F, TSNode program)
+{
+	js__body(F, program);
+}

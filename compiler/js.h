@@ -1,0 +1,78 @@
+/*
+ * js.h — ECMAScript -> C (js.c), private to the compiler's back end (js.c, emit.c).
+ *
+ * Gen is one generated C file: its string literals, prototypes and function bodies, kept in
+ * separate memory buffers so that the file can be assembled in a readable order at the end.
+ * Fn is one C function being generated; every expression becomes statements computing into
+ * numbered temporaries, and the function's text is finished (labels, declarations) by fn_end.
+ * Scope is a compile-time scope: ccxml scope (document slots), transition scope (C locals of
+ * a transition body) or an ECMAScript function scope (C locals, or env slots when captured).
+ */
+#ifndef CCXMLC_JS_H
+#define CCXMLC_JS_H
+
+#include "compiler.h"
+
+typedef struct Gen Gen;
+typedef struct Fn Fn;
+typedef struct Scope Scope;
+
+/* Section - The generated file */
+
+Gen *gen_new(const char *path, const Options *opt);
+/* The name of the static string for these bytes (deduplicated), e.g. "s_3". ASCII only. */
+const char *gen_str(Gen *g, const char *s, size_t len);
+/* Writes string definitions, prototypes and functions (in this order) to out. */
+void gen_write(Gen *g, FILE *out);
+/* A C string literal for s (escaped; trigraph-safe). */
+char *c_quote(const char *s, size_t len);
+
+/* Section - Scopes */
+
+enum { SC_DOC, SC_TRANS, SC_FUNC };
+Scope *scope_new(Scope *up, int kind);
+/* Declares name in sc (no-op if there). For SC_DOC, slot is the X->slots index. */
+void scope_add(Scope *sc, const char *name, int slot);
+bool scope_has(Scope *sc, const char *name);
+/* Marks the names of sc used by functions nested in root as captured (kept in an env). */
+void scope_scan_captures(Scope *sc, TSNode root, const char *src);
+/* Calls cb for every var / function name that `program` (or function body) hoists, in order. */
+void js_hoisted(TSNode body, const char *src, void (*cb)(void *arg, const char *name), void *arg);
+
+/* Section - Functions being generated */
+
+enum { FN_BODY, FN_COND, FN_JS };
+/* A new C function `name` of the given kind in scope sc; its text goes to g when fn_end runs. */
+Fn *fn_new(Gen *g, Scope *sc, int kind, const char *name, int line);
+void fn_end(Fn *F);
+/* Emits one line of C at the current indentation. */
+void fn_out(Fn *F, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fn_indent(Fn *F, int delta);
+/* `#line` for a position in the .ccxml (nothing with --no-line). */
+void fn_line(Fn *F, int line);
+/* Failure target of what follows: a label whose code (emitted at the end of the function) is
+ * `return cx_semantic(X, CX_E_<elem>, line);`. */
+void fn_fail_semantic(Fn *F, const char *elem, int line);
+/* The source text the next nodes belong to (attribute value or script). */
+void fn_source(Fn *F, const SrcText *src);
+/* A fresh temporary name ("t12"); declared by the caller. */
+char *fn_temp(Fn *F);
+/* goto the current failure target when v is an exception. */
+void fn_check(Fn *F, const char *v);
+
+/* Section - Translating ECMAScript */
+
+/* Compiles an expression; returns a side-effect-free C expression (a temporary or constant)
+ * holding its value. */
+char *js_expr(Fn *F, TSNode e);
+/* Assigns v to the reference `lhs` (identifier, member or subscript expression). */
+void js_assign(Fn *F, TSNode lhs, const char *v);
+/* Reads / writes a possibly dotted name ("a", "application.x", "a.b.c"). */
+char *js_read_name(Fn *F, const char *dotted);
+void js_store_name(Fn *F, const char *dotted, const char *v);
+/* A whole <script> program in the current scope (hoisted functions first). */
+void js_program(Fn *F, TSNode program);
+/* (void)v when the value is dropped and nothing used it. */
+void js_discard(Fn *F, const char *v);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * util.c — allocation helpers and the compiler's view of the element table.
+ *
+ * The compiler is a short-lived program: it allocates and never frees (chibicc's rule), so every
+ * helper here either succeeds or ends the run with a message.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "compiler.h"
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		diag_fatal("out of memory");
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xcalloc(n + 1, 1);
+	memcpy(p, s, n);
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		diag_fatal("bad format string '%s'", fmt);
+	char *p = xcalloc((size_t)n + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+/* Section - Element table
+ *
+ * The runtime defines cx_elem_table in libccxml; the compiler does not link the runtime, so it
+ * expands cx_elements.def once more into a private table of the same shape. */
+
+#define CX_A(e, id, name, kind, flags) { name, kind, flags },
+#define CX_ELEM(id, tag, ns, ATTRS) \
+	static const cx_attr_info util__attrs_##id[] = { ATTRS { NULL, 0, 0 } };
+#include "cx_elements.def"
+#undef CX_ELEM
+#undef CX_A
+
+static const cx_elem_info util__elems[CX_E__COUNT] = {
+#define CX_A(e, id, name, kind, flags)
+#define CX_ELEM(id, tag, ns, ATTRS) [CX_E_##id] = { tag, ns, CX_NA_##id, util__attrs_##id },
+#include "cx_elements.def"
+#undef CX_ELEM
+#undef CX_A
+};
+
+const cx_elem_info *elem_info(int elem)
+{
+	if (elem < 0 || elem >= CX_E__COUNT)
+		return NULL;
+	return &util__elems[elem];
+}
+
+int elem_find(const char *tag, int ns)
+{
+	for (int i = 0; i < CX_E__COUNT; i++)
+		if (util__elems[i].ns == ns && !strcmp(util__elems[i].tag, tag))
+			return i;
+	return -1;
+}
+
+int elem_attr_find(int elem, const char *name)
+{
+	const cx_elem_info *ei = elem_info(elem);
+	if (!ei)
+		return -1;
+	for (int i = 0; i < ei->nattrs; i++)
+		if (!strcmp(ei->attrs[i].name, name))
+			return i;
+	return -1;
+}

@@ -1,0 +1,755 @@
+/*
+ * exec.c — cx_exec: what each CCXML element does when a transition runs it.
+ *
+ * Conventions (cx_gen.h): an ES error while reading an attribute -> error.semantic and the
+ * transition stops (CX_FAIL); an unknown connection/dialog/conference id -> error.semantic but
+ * the transition goes on (CX_GO); platform failures (wrong state, unknown target…) are
+ * ordinary error.* events queued at the back, and the transition goes on.
+ */
+#include <string.h>
+#include <stdio.h>
+#include "prov.h"
+
+#define HAS(c, i) ((((c)->present) >> (i)) & 1u)
+
+typedef struct cx_send {
+	struct le le;
+	cx_sess *sess;
+	char id[48];
+	char *target;
+	char *name;
+	cx_cval *fields;
+	struct tmr tmr;
+} cx_send;
+
+typedef struct cx_fetch {
+	struct le le;
+	char id[48];
+	const cx_doc *doc;
+} cx_fetch;
+
+/* Read attribute i as a string (NULL when absent). -1 when ToString threw. */
+static int cx_exec__str(cx_sess *s, cx_elcall *c, int i, const char **out)
+{
+	*out = NULL;
+	if (!HAS(c, i) || cx_is_undef(c->a[i]))
+		return 0;
+	*out = cx_rt_str(s->X, c->a[i]);
+	return *out ? 0 : -1;
+}
+
+#define STR(i, var) \
+	do { if (cx_exec__str(s, c, (i), &(var))) return cx_semantic(X, c->elem, c->line); } while (0)
+
+static const char *cx_exec__tag(cx_elcall *c)
+{
+	return cx_elem_table[c->elem].tag;
+}
+
+static int cx_exec__unknown(cx_sess *s, cx_elcall *c, const char *what, const char *id)
+{
+	cx_sess_error(s, "error.semantic", cx_exec__tag(c), "line %d: unknown %s '%s'", c->line,
+		      what, id ? id : "(none)");
+	return CX_GO;
+}
+
+static void cx_exec__out(cx_sess *s, cx_elcall *c, const char *id)
+{
+	cx_value v = cx_str_cstr(s->X, id);
+
+	if (cx_is_exc(v)) {
+		cx_catch(s->X);
+		v = CX_UNDEFINED;
+	}
+	c->out = v;
+}
+
+/* The namelist as a fresh object {name: value…} in the heap-neutral form. */
+static cx_cval *cx_exec__namelist(cx_sess *s, cx_elcall *c)
+{
+	cx_value o = cx_obj_new(s->X);
+	cx_cval *cv;
+	int i;
+
+	if (cx_is_exc(o)) {
+		cx_catch(s->X);
+		return NULL;
+	}
+	for (i = 0; i < c->nnames && c->names && c->vals; i++) {
+		if (cx_define_cstr(s->X, o, c->names[i], c->vals[i], 0))
+			cx_catch(s->X);
+	}
+	cv = cx_cval_from(s->X, o, CX_RT_COPY_DEPTH);
+	return cv;
+}
+
+/* Section - log */
+
+static void cx_exec__print(cx_sess *s, const char *label, const char *val)
+{
+	cx_engine *e = s->eng;
+	const char *p;
+
+	if (e->logh) {
+		e->logh(s->id, label, val, e->logarg);
+		return;
+	}
+	/* one record per line: embedded newlines are written as \n */
+	fprintf(stdout, "[%s] ", s->id);
+	if (label && *label)
+		fprintf(stdout, "%s: ", label);
+	for (p = val; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\r')
+			fputs("\\r", stdout);
+		else
+			fputc(*p, stdout);
+	}
+	fputc('\n', stdout);
+}
+
+static int cx_exec__log(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *expr, *label;
+
+	STR(CX_A_log_expr, expr);
+	STR(CX_A_log_label, label);
+	cx_exec__print(s, label, expr ? expr : "undefined");
+	return CX_GO;
+}
+
+/* Section - exit */
+
+static int cx_exec__exit(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	if (HAS(c, CX_A_exit_expr)) {
+		mem_deref(s->exit_expr);
+		s->exit_expr = cx_cval_from(X, c->a[CX_A_exit_expr], CX_RT_COPY_DEPTH);
+	}
+	mem_deref(s->exit_values);
+	s->exit_values = cx_exec__namelist(s, c);
+	cx_sess_end(s, CX_END_EXIT);
+	return CX_STOP;
+}
+
+/* Section - send / cancel */
+
+static void cx_send__destroy(void *arg)
+{
+	cx_send *sd = arg;
+
+	tmr_cancel(&sd->tmr);
+	list_unlink(&sd->le);
+	mem_deref(sd->target);
+	mem_deref(sd->name);
+	mem_deref(sd->fields);
+}
+
+/* Deliver a <send> to its target session; error.send.targetunavailable when it is gone. */
+static void cx_send__deliver(cx_engine *e, cx_sess *from, const char *sendid, const char *target,
+			     const char *name, const cx_cval *fields)
+{
+	cx_sess *to = cx_sess_find(e, target);
+	cx_ev *ev;
+	uint32_t i;
+
+	if (!to) {
+		if (from) {
+			cx_ev *er;
+			fprintf(stderr, "ccxml: session %s: <send> to unknown session '%s'\n", from->id, target);
+			er = cx_ev_new(from, "error.send.targetunavailable");
+			cx_ev_str(er, "sendid", sendid);
+			cx_ev_str(er, "reason", "no such session");
+			cx_ev_str(er, "tagname", "send");
+			cx_sess_post(from, er);
+		}
+		return;
+	}
+	ev = cx_ev_new(to, name);
+	if (!ev)
+		return;
+	for (i = 0; fields && i < fields->nkids; i++)
+		cx_ev_cval(ev, fields->keys[i], fields->kids[i]);
+	cx_ev_str(ev, "sendid", sendid);
+	mem_deref(ev->source);
+	str_dup(&ev->source, from ? from->id : "unknown");
+	cx_sess_post(to, ev);
+}
+
+static void cx_send__timer(void *arg)
+{
+	cx_send *sd = arg;
+	cx_sess *s = sd->sess;
+
+	list_unlink(&sd->le);
+	cx_send__deliver(s->eng, s, sd->id, sd->target, sd->name, sd->fields);
+	mem_deref(sd);
+}
+
+static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *target, *ttype, *name, *delay;
+	char sendid[48];
+	uint64_t ms = 0;
+	cx_cval *fields;
+	cx_send *sd;
+
+	STR(CX_A_send_target, target);
+	STR(CX_A_send_targettype, ttype);
+	STR(CX_A_send_name, name);
+	STR(CX_A_send_delay, delay);
+	if (delay && cx_rt_time(delay, &ms)) {
+		cx_throw_error(X, "SyntaxError", "bad CSS2 time '%s' in <send delay>", delay);
+		return cx_semantic(X, c->elem, c->line);
+	}
+	if (!name || !*name) {
+		cx_throw_error(X, "TypeError", "<send> needs an event name");
+		return cx_semantic(X, c->elem, c->line);
+	}
+	snprintf(sendid, sizeof(sendid), "%s.send%u", s->id, ++s->nsend);
+	if (HAS(c, CX_A_send_sendid))
+		cx_exec__out(s, c, sendid);
+	if (ttype && strcasecmp(ttype, "ccxml")) {
+		cx_ev *er = cx_ev_new(s, "error.send.targettypeinvalid");
+		fprintf(stderr, "ccxml: session %s: <send> targettype '%s' is not available\n", s->id, ttype);
+		cx_ev_str(er, "sendid", sendid);
+		cx_ev_str(er, "reason", "unsupported targettype");
+		cx_ev_str(er, "tagname", "send");
+		cx_sess_post(s, er);
+		return CX_GO;
+	}
+	fields = cx_exec__namelist(s, c);
+	if (!delay || ms == 0) {
+		/* immediate: to the back of the target's queue (also when it is this session) */
+		cx_send__deliver(s->eng, s, sendid, target ? target : "", name, fields);
+		mem_deref(fields);
+		return CX_GO;
+	}
+	sd = mem_zalloc(sizeof(*sd), cx_send__destroy);
+	if (!sd || str_dup(&sd->target, target ? target : "") || str_dup(&sd->name, name)) {
+		mem_deref(sd);
+		mem_deref(fields);
+		cx_sess_error(s, "error.send.failed", "send", "out of memory");
+		return CX_GO;
+	}
+	sd->sess = s;
+	sd->fields = fields;
+	snprintf(sd->id, sizeof(sd->id), "%s", sendid);
+	tmr_init(&sd->tmr);
+	list_append(&s->sends, &sd->le, sd);
+	tmr_start(&sd->tmr, ms, cx_send__timer, sd);
+	return CX_GO;
+}
+
+static int cx_exec__cancel(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *id;
+	struct le *le;
+	cx_ev *er;
+
+	STR(CX_A_cancel_sendid, id);
+	LIST_FOREACH(&s->sends, le) {
+		cx_send *sd = le->data;
+		if (id && !strcmp(sd->id, id)) {
+			mem_deref(sd);
+			return CX_GO;
+		}
+	}
+	er = cx_ev_new(s, "error.notallowed");
+	cx_ev_str(er, "sendid", id);
+	cx_ev_str(er, "reason", "no pending <send> with this id (unknown or already sent)");
+	cx_ev_str(er, "tagname", "cancel");
+	cx_sess_post(s, er);
+	return CX_GO;
+}
+
+/* Section - connections */
+
+static void cx_exec__wrongstate(cx_sess *s, cx_elcall *c, cx_conn *cn)
+{
+	cx_ev *er;
+
+	fprintf(stderr, "ccxml: session %s: line %d: <%s> on connection %s in state %s\n", s->id,
+		c->line, cx_exec__tag(c), cn->id, cn->state);
+	er = cx_ev_new(s, "error.connection.wrongstate");
+	cx_ev_str(er, "connectionid", cn->id);
+	cx_ev_str(er, "reason", cn->state);
+	cx_ev_str(er, "tagname", cx_exec__tag(c));
+	cx_sess_post(s, er);
+}
+
+/* The connection named by attribute i, or event$.connectionid. NULL: error already raised. */
+static cx_conn *cx_exec__conn(cx_sess *s, cx_elcall *c, const char *id)
+{
+	cx_conn *cn;
+
+	if (!id)
+		id = cx_sess_evconn(s);
+	cn = id ? cx_conn_find(s, id) : NULL;
+	if (!cn)
+		cx_exec__unknown(s, c, "connection", id);
+	return cn;
+}
+
+static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *dest, *aai, *callerid, *timeout;
+	uint64_t ms = 60000;
+	cx_engine *e = s->eng;
+	cx_conn *cn;
+	int err;
+
+	STR(CX_A_createcall_dest, dest);
+	STR(CX_A_createcall_aai, aai);
+	STR(CX_A_createcall_callerid, callerid);
+	STR(CX_A_createcall_timeout, timeout);
+	if (timeout && cx_rt_time(timeout, &ms)) {
+		cx_throw_error(X, "SyntaxError", "bad CSS2 time '%s' in <createcall timeout>", timeout);
+		return cx_semantic(X, c->elem, c->line);
+	}
+	cn = cx_conn_add(s, 0, "PROGRESSING");
+	if (!cn) {
+		cx_sess_error(s, "error.semantic", "createcall", "out of memory");
+		return CX_FAIL;
+	}
+	str_dup(&cn->remote, dest ? dest : "");
+	str_dup(&cn->local, callerid ? callerid : "ccxml");
+	if (aai)
+		str_dup(&cn->aai, aai);
+	str_dup(&cn->callerid, callerid ? callerid : "");
+	cn->timeout_ms = (uint32_t)(ms > 0xffffffffu ? 0xffffffffu : ms);
+	if (HAS(c, CX_A_createcall_connectionid))
+		cx_exec__out(s, c, cn->id);
+	err = (e->prov && e->prov->createcall) ? e->prov->createcall(e, cn, dest ? dest : "") : ENOSYS;
+	if (err)
+		cx_rt_conn_event(cn, "connection.failed", "FAILED", "unknown", NULL, 0, NULL);
+	return CX_GO;
+}
+
+static int cx_exec__conncall(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *id = NULL, *reason = NULL, *dest = NULL;
+	cx_engine *e = s->eng;
+	cx_conn *cn;
+	int err = ENOSYS;
+
+	switch (c->elem) {
+	case CX_E_accept:
+		STR(CX_A_accept_connectionid, id);
+		break;
+	case CX_E_reject:
+		STR(CX_A_reject_connectionid, id);
+		STR(CX_A_reject_reason, reason);
+		break;
+	case CX_E_redirect:
+		STR(CX_A_redirect_connectionid, id);
+		STR(CX_A_redirect_reason, reason);
+		STR(CX_A_redirect_dest, dest);
+		break;
+	default:
+		STR(CX_A_disconnect_connectionid, id);
+		STR(CX_A_disconnect_reason, reason);
+		break;
+	}
+	cn = cx_exec__conn(s, c, id);
+	if (!cn)
+		return CX_GO;
+	switch (c->elem) {
+	case CX_E_accept:
+		if (strcmp(cn->state, "ALERTING"))
+			break;
+		err = e->prov && e->prov->accept ? e->prov->accept(e, cn) : 0;
+		if (!e->prov || !e->prov->accept)
+			cx_rt_conn_event(cn, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+		if (err)
+			cx_rt_conn_event(cn, "connection.accept.failed", NULL, "provider", NULL, 0, NULL);
+		return CX_GO;
+	case CX_E_reject:
+		if (strcmp(cn->state, "ALERTING"))
+			break;
+		err = e->prov && e->prov->reject ? e->prov->reject(e, cn, reason) : 0;
+		if (!e->prov || !e->prov->reject)
+			cx_rt_conn_event(cn, "connection.failed", "FAILED", reason ? reason : "rejected", NULL, 0, NULL);
+		if (err)
+			cx_rt_conn_event(cn, "connection.reject.failed", NULL, "provider", NULL, 0, NULL);
+		return CX_GO;
+	case CX_E_redirect:
+		if (strcmp(cn->state, "ALERTING") && strcmp(cn->state, "CONNECTED"))
+			break;
+		str_dup(&cn->redirect, dest ? dest : "");
+		err = e->prov && e->prov->redirect ? e->prov->redirect(e, cn, dest, reason) : 0;
+		if (!e->prov || !e->prov->redirect)
+			cx_rt_conn_event(cn, "connection.redirected", "DISCONNECTED", reason, NULL, 0, NULL);
+		if (err)
+			cx_rt_conn_event(cn, "connection.redirect.failed", NULL, "provider", NULL, 0, NULL);
+		return CX_GO;
+	default:
+		if (strcmp(cn->state, "CONNECTED") && strcmp(cn->state, "PROGRESSING") &&
+		    strcmp(cn->state, "ALERTING"))
+			break;
+		err = e->prov && e->prov->disconnect ? e->prov->disconnect(e, cn, reason) : 0;
+		if (!e->prov || !e->prov->disconnect || err)
+			cx_rt_conn_event(cn, "connection.disconnected", "DISCONNECTED",
+					 reason ? reason : "disconnect", "local", 0, NULL);
+		return CX_GO;
+	}
+	cx_exec__wrongstate(s, c, cn);
+	return CX_GO;
+}
+
+static int cx_exec__merge(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *id1, *id2;
+	cx_conn *a, *b;
+
+	STR(CX_A_merge_connectionid1, id1);
+	STR(CX_A_merge_connectionid2, id2);
+	a = id1 ? cx_conn_find(s, id1) : NULL;
+	b = id2 ? cx_conn_find(s, id2) : NULL;
+	if (!a)
+		return cx_exec__unknown(s, c, "connection", id1);
+	if (!b)
+		return cx_exec__unknown(s, c, "connection", id2);
+	if (strcmp(a->state, "CONNECTED") || strcmp(b->state, "CONNECTED")) {
+		cx_rt_conn_event(a, "connection.merge.failed", NULL, "both connections must be CONNECTED",
+				 NULL, 0, NULL);
+		return CX_GO;
+	}
+	/* the platform bridges them and drops out: both leave this session */
+	cx_rt_conn_event(a, "connection.merged", "DISCONNECTED", NULL, "local", 0, NULL);
+	cx_rt_conn_event(b, "connection.merged", "DISCONNECTED", NULL, "local", 0, NULL);
+	return CX_GO;
+}
+
+/* Section - conferences and joins */
+
+static int cx_exec__known(cx_sess *s, const char *id)
+{
+	return id && (cx_conn_find(s, id) || cx_dlg_find(s, id) || cx_conf_find(s, id));
+}
+
+static void cx_exec__confev(cx_sess *s, const char *name, const char *confid, const char *id1,
+			    const char *id2)
+{
+	cx_ev *ev = cx_ev_new(s, name);
+
+	cx_ev_str(ev, "conferenceid", confid);
+	if (id1)
+		cx_ev_str(ev, "id1", id1);
+	if (id2)
+		cx_ev_str(ev, "id2", id2);
+	cx_sess_post(s, ev);
+}
+
+static void cx_conf__destroy(void *arg)
+{
+	cx_conf *f = arg;
+
+	list_unlink(&f->le);
+	mem_deref(f->name);
+}
+
+static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *id1, *id2, *name;
+	cx_conf *f;
+
+	switch (c->elem) {
+	case CX_E_createconference:
+		STR(CX_A_createconference_confname, name);
+		f = mem_zalloc(sizeof(*f), cx_conf__destroy);
+		if (!f)
+			return CX_GO;
+		f->sess = s;
+		snprintf(f->id, sizeof(f->id), "f%u", ++s->nconf);
+		if (name)
+			str_dup(&f->name, name);
+		list_append(&s->confs, &f->le, f);
+		cx_exec__out(s, c, f->id);
+		cx_exec__confev(s, "conference.created", f->id, NULL, NULL);
+		return CX_GO;
+	case CX_E_destroyconference:
+		STR(CX_A_destroyconference_conferenceid, id1);
+		f = id1 ? cx_conf_find(s, id1) : NULL;
+		if (!f)
+			return cx_exec__unknown(s, c, "conference", id1);
+		cx_exec__confev(s, "conference.destroyed", f->id, NULL, NULL);
+		mem_deref(f);
+		return CX_GO;
+	case CX_E_join:
+		STR(CX_A_join_id1, id1);
+		STR(CX_A_join_id2, id2);
+		break;
+	default:
+		STR(CX_A_unjoin_id1, id1);
+		STR(CX_A_unjoin_id2, id2);
+		break;
+	}
+	if (!cx_exec__known(s, id1))
+		return cx_exec__unknown(s, c, "id", id1);
+	if (!cx_exec__known(s, id2))
+		return cx_exec__unknown(s, c, "id", id2);
+	cx_exec__confev(s, c->elem == CX_E_join ? "conference.joined" : "conference.unjoined",
+			cx_conf_find(s, id1) ? id1 : cx_conf_find(s, id2) ? id2 : NULL, id1, id2);
+	return CX_GO;
+}
+
+/* Section - dialogs */
+
+static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *src = NULL, *type = NULL, *connid = NULL, *confid = NULL, *prep = NULL;
+	int start = c->elem == CX_E_dialogstart;
+	cx_engine *e = s->eng;
+	cx_conn *cn = NULL;
+	cx_dlg *d;
+	int err;
+
+	if (start) {
+		STR(CX_A_dialogstart_src, src);
+		STR(CX_A_dialogstart_prepareddialogid, prep);
+		STR(CX_A_dialogstart_type, type);
+		STR(CX_A_dialogstart_connectionid, connid);
+		STR(CX_A_dialogstart_conferenceid, confid);
+	}
+	else {
+		STR(CX_A_dialogprepare_src, src);
+		STR(CX_A_dialogprepare_type, type);
+		STR(CX_A_dialogprepare_connectionid, connid);
+		STR(CX_A_dialogprepare_conferenceid, confid);
+	}
+	if (prep) {
+		d = cx_dlg_find(s, prep);
+		if (!d)
+			return cx_exec__unknown(s, c, "prepared dialog", prep);
+		if (strcmp(d->state, "PREPARED") && strcmp(d->state, "PREPARING")) {
+			cx_rt_dlg_event(d, "error.dialog.notstarted", "dialog is not prepared");
+			return CX_GO;
+		}
+	}
+	else {
+		if (!src) {
+			cx_throw_error(X, "TypeError", "<%s> needs src", cx_exec__tag(c));
+			return cx_semantic(X, c->elem, c->line);
+		}
+		if (confid) {
+			if (!cx_conf_find(s, confid))
+				return cx_exec__unknown(s, c, "conference", confid);
+		}
+		else {
+			if (!connid)
+				connid = cx_sess_evconn(s);
+			if (connid && !(cn = cx_conn_find(s, connid)))
+				return cx_exec__unknown(s, c, "connection", connid);
+		}
+		d = cx_dlg_add(s);
+		if (!d)
+			return CX_GO;
+		str_dup(&d->src, src);
+		str_dup(&d->type, type ? type : "application/voicexml+xml");
+		if (cn)
+			snprintf(d->connid, sizeof(d->connid), "%s", cn->id);
+		if (confid)
+			snprintf(d->confid, sizeof(d->confid), "%s", confid);
+	}
+	if (start) {
+		if (HAS(c, CX_A_dialogstart_dialogid))
+			cx_exec__out(s, c, d->id);
+	}
+	else if (HAS(c, CX_A_dialogprepare_dialogid))
+		cx_exec__out(s, c, d->id);
+	if (d->connid[0] && (cn = cx_conn_find(s, d->connid)))
+		snprintf(cn->dialogid, sizeof(cn->dialogid), "%s", d->id);
+	if (!start) {
+		err = e->prov && e->prov->dialogprepare ? e->prov->dialogprepare(e, d) : 0;
+		if (err)
+			cx_rt_dlg_event(d, "error.dialog.notprepared", "cannot prepare this dialog");
+		else if (!e->prov || !e->prov->dialogprepare)
+			cx_rt_dlg_event(d, "dialog.prepared", NULL);
+		return CX_GO;
+	}
+	d->started = 1;
+	err = e->prov && e->prov->dialogstart ? e->prov->dialogstart(e, d) : ENOSYS;
+	if (err) {
+		fprintf(stderr, "ccxml: session %s: line %d: dialog '%s' cannot start: %s\n", s->id,
+			c->line, d->src ? d->src : "", strerror(err));
+		cx_rt_dlg_event(d, "error.dialog.notstarted", err == ENOENT ? "media not found" :
+				"cannot start this dialog");
+	}
+	return CX_GO;
+}
+
+static int cx_exec__dialogterminate(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *id;
+	cx_engine *e = s->eng;
+	cx_dlg *d;
+	int imm = 0;
+
+	STR(CX_A_dialogterminate_dialogid, id);
+	if (HAS(c, CX_A_dialogterminate_immediate))
+		imm = cx_truthy(c->a[CX_A_dialogterminate_immediate]);
+	d = id ? cx_dlg_find(s, id) : NULL;
+	if (!d)
+		return cx_exec__unknown(s, c, "dialog", id);
+	if (d->exited) {
+		cx_ev *er = cx_ev_new(s, "error.dialog.wrongstate");
+		cx_ev_str(er, "dialogid", d->id);
+		cx_ev_str(er, "reason", "dialog has already exited");
+		cx_ev_str(er, "tagname", "dialogterminate");
+		cx_sess_post(s, er);
+		return CX_GO;
+	}
+	if (e->prov && e->prov->dialogterminate && d->started)
+		e->prov->dialogterminate(e, d, imm);
+	/* whatever the provider did, exactly one dialog.exit (cx_rt_dlg_event ignores a second) */
+	cx_rt_dlg_event(d, "dialog.exit", NULL);
+	return CX_GO;
+}
+
+/* Section - documents and sessions */
+
+static void cx_fetch__destroy(void *arg)
+{
+	cx_fetch *f = arg;
+
+	list_unlink(&f->le);
+}
+
+static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *next;
+	const cx_doc *doc;
+	cx_cval *vals;
+	cx_sess *child = NULL;
+	cx_ev *ev;
+	int err;
+
+	STR(CX_A_createccxml_next, next);
+	doc = cx_engine_doc(s->eng, next);
+	if (!doc) {
+		cx_sess_error(s, "error.createccxml", "createccxml",
+			      "document '%s' is not compiled into this program", next ? next : "");
+		return CX_GO;
+	}
+	vals = cx_exec__namelist(s, c);
+	err = cx_sess_start(&child, s->eng, doc, "createccxml", s->id, vals, NULL);
+	mem_deref(vals);
+	if (err) {
+		cx_sess_error(s, "error.createccxml", "createccxml", "cannot start a session: %s",
+			      strerror(err));
+		return CX_GO;
+	}
+	if (HAS(c, CX_A_createccxml_sessionid))
+		cx_exec__out(s, c, child->id);
+	ev = cx_ev_new(s, "ccxml.created");
+	cx_ev_str(ev, "sessionid", child->id);
+	cx_sess_post(s, ev);
+	return CX_GO;
+}
+
+static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *next, *type;
+	const cx_doc *doc;
+	cx_fetch *f;
+	cx_ev *ev;
+
+	STR(CX_A_fetch_next, next);
+	STR(CX_A_fetch_type, type);
+	f = mem_zalloc(sizeof(*f), cx_fetch__destroy);
+	if (!f)
+		return CX_GO;
+	snprintf(f->id, sizeof(f->id), "%s.fetch%u", s->id, ++s->nfetch);
+	if (HAS(c, CX_A_fetch_fetchid))
+		cx_exec__out(s, c, f->id);
+	doc = (type && strstr(type, "ecmascript")) ? NULL : cx_engine_doc(s->eng, next);
+	if (!doc) {
+		ev = cx_ev_new(s, "error.fetch");
+		cx_ev_str(ev, "fetchid", f->id);
+		cx_ev_str(ev, "uri", next);
+		cx_ev_str(ev, "reason", type && strstr(type, "ecmascript") ?
+			  "fetching scripts is not supported" : "document not compiled into this program");
+		cx_ev_str(ev, "tagname", "fetch");
+		fprintf(stderr, "ccxml: session %s: <fetch> '%s': not compiled into this program\n",
+			s->id, next ? next : "");
+		cx_sess_post(s, ev);
+		mem_deref(f);
+		return CX_GO;
+	}
+	f->doc = doc;
+	list_append(&s->fetches, &f->le, f);
+	ev = cx_ev_new(s, "fetch.done");
+	cx_ev_str(ev, "fetchid", f->id);
+	cx_ev_str(ev, "uri", next);
+	cx_sess_post(s, ev);
+	return CX_GO;
+}
+
+static int cx_exec__goto(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *id;
+	struct le *le;
+
+	STR(CX_A_goto_fetchid, id);
+	LIST_FOREACH(&s->fetches, le) {
+		cx_fetch *f = le->data;
+		if (id && !strcmp(f->id, id)) {
+			/* applied after the transition returns: the running code still uses the slots */
+			s->pending_goto = f->doc;
+			return CX_STOP;
+		}
+	}
+	return cx_exec__unknown(s, c, "fetchid", id);
+}
+
+static int cx_exec__sendemail(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *to, *subject, *type;
+
+	STR(CX_A_sendemail_to, to);
+	STR(CX_A_sendemail_subject, subject);
+	STR(CX_A_sendemail_type, type);
+	fprintf(stderr, "ccxml: session %s: sendemail to=%s type=%s subject=%s (not sent: mail is not "
+		"available in this build)\n", s->id, to ? to : "", type ? type : "",
+		subject ? subject : "");
+	return CX_GO;
+}
+
+int cx_exec(cx_ctx *X, cx_elcall *c)
+{
+	cx_sess *s = X->user;
+
+	if (!s || !c)
+		return CX_FAIL;
+	c->out = CX_UNDEFINED;
+	switch (c->elem) {
+	case CX_E_log: return cx_exec__log(X, s, c);
+	case CX_E_exit: return cx_exec__exit(X, s, c);
+	case CX_E_send: return cx_exec__send(X, s, c);
+	case CX_E_cancel: return cx_exec__cancel(X, s, c);
+	case CX_E_createcall: return cx_exec__createcall(X, s, c);
+	case CX_E_accept:
+	case CX_E_reject:
+	case CX_E_redirect:
+	case CX_E_disconnect: return cx_exec__conncall(X, s, c);
+	case CX_E_merge: return cx_exec__merge(X, s, c);
+	case CX_E_createconference:
+	case CX_E_destroyconference:
+	case CX_E_join:
+	case CX_E_unjoin: return cx_exec__conf(X, s, c);
+	case CX_E_dialogprepare:
+	case CX_E_dialogstart: return cx_exec__dialog(X, s, c);
+	case CX_E_dialogterminate: return cx_exec__dialogterminate(X, s, c);
+	case CX_E_createccxml: return cx_exec__createccxml(X, s, c);
+	case CX_E_fetch: return cx_exec__fetch(X, s, c);
+	case CX_E_goto: return cx_exec__goto(X, s, c);
+	case CX_E_move:
+		cx_sess_error(s, "error.move", "move", "<move> is not supported in this build");
+		return CX_GO;
+	case CX_E_sendemail: return cx_exec__sendemail(X, s, c);
+	default:
+		return CX_GO; /* meta, metadata and compiled-inline elements: nothing at run time */
+	}
+}

@@ -1,0 +1,46 @@
+/*
+ * prov.h — the telephony provider interface. The runtime calls the operations below when a
+ * document runs <createcall>, <accept>, … ; the provider reports what happens on the network with
+ * cx_rt_conn_event() / cx_rt_dlg_event() / cx_prov_inbound(), from the libre main loop.
+ *
+ * An operation returns 0 when the request was taken (its outcome comes later as events), or an
+ * errno: the runtime then raises the element's failure event (e.g. error.dialog.notstarted).
+ * Today there is one implementation, the simulator (sim.c); a SIP provider is a second file
+ * that fills the same table. NULL operations are done by the runtime alone (bookkeeping only).
+ */
+#ifndef CX_PROV_H
+#define CX_PROV_H
+
+#include "rt.h"
+
+struct cx_prov {
+	const char *name;      /* event$.eventsourcetype of its events and connection.protocol.name */
+	const char *version;   /* connection.protocol.version */
+	int (*createcall)(cx_engine *e, cx_conn *c, const char *dest);
+	int (*accept)(cx_engine *e, cx_conn *c);
+	int (*reject)(cx_engine *e, cx_conn *c, const char *reason);
+	int (*redirect)(cx_engine *e, cx_conn *c, const char *dest, const char *reason);
+	int (*disconnect)(cx_engine *e, cx_conn *c, const char *reason);
+	int (*dialogprepare)(cx_engine *e, cx_dlg *d);
+	int (*dialogstart)(cx_engine *e, cx_dlg *d);
+	int (*dialogterminate)(cx_engine *e, cx_dlg *d, int immediate);
+	/* Called when the session that owns c/d ends or the object is freed: release pd. */
+	void (*conn_release)(cx_engine *e, cx_conn *c);
+	void (*dlg_release)(cx_engine *e, cx_dlg *d);
+	/* Something is still to come that no session waits for (e.g. scheduled inbound calls). */
+	int (*pending)(cx_engine *e);
+	void (*close)(cx_engine *e);
+};
+
+/* An incoming call: a new session of docs[0] (startupmode 'newcall') with a connection in
+ * state ALERTING; ccxml.loaded then connection.alerting are queued. */
+int cx_prov_inbound(cx_engine *e, const char *from, const char *to, cx_conn **cp);
+
+/* The simulator (sim.c). file may be NULL (defaults). On a bad scenario line: prints
+ * "FILE:LINE: error: …" on stderr and returns EINVAL. */
+extern const cx_prov cx_sim_prov;
+int cx_sim_setup(cx_engine *e, const char *file);
+/* Parse one scenario line into the simulator state (for tests); errmsg gets a reason. */
+int cx_sim_parse_line(cx_engine *e, const char *line, char *errmsg, size_t errsz);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * rt.h — private header of the runtime (libcxrt): engine, sessions, events, connections,
+ * dialogs, conferences. Only the runtime sources include it. Public faces: cx_gen.h (generated code),
+ * cx.h (embedding), prov.h (telephony providers).
+ */
+#ifndef CX_RT_H
+#define CX_RT_H
+
+#include <re.h>
+#include "cx_gen.h"
+
+typedef struct cx_engine cx_engine;
+typedef struct cx_sess cx_sess;
+typedef struct cx_conn cx_conn;
+typedef struct cx_dlg cx_dlg;
+typedef struct cx_conf cx_conf;
+typedef struct cx_ev cx_ev;
+typedef struct cx_prov cx_prov;
+
+/* Execution budget of one event (cond + body), in CX_TICKs. */
+#define CX_RT_BUDGET 2000000
+/* An error.* raised while handling an error.* that was itself raised that way, this many
+ * times in a row, ends the session (see docs/runtime.md "error loops"). */
+#define CX_RT_ERRLOOP_MAX 5
+/* Depth limit when copying a value from one session's heap to another. */
+#define CX_RT_COPY_DEPTH 16
+
+/* Section - Heap-neutral values (for events crossing sessions and C callers) */
+
+/* A deep copy of an ES value in plain C memory (mem_zalloc'd; one mem_deref frees it all). */
+typedef struct cx_cval {
+	int tag;              /* CX_T_UNDEF … CX_T_OBJ */
+	int isarr;
+	double n;
+	char *s;              /* string value (UTF-8) */
+	uint32_t nkids;
+	char **keys;          /* object: property names */
+	struct cx_cval **kids;
+} cx_cval;
+
+cx_cval *cx_cval_from(cx_ctx *X, cx_value v, int depth);  /* NULL on ENOMEM */
+cx_value cx_cval_to(cx_ctx *X, const cx_cval *c);        /* may be EXC (OOM) */
+cx_cval *cx_cval_str(const char *s);
+
+/* Section - Events */
+
+struct cx_ev {
+	struct le le;
+	char *name;
+	char *source;          /* eventsource */
+	const char *sourcetype;/* eventsourcetype */
+	cx_sess *sess;         /* target session; obj lives in its heap */
+	cx_value obj;          /* the event's own fields (rooted while queued) */
+	cx_conn *conn;         /* connection event: snapshot state below applies to it */
+	const char *cstate;
+	int cfinal;            /* the connection leaves session.connections after this event */
+	cx_dlg *dlg;
+	const char *dstate;
+	int dfinal;
+	int errdepth;          /* see CX_RT_ERRLOOP_MAX */
+};
+
+/* A new event for session s (fields added with the setters below), then cx_sess_post. */
+cx_ev *cx_ev_new(cx_sess *s, const char *name);
+void cx_ev_str(cx_ev *ev, const char *key, const char *val);   /* val NULL: undefined */
+void cx_ev_num(cx_ev *ev, const char *key, double n);
+void cx_ev_val(cx_ev *ev, const char *key, cx_value v);        /* v in s's heap */
+void cx_ev_cval(cx_ev *ev, const char *key, const cx_cval *c);
+void cx_ev_conn(cx_ev *ev, cx_conn *c, const char *state, int final);
+void cx_ev_dlg(cx_ev *ev, cx_dlg *d, const char *state, int final);
+/* Queue at the back of the session's queue (takes ownership of ev). */
+void cx_sess_post(cx_sess *s, cx_ev *ev);
+/* error.<name> with reason and tagname, queued at the back; printed on stderr too. */
+void cx_sess_error(cx_sess *s, const char *name, const char *tag, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Section - Connections, dialogs, conferences */
+
+struct cx_conn {
+	struct le le;
+	cx_sess *sess;
+	char id[24];
+	const char *state;     /* the platform's latest state */
+	const char *vstate;    /* state as of the event being processed (what ES sees) */
+	char *local, *remote, *aai, *callerid, *redirect;
+	int inbound;           /* originator 'remote' */
+	int removed;           /* left session.connections */
+	uint32_t timeout_ms;   /* createcall timeout */
+	char dialogid[24];     /* last dialog started on it */
+	void *pd;              /* provider data (mem object, deref'd with the connection) */
+};
+
+struct cx_dlg {
+	struct le le;
+	cx_sess *sess;
+	char id[24];
+	char connid[24], confid[24];
+	char *src, *type;
+	const char *state;     /* PREPARED, STARTED, EXITED */
+	const char *vstate;
+	int removed, exited, started;
+	void *pd;
+};
+
+struct cx_conf {
+	struct le le;
+	cx_sess *sess;
+	char id[24];
+	char *name;
+};
+
+cx_conn *cx_conn_find(cx_sess *s, const char *id);
+cx_dlg *cx_dlg_find(cx_sess *s, const char *id);
+cx_conf *cx_conf_find(cx_sess *s, const char *id);
+cx_conn *cx_conn_add(cx_sess *s, int inbound, const char *state);
+cx_dlg *cx_dlg_add(cx_sess *s);
+
+/* Provider reports (see prov.h). */
+void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const char *reason,
+		      const char *trigger, int sipcode, const char *sipreason);
+void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason);
+
+/* Section - Sessions */
+
+enum cx_sess_end { CX_END_NONE = 0, CX_END_EXIT, CX_END_ERROR, CX_END_KILL };
+
+struct cx_sess {
+	struct le le;          /* in engine->sessl */
+	struct le rle;         /* in engine->runq while it has events */
+	cx_engine *eng;
+	const cx_doc *doc;
+	cx_ctx *X;
+	char id[24];
+	char parent[24];
+	const char *startupmode;
+	char *uri;
+	struct list q;         /* cx_ev, FIFO */
+	struct list conns, dlgs, confs, sends, fetches;
+	uint32_t nconn, ndlg, nconf, nsend, nev, nfetch;
+	cx_value values;       /* session.values (rooted) */
+	cx_ev *cur;            /* event being processed */
+	int ending;            /* enum cx_sess_end; the session ends after the current step */
+	int status;            /* exit status for --once: 0 after <exit>, 1 after an error */
+	const cx_doc *pending_goto;
+	int queued;            /* on runq */
+	int ending_noparent;   /* engine shutdown: no ccxml.exit to the parent */
+	cx_cval *exit_expr;    /* <exit expr> and namelist, for the parent's ccxml.exit */
+	cx_cval *exit_values;
+};
+
+int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mode,
+		  const char *parent, const cx_cval *values, cx_conn **inbound);
+void cx_sess_end(cx_sess *s, int how);  /* marks; the engine tears it down after the step */
+cx_sess *cx_sess_find(cx_engine *e, const char *id);
+/* Process one event of s; returns 1 if one was processed. */
+int cx_sess_step(cx_sess *s);
+/* The current default connection id (event$.connectionid) or NULL. */
+const char *cx_sess_evconn(cx_sess *s);
+
+/* Section - Engine */
+
+typedef void (cx_rt_log_h)(const char *sessid, const char *label, const char *value, void *arg);
+typedef void (cx_rt_end_h)(cx_sess *s, void *arg);
+
+struct cx_engine {
+	struct list sessl;
+	struct list runq;
+	const cx_doc *const *docs;
+	int ndocs;
+	const cx_prov *prov;
+	void *provst;          /* provider state */
+	char *media_root;
+	uint32_t max_sessions;
+	uint32_t nsess_total;
+	struct tmr pump;
+	int pumping;
+	int stop_when_idle;    /* re_cancel() when nothing is left to do */
+	int ntimers;           /* pending runtime timers (delayed sends, provider timers) */
+	cx_rt_log_h *logh;
+	void *logarg;
+	cx_rt_end_h *endh;
+	void *endarg;
+	size_t heap_limit;
+};
+
+int cx_engine_new(cx_engine **ep);
+void cx_engine_kick(cx_engine *e);          /* schedule processing of queued events */
+int cx_engine_drain(cx_engine *e);          /* process every queued event now; count */
+int cx_engine_busy(cx_engine *e);           /* events queued or timers pending */
+const cx_doc *cx_engine_doc(cx_engine *e, const char *name);
+void cx_engine_reap(cx_engine *e);          /* tear down sessions that ended */
+
+/* Section - Utilities (util.c) */
+
+/* CSS2 time ("45s", "850ms", ".5s", "+1.5s") -> milliseconds. 0 or EINVAL. */
+int cx_rt_time(const char *s, uint64_t *ms);
+/* Event pattern match: "*", "x.*" (x and x.anything), "x*", or exact; ASCII case-insensitive. */
+int cx_rt_match(const char *pattern, const char *name);
+/* Whole-string glob with '*' (sim scenario patterns), case-sensitive. */
+int cx_rt_glob(const char *pattern, const char *s);
+/* ToString of v as UTF-8 into heap memory (valid until cx_gc); NULL with X->exc set. */
+const char *cx_rt_str(cx_ctx *X, cx_value v);
+/* SIP final response code -> connection.failed reason (digest §5). */
+const char *cx_rt_sipreason(int code);
+
+/* media.c: duration of an audio src ("file.wav?text=…") in ms; ENOENT when neither the file
+ * nor a text= part can be played. */
+int cx_media_duration(const char *root, const char *src, uint64_t *ms);
+
+#endif

@@ -1,0 +1,561 @@
+/*
+ * sim.c — the simulated telephony provider (--sim, --sim=FILE; format in docs/sim.md).
+ * Deterministic: every outcome is a libre timer set from the scenario rules.
+ */
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <ctype.h>
+#include "prov.h"
+
+enum sim_kind { SIM_CALL, SIM_INBOUND, SIM_DIALOG };
+enum sim_act { SIM_ANSWER, SIM_FAIL, SIM_NOANSWER, SIM_DURATION, SIM_DFAIL };
+
+typedef struct sim_rule {
+	struct le le;
+	int kind, act, code;
+	char *pat, *from, *to;
+	uint64_t ring, hangup, at, duration;
+	int has_hangup;
+} sim_rule;
+
+typedef struct sim_in {
+	struct le le;
+	cx_engine *e;
+	const sim_rule *r;
+	struct tmr tmr;
+} sim_in;
+
+typedef struct sim_st {
+	struct list rules;
+	struct list inbound;   /* sim_in not yet delivered */
+} sim_st;
+
+typedef struct sim_conn {
+	cx_conn *c;            /* owner (weak: pd lives inside the connection) */
+	struct tmr t1, t2;
+	int code;
+	uint64_t hangup;
+	int has_hangup;
+} sim_conn;
+
+typedef struct sim_dlg {
+	cx_dlg *d;
+	struct tmr t;
+} sim_dlg;
+
+static void sim_rule__destroy(void *arg)
+{
+	sim_rule *r = arg;
+
+	list_unlink(&r->le);
+	mem_deref(r->pat);
+	mem_deref(r->from);
+	mem_deref(r->to);
+}
+
+static void sim_in__destroy(void *arg)
+{
+	sim_in *in = arg;
+
+	tmr_cancel(&in->tmr);
+	list_unlink(&in->le);
+}
+
+static void sim_st__destroy(void *arg)
+{
+	sim_st *st = arg;
+
+	list_flush(&st->inbound);
+	list_flush(&st->rules);
+}
+
+static void sim_conn__destroy(void *arg)
+{
+	sim_conn *sc = arg;
+
+	tmr_cancel(&sc->t1);
+	tmr_cancel(&sc->t2);
+}
+
+static void sim_dlg__destroy(void *arg)
+{
+	sim_dlg *sd = arg;
+
+	tmr_cancel(&sd->t);
+}
+
+static sim_st *sim__st(cx_engine *e)
+{
+	if (!e->provst) {
+		sim_st *st = mem_zalloc(sizeof(*st), sim_st__destroy);
+		e->provst = st;
+	}
+	return e->provst;
+}
+
+static sim_conn *sim__pd(cx_conn *c)
+{
+	sim_conn *sc = c->pd;
+
+	if (!sc) {
+		sc = mem_zalloc(sizeof(*sc), sim_conn__destroy);
+		if (!sc)
+			return NULL;
+		sc->c = c;
+		tmr_init(&sc->t1);
+		tmr_init(&sc->t2);
+		c->pd = sc;
+	}
+	return sc;
+}
+
+/* Section - Scenario parsing */
+
+static int sim__opt_time(const char *tok, const char *key, uint64_t *ms, int *seen, char *em, size_t esz)
+{
+	size_t kl = strlen(key);
+
+	if (strncmp(tok, key, kl) || tok[kl] != '=')
+		return 1; /* not this option */
+	if (cx_rt_time(tok + kl + 1, ms)) {
+		snprintf(em, esz, "bad time '%s' for %s (want e.g. 2s, 150ms, .5s)", tok + kl + 1, key);
+		return -1;
+	}
+	if (seen)
+		*seen = 1;
+	return 0;
+}
+
+int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
+{
+	char buf[1024], *tok[16], *p, *hash;
+	int n = 0, i, rc, err = EINVAL;
+	sim_st *st = sim__st(e);
+	sim_rule *r;
+
+	if (!st) {
+		snprintf(em, esz, "out of memory");
+		return ENOMEM;
+	}
+	if (strlen(line) >= sizeof(buf)) {
+		snprintf(em, esz, "line too long");
+		return EINVAL;
+	}
+	strcpy(buf, line);
+	hash = strchr(buf, '#');
+	if (hash)
+		*hash = '\0';
+	for (p = strtok(buf, " \t\r\n"); p && n < 16; p = strtok(NULL, " \t\r\n"))
+		tok[n++] = p;
+	if (n == 0)
+		return 0;
+	if (p) {
+		snprintf(em, esz, "too many words");
+		return EINVAL;
+	}
+	r = mem_zalloc(sizeof(*r), sim_rule__destroy);
+	if (!r) {
+		snprintf(em, esz, "out of memory");
+		return ENOMEM;
+	}
+	r->ring = 50;
+	if (!strcmp(tok[0], "call")) {
+		r->kind = SIM_CALL;
+		if (n < 3) {
+			snprintf(em, esz, "'call' needs a dest pattern and an outcome (answer, busy, fail CODE, noanswer)");
+			goto out;
+		}
+		str_dup(&r->pat, tok[1]);
+		i = 3;
+		if (!strcmp(tok[2], "answer"))
+			r->act = SIM_ANSWER;
+		else if (!strcmp(tok[2], "busy"))
+			r->act = SIM_FAIL, r->code = 486;
+		else if (!strcmp(tok[2], "noanswer"))
+			r->act = SIM_NOANSWER;
+		else if (!strcmp(tok[2], "fail")) {
+			char *end;
+			long code;
+			if (n < 4) {
+				snprintf(em, esz, "'fail' needs a SIP code (400..699)");
+				goto out;
+			}
+			code = strtol(tok[3], &end, 10);
+			if (*end || code < 400 || code > 699) {
+				snprintf(em, esz, "bad SIP code '%s' (want 400..699)", tok[3]);
+				goto out;
+			}
+			r->act = SIM_FAIL;
+			r->code = (int)code;
+			i = 4;
+		}
+		else {
+			snprintf(em, esz, "unknown call outcome '%s' (answer, busy, fail CODE, noanswer)", tok[2]);
+			goto out;
+		}
+		for (; i < n; i++) {
+			rc = sim__opt_time(tok[i], "ring", &r->ring, NULL, em, esz);
+			if (rc == 1 && r->act == SIM_ANSWER)
+				rc = sim__opt_time(tok[i], "hangup", &r->hangup, &r->has_hangup, em, esz);
+			if (rc < 0)
+				goto out;
+			if (rc == 1 || r->act == SIM_NOANSWER) {
+				snprintf(em, esz, "unexpected '%s' in a '%s' rule", tok[i], tok[2]);
+				goto out;
+			}
+		}
+	}
+	else if (!strcmp(tok[0], "inbound")) {
+		int have_at = 0;
+		r->kind = SIM_INBOUND;
+		for (i = 1; i < n; i++) {
+			rc = sim__opt_time(tok[i], "at", &r->at, &have_at, em, esz);
+			if (rc == 1)
+				rc = sim__opt_time(tok[i], "hangup", &r->hangup, &r->has_hangup, em, esz);
+			if (rc == 1 && !strncmp(tok[i], "from=", 5)) {
+				rc = 0;
+				str_dup(&r->from, tok[i] + 5);
+			}
+			if (rc == 1 && !strncmp(tok[i], "to=", 3)) {
+				rc = 0;
+				str_dup(&r->to, tok[i] + 3);
+			}
+			if (rc < 0)
+				goto out;
+			if (rc == 1) {
+				snprintf(em, esz, "unexpected '%s' in an 'inbound' rule", tok[i]);
+				goto out;
+			}
+		}
+		if (!have_at) {
+			snprintf(em, esz, "'inbound' needs at=TIME");
+			goto out;
+		}
+	}
+	else if (!strcmp(tok[0], "dialog")) {
+		r->kind = SIM_DIALOG;
+		if (n != 3) {
+			snprintf(em, esz, "'dialog' needs a src pattern and duration=TIME or fail");
+			goto out;
+		}
+		str_dup(&r->pat, tok[1]);
+		if (!strcmp(tok[2], "fail"))
+			r->act = SIM_DFAIL;
+		else {
+			int seen = 0;
+			r->act = SIM_DURATION;
+			rc = sim__opt_time(tok[2], "duration", &r->duration, &seen, em, esz);
+			if (rc < 0)
+				goto out;
+			if (rc == 1) {
+				snprintf(em, esz, "unexpected '%s' (want duration=TIME or fail)", tok[2]);
+				goto out;
+			}
+		}
+	}
+	else {
+		snprintf(em, esz, "unknown rule '%s' (call, inbound, dialog)", tok[0]);
+		goto out;
+	}
+	err = 0;
+	list_append(&st->rules, &r->le, r);
+ out:
+	if (err)
+		mem_deref(r);
+	return err;
+}
+
+static void sim__cancel_h(void *arg);
+
+static void sim__inbound_fire(void *arg)
+{
+	sim_in *in = arg;
+	cx_engine *e = in->e;
+	cx_conn *c = NULL;
+
+	list_unlink(&in->le);
+	if (!cx_prov_inbound(e, in->r->from, in->r->to, &c) && in->r->has_hangup) {
+		sim_conn *sc = sim__pd(c);
+		if (sc) {
+			sc->has_hangup = 1;
+			sc->hangup = in->r->hangup;
+		}
+		if (sc)
+			tmr_start(&sc->t2, sc->hangup, sim__cancel_h, sc);
+	}
+	mem_deref(in);
+	cx_engine_kick(e);
+}
+
+int cx_sim_setup(cx_engine *e, const char *file)
+{
+	sim_st *st;
+	struct le *le;
+	int err = 0, lineno = 0;
+
+	e->prov = &cx_sim_prov;
+	st = sim__st(e);
+	if (!st)
+		return ENOMEM;
+	if (file) {
+		char line[1100], em[256];
+		FILE *f = fopen(file, "r");
+		if (!f) {
+			fprintf(stderr, "%s: error: cannot open scenario: %s\n", file, strerror(errno));
+			return ENOENT;
+		}
+		while (fgets(line, sizeof(line), f)) {
+			++lineno;
+			em[0] = '\0';
+			if (!strchr(line, '\n') && !feof(f)) {
+				fprintf(stderr, "%s:%d: error: line too long\n", file, lineno);
+				err = EINVAL;
+				break;
+			}
+			err = cx_sim_parse_line(e, line, em, sizeof(em));
+			if (err) {
+				fprintf(stderr, "%s:%d: error: %s\n", file, lineno, em);
+				break;
+			}
+		}
+		fclose(f);
+		if (err)
+			return err;
+	}
+	LIST_FOREACH(&st->rules, le) {
+		sim_rule *r = le->data;
+		sim_in *in;
+		if (r->kind != SIM_INBOUND)
+			continue;
+		in = mem_zalloc(sizeof(*in), sim_in__destroy);
+		if (!in)
+			return ENOMEM;
+		in->e = e;
+		in->r = r;
+		tmr_init(&in->tmr);
+		list_append(&st->inbound, &in->le, in);
+		tmr_start(&in->tmr, r->at, sim__inbound_fire, in);
+	}
+	return 0;
+}
+
+/* Section - Connection outcomes */
+
+static void sim__end_dialogs(cx_conn *c)
+{
+	struct le *le;
+
+	if (!c->sess)
+		return;
+	LIST_FOREACH(&c->sess->dlgs, le) {
+		cx_dlg *d = le->data;
+		if (!d->exited && d->started && !strcmp(d->connid, c->id)) {
+			d->pd = mem_deref(d->pd);
+			cx_rt_dlg_event(d, "dialog.exit", NULL);
+		}
+	}
+}
+
+static void sim__hangup_h(void *arg)
+{
+	sim_conn *sc = arg;
+
+	cx_rt_conn_event(sc->c, "connection.disconnected", "DISCONNECTED", "hangup", "remote", 0, NULL);
+	sim__end_dialogs(sc->c);
+}
+
+/* inbound caller gives up before the call is answered */
+static void sim__cancel_h(void *arg)
+{
+	sim_conn *sc = arg;
+
+	if (strcmp(sc->c->state, "ALERTING"))
+		return;
+	cx_rt_conn_event(sc->c, "connection.disconnected", "DISCONNECTED", "cancel", "remote", 0, NULL);
+}
+
+static void sim__answer_h(void *arg)
+{
+	sim_conn *sc = arg;
+
+	cx_rt_conn_event(sc->c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+	if (sc->has_hangup)
+		tmr_start(&sc->t2, sc->hangup, sim__hangup_h, sc);
+}
+
+static void sim__fail_h(void *arg)
+{
+	sim_conn *sc = arg;
+	const char *sr = sc->code == 486 ? "Busy Here" : sc->code == 404 ? "Not Found" :
+		sc->code == 408 ? "Request Timeout" : "Failed";
+
+	cx_rt_conn_event(sc->c, "connection.failed", "FAILED", cx_rt_sipreason(sc->code), NULL,
+			 sc->code, sr);
+}
+
+static int sim_createcall(cx_engine *e, cx_conn *c, const char *dest)
+{
+	sim_st *st = sim__st(e);
+	const sim_rule *rule = NULL;
+	sim_conn *sc;
+	struct le *le;
+	uint64_t ring = 50;
+	int act = SIM_ANSWER;
+
+	LIST_FOREACH(&st->rules, le) {
+		sim_rule *r = le->data;
+		if (r->kind == SIM_CALL && cx_rt_glob(r->pat, dest)) {
+			rule = r;
+			break;
+		}
+	}
+	if (rule) {
+		ring = rule->ring;
+		act = rule->act;
+	}
+	sc = sim__pd(c);
+	if (!sc)
+		return ENOMEM;
+	cx_rt_conn_event(c, "connection.progressing", "PROGRESSING", NULL, NULL, 0, NULL);
+	if (act == SIM_NOANSWER || ring >= c->timeout_ms) {
+		sc->code = 408;
+		tmr_start(&sc->t1, c->timeout_ms, sim__fail_h, sc);
+	}
+	else if (act == SIM_FAIL) {
+		sc->code = rule->code;
+		tmr_start(&sc->t1, ring, sim__fail_h, sc);
+	}
+	else {
+		sc->has_hangup = rule ? rule->has_hangup : 0;
+		sc->hangup = rule ? rule->hangup : 0;
+		tmr_start(&sc->t1, ring, sim__answer_h, sc);
+	}
+	return 0;
+}
+
+static int sim_accept(cx_engine *e, cx_conn *c)
+{
+	sim_conn *sc = sim__pd(c);
+
+	if (!sc)
+		return ENOMEM;
+	tmr_cancel(&sc->t2);
+	cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+	if (sc->has_hangup)
+		tmr_start(&sc->t2, sc->hangup, sim__hangup_h, sc);
+	return 0;
+}
+
+static int sim_reject(cx_engine *e, cx_conn *c, const char *reason)
+{
+	if (c->pd)
+		c->pd = mem_deref(c->pd);
+	cx_rt_conn_event(c, "connection.failed", "FAILED", reason ? reason : "rejected", NULL, 0, NULL);
+	return 0;
+}
+
+static int sim_redirect(cx_engine *e, cx_conn *c, const char *dest, const char *reason)
+{
+	if (c->pd)
+		c->pd = mem_deref(c->pd);
+	cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, NULL, 0, NULL);
+	return 0;
+}
+
+static int sim_disconnect(cx_engine *e, cx_conn *c, const char *reason)
+{
+	if (c->pd)
+		c->pd = mem_deref(c->pd);
+	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason ? reason : "disconnect",
+			 "local", 0, NULL);
+	sim__end_dialogs(c);
+	return 0;
+}
+
+/* Section - Dialogs */
+
+static void sim__dlg_exit_h(void *arg)
+{
+	sim_dlg *sd = arg;
+
+	cx_rt_dlg_event(sd->d, "dialog.exit", NULL);
+}
+
+static int sim_dialogstart(cx_engine *e, cx_dlg *d)
+{
+	sim_st *st = sim__st(e);
+	sim_dlg *sd;
+	uint64_t ms = 0;
+	struct le *le;
+	int err = 0, ruled = 0;
+
+	LIST_FOREACH(&st->rules, le) {
+		sim_rule *r = le->data;
+		if (r->kind == SIM_DIALOG && cx_rt_glob(r->pat, d->src ? d->src : "")) {
+			if (r->act == SIM_DFAIL)
+				return EIO;
+			ms = r->duration;
+			ruled = 1;
+			break;
+		}
+	}
+	if (!ruled && d->type && !strncasecmp(d->type, "audio/", 6))
+		err = cx_media_duration(e->media_root, d->src, &ms);
+	if (err)
+		return err;
+	sd = mem_zalloc(sizeof(*sd), sim_dlg__destroy);
+	if (!sd)
+		return ENOMEM;
+	sd->d = d;
+	tmr_init(&sd->t);
+	mem_deref(d->pd);
+	d->pd = sd;
+	cx_rt_dlg_event(d, "dialog.started", NULL);
+	tmr_start(&sd->t, ms, sim__dlg_exit_h, sd);
+	return 0;
+}
+
+static int sim_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)
+{
+	d->pd = mem_deref(d->pd); /* stops the playback timer; the runtime sends dialog.exit */
+	return 0;
+}
+
+static void sim_conn_release(cx_engine *e, cx_conn *c)
+{
+	c->pd = mem_deref(c->pd);
+}
+
+static void sim_dlg_release(cx_engine *e, cx_dlg *d)
+{
+	d->pd = mem_deref(d->pd);
+}
+
+static int sim_pending(cx_engine *e)
+{
+	sim_st *st = e->provst;
+
+	return st && list_head(&st->inbound) != NULL;
+}
+
+static void sim_close(cx_engine *e)
+{
+	e->provst = mem_deref(e->provst);
+}
+
+const cx_prov cx_sim_prov = {
+	.name = "sim",
+	.version = "1.0",
+	.createcall = sim_createcall,
+	.accept = sim_accept,
+	.reject = sim_reject,
+	.redirect = sim_redirect,
+	.disconnect = sim_disconnect,
+	.dialogstart = sim_dialogstart,
+	.dialogterminate = sim_dialogterminate,
+	.conn_release = sim_conn_release,
+	.dlg_release = sim_dlg_release,
+	.pending = sim_pending,
+	.close = sim_close,
+};

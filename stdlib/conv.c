@@ -1,0 +1,325 @@
+/*
+ * conv.c — the type conversions of ECMA-262 3rd edition, chapter 9.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include "cx_priv.h"
+
+int cx_truthy(cx_value v)
+{
+	switch (v.tag) {
+	case CX_T_BOOL: return v.u.b;
+	case CX_T_NUM: return !(v.u.n == 0 || isnan(v.u.n));
+	case CX_T_STR: return v.u.s->len != 0;
+	case CX_T_OBJ: return 1;
+	default: return 0;
+	}
+}
+
+/* Section - Number to string (9.8.1) */
+
+size_t cx_num_format(double d, char *buf)
+{
+	char tmp[40], digits[24];
+	int prec, k = 0, n, e, i;
+	size_t o = 0;
+	char *p;
+
+	if (isnan(d))
+		return (size_t)sprintf(buf, "NaN");
+	if (d == 0)
+		return (size_t)sprintf(buf, "0"); /* -0 too */
+	if (d < 0) {
+		buf[o++] = '-';
+		d = -d;
+	}
+	if (isinf(d))
+		return o + (size_t)sprintf(buf + o, "Infinity");
+	/* The fewest significant digits that read back as the same double; %e rounds correctly,
+	 * so among k-digit candidates it yields the closest one, as 9.8.1 asks. */
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	for (p = tmp; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9')
+			digits[k++] = *p;
+	e = atoi(p + 1);
+	while (k > 1 && digits[k - 1] == '0')
+		k--;
+	n = e + 1;
+	if (k <= n && n <= 21) {
+		for (i = 0; i < k; i++)
+			buf[o++] = digits[i];
+		for (i = k; i < n; i++)
+			buf[o++] = '0';
+	}
+	else if (0 < n && n <= 21) {
+		for (i = 0; i < n; i++)
+			buf[o++] = digits[i];
+		buf[o++] = '.';
+		for (i = n; i < k; i++)
+			buf[o++] = digits[i];
+	}
+	else if (-6 < n && n <= 0) {
+		buf[o++] = '0';
+		buf[o++] = '.';
+		for (i = 0; i < -n; i++)
+			buf[o++] = '0';
+		for (i = 0; i < k; i++)
+			buf[o++] = digits[i];
+	}
+	else {
+		buf[o++] = digits[0];
+		if (k > 1) {
+			buf[o++] = '.';
+			for (i = 1; i < k; i++)
+				buf[o++] = digits[i];
+		}
+		o += (size_t)sprintf(buf + o, "e%c%d", n - 1 < 0 ? '-' : '+', abs(n - 1));
+	}
+	buf[o] = 0;
+	return o;
+}
+
+cx_str *cx_num_str(cx_ctx *X, double d)
+{
+	char b[40];
+	size_t n = cx_num_format(d, b);
+
+	return cx_str__new8(X, (const uint8_t *)b, n);
+}
+
+/* Section - String to number (9.3.1) */
+
+static int cx_conv__digit(uint16_t c, int radix)
+{
+	int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'z' ? c - 'a' + 10
+		: c >= 'A' && c <= 'Z' ? c - 'A' + 10 : 99;
+	return v < radix ? v : -1;
+}
+
+double cx_str_to_number(const cx_str *s)
+{
+	uint32_t a = 0, b = s->len, i, j;
+	char buf[512], *tmp = buf;
+	double r;
+	int digits = 0;
+
+	while (a < b && cx_str__is_ws(cx_str__at(s, a)))
+		a++;
+	while (b > a && cx_str__is_ws(cx_str__at(s, b - 1)))
+		b--;
+	if (a == b)
+		return 0;
+	if (b - a > 2 && cx_str__at(s, a) == '0' && (cx_str__at(s, a + 1) | 0x20) == 'x') {
+		r = 0;
+		for (i = a + 2; i < b; i++) {
+			int d = cx_conv__digit(cx_str__at(s, i), 16);
+			if (d < 0)
+				return NAN;
+			r = r * 16 + d;
+		}
+		return r;
+	}
+	/* Check StrDecimalLiteral ourselves: strtod would also take "0x1p3", "nan", "inf". */
+	i = a;
+	if (cx_str__at(s, i) == '+' || cx_str__at(s, i) == '-')
+		i++;
+	if (b - i == 8) {
+		static const char inf[] = "Infinity";
+		for (j = 0; j < 8 && cx_str__at(s, i + j) == (uint8_t)inf[j]; j++)
+			;
+		if (j == 8)
+			return cx_str__at(s, a) == '-' ? -INFINITY : INFINITY;
+	}
+	while (i < b && cx_conv__digit(cx_str__at(s, i), 10) >= 0)
+		i++, digits++;
+	if (i < b && cx_str__at(s, i) == '.') {
+		i++;
+		while (i < b && cx_conv__digit(cx_str__at(s, i), 10) >= 0)
+			i++, digits++;
+	}
+	if (!digits)
+		return NAN;
+	if (i < b && (cx_str__at(s, i) | 0x20) == 'e') {
+		i++;
+		if (i < b && (cx_str__at(s, i) == '+' || cx_str__at(s, i) == '-'))
+			i++;
+		if (i >= b || cx_conv__digit(cx_str__at(s, i), 10) < 0)
+			return NAN;
+		while (i < b && cx_conv__digit(cx_str__at(s, i), 10) >= 0)
+			i++;
+	}
+	if (i != b)
+		return NAN;
+	if (b - a >= sizeof(buf)) {
+		tmp = malloc(b - a + 1);
+		if (!tmp)
+			return NAN;
+	}
+	for (i = a; i < b; i++)
+		tmp[i - a] = (char)cx_str__at(s, i);
+	tmp[b - a] = 0;
+	r = strtod(tmp, NULL);
+	if (tmp != buf)
+		free(tmp);
+	return r;
+}
+
+/* Section - Conversions */
+
+cx_value cx_to_primitive(cx_ctx *X, cx_value v, int hint)
+{
+	static const char *const order[2][2] = {{"valueOf", "toString"}, {"toString", "valueOf"}};
+	int k, first;
+
+	if (v.tag != CX_T_OBJ)
+		return v;
+	if (hint == 0)
+		hint = v.u.o->cls == CX_C_DATE ? 2 : 1;
+	first = hint == 2;
+	for (k = 0; k < 2; k++) {
+		cx_value f = cx_get_cstr(X, v, order[first][k]), r;
+		if (cx_is_exc(f))
+			return f;
+		if (!cx_is_callable(f))
+			continue;
+		r = cx_call(X, f, v, 0, NULL);
+		if (cx_is_exc(r) || r.tag != CX_T_OBJ)
+			return r;
+	}
+	return cx_throw_error(X, "TypeError", "cannot convert object to primitive value");
+}
+
+int cx_to_num(cx_ctx *X, cx_value v, double *out)
+{
+	switch (v.tag) {
+	case CX_T_NUM: *out = v.u.n; return 0;
+	case CX_T_UNDEF: *out = NAN; return 0;
+	case CX_T_NULL: *out = 0; return 0;
+	case CX_T_BOOL: *out = v.u.b; return 0;
+	case CX_T_STR: *out = cx_str_to_number(v.u.s); return 0;
+	case CX_T_OBJ:
+		v = cx_to_primitive(X, v, 1);
+		if (cx_is_exc(v))
+			return -1;
+		return cx_to_num(X, v, out);
+	default:
+		return -1;
+	}
+}
+
+cx_value cx_to_number(cx_ctx *X, cx_value v)
+{
+	double d;
+
+	if (v.tag == CX_T_NUM)
+		return v;
+	if (cx_to_num(X, v, &d))
+		return CX_EXCEPTION;
+	return cx_num(d);
+}
+
+CX_STR_DEF(cx_s_undefined, "undefined");
+CX_STR_DEF(cx_s_null, "null");
+CX_STR_DEF(cx_s_true, "true");
+CX_STR_DEF(cx_s_false, "false");
+
+cx_str *cx_to_str(cx_ctx *X, cx_value v)
+{
+	switch (v.tag) {
+	case CX_T_STR: return v.u.s;
+	case CX_T_UNDEF: return CX_STR_REF(cx_s_undefined);
+	case CX_T_NULL: return CX_STR_REF(cx_s_null);
+	case CX_T_BOOL: return v.u.b ? CX_STR_REF(cx_s_true) : CX_STR_REF(cx_s_false);
+	case CX_T_NUM: return cx_num_str(X, v.u.n);
+	case CX_T_OBJ:
+		v = cx_to_primitive(X, v, 2);
+		if (cx_is_exc(v))
+			return NULL;
+		return cx_to_str(X, v);
+	default:
+		return NULL;
+	}
+}
+
+cx_value cx_to_string(cx_ctx *X, cx_value v)
+{
+	cx_str *s = cx_to_str(X, v);
+
+	return s ? cx_strv(s) : CX_EXCEPTION;
+}
+
+cx_value cx_to_object(cx_ctx *X, cx_value v)
+{
+	cx_obj *o;
+	int cls, p;
+
+	switch (v.tag) {
+	case CX_T_OBJ: return v;
+	case CX_T_BOOL: cls = CX_C_BOOLEAN, p = CX_P_BOOLEAN; break;
+	case CX_T_NUM: cls = CX_C_NUMBER, p = CX_P_NUMBER; break;
+	case CX_T_STR: cls = CX_C_STRING, p = CX_P_STRING; break;
+	case CX_T_EXC: return v;
+	default:
+		return cx_throw_error(X, "TypeError", "cannot convert %s to object",
+				      v.tag == CX_T_NULL ? "null" : "undefined");
+	}
+	o = cx_obj__new(X, cls, CX_PROTO(X, p));
+	if (!o)
+		return CX_EXCEPTION;
+	o->prim = v;
+	return cx_objv(o);
+}
+
+double cx_to_integer_d(double d)
+{
+	if (isnan(d))
+		return 0;
+	if (d == 0 || isinf(d))
+		return d;
+	return d < 0 ? -floor(-d) : floor(d);
+}
+
+uint32_t cx_dtou32(double d)
+{
+	double m;
+
+	if (isnan(d) || isinf(d) || d == 0)
+		return 0;
+	if (d >= 0 && d < 4294967296.0)
+		return (uint32_t)d;
+	m = fmod(cx_to_integer_d(d), 4294967296.0);
+	if (m < 0)
+		m += 4294967296.0;
+	return (uint32_t)m;
+}
+
+int32_t cx_dtoi32(double d)
+{
+	uint32_t u = cx_dtou32(d);
+
+	return u >= 0x80000000u ? (int32_t)(u - 0x80000000u) - 0x7fffffff - 1 : (int32_t)u;
+}
+
+cx_value cx_to_int32(cx_ctx *X, cx_value v)
+{
+	double d;
+
+	if (cx_to_num(X, v, &d))
+		return CX_EXCEPTION;
+	return cx_num(cx_dtoi32(d));
+}
+
+cx_value cx_to_uint32(cx_ctx *X, cx_value v)
+{
+	double d;
+
+	if (cx_to_num(X, v, &d))
+		return CX_EXCEPTION;
+	return cx_num(cx_dtou32(d));
+}

@@ -1,0 +1,163 @@
+/*
+ * cx_priv.h — stdlib internals shared by the stdlib's .c files (never included elsewhere).
+ *
+ * Every garbage-collected thing starts with a 32-bit header word (`gc`): the low byte is its
+ * kind, bit 8 the mark bit. Static strings carry CX_STR_STATIC_MARK instead and are skipped by
+ * the collector. A hidden link record (cx_gch) sits in front of each heap thing so the sweeper
+ * can walk all of them without the public layouts (cx_env, cx_str_static) having to change.
+ */
+#ifndef CX_PRIV_H
+#define CX_PRIV_H
+
+#include "cx_value.h"
+#include <stdarg.h>
+
+enum cx_kind { CX_K_STR = 1, CX_K_OBJ, CX_K_ENV, CX_K_BUF };
+#define CX_GC_MARK 0x100u
+#define CX_GC_KIND(w) ((w) & 0xffu)
+
+/* Same layout as struct cx_str_static; heap strings keep their chars right after the header. */
+struct cx_str {
+	uint32_t gc;
+	uint32_t len;
+	uint32_t hash;
+	uint32_t wide;
+	const char *chars; /* uint8_t[len] (Latin-1) or uint16_t[len] when wide */
+};
+
+enum cx_class {
+	CX_C_OBJECT, CX_C_ARRAY, CX_C_FUNCTION, CX_C_ERROR, CX_C_BOOLEAN, CX_C_NUMBER,
+	CX_C_STRING, CX_C_DATE, CX_C_REGEXP, CX_C_ARGUMENTS, CX_C_MATH, CX_C_GLOBAL,
+};
+
+typedef struct cx_prop {
+	cx_str *key; /* NULL: deleted slot (kept so insertion order survives) */
+	cx_value val;
+	uint32_t flags;
+} cx_prop;
+
+struct cx_obj {
+	uint32_t gc;
+	uint8_t cls;      /* enum cx_class */
+	uint8_t frozen;   /* cx_obj_freeze: every [[Put]]/delete throws */
+	uint8_t sparse;   /* arrays: some index properties live in props (not in elems) */
+	uint8_t pad;
+	cx_obj *proto;
+	cx_prop *props;   /* insertion order */
+	uint32_t nprops;  /* used slots, deleted ones included */
+	uint32_t pcap;
+	uint32_t nlive;
+	uint32_t icap;    /* size of idx (power of two) or 0 while small */
+	uint32_t *idx;    /* open addressing: 0 empty, else index into props + 1 */
+	cx_value prim;    /* wrapped primitive (Boolean/Number/String/Date), function name */
+	cx_value *elems;  /* arrays: dense part [0, nelems); holes have tag CX_T_EXC */
+	uint32_t nelems;
+	uint32_t ecap;
+	uint32_t length;  /* arrays: the length property */
+	cx_cfunc *fn;     /* functions: [[Call]] */
+	cx_cfunc *cons;   /* built-in constructors: [[Construct]] when it differs */
+	cx_env *env;
+};
+
+/* Prototypes and constructors kept by the heap (GC roots). */
+enum cx_proto_id {
+	CX_P_OBJECT, CX_P_FUNCTION, CX_P_ARRAY, CX_P_STRING, CX_P_NUMBER, CX_P_BOOLEAN,
+	CX_P_DATE, CX_P_REGEXP, CX_P_ERROR, CX_P_TYPEERROR, CX_P_REFERENCEERROR,
+	CX_P_RANGEERROR, CX_P_SYNTAXERROR, CX_P_EVALERROR, CX_P_URIERROR, CX_P__COUNT
+};
+
+typedef struct cx_root {
+	struct cx_root *next;
+	cx_value *p;
+	size_t n;
+} cx_root;
+
+struct cx_heap {
+	struct cx_gch *all; /* every heap thing */
+	size_t used;
+	size_t limit;
+	int slack;          /* >0 while an out-of-memory error is being built */
+	cx_root *roots;
+	cx_obj *global;
+	cx_obj *protos[CX_P__COUNT];
+};
+
+#define CX_ARG(i) ((i) < argc ? argv[(i)] : CX_UNDEFINED)
+#define CX_PROTO(X, id) ((X)->heap->protos[(id)])
+
+/* heap.c */
+void *cx_heap__alloc(cx_ctx *X, int kind, size_t size); /* zeroed; NULL + RangeError pending */
+void *cx_mem__alloc(cx_ctx *X, size_t size);            /* charged raw memory, zeroed */
+void *cx_mem__realloc(cx_ctx *X, void *p, size_t old, size_t size);
+void cx_mem__free(cx_ctx *X, void *p, size_t size);
+cx_value cx_heap__oom(cx_ctx *X);
+
+/* str.c */
+cx_str *cx_str__new8(cx_ctx *X, const uint8_t *p, size_t len);
+cx_str *cx_str__new16(cx_ctx *X, const uint16_t *p, size_t len); /* narrows when it can */
+cx_str *cx_str__ascii(cx_ctx *X, const char *s);
+static inline uint16_t cx_str__at(const cx_str *s, uint32_t i)
+{
+	return s->wide ? ((const uint16_t *)s->chars)[i] : (uint8_t)s->chars[i];
+}
+uint32_t cx_str__hash(cx_str *s);
+int cx_str__cmp(const cx_str *a, const cx_str *b);
+cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b);
+cx_str *cx_str__sub(cx_ctx *X, cx_str *s, uint32_t from, uint32_t to);
+int64_t cx_str__find(const cx_str *s, const cx_str *pat, uint32_t from);
+int64_t cx_str__rfind(const cx_str *s, const cx_str *pat, uint32_t from);
+int cx_str__array_index(const cx_str *s, uint32_t *out); /* canonical "0".."4294967294" */
+cx_str *cx_str__from_index(cx_ctx *X, uint32_t i);
+int cx_str__is_ws(uint16_t c); /* WhiteSpace or LineTerminator */
+
+/* A growable UTF-16 buffer in plain (uncharged) memory for building strings. */
+typedef struct cx_sb {
+	uint16_t *b;
+	size_t n, cap;
+	int err;
+} cx_sb;
+void cx_sb_put(cx_sb *sb, uint16_t c);
+void cx_sb_str(cx_sb *sb, const cx_str *s);
+void cx_sb_ascii(cx_sb *sb, const char *s);
+cx_value cx_sb_finish(cx_ctx *X, cx_sb *sb); /* frees the buffer; STR or EXC */
+
+/* obj.c */
+cx_obj *cx_obj__new(cx_ctx *X, int cls, cx_obj *proto);
+cx_prop *cx_obj__find(cx_obj *o, cx_str *key);
+int cx_obj__get_own(cx_ctx *X, cx_obj *o, cx_str *key, cx_value *out);
+cx_value cx_obj__get(cx_ctx *X, cx_obj *o, cx_str *key); /* chain; UNDEF if absent */
+int cx_obj__has(cx_ctx *X, cx_obj *o, cx_str *key);
+int cx_obj__set(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v, int flags); /* raw define */
+cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v);    /* [[Put]] */
+cx_value cx_arr__get(cx_ctx *X, cx_obj *a, uint32_t i);                /* UNDEF if absent */
+cx_value cx_arr__put(cx_ctx *X, cx_obj *a, uint32_t i, cx_value v);
+cx_value cx_arr__set_length(cx_ctx *X, cx_obj *a, uint32_t len);
+int cx_arr__has(cx_ctx *X, cx_obj *a, uint32_t i);
+int cx_arr__delete(cx_ctx *X, cx_obj *a, uint32_t i);
+cx_value cx_get_idx(cx_ctx *X, cx_value o, uint32_t i); /* generic [[Get]] of an index */
+cx_value cx_put_idx(cx_ctx *X, cx_value o, uint32_t i, cx_value v);
+cx_value cx_builtin(cx_ctx *X, cx_value on, const char *name, cx_cfunc *fn, int length);
+cx_obj *cx_func__raw(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env);
+int cx_is_callable(cx_value v);
+static inline cx_obj *cx_obj_of(cx_value v, int cls)
+{
+	return v.tag == CX_T_OBJ && v.u.o->cls == cls ? v.u.o : NULL;
+}
+
+/* conv.c */
+cx_str *cx_to_str(cx_ctx *X, cx_value v);   /* ToString; NULL with exception pending */
+int cx_to_num(cx_ctx *X, cx_value v, double *out); /* ToNumber; 0 or -1 with exception pending */
+int32_t cx_dtoi32(double d);
+uint32_t cx_dtou32(double d);
+double cx_to_integer_d(double d);
+cx_str *cx_num_str(cx_ctx *X, double d);
+
+/* lib_*.c */
+cx_obj *cx_lib_ctor(cx_ctx *X, const char *name, cx_cfunc *call, cx_cfunc *cons, int length, int pid);
+int cx_lib_init(cx_ctx *X);
+int cx_lib_array(cx_ctx *X);
+int cx_lib_string(cx_ctx *X);
+int cx_lib_number(cx_ctx *X);
+int cx_lib_global(cx_ctx *X);
+
+#endif

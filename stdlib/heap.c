@@ -1,0 +1,347 @@
+/*
+ * heap.c — one heap per cx_ctx: charged allocation, roots, mark-sweep collection.
+ *
+ * The collector runs only when the runtime calls cx_gc() between events, so nothing on the C
+ * stack needs to be found: the roots are the slots, the registered roots, the pending
+ * exception, the global object and the built-in prototypes.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include "cx_priv.h"
+
+/* The hidden link in front of every heap thing; 16 bytes keeps the payload 16-aligned. */
+struct cx_gch {
+	struct cx_gch *next;
+	size_t size;
+};
+
+#define CX_DEFAULT_LIMIT ((size_t)64 << 20)
+#define CX_OOM_SLACK ((size_t)64 << 10)
+
+static int cx_heap__charge(cx_ctx *X, size_t size)
+{
+	struct cx_heap *h = X->heap;
+	size_t lim = h->limit + (h->slack ? CX_OOM_SLACK : 0);
+
+	if (size > lim || h->used > lim - size)
+		return ENOMEM;
+	h->used += size;
+	return 0;
+}
+
+cx_value cx_heap__oom(cx_ctx *X)
+{
+	cx_value r;
+
+	/* Building the RangeError itself needs a little memory: allow a slack while doing it. */
+	if (X->heap->slack)
+		return X->exc = CX_NULLV, CX_EXCEPTION;
+	X->heap->slack = 1;
+	r = cx_throw_error(X, "RangeError", "out of memory");
+	X->heap->slack = 0;
+	return r;
+}
+
+void *cx_heap__alloc(cx_ctx *X, int kind, size_t size)
+{
+	struct cx_gch *g;
+	size_t total = sizeof(*g) + size;
+
+	if (cx_heap__charge(X, total)) {
+		cx_heap__oom(X);
+		return NULL;
+	}
+	g = calloc(1, total);
+	if (!g) {
+		X->heap->used -= total;
+		cx_heap__oom(X);
+		return NULL;
+	}
+	g->size = total;
+	g->next = X->heap->all;
+	X->heap->all = g;
+	*(uint32_t *)(g + 1) = (uint32_t)kind;
+	return g + 1;
+}
+
+void *cx_mem__alloc(cx_ctx *X, size_t size)
+{
+	void *p;
+
+	if (cx_heap__charge(X, size)) {
+		cx_heap__oom(X);
+		return NULL;
+	}
+	p = calloc(1, size ? size : 1);
+	if (!p) {
+		X->heap->used -= size;
+		cx_heap__oom(X);
+	}
+	return p;
+}
+
+void *cx_mem__realloc(cx_ctx *X, void *p, size_t old, size_t size)
+{
+	void *np;
+
+	if (size > old && cx_heap__charge(X, size - old)) {
+		cx_heap__oom(X);
+		return NULL;
+	}
+	np = realloc(p, size ? size : 1);
+	if (!np) {
+		if (size > old)
+			X->heap->used -= size - old;
+		cx_heap__oom(X);
+		return NULL;
+	}
+	if (size < old)
+		X->heap->used -= old - size;
+	return np;
+}
+
+void cx_mem__free(cx_ctx *X, void *p, size_t size)
+{
+	if (!p)
+		return;
+	free(p);
+	X->heap->used -= size;
+}
+
+/* Section - Context */
+
+cx_ctx *cx_ctx_new(size_t heap_limit)
+{
+	cx_ctx *X = calloc(1, sizeof(*X));
+
+	if (!X)
+		return NULL;
+	X->heap = calloc(1, sizeof(*X->heap));
+	if (!X->heap) {
+		free(X);
+		return NULL;
+	}
+	X->heap->limit = heap_limit ? heap_limit : CX_DEFAULT_LIMIT;
+	X->steps = INT64_MAX;
+	/* The built-ins must fit whatever the limit: build them with the limit lifted. */
+	{
+		size_t lim = X->heap->limit;
+		int err;
+
+		X->heap->limit = (size_t)-1 / 2;
+		err = cx_lib_init(X);
+		X->heap->limit = lim;
+		if (err) {
+			cx_ctx_free(X);
+			return NULL;
+		}
+	}
+	return X;
+}
+
+static void cx_heap__free_thing(cx_ctx *X, struct cx_gch *g)
+{
+	uint32_t *w = (uint32_t *)(g + 1);
+
+	if (CX_GC_KIND(*w) == CX_K_OBJ) {
+		cx_obj *o = (cx_obj *)w;
+
+		cx_mem__free(X, o->props, (size_t)o->pcap * sizeof(cx_prop));
+		cx_mem__free(X, o->idx, (size_t)o->icap * sizeof(uint32_t));
+		cx_mem__free(X, o->elems, (size_t)o->ecap * sizeof(cx_value));
+	}
+	X->heap->used -= g->size;
+	free(g);
+}
+
+void cx_ctx_free(cx_ctx *X)
+{
+	struct cx_gch *g, *next;
+	cx_root *r, *rn;
+
+	if (!X)
+		return;
+	if (X->heap) {
+		for (g = X->heap->all; g; g = next) {
+			next = g->next;
+			cx_heap__free_thing(X, g);
+		}
+		for (r = X->heap->roots; r; r = rn) {
+			rn = r->next;
+			free(r);
+		}
+		free(X->heap);
+	}
+	free(X->slots);
+	free(X);
+}
+
+int cx_ctx_set_slots(cx_ctx *X, uint32_t n)
+{
+	cx_value *s = realloc(X->slots, (n ? n : 1) * sizeof(*s));
+	uint32_t i;
+
+	if (!s)
+		return ENOMEM;
+	for (i = X->nslots; i < n; i++)
+		s[i] = CX_UNDEFINED;
+	X->slots = s;
+	X->nslots = n;
+	return 0;
+}
+
+cx_value cx_global(cx_ctx *X)
+{
+	return cx_objv(X->heap->global);
+}
+
+size_t cx_heap_used(cx_ctx *X)
+{
+	return X->heap->used;
+}
+
+int cx_root_add(cx_ctx *X, cx_value *p, size_t n)
+{
+	cx_root *r = malloc(sizeof(*r));
+
+	if (!r)
+		return ENOMEM;
+	r->p = p;
+	r->n = n;
+	r->next = X->heap->roots;
+	X->heap->roots = r;
+	return 0;
+}
+
+void cx_root_remove(cx_ctx *X, cx_value *p)
+{
+	cx_root **pp;
+
+	for (pp = &X->heap->roots; *pp; pp = &(*pp)->next) {
+		if ((*pp)->p == p) {
+			cx_root *r = *pp;
+			*pp = r->next;
+			free(r);
+			return;
+		}
+	}
+}
+
+cx_value cx_budget_exceeded(cx_ctx *X)
+{
+	X->steps = 0;
+	return cx_throw_error(X, "RangeError", "execution budget exceeded");
+}
+
+/* Section - Mark and sweep */
+
+/* Grey things wait on an explicit stack so that long chains cannot overflow the C stack. If the
+ * stack cannot grow, marking falls back to rescanning the heap for marked things whose children
+ * may be unmarked (slow but bounded in memory). */
+typedef struct cx_mark {
+	uint32_t **st;
+	size_t n, cap;
+	int overflow;
+} cx_mark;
+
+static void cx_gc__grey(cx_mark *m, void *p)
+{
+	uint32_t *w = p;
+
+	if (!p || *w == CX_STR_STATIC_MARK || (*w & CX_GC_MARK))
+		return;
+	*w |= CX_GC_MARK;
+	if (CX_GC_KIND(*w) == CX_K_STR || CX_GC_KIND(*w) == CX_K_BUF)
+		return;
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 256;
+		uint32_t **ns = realloc(m->st, nc * sizeof(*ns));
+		if (!ns) {
+			m->overflow = 1;
+			return;
+		}
+		m->st = ns;
+		m->cap = nc;
+	}
+	m->st[m->n++] = w;
+}
+
+static void cx_gc__val(cx_mark *m, cx_value v)
+{
+	if (v.tag == CX_T_STR)
+		cx_gc__grey(m, v.u.s);
+	else if (v.tag == CX_T_OBJ)
+		cx_gc__grey(m, v.u.o);
+}
+
+static void cx_gc__children(cx_mark *m, uint32_t *w)
+{
+	uint32_t i;
+
+	if (CX_GC_KIND(*w) == CX_K_ENV) {
+		cx_env *e = (cx_env *)w;
+		cx_gc__grey(m, e->up);
+		for (i = 0; i < e->n; i++)
+			cx_gc__val(m, e->v[i]);
+	}
+	else if (CX_GC_KIND(*w) == CX_K_OBJ) {
+		cx_obj *o = (cx_obj *)w;
+		cx_gc__grey(m, o->proto);
+		cx_gc__grey(m, o->env);
+		cx_gc__val(m, o->prim);
+		for (i = 0; i < o->nprops; i++) {
+			if (!o->props[i].key)
+				continue;
+			cx_gc__grey(m, o->props[i].key);
+			cx_gc__val(m, o->props[i].val);
+		}
+		for (i = 0; i < o->nelems; i++)
+			cx_gc__val(m, o->elems[i]);
+	}
+}
+
+void cx_gc(cx_ctx *X)
+{
+	struct cx_heap *h = X->heap;
+	struct cx_gch **pp, *g;
+	cx_mark m = {0};
+	cx_root *r;
+	size_t i;
+
+	for (i = 0; i < X->nslots; i++)
+		cx_gc__val(&m, X->slots[i]);
+	for (r = h->roots; r; r = r->next)
+		for (i = 0; i < r->n; i++)
+			cx_gc__val(&m, r->p[i]);
+	cx_gc__val(&m, X->exc);
+	cx_gc__grey(&m, h->global);
+	for (i = 0; i < CX_P__COUNT; i++)
+		cx_gc__grey(&m, h->protos[i]);
+	for (;;) {
+		while (m.n)
+			cx_gc__children(&m, m.st[--m.n]);
+		if (!m.overflow)
+			break;
+		m.overflow = 0;
+		for (g = h->all; g; g = g->next) {
+			uint32_t *w = (uint32_t *)(g + 1);
+			if (*w & CX_GC_MARK)
+				cx_gc__children(&m, w);
+		}
+	}
+	free(m.st);
+
+	pp = &h->all;
+	while ((g = *pp)) {
+		uint32_t *w = (uint32_t *)(g + 1);
+		if (*w & CX_GC_MARK) {
+			*w &= ~CX_GC_MARK;
+			pp = &g->next;
+		}
+		else {
+			*pp = g->next;
+			cx_heap__free_thing(X, g);
+		}
+	}
+}

@@ -1,0 +1,485 @@
+/*
+ * lib_array.c — Array (ES3 15.4). The methods are generic as the spec asks: they go through
+ * [[Get]]/[[Put]] and "length", with a fast path only where it cannot change the result.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <errno.h>
+#include "cx_priv.h"
+
+CX_STR_DEF(cx_s_length, "length");
+CX_STR_DEF(cx_s_comma, ",");
+CX_STR_DEF(cx_s_empty, "");
+
+static int cx_arr__len(cx_ctx *X, cx_value o, uint32_t *out)
+{
+	cx_value v;
+	double d;
+
+	if (o.tag == CX_T_OBJ && o.u.o->cls == CX_C_ARRAY)
+		return *out = o.u.o->length, 0;
+	v = cx_get_s(X, o, CX_STR_REF(cx_s_length));
+	if (cx_is_exc(v) || cx_to_num(X, v, &d))
+		return -1;
+	*out = cx_dtou32(d);
+	return 0;
+}
+
+static int cx_arr__setlen(cx_ctx *X, cx_value o, double len)
+{
+	return cx_is_exc(cx_put_s(X, o, CX_STR_REF(cx_s_length), cx_num(len))) ? -1 : 0;
+}
+
+static int cx_arr__has_idx(cx_ctx *X, cx_value o, uint32_t i)
+{
+	cx_str *k;
+
+	if (o.u.o->cls == CX_C_ARRAY && cx_arr__has(X, o.u.o, i))
+		return 1;
+	k = cx_str__from_index(X, i);
+	return k ? cx_obj__has(X, o.u.o, k) : 0;
+}
+
+static int cx_arr__del_idx(cx_ctx *X, cx_value o, uint32_t i)
+{
+	return cx_is_exc(cx_delete(X, o, cx_num(i))) ? -1 : 0;
+}
+
+/* Relative position argument as in slice/splice: negative counts from the end. */
+static uint32_t cx_arr__rel(double d, uint32_t len)
+{
+	d = cx_to_integer_d(d);
+	if (d < 0)
+		return d + len < 0 ? 0 : (uint32_t)(d + len);
+	return d > len ? len : (uint32_t)d;
+}
+
+static cx_value cx_array_new(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	if (argc == 1 && argv[0].tag == CX_T_NUM) {
+		cx_value a;
+		if ((double)cx_dtou32(argv[0].u.n) != argv[0].u.n)
+			return cx_throw_error(X, "RangeError", "invalid array length");
+		a = cx_arr_new(X, 0, NULL);
+		if (!cx_is_exc(a))
+			a.u.o->length = cx_dtou32(argv[0].u.n);
+		return a;
+	}
+	return cx_arr_new(X, (uint32_t)argc, argv);
+}
+
+static cx_value cx_array_join(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_);
+	cx_str *sep = CX_STR_REF(cx_s_comma), *s;
+	uint32_t len, i;
+	cx_sb sb = {0};
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	if (CX_ARG(0).tag != CX_T_UNDEF && !(sep = cx_to_str(X, argv[0])))
+		return CX_EXCEPTION;
+	for (i = 0; i < len; i++) {
+		cx_value e = cx_get_idx(X, o, i);
+		if (cx_is_exc(e))
+			goto fail;
+		if (i)
+			cx_sb_str(&sb, sep);
+		if (e.tag == CX_T_UNDEF || e.tag == CX_T_NULL)
+			continue;
+		if (!(s = cx_to_str(X, e)))
+			goto fail;
+		cx_sb_str(&sb, s);
+		if (sb.n > 0x3fffffff) {
+			free(sb.b);
+			return cx_throw_error(X, "RangeError", "string too long");
+		}
+	}
+	return cx_sb_finish(X, &sb);
+fail:
+	free(sb.b);
+	return CX_EXCEPTION;
+}
+
+static cx_value cx_array_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	if (!cx_obj_of(this_, CX_C_ARRAY))
+		return cx_throw_error(X, "TypeError", "Array.prototype.toString called on a non-array");
+	return cx_array_join(X, self, this_, 0, NULL);
+}
+
+static cx_value cx_array_push(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_);
+	uint32_t len;
+	double n;
+	int i;
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	n = len;
+	for (i = 0; i < argc; i++, n++)
+		if (cx_is_exc(cx_put(X, o, cx_num(n), argv[i])))
+			return CX_EXCEPTION;
+	if (cx_arr__setlen(X, o, n))
+		return CX_EXCEPTION;
+	return cx_num(n);
+}
+
+static cx_value cx_array_pop(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_), r;
+	uint32_t len;
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	if (len == 0)
+		return cx_arr__setlen(X, o, 0) ? CX_EXCEPTION : CX_UNDEFINED;
+	r = cx_get_idx(X, o, len - 1);
+	if (cx_is_exc(r) || cx_arr__del_idx(X, o, len - 1) || cx_arr__setlen(X, o, len - 1))
+		return CX_EXCEPTION;
+	return r;
+}
+
+/* Moves count elements from index from to index to (holes stay holes), in a safe order. */
+static int cx_arr__move(cx_ctx *X, cx_value o, uint32_t from, uint32_t to, uint32_t count)
+{
+	uint32_t k;
+
+	for (k = 0; k < count; k++) {
+		uint32_t j = from < to ? count - 1 - k : k;
+		if (cx_arr__has_idx(X, o, from + j)) {
+			cx_value v = cx_get_idx(X, o, from + j);
+			if (cx_is_exc(v) || cx_is_exc(cx_put_idx(X, o, to + j, v)))
+				return -1;
+		}
+		else if (cx_arr__del_idx(X, o, to + j))
+			return -1;
+	}
+	return 0;
+}
+
+static cx_value cx_array_shift(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_), r;
+	uint32_t len;
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	if (len == 0)
+		return cx_arr__setlen(X, o, 0) ? CX_EXCEPTION : CX_UNDEFINED;
+	r = cx_get_idx(X, o, 0);
+	if (cx_is_exc(r) || cx_arr__move(X, o, 1, 0, len - 1) || cx_arr__del_idx(X, o, len - 1) ||
+	    cx_arr__setlen(X, o, len - 1))
+		return CX_EXCEPTION;
+	return r;
+}
+
+static cx_value cx_array_unshift(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_);
+	uint32_t len;
+	int i;
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	if ((uint64_t)len + (uint64_t)argc > 4294967295u)
+		return cx_throw_error(X, "RangeError", "invalid array length");
+	if (cx_arr__move(X, o, 0, (uint32_t)argc, len))
+		return CX_EXCEPTION;
+	for (i = 0; i < argc; i++)
+		if (cx_is_exc(cx_put_idx(X, o, (uint32_t)i, argv[i])))
+			return CX_EXCEPTION;
+	if (cx_arr__setlen(X, o, (double)len + argc))
+		return CX_EXCEPTION;
+	return cx_num((double)len + argc);
+}
+
+static cx_value cx_array_slice(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_), a;
+	uint32_t len, from, to, i, n = 0;
+	double d;
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	if (cx_to_num(X, CX_ARG(0), &d))
+		return CX_EXCEPTION;
+	from = cx_arr__rel(d, len);
+	d = len;
+	if (CX_ARG(1).tag != CX_T_UNDEF && cx_to_num(X, argv[1], &d))
+		return CX_EXCEPTION;
+	to = cx_arr__rel(d, len);
+	a = cx_arr_new(X, 0, NULL);
+	if (cx_is_exc(a))
+		return a;
+	for (i = from; i < to; i++, n++) {
+		if (cx_arr__has_idx(X, o, i)) {
+			cx_value v = cx_get_idx(X, o, i);
+			if (cx_is_exc(v) || cx_is_exc(cx_arr__put(X, a.u.o, n, v)))
+				return CX_EXCEPTION;
+		}
+	}
+	a.u.o->length = n;
+	return a;
+}
+
+static cx_value cx_array_concat(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value a = cx_arr_new(X, 0, NULL), e = cx_to_object(X, this_);
+	uint32_t n = 0, i;
+	int k;
+
+	if (cx_is_exc(a) || cx_is_exc(e))
+		return CX_EXCEPTION;
+	for (k = -1; k < argc; k++) {
+		if (k >= 0)
+			e = argv[k];
+		if (cx_obj_of(e, CX_C_ARRAY)) {
+			uint32_t len = e.u.o->length;
+			for (i = 0; i < len; i++) {
+				if (cx_arr__has_idx(X, e, i)) {
+					cx_value v = cx_get_idx(X, e, i);
+					if (cx_is_exc(v) || cx_is_exc(cx_arr__put(X, a.u.o, n + i, v)))
+						return CX_EXCEPTION;
+				}
+			}
+			n += len;
+		}
+		else if (cx_is_exc(cx_arr__put(X, a.u.o, n++, e)))
+			return CX_EXCEPTION;
+	}
+	a.u.o->length = n;
+	return a;
+}
+
+static cx_value cx_array_reverse(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_);
+	uint32_t len, lo, hi;
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	for (lo = 0; len && lo < len / 2; lo++) {
+		int hl, hh;
+		cx_value vl = CX_UNDEFINED, vh = CX_UNDEFINED;
+		hi = len - 1 - lo;
+		hl = cx_arr__has_idx(X, o, lo);
+		hh = cx_arr__has_idx(X, o, hi);
+		if ((hl && cx_is_exc(vl = cx_get_idx(X, o, lo))) ||
+		    (hh && cx_is_exc(vh = cx_get_idx(X, o, hi))))
+			return CX_EXCEPTION;
+		if ((hh ? cx_is_exc(cx_put_idx(X, o, lo, vh)) : cx_arr__del_idx(X, o, lo)) ||
+		    (hl ? cx_is_exc(cx_put_idx(X, o, hi, vl)) : cx_arr__del_idx(X, o, hi)))
+			return CX_EXCEPTION;
+	}
+	return o;
+}
+
+static cx_value cx_array_splice(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_), a;
+	uint32_t len, start, del, i, items;
+	double d;
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	if (cx_to_num(X, CX_ARG(0), &d))
+		return CX_EXCEPTION;
+	start = cx_arr__rel(d, len);
+	d = argc < 2 ? (double)len - start : 0;
+	if (argc >= 2 && cx_to_num(X, argv[1], &d))
+		return CX_EXCEPTION;
+	d = cx_to_integer_d(d);
+	del = d < 0 ? 0 : d > len - start ? len - start : (uint32_t)d;
+	items = argc > 2 ? (uint32_t)argc - 2 : 0;
+	a = cx_arr_new(X, 0, NULL);
+	if (cx_is_exc(a))
+		return a;
+	for (i = 0; i < del; i++) {
+		if (cx_arr__has_idx(X, o, start + i)) {
+			cx_value v = cx_get_idx(X, o, start + i);
+			if (cx_is_exc(v) || cx_is_exc(cx_arr__put(X, a.u.o, i, v)))
+				return CX_EXCEPTION;
+		}
+	}
+	a.u.o->length = del;
+	if (items != del) {
+		if (cx_arr__move(X, o, start + del, start + items, len - start - del))
+			return CX_EXCEPTION;
+		for (i = len - del + items; i < len; i++)
+			if (cx_arr__del_idx(X, o, i))
+				return CX_EXCEPTION;
+	}
+	for (i = 0; i < items; i++)
+		if (cx_is_exc(cx_put_idx(X, o, start + i, argv[i + 2])))
+			return CX_EXCEPTION;
+	if (cx_arr__setlen(X, o, (double)len - del + items))
+		return CX_EXCEPTION;
+	return a;
+}
+
+/* 15.4.4.11 SortCompare for two present, defined values: <0, 0, >0, or -2 with an exception
+ * pending (flagged through *err). */
+static int cx_sort__cmp(cx_ctx *X, cx_value cmp, cx_value x, cx_value y, int *err)
+{
+	cx_str *a, *b;
+
+	if (*err)
+		return 0;
+	if (x.tag == CX_T_UNDEF)
+		return y.tag == CX_T_UNDEF ? 0 : 1;
+	if (y.tag == CX_T_UNDEF)
+		return -1;
+	if (cmp.tag != CX_T_UNDEF) {
+		cx_value args[2] = {x, y}, r;
+		double d;
+		r = cx_call(X, cmp, CX_UNDEFINED, 2, args);
+		if (cx_is_exc(r) || cx_to_num(X, r, &d)) {
+			*err = 1;
+			return 0;
+		}
+		return d < 0 ? -1 : d > 0 ? 1 : 0;
+	}
+	if (!(a = cx_to_str(X, x)) || !(b = cx_to_str(X, y))) {
+		*err = 1;
+		return 0;
+	}
+	return cx_str__cmp(a, b);
+}
+
+/* Merge sort: stable, O(n log n) comparisons whatever the comparator does. */
+static void cx_sort__merge(cx_ctx *X, cx_value cmp, cx_value *v, cx_value *tmp, uint32_t n, int *err)
+{
+	uint32_t mid = n / 2, i = 0, j, k = 0;
+
+	if (n < 2)
+		return;
+	cx_sort__merge(X, cmp, v, tmp, mid, err);
+	cx_sort__merge(X, cmp, v + mid, tmp, n - mid, err);
+	j = mid;
+	while (i < mid && j < n)
+		tmp[k++] = cx_sort__cmp(X, cmp, v[j], v[i], err) < 0 ? v[j++] : v[i++];
+	while (i < mid)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof(*v));
+}
+
+static cx_value cx_array_sort(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_), cmp = CX_ARG(0), *v;
+	uint32_t len, n = 0, i;
+	size_t sz;
+	int err = 0;
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	if (cmp.tag != CX_T_UNDEF && !cx_is_callable(cmp))
+		return cx_throw_error(X, "TypeError", "sort comparator is not a function");
+	sz = ((size_t)len * 2 + 1) * sizeof(cx_value);
+	if (!(v = cx_mem__alloc(X, sz)))
+		return CX_EXCEPTION;
+	/* Present elements only; holes go to the end (deleted), undefined just before them. */
+	for (i = 0; i < len; i++) {
+		if (cx_arr__has_idx(X, o, i)) {
+			v[n] = cx_get_idx(X, o, i);
+			if (cx_is_exc(v[n]))
+				goto fail;
+			n++;
+		}
+	}
+	cx_sort__merge(X, cmp, v, v + len, n, &err);
+	if (err)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (cx_is_exc(cx_put_idx(X, o, i, v[i])))
+			goto fail;
+	for (i = n; i < len; i++)
+		if (cx_arr__del_idx(X, o, i))
+			goto fail;
+	cx_mem__free(X, v, sz);
+	return o;
+fail:
+	cx_mem__free(X, v, sz);
+	return CX_EXCEPTION;
+}
+
+static cx_value cx_array_indexof(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_);
+	uint32_t len, i;
+	double d = 0;
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	if (argc > 1 && cx_to_num(X, argv[1], &d))
+		return CX_EXCEPTION;
+	for (i = cx_arr__rel(d, len); i < len; i++) {
+		if (cx_arr__has_idx(X, o, i)) {
+			cx_value e = cx_get_idx(X, o, i);
+			if (cx_is_exc(e))
+				return e;
+			if (cx_op_seq(e, CX_ARG(0)).u.b)
+				return cx_num(i);
+		}
+	}
+	return cx_num(-1);
+}
+
+static cx_value cx_array_lastindexof(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_);
+	uint32_t len;
+	int64_t i;
+	double d;
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	if (!len)
+		return cx_num(-1);
+	d = (double)len - 1;
+	if (argc > 1 && cx_to_num(X, argv[1], &d))
+		return CX_EXCEPTION;
+	d = cx_to_integer_d(d);
+	i = d >= len ? (int64_t)len - 1 : d < 0 ? (int64_t)(d + len) : (int64_t)d;
+	for (; i >= 0; i--) {
+		if (cx_arr__has_idx(X, o, (uint32_t)i)) {
+			cx_value e = cx_get_idx(X, o, (uint32_t)i);
+			if (cx_is_exc(e))
+				return e;
+			if (cx_op_seq(e, CX_ARG(0)).u.b)
+				return cx_num((double)i);
+		}
+	}
+	return cx_num(-1);
+}
+
+#define CX_M(name, fn, n) \
+	if (cx_is_exc(cx_builtin(X, cx_objv(p), name, fn, n))) return ENOMEM
+
+int cx_lib_array(cx_ctx *X)
+{
+	cx_obj *p = CX_PROTO(X, CX_P_ARRAY);
+
+	if (!cx_lib_ctor(X, "Array", cx_array_new, cx_array_new, 1, CX_P_ARRAY))
+		return ENOMEM;
+	CX_M("toString", cx_array_tostring, 0);
+	CX_M("toLocaleString", cx_array_tostring, 0);
+	CX_M("join", cx_array_join, 1);
+	CX_M("push", cx_array_push, 1);
+	CX_M("pop", cx_array_pop, 0);
+	CX_M("shift", cx_array_shift, 0);
+	CX_M("unshift", cx_array_unshift, 1);
+	CX_M("slice", cx_array_slice, 2);
+	CX_M("concat", cx_array_concat, 1);
+	CX_M("reverse", cx_array_reverse, 0);
+	CX_M("splice", cx_array_splice, 2);
+	CX_M("sort", cx_array_sort, 1);
+	CX_M("indexOf", cx_array_indexof, 1);
+	CX_M("lastIndexOf", cx_array_lastindexof, 1);
+	(void)cx_s_empty;
+	return 0;
+}

@@ -1,0 +1,361 @@
+/*
+ * lib_base.c — the global object, Object, Function, Boolean and the Error family (ES3 15.1-15.6,
+ * 15.11), and the start-up of the whole built-in library.
+ */
+#include <string.h>
+#include <math.h>
+#include <errno.h>
+#include "cx_priv.h"
+
+CX_STR_DEF(cx_s_prototype, "prototype");
+CX_STR_DEF(cx_s_constructor, "constructor");
+CX_STR_DEF(cx_s_message, "message");
+CX_STR_DEF(cx_s_name, "name");
+CX_STR_DEF(cx_s_length, "length");
+CX_STR_DEF(cx_s_empty, "");
+
+#define CX_HIDDEN (CX_PROP_DONTENUM)
+#define CX_FIXED (CX_PROP_DONTENUM | CX_PROP_READONLY | CX_PROP_DONTDELETE)
+
+/* Section - Object (15.2) */
+
+static const char *cx_lib__class(cx_obj *o)
+{
+	static const char *const names[] = {"Object", "Array", "Function", "Error", "Boolean",
+		"Number", "String", "Date", "RegExp", "Object", "Math", "global"};
+	return names[o->cls];
+}
+
+static cx_value cx_object_call(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value v = CX_ARG(0);
+
+	if (v.tag == CX_T_UNDEF || v.tag == CX_T_NULL)
+		return cx_obj_new(X);
+	return cx_to_object(X, v);
+}
+
+static cx_value cx_object_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_);
+
+	if (cx_is_exc(o)) /* ES3 has no undefined this: the caller's global object */
+		o = cx_global(X), X->exc = CX_UNDEFINED;
+	return cx_str_printf(X, "[object %s]", cx_lib__class(o.u.o));
+}
+
+static cx_value cx_object_tolocale(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	static struct cx_str_static k = {CX_STR_STATIC_MARK, 8, 0, 0, "toString"};
+	return cx_call_method(X, this_, CX_STR_REF(k), 0, NULL);
+}
+
+static cx_value cx_object_valueof(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_to_object(X, this_);
+}
+
+static cx_value cx_object_hasown(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_), v;
+	cx_str *k;
+	int r;
+
+	if (cx_is_exc(o) || !(k = cx_to_str(X, CX_ARG(0))))
+		return CX_EXCEPTION;
+	r = cx_obj__get_own(X, o.u.o, k, &v);
+	return r < 0 ? CX_EXCEPTION : cx_bool(r);
+}
+
+static cx_value cx_object_isproto(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value v = CX_ARG(0);
+	cx_obj *o;
+
+	if (v.tag != CX_T_OBJ || this_.tag != CX_T_OBJ)
+		return CX_FALSE;
+	for (o = v.u.o->proto; o; o = o->proto)
+		if (o == this_.u.o)
+			return CX_TRUE;
+	return CX_FALSE;
+}
+
+static cx_value cx_object_propenum(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_to_object(X, this_), v;
+	cx_prop *p;
+	cx_str *k;
+	int r;
+
+	if (cx_is_exc(o) || !(k = cx_to_str(X, CX_ARG(0))))
+		return CX_EXCEPTION;
+	if ((p = cx_obj__find(o.u.o, k)))
+		return cx_bool(!(p->flags & CX_PROP_DONTENUM));
+	r = cx_obj__get_own(X, o.u.o, k, &v);
+	if (r < 0)
+		return CX_EXCEPTION;
+	/* Virtual own properties: array elements and string characters are enumerable. */
+	return cx_bool(r && !cx_str_eq(k, CX_STR_REF(cx_s_length)));
+}
+
+/* Section - Function (15.3) */
+
+static cx_value cx_function_proto(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return CX_UNDEFINED;
+}
+
+static cx_value cx_function_call(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_throw_error(X, "EvalError", "the Function constructor is not supported "
+			      "(ECMAScript is compiled ahead of time; there is no eval)");
+}
+
+static cx_value cx_function_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *n;
+	const char *s;
+
+	if (!cx_is_callable(this_))
+		return cx_throw_error(X, "TypeError", "Function.prototype.toString called on a non-function");
+	n = this_.u.o->prim.tag == CX_T_STR ? this_.u.o->prim.u.s : CX_STR_REF(cx_s_empty);
+	s = cx_str_to_utf8(X, n, NULL);
+	if (!s)
+		return CX_EXCEPTION;
+	return cx_str_printf(X, "function %s() {\n    [native code]\n}", s);
+}
+
+static cx_value cx_function_fcall(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	if (!cx_is_callable(this_))
+		return cx_throw_error(X, "TypeError", "Function.prototype.call called on a non-function");
+	return cx_call(X, this_, CX_ARG(0), argc > 1 ? argc - 1 : 0, argc > 1 ? argv + 1 : NULL);
+}
+
+static cx_value cx_function_apply(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value a = CX_ARG(1), r, *args, len;
+	uint32_t n, i;
+
+	if (!cx_is_callable(this_))
+		return cx_throw_error(X, "TypeError", "Function.prototype.apply called on a non-function");
+	if (a.tag == CX_T_UNDEF || a.tag == CX_T_NULL)
+		return cx_call(X, this_, CX_ARG(0), 0, NULL);
+	if (a.tag != CX_T_OBJ || (a.u.o->cls != CX_C_ARRAY && a.u.o->cls != CX_C_ARGUMENTS))
+		return cx_throw_error(X, "TypeError", "second argument to apply must be an array");
+	len = cx_get_s(X, a, CX_STR_REF(cx_s_length));
+	if (cx_is_exc(len))
+		return len;
+	n = len.tag == CX_T_NUM ? cx_dtou32(len.u.n) : 0;
+	if (n > 65536)
+		return cx_throw_error(X, "RangeError", "too many arguments to apply");
+	args = cx_mem__alloc(X, (n ? n : 1) * sizeof(cx_value));
+	if (!args)
+		return CX_EXCEPTION;
+	/* args is plain memory the collector does not see; no collection can run during a call. */
+	for (i = 0; i < n; i++) {
+		args[i] = cx_get_idx(X, a, i);
+		if (cx_is_exc(args[i])) {
+			cx_mem__free(X, args, (n ? n : 1) * sizeof(cx_value));
+			return CX_EXCEPTION;
+		}
+	}
+	r = cx_call(X, this_, CX_ARG(0), (int)n, args);
+	cx_mem__free(X, args, (n ? n : 1) * sizeof(cx_value));
+	return r;
+}
+
+/* Section - Boolean (15.6) */
+
+static cx_value cx_boolean_call(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_bool(cx_truthy(CX_ARG(0)));
+}
+
+static cx_value cx_boolean_new(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_to_object(X, cx_bool(cx_truthy(CX_ARG(0))));
+}
+
+static int cx_lib__this_bool(cx_ctx *X, cx_value this_, int *b)
+{
+	cx_obj *o = cx_obj_of(this_, CX_C_BOOLEAN);
+
+	if (this_.tag == CX_T_BOOL)
+		return *b = this_.u.b, 0;
+	if (o)
+		return *b = o->prim.u.b, 0;
+	cx_throw_error(X, "TypeError", "Boolean.prototype method called on a non-boolean");
+	return -1;
+}
+
+static cx_value cx_boolean_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	int b;
+	return cx_lib__this_bool(X, this_, &b) ? CX_EXCEPTION : cx_to_string(X, cx_bool(b));
+}
+
+static cx_value cx_boolean_valueof(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	int b;
+	return cx_lib__this_bool(X, this_, &b) ? CX_EXCEPTION : cx_bool(b);
+}
+
+/* Section - Error (15.11) */
+
+static cx_value cx_error_new(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value proto = cx_get_s(X, self, CX_STR_REF(cx_s_prototype));
+	cx_obj *e;
+	cx_str *m;
+
+	if (cx_is_exc(proto))
+		return proto;
+	e = cx_obj__new(X, CX_C_ERROR, proto.tag == CX_T_OBJ ? proto.u.o : CX_PROTO(X, CX_P_ERROR));
+	if (!e)
+		return CX_EXCEPTION;
+	if (CX_ARG(0).tag != CX_T_UNDEF) {
+		if (!(m = cx_to_str(X, argv[0])) ||
+		    cx_obj__set(X, e, CX_STR_REF(cx_s_message), cx_strv(m), CX_HIDDEN))
+			return CX_EXCEPTION;
+	}
+	return cx_objv(e);
+}
+
+static cx_value cx_error_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value n, m;
+	cx_str *ns, *ms;
+	cx_sb sb = {0};
+
+	if (this_.tag != CX_T_OBJ)
+		return cx_throw_error(X, "TypeError", "Error.prototype.toString called on a non-object");
+	n = cx_get_s(X, this_, CX_STR_REF(cx_s_name));
+	if (cx_is_exc(n))
+		return n;
+	m = cx_get_s(X, this_, CX_STR_REF(cx_s_message));
+	if (cx_is_exc(m))
+		return m;
+	if (!(ns = cx_to_str(X, n.tag == CX_T_UNDEF ? cx_strv(cx_str__ascii(X, "Error")) : n)) ||
+	    !(ms = cx_to_str(X, m.tag == CX_T_UNDEF ? cx_strv(CX_STR_REF(cx_s_empty)) : m)))
+		return CX_EXCEPTION;
+	if (!ms->len)
+		return cx_strv(ns);
+	cx_sb_str(&sb, ns);
+	cx_sb_ascii(&sb, ": ");
+	cx_sb_str(&sb, ms);
+	return cx_sb_finish(X, &sb);
+}
+
+/* Section - Set-up */
+
+/* Makes a constructor named name bound to prototype protos[pid] and to the global object. */
+cx_obj *cx_lib_ctor(cx_ctx *X, const char *name, cx_cfunc *call, cx_cfunc *cons, int length, int pid)
+{
+	cx_obj *f = cx_func__raw(X, call, name, length, NULL);
+	cx_str *k = cx_str__ascii(X, name);
+
+	if (!f || !k)
+		return NULL;
+	f->cons = cons;
+	if (pid >= 0) {
+		cx_obj *p = CX_PROTO(X, pid);
+		if (cx_obj__set(X, f, CX_STR_REF(cx_s_prototype), cx_objv(p), CX_FIXED) ||
+		    cx_obj__set(X, p, CX_STR_REF(cx_s_constructor), cx_objv(f), CX_HIDDEN))
+			return NULL;
+	}
+	if (cx_obj__set(X, X->heap->global, k, cx_objv(f), CX_HIDDEN))
+		return NULL;
+	return f;
+}
+
+static int cx_lib__proto(cx_ctx *X, int pid, int cls, cx_obj *proto)
+{
+	cx_obj *p = cx_obj__new(X, cls, proto);
+
+	if (!p)
+		return ENOMEM;
+	X->heap->protos[pid] = p;
+	return 0;
+}
+
+#define CX_M(on, name, fn, n) \
+	if (cx_is_exc(cx_builtin(X, cx_objv(on), name, fn, n))) return ENOMEM
+
+int cx_lib_init(cx_ctx *X)
+{
+	static const char *const errs[] = {"Error", "TypeError", "ReferenceError", "RangeError",
+					   "SyntaxError", "EvalError", "URIError"};
+	struct cx_heap *h = X->heap;
+	cx_obj *op, *fp, *g;
+	int i, err;
+
+	if ((err = cx_lib__proto(X, CX_P_OBJECT, CX_C_OBJECT, NULL)))
+		return err;
+	op = h->protos[CX_P_OBJECT];
+	if ((err = cx_lib__proto(X, CX_P_FUNCTION, CX_C_FUNCTION, op)))
+		return err;
+	fp = h->protos[CX_P_FUNCTION];
+	fp->fn = cx_function_proto;
+	fp->prim = cx_strv(CX_STR_REF(cx_s_empty));
+	if (cx_obj__set(X, fp, CX_STR_REF(cx_s_length), cx_num(0), CX_FIXED))
+		return ENOMEM;
+	if ((err = cx_lib__proto(X, CX_P_ARRAY, CX_C_ARRAY, op)) ||
+	    (err = cx_lib__proto(X, CX_P_STRING, CX_C_STRING, op)) ||
+	    (err = cx_lib__proto(X, CX_P_NUMBER, CX_C_NUMBER, op)) ||
+	    (err = cx_lib__proto(X, CX_P_BOOLEAN, CX_C_BOOLEAN, op)) ||
+	    (err = cx_lib__proto(X, CX_P_DATE, CX_C_OBJECT, op)) ||
+	    (err = cx_lib__proto(X, CX_P_REGEXP, CX_C_OBJECT, op)) ||
+	    (err = cx_lib__proto(X, CX_P_ERROR, CX_C_OBJECT, op)))
+		return err;
+	h->protos[CX_P_STRING]->prim = cx_strv(CX_STR_REF(cx_s_empty));
+	h->protos[CX_P_NUMBER]->prim = cx_num(0);
+	h->protos[CX_P_BOOLEAN]->prim = CX_FALSE;
+	for (i = 1; i < 7; i++)
+		if ((err = cx_lib__proto(X, CX_P_ERROR + i, CX_C_OBJECT, h->protos[CX_P_ERROR])))
+			return err;
+	if (!(g = h->global = cx_obj__new(X, CX_C_GLOBAL, op)))
+		return ENOMEM;
+
+	if (cx_obj__set(X, g, cx_str__ascii(X, "NaN"), cx_num(NAN), CX_PROP_DONTENUM | CX_PROP_DONTDELETE) ||
+	    cx_obj__set(X, g, cx_str__ascii(X, "Infinity"), cx_num(INFINITY),
+			CX_PROP_DONTENUM | CX_PROP_DONTDELETE) ||
+	    cx_obj__set(X, g, cx_str__ascii(X, "undefined"), CX_UNDEFINED,
+			CX_PROP_DONTENUM | CX_PROP_DONTDELETE))
+		return ENOMEM;
+
+	if (!cx_lib_ctor(X, "Object", cx_object_call, cx_object_call, 1, CX_P_OBJECT))
+		return ENOMEM;
+	CX_M(op, "toString", cx_object_tostring, 0);
+	CX_M(op, "toLocaleString", cx_object_tolocale, 0);
+	CX_M(op, "valueOf", cx_object_valueof, 0);
+	CX_M(op, "hasOwnProperty", cx_object_hasown, 1);
+	CX_M(op, "isPrototypeOf", cx_object_isproto, 1);
+	CX_M(op, "propertyIsEnumerable", cx_object_propenum, 1);
+
+	if (!cx_lib_ctor(X, "Function", cx_function_call, cx_function_call, 1, CX_P_FUNCTION))
+		return ENOMEM;
+	CX_M(fp, "toString", cx_function_tostring, 0);
+	CX_M(fp, "call", cx_function_fcall, 1);
+	CX_M(fp, "apply", cx_function_apply, 2);
+
+	if (!cx_lib_ctor(X, "Boolean", cx_boolean_call, cx_boolean_new, 1, CX_P_BOOLEAN))
+		return ENOMEM;
+	CX_M(h->protos[CX_P_BOOLEAN], "toString", cx_boolean_tostring, 0);
+	CX_M(h->protos[CX_P_BOOLEAN], "valueOf", cx_boolean_valueof, 0);
+
+	for (i = 0; i < 7; i++) {
+		cx_obj *p = h->protos[CX_P_ERROR + i];
+		cx_str *n = cx_str__ascii(X, errs[i]);
+		if (!n || !cx_lib_ctor(X, errs[i], cx_error_new, cx_error_new, 1, CX_P_ERROR + i) ||
+		    cx_obj__set(X, p, CX_STR_REF(cx_s_name), cx_strv(n), CX_HIDDEN) ||
+		    cx_obj__set(X, p, CX_STR_REF(cx_s_message), cx_strv(CX_STR_REF(cx_s_empty)), CX_HIDDEN))
+			return ENOMEM;
+	}
+	CX_M(h->protos[CX_P_ERROR], "toString", cx_error_tostring, 0);
+
+	if ((err = cx_lib_array(X)) || (err = cx_lib_string(X)) || (err = cx_lib_number(X)) ||
+	    (err = cx_lib_global(X)))
+		return err;
+	return 0;
+}

@@ -1,0 +1,299 @@
+/*
+ * lib_number.c — Number (ES3 15.7) and Math (15.8).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <float.h>
+#include <errno.h>
+#include <time.h>
+#include "cx_priv.h"
+
+#define CX_FIXED (CX_PROP_DONTENUM | CX_PROP_READONLY | CX_PROP_DONTDELETE)
+
+static int cx_number__this(cx_ctx *X, cx_value this_, double *d)
+{
+	cx_obj *o = cx_obj_of(this_, CX_C_NUMBER);
+
+	if (this_.tag == CX_T_NUM)
+		return *d = this_.u.n, 0;
+	if (o)
+		return *d = o->prim.u.n, 0;
+	cx_throw_error(X, "TypeError", "Number.prototype method called on a non-number");
+	return -1;
+}
+
+static cx_value cx_number_call(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return argc ? cx_to_number(X, argv[0]) : cx_num(0);
+}
+
+static cx_value cx_number_new(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value n = cx_number_call(X, self, this_, argc, argv);
+
+	return cx_is_exc(n) ? n : cx_to_object(X, n);
+}
+
+static cx_value cx_number_valueof(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	double d;
+	return cx_number__this(X, this_, &d) ? CX_EXCEPTION : cx_num(d);
+}
+
+/* Radix other than 10: integer digits by repeated division, then at most 52 fraction digits
+ * (enough to show every bit of a double in base 2). */
+static cx_value cx_number__radix(cx_ctx *X, double d, int radix)
+{
+	static const char dig[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	char buf[1200], *p = buf + 1100, *q;
+	double ip, fp;
+	int neg = d < 0, k;
+
+	if (neg)
+		d = -d;
+	fp = modf(d, &ip);
+	*p = 0;
+	do {
+		double r = fmod(ip, radix);
+		*--p = dig[(int)r];
+		ip = (ip - r) / radix;
+	} while (ip >= 1 && p > buf + 1);
+	if (neg)
+		*--p = '-';
+	q = buf + 1100;
+	if (fp > 0) {
+		*q++ = '.';
+		for (k = 0; k < 52 && fp > 0; k++) {
+			fp *= radix;
+			fp = modf(fp, &ip);
+			*q++ = dig[(int)ip];
+		}
+		*q = 0;
+	}
+	return cx_str_cstr(X, p);
+}
+
+static cx_value cx_number_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	double d, r = 10;
+
+	if (cx_number__this(X, this_, &d))
+		return CX_EXCEPTION;
+	if (CX_ARG(0).tag != CX_T_UNDEF && cx_to_num(X, argv[0], &r))
+		return CX_EXCEPTION;
+	r = cx_to_integer_d(r);
+	if (r < 2 || r > 36)
+		return cx_throw_error(X, "RangeError", "toString() radix must be between 2 and 36");
+	if (r == 10 || isnan(d) || isinf(d))
+		return cx_to_string(X, cx_num(d));
+	return cx_number__radix(X, d, (int)r);
+}
+
+/* 15.7.4.5: exact decimal expansion, then round half up (the larger n on a tie), which
+ * printf's round-half-even would get wrong for 0.5, 2.5, 1.25… */
+static cx_value cx_number_tofixed(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	double d, f;
+	char buf[1200];
+	int n, i, dot, neg, end;
+
+	if (cx_number__this(X, this_, &d) || cx_to_num(X, CX_ARG(0), &f))
+		return CX_EXCEPTION;
+	f = cx_to_integer_d(f);
+	if (f < 0 || f > 20)
+		return cx_throw_error(X, "RangeError", "toFixed() digits must be between 0 and 20");
+	if (isnan(d) || fabs(d) >= 1e21)
+		return cx_to_string(X, cx_num(d));
+	neg = d < 0;
+	n = snprintf(buf + 1, sizeof(buf) - 1, "%.1100f", fabs(d));
+	buf[0] = '0'; /* room for a carry */
+	n += 1;
+	for (dot = 0; buf[dot] != '.'; dot++)
+		;
+	end = dot + (int)f; /* last kept character */
+	if (buf[end + 1] >= '5') {
+		for (i = end; i >= 0; i--) {
+			if (buf[i] == '.')
+				continue;
+			if (buf[i] == '9') {
+				buf[i] = '0';
+				continue;
+			}
+			buf[i]++;
+			break;
+		}
+	}
+	buf[f == 0 ? dot : end + 1] = 0;
+	(void)n;
+	/* Drop the carry digit when unused; ES3 keeps the sign of any x < 0 ("-0.00"). */
+	i = buf[0] == '0' && buf[1] != '.' && buf[1] ? 1 : 0;
+	return cx_str_printf(X, "%s%s", neg ? "-" : "", buf + i);
+}
+
+/* Section - Math */
+
+static double cx_math__arg(cx_ctx *X, int argc, cx_value *argv, int i, int *err)
+{
+	double d;
+
+	if (*err)
+		return 0;
+	if (cx_to_num(X, CX_ARG(i), &d)) {
+		*err = 1;
+		return 0;
+	}
+	return d;
+}
+
+#define CX_MATH1(name, expr)                                                                   \
+	static cx_value cx_math_##name(cx_ctx *X, cx_value self, cx_value this_, int argc,        \
+				       cx_value *argv)                                            \
+	{                                                                                      \
+		int err = 0;                                                                   \
+		double x = cx_math__arg(X, argc, argv, 0, &err);                               \
+		return err ? CX_EXCEPTION : cx_num(expr);                                      \
+	}
+
+static double cx_math__round(double x)
+{
+	double r;
+
+	if (isnan(x) || isinf(x) || x == floor(x))
+		return x;
+	if (x < 0 && x >= -0.5)
+		return -0.0;
+	r = floor(x);
+	return x - r >= 0.5 ? r + 1 : r;
+}
+
+CX_MATH1(abs, fabs(x))
+CX_MATH1(acos, acos(x))
+CX_MATH1(asin, asin(x))
+CX_MATH1(atan, atan(x))
+CX_MATH1(ceil, ceil(x))
+CX_MATH1(cos, cos(x))
+CX_MATH1(exp, exp(x))
+CX_MATH1(floor, floor(x))
+CX_MATH1(log, log(x))
+CX_MATH1(round, cx_math__round(x))
+CX_MATH1(sin, sin(x))
+CX_MATH1(sqrt, sqrt(x))
+CX_MATH1(tan, tan(x))
+
+static cx_value cx_math_atan2(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	int err = 0;
+	double y = cx_math__arg(X, argc, argv, 0, &err), x = cx_math__arg(X, argc, argv, 1, &err);
+
+	return err ? CX_EXCEPTION : cx_num(atan2(y, x));
+}
+
+static cx_value cx_math_pow(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	int err = 0;
+	double x = cx_math__arg(X, argc, argv, 0, &err), y = cx_math__arg(X, argc, argv, 1, &err);
+
+	if (err)
+		return CX_EXCEPTION;
+	/* Where ES and C99 differ: 1^NaN and (+-1)^(+-Infinity) are NaN in ES. */
+	if (isnan(y) || (fabs(x) == 1 && isinf(y)))
+		return cx_num(y == 0 ? 1 : NAN);
+	return cx_num(pow(x, y));
+}
+
+static cx_value cx_math__minmax(cx_ctx *X, int argc, cx_value *argv, int max)
+{
+	double r = max ? -INFINITY : INFINITY;
+	int i, nan = 0;
+
+	for (i = 0; i < argc; i++) {
+		double d;
+		if (cx_to_num(X, argv[i], &d))
+			return CX_EXCEPTION;
+		if (isnan(d))
+			nan = 1;
+		else if (max ? (d > r || (d == 0 && r == 0 && !signbit(d)))
+			     : (d < r || (d == 0 && r == 0 && signbit(d))))
+			r = d;
+	}
+	return cx_num(nan ? NAN : r);
+}
+
+static cx_value cx_math_max(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_math__minmax(X, argc, argv, 1);
+}
+
+static cx_value cx_math_min(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_math__minmax(X, argc, argv, 0);
+}
+
+/* xorshift64*: good enough for Math.random (not for security). Seeded once per process. */
+static uint64_t cx_math__seed;
+
+static cx_value cx_math_random(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	uint64_t x;
+
+	if (!cx_math__seed) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		cx_math__seed = ((uint64_t)ts.tv_sec * 1000000007u) ^ (uint64_t)ts.tv_nsec ^
+				(uint64_t)(uintptr_t)X;
+		if (!cx_math__seed)
+			cx_math__seed = 88172645463325252ull;
+	}
+	x = cx_math__seed;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	cx_math__seed = x;
+	return cx_num((double)((x * 2685821657736338717ull) >> 11) / 9007199254740992.0);
+}
+
+int cx_lib_number(cx_ctx *X)
+{
+	static const struct { const char *n; double v; } mconst[] = {
+		{"E", 2.718281828459045}, {"LN10", 2.302585092994046}, {"LN2", 0.6931471805599453},
+		{"LOG2E", 1.4426950408889634}, {"LOG10E", 0.4342944819032518},
+		{"PI", 3.141592653589793}, {"SQRT1_2", 0.7071067811865476}, {"SQRT2", 1.4142135623730951},
+	};
+	static const struct { const char *n; cx_cfunc *f; int len; } mfun[] = {
+		{"abs", cx_math_abs, 1}, {"acos", cx_math_acos, 1}, {"asin", cx_math_asin, 1},
+		{"atan", cx_math_atan, 1}, {"atan2", cx_math_atan2, 2}, {"ceil", cx_math_ceil, 1},
+		{"cos", cx_math_cos, 1}, {"exp", cx_math_exp, 1}, {"floor", cx_math_floor, 1},
+		{"log", cx_math_log, 1}, {"max", cx_math_max, 2}, {"min", cx_math_min, 2},
+		{"pow", cx_math_pow, 2}, {"random", cx_math_random, 0}, {"round", cx_math_round, 1},
+		{"sin", cx_math_sin, 1}, {"sqrt", cx_math_sqrt, 1}, {"tan", cx_math_tan, 1},
+	};
+	cx_obj *p = CX_PROTO(X, CX_P_NUMBER), *c, *m;
+	size_t i;
+
+	if (!(c = cx_lib_ctor(X, "Number", cx_number_call, cx_number_new, 1, CX_P_NUMBER)))
+		return ENOMEM;
+	if (cx_define_cstr(X, cx_objv(c), "MAX_VALUE", cx_num(DBL_MAX), CX_FIXED) ||
+	    cx_define_cstr(X, cx_objv(c), "MIN_VALUE", cx_num(4.9406564584124654e-324), CX_FIXED) ||
+	    cx_define_cstr(X, cx_objv(c), "NaN", cx_num(NAN), CX_FIXED) ||
+	    cx_define_cstr(X, cx_objv(c), "NEGATIVE_INFINITY", cx_num(-INFINITY), CX_FIXED) ||
+	    cx_define_cstr(X, cx_objv(c), "POSITIVE_INFINITY", cx_num(INFINITY), CX_FIXED))
+		return ENOMEM;
+	if (cx_is_exc(cx_builtin(X, cx_objv(p), "toString", cx_number_tostring, 1)) ||
+	    cx_is_exc(cx_builtin(X, cx_objv(p), "toLocaleString", cx_number_tostring, 0)) ||
+	    cx_is_exc(cx_builtin(X, cx_objv(p), "valueOf", cx_number_valueof, 0)) ||
+	    cx_is_exc(cx_builtin(X, cx_objv(p), "toFixed", cx_number_tofixed, 1)))
+		return ENOMEM;
+
+	if (!(m = cx_obj__new(X, CX_C_MATH, CX_PROTO(X, CX_P_OBJECT))) ||
+	    cx_define_cstr(X, cx_global(X), "Math", cx_objv(m), CX_PROP_DONTENUM))
+		return ENOMEM;
+	for (i = 0; i < sizeof(mconst) / sizeof(mconst[0]); i++)
+		if (cx_define_cstr(X, cx_objv(m), mconst[i].n, cx_num(mconst[i].v), CX_FIXED))
+			return ENOMEM;
+	for (i = 0; i < sizeof(mfun) / sizeof(mfun[0]); i++)
+		if (cx_is_exc(cx_builtin(X, cx_objv(m), mfun[i].n, mfun[i].f, mfun[i].len)))
+			return ENOMEM;
+	return 0;
+}

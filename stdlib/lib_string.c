@@ -1,0 +1,414 @@
+/*
+ * lib_string.c — String (ES3 15.5). Positions are UTF-16 code units.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <errno.h>
+#include "cx_priv.h"
+
+CX_STR_DEF(cx_s_empty, "");
+
+/* The string a generic String.prototype method works on: ToString(this). */
+static cx_str *cx_string__this(cx_ctx *X, cx_value this_)
+{
+	if (this_.tag == CX_T_STR)
+		return this_.u.s;
+	if (this_.tag == CX_T_UNDEF || this_.tag == CX_T_NULL) {
+		cx_throw_error(X, "TypeError", "String.prototype method called on %s",
+			       this_.tag == CX_T_NULL ? "null" : "undefined");
+		return NULL;
+	}
+	return cx_to_str(X, this_);
+}
+
+static cx_value cx_string__ret(cx_str *s)
+{
+	return s ? cx_strv(s) : CX_EXCEPTION;
+}
+
+static int cx_string__int_arg(cx_ctx *X, int argc, cx_value *argv, int i, double *d)
+{
+	if (cx_to_num(X, CX_ARG(i), d))
+		return -1;
+	*d = cx_to_integer_d(*d);
+	return 0;
+}
+
+static cx_value cx_string_call(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return argc ? cx_to_string(X, argv[0]) : cx_strv(CX_STR_REF(cx_s_empty));
+}
+
+static cx_value cx_string_new(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value s = cx_string_call(X, self, this_, argc, argv);
+
+	return cx_is_exc(s) ? s : cx_to_object(X, s);
+}
+
+static cx_value cx_string_fromcharcode(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_sb sb = {0};
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		double d;
+		if (cx_to_num(X, argv[i], &d)) {
+			free(sb.b);
+			return CX_EXCEPTION;
+		}
+		cx_sb_put(&sb, (uint16_t)cx_dtou32(d)); /* ToUint16 */
+	}
+	return cx_sb_finish(X, &sb);
+}
+
+static cx_value cx_string_valueof(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_obj *o = cx_obj_of(this_, CX_C_STRING);
+
+	if (this_.tag == CX_T_STR)
+		return this_;
+	if (o)
+		return o->prim;
+	return cx_throw_error(X, "TypeError", "String.prototype.toString called on a non-string");
+}
+
+static cx_value cx_string_charat(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_string__this(X, this_);
+	double d;
+
+	if (!s || cx_string__int_arg(X, argc, argv, 0, &d))
+		return CX_EXCEPTION;
+	if (d < 0 || d >= s->len)
+		return cx_strv(CX_STR_REF(cx_s_empty));
+	return cx_string__ret(cx_str__sub(X, s, (uint32_t)d, (uint32_t)d + 1));
+}
+
+static cx_value cx_string_charcodeat(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_string__this(X, this_);
+	double d;
+
+	if (!s || cx_string__int_arg(X, argc, argv, 0, &d))
+		return CX_EXCEPTION;
+	if (d < 0 || d >= s->len)
+		return cx_num(NAN);
+	return cx_num(cx_str__at(s, (uint32_t)d));
+}
+
+static uint32_t cx_string__clamp(double d, uint32_t len)
+{
+	return d < 0 ? 0 : d > len ? len : (uint32_t)d;
+}
+
+static cx_value cx_string_indexof(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_string__this(X, this_), *pat;
+	double d;
+
+	if (!s || !(pat = cx_to_str(X, CX_ARG(0))) || cx_string__int_arg(X, argc, argv, 1, &d))
+		return CX_EXCEPTION;
+	return cx_num((double)cx_str__find(s, pat, cx_string__clamp(d, s->len)));
+}
+
+static cx_value cx_string_lastindexof(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_string__this(X, this_), *pat;
+	double d;
+
+	if (!s || !(pat = cx_to_str(X, CX_ARG(0))) || cx_to_num(X, CX_ARG(1), &d))
+		return CX_EXCEPTION;
+	d = isnan(d) ? s->len : cx_to_integer_d(d);
+	return cx_num((double)cx_str__rfind(s, pat, cx_string__clamp(d, s->len)));
+}
+
+static cx_value cx_string_substring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_string__this(X, this_);
+	double a, b;
+	uint32_t x, y;
+
+	if (!s || cx_string__int_arg(X, argc, argv, 0, &a))
+		return CX_EXCEPTION;
+	b = s->len;
+	if (CX_ARG(1).tag != CX_T_UNDEF && cx_string__int_arg(X, argc, argv, 1, &b))
+		return CX_EXCEPTION;
+	x = cx_string__clamp(a, s->len);
+	y = cx_string__clamp(b, s->len);
+	return cx_string__ret(x < y ? cx_str__sub(X, s, x, y) : cx_str__sub(X, s, y, x));
+}
+
+static cx_value cx_string_substr(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_string__this(X, this_);
+	double a, n;
+	uint32_t x;
+
+	if (!s || cx_string__int_arg(X, argc, argv, 0, &a))
+		return CX_EXCEPTION;
+	n = INFINITY;
+	if (CX_ARG(1).tag != CX_T_UNDEF && cx_string__int_arg(X, argc, argv, 1, &n))
+		return CX_EXCEPTION;
+	if (a < 0)
+		a = a + s->len < 0 ? 0 : a + s->len;
+	x = cx_string__clamp(a, s->len);
+	n = n < 0 ? 0 : n > s->len - x ? s->len - x : n;
+	return cx_string__ret(cx_str__sub(X, s, x, x + (uint32_t)n));
+}
+
+static uint32_t cx_string__rel(double d, uint32_t len)
+{
+	if (d < 0)
+		return d + len < 0 ? 0 : (uint32_t)(d + len);
+	return d > len ? len : (uint32_t)d;
+}
+
+static cx_value cx_string_slice(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_string__this(X, this_);
+	double a, b;
+
+	if (!s || cx_string__int_arg(X, argc, argv, 0, &a))
+		return CX_EXCEPTION;
+	b = s->len;
+	if (CX_ARG(1).tag != CX_T_UNDEF && cx_string__int_arg(X, argc, argv, 1, &b))
+		return CX_EXCEPTION;
+	return cx_string__ret(cx_str__sub(X, s, cx_string__rel(a, s->len), cx_string__rel(b, s->len)));
+}
+
+/* Simple case mapping: ASCII, Latin-1, Latin Extended-A pairs, Greek and Cyrillic. */
+static uint16_t cx_string__lower(uint16_t c)
+{
+	if ((c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7))
+		return c + 0x20;
+	if (c >= 0x100 && c <= 0x177 && !(c & 1) && c != 0x130)
+		return c + 1;
+	if (c == 0x178)
+		return 0xff;
+	if ((c >= 0x391 && c <= 0x3a9 && c != 0x3a2) || (c >= 0x410 && c <= 0x42f))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;
+	return c;
+}
+
+static uint16_t cx_string__upper(uint16_t c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 0xe0 && c <= 0xfe && c != 0xf7))
+		return c - 0x20;
+	if (c == 0xff)
+		return 0x178;
+	if (c == 0xb5)
+		return 0x39c;
+	if (c >= 0x101 && c <= 0x177 && (c & 1) && c != 0x131)
+		return c - 1;
+	if ((c >= 0x3b1 && c <= 0x3c9 && c != 0x3c2) || (c >= 0x430 && c <= 0x44f))
+		return c - 0x20;
+	if (c == 0x3c2)
+		return 0x3a3;
+	if (c >= 0x450 && c <= 0x45f)
+		return c - 0x50;
+	return c;
+}
+
+static cx_value cx_string__map(cx_ctx *X, cx_value this_, uint16_t (*f)(uint16_t))
+{
+	cx_str *s = cx_string__this(X, this_);
+	cx_sb sb = {0};
+	uint32_t i;
+
+	if (!s)
+		return CX_EXCEPTION;
+	for (i = 0; i < s->len; i++)
+		cx_sb_put(&sb, f(cx_str__at(s, i)));
+	return cx_sb_finish(X, &sb);
+}
+
+static cx_value cx_string_tolower(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_string__map(X, this_, cx_string__lower);
+}
+
+static cx_value cx_string_toupper(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_string__map(X, this_, cx_string__upper);
+}
+
+static cx_value cx_string_split(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_string__this(X, this_), *sep, *part;
+	cx_value a;
+	uint32_t lim = 0xffffffffu, n = 0, p = 0;
+	double d;
+
+	if (!s)
+		return CX_EXCEPTION;
+	if (CX_ARG(1).tag != CX_T_UNDEF) {
+		if (cx_to_num(X, argv[1], &d))
+			return CX_EXCEPTION;
+		lim = cx_dtou32(d);
+	}
+	a = cx_arr_new(X, 0, NULL);
+	if (cx_is_exc(a) || lim == 0)
+		return a;
+	if (CX_ARG(0).tag == CX_T_UNDEF)
+		return cx_is_exc(cx_arr__put(X, a.u.o, 0, cx_strv(s))) ? CX_EXCEPTION : a;
+	if (cx_obj_of(argv[0], CX_C_REGEXP))
+		return cx_throw_error(X, "Error", "split with a RegExp separator is not supported yet");
+	if (!(sep = cx_to_str(X, argv[0])))
+		return CX_EXCEPTION;
+	if (sep->len == 0) {
+		for (p = 0; p < s->len && n < lim; p++, n++)
+			if (!(part = cx_str__sub(X, s, p, p + 1)) ||
+			    cx_is_exc(cx_arr__put(X, a.u.o, n, cx_strv(part))))
+				return CX_EXCEPTION;
+		return a;
+	}
+	for (;;) {
+		int64_t q = cx_str__find(s, sep, p);
+		uint32_t end = q < 0 ? s->len : (uint32_t)q;
+		if (!(part = cx_str__sub(X, s, p, end)) ||
+		    cx_is_exc(cx_arr__put(X, a.u.o, n++, cx_strv(part))))
+			return CX_EXCEPTION;
+		if (q < 0 || n >= lim)
+			break;
+		p = end + sep->len;
+	}
+	return a;
+}
+
+static cx_value cx_string_concat(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_string__this(X, this_), *t;
+	int i;
+
+	if (!s)
+		return CX_EXCEPTION;
+	for (i = 0; i < argc; i++)
+		if (!(t = cx_to_str(X, argv[i])) || !(s = cx_str__concat(X, s, t)))
+			return CX_EXCEPTION;
+	return cx_strv(s);
+}
+
+static cx_value cx_string_trim(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_string__this(X, this_);
+	uint32_t a = 0, b;
+
+	if (!s)
+		return CX_EXCEPTION;
+	b = s->len;
+	while (a < b && cx_str__is_ws(cx_str__at(s, a)))
+		a++;
+	while (b > a && cx_str__is_ws(cx_str__at(s, b - 1)))
+		b--;
+	return cx_string__ret(cx_str__sub(X, s, a, b));
+}
+
+static cx_value cx_string_localecompare(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_string__this(X, this_), *t;
+
+	if (!s || !(t = cx_to_str(X, CX_ARG(0))))
+		return CX_EXCEPTION;
+	return cx_num(cx_str__cmp(s, t));
+}
+
+/* replace with a string pattern: the first occurrence; the replacement is a string (with
+ * $$, $&, $` and $') or a function called with (match, position, string). */
+static cx_value cx_string_replace(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_string__this(X, this_), *pat, *rep;
+	cx_sb sb = {0};
+	int64_t q;
+	uint32_t i;
+
+	if (!s)
+		return CX_EXCEPTION;
+	if (cx_obj_of(CX_ARG(0), CX_C_REGEXP))
+		return cx_throw_error(X, "Error", "replace with a RegExp pattern is not supported yet");
+	if (!(pat = cx_to_str(X, CX_ARG(0))))
+		return CX_EXCEPTION;
+	q = cx_str__find(s, pat, 0);
+	if (q < 0)
+		return cx_strv(s);
+	if (cx_is_callable(CX_ARG(1))) {
+		cx_value args[3] = {cx_strv(pat), cx_num((double)q), cx_strv(s)}, r;
+		r = cx_call(X, argv[1], CX_UNDEFINED, 3, args);
+		if (cx_is_exc(r) || !(rep = cx_to_str(X, r)))
+			return CX_EXCEPTION;
+		for (i = 0; i < (uint32_t)q; i++)
+			cx_sb_put(&sb, cx_str__at(s, i));
+		cx_sb_str(&sb, rep);
+	}
+	else {
+		if (!(rep = cx_to_str(X, CX_ARG(1))))
+			return CX_EXCEPTION;
+		for (i = 0; i < (uint32_t)q; i++)
+			cx_sb_put(&sb, cx_str__at(s, i));
+		for (i = 0; i < rep->len; i++) {
+			uint16_t c = cx_str__at(rep, i), c2 = i + 1 < rep->len ? cx_str__at(rep, i + 1) : 0;
+			uint32_t j;
+			if (c != '$' || (c2 != '$' && c2 != '&' && c2 != '`' && c2 != '\'')) {
+				cx_sb_put(&sb, c);
+				continue;
+			}
+			i++;
+			if (c2 == '$')
+				cx_sb_put(&sb, '$');
+			else if (c2 == '&')
+				cx_sb_str(&sb, pat);
+			else if (c2 == '`')
+				for (j = 0; j < (uint32_t)q; j++)
+					cx_sb_put(&sb, cx_str__at(s, j));
+			else
+				for (j = (uint32_t)q + pat->len; j < s->len; j++)
+					cx_sb_put(&sb, cx_str__at(s, j));
+		}
+	}
+	for (i = (uint32_t)q + pat->len; i < s->len; i++)
+		cx_sb_put(&sb, cx_str__at(s, i));
+	return cx_sb_finish(X, &sb);
+}
+
+static cx_value cx_string_regexp_stub(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_throw_error(X, "Error", "String.prototype.match/search need RegExp, "
+			      "which is not supported yet");
+}
+
+#define CX_M(name, fn, n) \
+	if (cx_is_exc(cx_builtin(X, cx_objv(p), name, fn, n))) return ENOMEM
+
+int cx_lib_string(cx_ctx *X)
+{
+	cx_obj *p = CX_PROTO(X, CX_P_STRING), *c;
+
+	if (!(c = cx_lib_ctor(X, "String", cx_string_call, cx_string_new, 1, CX_P_STRING)))
+		return ENOMEM;
+	if (cx_is_exc(cx_builtin(X, cx_objv(c), "fromCharCode", cx_string_fromcharcode, 1)))
+		return ENOMEM;
+	CX_M("toString", cx_string_valueof, 0);
+	CX_M("valueOf", cx_string_valueof, 0);
+	CX_M("charAt", cx_string_charat, 1);
+	CX_M("charCodeAt", cx_string_charcodeat, 1);
+	CX_M("indexOf", cx_string_indexof, 1);
+	CX_M("lastIndexOf", cx_string_lastindexof, 1);
+	CX_M("substring", cx_string_substring, 2);
+	CX_M("substr", cx_string_substr, 2);
+	CX_M("slice", cx_string_slice, 2);
+	CX_M("toLowerCase", cx_string_tolower, 0);
+	CX_M("toUpperCase", cx_string_toupper, 0);
+	CX_M("toLocaleLowerCase", cx_string_tolower, 0);
+	CX_M("toLocaleUpperCase", cx_string_toupper, 0);
+	CX_M("split", cx_string_split, 2);
+	CX_M("concat", cx_string_concat, 1);
+	CX_M("trim", cx_string_trim, 0);
+	CX_M("localeCompare", cx_string_localecompare, 1);
+	CX_M("replace", cx_string_replace, 2);
+	CX_M("match", cx_string_regexp_stub, 1);
+	CX_M("search", cx_string_regexp_stub, 1);
+	return 0;
+}

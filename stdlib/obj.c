@@ -1,0 +1,913 @@
+/*
+ * obj.c — objects, property maps, arrays, functions and calls, exceptions.
+ *
+ * A property map keeps its properties in insertion order (what for-in shows); small maps are
+ * searched linearly, bigger ones through an open-addressing index. Arrays keep their elements
+ * in a dense vector; an index far beyond it goes to the property map as a string key.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <errno.h>
+#include "cx_priv.h"
+
+CX_STR_DEF(cx_s_length, "length");
+CX_STR_DEF(cx_s_prototype, "prototype");
+CX_STR_DEF(cx_s_constructor, "constructor");
+CX_STR_DEF(cx_s_message, "message");
+CX_STR_DEF(cx_s_name, "name");
+CX_STR_DEF(cx_s_callee, "callee");
+
+#define CX_SMALL 8
+#define CX_HOLE ((cx_value){.u.n = 0, .tag = CX_T_EXC})
+
+cx_obj *cx_obj__new(cx_ctx *X, int cls, cx_obj *proto)
+{
+	cx_obj *o = cx_heap__alloc(X, CX_K_OBJ, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	o->cls = (uint8_t)cls;
+	o->proto = proto;
+	return o;
+}
+
+cx_value cx_obj_new(cx_ctx *X)
+{
+	cx_obj *o = cx_obj__new(X, CX_C_OBJECT, CX_PROTO(X, CX_P_OBJECT));
+
+	return o ? cx_objv(o) : CX_EXCEPTION;
+}
+
+/* Section - Property maps */
+
+static void cx_obj__reindex(cx_obj *o)
+{
+	uint32_t i, mask = o->icap - 1;
+
+	memset(o->idx, 0, o->icap * sizeof(uint32_t));
+	for (i = 0; i < o->nprops; i++) {
+		uint32_t h;
+		if (!o->props[i].key)
+			continue;
+		h = cx_str__hash(o->props[i].key) & mask;
+		while (o->idx[h])
+			h = (h + 1) & mask;
+		o->idx[h] = i + 1;
+	}
+}
+
+cx_prop *cx_obj__find(cx_obj *o, cx_str *key)
+{
+	uint32_t i;
+
+	if (!o->icap) {
+		for (i = 0; i < o->nprops; i++)
+			if (o->props[i].key && cx_str_eq(o->props[i].key, key))
+				return &o->props[i];
+		return NULL;
+	}
+	{
+		uint32_t mask = o->icap - 1, h = cx_str__hash(key) & mask;
+		for (; o->idx[h]; h = (h + 1) & mask) {
+			cx_prop *p = &o->props[o->idx[h] - 1];
+			if (p->key && cx_str_eq(p->key, key))
+				return p;
+		}
+	}
+	return NULL;
+}
+
+/* Appends a new property (the key must not be present). */
+static cx_prop *cx_obj__append(cx_ctx *X, cx_obj *o, cx_str *key)
+{
+	cx_prop *p;
+
+	if (o->nprops == o->pcap) {
+		if (o->nlive < o->nprops / 2 && o->nprops >= CX_SMALL) {
+			/* Many deleted slots: compact instead of growing, order preserved. */
+			uint32_t i, j = 0;
+			for (i = 0; i < o->nprops; i++)
+				if (o->props[i].key)
+					o->props[j++] = o->props[i];
+			o->nprops = j;
+		}
+		else {
+			uint32_t nc = o->pcap ? o->pcap * 2 : 4;
+			cx_prop *np = cx_mem__realloc(X, o->props, o->pcap * sizeof(cx_prop),
+						      nc * sizeof(cx_prop));
+			if (!np)
+				return NULL;
+			o->props = np;
+			o->pcap = nc;
+		}
+		if (o->pcap > CX_SMALL) {
+			uint32_t ic = o->pcap * 2;
+			if (ic != o->icap) {
+				uint32_t *ni = cx_mem__realloc(X, o->idx, o->icap * sizeof(uint32_t),
+							       ic * sizeof(uint32_t));
+				if (!ni)
+					return NULL;
+				o->idx = ni;
+				o->icap = ic;
+			}
+			cx_obj__reindex(o);
+		}
+	}
+	p = &o->props[o->nprops++];
+	p->key = key;
+	p->val = CX_UNDEFINED;
+	p->flags = 0;
+	o->nlive++;
+	if (o->icap) {
+		uint32_t mask = o->icap - 1, h = cx_str__hash(key) & mask;
+		while (o->idx[h])
+			h = (h + 1) & mask;
+		o->idx[h] = o->nprops;
+	}
+	return p;
+}
+
+static void cx_obj__remove(cx_obj *o, cx_prop *p)
+{
+	p->key = NULL;
+	p->val = CX_UNDEFINED;
+	o->nlive--;
+	if (o->icap)
+		cx_obj__reindex(o); /* deletions are rare; keeps probing simple */
+}
+
+/* Section - Arrays */
+
+static int cx_arr__grow(cx_ctx *X, cx_obj *a, uint32_t need)
+{
+	uint32_t nc;
+	cx_value *ne;
+
+	if (need <= a->ecap)
+		return 0;
+	nc = a->ecap ? a->ecap : 8;
+	while (nc < need)
+		nc = nc > 0x7fffffff ? need : nc * 2;
+	ne = cx_mem__realloc(X, a->elems, a->ecap * sizeof(cx_value), (size_t)nc * sizeof(cx_value));
+	if (!ne)
+		return ENOMEM;
+	a->elems = ne;
+	a->ecap = nc;
+	return 0;
+}
+
+cx_value cx_arr__get(cx_ctx *X, cx_obj *a, uint32_t i)
+{
+	cx_str *k;
+	cx_prop *p;
+
+	if (i < a->nelems && a->elems[i].tag != CX_T_EXC)
+		return a->elems[i];
+	if (a->sparse && i >= a->nelems) {
+		if (!(k = cx_str__from_index(X, i)))
+			return CX_EXCEPTION;
+		if ((p = cx_obj__find(a, k)))
+			return p->val;
+	}
+	return CX_UNDEFINED;
+}
+
+int cx_arr__has(cx_ctx *X, cx_obj *a, uint32_t i)
+{
+	cx_str *k;
+
+	if (i < a->nelems)
+		return a->elems[i].tag != CX_T_EXC;
+	if (!a->sparse || !(k = cx_str__from_index(X, i)))
+		return 0;
+	return cx_obj__find(a, k) != NULL;
+}
+
+cx_value cx_arr__put(cx_ctx *X, cx_obj *a, uint32_t i, cx_value v)
+{
+	if (i < a->nelems) {
+		a->elems[i] = v;
+		return v;
+	}
+	/* Extend the dense part when the index is near its end (and no sparse index could
+	 * fall inside the extension). */
+	if (!a->sparse && i <= (uint64_t)a->nelems * 2 + 64) {
+		uint32_t j;
+		if (cx_arr__grow(X, a, i + 1))
+			return CX_EXCEPTION;
+		for (j = a->nelems; j < i; j++)
+			a->elems[j] = CX_HOLE;
+		a->elems[i] = v;
+		a->nelems = i + 1;
+	}
+	else {
+		cx_str *k = cx_str__from_index(X, i);
+		cx_prop *p;
+		if (!k)
+			return CX_EXCEPTION;
+		if (!(p = cx_obj__find(a, k)) && !(p = cx_obj__append(X, a, k)))
+			return CX_EXCEPTION;
+		p->val = v;
+		a->sparse = 1;
+	}
+	if (i >= a->length)
+		a->length = i + 1;
+	return v;
+}
+
+int cx_arr__delete(cx_ctx *X, cx_obj *a, uint32_t i)
+{
+	cx_str *k;
+	cx_prop *p;
+
+	if (i < a->nelems) {
+		a->elems[i] = CX_HOLE;
+		return 1;
+	}
+	if (a->sparse && (k = cx_str__from_index(X, i)) && (p = cx_obj__find(a, k)))
+		cx_obj__remove(a, p);
+	return 1;
+}
+
+cx_value cx_arr__set_length(cx_ctx *X, cx_obj *a, uint32_t len)
+{
+	uint32_t i, k;
+
+	if (len < a->nelems)
+		a->nelems = len;
+	if (a->sparse && len < a->length) {
+		for (i = 0; i < a->nprops; i++)
+			if (a->props[i].key && cx_str__array_index(a->props[i].key, &k) && k >= len)
+				cx_obj__remove(a, &a->props[i]);
+	}
+	a->length = len;
+	return cx_num(len);
+}
+
+cx_value cx_arr_new(cx_ctx *X, uint32_t n, const cx_value *elems)
+{
+	cx_obj *a = cx_obj__new(X, CX_C_ARRAY, CX_PROTO(X, CX_P_ARRAY));
+	uint32_t i;
+
+	if (!a)
+		return CX_EXCEPTION;
+	if (elems && n) {
+		if (cx_arr__grow(X, a, n))
+			return CX_EXCEPTION;
+		for (i = 0; i < n; i++)
+			a->elems[i] = elems[i];
+		a->nelems = n;
+	}
+	a->length = n;
+	return cx_objv(a);
+}
+
+uint32_t cx_arr_length(cx_ctx *X, cx_value arr)
+{
+	cx_obj *a = cx_obj_of(arr, CX_C_ARRAY);
+
+	return a ? a->length : 0;
+}
+
+/* Section - Get, put, delete */
+
+/* Own property lookup, virtual properties (array elements and length, string characters)
+ * included. 1 found, 0 absent, -1 exception. */
+int cx_obj__get_own(cx_ctx *X, cx_obj *o, cx_str *key, cx_value *out)
+{
+	cx_prop *p;
+	uint32_t i;
+
+	if (o->cls == CX_C_ARRAY) {
+		if (cx_str__array_index(key, &i)) {
+			if (i < o->nelems) {
+				if (o->elems[i].tag == CX_T_EXC)
+					return 0;
+				*out = o->elems[i];
+				return 1;
+			}
+		}
+		else if (cx_str_eq(key, CX_STR_REF(cx_s_length))) {
+			*out = cx_num(o->length);
+			return 1;
+		}
+	}
+	else if (o->cls == CX_C_STRING && o->prim.tag == CX_T_STR) {
+		cx_str *s = o->prim.u.s;
+		if (cx_str_eq(key, CX_STR_REF(cx_s_length))) {
+			*out = cx_num(s->len);
+			return 1;
+		}
+		if (cx_str__array_index(key, &i) && i < s->len) {
+			cx_str *c = cx_str__sub(X, s, i, i + 1);
+			if (!c)
+				return -1;
+			*out = cx_strv(c);
+			return 1;
+		}
+	}
+	if ((p = cx_obj__find(o, key))) {
+		*out = p->val;
+		return 1;
+	}
+	return 0;
+}
+
+cx_value cx_obj__get(cx_ctx *X, cx_obj *o, cx_str *key)
+{
+	cx_value v;
+	int r;
+
+	for (; o; o = o->proto) {
+		r = cx_obj__get_own(X, o, key, &v);
+		if (r > 0)
+			return v;
+		if (r < 0)
+			return CX_EXCEPTION;
+	}
+	return CX_UNDEFINED;
+}
+
+int cx_obj__has(cx_ctx *X, cx_obj *o, cx_str *key)
+{
+	cx_value v;
+	cx_value save = X->exc;
+
+	for (; o; o = o->proto) {
+		int r = cx_obj__get_own(X, o, key, &v);
+		if (r < 0)
+			X->exc = save; /* has never throws; an allocation failure counts as present */
+		if (r)
+			return 1;
+	}
+	return 0;
+}
+
+int cx_obj__set(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v, int flags)
+{
+	cx_prop *p = cx_obj__find(o, key);
+
+	if (!p && !(p = cx_obj__append(X, o, key)))
+		return ENOMEM;
+	p->val = v;
+	p->flags = (uint32_t)flags;
+	return 0;
+}
+
+static cx_value cx_obj__readonly(cx_ctx *X, cx_str *key)
+{
+	const char *k = cx_str_to_utf8(X, key, NULL);
+
+	return cx_throw_error(X, "TypeError", "cannot assign to read-only property '%s'", k ? k : "?");
+}
+
+cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
+{
+	cx_prop *p;
+	cx_obj *q;
+	uint32_t i;
+
+	if (o->frozen)
+		return cx_obj__readonly(X, key);
+	if (o->cls == CX_C_ARRAY) {
+		if (cx_str__array_index(key, &i))
+			return cx_arr__put(X, o, i, v);
+		if (cx_str_eq(key, CX_STR_REF(cx_s_length))) {
+			double d;
+			if (cx_to_num(X, v, &d))
+				return CX_EXCEPTION;
+			if ((double)cx_dtou32(d) != d)
+				return cx_throw_error(X, "RangeError", "invalid array length");
+			return cx_arr__set_length(X, o, cx_dtou32(d)), v;
+		}
+	}
+	else if (o->cls == CX_C_STRING && o->prim.tag == CX_T_STR) {
+		if (cx_str_eq(key, CX_STR_REF(cx_s_length)) ||
+		    (cx_str__array_index(key, &i) && i < o->prim.u.s->len))
+			return v; /* read-only: silently ignored (8.6.2.2) */
+	}
+	if ((p = cx_obj__find(o, key))) {
+		if (!(p->flags & CX_PROP_READONLY))
+			p->val = v;
+		return v;
+	}
+	/* [[CanPut]]: an inherited read-only property blocks the assignment silently. */
+	for (q = o->proto; q; q = q->proto) {
+		cx_prop *ip = cx_obj__find(q, key);
+		if (ip) {
+			if (ip->flags & CX_PROP_READONLY)
+				return v;
+			break;
+		}
+	}
+	if (!(p = cx_obj__append(X, o, key)))
+		return CX_EXCEPTION;
+	p->val = v;
+	return v;
+}
+
+static cx_value cx_obj__base_error(cx_ctx *X, cx_value obj, cx_value key, const char *what)
+{
+	cx_str *k = key.tag == CX_T_STR ? key.u.s : NULL;
+	const char *ks = k ? cx_str_to_utf8(X, k, NULL) : NULL;
+
+	return cx_throw_error(X, "TypeError", "cannot %s property '%s' of %s", what,
+			      ks ? ks : "?", obj.tag == CX_T_NULL ? "null" : "undefined");
+}
+
+/* The object that holds the properties of a value: itself or its wrapper's prototype. */
+static cx_obj *cx_obj__holder(cx_ctx *X, cx_value v)
+{
+	switch (v.tag) {
+	case CX_T_OBJ: return v.u.o;
+	case CX_T_STR: return CX_PROTO(X, CX_P_STRING);
+	case CX_T_NUM: return CX_PROTO(X, CX_P_NUMBER);
+	case CX_T_BOOL: return CX_PROTO(X, CX_P_BOOLEAN);
+	default: return NULL;
+	}
+}
+
+cx_value cx_get_s(cx_ctx *X, cx_value obj, cx_str *key)
+{
+	cx_obj *o;
+	uint32_t i;
+
+	if (obj.tag == CX_T_STR) {
+		/* Primitive strings: length and characters without building a wrapper. */
+		if (cx_str_eq(key, CX_STR_REF(cx_s_length)))
+			return cx_num(obj.u.s->len);
+		if (cx_str__array_index(key, &i)) {
+			cx_str *c;
+			if (i >= obj.u.s->len)
+				return CX_UNDEFINED;
+			c = cx_str__sub(X, obj.u.s, i, i + 1);
+			return c ? cx_strv(c) : CX_EXCEPTION;
+		}
+	}
+	if (!(o = cx_obj__holder(X, obj)))
+		return cx_obj__base_error(X, obj, cx_strv(key), "read");
+	return cx_obj__get(X, o, key);
+}
+
+cx_value cx_get(cx_ctx *X, cx_value obj, cx_value key)
+{
+	cx_str *k;
+
+	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY &&
+	    key.u.n >= 0 && key.u.n < 4294967295.0 && key.u.n == (double)(uint32_t)key.u.n) {
+		uint32_t i = (uint32_t)key.u.n;
+		cx_obj *a = obj.u.o;
+		if (i < a->nelems && a->elems[i].tag != CX_T_EXC)
+			return a->elems[i];
+	}
+	if (obj.tag == CX_T_UNDEF || obj.tag == CX_T_NULL) {
+		if (key.tag == CX_T_STR)
+			return cx_obj__base_error(X, obj, key, "read");
+		k = cx_to_str(X, key);
+		return k ? cx_obj__base_error(X, obj, cx_strv(k), "read") : CX_EXCEPTION;
+	}
+	if (!(k = cx_to_str(X, key)))
+		return CX_EXCEPTION;
+	return cx_get_s(X, obj, k);
+}
+
+cx_value cx_get_cstr(cx_ctx *X, cx_value obj, const char *key)
+{
+	cx_str *k = cx_str__ascii(X, key);
+
+	return k ? cx_get_s(X, obj, k) : CX_EXCEPTION;
+}
+
+cx_value cx_get_idx(cx_ctx *X, cx_value o, uint32_t i)
+{
+	cx_str *k;
+
+	if (o.tag == CX_T_OBJ && o.u.o->cls == CX_C_ARRAY && i < o.u.o->nelems &&
+	    o.u.o->elems[i].tag != CX_T_EXC)
+		return o.u.o->elems[i];
+	if (!(k = cx_str__from_index(X, i)))
+		return CX_EXCEPTION;
+	return cx_get_s(X, o, k);
+}
+
+cx_value cx_put_s(cx_ctx *X, cx_value obj, cx_str *key, cx_value val)
+{
+	if (obj.tag == CX_T_OBJ)
+		return cx_obj__put(X, obj.u.o, key, val);
+	if (obj.tag == CX_T_UNDEF || obj.tag == CX_T_NULL)
+		return cx_obj__base_error(X, obj, cx_strv(key), "set");
+	return val; /* a property put on a primitive's temporary wrapper is lost (8.7.2) */
+}
+
+cx_value cx_put(cx_ctx *X, cx_value obj, cx_value key, cx_value val)
+{
+	cx_str *k;
+
+	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY &&
+	    !obj.u.o->frozen && key.u.n >= 0 && key.u.n < 4294967295.0 &&
+	    key.u.n == (double)(uint32_t)key.u.n)
+		return cx_arr__put(X, obj.u.o, (uint32_t)key.u.n, val);
+	if (!(k = cx_to_str(X, key)))
+		return CX_EXCEPTION;
+	return cx_put_s(X, obj, k, val);
+}
+
+cx_value cx_put_idx(cx_ctx *X, cx_value o, uint32_t i, cx_value v)
+{
+	cx_str *k;
+
+	if (o.tag == CX_T_OBJ && o.u.o->cls == CX_C_ARRAY && !o.u.o->frozen)
+		return cx_arr__put(X, o.u.o, i, v);
+	if (!(k = cx_str__from_index(X, i)))
+		return CX_EXCEPTION;
+	return cx_put_s(X, o, k, v);
+}
+
+cx_value cx_delete(cx_ctx *X, cx_value obj, cx_value key)
+{
+	cx_str *k;
+	cx_obj *o;
+	cx_prop *p;
+	uint32_t i;
+
+	if (obj.tag == CX_T_UNDEF || obj.tag == CX_T_NULL) {
+		k = cx_to_str(X, key);
+		return k ? cx_obj__base_error(X, obj, cx_strv(k), "delete") : CX_EXCEPTION;
+	}
+	if (!(k = cx_to_str(X, key)))
+		return CX_EXCEPTION;
+	if (obj.tag != CX_T_OBJ) {
+		if (obj.tag == CX_T_STR && (cx_str_eq(k, CX_STR_REF(cx_s_length)) ||
+					    (cx_str__array_index(k, &i) && i < obj.u.s->len)))
+			return CX_FALSE;
+		return CX_TRUE;
+	}
+	o = obj.u.o;
+	if (o->frozen)
+		return cx_throw_error(X, "TypeError", "cannot delete a property of a read-only object");
+	if (o->cls == CX_C_ARRAY) {
+		if (cx_str__array_index(k, &i))
+			return cx_bool(cx_arr__delete(X, o, i));
+		if (cx_str_eq(k, CX_STR_REF(cx_s_length)))
+			return CX_FALSE;
+	}
+	if (o->cls == CX_C_STRING && o->prim.tag == CX_T_STR &&
+	    (cx_str_eq(k, CX_STR_REF(cx_s_length)) ||
+	     (cx_str__array_index(k, &i) && i < o->prim.u.s->len)))
+		return CX_FALSE;
+	if (!(p = cx_obj__find(o, k)))
+		return CX_TRUE;
+	if (p->flags & CX_PROP_DONTDELETE)
+		return CX_FALSE;
+	cx_obj__remove(o, p);
+	return CX_TRUE;
+}
+
+int cx_has_s(cx_ctx *X, cx_value obj, cx_str *key)
+{
+	cx_obj *o;
+	uint32_t i;
+
+	if (obj.tag == CX_T_STR && (cx_str_eq(key, CX_STR_REF(cx_s_length)) ||
+				    (cx_str__array_index(key, &i) && i < obj.u.s->len)))
+		return 1;
+	if (!(o = cx_obj__holder(X, obj)))
+		return 0;
+	return cx_obj__has(X, o, key);
+}
+
+int cx_define(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, int flags)
+{
+	uint32_t i;
+	cx_obj *o;
+	cx_value save = X->exc;
+
+	if (obj.tag != CX_T_OBJ)
+		return EINVAL;
+	o = obj.u.o;
+	if (o->cls == CX_C_ARRAY && cx_str__array_index(key, &i)) {
+		if (cx_is_exc(cx_arr__put(X, o, i, val)))
+			return X->exc = save, ENOMEM;
+		return 0;
+	}
+	if (cx_obj__set(X, o, key, val, flags))
+		return X->exc = save, ENOMEM;
+	return 0;
+}
+
+int cx_define_cstr(cx_ctx *X, cx_value obj, const char *key, cx_value val, int flags)
+{
+	cx_value k = cx_str_cstr(X, key);
+
+	if (cx_is_exc(k))
+		return ENOMEM;
+	return cx_define(X, obj, k.u.s, val, flags);
+}
+
+void cx_obj_freeze(cx_ctx *X, cx_value obj)
+{
+	uint32_t i;
+
+	if (obj.tag != CX_T_OBJ)
+		return;
+	obj.u.o->frozen = 1;
+	for (i = 0; i < obj.u.o->nprops; i++)
+		obj.u.o->props[i].flags |= CX_PROP_READONLY | CX_PROP_DONTDELETE;
+}
+
+/* Section - for-in */
+
+static int cx_forin__seen(cx_obj *keys, cx_str *k)
+{
+	uint32_t i;
+
+	for (i = 0; i < keys->nelems; i++)
+		if (cx_str_eq(keys->elems[i].u.s, k))
+			return 1;
+	return 0;
+}
+
+/* Properties that a nearer object shadows (even non-enumerable ones) hide farther ones. */
+static int cx_forin__shadowed(cx_ctx *X, cx_obj *start, cx_obj *upto, cx_str *k)
+{
+	cx_value v;
+	cx_obj *o;
+
+	for (o = start; o && o != upto; o = o->proto)
+		if (cx_obj__get_own(X, o, k, &v) > 0)
+			return 1;
+	return 0;
+}
+
+static int cx_forin__add(cx_ctx *X, cx_obj *keys, cx_obj *start, cx_obj *o, cx_str *k)
+{
+	if (o != start && (cx_forin__seen(keys, k) || cx_forin__shadowed(X, start, o, k)))
+		return 0;
+	return cx_is_exc(cx_arr__put(X, keys, keys->length, cx_strv(k))) ? -1 : 0;
+}
+
+cx_value cx_forin_keys(cx_ctx *X, cx_value obj)
+{
+	cx_value arr;
+	cx_obj *keys, *o, *start;
+	uint32_t i;
+	cx_str *k;
+
+	arr = cx_arr_new(X, 0, NULL);
+	if (cx_is_exc(arr) || obj.tag == CX_T_UNDEF || obj.tag == CX_T_NULL)
+		return arr;
+	keys = arr.u.o;
+	start = cx_obj__holder(X, obj);
+	if (obj.tag == CX_T_STR) {
+		for (i = 0; i < obj.u.s->len; i++)
+			if (!(k = cx_str__from_index(X, i)) || cx_forin__add(X, keys, start, start, k))
+				return CX_EXCEPTION;
+	}
+	for (o = start; o; o = o->proto) {
+		if (o->cls == CX_C_ARRAY) {
+			for (i = 0; i < o->nelems; i++) {
+				if (o->elems[i].tag == CX_T_EXC)
+					continue;
+				if (!(k = cx_str__from_index(X, i)) || cx_forin__add(X, keys, start, o, k))
+					return CX_EXCEPTION;
+			}
+		}
+		if (o->cls == CX_C_STRING && o->prim.tag == CX_T_STR) {
+			for (i = 0; i < o->prim.u.s->len; i++)
+				if (!(k = cx_str__from_index(X, i)) || cx_forin__add(X, keys, start, o, k))
+					return CX_EXCEPTION;
+		}
+		for (i = 0; i < o->nprops; i++) {
+			cx_prop *p = &o->props[i];
+			if (!p->key || (p->flags & CX_PROP_DONTENUM))
+				continue;
+			if (cx_forin__add(X, keys, start, o, p->key))
+				return CX_EXCEPTION;
+		}
+	}
+	return arr;
+}
+
+/* Section - Functions */
+
+int cx_is_callable(cx_value v)
+{
+	return v.tag == CX_T_OBJ && v.u.o->fn != NULL;
+}
+
+cx_obj *cx_func__raw(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env)
+{
+	cx_obj *f = cx_obj__new(X, CX_C_FUNCTION, CX_PROTO(X, CX_P_FUNCTION));
+	cx_str *n;
+
+	if (!f)
+		return NULL;
+	f->fn = fn;
+	f->env = env;
+	if (!(n = cx_str__ascii(X, name ? name : "")))
+		return NULL;
+	f->prim = cx_strv(n);
+	if (cx_obj__set(X, f, CX_STR_REF(cx_s_length), cx_num(length),
+			CX_PROP_READONLY | CX_PROP_DONTENUM | CX_PROP_DONTDELETE))
+		return NULL;
+	return f;
+}
+
+cx_value cx_func_new(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env)
+{
+	cx_obj *f = cx_func__raw(X, fn, name, length, env);
+	cx_value proto;
+
+	if (!f)
+		return CX_EXCEPTION;
+	/* 13.2: a fresh prototype object whose constructor points back at the function. */
+	proto = cx_obj_new(X);
+	if (cx_is_exc(proto))
+		return proto;
+	if (cx_obj__set(X, proto.u.o, CX_STR_REF(cx_s_constructor), cx_objv(f), CX_PROP_DONTENUM) ||
+	    cx_obj__set(X, f, CX_STR_REF(cx_s_prototype), proto, CX_PROP_DONTDELETE))
+		return CX_EXCEPTION;
+	return cx_objv(f);
+}
+
+/* A built-in method: DontEnum, no prototype property. */
+cx_value cx_builtin(cx_ctx *X, cx_value on, const char *name, cx_cfunc *fn, int length)
+{
+	cx_obj *f = cx_func__raw(X, fn, name, length, NULL);
+	cx_str *k;
+
+	if (!f || !(k = cx_str__ascii(X, name)))
+		return CX_EXCEPTION;
+	if (cx_obj__set(X, on.u.o, k, cx_objv(f), CX_PROP_DONTENUM))
+		return CX_EXCEPTION;
+	return cx_objv(f);
+}
+
+cx_env *cx_env_new(cx_ctx *X, cx_env *up, uint32_t n)
+{
+	cx_env *e = cx_heap__alloc(X, CX_K_ENV, sizeof(*e) + (size_t)n * sizeof(cx_value));
+	uint32_t i;
+
+	if (!e)
+		return NULL;
+	e->n = n;
+	e->up = up;
+	for (i = 0; i < n; i++)
+		e->v[i] = CX_UNDEFINED;
+	return e;
+}
+
+cx_env *cx_func_env(cx_value self)
+{
+	return self.tag == CX_T_OBJ ? self.u.o->env : NULL;
+}
+
+static cx_value cx_func__not(cx_ctx *X, cx_value fn, const char *what)
+{
+	cx_str *s = fn.tag == CX_T_OBJ ? NULL : cx_to_str(X, fn);
+	const char *d = s ? cx_str_to_utf8(X, s, NULL) : NULL;
+
+	if (fn.tag == CX_T_STR)
+		return cx_throw_error(X, "TypeError", "\"%s\" is not a %s", d ? d : "?", what);
+	return cx_throw_error(X, "TypeError", "%s is not a %s", d ? d : "object", what);
+}
+
+cx_value cx_call(cx_ctx *X, cx_value fn, cx_value this_, int argc, cx_value *argv)
+{
+	if (!cx_is_callable(fn))
+		return cx_func__not(X, fn, "function");
+	return fn.u.o->fn(X, fn, this_, argc, argv);
+}
+
+cx_value cx_call_method(cx_ctx *X, cx_value obj, cx_str *key, int argc, cx_value *argv)
+{
+	cx_value f = cx_get_s(X, obj, key);
+
+	if (cx_is_exc(f))
+		return f;
+	if (!cx_is_callable(f)) {
+		const char *k = cx_str_to_utf8(X, key, NULL);
+		return cx_throw_error(X, "TypeError", "'%s' is not a function", k ? k : "?");
+	}
+	return f.u.o->fn(X, f, obj, argc, argv);
+}
+
+cx_value cx_new(cx_ctx *X, cx_value ctor, int argc, cx_value *argv)
+{
+	cx_value proto, r;
+	cx_obj *o;
+
+	if (!cx_is_callable(ctor))
+		return cx_func__not(X, ctor, "constructor");
+	if (ctor.u.o->cons)
+		return ctor.u.o->cons(X, ctor, CX_UNDEFINED, argc, argv);
+	/* 13.2.2 [[Construct]] */
+	proto = cx_get_s(X, ctor, CX_STR_REF(cx_s_prototype));
+	if (cx_is_exc(proto))
+		return proto;
+	o = cx_obj__new(X, CX_C_OBJECT,
+			proto.tag == CX_T_OBJ ? proto.u.o : CX_PROTO(X, CX_P_OBJECT));
+	if (!o)
+		return CX_EXCEPTION;
+	r = ctor.u.o->fn(X, ctor, cx_objv(o), argc, argv);
+	if (cx_is_exc(r))
+		return r;
+	return r.tag == CX_T_OBJ ? r : cx_objv(o);
+}
+
+cx_value cx_arguments_new(cx_ctx *X, cx_value callee, int argc, cx_value *argv)
+{
+	cx_obj *a = cx_obj__new(X, CX_C_ARGUMENTS, CX_PROTO(X, CX_P_OBJECT));
+	int i;
+
+	if (!a)
+		return CX_EXCEPTION;
+	for (i = 0; i < argc; i++) {
+		cx_str *k = cx_str__from_index(X, (uint32_t)i);
+		if (!k || cx_obj__set(X, a, k, argv[i], CX_PROP_DONTENUM))
+			return CX_EXCEPTION;
+	}
+	if (cx_obj__set(X, a, CX_STR_REF(cx_s_callee), callee, CX_PROP_DONTENUM) ||
+	    cx_obj__set(X, a, CX_STR_REF(cx_s_length), cx_num(argc), CX_PROP_DONTENUM))
+		return CX_EXCEPTION;
+	return cx_objv(a);
+}
+
+/* Section - Exceptions */
+
+cx_value cx_throw(cx_ctx *X, cx_value v)
+{
+	X->exc = v;
+	return CX_EXCEPTION;
+}
+
+cx_value cx_catch(cx_ctx *X)
+{
+	cx_value v = X->exc;
+
+	X->exc = CX_UNDEFINED;
+	return v;
+}
+
+static int cx_exc__proto_id(const char *ctor)
+{
+	static const char *const names[] = {"Error", "TypeError", "ReferenceError", "RangeError",
+					    "SyntaxError", "EvalError", "URIError"};
+	int i;
+
+	for (i = 0; i < 7; i++)
+		if (!strcmp(ctor, names[i]))
+			return CX_P_ERROR + i;
+	return CX_P_ERROR;
+}
+
+cx_value cx_throw_error(cx_ctx *X, const char *ctor, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	cx_obj *e;
+	cx_value msg;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	e = cx_obj__new(X, CX_C_ERROR, CX_PROTO(X, cx_exc__proto_id(ctor)));
+	if (!e)
+		return CX_EXCEPTION; /* the out-of-memory error is pending instead */
+	msg = cx_str_cstr(X, buf);
+	if (cx_is_exc(msg) || cx_obj__set(X, e, CX_STR_REF(cx_s_message), msg, CX_PROP_DONTENUM))
+		return CX_EXCEPTION;
+	X->exc = cx_objv(e);
+	return CX_EXCEPTION;
+}
+
+CX_STR_DEF(cx_s_exception, "exception");
+
+cx_value cx_exc_describe(cx_ctx *X, cx_value exc)
+{
+	cx_value save = X->exc, r = CX_EXCEPTION;
+
+	if (exc.tag == CX_T_OBJ && exc.u.o->cls == CX_C_ERROR) {
+		cx_value n = cx_obj__get(X, exc.u.o, CX_STR_REF(cx_s_name));
+		cx_value m = cx_obj__get(X, exc.u.o, CX_STR_REF(cx_s_message));
+		cx_str *ns = cx_is_exc(n) ? NULL : cx_to_str(X, n);
+		cx_str *ms = ns && !cx_is_exc(m) ? cx_to_str(X, m) : NULL;
+		if (ns && ms) {
+			if (!ms->len)
+				r = cx_strv(ns);
+			else {
+				cx_sb sb = {0};
+				cx_sb_str(&sb, ns);
+				cx_sb_ascii(&sb, ": ");
+				cx_sb_str(&sb, ms);
+				r = cx_sb_finish(X, &sb);
+			}
+		}
+	}
+	else
+		r = cx_to_string(X, exc);
+	X->exc = save;
+	return cx_is_exc(r) ? cx_strv(CX_STR_REF(cx_s_exception)) : r;
+}

@@ -1,0 +1,301 @@
+/*
+ * ops.c — the operators of ECMA-262 3rd edition, chapter 11.
+ */
+#include <math.h>
+#include "cx_priv.h"
+
+cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
+{
+	cx_str *sa, *sb, *r;
+
+	if (a.tag == CX_T_NUM && b.tag == CX_T_NUM)
+		return cx_num(a.u.n + b.u.n);
+	a = cx_to_primitive(X, a, 0);
+	if (cx_is_exc(a))
+		return a;
+	b = cx_to_primitive(X, b, 0);
+	if (cx_is_exc(b))
+		return b;
+	if (a.tag == CX_T_STR || b.tag == CX_T_STR) {
+		if (!(sa = cx_to_str(X, a)) || !(sb = cx_to_str(X, b)))
+			return CX_EXCEPTION;
+		r = cx_str__concat(X, sa, sb);
+		return r ? cx_strv(r) : CX_EXCEPTION;
+	}
+	{
+		double x, y;
+		if (cx_to_num(X, a, &x) || cx_to_num(X, b, &y))
+			return CX_EXCEPTION;
+		return cx_num(x + y);
+	}
+}
+
+/* Both operands to numbers, left first (11.5, 11.6.2). */
+static int cx_op__nums(cx_ctx *X, cx_value a, cx_value b, double *x, double *y)
+{
+	return cx_to_num(X, a, x) || cx_to_num(X, b, y);
+}
+
+cx_value cx_op_sub(cx_ctx *X, cx_value a, cx_value b)
+{
+	double x, y;
+	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(x - y);
+}
+
+cx_value cx_op_mul(cx_ctx *X, cx_value a, cx_value b)
+{
+	double x, y;
+	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(x * y);
+}
+
+cx_value cx_op_div(cx_ctx *X, cx_value a, cx_value b)
+{
+	double x, y;
+	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(x / y);
+}
+
+/* 11.5.3: the sign of the dividend, truncating division, exactly C's fmod. */
+cx_value cx_op_mod(cx_ctx *X, cx_value a, cx_value b)
+{
+	double x, y;
+	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(fmod(x, y));
+}
+
+cx_value cx_op_neg(cx_ctx *X, cx_value a)
+{
+	double x;
+	return cx_to_num(X, a, &x) ? CX_EXCEPTION : cx_num(-x);
+}
+
+cx_value cx_op_pos(cx_ctx *X, cx_value a)
+{
+	return cx_to_number(X, a);
+}
+
+cx_value cx_op_inc(cx_ctx *X, cx_value a, double delta)
+{
+	double x;
+	return cx_to_num(X, a, &x) ? CX_EXCEPTION : cx_num(x + delta);
+}
+
+cx_value cx_op_bitnot(cx_ctx *X, cx_value a)
+{
+	double x;
+	return cx_to_num(X, a, &x) ? CX_EXCEPTION : cx_num(~cx_dtoi32(x));
+}
+
+cx_value cx_op_bitand(cx_ctx *X, cx_value a, cx_value b)
+{
+	double x, y;
+	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(cx_dtoi32(x) & cx_dtoi32(y));
+}
+
+cx_value cx_op_bitor(cx_ctx *X, cx_value a, cx_value b)
+{
+	double x, y;
+	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(cx_dtoi32(x) | cx_dtoi32(y));
+}
+
+cx_value cx_op_bitxor(cx_ctx *X, cx_value a, cx_value b)
+{
+	double x, y;
+	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(cx_dtoi32(x) ^ cx_dtoi32(y));
+}
+
+cx_value cx_op_shl(cx_ctx *X, cx_value a, cx_value b)
+{
+	double x, y;
+	if (cx_op__nums(X, a, b, &x, &y))
+		return CX_EXCEPTION;
+	/* Shift as unsigned: a left shift of a negative int is undefined in C. */
+	return cx_num((int32_t)((uint32_t)cx_dtoi32(x) << (cx_dtou32(y) & 31)));
+}
+
+cx_value cx_op_sar(cx_ctx *X, cx_value a, cx_value b)
+{
+	double x, y;
+	int32_t v;
+	unsigned s;
+
+	if (cx_op__nums(X, a, b, &x, &y))
+		return CX_EXCEPTION;
+	v = cx_dtoi32(x);
+	s = cx_dtou32(y) & 31;
+	/* Arithmetic shift written portably (>> of a negative value is implementation-defined). */
+	return cx_num(v >= 0 ? (double)(v >> s) : (double)(~(~v >> s)));
+}
+
+cx_value cx_op_shr(cx_ctx *X, cx_value a, cx_value b)
+{
+	double x, y;
+	if (cx_op__nums(X, a, b, &x, &y))
+		return CX_EXCEPTION;
+	return cx_num(cx_dtou32(x) >> (cx_dtou32(y) & 31));
+}
+
+/* 11.8.5: 1 true, 0 false, -1 undefined (NaN), -2 exception. */
+static int cx_op__less(cx_ctx *X, cx_value a, cx_value b, int left_first)
+{
+	double x, y;
+
+	if (left_first) {
+		a = cx_to_primitive(X, a, 1);
+		if (cx_is_exc(a))
+			return -2;
+		b = cx_to_primitive(X, b, 1);
+	}
+	else {
+		b = cx_to_primitive(X, b, 1);
+		if (cx_is_exc(b))
+			return -2;
+		a = cx_to_primitive(X, a, 1);
+	}
+	if (cx_is_exc(a) || cx_is_exc(b))
+		return -2;
+	if (a.tag == CX_T_STR && b.tag == CX_T_STR)
+		return cx_str__cmp(a.u.s, b.u.s) < 0;
+	if (cx_to_num(X, a, &x) || cx_to_num(X, b, &y))
+		return -2;
+	if (isnan(x) || isnan(y))
+		return -1;
+	return x < y;
+}
+
+cx_value cx_op_lt(cx_ctx *X, cx_value a, cx_value b)
+{
+	int r = cx_op__less(X, a, b, 1);
+	return r == -2 ? CX_EXCEPTION : cx_bool(r == 1);
+}
+
+cx_value cx_op_gt(cx_ctx *X, cx_value a, cx_value b)
+{
+	int r = cx_op__less(X, b, a, 0);
+	return r == -2 ? CX_EXCEPTION : cx_bool(r == 1);
+}
+
+cx_value cx_op_le(cx_ctx *X, cx_value a, cx_value b)
+{
+	int r = cx_op__less(X, b, a, 0);
+	return r == -2 ? CX_EXCEPTION : cx_bool(r == 0);
+}
+
+cx_value cx_op_ge(cx_ctx *X, cx_value a, cx_value b)
+{
+	int r = cx_op__less(X, a, b, 1);
+	return r == -2 ? CX_EXCEPTION : cx_bool(r == 0);
+}
+
+cx_value cx_op_seq(cx_value a, cx_value b)
+{
+	if (a.tag != b.tag)
+		return CX_FALSE;
+	switch (a.tag) {
+	case CX_T_UNDEF: case CX_T_NULL: return CX_TRUE;
+	case CX_T_NUM: return cx_bool(a.u.n == b.u.n);
+	case CX_T_BOOL: return cx_bool(a.u.b == b.u.b);
+	case CX_T_STR: return cx_bool(cx_str_eq(a.u.s, b.u.s));
+	case CX_T_OBJ: return cx_bool(a.u.o == b.u.o);
+	default: return CX_FALSE;
+	}
+}
+
+cx_value cx_op_sne(cx_value a, cx_value b)
+{
+	return cx_bool(!cx_op_seq(a, b).u.b);
+}
+
+/* 11.9.3 The Abstract Equality Comparison Algorithm. */
+cx_value cx_op_eq(cx_ctx *X, cx_value a, cx_value b)
+{
+	for (;;) {
+		if (a.tag == b.tag)
+			return cx_op_seq(a, b);
+		if ((a.tag == CX_T_UNDEF || a.tag == CX_T_NULL) &&
+		    (b.tag == CX_T_UNDEF || b.tag == CX_T_NULL))
+			return CX_TRUE;
+		if (a.tag == CX_T_NUM && b.tag == CX_T_STR)
+			return cx_bool(a.u.n == cx_str_to_number(b.u.s));
+		if (a.tag == CX_T_STR && b.tag == CX_T_NUM)
+			return cx_bool(cx_str_to_number(a.u.s) == b.u.n);
+		if (a.tag == CX_T_BOOL) {
+			a = cx_num(a.u.b);
+			continue;
+		}
+		if (b.tag == CX_T_BOOL) {
+			b = cx_num(b.u.b);
+			continue;
+		}
+		if ((a.tag == CX_T_STR || a.tag == CX_T_NUM) && b.tag == CX_T_OBJ) {
+			b = cx_to_primitive(X, b, 0);
+			if (cx_is_exc(b))
+				return b;
+			continue;
+		}
+		if (a.tag == CX_T_OBJ && (b.tag == CX_T_STR || b.tag == CX_T_NUM)) {
+			a = cx_to_primitive(X, a, 0);
+			if (cx_is_exc(a))
+				return a;
+			continue;
+		}
+		return CX_FALSE;
+	}
+}
+
+cx_value cx_op_ne(cx_ctx *X, cx_value a, cx_value b)
+{
+	cx_value r = cx_op_eq(X, a, b);
+	return cx_is_exc(r) ? r : cx_bool(!r.u.b);
+}
+
+CX_STR_DEF(cx_s_t_undefined, "undefined");
+CX_STR_DEF(cx_s_t_object, "object");
+CX_STR_DEF(cx_s_t_boolean, "boolean");
+CX_STR_DEF(cx_s_t_number, "number");
+CX_STR_DEF(cx_s_t_string, "string");
+CX_STR_DEF(cx_s_t_function, "function");
+
+cx_value cx_op_typeof(cx_ctx *X, cx_value a)
+{
+	switch (a.tag) {
+	case CX_T_NULL: return cx_strv(CX_STR_REF(cx_s_t_object));
+	case CX_T_BOOL: return cx_strv(CX_STR_REF(cx_s_t_boolean));
+	case CX_T_NUM: return cx_strv(CX_STR_REF(cx_s_t_number));
+	case CX_T_STR: return cx_strv(CX_STR_REF(cx_s_t_string));
+	case CX_T_OBJ:
+		return cx_strv(a.u.o->fn ? CX_STR_REF(cx_s_t_function) : CX_STR_REF(cx_s_t_object));
+	default: return cx_strv(CX_STR_REF(cx_s_t_undefined));
+	}
+}
+
+CX_STR_DEF(cx_s_prototype, "prototype");
+
+cx_value cx_op_instanceof(cx_ctx *X, cx_value a, cx_value ctor)
+{
+	cx_value p;
+	cx_obj *o;
+
+	if (!cx_is_callable(ctor))
+		return cx_throw_error(X, "TypeError", "right-hand side of instanceof is not a function");
+	if (a.tag != CX_T_OBJ)
+		return CX_FALSE;
+	p = cx_get_s(X, ctor, CX_STR_REF(cx_s_prototype));
+	if (cx_is_exc(p))
+		return p;
+	if (p.tag != CX_T_OBJ)
+		return cx_throw_error(X, "TypeError", "function has non-object prototype in instanceof");
+	for (o = a.u.o->proto; o; o = o->proto)
+		if (o == p.u.o)
+			return CX_TRUE;
+	return CX_FALSE;
+}
+
+cx_value cx_op_in(cx_ctx *X, cx_value key, cx_value obj)
+{
+	cx_str *k;
+
+	if (obj.tag != CX_T_OBJ)
+		return cx_throw_error(X, "TypeError", "right-hand side of 'in' is not an object");
+	if (!(k = cx_to_str(X, key)))
+		return CX_EXCEPTION;
+	return cx_bool(cx_obj__has(X, obj.u.o, k));
+}

@@ -1,0 +1,429 @@
+/*
+ * str.c — immutable strings: Latin-1 (8-bit) when every code unit fits, else UTF-16.
+ * Lengths and indices are in UTF-16 code units, as ECMAScript sees them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cx_priv.h"
+
+static cx_str *cx_str__alloc(cx_ctx *X, size_t len, int wide)
+{
+	cx_str *s;
+
+	if (len > 0x3fffffff) {
+		cx_throw_error(X, "RangeError", "string too long");
+		return NULL;
+	}
+	s = cx_heap__alloc(X, CX_K_STR, sizeof(*s) + len * (wide ? 2 : 1) + 1);
+	if (!s)
+		return NULL;
+	s->len = (uint32_t)len;
+	s->wide = (uint32_t)wide;
+	s->chars = (const char *)(s + 1);
+	return s;
+}
+
+cx_str *cx_str__new8(cx_ctx *X, const uint8_t *p, size_t len)
+{
+	cx_str *s = cx_str__alloc(X, len, 0);
+
+	if (s && len)
+		memcpy((char *)s->chars, p, len);
+	return s;
+}
+
+cx_str *cx_str__new16(cx_ctx *X, const uint16_t *p, size_t len)
+{
+	size_t i;
+	int wide = 0;
+	cx_str *s;
+
+	for (i = 0; i < len; i++)
+		if (p[i] > 0xff) {
+			wide = 1;
+			break;
+		}
+	s = cx_str__alloc(X, len, wide);
+	if (!s)
+		return NULL;
+	if (wide)
+		memcpy((char *)s->chars, p, len * 2);
+	else
+		for (i = 0; i < len; i++)
+			((uint8_t *)s->chars)[i] = (uint8_t)p[i];
+	return s;
+}
+
+cx_str *cx_str__ascii(cx_ctx *X, const char *s)
+{
+	return cx_str__new8(X, (const uint8_t *)s, strlen(s));
+}
+
+uint32_t cx_str_len(const cx_str *s)
+{
+	return s->len;
+}
+
+/* FNV-1a over code units; the same string hashes alike whether 8- or 16-bit. */
+uint32_t cx_str__hash(cx_str *s)
+{
+	uint32_t h = 2166136261u, i;
+
+	if (s->hash)
+		return s->hash;
+	for (i = 0; i < s->len; i++) {
+		uint16_t c = cx_str__at(s, i);
+		h = (h ^ (c & 0xff)) * 16777619u;
+		h = (h ^ (c >> 8)) * 16777619u;
+	}
+	s->hash = h ? h : 1;
+	return s->hash;
+}
+
+int cx_str_eq(const cx_str *a, const cx_str *b)
+{
+	uint32_t i;
+
+	if (a == b)
+		return 1;
+	if (a->len != b->len || (a->hash && b->hash && a->hash != b->hash))
+		return 0;
+	if (!a->wide && !b->wide)
+		return memcmp(a->chars, b->chars, a->len) == 0;
+	for (i = 0; i < a->len; i++)
+		if (cx_str__at(a, i) != cx_str__at(b, i))
+			return 0;
+	return 1;
+}
+
+int cx_str_eq_ascii(const cx_str *a, const char *ascii)
+{
+	size_t n = strlen(ascii);
+	uint32_t i;
+
+	if (a->len != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (cx_str__at(a, i) != (uint8_t)ascii[i])
+			return 0;
+	return 1;
+}
+
+int cx_str__cmp(const cx_str *a, const cx_str *b)
+{
+	uint32_t i, n = a->len < b->len ? a->len : b->len;
+
+	for (i = 0; i < n; i++) {
+		uint16_t x = cx_str__at(a, i), y = cx_str__at(b, i);
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
+{
+	size_t len = (size_t)a->len + b->len;
+	int wide = a->wide || b->wide;
+	cx_str *s;
+	uint32_t i;
+
+	if (!a->len)
+		return b;
+	if (!b->len)
+		return a;
+	s = cx_str__alloc(X, len, wide);
+	if (!s)
+		return NULL;
+	if (!wide) {
+		memcpy((char *)s->chars, a->chars, a->len);
+		memcpy((char *)s->chars + a->len, b->chars, b->len);
+	}
+	else {
+		uint16_t *d = (uint16_t *)s->chars;
+		for (i = 0; i < a->len; i++)
+			d[i] = cx_str__at(a, i);
+		for (i = 0; i < b->len; i++)
+			d[a->len + i] = cx_str__at(b, i);
+	}
+	return s;
+}
+
+cx_str *cx_str__sub(cx_ctx *X, cx_str *s, uint32_t from, uint32_t to)
+{
+	if (to > s->len)
+		to = s->len;
+	if (from >= to)
+		return cx_str__new8(X, NULL, 0);
+	if (from == 0 && to == s->len)
+		return s;
+	if (!s->wide)
+		return cx_str__new8(X, (const uint8_t *)s->chars + from, to - from);
+	return cx_str__new16(X, (const uint16_t *)s->chars + from, to - from);
+}
+
+int64_t cx_str__find(const cx_str *s, const cx_str *pat, uint32_t from)
+{
+	uint32_t i, j;
+
+	if (pat->len > s->len)
+		return -1;
+	for (i = from; i + pat->len <= s->len; i++) {
+		for (j = 0; j < pat->len; j++)
+			if (cx_str__at(s, i + j) != cx_str__at(pat, j))
+				break;
+		if (j == pat->len)
+			return i;
+	}
+	return -1;
+}
+
+int64_t cx_str__rfind(const cx_str *s, const cx_str *pat, uint32_t from)
+{
+	int64_t i;
+	uint32_t j;
+
+	if (pat->len > s->len)
+		return -1;
+	i = from;
+	if (i > (int64_t)(s->len - pat->len))
+		i = s->len - pat->len;
+	for (; i >= 0; i--) {
+		for (j = 0; j < pat->len; j++)
+			if (cx_str__at(s, (uint32_t)i + j) != cx_str__at(pat, j))
+				break;
+		if (j == pat->len)
+			return i;
+	}
+	return -1;
+}
+
+int cx_str__array_index(const cx_str *s, uint32_t *out)
+{
+	uint64_t v = 0;
+	uint32_t i;
+
+	if (s->len == 0 || s->len > 10)
+		return 0;
+	if (cx_str__at(s, 0) == '0' && s->len > 1)
+		return 0;
+	for (i = 0; i < s->len; i++) {
+		uint16_t c = cx_str__at(s, i);
+		if (c < '0' || c > '9')
+			return 0;
+		v = v * 10 + (c - '0');
+	}
+	if (v >= 4294967295u)
+		return 0;
+	*out = (uint32_t)v;
+	return 1;
+}
+
+cx_str *cx_str__from_index(cx_ctx *X, uint32_t i)
+{
+	char b[16];
+	int n = snprintf(b, sizeof(b), "%u", (unsigned)i);
+
+	return cx_str__new8(X, (const uint8_t *)b, (size_t)n);
+}
+
+int cx_str__is_ws(uint16_t c)
+{
+	switch (c) {
+	case 0x09: case 0x0b: case 0x0c: case 0x20: case 0xa0: /* WhiteSpace */
+	case 0x0a: case 0x0d: case 0x2028: case 0x2029:        /* LineTerminator */
+	case 0x1680: case 0x180e: case 0x202f: case 0x205f: case 0x3000: case 0xfeff:
+		return 1;
+	default:
+		return c >= 0x2000 && c <= 0x200a; /* the other Zs spaces */
+	}
+}
+
+/* Section - UTF-8 */
+
+cx_value cx_str_utf8(cx_ctx *X, const char *src, size_t n)
+{
+	const uint8_t *p = (const uint8_t *)src;
+	size_t i = 0, ascii = 1;
+	cx_sb sb = {0};
+
+	for (i = 0; i < n; i++)
+		if (p[i] >= 0x80) {
+			ascii = 0;
+			break;
+		}
+	if (ascii) {
+		cx_str *s = cx_str__new8(X, p, n);
+		return s ? cx_strv(s) : CX_EXCEPTION;
+	}
+	for (i = 0; i < n;) {
+		uint32_t c = p[i], need, min, k;
+		if (c < 0x80) {
+			cx_sb_put(&sb, (uint16_t)c);
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			need = 1, c &= 0x1f, min = 0x80;
+		else if (c >= 0xe0 && c <= 0xef)
+			need = 2, c &= 0x0f, min = 0x800;
+		else if (c >= 0xf0 && c <= 0xf4)
+			need = 3, c &= 0x07, min = 0x10000;
+		else {
+			cx_sb_put(&sb, 0xfffd);
+			i++;
+			continue;
+		}
+		for (k = 1; k <= need; k++) {
+			if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
+				break;
+			c = (c << 6) | (p[i + k] & 0x3f);
+		}
+		if (k <= need || c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+			/* Malformed: one U+FFFD for the lead byte and resynchronise after it. */
+			cx_sb_put(&sb, 0xfffd);
+			i++;
+			continue;
+		}
+		i += need + 1;
+		if (c >= 0x10000) {
+			c -= 0x10000;
+			cx_sb_put(&sb, (uint16_t)(0xd800 + (c >> 10)));
+			cx_sb_put(&sb, (uint16_t)(0xdc00 + (c & 0x3ff)));
+		}
+		else
+			cx_sb_put(&sb, (uint16_t)c);
+	}
+	return cx_sb_finish(X, &sb);
+}
+
+cx_value cx_str_cstr(cx_ctx *X, const char *s)
+{
+	return cx_str_utf8(X, s, strlen(s));
+}
+
+cx_value cx_str_printf(cx_ctx *X, const char *fmt, ...)
+{
+	char buf[256], *p = buf;
+	va_list ap;
+	int n;
+	cx_value r;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return cx_throw_error(X, "Error", "bad format");
+	if ((size_t)n >= sizeof(buf)) {
+		p = malloc((size_t)n + 1);
+		if (!p)
+			return cx_heap__oom(X);
+		va_start(ap, fmt);
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	r = cx_str_utf8(X, p, (size_t)n);
+	if (p != buf)
+		free(p);
+	return r;
+}
+
+const char *cx_str_to_utf8(cx_ctx *X, cx_str *s, size_t *lenp)
+{
+	size_t n = 0, i;
+	uint8_t *buf, *d;
+
+	for (i = 0; i < s->len; i++) {
+		uint16_t c = cx_str__at(s, i);
+		if (c < 0x80)
+			n += 1;
+		else if (c < 0x800)
+			n += 2;
+		else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s->len &&
+			 cx_str__at(s, i + 1) >= 0xdc00 && cx_str__at(s, i + 1) <= 0xdfff)
+			n += 4, i++;
+		else
+			n += 3;
+	}
+	/* A BUF thing is never marked, so the next collection frees it. */
+	buf = cx_heap__alloc(X, CX_K_BUF, sizeof(uint32_t) * 2 + n + 1);
+	if (!buf)
+		return NULL; /* the RangeError stays pending */
+	d = buf + sizeof(uint32_t) * 2;
+	for (i = 0; i < s->len; i++) {
+		uint32_t c = cx_str__at(s, i);
+		if (c < 0x80)
+			*d++ = (uint8_t)c;
+		else if (c < 0x800) {
+			*d++ = (uint8_t)(0xc0 | (c >> 6));
+			*d++ = (uint8_t)(0x80 | (c & 0x3f));
+		}
+		else {
+			if (c >= 0xd800 && c <= 0xdbff && i + 1 < s->len &&
+			    cx_str__at(s, i + 1) >= 0xdc00 && cx_str__at(s, i + 1) <= 0xdfff) {
+				c = 0x10000 + ((c - 0xd800) << 10) + (cx_str__at(s, i + 1) - 0xdc00);
+				i++;
+				*d++ = (uint8_t)(0xf0 | (c >> 18));
+				*d++ = (uint8_t)(0x80 | ((c >> 12) & 0x3f));
+			}
+			else {
+				if (c >= 0xd800 && c <= 0xdfff)
+					c = 0xfffd; /* a lone surrogate has no UTF-8 form */
+				*d++ = (uint8_t)(0xe0 | (c >> 12));
+			}
+			*d++ = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
+			*d++ = (uint8_t)(0x80 | (c & 0x3f));
+		}
+	}
+	*d = 0;
+	if (lenp)
+		*lenp = (size_t)(d - (buf + sizeof(uint32_t) * 2));
+	return (const char *)buf + sizeof(uint32_t) * 2;
+}
+
+/* Section - String builder */
+
+void cx_sb_put(cx_sb *sb, uint16_t c)
+{
+	if (sb->err)
+		return;
+	if (sb->n == sb->cap) {
+		size_t nc = sb->cap ? sb->cap * 2 : 32;
+		uint16_t *nb = realloc(sb->b, nc * 2);
+		if (!nb) {
+			sb->err = 1;
+			return;
+		}
+		sb->b = nb;
+		sb->cap = nc;
+	}
+	sb->b[sb->n++] = c;
+}
+
+void cx_sb_str(cx_sb *sb, const cx_str *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->len; i++)
+		cx_sb_put(sb, cx_str__at(s, i));
+}
+
+void cx_sb_ascii(cx_sb *sb, const char *s)
+{
+	while (*s)
+		cx_sb_put(sb, (uint8_t)*s++);
+}
+
+cx_value cx_sb_finish(cx_ctx *X, cx_sb *sb)
+{
+	cx_str *s = NULL;
+
+	if (!sb->err)
+		s = cx_str__new16(X, sb->b, sb->n);
+	free(sb->b);
+	sb->b = NULL;
+	if (sb->err)
+		return cx_heap__oom(X);
+	return s ? cx_strv(s) : CX_EXCEPTION;
+}

@@ -1,0 +1,1 @@
+var fromLib = 1;

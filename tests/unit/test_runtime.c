@@ -1,0 +1,532 @@
+/*
+ * test_runtime.c — self-checking tests of the runtime: time strings, event patterns, scenario
+ * lines, and the event algorithm driven by hand-written "generated" documents (cx_doc tables
+ * with bodies written the way ccxmlc emits them: cx_elcall + cx_exec, cx_semantic).
+ * Every test is bounded: the main loop runs under a 5 s guard timer.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include "../../runtime/prov.h"
+
+static int fails, checks;
+#define CHECK(c) do { ++checks; if (!(c)) { ++fails; \
+	fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c); } } while (0)
+
+/* Section - helpers that look like generated code */
+
+static char logbuf[8192];
+
+static void test_log(const char *sid, const char *label, const char *val, void *arg)
+{
+	size_t l = strlen(logbuf);
+
+	snprintf(logbuf + l, sizeof(logbuf) - l, "%s%s%s|", label ? label : "", label ? ":" : "", val);
+}
+
+static cx_value S(cx_ctx *X, const char *s)
+{
+	return cx_str_cstr(X, s);
+}
+
+static cx_value EV(cx_ctx *X, const char *field)
+{
+	return cx_get_cstr(X, X->slots[CX_SLOT_EVENT], field);
+}
+
+static int g_log(cx_ctx *X, int line, cx_value v)
+{
+	cx_elcall c;
+
+	memset(&c, 0, sizeof(c));
+	c.elem = CX_E_log;
+	c.line = line;
+	if (cx_is_exc(v))
+		return cx_semantic(X, CX_E_log, line);
+	c.present = 1u << CX_A_log_expr;
+	c.a[CX_A_log_expr] = v;
+	return cx_exec(X, &c);
+}
+
+static int g_exit(cx_ctx *X, int line)
+{
+	cx_elcall c;
+
+	memset(&c, 0, sizeof(c));
+	c.elem = CX_E_exit;
+	c.line = line;
+	return cx_exec(X, &c);
+}
+
+static int g_send(cx_ctx *X, int line, const char *name, const char *delay)
+{
+	cx_elcall c;
+
+	memset(&c, 0, sizeof(c));
+	c.elem = CX_E_send;
+	c.line = line;
+	c.present = 1u << CX_A_send_target | 1u << CX_A_send_name;
+	c.a[CX_A_send_target] = cx_get_cstr(X, X->slots[CX_SLOT_SESSION], "id");
+	c.a[CX_A_send_name] = S(X, name);
+	if (delay) {
+		c.present |= 1u << CX_A_send_delay;
+		c.a[CX_A_send_delay] = S(X, delay);
+	}
+	return cx_exec(X, &c);
+}
+
+static int run_engine(cx_engine *e, uint32_t max_ms);
+
+/* Section - document 1: first match, state lists, cond errors, queue order */
+
+enum { D1_STATE = CX_SLOT_FIRST_VAR, D1_N };
+static const char *const d1_names[D1_N] = {[D1_STATE] = "state"};
+
+static int d1_init(cx_ctx *X) { X->slots[D1_STATE] = S(X, "init"); return 0; }
+static int d1_t0(cx_ctx *X)
+{
+	int rc;
+	if ((rc = g_log(X, 10, S(X, "loaded"))))
+		return rc;
+	X->slots[D1_STATE] = S(X, "a");
+	if ((rc = g_send(X, 12, "ev.one", NULL)) || (rc = g_send(X, 13, "ev.two", NULL)))
+		return rc;
+	return 0;
+}
+static int d1_t1(cx_ctx *X) { return g_log(X, 20, S(X, "one-first")); }
+static int d1_t2(cx_ctx *X) { return g_log(X, 21, S(X, "one-second")); }
+static int d1_t3(cx_ctx *X) { return g_log(X, 22, S(X, "wrong-state")); }
+static cx_value d1_c4(cx_ctx *X) { return cx_throw_error(X, "TypeError", "boom"); }
+static int d1_t4(cx_ctx *X) { return g_log(X, 23, S(X, "cond-error-taken")); }
+static int d1_t5(cx_ctx *X) { return g_log(X, 24, cx_op_add(X, S(X, "two:"), EV(X, "name"))); }
+static int d1_t6(cx_ctx *X)
+{
+	int rc = g_log(X, 25, cx_op_add(X, S(X, "err:"), EV(X, "tagname")));
+	return rc ? rc : g_exit(X, 26);
+}
+static const char *const d1_init_st[] = {"init", NULL};
+static const char *const d1_ab[] = {"a", "b", NULL};
+static const char *const d1_zz[] = {"zz", NULL};
+static const cx_transition d1_tr[] = {
+	{d1_init_st, "ccxml.loaded", NULL, d1_t0, 1},
+	{d1_ab, "ev.one", NULL, d1_t1, 2},
+	{NULL, "ev.one", NULL, d1_t2, 3},
+	{d1_zz, "ev.two", NULL, d1_t3, 4},
+	{NULL, "EV.*", d1_c4, d1_t4, 5},
+	{NULL, "ev.two", NULL, d1_t5, 6},
+	{NULL, "error.semantic", NULL, d1_t6, 7},
+};
+static const cx_doc d1 = {"d1.ccxml", D1_N, d1_names, D1_STATE, d1_init, d1_tr, 7};
+
+/* Section - document 2: an unhandled error ends the session; the transition stops */
+
+static int d2_t0(cx_ctx *X)
+{
+	int rc = g_log(X, 1, S(X, "start"));
+	if (rc)
+		return rc;
+	cx_throw_error(X, "ReferenceError", "event is not defined");
+	rc = cx_semantic(X, CX_E_log, 2);
+	if (rc)
+		return rc;
+	return g_log(X, 3, S(X, "not-reached"));
+}
+static const cx_transition d2_tr[] = {{NULL, "ccxml.loaded", NULL, d2_t0, 1}};
+static const cx_doc d2 = {"d2.ccxml", CX_SLOT_FIRST_VAR, NULL, CX_SLOT_RESERVED, NULL, d2_tr, 1};
+
+/* Section - document 3: an error.* handler that always fails (the seed's event.$ typo) */
+
+static int d3_count;
+static int d3_t0(cx_ctx *X)
+{
+	++d3_count;
+	cx_throw_error(X, "ReferenceError", "event is not defined");
+	return cx_semantic(X, CX_E_log, 5);
+}
+static const cx_transition d3_tr[] = {
+	{NULL, "ccxml.loaded", NULL, d3_t0, 1},
+	{NULL, "error.*", NULL, d3_t0, 2},
+};
+static const cx_doc d3 = {"d3.ccxml", CX_SLOT_FIRST_VAR, NULL, CX_SLOT_RESERVED, NULL, d3_tr, 2};
+
+/* Section - document 4: state of a connection as of the event being processed */
+
+static cx_value conn_state(cx_ctx *X)
+{
+	cx_value conns = cx_get_cstr(X, X->slots[CX_SLOT_SESSION], "connections");
+	cx_value c = cx_get(X, conns, EV(X, "connectionid"));
+	if (cx_is_undef(c))
+		return S(X, "gone");
+	return cx_get_cstr(X, c, "state");
+}
+static int d4_alert(cx_ctx *X)
+{
+	int rc = g_log(X, 1, cx_op_add(X, S(X, "alerting:"), conn_state(X)));
+	return rc ? rc : g_log(X, 2, cx_get_cstr(X, EV(X, "connection"), "originator"));
+}
+static int d4_disc(cx_ctx *X)
+{
+	int rc = g_log(X, 3, cx_op_add(X, S(X, "disc:"), conn_state(X)));
+	if (rc)
+		return rc;
+	/* a later event: the connection has left session.connections */
+	X->slots[CX_SLOT_FIRST_VAR] = EV(X, "connectionid");
+	return g_send(X, 4, "later", NULL);
+}
+static int d4_later(cx_ctx *X)
+{
+	cx_value conns = cx_get_cstr(X, X->slots[CX_SLOT_SESSION], "connections");
+	cx_value c = cx_get(X, conns, X->slots[CX_SLOT_FIRST_VAR]);
+	int rc = g_log(X, 5, S(X, cx_is_undef(c) ? "later:gone" : "later:present"));
+	return rc ? rc : g_exit(X, 6);
+}
+static const cx_transition d4_tr[] = {
+	{NULL, "connection.alerting", NULL, d4_alert, 1},
+	{NULL, "connection.disconnected", NULL, d4_disc, 2},
+	{NULL, "later", NULL, d4_later, 3},
+};
+static const char *const d4_names[] = {NULL, NULL, NULL, NULL, "cid"};
+static const cx_doc d4 = {"d4.ccxml", CX_SLOT_FIRST_VAR + 1, d4_names, CX_SLOT_RESERVED, NULL, d4_tr, 3};
+
+/* Section - document 5: outbound call and an audio dialog in the simulator */
+
+enum { D5_STATE = CX_SLOT_FIRST_VAR, D5_CID, D5_N };
+static const char *const d5_names[D5_N] = {[D5_STATE] = "myState", [D5_CID] = "cid"};
+static int d5_init(cx_ctx *X) { X->slots[D5_STATE] = S(X, "init"); return 0; }
+static int d5_loaded(cx_ctx *X)
+{
+	cx_elcall c;
+	int rc;
+	memset(&c, 0, sizeof(c));
+	c.elem = CX_E_createcall;
+	c.line = 10;
+	c.present = 1u << CX_A_createcall_dest | 1u << CX_A_createcall_connectionid |
+		1u << CX_A_createcall_timeout;
+	c.a[CX_A_createcall_dest] = S(X, "tel:4072223333");
+	c.a[CX_A_createcall_timeout] = S(X, "45s");
+	X->slots[D5_STATE] = S(X, "dialing");
+	rc = cx_exec(X, &c);
+	if (rc)
+		return rc;
+	X->slots[D5_CID] = c.out;
+	return 0;
+}
+static int d5_progressing(cx_ctx *X) { return g_log(X, 11, cx_op_add(X, S(X, "prog:"), conn_state(X))); }
+static int d5_connected(cx_ctx *X)
+{
+	cx_elcall c;
+	int rc;
+	X->slots[D5_STATE] = S(X, "connected");
+	rc = g_log(X, 12, cx_op_add(X, S(X, "conn:"), cx_get_cstr(X, EV(X, "connection"), "state")));
+	if (rc)
+		return rc;
+	rc = g_log(X, 12, cx_op_seq(EV(X, "connectionid"), X->slots[D5_CID]));
+	if (rc)
+		return rc;
+	memset(&c, 0, sizeof(c));
+	c.elem = CX_E_dialogstart;
+	c.line = 13;
+	c.present = 1u << CX_A_dialogstart_src | 1u << CX_A_dialogstart_type;
+	c.a[CX_A_dialogstart_src] = S(X, "someFile.wav?text=Hello there");
+	c.a[CX_A_dialogstart_type] = S(X, "audio/wav");
+	return cx_exec(X, &c); /* connectionid defaults to event$.connectionid */
+}
+static int d5_started(cx_ctx *X) { return g_log(X, 14, cx_op_add(X, S(X, "started:"), EV(X, "connectionid"))); }
+static int d5_exit(cx_ctx *X)
+{
+	int rc = g_log(X, 15, cx_op_add(X, S(X, "dexit:"), cx_get_cstr(X, EV(X, "dialog"), "type")));
+	return rc ? rc : g_exit(X, 16);
+}
+static int d5_failed(cx_ctx *X)
+{
+	int rc = g_log(X, 17, cx_op_add(X, S(X, "failed:"), EV(X, "reason")));
+	return rc ? rc : g_exit(X, 18);
+}
+static int d5_err(cx_ctx *X) { g_log(X, 19, cx_op_add(X, S(X, "error:"), EV(X, "reason"))); return g_exit(X, 20); }
+static const char *const d5_dialing[] = {"dialing", NULL};
+static const char *const d5_conn[] = {"connected", NULL};
+static const cx_transition d5_tr[] = {
+	{NULL, "ccxml.loaded", NULL, d5_loaded, 1},
+	{d5_dialing, "connection.progressing", NULL, d5_progressing, 2},
+	{d5_dialing, "connection.connected", NULL, d5_connected, 3},
+	{d5_dialing, "connection.failed", NULL, d5_failed, 4},
+	{d5_conn, "dialog.started", NULL, d5_started, 5},
+	{d5_conn, "dialog.exit", NULL, d5_exit, 6},
+	{NULL, "error.*", NULL, d5_err, 7},
+};
+static const cx_doc d5 = {"d5.ccxml", D5_N, d5_names, D5_STATE, d5_init, d5_tr, 7};
+
+/* Section - document 6: delayed send and cancel */
+
+enum { D6_SID = CX_SLOT_FIRST_VAR, D6_N };
+static int d6_loaded(cx_ctx *X)
+{
+	cx_elcall c;
+	int rc;
+	memset(&c, 0, sizeof(c));
+	c.elem = CX_E_send;
+	c.present = 1u << CX_A_send_target | 1u << CX_A_send_name | 1u << CX_A_send_delay |
+		1u << CX_A_send_sendid;
+	c.a[CX_A_send_target] = cx_get_cstr(X, X->slots[CX_SLOT_SESSION], "id");
+	c.a[CX_A_send_name] = S(X, "never");
+	c.a[CX_A_send_delay] = S(X, "200ms");
+	if ((rc = cx_exec(X, &c)))
+		return rc;
+	X->slots[D6_SID] = c.out;
+	memset(&c, 0, sizeof(c));
+	c.elem = CX_E_cancel;
+	c.present = 1u << CX_A_cancel_sendid;
+	c.a[CX_A_cancel_sendid] = X->slots[D6_SID];
+	if ((rc = cx_exec(X, &c)))
+		return rc;
+	if ((rc = cx_exec(X, &c))) /* second cancel: error.notallowed */
+		return rc;
+	return g_send(X, 3, "tick", ".1s");
+}
+static int d6_never(cx_ctx *X) { return g_log(X, 4, S(X, "cancelled-send-arrived")); }
+static int d6_na(cx_ctx *X) { return g_log(X, 5, S(X, "notallowed")); }
+static int d6_tick(cx_ctx *X)
+{
+	cx_elcall c;
+	memset(&c, 0, sizeof(c));
+	c.elem = CX_E_send;
+	c.present = 1u << CX_A_send_target | 1u << CX_A_send_name | 1u << CX_A_send_delay;
+	c.a[CX_A_send_target] = S(X, "nosuchsession");
+	c.a[CX_A_send_name] = S(X, "x");
+	c.a[CX_A_send_delay] = S(X, "5 parsecs");
+	g_log(X, 6, S(X, "tick"));
+	return cx_exec(X, &c); /* bad delay: error.semantic, transition stops */
+}
+static int d6_sem(cx_ctx *X)
+{
+	int rc = g_log(X, 7, S(X, "semantic"));
+	return rc ? rc : g_exit(X, 8);
+}
+static const cx_transition d6_tr[] = {
+	{NULL, "ccxml.loaded", NULL, d6_loaded, 1},
+	{NULL, "never", NULL, d6_never, 2},
+	{NULL, "error.notallowed", NULL, d6_na, 3},
+	{NULL, "tick", NULL, d6_tick, 4},
+	{NULL, "error.semantic", NULL, d6_sem, 5},
+};
+static const cx_doc d6 = {"d6.ccxml", D6_N, NULL, CX_SLOT_RESERVED, NULL, d6_tr, 5};
+
+/* Section - the engine harness */
+
+static int last_status;
+static void test_end(cx_sess *s, void *arg) { last_status = s->status; }
+static void guard_h(void *arg) { *(int *)arg = 1; re_cancel(); }
+
+static int run_engine(cx_engine *e, uint32_t max_ms)
+{
+	struct tmr guard;
+	int timedout = 0;
+
+	tmr_init(&guard);
+	tmr_start(&guard, max_ms, guard_h, &timedout);
+	e->stop_when_idle = 1;
+	cx_engine_kick(e);
+	re_main(NULL);
+	tmr_cancel(&guard);
+	return timedout;
+}
+
+static cx_engine *new_engine(const cx_doc *const *docs, int n)
+{
+	cx_engine *e = NULL;
+
+	if (cx_engine_new(&e))
+		return NULL;
+	e->docs = docs;
+	e->ndocs = n;
+	e->logh = test_log;
+	e->endh = test_end;
+	str_dup(&e->media_root, ".");
+	logbuf[0] = 0;
+	last_status = -1;
+	return e;
+}
+
+static void run_doc(const cx_doc *d, const char *scenario_line)
+{
+	const cx_doc *docs[] = {d};
+	cx_engine *e = new_engine(docs, 1);
+	char em[128];
+
+	CHECK(e != NULL);
+	if (!e)
+		return;
+	cx_sim_setup(e, NULL);
+	if (scenario_line)
+		CHECK(cx_sim_parse_line(e, scenario_line, em, sizeof(em)) == 0);
+	CHECK(cx_sess_start(NULL, e, d, "external", NULL, NULL, NULL) == 0);
+	CHECK(run_engine(e, 5000) == 0);
+	mem_deref(e);
+}
+
+/* Section - tests */
+
+static void test_time(void)
+{
+	uint64_t ms = 0;
+	CHECK(cx_rt_time("45s", &ms) == 0 && ms == 45000);
+	CHECK(cx_rt_time("850ms", &ms) == 0 && ms == 850);
+	CHECK(cx_rt_time(".5s", &ms) == 0 && ms == 500);
+	CHECK(cx_rt_time("+1.5s", &ms) == 0 && ms == 1500);
+	CHECK(cx_rt_time(" 2S ", &ms) == 0 && ms == 2000);
+	CHECK(cx_rt_time("0ms", &ms) == 0 && ms == 0);
+	CHECK(cx_rt_time("", &ms) == EINVAL);
+	CHECK(cx_rt_time("5", &ms) == EINVAL);
+	CHECK(cx_rt_time("s", &ms) == EINVAL);
+	CHECK(cx_rt_time("-1s", &ms) == EINVAL);
+	CHECK(cx_rt_time("1.5.5s", &ms) == EINVAL);
+	CHECK(cx_rt_time("5m", &ms) == EINVAL);
+	CHECK(cx_rt_time("5 parsecs", &ms) == EINVAL);
+}
+
+static void test_match(void)
+{
+	CHECK(cx_rt_match("*", "anything.at.all"));
+	CHECK(cx_rt_match(NULL, "x"));
+	CHECK(cx_rt_match("error.*", "error"));
+	CHECK(cx_rt_match("error.*", "error.semantic"));
+	CHECK(cx_rt_match("error.*", "ERROR.Send.failed"));
+	CHECK(!cx_rt_match("error.*", "errors"));
+	CHECK(!cx_rt_match("error.*", "err"));
+	CHECK(cx_rt_match("Connection.ALERTING", "connection.alerting"));
+	CHECK(!cx_rt_match("ccxml.kill", "ccxml.kill.unconditional"));
+	CHECK(cx_rt_match("conn*", "connection.failed"));
+	CHECK(!cx_rt_match("dialog.exit", "dialog.exited"));
+	CHECK(cx_rt_glob("tel:*", "tel:4072223333"));
+	CHECK(cx_rt_glob("*9999", "tel:9999"));
+	CHECK(!cx_rt_glob("tel:*", "sip:x"));
+	CHECK(cx_rt_glob("a*b*c", "aXbYbc"));
+	CHECK(!strcmp(cx_rt_sipreason(486), "busy"));
+	CHECK(!strcmp(cx_rt_sipreason(404), "badnumber"));
+	CHECK(!strcmp(cx_rt_sipreason(503), "unreachable"));
+	CHECK(!strcmp(cx_rt_sipreason(408), "timeout"));
+	CHECK(!strcmp(cx_rt_sipreason(499), "unknown"));
+}
+
+static void test_scenario(void)
+{
+	cx_engine *e = NULL;
+	char em[256];
+	static const char *good[] = {
+		"# comment", "", "call tel:* answer ring=1s hangup=2s", "call * busy",
+		"call sip:* fail 404 ring=10ms  # trailing comment", "call x noanswer",
+		"inbound at=1s from=sip:a@b to=sip:c@d hangup=.5s", "dialog *.wav duration=3s",
+		"dialog bad* fail",
+	};
+	static const char *bad[] = {
+		"call", "call tel:*", "call tel:* dance", "call * fail", "call * fail 200",
+		"call * fail 4x4", "call * answer ring=soon", "call * busy hangup=1s",
+		"call * noanswer ring=1s", "inbound", "inbound from=x", "inbound at=-1s",
+		"dialog x", "dialog x duration=", "dialog x sing", "hello world",
+	};
+	size_t i;
+
+	CHECK(cx_engine_new(&e) == 0);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		int err = cx_sim_parse_line(e, good[i], em, sizeof(em));
+		CHECK(err == 0);
+		if (err)
+			fprintf(stderr, "  good line '%s': %s\n", good[i], em);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		em[0] = 0;
+		CHECK(cx_sim_parse_line(e, bad[i], em, sizeof(em)) == EINVAL && em[0]);
+	}
+	e->prov = &cx_sim_prov;
+	mem_deref(e);
+}
+
+static void test_algorithm(void)
+{
+	run_doc(&d1, NULL);
+	CHECK(!strcmp(logbuf, "loaded|one-first|two:ev.two|err:transition|"));
+	if (strcmp(logbuf, "loaded|one-first|two:ev.two|err:transition|"))
+		fprintf(stderr, "  d1 log: %s\n", logbuf);
+	CHECK(last_status == 0);
+
+	run_doc(&d2, NULL);
+	CHECK(!strcmp(logbuf, "start|"));
+	CHECK(last_status == 1);
+
+	d3_count = 0;
+	run_doc(&d3, NULL);
+	CHECK(last_status == 1);
+	CHECK(d3_count == CX_RT_ERRLOOP_MAX + 1);
+	if (d3_count != CX_RT_ERRLOOP_MAX + 1)
+		fprintf(stderr, "  d3 ran %d times\n", d3_count);
+}
+
+static void test_snapshot(void)
+{
+	const cx_doc *docs[] = {&d4};
+	cx_engine *e = new_engine(docs, 1);
+	cx_conn *c = NULL;
+
+	CHECK(e && cx_sim_setup(e, NULL) == 0);
+	CHECK(cx_prov_inbound(e, "sip:caller@x", "sip:app@y", &c) == 0);
+	/* the far end hangs up before the session saw connection.alerting */
+	if (c)
+		cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", "hangup", "remote", 0, NULL);
+	CHECK(run_engine(e, 5000) == 0);
+	CHECK(!strcmp(logbuf, "alerting:ALERTING|remote|disc:DISCONNECTED|later:gone|"));
+	if (strcmp(logbuf, "alerting:ALERTING|remote|disc:DISCONNECTED|later:gone|"))
+		fprintf(stderr, "  d4 log: %s\n", logbuf);
+	mem_deref(e);
+}
+
+static void test_sim(void)
+{
+	const char *want = "prog:PROGRESSING|conn:CONNECTED|true|started:c1|dexit:audio/wav|";
+
+	run_doc(&d5, "dialog someFile.wav* duration=100ms");
+	CHECK(!strcmp(logbuf, want));
+	if (strcmp(logbuf, want))
+		fprintf(stderr, "  d5 log: %s\n", logbuf);
+	CHECK(last_status == 0);
+
+	run_doc(&d5, "call tel:407* busy ring=10ms");
+	CHECK(!strcmp(logbuf, "prog:PROGRESSING|failed:busy|"));
+	if (strcmp(logbuf, "prog:PROGRESSING|failed:busy|"))
+		fprintf(stderr, "  d5 busy log: %s\n", logbuf);
+
+	/* no file, TTS of the text= part gives the duration */
+	run_doc(&d5, NULL);
+	CHECK(!strcmp(logbuf, want));
+	if (strcmp(logbuf, want))
+		fprintf(stderr, "  d5 tts log: %s\n", logbuf);
+
+	run_doc(&d5, "dialog * fail");
+	CHECK(strstr(logbuf, "error:") != NULL);
+}
+
+static void test_send(void)
+{
+	run_doc(&d6, NULL);
+	CHECK(!strcmp(logbuf, "notallowed|tick|semantic|"));
+	if (strcmp(logbuf, "notallowed|tick|semantic|"))
+		fprintf(stderr, "  d6 log: %s\n", logbuf);
+	CHECK(last_status == 0);
+}
+
+int main(void)
+{
+	if (libre_init()) {
+		fprintf(stderr, "libre_init failed\n");
+		return 1;
+	}
+	test_time();
+	test_match();
+	test_scenario();
+	test_algorithm();
+	test_snapshot();
+	test_sim();
+	test_send();
+	libre_close();
+	printf("test_runtime: %d checks, %d failed\n", checks, fails);
+	return fails ? 1 : 0;
+}
