@@ -96,6 +96,12 @@ static bool esp__walk_unsupported(const SrcText *t, TSNode n, uint32_t shift)
 		           "'with' is not supported (ECMA-327 compact profile)");
 		return false;
 	}
+	if (!strncmp(ty, "jsx_", 4)) {
+		/* tree-sitter-javascript also parses JSX: `<div/>` where an expression starts. */
+		diag_error(srctext_loc(t, ts_node_start_byte(n) - shift),
+		           "syntax error: unexpected '<' (JSX is not ECMAScript)");
+		return false;
+	}
 	if (!strcmp(ty, "arguments")) {
 		/* tree-sitter takes f(1,,2); ECMAScript does not. */
 		bool after_sep = true;

@@ -1999,6 +1999,9 @@ static void js__try(Fn *F, TSNode s)
 		fn__place(F, lcatch);
 		fn_out(F, "{");
 		F->ind++;
+		/* a spent execution budget is not an ECMAScript exception: catch cannot stop it */
+		fn_out(F, "if (X->steps <= 0)");
+		fn_out(F, "\tgoto %s;", fn__failname(F));
 		TSNode param = ts_node_child_by_field_name(handler, "parameter", 9);
 		Catch *c = NULL;
 		if (js__is(param, "identifier")) {

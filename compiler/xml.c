@@ -245,6 +245,9 @@ static void xml__report(const Source *src)
 		case XML_ERR_ATTRIBUTE_NOT_STARTED:
 			diag_error(at, "attribute value must be quoted with \" or '");
 			break;
+		case XML_ERR_HYPHEN_IN_COMMENT:
+			diag_error(at, "'--' is not allowed inside an XML comment");
+			break;
 		case XML_ERR_LT_IN_ATTRIBUTE:
 			diag_error(at, "'<' is not allowed in an attribute value: write &lt;");
 			break;

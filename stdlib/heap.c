@@ -40,6 +40,8 @@ cx_value cx_heap__oom(cx_ctx *X)
 	X->heap->slack = 1;
 	r = cx_throw_error(X, "RangeError", "out of memory");
 	X->heap->slack = 0;
+	if (cx_is_exc(r) && X->exc.tag == CX_T_UNDEF)
+		X->exc = CX_NULLV;
 	return r;
 }
 

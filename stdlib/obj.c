@@ -888,7 +888,10 @@ CX_STR_DEF(cx_s_exception, "exception");
 cx_value cx_exc_describe(cx_ctx *X, cx_value exc)
 {
 	cx_value save = X->exc, r = CX_EXCEPTION;
+	int slack = X->heap->slack;
 
+	/* The description is most needed right after "out of memory": allow the slack. */
+	X->heap->slack = 1;
 	if (exc.tag == CX_T_OBJ && exc.u.o->cls == CX_C_ERROR) {
 		cx_value n = cx_obj__get(X, exc.u.o, CX_STR_REF(cx_s_name));
 		cx_value m = cx_obj__get(X, exc.u.o, CX_STR_REF(cx_s_message));
@@ -908,6 +911,7 @@ cx_value cx_exc_describe(cx_ctx *X, cx_value exc)
 	}
 	else
 		r = cx_to_string(X, exc);
+	X->heap->slack = slack;
 	X->exc = save;
 	return cx_is_exc(r) ? cx_strv(CX_STR_REF(cx_s_exception)) : r;
 }

@@ -333,6 +333,7 @@ const char *cx_str_to_utf8(cx_ctx *X, cx_str *s, size_t *lenp)
 {
 	size_t n = 0, i;
 	uint8_t *buf, *d;
+	int slack;
 
 	for (i = 0; i < s->len; i++) {
 		uint16_t c = cx_str__at(s, i);
@@ -346,8 +347,12 @@ const char *cx_str_to_utf8(cx_ctx *X, cx_str *s, size_t *lenp)
 		else
 			n += 3;
 	}
-	/* A BUF thing is never marked, so the next collection frees it. */
+	/* A BUF thing is never marked, so the next collection frees it. The runtime needs the
+	 * text even when the heap is full (to report the error), hence the slack. */
+	slack = X->heap->slack;
+	X->heap->slack = 1;
 	buf = cx_heap__alloc(X, CX_K_BUF, sizeof(uint32_t) * 2 + n + 1);
+	X->heap->slack = slack;
 	if (!buf)
 		return NULL; /* the RangeError stays pending */
 	d = buf + sizeof(uint32_t) * 2;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds tests/front/frontcheck (the front end alone) into ${1:-/tmp/front}; run from the top.
 set -e
+cd "$(dirname "$0")/../.."
 out=${1:-/tmp/front}
 mkdir -p "$out"
 F="-std=c11 -D_DEFAULT_SOURCE -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter -g ${SAN:-}"

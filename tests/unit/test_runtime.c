@@ -8,6 +8,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include "../../runtime/prov.h"
+#include "cx.h"
 
 static int fails, checks;
 #define CHECK(c) do { ++checks; if (!(c)) { ++fails; \
@@ -513,6 +514,43 @@ static void test_send(void)
 	CHECK(last_status == 0);
 }
 
+/* Section - embedding API: a door driven by injected events */
+
+enum { D7_STATE = CX_SLOT_FIRST_VAR, D7_N };
+static const char *const d7_names[D7_N] = {[D7_STATE] = "door"};
+static int d7_init(cx_ctx *X) { X->slots[D7_STATE] = S(X, "closed"); return 0; }
+static int d7_open(cx_ctx *X) { X->slots[D7_STATE] = cx_op_add(X, S(X, "open by "), EV(X, "who")); return 0; }
+static int d7_quit(cx_ctx *X) { return g_exit(X, 3); }
+static const char *const d7_closed[] = {"closed", NULL};
+static const cx_transition d7_tr[] = {
+	{d7_closed, "door.open", NULL, d7_open, 1},
+	{NULL, "door.quit", NULL, d7_quit, 2},
+};
+static const cx_doc d7 = {"door.ccxml", D7_N, d7_names, D7_STATE, d7_init, d7_tr, 2};
+
+static void test_embed(void)
+{
+	const cx_doc *docs[] = {&d7};
+	cx_engine_cfg cfg = {.docs = docs, .ndocs = 1, .logh = test_log};
+	const char *kv[] = {"who", "alice"};
+	cx_engine *e = NULL;
+	char sid[32], buf[64];
+
+	CHECK(cx_engine_alloc(&e, &cfg) == 0);
+	CHECK(cx_session_start(e, &d7, NULL, 0, sid, sizeof(sid)) == 0);
+	CHECK(cx_engine_poll(e) == 1); /* ccxml.loaded, dropped */
+	CHECK(cx_session_var(e, sid, "door", buf, sizeof(buf)) == 0 && !strcmp(buf, "closed"));
+	CHECK(cx_session_inject(e, sid, "door.open", kv, 1) == 0);
+	CHECK(cx_engine_poll(e) == 1);
+	CHECK(cx_session_var(e, sid, "door", buf, sizeof(buf)) == 0 && !strcmp(buf, "open by alice"));
+	CHECK(cx_session_var(e, sid, "nope", buf, sizeof(buf)) == ENOENT);
+	CHECK(cx_session_inject(e, "s999", "x", NULL, 0) == ENOENT);
+	CHECK(cx_session_inject(e, sid, "door.quit", NULL, 0) == 0);
+	cx_engine_poll(e);
+	CHECK(!cx_session_alive(e, sid));
+	cx_engine_free(e);
+}
+
 int main(void)
 {
 	if (libre_init()) {
@@ -526,6 +564,7 @@ int main(void)
 	test_snapshot();
 	test_sim();
 	test_send();
+	test_embed();
 	libre_close();
 	printf("test_runtime: %d checks, %d failed\n", checks, fails);
 	return fails ? 1 : 0;

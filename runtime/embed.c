@@ -1,0 +1,359 @@
+/*
+ * embed.c — the embedding API of cx.h, and the "user" provider that forwards call control to
+ * the embedding program's callbacks (cx_callctl).
+ */
+#include <string.h>
+#include <stdio.h>
+#include "prov.h"
+#include "cx.h"
+
+/* Section - The user provider */
+
+static const cx_callctl *cx_user__cc(cx_engine *e)
+{
+	return e->provst;
+}
+
+static int cx_user_createcall(cx_engine *e, cx_conn *c, const char *dest)
+{
+	const cx_callctl *cc = cx_user__cc(e);
+
+	if (cc && cc->createcall)
+		return cc->createcall(cc->arg, c->sess->id, c->id, dest);
+	cx_rt_conn_event(c, "connection.progressing", "PROGRESSING", NULL, NULL, 0, NULL);
+	cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+	return 0;
+}
+
+static int cx_user_accept(cx_engine *e, cx_conn *c)
+{
+	const cx_callctl *cc = cx_user__cc(e);
+
+	if (cc && cc->accept)
+		return cc->accept(cc->arg, c->sess->id, c->id);
+	cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+	return 0;
+}
+
+static int cx_user_reject(cx_engine *e, cx_conn *c, const char *reason)
+{
+	const cx_callctl *cc = cx_user__cc(e);
+
+	if (cc && cc->reject)
+		return cc->reject(cc->arg, c->sess->id, c->id, reason);
+	cx_rt_conn_event(c, "connection.failed", "FAILED", reason ? reason : "rejected", NULL, 0, NULL);
+	return 0;
+}
+
+static int cx_user_redirect(cx_engine *e, cx_conn *c, const char *dest, const char *reason)
+{
+	const cx_callctl *cc = cx_user__cc(e);
+
+	if (cc && cc->redirect)
+		return cc->redirect(cc->arg, c->sess->id, c->id, dest);
+	cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, NULL, 0, NULL);
+	return 0;
+}
+
+static int cx_user_disconnect(cx_engine *e, cx_conn *c, const char *reason)
+{
+	const cx_callctl *cc = cx_user__cc(e);
+
+	if (c->sess && c->sess->ending)
+		return 0;
+	if (cc && cc->disconnect)
+		return cc->disconnect(cc->arg, c->sess->id, c->id);
+	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason, "local", 0, NULL);
+	return 0;
+}
+
+static int cx_user_dialogstart(cx_engine *e, cx_dlg *d)
+{
+	const cx_callctl *cc = cx_user__cc(e);
+
+	if (cc && cc->dialogstart)
+		return cc->dialogstart(cc->arg, d->sess->id, d->id, d->connid, d->src, d->type);
+	cx_rt_dlg_event(d, "dialog.started", NULL);
+	cx_rt_dlg_event(d, "dialog.exit", NULL);
+	return 0;
+}
+
+static int cx_user_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)
+{
+	const cx_callctl *cc = cx_user__cc(e);
+
+	if (cc && cc->dialogterminate)
+		return cc->dialogterminate(cc->arg, d->sess->id, d->id);
+	return 0;
+}
+
+static void cx_user_close(cx_engine *e)
+{
+	e->provst = NULL; /* the callctl belongs to the embedding program */
+}
+
+static const cx_prov cx_user_prov = {
+	.name = "embedded",
+	.version = "1.0",
+	.createcall = cx_user_createcall,
+	.accept = cx_user_accept,
+	.reject = cx_user_reject,
+	.redirect = cx_user_redirect,
+	.disconnect = cx_user_disconnect,
+	.dialogstart = cx_user_dialogstart,
+	.dialogterminate = cx_user_dialogterminate,
+	.close = cx_user_close,
+};
+
+/* Section - Engine */
+
+int cx_init(void)
+{
+	return libre_init();
+}
+
+void cx_close(void)
+{
+	libre_close();
+}
+
+int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
+{
+	cx_engine *e = NULL;
+	int err;
+
+	if (!ep || !cfg || !cfg->docs || cfg->ndocs < 1)
+		return EINVAL;
+	err = cx_engine_new(&e);
+	if (err)
+		return err;
+	e->docs = cfg->docs;
+	e->ndocs = cfg->ndocs;
+	e->logh = cfg->logh;
+	e->logarg = cfg->logarg;
+	e->heap_limit = cfg->heap_limit;
+	e->max_sessions = cfg->max_sessions;
+	err = str_dup(&e->media_root, cfg->media_root ? cfg->media_root : ".");
+	if (err)
+		goto out;
+	if (cfg->use_sim)
+		err = cx_sim_setup(e, cfg->sim_file);
+	else {
+		e->prov = &cx_user_prov;
+		e->provst = (void *)cfg->callctl;
+	}
+ out:
+	if (err)
+		mem_deref(e);
+	else
+		*ep = e;
+	return err;
+}
+
+void cx_engine_free(cx_engine *e)
+{
+	mem_deref(e);
+}
+
+int cx_engine_poll(cx_engine *e)
+{
+	if (!e)
+		return 0;
+	return cx_engine_drain(e);
+}
+
+static void cx_embed__guard(void *arg)
+{
+	re_cancel();
+}
+
+int cx_engine_run(cx_engine *e, uint32_t max_ms)
+{
+	struct tmr guard;
+
+	if (!e)
+		return EINVAL;
+	cx_engine_drain(e);
+	if (!cx_engine_busy(e))
+		return 0;
+	tmr_init(&guard);
+	if (max_ms)
+		tmr_start(&guard, max_ms, cx_embed__guard, NULL);
+	e->stop_when_idle = 1;
+	cx_engine_kick(e);
+	re_main(NULL);
+	e->stop_when_idle = 0;
+	tmr_cancel(&guard);
+	return 0;
+}
+
+/* Section - Sessions */
+
+static cx_cval *cx_embed__kv(const char *const *kv, size_t nkv)
+{
+	cx_cval *o = cx_cval_str(NULL);
+	size_t i;
+
+	if (!o)
+		return NULL;
+	o->tag = CX_T_OBJ;
+	if (!nkv)
+		return o;
+	o->keys = mem_zalloc(nkv * sizeof(char *), NULL);
+	o->kids = mem_zalloc(nkv * sizeof(cx_cval *), NULL);
+	if (!o->keys || !o->kids)
+		return mem_deref(o);
+	for (i = 0; i < nkv; i++) {
+		if (!kv[2 * i])
+			continue;
+		if (str_dup(&o->keys[o->nkids], kv[2 * i]))
+			return mem_deref(o);
+		o->kids[o->nkids] = cx_cval_str(kv[2 * i + 1] ? kv[2 * i + 1] : "");
+		if (!o->kids[o->nkids]) {
+			o->keys[o->nkids] = mem_deref(o->keys[o->nkids]);
+			return mem_deref(o);
+		}
+		o->nkids++;
+	}
+	return o;
+}
+
+int cx_session_start(cx_engine *e, const cx_doc *doc, const char *const *kv, size_t nkv,
+		     char *id, size_t idsz)
+{
+	cx_cval *vals;
+	cx_sess *s = NULL;
+	int err;
+
+	if (!e || !doc || (nkv && !kv))
+		return EINVAL;
+	vals = cx_embed__kv(kv, nkv);
+	if (!vals)
+		return ENOMEM;
+	err = cx_sess_start(&s, e, doc, "external", NULL, vals, NULL);
+	mem_deref(vals);
+	if (!err && id && idsz)
+		snprintf(id, idsz, "%s", s->id);
+	return err;
+}
+
+int cx_session_inject(cx_engine *e, const char *sessid, const char *name,
+		      const char *const *kv, size_t nkv)
+{
+	cx_sess *s;
+	cx_ev *ev;
+	size_t i;
+
+	if (!e || !name || !*name || (nkv && !kv))
+		return EINVAL;
+	s = cx_sess_find(e, sessid);
+	if (!s)
+		return ENOENT;
+	ev = cx_ev_new(s, name);
+	if (!ev)
+		return ENOMEM;
+	for (i = 0; i < nkv; i++)
+		if (kv[2 * i])
+			cx_ev_str(ev, kv[2 * i], kv[2 * i + 1] ? kv[2 * i + 1] : "");
+	mem_deref(ev->source);
+	str_dup(&ev->source, "embedder");
+	ev->sourcetype = "embedded";
+	cx_sess_post(s, ev);
+	return 0;
+}
+
+int cx_session_var(cx_engine *e, const char *sessid, const char *name, char *buf, size_t sz)
+{
+	cx_sess *s;
+	const char *v;
+	uint32_t i;
+
+	if (!e || !name || !buf || !sz)
+		return EINVAL;
+	s = cx_sess_find(e, sessid);
+	if (!s)
+		return ENOENT;
+	for (i = CX_SLOT_FIRST_VAR; i < s->doc->nslots && s->doc->slot_names; i++) {
+		if (!s->doc->slot_names[i] || strcmp(s->doc->slot_names[i], name))
+			continue;
+		v = cx_rt_str(s->X, s->X->slots[i]);
+		if (!v) {
+			cx_catch(s->X);
+			return EINVAL;
+		}
+		snprintf(buf, sz, "%s", v);
+		return 0;
+	}
+	return ENOENT;
+}
+
+int cx_session_alive(cx_engine *e, const char *sessid)
+{
+	return e && cx_sess_find(e, sessid) != NULL;
+}
+
+/* Section - Reports */
+
+int cx_inbound(cx_engine *e, const char *from, const char *to, char *sessid, size_t sidsz,
+	       char *connid, size_t cidsz)
+{
+	cx_conn *c = NULL;
+	int err;
+
+	if (!e)
+		return EINVAL;
+	err = cx_prov_inbound(e, from, to, &c);
+	if (err)
+		return err;
+	if (sessid && sidsz)
+		snprintf(sessid, sidsz, "%s", c->sess->id);
+	if (connid && cidsz)
+		snprintf(connid, cidsz, "%s", c->id);
+	return 0;
+}
+
+int cx_conn_report(cx_engine *e, const char *sessid, const char *connid, const char *event,
+		   const char *reason)
+{
+	static const struct { const char *ev, *state; } map[] = {
+		{"connection.alerting", "ALERTING"}, {"connection.progressing", "PROGRESSING"},
+		{"connection.connected", "CONNECTED"}, {"connection.failed", "FAILED"},
+		{"connection.disconnected", "DISCONNECTED"}, {"connection.redirected", "DISCONNECTED"},
+	};
+	const char *state = NULL;
+	cx_sess *s;
+	cx_conn *c;
+	size_t i;
+
+	if (!e || !event || !connid)
+		return EINVAL;
+	s = cx_sess_find(e, sessid);
+	if (!s)
+		return ENOENT;
+	c = cx_conn_find(s, connid);
+	if (!c)
+		return ENOENT;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i].ev, event))
+			state = map[i].state;
+	cx_rt_conn_event(c, event, state, reason, !strcmp(event, "connection.disconnected") ?
+			 "remote" : NULL, 0, NULL);
+	return 0;
+}
+
+int cx_dialog_report(cx_engine *e, const char *sessid, const char *dialogid, const char *event)
+{
+	cx_sess *s;
+	cx_dlg *d;
+
+	if (!e || !event || !dialogid)
+		return EINVAL;
+	s = cx_sess_find(e, sessid);
+	if (!s)
+		return ENOENT;
+	d = cx_dlg_find(s, dialogid);
+	if (!d)
+		return ENOENT;
+	cx_rt_dlg_event(d, event, NULL);
+	return 0;
+}

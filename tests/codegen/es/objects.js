@@ -1,0 +1,11 @@
+var o = {a: 1, 'b c': 2, 3: 'three'};
+p(o.a); p(o['b c']); p(o[3]); o.d = 4; p(o.d); p('a' in o); p('z' in o); p(delete o.a); p('a' in o);
+var arr = [1, 2, 3]; p(arr.length); p(arr[1]); arr[5] = 6; p(arr.length); p(arr.join('-'));
+var h = [1, , 3]; p(h.length); p(1 in h); p(h.join(','));
+var e = []; p(e.length); var t = [1,2,]; p(t.length);
+var keys = []; for (var k in {x: 1, y: 2}) keys.push(k); p(keys.join(','));
+o.n = 1; o.n++; p(o.n); o['n'] += 10; p(o.n); p(o.n--); p(o.n);
+function F(v) { this.v = v; } F.prototype.get = function () { return this.v; };
+var f = new F(9); p(f.get()); p(f instanceof F); p(f.constructor === F);
+p('abc'.length); p('abc'.charAt(1)); p((5).toString());
+var s = 'hello'; p(s.toUpperCase()); p(s.indexOf('l'));

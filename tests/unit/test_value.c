@@ -1,0 +1,721 @@
+/*
+ * test_value.c — self-checking unit tests of the stdlib (ECMAScript values and built-ins).
+ * Exit status 0 when every check passes; each failure is printed with file:line.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <math.h>
+#include "cx_value.h"
+
+static int t_fail, t_count;
+static cx_ctx *X;
+
+#define CHECK(c) t_check(!!(c), __FILE__, __LINE__, #c)
+static void t_check(int ok, const char *f, int l, const char *what)
+{
+	t_count++;
+	if (!ok) {
+		t_fail++;
+		printf("%s:%d: FAIL %s\n", f, l, what);
+	}
+}
+
+/* ToString of v compared with the expected UTF-8 text ("<exc>" for a pending exception). */
+#define CHECK_S(v, e) t_check_s((v), (e), __FILE__, __LINE__)
+static void t_check_s(cx_value v, const char *e, const char *f, int l)
+{
+	const char *got = "<exc>";
+	cx_value s;
+
+	if (cx_is_exc(v)) {
+		cx_catch(X);
+	}
+	else {
+		s = cx_to_string(X, v);
+		got = cx_is_exc(s) ? (cx_catch(X), "<exc in ToString>") : cx_str_to_utf8(X, s.u.s, NULL);
+	}
+	t_count++;
+	if (strcmp(got, e)) {
+		t_fail++;
+		printf("%s:%d: FAIL got \"%s\", expected \"%s\"\n", f, l, got, e);
+	}
+}
+
+#define CHECK_N(v, e) t_check_n((v), (e), __FILE__, __LINE__)
+static void t_check_n(cx_value v, double e, const char *f, int l)
+{
+	int ok = v.tag == CX_T_NUM && (v.u.n == e || (isnan(e) && isnan(v.u.n))) &&
+		 (e != 0 || signbit(e) == signbit(v.u.n));
+	t_count++;
+	if (!ok) {
+		t_fail++;
+		printf("%s:%d: FAIL got tag %d %.17g, expected %.17g\n", f, l, (int)v.tag,
+		       v.tag == CX_T_NUM ? v.u.n : 0.0, e);
+		if (cx_is_exc(v))
+			cx_catch(X);
+	}
+}
+
+#define CHECK_B(v, e) t_check_b((v), (e), __FILE__, __LINE__)
+static void t_check_b(cx_value v, int e, const char *f, int l)
+{
+	t_count++;
+	if (v.tag != CX_T_BOOL || v.u.b != e) {
+		t_fail++;
+		printf("%s:%d: FAIL got tag %d value %d, expected %s\n", f, l, (int)v.tag,
+		       v.tag == CX_T_BOOL ? v.u.b : -1, e ? "true" : "false");
+		if (cx_is_exc(v))
+			cx_catch(X);
+	}
+}
+
+/* Expects an exception whose description starts with prefix. */
+#define CHECK_THROWS(v, prefix) t_check_throws((v), (prefix), __FILE__, __LINE__)
+static void t_check_throws(cx_value v, const char *prefix, const char *f, int l)
+{
+	const char *d = "(no exception)";
+
+	if (cx_is_exc(v)) {
+		cx_value e = cx_catch(X);
+		d = cx_str_to_utf8(X, cx_exc_describe(X, e).u.s, NULL);
+	}
+	t_count++;
+	if (strncmp(d, prefix, strlen(prefix))) {
+		t_fail++;
+		printf("%s:%d: FAIL expected exception \"%s…\", got \"%s\"\n", f, l, prefix, d);
+	}
+}
+
+static cx_value S(const char *s) { return cx_str_cstr(X, s); }
+static cx_value N(double d) { return cx_num(d); }
+static cx_value G(const char *name) { return cx_get_cstr(X, cx_global(X), name); }
+
+/* obj.name(args…) */
+static cx_value M(cx_value obj, const char *name, int argc, cx_value a0, cx_value a1, cx_value a2)
+{
+	cx_value argv[3] = {a0, a1, a2};
+	cx_value k = S(name);
+	return cx_call_method(X, obj, k.u.s, argc, argv);
+}
+#define U CX_UNDEFINED
+
+static const char *fmt(double d)
+{
+	static char b[64];
+	cx_num_format(d, b);
+	return b;
+}
+
+static void test_number_format(void)
+{
+	static const struct { double d; const char *s; } cases[] = {
+		{0, "0"}, {-0.0, "0"}, {1, "1"}, {-1, "-1"}, {0.1, "0.1"}, {0.5, "0.5"},
+		{1.5, "1.5"}, {100, "100"}, {123456789, "123456789"}, {1e21, "1e+21"},
+		{1e20, "100000000000000000000"}, {123456789012345680000.0, "123456789012345680000"},
+		{1.5e-7, "1.5e-7"}, {0.000001, "0.000001"}, {1e-7, "1e-7"}, {0.3, "0.3"},
+		{0.1 + 0.2, "0.30000000000000004"}, {1.0 / 3, "0.3333333333333333"},
+		{2.0 / 3, "0.6666666666666666"}, {NAN, "NaN"}, {INFINITY, "Infinity"},
+		{-INFINITY, "-Infinity"}, {1.7976931348623157e308, "1.7976931348623157e+308"},
+		{5e-324, "5e-324"}, {123e-20, "1.23e-18"}, {-1.5e300, "-1.5e+300"},
+		{4294967295.0, "4294967295"}, {4294967296.0, "4294967296"}, {0.000123, "0.000123"},
+		{12.34, "12.34"}, {-0.0000015, "-0.0000015"}, {1e100, "1e+100"}, {2e-7, "2e-7"},
+		{9007199254740993.0, "9007199254740992"}, {1.2345e21, "1.2345e+21"},
+		{1.2345e20, "123450000000000000000"}, {255, "255"}, {3.14159, "3.14159"},
+		{-273.15, "-273.15"}, {1e-6, "0.000001"}, {100.5, "100.5"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		t_count++;
+		if (strcmp(fmt(cases[i].d), cases[i].s)) {
+			t_fail++;
+			printf("%s:%d: FAIL format %.17g: got \"%s\", expected \"%s\"\n", __FILE__, __LINE__,
+			       cases[i].d, fmt(cases[i].d), cases[i].s);
+		}
+	}
+	CHECK_S(N(42), "42");
+}
+
+static void test_string_to_number(void)
+{
+	CHECK_N(cx_to_number(X, S("")), 0);
+	CHECK_N(cx_to_number(X, S("   ")), 0);
+	CHECK_N(cx_to_number(X, S(" 42 ")), 42);
+	CHECK_N(cx_to_number(X, S("\t\n12.5\r\n")), 12.5);
+	CHECK_N(cx_to_number(X, S("0x1F")), 31);
+	CHECK_N(cx_to_number(X, S("0XfF")), 255);
+	CHECK_N(cx_to_number(X, S("-0x10")), NAN);
+	CHECK_N(cx_to_number(X, S("Infinity")), INFINITY);
+	CHECK_N(cx_to_number(X, S("-Infinity")), -INFINITY);
+	CHECK_N(cx_to_number(X, S("+Infinity")), INFINITY);
+	CHECK_N(cx_to_number(X, S("infinity")), NAN);
+	CHECK_N(cx_to_number(X, S("1e3")), 1000);
+	CHECK_N(cx_to_number(X, S("1E-2")), 0.01);
+	CHECK_N(cx_to_number(X, S(".5")), 0.5);
+	CHECK_N(cx_to_number(X, S("5.")), 5);
+	CHECK_N(cx_to_number(X, S(".")), NAN);
+	CHECK_N(cx_to_number(X, S("1e")), NAN);
+	CHECK_N(cx_to_number(X, S("12abc")), NAN);
+	CHECK_N(cx_to_number(X, S("nan")), NAN);
+	CHECK_N(cx_to_number(X, S("-0")), -0.0);
+	CHECK_N(cx_to_number(X, S("00012")), 12);
+	CHECK_N(cx_to_number(X, S("1 2")), NAN);
+	CHECK_N(cx_to_number(X, S("\xc2\xa0" "7")), 7); /* NBSP is whitespace */
+	CHECK_N(cx_to_number(X, CX_UNDEFINED), NAN);
+	CHECK_N(cx_to_number(X, CX_NULLV), 0);
+	CHECK_N(cx_to_number(X, CX_TRUE), 1);
+	CHECK_N(cx_to_number(X, CX_FALSE), 0);
+}
+
+static void test_operators(void)
+{
+	cx_value o, a;
+
+	/* + */
+	CHECK_N(cx_op_add(X, N(1), N(2)), 3);
+	CHECK_S(cx_op_add(X, S("1"), N(2)), "12");
+	CHECK_S(cx_op_add(X, N(1), S("2")), "12");
+	CHECK_N(cx_op_add(X, CX_TRUE, N(1)), 2);
+	CHECK_N(cx_op_add(X, CX_NULLV, N(1)), 1);
+	CHECK_N(cx_op_add(X, CX_UNDEFINED, N(1)), NAN);
+	CHECK_S(cx_op_add(X, S("a"), CX_UNDEFINED), "aundefined");
+	CHECK_S(cx_op_add(X, S("a"), CX_NULLV), "anull");
+	CHECK_S(cx_op_add(X, S("x"), CX_TRUE), "xtrue");
+	CHECK_S(cx_op_add(X, cx_arr_new(X, 0, NULL), cx_arr_new(X, 0, NULL)), "");
+	CHECK_S(cx_op_add(X, cx_obj_new(X), S("")), "[object Object]");
+	a = cx_arr_new(X, 2, (cx_value[]){N(1), N(2)});
+	CHECK_S(cx_op_add(X, a, N(3)), "1,23");
+	CHECK_S(cx_op_add(X, S("1.5"), N(0.25)), "1.50.25");
+	/* - * / % */
+	CHECK_N(cx_op_sub(X, S("10"), N(4)), 6);
+	CHECK_N(cx_op_sub(X, S("a"), N(4)), NAN);
+	CHECK_N(cx_op_mul(X, S("3"), S("4")), 12);
+	CHECK_N(cx_op_div(X, N(1), N(0)), INFINITY);
+	CHECK_N(cx_op_div(X, N(-1), N(0)), -INFINITY);
+	CHECK_N(cx_op_div(X, N(0), N(0)), NAN);
+	CHECK_N(cx_op_mod(X, N(5.5), N(2)), 1.5);
+	CHECK_N(cx_op_mod(X, N(-5), N(3)), -2);
+	CHECK_N(cx_op_mod(X, N(5), N(-3)), 2);
+	CHECK_N(cx_op_mod(X, N(5), N(0)), NAN);
+	CHECK_N(cx_op_mod(X, N(-0.0), N(1)), -0.0);
+	CHECK_N(cx_op_neg(X, S("3")), -3);
+	CHECK_N(cx_op_neg(X, N(0)), -0.0);
+	CHECK_N(cx_op_pos(X, S(" 0x10 ")), 16);
+	CHECK_N(cx_op_inc(X, S("5"), 1), 6);
+	CHECK_N(cx_op_inc(X, CX_UNDEFINED, -1), NAN);
+	/* bitwise and shifts */
+	CHECK_N(cx_op_bitand(X, N(0xff), N(0x0f)), 15);
+	CHECK_N(cx_op_bitor(X, N(1), S("2")), 3);
+	CHECK_N(cx_op_bitxor(X, N(5), N(1)), 4);
+	CHECK_N(cx_op_bitnot(X, N(0)), -1);
+	CHECK_N(cx_op_bitor(X, N(4294967296.0 + 5), N(0)), 5);
+	CHECK_N(cx_op_bitor(X, N(2147483648.0), N(0)), -2147483648.0);
+	CHECK_N(cx_op_bitor(X, N(-1.9), N(0)), -1);
+	CHECK_N(cx_op_bitor(X, N(NAN), N(0)), 0);
+	CHECK_N(cx_op_shl(X, N(1), N(31)), -2147483648.0);
+	CHECK_N(cx_op_shl(X, N(1), N(32)), 1);
+	CHECK_N(cx_op_sar(X, N(-8), N(1)), -4);
+	CHECK_N(cx_op_sar(X, N(-1), N(31)), -1);
+	CHECK_N(cx_op_shr(X, N(-1), N(0)), 4294967295.0);
+	CHECK_N(cx_op_shr(X, N(-8), N(28)), 15);
+	CHECK_N(cx_to_int32(X, N(4294967295.0)), -1);
+	CHECK_N(cx_to_uint32(X, N(-1)), 4294967295.0);
+	CHECK_N(cx_to_int32(X, N(INFINITY)), 0);
+	/* relational */
+	CHECK_B(cx_op_lt(X, N(1), N(2)), 1);
+	CHECK_B(cx_op_lt(X, S("10"), S("9")), 1);
+	CHECK_B(cx_op_lt(X, S("10"), N(9)), 0);
+	CHECK_B(cx_op_lt(X, S("a"), S("b")), 1);
+	CHECK_B(cx_op_lt(X, S("B"), S("a")), 1);
+	CHECK_B(cx_op_lt(X, S("ab"), S("abc")), 1);
+	CHECK_B(cx_op_lt(X, N(NAN), N(1)), 0);
+	CHECK_B(cx_op_ge(X, N(NAN), N(1)), 0);
+	CHECK_B(cx_op_le(X, CX_UNDEFINED, N(1)), 0);
+	CHECK_B(cx_op_le(X, CX_NULLV, N(0)), 1);
+	CHECK_B(cx_op_gt(X, N(2), S("1")), 1);
+	CHECK_B(cx_op_ge(X, S("b"), S("b")), 1);
+	CHECK_B(cx_op_gt(X, CX_TRUE, N(0)), 1);
+	CHECK_B(cx_op_le(X, N(-0.0), N(0)), 1);
+	/* equality */
+	CHECK_B(cx_op_eq(X, CX_NULLV, CX_UNDEFINED), 1);
+	CHECK_B(cx_op_eq(X, CX_NULLV, N(0)), 0);
+	CHECK_B(cx_op_eq(X, CX_UNDEFINED, CX_FALSE), 0);
+	CHECK_B(cx_op_eq(X, N(1), S("1")), 1);
+	CHECK_B(cx_op_eq(X, N(0), S("")), 1);
+	CHECK_B(cx_op_eq(X, S("0x10"), N(16)), 1);
+	CHECK_B(cx_op_eq(X, CX_TRUE, S("1")), 1);
+	CHECK_B(cx_op_eq(X, CX_FALSE, S("0")), 1);
+	CHECK_B(cx_op_eq(X, CX_TRUE, N(2)), 0);
+	CHECK_B(cx_op_eq(X, N(NAN), N(NAN)), 0);
+	CHECK_B(cx_op_eq(X, N(0), N(-0.0)), 1);
+	CHECK_B(cx_op_eq(X, S("a"), S("a")), 1);
+	CHECK_B(cx_op_ne(X, S("a"), S("b")), 1);
+	a = cx_arr_new(X, 1, (cx_value[]){N(7)});
+	CHECK_B(cx_op_eq(X, a, S("7")), 1);
+	CHECK_B(cx_op_eq(X, a, N(7)), 1);
+	CHECK_B(cx_op_eq(X, a, a), 1);
+	CHECK_B(cx_op_eq(X, a, cx_arr_new(X, 1, (cx_value[]){N(7)})), 0);
+	o = cx_to_object(X, N(3));
+	CHECK_B(cx_op_eq(X, o, N(3)), 1);
+	CHECK_B(cx_op_seq(o, N(3)), 0);
+	CHECK_B(cx_op_seq(N(1), S("1")), 0);
+	CHECK_B(cx_op_seq(S("abc"), cx_op_add(X, S("ab"), S("c"))), 1);
+	CHECK_B(cx_op_seq(N(NAN), N(NAN)), 0);
+	CHECK_B(cx_op_seq(CX_NULLV, CX_UNDEFINED), 0);
+	CHECK_B(cx_op_sne(CX_NULLV, CX_UNDEFINED), 1);
+	CHECK_B(cx_op_eq(X, CX_NULLV, cx_obj_new(X)), 0);
+	/* typeof */
+	CHECK_S(cx_op_typeof(X, CX_UNDEFINED), "undefined");
+	CHECK_S(cx_op_typeof(X, CX_NULLV), "object");
+	CHECK_S(cx_op_typeof(X, CX_TRUE), "boolean");
+	CHECK_S(cx_op_typeof(X, N(1)), "number");
+	CHECK_S(cx_op_typeof(X, S("")), "string");
+	CHECK_S(cx_op_typeof(X, cx_obj_new(X)), "object");
+	CHECK_S(cx_op_typeof(X, G("parseInt")), "function");
+	CHECK_S(cx_op_typeof(X, G("Math")), "object");
+	/* instanceof, in */
+	CHECK_B(cx_op_instanceof(X, a, G("Array")), 1);
+	CHECK_B(cx_op_instanceof(X, a, G("Object")), 1);
+	CHECK_B(cx_op_instanceof(X, N(1), G("Number")), 0);
+	CHECK_B(cx_op_instanceof(X, o, G("Number")), 1);
+	CHECK_THROWS(cx_op_instanceof(X, a, N(1)), "TypeError");
+	CHECK_B(cx_op_in(X, S("length"), a), 1);
+	CHECK_B(cx_op_in(X, N(0), a), 1);
+	CHECK_B(cx_op_in(X, N(1), a), 0);
+	CHECK_B(cx_op_in(X, S("push"), a), 1);
+	CHECK_THROWS(cx_op_in(X, S("x"), S("abc")), "TypeError");
+	/* truthiness */
+	CHECK(!cx_truthy(S("")));
+	CHECK(cx_truthy(S("0")));
+	CHECK(!cx_truthy(N(NAN)));
+	CHECK(!cx_truthy(N(-0.0)));
+	CHECK(cx_truthy(cx_obj_new(X)));
+	CHECK(cx_truthy(cx_to_object(X, CX_FALSE)));
+}
+
+static cx_value f_seven(cx_ctx *X_, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return N(7);
+}
+
+static cx_value f_tostr(cx_ctx *X_, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return S("str");
+}
+
+static cx_value f_ctor(cx_ctx *X_, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_env *e = cx_func_env(self);
+	cx_put_s(X, this_, S("v").u.s, argc ? argv[0] : U);
+	if (e)
+		e->v[0] = cx_op_inc(X, e->v[0], 1);
+	return U;
+}
+
+static cx_value f_ctor_obj(cx_ctx *X_, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_obj_new(X);
+	cx_put_s(X, o, S("replaced").u.s, CX_TRUE);
+	return o;
+}
+
+static cx_value f_thrower(cx_ctx *X_, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_throw_error(X, "TypeError", "boom %d", 42);
+}
+
+static cx_value f_desc(cx_ctx *X_, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_op_sub(X, argv[1], argv[0]);
+}
+
+static void test_objects(void)
+{
+	cx_value o = cx_obj_new(X), a, k, f, g, p, inst;
+	cx_env *env;
+	uint32_t i;
+
+	cx_put_s(X, o, S("b").u.s, N(1));
+	cx_put_s(X, o, S("a").u.s, N(2));
+	cx_put(X, o, N(10), N(3));
+	CHECK_N(cx_get(X, o, S("10")), 3);
+	CHECK_N(cx_get_cstr(X, o, "a"), 2);
+	CHECK(cx_is_undef(cx_get_cstr(X, o, "zz")));
+	k = cx_forin_keys(X, o);
+	CHECK_S(k, "b,a,10");
+	CHECK_B(cx_delete(X, o, S("b")), 1);
+	CHECK_S(cx_forin_keys(X, o), "a,10");
+	CHECK(!cx_has_s(X, o, S("b").u.s));
+	cx_put_s(X, o, S("b").u.s, N(5));
+	CHECK_S(cx_forin_keys(X, o), "a,10,b");
+	/* many properties: the hashed index */
+	for (i = 0; i < 200; i++)
+		cx_put(X, o, cx_str_printf(X, "k%u", i), N(i));
+	CHECK_N(cx_get_cstr(X, o, "k150"), 150);
+	for (i = 0; i < 200; i += 2)
+		cx_delete(X, o, cx_str_printf(X, "k%u", i));
+	CHECK_N(cx_get_cstr(X, o, "k151"), 151);
+	CHECK(cx_is_undef(cx_get_cstr(X, o, "k150")));
+	CHECK_N(cx_get(X, cx_forin_keys(X, o), S("length")), 103);
+	CHECK_S(M(o, "hasOwnProperty", 1, S("k151"), U, U), "true");
+	CHECK_S(M(o, "hasOwnProperty", 1, S("toString"), U, U), "false");
+	CHECK_S(o, "[object Object]");
+
+	/* arrays */
+	a = cx_arr_new(X, 3, (cx_value[]){N(1), N(2), N(3)});
+	CHECK_N(cx_get(X, a, S("length")), 3);
+	cx_put(X, a, N(5), S("x"));
+	CHECK_N(cx_get(X, a, S("length")), 6);
+	CHECK_S(a, "1,2,3,,,x");
+	CHECK_B(cx_op_in(X, N(4), a), 0);
+	cx_put(X, a, S("length"), N(2));
+	CHECK_S(a, "1,2");
+	CHECK(cx_is_undef(cx_get(X, a, N(5))));
+	CHECK_THROWS(cx_put(X, a, S("length"), N(-1)), "RangeError");
+	cx_put(X, a, N(1000000), N(9));
+	CHECK_N(cx_get(X, a, S("length")), 1000001);
+	CHECK_N(cx_get(X, a, S("1000000")), 9);
+	CHECK_S(cx_forin_keys(X, a), "0,1,1000000");
+	cx_put(X, a, S("length"), N(1));
+	CHECK(cx_is_undef(cx_get(X, a, N(1000000))));
+	CHECK_S(cx_forin_keys(X, a), "0");
+	CHECK(cx_arr_length(X, a) == 1);
+	cx_put(X, a, S("01"), N(5)); /* not an index */
+	CHECK_N(cx_get(X, a, S("length")), 1);
+	CHECK_N(cx_get(X, a, S("01")), 5);
+
+	/* array methods */
+	a = cx_arr_new(X, 0, NULL);
+	CHECK_N(M(a, "push", 2, N(3), N(1), U), 2);
+	M(a, "push", 1, N(2), U, U);
+	CHECK_S(M(a, "join", 1, S("-"), U, U), "3-1-2");
+	CHECK_S(M(a, "sort", 0, U, U, U), "1,2,3");
+	g = cx_func_new(X, f_desc, "desc", 2, NULL);
+	CHECK_S(M(a, "sort", 1, g, U, U), "3,2,1");
+	CHECK_S(M(a, "reverse", 0, U, U, U), "1,2,3");
+	CHECK_N(M(a, "pop", 0, U, U, U), 3);
+	CHECK_N(M(a, "shift", 0, U, U, U), 1);
+	CHECK_N(M(a, "unshift", 2, N(8), N(9), U), 3);
+	CHECK_S(a, "8,9,2");
+	CHECK_S(M(a, "slice", 2, N(1), U, U), "9,2");
+	CHECK_S(M(a, "slice", 2, N(-2), N(-1), U), "9");
+	CHECK_S(M(a, "concat", 2, N(1), cx_arr_new(X, 2, (cx_value[]){N(5), N(6)}), U), "8,9,2,1,5,6");
+	CHECK_S(M(a, "splice", 3, N(1), N(1), S("x")), "9");
+	CHECK_S(a, "8,x,2");
+	CHECK_S(M(a, "splice", 2, N(0), N(2), U), "8,x");
+	CHECK_S(a, "2");
+	CHECK_N(M(a, "indexOf", 1, N(2), U, U), 0);
+	CHECK_N(M(a, "indexOf", 1, S("2"), U, U), -1);
+	a = cx_arr_new(X, 4, (cx_value[]){S("b"), N(10), N(9), U});
+	CHECK_S(M(a, "sort", 0, U, U, U), "10,9,b,");
+	CHECK_S(cx_new(X, G("Array"), 1, (cx_value[]){N(3)}), ",,");
+	CHECK_THROWS(cx_new(X, G("Array"), 1, (cx_value[]){N(1.5)}), "RangeError");
+	CHECK_THROWS(M(a, "sort", 1, N(1), U, U), "TypeError");
+
+	/* functions, constructors, environments */
+	env = cx_env_new(X, NULL, 1);
+	env->v[0] = N(0);
+	f = cx_func_new(X, f_ctor, "Point", 1, env);
+	CHECK_S(cx_op_typeof(X, f), "function");
+	CHECK_N(cx_get_cstr(X, f, "length"), 1);
+	p = cx_get_cstr(X, f, "prototype");
+	CHECK(cx_is_obj(p));
+	CHECK_B(cx_op_seq(cx_get_cstr(X, p, "constructor"), f), 1);
+	cx_put_s(X, p, S("shared").u.s, S("yes"));
+	inst = cx_new(X, f, 1, (cx_value[]){N(4)});
+	CHECK_N(cx_get_cstr(X, inst, "v"), 4);
+	CHECK_S(cx_get_cstr(X, inst, "shared"), "yes");
+	CHECK_B(cx_op_instanceof(X, inst, f), 1);
+	CHECK_N(env->v[0], 1);
+	CHECK_S(cx_forin_keys(X, inst), "v,shared");
+	CHECK_S(cx_new(X, cx_func_new(X, f_ctor_obj, "R", 0, NULL), 0, NULL), "[object Object]");
+	CHECK_B(cx_get_cstr(X, cx_new(X, cx_func_new(X, f_ctor_obj, "R", 0, NULL), 0, NULL), "replaced"), 1);
+	CHECK_THROWS(cx_call(X, N(1), U, 0, NULL), "TypeError");
+	CHECK_THROWS(cx_new(X, S("x"), 0, NULL), "TypeError");
+	CHECK(cx_is_undef(M(f, "call", 2, cx_obj_new(X), N(1), U)));
+	CHECK_N(env->v[0], 2);
+
+	/* ToPrimitive through user valueOf/toString */
+	o = cx_obj_new(X);
+	cx_put_s(X, o, S("valueOf").u.s, cx_func_new(X, f_seven, "valueOf", 0, NULL));
+	cx_put_s(X, o, S("toString").u.s, cx_func_new(X, f_tostr, "toString", 0, NULL));
+	CHECK_N(cx_op_add(X, o, N(1)), 8);
+	CHECK_S(cx_op_add(X, o, S("")), "7");
+	CHECK_S(cx_to_string(X, o), "str");
+	CHECK_N(cx_op_mul(X, o, N(2)), 14);
+	CHECK_B(cx_op_eq(X, o, N(7)), 1);
+	CHECK_B(cx_op_lt(X, o, N(8)), 1);
+	cx_put_s(X, o, S("valueOf").u.s, cx_func_new(X, f_thrower, "valueOf", 0, NULL));
+	CHECK_THROWS(cx_op_add(X, o, N(1)), "TypeError: boom 42");
+
+	/* arguments */
+	a = cx_arguments_new(X, f, 2, (cx_value[]){N(1), S("two")});
+	CHECK_N(cx_get_cstr(X, a, "length"), 2);
+	CHECK_S(cx_get(X, a, N(1)), "two");
+	CHECK_B(cx_op_seq(cx_get_cstr(X, a, "callee"), f), 1);
+
+	/* frozen objects and read-only properties */
+	o = cx_obj_new(X);
+	cx_define_cstr(X, o, "id", S("abc"), 0);
+	cx_obj_freeze(X, o);
+	CHECK_THROWS(cx_put_s(X, o, S("id").u.s, N(1)), "TypeError");
+	CHECK_THROWS(cx_put_s(X, o, S("other").u.s, N(1)), "TypeError");
+	CHECK_THROWS(cx_delete(X, o, S("id")), "TypeError");
+	CHECK_S(cx_get_cstr(X, o, "id"), "abc");
+	p = G("Math");
+	cx_put_s(X, p, S("PI").u.s, N(3));
+	CHECK_N(cx_get_cstr(X, p, "PI"), 3.141592653589793);
+	CHECK_B(cx_delete(X, p, S("PI")), 0);
+	o = cx_obj_new(X);
+	cx_define_cstr(X, o, "hidden", N(1), CX_PROP_DONTENUM);
+	cx_define_cstr(X, o, "shown", N(2), 0);
+	CHECK_S(cx_forin_keys(X, o), "shown");
+	CHECK_THROWS(cx_get(X, CX_UNDEFINED, S("x")), "TypeError");
+	CHECK_THROWS(cx_put(X, CX_NULLV, S("x"), N(1)), "TypeError");
+	CHECK(cx_is_undef(cx_get(X, N(1), S("x"))));
+	CHECK_S(cx_forin_keys(X, S("ab")), "0,1");
+}
+
+static void test_builtins(void)
+{
+	cx_value s = S("Hello, World"), n;
+
+	CHECK_N(cx_get_cstr(X, s, "length"), 12);
+	CHECK_S(cx_get(X, s, N(4)), "o");
+	CHECK_S(M(s, "charAt", 1, N(7), U, U), "W");
+	CHECK_S(M(s, "charAt", 1, N(99), U, U), "");
+	CHECK_N(M(s, "charCodeAt", 1, N(0), U, U), 72);
+	CHECK_N(M(s, "charCodeAt", 1, N(-1), U, U), NAN);
+	CHECK_N(M(s, "indexOf", 1, S("o"), U, U), 4);
+	CHECK_N(M(s, "indexOf", 2, S("o"), N(5), U), 8);
+	CHECK_N(M(s, "lastIndexOf", 1, S("o"), U, U), 8);
+	CHECK_N(M(s, "indexOf", 1, S("zz"), U, U), -1);
+	CHECK_S(M(s, "substring", 2, N(7), N(0), U), "Hello, ");
+	CHECK_S(M(s, "substr", 2, N(-5), N(3), U), "Wor");
+	CHECK_S(M(s, "slice", 2, N(-5), N(-1), U), "Worl");
+	CHECK_S(M(s, "toUpperCase", 0, U, U, U), "HELLO, WORLD");
+	CHECK_S(M(s, "toLowerCase", 0, U, U, U), "hello, world");
+	CHECK_S(M(S("a,b,,c"), "split", 1, S(","), U, U), "a,b,,c");
+	CHECK_N(cx_get_cstr(X, M(S("a,b,,c"), "split", 1, S(","), U, U), "length"), 4);
+	CHECK_N(cx_get_cstr(X, M(S("abc"), "split", 1, S(""), U, U), "length"), 3);
+	CHECK_N(cx_get_cstr(X, M(S("a b c"), "split", 2, S(" "), N(2), U), "length"), 2);
+	CHECK_S(M(S("ab"), "concat", 2, N(1), CX_NULLV, U), "ab1null");
+	CHECK_S(M(S("  x y \n"), "trim", 0, U, U, U), "x y");
+	CHECK_S(M(S("a-b-c"), "replace", 2, S("-"), S("+"), U), "a+b-c");
+	CHECK_S(cx_call(X, cx_get_cstr(X, G("String"), "fromCharCode"), U, 3,
+			(cx_value[]){N(104), N(105), N(0x263a)}), "hi\xe2\x98\xba");
+	CHECK_S(cx_call(X, G("String"), U, 1, (cx_value[]){N(12)}), "12");
+	CHECK_S(cx_get_cstr(X, cx_new(X, G("String"), 1, (cx_value[]){S("xyz")}), "length"), "3");
+
+	n = N(255);
+	CHECK_S(M(n, "toString", 1, N(16), U, U), "ff");
+	CHECK_S(M(n, "toString", 1, N(2), U, U), "11111111");
+	CHECK_S(M(N(-255), "toString", 1, N(36), U, U), "-73");
+	CHECK_S(M(N(0.5), "toString", 1, N(2), U, U), "0.1");
+	CHECK_THROWS(M(n, "toString", 1, N(1), U, U), "RangeError");
+	CHECK_S(M(N(1.005), "toFixed", 1, N(2), U, U), "1.00");
+	CHECK_S(M(N(2.5), "toFixed", 1, N(0), U, U), "3");
+	CHECK_S(M(N(0.5), "toFixed", 1, N(0), U, U), "1");
+	CHECK_S(M(N(1.25), "toFixed", 1, N(1), U, U), "1.3");
+	CHECK_S(M(N(-1.5), "toFixed", 1, N(2), U, U), "-1.50");
+	CHECK_S(M(N(123.456), "toFixed", 1, N(1), U, U), "123.5");
+	CHECK_S(M(N(99.99), "toFixed", 1, N(1), U, U), "100.0");
+	CHECK_S(M(N(0), "toFixed", 1, N(2), U, U), "0.00");
+	CHECK_S(M(N(1e21), "toFixed", 1, N(2), U, U), "1e+21");
+	CHECK_THROWS(M(N(1), "toFixed", 1, N(21), U, U), "RangeError");
+	CHECK_N(M(N(3), "valueOf", 0, U, U, U), 3);
+	CHECK_THROWS(cx_call(X, cx_get_cstr(X, cx_get_cstr(X, G("Number"), "prototype"), "valueOf"),
+			     S("x"), 0, NULL), "TypeError");
+	CHECK_N(cx_get_cstr(X, G("Number"), "MAX_VALUE"), 1.7976931348623157e308);
+	CHECK_N(cx_get_cstr(X, G("Number"), "MIN_VALUE"), 5e-324);
+	CHECK_N(cx_call(X, G("Number"), U, 1, (cx_value[]){S("12")}), 12);
+	CHECK_N(cx_call(X, G("Number"), U, 0, NULL), 0);
+	CHECK_B(cx_call(X, G("Boolean"), U, 1, (cx_value[]){S("")}), 0);
+
+	/* Math */
+	n = G("Math");
+	CHECK_N(M(n, "abs", 1, N(-2), U, U), 2);
+	CHECK_N(M(n, "max", 3, N(1), N(5), N(3)), 5);
+	CHECK_N(M(n, "max", 0, U, U, U), -INFINITY);
+	CHECK_N(M(n, "min", 2, N(1), N(NAN), U), NAN);
+	CHECK_N(M(n, "min", 2, N(0), N(-0.0), U), -0.0);
+	CHECK_N(M(n, "round", 1, N(2.5), U, U), 3);
+	CHECK_N(M(n, "round", 1, N(-2.5), U, U), -2);
+	CHECK_N(M(n, "round", 1, N(-0.2), U, U), -0.0);
+	CHECK_N(M(n, "round", 1, N(0.49999999999999994), U, U), 0);
+	CHECK_N(M(n, "floor", 1, N(-1.5), U, U), -2);
+	CHECK_N(M(n, "ceil", 1, N(1.2), U, U), 2);
+	CHECK_N(M(n, "pow", 2, N(2), N(10), U), 1024);
+	CHECK_N(M(n, "pow", 2, N(1), N(NAN), U), NAN);
+	CHECK_N(M(n, "pow", 2, N(NAN), N(0), U), 1);
+	CHECK_N(M(n, "sqrt", 1, N(16), U, U), 4);
+	CHECK_N(cx_get_cstr(X, n, "E"), M_E);
+	{
+		cx_value r = M(n, "random", 0, U, U, U);
+		CHECK(cx_is_num(r) && r.u.n >= 0 && r.u.n < 1);
+	}
+
+	/* global functions */
+	CHECK_N(cx_call(X, G("parseInt"), U, 1, (cx_value[]){S("  42px")}), 42);
+	CHECK_N(cx_call(X, G("parseInt"), U, 1, (cx_value[]){S("0x1A")}), 26);
+	CHECK_N(cx_call(X, G("parseInt"), U, 2, (cx_value[]){S("ff"), N(16)}), 255);
+	CHECK_N(cx_call(X, G("parseInt"), U, 2, (cx_value[]){S("101"), N(2)}), 5);
+	CHECK_N(cx_call(X, G("parseInt"), U, 1, (cx_value[]){S("-17.9")}), -17);
+	CHECK_N(cx_call(X, G("parseInt"), U, 1, (cx_value[]){S("x")}), NAN);
+	CHECK_N(cx_call(X, G("parseInt"), U, 2, (cx_value[]){S("1"), N(37)}), NAN);
+	CHECK_N(cx_call(X, G("parseFloat"), U, 1, (cx_value[]){S(" 3.25e2xyz")}), 325);
+	CHECK_N(cx_call(X, G("parseFloat"), U, 1, (cx_value[]){S("1e")}), 1);
+	CHECK_N(cx_call(X, G("parseFloat"), U, 1, (cx_value[]){S("-Infinityx")}), -INFINITY);
+	CHECK_N(cx_call(X, G("parseFloat"), U, 1, (cx_value[]){S(".x")}), NAN);
+	CHECK_B(cx_call(X, G("isNaN"), U, 1, (cx_value[]){S("abc")}), 1);
+	CHECK_B(cx_call(X, G("isFinite"), U, 1, (cx_value[]){S("12")}), 1);
+	CHECK_B(cx_call(X, G("isFinite"), U, 1, (cx_value[]){N(INFINITY)}), 0);
+	CHECK_S(cx_call(X, G("encodeURIComponent"), U, 1, (cx_value[]){S("a b&c/\xc3\xa9")}),
+		"a%20b%26c%2F%C3%A9");
+	CHECK_S(cx_call(X, G("encodeURI"), U, 1, (cx_value[]){S("http://x/a b?q=1#f")}),
+		"http://x/a%20b?q=1#f");
+	CHECK_S(cx_call(X, G("decodeURIComponent"), U, 1, (cx_value[]){S("a%20b%26%C3%A9")}),
+		"a b&\xc3\xa9");
+	CHECK_S(cx_call(X, G("decodeURI"), U, 1, (cx_value[]){S("a%20b%26")}), "a b%26");
+	CHECK_THROWS(cx_call(X, G("decodeURIComponent"), U, 1, (cx_value[]){S("%E0%A4%A")}), "URIError");
+	CHECK_THROWS(cx_call(X, G("decodeURIComponent"), U, 1, (cx_value[]){S("%C0%80")}), "URIError");
+	CHECK_S(cx_call(X, G("escape"), U, 1, (cx_value[]){S("a b+\xc3\xa9\xe2\x98\xba")}),
+		"a%20b+%E9%u263A");
+	CHECK_S(cx_call(X, G("unescape"), U, 1, (cx_value[]){S("a%20b+%E9%u263A%zz")}),
+		"a b+\xc3\xa9\xe2\x98\xba%zz");
+
+	/* errors */
+	n = cx_new(X, G("RangeError"), 1, (cx_value[]){S("bad")});
+	CHECK_S(n, "RangeError: bad");
+	CHECK_B(cx_op_instanceof(X, n, G("Error")), 1);
+	CHECK_B(cx_op_instanceof(X, n, G("TypeError")), 0);
+	CHECK_S(cx_get_cstr(X, n, "name"), "RangeError");
+	CHECK_S(cx_call(X, G("Error"), U, 0, NULL), "Error");
+	cx_throw_error(X, "ReferenceError", "x is not defined");
+	n = cx_catch(X);
+	CHECK_S(cx_exc_describe(X, n), "ReferenceError: x is not defined");
+	CHECK_B(cx_op_instanceof(X, n, G("ReferenceError")), 1);
+	CHECK_S(cx_exc_describe(X, S("plain")), "plain");
+	CHECK_S(cx_exc_describe(X, N(3)), "3");
+	CHECK_THROWS(cx_budget_exceeded(X), "RangeError: execution budget exceeded");
+	X->steps = 1000;
+	CHECK_THROWS(cx_regexp_new(X, "a+", "g"), "Error: RegExp is not supported yet");
+	CHECK_S(M(G("Object"), "toString", 0, U, U, U), "function Object() {\n    [native code]\n}");
+	CHECK_S(M(cx_arr_new(X, 0, NULL), "hasOwnProperty", 1, S("length"), U, U), "true");
+	CHECK_N(M(cx_new(X, G("Date"), 1, (cx_value[]){N(86400000)}), "getTime", 0, U, U, U), 86400000);
+}
+
+static void test_strings(void)
+{
+	static const char *utf8 = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z"; /* a é € 😀 z */
+	CX_STR_DEF(s_lit, "literal");
+	cx_value s = S(utf8), t;
+	size_t len;
+	const char *back;
+
+	CHECK_N(cx_get_cstr(X, s, "length"), 6); /* the emoji is a surrogate pair */
+	CHECK_N(M(s, "charCodeAt", 1, N(3), U, U), 0xd83d);
+	back = cx_str_to_utf8(X, s.u.s, &len);
+	CHECK(len == strlen(utf8) && !strcmp(back, utf8));
+	t = cx_str_utf8(X, "x\xff" "y\xc3", 4);
+	CHECK_S(t, "x\xef\xbf\xbdy\xef\xbf\xbd");
+	CHECK(cx_str_len(t.u.s) == 4);
+	CHECK(cx_str_eq(CX_STR_REF(s_lit), S("literal").u.s));
+	CHECK(cx_str_eq_ascii(CX_STR_REF(s_lit), "literal"));
+	CHECK_S(cx_op_add(X, cx_strv(CX_STR_REF(s_lit)), N(1)), "literal1");
+	t = cx_obj_new(X);
+	cx_put_s(X, t, CX_STR_REF(s_lit), N(5));
+	CHECK_N(cx_get_cstr(X, t, "literal"), 5);
+	CHECK_S(cx_str_printf(X, "%d-%s", 7, "x"), "7-x");
+	CHECK_B(cx_op_lt(X, S("\xc3\xa9"), S(utf8 + 1 + 2)), 1); /* é (U+E9) < € (U+20AC) */
+}
+
+static void test_gc(void)
+{
+	size_t before, after;
+	cx_value keep, a, b;
+	int i;
+	cx_ctx *Y;
+
+	cx_gc(X);
+	before = cx_heap_used(X);
+	/* A cycle reachable only from a temporary: collected. */
+	a = cx_obj_new(X);
+	b = cx_obj_new(X);
+	cx_put_s(X, a, S("peer").u.s, b);
+	cx_put_s(X, b, S("peer").u.s, a);
+	for (i = 0; i < 1000; i++)
+		cx_put(X, a, N(i), cx_str_printf(X, "garbage %d", i));
+	CHECK(cx_heap_used(X) > before + 10000);
+	cx_gc(X);
+	after = cx_heap_used(X);
+	CHECK(after <= before);
+	/* Rooted values survive, through slots and registered roots. */
+	CHECK(cx_ctx_set_slots(X, 2) == 0);
+	X->slots[1] = cx_arr_new(X, 1, (cx_value[]){S("slot")});
+	keep = cx_obj_new(X);
+	cx_put_s(X, keep, S("x").u.s, cx_str_printf(X, "kept %d", 1));
+	CHECK(cx_root_add(X, &keep, 1) == 0);
+	{
+		cx_env *e = cx_env_new(X, NULL, 1);
+		e->v[0] = S("in env");
+		cx_put_s(X, keep, S("f").u.s, cx_func_new(X, f_seven, "f", 0, e));
+	}
+	cx_gc(X);
+	CHECK_S(cx_get_cstr(X, keep, "x"), "kept 1");
+	CHECK_S(cx_get(X, X->slots[1], N(0)), "slot");
+	CHECK_S(cx_func_env(cx_get_cstr(X, keep, "f"))->v[0], "in env");
+	cx_root_remove(X, &keep);
+	/* A long chain (no C-stack recursion in the marker). */
+	a = cx_obj_new(X);
+	X->slots[0] = a;
+	for (i = 0; i < 100000; i++) {
+		b = cx_obj_new(X);
+		cx_put_s(X, a, S("next").u.s, b);
+		a = b;
+	}
+	cx_gc(X);
+	X->slots[0] = CX_UNDEFINED;
+	X->slots[1] = CX_UNDEFINED;
+	cx_gc(X);
+	CHECK(cx_heap_used(X) <= before + 4096);
+
+	/* The memory limit throws a RangeError, and the context stays usable. */
+	Y = cx_ctx_new(2 << 20);
+	CHECK(Y != NULL);
+	if (Y) {
+		cx_value arr = cx_arr_new(Y, 0, NULL), r = CX_UNDEFINED, e;
+		cx_ctx_set_slots(Y, 1);
+		Y->slots[0] = arr;
+		for (i = 0; i < 1000000 && !cx_is_exc(r); i++)
+			r = cx_put(Y, arr, cx_num(i), cx_str_printf(Y, "a fairly long string number %d", i));
+		CHECK(cx_is_exc(r));
+		e = cx_catch(Y);
+		CHECK(cx_str_eq_ascii(cx_exc_describe(Y, e).u.s, "RangeError: out of memory"));
+		Y->slots[0] = CX_UNDEFINED;
+		cx_gc(Y);
+		CHECK(cx_heap_used(Y) < (1 << 20));
+		CHECK(!cx_is_exc(cx_str_printf(Y, "alive %d", 1)));
+		cx_ctx_free(Y);
+	}
+}
+
+int main(void)
+{
+	X = cx_ctx_new(0);
+	if (!X) {
+		printf("cx_ctx_new failed\n");
+		return 1;
+	}
+	X->steps = 1000000;
+	test_number_format();
+	test_string_to_number();
+	test_operators();
+	test_objects();
+	test_builtins();
+	test_strings();
+	test_gc();
+	cx_ctx_free(X);
+	printf("test_value: %d checks, %d failed\n", t_count, t_fail);
+	return t_fail ? 1 : 0;
+}
