@@ -1863,6 +1863,10 @@ static void js__for(Fn *F, TSNode s)
 	TSNode init = ts_node_child_by_field_name(s, "initializer", 11);
 	TSNode cond = ts_node_child_by_field_name(s, "condition", 9);
 	TSNode inc = ts_node_child_by_field_name(s, "increment", 9);
+	char **labels = F->pending; /* the initialiser is a statement: keep the loop's labels */
+	int nlabels = F->npending;
+	F->pending = NULL;
+	F->npending = 0;
 	if (!ts_node_is_null(init)) {
 		if (js__is(init, "variable_declaration") || js__is(init, "lexical_declaration") ||
 		    js__is(init, "empty_statement") || js__is(init, "expression_statement"))
@@ -1874,6 +1878,8 @@ static void js__for(Fn *F, TSNode s)
 		cond = ts_node_named_child(cond, 0);
 	if (!ts_node_is_null(cond) && (js__is(cond, "empty_statement") || !ts_node_is_named(cond)))
 		cond = (TSNode){0};
+	F->pending = labels;
+	F->npending = nlabels;
 	js__push_jmp(F, true);
 	fn_out(F, "for (;;) {");
 	F->ind++;

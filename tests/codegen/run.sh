@@ -3,12 +3,12 @@
 # (with a stand-in runtime, harness.c), compared with what node prints for the same script.
 #   usage: tests/codegen/run.sh [path/to/ccxmlc]   (from the top of the checkout)
 set -u
-CCXMLC=${1:-build/ccxmlc}
+CCXMLC=$(realpath "${1:-build/ccxmlc}")
 LIBDIR=$(dirname "$CCXMLC")
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0
-gcc -std=c11 -c -Istdlib/include -Iruntime/include tests/codegen/harness.c -o "$T/harness.o" $( [ "$LIBDIR" = build/asan ] && echo "-fsanitize=address,undefined") || exit 1
+gcc -std=c11 -c -Istdlib/include -Iruntime/include tests/codegen/harness.c -o "$T/harness.o" $(case "$LIBDIR" in */asan) echo "-fsanitize=address,undefined";; esac) || exit 1
 ar crs "$T/libcxrt.a" "$T/harness.o"
 cp "$LIBDIR/libcxstd.a" "$T/" || exit 1
 for js in tests/codegen/es/*.js; do
@@ -22,7 +22,7 @@ for js in tests/codegen/es/*.js; do
 	expected=$(timeout 10 node -e "var out = []; function p(x) { out.push(String(x)); }
 $(cat "$js")
 console.log(out.join('\n'))" 2>&1)
-	if ! (cd "$T" && CCXMLC_LIBDIR="$T" timeout 60 "$OLDPWD/$CCXMLC" -o "$name" "$name.ccxml" 2> "$name.err"); then
+	if ! (cd "$T" && CC="gcc -Wall -Wextra -Werror" CCXMLC_LIBDIR="$T" timeout 60 "$CCXMLC" -o "$name" "$name.ccxml" 2> "$name.err"); then
 		echo "FAIL $name: does not compile"; sed 's/^/    /' "$T/$name.err" | head -20; fail=$((fail + 1)); continue
 	fi
 	got=$(cd "$T" && timeout 10 ./"$name" 2>&1)
