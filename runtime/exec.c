@@ -175,6 +175,14 @@ static void cx_send__deliver(cx_engine *e, cx_sess *from, const char *sendid, co
 	mem_deref(ev->source);
 	str_dup(&ev->source, from ? from->id : "unknown");
 	cx_sess_post(to, ev);
+	/* CCXML 1.0 event I/O: the sender learns that the event reached its target's queue. */
+	if (from) {
+		cx_ev *ok = cx_ev_new(from, "send.successful");
+		if (ok) {
+			cx_ev_str(ok, "sendid", sendid);
+			cx_sess_post(from, ok);
+		}
+	}
 }
 
 static void cx_send__timer(void *arg)

@@ -545,8 +545,9 @@ static void sim_close(cx_engine *e)
 }
 
 const cx_prov cx_sim_prov = {
-	.name = "sim",
-	.version = "1.0",
+	/* The simulator stands in for the SIP provider: documents see the same protocol object. */
+	.name = "sip",
+	.version = "2.0",
 	.createcall = sim_createcall,
 	.accept = sim_accept,
 	.reject = sim_reject,

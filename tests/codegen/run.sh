@@ -34,5 +34,20 @@ console.log(out.join('\n'))" 2>&1)
 		fail=$((fail + 1))
 	fi
 done
+# Whole documents (transition scope, closures, application, if/elseif, error.semantic).
+for doc in tests/codegen/doc/*.ccxml; do
+	name=$(basename "$doc" .ccxml)
+	cp "$doc" "$T/$name.ccxml"
+	if ! (cd "$T" && CC="gcc -Wall -Wextra -Werror" CCXMLC_LIBDIR="$T" timeout 60 "$CCXMLC" -o "$name" "$name.ccxml" 2> "$name.err"); then
+		echo "FAIL $name: does not compile"; sed 's/^/    /' "$T/$name.err" | head -20; fail=$((fail + 1)); continue
+	fi
+	(cd "$T" && timeout 20 ./"$name" > "$name.out" 2>&1)
+	if cmp -s "$T/$name.out" "tests/codegen/doc/$name.expected"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL $name"; diff "tests/codegen/doc/$name.expected" "$T/$name.out" | head -20 | sed 's/^/    /'
+		fail=$((fail + 1))
+	fi
+done
 echo "codegen: $pass passed, $fail failed"
 [ "$fail" = 0 ]
