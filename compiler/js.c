@@ -972,7 +972,11 @@ static Res js__resolve(Fn *F, const char *name)
 		}
 		if (n) {
 			r.k = R_LVAL;
-			if (s == F->sc && !n->captured) {
+			Name *args = n->kind == N_PARAM ? scope__find(s, "arguments") : NULL;
+			if (s == F->sc && !n->captured && args && args->kind == N_ARGS && !args->captured) {
+				/* 10.1.8: the parameter and arguments[k] are one variable */
+				r.c = xprintf("(*cx_arguments_ref(%s, %d, &%s))", args->cname, n->param, n->cname);
+			} else if (s == F->sc && !n->captured) {
 				r.c = n->cname;
 			} else {
 				/* captured: walk the env chain; `env` is this function's env or, without

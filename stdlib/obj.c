@@ -829,10 +829,27 @@ cx_value cx_arguments_new(cx_ctx *X, cx_value callee, int argc, cx_value *argv)
 		if (!k || cx_obj__set(X, a, k, argv[i], CX_PROP_DONTENUM))
 			return CX_EXCEPTION;
 	}
+	a->prim = cx_num(argc); /* how many parameters the object aliases (10.1.8) */
 	if (cx_obj__set(X, a, CX_STR_REF(cx_s_callee), callee, CX_PROP_DONTENUM) ||
 	    cx_obj__set(X, a, CX_STR_REF(cx_s_length), cx_num(argc), CX_PROP_DONTENUM))
 		return CX_EXCEPTION;
 	return cx_objv(a);
+}
+
+cx_value *cx_arguments_ref(cx_value args, uint32_t i, cx_value *local)
+{
+	cx_obj *a;
+
+	if (!cx_is_obj(args))
+		return local;
+	a = args.u.o;
+	if (a->cls != CX_C_ARGUMENTS || !cx_is_num(a->prim) || (double)i >= a->prim.u.n)
+		return local;
+	/* cx_arguments_new made "0".."argc-1" the first properties, and a deleted property keeps
+	 * its slot with a NULL key: once deleted, the parameter no longer aliases it (10.1.8). */
+	if (i >= a->nprops || !a->props[i].key)
+		return local;
+	return &a->props[i].val;
 }
 
 /* Section - Exceptions */

@@ -235,6 +235,10 @@ cx_value cx_call(cx_ctx *X, cx_value fn, cx_value this_, int argc, cx_value *arg
 cx_value cx_call_method(cx_ctx *X, cx_value obj, cx_str *key, int argc, cx_value *argv);
 cx_value cx_new(cx_ctx *X, cx_value ctor, int argc, cx_value *argv);
 cx_value cx_arguments_new(cx_ctx *X, cx_value callee, int argc, cx_value *argv);
+/* 10.1.8: parameter i of a function that uses `arguments` shares its value with arguments[i]
+ * while i < argc and arguments[i] was not deleted. Returns where parameter i lives now: inside
+ * args, or `local` (the parameter's own variable). Valid until the next property operation. */
+cx_value *cx_arguments_ref(cx_value args, uint32_t i, cx_value *local);
 /* Regular-expression literal /src/flags (SyntaxError if bad). */
 cx_value cx_regexp_new(cx_ctx *X, const char *src, const char *flags);
 
