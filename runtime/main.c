@@ -25,6 +25,9 @@ static void cx_main__usage(FILE *f, const char *prog)
 		"  --media-root DIR    where relative media URIs resolve (default: .)\n"
 		"  --max-sessions N    at most N sessions at a time\n"
 		"  --values k=v        a session.values entry of the --once session (repeatable)\n"
+		"  --budget N          execution budget of one event, in loop iterations and calls\n"
+		"                      (default 2000000; past it the event gets error.semantic)\n"
+		"  --heap-limit MB     heap limit of one session in MiB (default 64)\n"
 		"  --sip ADDR:PORT, --http ADDR:PORT, --token ID   (not available in this build yet)\n"
 		"  --help, --version\n", prog);
 }
@@ -69,11 +72,12 @@ static int cx_main__value(cx_cval *vals, const char *kv)
 
 	if (!eq || eq == kv)
 		return EINVAL;
-	keys = mem_realloc(vals->keys, (n + 1) * sizeof(char *));
+	/* libre's mem_realloc() does not allocate from NULL: the first entry takes mem_zalloc() */
+	keys = n ? mem_realloc(vals->keys, (n + 1) * sizeof(char *)) : mem_zalloc(sizeof(char *), NULL);
 	if (!keys)
 		return ENOMEM;
 	vals->keys = keys;
-	kids = mem_realloc(vals->kids, (n + 1) * sizeof(cx_cval *));
+	kids = n ? mem_realloc(vals->kids, (n + 1) * sizeof(cx_cval *)) : mem_zalloc(sizeof(cx_cval *), NULL);
 	if (!kids)
 		return ENOMEM;
 	vals->kids = kids;
@@ -95,6 +99,8 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 	const char *simfile = NULL, *media = NULL;
 	int sim = 0, once = 0, i, err, rc = 0;
 	uint32_t maxs = 0;
+	int64_t budget = 0;
+	size_t heap_limit = 0;
 	cx_cval *vals = NULL;
 	cx_engine *e = NULL;
 
@@ -158,6 +164,27 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 			}
 			maxs = (uint32_t)n;
 		}
+		else if (!strcmp(a, "--budget") || !strncmp(a, "--budget=", 9) ||
+			 !strcmp(a, "--heap-limit") || !strncmp(a, "--heap-limit=", 13)) {
+			int isb = a[3] == 'u';
+			size_t nl = isb ? 8 : 12;
+			const char *v = a[nl] == '=' ? a + nl + 1 : next;
+			long long n;
+			char *end;
+			if (a[nl] != '=')
+				++i;
+			n = v ? strtoll(v, &end, 10) : 0;
+			if (!v || *end || n < 1 || (!isb && n > 65536)) {
+				fprintf(stderr, "%s: %s needs a positive number%s\n", prog,
+					isb ? "--budget" : "--heap-limit", isb ? "" : " of MiB up to 65536");
+				rc = 2;
+				goto out;
+			}
+			if (isb)
+				budget = n;
+			else
+				heap_limit = (size_t)n << 20;
+		}
 		else if (!strcmp(a, "--values") || !strncmp(a, "--values=", 9)) {
 			const char *v = a[8] == '=' ? a + 9 : next;
 			if (a[8] != '=')
@@ -190,6 +217,8 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 	e->docs = docs;
 	e->ndocs = ndocs;
 	e->max_sessions = maxs;
+	e->budget = budget;
+	e->heap_limit = heap_limit;
 	str_dup(&e->media_root, media ? media : ".");
 	e->endh = cx_main__ended;
 	if (!sim)

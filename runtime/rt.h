@@ -181,6 +181,7 @@ struct cx_engine {
 	cx_rt_end_h *endh;
 	void *endarg;
 	size_t heap_limit;
+	int64_t budget;        /* CX_TICKs per event; 0: CX_RT_BUDGET */
 };
 
 int cx_engine_new(cx_engine **ep);

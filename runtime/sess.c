@@ -571,7 +571,7 @@ static void cx_sess__init_doc(cx_sess *s, const cx_doc *doc)
 	int rc;
 
 	s->doc = doc;
-	X->steps = CX_RT_BUDGET;
+	X->steps = s->eng->budget ? s->eng->budget : CX_RT_BUDGET;
 	cx_sess__rebuild(s, &(cx_value){0}, &(cx_value){0});
 	if (doc->init) {
 		rc = doc->init(X);
@@ -760,7 +760,7 @@ int cx_sess_step(cx_sess *s)
 			cx_sess__def(X, evo, "dialog", dlgo);
 	}
 	X->slots[CX_SLOT_EVENT] = evo;
-	X->steps = CX_RT_BUDGET;
+	X->steps = s->eng->budget ? s->eng->budget : CX_RT_BUDGET;
 
 	st = X->slots[s->doc->statevar_slot];
 	state = cx_rt_str(X, st);
