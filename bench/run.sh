@@ -64,16 +64,20 @@ rss_with() {
 r1=$(rss_with 1); rk=$(rss_with $((K_IDLE + 1)))
 per=$(echo "($rk - $r1) * 1024 / $K_IDLE" | bc -l)
 
-host="$(uname -m), $(nproc) cores, $(gcc -dumpfullversion), $(date -u +%Y-%m-%d)"
+host="$(uname -m), $(nproc) cores, gcc $(gcc -dumpfullversion), $(date -u +%Y-%m-%d)"
 printf 'seed log expressions: ccxmlc %.1f ns/expr, duktape %.1f ns/expr -> compiled is %.1fx faster\n' "$c_ns" "$d_ns" "$ratio"
 printf 'events through a compiled machine: %.0f events/s\n' "$eps"
 printf 'memory per idle session: %.0f bytes (RSS %s kB with 1, %s kB with %s)\n' "$per" "$r1" "$rk" "$((K_IDLE + 1))"
 
-cat > docs/performance.md <<MD
-# Performance
+# docs/performance.md holds sections written by different benchmark scripts, each between
+# its own markers; this script replaces only its own (bench/es/run.sh writes the es-bench one).
+sec="$W/section.md"
+cat > "$sec" <<MD
+<!-- ccxml-bench -->
+## CCXML machines
 
 Measured by \`bench/run.sh\` on $host. Wall-clock, best of $R runs, start-up cost subtracted
-(each side is also run with n=0). Re-run it to refresh this page.
+(each side is also run with n=0). Re-run it to refresh this section.
 
 | benchmark | ccxmlc | peer | ratio |
 |---|---|---|---|
@@ -84,5 +88,15 @@ Measured by \`bench/run.sh\` on $host. Wall-clock, best of $R runs, start-up cos
 The expressions are in \`bench/seed-exprs.js\`; ccxmlc compiles it through \`<script src>\` in
 \`bench/seed-exprs.ccxml\`, Duktape evaluates the same file (\`bench/duk-run.c\`); both return the same
 checksum, which the script checks.
+<!-- /ccxml-bench -->
 MD
+python3 - "$sec" docs/performance.md <<'PY'
+import os, re, sys
+sec = open(sys.argv[1]).read().strip() + "\n"
+path = sys.argv[2]
+doc = open(path).read() if os.path.exists(path) else "# Performance\n"
+pat = re.compile(r"<!-- ccxml-bench -->.*?<!-- /ccxml-bench -->\n?", re.S)
+doc = pat.sub(lambda m: sec, doc) if pat.search(doc) else doc.rstrip() + "\n\n" + sec
+open(path, "w").write(doc)
+PY
 echo "wrote docs/performance.md"
