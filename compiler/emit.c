@@ -333,6 +333,8 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 				emit__slot(E, a->value.s);
 		} else if (emit__is(k, CX_E_script) && k->script) {
 			js_hoisted(emit__script_root(k), k->text.s, emit__slot_cb, E);
+			/* catch variables that closures see live in slots too */
+			js_catch_slots(emit__script_root(k), k->text.s, emit__slot_cb, E);
 		} else if (emit__is(k, CX_E_eventprocessor) && !ep) {
 			ep = k;
 		}

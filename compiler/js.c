@@ -134,9 +134,12 @@ typedef struct Name {
 	struct Name *next;
 } Name;
 
+struct Catch;
+
 struct Scope {
 	Scope *up;
 	int kind;
+	struct Catch *cat; /* SC_FUNC: the catch variables around the function's definition */
 	Name *names, *last;
 	int nenv;
 };
@@ -322,6 +325,57 @@ static void scope__capture(Scope *sc, const char *name)
 	}
 }
 
+static void js__capture_walk(Scope *sc, TSNode n, const char *src, Bound *shadow, int depth);
+
+/* The hidden variable that holds a catch variable a closure sees: "e#offset" cannot clash with
+ * an ECMAScript name. */
+static char *js__catch_hidden(TSNode clause, const char *name)
+{
+	return xprintf("%s#%u", name, ts_node_start_byte(clause));
+}
+
+/* A catch variable used by a function nested in its block lives in sc's env (under its hidden
+ * name) instead of a C local, so that the closure can reach it. */
+static void js__catch_capture(Scope *sc, TSNode clause, const char *src)
+{
+	TSNode param = ts_node_child_by_field_name(clause, "parameter", 9);
+	TSNode body = ts_node_child_by_field_name(clause, "body", 4);
+	if (!js__is(param, "identifier") || ts_node_is_null(body))
+		return;
+	char *name = js__text(src, param);
+	Scope tmp = {.kind = SC_FUNC};
+	Bound none = {0};
+	scope__add(&tmp, name, N_VAR);
+	js__capture_walk(&tmp, body, src, &none, 0);
+	if (!tmp.names->captured)
+		return;
+	char *hidden = js__catch_hidden(clause, name);
+	scope__add(sc, hidden, N_VAR);
+	scope__capture(sc, hidden);
+}
+
+static void js__catch_slots_walk(TSNode n, const char *src, void (*cb)(void *, const char *), void *arg)
+{
+	uint32_t k = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode c = ts_node_named_child(n, i);
+		if (js__is_fn(c))
+			continue;
+		if (js__is(c, "catch_clause")) {
+			Scope tmp = {.kind = SC_FUNC};
+			js__catch_capture(&tmp, c, src);
+			if (tmp.names)
+				cb(arg, tmp.names->name);
+		}
+		js__catch_slots_walk(c, src, cb, arg);
+	}
+}
+
+void js_catch_slots(TSNode program, const char *src, void (*cb)(void *arg, const char *name), void *arg)
+{
+	js__catch_slots_walk(program, src, cb, arg);
+}
+
 /* Walks n; inside a nested function (depth > 0), identifiers not bound by a function between
  * the reference and sc are captured from sc. */
 static void js__capture_walk(Scope *sc, TSNode n, const char *src, Bound *shadow, int depth)
@@ -346,6 +400,8 @@ static void js__capture_walk(Scope *sc, TSNode n, const char *src, Bound *shadow
 			}
 			continue;
 		}
+		if (depth == 0 && sc->kind != SC_DOC && js__is(c, "catch_clause"))
+			js__catch_capture(sc, c, src);
 		if (depth > 0 && js__is(c, "identifier")) {
 			char *name = js__text(src, c);
 			if (!bound__has(shadow, name))
@@ -404,6 +460,7 @@ typedef struct Fin {
 typedef struct Catch {
 	char *name;
 	char *cvar;
+	char *hidden;    /* the env variable holding it when a closure sees it, or NULL */
 	struct Catch *up;
 } Catch;
 
@@ -991,6 +1048,14 @@ static Res js__resolve(Fn *F, const char *name)
 		}
 		if (s->kind != SC_DOC && s->nenv > 0 && (s != F->sc || F->has_env))
 			hops++;
+		for (Catch *c = s->cat; c; c = c->up)
+			if (!strcmp(c->name, name)) {
+				/* a catch variable around this function's definition: the hidden
+				 * env variable of the enclosing function holds it */
+				if (c->hidden)
+					name = c->hidden;
+				break;
+			}
 	}
 	if (!strcmp(name, "session")) {
 		r.k = R_LVAL;
@@ -1253,6 +1318,7 @@ static char *js__function(Fn *F, TSNode fn)
 	TSNode nm = ts_node_child_by_field_name(fn, "name", 4);
 	char *name = ts_node_is_null(nm) ? NULL : js__text(src, nm);
 	Scope *s = scope_new(F->sc, SC_FUNC);
+	s->cat = F->cat;
 	TSNode ps = ts_node_child_by_field_name(fn, "parameters", 10);
 	int np = 0;
 	for (uint32_t i = 0; !ts_node_is_null(ps) && i < ts_node_named_child_count(ps); i++) {
@@ -1359,8 +1425,10 @@ static V js__call_args(Fn *F, TSNode args, int *argc, char **argv)
 
 static V js__this(Fn *F)
 {
+	/* ES3 10.2.3: a this that is not an object (null, undefined, a primitive passed by call
+	 * or apply) is the global object */
 	if (F->kind == FN_JS)
-		return js__const("this_");
+		return js__tmp(F, false, "this_.tag == CX_T_OBJ ? this_ : cx_global(X)");
 	return js__const("cx_global(X)");
 }
 
@@ -2017,10 +2085,17 @@ static void js__try(Fn *F, TSNode s)
 		if (js__is(param, "identifier")) {
 			c = xcalloc(1, sizeof(*c));
 			c->name = js__txt(F, param);
-			c->cvar = xprintf("e%d_%s", n, js__cident(c->name));
 			c->up = F->cat;
-			fn_out(F, "cx_value %s = cx_catch(X);", c->cvar);
-			fn_out(F, "(void)%s;", c->cvar);
+			char *hidden = js__catch_hidden(handler, c->name);
+			if (scope_has(F->sc, hidden)) {
+				c->hidden = hidden;
+				c->cvar = js__resolve(F, hidden).c;
+				fn_out(F, "%s = cx_catch(X);", c->cvar);
+			} else {
+				c->cvar = xprintf("e%d_%s", n, js__cident(c->name));
+				fn_out(F, "cx_value %s = cx_catch(X);", c->cvar);
+				fn_out(F, "(void)%s;", c->cvar);
+			}
 			F->cat = c;
 		} else {
 			if (!ts_node_is_null(param))

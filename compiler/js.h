@@ -38,6 +38,9 @@ bool scope_has(Scope *sc, const char *name);
 void scope_scan_captures(Scope *sc, TSNode root, const char *src);
 /* Calls cb for every var / function name that `program` (or function body) hoists, in order. */
 void js_hoisted(TSNode body, const char *src, void (*cb)(void *arg, const char *name), void *arg);
+/* Calls cb for the hidden variable of every catch clause of a top-level program (not inside
+ * functions) whose catch variable a nested function uses: document scripts keep it in a slot. */
+void js_catch_slots(TSNode program, const char *src, void (*cb)(void *arg, const char *name), void *arg);
 
 /* Section - Functions being generated */
 

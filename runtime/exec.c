@@ -20,6 +20,7 @@ typedef struct cx_send {
 	char *name;
 	cx_cval *fields;
 	struct tmr tmr;
+	int http;              /* targettype 'basichttp': target is a URL (curl.c) */
 } cx_send;
 
 typedef struct cx_fetch {
@@ -185,13 +186,36 @@ static void cx_send__deliver(cx_engine *e, cx_sess *from, const char *sendid, co
 	}
 }
 
+/* basichttp: POST the event to a URL; send.successful / error.send.failed come later. */
+static void cx_send__http(cx_sess *s, const char *sendid, const char *url, const char *name,
+			  const cx_cval *fields)
+{
+	int err = cx_curl_post(s->eng, s->id, sendid, url, name, fields);
+	cx_ev *er;
+
+	if (!err)
+		return;
+	fprintf(stderr, "ccxml: session %s: <send> %s to '%s': %s\n", s->id, sendid, url,
+		err == EINVAL ? "target is not an http:// or https:// URL" :
+		err == EBUSY ? "too many HTTP transfers in flight" : strerror(err));
+	er = cx_ev_new(s, err == EINVAL ? "error.send.targetunavailable" : "error.send.failed");
+	cx_ev_str(er, "sendid", sendid);
+	cx_ev_str(er, "reason", err == EINVAL ? "target is not an http(s) URL" :
+		  err == EBUSY ? "too many HTTP transfers in flight" : strerror(err));
+	cx_ev_str(er, "tagname", "send");
+	cx_sess_post(s, er);
+}
+
 static void cx_send__timer(void *arg)
 {
 	cx_send *sd = arg;
 	cx_sess *s = sd->sess;
 
 	list_unlink(&sd->le);
-	cx_send__deliver(s->eng, s, sd->id, sd->target, sd->name, sd->fields);
+	if (sd->http)
+		cx_send__http(s, sd->id, sd->target, sd->name, sd->fields);
+	else
+		cx_send__deliver(s->eng, s, sd->id, sd->target, sd->name, sd->fields);
 	mem_deref(sd);
 }
 
@@ -202,6 +226,7 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	uint64_t ms = 0;
 	cx_cval *fields;
 	cx_send *sd;
+	int http = 0;
 
 	STR(CX_A_send_target, target);
 	STR(CX_A_send_targettype, ttype);
@@ -218,7 +243,9 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	snprintf(sendid, sizeof(sendid), "%s.send%u", s->id, ++s->nsend);
 	if (HAS(c, CX_A_send_sendid))
 		cx_exec__out(s, c, sendid);
-	if (ttype && strcasecmp(ttype, "ccxml")) {
+	if (ttype && !strcasecmp(ttype, "basichttp"))
+		http = 1;
+	else if (ttype && strcasecmp(ttype, "ccxml")) {
 		cx_ev *er = cx_ev_new(s, "error.send.targettypeinvalid");
 		fprintf(stderr, "ccxml: session %s: <send> targettype '%s' is not available\n", s->id, ttype);
 		cx_ev_str(er, "sendid", sendid);
@@ -230,7 +257,10 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	fields = cx_exec__namelist(s, c);
 	if (!delay || ms == 0) {
 		/* immediate: to the back of the target's queue (also when it is this session) */
-		cx_send__deliver(s->eng, s, sendid, target ? target : "", name, fields);
+		if (http)
+			cx_send__http(s, sendid, target ? target : "", name, fields);
+		else
+			cx_send__deliver(s->eng, s, sendid, target ? target : "", name, fields);
 		mem_deref(fields);
 		return CX_GO;
 	}
@@ -243,6 +273,7 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	}
 	sd->sess = s;
 	sd->fields = fields;
+	sd->http = http;
 	snprintf(sd->id, sizeof(sd->id), "%s", sendid);
 	tmr_init(&sd->tmr);
 	list_append(&s->sends, &sd->le, sd);
@@ -712,16 +743,27 @@ static int cx_exec__goto(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	return cx_exec__unknown(s, c, "fetchid", id);
 }
 
+/* Fire and forget (the seed mails from its error handler, then exits): the outcome is a line
+ * on stderr, never an event, so a mail problem cannot end the session (docs/http.md). */
 static int cx_exec__sendemail(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
-	const char *to, *subject, *type;
+	const char *to, *from, *subject, *type, *body;
+	int err;
 
 	STR(CX_A_sendemail_to, to);
+	STR(CX_A_sendemail_from, from);
 	STR(CX_A_sendemail_subject, subject);
 	STR(CX_A_sendemail_type, type);
-	fprintf(stderr, "ccxml: session %s: sendemail to=%s type=%s subject=%s (not sent: mail is not "
-		"available in this build)\n", s->id, to ? to : "", type ? type : "",
-		subject ? subject : "");
+	STR(CX_A_sendemail_body, body);
+	err = cx_curl_mail(s->eng, s->id, to, from, subject, type, body);
+	if (err == ENOTCONN)
+		fprintf(stderr, "ccxml: session %s: sendemail to=%s type=%s (not sent: no --smtp "
+			"server configured)\n", s->id, to ? to : "", type ? type : "");
+	else if (err)
+		fprintf(stderr, "ccxml: session %s: sendemail to=%s not sent: %s\n", s->id,
+			to ? to : "", err == EINVAL ? "bad address or a line break in a header field" :
+			err == EOVERFLOW ? "body too long" : err == EBUSY ?
+			"too many transfers in flight" : strerror(err));
 	return CX_GO;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <time.h>
 #include "prov.h"
 
 #define CX_VERSION "0.1.0"
@@ -13,6 +14,13 @@ static cx_engine *cx_main__eng;
 static int cx_main__once_status = -1;
 static cx_sess *cx_main__once_sess;
 static int cx_main__signals;
+/* Service mode (docs/service.md): the signal handler only sets a flag; a loop timer acts on it. */
+static int cx_main__service;
+static volatile sig_atomic_t cx_main__sigflag;
+static struct tmr cx_main__svc_tmr;
+static uint64_t cx_main__grace_ms = 10000, cx_main__deadline;
+static uint64_t cx_main__sig_ms; /* CLOCK_MONOTONIC ms of the first signal */
+static int cx_main__stopping;   /* 1: service stop under way; 2: --once waits for mail */
 
 static void cx_main__usage(FILE *f, const char *prog)
 {
@@ -28,15 +36,82 @@ static void cx_main__usage(FILE *f, const char *prog)
 		"  --budget N          execution budget of one event, in loop iterations and calls\n"
 		"                      (default 2000000; past it the event gets error.semantic)\n"
 		"  --heap-limit MB     heap limit of one session in MiB (default 64)\n"
-		"  --sip ADDR:PORT, --http ADDR:PORT, --token ID   (not available in this build yet)\n"
+		"  --sip ADDR:PORT     SIP telephony (docs/sip.md): listen on ADDR:PORT (UDP and TCP),\n"
+		"                      place and take real calls; ADDR also goes into the SDP\n"
+		"  --gateway HOST[:PORT]  where tel: numbers and sip:N!HOST@GW destinations are sent\n"
+		"  --transport udp|tcp transport of outbound calls (default udp)\n"
+		"  --http ADDR:PORT    HTTP listener (docs/http.md): token start, basichttp, createsession,\n"
+		"                      /health; port 0 picks a free port (printed on stderr)\n"
+		"  --token ID[=DOC]    (repeatable) token ID starts DOC (default: the first document)\n"
+		"  --tokens FILE       tokens, one ID[=DOC] a line\n"
+		"  --smtp HOST:PORT    SMTP server for <voxeo:sendemail>; --mail-from ADDR default sender\n"
+		"  --grace SECONDS     on SIGTERM/SIGINT in service mode, wait this long for sessions to\n"
+		"                      end after ccxml.kill (default 10; docs/service.md)\n"
 		"  --help, --version\n", prog);
+}
+
+static void cx_main__svc_tick(void *arg);
+
+/* Stop polling: every session gone (service stop) or no transfer left, or the grace is over. */
+static void cx_main__stop_check(void)
+{
+	cx_engine *e = cx_main__eng;
+	uint32_t ns = cx_main__stopping == 1 ? list_count(&e->sessl) : 0, nx = cx_curl_pending(e);
+
+	if (!ns && !nx) {
+		re_cancel();
+		return;
+	}
+	if (tmr_jiffies() >= cx_main__deadline) {
+		fprintf(stderr, "ccxml: grace time over: %u session(s) and %u transfer(s) left; "
+			"stopping them\n", ns, nx);
+		re_cancel();
+	}
+}
+
+static void cx_main__svc_tick(void *arg)
+{
+	struct le *le;
+
+	(void)arg;
+	if (cx_main__sigflag && !cx_main__stopping) {
+		cx_engine *e = cx_main__eng;
+		cx_main__stopping = 1;
+		e->draining = 1;
+		cx_main__deadline = tmr_jiffies() + cx_main__grace_ms;
+		fprintf(stderr, "ccxml: signal %d: stopping: no new sessions; ccxml.kill to %u "
+			"session(s); waiting up to %llu ms\n", (int)cx_main__sigflag,
+			list_count(&e->sessl), (unsigned long long)cx_main__grace_ms);
+		LIST_FOREACH(&e->sessl, le) {
+			cx_sess *s = le->data;
+			cx_ev *ev = cx_ev_new(s, "ccxml.kill");
+			cx_ev_str(ev, "reason", "signal");
+			cx_sess_post(s, ev);
+		}
+	}
+	if (cx_main__stopping)
+		cx_main__stop_check();
+	tmr_start(&cx_main__svc_tmr, cx_main__stopping ? 20 : 100, cx_main__svc_tick, NULL);
 }
 
 static void cx_main__ended(cx_sess *s, void *arg)
 {
+	if (cx_main__service) {
+		static const char *const how[] = {"", "exit", "unhandled error", "killed"};
+		fprintf(stderr, "ccxml: session %s: ended (%s)\n", s->id,
+			s->ending >= 0 && s->ending <= 3 ? how[s->ending] : "?");
+	}
 	if (s == cx_main__once_sess) {
 		cx_main__once_status = s->status;
 		cx_main__once_sess = NULL;
+		if (cx_curl_pending(cx_main__eng)) {
+			/* a mail or <send> is still on its way: let it finish, within the grace */
+			cx_main__stopping = 2;
+			cx_main__eng->stop_when_idle = 0; /* the pump would stop the loop first */
+			cx_main__deadline = tmr_jiffies() + cx_main__grace_ms;
+			tmr_start(&cx_main__svc_tmr, 20, cx_main__svc_tick, NULL);
+			return;
+		}
 		re_cancel(); /* --once: the program ends with its session */
 	}
 }
@@ -45,9 +120,26 @@ static void cx_main__signal(int sig)
 {
 	struct le *le;
 
+	/* `timeout`, shells and process managers often deliver the same SIGTERM twice (to the
+	 * process and to its group): in service mode a repeat within 1 s is that, not a "hurry" */
+	if (cx_main__service && cx_main__signals) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 < cx_main__sig_ms + 1000)
+			return;
+	}
+	if (!cx_main__signals) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		cx_main__sig_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	}
 	if (++cx_main__signals > 1) {
 		fprintf(stderr, "ccxml: second signal, exiting now\n");
 		re_cancel();
+		return;
+	}
+	if (cx_main__service) {
+		cx_main__sigflag = sig; /* cx_main__svc_tick does the rest, in the loop */
 		return;
 	}
 	fprintf(stderr, "ccxml: signal %d: sending ccxml.kill to every session\n", sig);
@@ -97,10 +189,13 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 {
 	const char *prog = argc > 0 ? argv[0] : "ccxml";
 	const char *simfile = NULL, *media = NULL;
+	const char *sipaddr = NULL, *gateway = NULL, *transport = NULL;
 	int sim = 0, once = 0, i, err, rc = 0;
 	uint32_t maxs = 0;
 	int64_t budget = 0;
 	size_t heap_limit = 0;
+	const char *httpaddr = NULL, *tokfile = NULL, *smtp = NULL, *mailfrom = NULL, *toks[64];
+	int ntoks = 0;
 	cx_cval *vals = NULL;
 	cx_engine *e = NULL;
 
@@ -195,11 +290,70 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 				goto out;
 			}
 		}
-		else if (!strcmp(a, "--sip") || !strcmp(a, "--http") || !strcmp(a, "--token") ||
-			 !strncmp(a, "--sip=", 6) || !strncmp(a, "--http=", 7) || !strncmp(a, "--token=", 8)) {
-			if (!strchr(a, '='))
+		else if (!strcmp(a, "--sip") || !strncmp(a, "--sip=", 6) ||
+			 !strcmp(a, "--gateway") || !strncmp(a, "--gateway=", 10) ||
+			 !strcmp(a, "--transport") || !strncmp(a, "--transport=", 12)) {
+			/* SIP provider options (sip.c) */
+			const char *eq = strchr(a, '=');
+			const char *v = eq ? eq + 1 : next;
+			if (!eq)
 				++i;
-			fprintf(stderr, "%s: %s is not available in this build yet\n", prog, a);
+			if (!v || !*v) {
+				fprintf(stderr, "%s: %.*s needs a value (try --help)\n", prog,
+					(int)(eq ? (size_t)(eq - a) : strlen(a)), a);
+				rc = 2;
+				goto out;
+			}
+			if (a[2] == 's')
+				sipaddr = v;
+			else if (a[2] == 'g')
+				gateway = v;
+			else
+				transport = v;
+		}
+		else if (!strcmp(a, "--http") || !strncmp(a, "--http=", 7) ||
+			 !strcmp(a, "--token") || !strncmp(a, "--token=", 8) ||
+			 !strcmp(a, "--tokens") || !strncmp(a, "--tokens=", 9) ||
+			 !strcmp(a, "--smtp") || !strncmp(a, "--smtp=", 7) ||
+			 !strcmp(a, "--mail-from") || !strncmp(a, "--mail-from=", 12) ||
+			 !strcmp(a, "--grace") || !strncmp(a, "--grace=", 8)) {
+			/* HTTP, mail and service options (http.c, curl.c; docs/http.md, docs/service.md) */
+			const char *eq = strchr(a, '=');
+			const char *v = eq ? eq + 1 : next;
+			size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+			if (!eq)
+				++i;
+			if (!v || !*v) {
+				fprintf(stderr, "%s: %.*s needs a value (try --help)\n", prog, (int)nl, a);
+				rc = 2;
+				goto out;
+			}
+			if (nl == 6 && !strncmp(a, "--http", 6))
+				httpaddr = v;
+			else if (nl == 7 && !strncmp(a, "--token", 7)) {
+				if (ntoks >= (int)(sizeof(toks) / sizeof(toks[0]))) {
+					fprintf(stderr, "%s: too many --token options (use --tokens FILE)\n", prog);
+					rc = 2;
+					goto out;
+				}
+				toks[ntoks++] = v;
+			}
+			else if (nl == 8 && !strncmp(a, "--tokens", 8))
+				tokfile = v;
+			else if (nl == 6 && !strncmp(a, "--smtp", 6))
+				smtp = v;
+			else if (nl == 11 && !strncmp(a, "--mail-from", 11))
+				mailfrom = v;
+			else {
+				char *end;
+				long g = strtol(v, &end, 10);
+				if (*end || g < 0 || g > 3600) {
+					fprintf(stderr, "%s: --grace needs seconds from 0 to 3600\n", prog);
+					rc = 2;
+					goto out;
+				}
+				cx_main__grace_ms = (uint64_t)g * 1000;
+			}
 		}
 		else {
 			fprintf(stderr, "%s: unknown option '%s' (try --help)\n", prog, a);
@@ -221,13 +375,46 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 	e->heap_limit = heap_limit;
 	str_dup(&e->media_root, media ? media : ".");
 	e->endh = cx_main__ended;
-	if (!sim)
+	if (sipaddr && sim) {
+		fprintf(stderr, "%s: --sip and --sim exclude each other\n", prog);
+		rc = 2;
+		goto out;
+	}
+	if (!sipaddr && (gateway || transport))
+		fprintf(stderr, "%s: --gateway and --transport only apply with --sip\n", prog);
+	if (!sim && !sipaddr)
 		fprintf(stderr, "%s: no telephony provider given; using the simulator (--sim)\n", prog);
-	err = cx_sim_setup(e, simfile);
+	err = sipaddr ? cx_sip_setup(e, sipaddr, gateway, transport) : cx_sim_setup(e, simfile);
 	if (err) {
 		rc = 2;
 		goto out;
 	}
+	/* HTTP listener, tokens, mail (docs/http.md) */
+	if ((ntoks || tokfile) && !httpaddr) {
+		fprintf(stderr, "%s: --token and --tokens need --http\n", prog);
+		rc = 2;
+		goto out;
+	}
+	if (httpaddr && cx_http_listen(e, httpaddr)) {
+		rc = 2;
+		goto out;
+	}
+	for (int t = 0; t < ntoks; t++) {
+		if (cx_http_token(e, toks[t])) {
+			rc = 2;
+			goto out;
+		}
+	}
+	if (tokfile && cx_http_tokens_file(e, tokfile)) {
+		rc = 2;
+		goto out;
+	}
+	if ((smtp || mailfrom) && cx_curl_smtp(e, smtp, mailfrom)) {
+		rc = 2;
+		goto out;
+	}
+	cx_main__service = !once && (httpaddr || sipaddr);
+	tmr_init(&cx_main__svc_tmr);
 	if (once) {
 		err = cx_sess_start(&cx_main__once_sess, e, docs[0], "external", NULL, vals, NULL);
 		if (err) {
@@ -238,13 +425,20 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 	}
 	else if (vals->nkids)
 		fprintf(stderr, "%s: --values only applies to the --once session\n", prog);
-	if (!cx_engine_busy(e)) {
+	if (cx_main__service) {
+		/* service mode: run until SIGTERM/SIGINT (docs/service.md) */
+		fprintf(stderr, "%s: running as a service; SIGTERM or SIGINT stops it\n", prog);
+		tmr_start(&cx_main__svc_tmr, 100, cx_main__svc_tick, NULL);
+	}
+	else if (!cx_engine_busy(e)) {
 		fprintf(stderr, "%s: nothing to do: no --once session and no inbound call scheduled\n", prog);
 		goto out;
 	}
-	e->stop_when_idle = 1;
+	else
+		e->stop_when_idle = 1;
 	cx_engine_kick(e);
 	re_main(cx_main__signal);
+	tmr_cancel(&cx_main__svc_tmr);
 	if (once)
 		rc = cx_main__once_status < 0 ? 1 : cx_main__once_status;
  out:

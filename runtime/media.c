@@ -81,39 +81,232 @@ static int cx_media__tts_ms(const char *text, uint64_t *ms)
 	return 0;
 }
 
-int cx_media_duration(const char *root, const char *src, uint64_t *ms)
+/* Split "file.wav?text=…" into the file path (resolved against root) and the unescaped text
+ * (NULL when absent). *copyp holds the text's memory; both are mem objects. */
+static int cx_media__split(const char *root, const char *src, char **copyp, char **pathp,
+			   char **textp)
 {
-	char *copy = NULL, *q, *path = NULL, *text = NULL;
+	char *copy = NULL, *q;
 	int err;
 
-	if (!src || !ms)
-		return EINVAL;
+	*textp = NULL;
+	*pathp = NULL;
 	err = str_dup(&copy, src);
 	if (err)
 		return err;
 	q = strchr(copy, '?');
 	if (q) {
-		char *p;
+		char *p, *save = NULL;
 		*q++ = '\0';
-		for (p = strtok(q, "&"); p; p = strtok(NULL, "&")) {
+		for (p = strtok_r(q, "&", &save); p; p = strtok_r(NULL, "&", &save)) {
 			if (!strncmp(p, "text=", 5)) {
-				text = p + 5;
-				cx_media__unescape(text);
+				*textp = p + 5;
+				cx_media__unescape(*textp);
 			}
 		}
 	}
 	if (!strncmp(copy, "file://", 7))
 		memmove(copy, copy + 7, strlen(copy + 7) + 1);
 	if (copy[0] && copy[0] != '/' && root && *root)
-		err = re_sdprintf(&path, "%s/%s", root, copy);
+		err = re_sdprintf(pathp, "%s/%s", root, copy);
 	else
-		err = str_dup(&path, copy);
-	if (!err)
-		err = cx_media__wav_ms(path, ms);
+		err = str_dup(pathp, copy);
+	if (err) {
+		mem_deref(copy);
+		*textp = NULL;
+		return err;
+	}
+	*copyp = copy;
+	return 0;
+}
+
+int cx_media_duration(const char *root, const char *src, uint64_t *ms)
+{
+	char *copy = NULL, *path = NULL, *text = NULL;
+	int err;
+
+	if (!src || !ms)
+		return EINVAL;
+	err = cx_media__split(root, src, &copy, &path, &text);
+	if (err)
+		return err;
+	err = cx_media__wav_ms(path, ms);
 	if (err && text && *text)
 		err = cx_media__tts_ms(text, ms);
 	else if (err)
 		err = ENOENT;
+	mem_deref(path);
+	mem_deref(copy);
+	return err;
+}
+
+/* Section - Decoding to 8 kHz mono (the RTP player's input) */
+
+/* A growable int16 buffer (mem object). */
+typedef struct cx_media_buf {
+	int16_t *v;
+	size_t n, cap;
+} cx_media_buf;
+
+static int cx_media__push(cx_media_buf *b, int16_t s)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 8192;
+		int16_t *v = b->v ? mem_realloc(b->v, cap * sizeof(*v)) : mem_alloc(cap * sizeof(*v), NULL);
+		if (!v)
+			return ENOMEM;
+		b->v = v;
+		b->cap = cap;
+	}
+	b->v[b->n++] = s;
+	return 0;
+}
+
+/*
+ * Resample mono 16-bit audio from irate to 8000 Hz, any ratio (librem's auresamp only does
+ * integer ratios). Downsampling averages the input samples that fall within one output period
+ * around each output instant (a box filter: crude, but it keeps most aliasing out of the
+ * telephone band); upsampling interpolates linearly.
+ */
+static int cx_media__resample(const int16_t *in, size_t n, uint32_t irate, int16_t **outp,
+			      size_t *outn)
+{
+	size_t on, i;
+	int16_t *out;
+	double step;
+
+	if (irate == 8000 || n == 0) {
+		out = mem_alloc((n ? n : 1) * sizeof(*out), NULL);
+		if (!out)
+			return ENOMEM;
+		if (n)
+			memcpy(out, in, n * sizeof(*out));
+		*outp = out;
+		*outn = n;
+		return 0;
+	}
+	on = (size_t)((uint64_t)n * 8000 / irate);
+	out = mem_alloc((on ? on : 1) * sizeof(*out), NULL);
+	if (!out)
+		return ENOMEM;
+	step = (double)irate / 8000.0;
+	for (i = 0; i < on; i++) {
+		double pos = (double)i * step;
+		if (step > 1.0) {
+			size_t a = (size_t)(pos - step / 2 < 0 ? 0 : pos - step / 2);
+			size_t z = (size_t)(pos + step / 2);
+			double sum = 0;
+			size_t k, cnt = 0;
+			if (z >= n)
+				z = n - 1;
+			for (k = a; k <= z; k++, cnt++)
+				sum += in[k];
+			out[i] = (int16_t)(cnt ? sum / (double)cnt : 0);
+		}
+		else {
+			size_t k = (size_t)pos;
+			double f = pos - (double)k;
+			double s1 = in[k], s2 = k + 1 < n ? in[k + 1] : in[k];
+			out[i] = (int16_t)(s1 + (s2 - s1) * f);
+		}
+	}
+	*outp = out;
+	*outn = on;
+	return 0;
+}
+
+/* Read a WAV that librem understands (S16LE any rate/channels, G.711 u-law or A-law) into
+ * mono samples at the file's rate. */
+static int cx_media__wav_read(const char *path, cx_media_buf *b, uint32_t *rate)
+{
+	struct aufile_prm prm;
+	struct aufile *af = NULL;
+	uint8_t buf[4096];
+	int err;
+
+	err = aufile_open(&af, &prm, path, AUFILE_READ);
+	if (err)
+		return err;
+	if (!prm.channels || !prm.srate ||
+	    (prm.fmt != AUFMT_S16LE && prm.fmt != AUFMT_PCMU && prm.fmt != AUFMT_PCMA)) {
+		mem_deref(af);
+		return ENOTSUP;
+	}
+	for (;;) {
+		size_t sz = sizeof(buf), i, ss = prm.fmt == AUFMT_S16LE ? 2 : 1;
+		size_t frame = ss * prm.channels;
+		err = aufile_read(af, buf, &sz);
+		if (err || sz == 0)
+			break;
+		/* sz is a multiple of the frame size except maybe at a truncated end */
+		for (i = 0; i + frame <= sz && !err; i += frame) {
+			int32_t acc = 0;
+			uint8_t ch;
+			for (ch = 0; ch < prm.channels; ch++) {
+				const uint8_t *p = buf + i + ch * ss;
+				if (prm.fmt == AUFMT_S16LE)
+					acc += (int16_t)(uint16_t)(p[0] | p[1] << 8);
+				else if (prm.fmt == AUFMT_PCMU)
+					acc += g711_ulaw2pcm(p[0]);
+				else
+					acc += g711_alaw2pcm(p[0]);
+			}
+			err = cx_media__push(b, (int16_t)(acc / prm.channels));
+		}
+	}
+	*rate = prm.srate;
+	mem_deref(af);
+	return err;
+}
+
+static int cx_media__tts_read(const char *text, cx_media_buf *b, uint32_t *rate)
+{
+	cst_wave *w;
+	int i, err = 0;
+
+	if (!cx_media__voice) {
+		flite_init();
+		cx_media__voice = register_cmu_us_kal(NULL);
+		if (!cx_media__voice)
+			return ENOSYS;
+	}
+	w = flite_text_to_wave(text, cx_media__voice);
+	if (!w)
+		return EINVAL;
+	for (i = 0; i < w->num_samples * (w->num_channels > 0 ? w->num_channels : 1) && !err;
+	     i += (w->num_channels > 0 ? w->num_channels : 1))
+		err = cx_media__push(b, w->samples[i]);
+	*rate = (uint32_t)w->sample_rate;
+	delete_wave(w);
+	return err;
+}
+
+int cx_media_load(const char *root, const char *src, int16_t **pcmp, size_t *np, int *tts)
+{
+	char *copy = NULL, *path = NULL, *text = NULL;
+	cx_media_buf b = {NULL, 0, 0};
+	uint32_t rate = 8000;
+	int err;
+
+	if (!src || !pcmp || !np)
+		return EINVAL;
+	err = cx_media__split(root, src, &copy, &path, &text);
+	if (err)
+		return err;
+	if (tts)
+		*tts = 0;
+	err = cx_media__wav_read(path, &b, &rate);
+	if (err && text && *text) {
+		b.n = 0;
+		err = cx_media__tts_read(text, &b, &rate);
+		if (!err && tts)
+			*tts = 1;
+	}
+	else if (err)
+		err = ENOENT;
+	if (!err)
+		err = cx_media__resample(b.v, b.n, rate ? rate : 8000, pcmp, np);
+	mem_deref(b.v);
 	mem_deref(path);
 	mem_deref(copy);
 	return err;

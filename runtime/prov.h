@@ -43,4 +43,10 @@ int cx_sim_setup(cx_engine *e, const char *file);
 /* Parse one scenario line into the simulator state (for tests); errmsg gets a reason. */
 int cx_sim_parse_line(cx_engine *e, const char *line, char *errmsg, size_t errsz);
 
+/* The SIP provider (sip.c, docs/sip.md): listens on laddr ("ADDR:PORT", UDP and TCP); gateway
+ * ("HOST:PORT" or NULL) carries tel: and sip:N!H@G destinations; transport "udp" or "tcp"
+ * (outbound calls; NULL: udp). Prints the reason on stderr and returns an errno on failure. */
+extern const cx_prov cx_sip_prov;
+int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const char *transport);
+
 #endif

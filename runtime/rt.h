@@ -88,6 +88,7 @@ struct cx_conn {
 	uint32_t timeout_ms;   /* createcall timeout */
 	char dialogid[24];     /* last dialog started on it */
 	void *pd;              /* provider data (mem object, deref'd with the connection) */
+	cx_cval *proto;        /* provider detail added to connection.protocol (e.g. its `sip`) */
 };
 
 struct cx_dlg {
@@ -182,6 +183,9 @@ struct cx_engine {
 	void *endarg;
 	size_t heap_limit;
 	int64_t budget;        /* CX_TICKs per event; 0: CX_RT_BUDGET */
+	struct cx_http *http;  /* HTTP listener (http.c) or NULL; freed with the engine */
+	struct cx_curl *curl;  /* outbound HTTP and mail (curl.c) or NULL; freed with the engine */
+	int draining;          /* service stop: no new sessions (HTTP answers 503) */
 };
 
 int cx_engine_new(cx_engine **ep);
@@ -207,5 +211,36 @@ const char *cx_rt_sipreason(int code);
 /* media.c: duration of an audio src ("file.wav?text=…") in ms; ENOENT when neither the file
  * nor a text= part can be played. */
 int cx_media_duration(const char *root, const char *src, uint64_t *ms);
+/* media.c: the audio of src as 8 kHz mono samples (*pcmp: mem object, caller derefs): the WAV
+ * (S16LE any rate/channels, or G.711) converted, else the text= part spoken by flite (*tts=1). */
+int cx_media_load(const char *root, const char *src, int16_t **pcmp, size_t *np, int *tts);
+
+/* Section - HTTP listener (http.c; docs/http.md) */
+
+typedef struct cx_http cx_http;
+/* Listen on "ADDR:PORT" (port 0: any free port; the bound address is printed on stderr as
+ * "ccxml: http: listening on ADDR:PORT"). Stored in e->http. */
+int cx_http_listen(cx_engine *e, const char *addr);
+/* A token "ID" (the program's first document) or "ID=DOC"; EINVAL/ENOENT with a message. */
+int cx_http_token(cx_engine *e, const char *spec);
+/* A tokens file: one "ID[=DOC]" a line, '#' comments. */
+int cx_http_tokens_file(cx_engine *e, const char *path);
+/* Build a heap-neutral object from form fields: dotted names become nested objects. */
+int cx_http_nest(cx_cval *obj, const char *name, const char *val, char *why, size_t whysz);
+
+/* Section - Outbound HTTP and mail over libcurl's multi interface (curl.c) */
+
+typedef struct cx_curl cx_curl;
+int cx_curl_setup(cx_engine *e);                       /* e->curl (idempotent) */
+int cx_curl_smtp(cx_engine *e, const char *hostport, const char *from);
+/* POST a basichttp event (name, sessionid, fields flattened with dotted names) to url; the
+ * outcome comes later as send.successful / error.send.failed to session sessid.
+ * EINVAL: url is not http(s); EBUSY: too many transfers. */
+int cx_curl_post(cx_engine *e, const char *sessid, const char *sendid, const char *url,
+		 const char *name, const cx_cval *fields);
+/* Send a mail through the --smtp server (fire and forget; outcome on stderr). */
+int cx_curl_mail(cx_engine *e, const char *sessid, const char *to, const char *from,
+		 const char *subject, const char *type, const char *body);
+uint32_t cx_curl_pending(const cx_engine *e);           /* transfers in flight */
 
 #endif

@@ -203,6 +203,7 @@ static void cx_conn__destroy(void *arg)
 	mem_deref(c->callerid);
 	mem_deref(c->redirect);
 	mem_deref(c->pd);
+	mem_deref(c->proto);
 }
 
 static void cx_dlg__destroy(void *arg)
@@ -394,6 +395,8 @@ static cx_value cx_conn__obj(cx_sess *s, cx_conn *c)
 	if (!cx_is_exc(p)) {
 		cx_sess__def(X, p, "name", cx_sess__strv(X, pv ? pv->name : "none"));
 		cx_sess__def(X, p, "version", cx_sess__strv(X, pv ? pv->version : "0"));
+		if (c->proto && c->proto->tag == CX_T_OBJ) /* provider detail, e.g. protocol.sip */
+			cx_sess__def(X, p, pv ? pv->name : "detail", cx_cval_to(X, c->proto));
 		cx_obj_freeze(X, p);
 	}
 	cx_sess__def(X, o, "protocol", p);
@@ -943,6 +946,9 @@ static void cx_engine__destroy(void *arg)
 	struct le *le;
 
 	tmr_cancel(&e->pump);
+	/* HTTP and transfers first: their callbacks look sessions up through the engine */
+	e->http = mem_deref(e->http);
+	e->curl = mem_deref(e->curl);
 	while ((le = list_head(&e->sessl))) {
 		cx_sess *s = le->data;
 		s->ending_noparent = 1;

@@ -77,6 +77,8 @@ struct cx_heap {
 	size_t used;
 	size_t limit;
 	int slack;          /* >0 while an out-of-memory error is being built */
+	int oom;            /* an out-of-memory error was thrown since the last cx_gc: the slack
+			     * stays open so the runtime can still report it (error.semantic) */
 	cx_root *roots;
 	cx_obj *global;
 	cx_obj *protos[CX_P__COUNT];
@@ -159,5 +161,21 @@ int cx_lib_array(cx_ctx *X);
 int cx_lib_string(cx_ctx *X);
 int cx_lib_number(cx_ctx *X);
 int cx_lib_global(cx_ctx *X);
+int cx_lib_regexp(cx_ctx *X);
+int cx_lib_date(cx_ctx *X);
+int cx_lib_json(cx_ctx *X);
+
+/* lib_regexp.c: one decoded pattern for a run of matches (PCRE2 types kept opaque here). */
+typedef struct cx_rx {
+	void *code, *md, *mc;
+	uint16_t *wide;      /* 8-bit subjects widened for the 16-bit matcher */
+	size_t wcap;
+	const cx_str *wsrc;  /* the string wide holds */
+	uint32_t ncap;
+	int flags;           /* 1 g, 2 i, 4 m */
+} cx_rx;
+int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r);  /* 0 or -1 with an exception pending */
+int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov); /* 1, 0 or -1 */
+void cx_rx_close(cx_ctx *X, cx_rx *r);
 
 #endif

@@ -22,7 +22,7 @@ struct cx_gch {
 static int cx_heap__charge(cx_ctx *X, size_t size)
 {
 	struct cx_heap *h = X->heap;
-	size_t lim = h->limit + (h->slack ? CX_OOM_SLACK : 0);
+	size_t lim = h->limit + (h->slack || h->oom ? CX_OOM_SLACK : 0);
 
 	if (size > lim || h->used > lim - size)
 		return ENOMEM;
@@ -40,6 +40,10 @@ cx_value cx_heap__oom(cx_ctx *X)
 	X->heap->slack = 1;
 	r = cx_throw_error(X, "RangeError", "out of memory");
 	X->heap->slack = 0;
+	/* The runtime builds error.semantic (its reason string, the event object) in this heap
+	 * before the next collection: keep the slack open until then. A script that catches the
+	 * error gets at most the slack more. */
+	X->heap->oom = 1;
 	if (cx_is_exc(r) && X->exc.tag == CX_T_UNDEF)
 		X->exc = CX_NULLV;
 	return r;
@@ -346,4 +350,5 @@ void cx_gc(cx_ctx *X)
 			cx_heap__free_thing(X, g);
 		}
 	}
+	h->oom = 0;
 }

@@ -457,6 +457,142 @@ static cx_value cx_array_lastindexof(cx_ctx *X, cx_value self, cx_value this_, i
 	return cx_num(-1);
 }
 
+/* ES5 15.4.4.16-20: the callback methods. One walker serves forEach, map, filter, some and
+ * every: holes are skipped, the length is read once, elements added during the walk are not
+ * visited, and the callback gets (value, index, object). */
+enum { CX_AW_EACH, CX_AW_MAP, CX_AW_FILTER, CX_AW_SOME, CX_AW_EVERY };
+
+static cx_value cx_arr__walk(cx_ctx *X, cx_value this_, int argc, cx_value *argv, int kind, const char *name)
+{
+	cx_value o = cx_to_object(X, this_), fn = CX_ARG(0), res = CX_UNDEFINED;
+	uint32_t len, i, n = 0;
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	if (!cx_is_callable(fn))
+		return cx_throw_error(X, "TypeError", "Array.prototype.%s: the callback is not a function", name);
+	if (kind == CX_AW_MAP || kind == CX_AW_FILTER) {
+		res = cx_arr_new(X, 0, NULL);
+		if (cx_is_exc(res))
+			return res;
+		if (kind == CX_AW_MAP && len && cx_is_exc(cx_arr__set_length(X, res.u.o, len)))
+			return CX_EXCEPTION;
+	}
+	for (i = 0; i < len; i++) {
+		cx_value args[3], r;
+		if (!cx_arr__has_idx(X, o, i))
+			continue;
+		args[0] = cx_get_idx(X, o, i);
+		if (cx_is_exc(args[0]))
+			return args[0];
+		args[1] = cx_num(i);
+		args[2] = o;
+		r = cx_call(X, fn, CX_ARG(1), 3, args);
+		if (cx_is_exc(r))
+			return r;
+		switch (kind) {
+		case CX_AW_MAP:
+			if (cx_is_exc(cx_arr__put(X, res.u.o, i, r)))
+				return CX_EXCEPTION;
+			break;
+		case CX_AW_FILTER:
+			if (cx_truthy(r) && cx_is_exc(cx_arr__put(X, res.u.o, n++, args[0])))
+				return CX_EXCEPTION;
+			break;
+		case CX_AW_SOME:
+			if (cx_truthy(r))
+				return CX_TRUE;
+			break;
+		case CX_AW_EVERY:
+			if (!cx_truthy(r))
+				return CX_FALSE;
+			break;
+		default:
+			break;
+		}
+	}
+	return kind == CX_AW_SOME ? CX_FALSE : kind == CX_AW_EVERY ? CX_TRUE : res;
+}
+
+static cx_value cx_array_foreach(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_arr__walk(X, this_, argc, argv, CX_AW_EACH, "forEach");
+}
+
+static cx_value cx_array_map(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_arr__walk(X, this_, argc, argv, CX_AW_MAP, "map");
+}
+
+static cx_value cx_array_filter(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_arr__walk(X, this_, argc, argv, CX_AW_FILTER, "filter");
+}
+
+static cx_value cx_array_some(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_arr__walk(X, this_, argc, argv, CX_AW_SOME, "some");
+}
+
+static cx_value cx_array_every(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_arr__walk(X, this_, argc, argv, CX_AW_EVERY, "every");
+}
+
+/* 15.4.4.21-22 reduce / reduceRight: without an initial value the first present element
+ * starts the fold; an empty array then is a TypeError. */
+static cx_value cx_arr__reduce(cx_ctx *X, cx_value this_, int argc, cx_value *argv, int right)
+{
+	cx_value o = cx_to_object(X, this_), fn = CX_ARG(0), acc = CX_UNDEFINED;
+	uint32_t len, k;
+	int have = argc >= 2;
+
+	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
+		return CX_EXCEPTION;
+	if (!cx_is_callable(fn))
+		return cx_throw_error(X, "TypeError", "Array.prototype.%s: the callback is not a function",
+				      right ? "reduceRight" : "reduce");
+	if (have)
+		acc = argv[1];
+	for (k = 0; k < len; k++) {
+		uint32_t i = right ? len - 1 - k : k;
+		cx_value e, args[4];
+		if (!cx_arr__has_idx(X, o, i))
+			continue;
+		e = cx_get_idx(X, o, i);
+		if (cx_is_exc(e))
+			return e;
+		if (!have) {
+			acc = e;
+			have = 1;
+			continue;
+		}
+		args[0] = acc, args[1] = e, args[2] = cx_num(i), args[3] = o;
+		acc = cx_call(X, fn, CX_UNDEFINED, 4, args);
+		if (cx_is_exc(acc))
+			return acc;
+	}
+	if (!have)
+		return cx_throw_error(X, "TypeError", "%s of an empty array with no initial value",
+				      right ? "reduceRight" : "reduce");
+	return acc;
+}
+
+static cx_value cx_array_reduce(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_arr__reduce(X, this_, argc, argv, 0);
+}
+
+static cx_value cx_array_reduceright(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_arr__reduce(X, this_, argc, argv, 1);
+}
+
+static cx_value cx_array_isarray(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_bool(cx_obj_of(CX_ARG(0), CX_C_ARRAY) != NULL);
+}
+
 #define CX_M(name, fn, n) \
 	if (cx_is_exc(cx_builtin(X, cx_objv(p), name, fn, n))) return ENOMEM
 
@@ -464,7 +600,10 @@ int cx_lib_array(cx_ctx *X)
 {
 	cx_obj *p = CX_PROTO(X, CX_P_ARRAY);
 
-	if (!cx_lib_ctor(X, "Array", cx_array_new, cx_array_new, 1, CX_P_ARRAY))
+	cx_obj *c;
+
+	if (!(c = cx_lib_ctor(X, "Array", cx_array_new, cx_array_new, 1, CX_P_ARRAY)) ||
+	    cx_is_exc(cx_builtin(X, cx_objv(c), "isArray", cx_array_isarray, 1)))
 		return ENOMEM;
 	CX_M("toString", cx_array_tostring, 0);
 	CX_M("toLocaleString", cx_array_tostring, 0);
@@ -480,6 +619,13 @@ int cx_lib_array(cx_ctx *X)
 	CX_M("sort", cx_array_sort, 1);
 	CX_M("indexOf", cx_array_indexof, 1);
 	CX_M("lastIndexOf", cx_array_lastindexof, 1);
+	CX_M("forEach", cx_array_foreach, 1);
+	CX_M("map", cx_array_map, 1);
+	CX_M("filter", cx_array_filter, 1);
+	CX_M("some", cx_array_some, 1);
+	CX_M("every", cx_array_every, 1);
+	CX_M("reduce", cx_array_reduce, 1);
+	CX_M("reduceRight", cx_array_reduceright, 1);
 	(void)cx_s_empty;
 	return 0;
 }

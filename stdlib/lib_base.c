@@ -355,7 +355,8 @@ int cx_lib_init(cx_ctx *X)
 	CX_M(h->protos[CX_P_ERROR], "toString", cx_error_tostring, 0);
 
 	if ((err = cx_lib_array(X)) || (err = cx_lib_string(X)) || (err = cx_lib_number(X)) ||
-	    (err = cx_lib_global(X)))
+	    (err = cx_lib_global(X)) || (err = cx_lib_regexp(X)) ||
+	    (err = cx_lib_date(X)) || (err = cx_lib_json(X)))
 		return err;
 	return 0;
 }

@@ -1,6 +1,5 @@
 /*
- * lib_global.c — the global functions (ES3 15.1.2, 15.1.3, B.2), a minimal Date and the
- * RegExp stub.
+ * lib_global.c — the global functions (ES3 15.1.2, 15.1.3, B.2).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -339,86 +338,6 @@ static cx_value cx_glob_unescape(cx_ctx *X, cx_value self, cx_value this_, int a
 	return cx_sb_finish(X, &sb);
 }
 
-/* Section - Date (minimal) and RegExp (stub) */
-
-static double cx_date__now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return floor((double)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
-static cx_value cx_date__string(cx_ctx *X, double t)
-{
-	time_t secs;
-	struct tm tm;
-	char buf[64];
-
-	if (isnan(t))
-		return cx_str_cstr(X, "Invalid Date");
-	secs = (time_t)floor(t / 1000);
-	if (!gmtime_r(&secs, &tm))
-		return cx_str_cstr(X, "Invalid Date");
-	strftime(buf, sizeof(buf), "%a %b %d %Y %H:%M:%S GMT+0000", &tm);
-	return cx_str_cstr(X, buf);
-}
-
-static cx_value cx_date_call(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-{
-	return cx_date__string(X, cx_date__now());
-}
-
-static cx_value cx_date_new(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-{
-	cx_obj *o;
-	double t;
-
-	if (argc > 1 || (argc == 1 && argv[0].tag == CX_T_STR))
-		return cx_throw_error(X, "Error", "Date from fields or strings is not supported yet; "
-				      "use new Date() or new Date(milliseconds)");
-	if (argc == 0)
-		t = cx_date__now();
-	else {
-		if (cx_to_num(X, argv[0], &t))
-			return CX_EXCEPTION;
-		t = fabs(t) > 8.64e15 ? NAN : cx_to_integer_d(t);
-	}
-	if (!(o = cx_obj__new(X, CX_C_DATE, CX_PROTO(X, CX_P_DATE))))
-		return CX_EXCEPTION;
-	o->prim = cx_num(t);
-	return cx_objv(o);
-}
-
-static cx_value cx_date_gettime(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-{
-	cx_obj *o = cx_obj_of(this_, CX_C_DATE);
-
-	if (!o)
-		return cx_throw_error(X, "TypeError", "Date.prototype method called on a non-Date");
-	return o->prim;
-}
-
-static cx_value cx_date_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-{
-	cx_obj *o = cx_obj_of(this_, CX_C_DATE);
-
-	if (!o)
-		return cx_throw_error(X, "TypeError", "Date.prototype method called on a non-Date");
-	return cx_date__string(X, o->prim.u.n);
-}
-
-static cx_value cx_regexp_ctor(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-{
-	return cx_throw_error(X, "Error", "RegExp is not supported yet");
-}
-
-cx_value cx_regexp_new(cx_ctx *X, const char *src, const char *flags)
-{
-	return cx_throw_error(X, "Error", "RegExp is not supported yet (/%s/%s)", src ? src : "",
-			      flags ? flags : "");
-}
-
 int cx_lib_global(cx_ctx *X)
 {
 	static const struct { const char *n; cx_cfunc *f; int len; } gfun[] = {
@@ -428,17 +347,10 @@ int cx_lib_global(cx_ctx *X)
 		{"decodeURI", cx_glob_decodeuri, 1}, {"decodeURIComponent", cx_glob_decodeuricomp, 1},
 		{"escape", cx_glob_escape, 1}, {"unescape", cx_glob_unescape, 1},
 	};
-	cx_obj *d, *dp = CX_PROTO(X, CX_P_DATE);
 	size_t i;
 
 	for (i = 0; i < sizeof(gfun) / sizeof(gfun[0]); i++)
 		if (cx_is_exc(cx_builtin(X, cx_global(X), gfun[i].n, gfun[i].f, gfun[i].len)))
 			return ENOMEM;
-	if (!(d = cx_lib_ctor(X, "Date", cx_date_call, cx_date_new, 7, CX_P_DATE)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(dp), "getTime", cx_date_gettime, 0)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(dp), "valueOf", cx_date_gettime, 0)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(dp), "toString", cx_date_tostring, 0)) ||
-	    !cx_lib_ctor(X, "RegExp", cx_regexp_ctor, cx_regexp_ctor, 2, CX_P_REGEXP))
-		return ENOMEM;
 	return 0;
 }

@@ -42,37 +42,70 @@ static cx_value cx_number_valueof(cx_ctx *X, cx_value self, cx_value this_, int 
 	return cx_number__this(X, this_, &d) ? CX_EXCEPTION : cx_num(d);
 }
 
-/* Radix other than 10: integer digits by repeated division, then at most 52 fraction digits
- * (enough to show every bit of a double in base 2). */
+/* Radix other than 10 (15.7.4.2 leaves the format to the implementation): the digits node
+ * prints. Integer digits by repeated division (digits below the precision of a double print as
+ * 0); fraction digits are generated until the rest is smaller than half the gap to the next
+ * double, so the string is the shortest that reads back as the same number, with the last
+ * digit rounded half-to-even. */
 static cx_value cx_number__radix(cx_ctx *X, double d, int radix)
 {
 	static const char dig[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-	char buf[1200], *p = buf + 1100, *q;
-	double ip, fp;
-	int neg = d < 0, k;
+	char buf[2200], *ip = buf + 1100, *fp = buf + 1100;
+	double in, fr, delta;
+	int neg = d < 0;
 
 	if (neg)
 		d = -d;
-	fp = modf(d, &ip);
-	*p = 0;
-	do {
-		double r = fmod(ip, radix);
-		*--p = dig[(int)r];
-		ip = (ip - r) / radix;
-	} while (ip >= 1 && p > buf + 1);
-	if (neg)
-		*--p = '-';
-	q = buf + 1100;
-	if (fp > 0) {
-		*q++ = '.';
-		for (k = 0; k < 52 && fp > 0; k++) {
-			fp *= radix;
-			fp = modf(fp, &ip);
-			*q++ = dig[(int)ip];
-		}
-		*q = 0;
+	in = floor(d);
+	fr = d - in;
+	delta = 0.5 * (nextafter(d, INFINITY) - d);
+	if (delta < 4.9406564584124654e-324)
+		delta = 4.9406564584124654e-324;
+	if (fr >= delta) {
+		*fp++ = '.';
+		do {
+			int digit;
+			fr *= radix;
+			delta *= radix;
+			digit = (int)fr;
+			*fp++ = dig[digit];
+			fr -= digit;
+			if ((fr > 0.5 || (fr == 0.5 && (digit & 1))) && fr + delta > 1) {
+				/* round up, carrying into earlier digits and maybe the integer */
+				char *q = fp;
+				for (;;) {
+					int v;
+					if (--q == buf + 1100) {
+						in += 1;
+						break;
+					}
+					v = (int)(strchr(dig, *q) - dig) + 1;
+					if (v < radix) {
+						*q = dig[v];
+						q++;
+						break;
+					}
+				}
+				fp = q;
+				break;
+			}
+		} while (fr >= delta && fp < buf + sizeof(buf) - 2);
+		if (fp == buf + 1101)
+			fp--; /* every fraction digit carried away */
 	}
-	return cx_str_cstr(X, p);
+	*fp = 0;
+	while (in / radix >= 9007199254740992.0 && ip > buf + 2) {
+		in /= radix;
+		*--ip = '0';
+	}
+	do {
+		double r = fmod(in, radix);
+		*--ip = dig[(int)r];
+		in = (in - r) / radix;
+	} while (in > 0 && ip > buf + 2);
+	if (neg)
+		*--ip = '-';
+	return cx_str_cstr(X, ip);
 }
 
 static cx_value cx_number_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -130,6 +163,160 @@ static cx_value cx_number_tofixed(cx_ctx *X, cx_value self, cx_value this_, int 
 	/* Drop the carry digit when unused; ES3 keeps the sign of any x < 0 ("-0.00"). */
 	i = buf[0] == '0' && buf[1] != '.' && buf[1] ? 1 : 0;
 	return cx_str_printf(X, "%s%s", neg ? "-" : "", buf + i);
+}
+
+/* The first nd significant decimal digits of x (> 0, finite) rounded half up from its exact
+ * value, as 15.7.4.6-7 ask ("pick the larger n" on a tie), into dig (nd chars + NUL); returns
+ * the decimal exponent of the first digit. glibc's %.*e prints the exact expansion when given
+ * enough digits (a double has at most 767 significant ones); only the rounding is ours. */
+static int cx_number__digits(double x, int nd, char *dig)
+{
+	char buf[840];
+	int e, k;
+
+	snprintf(buf, sizeof(buf), "%.780e", x);
+	e = atoi(strchr(buf, 'e') + 1);
+	dig[0] = buf[0];
+	for (k = 1; k < nd + 1; k++)
+		dig[k] = buf[k + 1]; /* skip the '.' */
+	if (dig[nd] >= '5') {
+		for (k = nd - 1; k >= 0; k--) {
+			if (dig[k] != '9') {
+				dig[k]++;
+				break;
+			}
+			dig[k] = '0';
+		}
+		if (k < 0) {
+			dig[0] = '1';
+			e++;
+		}
+	}
+	dig[nd] = 0;
+	return e;
+}
+
+/* The shortest digits that read back as x (x > 0, finite), for toExponential(undefined). */
+static int cx_number__shortest(double x, char *dig)
+{
+	char buf[40];
+	int p, e, k, n = 0;
+
+	for (p = 1; p <= 17; p++) {
+		snprintf(buf, sizeof(buf), "%.*e", p - 1, x);
+		if (strtod(buf, NULL) == x)
+			break;
+	}
+	e = atoi(strchr(buf, 'e') + 1);
+	for (k = 0; buf[k] != 'e'; k++)
+		if (buf[k] != '.')
+			dig[n++] = buf[k];
+	dig[n] = 0;
+	return e;
+}
+
+static int cx_number__special(cx_ctx *X, double d, cx_value *out)
+{
+	if (isnan(d) || isinf(d)) {
+		*out = cx_to_string(X, cx_num(d));
+		return 1;
+	}
+	return 0;
+}
+
+/* 15.7.4.6 */
+static cx_value cx_number_toexponential(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	double d, f = 0;
+	char dig[32], out[64];
+	int e, n, k = 0, j;
+	cx_value r;
+
+	if (cx_number__this(X, this_, &d) || cx_to_num(X, CX_ARG(0), &f))
+		return CX_EXCEPTION;
+	f = cx_to_integer_d(f);
+	if (cx_number__special(X, d, &r))
+		return r;
+	if (f < 0 || f > 20)
+		return cx_throw_error(X, "RangeError", "toExponential() argument must be between 0 and 20");
+	if (d < 0)
+		out[k++] = '-', d = -d;
+	if (d == 0) {
+		n = CX_ARG(0).tag == CX_T_UNDEF ? 1 : (int)f + 1;
+		memset(dig, '0', (size_t)n);
+		dig[n] = 0;
+		e = 0;
+	}
+	else if (CX_ARG(0).tag == CX_T_UNDEF)
+		e = cx_number__shortest(d, dig), n = (int)strlen(dig);
+	else
+		n = (int)f + 1, e = cx_number__digits(d, n, dig);
+	out[k++] = dig[0];
+	if (n > 1) {
+		out[k++] = '.';
+		for (j = 1; j < n; j++)
+			out[k++] = dig[j];
+	}
+	snprintf(out + k, sizeof(out) - (size_t)k, "e%c%d", e < 0 ? '-' : '+', e < 0 ? -e : e);
+	return cx_str_cstr(X, out);
+}
+
+/* 15.7.4.7 (precision 1..21 as ES3 says; node allows up to 100) */
+static cx_value cx_number_toprecision(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	double d, pd;
+	char dig[32], out[80];
+	int e, p, k = 0, j;
+	cx_value r;
+
+	if (cx_number__this(X, this_, &d))
+		return CX_EXCEPTION;
+	if (CX_ARG(0).tag == CX_T_UNDEF)
+		return cx_to_string(X, cx_num(d));
+	if (cx_to_num(X, argv[0], &pd))
+		return CX_EXCEPTION;
+	pd = cx_to_integer_d(pd);
+	if (cx_number__special(X, d, &r))
+		return r;
+	if (pd < 1 || pd > 21)
+		return cx_throw_error(X, "RangeError", "toPrecision() argument must be between 1 and 21");
+	p = (int)pd;
+	if (d < 0)
+		out[k++] = '-', d = -d;
+	if (d == 0) {
+		memset(dig, '0', (size_t)p);
+		dig[p] = 0;
+		e = 0;
+	}
+	else
+		e = cx_number__digits(d, p, dig);
+	if (e < -6 || e >= p) {
+		out[k++] = dig[0];
+		if (p > 1) {
+			out[k++] = '.';
+			for (j = 1; j < p; j++)
+				out[k++] = dig[j];
+		}
+		snprintf(out + k, sizeof(out) - (size_t)k, "e%c%d", e < 0 ? '-' : '+', e < 0 ? -e : e);
+	}
+	else if (e >= 0) {
+		for (j = 0; j < p; j++) {
+			out[k++] = dig[j];
+			if (j == e && j < p - 1)
+				out[k++] = '.';
+		}
+		out[k] = 0;
+	}
+	else {
+		out[k++] = '0';
+		out[k++] = '.';
+		for (j = 0; j < -(e + 1); j++)
+			out[k++] = '0';
+		for (j = 0; j < p; j++)
+			out[k++] = dig[j];
+		out[k] = 0;
+	}
+	return cx_str_cstr(X, out);
 }
 
 /* Section - Math */
@@ -283,7 +470,9 @@ int cx_lib_number(cx_ctx *X)
 	if (cx_is_exc(cx_builtin(X, cx_objv(p), "toString", cx_number_tostring, 1)) ||
 	    cx_is_exc(cx_builtin(X, cx_objv(p), "toLocaleString", cx_number_tostring, 0)) ||
 	    cx_is_exc(cx_builtin(X, cx_objv(p), "valueOf", cx_number_valueof, 0)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(p), "toFixed", cx_number_tofixed, 1)))
+	    cx_is_exc(cx_builtin(X, cx_objv(p), "toFixed", cx_number_tofixed, 1)) ||
+	    cx_is_exc(cx_builtin(X, cx_objv(p), "toExponential", cx_number_toexponential, 1)) ||
+	    cx_is_exc(cx_builtin(X, cx_objv(p), "toPrecision", cx_number_toprecision, 1)))
 		return ENOMEM;
 
 	if (!(m = cx_obj__new(X, CX_C_MATH, CX_PROTO(X, CX_P_OBJECT))) ||

@@ -32,6 +32,7 @@ static int cx_string__int_arg(cx_ctx *X, int argc, cx_value *argv, int i, double
 	if (cx_to_num(X, CX_ARG(i), d))
 		return -1;
 	*d = cx_to_integer_d(*d);
+	/* match, search, replace and split live in lib_regexp.c. */
 	return 0;
 }
 
@@ -236,49 +237,6 @@ static cx_value cx_string_toupper(cx_ctx *X, cx_value self, cx_value this_, int 
 	return cx_string__map(X, this_, cx_string__upper);
 }
 
-static cx_value cx_string_split(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-{
-	cx_str *s = cx_string__this(X, this_), *sep, *part;
-	cx_value a;
-	uint32_t lim = 0xffffffffu, n = 0, p = 0;
-	double d;
-
-	if (!s)
-		return CX_EXCEPTION;
-	if (CX_ARG(1).tag != CX_T_UNDEF) {
-		if (cx_to_num(X, argv[1], &d))
-			return CX_EXCEPTION;
-		lim = cx_dtou32(d);
-	}
-	a = cx_arr_new(X, 0, NULL);
-	if (cx_is_exc(a) || lim == 0)
-		return a;
-	if (CX_ARG(0).tag == CX_T_UNDEF)
-		return cx_is_exc(cx_arr__put(X, a.u.o, 0, cx_strv(s))) ? CX_EXCEPTION : a;
-	if (cx_obj_of(argv[0], CX_C_REGEXP))
-		return cx_throw_error(X, "Error", "split with a RegExp separator is not supported yet");
-	if (!(sep = cx_to_str(X, argv[0])))
-		return CX_EXCEPTION;
-	if (sep->len == 0) {
-		for (p = 0; p < s->len && n < lim; p++, n++)
-			if (!(part = cx_str__sub(X, s, p, p + 1)) ||
-			    cx_is_exc(cx_arr__put(X, a.u.o, n, cx_strv(part))))
-				return CX_EXCEPTION;
-		return a;
-	}
-	for (;;) {
-		int64_t q = cx_str__find(s, sep, p);
-		uint32_t end = q < 0 ? s->len : (uint32_t)q;
-		if (!(part = cx_str__sub(X, s, p, end)) ||
-		    cx_is_exc(cx_arr__put(X, a.u.o, n++, cx_strv(part))))
-			return CX_EXCEPTION;
-		if (q < 0 || n >= lim)
-			break;
-		p = end + sep->len;
-	}
-	return a;
-}
-
 static cx_value cx_string_concat(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
 	cx_str *s = cx_string__this(X, this_), *t;
@@ -316,69 +274,6 @@ static cx_value cx_string_localecompare(cx_ctx *X, cx_value self, cx_value this_
 	return cx_num(cx_str__cmp(s, t));
 }
 
-/* replace with a string pattern: the first occurrence; the replacement is a string (with
- * $$, $&, $` and $') or a function called with (match, position, string). */
-static cx_value cx_string_replace(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-{
-	cx_str *s = cx_string__this(X, this_), *pat, *rep;
-	cx_sb sb = {0};
-	int64_t q;
-	uint32_t i;
-
-	if (!s)
-		return CX_EXCEPTION;
-	if (cx_obj_of(CX_ARG(0), CX_C_REGEXP))
-		return cx_throw_error(X, "Error", "replace with a RegExp pattern is not supported yet");
-	if (!(pat = cx_to_str(X, CX_ARG(0))))
-		return CX_EXCEPTION;
-	q = cx_str__find(s, pat, 0);
-	if (q < 0)
-		return cx_strv(s);
-	if (cx_is_callable(CX_ARG(1))) {
-		cx_value args[3] = {cx_strv(pat), cx_num((double)q), cx_strv(s)}, r;
-		r = cx_call(X, argv[1], CX_UNDEFINED, 3, args);
-		if (cx_is_exc(r) || !(rep = cx_to_str(X, r)))
-			return CX_EXCEPTION;
-		for (i = 0; i < (uint32_t)q; i++)
-			cx_sb_put(&sb, cx_str__at(s, i));
-		cx_sb_str(&sb, rep);
-	}
-	else {
-		if (!(rep = cx_to_str(X, CX_ARG(1))))
-			return CX_EXCEPTION;
-		for (i = 0; i < (uint32_t)q; i++)
-			cx_sb_put(&sb, cx_str__at(s, i));
-		for (i = 0; i < rep->len; i++) {
-			uint16_t c = cx_str__at(rep, i), c2 = i + 1 < rep->len ? cx_str__at(rep, i + 1) : 0;
-			uint32_t j;
-			if (c != '$' || (c2 != '$' && c2 != '&' && c2 != '`' && c2 != '\'')) {
-				cx_sb_put(&sb, c);
-				continue;
-			}
-			i++;
-			if (c2 == '$')
-				cx_sb_put(&sb, '$');
-			else if (c2 == '&')
-				cx_sb_str(&sb, pat);
-			else if (c2 == '`')
-				for (j = 0; j < (uint32_t)q; j++)
-					cx_sb_put(&sb, cx_str__at(s, j));
-			else
-				for (j = (uint32_t)q + pat->len; j < s->len; j++)
-					cx_sb_put(&sb, cx_str__at(s, j));
-		}
-	}
-	for (i = (uint32_t)q + pat->len; i < s->len; i++)
-		cx_sb_put(&sb, cx_str__at(s, i));
-	return cx_sb_finish(X, &sb);
-}
-
-static cx_value cx_string_regexp_stub(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-{
-	return cx_throw_error(X, "Error", "String.prototype.match/search need RegExp, "
-			      "which is not supported yet");
-}
-
 #define CX_M(name, fn, n) \
 	if (cx_is_exc(cx_builtin(X, cx_objv(p), name, fn, n))) return ENOMEM
 
@@ -403,12 +298,9 @@ int cx_lib_string(cx_ctx *X)
 	CX_M("toUpperCase", cx_string_toupper, 0);
 	CX_M("toLocaleLowerCase", cx_string_tolower, 0);
 	CX_M("toLocaleUpperCase", cx_string_toupper, 0);
-	CX_M("split", cx_string_split, 2);
 	CX_M("concat", cx_string_concat, 1);
 	CX_M("trim", cx_string_trim, 0);
 	CX_M("localeCompare", cx_string_localecompare, 1);
-	CX_M("replace", cx_string_replace, 2);
-	CX_M("match", cx_string_regexp_stub, 1);
-	CX_M("search", cx_string_regexp_stub, 1);
+	/* match, search, replace and split live in lib_regexp.c. */
 	return 0;
 }

@@ -5,7 +5,8 @@
 #   tests/run.sh s4- es-closures only the CCXML documents/examples whose name contains a word
 #   BUILDS=build tests/run.sh    one build only
 #
-# Per build: the unit tests, tests/invalid/run.sh and tests/codegen/run.sh (when present), every
+# Per build: the unit tests, tests/invalid/run.sh, tests/codegen/run.sh and tests/es/run.sh
+# (ECMAScript differential tests against node, fuzz, memory/time bounds) when present, every
 # tests/ccxml/*.ccxml document, the outbound tutorial examples and examples/embed (when present).
 #
 # A CCXML test T passes when `ccxmlc -o T T.ccxml && ./T --sim[=T.scenario] [--once]` exits 0,
@@ -258,6 +259,9 @@ if [ "${1:-}" = "--one" ]; then
 	unit) run__one_cmd "$B" "$NAME" "$dir" "$(cd "$B" && pwd)/tests/$NAME" >"$res.txt" 2>&1 ;;
 	invalid|codegen) run__one_cmd "$B" "$NAME" "$dir" "tests/$KIND/run.sh" "$(cd "$B" && pwd)/ccxmlc" >"$res.txt" 2>&1 ;;
 	embed) run__one_cmd "$B" "$NAME" "$dir" examples/embed/run.sh "$B" >"$res.txt" 2>&1 ;;
+	es) run__one_cmd "$B" "$NAME" "$dir" tests/es/run.sh "$B" >"$res.txt" 2>&1 ;;
+	http) run__one_cmd "$B" "$NAME" "$dir" tests/http/run.sh "$B" >"$res.txt" 2>&1 ;;
+	sip) run__one_cmd "$B" "$NAME" "$dir" tests/sip/run.sh "$B" >"$res.txt" 2>&1 ;;
 	*) echo "unknown kind $KIND" >"$res.txt"; false ;;
 	esac
 	if [ $? = 0 ]; then mv "$res.txt" "$res.ok"; st=ok; else mv "$res.txt" "$res.fail"; st=FAIL; fi
@@ -309,6 +313,9 @@ for B in $BUILDS; do
 		[ -x tests/invalid/run.sh ] && echo "$B invalid run"
 		[ -x tests/codegen/run.sh ] && echo "$B codegen run"
 		[ -x examples/embed/run.sh ] && echo "$B embed run"
+		[ -x tests/es/run.sh ] && echo "$B es run"
+		[ -x tests/http/run.sh ] && echo "$B http run"
+		[ -x tests/sip/run.sh ] && echo "$B sip run"
 	fi
 	for f in tests/ccxml/*.ccxml; do
 		T=$(basename "$f" .ccxml)

@@ -1,0 +1,967 @@
+/*
+ * http.c — cx_http: the HTTP listener of a compiled program (docs/http.md).
+ *
+ *   GET|POST /SessionControl/CCXML10.start?tokenid=T&k=v   (also /CCXML10.start)  token start
+ *   GET|POST /basichttp?sessionid=S&name=N[&eventsource=E]&f=v…    event injection (digest §7)
+ *   GET|POST /createsession?uri=DOC&k=v…                            createsession (digest §7)
+ *   GET      /health                                                status page (JSON)
+ *
+ * The connection layer is our own, on libre's TCP and its HTTP message parser, rather than
+ * http_listen(): libre's server closes oversized or malformed requests without a word, and the
+ * issue wants a clear 4xx for them. Every input is bounded (header block, body, fields, field
+ * lengths, connections, time to send the request) and one request is served per connection.
+ */
+#include <string.h>
+#include <stdio.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include "rt.h"
+
+#define CX_HTTP_MAX_HEAD   16384   /* request line + headers */
+#define CX_HTTP_MAX_TARGET 8192    /* path + query */
+#define CX_HTTP_MAX_BODY   65536   /* form body */
+#define CX_HTTP_MAX_FIELDS 64
+#define CX_HTTP_MAX_KEY    128
+#define CX_HTTP_MAX_VAL    4096
+#define CX_HTTP_MAX_DEPTH  8       /* dotted name segments */
+#define CX_HTTP_MAX_CONNS  64
+#define CX_HTTP_MAX_TOKENS 1024
+#define CX_HTTP_REQ_MS     10000   /* the whole request must arrive within this */
+#define CX_HTTP_LINGER_MS  2000    /* after the answer, wait this long for the client to close */
+
+typedef struct cx_http_tok {
+	struct le le;
+	char *id;
+	const cx_doc *doc;
+} cx_http_tok;
+
+struct cx_http {
+	cx_engine *eng;
+	struct tcp_sock *ts;
+	struct list conns;
+	struct list toks;
+	uint32_t nconns;
+	uint64_t nreq;
+};
+
+typedef struct cx_hconn {
+	struct le le;
+	cx_http *h;
+	struct tcp_conn *tc;
+	struct mbuf *mb;
+	struct tmr tmr;
+	struct sa peer;
+	int done;
+} cx_hconn;
+
+/* Parsed form: decoded key/value pairs, in order. */
+typedef struct cx_form {
+	uint32_t n;
+	char *k[CX_HTTP_MAX_FIELDS];
+	char *v[CX_HTTP_MAX_FIELDS];
+} cx_form;
+
+/* Section - Forms */
+
+static void cx_form__free(cx_form *f)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->n; i++) {
+		mem_deref(f->k[i]);
+		mem_deref(f->v[i]);
+	}
+	f->n = 0;
+}
+
+static int cx_http__hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Well-formed UTF-8 (no overlongs, no surrogates): ES strings are built from it. */
+static int cx_http__utf8ok(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = p[i], need, cp, j;
+		if (c < 0x80) {
+			++i;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			need = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			need = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			need = 3, cp = c & 0x07;
+		else
+			return 0;
+		for (j = 1; j <= need; j++) {
+			if (i + j >= n || (p[i + j] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i + j] & 0x3f);
+		}
+		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return 0;
+		i += need + 1;
+	}
+	return 1;
+}
+
+/* Percent-decode p[0..n) ('+' is a space) into a new string. EBADMSG: bad escape, NUL or not
+ * UTF-8; EOVERFLOW: longer than max. */
+static int cx_http__decode(char **out, const char *p, size_t n, size_t max)
+{
+	char *d;
+	size_t i, k = 0;
+
+	*out = NULL;
+	if (n > 3 * max)
+		return EOVERFLOW;
+	d = mem_alloc(n + 1, NULL);
+	if (!d)
+		return ENOMEM;
+	for (i = 0; i < n; i++) {
+		int c = (unsigned char)p[i];
+		if (c == '+')
+			c = ' ';
+		else if (c == '%') {
+			int hi = i + 2 < n ? cx_http__hex(p[i + 1]) : -1;
+			int lo = i + 2 < n ? cx_http__hex(p[i + 2]) : -1;
+			if (hi < 0 || lo < 0) {
+				mem_deref(d);
+				return EBADMSG;
+			}
+			c = hi * 16 + lo;
+			i += 2;
+		}
+		if (c == 0) {
+			mem_deref(d);
+			return EBADMSG;
+		}
+		d[k++] = (char)c;
+	}
+	d[k] = '\0';
+	if (k > max) {
+		mem_deref(d);
+		return EOVERFLOW;
+	}
+	if (!cx_http__utf8ok((const unsigned char *)d, k)) {
+		mem_deref(d);
+		return EBADMSG;
+	}
+	*out = d;
+	return 0;
+}
+
+/* Append the fields of an application/x-www-form-urlencoded text to f. Returns an HTTP status
+ * (0 when fine) and a reason in why. */
+static int cx_http__form(cx_form *f, const char *p, size_t n, char *why, size_t whysz)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i, eq;
+		char *k = NULL, *v = NULL;
+		int err;
+
+		while (j < n && p[j] != '&')
+			++j;
+		if (j == i) { /* empty field ("a=1&&b=2"): nothing to take */
+			i = j + 1;
+			continue;
+		}
+		if (f->n >= CX_HTTP_MAX_FIELDS) {
+			snprintf(why, whysz, "too many fields (at most %d)", CX_HTTP_MAX_FIELDS);
+			return 400;
+		}
+		for (eq = i; eq < j && p[eq] != '='; eq++)
+			;
+		err = cx_http__decode(&k, p + i, eq - i, CX_HTTP_MAX_KEY);
+		if (!err)
+			err = cx_http__decode(&v, eq < j ? p + eq + 1 : "", eq < j ? j - eq - 1 : 0,
+					      CX_HTTP_MAX_VAL);
+		if (err) {
+			mem_deref(k);
+			if (err == EOVERFLOW)
+				snprintf(why, whysz, "field %u is too long (names up to %d bytes, "
+					 "values up to %d)", f->n + 1, CX_HTTP_MAX_KEY, CX_HTTP_MAX_VAL);
+			else if (err == EBADMSG)
+				snprintf(why, whysz, "field %u: bad percent-encoding, NUL byte or "
+					 "invalid UTF-8", f->n + 1);
+			else
+				snprintf(why, whysz, "out of memory");
+			return err == ENOMEM ? 500 : 400;
+		}
+		/* "k1=v1&amp;k2=v2" pasted from an HTML page: the seed's own example has it */
+		if (!strncmp(k, "amp;", 4) && k[4])
+			memmove(k, k + 4, strlen(k + 4) + 1);
+		if (!*k) {
+			mem_deref(k);
+			mem_deref(v);
+			snprintf(why, whysz, "field %u has an empty name", f->n + 1);
+			return 400;
+		}
+		f->k[f->n] = k;
+		f->v[f->n] = v;
+		f->n++;
+		i = j + 1;
+	}
+	return 0;
+}
+
+static const char *cx_form__get(const cx_form *f, const char *k)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (!strcmp(f->k[i], k))
+			return f->v[i];
+	return NULL;
+}
+
+/* Section - Nested values */
+
+static int cx_http__keyok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!isalnum(c) && c != '_' && c != '$' && c != '-')
+			return 0;
+	}
+	return 1;
+}
+
+/* The kid of obj named k (n bytes), or -1. */
+static int cx_http__kid(const cx_cval *obj, const char *k, size_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < obj->nkids; i++)
+		if (strlen(obj->keys[i]) == n && !memcmp(obj->keys[i], k, n))
+			return (int)i;
+	return -1;
+}
+
+static int cx_http__addkid(cx_cval *obj, const char *k, size_t n, cx_cval *kid)
+{
+	uint32_t m = obj->nkids;
+	char **keys;
+	cx_cval **kids;
+
+	/* libre's mem_realloc() does not start from NULL */
+	keys = m ? mem_realloc(obj->keys, (m + 1) * sizeof(char *)) : mem_zalloc(sizeof(char *), NULL);
+	if (!keys)
+		return ENOMEM;
+	obj->keys = keys;
+	kids = m ? mem_realloc(obj->kids, (m + 1) * sizeof(cx_cval *)) : mem_zalloc(sizeof(cx_cval *), NULL);
+	if (!kids)
+		return ENOMEM;
+	obj->kids = kids;
+	keys[m] = NULL;
+	if (re_sdprintf(&keys[m], "%b", k, n))
+		return ENOMEM;
+	kids[m] = kid;
+	obj->nkids = m + 1;
+	return 0;
+}
+
+int cx_http_nest(cx_cval *obj, const char *name, const char *val, char *why, size_t whysz)
+{
+	const char *p = name;
+	int depth = 0;
+
+	for (;;) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		int i;
+
+		if (!cx_http__keyok(p, n)) {
+			snprintf(why, whysz, "bad field name '%s' (letters, digits, _ $ - and dots "
+				 "between names)", name);
+			return EINVAL;
+		}
+		if (++depth > CX_HTTP_MAX_DEPTH) {
+			snprintf(why, whysz, "field name '%s' nests deeper than %d", name,
+				 CX_HTTP_MAX_DEPTH);
+			return EINVAL;
+		}
+		i = cx_http__kid(obj, p, n);
+		if (!dot) {
+			cx_cval *leaf;
+			if (i >= 0) {
+				if (obj->kids[i]->tag == CX_T_OBJ) {
+					snprintf(why, whysz, "field '%s' is also an object", name);
+					return EINVAL;
+				}
+				/* a repeated field: the last one wins */
+				leaf = cx_cval_str(val);
+				if (!leaf)
+					return ENOMEM;
+				mem_deref(obj->kids[i]);
+				obj->kids[i] = leaf;
+				return 0;
+			}
+			leaf = cx_cval_str(val);
+			if (!leaf)
+				return ENOMEM;
+			if (cx_http__addkid(obj, p, n, leaf)) {
+				mem_deref(leaf);
+				return ENOMEM;
+			}
+			return 0;
+		}
+		if (i >= 0) {
+			if (obj->kids[i]->tag != CX_T_OBJ) {
+				snprintf(why, whysz, "field '%s' conflicts with a plain field '%.*s'",
+					 name, (int)(dot - name), name);
+				return EINVAL;
+			}
+			obj = obj->kids[i];
+		}
+		else {
+			cx_cval *o = cx_cval_str(NULL);
+			if (!o)
+				return ENOMEM;
+			o->tag = CX_T_OBJ;
+			if (cx_http__addkid(obj, p, n, o)) {
+				mem_deref(o);
+				return ENOMEM;
+			}
+			obj = o;
+		}
+		p = dot + 1;
+	}
+}
+
+/* Fields of f except the names in skip (NULL-terminated) as one nested object. */
+static int cx_http__values(cx_cval **out, const cx_form *f, const char *const *skip, char *why,
+			   size_t whysz)
+{
+	cx_cval *o = cx_cval_str(NULL);
+	uint32_t i;
+	int err;
+
+	*out = NULL;
+	if (!o)
+		return ENOMEM;
+	o->tag = CX_T_OBJ;
+	for (i = 0; i < f->n; i++) {
+		const char *const *sk;
+		for (sk = skip; *sk && strcmp(*sk, f->k[i]); sk++)
+			;
+		if (*sk)
+			continue;
+		err = cx_http_nest(o, f->k[i], f->v[i], why, whysz);
+		if (err) {
+			mem_deref(o);
+			if (err == ENOMEM)
+				snprintf(why, whysz, "out of memory");
+			return err;
+		}
+	}
+	*out = o;
+	return 0;
+}
+
+/* Section - Answers */
+
+static void cx_hconn__close(void *arg)
+{
+	cx_hconn *c = arg;
+
+	mem_deref(c);
+}
+
+static void cx_http__reply(cx_hconn *c, uint16_t scode, const char *reason, const char *ctype,
+			   const char *body)
+{
+	struct mbuf *mb;
+	size_t blen = body ? strlen(body) : 0;
+	int err;
+
+	if (c->done || !c->tc)
+		return;
+	c->done = 1;
+	mb = mbuf_alloc(256 + blen);
+	if (!mb)
+		goto out;
+	if (scode == 204)
+		err = mbuf_printf(mb, "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+	else
+		err = mbuf_printf(mb, "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+				  "Cache-Control: no-store\r\nConnection: close\r\n\r\n%s", scode, reason,
+				  ctype ? ctype : "text/plain; charset=utf-8", blen, body ? body : "");
+	if (!err) {
+		mb->pos = 0;
+		(void)tcp_send(c->tc, mb);
+	}
+	mem_deref(mb);
+ out:
+	/* the client closes after reading Content-Length bytes; tear down later at the latest */
+	c->mb = mem_deref(c->mb);
+	tmr_start(&c->tmr, CX_HTTP_LINGER_MS, cx_hconn__close, c);
+}
+
+/* A plain-text answer: body + newline. */
+static void cx_http__text(cx_hconn *c, uint16_t scode, const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void cx_http__text(cx_hconn *c, uint16_t scode, const char *reason, const char *fmt, ...)
+{
+	char body[600];
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body) - 1, fmt, ap);
+	va_end(ap);
+	n = strlen(body);
+	body[n] = '\n';
+	body[n + 1] = '\0';
+	cx_http__reply(c, scode, reason, NULL, body);
+}
+
+/* Section - Resources */
+
+static cx_http_tok *cx_http__tok(cx_http *h, const char *id)
+{
+	struct le *le;
+
+	LIST_FOREACH(&h->toks, le) {
+		cx_http_tok *t = le->data;
+		if (!strcmp(t->id, id))
+			return t;
+	}
+	return NULL;
+}
+
+/* Start a session of doc with the values of f (skip: fields that are not values). */
+static void cx_http__start(cx_hconn *c, const cx_doc *doc, const cx_form *f,
+			   const char *const *skip, const char *how)
+{
+	cx_engine *e = c->h->eng;
+	cx_sess *s = NULL;
+	cx_cval *vals = NULL;
+	char why[300];
+	int err;
+
+	if (e->draining) {
+		cx_http__text(c, 503, "Service Unavailable", "Failure");
+		return;
+	}
+	err = cx_http__values(&vals, f, skip, why, sizeof(why));
+	if (err) {
+		cx_http__text(c, err == ENOMEM ? 500 : 400, err == ENOMEM ? "Internal Server Error" :
+			      "Bad Request", "Failure: %s", why);
+		return;
+	}
+	err = cx_sess_start(&s, e, doc, "external", NULL, vals, NULL);
+	mem_deref(vals);
+	if (err == EBUSY) {
+		re_fprintf(stderr, "ccxml: http: %s from %J refused: out of sessions (%u running)\n",
+			how, &c->peer, list_count(&e->sessl));
+		cx_http__text(c, 503, "Service Unavailable", "out of sessions");
+		return;
+	}
+	if (err) {
+		re_fprintf(stderr, "ccxml: http: %s from %J: cannot start a session: %s\n", how,
+			&c->peer, strerror(err));
+		cx_http__text(c, 500, "Internal Server Error", "Failed to route call");
+		return;
+	}
+	re_fprintf(stderr, "ccxml: session %s: started by %s (document %s) from %J\n", s->id, how,
+		doc->name ? doc->name : "?", &c->peer);
+	cx_http__text(c, 200, "OK", "Success\n%s", s->id);
+}
+
+static void cx_http__token(cx_hconn *c, const cx_form *f)
+{
+	static const char *const skip[] = {"tokenid", NULL};
+	const char *id = cx_form__get(f, "tokenid");
+	cx_http_tok *t = id ? cx_http__tok(c->h, id) : NULL;
+	char how[200];
+
+	if (!t) {
+		char idb[65];
+		snprintf(idb, sizeof(idb), "%s", id ? id : "");
+		re_fprintf(stderr, "ccxml: http: token start from %J: %s token '%s'\n", &c->peer,
+			   id ? "unknown" : "no", idb);
+		cx_http__text(c, 403, "Forbidden", "Invalid Token");
+		return;
+	}
+	snprintf(how, sizeof(how), "token '%s'", t->id);
+	cx_http__start(c, t->doc, f, skip, how);
+}
+
+static void cx_http__createsession(cx_hconn *c, const cx_form *f)
+{
+	static const char *const skip[] = {"uri", NULL};
+	const char *uri = cx_form__get(f, "uri");
+	const cx_doc *doc;
+
+	if (!uri || !*uri) {
+		cx_http__text(c, 400, "Bad Request", "Failure: createsession needs uri (a document "
+			      "compiled into this program)");
+		return;
+	}
+	doc = cx_engine_doc(c->h->eng, uri);
+	if (!doc) {
+		cx_http__text(c, 404, "Not Found", "Failure: no document '%.200s' in this program",
+			      uri);
+		return;
+	}
+	cx_http__start(c, doc, f, skip, "createsession");
+}
+
+static int cx_http__nameok(const char *n)
+{
+	const char *p;
+
+	if (!*n || strlen(n) > 256)
+		return 0;
+	for (p = n; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (!isalnum(ch) && ch != '.' && ch != '_' && ch != '-' && ch != '$')
+			return 0;
+	}
+	return 1;
+}
+
+static void cx_http__basichttp(cx_hconn *c, const cx_form *f)
+{
+	static const char *const skip[] = {"sessionid", "name", "eventsource", NULL};
+	const char *sid = cx_form__get(f, "sessionid");
+	const char *name = cx_form__get(f, "name");
+	const char *src = cx_form__get(f, "eventsource");
+	cx_cval *vals = NULL;
+	char why[300], peer[64];
+	cx_sess *s;
+	cx_ev *ev;
+	uint32_t i;
+	int err;
+
+	if (!sid || !*sid) {
+		cx_http__text(c, 400, "Bad Request", "missing field: sessionid");
+		return;
+	}
+	if (!name || !*name) {
+		cx_http__text(c, 400, "Bad Request", "missing field: name");
+		return;
+	}
+	if (!cx_http__nameok(name)) {
+		cx_http__text(c, 400, "Bad Request", "bad event name (letters, digits, . _ - $; "
+			      "at most 256)");
+		return;
+	}
+	s = cx_sess_find(c->h->eng, sid);
+	if (!s) {
+		cx_http__text(c, 404, "Not Found", "unknown session '%.64s'", sid);
+		return;
+	}
+	err = cx_http__values(&vals, f, skip, why, sizeof(why));
+	if (err) {
+		cx_http__text(c, err == ENOMEM ? 500 : 400, err == ENOMEM ? "Internal Server Error" :
+			      "Bad Request", "%s", why);
+		return;
+	}
+	ev = cx_ev_new(s, name);
+	if (!ev) {
+		mem_deref(vals);
+		cx_http__text(c, 500, "Internal Server Error", "out of memory");
+		return;
+	}
+	for (i = 0; i < vals->nkids; i++)
+		cx_ev_cval(ev, vals->keys[i], vals->kids[i]);
+	mem_deref(vals);
+	re_snprintf(peer, sizeof(peer), "%J", &c->peer);
+	mem_deref(ev->source);
+	ev->source = NULL;
+	str_dup(&ev->source, src && *src ? src : peer);
+	ev->sourcetype = "basichttp";
+	fprintf(stderr, "ccxml: session %s: basichttp event %s from %s\n", s->id, name, peer);
+	cx_sess_post(s, ev);
+	cx_http__reply(c, 204, "No Content", NULL, NULL);
+}
+
+static void cx_http__health(cx_hconn *c)
+{
+	cx_engine *e = c->h->eng;
+	char body[400];
+
+	snprintf(body, sizeof(body),
+		 "{\"status\":\"%s\",\"sessions\":%u,\"max_sessions\":%u,\"sessions_started\":%u,"
+		 "\"http_requests\":%llu,\"transfers\":%u,\"tokens\":%u}\n",
+		 e->draining ? "stopping" : "ok", list_count(&e->sessl), e->max_sessions,
+		 e->nsess_total, (unsigned long long)c->h->nreq, cx_curl_pending(e),
+		 list_count(&c->h->toks));
+	cx_http__reply(c, e->draining ? 503 : 200, e->draining ? "Service Unavailable" : "OK",
+		       "application/json", body);
+}
+
+/* Section - Requests */
+
+static int cx_http__pl_is(const struct pl *pl, const char *s)
+{
+	return pl->l == strlen(s) && !memcmp(pl->p, s, pl->l);
+}
+
+static void cx_http__dispatch(cx_hconn *c, const struct http_msg *msg, const uint8_t *body,
+			      size_t blen)
+{
+	int get = cx_http__pl_is(&msg->met, "GET"), post = cx_http__pl_is(&msg->met, "POST");
+	enum { R_NONE, R_TOKEN, R_BASIC, R_CREATE, R_HEALTH } r = R_NONE;
+	cx_form form;
+	char why[300];
+	int st;
+
+	memset(&form, 0, sizeof(form));
+	if (cx_http__pl_is(&msg->path, "/SessionControl/CCXML10.start") ||
+	    cx_http__pl_is(&msg->path, "/CCXML10.start"))
+		r = R_TOKEN;
+	else if (cx_http__pl_is(&msg->path, "/basichttp"))
+		r = R_BASIC;
+	else if (cx_http__pl_is(&msg->path, "/createsession"))
+		r = R_CREATE;
+	else if (cx_http__pl_is(&msg->path, "/health"))
+		r = R_HEALTH;
+	if (r == R_NONE) {
+		cx_http__text(c, 404, "Not Found", "no such resource (see docs/http.md)");
+		return;
+	}
+	if (!get && !(post && r != R_HEALTH)) {
+		cx_http__text(c, 405, "Method Not Allowed", "method not allowed here (GET%s)",
+			      r == R_HEALTH ? "" : " or POST");
+		return;
+	}
+	if (r == R_HEALTH) {
+		cx_http__health(c);
+		return;
+	}
+	/* query fields first, then a form body */
+	st = cx_http__form(&form, msg->prm.l ? msg->prm.p + 1 : "", msg->prm.l ? msg->prm.l - 1 : 0,
+			   why, sizeof(why));
+	if (!st && blen) {
+		if (!post || !msg_ctype_cmp(&msg->ctyp, "application", "x-www-form-urlencoded")) {
+			cx_form__free(&form);
+			cx_http__text(c, 415, "Unsupported Media Type", "a body must be "
+				      "application/x-www-form-urlencoded");
+			return;
+		}
+		st = cx_http__form(&form, (const char *)body, blen, why, sizeof(why));
+	}
+	if (st) {
+		cx_form__free(&form);
+		cx_http__text(c, (uint16_t)st, st == 500 ? "Internal Server Error" : "Bad Request", "%s",
+			      why);
+		return;
+	}
+	switch (r) {
+	case R_TOKEN: cx_http__token(c, &form); break;
+	case R_BASIC: cx_http__basichttp(c, &form); break;
+	default: cx_http__createsession(c, &form); break;
+	}
+	cx_form__free(&form);
+}
+
+static int cx_http__digits(const struct pl *pl)
+{
+	size_t i;
+
+	if (!pl->l || pl->l > 9)
+		return 0;
+	for (i = 0; i < pl->l; i++)
+		if (!isdigit((unsigned char)pl->p[i]))
+			return 0;
+	return 1;
+}
+
+static void cx_hconn__recv(struct mbuf *mb, void *arg)
+{
+	cx_hconn *c = arg;
+	struct http_msg *msg = NULL;
+	const struct http_hdr *hdr;
+	size_t head;
+	int err;
+
+	if (c->done)
+		return; /* one request per connection; anything after the answer is dropped */
+	if (!c->mb) {
+		c->mb = mbuf_alloc(1024);
+		if (!c->mb) {
+			cx_http__text(c, 500, "Internal Server Error", "out of memory");
+			return;
+		}
+	}
+	if (c->mb->end + mbuf_get_left(mb) > CX_HTTP_MAX_HEAD + CX_HTTP_MAX_BODY) {
+		cx_http__text(c, 413, "Payload Too Large", "request larger than %d bytes",
+			      CX_HTTP_MAX_HEAD + CX_HTTP_MAX_BODY);
+		return;
+	}
+	c->mb->pos = c->mb->end;
+	if (mbuf_write_mem(c->mb, mbuf_buf(mb), mbuf_get_left(mb))) {
+		cx_http__text(c, 500, "Internal Server Error", "out of memory");
+		return;
+	}
+	c->mb->pos = 0;
+	err = http_msg_decode(&msg, c->mb, true);
+	if (err == ENODATA) {
+		c->mb->pos = 0;
+		if (c->mb->end > CX_HTTP_MAX_HEAD)
+			cx_http__text(c, 431, "Request Header Fields Too Large",
+				      "request line and headers larger than %d bytes", CX_HTTP_MAX_HEAD);
+		return;
+	}
+	if (err) {
+		cx_http__text(c, 400, "Bad Request", "malformed HTTP request");
+		return;
+	}
+	head = c->mb->pos;
+	if (head > CX_HTTP_MAX_HEAD) {
+		cx_http__text(c, 431, "Request Header Fields Too Large",
+			      "request line and headers larger than %d bytes", CX_HTTP_MAX_HEAD);
+		goto out;
+	}
+	if (msg->path.l + msg->prm.l > CX_HTTP_MAX_TARGET) {
+		cx_http__text(c, 414, "URI Too Long", "request target longer than %d bytes",
+			      CX_HTTP_MAX_TARGET);
+		goto out;
+	}
+	if (http_msg_hdr(msg, HTTP_HDR_TRANSFER_ENCODING)) {
+		cx_http__text(c, 411, "Length Required", "chunked bodies are not accepted; send "
+			      "Content-Length");
+		goto out;
+	}
+	hdr = http_msg_hdr(msg, HTTP_HDR_CONTENT_LENGTH);
+	if (hdr && !cx_http__digits(&hdr->val)) {
+		cx_http__text(c, 400, "Bad Request", "bad Content-Length");
+		goto out;
+	}
+	if (msg->clen > CX_HTTP_MAX_BODY) {
+		cx_http__text(c, 413, "Payload Too Large", "body larger than %d bytes",
+			      CX_HTTP_MAX_BODY);
+		goto out;
+	}
+	if (mbuf_get_left(c->mb) < msg->clen) {
+		c->mb->pos = 0; /* wait for the rest of the body */
+		goto out;
+	}
+	c->h->nreq++;
+	cx_http__dispatch(c, msg, mbuf_buf(c->mb), msg->clen);
+ out:
+	if (c->mb)
+		c->mb->pos = 0;
+	mem_deref(msg);
+}
+
+static void cx_hconn__closed(int err, void *arg)
+{
+	cx_hconn *c = arg;
+
+	(void)err;
+	mem_deref(c);
+}
+
+static void cx_hconn__timeout(void *arg)
+{
+	cx_hconn *c = arg;
+
+	if (c->done) {
+		mem_deref(c);
+		return;
+	}
+	cx_http__text(c, 408, "Request Timeout", "the request did not arrive within %d ms",
+		      CX_HTTP_REQ_MS);
+}
+
+static void cx_hconn__destroy(void *arg)
+{
+	cx_hconn *c = arg;
+
+	tmr_cancel(&c->tmr);
+	if (c->h) {
+		list_unlink(&c->le);
+		c->h->nconns--;
+	}
+	mem_deref(c->tc);
+	mem_deref(c->mb);
+}
+
+static void cx_http__connect(const struct sa *peer, void *arg)
+{
+	cx_http *h = arg;
+	cx_hconn *c;
+
+	if (h->nconns >= CX_HTTP_MAX_CONNS) {
+		fprintf(stderr, "ccxml: http: %u connections open; refusing %s\n", h->nconns, "one more");
+		tcp_reject(h->ts);
+		return;
+	}
+	c = mem_zalloc(sizeof(*c), cx_hconn__destroy);
+	if (!c) {
+		tcp_reject(h->ts);
+		return;
+	}
+	c->peer = *peer;
+	tmr_init(&c->tmr);
+	if (tcp_accept(&c->tc, h->ts, NULL, cx_hconn__recv, cx_hconn__closed, c)) {
+		mem_deref(c);
+		tcp_reject(h->ts);
+		return;
+	}
+	c->h = h;
+	h->nconns++;
+	list_append(&h->conns, &c->le, c);
+	tmr_start(&c->tmr, CX_HTTP_REQ_MS, cx_hconn__timeout, c);
+}
+
+/* Section - Set-up */
+
+static void cx_http__destroy(void *arg)
+{
+	cx_http *h = arg;
+	struct le *le;
+
+	while ((le = list_head(&h->conns))) {
+		cx_hconn *c = le->data;
+		list_unlink(&c->le);
+		c->h = NULL;
+		mem_deref(c);
+	}
+	list_flush(&h->toks);
+	mem_deref(h->ts);
+}
+
+static void cx_http_tok__destroy(void *arg)
+{
+	cx_http_tok *t = arg;
+
+	list_unlink(&t->le);
+	mem_deref(t->id);
+}
+
+int cx_http_listen(cx_engine *e, const char *addr)
+{
+	struct sa laddr, bound;
+	cx_http *h;
+	int err;
+
+	if (!e || !addr)
+		return EINVAL;
+	if (e->http) {
+		fprintf(stderr, "ccxml: http: --http given twice\n");
+		return EALREADY;
+	}
+	err = sa_decode(&laddr, addr, strlen(addr));
+	if (err) {
+		fprintf(stderr, "ccxml: http: '%s' is not ADDR:PORT (e.g. 127.0.0.1:8080)\n", addr);
+		return EINVAL;
+	}
+	h = mem_zalloc(sizeof(*h), cx_http__destroy);
+	if (!h)
+		return ENOMEM;
+	h->eng = e;
+	err = tcp_listen(&h->ts, &laddr, cx_http__connect, h);
+	if (err) {
+		fprintf(stderr, "ccxml: http: cannot listen on %s: %s\n", addr, strerror(err));
+		mem_deref(h);
+		return err;
+	}
+	if (!tcp_sock_local_get(h->ts, &bound))
+		re_fprintf(stderr, "ccxml: http: listening on %J\n", &bound);
+	e->http = h;
+	return 0;
+}
+
+int cx_http_token(cx_engine *e, const char *spec)
+{
+	const char *eq = spec ? strchr(spec, '=') : NULL;
+	size_t idl = eq ? (size_t)(eq - spec) : (spec ? strlen(spec) : 0);
+	const cx_doc *doc;
+	cx_http_tok *t;
+	char *id = NULL;
+
+	if (!e || !e->http) {
+		fprintf(stderr, "ccxml: --token needs --http\n");
+		return EINVAL;
+	}
+	if (!idl || idl > CX_HTTP_MAX_KEY) {
+		fprintf(stderr, "ccxml: http: bad token '%s' (ID or ID=DOCUMENT)\n", spec ? spec : "");
+		return EINVAL;
+	}
+	if (list_count(&e->http->toks) >= CX_HTTP_MAX_TOKENS) {
+		fprintf(stderr, "ccxml: http: more than %d tokens\n", CX_HTTP_MAX_TOKENS);
+		return EOVERFLOW;
+	}
+	doc = eq ? cx_engine_doc(e, eq + 1) : (e->ndocs > 0 ? e->docs[0] : NULL);
+	if (!doc) {
+		fprintf(stderr, "ccxml: http: token '%.*s': no document '%s' in this program\n",
+			(int)idl, spec, eq ? eq + 1 : "");
+		return ENOENT;
+	}
+	if (re_sdprintf(&id, "%b", spec, idl))
+		return ENOMEM;
+	if (cx_http__tok(e->http, id)) {
+		fprintf(stderr, "ccxml: http: token '%s' given twice\n", id);
+		mem_deref(id);
+		return EINVAL;
+	}
+	t = mem_zalloc(sizeof(*t), cx_http_tok__destroy);
+	if (!t) {
+		mem_deref(id);
+		return ENOMEM;
+	}
+	t->id = id;
+	t->doc = doc;
+	list_append(&e->http->toks, &t->le, t);
+	return 0;
+}
+
+int cx_http_tokens_file(cx_engine *e, const char *path)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	char line[512];
+	int lineno = 0, err = 0;
+
+	if (!f) {
+		fprintf(stderr, "ccxml: cannot read tokens file '%s': %s\n", path ? path : "",
+			strerror(errno));
+		return ENOENT;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+		++lineno;
+		if (!strchr(line, '\n') && !feof(f)) {
+			fprintf(stderr, "%s:%d: error: line too long\n", path, lineno);
+			err = EINVAL;
+			break;
+		}
+		while (isspace((unsigned char)*p))
+			++p;
+		end = p + strlen(p);
+		while (end > p && isspace((unsigned char)end[-1]))
+			*--end = '\0';
+		if (!*p || *p == '#')
+			continue;
+		err = cx_http_token(e, p);
+		if (err) {
+			fprintf(stderr, "%s:%d: error: bad token line\n", path, lineno);
+			break;
+		}
+	}
+	fclose(f);
+	return err;
+}

@@ -1,0 +1,1071 @@
+/*
+ * sip.c — the SIP telephony provider on libre 1.1.0 (--sip ADDR:PORT; docs/sip.md).
+ *
+ * One sipsess per connection, G.711 audio (PCMU/PCMA) and RFC 4733 telephone-event in the SDP,
+ * audio dialogs streamed over RTP from 8 kHz samples (media.c decodes WAV or speaks text=).
+ * Everything runs on the libre main loop; results reach the sessions as events
+ * (cx_rt_conn_event / cx_rt_dlg_event), never by calling back into a transition.
+ *
+ * Ownership: a sip_call is the connection's pd (freed with the connection); a sip_play is the
+ * dialog's pd. They point at each other weakly and unhook in their destructors.
+ */
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <ctype.h>
+#include <netinet/in.h>
+#include <re.h>
+#include <rem.h>
+#include "prov.h"
+
+#define SIP_PTIME 20                  /* ms of audio per RTP packet */
+#define SIP_SAMPLES 160               /* 20 ms at 8 kHz */
+#define SIP_CATCHUP 10                /* packets sent at most per timer tick when late */
+#define SIP_TEPT 101                  /* our telephone-event payload type */
+#define SIP_ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
+#define SIP_AAI_HDR "X-CCXML-AAI"
+
+typedef struct sip_st {
+	cx_engine *e;
+	struct sip *sip;
+	struct sipsess_sock *sock;
+	struct dnsc *dnsc;
+	struct sa laddr;
+	char *gateway;                /* "host:port" or NULL */
+	int tcp;                      /* outbound calls over TCP */
+	struct list calls;
+} sip_st;
+
+typedef struct sip_play sip_play;
+
+typedef struct sip_call {
+	struct le le;                 /* in st->calls */
+	sip_st *st;
+	cx_conn *c;                   /* owner (weak: the call is c->pd) */
+	struct sipsess *sess;
+	struct sip_msg *inv;          /* inbound INVITE (its SDP offer), until answered */
+	struct sdp_session *sdp;
+	struct sdp_media *sdpm;
+	struct rtp_sock *rtp;
+	struct tmr tmo;               /* <createcall timeout> */
+	int pt;                       /* negotiated G.711 payload type, -1 before the answer */
+	int tept;                     /* the far end's telephone-event pt, -1 if none */
+	int progressed, estab, closed;
+	uint32_t tsbase;              /* RTP clock: tsbase + 8 * (ms since t0) */
+	uint64_t t0;
+	uint32_t dtmf_ts;             /* RTP timestamp of the last DTMF event reported */
+	int dtmf_seen;
+	sip_play *play;               /* the audio dialog playing now (weak) */
+} sip_call;
+
+struct sip_play {
+	sip_call *call;               /* weak; NULL once the call is gone */
+	cx_dlg *d;                    /* weak: the play is d->pd */
+	int16_t *pcm;
+	size_t n;
+	uint32_t npkt;                /* packets sent */
+	uint64_t t0;                  /* when packet 0 was due */
+	uint32_t ts0;
+	struct tmr tmr;
+};
+
+static sip_st *sip__st(cx_engine *e)
+{
+	return e->prov == &cx_sip_prov ? e->provst : NULL;
+}
+
+/* Section - Building connection.protocol.sip */
+
+/* Adds key -> kid to an object cval (takes kid). */
+static int sip__cv_put(cx_cval *o, const char *key, size_t klen, cx_cval *kid)
+{
+	uint32_t n = o->nkids;
+	char **keys;
+	cx_cval **kids;
+
+	if (!kid)
+		return ENOMEM;
+	/* libre's mem_realloc() does not allocate from NULL */
+	keys = n ? mem_realloc(o->keys, (n + 1) * sizeof(*keys)) : mem_zalloc(sizeof(*keys), NULL);
+	if (!keys)
+		goto nomem;
+	o->keys = keys;
+	kids = n ? mem_realloc(o->kids, (n + 1) * sizeof(*kids)) : mem_zalloc(sizeof(*kids), NULL);
+	if (!kids)
+		goto nomem;
+	o->kids = kids;
+	keys[n] = NULL;
+	if (re_sdprintf(&keys[n], "%b", key, klen))
+		goto nomem;
+	kids[n] = kid;
+	o->nkids = n + 1;
+	return 0;
+ nomem:
+	mem_deref(kid);
+	return ENOMEM;
+}
+
+static cx_cval *sip__cv_obj(void)
+{
+	cx_cval *o = cx_cval_str(NULL);
+
+	if (o)
+		o->tag = CX_T_OBJ;
+	return o;
+}
+
+static cx_cval *sip__cv_pl(const struct pl *pl)
+{
+	char *s = NULL;
+	cx_cval *v;
+
+	if (pl_strdup(&s, pl))
+		return NULL;
+	v = cx_cval_str(s);
+	mem_deref(s);
+	return v;
+}
+
+/* protocol.sip = {headers: {Name: value, …} (repeated headers joined by ", "), callid,
+ * requesturi (requests), statuscode/reason (responses)}. At most 64 distinct headers. */
+static cx_cval *sip__proto(const struct sip_msg *msg)
+{
+	cx_cval *o = sip__cv_obj(), *h = sip__cv_obj();
+	struct le *le;
+
+	if (!o || !h)
+		goto fail;
+	for (le = list_head(&msg->hdrl); le; le = le->next) {
+		const struct sip_hdr *hd = le->data;
+		uint32_t i;
+		int found = 0;
+		for (i = 0; i < h->nkids; i++) {
+			if (strlen(h->keys[i]) == hd->name.l &&
+			    !pl_strcasecmp(&hd->name, h->keys[i])) {
+				char *j = NULL;
+				if (!re_sdprintf(&j, "%s, %r", h->kids[i]->s, &hd->val)) {
+					mem_deref(h->kids[i]->s);
+					h->kids[i]->s = j;
+				}
+				found = 1;
+				break;
+			}
+		}
+		if (!found && h->nkids < 64 &&
+		    sip__cv_put(h, hd->name.p, hd->name.l, sip__cv_pl(&hd->val)))
+			goto fail;
+	}
+	if (sip__cv_put(o, "headers", 7, h)) {
+		h = NULL;
+		goto fail;
+	}
+	h = NULL;
+	if (sip__cv_put(o, "callid", 6, sip__cv_pl(&msg->callid)))
+		goto fail;
+	if (msg->req) {
+		if (sip__cv_put(o, "requesturi", 10, sip__cv_pl(&msg->ruri)))
+			goto fail;
+	}
+	else {
+		cx_cval *sc = cx_cval_str(NULL);
+		if (sc) {
+			sc->tag = CX_T_NUM;
+			sc->n = msg->scode;
+		}
+		if (sip__cv_put(o, "statuscode", 10, sc) ||
+		    sip__cv_put(o, "reason", 6, sip__cv_pl(&msg->reason)))
+			goto fail;
+	}
+	return o;
+ fail:
+	mem_deref(h);
+	mem_deref(o);
+	return NULL;
+}
+
+static void sip__set_proto(sip_call *call, const struct sip_msg *msg)
+{
+	cx_cval *p;
+
+	if (!msg || !call->c)
+		return;
+	p = sip__proto(msg);
+	if (!p)
+		return;
+	mem_deref(call->c->proto);
+	call->c->proto = p;
+}
+
+/* Section - Calls */
+
+static void sip_play__stop(sip_play *p);
+
+static void sip_call__destroy(void *arg)
+{
+	sip_call *call = arg;
+
+	tmr_cancel(&call->tmo);
+	if (call->play) {
+		call->play->call = NULL;
+		tmr_cancel(&call->play->tmr);
+		call->play = NULL;
+	}
+	/* an established call gets a BYE, a pending outbound one a CANCEL (libre does both) */
+	call->sess = mem_deref(call->sess);
+	call->rtp = mem_deref(call->rtp);
+	call->sdp = mem_deref(call->sdp);
+	call->inv = mem_deref(call->inv);
+	list_unlink(&call->le);
+}
+
+static sip_call *sip__call_new(sip_st *st, cx_conn *c)
+{
+	sip_call *call = mem_zalloc(sizeof(*call), sip_call__destroy);
+
+	if (!call)
+		return NULL;
+	call->st = st;
+	call->c = c;
+	call->pt = -1;
+	call->tept = -1;
+	tmr_init(&call->tmo);
+	list_append(&st->calls, &call->le, call);
+	return call;
+}
+
+/* The audio of a dialog that ends with its call: dialog.exit after the connection event. */
+static void sip__end_play(sip_call *call)
+{
+	sip_play *p = call->play;
+
+	if (!p)
+		return;
+	sip_play__stop(p);
+	if (p->d)
+		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
+}
+
+/* RFC 4733 telephone-event payload: event, E|R|volume, duration (16 bits). Reported once per
+ * event (at its first end packet; the end packet is sent three times). */
+static void sip__dtmf(sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
+{
+	static const char digits[] = "0123456789*#ABCD";
+	const uint8_t *p;
+	cx_sess *s = call->c ? call->c->sess : NULL;
+	char dig[2];
+	unsigned dur;
+	cx_ev *ev;
+	cx_cval *info;
+
+	if (mbuf_get_left(mb) < 4 || !s)
+		return;
+	p = mbuf_buf(mb);
+	if (!(p[1] & 0x80))
+		return; /* not the end yet */
+	if (call->dtmf_seen && call->dtmf_ts == hdr->ts)
+		return; /* a repeated end packet */
+	call->dtmf_seen = 1;
+	call->dtmf_ts = hdr->ts;
+	if (p[0] >= 16)
+		return; /* not a DTMF digit (RFC 4733 tones we do not report) */
+	dig[0] = digits[p[0]];
+	dig[1] = '\0';
+	dur = (unsigned)(p[2] << 8 | p[3]) / 8; /* timestamp units (8 kHz) -> ms */
+	ev = cx_ev_new(s, "connection.signal");
+	if (!ev)
+		return;
+	mem_deref(ev->source);
+	str_dup(&ev->source, "sip");
+	ev->sourcetype = "sip";
+	cx_ev_conn(ev, call->c, call->c->state, 0);
+	cx_ev_str(ev, "dtmf", dig);
+	cx_ev_num(ev, "duration", dur);
+	info = sip__cv_obj();
+	if (info) {
+		cx_cval *n = cx_cval_str(NULL);
+		if (n) {
+			n->tag = CX_T_NUM;
+			n->n = dur;
+		}
+		if (!sip__cv_put(info, "type", 4, cx_cval_str("dtmf")) &&
+		    !sip__cv_put(info, "digit", 5, cx_cval_str(dig)) &&
+		    !sip__cv_put(info, "duration", 8, n))
+			cx_ev_cval(ev, "info", info);
+		mem_deref(info);
+	}
+	cx_sess_post(s, ev);
+}
+
+static void sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb, void *arg)
+{
+	sip_call *call = arg;
+
+	if (call->closed)
+		return;
+	if (hdr->pt == SIP_TEPT || (call->tept >= 0 && hdr->pt == call->tept))
+		sip__dtmf(call, hdr, mb);
+}
+
+/* RTP socket and SDP session with our offer/answer formats: PCMU, PCMA, telephone-event. */
+static int sip__media(sip_call *call)
+{
+	struct sa ip = call->st->laddr;
+	int err;
+
+	sa_set_port(&ip, 0);
+	err = rtp_listen(&call->rtp, IPPROTO_UDP, &ip, 16384, 32766, false, sip__rtp_h, NULL, call);
+	if (err) {
+		fprintf(stderr, "ccxml: sip: no RTP port: %s\n", strerror(err));
+		return err;
+	}
+	err = sdp_session_alloc(&call->sdp, &ip);
+	if (!err)
+		err = sdp_media_add(&call->sdpm, call->sdp, "audio", sa_port(rtp_local(call->rtp)), "RTP/AVP");
+	if (!err)
+		err = sdp_format_add(NULL, call->sdpm, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
+	if (!err)
+		err = sdp_format_add(NULL, call->sdpm, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);
+	if (!err)
+		err = sdp_format_add(NULL, call->sdpm, false, "101", "telephone-event", 8000, 1, NULL, NULL,
+				     NULL, false, "0-15");
+	call->t0 = tmr_jiffies();
+	call->tsbase = rand_u32();
+	return err;
+}
+
+/* After the remote SDP is decoded: the first G.711 law the far end lists, and its
+ * telephone-event payload type. */
+static int sip__negotiate(sip_call *call)
+{
+	const struct sdp_format *f = sdp_media_rformat(call->sdpm, NULL), *te;
+
+	if (f && !str_casecmp(f->name, "PCMA"))
+		call->pt = 8;
+	else if (f && !str_casecmp(f->name, "PCMU"))
+		call->pt = 0;
+	else if (sdp_media_rformat(call->sdpm, "PCMU"))
+		call->pt = 0;
+	else if (sdp_media_rformat(call->sdpm, "PCMA"))
+		call->pt = 8;
+	else
+		return EPROTO;
+	te = sdp_media_rformat(call->sdpm, "telephone-event");
+	call->tept = te ? te->pt : -1;
+	return 0;
+}
+
+static int sip__answer_h(const struct sip_msg *msg, void *arg)
+{
+	sip_call *call = arg;
+	int err = sdp_decode(call->sdp, msg->mb, false);
+
+	if (err) {
+		fprintf(stderr, "ccxml: sip: bad SDP answer: %s\n", strerror(err));
+		return err;
+	}
+	if (sip__negotiate(call))
+		fprintf(stderr, "ccxml: sip: the SDP answer has no PCMU or PCMA: no audio\n");
+	return 0;
+}
+
+static int sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void *arg)
+{
+	sip_call *call = arg;
+	int err = sdp_decode(call->sdp, msg->mb, true);
+
+	/* a re-INVITE: answer with the same formats */
+	if (!err)
+		err = sdp_encode(descp, call->sdp, false);
+	if (!err)
+		(void)sip__negotiate(call);
+	return err;
+}
+
+static void sip__progr_h(const struct sip_msg *msg, void *arg)
+{
+	sip_call *call = arg;
+
+	if (call->progressed || call->closed || !call->c)
+		return;
+	call->progressed = 1;
+	sip__set_proto(call, msg);
+	if (mbuf_get_left(msg->mb) && !sdp_decode(call->sdp, msg->mb, false))
+		(void)sip__negotiate(call); /* early media answer */
+	cx_rt_conn_event(call->c, "connection.progressing", "PROGRESSING", NULL, NULL, msg->scode,
+			 NULL);
+}
+
+static void sip__estab_h(const struct sip_msg *msg, void *arg)
+{
+	sip_call *call = arg;
+
+	if (call->closed || !call->c)
+		return;
+	tmr_cancel(&call->tmo);
+	call->estab = 1;
+	call->inv = mem_deref(call->inv);
+	if (!call->c->inbound)
+		sip__set_proto(call, msg); /* the 200 OK */
+	cx_rt_conn_event(call->c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+}
+
+static void sip__close_h(int err, const struct sip_msg *msg, void *arg)
+{
+	sip_call *call = arg;
+	cx_conn *c = call->c;
+	char *phrase = NULL;
+
+	if (call->closed || !c)
+		return;
+	call->closed = 1;
+	tmr_cancel(&call->tmo);
+	call->sess = mem_deref(call->sess);
+	if (call->estab) {
+		/* the far end hung up (BYE), or the dialog broke */
+		cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED",
+				 err == ECONNRESET ? "hangup" : "error", "remote", 0, NULL);
+		sip__end_play(call);
+	}
+	else if (c->inbound) {
+		/* the caller gave up (CANCEL) before <accept> */
+		cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", "cancel", "remote", 0, NULL);
+	}
+	else if (!err && msg && msg->scode >= 300) {
+		pl_strdup(&phrase, &msg->reason);
+		sip__set_proto(call, msg);
+		cx_rt_conn_event(c, "connection.failed", "FAILED", cx_rt_sipreason(msg->scode), NULL,
+				 msg->scode, phrase);
+		mem_deref(phrase);
+	}
+	else {
+		fprintf(stderr, "ccxml: sip: call to %s failed: %s\n", c->remote ? c->remote : "?",
+			strerror(err));
+		cx_rt_conn_event(c, "connection.failed", "FAILED",
+				 err == ETIMEDOUT ? "timeout" : "unreachable", NULL, 0, NULL);
+	}
+}
+
+static void sip__timeout_h(void *arg)
+{
+	sip_call *call = arg;
+
+	if (call->closed || call->estab || !call->c)
+		return;
+	call->closed = 1;
+	call->sess = mem_deref(call->sess); /* CANCEL (libre sends it once a 1xx came) */
+	cx_rt_conn_event(call->c, "connection.failed", "FAILED", "timeout", NULL, 0, NULL);
+}
+
+/* Section - Destinations */
+
+/* A header value without CR/LF (no header injection from documents). */
+static void sip__clean(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\r' || *s == '\n')
+			*s = ' ';
+}
+
+/* dest -> request URI (and an outbound route, or NULL). Forms: sip:user@host[:port],
+ * sips:…, tel:NUMBER and bare numbers (through the gateway), sip:NUMBER!HOST@GATEWAY
+ * (request URI sip:NUMBER@HOST, routed through --gateway, else through GATEWAY), user@host. */
+static int sip__dest(sip_st *st, const char *dest, char **urip, char **routep, char *em, size_t esz)
+{
+	const char *tp = st->tcp ? ";transport=tcp" : "";
+	char *num = NULL;
+	const char *bang, *at;
+	size_t i;
+	int err = 0;
+
+	*urip = *routep = NULL;
+	while (isspace((unsigned char)*dest))
+		dest++;
+	if (!*dest) {
+		snprintf(em, esz, "empty destination");
+		return EINVAL;
+	}
+	if (!strncasecmp(dest, "tel:", 4) || strspn(dest, "+0123456789-.() ") == strlen(dest)) {
+		const char *n = !strncasecmp(dest, "tel:", 4) ? dest + 4 : dest;
+		size_t w = 0;
+		if (!st->gateway) {
+			snprintf(em, esz, "'%s' needs a gateway (--gateway HOST:PORT)", dest);
+			return EINVAL;
+		}
+		num = mem_zalloc(strlen(n) + 1, NULL);
+		if (!num)
+			return ENOMEM;
+		/* visual separators go; a ;parameter part (tel: URI) ends the number */
+		for (i = 0; n[i] && n[i] != ';'; i++) {
+			if (isdigit((unsigned char)n[i]) || (n[i] == '+' && w == 0) || n[i] == '*' || n[i] == '#')
+				num[w++] = n[i];
+			else if (!strchr("-.() ", n[i])) {
+				snprintf(em, esz, "bad character '%c' in the number '%s'", n[i], dest);
+				mem_deref(num);
+				return EINVAL;
+			}
+		}
+		if (!w) {
+			snprintf(em, esz, "no number in '%s'", dest);
+			mem_deref(num);
+			return EINVAL;
+		}
+		err = re_sdprintf(urip, "sip:%s@%s;user=phone%s", num, st->gateway, tp);
+		mem_deref(num);
+		return err;
+	}
+	if (strncasecmp(dest, "sip:", 4) && strncasecmp(dest, "sips:", 5)) {
+		if (!strchr(dest, '@') || strchr(dest, ':') == dest) {
+			snprintf(em, esz, "unsupported destination '%s' (sip:, tel: or a number)", dest);
+			return EINVAL;
+		}
+		return re_sdprintf(urip, "sip:%s%s", dest, tp);
+	}
+	at = strchr(dest, '@');
+	bang = strchr(dest, '!');
+	if (bang && at && bang < at) {
+		/* sip:NUMBER!HOST@GATEWAY */
+		const char *user = dest + (dest[3] == ':' ? 4 : 5);
+		const char *gw = st->gateway ? st->gateway : at + 1;
+		err = re_sdprintf(urip, "sip:%b@%b%s", user, (size_t)(bang - user), bang + 1,
+				  (size_t)(at - bang - 1), tp);
+		if (!err)
+			err = re_sdprintf(routep, "sip:%s%s", gw, tp); /* libre adds ;lr */
+		return err;
+	}
+	if (st->tcp && !strstr(dest, "transport="))
+		return re_sdprintf(urip, "%s%s", dest, tp);
+	return str_dup(urip, dest);
+}
+
+/* callerid -> From URI: a sip:/sips: URI as is, a number or tel: as sip:NUMBER@our address,
+ * anything else as the user part. */
+static int sip__from(sip_st *st, const char *callerid, char **fromp)
+{
+	char *u = NULL, *p;
+	int err;
+
+	if (!callerid || !*callerid || !strcmp(callerid, "ccxml"))
+		return re_sdprintf(fromp, "sip:ccxml@%J", &st->laddr);
+	if (!strncasecmp(callerid, "sip:", 4) || !strncasecmp(callerid, "sips:", 5))
+		return str_dup(fromp, callerid);
+	err = str_dup(&u, !strncasecmp(callerid, "tel:", 4) ? callerid + 4 : callerid);
+	if (err)
+		return err;
+	/* keep what a SIP user part may hold unescaped */
+	for (p = u; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("+-_.!~*'()&=$,;?/", *p))
+			*p = '_';
+	err = re_sdprintf(fromp, "sip:%s@%J", u, &st->laddr);
+	mem_deref(u);
+	return err;
+}
+
+/* Section - Provider operations */
+
+static int sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
+{
+	sip_st *st = sip__st(e);
+	char *uri = NULL, *route = NULL, *from = NULL, *hdrs = NULL, em[200] = "";
+	const char *routev[1];
+	struct mbuf *desc = NULL;
+	sip_call *call;
+	int err;
+
+	if (!st)
+		return ENOSYS;
+	err = sip__dest(st, dest, &uri, &route, em, sizeof(em));
+	if (err) {
+		fprintf(stderr, "ccxml: session %s: <createcall>: %s\n", c->sess ? c->sess->id : "?",
+			em[0] ? em : strerror(err));
+		cx_rt_conn_event(c, "connection.failed", "FAILED", "badnumber", NULL, 0, NULL);
+		return 0;
+	}
+	call = sip__call_new(st, c);
+	if (!call) {
+		err = ENOMEM;
+		goto out;
+	}
+	mem_deref(c->pd);
+	c->pd = call;
+	err = sip__media(call);
+	if (!err)
+		err = sdp_encode(&desc, call->sdp, true);
+	if (!err)
+		err = sip__from(st, c->callerid, &from);
+	if (!err && c->aai && *c->aai) {
+		char *aai = NULL;
+		err = str_dup(&aai, c->aai);
+		if (!err) {
+			sip__clean(aai);
+			err = re_sdprintf(&hdrs, SIP_ALLOW SIP_AAI_HDR ": %s\r\n", aai);
+		}
+		mem_deref(aai);
+	}
+	else if (!err)
+		err = str_dup(&hdrs, SIP_ALLOW);
+	if (err)
+		goto out;
+	mem_deref(c->local); /* connection.local: the From URI we send */
+	c->local = NULL;
+	(void)str_dup(&c->local, from);
+	routev[0] = route;
+	err = sipsess_connect(&call->sess, st->sock, uri, NULL, from, "ccxml", route ? routev : NULL,
+			      route ? 1 : 0, "application/sdp", desc, NULL, NULL, false,
+			      sip__offer_h, sip__answer_h, sip__progr_h, sip__estab_h, NULL, NULL,
+			      sip__close_h, call, "%s", hdrs);
+	if (err) {
+		fprintf(stderr, "ccxml: session %s: <createcall> to %s: cannot send the INVITE: %s\n",
+			c->sess ? c->sess->id : "?", uri, strerror(err));
+		cx_rt_conn_event(c, "connection.failed", "FAILED", "unreachable", NULL, 0, NULL);
+		call->closed = 1;
+		err = 0;
+		goto out;
+	}
+	tmr_start(&call->tmo, c->timeout_ms ? c->timeout_ms : 60000, sip__timeout_h, call);
+ out:
+	mem_deref(desc);
+	mem_deref(uri);
+	mem_deref(route);
+	mem_deref(from);
+	mem_deref(hdrs);
+	return err;
+}
+
+static void sip__conn_h(const struct sip_msg *msg, void *arg)
+{
+	sip_st *st = arg;
+	char *from = NULL, *to = NULL;
+	const struct sip_hdr *aai;
+	sip_call *call = NULL;
+	cx_conn *c = NULL;
+	int err;
+
+	if (pl_strdup(&from, &msg->from.auri) || pl_strdup(&to, &msg->to.auri)) {
+		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
+		goto out;
+	}
+	err = cx_prov_inbound(st->e, from, to, &c);
+	if (err) {
+		(void)sip_treply(NULL, st->sip, msg, err == EBUSY ? 503 : 500,
+				 err == EBUSY ? "Service Unavailable" : "Server Internal Error");
+		goto out;
+	}
+	call = sip__call_new(st, c);
+	if (!call) {
+		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
+		cx_rt_conn_event(c, "connection.failed", "FAILED", "out of memory", NULL, 0, NULL);
+		goto out;
+	}
+	mem_deref(c->pd);
+	c->pd = call;
+	call->inv = mem_ref((struct sip_msg *)msg);
+	sip__set_proto(call, msg);
+	aai = sip_msg_xhdr(msg, SIP_AAI_HDR);
+	if (!aai)
+		aai = sip_msg_xhdr(msg, "User-to-User");
+	if (aai) {
+		mem_deref(c->aai);
+		c->aai = NULL;
+		pl_strdup(&c->aai, &aai->val);
+	}
+	/* 180 now; <accept> sends the 200 with the SDP answer */
+	err = sipsess_accept(&call->sess, st->sock, msg, 180, "Ringing", "ccxml", "application/sdp",
+			     NULL, NULL, NULL, false, sip__offer_h, sip__answer_h, sip__estab_h, NULL,
+			     NULL, sip__close_h, call, "%s", SIP_ALLOW);
+	if (err) {
+		fprintf(stderr, "ccxml: sip: cannot answer the INVITE from %s: %s\n", from, strerror(err));
+		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
+		call->closed = 1;
+		cx_rt_conn_event(c, "connection.failed", "FAILED", "error", NULL, 0, NULL);
+	}
+ out:
+	mem_deref(from);
+	mem_deref(to);
+}
+
+static sip_call *sip__call(cx_conn *c)
+{
+	sip_call *call = c->pd;
+
+	return call && call->sess && !call->closed ? call : NULL;
+}
+
+static int sip_accept(cx_engine *e, cx_conn *c)
+{
+	sip_call *call = sip__call(c);
+	struct mbuf *desc = NULL;
+	int err;
+
+	if (!call || !call->inv)
+		return EPROTO;
+	err = sip__media(call);
+	if (err)
+		return err;
+	if (mbuf_get_left(call->inv->mb)) {
+		err = sdp_decode(call->sdp, call->inv->mb, true);
+		if (err) {
+			fprintf(stderr, "ccxml: sip: bad SDP offer: %s\n", strerror(err));
+			(void)sipsess_reject(call->sess, 488, "Not Acceptable Here", NULL);
+			return err;
+		}
+		if (sip__negotiate(call)) {
+			fprintf(stderr, "ccxml: sip: the caller offers neither PCMU nor PCMA\n");
+			(void)sipsess_reject(call->sess, 488, "Not Acceptable Here", NULL);
+			return EPROTO;
+		}
+		err = sdp_encode(&desc, call->sdp, false);
+	}
+	else
+		err = sdp_encode(&desc, call->sdp, true); /* late offer: the answer comes in the ACK */
+	if (!err)
+		err = sipsess_answer(call->sess, 200, "OK", desc, "%s", SIP_ALLOW);
+	mem_deref(desc);
+	return err; /* connection.connected comes with the ACK */
+}
+
+/* <reject reason>: a SIP code 400..699 as is; else a word (docs/sip.md); default 603. */
+static uint16_t sip__reject_code(const char *reason, const char **phrase)
+{
+	static const struct { const char *w; uint16_t code; const char *ph; } map[] = {
+		{"busy", 486, "Busy Here"}, {"notfound", 404, "Not Found"},
+		{"badnumber", 404, "Not Found"}, {"forbidden", 403, "Forbidden"},
+		{"unavailable", 480, "Temporarily Unavailable"}, {"unreachable", 480, "Temporarily Unavailable"},
+		{"timeout", 408, "Request Timeout"}, {"error", 500, "Server Internal Error"},
+		{"decline", 603, "Decline"}, {"rejected", 603, "Decline"},
+	};
+	size_t i;
+
+	*phrase = "Decline";
+	if (!reason)
+		return 603;
+	if (isdigit((unsigned char)reason[0])) {
+		char *end;
+		long n = strtol(reason, &end, 10);
+		if (n >= 400 && n <= 699) {
+			*phrase = n == 486 ? "Busy Here" : n == 404 ? "Not Found" : n == 480 ?
+				"Temporarily Unavailable" : n == 403 ? "Forbidden" : n == 603 ? "Decline" :
+				"Rejected";
+			return (uint16_t)n;
+		}
+	}
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (!strcasecmp(reason, map[i].w)) {
+			*phrase = map[i].ph;
+			return map[i].code;
+		}
+	}
+	return 603;
+}
+
+static int sip_reject(cx_engine *e, cx_conn *c, const char *reason)
+{
+	sip_call *call = sip__call(c);
+	const char *phrase;
+	uint16_t code = sip__reject_code(reason, &phrase);
+	int err;
+
+	if (!call || call->estab)
+		return EPROTO;
+	err = sipsess_reject(call->sess, code, phrase, NULL);
+	if (err)
+		return err;
+	call->closed = 1;
+	call->sess = mem_deref(call->sess);
+	cx_rt_conn_event(c, "connection.failed", "FAILED", reason ? reason : "rejected", "local", code,
+			 phrase);
+	return 0;
+}
+
+static int sip_redirect(cx_engine *e, cx_conn *c, const char *dest, const char *reason)
+{
+	sip_call *call = sip__call(c);
+	sip_st *st = sip__st(e);
+	char *uri = NULL, *route = NULL, em[200] = "";
+	int err;
+
+	if (!call || !st)
+		return EPROTO;
+	if (call->estab) {
+		fprintf(stderr, "ccxml: sip: <redirect> of a connected call (REFER) is not supported\n");
+		return ENOTSUP;
+	}
+	err = sip__dest(st, dest ? dest : "", &uri, &route, em, sizeof(em));
+	if (err) {
+		fprintf(stderr, "ccxml: sip: <redirect>: %s\n", em[0] ? em : strerror(err));
+		return err;
+	}
+	sip__clean(uri);
+	err = sipsess_reject(call->sess, 302, "Moved Temporarily", "Contact: <%s>\r\n", uri);
+	mem_deref(uri);
+	mem_deref(route);
+	if (err)
+		return err;
+	call->closed = 1;
+	call->sess = mem_deref(call->sess);
+	cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, "local", 302, "Moved Temporarily");
+	return 0;
+}
+
+static int sip_disconnect(cx_engine *e, cx_conn *c, const char *reason)
+{
+	sip_call *call = c->pd;
+
+	if (call && call->sess && !call->closed) {
+		if (c->inbound && !call->estab)
+			(void)sipsess_reject(call->sess, 480, "Temporarily Unavailable", NULL);
+		call->closed = 1;
+		tmr_cancel(&call->tmo);
+		/* BYE when established, CANCEL when an outbound call is still ringing */
+		call->sess = mem_deref(call->sess);
+	}
+	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason ? reason : "disconnect",
+			 "local", 0, NULL);
+	if (call)
+		sip__end_play(call);
+	return 0;
+}
+
+/* Section - Audio dialogs (RTP player) */
+
+static void sip_play__stop(sip_play *p)
+{
+	tmr_cancel(&p->tmr);
+	if (p->call && p->call->play == p)
+		p->call->play = NULL;
+	p->call = NULL;
+}
+
+static void sip_play__destroy(void *arg)
+{
+	sip_play *p = arg;
+
+	sip_play__stop(p);
+	mem_deref(p->pcm);
+}
+
+static int sip_play__send(sip_play *p)
+{
+	sip_call *call = p->call;
+	size_t off = (size_t)p->npkt * SIP_SAMPLES, i;
+	struct mbuf *mb;
+	int err;
+
+	mb = mbuf_alloc(RTP_HEADER_SIZE + SIP_SAMPLES);
+	if (!mb)
+		return ENOMEM;
+	mb->pos = mb->end = RTP_HEADER_SIZE;
+	for (i = 0; i < SIP_SAMPLES; i++) {
+		int16_t s = off + i < p->n ? p->pcm[off + i] : 0;
+		if (s < -32767)
+			s = -32767; /* librem's encoders mishandle -32768 */
+		(void)mbuf_write_u8(mb, call->pt == 8 ? g711_pcm2alaw(s) : g711_pcm2ulaw(s));
+	}
+	mb->pos = RTP_HEADER_SIZE;
+	err = rtp_send(call->rtp, sdp_media_raddr(call->sdpm), false, p->npkt == 0, (uint8_t)call->pt,
+		       p->ts0 + p->npkt * SIP_SAMPLES, mb);
+	mem_deref(mb);
+	return err;
+}
+
+/* Drift-free pacing: packet k is due at t0 + 20k ms, whatever the timer's lateness. */
+static void sip_play__tick(void *arg)
+{
+	sip_play *p = arg;
+	uint64_t now = tmr_jiffies(), due;
+	uint32_t total = (uint32_t)((p->n + SIP_SAMPLES - 1) / SIP_SAMPLES), burst = 0;
+
+	if (!p->call)
+		return;
+	while (p->npkt < total && p->t0 + (uint64_t)p->npkt * SIP_PTIME <= now && burst < SIP_CATCHUP) {
+		int err = sip_play__send(p);
+		if (err && err != ENOMEM)
+			fprintf(stderr, "ccxml: sip: RTP send: %s\n", strerror(err));
+		p->npkt++;
+		burst++;
+	}
+	due = p->t0 + (uint64_t)p->npkt * SIP_PTIME;
+	if (p->npkt >= total && due <= now) {
+		/* the last packet's 20 ms have passed: the prompt is over */
+		sip_play__stop(p);
+		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
+		return;
+	}
+	tmr_start(&p->tmr, due > now ? due - now : 0, sip_play__tick, p);
+}
+
+static int sip_dialogstart(cx_engine *e, cx_dlg *d)
+{
+	sip_play *p;
+	sip_call *call;
+	cx_conn *c;
+	int err, tts = 0;
+
+	if (!d->type || strncasecmp(d->type, "audio/", 6)) {
+		fprintf(stderr, "ccxml: sip: dialog type '%s' is not supported (only audio/*)\n",
+			d->type ? d->type : "");
+		return ENOTSUP;
+	}
+	c = d->connid[0] ? cx_conn_find(d->sess, d->connid) : NULL;
+	call = c ? sip__call(c) : NULL;
+	if (!call || !call->estab || call->pt < 0) {
+		fprintf(stderr, "ccxml: sip: dialog %s: its connection has no audio yet (not connected)\n",
+			d->id);
+		return EPROTO;
+	}
+	p = mem_zalloc(sizeof(*p), sip_play__destroy);
+	if (!p)
+		return ENOMEM;
+	tmr_init(&p->tmr);
+	p->d = d;
+	err = cx_media_load(e->media_root, d->src, &p->pcm, &p->n, &tts);
+	if (err) {
+		mem_deref(p);
+		return err;
+	}
+	if (tts)
+		fprintf(stderr, "ccxml: dialog %s: cannot play the file of '%s': speaking its text=\n",
+			d->id, d->src);
+	if (call->play) {
+		/* a new prompt replaces the one playing; that one ends */
+		sip_play *old = call->play;
+		sip_play__stop(old);
+		cx_rt_dlg_event(old->d, "dialog.exit", NULL);
+	}
+	mem_deref(d->pd);
+	d->pd = p;
+	p->call = call;
+	call->play = p;
+	p->t0 = tmr_jiffies();
+	p->ts0 = call->tsbase + (uint32_t)((p->t0 - call->t0) * 8);
+	cx_rt_dlg_event(d, "dialog.started", NULL);
+	sip_play__tick(p);
+	return 0;
+}
+
+static int sip_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)
+{
+	d->pd = mem_deref(d->pd); /* stops the RTP; the runtime sends dialog.exit */
+	return 0;
+}
+
+static void sip_conn_release(cx_engine *e, cx_conn *c)
+{
+	c->pd = mem_deref(c->pd);
+}
+
+static void sip_dlg_release(cx_engine *e, cx_dlg *d)
+{
+	d->pd = mem_deref(d->pd);
+}
+
+static int sip_pending(cx_engine *e)
+{
+	return sip__st(e) != NULL; /* a listener: calls may come in at any time */
+}
+
+static void sip_st__destroy(void *arg)
+{
+	sip_st *st = arg;
+	struct le *le;
+
+	/* calls belong to their connections; those outliving us only lose their session */
+	for (le = list_head(&st->calls); le; le = le->next) {
+		sip_call *call = le->data;
+		call->closed = 1;
+		call->sess = mem_deref(call->sess);
+	}
+	while ((le = list_head(&st->calls)))
+		list_unlink(le);
+	st->sock = mem_deref(st->sock);
+	if (st->sip)
+		sip_close(st->sip, true);
+	st->sip = mem_deref(st->sip);
+	st->dnsc = mem_deref(st->dnsc);
+	mem_deref(st->gateway);
+}
+
+static void sip_close_prov(cx_engine *e)
+{
+	e->provst = mem_deref(e->provst);
+}
+
+int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const char *transport)
+{
+	struct sa nsv[4], la;
+	uint32_t nsn = 4;
+	char dom[64] = "";
+	sip_st *st;
+	int err;
+
+	if (!laddr || sa_decode(&la, laddr, strlen(laddr)) || !sa_port(&la)) {
+		fprintf(stderr, "ccxml: --sip needs ADDR:PORT with a numeric address (e.g. 127.0.0.1:5060), not '%s'\n",
+			laddr ? laddr : "");
+		return EINVAL;
+	}
+	if (sa_is_any(&la)) {
+		fprintf(stderr, "ccxml: --sip needs the address the peers reach (it goes into the SDP), not '%s'\n",
+			laddr);
+		return EINVAL;
+	}
+	if (transport && strcasecmp(transport, "udp") && strcasecmp(transport, "tcp")) {
+		fprintf(stderr, "ccxml: --transport is udp or tcp, not '%s'\n", transport);
+		return EINVAL;
+	}
+	if (gateway) {
+		struct sa g;
+		if (!*gateway || strchr(gateway, '@') || strchr(gateway, '<') || strchr(gateway, ' ') ||
+		    (strchr(gateway, ':') && sa_decode(&g, gateway, strlen(gateway)))) {
+			fprintf(stderr, "ccxml: --gateway needs HOST or HOST:PORT, not '%s'\n", gateway);
+			return EINVAL;
+		}
+	}
+	st = mem_zalloc(sizeof(*st), sip_st__destroy);
+	if (!st)
+		return ENOMEM;
+	st->e = e;
+	st->laddr = la;
+	st->tcp = transport && !strcasecmp(transport, "tcp");
+	if (gateway && (err = str_dup(&st->gateway, gateway)))
+		goto out;
+	/* a resolver for host names in destinations; IP literals never use it */
+	if (!dns_srv_get(dom, sizeof(dom), nsv, &nsn) && nsn)
+		(void)dnsc_alloc(&st->dnsc, NULL, nsv, nsn);
+	err = sip_alloc(&st->sip, st->dnsc, 32, 32, 32, "ccxmlc/0.1", NULL, NULL);
+	if (!err)
+		err = sip_transp_add(st->sip, SIP_TRANSP_UDP, &la);
+	if (!err)
+		err = sip_transp_add(st->sip, SIP_TRANSP_TCP, &la);
+	if (err) {
+		fprintf(stderr, "ccxml: cannot listen for SIP on %s: %s\n", laddr, strerror(err));
+		goto out;
+	}
+	err = sipsess_listen(&st->sock, st->sip, 32, sip__conn_h, st);
+	if (err) {
+		fprintf(stderr, "ccxml: SIP sessions: %s\n", strerror(err));
+		goto out;
+	}
+	e->prov = &cx_sip_prov;
+	e->provst = st;
+	re_fprintf(stderr, "ccxml: SIP on %J (udp, tcp)%s%s\n", &la, st->gateway ? ", gateway " : "",
+		st->gateway ? st->gateway : "");
+ out:
+	if (err)
+		mem_deref(st);
+	return err;
+}
+
+const cx_prov cx_sip_prov = {
+	.name = "sip",
+	.version = "2.0",
+	.createcall = sip_createcall,
+	.accept = sip_accept,
+	.reject = sip_reject,
+	.redirect = sip_redirect,
+	.disconnect = sip_disconnect,
+	.dialogstart = sip_dialogstart,
+	.dialogterminate = sip_dialogterminate,
+	.conn_release = sip_conn_release,
+	.dlg_release = sip_dlg_release,
+	.pending = sip_pending,
+	.close = sip_close_prov,
+};

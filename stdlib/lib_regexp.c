@@ -1,0 +1,1281 @@
+/*
+ * lib_regexp.c — RegExp (ES3 15.10) and the String methods that take one (15.5.4.10-14:
+ * match, search, replace, split).
+ *
+ * Matching runs on PCRE2's 16-bit library in non-UTF mode, so one PCRE "character" is one
+ * UTF-16 code unit, exactly what ES calls a character (lone surrogates included). PCRE2 never
+ * sees the ES pattern: cx_rt__* below parse it with the ES3 grammar (15.10.1) and write an
+ * equivalent PCRE2 pattern in which every ES construct whose meaning differs has been spelled
+ * out: `.` and the class escapes become explicit code-unit sets, `^`/`$` become look-arounds
+ * (PCRE's `$` also matches before a final newline, ES's does not), `\b` is rebuilt from the
+ * ASCII word set, back-references become \g{n}. Anything that is not ES syntax is a
+ * SyntaxError here, before PCRE2 could accept it as one of its own extensions.
+ *
+ * The compiled pattern is kept inside the RegExp object as PCRE2's serialised form, in a GC
+ * buffer (CX_K_BUF) hung on obj->env: it is charged to the session heap and goes away with the
+ * object, with no finaliser. Each operation decodes it once (cx_rx_open) and frees it after.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 16
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <errno.h>
+#include "cx_priv.h"
+
+CX_STR_DEF(cx_s_source, "source");
+CX_STR_DEF(cx_s_global, "global");
+CX_STR_DEF(cx_s_ignorecase, "ignoreCase");
+CX_STR_DEF(cx_s_multiline, "multiline");
+CX_STR_DEF(cx_s_lastindex, "lastIndex");
+CX_STR_DEF(cx_s_index, "index");
+CX_STR_DEF(cx_s_input, "input");
+CX_STR_DEF(cx_s_empty, "");
+
+#define CX_FIXED (CX_PROP_DONTENUM | CX_PROP_READONLY | CX_PROP_DONTDELETE)
+#define CX_RE_G 1
+#define CX_RE_I 2
+#define CX_RE_M 4
+#define CX_RE_MAXNEST 200     /* nesting of groups accepted by the translator */
+#define CX_RE_MAXREP 65535u   /* PCRE2's largest {n,m} count */
+
+/* The GC buffer that holds a compiled pattern (lives in obj->env). */
+typedef struct cx_re_buf {
+	uint32_t gc;
+	uint32_t flags;
+	uint32_t ncap;   /* capturing groups */
+	uint32_t nbytes; /* serialised pcre2 code that follows */
+	uint8_t bytes[];
+} cx_re_buf;
+
+/* Section - Translation ES pattern -> PCRE2 pattern */
+
+typedef struct cx_rt {
+	const cx_str *p;
+	uint32_t i;
+	int flags;
+	uint32_t total;  /* capturing groups in the whole pattern (for \n validity) */
+	int depth;
+	const char *err;
+	cx_sb out;
+	uint8_t *set;    /* 65536-bit code-unit set being built */
+	uint8_t *tmp;
+} cx_rt;
+
+static int cx_rt__peek(const cx_rt *t, uint32_t ahead)
+{
+	return t->i + ahead < t->p->len ? cx_str__at(t->p, t->i + ahead) : -1;
+}
+
+static int cx_rt__fail(cx_rt *t, const char *msg)
+{
+	if (!t->err)
+		t->err = msg;
+	return -1;
+}
+
+static void cx_rt__hex(cx_rt *t, unsigned c)
+{
+	char b[16];
+
+	snprintf(b, sizeof(b), "\\x{%x}", c);
+	cx_sb_ascii(&t->out, b);
+}
+
+static void cx_rt__char(cx_rt *t, unsigned c)
+{
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		cx_sb_put(&t->out, (uint16_t)c);
+	else
+		cx_rt__hex(t, c);
+}
+
+static void cx_rt__add(uint8_t *set, unsigned lo, unsigned hi)
+{
+	unsigned c;
+
+	for (c = lo; c <= hi; c++)
+		set[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+
+static int cx_rt__has(const uint8_t *set, unsigned c)
+{
+	return set[c >> 3] >> (c & 7) & 1;
+}
+
+static int cx_rt__isword(unsigned c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/* Adds the set of a CharacterClassEscape (15.10.2.12) letter d D s S w W. */
+static void cx_rt__class_escape(cx_rt *t, uint8_t *set, int e)
+{
+	int neg = e == 'D' || e == 'S' || e == 'W';
+	unsigned c;
+
+	memset(t->tmp, 0, 8192);
+	for (c = 0; c < 0x10000; c++) {
+		int in = (e == 'd' || e == 'D') ? (c >= '0' && c <= '9')
+		       : (e == 's' || e == 'S') ? cx_str__is_ws((uint16_t)c) : cx_rt__isword(c);
+		if (in != neg)
+			t->tmp[c >> 3] |= (uint8_t)(1u << (c & 7));
+	}
+	for (c = 0; c < 8192; c++)
+		set[c] |= t->tmp[c];
+}
+
+/* Writes the set as one PCRE2 atom: a class of ranges, or (?!) when empty. */
+static void cx_rt__emit_set(cx_rt *t, const uint8_t *set)
+{
+	unsigned c = 0, lo;
+	int any = 0;
+
+	while (c < 0x10000) {
+		if (!cx_rt__has(set, c)) {
+			c++;
+			continue;
+		}
+		if (!any)
+			cx_sb_put(&t->out, '[');
+		any = 1;
+		for (lo = c; c < 0x10000 && cx_rt__has(set, c); c++)
+			;
+		cx_rt__hex(t, lo);
+		if (c - 1 > lo) {
+			cx_sb_put(&t->out, '-');
+			cx_rt__hex(t, c - 1);
+		}
+	}
+	cx_sb_ascii(&t->out, any ? "]" : "(?!)");
+}
+
+static int cx_rt__hexdigits(cx_rt *t, int n, unsigned *out)
+{
+	unsigned v = 0;
+	int k;
+
+	for (k = 0; k < n; k++) {
+		int c = cx_rt__peek(t, (uint32_t)k);
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (unsigned)(c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v = v * 16 + (unsigned)((c | 0x20) - 'a' + 10);
+		else
+			return -1;
+	}
+	t->i += (uint32_t)n;
+	*out = v;
+	return 0;
+}
+
+/* CharacterEscape after the backslash (the escape letter is at t->i): 15.10.2.10.
+ * Returns 0 with *c set, 1 when it is a class escape (letter in *c), -1 on error. */
+static int cx_rt__char_escape(cx_rt *t, unsigned *c, int in_class)
+{
+	int e = cx_rt__peek(t, 0);
+
+	if (e < 0)
+		return cx_rt__fail(t, "\\ at end of pattern");
+	t->i++;
+	switch (e) {
+	case 'd': case 'D': case 's': case 'S': case 'w': case 'W':
+		*c = (unsigned)e;
+		return 1;
+	case 'f': *c = 0x0c; return 0;
+	case 'n': *c = 0x0a; return 0;
+	case 'r': *c = 0x0d; return 0;
+	case 't': *c = 0x09; return 0;
+	case 'v': *c = 0x0b; return 0;
+	case 'c': {
+		int l = cx_rt__peek(t, 0);
+		if (!((l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z')))
+			return cx_rt__fail(t, "\\c must be followed by a letter");
+		t->i++;
+		*c = (unsigned)l % 32;
+		return 0;
+	}
+	case 'x':
+		if (cx_rt__hexdigits(t, 2, c))
+			return cx_rt__fail(t, "\\x must be followed by two hex digits");
+		return 0;
+	case 'u':
+		if (cx_rt__hexdigits(t, 4, c))
+			return cx_rt__fail(t, "\\u must be followed by four hex digits");
+		return 0;
+	case 'b':
+		if (in_class) {
+			*c = 0x08;
+			return 0;
+		}
+		break;
+	case '0':
+		if (cx_rt__peek(t, 0) >= '0' && cx_rt__peek(t, 0) <= '9')
+			return cx_rt__fail(t, "octal escapes are not ECMAScript");
+		*c = 0;
+		return 0;
+	default:
+		break;
+	}
+	if (e >= '1' && e <= '9')
+		return cx_rt__fail(t, "back-reference inside a character class");
+	/* IdentityEscape: ES3 forbids every IdentifierPart; like every engine we still take
+	 * \$ and \_ and non-ASCII characters, and refuse the ASCII letters (PCRE2 would give
+	 * many of them a meaning ES does not have: \A \z \h \p \Q…). */
+	if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z'))
+		return cx_rt__fail(t, "invalid escape in regular expression");
+	*c = (unsigned)e;
+	return 0;
+}
+
+/* [ ClassRanges ] (15.10.2.13-19); t->i is after the '['. */
+static int cx_rt__class(cx_rt *t)
+{
+	int neg = 0, r;
+	unsigned lo, hi, k;
+
+	if (cx_rt__peek(t, 0) == '^')
+		neg = 1, t->i++;
+	memset(t->set, 0, 8192);
+	for (;;) {
+		int c = cx_rt__peek(t, 0), lo_set = 0, hi_set = 0;
+		if (c < 0)
+			return cx_rt__fail(t, "missing ] in character class");
+		t->i++;
+		if (c == ']')
+			break;
+		if (c == '\\') {
+			if ((r = cx_rt__char_escape(t, &lo, 1)) < 0)
+				return -1;
+			lo_set = r;
+		}
+		else
+			lo = (unsigned)c;
+		if (cx_rt__peek(t, 0) != '-' || cx_rt__peek(t, 1) == ']' || cx_rt__peek(t, 1) < 0) {
+			if (lo_set)
+				cx_rt__class_escape(t, t->set, (int)lo);
+			else
+				cx_rt__add(t->set, lo, lo);
+			continue;
+		}
+		t->i++; /* the '-' */
+		c = cx_rt__peek(t, 0);
+		t->i++;
+		if (c == '\\') {
+			if ((r = cx_rt__char_escape(t, &hi, 1)) < 0)
+				return -1;
+			hi_set = r;
+		}
+		else
+			hi = (unsigned)c;
+		if (lo_set || hi_set)
+			return cx_rt__fail(t, "character class escape used as a range bound");
+		if (lo > hi)
+			return cx_rt__fail(t, "range out of order in character class");
+		cx_rt__add(t->set, lo, hi);
+	}
+	if (neg)
+		for (k = 0; k < 8192; k++)
+			t->set[k] = (uint8_t)~t->set[k];
+	cx_rt__emit_set(t, t->set);
+	return 0;
+}
+
+static int cx_rt__disj(cx_rt *t);
+
+static int cx_rt__number(cx_rt *t, unsigned *out)
+{
+	double v = 0;
+	int any = 0, c;
+
+	while ((c = cx_rt__peek(t, 0)) >= '0' && c <= '9') {
+		v = v * 10 + (c - '0');
+		t->i++;
+		any = 1;
+	}
+	*out = v > 4294967295.0 ? 0xffffffffu : (unsigned)v;
+	return any;
+}
+
+/* An optional Quantifier (15.10.2.7) after an atom. */
+static int cx_rt__quant(cx_rt *t)
+{
+	int c = cx_rt__peek(t, 0);
+	unsigned mn, mx;
+	char b[40];
+
+	if (c == '*' || c == '+' || c == '?') {
+		t->i++;
+		cx_sb_put(&t->out, (uint16_t)c);
+	}
+	else if (c == '{') {
+		t->i++;
+		if (!cx_rt__number(t, &mn))
+			return cx_rt__fail(t, "invalid quantifier {");
+		mx = mn;
+		if (cx_rt__peek(t, 0) == ',') {
+			t->i++;
+			if (!cx_rt__number(t, &mx))
+				mx = 0xffffffffu;
+		}
+		if (cx_rt__peek(t, 0) != '}')
+			return cx_rt__fail(t, "invalid quantifier {");
+		t->i++;
+		if (mn > mx)
+			return cx_rt__fail(t, "numbers out of order in {} quantifier");
+		if (mn > CX_RE_MAXREP)
+			return cx_rt__fail(t, "quantifier count too large (the limit is 65535)");
+		/* Counts past PCRE2's limit are unbounded in practice: a string that long
+		 * would not fit the session heap. */
+		if (mx > CX_RE_MAXREP)
+			snprintf(b, sizeof(b), "{%u,}", mn);
+		else if (mx == mn)
+			snprintf(b, sizeof(b), "{%u}", mn);
+		else
+			snprintf(b, sizeof(b), "{%u,%u}", mn, mx);
+		cx_sb_ascii(&t->out, b);
+	}
+	else
+		return 0;
+	if (cx_rt__peek(t, 0) == '?') {
+		t->i++;
+		cx_sb_put(&t->out, '?');
+	}
+	c = cx_rt__peek(t, 0);
+	if (c == '*' || c == '+' || c == '?' || c == '{')
+		return cx_rt__fail(t, "nothing to repeat");
+	return 0;
+}
+
+#define CX_RT_LT "\\x{a}\\x{d}\\x{2028}\\x{2029}"
+#define CX_RT_W "[0-9A-Z_a-z]"
+
+static int cx_rt__term(cx_rt *t)
+{
+	int c = cx_rt__peek(t, 0), r;
+	unsigned v;
+
+	switch (c) {
+	case '^':
+		t->i++;
+		cx_sb_ascii(&t->out, t->flags & CX_RE_M ? "(?<![^" CX_RT_LT "])" : "(?<![\\x{0}-\\x{ffff}])");
+		return 0;
+	case '$':
+		t->i++;
+		cx_sb_ascii(&t->out, t->flags & CX_RE_M ? "(?![^" CX_RT_LT "])" : "(?![\\x{0}-\\x{ffff}])");
+		return 0;
+	case '*': case '+': case '?': case '{':
+		return cx_rt__fail(t, "nothing to repeat");
+	case ']':
+		return cx_rt__fail(t, "unmatched ] in regular expression");
+	case '}':
+		return cx_rt__fail(t, "unmatched } in regular expression");
+	case '(': {
+		int look = 0;
+		t->i++;
+		if (++t->depth > CX_RE_MAXNEST)
+			return cx_rt__fail(t, "regular expression nested too deeply");
+		if (cx_rt__peek(t, 0) == '?') {
+			int k = cx_rt__peek(t, 1);
+			if (k != ':' && k != '=' && k != '!')
+				return cx_rt__fail(t, "invalid group (?");
+			t->i += 2;
+			look = k != ':';
+			/* A quantified lookahead is legal ES3; wrap it so PCRE2 sees a group. */
+			cx_sb_ascii(&t->out, look ? "(?:(?" : "(?");
+			cx_sb_put(&t->out, (uint16_t)k);
+		}
+		else
+			cx_sb_put(&t->out, '(');
+		if (cx_rt__disj(t))
+			return -1;
+		if (cx_rt__peek(t, 0) != ')')
+			return cx_rt__fail(t, "missing ) in regular expression");
+		t->i++;
+		t->depth--;
+		cx_sb_ascii(&t->out, look ? "))" : ")");
+		break;
+	}
+	case '[':
+		t->i++;
+		if (cx_rt__class(t))
+			return -1;
+		break;
+	case '.':
+		t->i++;
+		memset(t->set, 0xff, 8192);
+		t->set[0x0a >> 3] &= (uint8_t)~(1u << (0x0a & 7));
+		t->set[0x0d >> 3] &= (uint8_t)~(1u << (0x0d & 7));
+		t->set[0x2028 >> 3] &= (uint8_t)~(1u << (0x2028 & 7));
+		t->set[0x2029 >> 3] &= (uint8_t)~(1u << (0x2029 & 7));
+		cx_rt__emit_set(t, t->set);
+		break;
+	case '\\': {
+		int e = cx_rt__peek(t, 1);
+		if (e == 'b' || e == 'B') {
+			t->i += 2;
+			cx_sb_ascii(&t->out, e == 'b'
+				    ? "(?:(?<=" CX_RT_W ")(?!" CX_RT_W ")|(?<!" CX_RT_W ")(?=" CX_RT_W "))"
+				    : "(?:(?<=" CX_RT_W ")(?=" CX_RT_W ")|(?<!" CX_RT_W ")(?!" CX_RT_W "))");
+			return 0; /* an Assertion takes no quantifier: the next term says so */
+		}
+		if (e >= '1' && e <= '9') {
+			char b[32];
+			t->i++;
+			cx_rt__number(t, &v);
+			if (v > t->total)
+				return cx_rt__fail(t, "back-reference to a group that does not exist");
+			snprintf(b, sizeof(b), "(?:\\g{%u})", v);
+			cx_sb_ascii(&t->out, b);
+			break;
+		}
+		t->i++;
+		if ((r = cx_rt__char_escape(t, &v, 0)) < 0)
+			return -1;
+		if (r) {
+			memset(t->set, 0, 8192);
+			cx_rt__class_escape(t, t->set, (int)v);
+			cx_rt__emit_set(t, t->set);
+		}
+		else
+			cx_rt__char(t, v);
+		break;
+	}
+	default:
+		t->i++;
+		cx_rt__char(t, (unsigned)c);
+		break;
+	}
+	return cx_rt__quant(t);
+}
+
+static int cx_rt__disj(cx_rt *t)
+{
+	for (;;) {
+		int c;
+		while ((c = cx_rt__peek(t, 0)) >= 0 && c != '|' && c != ')')
+			if (cx_rt__term(t))
+				return -1;
+		if (c != '|')
+			return 0;
+		t->i++;
+		cx_sb_put(&t->out, '|');
+	}
+}
+
+/* Counts the capturing groups: '(' not followed by '?', outside classes, not escaped. */
+static uint32_t cx_rt__count(const cx_str *p)
+{
+	uint32_t i, n = 0;
+	int cls = 0;
+
+	for (i = 0; i < p->len; i++) {
+		uint16_t c = cx_str__at(p, i);
+		if (c == '\\')
+			i++;
+		else if (cls)
+			cls = c != ']';
+		else if (c == '[')
+			cls = 1;
+		else if (c == '(' && !(i + 1 < p->len && cx_str__at(p, i + 1) == '?'))
+			n++;
+	}
+	return n;
+}
+
+/* Section - Compiled patterns */
+
+static int cx_re__flags(cx_ctx *X, cx_str *f, int *out)
+{
+	uint32_t i;
+
+	*out = 0;
+	for (i = 0; i < f->len; i++) {
+		uint16_t c = cx_str__at(f, i);
+		int b = c == 'g' ? CX_RE_G : c == 'i' ? CX_RE_I : c == 'm' ? CX_RE_M : 0;
+		if (!b || (*out & b)) {
+			const char *fs = cx_str_to_utf8(X, f, NULL);
+			cx_throw_error(X, "SyntaxError", "invalid regular expression flags '%s'", fs ? fs : "?");
+			return -1;
+		}
+		*out |= b;
+	}
+	return 0;
+}
+
+/* The source property: the pattern with unescaped '/' and line terminators escaped, so that
+ * "/" + source + "/" reads back as the same literal; "(?:)" for the empty pattern (ES5). */
+static cx_str *cx_re__source(cx_ctx *X, cx_str *p)
+{
+	cx_sb sb = {0};
+	uint32_t i;
+	int cls = 0;
+	cx_value v;
+
+	if (!p->len)
+		return cx_str__ascii(X, "(?:)");
+	for (i = 0; i < p->len; i++) {
+		uint16_t c = cx_str__at(p, i);
+		if (c == '\\' && i + 1 < p->len) {
+			cx_sb_put(&sb, c);
+			cx_sb_put(&sb, cx_str__at(p, ++i));
+			continue;
+		}
+		if (c == '[')
+			cls = 1;
+		else if (c == ']')
+			cls = 0;
+		if (c == '/' && !cls)
+			cx_sb_ascii(&sb, "\\/");
+		else if (c == '\n')
+			cx_sb_ascii(&sb, "\\n");
+		else if (c == '\r')
+			cx_sb_ascii(&sb, "\\r");
+		else if (c == 0x2028)
+			cx_sb_ascii(&sb, "\\u2028");
+		else if (c == 0x2029)
+			cx_sb_ascii(&sb, "\\u2029");
+		else
+			cx_sb_put(&sb, c);
+	}
+	v = cx_sb_finish(X, &sb);
+	return cx_is_exc(v) ? NULL : v.u.s;
+}
+
+/* Translates and compiles pattern p; the result is a new GC buffer, or NULL with a
+ * SyntaxError (or out-of-memory RangeError) pending. */
+static cx_re_buf *cx_re__compile(cx_ctx *X, cx_str *p, int flags)
+{
+	cx_rt t = {0};
+	pcre2_code *code;
+	int ec;
+	PCRE2_SIZE eo, nb = 0;
+	uint8_t *bytes = NULL;
+	cx_re_buf *b = NULL;
+	const pcre2_code *codes[1];
+	uint32_t opts = PCRE2_NEVER_UTF | PCRE2_MATCH_UNSET_BACKREF;
+
+	t.p = p;
+	t.flags = flags;
+	t.total = cx_rt__count(p);
+	t.set = malloc(8192);
+	t.tmp = malloc(8192);
+	if (!t.set || !t.tmp) {
+		free(t.set), free(t.tmp);
+		cx_heap__oom(X);
+		return NULL;
+	}
+	if (!cx_rt__disj(&t) && t.i < p->len)
+		cx_rt__fail(&t, "unmatched ) in regular expression");
+	free(t.set), free(t.tmp);
+	if (t.out.err) {
+		free(t.out.b);
+		cx_heap__oom(X);
+		return NULL;
+	}
+	if (t.err) {
+		const char *ps = cx_str_to_utf8(X, p, NULL);
+		free(t.out.b);
+		cx_throw_error(X, "SyntaxError", "invalid regular expression /%s/: %s", ps ? ps : "?", t.err);
+		return NULL;
+	}
+	/* Case-insensitive matching beyond ASCII needs PCRE2's Unicode tables (UCP); every
+	 * class escape was expanded above, so UCP changes nothing else. */
+	if (flags & CX_RE_I)
+		opts |= PCRE2_CASELESS | PCRE2_UCP;
+	code = pcre2_compile(t.out.b ? t.out.b : (PCRE2_SPTR)u"", t.out.n, opts, &ec, &eo, NULL);
+	free(t.out.b);
+	if (!code) {
+		PCRE2_UCHAR msg[160];
+		char m8[160];
+		const char *ps = cx_str_to_utf8(X, p, NULL);
+		int k;
+		pcre2_get_error_message(ec, msg, 160);
+		for (k = 0; k < 159 && msg[k]; k++)
+			m8[k] = msg[k] < 128 ? (char)msg[k] : '?';
+		m8[k] = 0;
+		cx_throw_error(X, "SyntaxError", "invalid regular expression /%s/: %s", ps ? ps : "?", m8);
+		return NULL;
+	}
+	codes[0] = code;
+	if (pcre2_serialize_encode(codes, 1, &bytes, &nb, NULL) < 0) {
+		pcre2_code_free(code);
+		cx_heap__oom(X);
+		return NULL;
+	}
+	pcre2_code_free(code);
+	b = cx_heap__alloc(X, CX_K_BUF, sizeof(*b) + nb);
+	if (b) {
+		b->flags = (uint32_t)flags;
+		b->ncap = t.total;
+		b->nbytes = (uint32_t)nb;
+		memcpy(b->bytes, bytes, nb);
+	}
+	pcre2_serialize_free(bytes);
+	return b;
+}
+
+/* Builds a RegExp object (15.10.4.1) from a pattern string and a flags string. */
+static cx_value cx_re__make(cx_ctx *X, cx_str *p, cx_str *f)
+{
+	cx_re_buf *b;
+	cx_obj *o;
+	cx_str *src;
+	int flags;
+
+	if (cx_re__flags(X, f, &flags) || !(b = cx_re__compile(X, p, flags)))
+		return CX_EXCEPTION;
+	if (!(src = cx_re__source(X, p)) || !(o = cx_obj__new(X, CX_C_REGEXP, CX_PROTO(X, CX_P_REGEXP))))
+		return CX_EXCEPTION;
+	o->env = (cx_env *)(void *)b;
+	o->prim = cx_strv(p);
+	if (cx_obj__set(X, o, CX_STR_REF(cx_s_source), cx_strv(src), CX_FIXED) ||
+	    cx_obj__set(X, o, CX_STR_REF(cx_s_global), cx_bool(flags & CX_RE_G), CX_FIXED) ||
+	    cx_obj__set(X, o, CX_STR_REF(cx_s_ignorecase), cx_bool(flags & CX_RE_I), CX_FIXED) ||
+	    cx_obj__set(X, o, CX_STR_REF(cx_s_multiline), cx_bool(flags & CX_RE_M), CX_FIXED) ||
+	    cx_obj__set(X, o, CX_STR_REF(cx_s_lastindex), cx_num(0), CX_PROP_DONTENUM | CX_PROP_DONTDELETE))
+		return CX_EXCEPTION;
+	return cx_objv(o);
+}
+
+cx_value cx_regexp_new(cx_ctx *X, const char *src, const char *flags)
+{
+	cx_value p = cx_str_cstr(X, src ? src : ""), f;
+
+	if (cx_is_exc(p))
+		return p;
+	f = cx_str_cstr(X, flags ? flags : "");
+	if (cx_is_exc(f))
+		return f;
+	return cx_re__make(X, p.u.s, f.u.s);
+}
+
+/* Section - Matching */
+
+int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r)
+{
+	cx_re_buf *b = (cx_re_buf *)(void *)re->env;
+	pcre2_code *code = NULL;
+
+	memset(r, 0, sizeof(*r));
+	if (re->cls != CX_C_REGEXP || !b) {
+		cx_throw_error(X, "TypeError", "not a RegExp");
+		return -1;
+	}
+	if (pcre2_serialize_decode(&code, 1, b->bytes, NULL) != 1)
+		goto oom;
+	r->code = code;
+	r->md = pcre2_match_data_create_from_pattern(code, NULL);
+	r->mc = pcre2_match_context_create(NULL);
+	if (!r->md || !r->mc)
+		goto oom;
+	/* Catastrophic backtracking ends in a RangeError, not a hang: about a second of work
+	 * at most, and bounded PCRE2 heap memory. */
+	pcre2_set_match_limit(r->mc, 10000000);
+	pcre2_set_heap_limit(r->mc, 16384); /* KiB */
+	r->ncap = b->ncap;
+	r->flags = (int)b->flags;
+	return 0;
+oom:
+	cx_rx_close(X, r);
+	cx_heap__oom(X);
+	return -1;
+}
+
+void cx_rx_close(cx_ctx *X, cx_rx *r)
+{
+	if (r->md)
+		pcre2_match_data_free(r->md);
+	if (r->mc)
+		pcre2_match_context_free(r->mc);
+	if (r->code)
+		pcre2_code_free(r->code);
+	if (r->wide)
+		cx_mem__free(X, r->wide, r->wcap * 2);
+	memset(r, 0, sizeof(*r));
+}
+
+/* One leftmost match of r in s starting the search at index at. ov receives 2*(ncap+1)
+ * offsets (UINT32_MAX for a group that did not participate). 1 match, 0 none, -1 exception. */
+int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
+{
+	const uint16_t *subj;
+	PCRE2_SIZE *o;
+	uint32_t i;
+	int rc;
+
+	if (at > s->len)
+		return 0;
+	if (s->wide)
+		subj = (const uint16_t *)s->chars;
+	else {
+		if (r->wsrc != s) {
+			if (r->wcap < (size_t)s->len + 1) {
+				uint16_t *nw = cx_mem__realloc(X, r->wide, r->wcap * 2, ((size_t)s->len + 1) * 2);
+				if (!nw)
+					return -1;
+				r->wide = nw;
+				r->wcap = (size_t)s->len + 1;
+			}
+			for (i = 0; i < s->len; i++)
+				r->wide[i] = (uint8_t)s->chars[i];
+			r->wsrc = s;
+		}
+		subj = r->wide;
+	}
+	if (--X->steps < 0) {
+		cx_budget_exceeded(X);
+		return -1;
+	}
+	rc = pcre2_match(r->code, subj ? subj : (PCRE2_SPTR)u"", s->len, at, 0, r->md, r->mc);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+		cx_throw_error(X, "RangeError", "regular expression too complex: backtracking limit reached");
+		return -1;
+	}
+	if (rc == PCRE2_ERROR_NOMEMORY) {
+		cx_heap__oom(X);
+		return -1;
+	}
+	if (rc < 0) {
+		cx_throw_error(X, "Error", "regular expression match failed (PCRE2 error %d)", rc);
+		return -1;
+	}
+	o = pcre2_get_ovector_pointer(r->md);
+	for (i = 0; i < 2 * (r->ncap + 1); i++)
+		ov[i] = i < 2 * (uint32_t)rc && o[i] != PCRE2_UNSET ? (uint32_t)o[i] : UINT32_MAX;
+	return 1;
+}
+
+/* Section - RegExp constructor and prototype (15.10.4-6) */
+
+static cx_value cx_regexp_construct(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_obj *re = cx_obj_of(CX_ARG(0), CX_C_REGEXP);
+	cx_str *p, *f;
+
+	if (re) {
+		if (CX_ARG(1).tag != CX_T_UNDEF)
+			return cx_throw_error(X, "TypeError", "cannot supply flags when constructing one RegExp from another");
+		{
+			uint32_t fl = ((cx_re_buf *)(void *)re->env)->flags;
+			char fs[4], *q = fs;
+			if (fl & CX_RE_G) *q++ = 'g';
+			if (fl & CX_RE_I) *q++ = 'i';
+			if (fl & CX_RE_M) *q++ = 'm';
+			*q = 0;
+			if (!(f = cx_str__ascii(X, fs)))
+				return CX_EXCEPTION;
+		}
+		return cx_re__make(X, re->prim.u.s, f);
+	}
+	p = CX_ARG(0).tag == CX_T_UNDEF ? CX_STR_REF(cx_s_empty) : cx_to_str(X, argv[0]);
+	if (!p)
+		return CX_EXCEPTION;
+	f = CX_ARG(1).tag == CX_T_UNDEF ? CX_STR_REF(cx_s_empty) : cx_to_str(X, argv[1]);
+	if (!f)
+		return CX_EXCEPTION;
+	return cx_re__make(X, p, f);
+}
+
+static cx_value cx_regexp_call(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	if (cx_obj_of(CX_ARG(0), CX_C_REGEXP) && CX_ARG(1).tag == CX_T_UNDEF)
+		return argv[0];
+	return cx_regexp_construct(X, self, this_, argc, argv);
+}
+
+static cx_obj *cx_re__this(cx_ctx *X, cx_value this_, const char *m)
+{
+	cx_obj *o = cx_obj_of(this_, CX_C_REGEXP);
+
+	if (!o)
+		cx_throw_error(X, "TypeError", "RegExp.prototype.%s called on a non-RegExp", m);
+	return o;
+}
+
+/* The match array of 15.10.6.2: [m0, m1…] with index and input. */
+static cx_value cx_re__result(cx_ctx *X, cx_str *s, uint32_t ncap, const uint32_t *ov)
+{
+	cx_value a = cx_arr_new(X, 0, NULL);
+	uint32_t k;
+
+	if (cx_is_exc(a))
+		return a;
+	for (k = 0; k <= ncap; k++) {
+		cx_value v = CX_UNDEFINED;
+		if (ov[2 * k] != UINT32_MAX) {
+			cx_str *m = cx_str__sub(X, s, ov[2 * k], ov[2 * k + 1]);
+			if (!m)
+				return CX_EXCEPTION;
+			v = cx_strv(m);
+		}
+		if (cx_is_exc(cx_arr__put(X, a.u.o, k, v)))
+			return CX_EXCEPTION;
+	}
+	if (cx_obj__set(X, a.u.o, CX_STR_REF(cx_s_index), cx_num(ov[0]), 0) ||
+	    cx_obj__set(X, a.u.o, CX_STR_REF(cx_s_input), cx_strv(s), 0))
+		return CX_EXCEPTION;
+	return a;
+}
+
+static int cx_re__set_last(cx_ctx *X, cx_obj *re, double v)
+{
+	return cx_is_exc(cx_obj__put(X, re, CX_STR_REF(cx_s_lastindex), cx_num(v))) ? -1 : 0;
+}
+
+/* 15.10.6.2 exec. As in ES3/ES5, a failed match resets lastIndex to 0 even without g
+ * (ES2015 and node leave it alone there). */
+static cx_value cx_re__exec(cx_ctx *X, cx_obj *re, cx_value arg, int want_array)
+{
+	cx_str *s = cx_to_str(X, arg);
+	cx_value li;
+	double i = 0;
+	uint32_t stack_ov[20], *ov = stack_ov;
+	cx_rx r;
+	int m;
+	cx_value res = CX_NULLV;
+
+	if (!s)
+		return CX_EXCEPTION;
+	li = cx_obj__get(X, re, CX_STR_REF(cx_s_lastindex));
+	if (cx_is_exc(li) || cx_to_num(X, li, &i))
+		return CX_EXCEPTION;
+	i = cx_to_integer_d(i);
+	if (cx_rx_open(X, re, &r))
+		return CX_EXCEPTION;
+	if (!(r.flags & CX_RE_G))
+		i = 0;
+	if (2 * (r.ncap + 1) > 20 && !(ov = cx_mem__alloc(X, 2 * (r.ncap + 1) * sizeof(uint32_t)))) {
+		cx_rx_close(X, &r);
+		return CX_EXCEPTION;
+	}
+	m = i < 0 || i > s->len ? 0 : cx_rx_exec(X, &r, s, (uint32_t)i, ov);
+	if (m < 0)
+		res = CX_EXCEPTION;
+	else if (m == 0)
+		res = cx_re__set_last(X, re, 0) ? CX_EXCEPTION : CX_NULLV;
+	else if ((r.flags & CX_RE_G) && cx_re__set_last(X, re, ov[1]))
+		res = CX_EXCEPTION;
+	else
+		res = want_array ? cx_re__result(X, s, r.ncap, ov) : CX_TRUE;
+	if (ov != stack_ov)
+		cx_mem__free(X, ov, 2 * (r.ncap + 1) * sizeof(uint32_t));
+	cx_rx_close(X, &r);
+	if (!want_array && res.tag == CX_T_NULL)
+		return CX_FALSE;
+	return res;
+}
+
+static cx_value cx_regexp_exec(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_obj *re = cx_re__this(X, this_, "exec");
+	return re ? cx_re__exec(X, re, CX_ARG(0), 1) : CX_EXCEPTION;
+}
+
+static cx_value cx_regexp_test(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_obj *re = cx_re__this(X, this_, "test");
+	return re ? cx_re__exec(X, re, CX_ARG(0), 0) : CX_EXCEPTION;
+}
+
+static cx_value cx_regexp_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_obj *re = cx_re__this(X, this_, "toString");
+	cx_value src;
+	cx_sb sb = {0};
+	uint32_t f;
+
+	if (!re)
+		return CX_EXCEPTION;
+	src = cx_obj__get(X, re, CX_STR_REF(cx_s_source));
+	if (cx_is_exc(src) || src.tag != CX_T_STR)
+		return cx_is_exc(src) ? src : cx_throw_error(X, "TypeError", "RegExp without a source");
+	f = ((cx_re_buf *)(void *)re->env)->flags;
+	cx_sb_put(&sb, '/');
+	cx_sb_str(&sb, src.u.s);
+	cx_sb_put(&sb, '/');
+	if (f & CX_RE_G)
+		cx_sb_put(&sb, 'g');
+	if (f & CX_RE_I)
+		cx_sb_put(&sb, 'i');
+	if (f & CX_RE_M)
+		cx_sb_put(&sb, 'm');
+	return cx_sb_finish(X, &sb);
+}
+
+/* Section - String methods taking a RegExp (15.5.4.10-14) */
+
+static cx_str *cx_rs__this(cx_ctx *X, cx_value this_)
+{
+	if (this_.tag == CX_T_STR)
+		return this_.u.s;
+	if (this_.tag == CX_T_UNDEF || this_.tag == CX_T_NULL) {
+		cx_throw_error(X, "TypeError", "String.prototype method called on %s",
+			       this_.tag == CX_T_NULL ? "null" : "undefined");
+		return NULL;
+	}
+	return cx_to_str(X, this_);
+}
+
+/* The argument as a RegExp: itself, or new RegExp(arg) (15.5.4.10). */
+static cx_obj *cx_rs__regexp(cx_ctx *X, cx_value v)
+{
+	cx_obj *re = cx_obj_of(v, CX_C_REGEXP);
+	cx_value n;
+	cx_str *p;
+
+	if (re)
+		return re;
+	p = v.tag == CX_T_UNDEF ? CX_STR_REF(cx_s_empty) : cx_to_str(X, v);
+	if (!p)
+		return NULL;
+	n = cx_re__make(X, p, CX_STR_REF(cx_s_empty));
+	return cx_is_exc(n) ? NULL : n.u.o;
+}
+
+/* A working set for one String operation: the decoded pattern and an ovector. */
+typedef struct cx_rs {
+	cx_rx r;
+	uint32_t *ov;
+	uint32_t nov;
+} cx_rs;
+
+static int cx_rs__open(cx_ctx *X, cx_obj *re, cx_rs *w)
+{
+	w->ov = NULL;
+	if (cx_rx_open(X, re, &w->r))
+		return -1;
+	w->nov = 2 * (w->r.ncap + 1);
+	if (!(w->ov = cx_mem__alloc(X, w->nov * sizeof(uint32_t)))) {
+		cx_rx_close(X, &w->r);
+		return -1;
+	}
+	return 0;
+}
+
+static void cx_rs__close(cx_ctx *X, cx_rs *w)
+{
+	cx_mem__free(X, w->ov, w->nov * sizeof(uint32_t));
+	cx_rx_close(X, &w->r);
+}
+
+static cx_value cx_rs_match(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_rs__this(X, this_), *m;
+	cx_obj *re;
+	cx_value a = CX_NULLV;
+	cx_rs w;
+	uint32_t at = 0, n = 0;
+	int rc;
+
+	if (!s || !(re = cx_rs__regexp(X, CX_ARG(0))))
+		return CX_EXCEPTION;
+	if (!(((cx_re_buf *)(void *)re->env)->flags & CX_RE_G))
+		return cx_re__exec(X, re, cx_strv(s), 1);
+	if (cx_rs__open(X, re, &w))
+		return CX_EXCEPTION;
+	for (;;) {
+		rc = cx_rx_exec(X, &w.r, s, at, w.ov);
+		if (rc <= 0)
+			break;
+		if (a.tag == CX_T_NULL && cx_is_exc(a = cx_arr_new(X, 0, NULL)))
+			break;
+		if (!(m = cx_str__sub(X, s, w.ov[0], w.ov[1])) || cx_is_exc(cx_arr__put(X, a.u.o, n++, cx_strv(m)))) {
+			rc = -1;
+			break;
+		}
+		/* An empty match would be found again at the same place: step over it. */
+		at = w.ov[1] == w.ov[0] ? w.ov[1] + 1 : w.ov[1];
+	}
+	cx_rs__close(X, &w);
+	if (rc < 0 || cx_is_exc(a) || cx_re__set_last(X, re, 0))
+		return CX_EXCEPTION;
+	return a;
+}
+
+static cx_value cx_rs_search(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_rs__this(X, this_);
+	cx_obj *re;
+	cx_rs w;
+	int rc;
+	double pos = -1;
+
+	if (!s || !(re = cx_rs__regexp(X, CX_ARG(0))) || cx_rs__open(X, re, &w))
+		return CX_EXCEPTION;
+	rc = cx_rx_exec(X, &w.r, s, 0, w.ov);
+	if (rc > 0)
+		pos = w.ov[0];
+	cx_rs__close(X, &w);
+	return rc < 0 ? CX_EXCEPTION : cx_num(pos);
+}
+
+/* Appends the replacement for one match (15.5.4.11): the function's result, or the
+ * template with $$ $& $` $' $n $nn expanded. ov has 2*(ncap+1) offsets. */
+static int cx_rs__expand(cx_ctx *X, cx_sb *sb, cx_str *s, cx_value rep, cx_str *tpl,
+			 uint32_t ncap, const uint32_t *ov)
+{
+	uint32_t i, k;
+
+	if (!tpl) {
+		cx_value stack[12], *args = stack, r;
+		uint32_t n = ncap + 3;
+		cx_str *rs;
+		if (n > 12 && !(args = cx_mem__alloc(X, n * sizeof(cx_value))))
+			return -1;
+		for (k = 0; k <= ncap; k++) {
+			args[k] = CX_UNDEFINED;
+			if (ov[2 * k] != UINT32_MAX) {
+				cx_str *m = cx_str__sub(X, s, ov[2 * k], ov[2 * k + 1]);
+				if (!m)
+					break;
+				args[k] = cx_strv(m);
+			}
+		}
+		if (k <= ncap) {
+			if (args != stack)
+				cx_mem__free(X, args, n * sizeof(cx_value));
+			return -1;
+		}
+		args[ncap + 1] = cx_num(ov[0]);
+		args[ncap + 2] = cx_strv(s);
+		r = cx_call(X, rep, CX_UNDEFINED, (int)n, args);
+		if (args != stack)
+			cx_mem__free(X, args, n * sizeof(cx_value));
+		if (cx_is_exc(r) || !(rs = cx_to_str(X, r)))
+			return -1;
+		cx_sb_str(sb, rs);
+		return 0;
+	}
+	for (i = 0; i < tpl->len; i++) {
+		uint16_t c = cx_str__at(tpl, i), c2 = i + 1 < tpl->len ? cx_str__at(tpl, i + 1) : 0;
+		uint32_t from = 0, to = 0, g = 0;
+		if (c != '$') {
+			cx_sb_put(sb, c);
+			continue;
+		}
+		if (c2 == '$') {
+			cx_sb_put(sb, '$');
+			i++;
+			continue;
+		}
+		if (c2 == '&')
+			from = ov[0], to = ov[1];
+		else if (c2 == '`')
+			from = 0, to = ov[0];
+		else if (c2 == '\'')
+			from = ov[1], to = s->len;
+		else if (c2 >= '0' && c2 <= '9') {
+			/* $nn when nn names a group, else $n when n does (node's reading of the
+			 * implementation-defined cases); $0 and unknown groups stay literal. */
+			uint16_t c3 = i + 2 < tpl->len ? cx_str__at(tpl, i + 2) : 0;
+			uint32_t two = (uint32_t)(c2 - '0') * 10 + (uint32_t)(c3 - '0');
+			if (c3 >= '0' && c3 <= '9' && two >= 1 && two <= ncap)
+				g = two, i++;
+			else if (c2 != '0' && (uint32_t)(c2 - '0') <= ncap)
+				g = (uint32_t)(c2 - '0');
+			else {
+				cx_sb_put(sb, '$');
+				continue;
+			}
+			i++;
+			if (ov[2 * g] != UINT32_MAX)
+				for (k = ov[2 * g]; k < ov[2 * g + 1]; k++)
+					cx_sb_put(sb, cx_str__at(s, k));
+			continue;
+		}
+		else {
+			cx_sb_put(sb, '$');
+			continue;
+		}
+		i++;
+		for (k = from; k < to; k++)
+			cx_sb_put(sb, cx_str__at(s, k));
+	}
+	return 0;
+}
+
+static cx_value cx_rs_replace(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_rs__this(X, this_), *tpl = NULL, *pat;
+	cx_obj *re = cx_obj_of(CX_ARG(0), CX_C_REGEXP);
+	cx_value rep = CX_ARG(1);
+	cx_sb sb = {0};
+	uint32_t last = 0, k, at = 0;
+	int rc;
+
+	if (!s)
+		return CX_EXCEPTION;
+	if (!re) {
+		uint32_t ov[2];
+		int64_t q;
+		if (!(pat = cx_to_str(X, CX_ARG(0))))
+			return CX_EXCEPTION;
+		if (!cx_is_callable(rep) && !(tpl = cx_to_str(X, rep)))
+			return CX_EXCEPTION;
+		if ((q = cx_str__find(s, pat, 0)) < 0)
+			return cx_strv(s);
+		ov[0] = (uint32_t)q;
+		ov[1] = (uint32_t)q + pat->len;
+		for (k = 0; k < ov[0]; k++)
+			cx_sb_put(&sb, cx_str__at(s, k));
+		if (cx_rs__expand(X, &sb, s, rep, tpl, 0, ov)) {
+			free(sb.b);
+			return CX_EXCEPTION;
+		}
+		for (k = ov[1]; k < s->len; k++)
+			cx_sb_put(&sb, cx_str__at(s, k));
+		return cx_sb_finish(X, &sb);
+	}
+	if (!cx_is_callable(rep) && !(tpl = cx_to_str(X, rep)))
+		return CX_EXCEPTION;
+	{
+		cx_rs w;
+		int global = ((cx_re_buf *)(void *)re->env)->flags & CX_RE_G;
+		if (cx_rs__open(X, re, &w))
+			return CX_EXCEPTION;
+		while ((rc = cx_rx_exec(X, &w.r, s, at, w.ov)) > 0) {
+			for (k = last; k < w.ov[0]; k++)
+				cx_sb_put(&sb, cx_str__at(s, k));
+			if (cx_rs__expand(X, &sb, s, rep, tpl, w.r.ncap, w.ov)) {
+				rc = -1;
+				break;
+			}
+			last = w.ov[1];
+			if (!global)
+				break;
+			at = w.ov[1] == w.ov[0] ? w.ov[1] + 1 : w.ov[1];
+		}
+		cx_rs__close(X, &w);
+		if (rc >= 0 && global && cx_re__set_last(X, re, 0))
+			rc = -1;
+		if (rc < 0) {
+			free(sb.b);
+			return CX_EXCEPTION;
+		}
+	}
+	for (k = last; k < s->len; k++)
+		cx_sb_put(&sb, cx_str__at(s, k));
+	return cx_sb_finish(X, &sb);
+}
+
+/* 15.5.4.14 with a RegExp separator: SplitMatch at each q from p is the leftmost match at or
+ * after q, so one unanchored search per piece does the same work. */
+static cx_value cx_rs_split(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_str *s = cx_rs__this(X, this_), *sep, *part;
+	cx_obj *re = cx_obj_of(CX_ARG(0), CX_C_REGEXP);
+	cx_value a;
+	uint32_t lim = 0xffffffffu, n = 0, p = 0, q, k;
+	double d;
+	cx_rs w;
+	int rc;
+
+	if (!s)
+		return CX_EXCEPTION;
+	if (CX_ARG(1).tag != CX_T_UNDEF) {
+		if (cx_to_num(X, argv[1], &d))
+			return CX_EXCEPTION;
+		lim = cx_dtou32(d);
+	}
+	a = cx_arr_new(X, 0, NULL);
+	if (cx_is_exc(a) || lim == 0)
+		return a;
+	if (CX_ARG(0).tag == CX_T_UNDEF)
+		return cx_is_exc(cx_arr__put(X, a.u.o, 0, cx_strv(s))) ? CX_EXCEPTION : a;
+	if (!re) {
+		if (!(sep = cx_to_str(X, argv[0])))
+			return CX_EXCEPTION;
+		if (sep->len == 0) {
+			for (p = 0; p < s->len && n < lim; p++, n++)
+				if (!(part = cx_str__sub(X, s, p, p + 1)) ||
+				    cx_is_exc(cx_arr__put(X, a.u.o, n, cx_strv(part))))
+					return CX_EXCEPTION;
+			return a;
+		}
+		for (;;) {
+			int64_t f = cx_str__find(s, sep, p);
+			uint32_t end = f < 0 ? s->len : (uint32_t)f;
+			if (!(part = cx_str__sub(X, s, p, end)) ||
+			    cx_is_exc(cx_arr__put(X, a.u.o, n++, cx_strv(part))))
+				return CX_EXCEPTION;
+			if (f < 0 || n >= lim)
+				break;
+			p = end + sep->len;
+		}
+		return a;
+	}
+	if (cx_rs__open(X, re, &w))
+		return CX_EXCEPTION;
+	if (s->len == 0) {
+		rc = cx_rx_exec(X, &w.r, s, 0, w.ov);
+		if (rc == 0 && cx_is_exc(cx_arr__put(X, a.u.o, 0, cx_strv(s))))
+			rc = -1;
+		cx_rs__close(X, &w);
+		return rc < 0 ? CX_EXCEPTION : a;
+	}
+	q = p;
+	while (q < s->len) {
+		rc = cx_rx_exec(X, &w.r, s, q, w.ov);
+		if (rc < 0)
+			goto fail;
+		if (rc == 0 || w.ov[0] >= s->len)
+			break;
+		if (w.ov[1] == p) {
+			/* SplitMatch gave e == p (an empty match right at p): try one further. */
+			q = w.ov[0] + 1;
+			continue;
+		}
+		if (!(part = cx_str__sub(X, s, p, w.ov[0])) ||
+		    cx_is_exc(cx_arr__put(X, a.u.o, n++, cx_strv(part))))
+			goto fail;
+		if (n == lim)
+			goto done;
+		p = w.ov[1];
+		for (k = 1; k <= w.r.ncap; k++) {
+			cx_value v = CX_UNDEFINED;
+			if (w.ov[2 * k] != UINT32_MAX) {
+				if (!(part = cx_str__sub(X, s, w.ov[2 * k], w.ov[2 * k + 1])))
+					goto fail;
+				v = cx_strv(part);
+			}
+			if (cx_is_exc(cx_arr__put(X, a.u.o, n++, v)))
+				goto fail;
+			if (n == lim)
+				goto done;
+		}
+		q = p;
+	}
+	if (!(part = cx_str__sub(X, s, p, s->len)) || cx_is_exc(cx_arr__put(X, a.u.o, n++, cx_strv(part))))
+		goto fail;
+done:
+	cx_rs__close(X, &w);
+	return a;
+fail:
+	cx_rs__close(X, &w);
+	return CX_EXCEPTION;
+}
+
+/* Section - Set-up */
+
+#define CX_M(on, name, fn, n) \
+	if (cx_is_exc(cx_builtin(X, cx_objv(on), name, fn, n))) return ENOMEM
+
+int cx_lib_regexp(cx_ctx *X)
+{
+	cx_obj *p = CX_PROTO(X, CX_P_REGEXP), *sp = CX_PROTO(X, CX_P_STRING);
+
+	if (!cx_lib_ctor(X, "RegExp", cx_regexp_call, cx_regexp_construct, 2, CX_P_REGEXP))
+		return ENOMEM;
+	CX_M(p, "exec", cx_regexp_exec, 1);
+	CX_M(p, "test", cx_regexp_test, 1);
+	CX_M(p, "toString", cx_regexp_tostring, 0);
+	CX_M(sp, "match", cx_rs_match, 1);
+	CX_M(sp, "search", cx_rs_search, 1);
+	CX_M(sp, "replace", cx_rs_replace, 2);
+	CX_M(sp, "split", cx_rs_split, 2);
+	return 0;
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# tests/http/run.sh BUILD — the HTTP listener, basichttp injection, createsession, token start
+# (and its 503), <send targettype='basichttp'>, <voxeo:sendemail> and the service stop, against
+# a program compiled with BUILD/ccxmlc (BUILD: build or build/asan). Everything runs on
+# 127.0.0.1 with ports chosen by the system; every process is bounded by `timeout` and ended
+# by its pid. Prints one line per check; exit status 0 when all hold.
+set -u
+cd "$(dirname "$0")/../.."
+B=${1:-build}
+[[ $B == /* ]] || B=$PWD/$B
+T=tests/http
+W=$(mktemp -d /tmp/ccxmlc-http.XXXXXX)
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]+"${PIDS[@]}"}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+fails=0 checks=0
+pass() { checks=$((checks + 1)); echo "ok   $1"; }
+fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL $1"; }
+check() { # DESCRIPTION COMMAND...
+	local d=$1; shift
+	if "$@"; then pass "$d"; else fail "$d"; fi
+}
+# waitfor FILE PATTERN [SECONDS]: a line matching the grep -E pattern appears
+waitfor() {
+	local i
+	for ((i = 0; i < ${3:-8} * 20; i++)); do
+		grep -E -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# req CODE BODY_GLOB CURL_ARGS...: HTTP status CODE and a body matching BODY_GLOB
+CODE="" BODY=""
+req() {
+	local want=$1 glob=$2; shift 2
+	CODE=$(curl -s -m 5 -o "$W/body" -w '%{http_code}' "$@")
+	BODY=$(cat "$W/body" 2>/dev/null)
+	# shellcheck disable=SC2053
+	[ "$CODE" = "$want" ] && [[ $BODY == $glob ]] || {
+		echo "     got $CODE '$BODY' for: $*"
+		return 1
+	}
+}
+sanitized() { grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$1"; }
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+# the compiler never frees (by design): no leak checks for it
+if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" $T/app.ccxml $T/send.ccxml \
+	$T/mail.ccxml >"$W/cc.log" 2>&1 ||
+   ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/mailonce" $T/mail.ccxml >>"$W/cc.log" 2>&1; then
+	echo "FAIL compile"; cat "$W/cc.log"; exit 1
+fi
+
+# helpers: an HTTP sink and an SMTP sink, both on system-chosen ports
+timeout 60 python3 $T/http_sink.py "$W/hport" "$W/posts" 50 & PIDS+=($!)
+timeout 60 python3 $T/smtp_sink.py "$W/sport" "$W/mails" 50 & PIDS+=($!)
+waitfor "$W/hport" . 5 && waitfor "$W/sport" . 5 || { echo "FAIL helpers did not start"; exit 1; }
+HP=$(cat "$W/hport") SP=$(cat "$W/sport")
+
+# Section - the service
+GRACE=2
+timeout --foreground -k 5 50 "$W/app" --sim --http 127.0.0.1:0 --token tapp --token tsend=send \
+	--token tmail=mail --max-sessions 3 --grace $GRACE --smtp 127.0.0.1:$SP \
+	--mail-from ccxml@test.invalid >"$W/out" 2>"$W/err" &
+APP=$!
+PIDS+=($APP)
+waitfor "$W/err" 'listening on' 10 || { echo "FAIL no listener"; cat "$W/err"; exit 1; }
+P=$(sed -n 's/.*http: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/err")
+U=http://127.0.0.1:$P
+
+check "health page" req 200 '*"status":"ok"*"sessions":0*' "$U/health"
+check "token start" req 200 $'Success\ns*' "$U/SessionControl/CCXML10.start?tokenid=tapp&who=alice&n=2&a.b=deep"
+S1=${BODY#*$'\n'}
+check "token start: values reach session.values (dotted names nested)" \
+	waitfor "$W/out" "LOADED $S1 mode=external who=alice n=2 deep=deep\$"
+check "Invalid Token" req 403 'Invalid Token' "$U/CCXML10.start?tokenid=nope&who=x"
+check "no token: Invalid Token" req 403 'Invalid Token' "$U/CCXML10.start?who=x"
+check "&amp; in a pasted URL" req 200 $'Success\ns*' "$U/CCXML10.start?tokenid=tapp&who=amp&amp;n=7"
+S0=${BODY#*$'\n'}
+check "&amp; field name repaired" waitfor "$W/out" "LOADED $S0 mode=external who=amp n=7 "
+check "basichttp end of session S0" req 204 '' "$U/basichttp?sessionid=$S0&name=user.bye"
+check "basichttp GET: 204" req 204 '' "$U/basichttp?sessionid=$S1&name=user.hello&site.location=lab&site.room=12&x=a%20b+c"
+check "basichttp GET: event with nested fields" \
+	waitfor "$W/out" "HELLO $S1 lab 12 x=a b c src=127\.0\.0\.1:[0-9]+ type=basichttp\$"
+check "basichttp POST form: 204" req 204 '' -d "sessionid=$S1&name=user.hello&site.location=lab2&site.room=13&x=post&eventsource=me" "$U/basichttp"
+check "basichttp POST form: event, eventsource" waitfor "$W/out" "HELLO $S1 lab2 13 x=post src=me type=basichttp\$"
+
+# bad requests: a clear 4xx, nothing changes
+check "unknown session: 404" req 404 "unknown session 's999'" "$U/basichttp?sessionid=s999&name=user.hello"
+check "missing name: 400" req 400 'missing field: name' "$U/basichttp?sessionid=$S1"
+check "missing sessionid: 400" req 400 'missing field: sessionid' -d "name=user.hello" "$U/basichttp"
+check "bad event name: 400" req 400 'bad event name*' "$U/basichttp?sessionid=$S1&name=a%20b"
+check "bad percent-encoding: 400" req 400 '*bad percent-encoding*' "$U/basichttp?sessionid=$S1&name=x&a=%zz"
+check "truncated escape: 400" req 400 '*bad percent-encoding*' "$U/basichttp?sessionid=$S1&name=x&a=%4"
+check "NUL byte: 400" req 400 '*NUL byte*' "$U/basichttp?sessionid=$S1&name=x&a=%00"
+check "invalid UTF-8: 400" req 400 '*UTF-8*' "$U/basichttp?sessionid=$S1&name=x&a=%C3%28"
+check "field both plain and object: 400" req 400 "*conflicts*" "$U/basichttp?sessionid=$S1&name=x&a=1&a.b=2"
+check "bad field name: 400" req 400 "bad field name*" "$U/basichttp?sessionid=$S1&name=x&a..b=1"
+many=$(for i in $(seq 1 70); do printf '&f%d=1' "$i"; done)
+check "too many fields: 400" req 400 'too many fields*' "$U/basichttp?sessionid=$S1&name=x$many"
+long=$(head -c 5000 /dev/zero | tr '\0' a)
+check "value too long: 400" req 400 '*too long*' "$U/basichttp?sessionid=$S1&name=x&v=$long"
+long=$(head -c 9000 /dev/zero | tr '\0' a)
+check "request target too long: 414" req 414 '*longer than*' "$U/basichttp?sessionid=$S1&name=x&v=$long"
+head -c 100000 /dev/zero | tr '\0' a >"$W/big"
+check "body too large: 413" req 413 '*larger than*' --data-binary @"$W/big" "$U/basichttp"
+check "JSON body: 415" req 415 '*x-www-form-urlencoded*' -H 'Content-Type: application/json' -d '{"a":1}' "$U/basichttp"
+check "PUT: 405" req 405 '*not allowed*' -X PUT "$U/basichttp?sessionid=$S1&name=x"
+check "unknown path: 404" req 404 'no such resource*' "$U/admin"
+# raw requests: what curl will not send
+raw() { # PORT BYTES(python literal) -> the status line of the answer
+	python3 -c 'import socket,sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
+s.settimeout(5)
+s.sendall(eval(sys.argv[2]))
+print(s.recv(200).split(b"\r\n")[0].decode())' "$@" 2>/dev/null
+}
+check "malformed request line: 400" test "$(raw $P "b'GARBAGE\\r\\n\\r\\n'")" = "HTTP/1.1 400 Bad Request"
+check "huge header block: 431" test "$(raw $P "b'GET /health HTTP/1.1\\r\\n' + b''.join(b'X-Pad-%d: %s\\r\\n' % (i, b'a' * 60) for i in range(400)) + b'\\r\\n'")" = "HTTP/1.1 431 Request Header Fields Too Large"
+check "bad Content-Length: 400" test "$(raw $P "b'POST /basichttp HTTP/1.1\\r\\nContent-Length: x1\\r\\n\\r\\n'")" = "HTTP/1.1 400 Bad Request"
+check "chunked body: 411" test "$(raw $P "b'POST /basichttp HTTP/1.1\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n'")" = "HTTP/1.1 411 Length Required"
+check "nothing changed: 1 session, no bad event logged" req 200 '*"sessions":1,*' "$U/health"
+check "no event from a bad request" bash -c "! grep -E -q '\\] (HELLO .* x=(1|post2)|.*name=x)' '$W/out'"
+
+# createsession
+check "createsession" req 200 $'Success\ns*' "$U/createsession?uri=app&who=bob"
+S2=${BODY#*$'\n'}
+check "createsession: values, startupmode external" waitfor "$W/out" "LOADED $S2 mode=external who=bob n=undefined deep=none\$"
+check "createsession: unknown document 404" req 404 "*no document 'nodoc'*" "$U/createsession?uri=nodoc"
+check "createsession: no uri 400" req 400 '*needs uri*' "$U/createsession?who=x"
+
+# <send targettype='basichttp'> to the local HTTP sink
+check "token start of the send document" req 200 $'Success\ns*' \
+	"$U/CCXML10.start?tokenid=tsend&url=http%3A%2F%2F127.0.0.1%3A$HP%2Fok&bad=http%3A%2F%2F127.0.0.1%3A$HP%2Ffail"
+S3=${BODY#*$'\n'}
+check "send: send.successful" waitfor "$W/out" "\\[$S3\\] SENT ok\$"
+check "send: failing target -> error.send.failed" waitfor "$W/out" "\\[$S3\\] SENDFAIL true HTTP status 500\$"
+check "send: not a URL -> error.send.targetunavailable" waitfor "$W/out" "\\[$S3\\] PASS\$"
+check "send: fields posted form-encoded" grep -E -q \
+	"^application/x-www-form-urlencoded name=report&sessionid=$S3&who=me&count=3&site.location=lab\$" "$W/posts"
+
+# sendemail to the local SMTP sink (the session exits right after it)
+check "token start of the mail document" req 200 $'Success\ns*' "$U/CCXML10.start?tokenid=tmail"
+S4=${BODY#*$'\n'}
+check "mail: arrived" waitfor "$W/mails" "generic error detected ! $S4\$"
+check "mail: envelope and headers" bash -c "grep -q 'RCPT TO:<ops@example.com>' '$W/mails' &&
+	grep -q 'MAIL FROM:<myApp@here.com>' '$W/mails' && grep -q '^To: ops@example.com' '$W/mails' &&
+	grep -q '^X-CCXML-Session: $S4' '$W/mails' && grep -q '^line after a dot' '$W/mails' && grep -qx '\\.' '$W/mails'"
+
+# --max-sessions 3: S1, S2 run; one more fits, the next gets 503
+check "third session" req 200 $'Success\ns*' "$U/CCXML10.start?tokenid=tapp&who=third"
+S5=${BODY#*$'\n'}
+check "beyond --max-sessions: 503 out of sessions" req 503 'out of sessions' "$U/CCXML10.start?tokenid=tapp&who=fourth"
+check "createsession beyond the limit: 503" req 503 'out of sessions' "$U/createsession?uri=app"
+check "basichttp user.bye ends a session" req 204 '' "$U/basichttp?sessionid=$S5&name=user.bye"
+check "session ended" waitfor "$W/out" "BYE $S5\$"
+check "health counts" req 200 '*"sessions":2,*' "$U/health"
+
+# service stop: S1 exits on ccxml.kill, S2 ignores it: the program stops after the grace time
+check "stubborn session" req 204 '' "$U/basichttp?sessionid=$S2&name=user.stubborn"
+waitfor "$W/out" "STUBBORN $S2" 5
+t0=$(date +%s%N)
+kill -TERM $APP
+sleep 0.3
+check "while stopping: token start refused (503 Failure)" req 503 'Failure' "$U/CCXML10.start?tokenid=tapp"
+wait $APP
+rc=$?
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+check "SIGTERM: exit status 0 (got $rc)" test "$rc" = 0
+check "SIGTERM: exit within the grace time ($ms ms, grace ${GRACE}s)" test "$ms" -ge $((GRACE * 1000 - 300)) -a "$ms" -le $((GRACE * 1000 + 4000))
+check "SIGTERM: sessions got ccxml.kill" bash -c "grep -q 'KILLED $S1 signal' '$W/out' && grep -q 'IGNORED $S2 signal' '$W/out'"
+check "SIGTERM: logged" bash -c "grep -q 'ccxml.kill to 2 session' '$W/err' && grep -q 'grace time over: 1 session' '$W/err'"
+check "log lines carry session ids" bash -c "grep -q 'session $S1: started by token' '$W/err' && grep -q 'session $S1: ended (exit)' '$W/err' && grep -q 'session $S1: basichttp event user.hello' '$W/err'"
+check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/err'"
+
+# Section - --once waits for its mail; option errors
+: >"$W/mails"
+timeout -k 5 20 "$W/mailonce" --sim --once --smtp 127.0.0.1:$SP >"$W/out2" 2>"$W/err2"
+check "--once: exit 0 after <exit>" test $? = 0
+check "--once: the mail went out before the program ended" grep -q 'generic error detected' "$W/mails"
+check "--once: no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/err2'"
+printf 'good=app\n# comment\nbad=nodoc\n' >"$W/tokens"
+timeout 10 "$W/app" --sim --http 127.0.0.1:0 --tokens "$W/tokens" >/dev/null 2>"$W/err3"
+rc=$?
+check "tokens file: bad line -> status 2 with FILE:LINE" bash -c "test $rc = 2 && grep -q 'tokens:3: error' '$W/err3'"
+timeout 10 "$W/app" --sim --token x >/dev/null 2>"$W/err4"
+check "--token without --http: status 2" test $? = 2
+timeout 10 "$W/app" --sim --http nonsense >/dev/null 2>"$W/err5"
+check "--http nonsense: status 2" bash -c "test $? = 2 && grep -q 'not ADDR:PORT' '$W/err5'"
+
+echo "tests/http: $((checks - fails)) of $checks checks passed"
+if [ $fails -gt 0 ]; then
+	echo "--- program stderr"; tail -n 40 "$W/err"
+	echo "--- program stdout"; tail -n 40 "$W/out"
+	exit 1
+fi
+exit 0
