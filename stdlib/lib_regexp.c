@@ -133,6 +133,10 @@ static void cx_rt__emit_set(cx_rt *t, const uint8_t *set)
 	int any = 0;
 
 	while (c < 0x10000) {
+		if (!(c & 7) && !set[c >> 3]) { /* skip empty bytes whole */
+			c += 8;
+			continue;
+		}
 		if (!cx_rt__has(set, c)) {
 			c++;
 			continue;
@@ -141,7 +145,8 @@ static void cx_rt__emit_set(cx_rt *t, const uint8_t *set)
 			cx_sb_put(&t->out, '[');
 		any = 1;
 		for (lo = c; c < 0x10000 && cx_rt__has(set, c); c++)
-			;
+			if (!(c & 7) && set[c >> 3] == 0xff && c + 8 < 0x10000)
+				c += 7; /* a full byte: jump over it (the loop adds the eighth) */
 		cx_rt__hex(t, lo);
 		if (c - 1 > lo) {
 			cx_sb_put(&t->out, '-');
@@ -543,6 +548,81 @@ static cx_str *cx_re__source(cx_ctx *X, cx_str *p)
 	return cx_is_exc(v) ? NULL : v.u.s;
 }
 
+/* A regex literal is compiled again at every evaluation (ES5: a new object each time), so
+ * the serialised results of the last few compilations are kept per thread, keyed by pattern
+ * text and flags. Plain malloc memory, bounded (CX_RE_CACHE entries of patterns up to 4 KiB),
+ * shared by every session of the thread; a hit only copies bytes into the session's heap. */
+#define CX_RE_CACHE 32
+typedef struct cx_re_cent {
+	uint16_t *pat;
+	uint32_t plen;
+	int flags;
+	uint32_t ncap;
+	uint8_t *bytes;
+	size_t nbytes;
+} cx_re_cent;
+static _Thread_local cx_re_cent cx_re__cache[CX_RE_CACHE];
+static _Thread_local unsigned cx_re__next;
+
+static int cx_re__same(const cx_re_cent *e, const cx_str *p, int flags)
+{
+	uint32_t i;
+
+	if (!e->bytes || e->plen != p->len || e->flags != flags)
+		return 0;
+	for (i = 0; i < p->len; i++)
+		if (e->pat[i] != cx_str__at(p, i))
+			return 0;
+	return 1;
+}
+
+static cx_re_buf *cx_re__from_cache(cx_ctx *X, const cx_str *p, int flags)
+{
+	unsigned k;
+
+	for (k = 0; k < CX_RE_CACHE; k++) {
+		cx_re_cent *e = &cx_re__cache[k];
+		cx_re_buf *b;
+		if (!cx_re__same(e, p, flags))
+			continue;
+		if (!(b = cx_heap__alloc(X, CX_K_BUF, sizeof(*b) + e->nbytes)))
+			return NULL;
+		b->flags = (uint32_t)flags;
+		b->ncap = e->ncap;
+		b->nbytes = (uint32_t)e->nbytes;
+		memcpy(b->bytes, e->bytes, e->nbytes);
+		return b;
+	}
+	return NULL;
+}
+
+static void cx_re__to_cache(const cx_str *p, int flags, const cx_re_buf *b)
+{
+	cx_re_cent *e = &cx_re__cache[cx_re__next++ % CX_RE_CACHE];
+	uint32_t i;
+
+	if (p->len > 4096)
+		return;
+	free(e->pat);
+	free(e->bytes);
+	memset(e, 0, sizeof(*e));
+	e->pat = malloc(((size_t)p->len + 1) * 2);
+	e->bytes = malloc(b->nbytes ? b->nbytes : 1);
+	if (!e->pat || !e->bytes) {
+		free(e->pat);
+		free(e->bytes);
+		memset(e, 0, sizeof(*e));
+		return;
+	}
+	for (i = 0; i < p->len; i++)
+		e->pat[i] = cx_str__at(p, i);
+	e->plen = p->len;
+	e->flags = flags;
+	e->ncap = b->ncap;
+	e->nbytes = b->nbytes;
+	memcpy(e->bytes, b->bytes, b->nbytes);
+}
+
 /* Translates and compiles pattern p; the result is a new GC buffer, or NULL with a
  * SyntaxError (or out-of-memory RangeError) pending. */
 static cx_re_buf *cx_re__compile(cx_ctx *X, cx_str *p, int flags)
@@ -555,7 +635,11 @@ static cx_re_buf *cx_re__compile(cx_ctx *X, cx_str *p, int flags)
 	cx_re_buf *b = NULL;
 	const pcre2_code *codes[1];
 	uint32_t opts = PCRE2_NEVER_UTF | PCRE2_MATCH_UNSET_BACKREF;
+	unsigned k;
 
+	for (k = 0; k < CX_RE_CACHE; k++)
+		if (cx_re__same(&cx_re__cache[k], p, flags))
+			return cx_re__from_cache(X, p, flags);
 	t.p = p;
 	t.flags = flags;
 	t.total = cx_rt__count(p);
@@ -611,6 +695,7 @@ static cx_re_buf *cx_re__compile(cx_ctx *X, cx_str *p, int flags)
 		b->ncap = t.total;
 		b->nbytes = (uint32_t)nb;
 		memcpy(b->bytes, bytes, nb);
+		cx_re__to_cache(p, flags, b);
 	}
 	pcre2_serialize_free(bytes);
 	return b;
