@@ -1,0 +1,102 @@
+# scripts/lib-peers.sh — shell helpers to run real telephony peers next to a compiled program,
+# all on 127.0.0.1 with ports chosen at run time. Sourced (bash) by scripts/main-job.sh and
+# bench/sip/run.sh. Every helper is bounded in time; processes are stopped by their id.
+#
+#   lp_freeport                     prints a port P with P and P+1 free on UDP and TCP
+#   lp_wait_for FILE TEXT SECONDS   waits until FILE contains TEXT (fixed string); status 1 on timeout
+#   lp_stop PID SECONDS             SIGTERM, then SIGKILL after SECONDS; reaps the process
+#   lp_baresip_start DIR LIFETIME   writes a minimal auto-answering baresip config in DIR and starts
+#                                   it for at most LIFETIME seconds; sets LP_BARESIP_PID, LP_BARESIP_PORT
+#                                   and LP_BARESIP_OUT (its output); status 1 when it is not ready in 5 s
+#   lp_rss_kb PID                   resident set size of PID in kB
+
+# baresip also binds P+1 (TLS) next to its SIP port, and RTP/RTCP use pairs: ask for two free ports.
+lp_freeport() {
+	python3 - <<'EOF'
+import random, socket
+for _ in range(200):
+    p = random.randrange(40000, 60000, 2)
+    socks = []
+    try:
+        for q in (p, p + 1):
+            for t in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                s = socket.socket(socket.AF_INET, t)
+                socks.append(s)
+                s.bind(('127.0.0.1', q))
+        print(p)
+        break
+    except OSError:
+        pass
+    finally:
+        for s in socks:
+            s.close()
+EOF
+}
+
+lp_wait_for() {
+	local f=$1 text=$2 i
+	for ((i = 0; i < $3 * 10; i++)); do
+		grep -qsF -- "$text" "$f" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+lp_stop() {
+	local pid=$1 i
+	if kill -TERM "$pid" 2>/dev/null; then
+		for ((i = 0; i < $2 * 10; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || true
+}
+
+lp_rss_kb() {
+	awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || true
+}
+
+# The config loads only what an auto-answering callee needs: no stdio (stdin is not a tty), no
+# sound card (aubridge,nil plays into nothing), a 440 Hz tone as its own audio, PCMU only, and
+# rtp_stats so that it prints the packets it received when the call ends.
+lp_baresip_start() {
+	local dir=$1 life=$2 rp i
+	LP_BARESIP_PORT=$(lp_freeport)
+	rp=$(lp_freeport)
+	mkdir -p "$dir"
+	cat >"$dir/config" <<EOF
+poll_method		epoll
+sip_listen		127.0.0.1:$LP_BARESIP_PORT
+net_interface		127.0.0.1
+dns_server		127.0.0.1:53
+call_local_timeout	20
+call_max_calls		4
+audio_path		/usr/share/baresip
+audio_player		aubridge,nil
+audio_source		ausine,440
+ausrc_srate		48000
+ausrc_channels		2
+audio_alert		aubridge,nil
+rtp_ports		$rp-$((rp + 1))
+rtcp_mux		no
+rtp_stats		yes
+module_path		/usr/lib/baresip/modules
+module			g711.so
+module			ausine.so
+module			aubridge.so
+module_tmp		account.so
+statmode_default	off
+EOF
+	echo "<sip:4072223333@127.0.0.1:$LP_BARESIP_PORT>;regint=0;answermode=auto;audio_codecs=PCMU" >"$dir/accounts"
+	LP_BARESIP_OUT=$dir/baresip.out
+	timeout -k 2 "$((life + 5))" baresip -f "$dir" -t "$life" </dev/null >"$LP_BARESIP_OUT" 2>&1 &
+	LP_BARESIP_PID=$!
+	for ((i = 0; i < 50; i++)); do
+		grep -qs "baresip is ready" "$LP_BARESIP_OUT" && return 0
+		kill -0 "$LP_BARESIP_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
