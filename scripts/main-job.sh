@@ -74,7 +74,7 @@ if ! lp_baresip_start "$ROOT/$work/baresip" 60; then
 	exit 1
 fi
 PIDS+=("$LP_BARESIP_PID")
-echo "main-job: baresip auto-answers tel: numbers on 127.0.0.1:$LP_BARESIP_PORT (pid $LP_BARESIP_PID, 60 s at most)" >&2
+echo "main-job: baresip auto-answers tel: numbers on 127.0.0.1:$LP_BARESIP_PORT (pid $LP_BARESIP_PID, 60 s at most)"
 
 SP=$(lp_freeport)
 HP=$(lp_freeport)
@@ -84,7 +84,7 @@ TOKEN=abc123
 	--http "127.0.0.1:$HP" --token "$TOKEN" --media-root .) >"$log" 2>&1 &
 APP=$!
 PIDS+=("$APP")
-echo "main-job: ./outbound --sip 127.0.0.1:$SP --gateway 127.0.0.1:$LP_BARESIP_PORT --http 127.0.0.1:$HP --token $TOKEN (pid $APP)" >&2
+echo "main-job: ./outbound --sip 127.0.0.1:$SP --gateway 127.0.0.1:$LP_BARESIP_PORT --http 127.0.0.1:$HP --token $TOKEN (pid $APP)"
 if ! lp_wait_for "$log" "http: listening" 10; then
 	echo "main-job: the program did not start listening:" >&2
 	cat "$log" >&2
@@ -92,7 +92,7 @@ if ! lp_wait_for "$log" "http: listening" 10; then
 fi
 
 url="http://127.0.0.1:$HP/SessionControl/CCXML10.start?tokenid=$TOKEN"
-echo "main-job: GET $url" >&2
+echo "main-job: GET $url"
 echo "----- HTTP answer"
 curl -sS -i --max-time 5 "$url" | tr -d '\r' || true
 

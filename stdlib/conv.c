@@ -18,14 +18,117 @@ int cx_truthy(cx_value v)
 	}
 }
 
-/* Section - Number to string (9.8.1) */
+/* Section - Number to string (9.8.1)
+ *
+ * 9.8.1 wants the fewest significant digits that read back as the same double and, among
+ * those, the ones closest to it. Three ways, cheapest first:
+ *   - integers below 2^53: their own digits (most numbers a script prints);
+ *   - doubles in [2^-73, 2^53) whose shortest form needs at most 21 fraction digits: an exact
+ *     search in 128-bit integers for the first decimal scale whose grid holds a point inside
+ *     the double's rounding interval (cx_conv__shortest);
+ *   - everything else (huge, tiny): snprintf("%.*e") for 1..17 digits read back with strtod.
+ */
+
+/* The digits of u (u > 0) into digits, most significant first; returns their count. */
+static int cx_conv__u64_digits(uint64_t u, char *digits)
+{
+	char t[24];
+	int n = 0, k = 0;
+
+	do {
+		t[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (n)
+		digits[k++] = t[--n];
+	return k;
+}
+
+/* Shortest round-trip digits of a positive finite d, exactly: d = m * 2^q. A decimal reads back
+ * as d when it lies inside d's rounding interval, the half-way points to its neighbours (which
+ * belong to d when m is even: strtod breaks ties to even). In units of 2^(q-2) the interval is
+ * [4m-2, 4m+2], or [4m-1, 4m+2] when m = 2^52 (the gap below a power of two is half as wide).
+ * For s = 0, 1, 2… (decimal fraction digits) we look for an integer c with c * 10^-s inside;
+ * the first s that has one gives the fewest digits, and we take the c nearest to d (ties: even
+ * c). All products fit in 128 bits while s <= 21 and q >= -125. Returns the digit count and
+ * sets *n (the decimal point position, as 9.8.1's n), or 0 when d is out of reach. */
+static int cx_conv__shortest(double d, char *digits, int *n)
+{
+	typedef unsigned __int128 u128;
+	int e, q, k, s, len, z;
+	uint64_t m;
+	u128 lo, hi, c, p10 = 1, lo_s, hi_s, c_s, one, cl, ch, c0, fl, rem, half;
+	int even;
+
+	(void)frexp(d, &e);
+	q = e - 53;
+	if (q >= 0 || q < -125)
+		return 0;
+	m = (uint64_t)ldexp(d, -q); /* exact: d is m * 2^q with 2^52 <= m < 2^53 */
+	if (m < ((uint64_t)1 << 52))
+		return 0; /* subnormal: not reached given q >= -125, kept for safety */
+	even = !(m & 1);
+	c = (u128)m * 4;
+	hi = c + 2;
+	lo = m == ((uint64_t)1 << 52) ? c - 1 : c - 2;
+	k = 2 - q; /* 3..127 */
+	one = (u128)1 << k;
+	for (s = 0; s <= 21; s++, p10 *= 10) {
+		lo_s = lo * p10;
+		hi_s = hi * p10;
+		cl = (lo_s + one - 1) >> k; /* ceil */
+		if (!even && (cl << k) == lo_s)
+			cl++;
+		ch = hi_s >> k; /* floor */
+		if (!even && (ch << k) == hi_s)
+			ch--;
+		if (cl > ch)
+			continue;
+		c_s = c * p10;
+		fl = c_s >> k;
+		rem = c_s - (fl << k);
+		half = one >> 1;
+		c0 = rem > half || (rem == half && (fl & 1)) ? fl + 1 : fl;
+		if (c0 > ch)
+			c0 = ch;
+		if (c0 < cl)
+			c0 = cl;
+		if (c0 >> 64 || !c0)
+			return 0;
+		len = cx_conv__u64_digits((uint64_t)c0, digits);
+		for (z = len; z > 1 && digits[z - 1] == '0'; z--)
+			;
+		*n = len - s;
+		return z;
+	}
+	return 0;
+}
+
+/* The old search, for the doubles cx_conv__shortest does not reach. */
+static int cx_conv__shortest_slow(double d, char *digits, int *n)
+{
+	char tmp[40], *p;
+	int prec, k = 0;
+
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	for (p = tmp; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9')
+			digits[k++] = *p;
+	*n = atoi(p + 1) + 1;
+	while (k > 1 && digits[k - 1] == '0')
+		k--;
+	return k;
+}
 
 size_t cx_num_format(double d, char *buf)
 {
-	char tmp[40], digits[24];
-	int prec, k = 0, n, e, i;
+	char digits[40] = {0}; /* zeroed: quiets gcc, costs a few stores */
+	int k, n, i;
 	size_t o = 0;
-	char *p;
 
 	if (isnan(d))
 		return (size_t)sprintf(buf, "NaN");
@@ -37,20 +140,14 @@ size_t cx_num_format(double d, char *buf)
 	}
 	if (isinf(d))
 		return o + (size_t)sprintf(buf + o, "Infinity");
-	/* The fewest significant digits that read back as the same double; %e rounds correctly,
-	 * so among k-digit candidates it yields the closest one, as 9.8.1 asks. */
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
-		if (strtod(tmp, NULL) == d)
-			break;
+	if (d < 9007199254740992.0 && d == (double)(uint64_t)d) {
+		/* An integer below 2^53 is its own shortest form (k <= n <= 21 below). */
+		k = n = cx_conv__u64_digits((uint64_t)d, buf + o);
+		buf[o + (size_t)k] = 0;
+		return o + (size_t)k;
 	}
-	for (p = tmp; *p && *p != 'e'; p++)
-		if (*p >= '0' && *p <= '9')
-			digits[k++] = *p;
-	e = atoi(p + 1);
-	while (k > 1 && digits[k - 1] == '0')
-		k--;
-	n = e + 1;
+	if (!(k = cx_conv__shortest(d, digits, &n)))
+		k = cx_conv__shortest_slow(d, digits, &n);
 	if (k <= n && n <= 21) {
 		for (i = 0; i < k; i++)
 			buf[o++] = digits[i];
@@ -289,10 +386,14 @@ uint32_t cx_dtou32(double d)
 {
 	double m;
 
-	if (isnan(d) || isinf(d) || d == 0)
-		return 0;
+	/* In range: the C conversion truncates like ToInteger; a negative int32 wraps mod 2^32
+	 * through the int32_t cast (the common case of ^, <<, >> on negative values). */
 	if (d >= 0 && d < 4294967296.0)
 		return (uint32_t)d;
+	if (d < 0 && d >= -2147483648.0)
+		return (uint32_t)(int32_t)d;
+	if (isnan(d) || isinf(d))
+		return 0;
 	m = fmod(cx_to_integer_d(d), 4294967296.0);
 	if (m < 0)
 		m += 4294967296.0;

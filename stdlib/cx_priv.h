@@ -41,7 +41,7 @@ struct cx_obj {
 	uint8_t cls;      /* enum cx_class */
 	uint8_t frozen;   /* cx_obj_freeze: every [[Put]]/delete throws */
 	uint8_t sparse;   /* arrays: some index properties live in props (not in elems) */
-	uint8_t pad;
+	uint8_t rdonly;   /* some own property is (or was) ReadOnly: [[CanPut]] must look here */
 	cx_obj *proto;
 	cx_prop *props;   /* insertion order */
 	uint32_t nprops;  /* used slots, deleted ones included */
@@ -80,6 +80,7 @@ struct cx_heap {
 	int oom;            /* an out-of-memory error was thrown since the last cx_gc: the slack
 			     * stays open so the runtime can still report it (error.semantic) */
 	cx_root *roots;
+	struct cx_pool *pool; /* heap.c: recycled small things (NULL: none) */
 	cx_obj *global;
 	cx_obj *protos[CX_P__COUNT];
 };

@@ -16,6 +16,29 @@ struct cx_gch {
 	size_t size;
 };
 
+/* Small heap things are recycled per size class (16-byte steps up to CX_POOL_MAX): the sweeper
+ * puts a dead thing on its class's free list and the next allocation of that class takes it
+ * back, instead of a free() + calloc() pair per string or object. The pooled blocks are not
+ * charged (the byte accounting counts live things only, exactly as before) and are bounded by
+ * the peak of live things, itself bounded by the limit. Under AddressSanitizer there is no
+ * pooling, so a use after free is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CX_POOL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CX_POOL 0
+#endif
+#endif
+#ifndef CX_POOL
+#define CX_POOL 1
+#endif
+#define CX_POOL_MAX 256
+#define CX_POOL_CLASS(total) (((total) + 15) / 16) /* 1..CX_POOL_MAX/16 */
+
+struct cx_pool {
+	struct cx_gch *free[CX_POOL_MAX / 16 + 1];
+};
+
 #define CX_DEFAULT_LIMIT ((size_t)64 << 20)
 #define CX_OOM_SLACK ((size_t)64 << 10)
 
@@ -58,7 +81,16 @@ void *cx_heap__alloc(cx_ctx *X, int kind, size_t size)
 		cx_heap__oom(X);
 		return NULL;
 	}
-	g = calloc(1, total);
+	g = NULL;
+	if (CX_POOL && total <= CX_POOL_MAX && X->heap->pool) {
+		struct cx_gch **fl = &X->heap->pool->free[CX_POOL_CLASS(total)];
+		if ((g = *fl)) {
+			*fl = g->next;
+			memset(g, 0, total);
+		}
+	}
+	if (!g)
+		g = calloc(1, total <= CX_POOL_MAX && CX_POOL ? CX_POOL_CLASS(total) * 16 : total);
 	if (!g) {
 		X->heap->used -= total;
 		cx_heap__oom(X);
@@ -71,6 +103,34 @@ void *cx_heap__alloc(cx_ctx *X, int kind, size_t size)
 	return g + 1;
 }
 
+/* Raw memory (property arrays, element vectors) shares the pool. A block goes back to class
+ * size/16 only when size is a multiple of 16: malloc gave it at least that many bytes. */
+static void *cx_mem__pool_take(cx_ctx *X, size_t size)
+{
+	struct cx_gch **fl, *g;
+
+	if (!CX_POOL || !X->heap->pool || !size || size > CX_POOL_MAX || size % 16)
+		return NULL;
+	fl = &X->heap->pool->free[size / 16];
+	if (!(g = *fl))
+		return NULL;
+	*fl = g->next;
+	memset(g, 0, size);
+	return g;
+}
+
+static int cx_mem__pool_put(cx_ctx *X, void *p, size_t size)
+{
+	struct cx_gch **fl, *g = p;
+
+	if (!CX_POOL || !X->heap->pool || !size || size > CX_POOL_MAX || size % 16)
+		return 0;
+	fl = &X->heap->pool->free[size / 16];
+	g->next = *fl;
+	*fl = g;
+	return 1;
+}
+
 void *cx_mem__alloc(cx_ctx *X, size_t size)
 {
 	void *p;
@@ -79,7 +139,9 @@ void *cx_mem__alloc(cx_ctx *X, size_t size)
 		cx_heap__oom(X);
 		return NULL;
 	}
-	p = calloc(1, size ? size : 1);
+	p = cx_mem__pool_take(X, size);
+	if (!p)
+		p = calloc(1, size ? size : 1);
 	if (!p) {
 		X->heap->used -= size;
 		cx_heap__oom(X);
@@ -91,6 +153,8 @@ void *cx_mem__realloc(cx_ctx *X, void *p, size_t old, size_t size)
 {
 	void *np;
 
+	if (!p)
+		return cx_mem__alloc(X, size); /* first allocation: may come from the pool */
 	if (size > old && cx_heap__charge(X, size - old)) {
 		cx_heap__oom(X);
 		return NULL;
@@ -111,7 +175,8 @@ void cx_mem__free(cx_ctx *X, void *p, size_t size)
 {
 	if (!p)
 		return;
-	free(p);
+	if (!cx_mem__pool_put(X, p, size))
+		free(p);
 	X->heap->used -= size;
 }
 
@@ -129,6 +194,8 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 		return NULL;
 	}
 	X->heap->limit = heap_limit ? heap_limit : CX_DEFAULT_LIMIT;
+	/* No pool (CX_POOL 0 or no memory for it): plain calloc/free, which works the same. */
+	X->heap->pool = CX_POOL ? calloc(1, sizeof(*X->heap->pool)) : NULL;
 	X->steps = INT64_MAX;
 	/* The built-ins must fit whatever the limit: build them with the limit lifted. */
 	{
@@ -158,6 +225,12 @@ static void cx_heap__free_thing(cx_ctx *X, struct cx_gch *g)
 		cx_mem__free(X, o->elems, (size_t)o->ecap * sizeof(cx_value));
 	}
 	X->heap->used -= g->size;
+	if (CX_POOL && g->size <= CX_POOL_MAX && X->heap->pool) {
+		struct cx_gch **fl = &X->heap->pool->free[CX_POOL_CLASS(g->size)];
+		g->next = *fl;
+		*fl = g;
+		return;
+	}
 	free(g);
 }
 
@@ -169,10 +242,20 @@ void cx_ctx_free(cx_ctx *X)
 	if (!X)
 		return;
 	if (X->heap) {
+		struct cx_pool *pool = X->heap->pool;
+		size_t c;
+
+		X->heap->pool = NULL; /* free everything for real */
 		for (g = X->heap->all; g; g = next) {
 			next = g->next;
 			cx_heap__free_thing(X, g);
 		}
+		for (c = 0; pool && c < sizeof(pool->free) / sizeof(pool->free[0]); c++)
+			for (g = pool->free[c]; g; g = next) {
+				next = g->next;
+				free(g);
+			}
+		free(pool);
 		for (r = X->heap->roots; r; r = rn) {
 			rn = r->next;
 			free(r);

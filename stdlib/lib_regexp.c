@@ -674,11 +674,11 @@ static cx_re_buf *cx_re__compile(cx_ctx *X, cx_str *p, int flags)
 		PCRE2_UCHAR msg[160];
 		char m8[160];
 		const char *ps = cx_str_to_utf8(X, p, NULL);
-		int k;
+		int j;
 		pcre2_get_error_message(ec, msg, 160);
-		for (k = 0; k < 159 && msg[k]; k++)
-			m8[k] = msg[k] < 128 ? (char)msg[k] : '?';
-		m8[k] = 0;
+		for (j = 0; j < 159 && msg[j]; j++)
+			m8[j] = msg[j] < 128 ? (char)msg[j] : '?';
+		m8[j] = 0;
 		cx_throw_error(X, "SyntaxError", "invalid regular expression /%s/: %s", ps ? ps : "?", m8);
 		return NULL;
 	}

@@ -63,9 +63,18 @@ cx_prop *cx_obj__find(cx_obj *o, cx_str *key)
 	uint32_t i;
 
 	if (!o->icap) {
-		for (i = 0; i < o->nprops; i++)
-			if (o->props[i].key && cx_str_eq(o->props[i].key, key))
+		/* Keys of the same literal are usually the same pointer (generated code defines
+		 * each name once); otherwise every stored key has its hash (cx_obj__append), so
+		 * comparing hashes rejects almost every other key without touching characters. */
+		uint32_t h;
+		if (!o->nprops)
+			return NULL;
+		h = cx_str__hash(key);
+		for (i = 0; i < o->nprops; i++) {
+			cx_str *k = o->props[i].key;
+			if (k == key || (k && k->hash == h && cx_str_eq(k, key)))
 				return &o->props[i];
+		}
 		return NULL;
 	}
 	{
@@ -115,6 +124,7 @@ static cx_prop *cx_obj__append(cx_ctx *X, cx_obj *o, cx_str *key)
 			cx_obj__reindex(o);
 		}
 	}
+	(void)cx_str__hash(key); /* cached in the key: cx_obj__find relies on it */
 	p = &o->props[o->nprops++];
 	p->key = key;
 	p->val = CX_UNDEFINED;
@@ -353,6 +363,8 @@ int cx_obj__set(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v, int flags)
 		return ENOMEM;
 	p->val = v;
 	p->flags = (uint32_t)flags;
+	if (flags & CX_PROP_READONLY)
+		o->rdonly = 1;
 	return 0;
 }
 
@@ -393,8 +405,11 @@ cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
 			p->val = v;
 		return v;
 	}
-	/* [[CanPut]]: an inherited read-only property blocks the assignment silently. */
-	for (q = o->proto; q; q = q->proto) {
+	/* [[CanPut]]: an inherited read-only property blocks the assignment silently. Most
+	 * chains hold no ReadOnly property at all (rdonly flags): then there is nothing to find. */
+	for (q = o->proto; q && !q->rdonly; q = q->proto)
+		;
+	for (q = q ? o->proto : NULL; q; q = q->proto) {
 		cx_prop *ip = cx_obj__find(q, key);
 		if (ip) {
 			if (ip->flags & CX_PROP_READONLY)
@@ -532,6 +547,11 @@ cx_value cx_delete(cx_ctx *X, cx_value obj, cx_value key)
 	cx_prop *p;
 	uint32_t i;
 
+	/* An array index on an array: no string (Array.prototype.pop comes through here). */
+	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY &&
+	    !obj.u.o->frozen && key.u.n >= 0 && key.u.n < 4294967295.0 &&
+	    key.u.n == (double)(uint32_t)key.u.n)
+		return cx_bool(cx_arr__delete(X, obj.u.o, (uint32_t)key.u.n));
 	if (obj.tag == CX_T_UNDEF || obj.tag == CX_T_NULL) {
 		k = cx_to_str(X, key);
 		return k ? cx_obj__base_error(X, obj, cx_strv(k), "delete") : CX_EXCEPTION;
@@ -613,6 +633,7 @@ void cx_obj_freeze(cx_ctx *X, cx_value obj)
 	if (obj.tag != CX_T_OBJ)
 		return;
 	obj.u.o->frozen = 1;
+	obj.u.o->rdonly = 1;
 	for (i = 0; i < obj.u.o->nprops; i++)
 		obj.u.o->props[i].flags |= CX_PROP_READONLY | CX_PROP_DONTDELETE;
 }

@@ -31,9 +31,35 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 }
 
 /* Both operands to numbers, left first (11.5, 11.6.2). */
-static int cx_op__nums(cx_ctx *X, cx_value a, cx_value b, double *x, double *y)
+static inline int cx_op__nums(cx_ctx *X, cx_value a, cx_value b, double *x, double *y)
 {
+	if (a.tag == CX_T_NUM && b.tag == CX_T_NUM) { /* the usual case: no calls */
+		*x = a.u.n;
+		*y = b.u.n;
+		return 0;
+	}
 	return cx_to_num(X, a, x) || cx_to_num(X, b, y);
+}
+
+/* ToInt32 / ToUint32 without a call when d is already in range (conv.c has the rest). */
+static inline int32_t cx_op__i32(double d)
+{
+	return d >= -2147483648.0 && d < 2147483648.0 ? (int32_t)d : cx_dtoi32(d);
+}
+
+static inline uint32_t cx_op__u32(double d)
+{
+	return d >= 0 && d < 4294967296.0 ? (uint32_t)d : cx_dtou32(d);
+}
+
+/* One operand to a number; inline for the number case. */
+static inline int cx_op__num(cx_ctx *X, cx_value a, double *x)
+{
+	if (a.tag == CX_T_NUM) {
+		*x = a.u.n;
+		return 0;
+	}
+	return cx_to_num(X, a, x);
 }
 
 cx_value cx_op_sub(cx_ctx *X, cx_value a, cx_value b)
@@ -58,13 +84,21 @@ cx_value cx_op_div(cx_ctx *X, cx_value a, cx_value b)
 cx_value cx_op_mod(cx_ctx *X, cx_value a, cx_value b)
 {
 	double x, y;
-	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(fmod(x, y));
+
+	if (cx_op__nums(X, a, b, &x, &y))
+		return CX_EXCEPTION;
+	/* Integer operands (the usual i % n): integer %, which is exact and truncates like
+	 * fmod. A zero result keeps the dividend's sign, so only x >= 0 takes this path. */
+	if (x >= 0 && !signbit(x) && x < 9007199254740992.0 && y >= 1 && y < 9007199254740992.0 &&
+	    x == (double)(uint64_t)x && y == (double)(uint64_t)y)
+		return cx_num((double)((uint64_t)x % (uint64_t)y));
+	return cx_num(fmod(x, y));
 }
 
 cx_value cx_op_neg(cx_ctx *X, cx_value a)
 {
 	double x;
-	return cx_to_num(X, a, &x) ? CX_EXCEPTION : cx_num(-x);
+	return cx_op__num(X, a, &x) ? CX_EXCEPTION : cx_num(-x);
 }
 
 cx_value cx_op_pos(cx_ctx *X, cx_value a)
@@ -75,31 +109,31 @@ cx_value cx_op_pos(cx_ctx *X, cx_value a)
 cx_value cx_op_inc(cx_ctx *X, cx_value a, double delta)
 {
 	double x;
-	return cx_to_num(X, a, &x) ? CX_EXCEPTION : cx_num(x + delta);
+	return cx_op__num(X, a, &x) ? CX_EXCEPTION : cx_num(x + delta);
 }
 
 cx_value cx_op_bitnot(cx_ctx *X, cx_value a)
 {
 	double x;
-	return cx_to_num(X, a, &x) ? CX_EXCEPTION : cx_num(~cx_dtoi32(x));
+	return cx_op__num(X, a, &x) ? CX_EXCEPTION : cx_num(~cx_op__i32(x));
 }
 
 cx_value cx_op_bitand(cx_ctx *X, cx_value a, cx_value b)
 {
 	double x, y;
-	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(cx_dtoi32(x) & cx_dtoi32(y));
+	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(cx_op__i32(x) & cx_op__i32(y));
 }
 
 cx_value cx_op_bitor(cx_ctx *X, cx_value a, cx_value b)
 {
 	double x, y;
-	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(cx_dtoi32(x) | cx_dtoi32(y));
+	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(cx_op__i32(x) | cx_op__i32(y));
 }
 
 cx_value cx_op_bitxor(cx_ctx *X, cx_value a, cx_value b)
 {
 	double x, y;
-	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(cx_dtoi32(x) ^ cx_dtoi32(y));
+	return cx_op__nums(X, a, b, &x, &y) ? CX_EXCEPTION : cx_num(cx_op__i32(x) ^ cx_op__i32(y));
 }
 
 cx_value cx_op_shl(cx_ctx *X, cx_value a, cx_value b)
@@ -108,7 +142,7 @@ cx_value cx_op_shl(cx_ctx *X, cx_value a, cx_value b)
 	if (cx_op__nums(X, a, b, &x, &y))
 		return CX_EXCEPTION;
 	/* Shift as unsigned: a left shift of a negative int is undefined in C. */
-	return cx_num((int32_t)((uint32_t)cx_dtoi32(x) << (cx_dtou32(y) & 31)));
+	return cx_num((int32_t)((uint32_t)cx_op__i32(x) << (cx_op__u32(y) & 31)));
 }
 
 cx_value cx_op_sar(cx_ctx *X, cx_value a, cx_value b)
@@ -119,8 +153,8 @@ cx_value cx_op_sar(cx_ctx *X, cx_value a, cx_value b)
 
 	if (cx_op__nums(X, a, b, &x, &y))
 		return CX_EXCEPTION;
-	v = cx_dtoi32(x);
-	s = cx_dtou32(y) & 31;
+	v = cx_op__i32(x);
+	s = cx_op__u32(y) & 31;
 	/* Arithmetic shift written portably (>> of a negative value is implementation-defined). */
 	return cx_num(v >= 0 ? (double)(v >> s) : (double)(~(~v >> s)));
 }
@@ -130,7 +164,7 @@ cx_value cx_op_shr(cx_ctx *X, cx_value a, cx_value b)
 	double x, y;
 	if (cx_op__nums(X, a, b, &x, &y))
 		return CX_EXCEPTION;
-	return cx_num(cx_dtou32(x) >> (cx_dtou32(y) & 31));
+	return cx_num(cx_op__u32(x) >> (cx_op__u32(y) & 31));
 }
 
 /* 11.8.5: 1 true, 0 false, -1 undefined (NaN), -2 exception. */
@@ -138,6 +172,11 @@ static int cx_op__less(cx_ctx *X, cx_value a, cx_value b, int left_first)
 {
 	double x, y;
 
+	if (a.tag == CX_T_NUM && b.tag == CX_T_NUM) {
+		if (isnan(a.u.n) || isnan(b.u.n))
+			return -1;
+		return a.u.n < b.u.n;
+	}
 	if (left_first) {
 		a = cx_to_primitive(X, a, 1);
 		if (cx_is_exc(a))
@@ -295,6 +334,11 @@ cx_value cx_op_in(cx_ctx *X, cx_value key, cx_value obj)
 
 	if (obj.tag != CX_T_OBJ)
 		return cx_throw_error(X, "TypeError", "right-hand side of 'in' is not an object");
+	/* `i in arr` for an index inside the dense part: no string. */
+	if (key.tag == CX_T_NUM && obj.u.o->cls == CX_C_ARRAY && key.u.n >= 0 &&
+	    key.u.n < obj.u.o->nelems && key.u.n == (double)(uint32_t)key.u.n &&
+	    obj.u.o->elems[(uint32_t)key.u.n].tag != CX_T_EXC)
+		return CX_TRUE;
 	if (!(k = cx_to_str(X, key)))
 		return CX_EXCEPTION;
 	return cx_bool(cx_obj__has(X, obj.u.o, k));

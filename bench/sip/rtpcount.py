@@ -69,6 +69,7 @@ def main():
         'max_late_ms': round(1000 * lates[-1], 1) if lates else 0,
         'p99_max_late_ms': round(1000 * lates[int(0.99 * (len(lates) - 1))], 1) if lates else 0,
         'not_rtp': bad,
+        'cpu_s': round(time.process_time(), 2),
     }
     with open(out, 'w') as f:
         json.dump(res, f)
