@@ -11,11 +11,14 @@
 #   lp_rss_kb PID                   resident set size of PID in kB
 
 # baresip also binds P+1 (TLS) next to its SIP port, and RTP/RTCP use pairs: ask for two free ports.
+# They are taken from 10000-16383: below Linux's ephemeral range (32768-60999), where client
+# sockets in TIME-WAIT (e.g. after a load test) make bind() fail, and below the compiled
+# program's RTP ports (16384-32766), so that a call set up later does not take them.
 lp_freeport() {
 	python3 - <<'EOF'
 import random, socket
 for _ in range(200):
-    p = random.randrange(40000, 60000, 2)
+    p = random.randrange(10000, 16382, 2)
     socks = []
     try:
         for q in (p, p + 1):

@@ -35,9 +35,39 @@ struct cx_gch {
 #define CX_POOL_MAX 256
 #define CX_POOL_CLASS(total) (((total) + 15) / 16) /* 1..CX_POOL_MAX/16 */
 
+/* At most this much kept per heap (and never more than its limit): the rest is freed. */
+#define CX_POOL_BYTES ((size_t)4 << 20)
+
 struct cx_pool {
 	struct cx_gch *free[CX_POOL_MAX / 16 + 1];
+	size_t bytes; /* in the free lists */
 };
+
+/* Takes a block of class c (NULL if none). */
+static void *cx_pool__take(struct cx_heap *h, size_t c)
+{
+	struct cx_gch *g;
+
+	if (!CX_POOL || !h->pool || !(g = h->pool->free[c]))
+		return NULL;
+	h->pool->free[c] = g->next;
+	h->pool->bytes -= c * 16;
+	return g;
+}
+
+/* Keeps a block of at least c * 16 bytes for reuse; 0 when the pool is full (free it). */
+static int cx_pool__put(struct cx_heap *h, void *p, size_t c)
+{
+	struct cx_gch *g = p;
+
+	if (!CX_POOL || !h->pool || h->pool->bytes + c * 16 > CX_POOL_BYTES ||
+	    h->pool->bytes + c * 16 > h->limit)
+		return 0;
+	g->next = h->pool->free[c];
+	h->pool->free[c] = g;
+	h->pool->bytes += c * 16;
+	return 1;
+}
 
 #define CX_DEFAULT_LIMIT ((size_t)64 << 20)
 #define CX_OOM_SLACK ((size_t)64 << 10)
@@ -81,15 +111,10 @@ void *cx_heap__alloc(cx_ctx *X, int kind, size_t size)
 		cx_heap__oom(X);
 		return NULL;
 	}
-	g = NULL;
-	if (CX_POOL && total <= CX_POOL_MAX && X->heap->pool) {
-		struct cx_gch **fl = &X->heap->pool->free[CX_POOL_CLASS(total)];
-		if ((g = *fl)) {
-			*fl = g->next;
-			memset(g, 0, total);
-		}
-	}
-	if (!g)
+	g = total <= CX_POOL_MAX ? cx_pool__take(X->heap, CX_POOL_CLASS(total)) : NULL;
+	if (g)
+		memset(g, 0, total);
+	else
 		g = calloc(1, total <= CX_POOL_MAX && CX_POOL ? CX_POOL_CLASS(total) * 16 : total);
 	if (!g) {
 		X->heap->used -= total;
@@ -105,30 +130,9 @@ void *cx_heap__alloc(cx_ctx *X, int kind, size_t size)
 
 /* Raw memory (property arrays, element vectors) shares the pool. A block goes back to class
  * size/16 only when size is a multiple of 16: malloc gave it at least that many bytes. */
-static void *cx_mem__pool_take(cx_ctx *X, size_t size)
+static int cx_mem__poolable(size_t size)
 {
-	struct cx_gch **fl, *g;
-
-	if (!CX_POOL || !X->heap->pool || !size || size > CX_POOL_MAX || size % 16)
-		return NULL;
-	fl = &X->heap->pool->free[size / 16];
-	if (!(g = *fl))
-		return NULL;
-	*fl = g->next;
-	memset(g, 0, size);
-	return g;
-}
-
-static int cx_mem__pool_put(cx_ctx *X, void *p, size_t size)
-{
-	struct cx_gch **fl, *g = p;
-
-	if (!CX_POOL || !X->heap->pool || !size || size > CX_POOL_MAX || size % 16)
-		return 0;
-	fl = &X->heap->pool->free[size / 16];
-	g->next = *fl;
-	*fl = g;
-	return 1;
+	return CX_POOL && size && size <= CX_POOL_MAX && size % 16 == 0;
 }
 
 void *cx_mem__alloc(cx_ctx *X, size_t size)
@@ -139,8 +143,10 @@ void *cx_mem__alloc(cx_ctx *X, size_t size)
 		cx_heap__oom(X);
 		return NULL;
 	}
-	p = cx_mem__pool_take(X, size);
-	if (!p)
+	p = cx_mem__poolable(size) ? cx_pool__take(X->heap, size / 16) : NULL;
+	if (p)
+		memset(p, 0, size);
+	else
 		p = calloc(1, size ? size : 1);
 	if (!p) {
 		X->heap->used -= size;
@@ -155,6 +161,23 @@ void *cx_mem__realloc(cx_ctx *X, void *p, size_t old, size_t size)
 
 	if (!p)
 		return cx_mem__alloc(X, size); /* first allocation: may come from the pool */
+	if (cx_mem__poolable(old) && cx_mem__poolable(size) && size > old) {
+		/* Growing a small block: move it between classes so that they stay balanced
+		 * (a realloc would leave every grown block in the next class up). */
+		if (cx_heap__charge(X, size - old)) {
+			cx_heap__oom(X);
+			return NULL;
+		}
+		if ((np = cx_pool__take(X->heap, size / 16)) || (np = malloc(size))) {
+			memcpy(np, p, old);
+			if (!cx_pool__put(X->heap, p, old / 16))
+				free(p);
+			return np;
+		}
+		X->heap->used -= size - old;
+		cx_heap__oom(X);
+		return NULL;
+	}
 	if (size > old && cx_heap__charge(X, size - old)) {
 		cx_heap__oom(X);
 		return NULL;
@@ -175,7 +198,7 @@ void cx_mem__free(cx_ctx *X, void *p, size_t size)
 {
 	if (!p)
 		return;
-	if (!cx_mem__pool_put(X, p, size))
+	if (!cx_mem__poolable(size) || !cx_pool__put(X->heap, p, size / 16))
 		free(p);
 	X->heap->used -= size;
 }
@@ -225,12 +248,8 @@ static void cx_heap__free_thing(cx_ctx *X, struct cx_gch *g)
 		cx_mem__free(X, o->elems, (size_t)o->ecap * sizeof(cx_value));
 	}
 	X->heap->used -= g->size;
-	if (CX_POOL && g->size <= CX_POOL_MAX && X->heap->pool) {
-		struct cx_gch **fl = &X->heap->pool->free[CX_POOL_CLASS(g->size)];
-		g->next = *fl;
-		*fl = g;
+	if (g->size <= CX_POOL_MAX && cx_pool__put(X->heap, g, CX_POOL_CLASS(g->size)))
 		return;
-	}
 	free(g);
 }
 

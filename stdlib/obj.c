@@ -69,7 +69,7 @@ cx_prop *cx_obj__find(cx_obj *o, cx_str *key)
 		uint32_t h;
 		if (!o->nprops)
 			return NULL;
-		h = cx_str__hash(key);
+		h = key->hash ? key->hash : cx_str__hash(key);
 		for (i = 0; i < o->nprops; i++) {
 			cx_str *k = o->props[i].key;
 			if (k == key || (k && k->hash == h && cx_str_eq(k, key)))

@@ -871,6 +871,270 @@ static void test_array_es5(void)
 	CHECK_THROWS(M(cx_arr_new(X, 0, NULL), "reduce", 1, G("isNaN"), U, U), "TypeError");
 }
 
+/* Section - fast paths (number format, integer operators, array keys, heap pool) */
+
+static uint64_t tp_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t tp_rand(void)
+{
+	tp_state ^= tp_state << 13;
+	tp_state ^= tp_state >> 7;
+	tp_state ^= tp_state << 17;
+	return tp_state;
+}
+
+/* A double from a mix of shapes scripts produce: any bit pattern, small quotients, decimals
+ * scaled by powers of ten, binary fractions, cents. */
+static double tp_double(long i)
+{
+	uint64_t u = tp_rand();
+	double d;
+
+	switch (i % 6) {
+	case 0: memcpy(&d, &u, sizeof(d)); break;
+	case 1: d = (double)(u % 100000) / (double)(1 + tp_rand() % 1000); break;
+	case 2: d = (double)(u % 1000000) * pow(10, (int)(tp_rand() % 44) - 22); break;
+	case 3: d = ldexp((double)(u >> 11), (int)(tp_rand() % 240) - 180); break;
+	case 4: d = (double)(u % 100000) / 100.0; break;
+	default: d = (double)(int64_t)(u >> 10) / 7.0; break;
+	}
+	if (isnan(d) || isinf(d))
+		d = (double)(u >> 40);
+	return (u & 1) && i % 6 != 0 ? -d : d;
+}
+
+/* 9.8.1 the slow, obviously right way: the fewest %e digits that read back (%e rounds to
+ * nearest, so it also picks the closest candidate), laid out as ToString does. */
+static void tp_reference(double d, char *out)
+{
+	char tmp[40], dg[24], *p;
+	int prec, k = 0, n, i;
+	size_t o = 0;
+
+	if (d < 0) {
+		out[o++] = '-';
+		d = -d;
+	}
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	for (p = tmp; *p != 'e'; p++)
+		if (*p != '.')
+			dg[k++] = *p;
+	n = atoi(p + 1) + 1;
+	while (k > 1 && dg[k - 1] == '0')
+		k--;
+	if (k <= n && n <= 21) {
+		for (i = 0; i < n; i++)
+			out[o++] = i < k ? dg[i] : '0';
+	}
+	else if (0 < n && n <= 21) {
+		for (i = 0; i < k; i++) {
+			if (i == n)
+				out[o++] = '.';
+			out[o++] = dg[i];
+		}
+	}
+	else if (-6 < n && n <= 0) {
+		out[o++] = '0';
+		out[o++] = '.';
+		for (i = 0; i < -n; i++)
+			out[o++] = '0';
+		for (i = 0; i < k; i++)
+			out[o++] = dg[i];
+	}
+	else {
+		out[o++] = dg[0];
+		if (k > 1)
+			out[o++] = '.';
+		for (i = 1; i < k; i++)
+			out[o++] = dg[i];
+		o += (size_t)sprintf(out + o, "e%c%d", n > 0 ? '+' : '-', abs(n - 1));
+	}
+	out[o] = 0;
+}
+
+/* Random doubles against node's String(x), when node is installed (bounded: one process,
+ * a fixed count, a time limit). */
+static void tp_against_node(long count)
+{
+	char path[] = "/tmp/cx-numfmt-XXXXXX", cmd[512], line[128], mine[64];
+	FILE *f, *p;
+	long i, bad = 0, seen = 0;
+	uint64_t save = tp_state;
+	int fd;
+
+	if (system("command -v node >/dev/null 2>&1") != 0) {
+		printf("note: node not found, number format not compared with it\n");
+		return;
+	}
+	if ((fd = mkstemp(path)) < 0 || !(f = fdopen(fd, "w"))) {
+		CHECK(!"mkstemp");
+		return;
+	}
+	for (i = 0; i < count; i++) {
+		double d = tp_double(i);
+		uint64_t u;
+		memcpy(&u, &d, sizeof(u));
+		fprintf(f, "%016llx\n", (unsigned long long)u);
+	}
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "timeout 60 node -e '"
+		 "const b = Buffer.alloc(8); for (const h of require(\"fs\").readFileSync(\"%s\", "
+		 "\"utf8\").split(\"\\n\")) { if (!h) continue; b.writeBigUInt64BE(BigInt(\"0x\" + h)); "
+		 "console.log(String(b.readDoubleBE(0))); }'", path);
+	p = popen(cmd, "r");
+	tp_state = save;
+	for (i = 0; p && i < count && fgets(line, sizeof(line), p); i++) {
+		double d = tp_double(i);
+		line[strcspn(line, "\n")] = 0;
+		cx_num_format(d, mine);
+		seen++;
+		if (strcmp(mine, line) && bad++ < 5)
+			printf("%s:%d: FAIL format %a: got \"%s\", node says \"%s\"\n", __FILE__, __LINE__,
+			       d, mine, line);
+	}
+	if (p)
+		pclose(p);
+	remove(path);
+	t_count++;
+	if (bad || seen != count) {
+		t_fail++;
+		printf("%s:%d: FAIL %ld of %ld numbers differ from node (%ld compared)\n", __FILE__,
+		       __LINE__, bad, count, seen);
+	}
+}
+
+static cx_value tp_noop(cx_ctx *Xc, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	(void)Xc, (void)self, (void)this_, (void)argc, (void)argv;
+	return CX_UNDEFINED;
+}
+
+static void test_fast_paths(void)
+{
+	char mine[64], ref[64];
+	long i, bad = 0;
+	cx_ctx *Y;
+	size_t base;
+
+	/* cx_num_format: exact cases around the integer and 128-bit paths and their limits. */
+	static const struct { double d; const char *s; } cases[] = {
+		{9007199254740991.0, "9007199254740991"}, {9007199254740992.0, "9007199254740992"},
+		{18014398509481984.0, "18014398509481984"}, {0.1 + 0.7, "0.7999999999999999"},
+		{1.0 / 7, "0.14285714285714285"}, {4.35, "4.35"}, {0.000001234, "0.000001234"},
+		{1e-7 * 3, "3e-7"}, {5e-5, "0.00005"}, {4503599627370495.5, "4503599627370495.5"},
+		{2.2250738585072014e-308, "2.2250738585072014e-308"}, {1e23, "1e+23"},
+		{9.5, "9.5"}, {0.9999999999999999, "0.9999999999999999"}, {1e15 + 0.3, "1000000000000000.2"},
+		{-123.456, "-123.456"}, {1.0000000000000002, "1.0000000000000002"},
+	};
+	for (i = 0; i < (long)(sizeof(cases) / sizeof(cases[0])); i++) {
+		t_count++;
+		cx_num_format(cases[i].d, mine);
+		if (strcmp(mine, cases[i].s)) {
+			t_fail++;
+			printf("%s:%d: FAIL format %a: got \"%s\", expected \"%s\"\n", __FILE__, __LINE__,
+			       cases[i].d, mine, cases[i].s);
+		}
+	}
+	/* Random doubles: the fast formatter agrees with the reference search. */
+	for (i = 0; i < 30000; i++) {
+		double d = tp_double(i);
+		cx_num_format(d, mine);
+		tp_reference(d, ref);
+		if (strcmp(mine, ref) && bad++ < 5)
+			printf("%s:%d: FAIL format %a: got \"%s\", reference \"%s\"\n", __FILE__, __LINE__,
+			       d, mine, ref);
+	}
+	t_count++;
+	if (bad) {
+		t_fail++;
+		printf("%s:%d: FAIL %ld random numbers formatted wrongly\n", __FILE__, __LINE__, bad);
+	}
+	tp_against_node(20000);
+
+	/* Integer %, ToInt32 of in-range negatives, and their edges. */
+	CHECK_N(cx_op_mod(X, N(17), N(5)), 2);
+	CHECK_N(cx_op_mod(X, N(0), N(5)), 0);
+	CHECK_N(cx_op_mod(X, N(-0.0), N(5)), -0.0);
+	CHECK_N(cx_op_mod(X, N(-17), N(5)), -2);
+	CHECK_N(cx_op_mod(X, N(17), N(0.5)), 0);
+	CHECK_N(cx_op_mod(X, N(9007199254740991.0), N(10)), 1);
+	CHECK_N(cx_op_mod(X, N(1e300), N(7)), fmod(1e300, 7));
+	CHECK_N(cx_op_mod(X, S("17"), N(5)), 2);
+	CHECK_N(cx_op_bitor(X, N(-1.5), N(0)), -1);
+	CHECK_N(cx_op_bitor(X, N(-0.5), N(0)), 0);
+	CHECK_N(cx_op_bitor(X, N(-2147483648.0), N(0)), -2147483648.0);
+	CHECK_N(cx_op_bitor(X, N(-2147483649.0), N(0)), 2147483647);
+	CHECK_N(cx_op_bitor(X, N(2147483648.0), N(0)), -2147483648.0);
+	CHECK_N(cx_op_shr(X, N(-1), N(0)), 4294967295.0);
+	CHECK_N(cx_op_shr(X, N(-4294967297.0), N(0)), 4294967295.0);
+	CHECK_N(cx_op_bitxor(X, N(NAN), N(-3)), -3);
+	CHECK_N(cx_to_uint32(X, N(-2147483648.0)), 2147483648.0);
+	CHECK_B(cx_op_lt(X, N(NAN), N(1)), 0);
+	CHECK_B(cx_op_ge(X, N(NAN), N(1)), 0);
+	CHECK_B(cx_op_le(X, N(1), N(1)), 1);
+
+	/* Array keys as numbers: delete and in without strings, the same answers as with them. */
+	{
+		cx_value e[3] = {N(1), N(2), N(3)};
+		cx_value a = cx_arr_new(X, 3, e);
+		CHECK_B(cx_op_in(X, N(1), a), 1);
+		CHECK_B(cx_delete(X, a, N(1)), 1);
+		CHECK_B(cx_op_in(X, N(1), a), 0);
+		CHECK_B(cx_op_in(X, S("1"), a), 0);
+		CHECK_B(cx_op_in(X, N(2), a), 1);
+		CHECK_B(cx_op_in(X, N(1.5), a), 0);
+		CHECK_B(cx_delete(X, a, N(7)), 1);
+		CHECK_N(cx_get(X, a, S("length")), 3);
+		CHECK(cx_is_undef(cx_get(X, a, N(1))));
+		CHECK_B(cx_delete(X, a, N(-1)), 1);
+		CHECK_B(cx_delete(X, a, S("length")), 0);
+	}
+	/* [[CanPut]]: a ReadOnly property up the chain blocks, a writable nearer one does not. */
+	{
+		cx_value f = cx_func_new(X, tp_noop, "F", 0, NULL), g = cx_func_new(X, tp_noop, "G", 0, NULL);
+		cx_value pf = cx_get(X, f, S("prototype")), o, mid, q;
+		CHECK(cx_define(X, pf, S("k").u.s, N(1), CX_PROP_READONLY) == 0);
+		o = cx_new(X, f, 0, NULL);
+		CHECK_N(cx_put(X, o, S("k"), N(5)), 5);
+		CHECK_N(cx_get(X, o, S("k")), 1);
+		mid = cx_new(X, f, 0, NULL);
+		CHECK(cx_define(X, mid, S("k").u.s, N(7), 0) == 0);
+		CHECK(!cx_is_exc(cx_put(X, g, S("prototype"), mid)));
+		q = cx_new(X, g, 0, NULL);
+		CHECK_N(cx_put(X, q, S("k"), N(9)), 9);
+		CHECK_N(cx_get(X, q, S("k")), 9);
+		CHECK_N(cx_get(X, mid, S("k")), 7);
+		CHECK_N(cx_put(X, q, S("other"), N(3)), 3);
+		CHECK_N(cx_get(X, q, S("other")), 3);
+	}
+	/* The heap pool keeps the byte accounting exact: garbage collected, the count is back. */
+	Y = cx_ctx_new(1 << 20);
+	CHECK(Y != NULL);
+	if (Y) {
+		int round;
+		base = cx_heap_used(Y);
+		for (round = 0; round < 3; round++) {
+			for (i = 0; i < 2000; i++) {
+				cx_value o = cx_obj_new(Y), e[2] = {N((double)i), cx_str_printf(Y, "s%ld", i)};
+				cx_put(Y, o, N((double)i), cx_arr_new(Y, 2, e));
+				cx_put(Y, o, S("k"), N(1));
+			}
+			cx_gc(Y);
+			t_count++;
+			if (cx_heap_used(Y) != base) {
+				t_fail++;
+				printf("%s:%d: FAIL heap used %zu after collection, %zu before\n", __FILE__,
+				       __LINE__, cx_heap_used(Y), base);
+			}
+		}
+		cx_ctx_free(Y);
+	}
+}
+
 int main(void)
 {
 	X = cx_ctx_new(0);
@@ -891,6 +1155,7 @@ int main(void)
 	test_json();
 	test_array_es5();
 	test_gc();
+	test_fast_paths();
 	cx_ctx_free(X);
 	printf("test_value: %d checks, %d failed\n", t_count, t_fail);
 	return t_fail ? 1 : 0;
