@@ -63,19 +63,26 @@ static int cx_media__wav_ms(const char *path, uint64_t *ms)
 	return 0;
 }
 
-static int cx_media__tts_ms(const char *text, uint64_t *ms)
+/* Speaks text with flite's built-in 8 kHz voice (loaded once). The caller deletes the wave. */
+static int cx_media__speak(const char *text, cst_wave **wp)
 {
-	cst_wave *w;
-
 	if (!cx_media__voice) {
 		flite_init();
 		cx_media__voice = register_cmu_us_kal(NULL);
 		if (!cx_media__voice)
 			return ENOSYS;
 	}
-	w = flite_text_to_wave(text, cx_media__voice);
-	if (!w)
-		return EINVAL;
+	*wp = flite_text_to_wave(text, cx_media__voice);
+	return *wp ? 0 : EINVAL;
+}
+
+static int cx_media__tts_ms(const char *text, uint64_t *ms)
+{
+	cst_wave *w;
+	int err = cx_media__speak(text, &w);
+
+	if (err)
+		return err;
 	*ms = w->sample_rate ? (uint64_t)w->num_samples * 1000 / (uint64_t)w->sample_rate : 0;
 	delete_wave(w);
 	return 0;
@@ -262,17 +269,10 @@ static int cx_media__wav_read(const char *path, cx_media_buf *b, uint32_t *rate)
 static int cx_media__tts_read(const char *text, cx_media_buf *b, uint32_t *rate)
 {
 	cst_wave *w;
-	int i, err = 0;
+	int i, err = cx_media__speak(text, &w);
 
-	if (!cx_media__voice) {
-		flite_init();
-		cx_media__voice = register_cmu_us_kal(NULL);
-		if (!cx_media__voice)
-			return ENOSYS;
-	}
-	w = flite_text_to_wave(text, cx_media__voice);
-	if (!w)
-		return EINVAL;
+	if (err)
+		return err;
 	for (i = 0; i < w->num_samples * (w->num_channels > 0 ? w->num_channels : 1) && !err;
 	     i += (w->num_channels > 0 ? w->num_channels : 1))
 		err = cx_media__push(b, w->samples[i]);
