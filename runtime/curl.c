@@ -365,6 +365,18 @@ static int cx_curl__start(cx_xfer *x)
 /* Section - basichttp */
 
 /* Append "&key=value" pairs of a heap-neutral value, objects flattened with dotted names. */
+/* Keeps the request body built in mb as x's own NUL-terminated copy (libcurl reads it late). */
+static int cx_curl__body(cx_xfer *x, const struct mbuf *mb)
+{
+	x->len = mb->end;
+	x->data = mem_alloc(x->len + 1, NULL);
+	if (!x->data)
+		return ENOMEM;
+	memcpy(x->data, mb->buf, x->len);
+	x->data[x->len] = '\0';
+	return 0;
+}
+
 static int cx_curl__fields(struct mbuf *mb, CURL *easy, const char *prefix, const cx_cval *v,
 			   int depth)
 {
@@ -441,16 +453,10 @@ int cx_curl_post(cx_engine *e, const char *sessid, const char *sendid, const cha
 		err = cx_curl__fields(mb, x->easy, "sessionid", sid, 0);
 	if (!err && fields && fields->tag == CX_T_OBJ)
 		err = cx_curl__fields(mb, x->easy, "", fields, 0);
+	if (!err)
+		err = cx_curl__body(x, mb);
 	if (err)
 		goto out;
-	x->len = mb->end;
-	x->data = mem_alloc(x->len + 1, NULL);
-	if (!x->data) {
-		err = ENOMEM;
-		goto out;
-	}
-	memcpy(x->data, mb->buf, x->len);
-	x->data[x->len] = '\0';
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
 	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->data);
@@ -557,15 +563,10 @@ int cx_curl_mail(cx_engine *e, const char *sessid, const char *to, const char *f
 	}
 	if (!err)
 		err = mbuf_write_str(mb, "\r\n");
+	if (!err)
+		err = cx_curl__body(x, mb);
 	if (err)
 		goto out;
-	x->len = mb->end;
-	x->data = mem_alloc(x->len + 1, NULL);
-	if (!x->data) {
-		err = ENOMEM;
-		goto out;
-	}
-	memcpy(x->data, mb->buf, x->len);
 	if (re_sdprintf(&url, "<%s>", from)) {
 		err = ENOMEM;
 		goto out;
