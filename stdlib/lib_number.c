@@ -124,13 +124,196 @@ static cx_value cx_number_tostring(cx_ctx *X, cx_value self, cx_value this_, int
 	return cx_number__radix(X, d, (int)r);
 }
 
-/* 15.7.4.5: exact decimal expansion, then round half up (the larger n on a tie), which
- * printf's round-half-even would get wrong for 0.5, 2.5, 1.25… */
+/* Section - exact decimal digits
+ *
+ * toFixed, toExponential and toPrecision round half up on the exact decimal value of the double
+ * (15.7.4.5-7: "if there are two such n, pick the larger"), which printf's round-half-even gets
+ * wrong for 0.5, 2.5, 1.25… Half up needs only the digit after the cut (5 or more goes up, a tie
+ * included), so the digits up to there must be exact and no more are needed. A double is m·2^k
+ * (m < 2^53): its integer part has at most 309 digits, its fraction exactly -k (up to 1074).
+ * Both come out of a small bignum of 32-bit words, nine digits per step, only as many as asked
+ * for: one step for a value like 123.456, where printing the whole expansion with "%.1100f"
+ * cost tens of thousands of instructions. */
+
+#define CX_NUMBER__W 40     /* words: m·2^971 and a 1074-bit fraction both fit */
+#define CX_NUMBER__MAXD 800 /* digits: 309 integer, or 323 leading zeros + 22 + a step */
+
+/* Nine digits of v (< 10^9), leading zeros included. */
+static void cx_number__nine(uint32_t v, char *out)
+{
+	int i;
+
+	for (i = 8; i >= 0; i--) {
+		out[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/* The decimal digits of v without leading zeros (none for 0) into out; returns their count. */
+static int cx_number__u64_digits(uint64_t v, char *out)
+{
+	char tmp[20];
+	int n = 0, len = 0;
+
+	for (; v; v /= 10)
+		tmp[n++] = (char)('0' + v % 10);
+	while (n)
+		out[len++] = tmp[--n];
+	return len;
+}
+
+/* "e+7", "e-12": the exponent part of toExponential/toPrecision at out; returns its length. */
+static int cx_number__exp(int e, char *out)
+{
+	int n = 0;
+
+	out[n++] = 'e';
+	out[n++] = e < 0 ? '-' : '+';
+	if (e)
+		n += cx_number__u64_digits((uint64_t)(e < 0 ? -e : e), out + n);
+	else
+		out[n++] = '0';
+	out[n] = 0;
+	return n;
+}
+
+/* v·2^s (s < 32) into the words w[0..3), lowest first. */
+static void cx_number__put(uint32_t *w, uint64_t v, int s)
+{
+	uint64_t v0 = v & 0xffffffffu, v1 = v >> 32;
+
+	w[0] = (uint32_t)(v0 << s);
+	w[1] = (uint32_t)((v1 << s) | (s ? v0 >> (32 - s) : 0));
+	w[2] = s ? (uint32_t)(v1 >> (32 - s)) : 0;
+}
+
+/* The decimal digits of the integer w[0..n) (destroyed), without leading zeros (none for 0),
+ * into out; returns their count. Repeated division by 10^9 from the highest word down: each
+ * partial remainder is below 10^9, so remainder·2^32 + word fits in 64 bits. */
+static int cx_number__int_digits(uint32_t *w, int n, char *out)
+{
+	uint32_t part[40];
+	char first[10];
+	int np = 0, len = 0, i, j;
+
+	while (n > 0 && !w[n - 1])
+		n--;
+	while (n > 0) {
+		uint64_t r = 0;
+		for (i = n - 1; i >= 0; i--) {
+			uint64_t cur = (r << 32) | w[i];
+			w[i] = (uint32_t)(cur / 1000000000u);
+			r = cur % 1000000000u;
+		}
+		part[np++] = (uint32_t)r;
+		while (n > 0 && !w[n - 1])
+			n--;
+	}
+	if (!np)
+		return 0;
+	cx_number__nine(part[np - 1], first);
+	for (j = 0; first[j] == '0'; j++)
+		;
+	for (; j < 9; j++)
+		out[len++] = first[j];
+	for (i = np - 2; i >= 0; i--, len += 9)
+		cx_number__nine(part[i], out + len);
+	return len;
+}
+
+/* The exact decimal digits of x (finite, > 0) into d: those of its integer part first (*ni of
+ * them, no leading zeros, none when x < 1), then those of its fraction, until there are nf
+ * fraction digits when nf >= 0, else until ns digits have come out from the first nonzero one
+ * on. Past the end of the expansion the digits are zeros. Returns the count written (at most
+ * CX_NUMBER__MAXD for nf <= 30, ns <= 30). */
+static int cx_number__exact(double x, int nf, int ns, char *d, int *ni)
+{
+	uint32_t w[CX_NUMBER__W];
+	uint64_t m;
+	int e2, k, n, first, lo = 0, hi = 0, top = 0, i;
+
+	m = (uint64_t)ldexp(frexp(x, &e2), 53); /* exact: the 53-bit significand as an integer */
+	k = e2 - 53;
+	while (!(m & 1) && k < 0) /* fewer fraction bits: a shorter bignum */
+		m >>= 1, k++;
+	memset(w, 0, sizeof(w));
+	if (k >= 0 && k <= 11) {
+		/* an integer below 2^64, no fraction (lo == hi) */
+		n = *ni = cx_number__u64_digits(m << k, d);
+	}
+	else if (k >= 0) {
+		cx_number__put(w + k / 32, m, k % 32);
+		n = *ni = cx_number__int_digits(w, k / 32 + 3, d);
+	}
+	else {
+		int K = -k;
+		uint64_t ip = K < 64 ? m >> K : 0, fr = K < 64 ? m & ((1ull << K) - 1) : m;
+		n = *ni = cx_number__u64_digits(ip, d);
+		/* The fraction fr/2^K as w/2^(32·top): fr shifted up by 32·top - K < 32 bits fills
+		 * the lowest three words at most; each multiplication by 10^9 then carries the next
+		 * nine digits out of the top word. Words below lo and from hi up are zero. */
+		top = (K + 31) / 32;
+		cx_number__put(w, fr, 32 * top - K);
+		hi = top < 3 ? top : 3;
+		while (hi > lo && !w[hi - 1])
+			hi--;
+		while (lo < hi && !w[lo])
+			lo++;
+	}
+	first = n ? 0 : -1;
+	for (;;) {
+		uint64_t c = 0;
+		if (nf >= 0 ? n - *ni >= nf : first >= 0 && n >= first + ns)
+			break;
+		if (lo >= hi) { /* the rest of the expansion is zeros */
+			d[n++] = '0';
+			continue;
+		}
+		for (i = lo; i < hi; i++) {
+			c += (uint64_t)w[i] * 1000000000u;
+			w[i] = (uint32_t)c;
+			c >>= 32;
+		}
+		if (hi < top) { /* still below 1/10^9: no digit carried out yet */
+			if (c)
+				w[hi++] = (uint32_t)c;
+			c = 0;
+		}
+		while (lo < hi && !w[lo])
+			lo++;
+		cx_number__nine((uint32_t)c, d + n);
+		for (i = 0; first < 0 && i < 9; i++)
+			if (d[n + i] != '0')
+				first = n + i;
+		n += 9;
+	}
+	return n;
+}
+
+/* Rounds the digits d[0..n) half up on the digit d[n]: returns 1 when the carry ran out of
+ * d[0] (all nines: they are zeros now). */
+static int cx_number__round(char *d, int n)
+{
+	int i;
+
+	if (d[n] < '5')
+		return 0;
+	for (i = n - 1; i >= 0; i--) {
+		if (d[i] != '9') {
+			d[i]++;
+			return 0;
+		}
+		d[i] = '0';
+	}
+	return 1;
+}
+
+/* 15.7.4.5 */
 static cx_value cx_number_tofixed(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
 	double d, f;
-	char buf[1200];
-	int n, i, dot, neg, end;
+	char buf[CX_NUMBER__MAXD + 1], out[CX_NUMBER__MAXD + 4], *dig = buf + 1;
+	int ni = 0, nf, k = 0;
 
 	if (cx_number__this(X, this_, &d) || cx_to_num(X, CX_ARG(0), &f))
 		return CX_EXCEPTION;
@@ -139,59 +322,51 @@ static cx_value cx_number_tofixed(cx_ctx *X, cx_value self, cx_value this_, int 
 		return cx_throw_error(X, "RangeError", "toFixed() digits must be between 0 and 20");
 	if (isnan(d) || fabs(d) >= 1e21)
 		return cx_to_string(X, cx_num(d));
-	neg = d < 0;
-	n = snprintf(buf + 1, sizeof(buf) - 1, "%.1100f", fabs(d));
-	buf[0] = '0'; /* room for a carry */
-	n += 1;
-	for (dot = 0; buf[dot] != '.'; dot++)
-		;
-	end = dot + (int)f; /* last kept character */
-	if (buf[end + 1] >= '5') {
-		for (i = end; i >= 0; i--) {
-			if (buf[i] == '.')
-				continue;
-			if (buf[i] == '9') {
-				buf[i] = '0';
-				continue;
-			}
-			buf[i]++;
-			break;
-		}
+	nf = (int)f;
+	if (d < 0) /* ES3 keeps the sign of any x < 0 ("-0.00") */
+		out[k++] = '-';
+	if (d == 0)
+		memset(dig, '0', (size_t)nf + 1);
+	else
+		cx_number__exact(fabs(d), nf + 1, 0, dig, &ni);
+	/* dig: ni integer digits, nf kept fraction digits, then the one that decides; a carry
+	 * out of the first digit goes into buf[0] (99.96 -> 100.0) */
+	buf[0] = cx_number__round(dig, ni + nf) ? '1' : '0';
+	if (buf[0] == '1')
+		memcpy(out + k, buf, (size_t)ni + 1), k += ni + 1;
+	else if (ni)
+		memcpy(out + k, dig, (size_t)ni), k += ni;
+	else
+		out[k++] = '0';
+	if (nf) {
+		out[k++] = '.';
+		memcpy(out + k, dig + ni, (size_t)nf), k += nf;
 	}
-	buf[f == 0 ? dot : end + 1] = 0;
-	(void)n;
-	/* Drop the carry digit when unused; ES3 keeps the sign of any x < 0 ("-0.00"). */
-	i = buf[0] == '0' && buf[1] != '.' && buf[1] ? 1 : 0;
-	return cx_str_printf(X, "%s%s", neg ? "-" : "", buf + i);
+	out[k] = 0;
+	return cx_str_cstr(X, out);
 }
 
-/* The first nd significant decimal digits of x (> 0, finite) rounded half up from its exact
- * value, as 15.7.4.6-7 ask ("pick the larger n" on a tie), into dig (nd chars + NUL); returns
- * the decimal exponent of the first digit. glibc's %.*e prints the exact expansion when given
- * enough digits (a double has at most 767 significant ones); only the rounding is ours. */
+/* The first nd (1..21) significant decimal digits of x (> 0, finite) rounded half up from its
+ * exact value, as 15.7.4.6-7 ask, into dig (nd chars + NUL); returns the decimal exponent of
+ * the first digit. */
 static int cx_number__digits(double x, int nd, char *dig)
 {
-	char buf[840];
-	int e, k;
+	char buf[CX_NUMBER__MAXD];
+	int ni, z = 0, e;
 
-	snprintf(buf, sizeof(buf), "%.780e", x);
-	e = atoi(strchr(buf, 'e') + 1);
-	dig[0] = buf[0];
-	for (k = 1; k < nd + 1; k++)
-		dig[k] = buf[k + 1]; /* skip the '.' */
-	if (dig[nd] >= '5') {
-		for (k = nd - 1; k >= 0; k--) {
-			if (dig[k] != '9') {
-				dig[k]++;
-				break;
-			}
-			dig[k] = '0';
-		}
-		if (k < 0) {
-			dig[0] = '1';
-			e++;
-		}
+	cx_number__exact(x, -1, nd + 1, buf, &ni);
+	if (ni)
+		e = ni - 1;
+	else {
+		while (buf[z] == '0')
+			z++;
+		e = -(z + 1);
 	}
+	if (cx_number__round(buf + z, nd)) {
+		buf[z] = '1'; /* 9.99… became 10.0…: the digits stay nd, the exponent grows */
+		e++;
+	}
+	memcpy(dig, buf + z, (size_t)nd);
 	dig[nd] = 0;
 	return e;
 }
@@ -257,7 +432,7 @@ static cx_value cx_number_toexponential(cx_ctx *X, cx_value self, cx_value this_
 		for (j = 1; j < n; j++)
 			out[k++] = dig[j];
 	}
-	snprintf(out + k, sizeof(out) - (size_t)k, "e%c%d", e < 0 ? '-' : '+', e < 0 ? -e : e);
+	cx_number__exp(e, out + k);
 	return cx_str_cstr(X, out);
 }
 
@@ -297,7 +472,7 @@ static cx_value cx_number_toprecision(cx_ctx *X, cx_value self, cx_value this_, 
 			for (j = 1; j < p; j++)
 				out[k++] = dig[j];
 		}
-		snprintf(out + k, sizeof(out) - (size_t)k, "e%c%d", e < 0 ? '-' : '+', e < 0 ? -e : e);
+		cx_number__exp(e, out + k);
 	}
 	else if (e >= 0) {
 		for (j = 0; j < p; j++) {

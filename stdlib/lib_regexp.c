@@ -13,7 +13,9 @@
  *
  * The compiled pattern is kept inside the RegExp object as PCRE2's serialised form, in a GC
  * buffer (CX_K_BUF) hung on obj->env: it is charged to the session heap and goes away with the
- * object, with no finaliser. Each operation decodes it once (cx_rx_open) and frees it after.
+ * object, with no finaliser. Matching does not decode it each time: the thread's pattern cache
+ * (below) also holds the decoded code, JIT-compiled once, which every RegExp with the same
+ * pattern text and flags uses.
  */
 #define PCRE2_CODE_UNIT_WIDTH 16
 #include <pcre2.h>
@@ -37,6 +39,7 @@ CX_STR_DEF(cx_s_empty, "");
 #define CX_RE_G 1
 #define CX_RE_I 2
 #define CX_RE_M 4
+#define CX_RE_JIT 8           /* in cx_rx.flags only: r->code has its JIT compilation */
 #define CX_RE_MAXNEST 200     /* nesting of groups accepted by the translator */
 #define CX_RE_MAXREP 65535u   /* PCRE2's largest {n,m} count */
 
@@ -46,6 +49,7 @@ typedef struct cx_re_buf {
 	uint32_t flags;
 	uint32_t ncap;   /* capturing groups */
 	uint32_t nbytes; /* serialised pcre2 code that follows */
+	uint32_t slot;   /* where in the pattern cache it was last seen (a hint, checked) */
 	uint8_t bytes[];
 } cx_re_buf;
 
@@ -551,7 +555,11 @@ static cx_str *cx_re__source(cx_ctx *X, cx_str *p)
 /* A regex literal is compiled again at every evaluation (ES5: a new object each time), so
  * the serialised results of the last few compilations are kept per thread, keyed by pattern
  * text and flags. Plain malloc memory, bounded (CX_RE_CACHE entries of patterns up to 4 KiB),
- * shared by every session of the thread; a hit only copies bytes into the session's heap. */
+ * shared by every session of the thread; a hit only copies bytes into the session's heap.
+ * The entry also keeps, once a match needed it, the decoded code with its JIT compilation
+ * (PCRE2's interpreter is several times slower; decoding per operation cost more than the
+ * match for short subjects) and one spare match-data block. An entry that an open cx_rx
+ * uses (users > 0) is never evicted, so the code stays valid until cx_rx_close. */
 #define CX_RE_CACHE 32
 typedef struct cx_re_cent {
 	uint16_t *pat;
@@ -560,6 +568,10 @@ typedef struct cx_re_cent {
 	uint32_t ncap;
 	uint8_t *bytes;
 	size_t nbytes;
+	pcre2_code *code;       /* decoded from bytes (NULL until first used) */
+	int jit;                /* code is JIT compiled */
+	pcre2_match_data *md;   /* a spare match-data block for the next cx_rx_open */
+	int users;              /* cx_rx open on code */
 } cx_re_cent;
 static _Thread_local cx_re_cent cx_re__cache[CX_RE_CACHE];
 static _Thread_local unsigned cx_re__next;
@@ -590,21 +602,36 @@ static cx_re_buf *cx_re__from_cache(cx_ctx *X, const cx_str *p, int flags)
 		b->flags = (uint32_t)flags;
 		b->ncap = e->ncap;
 		b->nbytes = (uint32_t)e->nbytes;
+		b->slot = k;
 		memcpy(b->bytes, e->bytes, e->nbytes);
 		return b;
 	}
 	return NULL;
 }
 
-static void cx_re__to_cache(const cx_str *p, int flags, const cx_re_buf *b)
+/* Enters b (compiled from p with flags) into the cache, evicting the oldest entry no open cx_rx
+ * uses; returns the entry, or NULL when it was not cached (too long, all busy, no memory). */
+static cx_re_cent *cx_re__to_cache(const cx_str *p, int flags, cx_re_buf *b)
 {
-	cx_re_cent *e = &cx_re__cache[cx_re__next++ % CX_RE_CACHE];
+	cx_re_cent *e = NULL;
 	uint32_t i;
+	unsigned k;
 
 	if (p->len > 4096)
-		return;
+		return NULL;
+	for (k = 0; k < CX_RE_CACHE && !e; k++) {
+		unsigned slot = cx_re__next++ % CX_RE_CACHE;
+		if (!cx_re__cache[slot].users)
+			e = &cx_re__cache[slot], b->slot = slot;
+	}
+	if (!e)
+		return NULL;
 	free(e->pat);
 	free(e->bytes);
+	if (e->code)
+		pcre2_code_free(e->code);
+	if (e->md)
+		pcre2_match_data_free(e->md);
 	memset(e, 0, sizeof(*e));
 	e->pat = malloc(((size_t)p->len + 1) * 2);
 	e->bytes = malloc(b->nbytes ? b->nbytes : 1);
@@ -612,7 +639,7 @@ static void cx_re__to_cache(const cx_str *p, int flags, const cx_re_buf *b)
 		free(e->pat);
 		free(e->bytes);
 		memset(e, 0, sizeof(*e));
-		return;
+		return NULL;
 	}
 	for (i = 0; i < p->len; i++)
 		e->pat[i] = cx_str__at(p, i);
@@ -621,6 +648,7 @@ static void cx_re__to_cache(const cx_str *p, int flags, const cx_re_buf *b)
 	e->ncap = b->ncap;
 	e->nbytes = b->nbytes;
 	memcpy(e->bytes, b->bytes, b->nbytes);
+	return e;
 }
 
 /* Translates and compiles pattern p; the result is a new GC buffer, or NULL with a
@@ -694,6 +722,7 @@ static cx_re_buf *cx_re__compile(cx_ctx *X, cx_str *p, int flags)
 		b->flags = (uint32_t)flags;
 		b->ncap = t.total;
 		b->nbytes = (uint32_t)nb;
+		b->slot = CX_RE_CACHE; /* none yet */
 		memcpy(b->bytes, bytes, nb);
 		cx_re__to_cache(p, flags, b);
 	}
@@ -738,9 +767,43 @@ cx_value cx_regexp_new(cx_ctx *X, const char *src, const char *flags)
 
 /* Section - Matching */
 
+/* The match context every match of the thread uses: only the limits. Catastrophic
+ * backtracking ends in a RangeError, not a hang: about a second of work at most (the match
+ * limit counts for the JIT too), and bounded PCRE2 heap memory for the interpreter. */
+static _Thread_local pcre2_match_context *cx_re__mc;
+
+/* The cache entry of the pattern of re (entered now if it is not there), with its code decoded
+ * and JIT compiled; NULL when it cannot be cached (the caller decodes a private copy). */
+static cx_re_cent *cx_re__entry(cx_obj *re, cx_re_buf *b)
+{
+	const cx_str *p = re->prim.tag == CX_T_STR ? re->prim.u.s : NULL;
+	cx_re_cent *e = NULL;
+	unsigned k;
+
+	if (!p)
+		return NULL;
+	if (b->slot < CX_RE_CACHE && cx_re__same(&cx_re__cache[b->slot], p, (int)b->flags))
+		e = &cx_re__cache[b->slot];
+	for (k = 0; k < CX_RE_CACHE && !e; k++)
+		if (cx_re__same(&cx_re__cache[k], p, (int)b->flags))
+			e = &cx_re__cache[k], b->slot = k;
+	if (!e && !(e = cx_re__to_cache(p, (int)b->flags, b)))
+		return NULL;
+	if (!e->code) {
+		if (pcre2_serialize_decode(&e->code, 1, e->bytes, NULL) != 1) {
+			e->code = NULL;
+			return NULL;
+		}
+		/* Without JIT support (or memory for it) the interpreter runs the same code. */
+		e->jit = pcre2_jit_compile(e->code, PCRE2_JIT_COMPLETE) == 0;
+	}
+	return e;
+}
+
 int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r)
 {
 	cx_re_buf *b = (cx_re_buf *)(void *)re->env;
+	cx_re_cent *e;
 	pcre2_code *code = NULL;
 
 	memset(r, 0, sizeof(*r));
@@ -748,19 +811,31 @@ int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r)
 		cx_throw_error(X, "TypeError", "not a RegExp");
 		return -1;
 	}
-	if (pcre2_serialize_decode(&code, 1, b->bytes, NULL) != 1)
+	if (!cx_re__mc) {
+		if (!(cx_re__mc = pcre2_match_context_create(NULL)))
+			goto oom;
+		pcre2_set_match_limit(cx_re__mc, 10000000);
+		pcre2_set_heap_limit(cx_re__mc, 16384); /* KiB */
+	}
+	r->mc = cx_re__mc;
+	if ((e = cx_re__entry(re, b))) {
+		r->code = e->code;
+		r->md = e->md;
+		e->md = NULL;
+		e->users++;
+		if (e->jit)
+			r->flags = CX_RE_JIT;
+	}
+	else {
+		/* not cacheable: a private copy for this operation, freed by cx_rx_close */
+		if (pcre2_serialize_decode(&code, 1, b->bytes, NULL) != 1)
+			goto oom;
+		r->code = code;
+	}
+	if (!r->md && !(r->md = pcre2_match_data_create_from_pattern(r->code, NULL)))
 		goto oom;
-	r->code = code;
-	r->md = pcre2_match_data_create_from_pattern(code, NULL);
-	r->mc = pcre2_match_context_create(NULL);
-	if (!r->md || !r->mc)
-		goto oom;
-	/* Catastrophic backtracking ends in a RangeError, not a hang: about a second of work
-	 * at most, and bounded PCRE2 heap memory. */
-	pcre2_set_match_limit(r->mc, 10000000);
-	pcre2_set_heap_limit(r->mc, 16384); /* KiB */
 	r->ncap = b->ncap;
-	r->flags = (int)b->flags;
+	r->flags |= (int)b->flags;
 	return 0;
 oom:
 	cx_rx_close(X, r);
@@ -770,12 +845,21 @@ oom:
 
 void cx_rx_close(cx_ctx *X, cx_rx *r)
 {
+	cx_re_cent *e = NULL;
+	unsigned k;
+
+	for (k = 0; k < CX_RE_CACHE && r->code && !e; k++)
+		if (cx_re__cache[k].code == r->code && cx_re__cache[k].users > 0)
+			e = &cx_re__cache[k];
+	if (e) {
+		e->users--;
+		if (!e->md)
+			e->md = r->md, r->md = NULL;
+	}
+	else if (r->code)
+		pcre2_code_free(r->code);
 	if (r->md)
 		pcre2_match_data_free(r->md);
-	if (r->mc)
-		pcre2_match_context_free(r->mc);
-	if (r->code)
-		pcre2_code_free(r->code);
 	if (r->wide)
 		cx_mem__free(X, r->wide, r->wcap * 2);
 	memset(r, 0, sizeof(*r));
@@ -813,7 +897,16 @@ int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
 		cx_budget_exceeded(X);
 		return -1;
 	}
-	rc = pcre2_match(r->code, subj ? subj : (PCRE2_SPTR)u"", s->len, at, 0, r->md, r->mc);
+	if (!subj)
+		subj = (PCRE2_SPTR)u"";
+	/* pcre2_jit_match skips pcre2_match's checks of its arguments, which hold here (a
+	 * non-UTF pattern accepts any code units) */
+	if (r->flags & CX_RE_JIT)
+		rc = pcre2_jit_match(r->code, subj, s->len, at, 0, r->md, r->mc);
+	else
+		rc = pcre2_match(r->code, subj, s->len, at, 0, r->md, r->mc);
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the JIT's 32 KiB stack: the interpreter has more */
+		rc = pcre2_match(r->code, subj, s->len, at, PCRE2_NO_JIT, r->md, r->mc);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
