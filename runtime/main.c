@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <time.h>
+#include <sys/resource.h>
 #include "prov.h"
 
 #define CX_VERSION "0.1.0"
@@ -154,6 +155,28 @@ static void cx_main__signal(int sig)
 	re_cancel();
 }
 
+/* libre's main loop watches at most 1024 descriptors unless told otherwise, and every call
+ * takes two (RTP and RTCP) plus SIP and HTTP sockets: past ~500 calls new ones would hang in
+ * "180 Ringing". Raise the soft limit to the hard one and size the loop to it. */
+#define CX_MAIN_MAXFDS 65536
+static void cx_main__fds(const char *prog)
+{
+	struct rlimit rl;
+	rlim_t want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > CX_MAIN_MAXFDS ? CX_MAIN_MAXFDS : rl.rlim_max;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	want = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > CX_MAIN_MAXFDS ? CX_MAIN_MAXFDS : rl.rlim_cur;
+	if (fd_setsize((int)want) != 0)
+		fprintf(stderr, "%s: cannot watch %d descriptors; keeping libre's default\n", prog, (int)want);
+}
+
 /* Parse one k=v into the values object under construction. */
 static int cx_main__value(cx_cval *vals, const char *kv)
 {
@@ -209,6 +232,7 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 		fprintf(stderr, "%s: cannot initialise libre: %s\n", prog, strerror(err));
 		return 2;
 	}
+	cx_main__fds(prog);
 	vals = cx_cval_str(NULL);
 	if (!vals) {
 		rc = 2;

@@ -1,6 +1,7 @@
 /*
- * media.c — how long an audio dialog plays: the WAV header (librem aufile), else the duration
- * of the `text=` part of the src spoken by flite (cmu_us_kal, 8 kHz, built in).
+ * media.c — audio of dialogs: how long a prompt plays (the WAV header, else the duration of the
+ * `text=` part spoken by flite, cmu_us_kal 8 kHz built in) and the prompt itself as 8 kHz mono
+ * PCM for RTP. Decoded prompts are shared between calls (cx_media_load's cache).
  */
 #include "rt.h"
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <re.h>
 #include <rem.h>
 #include <flite/flite.h>
+#include <sys/stat.h>
 
 cst_voice *register_cmu_us_kal(const char *voxdir);
 
@@ -281,25 +283,51 @@ static int cx_media__tts_read(const char *text, cx_media_buf *b, uint32_t *rate)
 	return err;
 }
 
-int cx_media_load(const char *root, const char *src, int16_t **pcmp, size_t *np, int *tts)
+/* Decoded prompts shared between calls: a hundred callers hearing one 10 s prompt hold one
+ * copy (160 kB), not a hundred. An entry is used again only while its file has the same size and
+ * modification time (or is still missing, for a spoken text); the least recently used goes first. */
+#define CX_MEDIA_CACHE_MAX 32
+
+typedef struct cx_media_ent {
+	struct le le;
+	char *key;          /* path NUL text */
+	size_t keylen;
+	int present;        /* the file existed when decoded */
+	off_t size;
+	struct timespec mtime;
+	int16_t *pcm;       /* one reference held by the cache */
+	size_t n;
+	int tts;
+} cx_media_ent;
+
+static struct list cx_media__cache;
+
+static void cx_media__ent_destroy(void *arg)
 {
-	char *copy = NULL, *path = NULL, *text = NULL;
+	cx_media_ent *m = arg;
+
+	list_unlink(&m->le);
+	mem_deref(m->key);
+	mem_deref(m->pcm);
+}
+
+void cx_media_flush(void)
+{
+	list_flush(&cx_media__cache);
+}
+
+static int cx_media__decode(const char *path, const char *text, int16_t **pcmp, size_t *np, int *tts)
+{
 	cx_media_buf b = {NULL, 0, 0};
 	uint32_t rate = 8000;
 	int err;
 
-	if (!src || !pcmp || !np)
-		return EINVAL;
-	err = cx_media__split(root, src, &copy, &path, &text);
-	if (err)
-		return err;
-	if (tts)
-		*tts = 0;
+	*tts = 0;
 	err = cx_media__wav_read(path, &b, &rate);
 	if (err && text && *text) {
 		b.n = 0;
 		err = cx_media__tts_read(text, &b, &rate);
-		if (!err && tts)
+		if (!err)
 			*tts = 1;
 	}
 	else if (err)
@@ -307,6 +335,74 @@ int cx_media_load(const char *root, const char *src, int16_t **pcmp, size_t *np,
 	if (!err)
 		err = cx_media__resample(b.v, b.n, rate ? rate : 8000, pcmp, np);
 	mem_deref(b.v);
+	return err;
+}
+
+int cx_media_load(const char *root, const char *src, int16_t **pcmp, size_t *np, int *tts)
+{
+	char *copy = NULL, *path = NULL, *text = NULL, *key = NULL;
+	size_t pl, tl;
+	struct stat st;
+	cx_media_ent *m = NULL;
+	struct le *le;
+	int present, istts = 0, err;
+
+	if (!src || !pcmp || !np)
+		return EINVAL;
+	err = cx_media__split(root, src, &copy, &path, &text);
+	if (err)
+		return err;
+	present = stat(path, &st) == 0;
+	pl = strlen(path);
+	tl = text ? strlen(text) : 0;
+	LIST_FOREACH(&cx_media__cache, le) {
+		cx_media_ent *c = le->data;
+		if (c->keylen == pl + 1 + tl && !memcmp(c->key, path, pl + 1) &&
+		    !memcmp(c->key + pl + 1, text ? text : "", tl) && c->present == present &&
+		    (!present || (c->size == st.st_size && c->mtime.tv_sec == st.st_mtim.tv_sec &&
+				  c->mtime.tv_nsec == st.st_mtim.tv_nsec))) {
+			m = c;
+			break;
+		}
+	}
+	if (m) {
+		list_unlink(&m->le);
+		list_prepend(&cx_media__cache, &m->le, m);
+		goto out;
+	}
+	m = mem_zalloc(sizeof(*m), cx_media__ent_destroy);
+	key = mem_alloc(pl + 1 + tl + 1, NULL);
+	if (!m || !key) {
+		err = ENOMEM;
+		goto out;
+	}
+	memcpy(key, path, pl + 1);
+	memcpy(key + pl + 1, text ? text : "", tl + 1);
+	err = cx_media__decode(path, text, &m->pcm, &m->n, &istts);
+	if (err)
+		goto out;
+	m->key = key;
+	key = NULL;
+	m->keylen = pl + 1 + tl;
+	m->present = present;
+	if (present) {
+		m->size = st.st_size;
+		m->mtime = st.st_mtim;
+	}
+	m->tts = istts;
+	list_prepend(&cx_media__cache, &m->le, m);
+	if (list_count(&cx_media__cache) > CX_MEDIA_CACHE_MAX)
+		mem_deref(list_tail(&cx_media__cache)->data);
+ out:
+	if (!err) {
+		*pcmp = mem_ref(m->pcm);
+		*np = m->n;
+		if (tts)
+			*tts = m->tts;
+	}
+	else if (m && !m->le.list)
+		mem_deref(m);
+	mem_deref(key);
 	mem_deref(path);
 	mem_deref(copy);
 	return err;

@@ -214,6 +214,7 @@ int cx_media_duration(const char *root, const char *src, uint64_t *ms);
 /* media.c: the audio of src as 8 kHz mono samples (*pcmp: mem object, caller derefs): the WAV
  * (S16LE any rate/channels, or G.711) converted, else the text= part spoken by flite (*tts=1). */
 int cx_media_load(const char *root, const char *src, int16_t **pcmp, size_t *np, int *tts);
+void cx_media_flush(void); /* drops the shared decoded prompts (engine teardown) */
 
 /* Section - HTTP listener (http.c; docs/http.md) */
 

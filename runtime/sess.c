@@ -958,6 +958,7 @@ static void cx_engine__destroy(void *arg)
 	}
 	if (e->prov && e->prov->close)
 		e->prov->close(e);
+	cx_media_flush();
 	mem_deref(e->media_root);
 }
 
