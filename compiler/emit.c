@@ -77,6 +77,14 @@ static void emit__slot_cb(void *arg, const char *name)
 	emit__slot(arg, name);
 }
 
+/* A hidden slot that js.c asks for while compiling (gen_slot_alloc): its X->slots index. */
+static int emit__hidden_slot(void *arg, const char *name)
+{
+	Em *E = arg;
+	emit__slot(E, name);
+	return CX_SLOT_FIRST_VAR + E->nslots - 1;
+}
+
 static int emit__slot_of(Em *E, const char *name)
 {
 	for (int i = 0; i < E->nslots; i++)
@@ -321,6 +329,7 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 {
 	Em E0 = {.doc = doc, .opt = opt}, *E = &E0;
 	E->g = gen_new(doc->src.path, opt);
+	gen_slot_alloc(E->g, emit__hidden_slot, E);
 	E->dsc = scope_new(NULL, SC_DOC);
 	Node *root = doc->root;
 	Node *ep = NULL;
@@ -333,8 +342,6 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 				emit__slot(E, a->value.s);
 		} else if (emit__is(k, CX_E_script) && k->script) {
 			js_hoisted(emit__script_root(k), k->text.s, emit__slot_cb, E);
-			/* catch variables that closures see live in slots too */
-			js_catch_slots(emit__script_root(k), k->text.s, emit__slot_cb, E);
 		} else if (emit__is(k, CX_E_eventprocessor) && !ep) {
 			ep = k;
 		}

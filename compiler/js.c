@@ -43,6 +43,9 @@ struct Gen {
 	size_t protos_len, funcs_len;
 	int nfuncs;   /* numbering of compiled ES functions */
 	int nlocals;  /* numbering of C locals (unique in the file, which keeps them readable) */
+	int (*slot_alloc)(void *arg, const char *name); /* hidden document slots, or NULL */
+	void *slot_arg;
+	int nregexps; /* numbering of regular-expression literals (their hidden slot names) */
 };
 
 Gen *gen_new(const char *path, const Options *opt)
@@ -55,6 +58,12 @@ Gen *gen_new(const char *path, const Options *opt)
 	if (!g->protos || !g->funcs)
 		diag_fatal("out of memory");
 	return g;
+}
+
+void gen_slot_alloc(Gen *g, int (*cb)(void *arg, const char *name), void *arg)
+{
+	g->slot_alloc = cb;
+	g->slot_arg = arg;
 }
 
 const char *gen_str(Gen *g, const char *s, size_t len)
@@ -327,53 +336,20 @@ static void scope__capture(Scope *sc, const char *name)
 
 static void js__capture_walk(Scope *sc, TSNode n, const char *src, Bound *shadow, int depth);
 
-/* The hidden variable that holds a catch variable a closure sees: "e#offset" cannot clash with
- * an ECMAScript name. */
-static char *js__catch_hidden(TSNode clause, const char *name)
-{
-	return xprintf("%s#%u", name, ts_node_start_byte(clause));
-}
-
-/* A catch variable used by a function nested in its block lives in sc's env (under its hidden
- * name) instead of a C local, so that the closure can reach it. */
-static void js__catch_capture(Scope *sc, TSNode clause, const char *src)
+/* Does a function nested in this catch clause's block use its catch variable? Then every
+ * execution of the clause puts the variable in a fresh one-slot env (ES3 12.14: a new object
+ * on the scope chain per execution), which closures made in the block capture. */
+static bool js__catch_captured(TSNode clause, const char *src)
 {
 	TSNode param = ts_node_child_by_field_name(clause, "parameter", 9);
 	TSNode body = ts_node_child_by_field_name(clause, "body", 4);
 	if (!js__is(param, "identifier") || ts_node_is_null(body))
-		return;
-	char *name = js__text(src, param);
+		return false;
 	Scope tmp = {.kind = SC_FUNC};
 	Bound none = {0};
-	scope__add(&tmp, name, N_VAR);
+	scope__add(&tmp, js__text(src, param), N_VAR);
 	js__capture_walk(&tmp, body, src, &none, 0);
-	if (!tmp.names->captured)
-		return;
-	char *hidden = js__catch_hidden(clause, name);
-	scope__add(sc, hidden, N_VAR);
-	scope__capture(sc, hidden);
-}
-
-static void js__catch_slots_walk(TSNode n, const char *src, void (*cb)(void *, const char *), void *arg)
-{
-	uint32_t k = ts_node_named_child_count(n);
-	for (uint32_t i = 0; i < k; i++) {
-		TSNode c = ts_node_named_child(n, i);
-		if (js__is_fn(c))
-			continue;
-		if (js__is(c, "catch_clause")) {
-			Scope tmp = {.kind = SC_FUNC};
-			js__catch_capture(&tmp, c, src);
-			if (tmp.names)
-				cb(arg, tmp.names->name);
-		}
-		js__catch_slots_walk(c, src, cb, arg);
-	}
-}
-
-void js_catch_slots(TSNode program, const char *src, void (*cb)(void *arg, const char *name), void *arg)
-{
-	js__catch_slots_walk(program, src, cb, arg);
+	return tmp.names->captured;
 }
 
 /* Walks n; inside a nested function (depth > 0), identifiers not bound by a function between
@@ -400,8 +376,6 @@ static void js__capture_walk(Scope *sc, TSNode n, const char *src, Bound *shadow
 			}
 			continue;
 		}
-		if (depth == 0 && sc->kind != SC_DOC && js__is(c, "catch_clause"))
-			js__catch_capture(sc, c, src);
 		if (depth > 0 && js__is(c, "identifier")) {
 			char *name = js__text(src, c);
 			if (!bound__has(shadow, name))
@@ -460,7 +434,7 @@ typedef struct Fin {
 typedef struct Catch {
 	char *name;
 	char *cvar;
-	char *hidden;    /* the env variable holding it when a closure sees it, or NULL */
+	char *cenv;      /* when a closure sees it: the C local of its one-slot env, or NULL */
 	struct Catch *up;
 } Catch;
 
@@ -1030,32 +1004,44 @@ static Res js__resolve(Fn *F, const char *name)
 		if (n) {
 			r.k = R_LVAL;
 			Name *args = n->kind == N_PARAM ? scope__find(s, "arguments") : NULL;
-			if (s == F->sc && !n->captured && args && args->kind == N_ARGS && !args->captured) {
-				/* 10.1.8: the parameter and arguments[k] are one variable */
-				r.c = xprintf("(*cx_arguments_ref(%s, %d, &%s))", args->cname, n->param, n->cname);
-			} else if (s == F->sc && !n->captured) {
-				r.c = n->cname;
-			} else {
-				/* captured: walk the env chain; `env` is this function's env or, without
-				 * one, the nearest enclosing one */
-				char *p = xstrdup("env");
-				for (int i = 0; i < hops; i++)
-					p = xprintf("%s->up", p);
+			/* captured names: walk the env chain; `env` is this function's env or, without
+			 * one, the nearest enclosing one */
+			char *p = xstrdup("env");
+			for (int i = 0; i < hops; i++)
+				p = xprintf("%s->up", p);
+			if (n->captured)
 				r.c = xprintf("%s->v[%d]", p, n->envi);
-				F->uses_env = true;
+			else
+				r.c = n->cname;
+			if (args && args->kind == N_ARGS) {
+				/* 10.1.8: the parameter and arguments[k] are one variable. A function
+				 * whose captured parameter it aliases keeps `arguments` in its env
+				 * too (js__function), so closures reach it. */
+				char *a = args->captured ? xprintf("%s->v[%d]", p, args->envi) : args->cname;
+				r.c = xprintf("(*cx_arguments_ref(%s, %d, &%s))", a, n->param, r.c);
 			}
+			if (n->captured || (args && args->kind == N_ARGS && args->captured))
+				F->uses_env = true;
 			return r;
 		}
 		if (s->kind != SC_DOC && s->nenv > 0 && (s != F->sc || F->has_env))
 			hops++;
-		for (Catch *c = s->cat; c; c = c->up)
+		/* the catch clauses around this function's definition: each one whose variable
+		 * a closure sees is one env on the chain (js__try), innermost first */
+		for (Catch *c = s->cat; c; c = c->up) {
+			if (!c->cenv)
+				continue;
 			if (!strcmp(c->name, name)) {
-				/* a catch variable around this function's definition: the hidden
-				 * env variable of the enclosing function holds it */
-				if (c->hidden)
-					name = c->hidden;
-				break;
+				char *p = xstrdup("env");
+				for (int i = 0; i < hops; i++)
+					p = xprintf("%s->up", p);
+				r.k = R_LVAL;
+				r.c = xprintf("%s->v[0]", p);
+				F->uses_env = true;
+				return r;
 			}
+			hops++;
+		}
 	}
 	if (!strcmp(name, "session")) {
 		r.k = R_LVAL;
@@ -1348,6 +1334,10 @@ static char *js__function(Fn *F, TSNode fn)
 	if (!scope_has(s, "arguments") && js__uses_arguments(body, src))
 		scope__add(s, "arguments", N_ARGS);
 	scope_scan_captures(s, fn, src);
+	Name *args = scope__find(s, "arguments");
+	for (Name *n = s->names; args && args->kind == N_ARGS && n; n = n->next)
+		if (n->kind == N_PARAM && n->captured)
+			scope__capture(s, "arguments"); /* see js__resolve: a closure's x is arguments[k] */
 	char *cname = js__fname(F, name);
 	Fn *G = fn_new(F->g, s, FN_JS, cname, js__loc(F, fn).line);
 	G->src = F->src;
@@ -1357,19 +1347,28 @@ static char *js__function(Fn *F, TSNode fn)
 	return cname;
 }
 
+/* The env a closure made here captures: the innermost catch env (js__try), else this
+ * function's env or the nearest enclosing one, else NULL. */
+static const char *js__closure_env(Fn *F)
+{
+	for (Catch *c = F->cat; c; c = c->up)
+		if (c->cenv)
+			return c->cenv;
+	if (F->has_env || (F->kind == FN_JS && fn__outer_env_scope(F->sc))) {
+		F->uses_env = true;
+		return "env";
+	}
+	return "NULL";
+}
+
 /* A function object for fn (a closure over the current env). */
 static V js__closure(Fn *F, TSNode fn)
 {
 	char *cname = js__function(F, fn);
 	TSNode nm = ts_node_child_by_field_name(fn, "name", 4);
 	char *name = ts_node_is_null(nm) ? xstrdup("") : js__txt(F, nm);
-	const char *env = "NULL";
-	if (F->has_env || (F->kind == FN_JS && fn__outer_env_scope(F->sc))) {
-		env = "env";
-		F->uses_env = true;
-	}
 	return js__tmp(F, true, "cx_func_new(X, %s, %s, %d, %s)", cname, c_quote(name, strlen(name)),
-		       js__nparams(fn), env);
+		       js__nparams(fn), js__closure_env(F));
 }
 
 /* Hoisted function declarations of a body or program: created on entry. */
@@ -1432,6 +1431,31 @@ static V js__this(Fn *F)
 	return js__const("cx_global(X)");
 }
 
+/* The callee of a call as written, for the TypeError when it is not a function: blanks
+ * (newlines included) folded to one space, cut after 60 bytes. */
+static char *js__callee_text(Fn *F, TSNode callee)
+{
+	char *t = js__txt(F, callee), *o = t;
+	size_t n = 0;
+	for (char *p = t; *p; p++) {
+		bool blank = isspace((unsigned char)*p);
+		if (blank && (n == 0 || o[n - 1] == ' '))
+			continue;
+		o[n++] = blank ? ' ' : *p;
+	}
+	while (n && o[n - 1] == ' ')
+		n--;
+	if (n > 60) {
+		/* do not cut a UTF-8 sequence in two */
+		n = 60;
+		while (n && ((unsigned char)o[n] & 0xc0) == 0x80)
+			n--;
+		return xprintf("%.*s...", (int)n, o);
+	}
+	o[n] = 0;
+	return o;
+}
+
 static V js__call(Fn *F, TSNode e)
 {
 	TSNode callee = js__unparen(ts_node_child_by_field_name(e, "function", 8));
@@ -1462,7 +1486,12 @@ static V js__call(Fn *F, TSNode e)
 	int argc;
 	char *argv;
 	js__call_args(F, args, &argc, &argv);
-	return js__tmp(F, true, "cx_call(X, %s, %s, %d, %s)", fnv.c, thisv.c, argc, argv);
+	/* a callee that is not a function is named as written ("o.f is not a function"); the
+	 * message is built only on that path */
+	char *what = js__callee_text(F, callee);
+	return js__tmp(F, true, "cx_is_callable(%s) ? cx_call(X, %s, %s, %d, %s) : "
+		       "cx_throw_error(X, \"TypeError\", \"%%s is not a function\", %s)",
+		       fnv.c, fnv.c, thisv.c, argc, argv, c_quote(what, strlen(what)));
 }
 
 static V js__new(Fn *F, TSNode e)
@@ -1759,7 +1788,24 @@ static V js__ex(Fn *F, TSNode e)
 		TSNode fl = ts_node_child_by_field_name(e, "flags", 5);
 		char *ps = ts_node_is_null(p) ? xstrdup("") : js__txt(F, p);
 		char *fs = ts_node_is_null(fl) ? xstrdup("") : js__txt(F, fl);
-		return js__tmp(F, true, "cx_regexp_new(X, %s, %s)", c_quote(ps, strlen(ps)), c_quote(fs, strlen(fs)));
+		char *mk = xprintf("cx_regexp_new(X, %s, %s)", c_quote(ps, strlen(ps)), c_quote(fs, strlen(fs)));
+		if (!F->g->slot_alloc)
+			return js__tmp(F, true, "%s", mk);
+		/* ES3 7.8.5: one RegExp object per literal (its lastIndex persists between
+		 * evaluations), made at the first evaluation and kept in a hidden slot of the
+		 * session ("regexp#N" cannot clash with an ECMAScript name) */
+		int k = F->g->slot_alloc(F->g->slot_arg, xprintf("regexp#%d", ++F->g->nregexps));
+		char *r = fn_temp(F);
+		fn_out(F, "cx_value %s = X->slots[%d];", r, k);
+		fn_out(F, "if (%s.tag == CX_T_UNDEF) {", r);
+		F->ind++;
+		fn_out(F, "%s = %s;", r, mk);
+		fn_check(F, r);
+		fn_out(F, "X->slots[%d] = %s;", k, r);
+		F->ind--;
+		fn_out(F, "}");
+		V v = {.k = V_TEMP, .c = r};
+		return v;
 	}
 	if (!strcmp(t, "member_expression") || !strcmp(t, "subscript_expression")) {
 		if (!ts_node_is_null(ts_node_child_by_field_name(e, "optional_chain", 14))) {
@@ -2086,11 +2132,17 @@ static void js__try(Fn *F, TSNode s)
 			c = xcalloc(1, sizeof(*c));
 			c->name = js__txt(F, param);
 			c->up = F->cat;
-			char *hidden = js__catch_hidden(handler, c->name);
-			if (scope_has(F->sc, hidden)) {
-				c->hidden = hidden;
-				c->cvar = js__resolve(F, hidden).c;
-				fn_out(F, "%s = cx_catch(X);", c->cvar);
+			if (js__catch_captured(handler, F->src->s)) {
+				/* a fresh env per execution, below the env closures made here
+				 * would otherwise get (js__closure_env) */
+				const char *up = js__closure_env(F);
+				c->cenv = xprintf("ce%d", n);
+				c->cvar = xprintf("ce%d->v[0]", n);
+				fn_out(F, "cx_value e%d = cx_catch(X);", n);
+				fn_out(F, "cx_env *%s = cx_env_new(X, %s, 1);", c->cenv, up);
+				fn_out(F, "if (!%s)", c->cenv);
+				fn_out(F, "\tgoto %s;", fn__failname(F));
+				fn_out(F, "%s = e%d;", c->cvar, n);
 			} else {
 				c->cvar = xprintf("e%d_%s", n, js__cident(c->name));
 				fn_out(F, "cx_value %s = cx_catch(X);", c->cvar);

@@ -24,6 +24,11 @@ Gen *gen_new(const char *path, const Options *opt);
 const char *gen_str(Gen *g, const char *s, size_t len);
 /* Writes string definitions, prototypes and functions (in this order) to out. */
 void gen_write(Gen *g, FILE *out);
+/* Where one-per-site objects live: cb(arg, hidden name) adds a document slot (X->slots: per
+ * session, a GC root, undefined at first) and returns its index. Without it (no document),
+ * such objects are made at each evaluation. Used for regular-expression literals (ES3 7.8.5:
+ * the literal is one RegExp object). */
+void gen_slot_alloc(Gen *g, int (*cb)(void *arg, const char *name), void *arg);
 /* A C string literal for s (escaped; trigraph-safe). */
 char *c_quote(const char *s, size_t len);
 
@@ -38,9 +43,6 @@ bool scope_has(Scope *sc, const char *name);
 void scope_scan_captures(Scope *sc, TSNode root, const char *src);
 /* Calls cb for every var / function name that `program` (or function body) hoists, in order. */
 void js_hoisted(TSNode body, const char *src, void (*cb)(void *arg, const char *name), void *arg);
-/* Calls cb for the hidden variable of every catch clause of a top-level program (not inside
- * functions) whose catch variable a nested function uses: document scripts keep it in a slot. */
-void js_catch_slots(TSNode program, const char *src, void (*cb)(void *arg, const char *name), void *arg);
 
 /* Section - Functions being generated */
 

@@ -59,12 +59,34 @@ struct cx_obj {
 	cx_env *env;
 };
 
+/* A built-in declared statically by a lib_*.c file and built in a session's heap only when a
+ * script first reads it. Until then its property slot carries CX_PROP__LAZY and points at the
+ * descriptor (u.p, tag UNDEF: the collector sees nothing to mark); the key is the descriptor's
+ * static name. Writing or deleting the slot never builds it. Objects that several slots share
+ * (a constructor is both a global and its prototype's "constructor"; Math, JSON) are built once
+ * and kept in heap->lazy[lid], so every slot gives the same object. */
+typedef struct cx_lazy {
+	struct cx_str_static name;         /* the property key and the function's name */
+	cx_cfunc *fn;                      /* [[Call]]; NULL for a plain object (Math, JSON) */
+	int length;
+	int lid;                           /* -1: a method (one slot); else its heap->lazy index */
+	cx_cfunc *cons;                    /* constructors: [[Construct]] */
+	struct cx_lazy *own;               /* own lazy methods of the object (ends at an empty name) */
+	int (*init)(cx_ctx *X, cx_obj *o); /* other own properties (constants, class) */
+} cx_lazy;
+#define CX_LAZY_NAME(n) {CX_STR_STATIC_MARK, sizeof(n) - 1, 0, 0, n}
+#define CX_LAZY_FN(n, f, len) {CX_LAZY_NAME(n), f, len, -1, NULL, NULL, NULL}
+#define CX_LAZY_END {CX_LAZY_NAME(""), NULL, 0, -1, NULL, NULL, NULL}
+#define CX_PROP__LAZY 0x100u
+
 /* Prototypes and constructors kept by the heap (GC roots). */
 enum cx_proto_id {
 	CX_P_OBJECT, CX_P_FUNCTION, CX_P_ARRAY, CX_P_STRING, CX_P_NUMBER, CX_P_BOOLEAN,
 	CX_P_DATE, CX_P_REGEXP, CX_P_ERROR, CX_P_TYPEERROR, CX_P_REFERENCEERROR,
 	CX_P_RANGEERROR, CX_P_SYNTAXERROR, CX_P_EVALERROR, CX_P_URIERROR, CX_P__COUNT
 };
+/* Lazily built shared objects: constructors use their prototype's id, then these. */
+enum cx_lazy_id { CX_L_MATH = CX_P__COUNT, CX_L_JSON, CX_L__COUNT };
 
 typedef struct cx_root {
 	struct cx_root *next;
@@ -83,6 +105,7 @@ struct cx_heap {
 	struct cx_pool *pool; /* heap.c: recycled small things (NULL: none) */
 	cx_obj *global;
 	cx_obj *protos[CX_P__COUNT];
+	cx_obj *lazy[CX_L__COUNT]; /* built lazy objects (NULL: not yet) */
 };
 
 #define CX_ARG(i) ((i) < argc ? argv[(i)] : CX_UNDEFINED)
@@ -141,6 +164,9 @@ cx_value cx_get_idx(cx_ctx *X, cx_value o, uint32_t i); /* generic [[Get]] of an
 cx_value cx_put_idx(cx_ctx *X, cx_value o, uint32_t i, cx_value v);
 cx_value cx_builtin(cx_ctx *X, cx_value on, const char *name, cx_cfunc *fn, int length);
 cx_obj *cx_func__raw(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env);
+cx_obj *cx_func__rawk(cx_ctx *X, cx_cfunc *fn, cx_str *name, int length, cx_env *env);
+int cx_lazy_slot(cx_ctx *X, cx_obj *on, cx_str *key, cx_lazy *d); /* one lazy DontEnum slot */
+int cx_lazy_add(cx_ctx *X, cx_obj *on, cx_lazy *tab); /* a slot per entry, keyed by name */
 int cx_is_callable(cx_value v);
 static inline cx_obj *cx_obj_of(cx_value v, int cls)
 {
@@ -156,7 +182,7 @@ double cx_to_integer_d(double d);
 cx_str *cx_num_str(cx_ctx *X, double d);
 
 /* lib_*.c */
-cx_obj *cx_lib_ctor(cx_ctx *X, const char *name, cx_cfunc *call, cx_cfunc *cons, int length, int pid);
+int cx_lib_ctor(cx_ctx *X, cx_lazy *d); /* global name and prototype.constructor slots */
 int cx_lib_init(cx_ctx *X);
 int cx_lib_array(cx_ctx *X);
 int cx_lib_string(cx_ctx *X);
@@ -174,9 +200,18 @@ typedef struct cx_rx {
 	const cx_str *wsrc;  /* the string wide holds */
 	uint32_t ncap;
 	int flags;           /* 1 g, 2 i, 4 m */
+	struct cx_res *es;   /* the ES matcher (re_es.c) runs this pattern, not PCRE2 */
 } cx_rx;
 int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r);  /* 0 or -1 with an exception pending */
 int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov); /* 1, 0 or -1 */
 void cx_rx_close(cx_ctx *X, cx_rx *r);
+
+/* re_es.c: ES3's own matcher (15.10.2) for the patterns PCRE2 cannot express exactly. */
+typedef struct cx_res cx_res;
+int cx_res_wanted(const cx_str *p); /* 1: a quantified group of p holds capturing groups */
+int cx_res_compile(cx_ctx *X, const cx_str *p, int flags, cx_res **out); /* 0, EINVAL, ENOMEM */
+int cx_res_exec(cx_ctx *X, cx_res *e, const uint16_t *s, uint32_t len, uint32_t at, uint32_t *ov);
+void cx_res_free(cx_ctx *X, cx_res *e);
+int cx_res_mode(int mode); /* tests: 1 every pattern on re_es.c, -1 none, 0 as chosen; old mode */
 
 #endif

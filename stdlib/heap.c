@@ -3,7 +3,7 @@
  *
  * The collector runs only when the runtime calls cx_gc() between events, so nothing on the C
  * stack needs to be found: the roots are the slots, the registered roots, the pending
- * exception, the global object and the built-in prototypes.
+ * exception, the global object, the built-in prototypes and the lazy built-ins built so far.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +201,21 @@ void cx_mem__free(cx_ctx *X, void *p, size_t size)
 	if (!cx_mem__poolable(size) || !cx_pool__put(X->heap, p, size / 16))
 		free(p);
 	X->heap->used -= size;
+}
+
+void cx_heap_trim(cx_ctx *X)
+{
+	struct cx_pool *pool = X->heap->pool;
+	struct cx_gch *g;
+	size_t c;
+
+	for (c = 0; pool && c < sizeof(pool->free) / sizeof(pool->free[0]); c++)
+		while ((g = pool->free[c])) {
+			pool->free[c] = g->next;
+			free(g);
+		}
+	if (pool)
+		pool->bytes = 0;
 }
 
 /* Section - Context */
@@ -426,6 +441,8 @@ void cx_gc(cx_ctx *X)
 	cx_gc__grey(&m, h->global);
 	for (i = 0; i < CX_P__COUNT; i++)
 		cx_gc__grey(&m, h->protos[i]);
+	for (i = 0; i < CX_L__COUNT; i++)
+		cx_gc__grey(&m, h->lazy[i]);
 	for (;;) {
 		while (m.n)
 			cx_gc__children(&m, m.st[--m.n]);

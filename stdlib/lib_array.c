@@ -593,39 +593,41 @@ static cx_value cx_array_isarray(cx_ctx *X, cx_value self, cx_value this_, int a
 	return cx_bool(cx_obj_of(CX_ARG(0), CX_C_ARRAY) != NULL);
 }
 
-#define CX_M(name, fn, n) \
-	if (cx_is_exc(cx_builtin(X, cx_objv(p), name, fn, n))) return ENOMEM
+static cx_lazy cx_array_own[] = {
+	CX_LAZY_FN("isArray", cx_array_isarray, 1),
+	CX_LAZY_END
+};
+static cx_lazy cx_array_protom[] = {
+	CX_LAZY_FN("toString", cx_array_tostring, 0),
+	CX_LAZY_FN("toLocaleString", cx_array_tostring, 0),
+	CX_LAZY_FN("join", cx_array_join, 1),
+	CX_LAZY_FN("push", cx_array_push, 1),
+	CX_LAZY_FN("pop", cx_array_pop, 0),
+	CX_LAZY_FN("shift", cx_array_shift, 0),
+	CX_LAZY_FN("unshift", cx_array_unshift, 1),
+	CX_LAZY_FN("slice", cx_array_slice, 2),
+	CX_LAZY_FN("concat", cx_array_concat, 1),
+	CX_LAZY_FN("reverse", cx_array_reverse, 0),
+	CX_LAZY_FN("splice", cx_array_splice, 2),
+	CX_LAZY_FN("sort", cx_array_sort, 1),
+	CX_LAZY_FN("indexOf", cx_array_indexof, 1),
+	CX_LAZY_FN("lastIndexOf", cx_array_lastindexof, 1),
+	CX_LAZY_FN("forEach", cx_array_foreach, 1),
+	CX_LAZY_FN("map", cx_array_map, 1),
+	CX_LAZY_FN("filter", cx_array_filter, 1),
+	CX_LAZY_FN("some", cx_array_some, 1),
+	CX_LAZY_FN("every", cx_array_every, 1),
+	CX_LAZY_FN("reduce", cx_array_reduce, 1),
+	CX_LAZY_FN("reduceRight", cx_array_reduceright, 1),
+	CX_LAZY_END
+};
+static cx_lazy cx_array_ctor = {CX_LAZY_NAME("Array"), cx_array_new, 1, CX_P_ARRAY, cx_array_new,
+				cx_array_own, NULL};
 
 int cx_lib_array(cx_ctx *X)
 {
-	cx_obj *p = CX_PROTO(X, CX_P_ARRAY);
-
-	cx_obj *c;
-
-	if (!(c = cx_lib_ctor(X, "Array", cx_array_new, cx_array_new, 1, CX_P_ARRAY)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(c), "isArray", cx_array_isarray, 1)))
-		return ENOMEM;
-	CX_M("toString", cx_array_tostring, 0);
-	CX_M("toLocaleString", cx_array_tostring, 0);
-	CX_M("join", cx_array_join, 1);
-	CX_M("push", cx_array_push, 1);
-	CX_M("pop", cx_array_pop, 0);
-	CX_M("shift", cx_array_shift, 0);
-	CX_M("unshift", cx_array_unshift, 1);
-	CX_M("slice", cx_array_slice, 2);
-	CX_M("concat", cx_array_concat, 1);
-	CX_M("reverse", cx_array_reverse, 0);
-	CX_M("splice", cx_array_splice, 2);
-	CX_M("sort", cx_array_sort, 1);
-	CX_M("indexOf", cx_array_indexof, 1);
-	CX_M("lastIndexOf", cx_array_lastindexof, 1);
-	CX_M("forEach", cx_array_foreach, 1);
-	CX_M("map", cx_array_map, 1);
-	CX_M("filter", cx_array_filter, 1);
-	CX_M("some", cx_array_some, 1);
-	CX_M("every", cx_array_every, 1);
-	CX_M("reduce", cx_array_reduce, 1);
-	CX_M("reduceRight", cx_array_reduceright, 1);
 	(void)cx_s_empty;
+	if (cx_lib_ctor(X, &cx_array_ctor) || cx_lazy_add(X, CX_PROTO(X, CX_P_ARRAY), cx_array_protom))
+		return ENOMEM;
 	return 0;
 }

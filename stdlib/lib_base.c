@@ -249,24 +249,61 @@ static cx_value cx_error_tostring(cx_ctx *X, cx_value self, cx_value this_, int 
 
 /* Section - Set-up */
 
-/* Makes a constructor named name bound to prototype protos[pid] and to the global object. */
-cx_obj *cx_lib_ctor(cx_ctx *X, const char *name, cx_cfunc *call, cx_cfunc *cons, int length, int pid)
-{
-	cx_obj *f = cx_func__raw(X, call, name, length, NULL);
-	cx_str *k = cx_str__ascii(X, name);
+CX_STR_DEF(cx_s_nan, "NaN");
+CX_STR_DEF(cx_s_infinity, "Infinity");
+CX_STR_DEF(cx_s_undefined, "undefined");
 
-	if (!f || !k)
-		return NULL;
-	f->cons = cons;
-	if (pid >= 0) {
-		cx_obj *p = CX_PROTO(X, pid);
-		if (cx_obj__set(X, f, CX_STR_REF(cx_s_prototype), cx_objv(p), CX_FIXED) ||
-		    cx_obj__set(X, p, CX_STR_REF(cx_s_constructor), cx_objv(f), CX_HIDDEN))
-			return NULL;
-	}
-	if (cx_obj__set(X, X->heap->global, k, cx_objv(f), CX_HIDDEN))
-		return NULL;
-	return f;
+static cx_lazy cx_object_protom[] = {
+	CX_LAZY_FN("toString", cx_object_tostring, 0),
+	CX_LAZY_FN("toLocaleString", cx_object_tolocale, 0),
+	CX_LAZY_FN("valueOf", cx_object_valueof, 0),
+	CX_LAZY_FN("hasOwnProperty", cx_object_hasown, 1),
+	CX_LAZY_FN("isPrototypeOf", cx_object_isproto, 1),
+	CX_LAZY_FN("propertyIsEnumerable", cx_object_propenum, 1),
+	CX_LAZY_END
+};
+static cx_lazy cx_function_protom[] = {
+	CX_LAZY_FN("toString", cx_function_tostring, 0),
+	CX_LAZY_FN("call", cx_function_fcall, 1),
+	CX_LAZY_FN("apply", cx_function_apply, 2),
+	CX_LAZY_END
+};
+static cx_lazy cx_boolean_protom[] = {
+	CX_LAZY_FN("toString", cx_boolean_tostring, 0),
+	CX_LAZY_FN("valueOf", cx_boolean_valueof, 0),
+	CX_LAZY_END
+};
+static cx_lazy cx_error_protom[] = {
+	CX_LAZY_FN("toString", cx_error_tostring, 0),
+	CX_LAZY_END
+};
+
+#define CX_CTOR(n, call, cons, len, pid) {CX_LAZY_NAME(n), call, len, pid, cons, NULL, NULL}
+static cx_lazy cx_base_ctors[] = {
+	CX_CTOR("Object", cx_object_call, cx_object_call, 1, CX_P_OBJECT),
+	CX_CTOR("Function", cx_function_call, cx_function_call, 1, CX_P_FUNCTION),
+	CX_CTOR("Boolean", cx_boolean_call, cx_boolean_new, 1, CX_P_BOOLEAN),
+	/* the Error family: same order as CX_P_ERROR.. */
+	CX_CTOR("Error", cx_error_new, cx_error_new, 1, CX_P_ERROR),
+	CX_CTOR("TypeError", cx_error_new, cx_error_new, 1, CX_P_TYPEERROR),
+	CX_CTOR("ReferenceError", cx_error_new, cx_error_new, 1, CX_P_REFERENCEERROR),
+	CX_CTOR("RangeError", cx_error_new, cx_error_new, 1, CX_P_RANGEERROR),
+	CX_CTOR("SyntaxError", cx_error_new, cx_error_new, 1, CX_P_SYNTAXERROR),
+	CX_CTOR("EvalError", cx_error_new, cx_error_new, 1, CX_P_EVALERROR),
+	CX_CTOR("URIError", cx_error_new, cx_error_new, 1, CX_P_URIERROR),
+	CX_LAZY_END
+};
+
+/* A lazy constructor: the global of its name and, when it has a prototype, the prototype's
+ * constructor (both slots build the same object, kept in heap->lazy). */
+int cx_lib_ctor(cx_ctx *X, cx_lazy *d)
+{
+	if (cx_lazy_slot(X, X->heap->global, CX_STR_REF(d->name), d))
+		return ENOMEM;
+	if (d->lid >= 0 && d->lid < CX_P__COUNT &&
+	    cx_lazy_slot(X, CX_PROTO(X, d->lid), CX_STR_REF(cx_s_constructor), d))
+		return ENOMEM;
+	return 0;
 }
 
 static int cx_lib__proto(cx_ctx *X, int pid, int cls, cx_obj *proto)
@@ -279,13 +316,11 @@ static int cx_lib__proto(cx_ctx *X, int pid, int cls, cx_obj *proto)
 	return 0;
 }
 
-#define CX_M(on, name, fn, n) \
-	if (cx_is_exc(cx_builtin(X, cx_objv(on), name, fn, n))) return ENOMEM
-
+/* Only the prototypes (which the runtime needs for every object it makes) and the global object
+ * are built here; everything else is a lazy slot (cx_lazy in cx_priv.h) built on first read.
+ * Keys and names are static strings: an idle session's heap holds a few KB of slots. */
 int cx_lib_init(cx_ctx *X)
 {
-	static const char *const errs[] = {"Error", "TypeError", "ReferenceError", "RangeError",
-					   "SyntaxError", "EvalError", "URIError"};
 	struct cx_heap *h = X->heap;
 	cx_obj *op, *fp, *g;
 	int i, err;
@@ -317,42 +352,29 @@ int cx_lib_init(cx_ctx *X)
 	if (!(g = h->global = cx_obj__new(X, CX_C_GLOBAL, op)))
 		return ENOMEM;
 
-	if (cx_obj__set(X, g, cx_str__ascii(X, "NaN"), cx_num(NAN), CX_PROP_DONTENUM | CX_PROP_DONTDELETE) ||
-	    cx_obj__set(X, g, cx_str__ascii(X, "Infinity"), cx_num(INFINITY),
+	if (cx_obj__set(X, g, CX_STR_REF(cx_s_nan), cx_num(NAN), CX_PROP_DONTENUM | CX_PROP_DONTDELETE) ||
+	    cx_obj__set(X, g, CX_STR_REF(cx_s_infinity), cx_num(INFINITY),
 			CX_PROP_DONTENUM | CX_PROP_DONTDELETE) ||
-	    cx_obj__set(X, g, cx_str__ascii(X, "undefined"), CX_UNDEFINED,
+	    cx_obj__set(X, g, CX_STR_REF(cx_s_undefined), CX_UNDEFINED,
 			CX_PROP_DONTENUM | CX_PROP_DONTDELETE))
 		return ENOMEM;
 
-	if (!cx_lib_ctor(X, "Object", cx_object_call, cx_object_call, 1, CX_P_OBJECT))
-		return ENOMEM;
-	CX_M(op, "toString", cx_object_tostring, 0);
-	CX_M(op, "toLocaleString", cx_object_tolocale, 0);
-	CX_M(op, "valueOf", cx_object_valueof, 0);
-	CX_M(op, "hasOwnProperty", cx_object_hasown, 1);
-	CX_M(op, "isPrototypeOf", cx_object_isproto, 1);
-	CX_M(op, "propertyIsEnumerable", cx_object_propenum, 1);
-
-	if (!cx_lib_ctor(X, "Function", cx_function_call, cx_function_call, 1, CX_P_FUNCTION))
-		return ENOMEM;
-	CX_M(fp, "toString", cx_function_tostring, 0);
-	CX_M(fp, "call", cx_function_fcall, 1);
-	CX_M(fp, "apply", cx_function_apply, 2);
-
-	if (!cx_lib_ctor(X, "Boolean", cx_boolean_call, cx_boolean_new, 1, CX_P_BOOLEAN))
-		return ENOMEM;
-	CX_M(h->protos[CX_P_BOOLEAN], "toString", cx_boolean_tostring, 0);
-	CX_M(h->protos[CX_P_BOOLEAN], "valueOf", cx_boolean_valueof, 0);
-
+	for (i = 0; cx_base_ctors[i].name.len; i++)
+		if ((err = cx_lib_ctor(X, &cx_base_ctors[i])))
+			return err;
+	if ((err = cx_lazy_add(X, op, cx_object_protom)) ||
+	    (err = cx_lazy_add(X, fp, cx_function_protom)) ||
+	    (err = cx_lazy_add(X, h->protos[CX_P_BOOLEAN], cx_boolean_protom)))
+		return err;
 	for (i = 0; i < 7; i++) {
 		cx_obj *p = h->protos[CX_P_ERROR + i];
-		cx_str *n = cx_str__ascii(X, errs[i]);
-		if (!n || !cx_lib_ctor(X, errs[i], cx_error_new, cx_error_new, 1, CX_P_ERROR + i) ||
-		    cx_obj__set(X, p, CX_STR_REF(cx_s_name), cx_strv(n), CX_HIDDEN) ||
+		cx_value n = cx_strv(CX_STR_REF(cx_base_ctors[3 + i].name));
+		if (cx_obj__set(X, p, CX_STR_REF(cx_s_name), n, CX_HIDDEN) ||
 		    cx_obj__set(X, p, CX_STR_REF(cx_s_message), cx_strv(CX_STR_REF(cx_s_empty)), CX_HIDDEN))
 			return ENOMEM;
 	}
-	CX_M(h->protos[CX_P_ERROR], "toString", cx_error_tostring, 0);
+	if ((err = cx_lazy_add(X, h->protos[CX_P_ERROR], cx_error_protom)))
+		return err;
 
 	if ((err = cx_lib_array(X)) || (err = cx_lib_string(X)) || (err = cx_lib_number(X)) ||
 	    (err = cx_lib_global(X)) || (err = cx_lib_regexp(X)) ||

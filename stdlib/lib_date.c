@@ -817,50 +817,61 @@ static cx_value cx_date_setyear(cx_ctx *X, cx_value self, cx_value this_, int ar
 
 /* Section - Set-up */
 
+static cx_lazy cx_date_own[] = {
+	CX_LAZY_FN("parse", cx_date_parse, 1),
+	CX_LAZY_FN("UTC", cx_date_utc, 7),
+	CX_LAZY_FN("now", cx_date_now, 0),
+	CX_LAZY_END
+};
+static cx_lazy cx_date_protom[] = {
+	CX_LAZY_FN("toString", cx_date_tostring, 0), CX_LAZY_FN("toDateString", cx_date_todatestring, 0),
+	CX_LAZY_FN("toTimeString", cx_date_totimestring, 0),
+	CX_LAZY_FN("toLocaleString", cx_date_tolocalestring, 0),
+	CX_LAZY_FN("toLocaleDateString", cx_date_tolocaledatestring, 0),
+	CX_LAZY_FN("toLocaleTimeString", cx_date_tolocaletimestring, 0),
+	CX_LAZY_FN("toUTCString", cx_date_toutcstring, 0), CX_LAZY_FN("toGMTString", cx_date_toutcstring, 0),
+	CX_LAZY_FN("toISOString", cx_date_toisostring, 0), CX_LAZY_FN("toJSON", cx_date_tojson, 1),
+	CX_LAZY_FN("valueOf", cx_date_valueof, 0), CX_LAZY_FN("getTime", cx_date_valueof, 0),
+	CX_LAZY_FN("getFullYear", cx_date_getfullyear, 0),
+	CX_LAZY_FN("getUTCFullYear", cx_date_getutcfullyear, 0),
+	CX_LAZY_FN("getYear", cx_date_getyear, 0),
+	CX_LAZY_FN("getMonth", cx_date_getmonth, 0), CX_LAZY_FN("getUTCMonth", cx_date_getutcmonth, 0),
+	CX_LAZY_FN("getDate", cx_date_getdate, 0), CX_LAZY_FN("getUTCDate", cx_date_getutcdate, 0),
+	CX_LAZY_FN("getDay", cx_date_getday, 0), CX_LAZY_FN("getUTCDay", cx_date_getutcday, 0),
+	CX_LAZY_FN("getHours", cx_date_gethours, 0), CX_LAZY_FN("getUTCHours", cx_date_getutchours, 0),
+	CX_LAZY_FN("getMinutes", cx_date_getminutes, 0),
+	CX_LAZY_FN("getUTCMinutes", cx_date_getutcminutes, 0),
+	CX_LAZY_FN("getSeconds", cx_date_getseconds, 0),
+	CX_LAZY_FN("getUTCSeconds", cx_date_getutcseconds, 0),
+	CX_LAZY_FN("getMilliseconds", cx_date_getmilliseconds, 0),
+	CX_LAZY_FN("getUTCMilliseconds", cx_date_getutcmilliseconds, 0),
+	CX_LAZY_FN("getTimezoneOffset", cx_date_gettzoffset, 0),
+	CX_LAZY_FN("setTime", cx_date_settime, 1),
+	CX_LAZY_FN("setMilliseconds", cx_date_setmilliseconds, 1),
+	CX_LAZY_FN("setUTCMilliseconds", cx_date_setutcmilliseconds, 1),
+	CX_LAZY_FN("setSeconds", cx_date_setseconds, 2),
+	CX_LAZY_FN("setUTCSeconds", cx_date_setutcseconds, 2),
+	CX_LAZY_FN("setMinutes", cx_date_setminutes, 3),
+	CX_LAZY_FN("setUTCMinutes", cx_date_setutcminutes, 3),
+	CX_LAZY_FN("setHours", cx_date_sethours, 4), CX_LAZY_FN("setUTCHours", cx_date_setutchours, 4),
+	CX_LAZY_FN("setDate", cx_date_setdate, 1), CX_LAZY_FN("setUTCDate", cx_date_setutcdate, 1),
+	CX_LAZY_FN("setMonth", cx_date_setmonth, 2), CX_LAZY_FN("setUTCMonth", cx_date_setutcmonth, 2),
+	CX_LAZY_FN("setFullYear", cx_date_setfullyear, 3),
+	CX_LAZY_FN("setUTCFullYear", cx_date_setutcfullyear, 3),
+	CX_LAZY_FN("setYear", cx_date_setyear, 1),
+	CX_LAZY_END
+};
+static cx_lazy cx_date_ctor = {CX_LAZY_NAME("Date"), cx_date_call, 7, CX_P_DATE, cx_date_new,
+			       cx_date_own, NULL};
+
 int cx_lib_date(cx_ctx *X)
 {
-	static const struct { const char *n; cx_cfunc *f; int len; } pm[] = {
-		{"toString", cx_date_tostring, 0}, {"toDateString", cx_date_todatestring, 0},
-		{"toTimeString", cx_date_totimestring, 0}, {"toLocaleString", cx_date_tolocalestring, 0},
-		{"toLocaleDateString", cx_date_tolocaledatestring, 0},
-		{"toLocaleTimeString", cx_date_tolocaletimestring, 0},
-		{"toUTCString", cx_date_toutcstring, 0}, {"toGMTString", cx_date_toutcstring, 0},
-		{"toISOString", cx_date_toisostring, 0}, {"toJSON", cx_date_tojson, 1},
-		{"valueOf", cx_date_valueof, 0}, {"getTime", cx_date_valueof, 0},
-		{"getFullYear", cx_date_getfullyear, 0}, {"getUTCFullYear", cx_date_getutcfullyear, 0},
-		{"getYear", cx_date_getyear, 0},
-		{"getMonth", cx_date_getmonth, 0}, {"getUTCMonth", cx_date_getutcmonth, 0},
-		{"getDate", cx_date_getdate, 0}, {"getUTCDate", cx_date_getutcdate, 0},
-		{"getDay", cx_date_getday, 0}, {"getUTCDay", cx_date_getutcday, 0},
-		{"getHours", cx_date_gethours, 0}, {"getUTCHours", cx_date_getutchours, 0},
-		{"getMinutes", cx_date_getminutes, 0}, {"getUTCMinutes", cx_date_getutcminutes, 0},
-		{"getSeconds", cx_date_getseconds, 0}, {"getUTCSeconds", cx_date_getutcseconds, 0},
-		{"getMilliseconds", cx_date_getmilliseconds, 0},
-		{"getUTCMilliseconds", cx_date_getutcmilliseconds, 0},
-		{"getTimezoneOffset", cx_date_gettzoffset, 0},
-		{"setTime", cx_date_settime, 1},
-		{"setMilliseconds", cx_date_setmilliseconds, 1}, {"setUTCMilliseconds", cx_date_setutcmilliseconds, 1},
-		{"setSeconds", cx_date_setseconds, 2}, {"setUTCSeconds", cx_date_setutcseconds, 2},
-		{"setMinutes", cx_date_setminutes, 3}, {"setUTCMinutes", cx_date_setutcminutes, 3},
-		{"setHours", cx_date_sethours, 4}, {"setUTCHours", cx_date_setutchours, 4},
-		{"setDate", cx_date_setdate, 1}, {"setUTCDate", cx_date_setutcdate, 1},
-		{"setMonth", cx_date_setmonth, 2}, {"setUTCMonth", cx_date_setutcmonth, 2},
-		{"setFullYear", cx_date_setfullyear, 3}, {"setUTCFullYear", cx_date_setutcfullyear, 3},
-		{"setYear", cx_date_setyear, 1},
-	};
-	cx_obj *d, *dp = CX_PROTO(X, CX_P_DATE);
-	size_t i;
+	cx_obj *dp = CX_PROTO(X, CX_P_DATE);
 
 	tzset(); /* read TZ once; localtime_r need not */
 	dp->cls = CX_C_DATE;
 	dp->prim = cx_num(NAN); /* 15.9.5: the prototype is itself a Date whose value is NaN */
-	if (!(d = cx_lib_ctor(X, "Date", cx_date_call, cx_date_new, 7, CX_P_DATE)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(d), "parse", cx_date_parse, 1)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(d), "UTC", cx_date_utc, 7)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(d), "now", cx_date_now, 0)))
+	if (cx_lib_ctor(X, &cx_date_ctor) || cx_lazy_add(X, dp, cx_date_protom))
 		return ENOMEM;
-	for (i = 0; i < sizeof(pm) / sizeof(pm[0]); i++)
-		if (cx_is_exc(cx_builtin(X, cx_objv(dp), pm[i].n, pm[i].f, pm[i].len)))
-			return ENOMEM;
 	return 0;
 }

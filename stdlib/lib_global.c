@@ -338,19 +338,21 @@ static cx_value cx_glob_unescape(cx_ctx *X, cx_value self, cx_value this_, int a
 	return cx_sb_finish(X, &sb);
 }
 
+static cx_lazy cx_global_fns[] = {
+	CX_LAZY_FN("parseInt", cx_glob_parseint, 2),
+	CX_LAZY_FN("parseFloat", cx_glob_parsefloat, 1),
+	CX_LAZY_FN("isNaN", cx_glob_isnan, 1),
+	CX_LAZY_FN("isFinite", cx_glob_isfinite, 1),
+	CX_LAZY_FN("encodeURI", cx_glob_encodeuri, 1),
+	CX_LAZY_FN("encodeURIComponent", cx_glob_encodeuricomp, 1),
+	CX_LAZY_FN("decodeURI", cx_glob_decodeuri, 1),
+	CX_LAZY_FN("decodeURIComponent", cx_glob_decodeuricomp, 1),
+	CX_LAZY_FN("escape", cx_glob_escape, 1),
+	CX_LAZY_FN("unescape", cx_glob_unescape, 1),
+	CX_LAZY_END
+};
+
 int cx_lib_global(cx_ctx *X)
 {
-	static const struct { const char *n; cx_cfunc *f; int len; } gfun[] = {
-		{"parseInt", cx_glob_parseint, 2}, {"parseFloat", cx_glob_parsefloat, 1},
-		{"isNaN", cx_glob_isnan, 1}, {"isFinite", cx_glob_isfinite, 1},
-		{"encodeURI", cx_glob_encodeuri, 1}, {"encodeURIComponent", cx_glob_encodeuricomp, 1},
-		{"decodeURI", cx_glob_decodeuri, 1}, {"decodeURIComponent", cx_glob_decodeuricomp, 1},
-		{"escape", cx_glob_escape, 1}, {"unescape", cx_glob_unescape, 1},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(gfun) / sizeof(gfun[0]); i++)
-		if (cx_is_exc(cx_builtin(X, cx_global(X), gfun[i].n, gfun[i].f, gfun[i].len)))
-			return ENOMEM;
-	return 0;
+	return cx_lazy_add(X, X->heap->global, cx_global_fns);
 }

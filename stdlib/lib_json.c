@@ -567,13 +567,14 @@ fail:
 
 /* Section - Set-up */
 
+static cx_lazy cx_json_own[] = {
+	CX_LAZY_FN("parse", cx_json_parse, 2),
+	CX_LAZY_FN("stringify", cx_json_stringify, 3),
+	CX_LAZY_END
+};
+static cx_lazy cx_json_obj = {CX_LAZY_NAME("JSON"), NULL, 0, CX_L_JSON, NULL, cx_json_own, NULL};
+
 int cx_lib_json(cx_ctx *X)
 {
-	cx_value j = cx_obj_new(X);
-
-	if (cx_is_exc(j) || cx_define_cstr(X, cx_global(X), "JSON", j, CX_PROP_DONTENUM) ||
-	    cx_is_exc(cx_builtin(X, j, "parse", cx_json_parse, 2)) ||
-	    cx_is_exc(cx_builtin(X, j, "stringify", cx_json_stringify, 3)))
-		return ENOMEM;
-	return 0;
+	return cx_lazy_slot(X, X->heap->global, CX_STR_REF(cx_json_obj.name), &cx_json_obj);
 }

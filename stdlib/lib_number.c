@@ -616,48 +616,67 @@ static cx_value cx_math_random(cx_ctx *X, cx_value self, cx_value this_, int arg
 	return cx_num((double)((x * 2685821657736338717ull) >> 11) / 9007199254740992.0);
 }
 
-int cx_lib_number(cx_ctx *X)
+static int cx_number__consts(cx_ctx *X, cx_obj *c)
+{
+	static const struct { const char *n; double v; } nconst[] = {
+		{"MAX_VALUE", DBL_MAX}, {"MIN_VALUE", 4.9406564584124654e-324}, {"NaN", NAN},
+		{"NEGATIVE_INFINITY", -INFINITY}, {"POSITIVE_INFINITY", INFINITY},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(nconst) / sizeof(nconst[0]); i++)
+		if (cx_define_cstr(X, cx_objv(c), nconst[i].n, cx_num(nconst[i].v), CX_FIXED))
+			return ENOMEM;
+	return 0;
+}
+
+static int cx_math__init(cx_ctx *X, cx_obj *m)
 {
 	static const struct { const char *n; double v; } mconst[] = {
 		{"E", 2.718281828459045}, {"LN10", 2.302585092994046}, {"LN2", 0.6931471805599453},
 		{"LOG2E", 1.4426950408889634}, {"LOG10E", 0.4342944819032518},
 		{"PI", 3.141592653589793}, {"SQRT1_2", 0.7071067811865476}, {"SQRT2", 1.4142135623730951},
 	};
-	static const struct { const char *n; cx_cfunc *f; int len; } mfun[] = {
-		{"abs", cx_math_abs, 1}, {"acos", cx_math_acos, 1}, {"asin", cx_math_asin, 1},
-		{"atan", cx_math_atan, 1}, {"atan2", cx_math_atan2, 2}, {"ceil", cx_math_ceil, 1},
-		{"cos", cx_math_cos, 1}, {"exp", cx_math_exp, 1}, {"floor", cx_math_floor, 1},
-		{"log", cx_math_log, 1}, {"max", cx_math_max, 2}, {"min", cx_math_min, 2},
-		{"pow", cx_math_pow, 2}, {"random", cx_math_random, 0}, {"round", cx_math_round, 1},
-		{"sin", cx_math_sin, 1}, {"sqrt", cx_math_sqrt, 1}, {"tan", cx_math_tan, 1},
-	};
-	cx_obj *p = CX_PROTO(X, CX_P_NUMBER), *c, *m;
 	size_t i;
 
-	if (!(c = cx_lib_ctor(X, "Number", cx_number_call, cx_number_new, 1, CX_P_NUMBER)))
-		return ENOMEM;
-	if (cx_define_cstr(X, cx_objv(c), "MAX_VALUE", cx_num(DBL_MAX), CX_FIXED) ||
-	    cx_define_cstr(X, cx_objv(c), "MIN_VALUE", cx_num(4.9406564584124654e-324), CX_FIXED) ||
-	    cx_define_cstr(X, cx_objv(c), "NaN", cx_num(NAN), CX_FIXED) ||
-	    cx_define_cstr(X, cx_objv(c), "NEGATIVE_INFINITY", cx_num(-INFINITY), CX_FIXED) ||
-	    cx_define_cstr(X, cx_objv(c), "POSITIVE_INFINITY", cx_num(INFINITY), CX_FIXED))
-		return ENOMEM;
-	if (cx_is_exc(cx_builtin(X, cx_objv(p), "toString", cx_number_tostring, 1)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(p), "toLocaleString", cx_number_tostring, 0)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(p), "valueOf", cx_number_valueof, 0)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(p), "toFixed", cx_number_tofixed, 1)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(p), "toExponential", cx_number_toexponential, 1)) ||
-	    cx_is_exc(cx_builtin(X, cx_objv(p), "toPrecision", cx_number_toprecision, 1)))
-		return ENOMEM;
-
-	if (!(m = cx_obj__new(X, CX_C_MATH, CX_PROTO(X, CX_P_OBJECT))) ||
-	    cx_define_cstr(X, cx_global(X), "Math", cx_objv(m), CX_PROP_DONTENUM))
-		return ENOMEM;
+	m->cls = CX_C_MATH;
 	for (i = 0; i < sizeof(mconst) / sizeof(mconst[0]); i++)
 		if (cx_define_cstr(X, cx_objv(m), mconst[i].n, cx_num(mconst[i].v), CX_FIXED))
 			return ENOMEM;
-	for (i = 0; i < sizeof(mfun) / sizeof(mfun[0]); i++)
-		if (cx_is_exc(cx_builtin(X, cx_objv(m), mfun[i].n, mfun[i].f, mfun[i].len)))
-			return ENOMEM;
+	return 0;
+}
+
+static cx_lazy cx_number_protom[] = {
+	CX_LAZY_FN("toString", cx_number_tostring, 1),
+	CX_LAZY_FN("toLocaleString", cx_number_tostring, 0),
+	CX_LAZY_FN("valueOf", cx_number_valueof, 0),
+	CX_LAZY_FN("toFixed", cx_number_tofixed, 1),
+	CX_LAZY_FN("toExponential", cx_number_toexponential, 1),
+	CX_LAZY_FN("toPrecision", cx_number_toprecision, 1),
+	CX_LAZY_END
+};
+static cx_lazy cx_math_own[] = {
+	CX_LAZY_FN("abs", cx_math_abs, 1), CX_LAZY_FN("acos", cx_math_acos, 1),
+	CX_LAZY_FN("asin", cx_math_asin, 1), CX_LAZY_FN("atan", cx_math_atan, 1),
+	CX_LAZY_FN("atan2", cx_math_atan2, 2), CX_LAZY_FN("ceil", cx_math_ceil, 1),
+	CX_LAZY_FN("cos", cx_math_cos, 1), CX_LAZY_FN("exp", cx_math_exp, 1),
+	CX_LAZY_FN("floor", cx_math_floor, 1), CX_LAZY_FN("log", cx_math_log, 1),
+	CX_LAZY_FN("max", cx_math_max, 2), CX_LAZY_FN("min", cx_math_min, 2),
+	CX_LAZY_FN("pow", cx_math_pow, 2), CX_LAZY_FN("random", cx_math_random, 0),
+	CX_LAZY_FN("round", cx_math_round, 1), CX_LAZY_FN("sin", cx_math_sin, 1),
+	CX_LAZY_FN("sqrt", cx_math_sqrt, 1), CX_LAZY_FN("tan", cx_math_tan, 1),
+	CX_LAZY_END
+};
+static cx_lazy cx_number_ctor = {CX_LAZY_NAME("Number"), cx_number_call, 1, CX_P_NUMBER,
+				 cx_number_new, NULL, cx_number__consts};
+static cx_lazy cx_math_obj = {CX_LAZY_NAME("Math"), NULL, 0, CX_L_MATH, NULL, cx_math_own,
+			      cx_math__init};
+
+int cx_lib_number(cx_ctx *X)
+{
+	if (cx_lib_ctor(X, &cx_number_ctor) ||
+	    cx_lazy_add(X, CX_PROTO(X, CX_P_NUMBER), cx_number_protom) ||
+	    cx_lazy_slot(X, X->heap->global, CX_STR_REF(cx_math_obj.name), &cx_math_obj))
+		return ENOMEM;
 	return 0;
 }

@@ -836,6 +836,14 @@ int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r)
 		goto oom;
 	r->ncap = b->ncap;
 	r->flags |= (int)b->flags;
+	/* A quantified group holding captures: PCRE2 keeps captures across iterations and lets
+	 * an iteration match empty, ES does not (15.10.2.5); re_es.c matches those patterns.
+	 * Should it not take the pattern (EINVAL: it never should), PCRE2 still runs it. */
+	if (re->prim.tag == CX_T_STR && cx_res_wanted(re->prim.u.s) &&
+	    cx_res_compile(X, re->prim.u.s, r->flags & (CX_RE_I | CX_RE_M), &r->es) == ENOMEM) {
+		cx_rx_close(X, r);
+		return -1;
+	}
 	return 0;
 oom:
 	cx_rx_close(X, r);
@@ -862,6 +870,7 @@ void cx_rx_close(cx_ctx *X, cx_rx *r)
 		pcre2_match_data_free(r->md);
 	if (r->wide)
 		cx_mem__free(X, r->wide, r->wcap * 2);
+	cx_res_free(X, r->es);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -899,6 +908,8 @@ int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
 	}
 	if (!subj)
 		subj = (PCRE2_SPTR)u"";
+	if (r->es)
+		return cx_res_exec(X, r->es, subj, s->len, at, ov);
 	/* pcre2_jit_match skips pcre2_match's checks of its arguments, which hold here (a
 	 * non-UTF pattern accepts any code units) */
 	if (r->flags & CX_RE_JIT)
@@ -1439,21 +1450,27 @@ fail:
 
 /* Section - Set-up */
 
-#define CX_M(on, name, fn, n) \
-	if (cx_is_exc(cx_builtin(X, cx_objv(on), name, fn, n))) return ENOMEM
+static cx_lazy cx_regexp_protom[] = {
+	CX_LAZY_FN("exec", cx_regexp_exec, 1),
+	CX_LAZY_FN("test", cx_regexp_test, 1),
+	CX_LAZY_FN("toString", cx_regexp_tostring, 0),
+	CX_LAZY_END
+};
+static cx_lazy cx_regexp_strm[] = {
+	CX_LAZY_FN("match", cx_rs_match, 1),
+	CX_LAZY_FN("search", cx_rs_search, 1),
+	CX_LAZY_FN("replace", cx_rs_replace, 2),
+	CX_LAZY_FN("split", cx_rs_split, 2),
+	CX_LAZY_END
+};
+static cx_lazy cx_regexp_ctor = {CX_LAZY_NAME("RegExp"), cx_regexp_call, 2, CX_P_REGEXP,
+				 cx_regexp_construct, NULL, NULL};
 
 int cx_lib_regexp(cx_ctx *X)
 {
-	cx_obj *p = CX_PROTO(X, CX_P_REGEXP), *sp = CX_PROTO(X, CX_P_STRING);
-
-	if (!cx_lib_ctor(X, "RegExp", cx_regexp_call, cx_regexp_construct, 2, CX_P_REGEXP))
+	if (cx_lib_ctor(X, &cx_regexp_ctor) ||
+	    cx_lazy_add(X, CX_PROTO(X, CX_P_REGEXP), cx_regexp_protom) ||
+	    cx_lazy_add(X, CX_PROTO(X, CX_P_STRING), cx_regexp_strm))
 		return ENOMEM;
-	CX_M(p, "exec", cx_regexp_exec, 1);
-	CX_M(p, "test", cx_regexp_test, 1);
-	CX_M(p, "toString", cx_regexp_tostring, 0);
-	CX_M(sp, "match", cx_rs_match, 1);
-	CX_M(sp, "search", cx_rs_search, 1);
-	CX_M(sp, "replace", cx_rs_replace, 2);
-	CX_M(sp, "split", cx_rs_split, 2);
 	return 0;
 }

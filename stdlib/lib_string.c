@@ -274,33 +274,36 @@ static cx_value cx_string_localecompare(cx_ctx *X, cx_value self, cx_value this_
 	return cx_num(cx_str__cmp(s, t));
 }
 
-#define CX_M(name, fn, n) \
-	if (cx_is_exc(cx_builtin(X, cx_objv(p), name, fn, n))) return ENOMEM
+static cx_lazy cx_string_own[] = {
+	CX_LAZY_FN("fromCharCode", cx_string_fromcharcode, 1),
+	CX_LAZY_END
+};
+static cx_lazy cx_string_protom[] = {
+	CX_LAZY_FN("toString", cx_string_valueof, 0),
+	CX_LAZY_FN("valueOf", cx_string_valueof, 0),
+	CX_LAZY_FN("charAt", cx_string_charat, 1),
+	CX_LAZY_FN("charCodeAt", cx_string_charcodeat, 1),
+	CX_LAZY_FN("indexOf", cx_string_indexof, 1),
+	CX_LAZY_FN("lastIndexOf", cx_string_lastindexof, 1),
+	CX_LAZY_FN("substring", cx_string_substring, 2),
+	CX_LAZY_FN("substr", cx_string_substr, 2),
+	CX_LAZY_FN("slice", cx_string_slice, 2),
+	CX_LAZY_FN("toLowerCase", cx_string_tolower, 0),
+	CX_LAZY_FN("toUpperCase", cx_string_toupper, 0),
+	CX_LAZY_FN("toLocaleLowerCase", cx_string_tolower, 0),
+	CX_LAZY_FN("toLocaleUpperCase", cx_string_toupper, 0),
+	CX_LAZY_FN("concat", cx_string_concat, 1),
+	CX_LAZY_FN("trim", cx_string_trim, 0),
+	CX_LAZY_FN("localeCompare", cx_string_localecompare, 1),
+	/* match, search, replace and split live in lib_regexp.c. */
+	CX_LAZY_END
+};
+static cx_lazy cx_string_ctor = {CX_LAZY_NAME("String"), cx_string_call, 1, CX_P_STRING,
+				 cx_string_new, cx_string_own, NULL};
 
 int cx_lib_string(cx_ctx *X)
 {
-	cx_obj *p = CX_PROTO(X, CX_P_STRING), *c;
-
-	if (!(c = cx_lib_ctor(X, "String", cx_string_call, cx_string_new, 1, CX_P_STRING)))
+	if (cx_lib_ctor(X, &cx_string_ctor) || cx_lazy_add(X, CX_PROTO(X, CX_P_STRING), cx_string_protom))
 		return ENOMEM;
-	if (cx_is_exc(cx_builtin(X, cx_objv(c), "fromCharCode", cx_string_fromcharcode, 1)))
-		return ENOMEM;
-	CX_M("toString", cx_string_valueof, 0);
-	CX_M("valueOf", cx_string_valueof, 0);
-	CX_M("charAt", cx_string_charat, 1);
-	CX_M("charCodeAt", cx_string_charcodeat, 1);
-	CX_M("indexOf", cx_string_indexof, 1);
-	CX_M("lastIndexOf", cx_string_lastindexof, 1);
-	CX_M("substring", cx_string_substring, 2);
-	CX_M("substr", cx_string_substr, 2);
-	CX_M("slice", cx_string_slice, 2);
-	CX_M("toLowerCase", cx_string_tolower, 0);
-	CX_M("toUpperCase", cx_string_toupper, 0);
-	CX_M("toLocaleLowerCase", cx_string_tolower, 0);
-	CX_M("toLocaleUpperCase", cx_string_toupper, 0);
-	CX_M("concat", cx_string_concat, 1);
-	CX_M("trim", cx_string_trim, 0);
-	CX_M("localeCompare", cx_string_localecompare, 1);
-	/* match, search, replace and split live in lib_regexp.c. */
 	return 0;
 }

@@ -143,6 +143,7 @@ static void cx_obj__remove(cx_obj *o, cx_prop *p)
 {
 	p->key = NULL;
 	p->val = CX_UNDEFINED;
+	p->flags = 0;
 	o->nlive--;
 	if (o->icap)
 		cx_obj__reindex(o); /* deletions are rare; keeps probing simple */
@@ -281,6 +282,77 @@ uint32_t cx_arr_length(cx_ctx *X, cx_value arr)
 	return a ? a->length : 0;
 }
 
+/* Section - Lazy built-ins */
+
+int cx_lazy_slot(cx_ctx *X, cx_obj *on, cx_str *key, cx_lazy *d)
+{
+	cx_prop *p;
+
+	if (cx_obj__set(X, on, key, CX_UNDEFINED, CX_PROP_DONTENUM))
+		return ENOMEM;
+	p = cx_obj__find(on, key);
+	p->val.u.p = d; /* tag stays UNDEF: nothing for the collector to follow */
+	p->flags |= CX_PROP__LAZY;
+	return 0;
+}
+
+int cx_lazy_add(cx_ctx *X, cx_obj *on, cx_lazy *tab)
+{
+	for (; tab && tab->name.len; tab++)
+		if (cx_lazy_slot(X, on, CX_STR_REF(tab->name), tab))
+			return ENOMEM;
+	return 0;
+}
+
+static cx_obj *cx_lazy__build(cx_ctx *X, cx_lazy *d)
+{
+	struct cx_heap *h = X->heap;
+	cx_obj *o;
+
+	if (d->lid >= 0 && h->lazy[d->lid])
+		return h->lazy[d->lid];
+	if (d->fn)
+		o = cx_func__rawk(X, d->fn, CX_STR_REF(d->name), d->length, NULL);
+	else
+		o = cx_obj__new(X, CX_C_OBJECT, CX_PROTO(X, CX_P_OBJECT));
+	if (!o)
+		return NULL;
+	o->cons = d->cons;
+	if (d->lid >= 0 && d->lid < CX_P__COUNT &&
+	    cx_obj__set(X, o, CX_STR_REF(cx_s_prototype), cx_objv(CX_PROTO(X, d->lid)),
+			CX_PROP_READONLY | CX_PROP_DONTENUM | CX_PROP_DONTDELETE))
+		return NULL;
+	if (cx_lazy_add(X, o, d->own) || (d->init && d->init(X, o)))
+		return NULL;
+	if (d->lid >= 0)
+		h->lazy[d->lid] = o;
+	return o;
+}
+
+/* Builds the built-in a lazy slot of o points at and stores it there; the slot again or NULL
+ * with an exception pending. Built-ins were free before they were lazy, so they are built
+ * with the heap limit lifted (all of them together are a few tens of KB): a script near its
+ * limit does not start failing because it touched Math for the first time. */
+static cx_prop *cx_lazy__fill(cx_ctx *X, cx_obj *o, cx_prop *p)
+{
+	struct cx_heap *h = X->heap;
+	size_t lim = h->limit;
+	cx_str *key = p->key;
+	cx_obj *f;
+
+	h->limit = (size_t)-1 / 2;
+	f = cx_lazy__build(X, (cx_lazy *)p->val.u.p);
+	h->limit = lim;
+	if (!f)
+		return NULL;
+	/* Building touches only new objects, but finding the slot again costs little. */
+	if (!(p = cx_obj__find(o, key)))
+		return NULL;
+	p->val = cx_objv(f);
+	p->flags &= ~CX_PROP__LAZY;
+	return p;
+}
+
 /* Section - Get, put, delete */
 
 /* Own property lookup, virtual properties (array elements and length, string characters)
@@ -319,6 +391,8 @@ int cx_obj__get_own(cx_ctx *X, cx_obj *o, cx_str *key, cx_value *out)
 		}
 	}
 	if ((p = cx_obj__find(o, key))) {
+		if ((p->flags & CX_PROP__LAZY) && !(p = cx_lazy__fill(X, o, p)))
+			return -1;
 		*out = p->val;
 		return 1;
 	}
@@ -401,8 +475,10 @@ cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
 			return v; /* read-only: silently ignored (8.6.2.2) */
 	}
 	if ((p = cx_obj__find(o, key))) {
-		if (!(p->flags & CX_PROP_READONLY))
+		if (!(p->flags & CX_PROP_READONLY)) {
 			p->val = v;
+			p->flags &= ~CX_PROP__LAZY; /* overwritten before it was ever built */
+		}
 		return v;
 	}
 	/* [[CanPut]]: an inherited read-only property blocks the assignment silently. Most
@@ -720,16 +796,20 @@ int cx_is_callable(cx_value v)
 
 cx_obj *cx_func__raw(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env)
 {
+	cx_str *n = cx_str__ascii(X, name ? name : "");
+
+	return n ? cx_func__rawk(X, fn, n, length, env) : NULL;
+}
+
+cx_obj *cx_func__rawk(cx_ctx *X, cx_cfunc *fn, cx_str *name, int length, cx_env *env)
+{
 	cx_obj *f = cx_obj__new(X, CX_C_FUNCTION, CX_PROTO(X, CX_P_FUNCTION));
-	cx_str *n;
 
 	if (!f)
 		return NULL;
 	f->fn = fn;
 	f->env = env;
-	if (!(n = cx_str__ascii(X, name ? name : "")))
-		return NULL;
-	f->prim = cx_strv(n);
+	f->prim = cx_strv(name);
 	if (cx_obj__set(X, f, CX_STR_REF(cx_s_length), cx_num(length),
 			CX_PROP_READONLY | CX_PROP_DONTENUM | CX_PROP_DONTDELETE))
 		return NULL;

@@ -98,6 +98,10 @@ cx_value cx_global_lookup(cx_ctx *X, cx_str *name, int for_typeof);
  * otherwise ReferenceError (CCXML: assigning an undeclared variable is error.semantic). */
 cx_value cx_global_assign(cx_ctx *X, cx_str *name, cx_value v);
 
+/* Is v a function (an object with [[Call]])? (Defined in the stdlib.) A call whose callee is
+ * not one throws TypeError "<callee as written> is not a function" from generated code. */
+int cx_is_callable(cx_value v);
+
 /* Section - Documents */
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */

@@ -48,6 +48,7 @@ typedef struct cx_value {
 		double n;
 		cx_str *s;
 		cx_obj *o;
+		const void *p; /* stdlib internal: a lazy built-in's descriptor (never an ES value) */
 	} u;
 	int32_t tag;
 } cx_value;
@@ -95,6 +96,9 @@ int cx_root_add(cx_ctx *X, cx_value *p, size_t n);
 void cx_root_remove(cx_ctx *X, cx_value *p);
 /* Collect garbage. Only call when no C code holds cx_values outside the roots. */
 void cx_gc(cx_ctx *X);
+/* Frees the dead blocks the heap keeps for reuse (a few KB per session): call it when the
+ * session goes idle, so that thousands of idle sessions do not each hold their last garbage. */
+void cx_heap_trim(cx_ctx *X);
 
 /* Execution budget: generated code runs CX_TICK at every loop back-edge and function entry. */
 cx_value cx_budget_exceeded(cx_ctx *X); /* throws RangeError "execution budget exceeded" */

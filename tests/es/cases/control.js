@@ -92,6 +92,20 @@ var fs = []; for (var i = 0; i < 2; i++) { try { throw i; } catch (e) { fs.push(
 function mk() { try { throw 'X'; } catch (err) { return function () { return 'got ' + err; }; } } print(mk()());
 //# catch-var-closure-nested-fn
 function mk() { try { throw 5; } catch (v) { return function () { return function () { return v * 2; }; }; } } print(mk()()());
+//# catch-var-closure-each-iteration
+// ES3 12.14: each execution of a catch clause has its own variable, seen by its closures
+var fs = []; for (var i = 0; i < 3; i++) { try { throw i; } catch (e) { fs.push(function () { return e; }); } } print(fs[0](), fs[1](), fs[2]());
+//# catch-var-closure-each-iteration-write
+var fs = []; for (var i = 0; i < 2; i++) { try { throw 'e' + i; } catch (e) { fs.push(function (v) { if (v) e = v; return e; }); } }
+fs[0]('set'); print(fs[0](), fs[1]());
+//# catch-var-closure-nested-catches
+function g() { var a = [], x = 'x';
+  for (var j = 0; j < 2; j++) { try { throw 'o' + j; } catch (e) { try { throw 'i' + j; } catch (f) { a.push(function () { return e + f + x; }); a.push(function () { e = 'E'; return e; }); } a.push(function () { return e; }); } }
+  return [a[0](), a[2](), a[1](), a[0](), a[2](), a[3](), a[5]()].join(); } print(g());
+//# catch-var-closure-deep
+function h(p) { try { throw p; } catch (e) { return (function () { var q = 1; return (function () { return e + p + q; })(); })(); } } print(h(4));
+//# catch-var-closure-and-own-use
+var fs = []; for (var i = 0; i < 2; i++) { try { throw i; } catch (e) { e = e * 10; fs.push(function () { return e; }); e++; } } print(fs[0](), fs[1]());
 //# catch-var-closure-assign
 function mk() { var g; try { throw 1; } catch (v) { g = function () { v++; return v; }; } return g; } var g = mk(); g(); print(g());
 //# throw-object
