@@ -837,9 +837,11 @@ int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r)
 	r->ncap = b->ncap;
 	r->flags |= (int)b->flags;
 	/* A quantified group holding captures: PCRE2 keeps captures across iterations and lets
-	 * an iteration match empty, ES does not (15.10.2.5); re_es.c matches those patterns.
-	 * Should it not take the pattern (EINVAL: it never should), PCRE2 still runs it. */
-	if (re->prim.tag == CX_T_STR && cx_res_wanted(re->prim.u.s) &&
+	 * an iteration match empty, ES does not (15.10.2.5). The i flag: PCRE2 folds case with
+	 * Unicode's tables (U+017F matches 's'), ES3 with Canonicalize (15.10.2.8). re_es.c
+	 * matches both kinds. Should it not take the pattern (EINVAL: it never should), PCRE2
+	 * still runs it. */
+	if (re->prim.tag == CX_T_STR && ((r->flags & CX_RE_I) || cx_res_wanted(re->prim.u.s)) &&
 	    cx_res_compile(X, re->prim.u.s, r->flags & (CX_RE_I | CX_RE_M), &r->es) == ENOMEM) {
 		cx_rx_close(X, r);
 		return -1;
