@@ -699,8 +699,12 @@ static int sip_accept(cx_engine *e, cx_conn *c)
 	if (!call || !call->inv)
 		return EPROTO;
 	err = sip__media(call);
-	if (err)
+	if (err) {
+		/* no media for this call (e.g. out of ports): the caller must not wait in 180 for
+		 * ever; the session gets connection.accept.failed */
+		(void)sipsess_reject(call->sess, 503, "Service Unavailable", NULL);
 		return err;
+	}
 	if (mbuf_get_left(call->inv->mb)) {
 		err = sdp_decode(call->sdp, call->inv->mb, true);
 		if (err) {
