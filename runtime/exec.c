@@ -487,12 +487,16 @@ static void cx_conf__destroy(void *arg)
 
 	list_unlink(&f->le);
 	mem_deref(f->name);
+	mem_deref(f->pd);
 }
 
 static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
-	const char *id1, *id2, *name;
+	const char *id1, *id2, *name, *duplex = NULL;
+	cx_engine *e = s->eng;
+	const cx_prov *pv = e->prov;
 	cx_conf *f;
+	int err = 0;
 
 	switch (c->elem) {
 	case CX_E_createconference:
@@ -505,6 +509,13 @@ static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		if (name)
 			str_dup(&f->name, name);
 		list_append(&s->confs, &f->le, f);
+		/* the provider's mixer (if any) comes first: no conference id without one */
+		if (pv && pv->createconference && (err = pv->createconference(e, f))) {
+			cx_sess_error(s, "error.conference.create", "createconference",
+				      "cannot create a conference: %s", strerror(err));
+			mem_deref(f);
+			return CX_GO;
+		}
 		cx_exec__out(s, c, f->id);
 		cx_exec__confev(s, "conference.created", f->id, NULL, NULL);
 		return CX_GO;
@@ -513,12 +524,15 @@ static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		f = id1 ? cx_conf_find(s, id1) : NULL;
 		if (!f)
 			return cx_exec__unknown(s, c, "conference", id1);
+		if (pv && pv->destroyconference)
+			(void)pv->destroyconference(e, f); /* the mixer goes with f in any case */
 		cx_exec__confev(s, "conference.destroyed", f->id, NULL, NULL);
 		mem_deref(f);
 		return CX_GO;
 	case CX_E_join:
 		STR(CX_A_join_id1, id1);
 		STR(CX_A_join_id2, id2);
+		STR(CX_A_join_duplex, duplex);
 		break;
 	default:
 		STR(CX_A_unjoin_id1, id1);
@@ -529,6 +543,16 @@ static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		return cx_exec__unknown(s, c, "id", id1);
 	if (!cx_exec__known(s, id2))
 		return cx_exec__unknown(s, c, "id", id2);
+	if (c->elem == CX_E_join && pv && pv->join)
+		err = pv->join(e, s, id1, id2, !duplex || str_casecmp(duplex, "half"));
+	else if (c->elem == CX_E_unjoin && pv && pv->unjoin)
+		err = pv->unjoin(e, s, id1, id2);
+	if (err) {
+		int j = c->elem == CX_E_join;
+		cx_sess_error(s, j ? "error.conference.join" : "error.conference.unjoin", cx_exec__tag(c),
+			      "cannot %s %s and %s: %s", j ? "join" : "unjoin", id1, id2, strerror(err));
+		return CX_GO;
+	}
 	cx_exec__confev(s, c->elem == CX_E_join ? "conference.joined" : "conference.unjoined",
 			cx_conf_find(s, id1) ? id1 : cx_conf_find(s, id2) ? id2 : NULL, id1, id2);
 	return CX_GO;
@@ -743,6 +767,141 @@ static int cx_exec__goto(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	return cx_exec__unknown(s, c, "fetchid", id);
 }
 
+/* Section - move */
+
+/* Fields cx_sess_step gives every event object; the target session sets its own. */
+static int cx_move__stepfield(const char *k)
+{
+	static const char *const f[] = {"name", "eventid", "eventsource", "eventsourcetype",
+					"connection", "protocol", "dialog", NULL};
+	int i;
+
+	for (i = 0; f[i]; i++)
+		if (!strcmp(f[i], k))
+			return 1;
+	return 0;
+}
+
+/* A copy of ev (queued in, or being processed by, ev->sess) for session `to`: the fields are
+ * rebuilt in to's heap, the connection/dialog and the state it brings carried over. */
+static cx_ev *cx_move__evcopy(cx_ev *ev, cx_sess *to)
+{
+	cx_ev *nev = cx_ev_new(to, ev->name);
+	cx_cval *cv;
+	uint32_t i;
+
+	if (!nev)
+		return NULL;
+	if (ev->source)
+		str_dup(&nev->source, ev->source);
+	nev->sourcetype = ev->sourcetype;
+	if (ev->conn)
+		cx_ev_conn(nev, ev->conn, ev->cstate, ev->cfinal);
+	if (ev->dlg)
+		cx_ev_dlg(nev, ev->dlg, ev->dstate, ev->dfinal);
+	cv = cx_is_obj(ev->obj) ? cx_cval_from(ev->sess->X, ev->obj, CX_RT_COPY_DEPTH) : NULL;
+	for (i = 0; cv && cv->tag == CX_T_OBJ && i < cv->nkids; i++) {
+		if (!cx_move__stepfield(cv->keys[i]))
+			cx_ev_cval(nev, cv->keys[i], cv->kids[i]);
+	}
+	mem_deref(cv);
+	return nev;
+}
+
+/* The queued events of a moved connection or dialog follow it, in their order. */
+static void cx_move__queued(cx_sess *s, cx_sess *to, const cx_conn *cn, const cx_dlg *d)
+{
+	struct le *le = list_head(&s->q);
+
+	while (le) {
+		cx_ev *ev = le->data;
+		le = le->next;
+		if ((cn && ev->conn == cn) || (d && ev->dlg == d)) {
+			cx_ev *nev = cx_move__evcopy(ev, to);
+			list_unlink(&ev->le);
+			mem_deref(ev);
+			cx_sess_post(to, nev);
+		}
+	}
+}
+
+/* error.move with reason "line N: WHY" or "line N: WHY 'WHAT'". */
+static int cx_move__fail(cx_sess *s, cx_elcall *c, const char *why, const char *what)
+{
+	cx_sess_error(s, "error.move", "move", "line %d: %s%s%s%s", c->line, why,
+		      what ? " '" : "", what ? what : "", what ? "'" : "");
+	return CX_GO;
+}
+
+/*
+ * <move source|event sessionid>: the connection or dialog changes owner. The cx_conn/cx_dlg
+ * itself stays where it is in memory (providers keep pointers to it and find its session
+ * through ->sess at each report), so only the list it hangs in and ->sess change; its later
+ * events, and those already queued here, go to the target.
+ */
+static int cx_exec__move(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *src, *sid, *what;
+	int hassrc = HAS(c, CX_A_move_source), hasev = HAS(c, CX_A_move_event);
+	cx_conn *cn = NULL;
+	cx_dlg *d = NULL;
+	cx_ev *cur = s->cur, *ok;
+	cx_sess *to;
+
+	STR(CX_A_move_source, src);
+	STR(CX_A_move_sessionid, sid);
+	if (hassrc == hasev)
+		return cx_move__fail(s, c, "<move> needs exactly one of source and event", NULL);
+	if (hasev) {
+		cx_value v = c->a[CX_A_move_event], now = X->slots[CX_SLOT_EVENT];
+		if (!cur || !cx_is_obj(v) || !cx_is_obj(now) || v.u.o != now.u.o)
+			return cx_move__fail(s, c, "event must be the event being processed (event$)",
+					     NULL);
+		cn = cur->conn;
+		d = cn ? NULL : cur->dlg;
+		if ((cn && (cn->sess != s || cn->removed)) || (d && (d->sess != s || d->removed)))
+			return cx_move__fail(s, c, cn ? "the event's connection is no longer in this session" :
+					     "the event's dialog is no longer in this session", NULL);
+	}
+	else {
+		if (!src)
+			return cx_move__fail(s, c, "source is undefined", NULL);
+		cn = cx_conn_find(s, src);
+		d = cn ? NULL : cx_dlg_find(s, src);
+		if (!cn && !d)
+			return cx_move__fail(s, c, "no connection or dialog in this session with the id", src);
+		if ((cn && (!strcmp(cn->state, "FAILED") || !strcmp(cn->state, "DISCONNECTED"))) ||
+		    (d && d->exited))
+			return cx_move__fail(s, c, "it has ended already:", src);
+	}
+	to = cx_sess_find(s->eng, sid);
+	if (!to)
+		return cx_move__fail(s, c, "no session", sid ? sid : "(undefined)");
+	if (to == s)
+		return cx_move__fail(s, c, "the target is this session:", sid);
+	if (cn) {
+		list_unlink(&cn->le);
+		list_append(&to->conns, &cn->le, cn);
+		cn->sess = to;
+	}
+	else if (d) {
+		list_unlink(&d->le);
+		list_append(&to->dlgs, &d->le, d);
+		d->sess = to;
+	}
+	/* the event goes first: it is older than what is still queued for the object */
+	if (hasev)
+		cx_sess_post(to, cx_move__evcopy(cur, to));
+	if (cn || d)
+		cx_move__queued(s, to, cn, d);
+	what = cn ? cn->id : d ? d->id : NULL;
+	ok = cx_ev_new(s, "move.successful");
+	cx_ev_str(ok, "sourceid", what);
+	cx_ev_str(ok, "sessionid", to->id);
+	cx_sess_post(s, ok);
+	return CX_GO;
+}
+
 /* Fire and forget (the seed mails from its error handler, then exits): the outcome is a line
  * on stderr, never an event, so a mail problem cannot end the session (docs/http.md). */
 static int cx_exec__sendemail(cx_ctx *X, cx_sess *s, cx_elcall *c)
@@ -795,9 +954,7 @@ int cx_exec(cx_ctx *X, cx_elcall *c)
 	case CX_E_createccxml: return cx_exec__createccxml(X, s, c);
 	case CX_E_fetch: return cx_exec__fetch(X, s, c);
 	case CX_E_goto: return cx_exec__goto(X, s, c);
-	case CX_E_move:
-		cx_sess_error(s, "error.move", "move", "<move> is not supported in this build");
-		return CX_GO;
+	case CX_E_move: return cx_exec__move(X, s, c);
 	case CX_E_sendemail: return cx_exec__sendemail(X, s, c);
 	default:
 		return CX_GO; /* meta, metadata and compiled-inline elements: nothing at run time */

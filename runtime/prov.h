@@ -24,6 +24,14 @@ struct cx_prov {
 	int (*dialogprepare)(cx_engine *e, cx_dlg *d);
 	int (*dialogstart)(cx_engine *e, cx_dlg *d);
 	int (*dialogterminate)(cx_engine *e, cx_dlg *d, int immediate);
+	/* Media joins (docs/sip.md). id1/id2 are ids of connections or conferences of session s;
+	 * full: duplex 'full', else 'half' (id1 hears id2, id2 does not hear id1). The runtime
+	 * queues conference.joined/unjoined on 0, error.conference.join/unjoin on an errno.
+	 * createconference may set f->pd; destroyconference is called before f is freed. */
+	int (*join)(cx_engine *e, cx_sess *s, const char *id1, const char *id2, int full);
+	int (*unjoin)(cx_engine *e, cx_sess *s, const char *id1, const char *id2);
+	int (*createconference)(cx_engine *e, cx_conf *f);
+	int (*destroyconference)(cx_engine *e, cx_conf *f);
 	/* Called when the session that owns c/d ends or the object is freed: release pd. */
 	void (*conn_release)(cx_engine *e, cx_conn *c);
 	void (*dlg_release)(cx_engine *e, cx_dlg *d);

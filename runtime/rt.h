@@ -108,6 +108,7 @@ struct cx_conf {
 	cx_sess *sess;
 	char id[24];
 	char *name;
+	void *pd;              /* provider data (mem object, deref'd with the conference) */
 };
 
 cx_conn *cx_conn_find(cx_sess *s, const char *id);

@@ -13,6 +13,9 @@
 #include "prov.h"
 
 static uint32_t cx_sess__counter; /* session ids are "s<N>", unique in the process */
+/* Connection and dialog ids are unique in the process too, so <move> never meets a clash in
+ * the target session and an id names one object wherever it has moved. */
+static uint32_t cx_conn__counter, cx_dlg__counter;
 
 /* Section - Events */
 
@@ -224,7 +227,8 @@ cx_conn *cx_conn_add(cx_sess *s, int inbound, const char *state)
 	c->sess = s;
 	c->inbound = inbound;
 	c->state = c->vstate = state;
-	snprintf(c->id, sizeof(c->id), "c%u", ++s->nconn);
+	snprintf(c->id, sizeof(c->id), "c%u", ++cx_conn__counter);
+	s->nconn++;
 	list_append(&s->conns, &c->le, c);
 	return c;
 }
@@ -237,7 +241,8 @@ cx_dlg *cx_dlg_add(cx_sess *s)
 		return NULL;
 	d->sess = s;
 	d->state = d->vstate = "PREPARING";
-	snprintf(d->id, sizeof(d->id), "d%u", ++s->ndlg);
+	snprintf(d->id, sizeof(d->id), "d%u", ++cx_dlg__counter);
+	s->ndlg++;
 	list_append(&s->dlgs, &d->le, d);
 	return d;
 }
@@ -810,10 +815,11 @@ int cx_sess_step(cx_sess *s)
 		cx_sess_end(s, CX_END_KILL);
 	}
 
-	/* a final connection/dialog leaves the session after its final event */
-	if (ev->conn && ev->cfinal)
+	/* a final connection/dialog leaves the session after its final event (unless <move> gave
+	 * it to another session meanwhile: the copy of the event sent along removes it there) */
+	if (ev->conn && ev->cfinal && ev->conn->sess == s)
 		ev->conn->removed = 1;
-	if (ev->dlg && ev->dfinal)
+	if (ev->dlg && ev->dfinal && ev->dlg->sess == s)
 		ev->dlg->removed = 1;
 	s->cur = NULL;
 	mem_deref(ev);
@@ -823,8 +829,29 @@ int cx_sess_step(cx_sess *s)
 		cx_value app = X->slots[CX_SLOT_APPLICATION];
 		s->pending_goto = NULL;
 		if (!cx_ctx_set_slots(X, nd->nslots < CX_SLOT_FIRST_VAR ? CX_SLOT_FIRST_VAR : nd->nslots)) {
+			cx_ev *lev;
+			uint32_t k;
+			/* ccxml scope starts afresh: cx_ctx_set_slots keeps the old values */
+			for (k = CX_SLOT_FIRST_VAR; k < X->nslots; k++)
+				X->slots[k] = CX_UNDEFINED;
 			X->slots[CX_SLOT_APPLICATION] = app;
+			if (nd->name) { /* session.uri names the running document */
+				s->uri = mem_deref(s->uri);
+				str_dup(&s->uri, nd->name);
+			}
 			cx_sess__init_doc(s, nd);
+			/* the new document's first event is its ccxml.loaded; the events already
+			 * queued stay, behind it */
+			lev = cx_ev_new(s, "ccxml.loaded");
+			cx_ev_str(lev, "sessionid", s->id);
+			cx_ev_str(lev, "parent", s->parent[0] ? s->parent : NULL);
+			if (lev) {
+				mem_deref(lev->source);
+				str_dup(&lev->source, s->id);
+				cx_sess_post(s, lev);
+				list_unlink(&lev->le);
+				list_prepend(&s->q, &lev->le, lev);
+			}
 		}
 		else
 			cx_sess_error(s, "error.fetch", "goto", "out of memory");

@@ -24,6 +24,8 @@
 #define SIP_TEPT 101                  /* our telephone-event payload type */
 #define SIP_ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
 #define SIP_AAI_HDR "X-CCXML-AAI"
+#define SIP_JB 1600                   /* receive buffer: 200 ms of 8 kHz samples per call */
+#define SIP_JB_START 320              /* the relay starts (and restarts) at 40 ms buffered */
 
 typedef struct sip_st {
 	cx_engine *e;
@@ -34,7 +36,13 @@ typedef struct sip_st {
 	char *gateway;                /* "host:port" or NULL */
 	int tcp;                      /* outbound calls over TCP */
 	struct list calls;
+	struct list confs;            /* sip_conf */
+	struct list edges;            /* sip_edge: who hears whom (joins) */
+	struct tmr mixtmr;            /* the 20 ms mixer clock, running while edges or plays exist */
+	uint64_t mixt0, mixn;         /* frame k is due at mixt0 + 20k ms */
 } sip_st;
+
+typedef struct sip_conf sip_conf;
 
 typedef struct sip_play sip_play;
 
@@ -56,10 +64,34 @@ typedef struct sip_call {
 	uint32_t dtmf_ts;             /* RTP timestamp of the last DTMF event reported */
 	int dtmf_seen;
 	sip_play *play;               /* the audio dialog playing now (weak) */
+	/* the relay (joins): received audio decoded to PCM, taken 160 samples per mixer frame */
+	int16_t jb[SIP_JB];
+	uint32_t jr, jn;              /* read index, samples buffered */
+	int jprimed;
+	int16_t in[SIP_SAMPLES];      /* this frame's audio from the far end */
+	uint32_t mts;                 /* RTP timestamp of the last relayed packet */
+	uint64_t mlast;               /* mixer frame of the last relayed packet (+1; 0: none) */
 } sip_call;
+
+/* A conference's mixer: the sum of its talkers' frames, plus a prompt played into it. */
+struct sip_conf {
+	struct le le;                 /* in st->confs */
+	sip_st *st;                   /* NULL once the provider closed */
+	cx_conf *f;                   /* owner (weak: the sip_conf is f->pd) */
+	int32_t sum[SIP_SAMPLES];
+	sip_play *play;               /* weak */
+};
+
+/* dst hears src. A node is a call or a conference (kind 'c' or 'f'). */
+typedef struct sip_edge {
+	struct le le;
+	void *dst, *src;
+	char dk, sk;
+} sip_edge;
 
 struct sip_play {
 	sip_call *call;               /* weak; NULL once the call is gone */
+	sip_conf *conf;               /* or the conference it plays into (weak) */
 	cx_dlg *d;                    /* weak: the play is d->pd */
 	int16_t *pcm;
 	size_t n;
@@ -199,12 +231,17 @@ static void sip__set_proto(sip_call *call, const struct sip_msg *msg)
 /* Section - Calls */
 
 static void sip_play__stop(sip_play *p);
+static void sip_mix__drop(sip_st *st, const void *node);
+static void sip_mix__put(sip_call *call, const struct rtp_header *hdr, struct mbuf *mb);
+static void sip_mix__start(sip_st *st);
 
 static void sip_call__destroy(void *arg)
 {
 	sip_call *call = arg;
 
 	tmr_cancel(&call->tmo);
+	if (call->st)
+		sip_mix__drop(call->st, call);
 	if (call->play) {
 		call->play->call = NULL;
 		tmr_cancel(&call->play->tmr);
@@ -304,6 +341,8 @@ static void sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, struc
 		return;
 	if (hdr->pt == SIP_TEPT || (call->tept >= 0 && hdr->pt == call->tept))
 		sip__dtmf(call, hdr, mb);
+	else if ((hdr->pt == 0 || hdr->pt == 8) && call->st && list_head(&call->st->edges))
+		sip_mix__put(call, hdr, mb); /* relayed only while something is joined */
 }
 
 /* RTP socket and SDP session with our offer/answer formats: PCMU, PCMA, telephone-event. */
@@ -420,6 +459,8 @@ static void sip__close_h(int err, const struct sip_msg *msg, void *arg)
 	call->closed = 1;
 	tmr_cancel(&call->tmo);
 	call->sess = mem_deref(call->sess);
+	if (call->st)
+		sip_mix__drop(call->st, call); /* an ended connection leaves its joins */
 	if (call->estab) {
 		/* the far end hung up (BYE), or the dialog broke */
 		cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED",
@@ -822,10 +863,372 @@ static int sip_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 		/* BYE when established, CANCEL when an outbound call is still ringing */
 		call->sess = mem_deref(call->sess);
 	}
+	if (call && call->st)
+		sip_mix__drop(call->st, call);
 	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason ? reason : "disconnect",
 			 "local", 0, NULL);
 	if (call)
 		sip__end_play(call);
+	return 0;
+}
+
+/* Section - Joins and conferences (the relay and mixer)
+ *
+ * One clock per provider: every 20 ms (drift-free, like the player) each live call's received
+ * audio is taken from its buffer (decoded to PCM, so PCMU and PCMA legs transcode for free);
+ * each conference sums its talkers and its prompt; each call that hears something gets the
+ * sum of what it hears, minus its own voice when it talks into a conference it hears
+ * (mix-minus), encoded in its own law and sent with its own RTP sequence, timestamp and SSRC.
+ * A call playing a prompt hears the prompt, not the relay. */
+
+static void sip_edge__destroy(void *arg)
+{
+	sip_edge *ed = arg;
+
+	list_unlink(&ed->le);
+}
+
+/* A call or a conference leaves every join. */
+static void sip_mix__drop(sip_st *st, const void *node)
+{
+	struct le *le = list_head(&st->edges);
+
+	while (le) {
+		sip_edge *ed = le->data;
+		le = le->next;
+		if (ed->dst == node || ed->src == node)
+			mem_deref(ed);
+	}
+}
+
+static sip_edge *sip_mix__edge(sip_st *st, const void *dst, const void *src)
+{
+	struct le *le;
+
+	LIST_FOREACH(&st->edges, le) {
+		sip_edge *ed = le->data;
+		if (ed->dst == dst && ed->src == src)
+			return ed;
+	}
+	return NULL;
+}
+
+static int sip_mix__add(sip_st *st, void *dst, char dk, void *src, char sk)
+{
+	sip_edge *ed;
+
+	if (sip_mix__edge(st, dst, src))
+		return 0;
+	ed = mem_zalloc(sizeof(*ed), sip_edge__destroy);
+	if (!ed)
+		return ENOMEM;
+	ed->dst = dst;
+	ed->dk = dk;
+	ed->src = src;
+	ed->sk = sk;
+	list_append(&st->edges, &ed->le, ed);
+	return 0;
+}
+
+static int sip__live(const sip_call *call)
+{
+	return call->estab && !call->closed && call->pt >= 0 && call->rtp && call->sdpm;
+}
+
+/* A received G.711 packet into the call's buffer; the oldest audio goes when it is full. */
+static void sip_mix__put(sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
+{
+	const uint8_t *b = mbuf_buf(mb);
+	size_t n = mbuf_get_left(mb), i;
+
+	if (n > 3 * SIP_SAMPLES)
+		n = 3 * SIP_SAMPLES; /* no sane peer sends more than 60 ms per packet */
+	for (i = 0; i < n; i++) {
+		if (call->jn == SIP_JB) {
+			call->jr = (call->jr + 1) % SIP_JB;
+			call->jn--;
+		}
+		call->jb[(call->jr + call->jn) % SIP_JB] = hdr->pt == 8 ? g711_alaw2pcm(b[i]) :
+			g711_ulaw2pcm(b[i]);
+		call->jn++;
+	}
+}
+
+/* This frame's 160 samples from the far end; silence while the buffer (re)fills to 40 ms, so
+ * that late packets do not cut every frame. */
+static void sip_mix__get(sip_call *call)
+{
+	uint32_t i;
+
+	if (!call->jprimed && call->jn >= SIP_JB_START)
+		call->jprimed = 1;
+	if (!call->jprimed || call->jn < SIP_SAMPLES) {
+		call->jprimed = 0;
+		memset(call->in, 0, sizeof(call->in));
+		return;
+	}
+	for (i = 0; i < SIP_SAMPLES; i++)
+		call->in[i] = call->jb[(call->jr + i) % SIP_JB];
+	call->jr = (call->jr + SIP_SAMPLES) % SIP_JB;
+	call->jn -= SIP_SAMPLES;
+}
+
+static void sip_mix__send(sip_st *st, sip_call *call, const int32_t *out)
+{
+	struct mbuf *mb = mbuf_alloc(RTP_HEADER_SIZE + SIP_SAMPLES);
+	int marker = call->mlast != st->mixn - 1 || !call->mlast;
+	size_t i;
+	int err;
+
+	if (!mb)
+		return;
+	/* a new talk spurt (first packet, or after a prompt): the timestamp follows the clock */
+	if (marker)
+		call->mts = call->tsbase + (uint32_t)((tmr_jiffies() - call->t0) * 8);
+	else
+		call->mts += SIP_SAMPLES;
+	call->mlast = st->mixn;
+	mb->pos = mb->end = RTP_HEADER_SIZE;
+	for (i = 0; i < SIP_SAMPLES; i++) {
+		int32_t v = out[i] > 32767 ? 32767 : out[i] < -32767 ? -32767 : out[i];
+		(void)mbuf_write_u8(mb, call->pt == 8 ? g711_pcm2alaw((int16_t)v) :
+				    g711_pcm2ulaw((int16_t)v));
+	}
+	mb->pos = RTP_HEADER_SIZE;
+	err = rtp_send(call->rtp, sdp_media_raddr(call->sdpm), false, marker, (uint8_t)call->pt,
+		       call->mts, mb);
+	if (err && err != ENOMEM)
+		fprintf(stderr, "ccxml: sip: RTP send (join): %s\n", strerror(err));
+	mem_deref(mb);
+}
+
+static void sip_mix__frame(sip_st *st)
+{
+	int32_t out[SIP_SAMPLES];
+	struct le *le, *ge;
+	size_t i;
+
+	LIST_FOREACH(&st->calls, le) {
+		sip_call *call = le->data;
+		if (sip__live(call))
+			sip_mix__get(call);
+		else
+			memset(call->in, 0, sizeof(call->in));
+	}
+	LIST_FOREACH(&st->confs, le) {
+		sip_conf *fc = le->data;
+		sip_play *p = fc->play;
+		memset(fc->sum, 0, sizeof(fc->sum));
+		LIST_FOREACH(&st->edges, ge) {
+			sip_edge *ed = ge->data;
+			if (ed->dst == fc && ed->sk == 'c')
+				for (i = 0; i < SIP_SAMPLES; i++)
+					fc->sum[i] += ((sip_call *)ed->src)->in[i];
+		}
+		if (p) {
+			size_t off = (size_t)p->npkt * SIP_SAMPLES;
+			for (i = 0; i < SIP_SAMPLES && off + i < p->n; i++)
+				fc->sum[i] += p->pcm[off + i];
+			if (++p->npkt * (size_t)SIP_SAMPLES >= p->n) {
+				sip_play__stop(p);
+				cx_rt_dlg_event(p->d, "dialog.exit", NULL);
+			}
+		}
+	}
+	LIST_FOREACH(&st->calls, le) {
+		sip_call *call = le->data;
+		int any = 0;
+		if (!sip__live(call) || call->play)
+			continue;
+		memset(out, 0, sizeof(out));
+		LIST_FOREACH(&st->edges, ge) {
+			sip_edge *ed = ge->data;
+			if (ed->dst != call)
+				continue;
+			any = 1;
+			if (ed->sk == 'c') {
+				for (i = 0; i < SIP_SAMPLES; i++)
+					out[i] += ((sip_call *)ed->src)->in[i];
+			}
+			else {
+				const sip_conf *fc = ed->src;
+				int self = sip_mix__edge(st, fc, call) != NULL;
+				for (i = 0; i < SIP_SAMPLES; i++)
+					out[i] += fc->sum[i] - (self ? call->in[i] : 0);
+			}
+		}
+		if (any)
+			sip_mix__send(st, call, out);
+	}
+}
+
+static int sip_mix__busy(sip_st *st)
+{
+	struct le *le;
+
+	if (list_head(&st->edges))
+		return 1;
+	LIST_FOREACH(&st->confs, le)
+		if (((sip_conf *)le->data)->play)
+			return 1;
+	return 0;
+}
+
+static void sip_mix__tick(void *arg)
+{
+	sip_st *st = arg;
+	uint64_t now = tmr_jiffies(), due;
+	int burst = 0;
+
+	while (st->mixt0 + st->mixn * SIP_PTIME <= now && burst < SIP_CATCHUP) {
+		st->mixn++;
+		sip_mix__frame(st);
+		burst++;
+	}
+	if (st->mixt0 + st->mixn * SIP_PTIME + 200 < now)
+		st->mixt0 = now - st->mixn * SIP_PTIME; /* stalled: skip, do not race to catch up */
+	if (!sip_mix__busy(st))
+		return; /* the clock stops with the last join; sip_mix__start restarts it */
+	due = st->mixt0 + st->mixn * SIP_PTIME;
+	tmr_start(&st->mixtmr, due > now ? due - now : 0, sip_mix__tick, st);
+}
+
+static void sip_mix__start(sip_st *st)
+{
+	if (tmr_isrunning(&st->mixtmr))
+		return;
+	st->mixt0 = tmr_jiffies();
+	st->mixn = 0;
+	tmr_start(&st->mixtmr, 0, sip_mix__tick, st);
+}
+
+/* id -> a connected call ('c') or a conference ('f'); dialogs are joined through
+ * <dialogstart conferenceid> only. */
+static int sip_mix__node(cx_sess *s, const char *id, int strict, void **np, char *kp)
+{
+	cx_conn *c = cx_conn_find(s, id);
+	cx_conf *f;
+
+	if (c) {
+		sip_call *call = c->pd;
+		if (!call || (strict && (!sip__call(c) || !sip__live(call)))) {
+			fprintf(stderr, "ccxml: sip: join: connection %s has no audio (not connected)\n", id);
+			return EPROTO;
+		}
+		*np = call;
+		*kp = 'c';
+		return 0;
+	}
+	f = cx_conf_find(s, id);
+	if (f && f->pd) {
+		*np = f->pd;
+		*kp = 'f';
+		return 0;
+	}
+	fprintf(stderr, "ccxml: sip: join: '%s' is not a connection or conference of this provider "
+		"(start a dialog with conferenceid to play into a conference)\n", id);
+	return ENOTSUP;
+}
+
+static int sip_join(cx_engine *e, cx_sess *s, const char *id1, const char *id2, int full)
+{
+	sip_st *st = sip__st(e);
+	void *a, *b;
+	char ka, kb;
+	sip_edge *ed;
+	int err;
+
+	if (!st)
+		return ENOSYS;
+	if ((err = sip_mix__node(s, id1, 1, &a, &ka)) || (err = sip_mix__node(s, id2, 1, &b, &kb)))
+		return err;
+	if (a == b) {
+		fprintf(stderr, "ccxml: sip: join: %s with itself\n", id1);
+		return EINVAL;
+	}
+	if (ka == 'f' && kb == 'f') {
+		fprintf(stderr, "ccxml: sip: join: conference to conference is not supported\n");
+		return ENOTSUP;
+	}
+	/* a new join of the same two replaces the old one (e.g. full -> half) */
+	if ((ed = sip_mix__edge(st, a, b)))
+		mem_deref(ed);
+	if ((ed = sip_mix__edge(st, b, a)))
+		mem_deref(ed);
+	err = sip_mix__add(st, a, ka, b, kb); /* id1 hears id2 */
+	if (!err && full)
+		err = sip_mix__add(st, b, kb, a, ka);
+	if (err)
+		return err;
+	sip_mix__start(st);
+	return 0;
+}
+
+static int sip_unjoin(cx_engine *e, cx_sess *s, const char *id1, const char *id2)
+{
+	sip_st *st = sip__st(e);
+	sip_edge *ab, *ba;
+	void *a, *b;
+	char ka, kb;
+	int err;
+
+	if (!st)
+		return ENOSYS;
+	if ((err = sip_mix__node(s, id1, 0, &a, &ka)) || (err = sip_mix__node(s, id2, 0, &b, &kb)))
+		return err;
+	ab = sip_mix__edge(st, a, b);
+	ba = sip_mix__edge(st, b, a);
+	if (!ab && !ba) {
+		fprintf(stderr, "ccxml: sip: unjoin: %s and %s are not joined\n", id1, id2);
+		return ENOENT;
+	}
+	mem_deref(ab);
+	mem_deref(ba);
+	return 0;
+}
+
+static void sip_conf__destroy(void *arg)
+{
+	sip_conf *fc = arg;
+
+	if (fc->play) {
+		fc->play->conf = NULL;
+		fc->play = NULL;
+	}
+	if (fc->st)
+		sip_mix__drop(fc->st, fc);
+	list_unlink(&fc->le);
+}
+
+static int sip_createconference(cx_engine *e, cx_conf *f)
+{
+	sip_st *st = sip__st(e);
+	sip_conf *fc;
+
+	if (!st)
+		return ENOSYS;
+	fc = mem_zalloc(sizeof(*fc), sip_conf__destroy);
+	if (!fc)
+		return ENOMEM;
+	fc->st = st;
+	fc->f = f;
+	list_append(&st->confs, &fc->le, fc);
+	mem_deref(f->pd);
+	f->pd = fc;
+	return 0;
+}
+
+static int sip_destroyconference(cx_engine *e, cx_conf *f)
+{
+	sip_conf *fc = f->pd;
+	sip_play *p = fc ? fc->play : NULL;
+
+	if (p) {
+		/* its prompt ends with it */
+		sip_play__stop(p);
+		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
+	}
+	f->pd = mem_deref(fc);
 	return 0;
 }
 
@@ -837,6 +1240,9 @@ static void sip_play__stop(sip_play *p)
 	if (p->call && p->call->play == p)
 		p->call->play = NULL;
 	p->call = NULL;
+	if (p->conf && p->conf->play == p)
+		p->conf->play = NULL;
+	p->conf = NULL;
 }
 
 static void sip_play__destroy(void *arg)
@@ -901,6 +1307,7 @@ static int sip_dialogstart(cx_engine *e, cx_dlg *d)
 {
 	sip_play *p;
 	sip_call *call;
+	sip_conf *fc = NULL;
 	cx_conn *c;
 	int err, tts = 0;
 
@@ -909,9 +1316,17 @@ static int sip_dialogstart(cx_engine *e, cx_dlg *d)
 			d->type ? d->type : "");
 		return ENOTSUP;
 	}
+	if (d->confid[0]) {
+		cx_conf *f = cx_conf_find(d->sess, d->confid);
+		fc = f ? f->pd : NULL;
+		if (!fc) {
+			fprintf(stderr, "ccxml: sip: dialog %s: no conference %s\n", d->id, d->confid);
+			return EPROTO;
+		}
+	}
 	c = d->connid[0] ? cx_conn_find(d->sess, d->connid) : NULL;
 	call = c ? sip__call(c) : NULL;
-	if (!call || !call->estab || call->pt < 0) {
+	if (!fc && (!call || !call->estab || call->pt < 0)) {
 		fprintf(stderr, "ccxml: sip: dialog %s: its connection has no audio yet (not connected)\n",
 			d->id);
 		return EPROTO;
@@ -929,6 +1344,21 @@ static int sip_dialogstart(cx_engine *e, cx_dlg *d)
 	if (tts)
 		fprintf(stderr, "ccxml: dialog %s: cannot play the file of '%s': speaking its text=\n",
 			d->id, d->src);
+	if (fc) {
+		/* into the conference's mix: the mixer clock takes its frames */
+		if (fc->play) {
+			sip_play *old = fc->play;
+			sip_play__stop(old);
+			cx_rt_dlg_event(old->d, "dialog.exit", NULL);
+		}
+		mem_deref(d->pd);
+		d->pd = p;
+		p->conf = fc;
+		fc->play = p;
+		cx_rt_dlg_event(d, "dialog.started", NULL);
+		sip_mix__start(fc->st);
+		return 0;
+	}
 	if (call->play) {
 		/* a new prompt replaces the one playing; that one ends */
 		sip_play *old = call->play;
@@ -973,10 +1403,17 @@ static void sip_st__destroy(void *arg)
 	struct le *le;
 
 	/* calls belong to their connections; those outliving us only lose their session */
+	tmr_cancel(&st->mixtmr);
+	list_flush(&st->edges);
 	for (le = list_head(&st->calls); le; le = le->next) {
 		sip_call *call = le->data;
 		call->closed = 1;
 		call->sess = mem_deref(call->sess);
+		call->st = NULL;
+	}
+	while ((le = list_head(&st->confs))) {
+		((sip_conf *)le->data)->st = NULL;
+		list_unlink(le);
 	}
 	while ((le = list_head(&st->calls)))
 		list_unlink(le);
@@ -1066,6 +1503,10 @@ const cx_prov cx_sip_prov = {
 	.reject = sip_reject,
 	.redirect = sip_redirect,
 	.disconnect = sip_disconnect,
+	.join = sip_join,
+	.unjoin = sip_unjoin,
+	.createconference = sip_createconference,
+	.destroyconference = sip_destroyconference,
 	.dialogstart = sip_dialogstart,
 	.dialogterminate = sip_dialogterminate,
 	.conn_release = sip_conn_release,

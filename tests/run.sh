@@ -12,6 +12,8 @@
 # A CCXML test T passes when `ccxmlc -o T T.ccxml && ./T --sim[=T.scenario] [--once]` exits 0,
 # logs a line ending in PASS and no line containing FAIL. --once is left out when the scenario
 # has an `inbound` line (the program then ends when no session and no pending call remain).
+# T.docs lists extra documents compiled into the same program (one path a line, relative to
+# tests/ccxml/, '#' comments; they live in tests/ccxml/docs/, which is not searched for tests).
 # T.expect changes the verdict, one directive a line ('#' comments):
 #   exit N | exit nonzero | exit any   expected exit status (default 0)
 #   nopass                             no PASS line is required
@@ -71,15 +73,17 @@ run__env_for() { # build dir -> exports for the sanitizers
 	fi
 }
 
-# Compiles $src with $B/ccxmlc into $dir/prog; prints why on failure.
+# Compiles $src (and the extra documents after $dir) with $B/ccxmlc into $dir/prog; prints
+# why on failure.
 run__compile() {
 	local B=$1 src=$2 dir=$3
+	shift 3
 	[[ $B == /* ]] || B=$ROOT/$B
 	# The compiler never frees by design (docs: chibicc's rule), so leak checking is off for
 	# it alone; the compiled programs and the runtime are checked for leaks.
 	if ! ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0 \
-		timeout -k 5 "$CC_TIMEOUT" "$B/ccxmlc" -o "$dir/prog" "$src" >"$dir/compile.log" 2>&1; then
-		echo "compile failed: $B/ccxmlc -o prog $src"
+		timeout -k 5 "$CC_TIMEOUT" "$B/ccxmlc" -o "$dir/prog" "$src" "$@" >"$dir/compile.log" 2>&1; then
+		echo "compile failed: $B/ccxmlc -o prog $src $*"
 		sed 's/^/  | /' "$dir/compile.log" | head -40
 		return 1
 	fi
@@ -108,7 +112,13 @@ run__one_ccxml() {
 	local B=$1 T=$2 dir=$3
 	local src=tests/ccxml/$T.ccxml scen=tests/ccxml/$T.scenario exp=tests/ccxml/$T.expect
 	local want_exit=0 need_pass=1 args=() custom_args=0 line word pat
-	local -a logs=() nologs=()
+	local -a logs=() nologs=() docs=()
+	if [ -f "tests/ccxml/$T.docs" ]; then
+		while IFS= read -r line || [ -n "$line" ]; do
+			line=${line%%$'\r'}
+			case $line in ''|'#'*) ;; *) docs+=("tests/ccxml/$line") ;; esac
+		done <"tests/ccxml/$T.docs"
+	fi
 	if [ -f "$exp" ]; then
 		while IFS= read -r line || [ -n "$line" ]; do
 			line=${line%%$'\r'}
@@ -125,7 +135,7 @@ run__one_ccxml() {
 			esac
 		done <"$exp"
 	fi
-	run__compile "$B" "$src" "$dir" || return 1
+	run__compile "$B" "$src" "$dir" "${docs[@]+"${docs[@]}"}" || return 1
 	run__media "$dir"
 	if [ $custom_args = 0 ]; then
 		if [ -f "$scen" ]; then

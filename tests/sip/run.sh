@@ -365,5 +365,96 @@ for s in accept reject redirect; do
 	fi
 done
 
+# Section - joins and conferences (test 6)
+#
+# Leg A is a baresip sending a 440 Hz tone; legs B and C are sipp UASes whose SDP points the
+# audio at rtpsink.py (B in PCMA, C in PCMU: the relay transcodes from A's PCMU).
+
+compile "$T/join.ccxml" "$W/join"
+timeout -k 2 40 baresip -f "$W/baresip" -t 35 </dev/null >"$W/baresip2.out" 2>&1 &
+BARESIP=$!
+PIDS+=("$BARESIP")
+for ((i = 0; i < 50; i++)); do
+	grep -qs "baresip is ready" "$W/baresip2.out" && break
+	sleep 0.1
+done
+
+# sink NAME PT LAW: a sipp UAS on $UP_NAME answering with its audio at an rtpsink
+sink() {
+	local up rp
+	up=$(freeport)
+	rp=$(freeport)
+	sed "s/@RTP@/$rp/; s/@PT@/$2/g; s/@NAME@/$3/" "$T/uas_sink.xml" >"$W/sink_$1.xml"
+	timeout -k 2 20 python3 "$T/rtpsink.py" "$rp" "$W/$1.json" 15 &
+	PIDS+=("$!")
+	SINKS+=("$!")
+	timeout -k 2 20 sipp -sf "$W/sink_$1.xml" -i 127.0.0.1 -p "$up" -m 1 -timeout 15s -nostdin \
+		-trace_err -error_file "$W/$1.sipperr" >/dev/null 2>&1 &
+	PIDS+=("$!")
+	SINKS+=("$!")
+	eval "UP_$1=$up"
+}
+
+# json FILE KEY
+json() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], ""))' "$1" "$2" 2>/dev/null; }
+
+endsinks() {
+	local p
+	sleep 0.3
+	for p in "${SINKS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${SINKS[@]}"; do
+		waitpid_for "$p" 5
+	done
+}
+
+SINKS=()
+sink jb 8 PCMA
+sleep 0.3
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 20 ./join --sip "127.0.0.1:$SP" --once --media-root "$W" --values mode=join \
+	--values "a=sip:4072223333@127.0.0.1:$BP" --values "b=sip:sink@127.0.0.1:$UP_jb") \
+	>"$W/join.out" 2>"$W/join.err"
+rc=$?
+endsinks
+n=$(json "$W/jb.json" packets)
+loud=$(json "$W/jb.json" loud)
+pts=$(json "$W/jb.json" pts)
+if why=$(has "$W/join.out" "JOINED c" "UNJOINED c" "END") && why="exit status $rc" && [ $rc = 0 ] &&
+	why="leg B got ${n:-no} packets (${loud:-0} loud, pts $pts), expected 80..125 loud PCMA" &&
+	[ -n "$n" ] && [ "$n" -ge 80 ] && [ "$n" -le 125 ] && [ "$loud" -ge 60 ] && [ "$pts" = "[8]" ] &&
+	why="sanitizer report" && ! sanitized "$W/join.err"; then
+	ok "join: A's tone relayed to B (PCMU -> PCMA) for 2 s, unjoin stops it: B got $n packets, $loud loud"
+else
+	bad "join" "$why" "$W/join.out" "$W/join.err" "$W/baresip2.out"
+fi
+
+SINKS=()
+sink cb 8 PCMA
+sink cc 0 PCMU
+sleep 0.3
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 20 ./join --sip "127.0.0.1:$SP" --once --media-root "$W" --values mode=conf \
+	--values "a=sip:4072223333@127.0.0.1:$BP" --values "b=sip:sink@127.0.0.1:$UP_cb" \
+	--values "c=sip:sink@127.0.0.1:$UP_cc" --values src=someFile.wav) \
+	>"$W/conf.out" 2>"$W/conf.err"
+rc=$?
+endsinks
+nb=$(json "$W/cb.json" packets)
+nc=$(json "$W/cc.json" packets)
+lb=$(json "$W/cb.json" loud)
+lc=$(json "$W/cc.json" loud)
+if why=$(has "$W/conf.out" "JOINED c" "PROMPT STARTED" "END") && why="exit status $rc" && [ $rc = 0 ] &&
+	why="legs B/C got ${nb:-no}/${nc:-no} packets (${lb:-0}/${lc:-0} loud), expected >= 100 loud each" &&
+	[ -n "$nb" ] && [ -n "$nc" ] && [ "$nb" -ge 100 ] && [ "$nc" -ge 100 ] && [ "$lb" -ge 100 ] &&
+	[ "$lc" -ge 100 ] && why="sanitizer report" && ! sanitized "$W/conf.err"; then
+	ok "conference: 3 legs and a prompt mixed: B got $nb packets, C $nc"
+else
+	bad "conference" "$why" "$W/conf.out" "$W/conf.err" "$W/baresip2.out"
+fi
+kill "$BARESIP" 2>/dev/null
+waitpid_for "$BARESIP" 5
+
 echo "sip: $((N - FAILS))/$N passed"
 [ $FAILS = 0 ]
