@@ -312,6 +312,30 @@ int cx_inbound(cx_engine *e, const char *from, const char *to, char *sessid, siz
 	return 0;
 }
 
+/* Connection and dialog ids are unique in the process and <move> changes their owner: when
+ * the session named by the caller no longer holds the object, look for it in every session. */
+static cx_conn *cx_embed__conn(cx_engine *e, const char *sessid, const char *connid)
+{
+	cx_sess *s = cx_sess_find(e, sessid);
+	cx_conn *c = s ? cx_conn_find(s, connid) : NULL;
+	struct le *le;
+
+	for (le = list_head(&e->sessl); !c && le; le = le->next)
+		c = cx_conn_find(le->data, connid);
+	return c;
+}
+
+static cx_dlg *cx_embed__dlg(cx_engine *e, const char *sessid, const char *dialogid)
+{
+	cx_sess *s = cx_sess_find(e, sessid);
+	cx_dlg *d = s ? cx_dlg_find(s, dialogid) : NULL;
+	struct le *le;
+
+	for (le = list_head(&e->sessl); !d && le; le = le->next)
+		d = cx_dlg_find(le->data, dialogid);
+	return d;
+}
+
 int cx_conn_report(cx_engine *e, const char *sessid, const char *connid, const char *event,
 		   const char *reason)
 {
@@ -321,16 +345,12 @@ int cx_conn_report(cx_engine *e, const char *sessid, const char *connid, const c
 		{"connection.disconnected", "DISCONNECTED"}, {"connection.redirected", "DISCONNECTED"},
 	};
 	const char *state = NULL;
-	cx_sess *s;
 	cx_conn *c;
 	size_t i;
 
 	if (!e || !event || !connid)
 		return EINVAL;
-	s = cx_sess_find(e, sessid);
-	if (!s)
-		return ENOENT;
-	c = cx_conn_find(s, connid);
+	c = cx_embed__conn(e, sessid, connid);
 	if (!c)
 		return ENOENT;
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -343,15 +363,11 @@ int cx_conn_report(cx_engine *e, const char *sessid, const char *connid, const c
 
 int cx_dialog_report(cx_engine *e, const char *sessid, const char *dialogid, const char *event)
 {
-	cx_sess *s;
 	cx_dlg *d;
 
 	if (!e || !event || !dialogid)
 		return EINVAL;
-	s = cx_sess_find(e, sessid);
-	if (!s)
-		return ENOENT;
-	d = cx_dlg_find(s, dialogid);
+	d = cx_embed__dlg(e, sessid, dialogid);
 	if (!d)
 		return ENOENT;
 	cx_rt_dlg_event(d, event, NULL);
