@@ -186,6 +186,8 @@ int cx_lib_ctor(cx_ctx *X, cx_lazy *d); /* global name and prototype.constructor
 int cx_lib_init(cx_ctx *X);
 int cx_lib_array(cx_ctx *X);
 int cx_lib_string(cx_ctx *X);
+cx_str *cx_string_this(cx_ctx *X, cx_value this_); /* ToString(this), TypeError on undefined/null */
+uint16_t cx_string_upper1(uint16_t c);             /* toUpperCase of one code unit */
 int cx_lib_number(cx_ctx *X);
 int cx_lib_global(cx_ctx *X);
 int cx_lib_regexp(cx_ctx *X);

@@ -1099,18 +1099,6 @@ static cx_value cx_regexp_tostring(cx_ctx *X, cx_value self, cx_value this_, int
 
 /* Section - String methods taking a RegExp (15.5.4.10-14) */
 
-static cx_str *cx_rs__this(cx_ctx *X, cx_value this_)
-{
-	if (this_.tag == CX_T_STR)
-		return this_.u.s;
-	if (this_.tag == CX_T_UNDEF || this_.tag == CX_T_NULL) {
-		cx_throw_error(X, "TypeError", "String.prototype method called on %s",
-			       this_.tag == CX_T_NULL ? "null" : "undefined");
-		return NULL;
-	}
-	return cx_to_str(X, this_);
-}
-
 /* The argument as a RegExp: itself, or new RegExp(arg) (15.5.4.10). */
 static cx_obj *cx_rs__regexp(cx_ctx *X, cx_value v)
 {
@@ -1155,7 +1143,7 @@ static void cx_rs__close(cx_ctx *X, cx_rs *w)
 
 static cx_value cx_rs_match(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_rs__this(X, this_), *m;
+	cx_str *s = cx_string_this(X, this_), *m;
 	cx_obj *re;
 	cx_value a = CX_NULLV;
 	cx_rs w;
@@ -1189,7 +1177,7 @@ static cx_value cx_rs_match(cx_ctx *X, cx_value self, cx_value this_, int argc, 
 
 static cx_value cx_rs_search(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_rs__this(X, this_);
+	cx_str *s = cx_string_this(X, this_);
 	cx_obj *re;
 	cx_rs w;
 	int rc;
@@ -1291,7 +1279,7 @@ static int cx_rs__expand(cx_ctx *X, cx_sb *sb, cx_str *s, cx_value rep, cx_str *
 
 static cx_value cx_rs_replace(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_rs__this(X, this_), *tpl = NULL, *pat;
+	cx_str *s = cx_string_this(X, this_), *tpl = NULL, *pat;
 	cx_obj *re = cx_obj_of(CX_ARG(0), CX_C_REGEXP);
 	cx_value rep = CX_ARG(1);
 	cx_sb sb = {0};
@@ -1357,7 +1345,7 @@ static cx_value cx_rs_replace(cx_ctx *X, cx_value self, cx_value this_, int argc
  * after q, so one unanchored search per piece does the same work. */
 static cx_value cx_rs_split(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_rs__this(X, this_), *sep, *part;
+	cx_str *s = cx_string_this(X, this_), *sep, *part;
 	cx_obj *re = cx_obj_of(CX_ARG(0), CX_C_REGEXP);
 	cx_value a;
 	uint32_t lim = 0xffffffffu, n = 0, p = 0, q, k;

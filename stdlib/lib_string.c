@@ -10,7 +10,7 @@
 CX_STR_DEF(cx_s_empty, "");
 
 /* The string a generic String.prototype method works on: ToString(this). */
-static cx_str *cx_string__this(cx_ctx *X, cx_value this_)
+cx_str *cx_string_this(cx_ctx *X, cx_value this_)
 {
 	if (this_.tag == CX_T_STR)
 		return this_.u.s;
@@ -77,7 +77,7 @@ static cx_value cx_string_valueof(cx_ctx *X, cx_value self, cx_value this_, int 
 
 static cx_value cx_string_charat(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_string__this(X, this_);
+	cx_str *s = cx_string_this(X, this_);
 	double d;
 
 	if (!s || cx_string__int_arg(X, argc, argv, 0, &d))
@@ -89,7 +89,7 @@ static cx_value cx_string_charat(cx_ctx *X, cx_value self, cx_value this_, int a
 
 static cx_value cx_string_charcodeat(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_string__this(X, this_);
+	cx_str *s = cx_string_this(X, this_);
 	double d;
 
 	if (!s || cx_string__int_arg(X, argc, argv, 0, &d))
@@ -106,7 +106,7 @@ static uint32_t cx_string__clamp(double d, uint32_t len)
 
 static cx_value cx_string_indexof(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_string__this(X, this_), *pat;
+	cx_str *s = cx_string_this(X, this_), *pat;
 	double d;
 
 	if (!s || !(pat = cx_to_str(X, CX_ARG(0))) || cx_string__int_arg(X, argc, argv, 1, &d))
@@ -116,7 +116,7 @@ static cx_value cx_string_indexof(cx_ctx *X, cx_value self, cx_value this_, int 
 
 static cx_value cx_string_lastindexof(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_string__this(X, this_), *pat;
+	cx_str *s = cx_string_this(X, this_), *pat;
 	double d;
 
 	if (!s || !(pat = cx_to_str(X, CX_ARG(0))) || cx_to_num(X, CX_ARG(1), &d))
@@ -127,7 +127,7 @@ static cx_value cx_string_lastindexof(cx_ctx *X, cx_value self, cx_value this_, 
 
 static cx_value cx_string_substring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_string__this(X, this_);
+	cx_str *s = cx_string_this(X, this_);
 	double a, b;
 	uint32_t x, y;
 
@@ -143,7 +143,7 @@ static cx_value cx_string_substring(cx_ctx *X, cx_value self, cx_value this_, in
 
 static cx_value cx_string_substr(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_string__this(X, this_);
+	cx_str *s = cx_string_this(X, this_);
 	double a, n;
 	uint32_t x;
 
@@ -168,7 +168,7 @@ static uint32_t cx_string__rel(double d, uint32_t len)
 
 static cx_value cx_string_slice(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_string__this(X, this_);
+	cx_str *s = cx_string_this(X, this_);
 	double a, b;
 
 	if (!s || cx_string__int_arg(X, argc, argv, 0, &a))
@@ -195,7 +195,7 @@ static uint16_t cx_string__lower(uint16_t c)
 	return c;
 }
 
-static uint16_t cx_string__upper(uint16_t c)
+uint16_t cx_string_upper1(uint16_t c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 0xe0 && c <= 0xfe && c != 0xf7))
 		return c - 0x20;
@@ -216,7 +216,7 @@ static uint16_t cx_string__upper(uint16_t c)
 
 static cx_value cx_string__map(cx_ctx *X, cx_value this_, uint16_t (*f)(uint16_t))
 {
-	cx_str *s = cx_string__this(X, this_);
+	cx_str *s = cx_string_this(X, this_);
 	cx_sb sb = {0};
 	uint32_t i;
 
@@ -234,12 +234,12 @@ static cx_value cx_string_tolower(cx_ctx *X, cx_value self, cx_value this_, int 
 
 static cx_value cx_string_toupper(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	return cx_string__map(X, this_, cx_string__upper);
+	return cx_string__map(X, this_, cx_string_upper1);
 }
 
 static cx_value cx_string_concat(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_string__this(X, this_), *t;
+	cx_str *s = cx_string_this(X, this_), *t;
 	int i;
 
 	if (!s)
@@ -252,7 +252,7 @@ static cx_value cx_string_concat(cx_ctx *X, cx_value self, cx_value this_, int a
 
 static cx_value cx_string_trim(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_string__this(X, this_);
+	cx_str *s = cx_string_this(X, this_);
 	uint32_t a = 0, b;
 
 	if (!s)
@@ -267,7 +267,7 @@ static cx_value cx_string_trim(cx_ctx *X, cx_value self, cx_value this_, int arg
 
 static cx_value cx_string_localecompare(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_str *s = cx_string__this(X, this_), *t;
+	cx_str *s = cx_string_this(X, this_), *t;
 
 	if (!s || !(t = cx_to_str(X, CX_ARG(0))))
 		return CX_EXCEPTION;

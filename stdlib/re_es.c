@@ -101,31 +101,10 @@ int cx_res_mode(int mode)
 
 /* Section - Characters */
 
-/* The stdlib's String.prototype.toUpperCase of one code unit (lib_string.c), which ES3's
- * Canonicalize (15.10.2.8) is defined by. */
-static uint16_t cx_res__upper(uint16_t c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 0xe0 && c <= 0xfe && c != 0xf7))
-		return c - 0x20;
-	if (c == 0xff)
-		return 0x178;
-	if (c == 0xb5)
-		return 0x39c;
-	if (c >= 0x101 && c <= 0x177 && (c & 1) && c != 0x131)
-		return c - 1;
-	if ((c >= 0x3b1 && c <= 0x3c9 && c != 0x3c2) || (c >= 0x430 && c <= 0x44f))
-		return c - 0x20;
-	if (c == 0x3c2)
-		return 0x3a3;
-	if (c >= 0x450 && c <= 0x45f)
-		return c - 0x50;
-	return c;
-}
-
 /* Canonicalize: upper case, except that non-ASCII never becomes ASCII. */
 static uint16_t cx_res__canon(uint16_t c)
 {
-	uint16_t u = cx_res__upper(c);
+	uint16_t u = cx_string_upper1(c) /* Canonicalize (15.10.2.8) is defined by toUpperCase */;
 
 	return c >= 128 && u < 128 ? c : u;
 }
