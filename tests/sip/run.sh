@@ -43,28 +43,10 @@ for tool in sipp baresip python3; do
 	fi
 done
 
-# A port P with P and P+1 free on UDP and TCP (baresip also binds P+1 for TLS).
-freeport() {
-	python3 - <<'EOF'
-import random, socket
-for _ in range(200):
-    p = random.randrange(40000, 60000, 2)
-    socks = []
-    try:
-        for q in (p, p + 1):
-            for t in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-                s = socket.socket(socket.AF_INET, t)
-                socks.append(s)
-                s.bind(('127.0.0.1', q))
-        print(p)
-        break
-    except OSError:
-        pass
-    finally:
-        for s in socks:
-            s.close()
-EOF
-}
+# A port P with P and P+1 free on UDP and TCP (baresip also binds P+1 for TLS), away from the
+# ephemeral range and the program's RTP ports: scripts/lib-peers.sh explains the choice.
+. "$(dirname "$0")/../../scripts/lib-peers.sh"
+freeport() { lp_freeport; }
 
 ok() {
 	N=$((N + 1))
