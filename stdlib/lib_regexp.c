@@ -474,7 +474,7 @@ static int cx_rt__disj(cx_rt *t)
 }
 
 /* Counts the capturing groups: '(' not followed by '?', outside classes, not escaped. */
-static uint32_t cx_rt__count(const cx_str *p)
+uint32_t cx_re_count_groups(const cx_str *p)
 {
 	uint32_t i, n = 0;
 	int cls = 0;
@@ -670,7 +670,7 @@ static cx_re_buf *cx_re__compile(cx_ctx *X, cx_str *p, int flags)
 			return cx_re__from_cache(X, p, flags);
 	t.p = p;
 	t.flags = flags;
-	t.total = cx_rt__count(p);
+	t.total = cx_re_count_groups(p);
 	t.set = malloc(8192);
 	t.tmp = malloc(8192);
 	if (!t.set || !t.tmp) {

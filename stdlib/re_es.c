@@ -554,26 +554,6 @@ static int cx_res__disj(cx_res *e)
 	return 0;
 }
 
-/* The capturing groups of p, counted as lib_regexp.c counts them. */
-static uint32_t cx_res__count(const cx_str *p)
-{
-	uint32_t i, n = 0;
-	int cls = 0;
-
-	for (i = 0; i < p->len; i++) {
-		uint16_t c = cx_str__at(p, i);
-		if (c == '\\')
-			i++;
-		else if (cls)
-			cls = c != ']';
-		else if (c == '[')
-			cls = 1;
-		else if (c == '(' && !(i + 1 < p->len && cx_str__at(p, i + 1) == '?'))
-			n++;
-	}
-	return n;
-}
-
 int cx_res_wanted(const cx_str *p)
 {
 	uint32_t open[CX_RES_NEST], i, n = 0;
@@ -627,7 +607,7 @@ int cx_res_compile(cx_ctx *X, const cx_str *p, int flags, cx_res **out)
 	e->X = X;
 	e->flags = flags;
 	e->p = p;
-	e->ncap = cx_res__count(p);
+	e->ncap = cx_re_count_groups(p);
 	err = cx_res__disj(e);
 	if (!err && e->i < p->len)
 		err = EINVAL;
