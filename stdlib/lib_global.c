@@ -15,6 +15,24 @@ static int cx_glob__digit(uint16_t c)
 		: c >= 'A' && c <= 'Z' ? c - 'A' + 10 : 99;
 }
 
+/* strtod of s[a, end), which holds only ASCII (sign, digits, '.', exponent): strtod rounds
+ * any number of digits correctly. ENOMEM only for a very long span. */
+static int cx_glob__strtod(const cx_str *s, uint32_t a, uint32_t end, double *r)
+{
+	char buf[400], *b = buf;
+	uint32_t j;
+
+	if (end - a >= sizeof(buf) && !(b = malloc(end - a + 1)))
+		return ENOMEM;
+	for (j = a; j < end; j++)
+		b[j - a] = (char)cx_str__at(s, j);
+	b[end - a] = 0;
+	*r = strtod(b, NULL);
+	if (b != buf)
+		free(b);
+	return 0;
+}
+
 static cx_value cx_glob_parseint(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
 	cx_str *s = cx_to_str(X, CX_ARG(0));
@@ -46,16 +64,8 @@ static cx_value cx_glob_parseint(cx_ctx *X, cx_value self, cx_value this_, int a
 		return cx_num(NAN);
 	if (radix == 10) {
 		/* Decimal: let strtod round the digits correctly, however many there are. */
-		char buf[400], *b = buf;
-		uint32_t k;
-		if (i - start >= sizeof(buf) && !(b = malloc(i - start + 1)))
+		if (cx_glob__strtod(s, start, i, &r))
 			return cx_heap__oom(X);
-		for (k = start; k < i; k++)
-			b[k - start] = (char)cx_str__at(s, k);
-		b[i - start] = 0;
-		r = strtod(b, NULL);
-		if (b != buf)
-			free(b);
 	}
 	else
 		for (r = 0; start < i; start++)
@@ -67,7 +77,6 @@ static cx_value cx_glob_parsefloat(cx_ctx *X, cx_value self, cx_value this_, int
 {
 	cx_str *s = cx_to_str(X, CX_ARG(0));
 	uint32_t i = 0, a, j, digits = 0, end;
-	char buf[400], *b = buf;
 	double r;
 
 	if (!s)
@@ -104,14 +113,8 @@ static cx_value cx_glob_parsefloat(cx_ctx *X, cx_value self, cx_value this_, int
 			end = i;
 		}
 	}
-	if (end - a >= sizeof(buf) && !(b = malloc(end - a + 1)))
+	if (cx_glob__strtod(s, a, end, &r))
 		return cx_heap__oom(X);
-	for (j = a; j < end; j++)
-		b[j - a] = (char)cx_str__at(s, j);
-	b[end - a] = 0;
-	r = strtod(b, NULL);
-	if (b != buf)
-		free(b);
 	return cx_num(r);
 }
 
