@@ -998,7 +998,8 @@ static Res js__resolve(Fn *F, const char *name)
 		Name *n = scope__find(s, name);
 		if (n && s->kind == SC_DOC) {
 			r.k = R_LVAL;
-			r.c = xprintf("X->slots[%d]", n->slot);
+			/* the name in a comment: a reader of the C sees which variable it is */
+			r.c = xprintf("X->slots[%d /* %s */]", n->slot, n->name);
 			return r;
 		}
 		if (n) {
