@@ -26,11 +26,13 @@
 #define SIP_AAI_HDR "X-CCXML-AAI"
 #define SIP_JB 1600                   /* receive buffer: 200 ms of 8 kHz samples per call */
 #define SIP_JB_START 320              /* the relay starts (and restarts) at 40 ms buffered */
+#define SIP_REFER_TMO 32000           /* ms a blind transfer (REFER) may take: 64 * T1 */
 
 typedef struct sip_st {
 	cx_engine *e;
 	struct sip *sip;
 	struct sipsess_sock *sock;
+	struct sipevent_sock *evsock; /* the NOTIFYs of our REFERs (NULL: no transfers) */
 	struct dnsc *dnsc;
 	struct sa laddr;
 	char *gateway;                /* "host:port" or NULL */
@@ -56,6 +58,9 @@ typedef struct sip_call {
 	struct sdp_media *sdpm;
 	struct rtp_sock *rtp;
 	struct tmr tmo;               /* <createcall timeout> */
+	struct sipsub *refer;         /* <redirect> of the connected call, while in progress */
+	struct tmr refertmo;
+	char *referwhy;               /* the <redirect reason>, for connection.redirected */
 	int pt;                       /* negotiated G.711 payload type, -1 before the answer */
 	int tept;                     /* the far end's telephone-event pt, -1 if none */
 	int progressed, estab, closed;
@@ -240,6 +245,10 @@ static void sip_call__destroy(void *arg)
 	sip_call *call = arg;
 
 	tmr_cancel(&call->tmo);
+	tmr_cancel(&call->refertmo);
+	/* libre keeps a pending REFER alive on its own, with its handlers unhooked from us */
+	call->refer = mem_deref(call->refer);
+	call->referwhy = mem_deref(call->referwhy);
 	if (call->st)
 		sip_mix__drop(call->st, call);
 	if (call->play) {
@@ -266,8 +275,17 @@ static sip_call *sip__call_new(sip_st *st, cx_conn *c)
 	call->pt = -1;
 	call->tept = -1;
 	tmr_init(&call->tmo);
+	tmr_init(&call->refertmo);
 	list_append(&st->calls, &call->le, call);
 	return call;
+}
+
+/* Forgets a transfer in progress (the call ended first): no event for it. */
+static void sip__refer_drop(sip_call *call)
+{
+	tmr_cancel(&call->refertmo);
+	call->refer = mem_deref(call->refer);
+	call->referwhy = mem_deref(call->referwhy);
 }
 
 /* The audio of a dialog that ends with its call: dialog.exit after the connection event. */
@@ -458,6 +476,7 @@ static void sip__close_h(int err, const struct sip_msg *msg, void *arg)
 		return;
 	call->closed = 1;
 	tmr_cancel(&call->tmo);
+	sip__refer_drop(call);
 	call->sess = mem_deref(call->sess);
 	if (call->st)
 		sip_mix__drop(call->st, call); /* an ended connection leaves its joins */
@@ -821,6 +840,122 @@ static int sip_reject(cx_engine *e, cx_conn *c, const char *reason)
 	return 0;
 }
 
+/* Section - Blind transfer of a connected call (RFC 3515 REFER, RFC 5589 §6)
+ *
+ * <redirect> of a CONNECTED call sends REFER (Refer-To: dest) in the call's dialog; the far
+ * end answers 202 and reports the new call's progress in NOTIFYs (Event: refer) whose
+ * message/sipfrag body is a status line. A final 2xx there: we hang up our leg (BYE) and the
+ * connection gets connection.redirected; a rejected REFER, a final non-2xx status, a
+ * subscription ended without a final status, or SIP_REFER_TMO without an answer:
+ * connection.redirect.failed, and the call stays connected. sipevent_drefer() shares the
+ * sipsess dialog, so CSeqs and the route stay right. */
+
+static void sip__refer_end(sip_call *call, int ok, const char *why, uint16_t scode,
+			   const struct pl *phrase)
+{
+	cx_conn *c = call->c;
+	char *reason = call->referwhy, *ph = NULL;
+
+	call->referwhy = NULL;
+	tmr_cancel(&call->refertmo);
+	call->refer = mem_deref(call->refer); /* safe in libre's handlers: they hold a reference */
+	if (phrase && pl_isset(phrase))
+		(void)pl_strdup(&ph, phrase);
+	if (!c || call->closed) {
+		/* already over */
+	}
+	else if (ok) {
+		call->closed = 1;
+		call->sess = mem_deref(call->sess); /* BYE: the transferor leaves */
+		if (call->st)
+			sip_mix__drop(call->st, call);
+		cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, "local", scode, ph);
+		sip__end_play(call);
+	}
+	else {
+		fprintf(stderr, "ccxml: sip: transfer of %s failed: %s%s%s\n",
+			c->remote ? c->remote : "call", why, ph ? ": " : "", ph ? ph : "");
+		cx_rt_conn_event(c, "connection.redirect.failed", NULL, why, NULL, scode, ph);
+	}
+	mem_deref(ph);
+	mem_deref(reason);
+}
+
+/* A NOTIFY of the REFER's implicit subscription: answered here (libre leaves that to us). */
+static void sip__refer_notify_h(struct sip *sip, const struct sip_msg *msg, void *arg)
+{
+	sip_call *call = arg;
+	struct pl sp1, code, sp2, phrase;
+	uint32_t sc;
+
+	if (re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
+		     "SIP/2.0[ \t]+[0-9]+[ \t]*[^\r\n]*", &sp1, &code, &sp2, &phrase)) {
+		(void)sip_treply(NULL, sip, msg, 400, "Bad sipfrag");
+		return;
+	}
+	(void)sip_treply(NULL, sip, msg, 200, "OK");
+	sc = pl_u32(&code);
+	if (sc < 200 || sc > 699)
+		return; /* progress (100 Trying, 180 Ringing) */
+	if (sc < 300)
+		sip__refer_end(call, 1, NULL, (uint16_t)sc, &phrase);
+	else
+		sip__refer_end(call, 0, cx_rt_sipreason((int)sc), (uint16_t)sc, &phrase);
+}
+
+/* The subscription ended before a final status: REFER rejected, transaction timeout, or a
+ * terminating NOTIFY without a final sipfrag. */
+static void sip__refer_close_h(int err, const struct sip_msg *msg,
+			       const struct sipevent_substate *substate, void *arg)
+{
+	sip_call *call = arg;
+
+	if (!err && msg && msg->scode >= 300) {
+		sip__refer_end(call, 0, msg->scode == 405 || msg->scode == 501 ? "unsupported" :
+			       cx_rt_sipreason(msg->scode), msg->scode, &msg->reason);
+		return;
+	}
+	if (err) {
+		sip__refer_end(call, 0, err == ETIMEDOUT ? "timeout" : "error", 0, NULL);
+		return;
+	}
+	(void)substate;
+	sip__refer_end(call, 0, "unknown", 0, NULL);
+}
+
+static void sip__refer_tmo_h(void *arg)
+{
+	sip_call *call = arg;
+
+	sip__refer_end(call, 0, "timeout", 0, NULL);
+}
+
+static int sip__refer(sip_st *st, sip_call *call, const char *uri, const char *reason)
+{
+	int err;
+
+	if (!st->evsock) {
+		fprintf(stderr, "ccxml: sip: <redirect> of a connected call: no SIP event socket\n");
+		return ENOTSUP;
+	}
+	if (call->refer) {
+		fprintf(stderr, "ccxml: sip: <redirect>: a transfer of this call is already under way\n");
+		return EALREADY;
+	}
+	if (reason && (err = str_dup(&call->referwhy, reason)))
+		return err;
+	err = sipevent_drefer(&call->refer, st->evsock, sipsess_dialog(call->sess), "ccxml", NULL, NULL,
+			      false, sip__refer_notify_h, sip__refer_close_h, call,
+			      "Refer-To: <%s>\r\n", uri);
+	if (err) {
+		fprintf(stderr, "ccxml: sip: <redirect>: cannot send REFER: %s\n", strerror(err));
+		call->referwhy = mem_deref(call->referwhy);
+		return err;
+	}
+	tmr_start(&call->refertmo, SIP_REFER_TMO, sip__refer_tmo_h, call);
+	return 0;
+}
+
 static int sip_redirect(cx_engine *e, cx_conn *c, const char *dest, const char *reason)
 {
 	sip_call *call = sip__call(c);
@@ -830,16 +965,18 @@ static int sip_redirect(cx_engine *e, cx_conn *c, const char *dest, const char *
 
 	if (!call || !st)
 		return EPROTO;
-	if (call->estab) {
-		fprintf(stderr, "ccxml: sip: <redirect> of a connected call (REFER) is not supported\n");
-		return ENOTSUP;
-	}
 	err = sip__dest(st, dest ? dest : "", &uri, &route, em, sizeof(em));
 	if (err) {
 		fprintf(stderr, "ccxml: sip: <redirect>: %s\n", em[0] ? em : strerror(err));
 		return err;
 	}
 	sip__clean(uri);
+	if (call->estab) {
+		err = sip__refer(st, call, uri, reason);
+		mem_deref(uri);
+		mem_deref(route);
+		return err;
+	}
 	err = sipsess_reject(call->sess, 302, "Moved Temporarily", "Contact: <%s>\r\n", uri);
 	mem_deref(uri);
 	mem_deref(route);
@@ -860,6 +997,7 @@ static int sip_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 			(void)sipsess_reject(call->sess, 480, "Temporarily Unavailable", NULL);
 		call->closed = 1;
 		tmr_cancel(&call->tmo);
+		sip__refer_drop(call);
 		/* BYE when established, CANCEL when an outbound call is still ringing */
 		call->sess = mem_deref(call->sess);
 	}
@@ -1408,6 +1546,7 @@ static void sip_st__destroy(void *arg)
 	for (le = list_head(&st->calls); le; le = le->next) {
 		sip_call *call = le->data;
 		call->closed = 1;
+		sip__refer_drop(call);
 		call->sess = mem_deref(call->sess);
 		call->st = NULL;
 	}
@@ -1417,6 +1556,7 @@ static void sip_st__destroy(void *arg)
 	}
 	while ((le = list_head(&st->calls)))
 		list_unlink(le);
+	st->evsock = mem_deref(st->evsock);
 	st->sock = mem_deref(st->sock);
 	if (st->sip)
 		sip_close(st->sip, true);
@@ -1485,6 +1625,9 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 		fprintf(stderr, "ccxml: SIP sessions: %s\n", strerror(err));
 		goto out;
 	}
+	/* NOTIFYs for our REFERs (sipsess leaves NOTIFY alone); without it no transfers */
+	if (sipevent_listen(&st->evsock, st->sip, 32, 32, NULL, NULL))
+		fprintf(stderr, "ccxml: sip: no event socket: <redirect> of connected calls fails\n");
 	e->prov = &cx_sip_prov;
 	e->provst = st;
 	re_fprintf(stderr, "ccxml: SIP on %J (udp, tcp)%s%s\n", &la, st->gateway ? ", gateway " : "",

@@ -11,7 +11,9 @@
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
-#   5. sipp as a UAC calling in: accept, reject, redirect.
+#   5. sipp as a UAC calling in: accept, reject, redirect;
+#   5b. <redirect> of a connected call (REFER) to sipp UASes: NOTIFY sipfrag 200 (our BYE
+#      follows), sipfrag 486, and a declined REFER (603).
 # Exit status 0 when all passed.
 set -u
 cd "$(dirname "$0")/../.."
@@ -116,6 +118,7 @@ EOF
 compile "$ROOT/examples/outbound/step5.ccxml" "$W/step5"
 compile "$T/out.ccxml" "$W/out"
 compile "$T/in.ccxml" "$W/in"
+compile "$T/refer.ccxml" "$W/refer"
 
 # Section - baresip (tests 1 and 2)
 
@@ -344,6 +347,40 @@ for s in accept reject redirect; do
 		ok "sipp UAC calls in: $s"
 	else
 		bad "sipp UAC calls in: $s" "$why" "$W/in.out" "$W/in.err" "$W/uac_$s.sipperr"
+	fi
+done
+
+# Section - <redirect> of a connected call: blind transfer with REFER (test 5b)
+
+# NAME|SCENARIO|sipfrag CODE|PHRASE|lines the program logs
+refers=("refer200|uas_refer|200|OK|REDIRECTED reason=transfer state=DISCONNECTED code=200"
+	"refer486|uas_refer|486|Busy Here|REDIRECT FAILED reason=busy state=CONNECTED code=486"
+	"refer603|uas_refer_reject|||REDIRECT FAILED reason=busy state=CONNECTED code=603")
+for r in "${refers[@]}"; do
+	IFS='|' read -r name scen code phrase want <<<"$r"
+	sed "s/@CODE@/$code/; s/@PHRASE@/$phrase/" "$T/$scen.xml" >"$W/$name.xml"
+	UP=$(freeport)
+	SP=$(freeport)
+	timeout -k 2 20 sipp -sf "$W/$name.xml" -i 127.0.0.1 -p "$UP" -m 1 -timeout 15s -nostdin \
+		-trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
+		>/dev/null 2>&1 &
+	sp=$!
+	PIDS+=("$sp")
+	sleep 0.3
+	(cd "$W" && exec timeout -k 2 20 ./refer --sip "127.0.0.1:$SP" --once \
+		--values "dest=sip:bob@127.0.0.1:$UP" --values "to=sip:carol@127.0.0.1:$UP") \
+		>"$W/$name.out" 2>"$W/$name.err"
+	prc=$?
+	waitpid_for "$sp" 10
+	wait "$sp"
+	src=$?
+	if why=$(has "$W/$name.out" "CONNECTED CONNECTED" "$want") &&
+		why=$(has "$W/$name.msg" "Refer-To: <sip:carol@127.0.0.1:$UP>" "BYE sip:transferee@") &&
+		why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+		why="sanitizer report" && ! sanitized "$W/$name.err"; then
+		ok "redirect of a connected call, REFER answered ${code:-603 (declined)}: ${want%% state=*}"
+	else
+		bad "redirect of a connected call ($name)" "$why" "$W/$name.out" "$W/$name.err" "$W/$name.sipperr"
 	fi
 done
 
