@@ -318,15 +318,12 @@ for B in $BUILDS; do
 		missing=1
 		continue
 	fi
-	if [ ${#filters[@]} = 0 ]; then
-		for u in test_value test_runtime; do echo "$B unit $u"; done
-		[ -x tests/invalid/run.sh ] && echo "$B invalid run"
-		[ -x tests/codegen/run.sh ] && echo "$B codegen run"
-		[ -x examples/embed/run.sh ] && echo "$B embed run"
-		[ -x tests/es/run.sh ] && echo "$B es run"
-		[ -x tests/http/run.sh ] && echo "$B http run"
-		[ -x tests/sip/run.sh ] && echo "$B sip run"
-	fi
+	# The suites that are one job each; a filter selects them by name ("sip", "unit:"…).
+	for u in test_value test_runtime; do match "unit:$u" && echo "$B unit $u"; done
+	for k in invalid codegen es http sip; do
+		[ -x "tests/$k/run.sh" ] && match "$k:run" && echo "$B $k run"
+	done
+	[ -x examples/embed/run.sh ] && match "embed:run" && echo "$B embed run"
 	for f in tests/ccxml/*.ccxml; do
 		T=$(basename "$f" .ccxml)
 		match "$T" && echo "$B ccxml $T"
@@ -342,7 +339,7 @@ done >"$jobs_file"
 total=$(wc -l <"$jobs_file")
 echo "tests/run.sh: $total tests, $JOBS at a time, builds: $BUILDS"
 # Each line is "BUILD KIND NAME"; xargs runs this script on it.
-xargs -P "$JOBS" -L 1 "$ROOT/tests/run.sh" --one <"$jobs_file"
+xargs -r -P "$JOBS" -L 1 "$ROOT/tests/run.sh" --one <"$jobs_file"
 
 pass=$(find "$RESULTS" -name '*.ok' | wc -l)
 fail=$(find "$RESULTS" -name '*.fail' | wc -l)
