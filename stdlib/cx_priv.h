@@ -210,6 +210,7 @@ void cx_rx_close(cx_ctx *X, cx_rx *r);
 
 /* re_es.c: ES3's own matcher (15.10.2) for the patterns PCRE2 cannot express exactly. */
 typedef struct cx_res cx_res;
+int cx_re_hex(const cx_str *p, uint32_t *i, int n, unsigned *out); /* \xHH, \uHHHH digits */
 uint32_t cx_re_count_groups(const cx_str *p); /* capturing groups of an ES pattern (lib_regexp.c) */
 int cx_res_wanted(const cx_str *p); /* 1: a quantified group of p holds capturing groups */
 int cx_res_compile(cx_ctx *X, const cx_str *p, int flags, cx_res **out); /* 0, EINVAL, ENOMEM */

@@ -160,13 +160,15 @@ static void cx_rt__emit_set(cx_rt *t, const uint8_t *set)
 	cx_sb_ascii(&t->out, any ? "]" : "(?!)");
 }
 
-static int cx_rt__hexdigits(cx_rt *t, int n, unsigned *out)
+/* n hex digits of pattern p at index *i (e.g. after \x or \u): the value in *out and *i moved
+ * past them, or -1 and nothing moved. Shared with the ES3 matcher's parser (re_es.c). */
+int cx_re_hex(const cx_str *p, uint32_t *i, int n, unsigned *out)
 {
 	unsigned v = 0;
 	int k;
 
 	for (k = 0; k < n; k++) {
-		int c = cx_rt__peek(t, (uint32_t)k);
+		int c = *i + (uint32_t)k < p->len ? cx_str__at(p, *i + (uint32_t)k) : -1;
 		if (c >= '0' && c <= '9')
 			v = v * 16 + (unsigned)(c - '0');
 		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
@@ -174,7 +176,7 @@ static int cx_rt__hexdigits(cx_rt *t, int n, unsigned *out)
 		else
 			return -1;
 	}
-	t->i += (uint32_t)n;
+	*i += (uint32_t)n;
 	*out = v;
 	return 0;
 }
@@ -206,11 +208,11 @@ static int cx_rt__char_escape(cx_rt *t, unsigned *c, int in_class)
 		return 0;
 	}
 	case 'x':
-		if (cx_rt__hexdigits(t, 2, c))
+		if (cx_re_hex(t->p, &t->i, 2, c))
 			return cx_rt__fail(t, "\\x must be followed by two hex digits");
 		return 0;
 	case 'u':
-		if (cx_rt__hexdigits(t, 4, c))
+		if (cx_re_hex(t->p, &t->i, 4, c))
 			return cx_rt__fail(t, "\\u must be followed by four hex digits");
 		return 0;
 	case 'b':

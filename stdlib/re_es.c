@@ -207,25 +207,6 @@ static int cx_res__insert(cx_res *e, uint32_t pc, uint32_t n)
 	return 0;
 }
 
-static int cx_res__hex(cx_res *e, int n, unsigned *out)
-{
-	unsigned v = 0;
-	int k;
-
-	for (k = 0; k < n; k++) {
-		int c = cx_res__peek(e, (uint32_t)k);
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (unsigned)(c - '0');
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			v = v * 16 + (unsigned)((c | 0x20) - 'a' + 10);
-		else
-			return EINVAL;
-	}
-	e->i += (uint32_t)n;
-	*out = v;
-	return 0;
-}
-
 /* The escape after a backslash (e->i at its letter): 0 with *c a code unit, 1 with *c a class
  * escape letter, -1 when it is not ES (lib_regexp.c refused it already). */
 static int cx_res__escape(cx_res *e, unsigned *c, int in_class)
@@ -252,9 +233,9 @@ static int cx_res__escape(cx_res *e, unsigned *c, int in_class)
 		*c = (unsigned)l % 32;
 		return 0;
 	case 'x':
-		return cx_res__hex(e, 2, c) ? -1 : 0;
+		return cx_re_hex(e->p, &e->i, 2, c) ? -1 : 0;
 	case 'u':
-		return cx_res__hex(e, 4, c) ? -1 : 0;
+		return cx_re_hex(e->p, &e->i, 4, c) ? -1 : 0;
 	case 'b':
 		if (!in_class)
 			return -1;
