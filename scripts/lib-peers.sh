@@ -5,9 +5,11 @@
 #   lp_freeport                     prints a port P with P and P+1 free on UDP and TCP
 #   lp_wait_for FILE TEXT SECONDS   waits until FILE contains TEXT (fixed string); status 1 on timeout
 #   lp_stop PID SECONDS             SIGTERM, then SIGKILL after SECONDS; reaps the process
-#   lp_baresip_start DIR LIFETIME   writes a minimal auto-answering baresip config in DIR and starts
-#                                   it for at most LIFETIME seconds; sets LP_BARESIP_PID, LP_BARESIP_PORT
-#                                   and LP_BARESIP_OUT (its output); status 1 when it is not ready in 5 s
+#   lp_baresip_start DIR LIFETIME [EXTRA]
+#                                   writes a minimal auto-answering baresip config in DIR (EXTRA: more
+#                                   config lines) and starts it for at most LIFETIME seconds; sets
+#                                   LP_BARESIP_PID, LP_BARESIP_PORT and LP_BARESIP_OUT (its output);
+#                                   status 1 when it is not ready in 5 s
 #   lp_rss_kb PID                   resident set size of PID in kB
 
 # baresip also binds P+1 (TLS) next to its SIP port, and RTP/RTCP use pairs: ask for two free ports.
@@ -65,7 +67,7 @@ lp_rss_kb() {
 # sound card (aubridge,nil plays into nothing), a 440 Hz tone as its own audio, PCMU only, and
 # rtp_stats so that it prints the packets it received when the call ends.
 lp_baresip_start() {
-	local dir=$1 life=$2 rp i
+	local dir=$1 life=$2 extra=${3:-} rp i
 	LP_BARESIP_PORT=$(lp_freeport)
 	rp=$(lp_freeport)
 	mkdir -p "$dir"
@@ -92,6 +94,7 @@ module			aubridge.so
 module_tmp		account.so
 statmode_default	off
 EOF
+	[ -z "$extra" ] || printf '%s\n' "$extra" >>"$dir/config"
 	echo "<sip:4072223333@127.0.0.1:$LP_BARESIP_PORT>;regint=0;answermode=auto;audio_codecs=PCMU" >"$dir/accounts"
 	LP_BARESIP_OUT=$dir/baresip.out
 	timeout -k 2 "$((life + 5))" baresip -f "$dir" -t "$life" </dev/null >"$LP_BARESIP_OUT" 2>&1 &

@@ -122,46 +122,19 @@ compile "$T/refer.ccxml" "$W/refer"
 
 # Section - baresip (tests 1 and 2)
 
-BP=$(freeport)
+# The callee of scripts/lib-peers.sh, plus a control socket (ctrl.py sends DTMF and hangs up)
+# and a small jitter buffer.
 CP=$(freeport)
-RP=$(freeport)
-mkdir -p "$W/baresip"
-cat >"$W/baresip/config" <<EOF
-poll_method		epoll
-sip_listen		127.0.0.1:$BP
-net_interface		127.0.0.1
-dns_server		127.0.0.1:53
-call_local_timeout	20
-call_max_calls		4
-audio_path		/usr/share/baresip
-audio_player		aubridge,nil
-audio_source		ausine,440
-ausrc_srate		48000
-ausrc_channels		2
-audio_alert		aubridge,nil
-audio_buffer		20-160
-rtp_ports		$RP-$((RP + 1))
-rtcp_mux		no
+BARESIP_EXTRA="audio_buffer		20-160
 jitter_buffer_delay	5-10
-rtp_stats		yes
-module_path		/usr/lib/baresip/modules
-module			g711.so
-module			ausine.so
-module			aubridge.so
-module_tmp		account.so
 module_app		menu.so
 module_app		ctrl_tcp.so
-ctrl_tcp_listen		127.0.0.1:$CP
-statmode_default	off
-EOF
-echo "<sip:4072223333@127.0.0.1:$BP>;regint=0;answermode=auto;audio_codecs=PCMU" >"$W/baresip/accounts"
-timeout -k 2 60 baresip -f "$W/baresip" -t 50 </dev/null >"$W/baresip.out" 2>&1 &
-BARESIP=$!
+ctrl_tcp_listen		127.0.0.1:$CP"
+lp_baresip_start "$W/baresip" 50 "$BARESIP_EXTRA" || true
+BP=$LP_BARESIP_PORT
+BARESIP=$LP_BARESIP_PID
+BOUT=$LP_BARESIP_OUT
 PIDS+=("$BARESIP")
-for ((i = 0; i < 50; i++)); do
-	grep -qs "baresip is ready" "$W/baresip.out" && break
-	sleep 0.1
-done
 
 # 1. step 5 of the seed: tel:4072223333 through the gateway (baresip), a 3 s WAV.
 SP=$(freeport)
@@ -189,17 +162,17 @@ else
 	(cd "$W" && exec timeout -k 2 30 ./step5 "${step5_args[@]}" --once) >"$W/step5.out" 2>"$W/step5.err"
 fi
 for ((i = 0; i < 30; i++)); do
-	grep -q "packets:" "$W/baresip.out" && break
+	grep -q "packets:" "$BOUT" && break
 	sleep 0.1
 done
-rx=$(awk '/^packets:/ {print $3; exit}' "$W/baresip.out")
+rx=$(awk '/^packets:/ {print $3; exit}' "$BOUT")
 if why=$(has "$W/step5.out" "CALL WAS ANSWERED" "PROTOCOL.NAME = sip" "PROTOCOL.VERSION = 2.0" \
 		"ORIGINATOR = local" "REMOTE = tel:4072223333" "DIALOG EXIT REACHED" "DIALOG.TYPE = audio/wav") &&
 	why="baresip received ${rx:-no} RTP packets, expected 140..160" && [ -n "$rx" ] &&
 	[ "$rx" -ge 140 ] && [ "$rx" -le 160 ] && why="sanitizer report" && ! sanitized "$W/step5.err"; then
 	ok "step5 via $how: answered, 3 s WAV played, baresip got $rx RTP packets"
 else
-	bad "step5 via $how" "$why" "$W/step5.out" "$W/step5.err" "$W/baresip.out"
+	bad "step5 via $how" "$why" "$W/step5.out" "$W/step5.err" "$BOUT"
 fi
 
 # 2. TTS fallback (no such file), DTMF 5 from the callee, who hangs up after 2.5 s.
@@ -390,13 +363,11 @@ done
 # audio at rtpsink.py (B in PCMA, C in PCMU: the relay transcodes from A's PCMU).
 
 compile "$T/join.ccxml" "$W/join"
-timeout -k 2 40 baresip -f "$W/baresip" -t 35 </dev/null >"$W/baresip2.out" 2>&1 &
-BARESIP=$!
+lp_baresip_start "$W/baresip" 35 "$BARESIP_EXTRA" || true
+BP=$LP_BARESIP_PORT
+BARESIP=$LP_BARESIP_PID
+BOUT=$LP_BARESIP_OUT
 PIDS+=("$BARESIP")
-for ((i = 0; i < 50; i++)); do
-	grep -qs "baresip is ready" "$W/baresip2.out" && break
-	sleep 0.1
-done
 
 # sink NAME PT LAW: a sipp UAS on $UP_NAME answering with its audio at an rtpsink
 sink() {
@@ -446,7 +417,7 @@ if why=$(has "$W/join.out" "JOINED c" "UNJOINED c" "END") && why="exit status $r
 	why="sanitizer report" && ! sanitized "$W/join.err"; then
 	ok "join: A's tone relayed to B (PCMU -> PCMA) for 2 s, unjoin stops it: B got $n packets, $loud loud"
 else
-	bad "join" "$why" "$W/join.out" "$W/join.err" "$W/baresip2.out"
+	bad "join" "$why" "$W/join.out" "$W/join.err" "$BOUT"
 fi
 
 SINKS=()
@@ -470,7 +441,7 @@ if why=$(has "$W/conf.out" "JOINED c" "PROMPT STARTED" "END") && why="exit statu
 	[ "$lc" -ge 100 ] && why="sanitizer report" && ! sanitized "$W/conf.err"; then
 	ok "conference: 3 legs and a prompt mixed: B got $nb packets, C $nc"
 else
-	bad "conference" "$why" "$W/conf.out" "$W/conf.err" "$W/baresip2.out"
+	bad "conference" "$why" "$W/conf.out" "$W/conf.err" "$BOUT"
 fi
 kill "$BARESIP" 2>/dev/null
 waitpid_for "$BARESIP" 5
