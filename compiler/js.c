@@ -439,6 +439,8 @@ static void js__capture_walk(Scope *sc, TSNode n, Shadow *sh, int depth)
 
 void scope_scan_captures(Scope *sc, TSNode root, const char *src)
 {
+	if (!sc->names)
+		return; /* nothing to capture (and nested functions are not walked once per level) */
 	Shadow sh = {.src = src};
 	if (js__is_fn(root)) {
 		TSNode body = ts_node_child_by_field_name(root, "body", 4);
@@ -1453,7 +1455,8 @@ static void js__hoist_functions(Fn *F, TSNode n)
 static V js__call_args(Fn *F, TSNode args, int *argc, char **argv)
 {
 	int n = 0;
-	V vals[256];
+	/* not on the stack: calls nest (esparse.c) */
+	V *vals = xcalloc(ts_node_is_null(args) ? 1 : ts_node_named_child_count(args) + 1, sizeof(*vals));
 	for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++) {
 		TSNode a = ts_node_named_child(args, i);
 		if (js__is(a, "comment"))
@@ -1604,11 +1607,12 @@ static V js__object(Fn *F, TSNode e)
 static V js__array(Fn *F, TSNode e)
 {
 	/* Elements and elisions: every ',' ends a slot; a slot without an expression is a hole. */
-	V vals[1024];
-	bool have[1024];
+	uint32_t k = ts_node_child_count(e);
+	/* not on the stack: arrays nest (esparse.c); at most one slot per child */
+	V *vals = xcalloc(k < 1024 ? k + 1 : 1024, sizeof(*vals));
+	bool *have = xcalloc(k < 1024 ? k + 1 : 1024, sizeof(*have));
 	int n = 0;
 	bool cur = false, holes = false;
-	uint32_t k = ts_node_child_count(e);
 	for (uint32_t i = 0; i < k; i++) {
 		TSNode c = ts_node_child(e, i);
 		const char *t = ts_node_type(c);
