@@ -482,6 +482,7 @@ typedef struct Fin {
 	int fin;         /* label of the finally block */
 	Pend pend[32];
 	int npend;
+	int too_many;    /* jumps refused (reported once) */
 	int fdepth;      /* depth outside this try */
 	struct Fin *up;
 } Fin;
@@ -1939,16 +1940,21 @@ static void js__stmts(Fn *F, TSNode n)
 }
 
 /* Jumps to a break/continue target (label) declared at finally-depth fdepth, through the
- * finally blocks in between. */
-static void js__jump(Fn *F, int label, int fdepth)
+ * finally blocks in between. `at`: the statement the jump is for (diagnostics). */
+static void js__jump(Fn *F, int label, int fdepth, TSNode at)
 {
 	if (F->fdepth <= fdepth || !F->fin) {
 		fn__goto(F, label);
 		return;
 	}
 	Fin *f = F->fin;
-	if (f->npend == 32) {
-		diag_fatal("too many jumps out of one try statement");
+	/* the last entry is kept for a return (js__return) */
+	int max = (int)(sizeof(f->pend) / sizeof(f->pend[0])) - 1;
+	if (f->npend >= max) {
+		if (!f->too_many++) /* once per try */
+			diag_error(js__loc(F, at), "too many break / continue statements leave one try statement "
+			           "with a finally (limit %d)", max);
+		return;
 	}
 	int code = 3 + f->npend;
 	f->pend[f->npend++] = (Pend){.code = code, .label = label, .fdepth = fdepth};
@@ -2011,7 +2017,7 @@ static void js__break(Fn *F, TSNode s, bool cont)
 			continue;
 		if (name ? !js__jmp_has(j, name) : !j->plain)
 			continue;
-		js__jump(F, cont ? j->cont : j->brk, j->fdepth);
+		js__jump(F, cont ? j->cont : j->brk, j->fdepth, s);
 		return;
 	}
 	diag_error(js__loc(F, s), "%s without a matching %s", cont ? "continue" : "break",
@@ -2254,7 +2260,7 @@ static void js__try(Fn *F, TSNode s)
 			if (p->label < 0)
 				js__return(F, xprintf("rv%d", n));
 			else
-				js__jump(F, p->label, p->fdepth);
+				js__jump(F, p->label, p->fdepth, s);
 			F->ind--;
 			fn_out(F, "}");
 		}
