@@ -127,8 +127,15 @@ cx_value cx_heap__oom(cx_ctx *X);
  * path). The stack grows down (x86-64, AArch64). */
 extern _Thread_local uintptr_t cx_stack__floor;
 int cx_stack__exhausted(cx_ctx *X); /* 1 with RangeError pending, 0: room left after all */
+#ifndef CX_STACK_CHECK
+#define CX_STACK_CHECK 1 /* 0 only for bench/depth.sh, which measures what the check costs */
+#endif
+#if CX_STACK_CHECK
 #define CX_STACK_LOW(X) \
 	((uintptr_t)__builtin_frame_address(0) < cx_stack__floor && cx_stack__exhausted(X))
+#else
+#define CX_STACK_LOW(X) ((void)(X), 0)
+#endif
 
 /* str.c */
 cx_str *cx_str__new8(cx_ctx *X, const uint8_t *p, size_t len);
