@@ -7,12 +7,12 @@
 compile "$T/deep.ccxml" "$W/deep"
 SP=$(freeport)
 HP=$(freeport)
-(cd "$W" && exec timeout -k 2 60 ./deep --sip "127.0.0.1:$SP" --http "127.0.0.1:$HP" --token deep \
+(cd "$W" && exec timeout -k 2 120 ./deep --sip "127.0.0.1:$SP" --http "127.0.0.1:$HP" --token deep \
 	--media-root "$W") >"$W/deep.out" 2>"$W/deep.err" &
 DP=$!
 PIDS+=("$DP")
 deep_get() { curl -s -m 10 -o "$W/deep.http" -w '%{http_code}' "http://127.0.0.1:$HP/$1"; }
-for ((i = 0; i < 100; i++)); do
+for ((i = 0; i < 300; i++)); do # an ASan build on a loaded machine may take a while to listen
 	[ "$(deep_get health)" = 200 ] && break
 	sleep 0.2
 done
