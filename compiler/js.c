@@ -821,8 +821,13 @@ static V js__strv(Fn *F, const char *s, size_t len)
 		v.c = xprintf("cx_strv(CX_STR_REF(%s))", gen_str(F->g, s, len));
 		return v;
 	}
+	/* a lone surrogate (only from a \u escape) is kept as its three bytes, ED A0..BF xx */
+	bool wtf8 = false;
+	for (size_t i = 0; i + 1 < len; i++)
+		if ((unsigned char)s[i] == 0xed && (unsigned char)s[i + 1] >= 0xa0)
+			wtf8 = true;
 	char *t = fn_temp(F);
-	fn_out(F, "cx_value %s = cx_str_utf8(X, %s, %zu);", t, c_quote(s, len), len);
+	fn_out(F, "cx_value %s = cx_str_%s(X, %s, %zu);", t, wtf8 ? "wtf8" : "utf8", c_quote(s, len), len);
 	fn_check(F, t);
 	V v = {.k = V_TEMP, .c = t};
 	return v;
@@ -910,7 +915,8 @@ static long js__u4(const char *s, const char *end)
 }
 
 /* The value of a string literal (raw text with its quotes) as UTF-8. Surrogate pairs written
- * as two \u escapes become one character; a lone surrogate becomes U+FFFD. */
+ * as two \u escapes become one character; a lone surrogate is written as its three bytes
+ * (WTF-8), which js__strv hands to cx_str_wtf8 so the string keeps that code unit. */
 static char *js__string(const char *raw, size_t n, size_t *outlen)
 {
 	char *buf;
@@ -977,9 +983,7 @@ static char *js__string(const char *raw, size_t n, size_t *outlen)
 					p += 6;
 				}
 			}
-			if (cp >= 0xd800 && cp < 0xe000)
-				cp = 0xfffd;
-			js__put_utf8(f, (uint32_t)cp);
+			js__put_utf8(f, (uint32_t)cp); /* a lone surrogate as WTF-8: js__strv */
 			break;
 		}
 		default:

@@ -118,6 +118,25 @@ void *cx_mem__realloc(cx_ctx *X, void *p, size_t old, size_t size);
 void cx_mem__free(cx_ctx *X, void *p, size_t size);
 cx_value cx_heap__oom(cx_ctx *X);
 
+/* heap.c: the C stack bound. Compiled functions call each other through cx_call, so deep ES
+ * recursion is deep C recursion. Every way into a function object (cx_call, cx_call_method,
+ * cx_new) and every recursive C walk over user data (JSON) runs CX_STACK_LOW first: it compares
+ * the current frame address with this thread's floor (its stack's low end plus a margin for the
+ * C code that runs below the last check) and, below it, throws RangeError. The floor is
+ * computed on the thread's first check (UINTPTR_MAX until then sends that check to the slow
+ * path). The stack grows down (x86-64, AArch64). */
+extern _Thread_local uintptr_t cx_stack__floor;
+int cx_stack__exhausted(cx_ctx *X); /* 1 with RangeError pending, 0: room left after all */
+#ifndef CX_STACK_CHECK
+#define CX_STACK_CHECK 1 /* 0 only for bench/depth.sh, which measures what the check costs */
+#endif
+#if CX_STACK_CHECK
+#define CX_STACK_LOW(X) \
+	((uintptr_t)__builtin_frame_address(0) < cx_stack__floor && cx_stack__exhausted(X))
+#else
+#define CX_STACK_LOW(X) ((void)(X), 0)
+#endif
+
 /* str.c */
 cx_str *cx_str__new8(cx_ctx *X, const uint8_t *p, size_t len);
 cx_str *cx_str__new16(cx_ctx *X, const uint16_t *p, size_t len); /* narrows when it can */
