@@ -24,6 +24,7 @@
 #include <string.h>
 #include <math.h>
 #include <errno.h>
+#include <time.h>
 #include "cx_priv.h"
 
 CX_STR_DEF(cx_s_source, "source");
@@ -40,6 +41,10 @@ CX_STR_DEF(cx_s_empty, "");
 #define CX_RE_I 2
 #define CX_RE_M 4
 #define CX_RE_JIT 8           /* in cx_rx.flags only: r->code has its JIT compilation */
+#define CX_RE_LIMIT 10000000  /* PCRE2's match limit (re_es.c's CX_RES_LIMIT is the same) */
+#define CX_RE_WINDOW 4096     /* start positions per PCRE2 call on long subjects */
+#define CX_RE_NS_TICK 100     /* ns of a long search per tick of the execution budget */
+#define CX_RE_BUDGET (-1000)  /* cx_re__scan: the execution budget ran out (exception pending) */
 
 /* The GC buffer that holds a compiled pattern (lives in obj->env). */
 typedef struct cx_re_buf {
@@ -452,7 +457,7 @@ static cx_re_buf *cx_re__compile(cx_ctx *X, cx_str *p, int flags)
 	uint8_t *bytes = NULL;
 	cx_re_buf *b = NULL;
 	const pcre2_code *codes[1];
-	uint32_t opts = PCRE2_NEVER_UTF | PCRE2_MATCH_UNSET_BACKREF, es;
+	uint32_t opts = PCRE2_NEVER_UTF | PCRE2_MATCH_UNSET_BACKREF | PCRE2_USE_OFFSET_LIMIT, es;
 	const char *why;
 	unsigned j;
 
@@ -464,9 +469,18 @@ static cx_re_buf *cx_re__compile(cx_ctx *X, cx_str *p, int flags)
 	err = cx_rp_parse(p, &k, &why);
 	free(t.r);
 	if (err == EINVAL) {
+		/* a long pattern is cut (at a character boundary) so that the reason still fits */
 		const char *ps = cx_str_to_utf8(X, p, NULL);
+		int n = 0;
+		if (!ps)
+			ps = "?";
+		while (ps[n] && n < 120)
+			n++;
+		while (ps[n] && n > 0 && ((unsigned char)ps[n] & 0xc0) == 0x80)
+			n--;
 		free(t.out.b);
-		cx_throw_error(X, "SyntaxError", "invalid regular expression /%s/: %s", ps ? ps : "?", why);
+		cx_throw_error(X, "SyntaxError", "invalid regular expression /%.*s%s/: %s", n, ps,
+			       ps[n] ? "..." : "", why);
 		return NULL;
 	}
 	if (err || t.out.err) {
@@ -612,7 +626,7 @@ int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r)
 	if (!cx_re__mc) {
 		if (!(cx_re__mc = pcre2_match_context_create(NULL)))
 			goto oom;
-		pcre2_set_match_limit(cx_re__mc, 10000000);
+		pcre2_set_match_limit(cx_re__mc, CX_RE_LIMIT);
 		pcre2_set_heap_limit(cx_re__mc, 16384); /* KiB */
 	}
 	r->mc = cx_re__mc;
@@ -670,6 +684,63 @@ void cx_rx_close(cx_ctx *X, cx_rx *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* One PCRE2 match attempt from at, with starts up to the match context's offset limit. */
+static int cx_re__match(cx_rx *r, const uint16_t *subj, uint32_t len, uint32_t at)
+{
+	int rc;
+
+	/* pcre2_jit_match skips pcre2_match's checks of its arguments, which hold here (a
+	 * non-UTF pattern accepts any code units) */
+	if (r->flags & CX_RE_JIT)
+		rc = pcre2_jit_match(r->code, subj, len, at, 0, r->md, r->mc);
+	else
+		rc = pcre2_match(r->code, subj, len, at, 0, r->md, r->mc);
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the JIT's 32 KiB stack: the interpreter has more */
+		rc = pcre2_match(r->code, subj, len, at, PCRE2_NO_JIT, r->md, r->mc);
+	return rc;
+}
+
+static int64_t cx_re__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A search over a long subject, CX_RE_WINDOW start positions per PCRE2 call (its offset
+ * limit). PCRE2's match limit counts backtracking into groups, not into a repeated single
+ * character, so /[ab]{0,1000}[cd]/ costs a thousand steps per start position uncounted: on
+ * megabytes that is seconds in one call. Between windows the time taken is charged to the
+ * event's execution budget (a tick per CX_RE_NS_TICK ns), so such a search ends in the
+ * budget's RangeError like a runaway loop. Short subjects are one call (the match limit
+ * bounds them). */
+static int cx_re__scan(cx_ctx *X, cx_rx *r, const uint16_t *subj, uint32_t len, uint32_t at)
+{
+	int64_t t0 = cx_re__now_ns(), t1;
+	uint32_t pos = at;
+	int rc;
+
+	for (;;) {
+		uint32_t lim = len - pos > CX_RE_WINDOW ? pos + CX_RE_WINDOW - 1 : len;
+		pcre2_set_offset_limit(r->mc, lim);
+		rc = cx_re__match(r, subj, len, pos);
+		t1 = cx_re__now_ns();
+		X->steps -= 1 + (t1 - t0) / CX_RE_NS_TICK;
+		t0 = t1;
+		if (rc != PCRE2_ERROR_NOMATCH || lim == len)
+			break;
+		if (X->steps < 0) {
+			cx_budget_exceeded(X);
+			rc = CX_RE_BUDGET;
+			break;
+		}
+		pos = lim + 1;
+	}
+	pcre2_set_offset_limit(r->mc, PCRE2_UNSET);
+	return rc;
+}
+
 /* One leftmost match of r in s starting the search at index at. ov receives 2*(ncap+1)
  * offsets (UINT32_MAX for a group that did not participate). 1 match, 0 none, -1 exception. */
 int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
@@ -706,20 +777,17 @@ int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
 		subj = (PCRE2_SPTR)u"";
 	if (r->es)
 		return cx_res_exec(X, r->es, subj, s->len, at, ov);
-	/* pcre2_jit_match skips pcre2_match's checks of its arguments, which hold here (a
-	 * non-UTF pattern accepts any code units) */
-	if (r->flags & CX_RE_JIT)
-		rc = pcre2_jit_match(r->code, subj, s->len, at, 0, r->md, r->mc);
-	else
-		rc = pcre2_match(r->code, subj, s->len, at, 0, r->md, r->mc);
-	if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the JIT's 32 KiB stack: the interpreter has more */
-		rc = pcre2_match(r->code, subj, s->len, at, PCRE2_NO_JIT, r->md, r->mc);
+	rc = s->len - at > CX_RE_WINDOW ? cx_re__scan(X, r, subj, s->len, at) : cx_re__match(r, subj, s->len, at);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+		/* as much work as re_es.c's limit: a loop retrying it runs out of budget */
+		X->steps -= CX_RE_LIMIT / 8;
 		cx_throw_error(X, "RangeError", "regular expression too complex: backtracking limit reached");
 		return -1;
 	}
+	if (rc == CX_RE_BUDGET)
+		return -1;
 	if (rc == PCRE2_ERROR_NOMEMORY) {
 		cx_heap__oom(X);
 		return -1;

@@ -15,9 +15,14 @@
  * recursion, as deep as their nesting in the pattern (bounded by CX_RP_NEST). Jumps are
  * relative to the instruction, so a block of code can be moved when a quantifier wraps it.
  *
- * Bounds: every choice taken back and every loop iteration is a step; past CX_RES_LIMIT steps
- * (PCRE2's match limit in lib_regexp.c) or CX_RES_STACK bytes of stack the match ends in the
- * same RangeError PCRE2's limits give. All memory is charged to the session (cx_mem__*).
+ * Bounds: every instruction run, choice taken back and unit compared by a back-reference (and
+ * each register reset) is a step; past CX_RES_LIMIT steps or CX_RES_STACK bytes of stack the
+ * match ends in the same RangeError PCRE2's limits give, so no pattern and subject make it run
+ * longer than about CX_RES_LIMIT simple steps. The steps are also charged to the event's
+ * execution budget (X->steps), one tick per CX_RES_TICK steps, so a script that retries a
+ * runaway match in a loop ends in the budget's RangeError (error.semantic) as any loop does.
+ * The machine needs no C stack for long subjects (its stack is on the heap) and, but for
+ * lookaheads, none for deep patterns. All memory is charged to the session (cx_mem__*).
  */
 #include <errno.h>
 #include <string.h>
@@ -46,6 +51,7 @@ enum {
 #define CX_RES_INF 0xffffffffu
 #define CX_RES_UNSET 0xffffffffu
 #define CX_RES_LIMIT 10000000L     /* steps per match: PCRE2's match limit in lib_regexp.c */
+#define CX_RES_TICK 8              /* steps per tick of the event's execution budget */
 #define CX_RES_STACK (16u << 20)   /* bytes of backtrack stack: PCRE2's heap limit */
 #define CX_RES_FOLD 0x460          /* Canonicalize maps no code unit below this elsewhere */
 
@@ -78,7 +84,7 @@ struct cx_res {
 	uint32_t *v;         /* registers: captures, group starts, loop counter + start */
 	cx_res_bt *bt;
 	uint32_t nbt, btcap;
-	long steps;
+	long steps, limit;       /* steps taken, and the most this match may take */
 	const uint16_t *s;
 	uint32_t len;
 };
@@ -389,12 +395,21 @@ static int cx_res__set(cx_res *e, uint32_t k, uint32_t val)
 	return 0;
 }
 
-static int cx_res__step(cx_res *e)
+/* Past the step limit: the match limit's RangeError, or the budget's when the event's execution
+ * budget ran out first. */
+static int cx_res__over(cx_res *e)
 {
-	if (++e->steps <= CX_RES_LIMIT)
-		return 0;
-	cx_throw_error(e->X, "RangeError", "regular expression too complex: backtracking limit reached");
+	if (e->limit < CX_RES_LIMIT)
+		cx_budget_exceeded(e->X);
+	else
+		cx_throw_error(e->X, "RangeError", "regular expression too complex: backtracking limit reached");
 	return -1;
+}
+
+static int cx_res__step(cx_res *e, long n)
+{
+	e->steps += n;
+	return e->steps <= e->limit ? 0 : cx_res__over(e);
 }
 
 /* Undoes the stack down to base (the registers come back as they were there). */
@@ -418,6 +433,8 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 	for (;;) {
 		uint32_t a, b, j, r;
 		int ok;
+		if (++e->steps > e->limit)
+			return cx_res__over(e);
 		switch (k[pc]) {
 		case RE_CHAR:
 			if (pos < len && s[pos] == k[pc + 1]) {
@@ -438,6 +455,7 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 			}
 			goto fail;
 		case RE_CLASS:
+			e->steps += e->cls[k[pc + 1]].n / 8; /* its items are tried in turn */
 			if (pos < len && cx_res__cls_has(e, &e->cls[k[pc + 1]], s[pos])) {
 				pos++, pc += 2;
 				continue;
@@ -488,6 +506,8 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 			if (a != CX_RES_UNSET && b != CX_RES_UNSET) {
 				if (b - a > len - pos)
 					goto fail;
+				if (cx_res__step(e, (long)(b - a)))
+					return -1;
 				for (r = 0; r < b - a; r++)
 					if ((e->flags & 2) ? cx_res__canon(s[a + r]) != cx_res__canon(s[pos + r])
 							   : s[a + r] != s[pos + r])
@@ -533,8 +553,6 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 			continue;
 		case RE_LOOP:
 			/* RepeatMatcher (15.10.2.5) with min/max lowered by the iterations done */
-			if (cx_res__step(e))
-				return -1;
 			r = e->v[L + 2 * k[pc + 1]];
 			if (k[pc + 3] != CX_RES_INF && r >= k[pc + 3]) {
 				pc += k[pc + 5];
@@ -558,6 +576,8 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 		case RE_ENTER:
 			r = k[pc + 1];
 			if (cx_res__set(e, L + 2 * r + 1, pos))
+				return -1;
+			if (cx_res__step(e, (long)k[pc + 3]))
 				return -1;
 			for (j = k[pc + 2]; j < k[pc + 2] + k[pc + 3]; j++)
 				if (cx_res__set(e, 2 * j, CX_RES_UNSET) || cx_res__set(e, 2 * j + 1, CX_RES_UNSET))
@@ -588,7 +608,7 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 				e->v[t->a] = t->b;
 				continue;
 			}
-			if (cx_res__step(e))
+			if (cx_res__step(e, 1))
 				return -1;
 			pc = t->pc;
 			pos = t->a;
@@ -600,27 +620,32 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 int cx_res_exec(cx_ctx *X, cx_res *e, const uint16_t *s, uint32_t len, uint32_t at, uint32_t *ov)
 {
 	uint32_t start, end, j;
-	int rc;
+	int rc = 0;
 
 	e->X = X;
 	e->s = s;
 	e->len = len;
 	e->steps = 0;
+	/* what is left of the event's budget bounds the match too */
+	e->limit = X->steps < CX_RES_LIMIT / CX_RES_TICK ? (long)(X->steps > 0 ? X->steps : 0) * CX_RES_TICK
+							 : CX_RES_LIMIT;
 	for (start = at; start <= len; start++) {
-		if (cx_res__step(e))
-			return -1;
+		if (cx_res__step(e, 1 + (long)e->nreg / 16)) {
+			rc = -1;
+			break;
+		}
 		memset(e->v, 0xff, (size_t)e->nreg * 4);
 		e->nbt = 0;
 		rc = cx_res__run(e, 0, start, &end);
-		if (rc < 0)
-			return -1;
-		if (rc) {
-			ov[0] = start;
-			ov[1] = end;
-			for (j = 2; j < 2 * (e->ncap + 1); j++)
-				ov[j] = e->v[j];
-			return 1;
-		}
+		if (rc)
+			break;
 	}
-	return 0;
+	X->steps -= e->steps / CX_RES_TICK;
+	if (rc <= 0)
+		return rc;
+	ov[0] = start;
+	ov[1] = end;
+	for (j = 2; j < 2 * (e->ncap + 1); j++)
+		ov[j] = e->v[j];
+	return 1;
 }
