@@ -464,6 +464,9 @@ static cx_re_buf *cx_re__compile(cx_ctx *X, cx_str *p, int flags)
 	for (j = 0; j < CX_RE_CACHE; j++)
 		if (cx_re__same(&cx_re__cache[j], p, flags))
 			return cx_re__from_cache(X, p, flags);
+	/* a compilation costs the event's budget by its length (parsing, PCRE2's compilation):
+	 * a loop compiling megabyte patterns runs out of budget, not for hours */
+	X->steps -= p->len;
 	t.flags = flags;
 	k.arg = &t;
 	err = cx_rp_parse(p, &k, &why);

@@ -347,6 +347,7 @@ int cx_res_compile(cx_ctx *X, const cx_str *p, int flags, cx_res **out)
 	e->ncap = cx_re_count_groups(p);
 	e->chain[0] = CX_RES_UNSET;
 	k.arg = e;
+	X->steps -= p->len / 4; /* the program is built again for each operation */
 	err = cx_rp_parse(p, &k, &why);
 	if (!err)
 		err = cx_res__emit(e, 1, RE_MATCH, 0, 0, 0);
