@@ -238,6 +238,9 @@ int cx_http_token(cx_engine *e, const char *spec);
 int cx_http_tokens_file(cx_engine *e, const char *path);
 /* Build a heap-neutral object from form fields: dotted names become nested objects. */
 int cx_http_nest(cx_cval *obj, const char *name, const char *val, char *why, size_t whysz);
+/* Percent-decode p[0..n) ('+' is a space) into *out (a mem object). EBADMSG: a bad escape, a
+ * NUL byte or invalid UTF-8; EOVERFLOW: longer than max bytes decoded. */
+int cx_http_decode(char **out, const char *p, size_t n, size_t max);
 
 /* Section - Outbound HTTP and mail over libcurl's multi interface (curl.c) */
 

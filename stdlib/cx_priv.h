@@ -226,15 +226,52 @@ typedef struct cx_rx {
 int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r);  /* 0 or -1 with an exception pending */
 int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov); /* 1, 0 or -1 */
 void cx_rx_close(cx_ctx *X, cx_rx *r);
+int cx_regexp_wants_es(cx_value v); /* tests: its pattern is for re_es.c (captures, PCRE2 refused) */
+
+/* re_parse.c: the ES3 pattern parser (15.10.1) of both matchers, as a stream of events. */
+#define CX_RP_NEST 200        /* group nesting; deeper is a SyntaxError */
+#define CX_RP_MAXREP 65535u   /* largest {n,m} minimum (PCRE2's limit) */
+#define CX_RP_INF 0xffffffffu /* no maximum */
+enum {
+	CX_RP_CHAR = 1, /* c: one code unit */
+	CX_RP_ANY,      /* . */
+	CX_RP_CLASS,    /* items, nitems, neg: [...] or a class escape \d \S … outside one */
+	CX_RP_BOL, CX_RP_EOL, CX_RP_WB, CX_RP_NWB,
+	CX_RP_BREF,     /* c: \n */
+	CX_RP_OPEN,     /* sub: 0 capture (c: its number), ':' '=' '!'; mark: where it begins */
+	CX_RP_CLOSE,    /* the same fields as its OPEN */
+	CX_RP_QUANT,    /* min max greedy after the atom begun at mark, holding captures
+			 * [first, first+count) */
+	CX_RP_ALT,      /* '|' after the alternative begun at mark */
+	CX_RP_END,      /* the disjunction whose last alternative began at mark ends */
+};
+typedef struct cx_rp_item {
+	uint16_t lo, hi;
+	uint16_t esc;   /* 0: the range lo-hi; else a class escape letter d D s S w W */
+} cx_rp_item;
+typedef struct cx_rp_ev {
+	int kind, sub, neg, greedy;
+	int depth;                /* groups open around the event (ALT, END: its disjunction's) */
+	uint32_t c, mark, min, max, first, count;
+	const cx_rp_item *items;  /* valid during the call only */
+	uint32_t nitems;
+} cx_rp_ev;
+typedef struct cx_rp_sink {
+	int (*ev)(void *arg, const cx_rp_ev *e); /* 0 or an errno (ENOMEM) that ends the parse */
+	uint32_t (*mark)(void *arg);             /* the sink's position, passed back in mark */
+	void *arg;
+} cx_rp_sink;
+/* 0; EINVAL with *err the SyntaxError's reason; or the sink's or ENOMEM */
+int cx_rp_parse(const cx_str *p, const cx_rp_sink *k, const char **err);
+uint32_t cx_rp_esc_ranges(int esc, const uint16_t (**r)[2]); /* the ranges of \d \s \w */
+uint32_t cx_re_count_groups(const cx_str *p); /* capturing groups of an ES pattern */
 
 /* re_es.c: ES3's own matcher (15.10.2) for the patterns PCRE2 cannot express exactly. */
 typedef struct cx_res cx_res;
-int cx_re_hex(const cx_str *p, uint32_t *i, int n, unsigned *out); /* \xHH, \uHHHH digits */
-uint32_t cx_re_count_groups(const cx_str *p); /* capturing groups of an ES pattern (lib_regexp.c) */
-int cx_res_wanted(const cx_str *p); /* 1: a quantified group of p holds capturing groups */
 int cx_res_compile(cx_ctx *X, const cx_str *p, int flags, cx_res **out); /* 0, EINVAL, ENOMEM */
 int cx_res_exec(cx_ctx *X, cx_res *e, const uint16_t *s, uint32_t len, uint32_t at, uint32_t *ov);
 void cx_res_free(cx_ctx *X, cx_res *e);
 int cx_res_mode(int mode); /* tests: 1 every pattern on re_es.c, -1 none, 0 as chosen; old mode */
+int cx_res_choose(int wanted); /* re_es.c runs the pattern: wanted, unless cx_res_mode says */
 
 #endif

@@ -387,6 +387,22 @@ static void test_time(void)
 	CHECK(cx_rt_time("5 parsecs", &ms) == EINVAL);
 }
 
+/* media.c decodes a prompt's text= part with the HTTP listener's decoder: a bad escape, a NUL
+ * byte or invalid UTF-8 is an error (it was decoded leniently before), '+' and %XX are text. */
+static void test_media_text(void)
+{
+	uint64_t a = 0, b = 0;
+
+	CHECK(cx_media_duration(".", "missing.wav?text=Hello there", &a) == 0 && a > 0);
+	CHECK(cx_media_duration(".", "missing.wav?text=Hello+th%65re", &b) == 0 && b == a);
+	CHECK(cx_media_duration(".", "missing.wav?text=caf%C3%A9", &b) == 0 && b > 0);
+	CHECK(cx_media_duration(".", "missing.wav?text=Hello%zzthere", &b) == EBADMSG);
+	CHECK(cx_media_duration(".", "missing.wav?text=Hello%4", &b) == EBADMSG);
+	CHECK(cx_media_duration(".", "missing.wav?text=Hello%00there", &b) == EBADMSG);
+	CHECK(cx_media_duration(".", "missing.wav?text=Hello%C3%28", &b) == EBADMSG);
+	CHECK(cx_media_duration(".", "missing.wav", &b) == ENOENT);
+}
+
 static void test_match(void)
 {
 	CHECK(cx_rt_match("*", "anything.at.all"));
@@ -667,6 +683,7 @@ int main(void)
 	}
 	test_time();
 	test_match();
+	test_media_text();
 	test_scenario();
 	test_algorithm();
 	test_snapshot();

@@ -601,7 +601,7 @@ static void test_builtins(void)
 	CHECK_S(cx_exc_describe(X, S("plain")), "plain");
 	CHECK_S(cx_exc_describe(X, N(3)), "3");
 	CHECK_THROWS(cx_budget_exceeded(X), "RangeError: execution budget exceeded");
-	X->steps = 1000;
+	X->steps = 100000000; /* the regular expressions below charge it too (re_es.c) */
 	CHECK_S(cx_get_cstr(X, cx_regexp_new(X, "a+", "g"), "source"), "a+");
 	CHECK_S(M(G("Object"), "toString", 0, U, U, U), "function Object() {\n    [native code]\n}");
 	CHECK_S(M(cx_arr_new(X, 0, NULL), "hasOwnProperty", 1, S("length"), U, U), "true");
@@ -1442,7 +1442,7 @@ static void test_regexp_jit(void)
 	time_t t0;
 	int i;
 
-	X->steps = 1000000; /* the execution budget: the tests above used some */
+	X->steps = 100000000; /* the execution budget: the tests above used some */
 	/* The same answers as the interpreter gave (test_regexp has the ES cases), many times
 	 * over the same pattern objects and fresh literals of the same text. */
 	for (i = 0; i < 300; i++) {
@@ -1477,7 +1477,7 @@ static void test_regexp_jit(void)
  * (PCRE2 is wrong on the others: that is why they go there). */
 typedef struct cx_str cx_str;
 int cx_res_mode(int mode);
-int cx_res_wanted(const cx_str *p);
+int cx_regexp_wants_es(cx_value v);
 
 typedef struct re_case {
 	const char *p, *f, *s;
@@ -1794,8 +1794,7 @@ static void test_regexp_es(void)
 			CHECK(0);
 			continue;
 		}
-		wanted = cx_res_wanted(cx_get_cstr(X, r, "source").u.s) ||
-			 cx_res_wanted(cx_str_cstr(X, k->p).u.s);
+		wanted = cx_regexp_wants_es(r);
 		/* PCRE2's caseless matching is not ES3's Canonicalize (docs/ecmascript.md): a negated
 		 * class, U+017F and U+212A fold differently there; only re_es.c is exact. */
 		pcre_differs = strchr(k->f, 'i') && (strstr(k->p, "[^") || strstr(k->p, "\\u") ||
@@ -1834,8 +1833,59 @@ static void test_regexp_es(void)
 	memset(big, 'a', 20000);
 	big[20000] = 0;
 	CHECK_N(cx_get_cstr(X, cx_get(X, M(RX("(a|b)*", ""), "exec", 1, S(big), U, U), N(0)), "length"), 20000);
+	/* The work of a match is charged to the event's execution budget: re_es.c by its steps
+	 * (the match stops when the budget does), PCRE2's runaway matches by the match limit. */
+	X->steps = 1000;
+	memset(big, 'a', 30);
+	big[30] = '!', big[31] = 0;
+	CHECK_THROWS(M(RX("^(a|aa)+$", ""), "test", 1, S(big), U, U), "RangeError: execution budget exceeded");
+	X->steps = 100000000;
+	cx_res_mode(-1);
+	memset(big, 'a', 40);
+	big[40] = 'b', big[41] = 0;
+	CHECK_THROWS(M(RX("^(?:a|aa)+$", ""), "test", 1, S(big), U, U), "RangeError: regular expression too complex");
+	CHECK(X->steps < 100000000 - 1000000);
+	cx_res_mode(0);
+	X->steps = 100000000;
+	/* what PCRE2 refuses (nesting past its limit of 250) the ES matcher runs */
+	memset(big, 0, sizeof(big));
+	for (c = 0; c < 190; c++)
+		memcpy(big + 3 * c, "(?=", 3), big[3 * 190 + 190] = 0;
+	memcpy(big + 3 * 190, "a", 1);
+	memset(big + 3 * 190 + 1, ')', 190);
+	r = RX(big, "");
+	CHECK(!cx_is_exc(r) && cx_regexp_wants_es(r));
+	CHECK_S(M(r, "exec", 1, S("ba"), U, U), "");
 	cx_res_mode(old);
 	cx_gc(X);
+}
+
+/* re_parse.c writes \s as ranges: the same set as cx_str__is_ws (WhiteSpace, LineTerminator). */
+int cx_str__is_ws(uint16_t c);
+uint32_t cx_rp_esc_ranges(int esc, const uint16_t (**r)[2]);
+
+static void test_regexp_ranges(void)
+{
+	const uint16_t (*r)[2];
+	uint32_t n = cx_rp_esc_ranges('s', &r), k, c, bad = 0;
+
+	for (c = 0; c < 0x10000; c++) {
+		int in = 0;
+		for (k = 0; k < n; k++)
+			in |= c >= r[k][0] && c <= r[k][1];
+		bad += in != cx_str__is_ws((uint16_t)c);
+	}
+	CHECK(bad == 0);
+	for (k = 1; k < n; k++)
+		CHECK(r[k][0] > r[k - 1][1] + 1u); /* sorted, apart: the translator's complement needs it */
+	/* negated escapes and classes from ranges (the PCRE2 translation) */
+	cx_res_mode(-1);
+	CHECK_S(M(RX("[^\\s\\d]+", ""), "exec", 1, S("12 \xc2\xa0" "ab3"), U, U), "ab");
+	CHECK_S(M(RX("[\\S]", ""), "exec", 1, S(" \xef\xbb\xbfx"), U, U), "x");
+	CHECK_S(M(RX("[^]", ""), "exec", 1, S("\n"), U, U), "\n");
+	CHECK_S(M(RX("[\\W\\w]+", ""), "exec", 1, S("a b"), U, U), "a b");
+	CHECK(cx_is_null(M(RX("[]", ""), "exec", 1, S("a"), U, U)));
+	cx_res_mode(0);
 }
 
 /* Lazy built-ins (cx_lazy in stdlib/cx_priv.h): each case runs in a fresh context, so the
@@ -1980,6 +2030,7 @@ int main(void)
 	test_number_digits();
 	test_regexp_jit();
 	test_regexp_es();
+	test_regexp_ranges();
 	test_lazy();
 	cx_ctx_free(X);
 	printf("test_value: %d checks, %d failed\n", t_count, t_fail);
