@@ -29,6 +29,8 @@ T=$ROOT/bench/sip
 MINUTES=10 RATE=50 WAV=3 PROG_BIN="" W=""
 while [ $# -gt 0 ]; do
 	case $1 in
+	--*) [ "$1" = --build-only ] || [ "$1" = --help ] || [ $# -ge 2 ] ||
+		{ echo "soak: $1 needs a value (see --help)" >&2; exit 2; } ;;&
 	--minutes) MINUTES=$2; shift 2 ;;
 	--rate) RATE=$2; shift 2 ;;
 	--wav) WAV=$2; shift 2 ;;
