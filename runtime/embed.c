@@ -120,10 +120,19 @@ void cx_close(void)
 int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 {
 	cx_engine *e = NULL;
-	int err;
+	char why[256];
+	int i, err;
 
 	if (!ep || !cfg || !cfg->docs || cfg->ndocs < 1)
 		return EINVAL;
+	for (i = 0; i < cfg->ndocs; i++) {
+		if (!cfg->docs[i])
+			return EINVAL;
+		if (cx_doc_check(cfg->docs[i], why, sizeof(why))) {
+			fprintf(stderr, "cx_engine_alloc: %s\n", why);
+			return EPROTO;
+		}
+	}
 	err = cx_engine_new(&e);
 	if (err)
 		return err;

@@ -9,8 +9,6 @@
 #include <sys/resource.h>
 #include "prov.h"
 
-#define CX_VERSION "0.1.0"
-
 static cx_engine *cx_main__eng;
 static int cx_main__once_status = -1;
 static cx_sess *cx_main__once_sess;
@@ -226,6 +224,13 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 	if (!docs || ndocs < 1 || !docs[0]) {
 		fprintf(stderr, "%s: no document compiled into this program\n", prog);
 		return 2;
+	}
+	for (i = 0; i < ndocs; i++) {
+		char why[256];
+		if (docs[i] && cx_doc_check(docs[i], why, sizeof(why))) {
+			fprintf(stderr, "%s: %s\n", prog, why);
+			return 2;
+		}
 	}
 	err = libre_init();
 	if (err) {
