@@ -766,7 +766,7 @@ void fn_end(Fn *F)
 		if (!F->lab[i].stub || !F->lab[i].uses)
 			continue;
 		fn__mark(F, o, F->lab[i].line ? F->lab[i].line : F->line);
-		fprintf(o, "%s:\n\t%s\n", F->lab[i].name, F->lab[i].stub);
+		fprintf(o, "%s: %s\n", F->lab[i].name, F->lab[i].stub);
 	}
 	fn__mark(F, o, F->line);
 	fprintf(o, "}\n\n");

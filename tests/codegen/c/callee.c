@@ -91,9 +91,7 @@ end1:;
 #line 6
 	return CX_UNDEFINED;
 #line 6
-fail:
-#line 6
-	return CX_EXCEPTION;
+fail: return CX_EXCEPTION;
 #line 6
 }
 
@@ -127,12 +125,8 @@ static int init(cx_ctx *X)
 	X->slots[6 /* notfn */] = cx_num(5.0);
 #line 3
 	return CX_GO;
-fail_1:
-#line 4
-	return CX_SEMANTIC(var, 4);
-fail_2:
-#line 5
-	return CX_SEMANTIC(script, 5);
+fail_1: return CX_SEMANTIC(var, 4);
+fail_2: return CX_SEMANTIC(script, 5);
 #line 3
 }
 
@@ -163,9 +157,7 @@ static cx_value f2_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 11
 	return CX_UNDEFINED;
 #line 11
-fail:
-#line 11
-	return CX_EXCEPTION;
+fail: return CX_EXCEPTION;
 #line 11
 }
 
@@ -198,9 +190,7 @@ static cx_value f3_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 12
 	return CX_UNDEFINED;
 #line 12
-fail:
-#line 12
-	return CX_EXCEPTION;
+fail: return CX_EXCEPTION;
 #line 12
 }
 
@@ -227,9 +217,7 @@ static cx_value f4_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 13
 	return CX_UNDEFINED;
 #line 13
-fail:
-#line 13
-	return CX_EXCEPTION;
+fail: return CX_EXCEPTION;
 #line 13
 }
 
@@ -264,9 +252,7 @@ static cx_value f5_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 14
 	return CX_UNDEFINED;
 #line 14
-fail:
-#line 14
-	return CX_EXCEPTION;
+fail: return CX_EXCEPTION;
 #line 14
 }
 
@@ -297,9 +283,7 @@ static cx_value f6_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 16
 	return CX_UNDEFINED;
 #line 16
-fail:
-#line 16
-	return CX_EXCEPTION;
+fail: return CX_EXCEPTION;
 #line 16
 }
 
@@ -334,9 +318,7 @@ static cx_value f7_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 17
 	return CX_UNDEFINED;
 #line 17
-fail:
-#line 17
-	return CX_EXCEPTION;
+fail: return CX_EXCEPTION;
 #line 17
 }
 
@@ -367,9 +349,7 @@ static cx_value f8_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 18
 	return CX_UNDEFINED;
 #line 18
-fail:
-#line 18
-	return CX_EXCEPTION;
+fail: return CX_EXCEPTION;
 #line 18
 }
 
@@ -531,31 +511,15 @@ static int transition_1(cx_ctx *X)
 	if (cx_is_exc(t32)) goto fail_8;
 #line 10
 	return CX_GO;
-fail_1:
-#line 11
-	return CX_SEMANTIC(log, 11);
-fail_2:
-#line 12
-	return CX_SEMANTIC(log, 12);
-fail_3:
-#line 13
-	return CX_SEMANTIC(log, 13);
-fail_4:
-#line 14
-	return CX_SEMANTIC(log, 14);
+fail_1: return CX_SEMANTIC(log, 11);
+fail_2: return CX_SEMANTIC(log, 12);
+fail_3: return CX_SEMANTIC(log, 13);
+fail_4: return CX_SEMANTIC(log, 14);
 #line 16
-fail_5:
-#line 16
-	return CX_SEMANTIC(log, 16);
-fail_6:
-#line 17
-	return CX_SEMANTIC(log, 17);
-fail_7:
-#line 18
-	return CX_SEMANTIC(log, 18);
-fail_8:
-#line 19
-	return CX_SEMANTIC(script, 19);
+fail_5: return CX_SEMANTIC(log, 16);
+fail_6: return CX_SEMANTIC(log, 17);
+fail_7: return CX_SEMANTIC(log, 18);
+fail_8: return CX_SEMANTIC(script, 19);
 #line 10
 }
 

@@ -38,12 +38,8 @@ static int init(cx_ctx *X)
 #line 2
 	return CX_GO;
 #line 4
-fail_2:
-#line 4
-	return CX_SEMANTIC(var, 4);
-fail_3:
-#line 5
-	return CX_SEMANTIC(script, 5);
+fail_2: return CX_SEMANTIC(var, 4);
+fail_3: return CX_SEMANTIC(script, 5);
 #line 2
 }
 
@@ -76,9 +72,7 @@ static cx_value f1_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 10
 	return CX_UNDEFINED;
 #line 10
-fail:
-#line 10
-	return CX_EXCEPTION;
+fail: return CX_EXCEPTION;
 #line 10
 }
 
@@ -289,32 +283,16 @@ end15:;
 #line 7
 	return CX_GO;
 #line 9
-fail_2:
-#line 9
-	return CX_SEMANTIC(script, 9);
+fail_2: return CX_SEMANTIC(script, 9);
 #line 13
-fail_3:
-#line 13
-	return CX_SEMANTIC(log, 13);
-fail_4:
-#line 14
-	return CX_SEMANTIC(log, 14);
-fail_5:
-#line 15
-	return CX_SEMANTIC(assign, 15);
-fail_6:
-#line 16
-	return CX_SEMANTIC(log, 16);
-fail_7:
+fail_3: return CX_SEMANTIC(log, 13);
+fail_4: return CX_SEMANTIC(log, 14);
+fail_5: return CX_SEMANTIC(assign, 15);
+fail_6: return CX_SEMANTIC(log, 16);
+fail_7: return CX_SEMANTIC(if, 17);
 #line 17
-	return CX_SEMANTIC(if, 17);
-#line 17
-fail_9:
-#line 17
-	return CX_SEMANTIC(elseif, 17);
-fail_12:
-#line 18
-	return CX_SEMANTIC(script, 18);
+fail_9: return CX_SEMANTIC(elseif, 17);
+fail_12: return CX_SEMANTIC(script, 18);
 #line 7
 }
 

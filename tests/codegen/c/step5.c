@@ -230,24 +230,12 @@ static int transition_1(cx_ctx *X)
 #line 10
 	return CX_GO;
 #line 12
-fail_1:
-#line 12
-	return CX_SEMANTIC(log, 12);
-fail_2:
-#line 13
-	return CX_SEMANTIC(log, 13);
-fail_3:
-#line 14
-	return CX_SEMANTIC(log, 14);
-fail_4:
-#line 15
-	return CX_SEMANTIC(log, 15);
-fail_5:
-#line 16
-	return CX_SEMANTIC(log, 16);
-fail_6:
-#line 17
-	return CX_SEMANTIC(log, 17);
+fail_1: return CX_SEMANTIC(log, 12);
+fail_2: return CX_SEMANTIC(log, 13);
+fail_3: return CX_SEMANTIC(log, 14);
+fail_4: return CX_SEMANTIC(log, 15);
+fail_5: return CX_SEMANTIC(log, 16);
+fail_6: return CX_SEMANTIC(log, 17);
 #line 10
 }
 
@@ -437,27 +425,13 @@ static int transition_2(cx_ctx *X)
 #line 23
 	return CX_GO;
 #line 27
-fail_3:
-#line 27
-	return CX_SEMANTIC(log, 27);
-fail_4:
-#line 28
-	return CX_SEMANTIC(log, 28);
-fail_5:
-#line 29
-	return CX_SEMANTIC(log, 29);
-fail_6:
-#line 30
-	return CX_SEMANTIC(log, 30);
-fail_7:
-#line 31
-	return CX_SEMANTIC(log, 31);
-fail_8:
-#line 32
-	return CX_SEMANTIC(log, 32);
-fail_9:
-#line 33
-	return CX_SEMANTIC(log, 33);
+fail_3: return CX_SEMANTIC(log, 27);
+fail_4: return CX_SEMANTIC(log, 28);
+fail_5: return CX_SEMANTIC(log, 29);
+fail_6: return CX_SEMANTIC(log, 30);
+fail_7: return CX_SEMANTIC(log, 31);
+fail_8: return CX_SEMANTIC(log, 32);
+fail_9: return CX_SEMANTIC(log, 33);
 #line 23
 }
 
@@ -590,24 +564,12 @@ static int transition_3(cx_ctx *X)
 #line 40
 	return CX_GO;
 #line 42
-fail_2:
-#line 42
-	return CX_SEMANTIC(log, 42);
-fail_3:
-#line 43
-	return CX_SEMANTIC(log, 43);
-fail_4:
-#line 44
-	return CX_SEMANTIC(log, 44);
-fail_5:
-#line 45
-	return CX_SEMANTIC(log, 45);
-fail_6:
-#line 46
-	return CX_SEMANTIC(log, 46);
-fail_7:
-#line 47
-	return CX_SEMANTIC(log, 47);
+fail_2: return CX_SEMANTIC(log, 42);
+fail_3: return CX_SEMANTIC(log, 43);
+fail_4: return CX_SEMANTIC(log, 44);
+fail_5: return CX_SEMANTIC(log, 45);
+fail_6: return CX_SEMANTIC(log, 46);
+fail_7: return CX_SEMANTIC(log, 47);
 #line 40
 }
 
@@ -912,49 +874,21 @@ static int transition_4(cx_ctx *X)
 #line 51
 	return CX_GO;
 #line 53
-fail_2:
-#line 53
-	return CX_SEMANTIC(log, 53);
-fail_3:
-#line 54
-	return CX_SEMANTIC(log, 54);
-fail_4:
-#line 55
-	return CX_SEMANTIC(log, 55);
-fail_5:
-#line 56
-	return CX_SEMANTIC(log, 56);
-fail_6:
-#line 57
-	return CX_SEMANTIC(log, 57);
-fail_7:
-#line 58
-	return CX_SEMANTIC(log, 58);
-fail_8:
-#line 59
-	return CX_SEMANTIC(log, 59);
+fail_2: return CX_SEMANTIC(log, 53);
+fail_3: return CX_SEMANTIC(log, 54);
+fail_4: return CX_SEMANTIC(log, 55);
+fail_5: return CX_SEMANTIC(log, 56);
+fail_6: return CX_SEMANTIC(log, 57);
+fail_7: return CX_SEMANTIC(log, 58);
+fail_8: return CX_SEMANTIC(log, 59);
 #line 61
-fail_9:
-#line 61
-	return CX_SEMANTIC(log, 61);
-fail_10:
-#line 62
-	return CX_SEMANTIC(log, 62);
-fail_11:
-#line 63
-	return CX_SEMANTIC(log, 63);
-fail_12:
-#line 64
-	return CX_SEMANTIC(log, 64);
-fail_13:
-#line 65
-	return CX_SEMANTIC(log, 65);
-fail_14:
-#line 66
-	return CX_SEMANTIC(log, 66);
-fail_15:
-#line 67
-	return CX_SEMANTIC(log, 67);
+fail_9: return CX_SEMANTIC(log, 61);
+fail_10: return CX_SEMANTIC(log, 62);
+fail_11: return CX_SEMANTIC(log, 63);
+fail_12: return CX_SEMANTIC(log, 64);
+fail_13: return CX_SEMANTIC(log, 65);
+fail_14: return CX_SEMANTIC(log, 66);
+fail_15: return CX_SEMANTIC(log, 67);
 #line 51
 }
 
@@ -1159,36 +1093,16 @@ static int transition_5(cx_ctx *X)
 #line 71
 	return CX_GO;
 #line 73
-fail_2:
-#line 73
-	return CX_SEMANTIC(log, 73);
-fail_3:
-#line 74
-	return CX_SEMANTIC(log, 74);
-fail_4:
-#line 75
-	return CX_SEMANTIC(log, 75);
-fail_5:
-#line 76
-	return CX_SEMANTIC(log, 76);
-fail_6:
-#line 77
-	return CX_SEMANTIC(log, 77);
-fail_7:
-#line 78
-	return CX_SEMANTIC(log, 78);
-fail_8:
-#line 79
-	return CX_SEMANTIC(log, 79);
-fail_9:
-#line 80
-	return CX_SEMANTIC(log, 80);
-fail_10:
-#line 81
-	return CX_SEMANTIC(log, 81);
-fail_11:
-#line 82
-	return CX_SEMANTIC(log, 82);
+fail_2: return CX_SEMANTIC(log, 73);
+fail_3: return CX_SEMANTIC(log, 74);
+fail_4: return CX_SEMANTIC(log, 75);
+fail_5: return CX_SEMANTIC(log, 76);
+fail_6: return CX_SEMANTIC(log, 77);
+fail_7: return CX_SEMANTIC(log, 78);
+fail_8: return CX_SEMANTIC(log, 79);
+fail_9: return CX_SEMANTIC(log, 80);
+fail_10: return CX_SEMANTIC(log, 81);
+fail_11: return CX_SEMANTIC(log, 82);
 #line 71
 }
 
@@ -1240,9 +1154,7 @@ static int transition_6(cx_ctx *X)
 	}
 #line 86
 	return CX_GO;
-fail_1:
-#line 87
-	return CX_SEMANTIC(log, 87);
+fail_1: return CX_SEMANTIC(log, 87);
 #line 86
 }
 
