@@ -225,8 +225,8 @@ static void emit__if(Em *E, Fn *F, Node *n)
 }
 
 /* One element the runtime performs, as a block in cx_gen.h's short forms: CX_ELEMENT declares
- * `el`, the attributes are evaluated in document order (CX_ATTR, CX_GIVEN for an LHS,
- * CX_NAMES), CX_EXEC runs it, then a present LHS attribute receives el.out. */
+ * `el`, the attributes are evaluated in document order (CX_ATTR; CX_GIVEN for an LHS or a
+ * namelist, whose names and values CX_NAMES sets), CX_EXEC runs it, then a present LHS attribute receives el.out. */
 static void emit__elcall(Em *E, Fn *F, Node *n)
 {
 	const char *id = emit__elem_id[n->elem];
@@ -277,7 +277,7 @@ static void emit__elcall(Em *E, Fn *F, Node *n)
 		}
 		if (v)
 			fn_out(F, "CX_ATTR(%s, %s, %s);", id, aid, v);
-		else if (kind != CX_AK_NAMELIST)
+		else
 			fn_out(F, "CX_GIVEN(%s, %s);", id, aid);
 	}
 	fn_out(F, "CX_EXEC();");

@@ -104,7 +104,7 @@ int cx_semantic(cx_ctx *X, int elem, int line);
 #define CX_ATTR(elem, attr, v) \
 	(el.a[CX_A_##elem##_##attr] = (v), el.present |= 1u << CX_A_##elem##_##attr)
 #define CX_GIVEN(elem, attr) (el.present |= 1u << CX_A_##elem##_##attr)
-/* namelist: n names (a static NULL-terminated array) and their values. */
+/* namelist (also CX_GIVEN): n names (a static NULL-terminated array) and their values. */
 #define CX_NAMES(n, nm, vs) (el.nnames = (n), el.names = (nm), el.vals = (vs))
 /* Runs the element; <exit> or a failure ends the transition body with that result. */
 #define CX_EXEC()                                   \
