@@ -22,6 +22,9 @@
 
 #include "cx_gen.h" /* element table enums: CX_E_*, CX_A_*_* */
 
+/* Written into every generated cx_doc (made_by), next to the CX_ABI_VERSION it is for. */
+#define CCXMLC_VERSION "0.1.0"
+
 /* Section - Source locations and diagnostics (diag.c) */
 
 typedef struct Source {

@@ -458,6 +458,7 @@ typedef struct Label {
 	char *name;
 	int uses;
 	char *stub; /* code placed at the end of the function after the label, or NULL */
+	int line;   /* .ccxml line of the stub (0: the function's) */
 } Label;
 
 /* A statement that break / continue can target. */
@@ -520,6 +521,7 @@ struct Fn {
 	int nparams;
 	bool has_env;    /* this function allocates an env for its captured names */
 	bool uses_env;   /* some code refers to `env` */
+	int curline;     /* .ccxml line of the code being emitted (fn_line) */
 };
 
 void fn_out(Fn *F, const char *fmt, ...)
@@ -618,16 +620,30 @@ Fn *fn_new(Gen *g, Scope *sc, int kind, const char *name, int line)
 	return F;
 }
 
+/* A marker line (\002N) that fn__lines turns into #line directives. */
+static void fn__mark(Fn *F, FILE *o, int line)
+{
+	if (F->g->opt->line_directives && line > 0)
+		fprintf(o, "\002%d\n", line);
+}
+
 void fn_line(Fn *F, int line)
 {
-	if (!F->g->opt->line_directives || line <= 0)
+	if (line <= 0)
 		return;
-	fprintf(F->out, "#line %d %s\n", line, c_quote(F->g->path, strlen(F->g->path)));
+	F->curline = line;
+	fn__mark(F, F->out, line);
+}
+
+int fn_curline(Fn *F)
+{
+	return F->curline;
 }
 
 void fn_fail_semantic(Fn *F, const char *elem, int line)
 {
-	F->fail = fn__label(F, "fail_", xprintf("return cx_semantic(X, CX_E_%s, %d);", elem, line));
+	F->fail = fn__label(F, "fail_", xprintf("return CX_SEMANTIC(%s, %d);", elem, line));
+	F->lab[F->fail].line = line;
 }
 
 void fn_source(Fn *F, const SrcText *src)
@@ -660,10 +676,58 @@ static Scope *fn__outer_env_scope(Scope *sc)
 	return NULL;
 }
 
+/* Is this line of C blank or only braces (no code of its own, so no #line of its own)? The
+ * function's own braces (not indented) carry its prologue and epilogue. */
+static bool fn__braces_only(const char *p, size_t n)
+{
+	size_t i = strspn(p, "\t");
+	size_t m = n - i - (p[n - 1] == '\n');
+	if (!m)
+		return true; /* blank */
+	if (!i)
+		return false;
+	return (m == 1 && (p[i] == '{' || p[i] == '}')) || (m == 8 && !strncmp(p + i, "} else {", 8));
+}
+
+/* Writes a function's text to o, turning the line markers (\002N: what follows belongs to
+ * .ccxml line N) into #line directives. After `#line N` the next lines count as N+1, N+2…,
+ * so the directive is repeated before every line whose count would be wrong: each statement,
+ * label and the function itself then carries its element's own line (gdb, addr2line). */
+static void fn__lines(Fn *F, const char *text, FILE *o)
+{
+	int want = 0, at = 0;
+	bool named = false;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p + 1) : strlen(p);
+		if (*p == '\002') {
+			want = atoi(p + 1);
+		} else {
+			if (want && at != want && !fn__braces_only(p, n)) {
+				if (named)
+					fprintf(o, "#line %d\n", want);
+				else
+					fprintf(o, "#line %d %s\n", want, c_quote(F->g->path, strlen(F->g->path)));
+				named = true;
+				at = want;
+			}
+			fwrite(p, 1, n, o);
+			if (at)
+				at++;
+		}
+		p += n;
+	}
+}
+
 void fn_end(Fn *F)
 {
-	FILE *o = F->g->funcs;
+	char *text;
+	size_t tlen;
+	FILE *o = open_memstream(&text, &tlen);
+	if (!o)
+		diag_fatal("out of memory");
 	fclose(F->out);
+	fn__mark(F, o, F->line);
 	if (F->kind == FN_JS) {
 		fprintf(F->g->protos, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);\n", F->name);
 		fprintf(o, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)\n{\n", F->name);
@@ -749,14 +813,21 @@ void fn_end(Fn *F)
 		}
 		p += n;
 	}
+	fn__mark(F, o, F->line);
 	if (F->kind == FN_JS)
 		fprintf(o, "\treturn CX_UNDEFINED;\n");
 	else if (F->kind == FN_BODY)
 		fprintf(o, "\treturn CX_GO;\n");
-	for (int i = 0; i < F->nlab; i++)
-		if (F->lab[i].stub && F->lab[i].uses)
-			fprintf(o, "%s:\n\t%s\n", F->lab[i].name, F->lab[i].stub);
+	for (int i = 0; i < F->nlab; i++) {
+		if (!F->lab[i].stub || !F->lab[i].uses)
+			continue;
+		fn__mark(F, o, F->lab[i].line ? F->lab[i].line : F->line);
+		fprintf(o, "%s: %s\n", F->lab[i].name, F->lab[i].stub);
+	}
+	fn__mark(F, o, F->line);
 	fprintf(o, "}\n\n");
+	fclose(o);
+	fn__lines(F, text, F->g->funcs);
 }
 
 /* Section - Values of expressions */
@@ -2291,7 +2362,18 @@ static void js__vardecl(Fn *F, TSNode s)
 	}
 }
 
+static void js__stmt_at(Fn *F, TSNode s);
+
+/* A statement, and its code at its own line; code that follows it (the rest of an enclosing
+ * loop or try) goes back to the line of what encloses it. */
 static void js__stmt(Fn *F, TSNode s)
+{
+	int up = F->curline;
+	js__stmt_at(F, s);
+	fn_line(F, up);
+}
+
+static void js__stmt_at(Fn *F, TSNode s)
 {
 	const char *t = ts_node_type(s);
 	if (!strcmp(t, "comment") || !strcmp(t, "html_comment") || !strcmp(t, "empty_statement") ||

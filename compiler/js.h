@@ -53,8 +53,11 @@ void fn_end(Fn *F);
 /* Emits one line of C at the current indentation. */
 void fn_out(Fn *F, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fn_indent(Fn *F, int delta);
-/* `#line` for a position in the .ccxml (nothing with --no-line). */
+/* What follows belongs to this .ccxml line: every line of C emitted after it carries it in a
+ * `#line` (nothing with --no-line). */
 void fn_line(Fn *F, int line);
+/* The line set by the last fn_line (0: none yet). */
+int fn_curline(Fn *F);
 /* Failure target of what follows: a label whose code (emitted at the end of the function) is
  * `return cx_semantic(X, CX_E_<elem>, line);`. */
 void fn_fail_semantic(Fn *F, const char *elem, int line);

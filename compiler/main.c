@@ -31,8 +31,6 @@
 #define CCXMLC_SYSLIBS "-lm"
 #endif
 
-#define CCXMLC_VERSION "0.1.0"
-
 /* The compiler frees nothing on purpose (see compiler.h): no leak reports in the asan build.
  * The default options cover a plain run; __lsan_disable() also covers a run whose
  * ASAN_OPTIONS asks for leak detection (the test suite sets it for compiled programs). */

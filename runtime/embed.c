@@ -149,7 +149,8 @@ void cx_close(void)
 int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 {
 	cx_engine *e = NULL;
-	int err, i;
+	char why[256];
+	int i, err;
 
 	if (!ep || !cfg || !cfg->docs || cfg->ndocs < 1 || cfg->ntokens < 0 ||
 	    (cfg->ntokens && !cfg->tokens))
@@ -161,6 +162,14 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 	if ((cfg->ntokens || cfg->tokens_file) && !cfg->http_addr) {
 		fprintf(stderr, "ccxml: tokens need an HTTP listener\n");
 		return EINVAL;
+	}
+	for (i = 0; i < cfg->ndocs; i++) {
+		if (!cfg->docs[i])
+			return EINVAL;
+		if (cx_doc_check(cfg->docs[i], why, sizeof(why))) {
+			fprintf(stderr, "ccxml: %s\n", why);
+			return EPROTO;
+		}
 	}
 	err = cx_engine_new(&e);
 	if (err)

@@ -18,6 +18,7 @@ typedef struct cx_ev cx_ev;
 typedef struct cx_prov cx_prov;
 
 /* Execution budget of one event (cond + body), in CX_TICKs. */
+#define CX_VERSION "0.1.0"   /* of the runtime, for --version and ABI mismatch messages */
 #define CX_RT_BUDGET 2000000
 /* An error.* raised while handling an error.* that was itself raised that way, this many
  * times in a row, ends the session (see docs/runtime.md "error loops"). */
@@ -203,6 +204,9 @@ void cx_engine_kick(cx_engine *e);          /* schedule processing of queued eve
 int cx_engine_drain(cx_engine *e);          /* process every queued event now; count */
 int cx_engine_busy(cx_engine *e);           /* events queued or timers pending */
 const cx_doc *cx_engine_doc(cx_engine *e, const char *name);
+/* 0 when this runtime can run doc; EPROTO when it was made for another CX_ABI_VERSION, with
+ * the reason ("program built with ccxmlc X (ABI a) against runtime Y (ABI b)…") in msg. */
+int cx_doc_check(const cx_doc *doc, char *msg, size_t sz);
 void cx_engine_reap(cx_engine *e);          /* tear down sessions that ended */
 
 /* Section - Utilities (util.c) */

@@ -13,7 +13,6 @@
 #include "prov.h"
 #include "cx.h"
 
-#define CX_SERVE_VERSION "0.1.0"
 #define CX_SERVE_GRACE_MS 10000
 
 /* One engine runs in cx_engine_main at a time (libre's loop is per thread and re_main's signal
@@ -35,7 +34,7 @@ static struct {
 
 const char *cx_version(void)
 {
-	return CX_SERVE_VERSION;
+	return CX_VERSION;
 }
 
 static uint64_t cx_serve__grace(const cx_engine *e)

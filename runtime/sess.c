@@ -600,6 +600,8 @@ int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mod
 
 	if (!e || !doc)
 		return EINVAL;
+	if (cx_doc_check(doc, NULL, 0))
+		return EPROTO;
 	if (e->max_sessions && e->nsess >= e->max_sessions)
 		return EBUSY;
 	s = mem_zalloc(sizeof(*s), cx_sess__destroy);
@@ -951,6 +953,23 @@ int cx_engine_busy(cx_engine *e)
 	if (e->prov && e->prov->pending && e->prov->pending(e))
 		return 1;
 	return list_head(&e->sessl) != NULL;
+}
+
+int cx_doc_check(const cx_doc *doc, char *msg, size_t sz)
+{
+	const char *by = "a ccxmlc older than ABI versions";
+
+	if (doc->abi == CX_ABI_VERSION)
+		return 0;
+	/* Only abi and made_by are in the same place in every layout; a document from before
+	 * ABI 2 starts with its name pointer, far above any version number. */
+	if (doc->abi >= 2 && doc->abi < 0x10000 && doc->made_by)
+		by = doc->made_by;
+	if (msg && sz)
+		snprintf(msg, sz, "program built with %s (ABI %u) against runtime %s (ABI %d): "
+			 "compile the .ccxml again with the ccxmlc of this runtime",
+			 by, (unsigned)doc->abi, CX_VERSION, CX_ABI_VERSION);
+	return EPROTO;
 }
 
 const cx_doc *cx_engine_doc(cx_engine *e, const char *name)

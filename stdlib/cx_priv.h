@@ -24,6 +24,15 @@ struct cx_str {
 	uint32_t wide;
 	const char *chars; /* uint8_t[len] (Latin-1) or uint16_t[len] when wide */
 };
+/* Generated code defines its literals as struct cx_str_static and hands them out as cx_str *:
+ * the two must not drift apart. */
+#define CX_PRIV_SAME_FIELD(f) \
+	(offsetof(struct cx_str, f) == offsetof(struct cx_str_static, f) && \
+	 sizeof(((struct cx_str *)0)->f) == sizeof(((struct cx_str_static *)0)->f))
+_Static_assert(sizeof(struct cx_str) == sizeof(struct cx_str_static) && CX_PRIV_SAME_FIELD(gc) &&
+	       CX_PRIV_SAME_FIELD(len) && CX_PRIV_SAME_FIELD(hash) && CX_PRIV_SAME_FIELD(wide) &&
+	       CX_PRIV_SAME_FIELD(chars),
+	       "struct cx_str (stdlib) and struct cx_str_static (cx_value.h) must have one layout");
 
 enum cx_class {
 	CX_C_OBJECT, CX_C_ARRAY, CX_C_FUNCTION, CX_C_ERROR, CX_C_BOOLEAN, CX_C_NUMBER,

@@ -88,6 +88,8 @@ typedef struct cx_engine_cfg {
 
 int cx_init(void);   /* initialises libre (once per thread) */
 void cx_close(void);
+/* EPROTO: a document was compiled by a ccxmlc for another runtime (CX_ABI_VERSION); the
+ * reason is written to stderr. cx_session_start also refuses such a document (EPROTO). */
 int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg);
 void cx_engine_free(cx_engine *e); /* ends every session (no ccxml.exit is sent) */
 

@@ -90,6 +90,32 @@ int cx_exec(cx_ctx *X, cx_elcall *c);
  * Returns CX_FAIL so generated code can write `return cx_semantic(X, CX_E_log, 12);`. */
 int cx_semantic(cx_ctx *X, int elem, int line);
 
+/* The short forms generated code is written with, so that one element reads as one small
+ * block (`X` is the function's context, `el` the element being filled):
+ *
+ *	CX_ELEMENT(createcall, 20);
+ *	CX_ATTR(createcall, dest, cx_strv(CX_STR_REF(s_16)));
+ *	CX_GIVEN(createcall, connectionid);
+ *	CX_EXEC();
+ *	X->slots[5] = el.out;
+ */
+#define CX_ELEMENT(e, ln) cx_elcall el = {.elem = CX_E_##e, .line = (ln)}
+/* Attribute attr of elem is present with value v (CX_GIVEN: present, no value: LHS). */
+#define CX_ATTR(elem, attr, v) \
+	(el.a[CX_A_##elem##_##attr] = (v), el.present |= 1u << CX_A_##elem##_##attr)
+#define CX_GIVEN(elem, attr) (el.present |= 1u << CX_A_##elem##_##attr)
+/* namelist (also CX_GIVEN): n names (a static NULL-terminated array) and their values. */
+#define CX_NAMES(n, nm, vs) (el.nnames = (n), el.names = (nm), el.vals = (vs))
+/* Runs the element; <exit> or a failure ends the transition body with that result. */
+#define CX_EXEC()                                   \
+	do {                                        \
+		int r_ = cx_exec(X, &el);           \
+		if (r_ != CX_GO)                    \
+			return r_;                  \
+	} while (0)
+/* The failure label of an element: queue error.semantic, end the transition. */
+#define CX_SEMANTIC(elem, ln) cx_semantic(X, CX_E_##elem, (ln))
+
 /* Names that the compiler could not resolve statically: looked up in the global object
  * (built-ins and globals made by scripts). ReferenceError when missing and !for_typeof;
  * undefined when missing and for_typeof. */
@@ -103,6 +129,13 @@ cx_value cx_global_assign(cx_ctx *X, cx_str *name, cx_value v);
 int cx_is_callable(cx_value v);
 
 /* Section - Documents */
+
+/* The version of this interface (the layouts and functions in this header). A generated file
+ * is for one version: it refuses to compile against another cx_gen.h (#error), and a runtime
+ * refuses a document whose cx_doc.abi differs (a program or an embedder that links a runtime
+ * other than the one its ccxmlc came with). Bumped whenever generated code and runtime would
+ * no longer agree. */
+#define CX_ABI_VERSION 2
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -118,6 +151,9 @@ typedef struct cx_transition {
 } cx_transition;
 
 typedef struct cx_doc {
+	/* abi and made_by come first in every version, so any runtime can read them. */
+	uint32_t abi;                    /* the CX_ABI_VERSION the generating ccxmlc was built for */
+	const char *made_by;             /* "ccxmlc 0.1.0" */
 	const char *name;                /* the .ccxml path as given to ccxmlc (relative) */
 	uint32_t nslots;                 /* CX_SLOT_FIRST_VAR + number of ccxml-scope variables */
 	const char *const *slot_names;   /* nslots entries; NULL for the reserved ones */

@@ -1,10 +1,15 @@
 #!/bin/sh
 # tests/codegen/run.sh — ECMAScript snippets compiled by ccxmlc and run against the real stdlib
 # (with a stand-in runtime, harness.c), compared with what node prints for the same script.
+# Then the generated C itself: byte for byte against tests/codegen/c/*.c (and the same twice),
+# the ABI checks (an old cx_gen.h, a runtime of another ABI), and the #line information (gdb
+# and addr2line on the seed's step 5, built with the real runtime).
 #   usage: tests/codegen/run.sh [path/to/ccxmlc]   (from the top of the checkout)
+#   UPDATE=1 tests/codegen/run.sh   rewrites tests/codegen/c/*.c from the current ccxmlc
 set -u
 CCXMLC=$(realpath "${1:-build/ccxmlc}")
 LIBDIR=$(dirname "$CCXMLC")
+ROOT=$(pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0
@@ -49,5 +54,114 @@ for doc in tests/codegen/doc/*.ccxml; do
 		fail=$((fail + 1))
 	fi
 done
+
+# Generated C, byte for byte. The paths are given relative to the top of the checkout, as the
+# `#line`s and cx_doc.name carry them.
+golden() { # name source: what tests/codegen/c/name.c holds
+	case $1 in
+	step5) echo examples/outbound/step5.ccxml ;;
+	*) echo "tests/codegen/doc/$1.ccxml" ;;
+	esac
+}
+for name in step5 scopes callee; do
+	src=$(golden "$name")
+	ok=1
+	"$CCXMLC" --emit-c -o "$T/gen1.c" "$src" 2> "$T/gen.err" && "$CCXMLC" --emit-c -o "$T/gen2.c" "$src" 2>> "$T/gen.err" || ok=0
+	if [ $ok = 1 ] && [ "${UPDATE:-}" = 1 ]; then
+		cp "$T/gen1.c" "tests/codegen/c/$name.c"
+	fi
+	if [ $ok = 0 ]; then
+		echo "FAIL generated C of $src: ccxmlc failed"; sed 's/^/    /' "$T/gen.err" | head -10
+		fail=$((fail + 1))
+	elif ! cmp -s "$T/gen1.c" "$T/gen2.c"; then
+		echo "FAIL generated C of $src differs between two runs"; fail=$((fail + 1))
+	elif ! cmp -s "tests/codegen/c/$name.c" "$T/gen1.c"; then
+		echo "FAIL generated C of $src differs from tests/codegen/c/$name.c (UPDATE=1 rewrites it)"
+		diff "tests/codegen/c/$name.c" "$T/gen1.c" | head -20 | sed 's/^/    /'
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+done
+
+# ABI: the real runtime ($LIBDIR) refuses a program whose document says another ABI, naming
+# both versions; the generated C refuses to compile against a cx_gen.h of another ABI. The C
+# compiler is wrapped to change the generated file (or the header) on its way in.
+sox -n -r 8000 -c 1 -b 16 "$T/someFile.wav" synth 0.3 sine 440 2>/dev/null
+mkdir -p "$T/abi/inc"
+cp runtime/include/* "$T/abi/inc/"
+sed -i 's/^#define CX_ABI_VERSION \([0-9]*\)$/#define CX_ABI_VERSION 999/' "$T/abi/inc/cx_gen.h"
+cat > "$T/abi/cc-newer" <<'CC'
+#!/bin/sh
+for a; do case $a in *.c) sed -i 's/^\t\.abi = [0-9]*,$/\t.abi = 998,/; s/^\t\.made_by = "[^"]*",$/\t.made_by = "ccxmlc 9.9.9",/' "$a" ;; esac; done
+exec gcc "$@"
+CC
+printf '#!/bin/sh\nexec gcc -I "%s" "$@"\n' "$T/abi/inc" > "$T/abi/cc-header"
+chmod +x "$T/abi/cc-newer" "$T/abi/cc-header"
+abi=$(sed -n 's/^#define CX_ABI_VERSION \([0-9]*\)$/\1/p' runtime/include/cx_gen.h)
+if ! (cd "$T" && CC="$T/abi/cc-newer" CCXMLC_LIBDIR="$LIBDIR" timeout 60 "$CCXMLC" -o newer "$ROOT/examples/outbound/step5.ccxml" > abi.err 2>&1); then
+	echo "FAIL abi: the program does not compile"; sed 's/^/    /' "$T/abi.err" | head; fail=$((fail + 1))
+else
+	(cd "$T" && timeout 20 ./newer --sim --once > newer.out 2>&1)
+	rc=$?
+	want="program built with ccxmlc 9.9.9 (ABI 998) against runtime "
+	if [ $rc = 2 ] && grep -q -F "$want" "$T/newer.out" && grep -q -F "(ABI $abi)" "$T/newer.out" && ! grep -q 'EVENT\$' "$T/newer.out"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL abi: a document of ABI 998 ran or was refused without the versions (exit $rc)"
+		sed 's/^/    /' "$T/newer.out" | head; fail=$((fail + 1))
+	fi
+fi
+(cd "$T" && CC="$T/abi/cc-header" CCXMLC_LIBDIR="$LIBDIR" timeout 60 "$CCXMLC" -o header "$ROOT/examples/outbound/step5.ccxml" > header.err 2>&1)
+rc=$?
+if [ $rc != 0 ] && grep -q -F "#error \"made by ccxmlc" "$T/header.err" && grep -q -F "for runtime ABI $abi, but this cx_gen.h is another ABI" "$T/header.err"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL abi: compiling against a cx_gen.h of ABI 999 did not stop with the #error (exit $rc)"
+	sed 's/^/    /' "$T/header.err" | head; fail=$((fail + 1))
+fi
+
+# Exact lines: gdb's breakpoints at lines of three transitions are all in the right function (no
+# line of C from another element carries their line; an ASan build may split one element into
+# two locations, its code and its failure label), it stops there in order, and addr2line maps
+# every transition_N back to the line of its <transition>.
+if ! command -v gdb > /dev/null || ! command -v addr2line > /dev/null; then
+	echo "FAIL lines: gdb and addr2line are needed (scripts/install-deps.sh)"; fail=$((fail + 1))
+elif ! CCXMLC_LIBDIR="$LIBDIR" timeout 60 "$CCXMLC" -g -O0 -o "$T/lines" examples/outbound/step5.ccxml > "$T/lines.err" 2>&1; then
+	echo "FAIL lines: step5 does not compile"; sed 's/^/    /' "$T/lines.err" | head; fail=$((fail + 1))
+else
+	s5=examples/outbound/step5.ccxml
+	at() { grep -n -F -m1 "$1" "$s5" | cut -d: -f1; }
+	# transition 1 (ccxml.loaded), 2 (connection.connected), 4 (dialog.exit)
+	l1=$(at "<assign name=\"myState\" expr=\"'dialing'\"/>")
+	l2=$(at "EVENT\$.CONNECTION.CONNECTIONID")
+	l4=$(at "EVENT\$.NAME  = ")
+	(cd "$T" && ASAN_OPTIONS=detect_leaks=0 timeout 120 gdb -nx -batch -ex "break step5.ccxml:$l1" \
+		-ex "break step5.ccxml:$l2" -ex "break step5.ccxml:$l4" -ex "info breakpoints" -ex run \
+		-ex continue -ex continue -ex continue --args ./lines --sim --once > gdb.out 2>&1)
+	got=$( (sed -n -E 's/^[0-9.]+ .* in ([a-z_0-9]+) at ([^ ]*)$/at \1 \2/p' "$T/gdb.out" | sort -u
+		sed -n -E 's/^Breakpoint [0-9.]+, ([a-z_0-9]+) \(.* at ([^ ]*)$/stop \1 \2/p' "$T/gdb.out") )
+	want="at transition_1 $s5:$l1
+at transition_2 $s5:$l2
+at transition_4 $s5:$l4
+stop transition_1 $s5:$l1
+stop transition_2 $s5:$l2
+stop transition_4 $s5:$l4"
+	if [ "$got" = "$want" ]; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL lines: gdb on step5"; printf '%s\n' "$want" > "$T/e"; printf '%s\n' "$got" > "$T/g"
+		diff "$T/e" "$T/g" | head -20 | sed 's/^/    /'; fail=$((fail + 1))
+	fi
+	want=$(grep -n '<transition' "$s5" | cut -d: -f1 | awk '{ printf "transition_%d %d\n", NR, $1 }')
+	got=$(nm "$T/lines" | awk '$3 ~ /^transition_[0-9]+$/ { print $1, $3 }' | sort -k2,2V | while read -r addr fn; do
+		printf '%s %s\n' "$fn" "$(addr2line -e "$T/lines" "0x$addr" | sed 's/.*://')"; done)
+	if [ "$got" = "$want" ]; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL lines: addr2line of the transition functions"; printf '%s\n' "$want" > "$T/e"; printf '%s\n' "$got" > "$T/g"
+		diff "$T/e" "$T/g" | head -20 | sed 's/^/    /'; fail=$((fail + 1))
+	fi
+fi
 echo "codegen: $pass passed, $fail failed"
 [ "$fail" = 0 ]

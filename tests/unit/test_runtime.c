@@ -119,7 +119,7 @@ static const cx_transition d1_tr[] = {
 	{NULL, "ev.two", NULL, d1_t5, 6},
 	{NULL, "error.semantic", NULL, d1_t6, 7},
 };
-static const cx_doc d1 = {"d1.ccxml", D1_N, d1_names, D1_STATE, d1_init, d1_tr, 7};
+static const cx_doc d1 = {CX_ABI_VERSION, "test", "d1.ccxml", D1_N, d1_names, D1_STATE, d1_init, d1_tr, 7};
 
 /* Section - document 2: an unhandled error ends the session; the transition stops */
 
@@ -135,7 +135,7 @@ static int d2_t0(cx_ctx *X)
 	return g_log(X, 3, S(X, "not-reached"));
 }
 static const cx_transition d2_tr[] = {{NULL, "ccxml.loaded", NULL, d2_t0, 1}};
-static const cx_doc d2 = {"d2.ccxml", CX_SLOT_FIRST_VAR, NULL, CX_SLOT_RESERVED, NULL, d2_tr, 1};
+static const cx_doc d2 = {CX_ABI_VERSION, "test", "d2.ccxml", CX_SLOT_FIRST_VAR, NULL, CX_SLOT_RESERVED, NULL, d2_tr, 1};
 
 /* Section - document 3: an error.* handler that always fails (the seed's event.$ typo) */
 
@@ -150,7 +150,7 @@ static const cx_transition d3_tr[] = {
 	{NULL, "ccxml.loaded", NULL, d3_t0, 1},
 	{NULL, "error.*", NULL, d3_t0, 2},
 };
-static const cx_doc d3 = {"d3.ccxml", CX_SLOT_FIRST_VAR, NULL, CX_SLOT_RESERVED, NULL, d3_tr, 2};
+static const cx_doc d3 = {CX_ABI_VERSION, "test", "d3.ccxml", CX_SLOT_FIRST_VAR, NULL, CX_SLOT_RESERVED, NULL, d3_tr, 2};
 
 /* Section - document 4: state of a connection as of the event being processed */
 
@@ -189,7 +189,7 @@ static const cx_transition d4_tr[] = {
 	{NULL, "later", NULL, d4_later, 3},
 };
 static const char *const d4_names[] = {NULL, NULL, NULL, NULL, "cid"};
-static const cx_doc d4 = {"d4.ccxml", CX_SLOT_FIRST_VAR + 1, d4_names, CX_SLOT_RESERVED, NULL, d4_tr, 3};
+static const cx_doc d4 = {CX_ABI_VERSION, "test", "d4.ccxml", CX_SLOT_FIRST_VAR + 1, d4_names, CX_SLOT_RESERVED, NULL, d4_tr, 3};
 
 /* Section - document 5: outbound call and an audio dialog in the simulator */
 
@@ -257,7 +257,7 @@ static const cx_transition d5_tr[] = {
 	{d5_conn, "dialog.exit", NULL, d5_exit, 6},
 	{NULL, "error.*", NULL, d5_err, 7},
 };
-static const cx_doc d5 = {"d5.ccxml", D5_N, d5_names, D5_STATE, d5_init, d5_tr, 7};
+static const cx_doc d5 = {CX_ABI_VERSION, "test", "d5.ccxml", D5_N, d5_names, D5_STATE, d5_init, d5_tr, 7};
 
 /* Section - document 6: delayed send and cancel */
 
@@ -312,7 +312,7 @@ static const cx_transition d6_tr[] = {
 	{NULL, "tick", NULL, d6_tick, 4},
 	{NULL, "error.semantic", NULL, d6_sem, 5},
 };
-static const cx_doc d6 = {"d6.ccxml", D6_N, NULL, CX_SLOT_RESERVED, NULL, d6_tr, 5};
+static const cx_doc d6 = {CX_ABI_VERSION, "test", "d6.ccxml", D6_N, NULL, CX_SLOT_RESERVED, NULL, d6_tr, 5};
 
 /* Section - the engine harness */
 
@@ -565,7 +565,7 @@ static const cx_transition d7_tr[] = {
 	{d7_closed, "door.open", NULL, d7_open, 1},
 	{NULL, "door.quit", NULL, d7_quit, 2},
 };
-static const cx_doc d7 = {"door.ccxml", D7_N, d7_names, D7_STATE, d7_init, d7_tr, 2};
+static const cx_doc d7 = {CX_ABI_VERSION, "test", "door.ccxml", D7_N, d7_names, D7_STATE, d7_init, d7_tr, 2};
 
 static void test_embed(void)
 {
@@ -638,6 +638,33 @@ static void test_stop_many(void)
 	cx_engine_free(e);
 }
 
+/* A document made for another ABI (a program or embedder linked with another runtime) is
+ * refused with the versions named, before any session starts. */
+static const cx_doc d_newer = {CX_ABI_VERSION + 1, "ccxmlc 9.9.9", "newer.ccxml", CX_SLOT_FIRST_VAR,
+			       NULL, CX_SLOT_RESERVED, NULL, d2_tr, 1};
+/* Before ABI versions the first field was the name: its pointer bits are no version. */
+static const struct { const char *name; uint32_t nslots; } d_old = {"old.ccxml", 4};
+
+static void test_abi(void)
+{
+	const cx_doc *docs[] = {&d2, &d_newer};
+	cx_engine_cfg cfg = {.docs = docs, .ndocs = 2, .use_sim = 1, .logh = test_log};
+	cx_engine *e = NULL;
+	char why[256], sid[32];
+
+	CHECK(cx_doc_check(&d2, why, sizeof(why)) == 0);
+	CHECK(cx_doc_check(&d_newer, why, sizeof(why)) == EPROTO);
+	CHECK(strstr(why, "program built with ccxmlc 9.9.9 (ABI ") != NULL);
+	CHECK(strstr(why, "against runtime ") != NULL);
+	CHECK(cx_doc_check((const cx_doc *)(const void *)&d_old, why, sizeof(why)) == EPROTO);
+	CHECK(strstr(why, "older than ABI versions") != NULL);
+	CHECK(cx_engine_alloc(&e, &cfg) == EPROTO && !e);
+	cfg.ndocs = 1;
+	CHECK(cx_engine_alloc(&e, &cfg) == 0);
+	CHECK(cx_session_start(e, &d_newer, NULL, 0, sid, sizeof(sid)) == EPROTO);
+	cx_engine_free(e);
+}
+
 /* cx_main's command line: every bad option is status 2 before anything runs; --help and
  * --version are 0. Runs after libre_close: cx_main initialises and closes libre itself. */
 static void test_main_options(void)
@@ -673,6 +700,8 @@ static void test_main_options(void)
 				argv[2] ? argv[2] : "", rc, cases[i].rc);
 	}
 	CHECK(cx_main(1, (char *[]){"prog", NULL}, NULL, 0) == 2);
+	static const cx_doc *const newer[] = {&d2, &d_newer};
+	CHECK(cx_main(2, (char *[]){"prog", "--sim", NULL}, newer, 2) == 2);
 }
 
 int main(void)
@@ -691,6 +720,7 @@ int main(void)
 	test_send();
 	test_embed();
 	test_stop_many();
+	test_abi();
 	libre_close();
 	test_main_options();
 	printf("test_runtime: %d checks, %d failed\n", checks, fails);
