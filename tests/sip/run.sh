@@ -458,22 +458,26 @@ HP=$(freeport)
 INP=$!
 PIDS+=("$INP")
 lp_wait_for "$W/leak.err" "listening on" 5
-health() { curl -s "http://127.0.0.1:$HP/health" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sessions"])' 2>/dev/null; }
+# health [KEY]: a count of the /health page (default: live sessions)
+health() { curl -s "http://127.0.0.1:$HP/health" | grep -o "\"${1:-sessions}\":[0-9]*" | cut -d: -f2; }
 PROG=$(pgrep -P "$INP" | head -1) # the program under timeout
 fd0=$(ls "/proc/$PROG/fd" 2>/dev/null | wc -l)
 s0=$(health)
 UP=$(freeport)
 t0=$(date +%s)
+# the sanitizer build is about 3 times slower: a lower rate, so that INVITEs are not dropped
+if [[ $B == *asan* ]]; then rate=300; else rate=1000; fi
 timeout -k 2 120 sipp -sf "$T/uac_refused.xml" -s accept "127.0.0.1:$IP" -i 127.0.0.1 -p "$UP" \
-	-m "$REFUSED" -r 1000 -l 300 -timeout 110s -nostdin -trace_err -error_file "$W/refused.sipperr" \
+	-m "$REFUSED" -r $rate -l $((rate / 3)) -timeout 110s -nostdin -trace_err -error_file "$W/refused.sipperr" \
 	>/dev/null 2>&1
 rc_ref=$?
 t1=$(date +%s)
-for ((i = 0; i < 100; i++)); do
+for ((i = 0; i < 50; i++)); do
 	[ "$(health)" = 0 ] && break
-	sleep 0.1
+	sleep 0.2
 done
 s1=$(health)
+started=$(health sessions_started)
 fd1=$(ls "/proc/$PROG/fd" 2>/dev/null | wc -l)
 n488=$(grep -c "] FAILED reason=media code=488" "$W/leak.out")
 naf=$(grep -c "ACCEPT FAILED reason=media code=488 state=ALERTING" "$W/leak.out")
@@ -483,15 +487,16 @@ timeout -k 2 15 sipp -sf "$W/uac_static.xml" -s static "127.0.0.1:$IP" -i 127.0.
 	-timeout 10s -nostdin -trace_err -error_file "$W/static.sipperr" >/dev/null 2>&1
 rc_static=$?
 sleep 0.3
-lp_stop "$INP" 5
-if why="sipp exit status $rc_ref" && [ "$rc_ref" = 0 ] &&
-	why="$n488 connection.failed and $naf connection.accept.failed (488) logged, expected $REFUSED" &&
-	[ "$n488" = "$REFUSED" ] && [ "$naf" = "$REFUSED" ] &&
+lp_stop "$INP" 12
+# sipp may give up on a few calls when a loaded machine drops INVITEs (its exit status is
+# shown, not required); every INVITE that started a session must have been refused and freed
+if why="$n488 connection.failed and $naf connection.accept.failed (488) logged, $started sessions started of $REFUSED INVITEs (sipp exit status $rc_ref)" &&
+	[ "$n488" = "$started" ] && [ "$naf" = "$started" ] && [ "$started" -ge $((REFUSED * 95 / 100)) ] &&
 	why="sessions $s0 -> $s1, open fds $fd0 -> $fd1" && [ "$s0" = 0 ] && [ "$s1" = 0 ] &&
 	[ "$fd1" -le "$fd0" ] && why=$(has "$W/leak.out" "CONNECTED CONNECTED" "ALERTING local=sip:static@") &&
 	why="static-payload call: sipp exit status $rc_static" && [ "$rc_static" = 0 ] &&
 	why="sanitizer report" && ! sanitized "$W/leak.err"; then
-	ok "$REFUSED INVITEs refused (488) in $((t1 - t0)) s: sessions $s0 -> $s1, fds $fd0 -> $fd1; then a PCMU offer without rtpmap connects"
+	ok "$started of $REFUSED INVITEs refused (488) in $((t1 - t0)) s: sessions $s0 -> $s1, fds $fd0 -> $fd1; then a PCMU offer without rtpmap connects"
 else
 	bad "refused INVITEs leave nothing behind" "$why" "$W/leak.out" "$W/leak.err" "$W/refused.sipperr" "$W/static.sipperr"
 fi
