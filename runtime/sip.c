@@ -2011,10 +2011,6 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 		fprintf(stderr, "ccxml: sip: no event socket: <redirect> of connected calls fails\n");
 	e->prov = &cx_sip_prov;
 	e->provst = st;
-	/* TEMPORARY until main.c's option table takes --rtp-timeout/--max-call-duration */
-	if (getenv("CCXML_RTP_TIMEOUT") || getenv("CCXML_MAX_CALL"))
-		(void)cx_sip_limits(e, getenv("CCXML_RTP_TIMEOUT") ? atoi(getenv("CCXML_RTP_TIMEOUT")) :
-				    SIP_RTP_TMO, getenv("CCXML_MAX_CALL") ? atoi(getenv("CCXML_MAX_CALL")) : 0);
 	re_fprintf(stderr, "ccxml: SIP on %J (udp, tcp)%s%s\n", &la, st->gateway ? ", gateway " : "",
 		st->gateway ? st->gateway : "");
  out:
@@ -2029,9 +2025,12 @@ int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s)
 
 	if (!st)
 		return ENOSYS;
-	if (rtp_timeout_s > 86400 || max_call_s > 7 * 86400) {
-		fprintf(stderr, "ccxml: --rtp-timeout is at most 86400 s and --max-call-duration at "
-			"most 604800 s\n");
+	if (rtp_timeout_s == UINT32_MAX)
+		rtp_timeout_s = 0; /* never */
+	else if (!rtp_timeout_s)
+		rtp_timeout_s = SIP_RTP_TMO;
+	if (rtp_timeout_s > 86400 || max_call_s > 86400) {
+		fprintf(stderr, "ccxml: --rtp-timeout and --max-call-duration are at most 86400 s\n");
 		return EINVAL;
 	}
 	st->rtp_tmo_ms = rtp_timeout_s * 1000;

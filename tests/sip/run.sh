@@ -509,7 +509,7 @@ BARESIP=$LP_BARESIP_PID
 PIDS+=("$BARESIP")
 BCHILD=$(pgrep -P "$BARESIP" | head -1)
 SP=$(freeport)
-(cd "$W" && exec env CCXML_RTP_TIMEOUT=2 timeout -k 2 20 ./out --sip "127.0.0.1:$SP" --once \
+(cd "$W" && exec timeout -k 2 20 ./out --sip "127.0.0.1:$SP" --once --rtp-timeout 2 \
 	--values "dest=sip:4072223333@127.0.0.1:$LP_BARESIP_PORT" --values hold=1) >"$W/rtpto.out" 2>"$W/rtpto.err" &
 P=$!
 PIDS+=("$P")
@@ -534,9 +534,7 @@ lp_stop "$BARESIP" 3
 
 # --max-call-duration 1: a UAS that answers and never hangs up (and sends no RTP).
 sed "s/@RTP@/$(freeport)/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/uas_hold.xml"
-export CCXML_MAX_CALL=1 # TEMPORARY: --max-call-duration 1 once main.c has it
-uas maxdur -sf "$W/uas_hold.xml" -- --values "dest=sip:hold@127.0.0.1:@UP@" --values hold=1
-unset CCXML_MAX_CALL
+uas maxdur -sf "$W/uas_hold.xml" -- --values "dest=sip:hold@127.0.0.1:@UP@" --values hold=1 --max-call-duration 1
 if why=$(has "$W/maxdur.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local reason=max-duration") &&
 	why=$(has "$W/maxdur.msg" "BYE sip:") && why="exit status $prc, sipp $src" && [ $prc = 0 ] &&
 	[ $src = 0 ] && why="sanitizer report" && ! sanitized "$W/maxdur.err"; then
@@ -602,6 +600,8 @@ if why=$(has "$W/sereinvite.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger
 else
 	bad "session timer refresh (re-INVITE)" "$why" "$W/sereinvite.out" "$W/sereinvite.err" "$W/sereinvite.sipperr"
 fi
+# 6. deep recursion in one session next to a call in another (its own file)
+. "$T/deep-recursion.sh"
 
 echo "sip: $((N - FAILS))/$N passed"
 [ $FAILS = 0 ]
