@@ -188,8 +188,11 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 	err = str_dup(&e->media_root, cfg->media_root ? cfg->media_root : ".");
 	if (err)
 		goto out;
-	if (cfg->sip_addr)
+	if (cfg->sip_addr) {
 		err = cx_sip_setup(e, cfg->sip_addr, cfg->sip_gateway, cfg->sip_transport);
+		if (!err)
+			err = cx_sip_limits(e, cfg->rtp_timeout_s, cfg->max_call_s);
+	}
 	else if (cfg->use_sim)
 		err = cx_sim_setup(e, cfg->sim_file);
 	else {

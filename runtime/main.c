@@ -139,6 +139,20 @@ static const char *cx_main__grace(cx_main_cli *c, const cx_main_opt *o, const ch
 	return NULL;
 }
 
+/* --rtp-timeout / --max-call-duration SECONDS; 0 turns the clock off */
+static const char *cx_main__calltime(cx_main_cli *c, const cx_main_opt *o, const char *v)
+{
+	long long n;
+
+	if (cx_main__num(v, 0, 86400, &n))
+		return "needs seconds from 0 to 86400 (0: off)";
+	if (!strcmp(o->name, "rtp-timeout"))
+		c->cfg.rtp_timeout_s = n ? (uint32_t)n : CX_RTP_TIMEOUT_NONE;
+	else
+		c->cfg.max_call_s = (uint32_t)n;
+	return NULL;
+}
+
 static const char *cx_main__help(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
 	(void)o;
@@ -181,6 +195,11 @@ static const cx_main_opt cx_main__opts[] = {
 	 "where tel: numbers and sip:N!HOST@GW destinations are sent", offsetof(cx_engine_cfg, sip_gateway)},
 	{"transport", required_argument, "udp|tcp", cx_main__str,
 	 "transport of outbound calls (default udp)", offsetof(cx_engine_cfg, sip_transport)},
+	{"rtp-timeout", required_argument, "SECONDS", cx_main__calltime,
+	 "end a connected call whose far end sent no RTP for that long\n"
+	 "(default 60, 0: never; docs/sip.md)", 0},
+	{"max-call-duration", required_argument, "SECONDS", cx_main__calltime,
+	 "end a connected call that long after it connected (default 0: no limit)", 0},
 	{"http", required_argument, "ADDR:PORT", cx_main__str,
 	 "HTTP listener (docs/http.md): token start, basichttp, createsession,\n"
 	 "/health; port 0 picks a free port (printed on stderr)", offsetof(cx_engine_cfg, http_addr)},

@@ -56,5 +56,9 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *errmsg, size_t errsz
  * (outbound calls; NULL: udp). Prints the reason on stderr and returns an errno on failure. */
 extern const cx_prov cx_sip_prov;
 int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const char *transport);
+/* Calls that do not hang (docs/sip.md): a connected call whose far end sends no RTP for
+ * rtp_timeout_s seconds (0: 60; UINT32_MAX: never), or that lasts max_call_s seconds (0: no
+ * limit), is ended with a BYE. After cx_sip_setup; EINVAL with a message when out of range. */
+int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s);
 
 #endif

@@ -22,11 +22,13 @@
 #define SIP_SAMPLES 160               /* 20 ms at 8 kHz */
 #define SIP_CATCHUP 10                /* packets sent at most per timer tick when late */
 #define SIP_TEPT 101                  /* our telephone-event payload type */
-#define SIP_ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
+/* UPDATE: session refreshes (RFC 4028) from a peer come as UPDATE when we allow it */
+#define SIP_ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE\r\nSupported: timer\r\n"
 #define SIP_AAI_HDR "X-CCXML-AAI"
 #define SIP_JB 1600                   /* receive buffer: 200 ms of 8 kHz samples per call */
 #define SIP_JB_START 320              /* the relay starts (and restarts) at 40 ms buffered */
 #define SIP_REFER_TMO 32000           /* ms a blind transfer (REFER) may take: 64 * T1 */
+#define SIP_RTP_TMO 60                /* s without RTP from the far end that end a call */
 
 typedef struct sip_st {
 	cx_engine *e;
@@ -42,6 +44,9 @@ typedef struct sip_st {
 	struct list edges;            /* sip_edge: who hears whom (joins) */
 	struct tmr mixtmr;            /* the 20 ms mixer clock, running while edges or plays exist */
 	uint64_t mixt0, mixn;         /* frame k is due at mixt0 + 20k ms */
+	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
+	uint32_t rtp_tmo_ms;          /* --rtp-timeout (0: off) */
+	uint32_t max_call_ms;         /* --max-call-duration (0: off) */
 } sip_st;
 
 typedef struct sip_conf sip_conf;
@@ -64,6 +69,15 @@ typedef struct sip_call {
 	int pt;                       /* negotiated G.711 payload type, -1 before the answer */
 	int tept;                     /* the far end's telephone-event pt, -1 if none */
 	int progressed, estab, closed;
+	/* calls that do not hang: RTP inactivity, RFC 4028 session timer, maximum duration */
+	struct tmr rtptmr, setmr, maxtmr;
+	uint64_t rtp_last;            /* jiffies of the last RTP packet from the far end */
+	uint32_t se;                  /* session interval in s (0: no session timer) */
+	int se_refresh;               /* we are the refresher (else we watch for the peer's) */
+	int se_update;                /* the peer allows UPDATE: refresh with it, else re-INVITE */
+	int se_uas;                   /* we are the UAS of the dialog (the refresher param's view) */
+	struct sip_request *upd;      /* our refresh UPDATE in flight */
+	int refreshing;               /* a refresh of ours is in flight (its failure ends the call) */
 	uint32_t tsbase;              /* RTP clock: tsbase + 8 * (ms since t0) */
 	uint64_t t0;
 	uint32_t dtmf_ts;             /* RTP timestamp of the last DTMF event reported */
@@ -239,12 +253,24 @@ static void sip_play__stop(sip_play *p);
 static void sip_mix__drop(sip_st *st, const void *node);
 static void sip_mix__put(sip_call *call, const struct rtp_header *hdr, struct mbuf *mb);
 static void sip_mix__start(sip_st *st);
+static void sip__se_parse(const struct sip_msg *msg, uint32_t *se, char *ref);
+static void sip__watch_start(sip_call *call);
+
+static void sip__timers_stop(sip_call *call)
+{
+	tmr_cancel(&call->tmo);
+	tmr_cancel(&call->rtptmr);
+	tmr_cancel(&call->setmr);
+	tmr_cancel(&call->maxtmr);
+	/* libre finishes (or times out) an UPDATE in flight on its own */
+	call->upd = mem_deref(call->upd);
+}
 
 static void sip_call__destroy(void *arg)
 {
 	sip_call *call = arg;
 
-	tmr_cancel(&call->tmo);
+	sip__timers_stop(call);
 	tmr_cancel(&call->refertmo);
 	/* libre keeps a pending REFER alive on its own, with its handlers unhooked from us */
 	call->refer = mem_deref(call->refer);
@@ -276,6 +302,9 @@ static sip_call *sip__call_new(sip_st *st, cx_conn *c)
 	call->tept = -1;
 	tmr_init(&call->tmo);
 	tmr_init(&call->refertmo);
+	tmr_init(&call->rtptmr);
+	tmr_init(&call->setmr);
+	tmr_init(&call->maxtmr);
 	list_append(&st->calls, &call->le, call);
 	return call;
 }
@@ -286,6 +315,21 @@ static void sip__refer_drop(sip_call *call)
 	tmr_cancel(&call->refertmo);
 	call->refer = mem_deref(call->refer);
 	call->referwhy = mem_deref(call->referwhy);
+}
+
+/* The call is over for us: no more timers, transfer or joins; its sipsess goes (BYE when
+ * established, CANCEL when an outbound call still rings, nothing once answered with a final
+ * response) and so does its RTP port, at once rather than when the session ends. */
+static void sip__finish(sip_call *call)
+{
+	call->closed = 1;
+	sip__timers_stop(call);
+	sip__refer_drop(call);
+	call->sess = mem_deref(call->sess);
+	call->inv = mem_deref(call->inv);
+	if (call->st)
+		sip_mix__drop(call->st, call);
+	call->rtp = mem_deref(call->rtp);
 }
 
 /* The audio of a dialog that ends with its call: dialog.exit after the connection event. */
@@ -357,6 +401,7 @@ static void sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, struc
 
 	if (call->closed)
 		return;
+	call->rtp_last = tmr_jiffies(); /* any packet shows the far end is alive */
 	if (hdr->pt == SIP_TEPT || (call->tept >= 0 && hdr->pt == call->tept))
 		sip__dtmf(call, hdr, mb);
 	else if ((hdr->pt == 0 || hdr->pt == 8) && call->st && list_head(&call->st->edges))
@@ -391,20 +436,25 @@ static int sip__media(sip_call *call)
 }
 
 /* After the remote SDP is decoded: the first G.711 law the far end lists, and its
- * telephone-event payload type. */
+ * telephone-event payload type. PCMU and PCMA are static payload types 0 and 8 (RFC 3551):
+ * an offer may list them without a=rtpmap, so the format has no name then; libre matched
+ * them to ours by number. */
 static int sip__negotiate(sip_call *call)
 {
-	const struct sdp_format *f = sdp_media_rformat(call->sdpm, NULL), *te;
+	const struct sdp_format *te;
+	struct le *le;
 
-	if (f && !str_casecmp(f->name, "PCMA"))
-		call->pt = 8;
-	else if (f && !str_casecmp(f->name, "PCMU"))
-		call->pt = 0;
-	else if (sdp_media_rformat(call->sdpm, "PCMU"))
-		call->pt = 0;
-	else if (sdp_media_rformat(call->sdpm, "PCMA"))
-		call->pt = 8;
-	else
+	call->pt = -1;
+	for (le = list_head(sdp_media_format_lst(call->sdpm, false)); le && call->pt < 0; le = le->next) {
+		const struct sdp_format *f = le->data;
+		if (!f->sup)
+			continue;
+		if (f->pt == 0 || (f->name && !str_casecmp(f->name, "PCMU")))
+			call->pt = 0;
+		else if (f->pt == 8 || (f->name && !str_casecmp(f->name, "PCMA")))
+			call->pt = 8;
+	}
+	if (call->pt < 0)
 		return EPROTO;
 	te = sdp_media_rformat(call->sdpm, "telephone-event");
 	call->tept = te ? te->pt : -1;
@@ -422,6 +472,16 @@ static int sip__answer_h(const struct sip_msg *msg, void *arg)
 	}
 	if (sip__negotiate(call))
 		fprintf(stderr, "ccxml: sip: the SDP answer has no PCMU or PCMA: no audio\n");
+	call->rtp_last = tmr_jiffies(); /* new media: the inactivity clock starts again */
+	if (call->refreshing) {
+		/* the 200 of our refreshing re-INVITE */
+		uint32_t se;
+		char ref;
+		call->refreshing = 0;
+		sip__se_parse(msg, &se, &ref);
+		if (se)
+			call->se = se;
+	}
 	return 0;
 }
 
@@ -430,11 +490,19 @@ static int sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void *ar
 	sip_call *call = arg;
 	int err = sdp_decode(call->sdp, msg->mb, true);
 
-	/* a re-INVITE: answer with the same formats */
+	/* a re-INVITE (or UPDATE with SDP): answer with the same formats */
 	if (!err)
 		err = sdp_encode(descp, call->sdp, false);
 	if (!err)
 		(void)sip__negotiate(call);
+	call->rtp_last = tmr_jiffies();
+	if (call->se && !call->se_refresh && !pl_strcmp(&msg->met, "INVITE")) {
+		/* the peer refreshes with re-INVITE, and libre 1.1.0 answers those without
+		 * Session-Expires: for the peer the session has no timer any more (RFC 4028 7.4),
+		 * so we stop expecting refreshes too; --rtp-timeout still watches the call */
+		call->se = 0;
+		tmr_cancel(&call->setmr);
+	}
 	return err;
 }
 
@@ -461,8 +529,17 @@ static void sip__estab_h(const struct sip_msg *msg, void *arg)
 	tmr_cancel(&call->tmo);
 	call->estab = 1;
 	call->inv = mem_deref(call->inv);
-	if (!call->c->inbound)
+	if (!call->c->inbound) {
+		uint32_t se;
+		char ref;
 		sip__set_proto(call, msg); /* the 200 OK */
+		/* a session timer the UAS put in its 200: we refresh unless it says refresher=uas */
+		sip__se_parse(msg, &se, &ref);
+		call->se = se;
+		call->se_refresh = ref != 's';
+		call->se_update = sip_msg_hdr_has_value(msg, SIP_HDR_ALLOW, "UPDATE");
+	}
+	sip__watch_start(call);
 	cx_rt_conn_event(call->c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
 }
 
@@ -474,16 +551,14 @@ static void sip__close_h(int err, const struct sip_msg *msg, void *arg)
 
 	if (call->closed || !c)
 		return;
-	call->closed = 1;
-	tmr_cancel(&call->tmo);
-	sip__refer_drop(call);
-	call->sess = mem_deref(call->sess);
-	if (call->st)
-		sip_mix__drop(call->st, call); /* an ended connection leaves its joins */
+	/* an ended connection leaves its joins; its RTP port goes now */
+	sip__finish(call);
 	if (call->estab) {
-		/* the far end hung up (BYE), or the dialog broke */
+		/* the far end hung up (BYE), or the dialog broke (e.g. our refreshing re-INVITE got
+		 * 408/481 or no answer) */
 		cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED",
-				 err == ECONNRESET ? "hangup" : "error", "remote", 0, NULL);
+				 err == ECONNRESET ? "hangup" : call->refreshing ? "session-expired" : "error",
+				 "remote", 0, NULL);
 		sip__end_play(call);
 	}
 	else if (c->inbound) {
@@ -496,6 +571,12 @@ static void sip__close_h(int err, const struct sip_msg *msg, void *arg)
 		cx_rt_conn_event(c, "connection.failed", "FAILED", cx_rt_sipreason(msg->scode), NULL,
 				 msg->scode, phrase);
 		mem_deref(phrase);
+	}
+	else if (err == EDESTADDRREQ) {
+		/* libre's resolver found no address (NXDOMAIN, or no A/AAAA/SRV records) */
+		fprintf(stderr, "ccxml: sip: call to %s failed: its host name does not resolve (DNS: no "
+			"such host)\n", c->remote ? c->remote : "?");
+		cx_rt_conn_event(c, "connection.failed", "FAILED", "unknownhost", NULL, 0, NULL);
 	}
 	else {
 		fprintf(stderr, "ccxml: sip: call to %s failed: %s\n", c->remote ? c->remote : "?",
@@ -511,9 +592,255 @@ static void sip__timeout_h(void *arg)
 
 	if (call->closed || call->estab || !call->c)
 		return;
-	call->closed = 1;
-	call->sess = mem_deref(call->sess); /* CANCEL (libre sends it once a 1xx came) */
+	sip__finish(call); /* CANCEL (libre sends it once a 1xx came) */
 	cx_rt_conn_event(call->c, "connection.failed", "FAILED", "timeout", NULL, 0, NULL);
+}
+
+/* Section - Calls that end when the far end is gone
+ *
+ * A connected call whose far end vanished (crashed, lost its network) sends no BYE. Three
+ * clocks end it with a BYE and connection.disconnected: RTP inactivity (--rtp-timeout), the
+ * RFC 4028 session timer when the peer asked for one, and --max-call-duration. libre 1.1.0's
+ * sipsess knows nothing of session timers: the headers, the refreshes (UPDATE, or re-INVITE
+ * when the peer does not allow UPDATE) and the expiry are done here. */
+
+/* The platform ends a connected call: BYE, then connection.disconnected with reason. */
+static void sip__hangup(sip_call *call, const char *reason, const char *trigger)
+{
+	cx_conn *c = call->c;
+
+	if (call->closed || !c)
+		return;
+	fprintf(stderr, "ccxml: sip: call with %s ended by the platform: %s\n",
+		c->remote ? c->remote : "?", reason);
+	sip__finish(call);
+	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason, trigger, 0, NULL);
+	sip__end_play(call);
+}
+
+/* The far end's SDP says it sends audio (not on hold: sendonly/inactive on its side). */
+static int sip__rtp_expected(const sip_call *call)
+{
+	return call->sdpm && (sdp_media_rdir(call->sdpm) & SDP_SENDONLY);
+}
+
+static void sip__rtp_watch_h(void *arg)
+{
+	sip_call *call = arg;
+	uint64_t now = tmr_jiffies(), tmo = call->st ? call->st->rtp_tmo_ms : 0;
+
+	if (call->closed || !tmo)
+		return;
+	if (!sip__rtp_expected(call))
+		call->rtp_last = now; /* on hold: the clock starts again when it may send */
+	if (now - call->rtp_last >= tmo) {
+		sip__hangup(call, "rtp-timeout", "remote");
+		return;
+	}
+	tmr_start(&call->rtptmr, call->rtp_last + tmo - now, sip__rtp_watch_h, call);
+}
+
+static void sip__maxdur_h(void *arg)
+{
+	sip__hangup(arg, "max-duration", "local");
+}
+
+/* Session-Expires: DELTA[;refresher=uac|uas] of msg -> *se (0: none) and *ref ('c' for uac,
+ * 's' for uas, 0 when not given). */
+static void sip__se_parse(const struct sip_msg *msg, uint32_t *se, char *ref)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_SESSION_EXPIRES);
+	struct pl v, r;
+
+	*se = 0;
+	*ref = 0;
+	if (!h || re_regex(h->val.p, h->val.l, "[0-9]+", &v))
+		return;
+	*se = pl_u32(&v);
+	if (!msg_param_decode(&h->val, "refresher", &r))
+		*ref = !pl_strcasecmp(&r, "uac") ? 'c' : !pl_strcasecmp(&r, "uas") ? 's' : 0;
+}
+
+static void sip__se_refresh_h(void *arg);
+static void sip__se_expire_h(void *arg);
+
+/* (Re)starts the session timer: the refresher refreshes at half the interval; the other side
+ * ends the call when no refresh came by the interval minus min(32 s, interval / 3) (RFC 4028
+ * section 10). */
+static void sip__se_start(sip_call *call)
+{
+	uint32_t se = call->se, guard = se / 3 < 32 ? se / 3 : 32;
+
+	tmr_cancel(&call->setmr);
+	if (!se || call->closed)
+		return;
+	if (call->se_refresh)
+		tmr_start(&call->setmr, (uint64_t)se * 500, sip__se_refresh_h, call);
+	else
+		tmr_start(&call->setmr, (uint64_t)(se - guard) * 1000, sip__se_expire_h, call);
+}
+
+static void sip__se_expire_h(void *arg)
+{
+	sip__hangup(arg, "session-expired", "remote");
+}
+
+static int sip__upd_send_h(enum sip_transp tp, const struct sa *src, const struct sa *dst,
+			   struct mbuf *mb, void *arg)
+{
+	struct sip_contact contact;
+
+	(void)dst;
+	(void)arg;
+	sip_contact_set(&contact, "ccxml", src, tp);
+	return mbuf_printf(mb, "%H", sip_contact_print, &contact);
+}
+
+/* The answer to our refreshing UPDATE. */
+static void sip__upd_resp_h(int err, const struct sip_msg *msg, void *arg)
+{
+	sip_call *call = arg;
+	uint32_t se;
+	char ref;
+
+	if (!err && msg && msg->scode < 200)
+		return;
+	call->refreshing = 0;
+	if (call->closed)
+		return;
+	if (err || msg->scode == 408 || msg->scode == 481) {
+		/* the dialog is gone on the far side, or nobody answers */
+		sip__hangup(call, "session-expired", "remote");
+		return;
+	}
+	if (msg->scode < 300) {
+		sip__se_parse(msg, &se, &ref);
+		if (se)
+			call->se = se;
+		call->se_refresh = ref != 's';
+	}
+	else if (msg->scode == 405 || msg->scode == 501) {
+		call->se_update = 0; /* next time with re-INVITE, at once */
+		tmr_start(&call->setmr, 0, sip__se_refresh_h, call);
+		return;
+	}
+	else if (msg->scode == 422) {
+		const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_MIN_SE);
+		if (h && pl_u32(&h->val) > call->se) {
+			call->se = pl_u32(&h->val);
+			tmr_start(&call->setmr, 0, sip__se_refresh_h, call);
+			return;
+		}
+	}
+	/* other refusals leave the session as it is: try again at the next half interval */
+	sip__se_start(call);
+}
+
+static void sip__se_refresh_h(void *arg)
+{
+	sip_call *call = arg;
+	struct mbuf *desc = NULL;
+	int err;
+
+	if (call->closed || !call->sess || !call->st)
+		return;
+	call->refreshing = 1;
+	if (call->se_update) {
+		err = sip_drequestf(&call->upd, call->st->sip, true, "UPDATE", sipsess_dialog(call->sess),
+				    0, NULL, sip__upd_send_h, sip__upd_resp_h, call,
+				    "Session-Expires: %u;refresher=uac\r\n"
+				    "Supported: timer\r\n"
+				    "Content-Length: 0\r\n"
+				    "\r\n", call->se);
+	}
+	else {
+		/* a re-INVITE with our offer; libre ends the session when it fails (close_h) */
+		err = sdp_encode(&desc, call->sdp, true);
+		if (!err)
+			err = sipsess_modify(call->sess, desc);
+		mem_deref(desc);
+		if (!err)
+			sip__se_start(call);
+	}
+	if (err) {
+		call->refreshing = 0;
+		fprintf(stderr, "ccxml: sip: cannot refresh the session: %s\n", strerror(err));
+		sip__se_start(call);
+	}
+}
+
+/* At connection: the three clocks start. */
+static void sip__watch_start(sip_call *call)
+{
+	sip_st *st = call->st;
+
+	if (!st)
+		return;
+	call->rtp_last = tmr_jiffies();
+	if (st->rtp_tmo_ms)
+		tmr_start(&call->rtptmr, st->rtp_tmo_ms, sip__rtp_watch_h, call);
+	if (st->max_call_ms)
+		tmr_start(&call->maxtmr, st->max_call_ms, sip__maxdur_h, call);
+	sip__se_start(call);
+}
+
+/* An UPDATE in a call's dialog (sipsess leaves UPDATE to others): a session refresh by the
+ * peer, maybe with an SDP offer. Answered 200 with our Session-Expires. */
+static bool sip__update_h(const struct sip_msg *msg, void *arg)
+{
+	sip_st *st = arg;
+	struct sip_contact contact;
+	struct mbuf *desc = NULL;
+	sip_call *call = NULL;
+	char hdrs[128] = "", ref;
+	struct le *le;
+	uint32_t se;
+	int err = 0;
+
+	if (pl_strcmp(&msg->met, "UPDATE"))
+		return false;
+	LIST_FOREACH(&st->calls, le) {
+		sip_call *x = le->data;
+		if (x->sess && !x->closed && x->estab && sip_dialog_cmp(sipsess_dialog(x->sess), msg)) {
+			call = x;
+			break;
+		}
+	}
+	if (!call) {
+		(void)sip_reply(st->sip, msg, 481, "Call/Transaction Does Not Exist");
+		return true;
+	}
+	if (!sip_dialog_rseq_valid(sipsess_dialog(call->sess), msg)) {
+		(void)sip_reply(st->sip, msg, 500, "Server Internal Error");
+		return true;
+	}
+	if (mbuf_get_left(msg->mb))
+		err = sip__offer_h(&desc, msg, call);
+	if (err) {
+		(void)sip_reply(st->sip, msg, 488, "Not Acceptable Here");
+		return true;
+	}
+	(void)sip_dialog_update(sipsess_dialog(call->sess), msg);
+	sip__se_parse(msg, &se, &ref);
+	call->se = se;
+	call->se_refresh = ref == 's';
+	if (se)
+		(void)re_snprintf(hdrs, sizeof(hdrs), "Session-Expires: %u;refresher=%s\r\n%s", se,
+				  call->se_refresh ? "uas" : "uac",
+				  sip_msg_hdr_has_value(msg, SIP_HDR_SUPPORTED, "timer") ? "Require: timer\r\n" : "");
+	sip__se_start(call); /* no Session-Expires: no session timer any more */
+	sip_contact_set(&contact, "ccxml", &msg->dst, msg->tp);
+	(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 200, "OK",
+			  "%H%s%s%s"
+			  "Content-Length: %zu\r\n"
+			  "\r\n"
+			  "%b",
+			  sip_contact_print, &contact, hdrs,
+			  desc ? "Content-Type: application/sdp\r\n" : "", SIP_ALLOW,
+			  desc ? mbuf_get_left(desc) : (size_t)0,
+			  desc ? mbuf_buf(desc) : NULL, desc ? mbuf_get_left(desc) : (size_t)0);
+	mem_deref(desc);
+	return true;
 }
 
 /* Section - Destinations */
@@ -597,6 +924,23 @@ static int sip__dest(sip_st *st, const char *dest, char **urip, char **routep, c
 	return str_dup(urip, dest);
 }
 
+/* RFC 6761 6.4: names under .invalid never resolve; say so at once instead of asking DNS. */
+static int sip__invalid_host(const char *uri)
+{
+	struct uri u;
+	struct pl pl, h;
+
+	pl_set_str(&pl, uri);
+	if (uri_decode(&u, &pl))
+		return 0;
+	h = u.host;
+	if (h.l && h.p[h.l - 1] == '.')
+		h.l--; /* the root */
+	if (h.l == 7 && !pl_strcasecmp(&h, "invalid"))
+		return 1;
+	return h.l > 8 && !strncasecmp(h.p + h.l - 8, ".invalid", 8);
+}
+
 /* callerid -> From URI: a sip:/sips: URI as is, a number or tel: as sip:NUMBER@our address,
  * anything else as the user part. */
 static int sip__from(sip_st *st, const char *callerid, char **fromp)
@@ -639,6 +983,13 @@ static int sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 			em[0] ? em : strerror(err));
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "badnumber", NULL, 0, NULL);
 		return 0;
+	}
+	if (sip__invalid_host(uri)) {
+		fprintf(stderr, "ccxml: session %s: <createcall> to %s: its host name does not resolve "
+			"(.invalid never does, RFC 6761)\n", c->sess ? c->sess->id : "?", uri);
+		cx_rt_conn_event(c, "connection.failed", "FAILED", "unknownhost", NULL, 0, NULL);
+		err = 0;
+		goto out;
 	}
 	call = sip__call_new(st, c);
 	if (!call) {
@@ -698,6 +1049,7 @@ static void sip__conn_h(const struct sip_msg *msg, void *arg)
 	const struct sip_hdr *aai;
 	sip_call *call = NULL;
 	cx_conn *c = NULL;
+	char ref;
 	int err;
 
 	if (pl_strdup(&from, &msg->from.auri) || pl_strdup(&to, &msg->to.auri)) {
@@ -728,6 +1080,12 @@ static void sip__conn_h(const struct sip_msg *msg, void *arg)
 		c->aai = NULL;
 		pl_strdup(&c->aai, &aai->val);
 	}
+	/* RFC 4028: the caller's Session-Expires is taken as offered (any interval); without a
+	 * refresher parameter the caller refreshes if it supports timers, else we do */
+	sip__se_parse(msg, &call->se, &ref);
+	call->se_refresh = ref == 's' ||
+		(!ref && !sip_msg_hdr_has_value(msg, SIP_HDR_SUPPORTED, "timer"));
+	call->se_update = sip_msg_hdr_has_value(msg, SIP_HDR_ALLOW, "UPDATE");
 	/* 180 now; <accept> sends the 200 with the SDP answer */
 	err = sipsess_accept(&call->sess, st->sock, msg, 180, "Ringing", "ccxml", "application/sdp",
 			     NULL, NULL, NULL, false, sip__offer_h, sip__answer_h, sip__estab_h, NULL,
@@ -750,41 +1108,65 @@ static sip_call *sip__call(cx_conn *c)
 	return call && call->sess && !call->closed ? call : NULL;
 }
 
+/* <accept> cannot be honoured: the caller gets a final error response and the call is over
+ * at once (sipsess and RTP port freed). connection.accept.failed says why; connection.failed
+ * follows, since the call is gone: the connection leaves session.connections and a document
+ * that ends its session on connection.failed (most do) frees it. */
+static int sip__refuse(sip_call *call, uint16_t code, const char *phrase, const char *reason)
+{
+	cx_conn *c = call->c;
+
+	(void)sipsess_reject(call->sess, code, phrase, NULL);
+	sip__finish(call);
+	cx_rt_conn_event(c, "connection.accept.failed", NULL, reason, "local", code, phrase);
+	cx_rt_conn_event(c, "connection.failed", "FAILED", reason, "local", code, phrase);
+	return 0; /* the outcome is reported: no second connection.accept.failed from the runtime */
+}
+
 static int sip_accept(cx_engine *e, cx_conn *c)
 {
 	sip_call *call = sip__call(c);
 	struct mbuf *desc = NULL;
+	char se[96] = "";
 	int err;
 
 	if (!call || !call->inv)
 		return EPROTO;
 	err = sip__media(call);
 	if (err) {
-		/* no media for this call (e.g. out of ports): the caller must not wait in 180 for
-		 * ever; the session gets connection.accept.failed */
-		(void)sipsess_reject(call->sess, 503, "Service Unavailable", NULL);
-		return err;
+		/* no media for this call (e.g. out of ports): the caller must not wait in 180 */
+		return sip__refuse(call, 503, "Service Unavailable", "noresource");
 	}
 	if (mbuf_get_left(call->inv->mb)) {
 		err = sdp_decode(call->sdp, call->inv->mb, true);
 		if (err) {
-			fprintf(stderr, "ccxml: sip: bad SDP offer: %s\n", strerror(err));
-			(void)sipsess_reject(call->sess, 488, "Not Acceptable Here", NULL);
-			return err;
+			fprintf(stderr, "ccxml: sip: bad SDP offer from %s: %s\n",
+				c->remote ? c->remote : "?", strerror(err));
+			return sip__refuse(call, 488, "Not Acceptable Here", "media");
 		}
 		if (sip__negotiate(call)) {
-			fprintf(stderr, "ccxml: sip: the caller offers neither PCMU nor PCMA\n");
-			(void)sipsess_reject(call->sess, 488, "Not Acceptable Here", NULL);
-			return EPROTO;
+			fprintf(stderr, "ccxml: sip: %s offers neither PCMU nor PCMA\n",
+				c->remote ? c->remote : "?");
+			return sip__refuse(call, 488, "Not Acceptable Here", "media");
 		}
 		err = sdp_encode(&desc, call->sdp, false);
 	}
 	else
 		err = sdp_encode(&desc, call->sdp, true); /* late offer: the answer comes in the ACK */
+	if (call->se)
+		(void)re_snprintf(se, sizeof(se), "Session-Expires: %u;refresher=%s\r\n%s", call->se,
+				  call->se_refresh ? "uas" : "uac",
+				  sip_msg_hdr_has_value(call->inv, SIP_HDR_SUPPORTED, "timer") ?
+				  "Require: timer\r\n" : "");
 	if (!err)
-		err = sipsess_answer(call->sess, 200, "OK", desc, "%s", SIP_ALLOW);
+		err = sipsess_answer(call->sess, 200, "OK", desc, "%s%s", SIP_ALLOW, se);
 	mem_deref(desc);
-	return err; /* connection.connected comes with the ACK */
+	if (err) {
+		fprintf(stderr, "ccxml: sip: cannot answer %s: %s\n", c->remote ? c->remote : "?",
+			strerror(err));
+		return sip__refuse(call, 500, "Server Internal Error", "error");
+	}
+	return 0; /* connection.connected comes with the ACK */
 }
 
 /* <reject reason>: a SIP code 400..699 as is; else a word (docs/sip.md); default 603. */
@@ -833,8 +1215,7 @@ static int sip_reject(cx_engine *e, cx_conn *c, const char *reason)
 	err = sipsess_reject(call->sess, code, phrase, NULL);
 	if (err)
 		return err;
-	call->closed = 1;
-	call->sess = mem_deref(call->sess);
+	sip__finish(call);
 	cx_rt_conn_event(c, "connection.failed", "FAILED", reason ? reason : "rejected", "local", code,
 			 phrase);
 	return 0;
@@ -865,10 +1246,7 @@ static void sip__refer_end(sip_call *call, int ok, const char *why, uint16_t sco
 		/* already over */
 	}
 	else if (ok) {
-		call->closed = 1;
-		call->sess = mem_deref(call->sess); /* BYE: the transferor leaves */
-		if (call->st)
-			sip_mix__drop(call->st, call);
+		sip__finish(call); /* BYE: the transferor leaves */
 		cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, "local", scode, ph);
 		sip__end_play(call);
 	}
@@ -982,8 +1360,7 @@ static int sip_redirect(cx_engine *e, cx_conn *c, const char *dest, const char *
 	mem_deref(route);
 	if (err)
 		return err;
-	call->closed = 1;
-	call->sess = mem_deref(call->sess);
+	sip__finish(call);
 	cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, "local", 302, "Moved Temporarily");
 	return 0;
 }
@@ -995,11 +1372,8 @@ static int sip_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 	if (call && call->sess && !call->closed) {
 		if (c->inbound && !call->estab)
 			(void)sipsess_reject(call->sess, 480, "Temporarily Unavailable", NULL);
-		call->closed = 1;
-		tmr_cancel(&call->tmo);
-		sip__refer_drop(call);
 		/* BYE when established, CANCEL when an outbound call is still ringing */
-		call->sess = mem_deref(call->sess);
+		sip__finish(call);
 	}
 	if (call && call->st)
 		sip_mix__drop(call->st, call);
@@ -1545,9 +1919,7 @@ static void sip_st__destroy(void *arg)
 	list_flush(&st->edges);
 	for (le = list_head(&st->calls); le; le = le->next) {
 		sip_call *call = le->data;
-		call->closed = 1;
-		sip__refer_drop(call);
-		call->sess = mem_deref(call->sess);
+		sip__finish(call);
 		call->st = NULL;
 	}
 	while ((le = list_head(&st->confs))) {
@@ -1556,6 +1928,7 @@ static void sip_st__destroy(void *arg)
 	}
 	while ((le = list_head(&st->calls)))
 		list_unlink(le);
+	st->updlsnr = mem_deref(st->updlsnr);
 	st->evsock = mem_deref(st->evsock);
 	st->sock = mem_deref(st->sock);
 	if (st->sip)
@@ -1605,13 +1978,16 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 		return ENOMEM;
 	st->e = e;
 	st->laddr = la;
+	st->rtp_tmo_ms = SIP_RTP_TMO * 1000;
 	st->tcp = transport && !strcasecmp(transport, "tcp");
 	if (gateway && (err = str_dup(&st->gateway, gateway)))
 		goto out;
 	/* a resolver for host names in destinations; IP literals never use it */
 	if (!dns_srv_get(dom, sizeof(dom), nsv, &nsn) && nsn)
 		(void)dnsc_alloc(&st->dnsc, NULL, nsv, nsn);
-	err = sip_alloc(&st->sip, st->dnsc, 32, 32, 32, "ccxmlc/0.1", NULL, NULL);
+	/* hash sizes: a final error response keeps its server transaction 32 s (for the ACK), so a
+	 * burst of refused INVITEs leaves thousands of them; short chains keep lookups cheap */
+	err = sip_alloc(&st->sip, st->dnsc, 256, 1024, 64, "ccxmlc/0.1", NULL, NULL);
 	if (!err)
 		err = sip_transp_add(st->sip, SIP_TRANSP_UDP, &la);
 	if (!err)
@@ -1620,9 +1996,14 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 		fprintf(stderr, "ccxml: cannot listen for SIP on %s: %s\n", laddr, strerror(err));
 		goto out;
 	}
-	err = sipsess_listen(&st->sock, st->sip, 32, sip__conn_h, st);
+	err = sipsess_listen(&st->sock, st->sip, 256, sip__conn_h, st);
 	if (err) {
 		fprintf(stderr, "ccxml: SIP sessions: %s\n", strerror(err));
+		goto out;
+	}
+	err = sip_listen(&st->updlsnr, st->sip, true, sip__update_h, st);
+	if (err) {
+		fprintf(stderr, "ccxml: SIP UPDATE listener: %s\n", strerror(err));
 		goto out;
 	}
 	/* NOTIFYs for our REFERs (sipsess leaves NOTIFY alone); without it no transfers */
@@ -1636,6 +2017,25 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	if (err)
 		mem_deref(st);
 	return err;
+}
+
+int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s)
+{
+	sip_st *st = sip__st(e);
+
+	if (!st)
+		return ENOSYS;
+	if (rtp_timeout_s == UINT32_MAX)
+		rtp_timeout_s = 0; /* never */
+	else if (!rtp_timeout_s)
+		rtp_timeout_s = SIP_RTP_TMO;
+	if (rtp_timeout_s > 86400 || max_call_s > 86400) {
+		fprintf(stderr, "ccxml: --rtp-timeout and --max-call-duration are at most 86400 s\n");
+		return EINVAL;
+	}
+	st->rtp_tmo_ms = rtp_timeout_s * 1000;
+	st->max_call_ms = max_call_s * 1000;
+	return 0;
 }
 
 const cx_prov cx_sip_prov = {

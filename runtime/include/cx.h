@@ -63,6 +63,9 @@ typedef struct cx_engine_cfg {
 	const char *sip_addr;      /* "ADDR:PORT": SIP over UDP and TCP (docs/sip.md) */
 	const char *sip_gateway;   /* "HOST[:PORT]" for tel: and sip:N!HOST@GW destinations */
 	const char *sip_transport; /* "udp" (default) or "tcp" for outbound calls */
+	uint32_t rtp_timeout_s;    /* a connected call without RTP from the far end this long ends;
+				    * 0: 60 s; CX_RTP_TIMEOUT_NONE: never (docs/sip.md) */
+	uint32_t max_call_s;       /* a connected call ends after this long; 0: no limit */
 	/* Sessions */
 	const char *media_root;    /* NULL: "." */
 	cx_log_h *logh;            /* NULL: stdout */
@@ -85,6 +88,7 @@ typedef struct cx_engine_cfg {
 } cx_engine_cfg;
 
 #define CX_GRACE_NONE UINT32_MAX
+#define CX_RTP_TIMEOUT_NONE UINT32_MAX
 
 int cx_init(void);   /* initialises libre (once per thread) */
 void cx_close(void);
