@@ -680,9 +680,9 @@ static void cx_http__health(cx_hconn *c)
 
 	snprintf(body, sizeof(body),
 		 "{\"status\":\"%s\",\"sessions\":%u,\"max_sessions\":%u,\"sessions_started\":%u,"
-		 "\"http_requests\":%llu,\"transfers\":%u,\"tokens\":%u}\n",
+		 "\"http_requests\":%llu,\"http_connections\":%u,\"transfers\":%u,\"tokens\":%u}\n",
 		 e->draining ? "stopping" : "ok", list_count(&e->sessl), e->max_sessions,
-		 e->nsess_total, (unsigned long long)c->h->nreq, cx_curl_pending(e),
+		 e->nsess_total, (unsigned long long)c->h->nreq, c->h->nconns, cx_curl_pending(e),
 		 list_count(&c->h->toks));
 	cx_http__reply(c, e->draining ? 503 : 200, e->draining ? "Service Unavailable" : "OK",
 		       "application/json", body);
@@ -1019,23 +1019,34 @@ static void cx_http__logtmr(void *arg)
 	cx_http *h = arg;
 
 	if (!h->nrefused && !h->nevicted)
-		return; /* quiet for a whole period: the next refusal is logged at once */
-	fprintf(stderr, "ccxml: http: connection limits: %u refused (over %d from one address), "
-		"%u slow or idle closed to make room (%d in total) in the last %d s\n", h->nrefused,
-		CX_HTTP_MAX_PER_ADDR, h->nevicted, CX_HTTP_MAX_CONNS, CX_HTTP_LOG_MS / 1000);
+		return; /* quiet for a whole period: the next one is logged at once */
+	fprintf(stderr, "ccxml: http: in the last %d s: %u connection(s) refused (more than %d "
+		"from one address), %u slow one(s) closed to make room (%d open in total)\n",
+		CX_HTTP_LOG_MS / 1000, h->nrefused, CX_HTTP_MAX_PER_ADDR, h->nevicted,
+		CX_HTTP_MAX_CONNS);
 	h->nrefused = h->nevicted = 0;
 	tmr_start(&h->logtmr, CX_HTTP_LOG_MS, cx_http__logtmr, h);
 }
 
-/* Counts a refusal or an eviction; a flood of them writes one line per CX_HTTP_LOG_MS. */
-static void cx_http__limited(cx_http *h, int evicted)
+/* A refusal (evicted: a slow connection closed to make room) from peer. The first one after a
+ * quiet period is logged at once; the rest are counted, one line per CX_HTTP_LOG_MS, so a flood
+ * of connections does not become a flood of log lines. */
+static void cx_http__limited(cx_http *h, const struct sa *peer, int evicted)
 {
+	if (tmr_isrunning(&h->logtmr)) {
+		if (evicted)
+			h->nevicted++;
+		else
+			h->nrefused++;
+		return;
+	}
 	if (evicted)
-		h->nevicted++;
+		re_fprintf(stderr, "ccxml: http: %d connections open: closing the slowest (from %j) "
+			   "to make room; more are counted, not logged\n", CX_HTTP_MAX_CONNS, peer);
 	else
-		h->nrefused++;
-	if (!tmr_isrunning(&h->logtmr))
-		cx_http__logtmr(h);
+		re_fprintf(stderr, "ccxml: http: refusing a connection from %j: %d open from that "
+			   "address; more are counted, not logged\n", peer, CX_HTTP_MAX_PER_ADDR);
+	tmr_start(&h->logtmr, CX_HTTP_LOG_MS, cx_http__logtmr, h);
 }
 
 /* Which connection yields when a new one comes: one that is closing, then one idle between
@@ -1105,7 +1116,7 @@ static void cx_http__connect(const struct sa *peer, void *arg)
 	if (same >= CX_HTTP_MAX_PER_ADDR) {
 		v = cx_http__victim(h, peer);
 		if (!v) {
-			cx_http__limited(h, 0);
+			cx_http__limited(h, peer, 0);
 			cx_http__refuse(h, "too many connections from your address");
 			return;
 		}
@@ -1114,7 +1125,7 @@ static void cx_http__connect(const struct sa *peer, void *arg)
 	if (h->nconns >= CX_HTTP_MAX_CONNS) {
 		v = cx_http__victim(h, NULL);
 		if (v->st == CX_HC_HEAD || v->st == CX_HC_BODY)
-			cx_http__limited(h, 1);
+			cx_http__limited(h, &v->peer, 1);
 		cx_http__evict(v);
 	}
 	c = mem_zalloc(sizeof(*c), cx_hconn__destroy);
