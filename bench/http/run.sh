@@ -28,7 +28,7 @@ run() { # TITLE ARGS...
 	shift
 	echo "== $t"
 	python3 tests/http/slowloris.py "$P" "$@" | paste -sd' '
-	echo "   rss of the program: $(awk '/VmRSS/ {print $2, $3}' /proc/$APP/status)"
+	echo "   rss of the program: $(ps -o rss= --ppid "$APP" | tr -d ' ') kB" # $APP is timeout's pid
 }
 run "no attack" --conns 0 --normal "$NORMAL" --seconds 0
 run "$CONNS slow connections from 127.0.0.3" --conns "$CONNS" --from 127.0.0.3 \
