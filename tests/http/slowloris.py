@@ -7,7 +7,8 @@ N attacking connections (spread over ADDRS: comma-separated, a range like 127.0.
 each send the start of a request and then one more header line every --interval seconds, never
 the blank line that ends the head; a connection that gets closed is opened again after
 --interval (as a real slowloris does). Once they are open, M normal `GET /health` requests go
-out from ADDR (4 at a time, each with its own connection, 5 s timeout). The attack goes on for --seconds in total.
+out from ADDR (4 at a time, each with its own connection, 15 s timeout: on a loaded machine
+the sanitizer build is slow, which is not starved). The attack goes on for --seconds in total.
 Prints one `key=value` a line (what tests/http/run.sh and bench/http/run.sh read):
 
   opened         attacking connections opened (reconnections included)
@@ -105,7 +106,7 @@ async def normal(port, src, n, st):
             r, w = await asyncio.wait_for(
                 asyncio.open_connection('127.0.0.1', port, local_addr=(src, 0)), 5)
             w.write(b'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
-            data = await asyncio.wait_for(r.read(), 5)
+            data = await asyncio.wait_for(r.read(), 15)
             w.close()
             if data.startswith(b'HTTP/1.1 200 '):
                 st.normal_ok += 1
