@@ -9,13 +9,18 @@
  * The connection layer is our own, on libre's TCP and its HTTP message parser, rather than
  * http_listen(): libre's server closes oversized or malformed requests without a word, and the
  * issue wants a clear 4xx for them. Every input is bounded (header block, body, fields, field
- * lengths, connections, time to send the request) and one request is served per connection.
+ * lengths, connections in total and per client address, time for the headers, for the body and
+ * between keep-alive requests), so slow or many clients cannot starve it (docs/http.md, Limits).
+ * Headers are looked up by name: libre's parser files them under a 12-bit hash of the name, and
+ * "X55" has the hash of Content-Length.
  */
 #include <string.h>
 #include <stdio.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include "rt.h"
 
 #define CX_HTTP_MAX_HEAD   16384   /* request line + headers */
@@ -25,10 +30,18 @@
 #define CX_HTTP_MAX_KEY    128
 #define CX_HTTP_MAX_VAL    4096
 #define CX_HTTP_MAX_DEPTH  8       /* dotted name segments */
-#define CX_HTTP_MAX_CONNS  64
 #define CX_HTTP_MAX_TOKENS 1024
-#define CX_HTTP_REQ_MS     10000   /* the whole request must arrive within this */
-#define CX_HTTP_LINGER_MS  2000    /* after the answer, wait this long for the client to close */
+
+/* Connection limits (defaults; docs/http.md, Limits). The timeouts are deadlines, not idle
+ * timers: a client that trickles one byte a second gains nothing. */
+#define CX_HTTP_MAX_CONNS    256    /* open connections in total (the oldest slow one yields) */
+#define CX_HTTP_MAX_PER_ADDR 32     /* open connections from one client address */
+#define CX_HTTP_HEAD_MS      10000  /* request line + headers, from the connection or the
+				     * first byte of a keep-alive request */
+#define CX_HTTP_BODY_MS      10000  /* the body, from the end of the headers */
+#define CX_HTTP_IDLE_MS      15000  /* keep-alive: the next request must start within this */
+#define CX_HTTP_LINGER_MS    2000   /* after the last answer, wait this long for the close */
+#define CX_HTTP_LOG_MS       10000  /* at most one line about refused connections per this */
 
 typedef struct cx_http_tok {
 	struct le le;
@@ -39,20 +52,32 @@ typedef struct cx_http_tok {
 struct cx_http {
 	cx_engine *eng;
 	struct tcp_sock *ts;
-	struct list conns;
+	struct list conns;     /* cx_hconn, in the order they were accepted */
 	struct list toks;
 	uint32_t nconns;
 	uint64_t nreq;
+	uint32_t nrefused;     /* refused at accept (per-address limit), since the last log line */
+	uint32_t nevicted;     /* closed to make room (total limit), since the last log line */
+	struct tmr logtmr;     /* running while refusals are being counted, not logged */
 };
+
+/* A connection is waiting for the head of a request, for its body, idle between keep-alive
+ * requests, or closing after its last answer. */
+enum cx_hconn_st { CX_HC_HEAD, CX_HC_BODY, CX_HC_IDLE, CX_HC_CLOSING };
 
 typedef struct cx_hconn {
 	struct le le;
 	cx_http *h;
 	struct tcp_conn *tc;
-	struct mbuf *mb;
-	struct tmr tmr;
+	struct mbuf *mb;       /* received bytes not yet served (buf[0] starts a request) */
+	struct tmr tmr;        /* the deadline of the current state */
 	struct sa peer;
-	int done;
+	enum cx_hconn_st st;
+	uint64_t since;        /* tmr_jiffies() when the state began */
+	size_t scan;           /* CX_HC_HEAD: bytes of mb already searched for the blank line */
+	size_t head, clen;     /* CX_HC_BODY: length of the head and of the body */
+	int keep;              /* the connection stays open after the current answer */
+	int answered;          /* the current request has its answer */
 } cx_hconn;
 
 /* Parsed form: decoded key/value pairs, in order. */
@@ -164,6 +189,16 @@ int cx_http_decode(char **out, const char *p, size_t n, size_t max)
 	return 0;
 }
 
+static const char *cx_form__get(const cx_form *f, const char *k)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (!strcmp(f->k[i], k))
+			return f->v[i];
+	return NULL;
+}
+
 /* Append the fields of an application/x-www-form-urlencoded text to f. Returns an HTTP status
  * (0 when fine) and a reason in why. */
 static int cx_http__form(cx_form *f, const char *p, size_t n, char *why, size_t whysz)
@@ -212,22 +247,21 @@ static int cx_http__form(cx_form *f, const char *p, size_t n, char *why, size_t 
 			snprintf(why, whysz, "field %u has an empty name", f->n + 1);
 			return 400;
 		}
+		/* One rule for every field, query and body alike: a name given twice is refused.
+		 * Taking the first or the last would let "tokenid=a&tokenid=b" mean one thing to
+		 * a proxy or log filter in front of us and another thing here. */
+		if (cx_form__get(f, k)) {
+			snprintf(why, whysz, "field '%.64s' given twice", k);
+			mem_deref(k);
+			mem_deref(v);
+			return 400;
+		}
 		f->k[f->n] = k;
 		f->v[f->n] = v;
 		f->n++;
 		i = j + 1;
 	}
 	return 0;
-}
-
-static const char *cx_form__get(const cx_form *f, const char *k)
-{
-	uint32_t i;
-
-	for (i = 0; i < f->n; i++)
-		if (!strcmp(f->k[i], k))
-			return f->v[i];
-	return NULL;
 }
 
 /* Section - Nested values */
@@ -387,34 +421,76 @@ static void cx_hconn__close(void *arg)
 	mem_deref(c);
 }
 
-static void cx_http__reply(cx_hconn *c, uint16_t scode, const char *reason, const char *ctype,
-			   const char *body)
+static void cx_hconn__shut(cx_hconn *c)
+{
+	(void)shutdown(tcp_conn_fd(c->tc), SHUT_WR);
+}
+
+/* libre calls this while its send queue is empty: the answer is out, the FIN may follow. */
+static void cx_hconn__sent(void *arg)
+{
+	cx_hconn *c = arg;
+
+	(void)tcp_set_send(c->tc, NULL);
+	cx_hconn__shut(c);
+}
+
+/* After the last answer: the FIN goes out at once, so a client that reads to the end of the
+ * stream is not kept waiting, and the connection is freed when the client closes (or after
+ * CX_HTTP_LINGER_MS). Closing outright instead would reset the connection when unread request
+ * bytes remain, and a reset can destroy the answer before the client has read it. */
+static void cx_hconn__finish(cx_hconn *c)
+{
+	c->st = CX_HC_CLOSING;
+	c->since = tmr_jiffies();
+	c->mb = mem_deref(c->mb);
+	tmr_start(&c->tmr, CX_HTTP_LINGER_MS, cx_hconn__close, c);
+	if (!c->tc)
+		return;
+	if (tcp_conn_txqsz(c->tc))
+		(void)tcp_set_send(c->tc, cx_hconn__sent);
+	else
+		cx_hconn__shut(c);
+}
+
+/* Writes one answer; xhdrs: more header lines ("Name: value\r\n"…) or NULL. Unless the
+ * request keeps the connection (c->keep), it is the last one. */
+static void cx_http__answer(cx_hconn *c, uint16_t scode, const char *reason, const char *xhdrs,
+			    const char *ctype, const char *body)
 {
 	struct mbuf *mb;
 	size_t blen = body ? strlen(body) : 0;
-	int err;
+	int err = ENOMEM;
 
-	if (c->done || !c->tc)
+	if (c->answered || c->st == CX_HC_CLOSING || !c->tc)
 		return;
-	c->done = 1;
+	c->answered = 1;
 	mb = mbuf_alloc(256 + blen);
-	if (!mb)
-		goto out;
-	if (scode == 204)
-		err = mbuf_printf(mb, "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
-	else
-		err = mbuf_printf(mb, "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-				  "Cache-Control: no-store\r\nConnection: close\r\n\r\n%s", scode, reason,
-				  ctype ? ctype : "text/plain; charset=utf-8", blen, body ? body : "");
-	if (!err) {
-		mb->pos = 0;
-		(void)tcp_send(c->tc, mb);
+	if (mb) {
+		err = mbuf_printf(mb, "HTTP/1.1 %u %s\r\n%s", scode, reason, xhdrs ? xhdrs : "");
+		if (!err && scode != 204)
+			err = mbuf_printf(mb, "Content-Type: %s\r\nContent-Length: %zu\r\n"
+					  "Cache-Control: no-store\r\n",
+					  ctype ? ctype : "text/plain; charset=utf-8", blen);
+		if (!err)
+			err = mbuf_printf(mb, "%s\r\n%s", c->keep ? "" : "Connection: close\r\n",
+					  body ? body : "");
+		if (!err) {
+			mb->pos = 0;
+			err = tcp_send(c->tc, mb);
+		}
+		mem_deref(mb);
 	}
-	mem_deref(mb);
- out:
-	/* the client closes after reading Content-Length bytes; tear down later at the latest */
-	c->mb = mem_deref(c->mb);
-	tmr_start(&c->tmr, CX_HTTP_LINGER_MS, cx_hconn__close, c);
+	if (err) /* e.g. a client that pipelines requests and reads no answer: the queue is full */
+		c->keep = 0;
+	if (!c->keep)
+		cx_hconn__finish(c);
+}
+
+static void cx_http__reply(cx_hconn *c, uint16_t scode, const char *reason, const char *ctype,
+			   const char *body)
+{
+	cx_http__answer(c, scode, reason, NULL, ctype, body);
 }
 
 /* A plain-text answer: body + newline. */
@@ -604,9 +680,9 @@ static void cx_http__health(cx_hconn *c)
 
 	snprintf(body, sizeof(body),
 		 "{\"status\":\"%s\",\"sessions\":%u,\"max_sessions\":%u,\"sessions_started\":%u,"
-		 "\"http_requests\":%llu,\"transfers\":%u,\"tokens\":%u}\n",
+		 "\"http_requests\":%llu,\"http_connections\":%u,\"transfers\":%u,\"tokens\":%u}\n",
 		 e->draining ? "stopping" : "ok", list_count(&e->sessl), e->max_sessions,
-		 e->nsess_total, (unsigned long long)c->h->nreq, cx_curl_pending(e),
+		 e->nsess_total, (unsigned long long)c->h->nreq, c->h->nconns, cx_curl_pending(e),
 		 list_count(&c->h->toks));
 	cx_http__reply(c, e->draining ? 503 : 200, e->draining ? "Service Unavailable" : "OK",
 		       "application/json", body);
@@ -619,16 +695,79 @@ static int cx_http__pl_is(const struct pl *pl, const char *s)
 	return pl->l == strlen(s) && !memcmp(pl->p, s, pl->l);
 }
 
+/* The header called name (any case) and how many there are; never libre's http_msg_hdr(),
+ * which goes by a hash of the name. */
+static const struct http_hdr *cx_http__hdr(const struct http_msg *msg, const char *name,
+					   uint32_t *count)
+{
+	const struct http_hdr *first = NULL;
+	struct le *le;
+	uint32_t n = 0;
+
+	LIST_FOREACH(&msg->hdrl, le) {
+		const struct http_hdr *hdr = le->data;
+		if (!pl_strcasecmp(&hdr->name, name)) {
+			if (!n++)
+				first = hdr;
+		}
+	}
+	if (count)
+		*count = n;
+	return first;
+}
+
+/* Does the comma-separated header value list token (any case)? */
+static int cx_http__has_token(const struct pl *val, const char *token)
+{
+	size_t i = 0, tl = strlen(token);
+
+	while (i < val->l) {
+		size_t j = i, a, b;
+		while (j < val->l && val->p[j] != ',')
+			++j;
+		for (a = i; a < j && (val->p[a] == ' ' || val->p[a] == '\t'); a++)
+			;
+		for (b = j; b > a && (val->p[b - 1] == ' ' || val->p[b - 1] == '\t'); b--)
+			;
+		if (b - a == tl && !strncasecmp(val->p + a, token, tl))
+			return 1;
+		i = j + 1;
+	}
+	return 0;
+}
+
+/* OPTIONS, and 405 for other methods: which methods a resource takes. */
+static void cx_http__allow(cx_hconn *c, int health, int options)
+{
+	const char *allow = health ? "Allow: GET, OPTIONS\r\n" :
+		"Allow: GET, POST, OPTIONS\r\n"
+		"Accept: application/x-www-form-urlencoded\r\n";
+
+	if (options)
+		cx_http__answer(c, 200, "OK", allow, NULL, "");
+	else
+		cx_http__answer(c, 405, "Method Not Allowed", allow, NULL, health ?
+				"method not allowed here (GET)\n" :
+				"method not allowed here (GET or POST)\n");
+}
+
 static void cx_http__dispatch(cx_hconn *c, const struct http_msg *msg, const uint8_t *body,
 			      size_t blen)
 {
 	int get = cx_http__pl_is(&msg->met, "GET"), post = cx_http__pl_is(&msg->met, "POST");
+	int options = cx_http__pl_is(&msg->met, "OPTIONS");
 	enum { R_NONE, R_TOKEN, R_BASIC, R_CREATE, R_HEALTH } r = R_NONE;
+	const struct http_hdr *ct;
+	struct msg_ctype ctyp;
 	cx_form form;
 	char why[300];
 	int st;
 
 	memset(&form, 0, sizeof(form));
+	if (options && cx_http__pl_is(&msg->path, "*")) {
+		cx_http__allow(c, 0, 1); /* the server as a whole */
+		return;
+	}
 	if (cx_http__pl_is(&msg->path, "/SessionControl/CCXML10.start") ||
 	    cx_http__pl_is(&msg->path, "/CCXML10.start"))
 		r = R_TOKEN;
@@ -643,8 +782,7 @@ static void cx_http__dispatch(cx_hconn *c, const struct http_msg *msg, const uin
 		return;
 	}
 	if (!get && !(post && r != R_HEALTH)) {
-		cx_http__text(c, 405, "Method Not Allowed", "method not allowed here (GET%s)",
-			      r == R_HEALTH ? "" : " or POST");
+		cx_http__allow(c, r == R_HEALTH, options);
 		return;
 	}
 	if (r == R_HEALTH) {
@@ -655,7 +793,9 @@ static void cx_http__dispatch(cx_hconn *c, const struct http_msg *msg, const uin
 	st = cx_http__form(&form, msg->prm.l ? msg->prm.p + 1 : "", msg->prm.l ? msg->prm.l - 1 : 0,
 			   why, sizeof(why));
 	if (!st && blen) {
-		if (!post || !msg_ctype_cmp(&msg->ctyp, "application", "x-www-form-urlencoded")) {
+		ct = cx_http__hdr(msg, "Content-Type", NULL);
+		if (!post || !ct || msg_ctype_decode(&ctyp, &ct->val) ||
+		    !msg_ctype_cmp(&ctyp, "application", "x-www-form-urlencoded")) {
 			cx_form__free(&form);
 			cx_http__text(c, 415, "Unsupported Media Type", "a body must be "
 				      "application/x-www-form-urlencoded");
@@ -689,50 +829,64 @@ static int cx_http__digits(const struct pl *pl)
 	return 1;
 }
 
-static void cx_hconn__recv(struct mbuf *mb, void *arg)
+static void cx_hconn__timeout(void *arg);
+
+/* Enter state st with its deadline (none for CX_HC_CLOSING: cx_hconn__finish sets that). */
+static void cx_hconn__state(cx_hconn *c, enum cx_hconn_st st)
 {
-	cx_hconn *c = arg;
+	c->st = st;
+	c->since = tmr_jiffies();
+	tmr_start(&c->tmr, st == CX_HC_HEAD ? CX_HTTP_HEAD_MS : st == CX_HC_BODY ? CX_HTTP_BODY_MS :
+		  CX_HTTP_IDLE_MS, cx_hconn__timeout, c);
+}
+
+/* Length of the head (request line + headers + blank line) at the start of c->mb, or 0 while
+ * the blank line has not arrived. Only the new bytes are searched: a client trickling its
+ * headers a byte at a time does not make us parse them again for every byte. */
+static size_t cx_hconn__headlen(cx_hconn *c)
+{
+	const uint8_t *b = c->mb->buf;
+	size_t i = c->scan > 3 ? c->scan - 3 : 0;
+
+	for (; i < c->mb->end; i++) {
+		if (b[i] != '\n')
+			continue;
+		if (i >= 1 && b[i - 1] == '\n')
+			return i + 1;
+		if (i >= 3 && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r')
+			return i + 1;
+	}
+	c->scan = c->mb->end;
+	return 0;
+}
+
+/* Checks and serves the request at the start of c->mb once its head is there. Returns 1 when a
+ * request was served and the connection stays open (the next may already be in c->mb). */
+static int cx_hconn__one(cx_hconn *c)
+{
 	struct http_msg *msg = NULL;
 	const struct http_hdr *hdr;
-	size_t head;
+	uint32_t n;
+	size_t head = c->head;
 	int err;
 
-	if (c->done)
-		return; /* one request per connection; anything after the answer is dropped */
-	if (!c->mb) {
-		c->mb = mbuf_alloc(1024);
-		if (!c->mb) {
-			cx_http__text(c, 500, "Internal Server Error", "out of memory");
-			return;
+	if (c->st == CX_HC_HEAD) {
+		head = cx_hconn__headlen(c);
+		if (!head || head > CX_HTTP_MAX_HEAD) {
+			if (head || c->mb->end > CX_HTTP_MAX_HEAD)
+				cx_http__text(c, 431, "Request Header Fields Too Large",
+					      "request line and headers larger than %d bytes",
+					      CX_HTTP_MAX_HEAD);
+			return 0;
 		}
 	}
-	if (c->mb->end + mbuf_get_left(mb) > CX_HTTP_MAX_HEAD + CX_HTTP_MAX_BODY) {
-		cx_http__text(c, 413, "Payload Too Large", "request larger than %d bytes",
-			      CX_HTTP_MAX_HEAD + CX_HTTP_MAX_BODY);
-		return;
-	}
-	c->mb->pos = c->mb->end;
-	if (mbuf_write_mem(c->mb, mbuf_buf(mb), mbuf_get_left(mb))) {
-		cx_http__text(c, 500, "Internal Server Error", "out of memory");
-		return;
-	}
+	else if (c->mb->end - c->head < c->clen)
+		return 0; /* CX_HC_BODY: wait for the rest of the body */
 	c->mb->pos = 0;
 	err = http_msg_decode(&msg, c->mb, true);
-	if (err == ENODATA) {
-		c->mb->pos = 0;
-		if (c->mb->end > CX_HTTP_MAX_HEAD)
-			cx_http__text(c, 431, "Request Header Fields Too Large",
-				      "request line and headers larger than %d bytes", CX_HTTP_MAX_HEAD);
-		return;
-	}
-	if (err) {
-		cx_http__text(c, 400, "Bad Request", "malformed HTTP request");
-		return;
-	}
-	head = c->mb->pos;
-	if (head > CX_HTTP_MAX_HEAD) {
-		cx_http__text(c, 431, "Request Header Fields Too Large",
-			      "request line and headers larger than %d bytes", CX_HTTP_MAX_HEAD);
+	if (err || c->mb->pos != head) {
+		cx_http__text(c, 400, "Bad Request", "malformed HTTP request (request line, headers "
+			      "ending in CRLF, blank line)");
 		goto out;
 	}
 	if (msg->path.l + msg->prm.l > CX_HTTP_MAX_TARGET) {
@@ -740,31 +894,88 @@ static void cx_hconn__recv(struct mbuf *mb, void *arg)
 			      CX_HTTP_MAX_TARGET);
 		goto out;
 	}
-	if (http_msg_hdr(msg, HTTP_HDR_TRANSFER_ENCODING)) {
+	if (cx_http__hdr(msg, "Transfer-Encoding", NULL)) {
 		cx_http__text(c, 411, "Length Required", "chunked bodies are not accepted; send "
 			      "Content-Length");
 		goto out;
 	}
-	hdr = http_msg_hdr(msg, HTTP_HDR_CONTENT_LENGTH);
-	if (hdr && !cx_http__digits(&hdr->val)) {
-		cx_http__text(c, 400, "Bad Request", "bad Content-Length");
+	hdr = cx_http__hdr(msg, "Content-Length", &n);
+	if (n > 1 || (hdr && !cx_http__digits(&hdr->val))) {
+		cx_http__text(c, 400, "Bad Request", n > 1 ? "Content-Length given twice" :
+			      "bad Content-Length");
 		goto out;
 	}
-	if (msg->clen > CX_HTTP_MAX_BODY) {
+	if (cx_http__hdr(msg, "Content-Type", &n) && n > 1) {
+		cx_http__text(c, 400, "Bad Request", "Content-Type given twice");
+		goto out;
+	}
+	c->clen = hdr ? pl_u32(&hdr->val) : 0;
+	if (c->clen > CX_HTTP_MAX_BODY) {
 		cx_http__text(c, 413, "Payload Too Large", "body larger than %d bytes",
 			      CX_HTTP_MAX_BODY);
 		goto out;
 	}
-	if (mbuf_get_left(c->mb) < msg->clen) {
-		c->mb->pos = 0; /* wait for the rest of the body */
+	if (c->mb->end - head < c->clen) {
+		c->head = head;
+		if (c->st != CX_HC_BODY)
+			cx_hconn__state(c, CX_HC_BODY);
 		goto out;
 	}
+	/* HTTP/1.1 keeps the connection unless the client says close; 1.0 is served once */
+	hdr = cx_http__hdr(msg, "Connection", NULL);
+	c->keep = cx_http__pl_is(&msg->ver, "1.1") && !(hdr && cx_http__has_token(&hdr->val, "close"))
+		&& !c->h->eng->draining;
+	c->answered = 0;
 	c->h->nreq++;
-	cx_http__dispatch(c, msg, mbuf_buf(c->mb), msg->clen);
- out:
-	if (c->mb)
-		c->mb->pos = 0;
+	cx_http__dispatch(c, msg, c->mb->buf + head, c->clen);
+	if (!c->answered)
+		cx_http__text(c, 500, "Internal Server Error", "no answer");
+	if (c->st == CX_HC_CLOSING)
+		goto out;
+	/* the request is served: what follows is the next one */
+	c->mb->pos = head + c->clen;
+	memmove(c->mb->buf, mbuf_buf(c->mb), mbuf_get_left(c->mb));
+	c->mb->end -= c->mb->pos;
+	c->mb->pos = 0;
+	c->scan = 0;
+	c->keep = 0; /* errors before the next dispatch close the connection */
+	c->answered = 0;
+	cx_hconn__state(c, c->mb->end ? CX_HC_HEAD : CX_HC_IDLE);
 	mem_deref(msg);
+	return 1;
+ out:
+	mem_deref(msg);
+	return 0;
+}
+
+static void cx_hconn__recv(struct mbuf *mb, void *arg)
+{
+	cx_hconn *c = arg;
+	size_t n = mbuf_get_left(mb);
+
+	if (c->st == CX_HC_CLOSING)
+		return; /* answered for the last time: anything more is dropped */
+	if (!c->mb) {
+		c->mb = mbuf_alloc(n > 1024 ? n : 1024);
+		if (!c->mb) {
+			cx_http__text(c, 500, "Internal Server Error", "out of memory");
+			return;
+		}
+	}
+	if (c->mb->end + n > CX_HTTP_MAX_HEAD + CX_HTTP_MAX_BODY) {
+		cx_http__text(c, 413, "Payload Too Large", "request larger than %d bytes",
+			      CX_HTTP_MAX_HEAD + CX_HTTP_MAX_BODY);
+		return;
+	}
+	c->mb->pos = c->mb->end;
+	if (mbuf_write_mem(c->mb, mbuf_buf(mb), n)) {
+		cx_http__text(c, 500, "Internal Server Error", "out of memory");
+		return;
+	}
+	if (c->st == CX_HC_IDLE)
+		cx_hconn__state(c, CX_HC_HEAD); /* the next request begins */
+	while (cx_hconn__one(c) && c->mb->end)
+		;
 }
 
 static void cx_hconn__closed(int err, void *arg)
@@ -779,12 +990,13 @@ static void cx_hconn__timeout(void *arg)
 {
 	cx_hconn *c = arg;
 
-	if (c->done) {
+	if (c->st == CX_HC_IDLE) { /* a keep-alive connection nobody uses: close without a word */
 		mem_deref(c);
 		return;
 	}
-	cx_http__text(c, 408, "Request Timeout", "the request did not arrive within %d ms",
-		      CX_HTTP_REQ_MS);
+	cx_http__text(c, 408, "Request Timeout", "the request %s did not arrive within %d ms",
+		      c->st == CX_HC_BODY ? "body" : "line and headers",
+		      c->st == CX_HC_BODY ? CX_HTTP_BODY_MS : CX_HTTP_HEAD_MS);
 }
 
 static void cx_hconn__destroy(void *arg)
@@ -800,15 +1012,121 @@ static void cx_hconn__destroy(void *arg)
 	mem_deref(c->mb);
 }
 
+/* Section - Admission */
+
+static void cx_http__logtmr(void *arg)
+{
+	cx_http *h = arg;
+
+	if (!h->nrefused && !h->nevicted)
+		return; /* quiet for a whole period: the next one is logged at once */
+	fprintf(stderr, "ccxml: http: in the last %d s: %u connection(s) refused (more than %d "
+		"from one address), %u slow one(s) closed to make room (%d open in total)\n",
+		CX_HTTP_LOG_MS / 1000, h->nrefused, CX_HTTP_MAX_PER_ADDR, h->nevicted,
+		CX_HTTP_MAX_CONNS);
+	h->nrefused = h->nevicted = 0;
+	tmr_start(&h->logtmr, CX_HTTP_LOG_MS, cx_http__logtmr, h);
+}
+
+/* A refusal (evicted: a slow connection closed to make room) from peer. The first one after a
+ * quiet period is logged at once; the rest are counted, one line per CX_HTTP_LOG_MS, so a flood
+ * of connections does not become a flood of log lines. */
+static void cx_http__limited(cx_http *h, const struct sa *peer, int evicted)
+{
+	if (tmr_isrunning(&h->logtmr)) {
+		if (evicted)
+			h->nevicted++;
+		else
+			h->nrefused++;
+		return;
+	}
+	if (evicted)
+		re_fprintf(stderr, "ccxml: http: %d connections open: closing the slowest (from %j) "
+			   "to make room; more are counted, not logged\n", CX_HTTP_MAX_CONNS, peer);
+	else
+		re_fprintf(stderr, "ccxml: http: refusing a connection from %j: %d open from that "
+			   "address; more are counted, not logged\n", peer, CX_HTTP_MAX_PER_ADDR);
+	tmr_start(&h->logtmr, CX_HTTP_LOG_MS, cx_http__logtmr, h);
+}
+
+/* Which connection yields when a new one comes: one that is closing, then one idle between
+ * keep-alive requests, then the one that has been waiting longest for its request (a slow
+ * client holds a place the longest). same: only connections from that address. */
+static cx_hconn *cx_http__victim(cx_http *h, const struct sa *same)
+{
+	cx_hconn *best = NULL;
+	struct le *le;
+
+	LIST_FOREACH(&h->conns, le) {
+		cx_hconn *c = le->data;
+		int rank = c->st == CX_HC_CLOSING ? 0 : c->st == CX_HC_IDLE ? 1 : 2;
+		int brank;
+		if (same && !sa_cmp(&c->peer, same, SA_ADDR))
+			continue;
+		if (same && rank == 2)
+			continue; /* one address does not push out its own requests */
+		brank = !best ? 3 : best->st == CX_HC_CLOSING ? 0 : best->st == CX_HC_IDLE ? 1 : 2;
+		if (rank < brank || (rank == brank && c->since < best->since))
+			best = c;
+	}
+	return best;
+}
+
+static void cx_http__evict(cx_hconn *c)
+{
+	if (c->st == CX_HC_HEAD || c->st == CX_HC_BODY) {
+		/* a slow request: tell it why, then close at once (it must free its place now) */
+		c->keep = 0;
+		cx_http__text(c, 503, "Service Unavailable", "too many connections; this request "
+			      "was too slow");
+	}
+	mem_deref(c);
+}
+
+/* Answers 503 on the socket being accepted and closes it. */
+static void cx_http__refuse(cx_http *h, const char *why)
+{
+	struct tcp_conn *tc = NULL;
+	struct mbuf *mb;
+
+	if (tcp_accept(&tc, h->ts, NULL, NULL, NULL, NULL)) {
+		tcp_reject(h->ts);
+		return;
+	}
+	mb = mbuf_alloc(256);
+	if (mb && !mbuf_printf(mb, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; "
+			       "charset=utf-8\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s\n",
+			       strlen(why) + 1, why)) {
+		mb->pos = 0;
+		(void)tcp_send(tc, mb);
+	}
+	mem_deref(mb);
+	mem_deref(tc);
+}
+
 static void cx_http__connect(const struct sa *peer, void *arg)
 {
 	cx_http *h = arg;
-	cx_hconn *c;
+	cx_hconn *c, *v;
+	uint32_t same = 0;
+	struct le *le;
 
+	LIST_FOREACH(&h->conns, le)
+		same += sa_cmp(&((cx_hconn *)le->data)->peer, peer, SA_ADDR);
+	if (same >= CX_HTTP_MAX_PER_ADDR) {
+		v = cx_http__victim(h, peer);
+		if (!v) {
+			cx_http__limited(h, peer, 0);
+			cx_http__refuse(h, "too many connections from your address");
+			return;
+		}
+		mem_deref(v);
+	}
 	if (h->nconns >= CX_HTTP_MAX_CONNS) {
-		fprintf(stderr, "ccxml: http: %u connections open; refusing %s\n", h->nconns, "one more");
-		tcp_reject(h->ts);
-		return;
+		v = cx_http__victim(h, NULL);
+		if (v->st == CX_HC_HEAD || v->st == CX_HC_BODY)
+			cx_http__limited(h, &v->peer, 1);
+		cx_http__evict(v);
 	}
 	c = mem_zalloc(sizeof(*c), cx_hconn__destroy);
 	if (!c) {
@@ -825,7 +1143,7 @@ static void cx_http__connect(const struct sa *peer, void *arg)
 	c->h = h;
 	h->nconns++;
 	list_append(&h->conns, &c->le, c);
-	tmr_start(&c->tmr, CX_HTTP_REQ_MS, cx_hconn__timeout, c);
+	cx_hconn__state(c, CX_HC_HEAD);
 }
 
 /* Section - Set-up */
@@ -842,6 +1160,7 @@ static void cx_http__destroy(void *arg)
 		mem_deref(c);
 	}
 	list_flush(&h->toks);
+	tmr_cancel(&h->logtmr);
 	mem_deref(h->ts);
 }
 
@@ -874,6 +1193,7 @@ int cx_http_listen(cx_engine *e, const char *addr)
 	if (!h)
 		return ENOMEM;
 	h->eng = e;
+	tmr_init(&h->logtmr);
 	err = tcp_listen(&h->ts, &laddr, cx_http__connect, h);
 	if (err) {
 		fprintf(stderr, "ccxml: http: cannot listen on %s: %s\n", addr, strerror(err));

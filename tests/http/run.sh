@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/http/run.sh BUILD — the HTTP listener, basichttp injection, createsession, token start
-# (and its 503), <send targettype='basichttp'>, <voxeo:sendemail> and the service stop, against
-# a program compiled with BUILD/ccxmlc (BUILD: build or build/asan). Everything runs on
-# 127.0.0.1 with ports chosen by the system; every process is bounded by `timeout` and ended
+# (and its 503), <send targettype='basichttp'>, <voxeo:sendemail> and the service stop, then the
+# connection layer (keep-alive, headers by name, OPTIONS, deadlines, slowloris floods with
+# tests/http/slowloris.py), against a program compiled with BUILD/ccxmlc (BUILD: build or
+# build/asan). Everything runs on 127.0.0.0/8 with ports chosen by the system; every process is bounded by `timeout` and ended
 # by its pid. Prints one line per check; exit status 0 when all hold.
 set -u
 cd "$(dirname "$0")/../.."
@@ -57,14 +58,14 @@ if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" $T/app.ccxm
 fi
 
 # helpers: an HTTP sink and an SMTP sink, both on system-chosen ports
-timeout 60 python3 $T/http_sink.py "$W/hport" "$W/posts" 50 & PIDS+=($!)
-timeout 60 python3 $T/smtp_sink.py "$W/sport" "$W/mails" 50 & PIDS+=($!)
+timeout 240 python3 $T/http_sink.py "$W/hport" "$W/posts" 230 & PIDS+=($!)
+timeout 240 python3 $T/smtp_sink.py "$W/sport" "$W/mails" 230 & PIDS+=($!)
 waitfor "$W/hport" . 5 && waitfor "$W/sport" . 5 || { echo "FAIL helpers did not start"; exit 1; }
 HP=$(cat "$W/hport") SP=$(cat "$W/sport")
 
 # Section - the service
 GRACE=2
-timeout --foreground -k 5 50 "$W/app" --sim --http 127.0.0.1:0 --token tapp --token tsend=send \
+timeout --foreground -k 5 200 "$W/app" --sim --http 127.0.0.1:0 --token tapp --token tsend=send \
 	--token tmail=mail --max-sessions 3 --grace $GRACE --smtp 127.0.0.1:$SP \
 	--mail-from ccxml@test.invalid >"$W/out" 2>"$W/err" &
 APP=$!
@@ -194,8 +195,111 @@ check "--token without --http: status 2" test $? = 2
 timeout 10 "$W/app" --sim --http nonsense >/dev/null 2>"$W/err5"
 check "--http nonsense: status 2" bash -c "test $? = 2 && grep -q 'not ADDR:PORT' '$W/err5'"
 
+# Section - the connection layer: keep-alive, headers by name, OPTIONS, one rule for a repeated
+# field, slow and many clients (its own program: the floods must not disturb the checks above)
+timeout --foreground -k 5 300 "$W/app" --sim --http 127.0.0.1:0 --token tapp >"$W/out6" 2>"$W/err6" &
+APP=$!
+PIDS+=($APP)
+waitfor "$W/err6" 'listening on' 10 || { echo "FAIL no second listener"; cat "$W/err6"; exit 1; }
+P=$(sed -n 's/.*http: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/err6")
+U=http://127.0.0.1:$P
+# the deadlines take 10 s: measured in the background while the rest runs
+python3 $T/slowloris.py "$P" --deadlines >"$W/deadlines" 2>&1 &
+DL=$!
+PIDS+=($DL)
+# rawall PORT BYTES(python literal) -> everything the listener sends until it closes, and on the
+# last line the seconds that took (5 s at most)
+rawall() {
+	python3 -c 'import socket,sys,time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
+s.settimeout(5)
+t = time.monotonic()
+s.sendall(eval(sys.argv[2]))
+d = b""
+try:
+    while True:
+        x = s.recv(65536)
+        if not x:
+            break
+        d += x
+except OSError:
+    pass
+sys.stdout.write(d.decode() + "\n%.2f\n" % (time.monotonic() - t))' "$@" 2>/dev/null
+}
+# has TEXT GLOB; quick TEXT: rawall's time is under a second
+has() { [[ $1 == $2 ]] || { echo "     got: ${1:0:300}"; return 1; }; }
+quick() { local t=${1##*$'\n'}; [ "${t%%.*}" -lt 1 ]; }
+curl -sv -o /dev/null -o /dev/null "$U/health" "$U/health" >"$W/ka" 2>&1
+check "keep-alive: a second request on the same connection" \
+	bash -c "test \$(grep -c '< HTTP/1.1 200' '$W/ka') = 2 && grep -q 'Re-using existing connection' '$W/ka'"
+A=$(rawall $P "b'GET /health HTTP/1.1\\r\\nConnection: close\\r\\n\\r\\n'")
+check "Connection: close: answered and closed at once (${A##*$'\n'} s)" \
+	eval 'has "$A" "HTTP/1.1 200 OK*Connection: close*" && quick "$A"'
+A=$(rawall $P "b'GET /health HTTP/1.0\\r\\n\\r\\n'")
+check "HTTP/1.0: closed at once (${A##*$'\n'} s)" eval 'has "$A" "HTTP/1.1 200 OK*" && quick "$A"'
+A=$(rawall $P "b'GET /health HTTP/1.1\\r\\n\\r\\nOPTIONS * HTTP/1.1\\r\\n\\r\\nGET /nowhere HTTP/1.1\\r\\nConnection: close\\r\\n\\r\\n'")
+check "pipelined requests: answered in order, the last one closes" has "$A" \
+	'HTTP/1.1 200 OK*"status":"ok"*HTTP/1.1 200 OK*Allow: GET, POST, OPTIONS*404 Not Found*Connection: close*no such resource*'
+# libre files headers under a 12-bit hash of the name: X55 has the hash of Content-Length,
+# XBF93 that of Transfer-Encoding, XGA43 that of Content-Type
+A=$(rawall $P "b'POST /basichttp HTTP/1.1\\r\\nX55: 100\\r\\nConnection: close\\r\\n\\r\\n'")
+check "header X55 is not Content-Length" has "$A" 'HTTP/1.1 400 Bad Request*missing field: sessionid*'
+A=$(rawall $P "b'POST /basichttp HTTP/1.1\\r\\nXBF93: chunked\\r\\nConnection: close\\r\\n\\r\\n'")
+check "header XBF93 is not Transfer-Encoding" has "$A" 'HTTP/1.1 400 Bad Request*missing field: sessionid*'
+A=$(rawall $P "b'POST /createsession HTTP/1.1\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nXGA43: text/plain\\r\\nContent-Length: 15\\r\\nConnection: close\\r\\n\\r\\nuri=app&who=hdr'")
+check "header XGA43 is not Content-Type" has "$A" 'HTTP/1.1 200 OK*Success*'
+A=$(rawall $P "b'POST /basichttp HTTP/1.1\\r\\nContent-Length: 3\\r\\ncontent-length: 3\\r\\n\\r\\na=1'")
+check "Content-Length given twice: 400" has "$A" 'HTTP/1.1 400 *Content-Length given twice*'
+# one rule for a field given twice: refused, in the query, the body or both
+check "field given twice in the query: 400" req 400 "field 'tokenid' given twice" \
+	"$U/CCXML10.start?tokenid=tapp&tokenid=other"
+check "field given twice, query and body: 400" req 400 "field 'who' given twice" \
+	-d 'tokenid=tapp&who=b' "$U/CCXML10.start?who=a"
+check "no session from a refused request" req 200 '*"sessions":1,*' "$U/health"
+# OPTIONS
+curl -s -i -X OPTIONS "$U/basichttp" >"$W/opt"
+check "OPTIONS: 200 with Allow and Accept" bash -c "grep -q '^HTTP/1.1 200' '$W/opt' &&
+	grep -q '^Allow: GET, POST, OPTIONS' '$W/opt' && grep -q '^Accept: application/x-www-form-urlencoded' '$W/opt'"
+check "OPTIONS /health: GET only" bash -c "curl -s -i -X OPTIONS '$U/health' | grep -q '^Allow: GET, OPTIONS'"
+check "OPTIONS of an unknown path: 404" req 404 'no such resource*' -X OPTIONS "$U/nowhere"
+check "PUT: 405 with Allow" bash -c "curl -s -i -X PUT '$U/createsession' | grep -q '^Allow: GET, POST, OPTIONS'"
+n0=$(wc -l <"$W/err6")
+A=$(rawall $P "b'OPTIONS /basichttp HTTP/1.1\\r\\n\\r\\n' * 499 + b'OPTIONS /basichttp HTTP/1.1\\r\\nConnection: close\\r\\n\\r\\n'")
+check "a flood of 500 OPTIONS: all answered" test "$(grep -c 'HTTP/1.1 200 OK' <<<"$A")" = 500
+check "a flood of 500 OPTIONS: no log line" test "$(wc -l <"$W/err6")" = "$n0"
+# slow clients: 200 connections trickle their headers from one address, then 300 from 30
+# addresses; normal requests from 127.0.0.2 meanwhile must all be answered
+python3 $T/slowloris.py "$P" --conns 200 --from 127.0.0.3 --normal 100 --seconds 3 >"$W/sl1" 2>&1
+v() { sed -n "s/^$1=//p" "$2"; }
+check "slowloris, one address: $(v normal_ok "$W/sl1") of 100 normal requests answered (p99 $(v p99_ms "$W/sl1") ms)" \
+	test "$(v normal_ok "$W/sl1")" = 100
+check "slowloris, one address: $(v held "$W/sl1") held (32 + refusals not yet read), $(v refused "$W/sl1") refused with 503" \
+	bash -c "test '$(v held "$W/sl1")' -ge 32 && test '$(v refused "$W/sl1")' -ge 168"
+check "slowloris, one address: at most 32 + 4 open ($(v conns_max "$W/sl1"))" test "$(v conns_max "$W/sl1")" -le 36
+python3 $T/slowloris.py "$P" --conns 300 --from 127.0.1.1-30 --normal 100 --seconds 3 >"$W/sl2" 2>&1
+check "slowloris, 30 addresses: $(v normal_ok "$W/sl2") of 100 normal requests answered (p99 $(v p99_ms "$W/sl2") ms)" \
+	test "$(v normal_ok "$W/sl2")" = 100
+check "slowloris, 30 addresses: at most 256 open ($(v conns_max "$W/sl2")), the slowest closed ($(v evicted "$W/sl2"))" \
+	bash -c "test '$(v conns_max "$W/sl2")' -le 256 && test '$(v evicted "$W/sl2")' -gt 0"
+# one line at the first refusal, then one per 10 s: a handful, against hundreds of refusals
+nref=$(($(v refused "$W/sl1") + $(v evicted "$W/sl2")))
+check "refusals: a few log lines ($(grep -c 'connection' "$W/err6")), not one for each of $nref" \
+	bash -c "test \$(grep -c 'connection' '$W/err6') -le 12 && test $nref -ge 200 &&
+	grep -q 'refusing a connection from 127.0.0.3' '$W/err6'"
+wait $DL
+check "headers trickled: 408 after 10 s ($(v head_s "$W/deadlines") s)" bash -c "[ '$(v head "$W/deadlines")' = 'HTTP/1.1 408 Request Timeout' ] &&
+	python3 -c 'import sys; sys.exit(not 9.5 <= float(sys.argv[1]) <= 15)' '$(v head_s "$W/deadlines")'"
+check "body trickled: 408 10 s after the headers ($(v body_s "$W/deadlines") s)" bash -c "[ '$(v body "$W/deadlines")' = 'HTTP/1.1 408 Request Timeout' ] &&
+	python3 -c 'import sys; sys.exit(not 9.5 <= float(sys.argv[1]) <= 15)' '$(v body_s "$W/deadlines")'"
+kill -TERM $APP
+wait $APP
+rc=$?
+check "second program: exit status 0 (got $rc)" test $rc = 0
+check "second program: no sanitizer report" eval '! sanitized "$W/err6"'
+
 echo "tests/http: $((checks - fails)) of $checks checks passed"
 if [ $fails -gt 0 ]; then
+	echo "--- second program stderr"; tail -n 20 "$W/err6"
 	echo "--- program stderr"; tail -n 40 "$W/err"
 	echo "--- program stdout"; tail -n 40 "$W/out"
 	exit 1
