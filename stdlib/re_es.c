@@ -209,7 +209,7 @@ static int cx_res__class(cx_res *e, const cx_rp_ev *ev)
 	if (cx_res__grow(e, (void **)&e->items, &e->icap, e->nitems + ev->nitems, sizeof(cx_res_item)) ||
 	    cx_res__grow(e, (void **)&e->cls, &e->clcap, e->ncls + 1, sizeof(*k)))
 		return ENOMEM;
-	if (ev->nitems) /* an empty class ([]) has no items and maybe no array yet */
+	if (ev->nitems) /* [] has none (and no buffer yet) */
 		memcpy(e->items + e->nitems, ev->items, ev->nitems * sizeof(cx_res_item));
 	k = &e->cls[e->ncls];
 	memset(k, 0, sizeof(*k));
