@@ -348,6 +348,7 @@ typedef struct MainArgs {
 static void *main__thread(void *arg)
 {
 	MainArgs *m = arg;
+	MAIN_NO_LEAK_CHECK(); /* per thread: this one allocates everything */
 	m->status = main__main(m->argc, m->argv);
 	return NULL;
 }
