@@ -34,6 +34,12 @@ waitfor() {
 	done
 	return 1
 }
+# secret_of SID: the secret of the session's basichttp access URI, which app.ccxml logs
+# (session.ioprocessors.basichttp) on ccxml.loaded
+secret_of() {
+	waitfor "$W/out" "URIS $1 " 5 &&
+		sed -n "s/.*URIS $1 .*[?&]secret=\([0-9a-f]*\).*/\1/p" "$W/out" | head -n 1
+}
 # req CODE BODY_GLOB CURL_ARGS...: HTTP status CODE and a body matching BODY_GLOB
 CODE="" BODY=""
 req() {
@@ -52,19 +58,20 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 # the compiler never frees (by design): no leak checks for it
 if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" $T/app.ccxml $T/send.ccxml \
 	$T/mail.ccxml >"$W/cc.log" 2>&1 ||
-   ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/mailonce" $T/mail.ccxml >>"$W/cc.log" 2>&1; then
+   ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/mailonce" $T/mail.ccxml >>"$W/cc.log" 2>&1 ||
+   ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/media" $T/media.ccxml >>"$W/cc.log" 2>&1; then
 	echo "FAIL compile"; cat "$W/cc.log"; exit 1
 fi
 
 # helpers: an HTTP sink and an SMTP sink, both on system-chosen ports
-timeout 60 python3 $T/http_sink.py "$W/hport" "$W/posts" 50 & PIDS+=($!)
-timeout 60 python3 $T/smtp_sink.py "$W/sport" "$W/mails" 50 & PIDS+=($!)
+timeout 150 python3 $T/http_sink.py "$W/hport" "$W/posts" 50 & PIDS+=($!)
+timeout 150 python3 $T/smtp_sink.py "$W/sport" "$W/mails" 50 & PIDS+=($!)
 waitfor "$W/hport" . 5 && waitfor "$W/sport" . 5 || { echo "FAIL helpers did not start"; exit 1; }
 HP=$(cat "$W/hport") SP=$(cat "$W/sport")
 
 # Section - the service
 GRACE=2
-timeout --foreground -k 5 50 "$W/app" --sim --http 127.0.0.1:0 --token tapp --token tsend=send \
+timeout --foreground -k 5 120 "$W/app" --sim --http 127.0.0.1:0 --token tapp --token tsend=send \
 	--token tmail=mail --max-sessions 3 --grace $GRACE --smtp 127.0.0.1:$SP \
 	--mail-from ccxml@test.invalid >"$W/out" 2>"$W/err" &
 APP=$!
@@ -76,41 +83,66 @@ U=http://127.0.0.1:$P
 check "health page" req 200 '*"status":"ok"*"sessions":0*' "$U/health"
 check "token start" req 200 $'Success\ns*' "$U/SessionControl/CCXML10.start?tokenid=tapp&who=alice&n=2&a.b=deep"
 S1=${BODY#*$'\n'}
+K1=$(secret_of "$S1")
 check "token start: values reach session.values (dotted names nested)" \
 	waitfor "$W/out" "LOADED $S1 mode=external who=alice n=2 deep=deep\$"
 check "Invalid Token" req 403 'Invalid Token' "$U/CCXML10.start?tokenid=nope&who=x"
 check "no token: Invalid Token" req 403 'Invalid Token' "$U/CCXML10.start?who=x"
 check "&amp; in a pasted URL" req 200 $'Success\ns*' "$U/CCXML10.start?tokenid=tapp&who=amp&amp;n=7"
 S0=${BODY#*$'\n'}
+K0=$(secret_of "$S0")
 check "&amp; field name repaired" waitfor "$W/out" "LOADED $S0 mode=external who=amp n=7 "
-check "basichttp end of session S0" req 204 '' "$U/basichttp?sessionid=$S0&name=user.bye"
-check "basichttp GET: 204" req 204 '' "$U/basichttp?sessionid=$S1&name=user.hello&site.location=lab&site.room=12&x=a%20b+c"
+check "basichttp end of session S0" req 204 '' "$U/basichttp?sessionid=$S0&secret=$K0&name=user.bye"
+check "basichttp GET: 204" req 204 '' "$U/basichttp?sessionid=$S1&secret=$K1&name=user.hello&site.location=lab&site.room=12&x=a%20b+c"
 check "basichttp GET: event with nested fields" \
 	waitfor "$W/out" "HELLO $S1 lab 12 x=a b c src=127\.0\.0\.1:[0-9]+ type=basichttp\$"
-check "basichttp POST form: 204" req 204 '' -d "sessionid=$S1&name=user.hello&site.location=lab2&site.room=13&x=post&eventsource=me" "$U/basichttp"
+check "basichttp POST form: 204" req 204 '' -d "sessionid=$S1&secret=$K1&name=user.hello&site.location=lab2&site.room=13&x=post&eventsource=me" "$U/basichttp"
 check "basichttp POST form: event, eventsource" waitfor "$W/out" "HELLO $S1 lab2 13 x=post src=me type=basichttp\$"
 
+# Section - nobody acts on a session that is not theirs
+check "session id: s<N>- and 64 random bits (16 hex digits)" bash -c "[[ '$S1' =~ ^s[0-9]+-[0-9a-f]{16}\$ ]]"
+check "session.ioprocessors: basichttp URI with a 128-bit secret, createsession URI" grep -E -q \
+	"URIS $S1 http://127\.0\.0\.1:$P/basichttp\?sessionid=$S1&secret=[0-9a-f]{32} http://127\.0\.0\.1:$P/createsession\$" "$W/out"
+check "basichttp without secret: 403" req 403 '*needs the secret*' "$U/basichttp?sessionid=$S1&name=user.hello&x=nosecret"
+check "basichttp with another session's secret: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=$S1&secret=$K0&name=user.hello&x=othersecret"
+check "basichttp with an empty secret: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=$S1&secret=&name=user.hello&x=othersecret"
+check "basichttp with a token but no --inject-token: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=$S1&token=tapp&name=user.hello&x=othersecret"
+check "ccxml.kill never injectable: 403" req 403 '*platform only*' "$U/basichttp?sessionid=$S1&secret=$K1&name=ccxml.kill"
+check "CCXML.Kill.unconditional never injectable: 403" req 403 '*platform only*' "$U/basichttp?sessionid=$S1&secret=$K1&name=CCXML.Kill.unconditional"
+check "error.* never injectable: 403" req 403 '*platform only*' "$U/basichttp?sessionid=$S1&secret=$K1&name=error.semantic"
+check "'error' never injectable: 403" req 403 '*platform only*' "$U/basichttp?sessionid=$S1&secret=$K1&name=error"
+BURI=$(sed -n "s/.*URIS $S1 \([^ ]*\) .*/\1/p" "$W/out")
+check "the access URI as the document has it: 204" req 204 '' "$BURI&name=user.hello&site.location=l&site.room=r&x=viauri"
+check "the session got that event (alive after the refused kill/error)" waitfor "$W/out" "HELLO $S1 .* x=viauri "
+check "nothing injected without the right secret" bash -c "! grep -E -q 'x=(nosecret|othersecret)|KILLED $S1|unhandled error' '$W/out' '$W/err'"
+check "control characters in a logged value escaped" req 204 '' "$U/basichttp?sessionid=$S1&secret=$K1&name=user.hello&site.location=l&site.room=r&x=a%0D%0AFORGED%1B%5B1m"
+check "<log>: \\r\\n and \\x1b escaped, no forged line" bash -c "waitfor() { for i in \$(seq 100); do grep -q -F \"\$2\" \"\$1\" && return 0; sleep 0.05; done; return 1; }
+	waitfor '$W/out' 'x=a\\r\\nFORGED\\x1b[1m src=' && ! grep -q '^FORGED' '$W/out'"
+check "token start, %0A in the token: 403" req 403 'Invalid Token' "$U/CCXML10.start?tokenid=x%0Accxml:%20session%20FORGED:%20started"
+check "basichttp, %0A in the session id: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=x%0Accxml:%20session%20FORGED:%20started&secret=00&name=user.x"
+check "stderr: the id escaped, no forged line" bash -c "grep -q -F 'session x\\nccxml: session FORGED: started refused' '$W/err' && ! grep -q '^ccxml: session FORGED' '$W/err'"
+
 # bad requests: a clear 4xx, nothing changes
-check "unknown session: 404" req 404 "unknown session 's999'" "$U/basichttp?sessionid=s999&name=user.hello"
-check "missing name: 400" req 400 'missing field: name' "$U/basichttp?sessionid=$S1"
+check "unknown session, no credential: 403" req 403 "*needs the secret*" "$U/basichttp?sessionid=s999&name=user.hello"
+check "missing name: 400" req 400 'missing field: name' "$U/basichttp?sessionid=$S1&secret=$K1"
 check "missing sessionid: 400" req 400 'missing field: sessionid' -d "name=user.hello" "$U/basichttp"
-check "bad event name: 400" req 400 'bad event name*' "$U/basichttp?sessionid=$S1&name=a%20b"
-check "bad percent-encoding: 400" req 400 '*bad percent-encoding*' "$U/basichttp?sessionid=$S1&name=x&a=%zz"
-check "truncated escape: 400" req 400 '*bad percent-encoding*' "$U/basichttp?sessionid=$S1&name=x&a=%4"
-check "NUL byte: 400" req 400 '*NUL byte*' "$U/basichttp?sessionid=$S1&name=x&a=%00"
-check "invalid UTF-8: 400" req 400 '*UTF-8*' "$U/basichttp?sessionid=$S1&name=x&a=%C3%28"
-check "field both plain and object: 400" req 400 "*conflicts*" "$U/basichttp?sessionid=$S1&name=x&a=1&a.b=2"
-check "bad field name: 400" req 400 "bad field name*" "$U/basichttp?sessionid=$S1&name=x&a..b=1"
+check "bad event name: 400" req 400 'bad event name*' "$U/basichttp?sessionid=$S1&secret=$K1&name=a%20b"
+check "bad percent-encoding: 400" req 400 '*bad percent-encoding*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x&a=%zz"
+check "truncated escape: 400" req 400 '*bad percent-encoding*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x&a=%4"
+check "NUL byte: 400" req 400 '*NUL byte*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x&a=%00"
+check "invalid UTF-8: 400" req 400 '*UTF-8*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x&a=%C3%28"
+check "field both plain and object: 400" req 400 "*conflicts*" "$U/basichttp?sessionid=$S1&secret=$K1&name=x&a=1&a.b=2"
+check "bad field name: 400" req 400 "bad field name*" "$U/basichttp?sessionid=$S1&secret=$K1&name=x&a..b=1"
 many=$(for i in $(seq 1 70); do printf '&f%d=1' "$i"; done)
-check "too many fields: 400" req 400 'too many fields*' "$U/basichttp?sessionid=$S1&name=x$many"
+check "too many fields: 400" req 400 'too many fields*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x$many"
 long=$(head -c 5000 /dev/zero | tr '\0' a)
-check "value too long: 400" req 400 '*too long*' "$U/basichttp?sessionid=$S1&name=x&v=$long"
+check "value too long: 400" req 400 '*too long*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x&v=$long"
 long=$(head -c 9000 /dev/zero | tr '\0' a)
-check "request target too long: 414" req 414 '*longer than*' "$U/basichttp?sessionid=$S1&name=x&v=$long"
+check "request target too long: 414" req 414 '*longer than*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x&v=$long"
 head -c 100000 /dev/zero | tr '\0' a >"$W/big"
 check "body too large: 413" req 413 '*larger than*' --data-binary @"$W/big" "$U/basichttp"
 check "JSON body: 415" req 415 '*x-www-form-urlencoded*' -H 'Content-Type: application/json' -d '{"a":1}' "$U/basichttp"
-check "PUT: 405" req 405 '*not allowed*' -X PUT "$U/basichttp?sessionid=$S1&name=x"
+check "PUT: 405" req 405 '*not allowed*' -X PUT "$U/basichttp?sessionid=$S1&secret=$K1&name=x"
 check "unknown path: 404" req 404 'no such resource*' "$U/admin"
 # raw requests: what curl will not send
 raw() { # PORT BYTES(python literal) -> the status line of the answer
@@ -128,11 +160,15 @@ check "nothing changed: 1 session, no bad event logged" req 200 '*"sessions":1,*
 check "no event from a bad request" bash -c "! grep -E -q '\\] (HELLO .* x=(1|post2)|.*name=x)' '$W/out'"
 
 # createsession
-check "createsession" req 200 $'Success\ns*' "$U/createsession?uri=app&who=bob"
+check "createsession without a token: 403" req 403 'Invalid Token' "$U/createsession?uri=app&who=notoken"
+check "createsession with a wrong token: 403" req 403 'Invalid Token' "$U/createsession?uri=app&tokenid=tap&who=notoken"
+check "createsession with another document's token: 403" req 403 'Invalid Token' "$U/createsession?uri=app&tokenid=tsend&who=notoken"
+check "createsession" req 200 $'Success\ns*' "$U/createsession?uri=app&tokenid=tapp&who=bob"
 S2=${BODY#*$'\n'}
+K2=$(secret_of "$S2")
 check "createsession: values, startupmode external" waitfor "$W/out" "LOADED $S2 mode=external who=bob n=undefined deep=none\$"
-check "createsession: unknown document 404" req 404 "*no document 'nodoc'*" "$U/createsession?uri=nodoc"
-check "createsession: no uri 400" req 400 '*needs uri*' "$U/createsession?who=x"
+check "createsession: unknown document 404" req 404 "*no document 'nodoc'*" "$U/createsession?uri=nodoc&tokenid=tapp"
+check "createsession: no uri 400" req 400 '*needs uri*' "$U/createsession?tokenid=tapp&who=x"
 
 # <send targettype='basichttp'> to the local HTTP sink
 check "token start of the send document" req 200 $'Success\ns*' \
@@ -142,7 +178,7 @@ check "send: send.successful" waitfor "$W/out" "\\[$S3\\] SENT ok\$"
 check "send: failing target -> error.send.failed" waitfor "$W/out" "\\[$S3\\] SENDFAIL true HTTP status 500\$"
 check "send: not a URL -> error.send.targetunavailable" waitfor "$W/out" "\\[$S3\\] PASS\$"
 check "send: fields posted form-encoded" grep -E -q \
-	"^application/x-www-form-urlencoded name=report&sessionid=$S3&who=me&count=3&site.location=lab\$" "$W/posts"
+	"^application/x-www-form-urlencoded name=report&sessionid=$S3&secret=$K3&who=me&count=3&site.location=lab\$" "$W/posts"
 
 # sendemail to the local SMTP sink (the session exits right after it)
 check "token start of the mail document" req 200 $'Success\ns*' "$U/CCXML10.start?tokenid=tmail"
@@ -155,14 +191,15 @@ check "mail: envelope and headers" bash -c "grep -q 'RCPT TO:<ops@example.com>' 
 # --max-sessions 3: S1, S2 run; one more fits, the next gets 503
 check "third session" req 200 $'Success\ns*' "$U/CCXML10.start?tokenid=tapp&who=third"
 S5=${BODY#*$'\n'}
+K5=$(secret_of "$S5")
 check "beyond --max-sessions: 503 out of sessions" req 503 'out of sessions' "$U/CCXML10.start?tokenid=tapp&who=fourth"
-check "createsession beyond the limit: 503" req 503 'out of sessions' "$U/createsession?uri=app"
-check "basichttp user.bye ends a session" req 204 '' "$U/basichttp?sessionid=$S5&name=user.bye"
+check "createsession beyond the limit: 503" req 503 'out of sessions' "$U/createsession?uri=app&tokenid=tapp"
+check "basichttp user.bye ends a session" req 204 '' "$U/basichttp?sessionid=$S5&secret=$K5&name=user.bye"
 check "session ended" waitfor "$W/out" "BYE $S5\$"
 check "health counts" req 200 '*"sessions":2,*' "$U/health"
 
 # service stop: S1 exits on ccxml.kill, S2 ignores it: the program stops after the grace time
-check "stubborn session" req 204 '' "$U/basichttp?sessionid=$S2&name=user.stubborn"
+check "stubborn session" req 204 '' "$U/basichttp?sessionid=$S2&secret=$K2&name=user.stubborn"
 waitfor "$W/out" "STUBBORN $S2" 5
 t0=$(date +%s%N)
 kill -TERM $APP
@@ -176,6 +213,10 @@ check "SIGTERM: exit status 0 (got $rc)" test "$rc" = 0
 check "SIGTERM: exit within the grace time ($ms ms, grace ${GRACE}s)" test "$ms" -ge $((GRACE * 1000 - 300)) -a "$ms" -le $((GRACE * 1000 + 4000))
 check "SIGTERM: sessions got ccxml.kill" bash -c "grep -q 'KILLED $S1 signal' '$W/out' && grep -q 'IGNORED $S2 signal' '$W/out'"
 check "SIGTERM: logged" bash -c "grep -q 'ccxml.kill to 2 session' '$W/err' && grep -q 'grace time over: 1 session' '$W/err'"
+check "no session started without a token" bash -c "! grep -q 'who=notoken' '$W/out'"
+check "session ids: distinct random parts" bash -c "printf '%s\n' $S0 $S1 $S2 $S3 $S4 $S5 | sed 's/^s[0-9]*-//' | grep -E -c '^[0-9a-f]{16}\$' | grep -qx 6 &&
+	test \$(printf '%s\n' $S0 $S1 $S2 $S3 $S4 $S5 | sed 's/^s[0-9]*-//' | sort -u | wc -l) = 6"
+check "tokens and secrets never in the logs" bash -c "! grep -E -q 'tapp|tsend|tmail|$K0|$K1|$K2|$K5' '$W/err'"
 check "log lines carry session ids" bash -c "grep -q 'session $S1: started by token' '$W/err' && grep -q 'session $S1: ended (exit)' '$W/err' && grep -q 'session $S1: basichttp event user.hello' '$W/err'"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/err'"
 
@@ -193,6 +234,25 @@ timeout 10 "$W/app" --sim --token x >/dev/null 2>"$W/err4"
 check "--token without --http: status 2" test $? = 2
 timeout 10 "$W/app" --sim --http nonsense >/dev/null 2>"$W/err5"
 check "--http nonsense: status 2" bash -c "test $? = 2 && grep -q 'not ADDR:PORT' '$W/err5'"
+
+# Section - media paths stay inside --media-root
+mkdir -p "$W/root/sub" "$W/elsewhere"
+python3 -c 'import sys, wave
+for p in sys.argv[1:]:
+	w = wave.open(p, "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
+	w.writeframes(b"\0\0" * 400); w.close()' "$W/root/inside.wav" "$W/outside.wav" "$W/elsewhere/outside.wav"
+ln -s inside.wav "$W/root/link-in.wav"
+ln -s ../outside.wav "$W/root/link-out.wav"
+ln -s ../elsewhere "$W/root/dirlink"
+timeout -k 5 20 "$W/media" --sim --once --media-root "$W/root" --values abs="$W/outside.wav" >"$W/out6" 2>"$W/err6"
+check "media: --once exit 0 (got $?)" grep -q 'DONE$' "$W/out6"
+for f in inside.wav link-in.wav sub/../inside.wav; do
+	check "media: '$f' plays" grep -q -F "PLAYS $f" "$W/out6"
+done
+for f in ../outside.wav "$W/outside.wav" "file://$W/outside.wav" link-out.wav dirlink/outside.wav '../nothere.wav?text=hello'; do
+	check "media: '$f' refused with a clear reason" grep -q -F "REFUSED $f: media path outside --media-root" "$W/out6"
+done
+check "media: no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/err6'"
 
 echo "tests/http: $((checks - fails)) of $checks checks passed"
 if [ $fails -gt 0 ]; then
