@@ -246,10 +246,10 @@ ln -s ../outside.wav "$W/root/link-out.wav"
 ln -s ../elsewhere "$W/root/dirlink"
 timeout -k 5 20 "$W/media" --sim --once --media-root "$W/root" --values abs="$W/outside.wav" >"$W/out6" 2>"$W/err6"
 check "media: --once exit 0 (got $?)" grep -q 'DONE$' "$W/out6"
-for f in inside.wav link-in.wav sub/../inside.wav; do
+for f in inside.wav link-in.wav; do
 	check "media: '$f' plays" grep -q -F "PLAYS $f" "$W/out6"
 done
-for f in ../outside.wav "$W/outside.wav" "file://$W/outside.wav" link-out.wav dirlink/outside.wav '../nothere.wav?text=hello'; do
+for f in sub/../inside.wav ../outside.wav "$W/outside.wav" "file://$W/outside.wav" link-out.wav dirlink/outside.wav '../nothere.wav?text=hello'; do
 	check "media: '$f' refused with a clear reason" grep -q -F "REFUSED $f: media path outside --media-root" "$W/out6"
 done
 check "media: no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/err6'"
