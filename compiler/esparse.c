@@ -128,6 +128,105 @@ static bool esp__walk_unsupported(const SrcText *t, TSNode n, uint32_t shift)
 	return true;
 }
 
+/* Section - Nesting depth */
+
+/* How deep constructs may nest in one expression or script. The stages after parsing (the
+ * checks below, js.c) recurse over the syntax tree, and the C they generate nests if / else
+ * blocks as deep as the conditionals, which gcc takes a few seconds to compile at 1,000 levels:
+ * so the depth is refused here, by a walk that does not recurse, before anything else walks
+ * the tree. Real code stays far below (a few tens of levels). */
+enum { ESP_MAX_DEPTH = 1000 };
+
+static bool esp__is_one_of(const char *ty, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ty, v[i]))
+			return true;
+	return false;
+}
+
+/* Nodes that are not a level of their own: the parts of a construct that is counted already
+ * (a call's arguments, a function's parameters, an object's pairs, a switch's cases) and the
+ * simple statements, which hold expressions but no other statement. */
+static const char *const esp__wrappers[] = {
+	"program", "arguments", "formal_parameters", "pair", "expression_statement",
+	"return_statement", "throw_statement", "variable_declaration", "lexical_declaration",
+	"variable_declarator", "else_clause", "switch_body", "switch_case", "switch_default",
+	"catch_clause", "finally_clause",
+};
+/* A block is a level only on its own (`{ { … } }`), not as the body of a function or
+ * statement; */
+static const char *const esp__block_holders[] = {
+	"program", "statement_block", "switch_case", "switch_default",
+};
+/* the parenthesis around a statement's condition belongs to the statement. */
+static const char *const esp__cond_holders[] = {
+	"if_statement", "while_statement", "do_statement", "switch_statement",
+};
+#define ESP__N(v) (sizeof(v) / sizeof((v)[0]))
+
+static bool esp__is_level(TSNode n, const char *ty, const char *parent)
+{
+	if (!ts_node_is_named(n) || !ts_node_named_child_count(n) ||
+	    esp__is_one_of(ty, esp__wrappers, ESP__N(esp__wrappers)))
+		return false;
+	if (!strcmp(ty, "statement_block"))
+		return parent && esp__is_one_of(parent, esp__block_holders, ESP__N(esp__block_holders));
+	if (!strcmp(ty, "parenthesized_expression"))
+		return !parent || !esp__is_one_of(parent, esp__cond_holders, ESP__N(esp__cond_holders));
+	return true;
+}
+
+/* A level is a named node that holds another named node, less the exceptions above. Reports
+ * the first node deeper than ESP_MAX_DEPTH and returns false. `base` is the depth of the root
+ * (-1 when the root's first level is the parenthesis esp__expr adds). */
+static bool esp__check_depth(const SrcText *t, TSTree *tree, uint32_t shift, int base, const char *what)
+{
+	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
+	/* per tree level: the depth in levels and the node's type */
+	int *depth = NULL;
+	const char **type = NULL;
+	size_t cap = 0, lvl = 0;
+	bool ok = true;
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&cur);
+		if (lvl + 1 >= cap) {
+			cap = cap ? 2 * cap : 256;
+			depth = realloc(depth, cap * sizeof(*depth));
+			type = realloc(type, cap * sizeof(*type));
+			if (!depth || !type)
+				diag_fatal("out of memory");
+		}
+		const char *ty = ts_node_type(n);
+		int d = lvl ? depth[lvl - 1] : base;
+		if (esp__is_level(n, ty, lvl ? type[lvl - 1] : NULL))
+			d++;
+		depth[lvl] = d;
+		type[lvl] = ty;
+		if (d > ESP_MAX_DEPTH) {
+			uint32_t start = ts_node_start_byte(n);
+			diag_error(srctext_loc(t, start >= shift ? start - shift : 0),
+			           "%s nested too deeply (limit %d)", what, ESP_MAX_DEPTH);
+			ok = false;
+			break;
+		}
+		if (ts_tree_cursor_goto_first_child(&cur)) {
+			lvl++;
+			continue;
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+			if (!ts_tree_cursor_goto_parent(&cur))
+				goto done;
+			lvl--;
+		}
+	}
+done:
+	free(depth);
+	free(type);
+	ts_tree_cursor_delete(&cur);
+	return ok;
+}
+
 /* Section - Expressions */
 
 static bool esp__space(const char *s, size_t n)
@@ -193,6 +292,10 @@ static void esp__expr(Node *n, Attr *a, int kind)
 	TSTree *tree = ts_parser_parse_string(esp__get_parser(), NULL, buf, blen);
 	if (!tree)
 		diag_fatal("tree-sitter failed to parse an expression");
+	if (!esp__check_depth(t, tree, 1, -1, what)) {
+		ts_tree_delete(tree);
+		return;
+	}
 	TSNode root = ts_tree_root_node(tree);
 	if (ts_node_has_error(root)) {
 		if (!esp__statements(t, what))
@@ -313,6 +416,10 @@ static void esp__script(Node *n)
 	TSTree *tree = ts_parser_parse_string(esp__get_parser(), NULL, t->s, (uint32_t)t->len);
 	if (!tree)
 		diag_fatal("tree-sitter failed to parse a script");
+	if (!esp__check_depth(t, tree, 0, 0, "<script>")) {
+		ts_tree_delete(tree);
+		return;
+	}
 	TSNode root = ts_tree_root_node(tree);
 	if (ts_node_has_error(root)) {
 		esp__syntax_error(t, esp__first_error(root), 0, "<script>");

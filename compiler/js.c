@@ -226,7 +226,7 @@ static char *js__text(const char *src, TSNode n)
 	return xstrndup(src + a, b - a);
 }
 
-/* Names a nested function binds itself: params, hoisted vars and functions, its own name. */
+/* A list of names (the names a function body hoists, js__function). */
 typedef struct Bound {
 	char **v;
 	int n, cap;
@@ -245,15 +245,8 @@ static void bound__add(void *arg, const char *name)
 	b->v[b->n++] = xstrdup(name);
 }
 
-static bool bound__has(const Bound *b, const char *name)
-{
-	for (int i = 0; i < b->n; i++)
-		if (!strcmp(b->v[i], name))
-			return true;
-	return false;
-}
-
-static void js__params(TSNode fn, const char *src, void (*cb)(void *, const char *), void *arg)
+/* The identifiers a function binds by its parameters; cb gets each identifier node. */
+static void js__params(TSNode fn, void (*cb)(void *, TSNode), void *arg)
 {
 	TSNode ps = ts_node_child_by_field_name(fn, "parameters", 10);
 	if (ts_node_is_null(ps))
@@ -261,18 +254,20 @@ static void js__params(TSNode fn, const char *src, void (*cb)(void *, const char
 	if (ts_node_is_null(ps))
 		return;
 	if (js__is(ps, "identifier")) {
-		cb(arg, js__text(src, ps));
+		cb(arg, ps);
 		return;
 	}
 	uint32_t n = ts_node_named_child_count(ps);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode p = ts_node_named_child(ps, i);
 		if (js__is(p, "identifier"))
-			cb(arg, js__text(src, p));
+			cb(arg, p);
 	}
 }
 
-static void js__hoist_walk(TSNode n, const char *src, void (*cb)(void *, const char *), void *arg)
+/* The names a body hoists (var and function declarations, for-in var), as identifier nodes;
+ * nested functions are not entered. */
+static void js__hoist_walk(TSNode n, void (*cb)(void *, TSNode), void *arg)
 {
 	uint32_t k = ts_node_named_child_count(n);
 	for (uint32_t i = 0; i < k; i++) {
@@ -281,7 +276,7 @@ static void js__hoist_walk(TSNode n, const char *src, void (*cb)(void *, const c
 		if (!strcmp(t, "function_declaration")) {
 			TSNode nm = ts_node_child_by_field_name(c, "name", 4);
 			if (!ts_node_is_null(nm))
-				cb(arg, js__text(src, nm));
+				cb(arg, nm);
 			continue;
 		}
 		if (js__is_fn(c) || !strcmp(t, "class_declaration") || !strcmp(t, "class"))
@@ -289,21 +284,34 @@ static void js__hoist_walk(TSNode n, const char *src, void (*cb)(void *, const c
 		if (!strcmp(t, "variable_declarator")) {
 			TSNode nm = ts_node_child_by_field_name(c, "name", 4);
 			if (js__is(nm, "identifier"))
-				cb(arg, js__text(src, nm));
+				cb(arg, nm);
 		}
 		if (!strcmp(t, "for_in_statement")) {
 			TSNode kind = ts_node_child_by_field_name(c, "kind", 4);
 			TSNode left = ts_node_child_by_field_name(c, "left", 4);
 			if (!ts_node_is_null(kind) && js__is(left, "identifier"))
-				cb(arg, js__text(src, left));
+				cb(arg, left);
 		}
-		js__hoist_walk(c, src, cb, arg);
+		js__hoist_walk(c, cb, arg);
 	}
+}
+
+typedef struct HoistText {
+	const char *src;
+	void (*cb)(void *arg, const char *name);
+	void *arg;
+} HoistText;
+
+static void js__hoist_text(void *arg, TSNode nm)
+{
+	HoistText *h = arg;
+	h->cb(h->arg, js__text(h->src, nm));
 }
 
 void js_hoisted(TSNode body, const char *src, void (*cb)(void *arg, const char *name), void *arg)
 {
-	js__hoist_walk(body, src, cb, arg);
+	HoistText h = {src, cb, arg};
+	js__hoist_walk(body, js__hoist_text, &h);
 }
 
 /* Does `body` (not counting nested functions) use the name `arguments`? */
@@ -334,7 +342,49 @@ static void scope__capture(Scope *sc, const char *name)
 	}
 }
 
-static void js__capture_walk(Scope *sc, TSNode n, const char *src, Bound *shadow, int depth);
+/* The capture scan. One stack of the names bound by the functions between the walk and the
+ * scanned scope, as slices of the source, pushed when the walk enters a nested function and
+ * cut back when it leaves: a scan allocates nothing per node or per nesting level, so that the
+ * scan of each of n nested functions costs no memory beyond this one stack (it once copied the
+ * outer names into every inner function: 400 nested functions took 1.2 GB). */
+typedef struct Shadow {
+	const char *src;
+	TSNode *v;       /* identifier nodes */
+	int n, cap;
+} Shadow;
+
+static void shadow__push(void *arg, TSNode id)
+{
+	Shadow *sh = arg;
+	if (sh->n == sh->cap) {
+		sh->cap = sh->cap ? 2 * sh->cap : 64;
+		sh->v = realloc(sh->v, (size_t)sh->cap * sizeof(*sh->v));
+		if (!sh->v)
+			diag_fatal("out of memory");
+	}
+	sh->v[sh->n++] = id;
+}
+
+/* Is the identifier [a, a+len) of src bound by a function on the stack? Innermost first. */
+static bool shadow__has(const Shadow *sh, const char *a, uint32_t len)
+{
+	for (int i = sh->n; i-- > 0;) {
+		uint32_t s = ts_node_start_byte(sh->v[i]), e = ts_node_end_byte(sh->v[i]);
+		if (e - s == len && !memcmp(sh->src + s, a, len))
+			return true;
+	}
+	return false;
+}
+
+static Name *scope__find_n(Scope *sc, const char *a, uint32_t len)
+{
+	for (Name *n = sc->names; n; n = n->next)
+		if (!strncmp(n->name, a, len) && !n->name[len])
+			return n;
+	return NULL;
+}
+
+static void js__capture_walk(Scope *sc, TSNode n, Shadow *sh, int depth);
 
 /* Does a function nested in this catch clause's block use its catch variable? Then every
  * execution of the clause puts the variable in a fresh one-slot env (ES3 12.14: a new object
@@ -346,55 +396,60 @@ static bool js__catch_captured(TSNode clause, const char *src)
 	if (!js__is(param, "identifier") || ts_node_is_null(body))
 		return false;
 	Scope tmp = {.kind = SC_FUNC};
-	Bound none = {0};
+	Shadow sh = {.src = src};
 	scope__add(&tmp, js__text(src, param), N_VAR);
-	js__capture_walk(&tmp, body, src, &none, 0);
+	js__capture_walk(&tmp, body, &sh, 0);
+	free(sh.v);
 	return tmp.names->captured;
 }
 
-/* Walks n; inside a nested function (depth > 0), identifiers not bound by a function between
- * the reference and sc are captured from sc. */
-static void js__capture_walk(Scope *sc, TSNode n, const char *src, Bound *shadow, int depth)
+/* Walks n; inside a nested function (depth > 0), identifiers of sc not bound by a function
+ * between the reference and sc are captured from sc. */
+static void js__capture_walk(Scope *sc, TSNode n, Shadow *sh, int depth)
 {
 	uint32_t k = ts_node_named_child_count(n);
 	for (uint32_t i = 0; i < k; i++) {
 		TSNode c = ts_node_named_child(n, i);
 		if (js__is_fn(c)) {
-			Bound b = *shadow; /* inner names add to the outer shadow set (copied, grows) */
-			Bound nb = {0};
-			for (int j = 0; j < b.n; j++)
-				bound__add(&nb, b.v[j]);
-			js__params(c, src, bound__add, &nb);
+			TSNode body = ts_node_child_by_field_name(c, "body", 4);
+			if (ts_node_is_null(body))
+				continue;
+			int mark = sh->n;
+			js__params(c, shadow__push, sh);
 			TSNode nm = ts_node_child_by_field_name(c, "name", 4);
 			if (js__is(c, "function_expression") && !ts_node_is_null(nm))
-				bound__add(&nb, js__text(src, nm));
-			TSNode body = ts_node_child_by_field_name(c, "body", 4);
-			if (!ts_node_is_null(body)) {
-				js_hoisted(body, src, bound__add, &nb);
-				bound__add(&nb, "arguments");
-				js__capture_walk(sc, body, src, &nb, depth + 1);
-			}
+				shadow__push(sh, nm);
+			js__hoist_walk(body, shadow__push, sh);
+			js__capture_walk(sc, body, sh, depth + 1);
+			sh->n = mark;
 			continue;
 		}
 		if (depth > 0 && js__is(c, "identifier")) {
-			char *name = js__text(src, c);
-			if (!bound__has(shadow, name))
-				scope__capture(sc, name);
+			uint32_t a = ts_node_start_byte(c), len = ts_node_end_byte(c) - a;
+			const char *id = sh->src + a;
+			/* only names of sc can be captured from it: look there first */
+			Name *nm = scope__find_n(sc, id, len);
+			bool is_args = len == 9 && !memcmp(id, "arguments", 9); /* every function's own */
+			if (nm && !is_args && !shadow__has(sh, id, len))
+				scope__capture(sc, nm->name);
 		}
-		js__capture_walk(sc, c, src, shadow, depth);
+		js__capture_walk(sc, c, sh, depth);
 	}
 }
 
 void scope_scan_captures(Scope *sc, TSNode root, const char *src)
 {
-	Bound none = {0};
+	if (!sc->names)
+		return; /* nothing to capture (and nested functions are not walked once per level) */
+	Shadow sh = {.src = src};
 	if (js__is_fn(root)) {
 		TSNode body = ts_node_child_by_field_name(root, "body", 4);
 		if (!ts_node_is_null(body))
-			js__capture_walk(sc, body, src, &none, 0);
-		return;
+			js__capture_walk(sc, body, &sh, 0);
+	} else {
+		js__capture_walk(sc, root, &sh, 0);
 	}
-	js__capture_walk(sc, root, src, &none, 0);
+	free(sh.v);
 }
 
 /* Section - Functions being generated */
@@ -427,6 +482,7 @@ typedef struct Fin {
 	int fin;         /* label of the finally block */
 	Pend pend[32];
 	int npend;
+	int too_many;    /* jumps refused (reported once) */
 	int fdepth;      /* depth outside this try */
 	struct Fin *up;
 } Fin;
@@ -765,8 +821,13 @@ static V js__strv(Fn *F, const char *s, size_t len)
 		v.c = xprintf("cx_strv(CX_STR_REF(%s))", gen_str(F->g, s, len));
 		return v;
 	}
+	/* a lone surrogate (only from a \u escape) is kept as its three bytes, ED A0..BF xx */
+	bool wtf8 = false;
+	for (size_t i = 0; i + 1 < len; i++)
+		if ((unsigned char)s[i] == 0xed && (unsigned char)s[i + 1] >= 0xa0)
+			wtf8 = true;
 	char *t = fn_temp(F);
-	fn_out(F, "cx_value %s = cx_str_utf8(X, %s, %zu);", t, c_quote(s, len), len);
+	fn_out(F, "cx_value %s = cx_str_%s(X, %s, %zu);", t, wtf8 ? "wtf8" : "utf8", c_quote(s, len), len);
 	fn_check(F, t);
 	V v = {.k = V_TEMP, .c = t};
 	return v;
@@ -854,7 +915,8 @@ static long js__u4(const char *s, const char *end)
 }
 
 /* The value of a string literal (raw text with its quotes) as UTF-8. Surrogate pairs written
- * as two \u escapes become one character; a lone surrogate becomes U+FFFD. */
+ * as two \u escapes become one character; a lone surrogate is written as its three bytes
+ * (WTF-8), which js__strv hands to cx_str_wtf8 so the string keeps that code unit. */
 static char *js__string(const char *raw, size_t n, size_t *outlen)
 {
 	char *buf;
@@ -921,9 +983,7 @@ static char *js__string(const char *raw, size_t n, size_t *outlen)
 					p += 6;
 				}
 			}
-			if (cp >= 0xd800 && cp < 0xe000)
-				cp = 0xfffd;
-			js__put_utf8(f, (uint32_t)cp);
+			js__put_utf8(f, (uint32_t)cp); /* a lone surrogate as WTF-8: js__strv */
 			break;
 		}
 		default:
@@ -984,6 +1044,16 @@ typedef struct Res {
 } Res;
 enum { R_LVAL, R_GLOBAL, R_UNDEF };
 
+/* "env->up->up…" for an env `hops` levels out, built in one piece (not one copy per level). */
+static char *js__env_path(int hops)
+{
+	char *p = xcalloc(3 + 4 * (size_t)hops + 1, 1);
+	strcpy(p, "env");
+	for (int i = 0; i < hops; i++)
+		memcpy(p + 3 + 4 * i, "->up", 4);
+	return p;
+}
+
 static Res js__resolve(Fn *F, const char *name)
 {
 	Res r = {.k = R_GLOBAL, .name = xstrdup(name)};
@@ -1007,9 +1077,7 @@ static Res js__resolve(Fn *F, const char *name)
 			Name *args = n->kind == N_PARAM ? scope__find(s, "arguments") : NULL;
 			/* captured names: walk the env chain; `env` is this function's env or, without
 			 * one, the nearest enclosing one */
-			char *p = xstrdup("env");
-			for (int i = 0; i < hops; i++)
-				p = xprintf("%s->up", p);
+			char *p = js__env_path(hops);
 			if (n->captured)
 				r.c = xprintf("%s->v[%d]", p, n->envi);
 			else
@@ -1033,9 +1101,7 @@ static Res js__resolve(Fn *F, const char *name)
 			if (!c->cenv)
 				continue;
 			if (!strcmp(c->name, name)) {
-				char *p = xstrdup("env");
-				for (int i = 0; i < hops; i++)
-					p = xprintf("%s->up", p);
+				char *p = js__env_path(hops);
 				r.k = R_LVAL;
 				r.c = xprintf("%s->v[0]", p);
 				F->uses_env = true;
@@ -1394,7 +1460,8 @@ static void js__hoist_functions(Fn *F, TSNode n)
 static V js__call_args(Fn *F, TSNode args, int *argc, char **argv)
 {
 	int n = 0;
-	V vals[256];
+	/* not on the stack: calls nest (esparse.c) */
+	V *vals = xcalloc(ts_node_is_null(args) ? 1 : ts_node_named_child_count(args) + 1, sizeof(*vals));
 	for (uint32_t i = 0; !ts_node_is_null(args) && i < ts_node_named_child_count(args); i++) {
 		TSNode a = ts_node_named_child(args, i);
 		if (js__is(a, "comment"))
@@ -1545,11 +1612,12 @@ static V js__object(Fn *F, TSNode e)
 static V js__array(Fn *F, TSNode e)
 {
 	/* Elements and elisions: every ',' ends a slot; a slot without an expression is a hole. */
-	V vals[1024];
-	bool have[1024];
+	uint32_t k = ts_node_child_count(e);
+	/* not on the stack: arrays nest (esparse.c); at most one slot per child */
+	V *vals = xcalloc(k < 1024 ? k + 1 : 1024, sizeof(*vals));
+	bool *have = xcalloc(k < 1024 ? k + 1 : 1024, sizeof(*have));
 	int n = 0;
 	bool cur = false, holes = false;
-	uint32_t k = ts_node_child_count(e);
 	for (uint32_t i = 0; i < k; i++) {
 		TSNode c = ts_node_child(e, i);
 		const char *t = ts_node_type(c);
@@ -1876,16 +1944,21 @@ static void js__stmts(Fn *F, TSNode n)
 }
 
 /* Jumps to a break/continue target (label) declared at finally-depth fdepth, through the
- * finally blocks in between. */
-static void js__jump(Fn *F, int label, int fdepth)
+ * finally blocks in between. `at`: the statement the jump is for (diagnostics). */
+static void js__jump(Fn *F, int label, int fdepth, TSNode at)
 {
 	if (F->fdepth <= fdepth || !F->fin) {
 		fn__goto(F, label);
 		return;
 	}
 	Fin *f = F->fin;
-	if (f->npend == 32) {
-		diag_fatal("too many jumps out of one try statement");
+	/* the last entry is kept for a return (js__return) */
+	int max = (int)(sizeof(f->pend) / sizeof(f->pend[0])) - 1;
+	if (f->npend >= max) {
+		if (!f->too_many++) /* once per try */
+			diag_error(js__loc(F, at), "too many break / continue statements leave one try statement "
+			           "with a finally (limit %d)", max);
+		return;
 	}
 	int code = 3 + f->npend;
 	f->pend[f->npend++] = (Pend){.code = code, .label = label, .fdepth = fdepth};
@@ -1948,7 +2021,7 @@ static void js__break(Fn *F, TSNode s, bool cont)
 			continue;
 		if (name ? !js__jmp_has(j, name) : !j->plain)
 			continue;
-		js__jump(F, cont ? j->cont : j->brk, j->fdepth);
+		js__jump(F, cont ? j->cont : j->brk, j->fdepth, s);
 		return;
 	}
 	diag_error(js__loc(F, s), "%s without a matching %s", cont ? "continue" : "break",
@@ -2191,7 +2264,7 @@ static void js__try(Fn *F, TSNode s)
 			if (p->label < 0)
 				js__return(F, xprintf("rv%d", n));
 			else
-				js__jump(F, p->label, p->fdepth);
+				js__jump(F, p->label, p->fdepth, s);
 			F->ind--;
 			fn_out(F, "}");
 		}

@@ -8,6 +8,7 @@
  * run never leaves a partial file (outputs are written to a temporary name and renamed).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,9 +163,8 @@ static char *main__main_c(char **syms, int n)
 	return xprintf("%s};\n\treturn cx_main(argc, argv, docs, %d);\n}\n", s, n);
 }
 
-int main(int argc, char **argv)
+static int main__main(int argc, char **argv)
 {
-	MAIN_NO_LEAK_CHECK();
 	Options opt = {.line_directives = true};
 	const char **files = xcalloc((size_t)argc + 1, sizeof(char *));
 	int nfiles = 0;
@@ -333,4 +333,36 @@ int main(int argc, char **argv)
 		diag_fatal("cannot write %s: %s", out, strerror(errno));
 	}
 	return 0;
+}
+
+/* The stages recurse over the syntax trees (esparse.c bounds their depth), and a few thousand
+ * frames of the ASan build pass the usual 8 MB main stack: the compiler runs on a thread with
+ * a stack of its own, sized for the deepest document it accepts whatever `ulimit -s` says. The
+ * pages are touched only as deep as the recursion goes. */
+enum { MAIN_STACK = 256 << 20 };
+
+typedef struct MainArgs {
+	int argc;
+	char **argv;
+	int status;
+} MainArgs;
+
+static void *main__thread(void *arg)
+{
+	MainArgs *m = arg;
+	m->status = main__main(m->argc, m->argv);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	MAIN_NO_LEAK_CHECK();
+	MainArgs m = {argc, argv, 1};
+	pthread_attr_t attr;
+	pthread_t th;
+	if (pthread_attr_init(&attr) || pthread_attr_setstacksize(&attr, MAIN_STACK) ||
+	    pthread_create(&th, &attr, main__thread, &m) || pthread_join(th, NULL))
+		diag_fatal("cannot start the compiler thread");
+	pthread_attr_destroy(&attr);
+	return m.status;
 }

@@ -248,6 +248,18 @@ static void xml__report(const Source *src)
 		case XML_ERR_HYPHEN_IN_COMMENT:
 			diag_error(at, "'--' is not allowed inside an XML comment");
 			break;
+		case XML_ERR_INTERNAL_ERROR:
+			if (!strstr(e->msg, "Excessive depth")) {
+				diag_error(at, "malformed XML: %s", e->msg);
+				break;
+			}
+			/* libxml2's own limit (xmlParserMaxDepth), reported after the start tag
+			 * that goes past it: point at that tag */
+			if (at.col > 1)
+				at.col--;
+			at = xml__find_back(src, at, "<");
+			diag_error(at, "elements nested too deeply (limit %d)", e->int1);
+			break;
 		case XML_ERR_LT_IN_ATTRIBUTE:
 			diag_error(at, "'<' is not allowed in an attribute value: write &lt;");
 			break;

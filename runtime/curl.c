@@ -380,7 +380,7 @@ static int cx_curl__body(cx_xfer *x, const struct mbuf *mb)
 static int cx_curl__fields(struct mbuf *mb, CURL *easy, const char *prefix, const cx_cval *v,
 			   int depth)
 {
-	char num[32];
+	char num[40]; /* cx_num_format writes at most 26 */
 	char *ek, *ev;
 	const char *sval = NULL;
 	uint32_t i;
@@ -405,11 +405,9 @@ static int cx_curl__fields(struct mbuf *mb, CURL *easy, const char *prefix, cons
 	else if (v->tag == CX_T_BOOL)
 		sval = v->n ? "true" : "false";
 	else if (v->tag == CX_T_NUM) {
-		/* integers print as integers, like ES's ToString does for them */
-		if (v->n == (double)(long long)v->n && v->n > -1e15 && v->n < 1e15)
-			snprintf(num, sizeof(num), "%lld", (long long)v->n);
-		else
-			snprintf(num, sizeof(num), "%.17g", v->n);
+		/* ES's ToString (9.8.1, the stdlib's): what `'' + x` gives the document, so 0.1
+		 * posts as 0.1, 1e21 as 1e+21, NaN as NaN */
+		cx_num_format(v->n, num);
 		sval = num;
 	}
 	else

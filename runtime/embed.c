@@ -4,6 +4,7 @@
  */
 #include <string.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include "prov.h"
 #include "cx.h"
 
@@ -107,9 +108,35 @@ static const cx_prov cx_user_prov = {
 
 /* Section - Engine */
 
+/* libre's main loop watches at most 1024 descriptors unless told otherwise, and every call
+ * takes two (RTP and RTCP) plus SIP and HTTP sockets: past ~500 calls new ones would hang in
+ * "180 Ringing". Raise the soft limit to the hard one and size the loop to it. */
+#define CX_EMBED_MAXFDS 65536
+static void cx_embed__fds(void)
+{
+	struct rlimit rl;
+	rlim_t want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > CX_EMBED_MAXFDS ? CX_EMBED_MAXFDS : rl.rlim_max;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	want = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > CX_EMBED_MAXFDS ? CX_EMBED_MAXFDS : rl.rlim_cur;
+	if (fd_setsize((int)want) != 0)
+		fprintf(stderr, "ccxml: cannot watch %d descriptors; keeping libre's default\n", (int)want);
+}
+
 int cx_init(void)
 {
-	return libre_init();
+	int err = libre_init();
+
+	if (!err)
+		cx_embed__fds();
+	return err;
 }
 
 void cx_close(void)
@@ -117,13 +144,24 @@ void cx_close(void)
 	libre_close();
 }
 
+/* The one set-up path of an engine: the command line (main.c) and embedders both come here.
+ * Each part prints its own reason on stderr when it fails. */
 int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 {
 	cx_engine *e = NULL;
-	int err;
+	int err, i;
 
-	if (!ep || !cfg || !cfg->docs || cfg->ndocs < 1)
+	if (!ep || !cfg || !cfg->docs || cfg->ndocs < 1 || cfg->ntokens < 0 ||
+	    (cfg->ntokens && !cfg->tokens))
 		return EINVAL;
+	if (cfg->use_sim && cfg->sip_addr) {
+		fprintf(stderr, "ccxml: SIP and the simulator exclude each other\n");
+		return EINVAL;
+	}
+	if ((cfg->ntokens || cfg->tokens_file) && !cfg->http_addr) {
+		fprintf(stderr, "ccxml: tokens need an HTTP listener\n");
+		return EINVAL;
+	}
 	err = cx_engine_new(&e);
 	if (err)
 		return err;
@@ -131,17 +169,37 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 	e->ndocs = cfg->ndocs;
 	e->logh = cfg->logh;
 	e->logarg = cfg->logarg;
+	e->pub_endh = cfg->endh;
+	e->pub_endarg = cfg->endarg;
 	e->heap_limit = cfg->heap_limit;
 	e->max_sessions = cfg->max_sessions;
+	e->budget = cfg->budget;
+	e->grace_ms = cfg->grace_ms;
+	e->service = cfg->sip_addr || cfg->http_addr;
 	err = str_dup(&e->media_root, cfg->media_root ? cfg->media_root : ".");
 	if (err)
 		goto out;
-	if (cfg->use_sim)
+	if (cfg->sip_addr)
+		err = cx_sip_setup(e, cfg->sip_addr, cfg->sip_gateway, cfg->sip_transport);
+	else if (cfg->use_sim)
 		err = cx_sim_setup(e, cfg->sim_file);
 	else {
 		e->prov = &cx_user_prov;
 		e->provst = (void *)cfg->callctl;
 	}
+	if (err)
+		goto out;
+	if (cfg->http_addr) {
+		err = cx_http_listen(e, cfg->http_addr);
+		for (i = 0; !err && i < cfg->ntokens; i++)
+			err = cx_http_token(e, cfg->tokens[i]);
+		if (!err && cfg->tokens_file)
+			err = cx_http_tokens_file(e, cfg->tokens_file);
+		if (err)
+			goto out;
+	}
+	if (cfg->smtp || cfg->mail_from)
+		err = cx_curl_smtp(e, cfg->smtp, cfg->mail_from);
  out:
 	if (err)
 		mem_deref(e);

@@ -122,8 +122,8 @@ static int cx_http__utf8ok(const unsigned char *p, size_t n)
 }
 
 /* Percent-decode p[0..n) ('+' is a space) into a new string. EBADMSG: bad escape, NUL or not
- * UTF-8; EOVERFLOW: longer than max. */
-static int cx_http__decode(char **out, const char *p, size_t n, size_t max)
+ * UTF-8; EOVERFLOW: longer than max. Also media.c's decoder of a prompt's text= part. */
+int cx_http_decode(char **out, const char *p, size_t n, size_t max)
 {
 	char *d;
 	size_t i, k = 0;
@@ -190,9 +190,9 @@ static int cx_http__form(cx_form *f, const char *p, size_t n, char *why, size_t 
 		}
 		for (eq = i; eq < j && p[eq] != '='; eq++)
 			;
-		err = cx_http__decode(&k, p + i, eq - i, CX_HTTP_MAX_KEY);
+		err = cx_http_decode(&k, p + i, eq - i, CX_HTTP_MAX_KEY);
 		if (!err)
-			err = cx_http__decode(&v, eq < j ? p + eq + 1 : "", eq < j ? j - eq - 1 : 0,
+			err = cx_http_decode(&v, eq < j ? p + eq + 1 : "", eq < j ? j - eq - 1 : 0,
 					      CX_HTTP_MAX_VAL);
 		if (err) {
 			mem_deref(k);

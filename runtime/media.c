@@ -7,7 +7,6 @@
 #include <string.h>
 #include <stdlib.h>
 #include <stdio.h>
-#include <ctype.h>
 #include <re.h>
 #include <rem.h>
 #include <flite/flite.h>
@@ -17,23 +16,24 @@ cst_voice *register_cmu_us_kal(const char *voxdir);
 
 static cst_voice *cx_media__voice;
 
-/* Decode %XX and '+' of a URI query value in place. */
-static void cx_media__unescape(char *s)
+/* Decode %XX and '+' of a URI query value in place, with the HTTP listener's decoder (the same
+ * rules for a field: no bad escape, no NUL byte, valid UTF-8, since flite speaks the bytes).
+ * EBADMSG, said on stderr, when the value breaks them. */
+static int cx_media__unescape(char *s)
 {
-	char *w = s;
+	size_t n = strlen(s);
+	char *d = NULL;
+	int err;
 
-	for (; *s; s++) {
-		if (*s == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
-			char hex[3] = {s[1], s[2], 0};
-			*w++ = (char)strtol(hex, NULL, 16);
-			s += 2;
-		}
-		else if (*s == '+')
-			*w++ = ' ';
-		else
-			*w++ = *s;
-	}
-	*w = '\0';
+	err = cx_http_decode(&d, s, n, n);
+	if (err == EBADMSG)
+		fprintf(stderr, "ccxml: media: text=%s: bad percent-encoding, NUL byte or invalid "
+			"UTF-8\n", s);
+	if (err)
+		return err;
+	memcpy(s, d, strlen(d) + 1); /* never longer than its encoding */
+	mem_deref(d);
+	return 0;
 }
 
 static int cx_media__wav_ms(const char *path, uint64_t *ms)
@@ -149,7 +149,11 @@ static int cx_media__split(const char *root, const char *src, char **copyp, char
 		for (p = strtok_r(q, "&", &save); p; p = strtok_r(NULL, "&", &save)) {
 			if (!strncmp(p, "text=", 5)) {
 				*textp = p + 5;
-				cx_media__unescape(*textp);
+				if ((err = cx_media__unescape(*textp))) {
+					mem_deref(copy);
+					*textp = NULL;
+					return err;
+				}
 			}
 		}
 	}

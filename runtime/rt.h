@@ -7,7 +7,7 @@
 #define CX_RT_H
 
 #include <re.h>
-#include "cx_gen.h"
+#include "cx.h"
 
 typedef struct cx_engine cx_engine;
 typedef struct cx_sess cx_sess;
@@ -135,6 +135,8 @@ enum cx_sess_end { CX_END_NONE = 0, CX_END_EXIT, CX_END_ERROR, CX_END_KILL };
 struct cx_sess {
 	struct le le;          /* in engine->sessl */
 	struct le rle;         /* in engine->runq while it has events */
+	struct le hle;         /* in engine->sessh, by id */
+	struct le ele;         /* in engine->endq once it is ending */
 	cx_engine *eng;
 	const cx_doc *doc;
 	cx_ctx *X;
@@ -174,6 +176,9 @@ typedef void (cx_rt_end_h)(cx_sess *s, void *arg);
 struct cx_engine {
 	struct list sessl;
 	struct list runq;
+	struct hash *sessh;    /* sessions by id (cx_sess_find) */
+	struct list endq;      /* sessions ending, torn down by cx_engine_reap */
+	uint32_t nsess;        /* sessions in sessl */
 	const cx_doc *const *docs;
 	int ndocs;
 	const cx_prov *prov;
@@ -194,6 +199,10 @@ struct cx_engine {
 	struct cx_http *http;  /* HTTP listener (http.c) or NULL; freed with the engine */
 	struct cx_curl *curl;  /* outbound HTTP and mail (curl.c) or NULL; freed with the engine */
 	int draining;          /* service stop: no new sessions (HTTP answers 503) */
+	int service;           /* SIP or HTTP set up: cx_engine_main runs until a stop */
+	uint32_t grace_ms;     /* stop grace (cx.h cx_engine_cfg.grace_ms) */
+	cx_end_h *pub_endh;    /* the embedder's (cx_engine_cfg.endh), with pub_endarg */
+	void *pub_endarg;
 };
 
 int cx_engine_new(cx_engine **ep);
@@ -250,6 +259,9 @@ int cx_http_inject_token(cx_engine *e, const char *tok);
 int cx_http_base(const cx_engine *e, char *buf, size_t sz);
 /* Build a heap-neutral object from form fields: dotted names become nested objects. */
 int cx_http_nest(cx_cval *obj, const char *name, const char *val, char *why, size_t whysz);
+/* Percent-decode p[0..n) ('+' is a space) into *out (a mem object). EBADMSG: a bad escape, a
+ * NUL byte or invalid UTF-8; EOVERFLOW: longer than max bytes decoded. */
+int cx_http_decode(char **out, const char *p, size_t n, size_t max);
 
 /* Section - Outbound HTTP and mail over libcurl's multi interface (curl.c) */
 

@@ -553,18 +553,21 @@ static void cx_sess__destroy(void *arg)
 		cx_ctx_free(s->X);
 }
 
+static bool cx_sess__idcmp(struct le *le, void *arg)
+{
+	const cx_sess *s = le->data;
+
+	return !strcmp(s->id, arg) && !s->ending;
+}
+
 cx_sess *cx_sess_find(cx_engine *e, const char *id)
 {
 	struct le *le;
 
-	if (!id)
+	if (!id || !e->sessh)
 		return NULL;
-	LIST_FOREACH(&e->sessl, le) {
-		cx_sess *s = le->data;
-		if (!strcmp(s->id, id) && !s->ending)
-			return s;
-	}
-	return NULL;
+	le = hash_lookup(e->sessh, hash_joaat_str(id), cx_sess__idcmp, (void *)id);
+	return le ? le->data : NULL;
 }
 
 const char *cx_sess_evconn(cx_sess *s)
@@ -625,7 +628,7 @@ int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mod
 
 	if (!e || !doc)
 		return EINVAL;
-	if (e->max_sessions && list_count(&e->sessl) >= e->max_sessions)
+	if (e->max_sessions && e->nsess >= e->max_sessions)
 		return EBUSY;
 	s = mem_zalloc(sizeof(*s), cx_sess__destroy);
 	if (!s)
@@ -669,6 +672,8 @@ int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mod
 		goto out;
 	}
 	list_append(&e->sessl, &s->le, s);
+	hash_append(e->sessh, hash_joaat_str(s->id), &s->hle, s);
+	e->nsess++;
 	e->nsess_total++;
 
 	cx_sess__init_doc(s, doc);
@@ -691,7 +696,11 @@ int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mod
 	}
  out:
 	if (err) {
-		list_unlink(&s->le);
+		if (s->le.list) {
+			list_unlink(&s->le);
+			hash_unlink(&s->hle);
+			e->nsess--;
+		}
 		mem_deref(s);
 	}
 	else if (sp)
@@ -705,6 +714,7 @@ void cx_sess_end(cx_sess *s, int how)
 		return;
 	s->ending = how;
 	s->status = how == CX_END_EXIT ? 0 : 1;
+	list_append(&s->eng->endq, &s->ele, s);
 	cx_engine_kick(s->eng);
 }
 
@@ -740,7 +750,15 @@ static void cx_sess__teardown(cx_sess *s)
 	}
 	if (e->endh)
 		e->endh(s, e->endarg);
+	if (e->pub_endh) {
+		static const char *const how[] = {"", "exit", "unhandled error", "killed"};
+		e->pub_endh(s->id, s->status, s->ending >= 0 && s->ending <= 3 ? how[s->ending] : "?",
+			    e->pub_endarg);
+	}
 	list_unlink(&s->le);
+	hash_unlink(&s->hle);
+	list_unlink(&s->ele);
+	e->nsess--;
 	list_unlink(&s->rle);
 	s->queued = 0;
 	mem_deref(s);
@@ -916,16 +934,13 @@ void cx_engine_kick(cx_engine *e)
 		tmr_start(&e->pump, 0, cx_engine__pump, e);
 }
 
+/* Only the sessions that are ending: a stop of N sessions costs O(N), not O(N^2). */
 void cx_engine_reap(cx_engine *e)
 {
-	struct le *le = list_head(&e->sessl);
+	struct le *le;
 
-	while (le) {
-		cx_sess *s = le->data;
-		le = le->next;
-		if (s->ending)
-			cx_sess__teardown(s);
-	}
+	while ((le = list_head(&e->endq)))
+		cx_sess__teardown(le->data);
 }
 
 int cx_engine_drain(cx_engine *e)
@@ -1016,14 +1031,19 @@ static void cx_engine__destroy(void *arg)
 	while ((le = list_head(&e->sessl))) {
 		cx_sess *s = le->data;
 		s->ending_noparent = 1;
-		if (!s->ending)
+		if (!s->ending) {
+			/* not cx_sess_end(): it would kick the engine being destroyed */
 			s->ending = CX_END_KILL;
+			s->status = 1;
+			list_append(&e->endq, &s->ele, s);
+		}
 		cx_sess__teardown(s);
 	}
 	if (e->prov && e->prov->close)
 		e->prov->close(e);
 	cx_media_flush();
 	mem_deref(e->media_root);
+	mem_deref(e->sessh);
 }
 
 int cx_engine_new(cx_engine **ep)
@@ -1033,6 +1053,10 @@ int cx_engine_new(cx_engine **ep)
 	if (!e)
 		return ENOMEM;
 	tmr_init(&e->pump);
+	if (hash_alloc(&e->sessh, 1024)) {
+		mem_deref(e);
+		return ENOMEM;
+	}
 	*ep = e;
 	return 0;
 }

@@ -11,6 +11,9 @@
 #                                   LP_BARESIP_PID, LP_BARESIP_PORT and LP_BARESIP_OUT (its output);
 #                                   status 1 when it is not ready in 5 s
 #   lp_rss_kb PID                   resident set size of PID in kB
+#   lp_track PID / lp_stop_tracked SECONDS
+#                                   remember a process started in the background / stop every
+#                                   one remembered (e.g. from an EXIT trap), newest first
 
 # baresip also binds P+1 (TLS) next to its SIP port, and RTP/RTCP use pairs: ask for two free ports.
 # They are taken from 10000-16383: below Linux's ephemeral range (32768-60999), where client
@@ -105,4 +108,17 @@ EOF
 		sleep 0.1
 	done
 	return 1
+}
+
+LP_TRACKED=()
+lp_track() {
+	LP_TRACKED+=("$1")
+}
+
+lp_stop_tracked() {
+	local i
+	for ((i = ${#LP_TRACKED[@]} - 1; i >= 0; i--)); do
+		lp_stop "${LP_TRACKED[i]}" "$1"
+	done
+	LP_TRACKED=()
 }

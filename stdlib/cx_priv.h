@@ -118,6 +118,25 @@ void *cx_mem__realloc(cx_ctx *X, void *p, size_t old, size_t size);
 void cx_mem__free(cx_ctx *X, void *p, size_t size);
 cx_value cx_heap__oom(cx_ctx *X);
 
+/* heap.c: the C stack bound. Compiled functions call each other through cx_call, so deep ES
+ * recursion is deep C recursion. Every way into a function object (cx_call, cx_call_method,
+ * cx_new) and every recursive C walk over user data (JSON) runs CX_STACK_LOW first: it compares
+ * the current frame address with this thread's floor (its stack's low end plus a margin for the
+ * C code that runs below the last check) and, below it, throws RangeError. The floor is
+ * computed on the thread's first check (UINTPTR_MAX until then sends that check to the slow
+ * path). The stack grows down (x86-64, AArch64). */
+extern _Thread_local uintptr_t cx_stack__floor;
+int cx_stack__exhausted(cx_ctx *X); /* 1 with RangeError pending, 0: room left after all */
+#ifndef CX_STACK_CHECK
+#define CX_STACK_CHECK 1 /* 0 only for bench/depth.sh, which measures what the check costs */
+#endif
+#if CX_STACK_CHECK
+#define CX_STACK_LOW(X) \
+	((uintptr_t)__builtin_frame_address(0) < cx_stack__floor && cx_stack__exhausted(X))
+#else
+#define CX_STACK_LOW(X) ((void)(X), 0)
+#endif
+
 /* str.c */
 cx_str *cx_str__new8(cx_ctx *X, const uint8_t *p, size_t len);
 cx_str *cx_str__new16(cx_ctx *X, const uint16_t *p, size_t len); /* narrows when it can */
@@ -207,15 +226,52 @@ typedef struct cx_rx {
 int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r);  /* 0 or -1 with an exception pending */
 int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov); /* 1, 0 or -1 */
 void cx_rx_close(cx_ctx *X, cx_rx *r);
+int cx_regexp_wants_es(cx_value v); /* tests: its pattern is for re_es.c (captures, PCRE2 refused) */
+
+/* re_parse.c: the ES3 pattern parser (15.10.1) of both matchers, as a stream of events. */
+#define CX_RP_NEST 200        /* group nesting; deeper is a SyntaxError */
+#define CX_RP_MAXREP 65535u   /* largest {n,m} minimum (PCRE2's limit) */
+#define CX_RP_INF 0xffffffffu /* no maximum */
+enum {
+	CX_RP_CHAR = 1, /* c: one code unit */
+	CX_RP_ANY,      /* . */
+	CX_RP_CLASS,    /* items, nitems, neg: [...] or a class escape \d \S … outside one */
+	CX_RP_BOL, CX_RP_EOL, CX_RP_WB, CX_RP_NWB,
+	CX_RP_BREF,     /* c: \n */
+	CX_RP_OPEN,     /* sub: 0 capture (c: its number), ':' '=' '!'; mark: where it begins */
+	CX_RP_CLOSE,    /* the same fields as its OPEN */
+	CX_RP_QUANT,    /* min max greedy after the atom begun at mark, holding captures
+			 * [first, first+count) */
+	CX_RP_ALT,      /* '|' after the alternative begun at mark */
+	CX_RP_END,      /* the disjunction whose last alternative began at mark ends */
+};
+typedef struct cx_rp_item {
+	uint16_t lo, hi;
+	uint16_t esc;   /* 0: the range lo-hi; else a class escape letter d D s S w W */
+} cx_rp_item;
+typedef struct cx_rp_ev {
+	int kind, sub, neg, greedy;
+	int depth;                /* groups open around the event (ALT, END: its disjunction's) */
+	uint32_t c, mark, min, max, first, count;
+	const cx_rp_item *items;  /* valid during the call only */
+	uint32_t nitems;
+} cx_rp_ev;
+typedef struct cx_rp_sink {
+	int (*ev)(void *arg, const cx_rp_ev *e); /* 0 or an errno (ENOMEM) that ends the parse */
+	uint32_t (*mark)(void *arg);             /* the sink's position, passed back in mark */
+	void *arg;
+} cx_rp_sink;
+/* 0; EINVAL with *err the SyntaxError's reason; or the sink's or ENOMEM */
+int cx_rp_parse(const cx_str *p, const cx_rp_sink *k, const char **err);
+uint32_t cx_rp_esc_ranges(int esc, const uint16_t (**r)[2]); /* the ranges of \d \s \w */
+uint32_t cx_re_count_groups(const cx_str *p); /* capturing groups of an ES pattern */
 
 /* re_es.c: ES3's own matcher (15.10.2) for the patterns PCRE2 cannot express exactly. */
 typedef struct cx_res cx_res;
-int cx_re_hex(const cx_str *p, uint32_t *i, int n, unsigned *out); /* \xHH, \uHHHH digits */
-uint32_t cx_re_count_groups(const cx_str *p); /* capturing groups of an ES pattern (lib_regexp.c) */
-int cx_res_wanted(const cx_str *p); /* 1: a quantified group of p holds capturing groups */
 int cx_res_compile(cx_ctx *X, const cx_str *p, int flags, cx_res **out); /* 0, EINVAL, ENOMEM */
 int cx_res_exec(cx_ctx *X, cx_res *e, const uint16_t *s, uint32_t len, uint32_t at, uint32_t *ov);
 void cx_res_free(cx_ctx *X, cx_res *e);
 int cx_res_mode(int mode); /* tests: 1 every pattern on re_es.c, -1 none, 0 as chosen; old mode */
+int cx_res_choose(int wanted); /* re_es.c runs the pattern: wanted, unless cx_res_mode says */
 
 #endif

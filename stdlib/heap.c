@@ -5,9 +5,11 @@
  * stack needs to be found: the roots are the slots, the registered roots, the pending
  * exception, the global object, the built-in prototypes and the lazy built-ins built so far.
  */
+#define _GNU_SOURCE /* pthread_getattr_np */
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <pthread.h>
 #include "cx_priv.h"
 
 /* The hidden link in front of every heap thing; 16 bytes keeps the payload 16-aligned. */
@@ -355,6 +357,65 @@ cx_value cx_budget_exceeded(cx_ctx *X)
 {
 	X->steps = 0;
 	return cx_throw_error(X, "RangeError", "execution budget exceeded");
+}
+
+/* Section - C stack bound */
+
+/* Room kept free below the last check: one compiled function's frame, the non-recursive
+ * stdlib and runtime C code it may call (number formatting, PCRE2, building the RangeError
+ * itself), with a wide safety factor. AddressSanitizer frames carry redzones and are several
+ * times larger, so its builds keep more. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CX_STACK_MARGIN (1024 * 1024)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CX_STACK_MARGIN (1024 * 1024)
+#endif
+#endif
+#ifndef CX_STACK_MARGIN
+#define CX_STACK_MARGIN (256 * 1024)
+#endif
+/* At most this much of a thread's stack is used for ES recursion (the main thread of a
+ * process with `ulimit -s unlimited` would otherwise let a script take gigabytes). */
+#define CX_STACK_MAX ((uintptr_t)64 * 1024 * 1024)
+/* When the thread's stack bounds cannot be read: assume this much room below the first check. */
+#define CX_STACK_GUESS ((uintptr_t)1024 * 1024)
+
+_Thread_local uintptr_t cx_stack__floor = UINTPTR_MAX;
+
+static uintptr_t cx_stack__bound(uintptr_t here)
+{
+	pthread_attr_t a;
+	void *lo = NULL;
+	size_t size = 0;
+	uintptr_t low, high;
+
+	if (pthread_getattr_np(pthread_self(), &a))
+		goto guess;
+	if (pthread_attr_getstack(&a, &lo, &size))
+		size = 0;
+	pthread_attr_destroy(&a);
+	low = (uintptr_t)lo;
+	high = low + size;
+	if (!size || here < low || here >= high || size <= CX_STACK_MARGIN)
+		goto guess;
+	if (high - low > CX_STACK_MAX)
+		low = high - CX_STACK_MAX;
+	return low + CX_STACK_MARGIN;
+guess:
+	return here > CX_STACK_GUESS ? here - CX_STACK_GUESS : 0;
+}
+
+int cx_stack__exhausted(cx_ctx *X)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+
+	if (cx_stack__floor == UINTPTR_MAX)
+		cx_stack__floor = cx_stack__bound(here);
+	if (here >= cx_stack__floor)
+		return 0;
+	cx_throw_error(X, "RangeError", "maximum call stack size exceeded (recursion too deep)");
+	return 1;
 }
 
 /* Section - Mark and sweep */

@@ -12,6 +12,9 @@
 #include <errno.h>
 #include "cx_priv.h"
 
+/* Nesting limit of parse, stringify and the reviver's walk. Each level is a C frame; past it
+ * (or when the C stack runs short first: CX_STACK_LOW) the call throws RangeError, as a too
+ * deep recursion of ES functions does. */
 #define CX_JSON_DEPTH 512
 
 CX_STR_DEF(cx_s_tojson, "toJSON");
@@ -168,7 +171,9 @@ static cx_value cx_jp__value(cx_jp *p)
 		int arr = c == '[';
 		uint32_t n = 0;
 		if (++p->depth > CX_JSON_DEPTH)
-			return cx_throw_error(p->X, "SyntaxError", "JSON.parse: nesting deeper than %d", CX_JSON_DEPTH);
+			return cx_throw_error(p->X, "RangeError", "JSON.parse: nesting deeper than %d", CX_JSON_DEPTH);
+		if (CX_STACK_LOW(p->X))
+			return CX_EXCEPTION;
 		p->i++;
 		r = arr ? cx_arr_new(p->X, 0, NULL) : cx_obj_new(p->X);
 		if (cx_is_exc(r))
@@ -266,6 +271,8 @@ static cx_value cx_jp__walk(cx_ctx *X, cx_value reviver, cx_value holder, cx_val
 		return val;
 	if (depth > CX_JSON_DEPTH)
 		return cx_throw_error(X, "RangeError", "JSON.parse reviver: nesting deeper than %d", CX_JSON_DEPTH);
+	if (CX_STACK_LOW(X))
+		return CX_EXCEPTION;
 	if (val.tag == CX_T_OBJ) {
 		cx_value keys = cx_obj_of(val, CX_C_ARRAY) ? CX_UNDEFINED : cx_json__keys(X, val);
 		uint32_t i, n;
@@ -439,6 +446,8 @@ static int cx_js__str(cx_js *j, cx_value holder, cx_value key)
 		cx_throw_error(X, "RangeError", "JSON.stringify: nesting deeper than %d", CX_JSON_DEPTH);
 		return -1;
 	}
+	if (CX_STACK_LOW(X))
+		return -1;
 	j->stack[j->depth++] = v.u.o;
 	if (v.u.o->cls == CX_C_ARRAY) {
 		uint32_t i, n = cx_arr_length(X, v);

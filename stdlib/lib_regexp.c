@@ -24,6 +24,7 @@
 #include <string.h>
 #include <math.h>
 #include <errno.h>
+#include <time.h>
 #include "cx_priv.h"
 
 CX_STR_DEF(cx_s_source, "source");
@@ -40,8 +41,10 @@ CX_STR_DEF(cx_s_empty, "");
 #define CX_RE_I 2
 #define CX_RE_M 4
 #define CX_RE_JIT 8           /* in cx_rx.flags only: r->code has its JIT compilation */
-#define CX_RE_MAXNEST 200     /* nesting of groups accepted by the translator */
-#define CX_RE_MAXREP 65535u   /* PCRE2's largest {n,m} count */
+#define CX_RE_LIMIT 10000000  /* PCRE2's match limit (re_es.c's CX_RES_LIMIT is the same) */
+#define CX_RE_WINDOW 4096     /* start positions per PCRE2 call on long subjects */
+#define CX_RE_NS_TICK 100     /* ns of a long search per tick of the execution budget */
+#define CX_RE_BUDGET (-1000)  /* cx_re__scan: the execution budget ran out (exception pending) */
 
 /* The GC buffer that holds a compiled pattern (lives in obj->env). */
 typedef struct cx_re_buf {
@@ -50,34 +53,24 @@ typedef struct cx_re_buf {
 	uint32_t ncap;   /* capturing groups */
 	uint32_t nbytes; /* serialised pcre2 code that follows */
 	uint32_t slot;   /* where in the pattern cache it was last seen (a hint, checked) */
+	uint32_t es;     /* CX_RE_ES*: which matcher runs it */
 	uint8_t bytes[];
 } cx_re_buf;
 
-/* Section - Translation ES pattern -> PCRE2 pattern */
+/* cx_re_buf.es: PCRE2 (re_es.c too with the i flag: PCRE2's case folding is not ES3's); re_es.c
+ * (a quantified group holds captures: an ES rule PCRE2 cannot follow); re_es.c only (PCRE2
+ * refused a valid ES pattern, e.g. too deep for its limits: nbytes is 0). */
+enum { CX_RE_PCRE, CX_RE_ES, CX_RE_ESONLY };
+
+/* Section - Translation ES pattern -> PCRE2 pattern (a sink of re_parse.c's events) */
 
 typedef struct cx_rt {
-	const cx_str *p;
-	uint32_t i;
-	int flags;
-	uint32_t total;  /* capturing groups in the whole pattern (for \n validity) */
-	int depth;
-	const char *err;
 	cx_sb out;
-	uint8_t *set;    /* 65536-bit code-unit set being built */
-	uint8_t *tmp;
+	uint32_t (*r)[2];  /* the ranges of the class being written */
+	uint32_t nr, rcap;
+	int flags;
+	int es;            /* a quantified group holds captures: re_es.c must run it */
 } cx_rt;
-
-static int cx_rt__peek(const cx_rt *t, uint32_t ahead)
-{
-	return t->i + ahead < t->p->len ? cx_str__at(t->p, t->i + ahead) : -1;
-}
-
-static int cx_rt__fail(cx_rt *t, const char *msg)
-{
-	if (!t->err)
-		t->err = msg;
-	return -1;
-}
 
 static void cx_rt__hex(cx_rt *t, unsigned c)
 {
@@ -95,404 +88,200 @@ static void cx_rt__char(cx_rt *t, unsigned c)
 		cx_rt__hex(t, c);
 }
 
-static void cx_rt__add(uint8_t *set, unsigned lo, unsigned hi)
+static int cx_rt__range(cx_rt *t, uint32_t lo, uint32_t hi)
 {
-	unsigned c;
-
-	for (c = lo; c <= hi; c++)
-		set[c >> 3] |= (uint8_t)(1u << (c & 7));
-}
-
-static int cx_rt__has(const uint8_t *set, unsigned c)
-{
-	return set[c >> 3] >> (c & 7) & 1;
-}
-
-static int cx_rt__isword(unsigned c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-/* Adds the set of a CharacterClassEscape (15.10.2.12) letter d D s S w W. */
-static void cx_rt__class_escape(cx_rt *t, uint8_t *set, int e)
-{
-	int neg = e == 'D' || e == 'S' || e == 'W';
-	unsigned c;
-
-	memset(t->tmp, 0, 8192);
-	for (c = 0; c < 0x10000; c++) {
-		int in = (e == 'd' || e == 'D') ? (c >= '0' && c <= '9')
-		       : (e == 's' || e == 'S') ? cx_str__is_ws((uint16_t)c) : cx_rt__isword(c);
-		if (in != neg)
-			t->tmp[c >> 3] |= (uint8_t)(1u << (c & 7));
+	if (t->nr == t->rcap) {
+		uint32_t nc = t->rcap ? 2 * t->rcap : 32;
+		uint32_t (*n)[2] = realloc(t->r, nc * sizeof(*n));
+		if (!n)
+			return ENOMEM;
+		t->r = n;
+		t->rcap = nc;
 	}
-	for (c = 0; c < 8192; c++)
-		set[c] |= t->tmp[c];
+	t->r[t->nr][0] = lo;
+	t->r[t->nr][1] = hi;
+	t->nr++;
+	return 0;
 }
 
-/* Writes the set as one PCRE2 atom: a class of ranges, or (?!) when empty. */
-static void cx_rt__emit_set(cx_rt *t, const uint8_t *set)
+/* Adds the ranges of a CharacterClassEscape (15.10.2.12) letter d D s S w W: the upper-case
+ * letters are the gaps between the lower-case one's ranges. */
+static int cx_rt__class_escape(cx_rt *t, int e)
 {
-	unsigned c = 0, lo;
-	int any = 0;
-
-	while (c < 0x10000) {
-		if (!(c & 7) && !set[c >> 3]) { /* skip empty bytes whole */
-			c += 8;
-			continue;
-		}
-		if (!cx_rt__has(set, c)) {
-			c++;
-			continue;
-		}
-		if (!any)
-			cx_sb_put(&t->out, '[');
-		any = 1;
-		for (lo = c; c < 0x10000 && cx_rt__has(set, c); c++)
-			if (!(c & 7) && set[c >> 3] == 0xff && c + 8 < 0x10000)
-				c += 7; /* a full byte: jump over it (the loop adds the eighth) */
-		cx_rt__hex(t, lo);
-		if (c - 1 > lo) {
-			cx_sb_put(&t->out, '-');
-			cx_rt__hex(t, c - 1);
-		}
-	}
-	cx_sb_ascii(&t->out, any ? "]" : "(?!)");
-}
-
-/* n hex digits of pattern p at index *i (e.g. after \x or \u): the value in *out and *i moved
- * past them, or -1 and nothing moved. Shared with the ES3 matcher's parser (re_es.c). */
-int cx_re_hex(const cx_str *p, uint32_t *i, int n, unsigned *out)
-{
-	unsigned v = 0;
-	int k;
+	const uint16_t (*r)[2];
+	uint32_t n = cx_rp_esc_ranges(e, &r), k, from = 0;
 
 	for (k = 0; k < n; k++) {
-		int c = *i + (uint32_t)k < p->len ? cx_str__at(p, *i + (uint32_t)k) : -1;
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (unsigned)(c - '0');
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			v = v * 16 + (unsigned)((c | 0x20) - 'a' + 10);
-		else
-			return -1;
-	}
-	*i += (uint32_t)n;
-	*out = v;
-	return 0;
-}
-
-/* CharacterEscape after the backslash (the escape letter is at t->i): 15.10.2.10.
- * Returns 0 with *c set, 1 when it is a class escape (letter in *c), -1 on error. */
-static int cx_rt__char_escape(cx_rt *t, unsigned *c, int in_class)
-{
-	int e = cx_rt__peek(t, 0);
-
-	if (e < 0)
-		return cx_rt__fail(t, "\\ at end of pattern");
-	t->i++;
-	switch (e) {
-	case 'd': case 'D': case 's': case 'S': case 'w': case 'W':
-		*c = (unsigned)e;
-		return 1;
-	case 'f': *c = 0x0c; return 0;
-	case 'n': *c = 0x0a; return 0;
-	case 'r': *c = 0x0d; return 0;
-	case 't': *c = 0x09; return 0;
-	case 'v': *c = 0x0b; return 0;
-	case 'c': {
-		int l = cx_rt__peek(t, 0);
-		if (!((l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z')))
-			return cx_rt__fail(t, "\\c must be followed by a letter");
-		t->i++;
-		*c = (unsigned)l % 32;
-		return 0;
-	}
-	case 'x':
-		if (cx_re_hex(t->p, &t->i, 2, c))
-			return cx_rt__fail(t, "\\x must be followed by two hex digits");
-		return 0;
-	case 'u':
-		if (cx_re_hex(t->p, &t->i, 4, c))
-			return cx_rt__fail(t, "\\u must be followed by four hex digits");
-		return 0;
-	case 'b':
-		if (in_class) {
-			*c = 0x08;
-			return 0;
-		}
-		break;
-	case '0':
-		if (cx_rt__peek(t, 0) >= '0' && cx_rt__peek(t, 0) <= '9')
-			return cx_rt__fail(t, "octal escapes are not ECMAScript");
-		*c = 0;
-		return 0;
-	default:
-		break;
-	}
-	if (e >= '1' && e <= '9')
-		return cx_rt__fail(t, "back-reference inside a character class");
-	/* IdentityEscape: ES3 forbids every IdentifierPart; like every engine we still take
-	 * \$ and \_ and non-ASCII characters, and refuse the ASCII letters (PCRE2 would give
-	 * many of them a meaning ES does not have: \A \z \h \p \Q…). */
-	if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z'))
-		return cx_rt__fail(t, "invalid escape in regular expression");
-	*c = (unsigned)e;
-	return 0;
-}
-
-/* [ ClassRanges ] (15.10.2.13-19); t->i is after the '['. */
-static int cx_rt__class(cx_rt *t)
-{
-	int neg = 0, r;
-	unsigned lo, hi, k;
-
-	if (cx_rt__peek(t, 0) == '^')
-		neg = 1, t->i++;
-	memset(t->set, 0, 8192);
-	for (;;) {
-		int c = cx_rt__peek(t, 0), lo_set = 0, hi_set = 0;
-		if (c < 0)
-			return cx_rt__fail(t, "missing ] in character class");
-		t->i++;
-		if (c == ']')
-			break;
-		if (c == '\\') {
-			if ((r = cx_rt__char_escape(t, &lo, 1)) < 0)
-				return -1;
-			lo_set = r;
-		}
-		else
-			lo = (unsigned)c;
-		if (cx_rt__peek(t, 0) != '-' || cx_rt__peek(t, 1) == ']' || cx_rt__peek(t, 1) < 0) {
-			if (lo_set)
-				cx_rt__class_escape(t, t->set, (int)lo);
-			else
-				cx_rt__add(t->set, lo, lo);
+		if (e >= 'a') {
+			if (cx_rt__range(t, r[k][0], r[k][1]))
+				return ENOMEM;
 			continue;
 		}
-		t->i++; /* the '-' */
-		c = cx_rt__peek(t, 0);
-		t->i++;
-		if (c == '\\') {
-			if ((r = cx_rt__char_escape(t, &hi, 1)) < 0)
-				return -1;
-			hi_set = r;
-		}
-		else
-			hi = (unsigned)c;
-		if (lo_set || hi_set)
-			return cx_rt__fail(t, "character class escape used as a range bound");
-		if (lo > hi)
-			return cx_rt__fail(t, "range out of order in character class");
-		cx_rt__add(t->set, lo, hi);
+		if (r[k][0] > from && cx_rt__range(t, from, r[k][0] - 1u))
+			return ENOMEM;
+		from = r[k][1] + 1u;
 	}
-	if (neg)
-		for (k = 0; k < 8192; k++)
-			t->set[k] = (uint8_t)~t->set[k];
-	cx_rt__emit_set(t, t->set);
+	return e < 'a' && from <= 0xffff ? cx_rt__range(t, from, 0xffff) : 0;
+}
+
+static int cx_rt__cmp(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* Writes the class collected in t->r (negated when neg) as one PCRE2 atom: sorted, merged
+ * ranges, or (?!) when it matches nothing. 0 or ENOMEM. */
+static int cx_rt__emit_class(cx_rt *t, int neg)
+{
+	uint32_t k, n = 0, from = 0;
+
+	if (t->nr > 1)
+		qsort(t->r, t->nr, sizeof(*t->r), cx_rt__cmp);
+	for (k = 0; k < t->nr; k++) {
+		if (n && t->r[k][0] <= t->r[n - 1][1] + 1) {
+			if (t->r[k][1] > t->r[n - 1][1])
+				t->r[n - 1][1] = t->r[k][1];
+			continue;
+		}
+		t->r[n][0] = t->r[k][0];
+		t->r[n][1] = t->r[k][1];
+		n++;
+	}
+	if (neg) {
+		/* the gaps, written over the ranges from the front (gap k lies before range k),
+		 * with room for one more after the last range */
+		uint32_t m = 0, lo;
+		t->nr = n;
+		if (cx_rt__range(t, 0, 0))
+			return ENOMEM;
+		for (k = 0; k < n; k++) {
+			lo = from;
+			from = t->r[k][1] + 1;
+			if (t->r[k][0] > lo) {
+				t->r[m][1] = t->r[k][0] - 1;
+				t->r[m][0] = lo;
+				m++;
+			}
+		}
+		if (from <= 0xffff) {
+			t->r[m][0] = from;
+			t->r[m][1] = 0xffff;
+			m++;
+		}
+		n = m;
+	}
+	if (!n) {
+		cx_sb_ascii(&t->out, "(?!)");
+		return 0;
+	}
+	cx_sb_put(&t->out, '[');
+	for (k = 0; k < n; k++) {
+		cx_rt__hex(t, t->r[k][0]);
+		if (t->r[k][1] > t->r[k][0]) {
+			cx_sb_put(&t->out, '-');
+			cx_rt__hex(t, t->r[k][1]);
+		}
+	}
+	cx_sb_put(&t->out, ']');
 	return 0;
 }
 
-static int cx_rt__disj(cx_rt *t);
-
-static int cx_rt__number(cx_rt *t, unsigned *out)
+static int cx_rt__class(cx_rt *t, const cx_rp_ev *e)
 {
-	double v = 0;
-	int any = 0, c;
+	uint32_t k;
 
-	while ((c = cx_rt__peek(t, 0)) >= '0' && c <= '9') {
-		v = v * 10 + (c - '0');
-		t->i++;
-		any = 1;
-	}
-	*out = v > 4294967295.0 ? 0xffffffffu : (unsigned)v;
-	return any;
+	t->nr = 0;
+	for (k = 0; k < e->nitems; k++)
+		if (e->items[k].esc ? cx_rt__class_escape(t, e->items[k].esc)
+				    : cx_rt__range(t, e->items[k].lo, e->items[k].hi))
+			return ENOMEM;
+	return cx_rt__emit_class(t, e->neg);
 }
 
-/* An optional Quantifier (15.10.2.7) after an atom. */
-static int cx_rt__quant(cx_rt *t)
+static void cx_rt__quant(cx_rt *t, const cx_rp_ev *e)
 {
-	int c = cx_rt__peek(t, 0);
-	unsigned mn, mx;
 	char b[40];
 
-	if (c == '*' || c == '+' || c == '?') {
-		t->i++;
-		cx_sb_put(&t->out, (uint16_t)c);
-	}
-	else if (c == '{') {
-		t->i++;
-		if (!cx_rt__number(t, &mn))
-			return cx_rt__fail(t, "invalid quantifier {");
-		mx = mn;
-		if (cx_rt__peek(t, 0) == ',') {
-			t->i++;
-			if (!cx_rt__number(t, &mx))
-				mx = 0xffffffffu;
-		}
-		if (cx_rt__peek(t, 0) != '}')
-			return cx_rt__fail(t, "invalid quantifier {");
-		t->i++;
-		if (mn > mx)
-			return cx_rt__fail(t, "numbers out of order in {} quantifier");
-		if (mn > CX_RE_MAXREP)
-			return cx_rt__fail(t, "quantifier count too large (the limit is 65535)");
+	if (e->count)
+		t->es = 1;
+	if (e->min == 0 && e->max == CX_RP_INF)
+		cx_sb_put(&t->out, '*');
+	else if (e->min == 1 && e->max == CX_RP_INF)
+		cx_sb_put(&t->out, '+');
+	else if (e->min == 0 && e->max == 1)
+		cx_sb_put(&t->out, '?');
+	else {
 		/* Counts past PCRE2's limit are unbounded in practice: a string that long
 		 * would not fit the session heap. */
-		if (mx > CX_RE_MAXREP)
-			snprintf(b, sizeof(b), "{%u,}", mn);
-		else if (mx == mn)
-			snprintf(b, sizeof(b), "{%u}", mn);
+		if (e->max > CX_RP_MAXREP)
+			snprintf(b, sizeof(b), "{%u,}", e->min);
+		else if (e->max == e->min)
+			snprintf(b, sizeof(b), "{%u}", e->min);
 		else
-			snprintf(b, sizeof(b), "{%u,%u}", mn, mx);
+			snprintf(b, sizeof(b), "{%u,%u}", e->min, e->max);
 		cx_sb_ascii(&t->out, b);
 	}
-	else
-		return 0;
-	if (cx_rt__peek(t, 0) == '?') {
-		t->i++;
+	if (!e->greedy)
 		cx_sb_put(&t->out, '?');
-	}
-	c = cx_rt__peek(t, 0);
-	if (c == '*' || c == '+' || c == '?' || c == '{')
-		return cx_rt__fail(t, "nothing to repeat");
-	return 0;
 }
 
 #define CX_RT_LT "\\x{a}\\x{d}\\x{2028}\\x{2029}"
 #define CX_RT_W "[0-9A-Z_a-z]"
 
-static int cx_rt__term(cx_rt *t)
+static int cx_rt__ev(void *arg, const cx_rp_ev *e)
 {
-	int c = cx_rt__peek(t, 0), r;
-	unsigned v;
+	cx_rt *t = arg;
+	char b[32];
 
-	switch (c) {
-	case '^':
-		t->i++;
+	switch (e->kind) {
+	case CX_RP_CHAR:
+		cx_rt__char(t, e->c);
+		break;
+	case CX_RP_ANY: /* every code unit but the line terminators */
+		cx_sb_ascii(&t->out, "[\\x{0}-\\x{9}\\x{b}\\x{c}\\x{e}-\\x{2027}\\x{202a}-\\x{ffff}]");
+		break;
+	case CX_RP_CLASS:
+		return cx_rt__class(t, e);
+	case CX_RP_BOL:
 		cx_sb_ascii(&t->out, t->flags & CX_RE_M ? "(?<![^" CX_RT_LT "])" : "(?<![\\x{0}-\\x{ffff}])");
-		return 0;
-	case '$':
-		t->i++;
+		break;
+	case CX_RP_EOL:
 		cx_sb_ascii(&t->out, t->flags & CX_RE_M ? "(?![^" CX_RT_LT "])" : "(?![\\x{0}-\\x{ffff}])");
-		return 0;
-	case '*': case '+': case '?': case '{':
-		return cx_rt__fail(t, "nothing to repeat");
-	case ']':
-		return cx_rt__fail(t, "unmatched ] in regular expression");
-	case '}':
-		return cx_rt__fail(t, "unmatched } in regular expression");
-	case '(': {
-		int look = 0;
-		t->i++;
-		if (++t->depth > CX_RE_MAXNEST)
-			return cx_rt__fail(t, "regular expression nested too deeply");
-		if (cx_rt__peek(t, 0) == '?') {
-			int k = cx_rt__peek(t, 1);
-			if (k != ':' && k != '=' && k != '!')
-				return cx_rt__fail(t, "invalid group (?");
-			t->i += 2;
-			look = k != ':';
-			/* A quantified lookahead is legal ES3; wrap it so PCRE2 sees a group. */
-			cx_sb_ascii(&t->out, look ? "(?:(?" : "(?");
-			cx_sb_put(&t->out, (uint16_t)k);
-		}
-		else
-			cx_sb_put(&t->out, '(');
-		if (cx_rt__disj(t))
-			return -1;
-		if (cx_rt__peek(t, 0) != ')')
-			return cx_rt__fail(t, "missing ) in regular expression");
-		t->i++;
-		t->depth--;
-		cx_sb_ascii(&t->out, look ? "))" : ")");
 		break;
-	}
-	case '[':
-		t->i++;
-		if (cx_rt__class(t))
-			return -1;
+	case CX_RP_WB:
+		cx_sb_ascii(&t->out, "(?:(?<=" CX_RT_W ")(?!" CX_RT_W ")|(?<!" CX_RT_W ")(?=" CX_RT_W "))");
 		break;
-	case '.':
-		t->i++;
-		memset(t->set, 0xff, 8192);
-		t->set[0x0a >> 3] &= (uint8_t)~(1u << (0x0a & 7));
-		t->set[0x0d >> 3] &= (uint8_t)~(1u << (0x0d & 7));
-		t->set[0x2028 >> 3] &= (uint8_t)~(1u << (0x2028 & 7));
-		t->set[0x2029 >> 3] &= (uint8_t)~(1u << (0x2029 & 7));
-		cx_rt__emit_set(t, t->set);
+	case CX_RP_NWB:
+		cx_sb_ascii(&t->out, "(?:(?<=" CX_RT_W ")(?=" CX_RT_W ")|(?<!" CX_RT_W ")(?!" CX_RT_W "))");
 		break;
-	case '\\': {
-		int e = cx_rt__peek(t, 1);
-		if (e == 'b' || e == 'B') {
-			t->i += 2;
-			cx_sb_ascii(&t->out, e == 'b'
-				    ? "(?:(?<=" CX_RT_W ")(?!" CX_RT_W ")|(?<!" CX_RT_W ")(?=" CX_RT_W "))"
-				    : "(?:(?<=" CX_RT_W ")(?=" CX_RT_W ")|(?<!" CX_RT_W ")(?!" CX_RT_W "))");
-			return 0; /* an Assertion takes no quantifier: the next term says so */
-		}
-		if (e >= '1' && e <= '9') {
-			char b[32];
-			t->i++;
-			cx_rt__number(t, &v);
-			if (v > t->total)
-				return cx_rt__fail(t, "back-reference to a group that does not exist");
-			snprintf(b, sizeof(b), "(?:\\g{%u})", v);
-			cx_sb_ascii(&t->out, b);
-			break;
-		}
-		t->i++;
-		if ((r = cx_rt__char_escape(t, &v, 0)) < 0)
-			return -1;
-		if (r) {
-			memset(t->set, 0, 8192);
-			cx_rt__class_escape(t, t->set, (int)v);
-			cx_rt__emit_set(t, t->set);
-		}
-		else
-			cx_rt__char(t, v);
+	case CX_RP_BREF:
+		snprintf(b, sizeof(b), "(?:\\g{%u})", e->c);
+		cx_sb_ascii(&t->out, b);
 		break;
-	}
-	default:
-		t->i++;
-		cx_rt__char(t, (unsigned)c);
+	case CX_RP_OPEN:
+		/* A quantified lookahead is legal ES3; wrap it so PCRE2 sees a group. */
+		cx_sb_ascii(&t->out, e->sub == '=' ? "(?:(?=" : e->sub == '!' ? "(?:(?!" : e->sub ? "(?:" : "(");
 		break;
-	}
-	return cx_rt__quant(t);
-}
-
-static int cx_rt__disj(cx_rt *t)
-{
-	for (;;) {
-		int c;
-		while ((c = cx_rt__peek(t, 0)) >= 0 && c != '|' && c != ')')
-			if (cx_rt__term(t))
-				return -1;
-		if (c != '|')
-			return 0;
-		t->i++;
+	case CX_RP_CLOSE:
+		cx_sb_ascii(&t->out, e->sub == '=' || e->sub == '!' ? "))" : ")");
+		break;
+	case CX_RP_QUANT:
+		cx_rt__quant(t, e);
+		break;
+	case CX_RP_ALT:
 		cx_sb_put(&t->out, '|');
+		break;
+	default:
+		break;
 	}
+	return 0;
 }
 
-/* Counts the capturing groups: '(' not followed by '?', outside classes, not escaped. */
-uint32_t cx_re_count_groups(const cx_str *p)
+static uint32_t cx_rt__mark(void *arg)
 {
-	uint32_t i, n = 0;
-	int cls = 0;
-
-	for (i = 0; i < p->len; i++) {
-		uint16_t c = cx_str__at(p, i);
-		if (c == '\\')
-			i++;
-		else if (cls)
-			cls = c != ']';
-		else if (c == '[')
-			cls = 1;
-		else if (c == '(' && !(i + 1 < p->len && cx_str__at(p, i + 1) == '?'))
-			n++;
-	}
-	return n;
+	return (uint32_t)((cx_rt *)arg)->out.n;
 }
 
 /* Section - Compiled patterns */
@@ -568,6 +357,7 @@ typedef struct cx_re_cent {
 	uint32_t plen;
 	int flags;
 	uint32_t ncap;
+	uint32_t es;
 	uint8_t *bytes;
 	size_t nbytes;
 	pcre2_code *code;       /* decoded from bytes (NULL until first used) */
@@ -603,6 +393,7 @@ static cx_re_buf *cx_re__from_cache(cx_ctx *X, const cx_str *p, int flags)
 			return NULL;
 		b->flags = (uint32_t)flags;
 		b->ncap = e->ncap;
+		b->es = e->es;
 		b->nbytes = (uint32_t)e->nbytes;
 		b->slot = k;
 		memcpy(b->bytes, e->bytes, e->nbytes);
@@ -648,6 +439,7 @@ static cx_re_cent *cx_re__to_cache(const cx_str *p, int flags, cx_re_buf *b)
 	e->plen = p->len;
 	e->flags = flags;
 	e->ncap = b->ncap;
+	e->es = b->es;
 	e->nbytes = b->nbytes;
 	memcpy(e->bytes, b->bytes, b->nbytes);
 	return e;
@@ -658,77 +450,80 @@ static cx_re_cent *cx_re__to_cache(const cx_str *p, int flags, cx_re_buf *b)
 static cx_re_buf *cx_re__compile(cx_ctx *X, cx_str *p, int flags)
 {
 	cx_rt t = {0};
+	cx_rp_sink k = {cx_rt__ev, cx_rt__mark, NULL};
 	pcre2_code *code;
-	int ec;
+	int ec, err;
 	PCRE2_SIZE eo, nb = 0;
 	uint8_t *bytes = NULL;
 	cx_re_buf *b = NULL;
 	const pcre2_code *codes[1];
-	uint32_t opts = PCRE2_NEVER_UTF | PCRE2_MATCH_UNSET_BACKREF;
-	unsigned k;
+	uint32_t opts = PCRE2_NEVER_UTF | PCRE2_MATCH_UNSET_BACKREF | PCRE2_USE_OFFSET_LIMIT, es;
+	const char *why;
+	unsigned j;
 
-	for (k = 0; k < CX_RE_CACHE; k++)
-		if (cx_re__same(&cx_re__cache[k], p, flags))
+	for (j = 0; j < CX_RE_CACHE; j++)
+		if (cx_re__same(&cx_re__cache[j], p, flags))
 			return cx_re__from_cache(X, p, flags);
-	t.p = p;
+	/* a compilation costs the event's budget by its length (parsing, PCRE2's compilation):
+	 * a loop compiling megabyte patterns runs out of budget, not for hours */
+	X->steps -= p->len;
 	t.flags = flags;
-	t.total = cx_re_count_groups(p);
-	t.set = malloc(8192);
-	t.tmp = malloc(8192);
-	if (!t.set || !t.tmp) {
-		free(t.set), free(t.tmp);
-		cx_heap__oom(X);
-		return NULL;
-	}
-	if (!cx_rt__disj(&t) && t.i < p->len)
-		cx_rt__fail(&t, "unmatched ) in regular expression");
-	free(t.set), free(t.tmp);
-	if (t.out.err) {
-		free(t.out.b);
-		cx_heap__oom(X);
-		return NULL;
-	}
-	if (t.err) {
+	k.arg = &t;
+	err = cx_rp_parse(p, &k, &why);
+	free(t.r);
+	if (err == EINVAL) {
+		/* a long pattern is cut (at a character boundary) so that the reason still fits */
 		const char *ps = cx_str_to_utf8(X, p, NULL);
+		int n = 0;
+		if (!ps)
+			ps = "?";
+		while (ps[n] && n < 120)
+			n++;
+		while (ps[n] && n > 0 && ((unsigned char)ps[n] & 0xc0) == 0x80)
+			n--;
 		free(t.out.b);
-		cx_throw_error(X, "SyntaxError", "invalid regular expression /%s/: %s", ps ? ps : "?", t.err);
+		cx_throw_error(X, "SyntaxError", "invalid regular expression /%.*s%s/: %s", n, ps,
+			       ps[n] ? "..." : "", why);
 		return NULL;
 	}
+	if (err || t.out.err) {
+		free(t.out.b);
+		cx_heap__oom(X);
+		return NULL;
+	}
+	es = t.es ? CX_RE_ES : CX_RE_PCRE;
 	/* Case-insensitive matching beyond ASCII needs PCRE2's Unicode tables (UCP); every
 	 * class escape was expanded above, so UCP changes nothing else. */
 	if (flags & CX_RE_I)
 		opts |= PCRE2_CASELESS | PCRE2_UCP;
 	code = pcre2_compile(t.out.b ? t.out.b : (PCRE2_SPTR)u"", t.out.n, opts, &ec, &eo, NULL);
 	free(t.out.b);
-	if (!code) {
-		PCRE2_UCHAR msg[160];
-		char m8[160];
-		const char *ps = cx_str_to_utf8(X, p, NULL);
-		int j;
-		pcre2_get_error_message(ec, msg, 160);
-		for (j = 0; j < 159 && msg[j]; j++)
-			m8[j] = msg[j] < 128 ? (char)msg[j] : '?';
-		m8[j] = 0;
-		cx_throw_error(X, "SyntaxError", "invalid regular expression /%s/: %s", ps ? ps : "?", m8);
-		return NULL;
-	}
-	codes[0] = code;
-	if (pcre2_serialize_encode(codes, 1, &bytes, &nb, NULL) < 0) {
+	/* The pattern is valid ES (the parser said so): what PCRE2 refuses (nesting or size past
+	 * its limits) the ES matcher runs. */
+	if (!code)
+		es = CX_RE_ESONLY;
+	else {
+		codes[0] = code;
+		ec = pcre2_serialize_encode(codes, 1, &bytes, &nb, NULL);
 		pcre2_code_free(code);
-		cx_heap__oom(X);
-		return NULL;
+		if (ec < 0) {
+			cx_heap__oom(X);
+			return NULL;
+		}
 	}
-	pcre2_code_free(code);
 	b = cx_heap__alloc(X, CX_K_BUF, sizeof(*b) + nb);
 	if (b) {
 		b->flags = (uint32_t)flags;
-		b->ncap = t.total;
+		b->ncap = cx_re_count_groups(p);
+		b->es = es;
 		b->nbytes = (uint32_t)nb;
 		b->slot = CX_RE_CACHE; /* none yet */
-		memcpy(b->bytes, bytes, nb);
+		if (nb)
+			memcpy(b->bytes, bytes, nb);
 		cx_re__to_cache(p, flags, b);
 	}
-	pcre2_serialize_free(bytes);
+	if (bytes)
+		pcre2_serialize_free(bytes);
 	return b;
 }
 
@@ -807,16 +602,34 @@ int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r)
 	cx_re_buf *b = (cx_re_buf *)(void *)re->env;
 	cx_re_cent *e;
 	pcre2_code *code = NULL;
+	int err;
 
 	memset(r, 0, sizeof(*r));
-	if (re->cls != CX_C_REGEXP || !b) {
+	if (re->cls != CX_C_REGEXP || !b || re->prim.tag != CX_T_STR) {
 		cx_throw_error(X, "TypeError", "not a RegExp");
 		return -1;
+	}
+	r->ncap = b->ncap;
+	r->flags = (int)b->flags;
+	/* A quantified group holding captures: PCRE2 keeps captures across iterations and lets
+	 * an iteration match empty, ES does not (15.10.2.5). The i flag: PCRE2 folds case with
+	 * Unicode's tables (U+017F matches 's'), ES3 with Canonicalize (15.10.2.8). re_es.c
+	 * matches both kinds, and what PCRE2 refused. */
+	if (b->es == CX_RE_ESONLY || cx_res_choose(b->es == CX_RE_ES || (b->flags & CX_RE_I))) {
+		err = cx_res_compile(X, re->prim.u.s, r->flags & (CX_RE_I | CX_RE_M), &r->es);
+		if (!err)
+			return 0;
+		if (err == ENOMEM)
+			goto oom;
+		if (b->es == CX_RE_ESONLY) { /* the parser accepted it once: it never should */
+			cx_throw_error(X, "SyntaxError", "regular expression cannot be compiled");
+			return -1;
+		}
 	}
 	if (!cx_re__mc) {
 		if (!(cx_re__mc = pcre2_match_context_create(NULL)))
 			goto oom;
-		pcre2_set_match_limit(cx_re__mc, 10000000);
+		pcre2_set_match_limit(cx_re__mc, CX_RE_LIMIT);
 		pcre2_set_heap_limit(cx_re__mc, 16384); /* KiB */
 	}
 	r->mc = cx_re__mc;
@@ -826,7 +639,7 @@ int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r)
 		e->md = NULL;
 		e->users++;
 		if (e->jit)
-			r->flags = CX_RE_JIT;
+			r->flags |= CX_RE_JIT;
 	}
 	else {
 		/* not cacheable: a private copy for this operation, freed by cx_rx_close */
@@ -836,23 +649,19 @@ int cx_rx_open(cx_ctx *X, cx_obj *re, cx_rx *r)
 	}
 	if (!r->md && !(r->md = pcre2_match_data_create_from_pattern(r->code, NULL)))
 		goto oom;
-	r->ncap = b->ncap;
-	r->flags |= (int)b->flags;
-	/* A quantified group holding captures: PCRE2 keeps captures across iterations and lets
-	 * an iteration match empty, ES does not (15.10.2.5). The i flag: PCRE2 folds case with
-	 * Unicode's tables (U+017F matches 's'), ES3 with Canonicalize (15.10.2.8). re_es.c
-	 * matches both kinds. Should it not take the pattern (EINVAL: it never should), PCRE2
-	 * still runs it. */
-	if (re->prim.tag == CX_T_STR && ((r->flags & CX_RE_I) || cx_res_wanted(re->prim.u.s)) &&
-	    cx_res_compile(X, re->prim.u.s, r->flags & (CX_RE_I | CX_RE_M), &r->es) == ENOMEM) {
-		cx_rx_close(X, r);
-		return -1;
-	}
 	return 0;
 oom:
 	cx_rx_close(X, r);
 	cx_heap__oom(X);
 	return -1;
+}
+
+/* Tests: the pattern of RegExp v needs re_es.c for its captures (or PCRE2 refused it). */
+int cx_regexp_wants_es(cx_value v)
+{
+	cx_obj *re = cx_obj_of(v, CX_C_REGEXP);
+
+	return re && re->env && ((cx_re_buf *)(void *)re->env)->es != CX_RE_PCRE;
 }
 
 void cx_rx_close(cx_ctx *X, cx_rx *r)
@@ -876,6 +685,63 @@ void cx_rx_close(cx_ctx *X, cx_rx *r)
 		cx_mem__free(X, r->wide, r->wcap * 2);
 	cx_res_free(X, r->es);
 	memset(r, 0, sizeof(*r));
+}
+
+/* One PCRE2 match attempt from at, with starts up to the match context's offset limit. */
+static int cx_re__match(cx_rx *r, const uint16_t *subj, uint32_t len, uint32_t at)
+{
+	int rc;
+
+	/* pcre2_jit_match skips pcre2_match's checks of its arguments, which hold here (a
+	 * non-UTF pattern accepts any code units) */
+	if (r->flags & CX_RE_JIT)
+		rc = pcre2_jit_match(r->code, subj, len, at, 0, r->md, r->mc);
+	else
+		rc = pcre2_match(r->code, subj, len, at, 0, r->md, r->mc);
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the JIT's 32 KiB stack: the interpreter has more */
+		rc = pcre2_match(r->code, subj, len, at, PCRE2_NO_JIT, r->md, r->mc);
+	return rc;
+}
+
+static int64_t cx_re__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A search over a long subject, CX_RE_WINDOW start positions per PCRE2 call (its offset
+ * limit). PCRE2's match limit counts backtracking into groups, not into a repeated single
+ * character, so /[ab]{0,1000}[cd]/ costs a thousand steps per start position uncounted: on
+ * megabytes that is seconds in one call. Between windows the time taken is charged to the
+ * event's execution budget (a tick per CX_RE_NS_TICK ns), so such a search ends in the
+ * budget's RangeError like a runaway loop. Short subjects are one call (the match limit
+ * bounds them). */
+static int cx_re__scan(cx_ctx *X, cx_rx *r, const uint16_t *subj, uint32_t len, uint32_t at)
+{
+	int64_t t0 = cx_re__now_ns(), t1;
+	uint32_t pos = at;
+	int rc;
+
+	for (;;) {
+		uint32_t lim = len - pos > CX_RE_WINDOW ? pos + CX_RE_WINDOW - 1 : len;
+		pcre2_set_offset_limit(r->mc, lim);
+		rc = cx_re__match(r, subj, len, pos);
+		t1 = cx_re__now_ns();
+		X->steps -= 1 + (t1 - t0) / CX_RE_NS_TICK;
+		t0 = t1;
+		if (rc != PCRE2_ERROR_NOMATCH || lim == len)
+			break;
+		if (X->steps < 0) {
+			cx_budget_exceeded(X);
+			rc = CX_RE_BUDGET;
+			break;
+		}
+		pos = lim + 1;
+	}
+	pcre2_set_offset_limit(r->mc, PCRE2_UNSET);
+	return rc;
 }
 
 /* One leftmost match of r in s starting the search at index at. ov receives 2*(ncap+1)
@@ -914,20 +780,17 @@ int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
 		subj = (PCRE2_SPTR)u"";
 	if (r->es)
 		return cx_res_exec(X, r->es, subj, s->len, at, ov);
-	/* pcre2_jit_match skips pcre2_match's checks of its arguments, which hold here (a
-	 * non-UTF pattern accepts any code units) */
-	if (r->flags & CX_RE_JIT)
-		rc = pcre2_jit_match(r->code, subj, s->len, at, 0, r->md, r->mc);
-	else
-		rc = pcre2_match(r->code, subj, s->len, at, 0, r->md, r->mc);
-	if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the JIT's 32 KiB stack: the interpreter has more */
-		rc = pcre2_match(r->code, subj, s->len, at, PCRE2_NO_JIT, r->md, r->mc);
+	rc = s->len - at > CX_RE_WINDOW ? cx_re__scan(X, r, subj, s->len, at) : cx_re__match(r, subj, s->len, at);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+		/* as much work as re_es.c's limit: a loop retrying it runs out of budget */
+		X->steps -= CX_RE_LIMIT / 8;
 		cx_throw_error(X, "RangeError", "regular expression too complex: backtracking limit reached");
 		return -1;
 	}
+	if (rc == CX_RE_BUDGET)
+		return -1;
 	if (rc == PCRE2_ERROR_NOMEMORY) {
 		cx_heap__oom(X);
 		return -1;

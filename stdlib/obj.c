@@ -879,6 +879,8 @@ cx_value cx_call(cx_ctx *X, cx_value fn, cx_value this_, int argc, cx_value *arg
 {
 	if (!cx_is_callable(fn))
 		return cx_func__not(X, fn, "function");
+	if (CX_STACK_LOW(X))
+		return CX_EXCEPTION;
 	return fn.u.o->fn(X, fn, this_, argc, argv);
 }
 
@@ -892,6 +894,8 @@ cx_value cx_call_method(cx_ctx *X, cx_value obj, cx_str *key, int argc, cx_value
 		const char *k = cx_str_to_utf8(X, key, NULL);
 		return cx_throw_error(X, "TypeError", "'%s' is not a function", k ? k : "?");
 	}
+	if (CX_STACK_LOW(X))
+		return CX_EXCEPTION;
 	return f.u.o->fn(X, f, obj, argc, argv);
 }
 
@@ -902,6 +906,8 @@ cx_value cx_new(cx_ctx *X, cx_value ctor, int argc, cx_value *argv)
 
 	if (!cx_is_callable(ctor))
 		return cx_func__not(X, ctor, "constructor");
+	if (CX_STACK_LOW(X))
+		return CX_EXCEPTION;
 	if (ctor.u.o->cons)
 		return ctor.u.o->cons(X, ctor, CX_UNDEFINED, argc, argv);
 	/* 13.2.2 [[Construct]] */

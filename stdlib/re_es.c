@@ -5,18 +5,24 @@
  * each iteration of a quantified group starts with the group's captures reset to undefined
  * (RepeatMatcher step 4), and an iteration past the minimum that matches the empty string
  * fails (the continuation d of RepeatMatcher). Those only matter when a quantified group holds
- * capturing groups, so cx_res_wanted picks exactly those patterns and this file runs them.
+ * capturing groups, so the parser marks exactly those patterns (and lib_regexp.c adds the i
+ * flag, and patterns PCRE2 refuses) and this file runs them.
  *
- * The pattern (already accepted by lib_regexp.c's ES3 translator) is parsed again into a small
- * program of 32-bit words; a backtracking machine runs it with an explicit stack of choice
+ * The program of 32-bit words is built from re_parse.c's events (the parser lib_regexp.c's
+ * PCRE2 translation uses too); a backtracking machine runs it with an explicit stack of choice
  * points and undo records (registers: captures, group starts, loop counters), so the spec's
  * continuations become "continue at pc" and "pop the stack". Lookaheads are the only C
- * recursion, as deep as their nesting in the pattern (bounded by CX_RES_NEST). Jumps are
+ * recursion, as deep as their nesting in the pattern (bounded by CX_RP_NEST). Jumps are
  * relative to the instruction, so a block of code can be moved when a quantifier wraps it.
  *
- * Bounds: every choice taken back and every loop iteration is a step; past CX_RES_LIMIT steps
- * (PCRE2's match limit in lib_regexp.c) or CX_RES_STACK bytes of stack the match ends in the
- * same RangeError PCRE2's limits give. All memory is charged to the session (cx_mem__*).
+ * Bounds: every instruction run, choice taken back and unit compared by a back-reference (and
+ * each register reset) is a step; past CX_RES_LIMIT steps or CX_RES_STACK bytes of stack the
+ * match ends in the same RangeError PCRE2's limits give, so no pattern and subject make it run
+ * longer than about CX_RES_LIMIT simple steps. The steps are also charged to the event's
+ * execution budget (X->steps), one tick per CX_RES_TICK steps, so a script that retries a
+ * runaway match in a loop ends in the budget's RangeError (error.semantic) as any loop does.
+ * The machine needs no C stack for long subjects (its stack is on the heap) and, but for
+ * lookaheads, none for deep patterns. All memory is charged to the session (cx_mem__*).
  */
 #include <errno.h>
 #include <string.h>
@@ -45,14 +51,11 @@ enum {
 #define CX_RES_INF 0xffffffffu
 #define CX_RES_UNSET 0xffffffffu
 #define CX_RES_LIMIT 10000000L     /* steps per match: PCRE2's match limit in lib_regexp.c */
+#define CX_RES_TICK 8              /* steps per tick of the event's execution budget */
 #define CX_RES_STACK (16u << 20)   /* bytes of backtrack stack: PCRE2's heap limit */
-#define CX_RES_NEST 200            /* group nesting (lib_regexp.c accepts no deeper) */
 #define CX_RES_FOLD 0x460          /* Canonicalize maps no code unit below this elsewhere */
 
-typedef struct cx_res_item {
-	uint16_t lo, hi;
-	uint16_t esc; /* 0: the range lo-hi; else a class escape letter d D s S w W */
-} cx_res_item;
+typedef cx_rp_item cx_res_item;
 
 typedef struct cx_res_cls {
 	uint32_t first, n; /* its items */
@@ -76,15 +79,12 @@ struct cx_res {
 	cx_res_cls *cls;
 	uint32_t ncls, clcap;
 	uint32_t ncap, nloop, nreg;
-	/* parsing */
-	const cx_str *p;
-	uint32_t i, seen;
-	int depth, oom;
+	uint32_t chain[CX_RP_NEST + 1]; /* parsing: pending JMPs of the disjunction at each depth */
 	/* matching */
 	uint32_t *v;         /* registers: captures, group starts, loop counter + start */
 	cx_res_bt *bt;
 	uint32_t nbt, btcap;
-	long steps;
+	long steps, limit;       /* steps taken, and the most this match may take */
 	const uint16_t *s;
 	uint32_t len;
 };
@@ -160,12 +160,7 @@ static int cx_res__cls_has(const cx_res *e, const cx_res_cls *k, uint16_t c)
 	return in != k->neg;
 }
 
-/* Section - Parsing to a program */
-
-static int cx_res__peek(const cx_res *e, uint32_t ahead)
-{
-	return e->i + ahead < e->p->len ? cx_str__at(e->p, e->i + ahead) : -1;
-}
+/* Section - A program from the parser's events (re_parse.c) */
 
 static int cx_res__grow(cx_res *e, void **pp, uint32_t *cap, uint32_t need, size_t unit)
 {
@@ -177,18 +172,16 @@ static int cx_res__grow(cx_res *e, void **pp, uint32_t *cap, uint32_t need, size
 	nc = *cap ? *cap * 2 : 64;
 	while (nc < need)
 		nc *= 2;
-	if (!(np = cx_mem__realloc(e->X, *pp, (size_t)*cap * unit, (size_t)nc * unit))) {
-		e->oom = 1;
+	if (!(np = cx_mem__realloc(e->X, *pp, (size_t)*cap * unit, (size_t)nc * unit)))
 		return ENOMEM;
-	}
 	*pp = np;
 	*cap = nc;
 	return 0;
 }
 
-static int cx_res__emit(cx_res *e, int n, uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t f, uint32_t g)
+static int cx_res__emit(cx_res *e, int n, uint32_t a, uint32_t b, uint32_t c, uint32_t d)
 {
-	uint32_t w[6] = {a, b, c, d, f, g};
+	uint32_t w[4] = {a, b, c, d};
 
 	if (cx_res__grow(e, (void **)&e->code, &e->ccap, e->ncode + (uint32_t)n, 4))
 		return ENOMEM;
@@ -207,362 +200,124 @@ static int cx_res__insert(cx_res *e, uint32_t pc, uint32_t n)
 	return 0;
 }
 
-/* The escape after a backslash (e->i at its letter): 0 with *c a code unit, 1 with *c a class
- * escape letter, -1 when it is not ES (lib_regexp.c refused it already). */
-static int cx_res__escape(cx_res *e, unsigned *c, int in_class)
-{
-	int x = cx_res__peek(e, 0), l;
-
-	if (x < 0)
-		return -1;
-	e->i++;
-	switch (x) {
-	case 'd': case 'D': case 's': case 'S': case 'w': case 'W':
-		*c = (unsigned)x;
-		return 1;
-	case 'f': *c = 0x0c; return 0;
-	case 'n': *c = 0x0a; return 0;
-	case 'r': *c = 0x0d; return 0;
-	case 't': *c = 0x09; return 0;
-	case 'v': *c = 0x0b; return 0;
-	case 'c':
-		l = cx_res__peek(e, 0);
-		if (!((l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z')))
-			return -1;
-		e->i++;
-		*c = (unsigned)l % 32;
-		return 0;
-	case 'x':
-		return cx_re_hex(e->p, &e->i, 2, c) ? -1 : 0;
-	case 'u':
-		return cx_re_hex(e->p, &e->i, 4, c) ? -1 : 0;
-	case 'b':
-		if (!in_class)
-			return -1;
-		*c = 0x08;
-		return 0;
-	case '0':
-		if (cx_res__peek(e, 0) >= '0' && cx_res__peek(e, 0) <= '9')
-			return -1;
-		*c = 0;
-		return 0;
-	default:
-		break;
-	}
-	if ((x >= '1' && x <= '9') || (x >= 'a' && x <= 'z') || (x >= 'A' && x <= 'Z'))
-		return -1;
-	*c = (unsigned)x;
-	return 0;
-}
-
-static int cx_res__item(cx_res *e, unsigned lo, unsigned hi, int esc)
-{
-	cx_res_item *it;
-
-	if (cx_res__grow(e, (void **)&e->items, &e->icap, e->nitems + 1, sizeof(*it)))
-		return ENOMEM;
-	it = &e->items[e->nitems++];
-	it->lo = (uint16_t)lo;
-	it->hi = (uint16_t)hi;
-	it->esc = (uint16_t)esc;
-	return 0;
-}
-
-/* A new class of the items added since first; emits RE_CLASS. */
-static int cx_res__class_end(cx_res *e, uint32_t first, int neg)
+/* A class of the parser's items; emits RE_CLASS. */
+static int cx_res__class(cx_res *e, const cx_rp_ev *ev)
 {
 	cx_res_cls *k;
 	unsigned a;
 
-	if (cx_res__grow(e, (void **)&e->cls, &e->clcap, e->ncls + 1, sizeof(*k)))
+	if (cx_res__grow(e, (void **)&e->items, &e->icap, e->nitems + ev->nitems, sizeof(cx_res_item)) ||
+	    cx_res__grow(e, (void **)&e->cls, &e->clcap, e->ncls + 1, sizeof(*k)))
 		return ENOMEM;
+	memcpy(e->items + e->nitems, ev->items, ev->nitems * sizeof(cx_res_item));
 	k = &e->cls[e->ncls];
 	memset(k, 0, sizeof(*k));
-	k->first = first;
-	k->n = e->nitems - first;
-	k->neg = neg;
+	k->first = e->nitems;
+	k->n = ev->nitems;
+	k->neg = ev->neg;
+	e->nitems += ev->nitems;
 	if (e->flags & 2)
 		for (a = 0; a < CX_RES_FOLD; a++)
 			if (cx_res__items_have(e, k, (uint16_t)a)) {
 				uint16_t u = cx_res__canon((uint16_t)a);
 				k->fold[u >> 3] |= (uint8_t)(1u << (u & 7));
 			}
-	return cx_res__emit(e, 2, RE_CLASS, e->ncls++, 0, 0, 0, 0);
+	return cx_res__emit(e, 2, RE_CLASS, e->ncls++, 0, 0);
 }
 
-/* [ ClassRanges ] with e->i after the '['. */
-static int cx_res__class(cx_res *e)
-{
-	uint32_t first = e->nitems;
-	int neg = 0, r, c;
-	unsigned lo, hi;
-
-	if (cx_res__peek(e, 0) == '^')
-		neg = 1, e->i++;
-	for (;;) {
-		int lo_esc = 0;
-		if ((c = cx_res__peek(e, 0)) < 0)
-			return EINVAL;
-		e->i++;
-		if (c == ']')
-			break;
-		if (c == '\\') {
-			if ((r = cx_res__escape(e, &lo, 1)) < 0)
-				return EINVAL;
-			lo_esc = r;
-		}
-		else
-			lo = (unsigned)c;
-		if (cx_res__peek(e, 0) != '-' || cx_res__peek(e, 1) == ']' || cx_res__peek(e, 1) < 0) {
-			if (cx_res__item(e, lo_esc ? 0 : lo, lo_esc ? 0 : lo, lo_esc ? (int)lo : 0))
-				return ENOMEM;
-			continue;
-		}
-		e->i++;
-		c = cx_res__peek(e, 0);
-		e->i++;
-		if (c == '\\') {
-			if ((r = cx_res__escape(e, &hi, 1)) != 0)
-				return EINVAL;
-		}
-		else
-			hi = (unsigned)c;
-		if (lo_esc || lo > hi)
-			return EINVAL;
-		if (cx_res__item(e, lo, hi, 0))
-			return ENOMEM;
-	}
-	return cx_res__class_end(e, first, neg);
-}
-
-static int cx_res__number(cx_res *e, uint32_t *out)
-{
-	double v = 0;
-	int any = 0, c;
-
-	while ((c = cx_res__peek(e, 0)) >= '0' && c <= '9') {
-		v = v * 10 + (c - '0');
-		e->i++;
-		any = 1;
-	}
-	*out = v > 4294967295.0 ? CX_RES_INF : (uint32_t)v;
-	return any;
-}
-
-/* An optional quantifier after the atom whose code starts at pc; the atom holds the
- * capturing groups [first, first+count). The loop wraps the atom:
+/* A quantifier after the atom whose code starts at pc; the atom holds the capturing groups
+ * [first, first+count). The loop wraps the atom:
  *   INIT r; L: LOOP r min max greedy ->E; ENTER r first count; atom; LEND r min ->L; E: */
-static int cx_res__quant(cx_res *e, uint32_t pc, uint32_t first, uint32_t count)
+static int cx_res__quant(cx_res *e, const cx_rp_ev *ev)
 {
-	int c = cx_res__peek(e, 0), greedy = 1;
-	uint32_t mn, mx, r;
+	uint32_t pc = ev->mark, r = e->nloop++;
 
-	if (c == '*')
-		mn = 0, mx = CX_RES_INF, e->i++;
-	else if (c == '+')
-		mn = 1, mx = CX_RES_INF, e->i++;
-	else if (c == '?')
-		mn = 0, mx = 1, e->i++;
-	else if (c == '{') {
-		e->i++;
-		if (!cx_res__number(e, &mn))
-			return EINVAL;
-		mx = mn;
-		if (cx_res__peek(e, 0) == ',') {
-			e->i++;
-			if (!cx_res__number(e, &mx))
-				mx = CX_RES_INF;
-		}
-		if (cx_res__peek(e, 0) != '}' || mn > mx)
-			return EINVAL;
-		e->i++;
-	}
-	else
-		return 0;
-	if (cx_res__peek(e, 0) == '?')
-		greedy = 0, e->i++;
-	c = cx_res__peek(e, 0);
-	if (c == '*' || c == '+' || c == '?' || c == '{')
-		return EINVAL;
-	r = e->nloop++;
 	if (cx_res__insert(e, pc, 12))
 		return ENOMEM;
 	e->code[pc] = RE_INIT;
 	e->code[pc + 1] = r;
 	e->code[pc + 2] = RE_LOOP;
 	e->code[pc + 3] = r;
-	e->code[pc + 4] = mn;
-	e->code[pc + 5] = mx;
-	e->code[pc + 6] = (uint32_t)greedy;
+	e->code[pc + 4] = ev->min;
+	e->code[pc + 5] = ev->max;
+	e->code[pc + 6] = (uint32_t)ev->greedy;
 	e->code[pc + 8] = RE_ENTER;
 	e->code[pc + 9] = r;
-	e->code[pc + 10] = first;
-	e->code[pc + 11] = count;
-	if (cx_res__emit(e, 4, RE_LEND, r, mn, (uint32_t)(pc + 2 - e->ncode), 0, 0))
+	e->code[pc + 10] = ev->first;
+	e->code[pc + 11] = ev->count;
+	if (cx_res__emit(e, 4, RE_LEND, r, ev->min, (uint32_t)(pc + 2 - e->ncode)))
 		return ENOMEM;
 	e->code[pc + 7] = e->ncode - (pc + 2);
 	return 0;
 }
 
-static int cx_res__disj(cx_res *e);
-
-static int cx_res__term(cx_res *e)
+/* Alternatives: SPLIT ->next; alt; JMP ->end; ... last alt. The pending JMPs of the
+ * disjunction at each depth are chained through their operands until its end is known. */
+static int cx_res__ev(void *arg, const cx_rp_ev *ev)
 {
-	int c = cx_res__peek(e, 0), r;
-	uint32_t pc = e->ncode, first = 0, count = 0, n;
-	unsigned v;
+	cx_res *e = arg;
+	int i = e->flags & 2;
+	uint32_t next, *chain = &e->chain[ev->depth];
 
-	switch (c) {
-	case '^':
-		e->i++;
-		return cx_res__emit(e, 1, RE_BOL, 0, 0, 0, 0, 0);
-	case '$':
-		e->i++;
-		return cx_res__emit(e, 1, RE_EOL, 0, 0, 0, 0, 0);
-	case '*': case '+': case '?': case '{': case ']': case '}':
-		return EINVAL;
-	case '(': {
-		int kind = 0; /* 0 capture, ':' '=' '!' */
-		e->i++;
-		if (++e->depth > CX_RES_NEST)
-			return EINVAL;
-		if (cx_res__peek(e, 0) == '?') {
-			kind = cx_res__peek(e, 1);
-			if (kind != ':' && kind != '=' && kind != '!')
-				return EINVAL;
-			e->i += 2;
-		}
-		first = e->seen + 1;
-		if (kind == '=' || kind == '!') {
-			if (cx_res__emit(e, 3, RE_LOOK, kind == '!', 0, 0, 0, 0))
+	switch (ev->kind) {
+	case CX_RP_CHAR:
+		return cx_res__emit(e, 2, i ? RE_CHARI : RE_CHAR, i ? cx_res__canon((uint16_t)ev->c) : ev->c, 0, 0);
+	case CX_RP_ANY:
+		return cx_res__emit(e, 1, RE_ANY, 0, 0, 0);
+	case CX_RP_CLASS:
+		return cx_res__class(e, ev);
+	case CX_RP_BOL:
+		return cx_res__emit(e, 1, RE_BOL, 0, 0, 0);
+	case CX_RP_EOL:
+		return cx_res__emit(e, 1, RE_EOL, 0, 0, 0);
+	case CX_RP_WB:
+		return cx_res__emit(e, 1, RE_WB, 0, 0, 0);
+	case CX_RP_NWB:
+		return cx_res__emit(e, 1, RE_NWB, 0, 0, 0);
+	case CX_RP_BREF:
+		return cx_res__emit(e, 2, RE_BREF, ev->c, 0, 0);
+	case CX_RP_OPEN:
+		e->chain[ev->depth + 1] = CX_RES_UNSET;
+		if (ev->sub == '=' || ev->sub == '!')
+			return cx_res__emit(e, 3, RE_LOOK, ev->sub == '!', 0, 0);
+		return ev->sub ? 0 : cx_res__emit(e, 2, RE_GSTART, ev->c, 0, 0);
+	case CX_RP_CLOSE:
+		if (ev->sub == '=' || ev->sub == '!') {
+			if (cx_res__emit(e, 1, RE_LOOKEND, 0, 0, 0))
 				return ENOMEM;
+			e->code[ev->mark + 2] = e->ncode - ev->mark;
+			return 0;
 		}
-		else if (!kind) {
-			n = ++e->seen;
-			if (cx_res__emit(e, 2, RE_GSTART, n, 0, 0, 0, 0))
-				return ENOMEM;
-		}
-		if ((r = cx_res__disj(e)))
-			return r;
-		if (cx_res__peek(e, 0) != ')')
-			return EINVAL;
-		e->i++;
-		e->depth--;
-		if (kind == '=' || kind == '!') {
-			if (cx_res__emit(e, 1, RE_LOOKEND, 0, 0, 0, 0, 0))
-				return ENOMEM;
-			e->code[pc + 2] = e->ncode - pc;
-		}
-		else if (!kind && cx_res__emit(e, 2, RE_GEND, first, 0, 0, 0, 0))
+		return ev->sub ? 0 : cx_res__emit(e, 2, RE_GEND, ev->c, 0, 0);
+	case CX_RP_QUANT:
+		return cx_res__quant(e, ev);
+	case CX_RP_ALT:
+		if (cx_res__insert(e, ev->mark, 2) || cx_res__emit(e, 2, RE_JMP, *chain, 0, 0))
 			return ENOMEM;
-		count = e->seen + 1 - first;
-		break;
-	}
-	case '[':
-		e->i++;
-		if ((r = cx_res__class(e)))
-			return r;
-		break;
-	case '.':
-		e->i++;
-		if (cx_res__emit(e, 1, RE_ANY, 0, 0, 0, 0, 0))
-			return ENOMEM;
-		break;
-	case '\\': {
-		int x = cx_res__peek(e, 1);
-		if (x == 'b' || x == 'B') {
-			e->i += 2;
-			return cx_res__emit(e, 1, x == 'b' ? RE_WB : RE_NWB, 0, 0, 0, 0, 0);
+		*chain = e->ncode - 2;
+		e->code[ev->mark] = RE_SPLIT;
+		e->code[ev->mark + 1] = e->ncode - ev->mark;
+		return 0;
+	case CX_RP_END:
+		while (*chain != CX_RES_UNSET) {
+			next = e->code[*chain + 1];
+			e->code[*chain + 1] = e->ncode - *chain;
+			*chain = next;
 		}
-		if (x >= '1' && x <= '9') {
-			e->i++;
-			cx_res__number(e, &n);
-			if (n > e->ncap)
-				return EINVAL;
-			if (cx_res__emit(e, 2, RE_BREF, n, 0, 0, 0, 0))
-				return ENOMEM;
-			break;
-		}
-		e->i++;
-		if ((r = cx_res__escape(e, &v, 0)) < 0)
-			return EINVAL;
-		if (r) {
-			uint32_t f = e->nitems;
-			if (cx_res__item(e, 0, 0, (int)v) || cx_res__class_end(e, f, 0))
-				return ENOMEM;
-		}
-		else if (cx_res__emit(e, 2, (e->flags & 2) ? RE_CHARI : RE_CHAR,
-				      (e->flags & 2) ? cx_res__canon((uint16_t)v) : v, 0, 0, 0, 0))
-			return ENOMEM;
-		break;
-	}
+		return 0;
 	default:
-		e->i++;
-		if (cx_res__emit(e, 2, (e->flags & 2) ? RE_CHARI : RE_CHAR,
-				 (e->flags & 2) ? cx_res__canon((uint16_t)c) : (uint32_t)c, 0, 0, 0, 0))
-			return ENOMEM;
-		break;
+		return EINVAL;
 	}
-	return cx_res__quant(e, pc, first, count);
 }
 
-/* Alternatives: SPLIT ->next; alt; JMP ->end; ... last alt. The pending JMPs are chained
- * through their operands until the end is known. */
-static int cx_res__disj(cx_res *e)
+static uint32_t cx_res__mark(void *arg)
 {
-	uint32_t chain = CX_RES_UNSET, next;
-	int c, r;
-
-	for (;;) {
-		uint32_t alt = e->ncode;
-		while ((c = cx_res__peek(e, 0)) >= 0 && c != '|' && c != ')')
-			if ((r = cx_res__term(e)))
-				return r;
-		if (c != '|')
-			break;
-		e->i++;
-		if (cx_res__insert(e, alt, 2) || cx_res__emit(e, 2, RE_JMP, chain, 0, 0, 0, 0))
-			return ENOMEM;
-		chain = e->ncode - 2;
-		e->code[alt] = RE_SPLIT;
-		e->code[alt + 1] = e->ncode - alt;
-	}
-	while (chain != CX_RES_UNSET) {
-		next = e->code[chain + 1];
-		e->code[chain + 1] = e->ncode - chain;
-		chain = next;
-	}
-	return 0;
+	return ((cx_res *)arg)->ncode;
 }
 
-int cx_res_wanted(const cx_str *p)
+int cx_res_choose(int wanted)
 {
-	uint32_t open[CX_RES_NEST], i, n = 0;
-	int d = 0, cls = 0;
-
-	if (cx_res__mode)
-		return cx_res__mode > 0;
-	for (i = 0; i < p->len; i++) {
-		uint16_t c = cx_str__at(p, i), q = i + 1 < p->len ? cx_str__at(p, i + 1) : 0;
-		if (c == '\\')
-			i++;
-		else if (cls)
-			cls = c != ']';
-		else if (c == '[')
-			cls = 1;
-		else if (c == '(') {
-			if (d < CX_RES_NEST)
-				open[d] = n;
-			d++;
-			n += q != '?';
-		}
-		else if (c == ')' && d > 0) {
-			d--;
-			if ((d >= CX_RES_NEST || n > open[d]) && (q == '*' || q == '+' || q == '?' || q == '{'))
-				return 1;
-		}
-	}
-	return 0;
+	return cx_res__mode ? cx_res__mode > 0 : wanted;
 }
 
 void cx_res_free(cx_ctx *X, cx_res *e)
@@ -579,6 +334,8 @@ void cx_res_free(cx_ctx *X, cx_res *e)
 
 int cx_res_compile(cx_ctx *X, const cx_str *p, int flags, cx_res **out)
 {
+	cx_rp_sink k = {cx_res__ev, cx_res__mark, NULL};
+	const char *why;
 	cx_res *e;
 	int err;
 
@@ -587,25 +344,22 @@ int cx_res_compile(cx_ctx *X, const cx_str *p, int flags, cx_res **out)
 		return ENOMEM;
 	e->X = X;
 	e->flags = flags;
-	e->p = p;
 	e->ncap = cx_re_count_groups(p);
-	err = cx_res__disj(e);
-	if (!err && e->i < p->len)
-		err = EINVAL;
+	e->chain[0] = CX_RES_UNSET;
+	k.arg = e;
+	X->steps -= p->len / 4; /* the program is built again for each operation */
+	err = cx_rp_parse(p, &k, &why);
 	if (!err)
-		err = cx_res__emit(e, 1, RE_MATCH, 0, 0, 0, 0, 0);
+		err = cx_res__emit(e, 1, RE_MATCH, 0, 0, 0);
 	if (!err) {
 		e->nreg = 3 * (e->ncap + 1) + 2 * e->nloop;
 		if (!(e->v = cx_mem__alloc(X, (size_t)e->nreg * 4)))
 			err = ENOMEM;
 	}
 	if (err) {
-		if (err == EINVAL && e->oom)
-			err = ENOMEM;
 		cx_res_free(X, e);
 		return err;
 	}
-	e->p = NULL;
 	*out = e;
 	return 0;
 }
@@ -642,12 +396,21 @@ static int cx_res__set(cx_res *e, uint32_t k, uint32_t val)
 	return 0;
 }
 
-static int cx_res__step(cx_res *e)
+/* Past the step limit: the match limit's RangeError, or the budget's when the event's execution
+ * budget ran out first. */
+static int cx_res__over(cx_res *e)
 {
-	if (++e->steps <= CX_RES_LIMIT)
-		return 0;
-	cx_throw_error(e->X, "RangeError", "regular expression too complex: backtracking limit reached");
+	if (e->limit < CX_RES_LIMIT)
+		cx_budget_exceeded(e->X);
+	else
+		cx_throw_error(e->X, "RangeError", "regular expression too complex: backtracking limit reached");
 	return -1;
+}
+
+static int cx_res__step(cx_res *e, long n)
+{
+	e->steps += n;
+	return e->steps <= e->limit ? 0 : cx_res__over(e);
 }
 
 /* Undoes the stack down to base (the registers come back as they were there). */
@@ -671,6 +434,8 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 	for (;;) {
 		uint32_t a, b, j, r;
 		int ok;
+		if (++e->steps > e->limit)
+			return cx_res__over(e);
 		switch (k[pc]) {
 		case RE_CHAR:
 			if (pos < len && s[pos] == k[pc + 1]) {
@@ -691,6 +456,7 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 			}
 			goto fail;
 		case RE_CLASS:
+			e->steps += e->cls[k[pc + 1]].n / 8; /* its items are tried in turn */
 			if (pos < len && cx_res__cls_has(e, &e->cls[k[pc + 1]], s[pos])) {
 				pos++, pc += 2;
 				continue;
@@ -741,6 +507,8 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 			if (a != CX_RES_UNSET && b != CX_RES_UNSET) {
 				if (b - a > len - pos)
 					goto fail;
+				if (cx_res__step(e, (long)(b - a)))
+					return -1;
 				for (r = 0; r < b - a; r++)
 					if ((e->flags & 2) ? cx_res__canon(s[a + r]) != cx_res__canon(s[pos + r])
 							   : s[a + r] != s[pos + r])
@@ -786,8 +554,6 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 			continue;
 		case RE_LOOP:
 			/* RepeatMatcher (15.10.2.5) with min/max lowered by the iterations done */
-			if (cx_res__step(e))
-				return -1;
 			r = e->v[L + 2 * k[pc + 1]];
 			if (k[pc + 3] != CX_RES_INF && r >= k[pc + 3]) {
 				pc += k[pc + 5];
@@ -811,6 +577,8 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 		case RE_ENTER:
 			r = k[pc + 1];
 			if (cx_res__set(e, L + 2 * r + 1, pos))
+				return -1;
+			if (cx_res__step(e, (long)k[pc + 3]))
 				return -1;
 			for (j = k[pc + 2]; j < k[pc + 2] + k[pc + 3]; j++)
 				if (cx_res__set(e, 2 * j, CX_RES_UNSET) || cx_res__set(e, 2 * j + 1, CX_RES_UNSET))
@@ -841,7 +609,7 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 				e->v[t->a] = t->b;
 				continue;
 			}
-			if (cx_res__step(e))
+			if (cx_res__step(e, 1))
 				return -1;
 			pc = t->pc;
 			pos = t->a;
@@ -853,27 +621,32 @@ static int cx_res__run(cx_res *e, uint32_t pc, uint32_t pos, uint32_t *endp)
 int cx_res_exec(cx_ctx *X, cx_res *e, const uint16_t *s, uint32_t len, uint32_t at, uint32_t *ov)
 {
 	uint32_t start, end, j;
-	int rc;
+	int rc = 0;
 
 	e->X = X;
 	e->s = s;
 	e->len = len;
 	e->steps = 0;
+	/* what is left of the event's budget bounds the match too */
+	e->limit = X->steps < CX_RES_LIMIT / CX_RES_TICK ? (long)(X->steps > 0 ? X->steps : 0) * CX_RES_TICK
+							 : CX_RES_LIMIT;
 	for (start = at; start <= len; start++) {
-		if (cx_res__step(e))
-			return -1;
+		if (cx_res__step(e, 1 + (long)e->nreg / 16)) {
+			rc = -1;
+			break;
+		}
 		memset(e->v, 0xff, (size_t)e->nreg * 4);
 		e->nbt = 0;
 		rc = cx_res__run(e, 0, start, &end);
-		if (rc < 0)
-			return -1;
-		if (rc) {
-			ov[0] = start;
-			ov[1] = end;
-			for (j = 2; j < 2 * (e->ncap + 1); j++)
-				ov[j] = e->v[j];
-			return 1;
-		}
+		if (rc)
+			break;
 	}
-	return 0;
+	X->steps -= e->steps / CX_RES_TICK;
+	if (rc <= 0)
+		return rc;
+	ov[0] = start;
+	ov[1] = end;
+	for (j = 2; j < 2 * (e->ncap + 1); j++)
+		ov[j] = e->v[j];
+	return 1;
 }

@@ -242,7 +242,9 @@ int cx_str__is_ws(uint16_t c)
 
 /* Section - UTF-8 */
 
-cx_value cx_str_utf8(cx_ctx *X, const char *src, size_t n)
+/* UTF-8 -> string; wtf8: a three-byte sequence of a surrogate (ED A0..BF xx) is that code unit
+ * instead of malformed. */
+static cx_value cx_str__decode(cx_ctx *X, const char *src, size_t n, int wtf8)
 {
 	const uint8_t *p = (const uint8_t *)src;
 	size_t i = 0, ascii = 1;
@@ -280,7 +282,7 @@ cx_value cx_str_utf8(cx_ctx *X, const char *src, size_t n)
 				break;
 			c = (c << 6) | (p[i + k] & 0x3f);
 		}
-		if (k <= need || c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+		if (k <= need || c < min || c > 0x10ffff || (!wtf8 && c >= 0xd800 && c <= 0xdfff)) {
 			/* Malformed: one U+FFFD for the lead byte and resynchronise after it. */
 			cx_sb_put(&sb, 0xfffd);
 			i++;
@@ -296,6 +298,16 @@ cx_value cx_str_utf8(cx_ctx *X, const char *src, size_t n)
 			cx_sb_put(&sb, (uint16_t)c);
 	}
 	return cx_sb_finish(X, &sb);
+}
+
+cx_value cx_str_utf8(cx_ctx *X, const char *src, size_t n)
+{
+	return cx_str__decode(X, src, n, 0);
+}
+
+cx_value cx_str_wtf8(cx_ctx *X, const char *src, size_t n)
+{
+	return cx_str__decode(X, src, n, 1);
 }
 
 cx_value cx_str_cstr(cx_ctx *X, const char *s)

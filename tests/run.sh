@@ -8,6 +8,7 @@
 # Per build: the unit tests, tests/invalid/run.sh, tests/codegen/run.sh and tests/es/run.sh
 # (ECMAScript differential tests against node, fuzz, memory/time bounds) when present, every
 # tests/ccxml/*.ccxml document, the outbound tutorial examples and examples/embed (when present).
+# Once (with build/): tests/fuzz/run.sh, every libFuzzer harness for FUZZ_SECONDS (default 20) s.
 #
 # A CCXML test T passes when `ccxmlc -o T T.ccxml && ./T --sim[=T.scenario] [--once]` exits 0,
 # logs a line ending in PASS and no line containing FAIL. --once is left out when the scenario
@@ -29,6 +30,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 TEST_TIMEOUT=${TEST_TIMEOUT:-30}   # seconds, per compiled program run
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}   # seconds of fuzzing per harness (tests/fuzz/run.sh)
 CC_TIMEOUT=${CC_TIMEOUT:-120}      # seconds, per ccxmlc run
 JOBS=${JOBS:-2}
 
@@ -273,6 +275,8 @@ if [ "${1:-}" = "--one" ]; then
 	es) run__one_cmd "$B" "$NAME" "$dir" tests/es/run.sh "$B" >"$res.txt" 2>&1 ;;
 	http) run__one_cmd "$B" "$NAME" "$dir" tests/http/run.sh "$B" >"$res.txt" 2>&1 ;;
 	sip) run__one_cmd "$B" "$NAME" "$dir" tests/sip/run.sh "$B" >"$res.txt" 2>&1 ;;
+	# its own clang build (build/fuzz/) the first time: a longer bound
+	fuzz) CMD_TIMEOUT=1800 run__one_cmd "$B" "$NAME" "$dir" tests/fuzz/run.sh --seconds "$FUZZ_SECONDS" >"$res.txt" 2>&1 ;;
 	*) echo "unknown kind $KIND" >"$res.txt"; false ;;
 	esac
 	if [ $? = 0 ]; then mv "$res.txt" "$res.ok"; st=ok; else mv "$res.txt" "$res.fail"; st=FAIL; fi
@@ -294,7 +298,7 @@ match() { # name -> is it selected by the command-line filters?
 WORK=$(mktemp -d /tmp/ccxmlc-tests.XXXXXX)
 RESULTS=$WORK/results
 MEDIA=$WORK/media
-export WORK RESULTS MEDIA TEST_TIMEOUT CC_TIMEOUT
+export WORK RESULTS MEDIA TEST_TIMEOUT CC_TIMEOUT FUZZ_SECONDS
 mkdir -p "$RESULTS" "$MEDIA"
 trap 'rm -rf "$WORK"' EXIT
 
@@ -325,6 +329,8 @@ for B in $BUILDS; do
 		[ -x "tests/$k/run.sh" ] && match "$k:run" && echo "$B $k run"
 	done
 	[ -x examples/embed/run.sh ] && match "embed:run" && echo "$B embed run"
+	# the fuzzers build themselves (clang, sanitizers): one job, with the optimised build
+	[ "$B" = build ] && [ -x tests/fuzz/run.sh ] && match "fuzz:run" && echo "$B fuzz run"
 	for f in tests/ccxml/*.ccxml; do
 		T=$(basename "$f" .ccxml)
 		match "$T" && echo "$B ccxml $T"

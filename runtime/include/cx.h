@@ -46,18 +46,45 @@ typedef struct cx_callctl {
 	void *arg;
 } cx_callctl;
 
+/* A session ended: status 0 after <exit>, 1 after an unhandled error or a kill; how is "exit",
+ * "unhandled error" or "killed". */
+typedef void (cx_end_h)(const char *sessid, int status, const char *how, void *arg);
+
+/* Everything a compiled program's command line can set (docs/runtime.md) is a field here: the
+ * command line (cx_main) fills one of these and calls cx_engine_alloc like any embedder.
+ * A zeroed field means the default. */
 typedef struct cx_engine_cfg {
 	const cx_doc *const *docs; /* docs[0]: for inbound calls; all: for <createccxml>/<fetch> */
 	int ndocs;
+	/* Telephony: the simulator, SIP (sip_addr), or your own call control (callctl). */
 	int use_sim;               /* the simulator (docs/sim.md) instead of callctl */
 	const char *sim_file;      /* scenario for the simulator, or NULL */
-	const cx_callctl *callctl; /* used when !use_sim; NULL: every request succeeds at once */
+	const cx_callctl *callctl; /* used when !use_sim and !sip_addr; NULL: every request succeeds */
+	const char *sip_addr;      /* "ADDR:PORT": SIP over UDP and TCP (docs/sip.md) */
+	const char *sip_gateway;   /* "HOST[:PORT]" for tel: and sip:N!HOST@GW destinations */
+	const char *sip_transport; /* "udp" (default) or "tcp" for outbound calls */
+	/* Sessions */
 	const char *media_root;    /* NULL: "." */
 	cx_log_h *logh;            /* NULL: stdout */
 	void *logarg;
+	cx_end_h *endh;            /* NULL: nothing */
+	void *endarg;
 	size_t heap_limit;         /* per session, bytes; 0: 64 MiB */
 	uint32_t max_sessions;     /* 0: no limit */
+	int64_t budget;            /* CX_TICKs per event; 0: 2,000,000 */
+	/* HTTP session control (docs/http.md) and mail */
+	const char *http_addr;     /* "ADDR:PORT" (port 0: any free port) */
+	const char *const *tokens; /* ntokens "ID[=DOC]" specs */
+	int ntokens;
+	const char *tokens_file;   /* one "ID[=DOC]" a line */
+	const char *smtp;          /* "HOST:PORT" for <voxeo:sendemail> */
+	const char *mail_from;
+	/* Service mode (docs/service.md): on a stop, how long sessions get to end after
+	 * ccxml.kill. 0: 10 s; CX_GRACE_NONE: do not wait. */
+	uint32_t grace_ms;
 } cx_engine_cfg;
+
+#define CX_GRACE_NONE UINT32_MAX
 
 int cx_init(void);   /* initialises libre (once per thread) */
 void cx_close(void);
@@ -69,6 +96,19 @@ int cx_engine_poll(cx_engine *e);
 /* Run libre's main loop for at most max_ms (0: no limit), returning early when no session is
  * left and nothing is scheduled. */
 int cx_engine_run(cx_engine *e, uint32_t max_ms);
+
+/* Run the engine the way a compiled program does (docs/runtime.md, docs/service.md):
+ *  - once_sid != NULL: until that session ends; returns its status (0 after <exit>, 1 after an
+ *    unhandled error or a kill);
+ *  - else, in service mode (cfg.sip_addr or cfg.http_addr set): until SIGTERM or SIGINT, then
+ *    no new sessions, ccxml.kill to every session, and up to cfg.grace_ms for them to end;
+ *  - else until no session, event or timer is left.
+ * SIGTERM and SIGINT stop the engine (a second one, more than 1 s later, at once). */
+int cx_engine_main(cx_engine *e, const char *once_sid);
+/* Begin a stop from your own code, as SIGTERM does in cx_engine_main. */
+void cx_engine_stop(cx_engine *e);
+/* The runtime's version string ("0.1.0"). */
+const char *cx_version(void);
 
 /* Section - Sessions */
 

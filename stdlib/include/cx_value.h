@@ -137,6 +137,9 @@ struct cx_str_static {
 #define CX_STR_REF(name) ((cx_str *)&(name))
 
 cx_value cx_str_utf8(cx_ctx *X, const char *s, size_t n); /* decodes UTF-8 (bad bytes -> U+FFFD) */
+/* The same, but a lone surrogate written as three bytes (ED A0..BF xx, "WTF-8") is that code
+ * unit: string literals with a lone \uD800-\uDFFF escape, which UTF-8 cannot carry. */
+cx_value cx_str_wtf8(cx_ctx *X, const char *s, size_t n);
 cx_value cx_str_cstr(cx_ctx *X, const char *s);          /* NUL-terminated UTF-8 */
 cx_value cx_str_printf(cx_ctx *X, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Encodes a string value as UTF-8 into memory owned by the heap (valid until the next cx_gc).

@@ -178,7 +178,7 @@ check "send: send.successful" waitfor "$W/out" "\\[$S3\\] SENT ok\$"
 check "send: failing target -> error.send.failed" waitfor "$W/out" "\\[$S3\\] SENDFAIL true HTTP status 500\$"
 check "send: not a URL -> error.send.targetunavailable" waitfor "$W/out" "\\[$S3\\] PASS\$"
 check "send: fields posted form-encoded" grep -E -q \
-	"^application/x-www-form-urlencoded name=report&sessionid=$S3&who=me&count=3&site.location=lab\$" "$W/posts"
+	"^application/x-www-form-urlencoded name=report&sessionid=$S3&who=me&count=3&ratio=0.1&big=1e%2B21&tiny=-1.5e-7&site.location=lab\$" "$W/posts"
 
 # sendemail to the local SMTP sink (the session exits right after it)
 check "token start of the mail document" req 200 $'Success\ns*' "$U/CCXML10.start?tokenid=tmail"

@@ -446,5 +446,8 @@ fi
 kill "$BARESIP" 2>/dev/null
 waitpid_for "$BARESIP" 5
 
+# 6. deep recursion in one session next to a call in another (its own file)
+. "$T/deep-recursion.sh"
+
 echo "sip: $((N - FAILS))/$N passed"
 [ $FAILS = 0 ]

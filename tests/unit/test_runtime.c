@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <time.h>
 #include "../../runtime/prov.h"
 #include "cx.h"
 
@@ -385,6 +387,22 @@ static void test_time(void)
 	CHECK(cx_rt_time("5 parsecs", &ms) == EINVAL);
 }
 
+/* media.c decodes a prompt's text= part with the HTTP listener's decoder: a bad escape, a NUL
+ * byte or invalid UTF-8 is an error (it was decoded leniently before), '+' and %XX are text. */
+static void test_media_text(void)
+{
+	uint64_t a = 0, b = 0;
+
+	CHECK(cx_media_duration(".", "missing.wav?text=Hello there", &a) == 0 && a > 0);
+	CHECK(cx_media_duration(".", "missing.wav?text=Hello+th%65re", &b) == 0 && b == a);
+	CHECK(cx_media_duration(".", "missing.wav?text=caf%C3%A9", &b) == 0 && b > 0);
+	CHECK(cx_media_duration(".", "missing.wav?text=Hello%zzthere", &b) == EBADMSG);
+	CHECK(cx_media_duration(".", "missing.wav?text=Hello%4", &b) == EBADMSG);
+	CHECK(cx_media_duration(".", "missing.wav?text=Hello%00there", &b) == EBADMSG);
+	CHECK(cx_media_duration(".", "missing.wav?text=Hello%C3%28", &b) == EBADMSG);
+	CHECK(cx_media_duration(".", "missing.wav", &b) == ENOENT);
+}
+
 static void test_match(void)
 {
 	CHECK(cx_rt_match("*", "anything.at.all"));
@@ -572,6 +590,54 @@ static void test_embed(void)
 	cx_engine_free(e);
 }
 
+/* A stop reaches every session once and costs O(N): 10,000 idle sessions of d7, a SIGTERM
+ * raised from a loop timer, and cx_engine_main returns when the last one is gone (the ended
+ * callback counts them). The time is printed, not asserted: bench/shutdown.sh measures it. */
+static int stop_ended;
+static void stop_endh(const char *sid, int status, const char *how, void *arg)
+{
+	(void)sid; (void)arg;
+	if (status == 1 && !strcmp(how, "killed"))
+		stop_ended++;
+}
+static void stop_raise(void *arg)
+{
+	(void)arg;
+	raise(SIGTERM);
+}
+static void test_stop_many(void)
+{
+	const cx_doc *docs[] = {&d7};
+	cx_engine_cfg cfg = {.docs = docs, .ndocs = 1, .logh = test_log, .endh = stop_endh};
+	cx_engine *e = NULL;
+	struct tmr t;
+	struct timespec a, b, ca, cb;
+	char sid[32];
+	int i, ok = 1, nstop = getenv("STOP_SESSIONS") ? atoi(getenv("STOP_SESSIONS")) : 10000;
+
+	CHECK(cx_engine_alloc(&e, &cfg) == 0);
+	for (i = 0; i < nstop && ok; i++)
+		ok = cx_session_start(e, &d7, NULL, 0, sid, sizeof(sid)) == 0;
+	CHECK(ok);
+	cx_engine_poll(e);
+	CHECK(e->nsess == (uint32_t)nstop);
+	CHECK(cx_session_alive(e, sid));
+	tmr_init(&t);
+	tmr_start(&t, 10, stop_raise, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ca);
+	CHECK(cx_engine_main(e, NULL) == 0);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cb);
+	CHECK(stop_ended == nstop);
+	CHECK(e->nsess == 0 && !cx_session_alive(e, sid));
+	fprintf(stderr, "  stop of %d sessions: %.0f ms (%.0f ms of CPU)\n", nstop,
+		(double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6,
+		(double)(cb.tv_sec - ca.tv_sec) * 1e3 + (double)(cb.tv_nsec - ca.tv_nsec) / 1e6);
+	tmr_cancel(&t);
+	cx_engine_free(e);
+}
+
 /* cx_main's command line: every bad option is status 2 before anything runs; --help and
  * --version are 0. Runs after libre_close: cx_main initialises and closes libre itself. */
 static void test_main_options(void)
@@ -617,12 +683,14 @@ int main(void)
 	}
 	test_time();
 	test_match();
+	test_media_text();
 	test_scenario();
 	test_algorithm();
 	test_snapshot();
 	test_sim();
 	test_send();
 	test_embed();
+	test_stop_many();
 	libre_close();
 	test_main_options();
 	printf("test_runtime: %d checks, %d failed\n", checks, fails);

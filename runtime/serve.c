@@ -1,0 +1,226 @@
+/*
+ * serve.c — running an engine as a program does (cx.h: cx_engine_main, cx_engine_stop): the
+ * --once session, service mode, signals, and the stop with a grace time (docs/service.md).
+ *
+ * The signal handler only records the signal; a loop timer acts on it, so everything that
+ * touches sessions runs in the libre loop.
+ */
+#include <string.h>
+#include <stdio.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#include "prov.h"
+#include "cx.h"
+
+#define CX_SERVE_VERSION "0.1.0"
+#define CX_SERVE_GRACE_MS 10000
+
+/* One engine runs in cx_engine_main at a time (libre's loop is per thread and re_main's signal
+ * handler takes no argument). */
+static struct {
+	cx_engine *eng;
+	cx_sess *once;         /* the --once session until it ends */
+	int once_status;
+	int service;
+	int stopping;          /* 1: service stop under way; 2: --once ended, mail still going */
+	uint64_t deadline;     /* tmr_jiffies() when the grace is over */
+	struct tmr tmr;
+	volatile sig_atomic_t sig;
+	int nsig;
+	uint64_t sig_ms;       /* CLOCK_MONOTONIC ms of the first signal */
+	cx_rt_end_h *chain;    /* the engine's own end handler, called first */
+	void *chainarg;
+} cx_serve__st;
+
+const char *cx_version(void)
+{
+	return CX_SERVE_VERSION;
+}
+
+static uint64_t cx_serve__grace(const cx_engine *e)
+{
+	if (e->grace_ms == CX_GRACE_NONE)
+		return 0;
+	return e->grace_ms ? e->grace_ms : CX_SERVE_GRACE_MS;
+}
+
+/* Every session gone (service stop) and no transfer left, or the grace is over: stop the loop. */
+static void cx_serve__check(void)
+{
+	cx_engine *e = cx_serve__st.eng;
+	uint32_t ns = cx_serve__st.stopping == 1 ? e->nsess : 0, nx = cx_curl_pending(e);
+
+	if (!ns && !nx) {
+		re_cancel();
+		return;
+	}
+	if (tmr_jiffies() >= cx_serve__st.deadline) {
+		fprintf(stderr, "ccxml: grace time over: %u session(s) and %u transfer(s) left; "
+			"stopping them\n", ns, nx);
+		re_cancel();
+	}
+}
+
+/* 1 when some transition of doc can be selected by ccxml.kill (in any state, with any cond). */
+static int cx_serve__kill_handled(const cx_doc *doc)
+{
+	uint32_t i;
+
+	for (i = 0; i < doc->ntransitions; i++)
+		if (cx_rt_match(doc->transitions[i].event, "ccxml.kill"))
+			return 1;
+	return 0;
+}
+
+/* Stop: no new sessions, ccxml.kill to each, and (when cx_engine_main runs) end the loop once
+ * they are gone or the grace is over. why: "signal 15" or "stop". */
+static void cx_serve__stop(cx_engine *e, const char *why)
+{
+	struct le *le;
+
+	if (!e || e->draining)
+		return;
+	e->draining = 1;
+	if (cx_serve__st.eng == e) {
+		cx_serve__st.stopping = 1;
+		cx_serve__st.deadline = tmr_jiffies() + cx_serve__grace(e);
+	}
+	fprintf(stderr, "ccxml: %s: stopping: no new sessions; ccxml.kill to %u session(s); "
+		"waiting up to %llu ms\n", why, e->nsess, (unsigned long long)cx_serve__grace(e));
+	LIST_FOREACH(&e->sessl, le) {
+		cx_sess *s = le->data;
+		cx_ev *ev;
+		/* an idle session whose document has no transition that ccxml.kill can select
+		 * would only end on it: end it now, without building the event (a stop of 100,000
+		 * idle sessions then takes a fraction of a second instead of seconds) */
+		if (!s->ending && !s->q.head && !s->cur && !cx_serve__kill_handled(s->doc)) {
+			cx_sess_end(s, CX_END_KILL);
+			continue;
+		}
+		ev = cx_ev_new(s, "ccxml.kill");
+		cx_ev_str(ev, "reason", "signal");
+		cx_sess_post(s, ev);
+	}
+	cx_engine_kick(e);
+}
+
+void cx_engine_stop(cx_engine *e)
+{
+	cx_serve__stop(e, "stop");
+}
+
+static void cx_serve__tick(void *arg)
+{
+	cx_engine *e = arg;
+
+	if (cx_serve__st.sig && !e->draining) {
+		char why[32];
+		snprintf(why, sizeof(why), "signal %d", (int)cx_serve__st.sig);
+		cx_serve__stop(e, why);
+	}
+	if (cx_serve__st.stopping)
+		cx_serve__check();
+	tmr_start(&cx_serve__st.tmr, cx_serve__st.stopping ? 20 : 100, cx_serve__tick, e);
+}
+
+static void cx_serve__ended(cx_sess *s, void *arg)
+{
+	static const char *const how[] = {"", "exit", "unhandled error", "killed"};
+
+	(void)arg;
+	if (cx_serve__st.chain)
+		cx_serve__st.chain(s, cx_serve__st.chainarg);
+	if (cx_serve__st.service)
+		fprintf(stderr, "ccxml: session %s: ended (%s)\n", s->id,
+			s->ending >= 0 && s->ending <= 3 ? how[s->ending] : "?");
+	if (s != cx_serve__st.once)
+		return;
+	cx_serve__st.once_status = s->status;
+	cx_serve__st.once = NULL;
+	if (cx_curl_pending(cx_serve__st.eng)) {
+		/* a mail or <send> is still on its way: let it finish, within the grace */
+		cx_serve__st.stopping = 2;
+		cx_serve__st.eng->stop_when_idle = 0; /* the pump would stop the loop first */
+		cx_serve__st.deadline = tmr_jiffies() + cx_serve__grace(cx_serve__st.eng);
+		tmr_start(&cx_serve__st.tmr, 20, cx_serve__tick, cx_serve__st.eng);
+		return;
+	}
+	re_cancel(); /* --once: the program ends with its session */
+}
+
+static uint64_t cx_serve__now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Called by libre in signal context: record, and let the loop act. */
+static void cx_serve__signal(int sig)
+{
+	/* `timeout`, shells and process managers often deliver the same SIGTERM twice (to the
+	 * process and to its group): a repeat within 1 s is that, not a "hurry" */
+	if (cx_serve__st.nsig && cx_serve__now_ms() < cx_serve__st.sig_ms + 1000)
+		return;
+	if (!cx_serve__st.nsig)
+		cx_serve__st.sig_ms = cx_serve__now_ms();
+	if (++cx_serve__st.nsig > 1) {
+		static const char msg[] = "ccxml: second signal, exiting now\n";
+		if (write(2, msg, sizeof(msg) - 1) < 0)
+			(void)0;
+		re_cancel();
+		return;
+	}
+	cx_serve__st.sig = sig;
+}
+
+int cx_engine_main(cx_engine *e, const char *once_sid)
+{
+	int rc = 0;
+
+	if (!e)
+		return EINVAL;
+	if (cx_serve__st.eng)
+		return EBUSY;
+	memset(&cx_serve__st, 0, sizeof(cx_serve__st));
+	cx_serve__st.eng = e;
+	cx_serve__st.once_status = -1;
+	if (once_sid) {
+		cx_serve__st.once = cx_sess_find(e, once_sid);
+		if (!cx_serve__st.once) {
+			cx_serve__st.eng = NULL;
+			return ENOENT;
+		}
+	}
+	cx_serve__st.chain = e->endh;
+	cx_serve__st.chainarg = e->endarg;
+	e->endh = cx_serve__ended;
+	e->endarg = NULL;
+	cx_serve__st.service = !once_sid && e->service;
+	tmr_init(&cx_serve__st.tmr);
+	if (cx_serve__st.service)
+		fprintf(stderr, "ccxml: running as a service; SIGTERM or SIGINT stops it\n");
+	else if (!once_sid) {
+		if (!cx_engine_busy(e)) {
+			fprintf(stderr, "ccxml: nothing to do: no session and no inbound call "
+				"scheduled\n");
+			goto out;
+		}
+		e->stop_when_idle = 1;
+	}
+	/* the tick watches for signals in every mode; it ends the loop only when stopping */
+	tmr_start(&cx_serve__st.tmr, 100, cx_serve__tick, e);
+	cx_engine_kick(e);
+	re_main(cx_serve__signal);
+	if (once_sid)
+		rc = cx_serve__st.once_status < 0 ? 1 : cx_serve__st.once_status;
+ out:
+	tmr_cancel(&cx_serve__st.tmr);
+	e->stop_when_idle = 0;
+	e->endh = cx_serve__st.chain;
+	e->endarg = cx_serve__st.chainarg;
+	cx_serve__st.eng = NULL;
+	return rc;
+}
