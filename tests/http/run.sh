@@ -70,9 +70,10 @@ waitfor "$W/hport" . 5 && waitfor "$W/sport" . 5 || { echo "FAIL helpers did not
 HP=$(cat "$W/hport") SP=$(cat "$W/sport")
 
 # Section - the service
+ITOK=ctl-0123456789abcdef
 GRACE=2
 timeout --foreground -k 5 240 "$W/app" --sim --http 127.0.0.1:0 --token tapp --token tsend=send \
-	--token tmail=mail --max-sessions 3 --grace $GRACE --smtp 127.0.0.1:$SP \
+	--token tmail=mail --inject-token "$ITOK" --max-sessions 3 --grace $GRACE --smtp 127.0.0.1:$SP \
 	--mail-from ccxml@test.invalid >"$W/out" 2>"$W/err" &
 APP=$!
 PIDS+=($APP)
@@ -106,7 +107,11 @@ check "session.ioprocessors: basichttp URI with a 128-bit secret, createsession 
 check "basichttp without secret: 403" req 403 '*needs the secret*' "$U/basichttp?sessionid=$S1&name=user.hello&x=nosecret"
 check "basichttp with another session's secret: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=$S1&secret=$K0&name=user.hello&x=othersecret"
 check "basichttp with an empty secret: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=$S1&secret=&name=user.hello&x=othersecret"
-check "basichttp with a token but no --inject-token: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=$S1&token=tapp&name=user.hello&x=othersecret"
+check "basichttp with a start token instead of the --inject-token: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=$S1&token=tapp&name=user.hello&x=othersecret"
+check "basichttp with a wrong --inject-token: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=$S1&token=${ITOK}0&name=user.hello&x=othersecret"
+check "basichttp with the --inject-token: 204" req 204 '' "$U/basichttp?sessionid=$S1&token=$ITOK&name=user.hello&site.location=l&site.room=r&x=bytoken"
+check "--inject-token: the event arrived" waitfor "$W/out" "HELLO $S1 .* x=bytoken "
+check "--inject-token, unknown session: 404" req 404 "unknown session 's999'" "$U/basichttp?sessionid=s999&token=$ITOK&name=user.hello"
 check "ccxml.kill never injectable: 403" req 403 '*platform only*' "$U/basichttp?sessionid=$S1&secret=$K1&name=ccxml.kill"
 check "CCXML.Kill.unconditional never injectable: 403" req 403 '*platform only*' "$U/basichttp?sessionid=$S1&secret=$K1&name=CCXML.Kill.unconditional"
 check "error.* never injectable: 403" req 403 '*platform only*' "$U/basichttp?sessionid=$S1&secret=$K1&name=error.semantic"
@@ -216,7 +221,7 @@ check "SIGTERM: logged" bash -c "grep -q 'ccxml.kill to 2 session' '$W/err' && g
 check "no session started without a token" bash -c "! grep -q 'who=notoken' '$W/out'"
 check "session ids: distinct random parts" bash -c "printf '%s\n' $S0 $S1 $S2 $S3 $S4 $S5 | sed 's/^s[0-9]*-//' | grep -E -c '^[0-9a-f]{16}\$' | grep -qx 6 &&
 	test \$(printf '%s\n' $S0 $S1 $S2 $S3 $S4 $S5 | sed 's/^s[0-9]*-//' | sort -u | wc -l) = 6"
-check "tokens and secrets never in the logs" bash -c "! grep -E -q 'tapp|tsend|tmail|$K0|$K1|$K2|$K5' '$W/err'"
+check "tokens and secrets never in the logs" bash -c "! grep -E -q 'tapp|tsend|tmail|$ITOK|$K0|$K1|$K2|$K5' '$W/err'"
 check "log lines carry session ids" bash -c "grep -q 'session $S1: started by token' '$W/err' && grep -q 'session $S1: ended (exit)' '$W/err' && grep -q 'session $S1: basichttp event user.hello' '$W/err'"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/err'"
 
@@ -230,6 +235,8 @@ printf 'good=app\n# comment\nbad=nodoc\n' >"$W/tokens"
 timeout 10 "$W/app" --sim --http 127.0.0.1:0 --tokens "$W/tokens" >/dev/null 2>"$W/err3"
 rc=$?
 check "tokens file: bad line -> status 2 with FILE:LINE" bash -c "test $rc = 2 && grep -q 'tokens:3: error' '$W/err3'"
+timeout 10 "$W/app" --sim --http 127.0.0.1:0 --inject-token short >/dev/null 2>"$W/err7"
+check "--inject-token too short: status 2" bash -c "test $? = 2 && grep -q 'at least 16' '$W/err7'"
 timeout 10 "$W/app" --sim --token x >/dev/null 2>"$W/err4"
 check "--token without --http: status 2" test $? = 2
 timeout 10 "$W/app" --sim --http nonsense >/dev/null 2>"$W/err5"
