@@ -35,8 +35,8 @@ typedef struct cx_xfer {
 	cx_curl *c;
 	CURL *easy;
 	int kind;
-	char sessid[24];
-	char sendid[48];
+	char sessid[CX_SESS_IDSZ];
+	char sendid[CX_SUBID_SZ];
 	char *url;
 	char *data;            /* POST fields, or the whole mail message */
 	size_t len, off;
@@ -98,8 +98,8 @@ static void cx_xfer__done(cx_xfer *x, CURLcode res)
 		return;
 	}
 	if (why[0])
-		fprintf(stderr, "ccxml: session %s: <send> %s to %s failed: %s\n", x->sessid,
-			x->sendid, x->url, why);
+		re_fprintf(stderr, "ccxml: session %s: <send> %s to %H failed: %H\n", x->sessid,
+			x->sendid, cx_rt_escurl, x->url, cx_rt_esc, why);
 	if (!s)
 		return; /* the session ended meanwhile */
 	ev = cx_ev_new(s, why[0] ? "error.send.failed" : "send.successful");
@@ -222,8 +222,8 @@ static void cx_curl__destroy(void *arg)
 	tmr_cancel(&c->tmr);
 	while ((le = list_head(&c->xfers))) {
 		cx_xfer *x = le->data;
-		fprintf(stderr, "ccxml: session %s: %s to %s abandoned at exit\n", x->sessid,
-			x->kind == CX_XFER_MAIL ? "sendemail" : "<send>", x->url);
+		re_fprintf(stderr, "ccxml: session %s: %s to %H abandoned at exit\n", x->sessid,
+			x->kind == CX_XFER_MAIL ? "sendemail" : "<send>", cx_rt_escurl, x->url);
 		mem_deref(x);
 	}
 	if (c->multi)

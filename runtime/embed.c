@@ -159,7 +159,7 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 		fprintf(stderr, "ccxml: SIP and the simulator exclude each other\n");
 		return EINVAL;
 	}
-	if ((cfg->ntokens || cfg->tokens_file) && !cfg->http_addr) {
+	if ((cfg->ntokens || cfg->tokens_file || cfg->inject_token) && !cfg->http_addr) {
 		fprintf(stderr, "ccxml: tokens need an HTTP listener\n");
 		return EINVAL;
 	}
@@ -207,6 +207,8 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 			err = cx_http_token(e, cfg->tokens[i]);
 		if (!err && cfg->tokens_file)
 			err = cx_http_tokens_file(e, cfg->tokens_file);
+		if (!err && cfg->inject_token)
+			err = cx_http_inject_token(e, cfg->inject_token);
 		if (err)
 			goto out;
 	}

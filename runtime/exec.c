@@ -15,7 +15,7 @@
 typedef struct cx_send {
 	struct le le;
 	cx_sess *sess;
-	char id[48];
+	char id[CX_SUBID_SZ];
 	char *target;
 	char *name;
 	cx_cval *fields;
@@ -25,7 +25,7 @@ typedef struct cx_send {
 
 typedef struct cx_fetch {
 	struct le le;
-	char id[48];
+	char id[CX_SUBID_SZ];
 	const cx_doc *doc;
 } cx_fetch;
 
@@ -89,25 +89,16 @@ static cx_cval *cx_exec__namelist(cx_sess *s, cx_elcall *c)
 static void cx_exec__print(cx_sess *s, const char *label, const char *val)
 {
 	cx_engine *e = s->eng;
-	const char *p;
 
 	if (e->logh) {
 		e->logh(s->id, label, val, e->logarg);
 		return;
 	}
-	/* one record per line: embedded newlines are written as \n */
-	fprintf(stdout, "[%s] ", s->id);
+	/* one record per line: control characters (a newline first) are escaped */
+	re_fprintf(stdout, "[%s] ", s->id);
 	if (label && *label)
-		fprintf(stdout, "%s: ", label);
-	for (p = val; *p; p++) {
-		if (*p == '\n')
-			fputs("\\n", stdout);
-		else if (*p == '\r')
-			fputs("\\r", stdout);
-		else
-			fputc(*p, stdout);
-	}
-	fputc('\n', stdout);
+		re_fprintf(stdout, "%H: ", cx_rt_esc, label);
+	re_fprintf(stdout, "%H\n", cx_rt_esc, val);
 }
 
 static int cx_exec__log(cx_ctx *X, cx_sess *s, cx_elcall *c)
@@ -158,7 +149,7 @@ static void cx_send__deliver(cx_engine *e, cx_sess *from, const char *sendid, co
 	if (!to) {
 		if (from) {
 			cx_ev *er;
-			fprintf(stderr, "ccxml: session %s: <send> to unknown session '%s'\n", from->id, target);
+			re_fprintf(stderr, "ccxml: session %s: <send> to unknown session '%H'\n", from->id, cx_rt_esc, target);
 			er = cx_ev_new(from, "error.send.targetunavailable");
 			cx_ev_str(er, "sendid", sendid);
 			cx_ev_str(er, "reason", "no such session");
@@ -195,7 +186,7 @@ static void cx_send__http(cx_sess *s, const char *sendid, const char *url, const
 
 	if (!err)
 		return;
-	fprintf(stderr, "ccxml: session %s: <send> %s to '%s': %s\n", s->id, sendid, url,
+	re_fprintf(stderr, "ccxml: session %s: <send> %s to '%H': %s\n", s->id, sendid, cx_rt_escurl, url,
 		err == EINVAL ? "target is not an http:// or https:// URL" :
 		err == EBUSY ? "too many HTTP transfers in flight" : strerror(err));
 	er = cx_ev_new(s, err == EINVAL ? "error.send.targetunavailable" : "error.send.failed");
@@ -222,7 +213,7 @@ static void cx_send__timer(void *arg)
 static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *target, *ttype, *name, *delay;
-	char sendid[48];
+	char sendid[CX_SUBID_SZ];
 	uint64_t ms = 0;
 	cx_cval *fields;
 	cx_send *sd;
@@ -247,7 +238,7 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		http = 1;
 	else if (ttype && strcasecmp(ttype, "ccxml")) {
 		cx_ev *er = cx_ev_new(s, "error.send.targettypeinvalid");
-		fprintf(stderr, "ccxml: session %s: <send> targettype '%s' is not available\n", s->id, ttype);
+		re_fprintf(stderr, "ccxml: session %s: <send> targettype '%H' is not available\n", s->id, cx_rt_esc, ttype);
 		cx_ev_str(er, "sendid", sendid);
 		cx_ev_str(er, "reason", "unsupported targettype");
 		cx_ev_str(er, "tagname", "send");
@@ -635,10 +626,11 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	d->started = 1;
 	err = e->prov && e->prov->dialogstart ? e->prov->dialogstart(e, d) : ENOSYS;
 	if (err) {
-		fprintf(stderr, "ccxml: session %s: line %d: dialog '%s' cannot start: %s\n", s->id,
-			c->line, d->src ? d->src : "", strerror(err));
+		re_fprintf(stderr, "ccxml: session %s: line %d: dialog '%H' cannot start: %s\n", s->id,
+			   c->line, cx_rt_esc, d->src ? d->src : "", strerror(err));
 		cx_rt_dlg_event(d, "error.dialog.notstarted", err == ENOENT ? "media not found" :
-				"cannot start this dialog");
+				err == EACCES ? "media path outside --media-root (absolute, '..' or "
+				"a symlink out of it)" : "cannot start this dialog");
 	}
 	return CX_GO;
 }
@@ -735,8 +727,8 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		cx_ev_str(ev, "reason", type && strstr(type, "ecmascript") ?
 			  "fetching scripts is not supported" : "document not compiled into this program");
 		cx_ev_str(ev, "tagname", "fetch");
-		fprintf(stderr, "ccxml: session %s: <fetch> '%s': not compiled into this program\n",
-			s->id, next ? next : "");
+		re_fprintf(stderr, "ccxml: session %s: <fetch> '%H': not compiled into this program\n",
+			s->id, cx_rt_esc, next ? next : "");
 		cx_sess_post(s, ev);
 		mem_deref(f);
 		return CX_GO;
@@ -916,11 +908,11 @@ static int cx_exec__sendemail(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	STR(CX_A_sendemail_body, body);
 	err = cx_curl_mail(s->eng, s->id, to, from, subject, type, body);
 	if (err == ENOTCONN)
-		fprintf(stderr, "ccxml: session %s: sendemail to=%s type=%s (not sent: no --smtp "
-			"server configured)\n", s->id, to ? to : "", type ? type : "");
+		re_fprintf(stderr, "ccxml: session %s: sendemail to=%H type=%H (not sent: no --smtp "
+			"server configured)\n", s->id, cx_rt_esc, to ? to : "", cx_rt_esc, type ? type : "");
 	else if (err)
-		fprintf(stderr, "ccxml: session %s: sendemail to=%s not sent: %s\n", s->id,
-			to ? to : "", err == EINVAL ? "bad address or a line break in a header field" :
+		re_fprintf(stderr, "ccxml: session %s: sendemail to=%H not sent: %s\n", s->id,
+			cx_rt_esc, to ? to : "", err == EINVAL ? "bad address or a line break in a header field" :
 			err == EOVERFLOW ? "body too long" : err == EBUSY ?
 			"too many transfers in flight" : strerror(err));
 	return CX_GO;

@@ -47,13 +47,16 @@ typedef struct cx_http_tok {
 	struct le le;
 	char *id;
 	const cx_doc *doc;
+	uint32_t n;            /* 1-based position: logs name a token by it, never by its value */
 } cx_http_tok;
 
 struct cx_http {
 	cx_engine *eng;
 	struct tcp_sock *ts;
+	struct sa bound;
 	struct list conns;     /* cx_hconn, in the order they were accepted */
 	struct list toks;
+	char *inject;          /* --inject-token or NULL */
 	uint32_t nconns;
 	uint64_t nreq;
 	uint32_t nrefused;     /* refused at accept (per-address limit), since the last log line */
@@ -513,16 +516,33 @@ static void cx_http__text(cx_hconn *c, uint16_t scode, const char *reason, const
 
 /* Section - Resources */
 
+/* The token id names, comparing with every token in constant time: how long the answer takes
+ * tells nothing about how close a guess came. */
 static cx_http_tok *cx_http__tok(cx_http *h, const char *id)
 {
+	cx_http_tok *hit = NULL;
 	struct le *le;
 
 	LIST_FOREACH(&h->toks, le) {
 		cx_http_tok *t = le->data;
-		if (!strcmp(t->id, id))
-			return t;
+		if (cx_rt_ct_eq(t->id, id) && !hit)
+			hit = t;
 	}
-	return NULL;
+	return hit;
+}
+
+/* The token of a start request (field tokenid); NULL after a 403 answer. */
+static cx_http_tok *cx_http__starttok(cx_hconn *c, const cx_form *f, const char *what)
+{
+	const char *id = cx_form__get(f, "tokenid");
+	cx_http_tok *t = id ? cx_http__tok(c->h, id) : NULL;
+
+	if (!t) {
+		re_fprintf(stderr, "ccxml: http: %s from %J refused: %s tokenid\n", what, &c->peer,
+			   id ? "unknown" : "no");
+		cx_http__text(c, 403, "Forbidden", "Invalid Token");
+	}
+	return t;
 }
 
 /* Start a session of doc with the values of f (skip: fields that are not values). */
@@ -559,36 +579,35 @@ static void cx_http__start(cx_hconn *c, const cx_doc *doc, const cx_form *f,
 		cx_http__text(c, 500, "Internal Server Error", "Failed to route call");
 		return;
 	}
-	re_fprintf(stderr, "ccxml: session %s: started by %s (document %s) from %J\n", s->id, how,
-		doc->name ? doc->name : "?", &c->peer);
+	re_fprintf(stderr, "ccxml: session %s: started by %s (document %H) from %J\n", s->id, how,
+		cx_rt_esc, doc->name ? doc->name : "?", &c->peer);
 	cx_http__text(c, 200, "OK", "Success\n%s", s->id);
 }
 
 static void cx_http__token(cx_hconn *c, const cx_form *f)
 {
 	static const char *const skip[] = {"tokenid", NULL};
-	const char *id = cx_form__get(f, "tokenid");
-	cx_http_tok *t = id ? cx_http__tok(c->h, id) : NULL;
-	char how[200];
+	cx_http_tok *t = cx_http__starttok(c, f, "token start");
+	char how[40];
 
-	if (!t) {
-		char idb[65];
-		snprintf(idb, sizeof(idb), "%s", id ? id : "");
-		re_fprintf(stderr, "ccxml: http: token start from %J: %s token '%s'\n", &c->peer,
-			   id ? "unknown" : "no", idb);
-		cx_http__text(c, 403, "Forbidden", "Invalid Token");
+	if (!t)
 		return;
-	}
-	snprintf(how, sizeof(how), "token '%s'", t->id);
+	snprintf(how, sizeof(how), "token #%u", t->n);
 	cx_http__start(c, t->doc, f, skip, how);
 }
 
+/* Same rule as a token start: the token must be one that starts the document asked for. */
 static void cx_http__createsession(cx_hconn *c, const cx_form *f)
 {
-	static const char *const skip[] = {"uri", NULL};
+	static const char *const skip[] = {"uri", "tokenid", NULL};
 	const char *uri = cx_form__get(f, "uri");
 	const cx_doc *doc;
+	cx_http_tok *t;
+	char how[60];
 
+	t = cx_http__starttok(c, f, "createsession");
+	if (!t)
+		return;
 	if (!uri || !*uri) {
 		cx_http__text(c, 400, "Bad Request", "Failure: createsession needs uri (a document "
 			      "compiled into this program)");
@@ -600,7 +619,14 @@ static void cx_http__createsession(cx_hconn *c, const cx_form *f)
 			      uri);
 		return;
 	}
-	cx_http__start(c, doc, f, skip, "createsession");
+	if (doc != t->doc) {
+		re_fprintf(stderr, "ccxml: http: createsession from %J refused: token #%u does not "
+			   "start document %H\n", &c->peer, t->n, cx_rt_esc, uri);
+		cx_http__text(c, 403, "Forbidden", "Invalid Token");
+		return;
+	}
+	snprintf(how, sizeof(how), "createsession with token #%u", t->n);
+	cx_http__start(c, doc, f, skip, how);
 }
 
 static int cx_http__nameok(const char *n)
@@ -617,9 +643,50 @@ static int cx_http__nameok(const char *n)
 	return 1;
 }
 
+/* Events only the platform raises: a client that could queue them would end or derail any
+ * session it can reach (cx_rt_match lets "error.*" match "error" itself). */
+static int cx_http__reserved(const char *name)
+{
+	return !strncasecmp(name, "ccxml.kill", 10) || !strncasecmp(name, "error.", 6) ||
+		!strcasecmp(name, "error");
+}
+
+/* May the request with fields f act on session sid? 1, or 0 after a 403/404 answer. */
+static int cx_http__mayinject(cx_hconn *c, const cx_form *f, const char *sid, cx_sess **sp)
+{
+	const char *sec = cx_form__get(f, "secret"), *tok = cx_form__get(f, "token");
+	cx_http *h = c->h;
+	int ok;
+
+	*sp = NULL;
+	if (!sec && !tok) {
+		re_fprintf(stderr, "ccxml: http: basichttp from %J refused: no secret or token\n",
+			   &c->peer);
+		cx_http__text(c, 403, "Forbidden", "basichttp needs the secret of the session's "
+			      "access URI (session.ioprocessors.basichttp) or the --inject-token");
+		return 0;
+	}
+	*sp = cx_sess_find(h->eng, sid);
+	/* both comparisons always run, so the time does not tell which credential held */
+	ok = tok && h->inject ? cx_rt_ct_eq(h->inject, tok) : 0;
+	ok |= sec && *sp ? cx_rt_ct_eq((*sp)->secret, sec) : 0;
+	if (ok && !*sp) {
+		cx_http__text(c, 404, "Not Found", "unknown session '%.64s'", sid);
+		return 0;
+	}
+	if (!ok) {
+		re_fprintf(stderr, "ccxml: http: basichttp from %J to session %H refused: wrong %s\n",
+			   &c->peer, cx_rt_esc, sid, tok ? "token" : "secret");
+		cx_http__text(c, 403, "Forbidden", "wrong secret or token for this session");
+		return 0;
+	}
+	return 1;
+}
+
 static void cx_http__basichttp(cx_hconn *c, const cx_form *f)
 {
-	static const char *const skip[] = {"sessionid", "name", "eventsource", NULL};
+	static const char *const skip[] = {"sessionid", "name", "eventsource", "secret", "token",
+					   NULL};
 	const char *sid = cx_form__get(f, "sessionid");
 	const char *name = cx_form__get(f, "name");
 	const char *src = cx_form__get(f, "eventsource");
@@ -643,9 +710,13 @@ static void cx_http__basichttp(cx_hconn *c, const cx_form *f)
 			      "at most 256)");
 		return;
 	}
-	s = cx_sess_find(c->h->eng, sid);
-	if (!s) {
-		cx_http__text(c, 404, "Not Found", "unknown session '%.64s'", sid);
+	if (!cx_http__mayinject(c, f, sid, &s))
+		return;
+	if (cx_http__reserved(name)) {
+		re_fprintf(stderr, "ccxml: session %s: basichttp event %s from %J refused: reserved\n",
+			   s->id, name, &c->peer);
+		cx_http__text(c, 403, "Forbidden", "event %s is raised by the platform only; it cannot "
+			      "be injected", name);
 		return;
 	}
 	err = cx_http__values(&vals, f, skip, why, sizeof(why));
@@ -668,7 +739,8 @@ static void cx_http__basichttp(cx_hconn *c, const cx_form *f)
 	ev->source = NULL;
 	str_dup(&ev->source, src && *src ? src : peer);
 	ev->sourcetype = "basichttp";
-	fprintf(stderr, "ccxml: session %s: basichttp event %s from %s\n", s->id, name, peer);
+	re_fprintf(stderr, "ccxml: session %s: basichttp event %s from %H\n", s->id, name, cx_rt_esc,
+		   peer);
 	cx_sess_post(s, ev);
 	cx_http__reply(c, 204, "No Content", NULL, NULL);
 }
@@ -1161,6 +1233,7 @@ static void cx_http__destroy(void *arg)
 	}
 	list_flush(&h->toks);
 	tmr_cancel(&h->logtmr);
+	mem_deref(h->inject);
 	mem_deref(h->ts);
 }
 
@@ -1200,10 +1273,50 @@ int cx_http_listen(cx_engine *e, const char *addr)
 		mem_deref(h);
 		return err;
 	}
-	if (!tcp_sock_local_get(h->ts, &bound))
+	if (!tcp_sock_local_get(h->ts, &bound)) {
 		re_fprintf(stderr, "ccxml: http: listening on %J\n", &bound);
+		h->bound = bound;
+	}
 	e->http = h;
 	return 0;
+}
+
+int cx_http_base(const cx_engine *e, char *buf, size_t sz)
+{
+	struct sa a;
+
+	if (!e || !e->http || !sa_isset(&e->http->bound, SA_ALL))
+		return ENOENT;
+	a = e->http->bound;
+	/* a wildcard address is no place to send to; the same host reaches it on loopback */
+	if (sa_is_any(&a)) {
+		uint16_t port = sa_port(&a);
+		(void)sa_set_str(&a, sa_af(&a) == AF_INET6 ? "::1" : "127.0.0.1", port);
+	}
+	return re_snprintf(buf, sz, "http://%J", &a) < 0 ? ENOMEM : 0;
+}
+
+int cx_http_inject_token(cx_engine *e, const char *tok)
+{
+	const char *p;
+
+	if (!e || !e->http) {
+		fprintf(stderr, "ccxml: --inject-token needs --http\n");
+		return EINVAL;
+	}
+	if (e->http->inject) {
+		fprintf(stderr, "ccxml: --inject-token given twice\n");
+		return EALREADY;
+	}
+	/* it opens every session: too short a one could be guessed */
+	for (p = tok ? tok : ""; *p; p++)
+		if (!isgraph((unsigned char)*p))
+			break;
+	if (!tok || *p || strlen(tok) < 16 || strlen(tok) > CX_HTTP_MAX_VAL) {
+		fprintf(stderr, "ccxml: --inject-token: at least 16 printable characters, no spaces\n");
+		return EINVAL;
+	}
+	return str_dup(&e->http->inject, tok);
 }
 
 int cx_http_token(cx_engine *e, const char *spec)
@@ -1219,7 +1332,8 @@ int cx_http_token(cx_engine *e, const char *spec)
 		return EINVAL;
 	}
 	if (!idl || idl > CX_HTTP_MAX_KEY) {
-		fprintf(stderr, "ccxml: http: bad token '%s' (ID or ID=DOCUMENT)\n", spec ? spec : "");
+		fprintf(stderr, "ccxml: http: token #%u: empty or longer than %d bytes (ID or "
+			"ID=DOCUMENT)\n", list_count(&e->http->toks) + 1, CX_HTTP_MAX_KEY);
 		return EINVAL;
 	}
 	if (list_count(&e->http->toks) >= CX_HTTP_MAX_TOKENS) {
@@ -1228,14 +1342,14 @@ int cx_http_token(cx_engine *e, const char *spec)
 	}
 	doc = eq ? cx_engine_doc(e, eq + 1) : (e->ndocs > 0 ? e->docs[0] : NULL);
 	if (!doc) {
-		fprintf(stderr, "ccxml: http: token '%.*s': no document '%s' in this program\n",
-			(int)idl, spec, eq ? eq + 1 : "");
+		re_fprintf(stderr, "ccxml: http: token #%u: no document '%H' in this program\n",
+			   list_count(&e->http->toks) + 1, cx_rt_esc, eq ? eq + 1 : "");
 		return ENOENT;
 	}
 	if (re_sdprintf(&id, "%b", spec, idl))
 		return ENOMEM;
 	if (cx_http__tok(e->http, id)) {
-		fprintf(stderr, "ccxml: http: token '%s' given twice\n", id);
+		fprintf(stderr, "ccxml: http: token #%u: given twice\n", list_count(&e->http->toks) + 1);
 		mem_deref(id);
 		return EINVAL;
 	}
@@ -1246,6 +1360,7 @@ int cx_http_token(cx_engine *e, const char *spec)
 	}
 	t->id = id;
 	t->doc = doc;
+	t->n = list_count(&e->http->toks) + 1;
 	list_append(&e->http->toks, &t->le, t);
 	return 0;
 }

@@ -206,6 +206,8 @@ static const cx_main_opt cx_main__opts[] = {
 	{"token", required_argument, "ID[=DOC]", cx_main__token,
 	 "(repeatable) token ID starts DOC (default: the first document)", 0},
 	{"tokens", required_argument, "FILE", cx_main__str, "tokens, one ID[=DOC] a line", offsetof(cx_engine_cfg, tokens_file)},
+	{"inject-token", required_argument, "T", cx_main__str,
+	 "basichttp injection into any session (16+ characters)", offsetof(cx_engine_cfg, inject_token)},
 	{"smtp", required_argument, "HOST:PORT", cx_main__str,
 	 "SMTP server for <voxeo:sendemail>", offsetof(cx_engine_cfg, smtp)},
 	{"mail-from", required_argument, "ADDR", cx_main__str, "default sender of mails", offsetof(cx_engine_cfg, mail_from)},

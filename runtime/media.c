@@ -90,8 +90,47 @@ static int cx_media__tts_ms(const char *text, uint64_t *ms)
 	return 0;
 }
 
+/* A media path names something under --media-root: relative, no ".." step. The src comes
+ * from a document expression, maybe built from what a caller dialed or an HTTP client sent. */
+static int cx_media__confined(const char *rel)
+{
+	const char *p = rel;
+
+	if (rel[0] == '/')
+		return 0;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return 0;
+		p += n;
+		if (*p == '/')
+			++p;
+	}
+	return 1;
+}
+
+/* A symlink under the root may lead out of it: the real path must stay below the real root.
+ * A path that does not exist (yet) passes; opening it fails later with ENOENT. */
+static int cx_media__inside(const char *root, const char *path)
+{
+	char *rr = realpath(root, NULL), *rp = realpath(path, NULL);
+	size_t rl = rr ? strlen(rr) : 0;
+	int ok;
+
+	if (!rp)
+		ok = 1;
+	else if (!rr)
+		ok = 0;
+	else
+		ok = !strncmp(rp, rr, rl) && (rp[rl] == '/' || rp[rl] == '\0' || (rl == 1 && rr[0] == '/'));
+	free(rr);
+	free(rp);
+	return ok;
+}
+
 /* Split "file.wav?text=…" into the file path (resolved against root) and the unescaped text
- * (NULL when absent). *copyp holds the text's memory; both are mem objects. */
+ * (NULL when absent). *copyp holds the text's memory; both are mem objects. EACCES: the path
+ * is absolute, has a ".." step or leads out of root through a symlink. */
 static int cx_media__split(const char *root, const char *src, char **copyp, char **pathp,
 			   char **textp)
 {
@@ -120,11 +159,13 @@ static int cx_media__split(const char *root, const char *src, char **copyp, char
 	}
 	if (!strncmp(copy, "file://", 7))
 		memmove(copy, copy + 7, strlen(copy + 7) + 1);
-	if (copy[0] && copy[0] != '/' && root && *root)
-		err = re_sdprintf(pathp, "%s/%s", root, copy);
-	else
-		err = str_dup(pathp, copy);
+	err = cx_media__confined(copy) ? 0 : EACCES;
+	if (!err)
+		err = re_sdprintf(pathp, "%s/%s", root && *root ? root : ".", copy);
+	if (!err && !cx_media__inside(root && *root ? root : ".", *pathp))
+		err = EACCES;
 	if (err) {
+		*pathp = mem_deref(*pathp);
 		mem_deref(copy);
 		*textp = NULL;
 		return err;

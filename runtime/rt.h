@@ -125,6 +125,12 @@ void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason);
 
 /* Section - Sessions */
 
+/* A session id: "s" + a counter (short, for people) + "-" + 64 random bits in 16 hex digits
+ * (what makes it unguessable); room left for a cluster node id. */
+#define CX_SESS_IDSZ 40
+/* ids of sends and fetches: "<session id>.send<N>" */
+#define CX_SUBID_SZ (CX_SESS_IDSZ + 16)
+
 enum cx_sess_end { CX_END_NONE = 0, CX_END_EXIT, CX_END_ERROR, CX_END_KILL };
 
 struct cx_sess {
@@ -135,8 +141,9 @@ struct cx_sess {
 	cx_engine *eng;
 	const cx_doc *doc;
 	cx_ctx *X;
-	char id[24];
-	char parent[24];
+	char id[CX_SESS_IDSZ]; /* "s<N>-<16 hex>": see cx_sess_start */
+	char parent[CX_SESS_IDSZ];
+	char secret[33];       /* 128 random bits in hex: the basichttp access URI's credential */
 	const char *startupmode;
 	char *uri;
 	struct list q;         /* cx_ev, FIFO */
@@ -221,6 +228,15 @@ int cx_rt_glob(const char *pattern, const char *s);
 const char *cx_rt_str(cx_ctx *X, cx_value v);
 /* SIP final response code -> connection.failed reason (digest §5). */
 const char *cx_rt_sipreason(int code);
+/* A re_printf handler ("%H", cx_rt_esc, str): str with control bytes escaped (\n, \r, \t,
+ * \xNN), for every value a user, a peer or a document controls that goes into a log line. */
+int cx_rt_esc(struct re_printf *pf, void *str);
+/* The same for a URL, with the values of its secret=, token= and tokenid= fields hidden. */
+int cx_rt_escurl(struct re_printf *pf, void *url);
+/* n bytes from the kernel's CSPRNG (getrandom); 0 or an errno. */
+int cx_rt_random(void *p, size_t n);
+/* 1 when given equals secret; the time taken does not depend on where they differ. */
+int cx_rt_ct_eq(const char *secret, const char *given);
 
 /* media.c: duration of an audio src ("file.wav?text=…") in ms; ENOENT when neither the file
  * nor a text= part can be played. */
@@ -240,6 +256,11 @@ int cx_http_listen(cx_engine *e, const char *addr);
 int cx_http_token(cx_engine *e, const char *spec);
 /* A tokens file: one "ID[=DOC]" a line, '#' comments. */
 int cx_http_tokens_file(cx_engine *e, const char *path);
+/* --inject-token: a token that authorises basichttp injection into any session. */
+int cx_http_inject_token(cx_engine *e, const char *tok);
+/* The listener's base URI "http://ADDR:PORT" into buf (session.ioprocessors); ENOENT without
+ * a listener. */
+int cx_http_base(const cx_engine *e, char *buf, size_t sz);
 /* Build a heap-neutral object from form fields: dotted names become nested objects. */
 int cx_http_nest(cx_cval *obj, const char *name, const char *val, char *why, size_t whysz);
 /* Percent-decode p[0..n) ('+' is a space) into *out (a mem object). EBADMSG: a bad escape, a

@@ -12,7 +12,8 @@
 #include <stdarg.h>
 #include "prov.h"
 
-static uint32_t cx_sess__counter; /* session ids are "s<N>", unique in the process */
+/* the short part of session ids ("s<N>-…"), unique in the process */
+static uint32_t cx_sess__counter;
 /* Connection and dialog ids are unique in the process too, so <move> never meets a clash in
  * the target session and an id names one object wherever it has moved. */
 static uint32_t cx_conn__counter, cx_dlg__counter;
@@ -131,8 +132,9 @@ static void cx_sess__raise(cx_sess *s, const char *name, const char *tag, const 
 {
 	cx_ev *ev;
 
-	fprintf(stderr, "ccxml: session %s: %s%s%s%s%s%s: %s\n", s->id, where ? where : "",
-		where ? ": " : "", name, tag ? " (<" : "", tag ? tag : "", tag ? ">)" : "", reason);
+	re_fprintf(stderr, "ccxml: session %s: %s%s%s%s%s%s: %H\n", s->id, where ? where : "",
+		   where ? ": " : "", name, tag ? " (<" : "", tag ? tag : "", tag ? ">)" : "", cx_rt_esc,
+		   reason);
 	ev = cx_ev_new(s, name);
 	cx_ev_str(ev, "reason", reason);
 	cx_ev_str(ev, "tagname", tag);
@@ -438,6 +440,7 @@ static void cx_sess__rebuild(cx_sess *s, cx_value *evconn, cx_value *evdlg)
 {
 	cx_ctx *X = s->X;
 	cx_value so = cx_obj_new(X), conns, dlgs, confs, io;
+	char base[80], uri[200];
 	struct le *le;
 
 	*evconn = *evdlg = CX_UNDEFINED;
@@ -490,6 +493,14 @@ static void cx_sess__rebuild(cx_sess *s, cx_value *evconn, cx_value *evdlg)
 		cx_sess__def(X, confs, f->id, o);
 	}
 	cx_sess__def(X, io, "ccxml", cx_sess__strv(X, s->id));
+	if (!cx_http_base(s->eng, base, sizeof(base))) {
+		/* the document may hand these out: the basichttp one carries the session's secret */
+		snprintf(uri, sizeof(uri), "%s/basichttp?sessionid=%s&secret=%s", base, s->id,
+			 s->secret);
+		cx_sess__def(X, io, "basichttp", cx_sess__strv(X, uri));
+		snprintf(uri, sizeof(uri), "%s/createsession", base);
+		cx_sess__def(X, io, "createsession", cx_sess__strv(X, uri));
+	}
 	cx_obj_freeze(X, conns);
 	cx_obj_freeze(X, dlgs);
 	cx_obj_freeze(X, confs);
@@ -575,6 +586,23 @@ const char *cx_sess_evconn(cx_sess *s)
 	return cx_str_to_utf8(s->X, v.u.s, NULL);
 }
 
+/* The id and the secret of a new session. Over HTTP a session is named by its id and acted on
+ * with its secret, so both carry random bits from the kernel; the counter keeps ids short to
+ * read and unique even if two random parts met. */
+static int cx_sess__ids(cx_sess *s)
+{
+	uint8_t rnd[8 + 16];
+	int err = cx_rt_random(rnd, sizeof(rnd));
+
+	if (err) {
+		fprintf(stderr, "ccxml: no random bytes for a session id: %s\n", strerror(err));
+		return err;
+	}
+	re_snprintf(s->id, sizeof(s->id), "s%u-%w", ++cx_sess__counter, rnd, (size_t)8);
+	re_snprintf(s->secret, sizeof(s->secret), "%w", rnd + 8, (size_t)16);
+	return 0;
+}
+
 /* Run a document's initialisation on s (fresh ccxml-scope slots). */
 static void cx_sess__init_doc(cx_sess *s, const cx_doc *doc)
 {
@@ -610,7 +638,11 @@ int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mod
 	s->eng = e;
 	s->startupmode = mode;
 	s->values = CX_UNDEFINED;
-	snprintf(s->id, sizeof(s->id), "s%u", ++cx_sess__counter);
+	err = cx_sess__ids(s);
+	if (err) {
+		mem_deref(s);
+		return err;
+	}
 	if (parent)
 		snprintf(s->parent, sizeof(s->parent), "%s", parent);
 	if (doc->name)
@@ -750,8 +782,9 @@ int cx_sess_step(cx_sess *s)
 	list_unlink(&ev->le);
 
 	if (ev->errdepth > CX_RT_ERRLOOP_MAX) {
-		fprintf(stderr, "ccxml: session %s: error loop: %s raised while handling an error "
-			"event %d times in a row; ending the session\n", s->id, ev->name, ev->errdepth);
+		re_fprintf(stderr, "ccxml: session %s: error loop: %H raised while handling an error "
+			   "event %d times in a row; ending the session\n", s->id, cx_rt_esc, ev->name,
+			   ev->errdepth);
 		mem_deref(ev);
 		cx_sess_end(s, CX_END_ERROR);
 		return 1;
@@ -828,7 +861,7 @@ int cx_sess_step(cx_sess *s)
 			cx_sess_end(s, CX_END_KILL);
 	}
 	else if (!strncasecmp(ev->name, "error.", 6)) {
-		fprintf(stderr, "ccxml: session %s: unhandled %s; ending the session\n", s->id, ev->name);
+		re_fprintf(stderr, "ccxml: session %s: unhandled %H; ending the session\n", s->id, cx_rt_esc, ev->name);
 		cx_sess_end(s, CX_END_ERROR);
 	}
 	else if (!strncasecmp(ev->name, "ccxml.kill", 10)) {
@@ -1057,7 +1090,7 @@ int cx_prov_inbound(cx_engine *e, const char *from, const char *to, cx_conn **cp
 		return EINVAL;
 	err = cx_sess_start(&s, e, e->docs[0], "newcall", NULL, NULL, &c);
 	if (err) {
-		fprintf(stderr, "ccxml: inbound call from %s refused: %s\n", from ? from : "?",
+		re_fprintf(stderr, "ccxml: inbound call from %H refused: %s\n", cx_rt_esc, from ? from : "?",
 			err == EBUSY ? "out of sessions" : strerror(err));
 		return err;
 	}

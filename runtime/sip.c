@@ -579,7 +579,7 @@ static void sip__close_h(int err, const struct sip_msg *msg, void *arg)
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "unknownhost", NULL, 0, NULL);
 	}
 	else {
-		fprintf(stderr, "ccxml: sip: call to %s failed: %s\n", c->remote ? c->remote : "?",
+		re_fprintf(stderr, "ccxml: sip: call to %H failed: %s\n", cx_rt_esc, c->remote ? c->remote : "?",
 			strerror(err));
 		cx_rt_conn_event(c, "connection.failed", "FAILED",
 				 err == ETIMEDOUT ? "timeout" : "unreachable", NULL, 0, NULL);
@@ -979,8 +979,8 @@ static int sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 		return ENOSYS;
 	err = sip__dest(st, dest, &uri, &route, em, sizeof(em));
 	if (err) {
-		fprintf(stderr, "ccxml: session %s: <createcall>: %s\n", c->sess ? c->sess->id : "?",
-			em[0] ? em : strerror(err));
+		re_fprintf(stderr, "ccxml: session %s: <createcall>: %H\n", c->sess ? c->sess->id : "?",
+			cx_rt_esc, em[0] ? em : strerror(err));
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "badnumber", NULL, 0, NULL);
 		return 0;
 	}
@@ -1025,8 +1025,8 @@ static int sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 			      sip__offer_h, sip__answer_h, sip__progr_h, sip__estab_h, NULL, NULL,
 			      sip__close_h, call, "%s", hdrs);
 	if (err) {
-		fprintf(stderr, "ccxml: session %s: <createcall> to %s: cannot send the INVITE: %s\n",
-			c->sess ? c->sess->id : "?", uri, strerror(err));
+		re_fprintf(stderr, "ccxml: session %s: <createcall> to %H: cannot send the INVITE: %s\n",
+			c->sess ? c->sess->id : "?", cx_rt_esc, uri, strerror(err));
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "unreachable", NULL, 0, NULL);
 		call->closed = 1;
 		err = 0;
@@ -1091,7 +1091,7 @@ static void sip__conn_h(const struct sip_msg *msg, void *arg)
 			     NULL, NULL, NULL, false, sip__offer_h, sip__answer_h, sip__estab_h, NULL,
 			     NULL, sip__close_h, call, "%s", SIP_ALLOW);
 	if (err) {
-		fprintf(stderr, "ccxml: sip: cannot answer the INVITE from %s: %s\n", from, strerror(err));
+		re_fprintf(stderr, "ccxml: sip: cannot answer the INVITE from %H: %s\n", cx_rt_esc, from, strerror(err));
 		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
 		call->closed = 1;
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "error", NULL, 0, NULL);
@@ -1251,8 +1251,8 @@ static void sip__refer_end(sip_call *call, int ok, const char *why, uint16_t sco
 		sip__end_play(call);
 	}
 	else {
-		fprintf(stderr, "ccxml: sip: transfer of %s failed: %s%s%s\n",
-			c->remote ? c->remote : "call", why, ph ? ": " : "", ph ? ph : "");
+		re_fprintf(stderr, "ccxml: sip: transfer of %H failed: %s%s%H\n", cx_rt_esc,
+			c->remote ? c->remote : "call", why, ph ? ": " : "", cx_rt_esc, ph ? ph : "");
 		cx_rt_conn_event(c, "connection.redirect.failed", NULL, why, NULL, scode, ph);
 	}
 	mem_deref(ph);
@@ -1637,8 +1637,8 @@ static int sip_mix__node(cx_sess *s, const char *id, int strict, void **np, char
 		*kp = 'f';
 		return 0;
 	}
-	fprintf(stderr, "ccxml: sip: join: '%s' is not a connection or conference of this provider "
-		"(start a dialog with conferenceid to play into a conference)\n", id);
+	re_fprintf(stderr, "ccxml: sip: join: '%H' is not a connection or conference of this provider "
+		"(start a dialog with conferenceid to play into a conference)\n", cx_rt_esc, id);
 	return ENOTSUP;
 }
 
@@ -1824,8 +1824,8 @@ static int sip_dialogstart(cx_engine *e, cx_dlg *d)
 	int err, tts = 0;
 
 	if (!d->type || strncasecmp(d->type, "audio/", 6)) {
-		fprintf(stderr, "ccxml: sip: dialog type '%s' is not supported (only audio/*)\n",
-			d->type ? d->type : "");
+		re_fprintf(stderr, "ccxml: sip: dialog type '%H' is not supported (only audio/*)\n",
+			cx_rt_esc, d->type ? d->type : "");
 		return ENOTSUP;
 	}
 	if (d->confid[0]) {
@@ -1854,8 +1854,8 @@ static int sip_dialogstart(cx_engine *e, cx_dlg *d)
 		return err;
 	}
 	if (tts)
-		fprintf(stderr, "ccxml: dialog %s: cannot play the file of '%s': speaking its text=\n",
-			d->id, d->src);
+		re_fprintf(stderr, "ccxml: dialog %s: cannot play the file of '%H': speaking its text=\n",
+			d->id, cx_rt_esc, d->src);
 	if (fc) {
 		/* into the conference's mix: the mixer clock takes its frames */
 		if (fc->play) {

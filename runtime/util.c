@@ -1,8 +1,11 @@
 /*
  * util.c — small pure helpers of the runtime: CSS2 times, event patterns, scenario globs,
- * strings from values, SIP reasons, and heap-neutral copies of values (cx_cval).
+ * strings from values, SIP reasons, log escaping, secrets (random bytes, constant-time
+ * comparison) and heap-neutral copies of values (cx_cval).
  */
 #include <string.h>
+#include <errno.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <ctype.h>
 #include <math.h>
@@ -121,6 +124,104 @@ const char *cx_rt_sipreason(int code)
 	if (code == 408)
 		return "timeout";
 	return "unknown";
+}
+
+/* Section - Logs and secrets */
+
+int cx_rt_esc(struct re_printf *pf, void *arg)
+{
+	const char *s = arg, *run;
+	int err = 0;
+
+	if (!s)
+		return re_hprintf(pf, "(null)");
+	/* runs of plain bytes in one go; each control byte as \n, \r, \t or \xNN */
+	for (run = s; !err && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c != 0x7f)
+			continue;
+		if (s > run)
+			err = re_hprintf(pf, "%b", run, (size_t)(s - run));
+		if (!err)
+			err = c == '\n' ? re_hprintf(pf, "\\n") : c == '\r' ? re_hprintf(pf, "\\r") :
+				c == '\t' ? re_hprintf(pf, "\\t") : re_hprintf(pf, "\\x%02x", c);
+		run = s + 1;
+	}
+	if (!err && s > run)
+		err = re_hprintf(pf, "%b", run, (size_t)(s - run));
+	return err;
+}
+
+int cx_rt_escurl(struct re_printf *pf, void *arg)
+{
+	static const char *const hide[] = {"secret=", "token=", "tokenid=", NULL};
+	const char *u = arg, *p = u ? strchr(u, '?') : NULL;
+	char *copy;
+	size_t k = 0;
+	int err;
+
+	if (!p)
+		return cx_rt_esc(pf, arg);
+	copy = mem_alloc(4 * strlen(u) + 1, NULL); /* "a=&" -> "a=...&" at worst */
+	if (!copy)
+		return ENOMEM;
+	/* the URL with the value of each credential field of its query shown as "..." */
+	memcpy(copy, u, (size_t)(++p - u));
+	k = (size_t)(p - u);
+	while (*p) {
+		const char *const *h;
+		size_t n = strcspn(p, "&");
+		for (h = hide; *h && strncmp(p, *h, strlen(*h)); h++)
+			;
+		if (*h) {
+			memcpy(copy + k, *h, strlen(*h));
+			k += strlen(*h);
+			memcpy(copy + k, "...", 3);
+			k += 3;
+		}
+		else {
+			memcpy(copy + k, p, n);
+			k += n;
+		}
+		p += n;
+		if (*p)
+			copy[k++] = *p++;
+	}
+	copy[k] = '\0';
+	err = cx_rt_esc(pf, copy);
+	mem_deref(copy);
+	return err;
+}
+
+int cx_rt_random(void *p, size_t n)
+{
+	uint8_t *b = p;
+
+	/* the kernel's CSPRNG (libre's rand_bytes() is only that when libre was built with
+	 * OpenSSL); blocks only until the pool is seeded, once, early after boot */
+	while (n) {
+		ssize_t got = getrandom(b, n, 0);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		b += got;
+		n -= (size_t)got;
+	}
+	return 0;
+}
+
+int cx_rt_ct_eq(const char *secret, const char *given)
+{
+	size_t sl = strlen(secret), gl = strlen(given), i;
+	volatile unsigned char d = (unsigned char)(sl != gl);
+
+	/* the time depends on the length of what was given, never on where it differs nor on
+	 * the secret's length */
+	for (i = 0; i < gl; i++)
+		d |= (unsigned char)given[i] ^ (unsigned char)(sl ? secret[i % sl] : 0);
+	return d == 0;
 }
 
 /* Section - cx_cval */

@@ -10,7 +10,8 @@ extern const cx_doc ccxml_doc_door; /* from `ccxmlc -c door.ccxml` (door.h decla
 
 static void on_log(const char *sessid, const char *label, const char *value, void *arg)
 {
-	printf("log %s %s: %s\n", sessid, label ? label : "-", value);
+	/* ids are "s1-<64 random bits>": the short part is enough to read */
+	printf("log %.*s %s: %s\n", (int)strcspn(sessid, "-"), sessid, label ? label : "-", value);
 }
 
 static void show(cx_engine *e, const char *sid)
@@ -49,7 +50,7 @@ int main(void)
 	show(e, sid);
 	cx_session_inject(e, sid, "shutdown", NULL, 0);
 	cx_engine_poll(e);
-	printf("session %s %s\n", sid, cx_session_alive(e, sid) ? "still running" : "ended");
+	printf("session %.*s %s\n", (int)strcspn(sid, "-"), sid, cx_session_alive(e, sid) ? "still running" : "ended");
 	cx_engine_free(e);
 	cx_close();
 	return 0;

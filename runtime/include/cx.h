@@ -80,6 +80,7 @@ typedef struct cx_engine_cfg {
 	const char *const *tokens; /* ntokens "ID[=DOC]" specs */
 	int ntokens;
 	const char *tokens_file;   /* one "ID[=DOC]" a line */
+	const char *inject_token;  /* basichttp injection into any session (docs/http.md) or NULL */
 	const char *smtp;          /* "HOST:PORT" for <voxeo:sendemail> */
 	const char *mail_from;
 	/* Service mode (docs/service.md): on a stop, how long sessions get to end after

@@ -35,6 +35,12 @@ waitfor() {
 	done
 	return 1
 }
+# secret_of SID: the secret of the session's basichttp access URI, which app.ccxml logs
+# (session.ioprocessors.basichttp) on ccxml.loaded
+secret_of() {
+	waitfor "$W/out" "URIS $1 " 5 &&
+		sed -n "s/.*URIS $1 .*[?&]secret=\([0-9a-f]*\).*/\1/p" "$W/out" | head -n 1
+}
 # req CODE BODY_GLOB CURL_ARGS...: HTTP status CODE and a body matching BODY_GLOB
 CODE="" BODY=""
 req() {
@@ -53,20 +59,22 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 # the compiler never frees (by design): no leak checks for it
 if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" $T/app.ccxml $T/send.ccxml \
 	$T/mail.ccxml >"$W/cc.log" 2>&1 ||
-   ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/mailonce" $T/mail.ccxml >>"$W/cc.log" 2>&1; then
+   ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/mailonce" $T/mail.ccxml >>"$W/cc.log" 2>&1 ||
+   ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/media" $T/media.ccxml >>"$W/cc.log" 2>&1; then
 	echo "FAIL compile"; cat "$W/cc.log"; exit 1
 fi
 
 # helpers: an HTTP sink and an SMTP sink, both on system-chosen ports
-timeout 240 python3 $T/http_sink.py "$W/hport" "$W/posts" 230 & PIDS+=($!)
-timeout 240 python3 $T/smtp_sink.py "$W/sport" "$W/mails" 230 & PIDS+=($!)
+timeout 300 python3 $T/http_sink.py "$W/hport" "$W/posts" 280 & PIDS+=($!)
+timeout 300 python3 $T/smtp_sink.py "$W/sport" "$W/mails" 280 & PIDS+=($!)
 waitfor "$W/hport" . 5 && waitfor "$W/sport" . 5 || { echo "FAIL helpers did not start"; exit 1; }
 HP=$(cat "$W/hport") SP=$(cat "$W/sport")
 
 # Section - the service
+ITOK=ctl-0123456789abcdef
 GRACE=2
-timeout --foreground -k 5 200 "$W/app" --sim --http 127.0.0.1:0 --token tapp --token tsend=send \
-	--token tmail=mail --max-sessions 3 --grace $GRACE --smtp 127.0.0.1:$SP \
+timeout --foreground -k 5 240 "$W/app" --sim --http 127.0.0.1:0 --token tapp --token tsend=send \
+	--token tmail=mail --inject-token "$ITOK" --max-sessions 3 --grace $GRACE --smtp 127.0.0.1:$SP \
 	--mail-from ccxml@test.invalid >"$W/out" 2>"$W/err" &
 APP=$!
 PIDS+=($APP)
@@ -77,41 +85,70 @@ U=http://127.0.0.1:$P
 check "health page" req 200 '*"status":"ok"*"sessions":0*' "$U/health"
 check "token start" req 200 $'Success\ns*' "$U/SessionControl/CCXML10.start?tokenid=tapp&who=alice&n=2&a.b=deep"
 S1=${BODY#*$'\n'}
+K1=$(secret_of "$S1")
 check "token start: values reach session.values (dotted names nested)" \
 	waitfor "$W/out" "LOADED $S1 mode=external who=alice n=2 deep=deep\$"
 check "Invalid Token" req 403 'Invalid Token' "$U/CCXML10.start?tokenid=nope&who=x"
 check "no token: Invalid Token" req 403 'Invalid Token' "$U/CCXML10.start?who=x"
 check "&amp; in a pasted URL" req 200 $'Success\ns*' "$U/CCXML10.start?tokenid=tapp&who=amp&amp;n=7"
 S0=${BODY#*$'\n'}
+K0=$(secret_of "$S0")
 check "&amp; field name repaired" waitfor "$W/out" "LOADED $S0 mode=external who=amp n=7 "
-check "basichttp end of session S0" req 204 '' "$U/basichttp?sessionid=$S0&name=user.bye"
-check "basichttp GET: 204" req 204 '' "$U/basichttp?sessionid=$S1&name=user.hello&site.location=lab&site.room=12&x=a%20b+c"
+check "basichttp end of session S0" req 204 '' "$U/basichttp?sessionid=$S0&secret=$K0&name=user.bye"
+check "basichttp GET: 204" req 204 '' "$U/basichttp?sessionid=$S1&secret=$K1&name=user.hello&site.location=lab&site.room=12&x=a%20b+c"
 check "basichttp GET: event with nested fields" \
 	waitfor "$W/out" "HELLO $S1 lab 12 x=a b c src=127\.0\.0\.1:[0-9]+ type=basichttp\$"
-check "basichttp POST form: 204" req 204 '' -d "sessionid=$S1&name=user.hello&site.location=lab2&site.room=13&x=post&eventsource=me" "$U/basichttp"
+check "basichttp POST form: 204" req 204 '' -d "sessionid=$S1&secret=$K1&name=user.hello&site.location=lab2&site.room=13&x=post&eventsource=me" "$U/basichttp"
 check "basichttp POST form: event, eventsource" waitfor "$W/out" "HELLO $S1 lab2 13 x=post src=me type=basichttp\$"
 
+# Section - nobody acts on a session that is not theirs
+check "session id: s<N>- and 64 random bits (16 hex digits)" bash -c "[[ '$S1' =~ ^s[0-9]+-[0-9a-f]{16}\$ ]]"
+check "session.ioprocessors: basichttp URI with a 128-bit secret, createsession URI" grep -E -q \
+	"URIS $S1 http://127\.0\.0\.1:$P/basichttp\?sessionid=$S1&secret=[0-9a-f]{32} http://127\.0\.0\.1:$P/createsession\$" "$W/out"
+check "basichttp without secret: 403" req 403 '*needs the secret*' "$U/basichttp?sessionid=$S1&name=user.hello&x=nosecret"
+check "basichttp with another session's secret: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=$S1&secret=$K0&name=user.hello&x=othersecret"
+check "basichttp with an empty secret: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=$S1&secret=&name=user.hello&x=othersecret"
+check "basichttp with a start token instead of the --inject-token: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=$S1&token=tapp&name=user.hello&x=othersecret"
+check "basichttp with a wrong --inject-token: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=$S1&token=${ITOK}0&name=user.hello&x=othersecret"
+check "basichttp with the --inject-token: 204" req 204 '' "$U/basichttp?sessionid=$S1&token=$ITOK&name=user.hello&site.location=l&site.room=r&x=bytoken"
+check "--inject-token: the event arrived" waitfor "$W/out" "HELLO $S1 .* x=bytoken "
+check "--inject-token, unknown session: 404" req 404 "unknown session 's999'" "$U/basichttp?sessionid=s999&token=$ITOK&name=user.hello"
+check "ccxml.kill never injectable: 403" req 403 '*platform only*' "$U/basichttp?sessionid=$S1&secret=$K1&name=ccxml.kill"
+check "CCXML.Kill.unconditional never injectable: 403" req 403 '*platform only*' "$U/basichttp?sessionid=$S1&secret=$K1&name=CCXML.Kill.unconditional"
+check "error.* never injectable: 403" req 403 '*platform only*' "$U/basichttp?sessionid=$S1&secret=$K1&name=error.semantic"
+check "'error' never injectable: 403" req 403 '*platform only*' "$U/basichttp?sessionid=$S1&secret=$K1&name=error"
+BURI=$(sed -n "s/.*URIS $S1 \([^ ]*\) .*/\1/p" "$W/out")
+check "the access URI as the document has it: 204" req 204 '' "$BURI&name=user.hello&site.location=l&site.room=r&x=viauri"
+check "the session got that event (alive after the refused kill/error)" waitfor "$W/out" "HELLO $S1 .* x=viauri "
+check "nothing injected without the right secret" bash -c "! grep -E -q 'x=(nosecret|othersecret)|KILLED $S1|unhandled error' '$W/out' '$W/err'"
+check "control characters in a logged value escaped" req 204 '' "$U/basichttp?sessionid=$S1&secret=$K1&name=user.hello&site.location=l&site.room=r&x=a%0D%0AFORGED%1B%5B1m"
+check "<log>: \\r\\n and \\x1b escaped, no forged line" bash -c "waitfor() { for i in \$(seq 100); do grep -q -F \"\$2\" \"\$1\" && return 0; sleep 0.05; done; return 1; }
+	waitfor '$W/out' 'x=a\\r\\nFORGED\\x1b[1m src=' && ! grep -q '^FORGED' '$W/out'"
+check "token start, %0A in the token: 403" req 403 'Invalid Token' "$U/CCXML10.start?tokenid=x%0Accxml:%20session%20FORGED:%20started"
+check "basichttp, %0A in the session id: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=x%0Accxml:%20session%20FORGED:%20started&secret=00&name=user.x"
+check "stderr: the id escaped, no forged line" bash -c "grep -q -F 'session x\\nccxml: session FORGED: started refused' '$W/err' && ! grep -q '^ccxml: session FORGED' '$W/err'"
+
 # bad requests: a clear 4xx, nothing changes
-check "unknown session: 404" req 404 "unknown session 's999'" "$U/basichttp?sessionid=s999&name=user.hello"
-check "missing name: 400" req 400 'missing field: name' "$U/basichttp?sessionid=$S1"
+check "unknown session, no credential: 403" req 403 "*needs the secret*" "$U/basichttp?sessionid=s999&name=user.hello"
+check "missing name: 400" req 400 'missing field: name' "$U/basichttp?sessionid=$S1&secret=$K1"
 check "missing sessionid: 400" req 400 'missing field: sessionid' -d "name=user.hello" "$U/basichttp"
-check "bad event name: 400" req 400 'bad event name*' "$U/basichttp?sessionid=$S1&name=a%20b"
-check "bad percent-encoding: 400" req 400 '*bad percent-encoding*' "$U/basichttp?sessionid=$S1&name=x&a=%zz"
-check "truncated escape: 400" req 400 '*bad percent-encoding*' "$U/basichttp?sessionid=$S1&name=x&a=%4"
-check "NUL byte: 400" req 400 '*NUL byte*' "$U/basichttp?sessionid=$S1&name=x&a=%00"
-check "invalid UTF-8: 400" req 400 '*UTF-8*' "$U/basichttp?sessionid=$S1&name=x&a=%C3%28"
-check "field both plain and object: 400" req 400 "*conflicts*" "$U/basichttp?sessionid=$S1&name=x&a=1&a.b=2"
-check "bad field name: 400" req 400 "bad field name*" "$U/basichttp?sessionid=$S1&name=x&a..b=1"
+check "bad event name: 400" req 400 'bad event name*' "$U/basichttp?sessionid=$S1&secret=$K1&name=a%20b"
+check "bad percent-encoding: 400" req 400 '*bad percent-encoding*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x&a=%zz"
+check "truncated escape: 400" req 400 '*bad percent-encoding*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x&a=%4"
+check "NUL byte: 400" req 400 '*NUL byte*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x&a=%00"
+check "invalid UTF-8: 400" req 400 '*UTF-8*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x&a=%C3%28"
+check "field both plain and object: 400" req 400 "*conflicts*" "$U/basichttp?sessionid=$S1&secret=$K1&name=x&a=1&a.b=2"
+check "bad field name: 400" req 400 "bad field name*" "$U/basichttp?sessionid=$S1&secret=$K1&name=x&a..b=1"
 many=$(for i in $(seq 1 70); do printf '&f%d=1' "$i"; done)
-check "too many fields: 400" req 400 'too many fields*' "$U/basichttp?sessionid=$S1&name=x$many"
+check "too many fields: 400" req 400 'too many fields*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x$many"
 long=$(head -c 5000 /dev/zero | tr '\0' a)
-check "value too long: 400" req 400 '*too long*' "$U/basichttp?sessionid=$S1&name=x&v=$long"
+check "value too long: 400" req 400 '*too long*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x&v=$long"
 long=$(head -c 9000 /dev/zero | tr '\0' a)
-check "request target too long: 414" req 414 '*longer than*' "$U/basichttp?sessionid=$S1&name=x&v=$long"
+check "request target too long: 414" req 414 '*longer than*' "$U/basichttp?sessionid=$S1&secret=$K1&name=x&v=$long"
 head -c 100000 /dev/zero | tr '\0' a >"$W/big"
 check "body too large: 413" req 413 '*larger than*' --data-binary @"$W/big" "$U/basichttp"
 check "JSON body: 415" req 415 '*x-www-form-urlencoded*' -H 'Content-Type: application/json' -d '{"a":1}' "$U/basichttp"
-check "PUT: 405" req 405 '*not allowed*' -X PUT "$U/basichttp?sessionid=$S1&name=x"
+check "PUT: 405" req 405 '*not allowed*' -X PUT "$U/basichttp?sessionid=$S1&secret=$K1&name=x"
 check "unknown path: 404" req 404 'no such resource*' "$U/admin"
 # raw requests: what curl will not send
 raw() { # PORT BYTES(python literal) -> the status line of the answer
@@ -129,11 +166,15 @@ check "nothing changed: 1 session, no bad event logged" req 200 '*"sessions":1,*
 check "no event from a bad request" bash -c "! grep -E -q '\\] (HELLO .* x=(1|post2)|.*name=x)' '$W/out'"
 
 # createsession
-check "createsession" req 200 $'Success\ns*' "$U/createsession?uri=app&who=bob"
+check "createsession without a token: 403" req 403 'Invalid Token' "$U/createsession?uri=app&who=notoken"
+check "createsession with a wrong token: 403" req 403 'Invalid Token' "$U/createsession?uri=app&tokenid=tap&who=notoken"
+check "createsession with another document's token: 403" req 403 'Invalid Token' "$U/createsession?uri=app&tokenid=tsend&who=notoken"
+check "createsession" req 200 $'Success\ns*' "$U/createsession?uri=app&tokenid=tapp&who=bob"
 S2=${BODY#*$'\n'}
+K2=$(secret_of "$S2")
 check "createsession: values, startupmode external" waitfor "$W/out" "LOADED $S2 mode=external who=bob n=undefined deep=none\$"
-check "createsession: unknown document 404" req 404 "*no document 'nodoc'*" "$U/createsession?uri=nodoc"
-check "createsession: no uri 400" req 400 '*needs uri*' "$U/createsession?who=x"
+check "createsession: unknown document 404" req 404 "*no document 'nodoc'*" "$U/createsession?uri=nodoc&tokenid=tapp"
+check "createsession: no uri 400" req 400 '*needs uri*' "$U/createsession?tokenid=tapp&who=x"
 
 # <send targettype='basichttp'> to the local HTTP sink
 check "token start of the send document" req 200 $'Success\ns*' \
@@ -156,14 +197,15 @@ check "mail: envelope and headers" bash -c "grep -q 'RCPT TO:<ops@example.com>' 
 # --max-sessions 3: S1, S2 run; one more fits, the next gets 503
 check "third session" req 200 $'Success\ns*' "$U/CCXML10.start?tokenid=tapp&who=third"
 S5=${BODY#*$'\n'}
+K5=$(secret_of "$S5")
 check "beyond --max-sessions: 503 out of sessions" req 503 'out of sessions' "$U/CCXML10.start?tokenid=tapp&who=fourth"
-check "createsession beyond the limit: 503" req 503 'out of sessions' "$U/createsession?uri=app"
-check "basichttp user.bye ends a session" req 204 '' "$U/basichttp?sessionid=$S5&name=user.bye"
+check "createsession beyond the limit: 503" req 503 'out of sessions' "$U/createsession?uri=app&tokenid=tapp"
+check "basichttp user.bye ends a session" req 204 '' "$U/basichttp?sessionid=$S5&secret=$K5&name=user.bye"
 check "session ended" waitfor "$W/out" "BYE $S5\$"
 check "health counts" req 200 '*"sessions":2,*' "$U/health"
 
 # service stop: S1 exits on ccxml.kill, S2 ignores it: the program stops after the grace time
-check "stubborn session" req 204 '' "$U/basichttp?sessionid=$S2&name=user.stubborn"
+check "stubborn session" req 204 '' "$U/basichttp?sessionid=$S2&secret=$K2&name=user.stubborn"
 waitfor "$W/out" "STUBBORN $S2" 5
 t0=$(date +%s%N)
 kill -TERM $APP
@@ -177,6 +219,10 @@ check "SIGTERM: exit status 0 (got $rc)" test "$rc" = 0
 check "SIGTERM: exit within the grace time ($ms ms, grace ${GRACE}s)" test "$ms" -ge $((GRACE * 1000 - 300)) -a "$ms" -le $((GRACE * 1000 + 4000))
 check "SIGTERM: sessions got ccxml.kill" bash -c "grep -q 'KILLED $S1 signal' '$W/out' && grep -q 'IGNORED $S2 signal' '$W/out'"
 check "SIGTERM: logged" bash -c "grep -q 'ccxml.kill to 2 session' '$W/err' && grep -q 'grace time over: 1 session' '$W/err'"
+check "no session started without a token" bash -c "! grep -q 'who=notoken' '$W/out'"
+check "session ids: distinct random parts" bash -c "printf '%s\n' $S0 $S1 $S2 $S3 $S4 $S5 | sed 's/^s[0-9]*-//' | grep -E -c '^[0-9a-f]{16}\$' | grep -qx 6 &&
+	test \$(printf '%s\n' $S0 $S1 $S2 $S3 $S4 $S5 | sed 's/^s[0-9]*-//' | sort -u | wc -l) = 6"
+check "tokens and secrets never in the logs" bash -c "! grep -E -q 'tapp|tsend|tmail|$ITOK|$K0|$K1|$K2|$K5' '$W/err'"
 check "log lines carry session ids" bash -c "grep -q 'session $S1: started by token' '$W/err' && grep -q 'session $S1: ended (exit)' '$W/err' && grep -q 'session $S1: basichttp event user.hello' '$W/err'"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/err'"
 
@@ -190,18 +236,39 @@ printf 'good=app\n# comment\nbad=nodoc\n' >"$W/tokens"
 timeout 10 "$W/app" --sim --http 127.0.0.1:0 --tokens "$W/tokens" >/dev/null 2>"$W/err3"
 rc=$?
 check "tokens file: bad line -> status 2 with FILE:LINE" bash -c "test $rc = 2 && grep -q 'tokens:3: error' '$W/err3'"
+timeout 10 "$W/app" --sim --http 127.0.0.1:0 --inject-token short >/dev/null 2>"$W/err7"
+check "--inject-token too short: status 2" bash -c "test $? = 2 && grep -q 'at least 16' '$W/err7'"
 timeout 10 "$W/app" --sim --token x >/dev/null 2>"$W/err4"
 check "--token without --http: status 2" test $? = 2
 timeout 10 "$W/app" --sim --http nonsense >/dev/null 2>"$W/err5"
 check "--http nonsense: status 2" bash -c "test $? = 2 && grep -q 'not ADDR:PORT' '$W/err5'"
 
+# Section - media paths stay inside --media-root
+mkdir -p "$W/root/sub" "$W/elsewhere"
+python3 -c 'import sys, wave
+for p in sys.argv[1:]:
+	w = wave.open(p, "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
+	w.writeframes(b"\0\0" * 400); w.close()' "$W/root/inside.wav" "$W/outside.wav" "$W/elsewhere/outside.wav"
+ln -s inside.wav "$W/root/link-in.wav"
+ln -s ../outside.wav "$W/root/link-out.wav"
+ln -s ../elsewhere "$W/root/dirlink"
+timeout -k 5 20 "$W/media" --sim --once --media-root "$W/root" --values abs="$W/outside.wav" >"$W/out6" 2>"$W/err6"
+check "media: --once exit 0 (got $?)" grep -q 'DONE$' "$W/out6"
+for f in inside.wav link-in.wav; do
+	check "media: '$f' plays" grep -q -F "PLAYS $f" "$W/out6"
+done
+for f in sub/../inside.wav ../outside.wav "$W/outside.wav" "file://$W/outside.wav" link-out.wav dirlink/outside.wav '../nothere.wav?text=hello'; do
+	check "media: '$f' refused with a clear reason" grep -q -F "REFUSED $f: media path outside --media-root" "$W/out6"
+done
+check "media: no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/err6'"
+
 # Section - the connection layer: keep-alive, headers by name, OPTIONS, one rule for a repeated
 # field, slow and many clients (its own program: the floods must not disturb the checks above)
-timeout --foreground -k 5 300 "$W/app" --sim --http 127.0.0.1:0 --token tapp >"$W/out6" 2>"$W/err6" &
+timeout --foreground -k 5 300 "$W/app" --sim --http 127.0.0.1:0 --token tapp >"$W/out7" 2>"$W/err7" &
 APP=$!
 PIDS+=($APP)
-waitfor "$W/err6" 'listening on' 10 || { echo "FAIL no second listener"; cat "$W/err6"; exit 1; }
-P=$(sed -n 's/.*http: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/err6")
+waitfor "$W/err7" 'listening on' 10 || { echo "FAIL no second listener"; cat "$W/err7"; exit 1; }
+P=$(sed -n 's/.*http: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/err7")
 U=http://127.0.0.1:$P
 # the deadlines take 10 s: measured in the background while the rest runs
 python3 $T/slowloris.py "$P" --deadlines >"$W/deadlines" 2>&1 &
@@ -246,7 +313,7 @@ A=$(rawall $P "b'POST /basichttp HTTP/1.1\\r\\nX55: 100\\r\\nConnection: close\\
 check "header X55 is not Content-Length" has "$A" 'HTTP/1.1 400 Bad Request*missing field: sessionid*'
 A=$(rawall $P "b'POST /basichttp HTTP/1.1\\r\\nXBF93: chunked\\r\\nConnection: close\\r\\n\\r\\n'")
 check "header XBF93 is not Transfer-Encoding" has "$A" 'HTTP/1.1 400 Bad Request*missing field: sessionid*'
-A=$(rawall $P "b'POST /createsession HTTP/1.1\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nXGA43: text/plain\\r\\nContent-Length: 15\\r\\nConnection: close\\r\\n\\r\\nuri=app&who=hdr'")
+A=$(rawall $P "b'POST /createsession HTTP/1.1\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nXGA43: text/plain\\r\\nContent-Length: 28\\r\\nConnection: close\\r\\n\\r\\nuri=app&who=hdr&tokenid=tapp'")
 check "header XGA43 is not Content-Type" has "$A" 'HTTP/1.1 200 OK*Success*'
 A=$(rawall $P "b'POST /basichttp HTTP/1.1\\r\\nContent-Length: 3\\r\\ncontent-length: 3\\r\\n\\r\\na=1'")
 check "Content-Length given twice: 400" has "$A" 'HTTP/1.1 400 *Content-Length given twice*'
@@ -263,10 +330,10 @@ check "OPTIONS: 200 with Allow and Accept" bash -c "grep -q '^HTTP/1.1 200' '$W/
 check "OPTIONS /health: GET only" bash -c "curl -s -i -X OPTIONS '$U/health' | grep -q '^Allow: GET, OPTIONS'"
 check "OPTIONS of an unknown path: 404" req 404 'no such resource*' -X OPTIONS "$U/nowhere"
 check "PUT: 405 with Allow" bash -c "curl -s -i -X PUT '$U/createsession' | grep -q '^Allow: GET, POST, OPTIONS'"
-n0=$(wc -l <"$W/err6")
+n0=$(wc -l <"$W/err7")
 A=$(rawall $P "b'OPTIONS /basichttp HTTP/1.1\\r\\n\\r\\n' * 499 + b'OPTIONS /basichttp HTTP/1.1\\r\\nConnection: close\\r\\n\\r\\n'")
 check "a flood of 500 OPTIONS: all answered" test "$(grep -c 'HTTP/1.1 200 OK' <<<"$A")" = 500
-check "a flood of 500 OPTIONS: no log line" test "$(wc -l <"$W/err6")" = "$n0"
+check "a flood of 500 OPTIONS: no log line" test "$(wc -l <"$W/err7")" = "$n0"
 # slow clients: 200 connections trickle their headers from one address, then 300 from 30
 # addresses; normal requests from 127.0.0.2 meanwhile must all be answered
 python3 $T/slowloris.py "$P" --conns 200 --from 127.0.0.3 --normal 100 --seconds 3 >"$W/sl1" 2>&1
@@ -283,9 +350,9 @@ check "slowloris, 30 addresses: at most 256 open ($(v conns_max "$W/sl2")), the 
 	bash -c "test '$(v conns_max "$W/sl2")' -le 256 && test '$(v evicted "$W/sl2")' -gt 0"
 # one line at the first refusal, then one per 10 s: a handful, against hundreds of refusals
 nref=$(($(v refused "$W/sl1") + $(v evicted "$W/sl2")))
-check "refusals: a few log lines ($(grep -c 'connection' "$W/err6")), not one for each of $nref" \
-	bash -c "test \$(grep -c 'connection' '$W/err6') -le 12 && test $nref -ge 200 &&
-	grep -q 'refusing a connection from 127.0.0.3' '$W/err6'"
+check "refusals: a few log lines ($(grep -c 'connection' "$W/err7")), not one for each of $nref" \
+	bash -c "test \$(grep -c 'connection' '$W/err7') -le 12 && test $nref -ge 200 &&
+	grep -q 'refusing a connection from 127.0.0.3' '$W/err7'"
 wait $DL
 check "headers trickled: 408 after 10 s ($(v head_s "$W/deadlines") s)" bash -c "[ '$(v head "$W/deadlines")' = 'HTTP/1.1 408 Request Timeout' ] &&
 	python3 -c 'import sys; sys.exit(not 9.5 <= float(sys.argv[1]) <= 15)' '$(v head_s "$W/deadlines")'"
@@ -295,11 +362,11 @@ kill -TERM $APP
 wait $APP
 rc=$?
 check "second program: exit status 0 (got $rc)" test $rc = 0
-check "second program: no sanitizer report" eval '! sanitized "$W/err6"'
+check "second program: no sanitizer report" eval '! sanitized "$W/err7"'
 
 echo "tests/http: $((checks - fails)) of $checks checks passed"
 if [ $fails -gt 0 ]; then
-	echo "--- second program stderr"; tail -n 20 "$W/err6"
+	echo "--- second program stderr"; tail -n 20 "$W/err7"
 	echo "--- program stderr"; tail -n 40 "$W/err"
 	echo "--- program stdout"; tail -n 40 "$W/out"
 	exit 1
