@@ -83,13 +83,24 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fz__trace = getenv("FUZZ_TRACE") != NULL;
 	if (cx_init() || cx_engine_alloc(&fz__eng, &cfg))
 		abort();
-	fz__port = fz__freeport(FUZZ_SOCK);
-	snprintf(addr, sizeof(addr), "127.0.0.1:%u", fz__port);
+	/* the port was free a moment ago: another program (the suite runs the SIP tests meanwhile)
+	 * may take it before the listener binds it, so try a few */
+	for (int i = 0;; i++) {
+		int err;
+		fz__port = fz__freeport(FUZZ_SOCK);
+		snprintf(addr, sizeof(addr), "127.0.0.1:%u", fz__port);
 #ifdef FUZZ_HTTP
-	if (cx_http_listen(fz__eng, addr) || cx_http_token(fz__eng, "fuzz"))
-		abort();
+		err = cx_http_listen(fz__eng, addr);
 #else
-	if (cx_sip_setup(fz__eng, addr, NULL, NULL))
+		err = cx_sip_setup(fz__eng, addr, NULL, NULL);
+#endif
+		if (!err)
+			break;
+		if (i == 20)
+			abort();
+	}
+#ifdef FUZZ_HTTP
+	if (cx_http_token(fz__eng, "fuzz"))
 		abort();
 #endif
 	return 0;
