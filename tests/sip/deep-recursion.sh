@@ -8,7 +8,7 @@ compile "$T/deep.ccxml" "$W/deep"
 SP=$(freeport)
 HP=$(freeport)
 (cd "$W" && exec timeout -k 2 120 ./deep --sip "127.0.0.1:$SP" --http "127.0.0.1:$HP" --token deep \
-	--media-root "$W") >"$W/deep.out" 2>"$W/deep.err" &
+	--inject-token deep-test-injector-0123 --media-root "$W") >"$W/deep.out" 2>"$W/deep.err" &
 DP=$!
 PIDS+=("$DP")
 deep_get() { curl -s -m 10 -o "$W/deep.http" -w '%{http_code}' "http://127.0.0.1:$HP/$1"; }
@@ -27,10 +27,10 @@ lp_wait_for "$W/deep.out" "CALL CONNECTED" 15
 deep_get "CCXML10.start?tokenid=deep&mode=recurse&peer=$cid" >/dev/null
 rid=$(sed -n 2p "$W/deep.http")
 lp_wait_for "$W/deep.out" "RECURSE error.semantic 1" 15
-deep_get "basichttp?sessionid=$rid&name=again" >/dev/null
+deep_get "basichttp?sessionid=$rid&name=again&token=deep-test-injector-0123" >/dev/null
 lp_wait_for "$W/deep.out" "RECURSE error.semantic 2" 15
 for ((i = 0; i < 5; i++)); do # a loaded machine may let a request time out: `done` again
-	case $(deep_get "basichttp?sessionid=$rid&name=done") in 204 | 404) break ;; esac
+	case $(deep_get "basichttp?sessionid=$rid&name=done&token=deep-test-injector-0123") in 204 | 404) break ;; esac
 	sleep 0.5
 done
 lp_wait_for "$W/deep.out" "CALL END" 25
