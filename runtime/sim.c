@@ -560,3 +560,31 @@ const cx_prov cx_sim_prov = {
 	.pending = sim_pending,
 	.close = sim_close,
 };
+
+/* Section - Scenario patterns */
+
+int cx_rt_glob(const char *p, const char *s)
+{
+	/* iterative glob with one backtrack point: linear enough for scenario patterns */
+	const char *star = NULL, *mark = NULL;
+
+	while (*s) {
+		if (*p == '*') {
+			star = p++;
+			mark = s;
+		}
+		else if (*p == *s) {
+			++p;
+			++s;
+		}
+		else if (star) {
+			p = star + 1;
+			s = ++mark;
+		}
+		else
+			return 0;
+	}
+	while (*p == '*')
+		++p;
+	return *p == '\0';
+}
