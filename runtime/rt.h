@@ -166,6 +166,8 @@ void cx_sess_end(cx_sess *s, int how);  /* marks; the engine tears it down after
 cx_sess *cx_sess_find(cx_engine *e, const char *id);
 /* Process one event of s; returns 1 if one was processed. */
 int cx_sess_step(cx_sess *s);
+/* Hang up what is still up, tell the parent, free (engine.c reaps ended sessions with it). */
+void cx_sess_teardown(cx_sess *s);
 /* The current default connection id (event$.connectionid) or NULL. */
 const char *cx_sess_evconn(cx_sess *s);
 
@@ -216,18 +218,21 @@ const cx_doc *cx_engine_doc(cx_engine *e, const char *name);
 int cx_doc_check(const cx_doc *doc, char *msg, size_t sz);
 void cx_engine_reap(cx_engine *e);          /* tear down sessions that ended */
 
-/* Section - Utilities (util.c) */
+/* Section - Patterns and times (event.c) */
 
 /* CSS2 time ("45s", "850ms", ".5s", "+1.5s") -> milliseconds. 0 or EINVAL. */
 int cx_rt_time(const char *s, uint64_t *ms);
 /* Event pattern match: "*", "x.*" (x and x.anything), "x*", or exact; ASCII case-insensitive. */
 int cx_rt_match(const char *pattern, const char *name);
-/* Whole-string glob with '*' (sim scenario patterns), case-sensitive. */
+/* sim.c: whole-string glob with '*' (scenario patterns), case-sensitive. */
 int cx_rt_glob(const char *pattern, const char *s);
-/* ToString of v as UTF-8 into heap memory (valid until cx_gc); NULL with X->exc set. */
+/* cval.c: ToString of v as UTF-8 into heap memory (valid until cx_gc); NULL with X->exc set. */
 const char *cx_rt_str(cx_ctx *X, cx_value v);
-/* SIP final response code -> connection.failed reason (digest §5). */
+/* sip.c: SIP final response code -> connection.failed reason (digest §5). */
 const char *cx_rt_sipreason(int code);
+
+/* Section - Logs and secrets (log.c, secret.c) */
+
 /* A re_printf handler ("%H", cx_rt_esc, str): str with control bytes escaped (\n, \r, \t,
  * \xNN), for every value a user, a peer or a document controls that goes into a log line. */
 int cx_rt_esc(struct re_printf *pf, void *str);

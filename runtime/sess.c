@@ -1,6 +1,8 @@
 /*
- * sess.c — the engine, sessions, their event queues and the event interpretation algorithm
- * (digest §3–§4). Everything here runs on the libre main-loop thread.
+ * sess.c — sessions: start, the session object ES sees, the event interpretation algorithm
+ * (digest §3–§4: cx_sess_step, with the selection step in cx_sess__select), end and teardown.
+ * Events are built in event.c, platform objects live in conn.c, the engine in engine.c.
+ * Everything here runs on the libre main-loop thread.
  *
  * How a session's ES view is kept honest: the C structs (cx_conn, cx_dlg, cx_conf) hold the
  * truth; before each event the session object is rebuilt, frozen, from the states *as of that
@@ -14,355 +16,6 @@
 
 /* the short part of session ids ("s<N>-…"), unique in the process */
 static uint32_t cx_sess__counter;
-/* Connection and dialog ids are unique in the process too, so <move> never meets a clash in
- * the target session and an id names one object wherever it has moved. */
-static uint32_t cx_conn__counter, cx_dlg__counter;
-
-/* Section - Events */
-
-static void cx_ev__destroy(void *arg)
-{
-	cx_ev *ev = arg;
-
-	if (ev->sess && ev->sess->X)
-		cx_root_remove(ev->sess->X, &ev->obj);
-	mem_deref(ev->name);
-	mem_deref(ev->source);
-	mem_deref(ev->conn);
-	mem_deref(ev->dlg);
-}
-
-cx_ev *cx_ev_new(cx_sess *s, const char *name)
-{
-	cx_ev *ev = mem_zalloc(sizeof(*ev), cx_ev__destroy);
-
-	if (!ev)
-		return NULL;
-	ev->sess = s;
-	ev->obj = CX_UNDEFINED;
-	if (str_dup(&ev->name, name))
-		return mem_deref(ev);
-	if (cx_root_add(s->X, &ev->obj, 1)) {
-		ev->sess = NULL;
-		return mem_deref(ev);
-	}
-	ev->obj = cx_obj_new(s->X);
-	if (cx_is_exc(ev->obj)) {
-		cx_catch(s->X);
-		ev->obj = CX_UNDEFINED;
-	}
-	ev->sourcetype = "ccxml";
-	return ev;
-}
-
-void cx_ev_val(cx_ev *ev, const char *key, cx_value v)
-{
-	if (!ev || !cx_is_obj(ev->obj))
-		return;
-	if (cx_is_exc(v) || cx_define_cstr(ev->sess->X, ev->obj, key, v, 0))
-		cx_catch(ev->sess->X);
-}
-
-void cx_ev_str(cx_ev *ev, const char *key, const char *val)
-{
-	if (!ev)
-		return;
-	cx_ev_val(ev, key, val ? cx_str_cstr(ev->sess->X, val) : CX_UNDEFINED);
-}
-
-void cx_ev_num(cx_ev *ev, const char *key, double n)
-{
-	cx_ev_val(ev, key, cx_num(n));
-}
-
-void cx_ev_cval(cx_ev *ev, const char *key, const cx_cval *c)
-{
-	if (!ev)
-		return;
-	cx_ev_val(ev, key, cx_cval_to(ev->sess->X, c));
-}
-
-void cx_ev_conn(cx_ev *ev, cx_conn *c, const char *state, int final)
-{
-	if (!ev || !c)
-		return;
-	mem_deref(ev->conn);
-	ev->conn = mem_ref(c);
-	ev->cstate = state;
-	ev->cfinal = final;
-	cx_ev_str(ev, "connectionid", c->id);
-}
-
-void cx_ev_dlg(cx_ev *ev, cx_dlg *d, const char *state, int final)
-{
-	if (!ev || !d)
-		return;
-	mem_deref(ev->dlg);
-	ev->dlg = mem_ref(d);
-	ev->dstate = state;
-	ev->dfinal = final;
-	cx_ev_str(ev, "dialogid", d->id);
-	cx_ev_str(ev, "connectionid", d->connid[0] ? d->connid : NULL);
-	cx_ev_str(ev, "conferenceid", d->confid[0] ? d->confid : NULL);
-}
-
-void cx_sess_post(cx_sess *s, cx_ev *ev)
-{
-	if (!ev)
-		return;
-	if (!s || s->ending) {
-		mem_deref(ev);
-		return;
-	}
-	/* an error raised while an error event is handled inherits its depth (error loops) */
-	if (!strncasecmp(ev->name, "error.", 6) && s->cur) {
-		ev->errdepth = !strncasecmp(s->cur->name, "error.", 6) ? s->cur->errdepth + 1 : 1;
-	}
-	list_append(&s->q, &ev->le, ev);
-	if (!s->queued) {
-		s->queued = 1;
-		list_append(&s->eng->runq, &s->rle, s);
-	}
-	cx_engine_kick(s->eng);
-}
-
-/* Queue error.<name> with reason and tagname; one diagnostic line on stderr. */
-static void cx_sess__raise(cx_sess *s, const char *name, const char *tag, const char *where,
-			   const char *reason)
-{
-	cx_ev *ev;
-
-	re_fprintf(stderr, "ccxml: session %s: %s%s%s%s%s%s: %H\n", s->id, where ? where : "",
-		   where ? ": " : "", name, tag ? " (<" : "", tag ? tag : "", tag ? ">)" : "", cx_rt_esc,
-		   reason);
-	ev = cx_ev_new(s, name);
-	cx_ev_str(ev, "reason", reason);
-	cx_ev_str(ev, "tagname", tag);
-	cx_sess_post(s, ev);
-}
-
-void cx_sess_error(cx_sess *s, const char *name, const char *tag, const char *fmt, ...)
-{
-	char reason[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	cx_sess__raise(s, name, tag, NULL, reason);
-}
-
-int cx_semantic(cx_ctx *X, int elem, int line)
-{
-	cx_sess *s = X->user;
-	cx_value exc = cx_catch(X), d;
-	const char *reason = NULL;
-	const char *tag = (elem >= 0 && elem < CX_E__COUNT) ? cx_elem_table[elem].tag : "script";
-	char where[300];
-
-	d = cx_exc_describe(X, exc);
-	if (cx_is_str(d))
-		reason = cx_str_to_utf8(X, d.u.s, NULL);
-	if (!s)
-		return CX_FAIL;
-	snprintf(where, sizeof(where), "%s:%d", s->doc && s->doc->name ? s->doc->name : "?", line);
-	cx_sess__raise(s, "error.semantic", tag, where, reason ? reason : "exception");
-	return CX_FAIL;
-}
-
-/* Section - Global names */
-
-cx_value cx_global_lookup(cx_ctx *X, cx_str *name, int for_typeof)
-{
-	cx_value g = cx_global(X);
-
-	if (!cx_has_s(X, g, name)) {
-		if (for_typeof)
-			return CX_UNDEFINED;
-		return cx_throw_error(X, "ReferenceError", "%s is not defined",
-				      cx_str_to_utf8(X, name, NULL) ? cx_str_to_utf8(X, name, NULL) : "name");
-	}
-	return cx_get_s(X, g, name);
-}
-
-cx_value cx_global_assign(cx_ctx *X, cx_str *name, cx_value v)
-{
-	cx_value g = cx_global(X);
-
-	if (!cx_has_s(X, g, name)) {
-		const char *n = cx_str_to_utf8(X, name, NULL);
-		return cx_throw_error(X, "ReferenceError", "%s is not declared", n ? n : "name");
-	}
-	return cx_put_s(X, g, name, v);
-}
-
-/* Section - Connections, dialogs, conferences */
-
-static void cx_conn__destroy(void *arg)
-{
-	cx_conn *c = arg;
-
-	mem_deref(c->local);
-	mem_deref(c->remote);
-	mem_deref(c->aai);
-	mem_deref(c->callerid);
-	mem_deref(c->redirect);
-	mem_deref(c->pd);
-	mem_deref(c->proto);
-}
-
-static void cx_dlg__destroy(void *arg)
-{
-	cx_dlg *d = arg;
-
-	mem_deref(d->src);
-	mem_deref(d->type);
-	mem_deref(d->pd);
-}
-
-cx_conn *cx_conn_add(cx_sess *s, int inbound, const char *state)
-{
-	cx_conn *c = mem_zalloc(sizeof(*c), cx_conn__destroy);
-
-	if (!c)
-		return NULL;
-	c->sess = s;
-	c->inbound = inbound;
-	c->state = c->vstate = state;
-	snprintf(c->id, sizeof(c->id), "c%u", ++cx_conn__counter);
-	s->nconn++;
-	list_append(&s->conns, &c->le, c);
-	return c;
-}
-
-cx_dlg *cx_dlg_add(cx_sess *s)
-{
-	cx_dlg *d = mem_zalloc(sizeof(*d), cx_dlg__destroy);
-
-	if (!d)
-		return NULL;
-	d->sess = s;
-	d->state = d->vstate = "PREPARING";
-	snprintf(d->id, sizeof(d->id), "d%u", ++cx_dlg__counter);
-	s->ndlg++;
-	list_append(&s->dlgs, &d->le, d);
-	return d;
-}
-
-cx_conn *cx_conn_find(cx_sess *s, const char *id)
-{
-	struct le *le;
-
-	LIST_FOREACH(&s->conns, le) {
-		cx_conn *c = le->data;
-		if (!c->removed && !strcmp(c->id, id))
-			return c;
-	}
-	return NULL;
-}
-
-cx_dlg *cx_dlg_find(cx_sess *s, const char *id)
-{
-	struct le *le;
-
-	LIST_FOREACH(&s->dlgs, le) {
-		cx_dlg *d = le->data;
-		if (!d->removed && !strcmp(d->id, id))
-			return d;
-	}
-	return NULL;
-}
-
-cx_conf *cx_conf_find(cx_sess *s, const char *id)
-{
-	struct le *le;
-
-	LIST_FOREACH(&s->confs, le) {
-		cx_conf *f = le->data;
-		if (!strcmp(f->id, id))
-			return f;
-	}
-	return NULL;
-}
-
-static int cx_rt__final(const char *state)
-{
-	return !strcmp(state, "FAILED") || !strcmp(state, "DISCONNECTED");
-}
-
-void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const char *reason,
-		      const char *trigger, int sipcode, const char *sipreason)
-{
-	cx_sess *s = c->sess;
-	cx_ev *ev;
-
-	if (!s || s->ending)
-		return;
-	if (state)
-		c->state = state;
-	ev = cx_ev_new(s, name);
-	if (!ev)
-		return;
-	mem_deref(ev->source);
-	str_dup(&ev->source, s->eng->prov ? s->eng->prov->name : "platform");
-	ev->sourcetype = s->eng->prov ? s->eng->prov->name : "platform";
-	cx_ev_conn(ev, c, c->state, cx_rt__final(c->state));
-	cx_ev_str(ev, "reason", reason);
-	cx_ev_str(ev, "trigger", trigger);
-	if (sipcode) {
-		cx_value info = cx_obj_new(s->X);
-		if (!cx_is_exc(info)) {
-			cx_define_cstr(s->X, info, "sipcode", cx_num(sipcode), 0);
-			if (sipreason)
-				cx_define_cstr(s->X, info, "sipreason", cx_str_cstr(s->X, sipreason), 0);
-			cx_ev_val(ev, "info", info);
-		}
-		else
-			cx_catch(s->X);
-	}
-	cx_sess_post(s, ev);
-}
-
-void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason)
-{
-	cx_sess *s = d->sess;
-	cx_ev *ev;
-	int final = 0;
-
-	if (!s || s->ending)
-		return;
-	if (!strcmp(name, "dialog.exit")) {
-		if (d->exited)
-			return; /* exactly one dialog.exit per dialog */
-		d->exited = 1;
-		d->state = "EXITED";
-		final = 1;
-	}
-	else if (!strcmp(name, "dialog.started"))
-		d->state = "STARTED";
-	else if (!strcmp(name, "dialog.prepared"))
-		d->state = "PREPARED";
-	else if (!strncmp(name, "error.", 6)) {
-		d->state = "EXITED";
-		final = 1;
-	}
-	ev = cx_ev_new(s, name);
-	if (!ev)
-		return;
-	mem_deref(ev->source);
-	str_dup(&ev->source, d->id);
-	ev->sourcetype = "dialog";
-	cx_ev_dlg(ev, d, d->state, final);
-	if (reason)
-		cx_ev_str(ev, "reason", reason);
-	if (final && !strncmp(name, "dialog.exit", 11)) {
-		cx_value vals = cx_obj_new(s->X);
-		cx_ev_val(ev, "values", vals);
-	}
-	cx_sess_post(s, ev);
-}
-
-/* Section - The session object */
 
 static cx_value cx_sess__strv(cx_ctx *X, const char *s)
 {
@@ -721,7 +374,7 @@ void cx_sess_end(cx_sess *s, int how)
 }
 
 /* Tear down an ended session: hang up what is still up, tell the parent, free. */
-static void cx_sess__teardown(cx_sess *s)
+void cx_sess_teardown(cx_sess *s)
 {
 	cx_engine *e = s->eng;
 	struct le *le;
@@ -766,14 +419,53 @@ static void cx_sess__teardown(cx_sess *s)
 	mem_deref(s);
 }
 
+/* The selection step of the event algorithm (digest §4): the first transition in document
+ * order whose state list holds the current value of the state variable (or has none), whose
+ * event pattern matches the event's name and whose cond is true. A cond that throws raises
+ * error.semantic and counts as false. NULL: no transition is selected. */
+static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
+{
+	cx_ctx *X = s->X;
+	const char *state;
+	uint32_t i;
+
+	state = cx_rt_str(X, X->slots[s->doc->statevar_slot]);
+	if (!state) {
+		cx_catch(X);
+		state = "";
+	}
+	for (i = 0; i < s->doc->ntransitions; i++) {
+		const cx_transition *tr = &s->doc->transitions[i];
+		if (tr->states) {
+			const char *const *sp;
+			for (sp = tr->states; *sp; sp++)
+				if (!strcmp(*sp, state))
+					break;
+			if (!*sp)
+				continue;
+		}
+		if (!cx_rt_match(tr->event, ev->name))
+			continue;
+		if (tr->cond) {
+			cx_value c = tr->cond(X);
+			if (cx_is_exc(c)) {
+				cx_semantic(X, CX_E_transition, tr->line);
+				continue;
+			}
+			if (!cx_truthy(c))
+				continue;
+		}
+		return tr;
+	}
+	return NULL;
+}
+
 int cx_sess_step(cx_sess *s)
 {
 	cx_ctx *X = s->X;
 	cx_ev *ev;
-	cx_value evo, conno, dlgo, st;
-	const char *state = NULL;
+	cx_value evo, conno, dlgo;
 	const cx_transition *t = NULL;
-	uint32_t i;
 	int rc;
 
 	if (s->ending || !s->q.head)
@@ -823,36 +515,7 @@ int cx_sess_step(cx_sess *s)
 	X->slots[CX_SLOT_EVENT] = evo;
 	X->steps = s->eng->budget ? s->eng->budget : CX_RT_BUDGET;
 
-	st = X->slots[s->doc->statevar_slot];
-	state = cx_rt_str(X, st);
-	if (!state) {
-		cx_catch(X);
-		state = "";
-	}
-	for (i = 0; i < s->doc->ntransitions; i++) {
-		const cx_transition *tr = &s->doc->transitions[i];
-		if (tr->states) {
-			const char *const *sp;
-			for (sp = tr->states; *sp; sp++)
-				if (!strcmp(*sp, state))
-					break;
-			if (!*sp)
-				continue;
-		}
-		if (!cx_rt_match(tr->event, ev->name))
-			continue;
-		if (tr->cond) {
-			cx_value c = tr->cond(X);
-			if (cx_is_exc(c)) {
-				cx_semantic(X, CX_E_transition, tr->line);
-				continue;
-			}
-			if (!cx_truthy(c))
-				continue;
-		}
-		t = tr;
-		break;
-	}
+	t = cx_sess__select(s, ev);
 	if (t) {
 		rc = t->body ? t->body(X) : 0;
 		if (rc == CX_FAIL && cx_is_exc(X->exc))
@@ -917,187 +580,3 @@ int cx_sess_step(cx_sess *s)
 	return 1;
 }
 
-/* Section - Engine */
-
-static void cx_engine__pump(void *arg)
-{
-	cx_engine *e = arg;
-
-	cx_engine_drain(e);
-	if (e->stop_when_idle && !cx_engine_busy(e))
-		re_cancel();
-}
-
-void cx_engine_kick(cx_engine *e)
-{
-	if (!e || e->pumping)
-		return;
-	if (!tmr_isrunning(&e->pump))
-		tmr_start(&e->pump, 0, cx_engine__pump, e);
-}
-
-/* Only the sessions that are ending: a stop of N sessions costs O(N), not O(N^2). */
-void cx_engine_reap(cx_engine *e)
-{
-	struct le *le;
-
-	while ((le = list_head(&e->endq)))
-		cx_sess__teardown(le->data);
-}
-
-int cx_engine_drain(cx_engine *e)
-{
-	int n = 0;
-
-	if (e->pumping)
-		return 0;
-	e->pumping = 1;
-	/* round-robin: one event per runnable session per turn, so a busy session cannot starve
-	 * the others; a session leaves runq when its queue is empty */
-	for (;;) {
-		struct le *le = list_head(&e->runq);
-		if (!le) {
-			cx_engine_reap(e);
-			if (!list_head(&e->runq))
-				break;
-			continue;
-		}
-		cx_sess *s = le->data;
-		list_unlink(&s->rle);
-		s->queued = 0;
-		n += cx_sess_step(s);
-		if (s->ending) {
-			cx_engine_reap(e);
-			continue;
-		}
-		if (s->q.head && !s->queued) {
-			s->queued = 1;
-			list_append(&e->runq, &s->rle, s);
-		}
-	}
-	e->pumping = 0;
-	return n;
-}
-
-int cx_engine_busy(cx_engine *e)
-{
-	if (list_head(&e->runq))
-		return 1;
-	if (e->prov && e->prov->pending && e->prov->pending(e))
-		return 1;
-	return list_head(&e->sessl) != NULL;
-}
-
-int cx_doc_check(const cx_doc *doc, char *msg, size_t sz)
-{
-	const char *by = "a ccxmlc older than ABI versions";
-
-	if (doc->abi == CX_ABI_VERSION)
-		return 0;
-	/* Only abi and made_by are in the same place in every layout; a document from before
-	 * ABI 2 starts with its name pointer, far above any version number. */
-	if (doc->abi >= 2 && doc->abi < 0x10000 && doc->made_by)
-		by = doc->made_by;
-	if (msg && sz)
-		snprintf(msg, sz, "program built with %s (ABI %u) against runtime %s (ABI %d): "
-			 "compile the .ccxml again with the ccxmlc of this runtime",
-			 by, (unsigned)doc->abi, CX_VERSION, CX_ABI_VERSION);
-	return EPROTO;
-}
-
-const cx_doc *cx_engine_doc(cx_engine *e, const char *name)
-{
-	int i;
-	size_t nl;
-
-	if (!name)
-		return NULL;
-	nl = strlen(name);
-	for (i = 0; i < e->ndocs; i++) {
-		const char *dn = e->docs[i]->name, *b;
-		size_t bl;
-		if (!dn)
-			continue;
-		if (!strcmp(dn, name))
-			return e->docs[i];
-		/* also by base name, and without ".ccxml" */
-		b = strrchr(dn, '/');
-		b = b ? b + 1 : dn;
-		if (!strcmp(b, name))
-			return e->docs[i];
-		bl = strlen(b);
-		if (bl > 6 && !strcmp(b + bl - 6, ".ccxml") && nl == bl - 6 && !strncmp(b, name, nl))
-			return e->docs[i];
-		{
-			const char *nb = strrchr(name, '/');
-			nb = nb ? nb + 1 : name;
-			if (!strcmp(b, nb))
-				return e->docs[i];
-		}
-	}
-	return NULL;
-}
-
-static void cx_engine__destroy(void *arg)
-{
-	cx_engine *e = arg;
-	struct le *le;
-
-	tmr_cancel(&e->pump);
-	/* HTTP and transfers first: their callbacks look sessions up through the engine */
-	e->http = mem_deref(e->http);
-	e->curl = mem_deref(e->curl);
-	while ((le = list_head(&e->sessl))) {
-		cx_sess *s = le->data;
-		s->ending_noparent = 1;
-		if (!s->ending) {
-			/* not cx_sess_end(): it would kick the engine being destroyed */
-			s->ending = CX_END_KILL;
-			s->status = 1;
-			list_append(&e->endq, &s->ele, s);
-		}
-		cx_sess__teardown(s);
-	}
-	if (e->prov && e->prov->close)
-		e->prov->close(e);
-	cx_media_flush();
-	mem_deref(e->media_root);
-	mem_deref(e->sessh);
-}
-
-int cx_engine_new(cx_engine **ep)
-{
-	cx_engine *e = mem_zalloc(sizeof(*e), cx_engine__destroy);
-
-	if (!e)
-		return ENOMEM;
-	tmr_init(&e->pump);
-	if (hash_alloc(&e->sessh, 1024)) {
-		mem_deref(e);
-		return ENOMEM;
-	}
-	*ep = e;
-	return 0;
-}
-
-int cx_prov_inbound(cx_engine *e, const char *from, const char *to, cx_conn **cp)
-{
-	cx_sess *s = NULL;
-	cx_conn *c = NULL;
-	int err;
-
-	if (!e || e->ndocs < 1)
-		return EINVAL;
-	err = cx_sess_start(&s, e, e->docs[0], "newcall", NULL, NULL, &c);
-	if (err) {
-		re_fprintf(stderr, "ccxml: inbound call from %H refused: %s\n", cx_rt_esc, from ? from : "?",
-			err == EBUSY ? "out of sessions" : strerror(err));
-		return err;
-	}
-	str_dup(&c->remote, from ? from : "sip:caller@sim");
-	str_dup(&c->local, to ? to : "sip:ccxml@sim");
-	cx_rt_conn_event(c, "connection.alerting", "ALERTING", NULL, NULL, 0, NULL);
-	if (cp)
-		*cp = c;
-	return 0;
-}

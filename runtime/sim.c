@@ -8,45 +8,45 @@
 #include <ctype.h>
 #include "prov.h"
 
-enum sim_kind { SIM_CALL, SIM_INBOUND, SIM_DIALOG };
-enum sim_act { SIM_ANSWER, SIM_FAIL, SIM_NOANSWER, SIM_DURATION, SIM_DFAIL };
+enum cx_sim_kind { SIM_CALL, SIM_INBOUND, SIM_DIALOG };
+enum cx_sim_act { SIM_ANSWER, SIM_FAIL, SIM_NOANSWER, SIM_DURATION, SIM_DFAIL };
 
-typedef struct sim_rule {
+typedef struct cx_sim_rule {
 	struct le le;
 	int kind, act, code;
 	char *pat, *from, *to;
 	uint64_t ring, hangup, at, duration;
 	int has_hangup;
-} sim_rule;
+} cx_sim_rule;
 
-typedef struct sim_in {
+typedef struct cx_sim_in {
 	struct le le;
 	cx_engine *e;
-	const sim_rule *r;
+	const cx_sim_rule *r;
 	struct tmr tmr;
-} sim_in;
+} cx_sim_in;
 
-typedef struct sim_st {
+typedef struct cx_sim_st {
 	struct list rules;
-	struct list inbound;   /* sim_in not yet delivered */
-} sim_st;
+	struct list inbound;   /* cx_sim_in not yet delivered */
+} cx_sim_st;
 
-typedef struct sim_conn {
+typedef struct cx_sim_conn {
 	cx_conn *c;            /* owner (weak: pd lives inside the connection) */
 	struct tmr t1, t2;
 	int code;
 	uint64_t hangup;
 	int has_hangup;
-} sim_conn;
+} cx_sim_conn;
 
-typedef struct sim_dlg {
+typedef struct cx_sim_dlg {
 	cx_dlg *d;
 	struct tmr t;
-} sim_dlg;
+} cx_sim_dlg;
 
-static void sim_rule__destroy(void *arg)
+static void cx_sim_rule__destroy(void *arg)
 {
-	sim_rule *r = arg;
+	cx_sim_rule *r = arg;
 
 	list_unlink(&r->le);
 	mem_deref(r->pat);
@@ -54,52 +54,52 @@ static void sim_rule__destroy(void *arg)
 	mem_deref(r->to);
 }
 
-static void sim_in__destroy(void *arg)
+static void cx_sim_in__destroy(void *arg)
 {
-	sim_in *in = arg;
+	cx_sim_in *in = arg;
 
 	tmr_cancel(&in->tmr);
 	list_unlink(&in->le);
 }
 
-static void sim_st__destroy(void *arg)
+static void cx_sim_st__destroy(void *arg)
 {
-	sim_st *st = arg;
+	cx_sim_st *st = arg;
 
 	list_flush(&st->inbound);
 	list_flush(&st->rules);
 }
 
-static void sim_conn__destroy(void *arg)
+static void cx_sim_conn__destroy(void *arg)
 {
-	sim_conn *sc = arg;
+	cx_sim_conn *sc = arg;
 
 	tmr_cancel(&sc->t1);
 	tmr_cancel(&sc->t2);
 }
 
-static void sim_dlg__destroy(void *arg)
+static void cx_sim_dlg__destroy(void *arg)
 {
-	sim_dlg *sd = arg;
+	cx_sim_dlg *sd = arg;
 
 	tmr_cancel(&sd->t);
 }
 
-static sim_st *sim__st(cx_engine *e)
+static cx_sim_st *cx_sim__st(cx_engine *e)
 {
 	if (!e->provst) {
-		sim_st *st = mem_zalloc(sizeof(*st), sim_st__destroy);
+		cx_sim_st *st = mem_zalloc(sizeof(*st), cx_sim_st__destroy);
 		e->provst = st;
 	}
 	return e->provst;
 }
 
-static sim_conn *sim__pd(cx_conn *c)
+static cx_sim_conn *cx_sim__pd(cx_conn *c)
 {
-	sim_conn *sc = c->pd;
+	cx_sim_conn *sc = c->pd;
 
 	if (!sc) {
-		sc = mem_zalloc(sizeof(*sc), sim_conn__destroy);
+		sc = mem_zalloc(sizeof(*sc), cx_sim_conn__destroy);
 		if (!sc)
 			return NULL;
 		sc->c = c;
@@ -112,7 +112,7 @@ static sim_conn *sim__pd(cx_conn *c)
 
 /* Section - Scenario parsing */
 
-static int sim__opt_time(const char *tok, const char *key, uint64_t *ms, int *seen, char *em, size_t esz)
+static int cx_sim__opt_time(const char *tok, const char *key, uint64_t *ms, int *seen, char *em, size_t esz)
 {
 	size_t kl = strlen(key);
 
@@ -131,8 +131,8 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 {
 	char buf[1024], *tok[16], *p, *hash;
 	int n = 0, i, rc, err = EINVAL;
-	sim_st *st = sim__st(e);
-	sim_rule *r;
+	cx_sim_st *st = cx_sim__st(e);
+	cx_sim_rule *r;
 
 	if (!st) {
 		snprintf(em, esz, "out of memory");
@@ -154,7 +154,7 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 		snprintf(em, esz, "too many words");
 		return EINVAL;
 	}
-	r = mem_zalloc(sizeof(*r), sim_rule__destroy);
+	r = mem_zalloc(sizeof(*r), cx_sim_rule__destroy);
 	if (!r) {
 		snprintf(em, esz, "out of memory");
 		return ENOMEM;
@@ -195,9 +195,9 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 			goto out;
 		}
 		for (; i < n; i++) {
-			rc = sim__opt_time(tok[i], "ring", &r->ring, NULL, em, esz);
+			rc = cx_sim__opt_time(tok[i], "ring", &r->ring, NULL, em, esz);
 			if (rc == 1 && r->act == SIM_ANSWER)
-				rc = sim__opt_time(tok[i], "hangup", &r->hangup, &r->has_hangup, em, esz);
+				rc = cx_sim__opt_time(tok[i], "hangup", &r->hangup, &r->has_hangup, em, esz);
 			if (rc < 0)
 				goto out;
 			if (rc == 1 || r->act == SIM_NOANSWER) {
@@ -210,9 +210,9 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 		int have_at = 0;
 		r->kind = SIM_INBOUND;
 		for (i = 1; i < n; i++) {
-			rc = sim__opt_time(tok[i], "at", &r->at, &have_at, em, esz);
+			rc = cx_sim__opt_time(tok[i], "at", &r->at, &have_at, em, esz);
 			if (rc == 1)
-				rc = sim__opt_time(tok[i], "hangup", &r->hangup, &r->has_hangup, em, esz);
+				rc = cx_sim__opt_time(tok[i], "hangup", &r->hangup, &r->has_hangup, em, esz);
 			if (rc == 1 && !strncmp(tok[i], "from=", 5)) {
 				rc = 0;
 				str_dup(&r->from, tok[i] + 5);
@@ -245,7 +245,7 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 		else {
 			int seen = 0;
 			r->act = SIM_DURATION;
-			rc = sim__opt_time(tok[2], "duration", &r->duration, &seen, em, esz);
+			rc = cx_sim__opt_time(tok[2], "duration", &r->duration, &seen, em, esz);
 			if (rc < 0)
 				goto out;
 			if (rc == 1) {
@@ -266,23 +266,23 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 	return err;
 }
 
-static void sim__cancel_h(void *arg);
+static void cx_sim__cancel_h(void *arg);
 
-static void sim__inbound_fire(void *arg)
+static void cx_sim__inbound_fire(void *arg)
 {
-	sim_in *in = arg;
+	cx_sim_in *in = arg;
 	cx_engine *e = in->e;
 	cx_conn *c = NULL;
 
 	list_unlink(&in->le);
 	if (!cx_prov_inbound(e, in->r->from, in->r->to, &c) && in->r->has_hangup) {
-		sim_conn *sc = sim__pd(c);
+		cx_sim_conn *sc = cx_sim__pd(c);
 		if (sc) {
 			sc->has_hangup = 1;
 			sc->hangup = in->r->hangup;
 		}
 		if (sc)
-			tmr_start(&sc->t2, sc->hangup, sim__cancel_h, sc);
+			tmr_start(&sc->t2, sc->hangup, cx_sim__cancel_h, sc);
 	}
 	mem_deref(in);
 	cx_engine_kick(e);
@@ -290,12 +290,12 @@ static void sim__inbound_fire(void *arg)
 
 int cx_sim_setup(cx_engine *e, const char *file)
 {
-	sim_st *st;
+	cx_sim_st *st;
 	struct le *le;
 	int err = 0, lineno = 0;
 
 	e->prov = &cx_sim_prov;
-	st = sim__st(e);
+	st = cx_sim__st(e);
 	if (!st)
 		return ENOMEM;
 	if (file) {
@@ -324,25 +324,25 @@ int cx_sim_setup(cx_engine *e, const char *file)
 			return err;
 	}
 	LIST_FOREACH(&st->rules, le) {
-		sim_rule *r = le->data;
-		sim_in *in;
+		cx_sim_rule *r = le->data;
+		cx_sim_in *in;
 		if (r->kind != SIM_INBOUND)
 			continue;
-		in = mem_zalloc(sizeof(*in), sim_in__destroy);
+		in = mem_zalloc(sizeof(*in), cx_sim_in__destroy);
 		if (!in)
 			return ENOMEM;
 		in->e = e;
 		in->r = r;
 		tmr_init(&in->tmr);
 		list_append(&st->inbound, &in->le, in);
-		tmr_start(&in->tmr, r->at, sim__inbound_fire, in);
+		tmr_start(&in->tmr, r->at, cx_sim__inbound_fire, in);
 	}
 	return 0;
 }
 
 /* Section - Connection outcomes */
 
-static void sim__end_dialogs(cx_conn *c)
+static void cx_sim__end_dialogs(cx_conn *c)
 {
 	struct le *le;
 
@@ -357,36 +357,36 @@ static void sim__end_dialogs(cx_conn *c)
 	}
 }
 
-static void sim__hangup_h(void *arg)
+static void cx_sim__hangup_h(void *arg)
 {
-	sim_conn *sc = arg;
+	cx_sim_conn *sc = arg;
 
 	cx_rt_conn_event(sc->c, "connection.disconnected", "DISCONNECTED", "hangup", "remote", 0, NULL);
-	sim__end_dialogs(sc->c);
+	cx_sim__end_dialogs(sc->c);
 }
 
 /* inbound caller gives up before the call is answered */
-static void sim__cancel_h(void *arg)
+static void cx_sim__cancel_h(void *arg)
 {
-	sim_conn *sc = arg;
+	cx_sim_conn *sc = arg;
 
 	if (strcmp(sc->c->state, "ALERTING"))
 		return;
 	cx_rt_conn_event(sc->c, "connection.disconnected", "DISCONNECTED", "cancel", "remote", 0, NULL);
 }
 
-static void sim__answer_h(void *arg)
+static void cx_sim__answer_h(void *arg)
 {
-	sim_conn *sc = arg;
+	cx_sim_conn *sc = arg;
 
 	cx_rt_conn_event(sc->c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
 	if (sc->has_hangup)
-		tmr_start(&sc->t2, sc->hangup, sim__hangup_h, sc);
+		tmr_start(&sc->t2, sc->hangup, cx_sim__hangup_h, sc);
 }
 
-static void sim__fail_h(void *arg)
+static void cx_sim__fail_h(void *arg)
 {
-	sim_conn *sc = arg;
+	cx_sim_conn *sc = arg;
 	const char *sr = sc->code == 486 ? "Busy Here" : sc->code == 404 ? "Not Found" :
 		sc->code == 408 ? "Request Timeout" : "Failed";
 
@@ -394,17 +394,17 @@ static void sim__fail_h(void *arg)
 			 sc->code, sr);
 }
 
-static int sim_createcall(cx_engine *e, cx_conn *c, const char *dest)
+static int cx_sim_createcall(cx_engine *e, cx_conn *c, const char *dest)
 {
-	sim_st *st = sim__st(e);
-	const sim_rule *rule = NULL;
-	sim_conn *sc;
+	cx_sim_st *st = cx_sim__st(e);
+	const cx_sim_rule *rule = NULL;
+	cx_sim_conn *sc;
 	struct le *le;
 	uint64_t ring = 50;
 	int act = SIM_ANSWER;
 
 	LIST_FOREACH(&st->rules, le) {
-		sim_rule *r = le->data;
+		cx_sim_rule *r = le->data;
 		if (r->kind == SIM_CALL && cx_rt_glob(r->pat, dest)) {
 			rule = r;
 			break;
@@ -414,40 +414,40 @@ static int sim_createcall(cx_engine *e, cx_conn *c, const char *dest)
 		ring = rule->ring;
 		act = rule->act;
 	}
-	sc = sim__pd(c);
+	sc = cx_sim__pd(c);
 	if (!sc)
 		return ENOMEM;
 	cx_rt_conn_event(c, "connection.progressing", "PROGRESSING", NULL, NULL, 0, NULL);
 	if (act == SIM_NOANSWER || ring >= c->timeout_ms) {
 		sc->code = 408;
-		tmr_start(&sc->t1, c->timeout_ms, sim__fail_h, sc);
+		tmr_start(&sc->t1, c->timeout_ms, cx_sim__fail_h, sc);
 	}
 	else if (act == SIM_FAIL) {
 		sc->code = rule->code;
-		tmr_start(&sc->t1, ring, sim__fail_h, sc);
+		tmr_start(&sc->t1, ring, cx_sim__fail_h, sc);
 	}
 	else {
 		sc->has_hangup = rule ? rule->has_hangup : 0;
 		sc->hangup = rule ? rule->hangup : 0;
-		tmr_start(&sc->t1, ring, sim__answer_h, sc);
+		tmr_start(&sc->t1, ring, cx_sim__answer_h, sc);
 	}
 	return 0;
 }
 
-static int sim_accept(cx_engine *e, cx_conn *c)
+static int cx_sim_accept(cx_engine *e, cx_conn *c)
 {
-	sim_conn *sc = sim__pd(c);
+	cx_sim_conn *sc = cx_sim__pd(c);
 
 	if (!sc)
 		return ENOMEM;
 	tmr_cancel(&sc->t2);
 	cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
 	if (sc->has_hangup)
-		tmr_start(&sc->t2, sc->hangup, sim__hangup_h, sc);
+		tmr_start(&sc->t2, sc->hangup, cx_sim__hangup_h, sc);
 	return 0;
 }
 
-static int sim_reject(cx_engine *e, cx_conn *c, const char *reason)
+static int cx_sim_reject(cx_engine *e, cx_conn *c, const char *reason)
 {
 	if (c->pd)
 		c->pd = mem_deref(c->pd);
@@ -455,7 +455,7 @@ static int sim_reject(cx_engine *e, cx_conn *c, const char *reason)
 	return 0;
 }
 
-static int sim_redirect(cx_engine *e, cx_conn *c, const char *dest, const char *reason)
+static int cx_sim_redirect(cx_engine *e, cx_conn *c, const char *dest, const char *reason)
 {
 	if (c->pd)
 		c->pd = mem_deref(c->pd);
@@ -463,35 +463,35 @@ static int sim_redirect(cx_engine *e, cx_conn *c, const char *dest, const char *
 	return 0;
 }
 
-static int sim_disconnect(cx_engine *e, cx_conn *c, const char *reason)
+static int cx_sim_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 {
 	if (c->pd)
 		c->pd = mem_deref(c->pd);
 	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason ? reason : "disconnect",
 			 "local", 0, NULL);
-	sim__end_dialogs(c);
+	cx_sim__end_dialogs(c);
 	return 0;
 }
 
 /* Section - Dialogs */
 
-static void sim__dlg_exit_h(void *arg)
+static void cx_sim__dlg_exit_h(void *arg)
 {
-	sim_dlg *sd = arg;
+	cx_sim_dlg *sd = arg;
 
 	cx_rt_dlg_event(sd->d, "dialog.exit", NULL);
 }
 
-static int sim_dialogstart(cx_engine *e, cx_dlg *d)
+static int cx_sim_dialogstart(cx_engine *e, cx_dlg *d)
 {
-	sim_st *st = sim__st(e);
-	sim_dlg *sd;
+	cx_sim_st *st = cx_sim__st(e);
+	cx_sim_dlg *sd;
 	uint64_t ms = 0;
 	struct le *le;
 	int err = 0, ruled = 0;
 
 	LIST_FOREACH(&st->rules, le) {
-		sim_rule *r = le->data;
+		cx_sim_rule *r = le->data;
 		if (r->kind == SIM_DIALOG && cx_rt_glob(r->pat, d->src ? d->src : "")) {
 			if (r->act == SIM_DFAIL)
 				return EIO;
@@ -504,7 +504,7 @@ static int sim_dialogstart(cx_engine *e, cx_dlg *d)
 		err = cx_media_duration(e->media_root, d->src, &ms);
 	if (err)
 		return err;
-	sd = mem_zalloc(sizeof(*sd), sim_dlg__destroy);
+	sd = mem_zalloc(sizeof(*sd), cx_sim_dlg__destroy);
 	if (!sd)
 		return ENOMEM;
 	sd->d = d;
@@ -512,34 +512,34 @@ static int sim_dialogstart(cx_engine *e, cx_dlg *d)
 	mem_deref(d->pd);
 	d->pd = sd;
 	cx_rt_dlg_event(d, "dialog.started", NULL);
-	tmr_start(&sd->t, ms, sim__dlg_exit_h, sd);
+	tmr_start(&sd->t, ms, cx_sim__dlg_exit_h, sd);
 	return 0;
 }
 
-static int sim_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)
+static int cx_sim_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)
 {
 	d->pd = mem_deref(d->pd); /* stops the playback timer; the runtime sends dialog.exit */
 	return 0;
 }
 
-static void sim_conn_release(cx_engine *e, cx_conn *c)
+static void cx_sim_conn_release(cx_engine *e, cx_conn *c)
 {
 	c->pd = mem_deref(c->pd);
 }
 
-static void sim_dlg_release(cx_engine *e, cx_dlg *d)
+static void cx_sim_dlg_release(cx_engine *e, cx_dlg *d)
 {
 	d->pd = mem_deref(d->pd);
 }
 
-static int sim_pending(cx_engine *e)
+static int cx_sim_pending(cx_engine *e)
 {
-	sim_st *st = e->provst;
+	cx_sim_st *st = e->provst;
 
 	return st && list_head(&st->inbound) != NULL;
 }
 
-static void sim_close(cx_engine *e)
+static void cx_sim_close(cx_engine *e)
 {
 	e->provst = mem_deref(e->provst);
 }
@@ -548,15 +548,43 @@ const cx_prov cx_sim_prov = {
 	/* The simulator stands in for the SIP provider: documents see the same protocol object. */
 	.name = "sip",
 	.version = "2.0",
-	.createcall = sim_createcall,
-	.accept = sim_accept,
-	.reject = sim_reject,
-	.redirect = sim_redirect,
-	.disconnect = sim_disconnect,
-	.dialogstart = sim_dialogstart,
-	.dialogterminate = sim_dialogterminate,
-	.conn_release = sim_conn_release,
-	.dlg_release = sim_dlg_release,
-	.pending = sim_pending,
-	.close = sim_close,
+	.createcall = cx_sim_createcall,
+	.accept = cx_sim_accept,
+	.reject = cx_sim_reject,
+	.redirect = cx_sim_redirect,
+	.disconnect = cx_sim_disconnect,
+	.dialogstart = cx_sim_dialogstart,
+	.dialogterminate = cx_sim_dialogterminate,
+	.conn_release = cx_sim_conn_release,
+	.dlg_release = cx_sim_dlg_release,
+	.pending = cx_sim_pending,
+	.close = cx_sim_close,
 };
+
+/* Section - Scenario patterns */
+
+int cx_rt_glob(const char *p, const char *s)
+{
+	/* iterative glob with one backtrack point: linear enough for scenario patterns */
+	const char *star = NULL, *mark = NULL;
+
+	while (*s) {
+		if (*p == '*') {
+			star = p++;
+			mark = s;
+		}
+		else if (*p == *s) {
+			++p;
+			++s;
+		}
+		else if (star) {
+			p = star + 1;
+			s = ++mark;
+		}
+		else
+			return 0;
+	}
+	while (*p == '*')
+		++p;
+	return *p == '\0';
+}

@@ -6,7 +6,7 @@
  * Everything runs on the libre main loop; results reach the sessions as events
  * (cx_rt_conn_event / cx_rt_dlg_event), never by calling back into a transition.
  *
- * Ownership: a sip_call is the connection's pd (freed with the connection); a sip_play is the
+ * Ownership: a cx_sip_call is the connection's pd (freed with the connection); a cx_sip_play is the
  * dialog's pd. They point at each other weakly and unhook in their destructors.
  */
 #include <string.h>
@@ -30,7 +30,7 @@
 #define SIP_REFER_TMO 32000           /* ms a blind transfer (REFER) may take: 64 * T1 */
 #define SIP_RTP_TMO 60                /* s without RTP from the far end that end a call */
 
-typedef struct sip_st {
+typedef struct cx_sip_st {
 	cx_engine *e;
 	struct sip *sip;
 	struct sipsess_sock *sock;
@@ -40,22 +40,22 @@ typedef struct sip_st {
 	char *gateway;                /* "host:port" or NULL */
 	int tcp;                      /* outbound calls over TCP */
 	struct list calls;
-	struct list confs;            /* sip_conf */
-	struct list edges;            /* sip_edge: who hears whom (joins) */
+	struct list confs;            /* cx_sip_conf */
+	struct list edges;            /* cx_sip_edge: who hears whom (joins) */
 	struct tmr mixtmr;            /* the 20 ms mixer clock, running while edges or plays exist */
 	uint64_t mixt0, mixn;         /* frame k is due at mixt0 + 20k ms */
 	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
 	uint32_t rtp_tmo_ms;          /* --rtp-timeout (0: off) */
 	uint32_t max_call_ms;         /* --max-call-duration (0: off) */
-} sip_st;
+} cx_sip_st;
 
-typedef struct sip_conf sip_conf;
+typedef struct cx_sip_conf cx_sip_conf;
 
-typedef struct sip_play sip_play;
+typedef struct cx_sip_play cx_sip_play;
 
-typedef struct sip_call {
+typedef struct cx_sip_call {
 	struct le le;                 /* in st->calls */
-	sip_st *st;
+	cx_sip_st *st;
 	cx_conn *c;                   /* owner (weak: the call is c->pd) */
 	struct sipsess *sess;
 	struct sip_msg *inv;          /* inbound INVITE (its SDP offer), until answered */
@@ -82,7 +82,7 @@ typedef struct sip_call {
 	uint64_t t0;
 	uint32_t dtmf_ts;             /* RTP timestamp of the last DTMF event reported */
 	int dtmf_seen;
-	sip_play *play;               /* the audio dialog playing now (weak) */
+	cx_sip_play *play;               /* the audio dialog playing now (weak) */
 	/* the relay (joins): received audio decoded to PCM, taken 160 samples per mixer frame */
 	int16_t jb[SIP_JB];
 	uint32_t jr, jn;              /* read index, samples buffered */
@@ -90,27 +90,27 @@ typedef struct sip_call {
 	int16_t in[SIP_SAMPLES];      /* this frame's audio from the far end */
 	uint32_t mts;                 /* RTP timestamp of the last relayed packet */
 	uint64_t mlast;               /* mixer frame of the last relayed packet (+1; 0: none) */
-} sip_call;
+} cx_sip_call;
 
 /* A conference's mixer: the sum of its talkers' frames, plus a prompt played into it. */
-struct sip_conf {
+struct cx_sip_conf {
 	struct le le;                 /* in st->confs */
-	sip_st *st;                   /* NULL once the provider closed */
-	cx_conf *f;                   /* owner (weak: the sip_conf is f->pd) */
+	cx_sip_st *st;                   /* NULL once the provider closed */
+	cx_conf *f;                   /* owner (weak: the cx_sip_conf is f->pd) */
 	int32_t sum[SIP_SAMPLES];
-	sip_play *play;               /* weak */
+	cx_sip_play *play;               /* weak */
 };
 
 /* dst hears src. A node is a call or a conference (kind 'c' or 'f'). */
-typedef struct sip_edge {
+typedef struct cx_sip_edge {
 	struct le le;
 	void *dst, *src;
 	char dk, sk;
-} sip_edge;
+} cx_sip_edge;
 
-struct sip_play {
-	sip_call *call;               /* weak; NULL once the call is gone */
-	sip_conf *conf;               /* or the conference it plays into (weak) */
+struct cx_sip_play {
+	cx_sip_call *call;               /* weak; NULL once the call is gone */
+	cx_sip_conf *conf;               /* or the conference it plays into (weak) */
 	cx_dlg *d;                    /* weak: the play is d->pd */
 	int16_t *pcm;
 	size_t n;
@@ -120,7 +120,7 @@ struct sip_play {
 	struct tmr tmr;
 };
 
-static sip_st *sip__st(cx_engine *e)
+static cx_sip_st *cx_sip__st(cx_engine *e)
 {
 	return e->prov == &cx_sip_prov ? e->provst : NULL;
 }
@@ -128,7 +128,7 @@ static sip_st *sip__st(cx_engine *e)
 /* Section - Building connection.protocol.sip */
 
 /* Adds key -> kid to an object cval (takes kid). */
-static int sip__cv_put(cx_cval *o, const char *key, size_t klen, cx_cval *kid)
+static int cx_sip__cv_put(cx_cval *o, const char *key, size_t klen, cx_cval *kid)
 {
 	uint32_t n = o->nkids;
 	char **keys;
@@ -156,7 +156,7 @@ static int sip__cv_put(cx_cval *o, const char *key, size_t klen, cx_cval *kid)
 	return ENOMEM;
 }
 
-static cx_cval *sip__cv_obj(void)
+static cx_cval *cx_sip__cv_obj(void)
 {
 	cx_cval *o = cx_cval_str(NULL);
 
@@ -165,7 +165,7 @@ static cx_cval *sip__cv_obj(void)
 	return o;
 }
 
-static cx_cval *sip__cv_pl(const struct pl *pl)
+static cx_cval *cx_sip__cv_pl(const struct pl *pl)
 {
 	char *s = NULL;
 	cx_cval *v;
@@ -179,9 +179,9 @@ static cx_cval *sip__cv_pl(const struct pl *pl)
 
 /* protocol.sip = {headers: {Name: value, …} (repeated headers joined by ", "), callid,
  * requesturi (requests), statuscode/reason (responses)}. At most 64 distinct headers. */
-static cx_cval *sip__proto(const struct sip_msg *msg)
+static cx_cval *cx_sip__proto(const struct sip_msg *msg)
 {
-	cx_cval *o = sip__cv_obj(), *h = sip__cv_obj();
+	cx_cval *o = cx_sip__cv_obj(), *h = cx_sip__cv_obj();
 	struct le *le;
 
 	if (!o || !h)
@@ -203,18 +203,18 @@ static cx_cval *sip__proto(const struct sip_msg *msg)
 			}
 		}
 		if (!found && h->nkids < 64 &&
-		    sip__cv_put(h, hd->name.p, hd->name.l, sip__cv_pl(&hd->val)))
+		    cx_sip__cv_put(h, hd->name.p, hd->name.l, cx_sip__cv_pl(&hd->val)))
 			goto fail;
 	}
-	if (sip__cv_put(o, "headers", 7, h)) {
+	if (cx_sip__cv_put(o, "headers", 7, h)) {
 		h = NULL;
 		goto fail;
 	}
 	h = NULL;
-	if (sip__cv_put(o, "callid", 6, sip__cv_pl(&msg->callid)))
+	if (cx_sip__cv_put(o, "callid", 6, cx_sip__cv_pl(&msg->callid)))
 		goto fail;
 	if (msg->req) {
-		if (sip__cv_put(o, "requesturi", 10, sip__cv_pl(&msg->ruri)))
+		if (cx_sip__cv_put(o, "requesturi", 10, cx_sip__cv_pl(&msg->ruri)))
 			goto fail;
 	}
 	else {
@@ -223,8 +223,8 @@ static cx_cval *sip__proto(const struct sip_msg *msg)
 			sc->tag = CX_T_NUM;
 			sc->n = msg->scode;
 		}
-		if (sip__cv_put(o, "statuscode", 10, sc) ||
-		    sip__cv_put(o, "reason", 6, sip__cv_pl(&msg->reason)))
+		if (cx_sip__cv_put(o, "statuscode", 10, sc) ||
+		    cx_sip__cv_put(o, "reason", 6, cx_sip__cv_pl(&msg->reason)))
 			goto fail;
 	}
 	return o;
@@ -234,13 +234,13 @@ static cx_cval *sip__proto(const struct sip_msg *msg)
 	return NULL;
 }
 
-static void sip__set_proto(sip_call *call, const struct sip_msg *msg)
+static void cx_sip__set_proto(cx_sip_call *call, const struct sip_msg *msg)
 {
 	cx_cval *p;
 
 	if (!msg || !call->c)
 		return;
-	p = sip__proto(msg);
+	p = cx_sip__proto(msg);
 	if (!p)
 		return;
 	mem_deref(call->c->proto);
@@ -249,14 +249,14 @@ static void sip__set_proto(sip_call *call, const struct sip_msg *msg)
 
 /* Section - Calls */
 
-static void sip_play__stop(sip_play *p);
-static void sip_mix__drop(sip_st *st, const void *node);
-static void sip_mix__put(sip_call *call, const struct rtp_header *hdr, struct mbuf *mb);
-static void sip_mix__start(sip_st *st);
-static void sip__se_parse(const struct sip_msg *msg, uint32_t *se, char *ref);
-static void sip__watch_start(sip_call *call);
+static void cx_sip_play__stop(cx_sip_play *p);
+static void cx_sip_mix__drop(cx_sip_st *st, const void *node);
+static void cx_sip_mix__put(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb);
+static void cx_sip_mix__start(cx_sip_st *st);
+static void cx_sip__se_parse(const struct sip_msg *msg, uint32_t *se, char *ref);
+static void cx_sip__watch_start(cx_sip_call *call);
 
-static void sip__timers_stop(sip_call *call)
+static void cx_sip__timers_stop(cx_sip_call *call)
 {
 	tmr_cancel(&call->tmo);
 	tmr_cancel(&call->rtptmr);
@@ -266,17 +266,17 @@ static void sip__timers_stop(sip_call *call)
 	call->upd = mem_deref(call->upd);
 }
 
-static void sip_call__destroy(void *arg)
+static void cx_sip_call__destroy(void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 
-	sip__timers_stop(call);
+	cx_sip__timers_stop(call);
 	tmr_cancel(&call->refertmo);
 	/* libre keeps a pending REFER alive on its own, with its handlers unhooked from us */
 	call->refer = mem_deref(call->refer);
 	call->referwhy = mem_deref(call->referwhy);
 	if (call->st)
-		sip_mix__drop(call->st, call);
+		cx_sip_mix__drop(call->st, call);
 	if (call->play) {
 		call->play->call = NULL;
 		tmr_cancel(&call->play->tmr);
@@ -290,9 +290,9 @@ static void sip_call__destroy(void *arg)
 	list_unlink(&call->le);
 }
 
-static sip_call *sip__call_new(sip_st *st, cx_conn *c)
+static cx_sip_call *cx_sip__call_new(cx_sip_st *st, cx_conn *c)
 {
-	sip_call *call = mem_zalloc(sizeof(*call), sip_call__destroy);
+	cx_sip_call *call = mem_zalloc(sizeof(*call), cx_sip_call__destroy);
 
 	if (!call)
 		return NULL;
@@ -310,7 +310,7 @@ static sip_call *sip__call_new(sip_st *st, cx_conn *c)
 }
 
 /* Forgets a transfer in progress (the call ended first): no event for it. */
-static void sip__refer_drop(sip_call *call)
+static void cx_sip__refer_drop(cx_sip_call *call)
 {
 	tmr_cancel(&call->refertmo);
 	call->refer = mem_deref(call->refer);
@@ -320,33 +320,33 @@ static void sip__refer_drop(sip_call *call)
 /* The call is over for us: no more timers, transfer or joins; its sipsess goes (BYE when
  * established, CANCEL when an outbound call still rings, nothing once answered with a final
  * response) and so does its RTP port, at once rather than when the session ends. */
-static void sip__finish(sip_call *call)
+static void cx_sip__finish(cx_sip_call *call)
 {
 	call->closed = 1;
-	sip__timers_stop(call);
-	sip__refer_drop(call);
+	cx_sip__timers_stop(call);
+	cx_sip__refer_drop(call);
 	call->sess = mem_deref(call->sess);
 	call->inv = mem_deref(call->inv);
 	if (call->st)
-		sip_mix__drop(call->st, call);
+		cx_sip_mix__drop(call->st, call);
 	call->rtp = mem_deref(call->rtp);
 }
 
 /* The audio of a dialog that ends with its call: dialog.exit after the connection event. */
-static void sip__end_play(sip_call *call)
+static void cx_sip__end_play(cx_sip_call *call)
 {
-	sip_play *p = call->play;
+	cx_sip_play *p = call->play;
 
 	if (!p)
 		return;
-	sip_play__stop(p);
+	cx_sip_play__stop(p);
 	if (p->d)
 		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
 }
 
 /* RFC 4733 telephone-event payload: event, E|R|volume, duration (16 bits). Reported once per
  * event (at its first end packet; the end packet is sent three times). */
-static void sip__dtmf(sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
+static void cx_sip__dtmf(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
 {
 	static const char digits[] = "0123456789*#ABCD";
 	const uint8_t *p;
@@ -379,43 +379,43 @@ static void sip__dtmf(sip_call *call, const struct rtp_header *hdr, struct mbuf 
 	cx_ev_conn(ev, call->c, call->c->state, 0);
 	cx_ev_str(ev, "dtmf", dig);
 	cx_ev_num(ev, "duration", dur);
-	info = sip__cv_obj();
+	info = cx_sip__cv_obj();
 	if (info) {
 		cx_cval *n = cx_cval_str(NULL);
 		if (n) {
 			n->tag = CX_T_NUM;
 			n->n = dur;
 		}
-		if (!sip__cv_put(info, "type", 4, cx_cval_str("dtmf")) &&
-		    !sip__cv_put(info, "digit", 5, cx_cval_str(dig)) &&
-		    !sip__cv_put(info, "duration", 8, n))
+		if (!cx_sip__cv_put(info, "type", 4, cx_cval_str("dtmf")) &&
+		    !cx_sip__cv_put(info, "digit", 5, cx_cval_str(dig)) &&
+		    !cx_sip__cv_put(info, "duration", 8, n))
 			cx_ev_cval(ev, "info", info);
 		mem_deref(info);
 	}
 	cx_sess_post(s, ev);
 }
 
-static void sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb, void *arg)
+static void cx_sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb, void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 
 	if (call->closed)
 		return;
 	call->rtp_last = tmr_jiffies(); /* any packet shows the far end is alive */
 	if (hdr->pt == SIP_TEPT || (call->tept >= 0 && hdr->pt == call->tept))
-		sip__dtmf(call, hdr, mb);
+		cx_sip__dtmf(call, hdr, mb);
 	else if ((hdr->pt == 0 || hdr->pt == 8) && call->st && list_head(&call->st->edges))
-		sip_mix__put(call, hdr, mb); /* relayed only while something is joined */
+		cx_sip_mix__put(call, hdr, mb); /* relayed only while something is joined */
 }
 
 /* RTP socket and SDP session with our offer/answer formats: PCMU, PCMA, telephone-event. */
-static int sip__media(sip_call *call)
+static int cx_sip__media(cx_sip_call *call)
 {
 	struct sa ip = call->st->laddr;
 	int err;
 
 	sa_set_port(&ip, 0);
-	err = rtp_listen(&call->rtp, IPPROTO_UDP, &ip, 16384, 32766, false, sip__rtp_h, NULL, call);
+	err = rtp_listen(&call->rtp, IPPROTO_UDP, &ip, 16384, 32766, false, cx_sip__rtp_h, NULL, call);
 	if (err) {
 		fprintf(stderr, "ccxml: sip: no RTP port: %s\n", strerror(err));
 		return err;
@@ -439,7 +439,7 @@ static int sip__media(sip_call *call)
  * telephone-event payload type. PCMU and PCMA are static payload types 0 and 8 (RFC 3551):
  * an offer may list them without a=rtpmap, so the format has no name then; libre matched
  * them to ours by number. */
-static int sip__negotiate(sip_call *call)
+static int cx_sip__negotiate(cx_sip_call *call)
 {
 	const struct sdp_format *te;
 	struct le *le;
@@ -461,16 +461,16 @@ static int sip__negotiate(sip_call *call)
 	return 0;
 }
 
-static int sip__answer_h(const struct sip_msg *msg, void *arg)
+static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 	int err = sdp_decode(call->sdp, msg->mb, false);
 
 	if (err) {
 		fprintf(stderr, "ccxml: sip: bad SDP answer: %s\n", strerror(err));
 		return err;
 	}
-	if (sip__negotiate(call))
+	if (cx_sip__negotiate(call))
 		fprintf(stderr, "ccxml: sip: the SDP answer has no PCMU or PCMA: no audio\n");
 	call->rtp_last = tmr_jiffies(); /* new media: the inactivity clock starts again */
 	if (call->refreshing) {
@@ -478,23 +478,23 @@ static int sip__answer_h(const struct sip_msg *msg, void *arg)
 		uint32_t se;
 		char ref;
 		call->refreshing = 0;
-		sip__se_parse(msg, &se, &ref);
+		cx_sip__se_parse(msg, &se, &ref);
 		if (se)
 			call->se = se;
 	}
 	return 0;
 }
 
-static int sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void *arg)
+static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 	int err = sdp_decode(call->sdp, msg->mb, true);
 
 	/* a re-INVITE (or UPDATE with SDP): answer with the same formats */
 	if (!err)
 		err = sdp_encode(descp, call->sdp, false);
 	if (!err)
-		(void)sip__negotiate(call);
+		(void)cx_sip__negotiate(call);
 	call->rtp_last = tmr_jiffies();
 	if (call->se && !call->se_refresh && !pl_strcmp(&msg->met, "INVITE")) {
 		/* the peer refreshes with re-INVITE, and libre 1.1.0 answers those without
@@ -506,23 +506,23 @@ static int sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void *ar
 	return err;
 }
 
-static void sip__progr_h(const struct sip_msg *msg, void *arg)
+static void cx_sip__progr_h(const struct sip_msg *msg, void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 
 	if (call->progressed || call->closed || !call->c)
 		return;
 	call->progressed = 1;
-	sip__set_proto(call, msg);
+	cx_sip__set_proto(call, msg);
 	if (mbuf_get_left(msg->mb) && !sdp_decode(call->sdp, msg->mb, false))
-		(void)sip__negotiate(call); /* early media answer */
+		(void)cx_sip__negotiate(call); /* early media answer */
 	cx_rt_conn_event(call->c, "connection.progressing", "PROGRESSING", NULL, NULL, msg->scode,
 			 NULL);
 }
 
-static void sip__estab_h(const struct sip_msg *msg, void *arg)
+static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 
 	if (call->closed || !call->c)
 		return;
@@ -532,34 +532,34 @@ static void sip__estab_h(const struct sip_msg *msg, void *arg)
 	if (!call->c->inbound) {
 		uint32_t se;
 		char ref;
-		sip__set_proto(call, msg); /* the 200 OK */
+		cx_sip__set_proto(call, msg); /* the 200 OK */
 		/* a session timer the UAS put in its 200: we refresh unless it says refresher=uas */
-		sip__se_parse(msg, &se, &ref);
+		cx_sip__se_parse(msg, &se, &ref);
 		call->se = se;
 		call->se_refresh = ref != 's';
 		call->se_update = sip_msg_hdr_has_value(msg, SIP_HDR_ALLOW, "UPDATE");
 	}
-	sip__watch_start(call);
+	cx_sip__watch_start(call);
 	cx_rt_conn_event(call->c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
 }
 
-static void sip__close_h(int err, const struct sip_msg *msg, void *arg)
+static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 	cx_conn *c = call->c;
 	char *phrase = NULL;
 
 	if (call->closed || !c)
 		return;
 	/* an ended connection leaves its joins; its RTP port goes now */
-	sip__finish(call);
+	cx_sip__finish(call);
 	if (call->estab) {
 		/* the far end hung up (BYE), or the dialog broke (e.g. our refreshing re-INVITE got
 		 * 408/481 or no answer) */
 		cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED",
 				 err == ECONNRESET ? "hangup" : call->refreshing ? "session-expired" : "error",
 				 "remote", 0, NULL);
-		sip__end_play(call);
+		cx_sip__end_play(call);
 	}
 	else if (c->inbound) {
 		/* the caller gave up (CANCEL) before <accept> */
@@ -567,7 +567,7 @@ static void sip__close_h(int err, const struct sip_msg *msg, void *arg)
 	}
 	else if (!err && msg && msg->scode >= 300) {
 		pl_strdup(&phrase, &msg->reason);
-		sip__set_proto(call, msg);
+		cx_sip__set_proto(call, msg);
 		cx_rt_conn_event(c, "connection.failed", "FAILED", cx_rt_sipreason(msg->scode), NULL,
 				 msg->scode, phrase);
 		mem_deref(phrase);
@@ -586,13 +586,13 @@ static void sip__close_h(int err, const struct sip_msg *msg, void *arg)
 	}
 }
 
-static void sip__timeout_h(void *arg)
+static void cx_sip__timeout_h(void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 
 	if (call->closed || call->estab || !call->c)
 		return;
-	sip__finish(call); /* CANCEL (libre sends it once a 1xx came) */
+	cx_sip__finish(call); /* CANCEL (libre sends it once a 1xx came) */
 	cx_rt_conn_event(call->c, "connection.failed", "FAILED", "timeout", NULL, 0, NULL);
 }
 
@@ -605,7 +605,7 @@ static void sip__timeout_h(void *arg)
  * when the peer does not allow UPDATE) and the expiry are done here. */
 
 /* The platform ends a connected call: BYE, then connection.disconnected with reason. */
-static void sip__hangup(sip_call *call, const char *reason, const char *trigger)
+static void cx_sip__hangup(cx_sip_call *call, const char *reason, const char *trigger)
 {
 	cx_conn *c = call->c;
 
@@ -613,41 +613,41 @@ static void sip__hangup(sip_call *call, const char *reason, const char *trigger)
 		return;
 	fprintf(stderr, "ccxml: sip: call with %s ended by the platform: %s\n",
 		c->remote ? c->remote : "?", reason);
-	sip__finish(call);
+	cx_sip__finish(call);
 	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason, trigger, 0, NULL);
-	sip__end_play(call);
+	cx_sip__end_play(call);
 }
 
 /* The far end's SDP says it sends audio (not on hold: sendonly/inactive on its side). */
-static int sip__rtp_expected(const sip_call *call)
+static int cx_sip__rtp_expected(const cx_sip_call *call)
 {
 	return call->sdpm && (sdp_media_rdir(call->sdpm) & SDP_SENDONLY);
 }
 
-static void sip__rtp_watch_h(void *arg)
+static void cx_sip__rtp_watch_h(void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 	uint64_t now = tmr_jiffies(), tmo = call->st ? call->st->rtp_tmo_ms : 0;
 
 	if (call->closed || !tmo)
 		return;
-	if (!sip__rtp_expected(call))
+	if (!cx_sip__rtp_expected(call))
 		call->rtp_last = now; /* on hold: the clock starts again when it may send */
 	if (now - call->rtp_last >= tmo) {
-		sip__hangup(call, "rtp-timeout", "remote");
+		cx_sip__hangup(call, "rtp-timeout", "remote");
 		return;
 	}
-	tmr_start(&call->rtptmr, call->rtp_last + tmo - now, sip__rtp_watch_h, call);
+	tmr_start(&call->rtptmr, call->rtp_last + tmo - now, cx_sip__rtp_watch_h, call);
 }
 
-static void sip__maxdur_h(void *arg)
+static void cx_sip__maxdur_h(void *arg)
 {
-	sip__hangup(arg, "max-duration", "local");
+	cx_sip__hangup(arg, "max-duration", "local");
 }
 
 /* Session-Expires: DELTA[;refresher=uac|uas] of msg -> *se (0: none) and *ref ('c' for uac,
  * 's' for uas, 0 when not given). */
-static void sip__se_parse(const struct sip_msg *msg, uint32_t *se, char *ref)
+static void cx_sip__se_parse(const struct sip_msg *msg, uint32_t *se, char *ref)
 {
 	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_SESSION_EXPIRES);
 	struct pl v, r;
@@ -661,13 +661,13 @@ static void sip__se_parse(const struct sip_msg *msg, uint32_t *se, char *ref)
 		*ref = !pl_strcasecmp(&r, "uac") ? 'c' : !pl_strcasecmp(&r, "uas") ? 's' : 0;
 }
 
-static void sip__se_refresh_h(void *arg);
-static void sip__se_expire_h(void *arg);
+static void cx_sip__se_refresh_h(void *arg);
+static void cx_sip__se_expire_h(void *arg);
 
 /* (Re)starts the session timer: the refresher refreshes at half the interval; the other side
  * ends the call when no refresh came by the interval minus min(32 s, interval / 3) (RFC 4028
  * section 10). */
-static void sip__se_start(sip_call *call)
+static void cx_sip__se_start(cx_sip_call *call)
 {
 	uint32_t se = call->se, guard = se / 3 < 32 ? se / 3 : 32;
 
@@ -675,17 +675,17 @@ static void sip__se_start(sip_call *call)
 	if (!se || call->closed)
 		return;
 	if (call->se_refresh)
-		tmr_start(&call->setmr, (uint64_t)se * 500, sip__se_refresh_h, call);
+		tmr_start(&call->setmr, (uint64_t)se * 500, cx_sip__se_refresh_h, call);
 	else
-		tmr_start(&call->setmr, (uint64_t)(se - guard) * 1000, sip__se_expire_h, call);
+		tmr_start(&call->setmr, (uint64_t)(se - guard) * 1000, cx_sip__se_expire_h, call);
 }
 
-static void sip__se_expire_h(void *arg)
+static void cx_sip__se_expire_h(void *arg)
 {
-	sip__hangup(arg, "session-expired", "remote");
+	cx_sip__hangup(arg, "session-expired", "remote");
 }
 
-static int sip__upd_send_h(enum sip_transp tp, const struct sa *src, const struct sa *dst,
+static int cx_sip__upd_send_h(enum sip_transp tp, const struct sa *src, const struct sa *dst,
 			   struct mbuf *mb, void *arg)
 {
 	struct sip_contact contact;
@@ -697,9 +697,9 @@ static int sip__upd_send_h(enum sip_transp tp, const struct sa *src, const struc
 }
 
 /* The answer to our refreshing UPDATE. */
-static void sip__upd_resp_h(int err, const struct sip_msg *msg, void *arg)
+static void cx_sip__upd_resp_h(int err, const struct sip_msg *msg, void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 	uint32_t se;
 	char ref;
 
@@ -710,35 +710,35 @@ static void sip__upd_resp_h(int err, const struct sip_msg *msg, void *arg)
 		return;
 	if (err || msg->scode == 408 || msg->scode == 481) {
 		/* the dialog is gone on the far side, or nobody answers */
-		sip__hangup(call, "session-expired", "remote");
+		cx_sip__hangup(call, "session-expired", "remote");
 		return;
 	}
 	if (msg->scode < 300) {
-		sip__se_parse(msg, &se, &ref);
+		cx_sip__se_parse(msg, &se, &ref);
 		if (se)
 			call->se = se;
 		call->se_refresh = ref != 's';
 	}
 	else if (msg->scode == 405 || msg->scode == 501) {
 		call->se_update = 0; /* next time with re-INVITE, at once */
-		tmr_start(&call->setmr, 0, sip__se_refresh_h, call);
+		tmr_start(&call->setmr, 0, cx_sip__se_refresh_h, call);
 		return;
 	}
 	else if (msg->scode == 422) {
 		const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_MIN_SE);
 		if (h && pl_u32(&h->val) > call->se) {
 			call->se = pl_u32(&h->val);
-			tmr_start(&call->setmr, 0, sip__se_refresh_h, call);
+			tmr_start(&call->setmr, 0, cx_sip__se_refresh_h, call);
 			return;
 		}
 	}
 	/* other refusals leave the session as it is: try again at the next half interval */
-	sip__se_start(call);
+	cx_sip__se_start(call);
 }
 
-static void sip__se_refresh_h(void *arg)
+static void cx_sip__se_refresh_h(void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 	struct mbuf *desc = NULL;
 	int err;
 
@@ -747,7 +747,7 @@ static void sip__se_refresh_h(void *arg)
 	call->refreshing = 1;
 	if (call->se_update) {
 		err = sip_drequestf(&call->upd, call->st->sip, true, "UPDATE", sipsess_dialog(call->sess),
-				    0, NULL, sip__upd_send_h, sip__upd_resp_h, call,
+				    0, NULL, cx_sip__upd_send_h, cx_sip__upd_resp_h, call,
 				    "Session-Expires: %u;refresher=uac\r\n"
 				    "Supported: timer\r\n"
 				    "Content-Length: 0\r\n"
@@ -760,38 +760,38 @@ static void sip__se_refresh_h(void *arg)
 			err = sipsess_modify(call->sess, desc);
 		mem_deref(desc);
 		if (!err)
-			sip__se_start(call);
+			cx_sip__se_start(call);
 	}
 	if (err) {
 		call->refreshing = 0;
 		fprintf(stderr, "ccxml: sip: cannot refresh the session: %s\n", strerror(err));
-		sip__se_start(call);
+		cx_sip__se_start(call);
 	}
 }
 
 /* At connection: the three clocks start. */
-static void sip__watch_start(sip_call *call)
+static void cx_sip__watch_start(cx_sip_call *call)
 {
-	sip_st *st = call->st;
+	cx_sip_st *st = call->st;
 
 	if (!st)
 		return;
 	call->rtp_last = tmr_jiffies();
 	if (st->rtp_tmo_ms)
-		tmr_start(&call->rtptmr, st->rtp_tmo_ms, sip__rtp_watch_h, call);
+		tmr_start(&call->rtptmr, st->rtp_tmo_ms, cx_sip__rtp_watch_h, call);
 	if (st->max_call_ms)
-		tmr_start(&call->maxtmr, st->max_call_ms, sip__maxdur_h, call);
-	sip__se_start(call);
+		tmr_start(&call->maxtmr, st->max_call_ms, cx_sip__maxdur_h, call);
+	cx_sip__se_start(call);
 }
 
 /* An UPDATE in a call's dialog (sipsess leaves UPDATE to others): a session refresh by the
  * peer, maybe with an SDP offer. Answered 200 with our Session-Expires. */
-static bool sip__update_h(const struct sip_msg *msg, void *arg)
+static bool cx_sip__update_h(const struct sip_msg *msg, void *arg)
 {
-	sip_st *st = arg;
+	cx_sip_st *st = arg;
 	struct sip_contact contact;
 	struct mbuf *desc = NULL;
-	sip_call *call = NULL;
+	cx_sip_call *call = NULL;
 	char hdrs[128] = "", ref;
 	struct le *le;
 	uint32_t se;
@@ -800,7 +800,7 @@ static bool sip__update_h(const struct sip_msg *msg, void *arg)
 	if (pl_strcmp(&msg->met, "UPDATE"))
 		return false;
 	LIST_FOREACH(&st->calls, le) {
-		sip_call *x = le->data;
+		cx_sip_call *x = le->data;
 		if (x->sess && !x->closed && x->estab && sip_dialog_cmp(sipsess_dialog(x->sess), msg)) {
 			call = x;
 			break;
@@ -815,20 +815,20 @@ static bool sip__update_h(const struct sip_msg *msg, void *arg)
 		return true;
 	}
 	if (mbuf_get_left(msg->mb))
-		err = sip__offer_h(&desc, msg, call);
+		err = cx_sip__offer_h(&desc, msg, call);
 	if (err) {
 		(void)sip_reply(st->sip, msg, 488, "Not Acceptable Here");
 		return true;
 	}
 	(void)sip_dialog_update(sipsess_dialog(call->sess), msg);
-	sip__se_parse(msg, &se, &ref);
+	cx_sip__se_parse(msg, &se, &ref);
 	call->se = se;
 	call->se_refresh = ref == 's';
 	if (se)
 		(void)re_snprintf(hdrs, sizeof(hdrs), "Session-Expires: %u;refresher=%s\r\n%s", se,
 				  call->se_refresh ? "uas" : "uac",
 				  sip_msg_hdr_has_value(msg, SIP_HDR_SUPPORTED, "timer") ? "Require: timer\r\n" : "");
-	sip__se_start(call); /* no Session-Expires: no session timer any more */
+	cx_sip__se_start(call); /* no Session-Expires: no session timer any more */
 	sip_contact_set(&contact, "ccxml", &msg->dst, msg->tp);
 	(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 200, "OK",
 			  "%H%s%s%s"
@@ -846,7 +846,7 @@ static bool sip__update_h(const struct sip_msg *msg, void *arg)
 /* Section - Destinations */
 
 /* A header value without CR/LF (no header injection from documents). */
-static void sip__clean(char *s)
+static void cx_sip__clean(char *s)
 {
 	for (; *s; s++)
 		if (*s == '\r' || *s == '\n')
@@ -856,7 +856,7 @@ static void sip__clean(char *s)
 /* dest -> request URI (and an outbound route, or NULL). Forms: sip:user@host[:port],
  * sips:…, tel:NUMBER and bare numbers (through the gateway), sip:NUMBER!HOST@GATEWAY
  * (request URI sip:NUMBER@HOST, routed through --gateway, else through GATEWAY), user@host. */
-static int sip__dest(sip_st *st, const char *dest, char **urip, char **routep, char *em, size_t esz)
+static int cx_sip__dest(cx_sip_st *st, const char *dest, char **urip, char **routep, char *em, size_t esz)
 {
 	const char *tp = st->tcp ? ";transport=tcp" : "";
 	char *num = NULL;
@@ -925,7 +925,7 @@ static int sip__dest(sip_st *st, const char *dest, char **urip, char **routep, c
 }
 
 /* RFC 6761 6.4: names under .invalid never resolve; say so at once instead of asking DNS. */
-static int sip__invalid_host(const char *uri)
+static int cx_sip__invalid_host(const char *uri)
 {
 	struct uri u;
 	struct pl pl, h;
@@ -943,7 +943,7 @@ static int sip__invalid_host(const char *uri)
 
 /* callerid -> From URI: a sip:/sips: URI as is, a number or tel: as sip:NUMBER@our address,
  * anything else as the user part. */
-static int sip__from(sip_st *st, const char *callerid, char **fromp)
+static int cx_sip__from(cx_sip_st *st, const char *callerid, char **fromp)
 {
 	char *u = NULL, *p;
 	int err;
@@ -966,48 +966,48 @@ static int sip__from(sip_st *st, const char *callerid, char **fromp)
 
 /* Section - Provider operations */
 
-static int sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
+static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 {
-	sip_st *st = sip__st(e);
+	cx_sip_st *st = cx_sip__st(e);
 	char *uri = NULL, *route = NULL, *from = NULL, *hdrs = NULL, em[200] = "";
 	const char *routev[1];
 	struct mbuf *desc = NULL;
-	sip_call *call;
+	cx_sip_call *call;
 	int err;
 
 	if (!st)
 		return ENOSYS;
-	err = sip__dest(st, dest, &uri, &route, em, sizeof(em));
+	err = cx_sip__dest(st, dest, &uri, &route, em, sizeof(em));
 	if (err) {
 		re_fprintf(stderr, "ccxml: session %s: <createcall>: %H\n", c->sess ? c->sess->id : "?",
 			cx_rt_esc, em[0] ? em : strerror(err));
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "badnumber", NULL, 0, NULL);
 		return 0;
 	}
-	if (sip__invalid_host(uri)) {
+	if (cx_sip__invalid_host(uri)) {
 		fprintf(stderr, "ccxml: session %s: <createcall> to %s: its host name does not resolve "
 			"(.invalid never does, RFC 6761)\n", c->sess ? c->sess->id : "?", uri);
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "unknownhost", NULL, 0, NULL);
 		err = 0;
 		goto out;
 	}
-	call = sip__call_new(st, c);
+	call = cx_sip__call_new(st, c);
 	if (!call) {
 		err = ENOMEM;
 		goto out;
 	}
 	mem_deref(c->pd);
 	c->pd = call;
-	err = sip__media(call);
+	err = cx_sip__media(call);
 	if (!err)
 		err = sdp_encode(&desc, call->sdp, true);
 	if (!err)
-		err = sip__from(st, c->callerid, &from);
+		err = cx_sip__from(st, c->callerid, &from);
 	if (!err && c->aai && *c->aai) {
 		char *aai = NULL;
 		err = str_dup(&aai, c->aai);
 		if (!err) {
-			sip__clean(aai);
+			cx_sip__clean(aai);
 			err = re_sdprintf(&hdrs, SIP_ALLOW SIP_AAI_HDR ": %s\r\n", aai);
 		}
 		mem_deref(aai);
@@ -1022,8 +1022,8 @@ static int sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	routev[0] = route;
 	err = sipsess_connect(&call->sess, st->sock, uri, NULL, from, "ccxml", route ? routev : NULL,
 			      route ? 1 : 0, "application/sdp", desc, NULL, NULL, false,
-			      sip__offer_h, sip__answer_h, sip__progr_h, sip__estab_h, NULL, NULL,
-			      sip__close_h, call, "%s", hdrs);
+			      cx_sip__offer_h, cx_sip__answer_h, cx_sip__progr_h, cx_sip__estab_h, NULL, NULL,
+			      cx_sip__close_h, call, "%s", hdrs);
 	if (err) {
 		re_fprintf(stderr, "ccxml: session %s: <createcall> to %H: cannot send the INVITE: %s\n",
 			c->sess ? c->sess->id : "?", cx_rt_esc, uri, strerror(err));
@@ -1032,7 +1032,7 @@ static int sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 		err = 0;
 		goto out;
 	}
-	tmr_start(&call->tmo, c->timeout_ms ? c->timeout_ms : 60000, sip__timeout_h, call);
+	tmr_start(&call->tmo, c->timeout_ms ? c->timeout_ms : 60000, cx_sip__timeout_h, call);
  out:
 	mem_deref(desc);
 	mem_deref(uri);
@@ -1042,12 +1042,12 @@ static int sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	return err;
 }
 
-static void sip__conn_h(const struct sip_msg *msg, void *arg)
+static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 {
-	sip_st *st = arg;
+	cx_sip_st *st = arg;
 	char *from = NULL, *to = NULL;
 	const struct sip_hdr *aai;
-	sip_call *call = NULL;
+	cx_sip_call *call = NULL;
 	cx_conn *c = NULL;
 	char ref;
 	int err;
@@ -1062,7 +1062,7 @@ static void sip__conn_h(const struct sip_msg *msg, void *arg)
 				 err == EBUSY ? "Service Unavailable" : "Server Internal Error");
 		goto out;
 	}
-	call = sip__call_new(st, c);
+	call = cx_sip__call_new(st, c);
 	if (!call) {
 		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "out of memory", NULL, 0, NULL);
@@ -1071,7 +1071,7 @@ static void sip__conn_h(const struct sip_msg *msg, void *arg)
 	mem_deref(c->pd);
 	c->pd = call;
 	call->inv = mem_ref((struct sip_msg *)msg);
-	sip__set_proto(call, msg);
+	cx_sip__set_proto(call, msg);
 	aai = sip_msg_xhdr(msg, SIP_AAI_HDR);
 	if (!aai)
 		aai = sip_msg_xhdr(msg, "User-to-User");
@@ -1082,14 +1082,14 @@ static void sip__conn_h(const struct sip_msg *msg, void *arg)
 	}
 	/* RFC 4028: the caller's Session-Expires is taken as offered (any interval); without a
 	 * refresher parameter the caller refreshes if it supports timers, else we do */
-	sip__se_parse(msg, &call->se, &ref);
+	cx_sip__se_parse(msg, &call->se, &ref);
 	call->se_refresh = ref == 's' ||
 		(!ref && !sip_msg_hdr_has_value(msg, SIP_HDR_SUPPORTED, "timer"));
 	call->se_update = sip_msg_hdr_has_value(msg, SIP_HDR_ALLOW, "UPDATE");
 	/* 180 now; <accept> sends the 200 with the SDP answer */
 	err = sipsess_accept(&call->sess, st->sock, msg, 180, "Ringing", "ccxml", "application/sdp",
-			     NULL, NULL, NULL, false, sip__offer_h, sip__answer_h, sip__estab_h, NULL,
-			     NULL, sip__close_h, call, "%s", SIP_ALLOW);
+			     NULL, NULL, NULL, false, cx_sip__offer_h, cx_sip__answer_h, cx_sip__estab_h, NULL,
+			     NULL, cx_sip__close_h, call, "%s", SIP_ALLOW);
 	if (err) {
 		re_fprintf(stderr, "ccxml: sip: cannot answer the INVITE from %H: %s\n", cx_rt_esc, from, strerror(err));
 		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
@@ -1101,9 +1101,9 @@ static void sip__conn_h(const struct sip_msg *msg, void *arg)
 	mem_deref(to);
 }
 
-static sip_call *sip__call(cx_conn *c)
+static cx_sip_call *cx_sip__call(cx_conn *c)
 {
-	sip_call *call = c->pd;
+	cx_sip_call *call = c->pd;
 
 	return call && call->sess && !call->closed ? call : NULL;
 }
@@ -1112,42 +1112,42 @@ static sip_call *sip__call(cx_conn *c)
  * at once (sipsess and RTP port freed). connection.accept.failed says why; connection.failed
  * follows, since the call is gone: the connection leaves session.connections and a document
  * that ends its session on connection.failed (most do) frees it. */
-static int sip__refuse(sip_call *call, uint16_t code, const char *phrase, const char *reason)
+static int cx_sip__refuse(cx_sip_call *call, uint16_t code, const char *phrase, const char *reason)
 {
 	cx_conn *c = call->c;
 
 	(void)sipsess_reject(call->sess, code, phrase, NULL);
-	sip__finish(call);
+	cx_sip__finish(call);
 	cx_rt_conn_event(c, "connection.accept.failed", NULL, reason, "local", code, phrase);
 	cx_rt_conn_event(c, "connection.failed", "FAILED", reason, "local", code, phrase);
 	return 0; /* the outcome is reported: no second connection.accept.failed from the runtime */
 }
 
-static int sip_accept(cx_engine *e, cx_conn *c)
+static int cx_sip_accept(cx_engine *e, cx_conn *c)
 {
-	sip_call *call = sip__call(c);
+	cx_sip_call *call = cx_sip__call(c);
 	struct mbuf *desc = NULL;
 	char se[96] = "";
 	int err;
 
 	if (!call || !call->inv)
 		return EPROTO;
-	err = sip__media(call);
+	err = cx_sip__media(call);
 	if (err) {
 		/* no media for this call (e.g. out of ports): the caller must not wait in 180 */
-		return sip__refuse(call, 503, "Service Unavailable", "noresource");
+		return cx_sip__refuse(call, 503, "Service Unavailable", "noresource");
 	}
 	if (mbuf_get_left(call->inv->mb)) {
 		err = sdp_decode(call->sdp, call->inv->mb, true);
 		if (err) {
 			fprintf(stderr, "ccxml: sip: bad SDP offer from %s: %s\n",
 				c->remote ? c->remote : "?", strerror(err));
-			return sip__refuse(call, 488, "Not Acceptable Here", "media");
+			return cx_sip__refuse(call, 488, "Not Acceptable Here", "media");
 		}
-		if (sip__negotiate(call)) {
+		if (cx_sip__negotiate(call)) {
 			fprintf(stderr, "ccxml: sip: %s offers neither PCMU nor PCMA\n",
 				c->remote ? c->remote : "?");
-			return sip__refuse(call, 488, "Not Acceptable Here", "media");
+			return cx_sip__refuse(call, 488, "Not Acceptable Here", "media");
 		}
 		err = sdp_encode(&desc, call->sdp, false);
 	}
@@ -1164,13 +1164,13 @@ static int sip_accept(cx_engine *e, cx_conn *c)
 	if (err) {
 		fprintf(stderr, "ccxml: sip: cannot answer %s: %s\n", c->remote ? c->remote : "?",
 			strerror(err));
-		return sip__refuse(call, 500, "Server Internal Error", "error");
+		return cx_sip__refuse(call, 500, "Server Internal Error", "error");
 	}
 	return 0; /* connection.connected comes with the ACK */
 }
 
 /* <reject reason>: a SIP code 400..699 as is; else a word (docs/sip.md); default 603. */
-static uint16_t sip__reject_code(const char *reason, const char **phrase)
+static uint16_t cx_sip__reject_code(const char *reason, const char **phrase)
 {
 	static const struct { const char *w; uint16_t code; const char *ph; } map[] = {
 		{"busy", 486, "Busy Here"}, {"notfound", 404, "Not Found"},
@@ -1203,11 +1203,11 @@ static uint16_t sip__reject_code(const char *reason, const char **phrase)
 	return 603;
 }
 
-static int sip_reject(cx_engine *e, cx_conn *c, const char *reason)
+static int cx_sip_reject(cx_engine *e, cx_conn *c, const char *reason)
 {
-	sip_call *call = sip__call(c);
+	cx_sip_call *call = cx_sip__call(c);
 	const char *phrase;
-	uint16_t code = sip__reject_code(reason, &phrase);
+	uint16_t code = cx_sip__reject_code(reason, &phrase);
 	int err;
 
 	if (!call || call->estab)
@@ -1215,7 +1215,7 @@ static int sip_reject(cx_engine *e, cx_conn *c, const char *reason)
 	err = sipsess_reject(call->sess, code, phrase, NULL);
 	if (err)
 		return err;
-	sip__finish(call);
+	cx_sip__finish(call);
 	cx_rt_conn_event(c, "connection.failed", "FAILED", reason ? reason : "rejected", "local", code,
 			 phrase);
 	return 0;
@@ -1231,7 +1231,7 @@ static int sip_reject(cx_engine *e, cx_conn *c, const char *reason)
  * connection.redirect.failed, and the call stays connected. sipevent_drefer() shares the
  * sipsess dialog, so CSeqs and the route stay right. */
 
-static void sip__refer_end(sip_call *call, int ok, const char *why, uint16_t scode,
+static void cx_sip__refer_end(cx_sip_call *call, int ok, const char *why, uint16_t scode,
 			   const struct pl *phrase)
 {
 	cx_conn *c = call->c;
@@ -1246,9 +1246,9 @@ static void sip__refer_end(sip_call *call, int ok, const char *why, uint16_t sco
 		/* already over */
 	}
 	else if (ok) {
-		sip__finish(call); /* BYE: the transferor leaves */
+		cx_sip__finish(call); /* BYE: the transferor leaves */
 		cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, "local", scode, ph);
-		sip__end_play(call);
+		cx_sip__end_play(call);
 	}
 	else {
 		re_fprintf(stderr, "ccxml: sip: transfer of %H failed: %s%s%H\n", cx_rt_esc,
@@ -1260,9 +1260,9 @@ static void sip__refer_end(sip_call *call, int ok, const char *why, uint16_t sco
 }
 
 /* A NOTIFY of the REFER's implicit subscription: answered here (libre leaves that to us). */
-static void sip__refer_notify_h(struct sip *sip, const struct sip_msg *msg, void *arg)
+static void cx_sip__refer_notify_h(struct sip *sip, const struct sip_msg *msg, void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 	struct pl sp1, code, sp2, phrase;
 	uint32_t sc;
 
@@ -1276,39 +1276,39 @@ static void sip__refer_notify_h(struct sip *sip, const struct sip_msg *msg, void
 	if (sc < 200 || sc > 699)
 		return; /* progress (100 Trying, 180 Ringing) */
 	if (sc < 300)
-		sip__refer_end(call, 1, NULL, (uint16_t)sc, &phrase);
+		cx_sip__refer_end(call, 1, NULL, (uint16_t)sc, &phrase);
 	else
-		sip__refer_end(call, 0, cx_rt_sipreason((int)sc), (uint16_t)sc, &phrase);
+		cx_sip__refer_end(call, 0, cx_rt_sipreason((int)sc), (uint16_t)sc, &phrase);
 }
 
 /* The subscription ended before a final status: REFER rejected, transaction timeout, or a
  * terminating NOTIFY without a final sipfrag. */
-static void sip__refer_close_h(int err, const struct sip_msg *msg,
+static void cx_sip__refer_close_h(int err, const struct sip_msg *msg,
 			       const struct sipevent_substate *substate, void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 
 	if (!err && msg && msg->scode >= 300) {
-		sip__refer_end(call, 0, msg->scode == 405 || msg->scode == 501 ? "unsupported" :
+		cx_sip__refer_end(call, 0, msg->scode == 405 || msg->scode == 501 ? "unsupported" :
 			       cx_rt_sipreason(msg->scode), msg->scode, &msg->reason);
 		return;
 	}
 	if (err) {
-		sip__refer_end(call, 0, err == ETIMEDOUT ? "timeout" : "error", 0, NULL);
+		cx_sip__refer_end(call, 0, err == ETIMEDOUT ? "timeout" : "error", 0, NULL);
 		return;
 	}
 	(void)substate;
-	sip__refer_end(call, 0, "unknown", 0, NULL);
+	cx_sip__refer_end(call, 0, "unknown", 0, NULL);
 }
 
-static void sip__refer_tmo_h(void *arg)
+static void cx_sip__refer_tmo_h(void *arg)
 {
-	sip_call *call = arg;
+	cx_sip_call *call = arg;
 
-	sip__refer_end(call, 0, "timeout", 0, NULL);
+	cx_sip__refer_end(call, 0, "timeout", 0, NULL);
 }
 
-static int sip__refer(sip_st *st, sip_call *call, const char *uri, const char *reason)
+static int cx_sip__refer(cx_sip_st *st, cx_sip_call *call, const char *uri, const char *reason)
 {
 	int err;
 
@@ -1323,34 +1323,34 @@ static int sip__refer(sip_st *st, sip_call *call, const char *uri, const char *r
 	if (reason && (err = str_dup(&call->referwhy, reason)))
 		return err;
 	err = sipevent_drefer(&call->refer, st->evsock, sipsess_dialog(call->sess), "ccxml", NULL, NULL,
-			      false, sip__refer_notify_h, sip__refer_close_h, call,
+			      false, cx_sip__refer_notify_h, cx_sip__refer_close_h, call,
 			      "Refer-To: <%s>\r\n", uri);
 	if (err) {
 		fprintf(stderr, "ccxml: sip: <redirect>: cannot send REFER: %s\n", strerror(err));
 		call->referwhy = mem_deref(call->referwhy);
 		return err;
 	}
-	tmr_start(&call->refertmo, SIP_REFER_TMO, sip__refer_tmo_h, call);
+	tmr_start(&call->refertmo, SIP_REFER_TMO, cx_sip__refer_tmo_h, call);
 	return 0;
 }
 
-static int sip_redirect(cx_engine *e, cx_conn *c, const char *dest, const char *reason)
+static int cx_sip_redirect(cx_engine *e, cx_conn *c, const char *dest, const char *reason)
 {
-	sip_call *call = sip__call(c);
-	sip_st *st = sip__st(e);
+	cx_sip_call *call = cx_sip__call(c);
+	cx_sip_st *st = cx_sip__st(e);
 	char *uri = NULL, *route = NULL, em[200] = "";
 	int err;
 
 	if (!call || !st)
 		return EPROTO;
-	err = sip__dest(st, dest ? dest : "", &uri, &route, em, sizeof(em));
+	err = cx_sip__dest(st, dest ? dest : "", &uri, &route, em, sizeof(em));
 	if (err) {
 		fprintf(stderr, "ccxml: sip: <redirect>: %s\n", em[0] ? em : strerror(err));
 		return err;
 	}
-	sip__clean(uri);
+	cx_sip__clean(uri);
 	if (call->estab) {
-		err = sip__refer(st, call, uri, reason);
+		err = cx_sip__refer(st, call, uri, reason);
 		mem_deref(uri);
 		mem_deref(route);
 		return err;
@@ -1360,27 +1360,27 @@ static int sip_redirect(cx_engine *e, cx_conn *c, const char *dest, const char *
 	mem_deref(route);
 	if (err)
 		return err;
-	sip__finish(call);
+	cx_sip__finish(call);
 	cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, "local", 302, "Moved Temporarily");
 	return 0;
 }
 
-static int sip_disconnect(cx_engine *e, cx_conn *c, const char *reason)
+static int cx_sip_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 {
-	sip_call *call = c->pd;
+	cx_sip_call *call = c->pd;
 
 	if (call && call->sess && !call->closed) {
 		if (c->inbound && !call->estab)
 			(void)sipsess_reject(call->sess, 480, "Temporarily Unavailable", NULL);
 		/* BYE when established, CANCEL when an outbound call is still ringing */
-		sip__finish(call);
+		cx_sip__finish(call);
 	}
 	if (call && call->st)
-		sip_mix__drop(call->st, call);
+		cx_sip_mix__drop(call->st, call);
 	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason ? reason : "disconnect",
 			 "local", 0, NULL);
 	if (call)
-		sip__end_play(call);
+		cx_sip__end_play(call);
 	return 0;
 }
 
@@ -1393,45 +1393,45 @@ static int sip_disconnect(cx_engine *e, cx_conn *c, const char *reason)
  * (mix-minus), encoded in its own law and sent with its own RTP sequence, timestamp and SSRC.
  * A call playing a prompt hears the prompt, not the relay. */
 
-static void sip_edge__destroy(void *arg)
+static void cx_sip_edge__destroy(void *arg)
 {
-	sip_edge *ed = arg;
+	cx_sip_edge *ed = arg;
 
 	list_unlink(&ed->le);
 }
 
 /* A call or a conference leaves every join. */
-static void sip_mix__drop(sip_st *st, const void *node)
+static void cx_sip_mix__drop(cx_sip_st *st, const void *node)
 {
 	struct le *le = list_head(&st->edges);
 
 	while (le) {
-		sip_edge *ed = le->data;
+		cx_sip_edge *ed = le->data;
 		le = le->next;
 		if (ed->dst == node || ed->src == node)
 			mem_deref(ed);
 	}
 }
 
-static sip_edge *sip_mix__edge(sip_st *st, const void *dst, const void *src)
+static cx_sip_edge *cx_sip_mix__edge(cx_sip_st *st, const void *dst, const void *src)
 {
 	struct le *le;
 
 	LIST_FOREACH(&st->edges, le) {
-		sip_edge *ed = le->data;
+		cx_sip_edge *ed = le->data;
 		if (ed->dst == dst && ed->src == src)
 			return ed;
 	}
 	return NULL;
 }
 
-static int sip_mix__add(sip_st *st, void *dst, char dk, void *src, char sk)
+static int cx_sip_mix__add(cx_sip_st *st, void *dst, char dk, void *src, char sk)
 {
-	sip_edge *ed;
+	cx_sip_edge *ed;
 
-	if (sip_mix__edge(st, dst, src))
+	if (cx_sip_mix__edge(st, dst, src))
 		return 0;
-	ed = mem_zalloc(sizeof(*ed), sip_edge__destroy);
+	ed = mem_zalloc(sizeof(*ed), cx_sip_edge__destroy);
 	if (!ed)
 		return ENOMEM;
 	ed->dst = dst;
@@ -1442,13 +1442,13 @@ static int sip_mix__add(sip_st *st, void *dst, char dk, void *src, char sk)
 	return 0;
 }
 
-static int sip__live(const sip_call *call)
+static int cx_sip__live(const cx_sip_call *call)
 {
 	return call->estab && !call->closed && call->pt >= 0 && call->rtp && call->sdpm;
 }
 
 /* A received G.711 packet into the call's buffer; the oldest audio goes when it is full. */
-static void sip_mix__put(sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
+static void cx_sip_mix__put(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
 {
 	const uint8_t *b = mbuf_buf(mb);
 	size_t n = mbuf_get_left(mb), i;
@@ -1468,7 +1468,7 @@ static void sip_mix__put(sip_call *call, const struct rtp_header *hdr, struct mb
 
 /* This frame's 160 samples from the far end; silence while the buffer (re)fills to 40 ms, so
  * that late packets do not cut every frame. */
-static void sip_mix__get(sip_call *call)
+static void cx_sip_mix__get(cx_sip_call *call)
 {
 	uint32_t i;
 
@@ -1485,7 +1485,7 @@ static void sip_mix__get(sip_call *call)
 	call->jn -= SIP_SAMPLES;
 }
 
-static void sip_mix__send(sip_st *st, sip_call *call, const int32_t *out)
+static void cx_sip_mix__send(cx_sip_st *st, cx_sip_call *call, const int32_t *out)
 {
 	struct mbuf *mb = mbuf_alloc(RTP_HEADER_SIZE + SIP_SAMPLES);
 	int marker = call->mlast != st->mixn - 1 || !call->mlast;
@@ -1514,116 +1514,116 @@ static void sip_mix__send(sip_st *st, sip_call *call, const int32_t *out)
 	mem_deref(mb);
 }
 
-static void sip_mix__frame(sip_st *st)
+static void cx_sip_mix__frame(cx_sip_st *st)
 {
 	int32_t out[SIP_SAMPLES];
 	struct le *le, *ge;
 	size_t i;
 
 	LIST_FOREACH(&st->calls, le) {
-		sip_call *call = le->data;
-		if (sip__live(call))
-			sip_mix__get(call);
+		cx_sip_call *call = le->data;
+		if (cx_sip__live(call))
+			cx_sip_mix__get(call);
 		else
 			memset(call->in, 0, sizeof(call->in));
 	}
 	LIST_FOREACH(&st->confs, le) {
-		sip_conf *fc = le->data;
-		sip_play *p = fc->play;
+		cx_sip_conf *fc = le->data;
+		cx_sip_play *p = fc->play;
 		memset(fc->sum, 0, sizeof(fc->sum));
 		LIST_FOREACH(&st->edges, ge) {
-			sip_edge *ed = ge->data;
+			cx_sip_edge *ed = ge->data;
 			if (ed->dst == fc && ed->sk == 'c')
 				for (i = 0; i < SIP_SAMPLES; i++)
-					fc->sum[i] += ((sip_call *)ed->src)->in[i];
+					fc->sum[i] += ((cx_sip_call *)ed->src)->in[i];
 		}
 		if (p) {
 			size_t off = (size_t)p->npkt * SIP_SAMPLES;
 			for (i = 0; i < SIP_SAMPLES && off + i < p->n; i++)
 				fc->sum[i] += p->pcm[off + i];
 			if (++p->npkt * (size_t)SIP_SAMPLES >= p->n) {
-				sip_play__stop(p);
+				cx_sip_play__stop(p);
 				cx_rt_dlg_event(p->d, "dialog.exit", NULL);
 			}
 		}
 	}
 	LIST_FOREACH(&st->calls, le) {
-		sip_call *call = le->data;
+		cx_sip_call *call = le->data;
 		int any = 0;
-		if (!sip__live(call) || call->play)
+		if (!cx_sip__live(call) || call->play)
 			continue;
 		memset(out, 0, sizeof(out));
 		LIST_FOREACH(&st->edges, ge) {
-			sip_edge *ed = ge->data;
+			cx_sip_edge *ed = ge->data;
 			if (ed->dst != call)
 				continue;
 			any = 1;
 			if (ed->sk == 'c') {
 				for (i = 0; i < SIP_SAMPLES; i++)
-					out[i] += ((sip_call *)ed->src)->in[i];
+					out[i] += ((cx_sip_call *)ed->src)->in[i];
 			}
 			else {
-				const sip_conf *fc = ed->src;
-				int self = sip_mix__edge(st, fc, call) != NULL;
+				const cx_sip_conf *fc = ed->src;
+				int self = cx_sip_mix__edge(st, fc, call) != NULL;
 				for (i = 0; i < SIP_SAMPLES; i++)
 					out[i] += fc->sum[i] - (self ? call->in[i] : 0);
 			}
 		}
 		if (any)
-			sip_mix__send(st, call, out);
+			cx_sip_mix__send(st, call, out);
 	}
 }
 
-static int sip_mix__busy(sip_st *st)
+static int cx_sip_mix__busy(cx_sip_st *st)
 {
 	struct le *le;
 
 	if (list_head(&st->edges))
 		return 1;
 	LIST_FOREACH(&st->confs, le)
-		if (((sip_conf *)le->data)->play)
+		if (((cx_sip_conf *)le->data)->play)
 			return 1;
 	return 0;
 }
 
-static void sip_mix__tick(void *arg)
+static void cx_sip_mix__tick(void *arg)
 {
-	sip_st *st = arg;
+	cx_sip_st *st = arg;
 	uint64_t now = tmr_jiffies(), due;
 	int burst = 0;
 
 	while (st->mixt0 + st->mixn * SIP_PTIME <= now && burst < SIP_CATCHUP) {
 		st->mixn++;
-		sip_mix__frame(st);
+		cx_sip_mix__frame(st);
 		burst++;
 	}
 	if (st->mixt0 + st->mixn * SIP_PTIME + 200 < now)
 		st->mixt0 = now - st->mixn * SIP_PTIME; /* stalled: skip, do not race to catch up */
-	if (!sip_mix__busy(st))
-		return; /* the clock stops with the last join; sip_mix__start restarts it */
+	if (!cx_sip_mix__busy(st))
+		return; /* the clock stops with the last join; cx_sip_mix__start restarts it */
 	due = st->mixt0 + st->mixn * SIP_PTIME;
-	tmr_start(&st->mixtmr, due > now ? due - now : 0, sip_mix__tick, st);
+	tmr_start(&st->mixtmr, due > now ? due - now : 0, cx_sip_mix__tick, st);
 }
 
-static void sip_mix__start(sip_st *st)
+static void cx_sip_mix__start(cx_sip_st *st)
 {
 	if (tmr_isrunning(&st->mixtmr))
 		return;
 	st->mixt0 = tmr_jiffies();
 	st->mixn = 0;
-	tmr_start(&st->mixtmr, 0, sip_mix__tick, st);
+	tmr_start(&st->mixtmr, 0, cx_sip_mix__tick, st);
 }
 
 /* id -> a connected call ('c') or a conference ('f'); dialogs are joined through
  * <dialogstart conferenceid> only. */
-static int sip_mix__node(cx_sess *s, const char *id, int strict, void **np, char *kp)
+static int cx_sip_mix__node(cx_sess *s, const char *id, int strict, void **np, char *kp)
 {
 	cx_conn *c = cx_conn_find(s, id);
 	cx_conf *f;
 
 	if (c) {
-		sip_call *call = c->pd;
-		if (!call || (strict && (!sip__call(c) || !sip__live(call)))) {
+		cx_sip_call *call = c->pd;
+		if (!call || (strict && (!cx_sip__call(c) || !cx_sip__live(call)))) {
 			fprintf(stderr, "ccxml: sip: join: connection %s has no audio (not connected)\n", id);
 			return EPROTO;
 		}
@@ -1642,17 +1642,17 @@ static int sip_mix__node(cx_sess *s, const char *id, int strict, void **np, char
 	return ENOTSUP;
 }
 
-static int sip_join(cx_engine *e, cx_sess *s, const char *id1, const char *id2, int full)
+static int cx_sip_join(cx_engine *e, cx_sess *s, const char *id1, const char *id2, int full)
 {
-	sip_st *st = sip__st(e);
+	cx_sip_st *st = cx_sip__st(e);
 	void *a, *b;
 	char ka, kb;
-	sip_edge *ed;
+	cx_sip_edge *ed;
 	int err;
 
 	if (!st)
 		return ENOSYS;
-	if ((err = sip_mix__node(s, id1, 1, &a, &ka)) || (err = sip_mix__node(s, id2, 1, &b, &kb)))
+	if ((err = cx_sip_mix__node(s, id1, 1, &a, &ka)) || (err = cx_sip_mix__node(s, id2, 1, &b, &kb)))
 		return err;
 	if (a == b) {
 		fprintf(stderr, "ccxml: sip: join: %s with itself\n", id1);
@@ -1663,33 +1663,33 @@ static int sip_join(cx_engine *e, cx_sess *s, const char *id1, const char *id2, 
 		return ENOTSUP;
 	}
 	/* a new join of the same two replaces the old one (e.g. full -> half) */
-	if ((ed = sip_mix__edge(st, a, b)))
+	if ((ed = cx_sip_mix__edge(st, a, b)))
 		mem_deref(ed);
-	if ((ed = sip_mix__edge(st, b, a)))
+	if ((ed = cx_sip_mix__edge(st, b, a)))
 		mem_deref(ed);
-	err = sip_mix__add(st, a, ka, b, kb); /* id1 hears id2 */
+	err = cx_sip_mix__add(st, a, ka, b, kb); /* id1 hears id2 */
 	if (!err && full)
-		err = sip_mix__add(st, b, kb, a, ka);
+		err = cx_sip_mix__add(st, b, kb, a, ka);
 	if (err)
 		return err;
-	sip_mix__start(st);
+	cx_sip_mix__start(st);
 	return 0;
 }
 
-static int sip_unjoin(cx_engine *e, cx_sess *s, const char *id1, const char *id2)
+static int cx_sip_unjoin(cx_engine *e, cx_sess *s, const char *id1, const char *id2)
 {
-	sip_st *st = sip__st(e);
-	sip_edge *ab, *ba;
+	cx_sip_st *st = cx_sip__st(e);
+	cx_sip_edge *ab, *ba;
 	void *a, *b;
 	char ka, kb;
 	int err;
 
 	if (!st)
 		return ENOSYS;
-	if ((err = sip_mix__node(s, id1, 0, &a, &ka)) || (err = sip_mix__node(s, id2, 0, &b, &kb)))
+	if ((err = cx_sip_mix__node(s, id1, 0, &a, &ka)) || (err = cx_sip_mix__node(s, id2, 0, &b, &kb)))
 		return err;
-	ab = sip_mix__edge(st, a, b);
-	ba = sip_mix__edge(st, b, a);
+	ab = cx_sip_mix__edge(st, a, b);
+	ba = cx_sip_mix__edge(st, b, a);
 	if (!ab && !ba) {
 		fprintf(stderr, "ccxml: sip: unjoin: %s and %s are not joined\n", id1, id2);
 		return ENOENT;
@@ -1699,27 +1699,27 @@ static int sip_unjoin(cx_engine *e, cx_sess *s, const char *id1, const char *id2
 	return 0;
 }
 
-static void sip_conf__destroy(void *arg)
+static void cx_sip_conf__destroy(void *arg)
 {
-	sip_conf *fc = arg;
+	cx_sip_conf *fc = arg;
 
 	if (fc->play) {
 		fc->play->conf = NULL;
 		fc->play = NULL;
 	}
 	if (fc->st)
-		sip_mix__drop(fc->st, fc);
+		cx_sip_mix__drop(fc->st, fc);
 	list_unlink(&fc->le);
 }
 
-static int sip_createconference(cx_engine *e, cx_conf *f)
+static int cx_sip_createconference(cx_engine *e, cx_conf *f)
 {
-	sip_st *st = sip__st(e);
-	sip_conf *fc;
+	cx_sip_st *st = cx_sip__st(e);
+	cx_sip_conf *fc;
 
 	if (!st)
 		return ENOSYS;
-	fc = mem_zalloc(sizeof(*fc), sip_conf__destroy);
+	fc = mem_zalloc(sizeof(*fc), cx_sip_conf__destroy);
 	if (!fc)
 		return ENOMEM;
 	fc->st = st;
@@ -1730,14 +1730,14 @@ static int sip_createconference(cx_engine *e, cx_conf *f)
 	return 0;
 }
 
-static int sip_destroyconference(cx_engine *e, cx_conf *f)
+static int cx_sip_destroyconference(cx_engine *e, cx_conf *f)
 {
-	sip_conf *fc = f->pd;
-	sip_play *p = fc ? fc->play : NULL;
+	cx_sip_conf *fc = f->pd;
+	cx_sip_play *p = fc ? fc->play : NULL;
 
 	if (p) {
 		/* its prompt ends with it */
-		sip_play__stop(p);
+		cx_sip_play__stop(p);
 		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
 	}
 	f->pd = mem_deref(fc);
@@ -1746,7 +1746,7 @@ static int sip_destroyconference(cx_engine *e, cx_conf *f)
 
 /* Section - Audio dialogs (RTP player) */
 
-static void sip_play__stop(sip_play *p)
+static void cx_sip_play__stop(cx_sip_play *p)
 {
 	tmr_cancel(&p->tmr);
 	if (p->call && p->call->play == p)
@@ -1757,17 +1757,17 @@ static void sip_play__stop(sip_play *p)
 	p->conf = NULL;
 }
 
-static void sip_play__destroy(void *arg)
+static void cx_sip_play__destroy(void *arg)
 {
-	sip_play *p = arg;
+	cx_sip_play *p = arg;
 
-	sip_play__stop(p);
+	cx_sip_play__stop(p);
 	mem_deref(p->pcm);
 }
 
-static int sip_play__send(sip_play *p)
+static int cx_sip_play__send(cx_sip_play *p)
 {
-	sip_call *call = p->call;
+	cx_sip_call *call = p->call;
 	size_t off = (size_t)p->npkt * SIP_SAMPLES, i;
 	struct mbuf *mb;
 	int err;
@@ -1790,16 +1790,16 @@ static int sip_play__send(sip_play *p)
 }
 
 /* Drift-free pacing: packet k is due at t0 + 20k ms, whatever the timer's lateness. */
-static void sip_play__tick(void *arg)
+static void cx_sip_play__tick(void *arg)
 {
-	sip_play *p = arg;
+	cx_sip_play *p = arg;
 	uint64_t now = tmr_jiffies(), due;
 	uint32_t total = (uint32_t)((p->n + SIP_SAMPLES - 1) / SIP_SAMPLES), burst = 0;
 
 	if (!p->call)
 		return;
 	while (p->npkt < total && p->t0 + (uint64_t)p->npkt * SIP_PTIME <= now && burst < SIP_CATCHUP) {
-		int err = sip_play__send(p);
+		int err = cx_sip_play__send(p);
 		if (err && err != ENOMEM)
 			fprintf(stderr, "ccxml: sip: RTP send: %s\n", strerror(err));
 		p->npkt++;
@@ -1808,18 +1808,18 @@ static void sip_play__tick(void *arg)
 	due = p->t0 + (uint64_t)p->npkt * SIP_PTIME;
 	if (p->npkt >= total && due <= now) {
 		/* the last packet's 20 ms have passed: the prompt is over */
-		sip_play__stop(p);
+		cx_sip_play__stop(p);
 		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
 		return;
 	}
-	tmr_start(&p->tmr, due > now ? due - now : 0, sip_play__tick, p);
+	tmr_start(&p->tmr, due > now ? due - now : 0, cx_sip_play__tick, p);
 }
 
-static int sip_dialogstart(cx_engine *e, cx_dlg *d)
+static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 {
-	sip_play *p;
-	sip_call *call;
-	sip_conf *fc = NULL;
+	cx_sip_play *p;
+	cx_sip_call *call;
+	cx_sip_conf *fc = NULL;
 	cx_conn *c;
 	int err, tts = 0;
 
@@ -1837,13 +1837,13 @@ static int sip_dialogstart(cx_engine *e, cx_dlg *d)
 		}
 	}
 	c = d->connid[0] ? cx_conn_find(d->sess, d->connid) : NULL;
-	call = c ? sip__call(c) : NULL;
+	call = c ? cx_sip__call(c) : NULL;
 	if (!fc && (!call || !call->estab || call->pt < 0)) {
 		fprintf(stderr, "ccxml: sip: dialog %s: its connection has no audio yet (not connected)\n",
 			d->id);
 		return EPROTO;
 	}
-	p = mem_zalloc(sizeof(*p), sip_play__destroy);
+	p = mem_zalloc(sizeof(*p), cx_sip_play__destroy);
 	if (!p)
 		return ENOMEM;
 	tmr_init(&p->tmr);
@@ -1859,8 +1859,8 @@ static int sip_dialogstart(cx_engine *e, cx_dlg *d)
 	if (fc) {
 		/* into the conference's mix: the mixer clock takes its frames */
 		if (fc->play) {
-			sip_play *old = fc->play;
-			sip_play__stop(old);
+			cx_sip_play *old = fc->play;
+			cx_sip_play__stop(old);
 			cx_rt_dlg_event(old->d, "dialog.exit", NULL);
 		}
 		mem_deref(d->pd);
@@ -1868,13 +1868,13 @@ static int sip_dialogstart(cx_engine *e, cx_dlg *d)
 		p->conf = fc;
 		fc->play = p;
 		cx_rt_dlg_event(d, "dialog.started", NULL);
-		sip_mix__start(fc->st);
+		cx_sip_mix__start(fc->st);
 		return 0;
 	}
 	if (call->play) {
 		/* a new prompt replaces the one playing; that one ends */
-		sip_play *old = call->play;
-		sip_play__stop(old);
+		cx_sip_play *old = call->play;
+		cx_sip_play__stop(old);
 		cx_rt_dlg_event(old->d, "dialog.exit", NULL);
 	}
 	mem_deref(d->pd);
@@ -1884,46 +1884,46 @@ static int sip_dialogstart(cx_engine *e, cx_dlg *d)
 	p->t0 = tmr_jiffies();
 	p->ts0 = call->tsbase + (uint32_t)((p->t0 - call->t0) * 8);
 	cx_rt_dlg_event(d, "dialog.started", NULL);
-	sip_play__tick(p);
+	cx_sip_play__tick(p);
 	return 0;
 }
 
-static int sip_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)
+static int cx_sip_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)
 {
 	d->pd = mem_deref(d->pd); /* stops the RTP; the runtime sends dialog.exit */
 	return 0;
 }
 
-static void sip_conn_release(cx_engine *e, cx_conn *c)
+static void cx_sip_conn_release(cx_engine *e, cx_conn *c)
 {
 	c->pd = mem_deref(c->pd);
 }
 
-static void sip_dlg_release(cx_engine *e, cx_dlg *d)
+static void cx_sip_dlg_release(cx_engine *e, cx_dlg *d)
 {
 	d->pd = mem_deref(d->pd);
 }
 
-static int sip_pending(cx_engine *e)
+static int cx_sip_pending(cx_engine *e)
 {
-	return sip__st(e) != NULL; /* a listener: calls may come in at any time */
+	return cx_sip__st(e) != NULL; /* a listener: calls may come in at any time */
 }
 
-static void sip_st__destroy(void *arg)
+static void cx_sip_st__destroy(void *arg)
 {
-	sip_st *st = arg;
+	cx_sip_st *st = arg;
 	struct le *le;
 
 	/* calls belong to their connections; those outliving us only lose their session */
 	tmr_cancel(&st->mixtmr);
 	list_flush(&st->edges);
 	for (le = list_head(&st->calls); le; le = le->next) {
-		sip_call *call = le->data;
-		sip__finish(call);
+		cx_sip_call *call = le->data;
+		cx_sip__finish(call);
 		call->st = NULL;
 	}
 	while ((le = list_head(&st->confs))) {
-		((sip_conf *)le->data)->st = NULL;
+		((cx_sip_conf *)le->data)->st = NULL;
 		list_unlink(le);
 	}
 	while ((le = list_head(&st->calls)))
@@ -1938,7 +1938,7 @@ static void sip_st__destroy(void *arg)
 	mem_deref(st->gateway);
 }
 
-static void sip_close_prov(cx_engine *e)
+static void cx_sip_close_prov(cx_engine *e)
 {
 	e->provst = mem_deref(e->provst);
 }
@@ -1948,7 +1948,7 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	struct sa nsv[4], la;
 	uint32_t nsn = 4;
 	char dom[64] = "";
-	sip_st *st;
+	cx_sip_st *st;
 	int err;
 
 	if (!laddr || sa_decode(&la, laddr, strlen(laddr)) || !sa_port(&la)) {
@@ -1973,7 +1973,7 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 			return EINVAL;
 		}
 	}
-	st = mem_zalloc(sizeof(*st), sip_st__destroy);
+	st = mem_zalloc(sizeof(*st), cx_sip_st__destroy);
 	if (!st)
 		return ENOMEM;
 	st->e = e;
@@ -1996,12 +1996,12 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 		fprintf(stderr, "ccxml: cannot listen for SIP on %s: %s\n", laddr, strerror(err));
 		goto out;
 	}
-	err = sipsess_listen(&st->sock, st->sip, 256, sip__conn_h, st);
+	err = sipsess_listen(&st->sock, st->sip, 256, cx_sip__conn_h, st);
 	if (err) {
 		fprintf(stderr, "ccxml: SIP sessions: %s\n", strerror(err));
 		goto out;
 	}
-	err = sip_listen(&st->updlsnr, st->sip, true, sip__update_h, st);
+	err = sip_listen(&st->updlsnr, st->sip, true, cx_sip__update_h, st);
 	if (err) {
 		fprintf(stderr, "ccxml: SIP UPDATE listener: %s\n", strerror(err));
 		goto out;
@@ -2021,7 +2021,7 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 
 int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s)
 {
-	sip_st *st = sip__st(e);
+	cx_sip_st *st = cx_sip__st(e);
 
 	if (!st)
 		return ENOSYS;
@@ -2041,19 +2041,34 @@ int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s)
 const cx_prov cx_sip_prov = {
 	.name = "sip",
 	.version = "2.0",
-	.createcall = sip_createcall,
-	.accept = sip_accept,
-	.reject = sip_reject,
-	.redirect = sip_redirect,
-	.disconnect = sip_disconnect,
-	.join = sip_join,
-	.unjoin = sip_unjoin,
-	.createconference = sip_createconference,
-	.destroyconference = sip_destroyconference,
-	.dialogstart = sip_dialogstart,
-	.dialogterminate = sip_dialogterminate,
-	.conn_release = sip_conn_release,
-	.dlg_release = sip_dlg_release,
-	.pending = sip_pending,
-	.close = sip_close_prov,
+	.createcall = cx_sip_createcall,
+	.accept = cx_sip_accept,
+	.reject = cx_sip_reject,
+	.redirect = cx_sip_redirect,
+	.disconnect = cx_sip_disconnect,
+	.join = cx_sip_join,
+	.unjoin = cx_sip_unjoin,
+	.createconference = cx_sip_createconference,
+	.destroyconference = cx_sip_destroyconference,
+	.dialogstart = cx_sip_dialogstart,
+	.dialogterminate = cx_sip_dialogterminate,
+	.conn_release = cx_sip_conn_release,
+	.dlg_release = cx_sip_dlg_release,
+	.pending = cx_sip_pending,
+	.close = cx_sip_close_prov,
 };
+
+/* Section - SIP responses as CCXML reasons */
+
+const char *cx_rt_sipreason(int code)
+{
+	if (code == 404 || code == 484 || code == 500)
+		return "badnumber";
+	if (code == 403 || (code >= 501 && code <= 599))
+		return "unreachable";
+	if (code == 480 || code == 486 || code == 603)
+		return "busy";
+	if (code == 408)
+		return "timeout";
+	return "unknown";
+}

@@ -359,3 +359,29 @@ int cx_lib_global(cx_ctx *X)
 {
 	return cx_lazy_add(X, X->heap->global, cx_global_fns);
 }
+
+/* Section - Global names */
+
+cx_value cx_global_lookup(cx_ctx *X, cx_str *name, int for_typeof)
+{
+	cx_value g = cx_global(X);
+
+	if (!cx_has_s(X, g, name)) {
+		if (for_typeof)
+			return CX_UNDEFINED;
+		return cx_throw_error(X, "ReferenceError", "%s is not defined",
+				      cx_str_to_utf8(X, name, NULL) ? cx_str_to_utf8(X, name, NULL) : "name");
+	}
+	return cx_get_s(X, g, name);
+}
+
+cx_value cx_global_assign(cx_ctx *X, cx_str *name, cx_value v)
+{
+	cx_value g = cx_global(X);
+
+	if (!cx_has_s(X, g, name)) {
+		const char *n = cx_str_to_utf8(X, name, NULL);
+		return cx_throw_error(X, "ReferenceError", "%s is not declared", n ? n : "name");
+	}
+	return cx_put_s(X, g, name, v);
+}

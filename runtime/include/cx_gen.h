@@ -116,13 +116,6 @@ int cx_semantic(cx_ctx *X, int elem, int line);
 /* The failure label of an element: queue error.semantic, end the transition. */
 #define CX_SEMANTIC(elem, ln) cx_semantic(X, CX_E_##elem, (ln))
 
-/* Names that the compiler could not resolve statically: looked up in the global object
- * (built-ins and globals made by scripts). ReferenceError when missing and !for_typeof;
- * undefined when missing and for_typeof. */
-cx_value cx_global_lookup(cx_ctx *X, cx_str *name, int for_typeof);
-/* Assignment to an unresolved name: if the global object has the property it is replaced,
- * otherwise ReferenceError (CCXML: assigning an undeclared variable is error.semantic). */
-cx_value cx_global_assign(cx_ctx *X, cx_str *name, cx_value v);
 
 /* Is v a function (an object with [[Call]])? (Defined in the stdlib.) A call whose callee is
  * not one throws TypeError "<callee as written> is not a function" from generated code. */

@@ -107,6 +107,16 @@ cx_value cx_budget_exceeded(cx_ctx *X); /* throws RangeError "execution budget e
 		if (--(X)->steps < 0) { cx_budget_exceeded(X); goto label; } \
 	} while (0)
 
+/* Section - Global names (lib_global.c): what generated code uses for a name no scope declares */
+
+/* Names that the compiler could not resolve statically: looked up in the global object
+ * (built-ins and globals made by scripts). ReferenceError when missing and !for_typeof;
+ * undefined when missing and for_typeof. */
+cx_value cx_global_lookup(cx_ctx *X, cx_str *name, int for_typeof);
+/* Assignment to an unresolved name: if the global object has the property it is replaced,
+ * otherwise ReferenceError (CCXML: assigning an undeclared variable is error.semantic). */
+cx_value cx_global_assign(cx_ctx *X, cx_str *name, cx_value v);
+
 /* Section - Exceptions */
 
 cx_value cx_throw(cx_ctx *X, cx_value v);                    /* sets X->exc, returns CX_EXCEPTION */

@@ -41,25 +41,6 @@ int cx_semantic(cx_ctx *X, int elem, int line)
 	return CX_FAIL;
 }
 
-cx_value cx_global_lookup(cx_ctx *X, cx_str *name, int for_typeof)
-{
-	cx_value g = cx_global(X);
-	if (!cx_has_s(X, g, name)) {
-		if (for_typeof)
-			return CX_UNDEFINED;
-		return cx_throw_error(X, "ReferenceError", "%s is not defined", cx_str_to_utf8(X, name, NULL));
-	}
-	return cx_get_s(X, g, name);
-}
-
-cx_value cx_global_assign(cx_ctx *X, cx_str *name, cx_value v)
-{
-	cx_value g = cx_global(X);
-	if (!cx_has_s(X, g, name))
-		return cx_throw_error(X, "ReferenceError", "%s is not defined", cx_str_to_utf8(X, name, NULL));
-	return cx_put_s(X, g, name, v);
-}
-
 int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 {
 	const cx_doc *d = docs[0];
