@@ -358,9 +358,9 @@ check "refusals: a few log lines ($(grep -c 'connection' "$W/err7")), not one fo
 	grep -q 'refusing a connection from 127.0.0.3' '$W/err7'"
 wait $DL
 check "headers trickled: 408 after 10 s ($(v head_s "$W/deadlines") s)" bash -c "[ '$(v head "$W/deadlines")' = 'HTTP/1.1 408 Request Timeout' ] &&
-	python3 -c 'import sys; sys.exit(not 9.5 <= float(sys.argv[1]) <= 15)' '$(v head_s "$W/deadlines")'"
+	python3 -c 'import sys; sys.exit(not 9.0 <= float(sys.argv[1]) <= 15)' '$(v head_s "$W/deadlines")'"
 check "body trickled: 408 10 s after the headers ($(v body_s "$W/deadlines") s)" bash -c "[ '$(v body "$W/deadlines")' = 'HTTP/1.1 408 Request Timeout' ] &&
-	python3 -c 'import sys; sys.exit(not 9.5 <= float(sys.argv[1]) <= 15)' '$(v body_s "$W/deadlines")'"
+	python3 -c 'import sys; sys.exit(not 9.0 <= float(sys.argv[1]) <= 15)' '$(v body_s "$W/deadlines")'"
 kill -TERM $APP
 wait $APP
 rc=$?
