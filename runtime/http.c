@@ -569,7 +569,7 @@ static void cx_http__start(cx_hconn *c, const cx_doc *doc, const cx_form *f,
 	mem_deref(vals);
 	if (err == EBUSY) {
 		re_fprintf(stderr, "ccxml: http: %s from %J refused: out of sessions (%u running)\n",
-			how, &c->peer, list_count(&e->sessl));
+			how, &c->peer, e->nsess);
 		cx_http__text(c, 503, "Service Unavailable", "out of sessions");
 		return;
 	}
@@ -753,7 +753,7 @@ static void cx_http__health(cx_hconn *c)
 	snprintf(body, sizeof(body),
 		 "{\"status\":\"%s\",\"sessions\":%u,\"max_sessions\":%u,\"sessions_started\":%u,"
 		 "\"http_requests\":%llu,\"http_connections\":%u,\"transfers\":%u,\"tokens\":%u}\n",
-		 e->draining ? "stopping" : "ok", list_count(&e->sessl), e->max_sessions,
+		 e->draining ? "stopping" : "ok", e->nsess, e->max_sessions,
 		 e->nsess_total, (unsigned long long)c->h->nreq, c->h->nconns, cx_curl_pending(e),
 		 list_count(&c->h->toks));
 	cx_http__reply(c, e->draining ? 503 : 200, e->draining ? "Service Unavailable" : "OK",

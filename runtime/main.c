@@ -35,13 +35,19 @@ typedef struct cx_main_opt {
 	const char *argname;   /* in --help */
 	const char *(*set)(cx_main_cli *c, const struct cx_main_opt *o, const char *v);
 	const char *help;      /* lines after the first are indented under it */
-	size_t off;            /* cx_main__str: where the string goes in cx_engine_cfg */
+	size_t off;            /* cx_main__str, cx_main__flag: where the value goes in cx_main_cli */
 } cx_main_opt;
 
-/* A string option stored as given (the table says where). */
+/* A string option stored as given, and a flag set to 1 (the table says where). */
 static const char *cx_main__str(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
-	*(const char **)((char *)&c->cfg + o->off) = v;
+	*(const char **)((char *)c + o->off) = v;
+	return NULL;
+}
+
+static const char *cx_main__flag(cx_main_cli *c, const cx_main_opt *o, const char *v)
+{
+	*(int *)((char *)c + o->off) = 1;
 	return NULL;
 }
 
@@ -62,14 +68,6 @@ static const char *cx_main__sim(cx_main_cli *c, const cx_main_opt *o, const char
 {
 	c->cfg.use_sim = 1;
 	c->cfg.sim_file = v;
-	return NULL;
-}
-
-static const char *cx_main__once(cx_main_cli *c, const cx_main_opt *o, const char *v)
-{
-	(void)o;
-	(void)v;
-	c->once = 1;
 	return NULL;
 }
 
@@ -153,33 +151,17 @@ static const char *cx_main__calltime(cx_main_cli *c, const cx_main_opt *o, const
 	return NULL;
 }
 
-static const char *cx_main__help(cx_main_cli *c, const cx_main_opt *o, const char *v)
-{
-	(void)o;
-	(void)v;
-	c->help = 1;
-	return NULL;
-}
-
-static const char *cx_main__version(cx_main_cli *c, const cx_main_opt *o, const char *v)
-{
-	(void)o;
-	(void)v;
-	c->version = 1;
-	return NULL;
-}
-
 /* Section - The table: parsing and --help both come from it */
 
 
 static const cx_main_opt cx_main__opts[] = {
 	{"sim", optional_argument, "FILE", cx_main__sim,
 	 "simulated telephony; with =FILE driven by a scenario (docs/sim.md)", 0},
-	{"once", no_argument, NULL, cx_main__once,
+	{"once", no_argument, NULL, cx_main__flag,
 	 "start one session now (startupmode 'external'), exit when it ends:\n"
-	 "status 0 after <exit>, 1 after an unhandled error", 0},
+	 "status 0 after <exit>, 1 after an unhandled error", offsetof(cx_main_cli, once)},
 	{"media-root", required_argument, "DIR", cx_main__str,
-	 "where relative media URIs resolve (default: .)", offsetof(cx_engine_cfg, media_root)},
+	 "where relative media URIs resolve (default: .)", offsetof(cx_main_cli, cfg.media_root)},
 	{"max-sessions", required_argument, "N", cx_main__maxs, "at most N sessions at a time", 0},
 	{"values", required_argument, "k=v", cx_main__values,
 	 "a session.values entry of the --once session (repeatable)", 0},
@@ -190,11 +172,11 @@ static const cx_main_opt cx_main__opts[] = {
 	 "heap limit of one session in MiB (default 64)", 0},
 	{"sip", required_argument, "ADDR:PORT", cx_main__str,
 	 "SIP telephony (docs/sip.md): listen on ADDR:PORT (UDP and TCP),\n"
-	 "place and take real calls; ADDR also goes into the SDP", offsetof(cx_engine_cfg, sip_addr)},
+	 "place and take real calls; ADDR also goes into the SDP", offsetof(cx_main_cli, cfg.sip_addr)},
 	{"gateway", required_argument, "HOST[:PORT]", cx_main__str,
-	 "where tel: numbers and sip:N!HOST@GW destinations are sent", offsetof(cx_engine_cfg, sip_gateway)},
+	 "where tel: numbers and sip:N!HOST@GW destinations are sent", offsetof(cx_main_cli, cfg.sip_gateway)},
 	{"transport", required_argument, "udp|tcp", cx_main__str,
-	 "transport of outbound calls (default udp)", offsetof(cx_engine_cfg, sip_transport)},
+	 "transport of outbound calls (default udp)", offsetof(cx_main_cli, cfg.sip_transport)},
 	{"rtp-timeout", required_argument, "SECONDS", cx_main__calltime,
 	 "end a connected call whose far end sent no RTP for that long\n"
 	 "(default 60, 0: never; docs/sip.md)", 0},
@@ -202,20 +184,21 @@ static const cx_main_opt cx_main__opts[] = {
 	 "end a connected call that long after it connected (default 0: no limit)", 0},
 	{"http", required_argument, "ADDR:PORT", cx_main__str,
 	 "HTTP listener (docs/http.md): token start, basichttp, createsession,\n"
-	 "/health; port 0 picks a free port (printed on stderr)", offsetof(cx_engine_cfg, http_addr)},
+	 "/health; port 0 picks a free port (printed on stderr)", offsetof(cx_main_cli, cfg.http_addr)},
 	{"token", required_argument, "ID[=DOC]", cx_main__token,
 	 "(repeatable) token ID starts DOC (default: the first document)", 0},
-	{"tokens", required_argument, "FILE", cx_main__str, "tokens, one ID[=DOC] a line", offsetof(cx_engine_cfg, tokens_file)},
+	{"tokens", required_argument, "FILE", cx_main__str, "tokens, one ID[=DOC] a line", offsetof(cx_main_cli, cfg.tokens_file)},
 	{"inject-token", required_argument, "T", cx_main__str,
-	 "basichttp injection into any session (16+ characters)", offsetof(cx_engine_cfg, inject_token)},
+	 "basichttp injection into any session (16+ characters)", offsetof(cx_main_cli, cfg.inject_token)},
 	{"smtp", required_argument, "HOST:PORT", cx_main__str,
-	 "SMTP server for <voxeo:sendemail>", offsetof(cx_engine_cfg, smtp)},
-	{"mail-from", required_argument, "ADDR", cx_main__str, "default sender of mails", offsetof(cx_engine_cfg, mail_from)},
+	 "SMTP server for <voxeo:sendemail>", offsetof(cx_main_cli, cfg.smtp)},
+	{"mail-from", required_argument, "ADDR", cx_main__str, "default sender of mails", offsetof(cx_main_cli, cfg.mail_from)},
 	{"grace", required_argument, "SECONDS", cx_main__grace,
 	 "on SIGTERM/SIGINT in service mode, wait this long for sessions to\n"
 	 "end after ccxml.kill (default 10; docs/service.md)", 0},
-	{"help", no_argument, NULL, cx_main__help, "this text", 0},
-	{"version", no_argument, NULL, cx_main__version, "the runtime's and the document's version", 0},
+	{"help", no_argument, NULL, cx_main__flag, "this text", offsetof(cx_main_cli, help)},
+	{"version", no_argument, NULL, cx_main__flag, "the runtime's and the document's version",
+	 offsetof(cx_main_cli, version)},
 };
 #define CX_MAIN_NOPTS (sizeof(cx_main__opts) / sizeof(cx_main__opts[0]))
 

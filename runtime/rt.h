@@ -163,6 +163,8 @@ struct cx_sess {
 int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mode,
 		  const char *parent, const cx_cval *values, cx_conn **inbound);
 void cx_sess_end(cx_sess *s, int how);  /* marks; the engine tears it down after the step */
+/* How an ending session ended: "exit", "unhandled error" or "killed" (cx.h cx_end_h). */
+const char *cx_sess_how(const cx_sess *s);
 cx_sess *cx_sess_find(cx_engine *e, const char *id);
 /* Process one event of s; returns 1 if one was processed. */
 int cx_sess_step(cx_sess *s);

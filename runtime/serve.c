@@ -28,8 +28,6 @@ static struct {
 	volatile sig_atomic_t sig;
 	int nsig;
 	uint64_t sig_ms;       /* CLOCK_MONOTONIC ms of the first signal */
-	cx_rt_end_h *chain;    /* the engine's own end handler, called first */
-	void *chainarg;
 } cx_serve__st;
 
 const char *cx_version(void)
@@ -125,14 +123,8 @@ static void cx_serve__tick(void *arg)
 
 static void cx_serve__ended(cx_sess *s, void *arg)
 {
-	static const char *const how[] = {"", "exit", "unhandled error", "killed"};
-
-	(void)arg;
-	if (cx_serve__st.chain)
-		cx_serve__st.chain(s, cx_serve__st.chainarg);
 	if (cx_serve__st.service)
-		fprintf(stderr, "ccxml: session %s: ended (%s)\n", s->id,
-			s->ending >= 0 && s->ending <= 3 ? how[s->ending] : "?");
+		fprintf(stderr, "ccxml: session %s: ended (%s)\n", s->id, cx_sess_how(s));
 	if (s != cx_serve__st.once)
 		return;
 	cx_serve__st.once_status = s->status;
@@ -193,10 +185,7 @@ int cx_engine_main(cx_engine *e, const char *once_sid)
 			return ENOENT;
 		}
 	}
-	cx_serve__st.chain = e->endh;
-	cx_serve__st.chainarg = e->endarg;
 	e->endh = cx_serve__ended;
-	e->endarg = NULL;
 	cx_serve__st.service = !once_sid && e->service;
 	tmr_init(&cx_serve__st.tmr);
 	if (cx_serve__st.service)
@@ -218,8 +207,7 @@ int cx_engine_main(cx_engine *e, const char *once_sid)
  out:
 	tmr_cancel(&cx_serve__st.tmr);
 	e->stop_when_idle = 0;
-	e->endh = cx_serve__st.chain;
-	e->endarg = cx_serve__st.chainarg;
+	e->endh = NULL;
 	cx_serve__st.eng = NULL;
 	return rc;
 }

@@ -405,11 +405,8 @@ void cx_sess_teardown(cx_sess *s)
 	}
 	if (e->endh)
 		e->endh(s, e->endarg);
-	if (e->pub_endh) {
-		static const char *const how[] = {"", "exit", "unhandled error", "killed"};
-		e->pub_endh(s->id, s->status, s->ending >= 0 && s->ending <= 3 ? how[s->ending] : "?",
-			    e->pub_endarg);
-	}
+	if (e->pub_endh)
+		e->pub_endh(s->id, s->status, cx_sess_how(s), e->pub_endarg);
 	list_unlink(&s->le);
 	hash_unlink(&s->hle);
 	list_unlink(&s->ele);
@@ -417,6 +414,13 @@ void cx_sess_teardown(cx_sess *s)
 	list_unlink(&s->rle);
 	s->queued = 0;
 	mem_deref(s);
+}
+
+const char *cx_sess_how(const cx_sess *s)
+{
+	static const char *const how[] = {"", "exit", "unhandled error", "killed"};
+
+	return s->ending >= 0 && s->ending <= CX_END_KILL ? how[s->ending] : "?";
 }
 
 /* The selection step of the event algorithm (digest §4): the first transition in document
