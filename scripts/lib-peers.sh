@@ -19,11 +19,35 @@
 # They are taken from 10000-16383: below Linux's ephemeral range (32768-60999), where client
 # sockets in TIME-WAIT (e.g. after a load test) make bind() fail, and below the compiled
 # program's RTP ports (16384-32766), so that a call set up later does not take them.
+# A port free now may be taken before its user binds it (the suites for build/ and build/asan/
+# run side by side, and a peer takes a second to start): each port handed out is claimed by
+# creating a directory named after it in LP_PORT_CLAIMS (mkdir is atomic), and no one else is
+# given it for 10 minutes.
+LP_PORT_CLAIMS=${LP_PORT_CLAIMS:-${TMPDIR:-/tmp}/ccxmlc-ports-$(id -u)}
 lp_freeport() {
-	python3 - <<'EOF'
-import random, socket
-for _ in range(200):
+	LP_PORT_CLAIMS=$LP_PORT_CLAIMS python3 - <<'EOF'
+import os, random, socket, time
+claims = os.environ['LP_PORT_CLAIMS']
+os.makedirs(claims, exist_ok=True)
+
+def claim(p):
+    d = os.path.join(claims, str(p))
+    try:
+        os.mkdir(d)
+        return True
+    except FileExistsError:
+        try:
+            if time.time() - os.stat(d).st_mtime < 600:
+                return False
+            os.utime(d)  # a stale claim: take it over
+            return True
+        except OSError:
+            return False
+
+for _ in range(400):
     p = random.randrange(10000, 16382, 2)
+    if not claim(p):
+        continue
     socks = []
     try:
         for q in (p, p + 1):
