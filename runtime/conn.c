@@ -117,6 +117,10 @@ void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const cha
 		return;
 	if (state)
 		c->state = state;
+	if (!strcmp(name, "connection.connected"))
+		cx_met_call(s->eng, c->inbound, "connected");
+	else if (!strcmp(name, "connection.failed"))
+		cx_met_call(s->eng, c->inbound, reason ? reason : "unknown");
 	ev = cx_ev_new(s, name);
 	if (!ev)
 		return;

@@ -91,15 +91,14 @@ static void cx_xfer__done(cx_xfer *x, CURLcode res)
 		why[0] = '\0';
 	if (x->kind == CX_XFER_MAIL) {
 		if (why[0])
-			fprintf(stderr, "ccxml: session %s: sendemail failed: %s\n", x->sessid, why);
+			cx_log(CX_LOG_ERR, x->sessid, "sendemail failed: %s", why);
 		else
-			fprintf(stderr, "ccxml: session %s: sendemail: mail handed to the SMTP server\n",
-				x->sessid);
+			cx_log(CX_LOG_INFO, x->sessid, "sendemail: mail handed to the SMTP server");
 		return;
 	}
 	if (why[0])
-		re_fprintf(stderr, "ccxml: session %s: <send> %s to %H failed: %H\n", x->sessid,
-			x->sendid, cx_rt_escurl, x->url, cx_rt_esc, why);
+		cx_log(CX_LOG_ERR, x->sessid, "<send> %s to %H failed: %H", x->sendid,
+		       cx_rt_escurl, x->url, cx_rt_esc, why);
 	if (!s)
 		return; /* the session ended meanwhile */
 	ev = cx_ev_new(s, why[0] ? "error.send.failed" : "send.successful");
@@ -222,8 +221,8 @@ static void cx_curl__destroy(void *arg)
 	tmr_cancel(&c->tmr);
 	while ((le = list_head(&c->xfers))) {
 		cx_xfer *x = le->data;
-		re_fprintf(stderr, "ccxml: session %s: %s to %H abandoned at exit\n", x->sessid,
-			x->kind == CX_XFER_MAIL ? "sendemail" : "<send>", cx_rt_escurl, x->url);
+		cx_log(CX_LOG_WARN, x->sessid, "%s to %H abandoned at exit",
+		       x->kind == CX_XFER_MAIL ? "sendemail" : "<send>", cx_rt_escurl, x->url);
 		mem_deref(x);
 	}
 	if (c->multi)
@@ -243,7 +242,7 @@ int cx_curl_setup(cx_engine *e)
 		return 0;
 	if (!cx_curl__global) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
-			fprintf(stderr, "ccxml: cannot initialise libcurl\n");
+			cx_log(CX_LOG_ERR, NULL, "cannot initialise libcurl");
 			return ENOSYS;
 		}
 		cx_curl__global = 1;
@@ -274,7 +273,7 @@ int cx_curl_smtp(cx_engine *e, const char *hostport, const char *from)
 		return err;
 	if (hostport) {
 		if (!*hostport || strpbrk(hostport, "/ \t\r\n@")) {
-			fprintf(stderr, "ccxml: --smtp needs HOST:PORT\n");
+			cx_log(CX_LOG_ERR, NULL, "--smtp needs HOST:PORT");
 			return EINVAL;
 		}
 		e->curl->smtp_url = mem_deref(e->curl->smtp_url);
@@ -283,7 +282,7 @@ int cx_curl_smtp(cx_engine *e, const char *hostport, const char *from)
 	}
 	if (from) {
 		if (!strchr(from, '@') || strpbrk(from, " \t\r\n<>")) {
-			fprintf(stderr, "ccxml: --mail-from needs an address like app@example.com\n");
+			cx_log(CX_LOG_ERR, NULL, "--mail-from needs an address like app@example.com");
 			return EINVAL;
 		}
 		e->curl->mail_from = mem_deref(e->curl->mail_from);

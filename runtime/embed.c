@@ -127,15 +127,17 @@ static void cx_embed__fds(void)
 	}
 	want = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > CX_EMBED_MAXFDS ? CX_EMBED_MAXFDS : rl.rlim_cur;
 	if (fd_setsize((int)want) != 0)
-		fprintf(stderr, "ccxml: cannot watch %d descriptors; keeping libre's default\n", (int)want);
+		cx_log(CX_LOG_WARN, NULL, "cannot watch %d descriptors; keeping libre's default", (int)want);
 }
 
 int cx_init(void)
 {
 	int err = libre_init();
 
-	if (!err)
+	if (!err) {
 		cx_embed__fds();
+		cx_log_libre();
+	}
 	return err;
 }
 
@@ -159,7 +161,8 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 		fprintf(stderr, "ccxml: SIP and the simulator exclude each other\n");
 		return EINVAL;
 	}
-	if ((cfg->ntokens || cfg->tokens_file || cfg->inject_token) && !cfg->http_addr) {
+	if ((cfg->ntokens || cfg->tokens_file || cfg->inject_token || cfg->admin_token_file) &&
+	    !cfg->http_addr) {
 		fprintf(stderr, "ccxml: tokens need an HTTP listener\n");
 		return EINVAL;
 	}
@@ -209,6 +212,8 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 			err = cx_http_tokens_file(e, cfg->tokens_file);
 		if (!err && cfg->inject_token)
 			err = cx_http_inject_token(e, cfg->inject_token);
+		if (!err && cfg->admin_token_file)
+			err = cx_http_admin_file(e, cfg->admin_token_file);
 		if (err)
 			goto out;
 	}

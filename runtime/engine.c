@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdarg.h>
 #include <errno.h>
+#include <time.h>
 #include "prov.h"
 
 /* Section - Engine */
@@ -33,8 +34,11 @@ void cx_engine_reap(cx_engine *e)
 {
 	struct le *le;
 
-	while ((le = list_head(&e->endq)))
-		cx_sess_teardown(le->data);
+	while ((le = list_head(&e->endq))) {
+		cx_sess *s = le->data;
+		e->met.sess_ended[s->ending > 0 && s->ending < 4 ? s->ending : 0]++;
+		cx_sess_teardown(s);
+	}
 }
 
 int cx_engine_drain(cx_engine *e)
@@ -164,6 +168,7 @@ int cx_engine_new(cx_engine **ep)
 	if (!e)
 		return ENOMEM;
 	tmr_init(&e->pump);
+	e->met.start_s = (uint64_t)time(NULL);
 	if (hash_alloc(&e->sessh, 1024)) {
 		mem_deref(e);
 		return ENOMEM;
@@ -182,7 +187,7 @@ int cx_prov_inbound(cx_engine *e, const char *from, const char *to, cx_conn **cp
 		return EINVAL;
 	err = cx_sess_start(&s, e, e->docs[0], "newcall", NULL, NULL, &c);
 	if (err) {
-		re_fprintf(stderr, "ccxml: inbound call from %H refused: %s\n", cx_rt_esc, from ? from : "?",
+		cx_log(CX_LOG_WARN, NULL, "inbound call from %H refused: %s", cx_rt_esc, from ? from : "?",
 			err == EBUSY ? "out of sessions" : strerror(err));
 		return err;
 	}

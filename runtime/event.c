@@ -112,6 +112,7 @@ void cx_sess_post(cx_sess *s, cx_ev *ev)
 	if (!strncasecmp(ev->name, "error.", 6) && s->cur) {
 		ev->errdepth = !strncasecmp(s->cur->name, "error.", 6) ? s->cur->errdepth + 1 : 1;
 	}
+	ev->posted_us = cx_met_now_us();
 	list_append(&s->q, &ev->le, ev);
 	if (!s->queued) {
 		s->queued = 1;
@@ -126,7 +127,7 @@ static void cx_sess__raise(cx_sess *s, const char *name, const char *tag, const 
 {
 	cx_ev *ev;
 
-	re_fprintf(stderr, "ccxml: session %s: %s%s%s%s%s%s: %H\n", s->id, where ? where : "",
+	cx_log(CX_LOG_WARN, s->id, "%s%s%s%s%s%s: %H", where ? where : "",
 		   where ? ": " : "", name, tag ? " (<" : "", tag ? tag : "", tag ? ">)" : "", cx_rt_esc,
 		   reason);
 	ev = cx_ev_new(s, name);

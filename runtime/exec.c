@@ -95,10 +95,7 @@ static void cx_exec__print(cx_sess *s, const char *label, const char *val)
 		return;
 	}
 	/* one record per line: control characters (a newline first) are escaped */
-	re_fprintf(stdout, "[%s] ", s->id);
-	if (label && *label)
-		re_fprintf(stdout, "%H: ", cx_rt_esc, label);
-	re_fprintf(stdout, "%H\n", cx_rt_esc, val);
+	cx_log_doc(s->id, label, val);
 }
 
 static int cx_exec__log(cx_ctx *X, cx_sess *s, cx_elcall *c)
@@ -149,7 +146,8 @@ static void cx_send__deliver(cx_engine *e, cx_sess *from, const char *sendid, co
 	if (!to) {
 		if (from) {
 			cx_ev *er;
-			re_fprintf(stderr, "ccxml: session %s: <send> to unknown session '%H'\n", from->id, cx_rt_esc, target);
+			cx_log(CX_LOG_WARN, from->id, "<send> to unknown session '%H'", cx_rt_esc,
+			       target);
 			er = cx_ev_new(from, "error.send.targetunavailable");
 			cx_ev_str(er, "sendid", sendid);
 			cx_ev_str(er, "reason", "no such session");
@@ -186,7 +184,7 @@ static void cx_send__http(cx_sess *s, const char *sendid, const char *url, const
 
 	if (!err)
 		return;
-	re_fprintf(stderr, "ccxml: session %s: <send> %s to '%H': %s\n", s->id, sendid, cx_rt_escurl, url,
+	cx_log(CX_LOG_WARN, s->id, "<send> %s to '%H': %s", sendid, cx_rt_escurl, url,
 		err == EINVAL ? "target is not an http:// or https:// URL" :
 		err == EBUSY ? "too many HTTP transfers in flight" : strerror(err));
 	er = cx_ev_new(s, err == EINVAL ? "error.send.targetunavailable" : "error.send.failed");
@@ -238,7 +236,8 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		http = 1;
 	else if (ttype && strcasecmp(ttype, "ccxml")) {
 		cx_ev *er = cx_ev_new(s, "error.send.targettypeinvalid");
-		re_fprintf(stderr, "ccxml: session %s: <send> targettype '%H' is not available\n", s->id, cx_rt_esc, ttype);
+		cx_log(CX_LOG_WARN, s->id, "<send> targettype '%H' is not available", cx_rt_esc,
+		       ttype);
 		cx_ev_str(er, "sendid", sendid);
 		cx_ev_str(er, "reason", "unsupported targettype");
 		cx_ev_str(er, "tagname", "send");
@@ -727,14 +726,16 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		cx_ev_str(ev, "reason", type && strstr(type, "ecmascript") ?
 			  "fetching scripts is not supported" : "document not compiled into this program");
 		cx_ev_str(ev, "tagname", "fetch");
-		re_fprintf(stderr, "ccxml: session %s: <fetch> '%H': not compiled into this program\n",
-			s->id, cx_rt_esc, next ? next : "");
+		cx_log(CX_LOG_WARN, s->id, "<fetch> '%H': not compiled into this program", cx_rt_esc,
+		       next ? next : "");
+		s->eng->met.fetch_err++;
 		cx_sess_post(s, ev);
 		mem_deref(f);
 		return CX_GO;
 	}
 	f->doc = doc;
 	list_append(&s->fetches, &f->le, f);
+	s->eng->met.fetch_ok++;
 	ev = cx_ev_new(s, "fetch.done");
 	cx_ev_str(ev, "fetchid", f->id);
 	cx_ev_str(ev, "uri", next);

@@ -14,6 +14,7 @@
  * Headers are looked up by name: libre's parser files them under a 12-bit hash of the name, and
  * "X55" has the hash of Content-Length.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 #include <ctype.h>
@@ -48,6 +49,7 @@ typedef struct cx_http_tok {
 	char *id;
 	const cx_doc *doc;
 	uint32_t n;            /* 1-based position: logs name a token by it, never by its value */
+	int fromfile;          /* read from --tokens (SIGHUP reads the file again) */
 } cx_http_tok;
 
 struct cx_http {
@@ -57,6 +59,11 @@ struct cx_http {
 	struct list conns;     /* cx_hconn, in the order they were accepted */
 	struct list toks;
 	char *inject;          /* --inject-token or NULL */
+	char *tokfile;         /* --tokens FILE or NULL */
+	char *admin;           /* the admin token (/metrics, /sessions) or NULL */
+	char *adminfile;       /* where it is read from (SIGHUP reads it again) */
+	uint64_t adminlog;     /* tmr_jiffies() of the last refused admin request logged */
+	int loading;           /* tokens being read from tokfile: mark them fromfile */
 	uint32_t nconns;
 	uint64_t nreq;
 	uint32_t nrefused;     /* refused at accept (per-address limit), since the last log line */
@@ -81,6 +88,7 @@ typedef struct cx_hconn {
 	size_t head, clen;     /* CX_HC_BODY: length of the head and of the body */
 	int keep;              /* the connection stays open after the current answer */
 	int answered;          /* the current request has its answer */
+	const char *route;     /* the current request's resource, for the metrics */
 } cx_hconn;
 
 /* Parsed form: decoded key/value pairs, in order. */
@@ -468,6 +476,7 @@ static void cx_http__answer(cx_hconn *c, uint16_t scode, const char *reason, con
 	if (c->answered || c->st == CX_HC_CLOSING || !c->tc)
 		return;
 	c->answered = 1;
+	cx_met_http(c->h->eng, c->route ? c->route : "other", scode);
 	mb = mbuf_alloc(256 + blen);
 	if (mb) {
 		err = mbuf_printf(mb, "HTTP/1.1 %u %s\r\n%s", scode, reason, xhdrs ? xhdrs : "");
@@ -538,8 +547,8 @@ static cx_http_tok *cx_http__starttok(cx_hconn *c, const cx_form *f, const char 
 	cx_http_tok *t = id ? cx_http__tok(c->h, id) : NULL;
 
 	if (!t) {
-		re_fprintf(stderr, "ccxml: http: %s from %J refused: %s tokenid\n", what, &c->peer,
-			   id ? "unknown" : "no");
+		cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: %s tokenid", what, &c->peer,
+		       id ? "unknown" : "no");
 		cx_http__text(c, 403, "Forbidden", "Invalid Token");
 	}
 	return t;
@@ -568,19 +577,19 @@ static void cx_http__start(cx_hconn *c, const cx_doc *doc, const cx_form *f,
 	err = cx_sess_start(&s, e, doc, "external", NULL, vals, NULL);
 	mem_deref(vals);
 	if (err == EBUSY) {
-		re_fprintf(stderr, "ccxml: http: %s from %J refused: out of sessions (%u running)\n",
-			how, &c->peer, e->nsess);
+		cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: out of sessions (%u running)",
+		       how, &c->peer, e->nsess);
 		cx_http__text(c, 503, "Service Unavailable", "out of sessions");
 		return;
 	}
 	if (err) {
-		re_fprintf(stderr, "ccxml: http: %s from %J: cannot start a session: %s\n", how,
-			&c->peer, strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "http: %s from %J: cannot start a session: %s", how,
+		       &c->peer, strerror(err));
 		cx_http__text(c, 500, "Internal Server Error", "Failed to route call");
 		return;
 	}
-	re_fprintf(stderr, "ccxml: session %s: started by %s (document %H) from %J\n", s->id, how,
-		cx_rt_esc, doc->name ? doc->name : "?", &c->peer);
+	cx_log(CX_LOG_INFO, s->id, "started by %s (document %H) from %J", how, cx_rt_esc,
+	       doc->name ? doc->name : "?", &c->peer);
 	cx_http__text(c, 200, "OK", "Success\n%s", s->id);
 }
 
@@ -620,8 +629,8 @@ static void cx_http__createsession(cx_hconn *c, const cx_form *f)
 		return;
 	}
 	if (doc != t->doc) {
-		re_fprintf(stderr, "ccxml: http: createsession from %J refused: token #%u does not "
-			   "start document %H\n", &c->peer, t->n, cx_rt_esc, uri);
+		cx_log(CX_LOG_WARN, NULL, "http: createsession from %J refused: token #%u does not "
+		       "start document %H", &c->peer, t->n, cx_rt_esc, uri);
 		cx_http__text(c, 403, "Forbidden", "Invalid Token");
 		return;
 	}
@@ -660,8 +669,8 @@ static int cx_http__mayinject(cx_hconn *c, const cx_form *f, const char *sid, cx
 
 	*sp = NULL;
 	if (!sec && !tok) {
-		re_fprintf(stderr, "ccxml: http: basichttp from %J refused: no secret or token\n",
-			   &c->peer);
+		cx_log(CX_LOG_WARN, NULL, "http: basichttp from %J refused: no secret or token",
+		       &c->peer);
 		cx_http__text(c, 403, "Forbidden", "basichttp needs the secret of the session's "
 			      "access URI (session.ioprocessors.basichttp) or the --inject-token");
 		return 0;
@@ -675,8 +684,8 @@ static int cx_http__mayinject(cx_hconn *c, const cx_form *f, const char *sid, cx
 		return 0;
 	}
 	if (!ok) {
-		re_fprintf(stderr, "ccxml: http: basichttp from %J to session %H refused: wrong %s\n",
-			   &c->peer, cx_rt_esc, sid, tok ? "token" : "secret");
+		cx_log(CX_LOG_WARN, NULL, "http: basichttp from %J to session %H refused: wrong %s",
+		       &c->peer, cx_rt_esc, sid, tok ? "token" : "secret");
 		cx_http__text(c, 403, "Forbidden", "wrong secret or token for this session");
 		return 0;
 	}
@@ -713,8 +722,8 @@ static void cx_http__basichttp(cx_hconn *c, const cx_form *f)
 	if (!cx_http__mayinject(c, f, sid, &s))
 		return;
 	if (cx_http__reserved(name)) {
-		re_fprintf(stderr, "ccxml: session %s: basichttp event %s from %J refused: reserved\n",
-			   s->id, name, &c->peer);
+		cx_log(CX_LOG_WARN, s->id, "basichttp event %s from %J refused: reserved", name,
+		       &c->peer);
 		cx_http__text(c, 403, "Forbidden", "event %s is raised by the platform only; it cannot "
 			      "be injected", name);
 		return;
@@ -739,8 +748,7 @@ static void cx_http__basichttp(cx_hconn *c, const cx_form *f)
 	ev->source = NULL;
 	str_dup(&ev->source, src && *src ? src : peer);
 	ev->sourcetype = "basichttp";
-	re_fprintf(stderr, "ccxml: session %s: basichttp event %s from %H\n", s->id, name, cx_rt_esc,
-		   peer);
+	cx_log(CX_LOG_INFO, s->id, "basichttp event %s from %H", name, cx_rt_esc, peer);
 	cx_sess_post(s, ev);
 	cx_http__reply(c, 204, "No Content", NULL, NULL);
 }
@@ -808,6 +816,81 @@ static int cx_http__has_token(const struct pl *val, const char *token)
 	return 0;
 }
 
+/* Section - The operator's resources: /metrics and /sessions, behind the admin token */
+
+/* 1 when the request carries "Authorization: Bearer <admin token>"; else answered (403 when
+ * no admin token is configured, 401 otherwise) and 0. */
+static int cx_http__admin_ok(cx_hconn *c, const struct http_msg *msg)
+{
+	const struct http_hdr *auth = cx_http__hdr(msg, "Authorization", NULL);
+	char given[CX_HTTP_MAX_VAL + 1] = "";
+
+	if (!c->h->admin) {
+		cx_http__text(c, 403, "Forbidden", "the operator's resources need an admin token "
+			      "(--admin-token-file; docs/service.md)");
+		return 0;
+	}
+	if (auth && auth->val.l > 7 && auth->val.l - 7 <= CX_HTTP_MAX_VAL &&
+	    !strncasecmp(auth->val.p, "Bearer ", 7))
+		(void)pl_strcpy(&(struct pl){auth->val.p + 7, auth->val.l - 7}, given,
+				sizeof(given));
+	if (given[0] && cx_rt_ct_eq(c->h->admin, given))
+		return 1;
+	/* one line per 10 s at most: a guesser must not fill the log */
+	if (!c->h->adminlog || tmr_jiffies() >= c->h->adminlog + CX_HTTP_LOG_MS) {
+		c->h->adminlog = tmr_jiffies();
+		cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: %s admin token (more are not "
+		       "logged for %d s)", c->route, &c->peer, given[0] ? "wrong" : "no",
+		       CX_HTTP_LOG_MS / 1000);
+	}
+	cx_http__answer(c, 401, "Unauthorized", "WWW-Authenticate: Bearer realm=\"ccxml\"\r\n",
+			NULL, "this resource needs Authorization: Bearer <admin token>\n");
+	return 0;
+}
+
+static void cx_http__metrics(cx_hconn *c)
+{
+	struct mbuf *mb = mbuf_alloc(8192);
+
+	if (!mb || cx_admin_metrics(c->h->eng, mb) || mbuf_write_u8(mb, 0)) {
+		mem_deref(mb);
+		cx_http__text(c, 500, "Internal Server Error", "out of memory");
+		return;
+	}
+	cx_http__reply(c, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
+		       (const char *)mb->buf);
+	mem_deref(mb);
+}
+
+static void cx_http__sessions(cx_hconn *c, const cx_form *f)
+{
+	const char *id = cx_form__get(f, "id"), *lim = cx_form__get(f, "limit");
+	struct mbuf *mb = mbuf_alloc(8192);
+	uint32_t limit = 1000;
+	int err;
+
+	if (lim) {
+		char *end;
+		unsigned long v = strtoul(lim, &end, 10);
+		if (*end || !*lim || v < 1 || v > 100000) {
+			mem_deref(mb);
+			cx_http__text(c, 400, "Bad Request", "limit: a number from 1 to 100000");
+			return;
+		}
+		limit = (uint32_t)v;
+	}
+	err = mb ? cx_admin_sessions(c->h->eng, id, limit, mb) : ENOMEM;
+	if (!err)
+		err = mbuf_write_u8(mb, 0);
+	if (err == ENOENT)
+		cx_http__text(c, 404, "Not Found", "no such session");
+	else if (err)
+		cx_http__text(c, 500, "Internal Server Error", "out of memory");
+	else
+		cx_http__reply(c, 200, "OK", "application/json", (const char *)mb->buf);
+	mem_deref(mb);
+}
+
 /* OPTIONS, and 405 for other methods: which methods a resource takes. */
 static void cx_http__allow(cx_hconn *c, int health, int options)
 {
@@ -828,7 +911,9 @@ static void cx_http__dispatch(cx_hconn *c, const struct http_msg *msg, const uin
 {
 	int get = cx_http__pl_is(&msg->met, "GET"), post = cx_http__pl_is(&msg->met, "POST");
 	int options = cx_http__pl_is(&msg->met, "OPTIONS");
-	enum { R_NONE, R_TOKEN, R_BASIC, R_CREATE, R_HEALTH } r = R_NONE;
+	enum { R_NONE, R_TOKEN, R_BASIC, R_CREATE, R_HEALTH, R_METRICS, R_SESSIONS } r = R_NONE;
+	static const char *const route[] = {"other", "/CCXML10.start", "/basichttp",
+					    "/createsession", "/health", "/metrics", "/sessions"};
 	const struct http_hdr *ct;
 	struct msg_ctype ctyp;
 	cx_form form;
@@ -849,16 +934,27 @@ static void cx_http__dispatch(cx_hconn *c, const struct http_msg *msg, const uin
 		r = R_CREATE;
 	else if (cx_http__pl_is(&msg->path, "/health"))
 		r = R_HEALTH;
+	else if (cx_http__pl_is(&msg->path, "/metrics"))
+		r = R_METRICS;
+	else if (cx_http__pl_is(&msg->path, "/sessions"))
+		r = R_SESSIONS;
+	c->route = route[r];
 	if (r == R_NONE) {
 		cx_http__text(c, 404, "Not Found", "no such resource (see docs/http.md)");
 		return;
 	}
-	if (!get && !(post && r != R_HEALTH)) {
-		cx_http__allow(c, r == R_HEALTH, options);
+	if (!get && !(post && r < R_HEALTH)) {
+		cx_http__allow(c, r >= R_HEALTH, options);
 		return;
 	}
 	if (r == R_HEALTH) {
 		cx_http__health(c);
+		return;
+	}
+	if ((r == R_METRICS || r == R_SESSIONS) && !cx_http__admin_ok(c, msg))
+		return;
+	if (r == R_METRICS) {
+		cx_http__metrics(c);
 		return;
 	}
 	/* query fields first, then a form body */
@@ -884,6 +980,7 @@ static void cx_http__dispatch(cx_hconn *c, const struct http_msg *msg, const uin
 	switch (r) {
 	case R_TOKEN: cx_http__token(c, &form); break;
 	case R_BASIC: cx_http__basichttp(c, &form); break;
+	case R_SESSIONS: cx_http__sessions(c, &form); break;
 	default: cx_http__createsession(c, &form); break;
 	}
 	cx_form__free(&form);
@@ -998,6 +1095,7 @@ static int cx_hconn__one(cx_hconn *c)
 	c->keep = cx_http__pl_is(&msg->ver, "1.1") && !(hdr && cx_http__has_token(&hdr->val, "close"))
 		&& !c->h->eng->draining;
 	c->answered = 0;
+	c->route = NULL;
 	c->h->nreq++;
 	cx_http__dispatch(c, msg, c->mb->buf + head, c->clen);
 	if (!c->answered)
@@ -1012,6 +1110,7 @@ static int cx_hconn__one(cx_hconn *c)
 	c->scan = 0;
 	c->keep = 0; /* errors before the next dispatch close the connection */
 	c->answered = 0;
+	c->route = NULL;
 	cx_hconn__state(c, c->mb->end ? CX_HC_HEAD : CX_HC_IDLE);
 	mem_deref(msg);
 	return 1;
@@ -1092,10 +1191,10 @@ static void cx_http__logtmr(void *arg)
 
 	if (!h->nrefused && !h->nevicted)
 		return; /* quiet for a whole period: the next one is logged at once */
-	fprintf(stderr, "ccxml: http: in the last %d s: %u connection(s) refused (more than %d "
-		"from one address), %u slow one(s) closed to make room (%d open in total)\n",
-		CX_HTTP_LOG_MS / 1000, h->nrefused, CX_HTTP_MAX_PER_ADDR, h->nevicted,
-		CX_HTTP_MAX_CONNS);
+	cx_log(CX_LOG_WARN, NULL, "http: in the last %d s: %u connection(s) refused (more than %d "
+	       "from one address), %u slow one(s) closed to make room (%d open in total)",
+	       CX_HTTP_LOG_MS / 1000, h->nrefused, CX_HTTP_MAX_PER_ADDR, h->nevicted,
+	       CX_HTTP_MAX_CONNS);
 	h->nrefused = h->nevicted = 0;
 	tmr_start(&h->logtmr, CX_HTTP_LOG_MS, cx_http__logtmr, h);
 }
@@ -1113,11 +1212,11 @@ static void cx_http__limited(cx_http *h, const struct sa *peer, int evicted)
 		return;
 	}
 	if (evicted)
-		re_fprintf(stderr, "ccxml: http: %d connections open: closing the slowest (from %j) "
-			   "to make room; more are counted, not logged\n", CX_HTTP_MAX_CONNS, peer);
+		cx_log(CX_LOG_WARN, NULL, "http: %d connections open: closing the slowest (from "
+		       "%j) to make room; more are counted, not logged", CX_HTTP_MAX_CONNS, peer);
 	else
-		re_fprintf(stderr, "ccxml: http: refusing a connection from %j: %d open from that "
-			   "address; more are counted, not logged\n", peer, CX_HTTP_MAX_PER_ADDR);
+		cx_log(CX_LOG_WARN, NULL, "http: refusing a connection from %j: %d open from that "
+		       "address; more are counted, not logged", peer, CX_HTTP_MAX_PER_ADDR);
 	tmr_start(&h->logtmr, CX_HTTP_LOG_MS, cx_http__logtmr, h);
 }
 
@@ -1234,6 +1333,9 @@ static void cx_http__destroy(void *arg)
 	list_flush(&h->toks);
 	tmr_cancel(&h->logtmr);
 	mem_deref(h->inject);
+	mem_deref(h->tokfile);
+	mem_deref(h->admin);
+	mem_deref(h->adminfile);
 	mem_deref(h->ts);
 }
 
@@ -1254,12 +1356,12 @@ int cx_http_listen(cx_engine *e, const char *addr)
 	if (!e || !addr)
 		return EINVAL;
 	if (e->http) {
-		fprintf(stderr, "ccxml: http: --http given twice\n");
+		cx_log(CX_LOG_ERR, NULL, "http: --http given twice");
 		return EALREADY;
 	}
 	err = sa_decode(&laddr, addr, strlen(addr));
 	if (err) {
-		fprintf(stderr, "ccxml: http: '%s' is not ADDR:PORT (e.g. 127.0.0.1:8080)\n", addr);
+		cx_log(CX_LOG_ERR, NULL, "http: '%s' is not ADDR:PORT (e.g. 127.0.0.1:8080)", addr);
 		return EINVAL;
 	}
 	h = mem_zalloc(sizeof(*h), cx_http__destroy);
@@ -1269,12 +1371,12 @@ int cx_http_listen(cx_engine *e, const char *addr)
 	tmr_init(&h->logtmr);
 	err = tcp_listen(&h->ts, &laddr, cx_http__connect, h);
 	if (err) {
-		fprintf(stderr, "ccxml: http: cannot listen on %s: %s\n", addr, strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "http: cannot listen on %s: %s", addr, strerror(err));
 		mem_deref(h);
 		return err;
 	}
 	if (!tcp_sock_local_get(h->ts, &bound)) {
-		re_fprintf(stderr, "ccxml: http: listening on %J\n", &bound);
+		cx_log(CX_LOG_INFO, NULL, "http: listening on %J", &bound);
 		h->bound = bound;
 	}
 	e->http = h;
@@ -1301,11 +1403,11 @@ int cx_http_inject_token(cx_engine *e, const char *tok)
 	const char *p;
 
 	if (!e || !e->http) {
-		fprintf(stderr, "ccxml: --inject-token needs --http\n");
+		cx_log(CX_LOG_ERR, NULL, "--inject-token needs --http");
 		return EINVAL;
 	}
 	if (e->http->inject) {
-		fprintf(stderr, "ccxml: --inject-token given twice\n");
+		cx_log(CX_LOG_ERR, NULL, "--inject-token given twice");
 		return EALREADY;
 	}
 	/* it opens every session: too short a one could be guessed */
@@ -1313,7 +1415,8 @@ int cx_http_inject_token(cx_engine *e, const char *tok)
 		if (!isgraph((unsigned char)*p))
 			break;
 	if (!tok || *p || strlen(tok) < 16 || strlen(tok) > CX_HTTP_MAX_VAL) {
-		fprintf(stderr, "ccxml: --inject-token: at least 16 printable characters, no spaces\n");
+		cx_log(CX_LOG_ERR, NULL, "--inject-token: at least 16 printable characters, no "
+		       "spaces");
 		return EINVAL;
 	}
 	return str_dup(&e->http->inject, tok);
@@ -1328,28 +1431,29 @@ int cx_http_token(cx_engine *e, const char *spec)
 	char *id = NULL;
 
 	if (!e || !e->http) {
-		fprintf(stderr, "ccxml: --token needs --http\n");
+		cx_log(CX_LOG_ERR, NULL, "--token needs --http");
 		return EINVAL;
 	}
 	if (!idl || idl > CX_HTTP_MAX_KEY) {
-		fprintf(stderr, "ccxml: http: token #%u: empty or longer than %d bytes (ID or "
-			"ID=DOCUMENT)\n", list_count(&e->http->toks) + 1, CX_HTTP_MAX_KEY);
+		cx_log(CX_LOG_ERR, NULL, "http: token #%u: empty or longer than %d bytes (ID or "
+		       "ID=DOCUMENT)", list_count(&e->http->toks) + 1, CX_HTTP_MAX_KEY);
 		return EINVAL;
 	}
 	if (list_count(&e->http->toks) >= CX_HTTP_MAX_TOKENS) {
-		fprintf(stderr, "ccxml: http: more than %d tokens\n", CX_HTTP_MAX_TOKENS);
+		cx_log(CX_LOG_ERR, NULL, "http: more than %d tokens", CX_HTTP_MAX_TOKENS);
 		return EOVERFLOW;
 	}
 	doc = eq ? cx_engine_doc(e, eq + 1) : (e->ndocs > 0 ? e->docs[0] : NULL);
 	if (!doc) {
-		re_fprintf(stderr, "ccxml: http: token #%u: no document '%H' in this program\n",
-			   list_count(&e->http->toks) + 1, cx_rt_esc, eq ? eq + 1 : "");
+		cx_log(CX_LOG_ERR, NULL, "http: token #%u: no document '%H' in this program",
+		       list_count(&e->http->toks) + 1, cx_rt_esc, eq ? eq + 1 : "");
 		return ENOENT;
 	}
 	if (re_sdprintf(&id, "%b", spec, idl))
 		return ENOMEM;
 	if (cx_http__tok(e->http, id)) {
-		fprintf(stderr, "ccxml: http: token #%u: given twice\n", list_count(&e->http->toks) + 1);
+		cx_log(CX_LOG_ERR, NULL, "http: token #%u: given twice",
+		       list_count(&e->http->toks) + 1);
 		mem_deref(id);
 		return EINVAL;
 	}
@@ -1361,19 +1465,20 @@ int cx_http_token(cx_engine *e, const char *spec)
 	t->id = id;
 	t->doc = doc;
 	t->n = list_count(&e->http->toks) + 1;
+	t->fromfile = e->http->loading;
 	list_append(&e->http->toks, &t->le, t);
 	return 0;
 }
 
-int cx_http_tokens_file(cx_engine *e, const char *path)
+static int cx_http__readtoks(cx_engine *e, const char *path)
 {
 	FILE *f = path ? fopen(path, "r") : NULL;
 	char line[512];
 	int lineno = 0, err = 0;
 
 	if (!f) {
-		fprintf(stderr, "ccxml: cannot read tokens file '%s': %s\n", path ? path : "",
-			strerror(errno));
+		cx_log(CX_LOG_ERR, NULL, "cannot read tokens file '%s': %s", path ? path : "",
+		       strerror(errno));
 		return ENOENT;
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -1398,5 +1503,123 @@ int cx_http_tokens_file(cx_engine *e, const char *path)
 		}
 	}
 	fclose(f);
+	return err;
+}
+
+int cx_http_tokens_file(cx_engine *e, const char *path)
+{
+	int err;
+
+	if (!e || !e->http)
+		return EINVAL;
+	e->http->loading = 1;
+	err = cx_http__readtoks(e, path);
+	e->http->loading = 0;
+	if (!err && !e->http->tokfile)
+		err = str_dup(&e->http->tokfile, path);
+	return err;
+}
+
+/* The admin token: the first line of path, 16 to CX_HTTP_MAX_VAL printable characters. On
+ * an error the old one (if any) stays. */
+static int cx_http__readadmin(cx_http *h, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[CX_HTTP_MAX_VAL + 2] = "", *end;
+	const char *p;
+	int err = 0;
+
+	if (!f) {
+		cx_log(CX_LOG_ERR, NULL, "--admin-token-file: cannot read '%H': %s", cx_rt_esc, path,
+		       strerror(errno));
+		return ENOENT;
+	}
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	end = line + strlen(line);
+	while (end > line && (end[-1] == '\n' || end[-1] == '\r'))
+		*--end = '\0';
+	for (p = line; *p && isgraph((unsigned char)*p); p++)
+		;
+	if (*p || strlen(line) < 16 || strlen(line) > CX_HTTP_MAX_VAL) {
+		cx_log(CX_LOG_ERR, NULL, "--admin-token-file '%H': the first line must be the token: "
+		       "16 to %d printable characters, no spaces", cx_rt_esc, path, CX_HTTP_MAX_VAL);
+		err = EINVAL;
+	}
+	else {
+		mem_deref(h->admin);
+		h->admin = NULL;
+		err = str_dup(&h->admin, line);
+	}
+	memset(line, 0, sizeof(line));
+	return err;
+}
+
+int cx_http_admin_file(cx_engine *e, const char *path)
+{
+	int err;
+
+	if (!e || !e->http) {
+		cx_log(CX_LOG_ERR, NULL, "--admin-token-file needs --http");
+		return EINVAL;
+	}
+	err = cx_http__readadmin(e->http, path);
+	if (!err && !e->http->adminfile)
+		err = str_dup(&e->http->adminfile, path);
+	return err;
+}
+
+/* SIGHUP: the tokens of --tokens FILE replaced by what the file says now, all or nothing (a
+ * file with an error leaves the old tokens in force). Tokens from --token stay. */
+int cx_http_tokens_reload(cx_engine *e)
+{
+	struct list old = LIST_INIT;
+	struct le *le;
+	uint32_t n = 0, was = 0, now = 0;
+	int err;
+
+	if (!e || !e->http)
+		return 0;
+	if (e->http->adminfile && !cx_http__readadmin(e->http, e->http->adminfile))
+		cx_log(CX_LOG_NOTICE, NULL, "http: admin token reloaded");
+	if (!e->http->tokfile)
+		return 0;
+	for (le = e->http->toks.head; le;) {
+		cx_http_tok *t = le->data;
+		le = le->next;
+		if (!t->fromfile)
+			continue;
+		list_unlink(&t->le);
+		list_append(&old, &t->le, t);
+		was++;
+	}
+	e->http->loading = 1;
+	err = cx_http__readtoks(e, e->http->tokfile);
+	e->http->loading = 0;
+	for (le = e->http->toks.head; le;) {
+		cx_http_tok *t = le->data;
+		le = le->next;
+		if (t->fromfile && err)
+			mem_deref(t);
+		else
+			now += t->fromfile;
+	}
+	if (err) {
+		while (old.head) {
+			cx_http_tok *t = old.head->data;
+			list_unlink(&t->le);
+			list_append(&e->http->toks, &t->le, t);
+		}
+		cx_log(CX_LOG_ERR, NULL, "http: tokens file '%H' not reloaded (error above); its %u "
+		       "token(s) stay in force", cx_rt_esc, e->http->tokfile, was);
+	}
+	else {
+		list_flush(&old);
+		cx_log(CX_LOG_NOTICE, NULL, "http: tokens file '%H' reloaded: %u token(s), was %u",
+		       cx_rt_esc, e->http->tokfile, now, was);
+	}
+	LIST_FOREACH(&e->http->toks, le)
+		((cx_http_tok *)le->data)->n = ++n;
 	return err;
 }

@@ -21,6 +21,7 @@ typedef struct cx_main_cli {
 	cx_engine_cfg cfg;
 	const char *prog;
 	int once, help, version;
+	const char *log_format, *log_file, *log_level;
 	const char *toks[CX_MAIN_MAXTOKENS];
 	const char *kv[2 * CX_MAIN_MAXVALUES]; /* --values key/value pairs */
 	size_t nkv;
@@ -190,12 +191,23 @@ static const cx_main_opt cx_main__opts[] = {
 	{"tokens", required_argument, "FILE", cx_main__str, "tokens, one ID[=DOC] a line", offsetof(cx_main_cli, cfg.tokens_file)},
 	{"inject-token", required_argument, "T", cx_main__str,
 	 "basichttp injection into any session (16+ characters)", offsetof(cx_main_cli, cfg.inject_token)},
+	{"admin-token-file", required_argument, "FILE", cx_main__str,
+	 "its first line is the token of GET /metrics and /sessions\n"
+	 "(Authorization: Bearer; read again on SIGHUP)", offsetof(cx_main_cli, cfg.admin_token_file)},
 	{"smtp", required_argument, "HOST:PORT", cx_main__str,
 	 "SMTP server for <voxeo:sendemail>", offsetof(cx_main_cli, cfg.smtp)},
 	{"mail-from", required_argument, "ADDR", cx_main__str, "default sender of mails", offsetof(cx_main_cli, cfg.mail_from)},
 	{"grace", required_argument, "SECONDS", cx_main__grace,
 	 "on SIGTERM/SIGINT in service mode, wait this long for sessions to\n"
 	 "end after ccxml.kill (default 10; docs/service.md)", 0},
+	{"log-format", required_argument, "FMT", cx_main__str,
+	 "plain (default), text (timestamp, level, session, connection,\n"
+	 "Call-ID), json (an object a line) or journal (default under systemd)",
+	 offsetof(cx_main_cli, log_format)},
+	{"log-file", required_argument, "FILE", cx_main__str,
+	 "every log line to FILE (appended; SIGHUP reopens it)", offsetof(cx_main_cli, log_file)},
+	{"log-level", required_argument, "LEVEL", cx_main__str,
+	 "error, warning, notice, info (default) or debug", offsetof(cx_main_cli, log_level)},
 	{"help", no_argument, NULL, cx_main__flag, "this text", offsetof(cx_main_cli, help)},
 	{"version", no_argument, NULL, cx_main__flag, "the runtime's and the document's version",
 	 offsetof(cx_main_cli, version)},
@@ -332,6 +344,10 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 		       docs[0]->name ? docs[0]->name : "?");
 		goto out;
 	}
+	if (cx_log_setup(c.log_format, c.log_file, c.log_level)) {
+		rc = 2;
+		goto out;
+	}
 	if (cx_init()) {
 		fprintf(stderr, "%s: cannot initialise libre\n", c.prog);
 		rc = 2;
@@ -343,5 +359,6 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 	for (i = 0; i < c.nkv / 2; i++)
 		free(c.kvbuf[i]);
 	fflush(stdout);
+	cx_log_close();
 	return rc;
 }

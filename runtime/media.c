@@ -27,8 +27,8 @@ static int cx_media__unescape(char *s)
 
 	err = cx_http_decode(&d, s, n, n);
 	if (err == EBADMSG)
-		fprintf(stderr, "ccxml: media: text=%s: bad percent-encoding, NUL byte or invalid "
-			"UTF-8\n", s);
+		cx_log(CX_LOG_WARN, NULL, "media: text=%s: bad percent-encoding, NUL byte or "
+		       "invalid UTF-8", s);
 	if (err)
 		return err;
 	memcpy(s, d, strlen(d) + 1); /* never longer than its encoding */

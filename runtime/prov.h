@@ -38,6 +38,8 @@ struct cx_prov {
 	/* Something is still to come that no session waits for (e.g. scheduled inbound calls). */
 	int (*pending)(cx_engine *e);
 	void (*close)(cx_engine *e);
+	/* SIGHUP (serve.c): read credentials and the like again; what runs is not touched. */
+	void (*reload)(cx_engine *e);
 };
 
 /* An incoming call: a new session of docs[0] (startupmode 'newcall') with a connection in

@@ -59,6 +59,7 @@ struct cx_ev {
 	const char *dstate;
 	int dfinal;
 	int errdepth;          /* see CX_RT_ERRLOOP_MAX */
+	uint64_t posted_us;    /* cx_met_now_us() when queued (event latency metric) */
 };
 
 /* A new event for session s (fields added with the setters below), then cx_sess_post. */
@@ -175,6 +176,36 @@ const char *cx_sess_evconn(cx_sess *s);
 
 /* Section - Engine */
 
+/* Section - Operations (admin.c): counters, /metrics, /sessions */
+
+#define CX_MET_LAT_N 12        /* event latency histogram buckets, +Inf apart */
+#define CX_MET_KV_N 48         /* label pairs per counter family; the last one is "other" */
+typedef struct cx_met_kv {
+	char a[16], b[24];
+	uint64_t n;
+} cx_met_kv;
+typedef struct cx_metrics {
+	uint64_t start_s;      /* CLOCK_REALTIME seconds at engine creation */
+	uint64_t sess_ended[4];/* by enum cx_sess_end */
+	uint64_t events, ev_lat[CX_MET_LAT_N + 1];
+	double ev_sum;
+	cx_met_kv calls[CX_MET_KV_N];  /* direction, outcome */
+	cx_met_kv http[CX_MET_KV_N];   /* route, code */
+	uint64_t sip_resp[600];        /* 100..699 */
+	uint64_t rtp_tx, rtp_rx, rtp_late;
+	uint64_t fetch_ok, fetch_err;
+} cx_metrics;
+
+uint64_t cx_met_now_us(void);  /* CLOCK_MONOTONIC */
+void cx_met_call(cx_engine *e, int inbound, const char *outcome);
+void cx_met_http(cx_engine *e, const char *route, unsigned code);
+void cx_met_sip_response(cx_engine *e, int code);
+void cx_met_event(cx_engine *e, uint64_t posted_us);
+/* The exposition (Prometheus text 0.0.4) and the inspector's JSON (one session when id is set:
+ * ENOENT if there is none; else up to limit sessions), appended to mb. */
+int cx_admin_metrics(cx_engine *e, struct mbuf *mb);
+int cx_admin_sessions(cx_engine *e, const char *id, uint32_t limit, struct mbuf *mb);
+
 typedef void (cx_rt_log_h)(const char *sessid, const char *label, const char *value, void *arg);
 typedef void (cx_rt_end_h)(cx_sess *s, void *arg);
 
@@ -208,6 +239,7 @@ struct cx_engine {
 	uint32_t grace_ms;     /* stop grace (cx.h cx_engine_cfg.grace_ms) */
 	cx_end_h *pub_endh;    /* the embedder's (cx_engine_cfg.endh), with pub_endarg */
 	void *pub_endarg;
+	cx_metrics met;        /* admin.c */
 };
 
 int cx_engine_new(cx_engine **ep);
@@ -235,9 +267,25 @@ const char *cx_rt_sipreason(int code);
 
 /* Section - Logs and secrets (log.c, secret.c) */
 
+/* Levels are syslog's priorities (journald shows them as such). */
+enum { CX_LOG_ERR = 3, CX_LOG_WARN = 4, CX_LOG_NOTICE = 5, CX_LOG_INFO = 6, CX_LOG_DEBUG = 7 };
+enum { CX_LOGFMT_PLAIN, CX_LOGFMT_TEXT, CX_LOGFMT_JSON, CX_LOGFMT_JOURNAL };
+/* A platform line (re_printf format: %H with cx_rt_esc for what users control). sess: the
+ * session id or NULL; cx_logc adds the connection id and the SIP Call-ID (either NULL). */
+void cx_log(int level, const char *sess, const char *fmt, ...);
+void cx_logc(int level, const char *sess, const char *conn, const char *callid,
+	     const char *fmt, ...);
+/* A document's <log> (info): "[S] label: value" in the plain format. */
+void cx_log_doc(const char *sess, const char *label, const char *val);
+/* libre's debug output through the logger (cx_init). */
+void cx_log_libre(void);
+
 /* A re_printf handler ("%H", cx_rt_esc, str): str with control bytes escaped (\n, \r, \t,
  * \xNN), for every value a user, a peer or a document controls that goes into a log line. */
 int cx_rt_esc(struct re_printf *pf, void *str);
+/* The contents of a JSON string: quotes, backslashes and control bytes escaped, bytes that
+ * are not UTF-8 as \u00XX (the line stays valid JSON whatever a peer sent). */
+int cx_rt_json(struct re_printf *pf, void *str);
 /* The same for a URL, with the values of its secret=, token= and tokenid= fields hidden. */
 int cx_rt_escurl(struct re_printf *pf, void *url);
 /* n bytes from the kernel's CSPRNG (getrandom); 0 or an errno. */
@@ -263,6 +311,11 @@ int cx_http_listen(cx_engine *e, const char *addr);
 int cx_http_token(cx_engine *e, const char *spec);
 /* A tokens file: one "ID[=DOC]" a line, '#' comments. */
 int cx_http_tokens_file(cx_engine *e, const char *path);
+/* The admin token of /metrics and /sessions: the first line of path. */
+int cx_http_admin_file(cx_engine *e, const char *path);
+/* SIGHUP: read the --tokens file again (all or nothing; --token ones stay), and the admin
+ * token file. 0 or an errno. */
+int cx_http_tokens_reload(cx_engine *e);
 /* --inject-token: a token that authorises basichttp injection into any session. */
 int cx_http_inject_token(cx_engine *e, const char *tok);
 /* The listener's base URI "http://ADDR:PORT" into buf (session.ioprocessors); ENOENT without

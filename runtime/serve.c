@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 #include "prov.h"
-#include "cx.h"
 
 #define CX_SERVE_GRACE_MS 10000
 
@@ -26,6 +25,7 @@ static struct {
 	uint64_t deadline;     /* tmr_jiffies() when the grace is over */
 	struct tmr tmr;
 	volatile sig_atomic_t sig;
+	volatile sig_atomic_t hup;   /* SIGHUPs not yet acted on */
 	int nsig;
 	uint64_t sig_ms;       /* CLOCK_MONOTONIC ms of the first signal */
 } cx_serve__st;
@@ -53,8 +53,8 @@ static void cx_serve__check(void)
 		return;
 	}
 	if (tmr_jiffies() >= cx_serve__st.deadline) {
-		fprintf(stderr, "ccxml: grace time over: %u session(s) and %u transfer(s) left; "
-			"stopping them\n", ns, nx);
+		cx_log(CX_LOG_WARN, NULL, "grace time over: %u session(s) and %u transfer(s) left; "
+		       "stopping them", ns, nx);
 		re_cancel();
 	}
 }
@@ -83,8 +83,8 @@ static void cx_serve__stop(cx_engine *e, const char *why)
 		cx_serve__st.stopping = 1;
 		cx_serve__st.deadline = tmr_jiffies() + cx_serve__grace(e);
 	}
-	fprintf(stderr, "ccxml: %s: stopping: no new sessions; ccxml.kill to %u session(s); "
-		"waiting up to %llu ms\n", why, e->nsess, (unsigned long long)cx_serve__grace(e));
+	cx_log(CX_LOG_NOTICE, NULL, "%s: stopping: no new sessions; ccxml.kill to %u session(s); "
+	       "waiting up to %llu ms", why, e->nsess, (unsigned long long)cx_serve__grace(e));
 	LIST_FOREACH(&e->sessl, le) {
 		cx_sess *s = le->data;
 		cx_ev *ev;
@@ -107,9 +107,25 @@ void cx_engine_stop(cx_engine *e)
 	cx_serve__stop(e, "stop");
 }
 
+/* SIGHUP: reopen the log file, read the tokens file (and the provider's credentials) again.
+ * Nothing running is touched. */
+static void cx_serve__reload(cx_engine *e)
+{
+	cx_log_reopen();
+	cx_log(CX_LOG_NOTICE, NULL, "SIGHUP: log reopened; reloading");
+	(void)cx_http_tokens_reload(e);
+	if (e->prov && e->prov->reload)
+		(void)e->prov->reload(e);
+}
+
 static void cx_serve__tick(void *arg)
 {
 	cx_engine *e = arg;
+
+	if (cx_serve__st.hup) {
+		cx_serve__st.hup = 0;
+		cx_serve__reload(e);
+	}
 
 	if (cx_serve__st.sig && !e->draining) {
 		char why[32];
@@ -124,7 +140,7 @@ static void cx_serve__tick(void *arg)
 static void cx_serve__ended(cx_sess *s, void *arg)
 {
 	if (cx_serve__st.service)
-		fprintf(stderr, "ccxml: session %s: ended (%s)\n", s->id, cx_sess_how(s));
+		cx_log(CX_LOG_INFO, s->id, "ended (%s)", cx_sess_how(s));
 	if (s != cx_serve__st.once)
 		return;
 	cx_serve__st.once_status = s->status;
@@ -148,6 +164,12 @@ static uint64_t cx_serve__now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+static void cx_serve__sighup(int sig)
+{
+	(void)sig;
+	cx_serve__st.hup = 1;
+}
+
 /* Called by libre in signal context: record, and let the loop act. */
 static void cx_serve__signal(int sig)
 {
@@ -169,6 +191,7 @@ static void cx_serve__signal(int sig)
 
 int cx_engine_main(cx_engine *e, const char *once_sid)
 {
+	struct sigaction hup, oldhup;
 	int rc = 0;
 
 	if (!e)
@@ -189,11 +212,12 @@ int cx_engine_main(cx_engine *e, const char *once_sid)
 	cx_serve__st.service = !once_sid && e->service;
 	tmr_init(&cx_serve__st.tmr);
 	if (cx_serve__st.service)
-		fprintf(stderr, "ccxml: running as a service; SIGTERM or SIGINT stops it\n");
+		cx_log(CX_LOG_NOTICE, NULL, "running as a service; SIGTERM or SIGINT stops it, SIGHUP "
+		       "reloads tokens and reopens the log file");
 	else if (!once_sid) {
 		if (!cx_engine_busy(e)) {
-			fprintf(stderr, "ccxml: nothing to do: no session and no inbound call "
-				"scheduled\n");
+			cx_log(CX_LOG_NOTICE, NULL, "nothing to do: no session and no inbound call "
+			       "scheduled");
 			goto out;
 		}
 		e->stop_when_idle = 1;
@@ -201,7 +225,14 @@ int cx_engine_main(cx_engine *e, const char *once_sid)
 	/* the tick watches for signals in every mode; it ends the loop only when stopping */
 	tmr_start(&cx_serve__st.tmr, 100, cx_serve__tick, e);
 	cx_engine_kick(e);
+	/* SIGHUP would end the process (libre's loop handles SIGINT and SIGTERM only) */
+	memset(&hup, 0, sizeof(hup));
+	hup.sa_handler = cx_serve__sighup;
+	sigemptyset(&hup.sa_mask);
+	hup.sa_flags = SA_RESTART;
+	sigaction(SIGHUP, &hup, &oldhup);
 	re_main(cx_serve__signal);
+	sigaction(SIGHUP, &oldhup, NULL);
 	if (once_sid)
 		rc = cx_serve__st.once_status < 0 ? 1 : cx_serve__st.once_status;
  out:

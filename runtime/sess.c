@@ -248,7 +248,7 @@ static int cx_sess__ids(cx_sess *s)
 	int err = cx_rt_random(rnd, sizeof(rnd));
 
 	if (err) {
-		fprintf(stderr, "ccxml: no random bytes for a session id: %s\n", strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "no random bytes for a session id: %s", strerror(err));
 		return err;
 	}
 	re_snprintf(s->id, sizeof(s->id), "s%u-%w", ++cx_sess__counter, rnd, (size_t)8);
@@ -478,9 +478,9 @@ int cx_sess_step(cx_sess *s)
 	list_unlink(&ev->le);
 
 	if (ev->errdepth > CX_RT_ERRLOOP_MAX) {
-		re_fprintf(stderr, "ccxml: session %s: error loop: %H raised while handling an error "
-			   "event %d times in a row; ending the session\n", s->id, cx_rt_esc, ev->name,
-			   ev->errdepth);
+		cx_log(CX_LOG_ERR, s->id, "error loop: %H raised while handling an error "
+		       "event %d times in a row; ending the session", cx_rt_esc, ev->name,
+		       ev->errdepth);
 		mem_deref(ev);
 		cx_sess_end(s, CX_END_ERROR);
 		return 1;
@@ -528,7 +528,7 @@ int cx_sess_step(cx_sess *s)
 			cx_sess_end(s, CX_END_KILL);
 	}
 	else if (!strncasecmp(ev->name, "error.", 6)) {
-		re_fprintf(stderr, "ccxml: session %s: unhandled %H; ending the session\n", s->id, cx_rt_esc, ev->name);
+		cx_log(CX_LOG_ERR, s->id, "unhandled %H; ending the session", cx_rt_esc, ev->name);
 		cx_sess_end(s, CX_END_ERROR);
 	}
 	else if (!strncasecmp(ev->name, "ccxml.kill", 10)) {
@@ -542,6 +542,7 @@ int cx_sess_step(cx_sess *s)
 	if (ev->dlg && ev->dfinal && ev->dlg->sess == s)
 		ev->dlg->removed = 1;
 	s->cur = NULL;
+	cx_met_event(s->eng, ev->posted_us);
 	mem_deref(ev);
 	X->slots[CX_SLOT_EVENT] = CX_UNDEFINED;
 	if (s->pending_goto && !s->ending) {

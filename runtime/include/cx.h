@@ -81,6 +81,7 @@ typedef struct cx_engine_cfg {
 	int ntokens;
 	const char *tokens_file;   /* one "ID[=DOC]" a line */
 	const char *inject_token;  /* basichttp injection into any session (docs/http.md) or NULL */
+	const char *admin_token_file; /* first line: the token of /metrics and /sessions, or NULL */
 	const char *smtp;          /* "HOST:PORT" for <voxeo:sendemail> */
 	const char *mail_from;
 	/* Service mode (docs/service.md): on a stop, how long sessions get to end after
@@ -116,6 +117,19 @@ int cx_engine_main(cx_engine *e, const char *once_sid);
 void cx_engine_stop(cx_engine *e);
 /* The runtime's version string ("0.1.0"). */
 const char *cx_version(void);
+
+/* Section - Logs (process-wide; docs/service.md, Logs) */
+
+/* format: "plain" (what --once and tests read), "text" (timestamp, level, session, connection,
+ * Call-ID), "json" (one object a line) or "journal" (syslog priority prefixes for journald);
+ * NULL: "journal" when stderr is journald's stream, else "plain". path: a file every line goes
+ * to (NULL: platform lines to stderr, documents' <log> to stdout). level: the least severe
+ * level written ("error", "warning", "notice", "info", "debug"; NULL: "info").
+ * 0, or EINVAL/ENOENT with the reason on stderr. */
+int cx_log_setup(const char *format, const char *path, const char *level);
+/* Open the log file again (after logrotate moved it: SIGHUP in cx_engine_main does this). */
+int cx_log_reopen(void);
+void cx_log_close(void);
 
 /* Section - Sessions */
 

@@ -1,0 +1,288 @@
+/*
+ * admin.c — what an operator sees of a running engine: the counters (cx_met_*, called where
+ * things happen), their Prometheus text exposition (GET /metrics) and the session inspector
+ * (GET /sessions). http.c serves both behind the admin token (docs/service.md, Operations).
+ *
+ * Counters are plain integers in the engine (one loop thread: no atomics). Label sets are
+ * small and bounded: a value the network or a document chooses (a failure reason, an HTTP
+ * route) is counted under "other" once the table is full, so no peer can grow it.
+ */
+#include <string.h>
+#include <stdio.h>
+#include <time.h>
+#include <dirent.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include "rt.h"
+
+/* Section - Counting */
+
+static const double cx_met__bounds[CX_MET_LAT_N] = {
+	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0,
+};
+
+uint64_t cx_met_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* The entry of a (a, b) label pair in tab (n entries, the last one is "other"). */
+static uint64_t *cx_met__slot(cx_met_kv *tab, size_t n, const char *a, const char *b)
+{
+	size_t i;
+
+	a = a && *a ? a : "none";
+	b = b && *b ? b : "none";
+	for (i = 0; i < n - 1; i++) {
+		if (!tab[i].a[0]) {
+			str_ncpy(tab[i].a, a, sizeof(tab[i].a));
+			str_ncpy(tab[i].b, b, sizeof(tab[i].b));
+			return &tab[i].n;
+		}
+		if (!strncmp(tab[i].a, a, sizeof(tab[i].a) - 1) &&
+		    !strncmp(tab[i].b, b, sizeof(tab[i].b) - 1))
+			return &tab[i].n;
+	}
+	if (!tab[i].a[0]) {
+		str_ncpy(tab[i].a, "other", sizeof(tab[i].a));
+		str_ncpy(tab[i].b, "other", sizeof(tab[i].b));
+	}
+	return &tab[i].n;
+}
+
+void cx_met_call(cx_engine *e, int inbound, const char *outcome)
+{
+	++*cx_met__slot(e->met.calls, CX_MET_KV_N, inbound ? "inbound" : "outbound", outcome);
+}
+
+void cx_met_http(cx_engine *e, const char *route, unsigned code)
+{
+	char c[8];
+
+	snprintf(c, sizeof(c), "%u", code);
+	++*cx_met__slot(e->met.http, CX_MET_KV_N, route, c);
+}
+
+void cx_met_sip_response(cx_engine *e, int code)
+{
+	if (code >= 100 && code < 700)
+		e->met.sip_resp[code - 100]++;
+}
+
+void cx_met_event(cx_engine *e, uint64_t posted_us)
+{
+	double s = (double)(cx_met_now_us() - posted_us) / 1e6;
+	size_t i;
+
+	e->met.events++;
+	e->met.ev_sum += s;
+	for (i = 0; i < CX_MET_LAT_N && s > cx_met__bounds[i]; i++)
+		;
+	e->met.ev_lat[i]++;
+}
+
+/* Section - Prometheus text exposition (format 0.0.4) */
+
+/* A label value: backslash, double quote and newline escaped. */
+static int cx_met__lv(struct re_printf *pf, void *arg)
+{
+	const char *s = arg, *run = s;
+	int err = 0;
+
+	for (; !err && *s; s++) {
+		if (*s != '\\' && *s != '"' && *s != '\n')
+			continue;
+		err = re_hprintf(pf, "%b\\%c", run, (size_t)(s - run), *s == '\n' ? 'n' : *s);
+		run = s + 1;
+	}
+	return err ? err : re_hprintf(pf, "%s", run);
+}
+
+static void cx_met__head(struct mbuf *mb, const char *name, const char *type, const char *help)
+{
+	(void)mbuf_printf(mb, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void cx_met__one(struct mbuf *mb, const char *name, const char *type, const char *help,
+			uint64_t v)
+{
+	cx_met__head(mb, name, type, help);
+	(void)mbuf_printf(mb, "%s %llu\n", name, (unsigned long long)v);
+}
+
+static void cx_met__kv(struct mbuf *mb, const char *name, const char *help, const char *la,
+		       const char *lb, const cx_met_kv *tab)
+{
+	size_t i;
+
+	cx_met__head(mb, name, "counter", help);
+	for (i = 0; i < CX_MET_KV_N && tab[i].a[0]; i++)
+		(void)mbuf_printf(mb, "%s{%s=\"%H\",%s=\"%H\"} %llu\n", name, la, cx_met__lv,
+				  tab[i].a, lb, cx_met__lv, tab[i].b, (unsigned long long)tab[i].n);
+}
+
+/* Memory, descriptors and CPU of this process, as Prometheus' client libraries name them. */
+static void cx_met__process(struct mbuf *mb, const cx_engine *e)
+{
+	struct rusage ru;
+	long pages = 0, rss = 0;
+	uint64_t fds = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	DIR *d;
+
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	d = opendir("/proc/self/fd");
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d)))
+			fds += de->d_name[0] != '.';
+		closedir(d);
+		fds = fds ? fds - 1 : 0; /* the directory's own descriptor */
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	cx_met__head(mb, "process_cpu_seconds_total", "counter", "User and system CPU time spent.");
+	(void)mbuf_printf(mb, "process_cpu_seconds_total %.3f\n",
+			  (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+			  (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
+	cx_met__one(mb, "process_resident_memory_bytes", "gauge", "Resident memory size.",
+		    (uint64_t)rss * (uint64_t)sysconf(_SC_PAGESIZE));
+	cx_met__one(mb, "process_open_fds", "gauge", "Open file descriptors.", fds);
+	cx_met__one(mb, "process_start_time_seconds", "gauge",
+		    "Start time of the engine since the epoch.", e->met.start_s);
+}
+
+int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
+{
+	static const char *const how[] = {"none", "exit", "error", "kill"};
+	uint64_t cum = 0;
+	size_t i;
+
+	cx_met__one(mb, "ccxml_sessions", "gauge", "Sessions running now.", e->nsess);
+	cx_met__one(mb, "ccxml_sessions_started_total", "counter", "Sessions started.",
+		    e->nsess_total);
+	cx_met__head(mb, "ccxml_sessions_ended_total", "counter", "Sessions ended, by how.");
+	for (i = 1; i < 4; i++)
+		(void)mbuf_printf(mb, "ccxml_sessions_ended_total{how=\"%s\"} %llu\n", how[i],
+				  (unsigned long long)e->met.sess_ended[i]);
+	cx_met__kv(mb, "ccxml_calls_total", "Calls by direction and outcome (connected, or the "
+		   "failure reason).", "direction", "outcome", e->met.calls);
+	cx_met__head(mb, "ccxml_sip_responses_total", "counter", "SIP final responses received "
+		     "to our requests, by code.");
+	for (i = 0; i < 600; i++)
+		if (e->met.sip_resp[i])
+			(void)mbuf_printf(mb, "ccxml_sip_responses_total{code=\"%zu\"} %llu\n",
+					  i + 100, (unsigned long long)e->met.sip_resp[i]);
+	cx_met__one(mb, "ccxml_rtp_packets_sent_total", "counter", "RTP packets sent.",
+		    e->met.rtp_tx);
+	cx_met__one(mb, "ccxml_rtp_packets_received_total", "counter", "RTP packets received.",
+		    e->met.rtp_rx);
+	cx_met__one(mb, "ccxml_rtp_packets_late_total", "counter",
+		    "RTP packets received too late to be played (dropped by the jitter buffer).",
+		    e->met.rtp_late);
+	cx_met__kv(mb, "ccxml_http_requests_total", "HTTP requests answered, by route and status "
+		   "code.", "route", "code", e->met.http);
+	cx_met__head(mb, "ccxml_fetches_total", "counter", "Document fetches (<fetch>, "
+		     "<createccxml>), by outcome.");
+	(void)mbuf_printf(mb, "ccxml_fetches_total{outcome=\"ok\"} %llu\n"
+			  "ccxml_fetches_total{outcome=\"error\"} %llu\n",
+			  (unsigned long long)e->met.fetch_ok, (unsigned long long)e->met.fetch_err);
+	cx_met__head(mb, "ccxml_event_latency_seconds", "histogram",
+		     "Time from an event being queued to the end of its transition.");
+	for (i = 0; i < CX_MET_LAT_N; i++) {
+		char le[32];
+		snprintf(le, sizeof(le), "%g", cx_met__bounds[i]); /* re_printf has no %g */
+		cum += e->met.ev_lat[i];
+		(void)mbuf_printf(mb, "ccxml_event_latency_seconds_bucket{le=\"%s\"} %llu\n", le,
+				  (unsigned long long)cum);
+	}
+	cum += e->met.ev_lat[CX_MET_LAT_N];
+	(void)mbuf_printf(mb, "ccxml_event_latency_seconds_bucket{le=\"+Inf\"} %llu\n"
+			  "ccxml_event_latency_seconds_sum %.6f\n"
+			  "ccxml_event_latency_seconds_count %llu\n", (unsigned long long)cum,
+			  e->met.ev_sum, (unsigned long long)e->met.events);
+	cx_met__process(mb, e);
+	return 0;
+}
+
+/* Section - The session inspector */
+
+/* A JSON string value, quotes included (cx_rt_json escapes what peers and documents chose). */
+static int cx_admin__js(struct re_printf *pf, void *arg)
+{
+	return re_hprintf(pf, "\"%H\"", cx_rt_json, arg ? arg : "");
+}
+
+static void cx_admin__sess(struct mbuf *mb, const cx_sess *s)
+{
+	struct le *le;
+	const char *sep = "";
+
+	(void)mbuf_printf(mb, "{\"id\":\"%s\",\"document\":%H,\"startupmode\":\"%s\",\"parent\":%H,"
+			  "\"state\":\"%s\",\"queued_events\":%u,\"connections\":[", s->id,
+			  cx_admin__js, s->doc && s->doc->name ? s->doc->name : "",
+			  s->startupmode ? s->startupmode : "", cx_admin__js, s->parent,
+			  s->ending ? "ending" : s->cur ? "running" : "idle", list_count(&s->q));
+	LIST_FOREACH(&s->conns, le) {
+		const cx_conn *c = le->data;
+		if (c->removed)
+			continue;
+		(void)mbuf_printf(mb, "%s{\"id\":\"%s\",\"state\":\"%s\",\"direction\":\"%s\","
+				  "\"local\":%H,\"remote\":%H,\"dialogid\":\"%s\"}", sep, c->id,
+				  c->state ? c->state : "", c->inbound ? "inbound" : "outbound",
+				  cx_admin__js, c->local, cx_admin__js, c->remote, c->dialogid);
+		sep = ",";
+	}
+	(void)mbuf_printf(mb, "],\"dialogs\":[");
+	sep = "";
+	LIST_FOREACH(&s->dlgs, le) {
+		const cx_dlg *d = le->data;
+		if (d->removed)
+			continue;
+		(void)mbuf_printf(mb, "%s{\"id\":\"%s\",\"state\":\"%s\",\"src\":%H,\"type\":%H,"
+				  "\"connectionid\":\"%s\",\"conferenceid\":\"%s\"}", sep, d->id,
+				  d->state ? d->state : "", cx_admin__js, d->src, cx_admin__js,
+				  d->type, d->connid, d->confid);
+		sep = ",";
+	}
+	(void)mbuf_printf(mb, "],\"conferences\":[");
+	sep = "";
+	LIST_FOREACH(&s->confs, le) {
+		const cx_conf *f = le->data;
+		(void)mbuf_printf(mb, "%s{\"id\":\"%s\",\"name\":%H}", sep, f->id, cx_admin__js,
+				  f->name);
+		sep = ",";
+	}
+	(void)mbuf_printf(mb, "]}");
+}
+
+int cx_admin_sessions(cx_engine *e, const char *id, uint32_t limit, struct mbuf *mb)
+{
+	struct le *le;
+	uint32_t n = 0;
+
+	if (id) {
+		cx_sess *s = cx_sess_find(e, id);
+		if (!s)
+			return ENOENT;
+		cx_admin__sess(mb, s);
+		(void)mbuf_printf(mb, "\n");
+		return 0;
+	}
+	(void)mbuf_printf(mb, "{\"sessions_running\":%u,\"sessions\":[", e->nsess);
+	LIST_FOREACH(&e->sessl, le) {
+		if (n == limit)
+			break;
+		if (n++)
+			(void)mbuf_printf(mb, ",");
+		cx_admin__sess(mb, le->data);
+	}
+	(void)mbuf_printf(mb, "],\"truncated\":%s}\n", n < e->nsess ? "true" : "false");
+	return 0;
+}

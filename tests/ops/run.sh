@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# tests/ops/run.sh BUILD — what an operator relies on (docs/service.md, Operations): log formats
+# (text with timestamp and level, json, journal priorities), --log-file and SIGHUP (reopen the
+# log, reload tokens and the admin token, the process lives on), GET /metrics validated by
+# promtool and its counters checked against what was done, GET /sessions, and both behind the
+# admin token. BUILD is build or build/asan. Everything on 127.0.0.1 with a system-chosen port;
+# every process is bounded by `timeout`.
+set -u
+cd "$(dirname "$0")/../.."
+B=${1:-build}
+[[ $B == /* ]] || B=$PWD/$B
+T=tests/ops
+W=$(mktemp -d /tmp/ccxmlc-ops.XXXXXX)
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]+"${PIDS[@]}"}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+fails=0 checks=0
+check() { # DESCRIPTION COMMAND...
+	local d=$1; shift
+	checks=$((checks + 1))
+	if "$@"; then echo "ok   $d"; else fails=$((fails + 1)); echo "FAIL $d"; fi
+}
+waitfor() { # FILE REGEX SECONDS
+	local i
+	for ((i = 0; i < ${3:-8} * 20; i++)); do
+		grep -E -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+sanitized() { grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$@"; }
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+
+if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" $T/ops.ccxml >"$W/cc.log" 2>&1; then
+	echo "FAIL compile"; cat "$W/cc.log"; exit 1
+fi
+command -v promtool >/dev/null || { echo "FAIL promtool is missing (scripts/install-deps.sh installs prometheus)"; exit 1; }
+
+ADMIN=admin-0123456789abcdef
+printf '%s\n' "$ADMIN" >"$W/admin"
+printf '# tokens\nt-one\n' >"$W/tokens"
+chmod 600 "$W/admin" "$W/tokens"
+timeout 120 "$W/app" --sim="$T/ops.scenario" --http 127.0.0.1:0 --tokens "$W/tokens" \
+	--admin-token-file "$W/admin" --log-format text --log-file "$W/log" >"$W/out" 2>"$W/err" &
+APP=$!
+PIDS+=($APP)
+waitfor "$W/log" 'http: listening on' 10 || { echo "FAIL the program did not start"; cat "$W/err" "$W/log"; exit 1; }
+P=$(sed -n 's/.*http: listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/log" | head -n 1)
+# signals go to the program itself: `timeout` passes on only the first one it gets
+PROG=$(pgrep -P $APP | head -n 1)
+U=http://127.0.0.1:$P
+code() { curl -s -m 5 -o "$W/body" -w '%{http_code}' "$@"; }
+bearer=(-H "Authorization: Bearer $ADMIN")
+
+# the admin resources are closed to everyone without the token
+check "/metrics without a token: 401 with WWW-Authenticate" bash -c \
+	"curl -s -i -m 5 '$U/metrics' | grep -q '^HTTP/1.1 401' && curl -s -i -m 5 '$U/metrics' | grep -qi '^WWW-Authenticate: Bearer'"
+check "/metrics with a wrong token: 401" test "$(code -H 'Authorization: Bearer admin-0123456789abcdeX' "$U/metrics")" = 401
+check "/sessions without a token: 401" test "$(code "$U/sessions")" = 401
+check "/metrics: POST is 405" test "$(code -X POST "${bearer[@]}" "$U/metrics")" = 405
+
+# three calls: answered, busy, 404
+for d in ok busy gone; do
+	check "token start ($d)" test "$(code "$U/CCXML10.start?tokenid=t-one&dest=sip:$d@example.com")" = 200
+done
+waitfor "$W/log" "FAILED .* badnumber" 5
+waitfor "$W/log" "CONNECTED " 5
+check "/metrics with the token: 200, text format 0.0.4" bash -c \
+	"curl -s -i -m 5 -H 'Authorization: Bearer $ADMIN' '$U/metrics' >'$W/m.http' && grep -q '^HTTP/1.1 200' '$W/m.http' &&
+	 grep -qi '^Content-Type: text/plain; version=0.0.4' '$W/m.http'"
+curl -s -m 5 "${bearer[@]}" "$U/metrics" >"$W/metrics"
+check "promtool check metrics: no problem found" bash -c "promtool check metrics <'$W/metrics' >'$W/promtool' 2>&1 || { cat '$W/promtool'; false; }"
+m() { awk -v k="$1" '$1 == k {print $2}' "$W/metrics"; }
+check "sessions: 3 running, 3 started ($(m ccxml_sessions), $(m ccxml_sessions_started_total))" \
+	test "$(m ccxml_sessions) $(m ccxml_sessions_started_total)" = "3 3"
+check "calls: 1 connected, 1 busy, 1 badnumber (outbound)" bash -c \
+	"[ '$(m 'ccxml_calls_total{direction="outbound",outcome="connected"}')' = 1 ] &&
+	 [ '$(m 'ccxml_calls_total{direction="outbound",outcome="busy"}')' = 1 ] &&
+	 [ '$(m 'ccxml_calls_total{direction="outbound",outcome="badnumber"}')' = 1 ]"
+check "HTTP requests: 3 token starts answered 200, 3 refusals of /metrics or /sessions counted 401" bash -c \
+	"[ '$(m 'ccxml_http_requests_total{route="/CCXML10.start",code="200"}')' = 3 ] &&
+	 [ '$(m 'ccxml_http_requests_total{route="/metrics",code="401"}')' -ge 3 ]"
+check "event latency histogram: count = +Inf bucket > 0" bash -c \
+	"[ '$(m ccxml_event_latency_seconds_count)' = '$(m 'ccxml_event_latency_seconds_bucket{le="+Inf"}')' ] &&
+	 [ '$(m ccxml_event_latency_seconds_count)' -gt 6 ]"
+check "process metrics: resident memory and open fds" bash -c "[ '$(m process_resident_memory_bytes)' -gt 1000000 ] && [ '$(m process_open_fds)' -gt 3 ]"
+
+# the inspector
+curl -s -m 5 "${bearer[@]}" "$U/sessions" >"$W/sessions.json"
+check "/sessions: 3 sessions, one with a CONNECTED outbound connection, no secret in it" python3 - "$W/sessions.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ss = d["sessions"]
+assert d["sessions_running"] == 3 and len(ss) == 3 and d["truncated"] is False, d
+conns = [c for s in ss for c in s["connections"]]
+assert [c["state"] for c in conns].count("CONNECTED") == 1, conns
+assert all(c["direction"] == "outbound" for c in conns), conns
+assert all(s["document"].endswith("ops.ccxml") and s["startupmode"] == "external" for s in ss), ss
+assert "secret" not in open(sys.argv[1]).read()
+EOF
+SID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sessions"][0]["id"])' "$W/sessions.json")
+check "/sessions?id=SID: that session" bash -c "curl -s -m 5 -H 'Authorization: Bearer $ADMIN' '$U/sessions?id=$SID' | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"id\"] == \"$SID\"'"
+check "/sessions?id=unknown: 404" test "$(code "${bearer[@]}" "$U/sessions?id=s9-0000000000000000")" = 404
+check "/sessions?limit=1: one, truncated" bash -c "curl -s -m 5 -H 'Authorization: Bearer $ADMIN' '$U/sessions?limit=1' |
+	python3 -c 'import json,sys; d = json.load(sys.stdin); assert len(d[\"sessions\"]) == 1 and d[\"truncated\"]'"
+check "/sessions?limit=0: 400" test "$(code "${bearer[@]}" "$U/sessions?limit=0")" = 400
+
+# the text format: timestamp, level, [session], message
+check "log lines: ISO-8601 UTC timestamp with ms, level, session" \
+	grep -E -q '^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{3}Z info \[s[0-9]+-[0-9a-f]{16}\] call: CONNECTED ' "$W/log"
+check "log lines: a refused admin request is a warning, without the token" bash -c \
+	"grep -E -q 'Z warning http: /metrics from 127.0.0.1:[0-9]+ refused: no admin token' '$W/log' && ! grep -q '$ADMIN' '$W/log'"
+check "log lines: every line of the file has the format" bash -c \
+	"! grep -v -E '^20[0-9-]{8}T[0-9:.]{12}Z (error|warning|notice|info|debug) ' '$W/log'"
+check "nothing on stdout or stderr with --log-file" bash -c "[ ! -s '$W/out' ] && ! grep -v -E 'AddressSanitizer|^$' '$W/err' | grep -q ."
+
+# SIGHUP: logrotate moves the file away; the tokens and the admin token change
+mv "$W/log" "$W/log.1"
+printf 't-two\n' >"$W/tokens"
+ADMIN2=admin-fedcba9876543210
+printf '%s\n' "$ADMIN2" >"$W/admin"
+kill -HUP $PROG
+waitfor "$W/log" 'tokens file .* reloaded: 1 token\(s\), was 1' 5
+check "SIGHUP: the process lives on and opened a new log file" bash -c "kill -0 $PROG && grep -q 'SIGHUP: log reopened' '$W/log'"
+check "SIGHUP: the new token starts a session, the old one is refused" bash -c \
+	"[ \$(curl -s -m 5 -o /dev/null -w '%{http_code}' '$U/CCXML10.start?tokenid=t-two&dest=sip:ok@x') = 200 ] &&
+	 [ \$(curl -s -m 5 -o /dev/null -w '%{http_code}' '$U/CCXML10.start?tokenid=t-one&dest=sip:ok@x') = 403 ]"
+check "SIGHUP: the new admin token opens /metrics, the old one does not" bash -c \
+	"[ \$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $ADMIN2' '$U/metrics') = 200 ] &&
+	 [ \$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $ADMIN' '$U/metrics') = 401 ]"
+printf 't-three\nt-four=nosuchdocument.ccxml\n' >"$W/tokens"
+kill -HUP $PROG
+waitfor "$W/log" 'not reloaded' 5
+check "SIGHUP with a bad tokens file: the old tokens stay in force" bash -c \
+	"grep -q 'not reloaded (error above); its 1 token(s) stay in force' '$W/log' &&
+	 [ \$(curl -s -m 5 -o /dev/null -w '%{http_code}' '$U/CCXML10.start?tokenid=t-two&dest=sip:ok@x') = 200 ] &&
+	 [ \$(curl -s -m 5 -o /dev/null -w '%{http_code}' '$U/CCXML10.start?tokenid=t-three&dest=sip:ok@x') = 403 ]"
+kill -TERM $APP
+wait $APP
+rc=$?
+check "SIGTERM after that: exit status 0 (got $rc)" test $rc = 0
+check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/err' '$W/log' '$W/log.1'"
+
+# json: one object a line, documents' and the platform's lines alike
+timeout 30 "$W/app" --sim="$T/ops.scenario" --once --values dest=sip:gone@x --log-format json >"$W/jout" 2>"$W/jerr" &
+J=$!
+PIDS+=($J)
+waitfor "$W/jout" 'FAILED' 10
+kill -TERM $J 2>/dev/null
+wait $J
+check "json: every line an object with ts, level, source, msg; the <log> label kept" python3 - "$W/jout" "$W/jerr" <<'EOF'
+import json, sys
+lines = [l for f in sys.argv[1:] for l in open(f) if not l.startswith(("=", "SUMMARY", "    #"))]
+objs = [json.loads(l) for l in lines if l.strip()]
+assert objs and all({"ts", "level", "source", "msg"} <= set(o) for o in objs), objs
+doc = [o for o in objs if o["source"] == "document" and o.get("label") == "call"]
+assert doc and doc[0]["msg"].startswith("FAILED ") and doc[0]["level"] == "info", objs
+assert any(o["source"] == "platform" and o["level"] in ("notice", "warning") for o in objs), objs
+EOF
+
+# journald: its stream in JOURNAL_STREAM chooses the journal format by itself
+: >"$W/jnl"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$W/jnl") timeout 30 "$W/app" --sim="$T/ops.scenario" --once \
+	--values dest=sip:gone@x --log-file /dev/null --log-level nope >/dev/null 2>>"$W/jnl"
+check "--log-level nope: refused (exit 2) with a reason" grep -q "log-level: 'nope' is not" "$W/jnl"
+: >"$W/jnl"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$W/jnl") timeout 30 "$W/app" --sim="$T/ops.scenario" --once \
+	--values dest=sip:gone@x >"$W/jnl.out" 2>>"$W/jnl" &
+J=$!
+PIDS+=($J)
+waitfor "$W/jnl.out" 'FAILED' 10
+kill -TERM $J 2>/dev/null
+wait $J
+check "journal: syslog priority prefixes (<6> info on stdout, <5> notice on stderr)" bash -c \
+	"grep -q '^<6>\[s1-[0-9a-f]*\] call: FAILED' '$W/jnl.out' && grep -q '^<5>signal 15: stopping' '$W/jnl'"
+
+echo "tests/ops: $((checks - fails)) of $checks checks passed"
+[ $fails = 0 ]
