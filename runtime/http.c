@@ -5,6 +5,7 @@
  *   GET|POST /basichttp?sessionid=S&name=N[&eventsource=E]&f=v…    event injection (digest §7)
  *   GET|POST /createsession?uri=DOC&k=v…                            createsession (digest §7)
  *   GET      /health                                                status page (JSON)
+ *   GET      /metrics, /sessions[?id=S|limit=N]   the operator's (admin.c), admin token only
  *
  * The connection layer is our own, on libre's TCP and its HTTP message parser, rather than
  * http_listen(): libre's server closes oversized or malformed requests without a word, and the

@@ -176,7 +176,11 @@ const char *cx_sess_evconn(cx_sess *s);
 
 /* Section - Engine */
 
-/* Section - Operations (admin.c): counters, /metrics, /sessions */
+/* Section - Operations (admin.c): counters, /metrics, /sessions; notify.c */
+
+/* sd_notify(3): a "KEY=VALUE\n…" message to NOTIFY_SOCKET when set; 0 or an errno. */
+int cx_notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+uint64_t cx_notify_watchdog_ms(void);   /* WatchdogSec=/2 for this process, or 0 */
 
 #define CX_MET_LAT_N 12        /* event latency histogram buckets, +Inf apart */
 #define CX_MET_KV_N 48         /* label pairs per counter family; the last one is "other" */

@@ -28,6 +28,8 @@ static struct {
 	volatile sig_atomic_t hup;   /* SIGHUPs not yet acted on */
 	int nsig;
 	uint64_t sig_ms;       /* CLOCK_MONOTONIC ms of the first signal */
+	uint64_t wd_ms;        /* WATCHDOG=1 every this many ms (notify.c), or 0 */
+	uint64_t wd_next;      /* tmr_jiffies() of the next one */
 } cx_serve__st;
 
 const char *cx_version(void)
@@ -85,6 +87,7 @@ static void cx_serve__stop(cx_engine *e, const char *why)
 	}
 	cx_log(CX_LOG_NOTICE, NULL, "%s: stopping: no new sessions; ccxml.kill to %u session(s); "
 	       "waiting up to %llu ms", why, e->nsess, (unsigned long long)cx_serve__grace(e));
+	(void)cx_notify("STOPPING=1\nSTATUS=stopping (%s): %u session(s) to end", why, e->nsess);
 	LIST_FOREACH(&e->sessl, le) {
 		cx_sess *s = le->data;
 		cx_ev *ev;
@@ -111,11 +114,13 @@ void cx_engine_stop(cx_engine *e)
  * Nothing running is touched. */
 static void cx_serve__reload(cx_engine *e)
 {
+	(void)cx_notify("RELOADING=1");
 	cx_log_reopen();
 	cx_log(CX_LOG_NOTICE, NULL, "SIGHUP: log reopened; reloading");
 	(void)cx_http_tokens_reload(e);
 	if (e->prov && e->prov->reload)
 		(void)e->prov->reload(e);
+	(void)cx_notify("READY=1\nSTATUS=serving; %u session(s)", e->nsess);
 }
 
 static void cx_serve__tick(void *arg)
@@ -125,6 +130,10 @@ static void cx_serve__tick(void *arg)
 	if (cx_serve__st.hup) {
 		cx_serve__st.hup = 0;
 		cx_serve__reload(e);
+	}
+	if (cx_serve__st.wd_ms && tmr_jiffies() >= cx_serve__st.wd_next) {
+		cx_serve__st.wd_next = tmr_jiffies() + cx_serve__st.wd_ms;
+		(void)cx_notify("WATCHDOG=1");
 	}
 
 	if (cx_serve__st.sig && !e->draining) {
@@ -211,9 +220,13 @@ int cx_engine_main(cx_engine *e, const char *once_sid)
 	e->endh = cx_serve__ended;
 	cx_serve__st.service = !once_sid && e->service;
 	tmr_init(&cx_serve__st.tmr);
-	if (cx_serve__st.service)
+	if (cx_serve__st.service) {
 		cx_log(CX_LOG_NOTICE, NULL, "running as a service; SIGTERM or SIGINT stops it, SIGHUP "
 		       "reloads tokens and reopens the log file");
+		cx_serve__st.wd_ms = cx_notify_watchdog_ms();
+		(void)cx_notify("READY=1\nSTATUS=serving; %u session(s)\nMAINPID=%d", e->nsess,
+				(int)getpid());
+	}
 	else if (!once_sid) {
 		if (!cx_engine_busy(e)) {
 			cx_log(CX_LOG_NOTICE, NULL, "nothing to do: no session and no inbound call "

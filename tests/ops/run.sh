@@ -179,5 +179,31 @@ wait $J
 check "journal: syslog priority prefixes (<6> info on stdout, <5> notice on stderr)" bash -c \
 	"grep -q '^<6>\[s1-[0-9a-f]*\] call: FAILED' '$W/jnl.out' && grep -q '^<5>signal 15: stopping' '$W/jnl'"
 
+# systemd's notification protocol: READY, RELOADING/READY around SIGHUP, WATCHDOG, STOPPING
+timeout 40 python3 $T/notify_sink.py "$W/notify.sock" "$W/notify" 30 & PIDS+=($!)
+waitfor "$W/notify" BOUND 5
+printf "t-one\n" >"$W/tokens"
+NOTIFY_SOCKET=$W/notify.sock WATCHDOG_USEC=400000 timeout 30 "$W/app" --sim --http 127.0.0.1:0 \
+	--tokens "$W/tokens" >/dev/null 2>"$W/nerr" &
+N=$!
+PIDS+=($N)
+waitfor "$W/notify" '^READY=1' 10
+NP=$(pgrep -P $N | head -n 1)
+kill -HUP $NP
+waitfor "$W/notify" '^RELOADING=1' 5 && sleep 0.5
+kill -TERM $NP
+wait $N
+check "notify: READY=1 with MAINPID, RELOADING=1 then READY=1 on SIGHUP, STOPPING=1 on SIGTERM" bash -c \
+	"grep -q '^READY=1|STATUS=serving; 0 session(s)|MAINPID=$NP\$' '$W/notify' &&
+	 sed -n '/^RELOADING=1/,\$p' '$W/notify' | grep -q '^READY=1' &&
+	 grep -q '^STOPPING=1|STATUS=stopping (signal 15)' '$W/notify'"
+check "notify: WATCHDOG=1 at half of WatchdogSec (several in ~1 s)" bash -c "[ \$(grep -c '^WATCHDOG=1' '$W/notify') -ge 2 ]"
+# the unit in dist/ is hardened: systemd's own measure of its exposure (lower is better)
+cp dist/ccxmlc-app@.service "$W/ccxmlc-app@outbound.service"
+score=$(systemd-analyze security --offline=true "$W/ccxmlc-app@outbound.service" 2>/dev/null |
+	sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+check "dist/ccxmlc-app@.service: systemd-analyze security exposure ${score:-?} <= 2.0" \
+	python3 -c 'import sys; sys.exit(not (sys.argv[1] and float(sys.argv[1]) <= 2.0))' "${score:-}"
+
 echo "tests/ops: $((checks - fails)) of $checks checks passed"
 [ $fails = 0 ]
