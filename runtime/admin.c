@@ -193,6 +193,15 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 	(void)mbuf_printf(mb, "ccxml_fetches_total{outcome=\"ok\"} %llu\n"
 			  "ccxml_fetches_total{outcome=\"error\"} %llu\n",
 			  (unsigned long long)e->met.fetch_ok, (unsigned long long)e->met.fetch_err);
+	cx_met__one(mb, "ccxml_cdr_records_total", "counter", "Call records written.",
+		    e->met.cdr_records);
+	cx_met__head(mb, "ccxml_cdr_posts_total", "counter", "POSTs of call records to --cdr-url, "
+		     "by outcome.");
+	(void)mbuf_printf(mb, "ccxml_cdr_posts_total{outcome=\"ok\"} %llu\n"
+			  "ccxml_cdr_posts_total{outcome=\"error\"} %llu\n",
+			  (unsigned long long)e->met.cdr_sent, (unsigned long long)e->met.cdr_failed);
+	cx_met__one(mb, "ccxml_cdr_spooled", "gauge", "Call records waiting in the spool.",
+		    cx_cdr_spooled(e));
 	cx_met__head(mb, "ccxml_event_latency_seconds", "histogram",
 		     "Time from an event being queued to the end of its transition.");
 	for (i = 0; i < CX_MET_LAT_N; i++) {

@@ -26,6 +26,8 @@ static void cx_conn__destroy(void *arg)
 	mem_deref(c->redirect);
 	mem_deref(c->pd);
 	mem_deref(c->proto);
+	mem_deref(c->endreason);
+	mem_deref(c->endtrigger);
 }
 
 static void cx_dlg__destroy(void *arg)
@@ -46,6 +48,7 @@ cx_conn *cx_conn_add(cx_sess *s, int inbound, const char *state)
 	c->sess = s;
 	c->inbound = inbound;
 	c->state = c->vstate = state;
+	c->t_start = cx_cdr_now_ms();
 	snprintf(c->id, sizeof(c->id), "c%u", ++cx_conn__counter);
 	s->nconn++;
 	list_append(&s->conns, &c->le, c);
@@ -117,10 +120,25 @@ void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const cha
 		return;
 	if (state)
 		c->state = state;
-	if (!strcmp(name, "connection.connected"))
+	if (sipcode)
+		c->sipcode = sipcode;
+	if (!c->t_progress && (!strcmp(c->state, "PROGRESSING") || !strcmp(c->state, "ALERTING")))
+		c->t_progress = cx_cdr_now_ms();
+	if (!strcmp(name, "connection.connected")) {
 		cx_met_call(s->eng, c->inbound, "connected");
+		if (!c->t_answer)
+			c->t_answer = cx_cdr_now_ms();
+	}
 	else if (!strcmp(name, "connection.failed"))
 		cx_met_call(s->eng, c->inbound, reason ? reason : "unknown");
+	if (cx_rt__final(c->state)) {
+		c->t_end = cx_cdr_now_ms();
+		if (!c->endreason && reason)
+			(void)str_dup(&c->endreason, reason);
+		if (!c->endtrigger && trigger)
+			(void)str_dup(&c->endtrigger, trigger);
+		cx_cdr_conn(s->eng, c);
+	}
 	ev = cx_ev_new(s, name);
 	if (!ev)
 		return;

@@ -22,7 +22,7 @@
 #define CX_CURL_MAX_BODY    65536   /* mail body */
 #define CX_CURL_MAX_RCPT    16
 
-enum { CX_XFER_POST, CX_XFER_MAIL };
+enum { CX_XFER_POST, CX_XFER_MAIL, CX_XFER_JSON };
 
 typedef struct cx_csock {
 	struct le le;
@@ -40,7 +40,9 @@ typedef struct cx_xfer {
 	char *url;
 	char *data;            /* POST fields, or the whole mail message */
 	size_t len, off;
-	struct curl_slist *rcpt;
+	struct curl_slist *rcpt;   /* mail recipients, or a JSON POST's headers */
+	cx_curl_done_h *doneh;     /* CX_XFER_JSON: told the outcome, exactly once */
+	void *donearg;
 	char err[CURL_ERROR_SIZE];
 } cx_xfer;
 
@@ -85,10 +87,17 @@ static void cx_xfer__done(cx_xfer *x, CURLcode res)
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
 	if (res != CURLE_OK)
 		snprintf(why, sizeof(why), "%s", x->err[0] ? x->err : curl_easy_strerror(res));
-	else if (x->kind == CX_XFER_POST && (code < 200 || code > 299))
+	else if (x->kind != CX_XFER_MAIL && (code < 200 || code > 299))
 		snprintf(why, sizeof(why), "HTTP status %ld", code);
 	else
 		why[0] = '\0';
+	if (x->kind == CX_XFER_JSON) {
+		cx_curl_done_h *h = x->doneh;
+		x->doneh = NULL;
+		if (h)
+			h(x->donearg, !why[0], why);
+		return;
+	}
 	if (x->kind == CX_XFER_MAIL) {
 		if (why[0])
 			cx_log(CX_LOG_ERR, x->sessid, "sendemail failed: %s", why);
@@ -221,8 +230,15 @@ static void cx_curl__destroy(void *arg)
 	tmr_cancel(&c->tmr);
 	while ((le = list_head(&c->xfers))) {
 		cx_xfer *x = le->data;
-		cx_log(CX_LOG_WARN, x->sessid, "%s to %H abandoned at exit",
-		       x->kind == CX_XFER_MAIL ? "sendemail" : "<send>", cx_rt_escurl, x->url);
+		if (x->kind == CX_XFER_JSON && x->doneh) {
+			cx_curl_done_h *h = x->doneh;
+			x->doneh = NULL;
+			h(x->donearg, 0, "abandoned at exit");
+		}
+		else
+			cx_log(CX_LOG_WARN, x->sessid, "%s to %H abandoned at exit",
+			       x->kind == CX_XFER_MAIL ? "sendemail" : "<send>", cx_rt_escurl,
+			       x->url);
 		mem_deref(x);
 	}
 	if (c->multi)
@@ -467,6 +483,41 @@ int cx_curl_post(cx_engine *e, const char *sessid, const char *sendid, const cha
 	mem_deref(nm);
 	mem_deref(sid);
 	return err;
+}
+
+/* Section - JSON documents (call records) */
+
+int cx_curl_json(cx_engine *e, const char *url, const struct mbuf *body, cx_curl_done_h *doneh,
+		 void *arg)
+{
+	cx_xfer *x = NULL;
+	int err;
+
+	if (!e || e->closing || !url || !body || !doneh)
+		return EINVAL;
+	err = cx_curl__xfer(&x, e, CX_XFER_JSON, NULL);
+	if (!err && str_dup(&x->url, url))
+		err = ENOMEM;
+	if (!err)
+		err = cx_curl__body(x, body);
+	if (!err) {
+		x->rcpt = curl_slist_append(NULL, "Content-Type: application/json");
+		err = x->rcpt ? 0 : ENOMEM;
+	}
+	if (err) {
+		mem_deref(x);
+		return err;
+	}
+	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
+	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->rcpt);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->data);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE, (long)x->len);
+	curl_easy_setopt(x->easy, CURLOPT_USERAGENT, "ccxmlc-runtime/0.1");
+	x->doneh = doneh;
+	x->donearg = arg;
+	/* on failure cx_curl__start freed x without calling doneh: the caller keeps arg */
+	return cx_curl__start(x);
 }
 
 /* Section - mail */

@@ -140,6 +140,7 @@ static void cx_engine__destroy(void *arg)
 	struct le *le;
 
 	tmr_cancel(&e->pump);
+	e->closing = 1;
 	/* HTTP and transfers first: their callbacks look sessions up through the engine */
 	e->http = mem_deref(e->http);
 	e->curl = mem_deref(e->curl);
@@ -154,6 +155,7 @@ static void cx_engine__destroy(void *arg)
 		}
 		cx_sess_teardown(s);
 	}
+	e->cdr = mem_deref(e->cdr); /* after the sessions: their calls' records are spooled */
 	if (e->prov && e->prov->close)
 		e->prov->close(e);
 	cx_media_flush();

@@ -194,6 +194,13 @@ static const cx_main_opt cx_main__opts[] = {
 	{"admin-token-file", required_argument, "FILE", cx_main__str,
 	 "its first line is the token of GET /metrics and /sessions\n"
 	 "(Authorization: Bearer; read again on SIGHUP)", offsetof(cx_main_cli, cfg.admin_token_file)},
+	{"cdr-file", required_argument, "FILE", cx_main__str,
+	 "a call record (JSON) per connection appended to FILE", offsetof(cx_main_cli, cfg.cdr_file)},
+	{"cdr-url", required_argument, "URL", cx_main__str,
+	 "POST each call record to URL (with --cdr-spool; retried until a 2xx)",
+	 offsetof(cx_main_cli, cfg.cdr_url)},
+	{"cdr-spool", required_argument, "DIR", cx_main__str,
+	 "where records wait for --cdr-url, across restarts", offsetof(cx_main_cli, cfg.cdr_spool)},
 	{"smtp", required_argument, "HOST:PORT", cx_main__str,
 	 "SMTP server for <voxeo:sendemail>", offsetof(cx_main_cli, cfg.smtp)},
 	{"mail-from", required_argument, "ADDR", cx_main__str, "default sender of mails", offsetof(cx_main_cli, cfg.mail_from)},

@@ -40,6 +40,8 @@ struct cx_prov {
 	void (*close)(cx_engine *e);
 	/* SIGHUP (serve.c): read credentials and the like again; what runs is not touched. */
 	void (*reload)(cx_engine *e);
+	/* For c's call record: Call-ID and RTP counts (st is zeroed before). */
+	void (*conn_stats)(cx_engine *e, const cx_conn *c, cx_conn_stats *st);
 };
 
 /* An incoming call: a new session of docs[0] (startupmode 'newcall') with a connection in

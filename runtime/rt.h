@@ -91,7 +91,18 @@ struct cx_conn {
 	char dialogid[24];     /* last dialog started on it */
 	void *pd;              /* provider data (mem object, deref'd with the connection) */
 	cx_cval *proto;        /* provider detail added to connection.protocol (e.g. its `sip`) */
+	/* for the call record (cdr.c): CLOCK_REALTIME ms, 0 = not (yet) */
+	uint64_t t_start, t_progress, t_answer, t_end;
+	int sipcode;           /* the last SIP final response code the provider reported */
+	char *endreason, *endtrigger;
+	int cdr_done;          /* its record was written */
 };
+
+/* What a provider knows of a call beyond the connection (prov.h conn_stats). */
+typedef struct cx_conn_stats {
+	char callid[256];      /* SIP Call-ID, or "" */
+	uint64_t pkts_tx, pkts_rx, bytes_tx, bytes_rx;
+} cx_conn_stats;
 
 struct cx_dlg {
 	struct le le;
@@ -176,6 +187,16 @@ const char *cx_sess_evconn(cx_sess *s);
 
 /* Section - Engine */
 
+/* Section - Call records (cdr.c; docs/service.md) */
+
+typedef struct cx_cdr cx_cdr;
+/* file: JSON lines appended; url + spool: POSTed, kept in spool until a 2xx. All NULL: none. */
+int cx_cdr_setup(cx_engine *e, const char *file, const char *url, const char *spool);
+void cx_cdr_conn(cx_engine *e, cx_conn *c);     /* c ended: its record (once) */
+int cx_cdr_reopen(cx_engine *e);                /* SIGHUP */
+uint32_t cx_cdr_spooled(const cx_engine *e);    /* records not yet taken by the URL */
+uint64_t cx_cdr_now_ms(void);                   /* CLOCK_REALTIME */
+
 /* Section - Operations (admin.c): counters, /metrics, /sessions; notify.c */
 
 /* sd_notify(3): a "KEY=VALUE\n…" message to NOTIFY_SOCKET when set; 0 or an errno. */
@@ -198,6 +219,7 @@ typedef struct cx_metrics {
 	uint64_t sip_resp[600];        /* 100..699 */
 	uint64_t rtp_tx, rtp_rx, rtp_late;
 	uint64_t fetch_ok, fetch_err;
+	uint64_t cdr_records, cdr_sent, cdr_failed;
 } cx_metrics;
 
 uint64_t cx_met_now_us(void);  /* CLOCK_MONOTONIC */
@@ -244,6 +266,8 @@ struct cx_engine {
 	cx_end_h *pub_endh;    /* the embedder's (cx_engine_cfg.endh), with pub_endarg */
 	void *pub_endarg;
 	cx_metrics met;        /* admin.c */
+	struct cx_cdr *cdr;    /* call records (cdr.c) or NULL */
+	int closing;           /* being freed: nothing new is started */
 };
 
 int cx_engine_new(cx_engine **ep);
@@ -345,5 +369,10 @@ int cx_curl_post(cx_engine *e, const char *sessid, const char *sendid, const cha
 int cx_curl_mail(cx_engine *e, const char *sessid, const char *to, const char *from,
 		 const char *subject, const char *type, const char *body);
 uint32_t cx_curl_pending(const cx_engine *e);           /* transfers in flight */
+/* POST body (JSON) to url; doneh(arg, ok, why) is called exactly once when it ends (ok: a 2xx;
+ * also at engine teardown, ok 0), unless this returns an errno (EBUSY: no transfer free). */
+typedef void (cx_curl_done_h)(void *arg, int ok, const char *why);
+int cx_curl_json(cx_engine *e, const char *url, const struct mbuf *body, cx_curl_done_h *doneh,
+		 void *arg);
 
 #endif

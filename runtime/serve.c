@@ -116,6 +116,7 @@ static void cx_serve__reload(cx_engine *e)
 {
 	(void)cx_notify("RELOADING=1");
 	cx_log_reopen();
+	(void)cx_cdr_reopen(e);
 	cx_log(CX_LOG_NOTICE, NULL, "SIGHUP: log reopened; reloading");
 	(void)cx_http_tokens_reload(e);
 	if (e->prov && e->prov->reload)

@@ -386,6 +386,9 @@ void cx_sess_teardown(cx_sess *s)
 		    (!strcmp(c->state, "CONNECTED") || !strcmp(c->state, "PROGRESSING") ||
 		     !strcmp(c->state, "ALERTING")))
 			e->prov->disconnect(e, c, "session ended");
+		if (!c->cdr_done && !c->endreason)
+			(void)str_dup(&c->endreason, "session ended");
+		cx_cdr_conn(e, c);
 	}
 	p = cx_sess_find(e, s->parent);
 	if (p && !s->ending_noparent) {

@@ -82,6 +82,11 @@ typedef struct cx_engine_cfg {
 	const char *tokens_file;   /* one "ID[=DOC]" a line */
 	const char *inject_token;  /* basichttp injection into any session (docs/http.md) or NULL */
 	const char *admin_token_file; /* first line: the token of /metrics and /sessions, or NULL */
+	/* Call records (docs/service.md): JSON lines to cdr_file; POSTed to cdr_url, kept in the
+	 * cdr_spool directory until taken (both or neither) */
+	const char *cdr_file;
+	const char *cdr_url;
+	const char *cdr_spool;
 	const char *smtp;          /* "HOST:PORT" for <voxeo:sendemail> */
 	const char *mail_from;
 	/* Service mode (docs/service.md): on a stop, how long sessions get to end after

@@ -45,8 +45,14 @@ ADMIN=admin-0123456789abcdef
 printf '%s\n' "$ADMIN" >"$W/admin"
 printf '# tokens\nt-one\n' >"$W/tokens"
 chmod 600 "$W/admin" "$W/tokens"
+# call records: to a file, and POSTed to a web server that fails the first two
+mkdir -p "$W/spool"
+timeout 120 python3 $T/cdr_sink.py "$W/cport" "$W/cdr-posted" 2 110 & PIDS+=($!)
+waitfor "$W/cport" . 5 || { echo "FAIL the record sink did not start"; exit 1; }
 timeout 120 "$W/app" --sim="$T/ops.scenario" --http 127.0.0.1:0 --tokens "$W/tokens" \
-	--admin-token-file "$W/admin" --log-format text --log-file "$W/log" >"$W/out" 2>"$W/err" &
+	--admin-token-file "$W/admin" --log-format text --log-file "$W/log" \
+	--cdr-file "$W/cdr" --cdr-url "http://127.0.0.1:$(cat "$W/cport")/cdr" --cdr-spool "$W/spool" \
+	>"$W/out" 2>"$W/err" &
 APP=$!
 PIDS+=($APP)
 waitfor "$W/log" 'http: listening on' 10 || { echo "FAIL the program did not start"; cat "$W/err" "$W/log"; exit 1; }
@@ -144,7 +150,48 @@ kill -TERM $APP
 wait $APP
 rc=$?
 check "SIGTERM after that: exit status 0 (got $rc)" test $rc = 0
-check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/err' '$W/log' '$W/log.1'"
+check "call records: one per call in --cdr-file (5), each a JSON object with the fields" python3 - "$W/cdr" <<'EOF'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(recs) == 5, recs
+keys = {"session", "connection", "callid", "direction", "from", "to", "start", "progress",
+        "answer", "end", "duration_s", "setup_s", "state", "sipcode", "reason", "trigger", "rtp"}
+assert all(keys <= set(r) for r in recs), recs
+by = {}
+for r in recs:
+    by.setdefault(r["to"].split("@")[0], []).append(r)
+busy, gone, ok = by["sip:busy"][0], by["sip:gone"][0], by["sip:ok"]
+assert busy["state"] == "FAILED" and busy["reason"] == "busy" and busy["sipcode"] == 486 and busy["answer"] is None, busy
+assert gone["reason"] == "badnumber" and gone["sipcode"] == 404, gone
+assert len(ok) == 3 and all(r["answer"] and r["duration_s"] > 0 and r["reason"] == "session ended" for r in ok), ok
+assert all(r["start"] <= (r["progress"] or r["start"]) <= r["end"] and r["direction"] == "outbound" for r in recs), recs
+EOF
+check "call records: the web server got all 5 (after failing 2 POSTs) or they wait in the spool" bash -c \
+	"[ \$(( \$(wc -l <'$W/cdr-posted') + \$(ls '$W/spool' | grep -c '\.json\$') )) = 5 ] &&
+	 grep -q 'cdr: POST to http://127.0.0.1:[0-9]*/cdr failed (HTTP status 500); [0-9]* record(s) kept in the spool' '$W/log.1' '$W/log'"
+# a web server that is down loses nothing: the records wait in the spool for the next start
+rm -f "$W/spool"/*
+timeout 30 "$W/app" --sim="$T/ops.scenario" --once --values dest=sip:busy@x \
+	--cdr-url "http://127.0.0.1:1/cdr" --cdr-spool "$W/spool" >/dev/null 2>"$W/err2"
+check "web server down: the record stays in the spool after the program ended" \
+	test "$(ls "$W/spool" | grep -c '\.json$')" = 1
+: >"$W/cdr-posted2"
+timeout 60 python3 $T/cdr_sink.py "$W/cport2" "$W/cdr-posted2" 0 50 & PIDS+=($!)
+waitfor "$W/cport2" . 5
+printf 't-one\n' >"$W/tokens2"
+timeout 30 "$W/app" --sim="$T/ops.scenario" --http 127.0.0.1:0 --tokens "$W/tokens2" \
+	--cdr-url "http://127.0.0.1:$(cat "$W/cport2")/cdr" --cdr-spool "$W/spool" >/dev/null 2>"$W/err3" &
+R=$!
+PIDS+=($R)
+waitfor "$W/cdr-posted2" busy 10
+kill -TERM $R
+wait $R
+check "next start: the spooled record is sent first, the spool is empty" bash -c \
+	"grep -q 'left in the spool by an earlier run' '$W/err3' && [ \$(wc -l <'$W/cdr-posted2') = 1 ] &&
+	 grep -q '\"reason\":\"busy\"' '$W/cdr-posted2' && [ -z \"\$(ls '$W/spool')\" ]"
+check "--cdr-url without --cdr-spool: refused with a reason" bash -c \
+	"timeout 10 '$W/app' --sim --once --values dest=sip:ok@x --cdr-url http://127.0.0.1:1/ 2>&1 >/dev/null | grep -q 'go together'"
+check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/err' '$W/log' '$W/log.1' '$W/err2' '$W/err3'"
 
 # json: one object a line, documents' and the platform's lines alike
 timeout 30 "$W/app" --sim="$T/ops.scenario" --once --values dest=sip:gone@x --log-format json >"$W/jout" 2>"$W/jerr" &
@@ -182,9 +229,8 @@ check "journal: syslog priority prefixes (<6> info on stdout, <5> notice on stde
 # systemd's notification protocol: READY, RELOADING/READY around SIGHUP, WATCHDOG, STOPPING
 timeout 40 python3 $T/notify_sink.py "$W/notify.sock" "$W/notify" 30 & PIDS+=($!)
 waitfor "$W/notify" BOUND 5
-printf "t-one\n" >"$W/tokens"
 NOTIFY_SOCKET=$W/notify.sock WATCHDOG_USEC=400000 timeout 30 "$W/app" --sim --http 127.0.0.1:0 \
-	--tokens "$W/tokens" >/dev/null 2>"$W/nerr" &
+	--tokens "$W/tokens2" >/dev/null 2>"$W/nerr" &
 N=$!
 PIDS+=($N)
 waitfor "$W/notify" '^READY=1' 10
