@@ -44,6 +44,7 @@
 #define CX_HTTP_IDLE_MS      15000  /* keep-alive: the next request must start within this */
 #define CX_HTTP_LINGER_MS    2000   /* after the last answer, wait this long for the close */
 #define CX_HTTP_LOG_MS       10000  /* at most one line about refused connections per this */
+#define CX_HTTP_RETRY_AFTER  "5"    /* seconds, in a 503 for a limit reached */
 
 typedef struct cx_http_tok {
 	struct le le;
@@ -51,6 +52,8 @@ typedef struct cx_http_tok {
 	const cx_doc *doc;
 	uint32_t n;            /* 1-based position: logs name a token by it, never by its value */
 	int fromfile;          /* read from --tokens (SIGHUP reads the file again) */
+	uint32_t max;          /* ",max=N": sessions of this token at a time (0: no limit) */
+	uint32_t running;      /* its sessions running now */
 } cx_http_tok;
 
 struct cx_http {
@@ -524,6 +527,16 @@ static void cx_http__text(cx_hconn *c, uint16_t scode, const char *reason, const
 	cx_http__reply(c, scode, reason, NULL, body);
 }
 
+/* 503 with Retry-After: the client may come back (a limit, not a fault). */
+static void cx_http__busy(cx_hconn *c, const char *why)
+{
+	char body[200];
+
+	snprintf(body, sizeof(body), "%s\n", why);
+	cx_http__answer(c, 503, "Service Unavailable", "Retry-After: " CX_HTTP_RETRY_AFTER "\r\n",
+			NULL, body);
+}
+
 /* Section - Resources */
 
 /* The token id names, comparing with every token in constant time: how long the answer takes
@@ -556,7 +569,7 @@ static cx_http_tok *cx_http__starttok(cx_hconn *c, const cx_form *f, const char 
 }
 
 /* Start a session of doc with the values of f (skip: fields that are not values). */
-static void cx_http__start(cx_hconn *c, const cx_doc *doc, const cx_form *f,
+static void cx_http__start(cx_hconn *c, cx_http_tok *t, const cx_doc *doc, const cx_form *f,
 			   const char *const *skip, const char *how)
 {
 	cx_engine *e = c->h->eng;
@@ -567,6 +580,12 @@ static void cx_http__start(cx_hconn *c, const cx_doc *doc, const cx_form *f,
 
 	if (e->draining) {
 		cx_http__text(c, 503, "Service Unavailable", "Failure");
+		return;
+	}
+	if (t->max && t->running >= t->max) {
+		cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: the token's %u session(s) are "
+		       "running", how, &c->peer, t->max);
+		cx_http__busy(c, "too many sessions for this token");
 		return;
 	}
 	err = cx_http__values(&vals, f, skip, why, sizeof(why));
@@ -580,7 +599,7 @@ static void cx_http__start(cx_hconn *c, const cx_doc *doc, const cx_form *f,
 	if (err == EBUSY) {
 		cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: out of sessions (%u running)",
 		       how, &c->peer, e->nsess);
-		cx_http__text(c, 503, "Service Unavailable", "out of sessions");
+		cx_http__busy(c, "out of sessions");
 		return;
 	}
 	if (err) {
@@ -589,6 +608,8 @@ static void cx_http__start(cx_hconn *c, const cx_doc *doc, const cx_form *f,
 		cx_http__text(c, 500, "Internal Server Error", "Failed to route call");
 		return;
 	}
+	if (!str_dup(&s->tokid, t->id))
+		t->running++;
 	cx_log(CX_LOG_INFO, s->id, "started by %s (document %H) from %J", how, cx_rt_esc,
 	       doc->name ? doc->name : "?", &c->peer);
 	cx_http__text(c, 200, "OK", "Success\n%s", s->id);
@@ -603,7 +624,7 @@ static void cx_http__token(cx_hconn *c, const cx_form *f)
 	if (!t)
 		return;
 	snprintf(how, sizeof(how), "token #%u", t->n);
-	cx_http__start(c, t->doc, f, skip, how);
+	cx_http__start(c, t, t->doc, f, skip, how);
 }
 
 /* Same rule as a token start: the token must be one that starts the document asked for. */
@@ -636,7 +657,7 @@ static void cx_http__createsession(cx_hconn *c, const cx_form *f)
 		return;
 	}
 	snprintf(how, sizeof(how), "createsession with token #%u", t->n);
-	cx_http__start(c, doc, f, skip, how);
+	cx_http__start(c, t, doc, f, skip, how);
 }
 
 static int cx_http__nameok(const char *n)
@@ -1384,6 +1405,18 @@ int cx_http_listen(cx_engine *e, const char *addr)
 	return 0;
 }
 
+void cx_http_sess_ended(cx_sess *s)
+{
+	cx_http_tok *t;
+
+	if (!s->tokid)
+		return;
+	t = s->eng->http ? cx_http__tok(s->eng->http, s->tokid) : NULL;
+	if (t && t->running)
+		t->running--;
+	s->tokid = mem_deref(s->tokid);
+}
+
 int cx_http_base(const cx_engine *e, char *buf, size_t sz)
 {
 	struct sa a;
@@ -1425,11 +1458,14 @@ int cx_http_inject_token(cx_engine *e, const char *tok)
 
 int cx_http_token(cx_engine *e, const char *spec)
 {
-	const char *eq = spec ? strchr(spec, '=') : NULL;
-	size_t idl = eq ? (size_t)(eq - spec) : (spec ? strlen(spec) : 0);
+	const char *lim = spec ? strstr(spec, ",max=") : NULL;
+	size_t sl = lim ? (size_t)(lim - spec) : (spec ? strlen(spec) : 0);
+	const char *eq = spec ? memchr(spec, '=', sl) : NULL;
+	size_t idl = eq ? (size_t)(eq - spec) : sl;
 	const cx_doc *doc;
 	cx_http_tok *t;
-	char *id = NULL;
+	char *id = NULL, *docname = NULL, *end;
+	unsigned long max = 0;
 
 	if (!e || !e->http) {
 		cx_log(CX_LOG_ERR, NULL, "--token needs --http");
@@ -1444,12 +1480,25 @@ int cx_http_token(cx_engine *e, const char *spec)
 		cx_log(CX_LOG_ERR, NULL, "http: more than %d tokens", CX_HTTP_MAX_TOKENS);
 		return EOVERFLOW;
 	}
-	doc = eq ? cx_engine_doc(e, eq + 1) : (e->ndocs > 0 ? e->docs[0] : NULL);
+	if (lim) {
+		errno = 0;
+		max = strtoul(lim + 5, &end, 10);
+		if (errno || *end || !lim[5] || !max || max > 1000000) {
+			cx_log(CX_LOG_ERR, NULL, "http: token #%u: ',max=' needs a number of sessions "
+			       "from 1 to 1000000", list_count(&e->http->toks) + 1);
+			return EINVAL;
+		}
+	}
+	if (eq && re_sdprintf(&docname, "%b", eq + 1, (size_t)(spec + sl - eq - 1)))
+		return ENOMEM;
+	doc = eq ? cx_engine_doc(e, docname) : (e->ndocs > 0 ? e->docs[0] : NULL);
 	if (!doc) {
 		cx_log(CX_LOG_ERR, NULL, "http: token #%u: no document '%H' in this program",
-		       list_count(&e->http->toks) + 1, cx_rt_esc, eq ? eq + 1 : "");
+		       list_count(&e->http->toks) + 1, cx_rt_esc, docname ? docname : "");
+		mem_deref(docname);
 		return ENOENT;
 	}
+	mem_deref(docname);
 	if (re_sdprintf(&id, "%b", spec, idl))
 		return ENOMEM;
 	if (cx_http__tok(e->http, id)) {
@@ -1465,6 +1514,7 @@ int cx_http_token(cx_engine *e, const char *spec)
 	}
 	t->id = id;
 	t->doc = doc;
+	t->max = (uint32_t)max;
 	t->n = list_count(&e->http->toks) + 1;
 	t->fromfile = e->http->loading;
 	list_append(&e->http->toks, &t->le, t);
@@ -1616,6 +1666,12 @@ int cx_http_tokens_reload(cx_engine *e)
 		       "token(s) stay in force", cx_rt_esc, e->http->tokfile, was);
 	}
 	else {
+		/* a token that stays keeps the count of its sessions running */
+		LIST_FOREACH(&old, le) {
+			cx_http_tok *o = le->data, *t = cx_http__tok(e->http, o->id);
+			if (t && t->fromfile)
+				t->running = o->running;
+		}
 		list_flush(&old);
 		cx_log(CX_LOG_NOTICE, NULL, "http: tokens file '%H' reloaded: %u token(s), was %u",
 		       cx_rt_esc, e->http->tokfile, now, was);

@@ -186,9 +186,10 @@ static const cx_main_opt cx_main__opts[] = {
 	{"http", required_argument, "ADDR:PORT", cx_main__str,
 	 "HTTP listener (docs/http.md): token start, basichttp, createsession,\n"
 	 "/health; port 0 picks a free port (printed on stderr)", offsetof(cx_main_cli, cfg.http_addr)},
-	{"token", required_argument, "ID[=DOC]", cx_main__token,
-	 "(repeatable) token ID starts DOC (default: the first document)", 0},
-	{"tokens", required_argument, "FILE", cx_main__str, "tokens, one ID[=DOC] a line", offsetof(cx_main_cli, cfg.tokens_file)},
+	{"token", required_argument, "ID[=DOC][,max=N]", cx_main__token,
+	 "(repeatable) token ID starts DOC (default: the first document),\n"
+	 "at most N of its sessions at a time", 0},
+	{"tokens", required_argument, "FILE", cx_main__str, "tokens, one ID[=DOC][,max=N] a line", offsetof(cx_main_cli, cfg.tokens_file)},
 	{"inject-token", required_argument, "T", cx_main__str,
 	 "basichttp injection into any session (16+ characters)", offsetof(cx_main_cli, cfg.inject_token)},
 	{"admin-token-file", required_argument, "FILE", cx_main__str,

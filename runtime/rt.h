@@ -158,6 +158,7 @@ struct cx_sess {
 	char secret[33];       /* 128 random bits in hex: the basichttp access URI's credential */
 	const char *startupmode;
 	char *uri;
+	char *tokid;           /* the HTTP token that started it (http.c counts them) or NULL */
 	struct list q;         /* cx_ev, FIFO */
 	struct list conns, dlgs, confs, sends, fetches;
 	uint32_t nconn, ndlg, nconf, nsend, nev, nfetch;
@@ -339,6 +340,8 @@ int cx_http_listen(cx_engine *e, const char *addr);
 int cx_http_token(cx_engine *e, const char *spec);
 /* A tokens file: one "ID[=DOC]" a line, '#' comments. */
 int cx_http_tokens_file(cx_engine *e, const char *path);
+/* s ends: the count of its token's sessions goes down (teardown). */
+void cx_http_sess_ended(cx_sess *s);
 /* The admin token of /metrics and /sessions: the first line of path. */
 int cx_http_admin_file(cx_engine *e, const char *path);
 /* SIGHUP: read the --tokens file again (all or nothing; --token ones stay), and the admin

@@ -200,6 +200,7 @@ static void cx_sess__destroy(void *arg)
 	list_unlink(&s->rle);
 	list_unlink(&s->le);
 	mem_deref(s->uri);
+	mem_deref(s->tokid);
 	mem_deref(s->exit_expr);
 	mem_deref(s->exit_values);
 	if (s->X)
@@ -406,6 +407,7 @@ void cx_sess_teardown(cx_sess *s)
 		}
 		cx_sess_post(p, ev);
 	}
+	cx_http_sess_ended(s);
 	if (e->endh)
 		e->endh(s, e->endarg);
 	if (e->pub_endh)

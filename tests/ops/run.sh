@@ -226,6 +226,33 @@ wait $J
 check "journal: syslog priority prefixes (<6> info on stdout, <5> notice on stderr)" bash -c \
 	"grep -q '^<6>\[s1-[0-9a-f]*\] call: FAILED' '$W/jnl.out' && grep -q '^<5>signal 15: stopping' '$W/jnl'"
 
+# limits: a token that starts at most 2 sessions at a time; past it 503 with Retry-After
+INJ=inject-0123456789abcdef
+timeout 60 "$W/app" --sim="$T/ops.scenario" --http 127.0.0.1:0 --token 't-max,max=2' \
+	--token t-free --max-sessions 3 --inject-token "$INJ" >"$W/lout" 2>"$W/lerr" &
+L=$!
+PIDS+=($L)
+waitfor "$W/lerr" 'http: listening on' 10
+LU=http://127.0.0.1:$(sed -n 's/.*http: listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/lerr" | head -n 1)
+start() { curl -s -i -m 5 "$LU/CCXML10.start?tokenid=$1&dest=sip:ok@x"; }
+A1=$(start t-max) A2=$(start t-max) A3=$(start t-max)
+check "--token ID,max=2: two sessions start, the third gets 503 with Retry-After: 5" bash -c \
+	"grep -q '^HTTP/1.1 200' <<<'$A1' && grep -q '^HTTP/1.1 200' <<<'$A2' &&
+	 grep -q '^HTTP/1.1 503' <<<'$A3' && grep -qi '^Retry-After: 5' <<<'$A3' &&
+	 grep -q 'too many sessions for this token' <<<'$A3'"
+F1=$(start t-free) F2=$(start t-free)
+check "--max-sessions 3: another token's second start gets 503 with Retry-After (out of sessions)" bash -c \
+	"grep -q '^HTTP/1.1 200' <<<'$F1' && grep -q '^HTTP/1.1 503' <<<'$F2' && grep -qi '^Retry-After: 5' <<<'$F2'"
+S1=$(printf '%s' "$A1" | tail -n 1 | tr -d '\r')
+curl -s -m 5 -o /dev/null "$LU/basichttp?sessionid=$S1&name=user.bye&token=$INJ"
+waitfor "$W/lerr" "session $S1: ended" 5
+check "--token ID,max=2: when one of its sessions ended, a start succeeds again" bash -c \
+	"start() { curl -s -i -m 5 \"$LU/CCXML10.start?tokenid=\$1&dest=sip:ok@x\"; }; start t-max | grep -q '^HTTP/1.1 200'"
+check "--token ID,max=0: refused at start with a reason" bash -c \
+	"timeout 10 '$W/app' --sim --http 127.0.0.1:0 --token 'a,max=0' 2>&1 | grep -q \"',max=' needs a number of sessions\""
+kill -TERM $L
+wait $L
+
 # systemd's notification protocol: READY, RELOADING/READY around SIGHUP, WATCHDOG, STOPPING
 timeout 40 python3 $T/notify_sink.py "$W/notify.sock" "$W/notify" 30 & PIDS+=($!)
 waitfor "$W/notify" BOUND 5
