@@ -173,6 +173,8 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 				  (unsigned long long)e->met.sess_ended[i]);
 	cx_met__kv(mb, "ccxml_calls_total", "Calls by direction and outcome (connected, or the "
 		   "failure reason).", "direction", "outcome", e->met.calls);
+	cx_met__one(mb, "ccxml_calls_waiting", "gauge", "Outbound calls waiting for --max-cps.",
+		    cx_pace_queued(e));
 	cx_met__head(mb, "ccxml_sip_responses_total", "counter", "SIP final responses received "
 		     "to our requests, by code.");
 	for (i = 0; i < 600; i++)

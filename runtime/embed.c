@@ -221,6 +221,8 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 		err = cx_curl_smtp(e, cfg->smtp, cfg->mail_from);
 	if (!err)
 		err = cx_cdr_setup(e, cfg->cdr_file, cfg->cdr_url, cfg->cdr_spool);
+	if (!err)
+		err = cx_pace_setup(e, cfg->max_cps);
  out:
 	if (err)
 		mem_deref(e);

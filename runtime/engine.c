@@ -156,6 +156,7 @@ static void cx_engine__destroy(void *arg)
 		cx_sess_teardown(s);
 	}
 	e->cdr = mem_deref(e->cdr); /* after the sessions: their calls' records are spooled */
+	e->pace = mem_deref(e->pace);
 	if (e->prov && e->prov->close)
 		e->prov->close(e);
 	cx_media_flush();

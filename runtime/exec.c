@@ -350,7 +350,7 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	cn->timeout_ms = (uint32_t)(ms > 0xffffffffu ? 0xffffffffu : ms);
 	if (HAS(c, CX_A_createcall_connectionid))
 		cx_exec__out(s, c, cn->id);
-	err = (e->prov && e->prov->createcall) ? e->prov->createcall(e, cn, dest ? dest : "") : ENOSYS;
+	err = cx_pace_createcall(e, cn, dest ? dest : "");
 	if (err)
 		cx_rt_conn_event(cn, "connection.failed", "FAILED", "unknown", NULL, 0, NULL);
 	return CX_GO;

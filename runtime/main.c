@@ -82,6 +82,19 @@ static const char *cx_main__maxs(cx_main_cli *c, const cx_main_opt *o, const cha
 	return NULL;
 }
 
+static const char *cx_main__cps(cx_main_cli *c, const cx_main_opt *o, const char *v)
+{
+	char *end;
+	double r;
+
+	errno = 0;
+	r = strtod(v, &end);
+	if (errno || end == v || *end || !(r >= 0.01 && r <= 10000))
+		return "needs calls per second from 0.01 to 10000 (e.g. 10 or 0.5)";
+	c->cfg.max_cps = r;
+	return NULL;
+}
+
 static const char *cx_main__values(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
 	const char *eq = strchr(v, '=');
@@ -164,6 +177,8 @@ static const cx_main_opt cx_main__opts[] = {
 	{"media-root", required_argument, "DIR", cx_main__str,
 	 "where relative media URIs resolve (default: .)", offsetof(cx_main_cli, cfg.media_root)},
 	{"max-sessions", required_argument, "N", cx_main__maxs, "at most N sessions at a time", 0},
+	{"max-cps", required_argument, "R", cx_main__cps,
+	 "place at most R outbound calls per second (more wait their turn)", 0},
 	{"values", required_argument, "k=v", cx_main__values,
 	 "a session.values entry of the --once session (repeatable)", 0},
 	{"budget", required_argument, "N", cx_main__budget,

@@ -188,6 +188,14 @@ const char *cx_sess_evconn(cx_sess *s);
 
 /* Section - Engine */
 
+/* Section - Outbound call pacing (pace.c; --max-cps) */
+
+typedef struct cx_pace cx_pace;
+int cx_pace_setup(cx_engine *e, double cps);     /* cps <= 0: no pacing */
+/* The provider's createcall now, or queued until the rate allows (0); an errno when it cannot. */
+int cx_pace_createcall(cx_engine *e, cx_conn *cn, const char *dest);
+uint32_t cx_pace_queued(const cx_engine *e);
+
 /* Section - Call records (cdr.c; docs/service.md) */
 
 typedef struct cx_cdr cx_cdr;
@@ -268,6 +276,7 @@ struct cx_engine {
 	void *pub_endarg;
 	cx_metrics met;        /* admin.c */
 	struct cx_cdr *cdr;    /* call records (cdr.c) or NULL */
+	struct cx_pace *pace;  /* --max-cps (pace.c) or NULL */
 	int closing;           /* being freed: nothing new is started */
 };
 

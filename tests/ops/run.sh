@@ -253,6 +253,28 @@ check "--token ID,max=0: refused at start with a reason" bash -c \
 kill -TERM $L
 wait $L
 
+# --max-cps 5: ten calls asked for at once leave at 200 ms intervals, in order
+timeout 60 "$W/app" --sim="$T/ops.scenario" --http 127.0.0.1:0 --token t-cps --max-cps 5 \
+	--cdr-file "$W/cps.cdr" --admin-token-file "$W/admin" >/dev/null 2>"$W/cerr" &
+C=$!
+PIDS+=($C)
+waitfor "$W/cerr" 'http: listening on' 10
+CU=http://127.0.0.1:$(sed -n 's/.*http: listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/cerr" | head -n 1)
+for i in 0 1 2 3 4 5 6 7 8 9; do curl -s -m 5 -o /dev/null "$CU/CCXML10.start?tokenid=t-cps&dest=sip:gone@x$i"; done
+waiting=$(curl -s -m 5 -H "Authorization: Bearer $ADMIN2" "$CU/metrics" | awk '$1 == "ccxml_calls_waiting" {print $2}')
+sleep 2.5
+kill -TERM $C
+wait $C
+check "--max-cps 5: 10 calls placed at >= 190 ms intervals (progress times), some waited (gauge $waiting)" python3 - "$W/cps.cdr" "$waiting" <<'EOF'
+import datetime, json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(recs) == 10, len(recs)
+t = sorted(datetime.datetime.fromisoformat(r["progress"].replace("Z", "+00:00")).timestamp() for r in recs)
+gaps = [b - a for a, b in zip(t, t[1:])]
+assert min(gaps) >= 0.19 and t[-1] - t[0] >= 1.7, gaps
+assert int(sys.argv[2]) >= 1, sys.argv[2]
+EOF
+
 # systemd's notification protocol: READY, RELOADING/READY around SIGHUP, WATCHDOG, STOPPING
 timeout 40 python3 $T/notify_sink.py "$W/notify.sock" "$W/notify" 30 & PIDS+=($!)
 waitfor "$W/notify" BOUND 5
