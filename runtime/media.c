@@ -3,6 +3,7 @@
  * `text=` part spoken by flite, cmu_us_kal 8 kHz built in) and the prompt itself as 8 kHz mono
  * PCM for RTP. Decoded prompts are shared between calls (cx_media_load's cache).
  */
+#include <speex/speex_resampler.h>
 #include "rt.h"
 #include <string.h>
 #include <stdlib.h>
@@ -217,55 +218,59 @@ static int cx_media__push(cx_media_buf *b, int16_t s)
 }
 
 /*
- * Resample mono 16-bit audio from irate to 8000 Hz, any ratio (librem's auresamp only does
- * integer ratios). Downsampling averages the input samples that fall within one output period
- * around each output instant (a box filter: crude, but it keeps most aliasing out of the
- * telephone band); upsampling interpolates linearly.
+ * Resample mono 16-bit audio from irate to 8000 Hz, any ratio, with speexdsp's resampler at
+ * its best quality (10: a windowed-sinc filter whose stop band keeps what lies above 4 kHz
+ * 80+ dB down, where the box filter this replaced left it 11-17 dB down). Prompts are decoded
+ * once and cached, so the cost is paid once per file. The filter's delay is flushed with
+ * zeros at the end, so no sample of the prompt's tail is lost.
  */
 static int cx_media__resample(const int16_t *in, size_t n, uint32_t irate, int16_t **outp,
 			      size_t *outn)
 {
-	size_t on, i;
-	int16_t *out;
-	double step;
+	SpeexResamplerState *st;
+	spx_uint32_t il, ol;
+	size_t on, got = 0;
+	int16_t *out, zeros[256];
+	int err = 0;
 
+	on = irate == 8000 ? n : (size_t)((uint64_t)n * 8000 / irate);
+	out = mem_alloc((on ? on : 1) * sizeof(*out), NULL);
+	if (!out)
+		return ENOMEM;
 	if (irate == 8000 || n == 0) {
-		out = mem_alloc((n ? n : 1) * sizeof(*out), NULL);
-		if (!out)
-			return ENOMEM;
 		if (n)
 			memcpy(out, in, n * sizeof(*out));
 		*outp = out;
 		*outn = n;
 		return 0;
 	}
-	on = (size_t)((uint64_t)n * 8000 / irate);
-	out = mem_alloc((on ? on : 1) * sizeof(*out), NULL);
-	if (!out)
-		return ENOMEM;
-	step = (double)irate / 8000.0;
-	for (i = 0; i < on; i++) {
-		double pos = (double)i * step;
-		if (step > 1.0) {
-			size_t a = (size_t)(pos - step / 2 < 0 ? 0 : pos - step / 2);
-			size_t z = (size_t)(pos + step / 2);
-			double sum = 0;
-			size_t k, cnt = 0;
-			if (z >= n)
-				z = n - 1;
-			for (k = a; k <= z; k++, cnt++)
-				sum += in[k];
-			out[i] = (int16_t)(cnt ? sum / (double)cnt : 0);
-		}
-		else {
-			size_t k = (size_t)pos;
-			double f = pos - (double)k;
-			double s1 = in[k], s2 = k + 1 < n ? in[k + 1] : in[k];
-			out[i] = (int16_t)(s1 + (s2 - s1) * f);
-		}
+	if (n > UINT32_MAX || irate > 384000) {
+		mem_deref(out);
+		return EFBIG;
 	}
+	st = speex_resampler_init(1, irate, 8000, SPEEX_RESAMPLER_QUALITY_MAX, &err);
+	if (!st) {
+		mem_deref(out);
+		return ENOMEM;
+	}
+	/* the filter delays its output: start with the first sample of the prompt */
+	(void)speex_resampler_skip_zeros(st);
+	il = (spx_uint32_t)n;
+	ol = (spx_uint32_t)on;
+	speex_resampler_process_int(st, 0, in, &il, out, &ol);
+	got = ol;
+	memset(zeros, 0, sizeof(zeros));
+	while (got < on) { /* the tail still inside the filter */
+		il = sizeof(zeros) / sizeof(zeros[0]);
+		ol = (spx_uint32_t)(on - got);
+		speex_resampler_process_int(st, 0, zeros, &il, out + got, &ol);
+		if (!ol)
+			break;
+		got += ol;
+	}
+	speex_resampler_destroy(st);
 	*outp = out;
-	*outn = on;
+	*outn = got;
 	return 0;
 }
 

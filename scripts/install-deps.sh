@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 # clang, libclang-rt-dev (libFuzzer, sanitizer runtimes) and llvm (llvm-symbolizer): tests/fuzz/.
 PKGS="build-essential pkg-config ninja-build libxml2-dev libtree-sitter-dev libre-dev librem-dev \
 libcurl4-openssl-dev flite1-dev flite libpcre2-dev \
-duktape-dev mujs libmujs-dev baresip-core sip-tester wrk sox bc tshark python3 curl ca-certificates \
+libspeexdsp-dev duktape-dev mujs libmujs-dev baresip-core sip-tester wrk sox bc tshark python3 curl ca-certificates \
 clang libclang-rt-dev llvm gdb prometheus systemd"
 missing=""
 for p in $PKGS; do
