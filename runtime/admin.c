@@ -204,6 +204,13 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 			  (unsigned long long)e->met.cdr_sent, (unsigned long long)e->met.cdr_failed);
 	cx_met__one(mb, "ccxml_cdr_spooled", "gauge", "Call records waiting in the spool.",
 		    cx_cdr_spooled(e));
+	cx_met__head(mb, "ccxml_prompt_fetches_total", "counter", "Prompts fetched from a web "
+		     "server, by outcome.");
+	(void)mbuf_printf(mb, "ccxml_prompt_fetches_total{outcome=\"fetched\"} %llu\n"
+			  "ccxml_prompt_fetches_total{outcome=\"not_modified\"} %llu\n"
+			  "ccxml_prompt_fetches_total{outcome=\"error\"} %llu\n",
+			  (unsigned long long)e->met.prompt[0], (unsigned long long)e->met.prompt[1],
+			  (unsigned long long)e->met.prompt[2]);
 	cx_met__head(mb, "ccxml_event_latency_seconds", "histogram",
 		     "Time from an event being queued to the end of its transition.");
 	for (i = 0; i < CX_MET_LAT_N; i++) {

@@ -22,7 +22,7 @@
 #define CX_CURL_MAX_BODY    65536   /* mail body */
 #define CX_CURL_MAX_RCPT    16
 
-enum { CX_XFER_POST, CX_XFER_MAIL, CX_XFER_JSON };
+enum { CX_XFER_POST, CX_XFER_MAIL, CX_XFER_JSON, CX_XFER_GET };
 
 typedef struct cx_csock {
 	struct le le;
@@ -43,6 +43,10 @@ typedef struct cx_xfer {
 	struct curl_slist *rcpt;   /* mail recipients, or a JSON POST's headers */
 	cx_curl_done_h *doneh;     /* CX_XFER_JSON: told the outcome, exactly once */
 	void *donearg;
+	cx_curl_get_h *geth;       /* CX_XFER_GET: told the outcome, exactly once */
+	cx_curl_resp resp;         /* CX_XFER_GET: what came back */
+	FILE *out;                 /* CX_XFER_GET: where the body goes (the caller's) */
+	size_t max, got;           /* CX_XFER_GET: body bytes allowed and received */
 	char err[CURL_ERROR_SIZE];
 } cx_xfer;
 
@@ -91,6 +95,20 @@ static void cx_xfer__done(cx_xfer *x, CURLcode res)
 		snprintf(why, sizeof(why), "HTTP status %ld", code);
 	else
 		why[0] = '\0';
+	if (x->kind == CX_XFER_GET) {
+		cx_curl_get_h *h = x->geth;
+		x->geth = NULL;
+		x->resp.status = code;
+		if (res == CURLE_WRITE_ERROR && x->got > x->max)
+			snprintf(why, sizeof(why), "larger than %zu bytes", x->max);
+		else if (res != CURLE_OK)
+			snprintf(why, sizeof(why), "%s", x->err[0] ? x->err : curl_easy_strerror(res));
+		else
+			why[0] = '\0';
+		if (h)
+			h(x->donearg, &x->resp, why[0] ? why : NULL);
+		return;
+	}
 	if (x->kind == CX_XFER_JSON) {
 		cx_curl_done_h *h = x->doneh;
 		x->doneh = NULL;
@@ -234,6 +252,11 @@ static void cx_curl__destroy(void *arg)
 			cx_curl_done_h *h = x->doneh;
 			x->doneh = NULL;
 			h(x->donearg, 0, "abandoned at exit");
+		}
+		else if (x->kind == CX_XFER_GET && x->geth) {
+			cx_curl_get_h *h = x->geth;
+			x->geth = NULL;
+			h(x->donearg, &x->resp, "abandoned at exit");
 		}
 		else
 			cx_log(CX_LOG_WARN, x->sessid, "%s to %H abandoned at exit",
@@ -517,6 +540,95 @@ int cx_curl_json(cx_engine *e, const char *url, const struct mbuf *body, cx_curl
 	x->doneh = doneh;
 	x->donearg = arg;
 	/* on failure cx_curl__start freed x without calling doneh: the caller keeps arg */
+	return cx_curl__start(x);
+}
+
+/* Section - GET into a file (prompts) */
+
+static size_t cx_curl__tofile(char *p, size_t sz, size_t n, void *arg)
+{
+	cx_xfer *x = arg;
+
+	x->got += sz * n;
+	if (x->got > x->max)
+		return 0; /* CURLE_WRITE_ERROR: too large */
+	return fwrite(p, sz, n, x->out) == n ? sz * n : 0;
+}
+
+/* A response header into resp (the ones caching needs), value trimmed and bounded. */
+static size_t cx_curl__hdr(char *p, size_t sz, size_t n, void *arg)
+{
+	static const struct {
+		const char *name;
+		size_t off, cap;
+	} want[] = {
+		{"etag", offsetof(cx_curl_resp, etag), sizeof(((cx_curl_resp *)0)->etag)},
+		{"last-modified", offsetof(cx_curl_resp, lastmod), sizeof(((cx_curl_resp *)0)->lastmod)},
+		{"cache-control", offsetof(cx_curl_resp, cachectl), sizeof(((cx_curl_resp *)0)->cachectl)},
+		{"content-type", offsetof(cx_curl_resp, ctype), sizeof(((cx_curl_resp *)0)->ctype)},
+	};
+	cx_xfer *x = arg;
+	size_t len = sz * n, i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		size_t nl = strlen(want[i].name), vl;
+		const char *v;
+		char *dst;
+		if (len <= nl + 1 || strncasecmp(p, want[i].name, nl) || p[nl] != ':')
+			continue;
+		v = p + nl + 1;
+		vl = len - nl - 1;
+		while (vl && (*v == ' ' || *v == '\t'))
+			++v, --vl;
+		while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
+			--vl;
+		dst = (char *)&x->resp + want[i].off;
+		if (vl >= want[i].cap)
+			vl = 0; /* too long to be one we trust: as if absent */
+		memcpy(dst, v, vl);
+		dst[vl] = '\0';
+	}
+	return len;
+}
+
+int cx_curl_get(cx_engine *e, const char *url, const char *const *hdrs, size_t max, FILE *out,
+		cx_curl_get_h *geth, void *arg)
+{
+	cx_xfer *x = NULL;
+	int err, i;
+
+	if (!e || e->closing || !url || !out || !geth ||
+	    (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8)))
+		return EINVAL;
+	err = cx_curl__xfer(&x, e, CX_XFER_GET, NULL);
+	if (!err && str_dup(&x->url, url))
+		err = ENOMEM;
+	for (i = 0; !err && hdrs && hdrs[i]; i++) {
+		struct curl_slist *l = curl_slist_append(x->rcpt, hdrs[i]);
+		if (!l)
+			err = ENOMEM;
+		else
+			x->rcpt = l;
+	}
+	if (err) {
+		mem_deref(x);
+		return err;
+	}
+	x->out = out;
+	x->max = max;
+	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
+	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(x->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->rcpt);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, cx_curl__tofile);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION, cx_curl__hdr);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_USERAGENT, "ccxmlc-runtime/0.1");
+	x->geth = geth;
+	x->donearg = arg;
 	return cx_curl__start(x);
 }
 

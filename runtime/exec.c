@@ -623,7 +623,7 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		return CX_GO;
 	}
 	d->started = 1;
-	err = e->prov && e->prov->dialogstart ? e->prov->dialogstart(e, d) : ENOSYS;
+	err = cx_prompt_dialogstart(e, d); /* a web prompt: once it is fetched (prompt.c) */
 	if (err) {
 		re_fprintf(stderr, "ccxml: session %s: line %d: dialog '%H' cannot start: %s\n", s->id,
 			   c->line, cx_rt_esc, d->src ? d->src : "", strerror(err));

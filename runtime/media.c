@@ -158,6 +158,18 @@ static int cx_media__split(const char *root, const char *src, char **copyp, char
 			}
 		}
 	}
+	if (cx_prompt_is_web(src)) {
+		/* a web prompt: its copy kept by prompt.c (none: the text= fallback, or ENOENT) */
+		const char *kept = cx_prompt_file(src);
+		err = re_sdprintf(pathp, "%s", kept ? kept : "/nonexistent/ccxmlc-prompt");
+		if (err) {
+			mem_deref(copy);
+			*textp = NULL;
+			return err;
+		}
+		*copyp = copy;
+		return 0;
+	}
 	if (!strncmp(copy, "file://", 7))
 		memmove(copy, copy + 7, strlen(copy + 7) + 1);
 	err = cx_media__confined(copy) ? 0 : EACCES;
@@ -364,6 +376,7 @@ static void cx_media__ent_destroy(void *arg)
 void cx_media_flush(void)
 {
 	list_flush(&cx_media__cache);
+	cx_prompt_flush();
 }
 
 static int cx_media__decode(const char *path, const char *text, int16_t **pcmp, size_t *np, int *tts)

@@ -6,6 +6,7 @@
 #ifndef CX_RT_H
 #define CX_RT_H
 
+#include <stdio.h>
 #include <re.h>
 #include "cx.h"
 
@@ -229,6 +230,7 @@ typedef struct cx_metrics {
 	uint64_t rtp_tx, rtp_rx, rtp_late;
 	uint64_t fetch_ok, fetch_err;
 	uint64_t cdr_records, cdr_sent, cdr_failed;
+	uint64_t prompt[3];            /* web prompts: fetched, not modified, failed */
 } cx_metrics;
 
 uint64_t cx_met_now_us(void);  /* CLOCK_MONOTONIC */
@@ -339,6 +341,15 @@ int cx_media_duration(const char *root, const char *src, uint64_t *ms);
 int cx_media_load(const char *root, const char *src, int16_t **pcmp, size_t *np, int *tts);
 void cx_media_flush(void); /* drops the shared decoded prompts (engine teardown) */
 
+/* Section - Prompts on a web server (prompt.c) */
+
+int cx_prompt_is_web(const char *src);          /* an http(s) URI */
+/* Start dialog d: at once for a local prompt or a fresh cached one, else once it is fetched
+ * (0: taken; the dialog's events come later). An errno when it cannot start at all. */
+int cx_prompt_dialogstart(cx_engine *e, cx_dlg *d);
+const char *cx_prompt_file(const char *url);    /* the kept copy of url, or NULL */
+void cx_prompt_flush(void);                     /* drop what is kept (engine teardown) */
+
 /* Section - HTTP listener (http.c; docs/http.md) */
 
 typedef struct cx_http cx_http;
@@ -384,6 +395,16 @@ uint32_t cx_curl_pending(const cx_engine *e);           /* transfers in flight *
 /* POST body (JSON) to url; doneh(arg, ok, why) is called exactly once when it ends (ok: a 2xx;
  * also at engine teardown, ok 0), unless this returns an errno (EBUSY: no transfer free). */
 typedef void (cx_curl_done_h)(void *arg, int ok, const char *why);
+/* GET url (extra request headers hdrs, NULL-ended) with the body written to out (at most max
+ * bytes); geth(arg, resp, why) exactly once at the end: why NULL when an answer came (any
+ * status: resp->status), else the reason. Redirects are followed (http/https only). */
+typedef struct cx_curl_resp {
+	long status;
+	char etag[256], lastmod[64], cachectl[256], ctype[128];
+} cx_curl_resp;
+typedef void (cx_curl_get_h)(void *arg, const cx_curl_resp *resp, const char *why);
+int cx_curl_get(cx_engine *e, const char *url, const char *const *hdrs, size_t max, FILE *out,
+		cx_curl_get_h *geth, void *arg);
 int cx_curl_json(cx_engine *e, const char *url, const struct mbuf *body, cx_curl_done_h *doneh,
 		 void *arg);
 

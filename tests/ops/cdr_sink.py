@@ -1,6 +1,10 @@
 """tests/ops: a web server that takes call records. Writes the port it listens on to PORTFILE,
 answers the first FAIL POSTs with 500 (a server in trouble), then 200, appending each accepted
 body to OUT (one record a line). Ends after SECONDS."""
+import os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from lib_web import serve  # noqa: E402
+
 import http.server, sys, threading
 
 portfile, out, fail, secs = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
@@ -27,10 +31,4 @@ class H(http.server.BaseHTTPRequestHandler):
         pass
 
 
-srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-import os
-os.rename(portfile + ".tmp", portfile)
-threading.Timer(secs, srv.shutdown).start()
-srv.serve_forever()
+serve(H, portfile, secs)

@@ -7,35 +7,9 @@
 # every process is bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
-B=${1:-build}
-[[ $B == /* ]] || B=$PWD/$B
+. tests/lib-check.sh
+LC_BUILD=${1:-build} lc_begin ops
 T=tests/ops
-W=$(mktemp -d /tmp/ccxmlc-ops.XXXXXX)
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]+"${PIDS[@]}"}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	[ -n "${KEEP:-}" ] || rm -rf "$W"
-}
-trap cleanup EXIT
-fails=0 checks=0
-check() { # DESCRIPTION COMMAND...
-	local d=$1; shift
-	checks=$((checks + 1))
-	if "$@"; then echo "ok   $d"; else fails=$((fails + 1)); echo "FAIL $d"; fi
-}
-waitfor() { # FILE REGEX SECONDS
-	local i
-	for ((i = 0; i < ${3:-8} * 20; i++)); do
-		grep -E -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-sanitized() { grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$@"; }
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-
 if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" $T/ops.ccxml >"$W/cc.log" 2>&1; then
 	echo "FAIL compile"; cat "$W/cc.log"; exit 1
 fi
@@ -300,5 +274,4 @@ score=$(systemd-analyze security --offline=true "$W/ccxmlc-app@outbound.service"
 check "dist/ccxmlc-app@.service: systemd-analyze security exposure ${score:-?} <= 2.0" \
 	python3 -c 'import sys; sys.exit(not (sys.argv[1] and float(sys.argv[1]) <= 2.0))' "${score:-}"
 
-echo "tests/ops: $((checks - fails)) of $checks checks passed"
-[ $fails = 0 ]
+lc_end ops

@@ -1,0 +1,15 @@
+"""tests/lib_web.py — the part the test web servers share: serve a handler class on 127.0.0.1
+at a port the system picks, write that port to PORTFILE (atomically, so a reader never sees half
+of it), and stop after SECS seconds."""
+import http.server
+import os
+import threading
+
+
+def serve(handler, portfile, secs):
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    with open(portfile + ".tmp", "w") as f:
+        f.write(str(srv.server_address[1]))
+    os.rename(portfile + ".tmp", portfile)
+    threading.Timer(secs, srv.shutdown).start()
+    srv.serve_forever()
