@@ -22,6 +22,7 @@ typedef struct Chk {
 	Doc *doc;
 	const Options *opt;
 	Node *eventprocessor;   /* the first one */
+	bool warned_trname;     /* <transition name> warned about (once per file) */
 } Chk;
 
 /* Section - Small helpers */
@@ -226,18 +227,59 @@ static void chk__event_pattern(Attr *a)
 	           "(\"connection.*\", \"*\")", s);
 }
 
-static void chk__var_name(Node *n, Attr *a)
+/* A name that must be one identifier: reports why it is not one. */
+static void chk__plain_name(Node *n, Attr *a)
 {
 	const char *s = a->value.s;
 	size_t len = a->value.len;
-	if (len > 12 && !memcmp(s, "application.", 12) && chk__ident(s + 12, len - 12))
-		return;
 	if (chk__ident(s, len))
 		return;
 	if (len && chk__ident_start(s[0]) && chk__reserved(s, len))
 		diag_error(a->value.loc, "'%s' is a reserved word and cannot name a variable", s);
 	else
 		diag_error(a->value.loc, "'%s' is not a valid variable name for <%s>", s, n->tag);
+}
+
+/* <var name>: x, application.x, or x qualified with the scope the <var> declares in (ccxml.x
+ * at the top level, transition.x inside a <transition>). */
+static void chk__var_name(Node *n, Attr *a)
+{
+	const char *s = a->value.s, *dot = memchr(s, '.', a->value.len);
+	size_t len = a->value.len;
+	if (!dot) {
+		chk__plain_name(n, a);
+		return;
+	}
+	const char *here = "ccxml";
+	for (Node *p = n->parent; p; p = p->parent)
+		if (p->elem == CX_E_transition)
+			here = "transition";
+	size_t q = (size_t)(dot - s), rest = len - q - 1;
+	if (!chk__ident(dot + 1, rest) || !chk__ident(s, q)) {
+		diag_error(a->value.loc, "'%s' is not a valid variable name for <%s>", s, n->tag);
+		return;
+	}
+	if ((q == 11 && !memcmp(s, "application", 11)) || (q == strlen(here) && !memcmp(s, here, q)))
+		return;
+	if ((q == 5 && !memcmp(s, "ccxml", 5)) || (q == 10 && !memcmp(s, "transition", 10)))
+		diag_error(a->value.loc, "'%s' names the %.*s scope, but this <var> declares in the %s "
+		           "scope: write '%s' or '%s.%s'%s", s, (int)q, s, here, dot + 1, here, dot + 1,
+		           here[0] == 't' ? ", or declare it at the top level of <ccxml>" : "");
+	else
+		diag_error(a->value.loc, "'%s' is not a valid variable name for <%s>: only 'application.', "
+		           "'ccxml.' and 'transition.' qualify a name", s, n->tag);
+}
+
+/* <transition name="evt"> (CCXML drafts, kept by the platforms that ran most documents in the
+ * wild): evt is one more name of the event in the transition; warned once per file. */
+static void chk__transition_name(Chk *c, Node *n, Attr *a)
+{
+	chk__plain_name(n, a);
+	if (c->warned_trname)
+		return;
+	c->warned_trname = true;
+	diag_warning(a->loc, "<transition name=\"%s\"> is from the CCXML drafts: '%s' is bound to the "
+	             "event, which CCXML 1.0 calls event$ (warned once per file)", a->value.s, a->value.s);
 }
 
 /* Section - Elements */
@@ -407,6 +449,8 @@ static void chk__elem(Chk *c, Node *n)
 	case CX_E_transition:
 		if ((a = chk__attr(n, CX_A_transition_event)))
 			chk__event_pattern(a);
+		if ((a = chk__attr(n, CX_A_transition_name)))
+			chk__transition_name(c, n, a);
 		break;
 	case CX_E_if:
 		chk__if_branches(n);
@@ -458,7 +502,7 @@ void check_doc(Doc *doc, const Options *opt)
 {
 	if (!doc || !doc->root)
 		return;
-	Chk c = { doc, opt, NULL };
+	Chk c = { doc, opt, NULL, false };
 	Node *r = doc->root;
 	if (r->elem != CX_E_ccxml) {
 		if (r->ns && strcmp(r->ns, CX_NS_CCXML_URI))
