@@ -23,6 +23,7 @@ typedef struct Chk {
 	const Options *opt;
 	Node *eventprocessor;   /* the first one */
 	bool warned_trname;     /* <transition name> warned about (once per file) */
+	bool warned_senddata;   /* <send data> warned about (once per file) */
 } Chk;
 
 /* Section - Small helpers */
@@ -164,11 +165,39 @@ static void chk__unknown_attr(Chk *c, Node *n, Attr *a)
 		diag_error(a->loc, "<%s> has no attribute '%s'", n->tag, a->name);
 }
 
+/* <send data="'user.x'"> (CCXML drafts, in about half the documents in the wild): the
+ * event name, so it is read as 'name' with a warning once per file (docs/decisions.md). */
+static void chk__send_data(Chk *c, Node *n)
+{
+	Attr *data = NULL;
+	for (int i = 0; i < n->nattrs; i++)
+		if (n->attrs[i].id < 0 && !n->attrs[i].ns && !strcmp(n->attrs[i].name, "data"))
+			data = &n->attrs[i];
+	if (!data)
+		return;
+	if (chk__attr(n, CX_A_send_name)) {
+		diag_error(data->loc, "<send> has both 'name' and 'data' (the drafts' name of 'name'): "
+		           "keep 'name'");
+		data->id = -2; /* reported; not an unknown attribute */
+		return;
+	}
+	data->id = CX_A_send_name;
+	if (c->warned_senddata)
+		return;
+	c->warned_senddata = true;
+	diag_warning(data->loc, "<send data> is from the CCXML drafts: read as 'name', the event's "
+	             "name in CCXML 1.0 (warned once per file)");
+}
+
 static void chk__attrs(Chk *c, Node *n)
 {
+	if (n->elem == CX_E_send)
+		chk__send_data(c, n);
 	const cx_elem_info *ei = elem_info(n->elem);
 	for (int i = 0; i < n->nattrs; i++) {
 		Attr *a = &n->attrs[i];
+		if (a->id == -2)
+			continue;
 		if (a->id < 0) {
 			chk__unknown_attr(c, n, a);
 			continue;
@@ -502,7 +531,7 @@ void check_doc(Doc *doc, const Options *opt)
 {
 	if (!doc || !doc->root)
 		return;
-	Chk c = { doc, opt, NULL, false };
+	Chk c = { doc, opt, NULL, false, false };
 	Node *r = doc->root;
 	if (r->elem != CX_E_ccxml) {
 		if (r->ns && strcmp(r->ns, CX_NS_CCXML_URI))
