@@ -278,6 +278,10 @@ static void emit__elcall(Em *E, Fn *F, Node *n)
 			}
 		} else if (kind == CX_AK_LHS) {
 			lhs = a;
+		} else if (kind == CX_AK_NAMEVALS) {
+			if (a->nnames <= 0)
+				continue;
+			v = js_names_object(F, a->names, a->nnames);
 		} else if (kind == CX_AK_NAMELIST) {
 			if (a->nnames <= 0)
 				continue;

@@ -1434,6 +1434,17 @@ char *js_read_name(Fn *F, const char *dotted)
 	return v.c;
 }
 
+char *js_names_object(Fn *F, char **names, int n)
+{
+	V o = js__tmp(F, true, "cx_obj_new(X)");
+	for (int i = 0; i < n; i++) {
+		char *v = js_read_name(F, names[i]);
+		V k = js__strv(F, names[i], strlen(names[i]));
+		js__tmp(F, true, "cx_put(X, %s, %s, %s)", o.c, k.c, v);
+	}
+	return o.c;
+}
+
 void js_store_name(Fn *F, const char *dotted, const char *v)
 {
 	char *s = xstrdup(dotted);

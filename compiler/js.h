@@ -81,6 +81,8 @@ void js_assign(Fn *F, TSNode lhs, const char *v);
 /* Reads / writes a possibly dotted name ("a", "application.x", "a.b.c"). */
 char *js_read_name(Fn *F, const char *dotted);
 void js_store_name(Fn *F, const char *dotted, const char *v);
+/* A new object with one property per name (as written, "a" or "a.b") holding its value. */
+char *js_names_object(Fn *F, char **names, int n);
 /* A whole <script> program in the current scope (hoisted functions first). */
 void js_program(Fn *F, TSNode program);
 /* (void)v when the value is dropped and nothing used it. */

@@ -695,7 +695,12 @@ static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
 				 "document '%s' is not compiled into this program", next ? next : "");
 		return CX_GO;
 	}
-	vals = cx_exec__namelist(s, c);
+	/* parameters="a b" are the child's session.values (CCXML 1.0); without them the
+	 * namelist is (the documents are compiled in: there is no fetch to submit it with) */
+	if (HAS(c, CX_A_createccxml_parameters))
+		vals = cx_cval_from(X, c->a[CX_A_createccxml_parameters], CX_RT_COPY_DEPTH);
+	else
+		vals = cx_exec__namelist(s, c);
 	err = cx_sess_start(&child, s->eng, doc, "createccxml", s->id, vals, NULL);
 	mem_deref(vals);
 	if (err) {
