@@ -467,7 +467,10 @@ static void chk__elem(Chk *c, Node *n)
 			bool found = false;
 			for (Node *k = c->doc->root->kids; k; k = k->next) {
 				Attr *nm = k->elem == CX_E_var ? chk__attr(k, CX_A_var_name) : NULL;
-				if (nm && !strcmp(nm->value.s, a->value.s))
+				const char *v = nm ? nm->value.s : "";
+				if (!strncmp(v, "ccxml.", 6))
+					v += 6; /* the same variable */
+				if (nm && !strcmp(v, a->value.s))
 					found = true;
 			}
 			if (!found)
