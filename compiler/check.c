@@ -22,6 +22,8 @@ typedef struct Chk {
 	Doc *doc;
 	const Options *opt;
 	Node *eventprocessor;   /* the first one */
+	bool warned_trname;     /* <transition name> warned about (once per file) */
+	bool warned_senddata;   /* <send data> warned about (once per file) */
 } Chk;
 
 /* Section - Small helpers */
@@ -163,11 +165,39 @@ static void chk__unknown_attr(Chk *c, Node *n, Attr *a)
 		diag_error(a->loc, "<%s> has no attribute '%s'", n->tag, a->name);
 }
 
+/* <send data="'user.x'"> (CCXML drafts, in about half the documents in the wild): the
+ * event name, so it is read as 'name' with a warning once per file (docs/decisions.md). */
+static void chk__send_data(Chk *c, Node *n)
+{
+	Attr *data = NULL;
+	for (int i = 0; i < n->nattrs; i++)
+		if (n->attrs[i].id < 0 && !n->attrs[i].ns && !strcmp(n->attrs[i].name, "data"))
+			data = &n->attrs[i];
+	if (!data)
+		return;
+	if (chk__attr(n, CX_A_send_name)) {
+		diag_error(data->loc, "<send> has both 'name' and 'data' (the drafts' name of 'name'): "
+		           "keep 'name'");
+		data->id = -2; /* reported; not an unknown attribute */
+		return;
+	}
+	data->id = CX_A_send_name;
+	if (c->warned_senddata)
+		return;
+	c->warned_senddata = true;
+	diag_warning(data->loc, "<send data> is from the CCXML drafts: read as 'name', the event's "
+	             "name in CCXML 1.0 (warned once per file)");
+}
+
 static void chk__attrs(Chk *c, Node *n)
 {
+	if (n->elem == CX_E_send)
+		chk__send_data(c, n);
 	const cx_elem_info *ei = elem_info(n->elem);
 	for (int i = 0; i < n->nattrs; i++) {
 		Attr *a = &n->attrs[i];
+		if (a->id == -2)
+			continue;
 		if (a->id < 0) {
 			chk__unknown_attr(c, n, a);
 			continue;
@@ -226,18 +256,59 @@ static void chk__event_pattern(Attr *a)
 	           "(\"connection.*\", \"*\")", s);
 }
 
-static void chk__var_name(Node *n, Attr *a)
+/* A name that must be one identifier: reports why it is not one. */
+static void chk__plain_name(Node *n, Attr *a)
 {
 	const char *s = a->value.s;
 	size_t len = a->value.len;
-	if (len > 12 && !memcmp(s, "application.", 12) && chk__ident(s + 12, len - 12))
-		return;
 	if (chk__ident(s, len))
 		return;
 	if (len && chk__ident_start(s[0]) && chk__reserved(s, len))
 		diag_error(a->value.loc, "'%s' is a reserved word and cannot name a variable", s);
 	else
 		diag_error(a->value.loc, "'%s' is not a valid variable name for <%s>", s, n->tag);
+}
+
+/* <var name>: x, application.x, or x qualified with the scope the <var> declares in (ccxml.x
+ * at the top level, transition.x inside a <transition>). */
+static void chk__var_name(Node *n, Attr *a)
+{
+	const char *s = a->value.s, *dot = memchr(s, '.', a->value.len);
+	size_t len = a->value.len;
+	if (!dot) {
+		chk__plain_name(n, a);
+		return;
+	}
+	const char *here = "ccxml";
+	for (Node *p = n->parent; p; p = p->parent)
+		if (p->elem == CX_E_transition)
+			here = "transition";
+	size_t q = (size_t)(dot - s), rest = len - q - 1;
+	if (!chk__ident(dot + 1, rest) || !chk__ident(s, q)) {
+		diag_error(a->value.loc, "'%s' is not a valid variable name for <%s>", s, n->tag);
+		return;
+	}
+	if ((q == 11 && !memcmp(s, "application", 11)) || (q == strlen(here) && !memcmp(s, here, q)))
+		return;
+	if ((q == 5 && !memcmp(s, "ccxml", 5)) || (q == 10 && !memcmp(s, "transition", 10)))
+		diag_error(a->value.loc, "'%s' names the %.*s scope, but this <var> declares in the %s "
+		           "scope: write '%s' or '%s.%s'%s", s, (int)q, s, here, dot + 1, here, dot + 1,
+		           here[0] == 't' ? ", or declare it at the top level of <ccxml>" : "");
+	else
+		diag_error(a->value.loc, "'%s' is not a valid variable name for <%s>: only 'application.', "
+		           "'ccxml.' and 'transition.' qualify a name", s, n->tag);
+}
+
+/* <transition name="evt"> (CCXML drafts, kept by the platforms that ran most documents in the
+ * wild): evt is one more name of the event in the transition; warned once per file. */
+static void chk__transition_name(Chk *c, Node *n, Attr *a)
+{
+	chk__plain_name(n, a);
+	if (c->warned_trname)
+		return;
+	c->warned_trname = true;
+	diag_warning(a->loc, "<transition name=\"%s\"> is from the CCXML drafts: '%s' is bound to the "
+	             "event, which CCXML 1.0 calls event$ (warned once per file)", a->value.s, a->value.s);
 }
 
 /* Section - Elements */
@@ -396,7 +467,10 @@ static void chk__elem(Chk *c, Node *n)
 			bool found = false;
 			for (Node *k = c->doc->root->kids; k; k = k->next) {
 				Attr *nm = k->elem == CX_E_var ? chk__attr(k, CX_A_var_name) : NULL;
-				if (nm && !strcmp(nm->value.s, a->value.s))
+				const char *v = nm ? nm->value.s : "";
+				if (!strncmp(v, "ccxml.", 6))
+					v += 6; /* the same variable */
+				if (nm && !strcmp(v, a->value.s))
 					found = true;
 			}
 			if (!found)
@@ -407,6 +481,8 @@ static void chk__elem(Chk *c, Node *n)
 	case CX_E_transition:
 		if ((a = chk__attr(n, CX_A_transition_event)))
 			chk__event_pattern(a);
+		if ((a = chk__attr(n, CX_A_transition_name)))
+			chk__transition_name(c, n, a);
 		break;
 	case CX_E_if:
 		chk__if_branches(n);
@@ -458,7 +534,7 @@ void check_doc(Doc *doc, const Options *opt)
 {
 	if (!doc || !doc->root)
 		return;
-	Chk c = { doc, opt, NULL };
+	Chk c = { doc, opt, NULL, false, false };
 	Node *r = doc->root;
 	if (r->elem != CX_E_ccxml) {
 		if (r->ns && strcmp(r->ns, CX_NS_CCXML_URI))

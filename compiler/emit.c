@@ -117,13 +117,29 @@ static void emit__trans_cb(void *arg, const char *name)
 	scope_add(arg, name, 0);
 }
 
+/* The variable a <var name> declares in the scope whose qualifier is `scope` ("x" and
+ * "<scope>.x" both declare x), or NULL (application.x, or a name of another scope). */
+static const char *emit__var_decl(Node *var, const char *scope)
+{
+	Attr *a = emit__attr(var, CX_A_var_name);
+	if (!a)
+		return NULL;
+	const char *s = a->value.s, *dot = strchr(s, '.');
+	if (!dot)
+		return s;
+	size_t n = strlen(scope);
+	if ((size_t)(dot - s) == n && !memcmp(s, scope, n) && !strchr(dot + 1, '.'))
+		return dot + 1;
+	return NULL;
+}
+
 static void emit__trans_names(Scope *ts, Node *n)
 {
 	for (Node *k = n->kids; k; k = k->next) {
 		if (emit__is(k, CX_E_var)) {
-			Attr *a = emit__attr(k, CX_A_var_name);
-			if (a && !strchr(a->value.s, '.'))
-				scope_add(ts, a->value.s, 0);
+			const char *name = emit__var_decl(k, "transition");
+			if (name)
+				scope_add(ts, name, 0);
 		} else if (emit__is(k, CX_E_script) && k->script) {
 			js_hoisted(emit__script_root(k), k->text.s, emit__trans_cb, ts);
 		}
@@ -262,6 +278,10 @@ static void emit__elcall(Em *E, Fn *F, Node *n)
 			}
 		} else if (kind == CX_AK_LHS) {
 			lhs = a;
+		} else if (kind == CX_AK_NAMEVALS) {
+			if (a->nnames <= 0)
+				continue;
+			v = js_names_object(F, a->names, a->nnames);
 		} else if (kind == CX_AK_NAMELIST) {
 			if (a->nnames <= 0)
 				continue;
@@ -340,9 +360,9 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	/* ccxml scope: top-level <var>s and the hoisted names of top-level scripts, in order */
 	for (Node *k = root->kids; k; k = k->next) {
 		if (emit__is(k, CX_E_var)) {
-			Attr *a = emit__attr(k, CX_A_var_name);
-			if (a && !strchr(a->value.s, '.'))
-				emit__slot(E, a->value.s);
+			const char *name = emit__var_decl(k, "ccxml");
+			if (name)
+				emit__slot(E, name);
 		} else if (emit__is(k, CX_E_script) && k->script) {
 			js_hoisted(emit__script_root(k), k->text.s, emit__slot_cb, E);
 		} else if (emit__is(k, CX_E_eventprocessor) && !ep) {
@@ -397,15 +417,21 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		const char *event = ev ? c_quote(ev->value.s, ev->value.len) : "NULL";
 		const char *cond = "NULL";
 		Attr *ca = emit__attr(t, CX_A_transition_cond);
+		Attr *alias = emit__attr(t, CX_A_transition_name); /* a draft's name for event$ */
 		if (ca && ca->tree) {
 			cond = xprintf("cond_%d", nt);
-			Fn *C = fn_new(E->g, scope_new(E->dsc, SC_TRANS), FN_COND, cond, line);
+			Scope *cs = scope_new(E->dsc, SC_TRANS);
+			if (alias)
+				scope_event_alias(cs, alias->value.s);
+			Fn *C = fn_new(E->g, cs, FN_COND, cond, line);
 			fn_line(C, ca->loc.line);
 			char *v = emit__expr(C, ca);
 			fn_out(C, "return %s;", v);
 			fn_end(C);
 		}
 		Scope *ts = scope_new(E->dsc, SC_TRANS);
+		if (alias)
+			scope_event_alias(ts, alias->value.s);
 		emit__trans_names(ts, t);
 		emit__trans_captures(ts, t);
 		char *body = xprintf("transition_%d", nt);

@@ -385,8 +385,8 @@ static void esp__namelist(Node *n, Attr *a)
 		while (j < t->len && !strchr(" \t\r\n", t->s[j]))
 			j++;
 		if (!esp__dotted(t->s + i, j - i)) {
-			diag_error(srctext_loc(t, i), "'%.*s' in the 'namelist' of <%s> is not a variable name",
-			           (int)(j - i), t->s + i, n->tag);
+			diag_error(srctext_loc(t, i), "'%.*s' in the '%s' of <%s> is not a variable name",
+			           (int)(j - i), t->s + i, a->name, n->tag);
 		} else {
 			if (a->nnames == cap) {
 				cap = cap ? cap * 2 : 4;
@@ -405,7 +405,7 @@ static void esp__namelist(Node *n, Attr *a)
 		i = j;
 	}
 	if (esp__space(t->s, t->len))
-		diag_warning(a->value.loc, "empty 'namelist' in <%s>", n->tag);
+		diag_warning(a->value.loc, "empty '%s' in <%s>", a->name, n->tag);
 }
 
 /* Section - Scripts */
@@ -449,7 +449,7 @@ static void esp__node(Node *n)
 			int kind = ei->attrs[a->id].kind;
 			if (kind == CX_AK_EXPR || kind == CX_AK_LHS)
 				esp__expr(n, a, kind);
-			else if (kind == CX_AK_NAMELIST)
+			else if (kind == CX_AK_NAMELIST || kind == CX_AK_NAMEVALS)
 				esp__namelist(n, a);
 		}
 		if (n->elem == CX_E_script && n->has_text)

@@ -14,6 +14,8 @@
  * Names resolve at compile time, innermost first: catch variables, function locals (C locals, or
  * env slots when an inner function captures them), transition scope, ccxml scope (X->slots),
  * `session` / `application` / `event$`, and last the global object through the runtime.
+ * A scope-qualified name (`ccxml.x`, `transition.x`) resolves x in that scope only; the
+ * name of <transition name="evt"> is one more name of event$ in its transition's scope.
  *
  * Control flow is goto-based: break / continue / return / throw that leave a try with a finally
  * go through the finally first, with a small completion code (cN) and value (rvN) per try.
@@ -151,6 +153,7 @@ struct Scope {
 	struct Catch *cat; /* SC_FUNC: the catch variables around the function's definition */
 	Name *names, *last;
 	int nenv;
+	const char *evalias; /* SC_TRANS: <transition name="evt">, another name of event$ */
 };
 
 Scope *scope_new(Scope *up, int kind)
@@ -172,6 +175,11 @@ static Name *scope__find(Scope *sc, const char *name)
 bool scope_has(Scope *sc, const char *name)
 {
 	return scope__find(sc, name) != NULL;
+}
+
+void scope_event_alias(Scope *sc, const char *name)
+{
+	sc->evalias = xstrdup(name);
 }
 
 static char *js__cident(const char *s)
@@ -432,6 +440,19 @@ static void js__capture_walk(Scope *sc, TSNode n, Shadow *sh, int depth)
 			bool is_args = len == 9 && !memcmp(id, "arguments", 9); /* every function's own */
 			if (nm && !is_args && !shadow__has(sh, id, len))
 				scope__capture(sc, nm->name);
+		}
+		if (depth > 0 && sc->kind == SC_TRANS && js__is(c, "member_expression")) {
+			/* transition.x in a function defined in the transition uses x */
+			TSNode o = ts_node_child_by_field_name(c, "object", 6);
+			TSNode p = ts_node_child_by_field_name(c, "property", 8);
+			uint32_t a = ts_node_start_byte(o), len = ts_node_end_byte(o) - a;
+			if (js__is(o, "identifier") && len == 10 && !memcmp(sh->src + a, "transition", 10) &&
+			    !shadow__has(sh, sh->src + a, len) && !scope__find(sc, "transition")) {
+				uint32_t pa = ts_node_start_byte(p), plen = ts_node_end_byte(p) - pa;
+				Name *nm = scope__find_n(sc, sh->src + pa, plen);
+				if (nm)
+					scope__capture(sc, nm->name);
+			}
 		}
 		js__capture_walk(sc, c, sh, depth);
 	}
@@ -1109,11 +1130,12 @@ static double js__number(const char *t)
 /* Section - Names */
 
 typedef struct Res {
-	int k;        /* R_LVAL: c is a C lvalue; R_GLOBAL: s is the name; R_UNDEF: `undefined` */
+	int k;        /* R_LVAL: c is a C lvalue; R_GLOBAL: s is the name; R_UNDEF: `undefined`;
+		       * R_NONE: transition.x of an undeclared x (reads undefined, writes throw) */
 	char *c;
 	char *name;
 } Res;
-enum { R_LVAL, R_GLOBAL, R_UNDEF };
+enum { R_LVAL, R_GLOBAL, R_UNDEF, R_NONE };
 
 /* "env->up->up…" for an env `hops` levels out, built in one piece (not one copy per level). */
 static char *js__env_path(int hops)
@@ -1125,10 +1147,13 @@ static char *js__env_path(int hops)
 	return p;
 }
 
-static Res js__resolve(Fn *F, const char *name)
+/* Resolves name in every scope (only < 0), or in the scopes of one kind only (only = SC_DOC
+ * for `ccxml.x`, SC_TRANS for `transition.x`: catch variables and function locals are passed
+ * over, but the env hops across them are still counted). */
+static Res js__resolve_in(Fn *F, const char *name, int only)
 {
 	Res r = {.k = R_GLOBAL, .name = xstrdup(name)};
-	for (Catch *c = F->cat; c; c = c->up)
+	for (Catch *c = only < 0 ? F->cat : NULL; c; c = c->up)
 		if (!strcmp(c->name, name)) {
 			r.k = R_LVAL;
 			r.c = c->cvar;
@@ -1136,7 +1161,7 @@ static Res js__resolve(Fn *F, const char *name)
 		}
 	int hops = 0;
 	for (Scope *s = F->sc; s; s = s->up) {
-		Name *n = scope__find(s, name);
+		Name *n = only < 0 || s->kind == only ? scope__find(s, name) : NULL;
 		if (n && s->kind == SC_DOC) {
 			r.k = R_LVAL;
 			/* the name in a comment: a reader of the C sees which variable it is */
@@ -1164,6 +1189,12 @@ static Res js__resolve(Fn *F, const char *name)
 				F->uses_env = true;
 			return r;
 		}
+		if (s->kind == SC_TRANS && (only < 0 || only == SC_TRANS) && s->evalias &&
+		    !strcmp(s->evalias, name)) {
+			r.k = R_LVAL; /* <transition name="evt">: evt is event$ */
+			r.c = xstrdup("X->slots[CX_SLOT_EVENT]");
+			return r;
+		}
 		if (s->kind != SC_DOC && s->nenv > 0 && (s != F->sc || F->has_env))
 			hops++;
 		/* the catch clauses around this function's definition: each one whose variable
@@ -1171,7 +1202,7 @@ static Res js__resolve(Fn *F, const char *name)
 		for (Catch *c = s->cat; c; c = c->up) {
 			if (!c->cenv)
 				continue;
-			if (!strcmp(c->name, name)) {
+			if (only < 0 && !strcmp(c->name, name)) {
 				char *p = js__env_path(hops);
 				r.k = R_LVAL;
 				r.c = xprintf("%s->v[0]", p);
@@ -1181,19 +1212,40 @@ static Res js__resolve(Fn *F, const char *name)
 			hops++;
 		}
 	}
-	if (!strcmp(name, "session")) {
+	if (only < 0 && !strcmp(name, "session")) {
 		r.k = R_LVAL;
 		r.c = xstrdup("X->slots[CX_SLOT_SESSION]");
-	} else if (!strcmp(name, "application")) {
+	} else if (only < 0 && !strcmp(name, "application")) {
 		r.k = R_LVAL;
 		r.c = xstrdup("X->slots[CX_SLOT_APPLICATION]");
-	} else if (!strcmp(name, "event$")) {
+	} else if (only != SC_DOC && !strcmp(name, "event$")) {
 		r.k = R_LVAL;
 		r.c = xstrdup("X->slots[CX_SLOT_EVENT]");
-	} else if (!strcmp(name, "undefined")) {
+	} else if (only < 0 && !strcmp(name, "undefined")) {
 		r.k = R_UNDEF;
+	} else if (only == SC_TRANS) {
+		r.k = R_NONE; /* transition.x of an x the transition does not declare */
 	}
 	return r;
+}
+
+static Res js__resolve(Fn *F, const char *name)
+{
+	return js__resolve_in(F, name, -1);
+}
+
+/* `ccxml` / `transition` as the qualifier of a scope-qualified name (`ccxml.x`): the scope kind
+ * (SC_DOC, SC_TRANS) when no variable of that name hides it and the code is inside such a
+ * scope; -1 otherwise (then it is an ordinary name). */
+static int js__qualifier(Fn *F, const char *name)
+{
+	int kind = !strcmp(name, "ccxml") ? SC_DOC : !strcmp(name, "transition") ? SC_TRANS : -1;
+	if (kind < 0 || js__resolve(F, name).k != R_GLOBAL)
+		return -1;
+	for (Scope *s = F->sc; s; s = s->up)
+		if (s->kind == kind)
+			return kind;
+	return -1;
 }
 
 static const char *js__sref(Fn *F, const char *s)
@@ -1209,10 +1261,10 @@ static bool js__ascii(const char *s)
 	return true;
 }
 
-static V js__read(Fn *F, const char *name, bool for_typeof)
+static V js__read_res(Fn *F, Res r, bool for_typeof)
 {
-	Res r = js__resolve(F, name);
-	if (r.k == R_UNDEF)
+	const char *name = r.name;
+	if (r.k == R_UNDEF || r.k == R_NONE)
 		return js__const("CX_UNDEFINED");
 	if (r.k == R_LVAL)
 		return js__tmp(F, false, "%s", r.c);
@@ -1223,11 +1275,22 @@ static V js__read(Fn *F, const char *name, bool for_typeof)
 	return js__tmp(F, true, "cx_global_lookup(X, %s, %d)", js__sref(F, name), for_typeof);
 }
 
-static void js__write(Fn *F, const char *name, const char *v)
+static V js__read(Fn *F, const char *name, bool for_typeof)
 {
-	Res r = js__resolve(F, name);
+	return js__read_res(F, js__resolve(F, name), for_typeof);
+}
+
+static void js__write_res(Fn *F, Res r, const char *v)
+{
+	const char *name = r.name;
 	if (r.k == R_LVAL) {
 		fn_out(F, "%s = %s;", r.c, v);
+		return;
+	}
+	if (r.k == R_NONE) {
+		js_discard(F, v);
+		js__tmp(F, true, "cx_throw_error(X, \"ReferenceError\", \"%%s is not declared in the "
+			"transition scope\", %s)", c_quote(name, strlen(name)));
 		return;
 	}
 	char *key;
@@ -1240,16 +1303,22 @@ static void js__write(Fn *F, const char *name, const char *v)
 	fn_check(F, t);
 }
 
+static void js__write(Fn *F, const char *name, const char *v)
+{
+	js__write_res(F, js__resolve(F, name), v);
+}
+
 /* Section - References (identifier, a.b, a[b]) */
 
 typedef struct Ref {
-	int k;        /* F_NAME, F_PROP (static key), F_KEY (computed key) */
+	int k;        /* F_NAME, F_PROP (static key), F_KEY (computed key), F_SCOPED (`ccxml.x`) */
 	char *name;
 	V obj;
 	char *skey;   /* F_PROP: CX_STR_REF(...) */
 	V key;
+	Res res;      /* F_SCOPED: x resolved in the named scope */
 } Ref;
-enum { F_NAME, F_PROP, F_KEY };
+enum { F_NAME, F_PROP, F_KEY, F_SCOPED };
 
 static TSNode js__unparen(TSNode n)
 {
@@ -1274,7 +1343,16 @@ static Ref js__ref(Fn *F, TSNode n)
 		r.name = js__txt(F, n);
 		return r;
 	}
-	r.obj = js__ex(F, ts_node_child_by_field_name(n, "object", 6));
+	TSNode obj = js__unparen(ts_node_child_by_field_name(n, "object", 6));
+	int kind;
+	if (js__is(n, "member_expression") && js__is(obj, "identifier") &&
+	    (kind = js__qualifier(F, js__txt(F, obj))) >= 0) {
+		/* ccxml.x, transition.x: the variable x of that scope, resolved here */
+		r.k = F_SCOPED;
+		r.res = js__resolve_in(F, js__txt(F, ts_node_child_by_field_name(n, "property", 8)), kind);
+		return r;
+	}
+	r.obj = js__ex(F, obj);
 	if (js__is(n, "member_expression")) {
 		TSNode p = ts_node_child_by_field_name(n, "property", 8);
 		char *name = js__txt(F, p);
@@ -1296,6 +1374,8 @@ static V js__ref_get(Fn *F, Ref *r)
 {
 	if (r->k == F_NAME)
 		return js__read(F, r->name, false);
+	if (r->k == F_SCOPED) /* a scope is an object: a name it lacks reads as undefined */
+		return js__read_res(F, r->res, true);
 	if (r->k == F_PROP)
 		return js__tmp(F, true, "cx_get_s(X, %s, %s)", r->obj.c, r->skey);
 	return js__tmp(F, true, "cx_get(X, %s, %s)", r->obj.c, r->key.c);
@@ -1305,6 +1385,10 @@ static void js__ref_put(Fn *F, Ref *r, const char *v)
 {
 	if (r->k == F_NAME) {
 		js__write(F, r->name, v);
+		return;
+	}
+	if (r->k == F_SCOPED) {
+		js__write_res(F, r->res, v);
 		return;
 	}
 	if (r->k == F_PROP)
@@ -1329,7 +1413,17 @@ char *js_read_name(Fn *F, const char *dotted)
 	char *dot = strchr(s, '.');
 	if (dot)
 		*dot = 0;
-	V v = js__read(F, s, false);
+	int kind = dot ? js__qualifier(F, s) : -1;
+	V v;
+	if (kind >= 0) { /* ccxml.x…, transition.x… */
+		char *k = dot + 1;
+		dot = strchr(k, '.');
+		if (dot)
+			*dot = 0;
+		v = js__read_res(F, js__resolve_in(F, k, kind), true);
+	} else {
+		v = js__read(F, s, false);
+	}
 	while (dot) {
 		char *k = dot + 1;
 		dot = strchr(k, '.');
@@ -1338,6 +1432,17 @@ char *js_read_name(Fn *F, const char *dotted)
 		v = js__tmp(F, true, "cx_get_s(X, %s, %s)", v.c, js__sref(F, k));
 	}
 	return v.c;
+}
+
+char *js_names_object(Fn *F, char **names, int n)
+{
+	V o = js__tmp(F, true, "cx_obj_new(X)");
+	for (int i = 0; i < n; i++) {
+		char *v = js_read_name(F, names[i]);
+		V k = js__strv(F, names[i], strlen(names[i]));
+		js__tmp(F, true, "cx_put(X, %s, %s, %s)", o.c, k.c, v);
+	}
+	return o.c;
 }
 
 void js_store_name(Fn *F, const char *dotted, const char *v)
@@ -1349,6 +1454,11 @@ void js_store_name(Fn *F, const char *dotted, const char *v)
 		return;
 	}
 	*last = 0;
+	int kind = !strchr(s, '.') ? js__qualifier(F, s) : -1;
+	if (kind >= 0) {
+		js__write_res(F, js__resolve_in(F, last + 1, kind), v);
+		return;
+	}
 	char *base = js_read_name(F, s);
 	js__tmp(F, true, "cx_put_s(X, %s, %s, %s)", base, js__sref(F, last + 1), v);
 }
@@ -1607,7 +1717,7 @@ static V js__call(Fn *F, TSNode e)
 	if (js__is(callee, "member_expression") || js__is(callee, "subscript_expression")) {
 		Ref r = js__ref(F, callee);
 		fnv = js__ref_get(F, &r);
-		thisv = r.obj;
+		thisv = r.k == F_SCOPED ? js__const("cx_global(X)") : r.obj;
 	} else if (js__is(callee, "identifier") && js__resolve(F, "eval").k == R_GLOBAL &&
 		   !strcmp(js__txt(F, callee), "eval")) {
 		int argc;
@@ -1805,6 +1915,12 @@ static V js__unary(Fn *F, TSNode e)
 	if (!strcmp(op, "delete")) {
 		if (js__is(ua, "member_expression") || js__is(ua, "subscript_expression")) {
 			Ref r = js__ref(F, ua);
+			if (r.k == F_SCOPED && r.res.k == R_GLOBAL) {
+				V k = js__strv(F, r.res.name, strlen(r.res.name));
+				return js__tmp(F, true, "cx_delete(X, cx_global(X), %s)", k.c);
+			}
+			if (r.k == F_SCOPED) /* declared variables are DontDelete */
+				return js__const(r.res.k == R_NONE ? "CX_TRUE" : "CX_FALSE");
 			const char *key = r.k == F_PROP ? xprintf("cx_strv(%s)", r.skey) : r.key.c;
 			return js__tmp(F, true, "cx_delete(X, %s, %s)", r.obj.c, key);
 		}

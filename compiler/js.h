@@ -39,6 +39,9 @@ Scope *scope_new(Scope *up, int kind);
 /* Declares name in sc (no-op if there). For SC_DOC, slot is the X->slots index. */
 void scope_add(Scope *sc, const char *name, int slot);
 bool scope_has(Scope *sc, const char *name);
+/* <transition name="evt">: in the transition scope sc, evt reads and writes event$ (unless a
+ * <var> or script there declares evt). */
+void scope_event_alias(Scope *sc, const char *name);
 /* Marks the names of sc used by functions nested in root as captured (kept in an env). */
 void scope_scan_captures(Scope *sc, TSNode root, const char *src);
 /* Calls cb for every var / function name that `program` (or function body) hoists, in order. */
@@ -78,6 +81,8 @@ void js_assign(Fn *F, TSNode lhs, const char *v);
 /* Reads / writes a possibly dotted name ("a", "application.x", "a.b.c"). */
 char *js_read_name(Fn *F, const char *dotted);
 void js_store_name(Fn *F, const char *dotted, const char *v);
+/* A new object with one property per name (as written, "a" or "a.b") holding its value. */
+char *js_names_object(Fn *F, char **names, int n);
 /* A whole <script> program in the current scope (hoisted functions first). */
 void js_program(Fn *F, TSNode program);
 /* (void)v when the value is dropped and nothing used it. */

@@ -483,12 +483,16 @@ int cx_curl_post(cx_engine *e, const char *sessid, const char *sendid, const cha
 		err = ENOMEM;
 		goto out;
 	}
-	/* name and sessionid first: the receiving side needs them (digest §7) */
+	/* name and eventsource (the sender) first, then the namelist. The sender's id is never
+	 * `sessionid`: that field names the *target* session to a CCXML basichttp processor (whose
+	 * access URI carries it), which refuses a field given twice (digest §7). The platform's
+	 * two fields win over namelist variables of the same names. */
 	err = cx_curl__fields(mb, x->easy, "name", nm, 0);
 	if (!err)
-		err = cx_curl__fields(mb, x->easy, "sessionid", sid, 0);
-	if (!err && fields && fields->tag == CX_T_OBJ)
-		err = cx_curl__fields(mb, x->easy, "", fields, 0);
+		err = cx_curl__fields(mb, x->easy, "eventsource", sid, 0);
+	for (uint32_t i = 0; !err && fields && fields->tag == CX_T_OBJ && i < fields->nkids; i++)
+		if (strcmp(fields->keys[i], "name") && strcmp(fields->keys[i], "eventsource"))
+			err = cx_curl__fields(mb, x->easy, fields->keys[i], fields->kids[i], 1);
 	if (!err)
 		err = cx_curl__body(x, mb);
 	if (err)

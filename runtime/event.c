@@ -147,6 +147,25 @@ void cx_sess_error(cx_sess *s, const char *name, const char *tag, const char *fm
 	cx_sess__raise(s, name, tag, NULL, reason);
 }
 
+/* "app.ccxml:12": where in the session's document an element raised an error (the log line
+ * names it; the event's reason does not carry it). */
+static void cx_sess__where(const cx_sess *s, int line, char *where, size_t n)
+{
+	snprintf(where, n, "%s:%d", s->doc && s->doc->name ? s->doc->name : "?", line);
+}
+
+void cx_sess_error_at(cx_sess *s, int line, const char *name, const char *tag, const char *fmt, ...)
+{
+	char reason[512], where[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	cx_sess__where(s, line, where, sizeof(where));
+	cx_sess__raise(s, name, tag, where, reason);
+}
+
 int cx_semantic(cx_ctx *X, int elem, int line)
 {
 	cx_sess *s = X->user;
@@ -160,7 +179,7 @@ int cx_semantic(cx_ctx *X, int elem, int line)
 		reason = cx_str_to_utf8(X, d.u.s, NULL);
 	if (!s)
 		return CX_FAIL;
-	snprintf(where, sizeof(where), "%s:%d", s->doc && s->doc->name ? s->doc->name : "?", line);
+	cx_sess__where(s, line, where, sizeof(where));
 	cx_sess__raise(s, "error.semantic", tag, where, reason ? reason : "exception");
 	return CX_FAIL;
 }

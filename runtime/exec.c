@@ -47,10 +47,16 @@ static const char *cx_exec__tag(cx_elcall *c)
 	return cx_elem_table[c->elem].tag;
 }
 
+/* The name of the session's document, for FILE:LINE in diagnostics. */
+static const char *cx_exec__doc(const cx_sess *s)
+{
+	return s->doc && s->doc->name ? s->doc->name : "?";
+}
+
 static int cx_exec__unknown(cx_sess *s, cx_elcall *c, const char *what, const char *id)
 {
-	cx_sess_error(s, "error.semantic", cx_exec__tag(c), "line %d: unknown %s '%s'", c->line,
-		      what, id ? id : "(none)");
+	cx_sess_error_at(s, c->line, "error.semantic", cx_exec__tag(c), "unknown %s '%s'", what,
+			 id ? id : "(none)");
 	return CX_GO;
 }
 
@@ -258,7 +264,7 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (!sd || str_dup(&sd->target, target ? target : "") || str_dup(&sd->name, name)) {
 		mem_deref(sd);
 		mem_deref(fields);
-		cx_sess_error(s, "error.send.failed", "send", "out of memory");
+		cx_sess_error_at(s, c->line, "error.send.failed", "send", "out of memory");
 		return CX_GO;
 	}
 	sd->sess = s;
@@ -299,8 +305,8 @@ static void cx_exec__wrongstate(cx_sess *s, cx_elcall *c, cx_conn *cn)
 {
 	cx_ev *er;
 
-	fprintf(stderr, "ccxml: session %s: line %d: <%s> on connection %s in state %s\n", s->id,
-		c->line, cx_exec__tag(c), cn->id, cn->state);
+	fprintf(stderr, "ccxml: session %s: %s:%d: <%s> on connection %s in state %s\n", s->id,
+		cx_exec__doc(s), c->line, cx_exec__tag(c), cn->id, cn->state);
 	er = cx_ev_new(s, "error.connection.wrongstate");
 	cx_ev_str(er, "connectionid", cn->id);
 	cx_ev_str(er, "reason", cn->state);
@@ -339,7 +345,7 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	}
 	cn = cx_conn_add(s, 0, "PROGRESSING");
 	if (!cn) {
-		cx_sess_error(s, "error.semantic", "createcall", "out of memory");
+		cx_sess_error_at(s, c->line, "error.semantic", "createcall", "out of memory");
 		return CX_FAIL;
 	}
 	str_dup(&cn->remote, dest ? dest : "");
@@ -501,8 +507,8 @@ static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		list_append(&s->confs, &f->le, f);
 		/* the provider's mixer (if any) comes first: no conference id without one */
 		if (pv && pv->createconference && (err = pv->createconference(e, f))) {
-			cx_sess_error(s, "error.conference.create", "createconference",
-				      "cannot create a conference: %s", strerror(err));
+			cx_sess_error_at(s, c->line, "error.conference.create", "createconference",
+					 "cannot create a conference: %s", strerror(err));
 			mem_deref(f);
 			return CX_GO;
 		}
@@ -539,8 +545,9 @@ static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		err = pv->unjoin(e, s, id1, id2);
 	if (err) {
 		int j = c->elem == CX_E_join;
-		cx_sess_error(s, j ? "error.conference.join" : "error.conference.unjoin", cx_exec__tag(c),
-			      "cannot %s %s and %s: %s", j ? "join" : "unjoin", id1, id2, strerror(err));
+		cx_sess_error_at(s, c->line, j ? "error.conference.join" : "error.conference.unjoin",
+				 cx_exec__tag(c), "cannot %s %s and %s: %s", j ? "join" : "unjoin", id1, id2,
+				 strerror(err));
 		return CX_GO;
 	}
 	cx_exec__confev(s, c->elem == CX_E_join ? "conference.joined" : "conference.unjoined",
@@ -625,8 +632,8 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	d->started = 1;
 	err = cx_prompt_dialogstart(e, d); /* a web prompt: once it is fetched (prompt.c) */
 	if (err) {
-		re_fprintf(stderr, "ccxml: session %s: line %d: dialog '%H' cannot start: %s\n", s->id,
-			   c->line, cx_rt_esc, d->src ? d->src : "", strerror(err));
+		re_fprintf(stderr, "ccxml: session %s: %s:%d: dialog '%H' cannot start: %s\n", s->id,
+			   cx_exec__doc(s), c->line, cx_rt_esc, d->src ? d->src : "", strerror(err));
 		cx_rt_dlg_event(d, "error.dialog.notstarted", err == ENOENT ? "media not found" :
 				err == EACCES ? "media path outside --media-root (absolute, '..' or "
 				"a symlink out of it)" : "cannot start this dialog");
@@ -683,16 +690,21 @@ static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	STR(CX_A_createccxml_next, next);
 	doc = cx_engine_doc(s->eng, next);
 	if (!doc) {
-		cx_sess_error(s, "error.createccxml", "createccxml",
-			      "document '%s' is not compiled into this program", next ? next : "");
+		cx_sess_error_at(s, c->line, "error.createccxml", "createccxml",
+				 "document '%s' is not compiled into this program", next ? next : "");
 		return CX_GO;
 	}
-	vals = cx_exec__namelist(s, c);
+	/* parameters="a b" are the child's session.values (CCXML 1.0); without them the
+	 * namelist is (the documents are compiled in: there is no fetch to submit it with) */
+	if (HAS(c, CX_A_createccxml_parameters))
+		vals = cx_cval_from(X, c->a[CX_A_createccxml_parameters], CX_RT_COPY_DEPTH);
+	else
+		vals = cx_exec__namelist(s, c);
 	err = cx_sess_start(&child, s->eng, doc, "createccxml", s->id, vals, NULL);
 	mem_deref(vals);
 	if (err) {
-		cx_sess_error(s, "error.createccxml", "createccxml", "cannot start a session: %s",
-			      strerror(err));
+		cx_sess_error_at(s, c->line, "error.createccxml", "createccxml",
+				 "cannot start a session: %s", strerror(err));
 		return CX_GO;
 	}
 	if (HAS(c, CX_A_createccxml_sessionid))
@@ -818,11 +830,11 @@ static void cx_move__queued(cx_sess *s, cx_sess *to, const cx_conn *cn, const cx
 	}
 }
 
-/* error.move with reason "line N: WHY" or "line N: WHY 'WHAT'". */
+/* error.move with reason "WHY" or "WHY 'WHAT'". */
 static int cx_move__fail(cx_sess *s, cx_elcall *c, const char *why, const char *what)
 {
-	cx_sess_error(s, "error.move", "move", "line %d: %s%s%s%s", c->line, why,
-		      what ? " '" : "", what ? what : "", what ? "'" : "");
+	cx_sess_error_at(s, c->line, "error.move", "move", "%s%s%s%s", why, what ? " '" : "",
+			 what ? what : "", what ? "'" : "");
 	return CX_GO;
 }
 

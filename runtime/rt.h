@@ -76,6 +76,10 @@ void cx_sess_post(cx_sess *s, cx_ev *ev);
 /* error.<name> with reason and tagname, queued at the back; printed on stderr too. */
 void cx_sess_error(cx_sess *s, const char *name, const char *tag, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* The same for an error an element of the document raised at .ccxml line `line`: the stderr
+ * line names FILE:LINE, the event's reason stays free of it. */
+void cx_sess_error_at(cx_sess *s, int line, const char *name, const char *tag, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* Section - Connections, dialogs, conferences */
 

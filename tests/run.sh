@@ -20,6 +20,9 @@
 #   nopass                             no PASS line is required
 #   log PATTERN                        a log line that must appear, in order with the other `log`s
 #   nolog PATTERN                      a log line that must not appear
+#   stderr PATTERN                     a line of standard error that must appear (any order;
+#                                      the session id is not masked there: use {*})
+#   compile PATTERN                    a line ccxmlc must print (a warning), any order
 #   args WORD...                       replaces the default arguments ({scenario} = T.scenario)
 # Log lines are compared after their "[SESSIONID] " prefix is removed and every occurrence of the
 # session id is replaced by SESSION; in a PATTERN, {*} matches any text, all else is literal.
@@ -115,7 +118,7 @@ run__one_ccxml() {
 	local B=$1 T=$2 dir=$3
 	local src=tests/ccxml/$T.ccxml scen=tests/ccxml/$T.scenario exp=tests/ccxml/$T.expect
 	local want_exit=0 need_pass=1 args=() custom_args=0 line word pat
-	local -a logs=() nologs=() docs=()
+	local -a logs=() nologs=() errs=() ccs=() docs=()
 	if [ -f "tests/ccxml/$T.docs" ]; then
 		while IFS= read -r line || [ -n "$line" ]; do
 			line=${line%%$'\r'}
@@ -131,6 +134,8 @@ run__one_ccxml() {
 			nopass) need_pass=0 ;;
 			'log '*) logs+=("${line#log }") ;;
 			'nolog '*) nologs+=("${line#nolog }") ;;
+			'stderr '*) errs+=("${line#stderr }") ;;
+			'compile '*) ccs+=("${line#compile }") ;;
 			'args '*)
 				custom_args=1
 				for word in ${line#args }; do args+=("${word//\{scenario\}/$T.scenario}"); done ;;
@@ -139,6 +144,12 @@ run__one_ccxml() {
 		done <"$exp"
 	fi
 	run__compile "$B" "$src" "$dir" "${docs[@]+"${docs[@]}"}" || return 1
+	for pat in "${ccs[@]+"${ccs[@]}"}"; do
+		grep -q -x -F -- "$pat" "$dir/compile.log" && continue
+		echo "ccxmlc did not print: $pat"
+		sed 's/^/  | /' "$dir/compile.log" | head -20
+		return 1
+	done
 	run__media "$dir"
 	if [ $custom_args = 0 ]; then
 		if [ -f "$scen" ]; then
@@ -180,6 +191,15 @@ run__one_ccxml() {
 			done <"$dir/log"
 			[ $i -ge ${#logs[@]} ] || why="log line not seen (in order): ${logs[$i]}"
 		fi
+		for pat in "${errs[@]+"${errs[@]}"}"; do
+			[ -z "$why" ] || break
+			g=$(run__glob "$pat")
+			why="stderr line not seen: $pat"
+			while IFS= read -r line; do
+				# shellcheck disable=SC2053
+				[[ $line == $g ]] && why="" && break
+			done <"$dir/stderr"
+		done
 		if [ -z "$why" ]; then
 			for pat in "${nologs[@]+"${nologs[@]}"}"; do
 				g=$(run__glob "$pat")

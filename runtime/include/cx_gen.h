@@ -13,7 +13,9 @@
 /* Section - Element and attribute table (from cx_elements.def) */
 
 enum cx_ns { CX_NS_CCXML, CX_NS_VOXEO };
-enum cx_attr_kind { CX_AK_EXPR, CX_AK_LITERAL, CX_AK_LHS, CX_AK_NAMELIST };
+/* CX_AK_NAMEVALS: variable names like a namelist, given to cx_exec as one object of their
+ * values (name -> value), in a[] like an expression's value (<createccxml parameters>). */
+enum cx_attr_kind { CX_AK_EXPR, CX_AK_LITERAL, CX_AK_LHS, CX_AK_NAMELIST, CX_AK_NAMEVALS };
 #define CX_AF_REQ 1
 #define CX_NS_VOXEO_URI "http://community.voxeo.com/xmlns/ccxml"
 #define CX_NS_CCXML_URI "http://www.w3.org/2002/09/ccxml"

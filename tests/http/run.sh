@@ -177,14 +177,20 @@ check "createsession: unknown document 404" req 404 "*no document 'nodoc'*" "$U/
 check "createsession: no uri 400" req 400 '*needs uri*' "$U/createsession?tokenid=tapp&who=x"
 
 # <send targettype='basichttp'> to the local HTTP sink
+# (peer: S1's access URI, which app.ccxml logged, for a send from one session to another)
+PEER=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$BURI")
 check "token start of the send document" req 200 $'Success\ns*' \
-	"$U/CCXML10.start?tokenid=tsend&url=http%3A%2F%2F127.0.0.1%3A$HP%2Fok&bad=http%3A%2F%2F127.0.0.1%3A$HP%2Ffail"
+	"$U/CCXML10.start?tokenid=tsend&url=http%3A%2F%2F127.0.0.1%3A$HP%2Fok&bad=http%3A%2F%2F127.0.0.1%3A$HP%2Ffail&peer=$PEER"
 S3=${BODY#*$'\n'}
 check "send: send.successful" waitfor "$W/out" "\\[$S3\\] SENT ok\$"
 check "send: failing target -> error.send.failed" waitfor "$W/out" "\\[$S3\\] SENDFAIL true HTTP status 500\$"
-check "send: not a URL -> error.send.targetunavailable" waitfor "$W/out" "\\[$S3\\] PASS\$"
-check "send: fields posted form-encoded" grep -E -q \
-	"^application/x-www-form-urlencoded name=report&sessionid=$S3&who=me&count=3&ratio=0.1&big=1e%2B21&tiny=-1.5e-7&site.location=lab\$" "$W/posts"
+check "send: not a URL -> error.send.targetunavailable" waitfor "$W/out" "\\[$S3\\] NOTURL "
+check "send: fields posted form-encoded, the sender as eventsource (no sessionid)" grep -E -q \
+	"^application/x-www-form-urlencoded name=report&eventsource=$S3&who=me&count=3&ratio=0.1&big=1e%2B21&tiny=-1.5e-7&site.location=lab\$" "$W/posts"
+check "send to another session's access URI: send.successful" waitfor "$W/out" "\\[$S3\\] PEER ok\$"
+check "send to another session: the event arrived, eventsource = the sender" \
+	waitfor "$W/out" "HELLO $S1 lab undefined x=fromsend src=$S3 type=basichttp\$"
+check "send to its own session.ioprocessors.basichttp: user.self with eventsource" waitfor "$W/out" "\\[$S3\\] PASS\$"
 
 # sendemail to the local SMTP sink (the session exits right after it)
 check "token start of the mail document" req 200 $'Success\ns*' "$U/CCXML10.start?tokenid=tmail"
