@@ -26,6 +26,7 @@ static void cx_conn__destroy(void *arg)
 	mem_deref(c->redirect);
 	mem_deref(c->pd);
 	mem_deref(c->proto);
+	mem_deref(c->hints);
 }
 
 static void cx_dlg__destroy(void *arg)

@@ -90,6 +90,8 @@ struct cx_conn {
 	char dialogid[24];     /* last dialog started on it */
 	void *pd;              /* provider data (mem object, deref'd with the connection) */
 	cx_cval *proto;        /* provider detail added to connection.protocol (e.g. its `sip`) */
+	cx_cval *hints;        /* the hints of the latest <createcall>/<accept>/<reject>/<redirect>/
+				* <disconnect> on it (checked: hints.headers, docs/sip.md), or NULL */
 };
 
 struct cx_dlg {

@@ -275,6 +275,7 @@ if [ "${1:-}" = "--one" ]; then
 	es) run__one_cmd "$B" "$NAME" "$dir" tests/es/run.sh "$B" >"$res.txt" 2>&1 ;;
 	http) run__one_cmd "$B" "$NAME" "$dir" tests/http/run.sh "$B" >"$res.txt" 2>&1 ;;
 	sip) run__one_cmd "$B" "$NAME" "$dir" tests/sip/run.sh "$B" >"$res.txt" 2>&1 ;;
+	trunk) run__one_cmd "$B" "$NAME" "$dir" tests/sip/trunk.sh "$B" >"$res.txt" 2>&1 ;;
 	# its own clang build (build/fuzz/) the first time: a longer bound
 	fuzz) CMD_TIMEOUT=1800 run__one_cmd "$B" "$NAME" "$dir" tests/fuzz/run.sh --seconds "$FUZZ_SECONDS" >"$res.txt" 2>&1 ;;
 	*) echo "unknown kind $KIND" >"$res.txt"; false ;;
@@ -328,6 +329,7 @@ for B in $BUILDS; do
 	for k in invalid codegen es http sip; do
 		[ -x "tests/$k/run.sh" ] && match "$k:run" && echo "$B $k run"
 	done
+	[ -x tests/sip/trunk.sh ] && match "trunk:run" && echo "$B trunk run"
 	[ -x examples/embed/run.sh ] && match "embed:run" && echo "$B embed run"
 	# the fuzzers build themselves (clang, sanitizers): one job, with the optimised build
 	[ "$B" = build ] && [ -x tests/fuzz/run.sh ] && match "fuzz:run" && echo "$B fuzz run"
