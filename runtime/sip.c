@@ -69,6 +69,7 @@ typedef struct cx_sip_call {
 	cx_conn *c;                   /* owner (weak: the call is c->pd) */
 	struct sipsess *sess;
 	struct sa adv;                /* our address in this call's Contact and SDP */
+	int tcp;                      /* the call's signalling is over TCP (";transport=tcp") */
 	cx_sipauth_req *areq;         /* the digest credentials tried for our INVITE */
 	struct sip_msg *inv;          /* inbound INVITE (its SDP offer), until answered */
 	struct sdp_session *sdp;
@@ -715,12 +716,11 @@ static void cx_sip__se_expire_h(void *arg)
 static int cx_sip__upd_send_h(enum sip_transp tp, const struct sa *src, const struct sa *dst,
 			   struct mbuf *mb, void *arg)
 {
-	struct sip_contact contact;
+	cx_sip_call *call = arg;
 
 	(void)dst;
-	(void)arg;
-	sip_contact_set(&contact, "ccxml", src, tp);
-	return mbuf_printf(mb, "%H", sip_contact_print, &contact);
+	(void)src;
+	return mbuf_printf(mb, "Contact: <sip:ccxml@%J%s>\r\n", &call->adv, sip_transp_param(tp));
 }
 
 /* The answer to our refreshing UPDATE. */
@@ -856,7 +856,7 @@ static bool cx_sip__update_h(const struct sip_msg *msg, void *arg)
 				  call->se_refresh ? "uas" : "uac",
 				  sip_msg_hdr_has_value(msg, SIP_HDR_SUPPORTED, "timer") ? "Require: timer\r\n" : "");
 	cx_sip__se_start(call); /* no Session-Expires: no session timer any more */
-	sip_contact_set(&contact, "ccxml", &msg->dst, msg->tp);
+	sip_contact_set(&contact, "ccxml", &call->adv, msg->tp);
 	(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 200, "OK",
 			  "%H%s%s%s"
 			  "Content-Length: %zu\r\n"
@@ -1019,9 +1019,9 @@ static void cx_sip__adv(cx_sip_st *st, const char *uri, struct sa *out)
 }
 
 /* Our Contact URI for a call (libre takes a cuser with ':' as the whole URI). */
-static int cx_sip__contact(cx_sip_call *call, int tcp, char **cp)
+static int cx_sip__contact(cx_sip_call *call, char **cp)
 {
-	return re_sdprintf(cp, "sip:ccxml@%J%s", &call->adv, tcp ? ";transport=tcp" : "");
+	return re_sdprintf(cp, "sip:ccxml@%J%s", &call->adv, call->tcp ? ";transport=tcp" : "");
 }
 
 /* callerid -> From: a sip:/sips: URI as is, a number or tel: as sip:NUMBER@our address,
@@ -1120,13 +1120,14 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	if (route)
 		routev[routec++] = route;
 	cx_sip__adv(st, routec ? routev[0] : uri, &call->adv);
+	call->tcp = st->tcp || strstr(uri, ";transport=tcp") != NULL;
 	err = cx_sip__media(call);
 	if (!err)
 		err = sdp_encode(&desc, call->sdp, true);
 	if (!err)
 		err = cx_sip__from(call, c->callerid, &name, &from);
 	if (!err)
-		err = cx_sip__contact(call, st->tcp, &contact);
+		err = cx_sip__contact(call, &contact);
 	if (!err && c->aai && *c->aai && !(err = str_dup(&aai, c->aai)))
 		cx_sip__clean(aai);
 	if (!err)
@@ -1221,7 +1222,8 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 		(void)re_snprintf(src, sizeof(src), "sip:%J", &msg->src);
 		cx_sip__adv(st, src, &call->adv);
 	}
-	err = cx_sip__contact(call, msg->tp == SIP_TRANSP_TCP, &contact);
+	call->tcp = msg->tp == SIP_TRANSP_TCP;
+	err = cx_sip__contact(call, &contact);
 	/* 180 now; <accept> sends the 200 with the SDP answer */
 	if (!err)
 		err = sipsess_accept(&call->sess, st->sock, msg, 180, "Ringing", contact, "application/sdp",
@@ -1449,6 +1451,7 @@ static void cx_sip__refer_tmo_h(void *arg)
 
 static int cx_sip__refer(cx_sip_st *st, cx_sip_call *call, const char *uri, const char *reason)
 {
+	char *contact = NULL;
 	int err;
 
 	if (!st->evsock) {
@@ -1461,9 +1464,12 @@ static int cx_sip__refer(cx_sip_st *st, cx_sip_call *call, const char *uri, cons
 	}
 	if (reason && (err = str_dup(&call->referwhy, reason)))
 		return err;
-	err = sipevent_drefer(&call->refer, st->evsock, sipsess_dialog(call->sess), "ccxml", NULL, NULL,
-			      false, cx_sip__refer_notify_h, cx_sip__refer_close_h, call,
-			      "Refer-To: <%s>\r\n", uri);
+	err = cx_sip__contact(call, &contact);
+	if (!err)
+		err = sipevent_drefer(&call->refer, st->evsock, sipsess_dialog(call->sess), contact, NULL,
+				      NULL, false, cx_sip__refer_notify_h, cx_sip__refer_close_h, call,
+				      "Refer-To: <%s>\r\n", uri);
+	mem_deref(contact);
 	if (err) {
 		fprintf(stderr, "ccxml: sip: <redirect>: cannot send REFER: %s\n", strerror(err));
 		call->referwhy = mem_deref(call->referwhy);

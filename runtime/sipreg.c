@@ -6,7 +6,8 @@
  * our Contact sip:USER@ADDR:PORT, where ADDR is --public-addr, else the SIP listening address,
  * else (listening on 0.0.0.0) the local address of the route to the registrar. Digest
  * challenges (401/407) are answered from --sip-credentials; 423 takes the registrar's
- * Min-Expires. A registration is refreshed at 85% of the time the registrar granted; a failure
+ * Min-Expires. A registration is refreshed at 85% of the time the registrar granted (at least
+ * 2 s before its end; half way through a grant under 4 s); a failure
  * is logged and retried after 2, 4, 8 … 300 s (±10%); a graceful stop sends the unREGISTER
  * (expires=0). Own client rather than libre 1.1.0's sipreg: that one puts the socket's
  * address in the Contact, which is 0.0.0.0 when we listen on every interface.
@@ -146,12 +147,15 @@ static void cx_sipreg__resp_h(int err, const struct sip_msg *msg, void *arg)
 		return;
 	}
 	if (msg->scode < 300) {
-		uint32_t g = cx_sipreg__granted(r, msg), ms;
+		uint32_t g = cx_sipreg__granted(r, msg);
+		uint64_t ms, margin;
 		if (!g) {
 			cx_sipreg__retry(r, "the registrar granted 0 s");
 			return;
 		}
-		ms = g > 4000000 ? 4000000000u : g * 850; /* refresh at 85% */
+		/* refresh at 85%, at least 2 s before the end (half way for short grants) */
+		margin = (uint64_t)g * 150 > 2000 ? (uint64_t)g * 150 : 2000;
+		ms = (uint64_t)g * 1000 > 2 * margin ? (uint64_t)g * 1000 - margin : (uint64_t)g * 500;
 		if (!r->registered || g != r->granted)
 			re_fprintf(stderr, "ccxml: sip: registered %H at %H as %H for %u s\n", cx_rt_esc, r->aor,
 				   cx_rt_esc, r->ruri, cx_rt_esc, r->contact, g);
