@@ -237,7 +237,7 @@ static void cx_main__usage(FILE *f, const char *prog)
 			 o->arg == optional_argument ? "[=" : o->arg == required_argument ? " " : "",
 			 o->argname ? o->argname : "", o->arg == optional_argument ? "]" : "");
 		fprintf(f, "  %-22s", head);
-		if (strlen(head) > 22)
+		if (strlen(head) > 21) /* no room for the space before the text */
 			fprintf(f, "\n  %-22s", "");
 		while ((nl = strchr(h, '\n'))) {
 			fprintf(f, "%.*s\n  %-22s", (int)(nl - h), h, "");
