@@ -6,7 +6,8 @@
 #   BUILDS=build tests/run.sh    one build only
 #
 # Per build: the unit tests, tests/invalid/run.sh, tests/codegen/run.sh and tests/es/run.sh
-# (ECMAScript differential tests against node, fuzz, memory/time bounds) when present, every
+# (ECMAScript differential tests against node, fuzz, memory/time bounds) when present, the
+# http:run, sip:run and trunk:run (tests/sip/trunk.sh, Kamailio) suites, every
 # tests/ccxml/*.ccxml document, the outbound tutorial examples and examples/embed (when present).
 # Once (with build/): tests/fuzz/run.sh, every libFuzzer harness for FUZZ_SECONDS (default 20) s.
 #
