@@ -1131,7 +1131,7 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	if (!err && c->aai && *c->aai && !(err = str_dup(&aai, c->aai)))
 		cx_sip__clean(aai);
 	if (!err)
-		err = cx_sipauth_req_alloc(&call->areq, st->creds, uri);
+		err = cx_sipauth_req_alloc(&call->areq, st->creds, routec ? routev[0] : uri); /* next hop */
 	/* P-Asserted-Identity (hints.pai, RFC 3325): true asserts the From identity */
 	if (!err && pai && !*pai)
 		err = re_sdprintf(&paih, "P-Asserted-Identity: %s%s%s<%s>\r\n", name ? "\"" : "",
