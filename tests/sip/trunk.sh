@@ -15,6 +15,8 @@
 #      INVITE Kamailio relayed holds the hints.headers, the display name and P-Asserted-Identity,
 #      and Contact/SDP carry 127.0.0.1 (the route's source address);
 #   4. a wrong proxy password: connection.failed reason authentication, code 407, a log line;
+#      credentials keyed by the proxy's host (no entry for the realm) are used; none at all:
+#      connection.failed reason authentication naming the realm;
 #   5. hints.headers naming Via: error.semantic, no INVITE.
 # Exit status 0 when all passed.
 set -u
@@ -74,8 +76,10 @@ EOF
 
 printf '# realm-or-host user password\ntrunk.test alice s3cret\n\nproxy.test\tccxml pr0xy\n' >"$W/creds"
 printf 'trunk.test alice wrong\nproxy.test ccxml wrong\n' >"$W/creds.bad"
+printf 'other.realm x y\n127.0.0.1 ccxml pr0xy\n' >"$W/creds.host"
+printf 'other.realm x y\n' >"$W/creds.none"
 cp "$W/creds" "$W/creds.open"
-chmod 600 "$W/creds" "$W/creds.bad"
+chmod 600 "$W/creds" "$W/creds.bad" "$W/creds.host" "$W/creds.none"
 chmod 644 "$W/creds.open"
 
 # Section - Kamailio: registrar (realm trunk.test) and authenticating proxy (realm proxy.test)
@@ -258,18 +262,23 @@ else
 	bad "outbound call through the authenticating proxy" "$why" "$W/out.out" "$W/out.err" "$KLOG" "$LP_BARESIP_OUT"
 fi
 
-# 4. a wrong proxy password
-SP=$(lp_freeport)
-run badout 20 ./trunk --once --sip "127.0.0.1:$SP" --sip-proxy "127.0.0.1:$KP" --sip-credentials "$W/creds.bad" \
-	--values "dest=sip:4072223333@127.0.0.1:$BP" --values src=tone.wav --values campaign=x
-if why=$(has "$W/badout.out" "FAILED reason=authentication code=407 Proxy Authentication Required") &&
-	why=$(has "$W/badout.err" "407 Proxy Authentication Required: the credentials of user 'ccxml' for realm 'proxy.test' were refused") &&
-	why="a password in the log" && ! grep -q "wrong" "$W/badout.err" "$W/badout.out" &&
-	why="sanitizer report" && ! sanitized "$W/badout.err"; then
-	ok "a wrong proxy password: connection.failed reason authentication, sipcode 407"
-else
-	bad "a wrong proxy password" "$why" "$W/badout.out" "$W/badout.err"
-fi
+# 4. challenges the credentials cannot answer, and a host-keyed entry: NAME|FILE|OUT|ERR|TITLE
+proxycases=("badout|creds.bad|FAILED reason=authentication code=407 Proxy Authentication Required|407 Proxy Authentication Required: the credentials of user 'ccxml' for realm 'proxy.test' were refused|a wrong proxy password: connection.failed reason authentication, sipcode 407"
+	"hostkey|creds.host|CONNECTED local=sip:ccxml@127.0.0.1:@SP@||credentials keyed by the proxy's host answer a challenge whose realm has no entry"
+	"nocreds|creds.none|FAILED reason=authentication code=407 Proxy Authentication Required|no credentials for realm 'proxy.test' or host '127.0.0.1' in --sip-credentials|no credentials for the challenge: connection.failed reason authentication, the realm named")
+for c in "${proxycases[@]}"; do
+	IFS='|' read -r name file want wanterr title <<<"$c"
+	SP=$(lp_freeport)
+	run "$name" 20 ./trunk --once --sip "127.0.0.1:$SP" --sip-proxy "127.0.0.1:$KP" --sip-credentials "$W/$file" \
+		--values "dest=sip:4072223333@127.0.0.1:$BP" --values campaign=x
+	if why=$(has "$W/$name.out" "${want//@SP@/$SP}") && { [ -z "$wanterr" ] || why=$(has "$W/$name.err" "$wanterr"); } &&
+		why="a password in the log" && ! grep -q "wrong" "$W/$name.err" "$W/$name.out" &&
+		why="sanitizer report" && ! sanitized "$W/$name.err"; then
+		ok "$title"
+	else
+		bad "$title" "$why" "$W/$name.out" "$W/$name.err"
+	fi
+done
 
 # 5. hints.headers that the stack writes itself
 SP=$(lp_freeport)
