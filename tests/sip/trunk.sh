@@ -2,13 +2,14 @@
 # tests/sip/trunk.sh BUILD — SIP on real networks (docs/sip.md "Trunks") against Kamailio as
 # registrar and authenticating proxy, all on loopback with ports chosen at run time. BUILD is
 # build or build/asan. Kamailio runs from a config written here (plain passwords, location in
-# memory); every process runs under `timeout` and is stopped by its id; about 25 s.
+# memory); every process runs under `timeout` and is stopped by its id; about 35 s.
 #
 #   0. a credentials file open to group/others is refused (exit status 2, a clear message);
 #   1. --sip 0.0.0.0:P --public-addr 127.0.0.1 --register sip:alice@KAM;expires=3: the REGISTER
 #      is challenged (401), answered, refreshed before expiry; the Contact carries 127.0.0.1;
 #      an INVITE sent to Kamailio for alice reaches the document (sipp UAC: accept, BYE) and
-#      the SDP answer's c= line is 127.0.0.1; SIGTERM unregisters;
+#      the SDP answer's c= line is 127.0.0.1; SIGTERM unregisters; --public-addr 198.51.100.10
+#      (not local) is the Contact of a registration over TCP;
 #   2. a wrong password: the registration failure is logged (realm, user, 401) and retried;
 #   3. an outbound call through Kamailio as outbound proxy (407 challenge) to baresip, from
 #      --sip 0.0.0.0:P without --public-addr: connects and plays (RTP counted by baresip); the
@@ -91,9 +92,9 @@ cat >"$W/kam/kamailio.cfg" <<EOF
 debug=2
 log_stderror=yes
 children=1
-disable_tcp=yes
 auto_aliases=no
 listen=udp:127.0.0.1:$KP
+listen=tcp:127.0.0.1:$KP
 alias="127.0.0.1:$KP"
 mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
 loadmodule "tm.so"
@@ -124,7 +125,7 @@ request_route {
 	if (\$au == "alice") { \$var(pw) = "s3cret"; } else if (\$au == "ccxml") { \$var(pw) = "pr0xy"; } else { \$var(pw) = "-none-"; }
 	if (is_method("REGISTER")) {
 		if (!pv_www_authenticate("trunk.test", "\$var(pw)", "0")) { www_challenge("trunk.test", "0"); exit; }
-		xlog("L_NOTICE", "KAM REGISTER-OK user=\$au contact=\$hdr(Contact) src=\$si\n");
+		xlog("L_NOTICE", "KAM REGISTER-OK user=\$au contact=\$hdr(Contact) src=\$si proto=\$pr\n");
 		if (!save("location")) sl_reply_error();
 		exit;
 	}
@@ -206,15 +207,16 @@ else
 	bad "unREGISTER on a graceful stop" "$why" "$W/reg.err" "$KLOG"
 fi
 
-# 1b. --public-addr goes into the Contact even when it is no local address (NAT)
+# 1b. --public-addr goes into the Contact even when it is no local address (NAT); over TCP
 SP=$(lp_freeport)
-bg pub 20 ./in --sip "127.0.0.1:$SP" --public-addr 198.51.100.10 --register "sip:alice@127.0.0.1:$KP;expires=60" \
-	--sip-credentials "$W/creds"
+bg pub 20 ./in --sip "127.0.0.1:$SP" --public-addr 198.51.100.10 \
+	--register "sip:alice@127.0.0.1:$KP;expires=60;transport=tcp" --sip-credentials "$W/creds"
 lp_wait_for "$W/pub.err" "registered sip:alice@127.0.0.1" 5
 lp_stop $BGP 5
-if why=$(has "$KLOG" "contact=<sip:alice@198.51.100.10:$SP>;expires=60" "contact=<sip:alice@198.51.100.10:$SP>;expires=0") &&
+if why=$(has "$KLOG" "contact=<sip:alice@198.51.100.10:$SP;transport=tcp>;expires=60 src=127.0.0.1 proto=tcp" \
+		"contact=<sip:alice@198.51.100.10:$SP;transport=tcp>;expires=0") &&
 	why="sanitizer report" && ! sanitized "$W/pub.err"; then
-	ok "--public-addr 198.51.100.10 (not local) is the registered Contact; unregistered on stop"
+	ok "--public-addr 198.51.100.10 (not local) is the Contact of a registration over TCP; unregistered on stop"
 else
 	bad "--public-addr in the Contact" "$why" "$W/pub.err" "$KLOG"
 fi
