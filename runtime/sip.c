@@ -973,8 +973,8 @@ static int cx_sip__invalid_host(const char *uri)
  * What goes into Contact and the SDP's c=/o= lines: --public-addr when given; else the
  * listening address; else (0.0.0.0 or ::) the local address of the kernel's route towards the
  * next hop (the proxy, the gateway route, or the Request-URI's host when it is an IP literal),
- * or the default route's source address for host names. libre 1.1.0 still writes the socket's
- * address (0.0.0.0) in Via; servers answer to the packet's source (RFC 3581 rport). */
+ * or the default route's source address for host names. Via holds the address of the transport
+ * libre sends from (with rport, RFC 3581, so servers answer to the packet's source). */
 
 int cx_sip_srcaddr(const struct sa *dst, struct sa *src)
 {

@@ -9,8 +9,9 @@
  * Min-Expires. A registration is refreshed at 85% of the time the registrar granted (at least
  * 2 s before its end; half way through a grant under 4 s); a failure
  * is logged and retried after 2, 4, 8 … 300 s (±10%); a graceful stop sends the unREGISTER
- * (expires=0). Own client rather than libre 1.1.0's sipreg: that one puts the socket's
- * address in the Contact, which is 0.0.0.0 when we listen on every interface.
+ * (expires=0). Own client rather than libre 1.1.0's sipreg: that one always puts the SIP
+ * socket's address in the Contact (never --public-addr, nor the route's address when we listen
+ * on every interface), and its retry timing is fixed (30 s doubling up to 30 min).
  */
 #include <errno.h>
 #include <stdio.h>
