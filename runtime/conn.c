@@ -28,6 +28,7 @@ static void cx_conn__destroy(void *arg)
 	mem_deref(c->proto);
 	mem_deref(c->endreason);
 	mem_deref(c->endtrigger);
+	mem_deref(c->hints);
 }
 
 static void cx_dlg__destroy(void *arg)

@@ -195,6 +195,9 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 		err = cx_sip_setup(e, cfg->sip_addr, cfg->sip_gateway, cfg->sip_transport);
 		if (!err)
 			err = cx_sip_limits(e, cfg->rtp_timeout_s, cfg->max_call_s);
+		if (!err)
+			err = cx_sip_trunk(e, cfg->sip_proxy, cfg->sip_public_addr, cfg->sip_credentials,
+					   cfg->sip_registers, cfg->nsip_registers);
 	}
 	else if (cfg->use_sim)
 		err = cx_sim_setup(e, cfg->sim_file);

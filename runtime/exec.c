@@ -327,8 +327,27 @@ static cx_conn *cx_exec__conn(cx_sess *s, cx_elcall *c, const char *id)
 	return cn;
 }
 
+/* The element's hints attribute (index i) as a checked copy in *out (NULL when absent);
+ * -1 after error.semantic (bad hints.headers or hints.pai: docs/sip.md). */
+static int cx_exec__hints(cx_ctx *X, cx_sess *s, cx_elcall *c, int i, cx_cval **out)
+{
+	char em[200];
+
+	*out = NULL;
+	if (!HAS(c, i) || cx_is_undef(c->a[i]))
+		return 0;
+	*out = cx_cval_from(X, c->a[i], CX_RT_COPY_DEPTH);
+	if (*out && cx_siphdr_check(*out, em, sizeof(em))) {
+		*out = mem_deref(*out);
+		cx_throw_error(X, "TypeError", "<%s>: %s", cx_exec__tag(c), em);
+		return -1;
+	}
+	return 0;
+}
+
 static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
+	cx_cval *hints;
 	const char *dest, *aai, *callerid, *timeout;
 	uint64_t ms = 60000;
 	cx_engine *e = s->eng;
@@ -343,8 +362,11 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		cx_throw_error(X, "SyntaxError", "bad CSS2 time '%s' in <createcall timeout>", timeout);
 		return cx_semantic(X, c->elem, c->line);
 	}
+	if (cx_exec__hints(X, s, c, CX_A_createcall_hints, &hints))
+		return cx_semantic(X, c->elem, c->line);
 	cn = cx_conn_add(s, 0, "PROGRESSING");
 	if (!cn) {
+		mem_deref(hints);
 		cx_sess_error_at(s, c->line, "error.semantic", "createcall", "out of memory");
 		return CX_FAIL;
 	}
@@ -353,6 +375,7 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (aai)
 		str_dup(&cn->aai, aai);
 	str_dup(&cn->callerid, callerid ? callerid : "");
+	cn->hints = hints;
 	cn->timeout_ms = (uint32_t)(ms > 0xffffffffu ? 0xffffffffu : ms);
 	if (HAS(c, CX_A_createcall_connectionid))
 		cx_exec__out(s, c, cn->id);
@@ -366,8 +389,9 @@ static int cx_exec__conncall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *id = NULL, *reason = NULL, *dest = NULL;
 	cx_engine *e = s->eng;
+	cx_cval *hints = NULL;
 	cx_conn *cn;
-	int err = ENOSYS;
+	int err = ENOSYS, hi;
 
 	switch (c->elem) {
 	case CX_E_accept:
@@ -387,9 +411,17 @@ static int cx_exec__conncall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		STR(CX_A_disconnect_reason, reason);
 		break;
 	}
+	hi = c->elem == CX_E_accept ? CX_A_accept_hints : c->elem == CX_E_reject ? CX_A_reject_hints :
+		c->elem == CX_E_redirect ? CX_A_redirect_hints : CX_A_disconnect_hints;
+	if (cx_exec__hints(X, s, c, hi, &hints))
+		return cx_semantic(X, c->elem, c->line);
 	cn = cx_exec__conn(s, c, id);
-	if (!cn)
+	if (!cn) {
+		mem_deref(hints);
 		return CX_GO;
+	}
+	mem_deref(cn->hints);
+	cn->hints = hints;
 	switch (c->elem) {
 	case CX_E_accept:
 		if (strcmp(cn->state, "ALERTING"))

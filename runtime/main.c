@@ -15,6 +15,7 @@
 
 #define CX_MAIN_MAXTOKENS 64
 #define CX_MAIN_MAXVALUES 64
+#define CX_MAIN_MAXREGS 16
 
 /* What the command line gathers besides the engine configuration. */
 typedef struct cx_main_cli {
@@ -23,6 +24,7 @@ typedef struct cx_main_cli {
 	int once, help, version;
 	const char *log_format, *log_file, *log_level;
 	const char *toks[CX_MAIN_MAXTOKENS];
+	const char *regs[CX_MAIN_MAXREGS];
 	const char *kv[2 * CX_MAIN_MAXVALUES]; /* --values key/value pairs */
 	size_t nkv;
 	char *kvbuf[CX_MAIN_MAXVALUES];        /* the keys, cut from "k=v" */
@@ -165,6 +167,15 @@ static const char *cx_main__calltime(cx_main_cli *c, const cx_main_opt *o, const
 	return NULL;
 }
 
+static const char *cx_main__register(cx_main_cli *c, const cx_main_opt *o, const char *v)
+{
+	if (c->cfg.nsip_registers >= CX_MAIN_MAXREGS)
+		return "is given too often (at most 16 registrations)";
+	c->regs[c->cfg.nsip_registers++] = v;
+	c->cfg.sip_registers = c->regs;
+	return NULL;
+}
+
 /* Section - The table: parsing and --help both come from it */
 
 
@@ -188,11 +199,22 @@ static const cx_main_opt cx_main__opts[] = {
 	 "heap limit of one session in MiB (default 64)", 0},
 	{"sip", required_argument, "ADDR:PORT", cx_main__str,
 	 "SIP telephony (docs/sip.md): listen on ADDR:PORT (UDP and TCP),\n"
-	 "place and take real calls; ADDR also goes into the SDP", offsetof(cx_main_cli, cfg.sip_addr)},
+	 "place and take real calls; ADDR may be 0.0.0.0 (see --public-addr)", offsetof(cx_main_cli, cfg.sip_addr)},
 	{"gateway", required_argument, "HOST[:PORT]", cx_main__str,
 	 "where tel: numbers and sip:N!HOST@GW destinations are sent", offsetof(cx_main_cli, cfg.sip_gateway)},
 	{"transport", required_argument, "udp|tcp", cx_main__str,
 	 "transport of outbound calls (default udp)", offsetof(cx_main_cli, cfg.sip_transport)},
+	{"sip-proxy", required_argument, "URI", cx_main__str,
+	 "outbound proxy: every outbound INVITE and REGISTER goes through it", offsetof(cx_main_cli, cfg.sip_proxy)},
+	{"public-addr", required_argument, "IP", cx_main__str,
+	 "our address in Contact and SDP (default: the --sip address, or with\n"
+	 "0.0.0.0 the local address of the route to the peer)", offsetof(cx_main_cli, cfg.sip_public_addr)},
+	{"sip-credentials", required_argument, "FILE", cx_main__str,
+	 "digest credentials, one 'REALM-OR-HOST USER PASSWORD' a line\n"
+	 "(mode 600: a file open to group or others is refused)", offsetof(cx_main_cli, cfg.sip_credentials)},
+	{"register", required_argument, "URI", cx_main__register,
+	 "(repeatable) register sip:USER@REGISTRAR[:PORT][;expires=N]\n"
+	 "[;transport=tcp]: refreshed, retried with back-off, unregistered on stop", 0},
 	{"rtp-timeout", required_argument, "SECONDS", cx_main__calltime,
 	 "end a connected call whose far end sent no RTP for that long\n"
 	 "(default 60, 0: never; docs/sip.md)", 0},
@@ -250,7 +272,7 @@ static void cx_main__usage(FILE *f, const char *prog)
 			 o->arg == optional_argument ? "[=" : o->arg == required_argument ? " " : "",
 			 o->argname ? o->argname : "", o->arg == optional_argument ? "]" : "");
 		fprintf(f, "  %-22s", head);
-		if (strlen(head) > 22)
+		if (strlen(head) > 21) /* no room for the space before the text */
 			fprintf(f, "\n  %-22s", "");
 		while ((nl = strchr(h, '\n'))) {
 			fprintf(f, "%.*s\n  %-22s", (int)(nl - h), h, "");
@@ -317,8 +339,10 @@ static int cx_main__run(cx_main_cli *c, const cx_doc *const *docs, int ndocs)
 
 	c->cfg.docs = docs;
 	c->cfg.ndocs = ndocs;
-	if (!c->cfg.sip_addr && (c->cfg.sip_gateway || c->cfg.sip_transport))
-		fprintf(stderr, "%s: --gateway and --transport only apply with --sip\n", c->prog);
+	if (!c->cfg.sip_addr && (c->cfg.sip_gateway || c->cfg.sip_transport || c->cfg.sip_proxy ||
+				 c->cfg.sip_public_addr || c->cfg.sip_credentials || c->cfg.nsip_registers))
+		fprintf(stderr, "%s: --gateway, --transport, --sip-proxy, --public-addr, --sip-credentials "
+			"and --register only apply with --sip\n", c->prog);
 	if (!c->cfg.use_sim && !c->cfg.sip_addr) {
 		fprintf(stderr, "%s: no telephony provider given; using the simulator (--sim)\n",
 			c->prog);

@@ -65,4 +65,53 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
  * limit), is ended with a BYE. After cx_sip_setup; EINVAL with a message when out of range. */
 int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s);
 
+/* Trunks (docs/sip.md "Trunks"): after cx_sip_setup. proxy: a SIP URI (or HOST[:PORT]) every
+ * outbound request goes through, or NULL; public_addr: the IP put in Contact and SDP, or NULL;
+ * creds_file: --sip-credentials, or NULL; regs: nregs --register URIs. Prints the reason and
+ * returns an errno on a bad value. */
+int cx_sip_trunk(cx_engine *e, const char *proxy, const char *public_addr, const char *creds_file,
+		 const char *const *regs, int nregs);
+/* Service stop: unREGISTER every registration (once); how many are still waiting for their
+ * answer (serve.c waits for them within the grace time). */
+uint32_t cx_sip_unregister(cx_engine *e);
+
+/* Section - SIP helpers shared by sip.c, sipauth.c, sipreg.c, siphdr.c */
+
+/* Digest credentials (sipauth.c). */
+typedef struct cx_sipauth cx_sipauth;
+typedef struct cx_sipauth_req {   /* one request's (or registration's) view: what was tried */
+	cx_sipauth *creds;
+	char *host;                   /* the destination host: the second key of a lookup */
+	char realm[128], user[64];
+	int tries, missing;
+} cx_sipauth_req;
+int cx_sipauth_load(cx_sipauth **ap, const char *file);
+size_t cx_sipauth_count(const cx_sipauth *a);
+int cx_sipauth_req_alloc(cx_sipauth_req **rp, cx_sipauth *creds, const char *uri);
+int cx_sipauth_h(char **user, char **pass, const char *realm, void *arg);
+int cx_sipauth_why(struct re_printf *pf, void *arg);   /* "%H": why authentication failed */
+
+/* The local address the kernel would use towards dst (a connected UDP socket's name). */
+int cx_sip_srcaddr(const struct sa *dst, struct sa *src);
+
+/* Registrations (sipreg.c): one REGISTER client per --register URI. */
+typedef struct cx_sipreg cx_sipreg;
+typedef struct cx_sipreg_cfg {
+	struct sip *sip;
+	cx_sipauth *creds;            /* may be NULL */
+	const char *proxy;            /* outbound proxy URI or NULL */
+	const struct sa *pub;         /* advertised address (unset: the route's source address) */
+	int tcp;                      /* default transport of registrations */
+} cx_sipreg_cfg;
+int cx_sipreg_start(cx_sipreg **rp, const cx_sipreg_cfg *cfg, const char *spec);
+int cx_sipreg_stop(cx_sipreg *r);         /* unREGISTER; 1 while its answer is awaited */
+int cx_sipreg_busy(const cx_sipreg *r);   /* 1 while an unREGISTER is in flight */
+
+/* Custom headers from hints (siphdr.c): hints.headers validated (error text in em), and the
+ * header lines for a request or response ("Name: value\r\n"…, "" when none). */
+int cx_siphdr_check(const cx_cval *hints, char *em, size_t esz);
+int cx_siphdr_print(struct re_printf *pf, void *hints);
+/* hints.pai: NULL (none), "" (true: the From identity) or the identity string. */
+const char *cx_siphdr_pai(const cx_cval *hints);
+
 #endif

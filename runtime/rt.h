@@ -101,6 +101,8 @@ struct cx_conn {
 	int sipcode;           /* the last SIP final response code the provider reported */
 	char *endreason, *endtrigger;
 	int cdr_done;          /* its record was written */
+	cx_cval *hints;        /* the hints of the latest <createcall>/<accept>/<reject>/<redirect>/
+				* <disconnect> on it (checked: hints.headers, docs/sip.md), or NULL */
 };
 
 /* What a provider knows of a call beyond the connection (prov.h conn_stats). */

@@ -48,7 +48,7 @@ static uint64_t cx_serve__grace(const cx_engine *e)
 static void cx_serve__check(void)
 {
 	cx_engine *e = cx_serve__st.eng;
-	uint32_t ns = cx_serve__st.stopping == 1 ? e->nsess : 0, nx = cx_curl_pending(e);
+	uint32_t ns = cx_serve__st.stopping == 1 ? e->nsess : 0, nx = cx_curl_pending(e) + cx_sip_unregister(e);
 
 	if (!ns && !nx) {
 		re_cancel();

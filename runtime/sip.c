@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <ctype.h>
+#include <errno.h>
+#include <unistd.h>
+#include <sys/socket.h>
 #include <netinet/in.h>
 #include <re.h>
 #include <rem.h>
@@ -29,6 +32,7 @@
 #define SIP_JB_START 320              /* the relay starts (and restarts) at 40 ms buffered */
 #define SIP_REFER_TMO 32000           /* ms a blind transfer (REFER) may take: 64 * T1 */
 #define SIP_RTP_TMO 60                /* s without RTP from the far end that end a call */
+#define SIP_MAXREG 16                 /* --register URIs */
 
 typedef struct cx_sip_st {
 	cx_engine *e;
@@ -47,6 +51,12 @@ typedef struct cx_sip_st {
 	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
 	uint32_t rtp_tmo_ms;          /* --rtp-timeout (0: off) */
 	uint32_t max_call_ms;         /* --max-call-duration (0: off) */
+	/* trunks (docs/sip.md "Trunks") */
+	cx_sipauth *creds;            /* --sip-credentials, or NULL */
+	char *proxy;                  /* --sip-proxy as a URI (no ;lr), or NULL */
+	struct sa pub;                /* --public-addr (unset: the listening address or the route's) */
+	cx_sipreg *regs[SIP_MAXREG];  /* --register */
+	int nregs;
 } cx_sip_st;
 
 typedef struct cx_sip_conf cx_sip_conf;
@@ -58,6 +68,9 @@ typedef struct cx_sip_call {
 	cx_sip_st *st;
 	cx_conn *c;                   /* owner (weak: the call is c->pd) */
 	struct sipsess *sess;
+	struct sa adv;                /* our address in this call's Contact and SDP */
+	int tcp;                      /* the call's signalling is over TCP (";transport=tcp") */
+	cx_sipauth_req *areq;         /* the digest credentials tried for our INVITE */
 	struct sip_msg *inv;          /* inbound INVITE (its SDP offer), until answered */
 	struct sdp_session *sdp;
 	struct sdp_media *sdpm;
@@ -287,6 +300,7 @@ static void cx_sip_call__destroy(void *arg)
 	call->rtp = mem_deref(call->rtp);
 	call->sdp = mem_deref(call->sdp);
 	call->inv = mem_deref(call->inv);
+	call->areq = mem_deref(call->areq);
 	list_unlink(&call->le);
 }
 
@@ -300,6 +314,7 @@ static cx_sip_call *cx_sip__call_new(cx_sip_st *st, cx_conn *c)
 	call->c = c;
 	call->pt = -1;
 	call->tept = -1;
+	call->adv = st->laddr;
 	tmr_init(&call->tmo);
 	tmr_init(&call->refertmo);
 	tmr_init(&call->rtptmr);
@@ -411,16 +426,19 @@ static void cx_sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, st
 /* RTP socket and SDP session with our offer/answer formats: PCMU, PCMA, telephone-event. */
 static int cx_sip__media(cx_sip_call *call)
 {
-	struct sa ip = call->st->laddr;
+	struct sa ip = call->st->laddr, adv = call->adv;
 	int err;
 
 	sa_set_port(&ip, 0);
+	sa_set_port(&adv, 0);
 	err = rtp_listen(&call->rtp, IPPROTO_UDP, &ip, 16384, 32766, false, cx_sip__rtp_h, NULL, call);
 	if (err) {
 		fprintf(stderr, "ccxml: sip: no RTP port: %s\n", strerror(err));
 		return err;
 	}
-	err = sdp_session_alloc(&call->sdp, &ip);
+	/* c= and o= carry the advertised address (--public-addr, or the route's when we listen
+	 * on every interface) */
+	err = sdp_session_alloc(&call->sdp, &adv);
 	if (!err)
 		err = sdp_media_add(&call->sdpm, call->sdp, "audio", sa_port(rtp_local(call->rtp)), "RTP/AVP");
 	if (!err)
@@ -565,6 +583,16 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 		/* the caller gave up (CANCEL) before <accept> */
 		cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", "cancel", "remote", 0, NULL);
 	}
+	else if (msg && (msg->scode == 401 || msg->scode == 407)) {
+		/* a challenge we could not answer (no credentials), or answered and got again
+		 * (wrong password): libre gives up on a second challenge for the same realm */
+		pl_strdup(&phrase, &msg->reason);
+		re_fprintf(stderr, "ccxml: sip: call to %H failed: %u %r: %H\n", cx_rt_esc,
+			   c->remote ? c->remote : "?", msg->scode, &msg->reason, cx_sipauth_why, call->areq);
+		cx_sip__set_proto(call, msg);
+		cx_rt_conn_event(c, "connection.failed", "FAILED", "authentication", NULL, msg->scode, phrase);
+		mem_deref(phrase);
+	}
 	else if (!err && msg && msg->scode >= 300) {
 		pl_strdup(&phrase, &msg->reason);
 		cx_sip__set_proto(call, msg);
@@ -688,12 +716,11 @@ static void cx_sip__se_expire_h(void *arg)
 static int cx_sip__upd_send_h(enum sip_transp tp, const struct sa *src, const struct sa *dst,
 			   struct mbuf *mb, void *arg)
 {
-	struct sip_contact contact;
+	cx_sip_call *call = arg;
 
 	(void)dst;
-	(void)arg;
-	sip_contact_set(&contact, "ccxml", src, tp);
-	return mbuf_printf(mb, "%H", sip_contact_print, &contact);
+	(void)src;
+	return mbuf_printf(mb, "Contact: <sip:ccxml@%J%s>\r\n", &call->adv, sip_transp_param(tp));
 }
 
 /* The answer to our refreshing UPDATE. */
@@ -829,7 +856,7 @@ static bool cx_sip__update_h(const struct sip_msg *msg, void *arg)
 				  call->se_refresh ? "uas" : "uac",
 				  sip_msg_hdr_has_value(msg, SIP_HDR_SUPPORTED, "timer") ? "Require: timer\r\n" : "");
 	cx_sip__se_start(call); /* no Session-Expires: no session timer any more */
-	sip_contact_set(&contact, "ccxml", &msg->dst, msg->tp);
+	sip_contact_set(&contact, "ccxml", &call->adv, msg->tp);
 	(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 200, "OK",
 			  "%H%s%s%s"
 			  "Content-Length: %zu\r\n"
@@ -941,17 +968,104 @@ static int cx_sip__invalid_host(const char *uri)
 	return h.l > 8 && !strncasecmp(h.p + h.l - 8, ".invalid", 8);
 }
 
-/* callerid -> From URI: a sip:/sips: URI as is, a number or tel: as sip:NUMBER@our address,
- * anything else as the user part. */
-static int cx_sip__from(cx_sip_st *st, const char *callerid, char **fromp)
+/* Section - Our address (listening on 0.0.0.0, --public-addr)
+ *
+ * What goes into Contact and the SDP's c=/o= lines: --public-addr when given; else the
+ * listening address; else (0.0.0.0 or ::) the local address of the kernel's route towards the
+ * next hop (the proxy, the gateway route, or the Request-URI's host when it is an IP literal),
+ * or the default route's source address for host names. Via holds the address of the transport
+ * libre sends from (with rport, RFC 3581, so servers answer to the packet's source). */
+
+int cx_sip_srcaddr(const struct sa *dst, struct sa *src)
 {
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int fd, err = 0;
+
+	if (!sa_isset(dst, SA_ADDR))
+		return EINVAL;
+	fd = socket(sa_af(dst), SOCK_DGRAM, 0);
+	if (fd < 0)
+		return errno;
+	if (connect(fd, &dst->u.sa, dst->len) || getsockname(fd, (struct sockaddr *)&ss, &sl))
+		err = errno;
+	else
+		err = sa_set_sa(src, (struct sockaddr *)&ss);
+	close(fd);
+	return err;
+}
+
+static void cx_sip__adv(cx_sip_st *st, const char *uri, struct sa *out)
+{
+	struct sa dst, a;
+	struct uri u;
+	struct pl pl;
+
+	*out = st->laddr;
+	if (sa_isset(&st->pub, SA_ADDR)) {
+		a = st->pub;
+	}
+	else if (!sa_is_any(&st->laddr))
+		return;
+	else {
+		pl_set_str(&pl, uri ? uri : "");
+		if (!uri || uri_decode(&u, &pl) || sa_set(&dst, &u.host, 5060) || cx_sip_srcaddr(&dst, &a)) {
+			if (net_default_source_addr_get(sa_af(&st->laddr), &a))
+				return;
+		}
+	}
+	sa_set_port(&a, sa_port(&st->laddr));
+	*out = a;
+}
+
+/* Our Contact URI for a call (libre takes a cuser with ':' as the whole URI). */
+static int cx_sip__contact(cx_sip_call *call, char **cp)
+{
+	return re_sdprintf(cp, "sip:ccxml@%J%s", &call->adv, call->tcp ? ";transport=tcp" : "");
+}
+
+/* callerid -> From: a sip:/sips: URI as is, a number or tel: as sip:NUMBER@our address,
+ * anything else as the user part; a display name before <URI> ("Alice" <sip:a@x>, or
+ * Alice <sip:a@x>) goes into *namep (quotes, backslashes and control characters dropped). */
+static int cx_sip__from(cx_sip_call *call, const char *callerid, char **namep, char **fromp)
+{
+	const char *lt = callerid ? strchr(callerid, '<') : NULL, *gt;
 	char *u = NULL, *p;
 	int err;
 
+	*namep = NULL;
+	if (lt && (gt = strchr(lt, '>')) && !gt[1 + strspn(gt + 1, " \t")]) {
+		const char *n = callerid;
+		size_t w = 0, i, l = (size_t)(lt - callerid);
+		*namep = mem_zalloc(l + 1, NULL);
+		if (!*namep)
+			return ENOMEM;
+		for (i = 0; i < l; i++)
+			if (n[i] != '"' && n[i] != '\\' && (unsigned char)n[i] >= 0x20)
+				(*namep)[w++] = n[i];
+		while (w && (*namep)[w - 1] == ' ')
+			(*namep)[--w] = '\0';
+		for (i = 0; (*namep)[i] == ' '; i++)
+			;
+		memmove(*namep, *namep + i, w - i + 1);
+		if (!**namep)
+			*namep = mem_deref(*namep);
+		err = re_sdprintf(&u, "%b", lt + 1, (size_t)(gt - lt - 1));
+		if (!err)
+			err = cx_sip__from(call, u, &p, fromp);
+		if (!err)
+			mem_deref(p);
+		mem_deref(u);
+		return err;
+	}
 	if (!callerid || !*callerid || !strcmp(callerid, "ccxml"))
-		return re_sdprintf(fromp, "sip:ccxml@%J", &st->laddr);
-	if (!strncasecmp(callerid, "sip:", 4) || !strncasecmp(callerid, "sips:", 5))
-		return str_dup(fromp, callerid);
+		return re_sdprintf(fromp, "sip:ccxml@%J", &call->adv);
+	if (!strncasecmp(callerid, "sip:", 4) || !strncasecmp(callerid, "sips:", 5)) {
+		err = str_dup(fromp, callerid);
+		if (!err)
+			cx_sip__clean(*fromp);
+		return err;
+	}
 	err = str_dup(&u, !strncasecmp(callerid, "tel:", 4) ? callerid + 4 : callerid);
 	if (err)
 		return err;
@@ -959,7 +1073,7 @@ static int cx_sip__from(cx_sip_st *st, const char *callerid, char **fromp)
 	for (p = u; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("+-_.!~*'()&=$,;?/", *p))
 			*p = '_';
-	err = re_sdprintf(fromp, "sip:%s@%J", u, &st->laddr);
+	err = re_sdprintf(fromp, "sip:%s@%J", u, &call->adv);
 	mem_deref(u);
 	return err;
 }
@@ -969,8 +1083,10 @@ static int cx_sip__from(cx_sip_st *st, const char *callerid, char **fromp)
 static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 {
 	cx_sip_st *st = cx_sip__st(e);
-	char *uri = NULL, *route = NULL, *from = NULL, *hdrs = NULL, em[200] = "";
-	const char *routev[1];
+	char *uri = NULL, *route = NULL, *from = NULL, *name = NULL, *hdrs = NULL, *aai = NULL;
+	char *contact = NULL, *paih = NULL, em[200] = "";
+	const char *routev[2], *pai = cx_siphdr_pai(c->hints);
+	uint32_t routec = 0;
 	struct mbuf *desc = NULL;
 	cx_sip_call *call;
 	int err;
@@ -998,30 +1114,40 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	}
 	mem_deref(c->pd);
 	c->pd = call;
+	/* the outbound proxy first, then the gateway route of sip:N!H@GW */
+	if (st->proxy)
+		routev[routec++] = st->proxy;
+	if (route)
+		routev[routec++] = route;
+	cx_sip__adv(st, routec ? routev[0] : uri, &call->adv);
+	call->tcp = st->tcp || strstr(uri, ";transport=tcp") != NULL;
 	err = cx_sip__media(call);
 	if (!err)
 		err = sdp_encode(&desc, call->sdp, true);
 	if (!err)
-		err = cx_sip__from(st, c->callerid, &from);
-	if (!err && c->aai && *c->aai) {
-		char *aai = NULL;
-		err = str_dup(&aai, c->aai);
-		if (!err) {
-			cx_sip__clean(aai);
-			err = re_sdprintf(&hdrs, SIP_ALLOW SIP_AAI_HDR ": %s\r\n", aai);
-		}
-		mem_deref(aai);
-	}
-	else if (!err)
-		err = str_dup(&hdrs, SIP_ALLOW);
+		err = cx_sip__from(call, c->callerid, &name, &from);
+	if (!err)
+		err = cx_sip__contact(call, &contact);
+	if (!err && c->aai && *c->aai && !(err = str_dup(&aai, c->aai)))
+		cx_sip__clean(aai);
+	if (!err)
+		err = cx_sipauth_req_alloc(&call->areq, st->creds, routec ? routev[0] : uri); /* next hop */
+	/* P-Asserted-Identity (hints.pai, RFC 3325): true asserts the From identity */
+	if (!err && pai && !*pai)
+		err = re_sdprintf(&paih, "P-Asserted-Identity: %s%s%s<%s>\r\n", name ? "\"" : "",
+				  name ? name : "", name ? "\" " : "", from);
+	else if (!err && pai)
+		err = re_sdprintf(&paih, "P-Asserted-Identity: %s\r\n", pai);
+	if (!err)
+		err = re_sdprintf(&hdrs, SIP_ALLOW "%s%s%s%H%s", aai ? SIP_AAI_HDR ": " : "", aai ? aai : "",
+				  aai ? "\r\n" : "", cx_siphdr_print, c->hints, paih ? paih : "");
 	if (err)
 		goto out;
 	mem_deref(c->local); /* connection.local: the From URI we send */
 	c->local = NULL;
 	(void)str_dup(&c->local, from);
-	routev[0] = route;
-	err = sipsess_connect(&call->sess, st->sock, uri, NULL, from, "ccxml", route ? routev : NULL,
-			      route ? 1 : 0, "application/sdp", desc, NULL, NULL, false,
+	err = sipsess_connect(&call->sess, st->sock, uri, name, from, contact, routec ? routev : NULL,
+			      routec, "application/sdp", desc, cx_sipauth_h, call->areq, true,
 			      cx_sip__offer_h, cx_sip__answer_h, cx_sip__progr_h, cx_sip__estab_h, NULL, NULL,
 			      cx_sip__close_h, call, "%s", hdrs);
 	if (err) {
@@ -1038,6 +1164,10 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	mem_deref(uri);
 	mem_deref(route);
 	mem_deref(from);
+	mem_deref(name);
+	mem_deref(contact);
+	mem_deref(aai);
+	mem_deref(paih);
 	mem_deref(hdrs);
 	return err;
 }
@@ -1045,7 +1175,7 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_st *st = arg;
-	char *from = NULL, *to = NULL;
+	char *from = NULL, *to = NULL, *contact = NULL;
 	const struct sip_hdr *aai;
 	cx_sip_call *call = NULL;
 	cx_conn *c = NULL;
@@ -1086,8 +1216,17 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 	call->se_refresh = ref == 's' ||
 		(!ref && !sip_msg_hdr_has_value(msg, SIP_HDR_SUPPORTED, "timer"));
 	call->se_update = sip_msg_hdr_has_value(msg, SIP_HDR_ALLOW, "UPDATE");
+	/* our address as the caller reaches it (listening on 0.0.0.0: the route back to it) */
+	if (sa_isset(&st->pub, SA_ADDR) || sa_is_any(&st->laddr)) {
+		char src[64];
+		(void)re_snprintf(src, sizeof(src), "sip:%J", &msg->src);
+		cx_sip__adv(st, src, &call->adv);
+	}
+	call->tcp = msg->tp == SIP_TRANSP_TCP;
+	err = cx_sip__contact(call, &contact);
 	/* 180 now; <accept> sends the 200 with the SDP answer */
-	err = sipsess_accept(&call->sess, st->sock, msg, 180, "Ringing", "ccxml", "application/sdp",
+	if (!err)
+		err = sipsess_accept(&call->sess, st->sock, msg, 180, "Ringing", contact, "application/sdp",
 			     NULL, NULL, NULL, false, cx_sip__offer_h, cx_sip__answer_h, cx_sip__estab_h, NULL,
 			     NULL, cx_sip__close_h, call, "%s", SIP_ALLOW);
 	if (err) {
@@ -1099,6 +1238,7 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
  out:
 	mem_deref(from);
 	mem_deref(to);
+	mem_deref(contact);
 }
 
 static cx_sip_call *cx_sip__call(cx_conn *c)
@@ -1159,7 +1299,8 @@ static int cx_sip_accept(cx_engine *e, cx_conn *c)
 				  sip_msg_hdr_has_value(call->inv, SIP_HDR_SUPPORTED, "timer") ?
 				  "Require: timer\r\n" : "");
 	if (!err)
-		err = sipsess_answer(call->sess, 200, "OK", desc, "%s%s", SIP_ALLOW, se);
+		err = sipsess_answer(call->sess, 200, "OK", desc, "%s%s%H", SIP_ALLOW, se, cx_siphdr_print,
+				     c->hints);
 	mem_deref(desc);
 	if (err) {
 		fprintf(stderr, "ccxml: sip: cannot answer %s: %s\n", c->remote ? c->remote : "?",
@@ -1212,7 +1353,7 @@ static int cx_sip_reject(cx_engine *e, cx_conn *c, const char *reason)
 
 	if (!call || call->estab)
 		return EPROTO;
-	err = sipsess_reject(call->sess, code, phrase, NULL);
+	err = sipsess_reject(call->sess, code, phrase, "%H", cx_siphdr_print, c->hints);
 	if (err)
 		return err;
 	cx_sip__finish(call);
@@ -1310,6 +1451,7 @@ static void cx_sip__refer_tmo_h(void *arg)
 
 static int cx_sip__refer(cx_sip_st *st, cx_sip_call *call, const char *uri, const char *reason)
 {
+	char *contact = NULL;
 	int err;
 
 	if (!st->evsock) {
@@ -1322,9 +1464,12 @@ static int cx_sip__refer(cx_sip_st *st, cx_sip_call *call, const char *uri, cons
 	}
 	if (reason && (err = str_dup(&call->referwhy, reason)))
 		return err;
-	err = sipevent_drefer(&call->refer, st->evsock, sipsess_dialog(call->sess), "ccxml", NULL, NULL,
-			      false, cx_sip__refer_notify_h, cx_sip__refer_close_h, call,
-			      "Refer-To: <%s>\r\n", uri);
+	err = cx_sip__contact(call, &contact);
+	if (!err)
+		err = sipevent_drefer(&call->refer, st->evsock, sipsess_dialog(call->sess), contact, NULL,
+				      NULL, false, cx_sip__refer_notify_h, cx_sip__refer_close_h, call,
+				      "Refer-To: <%s>\r\n", uri);
+	mem_deref(contact);
 	if (err) {
 		fprintf(stderr, "ccxml: sip: <redirect>: cannot send REFER: %s\n", strerror(err));
 		call->referwhy = mem_deref(call->referwhy);
@@ -1355,7 +1500,8 @@ static int cx_sip_redirect(cx_engine *e, cx_conn *c, const char *dest, const cha
 		mem_deref(route);
 		return err;
 	}
-	err = sipsess_reject(call->sess, 302, "Moved Temporarily", "Contact: <%s>\r\n", uri);
+	err = sipsess_reject(call->sess, 302, "Moved Temporarily", "Contact: <%s>\r\n%H", uri,
+			     cx_siphdr_print, c->hints);
 	mem_deref(uri);
 	mem_deref(route);
 	if (err)
@@ -1371,7 +1517,8 @@ static int cx_sip_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 
 	if (call && call->sess && !call->closed) {
 		if (c->inbound && !call->estab)
-			(void)sipsess_reject(call->sess, 480, "Temporarily Unavailable", NULL);
+			(void)sipsess_reject(call->sess, 480, "Temporarily Unavailable", "%H",
+					     cx_siphdr_print, c->hints);
 		/* BYE when established, CANCEL when an outbound call is still ringing */
 		cx_sip__finish(call);
 	}
@@ -1913,7 +2060,13 @@ static void cx_sip_st__destroy(void *arg)
 {
 	cx_sip_st *st = arg;
 	struct le *le;
+	int i;
 
+	/* registrations: an unREGISTER not sent yet (no graceful stop) goes now, unanswered */
+	for (i = 0; i < st->nregs; i++) {
+		(void)cx_sipreg_stop(st->regs[i]);
+		st->regs[i] = mem_deref(st->regs[i]);
+	}
 	/* calls belong to their connections; those outliving us only lose their session */
 	tmr_cancel(&st->mixtmr);
 	list_flush(&st->edges);
@@ -1936,11 +2089,62 @@ static void cx_sip_st__destroy(void *arg)
 	st->sip = mem_deref(st->sip);
 	st->dnsc = mem_deref(st->dnsc);
 	mem_deref(st->gateway);
+	mem_deref(st->proxy);
+	mem_deref(st->creds);
 }
 
 static void cx_sip_close_prov(cx_engine *e)
 {
 	e->provst = mem_deref(e->provst);
+}
+
+/* --sip 0.0.0.0:PORT (or [::]:PORT): libre 1.1.0 cannot bind a SIP transport to the
+ * wildcard address, so one UDP and one TCP transport are bound per address of the interfaces
+ * up at start (link-local IPv6 left out), the default route's source address first: libre
+ * sends from the first one, so that one is in Via. */
+typedef struct cx_sip__ifs {
+	struct sa a[32];
+	int n, af;
+} cx_sip__ifs;
+
+static bool cx_sip__if_h(const char *ifname, const struct sa *sa, void *arg)
+{
+	cx_sip__ifs *ifs = arg;
+	int i;
+
+	(void)ifname;
+	if (sa_af(sa) != ifs->af || sa_is_linklocal(sa) || sa_is_any(sa) || ifs->n >= 32)
+		return false;
+	for (i = 0; i < ifs->n; i++)
+		if (sa_cmp(&ifs->a[i], sa, SA_ADDR))
+			return false;
+	ifs->a[ifs->n++] = *sa;
+	return false;
+}
+
+static int cx_sip__listen_all(cx_sip_st *st, const char *laddr)
+{
+	cx_sip__ifs ifs;
+	int i, nb = 0, err = 0;
+
+	memset(&ifs, 0, sizeof(ifs));
+	ifs.af = sa_af(&st->laddr);
+	if (!net_default_source_addr_get(ifs.af, &ifs.a[0]) && !sa_is_any(&ifs.a[0]))
+		ifs.n = 1;
+	(void)net_if_apply(cx_sip__if_h, &ifs);
+	for (i = 0; i < ifs.n; i++) {
+		sa_set_port(&ifs.a[i], sa_port(&st->laddr));
+		err = sip_transp_add(st->sip, SIP_TRANSP_UDP, &ifs.a[i]);
+		if (!err)
+			err = sip_transp_add(st->sip, SIP_TRANSP_TCP, &ifs.a[i]);
+		if (err) {
+			re_fprintf(stderr, "ccxml: sip: cannot listen on %J: %s\n", &ifs.a[i], strerror(err));
+			continue;
+		}
+		re_fprintf(stderr, "ccxml: sip: %s: listening on %J\n", laddr, &ifs.a[i]);
+		nb++;
+	}
+	return nb ? 0 : err ? err : EADDRNOTAVAIL;
 }
 
 int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const char *transport)
@@ -1954,11 +2158,6 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	if (!laddr || sa_decode(&la, laddr, strlen(laddr)) || !sa_port(&la)) {
 		fprintf(stderr, "ccxml: --sip needs ADDR:PORT with a numeric address (e.g. 127.0.0.1:5060), not '%s'\n",
 			laddr ? laddr : "");
-		return EINVAL;
-	}
-	if (sa_is_any(&la)) {
-		fprintf(stderr, "ccxml: --sip needs the address the peers reach (it goes into the SDP), not '%s'\n",
-			laddr);
 		return EINVAL;
 	}
 	if (transport && strcasecmp(transport, "udp") && strcasecmp(transport, "tcp")) {
@@ -1988,9 +2187,11 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	/* hash sizes: a final error response keeps its server transaction 32 s (for the ACK), so a
 	 * burst of refused INVITEs leaves thousands of them; short chains keep lookups cheap */
 	err = sip_alloc(&st->sip, st->dnsc, 256, 1024, 64, "ccxmlc/0.1", NULL, NULL);
-	if (!err)
+	if (!err && sa_is_any(&la))
+		err = cx_sip__listen_all(st, laddr);
+	else if (!err)
 		err = sip_transp_add(st->sip, SIP_TRANSP_UDP, &la);
-	if (!err)
+	if (!err && !sa_is_any(&la))
 		err = sip_transp_add(st->sip, SIP_TRANSP_TCP, &la);
 	if (err) {
 		fprintf(stderr, "ccxml: cannot listen for SIP on %s: %s\n", laddr, strerror(err));
@@ -2017,6 +2218,91 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	if (err)
 		mem_deref(st);
 	return err;
+}
+
+/* --sip-proxy: sip:HOST[:PORT][;transport=…] or HOST[:PORT], kept without ;lr (libre adds it) */
+static int cx_sip__proxy(cx_sip_st *st, const char *proxy)
+{
+	struct uri u;
+	struct pl pl;
+	char *lr;
+	int err;
+
+	if (strpbrk(proxy, " <>\"\r\n@"))
+		return EINVAL;
+	if (strncasecmp(proxy, "sip:", 4))
+		err = re_sdprintf(&st->proxy, "sip:%s%s", proxy, st->tcp ? ";transport=tcp" : "");
+	else
+		err = str_dup(&st->proxy, proxy);
+	if (err)
+		return err;
+	lr = strstr(st->proxy, ";lr");
+	if (lr && (!lr[3] || lr[3] == ';'))
+		memmove(lr, lr + 3, strlen(lr + 3) + 1);
+	pl_set_str(&pl, st->proxy);
+	if (uri_decode(&u, &pl) || !pl_isset(&u.host))
+		return EINVAL;
+	return 0;
+}
+
+int cx_sip_trunk(cx_engine *e, const char *proxy, const char *public_addr, const char *creds_file,
+		 const char *const *regs, int nregs)
+{
+	cx_sip_st *st = cx_sip__st(e);
+	cx_sipreg_cfg rc;
+	int i, err;
+
+	if (!st)
+		return ENOSYS;
+	if (public_addr && (sa_set_str(&st->pub, public_addr, 0) || sa_is_any(&st->pub))) {
+		fprintf(stderr, "ccxml: --public-addr needs an IP address (e.g. 203.0.113.7), not '%s'\n",
+			public_addr);
+		return EINVAL;
+	}
+	if (proxy && cx_sip__proxy(st, proxy)) {
+		fprintf(stderr, "ccxml: --sip-proxy needs sip:HOST[:PORT][;transport=tcp] or HOST[:PORT], "
+			"not '%s'\n", proxy);
+		return EINVAL;
+	}
+	if (creds_file) {
+		err = cx_sipauth_load(&st->creds, creds_file);
+		if (err)
+			return err;
+		fprintf(stderr, "ccxml: sip: %zu credential(s) from %s\n", cx_sipauth_count(st->creds),
+			creds_file);
+	}
+	if (nregs > SIP_MAXREG) {
+		fprintf(stderr, "ccxml: --register is given %d times (at most %d)\n", nregs, SIP_MAXREG);
+		return EINVAL;
+	}
+	memset(&rc, 0, sizeof(rc));
+	rc.sip = st->sip;
+	rc.creds = st->creds;
+	rc.proxy = st->proxy;
+	rc.pub = &st->pub;
+	rc.tcp = st->tcp;
+	for (i = 0; i < nregs; i++) {
+		err = cx_sipreg_start(&st->regs[st->nregs], &rc, regs[i]);
+		if (err)
+			return err;
+		st->nregs++;
+	}
+	if (proxy || public_addr)
+		re_fprintf(stderr, "ccxml: sip: %s%s%s%s\n", st->proxy ? "outbound proxy " : "",
+			   st->proxy ? st->proxy : "", public_addr ? (st->proxy ? ", public address " :
+			   "public address ") : "", public_addr ? public_addr : "");
+	return 0;
+}
+
+uint32_t cx_sip_unregister(cx_engine *e)
+{
+	cx_sip_st *st = cx_sip__st(e);
+	uint32_t n = 0;
+	int i;
+
+	for (i = 0; st && i < st->nregs; i++)
+		n += (uint32_t)cx_sipreg_stop(st->regs[i]);
+	return n;
 }
 
 int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s)

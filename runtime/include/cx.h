@@ -63,6 +63,12 @@ typedef struct cx_engine_cfg {
 	const char *sip_addr;      /* "ADDR:PORT": SIP over UDP and TCP (docs/sip.md) */
 	const char *sip_gateway;   /* "HOST[:PORT]" for tel: and sip:N!HOST@GW destinations */
 	const char *sip_transport; /* "udp" (default) or "tcp" for outbound calls */
+	/* SIP trunks (docs/sip.md "Trunks") */
+	const char *sip_proxy;     /* outbound proxy URI for every outbound request, or NULL */
+	const char *sip_public_addr; /* IP for Contact and SDP (e.g. behind NAT), or NULL */
+	const char *sip_credentials; /* digest credentials file (REALM-OR-HOST USER PASSWORD) */
+	const char *const *sip_registers; /* nsip_registers "sip:USER@REGISTRAR[;expires=N]" */
+	int nsip_registers;
 	uint32_t rtp_timeout_s;    /* a connected call without RTP from the far end this long ends;
 				    * 0: 60 s; CX_RTP_TIMEOUT_NONE: never (docs/sip.md) */
 	uint32_t max_call_s;       /* a connected call ends after this long; 0: no limit */

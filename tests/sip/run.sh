@@ -11,7 +11,7 @@
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
-#   5. sipp as a UAC calling in: accept, reject, redirect;
+#   5. sipp as a UAC calling in: accept, reject, redirect (hints.headers checked in the 486 and 302);
 #   5b. <redirect> of a connected call (REFER) to sipp UASes: NOTIFY sipfrag 200 (our BYE
 #      follows), sipfrag 486, and a declined REFER (603).
 # Exit status 0 when all passed.
@@ -50,50 +50,8 @@ done
 . "$(dirname "$0")/../../scripts/lib-peers.sh"
 freeport() { lp_freeport; }
 
-ok() {
-	N=$((N + 1))
-	echo "ok   $1"
-}
-
-# bad NAME WHY FILE... : one failure, with the tails of the files named
-bad() {
-	local f
-	N=$((N + 1))
-	FAILS=$((FAILS + 1))
-	echo "FAIL $1: $2"
-	shift 2
-	for f in "$@"; do
-		[ -s "$f" ] || continue
-		echo "  --- $(basename "$f")"
-		tail -n 25 "$f" | sed 's/^/  | /'
-	done
-}
-
-# has FILE PATTERN... : every fixed string appears in FILE; else prints the first one missing
-has() {
-	local f=$1 p
-	shift
-	for p in "$@"; do
-		if ! grep -qF -- "$p" "$f"; then
-			echo "missing '$p'"
-			return 1
-		fi
-	done
-	return 0
-}
-
-sanitized() {
-	grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (Address|Undefined|Leak)Sanitizer' "$@"
-}
-
-compile() { # compile SRC OUT
-	ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0 \
-		timeout 120 "$B/ccxmlc" -o "$2" "$1" >"$W/compile.log" 2>&1 || {
-		echo "sip: cannot compile $1:"
-		cat "$W/compile.log"
-		exit 1
-	}
-}
+SUITE=sip
+. "$ROOT/tests/sip/lib.sh"
 
 # Waits (at most $2 seconds) until process $1 has ended.
 waitpid_for() {

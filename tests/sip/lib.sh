@@ -1,0 +1,48 @@
+# tests/sip/lib.sh — what tests/sip/run.sh and tests/sip/trunk.sh share (sourced; bash).
+# Expects B (the build directory), W (the work directory), N and FAILS (counters) and
+# SUITE (the prefix of setup messages).
+
+ok() {
+	N=$((N + 1))
+	echo "ok   $1"
+}
+
+# bad NAME WHY FILE... : one failure, with the tails of the files named
+bad() {
+	local f
+	N=$((N + 1))
+	FAILS=$((FAILS + 1))
+	echo "FAIL $1: $2"
+	shift 2
+	for f in "$@"; do
+		[ -s "$f" ] || continue
+		echo "  --- $(basename "$f")"
+		tail -n 25 "$f" | sed 's/^/  | /'
+	done
+}
+
+# has FILE PATTERN... : every fixed string appears in FILE; else prints the first one missing
+has() {
+	local f=$1 p
+	shift
+	for p in "$@"; do
+		if ! grep -qF -- "$p" "$f"; then
+			echo "missing '$p' in $(basename "$f")"
+			return 1
+		fi
+	done
+	return 0
+}
+
+sanitized() {
+	grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (Address|Undefined|Leak)Sanitizer' "$@"
+}
+
+compile() { # compile SRC OUT
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0 \
+		timeout 120 "$B/ccxmlc" -o "$2" "$1" >"$W/compile.log" 2>&1 || {
+		echo "$SUITE: cannot compile $1:"
+		cat "$W/compile.log"
+		exit 1
+	}
+}
