@@ -121,8 +121,8 @@ void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const cha
 		return;
 	if (state)
 		c->state = state;
-	if (sipcode)
-		c->sipcode = sipcode;
+	if (sipcode >= 200)
+		c->sipcode = sipcode; /* a final response (a 180 is no outcome) */
 	if (!c->t_progress && (!strcmp(c->state, "PROGRESSING") || !strcmp(c->state, "ALERTING")))
 		c->t_progress = cx_cdr_now_ms();
 	if (!strcmp(name, "connection.connected")) {

@@ -387,6 +387,9 @@ void cx_sess_teardown(cx_sess *s)
 		    (!strcmp(c->state, "CONNECTED") || !strcmp(c->state, "PROGRESSING") ||
 		     !strcmp(c->state, "ALERTING")))
 			e->prov->disconnect(e, c, "session ended");
+		if (!c->cdr_done && (!strcmp(c->state, "CONNECTED") ||
+				     !strcmp(c->state, "PROGRESSING") || !strcmp(c->state, "ALERTING")))
+			c->state = "DISCONNECTED"; /* hung up just now; the record says so */
 		if (!c->cdr_done && !c->endreason)
 			(void)str_dup(&c->endreason, "session ended");
 		cx_cdr_conn(e, c);

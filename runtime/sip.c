@@ -53,6 +53,7 @@ typedef struct cx_sip_st {
 	uint32_t max_call_ms;         /* --max-call-duration (0: off) */
 	/* trunks (docs/sip.md "Trunks") */
 	cx_sipauth *creds;            /* --sip-credentials, or NULL */
+	char *creds_file;             /* its path (SIGHUP reads it again for new calls) */
 	char *proxy;                  /* --sip-proxy as a URI (no ;lr), or NULL */
 	struct sa pub;                /* --public-addr (unset: the listening address or the route's) */
 	cx_sipreg *regs[SIP_MAXREG];  /* --register */
@@ -103,6 +104,11 @@ typedef struct cx_sip_call {
 	int16_t in[SIP_SAMPLES];      /* this frame's audio from the far end */
 	uint32_t mts;                 /* RTP timestamp of the last relayed packet */
 	uint64_t mlast;               /* mixer frame of the last relayed packet (+1; 0: none) */
+	/* for the call record and the metrics */
+	char callid[128];
+	uint64_t ptx, prx, btx, brx;  /* RTP packets and payload bytes sent and received */
+	uint16_t rxseq;               /* highest RTP sequence number received */
+	int rxseen;
 } cx_sip_call;
 
 /* A conference's mixer: the sum of its talkers' frames, plus a prompt played into it. */
@@ -410,6 +416,14 @@ static void cx_sip__dtmf(cx_sip_call *call, const struct rtp_header *hdr, struct
 	cx_sess_post(s, ev);
 }
 
+static void cx_sip__count_tx(cx_sip_call *call, size_t bytes)
+{
+	call->ptx++;
+	call->btx += bytes;
+	if (call->st)
+		call->st->e->met.rtp_tx++;
+}
+
 static void cx_sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb, void *arg)
 {
 	cx_sip_call *call = arg;
@@ -417,6 +431,17 @@ static void cx_sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, st
 	if (call->closed)
 		return;
 	call->rtp_last = tmr_jiffies(); /* any packet shows the far end is alive */
+	call->prx++;
+	call->brx += mbuf_get_left(mb);
+	if (call->st) {
+		call->st->e->met.rtp_rx++;
+		/* older than one already received: reordered, too late for its place in time */
+		if (call->rxseen && (int16_t)(hdr->seq - call->rxseq) < 0)
+			call->st->e->met.rtp_late++;
+	}
+	if (!call->rxseen || (int16_t)(hdr->seq - call->rxseq) > 0)
+		call->rxseq = hdr->seq;
+	call->rxseen = 1;
 	if (hdr->pt == SIP_TEPT || (call->tept >= 0 && hdr->pt == call->tept))
 		cx_sip__dtmf(call, hdr, mb);
 	else if ((hdr->pt == 0 || hdr->pt == 8) && call->st && list_head(&call->st->edges))
@@ -433,7 +458,7 @@ static int cx_sip__media(cx_sip_call *call)
 	sa_set_port(&adv, 0);
 	err = rtp_listen(&call->rtp, IPPROTO_UDP, &ip, 16384, 32766, false, cx_sip__rtp_h, NULL, call);
 	if (err) {
-		fprintf(stderr, "ccxml: sip: no RTP port: %s\n", strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "sip: no RTP port: %s", strerror(err));
 		return err;
 	}
 	/* c= and o= carry the advertised address (--public-addr, or the route's when we listen
@@ -485,11 +510,11 @@ static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 	int err = sdp_decode(call->sdp, msg->mb, false);
 
 	if (err) {
-		fprintf(stderr, "ccxml: sip: bad SDP answer: %s\n", strerror(err));
+		cx_log(CX_LOG_INFO, NULL, "sip: bad SDP answer: %s", strerror(err));
 		return err;
 	}
 	if (cx_sip__negotiate(call))
-		fprintf(stderr, "ccxml: sip: the SDP answer has no PCMU or PCMA: no audio\n");
+		cx_log(CX_LOG_INFO, NULL, "sip: the SDP answer has no PCMU or PCMA: no audio");
 	call->rtp_last = tmr_jiffies(); /* new media: the inactivity clock starts again */
 	if (call->refreshing) {
 		/* the 200 of our refreshing re-INVITE */
@@ -548,6 +573,8 @@ static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 	call->estab = 1;
 	call->inv = mem_deref(call->inv);
 	if (!call->c->inbound) {
+		cx_met_sip_response(call->st->e, msg ? msg->scode : 200);
+		call->c->sipcode = msg ? msg->scode : 200;
 		uint32_t se;
 		char ref;
 		cx_sip__set_proto(call, msg); /* the 200 OK */
@@ -569,6 +596,8 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 
 	if (call->closed || !c)
 		return;
+	if (msg && !c->inbound && !call->estab && msg->scode >= 200)
+		cx_met_sip_response(call->st->e, msg->scode);
 	/* an ended connection leaves its joins; its RTP port goes now */
 	cx_sip__finish(call);
 	if (call->estab) {
@@ -587,8 +616,10 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 		/* a challenge we could not answer (no credentials), or answered and got again
 		 * (wrong password): libre gives up on a second challenge for the same realm */
 		pl_strdup(&phrase, &msg->reason);
-		re_fprintf(stderr, "ccxml: sip: call to %H failed: %u %r: %H\n", cx_rt_esc,
-			   c->remote ? c->remote : "?", msg->scode, &msg->reason, cx_sipauth_why, call->areq);
+		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id,
+		        call->callid[0] ? call->callid : NULL, "sip: call to %H failed: %u %r: %H",
+		        cx_rt_esc, c->remote ? c->remote : "?", msg->scode, &msg->reason,
+		        cx_sipauth_why, call->areq);
 		cx_sip__set_proto(call, msg);
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "authentication", NULL, msg->scode, phrase);
 		mem_deref(phrase);
@@ -602,13 +633,15 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 	}
 	else if (err == EDESTADDRREQ) {
 		/* libre's resolver found no address (NXDOMAIN, or no A/AAAA/SRV records) */
-		fprintf(stderr, "ccxml: sip: call to %s failed: its host name does not resolve (DNS: no "
-			"such host)\n", c->remote ? c->remote : "?");
+		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id,
+		        call->callid[0] ? call->callid : NULL, "sip: call to %s failed: its host "
+		        "name does not resolve (DNS: no such host)", c->remote ? c->remote : "?");
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "unknownhost", NULL, 0, NULL);
 	}
 	else {
-		re_fprintf(stderr, "ccxml: sip: call to %H failed: %s\n", cx_rt_esc, c->remote ? c->remote : "?",
-			strerror(err));
+		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id,
+		        call->callid[0] ? call->callid : NULL, "sip: call to %H failed: %s",
+		        cx_rt_esc, c->remote ? c->remote : "?", strerror(err));
 		cx_rt_conn_event(c, "connection.failed", "FAILED",
 				 err == ETIMEDOUT ? "timeout" : "unreachable", NULL, 0, NULL);
 	}
@@ -639,8 +672,9 @@ static void cx_sip__hangup(cx_sip_call *call, const char *reason, const char *tr
 
 	if (call->closed || !c)
 		return;
-	fprintf(stderr, "ccxml: sip: call with %s ended by the platform: %s\n",
-		c->remote ? c->remote : "?", reason);
+	cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
+	        call->callid[0] ? call->callid : NULL, "sip: call with %s ended by the platform: "
+	        "%s", c->remote ? c->remote : "?", reason);
 	cx_sip__finish(call);
 	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason, trigger, 0, NULL);
 	cx_sip__end_play(call);
@@ -791,7 +825,7 @@ static void cx_sip__se_refresh_h(void *arg)
 	}
 	if (err) {
 		call->refreshing = 0;
-		fprintf(stderr, "ccxml: sip: cannot refresh the session: %s\n", strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "sip: cannot refresh the session: %s", strerror(err));
 		cx_sip__se_start(call);
 	}
 }
@@ -1095,14 +1129,14 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 		return ENOSYS;
 	err = cx_sip__dest(st, dest, &uri, &route, em, sizeof(em));
 	if (err) {
-		re_fprintf(stderr, "ccxml: session %s: <createcall>: %H\n", c->sess ? c->sess->id : "?",
-			cx_rt_esc, em[0] ? em : strerror(err));
+		cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall>: %H",
+		        cx_rt_esc, em[0] ? em : strerror(err));
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "badnumber", NULL, 0, NULL);
 		return 0;
 	}
 	if (cx_sip__invalid_host(uri)) {
-		fprintf(stderr, "ccxml: session %s: <createcall> to %s: its host name does not resolve "
-			"(.invalid never does, RFC 6761)\n", c->sess ? c->sess->id : "?", uri);
+		cx_logc(CX_LOG_WARN, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
+		        "%s: its host name does not resolve (.invalid never does, RFC 6761)", uri);
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "unknownhost", NULL, 0, NULL);
 		err = 0;
 		goto out;
@@ -1151,13 +1185,14 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 			      cx_sip__offer_h, cx_sip__answer_h, cx_sip__progr_h, cx_sip__estab_h, NULL, NULL,
 			      cx_sip__close_h, call, "%s", hdrs);
 	if (err) {
-		re_fprintf(stderr, "ccxml: session %s: <createcall> to %H: cannot send the INVITE: %s\n",
-			c->sess ? c->sess->id : "?", cx_rt_esc, uri, strerror(err));
+		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
+		        "%H: cannot send the INVITE: %s", cx_rt_esc, uri, strerror(err));
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "unreachable", NULL, 0, NULL);
 		call->closed = 1;
 		err = 0;
 		goto out;
 	}
+	str_ncpy(call->callid, sip_dialog_callid(sipsess_dialog(call->sess)), sizeof(call->callid));
 	tmr_start(&call->tmo, c->timeout_ms ? c->timeout_ms : 60000, cx_sip__timeout_h, call);
  out:
 	mem_deref(desc);
@@ -1193,6 +1228,8 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 		goto out;
 	}
 	call = cx_sip__call_new(st, c);
+	if (call)
+		(void)pl_strcpy(&msg->callid, call->callid, sizeof(call->callid));
 	if (!call) {
 		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "out of memory", NULL, 0, NULL);
@@ -1230,7 +1267,8 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 			     NULL, NULL, NULL, false, cx_sip__offer_h, cx_sip__answer_h, cx_sip__estab_h, NULL,
 			     NULL, cx_sip__close_h, call, "%s", SIP_ALLOW);
 	if (err) {
-		re_fprintf(stderr, "ccxml: sip: cannot answer the INVITE from %H: %s\n", cx_rt_esc, from, strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "sip: cannot answer the INVITE from %H: %s", cx_rt_esc,
+		       from, strerror(err));
 		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
 		call->closed = 1;
 		cx_rt_conn_event(c, "connection.failed", "FAILED", "error", NULL, 0, NULL);
@@ -1280,13 +1318,15 @@ static int cx_sip_accept(cx_engine *e, cx_conn *c)
 	if (mbuf_get_left(call->inv->mb)) {
 		err = sdp_decode(call->sdp, call->inv->mb, true);
 		if (err) {
-			fprintf(stderr, "ccxml: sip: bad SDP offer from %s: %s\n",
-				c->remote ? c->remote : "?", strerror(err));
+			cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
+			        call->callid[0] ? call->callid : NULL, "sip: bad SDP offer from "
+			        "%s: %s", c->remote ? c->remote : "?", strerror(err));
 			return cx_sip__refuse(call, 488, "Not Acceptable Here", "media");
 		}
 		if (cx_sip__negotiate(call)) {
-			fprintf(stderr, "ccxml: sip: %s offers neither PCMU nor PCMA\n",
-				c->remote ? c->remote : "?");
+			cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
+			        call->callid[0] ? call->callid : NULL, "sip: %s offers neither "
+			        "PCMU nor PCMA", c->remote ? c->remote : "?");
 			return cx_sip__refuse(call, 488, "Not Acceptable Here", "media");
 		}
 		err = sdp_encode(&desc, call->sdp, false);
@@ -1303,8 +1343,9 @@ static int cx_sip_accept(cx_engine *e, cx_conn *c)
 				     c->hints);
 	mem_deref(desc);
 	if (err) {
-		fprintf(stderr, "ccxml: sip: cannot answer %s: %s\n", c->remote ? c->remote : "?",
-			strerror(err));
+		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id,
+		        call->callid[0] ? call->callid : NULL, "sip: cannot answer %s: %s",
+		        c->remote ? c->remote : "?", strerror(err));
 		return cx_sip__refuse(call, 500, "Server Internal Error", "error");
 	}
 	return 0; /* connection.connected comes with the ACK */
@@ -1392,8 +1433,10 @@ static void cx_sip__refer_end(cx_sip_call *call, int ok, const char *why, uint16
 		cx_sip__end_play(call);
 	}
 	else {
-		re_fprintf(stderr, "ccxml: sip: transfer of %H failed: %s%s%H\n", cx_rt_esc,
-			c->remote ? c->remote : "call", why, ph ? ": " : "", cx_rt_esc, ph ? ph : "");
+		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id,
+		        call->callid[0] ? call->callid : NULL, "sip: transfer of %H failed: %s%s%H",
+		        cx_rt_esc, c->remote ? c->remote : "call", why, ph ? ": " : "", cx_rt_esc,
+		        ph ? ph : "");
 		cx_rt_conn_event(c, "connection.redirect.failed", NULL, why, NULL, scode, ph);
 	}
 	mem_deref(ph);
@@ -1455,11 +1498,13 @@ static int cx_sip__refer(cx_sip_st *st, cx_sip_call *call, const char *uri, cons
 	int err;
 
 	if (!st->evsock) {
-		fprintf(stderr, "ccxml: sip: <redirect> of a connected call: no SIP event socket\n");
+		cx_log(CX_LOG_INFO, NULL, "sip: <redirect> of a connected call: no SIP event "
+		       "socket");
 		return ENOTSUP;
 	}
 	if (call->refer) {
-		fprintf(stderr, "ccxml: sip: <redirect>: a transfer of this call is already under way\n");
+		cx_log(CX_LOG_INFO, NULL, "sip: <redirect>: a transfer of this call is already "
+		       "under way");
 		return EALREADY;
 	}
 	if (reason && (err = str_dup(&call->referwhy, reason)))
@@ -1471,7 +1516,7 @@ static int cx_sip__refer(cx_sip_st *st, cx_sip_call *call, const char *uri, cons
 				      "Refer-To: <%s>\r\n", uri);
 	mem_deref(contact);
 	if (err) {
-		fprintf(stderr, "ccxml: sip: <redirect>: cannot send REFER: %s\n", strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "sip: <redirect>: cannot send REFER: %s", strerror(err));
 		call->referwhy = mem_deref(call->referwhy);
 		return err;
 	}
@@ -1490,7 +1535,7 @@ static int cx_sip_redirect(cx_engine *e, cx_conn *c, const char *dest, const cha
 		return EPROTO;
 	err = cx_sip__dest(st, dest ? dest : "", &uri, &route, em, sizeof(em));
 	if (err) {
-		fprintf(stderr, "ccxml: sip: <redirect>: %s\n", em[0] ? em : strerror(err));
+		cx_log(CX_LOG_INFO, NULL, "sip: <redirect>: %s", em[0] ? em : strerror(err));
 		return err;
 	}
 	cx_sip__clean(uri);
@@ -1654,10 +1699,11 @@ static void cx_sip_mix__send(cx_sip_st *st, cx_sip_call *call, const int32_t *ou
 				    g711_pcm2ulaw((int16_t)v));
 	}
 	mb->pos = RTP_HEADER_SIZE;
+	cx_sip__count_tx(call, mbuf_get_left(mb));
 	err = rtp_send(call->rtp, sdp_media_raddr(call->sdpm), false, marker, (uint8_t)call->pt,
 		       call->mts, mb);
 	if (err && err != ENOMEM)
-		fprintf(stderr, "ccxml: sip: RTP send (join): %s\n", strerror(err));
+		cx_log(CX_LOG_INFO, NULL, "sip: RTP send (join): %s", strerror(err));
 	mem_deref(mb);
 }
 
@@ -1771,7 +1817,8 @@ static int cx_sip_mix__node(cx_sess *s, const char *id, int strict, void **np, c
 	if (c) {
 		cx_sip_call *call = c->pd;
 		if (!call || (strict && (!cx_sip__call(c) || !cx_sip__live(call)))) {
-			fprintf(stderr, "ccxml: sip: join: connection %s has no audio (not connected)\n", id);
+			cx_log(CX_LOG_WARN, NULL, "sip: join: connection %s has no audio (not "
+			       "connected)", id);
 			return EPROTO;
 		}
 		*np = call;
@@ -1784,8 +1831,9 @@ static int cx_sip_mix__node(cx_sess *s, const char *id, int strict, void **np, c
 		*kp = 'f';
 		return 0;
 	}
-	re_fprintf(stderr, "ccxml: sip: join: '%H' is not a connection or conference of this provider "
-		"(start a dialog with conferenceid to play into a conference)\n", cx_rt_esc, id);
+	cx_log(CX_LOG_WARN, NULL, "sip: join: '%H' is not a connection or conference of this "
+	       "provider (start a dialog with conferenceid to play into a conference)", cx_rt_esc,
+	       id);
 	return ENOTSUP;
 }
 
@@ -1802,11 +1850,11 @@ static int cx_sip_join(cx_engine *e, cx_sess *s, const char *id1, const char *id
 	if ((err = cx_sip_mix__node(s, id1, 1, &a, &ka)) || (err = cx_sip_mix__node(s, id2, 1, &b, &kb)))
 		return err;
 	if (a == b) {
-		fprintf(stderr, "ccxml: sip: join: %s with itself\n", id1);
+		cx_log(CX_LOG_INFO, NULL, "sip: join: %s with itself", id1);
 		return EINVAL;
 	}
 	if (ka == 'f' && kb == 'f') {
-		fprintf(stderr, "ccxml: sip: join: conference to conference is not supported\n");
+		cx_log(CX_LOG_WARN, NULL, "sip: join: conference to conference is not supported");
 		return ENOTSUP;
 	}
 	/* a new join of the same two replaces the old one (e.g. full -> half) */
@@ -1838,7 +1886,7 @@ static int cx_sip_unjoin(cx_engine *e, cx_sess *s, const char *id1, const char *
 	ab = cx_sip_mix__edge(st, a, b);
 	ba = cx_sip_mix__edge(st, b, a);
 	if (!ab && !ba) {
-		fprintf(stderr, "ccxml: sip: unjoin: %s and %s are not joined\n", id1, id2);
+		cx_log(CX_LOG_WARN, NULL, "sip: unjoin: %s and %s are not joined", id1, id2);
 		return ENOENT;
 	}
 	mem_deref(ab);
@@ -1930,6 +1978,7 @@ static int cx_sip_play__send(cx_sip_play *p)
 		(void)mbuf_write_u8(mb, call->pt == 8 ? g711_pcm2alaw(s) : g711_pcm2ulaw(s));
 	}
 	mb->pos = RTP_HEADER_SIZE;
+	cx_sip__count_tx(call, mbuf_get_left(mb));
 	err = rtp_send(call->rtp, sdp_media_raddr(call->sdpm), false, p->npkt == 0, (uint8_t)call->pt,
 		       p->ts0 + p->npkt * SIP_SAMPLES, mb);
 	mem_deref(mb);
@@ -1948,7 +1997,7 @@ static void cx_sip_play__tick(void *arg)
 	while (p->npkt < total && p->t0 + (uint64_t)p->npkt * SIP_PTIME <= now && burst < SIP_CATCHUP) {
 		int err = cx_sip_play__send(p);
 		if (err && err != ENOMEM)
-			fprintf(stderr, "ccxml: sip: RTP send: %s\n", strerror(err));
+			cx_log(CX_LOG_INFO, NULL, "sip: RTP send: %s", strerror(err));
 		p->npkt++;
 		burst++;
 	}
@@ -1971,23 +2020,24 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 	int err, tts = 0;
 
 	if (!d->type || strncasecmp(d->type, "audio/", 6)) {
-		re_fprintf(stderr, "ccxml: sip: dialog type '%H' is not supported (only audio/*)\n",
-			cx_rt_esc, d->type ? d->type : "");
+		cx_log(CX_LOG_WARN, NULL, "sip: dialog type '%H' is not supported (only audio/*)",
+		       cx_rt_esc, d->type ? d->type : "");
 		return ENOTSUP;
 	}
 	if (d->confid[0]) {
 		cx_conf *f = cx_conf_find(d->sess, d->confid);
 		fc = f ? f->pd : NULL;
 		if (!fc) {
-			fprintf(stderr, "ccxml: sip: dialog %s: no conference %s\n", d->id, d->confid);
+			cx_log(CX_LOG_INFO, NULL, "sip: dialog %s: no conference %s", d->id,
+			       d->confid);
 			return EPROTO;
 		}
 	}
 	c = d->connid[0] ? cx_conn_find(d->sess, d->connid) : NULL;
 	call = c ? cx_sip__call(c) : NULL;
 	if (!fc && (!call || !call->estab || call->pt < 0)) {
-		fprintf(stderr, "ccxml: sip: dialog %s: its connection has no audio yet (not connected)\n",
-			d->id);
+		cx_log(CX_LOG_WARN, NULL, "sip: dialog %s: its connection has no audio yet (not "
+		       "connected)", d->id);
 		return EPROTO;
 	}
 	p = mem_zalloc(sizeof(*p), cx_sip_play__destroy);
@@ -2001,8 +2051,8 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 		return err;
 	}
 	if (tts)
-		re_fprintf(stderr, "ccxml: dialog %s: cannot play the file of '%H': speaking its text=\n",
-			d->id, cx_rt_esc, d->src);
+		cx_log(CX_LOG_ERR, NULL, "dialog %s: cannot play the file of '%H': speaking its "
+		       "text=", d->id, cx_rt_esc, d->src);
 	if (fc) {
 		/* into the conference's mix: the mixer clock takes its frames */
 		if (fc->play) {
@@ -2091,6 +2141,41 @@ static void cx_sip_st__destroy(void *arg)
 	mem_deref(st->gateway);
 	mem_deref(st->proxy);
 	mem_deref(st->creds);
+	mem_deref(st->creds_file);
+}
+
+static void cx_sip_conn_stats(cx_engine *e, const cx_conn *c, cx_conn_stats *st)
+{
+	const cx_sip_call *call = c->pd;
+
+	(void)e;
+	if (!call)
+		return;
+	str_ncpy(st->callid, call->callid, sizeof(st->callid));
+	st->pkts_tx = call->ptx;
+	st->pkts_rx = call->prx;
+	st->bytes_tx = call->btx;
+	st->bytes_rx = call->brx;
+}
+
+/* SIGHUP: the credentials file again, for the calls placed from now on (registrations keep
+ * the credentials they started with until the program starts again). */
+static void cx_sip_reload(cx_engine *e)
+{
+	cx_sip_st *st = cx_sip__st(e);
+	cx_sipauth *a = NULL;
+
+	if (!st || !st->creds_file)
+		return;
+	if (cx_sipauth_load(&a, st->creds_file)) {
+		cx_log(CX_LOG_ERR, NULL, "sip: --sip-credentials %H not reloaded (error above); the "
+		       "old credentials stay in force", cx_rt_esc, st->creds_file);
+		return;
+	}
+	mem_deref(st->creds);
+	st->creds = a;
+	cx_log(CX_LOG_NOTICE, NULL, "sip: %zu credential(s) reloaded from %H", cx_sipauth_count(a),
+	       cx_rt_esc, st->creds_file);
 }
 
 static void cx_sip_close_prov(cx_engine *e)
@@ -2138,10 +2223,11 @@ static int cx_sip__listen_all(cx_sip_st *st, const char *laddr)
 		if (!err)
 			err = sip_transp_add(st->sip, SIP_TRANSP_TCP, &ifs.a[i]);
 		if (err) {
-			re_fprintf(stderr, "ccxml: sip: cannot listen on %J: %s\n", &ifs.a[i], strerror(err));
+			cx_log(CX_LOG_ERR, NULL, "sip: cannot listen on %J: %s", &ifs.a[i],
+			       strerror(err));
 			continue;
 		}
-		re_fprintf(stderr, "ccxml: sip: %s: listening on %J\n", laddr, &ifs.a[i]);
+		cx_log(CX_LOG_INFO, NULL, "sip: %s: listening on %J", laddr, &ifs.a[i]);
 		nb++;
 	}
 	return nb ? 0 : err ? err : EADDRNOTAVAIL;
@@ -2156,19 +2242,20 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	int err;
 
 	if (!laddr || sa_decode(&la, laddr, strlen(laddr)) || !sa_port(&la)) {
-		fprintf(stderr, "ccxml: --sip needs ADDR:PORT with a numeric address (e.g. 127.0.0.1:5060), not '%s'\n",
-			laddr ? laddr : "");
+		cx_log(CX_LOG_ERR, NULL, "--sip needs ADDR:PORT with a numeric address (e.g. "
+		       "127.0.0.1:5060), not '%s'", laddr ? laddr : "");
 		return EINVAL;
 	}
 	if (transport && strcasecmp(transport, "udp") && strcasecmp(transport, "tcp")) {
-		fprintf(stderr, "ccxml: --transport is udp or tcp, not '%s'\n", transport);
+		cx_log(CX_LOG_ERR, NULL, "--transport is udp or tcp, not '%s'", transport);
 		return EINVAL;
 	}
 	if (gateway) {
 		struct sa g;
 		if (!*gateway || strchr(gateway, '@') || strchr(gateway, '<') || strchr(gateway, ' ') ||
 		    (strchr(gateway, ':') && sa_decode(&g, gateway, strlen(gateway)))) {
-			fprintf(stderr, "ccxml: --gateway needs HOST or HOST:PORT, not '%s'\n", gateway);
+			cx_log(CX_LOG_ERR, NULL, "--gateway needs HOST or HOST:PORT, not '%s'",
+			       gateway);
 			return EINVAL;
 		}
 	}
@@ -2194,26 +2281,27 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	if (!err && !sa_is_any(&la))
 		err = sip_transp_add(st->sip, SIP_TRANSP_TCP, &la);
 	if (err) {
-		fprintf(stderr, "ccxml: cannot listen for SIP on %s: %s\n", laddr, strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "cannot listen for SIP on %s: %s", laddr, strerror(err));
 		goto out;
 	}
 	err = sipsess_listen(&st->sock, st->sip, 256, cx_sip__conn_h, st);
 	if (err) {
-		fprintf(stderr, "ccxml: SIP sessions: %s\n", strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "SIP sessions: %s", strerror(err));
 		goto out;
 	}
 	err = sip_listen(&st->updlsnr, st->sip, true, cx_sip__update_h, st);
 	if (err) {
-		fprintf(stderr, "ccxml: SIP UPDATE listener: %s\n", strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "SIP UPDATE listener: %s", strerror(err));
 		goto out;
 	}
 	/* NOTIFYs for our REFERs (sipsess leaves NOTIFY alone); without it no transfers */
 	if (sipevent_listen(&st->evsock, st->sip, 32, 32, NULL, NULL))
-		fprintf(stderr, "ccxml: sip: no event socket: <redirect> of connected calls fails\n");
+		cx_log(CX_LOG_INFO, NULL, "sip: no event socket: <redirect> of connected calls "
+		       "fails");
 	e->prov = &cx_sip_prov;
 	e->provst = st;
-	re_fprintf(stderr, "ccxml: SIP on %J (udp, tcp)%s%s\n", &la, st->gateway ? ", gateway " : "",
-		st->gateway ? st->gateway : "");
+	cx_log(CX_LOG_INFO, NULL, "SIP on %J (udp, tcp)%s%s", &la, st->gateway ? ", gateway " : "",
+	       st->gateway ? st->gateway : "");
  out:
 	if (err)
 		mem_deref(st);
@@ -2255,24 +2343,27 @@ int cx_sip_trunk(cx_engine *e, const char *proxy, const char *public_addr, const
 	if (!st)
 		return ENOSYS;
 	if (public_addr && (sa_set_str(&st->pub, public_addr, 0) || sa_is_any(&st->pub))) {
-		fprintf(stderr, "ccxml: --public-addr needs an IP address (e.g. 203.0.113.7), not '%s'\n",
-			public_addr);
+		cx_log(CX_LOG_ERR, NULL, "--public-addr needs an IP address (e.g. 203.0.113.7), "
+		       "not '%s'", public_addr);
 		return EINVAL;
 	}
 	if (proxy && cx_sip__proxy(st, proxy)) {
-		fprintf(stderr, "ccxml: --sip-proxy needs sip:HOST[:PORT][;transport=tcp] or HOST[:PORT], "
-			"not '%s'\n", proxy);
+		cx_log(CX_LOG_ERR, NULL, "--sip-proxy needs sip:HOST[:PORT][;transport=tcp] or "
+		       "HOST[:PORT], not '%s'", proxy);
 		return EINVAL;
 	}
 	if (creds_file) {
 		err = cx_sipauth_load(&st->creds, creds_file);
+		if (!err)
+			err = str_dup(&st->creds_file, creds_file);
 		if (err)
 			return err;
-		fprintf(stderr, "ccxml: sip: %zu credential(s) from %s\n", cx_sipauth_count(st->creds),
-			creds_file);
+		cx_log(CX_LOG_INFO, NULL, "sip: %zu credential(s) from %s",
+		       cx_sipauth_count(st->creds), creds_file);
 	}
 	if (nregs > SIP_MAXREG) {
-		fprintf(stderr, "ccxml: --register is given %d times (at most %d)\n", nregs, SIP_MAXREG);
+		cx_log(CX_LOG_ERR, NULL, "--register is given %d times (at most %d)", nregs,
+		       SIP_MAXREG);
 		return EINVAL;
 	}
 	memset(&rc, 0, sizeof(rc));
@@ -2288,9 +2379,10 @@ int cx_sip_trunk(cx_engine *e, const char *proxy, const char *public_addr, const
 		st->nregs++;
 	}
 	if (proxy || public_addr)
-		re_fprintf(stderr, "ccxml: sip: %s%s%s%s\n", st->proxy ? "outbound proxy " : "",
-			   st->proxy ? st->proxy : "", public_addr ? (st->proxy ? ", public address " :
-			   "public address ") : "", public_addr ? public_addr : "");
+		cx_log(CX_LOG_INFO, NULL, "sip: %s%s%s%s", st->proxy ? "outbound proxy " : "",
+		       st->proxy ? st->proxy : "",
+		       public_addr ? (st->proxy ? ", public address " : "public address ") : "",
+		       public_addr ? public_addr : "");
 	return 0;
 }
 
@@ -2316,7 +2408,8 @@ int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s)
 	else if (!rtp_timeout_s)
 		rtp_timeout_s = SIP_RTP_TMO;
 	if (rtp_timeout_s > 86400 || max_call_s > 86400) {
-		fprintf(stderr, "ccxml: --rtp-timeout and --max-call-duration are at most 86400 s\n");
+		cx_log(CX_LOG_ERR, NULL, "--rtp-timeout and --max-call-duration are at most "
+		       "86400 s");
 		return EINVAL;
 	}
 	st->rtp_tmo_ms = rtp_timeout_s * 1000;
@@ -2342,6 +2435,8 @@ const cx_prov cx_sip_prov = {
 	.dlg_release = cx_sip_dlg_release,
 	.pending = cx_sip_pending,
 	.close = cx_sip_close_prov,
+	.reload = cx_sip_reload,
+	.conn_stats = cx_sip_conn_stats,
 };
 
 /* Section - SIP responses as CCXML reasons */

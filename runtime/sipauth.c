@@ -82,13 +82,13 @@ int cx_sipauth_load(cx_sipauth **ap, const char *file)
 	f = fopen(file, "r");
 	if (!f) {
 		err = errno;
-		fprintf(stderr, "ccxml: --sip-credentials %s: %s\n", file, strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "--sip-credentials %s: %s", file, strerror(err));
 		return err;
 	}
 	if (fstat(fileno(f), &sb) || (sb.st_mode & (S_IRWXG | S_IRWXO))) {
-		fprintf(stderr, "ccxml: --sip-credentials %s: the file holds passwords and is open to "
-			"group or others (mode %03o): refused; chmod 600 it\n", file,
-			(unsigned)(sb.st_mode & 0777));
+		cx_log(CX_LOG_ERR, NULL, "--sip-credentials %s: the file holds passwords and is "
+		       "open to group or others (mode %03o): refused; chmod 600 it", file,
+		       (unsigned)(sb.st_mode & 0777));
 		fclose(f);
 		return EPERM;
 	}
@@ -102,7 +102,8 @@ int cx_sipauth_load(cx_sipauth **ap, const char *file)
 		char *p = line;
 		ln++;
 		if (l == sizeof(line) - 1 && line[l - 1] != '\n') {
-			fprintf(stderr, "ccxml: --sip-credentials %s:%u: line too long\n", file, ln);
+			cx_log(CX_LOG_ERR, NULL, "--sip-credentials %s:%u: line too long", file,
+			       ln);
 			err = EINVAL;
 			break;
 		}
@@ -114,7 +115,7 @@ int cx_sipauth_load(cx_sipauth **ap, const char *file)
 			continue;
 		err = cx_sipauth__line(a, p, em, sizeof(em));
 		if (err == EINVAL)
-			fprintf(stderr, "ccxml: --sip-credentials %s:%u: %s\n", file, ln, em);
+			cx_log(CX_LOG_ERR, NULL, "--sip-credentials %s:%u: %s", file, ln, em);
 	}
 	memset(line, 0, sizeof(line));
 	fclose(f);

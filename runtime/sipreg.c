@@ -73,8 +73,8 @@ static void cx_sipreg__retry(cx_sipreg *r, const char *what)
 	ms = (uint64_t)s * (900 + rand_u16() % 201);
 	r->failc++;
 	r->registered = 0;
-	re_fprintf(stderr, "ccxml: sip: registration of %H failed: %s; next try in %llu s\n",
-		   cx_rt_esc, r->aor, what, (unsigned long long)((ms + 500) / 1000));
+	cx_log(CX_LOG_ERR, NULL, "sip: registration of %H failed: %s; next try in %llu s",
+	       cx_rt_esc, r->aor, what, (unsigned long long)((ms + 500) / 1000));
 	tmr_start(&r->tmr, ms, cx_sipreg__tmr_h, r);
 }
 
@@ -131,14 +131,14 @@ static void cx_sipreg__resp_h(int err, const struct sip_msg *msg, void *arg)
 	if (r->stopping) {
 		r->busy = 0;
 		if (!err && msg && msg->scode < 300)
-			re_fprintf(stderr, "ccxml: sip: unregistered %H\n", cx_rt_esc, r->aor);
+			cx_log(CX_LOG_INFO, NULL, "sip: unregistered %H", cx_rt_esc, r->aor);
 		else if (!err && msg && (msg->scode == 401 || msg->scode == 407) &&
 			 r->rounds++ < CX_SIPREG_AUTH_ROUNDS && !sip_auth_authenticate(r->auth, msg) &&
 			 !cx_sipreg__send(r, 0))
 			r->busy = 1;
 		else
-			re_fprintf(stderr, "ccxml: sip: the unREGISTER of %H got no success (%s)\n",
-				   cx_rt_esc, r->aor, err ? strerror(err) : "refused");
+			cx_log(CX_LOG_INFO, NULL, "sip: the unREGISTER of %H got no success (%s)",
+			       cx_rt_esc, r->aor, err ? strerror(err) : "refused");
 		return;
 	}
 	if (err || !msg) {
@@ -158,11 +158,11 @@ static void cx_sipreg__resp_h(int err, const struct sip_msg *msg, void *arg)
 		margin = (uint64_t)g * 150 > 2000 ? (uint64_t)g * 150 : 2000;
 		ms = (uint64_t)g * 1000 > 2 * margin ? (uint64_t)g * 1000 - margin : (uint64_t)g * 500;
 		if (!r->registered || g != r->granted)
-			re_fprintf(stderr, "ccxml: sip: registered %H at %H as %H for %u s\n", cx_rt_esc, r->aor,
-				   cx_rt_esc, r->ruri, cx_rt_esc, r->contact, g);
+			cx_log(CX_LOG_INFO, NULL, "sip: registered %H at %H as %H for %u s",
+			       cx_rt_esc, r->aor, cx_rt_esc, r->ruri, cx_rt_esc, r->contact, g);
 		else
-			re_fprintf(stderr, "ccxml: sip: refreshed the registration of %H (%u s)\n", cx_rt_esc,
-				   r->aor, g);
+			cx_log(CX_LOG_INFO, NULL, "sip: refreshed the registration of %H (%u s)",
+			       cx_rt_esc, r->aor, g);
 		r->registered = 1;
 		r->granted = g;
 		r->failc = 0;
@@ -276,7 +276,8 @@ int cx_sipreg_start(cx_sipreg **rp, const cx_sipreg_cfg *cfg, const char *spec)
 		r->pub = *cfg->pub;
 	err = cx_sipreg__parse(r, spec, em, sizeof(em));
 	if (err) {
-		re_fprintf(stderr, "ccxml: --register '%H': %s\n", cx_rt_esc, spec, em[0] ? em : strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "--register '%H': %s", cx_rt_esc, spec,
+		       em[0] ? em : strerror(err));
 		goto out;
 	}
 	routev[0] = cfg->proxy;
@@ -287,7 +288,7 @@ int cx_sipreg_start(cx_sipreg **rp, const cx_sipreg_cfg *cfg, const char *spec)
 	if (!err)
 		err = sip_auth_alloc(&r->auth, cx_sipauth_h, r->areq, false);
 	if (err) {
-		re_fprintf(stderr, "ccxml: --register '%H': %s\n", cx_rt_esc, spec, strerror(err));
+		cx_log(CX_LOG_ERR, NULL, "--register '%H': %s", cx_rt_esc, spec, strerror(err));
 		goto out;
 	}
 	(void)cx_sipreg__send(r, 1); /* a failure is retried like any other */

@@ -99,8 +99,9 @@ SP=$(freeport)
 step5_args=(--sip "127.0.0.1:$SP" --gateway "127.0.0.1:$BP" --media-root "$W")
 if "$W/step5" --help 2>&1 | grep -q -- '--token' && ! "$W/step5" --help 2>&1 | grep -q 'token.*not available'; then
 	HP=$(freeport)
-	(cd "$W" && exec timeout -k 2 30 ./step5 "${step5_args[@]}" --http "127.0.0.1:$HP" --token abc123) \
-		>"$W/step5.out" 2>"$W/step5.err" &
+	printf 'admin-0123456789abcdef\n' >"$W/admin"
+	(cd "$W" && exec timeout -k 2 30 ./step5 "${step5_args[@]}" --http "127.0.0.1:$HP" --token abc123 \
+		--admin-token-file "$W/admin" --cdr-file "$W/step5.cdr") >"$W/step5.out" 2>"$W/step5.err" &
 	P=$!
 	PIDS+=("$P")
 	for ((i = 0; i < 50; i++)); do
@@ -113,6 +114,7 @@ if "$W/step5" --help 2>&1 | grep -q -- '--token' && ! "$W/step5" --help 2>&1 | g
 		sleep 0.1
 	done
 	sleep 0.3
+	curl -s -m 5 -H 'Authorization: Bearer admin-0123456789abcdef' "http://127.0.0.1:$HP/metrics" >"$W/step5.metrics"
 	kill "$P" 2>/dev/null
 	waitpid_for "$P" 5
 else
@@ -131,6 +133,26 @@ if why=$(has "$W/step5.out" "CALL WAS ANSWERED" "PROTOCOL.NAME = sip" "PROTOCOL.
 	ok "step5 via $how: answered, 3 s WAV played, baresip got $rx RTP packets"
 else
 	bad "step5 via $how" "$why" "$W/step5.out" "$W/step5.err" "$BOUT"
+fi
+if [ -f "$W/step5.metrics" ]; then
+	if why=$(python3 - "$W/step5.cdr" "$W/step5.metrics" 2>&1 <<'EOF'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(recs) == 1, recs
+r = recs[0]
+assert r["callid"] and r["direction"] == "outbound" and r["to"] == "tel:4072223333", r
+assert r["answer"] and r["sipcode"] == 200 and r["state"] == "DISCONNECTED" and 140 <= r["rtp"]["packets_sent"] <= 160, r
+assert r["rtp"]["bytes_sent"] == 160 * r["rtp"]["packets_sent"] and r["rtp"]["packets_received"] > 50, r
+m = dict(l.split() for l in open(sys.argv[2]) if l.strip() and not l.startswith("#"))
+assert m.get('ccxml_sip_responses_total{code="200"}') == "1", m
+assert int(m["ccxml_rtp_packets_sent_total"]) >= 140 and int(m["ccxml_rtp_packets_received_total"]) > 50, m
+assert m.get('ccxml_calls_total{direction="outbound",outcome="connected"}') == "1", m
+EOF
+	); then
+		ok "step5 over SIP: its call record (Call-ID, $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rtp"]["packets_sent"])' "$W/step5.cdr") RTP packets sent) and /metrics (200 response, RTP counts)"
+	else
+		bad "step5 call record and metrics" "$why" "$W/step5.cdr" "$W/step5.metrics"
+	fi
 fi
 
 # 2. TTS fallback (no such file), DTMF 5 from the callee, who hangs up after 2.5 s.
