@@ -46,7 +46,9 @@ typedef struct cx_sip_st {
 	struct list calls;
 	struct list confs;            /* cx_sip_conf */
 	struct list edges;            /* cx_sip_edge: who hears whom (joins) */
-	struct tmr mixtmr;            /* the 20 ms mixer clock, running while edges or plays exist */
+	struct tmr mixtmr;            /* the 20 ms media clock, running while joins or plays exist:
+				       * one timer for every call's prompt and the mixer */
+	struct list plays;            /* cx_sip_play to calls (weak), sent on that clock */
 	uint64_t mixt0, mixn;         /* frame k is due at mixt0 + 20k ms */
 	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
 	uint32_t rtp_tmo_ms;          /* --rtp-timeout (0: off) */
@@ -136,7 +138,7 @@ struct cx_sip_play {
 	uint32_t npkt;                /* packets sent */
 	uint64_t t0;                  /* when packet 0 was due */
 	uint32_t ts0;
-	struct tmr tmr;
+	struct le le;                 /* in st->plays while it plays to a call */
 };
 
 static cx_sip_st *cx_sip__st(cx_engine *e)
@@ -269,6 +271,7 @@ static void cx_sip__set_proto(cx_sip_call *call, const struct sip_msg *msg)
 /* Section - Calls */
 
 static void cx_sip_play__stop(cx_sip_play *p);
+static void cx_sip_play__all(cx_sip_st *st, uint64_t now);
 static void cx_sip_mix__drop(cx_sip_st *st, const void *node);
 static void cx_sip_mix__put(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb);
 static void cx_sip_mix__start(cx_sip_st *st);
@@ -298,7 +301,7 @@ static void cx_sip_call__destroy(void *arg)
 		cx_sip_mix__drop(call->st, call);
 	if (call->play) {
 		call->play->call = NULL;
-		tmr_cancel(&call->play->tmr);
+		list_unlink(&call->play->le);
 		call->play = NULL;
 	}
 	/* an established call gets a BYE, a pending outbound one a CANCEL (libre does both) */
@@ -1771,7 +1774,7 @@ static int cx_sip_mix__busy(cx_sip_st *st)
 {
 	struct le *le;
 
-	if (list_head(&st->edges))
+	if (list_head(&st->edges) || list_head(&st->plays))
 		return 1;
 	LIST_FOREACH(&st->confs, le)
 		if (((cx_sip_conf *)le->data)->play)
@@ -1792,6 +1795,7 @@ static void cx_sip_mix__tick(void *arg)
 	}
 	if (st->mixt0 + st->mixn * SIP_PTIME + 200 < now)
 		st->mixt0 = now - st->mixn * SIP_PTIME; /* stalled: skip, do not race to catch up */
+	cx_sip_play__all(st, now);
 	if (!cx_sip_mix__busy(st))
 		return; /* the clock stops with the last join; cx_sip_mix__start restarts it */
 	due = st->mixt0 + st->mixn * SIP_PTIME;
@@ -1943,7 +1947,7 @@ static int cx_sip_destroyconference(cx_engine *e, cx_conf *f)
 
 static void cx_sip_play__stop(cx_sip_play *p)
 {
-	tmr_cancel(&p->tmr);
+	list_unlink(&p->le);
 	if (p->call && p->call->play == p)
 		p->call->play = NULL;
 	p->call = NULL;
@@ -1985,11 +1989,11 @@ static int cx_sip_play__send(cx_sip_play *p)
 	return err;
 }
 
-/* Drift-free pacing: packet k is due at t0 + 20k ms, whatever the timer's lateness. */
-static void cx_sip_play__tick(void *arg)
+/* Drift-free pacing: packet k of a prompt is due at t0 + 20k ms, whatever the clock's lateness;
+ * the media clock (cx_sip_mix__tick) sends what is due of every prompt at each of its ticks, so
+ * a thousand playing calls cost one timer, not a thousand in libre's timer list. */
+static void cx_sip_play__run(cx_sip_play *p, uint64_t now)
 {
-	cx_sip_play *p = arg;
-	uint64_t now = tmr_jiffies(), due;
 	uint32_t total = (uint32_t)((p->n + SIP_SAMPLES - 1) / SIP_SAMPLES), burst = 0;
 
 	if (!p->call)
@@ -2001,14 +2005,22 @@ static void cx_sip_play__tick(void *arg)
 		p->npkt++;
 		burst++;
 	}
-	due = p->t0 + (uint64_t)p->npkt * SIP_PTIME;
-	if (p->npkt >= total && due <= now) {
+	if (p->npkt >= total && p->t0 + (uint64_t)p->npkt * SIP_PTIME <= now) {
 		/* the last packet's 20 ms have passed: the prompt is over */
 		cx_sip_play__stop(p);
 		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
-		return;
 	}
-	tmr_start(&p->tmr, due > now ? due - now : 0, cx_sip_play__tick, p);
+}
+
+static void cx_sip_play__all(cx_sip_st *st, uint64_t now)
+{
+	struct le *le = list_head(&st->plays);
+
+	while (le) {
+		cx_sip_play *p = le->data;
+		le = le->next; /* p may leave the list */
+		cx_sip_play__run(p, now);
+	}
 }
 
 static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
@@ -2043,7 +2055,6 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 	p = mem_zalloc(sizeof(*p), cx_sip_play__destroy);
 	if (!p)
 		return ENOMEM;
-	tmr_init(&p->tmr);
 	p->d = d;
 	err = cx_media_load(e->media_root, d->src, &p->pcm, &p->n, &tts);
 	if (err) {
@@ -2081,7 +2092,9 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 	p->t0 = tmr_jiffies();
 	p->ts0 = call->tsbase + (uint32_t)((p->t0 - call->t0) * 8);
 	cx_rt_dlg_event(d, "dialog.started", NULL);
-	cx_sip_play__tick(p);
+	list_append(&call->st->plays, &p->le, p);
+	cx_sip_play__run(p, p->t0); /* packet 0 now; the media clock sends the rest */
+	cx_sip_mix__start(call->st);
 	return 0;
 }
 
@@ -2120,6 +2133,8 @@ static void cx_sip_st__destroy(void *arg)
 	/* calls belong to their connections; those outliving us only lose their session */
 	tmr_cancel(&st->mixtmr);
 	list_flush(&st->edges);
+	while ((le = list_head(&st->plays))) /* the plays belong to their dialogs */
+		list_unlink(le);
 	for (le = list_head(&st->calls); le; le = le->next) {
 		cx_sip_call *call = le->data;
 		cx_sip__finish(call);
