@@ -576,11 +576,16 @@ int cx_sess_step(cx_sess *s)
 		else
 			cx_sess_error(s, "error.fetch", "goto", "out of memory");
 	}
-	cx_gc(X);
-	/* Nothing queued: the session may now wait for a long time; do not let it keep the dead
-	 * blocks its heap recycles (about 5 KB per idle session in bench/run.sh). */
-	if (list_isempty(&s->q))
+	/* Collected by allocation pressure, not after every event (heap.c); a session with
+	 * nothing queued may now wait for a long time: collect its garbage if there is some and
+	 * do not let it keep the dead blocks its heap recycles (about 5 KB per idle session in
+	 * bench/run.sh). */
+	if (!list_isempty(&s->q))
+		cx_gc_maybe(X, 0);
+	else {
+		cx_gc_maybe(X, 1);
 		cx_heap_trim(X);
+	}
 	return 1;
 }
 

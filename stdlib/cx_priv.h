@@ -107,6 +107,8 @@ struct cx_heap {
 	struct cx_gch *all; /* every heap thing */
 	size_t used;
 	size_t limit;
+	size_t live;        /* used after the last collection */
+	size_t since;       /* bytes charged since the last collection (cx_gc_maybe's pressure) */
 	int slack;          /* >0 while an out-of-memory error is being built */
 	int oom;            /* an out-of-memory error was thrown since the last cx_gc: the slack
 			     * stays open so the runtime can still report it (error.semantic) */

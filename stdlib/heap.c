@@ -82,6 +82,7 @@ static int cx_heap__charge(cx_ctx *X, size_t size)
 	if (size > lim || h->used > lim - size)
 		return ENOMEM;
 	h->used += size;
+	h->since += size;
 	return 0;
 }
 
@@ -245,6 +246,8 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 		X->heap->limit = (size_t)-1 / 2;
 		err = cx_lib_init(X);
 		X->heap->limit = lim;
+		X->heap->live = X->heap->used; /* nothing of it is garbage */
+		X->heap->since = 0;
 		if (err) {
 			cx_ctx_free(X);
 			return NULL;
@@ -531,4 +534,35 @@ void cx_gc(cx_ctx *X)
 		}
 	}
 	h->oom = 0;
+	h->live = h->used;
+	h->since = 0;
+}
+
+/* Collection by allocation pressure. A full collection costs about as much as the live heap
+ * (marking it) plus what died (sweeping it); after every event it cost more than the event
+ * itself. So garbage is let pile up until the bytes charged since the last collection pass
+ * max(live, CX_GC_FLOOR): the work per allocated byte stays bounded (amortised O(1)) while the
+ * heap is at most about twice its live size. Two bounds keep the heap limit meaningful: the
+ * garbage left between events is at most an eighth of the room the limit leaves above the
+ * live data (an event can count on 7/8 of what it could before), and a heap that threw "out of
+ * memory" is always collected (its slack must close). A session going idle (idle != 0) is
+ * collected when CX_GC_IDLE bytes or more were charged since: an idle session may wait for
+ * minutes and should not keep its last garbage meanwhile. */
+#define CX_GC_FLOOR ((size_t)256 << 10)
+#define CX_GC_IDLE ((size_t)512)
+
+int cx_gc_maybe(cx_ctx *X, int idle)
+{
+	struct cx_heap *h = X->heap;
+	size_t due = h->live > CX_GC_FLOOR ? h->live : CX_GC_FLOOR;
+	size_t room = h->limit > h->live ? (h->limit - h->live) / 8 : 0;
+
+	if (due > room)
+		due = room;
+	if (idle && due > CX_GC_IDLE)
+		due = CX_GC_IDLE;
+	if (!h->oom && h->since < due)
+		return 0;
+	cx_gc(X);
+	return 1;
 }
