@@ -162,6 +162,9 @@ const char *cx_str_to_utf8(cx_ctx *X, cx_str *s, size_t *len);
 uint32_t cx_str_len(const cx_str *s);
 int cx_str_eq(const cx_str *a, const cx_str *b);
 int cx_str_eq_ascii(const cx_str *a, const char *ascii);
+/* Copies s into buf as a C string when it is all ASCII without NUL and shorter than cap:
+ * 1; else 0 (buf unspecified). For the runtime's hot comparisons with C strings. */
+int cx_str_to_ascii(const cx_str *s, char *buf, size_t cap);
 
 /* Section - Conversions (ECMA-262 3rd edition, chapter 9) */
 

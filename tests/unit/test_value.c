@@ -633,6 +633,68 @@ static void test_strings(void)
 	CHECK_B(cx_op_lt(X, S("\xc3\xa9"), S(utf8 + 1 + 2)), 1); /* é (U+E9) < € (U+20AC) */
 }
 
+/* cx_gc_maybe: collection by allocation pressure (heap.c), idle collection, out of memory. */
+static void test_gc_pressure(void)
+{
+	cx_ctx *Y = cx_ctx_new(0), *Z = cx_ctx_new(1 << 20);
+	size_t base;
+	char buf[8];
+	int i;
+
+	CHECK(Y && Z);
+	if (!Y || !Z)
+		goto out;
+	CHECK(cx_gc_maybe(Y, 0) == 0); /* nothing allocated since the built-ins */
+	CHECK(cx_gc_maybe(Y, 1) == 0);
+	base = cx_heap_used(Y);
+	for (i = 0; i < 20; i++) /* ~1 KB of garbage */
+		cx_str_printf(Y, "garbage %d", i);
+	CHECK(cx_gc_maybe(Y, 0) == 0);      /* not worth a collection between events */
+	CHECK(cx_heap_used(Y) > base);
+	CHECK(cx_gc_maybe(Y, 1) == 1);      /* but before the session waits */
+	CHECK(cx_heap_used(Y) <= base);
+	for (i = 0; i < 2000; i++)          /* ~100 KB: under the 256 KiB floor */
+		cx_str_printf(Y, "more garbage, a little longer this time %d", i);
+	CHECK(cx_gc_maybe(Y, 0) == 0);
+	for (i = 0; i < 4000; i++)          /* past it */
+		cx_str_printf(Y, "more garbage, a little longer this time %d", i);
+	CHECK(cx_gc_maybe(Y, 0) == 1);
+	CHECK(cx_heap_used(Y) <= base);
+	/* a 1 MiB heap: at most 1/8 of the room above the live data is left as garbage */
+	cx_ctx_set_slots(Z, 1);
+	Z->slots[0] = cx_arr_new(Z, 0, NULL);
+	for (i = 0; i < 2000; i++)          /* ~100 KB live */
+		cx_put(Z, Z->slots[0], cx_num(i), cx_str_printf(Z, "live string number %d", i));
+	cx_gc(Z);
+	base = cx_heap_used(Z);
+	for (i = 0; i < 1000; i++)          /* ~50 KB of garbage: under (1 MiB - live) / 8 */
+		cx_str_printf(Z, "garbage string number %d", i);
+	CHECK(cx_gc_maybe(Z, 0) == 0);
+	for (i = 0; i < 2000; i++)          /* ~150 KB in all: over it */
+		cx_str_printf(Z, "garbage string number %d", i);
+	CHECK(cx_gc_maybe(Z, 0) == 1);
+	CHECK(cx_heap_used(Z) <= base);
+	/* after an out-of-memory error the next chance always collects */
+	for (i = 0; i < 100000; i++)
+		if (cx_is_exc(cx_put(Z, Z->slots[0], cx_num(2000 + i), cx_str_printf(Z, "fill %d", i))))
+			break;
+	CHECK(i < 100000);
+	cx_catch(Z);
+	Z->slots[0] = CX_UNDEFINED;
+	CHECK(cx_gc_maybe(Z, 0) == 1);
+	CHECK(cx_heap_used(Z) < base);
+	/* cx_str_to_ascii: short ASCII without NUL only */
+	CHECK(cx_str_to_ascii(S("run").u.s, buf, sizeof(buf)) && !strcmp(buf, "run"));
+	CHECK(cx_str_to_ascii(S("").u.s, buf, sizeof(buf)) && !buf[0]);
+	CHECK(!cx_str_to_ascii(S("runrunru").u.s, buf, sizeof(buf)));
+	CHECK(cx_str_to_ascii(S("runrunr").u.s, buf, sizeof(buf)) && !strcmp(buf, "runrunr"));
+	CHECK(!cx_str_to_ascii(S("\xc3\xa9t\xc3\xa9").u.s, buf, sizeof(buf)));
+	CHECK(!cx_str_to_ascii(cx_str_utf8(Y, "a\0b", 3).u.s, buf, sizeof(buf)));
+out:
+	cx_ctx_free(Y);
+	cx_ctx_free(Z);
+}
+
 static void test_gc(void)
 {
 	size_t before, after;
@@ -2025,6 +2087,7 @@ int main(void)
 	test_json();
 	test_array_es5();
 	test_gc();
+	test_gc_pressure();
 	test_depth();
 	test_fast_paths();
 	test_number_digits();
