@@ -695,6 +695,53 @@ out:
 	cx_ctx_free(Z);
 }
 
+/* The built-in region (heap.c): built-ins are never traced, but what a script stores into them
+ * (a property, an element, a heap-string key, on a prototype, the global object or a lazy
+ * built-in made later) survives collections. Under ASan a miss is a use after free. */
+static void test_gc_builtins(void)
+{
+	cx_ctx *Y = cx_ctx_new(0);
+	cx_value g, op, ap, math, o, k, keys;
+	uint32_t i, n, seen = 0;
+
+	CHECK(Y != NULL);
+	if (!Y)
+		return;
+	g = cx_global(Y);
+	op = cx_get_cstr(Y, cx_get_cstr(Y, g, "Object"), "prototype");
+	ap = cx_get_cstr(Y, cx_get_cstr(Y, g, "Array"), "prototype");
+	math = cx_get_cstr(Y, g, "Math"); /* a lazy built-in, made now */
+	CHECK(cx_is_obj(op) && cx_is_obj(ap) && cx_is_obj(math));
+	o = cx_obj_new(Y);
+	cx_put_s(Y, o, cx_str_cstr(Y, "v").u.s, cx_str_printf(Y, "on %s", "Object.prototype"));
+	cx_put_s(Y, op, cx_str_cstr(Y, "extra").u.s, o);
+	cx_put(Y, ap, cx_num(0), cx_str_printf(Y, "element %d", 0));
+	cx_put_s(Y, math, cx_str_cstr(Y, "saved").u.s, cx_arr_new(Y, 1, (cx_value[]){cx_str_printf(Y, "in %s", "Math")}));
+	k = cx_str_printf(Y, "key%d", 42); /* a heap string as a key of the global object */
+	cx_put(Y, g, k, cx_num(42));
+	for (i = 0; i < 3; i++) {
+		int j;
+		for (j = 0; j < 1000; j++)
+			cx_str_printf(Y, "garbage %d", j);
+		cx_gc(Y);
+	}
+	CHECK_S(cx_get_cstr(Y, cx_get_cstr(Y, op, "extra"), "v"), "on Object.prototype");
+	CHECK_S(cx_get_cstr(Y, cx_get_cstr(Y, cx_obj_new(Y), "extra"), "v"), "on Object.prototype");
+	CHECK_S(cx_get(Y, ap, cx_num(0)), "element 0");
+	CHECK_S(cx_get(Y, cx_get_cstr(Y, math, "saved"), cx_num(0)), "in Math");
+	CHECK_N(cx_get_cstr(Y, g, "key42"), 42);
+	keys = cx_forin_keys(Y, g);
+	n = cx_arr_length(Y, keys);
+	for (i = 0; i < n; i++)
+		seen += cx_str_eq_ascii(cx_get(Y, keys, cx_num(i)).u.s, "key42");
+	CHECK(seen == 1);
+	/* overwritten, the old value is garbage like any other */
+	cx_put_s(Y, op, cx_str_cstr(Y, "extra").u.s, cx_num(1));
+	cx_gc(Y);
+	CHECK_N(cx_get_cstr(Y, op, "extra"), 1);
+	cx_ctx_free(Y);
+}
+
 static void test_gc(void)
 {
 	size_t before, after;
@@ -2088,6 +2135,7 @@ int main(void)
 	test_array_es5();
 	test_gc();
 	test_gc_pressure();
+	test_gc_builtins();
 	test_depth();
 	test_fast_paths();
 	test_number_digits();
