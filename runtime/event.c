@@ -10,7 +10,148 @@
 #include <stdio.h>
 #include <stdarg.h>
 #include <errno.h>
+#include <pthread.h>
 #include "prov.h"
+
+/* Section - Keys */
+
+/* The property names the runtime gives its objects (event$, session and what they hold) and a
+ * few values it gives often (event names, source types), as static strings: a property or
+ * value made with one of them needs no string made in the heap, and a lookup of the same name
+ * by generated code compares the same hash. */
+#define CX_EV__KEY(k) {CX_STR_STATIC_MARK, sizeof(k) - 1, 0, 0, k}
+static struct cx_str_static cx_ev__keys[] = {
+	CX_EV__KEY("id"),
+	CX_EV__KEY("aai"),
+	CX_EV__KEY("id1"),
+	CX_EV__KEY("id2"),
+	CX_EV__KEY("sip"),
+	CX_EV__KEY("src"),
+	CX_EV__KEY("uri"),
+	CX_EV__KEY("dtmf"),
+	CX_EV__KEY("expr"),
+	CX_EV__KEY("info"),
+	CX_EV__KEY("name"),
+	CX_EV__KEY("type"),
+	CX_EV__KEY("ccxml"),
+	CX_EV__KEY("input"),
+	CX_EV__KEY("local"),
+	CX_EV__KEY("state"),
+	CX_EV__KEY("dialog"),
+	CX_EV__KEY("parent"),
+	CX_EV__KEY("reason"),
+	CX_EV__KEY("remote"),
+	CX_EV__KEY("sendid"),
+	CX_EV__KEY("values"),
+	CX_EV__KEY("dialogs"),
+	CX_EV__KEY("eventid"),
+	CX_EV__KEY("fetchid"),
+	CX_EV__KEY("outputs"),
+	CX_EV__KEY("sipcode"),
+	CX_EV__KEY("tagname"),
+	CX_EV__KEY("trigger"),
+	CX_EV__KEY("version"),
+	CX_EV__KEY("confname"),
+	CX_EV__KEY("dialogid"),
+	CX_EV__KEY("parentid"),
+	CX_EV__KEY("platform"),
+	CX_EV__KEY("protocol"),
+	CX_EV__KEY("redirect"),
+	CX_EV__KEY("sourceid"),
+	CX_EV__KEY("substate"),
+	CX_EV__KEY("basichttp"),
+	CX_EV__KEY("sessionid"),
+	CX_EV__KEY("sipreason"),
+	CX_EV__KEY("ccxml.exit"),
+	CX_EV__KEY("ccxml.kill"),
+	CX_EV__KEY("connection"),
+	CX_EV__KEY("originator"),
+	CX_EV__KEY("conferences"),
+	CX_EV__KEY("connections"),
+	CX_EV__KEY("eventsource"),
+	CX_EV__KEY("startupmode"),
+	CX_EV__KEY("ccxml.loaded"),
+	CX_EV__KEY("conferenceid"),
+	CX_EV__KEY("connectionid"),
+	CX_EV__KEY("ioprocessors"),
+	CX_EV__KEY("createsession"),
+	CX_EV__KEY("error.semantic"),
+	CX_EV__KEY("eventsourcetype"),
+	CX_EV__KEY("send.successful")
+};
+
+/* cx_rt_key finds a name by its FNV-1a hash in an open-addressing table of indexes into
+ * cx_ev__keys (0: empty), filled once. */
+#define CX_EV__NKEYS (sizeof(cx_ev__keys) / sizeof(cx_ev__keys[0]))
+#define CX_EV__TAB 256 /* a power of two, at least 2 * CX_EV__NKEYS */
+_Static_assert(CX_EV__TAB >= 2 * CX_EV__NKEYS, "cx_ev__tab too small for cx_ev__keys");
+static uint8_t cx_ev__tab[CX_EV__TAB];
+static pthread_once_t cx_ev__tab_once = PTHREAD_ONCE_INIT;
+
+static uint32_t cx_ev__hash(const char *k, size_t *len)
+{
+	uint32_t h = 2166136261u;
+	const char *p = k;
+
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	*len = (size_t)(p - k);
+	return h;
+}
+
+static void cx_ev__tab_fill(void)
+{
+	size_t i, n;
+
+	for (i = 0; i < CX_EV__NKEYS; i++) {
+		uint32_t h = cx_ev__hash(cx_ev__keys[i].chars, &n) & (CX_EV__TAB - 1);
+		while (cx_ev__tab[h])
+			h = (h + 1) & (CX_EV__TAB - 1);
+		cx_ev__tab[h] = (uint8_t)(i + 1);
+	}
+}
+
+cx_str *cx_rt_key(const char *k)
+{
+	size_t n;
+	uint32_t h = cx_ev__hash(k, &n) & (CX_EV__TAB - 1);
+
+	pthread_once(&cx_ev__tab_once, cx_ev__tab_fill);
+	for (; cx_ev__tab[h]; h = (h + 1) & (CX_EV__TAB - 1)) {
+		const struct cx_str_static *e = &cx_ev__keys[cx_ev__tab[h] - 1];
+		if (e->len == n && !memcmp(e->chars, k, n))
+			return (cx_str *)e;
+	}
+	return NULL;
+}
+
+size_t cx_rt_id(char *buf, size_t sz, const char *a, const char *b, uint32_t n)
+{
+	char dig[10];
+	size_t len = 0, nd = 0;
+	const char *p;
+
+	if (!sz)
+		return 0;
+	for (p = a; *p && len + 1 < sz; p++)
+		buf[len++] = *p;
+	for (p = b; *p && len + 1 < sz; p++)
+		buf[len++] = *p;
+	do
+		dig[nd++] = (char)('0' + n % 10);
+	while (n /= 10);
+	while (nd && len + 1 < sz)
+		buf[len++] = dig[--nd];
+	buf[len] = '\0';
+	return len;
+}
+
+int cx_rt_define(cx_ctx *X, cx_value o, const char *k, cx_value v)
+{
+	cx_str *sk = cx_rt_key(k);
+
+	return sk ? cx_define(X, o, sk, v, 0) : cx_define_cstr(X, o, k, v, 0);
+}
 
 /* Section - Events */
 
@@ -53,15 +194,17 @@ void cx_ev_val(cx_ev *ev, const char *key, cx_value v)
 {
 	if (!ev || !cx_is_obj(ev->obj))
 		return;
-	if (cx_is_exc(v) || cx_define_cstr(ev->sess->X, ev->obj, key, v, 0))
+	if (cx_is_exc(v) || cx_rt_define(ev->sess->X, ev->obj, key, v))
 		cx_catch(ev->sess->X);
 }
 
 void cx_ev_str(cx_ev *ev, const char *key, const char *val)
 {
+	cx_str *k = val ? cx_rt_key(val) : NULL;
+
 	if (!ev)
 		return;
-	cx_ev_val(ev, key, val ? cx_str_cstr(ev->sess->X, val) : CX_UNDEFINED);
+	cx_ev_val(ev, key, k ? cx_strv(k) : val ? cx_str_cstr(ev->sess->X, val) : CX_UNDEFINED);
 }
 
 void cx_ev_num(cx_ev *ev, const char *key, double n)

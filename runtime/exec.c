@@ -235,7 +235,7 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		cx_throw_error(X, "TypeError", "<send> needs an event name");
 		return cx_semantic(X, c->elem, c->line);
 	}
-	snprintf(sendid, sizeof(sendid), "%s.send%u", s->id, ++s->nsend);
+	cx_rt_id(sendid, sizeof(sendid), s->id, ".send", ++s->nsend);
 	if (HAS(c, CX_A_send_sendid))
 		cx_exec__out(s, c, sendid);
 	if (ttype && !strcasecmp(ttype, "basichttp"))

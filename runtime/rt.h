@@ -71,6 +71,13 @@ void cx_ev_val(cx_ev *ev, const char *key, cx_value v);        /* v in s's heap 
 void cx_ev_cval(cx_ev *ev, const char *key, const cx_cval *c);
 void cx_ev_conn(cx_ev *ev, cx_conn *c, const char *state, int final);
 void cx_ev_dlg(cx_ev *ev, cx_dlg *d, const char *state, int final);
+/* The static string of a property name the runtime uses (event.c's table), else NULL; and a
+ * plain define (flags 0) of property k that uses it when there is one. */
+cx_str *cx_rt_key(const char *k);
+int cx_rt_define(cx_ctx *X, cx_value o, const char *k, cx_value v);
+/* "<a><b><n>" into buf of sz bytes, cut as snprintf would (ids like "e12", "<sess>.send3"
+ * on the hot path, without snprintf); returns the length written. */
+size_t cx_rt_id(char *buf, size_t sz, const char *a, const char *b, uint32_t n);
 /* Queue at the back of the session's queue (takes ownership of ev). */
 void cx_sess_post(cx_sess *s, cx_ev *ev);
 /* error.<name> with reason and tagname, queued at the back; printed on stderr too. */
@@ -178,6 +185,8 @@ struct cx_sess {
 	int ending_noparent;   /* engine shutdown: no ccxml.exit to the parent */
 	cx_cval *exit_expr;    /* <exit expr> and namelist, for the parent's ccxml.exit */
 	cx_cval *exit_values;
+	char *snap;            /* sess.c: what the current session object shows (NULL: rebuild) */
+	size_t snaplen;
 };
 
 int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mode,

@@ -5,10 +5,15 @@
  * Everything here runs on the libre main-loop thread.
  *
  * How a session's ES view is kept honest: the C structs (cx_conn, cx_dlg, cx_conf) hold the
- * truth; before each event the session object is rebuilt, frozen, from the states *as of that
- * event* (each queued connection/dialog event carries the state it brought). Rebuilding costs
- * a few small objects per event and means ES code can never write into the platform's view.
+ * truth; before each event the session object shows them, frozen, with the states *as of that
+ * event* (each queued connection/dialog event carries the state it brought), so ES code can
+ * never write into the platform's view. Rebuilding it cost more than most events, so it is
+ * rebuilt only when what it shows changed: every field it shows is written, in order, into a
+ * byte string (cx_sess__snap) compared with the one of the last rebuild. The fields are
+ * written by several rooms (conn.c, exec.c, the providers), so comparing what is shown is
+ * exact where a version counter would need every writer to remember to bump it.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdarg.h>
@@ -17,25 +22,52 @@
 /* the short part of session ids ("s<N>-…"), unique in the process */
 static uint32_t cx_sess__counter;
 
+/* Set when a property of the session object could not be made (out of memory): the object
+ * built meanwhile is not complete and is not kept for the next event. One thread runs this. */
+static int cx_sess__partial;
+
 static cx_value cx_sess__strv(cx_ctx *X, const char *s)
 {
 	cx_value v;
+	cx_str *k;
 
 	if (!s)
 		return CX_UNDEFINED;
+	if ((k = cx_rt_key(s))) /* one of the runtime's own strings ("ccxml", "send.successful"…) */
+		return cx_strv(k);
 	v = cx_str_cstr(X, s);
 	if (cx_is_exc(v)) {
 		cx_catch(X);
+		cx_sess__partial = 1;
 		return CX_UNDEFINED;
 	}
 	return v;
 }
 
+static void cx_sess__defk(cx_ctx *X, cx_value o, cx_str *k, cx_value v)
+{
+	if (cx_is_exc(v) || cx_define(X, o, k, v, 0)) {
+		cx_catch(X);
+		cx_sess__partial = 1;
+	}
+}
+
 static void cx_sess__def(cx_ctx *X, cx_value o, const char *k, cx_value v)
 {
-	if (cx_is_exc(v) || cx_define_cstr(X, o, k, v, 0))
-		cx_catch(X);
+	cx_str *sk = cx_rt_key(k);
+	cx_value kv = sk ? cx_strv(sk) : cx_str_cstr(X, k);
+
+	if (cx_is_exc(kv))
+		v = kv;
+	cx_sess__defk(X, o, kv.u.s, v);
 }
+
+/* A static string for a literal key, for the hot path (no lookup at all). */
+#define CX_SESS_KEY(lit) \
+	__extension__({ \
+		static struct cx_str_static k_ = {CX_STR_STATIC_MARK, sizeof(lit) - 1, 0, 0, lit}; \
+		(cx_str *)&k_; \
+	})
 
 static cx_value cx_conn__obj(cx_sess *s, cx_conn *c)
 {
@@ -88,6 +120,115 @@ static cx_value cx_dlg__obj(cx_sess *s, cx_dlg *d)
 	return o;
 }
 
+/* Section - What the session object shows */
+
+/* A byte string of every field session shows, each with a tag byte (so NULL and "" differ). */
+typedef struct cx_snap {
+	char *b;        /* inl, or malloc'd once it outgrew it */
+	size_t n, cap;
+	int err;
+	char inl[512];  /* a session with no connection needs ~60 bytes, ~150 more per call */
+} cx_snap;
+#define CX_SNAP_INIT(p) ((p)->b = (p)->inl, (p)->n = 0, (p)->cap = sizeof((p)->inl), (p)->err = 0)
+#define CX_SNAP_FREE(p) ((p)->b != (p)->inl ? free((p)->b) : (void)0)
+
+static void cx_snap__put(cx_snap *p, const void *v, size_t n)
+{
+	if (p->err)
+		return;
+	if (p->n + n > p->cap) {
+		size_t nc = p->cap * 2;
+		char *nb;
+		while (nc < p->n + n)
+			nc *= 2;
+		nb = p->b == p->inl ? malloc(nc) : realloc(p->b, nc);
+		if (!nb) {
+			p->err = 1;
+			return;
+		}
+		if (p->b == p->inl)
+			memcpy(nb, p->inl, p->n);
+		p->b = nb;
+		p->cap = nc;
+	}
+	memcpy(p->b + p->n, v, n);
+	p->n += n;
+}
+
+static void cx_snap__str(cx_snap *p, const char *v)
+{
+	cx_snap__put(p, v ? "s" : "-", 1);
+	if (v)
+		cx_snap__put(p, v, strlen(v) + 1);
+}
+
+static void cx_snap__cval(cx_snap *p, const cx_cval *c)
+{
+	uint32_t i;
+
+	if (!c) {
+		cx_snap__put(p, "-", 1);
+		return;
+	}
+	cx_snap__put(p, "v", 1);
+	cx_snap__put(p, &c->tag, sizeof(c->tag));
+	cx_snap__put(p, &c->isarr, sizeof(c->isarr));
+	cx_snap__put(p, &c->n, sizeof(c->n));
+	cx_snap__str(p, c->s);
+	cx_snap__put(p, &c->nkids, sizeof(c->nkids));
+	for (i = 0; i < c->nkids; i++) {
+		cx_snap__str(p, c->keys ? c->keys[i] : NULL);
+		cx_snap__cval(p, c->kids ? c->kids[i] : NULL);
+	}
+}
+
+/* Everything cx_sess__rebuild reads, in the order it reads it. */
+static void cx_sess__snap(cx_sess *s, cx_snap *p)
+{
+	char base[80];
+	struct le *le;
+
+	LIST_FOREACH(&s->conns, le) {
+		const cx_conn *c = le->data;
+		if (c->removed)
+			continue;
+		cx_snap__put(p, "C", 1);
+		cx_snap__str(p, c->id);
+		cx_snap__str(p, c->vstate);
+		cx_snap__str(p, c->local);
+		cx_snap__str(p, c->remote);
+		cx_snap__put(p, c->inbound ? "r" : "l", 1);
+		cx_snap__cval(p, c->proto && c->proto->tag == CX_T_OBJ ? c->proto : NULL);
+		cx_snap__str(p, c->aai);
+		cx_snap__str(p, c->redirect);
+		cx_snap__str(p, c->dialogid);
+	}
+	LIST_FOREACH(&s->dlgs, le) {
+		const cx_dlg *d = le->data;
+		if (d->removed)
+			continue;
+		cx_snap__put(p, "D", 1);
+		cx_snap__str(p, d->id);
+		cx_snap__str(p, d->connid);
+		cx_snap__str(p, d->confid);
+		cx_snap__str(p, d->type);
+		cx_snap__str(p, d->src);
+		cx_snap__str(p, d->vstate);
+	}
+	LIST_FOREACH(&s->confs, le) {
+		const cx_conf *f = le->data;
+		cx_snap__put(p, "F", 1);
+		cx_snap__str(p, f->id);
+		cx_snap__str(p, f->name);
+	}
+	cx_snap__put(p, "S", 1);
+	cx_snap__str(p, cx_http_base(s->eng, base, sizeof(base)) ? NULL : base);
+	cx_snap__str(p, s->startupmode);
+	cx_snap__str(p, s->uri);
+	cx_snap__str(p, s->parent);
+	cx_snap__put(p, &s->values, sizeof(s->values)); /* rooted, never replaced */
+}
+
 /* Rebuild session (slot CX_SLOT_SESSION). Returns the connection/dialog objects of ev. */
 static void cx_sess__rebuild(cx_sess *s, cx_value *evconn, cx_value *evdlg)
 {
@@ -97,8 +238,10 @@ static void cx_sess__rebuild(cx_sess *s, cx_value *evconn, cx_value *evdlg)
 	struct le *le;
 
 	*evconn = *evdlg = CX_UNDEFINED;
+	cx_sess__partial = 0;
 	if (cx_is_exc(so)) {
 		cx_catch(X);
+		cx_sess__partial = 1;
 		return;
 	}
 	conns = cx_obj_new(X);
@@ -107,6 +250,7 @@ static void cx_sess__rebuild(cx_sess *s, cx_value *evconn, cx_value *evdlg)
 	io = cx_obj_new(X);
 	if (cx_is_exc(conns) || cx_is_exc(dlgs) || cx_is_exc(confs) || cx_is_exc(io)) {
 		cx_catch(X);
+		cx_sess__partial = 1;
 		return;
 	}
 	LIST_FOREACH(&s->conns, le) {
@@ -171,6 +315,57 @@ static void cx_sess__rebuild(cx_sess *s, cx_value *evconn, cx_value *evdlg)
 	X->slots[CX_SLOT_SESSION] = so;
 }
 
+/* The object of member id of session.<list> (undefined if it has none). */
+static cx_value cx_sess__member(cx_ctx *X, const char *list, const char *id)
+{
+	cx_value v = cx_get_s(X, X->slots[CX_SLOT_SESSION], cx_rt_key(list));
+
+	if (!cx_is_exc(v) && cx_is_obj(v))
+		v = cx_get_cstr(X, v, id);
+	if (cx_is_exc(v)) {
+		cx_catch(X);
+		return CX_UNDEFINED;
+	}
+	return v;
+}
+
+/* Make slot CX_SLOT_SESSION show the platform as of the current event: the object of the
+ * last event when nothing it shows changed (force: rebuild anyway). Returns the
+ * connection/dialog objects of the current event, as cx_sess__rebuild does. */
+static void cx_sess__view(cx_sess *s, cx_value *evconn, cx_value *evdlg, int force)
+{
+	cx_ctx *X = s->X;
+	cx_snap p;
+	const cx_ev *ev = s->cur;
+
+	CX_SNAP_INIT(&p);
+	cx_sess__snap(s, &p);
+	if (!force && !p.err && s->snap && p.n == s->snaplen && !memcmp(p.b, s->snap, p.n) &&
+	    cx_is_obj(X->slots[CX_SLOT_SESSION])) {
+		CX_SNAP_FREE(&p);
+		/* ids are unique in the process: session.connections[id] is the object built
+		 * for this connection if it is one of the session's (a removed one is not) */
+		*evconn = *evdlg = CX_UNDEFINED;
+		if (ev && ev->conn && !ev->conn->removed)
+			*evconn = cx_sess__member(X, "connections", ev->conn->id);
+		if (ev && ev->conn && cx_is_undef(*evconn))
+			*evconn = cx_conn__obj(s, ev->conn);
+		if (ev && ev->dlg && !ev->dlg->removed)
+			*evdlg = cx_sess__member(X, "dialogs", ev->dlg->id);
+		if (ev && ev->dlg && cx_is_undef(*evdlg))
+			*evdlg = cx_dlg__obj(s, ev->dlg);
+		return;
+	}
+	free(s->snap);
+	s->snap = NULL;
+	cx_sess__rebuild(s, evconn, evdlg);
+	if (!cx_sess__partial && !p.err && (s->snap = malloc(p.n ? p.n : 1))) {
+		memcpy(s->snap, p.b, p.n);
+		s->snaplen = p.n;
+	}
+	CX_SNAP_FREE(&p);
+}
+
 /* Section - Sessions */
 
 static void cx_sess__destroy(void *arg)
@@ -203,6 +398,7 @@ static void cx_sess__destroy(void *arg)
 	mem_deref(s->tokid);
 	mem_deref(s->exit_expr);
 	mem_deref(s->exit_values);
+	free(s->snap);
 	if (s->X)
 		cx_ctx_free(s->X);
 }
@@ -230,7 +426,7 @@ const char *cx_sess_evconn(cx_sess *s)
 
 	if (!cx_is_obj(ev))
 		return NULL;
-	v = cx_get_cstr(s->X, ev, "connectionid");
+	v = cx_get_s(s->X, ev, cx_rt_key("connectionid"));
 	if (cx_is_exc(v)) {
 		cx_catch(s->X);
 		return NULL;
@@ -265,7 +461,7 @@ static void cx_sess__init_doc(cx_sess *s, const cx_doc *doc)
 
 	s->doc = doc;
 	X->steps = s->eng->budget ? s->eng->budget : CX_RT_BUDGET;
-	cx_sess__rebuild(s, &(cx_value){0}, &(cx_value){0});
+	cx_sess__view(s, &(cx_value){0}, &(cx_value){0}, 1);
 	if (doc->init) {
 		rc = doc->init(X);
 		if (rc == CX_FAIL && cx_is_exc(X->exc))
@@ -439,10 +635,14 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 {
 	cx_ctx *X = s->X;
 	const char *state;
+	char buf[64];
+	cx_value sv = X->slots[s->doc->statevar_slot];
 	uint32_t i;
 
-	state = cx_rt_str(X, X->slots[s->doc->statevar_slot]);
-	if (!state) {
+	/* the usual state variable, a short ASCII string: no copy in the heap */
+	if (cx_is_str(sv) && cx_str_to_ascii(sv.u.s, buf, sizeof(buf)))
+		state = buf;
+	else if (!(state = cx_rt_str(X, sv))) {
 		cx_catch(X);
 		state = "";
 	}
@@ -500,7 +700,7 @@ int cx_sess_step(cx_sess *s)
 	if (ev->dlg && ev->dstate)
 		ev->dlg->vstate = ev->dstate;
 	s->cur = ev;
-	cx_sess__rebuild(s, &conno, &dlgo);
+	cx_sess__view(s, &conno, &dlgo, 0);
 
 	evo = ev->obj;
 	if (!cx_is_obj(evo))
@@ -510,19 +710,27 @@ int cx_sess_step(cx_sess *s)
 		evo = CX_UNDEFINED;
 	}
 	else {
-		char eid[32];
-		snprintf(eid, sizeof(eid), "e%u", ++s->nev);
-		cx_sess__def(X, evo, "name", cx_sess__strv(X, ev->name));
-		cx_sess__def(X, evo, "eventid", cx_sess__strv(X, eid));
-		cx_sess__def(X, evo, "eventsource", cx_sess__strv(X, ev->source ? ev->source : s->id));
-		cx_sess__def(X, evo, "eventsourcetype", cx_sess__strv(X, ev->sourcetype));
+		char eid[16];
+		cx_rt_id(eid, sizeof(eid), "", "e", ++s->nev);
+		cx_sess__defk(X, evo, CX_SESS_KEY("name"), cx_sess__strv(X, ev->name));
+		cx_sess__defk(X, evo, CX_SESS_KEY("eventid"), cx_sess__strv(X, eid));
+		cx_value src = CX_UNDEFINED;
+		if (!ev->source || !strcmp(ev->source, s->id)) /* the string session.id holds */
+			src = cx_get_s(X, X->slots[CX_SLOT_SESSION], CX_SESS_KEY("id"));
+		if (cx_is_exc(src))
+			cx_catch(X);
+		if (!cx_is_str(src))
+			src = cx_sess__strv(X, ev->source ? ev->source : s->id);
+		cx_sess__defk(X, evo, CX_SESS_KEY("eventsource"), src);
+		cx_sess__defk(X, evo, CX_SESS_KEY("eventsourcetype"), cx_sess__strv(X, ev->sourcetype));
 		if (ev->conn) {
-			cx_sess__def(X, evo, "connection", conno);
+			cx_sess__defk(X, evo, CX_SESS_KEY("connection"), conno);
 			if (cx_is_obj(conno))
-				cx_sess__def(X, evo, "protocol", cx_get_cstr(X, conno, "protocol"));
+				cx_sess__defk(X, evo, CX_SESS_KEY("protocol"),
+					      cx_get_s(X, conno, CX_SESS_KEY("protocol")));
 		}
 		if (ev->dlg)
-			cx_sess__def(X, evo, "dialog", dlgo);
+			cx_sess__defk(X, evo, CX_SESS_KEY("dialog"), dlgo);
 	}
 	X->slots[CX_SLOT_EVENT] = evo;
 	X->steps = s->eng->budget ? s->eng->budget : CX_RT_BUDGET;
@@ -585,11 +793,16 @@ int cx_sess_step(cx_sess *s)
 		else
 			cx_sess_error(s, "error.fetch", "goto", "out of memory");
 	}
-	cx_gc(X);
-	/* Nothing queued: the session may now wait for a long time; do not let it keep the dead
-	 * blocks its heap recycles (about 5 KB per idle session in bench/run.sh). */
-	if (list_isempty(&s->q))
+	/* Collected by allocation pressure, not after every event (heap.c); a session with
+	 * nothing queued may now wait for a long time: collect its garbage if there is some and
+	 * do not let it keep the dead blocks its heap recycles (about 5 KB per idle session in
+	 * bench/run.sh). */
+	if (!list_isempty(&s->q))
+		cx_gc_maybe(X, 0);
+	else {
+		cx_gc_maybe(X, 1);
 		cx_heap_trim(X);
+	}
 	return 1;
 }
 

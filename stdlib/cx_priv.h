@@ -15,6 +15,11 @@
 enum cx_kind { CX_K_STR = 1, CX_K_OBJ, CX_K_ENV, CX_K_BUF };
 #define CX_GC_MARK 0x100u
 #define CX_GC_KIND(w) ((w) & 0xffu)
+/* The built-in region (heap.c): things made while the built-ins are built carry CX_GC_PERM;
+ * they are never marked nor swept. A perm object that was given a reference to an ordinary heap
+ * thing is CX_GC_DIRTY (and on heap->dirty): each collection traces it as a root. */
+#define CX_GC_PERM 0x200u
+#define CX_GC_DIRTY 0x400u
 
 /* Same layout as struct cx_str_static; heap strings keep their chars right after the header. */
 struct cx_str {
@@ -107,11 +112,18 @@ struct cx_heap {
 	struct cx_gch *all; /* every heap thing */
 	size_t used;
 	size_t limit;
+	size_t live;        /* used after the last collection */
+	size_t since;       /* bytes charged since the last collection (cx_gc_maybe's pressure) */
 	int slack;          /* >0 while an out-of-memory error is being built */
 	int oom;            /* an out-of-memory error was thrown since the last cx_gc: the slack
 			     * stays open so the runtime can still report it (error.semantic) */
 	cx_root *roots;
 	struct cx_pool *pool; /* heap.c: recycled small things (NULL: none) */
+	struct cx_gch *perm; /* the built-in region: never swept (freed with the heap) */
+	int perm_mode;      /* >0: new things go to the built-in region */
+	cx_obj **dirty;     /* perm objects that may point at ordinary things (GC roots) */
+	size_t ndirty, dcap;
+	int dirty_all;      /* heap->dirty could not grow: every perm thing is a root */
 	cx_obj *global;
 	cx_obj *protos[CX_P__COUNT];
 	cx_obj *lazy[CX_L__COUNT]; /* built lazy objects (NULL: not yet) */
@@ -126,6 +138,15 @@ void *cx_mem__alloc(cx_ctx *X, size_t size);            /* charged raw memory, z
 void *cx_mem__realloc(cx_ctx *X, void *p, size_t old, size_t size);
 void cx_mem__free(cx_ctx *X, void *p, size_t size);
 cx_value cx_heap__oom(cx_ctx *X);
+/* The write barrier: every store of a value into an object's properties or elements runs it
+ * (all of them are in obj.c). A built-in that gets a reference to an ordinary heap thing is
+ * traced by the collections from then on (heap.c). */
+void cx_heap__wb_perm(cx_ctx *X, cx_obj *o, cx_value v) __attribute__((cold));
+static inline void cx_heap__wb(cx_ctx *X, cx_obj *o, cx_value v)
+{
+	if (__builtin_expect(o->gc & CX_GC_PERM, 0))
+		cx_heap__wb_perm(X, o, v);
+}
 
 /* heap.c: the C stack bound. Compiled functions call each other through cx_call, so deep ES
  * recursion is deep C recursion. Every way into a function object (cx_call, cx_call_method,

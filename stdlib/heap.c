@@ -4,6 +4,14 @@
  * The collector runs only when the runtime calls cx_gc() between events, so nothing on the C
  * stack needs to be found: the roots are the slots, the registered roots, the pending
  * exception, the global object, the built-in prototypes and the lazy built-ins built so far.
+ *
+ * The built-ins live in a region of their own (heap->perm): everything made while the library
+ * starts (cx_ctx_new) or while a lazy built-in is built (obj.c cx_lazy__fill) carries
+ * CX_GC_PERM, is never marked, never swept, and is freed with the heap. They are ordinary
+ * mutable objects, so a write barrier (cx_heap__wb, run by every store in obj.c) records a
+ * built-in that was given a reference to an ordinary thing (`Object.prototype.x = {}`) on
+ * heap->dirty, and each collection traces those as roots. A collection therefore costs the
+ * script's own live data, not the ~10 KB of built-ins every session has.
  */
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include <stdlib.h>
@@ -82,6 +90,7 @@ static int cx_heap__charge(cx_ctx *X, size_t size)
 	if (size > lim || h->used > lim - size)
 		return ENOMEM;
 	h->used += size;
+	h->since += size;
 	return 0;
 }
 
@@ -124,8 +133,15 @@ void *cx_heap__alloc(cx_ctx *X, int kind, size_t size)
 		return NULL;
 	}
 	g->size = total;
-	g->next = X->heap->all;
-	X->heap->all = g;
+	if (X->heap->perm_mode) {
+		g->next = X->heap->perm;
+		X->heap->perm = g;
+		kind |= CX_GC_PERM;
+	}
+	else {
+		g->next = X->heap->all;
+		X->heap->all = g;
+	}
 	*(uint32_t *)(g + 1) = (uint32_t)kind;
 	return g + 1;
 }
@@ -243,8 +259,12 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 		int err;
 
 		X->heap->limit = (size_t)-1 / 2;
+		X->heap->perm_mode++; /* the built-in region */
 		err = cx_lib_init(X);
+		X->heap->perm_mode--;
 		X->heap->limit = lim;
+		X->heap->live = X->heap->used; /* nothing of it is garbage */
+		X->heap->since = 0;
 		if (err) {
 			cx_ctx_free(X);
 			return NULL;
@@ -286,6 +306,11 @@ void cx_ctx_free(cx_ctx *X)
 			next = g->next;
 			cx_heap__free_thing(X, g);
 		}
+		for (g = X->heap->perm; g; g = next) {
+			next = g->next;
+			cx_heap__free_thing(X, g);
+		}
+		free(X->heap->dirty);
 		for (c = 0; pool && c < sizeof(pool->free) / sizeof(pool->free[0]); c++)
 			for (g = pool->free[c]; g; g = next) {
 				next = g->next;
@@ -433,7 +458,7 @@ static void cx_gc__grey(cx_mark *m, void *p)
 {
 	uint32_t *w = p;
 
-	if (!p || *w == CX_STR_STATIC_MARK || (*w & CX_GC_MARK))
+	if (!p || *w == CX_STR_STATIC_MARK || (*w & (CX_GC_MARK | CX_GC_PERM)))
 		return;
 	*w |= CX_GC_MARK;
 	if (CX_GC_KIND(*w) == CX_K_STR || CX_GC_KIND(*w) == CX_K_BUF)
@@ -499,11 +524,17 @@ void cx_gc(cx_ctx *X)
 		for (i = 0; i < r->n; i++)
 			cx_gc__val(&m, r->p[i]);
 	cx_gc__val(&m, X->exc);
+	/* The built-ins (global object, prototypes, lazy built-ins) are in the built-in region:
+	 * only those that were given references to ordinary things are traced. */
 	cx_gc__grey(&m, h->global);
 	for (i = 0; i < CX_P__COUNT; i++)
 		cx_gc__grey(&m, h->protos[i]);
 	for (i = 0; i < CX_L__COUNT; i++)
 		cx_gc__grey(&m, h->lazy[i]);
+	for (i = 0; i < h->ndirty; i++)
+		cx_gc__children(&m, (uint32_t *)h->dirty[i]);
+	for (g = h->dirty_all ? h->perm : NULL; g; g = g->next)
+		cx_gc__children(&m, (uint32_t *)(g + 1));
 	for (;;) {
 		while (m.n)
 			cx_gc__children(&m, m.st[--m.n]);
@@ -531,4 +562,59 @@ void cx_gc(cx_ctx *X)
 		}
 	}
 	h->oom = 0;
+	h->live = h->used;
+	h->since = 0;
+}
+
+void cx_heap__wb_perm(cx_ctx *X, cx_obj *o, cx_value v)
+{
+	struct cx_heap *h = X->heap;
+	uint32_t w;
+
+	if ((o->gc & CX_GC_DIRTY) || (v.tag != CX_T_OBJ && v.tag != CX_T_STR))
+		return;
+	w = *(const uint32_t *)(const void *)v.u.s;
+	if (w == CX_STR_STATIC_MARK || (w & CX_GC_PERM))
+		return; /* built-in to built-in (or a literal): nothing the collector must see */
+	o->gc |= CX_GC_DIRTY;
+	if (h->ndirty == h->dcap) {
+		size_t nc = h->dcap ? h->dcap * 2 : 16;
+		cx_obj **nd = realloc(h->dirty, nc * sizeof(*nd));
+		if (!nd) {
+			h->dirty_all = 1; /* slower collections, same result */
+			return;
+		}
+		h->dirty = nd;
+		h->dcap = nc;
+	}
+	h->dirty[h->ndirty++] = o;
+}
+
+/* Collection by allocation pressure. A full collection costs about as much as the live heap
+ * (marking it) plus what died (sweeping it); after every event it cost more than the event
+ * itself. So garbage is let pile up until the bytes charged since the last collection pass
+ * max(live, CX_GC_FLOOR): the work per allocated byte stays bounded (amortised O(1)) while the
+ * heap is at most about twice its live size. Two bounds keep the heap limit meaningful: the
+ * garbage left between events is at most an eighth of the room the limit leaves above the
+ * live data (an event can count on 7/8 of what it could before), and a heap that threw "out of
+ * memory" is always collected (its slack must close). A session going idle (idle != 0) is
+ * collected when CX_GC_IDLE bytes or more were charged since: an idle session may wait for
+ * minutes and should not keep its last garbage meanwhile. */
+#define CX_GC_FLOOR ((size_t)256 << 10)
+#define CX_GC_IDLE ((size_t)512)
+
+int cx_gc_maybe(cx_ctx *X, int idle)
+{
+	struct cx_heap *h = X->heap;
+	size_t due = h->live > CX_GC_FLOOR ? h->live : CX_GC_FLOOR;
+	size_t room = h->limit > h->live ? (h->limit - h->live) / 8 : 0;
+
+	if (due > room)
+		due = room;
+	if (idle && due > CX_GC_IDLE)
+		due = CX_GC_IDLE;
+	if (!h->oom && h->since < due)
+		return 0;
+	cx_gc(X);
+	return 1;
 }

@@ -127,6 +127,7 @@ static cx_prop *cx_obj__append(cx_ctx *X, cx_obj *o, cx_str *key)
 	(void)cx_str__hash(key); /* cached in the key: cx_obj__find relies on it */
 	p = &o->props[o->nprops++];
 	p->key = key;
+	cx_heap__wb(X, o, cx_strv(key));
 	p->val = CX_UNDEFINED;
 	p->flags = 0;
 	o->nlive++;
@@ -198,6 +199,7 @@ int cx_arr__has(cx_ctx *X, cx_obj *a, uint32_t i)
 
 cx_value cx_arr__put(cx_ctx *X, cx_obj *a, uint32_t i, cx_value v)
 {
+	cx_heap__wb(X, a, v);
 	if (i < a->nelems) {
 		a->elems[i] = v;
 		return v;
@@ -267,8 +269,10 @@ cx_value cx_arr_new(cx_ctx *X, uint32_t n, const cx_value *elems)
 	if (elems && n) {
 		if (cx_arr__grow(X, a, n))
 			return CX_EXCEPTION;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			cx_heap__wb(X, a, elems[i]);
 			a->elems[i] = elems[i];
+		}
 		a->nelems = n;
 	}
 	a->length = n;
@@ -341,13 +345,16 @@ static cx_prop *cx_lazy__fill(cx_ctx *X, cx_obj *o, cx_prop *p)
 	cx_obj *f;
 
 	h->limit = (size_t)-1 / 2;
+	h->perm_mode++; /* a built-in: in the built-in region too (heap.c) */
 	f = cx_lazy__build(X, (cx_lazy *)p->val.u.p);
+	h->perm_mode--;
 	h->limit = lim;
 	if (!f)
 		return NULL;
 	/* Building touches only new objects, but finding the slot again costs little. */
 	if (!(p = cx_obj__find(o, key)))
 		return NULL;
+	cx_heap__wb(X, o, cx_objv(f));
 	p->val = cx_objv(f);
 	p->flags &= ~CX_PROP__LAZY;
 	return p;
@@ -429,17 +436,25 @@ int cx_obj__has(cx_ctx *X, cx_obj *o, cx_str *key)
 	return 0;
 }
 
-int cx_obj__set(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v, int flags)
+/* cx_obj__set's body, inlined into cx_define (the runtime's hot path for event$). */
+static inline __attribute__((always_inline)) int cx_obj__set_in(cx_ctx *X, cx_obj *o, cx_str *key,
+								 cx_value v, int flags)
 {
 	cx_prop *p = cx_obj__find(o, key);
 
 	if (!p && !(p = cx_obj__append(X, o, key)))
 		return ENOMEM;
+	cx_heap__wb(X, o, v);
 	p->val = v;
 	p->flags = (uint32_t)flags;
 	if (flags & CX_PROP_READONLY)
 		o->rdonly = 1;
 	return 0;
+}
+
+int cx_obj__set(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v, int flags)
+{
+	return cx_obj__set_in(X, o, key, v, flags);
 }
 
 static cx_value cx_obj__readonly(cx_ctx *X, cx_str *key)
@@ -476,6 +491,7 @@ cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
 	}
 	if ((p = cx_obj__find(o, key))) {
 		if (!(p->flags & CX_PROP_READONLY)) {
+			cx_heap__wb(X, o, v);
 			p->val = v;
 			p->flags &= ~CX_PROP__LAZY; /* overwritten before it was ever built */
 		}
@@ -495,6 +511,7 @@ cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
 	}
 	if (!(p = cx_obj__append(X, o, key)))
 		return CX_EXCEPTION;
+	cx_heap__wb(X, o, v);
 	p->val = v;
 	return v;
 }
@@ -688,7 +705,7 @@ int cx_define(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, int flags)
 			return X->exc = save, ENOMEM;
 		return 0;
 	}
-	if (cx_obj__set(X, o, key, val, flags))
+	if (cx_obj__set_in(X, o, key, val, flags))
 		return X->exc = save, ENOMEM;
 	return 0;
 }

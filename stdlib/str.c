@@ -110,6 +110,22 @@ int cx_str_eq_ascii(const cx_str *a, const char *ascii)
 	return 1;
 }
 
+int cx_str_to_ascii(const cx_str *s, char *buf, size_t cap)
+{
+	uint32_t i;
+
+	if (s->len >= cap)
+		return 0;
+	for (i = 0; i < s->len; i++) {
+		uint16_t c = cx_str__at(s, i);
+		if (!c || c >= 0x80)
+			return 0;
+		buf[i] = (char)c;
+	}
+	buf[i] = '\0';
+	return 1;
+}
+
 int cx_str__cmp(const cx_str *a, const cx_str *b)
 {
 	uint32_t i, n = a->len < b->len ? a->len : b->len;

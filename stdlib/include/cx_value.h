@@ -6,8 +6,9 @@
  *
  * Memory model (see docs/decisions.md):
  *   - Every value lives in the heap of one cx_ctx (one per CCXML session).
- *   - Generated code never frees anything. The runtime calls cx_gc() *between* events only,
- *     when no C stack holds values; it marks from the ctx roots (slots, registered roots,
+ *   - Generated code never frees anything. The runtime calls cx_gc_maybe() *between* events
+ *     only, when no C stack holds values; when enough was allocated since the last time it
+ *     marks from the ctx roots (slots, registered roots,
  *     pending exception, global object) and sweeps the rest. Cycles are therefore collected.
  *   - cx_ctx_free() releases the whole heap at once.
  *   - Every allocation is charged against the ctx's byte limit; passing it throws a RangeError
@@ -96,6 +97,9 @@ int cx_root_add(cx_ctx *X, cx_value *p, size_t n);
 void cx_root_remove(cx_ctx *X, cx_value *p);
 /* Collect garbage. Only call when no C code holds cx_values outside the roots. */
 void cx_gc(cx_ctx *X);
+/* Collect garbage if enough was allocated since the last collection (heap.c says how much;
+ * idle: the session is about to wait, a lower bar). Same rules as cx_gc. 1 if it collected. */
+int cx_gc_maybe(cx_ctx *X, int idle);
 /* Frees the dead blocks the heap keeps for reuse (a few KB per session): call it when the
  * session goes idle, so that thousands of idle sessions do not each hold their last garbage. */
 void cx_heap_trim(cx_ctx *X);
@@ -158,6 +162,9 @@ const char *cx_str_to_utf8(cx_ctx *X, cx_str *s, size_t *len);
 uint32_t cx_str_len(const cx_str *s);
 int cx_str_eq(const cx_str *a, const cx_str *b);
 int cx_str_eq_ascii(const cx_str *a, const char *ascii);
+/* Copies s into buf as a C string when it is all ASCII without NUL and shorter than cap:
+ * 1; else 0 (buf unspecified). For the runtime's hot comparisons with C strings. */
+int cx_str_to_ascii(const cx_str *s, char *buf, size_t cap);
 
 /* Section - Conversions (ECMA-262 3rd edition, chapter 9) */
 

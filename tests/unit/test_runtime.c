@@ -500,6 +500,26 @@ static void test_match(void)
 	CHECK(!strcmp(cx_rt_sipreason(499), "unknown"));
 }
 
+/* event.c: the runtime's static strings and its id formatter (no snprintf on the hot path). */
+static void test_keys_ids(void)
+{
+	char b[24];
+	cx_str *k = cx_rt_key("connectionid");
+
+	CHECK(k && cx_str_eq_ascii(k, "connectionid"));
+	CHECK(cx_rt_key("connectionid") == k); /* one static string per name */
+	CHECK(cx_rt_key("send.successful") && cx_rt_key("eventsourcetype") && cx_rt_key("id"));
+	CHECK(!cx_rt_key("connectionId") && !cx_rt_key("") && !cx_rt_key("tick"));
+	CHECK(!cx_rt_key("connectionidx") && !cx_rt_key("connection.id"));
+	CHECK(cx_rt_id(b, sizeof(b), "", "e", 0) == 2 && !strcmp(b, "e0"));
+	CHECK(cx_rt_id(b, sizeof(b), "", "e", 4294967295u) == 11 && !strcmp(b, "e4294967295"));
+	CHECK(cx_rt_id(b, sizeof(b), "s1-ab", ".send", 12) == 12 && !strcmp(b, "s1-ab.send12"));
+	/* cut as snprintf would */
+	CHECK(cx_rt_id(b, 8, "s1-ab", ".send", 12) == 7 && !strcmp(b, "s1-ab.s"));
+	CHECK(cx_rt_id(b, 7, "", "e", 123456789) == 6 && !strcmp(b, "e12345"));
+	CHECK(cx_rt_id(b, 1, "x", "y", 1) == 0 && !b[0]);
+}
+
 static void test_scenario(void)
 {
 	cx_engine *e = NULL;
@@ -785,6 +805,7 @@ int main(void)
 	}
 	test_time();
 	test_match();
+	test_keys_ids();
 	test_media_text();
 	test_media_resample();
 	test_scenario();

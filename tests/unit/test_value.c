@@ -633,6 +633,115 @@ static void test_strings(void)
 	CHECK_B(cx_op_lt(X, S("\xc3\xa9"), S(utf8 + 1 + 2)), 1); /* é (U+E9) < € (U+20AC) */
 }
 
+/* cx_gc_maybe: collection by allocation pressure (heap.c), idle collection, out of memory. */
+static void test_gc_pressure(void)
+{
+	cx_ctx *Y = cx_ctx_new(0), *Z = cx_ctx_new(1 << 20);
+	size_t base;
+	char buf[8];
+	int i;
+
+	CHECK(Y && Z);
+	if (!Y || !Z)
+		goto out;
+	CHECK(cx_gc_maybe(Y, 0) == 0); /* nothing allocated since the built-ins */
+	CHECK(cx_gc_maybe(Y, 1) == 0);
+	base = cx_heap_used(Y);
+	for (i = 0; i < 20; i++) /* ~1 KB of garbage */
+		cx_str_printf(Y, "garbage %d", i);
+	CHECK(cx_gc_maybe(Y, 0) == 0);      /* not worth a collection between events */
+	CHECK(cx_heap_used(Y) > base);
+	CHECK(cx_gc_maybe(Y, 1) == 1);      /* but before the session waits */
+	CHECK(cx_heap_used(Y) <= base);
+	for (i = 0; i < 2000; i++)          /* ~100 KB: under the 256 KiB floor */
+		cx_str_printf(Y, "more garbage, a little longer this time %d", i);
+	CHECK(cx_gc_maybe(Y, 0) == 0);
+	for (i = 0; i < 4000; i++)          /* past it */
+		cx_str_printf(Y, "more garbage, a little longer this time %d", i);
+	CHECK(cx_gc_maybe(Y, 0) == 1);
+	CHECK(cx_heap_used(Y) <= base);
+	/* a 1 MiB heap: at most 1/8 of the room above the live data is left as garbage */
+	cx_ctx_set_slots(Z, 1);
+	Z->slots[0] = cx_arr_new(Z, 0, NULL);
+	for (i = 0; i < 2000; i++)          /* ~100 KB live */
+		cx_put(Z, Z->slots[0], cx_num(i), cx_str_printf(Z, "live string number %d", i));
+	cx_gc(Z);
+	base = cx_heap_used(Z);
+	for (i = 0; i < 1000; i++)          /* ~50 KB of garbage: under (1 MiB - live) / 8 */
+		cx_str_printf(Z, "garbage string number %d", i);
+	CHECK(cx_gc_maybe(Z, 0) == 0);
+	for (i = 0; i < 2000; i++)          /* ~150 KB in all: over it */
+		cx_str_printf(Z, "garbage string number %d", i);
+	CHECK(cx_gc_maybe(Z, 0) == 1);
+	CHECK(cx_heap_used(Z) <= base);
+	/* after an out-of-memory error the next chance always collects */
+	for (i = 0; i < 100000; i++)
+		if (cx_is_exc(cx_put(Z, Z->slots[0], cx_num(2000 + i), cx_str_printf(Z, "fill %d", i))))
+			break;
+	CHECK(i < 100000);
+	cx_catch(Z);
+	Z->slots[0] = CX_UNDEFINED;
+	CHECK(cx_gc_maybe(Z, 0) == 1);
+	CHECK(cx_heap_used(Z) < base);
+	/* cx_str_to_ascii: short ASCII without NUL only */
+	CHECK(cx_str_to_ascii(S("run").u.s, buf, sizeof(buf)) && !strcmp(buf, "run"));
+	CHECK(cx_str_to_ascii(S("").u.s, buf, sizeof(buf)) && !buf[0]);
+	CHECK(!cx_str_to_ascii(S("runrunru").u.s, buf, sizeof(buf)));
+	CHECK(cx_str_to_ascii(S("runrunr").u.s, buf, sizeof(buf)) && !strcmp(buf, "runrunr"));
+	CHECK(!cx_str_to_ascii(S("\xc3\xa9t\xc3\xa9").u.s, buf, sizeof(buf)));
+	CHECK(!cx_str_to_ascii(cx_str_utf8(Y, "a\0b", 3).u.s, buf, sizeof(buf)));
+out:
+	cx_ctx_free(Y);
+	cx_ctx_free(Z);
+}
+
+/* The built-in region (heap.c): built-ins are never traced, but what a script stores into them
+ * (a property, an element, a heap-string key, on a prototype, the global object or a lazy
+ * built-in made later) survives collections. Under ASan a miss is a use after free. */
+static void test_gc_builtins(void)
+{
+	cx_ctx *Y = cx_ctx_new(0);
+	cx_value g, op, ap, math, o, k, keys;
+	uint32_t i, n, seen = 0;
+
+	CHECK(Y != NULL);
+	if (!Y)
+		return;
+	g = cx_global(Y);
+	op = cx_get_cstr(Y, cx_get_cstr(Y, g, "Object"), "prototype");
+	ap = cx_get_cstr(Y, cx_get_cstr(Y, g, "Array"), "prototype");
+	math = cx_get_cstr(Y, g, "Math"); /* a lazy built-in, made now */
+	CHECK(cx_is_obj(op) && cx_is_obj(ap) && cx_is_obj(math));
+	o = cx_obj_new(Y);
+	cx_put_s(Y, o, cx_str_cstr(Y, "v").u.s, cx_str_printf(Y, "on %s", "Object.prototype"));
+	cx_put_s(Y, op, cx_str_cstr(Y, "extra").u.s, o);
+	cx_put(Y, ap, cx_num(0), cx_str_printf(Y, "element %d", 0));
+	cx_put_s(Y, math, cx_str_cstr(Y, "saved").u.s, cx_arr_new(Y, 1, (cx_value[]){cx_str_printf(Y, "in %s", "Math")}));
+	k = cx_str_printf(Y, "key%d", 42); /* a heap string as a key of the global object */
+	cx_put(Y, g, k, cx_num(42));
+	for (i = 0; i < 3; i++) {
+		int j;
+		for (j = 0; j < 1000; j++)
+			cx_str_printf(Y, "garbage %d", j);
+		cx_gc(Y);
+	}
+	CHECK_S(cx_get_cstr(Y, cx_get_cstr(Y, op, "extra"), "v"), "on Object.prototype");
+	CHECK_S(cx_get_cstr(Y, cx_get_cstr(Y, cx_obj_new(Y), "extra"), "v"), "on Object.prototype");
+	CHECK_S(cx_get(Y, ap, cx_num(0)), "element 0");
+	CHECK_S(cx_get(Y, cx_get_cstr(Y, math, "saved"), cx_num(0)), "in Math");
+	CHECK_N(cx_get_cstr(Y, g, "key42"), 42);
+	keys = cx_forin_keys(Y, g);
+	n = cx_arr_length(Y, keys);
+	for (i = 0; i < n; i++)
+		seen += cx_str_eq_ascii(cx_get(Y, keys, cx_num(i)).u.s, "key42");
+	CHECK(seen == 1);
+	/* overwritten, the old value is garbage like any other */
+	cx_put_s(Y, op, cx_str_cstr(Y, "extra").u.s, cx_num(1));
+	cx_gc(Y);
+	CHECK_N(cx_get_cstr(Y, op, "extra"), 1);
+	cx_ctx_free(Y);
+}
+
 static void test_gc(void)
 {
 	size_t before, after;
@@ -2025,6 +2134,8 @@ int main(void)
 	test_json();
 	test_array_es5();
 	test_gc();
+	test_gc_pressure();
+	test_gc_builtins();
 	test_depth();
 	test_fast_paths();
 	test_number_digits();
