@@ -15,7 +15,8 @@
 # (8 kHz PCMU, 20 ms packets) and hangs up with BYE. sipp (bench/sip/uac.xml) places R calls per
 # second for N minutes; each call's SDP points the audio at bench/sip/rtpcount.py, which counts
 # the packets of every stream. Every 10 s a line is printed (and written to DIR/samples.tsv):
-# the program's RSS, its open descriptors, its running and started sessions (/health), and
+# the program's RSS, its open descriptors, its running and started sessions and malloc's bytes in
+# use (/health), and
 # sipp's successful and failed calls so far. Once the calls are over and every session has ended
 # (at most 40 s later) the totals are printed: calls attempted / completed / failed, RTP packets
 # expected / received, and memory after warm-up (the first fifth of the run, at most 5 minutes)
@@ -102,7 +103,8 @@ sleep 0.3
 
 health() {
 	curl -s --max-time 2 "http://127.0.0.1:$HP/health" |
-		sed -n 's/.*"sessions":\([0-9]*\).*"sessions_started":\([0-9]*\).*/\1 \2/p' | grep . || echo "? ?"
+		sed -n 's/.*"sessions":\([0-9]*\).*"sessions_started":\([0-9]*\).*"heap_inuse_bytes":\([0-9]*\).*/\1 \2 \3/p' |
+		grep . || echo "? ? ?"
 }
 fds() {
 	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
@@ -119,11 +121,11 @@ sample() {
 	s=$(($(date +%s) - T0))
 	h=$(health)
 	c=$(sipp_counts)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$(lp_rss_kb "$PROG")" "$(fds "$PROG")" ${h} ${c} >>"$W/samples.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$(lp_rss_kb "$PROG")" "$(fds "$PROG")" ${h} ${c} >>"$W/samples.tsv"
 	tail -n 1 "$W/samples.tsv" |
-		awk -F'\t' '{printf "  %5d s  RSS %6s kB  fds %4s  sessions %4s  started %7s  sipp ok %7s failed %s\n", $1, $2, $3, $4, $5, $6, $7}'
+		awk -F'\t' '{printf "  %5d s  RSS %6s kB  heap %6d kB  fds %4s  sessions %4s  started %7s  sipp ok %7s failed %s\n", $1, $2, $6 / 1024, $3, $4, $5, $7, $8}'
 }
-printf 'time_s\trss_kb\tfds\tsessions\tstarted\tsipp_ok\tsipp_failed\n' >"$W/samples.tsv"
+printf 'time_s\trss_kb\tfds\tsessions\tstarted\theap_bytes\tsipp_ok\tsipp_failed\n' >"$W/samples.tsv"
 echo "soak: $MINUTES min of calls at $RATE/s ($CALLS calls, $WAV s of audio each) against $PROG_BIN; logs in $W"
 sample
 
@@ -147,7 +149,7 @@ wait "$SIPP"
 SIPP_RC=$?
 # every session must end: libre's SIP timers end a stuck call within 32 s
 for ((i = 0; i < 400; i++)); do
-	read -r LEFT _ <<<"$(health)"
+	read -r LEFT _ _ <<<"$(health)"
 	[ "$LEFT" = 0 ] && break
 	sleep 0.1
 done
@@ -192,6 +194,16 @@ den = sum((t - mt) ** 2 for t, _ in pts)
 slope = sum((t - mt) * (v - mr) for t, v in pts) / den if den else 0.0
 trend = 100.0 * slope * (pts[-1][0] - pts[0][0]) / rss_warm
 flat = trend <= 5.0
+# the same line for malloc's bytes in use (/health heap_inuse_bytes): RSS rising while this stays
+# flat is memory freed but kept by the allocator, not a leak
+hp = [(int(r['time_s']) / 60.0, num(r, 'heap_bytes') / 1024.0) for r in after if num(r, 'heap_bytes')]
+if len(hp) > 1:
+    hmt = sum(t for t, _ in hp) / len(hp); hmr = sum(v for _, v in hp) / len(hp)
+    hden = sum((t - hmt) ** 2 for t, _ in hp)
+    hslope = sum((t - hmt) * (v - hmr) for t, v in hp) / hden if hden else 0.0
+    htrend = 100.0 * hslope * (hp[-1][0] - hp[0][0]) / hp[0][1]
+else:
+    hslope = htrend = 0.0
 fd_run = [num(r, 'fds') for r in after if num(r, 'fds') is not None]
 ses = [num(r, 'sessions') for r in run if num(r, 'sessions') is not None]
 final = rows[-1]
@@ -208,6 +220,9 @@ res = {
     'rss end of calls kb': rss_end, 'rss max over warm-up %': round(growth, 1),
     'rss trend after warm-up kB/min': round(slope, 1),
     'rss rise of the trend after warm-up %': round(trend, 1),
+    'heap in use after warm-up / end kb': '%d / %d' % (hp[0][1], hp[-1][1]) if hp else '?',
+    'heap trend after warm-up kB/min': round(hslope, 1),
+    'heap rise of the trend after warm-up %': round(htrend, 1),
     'memory flat after warm-up (trend rise <= 5 %)': ('yes' if flat else 'NO') + ('' if int(minutes) >= 10 else ' (not judged: under 10 min)'),
     'fds min..max after warm-up': '%d..%d' % (min(fd_run), max(fd_run)) if fd_run else '?',
     'fds after the calls': final['fds'], 'sessions max': max(ses) if ses else '?',
@@ -222,10 +237,10 @@ with open(w + '/soak.md', 'w') as f:
     f.write('| measure | result |\n|---|---|\n')
     for k, v in res.items():
         f.write('| %s | %s |\n' % (k, v))
-    f.write('\nSamples (every 10 s; every 6th shown): time s, RSS kB, fds, sessions running, sessions started, sipp ok, sipp failed\n\n```\n')
+    f.write('\nSamples (every 10 s; every 6th shown): time s, RSS kB, fds, sessions running, sessions started, heap bytes in use, sipp ok, sipp failed\n\n```\n')
     for i, r in enumerate(rows):
         if i % 6 == 0 or i == len(rows) - 1:
-            f.write('\t'.join(r[k] for k in ('time_s', 'rss_kb', 'fds', 'sessions', 'started', 'sipp_ok', 'sipp_failed')) + '\n')
+            f.write('\t'.join(r[k] for k in ('time_s', 'rss_kb', 'fds', 'sessions', 'started', 'heap_bytes', 'sipp_ok', 'sipp_failed')) + '\n')
     f.write('```\n')
 sys.exit(0 if good else 1)
 EOF

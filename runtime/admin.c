@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <malloc.h>
 #include "rt.h"
 
 /* Section - Counting */
@@ -20,6 +21,13 @@
 static const double cx_met__bounds[CX_MET_LAT_N] = {
 	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0,
 };
+
+uint64_t cx_met_heap_bytes(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return (uint64_t)mi.uordblks + (uint64_t)mi.hblkhd; /* in use: small blocks + mmap'd */
+}
 
 uint64_t cx_met_now_us(void)
 {
@@ -154,6 +162,9 @@ static void cx_met__process(struct mbuf *mb, const cx_engine *e)
 	cx_met__one(mb, "process_resident_memory_bytes", "gauge", "Resident memory size.",
 		    (uint64_t)rss * (uint64_t)sysconf(_SC_PAGESIZE));
 	cx_met__one(mb, "process_open_fds", "gauge", "Open file descriptors.", fds);
+	cx_met__one(mb, "ccxml_heap_inuse_bytes", "gauge", "Bytes the process has allocated and not "
+		    "freed (malloc's count; the RSS also holds what is free but not returned).",
+		    cx_met_heap_bytes());
 	cx_met__one(mb, "process_start_time_seconds", "gauge",
 		    "Start time of the engine since the epoch.", e->met.start_s);
 }

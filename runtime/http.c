@@ -782,10 +782,11 @@ static void cx_http__health(cx_hconn *c)
 
 	snprintf(body, sizeof(body),
 		 "{\"status\":\"%s\",\"sessions\":%u,\"max_sessions\":%u,\"sessions_started\":%u,"
-		 "\"http_requests\":%llu,\"http_connections\":%u,\"transfers\":%u,\"tokens\":%u}\n",
+		 "\"http_requests\":%llu,\"http_connections\":%u,\"transfers\":%u,\"tokens\":%u,"
+		 "\"heap_inuse_bytes\":%llu}\n",
 		 e->draining ? "stopping" : "ok", e->nsess, e->max_sessions,
 		 e->nsess_total, (unsigned long long)c->h->nreq, c->h->nconns, cx_curl_pending(e),
-		 list_count(&c->h->toks));
+		 list_count(&c->h->toks), (unsigned long long)cx_met_heap_bytes());
 	cx_http__reply(c, e->draining ? 503 : 200, e->draining ? "Service Unavailable" : "OK",
 		       "application/json", body);
 }

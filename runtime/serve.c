@@ -10,9 +10,11 @@
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
+#include <malloc.h>
 #include "prov.h"
 
 #define CX_SERVE_GRACE_MS 10000
+#define CX_SERVE_TRIM_MS  60000
 
 /* One engine runs in cx_engine_main at a time (libre's loop is per thread and re_main's signal
  * handler takes no argument). */
@@ -30,6 +32,7 @@ static struct {
 	uint64_t sig_ms;       /* CLOCK_MONOTONIC ms of the first signal */
 	uint64_t wd_ms;        /* WATCHDOG=1 every this many ms (notify.c), or 0 */
 	uint64_t wd_next;      /* tmr_jiffies() of the next one */
+	uint64_t trim_next;    /* tmr_jiffies() of the next malloc_trim (service mode) */
 } cx_serve__st;
 
 const char *cx_version(void)
@@ -131,6 +134,13 @@ static void cx_serve__tick(void *arg)
 	if (cx_serve__st.hup) {
 		cx_serve__st.hup = 0;
 		cx_serve__reload(e);
+	}
+	/* a long-running service: give the pages malloc holds free back to the system once a
+	 * minute (glibc returns only the top of the heap by itself; freed pages inside it stay
+	 * resident, and the RSS then climbs in steps with the peaks of the load) */
+	if (cx_serve__st.service && tmr_jiffies() >= cx_serve__st.trim_next) {
+		cx_serve__st.trim_next = tmr_jiffies() + CX_SERVE_TRIM_MS;
+		(void)malloc_trim(0);
 	}
 	if (cx_serve__st.wd_ms && tmr_jiffies() >= cx_serve__st.wd_next) {
 		cx_serve__st.wd_next = tmr_jiffies() + cx_serve__st.wd_ms;
