@@ -187,6 +187,7 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 	e->max_sessions = cfg->max_sessions;
 	e->budget = cfg->budget;
 	e->grace_ms = cfg->grace_ms;
+	e->trace = cfg->trace;
 	e->service = cfg->sip_addr || cfg->http_addr;
 	err = str_dup(&e->media_root, cfg->media_root ? cfg->media_root : ".");
 	if (err)

@@ -245,6 +245,9 @@ static const cx_main_opt cx_main__opts[] = {
 	{"grace", required_argument, "SECONDS", cx_main__grace,
 	 "on SIGTERM/SIGINT in service mode, wait this long for sessions to\n"
 	 "end after ccxml.kill (default 10; docs/service.md)", 0},
+	{"trace", no_argument, NULL, cx_main__flag,
+	 "log each event: session, state, event, the transition chosen (file:line)\n"
+	 "or 'no transition'", offsetof(cx_main_cli, cfg.trace)},
 	{"log-format", required_argument, "FMT", cx_main__str,
 	 "plain (default), text (timestamp, level, session, connection,\n"
 	 "Call-ID), json (an object a line) or journal (default under systemd)",

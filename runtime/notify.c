@@ -4,6 +4,7 @@
  * STOPPING=1 when it stops, STATUS=… for `systemctl status`, and WATCHDOG=1 keep-alives when
  * the unit sets WatchdogSec=. Nothing happens when NOTIFY_SOCKET is not set.
  */
+#include <stddef.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -296,6 +296,7 @@ struct cx_engine {
 	struct cx_cdr *cdr;    /* call records (cdr.c) or NULL */
 	struct cx_pace *pace;  /* --max-cps (pace.c) or NULL */
 	int closing;           /* being freed: nothing new is started */
+	int trace;             /* --trace: a line per event and the transition it selected */
 };
 
 int cx_engine_new(cx_engine **ep);

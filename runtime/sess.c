@@ -667,8 +667,15 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 			if (!cx_truthy(c))
 				continue;
 		}
+		if (s->eng->trace)
+			cx_log(CX_LOG_INFO, s->id, "trace: state '%H', event %H -> %H:%d", cx_rt_esc,
+			       state, cx_rt_esc, ev->name, cx_rt_esc, s->doc->name ? s->doc->name : "?",
+			       tr->line);
 		return tr;
 	}
+	if (s->eng->trace)
+		cx_log(CX_LOG_INFO, s->id, "trace: state '%H', event %H -> no transition", cx_rt_esc,
+		       state, cx_rt_esc, ev->name);
 	return NULL;
 }
 
