@@ -293,6 +293,7 @@ if [ "${1:-}" = "--one" ]; then
 	unit) run__one_cmd "$B" "$NAME" "$dir" "$(cd "$B" && pwd)/tests/$NAME" >"$res.txt" 2>&1 ;;
 	invalid|codegen) run__one_cmd "$B" "$NAME" "$dir" "tests/$KIND/run.sh" "$(cd "$B" && pwd)/ccxmlc" >"$res.txt" 2>&1 ;;
 	embed) run__one_cmd "$B" "$NAME" "$dir" examples/embed/run.sh "$B" >"$res.txt" 2>&1 ;;
+	campaign) run__one_cmd "$B" "$NAME" "$dir" examples/campaign/run.sh "$B" >"$res.txt" 2>&1 ;;
 	es) run__one_cmd "$B" "$NAME" "$dir" tests/es/run.sh "$B" >"$res.txt" 2>&1 ;;
 	http) run__one_cmd "$B" "$NAME" "$dir" tests/http/run.sh "$B" >"$res.txt" 2>&1 ;;
 	sip) run__one_cmd "$B" "$NAME" "$dir" tests/sip/run.sh "$B" >"$res.txt" 2>&1 ;;
@@ -354,6 +355,7 @@ for B in $BUILDS; do
 	done
 	[ -x tests/sip/trunk.sh ] && match "trunk:run" && echo "$B trunk run"
 	[ -x examples/embed/run.sh ] && match "embed:run" && echo "$B embed run"
+	[ -x examples/campaign/run.sh ] && match "campaign:run" && echo "$B campaign run"
 	# the fuzzers build themselves (clang, sanitizers): one job, with the optimised build
 	[ "$B" = build ] && [ -x tests/fuzz/run.sh ] && match "fuzz:run" && echo "$B fuzz run"
 	for f in tests/ccxml/*.ccxml; do
