@@ -46,6 +46,13 @@
 #define CX_HTTP_LOG_MS       10000  /* at most one line about refused connections per this */
 #define CX_HTTP_RETRY_AFTER  "5"    /* seconds, in a 503 for a limit reached */
 
+/* At most one log line per CX_HTTP_LOG_MS for a kind of refusal, with the number not logged
+ * since: a flood of bad requests cannot fill the log (cx_http__quiet). */
+typedef struct cx_http_quiet {
+	uint64_t last;         /* tmr_jiffies() of the last line */
+	uint32_t hidden;       /* refusals since, not logged */
+} cx_http_quiet;
+
 typedef struct cx_http_tok {
 	struct le le;
 	char *id;
@@ -66,7 +73,9 @@ struct cx_http {
 	char *tokfile;         /* --tokens FILE or NULL */
 	char *admin;           /* the admin token (/metrics, /sessions) or NULL */
 	char *adminfile;       /* where it is read from (SIGHUP reads it again) */
-	uint64_t adminlog;     /* tmr_jiffies() of the last refused admin request logged */
+	cx_http_quiet qtok;    /* refusals a client can repeat at will, logged sparingly: */
+	cx_http_quiet qbasic;  /* unknown tokens, basichttp without the right credential, */
+	cx_http_quiet qadmin;  /* the admin resources without the admin token */
 	int loading;           /* tokens being read from tokfile: mark them fromfile */
 	uint32_t nconns;
 	uint64_t nreq;
@@ -539,6 +548,21 @@ static void cx_http__busy(cx_hconn *c, const char *why)
 
 /* Section - Resources */
 
+/* 1 when this refusal may be logged now; *hidden is how many went unlogged before it. */
+static int cx_http__quiet(cx_http_quiet *q, uint32_t *hidden)
+{
+	uint64_t now = tmr_jiffies();
+
+	if (q->last && now < q->last + CX_HTTP_LOG_MS) {
+		q->hidden++;
+		return 0;
+	}
+	q->last = now;
+	*hidden = q->hidden;
+	q->hidden = 0;
+	return 1;
+}
+
 /* The token id names, comparing with every token in constant time: how long the answer takes
  * tells nothing about how close a guess came. */
 static cx_http_tok *cx_http__tok(cx_http *h, const char *id)
@@ -561,8 +585,11 @@ static cx_http_tok *cx_http__starttok(cx_hconn *c, const cx_form *f, const char 
 	cx_http_tok *t = id ? cx_http__tok(c->h, id) : NULL;
 
 	if (!t) {
-		cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: %s tokenid", what, &c->peer,
-		       id ? "unknown" : "no");
+		uint32_t n;
+		if (cx_http__quiet(&c->h->qtok, &n))
+			cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: %s tokenid (%u more "
+			       "refused in the %d s before, not logged)", what, &c->peer,
+			       id ? "unknown" : "no", n, CX_HTTP_LOG_MS / 1000);
 		cx_http__text(c, 403, "Forbidden", "Invalid Token");
 	}
 	return t;
@@ -687,12 +714,15 @@ static int cx_http__mayinject(cx_hconn *c, const cx_form *f, const char *sid, cx
 {
 	const char *sec = cx_form__get(f, "secret"), *tok = cx_form__get(f, "token");
 	cx_http *h = c->h;
+	uint32_t n;
 	int ok;
 
 	*sp = NULL;
 	if (!sec && !tok) {
-		cx_log(CX_LOG_WARN, NULL, "http: basichttp from %J refused: no secret or token",
-		       &c->peer);
+		if (cx_http__quiet(&h->qbasic, &n))
+			cx_log(CX_LOG_WARN, NULL, "http: basichttp from %J refused: no secret or token "
+			       "(%u more refused in the %d s before, not logged)", &c->peer, n,
+			       CX_HTTP_LOG_MS / 1000);
 		cx_http__text(c, 403, "Forbidden", "basichttp needs the secret of the session's "
 			      "access URI (session.ioprocessors.basichttp) or the --inject-token");
 		return 0;
@@ -706,8 +736,10 @@ static int cx_http__mayinject(cx_hconn *c, const cx_form *f, const char *sid, cx
 		return 0;
 	}
 	if (!ok) {
-		cx_log(CX_LOG_WARN, NULL, "http: basichttp from %J to session %H refused: wrong %s",
-		       &c->peer, cx_rt_esc, sid, tok ? "token" : "secret");
+		if (cx_http__quiet(&h->qbasic, &n))
+			cx_log(CX_LOG_WARN, NULL, "http: basichttp from %J to session %H refused: wrong "
+			       "%s (%u more refused in the %d s before, not logged)", &c->peer,
+			       cx_rt_esc, sid, tok ? "token" : "secret", n, CX_HTTP_LOG_MS / 1000);
 		cx_http__text(c, 403, "Forbidden", "wrong secret or token for this session");
 		return 0;
 	}
@@ -847,6 +879,7 @@ static int cx_http__admin_ok(cx_hconn *c, const struct http_msg *msg)
 {
 	const struct http_hdr *auth = cx_http__hdr(msg, "Authorization", NULL);
 	char given[CX_HTTP_MAX_VAL + 1] = "";
+	uint32_t n;
 
 	if (!c->h->admin) {
 		cx_http__text(c, 403, "Forbidden", "the operator's resources need an admin token "
@@ -860,12 +893,10 @@ static int cx_http__admin_ok(cx_hconn *c, const struct http_msg *msg)
 	if (given[0] && cx_rt_ct_eq(c->h->admin, given))
 		return 1;
 	/* one line per 10 s at most: a guesser must not fill the log */
-	if (!c->h->adminlog || tmr_jiffies() >= c->h->adminlog + CX_HTTP_LOG_MS) {
-		c->h->adminlog = tmr_jiffies();
-		cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: %s admin token (more are not "
-		       "logged for %d s)", c->route, &c->peer, given[0] ? "wrong" : "no",
-		       CX_HTTP_LOG_MS / 1000);
-	}
+	if (cx_http__quiet(&c->h->qadmin, &n))
+		cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: %s admin token (%u more refused "
+		       "in the %d s before, not logged)", c->route, &c->peer,
+		       given[0] ? "wrong" : "no", n, CX_HTTP_LOG_MS / 1000);
 	cx_http__answer(c, 401, "Unauthorized", "WWW-Authenticate: Bearer realm=\"ccxml\"\r\n",
 			NULL, "this resource needs Authorization: Bearer <admin token>\n");
 	return 0;

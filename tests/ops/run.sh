@@ -222,6 +222,10 @@ curl -s -m 5 -o /dev/null "$LU/basichttp?sessionid=$S1&name=user.bye&token=$INJ"
 waitfor "$W/lerr" "session $S1: ended" 5
 check "--token ID,max=2: when one of its sessions ended, a start succeeds again" bash -c \
 	"start() { curl -s -i -m 5 \"$LU/CCXML10.start?tokenid=\$1&dest=sip:ok@x\"; }; start t-max | grep -q '^HTTP/1.1 200'"
+for i in $(seq 1 50); do curl -s -m 5 -o /dev/null "$LU/CCXML10.start?tokenid=guess$i"; done
+for i in $(seq 1 50); do curl -s -m 5 -o /dev/null "$LU/basichttp?sessionid=$S1&name=user.x&secret=guess$i"; done
+check "50 wrong tokens and 50 wrong secrets: one log line each, not 100" bash -c \
+	"[ \$(grep -c 'refused: unknown tokenid' '$W/lerr') = 1 ] && [ \$(grep -c 'refused: wrong secret' '$W/lerr') -le 2 ]"
 check "--token ID,max=0: refused at start with a reason" bash -c \
 	"timeout 10 '$W/app' --sim --http 127.0.0.1:0 --token 'a,max=0' 2>&1 | grep -q \"',max=' needs a number of sessions\""
 kill -TERM $L
