@@ -188,6 +188,18 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 	e->budget = cfg->budget;
 	e->grace_ms = cfg->grace_ms;
 	e->trace = cfg->trace;
+	if (cfg->node_id) {
+		const char *p = cfg->node_id;
+		while (*p && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+			++p;
+		if (*p || p == cfg->node_id || p - cfg->node_id >= CX_NODE_IDSZ) {
+			cx_log(CX_LOG_ERR, NULL, "--node-id: 1 to %d lower-case letters and digits, not "
+			       "'%H'", CX_NODE_IDSZ - 1, cx_rt_esc, cfg->node_id);
+			err = EINVAL;
+			goto out;
+		}
+		str_ncpy(e->node, cfg->node_id, sizeof(e->node));
+	}
 	e->service = cfg->sip_addr || cfg->http_addr;
 	err = str_dup(&e->media_root, cfg->media_root ? cfg->media_root : ".");
 	if (err)

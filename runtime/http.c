@@ -810,16 +810,20 @@ static void cx_http__basichttp(cx_hconn *c, const cx_form *f)
 static void cx_http__health(cx_hconn *c)
 {
 	cx_engine *e = c->h->eng;
+	int full = e->max_sessions && e->nsess >= e->max_sessions;
+	const char *st = e->draining ? "stopping" : full ? "full" : "ok";
 	char body[400];
 
 	snprintf(body, sizeof(body),
 		 "{\"status\":\"%s\",\"sessions\":%u,\"max_sessions\":%u,\"sessions_started\":%u,"
 		 "\"http_requests\":%llu,\"http_connections\":%u,\"transfers\":%u,\"tokens\":%u,"
 		 "\"heap_inuse_bytes\":%llu}\n",
-		 e->draining ? "stopping" : "ok", e->nsess, e->max_sessions,
+		 st, e->nsess, e->max_sessions,
 		 e->nsess_total, (unsigned long long)c->h->nreq, c->h->nconns, cx_curl_pending(e),
 		 list_count(&c->h->toks), (unsigned long long)cx_met_heap_bytes());
-	cx_http__reply(c, e->draining ? 503 : 200, e->draining ? "Service Unavailable" : "OK",
+	/* 503 when no new session can start here (stopping, or every slot taken): a load
+	 * balancer's health check then sends token starts elsewhere */
+	cx_http__reply(c, st[0] != 'o' ? 503 : 200, st[0] != 'o' ? "Service Unavailable" : "OK",
 		       "application/json", body);
 }
 

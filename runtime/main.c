@@ -245,6 +245,9 @@ static const cx_main_opt cx_main__opts[] = {
 	{"grace", required_argument, "SECONDS", cx_main__grace,
 	 "on SIGTERM/SIGINT in service mode, wait this long for sessions to\n"
 	 "end after ccxml.kill (default 10; docs/service.md)", 0},
+	{"node-id", required_argument, "ID", cx_main__str,
+	 "this node's id in a cluster (1-8 of a-z0-9): session ids start with it\n"
+	 "(docs/cluster.md)", offsetof(cx_main_cli, cfg.node_id)},
 	{"trace", no_argument, NULL, cx_main__flag,
 	 "log each event: session, state, event, the transition chosen (file:line)\n"
 	 "or 'no transition'", offsetof(cx_main_cli, cfg.trace)},

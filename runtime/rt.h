@@ -154,6 +154,8 @@ void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason);
 /* A session id: "s" + a counter (short, for people) + "-" + 64 random bits in 16 hex digits
  * (what makes it unguessable); room left for a cluster node id. */
 #define CX_SESS_IDSZ 40
+/* --node-id: 1 to 8 of [a-z0-9] (ids stay under CX_SESS_IDSZ: "n.s4294967295-" + 16 hex) */
+#define CX_NODE_IDSZ 9
 /* ids of sends and fetches: "<session id>.send<N>" */
 #define CX_SUBID_SZ (CX_SESS_IDSZ + 16)
 
@@ -297,6 +299,7 @@ struct cx_engine {
 	struct cx_pace *pace;  /* --max-cps (pace.c) or NULL */
 	int closing;           /* being freed: nothing new is started */
 	int trace;             /* --trace: a line per event and the transition it selected */
+	char node[CX_NODE_IDSZ];  /* --node-id ("" when none): the prefix of session ids */
 };
 
 int cx_engine_new(cx_engine **ep);

@@ -448,7 +448,9 @@ static int cx_sess__ids(cx_sess *s)
 		cx_log(CX_LOG_ERR, NULL, "no random bytes for a session id: %s", strerror(err));
 		return err;
 	}
-	re_snprintf(s->id, sizeof(s->id), "s%u-%w", ++cx_sess__counter, rnd, (size_t)8);
+	/* with --node-id the node comes first ("n2.s17-…"): a front routes on the prefix */
+	re_snprintf(s->id, sizeof(s->id), "%s%ss%u-%w", s->eng->node, s->eng->node[0] ? "." : "",
+		    ++cx_sess__counter, rnd, (size_t)8);
 	re_snprintf(s->secret, sizeof(s->secret), "%w", rnd + 8, (size_t)16);
 	return 0;
 }
