@@ -230,6 +230,8 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 			err = cx_http_inject_token(e, cfg->inject_token);
 		if (!err && cfg->admin_token_file)
 			err = cx_http_admin_file(e, cfg->admin_token_file);
+		if (!err && cfg->http_public)
+			err = cx_http_public(e, cfg->http_public);
 		if (err)
 			goto out;
 	}

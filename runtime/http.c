@@ -71,6 +71,7 @@ struct cx_http {
 	struct list toks;
 	char *inject;          /* --inject-token or NULL */
 	char *tokfile;         /* --tokens FILE or NULL */
+	char *public;          /* --http-public URL (no trailing '/') or NULL */
 	char *admin;           /* the admin token (/metrics, /sessions) or NULL */
 	char *adminfile;       /* where it is read from (SIGHUP reads it again) */
 	cx_http_quiet qtok;    /* refusals a client can repeat at will, logged sparingly: */
@@ -1392,6 +1393,7 @@ static void cx_http__destroy(void *arg)
 	tmr_cancel(&h->logtmr);
 	mem_deref(h->inject);
 	mem_deref(h->tokfile);
+	mem_deref(h->public);
 	mem_deref(h->admin);
 	mem_deref(h->adminfile);
 	mem_deref(h->ts);
@@ -1459,6 +1461,8 @@ int cx_http_base(const cx_engine *e, char *buf, size_t sz)
 
 	if (!e || !e->http || !sa_isset(&e->http->bound, SA_ALL))
 		return ENOENT;
+	if (e->http->public) /* --http-public: the front that routes to us */
+		return re_snprintf(buf, sz, "%s", e->http->public) < 0 ? ENOMEM : 0;
 	a = e->http->bound;
 	/* a wildcard address is no place to send to; the same host reaches it on loopback */
 	if (sa_is_any(&a)) {
@@ -1466,6 +1470,27 @@ int cx_http_base(const cx_engine *e, char *buf, size_t sz)
 		(void)sa_set_str(&a, sa_af(&a) == AF_INET6 ? "::1" : "127.0.0.1", port);
 	}
 	return re_snprintf(buf, sz, "http://%J", &a) < 0 ? ENOMEM : 0;
+}
+
+int cx_http_public(cx_engine *e, const char *url)
+{
+	size_t n = url ? strlen(url) : 0;
+	const char *p;
+
+	if (!e || !e->http) {
+		cx_log(CX_LOG_ERR, NULL, "--http-public needs --http");
+		return EINVAL;
+	}
+	for (p = url ? url : ""; *p && isgraph((unsigned char)*p) && *p != '?' && *p != '#'; p++)
+		;
+	if (!url || *p || n > 200 || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))) {
+		cx_log(CX_LOG_ERR, NULL, "--http-public: an http:// or https:// URL without query, "
+		       "e.g. http://ivr.example.com:8080");
+		return EINVAL;
+	}
+	while (n && url[n - 1] == '/')
+		--n;
+	return re_sdprintf(&e->http->public, "%b", url, n);
 }
 
 int cx_http_inject_token(cx_engine *e, const char *tok)

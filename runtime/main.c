@@ -248,6 +248,9 @@ static const cx_main_opt cx_main__opts[] = {
 	{"node-id", required_argument, "ID", cx_main__str,
 	 "this node's id in a cluster (1-8 of a-z0-9): session ids start with it\n"
 	 "(docs/cluster.md)", offsetof(cx_main_cli, cfg.node_id)},
+	{"http-public", required_argument, "URL", cx_main__str,
+	 "the base of session.ioprocessors URIs when a front (a load balancer)\n"
+	 "routes to this node (docs/cluster.md)", offsetof(cx_main_cli, cfg.http_public)},
 	{"trace", no_argument, NULL, cx_main__flag,
 	 "log each event: session, state, event, the transition chosen (file:line)\n"
 	 "or 'no transition'", offsetof(cx_main_cli, cfg.trace)},

@@ -382,6 +382,8 @@ int cx_http_token(cx_engine *e, const char *spec);
 int cx_http_tokens_file(cx_engine *e, const char *path);
 /* s ends: the count of its token's sessions goes down (teardown). */
 void cx_http_sess_ended(cx_sess *s);
+/* --http-public: the base of session.ioprocessors URIs (a front that routes to this node). */
+int cx_http_public(cx_engine *e, const char *url);
 /* The admin token of /metrics and /sessions: the first line of path. */
 int cx_http_admin_file(cx_engine *e, const char *path);
 /* SIGHUP: read the --tokens file again (all or nothing; --token ones stay), and the admin

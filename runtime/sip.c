@@ -861,6 +861,12 @@ static bool cx_sip__update_h(const struct sip_msg *msg, void *arg)
 	uint32_t se;
 	int err = 0;
 
+	if (!pl_strcmp(&msg->met, "OPTIONS")) {
+		/* RFC 3261 §11: what we do (a front's keep-alive probe gets its 200 here) */
+		(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 200, "OK",
+				  "%sAccept: application/sdp\r\nContent-Length: 0\r\n\r\n", SIP_ALLOW);
+		return true;
+	}
 	if (pl_strcmp(&msg->met, "UPDATE"))
 		return false;
 	LIST_FOREACH(&st->calls, le) {

@@ -83,6 +83,7 @@ typedef struct cx_engine_cfg {
 	double max_cps;            /* outbound calls per second (pace.c); 0: no limit */
 	int trace;                 /* a log line per event: state, event, transition chosen */
 	const char *node_id;       /* 1-8 of [a-z0-9], the prefix of session ids (docs/cluster.md) */
+	const char *http_public;   /* base URL of session.ioprocessors (the front), or NULL */
 	int64_t budget;            /* CX_TICKs per event; 0: 2,000,000 */
 	/* HTTP session control (docs/http.md) and mail */
 	const char *http_addr;     /* "ADDR:PORT" (port 0: any free port) */
