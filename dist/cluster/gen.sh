@@ -3,7 +3,8 @@
 # fronts of a ccxmlc cluster (docs/cluster.md) into OUTDIR:
 #   kamailio.cfg, dispatcher.list  Kamailio 5.6: inbound INVITEs spread over the nodes
 #                                  (dispatcher, round robin, OPTIONS probes every second; a node
-#                                  that stops answering is out until it answers again); requests
+#                                  that misses two is out until it answers again; an INVITE a
+#                                  node leaves unanswered for 2 s goes to the next); requests
 #                                  from a node (its outbound calls) relayed to their Request-URI;
 #                                  record-route, so in-dialog requests follow.
 #   haproxy.cfg                    HAProxy 2.6: token starts and createsession round robin over
@@ -50,12 +51,14 @@ loadmodule "xlog.so"
 loadmodule "dispatcher.so"
 
 modparam("rr", "enable_full_lr", 1)
+# a node that does not answer an INVITE within 2 s is skipped for the next one
+modparam("tm", "fr_timer", 2000)
 modparam("dispatcher", "list_file", "$OUT/dispatcher.list")
 modparam("dispatcher", "flags", 2)
 modparam("dispatcher", "ds_ping_from", "sip:front@$SIPF_ADDR")
 modparam("dispatcher", "ds_ping_interval", 1)
 modparam("dispatcher", "ds_probing_mode", 1)
-modparam("dispatcher", "ds_probing_threshold", 1)
+modparam("dispatcher", "ds_probing_threshold", 2)
 modparam("dispatcher", "ds_inactive_threshold", 1)
 modparam("dispatcher", "ds_ping_reply_codes", "class=2")
 
