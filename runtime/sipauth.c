@@ -86,9 +86,10 @@ int cx_sipauth_load(cx_sipauth **ap, const char *file)
 		return err;
 	}
 	if (fstat(fileno(f), &sb) || (sb.st_mode & (S_IRWXG | S_IRWXO))) {
+		char mode[8]; /* re_printf has no %o */
+		snprintf(mode, sizeof(mode), "%03o", (unsigned)(sb.st_mode & 0777));
 		cx_log(CX_LOG_ERR, NULL, "--sip-credentials %s: the file holds passwords and is "
-		       "open to group or others (mode %03o): refused; chmod 600 it", file,
-		       (unsigned)(sb.st_mode & 0777));
+		       "open to group or others (mode %s): refused; chmod 600 it", file, mode);
 		fclose(f);
 		return EPERM;
 	}

@@ -126,7 +126,8 @@ check "<log>: \\r\\n and \\x1b escaped, no forged line" bash -c "waitfor() { for
 	waitfor '$W/out' 'x=a\\r\\nFORGED\\x1b[1m src=' && ! grep -q '^FORGED' '$W/out'"
 check "token start, %0A in the token: 403" req 403 'Invalid Token' "$U/CCXML10.start?tokenid=x%0Accxml:%20session%20FORGED:%20started"
 check "basichttp, %0A in the session id: 403" req 403 'wrong secret*' "$U/basichttp?sessionid=x%0Accxml:%20session%20FORGED:%20started&secret=00&name=user.x"
-check "stderr: the id escaped, no forged line" bash -c "grep -q -F 'session x\\nccxml: session FORGED: started refused' '$W/err' && ! grep -q '^ccxml: session FORGED' '$W/err'"
+# (the refusal line itself may be held back: one per 10 s of a kind; tests/ops checks its escaping)
+check "stderr: no forged line" bash -c "! grep -q '^ccxml: session FORGED' '$W/err'"
 
 # bad requests: a clear 4xx, nothing changes
 check "unknown session, no credential: 403" req 403 "*needs the secret*" "$U/basichttp?sessionid=s999&name=user.hello"

@@ -222,6 +222,9 @@ curl -s -m 5 -o /dev/null "$LU/basichttp?sessionid=$S1&name=user.bye&token=$INJ"
 waitfor "$W/lerr" "session $S1: ended" 5
 check "--token ID,max=2: when one of its sessions ended, a start succeeds again" bash -c \
 	"start() { curl -s -i -m 5 \"$LU/CCXML10.start?tokenid=\$1&dest=sip:ok@x\"; }; start t-max | grep -q '^HTTP/1.1 200'"
+curl -s -m 5 -o /dev/null "$LU/basichttp?sessionid=x%0Accxml:%20session%20FORGED:%20started&secret=00&name=user.x"
+check "a refusal's logged session id is escaped: no forged line" bash -c \
+	"grep -q -F 'to session x\\nccxml: session FORGED: started refused: wrong secret' '$W/lerr' && ! grep -q '^ccxml: session FORGED' '$W/lerr'"
 for i in $(seq 1 50); do curl -s -m 5 -o /dev/null "$LU/CCXML10.start?tokenid=guess$i"; done
 for i in $(seq 1 50); do curl -s -m 5 -o /dev/null "$LU/basichttp?sessionid=$S1&name=user.x&secret=guess$i"; done
 check "50 wrong tokens and 50 wrong secrets: one log line each, not 100" bash -c \
