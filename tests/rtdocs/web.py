@@ -1,0 +1,74 @@
+"""tests/rtdocs: a web server of CCXML documents. Serves at PORTFILE's port for SECONDS:
+  /child.ccxml      a good document: logs CHILD RUNNING, then fetches rel.ccxml (relative to
+                    its own URI) and goes there
+  /rel.ccxml        a good document: logs CHILD REL PASS and exits
+  /tmpl.ccxml?n=N   a template: logs TEMPLATE N, so each N is another document
+  /bad.ccxml        a syntax error on line 5, column 27
+  /slow.ccxml       child.ccxml's content after 3 s
+  anything else     404
+and appends "PATH" for each request to LOG."""
+import http.server, os, sys, threading, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from lib_web import serve, Quiet  # noqa: E402
+
+portfile, log, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
+extra = dict(a.split("=", 1) for a in sys.argv[4:])   # /NAME=FILE served as is
+lock = threading.Lock()
+HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<ccxml version="1.0" xmlns="http://www.w3.org/2002/09/ccxml">\n'
+CHILD = HEAD + """  <var name="fid"/>
+  <eventprocessor>
+    <transition event="ccxml.loaded">
+      <log expr="'CHILD RUNNING'"/>
+      <fetch next="'rel.ccxml'" fetchid="fid"/>
+    </transition>
+    <transition event="fetch.done"><goto fetchid="fid"/></transition>
+    <transition event="error.fetch"><log expr="'CHILD ERROR ' + event$.reason"/><exit/></transition>
+  </eventprocessor>
+</ccxml>
+"""
+REL = HEAD + """  <eventprocessor>
+    <transition event="ccxml.loaded"><log expr="'CHILD REL PASS'"/><exit/></transition>
+  </eventprocessor>
+</ccxml>
+"""
+TMPL = HEAD + """  <eventprocessor>
+    <transition event="ccxml.loaded"><log expr="'TEMPLATE %s'"/><exit/></transition>
+  </eventprocessor>
+</ccxml>
+"""
+BAD = HEAD + """  <eventprocessor>
+    <transition event="ccxml.loaded">
+      <log expr="'unclosed"/>
+    </transition>
+  </eventprocessor>
+</ccxml>
+"""
+
+
+class H(Quiet):
+    def do_GET(self):
+        path, _, query = self.path.partition("?")
+        body, status = None, 200
+        if path == "/child.ccxml":
+            body = CHILD
+        elif path == "/rel.ccxml":
+            body = REL
+        elif path == "/tmpl.ccxml":
+            n = "".join(c for c in query.partition("n=")[2] if c.isalnum())
+            body = TMPL % n
+        elif path == "/bad.ccxml":
+            body = BAD
+        elif path == "/slow.ccxml":
+            time.sleep(3)
+            body = CHILD
+        elif path in extra:
+            body = open(extra[path]).read()
+        else:
+            status = 404
+        with lock, open(log, "a") as f:
+            f.write("%s\n" % self.path)
+        self.answer(status, "application/ccxml+xml" if body else "text/plain",
+                    (body or "not found\n").encode())
+
+
+serve(H, portfile, secs)
