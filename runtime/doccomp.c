@@ -298,12 +298,34 @@ static void cx_docent__timeout(void *arg)
 	cx_docent__reap(arg, 1);
 }
 
+/* The C compiler for ccxmlc: $CCXML_DOC_CC, else tcc when it is installed (a tenth of gcc's
+ * time: docs/decisions.md), else ccxmlc's own default. The environment is environ with
+ * CC=that, in env (at most n entries). */
+static void cx_docent__env(char **env, size_t n, char *cc, size_t ccsz)
+{
+	const char *dc = getenv("CCXML_DOC_CC");
+	size_t i, k = 0;
+
+	cc[0] = 0;
+	if (dc && *dc)
+		snprintf(cc, ccsz, "CC=%s", dc);
+	else if (!access("/usr/bin/tcc", X_OK))
+		snprintf(cc, ccsz, "CC=/usr/bin/tcc");
+	for (i = 0; environ[i] && k + 2 < n; i++)
+		if (!cc[0] || strncmp(environ[i], "CC=", 3))
+			env[k++] = environ[i];
+	if (cc[0])
+		env[k++] = cc;
+	env[k] = NULL;
+}
+
 /* Start `ccxmlc --shared -O0 -o DIR/HASH.so DIR/HASH.ccxml`; 0 or an errno. */
 static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body, size_t len)
 {
 	char src[512], so[512];
 	const char *cc = getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
 	char *argv[] = {(char *)cc, "--shared", "-O0", "-o", so, src, NULL};
+	char *env[512], ccv[256];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	int p[2], err;
@@ -330,7 +352,8 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setpgroup(&at, 0);   /* its own group: a timeout kills cc1 too */
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
-	err = posix_spawn(&d->pid, cc, &fa, &at, argv, environ);
+	cx_docent__env(env, sizeof(env) / sizeof(env[0]), ccv, sizeof(ccv));
+	err = posix_spawn(&d->pid, cc, &fa, &at, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	close(p[1]);

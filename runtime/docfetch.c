@@ -23,6 +23,7 @@ typedef struct cx_docreq {
 	FILE *out;
 	struct tmr tmr;
 	int done;              /* the handler was called */
+	uint64_t t0, t1;       /* cx_met_now_us(): started, body received */
 	cx_docload_h *h;
 	void *arg;             /* a reference */
 } cx_docreq;
@@ -45,6 +46,10 @@ static void cx_docreq__tell(cx_docreq *r, const cx_doc *doc, const char *why)
 		return;
 	r->done = 1;
 	tmr_cancel(&r->tmr);
+	if (doc)
+		cx_log(CX_LOG_DEBUG, NULL, "document %H loaded in %llu us (fetch %llu us)", cx_rt_esc,
+		       r->url, (unsigned long long)(cx_met_now_us() - r->t0),
+		       (unsigned long long)(r->t1 - r->t0));
 	r->h(r->eng, doc, why, r->arg);
 }
 
@@ -63,6 +68,7 @@ static void cx_docreq__got(void *arg, const cx_curl_resp *resp, const char *why)
 		fclose(r->out);
 		r->out = NULL;
 	}
+	r->t1 = cx_met_now_us();
 	if (r->done || r->eng->closing) {
 		mem_deref(r);
 		return;
@@ -141,6 +147,7 @@ int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h 
 	if (!r)
 		return ENOMEM;
 	r->eng = e;
+	r->t0 = cx_met_now_us();
 	r->h = h;
 	r->arg = mem_ref(arg);
 	tmr_init(&r->tmr);
