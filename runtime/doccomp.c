@@ -52,8 +52,19 @@ typedef struct cx_docent {
 	cx_engine *eng;
 } cx_docent;
 
+#define CX_DOCCOMP_MAXFRESH 1024      /* URLs kept fresh (HTTP caching) */
+
+/* A URL whose answer may be reused without asking the server (Cache-Control max-age). */
+typedef struct cx_docfresh {
+	struct le le;          /* most recently kept first */
+	char *url;
+	const cx_doc *doc;
+	uint64_t until;        /* cx_cdr_now_ms() */
+} cx_docfresh;
+
 struct cx_doccomp {
 	struct list ents;
+	struct list fresh;
 	char *dir;
 	uint32_t nloaded;
 };
@@ -90,6 +101,7 @@ static void cx_doccomp__destroy(void *arg)
 	struct cx_doccomp *c = arg;
 
 	list_flush(&c->ents);
+	list_flush(&c->fresh);
 	mem_deref(c->dir);
 }
 
@@ -452,4 +464,61 @@ const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc)
 			return d->url;
 	}
 	return NULL;
+}
+
+static void cx_docfresh__destroy(void *arg)
+{
+	cx_docfresh *f = arg;
+
+	list_unlink(&f->le);
+	mem_deref(f->url);
+}
+
+static cx_docfresh *cx_docfresh__find(struct cx_doccomp *c, const char *url)
+{
+	struct le *le;
+
+	LIST_FOREACH(&c->fresh, le) {
+		cx_docfresh *f = le->data;
+		if (!strcmp(f->url, url))
+			return f;
+	}
+	return NULL;
+}
+
+const cx_doc *cx_doccomp_fresh(cx_engine *e, const char *url)
+{
+	cx_docfresh *f;
+
+	if (!e || !e->doccomp || !url)
+		return NULL;
+	f = cx_docfresh__find(e->doccomp, url);
+	if (!f)
+		return NULL;
+	if (f->until > cx_cdr_now_ms())
+		return f->doc;
+	mem_deref(f);
+	return NULL;
+}
+
+void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, uint64_t until_ms)
+{
+	struct cx_doccomp *c;
+	cx_docfresh *f;
+
+	if (!e || !(c = e->doccomp) || !url || !doc)
+		return;
+	mem_deref(cx_docfresh__find(c, url));
+	if (!until_ms)
+		return;
+	f = mem_zalloc(sizeof(*f), cx_docfresh__destroy);
+	if (!f || str_dup(&f->url, url)) {
+		mem_deref(f);
+		return;
+	}
+	f->doc = doc;
+	f->until = until_ms;
+	list_prepend(&c->fresh, &f->le, f);
+	if (list_count(&c->fresh) > CX_DOCCOMP_MAXFRESH)
+		mem_deref(list_tail(&c->fresh)->data);
 }

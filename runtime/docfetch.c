@@ -24,6 +24,7 @@ typedef struct cx_docreq {
 	struct tmr tmr;
 	int done;              /* the handler was called */
 	uint64_t t0, t1;       /* cx_met_now_us(): started, body received */
+	uint64_t until;        /* the answer is fresh until (cx_prompt_fresh), 0: not kept */
 	cx_docload_h *h;
 	void *arg;             /* a reference */
 } cx_docreq;
@@ -46,6 +47,8 @@ static void cx_docreq__tell(cx_docreq *r, const cx_doc *doc, const char *why)
 		return;
 	r->done = 1;
 	tmr_cancel(&r->tmr);
+	if (doc && r->until)
+		cx_doccomp_keep(r->eng, r->url, doc, r->until);
 	if (doc)
 		cx_log(CX_LOG_DEBUG, NULL, "document %H loaded in %llu us (fetch %llu us)", cx_rt_esc,
 		       r->url, (unsigned long long)(cx_met_now_us() - r->t0),
@@ -84,6 +87,8 @@ static void cx_docreq__got(void *arg, const cx_curl_resp *resp, const char *why)
 			 CX_DOC_MAXSIZE);
 		cx_docreq__tell(r, NULL, msg);
 	} else {
+		int nostore;
+		r->until = cx_prompt_fresh(resp->cachectl, &nostore);
 		err = cx_doccomp(r->eng, r->url, r->body ? r->body : "", r->len,
 				 cx_docreq__compiled, r);
 		if (err) {
@@ -102,6 +107,17 @@ static void cx_docreq__timeout(void *arg)
 	snprintf(msg, sizeof(msg), "%s: timed out", r->url);
 	mem_ref(r);
 	cx_docreq__tell(r, NULL, msg);
+	mem_deref(r);
+}
+
+/* The document is fresh by HTTP caching: told from the loop, as a fetch would be. */
+static void cx_docreq__fresh(void *arg)
+{
+	cx_docreq *r = arg;
+	const cx_doc *doc = cx_doccomp_fresh(r->eng, r->url);
+
+	r->t1 = cx_met_now_us();
+	cx_docreq__tell(r, doc, doc ? NULL : "expired meanwhile");
 	mem_deref(r);
 }
 
@@ -154,6 +170,11 @@ int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h 
 	if (str_dup(&r->url, url) || !(r->out = open_memstream(&r->body, &r->len))) {
 		mem_deref(r);
 		return ENOMEM;
+	}
+	if (cx_doccomp_fresh(e, url)) {
+		e->met.doc_cache_hits++;
+		tmr_start(&r->tmr, 0, cx_docreq__fresh, r);
+		return 0;
 	}
 	err = cx_curl_get(e, url, NULL, CX_DOC_MAXSIZE, r->out, cx_docreq__got, mem_ref(r));
 	if (err) {

@@ -438,6 +438,11 @@ int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h 
 int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_docload_h *h,
 	       void *arg);
 const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc); /* NULL: compiled in */
+/* url's document while fresh by HTTP caching (cx_doccomp_keep'd until a later time), or NULL */
+const cx_doc *cx_doccomp_fresh(cx_engine *e, const char *url);
+void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, uint64_t until_ms);
+/* prompt.c: Cache-Control -> fresh until (cx_cdr_now_ms() time), 0: revalidate each time */
+uint64_t cx_prompt_fresh(const char *cc, int *nostore);
 
 int cx_curl_json(cx_engine *e, const char *url, const struct mbuf *body, cx_curl_done_h *doneh,
 		 void *arg);

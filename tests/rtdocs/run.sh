@@ -54,6 +54,9 @@ run missing "$U/missing.ccxml"
 check "404: error.fetch naming the status" grep -q "ERROR.FETCH .*missing.ccxml: HTTP status 404" "$W/missing.out"
 run slow "$U/slow.ccxml" --values t=1s
 check "an answer slower than timeout='1s': error.fetch 'timed out'" grep -q "ERROR.FETCH .*slow.ccxml: timed out" "$W/slow.out"
+run big "$U/big.ccxml"
+check "a document over 1 MiB: error.fetch, nothing compiled" bash -c \
+	"grep -q 'ERROR.FETCH .*big.ccxml: larger than 1048576 bytes' '$W/big.out' && ! grep -q 'compiled (' '$W/big.err'"
 run refused "http://127.0.0.1:1/none.ccxml"
 check "no server: error.fetch naming the connection failure" grep -q "ERROR.FETCH .*[Cc]onnect" "$W/refused.out"
 run scheme "ftp://127.0.0.1/x.ccxml"
@@ -72,11 +75,18 @@ curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3D
 waitfor "$W/svc.out" 'TEMPLATE 7' 20
 curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3D7"
 for i in $(seq 1 100); do [ "$(grep -c 'TEMPLATE 7' "$W/svc.out")" = 2 ] && break; sleep 0.1; done
+curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/fresh.ccxml"
+waitfor "$W/svc.out" 'CHILD REL PASS' 20
+curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/fresh.ccxml"
+for i in $(seq 1 100); do [ "$(grep -c 'CHILD REL PASS' "$W/svc.out")" = 2 ] && break; sleep 0.1; done
 curl -s -m 5 -H 'Authorization: Bearer admin-0123456789abcdef' "$HU/metrics" >"$W/metrics"
 kill -TERM $S
 wait $S
 check "one process, the same content twice: both run, compiled once, once from memory" bash -c \
-	"[ \$(grep -c 'TEMPLATE 7' '$W/svc.out') = 2 ] && grep -q '^ccxml_compiles_total 1\$' '$W/metrics' &&
-	 grep -q '^ccxml_compile_cache_hits_total 1\$' '$W/metrics'"
+	"[ \$(grep -c 'TEMPLATE 7' '$W/svc.out') = 2 ] && [ \$(grep -c 'tmpl.ccxml?n=7 compiled' '$W/svc.err') = 1 ]"
+check "Cache-Control max-age=60: the second start runs it without asking the server" bash -c \
+	"[ \$(grep -c 'CHILD REL PASS' '$W/svc.out') = 2 ] && [ \$(grep -c '^/fresh.ccxml\$' '$W/requests') = 1 ]"
+check "/metrics: ccxml_compiles_total 1, ccxml_compile_cache_hits_total 3 (memory, cache directory, fresh)" bash -c \
+	"grep -q '^ccxml_compiles_total 1\$' '$W/metrics' && grep -q '^ccxml_compile_cache_hits_total 3\$' '$W/metrics'"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtdocs

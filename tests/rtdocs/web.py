@@ -5,6 +5,8 @@
   /tmpl.ccxml?n=N   a template: logs TEMPLATE N, so each N is another document
   /bad.ccxml        a syntax error on line 5, column 27
   /slow.ccxml       child.ccxml's content after 3 s
+  /fresh.ccxml      rel.ccxml's content with Cache-Control: max-age=60
+  /big.ccxml        a document over 1 MiB
   anything else     404
 and appends "PATH" for each request to LOG."""
 import http.server, os, sys, threading, time
@@ -48,7 +50,7 @@ BAD = HEAD + """  <eventprocessor>
 class H(Quiet):
     def do_GET(self):
         path, _, query = self.path.partition("?")
-        body, status = None, 200
+        body, status, hdrs = None, 200, {}
         if path == "/child.ccxml":
             body = CHILD
         elif path == "/rel.ccxml":
@@ -58,6 +60,10 @@ class H(Quiet):
             body = TMPL % n
         elif path == "/bad.ccxml":
             body = BAD
+        elif path == "/fresh.ccxml":
+            body, hdrs = REL, {"Cache-Control": "max-age=60"}
+        elif path == "/big.ccxml":
+            body = HEAD + "<!--" + "x" * (1 << 20) + "-->\n</ccxml>\n"
         elif path == "/slow.ccxml":
             time.sleep(3)
             body = CHILD
@@ -68,7 +74,7 @@ class H(Quiet):
         with lock, open(log, "a") as f:
             f.write("%s\n" % self.path)
         self.answer(status, "application/ccxml+xml" if body else "text/plain",
-                    (body or "not found\n").encode())
+                    (body or "not found\n").encode(), hdrs)
 
 
 serve(H, portfile, secs)
