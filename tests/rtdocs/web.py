@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from lib_web import serve, Quiet  # noqa: E402
 
 portfile, log, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
-extra = dict(a.split("=", 1) for a in sys.argv[4:])   # /NAME=FILE served as is
+extra = dict(a.split("=", 1) for a in sys.argv[4:])   # /NAME=FILE served as is (?fresh: max-age)
 lock = threading.Lock()
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<ccxml version="1.0" xmlns="http://www.w3.org/2002/09/ccxml">\n'
 CHILD = HEAD + """  <var name="fid"/>
@@ -69,6 +69,8 @@ class H(Quiet):
             body = CHILD
         elif path in extra:
             body = open(extra[path]).read()
+            if "fresh" in query:
+                hdrs = {"Cache-Control": "max-age=60"}
         else:
             status = 404
         with lock, open(log, "a") as f:
