@@ -28,7 +28,7 @@
 #define CX_CCXMLC "ccxmlc"
 #endif
 #define CX_DOCCOMP_MAXLOADED 256     /* documents loaded at run time */
-#define CX_DOCCOMP_TIMEOUT_MS 20000  /* one compile */
+#define CX_DOCCOMP_TIMEOUT_MS 20000  /* one compile, unless $CCXML_DOC_COMPILE_MS says */
 #define CX_DOCCOMP_MAXDIAG 4096      /* compiler output kept */
 
 extern char **environ;
@@ -65,6 +65,7 @@ typedef struct cx_docfresh {
 struct cx_doccomp {
 	struct list ents;
 	struct list fresh;
+	uint32_t timeout_ms;   /* one compile */
 	char *dir;
 	uint32_t nloaded;
 };
@@ -141,6 +142,9 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp)
 		c = mem_zalloc(sizeof(*c), cx_doccomp__destroy);
 		if (!c)
 			return ENOMEM;
+		c->timeout_ms = CX_DOCCOMP_TIMEOUT_MS;
+		if (getenv("CCXML_DOC_COMPILE_MS") && atoi(getenv("CCXML_DOC_COMPILE_MS")) > 0)
+			c->timeout_ms = (uint32_t)atoi(getenv("CCXML_DOC_COMPILE_MS"));
 		err = cx_doccomp__dir(&c->dir);
 		if (err) {
 			mem_deref(c);
@@ -260,7 +264,7 @@ static void cx_docent__finish(cx_docent *d, int status, int killed)
 
 	if (killed) {
 		snprintf(why, sizeof(why), "%s: compiling took more than %u ms", d->url,
-			 CX_DOCCOMP_TIMEOUT_MS);
+			 c->timeout_ms);
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		cx_docent__diag(c, d, why, sizeof(why));
 	} else if (!cx_docent__load(c, d, why, sizeof(why))) {
@@ -383,7 +387,7 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 		d->pid = 0;
 		return err;
 	}
-	tmr_start(&d->tmr, CX_DOCCOMP_TIMEOUT_MS, cx_docent__timeout, d);
+	tmr_start(&d->tmr, c->timeout_ms, cx_docent__timeout, d);
 	return 0;
 }
 

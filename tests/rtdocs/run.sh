@@ -57,6 +57,15 @@ check "an answer slower than timeout='1s': error.fetch 'timed out'" grep -q "ERR
 run big "$U/big.ccxml"
 check "a document over 1 MiB: error.fetch, nothing compiled" bash -c \
 	"grep -q 'ERROR.FETCH .*big.ccxml: larger than 1048576 bytes' '$W/big.out' && ! grep -q 'compiled (' '$W/big.err'"
+printf '#!/bin/sh\nsleep 30 &\necho $! $$ >"%s"\nsleep 30\n' "$W/slowcc.pids" >"$W/slowcc"
+chmod +x "$W/slowcc"
+CCXMLC=$W/slowcc CCXML_DOC_COMPILE_MS=500 run hung "$U/tmpl.ccxml?n=hung"
+# (a killed process whose parent died stays a zombie until init reaps it: Z counts as gone)
+check "a compiler that hangs is killed (its process group) after CCXML_DOC_COMPILE_MS: error.fetch" bash -c \
+	"grep -q 'ERROR.FETCH .*n=hung: compiling took more than 500 ms' '$W/hung.out' &&
+	 ! ps -o stat= -p \"\$(tr ' ' ,  <'$W/slowcc.pids')\" | grep -q -v Z"
+CCXMLC=$W/none run nocc "$U/tmpl.ccxml?n=nocc"
+check "no compiler: error.fetch 'cannot run the compiler'" grep -q "ERROR.FETCH cannot run the compiler $W/none" "$W/nocc.out"
 run refused "http://127.0.0.1:1/none.ccxml"
 check "no server: error.fetch naming the connection failure" grep -q "ERROR.FETCH .*[Cc]onnect" "$W/refused.out"
 run scheme "ftp://127.0.0.1/x.ccxml"
