@@ -25,6 +25,7 @@ typedef struct cx_docreq {
 	int done;              /* the handler was called */
 	uint64_t t0, t1;       /* cx_met_now_us(): started, body received */
 	uint64_t until;        /* the answer is fresh until (cx_prompt_fresh), 0: not kept */
+	int nokeep;            /* a POST: its answer is never kept fresh */
 	cx_docload_h *h;
 	void *arg;             /* a reference */
 } cx_docreq;
@@ -88,7 +89,7 @@ static void cx_docreq__got(void *arg, const cx_curl_resp *resp, const char *why)
 		cx_docreq__tell(r, NULL, msg);
 	} else {
 		int nostore;
-		r->until = cx_prompt_fresh(resp->cachectl, &nostore);
+		r->until = r->nokeep ? 0 : cx_prompt_fresh(resp->cachectl, &nostore);
 		err = cx_doccomp(r->eng, r->url, r->body ? r->body : "", r->len,
 				 cx_docreq__compiled, r);
 		if (err) {
@@ -151,10 +152,17 @@ int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char
 
 int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h *h, void *arg)
 {
-	cx_docreq *r;
-	int err;
+	return cx_docload_with(e, url, NULL, NULL, timeout_ms, h, arg);
+}
 
-	if (!e || !url || !h)
+int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		    uint64_t timeout_ms, cx_docload_h *h, void *arg)
+{
+	cx_docreq *r;
+	struct mbuf *form = NULL;
+	int post = method && !strcasecmp(method, "post"), err;
+
+	if (!e || !url || !h || (method && !post && strcasecmp(method, "get")))
 		return EINVAL;
 	err = cx_curl_setup(e);
 	if (err)
@@ -167,16 +175,25 @@ int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h 
 	r->h = h;
 	r->arg = mem_ref(arg);
 	tmr_init(&r->tmr);
-	if (str_dup(&r->url, url) || !(r->out = open_memstream(&r->body, &r->len))) {
+	form = mbuf_alloc(64);
+	if (!form || cx_curl_form(form, fields) ||
+	    (!post && form->end ? re_sdprintf(&r->url, "%s%c%b", url, strchr(url, '?') ? '&' : '?',
+					      form->buf, form->end) : str_dup(&r->url, url)) ||
+	    !(r->out = open_memstream(&r->body, &r->len))) {
+		mem_deref(form);
 		mem_deref(r);
 		return ENOMEM;
 	}
-	if (cx_doccomp_fresh(e, url)) {
+	r->nokeep = post;
+	if (!post && cx_doccomp_fresh(e, r->url)) {
+		mem_deref(form);
 		e->met.doc_cache_hits++;
 		tmr_start(&r->tmr, 0, cx_docreq__fresh, r);
 		return 0;
 	}
-	err = cx_curl_get(e, url, NULL, CX_DOC_MAXSIZE, r->out, cx_docreq__got, mem_ref(r));
+	err = cx_curl_fetch(e, r->url, post ? form : NULL, NULL, CX_DOC_MAXSIZE, r->out,
+			    cx_docreq__got, mem_ref(r));
+	mem_deref(form);
 	if (err) {
 		mem_deref(r);  /* the transfer's reference */
 		mem_deref(r);

@@ -793,24 +793,37 @@ static void cx_exec__loaded(cx_engine *e, const cx_doc *doc, const char *why, vo
 	cx_engine_kick(e);
 }
 
-/* uri is not compiled in: fetch it when it can be (1: started, p is the loader's), else 0. */
-static int cx_exec__load(cx_ctx *X, cx_sess *s, cx_elcall *c, int ta, const char *uri,
-			 cx_docpend *p)
+/* uri is not compiled in: fetch it when it can be (1: started, p is the loader's), else 0
+ * with *why set when there is more to say than "not compiled in". a: the element's timeout,
+ * method and enctype attributes; its namelist is submitted. */
+static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[3], const char *uri,
+			 cx_docpend *p, const char **why)
 {
-	const char *timeout = NULL;
+	const char *timeout = NULL, *method = NULL, *enctype = NULL;
+	cx_cval *nl = NULL;
 	char *url = NULL;
 	uint64_t ms = 0;
 	int err;
 
 	if (cx_docload_url(s->eng, s->doc, uri, &url))
 		return 0;
-	if (cx_exec__str(s, c, ta, &timeout) || (timeout && cx_rt_time(timeout, &ms)))
+	if (cx_exec__str(s, c, a[0], &timeout) || (timeout && cx_rt_time(timeout, &ms)))
 		ms = 0;
+	if (cx_exec__str(s, c, a[1], &method) || cx_exec__str(s, c, a[2], &enctype) ||
+	    (method && strcasecmp(method, "get") && strcasecmp(method, "post")) ||
+	    (enctype && strcmp(enctype, "application/x-www-form-urlencoded"))) {
+		*why = "method must be get or post, enctype application/x-www-form-urlencoded";
+		mem_deref(url);
+		return 0;
+	}
+	if (c->nnames)
+		nl = cx_exec__namelist(s, c);
 	snprintf(p->sessid, sizeof(p->sessid), "%s", s->id);
 	p->line = c->line;
 	err = str_dup(&p->uri, uri);
 	if (!err)
-		err = cx_docload(s->eng, url, ms, cx_exec__loaded, p);
+		err = cx_docload_with(s->eng, url, method, nl, ms, cx_exec__loaded, p);
+	mem_deref(nl);
 	mem_deref(url);
 	return err ? 0 : 1;
 }
@@ -819,6 +832,9 @@ static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *next;
 	const cx_doc *doc;
+	static const int a[3] = {CX_A_createccxml_timeout, CX_A_createccxml_method,
+				 CX_A_createccxml_enctype};
+	const char *why = NULL;
 	cx_cval *vals;
 	cx_docpend *p;
 
@@ -834,10 +850,15 @@ static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		p = mem_zalloc(sizeof(*p), cx_docpend__destroy);
 		if (p)
 			p->vals = mem_ref(vals);
-		if (!p || !cx_exec__load(X, s, c, CX_A_createccxml_timeout, next, p))
-			cx_sess_error_at(s, c->line, "error.createccxml", "createccxml",
-					 "document '%s' is not compiled into this program",
-					 next ? next : "");
+		if (!p || !cx_exec__load(s, c, a, next, p, &why)) {
+			if (why)
+				cx_sess_error_at(s, c->line, "error.createccxml", "createccxml", "%s",
+						 why);
+			else
+				cx_sess_error_at(s, c->line, "error.createccxml", "createccxml",
+						 "document '%s' is not compiled into this program",
+						 next ? next : "");
+		}
 		mem_deref(p);
 		mem_deref(vals);
 		return CX_GO;
@@ -851,6 +872,8 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *next, *type;
 	const cx_doc *doc;
+	static const int a[3] = {CX_A_fetch_timeout, CX_A_fetch_method, CX_A_fetch_enctype};
+	const char *why = NULL;
 	char fid[CX_SUBID_SZ];
 	cx_docpend *p;
 	int script;
@@ -866,14 +889,14 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		p = mem_zalloc(sizeof(*p), cx_docpend__destroy);
 		if (p)
 			snprintf(p->fid, sizeof(p->fid), "%s", fid);
-		if (p && cx_exec__load(X, s, c, CX_A_fetch_timeout, next, p)) {
+		if (p && cx_exec__load(s, c, a, next, p, &why)) {
 			mem_deref(p);
 			return CX_GO;
 		}
 		mem_deref(p);
 	}
 	cx_exec__fetched(s, fid, next, doc, script ? "fetching scripts is not supported" :
-			 "document not compiled into this program");
+			 why ? why : "document not compiled into this program");
 	return CX_GO;
 }
 

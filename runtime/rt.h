@@ -433,6 +433,10 @@ int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char
 /* Fetch url (within timeout_ms, 0: the default), compile and load it; h is never called
  * from inside this call. 0 or an errno (then h is not called). */
 int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h *h, void *arg);
+/* The same with method "get" (fields in the query) or "post" (fields as the body), fields a
+ * namelist (or NULL); EINVAL for another method. POST answers are never kept fresh. */
+int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		    uint64_t timeout_ms, cx_docload_h *h, void *arg);
 /* The body of url as a document of this process (cached by content); h may be called before
  * this returns. */
 int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_docload_h *h,
@@ -444,6 +448,11 @@ void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, uint64_t 
 /* prompt.c: Cache-Control -> fresh until (cx_cdr_now_ms() time), 0: revalidate each time */
 uint64_t cx_prompt_fresh(const char *cc, int *nostore);
 
+/* cx_curl_get, POSTing post's bytes (application/x-www-form-urlencoded) when it is not NULL. */
+int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
+		  const char *const *hdrs, size_t max, FILE *out, cx_curl_get_h *geth, void *arg);
+/* An object's fields (a namelist), flattened with dotted names, as "a=1&b.c=2" appended to mb. */
+int cx_curl_form(struct mbuf *mb, const cx_cval *fields);
 int cx_curl_json(cx_engine *e, const char *url, const struct mbuf *body, cx_curl_done_h *doneh,
 		 void *arg);
 

@@ -13,9 +13,12 @@ LC_BUILD=${1:-build} lc_begin rtdocs
 T=tests/rtdocs
 mkdir -p -m 700 "$W/cache"
 export CCXML_DOC_CACHE=$W/cache
-if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" $T/parent.ccxml >"$W/cc.log" 2>&1; then
-	echo "FAIL compile"; cat "$W/cc.log"; exit 1
-fi
+for d in parent submit; do
+	[ $d = parent ] && o=app || o=$d
+	if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/$o" $T/$d.ccxml >"$W/cc.log" 2>&1; then
+		echo "FAIL compile $d"; cat "$W/cc.log"; exit 1
+	fi
+done
 timeout 150 python3 $T/web.py "$W/port" "$W/requests" 140 & PIDS+=($!)
 waitfor "$W/port" . 5 || { echo "FAIL the web server did not start"; exit 1; }
 U=http://127.0.0.1:$(cat "$W/port")
@@ -66,6 +69,18 @@ check "a compiler that hangs is killed (its process group) after CCXML_DOC_COMPI
 	 ! ps -o stat= -p \"\$(tr ' ' ,  <'$W/slowcc.pids')\" | grep -q -v Z"
 CCXMLC=$W/none run nocc "$U/tmpl.ccxml?n=nocc"
 check "no compiler: error.fetch 'cannot run the compiler'" grep -q "ERROR.FETCH cannot run the compiler $W/none" "$W/nocc.out"
+sub() { # NAME METHOD: submit.ccxml fetching echo.ccxml
+	timeout 60 "$W/submit" --sim --once --values "src=$U/echo.ccxml" --values "method=$2" \
+		--values "caller=+1 555" >"$W/$1.out" 2>"$W/$1.err"
+}
+sub get get
+check "method get: the namelist in the query (dotted names, URL-encoded)" \
+	grep -q "TEMPLATE ECHO GET caller=+1 555;who.name=Ann & Bob" "$W/get.out"
+sub post POST
+check "method post: the namelist as an application/x-www-form-urlencoded body" \
+	grep -q "TEMPLATE ECHO POST caller=+1 555;who.name=Ann & Bob" "$W/post.out"
+sub put put
+check "another method: error.fetch saying so" grep -q "ERROR.FETCH method must be get or post" "$W/put.out"
 run refused "http://127.0.0.1:1/none.ccxml"
 check "no server: error.fetch naming the connection failure" grep -q "ERROR.FETCH .*[Cc]onnect" "$W/refused.out"
 run scheme "ftp://127.0.0.1/x.ccxml"

@@ -6,10 +6,11 @@
   /bad.ccxml        a syntax error on line 5, column 27
   /slow.ccxml       child.ccxml's content after 3 s
   /fresh.ccxml      rel.ccxml's content with Cache-Control: max-age=60
+  /echo.ccxml       (GET or POST) logs "ECHO METHOD FIELDS", FIELDS the submitted form decoded
   /big.ccxml        a document over 1 MiB
   anything else     404
 and appends "PATH" for each request to LOG."""
-import http.server, os, sys, threading, time
+import http.server, os, sys, threading, time, urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from lib_web import serve, Quiet  # noqa: E402
 
@@ -48,7 +49,11 @@ BAD = HEAD + """  <eventprocessor>
 
 
 class H(Quiet):
-    def do_GET(self):
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        self.do_GET(self.rfile.read(n).decode())
+
+    def do_GET(self, form=None):
         path, _, query = self.path.partition("?")
         body, status, hdrs = None, 200, {}
         if path == "/child.ccxml":
@@ -62,6 +67,10 @@ class H(Quiet):
             body = BAD
         elif path == "/fresh.ccxml":
             body, hdrs = REL, {"Cache-Control": "max-age=60"}
+        elif path == "/echo.ccxml":
+            f = urllib.parse.parse_qsl(query if form is None else form)
+            text = "ECHO %s %s" % (self.command, ";".join("%s=%s" % kv for kv in f))
+            body = TMPL % text.replace("'", "").replace("&", "&amp;")
         elif path == "/big.ccxml":
             body = HEAD + "<!--" + "x" * (1 << 20) + "-->\n</ccxml>\n"
         elif path == "/slow.ccxml":
