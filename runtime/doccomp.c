@@ -65,6 +65,7 @@ typedef struct cx_docfresh {
 struct cx_doccomp {
 	struct list ents;
 	struct list fresh;
+	struct list held;      /* objects freed with the engine (cx_doccomp_hold) */
 	uint32_t timeout_ms;   /* one compile */
 	char *dir;
 	uint32_t nloaded;
@@ -103,6 +104,7 @@ static void cx_doccomp__destroy(void *arg)
 
 	list_flush(&c->ents);
 	list_flush(&c->fresh);
+	list_flush(&c->held);
 	mem_deref(c->dir);
 }
 
@@ -525,4 +527,10 @@ void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, uint64_t 
 	list_prepend(&c->fresh, &f->le, f);
 	if (list_count(&c->fresh) > CX_DOCCOMP_MAXFRESH)
 		mem_deref(list_tail(&c->fresh)->data);
+}
+
+void cx_doccomp_hold(cx_engine *e, struct le *le, void *obj)
+{
+	if (e && e->doccomp)
+		list_append(&e->doccomp->held, le, obj);
 }

@@ -16,6 +16,7 @@
 #define CX_DOC_TIMEOUT_MS 30000        /* when the element gives no timeout */
 
 typedef struct cx_docreq {
+	struct le le;          /* answered from the fresh cache: held by doccomp meanwhile */
 	cx_engine *eng;
 	char *url;
 	char *body;
@@ -34,6 +35,7 @@ static void cx_docreq__destroy(void *arg)
 {
 	cx_docreq *r = arg;
 
+	list_unlink(&r->le);
 	tmr_cancel(&r->tmr);
 	if (r->out)
 		fclose(r->out);
@@ -189,6 +191,7 @@ int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_
 		mem_deref(form);
 		e->met.doc_cache_hits++;
 		tmr_start(&r->tmr, 0, cx_docreq__fresh, r);
+		cx_doccomp_hold(e, &r->le, r);
 		return 0;
 	}
 	err = cx_curl_fetch(e, r->url, post ? form : NULL, NULL, CX_DOC_MAXSIZE, r->out,

@@ -445,6 +445,8 @@ const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc); /* NULL: comp
 /* url's document while fresh by HTTP caching (cx_doccomp_keep'd until a later time), or NULL */
 const cx_doc *cx_doccomp_fresh(cx_engine *e, const char *url);
 void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, uint64_t until_ms);
+/* obj (its le unlinked by its destructor) is dereferenced with the engine unless gone before */
+void cx_doccomp_hold(cx_engine *e, struct le *le, void *obj);
 /* prompt.c: Cache-Control -> fresh until (cx_cdr_now_ms() time), 0: revalidate each time */
 uint64_t cx_prompt_fresh(const char *cc, int *nostore);
 
