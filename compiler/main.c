@@ -59,6 +59,7 @@ static void main__usage(FILE *f)
 		"  -o FILE                  output name (default: the first document without .ccxml)\n"
 		"  --emit-c                 write the generated C (FILE.c) instead of compiling it\n"
 		"  -c                       embedding: write FILE.o and FILE.h (no main)\n"
+		"  --shared                 write FILE.so for a running program to load (docs/fetch.md)\n"
 		"  -g                       debug information (with #line back to the .ccxml)\n"
 		"  -O0 -O1 -O2 -O3 -Os      optimisation level passed to cc\n"
 		"  --no-line                no #line directives in the generated C\n"
@@ -164,6 +165,7 @@ static char *main__main_c(char **syms, int n)
 static int main__main(int argc, char **argv)
 {
 	Options opt = {.line_directives = true};
+	bool shared = false;
 	const char **files = xcalloc((size_t)argc + 1, sizeof(char *));
 	int nfiles = 0;
 	for (int i = 1; i < argc; i++) {
@@ -178,6 +180,8 @@ static int main__main(int argc, char **argv)
 			opt.emit_c = true;
 		} else if (!strcmp(a, "-c")) {
 			opt.object = true;
+		} else if (!strcmp(a, "--shared")) {
+			shared = true;
 		} else if (!strcmp(a, "-g")) {
 			opt.debug = true;
 		} else if (!strncmp(a, "-O", 2) && (a[2] == 0 || (strchr("0123s", a[2]) && !a[3]))) {
@@ -211,6 +215,8 @@ static int main__main(int argc, char **argv)
 	}
 	if (opt.emit_c && opt.object)
 		diag_fatal("--emit-c and -c cannot be used together");
+	if (shared && (opt.emit_c || opt.object || nfiles > 1))
+		diag_fatal("--shared takes one document, without --emit-c or -c");
 	if (opt.object && nfiles > 1)
 		diag_fatal("-c takes one document (compile each document on its own)");
 	diag_werror = opt.werror;
@@ -294,6 +300,24 @@ static int main__main(int argc, char **argv)
 			      opt.optimize ? " -O" : "", opt.optimize ? opt.optimize : "",
 			      main__q(xprintf("%s/stdlib/include", opt.home)),
 			      main__q(xprintf("%s/runtime/include", opt.home)));
+	if (shared) {
+		/* Only cx_shared_doc is exported: the program exports its own documents' symbols
+		 * (-rdynamic), and a same-named one here must not be bound to those. */
+		char *out = opt.output ? xstrdup(opt.output) : xprintf("%s.so", base);
+		char *sp = xprintf("%s/shared.c", tmpl);
+		char *sc = xprintf("#include \"cx.h\"\nextern const cx_doc %s;\n"
+				   "__attribute__((visibility(\"default\"))) const cx_doc *const "
+				   "cx_shared_doc = &%s;\n", syms[0], syms[0]);
+		main__write(sp, sc, strlen(sc));
+		char *tmpo = main__tmpname(out);
+		main__run(xprintf("%s %s -fPIC -shared -fvisibility=hidden%s %s -o %s", opt.cc, flags,
+				  cfiles, main__q(sp), main__q(tmpo)), tmpo);
+		if (rename(tmpo, out) != 0) {
+			unlink(tmpo);
+			diag_fatal("cannot write %s: %s", out, strerror(errno));
+		}
+		return 0;
+	}
 	if (opt.object) {
 		char *out = opt.output ? xstrdup(opt.output) : xprintf("%s.o", base);
 		char *stem = xstrdup(out);
@@ -323,7 +347,8 @@ static int main__main(int argc, char **argv)
 	char *mp = xprintf("%s/main.c", tmpl);
 	main__write(mp, mainc, strlen(mainc));
 	char *tmpx = main__tmpname(out);
-	char *cmd = xprintf("%s %s%s %s -o %s -L %s -lcxrt -lcxstd %s", opt.cc, flags, cfiles, main__q(mp),
+	char *cmd = xprintf("%s %s%s %s -o %s -rdynamic -L %s -Wl,--whole-archive -lcxrt -lcxstd "
+			    "-Wl,--no-whole-archive %s", opt.cc, flags, cfiles, main__q(mp),
 			    main__q(tmpx), main__q(libdir), CCXMLC_SYSLIBS);
 	main__run(cmd, tmpx);
 	if (rename(tmpx, out) != 0) {

@@ -206,6 +206,10 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 	(void)mbuf_printf(mb, "ccxml_fetches_total{outcome=\"ok\"} %llu\n"
 			  "ccxml_fetches_total{outcome=\"error\"} %llu\n",
 			  (unsigned long long)e->met.fetch_ok, (unsigned long long)e->met.fetch_err);
+	cx_met__one(mb, "ccxml_compiles_total", "counter", "Documents fetched at run time and "
+		    "compiled (docs/fetch.md).", e->met.doc_compiles);
+	cx_met__one(mb, "ccxml_compile_cache_hits_total", "counter", "Documents fetched at run "
+		    "time whose compiled program was already there.", e->met.doc_cache_hits);
 	cx_met__one(mb, "ccxml_cdr_records_total", "counter", "Call records written.",
 		    e->met.cdr_records);
 	cx_met__head(mb, "ccxml_cdr_posts_total", "counter", "POSTs of call records to --cdr-url, "

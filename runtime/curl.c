@@ -598,6 +598,22 @@ static size_t cx_curl__hdr(char *p, size_t sz, size_t n, void *arg)
 int cx_curl_get(cx_engine *e, const char *url, const char *const *hdrs, size_t max, FILE *out,
 		cx_curl_get_h *geth, void *arg)
 {
+	return cx_curl_fetch(e, url, NULL, hdrs, max, out, geth, arg);
+}
+
+int cx_curl_form(struct mbuf *mb, const cx_cval *fields)
+{
+	uint32_t i;
+	int err = 0;
+
+	for (i = 0; fields && fields->tag == CX_T_OBJ && i < fields->nkids && !err; i++)
+		err = cx_curl__fields(mb, NULL, fields->keys[i], fields->kids[i], 1);
+	return err;
+}
+
+int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
+		  const char *const *hdrs, size_t max, FILE *out, cx_curl_get_h *geth, void *arg)
+{
 	cx_xfer *x = NULL;
 	int err, i;
 
@@ -607,6 +623,8 @@ int cx_curl_get(cx_engine *e, const char *url, const char *const *hdrs, size_t m
 	err = cx_curl__xfer(&x, e, CX_XFER_GET, NULL);
 	if (!err && str_dup(&x->url, url))
 		err = ENOMEM;
+	if (!err && post)
+		err = cx_curl__body(x, post);
 	for (i = 0; !err && hdrs && hdrs[i]; i++) {
 		struct curl_slist *l = curl_slist_append(x->rcpt, hdrs[i]);
 		if (!l)
@@ -626,6 +644,10 @@ int cx_curl_get(cx_engine *e, const char *url, const char *const *hdrs, size_t m
 	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->rcpt);
+	if (post) {
+		curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->data);
+		curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE, (long)x->len);
+	}
 	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, cx_curl__tofile);
 	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION, cx_curl__hdr);

@@ -144,6 +144,7 @@ static void cx_engine__destroy(void *arg)
 	/* HTTP and transfers first: their callbacks look sessions up through the engine */
 	e->http = mem_deref(e->http);
 	e->curl = mem_deref(e->curl);
+	e->doccomp = mem_deref(e->doccomp);
 	while ((le = list_head(&e->sessl))) {
 		cx_sess *s = le->data;
 		s->ending_noparent = 1;

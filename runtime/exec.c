@@ -710,40 +710,161 @@ static void cx_fetch__destroy(void *arg)
 	list_unlink(&f->le);
 }
 
-static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
+/* A <fetch> or <createccxml> waiting for a document loaded at run time (docfetch.c). */
+typedef struct cx_docpend {
+	char sessid[CX_SESS_IDSZ];
+	char fid[CX_SUBID_SZ];  /* <fetch>: its fetchid; "" for <createccxml> */
+	char *uri;              /* as the document wrote it */
+	cx_cval *vals;          /* <createccxml>: the child's session.values */
+	int line;
+} cx_docpend;
+
+static void cx_docpend__destroy(void *arg)
 {
-	const char *next;
-	const cx_doc *doc;
-	cx_cval *vals;
+	cx_docpend *p = arg;
+
+	mem_deref(p->uri);
+	mem_deref(p->vals);
+}
+
+/* fetch.done with the document kept under fid, or error.fetch with why. */
+static void cx_exec__fetched(cx_sess *s, const char *fid, const char *uri, const cx_doc *doc,
+			     const char *why)
+{
+	cx_fetch *f;
+	cx_ev *ev;
+
+	if (doc && (f = mem_zalloc(sizeof(*f), cx_fetch__destroy))) {
+		snprintf(f->id, sizeof(f->id), "%s", fid);
+		f->doc = doc;
+		list_append(&s->fetches, &f->le, f);
+		s->eng->met.fetch_ok++;
+		ev = cx_ev_new(s, "fetch.done");
+		cx_ev_str(ev, "fetchid", fid);
+		cx_ev_str(ev, "uri", uri);
+		cx_sess_post(s, ev);
+		return;
+	}
+	ev = cx_ev_new(s, "error.fetch");
+	cx_ev_str(ev, "fetchid", fid);
+	cx_ev_str(ev, "uri", uri);
+	cx_ev_str(ev, "reason", why ? why : "out of memory");
+	cx_ev_str(ev, "tagname", "fetch");
+	cx_log(CX_LOG_WARN, s->id, "<fetch> '%H': %H", cx_rt_esc, uri ? uri : "", cx_rt_esc,
+	       why ? why : "out of memory");
+	s->eng->met.fetch_err++;
+	cx_sess_post(s, ev);
+}
+
+/* Start doc as a child of s (ccxml.created), or error.createccxml. */
+static void cx_exec__created(cx_sess *s, int line, const cx_doc *doc, cx_cval *vals,
+			     cx_elcall *c)
+{
 	cx_sess *child = NULL;
 	cx_ev *ev;
 	int err;
 
-	STR(CX_A_createccxml_next, next);
-	doc = cx_engine_doc(s->eng, next);
-	if (!doc) {
-		cx_sess_error_at(s, c->line, "error.createccxml", "createccxml",
-				 "document '%s' is not compiled into this program", next ? next : "");
-		return CX_GO;
-	}
-	/* parameters="a b" are the child's session.values (CCXML 1.0); without them the
-	 * namelist is (the documents are compiled in: there is no fetch to submit it with) */
-	if (HAS(c, CX_A_createccxml_parameters))
-		vals = cx_cval_from(X, c->a[CX_A_createccxml_parameters], CX_RT_COPY_DEPTH);
-	else
-		vals = cx_exec__namelist(s, c);
 	err = cx_sess_start(&child, s->eng, doc, "createccxml", s->id, vals, NULL);
-	mem_deref(vals);
 	if (err) {
-		cx_sess_error_at(s, c->line, "error.createccxml", "createccxml",
+		cx_sess_error_at(s, line, "error.createccxml", "createccxml",
 				 "cannot start a session: %s", strerror(err));
-		return CX_GO;
+		return;
 	}
-	if (HAS(c, CX_A_createccxml_sessionid))
+	if (c && HAS(c, CX_A_createccxml_sessionid))
 		cx_exec__out(s, c, child->id);
 	ev = cx_ev_new(s, "ccxml.created");
 	cx_ev_str(ev, "sessionid", child->id);
 	cx_sess_post(s, ev);
+}
+
+static void cx_exec__loaded(cx_engine *e, const cx_doc *doc, const char *why, void *arg)
+{
+	cx_docpend *p = arg;
+	cx_sess *s = cx_sess_find(e, p->sessid);
+
+	if (!s)
+		return;
+	if (p->fid[0])
+		cx_exec__fetched(s, p->fid, p->uri, doc, why);
+	else if (doc)
+		cx_exec__created(s, p->line, doc, p->vals, NULL);
+	else
+		cx_sess_error_at(s, p->line, "error.createccxml", "createccxml", "%s", why);
+	cx_engine_kick(e);
+}
+
+/* uri is not compiled in: fetch it when it can be (1: started, p is the loader's), else 0
+ * with *why set when there is more to say than "not compiled in". a: the element's timeout,
+ * method and enctype attributes; its namelist is submitted. */
+static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[3], const char *uri,
+			 cx_docpend *p, const char **why)
+{
+	const char *timeout = NULL, *method = NULL, *enctype = NULL;
+	cx_cval *nl = NULL;
+	char *url = NULL;
+	uint64_t ms = 0;
+	int err;
+
+	if (cx_docload_url(s->eng, s->doc, uri, &url))
+		return 0;
+	if (cx_exec__str(s, c, a[0], &timeout) || (timeout && cx_rt_time(timeout, &ms)))
+		ms = 0;
+	if (cx_exec__str(s, c, a[1], &method) || cx_exec__str(s, c, a[2], &enctype) ||
+	    (method && strcasecmp(method, "get") && strcasecmp(method, "post")) ||
+	    (enctype && strcmp(enctype, "application/x-www-form-urlencoded"))) {
+		*why = "method must be get or post, enctype application/x-www-form-urlencoded";
+		mem_deref(url);
+		return 0;
+	}
+	if (c->nnames)
+		nl = cx_exec__namelist(s, c);
+	snprintf(p->sessid, sizeof(p->sessid), "%s", s->id);
+	p->line = c->line;
+	err = str_dup(&p->uri, uri);
+	if (!err)
+		err = cx_docload_with(s->eng, url, method, nl, ms, cx_exec__loaded, p);
+	mem_deref(nl);
+	mem_deref(url);
+	return err ? 0 : 1;
+}
+
+static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *next;
+	const cx_doc *doc;
+	static const int a[3] = {CX_A_createccxml_timeout, CX_A_createccxml_method,
+				 CX_A_createccxml_enctype};
+	const char *why = NULL;
+	cx_cval *vals;
+	cx_docpend *p;
+
+	STR(CX_A_createccxml_next, next);
+	doc = cx_engine_doc(s->eng, next);
+	/* parameters="a b" are the child's session.values (CCXML 1.0); without them the
+	 * namelist is */
+	if (HAS(c, CX_A_createccxml_parameters))
+		vals = cx_cval_from(X, c->a[CX_A_createccxml_parameters], CX_RT_COPY_DEPTH);
+	else
+		vals = cx_exec__namelist(s, c);
+	if (!doc) {
+		p = mem_zalloc(sizeof(*p), cx_docpend__destroy);
+		if (p)
+			p->vals = mem_ref(vals);
+		if (!p || !cx_exec__load(s, c, a, next, p, &why)) {
+			if (why)
+				cx_sess_error_at(s, c->line, "error.createccxml", "createccxml", "%s",
+						 why);
+			else
+				cx_sess_error_at(s, c->line, "error.createccxml", "createccxml",
+						 "document '%s' is not compiled into this program",
+						 next ? next : "");
+		}
+		mem_deref(p);
+		mem_deref(vals);
+		return CX_GO;
+	}
+	cx_exec__created(s, c->line, doc, vals, c);
+	mem_deref(vals);
 	return CX_GO;
 }
 
@@ -751,39 +872,31 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *next, *type;
 	const cx_doc *doc;
-	cx_fetch *f;
-	cx_ev *ev;
+	static const int a[3] = {CX_A_fetch_timeout, CX_A_fetch_method, CX_A_fetch_enctype};
+	const char *why = NULL;
+	char fid[CX_SUBID_SZ];
+	cx_docpend *p;
+	int script;
 
 	STR(CX_A_fetch_next, next);
 	STR(CX_A_fetch_type, type);
-	f = mem_zalloc(sizeof(*f), cx_fetch__destroy);
-	if (!f)
-		return CX_GO;
-	snprintf(f->id, sizeof(f->id), "%s.fetch%u", s->id, ++s->nfetch);
+	snprintf(fid, sizeof(fid), "%s.fetch%u", s->id, ++s->nfetch);
 	if (HAS(c, CX_A_fetch_fetchid))
-		cx_exec__out(s, c, f->id);
-	doc = (type && strstr(type, "ecmascript")) ? NULL : cx_engine_doc(s->eng, next);
-	if (!doc) {
-		ev = cx_ev_new(s, "error.fetch");
-		cx_ev_str(ev, "fetchid", f->id);
-		cx_ev_str(ev, "uri", next);
-		cx_ev_str(ev, "reason", type && strstr(type, "ecmascript") ?
-			  "fetching scripts is not supported" : "document not compiled into this program");
-		cx_ev_str(ev, "tagname", "fetch");
-		cx_log(CX_LOG_WARN, s->id, "<fetch> '%H': not compiled into this program", cx_rt_esc,
-		       next ? next : "");
-		s->eng->met.fetch_err++;
-		cx_sess_post(s, ev);
-		mem_deref(f);
-		return CX_GO;
+		cx_exec__out(s, c, fid);
+	script = type && strstr(type, "ecmascript");
+	doc = script ? NULL : cx_engine_doc(s->eng, next);
+	if (!doc && !script) {
+		p = mem_zalloc(sizeof(*p), cx_docpend__destroy);
+		if (p)
+			snprintf(p->fid, sizeof(p->fid), "%s", fid);
+		if (p && cx_exec__load(s, c, a, next, p, &why)) {
+			mem_deref(p);
+			return CX_GO;
+		}
+		mem_deref(p);
 	}
-	f->doc = doc;
-	list_append(&s->fetches, &f->le, f);
-	s->eng->met.fetch_ok++;
-	ev = cx_ev_new(s, "fetch.done");
-	cx_ev_str(ev, "fetchid", f->id);
-	cx_ev_str(ev, "uri", next);
-	cx_sess_post(s, ev);
+	cx_exec__fetched(s, fid, next, doc, script ? "fetching scripts is not supported" :
+			 why ? why : "document not compiled into this program");
 	return CX_GO;
 }
 

@@ -157,7 +157,7 @@ static const char *cx_prompt__find(const char *s, const char *word)
 }
 
 /* max-age=N -> now + N s; no-store / no-cache / none -> 0 (revalidate before each use). */
-static uint64_t cx_prompt__fresh(const char *cc, int *nostore)
+uint64_t cx_prompt_fresh(const char *cc, int *nostore)
 {
 	const char *m;
 
@@ -207,7 +207,7 @@ static void cx_prompt__done(void *arg, const cx_curl_resp *r, const char *why)
 	}
 	if (!why && r->status == 304 && p->file) {
 		int nostore;
-		p->fresh_until = cx_prompt__fresh(r->cachectl, &nostore);
+		p->fresh_until = cx_prompt_fresh(r->cachectl, &nostore);
 		cx_prompt__eng_met(p, 1);
 	}
 	else if (!why && r->status == 200) {
@@ -220,7 +220,7 @@ static void cx_prompt__done(void *arg, const cx_curl_resp *r, const char *why)
 			p->size = stat(p->file, &st) ? 0 : (size_t)st.st_size;
 		}
 		cx_prompt__st.kept += p->size;
-		p->fresh_until = cx_prompt__fresh(r->cachectl, &p->nostore);
+		p->fresh_until = cx_prompt_fresh(r->cachectl, &p->nostore);
 		snprintf(p->etag, sizeof(p->etag), "%s", r->etag);
 		snprintf(p->lastmod, sizeof(p->lastmod), "%s", r->lastmod);
 	}

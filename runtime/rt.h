@@ -246,6 +246,7 @@ typedef struct cx_metrics {
 	uint64_t sip_resp[600];        /* 100..699 */
 	uint64_t rtp_tx, rtp_rx, rtp_late;
 	uint64_t fetch_ok, fetch_err;
+	uint64_t doc_compiles, doc_cache_hits;   /* docfetch.c, doccomp.c */
 	uint64_t cdr_records, cdr_sent, cdr_failed;
 	uint64_t prompt[3];            /* web prompts: fetched, not modified, failed */
 } cx_metrics;
@@ -289,6 +290,7 @@ struct cx_engine {
 	int64_t budget;        /* CX_TICKs per event; 0: CX_RT_BUDGET */
 	struct cx_http *http;  /* HTTP listener (http.c) or NULL; freed with the engine */
 	struct cx_curl *curl;  /* outbound HTTP and mail (curl.c) or NULL; freed with the engine */
+	struct cx_doccomp *doccomp; /* documents loaded at run time (doccomp.c) or NULL */
 	int draining;          /* service stop: no new sessions (HTTP answers 503) */
 	int service;           /* SIP or HTTP set up: cx_engine_main runs until a stop */
 	uint32_t grace_ms;     /* stop grace (cx.h cx_engine_cfg.grace_ms) */
@@ -427,6 +429,39 @@ typedef struct cx_curl_resp {
 typedef void (cx_curl_get_h)(void *arg, const cx_curl_resp *resp, const char *why);
 int cx_curl_get(cx_engine *e, const char *url, const char *const *hdrs, size_t max, FILE *out,
 		cx_curl_get_h *geth, void *arg);
+/* Section - Documents loaded at run time (docfetch.c, doccomp.c; docs/fetch.md) */
+
+/* Told the loaded document, or why there is none (doc NULL), exactly once; arg is the one
+ * given (referenced until then). */
+typedef void (cx_docload_h)(cx_engine *e, const cx_doc *doc, const char *why, void *arg);
+/* The URL to fetch for uri in a session running base: an http(s) URI, or one relative to
+ * base's own URL when base was loaded at run time. ENOENT: not fetchable. */
+int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp);
+/* Fetch url (within timeout_ms, 0: the default), compile and load it; h is never called
+ * from inside this call. 0 or an errno (then h is not called). */
+int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h *h, void *arg);
+/* The same with method "get" (fields in the query) or "post" (fields as the body), fields a
+ * namelist (or NULL); EINVAL for another method. POST answers are never kept fresh. */
+int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		    uint64_t timeout_ms, cx_docload_h *h, void *arg);
+/* The body of url as a document of this process (cached by content); h may be called before
+ * this returns. */
+int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_docload_h *h,
+	       void *arg);
+const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc); /* NULL: compiled in */
+/* url's document while fresh by HTTP caching (cx_doccomp_keep'd until a later time), or NULL */
+const cx_doc *cx_doccomp_fresh(cx_engine *e, const char *url);
+void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, uint64_t until_ms);
+/* obj (its le unlinked by its destructor) is dereferenced with the engine unless gone before */
+void cx_doccomp_hold(cx_engine *e, struct le *le, void *obj);
+/* prompt.c: Cache-Control -> fresh until (cx_cdr_now_ms() time), 0: revalidate each time */
+uint64_t cx_prompt_fresh(const char *cc, int *nostore);
+
+/* cx_curl_get, POSTing post's bytes (application/x-www-form-urlencoded) when it is not NULL. */
+int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
+		  const char *const *hdrs, size_t max, FILE *out, cx_curl_get_h *geth, void *arg);
+/* An object's fields (a namelist), flattened with dotted names, as "a=1&b.c=2" appended to mb. */
+int cx_curl_form(struct mbuf *mb, const cx_cval *fields);
 int cx_curl_json(cx_engine *e, const char *url, const struct mbuf *body, cx_curl_done_h *doneh,
 		 void *arg);
 

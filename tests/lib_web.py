@@ -13,3 +13,19 @@ def serve(handler, portfile, secs):
     os.rename(portfile + ".tmp", portfile)
     threading.Timer(secs, srv.shutdown).start()
     srv.serve_forever()
+
+
+class Quiet(http.server.BaseHTTPRequestHandler):
+    """A handler that logs nothing and answers in one call."""
+
+    def answer(self, status, ctype, data, hdrs=None):
+        self.send_response(status)
+        for k, v in (hdrs or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *a):
+        pass

@@ -7,7 +7,7 @@
 #
 # Per build: the unit tests, tests/invalid/run.sh, tests/codegen/run.sh and tests/es/run.sh
 # (ECMAScript differential tests against node, fuzz, memory/time bounds) when present, the
-# http:run, sip:run and trunk:run (tests/sip/trunk.sh, Kamailio) suites, every
+# http:run, sip:run, ops:run, media:run, rtdocs:run and trunk:run (tests/sip/trunk.sh, Kamailio) suites, every
 # tests/ccxml/*.ccxml document, the outbound tutorial examples and examples/embed (when present).
 # Once (with build/): tests/fuzz/run.sh, every libFuzzer harness for FUZZ_SECONDS (default 20) s.
 #
@@ -300,6 +300,7 @@ if [ "${1:-}" = "--one" ]; then
 	ops) run__one_cmd "$B" "$NAME" "$dir" tests/ops/run.sh "$B" >"$res.txt" 2>&1 ;;
 	media) run__one_cmd "$B" "$NAME" "$dir" tests/media/run.sh "$B" >"$res.txt" 2>&1 ;;
 	cluster) run__one_cmd "$B" "$NAME" "$dir" tests/cluster/run.sh "$B" >"$res.txt" 2>&1 ;;
+	rtdocs) run__one_cmd "$B" "$NAME" "$dir" tests/rtdocs/run.sh "$B" >"$res.txt" 2>&1 ;;
 	trunk) run__one_cmd "$B" "$NAME" "$dir" tests/sip/trunk.sh "$B" >"$res.txt" 2>&1 ;;
 	# its own clang build (build/fuzz/) the first time: a longer bound
 	fuzz) CMD_TIMEOUT=1800 run__one_cmd "$B" "$NAME" "$dir" tests/fuzz/run.sh --seconds "$FUZZ_SECONDS" >"$res.txt" 2>&1 ;;
@@ -351,7 +352,7 @@ for B in $BUILDS; do
 	fi
 	# The suites that are one job each; a filter selects them by name ("sip", "unit:"…).
 	for u in test_value test_runtime; do match "unit:$u" && echo "$B unit $u"; done
-	for k in invalid codegen es http sip ops media cluster; do
+	for k in invalid codegen es http sip ops media cluster rtdocs; do
 		[ -x "tests/$k/run.sh" ] && match "$k:run" && echo "$B $k run"
 	done
 	[ -x tests/sip/trunk.sh ] && match "trunk:run" && echo "$B trunk run"

@@ -15,7 +15,7 @@ cc -std=c11 -D_DEFAULT_SOURCE -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6 $m
    -Iruntime/include -Istdlib/include -I/usr/include/re -I/usr/include/rem -I"$W" \
    examples/embed/embed_demo.c "$W/door.o" "$B/libcxrt.a" "$B/libcxstd.a" \
    -lrem -lre -lxml2 -lcurl -lpcre2-16 -lflite_cmu_us_kal -lflite_usenglish -lflite_cmulex -lflite \
-   -lspeexdsp -lpthread -lm -o "$W/embed_demo"
+   -lspeexdsp -lcrypto -lpthread -lm -o "$W/embed_demo"
 "$W/embed_demo" > "$W/out.txt"
 # The expected output is the block after "Expected output:" in README.md.
 awk '/^Expected output:/ {f=1; next} f && /^```$/ {if (in_) exit; in_=1; next} in_ {print}' \

@@ -1,0 +1,536 @@
+/*
+ * doccomp.c — cx_doccomp: a CCXML document fetched at run time becomes a cx_doc of this
+ * process (docs/fetch.md). The body is hashed (SHA-256); a document of the same content that
+ * is already loaded is reused, one compiled earlier (by this process or another) is loaded
+ * from the cache directory, and only a new one is compiled: the program's own ccxmlc runs as
+ * a child process (`ccxmlc --shared`, docs/decisions.md says why not libtcc), its output is
+ * read inside the libre loop (fd_listen) and it is killed when it takes too long. The
+ * object is dlopen()ed and checked (cx_doc_check) before anything runs it.
+ *
+ * Loaded objects are never unloaded: sessions may be running them, and their code and
+ * constants are referenced from session state. Their number is bounded instead.
+ */
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <unistd.h>
+#include <dlfcn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <openssl/evp.h>
+#include "rt.h"
+
+#ifndef CX_CCXMLC
+#define CX_CCXMLC "ccxmlc"
+#endif
+#define CX_DOCCOMP_MAXLOADED 256     /* documents loaded at run time */
+#define CX_DOCCOMP_TIMEOUT_MS 20000  /* one compile, unless $CCXML_DOC_COMPILE_MS says */
+#define CX_DOCCOMP_MAXDIAG 4096      /* compiler output kept */
+
+extern char **environ;
+
+typedef struct cx_docwait {
+	struct le le;
+	cx_docload_h *h;
+	void *arg;             /* a reference */
+} cx_docwait;
+
+typedef struct cx_docent {
+	struct le le;
+	char hash[65];
+	char *url;             /* where it was first fetched from: the base of its relative URIs */
+	const cx_doc *doc;     /* NULL while compiling */
+	pid_t pid;
+	int fd;                /* the compiler's stdout+stderr */
+	struct tmr tmr;
+	struct mbuf *diag;
+	struct list waits;
+	cx_engine *eng;
+} cx_docent;
+
+#define CX_DOCCOMP_MAXFRESH 1024      /* URLs kept fresh (HTTP caching) */
+
+/* A URL whose answer may be reused without asking the server (Cache-Control max-age). */
+typedef struct cx_docfresh {
+	struct le le;          /* most recently kept first */
+	char *url;
+	const cx_doc *doc;
+	uint64_t until;        /* cx_cdr_now_ms() */
+} cx_docfresh;
+
+struct cx_doccomp {
+	struct list ents;
+	struct list fresh;
+	struct list held;      /* objects freed with the engine (cx_doccomp_hold) */
+	uint32_t timeout_ms;   /* one compile */
+	char *dir;
+	uint32_t nloaded;
+};
+
+static void cx_docent__destroy(void *arg)
+{
+	cx_docent *d = arg;
+
+	tmr_cancel(&d->tmr);
+	if (d->fd >= 0) {
+		fd_close(d->fd);
+		close(d->fd);
+	}
+	if (d->pid > 0) {
+		kill(-d->pid, SIGKILL);
+		(void)waitpid(d->pid, NULL, 0);
+	}
+	list_flush(&d->waits);
+	list_unlink(&d->le);
+	mem_deref(d->url);
+	mem_deref(d->diag);
+}
+
+static void cx_docwait__destroy(void *arg)
+{
+	cx_docwait *w = arg;
+
+	list_unlink(&w->le);
+	mem_deref(w->arg);
+}
+
+static void cx_doccomp__destroy(void *arg)
+{
+	struct cx_doccomp *c = arg;
+
+	list_flush(&c->ents);
+	list_flush(&c->fresh);
+	list_flush(&c->held);
+	mem_deref(c->dir);
+}
+
+/* The cache directory: $CCXML_DOC_CACHE, else $TMPDIR/ccxmlc-docs-UID; ours and private,
+ * since what is in it is loaded as code. */
+static int cx_doccomp__dir(char **dirp)
+{
+	const char *env = getenv("CCXML_DOC_CACHE"), *tmp = getenv("TMPDIR");
+	struct stat st;
+	int err;
+
+	if (env && *env)
+		err = str_dup(dirp, env);
+	else
+		err = re_sdprintf(dirp, "%s/ccxmlc-docs-%u", tmp && *tmp ? tmp : "/tmp",
+				  (unsigned)getuid());
+	if (err)
+		return err;
+	if (mkdir(*dirp, 0700) && errno != EEXIST)
+		return errno;
+	if (lstat(*dirp, &st))
+		return errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077)) {
+		cx_log(CX_LOG_ERR, NULL, "document cache %s: not a private directory of this user",
+		       *dirp);
+		return EPERM;
+	}
+	return 0;
+}
+
+static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp)
+{
+	struct cx_doccomp *c = e->doccomp;
+	int err;
+
+	if (!c) {
+		c = mem_zalloc(sizeof(*c), cx_doccomp__destroy);
+		if (!c)
+			return ENOMEM;
+		c->timeout_ms = CX_DOCCOMP_TIMEOUT_MS;
+		if (getenv("CCXML_DOC_COMPILE_MS") && atoi(getenv("CCXML_DOC_COMPILE_MS")) > 0)
+			c->timeout_ms = (uint32_t)atoi(getenv("CCXML_DOC_COMPILE_MS"));
+		err = cx_doccomp__dir(&c->dir);
+		if (err) {
+			mem_deref(c);
+			return err;
+		}
+		e->doccomp = c;
+	}
+	*cp = c;
+	return 0;
+}
+
+static void cx_doccomp__hash(const char *body, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (!EVP_Digest(body, len, md, &n, EVP_sha256(), NULL))
+		n = 0;
+	for (i = 0; i < n && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[2 * i] = 0;
+}
+
+/* Tell every waiter (each exactly once), then forget them. */
+static void cx_docent__tell(cx_docent *d, const char *why)
+{
+	while (d->waits.head) {
+		cx_docwait *w = d->waits.head->data;
+		list_unlink(&w->le);
+		w->h(d->eng, why ? NULL : d->doc, why, w->arg);
+		mem_deref(w);
+	}
+}
+
+static void cx_docent__fail(cx_docent *d, const char *why)
+{
+	mem_ref(d);
+	cx_docent__tell(d, why);
+	mem_deref(d);  /* the list's: a failed document is compiled again when asked again */
+	mem_deref(d);
+}
+
+/* Load DIR/HASH.so; 0 or an errno with why filled. */
+static int cx_docent__load(struct cx_doccomp *c, cx_docent *d, char *why, size_t sz)
+{
+	char path[512];
+	void *h;
+	const cx_doc *const *dp;
+
+	if (c->nloaded >= CX_DOCCOMP_MAXLOADED) {
+		snprintf(why, sz, "too many documents loaded at run time (%u)", CX_DOCCOMP_MAXLOADED);
+		return EMFILE;
+	}
+	snprintf(path, sizeof(path), "%s/%s.so", c->dir, d->hash);
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(why, sz, "cannot load the compiled document: %s", dlerror());
+		return ENOENT;
+	}
+	dp = dlsym(h, "cx_shared_doc");
+	if (!dp || !*dp || cx_doc_check(*dp, why, sz)) {
+		if (!dp || !*dp)
+			snprintf(why, sz, "the compiled document has no cx_shared_doc");
+		dlclose(h);
+		unlink(path);
+		return EPROTO;
+	}
+	d->doc = *dp;
+	c->nloaded++;
+	return 0;
+}
+
+/* The compiler's diagnostics with the cache file's name replaced by the URL: the first error
+ * line (what `reason` carries), or the whole output when none says "error". */
+static void cx_docent__diag(struct cx_doccomp *c, cx_docent *d, char *out, size_t sz)
+{
+	char path[512], *text, *p, *line;
+	size_t pl;
+	struct mbuf *mb = mbuf_alloc(256);
+
+	snprintf(path, sizeof(path), "%s/%s.ccxml", c->dir, d->hash);
+	pl = strlen(path);
+	if (!mb || mbuf_write_u8(d->diag, 0)) {
+		snprintf(out, sz, "the document does not compile");
+		mem_deref(mb);
+		return;
+	}
+	text = (char *)d->diag->buf;
+	for (p = text; *p;) {
+		if (!strncmp(p, path, pl)) {
+			(void)mbuf_write_str(mb, d->url);
+			p += pl;
+		} else {
+			(void)mbuf_write_u8(mb, (uint8_t)*p++);
+		}
+	}
+	(void)mbuf_write_u8(mb, 0);
+	text = (char *)mb->buf;
+	line = strstr(text, ": error: ");
+	if (line) {
+		while (line > text && line[-1] != '\n')
+			--line;
+		p = strchr(line, '\n');
+		if (p)
+			*p = 0;
+	} else {
+		line = text;
+	}
+	snprintf(out, sz, "%s", *line ? line : "the document does not compile");
+	mem_deref(mb);
+}
+
+static void cx_docent__finish(cx_docent *d, int status, int killed)
+{
+	struct cx_doccomp *c = d->eng->doccomp;
+	char why[768];
+
+	if (killed) {
+		snprintf(why, sizeof(why), "%s: compiling took more than %u ms", d->url,
+			 c->timeout_ms);
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		cx_docent__diag(c, d, why, sizeof(why));
+	} else if (!cx_docent__load(c, d, why, sizeof(why))) {
+		cx_log(CX_LOG_INFO, NULL, "document %H compiled (%s)", cx_rt_esc, d->url, d->hash);
+		cx_docent__tell(d, NULL);
+		return;
+	}
+	cx_log(CX_LOG_WARN, NULL, "document %H: %H", cx_rt_esc, d->url, cx_rt_esc, why);
+	cx_docent__fail(d, why);
+}
+
+static void cx_docent__reap(cx_docent *d, int killed)
+{
+	int status = 0;
+
+	if (d->fd >= 0) {
+		fd_close(d->fd);
+		close(d->fd);
+		d->fd = -1;
+	}
+	tmr_cancel(&d->tmr);
+	if (killed)
+		kill(-d->pid, SIGKILL);
+	(void)waitpid(d->pid, &status, 0);
+	d->pid = 0;
+	cx_docent__finish(d, status, killed);
+}
+
+static void cx_docent__readh(int flags, void *arg)
+{
+	cx_docent *d = arg;
+	char buf[1024];
+	ssize_t n = read(d->fd, buf, sizeof(buf));
+
+	if (n > 0) {
+		if (d->diag->end + (size_t)n <= CX_DOCCOMP_MAXDIAG)
+			(void)mbuf_write_mem(d->diag, (uint8_t *)buf, (size_t)n);
+		return;
+	}
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	cx_docent__reap(d, 0);  /* EOF: the compiler and its children have exited */
+}
+
+static void cx_docent__timeout(void *arg)
+{
+	cx_docent__reap(arg, 1);
+}
+
+/* The C compiler for ccxmlc: $CCXML_DOC_CC, else tcc when it is installed (a tenth of gcc's
+ * time: docs/decisions.md), else ccxmlc's own default. The environment is environ with
+ * CC=that, in env (at most n entries). */
+static void cx_docent__env(char **env, size_t n, char *cc, size_t ccsz)
+{
+	const char *dc = getenv("CCXML_DOC_CC");
+	size_t i, k = 0;
+
+	cc[0] = 0;
+	if (dc && *dc)
+		snprintf(cc, ccsz, "CC=%s", dc);
+	else if (!access("/usr/bin/tcc", X_OK))
+		snprintf(cc, ccsz, "CC=/usr/bin/tcc");
+	for (i = 0; environ[i] && k + 2 < n; i++)
+		if (!cc[0] || strncmp(environ[i], "CC=", 3))
+			env[k++] = environ[i];
+	if (cc[0])
+		env[k++] = cc;
+	env[k] = NULL;
+}
+
+/* Start `ccxmlc --shared -O0 -o DIR/HASH.so DIR/HASH.ccxml`; 0 or an errno. */
+static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body, size_t len)
+{
+	char src[512], so[512];
+	const char *cc = getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
+	char *argv[] = {(char *)cc, "--shared", "-O0", "-o", so, src, NULL};
+	char *env[512], ccv[256];
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	int p[2], err;
+	FILE *f;
+
+	snprintf(src, sizeof(src), "%s/%s.ccxml", c->dir, d->hash);
+	snprintf(so, sizeof(so), "%s/%s.so", c->dir, d->hash);
+	f = fopen(src, "w");
+	if (!f)
+		return errno;
+	err = fwrite(body, 1, len, f) != len ? EIO : 0;
+	if (fclose(f) && !err)
+		err = EIO;
+	if (err)
+		return err;
+	if (pipe(p))
+		return errno;
+	(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	(void)fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setpgroup(&at, 0);   /* its own group: a timeout kills cc1 too */
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	cx_docent__env(env, sizeof(env) / sizeof(env[0]), ccv, sizeof(ccv));
+	err = posix_spawn(&d->pid, cc, &fa, &at, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	close(p[1]);
+	if (err) {
+		close(p[0]);
+		d->pid = 0;
+		return err;
+	}
+	d->fd = p[0];
+	d->eng->met.doc_compiles++;
+	err = fd_listen(d->fd, FD_READ, cx_docent__readh, d);
+	if (err) {
+		kill(-d->pid, SIGKILL);
+		(void)waitpid(d->pid, NULL, 0);
+		d->pid = 0;
+		return err;
+	}
+	tmr_start(&d->tmr, c->timeout_ms, cx_docent__timeout, d);
+	return 0;
+}
+
+int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_docload_h *h,
+	       void *arg)
+{
+	struct cx_doccomp *c;
+	cx_docent *d = NULL;
+	cx_docwait *w;
+	char hash[65], why[768];
+	struct le *le;
+	int err;
+
+	err = cx_doccomp__get(e, &c);
+	if (err)
+		return err;
+	cx_doccomp__hash(body, len, hash);
+	if (strlen(hash) != 64)
+		return EIO;
+	LIST_FOREACH(&c->ents, le) {
+		cx_docent *x = le->data;
+		if (!strcmp(x->hash, hash)) {
+			d = x;
+			break;
+		}
+	}
+	if (d && d->doc) {
+		e->met.doc_cache_hits++;
+		h(e, d->doc, NULL, arg);
+		return 0;
+	}
+	w = mem_zalloc(sizeof(*w), cx_docwait__destroy);
+	if (!w)
+		return ENOMEM;
+	w->h = h;
+	w->arg = mem_ref(arg);
+	if (d) {                    /* the same content is being compiled: wait for it */
+		list_append(&d->waits, &w->le, w);
+		return 0;
+	}
+	d = mem_zalloc(sizeof(*d), cx_docent__destroy);
+	if (!d || str_dup(&d->url, url) || !(d->diag = mbuf_alloc(256))) {
+		mem_deref(w);
+		mem_deref(d);
+		return ENOMEM;
+	}
+	d->fd = -1;
+	d->eng = e;
+	tmr_init(&d->tmr);
+	memcpy(d->hash, hash, sizeof(hash));
+	list_append(&c->ents, &d->le, d);
+	list_append(&d->waits, &w->le, w);
+	/* compiled before (this process or an earlier one): load it */
+	if (!cx_docent__load(c, d, why, sizeof(why))) {
+		e->met.doc_cache_hits++;
+		cx_docent__tell(d, NULL);
+		return 0;
+	}
+	err = cx_docent__spawn(c, d, body, len);
+	if (err) {
+		snprintf(why, sizeof(why), "cannot run the compiler %s: %s",
+			 getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC,
+			 strerror(err));
+		cx_docent__fail(d, why);
+	}
+	return 0;
+}
+
+const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc)
+{
+	struct le *le;
+
+	if (!e || !e->doccomp)
+		return NULL;
+	LIST_FOREACH(&e->doccomp->ents, le) {
+		cx_docent *d = le->data;
+		if (d->doc == doc)
+			return d->url;
+	}
+	return NULL;
+}
+
+static void cx_docfresh__destroy(void *arg)
+{
+	cx_docfresh *f = arg;
+
+	list_unlink(&f->le);
+	mem_deref(f->url);
+}
+
+static cx_docfresh *cx_docfresh__find(struct cx_doccomp *c, const char *url)
+{
+	struct le *le;
+
+	LIST_FOREACH(&c->fresh, le) {
+		cx_docfresh *f = le->data;
+		if (!strcmp(f->url, url))
+			return f;
+	}
+	return NULL;
+}
+
+const cx_doc *cx_doccomp_fresh(cx_engine *e, const char *url)
+{
+	cx_docfresh *f;
+
+	if (!e || !e->doccomp || !url)
+		return NULL;
+	f = cx_docfresh__find(e->doccomp, url);
+	if (!f)
+		return NULL;
+	if (f->until > cx_cdr_now_ms())
+		return f->doc;
+	mem_deref(f);
+	return NULL;
+}
+
+void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, uint64_t until_ms)
+{
+	struct cx_doccomp *c;
+	cx_docfresh *f;
+
+	if (!e || !(c = e->doccomp) || !url || !doc)
+		return;
+	mem_deref(cx_docfresh__find(c, url));
+	if (!until_ms)
+		return;
+	f = mem_zalloc(sizeof(*f), cx_docfresh__destroy);
+	if (!f || str_dup(&f->url, url)) {
+		mem_deref(f);
+		return;
+	}
+	f->doc = doc;
+	f->until = until_ms;
+	list_prepend(&c->fresh, &f->le, f);
+	if (list_count(&c->fresh) > CX_DOCCOMP_MAXFRESH)
+		mem_deref(list_tail(&c->fresh)->data);
+}
+
+void cx_doccomp_hold(cx_engine *e, struct le *le, void *obj)
+{
+	if (e && e->doccomp)
+		list_append(&e->doccomp->held, le, obj);
+}

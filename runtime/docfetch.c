@@ -1,0 +1,208 @@
+/*
+ * docfetch.c — cx_docload: a CCXML document named by an http(s) URI that was not given to
+ * ccxmlc (docs/fetch.md). The URI is resolved against the fetching document's own URI, the
+ * body is fetched with libcurl inside the loop (cx_curl_get, at most CX_DOC_MAXSIZE bytes,
+ * within the element's timeout) and handed to cx_doccomp, which gives back a cx_doc or the
+ * compiler's diagnostic. The caller's handler is called exactly once, never from inside
+ * cx_docload.
+ */
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <errno.h>
+#include "rt.h"
+
+#define CX_DOC_MAXSIZE (1u << 20)      /* bytes of one fetched document */
+#define CX_DOC_TIMEOUT_MS 30000        /* when the element gives no timeout */
+
+typedef struct cx_docreq {
+	struct le le;          /* answered from the fresh cache: held by doccomp meanwhile */
+	cx_engine *eng;
+	char *url;
+	char *body;
+	size_t len;
+	FILE *out;
+	struct tmr tmr;
+	int done;              /* the handler was called */
+	uint64_t t0, t1;       /* cx_met_now_us(): started, body received */
+	uint64_t until;        /* the answer is fresh until (cx_prompt_fresh), 0: not kept */
+	int nokeep;            /* a POST: its answer is never kept fresh */
+	cx_docload_h *h;
+	void *arg;             /* a reference */
+} cx_docreq;
+
+static void cx_docreq__destroy(void *arg)
+{
+	cx_docreq *r = arg;
+
+	list_unlink(&r->le);
+	tmr_cancel(&r->tmr);
+	if (r->out)
+		fclose(r->out);
+	free(r->body);
+	mem_deref(r->url);
+	mem_deref(r->arg);
+}
+
+static void cx_docreq__tell(cx_docreq *r, const cx_doc *doc, const char *why)
+{
+	if (r->done)
+		return;
+	r->done = 1;
+	tmr_cancel(&r->tmr);
+	if (doc && r->until)
+		cx_doccomp_keep(r->eng, r->url, doc, r->until);
+	if (doc)
+		cx_log(CX_LOG_DEBUG, NULL, "document %H loaded in %llu us (fetch %llu us)", cx_rt_esc,
+		       r->url, (unsigned long long)(cx_met_now_us() - r->t0),
+		       (unsigned long long)(r->t1 - r->t0));
+	r->h(r->eng, doc, why, r->arg);
+}
+
+static void cx_docreq__compiled(cx_engine *e, const cx_doc *doc, const char *why, void *arg)
+{
+	cx_docreq__tell(arg, doc, why);
+}
+
+static void cx_docreq__got(void *arg, const cx_curl_resp *resp, const char *why)
+{
+	cx_docreq *r = arg;
+	char msg[512];
+	int err;
+
+	if (r->out) {
+		fclose(r->out);
+		r->out = NULL;
+	}
+	r->t1 = cx_met_now_us();
+	if (r->done || r->eng->closing) {
+		mem_deref(r);
+		return;
+	}
+	if (why) {
+		snprintf(msg, sizeof(msg), "%s: %s", r->url, why);
+		cx_docreq__tell(r, NULL, msg);
+	} else if (resp->status < 200 || resp->status > 299) {
+		snprintf(msg, sizeof(msg), "%s: HTTP status %ld", r->url, resp->status);
+		cx_docreq__tell(r, NULL, msg);
+	} else if (r->len >= CX_DOC_MAXSIZE) {
+		snprintf(msg, sizeof(msg), "%s: the document is larger than %u bytes", r->url,
+			 CX_DOC_MAXSIZE);
+		cx_docreq__tell(r, NULL, msg);
+	} else {
+		int nostore;
+		r->until = r->nokeep ? 0 : cx_prompt_fresh(resp->cachectl, &nostore);
+		err = cx_doccomp(r->eng, r->url, r->body ? r->body : "", r->len,
+				 cx_docreq__compiled, r);
+		if (err) {
+			snprintf(msg, sizeof(msg), "%s: cannot compile: %s", r->url, strerror(err));
+			cx_docreq__tell(r, NULL, msg);
+		}
+	}
+	mem_deref(r);
+}
+
+static void cx_docreq__timeout(void *arg)
+{
+	cx_docreq *r = arg;
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s: timed out", r->url);
+	mem_ref(r);
+	cx_docreq__tell(r, NULL, msg);
+	mem_deref(r);
+}
+
+/* The document is fresh by HTTP caching: told from the loop, as a fetch would be. */
+static void cx_docreq__fresh(void *arg)
+{
+	cx_docreq *r = arg;
+	const cx_doc *doc = cx_doccomp_fresh(r->eng, r->url);
+
+	r->t1 = cx_met_now_us();
+	cx_docreq__tell(r, doc, doc ? NULL : "expired meanwhile");
+	mem_deref(r);
+}
+
+int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp)
+{
+	const char *b, *p;
+
+	if (!uri || !*uri)
+		return EINVAL;
+	if (!strncasecmp(uri, "http://", 7) || !strncasecmp(uri, "https://", 8))
+		return str_dup(urlp, uri);
+	if (strchr(uri, ':') && strcspn(uri, ":") < strcspn(uri, "/?#"))
+		return EPROTONOSUPPORT;   /* another scheme */
+	b = cx_doccomp_url(e, base);
+	if (!b)
+		return ENOENT;            /* relative to a compiled-in document: not fetched */
+	p = strstr(b, "://") + 3;
+	if (uri[0] == '/' && uri[1] == '/')
+		return re_sdprintf(urlp, "%b%s", b, (size_t)(p - 2 - b), uri);
+	if (uri[0] == '/')
+		return re_sdprintf(urlp, "%b%s", b, strcspn(p, "/?#") + (size_t)(p - b), uri);
+	{
+		size_t n = strcspn(b, "?#"), i;
+		for (i = n; i > (size_t)(p - b) && b[i - 1] != '/'; i--)
+			;
+		if (i == (size_t)(p - b))
+			return re_sdprintf(urlp, "%b/%s", b, n, uri);
+		return re_sdprintf(urlp, "%b%s", b, i, uri);
+	}
+}
+
+int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h *h, void *arg)
+{
+	return cx_docload_with(e, url, NULL, NULL, timeout_ms, h, arg);
+}
+
+int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		    uint64_t timeout_ms, cx_docload_h *h, void *arg)
+{
+	cx_docreq *r;
+	struct mbuf *form = NULL;
+	int post = method && !strcasecmp(method, "post"), err;
+
+	if (!e || !url || !h || (method && !post && strcasecmp(method, "get")))
+		return EINVAL;
+	err = cx_curl_setup(e);
+	if (err)
+		return err;
+	r = mem_zalloc(sizeof(*r), cx_docreq__destroy);
+	if (!r)
+		return ENOMEM;
+	r->eng = e;
+	r->t0 = cx_met_now_us();
+	r->h = h;
+	r->arg = mem_ref(arg);
+	tmr_init(&r->tmr);
+	form = mbuf_alloc(64);
+	if (!form || cx_curl_form(form, fields) ||
+	    (!post && form->end ? re_sdprintf(&r->url, "%s%c%b", url, strchr(url, '?') ? '&' : '?',
+					      form->buf, form->end) : str_dup(&r->url, url)) ||
+	    !(r->out = open_memstream(&r->body, &r->len))) {
+		mem_deref(form);
+		mem_deref(r);
+		return ENOMEM;
+	}
+	r->nokeep = post;
+	if (!post && cx_doccomp_fresh(e, r->url)) {
+		mem_deref(form);
+		e->met.doc_cache_hits++;
+		tmr_start(&r->tmr, 0, cx_docreq__fresh, r);
+		cx_doccomp_hold(e, &r->le, r);
+		return 0;
+	}
+	err = cx_curl_fetch(e, r->url, post ? form : NULL, NULL, CX_DOC_MAXSIZE, r->out,
+			    cx_docreq__got, mem_ref(r));
+	mem_deref(form);
+	if (err) {
+		mem_deref(r);  /* the transfer's reference */
+		mem_deref(r);
+		return err;
+	}
+	tmr_start(&r->tmr, timeout_ms ? timeout_ms : CX_DOC_TIMEOUT_MS, cx_docreq__timeout, r);
+	mem_deref(r);  /* the transfer holds it now */
+	return 0;
+}

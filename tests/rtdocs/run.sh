@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# tests/rtdocs/run.sh BUILD — documents loaded at run time (docs/fetch.md): a <fetch> or
+# <createccxml> of an http:// URI that was not given to ccxmlc is fetched, compiled into the
+# running program and run; a relative URI inside it resolves against its own URI; the same
+# content is compiled once (the cache directory also serves the next process); a template that
+# differs per request is another program; a document that does not compile, a 404 and a
+# timeout give error.fetch / error.createccxml with the reason. BUILD is build or build/asan.
+# Every process is bounded by `timeout`.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib-check.sh
+LC_BUILD=${1:-build} lc_begin rtdocs
+T=tests/rtdocs
+mkdir -p -m 700 "$W/cache"
+export CCXML_DOC_CACHE=$W/cache
+for d in parent submit; do
+	[ $d = parent ] && o=app || o=$d
+	if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/$o" $T/$d.ccxml >"$W/cc.log" 2>&1; then
+		echo "FAIL compile $d"; cat "$W/cc.log"; exit 1
+	fi
+done
+timeout 150 python3 $T/web.py "$W/port" "$W/requests" 140 & PIDS+=($!)
+waitfor "$W/port" . 5 || { echo "FAIL the web server did not start"; exit 1; }
+U=http://127.0.0.1:$(cat "$W/port")
+run() { # NAME SRC [--values k=v]... -> $W/NAME.out, .err
+	local n=$1 src=$2
+	shift 2
+	timeout 60 "$W/app" --sim --once --values "src=$src" "$@" >"$W/$n.out" 2>"$W/$n.err"
+}
+has() { grep -q -- "$2" "$W/$1.out"; }
+compiles() { grep -c 'document .* compiled (' "$W/$1.err"; }
+
+run goto "$U/child.ccxml"
+check "<fetch> of a URI not compiled in, then <goto>: the fetched document runs" has goto 'CHILD RUNNING'
+check "a relative URI in a fetched document resolves against its URI (rel.ccxml)" has goto 'CHILD REL PASS'
+check "both documents compiled once each" bash -c "[ \$(grep -c 'document .* compiled (' '$W/goto.err') = 2 ]"
+run again "$U/child.ccxml"
+check "a second program: nothing compiled again, loaded from the cache directory" bash -c \
+	"grep -q 'CHILD REL PASS' '$W/again.out' && [ \$(grep -c 'document .* compiled (' '$W/again.err') = 0 ]"
+run create "$U/child.ccxml" --values mode=create
+check "<createccxml> of a URI not compiled in: the child session runs and exits" bash -c \
+	"grep -q 'CREATED true' '$W/create.out' && grep -q 'CHILD REL PASS' '$W/create.out' && grep -q 'CHILD EXITED' '$W/create.out'"
+run t1 "$U/tmpl.ccxml?n=1"
+run t2 "$U/tmpl.ccxml?n=2"
+run t1b "$U/tmpl.ccxml?n=1"
+check "a template differing per request: each variant runs as served" bash -c \
+	"grep -q 'TEMPLATE 1' '$W/t1.out' && grep -q 'TEMPLATE 2' '$W/t2.out' && grep -q 'TEMPLATE 1' '$W/t1b.out'"
+check "the same content again is not compiled again; other content is" bash -c \
+	"[ \$(grep -c 'compiled (' '$W/t1.err') = 1 ] && [ \$(grep -c 'compiled (' '$W/t2.err') = 1 ] && [ \$(grep -c 'compiled (' '$W/t1b.err') = 0 ]"
+run bad "$U/bad.ccxml"
+check "a document that does not compile: error.fetch with file:line:col (the URL) in reason" \
+	grep -q "ERROR.FETCH http://127.0.0.1:[0-9]*/bad.ccxml:5:27: error: syntax error" "$W/bad.out"
+run badc "$U/bad.ccxml" --values mode=create
+check "the same with <createccxml>: error.createccxml with the diagnostic" \
+	grep -q "ERROR.CREATECCXML .*bad.ccxml:5:27: error: syntax error" "$W/badc.out"
+run missing "$U/missing.ccxml"
+check "404: error.fetch naming the status" grep -q "ERROR.FETCH .*missing.ccxml: HTTP status 404" "$W/missing.out"
+run slow "$U/slow.ccxml" --values t=1s
+check "an answer slower than timeout='1s': error.fetch 'timed out'" grep -q "ERROR.FETCH .*slow.ccxml: timed out" "$W/slow.out"
+run big "$U/big.ccxml"
+check "a document over 1 MiB: error.fetch, nothing compiled" bash -c \
+	"grep -q 'ERROR.FETCH .*big.ccxml: larger than 1048576 bytes' '$W/big.out' && ! grep -q 'compiled (' '$W/big.err'"
+printf '#!/bin/sh\nsleep 30 &\necho $! $$ >"%s"\nsleep 30\n' "$W/slowcc.pids" >"$W/slowcc"
+chmod +x "$W/slowcc"
+CCXMLC=$W/slowcc CCXML_DOC_COMPILE_MS=500 run hung "$U/tmpl.ccxml?n=hung"
+# (a killed process whose parent died stays a zombie until init reaps it: Z counts as gone)
+check "a compiler that hangs is killed (its process group) after CCXML_DOC_COMPILE_MS: error.fetch" bash -c \
+	"grep -q 'ERROR.FETCH .*n=hung: compiling took more than 500 ms' '$W/hung.out' &&
+	 ! ps -o stat= -p \"\$(tr ' ' ,  <'$W/slowcc.pids')\" | grep -q -v Z"
+CCXMLC=$W/none run nocc "$U/tmpl.ccxml?n=nocc"
+check "no compiler: error.fetch 'cannot run the compiler'" grep -q "ERROR.FETCH cannot run the compiler $W/none" "$W/nocc.out"
+sub() { # NAME METHOD: submit.ccxml fetching echo.ccxml
+	timeout 60 "$W/submit" --sim --once --values "src=$U/echo.ccxml" --values "method=$2" \
+		--values "caller=+1 555" >"$W/$1.out" 2>"$W/$1.err"
+}
+sub get get
+check "method get: the namelist in the query (dotted names, URL-encoded)" \
+	grep -q "TEMPLATE ECHO GET caller=+1 555;who.name=Ann & Bob" "$W/get.out"
+sub post POST
+check "method post: the namelist as an application/x-www-form-urlencoded body" \
+	grep -q "TEMPLATE ECHO POST caller=+1 555;who.name=Ann & Bob" "$W/post.out"
+sub put put
+check "another method: error.fetch saying so" grep -q "ERROR.FETCH method must be get or post" "$W/put.out"
+run refused "http://127.0.0.1:1/none.ccxml"
+check "no server: error.fetch naming the connection failure" grep -q "ERROR.FETCH .*[Cc]onnect" "$W/refused.out"
+run scheme "ftp://127.0.0.1/x.ccxml"
+check "another scheme is not fetched" grep -q "ERROR.FETCH document not compiled into this program" "$W/scheme.out"
+
+# one process fetching the same content twice: one compile, then the in-memory copy
+# (/metrics: ccxml_compiles_total 1, ccxml_compile_cache_hits_total 1)
+echo admin-0123456789abcdef >"$W/admin"
+chmod 600 "$W/admin"
+timeout 60 "$W/app" --sim --http 127.0.0.1:0 --token t --admin-token-file "$W/admin" >"$W/svc.out" 2>"$W/svc.err" &
+S=$!
+PIDS+=($S)
+waitfor "$W/svc.err" 'listening on' 10
+HU=http://127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/svc.err" | head -n 1)
+curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3D7"
+waitfor "$W/svc.out" 'TEMPLATE 7' 20
+curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3D7"
+for i in $(seq 1 100); do [ "$(grep -c 'TEMPLATE 7' "$W/svc.out")" = 2 ] && break; sleep 0.1; done
+curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/fresh.ccxml"
+waitfor "$W/svc.out" 'CHILD REL PASS' 20
+curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/fresh.ccxml"
+for i in $(seq 1 100); do [ "$(grep -c 'CHILD REL PASS' "$W/svc.out")" = 2 ] && break; sleep 0.1; done
+curl -s -m 5 -H 'Authorization: Bearer admin-0123456789abcdef' "$HU/metrics" >"$W/metrics"
+kill -TERM $S
+wait $S
+check "one process, the same content twice: both run, compiled once, once from memory" bash -c \
+	"[ \$(grep -c 'TEMPLATE 7' '$W/svc.out') = 2 ] && [ \$(grep -c 'tmpl.ccxml?n=7 compiled' '$W/svc.err') = 1 ]"
+check "Cache-Control max-age=60: the second start runs it without asking the server" bash -c \
+	"[ \$(grep -c 'CHILD REL PASS' '$W/svc.out') = 2 ] && [ \$(grep -c '^/fresh.ccxml\$' '$W/requests') = 1 ]"
+check "/metrics: ccxml_compiles_total 1, ccxml_compile_cache_hits_total 3 (memory, cache directory, fresh)" bash -c \
+	"grep -q '^ccxml_compiles_total 1\$' '$W/metrics' && grep -q '^ccxml_compile_cache_hits_total 3\$' '$W/metrics'"
+check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
+lc_end rtdocs
