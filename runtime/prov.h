@@ -114,4 +114,11 @@ int cx_siphdr_print(struct re_printf *pf, void *hints);
 /* hints.pai: NULL (none), "" (true: the From identity) or the identity string. */
 const char *cx_siphdr_pai(const cx_cval *hints);
 
+
+/* In-band DTMF (dtmf.c): digits detected in received G.711 audio, each reported once to h. */
+typedef struct cx_dtmf cx_dtmf;
+typedef void (cx_dtmf_h)(char digit, void *arg);
+int cx_dtmf_alloc(cx_dtmf **dp, cx_dtmf_h *h, void *arg);   /* a libre mem object */
+void cx_dtmf_g711(cx_dtmf *d, int pt, const uint8_t *b, size_t n);
+
 #endif

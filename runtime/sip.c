@@ -98,6 +98,7 @@ typedef struct cx_sip_call {
 	uint64_t t0;
 	uint32_t dtmf_ts;             /* RTP timestamp of the last DTMF event reported */
 	int dtmf_seen;
+	cx_dtmf *dtmf;                /* in-band detector (dtmf.c), from the first audio packet */
 	cx_sip_play *play;               /* the audio dialog playing now (weak) */
 	/* the relay (joins): received audio decoded to PCM, taken 160 samples per mixer frame */
 	int16_t jb[SIP_JB];
@@ -307,6 +308,7 @@ static void cx_sip_call__destroy(void *arg)
 	/* an established call gets a BYE, a pending outbound one a CANCEL (libre does both) */
 	call->sess = mem_deref(call->sess);
 	call->rtp = mem_deref(call->rtp);
+	call->dtmf = mem_deref(call->dtmf);
 	call->sdp = mem_deref(call->sdp);
 	call->inv = mem_deref(call->inv);
 	call->areq = mem_deref(call->areq);
@@ -368,19 +370,56 @@ static void cx_sip__end_play(cx_sip_call *call)
 		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
 }
 
+/* A DTMF digit from the far end as connection.signal: dur in ms (RFC 4733), or -1 when the
+ * digit was heard in-band (dtmf.c: no duration). info.method tells which. */
+static void cx_sip__signal(cx_sip_call *call, const char *dig, int dur)
+{
+	cx_sess *s = call->c ? call->c->sess : NULL;
+	cx_ev *ev;
+	cx_cval *info;
+	int bad;
+
+	if (!s)
+		return;
+	ev = cx_ev_new(s, "connection.signal");
+	if (!ev)
+		return;
+	mem_deref(ev->source);
+	str_dup(&ev->source, "sip");
+	ev->sourcetype = "sip";
+	cx_ev_conn(ev, call->c, call->c->state, 0);
+	cx_ev_str(ev, "dtmf", dig);
+	if (dur >= 0)
+		cx_ev_num(ev, "duration", dur);
+	info = cx_sip__cv_obj();
+	if (info) {
+		bad = cx_sip__cv_put(info, "type", 4, cx_cval_str("dtmf")) ||
+		      cx_sip__cv_put(info, "digit", 5, cx_cval_str(dig)) ||
+		      cx_sip__cv_put(info, "method", 6, cx_cval_str(dur >= 0 ? "rfc4733" : "inband"));
+		if (!bad && dur >= 0) {
+			cx_cval *n = cx_cval_str(NULL);
+			if (n) {
+				n->tag = CX_T_NUM;
+				n->n = dur;
+			}
+			bad = cx_sip__cv_put(info, "duration", 8, n);
+		}
+		if (!bad)
+			cx_ev_cval(ev, "info", info);
+		mem_deref(info);
+	}
+	cx_sess_post(s, ev);
+}
+
 /* RFC 4733 telephone-event payload: event, E|R|volume, duration (16 bits). Reported once per
  * event (at its first end packet; the end packet is sent three times). */
 static void cx_sip__dtmf(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
 {
 	static const char digits[] = "0123456789*#ABCD";
 	const uint8_t *p;
-	cx_sess *s = call->c ? call->c->sess : NULL;
 	char dig[2];
-	unsigned dur;
-	cx_ev *ev;
-	cx_cval *info;
 
-	if (mbuf_get_left(mb) < 4 || !s)
+	if (mbuf_get_left(mb) < 4)
 		return;
 	p = mbuf_buf(mb);
 	if (!(p[1] & 0x80))
@@ -393,30 +432,28 @@ static void cx_sip__dtmf(cx_sip_call *call, const struct rtp_header *hdr, struct
 		return; /* not a DTMF digit (RFC 4733 tones we do not report) */
 	dig[0] = digits[p[0]];
 	dig[1] = '\0';
-	dur = (unsigned)(p[2] << 8 | p[3]) / 8; /* timestamp units (8 kHz) -> ms */
-	ev = cx_ev_new(s, "connection.signal");
-	if (!ev)
+	cx_sip__signal(call, dig, (int)((unsigned)(p[2] << 8 | p[3]) / 8)); /* 8 kHz units -> ms */
+}
+
+/* A digit heard in the audio (dtmf.c), while in-band detection runs for the call. */
+static void cx_sip__inband_h(char digit, void *arg)
+{
+	cx_sip_call *call = arg;
+	char dig[2] = {digit, '\0'};
+
+	if (!call->closed && call->tept < 0)
+		cx_sip__signal(call, dig, -1);
+}
+
+/* In-band detection runs on a connected call whose peer did not negotiate telephone-event: a
+ * peer that did sends its digits as RFC 4733 events, and a digit is never reported twice. */
+static void cx_sip__inband(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
+{
+	if (!call->estab || call->tept >= 0)
 		return;
-	mem_deref(ev->source);
-	str_dup(&ev->source, "sip");
-	ev->sourcetype = "sip";
-	cx_ev_conn(ev, call->c, call->c->state, 0);
-	cx_ev_str(ev, "dtmf", dig);
-	cx_ev_num(ev, "duration", dur);
-	info = cx_sip__cv_obj();
-	if (info) {
-		cx_cval *n = cx_cval_str(NULL);
-		if (n) {
-			n->tag = CX_T_NUM;
-			n->n = dur;
-		}
-		if (!cx_sip__cv_put(info, "type", 4, cx_cval_str("dtmf")) &&
-		    !cx_sip__cv_put(info, "digit", 5, cx_cval_str(dig)) &&
-		    !cx_sip__cv_put(info, "duration", 8, n))
-			cx_ev_cval(ev, "info", info);
-		mem_deref(info);
-	}
-	cx_sess_post(s, ev);
+	if (!call->dtmf && cx_dtmf_alloc(&call->dtmf, cx_sip__inband_h, call))
+		return;
+	cx_dtmf_g711(call->dtmf, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
 }
 
 static void cx_sip__count_tx(cx_sip_call *call, size_t bytes)
@@ -447,8 +484,11 @@ static void cx_sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, st
 	call->rxseen = 1;
 	if (hdr->pt == SIP_TEPT || (call->tept >= 0 && hdr->pt == call->tept))
 		cx_sip__dtmf(call, hdr, mb);
-	else if ((hdr->pt == 0 || hdr->pt == 8) && call->st && list_head(&call->st->edges))
-		cx_sip_mix__put(call, hdr, mb); /* relayed only while something is joined */
+	else if (hdr->pt == 0 || hdr->pt == 8) {
+		cx_sip__inband(call, hdr, mb);
+		if (call->st && list_head(&call->st->edges))
+			cx_sip_mix__put(call, hdr, mb); /* relayed only while something is joined */
+	}
 }
 
 /* RTP socket and SDP session with our offer/answer formats: PCMU, PCMA, telephone-event. */
