@@ -163,7 +163,8 @@ void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const cha
 	cx_sess_post(s, ev);
 }
 
-void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason)
+static void cx_rt__dlg_event(cx_dlg *d, const char *name, const char *reason,
+			     const cx_cval *values)
 {
 	cx_sess *s = d->sess;
 	cx_ev *ev;
@@ -196,8 +197,20 @@ void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason)
 	if (reason)
 		cx_ev_str(ev, "reason", reason);
 	if (final && !strncmp(name, "dialog.exit", 11)) {
-		cx_value vals = cx_obj_new(s->X);
-		cx_ev_val(ev, "values", vals);
+		if (values)
+			cx_ev_cval(ev, "values", values);
+		else
+			cx_ev_val(ev, "values", cx_obj_new(s->X));
 	}
 	cx_sess_post(s, ev);
+}
+
+void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason)
+{
+	cx_rt__dlg_event(d, name, reason, NULL);
+}
+
+void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values)
+{
+	cx_rt__dlg_event(d, "dialog.exit", NULL, values);
 }

@@ -53,13 +53,8 @@ int cx_dtmf_alloc(cx_dtmf **dp, cx_dtmf_h *h, void *arg)
 void cx_dtmf_g711(cx_dtmf *d, int pt, const uint8_t *b, size_t n)
 {
 	int16_t pcm[480];
-	size_t i;
 
 	if (!d || !b)
 		return;
-	if (n > 480)
-		n = 480;
-	for (i = 0; i < n; i++)
-		pcm[i] = pt == 8 ? g711_alaw2pcm(b[i]) : g711_ulaw2pcm(b[i]);
-	dtmf_dec_probe(d->dec, pcm, n);
+	dtmf_dec_probe(d->dec, pcm, cx_media_g711(pt, b, n, pcm, 480));
 }

@@ -121,4 +121,14 @@ typedef void (cx_dtmf_h)(char digit, void *arg);
 int cx_dtmf_alloc(cx_dtmf **dp, cx_dtmf_h *h, void *arg);   /* a libre mem object */
 void cx_dtmf_g711(cx_dtmf *d, int pt, const uint8_t *b, size_t n);
 
+/* Recording to WAV (record.c; docs/sip.md "Recording"): a dialog whose src is
+ * "record:NAME.wav[?maxtime=T]". cx_rec_start opens dir/NAME.wav (a libre mem object that
+ * becomes d->pd; *slot, the feeder's pointer, is set and cleared when the recording ends); on
+ * failure an errno and *why, the dialog's error reason. cx_rec_end sends dialog.exit. */
+typedef struct cx_rec cx_rec;
+int cx_rec_is(const char *src);
+int cx_rec_start(cx_rec **rp, cx_dlg *d, const char *dir, cx_rec **slot, const char **why);
+void cx_rec_rtp(cx_rec *r, uint32_t ts, int pt, const uint8_t *b, size_t n);
+void cx_rec_end(cx_rec *r, const char *reason);
+
 #endif

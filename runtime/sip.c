@@ -99,6 +99,8 @@ typedef struct cx_sip_call {
 	uint32_t dtmf_ts;             /* RTP timestamp of the last DTMF event reported */
 	int dtmf_seen;
 	cx_dtmf *dtmf;                /* in-band detector (dtmf.c), from the first audio packet */
+	cx_rec *rec;                  /* recording of the far end's audio (record.c; weak: its
+				       * dialog owns it, and clears this when it ends) */
 	cx_sip_play *play;               /* the audio dialog playing now (weak) */
 	/* the relay (joins): received audio decoded to PCM, taken 160 samples per mixer frame */
 	int16_t jb[SIP_JB];
@@ -149,43 +151,9 @@ static cx_sip_st *cx_sip__st(cx_engine *e)
 
 /* Section - Building connection.protocol.sip */
 
-/* Adds key -> kid to an object cval (takes kid). */
-static int cx_sip__cv_put(cx_cval *o, const char *key, size_t klen, cx_cval *kid)
-{
-	uint32_t n = o->nkids;
-	char **keys;
-	cx_cval **kids;
-
-	if (!kid)
-		return ENOMEM;
-	/* libre's mem_realloc() does not allocate from NULL */
-	keys = n ? mem_realloc(o->keys, (n + 1) * sizeof(*keys)) : mem_zalloc(sizeof(*keys), NULL);
-	if (!keys)
-		goto nomem;
-	o->keys = keys;
-	kids = n ? mem_realloc(o->kids, (n + 1) * sizeof(*kids)) : mem_zalloc(sizeof(*kids), NULL);
-	if (!kids)
-		goto nomem;
-	o->kids = kids;
-	keys[n] = NULL;
-	if (re_sdprintf(&keys[n], "%b", key, klen))
-		goto nomem;
-	kids[n] = kid;
-	o->nkids = n + 1;
-	return 0;
- nomem:
-	mem_deref(kid);
-	return ENOMEM;
-}
-
-static cx_cval *cx_sip__cv_obj(void)
-{
-	cx_cval *o = cx_cval_str(NULL);
-
-	if (o)
-		o->tag = CX_T_OBJ;
-	return o;
-}
+/* object cvals (cval.c) */
+#define cx_sip__cv_put cx_cval_put
+#define cx_sip__cv_obj cx_cval_obj
 
 static cx_cval *cx_sip__cv_pl(const struct pl *pl)
 {
@@ -305,6 +273,7 @@ static void cx_sip_call__destroy(void *arg)
 		list_unlink(&call->play->le);
 		call->play = NULL;
 	}
+	cx_rec_end(call->rec, "hangup");
 	/* an established call gets a BYE, a pending outbound one a CANCEL (libre does both) */
 	call->sess = mem_deref(call->sess);
 	call->rtp = mem_deref(call->rtp);
@@ -355,6 +324,9 @@ static void cx_sip__finish(cx_sip_call *call)
 	call->inv = mem_deref(call->inv);
 	if (call->st)
 		cx_sip_mix__drop(call->st, call);
+	/* a recording ends with the audio: its dialog.exit (file, duration) comes before the
+	 * connection event, which documents often end on */
+	cx_rec_end(call->rec, "hangup");
 	call->rtp = mem_deref(call->rtp);
 }
 
@@ -396,14 +368,8 @@ static void cx_sip__signal(cx_sip_call *call, const char *dig, int dur)
 		bad = cx_sip__cv_put(info, "type", 4, cx_cval_str("dtmf")) ||
 		      cx_sip__cv_put(info, "digit", 5, cx_cval_str(dig)) ||
 		      cx_sip__cv_put(info, "method", 6, cx_cval_str(dur >= 0 ? "rfc4733" : "inband"));
-		if (!bad && dur >= 0) {
-			cx_cval *n = cx_cval_str(NULL);
-			if (n) {
-				n->tag = CX_T_NUM;
-				n->n = dur;
-			}
-			bad = cx_sip__cv_put(info, "duration", 8, n);
-		}
+		if (!bad && dur >= 0)
+			bad = cx_sip__cv_put(info, "duration", 8, cx_cval_num(dur));
 		if (!bad)
 			cx_ev_cval(ev, "info", info);
 		mem_deref(info);
@@ -486,6 +452,8 @@ static void cx_sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, st
 		cx_sip__dtmf(call, hdr, mb);
 	else if (hdr->pt == 0 || hdr->pt == 8) {
 		cx_sip__inband(call, hdr, mb);
+		if (call->rec)
+			cx_rec_rtp(call->rec, hdr->ts, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
 		if (call->st && list_head(&call->st->edges))
 			cx_sip_mix__put(call, hdr, mb); /* relayed only while something is joined */
 	}
@@ -2063,6 +2031,29 @@ static void cx_sip_play__all(cx_sip_st *st, uint64_t now)
 	}
 }
 
+/* <dialogstart src="'record:NAME.wav'"> on a connection (record.c): a failure is reported here
+ * with its own reason. */
+static int cx_sip__record(cx_engine *e, cx_dlg *d, cx_sip_call *call)
+{
+	cx_rec *r = NULL;
+	const char *why = "the connection is being recorded already";
+	int err = EBUSY;
+
+	if (!call)
+		why = "recording a conference is not supported";
+	else if (!call->rec)
+		err = cx_rec_start(&r, d, e->record_dir, &call->rec, &why);
+	if (err) {
+		cx_log(CX_LOG_WARN, NULL, "sip: dialog %s: %s", d->id, why ? why : strerror(err));
+		cx_rt_dlg_event(d, "error.dialog.notstarted", why ? why : "cannot start this dialog");
+		return 0;
+	}
+	mem_deref(d->pd);
+	d->pd = r;
+	cx_rt_dlg_event(d, "dialog.started", NULL);
+	return 0;
+}
+
 static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 {
 	cx_sip_play *p;
@@ -2092,6 +2083,8 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 		       "connected)", d->id);
 		return EPROTO;
 	}
+	if (cx_rec_is(d->src))
+		return cx_sip__record(e, d, fc ? NULL : call);
 	p = mem_zalloc(sizeof(*p), cx_sip_play__destroy);
 	if (!p)
 		return ENOMEM;
@@ -2140,6 +2133,8 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 
 static int cx_sip_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)
 {
+	if (cx_rec_is(d->src))
+		cx_rec_end(d->pd, "terminated"); /* its dialog.exit, with the file and duration */
 	d->pd = mem_deref(d->pd); /* stops the RTP; the runtime sends dialog.exit */
 	return 0;
 }

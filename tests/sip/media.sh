@@ -96,5 +96,81 @@ else
 	bad "in-band DTMF with telephone-event" "$why" "$W/te.out" "$W/te.err" "$W/te.sipperr"
 fi
 
+# wavcheck WAV SAMPLES_MIN SAMPLES_MAX: a 16-bit 8 kHz mono WAV of that many samples whose
+# strongest frequency (zero crossings) is 600 Hz +- 5 % and whose RMS is over 2000.
+wavcheck() {
+	python3 - "$@" <<'PY'
+import math, struct, sys, wave
+w = wave.open(sys.argv[1])
+n = w.getnframes()
+if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, 8000):
+    sys.exit('format %r' % ((w.getnchannels(), w.getsampwidth(), w.getframerate()),))
+if not int(sys.argv[2]) <= n <= int(sys.argv[3]):
+    sys.exit('%d samples' % n)
+s = struct.unpack('<%dh' % n, w.readframes(n))
+loud = [v for v in s if abs(v) > 500]
+rms = math.sqrt(sum(v * v for v in s) / n)
+# frequency over the loud part: crossings of zero per second / 2
+a = s.index(loud[0]) if loud else 0
+seg = s[a:]
+z = sum(1 for i in range(1, len(seg)) if (seg[i - 1] < 0) != (seg[i] < 0))
+f = z / 2 / (len(seg) / 8000) if seg else 0
+if rms < 2000 or abs(f - 600) > 30:
+    sys.exit('rms %.0f, frequency %.0f Hz' % (rms, f))
+print('%d samples, rms %.0f, %.0f Hz' % (n, rms, f))
+PY
+}
+
+# 3. recording: a 600 Hz tone from the peer, recorded with maxtime, until our hang-up, and the
+# names refused
+sox -r 8000 -n -c 1 -e u-law "$W/tone.wav" synth 3 sin 600 gain -n -6
+mkdir "$W/rec"
+call recmax "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=2500ms \
+	--record-dir "$W/rec" --values "rec=record:max.wav?maxtime=1500ms"
+if why=$(has "$W/recmax.out" "DIALOG STARTED" "RECORDED file=max.wav duration=1500 reason=maxtime" \
+		"DISCONNECTED trigger=local") &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+	why=$(wavcheck "$W/rec/max.wav" 12000 12000 2>&1) &&
+	why="sanitizer report" && ! sanitized "$W/recmax.err"; then
+	ok "recording: maxtime 1500ms: dialog.exit values file/duration/reason, the WAV holds the tone ($(wavcheck "$W/rec/max.wav" 12000 12000))"
+else
+	bad "recording with maxtime" "$why" "$W/recmax.out" "$W/recmax.err" "$W/recmax.sipperr"
+fi
+
+call rechup "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=2s \
+	--record-dir "$W/rec" --values "rec=record:hup.wav"
+d=$(sed -n 's/.*RECORDED file=hup.wav duration=\([0-9.]*\) reason=hangup.*/\1/p' "$W/rechup.out")
+if why="duration '$d' ms, expected 1500..2100" && [ -n "$d" ] && [ "${d%.*}" -ge 1500 ] &&
+	[ "${d%.*}" -le 2100 ] &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+	why=$(wavcheck "$W/rec/hup.wav" 12000 16800 2>&1) &&
+	why="sanitizer report" && ! sanitized "$W/rechup.err"; then
+	ok "recording: ended by the hang-up after $d ms, the WAV holds the tone"
+else
+	bad "recording ended by the hang-up" "$why" "$W/rechup.out" "$W/rechup.err" "$W/rechup.sipperr"
+fi
+
+call recbad "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1s \
+	--record-dir "$W/rec" --values "rec=record:../escape.wav"
+if why=$(has "$W/recbad.out" "NOTSTARTED recording name is not NAME.wav" \
+		"DISCONNECTED trigger=local") &&
+	why="a file outside --record-dir" && [ ! -e "$W/escape.wav" ] &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+	why="sanitizer report" && ! sanitized "$W/recbad.err"; then
+	ok "recording: record:../escape.wav refused (error.dialog.notstarted), nothing written"
+else
+	bad "recording outside --record-dir" "$why" "$W/recbad.out" "$W/recbad.err"
+fi
+
+call recexist "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1s \
+	--record-dir "$W/rec" --values "rec=record:max.wav"
+if why=$(has "$W/recexist.out" "NOTSTARTED recording file exists") &&
+	why=$(wavcheck "$W/rec/max.wav" 12000 12000 2>&1) &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ]; then
+	ok "recording: an existing file is not overwritten (error.dialog.notstarted)"
+else
+	bad "recording onto an existing file" "$why" "$W/recexist.out" "$W/recexist.err"
+fi
+
 echo "sipmedia: $((N - FAILS)) of $N passed"
 [ "$FAILS" = 0 ]
