@@ -148,6 +148,10 @@ void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const cha
 	ev->sourcetype = s->eng->prov ? s->eng->prov->name : "platform";
 	cx_ev_conn(ev, c, c->state, cx_rt__final(c->state));
 	cx_ev_str(ev, "reason", reason);
+	if (c->amd && !strcmp(name, "connection.connected")) {
+		cx_ev_str(ev, "amd", c->amd);
+		cx_ev_num(ev, "amdspeech", c->amdms);
+	}
 	cx_ev_str(ev, "trigger", trigger);
 	if (sipcode) {
 		cx_value info = cx_obj_new(s->X);

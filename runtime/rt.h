@@ -111,6 +111,9 @@ struct cx_conn {
 	int sipcode;           /* the last SIP final response code the provider reported */
 	char *endreason, *endtrigger;
 	int cdr_done;          /* its record was written */
+	const char *amd;       /* answering-machine detection's result (static string), shown
+				* as connection.connected's amd field, or NULL */
+	uint32_t amdms;        /* its speech measured (ms) */
 	cx_cval *hints;        /* the hints of the latest <createcall>/<accept>/<reject>/<redirect>/
 				* <disconnect> on it (checked: hints.headers, docs/sip.md), or NULL */
 };

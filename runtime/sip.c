@@ -99,6 +99,7 @@ typedef struct cx_sip_call {
 	uint32_t dtmf_ts;             /* RTP timestamp of the last DTMF event reported */
 	int dtmf_seen;
 	cx_dtmf *dtmf;                /* in-band detector (dtmf.c), from the first audio packet */
+	cx_amd *amd;                  /* answering-machine detection (amd.c) while it runs */
 	cx_rec *rec;                  /* recording of the far end's audio (record.c; weak: its
 				       * dialog owns it, and clears this when it ends) */
 	cx_sip_play *play;               /* the audio dialog playing now (weak) */
@@ -278,6 +279,7 @@ static void cx_sip_call__destroy(void *arg)
 	call->sess = mem_deref(call->sess);
 	call->rtp = mem_deref(call->rtp);
 	call->dtmf = mem_deref(call->dtmf);
+	call->amd = mem_deref(call->amd);
 	call->sdp = mem_deref(call->sdp);
 	call->inv = mem_deref(call->inv);
 	call->areq = mem_deref(call->areq);
@@ -327,6 +329,10 @@ static void cx_sip__finish(cx_sip_call *call)
 	/* a recording ends with the audio: its dialog.exit (file, duration) comes before the
 	 * connection event, which documents often end on */
 	cx_rec_end(call->rec, "hangup");
+	/* a call answered while its AMD listened: connection.connected (amd unknown) comes
+	 * before the end */
+	cx_amd_flush(call->amd);
+	call->amd = mem_deref(call->amd);
 	call->rtp = mem_deref(call->rtp);
 }
 
@@ -452,6 +458,11 @@ static void cx_sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, st
 		cx_sip__dtmf(call, hdr, mb);
 	else if (hdr->pt == 0 || hdr->pt == 8) {
 		cx_sip__inband(call, hdr, mb);
+		if (call->amd) {
+			cx_amd_g711(call->amd, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
+			if (cx_amd_done(call->amd))
+				call->amd = mem_deref(call->amd);
+		}
 		if (call->rec)
 			cx_rec_rtp(call->rec, hdr->ts, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
 		if (call->st && list_head(&call->st->edges))
@@ -574,9 +585,45 @@ static void cx_sip__progr_h(const struct sip_msg *msg, void *arg)
 			 NULL);
 }
 
+/* Answering-machine detection (amd.c): its result is connection.connected's amd field; the
+ * end of a machine's greeting is connection.signal with info.type 'beep'. */
+static void cx_sip__amd_h(int what, const char *v, uint32_t ms, void *arg)
+{
+	cx_sip_call *call = arg;
+	cx_conn *c = call->c;
+	cx_sess *s = c ? c->sess : NULL;
+	cx_ev *ev;
+	cx_cval *info;
+
+	if (!c)
+		return;
+	if (what == CX_AMD_RESULT) {
+		c->amd = v;
+		c->amdms = ms;
+		cx_logc(CX_LOG_INFO, s ? s->id : NULL, c->id, call->callid[0] ? call->callid : NULL,
+			"sip: answering-machine detection: %s (%u ms of speech)", v, ms);
+		cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+		return;
+	}
+	if (!s || !(ev = cx_ev_new(s, "connection.signal")))
+		return;
+	mem_deref(ev->source);
+	str_dup(&ev->source, "sip");
+	ev->sourcetype = "sip";
+	cx_ev_conn(ev, c, c->state, 0);
+	info = cx_cval_obj();
+	if (info && !cx_cval_put(info, "type", 4, cx_cval_str("beep")) &&
+	    !cx_cval_put(info, "cause", 5, cx_cval_str(v)) &&
+	    !cx_cval_put(info, "duration", 8, cx_cval_num(ms)))
+		cx_ev_cval(ev, "info", info);
+	mem_deref(info);
+	cx_sess_post(s, ev);
+}
+
 static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
+	cx_amd_cfg amd;
 
 	if (call->closed || !call->c)
 		return;
@@ -596,6 +643,9 @@ static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 		call->se_update = sip_msg_hdr_has_value(msg, SIP_HDR_ALLOW, "UPDATE");
 	}
 	cx_sip__watch_start(call);
+	if (!call->c->inbound && cx_amd_want(call->c->hints, &amd) &&
+	    !cx_amd_alloc(&call->amd, &amd, cx_sip__amd_h, call))
+		return; /* connection.connected when the detector decides */
 	cx_rt_conn_event(call->c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
 }
 

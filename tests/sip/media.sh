@@ -6,7 +6,8 @@
 #      connection.signal (info.method inband), each once, in order;
 #   2. the same tones from a peer that negotiated telephone-event are not reported (RFC 4733 is
 #      preferred: a digit is never reported twice).
-# Exit status 0 when all passed; about 15 seconds.
+# ONLY=dtmf|rec|amd runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
+# passed.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${1:-build}
@@ -14,10 +15,11 @@ B=${1:-build}
 T=$ROOT/tests/sip W=$(mktemp -d /tmp/ccxml-media.XXXXXX) FAILS=0 N=0 SUITE=sipmedia
 . "$ROOT/scripts/lib-peers.sh"
 . "$T/lib.sh"
-trap 'lp_stop_tracked 3; rm -rf "$W"' EXIT
+trap 'lp_stop_tracked 3; [ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 need sipp sox python3
 
 compile "$T/media.ccxml" "$W/media"
+SP=$(lp_freeport) # the program's, one call at a time (a port search takes a second or two)
 
 # DTMF tones (low + high frequency, 120 ms each, 150 ms apart) as 8 kHz mu-law, after 300 ms of
 # silence; sipp sends the file's bytes as PCMU payloads.
@@ -40,11 +42,13 @@ sox "$W/s300.wav" "$W/d1.wav" "$W/s150.wav" "$W/d5.wav" "$W/s150.wav" "$W/d9.wav
 # call NAME WAV TE -- PROGRAM-ARGS: ./media calls a sipp UAS that streams WAV (TE: 1 to offer
 # telephone-event in its answer); logs in $W/NAME.*; sets prc and src (exit statuses).
 call() {
-	local name=$1 wav=$2 te=$3 UP SP MP sp x
+	local name=$1 wav=$2 te=$3 UP MP sp x
 	shift 4
-	UP=$(lp_freeport)
-	SP=$(lp_freeport)
-	MP=$(lp_freeport)
+	UP=$(lp_freeport) # P and P+1 are free: sipp's SIP and RTP
+	MP=$((UP + 1))
+	# sipp sends the file's bytes as they are (a WAV header would be a loud first packet)
+	sox "$wav" -t raw -e u-law -r 8000 -c 1 "$W/$name.ul"
+	wav=$W/$name.ul
 	if [ "$te" = 1 ]; then
 		sed "s|@WAV@|$wav|; s|@TEPT@| 101|; s|^@TE@\$|      a=rtpmap:101 telephone-event/8000|" \
 			"$T/uas_audio.xml" >"$W/$name.xml"
@@ -63,16 +67,19 @@ call() {
 	(cd "$W" && exec timeout -k 2 20 ./media --sip "127.0.0.1:$SP" --once "${a[@]}") \
 		>"$W/$name.out" 2>"$W/$name.err"
 	prc=$?
+	[ -z "${TIMING:-}" ] || echo "$name: program done $(date +%s.%N)"
 	for ((x = 0; x < 50; x++)); do
 		kill -0 "$sp" 2>/dev/null || break
 		sleep 0.1
 	done
 	wait "$sp"
 	src=$?
+	[ -z "${TIMING:-}" ] || echo "$name: sipp done $(date +%s.%N)"
 }
 
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = dtmf ]; then
 # 1. in-band digits from a peer without telephone-event
-call inband "$W/dtmf.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=2500ms
+call inband "$W/dtmf.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1800ms
 got=$(grep -o 'DTMF . [a-z0-9]*' "$W/inband.out" | tr '\n' ' ')
 if why="digits '$got', expected '1 5 9 #' in-band" &&
 	[ "$got" = "DTMF 1 inband DTMF 5 inband DTMF 9 inband DTMF # inband " ] &&
@@ -85,7 +92,7 @@ else
 fi
 
 # 2. the same tones from a peer that negotiated telephone-event: RFC 4733 only
-call te "$W/dtmf.wav" 1 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=2500ms
+call te "$W/dtmf.wav" 1 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1800ms
 n=$(grep -c 'DTMF' "$W/te.out")
 if why="$n digits reported, expected none" && [ "$n" = 0 ] &&
 	why=$(has "$W/te.out" CONNECTED "DISCONNECTED trigger=local") &&
@@ -94,6 +101,8 @@ if why="$n digits reported, expected none" && [ "$n" = 0 ] &&
 	ok "in-band DTMF: not reported when the peer negotiated telephone-event"
 else
 	bad "in-band DTMF with telephone-event" "$why" "$W/te.out" "$W/te.err" "$W/te.sipperr"
+fi
+
 fi
 
 # wavcheck WAV SAMPLES_MIN SAMPLES_MAX: a 16-bit 8 kHz mono WAV of that many samples whose
@@ -121,11 +130,12 @@ print('%d samples, rms %.0f, %.0f Hz' % (n, rms, f))
 PY
 }
 
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = rec ]; then
 # 3. recording: a 600 Hz tone from the peer, recorded with maxtime, until our hang-up, and the
 # names refused
 sox -r 8000 -n -c 1 -e u-law "$W/tone.wav" synth 3 sin 600 gain -n -6
 mkdir "$W/rec"
-call recmax "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=2500ms \
+call recmax "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1800ms \
 	--record-dir "$W/rec" --values "rec=record:max.wav?maxtime=1500ms"
 if why=$(has "$W/recmax.out" "DIALOG STARTED" "RECORDED file=max.wav duration=1500 reason=maxtime" \
 		"DISCONNECTED trigger=local") &&
@@ -150,7 +160,7 @@ else
 	bad "recording ended by the hang-up" "$why" "$W/rechup.out" "$W/rechup.err" "$W/rechup.sipperr"
 fi
 
-call recbad "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1s \
+call recbad "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=500ms \
 	--record-dir "$W/rec" --values "rec=record:../escape.wav"
 if why=$(has "$W/recbad.out" "NOTSTARTED recording name is not NAME.wav" \
 		"DISCONNECTED trigger=local") &&
@@ -162,7 +172,7 @@ else
 	bad "recording outside --record-dir" "$why" "$W/recbad.out" "$W/recbad.err"
 fi
 
-call recexist "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1s \
+call recexist "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=500ms \
 	--record-dir "$W/rec" --values "rec=record:max.wav"
 if why=$(has "$W/recexist.out" "NOTSTARTED recording file exists") &&
 	why=$(wavcheck "$W/rec/max.wav" 12000 12000 2>&1) &&
@@ -170,6 +180,51 @@ if why=$(has "$W/recexist.out" "NOTSTARTED recording file exists") &&
 	ok "recording: an existing file is not overwritten (error.dialog.notstarted)"
 else
 	bad "recording onto an existing file" "$why" "$W/recexist.out" "$W/recexist.err"
+fi
+
+fi
+
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = amd ]; then
+# 4. answering-machine detection (hints.amd, defaults: maxsilence 1000, maxtime 3000 ms): a
+# human-like greeting (0.8 s "hello" tone burst, silence), a machine-like one (4 s of speech-like
+# noise, syllables at 5 Hz, then a 1 kHz beep) and silence only (runtime 1500 ms)
+sox -r 8000 -n -c 1 -e u-law "$W/hello.wav" synth 0.8 sin 300 sin 700 remix 1,2 tremolo 6 40 gain -n -6 2>/dev/null ||
+	sox -c 2 -r 8000 -n -c 1 -e u-law "$W/hello.wav" synth 0.8 sin 300 sin 700 remix 1,2 tremolo 6 40 gain -n -6
+sox -r 8000 -n -c 1 -e u-law "$W/speech.wav" synth 4 pinknoise tremolo 5 80 gain -n -8
+sox -r 8000 -n -c 1 -e u-law "$W/beep.wav" synth 0.5 sin 1000 gain -n -8
+sil 3 "$W/s3000.wav"
+sox "$W/s300.wav" "$W/hello.wav" "$W/s3000.wav" "$W/human.wav"
+sox "$W/s300.wav" "$W/speech.wav" "$W/beep.wav" "$W/s3000.wav" "$W/machine.wav"
+
+# amdcase NAME WAV AMD EXPECTED-RESULT SPEECH-MIN SPEECH-MAX HOLD
+amdcase() {
+	call "$1" "$W/$2" 0 -- --values "dest=sip:callee@127.0.0.1:@UP@" --values "hold=$7" \
+		--values "amd=$3"
+	local sp
+	sp=$(sed -n "s/.*CONNECTED amd=$4 speech=\([0-9]*\)\$/\1/p" "$W/$1.out")
+	if why="connection.connected amd=$4 with speech $5..$6 ms not logged" && [ -n "$sp" ] &&
+		[ "$sp" -ge "$5" ] && [ "$sp" -le "$6" ] &&
+		why=$(has "$W/$1.out" "DISCONNECTED trigger=local") &&
+		why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+		why="sanitizer report" && ! sanitized "$W/$1.err"; then
+		AMD_OK="connection.connected amd=$4 after $sp ms of speech"
+		return 0
+	fi
+	bad "answering-machine detection: $1" "$why" "$W/$1.out" "$W/$1.err" "$W/$1.sipperr"
+	return 1
+}
+amdcase amdhuman human.wav 1 human 700 900 300ms &&
+	ok "answering-machine detection, 0.8 s hello: $AMD_OK"
+if amdcase amdmachine machine.wav 1 machine 2900 3100 1500ms; then
+	g=$(sed -n 's/.*BEEP cause=beep greeting=\([0-9]*\)$/\1/p' "$W/amdmachine.out")
+	if [ -n "$g" ] && [ "$g" -ge 4000 ] && [ "$g" -le 4400 ]; then
+		ok "answering-machine detection, 4 s greeting + beep: $AMD_OK, beep after $g ms"
+	else
+		bad "answering-machine detection: the beep" "no BEEP cause=beep greeting=4000..4400" "$W/amdmachine.out"
+	fi
+fi
+amdcase amdsilent s3000.wav 1500 unknown 0 0 300ms &&
+	ok "answering-machine detection, silence (runtime 1500 ms): $AMD_OK"
 fi
 
 echo "sipmedia: $((N - FAILS)) of $N passed"
