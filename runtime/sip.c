@@ -350,22 +350,28 @@ static void cx_sip__end_play(cx_sip_call *call)
 
 /* A DTMF digit from the far end as connection.signal: dur in ms (RFC 4733), or -1 when the
  * digit was heard in-band (dtmf.c: no duration). info.method tells which. */
-static void cx_sip__signal(cx_sip_call *call, const char *dig, int dur)
+static cx_ev *cx_sip__signal_ev(cx_sip_call *call)
 {
 	cx_sess *s = call->c ? call->c->sess : NULL;
-	cx_ev *ev;
-	cx_cval *info;
-	int bad;
+	cx_ev *ev = s ? cx_ev_new(s, "connection.signal") : NULL;
 
-	if (!s)
-		return;
-	ev = cx_ev_new(s, "connection.signal");
 	if (!ev)
-		return;
+		return NULL;
 	mem_deref(ev->source);
 	str_dup(&ev->source, "sip");
 	ev->sourcetype = "sip";
 	cx_ev_conn(ev, call->c, call->c->state, 0);
+	return ev;
+}
+
+static void cx_sip__signal(cx_sip_call *call, const char *dig, int dur)
+{
+	cx_ev *ev = cx_sip__signal_ev(call);
+	cx_cval *info;
+	int bad;
+
+	if (!ev)
+		return;
 	cx_ev_str(ev, "dtmf", dig);
 	if (dur >= 0)
 		cx_ev_num(ev, "duration", dur);
@@ -380,7 +386,7 @@ static void cx_sip__signal(cx_sip_call *call, const char *dig, int dur)
 			cx_ev_cval(ev, "info", info);
 		mem_deref(info);
 	}
-	cx_sess_post(s, ev);
+	cx_sess_post(call->c->sess, ev);
 }
 
 /* RFC 4733 telephone-event payload: event, E|R|volume, duration (16 bits). Reported once per
@@ -591,7 +597,6 @@ static void cx_sip__amd_h(int what, const char *v, uint32_t ms, void *arg)
 {
 	cx_sip_call *call = arg;
 	cx_conn *c = call->c;
-	cx_sess *s = c ? c->sess : NULL;
 	cx_ev *ev;
 	cx_cval *info;
 
@@ -600,24 +605,21 @@ static void cx_sip__amd_h(int what, const char *v, uint32_t ms, void *arg)
 	if (what == CX_AMD_RESULT) {
 		c->amd = v;
 		c->amdms = ms;
-		cx_logc(CX_LOG_INFO, s ? s->id : NULL, c->id, call->callid[0] ? call->callid : NULL,
+		cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
+			call->callid[0] ? call->callid : NULL,
 			"sip: answering-machine detection: %s (%u ms of speech)", v, ms);
 		cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
 		return;
 	}
-	if (!s || !(ev = cx_ev_new(s, "connection.signal")))
+	if (!(ev = cx_sip__signal_ev(call)))
 		return;
-	mem_deref(ev->source);
-	str_dup(&ev->source, "sip");
-	ev->sourcetype = "sip";
-	cx_ev_conn(ev, c, c->state, 0);
 	info = cx_cval_obj();
 	if (info && !cx_cval_put(info, "type", 4, cx_cval_str("beep")) &&
 	    !cx_cval_put(info, "cause", 5, cx_cval_str(v)) &&
 	    !cx_cval_put(info, "duration", 8, cx_cval_num(ms)))
 		cx_ev_cval(ev, "info", info);
 	mem_deref(info);
-	cx_sess_post(s, ev);
+	cx_sess_post(c->sess, ev);
 }
 
 static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
