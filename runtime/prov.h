@@ -129,6 +129,7 @@ typedef struct cx_rec cx_rec;
 int cx_rec_is(const char *src);
 int cx_rec_start(cx_rec **rp, cx_dlg *d, const char *dir, cx_rec **slot, const char **why);
 void cx_rec_rtp(cx_rec *r, uint32_t ts, int pt, const uint8_t *b, size_t n);
+void cx_rec_mix(cx_rec *r, const int32_t *sum, size_t n);
 void cx_rec_end(cx_rec *r, const char *reason);
 
 /* Answering-machine detection (amd.c; docs/sip.md): hints.amd of <createcall> read into cfg

@@ -1,9 +1,10 @@
 /*
- * record.c — recording of a connection's audio to a WAV file (docs/sip.md "Recording"): the
- * dialog `<dialogstart src="'record:NAME.wav?maxtime=30s'" type="'audio/wav'"/>` writes what the
- * far end sends (decoded G.711, 8 kHz mono 16-bit PCM) to --record-dir/NAME.wav until maxtime,
- * <dialogterminate> or the hang-up, then dialog.exit carries values.file, values.duration (ms)
- * and values.reason. The SIP provider (sip.c) starts it and feeds it every audio packet.
+ * record.c — recording to a WAV file (docs/sip.md "Recording"): the dialog
+ * `<dialogstart src="'record:NAME.wav?maxtime=30s'" type="'audio/wav'"/>` on a connection writes
+ * what its far end sends (on a conference: its mix), decoded to 8 kHz mono 16-bit PCM, to
+ * --record-dir/NAME.wav until maxtime, <dialogterminate> or the hang-up; then dialog.exit carries
+ * values.file, values.duration (ms) and values.reason. The SIP provider (sip.c) starts it and
+ * feeds it every audio packet of the call, or every 20 ms frame of the conference's mix.
  */
 #include "prov.h"
 #include <string.h>
@@ -201,6 +202,21 @@ static void cx_rec__write(cx_rec *r, const int16_t *pcm, size_t n)
 	r->n += (uint32_t)n;
 	if (r->n >= r->max)
 		cx_rec_end(r, "maxtime");
+}
+
+/* One 20 ms frame of a conference's mix (sums of 16-bit samples: clipped). */
+void cx_rec_mix(cx_rec *r, const int32_t *sum, size_t n)
+{
+	int16_t pcm[480];
+	size_t i;
+
+	if (!r || r->ended || r->fd < 0)
+		return;
+	if (n > 480)
+		n = 480;
+	for (i = 0; i < n; i++)
+		pcm[i] = sum[i] > 32767 ? 32767 : sum[i] < -32768 ? -32768 : (int16_t)sum[i];
+	cx_rec__write(r, pcm, n);
 }
 
 /* One received RTP audio payload (at most 60 ms are taken) with its timestamp: a gap of up to

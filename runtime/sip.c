@@ -124,6 +124,7 @@ struct cx_sip_conf {
 	cx_conf *f;                   /* owner (weak: the cx_sip_conf is f->pd) */
 	int32_t sum[SIP_SAMPLES];
 	cx_sip_play *play;               /* weak */
+	cx_rec *rec;                  /* recording of the mix (record.c; weak, as a call's) */
 };
 
 /* dst hears src. A node is a call or a conference (kind 'c' or 'f'). */
@@ -1802,6 +1803,8 @@ static void cx_sip_mix__frame(cx_sip_st *st)
 				cx_rt_dlg_event(p->d, "dialog.exit", NULL);
 			}
 		}
+		if (fc->rec)
+			cx_rec_mix(fc->rec, fc->sum, SIP_SAMPLES);
 	}
 	LIST_FOREACH(&st->calls, le) {
 		cx_sip_call *call = le->data;
@@ -1837,7 +1840,7 @@ static int cx_sip_mix__busy(cx_sip_st *st)
 	if (list_head(&st->edges) || list_head(&st->plays))
 		return 1;
 	LIST_FOREACH(&st->confs, le)
-		if (((cx_sip_conf *)le->data)->play)
+		if (((cx_sip_conf *)le->data)->play || ((cx_sip_conf *)le->data)->rec)
 			return 1;
 	return 0;
 }
@@ -1999,6 +2002,8 @@ static int cx_sip_destroyconference(cx_engine *e, cx_conf *f)
 		cx_sip_play__stop(p);
 		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
 	}
+	if (fc)
+		cx_rec_end(fc->rec, "destroyed"); /* and its recording */
 	f->pd = mem_deref(fc);
 	return 0;
 }
@@ -2083,18 +2088,16 @@ static void cx_sip_play__all(cx_sip_st *st, uint64_t now)
 	}
 }
 
-/* <dialogstart src="'record:NAME.wav'"> on a connection (record.c): a failure is reported here
- * with its own reason. */
-static int cx_sip__record(cx_engine *e, cx_dlg *d, cx_sip_call *call)
+/* <dialogstart src="'record:NAME.wav'"> on a connection or a conference (record.c): a failure
+ * is reported here with its own reason. */
+static int cx_sip__record(cx_engine *e, cx_dlg *d, cx_sip_call *call, cx_sip_conf *fc)
 {
-	cx_rec *r = NULL;
-	const char *why = "the connection is being recorded already";
+	cx_rec **slot = fc ? &fc->rec : &call->rec, *r = NULL;
+	const char *why = "the connection or conference is being recorded already";
 	int err = EBUSY;
 
-	if (!call)
-		why = "recording a conference is not supported";
-	else if (!call->rec)
-		err = cx_rec_start(&r, d, e->record_dir, &call->rec, &why);
+	if (!*slot)
+		err = cx_rec_start(&r, d, e->record_dir, slot, &why);
 	if (err) {
 		cx_log(CX_LOG_WARN, NULL, "sip: dialog %s: %s", d->id, why ? why : strerror(err));
 		cx_rt_dlg_event(d, "error.dialog.notstarted", why ? why : "cannot start this dialog");
@@ -2103,6 +2106,8 @@ static int cx_sip__record(cx_engine *e, cx_dlg *d, cx_sip_call *call)
 	mem_deref(d->pd);
 	d->pd = r;
 	cx_rt_dlg_event(d, "dialog.started", NULL);
+	if (fc)
+		cx_sip_mix__start(fc->st); /* the mixer clock takes the conference's frames */
 	return 0;
 }
 
@@ -2136,7 +2141,7 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 		return EPROTO;
 	}
 	if (cx_rec_is(d->src))
-		return cx_sip__record(e, d, fc ? NULL : call);
+		return cx_sip__record(e, d, call, fc);
 	p = mem_zalloc(sizeof(*p), cx_sip_play__destroy);
 	if (!p)
 		return ENOMEM;

@@ -182,6 +182,16 @@ else
 	bad "recording onto an existing file" "$why" "$W/recexist.out" "$W/recexist.err"
 fi
 
+call recconf "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1800ms \
+	--record-dir "$W/rec" --values "confrec=record:conf.wav?maxtime=1s"
+if why=$(has "$W/recconf.out" JOINED "RECORDED file=conf.wav duration=1000 reason=maxtime") &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+	why=$(wavcheck "$W/rec/conf.wav" 8000 8000 2>&1) &&
+	why="sanitizer report" && ! sanitized "$W/recconf.err"; then
+	ok "recording of a conference's mix (the peer joined): 1 s of its tone"
+else
+	bad "recording of a conference" "$why" "$W/recconf.out" "$W/recconf.err"
+fi
 fi
 
 if [ -z "${ONLY:-}" ] || [ "$ONLY" = amd ]; then
