@@ -6,7 +6,7 @@
 #      connection.signal (info.method inband), each once, in order;
 #   2. the same tones from a peer that negotiated telephone-event are not reported (RFC 4733 is
 #      preferred: a digit is never reported twice).
-# ONLY=dtmf|rec|amd runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
+# ONLY=dtmf|rec|recx|amd runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
 # passed.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,7 +19,7 @@ trap 'lp_stop_tracked 3; [ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 need sipp sox python3
 
 compile "$T/media.ccxml" "$W/media"
-SP=$(lp_freeport) # the program's, one call at a time (a port search takes a second or two)
+
 
 # DTMF tones (low + high frequency, 120 ms each, 150 ms apart) as 8 kHz mu-law, after 300 ms of
 # silence; sipp sends the file's bytes as PCMU payloads.
@@ -44,8 +44,8 @@ sox "$W/s300.wav" "$W/d1.wav" "$W/s150.wav" "$W/d5.wav" "$W/s150.wav" "$W/d9.wav
 call() {
 	local name=$1 wav=$2 te=$3 UP MP sp x
 	shift 4
-	UP=$(lp_freeport) # P and P+1 are free: sipp's SIP and RTP
-	MP=$((UP + 1))
+	UP=$PP # the part's pair (one call at a time): sipp's SIP and RTP
+	MP=$((PP + 1))
 	# sipp sends the file's bytes as they are (a WAV header would be a loud first packet)
 	sox "$wav" -t raw -e u-law -r 8000 -c 1 "$W/$name.ul"
 	wav=$W/$name.ul
@@ -77,7 +77,7 @@ call() {
 	[ -z "${TIMING:-}" ] || echo "$name: sipp done $(date +%s.%N)"
 }
 
-if [ -z "${ONLY:-}" ] || [ "$ONLY" = dtmf ]; then
+part_dtmf() {
 # 1. in-band digits from a peer without telephone-event
 call inband "$W/dtmf.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1800ms
 got=$(grep -o 'DTMF . [a-z0-9]*' "$W/inband.out" | tr '\n' ' ')
@@ -103,10 +103,11 @@ else
 	bad "in-band DTMF with telephone-event" "$why" "$W/te.out" "$W/te.err" "$W/te.sipperr"
 fi
 
-fi
+}
 
-# wavcheck WAV SAMPLES_MIN SAMPLES_MAX: a 16-bit 8 kHz mono WAV of that many samples whose
-# strongest frequency (zero crossings) is 600 Hz +- 5 % and whose RMS is over 2000.
+# wavcheck WAV SAMPLES_MIN SAMPLES_MAX [HZ_TOLERANCE]: a 16-bit 8 kHz mono WAV of that many
+# samples whose frequency (zero crossings) is 600 Hz +- HZ_TOLERANCE (30) and whose RMS is over
+# 2000.
 wavcheck() {
 	python3 - "$@" <<'PY'
 import math, struct, sys, wave
@@ -124,42 +125,46 @@ a = s.index(loud[0]) if loud else 0
 seg = s[a:]
 z = sum(1 for i in range(1, len(seg)) if (seg[i - 1] < 0) != (seg[i] < 0))
 f = z / 2 / (len(seg) / 8000) if seg else 0
-if rms < 2000 or abs(f - 600) > 30:
+if rms < 2000 or abs(f - 600) > (int(sys.argv[4]) if len(sys.argv) > 4 else 30):
     sys.exit('rms %.0f, frequency %.0f Hz' % (rms, f))
 print('%d samples, rms %.0f, %.0f Hz' % (n, rms, f))
 PY
 }
 
-if [ -z "${ONLY:-}" ] || [ "$ONLY" = rec ]; then
+part_rec() {
 # 3. recording: a 600 Hz tone from the peer, recorded with maxtime, until our hang-up, and the
 # names refused
 sox -r 8000 -n -c 1 -e u-law "$W/tone.wav" synth 3 sin 600 gain -n -6
 mkdir "$W/rec"
+echo keep >"$W/rec/exists.wav"
 call recmax "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1800ms \
 	--record-dir "$W/rec" --values "rec=record:max.wav?maxtime=1500ms"
 if why=$(has "$W/recmax.out" "DIALOG STARTED" "RECORDED file=max.wav duration=1500 reason=maxtime" \
 		"DISCONNECTED trigger=local") &&
 	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
-	why=$(wavcheck "$W/rec/max.wav" 12000 12000 2>&1) &&
+	why=$(wavcheck "$W/rec/max.wav" 12000 12000 2>&1) && wc=$why &&
 	why="sanitizer report" && ! sanitized "$W/recmax.err"; then
-	ok "recording: maxtime 1500ms: dialog.exit values file/duration/reason, the WAV holds the tone ($(wavcheck "$W/rec/max.wav" 12000 12000))"
+	ok "recording: maxtime 1500ms: dialog.exit values file/duration/reason, the WAV holds the tone ($wc)"
 else
 	bad "recording with maxtime" "$why" "$W/recmax.out" "$W/recmax.err" "$W/recmax.sipperr"
 fi
 
-call rechup "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=2s \
+call rechup "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1s \
 	--record-dir "$W/rec" --values "rec=record:hup.wav"
 d=$(sed -n 's/.*RECORDED file=hup.wav duration=\([0-9.]*\) reason=hangup.*/\1/p' "$W/rechup.out")
-if why="duration '$d' ms, expected 1500..2100" && [ -n "$d" ] && [ "${d%.*}" -ge 1500 ] &&
-	[ "${d%.*}" -le 2100 ] &&
+if why="duration '$d' ms, expected 500..1100" && [ -n "$d" ] && [ "${d%.*}" -ge 500 ] &&
+	[ "${d%.*}" -le 1100 ] &&
 	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
-	why=$(wavcheck "$W/rec/hup.wav" 12000 16800 2>&1) &&
+	why=$(wavcheck "$W/rec/hup.wav" 4000 8800 2>&1) &&
 	why="sanitizer report" && ! sanitized "$W/rechup.err"; then
 	ok "recording: ended by the hang-up after $d ms, the WAV holds the tone"
 else
 	bad "recording ended by the hang-up" "$why" "$W/rechup.out" "$W/rechup.err" "$W/rechup.sipperr"
 fi
 
+}
+
+part_recx() {
 call recbad "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=500ms \
 	--record-dir "$W/rec" --values "rec=record:../escape.wav"
 if why=$(has "$W/recbad.out" "NOTSTARTED recording name is not NAME.wav" \
@@ -173,9 +178,9 @@ else
 fi
 
 call recexist "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=500ms \
-	--record-dir "$W/rec" --values "rec=record:max.wav"
+	--record-dir "$W/rec" --values "rec=record:exists.wav"
 if why=$(has "$W/recexist.out" "NOTSTARTED recording file exists") &&
-	why=$(wavcheck "$W/rec/max.wav" 12000 12000 2>&1) &&
+	why="exists.wav changed" && [ "$(cat "$W/rec/exists.wav")" = "keep" ] &&
 	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ]; then
 	ok "recording: an existing file is not overwritten (error.dialog.notstarted)"
 else
@@ -186,15 +191,15 @@ call recconf "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --value
 	--record-dir "$W/rec" --values "confrec=record:conf.wav?maxtime=1s"
 if why=$(has "$W/recconf.out" JOINED "RECORDED file=conf.wav duration=1000 reason=maxtime") &&
 	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
-	why=$(wavcheck "$W/rec/conf.wav" 8000 8000 2>&1) &&
+	why=$(wavcheck "$W/rec/conf.wav" 8000 8000 100 2>&1) && wc=$why &&
 	why="sanitizer report" && ! sanitized "$W/recconf.err"; then
-	ok "recording of a conference's mix (the peer joined): 1 s of its tone"
+	ok "recording of a conference's mix (the peer joined): 1 s of its tone ($wc)"
 else
 	bad "recording of a conference" "$why" "$W/recconf.out" "$W/recconf.err"
 fi
-fi
+}
 
-if [ -z "${ONLY:-}" ] || [ "$ONLY" = amd ]; then
+part_amd() {
 # 4. answering-machine detection (hints.amd, defaults: maxsilence 1000, maxtime 3000 ms): a
 # human-like greeting (0.8 s "hello" tone burst, silence), a machine-like one (4 s of speech-like
 # noise, syllables at 5 Hz, then a 1 kHz beep) and silence only (runtime 1500 ms)
@@ -235,7 +240,23 @@ if amdcase amdmachine machine.wav 1 machine 2900 3100 1500ms; then
 fi
 amdcase amdsilent s3000.wav 1500 unknown 0 0 300ms &&
 	ok "answering-machine detection, silence (runtime 1500 ms): $AMD_OK"
-fi
+}
 
+# The parts run at the same time (each call waits for audio, and a port search takes seconds on
+# a loaded machine), each with its own ports; their lines are printed part by part.
+pids=()
+for part in dtmf rec recx amd; do
+	[ -z "${ONLY:-}" ] || [ "$ONLY" = "$part" ] || continue
+	(SP=$(lp_freeport) && PP=$(lp_freeport) && "part_$part") >"$W/part-$part.log" 2>&1 &
+	pids+=($!)
+done
+for p in "${pids[@]+"${pids[@]}"}"; do
+	wait "$p"
+done
+for part in dtmf rec recx amd; do
+	[ -f "$W/part-$part.log" ] && cat "$W/part-$part.log"
+done
+N=$(cat "$W"/part-*.log 2>/dev/null | grep -c -E '^(ok|FAIL) ')
+FAILS=$(cat "$W"/part-*.log 2>/dev/null | grep -c -E '^FAIL ')
 echo "sipmedia: $((N - FAILS)) of $N passed"
-[ "$FAILS" = 0 ]
+[ "$FAILS" = 0 ] && [ "$N" -gt 0 ]
