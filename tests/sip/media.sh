@@ -131,12 +131,13 @@ print('%d samples, rms %.0f, %.0f Hz' % (n, rms, f))
 PY
 }
 
-part_rec() {
-# 3. recording: a 600 Hz tone from the peer, recorded with maxtime, until our hang-up, and the
-# names refused
+# 3. recording (parts rec and recx): a 600 Hz tone from the peer, recorded with maxtime, until our
+# hang-up, until <dialogterminate>, the names refused, a conference's mix
 sox -r 8000 -n -c 1 -e u-law "$W/tone.wav" synth 3 sin 600 gain -n -6
 mkdir "$W/rec"
 echo keep >"$W/rec/exists.wav"
+
+part_rec() {
 call recmax "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1800ms \
 	--record-dir "$W/rec" --values "rec=record:max.wav?maxtime=1500ms"
 if why=$(has "$W/recmax.out" "DIALOG STARTED" "RECORDED file=max.wav duration=1500 reason=maxtime" \
@@ -187,6 +188,19 @@ else
 	bad "recording onto an existing file" "$why" "$W/recexist.out" "$W/recexist.err"
 fi
 
+call recterm "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1500ms \
+	--record-dir "$W/rec" --values "rec=record:term.wav" --values stoprec=700ms
+d=$(sed -n 's/.*RECORDED file=term.wav duration=\([0-9.]*\) reason=terminated$/\1/p' "$W/recterm.out")
+if why="no dialog.exit reason terminated with 300..900 ms ('$d')" && [ -n "$d" ] &&
+	[ "${d%.*}" -ge 300 ] && [ "${d%.*}" -le 900 ] &&
+	why=$(has "$W/recterm.out" "DISCONNECTED trigger=local") && [ "$(grep -c RECORDED "$W/recterm.out")" = 1 ] &&
+	why=$(wavcheck "$W/rec/term.wav" 2400 7200 2>&1) &&
+	why="sanitizer report" && ! sanitized "$W/recterm.err"; then
+	ok "recording: <dialogterminate> after 0.7 s: one dialog.exit, reason terminated, $d ms"
+else
+	bad "recording ended by dialogterminate" "$why" "$W/recterm.out" "$W/recterm.err"
+fi
+
 call recconf "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1800ms \
 	--record-dir "$W/rec" --values "confrec=record:conf.wav?maxtime=1s"
 if why=$(has "$W/recconf.out" JOINED "RECORDED file=conf.wav duration=1000 reason=maxtime") &&
@@ -210,6 +224,7 @@ sox -r 8000 -n -c 1 -e u-law "$W/beep.wav" synth 0.5 sin 1000 gain -n -8
 sil 3 "$W/s3000.wav"
 sox "$W/s300.wav" "$W/hello.wav" "$W/s3000.wav" "$W/human.wav"
 sox "$W/s300.wav" "$W/speech.wav" "$W/beep.wav" "$W/s3000.wav" "$W/machine.wav"
+sox "$W/s300.wav" "$W/speech.wav" "$W/s3000.wav" "$W/machine2.wav"
 
 # amdcase NAME WAV AMD EXPECTED-RESULT SPEECH-MIN SPEECH-MAX HOLD
 amdcase() {
@@ -236,6 +251,14 @@ if amdcase amdmachine machine.wav 1 machine 2900 3100 1500ms; then
 		ok "answering-machine detection, 4 s greeting + beep: $AMD_OK, beep after $g ms"
 	else
 		bad "answering-machine detection: the beep" "no BEEP cause=beep greeting=4000..4400" "$W/amdmachine.out"
+	fi
+fi
+if amdcase amdnobeep machine2.wav 1 machine 2900 3100 2500ms; then
+	g=$(sed -n 's/.*BEEP cause=silence greeting=\([0-9]*\)$/\1/p' "$W/amdnobeep.out")
+	if [ -n "$g" ] && [ "$g" -ge 4800 ] && [ "$g" -le 5200 ]; then
+		ok "answering-machine detection, 4 s greeting, no beep: $AMD_OK, its end (silence) after $g ms"
+	else
+		bad "answering-machine detection: the greeting's end" "no BEEP cause=silence greeting=4800..5200" "$W/amdnobeep.out"
 	fi
 fi
 amdcase amdsilent s3000.wav 1500 unknown 0 0 300ms &&
