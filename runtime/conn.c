@@ -148,6 +148,10 @@ void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const cha
 	ev->sourcetype = s->eng->prov ? s->eng->prov->name : "platform";
 	cx_ev_conn(ev, c, c->state, cx_rt__final(c->state));
 	cx_ev_str(ev, "reason", reason);
+	if (c->amd && !strcmp(name, "connection.connected")) {
+		cx_ev_str(ev, "amd", c->amd);
+		cx_ev_num(ev, "amdspeech", c->amdms);
+	}
 	cx_ev_str(ev, "trigger", trigger);
 	if (sipcode) {
 		cx_value info = cx_obj_new(s->X);
@@ -163,7 +167,8 @@ void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const cha
 	cx_sess_post(s, ev);
 }
 
-void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason)
+static void cx_rt__dlg_event(cx_dlg *d, const char *name, const char *reason,
+			     const cx_cval *values)
 {
 	cx_sess *s = d->sess;
 	cx_ev *ev;
@@ -196,8 +201,20 @@ void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason)
 	if (reason)
 		cx_ev_str(ev, "reason", reason);
 	if (final && !strncmp(name, "dialog.exit", 11)) {
-		cx_value vals = cx_obj_new(s->X);
-		cx_ev_val(ev, "values", vals);
+		if (values)
+			cx_ev_cval(ev, "values", values);
+		else
+			cx_ev_val(ev, "values", cx_obj_new(s->X));
 	}
 	cx_sess_post(s, ev);
+}
+
+void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason)
+{
+	cx_rt__dlg_event(d, name, reason, NULL);
+}
+
+void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values)
+{
+	cx_rt__dlg_event(d, "dialog.exit", NULL, values);
 }

@@ -48,6 +48,55 @@ cx_cval *cx_cval_str(const char *s)
 	return c;
 }
 
+/* Adds key -> kid to an object cval (takes kid). */
+int cx_cval_put(cx_cval *o, const char *key, size_t klen, cx_cval *kid)
+{
+	uint32_t n = o->nkids;
+	char **keys;
+	cx_cval **kids;
+
+	if (!kid)
+		return ENOMEM;
+	/* libre's mem_realloc() does not allocate from NULL */
+	keys = n ? mem_realloc(o->keys, (n + 1) * sizeof(*keys)) : mem_zalloc(sizeof(*keys), NULL);
+	if (!keys)
+		goto nomem;
+	o->keys = keys;
+	kids = n ? mem_realloc(o->kids, (n + 1) * sizeof(*kids)) : mem_zalloc(sizeof(*kids), NULL);
+	if (!kids)
+		goto nomem;
+	o->kids = kids;
+	keys[n] = NULL;
+	if (re_sdprintf(&keys[n], "%b", key, klen))
+		goto nomem;
+	kids[n] = kid;
+	o->nkids = n + 1;
+	return 0;
+ nomem:
+	mem_deref(kid);
+	return ENOMEM;
+}
+
+cx_cval *cx_cval_obj(void)
+{
+	cx_cval *o = cx_cval_str(NULL);
+
+	if (o)
+		o->tag = CX_T_OBJ;
+	return o;
+}
+
+cx_cval *cx_cval_num(double n)
+{
+	cx_cval *c = cx_cval_str(NULL);
+
+	if (c) {
+		c->tag = CX_T_NUM;
+		c->n = n;
+	}
+	return c;
+}
+
 cx_cval *cx_cval_from(cx_ctx *X, cx_value v, int depth)
 {
 	cx_cval *c = mem_zalloc(sizeof(*c), cx_cval__destroy);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include "prov.h"
 #include "cx.h"
 
@@ -201,7 +202,17 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 		str_ncpy(e->node, cfg->node_id, sizeof(e->node));
 	}
 	e->service = cfg->sip_addr || cfg->http_addr;
+	if (cfg->record_dir) {
+		struct stat st;
+		if (stat(cfg->record_dir, &st) || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "ccxml: --record-dir %s: not a directory\n", cfg->record_dir);
+			err = ENOTDIR;
+			goto out;
+		}
+	}
 	err = str_dup(&e->media_root, cfg->media_root ? cfg->media_root : ".");
+	if (!err && cfg->record_dir)
+		err = str_dup(&e->record_dir, cfg->record_dir);
 	if (err)
 		goto out;
 	if (cfg->sip_addr) {

@@ -162,6 +162,7 @@ static void cx_engine__destroy(void *arg)
 		e->prov->close(e);
 	cx_media_flush();
 	mem_deref(e->media_root);
+	mem_deref(e->record_dir);
 	mem_deref(e->sessh);
 }
 

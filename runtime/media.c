@@ -91,6 +91,18 @@ static int cx_media__tts_ms(const char *text, uint64_t *ms)
 	return 0;
 }
 
+/* G.711 (pt 8 PCMA, else PCMU) to PCM: at most max samples; how many were written. */
+size_t cx_media_g711(int pt, const uint8_t *b, size_t n, int16_t *pcm, size_t max)
+{
+	size_t i;
+
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++)
+		pcm[i] = pt == 8 ? g711_alaw2pcm(b[i]) : g711_ulaw2pcm(b[i]);
+	return n;
+}
+
 /* A media path names something under --media-root: relative, no ".." step. The src comes
  * from a document expression, maybe built from what a caller dialed or an HTTP client sent. */
 static int cx_media__confined(const char *rel)

@@ -114,4 +114,39 @@ int cx_siphdr_print(struct re_printf *pf, void *hints);
 /* hints.pai: NULL (none), "" (true: the From identity) or the identity string. */
 const char *cx_siphdr_pai(const cx_cval *hints);
 
+
+/* In-band DTMF (dtmf.c): digits detected in received G.711 audio, each reported once to h. */
+typedef struct cx_dtmf cx_dtmf;
+typedef void (cx_dtmf_h)(char digit, void *arg);
+int cx_dtmf_alloc(cx_dtmf **dp, cx_dtmf_h *h, void *arg);   /* a libre mem object */
+void cx_dtmf_g711(cx_dtmf *d, int pt, const uint8_t *b, size_t n);
+
+/* Recording to WAV (record.c; docs/sip.md "Recording"): a dialog whose src is
+ * "record:NAME.wav[?maxtime=T]". cx_rec_start opens dir/NAME.wav (a libre mem object that
+ * becomes d->pd; *slot, the feeder's pointer, is set and cleared when the recording ends); on
+ * failure an errno and *why, the dialog's error reason. cx_rec_end sends dialog.exit. */
+typedef struct cx_rec cx_rec;
+int cx_rec_is(const char *src);
+int cx_rec_start(cx_rec **rp, cx_dlg *d, const char *dir, cx_rec **slot, const char **why);
+void cx_rec_rtp(cx_rec *r, uint32_t ts, int pt, const uint8_t *b, size_t n);
+void cx_rec_mix(cx_rec *r, const int32_t *sum, size_t n);
+void cx_rec_end(cx_rec *r, const char *reason);
+
+/* Answering-machine detection (amd.c; docs/sip.md): hints.amd of <createcall> read into cfg
+ * (0: not asked for); the detector is fed the far end's audio and calls h once with
+ * CX_AMD_RESULT ("human", "machine", "unknown") and, after "machine", once with CX_AMD_END
+ * ("beep", "silence", "timeout"); ms: the speech measured. cx_amd_flush gives "unknown" now
+ * when no result was given. A libre mem object (its timer stops with it). */
+typedef struct cx_amd cx_amd;
+typedef struct cx_amd_cfg {
+	uint32_t maxsilence, maxtime, runtime;   /* ms */
+} cx_amd_cfg;
+enum { CX_AMD_RESULT, CX_AMD_END };
+typedef void (cx_amd_h)(int what, const char *v, uint32_t ms, void *arg);
+int cx_amd_want(const cx_cval *hints, cx_amd_cfg *cfg);
+int cx_amd_alloc(cx_amd **ap, const cx_amd_cfg *cfg, cx_amd_h *h, void *arg);
+void cx_amd_g711(cx_amd *a, int pt, const uint8_t *b, size_t n);
+int cx_amd_done(const cx_amd *a);
+void cx_amd_flush(cx_amd *a);
+
 #endif

@@ -43,6 +43,9 @@ typedef struct cx_cval {
 cx_cval *cx_cval_from(cx_ctx *X, cx_value v, int depth);  /* NULL on ENOMEM */
 cx_value cx_cval_to(cx_ctx *X, const cx_cval *c);        /* may be EXC (OOM) */
 cx_cval *cx_cval_str(const char *s);
+cx_cval *cx_cval_num(double n);
+cx_cval *cx_cval_obj(void);                               /* an empty object */
+int cx_cval_put(cx_cval *o, const char *key, size_t klen, cx_cval *kid); /* takes kid */
 
 /* Section - Events */
 
@@ -108,6 +111,9 @@ struct cx_conn {
 	int sipcode;           /* the last SIP final response code the provider reported */
 	char *endreason, *endtrigger;
 	int cdr_done;          /* its record was written */
+	const char *amd;       /* answering-machine detection's result (static string), shown
+				* as connection.connected's amd field, or NULL */
+	uint32_t amdms;        /* its speech measured (ms) */
 	cx_cval *hints;        /* the hints of the latest <createcall>/<accept>/<reject>/<redirect>/
 				* <disconnect> on it (checked: hints.headers, docs/sip.md), or NULL */
 };
@@ -148,6 +154,8 @@ cx_dlg *cx_dlg_add(cx_sess *s);
 void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const char *reason,
 		      const char *trigger, int sipcode, const char *sipreason);
 void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason);
+/* dialog.exit whose values are a copy of the object cval values (NULL: empty) */
+void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values);
 
 /* Section - Sessions */
 
@@ -276,6 +284,7 @@ struct cx_engine {
 	const cx_prov *prov;
 	void *provst;          /* provider state */
 	char *media_root;
+	char *record_dir;      /* --record-dir (record.c), or NULL: no recording */
 	uint32_t max_sessions;
 	uint32_t nsess_total;
 	struct tmr pump;
@@ -361,6 +370,7 @@ int cx_media_duration(const char *root, const char *src, uint64_t *ms);
 /* media.c: the audio of src as 8 kHz mono samples (*pcmp: mem object, caller derefs): the WAV
  * (S16LE any rate/channels, or G.711) converted, else the text= part spoken by flite (*tts=1). */
 int cx_media_load(const char *root, const char *src, int16_t **pcmp, size_t *np, int *tts);
+size_t cx_media_g711(int pt, const uint8_t *b, size_t n, int16_t *pcm, size_t max);
 void cx_media_flush(void); /* drops the shared decoded prompts (engine teardown) */
 
 /* Section - Prompts on a web server (prompt.c) */

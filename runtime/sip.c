@@ -98,6 +98,10 @@ typedef struct cx_sip_call {
 	uint64_t t0;
 	uint32_t dtmf_ts;             /* RTP timestamp of the last DTMF event reported */
 	int dtmf_seen;
+	cx_dtmf *dtmf;                /* in-band detector (dtmf.c), from the first audio packet */
+	cx_amd *amd;                  /* answering-machine detection (amd.c) while it runs */
+	cx_rec *rec;                  /* recording of the far end's audio (record.c; weak: its
+				       * dialog owns it, and clears this when it ends) */
 	cx_sip_play *play;               /* the audio dialog playing now (weak) */
 	/* the relay (joins): received audio decoded to PCM, taken 160 samples per mixer frame */
 	int16_t jb[SIP_JB];
@@ -120,6 +124,7 @@ struct cx_sip_conf {
 	cx_conf *f;                   /* owner (weak: the cx_sip_conf is f->pd) */
 	int32_t sum[SIP_SAMPLES];
 	cx_sip_play *play;               /* weak */
+	cx_rec *rec;                  /* recording of the mix (record.c; weak, as a call's) */
 };
 
 /* dst hears src. A node is a call or a conference (kind 'c' or 'f'). */
@@ -148,43 +153,9 @@ static cx_sip_st *cx_sip__st(cx_engine *e)
 
 /* Section - Building connection.protocol.sip */
 
-/* Adds key -> kid to an object cval (takes kid). */
-static int cx_sip__cv_put(cx_cval *o, const char *key, size_t klen, cx_cval *kid)
-{
-	uint32_t n = o->nkids;
-	char **keys;
-	cx_cval **kids;
-
-	if (!kid)
-		return ENOMEM;
-	/* libre's mem_realloc() does not allocate from NULL */
-	keys = n ? mem_realloc(o->keys, (n + 1) * sizeof(*keys)) : mem_zalloc(sizeof(*keys), NULL);
-	if (!keys)
-		goto nomem;
-	o->keys = keys;
-	kids = n ? mem_realloc(o->kids, (n + 1) * sizeof(*kids)) : mem_zalloc(sizeof(*kids), NULL);
-	if (!kids)
-		goto nomem;
-	o->kids = kids;
-	keys[n] = NULL;
-	if (re_sdprintf(&keys[n], "%b", key, klen))
-		goto nomem;
-	kids[n] = kid;
-	o->nkids = n + 1;
-	return 0;
- nomem:
-	mem_deref(kid);
-	return ENOMEM;
-}
-
-static cx_cval *cx_sip__cv_obj(void)
-{
-	cx_cval *o = cx_cval_str(NULL);
-
-	if (o)
-		o->tag = CX_T_OBJ;
-	return o;
-}
+/* object cvals (cval.c) */
+#define cx_sip__cv_put cx_cval_put
+#define cx_sip__cv_obj cx_cval_obj
 
 static cx_cval *cx_sip__cv_pl(const struct pl *pl)
 {
@@ -304,9 +275,12 @@ static void cx_sip_call__destroy(void *arg)
 		list_unlink(&call->play->le);
 		call->play = NULL;
 	}
+	cx_rec_end(call->rec, "hangup");
 	/* an established call gets a BYE, a pending outbound one a CANCEL (libre does both) */
 	call->sess = mem_deref(call->sess);
 	call->rtp = mem_deref(call->rtp);
+	call->dtmf = mem_deref(call->dtmf);
+	call->amd = mem_deref(call->amd);
 	call->sdp = mem_deref(call->sdp);
 	call->inv = mem_deref(call->inv);
 	call->areq = mem_deref(call->areq);
@@ -353,6 +327,13 @@ static void cx_sip__finish(cx_sip_call *call)
 	call->inv = mem_deref(call->inv);
 	if (call->st)
 		cx_sip_mix__drop(call->st, call);
+	/* a recording ends with the audio: its dialog.exit (file, duration) comes before the
+	 * connection event, which documents often end on */
+	cx_rec_end(call->rec, "hangup");
+	/* a call answered while its AMD listened: connection.connected (amd unknown) comes
+	 * before the end */
+	cx_amd_flush(call->amd);
+	call->amd = mem_deref(call->amd);
 	call->rtp = mem_deref(call->rtp);
 }
 
@@ -368,19 +349,56 @@ static void cx_sip__end_play(cx_sip_call *call)
 		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
 }
 
+/* A DTMF digit from the far end as connection.signal: dur in ms (RFC 4733), or -1 when the
+ * digit was heard in-band (dtmf.c: no duration). info.method tells which. */
+static cx_ev *cx_sip__signal_ev(cx_sip_call *call)
+{
+	cx_sess *s = call->c ? call->c->sess : NULL;
+	cx_ev *ev = s ? cx_ev_new(s, "connection.signal") : NULL;
+
+	if (!ev)
+		return NULL;
+	mem_deref(ev->source);
+	str_dup(&ev->source, "sip");
+	ev->sourcetype = "sip";
+	cx_ev_conn(ev, call->c, call->c->state, 0);
+	return ev;
+}
+
+static void cx_sip__signal(cx_sip_call *call, const char *dig, int dur)
+{
+	cx_ev *ev = cx_sip__signal_ev(call);
+	cx_cval *info;
+	int bad;
+
+	if (!ev)
+		return;
+	cx_ev_str(ev, "dtmf", dig);
+	if (dur >= 0)
+		cx_ev_num(ev, "duration", dur);
+	info = cx_sip__cv_obj();
+	if (info) {
+		bad = cx_sip__cv_put(info, "type", 4, cx_cval_str("dtmf")) ||
+		      cx_sip__cv_put(info, "digit", 5, cx_cval_str(dig)) ||
+		      cx_sip__cv_put(info, "method", 6, cx_cval_str(dur >= 0 ? "rfc4733" : "inband"));
+		if (!bad && dur >= 0)
+			bad = cx_sip__cv_put(info, "duration", 8, cx_cval_num(dur));
+		if (!bad)
+			cx_ev_cval(ev, "info", info);
+		mem_deref(info);
+	}
+	cx_sess_post(call->c->sess, ev);
+}
+
 /* RFC 4733 telephone-event payload: event, E|R|volume, duration (16 bits). Reported once per
  * event (at its first end packet; the end packet is sent three times). */
 static void cx_sip__dtmf(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
 {
 	static const char digits[] = "0123456789*#ABCD";
 	const uint8_t *p;
-	cx_sess *s = call->c ? call->c->sess : NULL;
 	char dig[2];
-	unsigned dur;
-	cx_ev *ev;
-	cx_cval *info;
 
-	if (mbuf_get_left(mb) < 4 || !s)
+	if (mbuf_get_left(mb) < 4)
 		return;
 	p = mbuf_buf(mb);
 	if (!(p[1] & 0x80))
@@ -393,30 +411,28 @@ static void cx_sip__dtmf(cx_sip_call *call, const struct rtp_header *hdr, struct
 		return; /* not a DTMF digit (RFC 4733 tones we do not report) */
 	dig[0] = digits[p[0]];
 	dig[1] = '\0';
-	dur = (unsigned)(p[2] << 8 | p[3]) / 8; /* timestamp units (8 kHz) -> ms */
-	ev = cx_ev_new(s, "connection.signal");
-	if (!ev)
+	cx_sip__signal(call, dig, (int)((unsigned)(p[2] << 8 | p[3]) / 8)); /* 8 kHz units -> ms */
+}
+
+/* A digit heard in the audio (dtmf.c), while in-band detection runs for the call. */
+static void cx_sip__inband_h(char digit, void *arg)
+{
+	cx_sip_call *call = arg;
+	char dig[2] = {digit, '\0'};
+
+	if (!call->closed && call->tept < 0)
+		cx_sip__signal(call, dig, -1);
+}
+
+/* In-band detection runs on a connected call whose peer did not negotiate telephone-event: a
+ * peer that did sends its digits as RFC 4733 events, and a digit is never reported twice. */
+static void cx_sip__inband(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
+{
+	if (!call->estab || call->tept >= 0)
 		return;
-	mem_deref(ev->source);
-	str_dup(&ev->source, "sip");
-	ev->sourcetype = "sip";
-	cx_ev_conn(ev, call->c, call->c->state, 0);
-	cx_ev_str(ev, "dtmf", dig);
-	cx_ev_num(ev, "duration", dur);
-	info = cx_sip__cv_obj();
-	if (info) {
-		cx_cval *n = cx_cval_str(NULL);
-		if (n) {
-			n->tag = CX_T_NUM;
-			n->n = dur;
-		}
-		if (!cx_sip__cv_put(info, "type", 4, cx_cval_str("dtmf")) &&
-		    !cx_sip__cv_put(info, "digit", 5, cx_cval_str(dig)) &&
-		    !cx_sip__cv_put(info, "duration", 8, n))
-			cx_ev_cval(ev, "info", info);
-		mem_deref(info);
-	}
-	cx_sess_post(s, ev);
+	if (!call->dtmf && cx_dtmf_alloc(&call->dtmf, cx_sip__inband_h, call))
+		return;
+	cx_dtmf_g711(call->dtmf, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
 }
 
 static void cx_sip__count_tx(cx_sip_call *call, size_t bytes)
@@ -447,8 +463,18 @@ static void cx_sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, st
 	call->rxseen = 1;
 	if (hdr->pt == SIP_TEPT || (call->tept >= 0 && hdr->pt == call->tept))
 		cx_sip__dtmf(call, hdr, mb);
-	else if ((hdr->pt == 0 || hdr->pt == 8) && call->st && list_head(&call->st->edges))
-		cx_sip_mix__put(call, hdr, mb); /* relayed only while something is joined */
+	else if (hdr->pt == 0 || hdr->pt == 8) {
+		cx_sip__inband(call, hdr, mb);
+		if (call->amd) {
+			cx_amd_g711(call->amd, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
+			if (cx_amd_done(call->amd))
+				call->amd = mem_deref(call->amd);
+		}
+		if (call->rec)
+			cx_rec_rtp(call->rec, hdr->ts, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
+		if (call->st && list_head(&call->st->edges))
+			cx_sip_mix__put(call, hdr, mb); /* relayed only while something is joined */
+	}
 }
 
 /* RTP socket and SDP session with our offer/answer formats: PCMU, PCMA, telephone-event. */
@@ -566,9 +592,41 @@ static void cx_sip__progr_h(const struct sip_msg *msg, void *arg)
 			 NULL);
 }
 
+/* Answering-machine detection (amd.c): its result is connection.connected's amd field; the
+ * end of a machine's greeting is connection.signal with info.type 'beep'. */
+static void cx_sip__amd_h(int what, const char *v, uint32_t ms, void *arg)
+{
+	cx_sip_call *call = arg;
+	cx_conn *c = call->c;
+	cx_ev *ev;
+	cx_cval *info;
+
+	if (!c)
+		return;
+	if (what == CX_AMD_RESULT) {
+		c->amd = v;
+		c->amdms = ms;
+		cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
+			call->callid[0] ? call->callid : NULL,
+			"sip: answering-machine detection: %s (%u ms of speech)", v, ms);
+		cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+		return;
+	}
+	if (!(ev = cx_sip__signal_ev(call)))
+		return;
+	info = cx_cval_obj();
+	if (info && !cx_cval_put(info, "type", 4, cx_cval_str("beep")) &&
+	    !cx_cval_put(info, "cause", 5, cx_cval_str(v)) &&
+	    !cx_cval_put(info, "duration", 8, cx_cval_num(ms)))
+		cx_ev_cval(ev, "info", info);
+	mem_deref(info);
+	cx_sess_post(c->sess, ev);
+}
+
 static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
+	cx_amd_cfg amd;
 
 	if (call->closed || !call->c)
 		return;
@@ -588,6 +646,9 @@ static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 		call->se_update = sip_msg_hdr_has_value(msg, SIP_HDR_ALLOW, "UPDATE");
 	}
 	cx_sip__watch_start(call);
+	if (!call->c->inbound && cx_amd_want(call->c->hints, &amd) &&
+	    !cx_amd_alloc(&call->amd, &amd, cx_sip__amd_h, call))
+		return; /* connection.connected when the detector decides */
 	cx_rt_conn_event(call->c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
 }
 
@@ -1748,6 +1809,8 @@ static void cx_sip_mix__frame(cx_sip_st *st)
 				cx_rt_dlg_event(p->d, "dialog.exit", NULL);
 			}
 		}
+		if (fc->rec)
+			cx_rec_mix(fc->rec, fc->sum, SIP_SAMPLES);
 	}
 	LIST_FOREACH(&st->calls, le) {
 		cx_sip_call *call = le->data;
@@ -1783,7 +1846,7 @@ static int cx_sip_mix__busy(cx_sip_st *st)
 	if (list_head(&st->edges) || list_head(&st->plays))
 		return 1;
 	LIST_FOREACH(&st->confs, le)
-		if (((cx_sip_conf *)le->data)->play)
+		if (((cx_sip_conf *)le->data)->play || ((cx_sip_conf *)le->data)->rec)
 			return 1;
 	return 0;
 }
@@ -1945,6 +2008,8 @@ static int cx_sip_destroyconference(cx_engine *e, cx_conf *f)
 		cx_sip_play__stop(p);
 		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
 	}
+	if (fc)
+		cx_rec_end(fc->rec, "destroyed"); /* and its recording */
 	f->pd = mem_deref(fc);
 	return 0;
 }
@@ -2029,6 +2094,29 @@ static void cx_sip_play__all(cx_sip_st *st, uint64_t now)
 	}
 }
 
+/* <dialogstart src="'record:NAME.wav'"> on a connection or a conference (record.c): a failure
+ * is reported here with its own reason. */
+static int cx_sip__record(cx_engine *e, cx_dlg *d, cx_sip_call *call, cx_sip_conf *fc)
+{
+	cx_rec **slot = fc ? &fc->rec : &call->rec, *r = NULL;
+	const char *why = "the connection or conference is being recorded already";
+	int err = EBUSY;
+
+	if (!*slot)
+		err = cx_rec_start(&r, d, e->record_dir, slot, &why);
+	if (err) {
+		cx_log(CX_LOG_WARN, NULL, "sip: dialog %s: %s", d->id, why ? why : strerror(err));
+		cx_rt_dlg_event(d, "error.dialog.notstarted", why ? why : "cannot start this dialog");
+		return 0;
+	}
+	mem_deref(d->pd);
+	d->pd = r;
+	cx_rt_dlg_event(d, "dialog.started", NULL);
+	if (fc)
+		cx_sip_mix__start(fc->st); /* the mixer clock takes the conference's frames */
+	return 0;
+}
+
 static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 {
 	cx_sip_play *p;
@@ -2058,6 +2146,8 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 		       "connected)", d->id);
 		return EPROTO;
 	}
+	if (cx_rec_is(d->src))
+		return cx_sip__record(e, d, call, fc);
 	p = mem_zalloc(sizeof(*p), cx_sip_play__destroy);
 	if (!p)
 		return ENOMEM;
@@ -2106,6 +2196,8 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 
 static int cx_sip_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)
 {
+	if (cx_rec_is(d->src))
+		cx_rec_end(d->pd, "terminated"); /* its dialog.exit, with the file and duration */
 	d->pd = mem_deref(d->pd); /* stops the RTP; the runtime sends dialog.exit */
 	return 0;
 }

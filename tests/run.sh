@@ -7,7 +7,8 @@
 #
 # Per build: the unit tests, tests/invalid/run.sh, tests/codegen/run.sh and tests/es/run.sh
 # (ECMAScript differential tests against node, fuzz, memory/time bounds) when present, the
-# http:run, sip:run, ops:run, media:run, rtdocs:run and trunk:run (tests/sip/trunk.sh, Kamailio) suites, every
+# http:run, sip:run, ops:run, media:run, rtdocs:run, cluster:run, trunk:run (tests/sip/trunk.sh,
+# Kamailio) and sipmedia:run (tests/sip/media.sh: DTMF, recording, AMD against sipp) suites, every
 # tests/ccxml/*.ccxml document, the outbound tutorial examples and examples/embed (when present).
 # Once (with build/): tests/fuzz/run.sh, every libFuzzer harness for FUZZ_SECONDS (default 20) s.
 #
@@ -302,6 +303,7 @@ if [ "${1:-}" = "--one" ]; then
 	cluster) run__one_cmd "$B" "$NAME" "$dir" tests/cluster/run.sh "$B" >"$res.txt" 2>&1 ;;
 	rtdocs) run__one_cmd "$B" "$NAME" "$dir" tests/rtdocs/run.sh "$B" >"$res.txt" 2>&1 ;;
 	trunk) run__one_cmd "$B" "$NAME" "$dir" tests/sip/trunk.sh "$B" >"$res.txt" 2>&1 ;;
+	sipmedia) run__one_cmd "$B" "$NAME" "$dir" tests/sip/media.sh "$B" >"$res.txt" 2>&1 ;;
 	# its own clang build (build/fuzz/) the first time: a longer bound
 	fuzz) CMD_TIMEOUT=1800 run__one_cmd "$B" "$NAME" "$dir" tests/fuzz/run.sh --seconds "$FUZZ_SECONDS" >"$res.txt" 2>&1 ;;
 	*) echo "unknown kind $KIND" >"$res.txt"; false ;;
@@ -356,6 +358,7 @@ for B in $BUILDS; do
 		[ -x "tests/$k/run.sh" ] && match "$k:run" && echo "$B $k run"
 	done
 	[ -x tests/sip/trunk.sh ] && match "trunk:run" && echo "$B trunk run"
+	[ -x tests/sip/media.sh ] && match "sipmedia:run" && echo "$B sipmedia run"
 	[ -x examples/embed/run.sh ] && match "embed:run" && echo "$B embed run"
 	[ -x examples/campaign/run.sh ] && match "campaign:run" && echo "$B campaign run"
 	# the fuzzers build themselves (clang, sanitizers): one job, with the optimised build

@@ -74,6 +74,7 @@ typedef struct cx_engine_cfg {
 	uint32_t max_call_s;       /* a connected call ends after this long; 0: no limit */
 	/* Sessions */
 	const char *media_root;    /* NULL: "." */
+	const char *record_dir;    /* where record: dialogs write (docs/sip.md); NULL: none */
 	cx_log_h *logh;            /* NULL: stdout */
 	void *logarg;
 	cx_end_h *endh;            /* NULL: nothing */

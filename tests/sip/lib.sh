@@ -46,3 +46,12 @@ compile() { # compile SRC OUT
 		exit 1
 	}
 }
+
+need() { # need TOOL... : exits with a message when one is not installed
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null && continue
+		echo "$SUITE: $t is not installed (scripts/install-deps.sh)"
+		exit 1
+	done
+}

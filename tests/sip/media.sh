@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# tests/sip/media.sh BUILD — the SIP provider's media plane against sipp on 127.0.0.1 (docs/sip.md
+# "In-band DTMF"). BUILD is build or build/asan. sipp answers our call and streams a WAV made
+# with sox as its RTP audio (rtp_stream):
+#   1. in-band DTMF: the tones of 1 5 9 # from a peer without telephone-event are reported as
+#      connection.signal (info.method inband), each once, in order;
+#   2. the same tones from a peer that negotiated telephone-event are not reported (RFC 4733 is
+#      preferred: a digit is never reported twice).
+# ONLY=dtmf|rec|recx|amd runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
+# passed.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+B=${1:-build}
+[[ $B == /* ]] || B=$ROOT/$B
+T=$ROOT/tests/sip W=$(mktemp -d /tmp/ccxml-media.XXXXXX) FAILS=0 N=0 SUITE=sipmedia
+. "$ROOT/scripts/lib-peers.sh"
+. "$T/lib.sh"
+trap 'lp_stop_tracked 3; [ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
+need sipp sox python3
+
+compile "$T/media.ccxml" "$W/media"
+
+
+# DTMF tones (low + high frequency, 120 ms each, 150 ms apart) as 8 kHz mu-law, after 300 ms of
+# silence; sipp sends the file's bytes as PCMU payloads.
+tone() { # tone LOW HIGH OUT
+	sox -c 2 -r 8000 -n -c 1 -e u-law "$3" synth 0.12 sin "$1" sin "$2" remix 1,2 gain -n -8
+}
+sil() { # sil SECONDS OUT
+	sox -r 8000 -n -c 1 -e u-law "$2" trim 0 "$1"
+}
+sil 0.3 "$W/s300.wav"
+sil 0.15 "$W/s150.wav"
+sil 1 "$W/s1000.wav"
+tone 697 1209 "$W/d1.wav"
+tone 770 1336 "$W/d5.wav"
+tone 852 1477 "$W/d9.wav"
+tone 941 1477 "$W/dh.wav"
+sox "$W/s300.wav" "$W/d1.wav" "$W/s150.wav" "$W/d5.wav" "$W/s150.wav" "$W/d9.wav" "$W/s150.wav" \
+	"$W/dh.wav" "$W/s1000.wav" "$W/dtmf.wav"
+
+# call NAME WAV TE -- PROGRAM-ARGS: ./media calls a sipp UAS that streams WAV (TE: 1 to offer
+# telephone-event in its answer); logs in $W/NAME.*; sets prc and src (exit statuses).
+call() {
+	local name=$1 wav=$2 te=$3 UP MP sp x
+	shift 4
+	UP=$PP # the part's pair (one call at a time): sipp's SIP and RTP
+	MP=$((PP + 1))
+	# sipp sends the file's bytes as they are (a WAV header would be a loud first packet)
+	sox "$wav" -t raw -e u-law -r 8000 -c 1 "$W/$name.ul"
+	wav=$W/$name.ul
+	if [ "$te" = 1 ]; then
+		sed "s|@WAV@|$wav|; s|@TEPT@| 101|; s|^@TE@\$|      a=rtpmap:101 telephone-event/8000|" \
+			"$T/uas_audio.xml" >"$W/$name.xml"
+	else
+		sed "s|@WAV@|$wav|; s|@TEPT@||; /^@TE@\$/d" "$T/uas_audio.xml" >"$W/$name.xml"
+	fi
+	timeout -k 2 20 sipp -sf "$W/$name.xml" -i 127.0.0.1 -p "$UP" -mi 127.0.0.1 -mp "$MP" -m 1 \
+		-timeout 15s -nostdin -trace_err -error_file "$W/$name.sipperr" >/dev/null 2>&1 &
+	sp=$!
+	lp_track "$sp"
+	sleep 0.3
+	local -a a=()
+	for x in "$@"; do
+		a+=("${x//@UP@/$UP}")
+	done
+	(cd "$W" && exec timeout -k 2 20 ./media --sip "127.0.0.1:$SP" --once "${a[@]}") \
+		>"$W/$name.out" 2>"$W/$name.err"
+	prc=$?
+	[ -z "${TIMING:-}" ] || echo "$name: program done $(date +%s.%N)"
+	for ((x = 0; x < 50; x++)); do
+		kill -0 "$sp" 2>/dev/null || break
+		sleep 0.1
+	done
+	wait "$sp"
+	src=$?
+	[ -z "${TIMING:-}" ] || echo "$name: sipp done $(date +%s.%N)"
+}
+
+part_dtmf() {
+# 1. in-band digits from a peer without telephone-event
+call inband "$W/dtmf.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1800ms
+got=$(grep -o 'DTMF . [a-z0-9]*' "$W/inband.out" | tr '\n' ' ')
+if why="digits '$got', expected '1 5 9 #' in-band" &&
+	[ "$got" = "DTMF 1 inband DTMF 5 inband DTMF 9 inband DTMF # inband " ] &&
+	why=$(has "$W/inband.out" CONNECTED HANGUP "DISCONNECTED trigger=local") &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+	why="sanitizer report" && ! sanitized "$W/inband.err"; then
+	ok "in-band DTMF: 1 5 9 # heard in the peer's PCMU audio, each reported once"
+else
+	bad "in-band DTMF" "$why" "$W/inband.out" "$W/inband.err" "$W/inband.sipperr"
+fi
+
+# 2. the same tones from a peer that negotiated telephone-event: RFC 4733 only
+call te "$W/dtmf.wav" 1 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1800ms
+n=$(grep -c 'DTMF' "$W/te.out")
+if why="$n digits reported, expected none" && [ "$n" = 0 ] &&
+	why=$(has "$W/te.out" CONNECTED "DISCONNECTED trigger=local") &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+	why="sanitizer report" && ! sanitized "$W/te.err"; then
+	ok "in-band DTMF: not reported when the peer negotiated telephone-event"
+else
+	bad "in-band DTMF with telephone-event" "$why" "$W/te.out" "$W/te.err" "$W/te.sipperr"
+fi
+
+}
+
+# wavcheck WAV SAMPLES_MIN SAMPLES_MAX [HZ_TOLERANCE]: a 16-bit 8 kHz mono WAV of that many
+# samples whose frequency (zero crossings) is 600 Hz +- HZ_TOLERANCE (30) and whose RMS is over
+# 2000.
+wavcheck() {
+	python3 - "$@" <<'PY'
+import math, struct, sys, wave
+w = wave.open(sys.argv[1])
+n = w.getnframes()
+if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, 8000):
+    sys.exit('format %r' % ((w.getnchannels(), w.getsampwidth(), w.getframerate()),))
+if not int(sys.argv[2]) <= n <= int(sys.argv[3]):
+    sys.exit('%d samples' % n)
+s = struct.unpack('<%dh' % n, w.readframes(n))
+loud = [v for v in s if abs(v) > 500]
+rms = math.sqrt(sum(v * v for v in s) / n)
+# frequency over the loud part: crossings of zero per second / 2
+a = s.index(loud[0]) if loud else 0
+seg = s[a:]
+z = sum(1 for i in range(1, len(seg)) if (seg[i - 1] < 0) != (seg[i] < 0))
+f = z / 2 / (len(seg) / 8000) if seg else 0
+if rms < 2000 or abs(f - 600) > (int(sys.argv[4]) if len(sys.argv) > 4 else 30):
+    sys.exit('rms %.0f, frequency %.0f Hz' % (rms, f))
+print('%d samples, rms %.0f, %.0f Hz' % (n, rms, f))
+PY
+}
+
+# 3. recording (parts rec and recx): a 600 Hz tone from the peer, recorded with maxtime, until our
+# hang-up, until <dialogterminate>, the names refused, a conference's mix
+sox -r 8000 -n -c 1 -e u-law "$W/tone.wav" synth 3 sin 600 gain -n -6
+mkdir "$W/rec"
+echo keep >"$W/rec/exists.wav"
+
+part_rec() {
+call recmax "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1800ms \
+	--record-dir "$W/rec" --values "rec=record:max.wav?maxtime=1500ms"
+if why=$(has "$W/recmax.out" "DIALOG STARTED" "RECORDED file=max.wav duration=1500 reason=maxtime" \
+		"DISCONNECTED trigger=local") &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+	why=$(wavcheck "$W/rec/max.wav" 12000 12000 2>&1) && wc=$why &&
+	why="sanitizer report" && ! sanitized "$W/recmax.err"; then
+	ok "recording: maxtime 1500ms: dialog.exit values file/duration/reason, the WAV holds the tone ($wc)"
+else
+	bad "recording with maxtime" "$why" "$W/recmax.out" "$W/recmax.err" "$W/recmax.sipperr"
+fi
+
+call rechup "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1s \
+	--record-dir "$W/rec" --values "rec=record:hup.wav"
+d=$(sed -n 's/.*RECORDED file=hup.wav duration=\([0-9.]*\) reason=hangup.*/\1/p' "$W/rechup.out")
+if why="duration '$d' ms, expected 500..1100" && [ -n "$d" ] && [ "${d%.*}" -ge 500 ] &&
+	[ "${d%.*}" -le 1100 ] &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+	why=$(wavcheck "$W/rec/hup.wav" 4000 8800 2>&1) &&
+	why="sanitizer report" && ! sanitized "$W/rechup.err"; then
+	ok "recording: ended by the hang-up after $d ms, the WAV holds the tone"
+else
+	bad "recording ended by the hang-up" "$why" "$W/rechup.out" "$W/rechup.err" "$W/rechup.sipperr"
+fi
+
+}
+
+part_recx() {
+call recbad "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=500ms \
+	--record-dir "$W/rec" --values "rec=record:../escape.wav"
+if why=$(has "$W/recbad.out" "NOTSTARTED recording name is not NAME.wav" \
+		"DISCONNECTED trigger=local") &&
+	why="a file outside --record-dir" && [ ! -e "$W/escape.wav" ] &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+	why="sanitizer report" && ! sanitized "$W/recbad.err"; then
+	ok "recording: record:../escape.wav refused (error.dialog.notstarted), nothing written"
+else
+	bad "recording outside --record-dir" "$why" "$W/recbad.out" "$W/recbad.err"
+fi
+
+call recexist "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=500ms \
+	--record-dir "$W/rec" --values "rec=record:exists.wav"
+if why=$(has "$W/recexist.out" "NOTSTARTED recording file exists") &&
+	why="exists.wav changed" && [ "$(cat "$W/rec/exists.wav")" = "keep" ] &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ]; then
+	ok "recording: an existing file is not overwritten (error.dialog.notstarted)"
+else
+	bad "recording onto an existing file" "$why" "$W/recexist.out" "$W/recexist.err"
+fi
+
+call recterm "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1500ms \
+	--record-dir "$W/rec" --values "rec=record:term.wav" --values stoprec=700ms
+d=$(sed -n 's/.*RECORDED file=term.wav duration=\([0-9.]*\) reason=terminated$/\1/p' "$W/recterm.out")
+if why="no dialog.exit reason terminated with 300..900 ms ('$d')" && [ -n "$d" ] &&
+	[ "${d%.*}" -ge 300 ] && [ "${d%.*}" -le 900 ] &&
+	why=$(has "$W/recterm.out" "DISCONNECTED trigger=local") && [ "$(grep -c RECORDED "$W/recterm.out")" = 1 ] &&
+	why=$(wavcheck "$W/rec/term.wav" 2400 7200 2>&1) &&
+	why="sanitizer report" && ! sanitized "$W/recterm.err"; then
+	ok "recording: <dialogterminate> after 0.7 s: one dialog.exit, reason terminated, $d ms"
+else
+	bad "recording ended by dialogterminate" "$why" "$W/recterm.out" "$W/recterm.err"
+fi
+
+call recconf "$W/tone.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=1800ms \
+	--record-dir "$W/rec" --values "confrec=record:conf.wav?maxtime=1s"
+if why=$(has "$W/recconf.out" JOINED "RECORDED file=conf.wav duration=1000 reason=maxtime") &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+	why=$(wavcheck "$W/rec/conf.wav" 8000 8000 100 2>&1) && wc=$why &&
+	why="sanitizer report" && ! sanitized "$W/recconf.err"; then
+	ok "recording of a conference's mix (the peer joined): 1 s of its tone ($wc)"
+else
+	bad "recording of a conference" "$why" "$W/recconf.out" "$W/recconf.err"
+fi
+}
+
+part_amd() {
+# 4. answering-machine detection (hints.amd, defaults: maxsilence 1000, maxtime 3000 ms): a
+# human-like greeting (0.8 s "hello" tone burst, silence), a machine-like one (4 s of speech-like
+# noise, syllables at 5 Hz, then a 1 kHz beep) and silence only (runtime 1500 ms)
+sox -r 8000 -n -c 1 -e u-law "$W/hello.wav" synth 0.8 sin 300 sin 700 remix 1,2 tremolo 6 40 gain -n -6 2>/dev/null ||
+	sox -c 2 -r 8000 -n -c 1 -e u-law "$W/hello.wav" synth 0.8 sin 300 sin 700 remix 1,2 tremolo 6 40 gain -n -6
+sox -r 8000 -n -c 1 -e u-law "$W/speech.wav" synth 4 pinknoise tremolo 5 80 gain -n -8
+sox -r 8000 -n -c 1 -e u-law "$W/beep.wav" synth 0.5 sin 1000 gain -n -8
+sil 3 "$W/s3000.wav"
+sox "$W/s300.wav" "$W/hello.wav" "$W/s3000.wav" "$W/human.wav"
+sox "$W/s300.wav" "$W/speech.wav" "$W/beep.wav" "$W/s3000.wav" "$W/machine.wav"
+sox "$W/s300.wav" "$W/speech.wav" "$W/s3000.wav" "$W/machine2.wav"
+
+# amdcase NAME WAV AMD EXPECTED-RESULT SPEECH-MIN SPEECH-MAX HOLD
+amdcase() {
+	call "$1" "$W/$2" 0 -- --values "dest=sip:callee@127.0.0.1:@UP@" --values "hold=$7" \
+		--values "amd=$3"
+	local sp
+	sp=$(sed -n "s/.*CONNECTED amd=$4 speech=\([0-9]*\)\$/\1/p" "$W/$1.out")
+	if why="connection.connected amd=$4 with speech $5..$6 ms not logged" && [ -n "$sp" ] &&
+		[ "$sp" -ge "$5" ] && [ "$sp" -le "$6" ] &&
+		why=$(has "$W/$1.out" "DISCONNECTED trigger=local") &&
+		why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+		why="sanitizer report" && ! sanitized "$W/$1.err"; then
+		AMD_OK="connection.connected amd=$4 after $sp ms of speech"
+		return 0
+	fi
+	bad "answering-machine detection: $1" "$why" "$W/$1.out" "$W/$1.err" "$W/$1.sipperr"
+	return 1
+}
+amdcase amdhuman human.wav 1 human 700 900 300ms &&
+	ok "answering-machine detection, 0.8 s hello: $AMD_OK"
+if amdcase amdmachine machine.wav 1 machine 2900 3100 1500ms; then
+	g=$(sed -n 's/.*BEEP cause=beep greeting=\([0-9]*\)$/\1/p' "$W/amdmachine.out")
+	if [ -n "$g" ] && [ "$g" -ge 4000 ] && [ "$g" -le 4400 ]; then
+		ok "answering-machine detection, 4 s greeting + beep: $AMD_OK, beep after $g ms"
+	else
+		bad "answering-machine detection: the beep" "no BEEP cause=beep greeting=4000..4400" "$W/amdmachine.out"
+	fi
+fi
+if amdcase amdnobeep machine2.wav 1 machine 2900 3100 2500ms; then
+	g=$(sed -n 's/.*BEEP cause=silence greeting=\([0-9]*\)$/\1/p' "$W/amdnobeep.out")
+	if [ -n "$g" ] && [ "$g" -ge 4800 ] && [ "$g" -le 5200 ]; then
+		ok "answering-machine detection, 4 s greeting, no beep: $AMD_OK, its end (silence) after $g ms"
+	else
+		bad "answering-machine detection: the greeting's end" "no BEEP cause=silence greeting=4800..5200" "$W/amdnobeep.out"
+	fi
+fi
+amdcase amdsilent s3000.wav 1500 unknown 0 0 300ms &&
+	ok "answering-machine detection, silence (runtime 1500 ms): $AMD_OK"
+}
+
+# The parts run at the same time (each call waits for audio, and a port search takes seconds on
+# a loaded machine), each with its own ports; their lines are printed part by part.
+pids=()
+for part in dtmf rec recx amd; do
+	[ -z "${ONLY:-}" ] || [ "$ONLY" = "$part" ] || continue
+	(SP=$(lp_freeport) && PP=$(lp_freeport) && "part_$part") >"$W/part-$part.log" 2>&1 &
+	pids+=($!)
+done
+for p in "${pids[@]+"${pids[@]}"}"; do
+	wait "$p"
+done
+for part in dtmf rec recx amd; do
+	[ -f "$W/part-$part.log" ] && cat "$W/part-$part.log"
+done
+N=$(cat "$W"/part-*.log 2>/dev/null | grep -c -E '^(ok|FAIL) ')
+FAILS=$(cat "$W"/part-*.log 2>/dev/null | grep -c -E '^FAIL ')
+echo "sipmedia: $((N - FAILS)) of $N passed"
+[ "$FAILS" = 0 ] && [ "$N" -gt 0 ]
