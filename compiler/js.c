@@ -2356,7 +2356,13 @@ static void js__try(Fn *F, TSNode s)
 	int outer_fail = F->fail;
 	int n = ++F->ntemp;
 	Fin *fin = NULL;
-	int lcatch = -1, lfinexc = -1, lend = fn__label(F, "end", NULL);
+	int lcatch = -1, lfinexc = -1, lend;
+	if (ts_node_is_null(handler) && ts_node_is_null(finalizer)) {
+		/* the parser recovered from a broken try (found by the fuzzer): no code for it */
+		diag_error(js__loc(F, s), "'try' needs a 'catch' or a 'finally' block");
+		return;
+	}
+	lend = fn__label(F, "end", NULL);
 	if (!ts_node_is_null(finalizer)) {
 		fin = xcalloc(1, sizeof(*fin));
 		fin->n = n;

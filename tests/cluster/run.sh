@@ -64,6 +64,7 @@ calls() { # N TAG: N calls at 10/s through Kamailio; sipp's exit status
 callsat() { grep -c 'CALL ' "$C/n$1.out"; }
 calls 60 a
 rc=$?
+[ $rc = 0 ] || { echo "     sipp's errors:"; head -c 1500 "$W/sipp.a.err" 2>/dev/null | sed 's/^/     | /'; }
 c1=$(callsat 1) c2=$(callsat 2) c3=$(callsat 3)
 check "60 inbound calls through Kamailio: all answered and ended (sipp $rc), $c1 / $c2 / $c3 on n1 / n2 / n3" bash -c \
 	"[ $rc = 0 ] && [ \$(($c1 + $c2 + $c3)) = 60 ] && [ $c1 -ge 10 ] && [ $c2 -ge 10 ] && [ $c3 -ge 10 ]"
@@ -79,6 +80,7 @@ check "n2 killed: an event for one of its sessions gets 503 ($code), not another
 b1=$(callsat 1) b3=$(callsat 3)
 calls 30 b
 rc=$?
+[ $rc = 0 ] || { echo "     sipp's errors:"; head -c 1500 "$W/sipp.b.err" 2>/dev/null | sed 's/^/     | /'; }
 check "n2 killed: 30 more inbound calls all answered by n1 and n3 (sipp $rc)" bash -c \
 	"[ $rc = 0 ] && [ \$(( \$(grep -c 'CALL ' '$C/n1.out') + \$(grep -c 'CALL ' '$C/n3.out') - $b1 - $b3 )) = 30 ]"
 kill -TERM $RTPC 2>/dev/null
