@@ -201,3 +201,29 @@ void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason)
 	}
 	cx_sess_post(s, ev);
 }
+
+/* A dialog that ended with <exit namelist/expr> (vxml.c): dialog.exit carries its values. */
+void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values, const cx_cval *expr)
+{
+	cx_sess *s = d->sess;
+	cx_ev *ev;
+
+	if (!s || s->ending || d->exited)
+		return;
+	d->exited = 1;
+	d->state = "EXITED";
+	ev = cx_ev_new(s, "dialog.exit");
+	if (!ev)
+		return;
+	mem_deref(ev->source);
+	str_dup(&ev->source, d->id);
+	ev->sourcetype = "dialog";
+	cx_ev_dlg(ev, d, d->state, 1);
+	if (values)
+		cx_ev_cval(ev, "values", values);
+	else
+		cx_ev_val(ev, "values", cx_obj_new(s->X));
+	if (expr)
+		cx_ev_cval(ev, "expr", expr);
+	cx_sess_post(s, ev);
+}

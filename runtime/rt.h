@@ -423,4 +423,19 @@ int cx_curl_get(cx_engine *e, const char *url, const char *const *hdrs, size_t m
 int cx_curl_json(cx_engine *e, const char *url, const struct mbuf *body, cx_curl_done_h *doneh,
 		 void *arg);
 
+/* Section - VoiceXML dialogs (vxml.c, docs/voicexml.md) */
+
+typedef struct cx_vx_run cx_vx_run;
+/* The compiled dialog a <dialogstart src> names ("survey.vxml", "./survey.vxml", a URL whose
+ * path ends with the name), or NULL. */
+const cx_vx_doc *cx_vx_find(const char *src);
+/* The provider's part: how long a prompt plays (0 if it cannot be played). */
+typedef uint64_t (cx_vx_play_h)(cx_engine *e, cx_dlg *d, const char *audio, const char *text, void *arg);
+/* Starts doc for dialog d (a mem object; deref stops it). dialog.started is the caller's. */
+int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg);
+/* DTMF digits the caller pressed on the dialog's connection. */
+void cx_vx_input(cx_vx_run *r, const char *digits);
+/* conn.c: dialog.exit with values (NULL: an empty object) and expr (NULL: none). */
+void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values, const cx_cval *expr);
+
 #endif
