@@ -429,8 +429,10 @@ typedef struct cx_vx_run cx_vx_run;
 /* The compiled dialog a <dialogstart src> names ("survey.vxml", "./survey.vxml", a URL whose
  * path ends with the name), or NULL. */
 const cx_vx_doc *cx_vx_find(const char *src);
-/* The provider's part: how long a prompt plays (0 if it cannot be played). */
-typedef uint64_t (cx_vx_play_h)(cx_engine *e, cx_dlg *d, const char *audio, const char *text, void *arg);
+/* The provider's part: play a prompt, return how long it plays in ms (0 if it cannot be
+ * played). src is a media src as cx_media_load reads it: "file.wav", "file.wav?text=…" (the
+ * <audio> fallback text) or "?text=…" (TTS only). */
+typedef uint64_t (cx_vx_play_h)(cx_engine *e, cx_dlg *d, const char *src, void *arg);
 /* Starts doc for dialog d (a mem object; deref stops it). dialog.started is the caller's. */
 int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg);
 /* DTMF digits the caller pressed on the dialog's connection. */

@@ -591,17 +591,15 @@ static void cx_sim__dlg_exit_h(void *arg)
 	cx_rt_dlg_event(sd->d, "dialog.exit", NULL);
 }
 
-/* How long a VoiceXML prompt plays: an audio file its length, text 60 ms a character (the
- * SIP provider's TTS-less rule: the text is not spoken, docs/voicexml.md). */
-static uint64_t cx_sim__play(cx_engine *e, cx_dlg *d, const char *audio, const char *text, void *arg)
+/* How long a VoiceXML prompt plays: what the SIP provider would play (the file, else its
+ * text spoken by flite), as for audio dialogs. */
+static uint64_t cx_sim__play(cx_engine *e, cx_dlg *d, const char *src, void *arg)
 {
 	uint64_t ms = 0;
 
 	(void)d;
 	(void)arg;
-	if (audio && !cx_media_duration(e->media_root, audio, &ms))
-		return ms;
-	return text ? 60 * (uint64_t)strlen(text) : 0;
+	return cx_media_duration(e->media_root, src, &ms) ? 0 : ms;
 }
 
 static int cx_sim__vxml(cx_engine *e, cx_dlg *d, const cx_vx_doc *doc)

@@ -92,6 +92,37 @@ static uint64_t cx_vx__budget(const cx_engine *e)
 
 /* Section - Executable content (called by generated code) */
 
+/* "audio", "audio?text=ESC" or "?text=ESC" (media.c's src form). */
+static char *cx_vx__src(const char *audio, const char *text)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *s = NULL;
+
+	if (!text)
+		return str_dup(&s, audio ? audio : "") ? NULL : s;
+	size_t al = audio ? strlen(audio) : 0, tl = strlen(text);
+	s = mem_alloc(al + 7 + 3 * tl + 1, NULL);
+	if (!s)
+		return NULL;
+	char *w = s;
+	memcpy(w, audio ? audio : "", al);
+	w += al;
+	memcpy(w, audio && strchr(audio, '?') ? "&text=" : "?text=", 6);
+	w += 6;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~", *p)) {
+			*w++ = (char)*p;
+		} else {
+			*w++ = '%';
+			*w++ = hex[*p >> 4];
+			*w++ = hex[*p & 15];
+		}
+	}
+	*w = '\0';
+	return s;
+}
+
 int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text)
 {
 	cx_vx_run *r = cx_vx__of(X);
@@ -102,7 +133,9 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text)
 		if (!t)
 			return CX_FAIL;
 	}
-	uint64_t ms = r->play ? r->play(r->e, r->d, audio, t, r->arg) : 0;
+	char *src = cx_vx__src(audio, t);
+	uint64_t ms = r->play && src ? r->play(r->e, r->d, src, r->arg) : 0;
+	mem_deref(src);
 	uint64_t now = tmr_jiffies();
 	if (r->play_end < now)
 		r->play_end = now;
