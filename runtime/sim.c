@@ -142,7 +142,8 @@ static int cx_sim__opt_dtmf(const char *tok, char **out, char *em, size_t esz)
 
 	if (strncmp(tok, "dtmf=", 5))
 		return 1;
-	if (strlen(tok + 5) >= sizeof(buf) || !tok[5]) {
+	size_t tl = strlen(tok + 5);
+	if (tl >= sizeof(buf) || !tl || tok[5] == ',' || tok[5 + tl - 1] == ',' || strstr(tok, ",,")) {
 		snprintf(em, esz, "bad dtmf '%s' (want DIGITS@TIME[,DIGITS@TIME...])", tok + 5);
 		return -1;
 	}
@@ -192,9 +193,12 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 		return EINVAL;
 	}
 	strcpy(buf, line);
-	hash = strchr(buf, '#');
-	if (hash)
-		*hash = '\0';
+	/* '#' starts a comment at the start of a word (dtmf=42#@6s holds one) */
+	for (hash = strchr(buf, '#'); hash; hash = strchr(hash + 1, '#'))
+		if (hash == buf || isspace((unsigned char)hash[-1])) {
+			*hash = '\0';
+			break;
+		}
 	for (p = strtok(buf, " \t\r\n"); p && n < 16; p = strtok(NULL, " \t\r\n"))
 		tok[n++] = p;
 	if (n == 0)
