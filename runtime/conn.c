@@ -37,6 +37,7 @@ static void cx_dlg__destroy(void *arg)
 
 	mem_deref(d->src);
 	mem_deref(d->type);
+	mem_deref(d->values);
 	mem_deref(d->pd);
 }
 

@@ -128,6 +128,7 @@ struct cx_dlg {
 	const char *vstate;
 	int removed, exited, started;
 	void *pd;
+	cx_cval *values;       /* <dialogstart namelist>: the dialog's session.connection.ccxml.values */
 };
 
 struct cx_conf {

@@ -343,14 +343,7 @@ static void cx_vx__advance(cx_vx_run *r)
 		if (r->stop || r->next_form >= 0)
 			continue;
 		r->item = i;
-		if (it->gram == CX_VX_NOGRAM) { /* voice only: nothing can match */
-			uint64_t now = tmr_jiffies();
-			uint64_t wait = (r->play_end > now ? r->play_end - now : 0) +
-				(it->timeout_ms ? it->timeout_ms : VX_TIMEOUT_MS);
-			tmr_start(&r->t_in, wait, cx_vx__noinput_h, r);
-			return;
-		}
-		if (r->nbuf) { /* typeahead */
+		if (r->nbuf && it->gram != CX_VX_NOGRAM) { /* typeahead (a voice-only field: noinput) */
 			char tmp[sizeof(r->buf)];
 			memcpy(tmp, r->buf, r->nbuf + 1);
 			r->nbuf = 0;
@@ -362,6 +355,7 @@ static void cx_vx__advance(cx_vx_run *r)
 		uint64_t wait = (r->play_end > now ? r->play_end - now : 0) +
 			(it->timeout_ms ? it->timeout_ms : VX_TIMEOUT_MS);
 		tmr_start(&r->t_in, wait, cx_vx__noinput_h, r);
+		cx_gc_maybe(r->X, 1); /* waiting for the caller: only the slots hold values */
 		return;
 	}
 	cx_vx__finish(r);
@@ -465,6 +459,23 @@ void cx_vx_input(cx_vx_run *r, const char *digits)
 	}
 }
 
+/* session.connection.ccxml.values: what <dialogstart namelist> passed (else an empty object). */
+static int cx_vx__session(cx_vx_run *r)
+{
+	cx_ctx *X = r->X;
+	cx_value sess = cx_obj_new(X), conn = cx_obj_new(X), ccxml = cx_obj_new(X);
+	cx_value vals = r->d->values ? cx_cval_to(X, r->d->values) : cx_obj_new(X);
+
+	if (cx_is_exc(sess) || cx_is_exc(conn) || cx_is_exc(ccxml) || cx_is_exc(vals) ||
+	    cx_define_cstr(X, ccxml, "values", vals, 0) || cx_define_cstr(X, conn, "ccxml", ccxml, 0) ||
+	    cx_define_cstr(X, sess, "connection", conn, 0)) {
+		cx_catch(X);
+		return ENOMEM;
+	}
+	X->slots[CX_SLOT_SESSION] = sess;
+	return 0;
+}
+
 static void cx_vx__start_h(void *arg)
 {
 	cx_vx_run *r = arg;
@@ -504,6 +515,10 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 	}
 	r->X->user = r;
 	r->play_end = tmr_jiffies();
+	if (cx_vx__session(r)) {
+		mem_deref(r);
+		return ENOMEM;
+	}
 	if (cx_vx__call(r, doc->init) != CX_GO && r->stop) {
 		mem_deref(r);
 		return EINVAL;
