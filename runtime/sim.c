@@ -438,7 +438,35 @@ static void cx_sim__cancel_h(void *arg)
 	cx_rt_conn_event(sc->c, "connection.disconnected", "DISCONNECTED", "cancel", "remote", 0, NULL);
 }
 
-/* The caller presses keys: to the VoiceXML dialog running on the connection, if any. */
+/* A key as the SIP provider reports an RFC 4733 digit: connection.signal with dtmf, duration
+ * and info {type, digit, duration} (a simulated key lasts 100 ms). */
+static void cx_sim__signal(cx_conn *c, char digit)
+{
+	cx_sess *s = c->sess;
+	char dig[2] = {digit, '\0'};
+	cx_ev *ev = cx_ev_new(s, "connection.signal");
+	cx_value info;
+
+	if (!ev)
+		return;
+	mem_deref(ev->source);
+	str_dup(&ev->source, "sip");
+	ev->sourcetype = "sip";
+	cx_ev_conn(ev, c, c->state, 0);
+	cx_ev_str(ev, "dtmf", dig);
+	cx_ev_num(ev, "duration", 100);
+	info = cx_obj_new(s->X);
+	if (!cx_is_exc(info) && !cx_define_cstr(s->X, info, "type", cx_str_utf8(s->X, "dtmf", 4), 0) &&
+	    !cx_define_cstr(s->X, info, "digit", cx_str_utf8(s->X, dig, 1), 0) &&
+	    !cx_define_cstr(s->X, info, "duration", cx_num(100), 0))
+		cx_ev_val(ev, "info", info);
+	else
+		cx_catch(s->X);
+	cx_sess_post(s, ev);
+}
+
+/* The caller presses keys: connection.signal for each (as over SIP), and the digits to the
+ * VoiceXML dialog running on the connection, if any. */
 static void cx_sim__key_h(void *arg)
 {
 	cx_sim_key *k = arg;
@@ -447,6 +475,8 @@ static void cx_sim__key_h(void *arg)
 	struct le *le;
 
 	if (c->sess && !strcmp(c->state, "CONNECTED")) {
+		for (const char *p = k->digits; *p; p++)
+			cx_sim__signal(c, *p);
 		LIST_FOREACH(&c->sess->dlgs, le) {
 			cx_dlg *d = le->data;
 			cx_sim_dlg *sd = d->pd;
