@@ -123,6 +123,16 @@ Attr *node_attr(Node *n, const char *name);   /* NULL if absent */
 void check_doc(Doc *doc, const Options *opt); /* reports through diag_* */
 void esparse_doc(Doc *doc);                   /* parses every expression and script */
 const TSLanguage *tree_sitter_javascript(void);
+/* One attribute of kind CX_AK_* (its tree or names filled), or the text of a script element. */
+void esparse_attr(Node *n, Attr *a, int kind);
+void esparse_script(Node *n);
+
+/* VoiceXML 2.1 documents (vxml_check.c, vxml_emit.c; docs/voicexml.md). check also parses
+ * every expression; emit writes a `const cx_vx_doc <sym>` and registers it at start-up. */
+void vxml_check(Doc *doc, const Options *opt);
+void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt);
+/* <field type>: 1 digits (bounds in minlen/maxlen, 0: none), 2 boolean, 0 unsupported. */
+int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report);
 
 /* Writes the C for doc into out. `sym` is the C identifier of the document
  * (derived from the file name), used for the exported `const cx_doc <sym>`. */

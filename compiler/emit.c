@@ -163,7 +163,7 @@ static void emit__trans_captures(Scope *ts, Node *n)
 
 /* Section - Elements */
 
-static void emit__block(Em *E, Fn *F, Node *first, Node *stop);
+static void emit__block(void *arg, Fn *F, Node *first, Node *stop);
 
 static char *emit__expr(Fn *F, Attr *a)
 {
@@ -204,30 +204,38 @@ static void emit__script(Em *E, Fn *F, Node *n)
 }
 
 /* <if cond> A <elseif cond/> B <else/> C </if>: the children are flat; each <elseif> opens a
- * nested if in the else branch of the previous part. */
-static void emit__if(Em *E, Fn *F, Node *n)
+ * nested if in the else branch of the previous part. Shared with vxml_emit.c (js.h). */
+static bool emit__part(Node *n, int elem, const char *tag)
 {
-	Attr *cond = emit__attr(n, CX_A_if_cond);
-	char *c = cond && cond->tree ? emit__expr(F, cond) : "CX_FALSE";
+	return n->elem == elem || (n->ns && !strcmp(n->ns, VXML_NS_URI) && !strcmp(n->tag, tag));
+}
+
+static char *emit__cond(Fn *F, Node *n)
+{
+	Attr *cond = node_attr(n, "cond");
+	return cond && cond->tree ? emit__expr(F, cond) : "CX_FALSE";
+}
+
+void emit_if(Fn *F, Node *n, void (*block)(void *arg, Fn *F, Node *first, Node *stop), void *arg)
+{
+	char *c = emit__cond(F, n);
 	fn_out(F, "if (cx_truthy(%s)) {", c);
 	fn_indent(F, 1);
 	int closes = 1;
 	for (Node *part = n->kids;;) {
 		Node *end = part;
-		while (end && !emit__is(end, CX_E_elseif) && !emit__is(end, CX_E_else))
+		while (end && !emit__part(end, CX_E_elseif, "elseif") && !emit__part(end, CX_E_else, "else"))
 			end = end->next;
-		emit__block(E, F, part, end);
+		block(arg, F, part, end);
 		fn_indent(F, -1);
 		if (!end)
 			break;
 		fn_out(F, "} else {");
 		fn_indent(F, 1);
-		if (emit__is(end, CX_E_elseif)) {
-			Attr *ec = emit__attr(end, CX_A_elseif_cond);
+		if (emit__part(end, CX_E_elseif, "elseif")) {
 			fn_fail_semantic(F, "elseif", end->loc.line);
 			fn_line(F, end->loc.line);
-			char *v = ec && ec->tree ? emit__expr(F, ec) : "CX_FALSE";
-			fn_out(F, "if (cx_truthy(%s)) {", v);
+			fn_out(F, "if (cx_truthy(%s)) {", emit__cond(F, end));
 			fn_indent(F, 1);
 			closes++;
 		}
@@ -239,6 +247,7 @@ static void emit__if(Em *E, Fn *F, Node *n)
 		fn_out(F, "}");
 	}
 }
+
 
 /* One element the runtime performs, as a block in cx_gen.h's short forms: CX_ELEMENT declares
  * `el`, the attributes are evaluated in document order (CX_ATTR; CX_GIVEN for an LHS or a
@@ -320,7 +329,7 @@ static void emit__element(Em *E, Fn *F, Node *n)
 	case CX_E_var: emit__var(E, F, n); break;
 	case CX_E_assign: emit__assign(E, F, n); break;
 	case CX_E_script: emit__script(E, F, n); break;
-	case CX_E_if: emit__if(E, F, n); break;
+	case CX_E_if: emit_if(F, n, emit__block, E); break;
 	case CX_E_elseif:
 	case CX_E_else:
 	case CX_E_transition:
@@ -332,8 +341,9 @@ static void emit__element(Em *E, Fn *F, Node *n)
 	fn_line(F, up); /* what follows in the enclosing <if> or function is not this element */
 }
 
-static void emit__block(Em *E, Fn *F, Node *first, Node *stop)
+static void emit__block(void *arg, Fn *F, Node *first, Node *stop)
 {
+	Em *E = arg;
 	for (Node *k = first; k && k != stop; k = k->next)
 		emit__element(E, F, k);
 }

@@ -463,3 +463,19 @@ void esparse_doc(Doc *doc)
 	if (doc && doc->root)
 		esp__node(doc->root);
 }
+
+/* Section - For other dialects (vxml_check.c): one attribute or one script at a time */
+
+void esparse_attr(Node *n, Attr *a, int kind)
+{
+	if (kind == CX_AK_EXPR || kind == CX_AK_LHS)
+		esp__expr(n, a, kind);
+	else if (kind == CX_AK_NAMELIST || kind == CX_AK_NAMEVALS)
+		esp__namelist(n, a);
+}
+
+void esparse_script(Node *n)
+{
+	if (n->has_text)
+		esp__script(n);
+}

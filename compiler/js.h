@@ -88,4 +88,11 @@ void js_program(Fn *F, TSNode program);
 /* (void)v when the value is dropped and nothing used it. */
 void js_discard(Fn *F, const char *v);
 
+/* Section - Shared by the back ends (emit.c, vxml_emit.c) */
+
+/* <if cond>/<elseif cond>/<else> with flat children (CCXML's, or VoiceXML's in VXML_NS_URI or
+ * in no namespace); block(arg, F, first, stop) emits the elements of one branch. */
+#define VXML_NS_URI "http://www.w3.org/2001/vxml"
+void emit_if(Fn *F, Node *n, void (*block)(void *arg, Fn *F, Node *first, Node *stop), void *arg);
+
 #endif

@@ -37,6 +37,7 @@ static void cx_dlg__destroy(void *arg)
 
 	mem_deref(d->src);
 	mem_deref(d->type);
+	mem_deref(d->values);
 	mem_deref(d->pd);
 }
 
@@ -168,7 +169,7 @@ void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const cha
 }
 
 static void cx_rt__dlg_event(cx_dlg *d, const char *name, const char *reason,
-			     const cx_cval *values)
+			     const cx_cval *values, const cx_cval *expr)
 {
 	cx_sess *s = d->sess;
 	cx_ev *ev;
@@ -205,16 +206,20 @@ static void cx_rt__dlg_event(cx_dlg *d, const char *name, const char *reason,
 			cx_ev_cval(ev, "values", values);
 		else
 			cx_ev_val(ev, "values", cx_obj_new(s->X));
+		if (expr)
+			cx_ev_cval(ev, "expr", expr);
 	}
 	cx_sess_post(s, ev);
 }
 
 void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason)
 {
-	cx_rt__dlg_event(d, name, reason, NULL);
+	cx_rt__dlg_event(d, name, reason, NULL, NULL);
 }
 
-void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values)
+/* A dialog that ended with values (<exit namelist/expr> of a VoiceXML dialog, a recording):
+ * dialog.exit carries them. */
+void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values, const cx_cval *expr)
 {
-	cx_rt__dlg_event(d, "dialog.exit", NULL, values);
+	cx_rt__dlg_event(d, "dialog.exit", NULL, values, expr);
 }

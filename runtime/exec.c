@@ -648,6 +648,10 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (start) {
 		if (HAS(c, CX_A_dialogstart_dialogid))
 			cx_exec__out(s, c, d->id);
+		if (c->nnames) { /* a VoiceXML dialog's session.connection.ccxml.values (vxml.c) */
+			mem_deref(d->values);
+			d->values = cx_exec__namelist(s, c);
+		}
 	}
 	else if (HAS(c, CX_A_dialogprepare_dialogid))
 		cx_exec__out(s, c, d->id);

@@ -179,7 +179,7 @@ void cx_rec_end(cx_rec *r, const char *reason)
 		*r->slot = NULL; /* no more audio */
 	r->slot = NULL;
 	v = cx_rec__values(r, reason);
-	cx_rt_dlg_exit(r->d, v);
+	cx_rt_dlg_exit(r->d, v, NULL);
 	mem_deref(v);
 }
 

@@ -134,6 +134,7 @@ struct cx_dlg {
 	const char *vstate;
 	int removed, exited, started;
 	void *pd;
+	cx_cval *values;       /* <dialogstart namelist>: the dialog's session.connection.ccxml.values */
 };
 
 struct cx_conf {
@@ -154,8 +155,6 @@ cx_dlg *cx_dlg_add(cx_sess *s);
 void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const char *reason,
 		      const char *trigger, int sipcode, const char *sipreason);
 void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason);
-/* dialog.exit whose values are a copy of the object cval values (NULL: empty) */
-void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values);
 
 /* Section - Sessions */
 
@@ -474,5 +473,22 @@ int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
 int cx_curl_form(struct mbuf *mb, const cx_cval *fields);
 int cx_curl_json(cx_engine *e, const char *url, const struct mbuf *body, cx_curl_done_h *doneh,
 		 void *arg);
+
+/* Section - VoiceXML dialogs (vxml.c, docs/voicexml.md) */
+
+typedef struct cx_vx_run cx_vx_run;
+/* The compiled dialog a <dialogstart src> names ("survey.vxml", "./survey.vxml", a URL whose
+ * path ends with the name), or NULL. */
+const cx_vx_doc *cx_vx_find(const char *src);
+/* The provider's part: play a prompt, return how long it plays in ms (0 if it cannot be
+ * played). src is a media src as cx_media_load reads it: "file.wav", "file.wav?text=…" (the
+ * <audio> fallback text) or "?text=…" (TTS only). */
+typedef uint64_t (cx_vx_play_h)(cx_engine *e, cx_dlg *d, const char *src, void *arg);
+/* Starts doc for dialog d (a mem object; deref stops it). dialog.started is the caller's. */
+int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg);
+/* DTMF digits the caller pressed on the dialog's connection. */
+void cx_vx_input(cx_vx_run *r, const char *digits);
+/* conn.c: dialog.exit with values (NULL: an empty object) and expr (NULL: none). */
+void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values, const cx_cval *expr);
 
 #endif

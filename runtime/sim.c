@@ -17,6 +17,7 @@ typedef struct cx_sim_rule {
 	char *pat, *from, *to;
 	uint64_t ring, hangup, at, duration;
 	int has_hangup;
+	char *dtmf;            /* dtmf=DIGITS@TIME[,…] (times from CONNECTED), or NULL */
 } cx_sim_rule;
 
 typedef struct cx_sim_in {
@@ -37,12 +38,23 @@ typedef struct cx_sim_conn {
 	int code;
 	uint64_t hangup;
 	int has_hangup;
+	const char *dtmf;      /* the rule's dtmf= (the rules outlive the calls) */
+	struct list keys;      /* cx_sim_key: digits still to press */
 } cx_sim_conn;
 
 typedef struct cx_sim_dlg {
 	cx_dlg *d;
 	struct tmr t;
+	cx_vx_run *vx;         /* a compiled VoiceXML dialog, or NULL (audio) */
 } cx_sim_dlg;
+
+/* Digits the simulated caller presses at a time from CONNECTED. */
+typedef struct cx_sim_key {
+	struct le le;
+	cx_sim_conn *sc;
+	struct tmr t;
+	char digits[32];
+} cx_sim_key;
 
 static void cx_sim_rule__destroy(void *arg)
 {
@@ -52,6 +64,7 @@ static void cx_sim_rule__destroy(void *arg)
 	mem_deref(r->pat);
 	mem_deref(r->from);
 	mem_deref(r->to);
+	mem_deref(r->dtmf);
 }
 
 static void cx_sim_in__destroy(void *arg)
@@ -76,6 +89,15 @@ static void cx_sim_conn__destroy(void *arg)
 
 	tmr_cancel(&sc->t1);
 	tmr_cancel(&sc->t2);
+	list_flush(&sc->keys);
+}
+
+static void cx_sim_key__destroy(void *arg)
+{
+	cx_sim_key *k = arg;
+
+	tmr_cancel(&k->t);
+	list_unlink(&k->le);
 }
 
 static void cx_sim_dlg__destroy(void *arg)
@@ -83,6 +105,7 @@ static void cx_sim_dlg__destroy(void *arg)
 	cx_sim_dlg *sd = arg;
 
 	tmr_cancel(&sd->t);
+	mem_deref(sd->vx);
 }
 
 static cx_sim_st *cx_sim__st(cx_engine *e)
@@ -111,6 +134,33 @@ static cx_sim_conn *cx_sim__pd(cx_conn *c)
 }
 
 /* Section - Scenario parsing */
+
+/* dtmf=DIGITS@TIME[,DIGITS@TIME…]: 0 taken, 1 not this option, -1 bad (em says why). */
+static int cx_sim__opt_dtmf(const char *tok, char **out, char *em, size_t esz)
+{
+	char buf[256], *save = NULL;
+
+	if (strncmp(tok, "dtmf=", 5))
+		return 1;
+	size_t tl = strlen(tok + 5);
+	if (tl >= sizeof(buf) || !tl || tok[5] == ',' || tok[5 + tl - 1] == ',' || strstr(tok, ",,")) {
+		snprintf(em, esz, "bad dtmf '%s' (want DIGITS@TIME[,DIGITS@TIME...])", tok + 5);
+		return -1;
+	}
+	strcpy(buf, tok + 5);
+	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		char *at = strchr(p, '@');
+		uint64_t ms;
+		size_t n = at ? (size_t)(at - p) : 0;
+		if (!at || !n || n >= sizeof(((cx_sim_key *)0)->digits) || strspn(p, "0123456789*#ABCD") != n ||
+		    cx_rt_time(at + 1, &ms)) {
+			snprintf(em, esz, "bad dtmf '%s' (want DIGITS@TIME, digits 0-9*#A-D, e.g. 42#@3s)", p);
+			return -1;
+		}
+	}
+	str_dup(out, tok + 5);
+	return 0;
+}
 
 static int cx_sim__opt_time(const char *tok, const char *key, uint64_t *ms, int *seen, char *em, size_t esz)
 {
@@ -143,9 +193,12 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 		return EINVAL;
 	}
 	strcpy(buf, line);
-	hash = strchr(buf, '#');
-	if (hash)
-		*hash = '\0';
+	/* '#' starts a comment at the start of a word (dtmf=42#@6s holds one) */
+	for (hash = strchr(buf, '#'); hash; hash = strchr(hash + 1, '#'))
+		if (hash == buf || isspace((unsigned char)hash[-1])) {
+			*hash = '\0';
+			break;
+		}
 	for (p = strtok(buf, " \t\r\n"); p && n < 16; p = strtok(NULL, " \t\r\n"))
 		tok[n++] = p;
 	if (n == 0)
@@ -198,6 +251,8 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 			rc = cx_sim__opt_time(tok[i], "ring", &r->ring, NULL, em, esz);
 			if (rc == 1 && r->act == SIM_ANSWER)
 				rc = cx_sim__opt_time(tok[i], "hangup", &r->hangup, &r->has_hangup, em, esz);
+			if (rc == 1 && r->act == SIM_ANSWER)
+				rc = cx_sim__opt_dtmf(tok[i], &r->dtmf, em, esz);
 			if (rc < 0)
 				goto out;
 			if (rc == 1 || r->act == SIM_NOANSWER) {
@@ -213,6 +268,8 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 			rc = cx_sim__opt_time(tok[i], "at", &r->at, &have_at, em, esz);
 			if (rc == 1)
 				rc = cx_sim__opt_time(tok[i], "hangup", &r->hangup, &r->has_hangup, em, esz);
+			if (rc == 1)
+				rc = cx_sim__opt_dtmf(tok[i], &r->dtmf, em, esz);
 			if (rc == 1 && !strncmp(tok[i], "from=", 5)) {
 				rc = 0;
 				str_dup(&r->from, tok[i] + 5);
@@ -275,7 +332,13 @@ static void cx_sim__inbound_fire(void *arg)
 	cx_conn *c = NULL;
 
 	list_unlink(&in->le);
-	if (!cx_prov_inbound(e, in->r->from, in->r->to, &c) && in->r->has_hangup) {
+	int ok = !cx_prov_inbound(e, in->r->from, in->r->to, &c);
+	if (ok && in->r->dtmf) {
+		cx_sim_conn *sc = cx_sim__pd(c);
+		if (sc)
+			sc->dtmf = in->r->dtmf;
+	}
+	if (ok && in->r->has_hangup) {
 		cx_sim_conn *sc = cx_sim__pd(c);
 		if (sc) {
 			sc->has_hangup = 1;
@@ -375,11 +438,89 @@ static void cx_sim__cancel_h(void *arg)
 	cx_rt_conn_event(sc->c, "connection.disconnected", "DISCONNECTED", "cancel", "remote", 0, NULL);
 }
 
+/* A key as the SIP provider reports an RFC 4733 digit: connection.signal with dtmf, duration
+ * and info {type, digit, duration} (a simulated key lasts 100 ms). */
+static void cx_sim__signal(cx_conn *c, char digit)
+{
+	cx_sess *s = c->sess;
+	char dig[2] = {digit, '\0'};
+	cx_ev *ev = cx_ev_new(s, "connection.signal");
+	cx_value info;
+
+	if (!ev)
+		return;
+	mem_deref(ev->source);
+	str_dup(&ev->source, "sip");
+	ev->sourcetype = "sip";
+	cx_ev_conn(ev, c, c->state, 0);
+	cx_ev_str(ev, "dtmf", dig);
+	cx_ev_num(ev, "duration", 100);
+	info = cx_obj_new(s->X);
+	if (!cx_is_exc(info) && !cx_define_cstr(s->X, info, "type", cx_str_utf8(s->X, "dtmf", 4), 0) &&
+	    !cx_define_cstr(s->X, info, "digit", cx_str_utf8(s->X, dig, 1), 0) &&
+	    !cx_define_cstr(s->X, info, "duration", cx_num(100), 0))
+		cx_ev_val(ev, "info", info);
+	else
+		cx_catch(s->X);
+	cx_sess_post(s, ev);
+}
+
+/* The caller presses keys: connection.signal for each (as over SIP), and the digits to the
+ * VoiceXML dialog running on the connection, if any. */
+static void cx_sim__key_h(void *arg)
+{
+	cx_sim_key *k = arg;
+	cx_conn *c = k->sc->c;
+	cx_engine *e = c->sess ? c->sess->eng : NULL;
+	struct le *le;
+
+	if (c->sess && !strcmp(c->state, "CONNECTED")) {
+		for (const char *p = k->digits; *p; p++)
+			cx_sim__signal(c, *p);
+		LIST_FOREACH(&c->sess->dlgs, le) {
+			cx_dlg *d = le->data;
+			cx_sim_dlg *sd = d->pd;
+			if (sd && sd->vx && !d->exited && !strcmp(d->connid, c->id)) {
+				cx_vx_input(sd->vx, k->digits);
+				break;
+			}
+		}
+	}
+	mem_deref(k);
+	if (e)
+		cx_engine_kick(e);
+}
+
+/* CONNECTED: the scenario's dtmf= times start now. */
+static void cx_sim__keys_start(cx_sim_conn *sc)
+{
+	char buf[256], *save = NULL;
+
+	if (!sc->dtmf)
+		return;
+	snprintf(buf, sizeof(buf), "%s", sc->dtmf);
+	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		char *at = strchr(p, '@');
+		uint64_t ms = 0;
+		cx_sim_key *k = mem_zalloc(sizeof(*k), cx_sim_key__destroy);
+		if (!k || !at)
+			return;
+		*at = '\0';
+		cx_rt_time(at + 1, &ms); /* checked when the scenario was read */
+		snprintf(k->digits, sizeof(k->digits), "%s", p);
+		k->sc = sc;
+		tmr_init(&k->t);
+		list_append(&sc->keys, &k->le, k);
+		tmr_start(&k->t, ms, cx_sim__key_h, k);
+	}
+}
+
 static void cx_sim__answer_h(void *arg)
 {
 	cx_sim_conn *sc = arg;
 
 	cx_rt_conn_event(sc->c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+	cx_sim__keys_start(sc);
 	if (sc->has_hangup)
 		tmr_start(&sc->t2, sc->hangup, cx_sim__hangup_h, sc);
 }
@@ -429,6 +570,7 @@ static int cx_sim_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	else {
 		sc->has_hangup = rule ? rule->has_hangup : 0;
 		sc->hangup = rule ? rule->hangup : 0;
+		sc->dtmf = rule ? rule->dtmf : NULL;
 		tmr_start(&sc->t1, ring, cx_sim__answer_h, sc);
 	}
 	return 0;
@@ -442,6 +584,7 @@ static int cx_sim_accept(cx_engine *e, cx_conn *c)
 		return ENOMEM;
 	tmr_cancel(&sc->t2);
 	cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+	cx_sim__keys_start(sc);
 	if (sc->has_hangup)
 		tmr_start(&sc->t2, sc->hangup, cx_sim__hangup_h, sc);
 	return 0;
@@ -482,6 +625,40 @@ static void cx_sim__dlg_exit_h(void *arg)
 	cx_rt_dlg_event(sd->d, "dialog.exit", NULL);
 }
 
+/* How long a VoiceXML prompt plays: what the SIP provider would play (the file, else its
+ * text spoken by flite), as for audio dialogs. */
+static uint64_t cx_sim__play(cx_engine *e, cx_dlg *d, const char *src, void *arg)
+{
+	uint64_t ms = 0;
+
+	(void)d;
+	(void)arg;
+	return cx_media_duration(e->media_root, src, &ms) ? 0 : ms;
+}
+
+static int cx_sim__vxml(cx_engine *e, cx_dlg *d, const cx_vx_doc *doc)
+{
+	cx_sim_dlg *sd;
+	int err;
+
+	if (!d->connid[0])
+		return EINVAL; /* a VoiceXML dialog needs a caller */
+	sd = mem_zalloc(sizeof(*sd), cx_sim_dlg__destroy);
+	if (!sd)
+		return ENOMEM;
+	sd->d = d;
+	tmr_init(&sd->t);
+	err = cx_vx_start(&sd->vx, e, d, doc, cx_sim__play, NULL);
+	if (err) {
+		mem_deref(sd);
+		return err;
+	}
+	mem_deref(d->pd);
+	d->pd = sd;
+	cx_rt_dlg_event(d, "dialog.started", NULL);
+	return 0;
+}
+
 static int cx_sim_dialogstart(cx_engine *e, cx_dlg *d)
 {
 	cx_sim_st *st = cx_sim__st(e);
@@ -490,6 +667,12 @@ static int cx_sim_dialogstart(cx_engine *e, cx_dlg *d)
 	struct le *le;
 	int err = 0, ruled = 0;
 
+	const cx_vx_doc *vx = cx_vx_find(d->src);
+	if (vx)
+		return cx_sim__vxml(e, d, vx);
+	/* A VoiceXML document that was not compiled in cannot run (no fake started/exit). */
+	if (d->type && strncasecmp(d->type, "audio/", 6))
+		return ENOENT;
 	LIST_FOREACH(&st->rules, le) {
 		cx_sim_rule *r = le->data;
 		if (r->kind == SIM_DIALOG && cx_rt_glob(r->pat, d->src ? d->src : "")) {

@@ -243,6 +243,9 @@ static void cx_sip__set_proto(cx_sip_call *call, const struct sip_msg *msg)
 
 static void cx_sip_play__stop(cx_sip_play *p);
 static void cx_sip_play__all(cx_sip_st *st, uint64_t now);
+static int cx_sip__vx_start(cx_engine *e, cx_dlg *d, const cx_vx_doc *doc);
+static void cx_sip__vx_dtmf(cx_sip_call *call, const char *dig);
+static void cx_sip__vx_end(cx_sip_call *call);
 static void cx_sip_mix__drop(cx_sip_st *st, const void *node);
 static void cx_sip_mix__put(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb);
 static void cx_sip_mix__start(cx_sip_st *st);
@@ -342,6 +345,7 @@ static void cx_sip__end_play(cx_sip_call *call)
 {
 	cx_sip_play *p = call->play;
 
+	cx_sip__vx_end(call);
 	if (!p)
 		return;
 	cx_sip_play__stop(p);
@@ -388,6 +392,7 @@ static void cx_sip__signal(cx_sip_call *call, const char *dig, int dur)
 		mem_deref(info);
 	}
 	cx_sess_post(call->c->sess, ev);
+	cx_sip__vx_dtmf(call, dig); /* and to a VoiceXML dialog listening on the call */
 }
 
 /* RFC 4733 telephone-event payload: event, E|R|volume, duration (16 bits). Reported once per
@@ -2079,7 +2084,8 @@ static void cx_sip_play__run(cx_sip_play *p, uint64_t now)
 	if (p->npkt >= total && p->t0 + (uint64_t)p->npkt * SIP_PTIME <= now) {
 		/* the last packet's 20 ms have passed: the prompt is over */
 		cx_sip_play__stop(p);
-		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
+		if (p->d) /* NULL: a VoiceXML prompt, whose dialog goes on */
+			cx_rt_dlg_event(p->d, "dialog.exit", NULL);
 	}
 }
 
@@ -2124,7 +2130,10 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 	cx_sip_conf *fc = NULL;
 	cx_conn *c;
 	int err, tts = 0;
+	const cx_vx_doc *vx = cx_vx_find(d->src);
 
+	if (vx && (!d->type || strncasecmp(d->type, "audio/", 6)))
+		return cx_sip__vx_start(e, d, vx);
 	if (!d->type || strncasecmp(d->type, "audio/", 6)) {
 		cx_log(CX_LOG_WARN, NULL, "sip: dialog type '%H' is not supported (only audio/*)",
 		       cx_rt_esc, d->type ? d->type : "");
@@ -2179,7 +2188,8 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 		/* a new prompt replaces the one playing; that one ends */
 		cx_sip_play *old = call->play;
 		cx_sip_play__stop(old);
-		cx_rt_dlg_event(old->d, "dialog.exit", NULL);
+		if (old->d)
+			cx_rt_dlg_event(old->d, "dialog.exit", NULL);
 	}
 	mem_deref(d->pd);
 	d->pd = p;
@@ -2192,6 +2202,148 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 	cx_sip_play__run(p, p->t0); /* packet 0 now; the media clock sends the rest */
 	cx_sip_mix__start(call->st);
 	return 0;
+}
+
+/* Section - VoiceXML dialogs (runtime/vxml.c runs them; docs/voicexml.md)
+ *
+ * The dialog's pd is a cx_sip_vx. Its prompts are plays without a dialog (p->d NULL) that it
+ * owns: a prompt queued while one plays is appended to it. DTMF (RFC 4733, cx_sip__dtmf) goes
+ * to the dialog running on the call and stops its prompt (barge-in). The call is looked up
+ * by the dialog's connection id each time: no pointer to it is kept. */
+typedef struct cx_sip_vx {
+	struct le le;                 /* in cx_sip__vxs */
+	cx_dlg *d;                    /* weak: this is d->pd */
+	cx_vx_run *run;
+	cx_sip_play *play;            /* the prompt playing or last played */
+} cx_sip_vx;
+
+static struct list cx_sip__vxs;
+
+static void cx_sip_vx__destroy(void *arg)
+{
+	cx_sip_vx *v = arg;
+
+	list_unlink(&v->le);
+	mem_deref(v->run);
+	mem_deref(v->play);
+}
+
+static cx_sip_call *cx_sip__vx_call(cx_dlg *d)
+{
+	cx_conn *c = d->connid[0] && d->sess ? cx_conn_find(d->sess, d->connid) : NULL;
+
+	return c ? cx_sip__call(c) : NULL;
+}
+
+static uint64_t cx_sip__vx_play(cx_engine *e, cx_dlg *d, const char *src, void *arg)
+{
+	cx_sip_vx *v = arg;
+	cx_sip_call *call = cx_sip__vx_call(d);
+	cx_sip_play *p = v->play;
+	int16_t *pcm = NULL;
+	size_t n = 0;
+	int tts = 0;
+
+	if (!call || !call->estab || call->pt < 0 || cx_media_load(e->media_root, src, &pcm, &n, &tts))
+		return 0;
+	if (p && p->call == call && call->play == p) { /* still playing: the prompt follows it */
+		int16_t *all = mem_alloc((p->n + n) * sizeof(int16_t), NULL);
+		if (!all) {
+			mem_deref(pcm);
+			return 0;
+		}
+		memcpy(all, p->pcm, p->n * sizeof(int16_t));
+		memcpy(all + p->n, pcm, n * sizeof(int16_t));
+		mem_deref(p->pcm);
+		mem_deref(pcm);
+		p->pcm = all;
+		p->n += n;
+		return n / 8;
+	}
+	v->play = mem_deref(v->play);
+	p = mem_zalloc(sizeof(*p), cx_sip_play__destroy);
+	if (!p) {
+		mem_deref(pcm);
+		return 0;
+	}
+	p->pcm = pcm;
+	p->n = n;
+	if (call->play) { /* an audio dialog playing on the call is replaced, as by a new one */
+		cx_sip_play *old = call->play;
+		cx_sip_play__stop(old);
+		if (old->d)
+			cx_rt_dlg_event(old->d, "dialog.exit", NULL);
+	}
+	v->play = p;
+	p->call = call;
+	call->play = p;
+	p->t0 = tmr_jiffies();
+	p->ts0 = call->tsbase + (uint32_t)((p->t0 - call->t0) * 8);
+	list_append(&call->st->plays, &p->le, p);
+	cx_sip_play__run(p, p->t0);
+	cx_sip_mix__start(call->st);
+	return n / 8;
+}
+
+static int cx_sip__vx_start(cx_engine *e, cx_dlg *d, const cx_vx_doc *doc)
+{
+	cx_sip_call *call = cx_sip__vx_call(d);
+	cx_sip_vx *v;
+	int err;
+
+	if (!call || !call->estab || call->pt < 0) {
+		cx_log(CX_LOG_WARN, NULL, "sip: dialog %s: a VoiceXML dialog needs a connected call",
+		       d->id);
+		return EPROTO;
+	}
+	v = mem_zalloc(sizeof(*v), cx_sip_vx__destroy);
+	if (!v)
+		return ENOMEM;
+	v->d = d;
+	err = cx_vx_start(&v->run, e, d, doc, cx_sip__vx_play, v);
+	if (err) {
+		mem_deref(v);
+		return err;
+	}
+	list_append(&cx_sip__vxs, &v->le, v);
+	mem_deref(d->pd);
+	d->pd = v;
+	cx_rt_dlg_event(d, "dialog.started", NULL);
+	return 0;
+}
+
+static void cx_sip__vx_dtmf(cx_sip_call *call, const char *dig)
+{
+	struct le *le;
+
+	LIST_FOREACH(&cx_sip__vxs, le) {
+		cx_sip_vx *v = le->data;
+		if (v->d->exited || v->d->sess != call->c->sess || strcmp(v->d->connid, call->c->id))
+			continue;
+		if (v->play && v->play->call == call)
+			cx_sip_play__stop(v->play); /* barge-in */
+		cx_vx_input(v->run, dig);
+		cx_engine_kick(call->st->e);
+		return;
+	}
+}
+
+/* The call is over: its VoiceXML dialog stops (dialog.exit without values). */
+static void cx_sip__vx_end(cx_sip_call *call)
+{
+	struct le *le;
+
+	if (!call->c)
+		return;
+	LIST_FOREACH(&cx_sip__vxs, le) {
+		cx_sip_vx *v = le->data;
+		if (v->d->exited || v->d->sess != call->c->sess || strcmp(v->d->connid, call->c->id))
+			continue;
+		v->run = mem_deref(v->run);
+		if (v->play)
+			cx_sip_play__stop(v->play);
+		cx_rt_dlg_event(v->d, "dialog.exit", NULL);
+	}
 }
 
 static int cx_sip_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)

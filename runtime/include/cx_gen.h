@@ -162,4 +162,63 @@ typedef struct cx_doc {
  * docs[0] is the program's document; the others can be reached by <createccxml>/<fetch> by name. */
 int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs);
 
+/* Section - VoiceXML dialogs (a .vxml given to ccxmlc; runtime/vxml.c, docs/voicexml.md)
+ *
+ * A dialog runs in a context of its own (its own heap and slots, the engine's heap limit and
+ * budget). Its variables (document, dialog and form-item variables alike) are slots from
+ * CX_SLOT_FIRST_VAR on. The bodies return CX_GO, CX_STOP after <exit>, <goto> or <disconnect>
+ * (recorded by the cx_vx_* call), or CX_FAIL after cx_vx_semantic. */
+enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD };
+enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN };
+enum cx_vx_ev { CX_VX_NOINPUT, CX_VX_NOMATCH };
+
+typedef struct cx_vx_catch {
+	int event;                 /* enum cx_vx_ev */
+	int count;                 /* the handler applies from this count on (1: always) */
+	cx_body_fn *body;
+} cx_vx_catch;
+
+typedef struct cx_vx_item {
+	int kind;                  /* enum cx_vx_kind */
+	const char *name;
+	uint32_t slot;             /* the form item variable (its guard) */
+	cx_cond_fn *cond;          /* NULL: true */
+	cx_body_fn *prompt;        /* field: its prompts (NULL: none) */
+	cx_body_fn *body;          /* block: its content; field: its <filled> (NULL: none) */
+	int gram, minlen, maxlen;  /* field: enum cx_vx_gram, digits length bounds (0: none) */
+	uint32_t timeout_ms;       /* field: no input after the prompts (0: 5 s) */
+	const cx_vx_catch *catches;
+	uint32_t ncatches;
+	int line;
+} cx_vx_item;
+
+typedef struct cx_vx_form {
+	const char *id;
+	cx_body_fn *init;          /* the form's <var>s (NULL: none); also clears its items */
+	const cx_vx_item *items;
+	uint32_t nitems;
+	int line;
+} cx_vx_form;
+
+typedef struct cx_vx_doc {
+	uint32_t abi;
+	const char *name;          /* the .vxml path as given to ccxmlc */
+	uint32_t nslots;
+	const char *const *slot_names;
+	cx_body_fn *init;          /* document <var>s */
+	const cx_vx_form *forms;
+	uint32_t nforms;
+} cx_vx_doc;
+
+/* Generated code registers each compiled dialog before main runs. */
+void cx_vx_register(const cx_vx_doc *d);
+/* Executable content of a dialog. text: TTS text or undefined; audio: src or NULL. */
+int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text);
+int cx_vx_log(cx_ctx *X, cx_value label, cx_value v);
+int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value expr);
+int cx_vx_goto(cx_ctx *X, const char *form);
+int cx_vx_disconnect(cx_ctx *X);
+int cx_vx_reprompt(cx_ctx *X);
+int cx_vx_semantic(cx_ctx *X, const char *elem, int line);
+
 #endif

@@ -38,9 +38,9 @@ sanitized() {
 	grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (Address|Undefined|Leak)Sanitizer' "$@"
 }
 
-compile() { # compile SRC OUT
+compile() { # compile SRC OUT [MORE-DOCUMENTS...]
 	ASAN_OPTIONS=${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}detect_leaks=0 \
-		timeout 120 "$B/ccxmlc" -o "$2" "$1" >"$W/compile.log" 2>&1 || {
+		timeout 120 "$B/ccxmlc" -o "$2" "$1" "${@:3}" >"$W/compile.log" 2>&1 || {
 		echo "$SUITE: cannot compile $1:"
 		cat "$W/compile.log"
 		exit 1

@@ -8,6 +8,8 @@
 #      the log and that baresip received about as many RTP packets as the WAV lasts (3 s: 150);
 #   2. the callee hangs up in the middle of a spoken message (TTS fallback) after sending a DTMF
 #      digit (RFC 4733): connection.signal, then connection.disconnected with trigger remote;
+#   2b. a compiled VoiceXML dialog (pin.vxml) on the call: baresip presses 1234 (RFC 4733) while
+#      the spoken prompt plays; dialog.exit carries values.code '1234';
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
@@ -77,6 +79,7 @@ compile "$ROOT/examples/outbound/step5.ccxml" "$W/step5"
 compile "$T/out.ccxml" "$W/out"
 compile "$T/in.ccxml" "$W/in"
 compile "$T/refer.ccxml" "$W/refer"
+compile "$T/vxml.ccxml" "$W/vxml" "$T/pin.vxml"
 
 # Section - baresip (tests 1 and 2)
 
@@ -155,24 +158,42 @@ EOF
 	fi
 fi
 
+# callee NAME DIGITS HANGUP_MS PROGRAM [ARGS...]: PROGRAM calls baresip, which (ctrl.py) sends
+# DIGITS (RFC 4733) once the call is up and hangs up after HANGUP_MS; logs in $W/NAME.out/.err
+# ($W/ctrl-NAME.out), the program's exit status in $rc.
+callee() {
+	local name=$1 digits=$2 ms=$3 prog=$4 ctrl SP
+	shift 4
+	python3 "$T/ctrl.py" "$CP" "$digits" "$ms" >"$W/ctrl-$name.out" 2>&1 &
+	ctrl=$!
+	PIDS+=("$ctrl")
+	sleep 0.3
+	SP=$(freeport)
+	(cd "$W" && exec timeout -k 2 30 "./$prog" --sip "127.0.0.1:$SP" --once --media-root "$W" \
+		--values "dest=sip:4072223333@127.0.0.1:$BP" "$@") >"$W/$name.out" 2>"$W/$name.err"
+	rc=$?
+	waitpid_for "$ctrl" 10
+}
+
 # 2. TTS fallback (no such file), DTMF 5 from the callee, who hangs up after 2.5 s.
-python3 "$T/ctrl.py" "$CP" 5 2500 >"$W/ctrl.out" 2>&1 &
-CTRL=$!
-PIDS+=("$CTRL")
-sleep 0.3
-SP=$(freeport)
-(cd "$W" && exec timeout -k 2 30 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" \
-	--values "dest=sip:4072223333@127.0.0.1:$BP" \
-	--values "src=nofile.wav?text=This+message+is+long+enough+to+be+cut+short+by+the+callee+who+hangs+up+after+two+seconds+and+a+half+while+it+still+plays.") \
-	>"$W/hangup.out" 2>"$W/hangup.err"
-rc=$?
-waitpid_for "$CTRL" 10
+callee hangup 5 2500 out \
+	--values "src=nofile.wav?text=This+message+is+long+enough+to+be+cut+short+by+the+callee+who+hangs+up+after+two+seconds+and+a+half+while+it+still+plays."
 if why=$(has "$W/hangup.out" "CONNECTED proto=sip/2.0 originator=local" "DIALOG STARTED" "DTMF 5 dtmf" \
 		"DISCONNECTED trigger=remote reason=hangup") && why=$(has "$W/hangup.err" "speaking its text=") &&
 	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/hangup.err"; then
 	ok "callee hangs up mid-message (TTS): DTMF reported, connection.disconnected trigger remote"
 else
-	bad "callee hangs up mid-message" "$why" "$W/hangup.out" "$W/hangup.err" "$W/ctrl.out"
+	bad "callee hangs up mid-message" "$why" "$W/hangup.out" "$W/hangup.err" "$W/ctrl-hangup.out"
+fi
+# 2b. VoiceXML over SIP: the digits reach the dialog (barge-in into its TTS prompt), its
+# <exit namelist> comes back in dialog.exit, the program hangs up.
+callee vxml 1234 8000 vxml
+if why=$(has "$W/vxml.out" "DIALOG STARTED" "DTMF 1" "VXML FILLED 1234" \
+		'DIALOG EXIT values={"code":"1234"} expr=undefined' "DISCONNECTED trigger=local") &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/vxml.err"; then
+	ok "VoiceXML dialog over SIP: RFC 4733 digits 1234 fill its field, dialog.exit values.code"
+else
+	bad "VoiceXML dialog over SIP" "$why" "$W/vxml.out" "$W/vxml.err" "$W/ctrl-vxml.out"
 fi
 kill "$BARESIP" 2>/dev/null
 waitpid_for "$BARESIP" 5

@@ -528,13 +528,15 @@ static void test_scenario(void)
 		"# comment", "", "call tel:* answer ring=1s hangup=2s", "call * busy",
 		"call sip:* fail 404 ring=10ms  # trailing comment", "call x noanswer",
 		"inbound at=1s from=sip:a@b to=sip:c@d hangup=.5s", "dialog *.wav duration=3s",
-		"dialog bad* fail",
+		"dialog bad* fail", "call tel:* answer dtmf=1@3s,42#@6s # keys", "inbound at=1s dtmf=*9@.5s",
 	};
 	static const char *bad[] = {
 		"call", "call tel:*", "call tel:* dance", "call * fail", "call * fail 200",
 		"call * fail 4x4", "call * answer ring=soon", "call * busy hangup=1s",
 		"call * noanswer ring=1s", "inbound", "inbound from=x", "inbound at=-1s",
-		"dialog x", "dialog x duration=", "dialog x sing", "hello world",
+		"dialog x", "dialog x duration=", "dialog x sing", "hello world", "call * busy dtmf=1@1s",
+		"call * answer dtmf=", "call * answer dtmf=1", "call * answer dtmf=@1s", "call * answer dtmf=x@1s",
+		"call * answer dtmf=1@soon", "inbound at=1s dtmf=1@1s,",
 	};
 	size_t i;
 

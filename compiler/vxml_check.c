@@ -1,0 +1,264 @@
+/*
+ * vxml_check.c — the rules of the VoiceXML 2.1 subset ccxmlc compiles (docs/voicexml.md):
+ * which elements exist, which attributes they take and need, where they may stand, the
+ * builtin grammars of <field type>, <goto next> targets. Every expression, namelist and script
+ * is parsed here too (esparse.c), so vxml_emit.c sees a document that is whole.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler.h"
+
+enum { VA_LIT = 0, VA_EXPR = 1, VA_LHS = 2, VA_NAMES = 3, VA_REQ = 8 };
+
+typedef struct VAttr {
+	const char *name;
+	int flags;
+} VAttr;
+
+/* Where an element may stand. */
+enum { VP_VXML = 1, VP_FORM = 2, VP_EXEC = 4, VP_FIELD = 8, VP_PROMPT = 16, VP_IF = 32 };
+
+typedef struct VElem {
+	const char *tag;
+	int where;          /* VP_* of the parents it may have (0: the root) */
+	int holds;          /* VP_* context its children are in */
+	VAttr attrs[6];
+} VElem;
+
+static const VElem vx__elems[] = {
+	{"vxml", 0, VP_VXML, {{"version", VA_REQ}, {"xml:lang", 0}, {"xml:base", 0}, {"application", 0}}},
+	{"form", VP_VXML, VP_FORM, {{"id", 0}, {"scope", 0}}},
+	{"var", VP_VXML | VP_FORM | VP_EXEC, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}}},
+	{"script", VP_VXML | VP_FORM | VP_EXEC, 0, {{"charset", 0}}},
+	{"block", VP_FORM, VP_EXEC, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}}},
+	{"field", VP_FORM, VP_FIELD, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"type", 0}, {"modal", 0}}},
+	{"prompt", VP_FIELD | VP_EXEC, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}}},
+	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD, 0, {{"src", VA_REQ}}},
+	{"grammar", VP_FIELD, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0}}},
+	{"filled", VP_FIELD, VP_EXEC, {{NULL, 0}}},
+	{"noinput", VP_FIELD, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"nomatch", VP_FIELD, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"assign", VP_EXEC, 0, {{"name", VA_LHS | VA_REQ}, {"expr", VA_EXPR | VA_REQ}}},
+	{"if", VP_EXEC, VP_EXEC | VP_IF, {{"cond", VA_EXPR | VA_REQ}}},
+	{"elseif", VP_IF, 0, {{"cond", VA_EXPR | VA_REQ}}},
+	{"else", VP_IF, 0, {{NULL, 0}}},
+	{"log", VP_EXEC, 0, {{"expr", VA_EXPR}, {"label", 0}}},
+	{"exit", VP_EXEC, 0, {{"expr", VA_EXPR}, {"namelist", VA_NAMES}}},
+	{"disconnect", VP_EXEC, 0, {{NULL, 0}}},
+	{"reprompt", VP_EXEC, 0, {{NULL, 0}}},
+	{"goto", VP_EXEC, 0, {{"next", VA_REQ}}},
+	{"meta", VP_VXML, 0, {{"name", 0}, {"content", 0}, {"http-equiv", 0}}},
+};
+
+/* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
+static const char *const vx__later[] = {
+	"menu", "choice", "enumerate", "subdialog", "return", "record", "transfer", "submit", "data",
+	"clear", "throw", "catch", "help", "error", "property", "value", "break", "initial", "object",
+	"link", "foreach", "mark", "param", "option", "metadata",
+};
+
+static const VElem *vx__elem(const char *tag)
+{
+	for (size_t i = 0; i < sizeof(vx__elems) / sizeof(vx__elems[0]); i++)
+		if (!strcmp(vx__elems[i].tag, tag))
+			return &vx__elems[i];
+	return NULL;
+}
+
+static const VAttr *vx__attr(const VElem *e, const char *name)
+{
+	for (int i = 0; i < 6 && e->attrs[i].name; i++)
+		if (!strcmp(e->attrs[i].name, name))
+			return &e->attrs[i];
+	return NULL;
+}
+
+/* Section - Builtin grammars */
+
+/* "digits", "digits?length=4", "digits?minlength=1;maxlength=8", "boolean": the grammar
+ * (CX_VX_*) and bounds; 0 after an error was reported. */
+int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report)
+{
+	const char *s = type->value.s;
+	*minlen = *maxlen = 0;
+	if (!strcmp(s, "boolean"))
+		return 2;
+	if (strncmp(s, "digits", 6) || (s[6] && s[6] != '?')) {
+		if (report)
+			diag_error(type->value.loc, "builtin grammar '%s' is not supported (this version: "
+			           "digits, boolean; docs/voicexml.md)", s);
+		return 0;
+	}
+	for (const char *p = s[6] ? s + 7 : s + 6; *p;) {
+		size_t n = strcspn(p, ";");
+		char *kv = xstrndup(p, n), *eq = strchr(kv, '='), *end = NULL;
+		long v = eq ? strtol(eq + 1, &end, 10) : -1;
+		if (!eq || !end || *end || eq == kv + 1 || v < 1 || v > 63) {
+			if (report)
+				diag_error(srctext_loc(&type->value, (size_t)(p - s)),
+				           "bad digits parameter '%s' (want length=N, minlength=N or maxlength=N, 1..63)", kv);
+			return 0;
+		}
+		*eq = 0;
+		if (!strcmp(kv, "length"))
+			*minlen = *maxlen = (int)v;
+		else if (!strcmp(kv, "minlength"))
+			*minlen = (int)v;
+		else if (!strcmp(kv, "maxlength"))
+			*maxlen = (int)v;
+		else {
+			if (report)
+				diag_error(srctext_loc(&type->value, (size_t)(p - s)),
+				           "unknown digits parameter '%s' (length, minlength, maxlength)", kv);
+			return 0;
+		}
+		p += n + (p[n] == ';');
+	}
+	if (*maxlen && *minlen > *maxlen) {
+		if (report)
+			diag_error(type->value.loc, "digits minlength %d is above maxlength %d", *minlen, *maxlen);
+		return 0;
+	}
+	return 1;
+}
+
+/* Section - The walk */
+
+typedef struct VChk {
+	Doc *doc;
+	Node **forms;
+	int nforms;
+} VChk;
+
+static void vx__attrs(Node *n, const VElem *e)
+{
+	for (int i = 0; i < n->nattrs; i++) {
+		Attr *a = &n->attrs[i];
+		if (a->ns && strncmp(a->name, "xml:", 4))
+			continue; /* attributes of other namespaces are not VoiceXML's */
+		const VAttr *va = vx__attr(e, a->name);
+		if (!va) {
+			diag_error(a->loc, "<%s> has no attribute '%s'", n->tag, a->name);
+			continue;
+		}
+		int kind = va->flags & 7;
+		if (kind == VA_EXPR)
+			esparse_attr(n, a, CX_AK_EXPR);
+		else if (kind == VA_LHS)
+			esparse_attr(n, a, CX_AK_LHS);
+		else if (kind == VA_NAMES)
+			esparse_attr(n, a, CX_AK_NAMELIST);
+	}
+	for (int i = 0; i < 6 && e->attrs[i].name; i++)
+		if ((e->attrs[i].flags & VA_REQ) && !node_attr(n, e->attrs[i].name))
+			diag_error(n->loc, "<%s> needs the '%s' attribute", n->tag, e->attrs[i].name);
+}
+
+static void vx__node(VChk *c, Node *n, int ctx);
+
+static void vx__field(VChk *c, Node *n)
+{
+	Attr *type = node_attr(n, "type");
+	int lo, hi;
+	bool grammar = false, voice = false;
+	for (Node *k = n->kids; k; k = k->next)
+		if (!strcmp(k->tag, "grammar")) {
+			Attr *m = node_attr(k, "mode");
+			if (m && !strcmp(m->value.s, "voice"))
+				voice = true;
+			else
+				diag_error(k->loc, "DTMF <grammar> is not supported yet: use type=\"digits\" or "
+				           "type=\"boolean\" (docs/voicexml.md)");
+			grammar = true;
+		}
+	if (type)
+		vxml_builtin(type, &lo, &hi, true);
+	else if (voice || !grammar)
+		diag_warning(n->loc, "<field name='%s'> has no DTMF grammar: speech input is not supported, "
+		             "it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
+}
+
+static void vx__goto(VChk *c, Node *n)
+{
+	Attr *a = node_attr(n, "next");
+	if (!a)
+		return;
+	if (a->value.s[0] != '#') {
+		diag_error(a->value.loc, "<goto next='%s'>: only '#form' targets in this document are supported",
+		           a->value.s);
+		return;
+	}
+	for (int i = 0; i < c->nforms; i++) {
+		Attr *id = node_attr(c->forms[i], "id");
+		if (id && !strcmp(id->value.s, a->value.s + 1))
+			return;
+	}
+	diag_error(a->value.loc, "<goto next='%s'>: no <form id='%s'> in this document", a->value.s,
+	           a->value.s + 1);
+}
+
+static void vx__node(VChk *c, Node *n, int ctx)
+{
+	const VElem *e = n->ns && strcmp(n->ns, "http://www.w3.org/2001/vxml") ? NULL : vx__elem(n->tag);
+	if (!e) {
+		for (size_t i = 0; i < sizeof(vx__later) / sizeof(vx__later[0]); i++)
+			if (!strcmp(n->tag, vx__later[i])) {
+				diag_error(n->loc, "<%s> is not supported yet (docs/voicexml.md lists what is)", n->tag);
+				return;
+			}
+		diag_error(n->loc, "unknown element <%s> in a VoiceXML document", n->tag);
+		return;
+	}
+	if (!(e->where & ctx) && !(ctx == VP_IF && (e->where & VP_EXEC)) && !(!e->where && !ctx)) {
+		diag_error(n->loc, "<%s> cannot stand inside <%s>", n->tag, n->parent ? n->parent->tag : "?");
+		return;
+	}
+	vx__attrs(n, e);
+	if (n->has_text && !strcmp(n->tag, "script"))
+		esparse_script(n);
+	else if (n->has_text && strcmp(n->tag, "prompt") && strcmp(n->tag, "audio") && strcmp(n->tag, "log"))
+		diag_error(n->text.loc, "<%s> holds no text", n->tag);
+	if (!strcmp(n->tag, "field"))
+		vx__field(c, n);
+	else if (!strcmp(n->tag, "goto"))
+		vx__goto(c, n);
+	else if (!strcmp(n->tag, "noinput") || !strcmp(n->tag, "nomatch")) {
+		Attr *a = node_attr(n, "count");
+		char *end = NULL;
+		if (a && (strtol(a->value.s, &end, 10) < 1 || *end))
+			diag_error(a->value.loc, "count='%s' must be a whole number from 1", a->value.s);
+		if (node_attr(n, "cond"))
+			diag_error(node_attr(n, "cond")->loc, "<%s cond> is not supported yet", n->tag);
+	}
+	for (Node *k = n->kids; k; k = k->next)
+		vx__node(c, k, e->holds);
+}
+
+void vxml_check(Doc *doc, const Options *opt)
+{
+	(void)opt;
+	VChk c = {.doc = doc};
+	Node *root = doc->root;
+	if (!root || strcmp(root->tag, "vxml")) {
+		diag_error(root ? root->loc : (Loc){&doc->src, 1, 1}, "a .vxml document starts with <vxml version=\"2.1\">");
+		return;
+	}
+	for (Node *k = root->kids; k; k = k->next)
+		if (!strcmp(k->tag, "form")) {
+			Node **nf = xcalloc((size_t)c.nforms + 1, sizeof(Node *));
+			if (c.nforms)
+				memcpy(nf, c.forms, (size_t)c.nforms * sizeof(Node *));
+			nf[c.nforms++] = k;
+			c.forms = nf;
+			Attr *id = node_attr(k, "id");
+			for (int i = 0; id && i < c.nforms - 1; i++) {
+				Attr *o = node_attr(c.forms[i], "id");
+				if (o && !strcmp(o->value.s, id->value.s))
+					diag_error(id->value.loc, "a <form id='%s'> came before", id->value.s);
+			}
+		}
+	if (!c.nforms)
+		diag_error(root->loc, "<vxml> holds no <form>");
+	vx__node(&c, root, 0);
+}

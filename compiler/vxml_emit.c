@@ -1,0 +1,381 @@
+/*
+ * vxml_emit.c — a checked VoiceXML document -> C: one function per block, per field's
+ * prompts, <filled> and catch, per guard cond and per form initialiser, the item and form
+ * tables and a `const cx_vx_doc` that registers itself before main (cx_vx_register). The
+ * Form Interpretation Algorithm itself is runtime/vxml.c's. Expressions are compiled by js.c
+ * as for CCXML; every variable of the document (document, form and form-item variables) is
+ * a slot of the dialog's context (docs/voicexml.md: one scope in this version).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "js.h"
+
+typedef struct VEm {
+	Doc *doc;
+	Gen *g;
+	Scope *sc;
+	char **slots;
+	int nslots, cap;
+	int nfn;
+} VEm;
+
+static bool ve__is(Node *n, const char *tag)
+{
+	return n && !strcmp(n->tag, tag);
+}
+
+static int ve__slot(VEm *E, const char *name)
+{
+	for (int i = 0; i < E->nslots; i++)
+		if (!strcmp(E->slots[i], name))
+			return CX_SLOT_FIRST_VAR + i;
+	if (E->nslots == E->cap) {
+		E->cap = E->cap ? 2 * E->cap : 16;
+		char **n = xcalloc((size_t)E->cap, sizeof(*n));
+		if (E->nslots)
+			memcpy(n, E->slots, (size_t)E->nslots * sizeof(*n));
+		E->slots = n;
+	}
+	E->slots[E->nslots] = xstrdup(name);
+	scope_add(E->sc, name, CX_SLOT_FIRST_VAR + E->nslots);
+	return CX_SLOT_FIRST_VAR + E->nslots++;
+}
+
+static int ve__hidden_slot(void *arg, const char *name)
+{
+	return ve__slot(arg, name);
+}
+
+static void ve__slot_cb(void *arg, const char *name)
+{
+	ve__slot(arg, name);
+}
+
+/* Every name the document declares, in document order. */
+static void ve__names(VEm *E, Node *n)
+{
+	for (Node *k = n->kids; k; k = k->next) {
+		Attr *name = node_attr(k, "name");
+		if ((ve__is(k, "var") || ve__is(k, "field") || ve__is(k, "block")) && name &&
+		    !strchr(name->value.s, '.'))
+			ve__slot(E, name->value.s);
+		else if (ve__is(k, "script") && k->script)
+			js_hoisted(ts_tree_root_node(k->script), k->text.s, ve__slot_cb, E);
+		ve__names(E, k);
+	}
+}
+
+/* Section - Executable content */
+
+static void ve__block(void *arg, Fn *F, Node *first, Node *stop);
+
+static char *ve__expr(Fn *F, Attr *a)
+{
+	fn_source(F, &a->value);
+	return js_expr(F, a->expr);
+}
+
+/* A string value of literal text. */
+static char *ve__text(VEm *E, Fn *F, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80) {
+			char *t = fn_temp(F);
+			fn_out(F, "cx_value %s = cx_str_utf8(X, %s, %zu);", t, c_quote(s, len), len);
+			fn_check(F, t);
+			return t;
+		}
+	return xprintf("cx_strv(CX_STR_REF(%s))", gen_str(E->g, s, len));
+}
+
+/* The text with runs of white space made one space, trimmed (what a prompt says). */
+static char *ve__squeeze(const char *s)
+{
+	char *r = xcalloc(strlen(s) + 1, 1), *w = r;
+	for (const char *p = s; *p; p++) {
+		if (strchr(" \t\r\n", *p)) {
+			if (w > r && w[-1] != ' ')
+				*w++ = ' ';
+		} else {
+			*w++ = *p;
+		}
+	}
+	if (w > r && w[-1] == ' ')
+		w--;
+	*w = 0;
+	return r;
+}
+
+static void ve__call(Fn *F, const char *call)
+{
+	fn_out(F, "{ int r_ = %s; if (r_ != CX_GO) return r_; }", call);
+}
+
+static void ve__audio(VEm *E, Fn *F, Node *n)
+{
+	Attr *src = node_attr(n, "src");
+	char *fb = n->has_text ? ve__squeeze(n->text.s) : NULL;
+	char *v = fb && *fb ? ve__text(E, F, fb, strlen(fb)) : "CX_UNDEFINED";
+	ve__call(F, xprintf("cx_vx_prompt(X, %s, %s)", src ? c_quote(src->value.s, src->value.len) : "NULL", v));
+}
+
+/* <prompt>: its text (TTS), then its <audio>s, in this version (docs/voicexml.md). */
+static void ve__prompt(VEm *E, Fn *F, Node *n)
+{
+	char *t = n->has_text ? ve__squeeze(n->text.s) : NULL;
+	if (t && *t)
+		ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s)", ve__text(E, F, t, strlen(t))));
+	for (Node *k = n->kids; k; k = k->next)
+		if (ve__is(k, "audio")) {
+			fn_line(F, k->loc.line);
+			ve__audio(E, F, k);
+		}
+}
+
+static void ve__exit(VEm *E, Fn *F, Node *n)
+{
+	Attr *nl = node_attr(n, "namelist"), *ex = node_attr(n, "expr");
+	int k = ++E->nfn;
+	char *expr = ex && ex->tree ? ve__expr(F, ex) : "CX_UNDEFINED";
+	if (!nl || nl->nnames <= 0) {
+		ve__call(F, xprintf("cx_vx_exit(X, 0, NULL, NULL, %s)", expr));
+		return;
+	}
+	char *names = xstrdup(""), *vals = xstrdup("");
+	for (int j = 0; j < nl->nnames; j++) {
+		char *val = js_read_name(F, nl->names[j]);
+		names = xprintf("%s%s, ", names, c_quote(nl->names[j], strlen(nl->names[j])));
+		vals = xprintf("%s%s%s", vals, j ? ", " : "", val);
+	}
+	fn_out(F, "{");
+	fn_out(F, "\tstatic const char *const n%d[] = {%sNULL};", k, names);
+	fn_out(F, "\tcx_value v%d[%d] = {%s};", k, nl->nnames, vals);
+	fn_out(F, "\treturn cx_vx_exit(X, %d, n%d, v%d, %s);", nl->nnames, k, k, expr);
+	fn_out(F, "}");
+}
+
+static void ve__element(VEm *E, Fn *F, Node *n)
+{
+	int up = fn_curline(F);
+	fn_fail_semantic(F, n->tag, n->loc.line);
+	fn_line(F, n->loc.line);
+	if (ve__is(n, "var")) {
+		Attr *name = node_attr(n, "name"), *expr = node_attr(n, "expr");
+		if (name)
+			js_store_name(F, name->value.s, expr && expr->tree ? ve__expr(F, expr) : "CX_UNDEFINED");
+	} else if (ve__is(n, "assign")) {
+		Attr *name = node_attr(n, "name"), *expr = node_attr(n, "expr");
+		if (name && expr && name->tree && expr->tree) {
+			char *v = ve__expr(F, expr);
+			fn_source(F, &name->value);
+			js_assign(F, name->expr, v);
+		}
+	} else if (ve__is(n, "script")) {
+		if (n->script) {
+			fn_source(F, &n->text);
+			js_program(F, ts_tree_root_node(n->script));
+		}
+	} else if (ve__is(n, "if")) {
+		emit_if(F, n, ve__block, E);
+	} else if (ve__is(n, "log")) {
+		Attr *ex = node_attr(n, "expr"), *label = node_attr(n, "label");
+		char *v = ex && ex->tree ? ve__expr(F, ex) : NULL;
+		if (!v) {
+			char *t = n->has_text ? ve__squeeze(n->text.s) : xstrdup("");
+			v = ve__text(E, F, t, strlen(t));
+		}
+		char *l = label ? ve__text(E, F, label->value.s, label->value.len) : "CX_UNDEFINED";
+		ve__call(F, xprintf("cx_vx_log(X, %s, %s)", l, v));
+	} else if (ve__is(n, "prompt")) {
+		ve__prompt(E, F, n);
+	} else if (ve__is(n, "audio")) {
+		ve__audio(E, F, n);
+	} else if (ve__is(n, "exit")) {
+		ve__exit(E, F, n);
+	} else if (ve__is(n, "goto")) {
+		Attr *next = node_attr(n, "next");
+		fn_out(F, "return cx_vx_goto(X, %s);", c_quote(next->value.s + 1, strlen(next->value.s + 1)));
+	} else if (ve__is(n, "disconnect")) {
+		fn_out(F, "return cx_vx_disconnect(X);");
+	} else if (ve__is(n, "reprompt")) {
+		ve__call(F, "cx_vx_reprompt(X)");
+	}
+	fn_line(F, up);
+}
+
+static void ve__block(void *arg, Fn *F, Node *first, Node *stop)
+{
+	VEm *E = arg;
+	for (Node *k = first; k && k != stop; k = k->next)
+		ve__element(E, F, k);
+}
+
+/* A body function of the children of n (all of them, or only the prompts); "NULL" if empty. */
+static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
+{
+	bool any = false;
+	for (Node *k = n->kids; k; k = k->next)
+		any |= !prompts_only || ve__is(k, "prompt") || ve__is(k, "audio");
+	if (!any && !prompts_only && !ve__is(n, "block") && !ve__is(n, "form"))
+		return "NULL";
+	if (!any)
+		return "NULL";
+	char *name = xprintf("%s_%d", what, ++E->nfn);
+	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, n->loc.line);
+	for (Node *k = n->kids; k; k = k->next)
+		if (!prompts_only || ve__is(k, "prompt") || ve__is(k, "audio"))
+			ve__element(E, F, k);
+	fn_end(F);
+	return name;
+}
+
+static char *ve__cond(VEm *E, Node *n)
+{
+	Attr *c = node_attr(n, "cond");
+	if (!c || !c->tree)
+		return "NULL";
+	char *name = xprintf("cond_%d", ++E->nfn);
+	Fn *F = fn_new(E->g, E->sc, FN_COND, name, n->loc.line);
+	fn_line(F, c->loc.line);
+	fn_out(F, "return %s;", ve__expr(F, c));
+	fn_end(F);
+	return name;
+}
+
+/* Section - Forms */
+
+static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
+{
+	Attr *name = node_attr(it, "name");
+	const char *vname = name ? name->value.s : xprintf(" item %d", idx);
+	int slot = ve__slot(E, vname);
+	bool field = ve__is(it, "field");
+	char *cond = ve__cond(E, it);
+	if (!field) {
+		char *body = ve__body(E, it, "block", false);
+		fprintf(tf, "\t{.kind = CX_VX_BLOCK, .name = %s, .slot = %d, .cond = %s, .body = %s, .line = %d},\n",
+			c_quote(vname, strlen(vname)), slot, cond, body, it->loc.line);
+		return;
+	}
+	char *prompt = ve__body(E, it, "prompt", true);
+	char *filled = "NULL";
+	int ncatch = 0;
+	char *catches = xstrdup("");
+	uint32_t timeout = 0;
+	for (Node *k = it->kids; k; k = k->next) {
+		if (ve__is(k, "filled") && !strcmp(filled, "NULL"))
+			filled = ve__body(E, k, "filled", false);
+		if (ve__is(k, "noinput") || ve__is(k, "nomatch")) {
+			Attr *c = node_attr(k, "count");
+			char *b = ve__body(E, k, k->tag, false);
+			catches = xprintf("%s\t{CX_VX_%s, %d, %s},\n", catches, ve__is(k, "noinput") ? "NOINPUT" : "NOMATCH",
+					  c ? atoi(c->value.s) : 1, b);
+			ncatch++;
+		}
+		Attr *to = ve__is(k, "prompt") ? node_attr(k, "timeout") : NULL;
+		if (to) {
+			char *end;
+			double v = strtod(to->value.s, &end);
+			timeout = (uint32_t)(!strcmp(end, "ms") ? v : v * 1000);
+		}
+	}
+	char *cname = "NULL";
+	if (ncatch) {
+		cname = xprintf("catches_%d", ++E->nfn);
+		fprintf(lf, "static const cx_vx_catch %s[] = {\n%s};\n", cname, catches);
+	}
+	Attr *type = node_attr(it, "type");
+	int lo = 0, hi = 0, gram = type ? vxml_builtin(type, &lo, &hi, false) : 0;
+	fprintf(tf, "\t{.kind = CX_VX_FIELD, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
+		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d},\n",
+		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
+		gram == 1 ? "CX_VX_DIGITS" : gram == 2 ? "CX_VX_BOOLEAN" : "CX_VX_NOGRAM", lo, hi, timeout,
+		cname, ncatch, it->loc.line);
+}
+
+void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
+{
+	VEm E0 = {.doc = doc}, *E = &E0;
+	E->g = gen_new(doc->src.path, opt);
+	E->sc = scope_new(NULL, SC_DOC);
+	gen_slot_alloc(E->g, ve__hidden_slot, E);
+	Node *root = doc->root;
+	ve__names(E, root);
+
+	/* document variables and scripts */
+	Fn *F = fn_new(E->g, E->sc, FN_BODY, "init", root->loc.line);
+	for (Node *k = root->kids; k; k = k->next)
+		if (ve__is(k, "var") || ve__is(k, "script"))
+			ve__element(E, F, k);
+	fn_end(F);
+
+	char *tables, *lists, *forms;
+	size_t tlen, llen, flen;
+	FILE *tf = open_memstream(&tables, &tlen), *lf = open_memstream(&lists, &llen),
+	     *ff = open_memstream(&forms, &flen);
+	if (!tf || !lf || !ff)
+		diag_fatal("out of memory");
+	int nforms = 0;
+	for (Node *f = root->kids; f; f = f->next) {
+		if (!ve__is(f, "form"))
+			continue;
+		nforms++;
+		/* the form's <var>s and scripts run when it is entered */
+		char *init = xprintf("form_%d_init", nforms);
+		Fn *I = fn_new(E->g, E->sc, FN_BODY, init, f->loc.line);
+		for (Node *k = f->kids; k; k = k->next)
+			if (ve__is(k, "var") || ve__is(k, "script"))
+				ve__element(E, I, k);
+		fn_end(I);
+		char *items;
+		size_t ilen;
+		FILE *itf = open_memstream(&items, &ilen);
+		if (!itf)
+			diag_fatal("out of memory");
+		int nitems = 0;
+		for (Node *it = f->kids; it; it = it->next)
+			if (ve__is(it, "block") || ve__is(it, "field"))
+				ve__item(E, itf, lf, it, ++nitems);
+		fclose(itf);
+		if (nitems)
+			fprintf(tf, "static const cx_vx_item form_%d_items[] = {\n%s};\n\n", nforms, items);
+		Attr *id = node_attr(f, "id");
+		fprintf(ff, "\t{.id = %s, .init = %s, .items = %s, .nitems = %d, .line = %d},\n",
+			id ? c_quote(id->value.s, id->value.len) : "NULL", init,
+			nitems ? xprintf("form_%d_items", nforms) : "NULL", nitems, f->loc.line);
+	}
+	fclose(tf);
+	fclose(lf);
+	fclose(ff);
+
+	const char *path = doc->src.path;
+	fprintf(out, "/* Generated by ccxmlc from %s (VoiceXML) — do not edit */\n", path);
+	fprintf(out, "#include \"cx_gen.h\"\n\n");
+	fprintf(out, "#if CX_ABI_VERSION != %d\n", CX_ABI_VERSION);
+	fprintf(out, "#error \"made by ccxmlc %s for runtime ABI %d, but this cx_gen.h is another ABI\"\n",
+		CCXMLC_VERSION, CX_ABI_VERSION);
+	fprintf(out, "#endif\n\n");
+	fprintf(out, "/* An exception in a dialog ends it with error.dialog (runtime/vxml.c). */\n");
+	fprintf(out, "#undef CX_SEMANTIC\n#define CX_SEMANTIC(elem, ln) cx_vx_semantic(X, #elem, (ln))\n\n");
+	gen_write(E->g, out);
+	fprintf(out, "static const char *const slot_names[] = {NULL, NULL, NULL, NULL");
+	for (int i = 0; i < E->nslots; i++)
+		fprintf(out, ", %s", c_quote(E->slots[i], strlen(E->slots[i])));
+	fprintf(out, "};\n\n");
+	if (llen)
+		fprintf(out, "%s\n", lists);
+	fprintf(out, "%s", tables);
+	fprintf(out, "static const cx_vx_form forms[] = {\n%s};\n\n", forms);
+	fprintf(out, "const cx_vx_doc %s = {\n", sym);
+	fprintf(out, "\t.abi = %d,\n", CX_ABI_VERSION);
+	fprintf(out, "\t.name = %s,\n", c_quote(path, strlen(path)));
+	fprintf(out, "\t.nslots = %d,\n", CX_SLOT_FIRST_VAR + E->nslots);
+	fprintf(out, "\t.slot_names = slot_names,\n");
+	fprintf(out, "\t.init = init,\n");
+	fprintf(out, "\t.forms = forms,\n");
+	fprintf(out, "\t.nforms = %d,\n", nforms);
+	fprintf(out, "};\n\n");
+	fprintf(out, "__attribute__((constructor)) static void register_dialog(void)\n{\n");
+	fprintf(out, "\tcx_vx_register(&%s);\n}\n", sym);
+}

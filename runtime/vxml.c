@@ -1,0 +1,530 @@
+/*
+ * vxml.c — runs a compiled VoiceXML dialog (cx_vx_doc): the Form Interpretation Algorithm of
+ * VoiceXML 2.0 §2.1.6 for the subset docs/voicexml.md lists. The provider starts a run for a
+ * <dialogstart> whose src names a compiled .vxml, tells how long each prompt plays and hands
+ * over the DTMF digits of the dialog's connection (cx_vx_input).
+ *
+ * A run has its own context (heap limited by the engine's heap limit, the engine's budget per
+ * step). Time: prompts queue one after the other (play_end); a field collects from the end of
+ * its prompts; a digit during a prompt cuts the prompts (barge-in).
+ */
+#include <string.h>
+#include "rt.h"
+
+enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63, VX_MAXDOCS = 64 };
+
+struct cx_vx_run {
+	cx_engine *e;
+	cx_dlg *d;
+	const cx_vx_doc *doc;
+	cx_ctx *X;
+	cx_vx_play_h *play;
+	void *arg;
+	int form, next_form;     /* current form, the <goto> target (-1: none) */
+	int item;                /* the field collecting, or -1 */
+	int stop;                /* exit/disconnect/error recorded */
+	int noprompt;            /* a catch without <reprompt> ran: do not queue the prompts */
+	int reprompt;
+	uint32_t *counts;        /* per item: noinput, nomatch counters (2 per item) */
+	char buf[VX_MAXDIGITS + 1];
+	size_t nbuf;
+	uint64_t play_end;       /* tmr_jiffies() when the queued prompts end */
+	struct tmr t_in, t_go;
+	cx_cval *exit_values, *exit_expr;
+	const char *end_ev;      /* NULL: dialog.exit */
+	char *end_reason;
+};
+
+static const cx_vx_doc *cx_vx__docs[VX_MAXDOCS];
+static int cx_vx__ndocs;
+
+void cx_vx_register(const cx_vx_doc *d)
+{
+	if (cx_vx__ndocs < VX_MAXDOCS && d && d->abi == CX_ABI_VERSION)
+		cx_vx__docs[cx_vx__ndocs++] = d;
+}
+
+static const char *cx_vx__base(const char *s)
+{
+	const char *b = strrchr(s, '/');
+	return b ? b + 1 : s;
+}
+
+const cx_vx_doc *cx_vx_find(const char *src)
+{
+	if (!src || !*src)
+		return NULL;
+	char path[512];
+	size_t n = strcspn(src, "?#");
+	if (n >= sizeof(path))
+		return NULL;
+	memcpy(path, src, n);
+	path[n] = '\0';
+	for (int i = 0; i < cx_vx__ndocs; i++)
+		if (!strcmp(cx_vx__base(cx_vx__docs[i]->name), cx_vx__base(path)))
+			return cx_vx__docs[i];
+	return NULL;
+}
+
+static void cx_vx__destroy(void *arg)
+{
+	cx_vx_run *r = arg;
+
+	tmr_cancel(&r->t_in);
+	tmr_cancel(&r->t_go);
+	if (r->X)
+		cx_ctx_free(r->X);
+	mem_deref(r->counts);
+	mem_deref(r->exit_values);
+	mem_deref(r->exit_expr);
+	mem_deref(r->end_reason);
+}
+
+static cx_vx_run *cx_vx__of(cx_ctx *X)
+{
+	return X->user;
+}
+
+static uint64_t cx_vx__budget(const cx_engine *e)
+{
+	return e->budget ? (uint64_t)e->budget : CX_RT_BUDGET;
+}
+
+/* Section - Executable content (called by generated code) */
+
+/* "audio", "audio?text=ESC" or "?text=ESC" (media.c's src form). */
+static char *cx_vx__src(const char *audio, const char *text)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *s = NULL;
+
+	if (!text)
+		return str_dup(&s, audio ? audio : "") ? NULL : s;
+	size_t al = audio ? strlen(audio) : 0, tl = strlen(text);
+	s = mem_alloc(al + 7 + 3 * tl + 1, NULL);
+	if (!s)
+		return NULL;
+	char *w = s;
+	memcpy(w, audio ? audio : "", al);
+	w += al;
+	memcpy(w, audio && strchr(audio, '?') ? "&text=" : "?text=", 6);
+	w += 6;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~", *p)) {
+			*w++ = (char)*p;
+		} else {
+			*w++ = '%';
+			*w++ = hex[*p >> 4];
+			*w++ = hex[*p & 15];
+		}
+	}
+	*w = '\0';
+	return s;
+}
+
+int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *t = NULL;
+
+	if (text.tag != CX_T_UNDEF) {
+		t = cx_rt_str(X, text);
+		if (!t)
+			return CX_FAIL;
+	}
+	char *src = cx_vx__src(audio, t);
+	uint64_t ms = r->play && src ? r->play(r->e, r->d, src, r->arg) : 0;
+	mem_deref(src);
+	uint64_t now = tmr_jiffies();
+	if (r->play_end < now)
+		r->play_end = now;
+	r->play_end += ms;
+	cx_log_doc(r->d->sess->id, "vxml prompt", audio ? audio : t ? t : "");
+	return CX_GO;
+}
+
+int cx_vx_log(cx_ctx *X, cx_value label, cx_value v)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *l = NULL, *s;
+
+	if (label.tag != CX_T_UNDEF && !(l = cx_rt_str(X, label)))
+		return CX_FAIL;
+	if (!(s = cx_rt_str(X, v)))
+		return CX_FAIL;
+	cx_engine *e = r->e;
+	if (e->logh)
+		e->logh(r->d->sess->id, l, s, e->logarg);
+	else
+		cx_log_doc(r->d->sess->id, l, s);
+	return CX_GO;
+}
+
+int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value expr)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	cx_value o = cx_obj_new(X);
+
+	if (cx_is_exc(o))
+		return CX_FAIL;
+	for (int i = 0; i < n; i++)
+		if (cx_define_cstr(X, o, names[i], vals[i], 0))
+			return CX_FAIL;
+	r->exit_values = mem_deref(r->exit_values);
+	r->exit_values = cx_cval_from(X, o, CX_RT_COPY_DEPTH);
+	if (expr.tag != CX_T_UNDEF)
+		r->exit_expr = cx_cval_from(X, expr, CX_RT_COPY_DEPTH);
+	r->stop = 1;
+	return CX_STOP;
+}
+
+int cx_vx_goto(cx_ctx *X, const char *form)
+{
+	cx_vx_run *r = cx_vx__of(X);
+
+	for (uint32_t i = 0; i < r->doc->nforms; i++)
+		if (r->doc->forms[i].id && !strcmp(r->doc->forms[i].id, form)) {
+			r->next_form = (int)i;
+			return CX_STOP;
+		}
+	/* the compiler checked the target: only a corrupt table gets here */
+	r->stop = 1;
+	r->end_ev = "error.dialog";
+	str_dup(&r->end_reason, "error.badfetch: no such form");
+	return CX_STOP;
+}
+
+int cx_vx_disconnect(cx_ctx *X)
+{
+	cx_vx_run *r = cx_vx__of(X);
+
+	r->stop = 1;
+	r->end_ev = "dialog.disconnect";
+	return CX_STOP;
+}
+
+int cx_vx_reprompt(cx_ctx *X)
+{
+	cx_vx__of(X)->reprompt = 1;
+	return CX_GO;
+}
+
+int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	cx_value exc = cx_catch(X);
+	cx_value desc = cx_exc_describe(X, exc);
+	const char *s = cx_is_exc(desc) ? NULL : cx_rt_str(X, desc);
+	char why[512];
+
+	if (!s)
+		cx_catch(X);
+	snprintf(why, sizeof(why), "error.semantic: %s (<%s> at %s:%d)", s ? s : "exception", elem,
+		 r->doc->name, line);
+	r->stop = 1;
+	r->end_ev = "error.dialog";
+	str_dup(&r->end_reason, why);
+	return CX_FAIL;
+}
+
+/* Section - The Form Interpretation Algorithm */
+
+static void cx_vx__advance(cx_vx_run *r);
+
+static int cx_vx__call(cx_vx_run *r, cx_body_fn *fn)
+{
+	if (!fn)
+		return CX_GO;
+	r->X->steps = (int64_t)cx_vx__budget(r->e);
+	int rc = fn(r->X);
+	if (rc == CX_FAIL && !r->stop) /* an exception the body did not route (budget, OOM) */
+		cx_vx_semantic(r->X, "vxml", 0);
+	return rc;
+}
+
+static void cx_vx__finish_h(void *arg)
+{
+	cx_vx_run *r = arg;
+
+	if (r->end_ev && !strcmp(r->end_ev, "dialog.disconnect"))
+		cx_rt_dlg_event(r->d, "dialog.disconnect", NULL);
+	else if (r->end_ev)
+		cx_rt_dlg_event(r->d, r->end_ev, r->end_reason);
+	else
+		cx_rt_dlg_exit(r->d, r->exit_values, r->exit_expr);
+	cx_engine_kick(r->e);
+}
+
+/* The dialog ends once its queued prompts have played. */
+static void cx_vx__finish(cx_vx_run *r)
+{
+	uint64_t now = tmr_jiffies();
+
+	r->stop = 1;
+	r->item = -1;
+	tmr_cancel(&r->t_in);
+	tmr_start(&r->t_go, r->play_end > now ? r->play_end - now : 0, cx_vx__finish_h, r);
+}
+
+static void cx_vx__enter(cx_vx_run *r, int form)
+{
+	const cx_vx_form *f = &r->doc->forms[form];
+
+	r->form = form;
+	r->noprompt = 0;
+	memset(r->counts, 0, 2 * f->nitems * sizeof(uint32_t));
+	for (uint32_t i = 0; i < f->nitems; i++)
+		r->X->slots[f->items[i].slot] = CX_UNDEFINED;
+	cx_vx__call(r, f->init);
+}
+
+static int cx_vx__select(cx_vx_run *r)
+{
+	const cx_vx_form *f = &r->doc->forms[r->form];
+
+	for (uint32_t i = 0; i < f->nitems; i++) {
+		const cx_vx_item *it = &f->items[i];
+		if (r->X->slots[it->slot].tag != CX_T_UNDEF)
+			continue;
+		if (it->cond) {
+			r->X->steps = (int64_t)cx_vx__budget(r->e);
+			cx_value c = it->cond(r->X);
+			if (cx_is_exc(c)) {
+				cx_vx_semantic(r->X, "field", it->line);
+				return -1;
+			}
+			if (!cx_truthy(c))
+				continue;
+		}
+		return (int)i;
+	}
+	return -1;
+}
+
+static void cx_vx__collect_end(cx_vx_run *r, int event);
+
+static void cx_vx__noinput_h(void *arg)
+{
+	cx_vx__collect_end(arg, CX_VX_NOINPUT);
+}
+
+static void cx_vx__interdigit_h(void *arg)
+{
+	cx_vx__collect_end(arg, -1);
+}
+
+/* One pass of the FIA's main loop, as many times as no input is needed. */
+static void cx_vx__advance(cx_vx_run *r)
+{
+	for (int guard = 0; guard < 10000 && !r->stop; guard++) {
+		if (r->next_form >= 0) {
+			int f = r->next_form;
+			r->next_form = -1;
+			cx_vx__enter(r, f);
+			continue;
+		}
+		int i = cx_vx__select(r);
+		if (r->stop)
+			break;
+		if (i < 0) { /* the form is done and nothing goes elsewhere: the dialog exits */
+			r->stop = 1;
+			break;
+		}
+		const cx_vx_item *it = &r->doc->forms[r->form].items[i];
+		if (it->kind == CX_VX_BLOCK) {
+			r->X->slots[it->slot] = CX_TRUE;
+			cx_vx__call(r, it->body);
+			continue;
+		}
+		if (!r->noprompt || r->reprompt)
+			cx_vx__call(r, it->prompt);
+		r->noprompt = r->reprompt = 0;
+		if (r->stop || r->next_form >= 0)
+			continue;
+		r->item = i;
+		if (r->nbuf && it->gram != CX_VX_NOGRAM) { /* typeahead (a voice-only field: noinput) */
+			char tmp[sizeof(r->buf)];
+			memcpy(tmp, r->buf, r->nbuf + 1);
+			r->nbuf = 0;
+			r->buf[0] = '\0';
+			cx_vx_input(r, tmp);
+			return;
+		}
+		uint64_t now = tmr_jiffies();
+		uint64_t wait = (r->play_end > now ? r->play_end - now : 0) +
+			(it->timeout_ms ? it->timeout_ms : VX_TIMEOUT_MS);
+		tmr_start(&r->t_in, wait, cx_vx__noinput_h, r);
+		cx_gc_maybe(r->X, 1); /* waiting for the caller: only the slots hold values */
+		return;
+	}
+	cx_vx__finish(r);
+}
+
+/* The digits typed so far against the field's grammar: 1 match, 0 not yet, -1 no match. */
+static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final)
+{
+	if (it->gram == CX_VX_BOOLEAN)
+		return n == 0 ? 0 : (n == 1 && (b[0] == '1' || b[0] == '2')) ? 1 : -1;
+	if (it->gram != CX_VX_DIGITS)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (b[i] < '0' || b[i] > '9')
+			return -1;
+	if (it->maxlen && n >= (size_t)it->maxlen)
+		return n == (size_t)it->maxlen && n >= (size_t)it->minlen ? 1 : -1;
+	if (!final)
+		return 0;
+	return n >= 1 && n >= (size_t)it->minlen ? 1 : -1;
+}
+
+static void cx_vx__catch(cx_vx_run *r, const cx_vx_item *it, int event)
+{
+	uint32_t *cnt = &r->counts[2 * r->item + event];
+	const cx_vx_catch *best = NULL;
+
+	++*cnt;
+	for (uint32_t i = 0; i < it->ncatches; i++) {
+		const cx_vx_catch *c = &it->catches[i];
+		if (c->event == event && (uint32_t)c->count <= *cnt && (!best || c->count > best->count))
+			best = c;
+	}
+	r->item = -1;
+	if (best) { /* VoiceXML 2.0 §5.2.2: a handler without <reprompt> does not replay prompts */
+		r->noprompt = 1;
+		cx_vx__call(r, best->body);
+	}
+	cx_vx__advance(r);
+}
+
+/* The field's input ends: event is CX_VX_NOINPUT (timeout), or -1 (evaluate the digits). */
+static void cx_vx__collect_end(cx_vx_run *r, int event)
+{
+	if (r->item < 0 || r->stop)
+		return;
+	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
+	tmr_cancel(&r->t_in);
+	if (event == CX_VX_NOINPUT || r->nbuf == 0) {
+		cx_vx__catch(r, it, CX_VX_NOINPUT);
+		return;
+	}
+	size_t n = r->nbuf;
+	if (n && r->buf[n - 1] == '#')
+		n--;
+	int m = cx_vx__match(it, r->buf, n, 1);
+	cx_value v = CX_UNDEFINED;
+	if (m > 0)
+		v = it->gram == CX_VX_BOOLEAN ? (r->buf[0] == '1' ? CX_TRUE : CX_FALSE) :
+			cx_str_utf8(r->X, r->buf, n);
+	r->nbuf = 0;
+	r->buf[0] = '\0';
+	if (m <= 0) {
+		cx_vx__catch(r, it, CX_VX_NOMATCH);
+		return;
+	}
+	if (cx_is_exc(v)) {
+		cx_vx_semantic(r->X, "field", it->line);
+		cx_vx__finish(r);
+		return;
+	}
+	r->X->slots[it->slot] = v;
+	r->item = -1;
+	cx_vx__call(r, it->body);
+	cx_vx__advance(r);
+}
+
+void cx_vx_input(cx_vx_run *r, const char *digits)
+{
+	if (!r || r->stop)
+		return;
+	for (const char *p = digits; *p; p++) {
+		if (r->nbuf >= VX_MAXDIGITS)
+			break;
+		if (!strchr("0123456789*#ABCD", *p))
+			continue;
+		r->buf[r->nbuf++] = *p;
+		r->buf[r->nbuf] = '\0';
+		if (r->item < 0)
+			continue; /* typeahead until a field collects */
+		const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
+		r->play_end = tmr_jiffies(); /* barge-in: the prompts stop */
+		int m = *p == '#' ? 1 : cx_vx__match(it, r->buf, r->nbuf, 0);
+		if (m != 0) {
+			cx_vx__collect_end(r, -1);
+			if (r->stop || r->item < 0)
+				return; /* the rest of the digits were typed into what follows */
+		}
+		else
+			tmr_start(&r->t_in, VX_INTERDIGIT_MS, cx_vx__interdigit_h, r);
+	}
+}
+
+/* session.connection.ccxml.values: what <dialogstart namelist> passed (else an empty object). */
+static int cx_vx__session(cx_vx_run *r)
+{
+	cx_ctx *X = r->X;
+	cx_value sess = cx_obj_new(X), conn = cx_obj_new(X), ccxml = cx_obj_new(X);
+	cx_value vals = r->d->values ? cx_cval_to(X, r->d->values) : cx_obj_new(X);
+
+	if (cx_is_exc(sess) || cx_is_exc(conn) || cx_is_exc(ccxml) || cx_is_exc(vals) ||
+	    cx_define_cstr(X, ccxml, "values", vals, 0) || cx_define_cstr(X, conn, "ccxml", ccxml, 0) ||
+	    cx_define_cstr(X, sess, "connection", conn, 0)) {
+		cx_catch(X);
+		return ENOMEM;
+	}
+	X->slots[CX_SLOT_SESSION] = sess;
+	return 0;
+}
+
+static void cx_vx__start_h(void *arg)
+{
+	cx_vx_run *r = arg;
+
+	cx_vx__advance(r);
+	cx_engine_kick(r->e);
+}
+
+int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg)
+{
+	cx_vx_run *r;
+	uint32_t nitems = 1;
+
+	if (!doc->nforms)
+		return EINVAL;
+	for (uint32_t i = 0; i < doc->nforms; i++)
+		if (doc->forms[i].nitems > nitems)
+			nitems = doc->forms[i].nitems;
+	r = mem_zalloc(sizeof(*r), cx_vx__destroy);
+	if (!r)
+		return ENOMEM;
+	tmr_init(&r->t_in);
+	tmr_init(&r->t_go);
+	r->e = e;
+	r->d = d;
+	r->doc = doc;
+	r->play = play;
+	r->arg = arg;
+	r->item = -1;
+	r->next_form = 0;
+	r->counts = mem_zalloc(2 * nitems * sizeof(uint32_t), NULL);
+	r->X = cx_ctx_new(e->heap_limit);
+	if (!r->counts || !r->X ||
+	    cx_ctx_set_slots(r->X, doc->nslots < CX_SLOT_FIRST_VAR ? CX_SLOT_FIRST_VAR : doc->nslots)) {
+		mem_deref(r);
+		return ENOMEM;
+	}
+	r->X->user = r;
+	r->play_end = tmr_jiffies();
+	if (cx_vx__session(r)) {
+		mem_deref(r);
+		return ENOMEM;
+	}
+	if (cx_vx__call(r, doc->init) != CX_GO && r->stop) {
+		mem_deref(r);
+		return EINVAL;
+	}
+	/* the FIA starts on the next turn of the loop, after dialog.started is queued */
+	tmr_start(&r->t_go, 0, cx_vx__start_h, r);
+	*rp = r;
+	return 0;
+}
