@@ -171,7 +171,7 @@ check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|Leak
 timeout 30 "$W/app" --sim="$T/ops.scenario" --once --values dest=sip:gone@x --log-format json >"$W/jout" 2>"$W/jerr" &
 J=$!
 PIDS+=($J)
-waitfor "$W/jout" 'FAILED' 10
+waitfor "$W/jout" 'FAILED' 30
 kill -TERM $J 2>/dev/null
 wait $J
 check "json: every line an object with ts, level, source, msg; the <log> label kept" python3 - "$W/jout" "$W/jerr" <<'EOF'
@@ -194,11 +194,12 @@ JOURNAL_STREAM=$(stat -c '%d:%i' "$W/jnl") timeout 30 "$W/app" --sim="$T/ops.sce
 	--values dest=sip:gone@x >"$W/jnl.out" 2>>"$W/jnl" &
 J=$!
 PIDS+=($J)
-waitfor "$W/jnl.out" 'FAILED' 10
+waitfor "$W/jnl.out" 'FAILED' 30
 kill -TERM $J 2>/dev/null
 wait $J
 check "journal: syslog priority prefixes (<6> info on stdout, <5> notice on stderr)" bash -c \
-	"grep -q '^<6>\[s1-[0-9a-f]*\] call: FAILED' '$W/jnl.out' && grep -q '^<5>signal 15: stopping' '$W/jnl'"
+	"grep -q '^<6>\[s1-[0-9a-f]*\] call: FAILED' '$W/jnl.out' && grep -q '^<5>signal 15: stopping' '$W/jnl' ||
+	 { echo '     stdout:'; head -5 '$W/jnl.out'; echo '     stderr:'; head -5 '$W/jnl'; false; }"
 
 # limits: a token that starts at most 2 sessions at a time; past it 503 with Retry-After
 INJ=inject-0123456789abcdef
