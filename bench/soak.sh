@@ -186,24 +186,22 @@ after = [r for r in run if int(r['time_s']) >= warm] or run
 rss_warm = num(after[0], 'rss_kb'); rss_max = max(num(r, 'rss_kb') for r in after)
 rss_end = num(after[-1], 'rss_kb'); rss_first = num(run[0], 'rss_kb')
 growth = 100.0 * (rss_max - rss_warm) / rss_warm
-# the trend: a least-squares line through RSS after warm-up, in kB per minute, and how much it
-# rises over that part of the run as a share of the RSS at warm-up
+# the trend: a least-squares line through samples after warm-up (minutes, kB), in kB per minute,
+# and how much it rises over that part of the run as a share of the first sample
+def line(pts):
+    if len(pts) < 2:
+        return 0.0, 0.0
+    mt = sum(t for t, _ in pts) / len(pts); mv = sum(v for _, v in pts) / len(pts)
+    den = sum((t - mt) ** 2 for t, _ in pts)
+    slope = sum((t - mt) * (v - mv) for t, v in pts) / den if den else 0.0
+    return slope, 100.0 * slope * (pts[-1][0] - pts[0][0]) / pts[0][1]
 pts = [(int(r['time_s']) / 60.0, num(r, 'rss_kb')) for r in after]
-mt = sum(t for t, _ in pts) / len(pts); mr = sum(v for _, v in pts) / len(pts)
-den = sum((t - mt) ** 2 for t, _ in pts)
-slope = sum((t - mt) * (v - mr) for t, v in pts) / den if den else 0.0
-trend = 100.0 * slope * (pts[-1][0] - pts[0][0]) / rss_warm
+slope, trend = line(pts)
 flat = trend <= 5.0
 # the same line for malloc's bytes in use (/health heap_inuse_bytes): RSS rising while this stays
 # flat is memory freed but kept by the allocator, not a leak
 hp = [(int(r['time_s']) / 60.0, num(r, 'heap_bytes') / 1024.0) for r in after if num(r, 'heap_bytes')]
-if len(hp) > 1:
-    hmt = sum(t for t, _ in hp) / len(hp); hmr = sum(v for _, v in hp) / len(hp)
-    hden = sum((t - hmt) ** 2 for t, _ in hp)
-    hslope = sum((t - hmt) * (v - hmr) for t, v in hp) / hden if hden else 0.0
-    htrend = 100.0 * hslope * (hp[-1][0] - hp[0][0]) / hp[0][1]
-else:
-    hslope = htrend = 0.0
+hslope, htrend = line(hp)
 fd_run = [num(r, 'fds') for r in after if num(r, 'fds') is not None]
 ses = [num(r, 'sessions') for r in run if num(r, 'sessions') is not None]
 final = rows[-1]
