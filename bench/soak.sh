@@ -103,8 +103,8 @@ sleep 0.3
 
 health() {
 	curl -s --max-time 2 "http://127.0.0.1:$HP/health" |
-		sed -n 's/.*"sessions":\([0-9]*\).*"sessions_started":\([0-9]*\).*"heap_inuse_bytes":\([0-9]*\).*/\1 \2 \3/p' |
-		grep . || echo "? ? ?"
+		sed -n 's/.*"sessions":\([0-9]*\).*"sessions_started":\([0-9]*\).*"heap_inuse_bytes":\([0-9]*\).*"heap_held_bytes":\([0-9]*\).*/\1 \2 \3 \4/p' |
+		grep . || echo "? ? ? ?"
 }
 fds() {
 	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
@@ -121,11 +121,11 @@ sample() {
 	s=$(($(date +%s) - T0))
 	h=$(health)
 	c=$(sipp_counts)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$(lp_rss_kb "$PROG")" "$(fds "$PROG")" ${h} ${c} >>"$W/samples.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$(lp_rss_kb "$PROG")" "$(fds "$PROG")" ${h} ${c} >>"$W/samples.tsv"
 	tail -n 1 "$W/samples.tsv" |
-		awk -F'\t' '{printf "  %5d s  RSS %6s kB  heap %6d kB  fds %4s  sessions %4s  started %7s  sipp ok %7s failed %s\n", $1, $2, $6 / 1024, $3, $4, $5, $7, $8}'
+		awk -F'\t' '{printf "  %5d s  RSS %6s kB  heap %6d/%6d kB  fds %4s  sessions %4s  started %7s  sipp ok %7s failed %s\n", $1, $2, $6 / 1024, $7 / 1024, $3, $4, $5, $8, $9}'
 }
-printf 'time_s\trss_kb\tfds\tsessions\tstarted\theap_bytes\tsipp_ok\tsipp_failed\n' >"$W/samples.tsv"
+printf 'time_s\trss_kb\tfds\tsessions\tstarted\theap_bytes\theld_bytes\tsipp_ok\tsipp_failed\n' >"$W/samples.tsv"
 echo "soak: $MINUTES min of calls at $RATE/s ($CALLS calls, $WAV s of audio each) against $PROG_BIN; logs in $W"
 sample
 
@@ -149,7 +149,7 @@ wait "$SIPP"
 SIPP_RC=$?
 # every session must end: libre's SIP timers end a stuck call within 32 s
 for ((i = 0; i < 400; i++)); do
-	read -r LEFT _ _ <<<"$(health)"
+	read -r LEFT _ _ _ <<<"$(health)"
 	[ "$LEFT" = 0 ] && break
 	sleep 0.1
 done
@@ -202,6 +202,9 @@ flat = trend <= 5.0
 # flat is memory freed but kept by the allocator, not a leak
 hp = [(int(r['time_s']) / 60.0, num(r, 'heap_bytes') / 1024.0) for r in after if num(r, 'heap_bytes')]
 hslope, htrend = line(hp)
+# and for what malloc holds from the system (/health heap_held_bytes): held minus in use is what
+# the allocator keeps free (fragmentation when it grows while in use does not)
+hh = [(int(r['time_s']) / 60.0, num(r, 'held_bytes') / 1024.0) for r in after if num(r, 'held_bytes')]
 fd_run = [num(r, 'fds') for r in after if num(r, 'fds') is not None]
 ses = [num(r, 'sessions') for r in run if num(r, 'sessions') is not None]
 final = rows[-1]
@@ -220,6 +223,7 @@ res = {
     'rss rise of the trend after warm-up %': round(trend, 1),
     'heap in use after warm-up / end kb': '%d / %d' % (hp[0][1], hp[-1][1]) if hp else '?',
     'heap trend after warm-up kB/min': round(hslope, 1),
+    'heap held after warm-up / max / end kb': '%d / %d / %d' % (hh[0][1], max(v for _, v in hh), hh[-1][1]) if hh else '?',
     'heap rise of the trend after warm-up %': round(htrend, 1),
     'memory flat after warm-up (trend rise <= 5 %)': ('yes' if flat else 'NO') + ('' if int(minutes) >= 10 else ' (not judged: under 10 min)'),
     'fds min..max after warm-up': '%d..%d' % (min(fd_run), max(fd_run)) if fd_run else '?',
@@ -235,10 +239,10 @@ with open(w + '/soak.md', 'w') as f:
     f.write('| measure | result |\n|---|---|\n')
     for k, v in res.items():
         f.write('| %s | %s |\n' % (k, v))
-    f.write('\nSamples (every 10 s; every 6th shown): time s, RSS kB, fds, sessions running, sessions started, heap bytes in use, sipp ok, sipp failed\n\n```\n')
+    f.write('\nSamples (every 10 s; every 6th shown): time s, RSS kB, fds, sessions running, sessions started, heap bytes in use, heap bytes held, sipp ok, sipp failed\n\n```\n')
     for i, r in enumerate(rows):
         if i % 6 == 0 or i == len(rows) - 1:
-            f.write('\t'.join(r[k] for k in ('time_s', 'rss_kb', 'fds', 'sessions', 'started', 'heap_bytes', 'sipp_ok', 'sipp_failed')) + '\n')
+            f.write('\t'.join(r[k] for k in ('time_s', 'rss_kb', 'fds', 'sessions', 'started', 'heap_bytes', 'held_bytes', 'sipp_ok', 'sipp_failed')) + '\n')
     f.write('```\n')
 sys.exit(0 if good else 1)
 EOF

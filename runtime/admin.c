@@ -29,6 +29,13 @@ uint64_t cx_met_heap_bytes(void)
 	return (uint64_t)mi.uordblks + (uint64_t)mi.hblkhd; /* in use: small blocks + mmap'd */
 }
 
+uint64_t cx_met_heap_held(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return (uint64_t)mi.arena + (uint64_t)mi.hblkhd; /* taken from the system: heap + mmap'd */
+}
+
 uint64_t cx_met_now_us(void)
 {
 	struct timespec ts;
@@ -165,6 +172,9 @@ static void cx_met__process(struct mbuf *mb, const cx_engine *e)
 	cx_met__one(mb, "ccxml_heap_inuse_bytes", "gauge", "Bytes the process has allocated and not "
 		    "freed (malloc's count; the RSS also holds what is free but not returned).",
 		    cx_met_heap_bytes());
+	cx_met__one(mb, "ccxml_heap_held_bytes", "gauge", "Bytes malloc holds from the system (its "
+		    "heap and mapped blocks): held minus in use is free memory kept by the allocator.",
+		    cx_met_heap_held());
 	cx_met__one(mb, "process_start_time_seconds", "gauge",
 		    "Start time of the engine since the epoch.", e->met.start_s);
 }

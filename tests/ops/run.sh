@@ -69,6 +69,9 @@ check "event latency histogram: count = +Inf bucket > 0" bash -c \
 	"[ '$(m ccxml_event_latency_seconds_count)' = '$(m 'ccxml_event_latency_seconds_bucket{le="+Inf"}')' ] &&
 	 [ '$(m ccxml_event_latency_seconds_count)' -gt 6 ]"
 check "process metrics: resident memory and open fds" bash -c "[ '$(m process_resident_memory_bytes)' -gt 1000000 ] && [ '$(m process_open_fds)' -gt 3 ]"
+# (under AddressSanitizer malloc is ASan's: glibc's counts stay 0)
+check "malloc: held from the system >= in use ($(m ccxml_heap_held_bytes) >= $(m ccxml_heap_inuse_bytes))" bash -c \
+	"[ '$(m ccxml_heap_held_bytes)' -ge '$(m ccxml_heap_inuse_bytes)' ] && { [[ '$B' == *asan* ]] || [ '$(m ccxml_heap_inuse_bytes)' -gt 0 ]; }"
 
 # the inspector
 curl -s -m 5 "${bearer[@]}" "$U/sessions" >"$W/sessions.json"
