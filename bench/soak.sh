@@ -21,8 +21,9 @@
 # (at most 40 s later) the totals are printed: calls attempted / completed / failed, RTP packets
 # expected / received, and memory after warm-up (the first fifth of the run, at most 5 minutes)
 # against the end; DIR/soak.md holds the same as a section for docs/performance.md.
-# Exit status 0 when no call failed, no packet was lost, no session was left, the program did not
-# crash and (runs of 10 minutes or more) its memory stayed flat after warm-up; 1 otherwise.
+# Exit status 0 when no call failed, at most 0.1 % of the RTP packets were lost, no session was
+# left, the program did not crash and (runs of 10 minutes or more) its memory stayed flat after
+# warm-up; 1 otherwise.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -210,7 +211,10 @@ ses = [num(r, 'sessions') for r in run if num(r, 'sessions') is not None]
 final = rows[-1]
 lost = calls - ok
 # memory counts once the run is long enough for a warm-up (10 minutes: 2 of warm-up)
-good = (lost == 0 and failed == 0 and got >= expect and rc == '0' and left == '0' and crash == 'none'
+# RTP to a sink on loopback: a few packets of a loaded host's bursts may be dropped by the sink's
+# socket; more than 0.1 % lost is a media problem
+rtp_ok = expect - got <= expect // 1000
+good = (lost == 0 and failed == 0 and rtp_ok and rc == '0' and left == '0' and crash == 'none'
         and (flat or int(minutes) < 10))
 res = {
     'calls attempted': started, 'calls asked': calls, 'calls completed': ok, 'calls failed': failed,

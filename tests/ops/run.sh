@@ -33,6 +33,10 @@ waitfor "$W/log" 'http: listening on' 10 || { echo "FAIL the program did not sta
 P=$(sed -n 's/.*http: listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/log" | head -n 1)
 # signals go to the program itself: `timeout` passes on only the first one it gets
 PROG=$(pgrep -P $APP | head -n 1)
+# a service starts itself again once with malloc's per-thread cache off (runtime/main.c;
+# glibc shows only the first tunable of a list in /proc/PID/environ: none is set here)
+check "service mode: running with GLIBC_TUNABLES=glibc.malloc.tcache_count=0 (restarted once)" bash -c \
+	"tr '\\0' '\\n' </proc/$PROG/environ | grep -qx 'GLIBC_TUNABLES=glibc.malloc.tcache_count=0'"
 U=http://127.0.0.1:$P
 code() { curl -s -m 5 -o "$W/body" -w '%{http_code}' "$@"; }
 bearer=(-H "Authorization: Bearer $ADMIN")
@@ -239,11 +243,13 @@ kill -TERM $L
 wait $L
 
 # --max-cps 5: ten calls asked for at once leave at 200 ms intervals, in order
-timeout 60 "$W/app" --sim="$T/ops.scenario" --http 127.0.0.1:0 --token t-cps --max-cps 5 \
+timeout 60 "$W/app" --sim="$T/ops.scenario" --http 127.0.0.1:0 --token t-cps --max-cps 5 --malloc-tcache \
 	--cdr-file "$W/cps.cdr" --admin-token-file "$W/admin" >/dev/null 2>"$W/cerr" &
 C=$!
 PIDS+=($C)
 waitfor "$W/cerr" 'http: listening on' 10
+check "--malloc-tcache: not restarted, no GLIBC_TUNABLES" bash -c \
+	"! tr '\\0' '\\n' </proc/$(pgrep -P $C | head -n 1)/environ | grep -q '^GLIBC_TUNABLES='"
 CU=http://127.0.0.1:$(sed -n 's/.*http: listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/cerr" | head -n 1)
 for i in 0 1 2 3 4 5 6 7 8 9; do curl -s -m 5 -o /dev/null "$CU/CCXML10.start?tokenid=t-cps&dest=sip:gone@x$i"; done
 waiting=$(curl -s -m 5 -H "Authorization: Bearer $ADMIN2" "$CU/metrics" | awk '$1 == "ccxml_calls_waiting" {print $2}')
