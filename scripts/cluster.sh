@@ -55,7 +55,13 @@ up)
 		command -v $t >/dev/null || { echo "cluster: $t is missing (scripts/install-deps.sh)" >&2; exit 1; }
 	done
 	mkdir -p "$DIR"
-	[ -f "$ENV" ] && { echo "cluster: $DIR is in use (scripts/cluster.sh down --dir $DIR)" >&2; exit 1; }
+	if [ -f "$ENV" ]; then
+		# a cluster whose processes are all gone (killed, or the machine restarted) is stale
+		for p in $(sed -n 's/^\(NODE_[0-9]*\|KAMAILIO\|HAPROXY\)_PID=//p' "$ENV"); do
+			kill -0 "$p" 2>/dev/null && { echo "cluster: $DIR is in use (scripts/cluster.sh down --dir $DIR)" >&2; exit 1; }
+		done
+		rm -f "$ENV"
+	fi
 	if [ -z "$PROG" ]; then
 		PROG=$DIR/node
 		build/ccxmlc -o "$PROG" dist/cluster/node.ccxml || exit 1

@@ -10,7 +10,8 @@
 # http:run, sip:run, ops:run, media:run, rtdocs:run, cluster:run, trunk:run (tests/sip/trunk.sh,
 # Kamailio) and sipmedia:run (tests/sip/media.sh: DTMF, recording, AMD against sipp) suites, every
 # tests/ccxml/*.ccxml document, the outbound tutorial examples and examples/embed (when present).
-# Once (with build/): tests/fuzz/run.sh, every libFuzzer harness for FUZZ_SECONDS (default 20) s.
+# Once (with build/): tests/fuzz/run.sh, every libFuzzer harness for FUZZ_SECONDS (default 20) s,
+# and tests/docs/run.py, the shell blocks of README.md, docs/ and examples/*/README.md as written.
 #
 # A CCXML test T passes when `ccxmlc -o T T.ccxml && ./T --sim[=T.scenario] [--once]` exits 0,
 # logs a line ending in PASS and no line containing FAIL. --once is left out when the scenario
@@ -305,6 +306,7 @@ if [ "${1:-}" = "--one" ]; then
 	trunk) run__one_cmd "$B" "$NAME" "$dir" tests/sip/trunk.sh "$B" >"$res.txt" 2>&1 ;;
 	sipmedia) run__one_cmd "$B" "$NAME" "$dir" tests/sip/media.sh "$B" >"$res.txt" 2>&1 ;;
 	# its own clang build (build/fuzz/) the first time: a longer bound
+	docs) run__one_cmd "$B" "$NAME" "$dir" tests/docs/run.py >"$res.txt" 2>&1 ;;
 	fuzz) CMD_TIMEOUT=1800 run__one_cmd "$B" "$NAME" "$dir" tests/fuzz/run.sh --seconds "$FUZZ_SECONDS" >"$res.txt" 2>&1 ;;
 	*) echo "unknown kind $KIND" >"$res.txt"; false ;;
 	esac
@@ -363,6 +365,8 @@ for B in $BUILDS; do
 	[ -x examples/campaign/run.sh ] && match "campaign:run" && echo "$B campaign run"
 	# the fuzzers build themselves (clang, sanitizers): one job, with the optimised build
 	[ "$B" = build ] && [ -x tests/fuzz/run.sh ] && match "fuzz:run" && echo "$B fuzz run"
+	# the shell blocks of the documentation, as written (they name build/ccxmlc): once
+	[ "$B" = build ] && [ -x tests/docs/run.py ] && match "docs:run" && echo "$B docs run"
 	for f in tests/ccxml/*.ccxml; do
 		T=$(basename "$f" .ccxml)
 		match "$T" && echo "$B ccxml $T"
