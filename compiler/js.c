@@ -1673,10 +1673,10 @@ static V js__call_args(Fn *F, TSNode args, int *argc, char **argv)
 
 static V js__this(Fn *F)
 {
-	/* ES3 10.2.3: a this that is not an object (null, undefined, a primitive passed by call
-	 * or apply) is the global object */
+	/* ES3 10.2.3 with 11.2.1 and 15.3.4.3/4: a primitive this ('hi'.f(), f.call(5)) is its
+	 * wrapper object, null and undefined are the global object */
 	if (F->kind == FN_JS)
-		return js__tmp(F, false, "this_.tag == CX_T_OBJ ? this_ : cx_global(X)");
+		return js__tmp(F, true, "cx_this_of(X, this_)");
 	return js__const("cx_global(X)");
 }
 

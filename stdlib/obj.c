@@ -901,6 +901,15 @@ cx_value cx_call(cx_ctx *X, cx_value fn, cx_value this_, int argc, cx_value *arg
 	return fn.u.o->fn(X, fn, this_, argc, argv);
 }
 
+cx_value cx_this_of(cx_ctx *X, cx_value this_)
+{
+	if (this_.tag == CX_T_OBJ)
+		return this_;
+	if (this_.tag == CX_T_UNDEF || this_.tag == CX_T_NULL)
+		return cx_global(X);
+	return cx_to_object(X, this_);
+}
+
 cx_value cx_call_method(cx_ctx *X, cx_value obj, cx_str *key, int argc, cx_value *argv)
 {
 	cx_value f = cx_get_s(X, obj, key);

@@ -172,6 +172,7 @@ int cx_truthy(cx_value v);                     /* ToBoolean */
 cx_value cx_to_number(cx_ctx *X, cx_value v);  /* ToNumber: NUM or EXC */
 cx_value cx_to_string(cx_ctx *X, cx_value v);  /* ToString: STR or EXC (9.8.1 number format) */
 cx_value cx_to_object(cx_ctx *X, cx_value v);  /* ToObject: OBJ or EXC (TypeError on undefined/null) */
+cx_value cx_this_of(cx_ctx *X, cx_value this_); /* a function's this: an object as is, undefined/null the global object, a primitive its wrapper; EXC only when out of memory */
 cx_value cx_to_primitive(cx_ctx *X, cx_value v, int hint); /* hint: 0 none, 1 number, 2 string */
 cx_value cx_to_int32(cx_ctx *X, cx_value v);   /* NUM holding an int32, or EXC */
 cx_value cx_to_uint32(cx_ctx *X, cx_value v);

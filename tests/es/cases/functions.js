@@ -63,6 +63,12 @@ print(o2.m(), m());
 //# this-call-primitive
 function tt() { return typeof this; }
 print(tt.call(5), tt.call('s'), tt.call(true), tt.call(null), tt.call(undefined));
+//# this-primitive-is-its-wrapper
+String.prototype.pf = function () { return [typeof this, this instanceof String, this + '!']; };
+Number.prototype.pg = function () { return [this instanceof Number, this * 2, this.toFixed(1)]; };
+Boolean.prototype.ph = function () { return this instanceof Boolean && this.valueOf(); };
+function tw() { return this instanceof String ? 'wrapper ' + this.length : 'other'; }
+print('hi'.pf(), (5).pg(), true.ph(), tw.call('abc'), tw.apply('abcd', []));
 //# this-call-null-is-global
 var glob = (function () { return this; })();
 function tg() { return this === glob; }
