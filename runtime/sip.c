@@ -51,6 +51,7 @@ typedef struct cx_sip_st {
 	struct list plays;            /* cx_sip_play to calls (weak), sent on that clock */
 	uint64_t mixt0, mixn;         /* frame k is due at mixt0 + 20k ms */
 	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
+	struct sip_lsnr *otherlsnr;   /* the requests nobody else takes (405 / 481) */
 	uint32_t rtp_tmo_ms;          /* --rtp-timeout (0: off) */
 	uint32_t max_call_ms;         /* --max-call-duration (0: off) */
 	/* trunks (docs/sip.md "Trunks") */
@@ -916,6 +917,28 @@ static void cx_sip__watch_start(cx_sip_call *call)
 
 /* An UPDATE in a call's dialog (sipsess leaves UPDATE to others): a session refresh by the
  * peer, maybe with an SDP offer. Answered 200 with our Session-Expires. */
+/* A request that no listener took (MESSAGE, PUBLISH, REGISTER, SUBSCRIBE to us, an INFO for no
+ * call…): RFC 3261 §8.2.1 405 with Allow outside a dialog, §12.2.2 481 inside one (a To tag);
+ * an ACK gets nothing. Logged at debug level only: a flood writes no line each. (Without this
+ * libre prints "unhandeled request" on stderr, outside the logger, and answers 501.) */
+static bool cx_sip__other_h(const struct sip_msg *msg, void *arg)
+{
+	cx_sip_st *st = arg;
+	char met[32];
+
+	if (!pl_strcmp(&msg->met, "ACK"))
+		return true;
+	if (pl_isset(&msg->to.tag))
+		(void)sip_reply(st->sip, msg, 481, "Call/Transaction Does Not Exist");
+	else
+		(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 405, "Method Not Allowed",
+				  "%sContent-Length: 0\r\n\r\n", SIP_ALLOW);
+	(void)pl_strcpy(&msg->met, met, sizeof(met));
+	cx_log(CX_LOG_DEBUG, NULL, "sip: %H from %J refused with %u", cx_rt_esc, met, &msg->src,
+	       pl_isset(&msg->to.tag) ? 481 : 405);
+	return true;
+}
+
 static bool cx_sip__update_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_st *st = arg;
@@ -2397,6 +2420,7 @@ static void cx_sip_st__destroy(void *arg)
 	while ((le = list_head(&st->calls)))
 		list_unlink(le);
 	st->updlsnr = mem_deref(st->updlsnr);
+	st->otherlsnr = mem_deref(st->otherlsnr);
 	st->evsock = mem_deref(st->evsock);
 	st->sock = mem_deref(st->sock);
 	if (st->sip)
@@ -2563,6 +2587,12 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	if (sipevent_listen(&st->evsock, st->sip, 32, 32, NULL, NULL))
 		cx_log(CX_LOG_INFO, NULL, "sip: no event socket: <redirect> of connected calls "
 		       "fails");
+	/* last: what no listener above took */
+	err = sip_listen(&st->otherlsnr, st->sip, true, cx_sip__other_h, st);
+	if (err) {
+		cx_log(CX_LOG_ERR, NULL, "SIP listener: %s", strerror(err));
+		goto out;
+	}
 	e->prov = &cx_sip_prov;
 	e->provst = st;
 	cx_log(CX_LOG_INFO, NULL, "SIP on %J (udp, tcp)%s%s", &la, st->gateway ? ", gateway " : "",

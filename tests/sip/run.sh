@@ -601,6 +601,27 @@ if why=$(has "$W/sereinvite.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger
 else
 	bad "session timer refresh (re-INVITE)" "$why" "$W/sereinvite.out" "$W/sereinvite.err" "$W/sereinvite.sipperr"
 fi
+# 10. requests no call takes: 405 with Allow outside a dialog, 481 inside one, OPTIONS 200 with
+# Allow; a flood of 500 gets its answers and writes no log line each (libre's own
+# "unhandeled request" print never shows)
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 30 ./in --sip "127.0.0.1:$SP") >"$W/stray.out" 2>"$W/stray.err" &
+SPID=$!
+PIDS+=("$SPID")
+lp_wait_for "$W/stray.err" "SIP on" 5
+timeout 60 python3 "$T/stray.py" "$SP" 500 >"$W/stray.txt" 2>&1
+lp_stop "$SPID" 5
+lines=$(grep -c . "$W/stray.err")
+if why=$(has "$W/stray.txt" "MESSAGE - -> SIP/2.0 405 Method Not Allowed | Allow: INVITE" \
+	"PUBLISH - -> SIP/2.0 405" "FOO - -> SIP/2.0 405" "OPTIONS - -> SIP/2.0 200 OK | Allow: INVITE" \
+	"MESSAGE ;tag=t9 -> SIP/2.0 481" "flood 500 answered 405: 500") &&
+	why="libre's own print on stderr" && ! grep -qi "unhandeled" "$W/stray.err" &&
+	why="$lines lines on stderr for 505 stray requests" && [ "$lines" -lt 10 ] &&
+	why="sanitizer report" && ! sanitized "$W/stray.err"; then
+	ok "stray requests: 405 with Allow, 481 in a dialog, OPTIONS 200; 500 MESSAGEs answered, $lines log lines"
+else
+	bad "stray requests" "$why" "$W/stray.txt" "$W/stray.err"
+fi
 # 6. deep recursion in one session next to a call in another (its own file)
 . "$T/deep-recursion.sh"
 
