@@ -1,21 +1,24 @@
 /*
  * vxml_io.c — the VoiceXML elements that leave the FIA for the network or the media
  * (docs/voicexml.md): <record> for now. vxml_check.c hands each of them here
- * (vxml_io_check); vxml_emit.c asks for their table entries (vxml_io_record).
+ * (vxml_io_check); vxml_emit.c asks for their table entries (vxml_io_record,
+ * vxml_io_transfer).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "compiler.h"
+#include "js.h"
 
 typedef struct VIoElem {
 	const char *tag;
-	const char *attrs[10];   /* a leading '!': required; a leading '=': an expression */
+	const char *attrs[14];   /* a leading '!': required; a leading '=': an expression */
 } VIoElem;
 
 static const VIoElem vio__elems[] = {
 	{"record", {"!name", "=expr", "=cond", "modal", "beep", "maxtime", "finalsilence", "dtmfterm",
 		    "type", NULL}},
+	{"transfer", {"!name", "=expr", "=cond", "dest", "=destexpr", "bridge", "type", "connecttimeout",
+		      "maxtime", "transferaudio", "aai", "=aaiexpr", NULL}},
 };
 
 /* "10s", "500ms" -> ms; -1 when malformed (reported). */
@@ -37,6 +40,30 @@ static bool vio__bool(Attr *a)
 	if (strcmp(a->value.s, "false"))
 		diag_error(a->value.loc, "%s='%s' must be true or false", a->name, a->value.s);
 	return false;
+}
+
+/* <transfer>: one of dest/destexpr, bridge or type (VoiceXML 2.1 §2.2.1), no aaiexpr (yet). */
+static void vio__transfer(Node *n)
+{
+	Attr *dest = node_attr(n, "dest"), *dx = node_attr(n, "destexpr"), *a;
+	Attr *bridge = node_attr(n, "bridge"), *type = node_attr(n, "type");
+	if (!dest == !dx)
+		diag_error(n->loc, "<transfer> needs exactly one of 'dest' and 'destexpr'");
+	if (bridge && type)
+		diag_error(type->loc, "<transfer> takes 'bridge' or 'type', not both");
+	if (bridge)
+		vio__bool(bridge);
+	if (type && strcmp(type->value.s, "blind") && strcmp(type->value.s, "bridge") &&
+	    strcmp(type->value.s, "consultation"))
+		diag_error(type->value.loc, "<transfer type='%s'>: blind, bridge or consultation", type->value.s);
+	if ((a = node_attr(n, "connecttimeout")))
+		vio__time(a);
+	if ((a = node_attr(n, "maxtime")))
+		vio__time(a);
+	if ((a = node_attr(n, "transferaudio")))
+		diag_warning(a->loc, "<transfer transferaudio> is not played in this version (docs/voicexml.md)");
+	if ((a = node_attr(n, "aaiexpr")))
+		diag_error(a->loc, "<transfer aaiexpr> is not supported yet: use aai (docs/voicexml.md)");
 }
 
 int vxml_io_check(Node *n, bool in_form)
@@ -80,6 +107,10 @@ int vxml_io_check(Node *n, bool in_form)
 	if ((a = node_attr(n, "beep")) && vio__bool(a))
 		diag_warning(a->value.loc, "<record beep='true'>: no beep is played in this version "
 			     "(docs/voicexml.md)");
+	if (!strcmp(n->tag, "transfer")) {
+		vio__transfer(n);
+		return 1;
+	}
 	if ((a = node_attr(n, "type")) && strcmp(a->value.s, "audio/x-wav") && strcmp(a->value.s, "audio/wav"))
 		diag_error(a->value.loc, "<record type='%s'>: only audio/x-wav (8 kHz 16-bit PCM WAV) is "
 			   "recorded", a->value.s);
@@ -96,4 +127,31 @@ char *vxml_io_record(FILE *lf, Node *n, int shadow, int k)
 		".beep = %d, .dtmfterm = %d, .shadow = %d};\n", k, max < 0 ? 0 : max, sil < 0 ? 0 : sil,
 		bp && !strcmp(bp->value.s, "true"), term, shadow);
 	return xprintf("&rec_%d", k);
+}
+
+char *vxml_io_transfer(FILE *lf, Gen *g, Scope *sc, Node *n, int shadow, int k)
+{
+	Attr *dest = node_attr(n, "dest"), *dx = node_attr(n, "destexpr"), *aai = node_attr(n, "aai");
+	Attr *bridge = node_attr(n, "bridge"), *type = node_attr(n, "type");
+	Attr *ct = node_attr(n, "connecttimeout"), *mt = node_attr(n, "maxtime");
+	const char *kind = "CX_VX_BLIND"; /* VoiceXML 2.1: bridge="false" by default */
+	if ((bridge && !strcmp(bridge->value.s, "true")) || (type && !strcmp(type->value.s, "bridge")))
+		kind = "CX_VX_BRIDGE";
+	else if (type && !strcmp(type->value.s, "consultation"))
+		kind = "CX_VX_CONSULTATION";
+	char *fn = "NULL";
+	if (dx && dx->tree) {
+		fn = xprintf("destexpr_%d", k);
+		Fn *F = fn_new(g, sc, FN_COND, fn, n->loc.line);
+		fn_line(F, dx->loc.line);
+		fn_source(F, &dx->value);
+		fn_out(F, "return %s;", js_expr(F, dx->expr));
+		fn_end(F);
+	}
+	long c = ct ? vio__time(ct) : 0, m = mt ? vio__time(mt) : 0;
+	fprintf(lf, "static const cx_vx_xfer_item xfer_%d = {.type = %s, .dest = %s, .destexpr = %s, "
+		".aai = %s, .connecttimeout_ms = %ld, .maxtime_ms = %ld, .shadow = %d};\n", k, kind,
+		dest ? c_quote(dest->value.s, dest->value.len) : "NULL", fn,
+		aai ? c_quote(aai->value.s, aai->value.len) : "NULL", c < 0 ? 0 : c, m < 0 ? 0 : m, shadow);
+	return xprintf("&xfer_%d", k);
 }

@@ -1,7 +1,14 @@
 /*
  * vxio.c — a VoiceXML dialog's side-trips out of the Form Interpretation Algorithm (vxml.c):
- * <record> (the caller's audio to a WAV file under --record-dir, record.c). The FIA hands
- * over an item that is not a field (cx_vxio_item) and gets its value back by cx_vx_filled.
+ * <record> (the caller's audio to a WAV file under --record-dir, record.c) and <transfer>
+ * (handed to the CCXML document as dialog.transfer, CCXML 1.0 Appendix D). The FIA hands over
+ * an item that is not a field (cx_vxio_item) and gets its value back by cx_vx_filled; events
+ * the CCXML document sends to the dialog (<send targettype="'dialog'">) come in by cx_vx_event.
+ *
+ * <transfer>: after its prompts, dialog.transfer goes to the CCXML session (type, uri,
+ * connecttimeout, maxtime in ms, aai); the dialog waits for dialog.transfer.complete, whose
+ * `results` field (near_end_disconnect, far_end_disconnect, busy, noanswer, network_busy, ...)
+ * becomes the item's value and `duration` (ms, default 0) name$.duration.
  *
  * <record>: the recording starts when the item's prompts have played; it ends at maxtime, after
  * finalsilence of quiet once speech was heard, at a key when dtmfterm is true (the key is the
@@ -21,7 +28,7 @@ struct cx_vxio {
 	cx_vx_run *r;                 /* weak: the run owns us */
 	cx_vx_recslot_h *sloth;
 	void *slotarg;
-	const cx_vx_item *it;         /* the <record> waiting, or NULL */
+	const cx_vx_item *it;         /* the <record> or <transfer> waiting, or NULL */
 	cx_rec *rec;
 	uint64_t t0;                  /* when the recording began (tmr_jiffies) */
 	struct tmr t;
@@ -177,6 +184,105 @@ static void cx_vxio__rec_begin_h(void *arg)
 		tmr_start(&io->t, max, cx_vxio__sim_max_h, io);
 }
 
+/* Section - <transfer> */
+
+static const char *const cx_vxio__types[] = {"blind", "bridge", "consultation"};
+
+/* The prompts have played: dialog.transfer to the CCXML document. */
+static void cx_vxio__xfer_h(void *arg)
+{
+	cx_vxio *io = arg;
+	cx_engine *e;
+	cx_dlg *d;
+	cx_ctx *X;
+	cx_vx_io(io->r, &e, &d, &X, NULL);
+	const cx_vx_xfer_item *xi = io->it->xfer;
+	const char *uri = xi->dest;
+	char msg[160];
+
+	if (xi->destexpr) {
+		cx_value v = xi->destexpr(X);
+		if (cx_is_exc(v)) {
+			cx_vx_semantic(X, "transfer", io->it->line);
+			cx_vx_error(io->r, NULL, 1); /* the reason is recorded already */
+			return;
+		}
+		uri = cx_rt_str(X, v);
+	}
+	if (!uri || !*uri) {
+		cx_catch(X);
+		snprintf(msg, sizeof(msg), "error.semantic: <transfer> at line %d has no destination",
+			 io->it->line);
+		cx_vx_error(io->r, msg, 1);
+		return;
+	}
+	cx_ev *ev = cx_ev_new(d->sess, "dialog.transfer");
+	if (!ev) {
+		cx_vx_error(io->r, "error.noresource: out of memory", 1);
+		return;
+	}
+	mem_deref(ev->source);
+	str_dup(&ev->source, d->id);
+	ev->sourcetype = "dialog";
+	cx_ev_dlg(ev, d, d->state, 0);
+	cx_ev_str(ev, "type", cx_vxio__types[xi->type]);
+	cx_ev_str(ev, "uri", uri);
+	cx_ev_num(ev, "connecttimeout", xi->connecttimeout_ms ? xi->connecttimeout_ms : 30000);
+	if (xi->maxtime_ms)
+		cx_ev_num(ev, "maxtime", xi->maxtime_ms);
+	cx_ev_str(ev, "aai", xi->aai);
+	cx_sess_post(d->sess, ev);
+	cx_log_doc(d->sess->id, "vxml transfer", uri);
+	cx_engine_kick(e);
+}
+
+/* dialog.transfer.complete: the outcome is the item's value. */
+static void cx_vxio__xfer_done(cx_vxio *io, const cx_cval *fields)
+{
+	cx_ctx *X;
+	cx_vx_io(io->r, NULL, NULL, &X, NULL);
+	const cx_cval *res = NULL, *dur = NULL;
+
+	for (uint32_t i = 0; fields && i < fields->nkids; i++) {
+		if (!strcmp(fields->keys[i], "results"))
+			res = fields->kids[i];
+		else if (!strcmp(fields->keys[i], "duration"))
+			dur = fields->kids[i];
+	}
+	const char *s = res && res->tag == CX_T_STR && res->s ? res->s : "unknown";
+	cx_value v = cx_str_utf8(X, s, strlen(s)), sh = cx_obj_new(X);
+	if (cx_is_exc(v) || cx_is_exc(sh) ||
+	    cx_define_cstr(X, sh, "duration", cx_num(dur && dur->tag == CX_T_NUM ? dur->n : 0), 0)) {
+		cx_catch(X);
+		cx_vx_error(io->r, "error.noresource: out of memory", 1);
+		return;
+	}
+	X->slots[io->it->xfer->shadow] = sh;
+	io->it = NULL;
+	cx_vx_filled(io->r, v);
+}
+
+void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
+{
+	cx_vxio *io = cx_vxio__of(r);
+	cx_dlg *d;
+	cx_vx_io(r, NULL, &d, NULL, NULL);
+
+	if (!io)
+		return;
+	if (!strcmp(name, "dialog.transfer.complete")) {
+		if (io->it && io->it->xfer)
+			cx_vxio__xfer_done(io, fields);
+		else
+			cx_log_doc(d->sess->id, "vxml", "dialog.transfer.complete without a <transfer> waiting: ignored");
+		return;
+	}
+	/* Not caught (the dialog has no <catch> for CCXML's events yet): VoiceXML's default handler
+	 * exits, e.g. connection.disconnect.transfer after a blind transfer, or a hang-up. */
+	cx_log_doc(d->sess->id, "vxml event (the dialog exits)", name);
+	cx_vx_error(r, NULL, 1);
+}
+
 int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it)
 {
 	cx_vxio *io = cx_vxio__of(r);
@@ -185,6 +291,12 @@ int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it)
 	if (!io) {
 		cx_vx_error(r, "error.noresource: out of memory", 0);
 		return -1;
+	}
+	if (it->kind == CX_VX_TRANSFER && it->xfer) {
+		cx_vx_io(r, NULL, NULL, NULL, &end);
+		io->it = it;
+		tmr_start(&io->t, end > now ? end - now : 0, cx_vxio__xfer_h, io);
+		return 0;
 	}
 	if (it->kind != CX_VX_RECORD || !it->rec) {
 		cx_vx_error(r, "error.unsupported: this form item", 0);
@@ -202,7 +314,7 @@ void cx_vxio_key(cx_vx_run *r, char key)
 {
 	cx_vxio *io = cx_vxio__of(r);
 
-	if (!io || !io->it || !io->rec || io->reason[0] || !io->it->rec->dtmfterm)
+	if (!io || !io->it || !io->it->rec || !io->rec || io->reason[0] || !io->it->rec->dtmfterm)
 		return; /* before the recording starts, or not ended by keys: ignored */
 	io->termchar = key;
 	if (io->sloth)

@@ -80,6 +80,8 @@ static void cx_vx__destroy(void *arg)
 	mem_deref(r->exit_expr);
 	mem_deref(r->end_reason);
 	mem_deref(r->io);
+	if (r->d && r->d->vx == r)
+		r->d->vx = NULL;
 }
 
 static cx_vx_run *cx_vx__of(cx_ctx *X)
@@ -456,11 +458,12 @@ void cx_vx_filled(cx_vx_run *r, cx_value v)
 
 void cx_vx_error(cx_vx_run *r, const char *why, int finish)
 {
-	if (r->stop)
-		return;
-	r->stop = 1;
-	r->end_ev = "error.dialog";
-	str_dup(&r->end_reason, why);
+	if (!r->stop) { /* else the first end stands (cx_vx_semantic's reason) */
+		r->stop = 1;
+		r->end_ev = why ? "error.dialog" : NULL; /* NULL: dialog.exit without values */
+		if (why)
+			str_dup(&r->end_reason, why);
+	}
 	if (finish)
 		cx_vx__finish(r);
 }
@@ -563,6 +566,7 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 		return ENOMEM;
 	}
 	r->X->user = r;
+	d->vx = r;
 	r->play_end = tmr_jiffies();
 	if (cx_vx__session(r)) {
 		mem_deref(r);

@@ -113,10 +113,21 @@ fi
 wavcheck() {
 	python3 - "$@" <<'PY'
 import math, struct, sys, wave
+loudmode = sys.argv[1] == '--loud'
+if loudmode:
+    del sys.argv[1]
 w = wave.open(sys.argv[1])
 n = w.getnframes()
 if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, 8000):
     sys.exit('format %r' % ((w.getnchannels(), w.getsampwidth(), w.getframerate()),))
+if loudmode:
+    s = struct.unpack('<%dh' % n, w.readframes(n))
+    loud = sum(20 for i in range(0, n - 159, 160) if sum(abs(v) for v in s[i:i + 160]) / 160 > 1000)
+    ms = n // 8
+    if not (int(sys.argv[2]) <= ms <= int(sys.argv[3]) and int(sys.argv[4]) <= loud <= int(sys.argv[5])):
+        sys.exit('%d ms, %d ms loud' % (ms, loud))
+    print('%d ms, %d ms loud' % (ms, loud))
+    sys.exit(0)
 if not int(sys.argv[2]) <= n <= int(sys.argv[3]):
     sys.exit('%d samples' % n)
 s = struct.unpack('<%dh' % n, w.readframes(n))
@@ -275,22 +286,10 @@ sil 2 "$W/s2000.wav"
 sil 1.5 "$W/s1500.wav"
 sox "$W/tone15.wav" "$W/s2000.wav" "$W/tone10.wav" "$W/s300.wav" "$W/dh.wav" "$W/s1500.wav" "$W/vxrec.wav"
 
-# vxwav WAV MS_MIN MS_MAX LOUD_MIN LOUD_MAX: an 8 kHz 16-bit mono WAV lasting MS_MIN..MS_MAX ms
+# wavcheck --loud WAV MS_MIN MS_MAX LOUD_MIN LOUD_MAX: a WAV (as above) lasting MS_MIN..MS_MAX ms
 # whose loud 20 ms frames (mean |sample| over 1000) add up to LOUD_MIN..LOUD_MAX ms.
 vxwav() {
-	python3 - "$@" <<'PY'
-import struct, sys, wave
-w = wave.open(sys.argv[1])
-n = w.getnframes()
-if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, 8000):
-    sys.exit('format %r' % ((w.getnchannels(), w.getsampwidth(), w.getframerate()),))
-s = struct.unpack('<%dh' % n, w.readframes(n))
-loud = sum(20 for i in range(0, n - 159, 160) if sum(abs(v) for v in s[i:i + 160]) / 160 > 1000)
-ms = n // 8
-if not (int(sys.argv[2]) <= ms <= int(sys.argv[3]) and int(sys.argv[4]) <= loud <= int(sys.argv[5])):
-    sys.exit('%d ms, %d ms loud' % (ms, loud))
-print('%d ms, %d ms loud' % (ms, loud))
-PY
+	wavcheck --loud "$@"
 }
 
 part_vxrec() {
