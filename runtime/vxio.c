@@ -43,6 +43,11 @@ static void cx_vxio__destroy(void *arg)
 	cx_vxio *io = arg;
 
 	tmr_cancel(&io->t);
+	if (io->rec && !io->sloth) { /* the simulated caller hung up: the silence so far is kept */
+		uint64_t now = tmr_jiffies();
+		cx_rec_silence(io->rec, (uint32_t)(now > io->t0 ? now - io->t0 : 0) * 8);
+		tmr_cancel(&io->t); /* a maxtime reached just now started it */
+	}
 	mem_deref(io->rec);
 }
 
