@@ -133,6 +133,11 @@ void vxml_check(Doc *doc, const Options *opt);
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt);
 /* <field type>: 1 digits (bounds in minlen/maxlen, 0: none), 2 boolean, 0 unsupported. */
 int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report);
+/* vxml_io.c: <record> (and later the other side-trips). check: -1 not one of its elements,
+ * 0 reported and done, 1 checked (its children are checked as a <field>'s). record: the
+ * cx_vx_rec_item of n written to lf, its address returned. */
+int vxml_io_check(Node *n, bool in_form);
+char *vxml_io_record(FILE *lf, Node *n, int shadow, int k);
 
 /* Writes the C for doc into out. `sym` is the C identifier of the document
  * (derived from the file name), used for the exported `const cx_doc <sym>`. */

@@ -95,4 +95,7 @@ void js_discard(Fn *F, const char *v);
 #define VXML_NS_URI "http://www.w3.org/2001/vxml"
 void emit_if(Fn *F, Node *n, void (*block)(void *arg, Fn *F, Node *first, Node *stop), void *arg);
 
+/* vxml_io.c: <transfer>'s cx_vx_xfer_item written to lf (its destexpr a function of g). */
+char *vxml_io_transfer(FILE *lf, Gen *g, Scope *sc, Node *n, int shadow, int k);
+
 #endif

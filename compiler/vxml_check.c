@@ -53,7 +53,7 @@ static const VElem vx__elems[] = {
 
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
-	"menu", "choice", "enumerate", "subdialog", "return", "record", "transfer", "submit", "data",
+	"menu", "choice", "enumerate", "subdialog", "return", "submit", "data",
 	"clear", "throw", "catch", "help", "error", "property", "value", "break", "initial", "object",
 	"link", "foreach", "mark", "param", "option", "metadata",
 };
@@ -201,6 +201,11 @@ static void vx__goto(VChk *c, Node *n)
 static void vx__node(VChk *c, Node *n, int ctx)
 {
 	const VElem *e = n->ns && strcmp(n->ns, "http://www.w3.org/2001/vxml") ? NULL : vx__elem(n->tag);
+	int io = e ? -1 : vxml_io_check(n, ctx == VP_FORM); /* record, transfer (vxml_io.c) */
+	for (Node *k = n->kids; io == 1 && k; k = k->next)
+		vx__node(c, k, VP_FIELD);
+	if (io >= 0)
+		return;
 	if (!e) {
 		for (size_t i = 0; i < sizeof(vx__later) / sizeof(vx__later[0]); i++)
 			if (!strcmp(n->tag, vx__later[i])) {

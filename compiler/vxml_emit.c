@@ -57,9 +57,12 @@ static void ve__names(VEm *E, Node *n)
 {
 	for (Node *k = n->kids; k; k = k->next) {
 		Attr *name = node_attr(k, "name");
-		if ((ve__is(k, "var") || ve__is(k, "field") || ve__is(k, "block")) && name &&
-		    !strchr(name->value.s, '.'))
+		bool io = ve__is(k, "record") || ve__is(k, "transfer");
+		if ((ve__is(k, "var") || ve__is(k, "field") || ve__is(k, "block") || io) &&
+		    name && !strchr(name->value.s, '.'))
 			ve__slot(E, name->value.s);
+		if (io && name) /* its shadow variables (vxml_io.c) */
+			ve__slot(E, xprintf("%s$", name->value.s));
 		else if (ve__is(k, "script") && k->script)
 			js_hoisted(ts_tree_root_node(k->script), k->text.s, ve__slot_cb, E);
 		ve__names(E, k);
@@ -250,7 +253,7 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	Attr *name = node_attr(it, "name");
 	const char *vname = name ? name->value.s : xprintf(" item %d", idx);
 	int slot = ve__slot(E, vname);
-	bool field = ve__is(it, "field");
+	bool field = ve__is(it, "field") || ve__is(it, "record") || ve__is(it, "transfer");
 	char *cond = ve__cond(E, it);
 	if (!field) {
 		char *body = ve__body(E, it, "block", false);
@@ -287,11 +290,15 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	}
 	Attr *type = node_attr(it, "type");
 	int lo = 0, hi = 0, gram = type ? vxml_builtin(type, &lo, &hi, false) : 0;
-	fprintf(tf, "\t{.kind = CX_VX_FIELD, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
-		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d},\n",
+	bool rec = ve__is(it, "record"), xfer = ve__is(it, "transfer");
+	char *ri = rec ? vxml_io_record(lf, it, ve__slot(E, xprintf("%s$", vname)), ++E->nfn) : "NULL";
+	char *xi = xfer ? vxml_io_transfer(lf, E->g, E->sc, it, ve__slot(E, xprintf("%s$", vname)), ++E->nfn) : "NULL";
+	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
+		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
+		".rec = %s, .xfer = %s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" : "CX_VX_FIELD",
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
 		gram == 1 ? "CX_VX_DIGITS" : gram == 2 ? "CX_VX_BOOLEAN" : "CX_VX_NOGRAM", lo, hi, timeout,
-		cname, ncatch, it->loc.line);
+		cname, ncatch, it->loc.line, ri, xi);
 }
 
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
@@ -335,7 +342,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 			diag_fatal("out of memory");
 		int nitems = 0;
 		for (Node *it = f->kids; it; it = it->next)
-			if (ve__is(it, "block") || ve__is(it, "field"))
+			if (ve__is(it, "block") || ve__is(it, "field") || ve__is(it, "record") || ve__is(it, "transfer"))
 				ve__item(E, itf, lf, it, ++nitems);
 		fclose(itf);
 		if (nitems)

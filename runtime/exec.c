@@ -20,7 +20,7 @@ typedef struct cx_send {
 	char *name;
 	cx_cval *fields;
 	struct tmr tmr;
-	int http;              /* targettype 'basichttp': target is a URL (curl.c) */
+	int http;              /* targettype 'basichttp': target is a URL (curl.c); 2: 'dialog' */
 } cx_send;
 
 typedef struct cx_fetch {
@@ -181,6 +181,32 @@ static void cx_send__deliver(cx_engine *e, cx_sess *from, const char *sendid, co
 	}
 }
 
+/* targettype 'dialog': to a VoiceXML dialog of this session (vxio.c cx_vx_event). */
+static void cx_send__dialog(cx_sess *s, const char *sendid, const char *target, const char *name,
+			    const cx_cval *fields)
+{
+	cx_dlg *d = cx_dlg_find(s, target);
+	cx_ev *ev;
+	int ok = d && !d->exited && d->vx;
+
+	if (!ok) {
+		cx_log(CX_LOG_WARN, s->id, "<send> to dialog '%H': %s", cx_rt_esc, target,
+		       !d ? "no such dialog" : d->exited ? "it has exited" : "not a VoiceXML dialog");
+		ev = cx_ev_new(s, "error.send.targetunavailable");
+		cx_ev_str(ev, "reason", !d ? "no such dialog" : d->exited ? "the dialog has exited" :
+			  "the dialog is not a VoiceXML dialog");
+	} else {
+		cx_vx_event(d->vx, name, fields);
+		ev = cx_ev_new(s, "send.successful");
+	}
+	if (!ev)
+		return;
+	cx_ev_str(ev, "sendid", sendid);
+	if (!ok)
+		cx_ev_str(ev, "tagname", "send");
+	cx_sess_post(s, ev);
+}
+
 /* basichttp: POST the event to a URL; send.successful / error.send.failed come later. */
 static void cx_send__http(cx_sess *s, const char *sendid, const char *url, const char *name,
 			  const cx_cval *fields)
@@ -207,7 +233,9 @@ static void cx_send__timer(void *arg)
 	cx_sess *s = sd->sess;
 
 	list_unlink(&sd->le);
-	if (sd->http)
+	if (sd->http == 2)
+		cx_send__dialog(s, sd->id, sd->target, sd->name, sd->fields);
+	else if (sd->http)
 		cx_send__http(s, sd->id, sd->target, sd->name, sd->fields);
 	else
 		cx_send__deliver(s->eng, s, sd->id, sd->target, sd->name, sd->fields);
@@ -240,6 +268,8 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		cx_exec__out(s, c, sendid);
 	if (ttype && !strcasecmp(ttype, "basichttp"))
 		http = 1;
+	else if (ttype && !strcasecmp(ttype, "dialog"))
+		http = 2;
 	else if (ttype && strcasecmp(ttype, "ccxml")) {
 		cx_ev *er = cx_ev_new(s, "error.send.targettypeinvalid");
 		cx_log(CX_LOG_WARN, s->id, "<send> targettype '%H' is not available", cx_rt_esc,
@@ -253,7 +283,9 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	fields = cx_exec__namelist(s, c);
 	if (!delay || ms == 0) {
 		/* immediate: to the back of the target's queue (also when it is this session) */
-		if (http)
+		if (http == 2)
+			cx_send__dialog(s, sendid, target ? target : "", name, fields);
+		else if (http)
 			cx_send__http(s, sendid, target ? target : "", name, fields);
 		else
 			cx_send__deliver(s->eng, s, sendid, target ? target : "", name, fields);

@@ -189,7 +189,7 @@ static const cx_main_opt cx_main__opts[] = {
 	{"media-root", required_argument, "DIR", cx_main__str,
 	 "where relative media URIs resolve (default: .)", offsetof(cx_main_cli, cfg.media_root)},
 	{"record-dir", required_argument, "DIR", cx_main__str,
-	 "where record:NAME.wav dialogs write (SIP; default: no recording)",
+	 "where record:NAME.wav dialogs and VoiceXML <record> write (default: no recording)",
 	 offsetof(cx_main_cli, cfg.record_dir)},
 	{"max-sessions", required_argument, "N", cx_main__maxs, "at most N sessions at a time", 0},
 	{"max-cps", required_argument, "R", cx_main__cps,

@@ -131,6 +131,15 @@ int cx_rec_start(cx_rec **rp, cx_dlg *d, const char *dir, cx_rec **slot, const c
 void cx_rec_rtp(cx_rec *r, uint32_t ts, int pt, const uint8_t *b, size_t n);
 void cx_rec_mix(cx_rec *r, const int32_t *sum, size_t n);
 void cx_rec_end(cx_rec *r, const char *reason);
+/* A recording for a VoiceXML <record> (vxio.c): dir/name, at most max_ms (0: an hour), ended
+ * after fsil_ms of quiet once speech was heard (0: never); endh gets the reason ("maxtime",
+ * "finalsilence", "hangup", "error", or cx_rec_end's) instead of a dialog.exit, and may run
+ * inside the feeder: defer work. */
+typedef void (cx_rec_end_h)(const char *reason, void *arg);
+int cx_rec_open(cx_rec **rp, const char *dir, const char *name, uint32_t max_ms, uint32_t fsil_ms,
+		cx_rec **slot, cx_rec_end_h *endh, void *arg, const char **why);
+void cx_rec_silence(cx_rec *r, uint32_t n);
+uint32_t cx_rec_ms(const cx_rec *r);            /* what was written so far */
 
 /* Answering-machine detection (amd.c; docs/sip.md): hints.amd of <createcall> read into cfg
  * (0: not asked for); the detector is fed the far end's audio and calls h once with

@@ -28,7 +28,13 @@ struct cx_rec {
 	uint32_t n, max;              /* samples written, limit */
 	uint32_t nts;                 /* RTP timestamp expected next */
 	int tsseen, ended;
+	cx_rec_end_h *endh;           /* set: told the end instead of a dialog.exit (vxio.c) */
+	void *arg;
+	uint32_t fsil, quiet;         /* finalsilence (samples, 0: none), quiet samples since speech */
+	int heard;                    /* a frame louder than CX_REC_SPEECH came */
 };
+
+#define CX_REC_SPEECH 500             /* mean absolute sample above which a frame is speech */
 
 int cx_rec_is(const char *src)
 {
@@ -113,10 +119,29 @@ static const char *cx_rec__parse(cx_rec *r, const char *src)
 	return NULL;
 }
 
+/* Creates dir/r->name (never an existing file) with an empty WAV header. */
+static int cx_rec__create(cx_rec *r, const char *dir, const char **why)
+{
+	char *path = NULL;
+	int err = re_sdprintf(&path, "%s/%s", dir, r->name);
+
+	if (!err) {
+		r->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+		err = r->fd < 0 ? errno : cx_rec__header(r->fd, 0);
+		if (!err && lseek(r->fd, 44, SEEK_SET) != 44)
+			err = errno;
+	}
+	if (err) {
+		cx_log(CX_LOG_WARN, NULL, "record: cannot create %s: %m", path ? path : r->name, err);
+		*why = err == EEXIST ? "recording file exists" : "cannot create the recording file";
+	}
+	mem_deref(path);
+	return err;
+}
+
 int cx_rec_start(cx_rec **rp, cx_dlg *d, const char *dir, cx_rec **slot, const char **why)
 {
 	cx_rec *r;
-	char *path = NULL;
 	int err;
 
 	*why = NULL;
@@ -133,25 +158,52 @@ int cx_rec_start(cx_rec **rp, cx_dlg *d, const char *dir, cx_rec **slot, const c
 		mem_deref(r);
 		return EINVAL;
 	}
-	err = re_sdprintf(&path, "%s/%s", dir, r->name);
-	if (!err) {
-		r->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
-		err = r->fd < 0 ? errno : cx_rec__header(r->fd, 0);
-		if (!err && lseek(r->fd, 44, SEEK_SET) != 44)
-			err = errno;
-	}
-	if (err) {
-		cx_log(CX_LOG_WARN, NULL, "record: cannot create %s: %m", path ? path : r->name, err);
-		*why = err == EEXIST ? "recording file exists" : "cannot create the recording file";
-		mem_deref(path);
+	if ((err = cx_rec__create(r, dir, why))) {
 		mem_deref(r);
 		return err;
 	}
-	mem_deref(path);
 	r->slot = slot;
 	*slot = r;
 	*rp = r;
 	return 0;
+}
+
+int cx_rec_open(cx_rec **rp, const char *dir, const char *name, uint32_t max_ms, uint32_t fsil_ms,
+		cx_rec **slot, cx_rec_end_h *endh, void *arg, const char **why)
+{
+	cx_rec *r;
+	int err;
+
+	*why = NULL;
+	if (!dir) {
+		*why = "recording needs --record-dir";
+		return EACCES;
+	}
+	if (strlen(name) >= sizeof(((cx_rec *)0)->name))
+		return ENAMETOOLONG;
+	r = mem_zalloc(sizeof(*r), cx_rec__destroy);
+	if (!r)
+		return ENOMEM;
+	r->fd = -1;
+	str_ncpy(r->name, name, sizeof(r->name));
+	r->max = max_ms && max_ms < CX_REC_DEFMAX / 8 ? max_ms * 8 : CX_REC_DEFMAX;
+	r->fsil = fsil_ms * 8;
+	r->endh = endh;
+	r->arg = arg;
+	if ((err = cx_rec__create(r, dir, why))) {
+		mem_deref(r);
+		return err;
+	}
+	r->slot = slot;
+	if (slot)
+		*slot = r;
+	*rp = r;
+	return 0;
+}
+
+uint32_t cx_rec_ms(const cx_rec *r)
+{
+	return r ? r->n / 8 : 0;
 }
 
 static cx_cval *cx_rec__values(const cx_rec *r, const char *reason)
@@ -178,6 +230,10 @@ void cx_rec_end(cx_rec *r, const char *reason)
 	if (r->slot && *r->slot == r)
 		*r->slot = NULL; /* no more audio */
 	r->slot = NULL;
+	if (r->endh) {
+		r->endh(reason, r->arg);
+		return;
+	}
 	v = cx_rec__values(r, reason);
 	cx_rt_dlg_exit(r->d, v, NULL);
 	mem_deref(v);
@@ -200,8 +256,34 @@ static void cx_rec__write(cx_rec *r, const int16_t *pcm, size_t n)
 		return;
 	}
 	r->n += (uint32_t)n;
-	if (r->n >= r->max)
+	if (r->n >= r->max) {
 		cx_rec_end(r, "maxtime");
+		return;
+	}
+	if (r->fsil) { /* finalsilence: that long quiet after speech ends it */
+		uint64_t sum = 0;
+		for (i = 0; i < n; i++)
+			sum += (uint64_t)(pcm[i] < 0 ? -(int32_t)pcm[i] : pcm[i]);
+		if (n && sum / n > CX_REC_SPEECH) {
+			r->heard = 1;
+			r->quiet = 0;
+		} else if (r->heard && (r->quiet += (uint32_t)n) >= r->fsil) {
+			cx_rec_end(r, "finalsilence");
+		}
+	}
+}
+
+/* n samples of silence (the simulator's caller says nothing). */
+void cx_rec_silence(cx_rec *r, uint32_t n)
+{
+	int16_t pcm[480];
+
+	memset(pcm, 0, sizeof(pcm));
+	while (r && n && !r->ended && r->fd >= 0) {
+		uint32_t k = n > 480 ? 480 : n;
+		cx_rec__write(r, pcm, k);
+		n -= k;
+	}
 }
 
 /* One 20 ms frame of a conference's mix (sums of 16-bit samples: clipped). */

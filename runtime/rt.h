@@ -135,6 +135,7 @@ struct cx_dlg {
 	int removed, exited, started;
 	void *pd;
 	cx_cval *values;       /* <dialogstart namelist>: the dialog's session.connection.ccxml.values */
+	struct cx_vx_run *vx;  /* weak: the VoiceXML run of this dialog (vxml.c), or NULL */
 };
 
 struct cx_conf {
@@ -489,6 +490,31 @@ typedef uint64_t (cx_vx_play_h)(cx_engine *e, cx_dlg *d, const char *src, void *
 int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg);
 /* DTMF digits the caller pressed on the dialog's connection. */
 void cx_vx_input(cx_vx_run *r, const char *digits);
+/* vxml.c for vxio.c: the field collecting gets v, its <filled> runs, the FIA goes on. */
+void cx_vx_filled(cx_vx_run *r, cx_value v);
+/* vxio.c's state of the run (*ret), and the run's engine, dialog, context and the time its
+ * queued prompts end (each pointer may be NULL). */
+typedef struct cx_vxio cx_vxio;
+/* The dialog ends with error.dialog whose reason is why ("error.EVENT: …"), or with dialog.exit
+ * when why is NULL; finish: now (from outside the FIA's loop). */
+void cx_vx_error(cx_vx_run *r, const char *why, int finish);
+cx_vxio **cx_vx_io(cx_vx_run *r, cx_engine **e, cx_dlg **d, cx_ctx **X, uint64_t *play_end);
+
+/* Section - A dialog's side-trips: <record> (vxio.c, docs/voicexml.md) */
+
+/* The provider's part of <record>: the pointer its audio feeder reads (a call's cx_rec slot),
+ * or NULL when it has no audio (the simulator: the recording is silence). */
+typedef struct cx_rec **(cx_vx_recslot_h)(cx_dlg *d, void *arg);
+void cx_vxio_provider(cx_vx_run *r, cx_vx_recslot_h *slot, void *arg);
+/* vxml.c: the FIA reached item it (not a field): 0 when it waits (the item ends by
+ * cx_vx_filled), else the dialog stops (the error is recorded). */
+int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it);
+/* <send targettype="'dialog'"> (exec.c): event name with fields (NULL: none) to the dialog.
+ * dialog.transfer.complete fills a waiting <transfer> (fields.results); other events end it
+ * as VoiceXML's default handlers do until the dialog can catch them (docs/voicexml.md). */
+void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields);
+/* vxml.c: a key the caller pressed while item it waits. */
+void cx_vxio_key(cx_vx_run *r, char key);
 /* conn.c: dialog.exit with values (NULL: an empty object) and expr (NULL: none). */
 void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values, const cx_cval *expr);
 

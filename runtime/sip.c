@@ -2308,6 +2308,15 @@ static uint64_t cx_sip__vx_play(cx_engine *e, cx_dlg *d, const char *src, void *
 	return n / 8;
 }
 
+/* <record> (vxio.c): the call's recording pointer, fed by its received audio. */
+static cx_rec **cx_sip__vx_recslot(cx_dlg *d, void *arg)
+{
+	cx_sip_call *call = cx_sip__vx_call(d);
+
+	(void)arg;
+	return call && call->estab ? &call->rec : NULL;
+}
+
 static int cx_sip__vx_start(cx_engine *e, cx_dlg *d, const cx_vx_doc *doc)
 {
 	cx_sip_call *call = cx_sip__vx_call(d);
@@ -2328,6 +2337,7 @@ static int cx_sip__vx_start(cx_engine *e, cx_dlg *d, const cx_vx_doc *doc)
 		mem_deref(v);
 		return err;
 	}
+	cx_vxio_provider(v->run, cx_sip__vx_recslot, v);
 	list_append(&cx_sip__vxs, &v->le, v);
 	mem_deref(d->pd);
 	d->pd = v;

@@ -33,6 +33,7 @@ struct cx_vx_run {
 	cx_cval *exit_values, *exit_expr;
 	const char *end_ev;      /* NULL: dialog.exit */
 	char *end_reason;
+	cx_vxio *io;             /* <record> and the other side-trips (vxio.c) */
 };
 
 static const cx_vx_doc *cx_vx__docs[VX_MAXDOCS];
@@ -78,6 +79,9 @@ static void cx_vx__destroy(void *arg)
 	mem_deref(r->exit_values);
 	mem_deref(r->exit_expr);
 	mem_deref(r->end_reason);
+	mem_deref(r->io);
+	if (r->d && r->d->vx == r)
+		r->d->vx = NULL;
 }
 
 static cx_vx_run *cx_vx__of(cx_ctx *X)
@@ -343,6 +347,11 @@ static void cx_vx__advance(cx_vx_run *r)
 		if (r->stop || r->next_form >= 0)
 			continue;
 		r->item = i;
+		if (it->kind != CX_VX_FIELD) { /* <record>: vxio.c calls cx_vx_filled at its end */
+			if (cx_vxio_item(r, it))
+				break;
+			return;
+		}
 		if (r->nbuf && it->gram != CX_VX_NOGRAM) { /* typeahead (a voice-only field: noinput) */
 			char tmp[sizeof(r->buf)];
 			memcpy(tmp, r->buf, r->nbuf + 1);
@@ -433,6 +442,45 @@ static void cx_vx__collect_end(cx_vx_run *r, int event)
 	cx_vx__advance(r);
 }
 
+/* Section - What vxio.c needs of a run */
+
+void cx_vx_filled(cx_vx_run *r, cx_value v)
+{
+	if (r->item < 0 || r->stop)
+		return;
+	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
+	r->X->slots[it->slot] = v;
+	r->item = -1;
+	cx_vx__call(r, it->body);
+	cx_vx__advance(r);
+	cx_engine_kick(r->e);
+}
+
+void cx_vx_error(cx_vx_run *r, const char *why, int finish)
+{
+	if (!r->stop) { /* else the first end stands (cx_vx_semantic's reason) */
+		r->stop = 1;
+		r->end_ev = why ? "error.dialog" : NULL; /* NULL: dialog.exit without values */
+		if (why)
+			str_dup(&r->end_reason, why);
+	}
+	if (finish)
+		cx_vx__finish(r);
+}
+
+cx_vxio **cx_vx_io(cx_vx_run *r, cx_engine **e, cx_dlg **d, cx_ctx **X, uint64_t *play_end)
+{
+	if (e)
+		*e = r->e;
+	if (d)
+		*d = r->d;
+	if (X)
+		*X = r->X;
+	if (play_end)
+		*play_end = r->play_end;
+	return &r->io;
+}
+
 void cx_vx_input(cx_vx_run *r, const char *digits)
 {
 	if (!r || r->stop)
@@ -447,6 +495,10 @@ void cx_vx_input(cx_vx_run *r, const char *digits)
 		if (r->item < 0)
 			continue; /* typeahead until a field collects */
 		const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
+		if (it->kind != CX_VX_FIELD) {
+			cx_vxio_key(r, *p);
+			return;
+		}
 		r->play_end = tmr_jiffies(); /* barge-in: the prompts stop */
 		int m = *p == '#' ? 1 : cx_vx__match(it, r->buf, r->nbuf, 0);
 		if (m != 0) {
@@ -514,6 +566,7 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 		return ENOMEM;
 	}
 	r->X->user = r;
+	d->vx = r;
 	r->play_end = tmr_jiffies();
 	if (cx_vx__session(r)) {
 		mem_deref(r);

@@ -9,7 +9,8 @@
 # (ECMAScript differential tests against node, fuzz, memory/time bounds) when present, the
 # http:run, sip:run, ops:run, media:run, rtdocs:run, cluster:run, trunk:run (tests/sip/trunk.sh,
 # Kamailio) and sipmedia:run (tests/sip/media.sh: DTMF, recording, AMD against sipp) suites, every
-# tests/ccxml/*.ccxml document, the outbound tutorial examples and examples/embed (when present).
+# tests/ccxml/*.ccxml document, the outbound tutorial examples, examples/embed, examples/campaign
+# and examples/survey (survey:run, over SIP against baresip) when present.
 # Once (with build/): tests/fuzz/run.sh, every libFuzzer harness for FUZZ_SECONDS (default 20) s,
 # and tests/docs/run.py, the shell blocks of README.md, docs/ and examples/*/README.md as written.
 #
@@ -296,6 +297,7 @@ if [ "${1:-}" = "--one" ]; then
 	invalid|codegen) run__one_cmd "$B" "$NAME" "$dir" "tests/$KIND/run.sh" "$(cd "$B" && pwd)/ccxmlc" >"$res.txt" 2>&1 ;;
 	embed) run__one_cmd "$B" "$NAME" "$dir" examples/embed/run.sh "$B" >"$res.txt" 2>&1 ;;
 	campaign) run__one_cmd "$B" "$NAME" "$dir" examples/campaign/run.sh "$B" >"$res.txt" 2>&1 ;;
+	survey) run__one_cmd "$B" "$NAME" "$dir" examples/survey/run.sh "$B" >"$res.txt" 2>&1 ;;
 	es) run__one_cmd "$B" "$NAME" "$dir" tests/es/run.sh "$B" >"$res.txt" 2>&1 ;;
 	http) run__one_cmd "$B" "$NAME" "$dir" tests/http/run.sh "$B" >"$res.txt" 2>&1 ;;
 	sip) run__one_cmd "$B" "$NAME" "$dir" tests/sip/run.sh "$B" >"$res.txt" 2>&1 ;;
@@ -363,6 +365,7 @@ for B in $BUILDS; do
 	[ -x tests/sip/media.sh ] && match "sipmedia:run" && echo "$B sipmedia run"
 	[ -x examples/embed/run.sh ] && match "embed:run" && echo "$B embed run"
 	[ -x examples/campaign/run.sh ] && match "campaign:run" && echo "$B campaign run"
+	[ -x examples/survey/run.sh ] && match "survey:run" && echo "$B survey run"
 	# the fuzzers build themselves (clang, sanitizers): one job, with the optimised build
 	[ "$B" = build ] && [ -x tests/fuzz/run.sh ] && match "fuzz:run" && echo "$B fuzz run"
 	# the shell blocks of the documentation, as written (they name build/ccxmlc): once

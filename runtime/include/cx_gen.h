@@ -168,7 +168,7 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs);
  * budget). Its variables (document, dialog and form-item variables alike) are slots from
  * CX_SLOT_FIRST_VAR on. The bodies return CX_GO, CX_STOP after <exit>, <goto> or <disconnect>
  * (recorded by the cx_vx_* call), or CX_FAIL after cx_vx_semantic. */
-enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD };
+enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD, CX_VX_RECORD, CX_VX_TRANSFER };
 enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN };
 enum cx_vx_ev { CX_VX_NOINPUT, CX_VX_NOMATCH };
 
@@ -190,7 +190,27 @@ typedef struct cx_vx_item {
 	const cx_vx_catch *catches;
 	uint32_t ncatches;
 	int line;
+	const struct cx_vx_rec_item *rec; /* record: its attributes (runtime/vxio.c) */
+	const struct cx_vx_xfer_item *xfer; /* transfer: its attributes (runtime/vxio.c) */
 } cx_vx_item;
+
+/* <transfer> (runtime/vxio.c): handed to CCXML as dialog.transfer. */
+enum cx_vx_xfer { CX_VX_BLIND, CX_VX_BRIDGE, CX_VX_CONSULTATION };
+typedef struct cx_vx_xfer_item {
+	int type;                  /* enum cx_vx_xfer */
+	const char *dest;          /* dest, or NULL: destexpr */
+	cx_cond_fn *destexpr;
+	const char *aai;           /* aai, or NULL */
+	uint32_t connecttimeout_ms, maxtime_ms; /* 0: 30 s, no limit */
+	uint32_t shadow;           /* the slot of name$ */
+} cx_vx_xfer_item;
+
+/* <record> (runtime/vxio.c): times in ms (0: the default). */
+typedef struct cx_vx_rec_item {
+	uint32_t maxtime_ms, finalsilence_ms;
+	int beep, dtmfterm;
+	uint32_t shadow;           /* the slot of name$ */
+} cx_vx_rec_item;
 
 typedef struct cx_vx_form {
 	const char *id;

@@ -6,7 +6,9 @@
 #      connection.signal (info.method inband), each once, in order;
 #   2. the same tones from a peer that negotiated telephone-event are not reported (RFC 4733 is
 #      preferred: a digit is never reported twice).
-# ONLY=dtmf|rec|recx|amd runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
+#   4. VoiceXML <record> (part vxrec): rec-call.vxml records the peer's tone until 1 s of quiet,
+#      then until its in-band '#'; both WAVs and the shadow variables are checked.
+# ONLY=dtmf|rec|recx|amd|vxrec runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
 # passed.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,7 +20,7 @@ T=$ROOT/tests/sip W=$(mktemp -d /tmp/ccxml-media.XXXXXX) FAILS=0 N=0 SUITE=sipme
 trap 'lp_stop_tracked 3; [ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 need sipp sox python3
 
-compile "$T/media.ccxml" "$W/media"
+compile "$T/media.ccxml" "$W/media" "$T/rec-call.vxml"
 
 
 # DTMF tones (low + high frequency, 120 ms each, 150 ms apart) as 8 kHz mu-law, after 300 ms of
@@ -111,10 +113,21 @@ fi
 wavcheck() {
 	python3 - "$@" <<'PY'
 import math, struct, sys, wave
+loudmode = sys.argv[1] == '--loud'
+if loudmode:
+    del sys.argv[1]
 w = wave.open(sys.argv[1])
 n = w.getnframes()
 if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, 8000):
     sys.exit('format %r' % ((w.getnchannels(), w.getsampwidth(), w.getframerate()),))
+if loudmode:
+    s = struct.unpack('<%dh' % n, w.readframes(n))
+    loud = sum(20 for i in range(0, n - 159, 160) if sum(abs(v) for v in s[i:i + 160]) / 160 > 1000)
+    ms = n // 8
+    if not (int(sys.argv[2]) <= ms <= int(sys.argv[3]) and int(sys.argv[4]) <= loud <= int(sys.argv[5])):
+        sys.exit('%d ms, %d ms loud' % (ms, loud))
+    print('%d ms, %d ms loud' % (ms, loud))
+    sys.exit(0)
 if not int(sys.argv[2]) <= n <= int(sys.argv[3]):
     sys.exit('%d samples' % n)
 s = struct.unpack('<%dh' % n, w.readframes(n))
@@ -265,10 +278,45 @@ amdcase amdsilent s3000.wav 1500 unknown 0 0 300ms &&
 	ok "answering-machine detection, silence (runtime 1500 ms): $AMD_OK"
 }
 
+# 4. <record> of a VoiceXML dialog: the peer sends a 600 Hz tone for 1.5 s, 2 s of silence, the
+# tone for 1 s, 0.3 s of silence, an in-band '#' and 1.5 s of silence.
+sox "$W/tone.wav" "$W/tone15.wav" trim 0 1.5
+sox "$W/tone.wav" "$W/tone10.wav" trim 0 1
+sil 2 "$W/s2000.wav"
+sil 1.5 "$W/s1500.wav"
+sox "$W/tone15.wav" "$W/s2000.wav" "$W/tone10.wav" "$W/s300.wav" "$W/dh.wav" "$W/s1500.wav" "$W/vxrec.wav"
+
+# wavcheck --loud WAV MS_MIN MS_MAX LOUD_MIN LOUD_MAX: a WAV (as above) lasting MS_MIN..MS_MAX ms
+# whose loud 20 ms frames (mean |sample| over 1000) add up to LOUD_MIN..LOUD_MAX ms.
+vxwav() {
+	wavcheck --loud "$@"
+}
+
+part_vxrec() {
+call vxrec "$W/vxrec.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=7s \
+	--record-dir "$W/rec" --values vx=rec-call.vxml
+local vals a b ad bd
+vals=$(sed -n 's/.*VALUES //p' "$W/vxrec.out")
+a=$(printf '%s' "$vals" | python3 -c 'import json,sys; print(json.load(sys.stdin)["a"])' 2>/dev/null)
+b=$(printf '%s' "$vals" | python3 -c 'import json,sys; print(json.load(sys.stdin)["b"])' 2>/dev/null)
+ad=$(printf '%s' "$vals" | python3 -c 'import json,sys; v=json.load(sys.stdin); print(v["ad"] if v["at"] is None and v["bt"] == "#" and v["as"] == 44 + 16 * v["ad"] else "bad")' 2>/dev/null)
+bd=$(printf '%s' "$vals" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bd"])' 2>/dev/null)
+if why="values $vals" && [ -n "$a" ] && [ -n "$b" ] && [ -n "$ad" ] && [ "$ad" != bad ] &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+	why="a: $(vxwav "$W/rec/$a" 1800 2800 1300 1560 2>&1)" && wa=$why &&
+	why="b: $(vxwav "$W/rec/$b" 1800 2900 900 1300 2>&1)" && wb=$why &&
+	[ "$(( $(stat -c %s "$W/rec/$a") ))" = "$((44 + 16 * ad))" ] &&
+	why="sanitizer report" && ! sanitized "$W/vxrec.err"; then
+	ok "VoiceXML <record> over SIP: finalsilence ($wa), in-band '#' dtmfterm ($wb, termchar #)"
+else
+	bad "VoiceXML <record> over SIP" "$why" "$W/vxrec.out" "$W/vxrec.err" "$W/vxrec.sipperr"
+fi
+}
+
 # The parts run at the same time (each call waits for audio, and a port search takes seconds on
 # a loaded machine), each with its own ports; their lines are printed part by part.
 pids=()
-for part in dtmf rec recx amd; do
+for part in dtmf rec recx amd vxrec; do
 	[ -z "${ONLY:-}" ] || [ "$ONLY" = "$part" ] || continue
 	(SP=$(lp_freeport) && PP=$(lp_freeport) && "part_$part") >"$W/part-$part.log" 2>&1 &
 	pids+=($!)
@@ -276,7 +324,7 @@ done
 for p in "${pids[@]+"${pids[@]}"}"; do
 	wait "$p"
 done
-for part in dtmf rec recx amd; do
+for part in dtmf rec recx amd vxrec; do
 	[ -f "$W/part-$part.log" ] && cat "$W/part-$part.log"
 done
 N=$(cat "$W"/part-*.log 2>/dev/null | grep -c -E '^(ok|FAIL) ')

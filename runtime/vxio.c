@@ -1,0 +1,329 @@
+/*
+ * vxio.c — a VoiceXML dialog's side-trips out of the Form Interpretation Algorithm (vxml.c):
+ * <record> (the caller's audio to a WAV file under --record-dir, record.c) and <transfer>
+ * (handed to the CCXML document as dialog.transfer, CCXML 1.0 Appendix D). The FIA hands over
+ * an item that is not a field (cx_vxio_item) and gets its value back by cx_vx_filled; events
+ * the CCXML document sends to the dialog (<send targettype="'dialog'">) come in by cx_vx_event.
+ *
+ * <transfer>: after its prompts, dialog.transfer goes to the CCXML session (type, uri,
+ * connecttimeout, maxtime in ms, aai); the dialog waits for dialog.transfer.complete, whose
+ * `results` field (near_end_disconnect, far_end_disconnect, busy, noanswer, network_busy, ...)
+ * becomes the item's value and `duration` (ms, default 0) name$.duration.
+ *
+ * <record>: the recording starts when the item's prompts have played; it ends at maxtime, after
+ * finalsilence of quiet once speech was heard, at a key when dtmfterm is true (the key is the
+ * termchar), or when the caller hangs up. The item variable is then the recording's file name
+ * (relative to --record-dir) and name$ holds duration (ms), size (bytes), termchar, maxtime.
+ * Over SIP the provider's feeder writes the call's audio (cx_vxio_provider gives its slot); the
+ * simulator has no audio: its recording is silence of the time it lasted, written for real.
+ */
+#include <string.h>
+#include <stdio.h>
+#include "rt.h"
+#include "prov.h"
+
+enum { VXIO_MAXTIME_MS = 60000 };
+
+struct cx_vxio {
+	cx_vx_run *r;                 /* weak: the run owns us */
+	cx_vx_recslot_h *sloth;
+	void *slotarg;
+	const cx_vx_item *it;         /* the <record> or <transfer> waiting, or NULL */
+	cx_rec *rec;
+	uint64_t t0;                  /* when the recording began (tmr_jiffies) */
+	struct tmr t;
+	char reason[16];
+	char termchar;
+	unsigned nrec;                /* recordings made by this dialog */
+	char file[64];
+};
+
+static void cx_vxio__destroy(void *arg)
+{
+	cx_vxio *io = arg;
+
+	tmr_cancel(&io->t);
+	if (io->rec && !io->sloth) { /* the simulated caller hung up: the silence so far is kept */
+		uint64_t now = tmr_jiffies();
+		cx_rec_silence(io->rec, (uint32_t)(now > io->t0 ? now - io->t0 : 0) * 8);
+		tmr_cancel(&io->t); /* a maxtime reached just now started it */
+	}
+	mem_deref(io->rec);
+}
+
+static cx_vxio *cx_vxio__of(cx_vx_run *r)
+{
+	cx_vxio **p = cx_vx_io(r, NULL, NULL, NULL, NULL);
+
+	if (!*p) {
+		*p = mem_zalloc(sizeof(**p), cx_vxio__destroy);
+		if (!*p)
+			return NULL;
+		(*p)->r = r;
+		tmr_init(&(*p)->t);
+	}
+	return *p;
+}
+
+void cx_vxio_provider(cx_vx_run *r, cx_vx_recslot_h *slot, void *arg)
+{
+	cx_vxio *io = cx_vxio__of(r);
+
+	if (io) {
+		io->sloth = slot;
+		io->slotarg = arg;
+	}
+}
+
+/* Section - <record> */
+
+/* The recording is over (a timer: never inside the feeder): the item's variable and name$. */
+static void cx_vxio__rec_done_h(void *arg)
+{
+	cx_vxio *io = arg;
+	cx_vx_run *r = io->r;
+	cx_ctx *X;
+	cx_engine *e;
+	cx_dlg *d;
+	cx_vx_io(r, &e, &d, &X, NULL);
+
+	if (!io->it)
+		return;
+	const cx_vx_rec_item *ri = io->it->rec;
+	uint32_t ms = cx_rec_ms(io->rec);
+	uint32_t bytes = 44 + 16 * ms;
+	io->rec = mem_deref(io->rec);
+	io->it = NULL;
+	if (!strcmp(io->reason, "error")) {
+		cx_vx_error(r, "error.badfetch: the recording could not be written", 1);
+		return;
+	}
+	char tc[2] = {io->termchar, '\0'};
+	cx_value sh = cx_obj_new(X);
+	cx_value file = cx_str_utf8(X, io->file, strlen(io->file));
+	if (cx_is_exc(sh) || cx_is_exc(file) ||
+	    cx_define_cstr(X, sh, "duration", cx_num(ms), 0) ||
+	    cx_define_cstr(X, sh, "size", cx_num(bytes), 0) ||
+	    cx_define_cstr(X, sh, "termchar", io->termchar ? cx_str_utf8(X, tc, 1) : CX_NULLV, 0) ||
+	    cx_define_cstr(X, sh, "maxtime", strcmp(io->reason, "maxtime") ? CX_FALSE : CX_TRUE, 0) ||
+	    cx_define_cstr(X, sh, "file", file, 0)) {
+		cx_catch(X);
+		cx_vx_error(r, "error.noresource: out of memory for the recording's variables", 1);
+		return;
+	}
+	X->slots[ri->shadow] = sh;
+	cx_log_doc(d->sess->id, "vxml record", io->file);
+	cx_vx_filled(r, file);
+	cx_engine_kick(e);
+}
+
+static void cx_vxio__rec_end(const char *reason, void *arg)
+{
+	cx_vxio *io = arg;
+
+	str_ncpy(io->reason, reason, sizeof(io->reason));
+	tmr_start(&io->t, 0, cx_vxio__rec_done_h, io);
+}
+
+/* The simulator: the recording is silence of the time it lasted. */
+static void cx_vxio__sim_end(cx_vxio *io, const char *reason)
+{
+	uint64_t now = tmr_jiffies();
+	uint32_t ms = (uint32_t)(now > io->t0 ? now - io->t0 : 0);
+	const cx_vx_rec_item *ri = io->it->rec;
+	uint32_t max = ri->maxtime_ms ? ri->maxtime_ms : VXIO_MAXTIME_MS;
+
+	tmr_cancel(&io->t);
+	if (ms > max)
+		ms = max;
+	cx_rec_silence(io->rec, ms * 8); /* may end it by maxtime itself */
+	if (io->it && !io->reason[0]) {
+		str_ncpy(io->reason, reason, sizeof(io->reason));
+		tmr_start(&io->t, 0, cx_vxio__rec_done_h, io);
+	}
+}
+
+static void cx_vxio__sim_max_h(void *arg)
+{
+	cx_vxio__sim_end(arg, "maxtime");
+}
+
+/* The prompts have played: the recording starts. */
+static void cx_vxio__rec_begin_h(void *arg)
+{
+	cx_vxio *io = arg;
+	cx_engine *e;
+	cx_dlg *d;
+	cx_vx_io(io->r, &e, &d, NULL, NULL);
+	const cx_vx_rec_item *ri = io->it->rec;
+	uint32_t max = ri->maxtime_ms ? ri->maxtime_ms : VXIO_MAXTIME_MS;
+	cx_rec **slot = io->sloth ? io->sloth(d, io->slotarg) : NULL;
+	const char *why = NULL;
+	char msg[160];
+
+	if (io->sloth && (!slot || *slot)) {
+		snprintf(msg, sizeof(msg), "error.noresource: <record> at line %d: %s", io->it->line,
+			 slot ? "the call is being recorded already" : "the call has no audio");
+		cx_vx_error(io->r, msg, 1);
+		return;
+	}
+	if (re_snprintf(io->file, sizeof(io->file), "%s-%s-%u.wav", d->sess->id, d->id, ++io->nrec) < 0) {
+		cx_vx_error(io->r, "error.noresource: <record>: no file name", 1);
+		return;
+	}
+	for (char *p = io->file; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_", *p))
+			*p = '_';
+	io->reason[0] = '\0';
+	io->termchar = '\0';
+	int err = cx_rec_open(&io->rec, e->record_dir, io->file, max, io->sloth ? ri->finalsilence_ms : 0,
+			      slot, cx_vxio__rec_end, io, &why);
+	if (err) {
+		snprintf(msg, sizeof(msg), "error.noresource: <record> at line %d: %s", io->it->line,
+			 why ? why : strerror(err));
+		cx_vx_error(io->r, msg, 1);
+		return;
+	}
+	io->t0 = tmr_jiffies();
+	if (!io->sloth)
+		tmr_start(&io->t, max, cx_vxio__sim_max_h, io);
+}
+
+/* Section - <transfer> */
+
+static const char *const cx_vxio__types[] = {"blind", "bridge", "consultation"};
+
+/* The prompts have played: dialog.transfer to the CCXML document. */
+static void cx_vxio__xfer_h(void *arg)
+{
+	cx_vxio *io = arg;
+	cx_engine *e;
+	cx_dlg *d;
+	cx_ctx *X;
+	cx_vx_io(io->r, &e, &d, &X, NULL);
+	const cx_vx_xfer_item *xi = io->it->xfer;
+	const char *uri = xi->dest;
+	char msg[160];
+
+	if (xi->destexpr) {
+		cx_value v = xi->destexpr(X);
+		if (cx_is_exc(v)) {
+			cx_vx_semantic(X, "transfer", io->it->line);
+			cx_vx_error(io->r, NULL, 1); /* the reason is recorded already */
+			return;
+		}
+		uri = cx_rt_str(X, v);
+	}
+	if (!uri || !*uri) {
+		cx_catch(X);
+		snprintf(msg, sizeof(msg), "error.semantic: <transfer> at line %d has no destination",
+			 io->it->line);
+		cx_vx_error(io->r, msg, 1);
+		return;
+	}
+	cx_ev *ev = cx_ev_new(d->sess, "dialog.transfer");
+	if (!ev) {
+		cx_vx_error(io->r, "error.noresource: out of memory", 1);
+		return;
+	}
+	mem_deref(ev->source);
+	str_dup(&ev->source, d->id);
+	ev->sourcetype = "dialog";
+	cx_ev_dlg(ev, d, d->state, 0);
+	cx_ev_str(ev, "type", cx_vxio__types[xi->type]);
+	cx_ev_str(ev, "uri", uri);
+	cx_ev_num(ev, "connecttimeout", xi->connecttimeout_ms ? xi->connecttimeout_ms : 30000);
+	if (xi->maxtime_ms)
+		cx_ev_num(ev, "maxtime", xi->maxtime_ms);
+	cx_ev_str(ev, "aai", xi->aai);
+	cx_sess_post(d->sess, ev);
+	cx_log_doc(d->sess->id, "vxml transfer", uri);
+	cx_engine_kick(e);
+}
+
+/* dialog.transfer.complete: the outcome is the item's value. */
+static void cx_vxio__xfer_done(cx_vxio *io, const cx_cval *fields)
+{
+	cx_ctx *X;
+	cx_vx_io(io->r, NULL, NULL, &X, NULL);
+	const cx_cval *res = NULL, *dur = NULL;
+
+	for (uint32_t i = 0; fields && i < fields->nkids; i++) {
+		if (!strcmp(fields->keys[i], "results"))
+			res = fields->kids[i];
+		else if (!strcmp(fields->keys[i], "duration"))
+			dur = fields->kids[i];
+	}
+	const char *s = res && res->tag == CX_T_STR && res->s ? res->s : "unknown";
+	cx_value v = cx_str_utf8(X, s, strlen(s)), sh = cx_obj_new(X);
+	if (cx_is_exc(v) || cx_is_exc(sh) ||
+	    cx_define_cstr(X, sh, "duration", cx_num(dur && dur->tag == CX_T_NUM ? dur->n : 0), 0)) {
+		cx_catch(X);
+		cx_vx_error(io->r, "error.noresource: out of memory", 1);
+		return;
+	}
+	X->slots[io->it->xfer->shadow] = sh;
+	io->it = NULL;
+	cx_vx_filled(io->r, v);
+}
+
+void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
+{
+	cx_vxio *io = cx_vxio__of(r);
+	cx_dlg *d;
+	cx_vx_io(r, NULL, &d, NULL, NULL);
+
+	if (!io)
+		return;
+	if (!strcmp(name, "dialog.transfer.complete")) {
+		if (io->it && io->it->xfer)
+			cx_vxio__xfer_done(io, fields);
+		else
+			cx_log_doc(d->sess->id, "vxml", "dialog.transfer.complete without a <transfer> waiting: ignored");
+		return;
+	}
+	/* Not caught (the dialog has no <catch> for CCXML's events yet): VoiceXML's default handler
+	 * exits, e.g. connection.disconnect.transfer after a blind transfer, or a hang-up. */
+	cx_log_doc(d->sess->id, "vxml event (the dialog exits)", name);
+	cx_vx_error(r, NULL, 1);
+}
+
+int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it)
+{
+	cx_vxio *io = cx_vxio__of(r);
+	uint64_t end, now = tmr_jiffies();
+
+	if (!io) {
+		cx_vx_error(r, "error.noresource: out of memory", 0);
+		return -1;
+	}
+	if (it->kind == CX_VX_TRANSFER && it->xfer) {
+		cx_vx_io(r, NULL, NULL, NULL, &end);
+		io->it = it;
+		tmr_start(&io->t, end > now ? end - now : 0, cx_vxio__xfer_h, io);
+		return 0;
+	}
+	if (it->kind != CX_VX_RECORD || !it->rec) {
+		cx_vx_error(r, "error.unsupported: this form item", 0);
+		return -1;
+	}
+	cx_vx_io(r, NULL, NULL, NULL, &end);
+	io->it = it;
+	io->rec = mem_deref(io->rec);
+	io->reason[0] = '\0';
+	tmr_start(&io->t, end > now ? end - now : 0, cx_vxio__rec_begin_h, io);
+	return 0;
+}
+
+void cx_vxio_key(cx_vx_run *r, char key)
+{
+	cx_vxio *io = cx_vxio__of(r);
+
+	if (!io || !io->it || !io->it->rec || !io->rec || io->reason[0] || !io->it->rec->dtmfterm)
+		return; /* before the recording starts, or not ended by keys: ignored */
+	io->termchar = key;
+	if (io->sloth)
+		cx_rec_end(io->rec, "dtmf");
+	else
+		cx_vxio__sim_end(io, "dtmf");
+}
