@@ -8,7 +8,8 @@
 #      preferred: a digit is never reported twice).
 #   4. VoiceXML <record> (part vxrec): rec-call.vxml records the peer's tone until 1 s of quiet,
 #      then until its in-band '#'; both WAVs and the shadow variables are checked.
-# ONLY=dtmf|rec|recx|amd|vxrec runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
+#   5. examples/campaign over SIP with AMD (part campaign): a human and a machine answer.
+# ONLY=dtmf|rec|recx|amd|vxrec|campaign runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
 # passed.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -226,10 +227,10 @@ else
 fi
 }
 
-part_amd() {
-# 4. answering-machine detection (hints.amd, defaults: maxsilence 1000, maxtime 3000 ms): a
-# human-like greeting (0.8 s "hello" tone burst, silence), a machine-like one (4 s of speech-like
-# noise, syllables at 5 Hz, then a 1 kHz beep) and silence only (runtime 1500 ms)
+# The greetings of the AMD parts: a human-like one (0.8 s "hello" tone burst, silence), a
+# machine-like one (4 s of speech-like noise, syllables at 5 Hz, then a 1 kHz beep), the same
+# without the beep, and silence only.
+amd_wavs() {
 sox -r 8000 -n -c 1 -e u-law "$W/hello.wav" synth 0.8 sin 300 sin 700 remix 1,2 tremolo 6 40 gain -n -6 2>/dev/null ||
 	sox -c 2 -r 8000 -n -c 1 -e u-law "$W/hello.wav" synth 0.8 sin 300 sin 700 remix 1,2 tremolo 6 40 gain -n -6
 sox -r 8000 -n -c 1 -e u-law "$W/speech.wav" synth 4 pinknoise tremolo 5 80 gain -n -8
@@ -238,6 +239,12 @@ sil 3 "$W/s3000.wav"
 sox "$W/s300.wav" "$W/hello.wav" "$W/s3000.wav" "$W/human.wav"
 sox "$W/s300.wav" "$W/speech.wav" "$W/beep.wav" "$W/s3000.wav" "$W/machine.wav"
 sox "$W/s300.wav" "$W/speech.wav" "$W/s3000.wav" "$W/machine2.wav"
+}
+
+part_amd() {
+# 4. answering-machine detection (hints.amd, defaults: maxsilence 1000, maxtime 3000 ms) on the
+# greetings of amd_wavs (silence only with runtime 1500 ms)
+amd_wavs
 
 # amdcase NAME WAV AMD EXPECTED-RESULT SPEECH-MIN SPEECH-MAX HOLD
 amdcase() {
@@ -313,10 +320,59 @@ else
 fi
 }
 
+part_campaign() {
+# 5. examples/campaign over SIP with AMD: two numbers, sipp answering one with a human-like
+# greeting and one with a machine's greeting and beep; the human hears the message at once, the
+# machine after its beep (the records count the RTP packets sent); every call ends, one record
+# each, the summary is POSTed.
+amd_wavs
+compile "$ROOT/examples/campaign/campaign.ccxml" "$W/campaign"
+local hp mp who hpid mpid crc
+hp=$(lp_freeport) mp=$(lp_freeport)
+timeout 60 python3 "$ROOT/examples/campaign/report_sink.py" "$W/cport" "$W/creport" 55 &
+lp_track $!
+for who in human machine; do
+	local port=$hp
+	[ $who = machine ] && port=$mp
+	sox "$W/$who.wav" -t raw -e u-law -r 8000 -c 1 "$W/camp-$who.ul"
+	sed "s|@WAV@|$W/camp-$who.ul|; s|@TEPT@||; /^@TE@\$/d" "$T/uas_audio.xml" >"$W/camp-$who.xml"
+	timeout -k 2 40 sipp -sf "$W/camp-$who.xml" -i 127.0.0.1 -p "$port" -mi 127.0.0.1 -mp $((port + 1)) \
+		-m 1 -timeout 35s -nostdin -trace_err -error_file "$W/camp-$who.sipperr" >/dev/null 2>&1 &
+	if [ $who = human ]; then hpid=$!; else mpid=$!; fi
+	lp_track $!
+done
+lp_wait_for "$W/cport" . 5
+sleep 0.3
+(cd "$W" && exec timeout -k 2 45 ./campaign --sip "127.0.0.1:$SP" --once --max-cps 4 \
+	--values "list=sip:human@127.0.0.1:$hp,sip:machine@127.0.0.1:$mp" \
+	--values "report=http://127.0.0.1:$(cat "$W/cport")/campaign" \
+	--values 'message=message.wav?text=Hello, this is the campaign example. Goodbye.' \
+	--cdr-file "$W/camp.cdr") >"$W/camp.out" 2>"$W/camp.err"
+crc=$?
+wait "$hpid"; local hrc=$?
+wait "$mpid"; local mrc=$?
+local order
+# the machine's message starts after its beep: its ANSWERED line comes before BEEP
+order=$(grep -o -E "ANSWERED sip:(human|machine)@[^ ]* (human|machine)|BEEP sip:machine@[^ ]*" "$W/camp.out" |
+	sed 's/@[^ ]*//' | tr '\n' ',')
+if why="exit status $crc, sipp human $hrc, machine $mrc" && [ $crc = 0 ] && [ $hrc = 0 ] && [ $mrc = 0 ] &&
+	why="order of ANSWERED/BEEP: $order" &&
+	[[ $order == *"ANSWERED sip:human human"* ]] && [[ $order == *"ANSWERED sip:machine machine,BEEP sip:machine"* ]] &&
+	why=$(has "$W/camp.out" "SUMMARY total=2 answered=2 failed=0") &&
+	why="report: $(head -c 300 "$W/creport" 2>/dev/null)" && grep -q 'answered=2' "$W/creport" &&
+	why="records: $(cat "$W/camp.cdr" 2>/dev/null | head -c 400)" &&
+	python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; assert len(r)==2 and all(x["answer"] and x["duration_s"]>1 and x["rtp"]["packets_sent"]>=100 for x in r), r' "$W/camp.cdr" 2>/dev/null &&
+	why="sanitizer report" && ! sanitized "$W/camp.err"; then
+	ok "examples/campaign over SIP with AMD: the human got the message at once, the machine after its beep (>= 100 RTP packets each); 2 records, summary POSTed"
+else
+	bad "examples/campaign over SIP with AMD" "$why" "$W/camp.out" "$W/camp.err" "$W/camp-human.sipperr" "$W/camp-machine.sipperr"
+fi
+}
+
 # The parts run at the same time (each call waits for audio, and a port search takes seconds on
 # a loaded machine), each with its own ports; their lines are printed part by part.
 pids=()
-for part in dtmf rec recx amd vxrec; do
+for part in dtmf rec recx amd vxrec campaign; do
 	[ -z "${ONLY:-}" ] || [ "$ONLY" = "$part" ] || continue
 	(SP=$(lp_freeport) && PP=$(lp_freeport) && "part_$part") >"$W/part-$part.log" 2>&1 &
 	pids+=($!)
@@ -324,7 +380,7 @@ done
 for p in "${pids[@]+"${pids[@]}"}"; do
 	wait "$p"
 done
-for part in dtmf rec recx amd vxrec; do
+for part in dtmf rec recx amd vxrec campaign; do
 	[ -f "$W/part-$part.log" ] && cat "$W/part-$part.log"
 done
 N=$(cat "$W"/part-*.log 2>/dev/null | grep -c -E '^(ok|FAIL) ')
