@@ -398,11 +398,12 @@ static int cx_main__run(cx_main_cli *c, const cx_doc *const *docs, int ndocs)
 static void cx_main__malloc(const cx_main_cli *c, char **argv)
 {
 #ifdef __GLIBC__
-	const char *old = getenv("GLIBC_TUNABLES");
+	const char *old = getenv("GLIBC_TUNABLES"), *pre = getenv("LD_PRELOAD");
 	char *env;
 
+	/* (under valgrind, whose LD_PRELOAD holds vgpreload, an exec would leave the tool) */
 	if (c->malloc_tcache || c->once || (!c->cfg.sip_addr && !c->cfg.http_addr) ||
-	    (old && strstr(old, "glibc.malloc.tcache_count=")))
+	    (old && strstr(old, "glibc.malloc.tcache_count=")) || (pre && strstr(pre, "vgpreload")))
 		return;
 	if (old && *old) {
 		size_t n = strlen(old) + sizeof(CX_MAIN_TCACHE) + 1;
