@@ -19,6 +19,7 @@
 #include <spawn.h>
 #include <unistd.h>
 #include <dlfcn.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <openssl/evp.h>
@@ -30,6 +31,8 @@
 #define CX_DOCCOMP_MAXLOADED 256     /* documents loaded at run time */
 #define CX_DOCCOMP_TIMEOUT_MS 20000  /* one compile, unless $CCXML_DOC_COMPILE_MS says */
 #define CX_DOCCOMP_MAXDIAG 4096      /* compiler output kept */
+#define CX_DOCCOMP_KEEPDIR 1000      /* programs kept in the cache directory, unless
+				      * $CCXML_DOC_CACHE_MAX says */
 
 extern char **environ;
 
@@ -52,14 +55,14 @@ typedef struct cx_docent {
 	cx_engine *eng;
 } cx_docent;
 
-#define CX_DOCCOMP_MAXFRESH 1024      /* URLs kept fresh (HTTP caching) */
+#define CX_DOCCOMP_MAXFRESH 1024      /* URLs kept (HTTP caching) */
 
-/* A URL whose answer may be reused without asking the server (Cache-Control max-age). */
+/* A URL's last answer (HTTP caching): reused while fresh, revalidated with its validators. */
 typedef struct cx_docfresh {
 	struct le le;          /* most recently kept first */
 	char *url;
 	const cx_doc *doc;
-	uint64_t until;        /* cx_cdr_now_ms() */
+	cx_docval v;
 } cx_docfresh;
 
 struct cx_doccomp {
@@ -69,6 +72,7 @@ struct cx_doccomp {
 	uint32_t timeout_ms;   /* one compile */
 	char *dir;
 	uint32_t nloaded;
+	uint32_t keepdir;      /* programs the cache directory keeps (cx_doccomp__trim) */
 };
 
 static void cx_docent__destroy(void *arg)
@@ -147,6 +151,9 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp)
 		c->timeout_ms = CX_DOCCOMP_TIMEOUT_MS;
 		if (getenv("CCXML_DOC_COMPILE_MS") && atoi(getenv("CCXML_DOC_COMPILE_MS")) > 0)
 			c->timeout_ms = (uint32_t)atoi(getenv("CCXML_DOC_COMPILE_MS"));
+		c->keepdir = CX_DOCCOMP_KEEPDIR;
+		if (getenv("CCXML_DOC_CACHE_MAX") && atoi(getenv("CCXML_DOC_CACHE_MAX")) > 0)
+			c->keepdir = (uint32_t)atoi(getenv("CCXML_DOC_CACHE_MAX"));
 		err = cx_doccomp__dir(&c->dir);
 		if (err) {
 			mem_deref(c);
@@ -216,6 +223,10 @@ static int cx_docent__load(struct cx_doccomp *c, cx_docent *d, char *why, size_t
 	}
 	d->doc = *dp;
 	c->nloaded++;
+	/* used now: the last the directory's trim removes */
+	(void)utimensat(AT_FDCWD, path, NULL, 0);
+	snprintf(path, sizeof(path), "%s/%s.ccxml", c->dir, d->hash);
+	(void)utimensat(AT_FDCWD, path, NULL, 0);
 	return 0;
 }
 
@@ -259,6 +270,76 @@ static void cx_docent__diag(struct cx_doccomp *c, cx_docent *d, char *out, size_
 	mem_deref(mb);
 }
 
+typedef struct cx_docfile {
+	char name[72];         /* HASH.so or HASH.ccxml */
+	struct timespec mtime;
+} cx_docfile;
+
+static int cx_docfile__cmp(const void *a, const void *b)
+{
+	const cx_docfile *x = a, *y = b;
+
+	if (x->mtime.tv_sec != y->mtime.tv_sec)
+		return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+	return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : x->mtime.tv_nsec > y->mtime.tv_nsec;
+}
+
+/* A file of ours in the cache directory: 64 hex digits, then .so or .ccxml. */
+static int cx_docfile__ours(const char *n)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
+			return 0;
+	return !strcmp(n + 64, ".so") || !strcmp(n + 64, ".ccxml");
+}
+
+/* Keep the cache directory to keepdir programs (2 files each: HASH.ccxml, HASH.so): the
+ * files least recently compiled or loaded (mtime, touched on each load) are removed first.
+ * A program loaded by a running process stays mapped in it; a process that misses it
+ * compiles it again. Files not named like ours are never touched. */
+static void cx_doccomp__trim(cx_engine *e, struct cx_doccomp *c)
+{
+	DIR *dir = opendir(c->dir);
+	struct dirent *de;
+	cx_docfile *v = NULL, *nv;
+	size_t n = 0, cap = 0, i, max = 2 * (size_t)c->keepdir;
+	char path[512];
+	struct stat st;
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		if (strlen(de->d_name) >= sizeof(v->name) || !cx_docfile__ours(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", c->dir, de->d_name);
+		if (lstat(path, &st) || !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
+		v[n++].mtime = st.st_mtim;
+	}
+	closedir(dir);
+	if (n > max) {
+		qsort(v, n, sizeof(*v), cx_docfile__cmp);
+		for (i = 0; i < n - max; i++) {
+			snprintf(path, sizeof(path), "%s/%s", c->dir, v[i].name);
+			if (!unlink(path))
+				e->met.doc_cache_removed++;
+		}
+		cx_log(CX_LOG_INFO, NULL, "document cache %s: %zu old files removed (keeps %u "
+		       "programs)", c->dir, n - max, c->keepdir);
+	}
+	free(v);
+}
+
 static void cx_docent__finish(cx_docent *d, int status, int killed)
 {
 	struct cx_doccomp *c = d->eng->doccomp;
@@ -271,6 +352,7 @@ static void cx_docent__finish(cx_docent *d, int status, int killed)
 		cx_docent__diag(c, d, why, sizeof(why));
 	} else if (!cx_docent__load(c, d, why, sizeof(why))) {
 		cx_log(CX_LOG_INFO, NULL, "document %H compiled (%s)", cx_rt_esc, d->url, d->hash);
+		cx_doccomp__trim(d->eng, c);
 		cx_docent__tell(d, NULL);
 		return;
 	}
@@ -492,7 +574,7 @@ static cx_docfresh *cx_docfresh__find(struct cx_doccomp *c, const char *url)
 	return NULL;
 }
 
-const cx_doc *cx_doccomp_fresh(cx_engine *e, const char *url)
+const cx_doc *cx_doccomp_cached(cx_engine *e, const char *url, cx_docval *v)
 {
 	cx_docfresh *f;
 
@@ -501,21 +583,20 @@ const cx_doc *cx_doccomp_fresh(cx_engine *e, const char *url)
 	f = cx_docfresh__find(e->doccomp, url);
 	if (!f)
 		return NULL;
-	if (f->until > cx_cdr_now_ms())
-		return f->doc;
-	mem_deref(f);
-	return NULL;
+	if (v)
+		*v = f->v;
+	return f->doc;
 }
 
-void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, uint64_t until_ms)
+void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, const cx_docval *v)
 {
 	struct cx_doccomp *c;
 	cx_docfresh *f;
 
-	if (!e || !(c = e->doccomp) || !url || !doc)
+	if (!e || !(c = e->doccomp) || !url)
 		return;
 	mem_deref(cx_docfresh__find(c, url));
-	if (!until_ms)
+	if (!v || !doc)
 		return;
 	f = mem_zalloc(sizeof(*f), cx_docfresh__destroy);
 	if (!f || str_dup(&f->url, url)) {
@@ -523,7 +604,7 @@ void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, uint64_t 
 		return;
 	}
 	f->doc = doc;
-	f->until = until_ms;
+	f->v = *v;
 	list_prepend(&c->fresh, &f->le, f);
 	if (list_count(&c->fresh) > CX_DOCCOMP_MAXFRESH)
 		mem_deref(list_tail(&c->fresh)->data);

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "prov.h"
 
 #define HAS(c, i) ((((c)->present) >> (i)) & 1u)
@@ -797,20 +798,44 @@ static void cx_exec__loaded(cx_engine *e, const cx_doc *doc, const char *why, vo
 	cx_engine_kick(e);
 }
 
+/* maxage / maxstale: seconds (a number, as in HTTP) or a CSS2 time -> ms in *ms; -1 when
+ * absent or not a time (docs/fetch.md) */
+static void cx_exec__age(cx_sess *s, cx_elcall *c, int a, int64_t *ms)
+{
+	const char *v = NULL;
+	uint64_t t;
+	char *end;
+	unsigned long n;
+
+	*ms = -1;
+	if (cx_exec__str(s, c, a, &v) || !v || !*v)
+		return;
+	n = strtoul(v, &end, 10);
+	if (!*end && *v >= '0' && *v <= '9')
+		*ms = (int64_t)n * 1000;
+	else if (!cx_rt_time(v, &t))
+		*ms = (int64_t)t;
+	else
+		cx_log(CX_LOG_WARN, s->id, "maxage/maxstale '%H' is not a time: ignored", cx_rt_esc, v);
+}
+
 /* uri is not compiled in: fetch it when it can be (1: started, p is the loader's), else 0
  * with *why set when there is more to say than "not compiled in". a: the element's timeout,
- * method and enctype attributes; its namelist is submitted. */
-static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[3], const char *uri,
+ * method, enctype, maxage and maxstale attributes; its namelist is submitted. */
+static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[5], const char *uri,
 			 cx_docpend *p, const char **why)
 {
 	const char *timeout = NULL, *method = NULL, *enctype = NULL;
 	cx_cval *nl = NULL;
 	char *url = NULL;
 	uint64_t ms = 0;
+	cx_docage age;
 	int err;
 
 	if (cx_docload_url(s->eng, s->doc, uri, &url))
 		return 0;
+	cx_exec__age(s, c, a[3], &age.maxage);
+	cx_exec__age(s, c, a[4], &age.maxstale);
 	if (cx_exec__str(s, c, a[0], &timeout) || (timeout && cx_rt_time(timeout, &ms)))
 		ms = 0;
 	if (cx_exec__str(s, c, a[1], &method) || cx_exec__str(s, c, a[2], &enctype) ||
@@ -826,7 +851,7 @@ static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[3], const char *u
 	p->line = c->line;
 	err = str_dup(&p->uri, uri);
 	if (!err)
-		err = cx_docload_with(s->eng, url, method, nl, ms, cx_exec__loaded, p);
+		err = cx_docload_with(s->eng, url, method, nl, ms, &age, cx_exec__loaded, p);
 	mem_deref(nl);
 	mem_deref(url);
 	return err ? 0 : 1;
@@ -836,8 +861,9 @@ static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *next;
 	const cx_doc *doc;
-	static const int a[3] = {CX_A_createccxml_timeout, CX_A_createccxml_method,
-				 CX_A_createccxml_enctype};
+	static const int a[5] = {CX_A_createccxml_timeout, CX_A_createccxml_method,
+				 CX_A_createccxml_enctype, CX_A_createccxml_maxage,
+				 CX_A_createccxml_maxstale};
 	const char *why = NULL;
 	cx_cval *vals;
 	cx_docpend *p;
@@ -876,7 +902,8 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *next, *type;
 	const cx_doc *doc;
-	static const int a[3] = {CX_A_fetch_timeout, CX_A_fetch_method, CX_A_fetch_enctype};
+	static const int a[5] = {CX_A_fetch_timeout, CX_A_fetch_method, CX_A_fetch_enctype,
+				 CX_A_fetch_maxage, CX_A_fetch_maxstale};
 	const char *why = NULL;
 	char fid[CX_SUBID_SZ];
 	cx_docpend *p;

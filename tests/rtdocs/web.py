@@ -8,8 +8,18 @@
   /fresh.ccxml      rel.ccxml's content with Cache-Control: max-age=60
   /echo.ccxml       (GET or POST) logs "ECHO METHOD FIELDS", FIELDS the submitted form decoded
   /big.ccxml        a document over 1 MiB
+HTTP caching (each logs TEMPLATE NAME; a request whose If-None-Match / If-Modified-Since
+matches gets 304 Not Modified with no body):
+  /etag.ccxml       ETag "e1", no Cache-Control (revalidated each time)
+  /lastmod.ccxml    Last-Modified only
+  /nocache.ccxml    Cache-Control: no-cache, max-age=60 and ETag "n1"
+  /nostore.ccxml    Cache-Control: no-store and ETag "s1" (never kept: no conditional request)
+  /stale.ccxml      Cache-Control: max-age=1 and ETag "t1"
+  /fresh2.ccxml     Cache-Control: max-age=60 and ETag "f1"
+  /flip.ccxml       ETag "a" and TEMPLATE flipA for the first 2 requests, then "b" and flipB
   anything else     404
-and appends "PATH" for each request to LOG."""
+and appends "PATH STATUS inm=IF-NONE-MATCH ims=IF-MODIFIED-SINCE cc=CACHE-CONTROL" ('-' for a
+header not sent) for each request to LOG."""
 import http.server, os, sys, threading, time, urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from lib_web import serve, Quiet  # noqa: E402
@@ -17,6 +27,16 @@ from lib_web import serve, Quiet  # noqa: E402
 portfile, log, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
 extra = dict(a.split("=", 1) for a in sys.argv[4:])   # /NAME=FILE served as is (?fresh: max-age)
 lock = threading.Lock()
+flips = [0]
+LASTMOD = "Mon, 02 Nov 2026 10:00:00 GMT"
+CACHING = {   # path: (ETag, Last-Modified, Cache-Control)
+    "/etag.ccxml": ('"e1"', None, None),
+    "/lastmod.ccxml": (None, LASTMOD, None),
+    "/nocache.ccxml": ('"n1"', None, "no-cache, max-age=60"),
+    "/nostore.ccxml": ('"s1"', None, "no-store"),
+    "/stale.ccxml": ('"t1"', None, "max-age=1"),
+    "/fresh2.ccxml": ('"f1"', None, "max-age=60"),
+}
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<ccxml version="1.0" xmlns="http://www.w3.org/2002/09/ccxml">\n'
 CHILD = HEAD + """  <var name="fid"/>
   <eventprocessor>
@@ -71,6 +91,22 @@ class H(Quiet):
             f = urllib.parse.parse_qsl(query if form is None else form)
             text = "ECHO %s %s" % (self.command, ";".join("%s=%s" % kv for kv in f))
             body = TMPL % text.replace("'", "").replace("&", "&amp;")
+        elif path in CACHING or path == "/flip.ccxml":
+            name = path[1:-6]
+            if path == "/flip.ccxml":
+                with lock:
+                    flips[0] += 1
+                    v = "a" if flips[0] <= 2 else "b"
+                etag, lm, cc, name = '"%s"' % v, None, "no-cache", "flip" + v.upper()
+            else:
+                etag, lm, cc = CACHING[path]
+            hdrs = {k: v for k, v in (("ETag", etag), ("Last-Modified", lm),
+                                      ("Cache-Control", cc)) if v}
+            inm, ims = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+            if (etag and inm == etag) or (not etag and lm and ims == lm):
+                status = 304
+            else:
+                body = TMPL % name
         elif path == "/big.ccxml":
             body = HEAD + "<!--" + "x" * (1 << 20) + "-->\n</ccxml>\n"
         elif path == "/slow.ccxml":
@@ -83,7 +119,16 @@ class H(Quiet):
         else:
             status = 404
         with lock, open(log, "a") as f:
-            f.write("%s\n" % self.path)
+            f.write("%s %d inm=%s ims=%s cc=%s\n" % (
+                self.path, status, self.headers.get("If-None-Match") or "-",
+                self.headers.get("If-Modified-Since") or "-",
+                self.headers.get("Cache-Control") or "-"))
+        if status == 304:
+            self.send_response(304)
+            for k, v in hdrs.items():
+                self.send_header(k, v)
+            self.end_headers()
+            return
         self.answer(status, "application/ccxml+xml" if body else "text/plain",
                     (body or "not found\n").encode(), hdrs)
 
