@@ -45,7 +45,8 @@ typedef struct cx_docwait {
 typedef struct cx_docent {
 	struct le le;
 	char hash[65];
-	char *url;             /* where it was first fetched from: the base of its relative URIs */
+	char *url;             /* where it was first fetched from */
+	char *base;            /* its root's xml:base (NULL: url): the base of its relative URIs */
 	const cx_doc *doc;     /* NULL while compiling */
 	pid_t pid;
 	int fd;                /* the compiler's stdout+stderr */
@@ -91,6 +92,7 @@ static void cx_docent__destroy(void *arg)
 	list_flush(&d->waits);
 	list_unlink(&d->le);
 	mem_deref(d->url);
+	mem_deref(d->base);
 	mem_deref(d->diag);
 }
 
@@ -165,13 +167,25 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp)
 	return 0;
 }
 
-static void cx_doccomp__hash(const char *body, size_t len, char out[65])
+/* SHA-256 of the body and, after each a separator and its length, its scripts */
+static void cx_doccomp__hash(const char *body, size_t len, struct mbuf *const *scripts,
+			     size_t ns, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
+	EVP_MD_CTX *x = EVP_MD_CTX_new();
+	int ok = x && EVP_DigestInit_ex(x, EVP_sha256(), NULL) && EVP_DigestUpdate(x, body, len);
+	size_t k;
 
-	if (!EVP_Digest(body, len, md, &n, EVP_sha256(), NULL))
+	for (k = 0; ok && k < ns; k++) {
+		char sep[40];
+		int m = snprintf(sep, sizeof(sep), "%c<script %zu>", 0, scripts[k]->end);
+		ok = EVP_DigestUpdate(x, sep, (size_t)m) &&
+		     EVP_DigestUpdate(x, scripts[k]->buf, scripts[k]->end);
+	}
+	if (!ok || !EVP_DigestFinal_ex(x, md, &n))
 		n = 0;
+	EVP_MD_CTX_free(x);
 	for (i = 0; i < n && i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	out[2 * i] = 0;
@@ -292,10 +306,16 @@ static int cx_docfile__ours(const char *n)
 	for (i = 0; i < 64; i++)
 		if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
 			return 0;
+	if (n[64] == '-') {        /* HASH-K.js: a script of a document */
+		for (i = 65; n[i] >= '0' && n[i] <= '9'; i++)
+			;
+		return i > 65 && !strcmp(n + i, ".js");
+	}
 	return !strcmp(n + 64, ".so") || !strcmp(n + 64, ".ccxml");
 }
 
-/* Keep the cache directory to keepdir programs (2 files each: HASH.ccxml, HASH.so): the
+/* Keep the cache directory to keepdir programs (2 files each: HASH.ccxml, HASH.so; scripts
+ * HASH-K.js count as more files of theirs): the
  * files least recently compiled or loaded (mtime, touched on each load) are removed first.
  * A program loaded by a running process stays mapped in it; a process that misses it
  * compiles it again. Files not named like ours are never touched. */
@@ -323,7 +343,7 @@ static void cx_doccomp__trim(cx_engine *e, struct cx_doccomp *c)
 				break;
 			v = nv;
 		}
-		snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
+		memcpy(v[n].name, de->d_name, strlen(de->d_name) + 1);
 		v[n++].mtime = st.st_mtim;
 	}
 	closedir(dir);
@@ -419,28 +439,50 @@ static void cx_docent__env(char **env, size_t n, char *cc, size_t ccsz)
 	env[k] = NULL;
 }
 
-/* Start `ccxmlc --shared -O0 -o DIR/HASH.so DIR/HASH.ccxml`; 0 or an errno. */
-static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body, size_t len)
+static int cx_docent__write(const char *path, const void *p, size_t len)
 {
-	char src[512], so[512];
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return errno;
+	err = fwrite(p, 1, len, f) != len ? EIO : 0;
+	if (fclose(f) && !err)
+		err = EIO;
+	return err;
+}
+
+/* Start `ccxmlc --shared -O0 [--script-file DIR/HASH-K.js]... -o DIR/HASH.so DIR/HASH.ccxml`;
+ * 0 or an errno. */
+static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body, size_t len,
+			    struct mbuf *const *scripts, size_t ns)
+{
+	char src[512], so[512], js[32][512];
 	const char *cc = getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
-	char *argv[] = {(char *)cc, "--shared", "-O0", "-o", so, src, NULL};
+	char *argv[8 + 2 * 32] = {(char *)cc, "--shared", "-O0"};
 	char *env[512], ccv[256];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	int p[2], err;
-	FILE *f;
+	int p[2], err, a = 3;
+	size_t k;
 
+	if (ns > 32)
+		return E2BIG;
 	snprintf(src, sizeof(src), "%s/%s.ccxml", c->dir, d->hash);
 	snprintf(so, sizeof(so), "%s/%s.so", c->dir, d->hash);
-	f = fopen(src, "w");
-	if (!f)
-		return errno;
-	err = fwrite(body, 1, len, f) != len ? EIO : 0;
-	if (fclose(f) && !err)
-		err = EIO;
+	err = cx_docent__write(src, body, len);
+	for (k = 0; !err && k < ns; k++) {
+		snprintf(js[k], sizeof(js[k]), "%s/%s-%zu.js", c->dir, d->hash, k);
+		err = cx_docent__write(js[k], scripts[k]->buf, scripts[k]->end);
+		argv[a++] = "--script-file";
+		argv[a++] = js[k];
+	}
 	if (err)
 		return err;
+	argv[a++] = "-o";
+	argv[a++] = so;
+	argv[a++] = src;
+	argv[a] = NULL;
 	if (pipe(p))
 		return errno;
 	(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);
@@ -475,8 +517,9 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 	return 0;
 }
 
-int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_docload_h *h,
-	       void *arg)
+int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char *body,
+		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
+		    void *arg)
 {
 	struct cx_doccomp *c;
 	cx_docent *d = NULL;
@@ -488,7 +531,7 @@ int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_d
 	err = cx_doccomp__get(e, &c);
 	if (err)
 		return err;
-	cx_doccomp__hash(body, len, hash);
+	cx_doccomp__hash(body, len, scripts, nscripts, hash);
 	if (strlen(hash) != 64)
 		return EIO;
 	LIST_FOREACH(&c->ents, le) {
@@ -513,7 +556,8 @@ int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_d
 		return 0;
 	}
 	d = mem_zalloc(sizeof(*d), cx_docent__destroy);
-	if (!d || str_dup(&d->url, url) || !(d->diag = mbuf_alloc(256))) {
+	if (!d || str_dup(&d->url, url) || (base && str_dup(&d->base, base)) ||
+	    !(d->diag = mbuf_alloc(256))) {
 		mem_deref(w);
 		mem_deref(d);
 		return ENOMEM;
@@ -530,7 +574,7 @@ int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_d
 		cx_docent__tell(d, NULL);
 		return 0;
 	}
-	err = cx_docent__spawn(c, d, body, len);
+	err = cx_docent__spawn(c, d, body, len, scripts, nscripts);
 	if (err) {
 		snprintf(why, sizeof(why), "cannot run the compiler %s: %s",
 			 getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC,
@@ -549,7 +593,7 @@ const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc)
 	LIST_FOREACH(&e->doccomp->ents, le) {
 		cx_docent *d = le->data;
 		if (d->doc == doc)
-			return d->url;
+			return d->base ? d->base : d->url;
 	}
 	return NULL;
 }

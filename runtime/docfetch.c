@@ -29,6 +29,11 @@ typedef struct cx_docreq {
 	int keep;              /* 1: keep the program as url's answer, -1: forget url (no-store) */
 	int nokeep;            /* a POST: its answer is never kept */
 	const cx_doc *prev;    /* url's kept program: reused fresh, or revalidated (304) */
+	cx_docscripts *ss;     /* the document's <script src>, fetched one after another */
+	struct mbuf *js[32];   /* those fetched, UTF-8 */
+	size_t njs;
+	char *sbody;           /* the script being fetched */
+	size_t slen;
 	cx_docload_h *h;
 	void *arg;             /* a reference */
 } cx_docreq;
@@ -37,11 +42,17 @@ static void cx_docreq__destroy(void *arg)
 {
 	cx_docreq *r = arg;
 
+	size_t i;
+
 	list_unlink(&r->le);
 	tmr_cancel(&r->tmr);
 	if (r->out)
 		fclose(r->out);
 	free(r->body);
+	free(r->sbody);
+	for (i = 0; i < r->njs; i++)
+		mem_deref(r->js[i]);
+	mem_deref(r->ss);
 	mem_deref(r->url);
 	mem_deref(r->arg);
 }
@@ -99,11 +110,100 @@ static void cx_docreq__revalidated(cx_docreq *r, const cx_curl_resp *resp)
 	cx_docreq__tell(r, r->prev, NULL);
 }
 
+static void cx_docreq__compile(cx_docreq *r)
+{
+	char msg[512];
+	int err;
+
+	err = cx_doccomp_with(r->eng, r->url, r->ss ? r->ss->base : NULL,
+			      r->body ? r->body : "", r->len, r->js, r->njs,
+			      cx_docreq__compiled, r);
+	if (err) {
+		snprintf(msg, sizeof(msg), "%s: cannot compile: %s", r->url, strerror(err));
+		cx_docreq__tell(r, NULL, msg);
+	}
+}
+
+static void cx_docreq__nextscript(cx_docreq *r);
+
+/* One <script src> answered: converted to UTF-8, then the next, or the compile. */
+static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char *why)
+{
+	cx_docreq *r = arg;
+	const cx_docsrc *src = &r->ss->v[r->njs];
+	char msg[512], cwhy[200];
+
+	if (r->out) {
+		fclose(r->out);
+		r->out = NULL;
+	}
+	if (r->done || r->eng->closing) {
+		mem_deref(r);
+		return;
+	}
+	if (why)
+		snprintf(msg, sizeof(msg), "script %s: %s", src->url, why);
+	else if (resp->status < 200 || resp->status > 299)
+		snprintf(msg, sizeof(msg), "script %s: HTTP status %ld", src->url, resp->status);
+	else if (r->slen >= CX_DOC_MAXSIZE)
+		snprintf(msg, sizeof(msg), "script %s: larger than %u bytes", src->url,
+			 CX_DOC_MAXSIZE);
+	else if (cx_docscript_utf8(src->charset, resp->ctype, r->sbody ? r->sbody : "", r->slen,
+				   &r->js[r->njs], cwhy, sizeof(cwhy)))
+		snprintf(msg, sizeof(msg), "script %s: %s", src->url, cwhy);
+	else
+		msg[0] = 0;
+	free(r->sbody);
+	r->sbody = NULL;
+	if (msg[0]) {
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+	} else {
+		r->njs++;
+		cx_docreq__nextscript(r);
+	}
+	mem_deref(r);
+}
+
+static void cx_docreq__nextscript(cx_docreq *r)
+{
+	char msg[512];
+	int err;
+
+	if (r->njs == r->ss->n) {
+		cx_docreq__compile(r);
+		return;
+	}
+	r->out = open_memstream(&r->sbody, &r->slen);
+	err = r->out ? cx_curl_fetch(r->eng, r->ss->v[r->njs].url, NULL, NULL, CX_DOC_MAXSIZE,
+				     r->out, cx_docreq__gotscript, mem_ref(r)) : ENOMEM;
+	if (err) {
+		if (r->out)
+			mem_deref(r);  /* the transfer's reference */
+		snprintf(msg, sizeof(msg), "script %s: %s", r->ss->v[r->njs].url, strerror(err));
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+	}
+}
+
+/* The document's <script src> are fetched (within the same timeout) before it is compiled. */
+static void cx_docreq__scripts(cx_docreq *r)
+{
+	char msg[512], why[400];
+
+	if (cx_docscript_scan(r->url, r->body ? r->body : "", r->len, &r->ss, why, sizeof(why))) {
+		snprintf(msg, sizeof(msg), "%s: %s", r->url, why);
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+		return;
+	}
+	cx_docreq__nextscript(r);
+}
+
 static void cx_docreq__got(void *arg, const cx_curl_resp *resp, const char *why)
 {
 	cx_docreq *r = arg;
 	char msg[512];
-	int err;
 
 	if (r->out) {
 		fclose(r->out);
@@ -128,12 +228,7 @@ static void cx_docreq__got(void *arg, const cx_curl_resp *resp, const char *why)
 		cx_docreq__tell(r, NULL, msg);
 	} else {
 		cx_docreq__caching(r, resp);
-		err = cx_doccomp(r->eng, r->url, r->body ? r->body : "", r->len,
-				 cx_docreq__compiled, r);
-		if (err) {
-			snprintf(msg, sizeof(msg), "%s: cannot compile: %s", r->url, strerror(err));
-			cx_docreq__tell(r, NULL, msg);
-		}
+		cx_docreq__scripts(r);
 	}
 	mem_deref(r);
 }

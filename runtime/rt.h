@@ -460,10 +460,6 @@ typedef struct cx_docage {
  * maxage/maxstale. */
 int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
 		    uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg);
-/* The body of url as a document of this process (cached by content); h may be called before
- * this returns. */
-int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_docload_h *h,
-	       void *arg);
 const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc); /* NULL: compiled in */
 /* The HTTP cache's entry for a URL: the program its last 200 gave, when that answer came,
  * until when it is fresh, whether it must be revalidated before each use (no-cache), and its
@@ -473,6 +469,28 @@ typedef struct cx_docval {
 	int nocache;
 	char etag[256], lastmod[64];
 } cx_docval;
+/* docscript.c: a fetched document's <script src> (resolved against xml:base and its URL, in
+ * document order) and the base of its relative URIs (the root's xml:base, NULL: its URL) */
+typedef struct cx_docsrc {
+	char *url;
+	char charset[32];      /* the charset attribute, "" when none */
+} cx_docsrc;
+typedef struct cx_docscripts {
+	size_t n;
+	cx_docsrc v[32];
+	char *base;
+} cx_docscripts;
+int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscripts **sp,
+		      char *why, size_t sz);
+/* in (charset, else ctype's charset=, else UTF-8) as UTF-8 in a new *outp; why on error */
+int cx_docscript_utf8(const char *charset, const char *ctype, const char *in, size_t len,
+		      struct mbuf **outp, char *why, size_t sz);
+/* The body of url as a document of this process (cached by content), with its fetched scripts
+ * (UTF-8, in order; part of the program's hash) and the base of its relative URIs (NULL:
+ * url); h may be called before this returns. */
+int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char *body,
+		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
+		    void *arg);
 /* url's kept program and its cx_docval (copied to v), or NULL */
 const cx_doc *cx_doccomp_cached(cx_engine *e, const char *url, cx_docval *v);
 /* keep doc as url's answer (v NULL: forget url, as for no-store) */

@@ -173,5 +173,24 @@ check "CCXML_DOC_CACHE_MAX=2: 3 programs compiled, 4 files (2 programs) left, th
 	"grep -q 'TEMPLATE trimc' '$W/trimc.out' && grep -q '3 old files\\|2 old files' '$W/trimc.err' && [ \$(ls '$W/small' | wc -l) = 4 ]"
 check "a kept program is loaded, not compiled (trimb); a removed one is compiled again (trima)" bash -c \
 	"grep -q 'TEMPLATE trimb' '$W/trimb2.out' && [ \$(compiles trimb2) = 0 ] && grep -q 'TEMPLATE trima' '$W/trima2.out' && [ \$(compiles trima2) = 1 ]"
+# <script src> of a fetched document: fetched before it is compiled, charset converted, xml:base
+run withjs "$U/withjs.ccxml"
+check "<script src> relative, absolute, charset=ISO-8859-1, Latin-1 by Content-Type, UTF-8: all ran as written" \
+	grep -q "^.*SCRIPTS PASS" "$W/withjs.out"
+check "the scripts were fetched once each (js/util.js relative to the document)" bash -c \
+	"[ \$(grep -c '^/js/util.js 200' '$W/requests') = 1 ] && [ \$(grep -c '^/utf.js 200' '$W/requests') = 1 ]"
+run xb "$U/xb.ccxml"
+check "xml:base on <ccxml> and on <script>: /sub/s.js and /other/o.js ran" grep -q "XB SCRIPTS SUBOTHER" "$W/xb.out"
+check "xml:base is the base of <fetch next>: /sub/rel.ccxml fetched and run by <goto>" bash -c \
+	"grep -q 'XB REL PASS' '$W/xb.out' && grep -q '^/sub/rel.ccxml 200' '$W/requests'"
+run js404 "$U/js404.ccxml"
+check "a <script src> answered 404: error.fetch naming the script and the status, nothing ran" bash -c \
+	"grep -q 'ERROR.FETCH script http://127.0.0.1:[0-9]*/nope.js: HTTP status 404' '$W/js404.out' && ! grep -q 'ONEJS RAN' '$W/js404.out'"
+run jscs "$U/jscs.ccxml" --values mode=create
+check "an unknown <script charset>: error.createccxml saying so" \
+	grep -q "ERROR.CREATECCXML script .*abs.js: unknown charset 'x-none'" "$W/jscs.out"
+run jsftp "$U/jsftp.ccxml"
+check "a <script src> that is not http(s): error.fetch saying so" \
+	grep -q "ERROR.FETCH .*jsftp.ccxml: <script src> 'ftp://127.0.0.1/x.js' (line 3) is not an http(s) URI" "$W/jsftp.out"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtdocs

@@ -17,6 +17,15 @@ matches gets 304 Not Modified with no body):
   /stale.ccxml      Cache-Control: max-age=1 and ETag "t1"
   /fresh2.ccxml     Cache-Control: max-age=60 and ETag "f1"
   /flip.ccxml       ETag "a" and TEMPLATE flipA for the first 2 requests, then "b" and flipB
+Scripts and xml:base (docs/fetch.md "Scripts and xml:base"):
+  /withjs.ccxml     <script src> relative (js/util.js), absolute (abs.js), with charset=
+                    ISO-8859-1 (latin.js), Latin-1 by the answer's Content-Type (ctl.js), UTF-8
+                    (utf.js): logs SCRIPTS PASS when every one ran as written
+  /xb.ccxml         <ccxml xml:base="/sub/">: <script src="s.js"> is /sub/s.js, a <script
+                    xml:base="/other/"> src o.js is /other/o.js, <fetch next="'rel.ccxml'"> and
+                    <goto> reach /sub/rel.ccxml (logs XB REL PASS)
+  /js404.ccxml      a <script src> answered 404;  /jscs.ccxml  charset="x-none"
+  /jsftp.ccxml      a <script src> of ftp:
   anything else     404
 and appends "PATH STATUS inm=IF-NONE-MATCH ims=IF-MODIFIED-SINCE cc=CACHE-CONTROL" ('-' for a
 header not sent) for each request to LOG."""
@@ -68,6 +77,40 @@ BAD = HEAD + """  <eventprocessor>
 """
 
 
+SCRIPTED = HEAD + """  <script src="js/util.js"/>
+  <script src="http://127.0.0.1:%d/abs.js"/>
+  <script src="latin.js" charset="ISO-8859-1"/>
+  <script src="ctl.js"/>
+  <script src="utf.js"/>
+  <eventprocessor>
+    <transition event="ccxml.loaded">
+      <log expr="'SCRIPTS ' + (twice(21) == 42 &amp;&amp; abs == 'abs' &amp;&amp; latin == '\\u00e9t\\u00e9' &amp;&amp; ctl == latin &amp;&amp; utf == latin ? 'PASS' : 'FAIL ' + [latin, ctl, utf].join(','))"/>
+      <exit/>
+    </transition>
+  </eventprocessor>
+</ccxml>
+"""
+XB = (CHILD.replace('<ccxml ', '<ccxml xml:base="/sub/" ')
+      .replace('<var name="fid"/>\n', '<var name="fid"/>\n  <script src="s.js"/>\n'
+               '  <script xml:base="/other/" src="o.js"/>\n')
+      .replace("'CHILD RUNNING'", "'XB SCRIPTS ' + (sub + other)"))
+ONEJS = HEAD + """  <script src="%s"%s/>
+  <eventprocessor>
+    <transition event="ccxml.loaded"><log expr="'ONEJS RAN'"/><exit/></transition>
+  </eventprocessor>
+</ccxml>
+"""
+JS = {  # path: (bytes, Content-Type)
+    "/js/util.js": (b"function twice(x) { return 2 * x; }\n", "application/javascript"),
+    "/abs.js": (b"var abs = 'abs';\n", "application/javascript"),
+    "/latin.js": (b"var latin = '\xe9t\xe9';\n", "application/javascript"),
+    "/ctl.js": (b"var ctl = '\xe9t\xe9';\n", "application/javascript; charset=ISO-8859-1"),
+    "/utf.js": ("var utf = '\u00e9t\u00e9';\n".encode(), "application/javascript; charset=utf-8"),
+    "/sub/s.js": (b"var sub = 'SUB';\n", "application/javascript"),
+    "/other/o.js": (b"var other = 'OTHER';\n", "application/javascript"),
+}
+
+
 class H(Quiet):
     def do_POST(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -107,6 +150,19 @@ class H(Quiet):
                 status = 304
             else:
                 body = TMPL % name
+        elif path == "/withjs.ccxml":
+            body = SCRIPTED % self.server.server_port
+        elif path == "/xb.ccxml":
+            body = XB
+        elif path == "/sub/rel.ccxml":
+            body = REL.replace("CHILD REL PASS", "XB REL PASS")
+        elif path in ("/js404.ccxml", "/jscs.ccxml", "/jsftp.ccxml"):
+            body = ONEJS % {"/js404.ccxml": ("nope.js", ""), "/jscs.ccxml": ("abs.js", ' charset="x-none"'),
+                            "/jsftp.ccxml": ("ftp://127.0.0.1/x.js", "")}[path]
+        elif path in JS:
+            with lock, open(log, "a") as f:
+                f.write("%s 200\n" % self.path)
+            return self.answer(200, JS[path][1], JS[path][0])
         elif path == "/big.ccxml":
             body = HEAD + "<!--" + "x" * (1 << 20) + "-->\n</ccxml>\n"
         elif path == "/slow.ccxml":
