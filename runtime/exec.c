@@ -346,10 +346,12 @@ static int cx_exec__hints(cx_ctx *X, cx_sess *s, cx_elcall *c, int i, cx_cval **
 	return 0;
 }
 
+static int cx_exec__known(cx_sess *s, const char *id);
+
 static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	cx_cval *hints;
-	const char *dest, *aai, *callerid, *timeout;
+	const char *dest, *aai, *callerid, *timeout, *joinid, *joindir;
 	uint64_t ms = 60000;
 	cx_engine *e = s->eng;
 	cx_conn *cn;
@@ -359,6 +361,19 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	STR(CX_A_createcall_aai, aai);
 	STR(CX_A_createcall_callerid, callerid);
 	STR(CX_A_createcall_timeout, timeout);
+	STR(CX_A_createcall_joinid, joinid);
+	STR(CX_A_createcall_joindirection, joindir);
+	if (joindir && strcmp(joindir, "both") && strcmp(joindir, "calltransmit") &&
+	    strcmp(joindir, "callreceive")) {
+		cx_throw_error(X, "SyntaxError", "<createcall joindirection> '%s' is not 'both', "
+			       "'calltransmit' or 'callreceive'", joindir);
+		return cx_semantic(X, c->elem, c->line);
+	}
+	if (joinid && !cx_exec__known(s, joinid)) {
+		cx_throw_error(X, "SyntaxError", "<createcall joinid> '%s' is no connection, "
+			       "conference or dialog of this session", joinid);
+		return cx_semantic(X, c->elem, c->line);
+	}
 	if (timeout && cx_rt_time(timeout, &ms)) {
 		cx_throw_error(X, "SyntaxError", "bad CSS2 time '%s' in <createcall timeout>", timeout);
 		return cx_semantic(X, c->elem, c->line);
@@ -378,6 +393,12 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	str_dup(&cn->callerid, callerid ? callerid : "");
 	cn->hints = hints;
 	cn->timeout_ms = (uint32_t)(ms > 0xffffffffu ? 0xffffffffu : ms);
+	if (joinid) {
+		str_dup(&cn->joinid, joinid);
+		cn->joindir = !joindir || !strcmp(joindir, "both") ? 0 :
+			      !strcmp(joindir, "calltransmit") ? 1 : 2;
+		cn->joinline = c->line;
+	}
 	if (HAS(c, CX_A_createcall_connectionid))
 		cx_exec__out(s, c, cn->id);
 	err = cx_pace_createcall(e, cn, dest ? dest : "");
@@ -510,6 +531,29 @@ static void cx_exec__confev(cx_sess *s, const char *name, const char *confid, co
 	cx_sess_post(s, ev);
 }
 
+/* <join> (j) or <unjoin> of id1 and id2 through the provider: conference.joined/unjoined, or
+ * error.conference.join/unjoin with the provider's reason. */
+static void cx_exec__dojoin(cx_sess *s, uint32_t line, int j, const char *id1, const char *id2,
+			    int full)
+{
+	cx_engine *e = s->eng;
+	const cx_prov *pv = e->prov;
+	int err = 0;
+
+	if (j && pv && pv->join)
+		err = pv->join(e, s, id1, id2, full);
+	else if (!j && pv && pv->unjoin)
+		err = pv->unjoin(e, s, id1, id2);
+	if (err) {
+		cx_sess_error_at(s, line, j ? "error.conference.join" : "error.conference.unjoin",
+				 j ? "join" : "unjoin", "cannot %s %s and %s: %s", j ? "join" : "unjoin",
+				 id1, id2, strerror(err));
+		return;
+	}
+	cx_exec__confev(s, j ? "conference.joined" : "conference.unjoined",
+			cx_conf_find(s, id1) ? id1 : cx_conf_find(s, id2) ? id2 : NULL, id1, id2);
+}
+
 static void cx_conf__destroy(void *arg)
 {
 	cx_conf *f = arg;
@@ -572,20 +616,23 @@ static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		return cx_exec__unknown(s, c, "id", id1);
 	if (!cx_exec__known(s, id2))
 		return cx_exec__unknown(s, c, "id", id2);
-	if (c->elem == CX_E_join && pv && pv->join)
-		err = pv->join(e, s, id1, id2, !duplex || str_casecmp(duplex, "half"));
-	else if (c->elem == CX_E_unjoin && pv && pv->unjoin)
-		err = pv->unjoin(e, s, id1, id2);
-	if (err) {
-		int j = c->elem == CX_E_join;
-		cx_sess_error_at(s, c->line, j ? "error.conference.join" : "error.conference.unjoin",
-				 cx_exec__tag(c), "cannot %s %s and %s: %s", j ? "join" : "unjoin", id1, id2,
-				 strerror(err));
-		return CX_GO;
-	}
-	cx_exec__confev(s, c->elem == CX_E_join ? "conference.joined" : "conference.unjoined",
-			cx_conf_find(s, id1) ? id1 : cx_conf_find(s, id2) ? id2 : NULL, id1, id2);
+	cx_exec__dojoin(s, c->line, c->elem == CX_E_join, id1, id2,
+			!duplex || str_casecmp(duplex, "half"));
 	return CX_GO;
+}
+
+void cx_rt_joinid(cx_sess *s, cx_conn *c)
+{
+	char *id = c->joinid;
+	const char *id1 = c->joindir == 2 ? c->id : id, *id2 = c->joindir == 2 ? id : c->id;
+
+	c->joinid = NULL;
+	if (!cx_exec__known(s, id))
+		cx_sess_error_at(s, c->joinline, "error.conference.join", "createcall",
+				 "cannot join %s to %s: %s is gone", c->id, id, id);
+	else
+		cx_exec__dojoin(s, c->joinline, 1, id1, id2, c->joindir == 0);
+	mem_deref(id);
 }
 
 /* Section - dialogs */

@@ -100,6 +100,9 @@ struct cx_conn {
 	const char *state;     /* the platform's latest state */
 	const char *vstate;    /* state as of the event being processed (what ES sees) */
 	char *local, *remote, *aai, *callerid, *redirect;
+	char *joinid;          /* <createcall joinid>: joined when connected (cx_rt_joinid) */
+	int joindir;           /* its joindirection: 0 both, 1 calltransmit, 2 callreceive */
+	uint32_t joinline;
 	int inbound;           /* originator 'remote' */
 	int removed;           /* left session.connections */
 	uint32_t timeout_ms;   /* createcall timeout */
@@ -322,6 +325,10 @@ const cx_doc *cx_engine_doc(cx_engine *e, const char *name);
  * the reason ("program built with ccxmlc X (ABI a) against runtime Y (ABI b)…") in msg. */
 int cx_doc_check(const cx_doc *doc, char *msg, size_t sz);
 void cx_engine_reap(cx_engine *e);          /* tear down sessions that ended */
+
+/* exec.c: join c (connected now) to its <createcall joinid>: conference.joined, or
+ * error.conference.join when that id is gone or the provider cannot */
+void cx_rt_joinid(cx_sess *s, cx_conn *c);
 
 /* Section - Patterns and times (event.c) */
 
