@@ -150,6 +150,8 @@ static void chk__unknown_attr(Chk *c, Node *n, Attr *a)
 			           "(-Wno-unknown-extension ignores it)", chk__written(a->loc, a->name), a->ns, n->tag);
 		return;
 	}
+	if (!strcmp(a->name, "xml:base"))
+		return;   /* XML Base: on any element, read at run time (docs/fetch.md) */
 	const char *best = NULL;
 	int bd = 3;
 	for (int i = 0; i < ei->nattrs; i++) {

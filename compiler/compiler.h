@@ -41,6 +41,10 @@ typedef struct Loc {
 
 extern int diag_errors;      /* number of errors reported so far */
 extern bool diag_werror;     /* -Werror: warnings count as errors */
+/* --script-file PATH (repeated; run-time compiles, docs/fetch.md): the Nth <script src> of the
+ * document, in document order, is read from the Nth file instead of its src */
+extern const char **xml_script_files;
+extern int xml_nscript_files;
 void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_warning(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

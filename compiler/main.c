@@ -61,6 +61,7 @@ static void main__usage(FILE *f)
 		"  --emit-c                 write the generated C (FILE.c) instead of compiling it\n"
 		"  -c                       embedding: write FILE.o and FILE.h (no main)\n"
 		"  --shared                 write FILE.so for a running program to load (docs/fetch.md)\n"
+		"  --script-file PATH       the next <script src> reads PATH (repeated; docs/fetch.md)\n"
 		"  -g                       debug information (with #line back to the .ccxml)\n"
 		"  -O0 -O1 -O2 -O3 -Os      optimisation level passed to cc\n"
 		"  --no-line                no #line directives in the generated C\n"
@@ -188,6 +189,15 @@ static int main__main(int argc, char **argv)
 			opt.object = true;
 		} else if (!strcmp(a, "--shared")) {
 			shared = true;
+		} else if (!strcmp(a, "--script-file")) {
+			if (++i >= argc)
+				diag_fatal("--script-file needs a file name");
+			const char **f = realloc(xml_script_files, (size_t)(xml_nscript_files + 1) *
+						 sizeof(*f));
+			if (!f)
+				diag_fatal("out of memory");
+			xml_script_files = f;
+			xml_script_files[xml_nscript_files++] = argv[i];
 		} else if (!strcmp(a, "-g")) {
 			opt.debug = true;
 		} else if (!strncmp(a, "-O", 2) && (a[2] == 0 || (strchr("0123s", a[2]) && !a[3]))) {

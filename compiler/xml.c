@@ -800,7 +800,10 @@ static bool xml__has_scheme(const char *s)
 	return true;
 }
 
-static void xml__load_script(Doc *doc, Node *n)
+const char **xml_script_files;
+int xml_nscript_files;
+
+static void xml__load_script(Doc *doc, Node *n, int *k)
 {
 	Attr *src = node_attr(n, "src");
 	if (!src)
@@ -810,6 +813,13 @@ static void xml__load_script(Doc *doc, Node *n)
 		return;
 	}
 	const char *v = src->value.s;
+	if (xml_nscript_files) {   /* fetched by the running program (--script-file) */
+		if (*k >= xml_nscript_files) {
+			diag_error(src->value.loc, "script '%s' was not fetched", v);
+			return;
+		}
+		v = xml_script_files[(*k)++];
+	}
 	if (!strncmp(v, "file://", 7))
 		v += 7;
 	if (!*v) {
@@ -839,12 +849,12 @@ static void xml__load_script(Doc *doc, Node *n)
 	n->has_text = true;
 }
 
-static void xml__scripts(Doc *doc, Node *n)
+static void xml__scripts(Doc *doc, Node *n, int *k)
 {
 	for (; n; n = n->next) {
 		if (n->elem == CX_E_script)
-			xml__load_script(doc, n);
-		xml__scripts(doc, n->kids);
+			xml__load_script(doc, n, k);
+		xml__scripts(doc, n->kids, k);
 	}
 }
 
@@ -980,6 +990,7 @@ Doc *xml_load(const char *path)
 	ld.next = 0;
 	doc->root = xml__build(&ld, root, NULL);
 	xmlFreeDoc(x);
-	xml__scripts(doc, doc->root);
+	int k = 0;
+	xml__scripts(doc, doc->root, &k);
 	return doc;
 }

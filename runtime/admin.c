@@ -220,6 +220,10 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 		    "compiled (docs/fetch.md).", e->met.doc_compiles);
 	cx_met__one(mb, "ccxml_compile_cache_hits_total", "counter", "Documents fetched at run "
 		    "time whose compiled program was already there.", e->met.doc_cache_hits);
+	cx_met__one(mb, "ccxml_fetch_not_modified_total", "counter", "Documents revalidated with "
+		    "the server (304 Not Modified): the kept program ran.", e->met.doc_revalidated);
+	cx_met__one(mb, "ccxml_doc_cache_removed_total", "counter", "Old files removed from the "
+		    "document cache directory.", e->met.doc_cache_removed);
 	cx_met__one(mb, "ccxml_cdr_records_total", "counter", "Call records written.",
 		    e->met.cdr_records);
 	cx_met__head(mb, "ccxml_cdr_posts_total", "counter", "POSTs of call records to --cdr-url, "

@@ -22,6 +22,7 @@ static void cx_conn__destroy(void *arg)
 	mem_deref(c->local);
 	mem_deref(c->remote);
 	mem_deref(c->aai);
+	mem_deref(c->joinid);
 	mem_deref(c->callerid);
 	mem_deref(c->redirect);
 	mem_deref(c->pd);
@@ -166,6 +167,8 @@ void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const cha
 			cx_catch(s->X);
 	}
 	cx_sess_post(s, ev);
+	if (c->joinid && !strcmp(name, "connection.connected"))
+		cx_rt_joinid(s, c);
 }
 
 static void cx_rt__dlg_event(cx_dlg *d, const char *name, const char *reason,

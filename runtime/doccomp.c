@@ -19,6 +19,7 @@
 #include <spawn.h>
 #include <unistd.h>
 #include <dlfcn.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <openssl/evp.h>
@@ -30,6 +31,8 @@
 #define CX_DOCCOMP_MAXLOADED 256     /* documents loaded at run time */
 #define CX_DOCCOMP_TIMEOUT_MS 20000  /* one compile, unless $CCXML_DOC_COMPILE_MS says */
 #define CX_DOCCOMP_MAXDIAG 4096      /* compiler output kept */
+#define CX_DOCCOMP_KEEPDIR 1000      /* programs kept in the cache directory, unless
+				      * $CCXML_DOC_CACHE_MAX says */
 
 extern char **environ;
 
@@ -42,7 +45,8 @@ typedef struct cx_docwait {
 typedef struct cx_docent {
 	struct le le;
 	char hash[65];
-	char *url;             /* where it was first fetched from: the base of its relative URIs */
+	char *url;             /* where it was first fetched from */
+	char *base;            /* its root's xml:base (NULL: url): the base of its relative URIs */
 	const cx_doc *doc;     /* NULL while compiling */
 	pid_t pid;
 	int fd;                /* the compiler's stdout+stderr */
@@ -52,14 +56,14 @@ typedef struct cx_docent {
 	cx_engine *eng;
 } cx_docent;
 
-#define CX_DOCCOMP_MAXFRESH 1024      /* URLs kept fresh (HTTP caching) */
+#define CX_DOCCOMP_MAXFRESH 1024      /* URLs kept (HTTP caching) */
 
-/* A URL whose answer may be reused without asking the server (Cache-Control max-age). */
+/* A URL's last answer (HTTP caching): reused while fresh, revalidated with its validators. */
 typedef struct cx_docfresh {
 	struct le le;          /* most recently kept first */
 	char *url;
 	const cx_doc *doc;
-	uint64_t until;        /* cx_cdr_now_ms() */
+	cx_docval v;
 } cx_docfresh;
 
 struct cx_doccomp {
@@ -69,6 +73,7 @@ struct cx_doccomp {
 	uint32_t timeout_ms;   /* one compile */
 	char *dir;
 	uint32_t nloaded;
+	uint32_t keepdir;      /* programs the cache directory keeps (cx_doccomp__trim) */
 };
 
 static void cx_docent__destroy(void *arg)
@@ -87,6 +92,7 @@ static void cx_docent__destroy(void *arg)
 	list_flush(&d->waits);
 	list_unlink(&d->le);
 	mem_deref(d->url);
+	mem_deref(d->base);
 	mem_deref(d->diag);
 }
 
@@ -147,6 +153,9 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp)
 		c->timeout_ms = CX_DOCCOMP_TIMEOUT_MS;
 		if (getenv("CCXML_DOC_COMPILE_MS") && atoi(getenv("CCXML_DOC_COMPILE_MS")) > 0)
 			c->timeout_ms = (uint32_t)atoi(getenv("CCXML_DOC_COMPILE_MS"));
+		c->keepdir = CX_DOCCOMP_KEEPDIR;
+		if (getenv("CCXML_DOC_CACHE_MAX") && atoi(getenv("CCXML_DOC_CACHE_MAX")) > 0)
+			c->keepdir = (uint32_t)atoi(getenv("CCXML_DOC_CACHE_MAX"));
 		err = cx_doccomp__dir(&c->dir);
 		if (err) {
 			mem_deref(c);
@@ -158,13 +167,25 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp)
 	return 0;
 }
 
-static void cx_doccomp__hash(const char *body, size_t len, char out[65])
+/* SHA-256 of the body and, after each a separator and its length, its scripts */
+static void cx_doccomp__hash(const char *body, size_t len, struct mbuf *const *scripts,
+			     size_t ns, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
+	EVP_MD_CTX *x = EVP_MD_CTX_new();
+	int ok = x && EVP_DigestInit_ex(x, EVP_sha256(), NULL) && EVP_DigestUpdate(x, body, len);
+	size_t k;
 
-	if (!EVP_Digest(body, len, md, &n, EVP_sha256(), NULL))
+	for (k = 0; ok && k < ns; k++) {
+		char sep[40];
+		int m = snprintf(sep, sizeof(sep), "%c<script %zu>", 0, scripts[k]->end);
+		ok = EVP_DigestUpdate(x, sep, (size_t)m) &&
+		     EVP_DigestUpdate(x, scripts[k]->buf, scripts[k]->end);
+	}
+	if (!ok || !EVP_DigestFinal_ex(x, md, &n))
 		n = 0;
+	EVP_MD_CTX_free(x);
 	for (i = 0; i < n && i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	out[2 * i] = 0;
@@ -216,6 +237,10 @@ static int cx_docent__load(struct cx_doccomp *c, cx_docent *d, char *why, size_t
 	}
 	d->doc = *dp;
 	c->nloaded++;
+	/* used now: the last the directory's trim removes */
+	(void)utimensat(AT_FDCWD, path, NULL, 0);
+	snprintf(path, sizeof(path), "%s/%s.ccxml", c->dir, d->hash);
+	(void)utimensat(AT_FDCWD, path, NULL, 0);
 	return 0;
 }
 
@@ -259,6 +284,82 @@ static void cx_docent__diag(struct cx_doccomp *c, cx_docent *d, char *out, size_
 	mem_deref(mb);
 }
 
+typedef struct cx_docfile {
+	char name[72];         /* HASH.so or HASH.ccxml */
+	struct timespec mtime;
+} cx_docfile;
+
+static int cx_docfile__cmp(const void *a, const void *b)
+{
+	const cx_docfile *x = a, *y = b;
+
+	if (x->mtime.tv_sec != y->mtime.tv_sec)
+		return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+	return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : x->mtime.tv_nsec > y->mtime.tv_nsec;
+}
+
+/* A file of ours in the cache directory: 64 hex digits, then .so or .ccxml. */
+static int cx_docfile__ours(const char *n)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
+			return 0;
+	if (n[64] == '-') {        /* HASH-K.js: a script of a document */
+		for (i = 65; n[i] >= '0' && n[i] <= '9'; i++)
+			;
+		return i > 65 && !strcmp(n + i, ".js");
+	}
+	return !strcmp(n + 64, ".so") || !strcmp(n + 64, ".ccxml");
+}
+
+/* Keep the cache directory to keepdir programs (2 files each: HASH.ccxml, HASH.so; scripts
+ * HASH-K.js count as more files of theirs): the
+ * files least recently compiled or loaded (mtime, touched on each load) are removed first.
+ * A program loaded by a running process stays mapped in it; a process that misses it
+ * compiles it again. Files not named like ours are never touched. */
+static void cx_doccomp__trim(cx_engine *e, struct cx_doccomp *c)
+{
+	DIR *dir = opendir(c->dir);
+	struct dirent *de;
+	cx_docfile *v = NULL, *nv;
+	size_t n = 0, cap = 0, i, max = 2 * (size_t)c->keepdir;
+	char path[512];
+	struct stat st;
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		if (strlen(de->d_name) >= sizeof(v->name) || !cx_docfile__ours(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", c->dir, de->d_name);
+		if (lstat(path, &st) || !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		memcpy(v[n].name, de->d_name, strlen(de->d_name) + 1);
+		v[n++].mtime = st.st_mtim;
+	}
+	closedir(dir);
+	if (n > max) {
+		qsort(v, n, sizeof(*v), cx_docfile__cmp);
+		for (i = 0; i < n - max; i++) {
+			snprintf(path, sizeof(path), "%s/%s", c->dir, v[i].name);
+			if (!unlink(path))
+				e->met.doc_cache_removed++;
+		}
+		cx_log(CX_LOG_INFO, NULL, "document cache %s: %zu old files removed (keeps %u "
+		       "programs)", c->dir, n - max, c->keepdir);
+	}
+	free(v);
+}
+
 static void cx_docent__finish(cx_docent *d, int status, int killed)
 {
 	struct cx_doccomp *c = d->eng->doccomp;
@@ -271,6 +372,7 @@ static void cx_docent__finish(cx_docent *d, int status, int killed)
 		cx_docent__diag(c, d, why, sizeof(why));
 	} else if (!cx_docent__load(c, d, why, sizeof(why))) {
 		cx_log(CX_LOG_INFO, NULL, "document %H compiled (%s)", cx_rt_esc, d->url, d->hash);
+		cx_doccomp__trim(d->eng, c);
 		cx_docent__tell(d, NULL);
 		return;
 	}
@@ -337,28 +439,50 @@ static void cx_docent__env(char **env, size_t n, char *cc, size_t ccsz)
 	env[k] = NULL;
 }
 
-/* Start `ccxmlc --shared -O0 -o DIR/HASH.so DIR/HASH.ccxml`; 0 or an errno. */
-static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body, size_t len)
+static int cx_docent__write(const char *path, const void *p, size_t len)
 {
-	char src[512], so[512];
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return errno;
+	err = fwrite(p, 1, len, f) != len ? EIO : 0;
+	if (fclose(f) && !err)
+		err = EIO;
+	return err;
+}
+
+/* Start `ccxmlc --shared -O0 [--script-file DIR/HASH-K.js]... -o DIR/HASH.so DIR/HASH.ccxml`;
+ * 0 or an errno. */
+static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body, size_t len,
+			    struct mbuf *const *scripts, size_t ns)
+{
+	char src[512], so[512], js[32][512];
 	const char *cc = getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
-	char *argv[] = {(char *)cc, "--shared", "-O0", "-o", so, src, NULL};
+	char *argv[8 + 2 * 32] = {(char *)cc, "--shared", "-O0"};
 	char *env[512], ccv[256];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	int p[2], err;
-	FILE *f;
+	int p[2], err, a = 3;
+	size_t k;
 
+	if (ns > 32)
+		return E2BIG;
 	snprintf(src, sizeof(src), "%s/%s.ccxml", c->dir, d->hash);
 	snprintf(so, sizeof(so), "%s/%s.so", c->dir, d->hash);
-	f = fopen(src, "w");
-	if (!f)
-		return errno;
-	err = fwrite(body, 1, len, f) != len ? EIO : 0;
-	if (fclose(f) && !err)
-		err = EIO;
+	err = cx_docent__write(src, body, len);
+	for (k = 0; !err && k < ns; k++) {
+		snprintf(js[k], sizeof(js[k]), "%s/%s-%zu.js", c->dir, d->hash, k);
+		err = cx_docent__write(js[k], scripts[k]->buf, scripts[k]->end);
+		argv[a++] = "--script-file";
+		argv[a++] = js[k];
+	}
 	if (err)
 		return err;
+	argv[a++] = "-o";
+	argv[a++] = so;
+	argv[a++] = src;
+	argv[a] = NULL;
 	if (pipe(p))
 		return errno;
 	(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);
@@ -393,8 +517,9 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 	return 0;
 }
 
-int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_docload_h *h,
-	       void *arg)
+int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char *body,
+		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
+		    void *arg)
 {
 	struct cx_doccomp *c;
 	cx_docent *d = NULL;
@@ -406,7 +531,7 @@ int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_d
 	err = cx_doccomp__get(e, &c);
 	if (err)
 		return err;
-	cx_doccomp__hash(body, len, hash);
+	cx_doccomp__hash(body, len, scripts, nscripts, hash);
 	if (strlen(hash) != 64)
 		return EIO;
 	LIST_FOREACH(&c->ents, le) {
@@ -431,7 +556,8 @@ int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_d
 		return 0;
 	}
 	d = mem_zalloc(sizeof(*d), cx_docent__destroy);
-	if (!d || str_dup(&d->url, url) || !(d->diag = mbuf_alloc(256))) {
+	if (!d || str_dup(&d->url, url) || (base && str_dup(&d->base, base)) ||
+	    !(d->diag = mbuf_alloc(256))) {
 		mem_deref(w);
 		mem_deref(d);
 		return ENOMEM;
@@ -448,7 +574,7 @@ int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_d
 		cx_docent__tell(d, NULL);
 		return 0;
 	}
-	err = cx_docent__spawn(c, d, body, len);
+	err = cx_docent__spawn(c, d, body, len, scripts, nscripts);
 	if (err) {
 		snprintf(why, sizeof(why), "cannot run the compiler %s: %s",
 			 getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC,
@@ -467,7 +593,7 @@ const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc)
 	LIST_FOREACH(&e->doccomp->ents, le) {
 		cx_docent *d = le->data;
 		if (d->doc == doc)
-			return d->url;
+			return d->base ? d->base : d->url;
 	}
 	return NULL;
 }
@@ -492,7 +618,7 @@ static cx_docfresh *cx_docfresh__find(struct cx_doccomp *c, const char *url)
 	return NULL;
 }
 
-const cx_doc *cx_doccomp_fresh(cx_engine *e, const char *url)
+const cx_doc *cx_doccomp_cached(cx_engine *e, const char *url, cx_docval *v)
 {
 	cx_docfresh *f;
 
@@ -501,21 +627,20 @@ const cx_doc *cx_doccomp_fresh(cx_engine *e, const char *url)
 	f = cx_docfresh__find(e->doccomp, url);
 	if (!f)
 		return NULL;
-	if (f->until > cx_cdr_now_ms())
-		return f->doc;
-	mem_deref(f);
-	return NULL;
+	if (v)
+		*v = f->v;
+	return f->doc;
 }
 
-void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, uint64_t until_ms)
+void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, const cx_docval *v)
 {
 	struct cx_doccomp *c;
 	cx_docfresh *f;
 
-	if (!e || !(c = e->doccomp) || !url || !doc)
+	if (!e || !(c = e->doccomp) || !url)
 		return;
 	mem_deref(cx_docfresh__find(c, url));
-	if (!until_ms)
+	if (!v || !doc)
 		return;
 	f = mem_zalloc(sizeof(*f), cx_docfresh__destroy);
 	if (!f || str_dup(&f->url, url)) {
@@ -523,7 +648,7 @@ void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, uint64_t 
 		return;
 	}
 	f->doc = doc;
-	f->until = until_ms;
+	f->v = *v;
 	list_prepend(&c->fresh, &f->le, f);
 	if (list_count(&c->fresh) > CX_DOCCOMP_MAXFRESH)
 		mem_deref(list_tail(&c->fresh)->data);

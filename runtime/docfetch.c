@@ -25,8 +25,15 @@ typedef struct cx_docreq {
 	struct tmr tmr;
 	int done;              /* the handler was called */
 	uint64_t t0, t1;       /* cx_met_now_us(): started, body received */
-	uint64_t until;        /* the answer is fresh until (cx_prompt_fresh), 0: not kept */
-	int nokeep;            /* a POST: its answer is never kept fresh */
+	cx_docval val;         /* the answer's caching (kept with the program when keep) */
+	int keep;              /* 1: keep the program as url's answer, -1: forget url (no-store) */
+	int nokeep;            /* a POST: its answer is never kept */
+	const cx_doc *prev;    /* url's kept program: reused fresh, or revalidated (304) */
+	cx_docscripts *ss;     /* the document's <script src>, fetched one after another */
+	struct mbuf *js[32];   /* those fetched, UTF-8 */
+	size_t njs;
+	char *sbody;           /* the script being fetched */
+	size_t slen;
 	cx_docload_h *h;
 	void *arg;             /* a reference */
 } cx_docreq;
@@ -35,11 +42,17 @@ static void cx_docreq__destroy(void *arg)
 {
 	cx_docreq *r = arg;
 
+	size_t i;
+
 	list_unlink(&r->le);
 	tmr_cancel(&r->tmr);
 	if (r->out)
 		fclose(r->out);
 	free(r->body);
+	free(r->sbody);
+	for (i = 0; i < r->njs; i++)
+		mem_deref(r->js[i]);
+	mem_deref(r->ss);
 	mem_deref(r->url);
 	mem_deref(r->arg);
 }
@@ -50,8 +63,8 @@ static void cx_docreq__tell(cx_docreq *r, const cx_doc *doc, const char *why)
 		return;
 	r->done = 1;
 	tmr_cancel(&r->tmr);
-	if (doc && r->until)
-		cx_doccomp_keep(r->eng, r->url, doc, r->until);
+	if (doc && r->keep)
+		cx_doccomp_keep(r->eng, r->url, doc, r->keep > 0 ? &r->val : NULL);
 	if (doc)
 		cx_log(CX_LOG_DEBUG, NULL, "document %H loaded in %llu us (fetch %llu us)", cx_rt_esc,
 		       r->url, (unsigned long long)(cx_met_now_us() - r->t0),
@@ -64,11 +77,133 @@ static void cx_docreq__compiled(cx_engine *e, const cx_doc *doc, const char *why
 	cx_docreq__tell(arg, doc, why);
 }
 
+/* The caching of a 200 (or the headers of a 304, over what was kept): fresh for max-age
+ * seconds from now, no-cache: revalidated before each use, no-store: not kept at all. */
+static void cx_docreq__caching(cx_docreq *r, const cx_curl_resp *resp)
+{
+	uint64_t now = cx_cdr_now_ms(), life = r->val.until - r->val.stored;
+	int nostore = 0;
+
+	if (r->nokeep)
+		return;
+	if (resp->status != 304 || resp->cachectl[0]) {
+		r->val.until = cx_prompt_fresh(resp->cachectl, &nostore);
+		r->val.nocache = cx_prompt_ccword(resp->cachectl, "no-cache");
+		life = r->val.until > now ? r->val.until - now : 0;
+	}
+	r->val.stored = now;
+	r->val.until = now + life;
+	if (resp->etag[0] || resp->status != 304)
+		snprintf(r->val.etag, sizeof(r->val.etag), "%s", resp->etag);
+	if (resp->lastmod[0] || resp->status != 304)
+		snprintf(r->val.lastmod, sizeof(r->val.lastmod), "%s", resp->lastmod);
+	r->keep = nostore ? -1 : 1;
+}
+
+/* 304 Not Modified: the program kept for url runs, with no compile. */
+static void cx_docreq__revalidated(cx_docreq *r, const cx_curl_resp *resp)
+{
+	cx_docreq__caching(r, resp);
+	r->eng->met.doc_revalidated++;
+	cx_log(CX_LOG_DEBUG, NULL, "document %H not modified (304): its program is reused",
+	       cx_rt_esc, r->url);
+	cx_docreq__tell(r, r->prev, NULL);
+}
+
+static void cx_docreq__compile(cx_docreq *r)
+{
+	char msg[512];
+	int err;
+
+	err = cx_doccomp_with(r->eng, r->url, r->ss ? r->ss->base : NULL,
+			      r->body ? r->body : "", r->len, r->js, r->njs,
+			      cx_docreq__compiled, r);
+	if (err) {
+		snprintf(msg, sizeof(msg), "%s: cannot compile: %s", r->url, strerror(err));
+		cx_docreq__tell(r, NULL, msg);
+	}
+}
+
+static void cx_docreq__nextscript(cx_docreq *r);
+
+/* One <script src> answered: converted to UTF-8, then the next, or the compile. */
+static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char *why)
+{
+	cx_docreq *r = arg;
+	const cx_docsrc *src = &r->ss->v[r->njs];
+	char msg[512], cwhy[200];
+
+	if (r->out) {
+		fclose(r->out);
+		r->out = NULL;
+	}
+	if (r->done || r->eng->closing) {
+		mem_deref(r);
+		return;
+	}
+	if (why)
+		snprintf(msg, sizeof(msg), "script %s: %s", src->url, why);
+	else if (resp->status < 200 || resp->status > 299)
+		snprintf(msg, sizeof(msg), "script %s: HTTP status %ld", src->url, resp->status);
+	else if (r->slen >= CX_DOC_MAXSIZE)
+		snprintf(msg, sizeof(msg), "script %s: larger than %u bytes", src->url,
+			 CX_DOC_MAXSIZE);
+	else if (cx_docscript_utf8(src->charset, resp->ctype, r->sbody ? r->sbody : "", r->slen,
+				   &r->js[r->njs], cwhy, sizeof(cwhy)))
+		snprintf(msg, sizeof(msg), "script %s: %s", src->url, cwhy);
+	else
+		msg[0] = 0;
+	free(r->sbody);
+	r->sbody = NULL;
+	if (msg[0]) {
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+	} else {
+		r->njs++;
+		cx_docreq__nextscript(r);
+	}
+	mem_deref(r);
+}
+
+static void cx_docreq__nextscript(cx_docreq *r)
+{
+	char msg[512];
+	int err;
+
+	if (r->njs == r->ss->n) {
+		cx_docreq__compile(r);
+		return;
+	}
+	r->out = open_memstream(&r->sbody, &r->slen);
+	err = r->out ? cx_curl_fetch(r->eng, r->ss->v[r->njs].url, NULL, NULL, CX_DOC_MAXSIZE,
+				     r->out, cx_docreq__gotscript, mem_ref(r)) : ENOMEM;
+	if (err) {
+		if (r->out)
+			mem_deref(r);  /* the transfer's reference */
+		snprintf(msg, sizeof(msg), "script %s: %s", r->ss->v[r->njs].url, strerror(err));
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+	}
+}
+
+/* The document's <script src> are fetched (within the same timeout) before it is compiled. */
+static void cx_docreq__scripts(cx_docreq *r)
+{
+	char msg[512], why[400];
+
+	if (cx_docscript_scan(r->url, r->body ? r->body : "", r->len, &r->ss, why, sizeof(why))) {
+		snprintf(msg, sizeof(msg), "%s: %s", r->url, why);
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+		return;
+	}
+	cx_docreq__nextscript(r);
+}
+
 static void cx_docreq__got(void *arg, const cx_curl_resp *resp, const char *why)
 {
 	cx_docreq *r = arg;
 	char msg[512];
-	int err;
 
 	if (r->out) {
 		fclose(r->out);
@@ -82,6 +217,8 @@ static void cx_docreq__got(void *arg, const cx_curl_resp *resp, const char *why)
 	if (why) {
 		snprintf(msg, sizeof(msg), "%s: %s", r->url, why);
 		cx_docreq__tell(r, NULL, msg);
+	} else if (resp->status == 304 && r->prev) {
+		cx_docreq__revalidated(r, resp);
 	} else if (resp->status < 200 || resp->status > 299) {
 		snprintf(msg, sizeof(msg), "%s: HTTP status %ld", r->url, resp->status);
 		cx_docreq__tell(r, NULL, msg);
@@ -90,14 +227,8 @@ static void cx_docreq__got(void *arg, const cx_curl_resp *resp, const char *why)
 			 CX_DOC_MAXSIZE);
 		cx_docreq__tell(r, NULL, msg);
 	} else {
-		int nostore;
-		r->until = r->nokeep ? 0 : cx_prompt_fresh(resp->cachectl, &nostore);
-		err = cx_doccomp(r->eng, r->url, r->body ? r->body : "", r->len,
-				 cx_docreq__compiled, r);
-		if (err) {
-			snprintf(msg, sizeof(msg), "%s: cannot compile: %s", r->url, strerror(err));
-			cx_docreq__tell(r, NULL, msg);
-		}
+		cx_docreq__caching(r, resp);
+		cx_docreq__scripts(r);
 	}
 	mem_deref(r);
 }
@@ -117,10 +248,9 @@ static void cx_docreq__timeout(void *arg)
 static void cx_docreq__fresh(void *arg)
 {
 	cx_docreq *r = arg;
-	const cx_doc *doc = cx_doccomp_fresh(r->eng, r->url);
 
 	r->t1 = cx_met_now_us();
-	cx_docreq__tell(r, doc, doc ? NULL : "expired meanwhile");
+	cx_docreq__tell(r, r->prev, NULL);
 	mem_deref(r);
 }
 
@@ -154,12 +284,45 @@ int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char
 
 int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h *h, void *arg)
 {
-	return cx_docload_with(e, url, NULL, NULL, timeout_ms, h, arg);
+	return cx_docload_with(e, url, NULL, NULL, timeout_ms, NULL, h, arg);
+}
+
+/* What to ask with url's kept answer: 1 run it as it is (fresh, or stale within maxstale and
+ * not no-cache, and not older than maxage), else 0 with the conditional request's headers
+ * (If-None-Match, If-Modified-Since; none without validators) and the request's own
+ * Cache-Control for caches on the way. */
+static int cx_docreq__reuse(cx_docreq *r, const cx_docage *age, char h[3][320])
+{
+	cx_docval *v = &r->val;
+	uint64_t now = cx_cdr_now_ms();
+	int64_t maxage = age ? age->maxage : -1, maxstale = age ? age->maxstale : -1;
+	int n = 0;
+
+	h[0][0] = h[1][0] = h[2][0] = 0;
+	if (r->prev && (maxage < 0 || now - v->stored <= (uint64_t)maxage) &&
+	    (v->until > now || (!v->nocache && maxstale >= 0 &&
+				now - v->until <= (uint64_t)maxstale)))
+		return 1;
+	if (r->prev && v->etag[0])
+		snprintf(h[n++], 320, "If-None-Match: %s", v->etag);
+	if (r->prev && v->lastmod[0])
+		snprintf(h[n++], 320, "If-Modified-Since: %s", v->lastmod);
+	if (maxage >= 0)
+		snprintf(h[n++], 320, "Cache-Control: max-age=%lld", (long long)(maxage / 1000));
+	else if (maxstale >= 0)
+		snprintf(h[n++], 320, "Cache-Control: max-stale=%lld",
+			 (long long)(maxstale / 1000));
+	if (!r->prev)
+		memset(v, 0, sizeof(*v));
+	return 0;
 }
 
 int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
-		    uint64_t timeout_ms, cx_docload_h *h, void *arg)
+		    uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg)
 {
+	char hb[3][320] = {{0}};
+	const char *hdrs[4] = {NULL};
+	int i, k = 0;
 	cx_docreq *r;
 	struct mbuf *form = NULL;
 	int post = method && !strcasecmp(method, "post"), err;
@@ -187,14 +350,19 @@ int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_
 		return ENOMEM;
 	}
 	r->nokeep = post;
-	if (!post && cx_doccomp_fresh(e, r->url)) {
+	if (!post)
+		r->prev = cx_doccomp_cached(e, r->url, &r->val);
+	if (!post && cx_docreq__reuse(r, age, hb)) {
 		mem_deref(form);
 		e->met.doc_cache_hits++;
 		tmr_start(&r->tmr, 0, cx_docreq__fresh, r);
 		cx_doccomp_hold(e, &r->le, r);
 		return 0;
 	}
-	err = cx_curl_fetch(e, r->url, post ? form : NULL, NULL, CX_DOC_MAXSIZE, r->out,
+	for (i = 0; !post && i < 3; i++)
+		if (hb[i][0])
+			hdrs[k++] = hb[i];
+	err = cx_curl_fetch(e, r->url, post ? form : NULL, hdrs, CX_DOC_MAXSIZE, r->out,
 			    cx_docreq__got, mem_ref(r));
 	mem_deref(form);
 	if (err) {

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "prov.h"
 
 #define HAS(c, i) ((((c)->present) >> (i)) & 1u)
@@ -377,10 +378,12 @@ static int cx_exec__hints(cx_ctx *X, cx_sess *s, cx_elcall *c, int i, cx_cval **
 	return 0;
 }
 
+static int cx_exec__known(cx_sess *s, const char *id);
+
 static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	cx_cval *hints;
-	const char *dest, *aai, *callerid, *timeout;
+	const char *dest, *aai, *callerid, *timeout, *joinid, *joindir;
 	uint64_t ms = 60000;
 	cx_engine *e = s->eng;
 	cx_conn *cn;
@@ -390,6 +393,19 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	STR(CX_A_createcall_aai, aai);
 	STR(CX_A_createcall_callerid, callerid);
 	STR(CX_A_createcall_timeout, timeout);
+	STR(CX_A_createcall_joinid, joinid);
+	STR(CX_A_createcall_joindirection, joindir);
+	if (joindir && strcmp(joindir, "both") && strcmp(joindir, "calltransmit") &&
+	    strcmp(joindir, "callreceive")) {
+		cx_throw_error(X, "SyntaxError", "<createcall joindirection> '%s' is not 'both', "
+			       "'calltransmit' or 'callreceive'", joindir);
+		return cx_semantic(X, c->elem, c->line);
+	}
+	if (joinid && !cx_exec__known(s, joinid)) {
+		cx_throw_error(X, "SyntaxError", "<createcall joinid> '%s' is no connection, "
+			       "conference or dialog of this session", joinid);
+		return cx_semantic(X, c->elem, c->line);
+	}
 	if (timeout && cx_rt_time(timeout, &ms)) {
 		cx_throw_error(X, "SyntaxError", "bad CSS2 time '%s' in <createcall timeout>", timeout);
 		return cx_semantic(X, c->elem, c->line);
@@ -409,6 +425,12 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	str_dup(&cn->callerid, callerid ? callerid : "");
 	cn->hints = hints;
 	cn->timeout_ms = (uint32_t)(ms > 0xffffffffu ? 0xffffffffu : ms);
+	if (joinid) {
+		str_dup(&cn->joinid, joinid);
+		cn->joindir = !joindir || !strcmp(joindir, "both") ? 0 :
+			      !strcmp(joindir, "calltransmit") ? 1 : 2;
+		cn->joinline = c->line;
+	}
 	if (HAS(c, CX_A_createcall_connectionid))
 		cx_exec__out(s, c, cn->id);
 	err = cx_pace_createcall(e, cn, dest ? dest : "");
@@ -541,6 +563,29 @@ static void cx_exec__confev(cx_sess *s, const char *name, const char *confid, co
 	cx_sess_post(s, ev);
 }
 
+/* <join> (j) or <unjoin> of id1 and id2 through the provider: conference.joined/unjoined, or
+ * error.conference.join/unjoin with the provider's reason. */
+static void cx_exec__dojoin(cx_sess *s, uint32_t line, int j, const char *id1, const char *id2,
+			    int full)
+{
+	cx_engine *e = s->eng;
+	const cx_prov *pv = e->prov;
+	int err = 0;
+
+	if (j && pv && pv->join)
+		err = pv->join(e, s, id1, id2, full);
+	else if (!j && pv && pv->unjoin)
+		err = pv->unjoin(e, s, id1, id2);
+	if (err) {
+		cx_sess_error_at(s, line, j ? "error.conference.join" : "error.conference.unjoin",
+				 j ? "join" : "unjoin", "cannot %s %s and %s: %s", j ? "join" : "unjoin",
+				 id1, id2, strerror(err));
+		return;
+	}
+	cx_exec__confev(s, j ? "conference.joined" : "conference.unjoined",
+			cx_conf_find(s, id1) ? id1 : cx_conf_find(s, id2) ? id2 : NULL, id1, id2);
+}
+
 static void cx_conf__destroy(void *arg)
 {
 	cx_conf *f = arg;
@@ -603,20 +648,23 @@ static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		return cx_exec__unknown(s, c, "id", id1);
 	if (!cx_exec__known(s, id2))
 		return cx_exec__unknown(s, c, "id", id2);
-	if (c->elem == CX_E_join && pv && pv->join)
-		err = pv->join(e, s, id1, id2, !duplex || str_casecmp(duplex, "half"));
-	else if (c->elem == CX_E_unjoin && pv && pv->unjoin)
-		err = pv->unjoin(e, s, id1, id2);
-	if (err) {
-		int j = c->elem == CX_E_join;
-		cx_sess_error_at(s, c->line, j ? "error.conference.join" : "error.conference.unjoin",
-				 cx_exec__tag(c), "cannot %s %s and %s: %s", j ? "join" : "unjoin", id1, id2,
-				 strerror(err));
-		return CX_GO;
-	}
-	cx_exec__confev(s, c->elem == CX_E_join ? "conference.joined" : "conference.unjoined",
-			cx_conf_find(s, id1) ? id1 : cx_conf_find(s, id2) ? id2 : NULL, id1, id2);
+	cx_exec__dojoin(s, c->line, c->elem == CX_E_join, id1, id2,
+			!duplex || str_casecmp(duplex, "half"));
 	return CX_GO;
+}
+
+void cx_rt_joinid(cx_sess *s, cx_conn *c)
+{
+	char *id = c->joinid;
+	const char *id1 = c->joindir == 2 ? c->id : id, *id2 = c->joindir == 2 ? id : c->id;
+
+	c->joinid = NULL;
+	if (!cx_exec__known(s, id))
+		cx_sess_error_at(s, c->joinline, "error.conference.join", "createcall",
+				 "cannot join %s to %s: %s is gone", c->id, id, id);
+	else
+		cx_exec__dojoin(s, c->joinline, 1, id1, id2, c->joindir == 0);
+	mem_deref(id);
 }
 
 /* Section - dialogs */
@@ -829,20 +877,44 @@ static void cx_exec__loaded(cx_engine *e, const cx_doc *doc, const char *why, vo
 	cx_engine_kick(e);
 }
 
+/* maxage / maxstale: seconds (a number, as in HTTP) or a CSS2 time -> ms in *ms; -1 when
+ * absent or not a time (docs/fetch.md) */
+static void cx_exec__age(cx_sess *s, cx_elcall *c, int a, int64_t *ms)
+{
+	const char *v = NULL;
+	uint64_t t;
+	char *end;
+	unsigned long n;
+
+	*ms = -1;
+	if (cx_exec__str(s, c, a, &v) || !v || !*v)
+		return;
+	n = strtoul(v, &end, 10);
+	if (!*end && *v >= '0' && *v <= '9')
+		*ms = (int64_t)n * 1000;
+	else if (!cx_rt_time(v, &t))
+		*ms = (int64_t)t;
+	else
+		cx_log(CX_LOG_WARN, s->id, "maxage/maxstale '%H' is not a time: ignored", cx_rt_esc, v);
+}
+
 /* uri is not compiled in: fetch it when it can be (1: started, p is the loader's), else 0
  * with *why set when there is more to say than "not compiled in". a: the element's timeout,
- * method and enctype attributes; its namelist is submitted. */
-static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[3], const char *uri,
+ * method, enctype, maxage and maxstale attributes; its namelist is submitted. */
+static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[5], const char *uri,
 			 cx_docpend *p, const char **why)
 {
 	const char *timeout = NULL, *method = NULL, *enctype = NULL;
 	cx_cval *nl = NULL;
 	char *url = NULL;
 	uint64_t ms = 0;
+	cx_docage age;
 	int err;
 
 	if (cx_docload_url(s->eng, s->doc, uri, &url))
 		return 0;
+	cx_exec__age(s, c, a[3], &age.maxage);
+	cx_exec__age(s, c, a[4], &age.maxstale);
 	if (cx_exec__str(s, c, a[0], &timeout) || (timeout && cx_rt_time(timeout, &ms)))
 		ms = 0;
 	if (cx_exec__str(s, c, a[1], &method) || cx_exec__str(s, c, a[2], &enctype) ||
@@ -858,7 +930,7 @@ static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[3], const char *u
 	p->line = c->line;
 	err = str_dup(&p->uri, uri);
 	if (!err)
-		err = cx_docload_with(s->eng, url, method, nl, ms, cx_exec__loaded, p);
+		err = cx_docload_with(s->eng, url, method, nl, ms, &age, cx_exec__loaded, p);
 	mem_deref(nl);
 	mem_deref(url);
 	return err ? 0 : 1;
@@ -868,8 +940,9 @@ static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *next;
 	const cx_doc *doc;
-	static const int a[3] = {CX_A_createccxml_timeout, CX_A_createccxml_method,
-				 CX_A_createccxml_enctype};
+	static const int a[5] = {CX_A_createccxml_timeout, CX_A_createccxml_method,
+				 CX_A_createccxml_enctype, CX_A_createccxml_maxage,
+				 CX_A_createccxml_maxstale};
 	const char *why = NULL;
 	cx_cval *vals;
 	cx_docpend *p;
@@ -908,7 +981,8 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *next, *type;
 	const cx_doc *doc;
-	static const int a[3] = {CX_A_fetch_timeout, CX_A_fetch_method, CX_A_fetch_enctype};
+	static const int a[5] = {CX_A_fetch_timeout, CX_A_fetch_method, CX_A_fetch_enctype,
+				 CX_A_fetch_maxage, CX_A_fetch_maxstale};
 	const char *why = NULL;
 	char fid[CX_SUBID_SZ];
 	cx_docpend *p;

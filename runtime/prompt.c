@@ -156,6 +156,11 @@ static const char *cx_prompt__find(const char *s, const char *word)
 	return NULL;
 }
 
+int cx_prompt_ccword(const char *cc, const char *word)
+{
+	return cx_prompt__find(cc, word) != NULL;
+}
+
 /* max-age=N -> now + N s; no-store / no-cache / none -> 0 (revalidate before each use). */
 uint64_t cx_prompt_fresh(const char *cc, int *nostore)
 {

@@ -100,6 +100,9 @@ struct cx_conn {
 	const char *state;     /* the platform's latest state */
 	const char *vstate;    /* state as of the event being processed (what ES sees) */
 	char *local, *remote, *aai, *callerid, *redirect;
+	char *joinid;          /* <createcall joinid>: joined when connected (cx_rt_joinid) */
+	int joindir;           /* its joindirection: 0 both, 1 calltransmit, 2 callreceive */
+	uint32_t joinline;
 	int inbound;           /* originator 'remote' */
 	int removed;           /* left session.connections */
 	uint32_t timeout_ms;   /* createcall timeout */
@@ -255,6 +258,7 @@ typedef struct cx_metrics {
 	uint64_t rtp_tx, rtp_rx, rtp_late;
 	uint64_t fetch_ok, fetch_err;
 	uint64_t doc_compiles, doc_cache_hits;   /* docfetch.c, doccomp.c */
+	uint64_t doc_revalidated, doc_cache_removed;
 	uint64_t cdr_records, cdr_sent, cdr_failed;
 	uint64_t prompt[3];            /* web prompts: fetched, not modified, failed */
 } cx_metrics;
@@ -323,6 +327,10 @@ const cx_doc *cx_engine_doc(cx_engine *e, const char *name);
  * the reason ("program built with ccxmlc X (ABI a) against runtime Y (ABI b)…") in msg. */
 int cx_doc_check(const cx_doc *doc, char *msg, size_t sz);
 void cx_engine_reap(cx_engine *e);          /* tear down sessions that ended */
+
+/* exec.c: join c (connected now) to its <createcall joinid>: conference.joined, or
+ * error.conference.join when that id is gone or the provider cannot */
+void cx_rt_joinid(cx_sess *s, cx_conn *c);
 
 /* Section - Patterns and times (event.c) */
 
@@ -451,22 +459,56 @@ int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char
 /* Fetch url (within timeout_ms, 0: the default), compile and load it; h is never called
  * from inside this call. 0 or an errno (then h is not called). */
 int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h *h, void *arg);
+/* What a <fetch>/<createccxml> asks of HTTP caching: maxage / maxstale in milliseconds,
+ * -1 when the element gives none (docs/fetch.md). */
+typedef struct cx_docage {
+	int64_t maxage, maxstale;
+} cx_docage;
 /* The same with method "get" (fields in the query) or "post" (fields as the body), fields a
- * namelist (or NULL); EINVAL for another method. POST answers are never kept fresh. */
+ * namelist (or NULL); EINVAL for another method. POST answers are never kept. age NULL: no
+ * maxage/maxstale. */
 int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
-		    uint64_t timeout_ms, cx_docload_h *h, void *arg);
-/* The body of url as a document of this process (cached by content); h may be called before
- * this returns. */
-int cx_doccomp(cx_engine *e, const char *url, const char *body, size_t len, cx_docload_h *h,
-	       void *arg);
+		    uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg);
 const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc); /* NULL: compiled in */
-/* url's document while fresh by HTTP caching (cx_doccomp_keep'd until a later time), or NULL */
-const cx_doc *cx_doccomp_fresh(cx_engine *e, const char *url);
-void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, uint64_t until_ms);
+/* The HTTP cache's entry for a URL: the program its last 200 gave, when that answer came,
+ * until when it is fresh, whether it must be revalidated before each use (no-cache), and its
+ * validators. */
+typedef struct cx_docval {
+	uint64_t stored, until;  /* cx_cdr_now_ms() */
+	int nocache;
+	char etag[256], lastmod[64];
+} cx_docval;
+/* docscript.c: a fetched document's <script src> (resolved against xml:base and its URL, in
+ * document order) and the base of its relative URIs (the root's xml:base, NULL: its URL) */
+typedef struct cx_docsrc {
+	char *url;
+	char charset[32];      /* the charset attribute, "" when none */
+} cx_docsrc;
+typedef struct cx_docscripts {
+	size_t n;
+	cx_docsrc v[32];
+	char *base;
+} cx_docscripts;
+int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscripts **sp,
+		      char *why, size_t sz);
+/* in (charset, else ctype's charset=, else UTF-8) as UTF-8 in a new *outp; why on error */
+int cx_docscript_utf8(const char *charset, const char *ctype, const char *in, size_t len,
+		      struct mbuf **outp, char *why, size_t sz);
+/* The body of url as a document of this process (cached by content), with its fetched scripts
+ * (UTF-8, in order; part of the program's hash) and the base of its relative URIs (NULL:
+ * url); h may be called before this returns. */
+int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char *body,
+		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
+		    void *arg);
+/* url's kept program and its cx_docval (copied to v), or NULL */
+const cx_doc *cx_doccomp_cached(cx_engine *e, const char *url, cx_docval *v);
+/* keep doc as url's answer (v NULL: forget url, as for no-store) */
+void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, const cx_docval *v);
 /* obj (its le unlinked by its destructor) is dereferenced with the engine unless gone before */
 void cx_doccomp_hold(cx_engine *e, struct le *le, void *obj);
 /* prompt.c: Cache-Control -> fresh until (cx_cdr_now_ms() time), 0: revalidate each time */
 uint64_t cx_prompt_fresh(const char *cc, int *nostore);
+int cx_prompt_ccword(const char *cc, const char *word);  /* word (e.g. "no-cache") is in cc */
 
 /* cx_curl_get, POSTing post's bytes (application/x-www-form-urlencoded) when it is not NULL. */
 int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,

@@ -109,8 +109,88 @@ wait $S
 check "one process, the same content twice: both run, compiled once, once from memory" bash -c \
 	"[ \$(grep -c 'TEMPLATE 7' '$W/svc.out') = 2 ] && [ \$(grep -c 'tmpl.ccxml?n=7 compiled' '$W/svc.err') = 1 ]"
 check "Cache-Control max-age=60: the second start runs it without asking the server" bash -c \
-	"[ \$(grep -c 'CHILD REL PASS' '$W/svc.out') = 2 ] && [ \$(grep -c '^/fresh.ccxml\$' '$W/requests') = 1 ]"
+	"[ \$(grep -c 'CHILD REL PASS' '$W/svc.out') = 2 ] && [ \$(grep -c '^/fresh.ccxml ' '$W/requests') = 1 ]"
 check "/metrics: ccxml_compiles_total 1, ccxml_compile_cache_hits_total 3 (memory, cache directory, fresh)" bash -c \
 	"grep -q '^ccxml_compiles_total 1\$' '$W/metrics' && grep -q '^ccxml_compile_cache_hits_total 3\$' '$W/metrics'"
+# HTTP caching in one process (docs/fetch.md "Caching"): each start runs parent.ccxml with
+# mode=goto; NAME [k=v]... starts a session fetching /NAME.ccxml and waits for its log line.
+timeout 90 "$W/app" --sim --http 127.0.0.1:0 --token t --admin-token-file "$W/admin" >"$W/hc.out" 2>"$W/hc.err" &
+S=$!
+PIDS+=($S)
+waitfor "$W/hc.err" 'listening on' 10
+HU=http://127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/hc.err" | head -n 1)
+hc() { # NAME MARK [QUERY]: start a session fetching /NAME.ccxml, wait for one more MARK line
+	local n0
+	n0=$(grep -c "TEMPLATE $2\$" "$W/hc.out")
+	curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/$1.ccxml${3:+&$3}"
+	for i in $(seq 1 150); do
+		[ "$(grep -c "TEMPLATE $2\$" "$W/hc.out")" -gt "$n0" ] && return 0
+		grep -q "ERROR" "$W/hc.out" && break
+		sleep 0.1
+	done
+	echo "  (no TEMPLATE $2 after fetching $1)"; return 1
+}
+reqs() { grep "^/$1.ccxml " "$W/requests" | cut -d' ' -f2-; }  # NAME -> STATUS inm= ims= cc=
+export W
+export -f reqs compiles
+hc etag etag && hc etag etag && hc etag etag
+check "ETag: the first 200, then If-None-Match \"e1\" each time and 304 (3 runs)" bash -c \
+	"[ \"\$(reqs etag | tr '\n' '|')\" = '200 inm=- ims=- cc=-|304 inm=\"e1\" ims=- cc=-|304 inm=\"e1\" ims=- cc=-|' ]" 
+check "a 304 reuses the program: etag.ccxml compiled once, run 3 times" bash -c \
+	"[ \$(grep -c 'etag.ccxml compiled' '$W/hc.err') -le 1 ] && [ \$(grep -c 'TEMPLATE etag\$' '$W/hc.out') = 3 ]"
+hc lastmod lastmod && hc lastmod lastmod
+check "Last-Modified: the second request has If-Modified-Since and gets 304" bash -c \
+	"reqs lastmod | tail -n 1 | grep -q '^304 inm=- ims=Mon, 02 Nov 2026 10:00:00 GMT'"
+hc nocache nocache && hc nocache nocache
+check "no-cache (even with max-age=60): asked every time, revalidated (304)" bash -c \
+	"[ \$(reqs nocache | wc -l) = 2 ] && reqs nocache | tail -n 1 | grep -q '^304 inm=\"n1\"'"
+hc nostore nostore && hc nostore nostore
+check "no-store: nothing kept, no conditional request (200 twice, no If-None-Match)" bash -c \
+	"[ \"\$(reqs nostore | tr '\n' '|')\" = '200 inm=- ims=- cc=-|200 inm=- ims=- cc=-|' ]"
+hc fresh2 fresh2 && hc fresh2 fresh2 && hc fresh2 fresh2 maxage=0
+check "max-age=60: the second start asks nothing; maxage=0 on the third revalidates (304, request Cache-Control max-age=0)" bash -c \
+	"[ \"\$(reqs fresh2 | tr '\n' '|')\" = '200 inm=- ims=- cc=-|304 inm=\"f1\" ims=- cc=max-age=0|' ]"
+hc stale stale
+sleep 2
+hc stale stale maxstale=60 && hc stale stale maxstale=1s && hc stale stale
+check "max-age=1, 2 s later: maxstale=60 runs the stale copy with no request, maxstale=1s revalidates, the 304's max-age=1 makes the next fresh" bash -c \
+	"[ \"\$(reqs stale | tr '\n' '|')\" = '200 inm=- ims=- cc=-|304 inm=\"t1\" ims=- cc=max-stale=1|' ]"
+hc flip flipA && hc flip flipA && hc flip flipB
+check "a changed document (new ETag, 200) replaces the kept program: flipB runs" bash -c \
+	"[ \"\$(reqs flip | cut -d' ' -f1-2 | tr '\n' '|')\" = '200 inm=-|304 inm=\"a\"|200 inm=\"a\"|' ]"
+curl -s -m 5 -H 'Authorization: Bearer admin-0123456789abcdef' "$HU/metrics" >"$W/hc.metrics"
+kill -TERM $S
+wait $S
+check "/metrics: ccxml_fetch_not_modified_total counts the 304s (7)" \
+	grep -q '^ccxml_fetch_not_modified_total 7$' "$W/hc.metrics"
+
+# the cache directory keeps CCXML_DOC_CACHE_MAX programs, the least recently used go first
+mkdir -p -m 700 "$W/small"
+for n in a b c; do CCXML_DOC_CACHE=$W/small CCXML_DOC_CACHE_MAX=2 run trim$n "$U/tmpl.ccxml?n=trim$n"; done
+CCXML_DOC_CACHE=$W/small CCXML_DOC_CACHE_MAX=2 run trimb2 "$U/tmpl.ccxml?n=trimb"
+CCXML_DOC_CACHE=$W/small CCXML_DOC_CACHE_MAX=2 run trima2 "$U/tmpl.ccxml?n=trima"
+check "CCXML_DOC_CACHE_MAX=2: 3 programs compiled, 4 files (2 programs) left, the oldest removed" bash -c \
+	"grep -q 'TEMPLATE trimc' '$W/trimc.out' && grep -q '3 old files\\|2 old files' '$W/trimc.err' && [ \$(ls '$W/small' | wc -l) = 4 ]"
+check "a kept program is loaded, not compiled (trimb); a removed one is compiled again (trima)" bash -c \
+	"grep -q 'TEMPLATE trimb' '$W/trimb2.out' && [ \$(compiles trimb2) = 0 ] && grep -q 'TEMPLATE trima' '$W/trima2.out' && [ \$(compiles trima2) = 1 ]"
+# <script src> of a fetched document: fetched before it is compiled, charset converted, xml:base
+run withjs "$U/withjs.ccxml"
+check "<script src> relative, absolute, charset=ISO-8859-1, Latin-1 by Content-Type, UTF-8: all ran as written" \
+	grep -q "^.*SCRIPTS PASS" "$W/withjs.out"
+check "the scripts were fetched once each (js/util.js relative to the document)" bash -c \
+	"[ \$(grep -c '^/js/util.js 200' '$W/requests') = 1 ] && [ \$(grep -c '^/utf.js 200' '$W/requests') = 1 ]"
+run xb "$U/xb.ccxml"
+check "xml:base on <ccxml> and on <script>: /sub/s.js and /other/o.js ran" grep -q "XB SCRIPTS SUBOTHER" "$W/xb.out"
+check "xml:base is the base of <fetch next>: /sub/rel.ccxml fetched and run by <goto>" bash -c \
+	"grep -q 'XB REL PASS' '$W/xb.out' && grep -q '^/sub/rel.ccxml 200' '$W/requests'"
+run js404 "$U/js404.ccxml"
+check "a <script src> answered 404: error.fetch naming the script and the status, nothing ran" bash -c \
+	"grep -q 'ERROR.FETCH script http://127.0.0.1:[0-9]*/nope.js: HTTP status 404' '$W/js404.out' && ! grep -q 'ONEJS RAN' '$W/js404.out'"
+run jscs "$U/jscs.ccxml" --values mode=create
+check "an unknown <script charset>: error.createccxml saying so" \
+	grep -q "ERROR.CREATECCXML script .*abs.js: unknown charset 'x-none'" "$W/jscs.out"
+run jsftp "$U/jsftp.ccxml"
+check "a <script src> that is not http(s): error.fetch saying so" \
+	grep -q "ERROR.FETCH .*jsftp.ccxml: <script src> 'ftp://127.0.0.1/x.js' (line 3) is not an http(s) URI" "$W/jsftp.out"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtdocs

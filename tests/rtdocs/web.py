@@ -8,8 +8,27 @@
   /fresh.ccxml      rel.ccxml's content with Cache-Control: max-age=60
   /echo.ccxml       (GET or POST) logs "ECHO METHOD FIELDS", FIELDS the submitted form decoded
   /big.ccxml        a document over 1 MiB
+HTTP caching (each logs TEMPLATE NAME; a request whose If-None-Match / If-Modified-Since
+matches gets 304 Not Modified with no body):
+  /etag.ccxml       ETag "e1", no Cache-Control (revalidated each time)
+  /lastmod.ccxml    Last-Modified only
+  /nocache.ccxml    Cache-Control: no-cache, max-age=60 and ETag "n1"
+  /nostore.ccxml    Cache-Control: no-store and ETag "s1" (never kept: no conditional request)
+  /stale.ccxml      Cache-Control: max-age=1 and ETag "t1"
+  /fresh2.ccxml     Cache-Control: max-age=60 and ETag "f1"
+  /flip.ccxml       ETag "a" and TEMPLATE flipA for the first 2 requests, then "b" and flipB
+Scripts and xml:base (docs/fetch.md "Scripts and xml:base"):
+  /withjs.ccxml     <script src> relative (js/util.js), absolute (abs.js), with charset=
+                    ISO-8859-1 (latin.js), Latin-1 by the answer's Content-Type (ctl.js), UTF-8
+                    (utf.js): logs SCRIPTS PASS when every one ran as written
+  /xb.ccxml         <ccxml xml:base="/sub/">: <script src="s.js"> is /sub/s.js, a <script
+                    xml:base="/other/"> src o.js is /other/o.js, <fetch next="'rel.ccxml'"> and
+                    <goto> reach /sub/rel.ccxml (logs XB REL PASS)
+  /js404.ccxml      a <script src> answered 404;  /jscs.ccxml  charset="x-none"
+  /jsftp.ccxml      a <script src> of ftp:
   anything else     404
-and appends "PATH" for each request to LOG."""
+and appends "PATH STATUS inm=IF-NONE-MATCH ims=IF-MODIFIED-SINCE cc=CACHE-CONTROL" ('-' for a
+header not sent) for each request to LOG."""
 import http.server, os, sys, threading, time, urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from lib_web import serve, Quiet  # noqa: E402
@@ -17,6 +36,16 @@ from lib_web import serve, Quiet  # noqa: E402
 portfile, log, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
 extra = dict(a.split("=", 1) for a in sys.argv[4:])   # /NAME=FILE served as is (?fresh: max-age)
 lock = threading.Lock()
+flips = [0]
+LASTMOD = "Mon, 02 Nov 2026 10:00:00 GMT"
+CACHING = {   # path: (ETag, Last-Modified, Cache-Control)
+    "/etag.ccxml": ('"e1"', None, None),
+    "/lastmod.ccxml": (None, LASTMOD, None),
+    "/nocache.ccxml": ('"n1"', None, "no-cache, max-age=60"),
+    "/nostore.ccxml": ('"s1"', None, "no-store"),
+    "/stale.ccxml": ('"t1"', None, "max-age=1"),
+    "/fresh2.ccxml": ('"f1"', None, "max-age=60"),
+}
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<ccxml version="1.0" xmlns="http://www.w3.org/2002/09/ccxml">\n'
 CHILD = HEAD + """  <var name="fid"/>
   <eventprocessor>
@@ -48,6 +77,40 @@ BAD = HEAD + """  <eventprocessor>
 """
 
 
+SCRIPTED = HEAD + """  <script src="js/util.js"/>
+  <script src="http://127.0.0.1:%d/abs.js"/>
+  <script src="latin.js" charset="ISO-8859-1"/>
+  <script src="ctl.js"/>
+  <script src="utf.js"/>
+  <eventprocessor>
+    <transition event="ccxml.loaded">
+      <log expr="'SCRIPTS ' + (twice(21) == 42 &amp;&amp; abs == 'abs' &amp;&amp; latin == '\\u00e9t\\u00e9' &amp;&amp; ctl == latin &amp;&amp; utf == latin ? 'PASS' : 'FAIL ' + [latin, ctl, utf].join(','))"/>
+      <exit/>
+    </transition>
+  </eventprocessor>
+</ccxml>
+"""
+XB = (CHILD.replace('<ccxml ', '<ccxml xml:base="/sub/" ')
+      .replace('<var name="fid"/>\n', '<var name="fid"/>\n  <script src="s.js"/>\n'
+               '  <script xml:base="/other/" src="o.js"/>\n')
+      .replace("'CHILD RUNNING'", "'XB SCRIPTS ' + (sub + other)"))
+ONEJS = HEAD + """  <script src="%s"%s/>
+  <eventprocessor>
+    <transition event="ccxml.loaded"><log expr="'ONEJS RAN'"/><exit/></transition>
+  </eventprocessor>
+</ccxml>
+"""
+JS = {  # path: (bytes, Content-Type)
+    "/js/util.js": (b"function twice(x) { return 2 * x; }\n", "application/javascript"),
+    "/abs.js": (b"var abs = 'abs';\n", "application/javascript"),
+    "/latin.js": (b"var latin = '\xe9t\xe9';\n", "application/javascript"),
+    "/ctl.js": (b"var ctl = '\xe9t\xe9';\n", "application/javascript; charset=ISO-8859-1"),
+    "/utf.js": ("var utf = '\u00e9t\u00e9';\n".encode(), "application/javascript; charset=utf-8"),
+    "/sub/s.js": (b"var sub = 'SUB';\n", "application/javascript"),
+    "/other/o.js": (b"var other = 'OTHER';\n", "application/javascript"),
+}
+
+
 class H(Quiet):
     def do_POST(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -71,6 +134,35 @@ class H(Quiet):
             f = urllib.parse.parse_qsl(query if form is None else form)
             text = "ECHO %s %s" % (self.command, ";".join("%s=%s" % kv for kv in f))
             body = TMPL % text.replace("'", "").replace("&", "&amp;")
+        elif path in CACHING or path == "/flip.ccxml":
+            name = path[1:-6]
+            if path == "/flip.ccxml":
+                with lock:
+                    flips[0] += 1
+                    v = "a" if flips[0] <= 2 else "b"
+                etag, lm, cc, name = '"%s"' % v, None, "no-cache", "flip" + v.upper()
+            else:
+                etag, lm, cc = CACHING[path]
+            hdrs = {k: v for k, v in (("ETag", etag), ("Last-Modified", lm),
+                                      ("Cache-Control", cc)) if v}
+            inm, ims = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+            if (etag and inm == etag) or (not etag and lm and ims == lm):
+                status = 304
+            else:
+                body = TMPL % name
+        elif path == "/withjs.ccxml":
+            body = SCRIPTED % self.server.server_port
+        elif path == "/xb.ccxml":
+            body = XB
+        elif path == "/sub/rel.ccxml":
+            body = REL.replace("CHILD REL PASS", "XB REL PASS")
+        elif path in ("/js404.ccxml", "/jscs.ccxml", "/jsftp.ccxml"):
+            body = ONEJS % {"/js404.ccxml": ("nope.js", ""), "/jscs.ccxml": ("abs.js", ' charset="x-none"'),
+                            "/jsftp.ccxml": ("ftp://127.0.0.1/x.js", "")}[path]
+        elif path in JS:
+            with lock, open(log, "a") as f:
+                f.write("%s 200\n" % self.path)
+            return self.answer(200, JS[path][1], JS[path][0])
         elif path == "/big.ccxml":
             body = HEAD + "<!--" + "x" * (1 << 20) + "-->\n</ccxml>\n"
         elif path == "/slow.ccxml":
@@ -83,7 +175,16 @@ class H(Quiet):
         else:
             status = 404
         with lock, open(log, "a") as f:
-            f.write("%s\n" % self.path)
+            f.write("%s %d inm=%s ims=%s cc=%s\n" % (
+                self.path, status, self.headers.get("If-None-Match") or "-",
+                self.headers.get("If-Modified-Since") or "-",
+                self.headers.get("Cache-Control") or "-"))
+        if status == 304:
+            self.send_response(304)
+            for k, v in hdrs.items():
+                self.send_header(k, v)
+            self.end_headers()
+            return
         self.answer(status, "application/ccxml+xml" if body else "text/plain",
                     (body or "not found\n").encode(), hdrs)
 

@@ -400,26 +400,33 @@ endsinks() {
 	done
 }
 
-SINKS=()
-sink jb 8 PCMA
-sleep 0.3
-SP=$(freeport)
-(cd "$W" && exec timeout -k 2 20 ./join --sip "127.0.0.1:$SP" --once --media-root "$W" --values mode=join \
-	--values "a=sip:4072223333@127.0.0.1:$BP" --values "b=sip:sink@127.0.0.1:$UP_jb") \
-	>"$W/join.out" 2>"$W/join.err"
-rc=$?
-endsinks
-n=$(json "$W/jb.json" packets)
-loud=$(json "$W/jb.json" loud)
-pts=$(json "$W/jb.json" pts)
-if why=$(has "$W/join.out" "JOINED c" "UNJOINED c" "END") && why="exit status $rc" && [ $rc = 0 ] &&
-	why="leg B got ${n:-no} packets (${loud:-0} loud, pts $pts), expected 80..125 loud PCMA" &&
-	[ -n "$n" ] && [ "$n" -ge 80 ] && [ "$n" -le 125 ] && [ "$loud" -ge 60 ] && [ "$pts" = "[8]" ] &&
-	why="sanitizer report" && ! sanitized "$W/join.err"; then
-	ok "join: A's tone relayed to B (PCMU -> PCMA) for 2 s, unjoin stops it: B got $n packets, $loud loud"
-else
-	bad "join" "$why" "$W/join.out" "$W/join.err" "$BOUT"
-fi
+# joinrun MODE SINK PORT BOUT WHAT: join.ccxml in MODE with leg A the baresip at PORT and leg B a
+# PCMA sink named SINK; B must get A's tone for the 2 s of the join
+joinrun() {
+	local m=$1 k=$2 p=$3 bout=$4 what=$5 up
+	SINKS=()
+	sink "$k" 8 PCMA
+	up=$(eval echo "\$UP_$k")
+	sleep 0.3
+	SP=$(freeport)
+	(cd "$W" && exec timeout -k 2 20 ./join --sip "127.0.0.1:$SP" --once --media-root "$W" --values mode="$m" \
+		--values "a=sip:4072223333@127.0.0.1:$p" --values "b=sip:sink@127.0.0.1:$up") \
+		>"$W/$m.out" 2>"$W/$m.err"
+	rc=$?
+	endsinks
+	n=$(json "$W/$k.json" packets)
+	loud=$(json "$W/$k.json" loud)
+	pts=$(json "$W/$k.json" pts)
+	if why=$(has "$W/$m.out" "JOINED c" "UNJOINED c" "END") && why="exit status $rc" && [ $rc = 0 ] &&
+		why="leg B got ${n:-no} packets (${loud:-0} loud, pts $pts), expected 80..125 loud PCMA" &&
+		[ -n "$n" ] && [ "$n" -ge 80 ] && [ "$n" -le 125 ] && [ "$loud" -ge 60 ] && [ "$pts" = "[8]" ] &&
+		why="sanitizer report" && ! sanitized "$W/$m.err"; then
+		ok "$what: B got $n packets, $loud loud"
+	else
+		bad "$m" "$why" "$W/$m.out" "$W/$m.err" "$bout"
+	fi
+}
+joinrun join jb "$BP" "$BOUT" "join: A's tone relayed to B (PCMU -> PCMA) for 2 s, unjoin stops it"
 
 SINKS=()
 sink cb 8 PCMA
@@ -446,6 +453,14 @@ else
 fi
 kill "$BARESIP" 2>/dev/null
 waitpid_for "$BARESIP" 5
+
+# <createcall joinid>: B is called once A (a baresip of its own) is connected, and joined to it
+# when B connects; B must hear A's tone as with <join>.
+lp_baresip_start "$W/baresip-joinid" 20 "$BARESIP_EXTRA" || true
+BPJ=$LP_BARESIP_PORT
+PIDS+=("$LP_BARESIP_PID")
+joinrun joinid jj "$BPJ" "$LP_BARESIP_OUT" \
+	"createcall joinid: B joined to A when B connects, A's tone relayed to B for 2 s, unjoin stops it"
 
 # Section - calls never leak and never hang (tests 7-9)
 

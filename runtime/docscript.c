@@ -1,0 +1,166 @@
+/*
+ * docscript.c — what a document fetched at run time needs before it is compiled
+ * (docs/fetch.md): its <script src> URIs, resolved against xml:base and the document's own
+ * URI, in document order (the order ccxmlc --script-file reads them), and the base of its
+ * other relative URIs (the root's xml:base). The body is hostile: it is parsed by libxml2
+ * without network access or entity substitution; a body libxml2 cannot parse yields no
+ * scripts and the compiler reports why. Fetched scripts are converted to UTF-8 here.
+ */
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <iconv.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+#include "rt.h"
+
+#define CX_DOCSCRIPT_MAX 32   /* <script src> in one document */
+#define CX_NS_CCXML "http://www.w3.org/2002/09/ccxml"
+
+static void cx_docscripts__destroy(void *arg)
+{
+	cx_docscripts *s = arg;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		mem_deref(s->v[i].url);
+	mem_deref(s->base);
+}
+
+static int cx_docscript__http(const char *u)
+{
+	return !strncasecmp(u, "http://", 7) || !strncasecmp(u, "https://", 8);
+}
+
+/* Preorder, as the compiler numbers them; 0 or an errno with why filled. */
+static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, char *why,
+			      size_t sz)
+{
+	for (; n; n = n->next) {
+		xmlChar *src, *base, *abs, *cs;
+		int err = 0;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (!xmlStrcmp(n->name, BAD_CAST "script") &&
+		    (!n->ns || !xmlStrcmp(n->ns->href, BAD_CAST CX_NS_CCXML)) &&
+		    (src = xmlGetNoNsProp(n, BAD_CAST "src"))) {
+			base = xmlNodeGetBase(doc, n);
+			abs = xmlBuildURI(src, base);
+			cs = xmlGetNoNsProp(n, BAD_CAST "charset");
+			if (s->n >= CX_DOCSCRIPT_MAX) {
+				snprintf(why, sz, "more than %d <script src>", CX_DOCSCRIPT_MAX);
+				err = E2BIG;
+			} else if (!abs || !cx_docscript__http((char *)abs)) {
+				snprintf(why, sz, "<script src> '%s' (line %ld) is not an http(s) URI",
+					 (char *)src, xmlGetLineNo(n));
+				err = EPROTONOSUPPORT;
+			} else {
+				cx_docsrc *d = &s->v[s->n++];
+				err = str_dup(&d->url, (char *)abs);
+				snprintf(d->charset, sizeof(d->charset), "%s",
+					 cs ? (char *)cs : "");
+			}
+			xmlFree(src);
+			xmlFree(base);
+			xmlFree(abs);
+			xmlFree(cs);
+			if (err)
+				return err;
+		}
+		err = cx_docscript__walk(s, doc, n->children, why, sz);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscripts **sp,
+		      char *why, size_t sz)
+{
+	cx_docscripts *s;
+	xmlDocPtr doc;
+	xmlChar *base;
+	int err = 0;
+
+	s = mem_zalloc(sizeof(*s), cx_docscripts__destroy);
+	if (!s)
+		return ENOMEM;
+	doc = len < INT32_MAX ? xmlReadMemory(body, (int)len, url, NULL,
+					      XML_PARSE_NONET | XML_PARSE_NOERROR |
+					      XML_PARSE_NOWARNING) : NULL;
+	if (doc && xmlDocGetRootElement(doc)) {
+		base = xmlNodeGetBase(doc, xmlDocGetRootElement(doc));
+		if (base && cx_docscript__http((char *)base))
+			err = str_dup(&s->base, (char *)base);
+		xmlFree(base);
+		if (!err)
+			err = cx_docscript__walk(s, doc, xmlDocGetRootElement(doc), why, sz);
+	}
+	xmlFreeDoc(doc);
+	if (err) {
+		mem_deref(s);
+		return err;
+	}
+	*sp = s;
+	return 0;
+}
+
+/* The charset of a Content-Type ("text/javascript; charset=latin1"), or "" */
+static void cx_docscript__ctcharset(const char *ct, char *out, size_t sz)
+{
+	const char *p;
+
+	out[0] = 0;
+	for (p = ct; p && *p; p++)
+		if (!strncasecmp(p, "charset=", 8)) {
+			p += 8;
+			snprintf(out, sz, "%.*s", (int)strcspn(p, "; \t\""), p + (*p == '"'));
+			return;
+		}
+}
+
+int cx_docscript_utf8(const char *charset, const char *ctype, const char *in, size_t len,
+		      struct mbuf **outp, char *why, size_t sz)
+{
+	char cs[64];
+	struct mbuf *mb;
+	iconv_t cd;
+	char *ip = (char *)in, *op;
+	size_t il = len, ol, cap = 4 * len + 16;
+
+	if (charset && *charset)
+		snprintf(cs, sizeof(cs), "%s", charset);
+	else
+		cx_docscript__ctcharset(ctype, cs, sizeof(cs));
+	if (!cs[0])
+		snprintf(cs, sizeof(cs), "UTF-8");
+	if (memchr(in, 0, len) && strncasecmp(cs, "UTF-16", 6)) {
+		snprintf(why, sz, "the script contains a NUL byte");
+		return EPROTO;
+	}
+	cd = iconv_open("UTF-8", cs);
+	if (cd == (iconv_t)-1) {
+		snprintf(why, sz, "unknown charset '%s'", cs);
+		return EINVAL;
+	}
+	mb = mbuf_alloc(cap);
+	if (!mb) {
+		iconv_close(cd);
+		return ENOMEM;
+	}
+	op = (char *)mb->buf;
+	ol = cap;
+	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il) {
+		snprintf(why, sz, "the script is not valid %s", cs);
+		iconv_close(cd);
+		mem_deref(mb);
+		return EILSEQ;
+	}
+	iconv_close(cd);
+	mb->end = cap - ol;
+	*outp = mb;
+	return 0;
+}
