@@ -537,9 +537,13 @@ static int cx_exec__merge(cx_ctx *X, cx_sess *s, cx_elcall *c)
 				 NULL, 0, NULL);
 		return CX_GO;
 	}
-	/* the platform bridges them and drops out: both leave this session */
-	cx_rt_conn_event(a, "connection.merged", "DISCONNECTED", NULL, "local", 0, NULL);
-	cx_rt_conn_event(b, "connection.merged", "DISCONNECTED", NULL, "local", 0, NULL);
+	/* Bridging two calls at the network and dropping out (REFER with Replaces, or a bridge that
+	 * outlives the session) is not there yet in any provider: the simulator must not claim
+	 * what SIP does not do, so both refuse it, and the calls stay as they were
+	 * (docs/decisions.md; a <join> of the two connections bridges them inside the session). */
+	cx_rt_conn_event(a, "connection.merge.failed", NULL,
+			 "unsupported: <merge> is not implemented by this platform (a <join> of the two "
+			 "connections bridges them)", NULL, 0, NULL);
 	return CX_GO;
 }
 
