@@ -133,6 +133,8 @@ void vxml_check(Doc *doc, const Options *opt);
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt);
 /* <field type>: 1 digits (bounds in minlen/maxlen, 0: none), 2 boolean, 0 unsupported. */
 int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report);
+/* <catch> or one of its shorthands (<noinput>, <nomatch>, <help>, <error>). */
+bool vxml_is_catch(const Node *n);
 
 /* Writes the C for doc into out. `sym` is the C identifier of the document
  * (derived from the file name), used for the exported `const cx_doc <sym>`. */

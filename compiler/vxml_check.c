@@ -37,8 +37,12 @@ static const VElem vx__elems[] = {
 	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD, 0, {{"src", VA_REQ}}},
 	{"grammar", VP_FIELD, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0}}},
 	{"filled", VP_FIELD, VP_EXEC, {{NULL, 0}}},
-	{"noinput", VP_FIELD, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
-	{"nomatch", VP_FIELD, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"noinput", VP_VXML | VP_FORM | VP_FIELD, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"nomatch", VP_VXML | VP_FORM | VP_FIELD, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"help", VP_VXML | VP_FORM | VP_FIELD, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"error", VP_VXML | VP_FORM | VP_FIELD, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"catch", VP_VXML | VP_FORM | VP_FIELD, VP_EXEC, {{"event", 0}, {"count", 0}, {"cond", VA_EXPR}}},
+	{"throw", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR}}},
 	{"assign", VP_EXEC, 0, {{"name", VA_LHS | VA_REQ}, {"expr", VA_EXPR | VA_REQ}}},
 	{"if", VP_EXEC, VP_EXEC | VP_IF, {{"cond", VA_EXPR | VA_REQ}}},
 	{"elseif", VP_IF, 0, {{"cond", VA_EXPR | VA_REQ}}},
@@ -54,7 +58,7 @@ static const VElem vx__elems[] = {
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
 	"menu", "choice", "enumerate", "subdialog", "return", "record", "transfer", "submit", "data",
-	"clear", "throw", "catch", "help", "error", "property", "value", "break", "initial", "object",
+	"clear", "property", "value", "break", "initial", "object",
 	"link", "foreach", "mark", "param", "option", "metadata",
 };
 
@@ -198,6 +202,29 @@ static void vx__goto(VChk *c, Node *n)
 	           a->value.s + 1);
 }
 
+/* <catch>, <noinput>, <nomatch>, <help>, <error>. */
+bool vxml_is_catch(const Node *n)
+{
+	static const char *const tags[] = {"catch", "noinput", "nomatch", "help", "error"};
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (!strcmp(n->tag, tags[i]))
+			return true;
+	return false;
+}
+
+/* Exactly one of event/eventexpr, at most one of message/messageexpr (VoiceXML 2.0 §5.2.1). */
+static void vx__throw(Node *n)
+{
+	Attr *ev = node_attr(n, "event"), *evx = node_attr(n, "eventexpr");
+	Attr *m = node_attr(n, "message"), *mx = node_attr(n, "messageexpr");
+	if (!ev == !evx)
+		diag_error(n->loc, "<throw> needs exactly one of 'event' and 'eventexpr'");
+	else if (ev && !ev->value.s[0])
+		diag_error(ev->value.loc, "<throw event=''>: the event has no name");
+	if (m && mx)
+		diag_error(mx->loc, "<throw> takes 'message' or 'messageexpr', not both");
+}
+
 static void vx__node(VChk *c, Node *n, int ctx)
 {
 	const VElem *e = n->ns && strcmp(n->ns, "http://www.w3.org/2001/vxml") ? NULL : vx__elem(n->tag);
@@ -223,13 +250,13 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		vx__field(c, n);
 	else if (!strcmp(n->tag, "goto"))
 		vx__goto(c, n);
-	else if (!strcmp(n->tag, "noinput") || !strcmp(n->tag, "nomatch")) {
+	else if (!strcmp(n->tag, "throw"))
+		vx__throw(n);
+	else if (vxml_is_catch(n)) {
 		Attr *a = node_attr(n, "count");
 		char *end = NULL;
 		if (a && (strtol(a->value.s, &end, 10) < 1 || *end))
 			diag_error(a->value.loc, "count='%s' must be a whole number from 1", a->value.s);
-		if (node_attr(n, "cond"))
-			diag_error(node_attr(n, "cond")->loc, "<%s cond> is not supported yet", n->tag);
 	}
 	for (Node *k = n->kids; k; k = k->next)
 		vx__node(c, k, e->holds);

@@ -200,6 +200,12 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 		fn_out(F, "return cx_vx_disconnect(X);");
 	} else if (ve__is(n, "reprompt")) {
 		ve__call(F, "cx_vx_reprompt(X)");
+	} else if (ve__is(n, "throw")) {
+		Attr *ev = node_attr(n, "event"), *evx = node_attr(n, "eventexpr");
+		Attr *m = node_attr(n, "message"), *mx = node_attr(n, "messageexpr");
+		char *ev_v = ev ? ve__text(E, F, ev->value.s, ev->value.len) : evx->tree ? ve__expr(F, evx) : "CX_UNDEFINED";
+		char *m_v = m ? ve__text(E, F, m->value.s, m->value.len) : mx && mx->tree ? ve__expr(F, mx) : "CX_UNDEFINED";
+		fn_out(F, "return cx_vx_throw(X, %s, %s);", ev_v, m_v);
 	}
 	fn_line(F, up);
 }
@@ -245,6 +251,30 @@ static char *ve__cond(VEm *E, Node *n)
 
 /* Section - Forms */
 
+/* The catches among n's children, in document order: a `static const cx_vx_catch NAME[]` in
+ * lf; its name ("NULL": none) and count. */
+static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
+{
+	char *rows = xstrdup("");
+	*count = 0;
+	for (Node *k = n->kids; k; k = k->next) {
+		if (!vxml_is_catch(k))
+			continue;
+		Attr *c = node_attr(k, "count"), *ev = node_attr(k, "event");
+		const char *events = ve__is(k, "catch") ? (ev ? ev->value.s : "") : k->tag;
+		char *cond = ve__cond(E, k);
+		char *b = ve__body(E, k, ve__is(k, "catch") ? "catch" : k->tag, false);
+		rows = xprintf("%s\t{.events = %s, .count = %d, .cond = %s, .body = %s, .line = %d},\n", rows,
+			       c_quote(events, strlen(events)), c ? atoi(c->value.s) : 1, cond, b, k->loc.line);
+		++*count;
+	}
+	if (!*count)
+		return "NULL";
+	char *name = xprintf("catches_%d", ++E->nfn);
+	fprintf(lf, "static const cx_vx_catch %s[] = {\n%s};\n", name, rows);
+	return name;
+}
+
 static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 {
 	Attr *name = node_attr(it, "name");
@@ -261,29 +291,17 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	char *prompt = ve__body(E, it, "prompt", true);
 	char *filled = "NULL";
 	int ncatch = 0;
-	char *catches = xstrdup("");
+	char *cname = ve__catches(E, lf, it, &ncatch);
 	uint32_t timeout = 0;
 	for (Node *k = it->kids; k; k = k->next) {
 		if (ve__is(k, "filled") && !strcmp(filled, "NULL"))
 			filled = ve__body(E, k, "filled", false);
-		if (ve__is(k, "noinput") || ve__is(k, "nomatch")) {
-			Attr *c = node_attr(k, "count");
-			char *b = ve__body(E, k, k->tag, false);
-			catches = xprintf("%s\t{CX_VX_%s, %d, %s},\n", catches, ve__is(k, "noinput") ? "NOINPUT" : "NOMATCH",
-					  c ? atoi(c->value.s) : 1, b);
-			ncatch++;
-		}
 		Attr *to = ve__is(k, "prompt") ? node_attr(k, "timeout") : NULL;
 		if (to) {
 			char *end;
 			double v = strtod(to->value.s, &end);
 			timeout = (uint32_t)(!strcmp(end, "ms") ? v : v * 1000);
 		}
-	}
-	char *cname = "NULL";
-	if (ncatch) {
-		cname = xprintf("catches_%d", ++E->nfn);
-		fprintf(lf, "static const cx_vx_catch %s[] = {\n%s};\n", cname, catches);
 	}
 	Attr *type = node_attr(it, "type");
 	int lo = 0, hi = 0, gram = type ? vxml_builtin(type, &lo, &hi, false) : 0;
@@ -302,6 +320,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	gen_slot_alloc(E->g, ve__hidden_slot, E);
 	Node *root = doc->root;
 	ve__names(E, root);
+	int ev_slot = ve__slot(E, "_event"), msg_slot = ve__slot(E, "_message");
 
 	/* document variables and scripts */
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, "init", root->loc.line);
@@ -341,10 +360,14 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		if (nitems)
 			fprintf(tf, "static const cx_vx_item form_%d_items[] = {\n%s};\n\n", nforms, items);
 		Attr *id = node_attr(f, "id");
-		fprintf(ff, "\t{.id = %s, .init = %s, .items = %s, .nitems = %d, .line = %d},\n",
-			id ? c_quote(id->value.s, id->value.len) : "NULL", init,
-			nitems ? xprintf("form_%d_items", nforms) : "NULL", nitems, f->loc.line);
+		int nfc;
+		char *fc = ve__catches(E, lf, f, &nfc);
+		fprintf(ff, "\t{.id = %s, .init = %s, .items = %s, .nitems = %d, .catches = %s, .ncatches = %d, "
+			".line = %d},\n", id ? c_quote(id->value.s, id->value.len) : "NULL", init,
+			nitems ? xprintf("form_%d_items", nforms) : "NULL", nitems, fc, nfc, f->loc.line);
 	}
+	int ndc;
+	char *dc = ve__catches(E, lf, root, &ndc);
 	fclose(tf);
 	fclose(lf);
 	fclose(ff);
@@ -375,6 +398,10 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	fprintf(out, "\t.init = init,\n");
 	fprintf(out, "\t.forms = forms,\n");
 	fprintf(out, "\t.nforms = %d,\n", nforms);
+	fprintf(out, "\t.catches = %s,\n", dc);
+	fprintf(out, "\t.ncatches = %d,\n", ndc);
+	fprintf(out, "\t.event_slot = %d,\n", ev_slot);
+	fprintf(out, "\t.message_slot = %d,\n", msg_slot);
 	fprintf(out, "};\n\n");
 	fprintf(out, "__attribute__((constructor)) static void register_dialog(void)\n{\n");
 	fprintf(out, "\tcx_vx_register(&%s);\n}\n", sym);

@@ -11,7 +11,16 @@
 #include <string.h>
 #include "rt.h"
 
-enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63, VX_MAXDOCS = 64 };
+enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63, VX_MAXDOCS = 64,
+       VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128 };
+
+/* An event counter (VoiceXML 2.0 §5.2.2): of a form item (item >= 0) or of the form (-1),
+ * for one event name or prefix ("" counts every event). */
+typedef struct cx_vx_counter {
+	int item;
+	uint32_t n;
+	char name[VX_EVLEN];
+} cx_vx_counter;
 
 struct cx_vx_run {
 	cx_engine *e;
@@ -22,10 +31,14 @@ struct cx_vx_run {
 	void *arg;
 	int form, next_form;     /* current form, the <goto> target (-1: none) */
 	int item;                /* the field collecting, or -1 */
+	int cur;                 /* the form item being visited (events' scope), or -1 */
 	int stop;                /* exit/disconnect/error recorded */
 	int noprompt;            /* a catch without <reprompt> ran: do not queue the prompts */
 	int reprompt;
-	uint32_t *counts;        /* per item: noinput, nomatch counters (2 per item) */
+	int depth;               /* catches running inside catches */
+	char ev[VX_EVLEN];       /* the event thrown and not handled yet ("": none) */
+	cx_vx_counter *counters; /* reset when a form is entered */
+	uint32_t ncounters;
 	char buf[VX_MAXDIGITS + 1];
 	size_t nbuf;
 	uint64_t play_end;       /* tmr_jiffies() when the queued prompts end */
@@ -74,7 +87,7 @@ static void cx_vx__destroy(void *arg)
 	tmr_cancel(&r->t_go);
 	if (r->X)
 		cx_ctx_free(r->X);
-	mem_deref(r->counts);
+	mem_deref(r->counters);
 	mem_deref(r->exit_values);
 	mem_deref(r->exit_expr);
 	mem_deref(r->end_reason);
@@ -210,6 +223,43 @@ int cx_vx_reprompt(cx_ctx *X)
 	return CX_GO;
 }
 
+/* Section - Events (VoiceXML 2.0 §5.2) */
+
+/* The event ev is thrown with message msg: it is handled when the running body has returned. */
+static void cx_vx__raise(cx_vx_run *r, const char *ev, cx_value msg)
+{
+	str_ncpy(r->ev, ev, sizeof(r->ev));
+	r->X->slots[r->doc->message_slot] = msg;
+}
+
+int cx_vx_throw(cx_ctx *X, cx_value event, cx_value message)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, event);
+
+	if (!s)
+		return CX_FAIL;
+	if (!*s || strlen(s) >= VX_EVLEN) {
+		cx_value m = cx_str_utf8(X, *s ? "<throw> of an event name of 128 bytes or more" :
+					 "<throw> of an empty event name", *s ? 46 : 30);
+		if (cx_is_exc(m))
+			return CX_FAIL;
+		cx_vx__raise(r, "error.semantic", m);
+		return CX_STOP;
+	}
+	cx_vx__raise(r, s, message);
+	return CX_STOP;
+}
+
+/* The dialog ends with error.dialog, reason `why`. */
+static void cx_vx__fail(cx_vx_run *r, const char *why)
+{
+	r->stop = 1;
+	r->end_ev = "error.dialog";
+	r->end_reason = mem_deref(r->end_reason);
+	str_dup(&r->end_reason, why);
+}
+
 int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
 {
 	cx_vx_run *r = cx_vx__of(X);
@@ -220,26 +270,183 @@ int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
 
 	if (!s)
 		cx_catch(X);
-	snprintf(why, sizeof(why), "error.semantic: %s (<%s> at %s:%d)", s ? s : "exception", elem,
-		 r->doc->name, line);
-	r->stop = 1;
-	r->end_ev = "error.dialog";
-	str_dup(&r->end_reason, why);
+	snprintf(why, sizeof(why), "%s (<%s> at %s:%d)", s ? s : "exception", elem, r->doc->name, line);
+	cx_value m = cx_str_utf8(X, why, strlen(why));
+	if (cx_is_exc(m)) { /* out of memory: nothing can handle it */
+		cx_catch(X);
+		char reason[530];
+		snprintf(reason, sizeof(reason), "error.semantic: %s", why);
+		cx_vx__fail(r, reason);
+		return CX_FAIL;
+	}
+	cx_vx__raise(r, "error.semantic", m);
 	return CX_FAIL;
+}
+
+/* Does a catch's event list name ev (a prefix of it in whole tokens, "" or "." all events)?
+ * The length of the matching name, or -1. */
+static int cx_vx__matches(const char *events, const char *ev)
+{
+	if (!*events)
+		return 0;
+	for (const char *p = events; *p;) {
+		p += strspn(p, " \t\r\n");
+		size_t n = strcspn(p, " \t\r\n");
+		if (!n)
+			break;
+		size_t m = n;
+		if (p[m - 1] == '.')
+			m--; /* "error." is "error"; "." is every event */
+		if (!m || (!strncmp(p, ev, m) && (ev[m] == '\0' || ev[m] == '.')))
+			return (int)m;
+		p += n;
+	}
+	return -1;
+}
+
+/* The counter of item (or -1: the form) for the first len bytes of ev; created if asked. */
+static cx_vx_counter *cx_vx__counter(cx_vx_run *r, int item, const char *ev, size_t len, bool make)
+{
+	for (uint32_t i = 0; i < r->ncounters; i++) {
+		cx_vx_counter *c = &r->counters[i];
+		if (c->item == item && strlen(c->name) == len && !strncmp(c->name, ev, len))
+			return c;
+	}
+	if (!make || r->ncounters >= VX_MAXCOUNTERS)
+		return NULL;
+	cx_vx_counter *c = &r->counters[r->ncounters++];
+	c->item = item;
+	c->n = 0;
+	memcpy(c->name, ev, len);
+	c->name[len] = '\0';
+	return c;
+}
+
+/* §5.2.2: the counters of the full name and of every prefix of it are incremented. */
+static void cx_vx__count(cx_vx_run *r, const char *ev)
+{
+	size_t len = strlen(ev);
+	for (size_t i = 0; i <= len; i++)
+		if (i == len || ev[i] == '.' || i == 0) {
+			cx_vx_counter *c = cx_vx__counter(r, r->cur, ev, i, true);
+			if (c)
+				c->n++;
+		}
+}
+
+/* §5.2.4: the catches of the item, the form and the document in that order (each in document
+ * order) whose event matches and whose cond holds; the highest count not above its event's
+ * counter wins, the first of them in the list. */
+static const cx_vx_catch *cx_vx__handler(cx_vx_run *r, const char *ev)
+{
+	const cx_vx_catch *lists[3] = {NULL, NULL, r->doc->catches}, *best = NULL;
+	uint32_t ns[3] = {0, 0, r->doc->ncatches};
+
+	if (r->form >= 0) {
+		const cx_vx_form *f = &r->doc->forms[r->form];
+		lists[1] = f->catches;
+		ns[1] = f->ncatches;
+		if (r->cur >= 0) {
+			lists[0] = f->items[r->cur].catches;
+			ns[0] = f->items[r->cur].ncatches;
+		}
+	}
+	for (int l = 0; l < 3; l++)
+		for (uint32_t i = 0; i < ns[l]; i++) {
+			const cx_vx_catch *c = &lists[l][i];
+			int m = cx_vx__matches(c->events, ev);
+			if (m < 0 || (best && c->count <= best->count))
+				continue;
+			cx_vx_counter *cnt = cx_vx__counter(r, r->cur, ev, (size_t)m, false);
+			if (!cnt || (uint32_t)c->count > cnt->n)
+				continue;
+			if (c->cond) {
+				r->X->steps = (int64_t)cx_vx__budget(r->e);
+				cx_value v = c->cond(r->X);
+				if (cx_is_exc(v)) { /* a cond that throws is false */
+					cx_catch(r->X);
+					continue;
+				}
+				if (!cx_truthy(v))
+					continue;
+			}
+			best = c;
+		}
+	return best;
+}
+
+static int cx_vx__run(cx_vx_run *r, cx_body_fn *fn);
+
+/* Handles the thrown events (a handler may throw another) until none is left. Without a
+ * handler (§5.2.5): noinput, nomatch, help reprompt; cancel does nothing; error.* ends the
+ * dialog with error.dialog, any other event ends it (dialog.exit without values). */
+static void cx_vx__dispatch(cx_vx_run *r)
+{
+	while (r->ev[0] && !r->stop) {
+		char ev[VX_EVLEN];
+		memcpy(ev, r->ev, sizeof(ev));
+		r->ev[0] = '\0';
+		if (++r->depth > VX_MAXDEPTH) {
+			char why[VX_EVLEN + 80];
+			snprintf(why, sizeof(why), "error.semantic: %d events thrown by catches in a row (last %s)",
+				 VX_MAXDEPTH, ev);
+			cx_vx__fail(r, why);
+			break;
+		}
+		cx_vx__count(r, ev);
+		const cx_vx_catch *c = cx_vx__handler(r, ev);
+		cx_log_doc(r->d->sess->id, "vxml event", ev);
+		if (c) {
+			cx_value name = cx_str_utf8(r->X, ev, strlen(ev));
+			if (cx_is_exc(name)) {
+				cx_catch(r->X);
+				cx_vx__fail(r, "error.semantic: out of memory");
+				break;
+			}
+			r->X->slots[r->doc->event_slot] = name;
+			r->noprompt = 1; /* a handler without <reprompt> does not replay prompts */
+			cx_vx__run(r, c->body);
+			continue;
+		}
+		if (cx_vx__matches("noinput nomatch help maxspeechtimeout", ev) >= 0) {
+			r->noprompt = 0;
+		} else if (cx_vx__matches("error", ev) >= 0) {
+			cx_value m = r->X->slots[r->doc->message_slot];
+			const char *ms = m.tag == CX_T_UNDEF ? NULL : cx_rt_str(r->X, m);
+			char why[512];
+			if (!ms)
+				cx_catch(r->X);
+			snprintf(why, sizeof(why), "%s%s%s", ev, ms ? ": " : "", ms ? ms : "");
+			cx_vx__fail(r, why);
+		} else if (cx_vx__matches("cancel", ev) < 0) {
+			r->stop = 1;
+		}
+	}
+	r->depth = 0;
 }
 
 /* Section - The Form Interpretation Algorithm */
 
 static void cx_vx__advance(cx_vx_run *r);
 
-static int cx_vx__call(cx_vx_run *r, cx_body_fn *fn)
+/* Runs a body; what it throws is left in r->ev. */
+static int cx_vx__run(cx_vx_run *r, cx_body_fn *fn)
 {
 	if (!fn)
 		return CX_GO;
 	r->X->steps = (int64_t)cx_vx__budget(r->e);
 	int rc = fn(r->X);
-	if (rc == CX_FAIL && !r->stop) /* an exception the body did not route (budget, OOM) */
+	if (rc == CX_FAIL && !r->stop && !r->ev[0]) /* an exception the body did not route */
 		cx_vx_semantic(r->X, "vxml", 0);
+	return rc;
+}
+
+/* Runs a body and handles what it throws. */
+static int cx_vx__call(cx_vx_run *r, cx_body_fn *fn)
+{
+	int rc = cx_vx__run(r, fn);
+	if (r->ev[0] && !r->depth)
+		cx_vx__dispatch(r);
 	return rc;
 }
 
@@ -272,8 +479,9 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 	const cx_vx_form *f = &r->doc->forms[form];
 
 	r->form = form;
+	r->cur = -1;
 	r->noprompt = 0;
-	memset(r->counts, 0, 2 * f->nitems * sizeof(uint32_t));
+	r->ncounters = 0; /* §5.2.2: entering a form resets its counters and its items' */
 	for (uint32_t i = 0; i < f->nitems; i++)
 		r->X->slots[f->items[i].slot] = CX_UNDEFINED;
 	cx_vx__call(r, f->init);
@@ -283,6 +491,7 @@ static int cx_vx__select(cx_vx_run *r)
 {
 	const cx_vx_form *f = &r->doc->forms[r->form];
 
+	r->cur = -1;
 	for (uint32_t i = 0; i < f->nitems; i++) {
 		const cx_vx_item *it = &f->items[i];
 		if (r->X->slots[it->slot].tag != CX_T_UNDEF)
@@ -291,8 +500,9 @@ static int cx_vx__select(cx_vx_run *r)
 			r->X->steps = (int64_t)cx_vx__budget(r->e);
 			cx_value c = it->cond(r->X);
 			if (cx_is_exc(c)) {
-				cx_vx_semantic(r->X, "field", it->line);
-				return -1;
+				cx_vx_semantic(r->X, it->kind == CX_VX_BLOCK ? "block" : "field", it->line);
+				cx_vx__dispatch(r);
+				return -2;
 			}
 			if (!cx_truthy(c))
 				continue;
@@ -302,16 +512,16 @@ static int cx_vx__select(cx_vx_run *r)
 	return -1;
 }
 
-static void cx_vx__collect_end(cx_vx_run *r, int event);
+static void cx_vx__collect_end(cx_vx_run *r, int noinput);
 
 static void cx_vx__noinput_h(void *arg)
 {
-	cx_vx__collect_end(arg, CX_VX_NOINPUT);
+	cx_vx__collect_end(arg, 1);
 }
 
 static void cx_vx__interdigit_h(void *arg)
 {
-	cx_vx__collect_end(arg, -1);
+	cx_vx__collect_end(arg, 0);
 }
 
 /* One pass of the FIA's main loop, as many times as no input is needed. */
@@ -327,20 +537,22 @@ static void cx_vx__advance(cx_vx_run *r)
 		int i = cx_vx__select(r);
 		if (r->stop)
 			break;
+		if (i == -2)
+			continue;
 		if (i < 0) { /* the form is done and nothing goes elsewhere: the dialog exits */
 			r->stop = 1;
 			break;
 		}
 		const cx_vx_item *it = &r->doc->forms[r->form].items[i];
+		r->cur = i;
 		if (it->kind == CX_VX_BLOCK) {
 			r->X->slots[it->slot] = CX_TRUE;
 			cx_vx__call(r, it->body);
 			continue;
 		}
-		if (!r->noprompt || r->reprompt)
-			cx_vx__call(r, it->prompt);
+		int rc = !r->noprompt || r->reprompt ? cx_vx__call(r, it->prompt) : CX_GO;
 		r->noprompt = r->reprompt = 0;
-		if (r->stop || r->next_form >= 0)
+		if (rc != CX_GO || r->stop || r->next_form >= 0)
 			continue;
 		r->item = i;
 		if (r->nbuf && it->gram != CX_VX_NOGRAM) { /* typeahead (a voice-only field: noinput) */
@@ -378,34 +590,24 @@ static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final
 	return n >= 1 && n >= (size_t)it->minlen ? 1 : -1;
 }
 
-static void cx_vx__catch(cx_vx_run *r, const cx_vx_item *it, int event)
+/* noinput or nomatch of the collecting field. */
+static void cx_vx__event(cx_vx_run *r, const char *ev)
 {
-	uint32_t *cnt = &r->counts[2 * r->item + event];
-	const cx_vx_catch *best = NULL;
-
-	++*cnt;
-	for (uint32_t i = 0; i < it->ncatches; i++) {
-		const cx_vx_catch *c = &it->catches[i];
-		if (c->event == event && (uint32_t)c->count <= *cnt && (!best || c->count > best->count))
-			best = c;
-	}
 	r->item = -1;
-	if (best) { /* VoiceXML 2.0 §5.2.2: a handler without <reprompt> does not replay prompts */
-		r->noprompt = 1;
-		cx_vx__call(r, best->body);
-	}
+	cx_vx__raise(r, ev, CX_UNDEFINED);
+	cx_vx__dispatch(r);
 	cx_vx__advance(r);
 }
 
-/* The field's input ends: event is CX_VX_NOINPUT (timeout), or -1 (evaluate the digits). */
-static void cx_vx__collect_end(cx_vx_run *r, int event)
+/* The field's input ends: noinput (its timeout), or the digits are evaluated. */
+static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 {
 	if (r->item < 0 || r->stop)
 		return;
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
 	tmr_cancel(&r->t_in);
-	if (event == CX_VX_NOINPUT || r->nbuf == 0) {
-		cx_vx__catch(r, it, CX_VX_NOINPUT);
+	if (noinput || r->nbuf == 0) {
+		cx_vx__event(r, "noinput");
 		return;
 	}
 	size_t n = r->nbuf;
@@ -419,12 +621,14 @@ static void cx_vx__collect_end(cx_vx_run *r, int event)
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	if (m <= 0) {
-		cx_vx__catch(r, it, CX_VX_NOMATCH);
+		cx_vx__event(r, "nomatch");
 		return;
 	}
 	if (cx_is_exc(v)) {
 		cx_vx_semantic(r->X, "field", it->line);
-		cx_vx__finish(r);
+		r->item = -1;
+		cx_vx__dispatch(r);
+		cx_vx__advance(r);
 		return;
 	}
 	r->X->slots[it->slot] = v;
@@ -450,7 +654,7 @@ void cx_vx_input(cx_vx_run *r, const char *digits)
 		r->play_end = tmr_jiffies(); /* barge-in: the prompts stop */
 		int m = *p == '#' ? 1 : cx_vx__match(it, r->buf, r->nbuf, 0);
 		if (m != 0) {
-			cx_vx__collect_end(r, -1);
+			cx_vx__collect_end(r, 0);
 			if (r->stop || r->item < 0)
 				return; /* the rest of the digits were typed into what follows */
 		}
@@ -487,13 +691,9 @@ static void cx_vx__start_h(void *arg)
 int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg)
 {
 	cx_vx_run *r;
-	uint32_t nitems = 1;
 
 	if (!doc->nforms)
 		return EINVAL;
-	for (uint32_t i = 0; i < doc->nforms; i++)
-		if (doc->forms[i].nitems > nitems)
-			nitems = doc->forms[i].nitems;
 	r = mem_zalloc(sizeof(*r), cx_vx__destroy);
 	if (!r)
 		return ENOMEM;
@@ -506,9 +706,11 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 	r->arg = arg;
 	r->item = -1;
 	r->next_form = 0;
-	r->counts = mem_zalloc(2 * nitems * sizeof(uint32_t), NULL);
+	r->form = -1;
+	r->cur = -1;
+	r->counters = mem_zalloc(VX_MAXCOUNTERS * sizeof(*r->counters), NULL);
 	r->X = cx_ctx_new(e->heap_limit);
-	if (!r->counts || !r->X ||
+	if (!r->counters || !r->X ||
 	    cx_ctx_set_slots(r->X, doc->nslots < CX_SLOT_FIRST_VAR ? CX_SLOT_FIRST_VAR : doc->nslots)) {
 		mem_deref(r);
 		return ENOMEM;

@@ -170,12 +170,15 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs);
  * (recorded by the cx_vx_* call), or CX_FAIL after cx_vx_semantic. */
 enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD };
 enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN };
-enum cx_vx_ev { CX_VX_NOINPUT, CX_VX_NOMATCH };
 
+/* <catch> and its shorthands (<noinput>, <nomatch>, <help>, <error>) at field, form or
+ * document level, in document order (VoiceXML 2.0 §5.2.4 selects among them). */
 typedef struct cx_vx_catch {
-	int event;                 /* enum cx_vx_ev */
+	const char *events;        /* names separated by spaces; "" catches every event */
 	int count;                 /* the handler applies from this count on (1: always) */
+	cx_cond_fn *cond;          /* NULL: true */
 	cx_body_fn *body;
+	int line;
 } cx_vx_catch;
 
 typedef struct cx_vx_item {
@@ -197,6 +200,8 @@ typedef struct cx_vx_form {
 	cx_body_fn *init;          /* the form's <var>s (NULL: none); also clears its items */
 	const cx_vx_item *items;
 	uint32_t nitems;
+	const cx_vx_catch *catches;
+	uint32_t ncatches;
 	int line;
 } cx_vx_form;
 
@@ -208,6 +213,10 @@ typedef struct cx_vx_doc {
 	cx_body_fn *init;          /* document <var>s */
 	const cx_vx_form *forms;
 	uint32_t nforms;
+	const cx_vx_catch *catches;
+	uint32_t ncatches;
+	uint32_t event_slot;       /* _event and _message of catch handlers */
+	uint32_t message_slot;
 } cx_vx_doc;
 
 /* Generated code registers each compiled dialog before main runs. */
@@ -219,6 +228,8 @@ int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals,
 int cx_vx_goto(cx_ctx *X, const char *form);
 int cx_vx_disconnect(cx_ctx *X);
 int cx_vx_reprompt(cx_ctx *X);
+/* <throw>: the event (a string) is handled once the body returned CX_STOP. */
+int cx_vx_throw(cx_ctx *X, cx_value event, cx_value message);
 int cx_vx_semantic(cx_ctx *X, const char *elem, int line);
 
 #endif
