@@ -42,6 +42,7 @@ static const VElem vx__elems[] = {
 	{"help", VP_VXML | VP_FORM | VP_FIELD, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
 	{"error", VP_VXML | VP_FORM | VP_FIELD, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
 	{"catch", VP_VXML | VP_FORM | VP_FIELD, VP_EXEC, {{"event", 0}, {"count", 0}, {"cond", VA_EXPR}}},
+	{"clear", VP_EXEC, 0, {{"namelist", VA_NAMES}}},
 	{"throw", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR}}},
 	{"assign", VP_EXEC, 0, {{"name", VA_LHS | VA_REQ}, {"expr", VA_EXPR | VA_REQ}}},
 	{"if", VP_EXEC, VP_EXEC | VP_IF, {{"cond", VA_EXPR | VA_REQ}}},
@@ -58,7 +59,7 @@ static const VElem vx__elems[] = {
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
 	"menu", "choice", "enumerate", "subdialog", "return", "record", "transfer", "submit", "data",
-	"clear", "property", "value", "break", "initial", "object",
+	"property", "value", "break", "initial", "object",
 	"link", "foreach", "mark", "param", "option", "metadata",
 };
 

@@ -14,8 +14,11 @@
 typedef struct VEm {
 	Doc *doc;
 	Gen *g;
-	Scope *sc;
-	char **slots;
+	Scope *sc;          /* where names are declared now: the document's or a form's */
+	const char *scname; /* NULL: the document; else the form's label (slot names) */
+	char **slots;       /* per slot: its name as shown ("x", "form.x") */
+	Scope **slot_sc;
+	char **slot_var;
 	int nslots, cap;
 	int nfn;
 } VEm;
@@ -25,19 +28,29 @@ static bool ve__is(Node *n, const char *tag)
 	return n && !strcmp(n->tag, tag);
 }
 
+static void *ve__grow(void *old, int n, int cap, size_t size)
+{
+	void *v = xcalloc((size_t)cap, size);
+	if (n)
+		memcpy(v, old, (size_t)n * size);
+	return v;
+}
+
+/* The slot of name in the current scope (document or form), declared if new. */
 static int ve__slot(VEm *E, const char *name)
 {
 	for (int i = 0; i < E->nslots; i++)
-		if (!strcmp(E->slots[i], name))
+		if (E->slot_sc[i] == E->sc && !strcmp(E->slot_var[i], name))
 			return CX_SLOT_FIRST_VAR + i;
 	if (E->nslots == E->cap) {
 		E->cap = E->cap ? 2 * E->cap : 16;
-		char **n = xcalloc((size_t)E->cap, sizeof(*n));
-		if (E->nslots)
-			memcpy(n, E->slots, (size_t)E->nslots * sizeof(*n));
-		E->slots = n;
+		E->slots = ve__grow(E->slots, E->nslots, E->cap, sizeof(char *));
+		E->slot_var = ve__grow(E->slot_var, E->nslots, E->cap, sizeof(char *));
+		E->slot_sc = ve__grow(E->slot_sc, E->nslots, E->cap, sizeof(Scope *));
 	}
-	E->slots[E->nslots] = xstrdup(name);
+	E->slot_var[E->nslots] = xstrdup(name);
+	E->slots[E->nslots] = E->scname ? xprintf("%s.%s", E->scname, name) : xstrdup(name);
+	E->slot_sc[E->nslots] = E->sc;
 	scope_add(E->sc, name, CX_SLOT_FIRST_VAR + E->nslots);
 	return CX_SLOT_FIRST_VAR + E->nslots++;
 }
@@ -52,10 +65,13 @@ static void ve__slot_cb(void *arg, const char *name)
 	ve__slot(arg, name);
 }
 
-/* Every name the document declares, in document order. */
+/* Every name n's subtree declares, in document order, into the current scope (the forms of
+ * the document have scopes of their own). */
 static void ve__names(VEm *E, Node *n)
 {
 	for (Node *k = n->kids; k; k = k->next) {
+		if (ve__is(k, "form"))
+			continue;
 		Attr *name = node_attr(k, "name");
 		if ((ve__is(k, "var") || ve__is(k, "field") || ve__is(k, "block")) && name &&
 		    !strchr(name->value.s, '.'))
@@ -200,6 +216,14 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 		fn_out(F, "return cx_vx_disconnect(X);");
 	} else if (ve__is(n, "reprompt")) {
 		ve__call(F, "cx_vx_reprompt(X)");
+	} else if (ve__is(n, "clear")) {
+		Attr *nl = node_attr(n, "namelist");
+		if (!nl || nl->nnames <= 0)
+			ve__call(F, "cx_vx_clear(X, NULL)");
+		for (int j = 0; nl && j < nl->nnames; j++) {
+			js_store_name(F, nl->names[j], "CX_UNDEFINED");
+			ve__call(F, xprintf("cx_vx_clear(X, %s)", c_quote(nl->names[j], strlen(nl->names[j]))));
+		}
 	} else if (ve__is(n, "throw")) {
 		Attr *ev = node_attr(n, "event"), *evx = node_attr(n, "eventexpr");
 		Attr *m = node_attr(n, "message"), *mx = node_attr(n, "messageexpr");
@@ -316,7 +340,8 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 {
 	VEm E0 = {.doc = doc}, *E = &E0;
 	E->g = gen_new(doc->src.path, opt);
-	E->sc = scope_new(NULL, SC_DOC);
+	Scope *docsc = E->sc = scope_new(NULL, SC_DOC);
+	scope_qualifier(docsc, SC_Q_DOCUMENT);
 	gen_slot_alloc(E->g, ve__hidden_slot, E);
 	Node *root = doc->root;
 	ve__names(E, root);
@@ -340,6 +365,15 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		if (!ve__is(f, "form"))
 			continue;
 		nforms++;
+		/* the dialog scope: the form's variables, its items' and what its content declares */
+		Attr *fid = node_attr(f, "id");
+		E->sc = scope_new(docsc, SC_DOC);
+		scope_qualifier(E->sc, SC_Q_DIALOG);
+		E->scname = fid ? fid->value.s : xprintf("form%d", nforms);
+		for (Node *it = f->kids; it; it = it->next)
+			if ((ve__is(it, "block") || ve__is(it, "field")) && node_attr(it, "name"))
+				ve__slot(E, node_attr(it, "name")->value.s);
+		ve__names(E, f);
 		/* the form's <var>s and scripts run when it is entered */
 		char *init = xprintf("form_%d_init", nforms);
 		Fn *I = fn_new(E->g, E->sc, FN_BODY, init, f->loc.line);
@@ -366,6 +400,8 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 			".line = %d},\n", id ? c_quote(id->value.s, id->value.len) : "NULL", init,
 			nitems ? xprintf("form_%d_items", nforms) : "NULL", nitems, fc, nfc, f->loc.line);
 	}
+	E->sc = docsc;
+	E->scname = NULL;
 	int ndc;
 	char *dc = ve__catches(E, lf, root, &ndc);
 	fclose(tf);

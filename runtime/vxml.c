@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include "rt.h"
+#include "prov.h"
 
 enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63, VX_MAXDOCS = 64,
        VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128 };
@@ -220,6 +221,24 @@ int cx_vx_disconnect(cx_ctx *X)
 int cx_vx_reprompt(cx_ctx *X)
 {
 	cx_vx__of(X)->reprompt = 1;
+	return CX_GO;
+}
+
+int cx_vx_clear(cx_ctx *X, const char *name)
+{
+	cx_vx_run *r = cx_vx__of(X);
+
+	if (r->form < 0)
+		return CX_GO;
+	const cx_vx_form *f = &r->doc->forms[r->form];
+	for (uint32_t i = 0; i < f->nitems; i++) {
+		if (name && strcmp(f->items[i].name, name))
+			continue;
+		X->slots[f->items[i].slot] = CX_UNDEFINED;
+		for (uint32_t k = 0; k < r->ncounters; k++) /* the item's counters start over */
+			if (r->counters[k].item == (int)i)
+				r->counters[k].n = 0;
+	}
 	return CX_GO;
 }
 
@@ -513,6 +532,7 @@ static int cx_vx__select(cx_vx_run *r)
 }
 
 static void cx_vx__collect_end(cx_vx_run *r, int noinput);
+static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp);
 
 static void cx_vx__noinput_h(void *arg)
 {
@@ -618,6 +638,8 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 	if (m > 0)
 		v = it->gram == CX_VX_BOOLEAN ? (r->buf[0] == '1' ? CX_TRUE : CX_FALSE) :
 			cx_str_utf8(r->X, r->buf, n);
+	if (m > 0 && !cx_is_exc(v))
+		cx_vx__lastresult(r, r->buf, n, v);
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	if (m <= 0) {
@@ -663,21 +685,75 @@ void cx_vx_input(cx_vx_run *r, const char *digits)
 	}
 }
 
-/* session.connection.ccxml.values: what <dialogstart namelist> passed (else an empty object). */
+/* Defines key = v on o (v may be an exception: then o becomes it). */
+static void cx_vx__def(cx_ctx *X, cx_value *o, const char *key, cx_value v)
+{
+	if (cx_is_exc(*o))
+		return;
+	if (cx_is_exc(v) || cx_define_cstr(X, *o, key, v, 0))
+		*o = cx_is_exc(v) ? v : cx_throw_error(X, "Error", "out of memory");
+}
+
+static cx_value cx_vx__strv(cx_ctx *X, const char *s)
+{
+	return s ? cx_str_utf8(X, s, strlen(s)) : CX_UNDEFINED;
+}
+
+/* session.connection (VoiceXML 2.0 §5.1.4; CCXML 1.0 Appendix D): local.uri, remote.uri,
+ * originator, protocol.name/version, aai, redirect, and ccxml.values (what <dialogstart
+ * namelist/parameters> passed), ccxml.connectionid, ccxml.dialogid. */
 static int cx_vx__session(cx_vx_run *r)
 {
 	cx_ctx *X = r->X;
+	const cx_conn *c = r->d->connid[0] ? cx_conn_find(r->d->sess, r->d->connid) : NULL;
+	const cx_prov *pv = r->e->prov;
 	cx_value sess = cx_obj_new(X), conn = cx_obj_new(X), ccxml = cx_obj_new(X);
-	cx_value vals = r->d->values ? cx_cval_to(X, r->d->values) : cx_obj_new(X);
+	cx_value local = cx_obj_new(X), remote = cx_obj_new(X), proto = cx_obj_new(X);
 
-	if (cx_is_exc(sess) || cx_is_exc(conn) || cx_is_exc(ccxml) || cx_is_exc(vals) ||
-	    cx_define_cstr(X, ccxml, "values", vals, 0) || cx_define_cstr(X, conn, "ccxml", ccxml, 0) ||
-	    cx_define_cstr(X, sess, "connection", conn, 0)) {
+	cx_vx__def(X, &ccxml, "values", r->d->values ? cx_cval_to(X, r->d->values) : cx_obj_new(X));
+	cx_vx__def(X, &ccxml, "connectionid", cx_vx__strv(X, r->d->connid[0] ? r->d->connid : NULL));
+	cx_vx__def(X, &ccxml, "dialogid", cx_vx__strv(X, r->d->id));
+	cx_vx__def(X, &local, "uri", cx_vx__strv(X, c ? c->local : NULL));
+	cx_vx__def(X, &remote, "uri", cx_vx__strv(X, c ? c->remote : NULL));
+	cx_vx__def(X, &proto, "name", cx_vx__strv(X, pv ? pv->name : "none"));
+	cx_vx__def(X, &proto, "version", cx_vx__strv(X, pv ? pv->version : "0"));
+	cx_vx__def(X, &conn, "local", local);
+	cx_vx__def(X, &conn, "remote", remote);
+	cx_vx__def(X, &conn, "originator", cx_vx__strv(X, c ? (c->inbound ? "remote" : "local") : NULL));
+	cx_vx__def(X, &conn, "protocol", proto);
+	cx_vx__def(X, &conn, "aai", cx_vx__strv(X, c ? c->aai : NULL));
+	cx_vx__def(X, &conn, "redirect", cx_vx__strv(X, c ? c->redirect : NULL));
+	cx_vx__def(X, &conn, "ccxml", ccxml);
+	cx_vx__def(X, &sess, "connection", conn);
+	cx_value app = cx_obj_new(X);
+	if (cx_is_exc(sess) || cx_is_exc(app)) {
 		cx_catch(X);
 		return ENOMEM;
 	}
 	X->slots[CX_SLOT_SESSION] = sess;
+	X->slots[CX_SLOT_APPLICATION] = app;
 	return 0;
+}
+
+/* application.lastresult$ after DTMF input (VoiceXML 2.0 §5.1.5): one result, also its
+ * fields on the array itself. */
+static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp)
+{
+	cx_ctx *X = r->X;
+	cx_value res = cx_obj_new(X), arr = cx_arr_new(X, 0, NULL);
+
+	cx_value utt = cx_str_utf8(X, digits, n);
+	for (int k = 0; k < 2; k++) {
+		cx_value *o = k ? &arr : &res;
+		cx_vx__def(X, o, "utterance", utt);
+		cx_vx__def(X, o, "inputmode", cx_vx__strv(X, "dtmf"));
+		cx_vx__def(X, o, "confidence", cx_num(1));
+		cx_vx__def(X, o, "interpretation", interp);
+	}
+	cx_vx__def(X, &arr, "0", res);
+	if (cx_is_exc(arr) || cx_is_exc(res) || X->slots[CX_SLOT_APPLICATION].tag != CX_T_OBJ ||
+	    cx_define_cstr(X, X->slots[CX_SLOT_APPLICATION], "lastresult$", arr, 0))
+		cx_catch(X);
 }
 
 static void cx_vx__start_h(void *arg)

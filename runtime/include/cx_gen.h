@@ -228,6 +228,9 @@ int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals,
 int cx_vx_goto(cx_ctx *X, const char *form);
 int cx_vx_disconnect(cx_ctx *X);
 int cx_vx_reprompt(cx_ctx *X);
+/* <clear>: the form item `name` (NULL: every item of the form) is undefined again and its
+ * event counters start over. */
+int cx_vx_clear(cx_ctx *X, const char *name);
 /* <throw>: the event (a string) is handled once the body returned CX_STOP. */
 int cx_vx_throw(cx_ctx *X, cx_value event, cx_value message);
 int cx_vx_semantic(cx_ctx *X, const char *elem, int line);
