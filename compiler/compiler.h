@@ -135,6 +135,8 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt);
 int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report);
 /* <catch> or one of its shorthands (<noinput>, <nomatch>, <help>, <error>). */
 bool vxml_is_catch(const Node *n);
+/* A <choice>'s DTMF sequence (its own, or by <menu dtmf="true">), or NULL. */
+const char *vxml_choice_dtmf(Node *menu, Node *choice);
 
 /* Writes the C for doc into out. `sym` is the C identifier of the document
  * (derived from the file name), used for the exported `const cx_doc <sym>`. */

@@ -146,6 +146,16 @@ static void ve__prompt(VEm *E, Fn *F, Node *n)
 		if (ve__is(k, "audio")) {
 			fn_line(F, k->loc.line);
 			ve__audio(E, F, k);
+		} else if (ve__is(k, "enumerate") && n->parent) { /* every choice of the menu */
+			fn_line(F, k->loc.line);
+			for (Node *c = n->parent->kids; c; c = c->next) {
+				const char *key = ve__is(c, "choice") ? vxml_choice_dtmf(n->parent, c) : NULL;
+				if (!key)
+					continue;
+				char *said = c->has_text ? ve__squeeze(c->text.s) : xstrdup("");
+				char *line = *said ? xprintf("For %s, press %s.", said, key) : xprintf("Press %s.", key);
+				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s)", ve__text(E, F, line, strlen(line))));
+			}
 		}
 }
 
@@ -210,8 +220,16 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 	} else if (ve__is(n, "exit")) {
 		ve__exit(E, F, n);
 	} else if (ve__is(n, "goto")) {
-		Attr *next = node_attr(n, "next");
-		fn_out(F, "return cx_vx_goto(X, %s);", c_quote(next->value.s + 1, strlen(next->value.s + 1)));
+		Attr *next = node_attr(n, "next"), *ex = node_attr(n, "expr"), *item = node_attr(n, "nextitem");
+		Attr *exitem = node_attr(n, "expritem");
+		if (next)
+			fn_out(F, "return cx_vx_goto(X, %s);", c_quote(next->value.s + 1, strlen(next->value.s + 1)));
+		else if (ex && ex->tree)
+			fn_out(F, "return cx_vx_goto_uri(X, %s);", ve__expr(F, ex));
+		else if (item)
+			fn_out(F, "return cx_vx_goto_item(X, %s);", ve__text(E, F, item->value.s, item->value.len));
+		else if (exitem && exitem->tree)
+			fn_out(F, "return cx_vx_goto_item(X, %s);", ve__expr(F, exitem));
 	} else if (ve__is(n, "disconnect")) {
 		fn_out(F, "return cx_vx_disconnect(X);");
 	} else if (ve__is(n, "reprompt")) {
@@ -260,17 +278,23 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 	return name;
 }
 
-static char *ve__cond(VEm *E, Node *n)
+/* A function returning the value of n's attribute `attr` ("NULL" without one). */
+static char *ve__exprfn(VEm *E, Node *n, const char *attr)
 {
-	Attr *c = node_attr(n, "cond");
+	Attr *c = node_attr(n, attr);
 	if (!c || !c->tree)
 		return "NULL";
-	char *name = xprintf("cond_%d", ++E->nfn);
+	char *name = xprintf("%s_%d", attr, ++E->nfn);
 	Fn *F = fn_new(E->g, E->sc, FN_COND, name, n->loc.line);
 	fn_line(F, c->loc.line);
 	fn_out(F, "return %s;", ve__expr(F, c));
 	fn_end(F);
 	return name;
+}
+
+static char *ve__cond(VEm *E, Node *n)
+{
+	return ve__exprfn(E, n, "cond");
 }
 
 /* Section - Forms */
@@ -336,6 +360,32 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 		cname, ncatch, it->loc.line);
 }
 
+/* A <menu>: a dialog of one field whose grammar is its choices' DTMF sequences. */
+static void ve__menu(VEm *E, FILE *tf, FILE *lf, Node *m, int idx)
+{
+	int slot = ve__slot(E, " menu");
+	char *prompt = ve__body(E, m, "prompt", true);
+	char *rows = xstrdup("");
+	int nch = 0, ncatch;
+	for (Node *c = m->kids; c; c = c->next) {
+		if (!ve__is(c, "choice"))
+			continue;
+		const char *key = vxml_choice_dtmf(m, c);
+		Attr *next = node_attr(c, "next"), *ev = node_attr(c, "event");
+		char *ex = ve__exprfn(E, c, "expr");
+		rows = xprintf("%s\t{.dtmf = %s, .next = %s, .expr = %s, .event = %s, .line = %d},\n", rows,
+			       c_quote(key, strlen(key)), next ? c_quote(next->value.s + 1, strlen(next->value.s + 1)) : "NULL",
+			       ex, ev ? c_quote(ev->value.s, ev->value.len) : "NULL", c->loc.line);
+		nch++;
+	}
+	fprintf(lf, "static const cx_vx_choice menu_%d_choices[] = {\n%s};\n", idx, rows);
+	char *cname = ve__catches(E, lf, m, &ncatch);
+	fprintf(tf, "static const cx_vx_item form_%d_items[] = {\n", idx);
+	fprintf(tf, "\t{.kind = CX_VX_FIELD, .name = \" menu\", .slot = %d, .prompt = %s, .gram = CX_VX_MENU, "
+		".catches = %s, .ncatches = %d, .choices = menu_%d_choices, .nchoices = %d, .line = %d},\n};\n\n",
+		slot, prompt, cname, ncatch, idx, nch, m->loc.line);
+}
+
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 {
 	VEm E0 = {.doc = doc}, *E = &E0;
@@ -362,9 +412,19 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		diag_fatal("out of memory");
 	int nforms = 0;
 	for (Node *f = root->kids; f; f = f->next) {
-		if (!ve__is(f, "form"))
+		if (!ve__is(f, "form") && !ve__is(f, "menu"))
 			continue;
 		nforms++;
+		if (ve__is(f, "menu")) {
+			Attr *mid = node_attr(f, "id");
+			E->sc = scope_new(docsc, SC_DOC);
+			scope_qualifier(E->sc, SC_Q_DIALOG);
+			E->scname = mid ? mid->value.s : xprintf("menu%d", nforms);
+			ve__menu(E, tf, lf, f, nforms);
+			fprintf(ff, "\t{.id = %s, .items = form_%d_items, .nitems = 1, .line = %d},\n",
+				mid ? c_quote(mid->value.s, mid->value.len) : "NULL", nforms, f->loc.line);
+			continue;
+		}
 		/* the dialog scope: the form's variables, its items' and what its content declares */
 		Attr *fid = node_attr(f, "id");
 		E->sc = scope_new(docsc, SC_DOC);

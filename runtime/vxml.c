@@ -31,6 +31,7 @@ struct cx_vx_run {
 	cx_vx_play_h *play;
 	void *arg;
 	int form, next_form;     /* current form, the <goto> target (-1: none) */
+	int next_item;           /* <goto nextitem>: the item visited next (-1: none) */
 	int item;                /* the field collecting, or -1 */
 	int cur;                 /* the form item being visited (events' scope), or -1 */
 	int stop;                /* exit/disconnect/error recorded */
@@ -193,19 +194,68 @@ int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals,
 	return CX_STOP;
 }
 
+static void cx_vx__fail(cx_vx_run *r, const char *why);
+static void cx_vx__raise(cx_vx_run *r, const char *ev, cx_value msg);
+
+/* The next dialog is the form or menu `id`: 1, or 0 if the document has none. */
+static int cx_vx__form(cx_vx_run *r, const char *id)
+{
+	for (uint32_t i = 0; i < r->doc->nforms; i++)
+		if (r->doc->forms[i].id && !strcmp(r->doc->forms[i].id, id)) {
+			r->next_form = (int)i;
+			return 1;
+		}
+	return 0;
+}
+
 int cx_vx_goto(cx_ctx *X, const char *form)
 {
 	cx_vx_run *r = cx_vx__of(X);
 
-	for (uint32_t i = 0; i < r->doc->nforms; i++)
-		if (r->doc->forms[i].id && !strcmp(r->doc->forms[i].id, form)) {
-			r->next_form = (int)i;
+	if (cx_vx__form(r, form))
+		return CX_STOP;
+	/* the compiler checked the target: only a corrupt table gets here */
+	cx_vx__fail(r, "error.badfetch: no such form");
+	return CX_STOP;
+}
+
+/* error.badfetch with the message "what 'value': why" (a goto or choice to nowhere). */
+static void cx_vx__badfetch(cx_vx_run *r, const char *what, const char *value, const char *why)
+{
+	char m[400];
+	snprintf(m, sizeof(m), "%s '%.200s': %s", what, value, why);
+	cx_value v = cx_str_utf8(r->X, m, strlen(m));
+	if (cx_is_exc(v))
+		cx_catch(r->X);
+	cx_vx__raise(r, "error.badfetch", cx_is_exc(v) ? CX_UNDEFINED : v);
+}
+
+int cx_vx_goto_uri(cx_ctx *X, cx_value uri)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, uri);
+
+	if (!s)
+		return CX_FAIL;
+	if (s[0] != '#' || !cx_vx__form(r, s + 1))
+		cx_vx__badfetch(r, "<goto expr>", s, "not the '#id' of a form or menu of this document");
+	return CX_STOP;
+}
+
+int cx_vx_goto_item(cx_ctx *X, cx_value name)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, name);
+
+	if (!s)
+		return CX_FAIL;
+	const cx_vx_form *f = r->form >= 0 ? &r->doc->forms[r->form] : NULL;
+	for (uint32_t i = 0; f && i < f->nitems; i++)
+		if (!strcmp(f->items[i].name, s)) {
+			r->next_item = (int)i;
 			return CX_STOP;
 		}
-	/* the compiler checked the target: only a corrupt table gets here */
-	r->stop = 1;
-	r->end_ev = "error.dialog";
-	str_dup(&r->end_reason, "error.badfetch: no such form");
+	cx_vx__badfetch(r, "<goto nextitem>", s, "no form item of that name in this form");
 	return CX_STOP;
 }
 
@@ -498,6 +548,7 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 	const cx_vx_form *f = &r->doc->forms[form];
 
 	r->form = form;
+	r->next_item = -1;
 	r->cur = -1;
 	r->noprompt = 0;
 	r->ncounters = 0; /* §5.2.2: entering a form resets its counters and its items' */
@@ -511,6 +562,11 @@ static int cx_vx__select(cx_vx_run *r)
 	const cx_vx_form *f = &r->doc->forms[r->form];
 
 	r->cur = -1;
+	if (r->next_item >= 0) { /* Appendix C: the item a <goto> named, whatever its guard */
+		int i = r->next_item;
+		r->next_item = -1;
+		return i;
+	}
 	for (uint32_t i = 0; i < f->nitems; i++) {
 		const cx_vx_item *it = &f->items[i];
 		if (r->X->slots[it->slot].tag != CX_T_UNDEF)
@@ -596,6 +652,17 @@ static void cx_vx__advance(cx_vx_run *r)
 /* The digits typed so far against the field's grammar: 1 match, 0 not yet, -1 no match. */
 static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final)
 {
+	if (it->gram == CX_VX_MENU) { /* a choice's sequence, unless a longer one may follow */
+		int whole = 0, longer = 0;
+		for (uint32_t i = 0; i < it->nchoices; i++) {
+			const char *d = it->choices[i].dtmf;
+			if (strlen(d) == n && !strncmp(d, b, n))
+				whole = 1;
+			else if (strlen(d) > n && !strncmp(d, b, n))
+				longer = 1;
+		}
+		return whole && (final || !longer) ? 1 : longer && !final ? 0 : -1;
+	}
 	if (it->gram == CX_VX_BOOLEAN)
 		return n == 0 ? 0 : (n == 1 && (b[0] == '1' || b[0] == '2')) ? 1 : -1;
 	if (it->gram != CX_VX_DIGITS)
@@ -619,6 +686,39 @@ static void cx_vx__event(cx_vx_run *r, const char *ev)
 	cx_vx__advance(r);
 }
 
+/* A <menu>'s choice matched the first n typed keys: application.lastresult$, then its next,
+ * expr or event (VoiceXML 2.0 §2.2). */
+static void cx_vx__choose(cx_vx_run *r, const cx_vx_item *it, size_t n)
+{
+	const cx_vx_choice *c = NULL;
+	for (uint32_t i = 0; i < it->nchoices; i++)
+		if (strlen(it->choices[i].dtmf) == n && !strncmp(it->choices[i].dtmf, r->buf, n))
+			c = &it->choices[i];
+	cx_value key = cx_str_utf8(r->X, r->buf, n);
+	r->nbuf = 0;
+	r->buf[0] = '\0';
+	r->item = -1;
+	if (!cx_is_exc(key))
+		cx_vx__lastresult(r, c->dtmf, n, key);
+	else
+		cx_catch(r->X);
+	if (c->event) {
+		cx_vx__raise(r, c->event, CX_UNDEFINED);
+	} else if (c->next) {
+		cx_vx_goto(r->X, c->next);
+	} else {
+		r->X->steps = (int64_t)cx_vx__budget(r->e);
+		cx_value v = c->expr(r->X);
+		const char *s = cx_is_exc(v) ? NULL : cx_rt_str(r->X, v);
+		if (!s)
+			cx_vx_semantic(r->X, "choice", c->line);
+		else if (s[0] != '#' || !cx_vx__form(r, s + 1))
+			cx_vx__badfetch(r, "<choice expr>", s, "not the '#id' of a form or menu of this document");
+	}
+	cx_vx__dispatch(r);
+	cx_vx__advance(r);
+}
+
 /* The field's input ends: noinput (its timeout), or the digits are evaluated. */
 static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 {
@@ -634,6 +734,10 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 	if (n && r->buf[n - 1] == '#')
 		n--;
 	int m = cx_vx__match(it, r->buf, n, 1);
+	if (m > 0 && it->gram == CX_VX_MENU) {
+		cx_vx__choose(r, it, n);
+		return;
+	}
 	cx_value v = CX_UNDEFINED;
 	if (m > 0)
 		v = it->gram == CX_VX_BOOLEAN ? (r->buf[0] == '1' ? CX_TRUE : CX_FALSE) :
@@ -783,6 +887,7 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 	r->item = -1;
 	r->next_form = 0;
 	r->form = -1;
+	r->next_item = -1;
 	r->cur = -1;
 	r->counters = mem_zalloc(VX_MAXCOUNTERS * sizeof(*r->counters), NULL);
 	r->X = cx_ctx_new(e->heap_limit);

@@ -169,7 +169,16 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs);
  * CX_SLOT_FIRST_VAR on. The bodies return CX_GO, CX_STOP after <exit>, <goto> or <disconnect>
  * (recorded by the cx_vx_* call), or CX_FAIL after cx_vx_semantic. */
 enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD };
-enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN };
+enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN, CX_VX_MENU };
+
+/* A <menu>'s <choice>: its DTMF key sequence and where it goes (next "#id", expr, or event). */
+typedef struct cx_vx_choice {
+	const char *dtmf;
+	const char *next;          /* a form or menu id, or NULL */
+	cx_cond_fn *expr;          /* NULL, or the value of expr (a "#id" URI) */
+	const char *event;         /* NULL, or the event thrown */
+	int line;
+} cx_vx_choice;
 
 /* <catch> and its shorthands (<noinput>, <nomatch>, <help>, <error>) at field, form or
  * document level, in document order (VoiceXML 2.0 §5.2.4 selects among them). */
@@ -192,6 +201,8 @@ typedef struct cx_vx_item {
 	uint32_t timeout_ms;       /* field: no input after the prompts (0: 5 s) */
 	const cx_vx_catch *catches;
 	uint32_t ncatches;
+	const cx_vx_choice *choices; /* the field of a <menu> (gram CX_VX_MENU): its choices */
+	uint32_t nchoices;
 	int line;
 } cx_vx_item;
 
@@ -226,6 +237,9 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text);
 int cx_vx_log(cx_ctx *X, cx_value label, cx_value v);
 int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value expr);
 int cx_vx_goto(cx_ctx *X, const char *form);
+/* <goto expr>: a "#id" of this document; <goto nextitem/expritem>: an item of the form. */
+int cx_vx_goto_uri(cx_ctx *X, cx_value uri);
+int cx_vx_goto_item(cx_ctx *X, cx_value name);
 int cx_vx_disconnect(cx_ctx *X);
 int cx_vx_reprompt(cx_ctx *X);
 /* <clear>: the form item `name` (NULL: every item of the form) is undefined again and its
