@@ -39,7 +39,7 @@ static const VElem vx__elems[] = {
 	{"prompt", VP_FIELD | VP_EXEC | VP_MENU, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}}},
 	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD | VP_MENU, 0, {{"src", VA_REQ}}},
 	{"grammar", VP_FIELD, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0}}},
-	{"filled", VP_FIELD, VP_EXEC, {{NULL, 0}}},
+	{"filled", VP_FIELD | VP_FORM, VP_EXEC, {{"mode", 0}, {"namelist", 0}}},
 	{"noinput", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
 	{"nomatch", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
 	{"help", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
@@ -244,6 +244,36 @@ const char *vxml_choice_dtmf(Node *menu, Node *choice)
 	return NULL;
 }
 
+/* <filled>: mode and namelist on a form's only; the namelist names fields of the form. */
+static void vx__filled(Node *n)
+{
+	Attr *mode = node_attr(n, "mode"), *nl = node_attr(n, "namelist");
+	if (strcmp(n->parent->tag, "form")) {
+		if (mode || nl)
+			diag_error((mode ? mode : nl)->loc, "a field's <filled> takes no '%s' (a form's does)",
+			           mode ? "mode" : "namelist");
+		return;
+	}
+	if (mode && strcmp(mode->value.s, "any") && strcmp(mode->value.s, "all"))
+		diag_error(mode->value.loc, "<filled mode='%s'>: want 'all' or 'any'", mode->value.s);
+	for (const char *p = nl ? nl->value.s : ""; *p;) {
+		p += strspn(p, " \t\r\n");
+		size_t len = strcspn(p, " \t\r\n");
+		if (!len)
+			break;
+		bool found = false;
+		for (Node *k = n->parent->kids; k && !found; k = k->next) {
+			Attr *name = node_attr(k, "name");
+			found = !strcmp(k->tag, "field") && name && strlen(name->value.s) == len &&
+				!strncmp(name->value.s, p, len);
+		}
+		if (!found)
+			diag_error(srctext_loc(&nl->value, (size_t)(p - nl->value.s)),
+			           "<filled namelist>: '%.*s' is no field of this form", (int)len, p);
+		p += len;
+	}
+}
+
 /* A <menu>: each choice has exactly one of next/expr/event and a DTMF sequence (its own, or
  * 1-9 by <menu dtmf="true">) that no other choice has; <enumerate> holds nothing here. */
 static void vx__menu(VChk *c, Node *m)
@@ -328,6 +358,8 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		vx__goto(c, n);
 	else if (!strcmp(n->tag, "menu"))
 		vx__menu(c, n);
+	else if (!strcmp(n->tag, "filled"))
+		vx__filled(n);
 	else if (!strcmp(n->tag, "enumerate")) {
 		Node *m = n->parent ? n->parent->parent : NULL;
 		if (!m || strcmp(m->tag, "menu"))

@@ -337,13 +337,11 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 		return;
 	}
 	char *prompt = ve__body(E, it, "prompt", true);
-	char *filled = "NULL";
+	char *filled = "NULL"; /* the field's <filled> is in the form's list (ve__filleds) */
 	int ncatch = 0;
 	char *cname = ve__catches(E, lf, it, &ncatch);
 	uint32_t timeout = 0;
 	for (Node *k = it->kids; k; k = k->next) {
-		if (ve__is(k, "filled") && !strcmp(filled, "NULL"))
-			filled = ve__body(E, k, "filled", false);
 		Attr *to = ve__is(k, "prompt") ? node_attr(k, "timeout") : NULL;
 		if (to) {
 			char *end;
@@ -358,6 +356,75 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
 		gram == 1 ? "CX_VX_DIGITS" : gram == 2 ? "CX_VX_BOOLEAN" : "CX_VX_NOGRAM", lo, hi, timeout,
 		cname, ncatch, it->loc.line);
+}
+
+/* The index of the form item named name (len bytes) among f's items, or -1. */
+static int ve__item_index(Node *f, const char *name, size_t len)
+{
+	int i = 0;
+	for (Node *k = f->kids; k; k = k->next) {
+		if (!ve__is(k, "block") && !ve__is(k, "field"))
+			continue;
+		Attr *a = node_attr(k, "name");
+		if (a && strlen(a->value.s) == len && !strncmp(a->value.s, name, len))
+			return i;
+		i++;
+	}
+	return -1;
+}
+
+/* The form's <filled>s and its fields' in document order: `static const cx_vx_filled` rows
+ * in lf; the array's name ("NULL": none) and count. */
+static char *ve__filleds(VEm *E, FILE *lf, Node *f, int *count)
+{
+	char *rows = xstrdup("");
+	int idx = 0;
+	*count = 0;
+	for (Node *k = f->kids; k; k = k->next) {
+		bool item = ve__is(k, "block") || ve__is(k, "field");
+		for (Node *fl = ve__is(k, "filled") ? k : ve__is(k, "field") ? k->kids : NULL; fl; fl = fl->next) {
+			if (!ve__is(fl, "filled"))
+				continue;
+			char *body = ve__body(E, fl, "filled", false);
+			char *items = xstrdup("");
+			int n = 0;
+			if (fl == k) { /* the form's: its namelist, or every field */
+				Attr *nl = node_attr(fl, "namelist"), *mode = node_attr(fl, "mode");
+				for (const char *p = nl ? nl->value.s : ""; *p;) {
+					p += strspn(p, " \t\r\n");
+					size_t len = strcspn(p, " \t\r\n");
+					int i = len ? ve__item_index(f, p, len) : -1;
+					if (i >= 0)
+						items = xprintf("%s%s%d", items, n++ ? ", " : "", i);
+					p += len;
+				}
+				int i = 0;
+				for (Node *g = nl ? NULL : f->kids; g; g = g->next)
+					if (ve__is(g, "field"))
+						items = xprintf("%s%s%d", items, n++ ? ", " : "", i++);
+					else if (ve__is(g, "block"))
+						i++;
+				int all = !mode || strcmp(mode->value.s, "any"); /* "all" is the default */
+				char *arr = xprintf("filled_items_%d", ++E->nfn);
+				fprintf(lf, "static const uint32_t %s[] = {%s};\n", arr, n ? items : "0");
+				rows = xprintf("%s\t{.body = %s, .all = %d, .items = %s, .nitems = %d, .item = -1},\n", rows,
+					       body, all, arr, n);
+				++*count;
+				break;
+			}
+			char *arr = xprintf("filled_items_%d", ++E->nfn);
+			fprintf(lf, "static const uint32_t %s[] = {%d};\n", arr, idx);
+			rows = xprintf("%s\t{.body = %s, .items = %s, .nitems = 1, .item = %d},\n", rows, body, arr, idx);
+			++*count;
+			break; /* one <filled> per field */
+		}
+		idx += item;
+	}
+	if (!*count)
+		return "NULL";
+	char *name = xprintf("filleds_%d", ++E->nfn);
+	fprintf(lf, "static const cx_vx_filled %s[] = {\n%s};\n", name, rows);
+	return name;
 }
 
 /* A <menu>: a dialog of one field whose grammar is its choices' DTMF sequences. */
@@ -454,11 +521,12 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		if (nitems)
 			fprintf(tf, "static const cx_vx_item form_%d_items[] = {\n%s};\n\n", nforms, items);
 		Attr *id = node_attr(f, "id");
-		int nfc;
+		int nfc, nfl;
 		char *fc = ve__catches(E, lf, f, &nfc);
+		char *fl = ve__filleds(E, lf, f, &nfl);
 		fprintf(ff, "\t{.id = %s, .init = %s, .items = %s, .nitems = %d, .catches = %s, .ncatches = %d, "
-			".line = %d},\n", id ? c_quote(id->value.s, id->value.len) : "NULL", init,
-			nitems ? xprintf("form_%d_items", nforms) : "NULL", nitems, fc, nfc, f->loc.line);
+			".filleds = %s, .nfilleds = %d, .line = %d},\n", id ? c_quote(id->value.s, id->value.len) : "NULL",
+			init, nitems ? xprintf("form_%d_items", nforms) : "NULL", nitems, fc, nfc, fl, nfl, f->loc.line);
 	}
 	E->sc = docsc;
 	E->scname = NULL;

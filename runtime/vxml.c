@@ -686,6 +686,28 @@ static void cx_vx__event(cx_vx_run *r, const char *ev)
 	cx_vx__advance(r);
 }
 
+/* Field idx was just filled: the <filled>s it triggers run in document order (Appendix C):
+ * its own, and the form's whose namelist holds it (mode="all": once every item of the
+ * namelist is set). A <goto>, <exit> or a handled event stops the rest. */
+static void cx_vx__filled(cx_vx_run *r, int idx)
+{
+	const cx_vx_form *f = &r->doc->forms[r->form];
+
+	for (uint32_t i = 0; i < f->nfilleds && !r->stop; i++) {
+		const cx_vx_filled *fl = &f->filleds[i];
+		int hit = 0, all = 1;
+		for (uint32_t k = 0; k < fl->nitems; k++) {
+			hit |= (int)fl->items[k] == idx;
+			all &= r->X->slots[f->items[fl->items[k]].slot].tag != CX_T_UNDEF;
+		}
+		if (!hit || (fl->all && !all))
+			continue;
+		r->cur = fl->item;
+		if (cx_vx__call(r, fl->body) != CX_GO || r->next_form >= 0 || r->next_item >= 0)
+			break;
+	}
+}
+
 /* A <menu>'s choice matched the first n typed keys: application.lastresult$, then its next,
  * expr or event (VoiceXML 2.0 §2.2). */
 static void cx_vx__choose(cx_vx_run *r, const cx_vx_item *it, size_t n)
@@ -757,9 +779,10 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		cx_vx__advance(r);
 		return;
 	}
+	int idx = r->item;
 	r->X->slots[it->slot] = v;
 	r->item = -1;
-	cx_vx__call(r, it->body);
+	cx_vx__filled(r, idx);
 	cx_vx__advance(r);
 }
 

@@ -196,7 +196,7 @@ typedef struct cx_vx_item {
 	uint32_t slot;             /* the form item variable (its guard) */
 	cx_cond_fn *cond;          /* NULL: true */
 	cx_body_fn *prompt;        /* field: its prompts (NULL: none) */
-	cx_body_fn *body;          /* block: its content; field: its <filled> (NULL: none) */
+	cx_body_fn *body;          /* block: its content (a field's <filled> is in the form's filleds) */
 	int gram, minlen, maxlen;  /* field: enum cx_vx_gram, digits length bounds (0: none) */
 	uint32_t timeout_ms;       /* field: no input after the prompts (0: 5 s) */
 	const cx_vx_catch *catches;
@@ -206,6 +206,16 @@ typedef struct cx_vx_item {
 	int line;
 } cx_vx_item;
 
+/* A <filled> of the form or of one of its fields, in document order (Appendix C runs those
+ * an input triggers in that order). */
+typedef struct cx_vx_filled {
+	cx_body_fn *body;
+	int all;                   /* mode="all": every item of the namelist must be set */
+	const uint32_t *items;     /* the form items it watches (indices in the form) */
+	uint32_t nitems;
+	int item;                  /* a field's own <filled>: that field; -1: the form's */
+} cx_vx_filled;
+
 typedef struct cx_vx_form {
 	const char *id;
 	cx_body_fn *init;          /* the form's <var>s (NULL: none); also clears its items */
@@ -213,6 +223,8 @@ typedef struct cx_vx_form {
 	uint32_t nitems;
 	const cx_vx_catch *catches;
 	uint32_t ncatches;
+	const cx_vx_filled *filleds;
+	uint32_t nfilleds;
 	int line;
 } cx_vx_form;
 
