@@ -36,7 +36,7 @@ static const VElem vx__elems[] = {
 	{"script", VP_VXML | VP_FORM | VP_EXEC, 0, {{"charset", 0}}},
 	{"block", VP_FORM, VP_EXEC, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}}},
 	{"field", VP_FORM, VP_FIELD, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"type", 0}, {"modal", 0}}},
-	{"prompt", VP_FIELD | VP_EXEC | VP_MENU, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}}},
+	{"prompt", VP_FIELD | VP_EXEC | VP_MENU, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}, {"count", 0}}},
 	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD | VP_MENU, 0, {{"src", VA_REQ}}},
 	{"grammar", VP_FIELD, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0}}},
 	{"filled", VP_FIELD | VP_FORM, VP_EXEC, {{"mode", 0}, {"namelist", 0}}},
@@ -370,7 +370,7 @@ static void vx__node(VChk *c, Node *n, int ctx)
 	}
 	else if (!strcmp(n->tag, "throw"))
 		vx__throw(n);
-	else if (vxml_is_catch(n)) {
+	else if (vxml_is_catch(n) || !strcmp(n->tag, "prompt")) {
 		Attr *a = node_attr(n, "count");
 		char *end = NULL;
 		if (a && (strtol(a->value.s, &end, 10) < 1 || *end))

@@ -271,9 +271,31 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 		return "NULL";
 	char *name = xprintf("%s_%d", what, ++E->nfn);
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, n->loc.line);
-	for (Node *k = n->kids; k; k = k->next)
-		if (!prompts_only || ve__is(k, "prompt") || ve__is(k, "audio"))
+	if (prompts_only) { /* tapered prompts (§4.1.6): the highest count not above the counter */
+		char *counts = xstrdup("");
+		int np = 0;
+		for (Node *k = n->kids; k; k = k->next)
+			if (ve__is(k, "prompt")) {
+				Attr *c = node_attr(k, "count");
+				counts = xprintf("%s%s%d", counts, np++ ? ", " : "", c ? atoi(c->value.s) : 1);
+			}
+		if (np) {
+			fn_out(F, "static const int counts[] = {%s};", counts);
+			fn_out(F, "int count = cx_vx_taper(X, counts, %d);", np);
+		}
+	}
+	for (Node *k = n->kids; k; k = k->next) {
+		if (prompts_only && ve__is(k, "prompt")) {
+			Attr *c = node_attr(k, "count");
+			fn_out(F, "if (count == %d) {", c ? atoi(c->value.s) : 1);
+			fn_indent(F, 1);
 			ve__element(E, F, k);
+			fn_indent(F, -1);
+			fn_out(F, "}");
+		} else if (!prompts_only || ve__is(k, "audio")) {
+			ve__element(E, F, k);
+		}
+	}
 	fn_end(F);
 	return name;
 }

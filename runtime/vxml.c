@@ -40,6 +40,7 @@ struct cx_vx_run {
 	int depth;               /* catches running inside catches */
 	char ev[VX_EVLEN];       /* the event thrown and not handled yet ("": none) */
 	cx_vx_counter *counters; /* reset when a form is entered */
+	uint32_t *pcounts;       /* prompt counter per item of the form (§4.1.6) */
 	uint32_t ncounters;
 	char buf[VX_MAXDIGITS + 1];
 	size_t nbuf;
@@ -90,6 +91,7 @@ static void cx_vx__destroy(void *arg)
 	if (r->X)
 		cx_ctx_free(r->X);
 	mem_deref(r->counters);
+	mem_deref(r->pcounts);
 	mem_deref(r->exit_values);
 	mem_deref(r->exit_expr);
 	mem_deref(r->end_reason);
@@ -230,6 +232,18 @@ static void cx_vx__badfetch(cx_vx_run *r, const char *what, const char *value, c
 	cx_vx__raise(r, "error.badfetch", cx_is_exc(v) ? CX_UNDEFINED : v);
 }
 
+int cx_vx_taper(cx_ctx *X, const int *counts, int n)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	uint32_t c = r->cur >= 0 ? r->pcounts[r->cur] : 1;
+	int best = 0;
+
+	for (int i = 0; i < n; i++)
+		if (counts[i] > best && (uint32_t)counts[i] <= c)
+			best = counts[i];
+	return best;
+}
+
 int cx_vx_goto_uri(cx_ctx *X, cx_value uri)
 {
 	cx_vx_run *r = cx_vx__of(X);
@@ -285,6 +299,7 @@ int cx_vx_clear(cx_ctx *X, const char *name)
 		if (name && strcmp(f->items[i].name, name))
 			continue;
 		X->slots[f->items[i].slot] = CX_UNDEFINED;
+		r->pcounts[i] = 0;
 		for (uint32_t k = 0; k < r->ncounters; k++) /* the item's counters start over */
 			if (r->counters[k].item == (int)i)
 				r->counters[k].n = 0;
@@ -552,6 +567,7 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 	r->cur = -1;
 	r->noprompt = 0;
 	r->ncounters = 0; /* §5.2.2: entering a form resets its counters and its items' */
+	memset(r->pcounts, 0, f->nitems * sizeof(*r->pcounts));
 	for (uint32_t i = 0; i < f->nitems; i++)
 		r->X->slots[f->items[i].slot] = CX_UNDEFINED;
 	cx_vx__call(r, f->init);
@@ -626,7 +642,11 @@ static void cx_vx__advance(cx_vx_run *r)
 			cx_vx__call(r, it->body);
 			continue;
 		}
-		int rc = !r->noprompt || r->reprompt ? cx_vx__call(r, it->prompt) : CX_GO;
+		int rc = CX_GO;
+		if (!r->noprompt || r->reprompt) { /* Appendix C: queue prompts, count them */
+			r->pcounts[i]++;
+			rc = cx_vx__call(r, it->prompt);
+		}
 		r->noprompt = r->reprompt = 0;
 		if (rc != CX_GO || r->stop || r->next_form >= 0)
 			continue;
@@ -895,8 +915,12 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 {
 	cx_vx_run *r;
 
+	uint32_t nitems = 1;
 	if (!doc->nforms)
 		return EINVAL;
+	for (uint32_t i = 0; i < doc->nforms; i++)
+		if (doc->forms[i].nitems > nitems)
+			nitems = doc->forms[i].nitems;
 	r = mem_zalloc(sizeof(*r), cx_vx__destroy);
 	if (!r)
 		return ENOMEM;
@@ -913,8 +937,9 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 	r->next_item = -1;
 	r->cur = -1;
 	r->counters = mem_zalloc(VX_MAXCOUNTERS * sizeof(*r->counters), NULL);
+	r->pcounts = mem_zalloc(nitems * sizeof(*r->pcounts), NULL);
 	r->X = cx_ctx_new(e->heap_limit);
-	if (!r->counters || !r->X ||
+	if (!r->counters || !r->pcounts || !r->X ||
 	    cx_ctx_set_slots(r->X, doc->nslots < CX_SLOT_FIRST_VAR ? CX_SLOT_FIRST_VAR : doc->nslots)) {
 		mem_deref(r);
 		return ENOMEM;

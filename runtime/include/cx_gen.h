@@ -249,6 +249,9 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text);
 int cx_vx_log(cx_ctx *X, cx_value label, cx_value v);
 int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value expr);
 int cx_vx_goto(cx_ctx *X, const char *form);
+/* The prompts of a field or menu: of their counts, the highest not above the item's prompt
+ * counter (VoiceXML 2.0 §4.1.6), or 0. */
+int cx_vx_taper(cx_ctx *X, const int *counts, int n);
 /* <goto expr>: a "#id" of this document; <goto nextitem/expritem>: an item of the form. */
 int cx_vx_goto_uri(cx_ctx *X, cx_value uri);
 int cx_vx_goto_item(cx_ctx *X, cx_value name);
