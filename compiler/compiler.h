@@ -142,6 +142,10 @@ int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report);
  * cx_vx_rec_item of n written to lf, its address returned. */
 int vxml_io_check(Node *n, bool in_form);
 char *vxml_io_record(FILE *lf, Node *n, int shadow, int k);
+/* <catch> or one of its shorthands (<noinput>, <nomatch>, <help>, <error>). */
+bool vxml_is_catch(const Node *n);
+/* A <choice>'s DTMF sequence (its own, or by <menu dtmf="true">), or NULL. */
+const char *vxml_choice_dtmf(Node *menu, Node *choice);
 
 /* Writes the C for doc into out. `sym` is the C identifier of the document
  * (derived from the file name), used for the exported `const cx_doc <sym>`. */

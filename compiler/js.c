@@ -154,6 +154,7 @@ struct Scope {
 	Name *names, *last;
 	int nenv;
 	const char *evalias; /* SC_TRANS: <transition name="evt">, another name of event$ */
+	int qual;            /* SC_Q_*: the qualifier that names this scope (VoiceXML), or 0 */
 };
 
 Scope *scope_new(Scope *up, int kind)
@@ -170,6 +171,11 @@ static Name *scope__find(Scope *sc, const char *name)
 		if (!strcmp(n->name, name))
 			return n;
 	return NULL;
+}
+
+void scope_qualifier(Scope *sc, int qual)
+{
+	sc->qual = qual;
 }
 
 bool scope_has(Scope *sc, const char *name)
@@ -1161,7 +1167,8 @@ static Res js__resolve_in(Fn *F, const char *name, int only)
 		}
 	int hops = 0;
 	for (Scope *s = F->sc; s; s = s->up) {
-		Name *n = only < 0 || s->kind == only ? scope__find(s, name) : NULL;
+		bool in = only < 0 || (only < SC_Q_DOCUMENT ? s->kind == only : s->qual == only);
+		Name *n = in ? scope__find(s, name) : NULL;
 		if (n && s->kind == SC_DOC) {
 			r.k = R_LVAL;
 			/* the name in a comment: a reader of the C sees which variable it is */
@@ -1239,11 +1246,12 @@ static Res js__resolve(Fn *F, const char *name)
  * scope; -1 otherwise (then it is an ordinary name). */
 static int js__qualifier(Fn *F, const char *name)
 {
-	int kind = !strcmp(name, "ccxml") ? SC_DOC : !strcmp(name, "transition") ? SC_TRANS : -1;
+	int kind = !strcmp(name, "ccxml") ? SC_DOC : !strcmp(name, "transition") ? SC_TRANS :
+		   !strcmp(name, "document") ? SC_Q_DOCUMENT : !strcmp(name, "dialog") ? SC_Q_DIALOG : -1;
 	if (kind < 0 || js__resolve(F, name).k != R_GLOBAL)
 		return -1;
 	for (Scope *s = F->sc; s; s = s->up)
-		if (s->kind == kind)
+		if (kind < SC_Q_DOCUMENT ? s->kind == kind && !s->qual : s->qual == kind)
 			return kind;
 	return -1;
 }

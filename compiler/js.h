@@ -36,6 +36,10 @@ char *c_quote(const char *s, size_t len);
 
 enum { SC_DOC, SC_TRANS, SC_FUNC };
 Scope *scope_new(Scope *up, int kind);
+/* VoiceXML's document and dialog scopes (SC_DOC scopes of slots): `document.x`, `dialog.x`
+ * name the x of that scope only. A scope with a qualifier is not `ccxml`'s. */
+enum { SC_Q_DOCUMENT = 10, SC_Q_DIALOG = 11 };
+void scope_qualifier(Scope *sc, int qual);
 /* Declares name in sc (no-op if there). For SC_DOC, slot is the X->slots index. */
 void scope_add(Scope *sc, const char *name, int slot);
 bool scope_has(Scope *sc, const char *name);

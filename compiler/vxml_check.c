@@ -17,7 +17,7 @@ typedef struct VAttr {
 } VAttr;
 
 /* Where an element may stand. */
-enum { VP_VXML = 1, VP_FORM = 2, VP_EXEC = 4, VP_FIELD = 8, VP_PROMPT = 16, VP_IF = 32 };
+enum { VP_VXML = 1, VP_FORM = 2, VP_EXEC = 4, VP_FIELD = 8, VP_PROMPT = 16, VP_IF = 32, VP_MENU = 64 };
 
 typedef struct VElem {
 	const char *tag;
@@ -29,16 +29,24 @@ typedef struct VElem {
 static const VElem vx__elems[] = {
 	{"vxml", 0, VP_VXML, {{"version", VA_REQ}, {"xml:lang", 0}, {"xml:base", 0}, {"application", 0}}},
 	{"form", VP_VXML, VP_FORM, {{"id", 0}, {"scope", 0}}},
+	{"menu", VP_VXML, VP_MENU, {{"id", 0}, {"scope", 0}, {"dtmf", 0}, {"accept", 0}}},
+	{"choice", VP_MENU, 0, {{"dtmf", 0}, {"accept", 0}, {"next", 0}, {"expr", VA_EXPR}, {"event", 0}, {"message", 0}}},
+	{"enumerate", VP_PROMPT, 0, {{NULL, 0}}},
 	{"var", VP_VXML | VP_FORM | VP_EXEC, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}}},
 	{"script", VP_VXML | VP_FORM | VP_EXEC, 0, {{"charset", 0}}},
 	{"block", VP_FORM, VP_EXEC, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}}},
 	{"field", VP_FORM, VP_FIELD, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"type", 0}, {"modal", 0}}},
-	{"prompt", VP_FIELD | VP_EXEC, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}}},
-	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD, 0, {{"src", VA_REQ}}},
+	{"prompt", VP_FIELD | VP_EXEC | VP_MENU, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}, {"count", 0}}},
+	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD | VP_MENU, 0, {{"src", VA_REQ}}},
 	{"grammar", VP_FIELD, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0}}},
-	{"filled", VP_FIELD, VP_EXEC, {{NULL, 0}}},
-	{"noinput", VP_FIELD, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
-	{"nomatch", VP_FIELD, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"filled", VP_FIELD | VP_FORM, VP_EXEC, {{"mode", 0}, {"namelist", 0}}},
+	{"noinput", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"nomatch", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"help", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"error", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"catch", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"event", 0}, {"count", 0}, {"cond", VA_EXPR}}},
+	{"clear", VP_EXEC, 0, {{"namelist", VA_NAMES}}},
+	{"throw", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR}}},
 	{"assign", VP_EXEC, 0, {{"name", VA_LHS | VA_REQ}, {"expr", VA_EXPR | VA_REQ}}},
 	{"if", VP_EXEC, VP_EXEC | VP_IF, {{"cond", VA_EXPR | VA_REQ}}},
 	{"elseif", VP_IF, 0, {{"cond", VA_EXPR | VA_REQ}}},
@@ -47,14 +55,14 @@ static const VElem vx__elems[] = {
 	{"exit", VP_EXEC, 0, {{"expr", VA_EXPR}, {"namelist", VA_NAMES}}},
 	{"disconnect", VP_EXEC, 0, {{NULL, 0}}},
 	{"reprompt", VP_EXEC, 0, {{NULL, 0}}},
-	{"goto", VP_EXEC, 0, {{"next", VA_REQ}}},
+	{"goto", VP_EXEC, 0, {{"next", 0}, {"expr", VA_EXPR}, {"nextitem", 0}, {"expritem", VA_EXPR}}},
 	{"meta", VP_VXML, 0, {{"name", 0}, {"content", 0}, {"http-equiv", 0}}},
 };
 
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
-	"menu", "choice", "enumerate", "subdialog", "return", "submit", "data",
-	"clear", "throw", "catch", "help", "error", "property", "value", "break", "initial", "object",
+	"subdialog", "return", "submit", "data",
+	"property", "value", "break", "initial", "object",
 	"link", "foreach", "mark", "param", "option", "metadata",
 };
 
@@ -179,14 +187,12 @@ static void vx__field(VChk *c, Node *n)
 		             "it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
 }
 
-static void vx__goto(VChk *c, Node *n)
+/* next="#id" of a <goto> or <choice>: a form or menu of this document. */
+static void vx__target(VChk *c, Node *n, Attr *a)
 {
-	Attr *a = node_attr(n, "next");
-	if (!a)
-		return;
 	if (a->value.s[0] != '#') {
-		diag_error(a->value.loc, "<goto next='%s'>: only '#form' targets in this document are supported",
-		           a->value.s);
+		diag_error(a->value.loc, "<%s next='%s'>: only '#id' targets in this document are supported",
+		           n->tag, a->value.s);
 		return;
 	}
 	for (int i = 0; i < c->nforms; i++) {
@@ -194,8 +200,134 @@ static void vx__goto(VChk *c, Node *n)
 		if (id && !strcmp(id->value.s, a->value.s + 1))
 			return;
 	}
-	diag_error(a->value.loc, "<goto next='%s'>: no <form id='%s'> in this document", a->value.s,
-	           a->value.s + 1);
+	diag_error(a->value.loc, "<%s next='%s'>: no <form> or <menu> with id '%s' in this document", n->tag,
+	           a->value.s, a->value.s + 1);
+}
+
+/* Exactly one of next/expr/nextitem/expritem; next names a form or menu, nextitem an item of
+ * the enclosing form. */
+static void vx__goto(VChk *c, Node *n)
+{
+	Attr *a = node_attr(n, "next"), *item = node_attr(n, "nextitem");
+	if (!!a + !!node_attr(n, "expr") + !!item + !!node_attr(n, "expritem") != 1) {
+		diag_error(n->loc, "<goto> needs exactly one of 'next', 'expr', 'nextitem' and 'expritem'");
+		return;
+	}
+	if (a)
+		vx__target(c, n, a);
+	if (!item)
+		return;
+	Node *f = n->parent;
+	while (f && strcmp(f->tag, "form"))
+		f = f->parent;
+	for (Node *k = f ? f->kids : NULL; k; k = k->next) {
+		Attr *name = node_attr(k, "name");
+		if ((!strcmp(k->tag, "field") || !strcmp(k->tag, "block")) && name && !strcmp(name->value.s, item->value.s))
+			return;
+	}
+	diag_error(item->value.loc, "<goto nextitem='%s'>: no form item of that name in this <form>", item->value.s);
+}
+
+/* The DTMF sequence of a <choice>: its dtmf, or 1-9 in document order among the choices
+ * without one when the menu has dtmf="true"; NULL if none. */
+const char *vxml_choice_dtmf(Node *menu, Node *choice)
+{
+	Attr *d = node_attr(choice, "dtmf"), *a = node_attr(menu, "dtmf");
+	if (d)
+		return d->value.s;
+	if (!a || strcmp(a->value.s, "true"))
+		return NULL;
+	int seq = 0;
+	for (Node *k = menu->kids; k; k = k->next)
+		if (!strcmp(k->tag, "choice") && !node_attr(k, "dtmf") && ++seq && k == choice)
+			return seq <= 9 ? xprintf("%d", seq) : NULL;
+	return NULL;
+}
+
+/* <filled>: mode and namelist on a form's only; the namelist names fields of the form. */
+static void vx__filled(Node *n)
+{
+	Attr *mode = node_attr(n, "mode"), *nl = node_attr(n, "namelist");
+	if (strcmp(n->parent->tag, "form")) {
+		if (mode || nl)
+			diag_error((mode ? mode : nl)->loc, "a field's <filled> takes no '%s' (a form's does)",
+			           mode ? "mode" : "namelist");
+		return;
+	}
+	if (mode && strcmp(mode->value.s, "any") && strcmp(mode->value.s, "all"))
+		diag_error(mode->value.loc, "<filled mode='%s'>: want 'all' or 'any'", mode->value.s);
+	for (const char *p = nl ? nl->value.s : ""; *p;) {
+		p += strspn(p, " \t\r\n");
+		size_t len = strcspn(p, " \t\r\n");
+		if (!len)
+			break;
+		bool found = false;
+		for (Node *k = n->parent->kids; k && !found; k = k->next) {
+			Attr *name = node_attr(k, "name");
+			found = !strcmp(k->tag, "field") && name && strlen(name->value.s) == len &&
+				!strncmp(name->value.s, p, len);
+		}
+		if (!found)
+			diag_error(srctext_loc(&nl->value, (size_t)(p - nl->value.s)),
+			           "<filled namelist>: '%.*s' is no field of this form", (int)len, p);
+		p += len;
+	}
+}
+
+/* A <menu>: each choice has exactly one of next/expr/event and a DTMF sequence (its own, or
+ * 1-9 by <menu dtmf="true">) that no other choice has; <enumerate> holds nothing here. */
+static void vx__menu(VChk *c, Node *m)
+{
+	const char *keys[64];
+	int nkeys = 0;
+	for (Node *k = m->kids; k; k = k->next) {
+		if (strcmp(k->tag, "choice"))
+			continue;
+		Attr *next = node_attr(k, "next"), *ex = node_attr(k, "expr"), *ev = node_attr(k, "event");
+		Attr *d = node_attr(k, "dtmf");
+		if (!!next + !!ex + !!ev != 1)
+			diag_error(k->loc, "<choice> needs exactly one of 'next', 'expr' and 'event'");
+		if (next)
+			vx__target(c, k, next);
+		const char *key = vxml_choice_dtmf(m, k);
+		if (!key) {
+			diag_error(k->loc, "<choice> has no DTMF sequence: give it dtmf=\"N\" or <menu "
+			           "dtmf=\"true\"> (speech choices are not supported)");
+			continue;
+		}
+		if (!*key || strspn(key, "0123456789*#ABCD") != strlen(key) || strlen(key) > 32)
+			diag_error(d ? d->value.loc : k->loc, "<choice dtmf='%s'>: want 1 to 32 keys of 0-9 * # A-D", key);
+		for (int i = 0; i < nkeys; i++)
+			if (!strcmp(keys[i], key))
+				diag_error(d ? d->value.loc : k->loc, "<choice dtmf='%s'>: another choice of this menu has it", key);
+		if (nkeys < 64)
+			keys[nkeys++] = key;
+	}
+	if (!nkeys)
+		diag_error(m->loc, "<menu> holds no <choice>");
+}
+
+/* <catch>, <noinput>, <nomatch>, <help>, <error>. */
+bool vxml_is_catch(const Node *n)
+{
+	static const char *const tags[] = {"catch", "noinput", "nomatch", "help", "error"};
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (!strcmp(n->tag, tags[i]))
+			return true;
+	return false;
+}
+
+/* Exactly one of event/eventexpr, at most one of message/messageexpr (VoiceXML 2.0 §5.2.1). */
+static void vx__throw(Node *n)
+{
+	Attr *ev = node_attr(n, "event"), *evx = node_attr(n, "eventexpr");
+	Attr *m = node_attr(n, "message"), *mx = node_attr(n, "messageexpr");
+	if (!ev == !evx)
+		diag_error(n->loc, "<throw> needs exactly one of 'event' and 'eventexpr'");
+	else if (ev && !ev->value.s[0])
+		diag_error(ev->value.loc, "<throw event=''>: the event has no name");
+	if (m && mx)
+		diag_error(mx->loc, "<throw> takes 'message' or 'messageexpr', not both");
 }
 
 static void vx__node(VChk *c, Node *n, int ctx)
@@ -222,19 +354,32 @@ static void vx__node(VChk *c, Node *n, int ctx)
 	vx__attrs(n, e);
 	if (n->has_text && !strcmp(n->tag, "script"))
 		esparse_script(n);
-	else if (n->has_text && strcmp(n->tag, "prompt") && strcmp(n->tag, "audio") && strcmp(n->tag, "log"))
+	else if (n->has_text && strcmp(n->tag, "prompt") && strcmp(n->tag, "audio") && strcmp(n->tag, "log") &&
+	         strcmp(n->tag, "choice") && strcmp(n->tag, "enumerate"))
 		diag_error(n->text.loc, "<%s> holds no text", n->tag);
 	if (!strcmp(n->tag, "field"))
 		vx__field(c, n);
 	else if (!strcmp(n->tag, "goto"))
 		vx__goto(c, n);
-	else if (!strcmp(n->tag, "noinput") || !strcmp(n->tag, "nomatch")) {
+	else if (!strcmp(n->tag, "menu"))
+		vx__menu(c, n);
+	else if (!strcmp(n->tag, "filled"))
+		vx__filled(n);
+	else if (!strcmp(n->tag, "enumerate")) {
+		Node *m = n->parent ? n->parent->parent : NULL;
+		if (!m || strcmp(m->tag, "menu"))
+			diag_error(n->loc, "<enumerate> is supported in a <menu>'s <prompt> only");
+		else if (n->kids || n->has_text)
+			diag_error(n->loc, "<enumerate> with content is not supported yet (an empty one says "
+			           "every choice)");
+	}
+	else if (!strcmp(n->tag, "throw"))
+		vx__throw(n);
+	else if (vxml_is_catch(n) || !strcmp(n->tag, "prompt")) {
 		Attr *a = node_attr(n, "count");
 		char *end = NULL;
 		if (a && (strtol(a->value.s, &end, 10) < 1 || *end))
 			diag_error(a->value.loc, "count='%s' must be a whole number from 1", a->value.s);
-		if (node_attr(n, "cond"))
-			diag_error(node_attr(n, "cond")->loc, "<%s cond> is not supported yet", n->tag);
 	}
 	for (Node *k = n->kids; k; k = k->next)
 		vx__node(c, k, e->holds);
@@ -250,7 +395,7 @@ void vxml_check(Doc *doc, const Options *opt)
 		return;
 	}
 	for (Node *k = root->kids; k; k = k->next)
-		if (!strcmp(k->tag, "form")) {
+		if (!strcmp(k->tag, "form") || !strcmp(k->tag, "menu")) {
 			Node **nf = xcalloc((size_t)c.nforms + 1, sizeof(Node *));
 			if (c.nforms)
 				memcpy(nf, c.forms, (size_t)c.nforms * sizeof(Node *));
@@ -260,10 +405,10 @@ void vxml_check(Doc *doc, const Options *opt)
 			for (int i = 0; id && i < c.nforms - 1; i++) {
 				Attr *o = node_attr(c.forms[i], "id");
 				if (o && !strcmp(o->value.s, id->value.s))
-					diag_error(id->value.loc, "a <form id='%s'> came before", id->value.s);
+					diag_error(id->value.loc, "a <form> or <menu> with id '%s' came before", id->value.s);
 			}
 		}
 	if (!c.nforms)
-		diag_error(root->loc, "<vxml> holds no <form>");
+		diag_error(root->loc, "<vxml> holds no <form> or <menu>");
 	vx__node(&c, root, 0);
 }

@@ -14,8 +14,11 @@
 typedef struct VEm {
 	Doc *doc;
 	Gen *g;
-	Scope *sc;
-	char **slots;
+	Scope *sc;          /* where names are declared now: the document's or a form's */
+	const char *scname; /* NULL: the document; else the form's label (slot names) */
+	char **slots;       /* per slot: its name as shown ("x", "form.x") */
+	Scope **slot_sc;
+	char **slot_var;
 	int nslots, cap;
 	int nfn;
 } VEm;
@@ -25,19 +28,35 @@ static bool ve__is(Node *n, const char *tag)
 	return n && !strcmp(n->tag, tag);
 }
 
+static void *ve__grow(void *old, int n, int cap, size_t size)
+{
+	void *v = xcalloc((size_t)cap, size);
+	if (n)
+		memcpy(v, old, (size_t)n * size);
+	return v;
+}
+
+/* The slot of name in the current scope (document or form), declared if new. */
+/* An input item: one that collects a value (<field>, and vxml_io.c's <record>, <transfer>). */
+static bool ve__input(Node *n)
+{
+	return ve__is(n, "field") || ve__is(n, "record") || ve__is(n, "transfer");
+}
+
 static int ve__slot(VEm *E, const char *name)
 {
 	for (int i = 0; i < E->nslots; i++)
-		if (!strcmp(E->slots[i], name))
+		if (E->slot_sc[i] == E->sc && !strcmp(E->slot_var[i], name))
 			return CX_SLOT_FIRST_VAR + i;
 	if (E->nslots == E->cap) {
 		E->cap = E->cap ? 2 * E->cap : 16;
-		char **n = xcalloc((size_t)E->cap, sizeof(*n));
-		if (E->nslots)
-			memcpy(n, E->slots, (size_t)E->nslots * sizeof(*n));
-		E->slots = n;
+		E->slots = ve__grow(E->slots, E->nslots, E->cap, sizeof(char *));
+		E->slot_var = ve__grow(E->slot_var, E->nslots, E->cap, sizeof(char *));
+		E->slot_sc = ve__grow(E->slot_sc, E->nslots, E->cap, sizeof(Scope *));
 	}
-	E->slots[E->nslots] = xstrdup(name);
+	E->slot_var[E->nslots] = xstrdup(name);
+	E->slots[E->nslots] = E->scname ? xprintf("%s.%s", E->scname, name) : xstrdup(name);
+	E->slot_sc[E->nslots] = E->sc;
 	scope_add(E->sc, name, CX_SLOT_FIRST_VAR + E->nslots);
 	return CX_SLOT_FIRST_VAR + E->nslots++;
 }
@@ -52,10 +71,13 @@ static void ve__slot_cb(void *arg, const char *name)
 	ve__slot(arg, name);
 }
 
-/* Every name the document declares, in document order. */
+/* Every name n's subtree declares, in document order, into the current scope (the forms of
+ * the document have scopes of their own). */
 static void ve__names(VEm *E, Node *n)
 {
 	for (Node *k = n->kids; k; k = k->next) {
+		if (ve__is(k, "form"))
+			continue;
 		Attr *name = node_attr(k, "name");
 		bool io = ve__is(k, "record") || ve__is(k, "transfer");
 		if ((ve__is(k, "var") || ve__is(k, "field") || ve__is(k, "block") || io) &&
@@ -133,6 +155,16 @@ static void ve__prompt(VEm *E, Fn *F, Node *n)
 		if (ve__is(k, "audio")) {
 			fn_line(F, k->loc.line);
 			ve__audio(E, F, k);
+		} else if (ve__is(k, "enumerate") && n->parent) { /* every choice of the menu */
+			fn_line(F, k->loc.line);
+			for (Node *c = n->parent->kids; c; c = c->next) {
+				const char *key = ve__is(c, "choice") ? vxml_choice_dtmf(n->parent, c) : NULL;
+				if (!key)
+					continue;
+				char *said = c->has_text ? ve__squeeze(c->text.s) : xstrdup("");
+				char *line = *said ? xprintf("For %s, press %s.", said, key) : xprintf("Press %s.", key);
+				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s)", ve__text(E, F, line, strlen(line))));
+			}
 		}
 }
 
@@ -197,12 +229,34 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 	} else if (ve__is(n, "exit")) {
 		ve__exit(E, F, n);
 	} else if (ve__is(n, "goto")) {
-		Attr *next = node_attr(n, "next");
-		fn_out(F, "return cx_vx_goto(X, %s);", c_quote(next->value.s + 1, strlen(next->value.s + 1)));
+		Attr *next = node_attr(n, "next"), *ex = node_attr(n, "expr"), *item = node_attr(n, "nextitem");
+		Attr *exitem = node_attr(n, "expritem");
+		if (next)
+			fn_out(F, "return cx_vx_goto(X, %s);", c_quote(next->value.s + 1, strlen(next->value.s + 1)));
+		else if (ex && ex->tree)
+			fn_out(F, "return cx_vx_goto_uri(X, %s);", ve__expr(F, ex));
+		else if (item)
+			fn_out(F, "return cx_vx_goto_item(X, %s);", ve__text(E, F, item->value.s, item->value.len));
+		else if (exitem && exitem->tree)
+			fn_out(F, "return cx_vx_goto_item(X, %s);", ve__expr(F, exitem));
 	} else if (ve__is(n, "disconnect")) {
 		fn_out(F, "return cx_vx_disconnect(X);");
 	} else if (ve__is(n, "reprompt")) {
 		ve__call(F, "cx_vx_reprompt(X)");
+	} else if (ve__is(n, "clear")) {
+		Attr *nl = node_attr(n, "namelist");
+		if (!nl || nl->nnames <= 0)
+			ve__call(F, "cx_vx_clear(X, NULL)");
+		for (int j = 0; nl && j < nl->nnames; j++) {
+			js_store_name(F, nl->names[j], "CX_UNDEFINED");
+			ve__call(F, xprintf("cx_vx_clear(X, %s)", c_quote(nl->names[j], strlen(nl->names[j]))));
+		}
+	} else if (ve__is(n, "throw")) {
+		Attr *ev = node_attr(n, "event"), *evx = node_attr(n, "eventexpr");
+		Attr *m = node_attr(n, "message"), *mx = node_attr(n, "messageexpr");
+		char *ev_v = ev ? ve__text(E, F, ev->value.s, ev->value.len) : evx->tree ? ve__expr(F, evx) : "CX_UNDEFINED";
+		char *m_v = m ? ve__text(E, F, m->value.s, m->value.len) : mx && mx->tree ? ve__expr(F, mx) : "CX_UNDEFINED";
+		fn_out(F, "return cx_vx_throw(X, %s, %s);", ev_v, m_v);
 	}
 	fn_line(F, up);
 }
@@ -226,19 +280,42 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 		return "NULL";
 	char *name = xprintf("%s_%d", what, ++E->nfn);
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, n->loc.line);
-	for (Node *k = n->kids; k; k = k->next)
-		if (!prompts_only || ve__is(k, "prompt") || ve__is(k, "audio"))
+	if (prompts_only) { /* tapered prompts (§4.1.6): the highest count not above the counter */
+		char *counts = xstrdup("");
+		int np = 0;
+		for (Node *k = n->kids; k; k = k->next)
+			if (ve__is(k, "prompt")) {
+				Attr *c = node_attr(k, "count");
+				counts = xprintf("%s%s%d", counts, np++ ? ", " : "", c ? atoi(c->value.s) : 1);
+			}
+		if (np) {
+			fn_out(F, "static const int counts[] = {%s};", counts);
+			fn_out(F, "int count = cx_vx_taper(X, counts, %d);", np);
+		}
+	}
+	for (Node *k = n->kids; k; k = k->next) {
+		if (prompts_only && ve__is(k, "prompt")) {
+			Attr *c = node_attr(k, "count");
+			fn_out(F, "if (count == %d) {", c ? atoi(c->value.s) : 1);
+			fn_indent(F, 1);
 			ve__element(E, F, k);
+			fn_indent(F, -1);
+			fn_out(F, "}");
+		} else if (!prompts_only || ve__is(k, "audio")) {
+			ve__element(E, F, k);
+		}
+	}
 	fn_end(F);
 	return name;
 }
 
-static char *ve__cond(VEm *E, Node *n)
+/* A function returning the value of n's attribute `attr` ("NULL" without one). */
+static char *ve__exprfn(VEm *E, Node *n, const char *attr)
 {
-	Attr *c = node_attr(n, "cond");
+	Attr *c = node_attr(n, attr);
 	if (!c || !c->tree)
 		return "NULL";
-	char *name = xprintf("cond_%d", ++E->nfn);
+	char *name = xprintf("%s_%d", attr, ++E->nfn);
 	Fn *F = fn_new(E->g, E->sc, FN_COND, name, n->loc.line);
 	fn_line(F, c->loc.line);
 	fn_out(F, "return %s;", ve__expr(F, c));
@@ -246,14 +323,43 @@ static char *ve__cond(VEm *E, Node *n)
 	return name;
 }
 
+static char *ve__cond(VEm *E, Node *n)
+{
+	return ve__exprfn(E, n, "cond");
+}
+
 /* Section - Forms */
+
+/* The catches among n's children, in document order: a `static const cx_vx_catch NAME[]` in
+ * lf; its name ("NULL": none) and count. */
+static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
+{
+	char *rows = xstrdup("");
+	*count = 0;
+	for (Node *k = n->kids; k; k = k->next) {
+		if (!vxml_is_catch(k))
+			continue;
+		Attr *c = node_attr(k, "count"), *ev = node_attr(k, "event");
+		const char *events = ve__is(k, "catch") ? (ev ? ev->value.s : "") : k->tag;
+		char *cond = ve__cond(E, k);
+		char *b = ve__body(E, k, ve__is(k, "catch") ? "catch" : k->tag, false);
+		rows = xprintf("%s\t{.events = %s, .count = %d, .cond = %s, .body = %s, .line = %d},\n", rows,
+			       c_quote(events, strlen(events)), c ? atoi(c->value.s) : 1, cond, b, k->loc.line);
+		++*count;
+	}
+	if (!*count)
+		return "NULL";
+	char *name = xprintf("catches_%d", ++E->nfn);
+	fprintf(lf, "static const cx_vx_catch %s[] = {\n%s};\n", name, rows);
+	return name;
+}
 
 static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 {
 	Attr *name = node_attr(it, "name");
 	const char *vname = name ? name->value.s : xprintf(" item %d", idx);
 	int slot = ve__slot(E, vname);
-	bool field = ve__is(it, "field") || ve__is(it, "record") || ve__is(it, "transfer");
+	bool field = ve__input(it);
 	char *cond = ve__cond(E, it);
 	if (!field) {
 		char *body = ve__body(E, it, "block", false);
@@ -262,31 +368,17 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 		return;
 	}
 	char *prompt = ve__body(E, it, "prompt", true);
-	char *filled = "NULL";
+	char *filled = "NULL"; /* the field's <filled> is in the form's list (ve__filleds) */
 	int ncatch = 0;
-	char *catches = xstrdup("");
+	char *cname = ve__catches(E, lf, it, &ncatch);
 	uint32_t timeout = 0;
 	for (Node *k = it->kids; k; k = k->next) {
-		if (ve__is(k, "filled") && !strcmp(filled, "NULL"))
-			filled = ve__body(E, k, "filled", false);
-		if (ve__is(k, "noinput") || ve__is(k, "nomatch")) {
-			Attr *c = node_attr(k, "count");
-			char *b = ve__body(E, k, k->tag, false);
-			catches = xprintf("%s\t{CX_VX_%s, %d, %s},\n", catches, ve__is(k, "noinput") ? "NOINPUT" : "NOMATCH",
-					  c ? atoi(c->value.s) : 1, b);
-			ncatch++;
-		}
 		Attr *to = ve__is(k, "prompt") ? node_attr(k, "timeout") : NULL;
 		if (to) {
 			char *end;
 			double v = strtod(to->value.s, &end);
 			timeout = (uint32_t)(!strcmp(end, "ms") ? v : v * 1000);
 		}
-	}
-	char *cname = "NULL";
-	if (ncatch) {
-		cname = xprintf("catches_%d", ++E->nfn);
-		fprintf(lf, "static const cx_vx_catch %s[] = {\n%s};\n", cname, catches);
 	}
 	Attr *type = node_attr(it, "type");
 	int lo = 0, hi = 0, gram = type ? vxml_builtin(type, &lo, &hi, false) : 0;
@@ -301,14 +393,111 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 		cname, ncatch, it->loc.line, ri, xi);
 }
 
+/* The index of the form item named name (len bytes) among f's items, or -1. */
+static int ve__item_index(Node *f, const char *name, size_t len)
+{
+	int i = 0;
+	for (Node *k = f->kids; k; k = k->next) {
+		if (!ve__is(k, "block") && !ve__input(k))
+			continue;
+		Attr *a = node_attr(k, "name");
+		if (a && strlen(a->value.s) == len && !strncmp(a->value.s, name, len))
+			return i;
+		i++;
+	}
+	return -1;
+}
+
+/* The form's <filled>s and its fields' in document order: `static const cx_vx_filled` rows
+ * in lf; the array's name ("NULL": none) and count. */
+static char *ve__filleds(VEm *E, FILE *lf, Node *f, int *count)
+{
+	char *rows = xstrdup("");
+	int idx = 0;
+	*count = 0;
+	for (Node *k = f->kids; k; k = k->next) {
+		bool item = ve__is(k, "block") || ve__input(k);
+		for (Node *fl = ve__is(k, "filled") ? k : ve__input(k) ? k->kids : NULL; fl; fl = fl->next) {
+			if (!ve__is(fl, "filled"))
+				continue;
+			char *body = ve__body(E, fl, "filled", false);
+			char *items = xstrdup("");
+			int n = 0;
+			if (fl == k) { /* the form's: its namelist, or every field */
+				Attr *nl = node_attr(fl, "namelist"), *mode = node_attr(fl, "mode");
+				for (const char *p = nl ? nl->value.s : ""; *p;) {
+					p += strspn(p, " \t\r\n");
+					size_t len = strcspn(p, " \t\r\n");
+					int i = len ? ve__item_index(f, p, len) : -1;
+					if (i >= 0)
+						items = xprintf("%s%s%d", items, n++ ? ", " : "", i);
+					p += len;
+				}
+				int i = 0;
+				for (Node *g = nl ? NULL : f->kids; g; g = g->next)
+					if (ve__input(g))
+						items = xprintf("%s%s%d", items, n++ ? ", " : "", i++);
+					else if (ve__is(g, "block"))
+						i++;
+				int all = !mode || strcmp(mode->value.s, "any"); /* "all" is the default */
+				char *arr = xprintf("filled_items_%d", ++E->nfn);
+				fprintf(lf, "static const uint32_t %s[] = {%s};\n", arr, n ? items : "0");
+				rows = xprintf("%s\t{.body = %s, .all = %d, .items = %s, .nitems = %d, .item = -1},\n", rows,
+					       body, all, arr, n);
+				++*count;
+				break;
+			}
+			char *arr = xprintf("filled_items_%d", ++E->nfn);
+			fprintf(lf, "static const uint32_t %s[] = {%d};\n", arr, idx);
+			rows = xprintf("%s\t{.body = %s, .items = %s, .nitems = 1, .item = %d},\n", rows, body, arr, idx);
+			++*count;
+			break; /* one <filled> per field */
+		}
+		idx += item;
+	}
+	if (!*count)
+		return "NULL";
+	char *name = xprintf("filleds_%d", ++E->nfn);
+	fprintf(lf, "static const cx_vx_filled %s[] = {\n%s};\n", name, rows);
+	return name;
+}
+
+/* A <menu>: a dialog of one field whose grammar is its choices' DTMF sequences. */
+static void ve__menu(VEm *E, FILE *tf, FILE *lf, Node *m, int idx)
+{
+	int slot = ve__slot(E, " menu");
+	char *prompt = ve__body(E, m, "prompt", true);
+	char *rows = xstrdup("");
+	int nch = 0, ncatch;
+	for (Node *c = m->kids; c; c = c->next) {
+		if (!ve__is(c, "choice"))
+			continue;
+		const char *key = vxml_choice_dtmf(m, c);
+		Attr *next = node_attr(c, "next"), *ev = node_attr(c, "event");
+		char *ex = ve__exprfn(E, c, "expr");
+		rows = xprintf("%s\t{.dtmf = %s, .next = %s, .expr = %s, .event = %s, .line = %d},\n", rows,
+			       c_quote(key, strlen(key)), next ? c_quote(next->value.s + 1, strlen(next->value.s + 1)) : "NULL",
+			       ex, ev ? c_quote(ev->value.s, ev->value.len) : "NULL", c->loc.line);
+		nch++;
+	}
+	fprintf(lf, "static const cx_vx_choice menu_%d_choices[] = {\n%s};\n", idx, rows);
+	char *cname = ve__catches(E, lf, m, &ncatch);
+	fprintf(tf, "static const cx_vx_item form_%d_items[] = {\n", idx);
+	fprintf(tf, "\t{.kind = CX_VX_FIELD, .name = \" menu\", .slot = %d, .prompt = %s, .gram = CX_VX_MENU, "
+		".catches = %s, .ncatches = %d, .choices = menu_%d_choices, .nchoices = %d, .line = %d},\n};\n\n",
+		slot, prompt, cname, ncatch, idx, nch, m->loc.line);
+}
+
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 {
 	VEm E0 = {.doc = doc}, *E = &E0;
 	E->g = gen_new(doc->src.path, opt);
-	E->sc = scope_new(NULL, SC_DOC);
+	Scope *docsc = E->sc = scope_new(NULL, SC_DOC);
+	scope_qualifier(docsc, SC_Q_DOCUMENT);
 	gen_slot_alloc(E->g, ve__hidden_slot, E);
 	Node *root = doc->root;
 	ve__names(E, root);
+	int ev_slot = ve__slot(E, "_event"), msg_slot = ve__slot(E, "_message");
 
 	/* document variables and scripts */
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, "init", root->loc.line);
@@ -325,9 +514,28 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		diag_fatal("out of memory");
 	int nforms = 0;
 	for (Node *f = root->kids; f; f = f->next) {
-		if (!ve__is(f, "form"))
+		if (!ve__is(f, "form") && !ve__is(f, "menu"))
 			continue;
 		nforms++;
+		if (ve__is(f, "menu")) {
+			Attr *mid = node_attr(f, "id");
+			E->sc = scope_new(docsc, SC_DOC);
+			scope_qualifier(E->sc, SC_Q_DIALOG);
+			E->scname = mid ? mid->value.s : xprintf("menu%d", nforms);
+			ve__menu(E, tf, lf, f, nforms);
+			fprintf(ff, "\t{.id = %s, .items = form_%d_items, .nitems = 1, .line = %d},\n",
+				mid ? c_quote(mid->value.s, mid->value.len) : "NULL", nforms, f->loc.line);
+			continue;
+		}
+		/* the dialog scope: the form's variables, its items' and what its content declares */
+		Attr *fid = node_attr(f, "id");
+		E->sc = scope_new(docsc, SC_DOC);
+		scope_qualifier(E->sc, SC_Q_DIALOG);
+		E->scname = fid ? fid->value.s : xprintf("form%d", nforms);
+		for (Node *it = f->kids; it; it = it->next)
+			if ((ve__is(it, "block") || ve__input(it)) && node_attr(it, "name"))
+				ve__slot(E, node_attr(it, "name")->value.s);
+		ve__names(E, f);
 		/* the form's <var>s and scripts run when it is entered */
 		char *init = xprintf("form_%d_init", nforms);
 		Fn *I = fn_new(E->g, E->sc, FN_BODY, init, f->loc.line);
@@ -342,16 +550,23 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 			diag_fatal("out of memory");
 		int nitems = 0;
 		for (Node *it = f->kids; it; it = it->next)
-			if (ve__is(it, "block") || ve__is(it, "field") || ve__is(it, "record") || ve__is(it, "transfer"))
+			if (ve__is(it, "block") || ve__input(it))
 				ve__item(E, itf, lf, it, ++nitems);
 		fclose(itf);
 		if (nitems)
 			fprintf(tf, "static const cx_vx_item form_%d_items[] = {\n%s};\n\n", nforms, items);
 		Attr *id = node_attr(f, "id");
-		fprintf(ff, "\t{.id = %s, .init = %s, .items = %s, .nitems = %d, .line = %d},\n",
-			id ? c_quote(id->value.s, id->value.len) : "NULL", init,
-			nitems ? xprintf("form_%d_items", nforms) : "NULL", nitems, f->loc.line);
+		int nfc, nfl;
+		char *fc = ve__catches(E, lf, f, &nfc);
+		char *fl = ve__filleds(E, lf, f, &nfl);
+		fprintf(ff, "\t{.id = %s, .init = %s, .items = %s, .nitems = %d, .catches = %s, .ncatches = %d, "
+			".filleds = %s, .nfilleds = %d, .line = %d},\n", id ? c_quote(id->value.s, id->value.len) : "NULL",
+			init, nitems ? xprintf("form_%d_items", nforms) : "NULL", nitems, fc, nfc, fl, nfl, f->loc.line);
 	}
+	E->sc = docsc;
+	E->scname = NULL;
+	int ndc;
+	char *dc = ve__catches(E, lf, root, &ndc);
 	fclose(tf);
 	fclose(lf);
 	fclose(ff);
@@ -382,6 +597,10 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	fprintf(out, "\t.init = init,\n");
 	fprintf(out, "\t.forms = forms,\n");
 	fprintf(out, "\t.nforms = %d,\n", nforms);
+	fprintf(out, "\t.catches = %s,\n", dc);
+	fprintf(out, "\t.ncatches = %d,\n", ndc);
+	fprintf(out, "\t.event_slot = %d,\n", ev_slot);
+	fprintf(out, "\t.message_slot = %d,\n", msg_slot);
 	fprintf(out, "};\n\n");
 	fprintf(out, "__attribute__((constructor)) static void register_dialog(void)\n{\n");
 	fprintf(out, "\tcx_vx_register(&%s);\n}\n", sym);

@@ -192,6 +192,9 @@ static void cx_rt__dlg_event(cx_dlg *d, const char *name, const char *reason,
 	else if (!strcmp(name, "dialog.prepared"))
 		d->state = "PREPARED";
 	else if (!strncmp(name, "error.", 6)) {
+		if (d->exited)
+			return;
+		d->exited = 1; /* the dialog is over: no keys, no dialog.exit after it */
 		d->state = "EXITED";
 		final = 1;
 	}

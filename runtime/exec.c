@@ -91,6 +91,36 @@ static cx_cval *cx_exec__namelist(cx_sess *s, cx_elcall *c)
 	return cv;
 }
 
+/* <dialogstart>: the namelist's variables and the enumerable properties of the object
+ * `parameters` evaluates to (these win), one object in the heap-neutral form. */
+static cx_cval *cx_exec__dlgvalues(cx_sess *s, cx_elcall *c)
+{
+	cx_ctx *X = s->X;
+	cx_value o = cx_obj_new(X);
+
+	if (cx_is_exc(o)) {
+		cx_catch(X);
+		return NULL;
+	}
+	for (int i = 0; i < c->nnames && c->names && c->vals; i++)
+		if (cx_define_cstr(X, o, c->names[i], c->vals[i], 0))
+			cx_catch(X);
+	cx_value p = HAS(c, CX_A_dialogstart_parameters) ? c->a[CX_A_dialogstart_parameters] : CX_UNDEFINED;
+	if (p.tag == CX_T_OBJ) {
+		cx_value keys = cx_forin_keys(X, p);
+		uint32_t n = cx_is_exc(keys) ? 0 : cx_arr_length(X, keys);
+		for (uint32_t i = 0; i < n; i++) {
+			cx_value k = cx_get(X, keys, cx_num((double)i));
+			cx_value v = cx_is_exc(k) ? k : cx_get(X, p, k);
+			if (cx_is_exc(v) || k.tag != CX_T_STR || cx_define(X, o, k.u.s, v, 0))
+				cx_catch(X);
+		}
+		if (cx_is_exc(keys))
+			cx_catch(X);
+	}
+	return cx_cval_from(X, o, CX_RT_COPY_DEPTH);
+}
+
 /* Section - log */
 
 static void cx_exec__print(cx_sess *s, const char *label, const char *val)
@@ -732,9 +762,10 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (start) {
 		if (HAS(c, CX_A_dialogstart_dialogid))
 			cx_exec__out(s, c, d->id);
-		if (c->nnames) { /* a VoiceXML dialog's session.connection.ccxml.values (vxml.c) */
+		if (c->nnames || HAS(c, CX_A_dialogstart_parameters)) {
+			/* a VoiceXML dialog's session.connection.ccxml.values (vxml.c) */
 			mem_deref(d->values);
-			d->values = cx_exec__namelist(s, c);
+			d->values = cx_exec__dlgvalues(s, c);
 		}
 	}
 	else if (HAS(c, CX_A_dialogprepare_dialogid))

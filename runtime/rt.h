@@ -533,13 +533,16 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 /* DTMF digits the caller pressed on the dialog's connection. */
 void cx_vx_input(cx_vx_run *r, const char *digits);
 /* vxml.c for vxio.c: the field collecting gets v, its <filled> runs, the FIA goes on. */
-void cx_vx_filled(cx_vx_run *r, cx_value v);
+void cx_vx_item_done(cx_vx_run *r, cx_value v);
 /* vxio.c's state of the run (*ret), and the run's engine, dialog, context and the time its
  * queued prompts end (each pointer may be NULL). */
 typedef struct cx_vxio cx_vxio;
 /* The dialog ends with error.dialog whose reason is why ("error.EVENT: …"), or with dialog.exit
  * when why is NULL; finish: now (from outside the FIA's loop). */
 void cx_vx_error(cx_vx_run *r, const char *why, int finish);
+/* An event from outside (<send targettype="'dialog'">) is thrown in the dialog: whatever it
+ * waited for is given up, the §5.2.4 selection finds its handler (or the default one exits). */
+void cx_vx_deliver(cx_vx_run *r, const char *ev);
 cx_vxio **cx_vx_io(cx_vx_run *r, cx_engine **e, cx_dlg **d, cx_ctx **X, uint64_t *play_end);
 
 /* Section - A dialog's side-trips: <record> (vxio.c, docs/voicexml.md) */
@@ -549,7 +552,7 @@ cx_vxio **cx_vx_io(cx_vx_run *r, cx_engine **e, cx_dlg **d, cx_ctx **X, uint64_t
 typedef struct cx_rec **(cx_vx_recslot_h)(cx_dlg *d, void *arg);
 void cx_vxio_provider(cx_vx_run *r, cx_vx_recslot_h *slot, void *arg);
 /* vxml.c: the FIA reached item it (not a field): 0 when it waits (the item ends by
- * cx_vx_filled), else the dialog stops (the error is recorded). */
+ * cx_vx_item_done), else the dialog stops (the error is recorded). */
 int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it);
 /* <send targettype="'dialog'"> (exec.c): event name with fields (NULL: none) to the dialog.
  * dialog.transfer.complete fills a waiting <transfer> (fields.results); other events end it

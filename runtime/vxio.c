@@ -2,7 +2,7 @@
  * vxio.c — a VoiceXML dialog's side-trips out of the Form Interpretation Algorithm (vxml.c):
  * <record> (the caller's audio to a WAV file under --record-dir, record.c) and <transfer>
  * (handed to the CCXML document as dialog.transfer, CCXML 1.0 Appendix D). The FIA hands over
- * an item that is not a field (cx_vxio_item) and gets its value back by cx_vx_filled; events
+ * an item that is not a field (cx_vxio_item) and gets its value back by cx_vx_item_done; events
  * the CCXML document sends to the dialog (<send targettype="'dialog'">) come in by cx_vx_event.
  *
  * <transfer>: after its prompts, dialog.transfer goes to the CCXML session (type, uri,
@@ -113,7 +113,7 @@ static void cx_vxio__rec_done_h(void *arg)
 	}
 	X->slots[ri->shadow] = sh;
 	cx_log_doc(d->sess->id, "vxml record", io->file);
-	cx_vx_filled(r, file);
+	cx_vx_item_done(r, file);
 	cx_engine_kick(e);
 }
 
@@ -264,7 +264,7 @@ static void cx_vxio__xfer_done(cx_vxio *io, const cx_cval *fields)
 	}
 	X->slots[io->it->xfer->shadow] = sh;
 	io->it = NULL;
-	cx_vx_filled(io->r, v);
+	cx_vx_item_done(io->r, v);
 }
 
 void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
@@ -282,10 +282,14 @@ void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
 			cx_log_doc(d->sess->id, "vxml", "dialog.transfer.complete without a <transfer> waiting: ignored");
 		return;
 	}
-	/* Not caught (the dialog has no <catch> for CCXML's events yet): VoiceXML's default handler
-	 * exits, e.g. connection.disconnect.transfer after a blind transfer, or a hang-up. */
-	cx_log_doc(d->sess->id, "vxml event (the dialog exits)", name);
-	cx_vx_error(r, NULL, 1);
+	/* thrown in the dialog: a <catch> of it runs, or VoiceXML's default handler exits (e.g.
+	 * connection.disconnect.transfer after a blind transfer, or a hang-up) */
+	if (io->it) { /* a <record>/<transfer> waiting gives up */
+		tmr_cancel(&io->t);
+		io->rec = mem_deref(io->rec);
+		io->it = NULL;
+	}
+	cx_vx_deliver(r, name);
 }
 
 int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it)

@@ -10,8 +10,18 @@
  */
 #include <string.h>
 #include "rt.h"
+#include "prov.h"
 
-enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63, VX_MAXDOCS = 64 };
+enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63, VX_MAXDOCS = 64,
+       VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128 };
+
+/* An event counter (VoiceXML 2.0 §5.2.2): of a form item (item >= 0) or of the form (-1),
+ * for one event name or prefix ("" counts every event). */
+typedef struct cx_vx_counter {
+	int item;
+	uint32_t n;
+	char name[VX_EVLEN];
+} cx_vx_counter;
 
 struct cx_vx_run {
 	cx_engine *e;
@@ -21,11 +31,17 @@ struct cx_vx_run {
 	cx_vx_play_h *play;
 	void *arg;
 	int form, next_form;     /* current form, the <goto> target (-1: none) */
+	int next_item;           /* <goto nextitem>: the item visited next (-1: none) */
 	int item;                /* the field collecting, or -1 */
+	int cur;                 /* the form item being visited (events' scope), or -1 */
 	int stop;                /* exit/disconnect/error recorded */
 	int noprompt;            /* a catch without <reprompt> ran: do not queue the prompts */
 	int reprompt;
-	uint32_t *counts;        /* per item: noinput, nomatch counters (2 per item) */
+	int depth;               /* catches running inside catches */
+	char ev[VX_EVLEN];       /* the event thrown and not handled yet ("": none) */
+	cx_vx_counter *counters; /* reset when a form is entered */
+	uint32_t *pcounts;       /* prompt counter per item of the form (§4.1.6) */
+	uint32_t ncounters;
 	char buf[VX_MAXDIGITS + 1];
 	size_t nbuf;
 	uint64_t play_end;       /* tmr_jiffies() when the queued prompts end */
@@ -75,7 +91,8 @@ static void cx_vx__destroy(void *arg)
 	tmr_cancel(&r->t_go);
 	if (r->X)
 		cx_ctx_free(r->X);
-	mem_deref(r->counts);
+	mem_deref(r->counters);
+	mem_deref(r->pcounts);
 	mem_deref(r->exit_values);
 	mem_deref(r->exit_expr);
 	mem_deref(r->end_reason);
@@ -183,19 +200,80 @@ int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals,
 	return CX_STOP;
 }
 
+static void cx_vx__fail(cx_vx_run *r, const char *why);
+static void cx_vx__raise(cx_vx_run *r, const char *ev, cx_value msg);
+
+/* The next dialog is the form or menu `id`: 1, or 0 if the document has none. */
+static int cx_vx__form(cx_vx_run *r, const char *id)
+{
+	for (uint32_t i = 0; i < r->doc->nforms; i++)
+		if (r->doc->forms[i].id && !strcmp(r->doc->forms[i].id, id)) {
+			r->next_form = (int)i;
+			return 1;
+		}
+	return 0;
+}
+
 int cx_vx_goto(cx_ctx *X, const char *form)
 {
 	cx_vx_run *r = cx_vx__of(X);
 
-	for (uint32_t i = 0; i < r->doc->nforms; i++)
-		if (r->doc->forms[i].id && !strcmp(r->doc->forms[i].id, form)) {
-			r->next_form = (int)i;
+	if (cx_vx__form(r, form))
+		return CX_STOP;
+	/* the compiler checked the target: only a corrupt table gets here */
+	cx_vx__fail(r, "error.badfetch: no such form");
+	return CX_STOP;
+}
+
+/* error.badfetch with the message "what 'value': why" (a goto or choice to nowhere). */
+static void cx_vx__badfetch(cx_vx_run *r, const char *what, const char *value, const char *why)
+{
+	char m[400];
+	snprintf(m, sizeof(m), "%s '%.200s': %s", what, value, why);
+	cx_value v = cx_str_utf8(r->X, m, strlen(m));
+	if (cx_is_exc(v))
+		cx_catch(r->X);
+	cx_vx__raise(r, "error.badfetch", cx_is_exc(v) ? CX_UNDEFINED : v);
+}
+
+int cx_vx_taper(cx_ctx *X, const int *counts, int n)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	uint32_t c = r->cur >= 0 ? r->pcounts[r->cur] : 1;
+	int best = 0;
+
+	for (int i = 0; i < n; i++)
+		if (counts[i] > best && (uint32_t)counts[i] <= c)
+			best = counts[i];
+	return best;
+}
+
+int cx_vx_goto_uri(cx_ctx *X, cx_value uri)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, uri);
+
+	if (!s)
+		return CX_FAIL;
+	if (s[0] != '#' || !cx_vx__form(r, s + 1))
+		cx_vx__badfetch(r, "<goto expr>", s, "not the '#id' of a form or menu of this document");
+	return CX_STOP;
+}
+
+int cx_vx_goto_item(cx_ctx *X, cx_value name)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, name);
+
+	if (!s)
+		return CX_FAIL;
+	const cx_vx_form *f = r->form >= 0 ? &r->doc->forms[r->form] : NULL;
+	for (uint32_t i = 0; f && i < f->nitems; i++)
+		if (!strcmp(f->items[i].name, s)) {
+			r->next_item = (int)i;
 			return CX_STOP;
 		}
-	/* the compiler checked the target: only a corrupt table gets here */
-	r->stop = 1;
-	r->end_ev = "error.dialog";
-	str_dup(&r->end_reason, "error.badfetch: no such form");
+	cx_vx__badfetch(r, "<goto nextitem>", s, "no form item of that name in this form");
 	return CX_STOP;
 }
 
@@ -214,6 +292,62 @@ int cx_vx_reprompt(cx_ctx *X)
 	return CX_GO;
 }
 
+int cx_vx_clear(cx_ctx *X, const char *name)
+{
+	cx_vx_run *r = cx_vx__of(X);
+
+	if (r->form < 0)
+		return CX_GO;
+	const cx_vx_form *f = &r->doc->forms[r->form];
+	for (uint32_t i = 0; i < f->nitems; i++) {
+		if (name && strcmp(f->items[i].name, name))
+			continue;
+		X->slots[f->items[i].slot] = CX_UNDEFINED;
+		r->pcounts[i] = 0;
+		for (uint32_t k = 0; k < r->ncounters; k++) /* the item's counters start over */
+			if (r->counters[k].item == (int)i)
+				r->counters[k].n = 0;
+	}
+	return CX_GO;
+}
+
+/* Section - Events (VoiceXML 2.0 §5.2) */
+
+/* The event ev is thrown with message msg: it is handled when the running body has returned. */
+static void cx_vx__raise(cx_vx_run *r, const char *ev, cx_value msg)
+{
+	str_ncpy(r->ev, ev, sizeof(r->ev));
+	r->X->slots[r->doc->message_slot] = msg;
+}
+
+int cx_vx_throw(cx_ctx *X, cx_value event, cx_value message)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, event);
+
+	if (!s)
+		return CX_FAIL;
+	if (!*s || strlen(s) >= VX_EVLEN) {
+		cx_value m = cx_str_utf8(X, *s ? "<throw> of an event name of 128 bytes or more" :
+					 "<throw> of an empty event name", *s ? 46 : 30);
+		if (cx_is_exc(m))
+			return CX_FAIL;
+		cx_vx__raise(r, "error.semantic", m);
+		return CX_STOP;
+	}
+	cx_vx__raise(r, s, message);
+	return CX_STOP;
+}
+
+/* The dialog ends with error.dialog, reason `why`. */
+static void cx_vx__fail(cx_vx_run *r, const char *why)
+{
+	r->stop = 1;
+	r->end_ev = "error.dialog";
+	r->end_reason = mem_deref(r->end_reason);
+	str_dup(&r->end_reason, why);
+}
+
 int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
 {
 	cx_vx_run *r = cx_vx__of(X);
@@ -224,26 +358,183 @@ int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
 
 	if (!s)
 		cx_catch(X);
-	snprintf(why, sizeof(why), "error.semantic: %s (<%s> at %s:%d)", s ? s : "exception", elem,
-		 r->doc->name, line);
-	r->stop = 1;
-	r->end_ev = "error.dialog";
-	str_dup(&r->end_reason, why);
+	snprintf(why, sizeof(why), "%s (<%s> at %s:%d)", s ? s : "exception", elem, r->doc->name, line);
+	cx_value m = cx_str_utf8(X, why, strlen(why));
+	if (cx_is_exc(m)) { /* out of memory: nothing can handle it */
+		cx_catch(X);
+		char reason[530];
+		snprintf(reason, sizeof(reason), "error.semantic: %s", why);
+		cx_vx__fail(r, reason);
+		return CX_FAIL;
+	}
+	cx_vx__raise(r, "error.semantic", m);
 	return CX_FAIL;
+}
+
+/* Does a catch's event list name ev (a prefix of it in whole tokens, "" or "." all events)?
+ * The length of the matching name, or -1. */
+static int cx_vx__matches(const char *events, const char *ev)
+{
+	if (!*events)
+		return 0;
+	for (const char *p = events; *p;) {
+		p += strspn(p, " \t\r\n");
+		size_t n = strcspn(p, " \t\r\n");
+		if (!n)
+			break;
+		size_t m = n;
+		if (p[m - 1] == '.')
+			m--; /* "error." is "error"; "." is every event */
+		if (!m || (!strncmp(p, ev, m) && (ev[m] == '\0' || ev[m] == '.')))
+			return (int)m;
+		p += n;
+	}
+	return -1;
+}
+
+/* The counter of item (or -1: the form) for the first len bytes of ev; created if asked. */
+static cx_vx_counter *cx_vx__counter(cx_vx_run *r, int item, const char *ev, size_t len, bool make)
+{
+	for (uint32_t i = 0; i < r->ncounters; i++) {
+		cx_vx_counter *c = &r->counters[i];
+		if (c->item == item && strlen(c->name) == len && !strncmp(c->name, ev, len))
+			return c;
+	}
+	if (!make || r->ncounters >= VX_MAXCOUNTERS)
+		return NULL;
+	cx_vx_counter *c = &r->counters[r->ncounters++];
+	c->item = item;
+	c->n = 0;
+	memcpy(c->name, ev, len);
+	c->name[len] = '\0';
+	return c;
+}
+
+/* §5.2.2: the counters of the full name and of every prefix of it are incremented. */
+static void cx_vx__count(cx_vx_run *r, const char *ev)
+{
+	size_t len = strlen(ev);
+	for (size_t i = 0; i <= len; i++)
+		if (i == len || ev[i] == '.' || i == 0) {
+			cx_vx_counter *c = cx_vx__counter(r, r->cur, ev, i, true);
+			if (c)
+				c->n++;
+		}
+}
+
+/* §5.2.4: the catches of the item, the form and the document in that order (each in document
+ * order) whose event matches and whose cond holds; the highest count not above its event's
+ * counter wins, the first of them in the list. */
+static const cx_vx_catch *cx_vx__handler(cx_vx_run *r, const char *ev)
+{
+	const cx_vx_catch *lists[3] = {NULL, NULL, r->doc->catches}, *best = NULL;
+	uint32_t ns[3] = {0, 0, r->doc->ncatches};
+
+	if (r->form >= 0) {
+		const cx_vx_form *f = &r->doc->forms[r->form];
+		lists[1] = f->catches;
+		ns[1] = f->ncatches;
+		if (r->cur >= 0) {
+			lists[0] = f->items[r->cur].catches;
+			ns[0] = f->items[r->cur].ncatches;
+		}
+	}
+	for (int l = 0; l < 3; l++)
+		for (uint32_t i = 0; i < ns[l]; i++) {
+			const cx_vx_catch *c = &lists[l][i];
+			int m = cx_vx__matches(c->events, ev);
+			if (m < 0 || (best && c->count <= best->count))
+				continue;
+			cx_vx_counter *cnt = cx_vx__counter(r, r->cur, ev, (size_t)m, false);
+			if (!cnt || (uint32_t)c->count > cnt->n)
+				continue;
+			if (c->cond) {
+				r->X->steps = (int64_t)cx_vx__budget(r->e);
+				cx_value v = c->cond(r->X);
+				if (cx_is_exc(v)) { /* a cond that throws is false */
+					cx_catch(r->X);
+					continue;
+				}
+				if (!cx_truthy(v))
+					continue;
+			}
+			best = c;
+		}
+	return best;
+}
+
+static int cx_vx__run(cx_vx_run *r, cx_body_fn *fn);
+
+/* Handles the thrown events (a handler may throw another) until none is left. Without a
+ * handler (§5.2.5): noinput, nomatch, help reprompt; cancel does nothing; error.* ends the
+ * dialog with error.dialog, any other event ends it (dialog.exit without values). */
+static void cx_vx__dispatch(cx_vx_run *r)
+{
+	while (r->ev[0] && !r->stop) {
+		char ev[VX_EVLEN];
+		memcpy(ev, r->ev, sizeof(ev));
+		r->ev[0] = '\0';
+		if (++r->depth > VX_MAXDEPTH) {
+			char why[VX_EVLEN + 80];
+			snprintf(why, sizeof(why), "error.semantic: %d events thrown by catches in a row (last %s)",
+				 VX_MAXDEPTH, ev);
+			cx_vx__fail(r, why);
+			break;
+		}
+		cx_vx__count(r, ev);
+		const cx_vx_catch *c = cx_vx__handler(r, ev);
+		cx_log_doc(r->d->sess->id, "vxml event", ev);
+		if (c) {
+			cx_value name = cx_str_utf8(r->X, ev, strlen(ev));
+			if (cx_is_exc(name)) {
+				cx_catch(r->X);
+				cx_vx__fail(r, "error.semantic: out of memory");
+				break;
+			}
+			r->X->slots[r->doc->event_slot] = name;
+			r->noprompt = 1; /* a handler without <reprompt> does not replay prompts */
+			cx_vx__run(r, c->body);
+			continue;
+		}
+		if (cx_vx__matches("noinput nomatch help maxspeechtimeout", ev) >= 0) {
+			r->noprompt = 0;
+		} else if (cx_vx__matches("error", ev) >= 0) {
+			cx_value m = r->X->slots[r->doc->message_slot];
+			const char *ms = m.tag == CX_T_UNDEF ? NULL : cx_rt_str(r->X, m);
+			char why[512];
+			if (!ms)
+				cx_catch(r->X);
+			snprintf(why, sizeof(why), "%s%s%s", ev, ms ? ": " : "", ms ? ms : "");
+			cx_vx__fail(r, why);
+		} else if (cx_vx__matches("cancel", ev) < 0) {
+			r->stop = 1;
+		}
+	}
+	r->depth = 0;
 }
 
 /* Section - The Form Interpretation Algorithm */
 
 static void cx_vx__advance(cx_vx_run *r);
 
-static int cx_vx__call(cx_vx_run *r, cx_body_fn *fn)
+/* Runs a body; what it throws is left in r->ev. */
+static int cx_vx__run(cx_vx_run *r, cx_body_fn *fn)
 {
 	if (!fn)
 		return CX_GO;
 	r->X->steps = (int64_t)cx_vx__budget(r->e);
 	int rc = fn(r->X);
-	if (rc == CX_FAIL && !r->stop) /* an exception the body did not route (budget, OOM) */
+	if (rc == CX_FAIL && !r->stop && !r->ev[0]) /* an exception the body did not route */
 		cx_vx_semantic(r->X, "vxml", 0);
+	return rc;
+}
+
+/* Runs a body and handles what it throws. */
+static int cx_vx__call(cx_vx_run *r, cx_body_fn *fn)
+{
+	int rc = cx_vx__run(r, fn);
+	if (r->ev[0] && !r->depth)
+		cx_vx__dispatch(r);
 	return rc;
 }
 
@@ -276,8 +567,11 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 	const cx_vx_form *f = &r->doc->forms[form];
 
 	r->form = form;
+	r->next_item = -1;
+	r->cur = -1;
 	r->noprompt = 0;
-	memset(r->counts, 0, 2 * f->nitems * sizeof(uint32_t));
+	r->ncounters = 0; /* §5.2.2: entering a form resets its counters and its items' */
+	memset(r->pcounts, 0, f->nitems * sizeof(*r->pcounts));
 	for (uint32_t i = 0; i < f->nitems; i++)
 		r->X->slots[f->items[i].slot] = CX_UNDEFINED;
 	cx_vx__call(r, f->init);
@@ -287,6 +581,12 @@ static int cx_vx__select(cx_vx_run *r)
 {
 	const cx_vx_form *f = &r->doc->forms[r->form];
 
+	r->cur = -1;
+	if (r->next_item >= 0) { /* Appendix C: the item a <goto> named, whatever its guard */
+		int i = r->next_item;
+		r->next_item = -1;
+		return i;
+	}
 	for (uint32_t i = 0; i < f->nitems; i++) {
 		const cx_vx_item *it = &f->items[i];
 		if (r->X->slots[it->slot].tag != CX_T_UNDEF)
@@ -295,8 +595,9 @@ static int cx_vx__select(cx_vx_run *r)
 			r->X->steps = (int64_t)cx_vx__budget(r->e);
 			cx_value c = it->cond(r->X);
 			if (cx_is_exc(c)) {
-				cx_vx_semantic(r->X, "field", it->line);
-				return -1;
+				cx_vx_semantic(r->X, it->kind == CX_VX_BLOCK ? "block" : "field", it->line);
+				cx_vx__dispatch(r);
+				return -2;
 			}
 			if (!cx_truthy(c))
 				continue;
@@ -306,16 +607,17 @@ static int cx_vx__select(cx_vx_run *r)
 	return -1;
 }
 
-static void cx_vx__collect_end(cx_vx_run *r, int event);
+static void cx_vx__collect_end(cx_vx_run *r, int noinput);
+static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp);
 
 static void cx_vx__noinput_h(void *arg)
 {
-	cx_vx__collect_end(arg, CX_VX_NOINPUT);
+	cx_vx__collect_end(arg, 1);
 }
 
 static void cx_vx__interdigit_h(void *arg)
 {
-	cx_vx__collect_end(arg, -1);
+	cx_vx__collect_end(arg, 0);
 }
 
 /* One pass of the FIA's main loop, as many times as no input is needed. */
@@ -331,23 +633,29 @@ static void cx_vx__advance(cx_vx_run *r)
 		int i = cx_vx__select(r);
 		if (r->stop)
 			break;
+		if (i == -2)
+			continue;
 		if (i < 0) { /* the form is done and nothing goes elsewhere: the dialog exits */
 			r->stop = 1;
 			break;
 		}
 		const cx_vx_item *it = &r->doc->forms[r->form].items[i];
+		r->cur = i;
 		if (it->kind == CX_VX_BLOCK) {
 			r->X->slots[it->slot] = CX_TRUE;
 			cx_vx__call(r, it->body);
 			continue;
 		}
-		if (!r->noprompt || r->reprompt)
-			cx_vx__call(r, it->prompt);
+		int rc = CX_GO;
+		if (!r->noprompt || r->reprompt) { /* Appendix C: queue prompts, count them */
+			r->pcounts[i]++;
+			rc = cx_vx__call(r, it->prompt);
+		}
 		r->noprompt = r->reprompt = 0;
-		if (r->stop || r->next_form >= 0)
+		if (rc != CX_GO || r->stop || r->next_form >= 0)
 			continue;
 		r->item = i;
-		if (it->kind != CX_VX_FIELD) { /* <record>: vxio.c calls cx_vx_filled at its end */
+		if (it->kind != CX_VX_FIELD) { /* <record>: vxio.c calls cx_vx_item_done at its end */
 			if (cx_vxio_item(r, it))
 				break;
 			return;
@@ -373,6 +681,17 @@ static void cx_vx__advance(cx_vx_run *r)
 /* The digits typed so far against the field's grammar: 1 match, 0 not yet, -1 no match. */
 static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final)
 {
+	if (it->gram == CX_VX_MENU) { /* a choice's sequence, unless a longer one may follow */
+		int whole = 0, longer = 0;
+		for (uint32_t i = 0; i < it->nchoices; i++) {
+			const char *d = it->choices[i].dtmf;
+			if (strlen(d) == n && !strncmp(d, b, n))
+				whole = 1;
+			else if (strlen(d) > n && !strncmp(d, b, n))
+				longer = 1;
+		}
+		return whole && (final || !longer) ? 1 : longer && !final ? 0 : -1;
+	}
 	if (it->gram == CX_VX_BOOLEAN)
 		return n == 0 ? 0 : (n == 1 && (b[0] == '1' || b[0] == '2')) ? 1 : -1;
 	if (it->gram != CX_VX_DIGITS)
@@ -387,71 +706,140 @@ static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final
 	return n >= 1 && n >= (size_t)it->minlen ? 1 : -1;
 }
 
-static void cx_vx__catch(cx_vx_run *r, const cx_vx_item *it, int event)
+/* noinput or nomatch of the collecting field. */
+static void cx_vx__event(cx_vx_run *r, const char *ev)
 {
-	uint32_t *cnt = &r->counts[2 * r->item + event];
-	const cx_vx_catch *best = NULL;
-
-	++*cnt;
-	for (uint32_t i = 0; i < it->ncatches; i++) {
-		const cx_vx_catch *c = &it->catches[i];
-		if (c->event == event && (uint32_t)c->count <= *cnt && (!best || c->count > best->count))
-			best = c;
-	}
 	r->item = -1;
-	if (best) { /* VoiceXML 2.0 §5.2.2: a handler without <reprompt> does not replay prompts */
-		r->noprompt = 1;
-		cx_vx__call(r, best->body);
-	}
+	cx_vx__raise(r, ev, CX_UNDEFINED);
+	cx_vx__dispatch(r);
 	cx_vx__advance(r);
 }
 
-/* The field's input ends: event is CX_VX_NOINPUT (timeout), or -1 (evaluate the digits). */
-static void cx_vx__collect_end(cx_vx_run *r, int event)
+/* Field idx was just filled: the <filled>s it triggers run in document order (Appendix C):
+ * its own, and the form's whose namelist holds it (mode="all": once every item of the
+ * namelist is set). A <goto>, <exit> or a handled event stops the rest. */
+static void cx_vx__filled(cx_vx_run *r, int idx)
+{
+	const cx_vx_form *f = &r->doc->forms[r->form];
+
+	for (uint32_t i = 0; i < f->nfilleds && !r->stop; i++) {
+		const cx_vx_filled *fl = &f->filleds[i];
+		int hit = 0, all = 1;
+		for (uint32_t k = 0; k < fl->nitems; k++) {
+			hit |= (int)fl->items[k] == idx;
+			all &= r->X->slots[f->items[fl->items[k]].slot].tag != CX_T_UNDEF;
+		}
+		if (!hit || (fl->all && !all))
+			continue;
+		r->cur = fl->item;
+		if (cx_vx__call(r, fl->body) != CX_GO || r->next_form >= 0 || r->next_item >= 0)
+			break;
+	}
+}
+
+/* A <menu>'s choice matched the first n typed keys: application.lastresult$, then its next,
+ * expr or event (VoiceXML 2.0 §2.2). */
+static void cx_vx__choose(cx_vx_run *r, const cx_vx_item *it, size_t n)
+{
+	const cx_vx_choice *c = NULL;
+	for (uint32_t i = 0; i < it->nchoices; i++)
+		if (strlen(it->choices[i].dtmf) == n && !strncmp(it->choices[i].dtmf, r->buf, n))
+			c = &it->choices[i];
+	cx_value key = cx_str_utf8(r->X, r->buf, n);
+	r->nbuf = 0;
+	r->buf[0] = '\0';
+	r->item = -1;
+	if (!cx_is_exc(key))
+		cx_vx__lastresult(r, c->dtmf, n, key);
+	else
+		cx_catch(r->X);
+	if (c->event) {
+		cx_vx__raise(r, c->event, CX_UNDEFINED);
+	} else if (c->next) {
+		cx_vx_goto(r->X, c->next);
+	} else {
+		r->X->steps = (int64_t)cx_vx__budget(r->e);
+		cx_value v = c->expr(r->X);
+		const char *s = cx_is_exc(v) ? NULL : cx_rt_str(r->X, v);
+		if (!s)
+			cx_vx_semantic(r->X, "choice", c->line);
+		else if (s[0] != '#' || !cx_vx__form(r, s + 1))
+			cx_vx__badfetch(r, "<choice expr>", s, "not the '#id' of a form or menu of this document");
+	}
+	cx_vx__dispatch(r);
+	cx_vx__advance(r);
+}
+
+/* The field's input ends: noinput (its timeout), or the digits are evaluated. */
+static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 {
 	if (r->item < 0 || r->stop)
 		return;
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
 	tmr_cancel(&r->t_in);
-	if (event == CX_VX_NOINPUT || r->nbuf == 0) {
-		cx_vx__catch(r, it, CX_VX_NOINPUT);
+	if (noinput || r->nbuf == 0) {
+		cx_vx__event(r, "noinput");
 		return;
 	}
 	size_t n = r->nbuf;
 	if (n && r->buf[n - 1] == '#')
 		n--;
 	int m = cx_vx__match(it, r->buf, n, 1);
+	if (m > 0 && it->gram == CX_VX_MENU) {
+		cx_vx__choose(r, it, n);
+		return;
+	}
 	cx_value v = CX_UNDEFINED;
 	if (m > 0)
 		v = it->gram == CX_VX_BOOLEAN ? (r->buf[0] == '1' ? CX_TRUE : CX_FALSE) :
 			cx_str_utf8(r->X, r->buf, n);
+	if (m > 0 && !cx_is_exc(v))
+		cx_vx__lastresult(r, r->buf, n, v);
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	if (m <= 0) {
-		cx_vx__catch(r, it, CX_VX_NOMATCH);
+		cx_vx__event(r, "nomatch");
 		return;
 	}
 	if (cx_is_exc(v)) {
 		cx_vx_semantic(r->X, "field", it->line);
-		cx_vx__finish(r);
+		r->item = -1;
+		cx_vx__dispatch(r);
+		cx_vx__advance(r);
 		return;
 	}
+	int idx = r->item;
 	r->X->slots[it->slot] = v;
 	r->item = -1;
-	cx_vx__call(r, it->body);
+	cx_vx__filled(r, idx);
 	cx_vx__advance(r);
 }
 
 /* Section - What vxio.c needs of a run */
 
-void cx_vx_filled(cx_vx_run *r, cx_value v)
+void cx_vx_item_done(cx_vx_run *r, cx_value v)
 {
 	if (r->item < 0 || r->stop)
 		return;
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
+	int idx = r->item;
 	r->X->slots[it->slot] = v;
 	r->item = -1;
-	cx_vx__call(r, it->body);
+	cx_vx__filled(r, idx);
+	cx_vx__advance(r);
+	cx_engine_kick(r->e);
+}
+
+void cx_vx_deliver(cx_vx_run *r, const char *ev)
+{
+	if (!r || r->stop)
+		return;
+	tmr_cancel(&r->t_in); /* whatever the item waited for, the event comes first */
+	r->nbuf = 0;
+	r->buf[0] = '\0';
+	r->item = -1;
+	cx_vx__raise(r, ev, CX_UNDEFINED);
+	cx_vx__dispatch(r);
 	cx_vx__advance(r);
 	cx_engine_kick(r->e);
 }
@@ -502,7 +890,7 @@ void cx_vx_input(cx_vx_run *r, const char *digits)
 		r->play_end = tmr_jiffies(); /* barge-in: the prompts stop */
 		int m = *p == '#' ? 1 : cx_vx__match(it, r->buf, r->nbuf, 0);
 		if (m != 0) {
-			cx_vx__collect_end(r, -1);
+			cx_vx__collect_end(r, 0);
 			if (r->stop || r->item < 0)
 				return; /* the rest of the digits were typed into what follows */
 		}
@@ -511,21 +899,75 @@ void cx_vx_input(cx_vx_run *r, const char *digits)
 	}
 }
 
-/* session.connection.ccxml.values: what <dialogstart namelist> passed (else an empty object). */
+/* Defines key = v on o (v may be an exception: then o becomes it). */
+static void cx_vx__def(cx_ctx *X, cx_value *o, const char *key, cx_value v)
+{
+	if (cx_is_exc(*o))
+		return;
+	if (cx_is_exc(v) || cx_define_cstr(X, *o, key, v, 0))
+		*o = cx_is_exc(v) ? v : cx_throw_error(X, "Error", "out of memory");
+}
+
+static cx_value cx_vx__strv(cx_ctx *X, const char *s)
+{
+	return s ? cx_str_utf8(X, s, strlen(s)) : CX_UNDEFINED;
+}
+
+/* session.connection (VoiceXML 2.0 §5.1.4; CCXML 1.0 Appendix D): local.uri, remote.uri,
+ * originator, protocol.name/version, aai, redirect, and ccxml.values (what <dialogstart
+ * namelist/parameters> passed), ccxml.connectionid, ccxml.dialogid. */
 static int cx_vx__session(cx_vx_run *r)
 {
 	cx_ctx *X = r->X;
+	const cx_conn *c = r->d->connid[0] ? cx_conn_find(r->d->sess, r->d->connid) : NULL;
+	const cx_prov *pv = r->e->prov;
 	cx_value sess = cx_obj_new(X), conn = cx_obj_new(X), ccxml = cx_obj_new(X);
-	cx_value vals = r->d->values ? cx_cval_to(X, r->d->values) : cx_obj_new(X);
+	cx_value local = cx_obj_new(X), remote = cx_obj_new(X), proto = cx_obj_new(X);
 
-	if (cx_is_exc(sess) || cx_is_exc(conn) || cx_is_exc(ccxml) || cx_is_exc(vals) ||
-	    cx_define_cstr(X, ccxml, "values", vals, 0) || cx_define_cstr(X, conn, "ccxml", ccxml, 0) ||
-	    cx_define_cstr(X, sess, "connection", conn, 0)) {
+	cx_vx__def(X, &ccxml, "values", r->d->values ? cx_cval_to(X, r->d->values) : cx_obj_new(X));
+	cx_vx__def(X, &ccxml, "connectionid", cx_vx__strv(X, r->d->connid[0] ? r->d->connid : NULL));
+	cx_vx__def(X, &ccxml, "dialogid", cx_vx__strv(X, r->d->id));
+	cx_vx__def(X, &local, "uri", cx_vx__strv(X, c ? c->local : NULL));
+	cx_vx__def(X, &remote, "uri", cx_vx__strv(X, c ? c->remote : NULL));
+	cx_vx__def(X, &proto, "name", cx_vx__strv(X, pv ? pv->name : "none"));
+	cx_vx__def(X, &proto, "version", cx_vx__strv(X, pv ? pv->version : "0"));
+	cx_vx__def(X, &conn, "local", local);
+	cx_vx__def(X, &conn, "remote", remote);
+	cx_vx__def(X, &conn, "originator", cx_vx__strv(X, c ? (c->inbound ? "remote" : "local") : NULL));
+	cx_vx__def(X, &conn, "protocol", proto);
+	cx_vx__def(X, &conn, "aai", cx_vx__strv(X, c ? c->aai : NULL));
+	cx_vx__def(X, &conn, "redirect", cx_vx__strv(X, c ? c->redirect : NULL));
+	cx_vx__def(X, &conn, "ccxml", ccxml);
+	cx_vx__def(X, &sess, "connection", conn);
+	cx_value app = cx_obj_new(X);
+	if (cx_is_exc(sess) || cx_is_exc(app)) {
 		cx_catch(X);
 		return ENOMEM;
 	}
 	X->slots[CX_SLOT_SESSION] = sess;
+	X->slots[CX_SLOT_APPLICATION] = app;
 	return 0;
+}
+
+/* application.lastresult$ after DTMF input (VoiceXML 2.0 §5.1.5): one result, also its
+ * fields on the array itself. */
+static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp)
+{
+	cx_ctx *X = r->X;
+	cx_value res = cx_obj_new(X), arr = cx_arr_new(X, 0, NULL);
+
+	cx_value utt = cx_str_utf8(X, digits, n);
+	for (int k = 0; k < 2; k++) {
+		cx_value *o = k ? &arr : &res;
+		cx_vx__def(X, o, "utterance", utt);
+		cx_vx__def(X, o, "inputmode", cx_vx__strv(X, "dtmf"));
+		cx_vx__def(X, o, "confidence", cx_num(1));
+		cx_vx__def(X, o, "interpretation", interp);
+	}
+	cx_vx__def(X, &arr, "0", res);
+	if (cx_is_exc(arr) || cx_is_exc(res) || X->slots[CX_SLOT_APPLICATION].tag != CX_T_OBJ ||
+	    cx_define_cstr(X, X->slots[CX_SLOT_APPLICATION], "lastresult$", arr, 0))
+		cx_catch(X);
 }
 
 static void cx_vx__start_h(void *arg)
@@ -539,8 +981,8 @@ static void cx_vx__start_h(void *arg)
 int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg)
 {
 	cx_vx_run *r;
-	uint32_t nitems = 1;
 
+	uint32_t nitems = 1;
 	if (!doc->nforms)
 		return EINVAL;
 	for (uint32_t i = 0; i < doc->nforms; i++)
@@ -558,9 +1000,13 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 	r->arg = arg;
 	r->item = -1;
 	r->next_form = 0;
-	r->counts = mem_zalloc(2 * nitems * sizeof(uint32_t), NULL);
+	r->form = -1;
+	r->next_item = -1;
+	r->cur = -1;
+	r->counters = mem_zalloc(VX_MAXCOUNTERS * sizeof(*r->counters), NULL);
+	r->pcounts = mem_zalloc(nitems * sizeof(*r->pcounts), NULL);
 	r->X = cx_ctx_new(e->heap_limit);
-	if (!r->counts || !r->X ||
+	if (!r->counters || !r->pcounts || !r->X ||
 	    cx_ctx_set_slots(r->X, doc->nslots < CX_SLOT_FIRST_VAR ? CX_SLOT_FIRST_VAR : doc->nslots)) {
 		mem_deref(r);
 		return ENOMEM;

@@ -169,13 +169,25 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs);
  * CX_SLOT_FIRST_VAR on. The bodies return CX_GO, CX_STOP after <exit>, <goto> or <disconnect>
  * (recorded by the cx_vx_* call), or CX_FAIL after cx_vx_semantic. */
 enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD, CX_VX_RECORD, CX_VX_TRANSFER };
-enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN };
-enum cx_vx_ev { CX_VX_NOINPUT, CX_VX_NOMATCH };
+enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN, CX_VX_MENU };
 
+/* A <menu>'s <choice>: its DTMF key sequence and where it goes (next "#id", expr, or event). */
+typedef struct cx_vx_choice {
+	const char *dtmf;
+	const char *next;          /* a form or menu id, or NULL */
+	cx_cond_fn *expr;          /* NULL, or the value of expr (a "#id" URI) */
+	const char *event;         /* NULL, or the event thrown */
+	int line;
+} cx_vx_choice;
+
+/* <catch> and its shorthands (<noinput>, <nomatch>, <help>, <error>) at field, form or
+ * document level, in document order (VoiceXML 2.0 §5.2.4 selects among them). */
 typedef struct cx_vx_catch {
-	int event;                 /* enum cx_vx_ev */
+	const char *events;        /* names separated by spaces; "" catches every event */
 	int count;                 /* the handler applies from this count on (1: always) */
+	cx_cond_fn *cond;          /* NULL: true */
 	cx_body_fn *body;
+	int line;
 } cx_vx_catch;
 
 typedef struct cx_vx_item {
@@ -184,11 +196,13 @@ typedef struct cx_vx_item {
 	uint32_t slot;             /* the form item variable (its guard) */
 	cx_cond_fn *cond;          /* NULL: true */
 	cx_body_fn *prompt;        /* field: its prompts (NULL: none) */
-	cx_body_fn *body;          /* block: its content; field: its <filled> (NULL: none) */
+	cx_body_fn *body;          /* block: its content (a field's <filled> is in the form's filleds) */
 	int gram, minlen, maxlen;  /* field: enum cx_vx_gram, digits length bounds (0: none) */
 	uint32_t timeout_ms;       /* field: no input after the prompts (0: 5 s) */
 	const cx_vx_catch *catches;
 	uint32_t ncatches;
+	const cx_vx_choice *choices; /* the field of a <menu> (gram CX_VX_MENU): its choices */
+	uint32_t nchoices;
 	int line;
 	const struct cx_vx_rec_item *rec; /* record: its attributes (runtime/vxio.c) */
 	const struct cx_vx_xfer_item *xfer; /* transfer: its attributes (runtime/vxio.c) */
@@ -212,11 +226,25 @@ typedef struct cx_vx_rec_item {
 	uint32_t shadow;           /* the slot of name$ */
 } cx_vx_rec_item;
 
+/* A <filled> of the form or of one of its fields, in document order (Appendix C runs those
+ * an input triggers in that order). */
+typedef struct cx_vx_filled {
+	cx_body_fn *body;
+	int all;                   /* mode="all": every item of the namelist must be set */
+	const uint32_t *items;     /* the form items it watches (indices in the form) */
+	uint32_t nitems;
+	int item;                  /* a field's own <filled>: that field; -1: the form's */
+} cx_vx_filled;
+
 typedef struct cx_vx_form {
 	const char *id;
 	cx_body_fn *init;          /* the form's <var>s (NULL: none); also clears its items */
 	const cx_vx_item *items;
 	uint32_t nitems;
+	const cx_vx_catch *catches;
+	uint32_t ncatches;
+	const cx_vx_filled *filleds;
+	uint32_t nfilleds;
 	int line;
 } cx_vx_form;
 
@@ -228,6 +256,10 @@ typedef struct cx_vx_doc {
 	cx_body_fn *init;          /* document <var>s */
 	const cx_vx_form *forms;
 	uint32_t nforms;
+	const cx_vx_catch *catches;
+	uint32_t ncatches;
+	uint32_t event_slot;       /* _event and _message of catch handlers */
+	uint32_t message_slot;
 } cx_vx_doc;
 
 /* Generated code registers each compiled dialog before main runs. */
@@ -237,8 +269,19 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text);
 int cx_vx_log(cx_ctx *X, cx_value label, cx_value v);
 int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value expr);
 int cx_vx_goto(cx_ctx *X, const char *form);
+/* The prompts of a field or menu: of their counts, the highest not above the item's prompt
+ * counter (VoiceXML 2.0 §4.1.6), or 0. */
+int cx_vx_taper(cx_ctx *X, const int *counts, int n);
+/* <goto expr>: a "#id" of this document; <goto nextitem/expritem>: an item of the form. */
+int cx_vx_goto_uri(cx_ctx *X, cx_value uri);
+int cx_vx_goto_item(cx_ctx *X, cx_value name);
 int cx_vx_disconnect(cx_ctx *X);
 int cx_vx_reprompt(cx_ctx *X);
+/* <clear>: the form item `name` (NULL: every item of the form) is undefined again and its
+ * event counters start over. */
+int cx_vx_clear(cx_ctx *X, const char *name);
+/* <throw>: the event (a string) is handled once the body returned CX_STOP. */
+int cx_vx_throw(cx_ctx *X, cx_value event, cx_value message);
 int cx_vx_semantic(cx_ctx *X, const char *elem, int line);
 
 #endif

@@ -10,6 +10,8 @@
 #      digit (RFC 4733): connection.signal, then connection.disconnected with trigger remote;
 #   2b. a compiled VoiceXML dialog (pin.vxml) on the call: baresip presses 1234 (RFC 4733) while
 #      the spoken prompt plays; dialog.exit carries values.code '1234';
+#   2c. a VoiceXML <menu> (menu.vxml) on the call: baresip presses 9 (nomatch, caught by the
+#      menu) then 2 (RFC 4733): the second numbered choice, dialog.exit values.choice 'support';
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
@@ -79,7 +81,7 @@ compile "$ROOT/examples/outbound/step5.ccxml" "$W/step5"
 compile "$T/out.ccxml" "$W/out"
 compile "$T/in.ccxml" "$W/in"
 compile "$T/refer.ccxml" "$W/refer"
-compile "$T/vxml.ccxml" "$W/vxml" "$T/pin.vxml"
+compile "$T/vxml.ccxml" "$W/vxml" "$T/pin.vxml" "$T/menu.vxml"
 
 # Section - baresip (tests 1 and 2)
 
@@ -194,6 +196,15 @@ if why=$(has "$W/vxml.out" "DIALOG STARTED" "DTMF 1" "VXML FILLED 1234" \
 	ok "VoiceXML dialog over SIP: RFC 4733 digits 1234 fill its field, dialog.exit values.code"
 else
 	bad "VoiceXML dialog over SIP" "$why" "$W/vxml.out" "$W/vxml.err" "$W/ctrl-vxml.out"
+fi
+# 2c. A VoiceXML menu over SIP: a key no choice has, then the second numbered choice.
+callee menu 92 8000 vxml --values "dlg=menu.vxml"
+if why=$(has "$W/menu.out" "DIALOG STARTED" "DTMF 9" "VXML NOMATCH" "DTMF 2" "VXML CHOSE support 2" \
+		'DIALOG EXIT values={"choice":"support","key":"2"} expr=undefined' "DISCONNECTED trigger=local") &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/menu.err"; then
+	ok "VoiceXML menu over SIP: 9 is a nomatch the menu catches, 2 takes the second choice"
+else
+	bad "VoiceXML menu over SIP" "$why" "$W/menu.out" "$W/menu.err" "$W/ctrl-menu.out"
 fi
 kill "$BARESIP" 2>/dev/null
 waitpid_for "$BARESIP" 5
