@@ -6,6 +6,7 @@
  *   xml.c      libxml2 -> Node tree with line:col for elements, attributes and text
  *   check.c    CCXML rules: elements, attributes, nesting, exclusions (uses cx_elements.def)
  *   esparse.c  every expression / script parsed with tree-sitter-javascript, syntax errors
+ *   warn.c     named warnings over all the documents of the program (docs/warnings.md)
  *   js.c       ECMAScript (tree-sitter trees) -> C
  *   emit.c     the document -> C (tables, one function per transition body/cond/initialiser)
  *
@@ -51,6 +52,28 @@ void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int edit_distance(const char *a, const char *b); /* case-insensitive, a swap is one edit (util.c) */
+
+/* Named warnings (-WNAME, -Wno-NAME, -Wall, -w; docs/warnings.md). Printed with " [-WNAME]". */
+enum diag_w {
+	W_UNKNOWN_EVENT,        /* a transition event nothing can raise */
+	W_UNKNOWN_STATE,        /* a state= name never given to the state variable */
+	W_UNDECLARED,           /* <assign> to a variable no <var> or script declares */
+	W_COND_ASSIGN,          /* cond="x = 1" */
+	W_SHADOWED,             /* a transition an earlier one always takes first (-Wall) */
+	W_UNHANDLED_CONNECTION, /* a connection with no connection.disconnected/failed handler (-Wall) */
+	W__COUNT
+};
+extern bool diag_w_on[W__COUNT];  /* which named warnings are reported */
+extern bool diag_nowarn;          /* -w: no warning at all */
+int diag_w_find(const char *name); /* W_* of "unknown-event", or -1 */
+const char *diag_w_name(int w);
+void diag_w_all(void);             /* -Wall */
+void diag_w_set(int w, bool on);   /* -WNAME / -Wno-NAME */
+/* For "did you mean": true if cand is close enough to name (a third of its length) and closer
+ * than *best (start at 99), which it then updates. */
+bool diag_suggest(const char *name, const char *cand, int *best);
+bool diag_warn(int w, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Section - Text of an attribute value or a script, with its position in the file (xml.c) */
 
@@ -133,6 +156,9 @@ void vxml_check(Doc *doc, const Options *opt);
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt);
 /* <field type>: 1 digits (bounds in minlen/maxlen, 0: none), 2 boolean, 0 unsupported. */
 int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report);
+
+/* The named warnings over every CCXML document of the program (warn.c). */
+void warn_program(Doc **docs, int n);
 
 /* Writes the C for doc into out. `sym` is the C identifier of the document
  * (derived from the file name), used for the exported `const cx_doc <sym>`. */

@@ -64,6 +64,11 @@ static void main__usage(FILE *f)
 		"  -g                       debug information (with #line back to the .ccxml)\n"
 		"  -O0 -O1 -O2 -O3 -Os      optimisation level passed to cc\n"
 		"  --no-line                no #line directives in the generated C\n"
+		"  -Wall                    every warning (docs/warnings.md)\n"
+		"  -WNAME, -Wno-NAME        one warning on or off (unknown-event, unknown-state,\n"
+		"                           undeclared, cond-assign, shadowed-transition,\n"
+		"                           unhandled-connection)\n"
+		"  -w                       no warnings\n"
 		"  -Werror                  warnings are errors\n"
 		"  -Wno-unknown-extension   ignore elements of unknown namespaces\n"
 		"  -v                       show the cc command\n"
@@ -168,6 +173,26 @@ static char *main__main_c(char **syms, int n)
 	return xprintf("%s};\n\treturn cx_main(argc, argv, docs, %d);\n}\n", s, nc);
 }
 
+/* -WNAME / -Wno-NAME; an unknown NAME is an error with the nearest one. */
+static void main__wopt(const char *a)
+{
+	bool on = strncmp(a, "-Wno-", 5) != 0;
+	const char *name = a + (on ? 2 : 5);
+	int w = diag_w_find(name);
+	if (w >= 0) {
+		diag_w_set(w, on);
+		return;
+	}
+	const char *best = NULL;
+	int bd = 99;
+	for (int i = 0; i < W__COUNT; i++)
+		if (diag_suggest(name, diag_w_name(i), &bd))
+			best = diag_w_name(i);
+	if (best)
+		diag_fatal("unknown warning option '%s'; did you mean '-W%s%s'?", a, on ? "" : "no-", best);
+	diag_fatal("unknown warning option '%s' (ccxmlc --help lists them)", a);
+}
+
 static int main__main(int argc, char **argv)
 {
 	Options opt = {.line_directives = true};
@@ -198,6 +223,12 @@ static int main__main(int argc, char **argv)
 			opt.werror = true;
 		} else if (!strcmp(a, "-Wno-unknown-extension")) {
 			opt.allow_unknown_ext = true;
+		} else if (!strcmp(a, "-Wall")) {
+			diag_w_all();
+		} else if (!strcmp(a, "-w")) {
+			diag_nowarn = true;
+		} else if (!strncmp(a, "-W", 2) && a[2]) {
+			main__wopt(a);
 		} else if (!strcmp(a, "-v")) {
 			main__verbose = true;
 		} else if (!strcmp(a, "--version")) {
@@ -245,6 +276,8 @@ static int main__main(int argc, char **argv)
 		check_doc(docs[i], &opt);
 		esparse_doc(docs[i]);
 	}
+	if (!diag_errors)
+		warn_program(docs, nfiles);
 	if (diag_errors)
 		return 1;
 
