@@ -143,7 +143,11 @@ static char *main__tmpname(const char *path)
 	return xprintf("%s.tmp%ld", path, (long)getpid());
 }
 
-/* Runs cc; on failure removes `partial` and stops. */
+/* The generated C files, for the message of a failed cc (kept then). */
+static char *main__cnames;
+
+/* Runs cc; on failure removes `partial`, keeps the temporary directory with the generated C
+ * (the C compiler's messages name its files) and stops. */
 static void main__run(const char *cmd, const char *partial)
 {
 	if (main__verbose)
@@ -154,7 +158,9 @@ static void main__run(const char *cmd, const char *partial)
 		unlink(partial);
 		if (st == -1)
 			diag_fatal("cannot run the C compiler: %s", strerror(errno));
-		diag_fatal("the C compiler failed (run with -v to see the command)");
+		main__tmpdir = NULL; /* kept */
+		diag_fatal("the C compiler failed; the generated C is kept:%s (run with -v to see the "
+			   "command, --emit-c to write the C where you want it)", main__cnames);
 	}
 }
 
@@ -343,6 +349,7 @@ static int main__main(int argc, char **argv)
 		char *p = xprintf("%s/%s.c", tmpl, syms[i]);
 		main__write(p, csrc[i], clen[i]);
 		cfiles = xprintf("%s %s", cfiles, main__q(p));
+		main__cnames = xprintf("%s %s", main__cnames ? main__cnames : "", p);
 	}
 	char *flags = xprintf("-std=c11 %s%s%s%s -I %s -I %s", CCXMLC_MODE, opt.debug ? " -g" : "",
 			      opt.optimize ? " -O" : "", opt.optimize ? opt.optimize : "",

@@ -163,5 +163,25 @@ stop transition_4 $s5:$l4"
 		diff "$T/e" "$T/g" | head -20 | sed 's/^/    /'; fail=$((fail + 1))
 	fi
 fi
+# Documents whose generated C once had an unused parameter or string constant, under gcc and
+# clang with the warnings a user may give (tests/codegen/strict.sh does every document).
+for cc in "gcc -Wall -Wextra -Werror" "clang -Wall -Wextra -Werror"; do
+	for doc in tests/ccxml/wild-transition-name.ccxml tests/http/mail.ccxml tests/ccxml/es-strict-equality.ccxml tests/ccxml/s3-xml-escapes.ccxml; do
+		if (cd "$T" && CC="$cc" timeout 60 "$CCXMLC" -w -c -o strict.o "$ROOT/$doc" > strict.err 2>&1); then
+			pass=$((pass + 1))
+		else
+			echo "FAIL strict: $doc under $cc"; head -5 "$T/strict.err" | sed 's/^/    /'; fail=$((fail + 1))
+		fi
+	done
+done
+# A failing C compiler: the message names the generated C, kept (in TMPDIR, here under $T).
+mkdir -p "$T/kept"
+(cd "$T" && TMPDIR="$T/kept" CC="gcc -DX=" timeout 60 "$CCXMLC" -w -o kept "$ROOT/tests/ccxml/s3-undeclared-assign.ccxml" > kept.err 2>&1)
+kept=$(sed -n 's/^ccxmlc: error: the C compiler failed; the generated C is kept: \([^ ]*\.c\) (run with -v.*/\1/p' "$T/kept.err")
+if [ -n "$kept" ] && [ -s "$kept" ] && grep -q 'neverDeclared' "$kept"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL kept: a failing cc does not name a kept .c file"; tail -3 "$T/kept.err" | sed 's/^/    /'; fail=$((fail + 1))
+fi
 echo "codegen: $pass passed, $fail failed"
 [ "$fail" = 0 ]
