@@ -6,6 +6,7 @@
  *   xml.c      libxml2 -> Node tree with line:col for elements, attributes and text
  *   check.c    CCXML rules: elements, attributes, nesting, exclusions (uses cx_elements.def)
  *   esparse.c  every expression / script parsed with tree-sitter-javascript, syntax errors
+ *   constchk.c string-literal times and destinations checked before anything runs
  *   warn.c     named warnings over all the documents of the program (docs/warnings.md)
  *   js.c       ECMAScript (tree-sitter trees) -> C
  *   emit.c     the document -> C (tables, one function per transition body/cond/initialiser)
@@ -149,6 +150,10 @@ const TSLanguage *tree_sitter_javascript(void);
 /* One attribute of kind CX_AK_* (its tree or names filled), or the text of a script element. */
 void esparse_attr(Node *n, Attr *a, int kind);
 void esparse_script(Node *n);
+/* The text of an expression attribute that is one string literal, else NULL (esparse.c). */
+const char *attr_string(const Attr *a);
+/* Constant attributes checked at compile time: CSS2 times, call destinations (constchk.c). */
+void constchk_doc(Doc *doc);
 
 /* VoiceXML 2.1 documents (vxml_check.c, vxml_emit.c; docs/voicexml.md). check also parses
  * every expression; emit writes a `const cx_vx_doc <sym>` and registers it at start-up. */

@@ -281,6 +281,7 @@ static int main__main(int argc, char **argv)
 		}
 		check_doc(docs[i], &opt);
 		esparse_doc(docs[i]);
+		constchk_doc(docs[i]);
 	}
 	if (!diag_errors)
 		warn_program(docs, nfiles);

@@ -70,17 +70,6 @@ static Attr *warn__attr(Node *n, int id)
 	return NULL;
 }
 
-/* The text of a string-literal expression ("'ringing'" -> "ringing"), or NULL. */
-static const char *warn__literal(Attr *a)
-{
-	if (!a || !a->tree || strcmp(ts_node_type(a->expr), "string"))
-		return NULL;
-	uint32_t s = ts_node_start_byte(a->expr), e = ts_node_end_byte(a->expr);
-	if (e < s + 2 || e > a->value.len || memchr(a->value.s + s, '\\', e - s))
-		return NULL;
-	return xstrndup(a->value.s + s + 1, e - s - 2);
-}
-
 /* CCXML's event matching (runtime/event.c cx_rt_match): NULL and "*" match all, "x.*" matches x
  * and x.…, "x*" any name starting with x, else the name itself; ASCII case-insensitive. */
 static bool warn__match(const char *p, const char *name)
@@ -161,7 +150,7 @@ static Node *warn__transition_of(Node *n)
 /* The constant <send name>s of the whole program. */
 static void warn__collect_send(Node *n, void *arg)
 {
-	const char *s = n->elem == CX_E_send ? warn__literal(warn__attr(n, CX_A_send_name)) : NULL;
+	const char *s = n->elem == CX_E_send ? attr_string(warn__attr(n, CX_A_send_name)) : NULL;
 	if (s)
 		warn__push(arg, s);
 }
@@ -234,7 +223,7 @@ static void warn__collect_state(Node *n, void *arg)
 		return;
 	if (!expr)
 		return; /* <var> without expr: undefined */
-	const char *v = warn__literal(expr);
+	const char *v = attr_string(expr);
 	if (!v) {
 		st->opaque = true;
 		return;
@@ -468,7 +457,7 @@ static const char *warn__state_after(Node *n, const char *var)
 			continue;
 		Attr *nm = warn__attr(k, CX_A_assign_name);
 		if (var && nm && warn__is_var(nm->value.s, var))
-			after = warn__literal(warn__attr(k, CX_A_assign_expr));
+			after = attr_string(warn__attr(k, CX_A_assign_expr));
 	}
 	if (after)
 		return after;

@@ -263,6 +263,16 @@ static void xml__report(const Source *src)
 		case XML_ERR_LT_IN_ATTRIBUTE:
 			diag_error(at, "'<' is not allowed in an attribute value: write &lt;");
 			break;
+		case XML_ERR_NAME_REQUIRED:
+		case XML_ERR_ENTITYREF_SEMICOL_MISSING:
+			if (strstr(e->msg, "EntityRef")) {
+				/* "a && b" in an attribute: libxml2 read '&' as the start of an entity */
+				diag_error(at, "'&' starts an XML entity: write '&amp;' ('&&' as '&amp;&amp;', "
+				           "'<' as '&lt;'), or move the code into a <script> with <![CDATA[ ]]>");
+				break;
+			}
+			diag_error(at, "malformed XML: %s", e->msg);
+			break;
 		default:
 			diag_error(at, "malformed XML: %s", e->msg);
 			break;
