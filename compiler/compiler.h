@@ -7,6 +7,7 @@
  *   check.c    CCXML rules: elements, attributes, nesting, exclusions (uses cx_elements.def)
  *   esparse.c  every expression / script parsed with tree-sitter-javascript, syntax errors
  *   constchk.c string-literal times and destinations checked before anything runs
+ *   dot.c      --dot: the state diagram for Graphviz
  *   warn.c     named warnings over all the documents of the program (docs/warnings.md)
  *   js.c       ECMAScript (tree-sitter trees) -> C
  *   emit.c     the document -> C (tables, one function per transition body/cond/initialiser)
@@ -161,6 +162,9 @@ void vxml_check(Doc *doc, const Options *opt);
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt);
 /* <field type>: 1 digits (bounds in minlen/maxlen, 0: none), 2 boolean, 0 unsupported. */
 int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report);
+
+/* --dot: the document's states and transitions as a Graphviz digraph (dot.c). */
+void dot_doc(FILE *out, Doc *doc);
 
 /* The named warnings over every CCXML document of the program (warn.c). */
 void warn_program(Doc **docs, int n);

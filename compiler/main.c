@@ -59,6 +59,7 @@ static void main__usage(FILE *f)
 		"\n"
 		"  -o FILE                  output name (default: the first document without .ccxml)\n"
 		"  --emit-c                 write the generated C (FILE.c) instead of compiling it\n"
+		"  --dot                    write the state diagram for Graphviz (FILE.dot, - for stdout)\n"
 		"  -c                       embedding: write FILE.o and FILE.h (no main)\n"
 		"  --shared                 write FILE.so for a running program to load (docs/fetch.md)\n"
 		"  -g                       debug information (with #line back to the .ccxml)\n"
@@ -199,10 +200,37 @@ static void main__wopt(const char *a)
 	diag_fatal("unknown warning option '%s' (ccxmlc --help lists them)", a);
 }
 
+/* --dot: the first document's diagram to `output` (default: the document's name with .dot;
+ * "-": standard output), written whole or not at all. */
+static int main__dot(Doc *doc, const char *file, const char *output)
+{
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		diag_fatal("out of memory");
+	dot_doc(f, doc);
+	fclose(f);
+	if (output && !strcmp(output, "-")) {
+		fwrite(buf, 1, len, stdout);
+		return fflush(stdout) ? 1 : 0;
+	}
+	char *out = output ? xstrdup(output) : xstrdup(file);
+	if (!output && main__ends(out, ".ccxml"))
+		out[strlen(out) - 6] = 0;
+	if (!output)
+		out = xprintf("%s.dot", out);
+	char *tmp = main__tmpname(out);
+	main__write(tmp, buf, len);
+	if (rename(tmp, out) != 0)
+		diag_fatal("cannot write %s: %s", out, strerror(errno));
+	return 0;
+}
+
 static int main__main(int argc, char **argv)
 {
 	Options opt = {.line_directives = true};
-	bool shared = false;
+	bool shared = false, dot = false;
 	const char **files = xcalloc((size_t)argc + 1, sizeof(char *));
 	int nfiles = 0;
 	for (int i = 1; i < argc; i++) {
@@ -217,6 +245,8 @@ static int main__main(int argc, char **argv)
 			opt.emit_c = true;
 		} else if (!strcmp(a, "-c")) {
 			opt.object = true;
+		} else if (!strcmp(a, "--dot")) {
+			dot = true;
 		} else if (!strcmp(a, "--shared")) {
 			shared = true;
 		} else if (!strcmp(a, "-g")) {
@@ -287,6 +317,8 @@ static int main__main(int argc, char **argv)
 		warn_program(docs, nfiles);
 	if (diag_errors)
 		return 1;
+	if (dot)
+		return main__dot(docs[0], files[0], opt.output);
 
 	/* Back end into memory. */
 	char **syms = xcalloc((size_t)nfiles, sizeof(char *));

@@ -174,6 +174,13 @@ for cc in "gcc -Wall -Wextra -Werror" "clang -Wall -Wextra -Werror"; do
 		fi
 	done
 done
+# --dot: the seed's step 5 as a state diagram, byte for byte, and Graphviz reads it.
+if "$CCXMLC" -w --dot -o - examples/outbound/step5.ccxml > "$T/step5.dot" 2> "$T/dot.err" &&
+	cmp -s "$T/step5.dot" tests/codegen/step5.dot && { ! command -v dot > /dev/null || dot -Tsvg "$T/step5.dot" -o "$T/step5.svg"; }; then
+	pass=$((pass + 1))
+else
+	echo "FAIL dot: ccxmlc --dot on step5"; diff tests/codegen/step5.dot "$T/step5.dot" | head -10 | sed 's/^/    /'; fail=$((fail + 1))
+fi
 # A failing C compiler: the message names the generated C, kept (in TMPDIR, here under $T).
 mkdir -p "$T/kept"
 (cd "$T" && TMPDIR="$T/kept" CC="gcc -DX=" timeout 60 "$CCXMLC" -w -o kept "$ROOT/tests/ccxml/s3-undeclared-assign.ccxml" > kept.err 2>&1)
