@@ -54,6 +54,9 @@ void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Every file the front end read (documents, <script src>), for -MD (util.c); NULL is ignored. */
+void dep_add(const char *path);
+const char *const *dep_list(int *n);
 int edit_distance(const char *a, const char *b); /* case-insensitive, a swap is one edit (util.c) */
 
 /* Named warnings (-WNAME, -Wno-NAME, -Wall, -w; docs/warnings.md). Printed with " [-WNAME]". */

@@ -119,3 +119,31 @@ int edit_distance(const char *a, const char *b)
 		}
 	return d[la][lb];
 }
+
+/* Section - Files read (for -MD) */
+
+static const char **util__deps;
+static int util__ndeps, util__capdeps;
+
+void dep_add(const char *path)
+{
+	if (!path)
+		return;
+	for (int i = 0; i < util__ndeps; i++)
+		if (!strcmp(util__deps[i], path))
+			return;
+	if (util__ndeps == util__capdeps) {
+		util__capdeps = util__capdeps ? util__capdeps * 2 : 16;
+		const char **n = xcalloc((size_t)util__capdeps, sizeof(char *));
+		if (util__ndeps)
+			memcpy(n, util__deps, (size_t)util__ndeps * sizeof(char *));
+		util__deps = n;
+	}
+	util__deps[util__ndeps++] = xstrdup(path);
+}
+
+const char *const *dep_list(int *n)
+{
+	*n = util__ndeps;
+	return util__deps;
+}

@@ -181,6 +181,33 @@ if "$CCXMLC" -w --dot -o - examples/outbound/step5.ccxml > "$T/step5.dot" 2> "$T
 else
 	echo "FAIL dot: ccxmlc --dot on step5"; diff tests/codegen/step5.dot "$T/step5.dot" | head -10 | sed 's/^/    /'; fail=$((fail + 1))
 fi
+# The command line (docs/cli.md): -o naming an input, '-' for standard input, -MD/-MF, an
+# unknown option, --version.
+cli() { # name condition...: one check
+	n=$1; shift
+	if "$@"; then pass=$((pass + 1)); else echo "FAIL cli: $n"; fail=$((fail + 1)); fi
+}
+mkdir -p "$T/cli/lib"
+printf 'var fromLib = 1;\n' > "$T/cli/lib/lib.js"
+printf '<?xml version="1.0"?>\n<ccxml version="1.0">\n<script src="lib/lib.js"/>\n<eventprocessor><transition event="ccxml.loaded"><log expr="fromLib"/><exit/></transition></eventprocessor>\n</ccxml>\n' > "$T/cli/app.ccxml"
+cp "$T/cli/app.ccxml" "$T/cli/app.orig"
+(cd "$T/cli" && "$CCXMLC" -o app.ccxml app.ccxml 2> same.err); rc=$?
+cli "-o naming the input is refused" test "$rc" = 1 -a "$(cat "$T/cli/same.err")" = "ccxmlc: error: -o app.ccxml names the input app.ccxml: the output would overwrite it"
+cli "-o naming the input leaves it" cmp -s "$T/cli/app.ccxml" "$T/cli/app.orig"
+(cd "$T/cli" && "$CCXMLC" --emit-c -o stdin.c - < app.ccxml 2> stdin.err)
+cli "'-' reads standard input" grep -q 'fromLib' "$T/cli/stdin.c"
+(cd "$T/cli" && "$CCXMLC" --emit-c -MD -o app.c app.ccxml && "$CCXMLC" --emit-c -MF deps.mk -o other.c app.ccxml)
+cli "-MD lists the document and its <script src>" test "$(cat "$T/cli/app.d" 2>/dev/null)" = "app.c: \\
+ app.ccxml \\
+ lib/lib.js
+
+app.ccxml:
+
+lib/lib.js:"
+cli "-MF names the file" grep -q '^other.c: ' "$T/cli/deps.mk"
+"$CCXMLC" --emitc "$T/cli/app.ccxml" > /dev/null 2> "$T/cli/unk.err"
+cli "an unknown option is one line with the nearest" test "$(cat "$T/cli/unk.err")" = "ccxmlc: error: unknown option '--emitc'; did you mean '--emit-c'? (ccxmlc --help lists them)"
+cli "--version names the commit and libxml2" sh -c "'$CCXMLC' --version | grep -q 'commit .*' && '$CCXMLC' --version | grep -q '^libxml2 '"
 # A failing C compiler: the message names the generated C, kept (in TMPDIR, here under $T).
 mkdir -p "$T/kept"
 (cd "$T" && TMPDIR="$T/kept" CC="gcc -DX=" timeout 60 "$CCXMLC" -w -o kept "$ROOT/tests/ccxml/s3-undeclared-assign.ccxml" > kept.err 2>&1)
