@@ -10,6 +10,10 @@
 
 #include "cx_value.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Section - Element and attribute table (from cx_elements.def) */
 
 enum cx_ns { CX_NS_CCXML, CX_NS_VOXEO };
@@ -220,5 +224,9 @@ int cx_vx_goto(cx_ctx *X, const char *form);
 int cx_vx_disconnect(cx_ctx *X);
 int cx_vx_reprompt(cx_ctx *X);
 int cx_vx_semantic(cx_ctx *X, const char *elem, int line);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -26,6 +26,10 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Section - Values */
 
 typedef struct cx_ctx cx_ctx;
@@ -267,5 +271,9 @@ cx_value cx_arguments_new(cx_ctx *X, cx_value callee, int argc, cx_value *argv);
 cx_value *cx_arguments_ref(cx_value args, uint32_t i, cx_value *local);
 /* Regular-expression literal /src/flags (SyntaxError if bad). */
 cx_value cx_regexp_new(cx_ctx *X, const char *src, const char *flags);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
