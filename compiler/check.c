@@ -28,30 +28,6 @@ typedef struct Chk {
 
 /* Section - Small helpers */
 
-static int chk__dist(const char *a, const char *b)
-{
-	/* Levenshtein distance, case-insensitive; names are short. */
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 40 || lb > 40)
-		return 99;
-	int d[41][41];
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = (int)i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = (int)j;
-	for (size_t i = 1; i <= la; i++)
-		for (size_t j = 1; j <= lb; j++) {
-			int c = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ? 0 : 1;
-			int m = d[i - 1][j - 1] + c;
-			if (d[i - 1][j] + 1 < m)
-				m = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < m)
-				m = d[i][j - 1] + 1;
-			d[i][j] = m;
-		}
-	return d[la][lb];
-}
-
 static bool chk__executable(int elem)
 {
 	switch (elem) {
@@ -155,7 +131,7 @@ static void chk__unknown_attr(Chk *c, Node *n, Attr *a)
 	const char *best = NULL;
 	int bd = 3;
 	for (int i = 0; i < ei->nattrs; i++) {
-		int d = chk__dist(a->name, ei->attrs[i].name);
+		int d = edit_distance(a->name, ei->attrs[i].name);
 		if (d < bd) {
 			bd = d;
 			best = ei->attrs[i].name;
@@ -401,7 +377,7 @@ static void chk__unknown_elem(Chk *c, Node *n)
 			const cx_elem_info *ei = elem_info(i);
 			if (ei->ns != CX_NS_CCXML)
 				continue;
-			int d = chk__dist(n->tag, ei->tag);
+			int d = edit_distance(n->tag, ei->tag);
 			if (d < bd) {
 				bd = d;
 				best = ei->tag;

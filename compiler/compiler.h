@@ -6,6 +6,9 @@
  *   xml.c      libxml2 -> Node tree with line:col for elements, attributes and text
  *   check.c    CCXML rules: elements, attributes, nesting, exclusions (uses cx_elements.def)
  *   esparse.c  every expression / script parsed with tree-sitter-javascript, syntax errors
+ *   constchk.c string-literal times and destinations checked before anything runs
+ *   dot.c      --dot: the state diagram for Graphviz
+ *   warn.c     named warnings over all the documents of the program (docs/warnings.md)
  *   js.c       ECMAScript (tree-sitter trees) -> C
  *   emit.c     the document -> C (tables, one function per transition body/cond/initialiser)
  *
@@ -55,6 +58,31 @@ void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Every file the front end read (documents, <script src>), for -MD (util.c); NULL is ignored. */
+void dep_add(const char *path);
+const char *const *dep_list(int *n);
+int edit_distance(const char *a, const char *b); /* case-insensitive, a swap is one edit (util.c) */
+
+/* Named warnings (-WNAME, -Wno-NAME, -Wall, -w; docs/warnings.md). Printed with " [-WNAME]". */
+enum diag_w {
+	W_UNKNOWN_EVENT,        /* a transition event nothing can raise */
+	W_UNKNOWN_STATE,        /* a state= name never given to the state variable */
+	W_UNDECLARED,           /* <assign> to a variable no <var> or script declares */
+	W_COND_ASSIGN,          /* cond="x = 1" */
+	W_SHADOWED,             /* a transition an earlier one always takes first (-Wall) */
+	W_UNHANDLED_CONNECTION, /* a connection with no connection.disconnected/failed handler (-Wall) */
+	W__COUNT
+};
+extern bool diag_w_on[W__COUNT];  /* which named warnings are reported */
+extern bool diag_nowarn;          /* -w: no warning at all */
+int diag_w_find(const char *name); /* W_* of "unknown-event", or -1 */
+const char *diag_w_name(int w);
+void diag_w_all(void);             /* -Wall */
+void diag_w_set(int w, bool on);   /* -WNAME / -Wno-NAME */
+/* For "did you mean": true if cand is close enough to name (a third of its length) and closer
+ * than *best (start at 99), which it then updates. */
+bool diag_suggest(const char *name, const char *cand, int *best);
+bool diag_warn(int w, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Section - Text of an attribute value or a script, with its position in the file (xml.c) */
 
@@ -130,6 +158,10 @@ const TSLanguage *tree_sitter_javascript(void);
 /* One attribute of kind CX_AK_* (its tree or names filled), or the text of a script element. */
 void esparse_attr(Node *n, Attr *a, int kind);
 void esparse_script(Node *n);
+/* The text of an expression attribute that is one string literal, else NULL (esparse.c). */
+const char *attr_string(const Attr *a);
+/* Constant attributes checked at compile time: CSS2 times, call destinations (constchk.c). */
+void constchk_doc(Doc *doc);
 
 /* VoiceXML 2.1 documents (vxml_check.c, vxml_emit.c; docs/voicexml.md). check also parses
  * every expression; emit writes a `const cx_vx_doc <sym>` and registers it at start-up. */
@@ -146,6 +178,12 @@ char *vxml_io_record(FILE *lf, Node *n, int shadow, int k);
 bool vxml_is_catch(const Node *n);
 /* A <choice>'s DTMF sequence (its own, or by <menu dtmf="true">), or NULL. */
 const char *vxml_choice_dtmf(Node *menu, Node *choice);
+
+/* --dot: the document's states and transitions as a Graphviz digraph (dot.c). */
+void dot_doc(FILE *out, Doc *doc);
+
+/* The named warnings over every CCXML document of the program (warn.c). */
+void warn_program(Doc **docs, int n);
 
 /* Writes the C for doc into out. `sym` is the C identifier of the document
  * (derived from the file name), used for the exported `const cx_doc <sym>`. */

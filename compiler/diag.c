@@ -15,6 +15,58 @@
 
 int diag_errors;
 bool diag_werror;
+bool diag_nowarn;
+
+/* Named warnings: the first four are on by default, -Wall adds the rest. */
+static const char *const diag__wnames[W__COUNT] = {
+	[W_UNKNOWN_EVENT] = "unknown-event",
+	[W_UNKNOWN_STATE] = "unknown-state",
+	[W_UNDECLARED] = "undeclared",
+	[W_COND_ASSIGN] = "cond-assign",
+	[W_SHADOWED] = "shadowed-transition",
+	[W_UNHANDLED_CONNECTION] = "unhandled-connection",
+};
+bool diag_w_on[W__COUNT] = {
+	[W_UNKNOWN_EVENT] = true, [W_UNKNOWN_STATE] = true, [W_UNDECLARED] = true, [W_COND_ASSIGN] = true,
+};
+
+int diag_w_find(const char *name)
+{
+	for (int w = 0; w < W__COUNT; w++)
+		if (!strcmp(diag__wnames[w], name))
+			return w;
+	return -1;
+}
+
+const char *diag_w_name(int w)
+{
+	return w >= 0 && w < W__COUNT ? diag__wnames[w] : "?";
+}
+
+/* -WNAME / -Wno-NAME given: -Wall leaves that one as it was said, in any order (as gcc). */
+static bool diag__w_set[W__COUNT];
+
+void diag_w_set(int w, bool on)
+{
+	diag_w_on[w] = on;
+	diag__w_set[w] = true;
+}
+
+void diag_w_all(void)
+{
+	for (int w = 0; w < W__COUNT; w++)
+		if (!diag__w_set[w])
+			diag_w_on[w] = true;
+}
+
+bool diag_suggest(const char *name, const char *cand, int *best)
+{
+	int d = edit_distance(name, cand), limit = (int)strlen(name) / 3;
+	if (d > limit || d > 3 || d >= *best)
+		return false;
+	*best = d;
+	return true;
+}
 
 /* Finds line `line` (1-based) of src; returns its first byte and sets *n to its length
  * without the end of line. NULL if the file has fewer lines. */
@@ -86,6 +138,8 @@ void diag_error(Loc loc, const char *fmt, ...)
 
 void diag_warning(Loc loc, const char *fmt, ...)
 {
+	if (diag_nowarn)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	if (diag_werror) {
@@ -95,6 +149,22 @@ void diag_warning(Loc loc, const char *fmt, ...)
 		diag__report(loc, "warning", "", fmt, ap);
 	}
 	va_end(ap);
+}
+
+bool diag_warn(int w, Loc loc, const char *fmt, ...)
+{
+	if (diag_nowarn || !diag_w_on[w])
+		return false;
+	va_list ap;
+	va_start(ap, fmt);
+	if (diag_werror) {
+		diag__report(loc, "error", xprintf(" [-Werror=%s]", diag__wnames[w]), fmt, ap);
+		diag_errors++;
+	} else {
+		diag__report(loc, "warning", xprintf(" [-W%s]", diag__wnames[w]), fmt, ap);
+	}
+	va_end(ap);
+	return true;
 }
 
 void diag_note(Loc loc, const char *fmt, ...)

@@ -9,6 +9,7 @@
  * back end (js.c) and srctext_loc() expect.
  */
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "compiler.h"
@@ -279,6 +280,30 @@ static bool esp__statements(const SrcText *t, const char *what)
 	return stmts;
 }
 
+/* After an expression that does not parse: a URI ("tel:+1407…"), a CSS2 time ("45s") or plain
+ * words ("hello world") were surely meant as strings. The note shows the attribute rewritten. */
+static void esp__quote_hint(Node *n, Attr *a)
+{
+	const char *s = a->value.s;
+	size_t len = a->value.len, i = 0;
+	if (strpbrk(s, "'\"`&<\t\r\n"))
+		return;
+	while (i < len && isalpha((unsigned char)s[i]))
+		i++;
+	bool uri = i > 0 && i < len && s[i] == ':' && !strchr(s, ' ');
+	for (i = 0; i < len && isdigit((unsigned char)s[i]); i++)
+		;
+	bool time = i > 0 && (!strcmp(s + i, "s") || !strcmp(s + i, "ms"));
+	bool words = strchr(s, ' ') != NULL;
+	for (i = 0; i < len && words; i++)
+		words = isalnum((unsigned char)s[i]) || strchr(" .,!?-", s[i]);
+	if (time)
+		diag_note(a->value.loc, "a CSS2 time is a string: write %s=\"'%s'\"", a->name, s);
+	else if (uri || words)
+		diag_note(a->value.loc, "'%s' of <%s> is an ECMAScript expression; for this text itself, "
+		          "quote it: %s=\"'%s'\"", a->name, n->tag, a->name, s);
+}
+
 static void esp__expr(Node *n, Attr *a, int kind)
 {
 	const SrcText *t = &a->value;
@@ -300,6 +325,8 @@ static void esp__expr(Node *n, Attr *a, int kind)
 	if (ts_node_has_error(root)) {
 		if (!esp__statements(t, what))
 			esp__syntax_error(t, esp__first_error(root), 1, what);
+		if (kind == CX_AK_EXPR)
+			esp__quote_hint(n, a);
 		ts_tree_delete(tree);
 		return;
 	}
@@ -478,4 +505,16 @@ void esparse_script(Node *n)
 {
 	if (n->has_text)
 		esp__script(n);
+}
+
+/* The text of an attribute whose expression is one string literal ("'ringing'" -> "ringing"),
+ * or NULL (another expression, or a literal with escapes). */
+const char *attr_string(const Attr *a)
+{
+	if (!a || !a->tree || strcmp(ts_node_type(a->expr), "string"))
+		return NULL;
+	uint32_t s = ts_node_start_byte(a->expr), e = ts_node_end_byte(a->expr);
+	if (e < s + 2 || e > a->value.len || memchr(a->value.s + s, '\\', e - s))
+		return NULL;
+	return xstrndup(a->value.s + s + 1, e - s - 2);
 }

@@ -827,6 +827,10 @@ void fn_end(Fn *F)
 				fprintf(o, "\t(void)%s;\n", n->cname);
 		}
 	}
+	/* An empty body or cond leaves X unused: clean under the user's -Wextra too. */
+	if (F->kind != FN_JS && !(F->sc->kind == SC_TRANS && F->kind == FN_BODY && F->has_env) &&
+	    !fn__word(body, "X", false))
+		fprintf(o, "\t(void)X;\n");
 	/* The body, with label markers turned into labels (or dropped when unused). */
 	for (char *p = body; *p;) {
 		char *e = strchr(p, '\n');

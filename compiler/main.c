@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libxml/xmlversion.h>
+
 #include "compiler.h"
 
 #ifndef CCXMLC_HOME
@@ -26,6 +28,9 @@
 #endif
 #ifndef CCXMLC_MODE
 #define CCXMLC_MODE "-O2"
+#endif
+#ifndef CCXMLC_COMMIT
+#define CCXMLC_COMMIT "unknown"
 #endif
 #ifndef CCXMLC_SYSLIBS
 #define CCXMLC_SYSLIBS "-lm"
@@ -48,25 +53,35 @@ const char *__asan_default_options(void)
 
 static bool main__verbose;
 static char *main__tmpdir;
+static const char *main__depfile; /* -MD / -MF: where the dependency list goes */
+static bool main__md;
 
 static void main__usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ccxmlc [options] file.ccxml [more.ccxml ...] [dialog.vxml ...]\n"
+		"usage: ccxmlc [options] file.ccxml [more.ccxml ...] [dialog.vxml ...]   ('-': standard input)\n"
 		"\n"
 		"Compiles CCXML 1.0 documents and the VoiceXML 2.1 dialogs they start (ECMAScript\n"
 		"included) to a native program.\n"
 		"\n"
 		"  -o FILE                  output name (default: the first document without .ccxml)\n"
 		"  --emit-c                 write the generated C (FILE.c) instead of compiling it\n"
+		"  --dot                    write the state diagram for Graphviz (FILE.dot, - for stdout)\n"
 		"  -c                       embedding: write FILE.o and FILE.h (no main)\n"
 		"  --shared                 write FILE.so for a running program to load (docs/fetch.md)\n"
 		"  --script-file PATH       the next <script src> reads PATH (repeated; docs/fetch.md)\n"
 		"  -g                       debug information (with #line back to the .ccxml)\n"
 		"  -O0 -O1 -O2 -O3 -Os      optimisation level passed to cc\n"
 		"  --no-line                no #line directives in the generated C\n"
+		"  -Wall                    every warning (docs/warnings.md)\n"
+		"  -WNAME, -Wno-NAME        one warning on or off (unknown-event, unknown-state,\n"
+		"                           undeclared, cond-assign, shadowed-transition,\n"
+		"                           unhandled-connection)\n"
+		"  -w                       no warnings\n"
 		"  -Werror                  warnings are errors\n"
 		"  -Wno-unknown-extension   ignore elements of unknown namespaces\n"
+		"  -MD                      also write OUT.d: OUT depends on every document and <script src>\n"
+		"  -MF FILE                 the dependency list goes to FILE\n"
 		"  -v                       show the cc command\n"
 		"  --version, --help\n"
 		"\n"
@@ -139,7 +154,11 @@ static char *main__tmpname(const char *path)
 	return xprintf("%s.tmp%ld", path, (long)getpid());
 }
 
-/* Runs cc; on failure removes `partial` and stops. */
+/* The generated C files, for the message of a failed cc (kept then). */
+static char *main__cnames;
+
+/* Runs cc; on failure removes `partial`, keeps the temporary directory with the generated C
+ * (the C compiler's messages name its files) and stops. */
 static void main__run(const char *cmd, const char *partial)
 {
 	if (main__verbose)
@@ -150,7 +169,9 @@ static void main__run(const char *cmd, const char *partial)
 		unlink(partial);
 		if (st == -1)
 			diag_fatal("cannot run the C compiler: %s", strerror(errno));
-		diag_fatal("the C compiler failed (run with -v to see the command)");
+		main__tmpdir = NULL; /* kept */
+		diag_fatal("the C compiler failed; the generated C is kept:%s (run with -v to see the "
+			   "command, --emit-c to write the C where you want it)", main__cnames);
 	}
 }
 
@@ -169,10 +190,118 @@ static char *main__main_c(char **syms, int n)
 	return xprintf("%s};\n\treturn cx_main(argc, argv, docs, %d);\n}\n", s, nc);
 }
 
+/* An unknown option: one line, with the nearest known one. */
+static void main__unknown(const char *a)
+{
+	static const char *const opts[] = {
+		"-o", "--emit-c", "--dot", "-c", "--shared", "-g", "-O0", "-O1", "-O2", "-O3", "-Os",
+		"--no-line", "-Wall", "-Werror", "-w", "-Wno-unknown-extension", "-MD", "-MF", "-v",
+		"--version", "--help",
+	};
+	const char *best = NULL;
+	int bd = 99;
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (diag_suggest(a, opts[i], &bd))
+			best = opts[i];
+	if (best)
+		fprintf(stderr, "ccxmlc: error: unknown option '%s'; did you mean '%s'? (ccxmlc --help lists them)\n", a, best);
+	else
+		fprintf(stderr, "ccxmlc: error: unknown option '%s' (ccxmlc --help lists them)\n", a);
+}
+
+/* -WNAME / -Wno-NAME; an unknown NAME is an error with the nearest one. */
+static void main__wopt(const char *a)
+{
+	bool on = strncmp(a, "-Wno-", 5) != 0;
+	const char *name = a + (on ? 2 : 5);
+	int w = diag_w_find(name);
+	if (w >= 0) {
+		diag_w_set(w, on);
+		return;
+	}
+	const char *best = NULL;
+	int bd = 99;
+	for (int i = 0; i < W__COUNT; i++)
+		if (diag_suggest(name, diag_w_name(i), &bd))
+			best = diag_w_name(i);
+	if (best)
+		diag_fatal("unknown warning option '%s'; did you mean '-W%s%s'?", a, on ? "" : "no-", best);
+	diag_fatal("unknown warning option '%s' (ccxmlc --help lists them)", a);
+}
+
+/* The dependency file for make/ninja: OUT: every file read, then each as a target of its own
+ * (a file deleted later does not stop make). Written after the output, as gcc -MD -MP does. */
+static char *main__mk(const char *p)
+{
+	char *r = xcalloc(2 * strlen(p) + 1, 1), *w = r;
+	for (; *p; p++) {
+		if (*p == ' ' || *p == '#' || *p == '\\')
+			*w++ = '\\';
+		if (*p == '$')
+			*w++ = '$';
+		*w++ = *p;
+	}
+	return r;
+}
+
+static int main__deps(const char *out)
+{
+	if (!main__md && !main__depfile)
+		return 0;
+	const char *path = main__depfile;
+	if (!path) {
+		char *stem = xstrdup(out);
+		char *dot = strrchr(stem, '.');
+		if (dot && !strchr(dot, '/'))
+			*dot = 0;
+		path = xprintf("%s.d", stem);
+	}
+	int n;
+	const char *const *deps = dep_list(&n);
+	char *text = xprintf("%s:", main__mk(out));
+	for (int i = 0; i < n; i++)
+		text = xprintf("%s \\\n %s", text, main__mk(deps[i]));
+	text = xprintf("%s\n", text);
+	for (int i = 0; i < n; i++)
+		text = xprintf("%s\n%s:\n", text, main__mk(deps[i]));
+	char *tmp = main__tmpname(path);
+	main__write(tmp, text, strlen(text));
+	if (rename(tmp, path) != 0)
+		diag_fatal("cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* --dot: the first document's diagram to `output` (default: the document's name with .dot;
+ * "-": standard output), written whole or not at all. */
+static int main__dot(Doc *doc, const char *file, const char *output)
+{
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		diag_fatal("out of memory");
+	dot_doc(f, doc);
+	fclose(f);
+	if (output && !strcmp(output, "-")) {
+		fwrite(buf, 1, len, stdout);
+		return fflush(stdout) ? 1 : main__deps("-");
+	}
+	char *out = output ? xstrdup(output) : xstrdup(file);
+	if (!output && main__ends(out, ".ccxml"))
+		out[strlen(out) - 6] = 0;
+	if (!output)
+		out = xprintf("%s.dot", out);
+	char *tmp = main__tmpname(out);
+	main__write(tmp, buf, len);
+	if (rename(tmp, out) != 0)
+		diag_fatal("cannot write %s: %s", out, strerror(errno));
+	return main__deps(out);
+}
+
 static int main__main(int argc, char **argv)
 {
 	Options opt = {.line_directives = true};
-	bool shared = false;
+	bool shared = false, dot = false;
 	const char **files = xcalloc((size_t)argc + 1, sizeof(char *));
 	int nfiles = 0;
 	for (int i = 1; i < argc; i++) {
@@ -187,6 +316,8 @@ static int main__main(int argc, char **argv)
 			opt.emit_c = true;
 		} else if (!strcmp(a, "-c")) {
 			opt.object = true;
+		} else if (!strcmp(a, "--dot")) {
+			dot = true;
 		} else if (!strcmp(a, "--shared")) {
 			shared = true;
 		} else if (!strcmp(a, "--script-file")) {
@@ -208,17 +339,31 @@ static int main__main(int argc, char **argv)
 			opt.werror = true;
 		} else if (!strcmp(a, "-Wno-unknown-extension")) {
 			opt.allow_unknown_ext = true;
+		} else if (!strcmp(a, "-Wall")) {
+			diag_w_all();
+		} else if (!strcmp(a, "-w")) {
+			diag_nowarn = true;
+		} else if (!strncmp(a, "-W", 2) && a[2]) {
+			main__wopt(a);
 		} else if (!strcmp(a, "-v")) {
 			main__verbose = true;
 		} else if (!strcmp(a, "--version")) {
-			printf("ccxmlc %s\n", CCXMLC_VERSION);
+			printf("ccxmlc %s (commit %s), runtime ABI %d\nlibxml2 %s, tree-sitter language ABI %d "
+			       "(JavaScript grammar ABI %u)\n", CCXMLC_VERSION, CCXMLC_COMMIT, CX_ABI_VERSION,
+			       LIBXML_DOTTED_VERSION, TREE_SITTER_LANGUAGE_VERSION,
+			       ts_language_version(tree_sitter_javascript()));
 			return 0;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			main__usage(stdout);
 			return 0;
+		} else if (!strcmp(a, "-MD")) {
+			main__md = true;
+		} else if (!strcmp(a, "-MF")) {
+			if (++i >= argc)
+				diag_fatal("-MF needs a file name");
+			main__depfile = argv[i];
 		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "ccxmlc: error: unknown option '%s'\n", a);
-			main__usage(stderr);
+			main__unknown(a);
 			return 1;
 		} else {
 			files[nfiles++] = a;
@@ -237,6 +382,18 @@ static int main__main(int argc, char **argv)
 		diag_fatal("-c takes one document (compile each document on its own)");
 	if (main__ends(files[0], ".vxml"))
 		diag_fatal("the first document must be the .ccxml one (a .vxml is a dialog it starts)");
+	for (int i = 0; i < nfiles; i++)
+		for (int j = 0; j < i; j++)
+			if (!strcmp(files[i], "-") && !strcmp(files[j], "-"))
+				diag_fatal("standard input ('-') can be read once");
+	if (!strcmp(files[0], "-") && !opt.output)
+		diag_fatal("reading standard input ('-') needs -o to name the output");
+	/* -o naming an input would overwrite the document with the program. */
+	struct stat so, si;
+	if (opt.output && strcmp(opt.output, "-") && stat(opt.output, &so) == 0)
+		for (int i = 0; i < nfiles; i++)
+			if (stat(files[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+				diag_fatal("-o %s names the input %s: the output would overwrite it", opt.output, files[i]);
 	diag_werror = opt.werror;
 	opt.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "gcc";
 	opt.home = getenv("CCXMLC_HOME") && *getenv("CCXMLC_HOME") ? getenv("CCXMLC_HOME") : CCXMLC_HOME;
@@ -254,9 +411,14 @@ static int main__main(int argc, char **argv)
 		}
 		check_doc(docs[i], &opt);
 		esparse_doc(docs[i]);
+		constchk_doc(docs[i]);
 	}
+	if (!diag_errors)
+		warn_program(docs, nfiles);
 	if (diag_errors)
 		return 1;
+	if (dot)
+		return main__dot(docs[0], files[0], opt.output);
 
 	/* Back end into memory. */
 	char **syms = xcalloc((size_t)nfiles, sizeof(char *));
@@ -305,7 +467,7 @@ static int main__main(int argc, char **argv)
 		for (int i = 0; i < nfiles; i++)
 			if (rename(tmps[i], paths[i]) != 0)
 				diag_fatal("cannot write %s: %s", paths[i], strerror(errno));
-		return 0;
+		return main__deps(out);
 	}
 
 	/* Compile: the C goes to a private temporary directory. */
@@ -320,6 +482,7 @@ static int main__main(int argc, char **argv)
 		char *p = xprintf("%s/%s.c", tmpl, syms[i]);
 		main__write(p, csrc[i], clen[i]);
 		cfiles = xprintf("%s %s", cfiles, main__q(p));
+		main__cnames = xprintf("%s %s", main__cnames ? main__cnames : "", p);
 	}
 	char *flags = xprintf("-std=c11 %s%s%s%s -I %s -I %s", CCXMLC_MODE, opt.debug ? " -g" : "",
 			      opt.optimize ? " -O" : "", opt.optimize ? opt.optimize : "",
@@ -341,7 +504,7 @@ static int main__main(int argc, char **argv)
 			unlink(tmpo);
 			diag_fatal("cannot write %s: %s", out, strerror(errno));
 		}
-		return 0;
+		return main__deps(out);
 	}
 	if (opt.object) {
 		char *out = opt.output ? xstrdup(opt.output) : xprintf("%s.o", base);
@@ -357,7 +520,9 @@ static int main__main(int argc, char **argv)
 				*p = (char)(*p - 'a' + 'A');
 		char *h = xprintf("/* Generated by ccxmlc from %s — do not edit */\n"
 				  "#ifndef %s\n#define %s\n\n#include \"cx.h\"\n\n"
-				  "extern const cx_doc %s;\n\n#endif\n",
+				  "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+				  "extern const cx_doc %s;\n\n"
+				  "#ifdef __cplusplus\n}\n#endif\n\n#endif\n",
 				  files[0], guard, guard, syms[0]);
 		char *tmph = main__tmpname(hpath);
 		main__write(tmph, h, strlen(h));
@@ -366,7 +531,7 @@ static int main__main(int argc, char **argv)
 			unlink(tmph);
 			diag_fatal("cannot write %s: %s", out, strerror(errno));
 		}
-		return 0;
+		return main__deps(out);
 	}
 	char *out = opt.output ? xstrdup(opt.output) : base;
 	char *mp = xprintf("%s/main.c", tmpl);
@@ -380,7 +545,7 @@ static int main__main(int argc, char **argv)
 		unlink(tmpx);
 		diag_fatal("cannot write %s: %s", out, strerror(errno));
 	}
-	return 0;
+	return main__deps(out);
 }
 
 /* The stages recurse over the syntax trees (esparse.c bounds their depth), and a few thousand

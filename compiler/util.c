@@ -91,3 +91,59 @@ int elem_attr_find(int elem, const char *name)
 			return i;
 	return -1;
 }
+
+int edit_distance(const char *a, const char *b)
+{
+	/* Levenshtein distance with a swap of two neighbours as one edit (optimal string
+	 * alignment), case-insensitive; names are short (99 beyond 40 bytes). */
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 40 || lb > 40)
+		return 99;
+	int d[41][41];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			int c = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ? 0 : 1;
+			int m = d[i - 1][j - 1] + c;
+			if (d[i - 1][j] + 1 < m)
+				m = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < m)
+				m = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && (a[i - 1] | 0x20) == (b[j - 2] | 0x20) &&
+			    (a[i - 2] | 0x20) == (b[j - 1] | 0x20) && d[i - 2][j - 2] + 1 < m)
+				m = d[i - 2][j - 2] + 1;
+			d[i][j] = m;
+		}
+	return d[la][lb];
+}
+
+/* Section - Files read (for -MD) */
+
+static const char **util__deps;
+static int util__ndeps, util__capdeps;
+
+void dep_add(const char *path)
+{
+	if (!path)
+		return;
+	for (int i = 0; i < util__ndeps; i++)
+		if (!strcmp(util__deps[i], path))
+			return;
+	if (util__ndeps == util__capdeps) {
+		util__capdeps = util__capdeps ? util__capdeps * 2 : 16;
+		const char **n = xcalloc((size_t)util__capdeps, sizeof(char *));
+		if (util__ndeps)
+			memcpy(n, util__deps, (size_t)util__ndeps * sizeof(char *));
+		util__deps = n;
+	}
+	util__deps[util__ndeps++] = xstrdup(path);
+}
+
+const char *const *dep_list(int *n)
+{
+	*n = util__ndeps;
+	return util__deps;
+}

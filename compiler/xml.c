@@ -105,7 +105,8 @@ Loc srctext_loc(const SrcText *t, size_t offset)
 
 static int xml__read(const char *path, Source *src)
 {
-	FILE *f = fopen(path, "rb");
+	bool in = !strcmp(path, "-"); /* standard input */
+	FILE *f = in ? stdin : fopen(path, "rb");
 	if (!f)
 		return errno;
 	size_t cap = 8192, len = 0;
@@ -124,11 +125,13 @@ static int xml__read(const char *path, Source *src)
 			break;
 	}
 	int err = ferror(f) ? EIO : 0;
-	fclose(f);
+	if (!in)
+		fclose(f);
 	if (err)
 		return err;
 	buf[len] = '\0';
-	src->path = path;
+	dep_add(in ? NULL : path);
+	src->path = in ? "<stdin>" : path;
 	src->text = buf;
 	src->len = len;
 	return 0;
@@ -262,6 +265,16 @@ static void xml__report(const Source *src)
 			break;
 		case XML_ERR_LT_IN_ATTRIBUTE:
 			diag_error(at, "'<' is not allowed in an attribute value: write &lt;");
+			break;
+		case XML_ERR_NAME_REQUIRED:
+		case XML_ERR_ENTITYREF_SEMICOL_MISSING:
+			if (strstr(e->msg, "EntityRef")) {
+				/* "a && b" in an attribute: libxml2 read '&' as the start of an entity */
+				diag_error(at, "'&' starts an XML entity: write '&amp;' ('&&' as '&amp;&amp;', "
+				           "'<' as '&lt;'), or move the code into a <script> with <![CDATA[ ]]>");
+				break;
+			}
+			diag_error(at, "malformed XML: %s", e->msg);
 			break;
 		default:
 			diag_error(at, "malformed XML: %s", e->msg);

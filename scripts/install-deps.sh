@@ -3,11 +3,29 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# graphviz: docs/step5.svg from `ccxmlc --dot` (the build's default targets).
 # clang, libclang-rt-dev (libFuzzer, sanitizer runtimes) and llvm (llvm-symbolizer): tests/fuzz/.
 PKGS="build-essential pkg-config ninja-build libxml2-dev libtree-sitter-dev libre-dev librem-dev \
 libcurl4-openssl-dev flite1-dev flite libpcre2-dev \
 libspeexdsp-dev duktape-dev mujs libmujs-dev baresip-core sip-tester wrk sox bc tshark python3 curl ca-certificates \
-clang libclang-rt-dev llvm gdb prometheus systemd kamailio haproxy tcc"
+clang libclang-rt-dev llvm gdb prometheus systemd kamailio haproxy tcc graphviz"
+# --build-only: only what `ninja` needs (compiler, runtime, libraries, docs/step5.svg), not the
+# peers and tools the tests and benchmarks run.
+BUILD_PKGS="build-essential pkg-config ninja-build libxml2-dev libtree-sitter-dev libre-dev librem-dev \
+libcurl4-openssl-dev flite1-dev libpcre2-dev libspeexdsp-dev graphviz"
+case "${1:-}" in
+  --build-only) PKGS=$BUILD_PKGS ;;
+  "") ;;
+  *) echo "usage: $0 [--build-only]" >&2; exit 2 ;;
+esac
+
+# The versions in docs/dependency-stack.md are Debian 12's (bookworm): say so elsewhere.
+if ! grep -qs '^VERSION_ID="12"' /etc/os-release || ! grep -qs '^ID=debian' /etc/os-release; then
+  echo "install-deps: this script installs Debian 12 (bookworm) packages; this system is" \
+       "'$(. /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-unknown}")'." \
+       "Install the equivalents of: $PKGS" >&2
+  exit 1
+fi
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -22,6 +22,10 @@
 #include <stdint.h>
 #include "cx_gen.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CX_API_VERSION 1
 
 /* Section - Engine */
@@ -173,5 +177,9 @@ int cx_conn_report(cx_engine *e, const char *sessid, const char *connid, const c
 		   const char *reason);
 /* What happened to a dialog: "dialog.started", "dialog.exit", "error.dialog.notstarted". */
 int cx_dialog_report(cx_engine *e, const char *sessid, const char *dialogid, const char *event);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

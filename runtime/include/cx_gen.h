@@ -10,6 +10,10 @@
 
 #include "cx_value.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Section - Element and attribute table (from cx_elements.def) */
 
 enum cx_ns { CX_NS_CCXML, CX_NS_VOXEO };
@@ -283,5 +287,9 @@ int cx_vx_clear(cx_ctx *X, const char *name);
 /* <throw>: the event (a string) is handled once the body returned CX_STOP. */
 int cx_vx_throw(cx_ctx *X, cx_value event, cx_value message);
 int cx_vx_semantic(cx_ctx *X, const char *elem, int line);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

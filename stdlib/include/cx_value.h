@@ -26,6 +26,10 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Section - Values */
 
 typedef struct cx_ctx cx_ctx;
@@ -137,7 +141,9 @@ cx_value cx_exc_describe(cx_ctx *X, cx_value exc);
 
 /* Static strings for literals in generated code. They are never collected.
  *   CX_STR_DEF(s_hello, "hello");  ...  cx_strv(CX_STR_REF(s_hello))
- * Only for literals whose bytes are all ASCII (< 0x80); others go through cx_str_utf8(). */
+ * Only for literals whose bytes are all ASCII (< 0x80); others go through cx_str_utf8().
+ * Marked unused: generated code may register a literal whose use it then folds away, and the
+ * generated C must stay clean under a user's -Wall -Wextra -Werror. */
 struct cx_str_static {
 	uint32_t gc;       /* stdlib's header word; CX_STR_STATIC_MARK means static */
 	uint32_t len;      /* length in UTF-16 code units (== bytes for ASCII) */
@@ -147,7 +153,7 @@ struct cx_str_static {
 };
 #define CX_STR_STATIC_MARK 0x53544154u
 #define CX_STR_DEF(name, lit) \
-	static struct cx_str_static name = {CX_STR_STATIC_MARK, sizeof(lit) - 1, 0, 0, lit}
+	__attribute__((unused)) static struct cx_str_static name = {CX_STR_STATIC_MARK, sizeof(lit) - 1, 0, 0, lit}
 #define CX_STR_REF(name) ((cx_str *)&(name))
 
 cx_value cx_str_utf8(cx_ctx *X, const char *s, size_t n); /* decodes UTF-8 (bad bytes -> U+FFFD) */
@@ -266,5 +272,9 @@ cx_value cx_arguments_new(cx_ctx *X, cx_value callee, int argc, cx_value *argv);
 cx_value *cx_arguments_ref(cx_value args, uint32_t i, cx_value *local);
 /* Regular-expression literal /src/flags (SyntaxError if bad). */
 cx_value cx_regexp_new(cx_ctx *X, const char *src, const char *flags);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -163,5 +163,59 @@ stop transition_4 $s5:$l4"
 		diff "$T/e" "$T/g" | head -20 | sed 's/^/    /'; fail=$((fail + 1))
 	fi
 fi
+# Documents whose generated C once had an unused parameter or string constant, under gcc and
+# clang with the warnings a user may give (tests/codegen/strict.sh does every document).
+for cc in "gcc -Wall -Wextra -Werror" "clang -Wall -Wextra -Werror"; do
+	for doc in tests/ccxml/wild-transition-name.ccxml tests/http/mail.ccxml tests/ccxml/es-strict-equality.ccxml tests/ccxml/s3-xml-escapes.ccxml; do
+		if (cd "$T" && CC="$cc" timeout 60 "$CCXMLC" -w -c -o strict.o "$ROOT/$doc" > strict.err 2>&1); then
+			pass=$((pass + 1))
+		else
+			echo "FAIL strict: $doc under $cc"; head -5 "$T/strict.err" | sed 's/^/    /'; fail=$((fail + 1))
+		fi
+	done
+done
+# --dot: the seed's step 5 as a state diagram, byte for byte, and Graphviz reads it.
+if "$CCXMLC" -w --dot -o - examples/outbound/step5.ccxml > "$T/step5.dot" 2> "$T/dot.err" &&
+	cmp -s "$T/step5.dot" tests/codegen/step5.dot && { ! command -v dot > /dev/null || dot -Tsvg "$T/step5.dot" -o "$T/step5.svg"; }; then
+	pass=$((pass + 1))
+else
+	echo "FAIL dot: ccxmlc --dot on step5"; diff tests/codegen/step5.dot "$T/step5.dot" | head -10 | sed 's/^/    /'; fail=$((fail + 1))
+fi
+# The command line (docs/cli.md): -o naming an input, '-' for standard input, -MD/-MF, an
+# unknown option, --version.
+cli() { # name condition...: one check
+	n=$1; shift
+	if "$@"; then pass=$((pass + 1)); else echo "FAIL cli: $n"; fail=$((fail + 1)); fi
+}
+mkdir -p "$T/cli/lib"
+printf 'var fromLib = 1;\n' > "$T/cli/lib/lib.js"
+printf '<?xml version="1.0"?>\n<ccxml version="1.0">\n<script src="lib/lib.js"/>\n<eventprocessor><transition event="ccxml.loaded"><log expr="fromLib"/><exit/></transition></eventprocessor>\n</ccxml>\n' > "$T/cli/app.ccxml"
+cp "$T/cli/app.ccxml" "$T/cli/app.orig"
+(cd "$T/cli" && "$CCXMLC" -o app.ccxml app.ccxml 2> same.err); rc=$?
+cli "-o naming the input is refused" test "$rc" = 1 -a "$(cat "$T/cli/same.err")" = "ccxmlc: error: -o app.ccxml names the input app.ccxml: the output would overwrite it"
+cli "-o naming the input leaves it" cmp -s "$T/cli/app.ccxml" "$T/cli/app.orig"
+(cd "$T/cli" && "$CCXMLC" --emit-c -o stdin.c - < app.ccxml 2> stdin.err)
+cli "'-' reads standard input" grep -q 'fromLib' "$T/cli/stdin.c"
+(cd "$T/cli" && "$CCXMLC" --emit-c -MD -o app.c app.ccxml && "$CCXMLC" --emit-c -MF deps.mk -o other.c app.ccxml)
+cli "-MD lists the document and its <script src>" test "$(cat "$T/cli/app.d" 2>/dev/null)" = "app.c: \\
+ app.ccxml \\
+ lib/lib.js
+
+app.ccxml:
+
+lib/lib.js:"
+cli "-MF names the file" grep -q '^other.c: ' "$T/cli/deps.mk"
+"$CCXMLC" --emitc "$T/cli/app.ccxml" > /dev/null 2> "$T/cli/unk.err"
+cli "an unknown option is one line with the nearest" test "$(cat "$T/cli/unk.err")" = "ccxmlc: error: unknown option '--emitc'; did you mean '--emit-c'? (ccxmlc --help lists them)"
+cli "--version names the commit and libxml2" sh -c "'$CCXMLC' --version | grep -q 'commit .*' && '$CCXMLC' --version | grep -q '^libxml2 '"
+# A failing C compiler: the message names the generated C, kept (in TMPDIR, here under $T).
+mkdir -p "$T/kept"
+(cd "$T" && TMPDIR="$T/kept" CC="gcc -DX=" timeout 60 "$CCXMLC" -w -o kept "$ROOT/tests/ccxml/s3-undeclared-assign.ccxml" > kept.err 2>&1)
+kept=$(sed -n 's/^ccxmlc: error: the C compiler failed; the generated C is kept: \([^ ]*\.c\) (run with -v.*/\1/p' "$T/kept.err")
+if [ -n "$kept" ] && [ -s "$kept" ] && grep -q 'neverDeclared' "$kept"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL kept: a failing cc does not name a kept .c file"; tail -3 "$T/kept.err" | sed 's/^/    /'; fail=$((fail + 1))
+fi
 echo "codegen: $pass passed, $fail failed"
 [ "$fail" = 0 ]
