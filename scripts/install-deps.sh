@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PKGS="build-essential pkg-config ninja-build libxml2-dev libtree-sitter-dev libre-dev librem-dev \
 libcurl4-openssl-dev flite1-dev flite libpcre2-dev \
 libspeexdsp-dev duktape-dev mujs libmujs-dev baresip-core sip-tester wrk sox bc tshark python3 curl ca-certificates \
-clang libclang-rt-dev llvm gdb prometheus systemd kamailio haproxy tcc"
+clang libclang-rt-dev llvm gdb prometheus systemd kamailio haproxy tcc qt6-scxml-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
