@@ -88,7 +88,7 @@ for p in $PEERS; do
 done
 
 # --- docs/performance.md
-ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
+ratio() { echo "$1 / $2" | bc -l | xargs printf '%.3g'; }
 met() { if (( $(echo "$1" | bc -l) )); then echo met; else echo '**missed**'; fi; }
 host="$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores, $(uname -m), gcc $(gcc -dumpfullversion)"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -118,8 +118,12 @@ sec="$W/section.md"
   for k in $K_IDLE; do
     printf '| µs CPU to create one instance, %s instances (lower is better) | %.2f |' "$k" "${CRT[ccxmlc,$k]}"
     for p in scion qt c; do
-      if (( $(echo "${CRT[$p,$k]} > 0" | bc -l) )); then r=$(ratio "${CRT[ccxmlc,$k]}" "${CRT[$p,$k]}"); else r="–"; fi
-      printf ' %.2f | **%s** |' "${CRT[$p,$k]}" "$r"; done; echo
+      if (( $(echo "${CRT[$p,$k]} > 0" | bc -l) )); then
+        printf ' %.2f | **%s** |' "${CRT[$p,$k]}" "$(ratio "${CRT[ccxmlc,$k]}" "${CRT[$p,$k]}")"
+      else  # below one clock tick for all K instances
+        printf ' < %.2f | – |' "$(echo "1000000 / $(getconf CLK_TCK) / ($k - 1)" | bc -l)"
+      fi
+    done; echo
   done
   echo
   echo "The peers are \`bench/peers/events.scxml\` and \`idle.scxml\` (SCION, ECMAScript data model;"
