@@ -20,16 +20,8 @@ gcc -O2 -o "$W/duk-run" bench/duk-run.c -lduktape -lm
 "$CCXMLC" -o "$W/events" bench/events.ccxml
 "$CCXMLC" -o "$W/idle" bench/idle.ccxml
 
-now() { date +%s.%N; }
-# best wall time of R runs of a command
-best() {
-  local b=999999 t0 t1 d
-  for _ in $(seq "$R"); do
-    t0=$(now); "$@" >/dev/null; t1=$(now)
-    d=$(echo "$t1 - $t0" | bc -l); if (( $(echo "$d < $b" | bc -l) )); then b=$d; fi
-  done
-  echo "$b"
-}
+. bench/lib.sh
+
 # A generous per-event budget: the benchmark loops are long on purpose.
 BUDGET="--budget 2000000000"
 
@@ -54,7 +46,7 @@ eps=$(echo "$N_EVENTS / ($e_n - $e_0)" | bc -l)
 # 3. memory per idle session
 rss_with() {
   local k=$1 sc="$W/idle-$1.scenario" pid rss
-  : > "$sc"; for i in $(seq "$k"); do echo "inbound at=0ms from=sip:c$i@example.com" >> "$sc"; done
+  idle_scenario "$k" "$sc"
   "$W/idle" --sim="$sc" >/dev/null 2>&1 & pid=$!
   sleep 2
   rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
@@ -90,13 +82,5 @@ The expressions are in \`bench/seed-exprs.js\`; ccxmlc compiles it through \`<sc
 checksum, which the script checks.
 <!-- /ccxml-bench -->
 MD
-python3 - "$sec" docs/performance.md <<'PY'
-import os, re, sys
-sec = open(sys.argv[1]).read().strip() + "\n"
-path = sys.argv[2]
-doc = open(path).read() if os.path.exists(path) else "# Performance\n"
-pat = re.compile(r"<!-- ccxml-bench -->.*?<!-- /ccxml-bench -->\n?", re.S)
-doc = pat.sub(lambda m: sec, doc) if pat.search(doc) else doc.rstrip() + "\n\n" + sec
-open(path, "w").write(doc)
-PY
+bench_section ccxml-bench "$sec"
 echo "wrote docs/performance.md"
