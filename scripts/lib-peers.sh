@@ -24,10 +24,13 @@
 # creating a directory named after it in LP_PORT_CLAIMS (mkdir is atomic), and no one else is
 # given it for 10 minutes.
 LP_PORT_CLAIMS=${LP_PORT_CLAIMS:-${TMPDIR:-/tmp}/ccxmlc-ports-$(id -u)}
+# lp_freeport [N]: the first of N free ports (N even, default 2: a pair), all claimed. sipp's
+# media port M also takes M+2 (video): give it the first of `lp_freeport 4`.
 lp_freeport() {
-	LP_PORT_CLAIMS=$LP_PORT_CLAIMS python3 - <<'EOF'
+	LP_PORT_CLAIMS=$LP_PORT_CLAIMS LP_N=${1:-2} python3 - <<'EOF'
 import os, random, socket, time
 claims = os.environ['LP_PORT_CLAIMS']
+n = max(2, int(os.environ['LP_N']) + int(os.environ['LP_N']) % 2)
 os.makedirs(claims, exist_ok=True)
 
 def claim(p):
@@ -44,13 +47,26 @@ def claim(p):
         except OSError:
             return False
 
+def unclaim(ps):
+    for q in ps:
+        try:
+            os.rmdir(os.path.join(claims, str(q)))
+        except OSError:
+            pass
+
 for _ in range(400):
-    p = random.randrange(10000, 16382, 2)
-    if not claim(p):
+    p = random.randrange(10000, 16384 - n, 2)  # claims are even ports, so blocks never split one
+    got = []
+    for q in range(p, p + n, 2):
+        if not claim(q):
+            break
+        got.append(q)
+    if len(got) < n // 2:
+        unclaim(got)
         continue
     socks = []
     try:
-        for q in (p, p + 1):
+        for q in range(p, p + n):
             for t in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
                 s = socket.socket(socket.AF_INET, t)
                 socks.append(s)
@@ -58,7 +74,7 @@ for _ in range(400):
         print(p)
         break
     except OSError:
-        pass
+        unclaim(got)
     finally:
         for s in socks:
             s.close()

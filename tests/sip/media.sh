@@ -244,7 +244,6 @@ sox "$W/s300.wav" "$W/speech.wav" "$W/s3000.wav" "$W/machine2.wav"
 part_amd() {
 # 4. answering-machine detection (hints.amd, defaults: maxsilence 1000, maxtime 3000 ms) on the
 # greetings of amd_wavs (silence only with runtime 1500 ms)
-amd_wavs
 
 # amdcase NAME WAV AMD EXPECTED-RESULT SPEECH-MIN SPEECH-MAX HOLD
 amdcase() {
@@ -325,10 +324,9 @@ part_campaign() {
 # greeting and one with a machine's greeting and beep; the human hears the message at once, the
 # machine after its beep (the records count the RTP packets sent); every call ends, one record
 # each, the summary is POSTed.
-amd_wavs
 compile "$ROOT/examples/campaign/campaign.ccxml" "$W/campaign"
 local hp mp who hpid mpid crc
-hp=$(lp_freeport) mp=$(lp_freeport)
+hp=$(lp_freeport 4) mp=$(lp_freeport 4) # SIP P, media P+1 (sipp's video P+3)
 timeout 60 python3 "$ROOT/examples/campaign/report_sink.py" "$W/cport" "$W/creport" 55 &
 lp_track $!
 for who in human machine; do
@@ -369,12 +367,15 @@ else
 fi
 }
 
+# the greetings, once: parts that run at the same time must not rewrite files another plays
+amd_wavs
+
 # The parts run at the same time (each call waits for audio, and a port search takes seconds on
 # a loaded machine), each with its own ports; their lines are printed part by part.
 pids=()
 for part in dtmf rec recx amd vxrec campaign; do
 	[ -z "${ONLY:-}" ] || [ "$ONLY" = "$part" ] || continue
-	(SP=$(lp_freeport) && PP=$(lp_freeport) && "part_$part") >"$W/part-$part.log" 2>&1 &
+	(SP=$(lp_freeport) && PP=$(lp_freeport 4) && "part_$part") >"$W/part-$part.log" 2>&1 &
 	pids+=($!)
 done
 for p in "${pids[@]+"${pids[@]}"}"; do
