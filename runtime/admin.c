@@ -22,18 +22,12 @@ static const double cx_met__bounds[CX_MET_LAT_N] = {
 	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0,
 };
 
-uint64_t cx_met_heap_bytes(void)
+void cx_met_heap(uint64_t *inuse, uint64_t *held)
 {
-	struct mallinfo2 mi = mallinfo2();
+	struct mallinfo2 mi = mallinfo2(); /* one walk of malloc's bins gives both */
 
-	return (uint64_t)mi.uordblks + (uint64_t)mi.hblkhd; /* in use: small blocks + mmap'd */
-}
-
-uint64_t cx_met_heap_held(void)
-{
-	struct mallinfo2 mi = mallinfo2();
-
-	return (uint64_t)mi.arena + (uint64_t)mi.hblkhd; /* taken from the system: heap + mmap'd */
+	*inuse = (uint64_t)mi.uordblks + (uint64_t)mi.hblkhd; /* small blocks + mmap'd */
+	*held = (uint64_t)mi.arena + (uint64_t)mi.hblkhd;    /* its heap + mmap'd */
 }
 
 uint64_t cx_met_now_us(void)
@@ -144,7 +138,7 @@ static void cx_met__process(struct mbuf *mb, const cx_engine *e)
 {
 	struct rusage ru;
 	long pages = 0, rss = 0;
-	uint64_t fds = 0;
+	uint64_t fds = 0, inuse, held;
 	FILE *f = fopen("/proc/self/statm", "r");
 	DIR *d;
 
@@ -169,12 +163,12 @@ static void cx_met__process(struct mbuf *mb, const cx_engine *e)
 	cx_met__one(mb, "process_resident_memory_bytes", "gauge", "Resident memory size.",
 		    (uint64_t)rss * (uint64_t)sysconf(_SC_PAGESIZE));
 	cx_met__one(mb, "process_open_fds", "gauge", "Open file descriptors.", fds);
+	cx_met_heap(&inuse, &held);
 	cx_met__one(mb, "ccxml_heap_inuse_bytes", "gauge", "Bytes the process has allocated and not "
-		    "freed (malloc's count; the RSS also holds what is free but not returned).",
-		    cx_met_heap_bytes());
+		    "freed (malloc's count; the RSS also holds what is free but not returned).", inuse);
 	cx_met__one(mb, "ccxml_heap_held_bytes", "gauge", "Bytes malloc holds from the system (its "
 		    "heap and mapped blocks): held minus in use is free memory kept by the allocator.",
-		    cx_met_heap_held());
+		    held);
 	cx_met__one(mb, "process_start_time_seconds", "gauge",
 		    "Start time of the engine since the epoch.", e->met.start_s);
 }

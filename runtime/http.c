@@ -814,15 +814,17 @@ static void cx_http__health(cx_hconn *c)
 	int full = e->max_sessions && e->nsess >= e->max_sessions;
 	const char *st = e->draining ? "stopping" : full ? "full" : "ok";
 	char body[400];
+	uint64_t inuse, held;
 
+	cx_met_heap(&inuse, &held);
 	snprintf(body, sizeof(body),
 		 "{\"status\":\"%s\",\"sessions\":%u,\"max_sessions\":%u,\"sessions_started\":%u,"
 		 "\"http_requests\":%llu,\"http_connections\":%u,\"transfers\":%u,\"tokens\":%u,"
 		 "\"heap_inuse_bytes\":%llu,\"heap_held_bytes\":%llu}\n",
 		 st, e->nsess, e->max_sessions,
 		 e->nsess_total, (unsigned long long)c->h->nreq, c->h->nconns, cx_curl_pending(e),
-		 list_count(&c->h->toks), (unsigned long long)cx_met_heap_bytes(),
-		 (unsigned long long)cx_met_heap_held());
+		 list_count(&c->h->toks), (unsigned long long)inuse,
+		 (unsigned long long)held);
 	/* 503 when no new session can start here (stopping, or every slot taken): a load
 	 * balancer's health check then sends token starts elsewhere */
 	cx_http__reply(c, st[0] != 'o' ? 503 : 200, st[0] != 'o' ? "Service Unavailable" : "OK",

@@ -264,8 +264,8 @@ typedef struct cx_metrics {
 } cx_metrics;
 
 uint64_t cx_met_now_us(void);  /* CLOCK_MONOTONIC */
-uint64_t cx_met_heap_bytes(void); /* malloc's bytes in use */
-uint64_t cx_met_heap_held(void);  /* malloc's bytes taken from the system */
+/* malloc's bytes in use, and its bytes taken from the system (held minus in use: kept free) */
+void cx_met_heap(uint64_t *inuse, uint64_t *held);
 void cx_met_call(cx_engine *e, int inbound, const char *outcome);
 void cx_met_http(cx_engine *e, const char *route, unsigned code);
 void cx_met_sip_response(cx_engine *e, int code);

@@ -924,18 +924,19 @@ static void cx_sip__watch_start(cx_sip_call *call)
 static bool cx_sip__other_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_st *st = arg;
+	bool indlg = pl_isset(&msg->to.tag);
 	char met[32];
 
 	if (!pl_strcmp(&msg->met, "ACK"))
 		return true;
-	if (pl_isset(&msg->to.tag))
+	if (indlg)
 		(void)sip_reply(st->sip, msg, 481, "Call/Transaction Does Not Exist");
 	else
 		(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 405, "Method Not Allowed",
 				  "%sContent-Length: 0\r\n\r\n", SIP_ALLOW);
 	(void)pl_strcpy(&msg->met, met, sizeof(met));
 	cx_log(CX_LOG_DEBUG, NULL, "sip: %H from %J refused with %u", cx_rt_esc, met, &msg->src,
-	       pl_isset(&msg->to.tag) ? 481 : 405);
+	       indlg ? 481 : 405);
 	return true;
 }
 

@@ -706,7 +706,7 @@ static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final
 	return n >= 1 && n >= (size_t)it->minlen ? 1 : -1;
 }
 
-/* noinput or nomatch of the collecting field. */
+/* noinput or nomatch of the collecting field, or an event sent to the dialog. */
 static void cx_vx__event(cx_vx_run *r, const char *ev)
 {
 	r->item = -1;
@@ -771,6 +771,17 @@ static void cx_vx__choose(cx_vx_run *r, const cx_vx_item *it, size_t n)
 }
 
 /* The field's input ends: noinput (its timeout), or the digits are evaluated. */
+/* The item collecting gets v: its <filled>s run, then the FIA goes on. */
+static void cx_vx__fill(cx_vx_run *r, cx_value v)
+{
+	int idx = r->item;
+
+	r->X->slots[r->doc->forms[r->form].items[idx].slot] = v;
+	r->item = -1;
+	cx_vx__filled(r, idx);
+	cx_vx__advance(r);
+}
+
 static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 {
 	if (r->item < 0 || r->stop)
@@ -808,11 +819,7 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		cx_vx__advance(r);
 		return;
 	}
-	int idx = r->item;
-	r->X->slots[it->slot] = v;
-	r->item = -1;
-	cx_vx__filled(r, idx);
-	cx_vx__advance(r);
+	cx_vx__fill(r, v);
 }
 
 /* Section - What vxio.c needs of a run */
@@ -821,12 +828,7 @@ void cx_vx_item_done(cx_vx_run *r, cx_value v)
 {
 	if (r->item < 0 || r->stop)
 		return;
-	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
-	int idx = r->item;
-	r->X->slots[it->slot] = v;
-	r->item = -1;
-	cx_vx__filled(r, idx);
-	cx_vx__advance(r);
+	cx_vx__fill(r, v);
 	cx_engine_kick(r->e);
 }
 
@@ -837,10 +839,7 @@ void cx_vx_deliver(cx_vx_run *r, const char *ev)
 	tmr_cancel(&r->t_in); /* whatever the item waited for, the event comes first */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
-	r->item = -1;
-	cx_vx__raise(r, ev, CX_UNDEFINED);
-	cx_vx__dispatch(r);
-	cx_vx__advance(r);
+	cx_vx__event(r, ev);
 	cx_engine_kick(r->e);
 }
 

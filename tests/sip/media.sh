@@ -42,26 +42,34 @@ tone 941 1477 "$W/dh.wav"
 sox "$W/s300.wav" "$W/d1.wav" "$W/s150.wav" "$W/d5.wav" "$W/s150.wav" "$W/d9.wav" "$W/s150.wav" \
 	"$W/dh.wav" "$W/s1000.wav" "$W/dtmf.wav"
 
-# call NAME WAV TE -- PROGRAM-ARGS: ./media calls a sipp UAS that streams WAV (TE: 1 to offer
-# telephone-event in its answer); logs in $W/NAME.*; sets prc and src (exit statuses).
-call() {
-	local name=$1 wav=$2 te=$3 UP MP sp x
-	shift 4
-	UP=$PP # the part's pair (one call at a time): sipp's SIP and RTP
-	MP=$((PP + 1))
+# uas NAME WAV TE PORT LIFE: a sipp UAS on PORT (its media on PORT+1, video PORT+3: a block of
+# `lp_freeport 4`) that answers one call and streams WAV (TE: 1 to offer telephone-event in its
+# answer), for at most LIFE seconds; its errors in $W/NAME.sipperr; sets UAS (its pid).
+uas() {
+	local name=$1 wav=$2
 	# sipp sends the file's bytes as they are (a WAV header would be a loud first packet)
 	sox "$wav" -t raw -e u-law -r 8000 -c 1 "$W/$name.ul"
 	wav=$W/$name.ul
-	if [ "$te" = 1 ]; then
+	if [ "$3" = 1 ]; then
 		sed "s|@WAV@|$wav|; s|@TEPT@| 101|; s|^@TE@\$|      a=rtpmap:101 telephone-event/8000|" \
 			"$T/uas_audio.xml" >"$W/$name.xml"
 	else
 		sed "s|@WAV@|$wav|; s|@TEPT@||; /^@TE@\$/d" "$T/uas_audio.xml" >"$W/$name.xml"
 	fi
-	timeout -k 2 20 sipp -sf "$W/$name.xml" -i 127.0.0.1 -p "$UP" -mi 127.0.0.1 -mp "$MP" -m 1 \
-		-timeout 15s -nostdin -trace_err -error_file "$W/$name.sipperr" >/dev/null 2>&1 &
-	sp=$!
-	lp_track "$sp"
+	timeout -k 2 "$5" sipp -sf "$W/$name.xml" -i 127.0.0.1 -p "$4" -mi 127.0.0.1 -mp $(($4 + 1)) -m 1 \
+		-timeout $(($5 - 5))s -nostdin -trace_err -error_file "$W/$name.sipperr" >/dev/null 2>&1 &
+	UAS=$!
+	lp_track "$UAS"
+}
+
+# call NAME WAV TE -- PROGRAM-ARGS: ./media calls a sipp UAS that streams WAV (TE: 1 to offer
+# telephone-event in its answer); logs in $W/NAME.*; sets prc and src (exit statuses).
+call() {
+	local name=$1 wav=$2 te=$3 UP sp x
+	shift 4
+	UP=$PP # the part's block (one call at a time): sipp's SIP and RTP
+	uas "$name" "$wav" "$te" "$UP" 20
+	sp=$UAS
 	sleep 0.3
 	local -a a=()
 	for x in "$@"; do
@@ -325,20 +333,14 @@ part_campaign() {
 # machine after its beep (the records count the RTP packets sent); every call ends, one record
 # each, the summary is POSTed.
 compile "$ROOT/examples/campaign/campaign.ccxml" "$W/campaign"
-local hp mp who hpid mpid crc
+local hp mp hpid mpid crc
 hp=$(lp_freeport 4) mp=$(lp_freeport 4) # SIP P, media P+1 (sipp's video P+3)
 timeout 60 python3 "$ROOT/examples/campaign/report_sink.py" "$W/cport" "$W/creport" 55 &
 lp_track $!
-for who in human machine; do
-	local port=$hp
-	[ $who = machine ] && port=$mp
-	sox "$W/$who.wav" -t raw -e u-law -r 8000 -c 1 "$W/camp-$who.ul"
-	sed "s|@WAV@|$W/camp-$who.ul|; s|@TEPT@||; /^@TE@\$/d" "$T/uas_audio.xml" >"$W/camp-$who.xml"
-	timeout -k 2 40 sipp -sf "$W/camp-$who.xml" -i 127.0.0.1 -p "$port" -mi 127.0.0.1 -mp $((port + 1)) \
-		-m 1 -timeout 35s -nostdin -trace_err -error_file "$W/camp-$who.sipperr" >/dev/null 2>&1 &
-	if [ $who = human ]; then hpid=$!; else mpid=$!; fi
-	lp_track $!
-done
+uas camp-human "$W/human.wav" 0 "$hp" 40
+hpid=$UAS
+uas camp-machine "$W/machine.wav" 0 "$mp" 40
+mpid=$UAS
 lp_wait_for "$W/cport" . 5
 sleep 0.3
 (cd "$W" && exec timeout -k 2 45 ./campaign --sip "127.0.0.1:$SP" --once --max-cps 4 \
