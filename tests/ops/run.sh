@@ -127,6 +127,12 @@ check "SIGHUP with a bad tokens file: the old tokens stay in force" bash -c \
 	"grep -q 'not reloaded (error above); its 1 token(s) stay in force' '$W/log' &&
 	 [ \$(curl -s -m 5 -o /dev/null -w '%{http_code}' '$U/CCXML10.start?tokenid=t-two&dest=sip:ok@x') = 200 ] &&
 	 [ \$(curl -s -m 5 -o /dev/null -w '%{http_code}' '$U/CCXML10.start?tokenid=t-three&dest=sip:ok@x') = 403 ]"
+# the two calls started since the log moved are answered 50 ms after their start (the simulator):
+# stop only once both are, so that every record of a call to sip:ok has its answer
+for ((i = 0; i < 200; i++)); do
+	[ "$(grep -c 'CONNECTED ' "$W/log")" -ge 2 ] && break
+	sleep 0.05
+done
 kill -TERM $APP
 wait $APP
 rc=$?
