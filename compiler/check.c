@@ -119,7 +119,7 @@ static void chk__unknown_attr(Chk *c, Node *n, Attr *a)
 	const cx_elem_info *ei = elem_info(n->elem);
 	if (chk__foreign_ns(a->ns) && !(ei->ns == CX_NS_VOXEO && !strcmp(a->ns, CX_NS_VOXEO_URI))) {
 		if (c->opt && c->opt->allow_unknown_ext)
-			diag_warning(a->loc, "ignoring attribute '%s' of unknown namespace '%s'",
+			diag_warn(W_IGNORED_EXTENSION, a->loc, "ignoring attribute '%s' of unknown namespace '%s'",
 			             chk__written(a->loc, a->name), a->ns);
 		else
 			diag_error(a->loc, "attribute '%s' of unknown namespace '%s' on <%s> "
@@ -163,7 +163,7 @@ static void chk__send_data(Chk *c, Node *n)
 	if (c->warned_senddata)
 		return;
 	c->warned_senddata = true;
-	diag_warning(data->loc, "<send data> is from the CCXML drafts: read as 'name', the event's "
+	diag_warn(W_DRAFT, data->loc, "<send data> is from the CCXML drafts: read as 'name', the event's "
 	             "name in CCXML 1.0 (warned once per file)");
 }
 
@@ -285,7 +285,7 @@ static void chk__transition_name(Chk *c, Node *n, Attr *a)
 	if (c->warned_trname)
 		return;
 	c->warned_trname = true;
-	diag_warning(a->loc, "<transition name=\"%s\"> is from the CCXML drafts: '%s' is bound to the "
+	diag_warn(W_DRAFT, a->loc, "<transition name=\"%s\"> is from the CCXML drafts: '%s' is bound to the "
 	             "event, which CCXML 1.0 calls event$ (warned once per file)", a->value.s, a->value.s);
 }
 
@@ -393,7 +393,7 @@ static void chk__unknown_elem(Chk *c, Node *n)
 		return;
 	}
 	if (c->opt && c->opt->allow_unknown_ext)
-		diag_warning(n->loc, "ignoring unknown extension element <%s> (namespace '%s')", chk__qname(n), n->ns);
+		diag_warn(W_IGNORED_EXTENSION, n->loc, "ignoring unknown extension element <%s> (namespace '%s')", chk__qname(n), n->ns);
 	else
 		diag_error(n->loc, "unknown extension element <%s> (namespace '%s'); "
 		           "-Wno-unknown-extension ignores it", chk__qname(n), n->ns);

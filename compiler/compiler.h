@@ -49,7 +49,6 @@ extern bool diag_werror;     /* -Werror: warnings count as errors */
 extern const char **xml_script_files;
 extern int xml_nscript_files;
 void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void diag_warning(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An error without a location ("ccxmlc: error: …"). */
 void diag_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -71,6 +70,13 @@ enum diag_w {
 	W_COND_ASSIGN,          /* cond="x = 1" */
 	W_SHADOWED,             /* a transition an earlier one always takes first (-Wall) */
 	W_UNHANDLED_CONNECTION, /* a connection with no connection.disconnected/failed handler (-Wall) */
+	W_XML,                  /* libxml2's own warnings */
+	W_NBSP,                 /* a non-breaking space read as white space */
+	W_DRAFT,                /* <send data>, <transition name>: CCXML drafts' spellings */
+	W_EMPTY,                /* an empty expression or name list */
+	W_IGNORED_EXTENSION,    /* with -Wno-unknown-extension: what was left out */
+	W_SPEECH,               /* VoiceXML input that needs speech recognition */
+	W_UNSUPPORTED,          /* an accepted VoiceXML attribute that has no effect yet */
 	W__COUNT
 };
 extern bool diag_w_on[W__COUNT];  /* which named warnings are reported */

@@ -17,7 +17,8 @@ int diag_errors;
 bool diag_werror;
 bool diag_nowarn;
 
-/* Named warnings: the first four are on by default, -Wall adds the rest. */
+/* Named warnings: all but shadowed-transition and unhandled-connection are on by default;
+ * -Wall adds those two. */
 static const char *const diag__wnames[W__COUNT] = {
 	[W_UNKNOWN_EVENT] = "unknown-event",
 	[W_UNKNOWN_STATE] = "unknown-state",
@@ -25,9 +26,18 @@ static const char *const diag__wnames[W__COUNT] = {
 	[W_COND_ASSIGN] = "cond-assign",
 	[W_SHADOWED] = "shadowed-transition",
 	[W_UNHANDLED_CONNECTION] = "unhandled-connection",
+	[W_XML] = "xml",
+	[W_NBSP] = "nbsp",
+	[W_DRAFT] = "draft",
+	[W_EMPTY] = "empty",
+	[W_IGNORED_EXTENSION] = "ignored-extension",
+	[W_SPEECH] = "speech",
+	[W_UNSUPPORTED] = "unsupported",
 };
 bool diag_w_on[W__COUNT] = {
 	[W_UNKNOWN_EVENT] = true, [W_UNKNOWN_STATE] = true, [W_UNDECLARED] = true, [W_COND_ASSIGN] = true,
+	[W_XML] = true, [W_NBSP] = true, [W_DRAFT] = true, [W_EMPTY] = true, [W_IGNORED_EXTENSION] = true,
+	[W_SPEECH] = true, [W_UNSUPPORTED] = true,
 };
 
 int diag_w_find(const char *name)
@@ -134,21 +144,6 @@ void diag_error(Loc loc, const char *fmt, ...)
 	diag__report(loc, "error", "", fmt, ap);
 	va_end(ap);
 	diag_errors++;
-}
-
-void diag_warning(Loc loc, const char *fmt, ...)
-{
-	if (diag_nowarn)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	if (diag_werror) {
-		diag__report(loc, "error", " [-Werror]", fmt, ap);
-		diag_errors++;
-	} else {
-		diag__report(loc, "warning", "", fmt, ap);
-	}
-	va_end(ap);
 }
 
 bool diag_warn(int w, Loc loc, const char *fmt, ...)

@@ -432,7 +432,7 @@ static void esp__namelist(Node *n, Attr *a)
 		i = j;
 	}
 	if (esp__space(t->s, t->len))
-		diag_warning(a->value.loc, "empty '%s' in <%s>", a->name, n->tag);
+		diag_warn(W_EMPTY, a->value.loc, "empty '%s' in <%s>", a->name, n->tag);
 }
 
 /* Section - Scripts */

@@ -183,7 +183,7 @@ static void vx__field(VChk *c, Node *n)
 	if (type)
 		vxml_builtin(type, &lo, &hi, true);
 	else if (voice || !grammar)
-		diag_warning(n->loc, "<field name='%s'> has no DTMF grammar: speech input is not supported, "
+		diag_warn(W_SPEECH, n->loc, "<field name='%s'> has no DTMF grammar: speech input is not supported, "
 		             "it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
 }
 

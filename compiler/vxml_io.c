@@ -61,7 +61,7 @@ static void vio__transfer(Node *n)
 	if ((a = node_attr(n, "maxtime")))
 		vio__time(a);
 	if ((a = node_attr(n, "transferaudio")))
-		diag_warning(a->loc, "<transfer transferaudio> is not played in this version (docs/voicexml.md)");
+		diag_warn(W_UNSUPPORTED, a->loc, "<transfer transferaudio> is not played in this version (docs/voicexml.md)");
 	if ((a = node_attr(n, "aaiexpr")))
 		diag_error(a->loc, "<transfer aaiexpr> is not supported yet: use aai (docs/voicexml.md)");
 }
@@ -105,7 +105,7 @@ int vxml_io_check(Node *n, bool in_form)
 	if ((a = node_attr(n, "modal")))
 		vio__bool(a);
 	if ((a = node_attr(n, "beep")) && vio__bool(a))
-		diag_warning(a->value.loc, "<record beep='true'>: no beep is played in this version "
+		diag_warn(W_UNSUPPORTED, a->value.loc, "<record beep='true'>: no beep is played in this version "
 			     "(docs/voicexml.md)");
 	if (!strcmp(n->tag, "transfer")) {
 		vio__transfer(n);

@@ -297,8 +297,11 @@ static void warn__decl(Decls *ds, const char *name)
 static void warn__script_decls(Decls *ds, const char *text, TSNode x)
 {
 	const char *t = ts_node_type(x);
-	if (!strcmp(t, "variable_declarator") || !strcmp(t, "function_declaration")) {
-		TSNode nm = ts_node_child_by_field_name(x, "name", 4);
+	if (!strcmp(t, "variable_declarator") || !strcmp(t, "function_declaration") ||
+	    !strcmp(t, "assignment_expression")) {
+		/* x = 1 in a script makes a global x as well (ES3, no strict mode) */
+		TSNode nm = t[0] == 'a' ? ts_node_child_by_field_name(x, "left", 4)
+		                        : ts_node_child_by_field_name(x, "name", 4);
 		if (!ts_node_is_null(nm) && !strcmp(ts_node_type(nm), "identifier"))
 			warn__decl(ds, xstrndup(text + ts_node_start_byte(nm),
 			                        ts_node_end_byte(nm) - ts_node_start_byte(nm)));
@@ -314,6 +317,9 @@ static void warn__collect_decl(Node *n, void *arg)
 	Attr *a;
 	if (n->elem == CX_E_var && (a = warn__attr(n, CX_A_var_name)))
 		warn__decl(ds, a->value.s);
+	else if (n->elem == CX_E_assign && (a = warn__attr(n, CX_A_assign_name)) &&
+	         !strncmp(a->value.s, "application.", 12))
+		warn__decl(ds, a->value.s); /* assigning application.x creates x */
 	else if (n->elem == CX_E_transition && (a = warn__attr(n, CX_A_transition_name)))
 		warn__decl(ds, a->value.s);
 	else if (n->elem == CX_E_script) {
@@ -322,6 +328,20 @@ static void warn__collect_decl(Node *n, void *arg)
 		else
 			ds->unknown = true;
 	}
+}
+
+/* Is name declared? If not, *best is the nearest declared name for "did you mean", or NULL. */
+static bool warn__declared(const Decls *ds, const char *name, const char **best)
+{
+	int bd = 99;
+	*best = NULL;
+	for (int i = 0; i < ds->names.n; i++) {
+		if (!strcmp(ds->names.v[i], name))
+			return true;
+		if (diag_suggest(name, ds->names.v[i], &bd))
+			*best = ds->names.v[i];
+	}
+	return false;
 }
 
 static void warn__check_assign(Node *n, void *arg)
@@ -351,20 +371,74 @@ static void warn__check_assign(Node *n, void *arg)
 		at = srctext_loc(&a->value, ts_node_start_byte(x));
 		name = xstrndup(name + ts_node_start_byte(x), ts_node_end_byte(x) - ts_node_start_byte(x));
 	}
-	const char *best = NULL;
-	int bd = 99;
-	for (int i = 0; i < ds->names.n; i++) {
-		if (!strcmp(ds->names.v[i], name))
-			return;
-		if (diag_suggest(name, ds->names.v[i], &bd))
-			best = ds->names.v[i];
-	}
+	const char *best;
+	if (warn__declared(ds, name, &best))
+		return;
 	if (best)
 		diag_warn(W_UNDECLARED, at, "assignment to '%s', which no <var> or script declares "
 		          "(error.semantic at run time); did you mean '%s'?", name, best);
 	else
 		diag_warn(W_UNDECLARED, at, "assignment to '%s', which no <var> or script declares "
 		          "(error.semantic at run time): add <var name=\"%s\"/>", name, name);
+}
+
+/* The names every expression sees without a declaration: the session's scopes and the global
+ * object's properties (ES3 and the extensions of docs/ecmascript.md). */
+static const char *const warn__globals[] = {
+	"session", "application", "ccxml", "transition", "event$", "undefined", "NaN", "Infinity",
+	"Object", "Function", "Array", "String", "Boolean", "Number", "Math", "Date", "RegExp",
+	"Error", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError",
+	"JSON", "eval", "parseInt", "parseFloat", "isNaN", "isFinite", "decodeURI",
+	"decodeURIComponent", "encodeURI", "encodeURIComponent", "escape", "unescape",
+};
+
+/* A name read in an expression attribute that nothing declares: the read throws a ReferenceError,
+ * the element's error.semantic at run time. Function bodies (their own scopes) and typeof
+ * operands (which do not throw) are not looked into. */
+static void warn__reads(Decls *ds, Attr *a, TSNode x)
+{
+	const char *t = ts_node_type(x);
+	if (!strcmp(t, "function_expression") || !strcmp(t, "function") || !strcmp(t, "arrow_function"))
+		return;
+	if (!strcmp(t, "unary_expression")) {
+		TSNode op = ts_node_child_by_field_name(x, "operator", 8);
+		if (!ts_node_is_null(op) && !strcmp(ts_node_type(op), "typeof"))
+			return;
+	}
+	if (!strcmp(t, "identifier")) {
+		uint32_t b = ts_node_start_byte(x);
+		const char *name = xstrndup(a->value.s + b, ts_node_end_byte(x) - b);
+		for (size_t i = 0; i < sizeof warn__globals / sizeof *warn__globals; i++)
+			if (!strcmp(warn__globals[i], name))
+				return;
+		const char *best;
+		if (warn__declared(ds, name, &best))
+			return;
+		Loc at = srctext_loc(&a->value, b);
+		if (best)
+			diag_warn(W_UNDECLARED, at, "'%s' is not declared by any <var> or script (a "
+			          "ReferenceError, error.semantic at run time); did you mean '%s'?", name, best);
+		else
+			diag_warn(W_UNDECLARED, at, "'%s' is not declared by any <var> or script (a "
+			          "ReferenceError, error.semantic at run time): add <var name=\"%s\"/>",
+			          name, name);
+		return;
+	}
+	uint32_t k = ts_node_named_child_count(x);
+	for (uint32_t i = 0; i < k; i++)
+		warn__reads(ds, a, ts_node_named_child(x, i));
+}
+
+static void warn__check_reads(Node *n, void *arg)
+{
+	if (n->elem < 0 || n->elem == CX_E_script)
+		return;
+	const cx_elem_info *ei = elem_info(n->elem);
+	for (int i = 0; i < n->nattrs; i++) {
+		Attr *a = &n->attrs[i];
+		if (a->id >= 0 && a->id < ei->nattrs && ei->attrs[a->id].kind == CX_AK_EXPR && a->tree)
+			warn__reads(arg, a, a->expr);
+	}
 }
 
 /* Section - cond-assign */
@@ -543,8 +617,10 @@ void warn_program(Doc **docs, int n)
 		for (int k = 0; k < n; k++)
 			if (k != i && docs[k] && docs[k]->root)
 				warn__walk(docs[k]->root->kids, warn__collect_decl, &ds);
-		if (!ds.unknown)
+		if (!ds.unknown) {
 			warn__walk(d->root->kids, warn__check_assign, &ds);
+			warn__walk(d->root->kids, warn__check_reads, &ds);
+		}
 		Node *ep = warn__eventprocessor(d);
 		if (!ep)
 			continue;

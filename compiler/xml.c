@@ -209,7 +209,7 @@ static void xml__report(const Source *src)
 		XErr *e = &xml__errs[i];
 		Loc at = e->line > 0 ? xml__char_loc(src, e->line, e->col) : (Loc){ src, 0, 0 };
 		if (e->level == XML_ERR_WARNING) {
-			diag_warning(at, "XML: %s", e->msg);
+			diag_warn(W_XML, at, "XML: %s", e->msg);
 			continue;
 		}
 		switch (e->code) {
@@ -964,7 +964,7 @@ Doc *xml_load(const char *path)
 	const Source *src = &doc->src;
 	size_t nb = xml__nbsp(&doc->src);
 	if (nb != SIZE_MAX)
-		diag_warning(xml__loc(src, nb), "non-breaking space (U+00A0) read as white space "
+		diag_warn(W_NBSP, xml__loc(src, nb), "non-breaking space (U+00A0) read as white space "
 		             "(XML does not allow it between attributes or as indentation)");
 	if (xml__no_element(src)) {
 		diag_error((Loc){ src, 0, 0 }, "the document is empty: expected <ccxml version=\"1.0\">");
