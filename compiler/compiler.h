@@ -153,7 +153,6 @@ typedef struct Options {
 	bool allow_unknown_ext;   /* -Wno-unknown-extension: foreign elements are ignored */
 	bool werror;
 	const char *cc;           /* $CC or "cc" */
-	const char *home;         /* where runtime/ and stdlib/ headers and build/libccxml.a are */
 } Options;
 
 Doc *xml_load(const char *path);             /* NULL after diagnostics */

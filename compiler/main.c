@@ -8,6 +8,8 @@
  * run never leaves a partial file (outputs are written to a temporary name and renamed).
  */
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -20,12 +22,6 @@
 
 #include "compiler.h"
 
-#ifndef CCXMLC_HOME
-#define CCXMLC_HOME "."
-#endif
-#ifndef CCXMLC_LIBDIR
-#define CCXMLC_LIBDIR "./build"
-#endif
 #ifndef CCXMLC_MODE
 #define CCXMLC_MODE "-O2"
 #endif
@@ -55,6 +51,69 @@ static bool main__verbose;
 static char *main__tmpdir;
 static const char *main__depfile; /* -MD / -MF: where the dependency list goes */
 static bool main__md;
+
+/* Section - Where the runtime is
+
+ * Nothing of the place ccxmlc was built in is compiled into it: the headers and libcxrt.a /
+ * libcxstd.a are found beside the executable, so a build tree and an installed tree (moved
+ * anywhere) both work:
+ *   build tree:  DIR/ccxmlc, DIR/libcxrt.a, and runtime/include/ one or two levels above DIR
+ *                (build/ and build/asan/);
+ *   installed:   PREFIX/bin/ccxmlc, PREFIX/lib/ccxmlc/libcxrt.a, PREFIX/include/ccxmlc/cx_gen.h.
+ * CCXMLC_HOME (a source tree or an install prefix) and CCXMLC_LIBDIR override the search. */
+
+static char *main__q(const char *s);
+
+static bool main__isfile(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* -I options for a source tree or an install prefix at dir, or NULL. */
+static char *main__incs_at(const char *dir)
+{
+	if (main__isfile(xprintf("%s/runtime/include/cx_gen.h", dir)))
+		return xprintf("-I %s -I %s", main__q(xprintf("%s/stdlib/include", dir)),
+			       main__q(xprintf("%s/runtime/include", dir)));
+	if (main__isfile(xprintf("%s/include/ccxmlc/cx_gen.h", dir)))
+		return xprintf("-I %s", main__q(xprintf("%s/include/ccxmlc", dir)));
+	return NULL;
+}
+
+static void main__locate(const char **incs, const char **libdir)
+{
+	char exe[PATH_MAX];
+	if (!realpath("/proc/self/exe", exe))
+		diag_fatal("cannot find where ccxmlc is (/proc/self/exe): %s; set CCXMLC_HOME and "
+			   "CCXMLC_LIBDIR", strerror(errno));
+	char *dir = xstrdup(dirname(exe));
+	const char *eh = getenv("CCXMLC_HOME"), *el = getenv("CCXMLC_LIBDIR");
+	*incs = NULL;
+	if (eh && *eh) {
+		if (!(*incs = main__incs_at(eh)))
+			diag_fatal("CCXMLC_HOME=%s holds neither runtime/include/cx_gen.h (a source tree) "
+				   "nor include/ccxmlc/cx_gen.h (an install prefix)", eh);
+	} else {
+		const char *tries[] = { xprintf("%s/..", dir), xprintf("%s/../..", dir) };
+		for (int i = 0; i < 2 && !*incs; i++)
+			*incs = main__incs_at(tries[i]);
+		if (!*incs)
+			diag_fatal("cannot find the runtime's headers (cx_gen.h) in %s/../include/ccxmlc or "
+				   "a source tree above %s: reinstall ccxmlc, or set CCXMLC_HOME to its "
+				   "source tree or install prefix", dir, dir);
+	}
+	if (el && *el)
+		*libdir = el;
+	else if (main__isfile(xprintf("%s/libcxrt.a", dir)))
+		*libdir = dir;
+	else
+		*libdir = xprintf("%s/../lib/ccxmlc", dir);
+	if (!main__isfile(xprintf("%s/libcxrt.a", *libdir)) || !main__isfile(xprintf("%s/libcxstd.a", *libdir)))
+		diag_fatal("cannot find the runtime libraries libcxrt.a and libcxstd.a in %s: %s",
+			   *libdir, el && *el ? "CCXMLC_LIBDIR names the wrong directory"
+					      : "reinstall ccxmlc, or set CCXMLC_LIBDIR to where they are");
+}
 
 static void main__usage(FILE *f)
 {
@@ -188,7 +247,11 @@ static char *main__main_c(char **syms, int n)
 	for (int i = 0; i < n; i++)
 		if (strncmp(syms[i], "vxml_", 5))
 			s = xprintf("%s%s&%s", s, nc++ ? ", " : "", syms[i]);
-	return xprintf("%s};\n\treturn cx_main(argc, argv, docs, %d);\n}\n", s, nc);
+	/* CCXMLC_PATH (given on cc's command line, so the C stays the same wherever it is made):
+	 * the ccxmlc that documents fetched at run time are compiled with, unless $CCXMLC says. */
+	return xprintf("%s};\n#ifdef CCXMLC_PATH\n\textern int setenv(const char *, const char *, int);\n"
+		       "\tsetenv(\"CCXMLC\", CCXMLC_PATH, 0);\n#endif\n"
+		       "\treturn cx_main(argc, argv, docs, %d);\n}\n", s, nc);
 }
 
 /* An unknown option: one line, with the nearest known one. */
@@ -397,8 +460,6 @@ static int main__main(int argc, char **argv)
 				diag_fatal("-o %s names the input %s: the output would overwrite it", opt.output, files[i]);
 	diag_werror = opt.werror;
 	opt.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "gcc";
-	opt.home = getenv("CCXMLC_HOME") && *getenv("CCXMLC_HOME") ? getenv("CCXMLC_HOME") : CCXMLC_HOME;
-	const char *libdir = getenv("CCXMLC_LIBDIR") && *getenv("CCXMLC_LIBDIR") ? getenv("CCXMLC_LIBDIR") : CCXMLC_LIBDIR;
 
 	/* Front end for every document. */
 	Doc **docs = xcalloc((size_t)nfiles, sizeof(Doc *));
@@ -485,10 +546,10 @@ static int main__main(int argc, char **argv)
 		cfiles = xprintf("%s %s", cfiles, main__q(p));
 		main__cnames = xprintf("%s %s", main__cnames ? main__cnames : "", p);
 	}
-	char *flags = xprintf("-std=c11 %s%s%s%s -I %s -I %s", CCXMLC_MODE, opt.debug ? " -g" : "",
-			      opt.optimize ? " -O" : "", opt.optimize ? opt.optimize : "",
-			      main__q(xprintf("%s/stdlib/include", opt.home)),
-			      main__q(xprintf("%s/runtime/include", opt.home)));
+	const char *incs, *libdir;
+	main__locate(&incs, &libdir);
+	char *flags = xprintf("-std=c11 %s%s%s%s %s", CCXMLC_MODE, opt.debug ? " -g" : "",
+			      opt.optimize ? " -O" : "", opt.optimize ? opt.optimize : "", incs);
 	if (shared) {
 		/* Only cx_shared_doc is exported: the program exports its own documents' symbols
 		 * (-rdynamic), and a same-named one here must not be bound to those. */
@@ -538,9 +599,13 @@ static int main__main(int argc, char **argv)
 	char *mp = xprintf("%s/main.c", tmpl);
 	main__write(mp, mainc, strlen(mainc));
 	char *tmpx = main__tmpname(out);
-	char *cmd = xprintf("%s %s%s %s -o %s -rdynamic -L %s -Wl,--whole-archive -lcxrt -lcxstd "
-			    "-Wl,--no-whole-archive %s", opt.cc, flags, cfiles, main__q(mp),
-			    main__q(tmpx), main__q(libdir), CCXMLC_SYSLIBS);
+	char self[PATH_MAX];
+	ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+	self[sl > 0 ? sl : 0] = 0;
+	char *cmd = xprintf("%s %s %s%s %s -o %s -rdynamic -L %s -Wl,--whole-archive -lcxrt -lcxstd "
+			    "-Wl,--no-whole-archive %s", opt.cc, flags,
+			    *self && !strpbrk(self, "\"\\") ? main__q(xprintf("-DCCXMLC_PATH=\"%s\"", self)) : "", cfiles,
+			    main__q(mp), main__q(tmpx), main__q(libdir), CCXMLC_SYSLIBS);
 	main__run(cmd, tmpx);
 	if (rename(tmpx, out) != 0) {
 		unlink(tmpx);

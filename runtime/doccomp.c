@@ -25,9 +25,9 @@
 #include <openssl/evp.h>
 #include "rt.h"
 
-#ifndef CX_CCXMLC
+/* The compiler when $CCXMLC is not set: a program made by ccxmlc sets CCXMLC to that ccxmlc
+ * in its main (compiler/main.c); an embedder's program finds it on PATH. */
 #define CX_CCXMLC "ccxmlc"
-#endif
 #define CX_DOCCOMP_MAXLOADED 256     /* documents loaded at run time */
 #define CX_DOCCOMP_TIMEOUT_MS 20000  /* one compile, unless $CCXML_DOC_COMPILE_MS says */
 #define CX_DOCCOMP_MAXDIAG 4096      /* compiler output kept */

@@ -12,7 +12,8 @@
 # tests/ccxml/*.ccxml document, the outbound tutorial examples, examples/embed, examples/campaign
 # and examples/survey (survey:run, over SIP against baresip) when present.
 # Once (with build/): tests/fuzz/run.sh, every libFuzzer harness for FUZZ_SECONDS (default 20) s,
-# and tests/docs/run.py, the shell blocks of README.md, docs/ and examples/*/README.md as written.
+# and tests/docs/run.py, the shell blocks of README.md, docs/ and examples/*/README.md as written;
+# install:run (build/ only): tests/install/run.sh, `ninja install` moved elsewhere, pkg-config, man.
 #
 # A CCXML test T passes when `ccxmlc -o T T.ccxml && ./T --sim[=T.scenario] [--once]` exits 0,
 # logs a line ending in PASS and no line containing FAIL. --once is left out when the scenario
@@ -309,6 +310,7 @@ if [ "${1:-}" = "--one" ]; then
 	sipmedia) run__one_cmd "$B" "$NAME" "$dir" tests/sip/media.sh "$B" >"$res.txt" 2>&1 ;;
 	# its own clang build (build/fuzz/) the first time: a longer bound
 	docs) run__one_cmd "$B" "$NAME" "$dir" tests/docs/run.py >"$res.txt" 2>&1 ;;
+	install) run__one_cmd "$B" "$NAME" "$dir" tests/install/run.sh >"$res.txt" 2>&1 ;;
 	fuzz) CMD_TIMEOUT=1800 run__one_cmd "$B" "$NAME" "$dir" tests/fuzz/run.sh --seconds "$FUZZ_SECONDS" >"$res.txt" 2>&1 ;;
 	*) echo "unknown kind $KIND" >"$res.txt"; false ;;
 	esac
@@ -370,6 +372,7 @@ for B in $BUILDS; do
 	[ "$B" = build ] && [ -x tests/fuzz/run.sh ] && match "fuzz:run" && echo "$B fuzz run"
 	# the shell blocks of the documentation, as written (they name build/ccxmlc): once
 	[ "$B" = build ] && [ -x tests/docs/run.py ] && match "docs:run" && echo "$B docs run"
+	[ "$B" = build ] && match "install:run" && echo "$B install run"
 	for f in tests/ccxml/*.ccxml; do
 		T=$(basename "$f" .ccxml)
 		match "$T" && echo "$B ccxml $T"
