@@ -322,5 +322,9 @@ extern const cx_doc ccxml_doc_scopes;
 int main(int argc, char **argv)
 {
 	static const cx_doc *const docs[] = {&ccxml_doc_scopes};
+#ifdef CCXMLC_PATH
+	extern int setenv(const char *, const char *, int);
+	setenv("CCXMLC", CCXMLC_PATH, 0);
+#endif
 	return cx_main(argc, argv, docs, 1);
 }
