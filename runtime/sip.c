@@ -4,7 +4,7 @@
  * One sipsess per connection, G.711 audio (PCMU/PCMA) and RFC 4733 telephone-event in the SDP,
  * audio dialogs streamed over RTP from 8 kHz samples (media.c decodes WAV or speaks text=).
  * Everything runs on the libre main loop; results reach the sessions as events
- * (cx_rt_conn_event / cx_rt_dlg_event), never by calling back into a transition.
+ * (cx_rt_conn_pev / cx_rt_dlg_pev), never by calling back into a transition.
  *
  * Ownership: a cx_sip_call is the connection's pd (freed with the connection); a cx_sip_play is the
  * dialog's pd. They point at each other weakly and unhook in their destructors.
@@ -351,7 +351,7 @@ static void cx_sip__end_play(cx_sip_call *call)
 		return;
 	cx_sip_play__stop(p);
 	if (p->d)
-		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
+		cx_rt_dlg_pev(p->d, CX_PEV_DLG_EXIT, NULL);
 }
 
 /* A DTMF digit from the far end as connection.signal: dur in ms (RFC 4733), or -1 when the
@@ -594,8 +594,7 @@ static void cx_sip__progr_h(const struct sip_msg *msg, void *arg)
 	cx_sip__set_proto(call, msg);
 	if (mbuf_get_left(msg->mb) && !sdp_decode(call->sdp, msg->mb, false))
 		(void)cx_sip__negotiate(call); /* early media answer */
-	cx_rt_conn_event(call->c, "connection.progressing", "PROGRESSING", NULL, NULL, msg->scode,
-			 NULL);
+	cx_rt_conn_pev(call->c, CX_PEV_PROGRESSING, &(cx_pev_info){.sipcode = msg->scode});
 }
 
 /* Answering-machine detection (amd.c): its result is connection.connected's amd field; the
@@ -615,7 +614,7 @@ static void cx_sip__amd_h(int what, const char *v, uint32_t ms, void *arg)
 		cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
 			call->callid[0] ? call->callid : NULL,
 			"sip: answering-machine detection: %s (%u ms of speech)", v, ms);
-		cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_CONNECTED, NULL);
 		return;
 	}
 	if (!(ev = cx_sip__signal_ev(call)))
@@ -655,7 +654,7 @@ static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 	if (!call->c->inbound && cx_amd_want(call->c->hints, &amd) &&
 	    !cx_amd_alloc(&call->amd, &amd, cx_sip__amd_h, call))
 		return; /* connection.connected when the detector decides */
-	cx_rt_conn_event(call->c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+	cx_rt_conn_pev(call->c, CX_PEV_CONNECTED, NULL);
 }
 
 static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
@@ -673,14 +672,16 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 	if (call->estab) {
 		/* the far end hung up (BYE), or the dialog broke (e.g. our refreshing re-INVITE got
 		 * 408/481 or no answer) */
-		cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED",
-				 err == ECONNRESET ? "hangup" : call->refreshing ? "session-expired" : "error",
-				 "remote", 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+			.reason = err == ECONNRESET ? "hangup" :
+				  call->refreshing ? "session-expired" : "error",
+			.trigger = "remote"});
 		cx_sip__end_play(call);
 	}
 	else if (c->inbound) {
 		/* the caller gave up (CANCEL) before <accept> */
-		cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", "cancel", "remote", 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+			.reason = "cancel", .trigger = "remote"});
 	}
 	else if (msg && (msg->scode == 401 || msg->scode == 407)) {
 		/* a challenge we could not answer (no credentials), or answered and got again
@@ -691,14 +692,16 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 		        cx_rt_esc, c->remote ? c->remote : "?", msg->scode, &msg->reason,
 		        cx_sipauth_why, call->areq);
 		cx_sip__set_proto(call, msg);
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "authentication", NULL, msg->scode, phrase);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){
+			.reason = "authentication", .sipcode = msg->scode, .sipreason = phrase});
 		mem_deref(phrase);
 	}
 	else if (!err && msg && msg->scode >= 300) {
 		pl_strdup(&phrase, &msg->reason);
 		cx_sip__set_proto(call, msg);
-		cx_rt_conn_event(c, "connection.failed", "FAILED", cx_rt_sipreason(msg->scode), NULL,
-				 msg->scode, phrase);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){
+			.reason = cx_rt_sipreason(msg->scode), .sipcode = msg->scode,
+			.sipreason = phrase});
 		mem_deref(phrase);
 	}
 	else if (err == EDESTADDRREQ) {
@@ -706,14 +709,14 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id,
 		        call->callid[0] ? call->callid : NULL, "sip: call to %s failed: its host "
 		        "name does not resolve (DNS: no such host)", c->remote ? c->remote : "?");
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "unknownhost", NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "unknownhost"});
 	}
 	else {
 		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id,
 		        call->callid[0] ? call->callid : NULL, "sip: call to %H failed: %s",
 		        cx_rt_esc, c->remote ? c->remote : "?", strerror(err));
-		cx_rt_conn_event(c, "connection.failed", "FAILED",
-				 err == ETIMEDOUT ? "timeout" : "unreachable", NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){
+			.reason = err == ETIMEDOUT ? "timeout" : "unreachable"});
 	}
 }
 
@@ -724,7 +727,7 @@ static void cx_sip__timeout_h(void *arg)
 	if (call->closed || call->estab || !call->c)
 		return;
 	cx_sip__finish(call); /* CANCEL (libre sends it once a 1xx came) */
-	cx_rt_conn_event(call->c, "connection.failed", "FAILED", "timeout", NULL, 0, NULL);
+	cx_rt_conn_pev(call->c, CX_PEV_FAILED, &(cx_pev_info){.reason = "timeout"});
 }
 
 /* Section - Calls that end when the far end is gone
@@ -746,7 +749,8 @@ static void cx_sip__hangup(cx_sip_call *call, const char *reason, const char *tr
 	        call->callid[0] ? call->callid : NULL, "sip: call with %s ended by the platform: "
 	        "%s", c->remote ? c->remote : "?", reason);
 	cx_sip__finish(call);
-	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason, trigger, 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+		.reason = reason, .trigger = trigger});
 	cx_sip__end_play(call);
 }
 
@@ -1230,13 +1234,13 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	if (err) {
 		cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall>: %H",
 		        cx_rt_esc, em[0] ? em : strerror(err));
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "badnumber", NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "badnumber"});
 		return 0;
 	}
 	if (cx_sip__invalid_host(uri)) {
 		cx_logc(CX_LOG_WARN, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
 		        "%s: its host name does not resolve (.invalid never does, RFC 6761)", uri);
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "unknownhost", NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "unknownhost"});
 		err = 0;
 		goto out;
 	}
@@ -1286,7 +1290,7 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	if (err) {
 		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
 		        "%H: cannot send the INVITE: %s", cx_rt_esc, uri, strerror(err));
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "unreachable", NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "unreachable"});
 		call->closed = 1;
 		err = 0;
 		goto out;
@@ -1331,7 +1335,7 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 		(void)pl_strcpy(&msg->callid, call->callid, sizeof(call->callid));
 	if (!call) {
 		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "out of memory", NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "out of memory"});
 		goto out;
 	}
 	mem_deref(c->pd);
@@ -1370,7 +1374,7 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 		       from, strerror(err));
 		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
 		call->closed = 1;
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "error", NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "error"});
 	}
  out:
 	mem_deref(from);
@@ -1391,12 +1395,14 @@ static cx_sip_call *cx_sip__call(cx_conn *c)
  * that ends its session on connection.failed (most do) frees it. */
 static int cx_sip__refuse(cx_sip_call *call, uint16_t code, const char *phrase, const char *reason)
 {
+	const cx_pev_info why = {.reason = reason, .trigger = "local", .sipcode = code,
+				 .sipreason = phrase};
 	cx_conn *c = call->c;
 
 	(void)sipsess_reject(call->sess, code, phrase, NULL);
 	cx_sip__finish(call);
-	cx_rt_conn_event(c, "connection.accept.failed", NULL, reason, "local", code, phrase);
-	cx_rt_conn_event(c, "connection.failed", "FAILED", reason, "local", code, phrase);
+	cx_rt_conn_pev(c, CX_PEV_ACCEPT_FAILED, &why);
+	cx_rt_conn_pev(c, CX_PEV_FAILED, &why);
 	return 0; /* the outcome is reported: no second connection.accept.failed from the runtime */
 }
 
@@ -1497,8 +1503,9 @@ static int cx_sip_reject(cx_engine *e, cx_conn *c, const char *reason)
 	if (err)
 		return err;
 	cx_sip__finish(call);
-	cx_rt_conn_event(c, "connection.failed", "FAILED", reason ? reason : "rejected", "local", code,
-			 phrase);
+	cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){
+		.reason = reason ? reason : "rejected", .trigger = "local", .sipcode = code,
+		.sipreason = phrase});
 	return 0;
 }
 
@@ -1528,7 +1535,8 @@ static void cx_sip__refer_end(cx_sip_call *call, int ok, const char *why, uint16
 	}
 	else if (ok) {
 		cx_sip__finish(call); /* BYE: the transferor leaves */
-		cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, "local", scode, ph);
+		cx_rt_conn_pev(c, CX_PEV_REDIRECTED, &(cx_pev_info){
+			.reason = reason, .trigger = "local", .sipcode = scode, .sipreason = ph});
 		cx_sip__end_play(call);
 	}
 	else {
@@ -1536,7 +1544,8 @@ static void cx_sip__refer_end(cx_sip_call *call, int ok, const char *why, uint16
 		        call->callid[0] ? call->callid : NULL, "sip: transfer of %H failed: %s%s%H",
 		        cx_rt_esc, c->remote ? c->remote : "call", why, ph ? ": " : "", cx_rt_esc,
 		        ph ? ph : "");
-		cx_rt_conn_event(c, "connection.redirect.failed", NULL, why, NULL, scode, ph);
+		cx_rt_conn_pev(c, CX_PEV_REDIRECT_FAILED, &(cx_pev_info){
+			.reason = why, .sipcode = scode, .sipreason = ph});
 	}
 	mem_deref(ph);
 	mem_deref(reason);
@@ -1651,7 +1660,9 @@ static int cx_sip_redirect(cx_engine *e, cx_conn *c, const char *dest, const cha
 	if (err)
 		return err;
 	cx_sip__finish(call);
-	cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, "local", 302, "Moved Temporarily");
+	cx_rt_conn_pev(c, CX_PEV_REDIRECTED, &(cx_pev_info){
+		.reason = reason, .trigger = "local", .sipcode = 302,
+		.sipreason = "Moved Temporarily"});
 	return 0;
 }
 
@@ -1668,8 +1679,8 @@ static int cx_sip_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 	}
 	if (call && call->st)
 		cx_sip_mix__drop(call->st, call);
-	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason ? reason : "disconnect",
-			 "local", 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+		.reason = reason ? reason : "disconnect", .trigger = "local"});
 	if (call)
 		cx_sip__end_play(call);
 	return 0;
@@ -1835,7 +1846,7 @@ static void cx_sip_mix__frame(cx_sip_st *st)
 				fc->sum[i] += p->pcm[off + i];
 			if (++p->npkt * (size_t)SIP_SAMPLES >= p->n) {
 				cx_sip_play__stop(p);
-				cx_rt_dlg_event(p->d, "dialog.exit", NULL);
+				cx_rt_dlg_pev(p->d, CX_PEV_DLG_EXIT, NULL);
 			}
 		}
 		if (fc->rec)
@@ -2035,7 +2046,7 @@ static int cx_sip_destroyconference(cx_engine *e, cx_conf *f)
 	if (p) {
 		/* its prompt ends with it */
 		cx_sip_play__stop(p);
-		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
+		cx_rt_dlg_pev(p->d, CX_PEV_DLG_EXIT, NULL);
 	}
 	if (fc)
 		cx_rec_end(fc->rec, "destroyed"); /* and its recording */
@@ -2109,7 +2120,7 @@ static void cx_sip_play__run(cx_sip_play *p, uint64_t now)
 		/* the last packet's 20 ms have passed: the prompt is over */
 		cx_sip_play__stop(p);
 		if (p->d) /* NULL: a VoiceXML prompt, whose dialog goes on */
-			cx_rt_dlg_event(p->d, "dialog.exit", NULL);
+			cx_rt_dlg_pev(p->d, CX_PEV_DLG_EXIT, NULL);
 	}
 }
 
@@ -2136,12 +2147,12 @@ static int cx_sip__record(cx_engine *e, cx_dlg *d, cx_sip_call *call, cx_sip_con
 		err = cx_rec_start(&r, d, e->record_dir, slot, &why);
 	if (err) {
 		cx_log(CX_LOG_WARN, NULL, "sip: dialog %s: %s", d->id, why ? why : strerror(err));
-		cx_rt_dlg_event(d, "error.dialog.notstarted", why ? why : "cannot start this dialog");
+		cx_rt_dlg_pev(d, CX_PEV_DLG_NOTSTARTED, why ? why : "cannot start this dialog");
 		return 0;
 	}
 	mem_deref(d->pd);
 	d->pd = r;
-	cx_rt_dlg_event(d, "dialog.started", NULL);
+	cx_rt_dlg_pev(d, CX_PEV_DLG_STARTED, NULL);
 	if (fc)
 		cx_sip_mix__start(fc->st); /* the mixer clock takes the conference's frames */
 	return 0;
@@ -2198,13 +2209,13 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 		if (fc->play) {
 			cx_sip_play *old = fc->play;
 			cx_sip_play__stop(old);
-			cx_rt_dlg_event(old->d, "dialog.exit", NULL);
+			cx_rt_dlg_pev(old->d, CX_PEV_DLG_EXIT, NULL);
 		}
 		mem_deref(d->pd);
 		d->pd = p;
 		p->conf = fc;
 		fc->play = p;
-		cx_rt_dlg_event(d, "dialog.started", NULL);
+		cx_rt_dlg_pev(d, CX_PEV_DLG_STARTED, NULL);
 		cx_sip_mix__start(fc->st);
 		return 0;
 	}
@@ -2213,7 +2224,7 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 		cx_sip_play *old = call->play;
 		cx_sip_play__stop(old);
 		if (old->d)
-			cx_rt_dlg_event(old->d, "dialog.exit", NULL);
+			cx_rt_dlg_pev(old->d, CX_PEV_DLG_EXIT, NULL);
 	}
 	mem_deref(d->pd);
 	d->pd = p;
@@ -2221,7 +2232,7 @@ static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 	call->play = p;
 	p->t0 = tmr_jiffies();
 	p->ts0 = call->tsbase + (uint32_t)((p->t0 - call->t0) * 8);
-	cx_rt_dlg_event(d, "dialog.started", NULL);
+	cx_rt_dlg_pev(d, CX_PEV_DLG_STARTED, NULL);
 	list_append(&call->st->plays, &p->le, p);
 	cx_sip_play__run(p, p->t0); /* packet 0 now; the media clock sends the rest */
 	cx_sip_mix__start(call->st);
@@ -2296,7 +2307,7 @@ static uint64_t cx_sip__vx_play(cx_engine *e, cx_dlg *d, const char *src, void *
 		cx_sip_play *old = call->play;
 		cx_sip_play__stop(old);
 		if (old->d)
-			cx_rt_dlg_event(old->d, "dialog.exit", NULL);
+			cx_rt_dlg_pev(old->d, CX_PEV_DLG_EXIT, NULL);
 	}
 	v->play = p;
 	p->call = call;
@@ -2342,7 +2353,7 @@ static int cx_sip__vx_start(cx_engine *e, cx_dlg *d, const cx_vx_doc *doc)
 	list_append(&cx_sip__vxs, &v->le, v);
 	mem_deref(d->pd);
 	d->pd = v;
-	cx_rt_dlg_event(d, "dialog.started", NULL);
+	cx_rt_dlg_pev(d, CX_PEV_DLG_STARTED, NULL);
 	return 0;
 }
 
@@ -2376,7 +2387,7 @@ static void cx_sip__vx_end(cx_sip_call *call)
 		v->run = mem_deref(v->run);
 		if (v->play)
 			cx_sip_play__stop(v->play);
-		cx_rt_dlg_event(v->d, "dialog.exit", NULL);
+		cx_rt_dlg_pev(v->d, CX_PEV_DLG_EXIT, NULL);
 	}
 }
 
