@@ -1,7 +1,8 @@
 /*
  * conn.c — the platform objects a session owns: connections, dialogs and conferences (their
- * ids, lookup, lifetime) and the reports providers make about them (cx_rt_conn_event,
- * cx_rt_dlg_event), which carry the new state along with the event.
+ * ids, lookup, lifetime) and the reports providers make about them (cx_rt_conn_pev,
+ * cx_rt_dlg_pev): typed events whose one table (cx_pev_tab) gives each its name, the state it
+ * carries and its finality.
  */
 #include <string.h>
 #include <stdio.h>
@@ -108,106 +109,141 @@ cx_conf *cx_conf_find(cx_sess *s, const char *id)
 	return NULL;
 }
 
-static int cx_rt__final(const char *state)
+/* Section - Provider reports */
+
+const cx_pev_def cx_pev_tab[CX_PEV_COUNT] = {
+	[CX_PEV_ALERTING]        = {"connection.alerting", "ALERTING", 0, 0},
+	[CX_PEV_PROGRESSING]     = {"connection.progressing", "PROGRESSING", 0, 0},
+	[CX_PEV_CONNECTED]       = {"connection.connected", "CONNECTED", 0, 0},
+	[CX_PEV_FAILED]          = {"connection.failed", "FAILED", 1, 0},
+	[CX_PEV_DISCONNECTED]    = {"connection.disconnected", "DISCONNECTED", 1, 0},
+	[CX_PEV_REDIRECTED]      = {"connection.redirected", "DISCONNECTED", 1, 0},
+	[CX_PEV_ACCEPT_FAILED]   = {"connection.accept.failed", NULL, 0, 0},
+	[CX_PEV_REJECT_FAILED]   = {"connection.reject.failed", NULL, 0, 0},
+	[CX_PEV_REDIRECT_FAILED] = {"connection.redirect.failed", NULL, 0, 0},
+	[CX_PEV_MERGE_FAILED]    = {"connection.merge.failed", NULL, 0, 0},
+	[CX_PEV_DLG_PREPARED]    = {"dialog.prepared", "PREPARED", 0, 1},
+	[CX_PEV_DLG_STARTED]     = {"dialog.started", "STARTED", 0, 1},
+	[CX_PEV_DLG_EXIT]        = {"dialog.exit", "EXITED", 1, 1},
+	[CX_PEV_DLG_DISCONNECT]  = {"dialog.disconnect", NULL, 0, 1},
+	[CX_PEV_DLG_ERROR]       = {"error.dialog", "EXITED", 1, 1},
+	[CX_PEV_DLG_NOTPREPARED] = {"error.dialog.notprepared", "EXITED", 1, 1},
+	[CX_PEV_DLG_NOTSTARTED]  = {"error.dialog.notstarted", "EXITED", 1, 1},
+};
+
+enum cx_pev cx_pev_find(const char *name, int dlg)
 {
-	return !strcmp(state, "FAILED") || !strcmp(state, "DISCONNECTED");
+	int i;
+
+	for (i = 1; name && i < CX_PEV_COUNT; i++)
+		if (cx_pev_tab[i].dlg == !!dlg && !strcmp(cx_pev_tab[i].name, name))
+			return (enum cx_pev)i;
+	return CX_PEV_NONE;
 }
 
-void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const char *reason,
-		      const char *trigger, int sipcode, const char *sipreason)
+/* ev is a known event of the kind dlg; else a bug of the caller, logged. */
+static const cx_pev_def *cx_pev__def(enum cx_pev ev, int dlg)
 {
+	if (ev <= CX_PEV_NONE || ev >= CX_PEV_COUNT || cx_pev_tab[ev].dlg != !!dlg) {
+		cx_log(CX_LOG_ERR, NULL, "bug: provider event %d is no %s event", (int)ev,
+		       dlg ? "dialog" : "connection");
+		return NULL;
+	}
+	return &cx_pev_tab[ev];
+}
+
+static void cx_rt__sipinfo(cx_sess *s, cx_ev *ev, int sipcode, const char *sipreason)
+{
+	cx_value info = cx_obj_new(s->X);
+
+	if (cx_is_exc(info)) {
+		cx_catch(s->X);
+		return;
+	}
+	cx_define_cstr(s->X, info, "sipcode", cx_num(sipcode), 0);
+	if (sipreason)
+		cx_define_cstr(s->X, info, "sipreason", cx_str_cstr(s->X, sipreason), 0);
+	cx_ev_val(ev, "info", info);
+}
+
+void cx_rt_conn_pev(cx_conn *c, enum cx_pev pev, const cx_pev_info *info)
+{
+	static const cx_pev_info none;
+	const cx_pev_def *def = cx_pev__def(pev, 0);
 	cx_sess *s = c->sess;
 	cx_ev *ev;
 
-	if (!s || s->ending)
+	if (!def || !s || s->ending)
 		return;
-	if (state)
-		c->state = state;
-	if (sipcode >= 200)
-		c->sipcode = sipcode; /* a final response (a 180 is no outcome) */
-	if (!c->t_progress && (!strcmp(c->state, "PROGRESSING") || !strcmp(c->state, "ALERTING")))
+	if (!info)
+		info = &none;
+	if (def->state)
+		c->state = def->state;
+	if (info->sipcode >= 200)
+		c->sipcode = info->sipcode; /* a final response (a 180 is no outcome) */
+	if (!c->t_progress && (pev == CX_PEV_PROGRESSING || pev == CX_PEV_ALERTING))
 		c->t_progress = cx_cdr_now_ms();
-	if (!strcmp(name, "connection.connected")) {
+	if (pev == CX_PEV_CONNECTED) {
 		cx_met_call(s->eng, c->inbound, "connected");
 		if (!c->t_answer)
 			c->t_answer = cx_cdr_now_ms();
 	}
-	else if (!strcmp(name, "connection.failed"))
-		cx_met_call(s->eng, c->inbound, reason ? reason : "unknown");
-	if (cx_rt__final(c->state)) {
+	else if (pev == CX_PEV_FAILED)
+		cx_met_call(s->eng, c->inbound, info->reason ? info->reason : "unknown");
+	if (def->final) {
 		c->t_end = cx_cdr_now_ms();
-		if (!c->endreason && reason)
-			(void)str_dup(&c->endreason, reason);
-		if (!c->endtrigger && trigger)
-			(void)str_dup(&c->endtrigger, trigger);
+		if (!c->endreason && info->reason)
+			(void)str_dup(&c->endreason, info->reason);
+		if (!c->endtrigger && info->trigger)
+			(void)str_dup(&c->endtrigger, info->trigger);
 		cx_cdr_conn(s->eng, c);
 	}
-	ev = cx_ev_new(s, name);
+	ev = cx_ev_new(s, def->name);
 	if (!ev)
 		return;
 	mem_deref(ev->source);
 	str_dup(&ev->source, s->eng->prov ? s->eng->prov->name : "platform");
 	ev->sourcetype = s->eng->prov ? s->eng->prov->name : "platform";
-	cx_ev_conn(ev, c, c->state, cx_rt__final(c->state));
-	cx_ev_str(ev, "reason", reason);
-	if (c->amd && !strcmp(name, "connection.connected")) {
+	cx_ev_conn(ev, c, c->state, def->final);
+	cx_ev_str(ev, "reason", info->reason);
+	if (c->amd && pev == CX_PEV_CONNECTED) {
 		cx_ev_str(ev, "amd", c->amd);
 		cx_ev_num(ev, "amdspeech", c->amdms);
 	}
-	cx_ev_str(ev, "trigger", trigger);
-	if (sipcode) {
-		cx_value info = cx_obj_new(s->X);
-		if (!cx_is_exc(info)) {
-			cx_define_cstr(s->X, info, "sipcode", cx_num(sipcode), 0);
-			if (sipreason)
-				cx_define_cstr(s->X, info, "sipreason", cx_str_cstr(s->X, sipreason), 0);
-			cx_ev_val(ev, "info", info);
-		}
-		else
-			cx_catch(s->X);
-	}
+	cx_ev_str(ev, "trigger", info->trigger);
+	if (info->sipcode)
+		cx_rt__sipinfo(s, ev, info->sipcode, info->sipreason);
 	cx_sess_post(s, ev);
-	if (c->joinid && !strcmp(name, "connection.connected"))
+	if (c->joinid && pev == CX_PEV_CONNECTED)
 		cx_rt_joinid(s, c);
 }
 
-static void cx_rt__dlg_event(cx_dlg *d, const char *name, const char *reason,
+static void cx_rt__dlg_event(cx_dlg *d, enum cx_pev pev, const char *reason,
 			     const cx_cval *values, const cx_cval *expr)
 {
+	const cx_pev_def *def = cx_pev__def(pev, 1);
 	cx_sess *s = d->sess;
 	cx_ev *ev;
-	int final = 0;
 
-	if (!s || s->ending)
+	if (!def || !s || s->ending)
 		return;
-	if (!strcmp(name, "dialog.exit")) {
+	if (def->final) {
 		if (d->exited)
-			return; /* exactly one dialog.exit per dialog */
+			return; /* exactly one dialog.exit (or error) per dialog: nothing after it */
 		d->exited = 1;
-		d->state = "EXITED";
-		final = 1;
 	}
-	else if (!strcmp(name, "dialog.started"))
-		d->state = "STARTED";
-	else if (!strcmp(name, "dialog.prepared"))
-		d->state = "PREPARED";
-	else if (!strncmp(name, "error.", 6)) {
-		if (d->exited)
-			return;
-		d->exited = 1; /* the dialog is over: no keys, no dialog.exit after it */
-		d->state = "EXITED";
-		final = 1;
-	}
-	ev = cx_ev_new(s, name);
+	if (def->state)
+		d->state = def->state;
+	ev = cx_ev_new(s, def->name);
 	if (!ev)
 		return;
 	mem_deref(ev->source);
 	str_dup(&ev->source, d->id);
 	ev->sourcetype = "dialog";
-	cx_ev_dlg(ev, d, d->state, final);
+	cx_ev_dlg(ev, d, d->state, def->final);
 	if (reason)
 		cx_ev_str(ev, "reason", reason);
-	if (final && !strncmp(name, "dialog.exit", 11)) {
+	if (pev == CX_PEV_DLG_EXIT) {
 		if (values)
 			cx_ev_cval(ev, "values", values);
 		else
@@ -218,14 +254,14 @@ static void cx_rt__dlg_event(cx_dlg *d, const char *name, const char *reason,
 	cx_sess_post(s, ev);
 }
 
-void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason)
+void cx_rt_dlg_pev(cx_dlg *d, enum cx_pev pev, const char *reason)
 {
-	cx_rt__dlg_event(d, name, reason, NULL, NULL);
+	cx_rt__dlg_event(d, pev, reason, NULL, NULL);
 }
 
 /* A dialog that ended with values (<exit namelist/expr> of a VoiceXML dialog, a recording):
  * dialog.exit carries them. */
 void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values, const cx_cval *expr)
 {
-	cx_rt__dlg_event(d, "dialog.exit", NULL, values, expr);
+	cx_rt__dlg_event(d, CX_PEV_DLG_EXIT, NULL, values, expr);
 }

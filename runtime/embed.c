@@ -22,8 +22,8 @@ static int cx_user_createcall(cx_engine *e, cx_conn *c, const char *dest)
 
 	if (cc && cc->createcall)
 		return cc->createcall(cc->arg, c->sess->id, c->id, dest);
-	cx_rt_conn_event(c, "connection.progressing", "PROGRESSING", NULL, NULL, 0, NULL);
-	cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_PROGRESSING, NULL);
+	cx_rt_conn_pev(c, CX_PEV_CONNECTED, NULL);
 	return 0;
 }
 
@@ -33,7 +33,7 @@ static int cx_user_accept(cx_engine *e, cx_conn *c)
 
 	if (cc && cc->accept)
 		return cc->accept(cc->arg, c->sess->id, c->id);
-	cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_CONNECTED, NULL);
 	return 0;
 }
 
@@ -43,7 +43,7 @@ static int cx_user_reject(cx_engine *e, cx_conn *c, const char *reason)
 
 	if (cc && cc->reject)
 		return cc->reject(cc->arg, c->sess->id, c->id, reason);
-	cx_rt_conn_event(c, "connection.failed", "FAILED", reason ? reason : "rejected", NULL, 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = reason ? reason : "rejected"});
 	return 0;
 }
 
@@ -53,7 +53,7 @@ static int cx_user_redirect(cx_engine *e, cx_conn *c, const char *dest, const ch
 
 	if (cc && cc->redirect)
 		return cc->redirect(cc->arg, c->sess->id, c->id, dest);
-	cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, NULL, 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_REDIRECTED, &(cx_pev_info){.reason = reason});
 	return 0;
 }
 
@@ -65,7 +65,8 @@ static int cx_user_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 		return 0;
 	if (cc && cc->disconnect)
 		return cc->disconnect(cc->arg, c->sess->id, c->id);
-	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason, "local", 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+		.reason = reason, .trigger = "local"});
 	return 0;
 }
 
@@ -75,8 +76,8 @@ static int cx_user_dialogstart(cx_engine *e, cx_dlg *d)
 
 	if (cc && cc->dialogstart)
 		return cc->dialogstart(cc->arg, d->sess->id, d->id, d->connid, d->src, d->type);
-	cx_rt_dlg_event(d, "dialog.started", NULL);
-	cx_rt_dlg_event(d, "dialog.exit", NULL);
+	cx_rt_dlg_pev(d, CX_PEV_DLG_STARTED, NULL);
+	cx_rt_dlg_pev(d, CX_PEV_DLG_EXIT, NULL);
 	return 0;
 }
 
@@ -449,37 +450,29 @@ static cx_dlg *cx_embed__dlg(cx_engine *e, const char *sessid, const char *dialo
 int cx_conn_report(cx_engine *e, const char *sessid, const char *connid, const char *event,
 		   const char *reason)
 {
-	static const struct { const char *ev, *state; } map[] = {
-		{"connection.alerting", "ALERTING"}, {"connection.progressing", "PROGRESSING"},
-		{"connection.connected", "CONNECTED"}, {"connection.failed", "FAILED"},
-		{"connection.disconnected", "DISCONNECTED"}, {"connection.redirected", "DISCONNECTED"},
-	};
-	const char *state = NULL;
+	enum cx_pev pev = cx_pev_find(event, 0);
 	cx_conn *c;
-	size_t i;
 
-	if (!e || !event || !connid)
+	if (!e || !connid || pev == CX_PEV_NONE)
 		return EINVAL;
 	c = cx_embed__conn(e, sessid, connid);
 	if (!c)
 		return ENOENT;
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(map[i].ev, event))
-			state = map[i].state;
-	cx_rt_conn_event(c, event, state, reason, !strcmp(event, "connection.disconnected") ?
-			 "remote" : NULL, 0, NULL);
+	cx_rt_conn_pev(c, pev, &(cx_pev_info){
+		.reason = reason, .trigger = pev == CX_PEV_DISCONNECTED ? "remote" : NULL});
 	return 0;
 }
 
 int cx_dialog_report(cx_engine *e, const char *sessid, const char *dialogid, const char *event)
 {
+	enum cx_pev pev = cx_pev_find(event, 1);
 	cx_dlg *d;
 
-	if (!e || !event || !dialogid)
+	if (!e || !dialogid || pev == CX_PEV_NONE)
 		return EINVAL;
 	d = cx_embed__dlg(e, sessid, dialogid);
 	if (!d)
 		return ENOENT;
-	cx_rt_dlg_event(d, event, NULL);
+	cx_rt_dlg_pev(d, pev, NULL);
 	return 0;
 }

@@ -198,7 +198,7 @@ int cx_prov_inbound(cx_engine *e, const char *from, const char *to, cx_conn **cp
 	}
 	str_dup(&c->remote, from ? from : "sip:caller@sim");
 	str_dup(&c->local, to ? to : "sip:ccxml@sim");
-	cx_rt_conn_event(c, "connection.alerting", "ALERTING", NULL, NULL, 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_ALERTING, NULL);
 	if (cp)
 		*cp = c;
 	return 0;

@@ -465,7 +465,7 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		cx_exec__out(s, c, cn->id);
 	err = cx_pace_createcall(e, cn, dest ? dest : "");
 	if (err)
-		cx_rt_conn_event(cn, "connection.failed", "FAILED", "unknown", NULL, 0, NULL);
+		cx_rt_conn_pev(cn, CX_PEV_FAILED, &(cx_pev_info){.reason = "unknown"});
 	return CX_GO;
 }
 
@@ -512,18 +512,21 @@ static int cx_exec__conncall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 			break;
 		err = e->prov && e->prov->accept ? e->prov->accept(e, cn) : 0;
 		if (!e->prov || !e->prov->accept)
-			cx_rt_conn_event(cn, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+			cx_rt_conn_pev(cn, CX_PEV_CONNECTED, NULL);
 		if (err)
-			cx_rt_conn_event(cn, "connection.accept.failed", NULL, "provider", NULL, 0, NULL);
+			cx_rt_conn_pev(cn, CX_PEV_ACCEPT_FAILED, &(cx_pev_info){
+				.reason = "provider"});
 		return CX_GO;
 	case CX_E_reject:
 		if (strcmp(cn->state, "ALERTING"))
 			break;
 		err = e->prov && e->prov->reject ? e->prov->reject(e, cn, reason) : 0;
 		if (!e->prov || !e->prov->reject)
-			cx_rt_conn_event(cn, "connection.failed", "FAILED", reason ? reason : "rejected", NULL, 0, NULL);
+			cx_rt_conn_pev(cn, CX_PEV_FAILED, &(cx_pev_info){
+				.reason = reason ? reason : "rejected"});
 		if (err)
-			cx_rt_conn_event(cn, "connection.reject.failed", NULL, "provider", NULL, 0, NULL);
+			cx_rt_conn_pev(cn, CX_PEV_REJECT_FAILED, &(cx_pev_info){
+				.reason = "provider"});
 		return CX_GO;
 	case CX_E_redirect:
 		if (strcmp(cn->state, "ALERTING") && strcmp(cn->state, "CONNECTED"))
@@ -531,9 +534,10 @@ static int cx_exec__conncall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		str_dup(&cn->redirect, dest ? dest : "");
 		err = e->prov && e->prov->redirect ? e->prov->redirect(e, cn, dest, reason) : 0;
 		if (!e->prov || !e->prov->redirect)
-			cx_rt_conn_event(cn, "connection.redirected", "DISCONNECTED", reason, NULL, 0, NULL);
+			cx_rt_conn_pev(cn, CX_PEV_REDIRECTED, &(cx_pev_info){.reason = reason});
 		if (err)
-			cx_rt_conn_event(cn, "connection.redirect.failed", NULL, "provider", NULL, 0, NULL);
+			cx_rt_conn_pev(cn, CX_PEV_REDIRECT_FAILED, &(cx_pev_info){
+				.reason = "provider"});
 		return CX_GO;
 	default:
 		if (strcmp(cn->state, "CONNECTED") && strcmp(cn->state, "PROGRESSING") &&
@@ -541,8 +545,8 @@ static int cx_exec__conncall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 			break;
 		err = e->prov && e->prov->disconnect ? e->prov->disconnect(e, cn, reason) : 0;
 		if (!e->prov || !e->prov->disconnect || err)
-			cx_rt_conn_event(cn, "connection.disconnected", "DISCONNECTED",
-					 reason ? reason : "disconnect", "local", 0, NULL);
+			cx_rt_conn_pev(cn, CX_PEV_DISCONNECTED, &(cx_pev_info){
+				.reason = reason ? reason : "disconnect", .trigger = "local"});
 		return CX_GO;
 	}
 	cx_exec__wrongstate(s, c, cn);
@@ -563,17 +567,17 @@ static int cx_exec__merge(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (!b)
 		return cx_exec__unknown(s, c, "connection", id2);
 	if (strcmp(a->state, "CONNECTED") || strcmp(b->state, "CONNECTED")) {
-		cx_rt_conn_event(a, "connection.merge.failed", NULL, "both connections must be CONNECTED",
-				 NULL, 0, NULL);
+		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
+			.reason = "both connections must be CONNECTED"});
 		return CX_GO;
 	}
 	/* Bridging two calls at the network and dropping out (REFER with Replaces, or a bridge that
 	 * outlives the session) is not there yet in any provider: the simulator must not claim
 	 * what SIP does not do, so both refuse it, and the calls stay as they were
 	 * (docs/decisions.md; a <join> of the two connections bridges them inside the session). */
-	cx_rt_conn_event(a, "connection.merge.failed", NULL,
-			 "unsupported: <merge> is not implemented by this platform (a <join> of the two "
-			 "connections bridges them)", NULL, 0, NULL);
+	cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
+		.reason = "unsupported: <merge> is not implemented by this platform (a <join> of "
+			  "the two connections bridges them)"});
 	return CX_GO;
 }
 
@@ -730,7 +734,7 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		if (!d)
 			return cx_exec__unknown(s, c, "prepared dialog", prep);
 		if (strcmp(d->state, "PREPARED") && strcmp(d->state, "PREPARING")) {
-			cx_rt_dlg_event(d, "error.dialog.notstarted", "dialog is not prepared");
+			cx_rt_dlg_pev(d, CX_PEV_DLG_NOTSTARTED, "dialog is not prepared");
 			return CX_GO;
 		}
 	}
@@ -775,9 +779,9 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (!start) {
 		err = e->prov && e->prov->dialogprepare ? e->prov->dialogprepare(e, d) : 0;
 		if (err)
-			cx_rt_dlg_event(d, "error.dialog.notprepared", "cannot prepare this dialog");
+			cx_rt_dlg_pev(d, CX_PEV_DLG_NOTPREPARED, "cannot prepare this dialog");
 		else if (!e->prov || !e->prov->dialogprepare)
-			cx_rt_dlg_event(d, "dialog.prepared", NULL);
+			cx_rt_dlg_pev(d, CX_PEV_DLG_PREPARED, NULL);
 		return CX_GO;
 	}
 	d->started = 1;
@@ -785,9 +789,9 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (err) {
 		re_fprintf(stderr, "ccxml: session %s: %s:%d: dialog '%H' cannot start: %s\n", s->id,
 			   cx_exec__doc(s), c->line, cx_rt_esc, d->src ? d->src : "", strerror(err));
-		cx_rt_dlg_event(d, "error.dialog.notstarted", err == ENOENT ? "media not found" :
-				err == EACCES ? "media path outside --media-root (absolute, '..' or "
-				"a symlink out of it)" : "cannot start this dialog");
+		cx_rt_dlg_pev(d, CX_PEV_DLG_NOTSTARTED, err == ENOENT ? "media not found" :
+			      err == EACCES ? "media path outside --media-root (absolute, '..' or "
+			      "a symlink out of it)" : "cannot start this dialog");
 	}
 	return CX_GO;
 }
@@ -815,8 +819,8 @@ static int cx_exec__dialogterminate(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	}
 	if (e->prov && e->prov->dialogterminate && d->started)
 		e->prov->dialogterminate(e, d, imm);
-	/* whatever the provider did, exactly one dialog.exit (cx_rt_dlg_event ignores a second) */
-	cx_rt_dlg_event(d, "dialog.exit", NULL);
+	/* whatever the provider did, exactly one dialog.exit (cx_rt_dlg_pev ignores a second) */
+	cx_rt_dlg_pev(d, CX_PEV_DLG_EXIT, NULL);
 	return CX_GO;
 }
 

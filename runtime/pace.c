@@ -55,8 +55,8 @@ static void cx_pace__tick(void *arg)
 		    !strcmp(cn->state, "PROGRESSING")) {
 			p->next_us = (p->next_us > now ? p->next_us : now) + p->gap_us;
 			if (cx_pace__place(e, cn, it->dest))
-				cx_rt_conn_event(cn, "connection.failed", "FAILED", "unknown", NULL, 0,
-						 NULL);
+				cx_rt_conn_pev(cn, CX_PEV_FAILED, &(cx_pev_info){
+					.reason = "unknown"});
 		}
 		mem_deref(it);
 	}

@@ -292,13 +292,13 @@ static int cx_prompt__start(cx_engine *e, cx_dlg *d, const char *why)
 	int err;
 
 	if (why && !strstr(d->src, "text=")) {
-		cx_rt_dlg_event(d, "error.dialog.notstarted", why);
+		cx_rt_dlg_pev(d, CX_PEV_DLG_NOTSTARTED, why);
 		return 0;
 	}
 	err = e->prov && e->prov->dialogstart ? e->prov->dialogstart(e, d) : ENOSYS;
 	if (err)
-		cx_rt_dlg_event(d, "error.dialog.notstarted", err == ENOENT ? "media not found" :
-				"cannot start this dialog");
+		cx_rt_dlg_pev(d, CX_PEV_DLG_NOTSTARTED, err == ENOENT ? "media not found" :
+			      "cannot start this dialog");
 	return 0;
 }
 

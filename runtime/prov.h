@@ -1,7 +1,8 @@
 /*
  * prov.h — the telephony provider interface. The runtime calls the operations below when a
  * document runs <createcall>, <accept>, … ; the provider reports what happens on the network with
- * cx_rt_conn_event() / cx_rt_dlg_event() / cx_prov_inbound(), from the libre main loop.
+ * typed events, cx_rt_conn_pev() / cx_rt_dlg_pev() (rt.h: enum cx_pev, one table in conn.c gives
+ * each its name, state and finality), and cx_prov_inbound(), from the libre main loop.
  *
  * An operation returns 0 when the request was taken (its outcome comes later as events), or an
  * errno: the runtime then raises the element's failure event (e.g. error.dialog.notstarted).

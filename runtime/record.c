@@ -3,8 +3,9 @@
  * `<dialogstart src="'record:NAME.wav?maxtime=30s'" type="'audio/wav'"/>` on a connection writes
  * what its far end sends (on a conference: its mix), decoded to 8 kHz mono 16-bit PCM, to
  * --record-dir/NAME.wav until maxtime, <dialogterminate> or the hang-up; then dialog.exit carries
- * values.file, values.duration (ms) and values.reason. The SIP provider (sip.c) starts it and
- * feeds it every audio packet of the call, or every 20 ms frame of the conference's mix.
+ * values.file, values.duration (ms) and values.reason. The SIP provider's media plane
+ * (mplane.c) starts it and feeds it every audio packet of the call, or every 20 ms frame of the
+ * conference's mix.
  */
 #include "prov.h"
 #include <string.h>

@@ -155,10 +155,40 @@ cx_conf *cx_conf_find(cx_sess *s, const char *id);
 cx_conn *cx_conn_add(cx_sess *s, int inbound, const char *state);
 cx_dlg *cx_dlg_add(cx_sess *s);
 
-/* Provider reports (see prov.h). */
-void cx_rt_conn_event(cx_conn *c, const char *name, const char *state, const char *reason,
-		      const char *trigger, int sipcode, const char *sipreason);
-void cx_rt_dlg_event(cx_dlg *d, const char *name, const char *reason);
+/* Provider reports (see prov.h): what happened to a connection or a dialog, as a typed event.
+ * One table in conn.c (cx_pev_tab) gives each its CCXML name, the state it puts the object in
+ * (NULL: unchanged) and whether it is the object's last. 0 is no event. */
+enum cx_pev {
+	CX_PEV_NONE = 0,
+	/* connections */
+	CX_PEV_ALERTING, CX_PEV_PROGRESSING, CX_PEV_CONNECTED, CX_PEV_FAILED,
+	CX_PEV_DISCONNECTED, CX_PEV_REDIRECTED,
+	CX_PEV_ACCEPT_FAILED, CX_PEV_REJECT_FAILED, CX_PEV_REDIRECT_FAILED, CX_PEV_MERGE_FAILED,
+	/* dialogs */
+	CX_PEV_DLG_PREPARED, CX_PEV_DLG_STARTED, CX_PEV_DLG_EXIT, CX_PEV_DLG_DISCONNECT,
+	CX_PEV_DLG_ERROR, CX_PEV_DLG_NOTPREPARED, CX_PEV_DLG_NOTSTARTED,
+	CX_PEV_COUNT
+};
+typedef struct cx_pev_def {
+	const char *name;      /* the CCXML event name */
+	const char *state;     /* the object's new state, or NULL (unchanged) */
+	unsigned final:1;      /* the object's last event: it leaves the session after it */
+	unsigned dlg:1;        /* a dialog's event (else a connection's) */
+} cx_pev_def;
+extern const cx_pev_def cx_pev_tab[CX_PEV_COUNT];
+/* The event named name of the kind dlg, or CX_PEV_NONE. */
+enum cx_pev cx_pev_find(const char *name, int dlg);
+/* What comes with a connection's event; every field may be 0/NULL. */
+typedef struct cx_pev_info {
+	const char *reason;    /* event$.reason */
+	const char *trigger;   /* "local" / "remote": who ended the call (call records) */
+	int sipcode;           /* event$.info.sipcode (a final one, >= 200, is the call's outcome) */
+	const char *sipreason; /* event$.info.sipreason */
+} cx_pev_info;
+/* A connection's event; info may be NULL. A dialog event given here is a bug (logged). */
+void cx_rt_conn_pev(cx_conn *c, enum cx_pev ev, const cx_pev_info *info);
+/* A dialog's event with event$.reason (or NULL); dialog.exit with values is cx_rt_dlg_exit. */
+void cx_rt_dlg_pev(cx_dlg *d, enum cx_pev ev, const char *reason);
 
 /* Section - Sessions */
 

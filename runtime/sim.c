@@ -415,7 +415,7 @@ static void cx_sim__end_dialogs(cx_conn *c)
 		cx_dlg *d = le->data;
 		if (!d->exited && d->started && !strcmp(d->connid, c->id)) {
 			d->pd = mem_deref(d->pd);
-			cx_rt_dlg_event(d, "dialog.exit", NULL);
+			cx_rt_dlg_pev(d, CX_PEV_DLG_EXIT, NULL);
 		}
 	}
 }
@@ -424,7 +424,8 @@ static void cx_sim__hangup_h(void *arg)
 {
 	cx_sim_conn *sc = arg;
 
-	cx_rt_conn_event(sc->c, "connection.disconnected", "DISCONNECTED", "hangup", "remote", 0, NULL);
+	cx_rt_conn_pev(sc->c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+		.reason = "hangup", .trigger = "remote"});
 	cx_sim__end_dialogs(sc->c);
 }
 
@@ -435,7 +436,8 @@ static void cx_sim__cancel_h(void *arg)
 
 	if (strcmp(sc->c->state, "ALERTING"))
 		return;
-	cx_rt_conn_event(sc->c, "connection.disconnected", "DISCONNECTED", "cancel", "remote", 0, NULL);
+	cx_rt_conn_pev(sc->c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+		.reason = "cancel", .trigger = "remote"});
 }
 
 /* A key as the SIP provider reports an RFC 4733 digit: connection.signal with dtmf, duration
@@ -519,7 +521,7 @@ static void cx_sim__answer_h(void *arg)
 {
 	cx_sim_conn *sc = arg;
 
-	cx_rt_conn_event(sc->c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+	cx_rt_conn_pev(sc->c, CX_PEV_CONNECTED, NULL);
 	cx_sim__keys_start(sc);
 	if (sc->has_hangup)
 		tmr_start(&sc->t2, sc->hangup, cx_sim__hangup_h, sc);
@@ -531,8 +533,8 @@ static void cx_sim__fail_h(void *arg)
 	const char *sr = sc->code == 486 ? "Busy Here" : sc->code == 404 ? "Not Found" :
 		sc->code == 408 ? "Request Timeout" : "Failed";
 
-	cx_rt_conn_event(sc->c, "connection.failed", "FAILED", cx_rt_sipreason(sc->code), NULL,
-			 sc->code, sr);
+	cx_rt_conn_pev(sc->c, CX_PEV_FAILED, &(cx_pev_info){
+		.reason = cx_rt_sipreason(sc->code), .sipcode = sc->code, .sipreason = sr});
 }
 
 static int cx_sim_createcall(cx_engine *e, cx_conn *c, const char *dest)
@@ -558,7 +560,7 @@ static int cx_sim_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	sc = cx_sim__pd(c);
 	if (!sc)
 		return ENOMEM;
-	cx_rt_conn_event(c, "connection.progressing", "PROGRESSING", NULL, NULL, 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_PROGRESSING, NULL);
 	if (act == SIM_NOANSWER || ring >= c->timeout_ms) {
 		sc->code = 408;
 		tmr_start(&sc->t1, c->timeout_ms, cx_sim__fail_h, sc);
@@ -583,7 +585,7 @@ static int cx_sim_accept(cx_engine *e, cx_conn *c)
 	if (!sc)
 		return ENOMEM;
 	tmr_cancel(&sc->t2);
-	cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_CONNECTED, NULL);
 	cx_sim__keys_start(sc);
 	if (sc->has_hangup)
 		tmr_start(&sc->t2, sc->hangup, cx_sim__hangup_h, sc);
@@ -594,7 +596,7 @@ static int cx_sim_reject(cx_engine *e, cx_conn *c, const char *reason)
 {
 	if (c->pd)
 		c->pd = mem_deref(c->pd);
-	cx_rt_conn_event(c, "connection.failed", "FAILED", reason ? reason : "rejected", NULL, 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = reason ? reason : "rejected"});
 	return 0;
 }
 
@@ -602,7 +604,7 @@ static int cx_sim_redirect(cx_engine *e, cx_conn *c, const char *dest, const cha
 {
 	if (c->pd)
 		c->pd = mem_deref(c->pd);
-	cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, NULL, 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_REDIRECTED, &(cx_pev_info){.reason = reason});
 	return 0;
 }
 
@@ -610,8 +612,8 @@ static int cx_sim_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 {
 	if (c->pd)
 		c->pd = mem_deref(c->pd);
-	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason ? reason : "disconnect",
-			 "local", 0, NULL);
+	cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+		.reason = reason ? reason : "disconnect", .trigger = "local"});
 	cx_sim__end_dialogs(c);
 	return 0;
 }
@@ -622,7 +624,7 @@ static void cx_sim__dlg_exit_h(void *arg)
 {
 	cx_sim_dlg *sd = arg;
 
-	cx_rt_dlg_event(sd->d, "dialog.exit", NULL);
+	cx_rt_dlg_pev(sd->d, CX_PEV_DLG_EXIT, NULL);
 }
 
 /* How long a VoiceXML prompt plays: what the SIP provider would play (the file, else its
@@ -655,7 +657,7 @@ static int cx_sim__vxml(cx_engine *e, cx_dlg *d, const cx_vx_doc *doc)
 	}
 	mem_deref(d->pd);
 	d->pd = sd;
-	cx_rt_dlg_event(d, "dialog.started", NULL);
+	cx_rt_dlg_pev(d, CX_PEV_DLG_STARTED, NULL);
 	return 0;
 }
 
@@ -694,7 +696,7 @@ static int cx_sim_dialogstart(cx_engine *e, cx_dlg *d)
 	tmr_init(&sd->t);
 	mem_deref(d->pd);
 	d->pd = sd;
-	cx_rt_dlg_event(d, "dialog.started", NULL);
+	cx_rt_dlg_pev(d, CX_PEV_DLG_STARTED, NULL);
 	tmr_start(&sd->t, ms, cx_sim__dlg_exit_h, sd);
 	return 0;
 }

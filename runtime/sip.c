@@ -4,10 +4,14 @@
  * One sipsess per connection, G.711 audio (PCMU/PCMA) and RFC 4733 telephone-event in the SDP,
  * audio dialogs streamed over RTP from 8 kHz samples (media.c decodes WAV or speaks text=).
  * Everything runs on the libre main loop; results reach the sessions as events
- * (cx_rt_conn_event / cx_rt_dlg_event), never by calling back into a transition.
+ * (cx_rt_conn_pev / cx_rt_dlg_pev), never by calling back into a transition.
  *
- * Ownership: a cx_sip_call is the connection's pd (freed with the connection); a cx_sip_play is the
- * dialog's pd. They point at each other weakly and unhook in their destructors.
+ * This file is the signalling: SIP, SDP offer/answer, REFER, session timers, and the hooks of
+ * digest authentication (sipauth.c), registrations (sipreg.c) and custom headers (siphdr.c).
+ * What happens to the audio is the media plane's (mplane.h): every call embeds its RTP leg.
+ *
+ * Ownership: a cx_sip_call is the connection's pd (freed with the connection); the media
+ * plane's objects are the dialogs' and conferences' pd (mplane.c).
  */
 #include <string.h>
 #include <stdio.h>
@@ -19,17 +23,11 @@
 #include <netinet/in.h>
 #include <re.h>
 #include <rem.h>
-#include "prov.h"
+#include "mplane.h"
 
-#define SIP_PTIME 20                  /* ms of audio per RTP packet */
-#define SIP_SAMPLES 160               /* 20 ms at 8 kHz */
-#define SIP_CATCHUP 10                /* packets sent at most per timer tick when late */
-#define SIP_TEPT 101                  /* our telephone-event payload type */
 /* UPDATE: session refreshes (RFC 4028) from a peer come as UPDATE when we allow it */
 #define SIP_ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE\r\nSupported: timer\r\n"
 #define SIP_AAI_HDR "X-CCXML-AAI"
-#define SIP_JB 1600                   /* receive buffer: 200 ms of 8 kHz samples per call */
-#define SIP_JB_START 320              /* the relay starts (and restarts) at 40 ms buffered */
 #define SIP_REFER_TMO 32000           /* ms a blind transfer (REFER) may take: 64 * T1 */
 #define SIP_RTP_TMO 60                /* s without RTP from the far end that end a call */
 #define SIP_MAXREG 16                 /* --register URIs */
@@ -44,12 +42,7 @@ typedef struct cx_sip_st {
 	char *gateway;                /* "host:port" or NULL */
 	int tcp;                      /* outbound calls over TCP */
 	struct list calls;
-	struct list confs;            /* cx_sip_conf */
-	struct list edges;            /* cx_sip_edge: who hears whom (joins) */
-	struct tmr mixtmr;            /* the 20 ms media clock, running while joins or plays exist:
-				       * one timer for every call's prompt and the mixer */
-	struct list plays;            /* cx_sip_play to calls (weak), sent on that clock */
-	uint64_t mixt0, mixn;         /* frame k is due at mixt0 + 20k ms */
+	cx_mp *mp;                    /* the media plane (mplane.c) */
 	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
 	struct sip_lsnr *otherlsnr;   /* the requests nobody else takes (405 / 481) */
 	uint32_t rtp_tmo_ms;          /* --rtp-timeout (0: off) */
@@ -63,10 +56,6 @@ typedef struct cx_sip_st {
 	int nregs;
 } cx_sip_st;
 
-typedef struct cx_sip_conf cx_sip_conf;
-
-typedef struct cx_sip_play cx_sip_play;
-
 typedef struct cx_sip_call {
 	struct le le;                 /* in st->calls */
 	cx_sip_st *st;
@@ -76,76 +65,23 @@ typedef struct cx_sip_call {
 	int tcp;                      /* the call's signalling is over TCP (";transport=tcp") */
 	cx_sipauth_req *areq;         /* the digest credentials tried for our INVITE */
 	struct sip_msg *inv;          /* inbound INVITE (its SDP offer), until answered */
-	struct sdp_session *sdp;
-	struct sdp_media *sdpm;
-	struct rtp_sock *rtp;
+	struct sdp_session *sdp;      /* its media is m.sdpm */
 	struct tmr tmo;               /* <createcall timeout> */
 	struct sipsub *refer;         /* <redirect> of the connected call, while in progress */
 	struct tmr refertmo;
 	char *referwhy;               /* the <redirect reason>, for connection.redirected */
-	int pt;                       /* negotiated G.711 payload type, -1 before the answer */
-	int tept;                     /* the far end's telephone-event pt, -1 if none */
-	int progressed, estab, closed;
+	int progressed;               /* (answered and over: m.estab, m.closed) */
 	/* calls that do not hang: RTP inactivity, RFC 4028 session timer, maximum duration */
 	struct tmr rtptmr, setmr, maxtmr;
-	uint64_t rtp_last;            /* jiffies of the last RTP packet from the far end */
 	uint32_t se;                  /* session interval in s (0: no session timer) */
 	int se_refresh;               /* we are the refresher (else we watch for the peer's) */
 	int se_update;                /* the peer allows UPDATE: refresh with it, else re-INVITE */
 	int se_uas;                   /* we are the UAS of the dialog (the refresher param's view) */
 	struct sip_request *upd;      /* our refresh UPDATE in flight */
 	int refreshing;               /* a refresh of ours is in flight (its failure ends the call) */
-	uint32_t tsbase;              /* RTP clock: tsbase + 8 * (ms since t0) */
-	uint64_t t0;
-	uint32_t dtmf_ts;             /* RTP timestamp of the last DTMF event reported */
-	int dtmf_seen;
-	cx_dtmf *dtmf;                /* in-band detector (dtmf.c), from the first audio packet */
-	cx_amd *amd;                  /* answering-machine detection (amd.c) while it runs */
-	cx_rec *rec;                  /* recording of the far end's audio (record.c; weak: its
-				       * dialog owns it, and clears this when it ends) */
-	cx_sip_play *play;               /* the audio dialog playing now (weak) */
-	/* the relay (joins): received audio decoded to PCM, taken 160 samples per mixer frame */
-	int16_t jb[SIP_JB];
-	uint32_t jr, jn;              /* read index, samples buffered */
-	int jprimed;
-	int16_t in[SIP_SAMPLES];      /* this frame's audio from the far end */
-	uint32_t mts;                 /* RTP timestamp of the last relayed packet */
-	uint64_t mlast;               /* mixer frame of the last relayed packet (+1; 0: none) */
-	/* for the call record and the metrics */
-	char callid[128];
-	uint64_t ptx, prx, btx, brx;  /* RTP packets and payload bytes sent and received */
-	uint16_t rxseq;               /* highest RTP sequence number received */
-	int rxseen;
+	char callid[128];             /* for log lines, the call record and the metrics */
+	cx_mp_leg m;                  /* its media (mplane.h) */
 } cx_sip_call;
-
-/* A conference's mixer: the sum of its talkers' frames, plus a prompt played into it. */
-struct cx_sip_conf {
-	struct le le;                 /* in st->confs */
-	cx_sip_st *st;                   /* NULL once the provider closed */
-	cx_conf *f;                   /* owner (weak: the cx_sip_conf is f->pd) */
-	int32_t sum[SIP_SAMPLES];
-	cx_sip_play *play;               /* weak */
-	cx_rec *rec;                  /* recording of the mix (record.c; weak, as a call's) */
-};
-
-/* dst hears src. A node is a call or a conference (kind 'c' or 'f'). */
-typedef struct cx_sip_edge {
-	struct le le;
-	void *dst, *src;
-	char dk, sk;
-} cx_sip_edge;
-
-struct cx_sip_play {
-	cx_sip_call *call;               /* weak; NULL once the call is gone */
-	cx_sip_conf *conf;               /* or the conference it plays into (weak) */
-	cx_dlg *d;                    /* weak: the play is d->pd */
-	int16_t *pcm;
-	size_t n;
-	uint32_t npkt;                /* packets sent */
-	uint64_t t0;                  /* when packet 0 was due */
-	uint32_t ts0;
-	struct le le;                 /* in st->plays while it plays to a call */
-};
 
 static cx_sip_st *cx_sip__st(cx_engine *e)
 {
@@ -242,14 +178,6 @@ static void cx_sip__set_proto(cx_sip_call *call, const struct sip_msg *msg)
 
 /* Section - Calls */
 
-static void cx_sip_play__stop(cx_sip_play *p);
-static void cx_sip_play__all(cx_sip_st *st, uint64_t now);
-static int cx_sip__vx_start(cx_engine *e, cx_dlg *d, const cx_vx_doc *doc);
-static void cx_sip__vx_dtmf(cx_sip_call *call, const char *dig);
-static void cx_sip__vx_end(cx_sip_call *call);
-static void cx_sip_mix__drop(cx_sip_st *st, const void *node);
-static void cx_sip_mix__put(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb);
-static void cx_sip_mix__start(cx_sip_st *st);
 static void cx_sip__se_parse(const struct sip_msg *msg, uint32_t *se, char *ref);
 static void cx_sip__watch_start(cx_sip_call *call);
 
@@ -272,19 +200,9 @@ static void cx_sip_call__destroy(void *arg)
 	/* libre keeps a pending REFER alive on its own, with its handlers unhooked from us */
 	call->refer = mem_deref(call->refer);
 	call->referwhy = mem_deref(call->referwhy);
-	if (call->st)
-		cx_sip_mix__drop(call->st, call);
-	if (call->play) {
-		call->play->call = NULL;
-		list_unlink(&call->play->le);
-		call->play = NULL;
-	}
-	cx_rec_end(call->rec, "hangup");
+	cx_mp_leg_free(&call->m);
 	/* an established call gets a BYE, a pending outbound one a CANCEL (libre does both) */
 	call->sess = mem_deref(call->sess);
-	call->rtp = mem_deref(call->rtp);
-	call->dtmf = mem_deref(call->dtmf);
-	call->amd = mem_deref(call->amd);
 	call->sdp = mem_deref(call->sdp);
 	call->inv = mem_deref(call->inv);
 	call->areq = mem_deref(call->areq);
@@ -299,8 +217,7 @@ static cx_sip_call *cx_sip__call_new(cx_sip_st *st, cx_conn *c)
 		return NULL;
 	call->st = st;
 	call->c = c;
-	call->pt = -1;
-	call->tept = -1;
+	cx_mp_leg_init(st->mp, &call->m, c, call->callid);
 	call->adv = st->laddr;
 	tmr_init(&call->tmo);
 	tmr_init(&call->refertmo);
@@ -324,192 +241,37 @@ static void cx_sip__refer_drop(cx_sip_call *call)
  * response) and so does its RTP port, at once rather than when the session ends. */
 static void cx_sip__finish(cx_sip_call *call)
 {
-	call->closed = 1;
+	call->m.closed = 1;
 	cx_sip__timers_stop(call);
 	cx_sip__refer_drop(call);
 	call->sess = mem_deref(call->sess);
 	call->inv = mem_deref(call->inv);
-	if (call->st)
-		cx_sip_mix__drop(call->st, call);
-	/* a recording ends with the audio: its dialog.exit (file, duration) comes before the
-	 * connection event, which documents often end on */
-	cx_rec_end(call->rec, "hangup");
-	/* a call answered while its AMD listened: connection.connected (amd unknown) comes
-	 * before the end */
-	cx_amd_flush(call->amd);
-	call->amd = mem_deref(call->amd);
-	call->rtp = mem_deref(call->rtp);
-}
-
-/* The audio of a dialog that ends with its call: dialog.exit after the connection event. */
-static void cx_sip__end_play(cx_sip_call *call)
-{
-	cx_sip_play *p = call->play;
-
-	cx_sip__vx_end(call);
-	if (!p)
-		return;
-	cx_sip_play__stop(p);
-	if (p->d)
-		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
-}
-
-/* A DTMF digit from the far end as connection.signal: dur in ms (RFC 4733), or -1 when the
- * digit was heard in-band (dtmf.c: no duration). info.method tells which. */
-static cx_ev *cx_sip__signal_ev(cx_sip_call *call)
-{
-	cx_sess *s = call->c ? call->c->sess : NULL;
-	cx_ev *ev = s ? cx_ev_new(s, "connection.signal") : NULL;
-
-	if (!ev)
-		return NULL;
-	mem_deref(ev->source);
-	str_dup(&ev->source, "sip");
-	ev->sourcetype = "sip";
-	cx_ev_conn(ev, call->c, call->c->state, 0);
-	return ev;
-}
-
-static void cx_sip__signal(cx_sip_call *call, const char *dig, int dur)
-{
-	cx_ev *ev = cx_sip__signal_ev(call);
-	cx_cval *info;
-	int bad;
-
-	if (!ev)
-		return;
-	cx_ev_str(ev, "dtmf", dig);
-	if (dur >= 0)
-		cx_ev_num(ev, "duration", dur);
-	info = cx_sip__cv_obj();
-	if (info) {
-		bad = cx_sip__cv_put(info, "type", 4, cx_cval_str("dtmf")) ||
-		      cx_sip__cv_put(info, "digit", 5, cx_cval_str(dig)) ||
-		      cx_sip__cv_put(info, "method", 6, cx_cval_str(dur >= 0 ? "rfc4733" : "inband"));
-		if (!bad && dur >= 0)
-			bad = cx_sip__cv_put(info, "duration", 8, cx_cval_num(dur));
-		if (!bad)
-			cx_ev_cval(ev, "info", info);
-		mem_deref(info);
-	}
-	cx_sess_post(call->c->sess, ev);
-	cx_sip__vx_dtmf(call, dig); /* and to a VoiceXML dialog listening on the call */
-}
-
-/* RFC 4733 telephone-event payload: event, E|R|volume, duration (16 bits). Reported once per
- * event (at its first end packet; the end packet is sent three times). */
-static void cx_sip__dtmf(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
-{
-	static const char digits[] = "0123456789*#ABCD";
-	const uint8_t *p;
-	char dig[2];
-
-	if (mbuf_get_left(mb) < 4)
-		return;
-	p = mbuf_buf(mb);
-	if (!(p[1] & 0x80))
-		return; /* not the end yet */
-	if (call->dtmf_seen && call->dtmf_ts == hdr->ts)
-		return; /* a repeated end packet */
-	call->dtmf_seen = 1;
-	call->dtmf_ts = hdr->ts;
-	if (p[0] >= 16)
-		return; /* not a DTMF digit (RFC 4733 tones we do not report) */
-	dig[0] = digits[p[0]];
-	dig[1] = '\0';
-	cx_sip__signal(call, dig, (int)((unsigned)(p[2] << 8 | p[3]) / 8)); /* 8 kHz units -> ms */
-}
-
-/* A digit heard in the audio (dtmf.c), while in-band detection runs for the call. */
-static void cx_sip__inband_h(char digit, void *arg)
-{
-	cx_sip_call *call = arg;
-	char dig[2] = {digit, '\0'};
-
-	if (!call->closed && call->tept < 0)
-		cx_sip__signal(call, dig, -1);
-}
-
-/* In-band detection runs on a connected call whose peer did not negotiate telephone-event: a
- * peer that did sends its digits as RFC 4733 events, and a digit is never reported twice. */
-static void cx_sip__inband(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
-{
-	if (!call->estab || call->tept >= 0)
-		return;
-	if (!call->dtmf && cx_dtmf_alloc(&call->dtmf, cx_sip__inband_h, call))
-		return;
-	cx_dtmf_g711(call->dtmf, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
-}
-
-static void cx_sip__count_tx(cx_sip_call *call, size_t bytes)
-{
-	call->ptx++;
-	call->btx += bytes;
-	if (call->st)
-		call->st->e->met.rtp_tx++;
-}
-
-static void cx_sip__rtp_h(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb, void *arg)
-{
-	cx_sip_call *call = arg;
-
-	if (call->closed)
-		return;
-	call->rtp_last = tmr_jiffies(); /* any packet shows the far end is alive */
-	call->prx++;
-	call->brx += mbuf_get_left(mb);
-	if (call->st) {
-		call->st->e->met.rtp_rx++;
-		/* older than one already received: reordered, too late for its place in time */
-		if (call->rxseen && (int16_t)(hdr->seq - call->rxseq) < 0)
-			call->st->e->met.rtp_late++;
-	}
-	if (!call->rxseen || (int16_t)(hdr->seq - call->rxseq) > 0)
-		call->rxseq = hdr->seq;
-	call->rxseen = 1;
-	if (hdr->pt == SIP_TEPT || (call->tept >= 0 && hdr->pt == call->tept))
-		cx_sip__dtmf(call, hdr, mb);
-	else if (hdr->pt == 0 || hdr->pt == 8) {
-		cx_sip__inband(call, hdr, mb);
-		if (call->amd) {
-			cx_amd_g711(call->amd, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
-			if (cx_amd_done(call->amd))
-				call->amd = mem_deref(call->amd);
-		}
-		if (call->rec)
-			cx_rec_rtp(call->rec, hdr->ts, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
-		if (call->st && list_head(&call->st->edges))
-			cx_sip_mix__put(call, hdr, mb); /* relayed only while something is joined */
-	}
+	cx_mp_leg_stop(&call->m); /* joins, recording, AMD and RTP port end */
 }
 
 /* RTP socket and SDP session with our offer/answer formats: PCMU, PCMA, telephone-event. */
 static int cx_sip__media(cx_sip_call *call)
 {
-	struct sa ip = call->st->laddr, adv = call->adv;
+	struct sa adv = call->adv;
 	int err;
 
-	sa_set_port(&ip, 0);
 	sa_set_port(&adv, 0);
-	err = rtp_listen(&call->rtp, IPPROTO_UDP, &ip, 16384, 32766, false, cx_sip__rtp_h, NULL, call);
-	if (err) {
-		cx_log(CX_LOG_ERR, NULL, "sip: no RTP port: %s", strerror(err));
+	err = cx_mp_leg_listen(&call->m, &call->st->laddr);
+	if (err)
 		return err;
-	}
 	/* c= and o= carry the advertised address (--public-addr, or the route's when we listen
 	 * on every interface) */
 	err = sdp_session_alloc(&call->sdp, &adv);
 	if (!err)
-		err = sdp_media_add(&call->sdpm, call->sdp, "audio", sa_port(rtp_local(call->rtp)), "RTP/AVP");
+		err = sdp_media_add(&call->m.sdpm, call->sdp, "audio", sa_port(rtp_local(call->m.rtp)),
+				    "RTP/AVP");
 	if (!err)
-		err = sdp_format_add(NULL, call->sdpm, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
+		err = sdp_format_add(NULL, call->m.sdpm, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
 	if (!err)
-		err = sdp_format_add(NULL, call->sdpm, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);
+		err = sdp_format_add(NULL, call->m.sdpm, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);
 	if (!err)
-		err = sdp_format_add(NULL, call->sdpm, false, "101", "telephone-event", 8000, 1, NULL, NULL,
+		err = sdp_format_add(NULL, call->m.sdpm, false, "101", "telephone-event", 8000, 1, NULL, NULL,
 				     NULL, false, "0-15");
-	call->t0 = tmr_jiffies();
-	call->tsbase = rand_u32();
 	return err;
 }
 
@@ -522,20 +284,20 @@ static int cx_sip__negotiate(cx_sip_call *call)
 	const struct sdp_format *te;
 	struct le *le;
 
-	call->pt = -1;
-	for (le = list_head(sdp_media_format_lst(call->sdpm, false)); le && call->pt < 0; le = le->next) {
+	call->m.pt = -1;
+	for (le = list_head(sdp_media_format_lst(call->m.sdpm, false)); le && call->m.pt < 0; le = le->next) {
 		const struct sdp_format *f = le->data;
 		if (!f->sup)
 			continue;
 		if (f->pt == 0 || (f->name && !str_casecmp(f->name, "PCMU")))
-			call->pt = 0;
+			call->m.pt = 0;
 		else if (f->pt == 8 || (f->name && !str_casecmp(f->name, "PCMA")))
-			call->pt = 8;
+			call->m.pt = 8;
 	}
-	if (call->pt < 0)
+	if (call->m.pt < 0)
 		return EPROTO;
-	te = sdp_media_rformat(call->sdpm, "telephone-event");
-	call->tept = te ? te->pt : -1;
+	te = sdp_media_rformat(call->m.sdpm, "telephone-event");
+	call->m.tept = te ? te->pt : -1;
 	return 0;
 }
 
@@ -550,7 +312,7 @@ static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 	}
 	if (cx_sip__negotiate(call))
 		cx_log(CX_LOG_INFO, NULL, "sip: the SDP answer has no PCMU or PCMA: no audio");
-	call->rtp_last = tmr_jiffies(); /* new media: the inactivity clock starts again */
+	call->m.rtp_last = tmr_jiffies(); /* new media: the inactivity clock starts again */
 	if (call->refreshing) {
 		/* the 200 of our refreshing re-INVITE */
 		uint32_t se;
@@ -573,7 +335,7 @@ static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void 
 		err = sdp_encode(descp, call->sdp, false);
 	if (!err)
 		(void)cx_sip__negotiate(call);
-	call->rtp_last = tmr_jiffies();
+	call->m.rtp_last = tmr_jiffies();
 	if (call->se && !call->se_refresh && !pl_strcmp(&msg->met, "INVITE")) {
 		/* the peer refreshes with re-INVITE, and libre 1.1.0 answers those without
 		 * Session-Expires: for the peer the session has no timer any more (RFC 4028 7.4),
@@ -588,56 +350,23 @@ static void cx_sip__progr_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
 
-	if (call->progressed || call->closed || !call->c)
+	if (call->progressed || call->m.closed || !call->c)
 		return;
 	call->progressed = 1;
 	cx_sip__set_proto(call, msg);
 	if (mbuf_get_left(msg->mb) && !sdp_decode(call->sdp, msg->mb, false))
 		(void)cx_sip__negotiate(call); /* early media answer */
-	cx_rt_conn_event(call->c, "connection.progressing", "PROGRESSING", NULL, NULL, msg->scode,
-			 NULL);
-}
-
-/* Answering-machine detection (amd.c): its result is connection.connected's amd field; the
- * end of a machine's greeting is connection.signal with info.type 'beep'. */
-static void cx_sip__amd_h(int what, const char *v, uint32_t ms, void *arg)
-{
-	cx_sip_call *call = arg;
-	cx_conn *c = call->c;
-	cx_ev *ev;
-	cx_cval *info;
-
-	if (!c)
-		return;
-	if (what == CX_AMD_RESULT) {
-		c->amd = v;
-		c->amdms = ms;
-		cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
-			call->callid[0] ? call->callid : NULL,
-			"sip: answering-machine detection: %s (%u ms of speech)", v, ms);
-		cx_rt_conn_event(c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
-		return;
-	}
-	if (!(ev = cx_sip__signal_ev(call)))
-		return;
-	info = cx_cval_obj();
-	if (info && !cx_cval_put(info, "type", 4, cx_cval_str("beep")) &&
-	    !cx_cval_put(info, "cause", 5, cx_cval_str(v)) &&
-	    !cx_cval_put(info, "duration", 8, cx_cval_num(ms)))
-		cx_ev_cval(ev, "info", info);
-	mem_deref(info);
-	cx_sess_post(c->sess, ev);
+	cx_rt_conn_pev(call->c, CX_PEV_PROGRESSING, &(cx_pev_info){.sipcode = msg->scode});
 }
 
 static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
-	cx_amd_cfg amd;
 
-	if (call->closed || !call->c)
+	if (call->m.closed || !call->c)
 		return;
 	tmr_cancel(&call->tmo);
-	call->estab = 1;
+	call->m.estab = 1;
 	call->inv = mem_deref(call->inv);
 	if (!call->c->inbound) {
 		cx_met_sip_response(call->st->e, msg ? msg->scode : 200);
@@ -652,10 +381,9 @@ static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 		call->se_update = sip_msg_hdr_has_value(msg, SIP_HDR_ALLOW, "UPDATE");
 	}
 	cx_sip__watch_start(call);
-	if (!call->c->inbound && cx_amd_want(call->c->hints, &amd) &&
-	    !cx_amd_alloc(&call->amd, &amd, cx_sip__amd_h, call))
+	if (!call->c->inbound && cx_mp_leg_amd(&call->m, call->c->hints))
 		return; /* connection.connected when the detector decides */
-	cx_rt_conn_event(call->c, "connection.connected", "CONNECTED", NULL, NULL, 0, NULL);
+	cx_rt_conn_pev(call->c, CX_PEV_CONNECTED, NULL);
 }
 
 static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
@@ -664,23 +392,25 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 	cx_conn *c = call->c;
 	char *phrase = NULL;
 
-	if (call->closed || !c)
+	if (call->m.closed || !c)
 		return;
-	if (msg && !c->inbound && !call->estab && msg->scode >= 200)
+	if (msg && !c->inbound && !call->m.estab && msg->scode >= 200)
 		cx_met_sip_response(call->st->e, msg->scode);
 	/* an ended connection leaves its joins; its RTP port goes now */
 	cx_sip__finish(call);
-	if (call->estab) {
+	if (call->m.estab) {
 		/* the far end hung up (BYE), or the dialog broke (e.g. our refreshing re-INVITE got
 		 * 408/481 or no answer) */
-		cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED",
-				 err == ECONNRESET ? "hangup" : call->refreshing ? "session-expired" : "error",
-				 "remote", 0, NULL);
-		cx_sip__end_play(call);
+		cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+			.reason = err == ECONNRESET ? "hangup" :
+				  call->refreshing ? "session-expired" : "error",
+			.trigger = "remote"});
+		cx_mp_leg_end(&call->m);
 	}
 	else if (c->inbound) {
 		/* the caller gave up (CANCEL) before <accept> */
-		cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", "cancel", "remote", 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+			.reason = "cancel", .trigger = "remote"});
 	}
 	else if (msg && (msg->scode == 401 || msg->scode == 407)) {
 		/* a challenge we could not answer (no credentials), or answered and got again
@@ -691,14 +421,16 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 		        cx_rt_esc, c->remote ? c->remote : "?", msg->scode, &msg->reason,
 		        cx_sipauth_why, call->areq);
 		cx_sip__set_proto(call, msg);
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "authentication", NULL, msg->scode, phrase);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){
+			.reason = "authentication", .sipcode = msg->scode, .sipreason = phrase});
 		mem_deref(phrase);
 	}
 	else if (!err && msg && msg->scode >= 300) {
 		pl_strdup(&phrase, &msg->reason);
 		cx_sip__set_proto(call, msg);
-		cx_rt_conn_event(c, "connection.failed", "FAILED", cx_rt_sipreason(msg->scode), NULL,
-				 msg->scode, phrase);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){
+			.reason = cx_rt_sipreason(msg->scode), .sipcode = msg->scode,
+			.sipreason = phrase});
 		mem_deref(phrase);
 	}
 	else if (err == EDESTADDRREQ) {
@@ -706,14 +438,14 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id,
 		        call->callid[0] ? call->callid : NULL, "sip: call to %s failed: its host "
 		        "name does not resolve (DNS: no such host)", c->remote ? c->remote : "?");
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "unknownhost", NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "unknownhost"});
 	}
 	else {
 		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id,
 		        call->callid[0] ? call->callid : NULL, "sip: call to %H failed: %s",
 		        cx_rt_esc, c->remote ? c->remote : "?", strerror(err));
-		cx_rt_conn_event(c, "connection.failed", "FAILED",
-				 err == ETIMEDOUT ? "timeout" : "unreachable", NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){
+			.reason = err == ETIMEDOUT ? "timeout" : "unreachable"});
 	}
 }
 
@@ -721,10 +453,10 @@ static void cx_sip__timeout_h(void *arg)
 {
 	cx_sip_call *call = arg;
 
-	if (call->closed || call->estab || !call->c)
+	if (call->m.closed || call->m.estab || !call->c)
 		return;
 	cx_sip__finish(call); /* CANCEL (libre sends it once a 1xx came) */
-	cx_rt_conn_event(call->c, "connection.failed", "FAILED", "timeout", NULL, 0, NULL);
+	cx_rt_conn_pev(call->c, CX_PEV_FAILED, &(cx_pev_info){.reason = "timeout"});
 }
 
 /* Section - Calls that end when the far end is gone
@@ -740,20 +472,21 @@ static void cx_sip__hangup(cx_sip_call *call, const char *reason, const char *tr
 {
 	cx_conn *c = call->c;
 
-	if (call->closed || !c)
+	if (call->m.closed || !c)
 		return;
 	cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
 	        call->callid[0] ? call->callid : NULL, "sip: call with %s ended by the platform: "
 	        "%s", c->remote ? c->remote : "?", reason);
 	cx_sip__finish(call);
-	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason, trigger, 0, NULL);
-	cx_sip__end_play(call);
+	cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+		.reason = reason, .trigger = trigger});
+	cx_mp_leg_end(&call->m);
 }
 
 /* The far end's SDP says it sends audio (not on hold: sendonly/inactive on its side). */
 static int cx_sip__rtp_expected(const cx_sip_call *call)
 {
-	return call->sdpm && (sdp_media_rdir(call->sdpm) & SDP_SENDONLY);
+	return call->m.sdpm && (sdp_media_rdir(call->m.sdpm) & SDP_SENDONLY);
 }
 
 static void cx_sip__rtp_watch_h(void *arg)
@@ -761,15 +494,15 @@ static void cx_sip__rtp_watch_h(void *arg)
 	cx_sip_call *call = arg;
 	uint64_t now = tmr_jiffies(), tmo = call->st ? call->st->rtp_tmo_ms : 0;
 
-	if (call->closed || !tmo)
+	if (call->m.closed || !tmo)
 		return;
 	if (!cx_sip__rtp_expected(call))
-		call->rtp_last = now; /* on hold: the clock starts again when it may send */
-	if (now - call->rtp_last >= tmo) {
+		call->m.rtp_last = now; /* on hold: the clock starts again when it may send */
+	if (now - call->m.rtp_last >= tmo) {
 		cx_sip__hangup(call, "rtp-timeout", "remote");
 		return;
 	}
-	tmr_start(&call->rtptmr, call->rtp_last + tmo - now, cx_sip__rtp_watch_h, call);
+	tmr_start(&call->rtptmr, call->m.rtp_last + tmo - now, cx_sip__rtp_watch_h, call);
 }
 
 static void cx_sip__maxdur_h(void *arg)
@@ -804,7 +537,7 @@ static void cx_sip__se_start(cx_sip_call *call)
 	uint32_t se = call->se, guard = se / 3 < 32 ? se / 3 : 32;
 
 	tmr_cancel(&call->setmr);
-	if (!se || call->closed)
+	if (!se || call->m.closed)
 		return;
 	if (call->se_refresh)
 		tmr_start(&call->setmr, (uint64_t)se * 500, cx_sip__se_refresh_h, call);
@@ -837,7 +570,7 @@ static void cx_sip__upd_resp_h(int err, const struct sip_msg *msg, void *arg)
 	if (!err && msg && msg->scode < 200)
 		return;
 	call->refreshing = 0;
-	if (call->closed)
+	if (call->m.closed)
 		return;
 	if (err || msg->scode == 408 || msg->scode == 481) {
 		/* the dialog is gone on the far side, or nobody answers */
@@ -873,7 +606,7 @@ static void cx_sip__se_refresh_h(void *arg)
 	struct mbuf *desc = NULL;
 	int err;
 
-	if (call->closed || !call->sess || !call->st)
+	if (call->m.closed || !call->sess || !call->st)
 		return;
 	call->refreshing = 1;
 	if (call->se_update) {
@@ -907,7 +640,7 @@ static void cx_sip__watch_start(cx_sip_call *call)
 
 	if (!st)
 		return;
-	call->rtp_last = tmr_jiffies();
+	call->m.rtp_last = tmr_jiffies();
 	if (st->rtp_tmo_ms)
 		tmr_start(&call->rtptmr, st->rtp_tmo_ms, cx_sip__rtp_watch_h, call);
 	if (st->max_call_ms)
@@ -961,7 +694,7 @@ static bool cx_sip__update_h(const struct sip_msg *msg, void *arg)
 		return false;
 	LIST_FOREACH(&st->calls, le) {
 		cx_sip_call *x = le->data;
-		if (x->sess && !x->closed && x->estab && sip_dialog_cmp(sipsess_dialog(x->sess), msg)) {
+		if (x->sess && !x->m.closed && x->m.estab && sip_dialog_cmp(sipsess_dialog(x->sess), msg)) {
 			call = x;
 			break;
 		}
@@ -1230,13 +963,13 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	if (err) {
 		cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall>: %H",
 		        cx_rt_esc, em[0] ? em : strerror(err));
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "badnumber", NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "badnumber"});
 		return 0;
 	}
 	if (cx_sip__invalid_host(uri)) {
 		cx_logc(CX_LOG_WARN, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
 		        "%s: its host name does not resolve (.invalid never does, RFC 6761)", uri);
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "unknownhost", NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "unknownhost"});
 		err = 0;
 		goto out;
 	}
@@ -1286,8 +1019,8 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	if (err) {
 		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
 		        "%H: cannot send the INVITE: %s", cx_rt_esc, uri, strerror(err));
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "unreachable", NULL, 0, NULL);
-		call->closed = 1;
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "unreachable"});
+		call->m.closed = 1;
 		err = 0;
 		goto out;
 	}
@@ -1331,7 +1064,7 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 		(void)pl_strcpy(&msg->callid, call->callid, sizeof(call->callid));
 	if (!call) {
 		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "out of memory", NULL, 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "out of memory"});
 		goto out;
 	}
 	mem_deref(c->pd);
@@ -1369,8 +1102,8 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 		cx_log(CX_LOG_ERR, NULL, "sip: cannot answer the INVITE from %H: %s", cx_rt_esc,
 		       from, strerror(err));
 		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
-		call->closed = 1;
-		cx_rt_conn_event(c, "connection.failed", "FAILED", "error", NULL, 0, NULL);
+		call->m.closed = 1;
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "error"});
 	}
  out:
 	mem_deref(from);
@@ -1382,7 +1115,15 @@ static cx_sip_call *cx_sip__call(cx_conn *c)
 {
 	cx_sip_call *call = c->pd;
 
-	return call && call->sess && !call->closed ? call : NULL;
+	return call && call->sess && !call->m.closed ? call : NULL;
+}
+
+/* The media plane's view of c's call (mplane.h cx_mp_leg_h). */
+static cx_mp_leg *cx_sip__leg(cx_conn *c, int any)
+{
+	cx_sip_call *call = any ? c->pd : cx_sip__call(c);
+
+	return call ? &call->m : NULL;
 }
 
 /* <accept> cannot be honoured: the caller gets a final error response and the call is over
@@ -1391,12 +1132,14 @@ static cx_sip_call *cx_sip__call(cx_conn *c)
  * that ends its session on connection.failed (most do) frees it. */
 static int cx_sip__refuse(cx_sip_call *call, uint16_t code, const char *phrase, const char *reason)
 {
+	const cx_pev_info why = {.reason = reason, .trigger = "local", .sipcode = code,
+				 .sipreason = phrase};
 	cx_conn *c = call->c;
 
 	(void)sipsess_reject(call->sess, code, phrase, NULL);
 	cx_sip__finish(call);
-	cx_rt_conn_event(c, "connection.accept.failed", NULL, reason, "local", code, phrase);
-	cx_rt_conn_event(c, "connection.failed", "FAILED", reason, "local", code, phrase);
+	cx_rt_conn_pev(c, CX_PEV_ACCEPT_FAILED, &why);
+	cx_rt_conn_pev(c, CX_PEV_FAILED, &why);
 	return 0; /* the outcome is reported: no second connection.accept.failed from the runtime */
 }
 
@@ -1491,14 +1234,15 @@ static int cx_sip_reject(cx_engine *e, cx_conn *c, const char *reason)
 	uint16_t code = cx_sip__reject_code(reason, &phrase);
 	int err;
 
-	if (!call || call->estab)
+	if (!call || call->m.estab)
 		return EPROTO;
 	err = sipsess_reject(call->sess, code, phrase, "%H", cx_siphdr_print, c->hints);
 	if (err)
 		return err;
 	cx_sip__finish(call);
-	cx_rt_conn_event(c, "connection.failed", "FAILED", reason ? reason : "rejected", "local", code,
-			 phrase);
+	cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){
+		.reason = reason ? reason : "rejected", .trigger = "local", .sipcode = code,
+		.sipreason = phrase});
 	return 0;
 }
 
@@ -1523,20 +1267,22 @@ static void cx_sip__refer_end(cx_sip_call *call, int ok, const char *why, uint16
 	call->refer = mem_deref(call->refer); /* safe in libre's handlers: they hold a reference */
 	if (phrase && pl_isset(phrase))
 		(void)pl_strdup(&ph, phrase);
-	if (!c || call->closed) {
+	if (!c || call->m.closed) {
 		/* already over */
 	}
 	else if (ok) {
 		cx_sip__finish(call); /* BYE: the transferor leaves */
-		cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, "local", scode, ph);
-		cx_sip__end_play(call);
+		cx_rt_conn_pev(c, CX_PEV_REDIRECTED, &(cx_pev_info){
+			.reason = reason, .trigger = "local", .sipcode = scode, .sipreason = ph});
+		cx_mp_leg_end(&call->m);
 	}
 	else {
 		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id,
 		        call->callid[0] ? call->callid : NULL, "sip: transfer of %H failed: %s%s%H",
 		        cx_rt_esc, c->remote ? c->remote : "call", why, ph ? ": " : "", cx_rt_esc,
 		        ph ? ph : "");
-		cx_rt_conn_event(c, "connection.redirect.failed", NULL, why, NULL, scode, ph);
+		cx_rt_conn_pev(c, CX_PEV_REDIRECT_FAILED, &(cx_pev_info){
+			.reason = why, .sipcode = scode, .sipreason = ph});
 	}
 	mem_deref(ph);
 	mem_deref(reason);
@@ -1638,7 +1384,7 @@ static int cx_sip_redirect(cx_engine *e, cx_conn *c, const char *dest, const cha
 		return err;
 	}
 	cx_sip__clean(uri);
-	if (call->estab) {
+	if (call->m.estab) {
 		err = cx_sip__refer(st, call, uri, reason);
 		mem_deref(uri);
 		mem_deref(route);
@@ -1651,7 +1397,9 @@ static int cx_sip_redirect(cx_engine *e, cx_conn *c, const char *dest, const cha
 	if (err)
 		return err;
 	cx_sip__finish(call);
-	cx_rt_conn_event(c, "connection.redirected", "DISCONNECTED", reason, "local", 302, "Moved Temporarily");
+	cx_rt_conn_pev(c, CX_PEV_REDIRECTED, &(cx_pev_info){
+		.reason = reason, .trigger = "local", .sipcode = 302,
+		.sipreason = "Moved Temporarily"});
 	return 0;
 }
 
@@ -1659,733 +1407,60 @@ static int cx_sip_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 {
 	cx_sip_call *call = c->pd;
 
-	if (call && call->sess && !call->closed) {
-		if (c->inbound && !call->estab)
+	if (call && call->sess && !call->m.closed) {
+		if (c->inbound && !call->m.estab)
 			(void)sipsess_reject(call->sess, 480, "Temporarily Unavailable", "%H",
 					     cx_siphdr_print, c->hints);
 		/* BYE when established, CANCEL when an outbound call is still ringing */
 		cx_sip__finish(call);
 	}
-	if (call && call->st)
-		cx_sip_mix__drop(call->st, call);
-	cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", reason ? reason : "disconnect",
-			 "local", 0, NULL);
 	if (call)
-		cx_sip__end_play(call);
+		cx_mp_leg_stop(&call->m); /* (done already when the call was up) */
+	cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+		.reason = reason ? reason : "disconnect", .trigger = "local"});
+	if (call)
+		cx_mp_leg_end(&call->m);
 	return 0;
 }
 
-/* Section - Joins and conferences (the relay and mixer)
- *
- * One clock per provider: every 20 ms (drift-free, like the player) each live call's received
- * audio is taken from its buffer (decoded to PCM, so PCMU and PCMA legs transcode for free);
- * each conference sums its talkers and its prompt; each call that hears something gets the
- * sum of what it hears, minus its own voice when it talks into a conference it hears
- * (mix-minus), encoded in its own law and sent with its own RTP sequence, timestamp and SSRC.
- * A call playing a prompt hears the prompt, not the relay. */
-
-static void cx_sip_edge__destroy(void *arg)
-{
-	cx_sip_edge *ed = arg;
-
-	list_unlink(&ed->le);
-}
-
-/* A call or a conference leaves every join. */
-static void cx_sip_mix__drop(cx_sip_st *st, const void *node)
-{
-	struct le *le = list_head(&st->edges);
-
-	while (le) {
-		cx_sip_edge *ed = le->data;
-		le = le->next;
-		if (ed->dst == node || ed->src == node)
-			mem_deref(ed);
-	}
-}
-
-static cx_sip_edge *cx_sip_mix__edge(cx_sip_st *st, const void *dst, const void *src)
-{
-	struct le *le;
-
-	LIST_FOREACH(&st->edges, le) {
-		cx_sip_edge *ed = le->data;
-		if (ed->dst == dst && ed->src == src)
-			return ed;
-	}
-	return NULL;
-}
-
-static int cx_sip_mix__add(cx_sip_st *st, void *dst, char dk, void *src, char sk)
-{
-	cx_sip_edge *ed;
-
-	if (cx_sip_mix__edge(st, dst, src))
-		return 0;
-	ed = mem_zalloc(sizeof(*ed), cx_sip_edge__destroy);
-	if (!ed)
-		return ENOMEM;
-	ed->dst = dst;
-	ed->dk = dk;
-	ed->src = src;
-	ed->sk = sk;
-	list_append(&st->edges, &ed->le, ed);
-	return 0;
-}
-
-static int cx_sip__live(const cx_sip_call *call)
-{
-	return call->estab && !call->closed && call->pt >= 0 && call->rtp && call->sdpm;
-}
-
-/* A received G.711 packet into the call's buffer; the oldest audio goes when it is full. */
-static void cx_sip_mix__put(cx_sip_call *call, const struct rtp_header *hdr, struct mbuf *mb)
-{
-	const uint8_t *b = mbuf_buf(mb);
-	size_t n = mbuf_get_left(mb), i;
-
-	if (n > 3 * SIP_SAMPLES)
-		n = 3 * SIP_SAMPLES; /* no sane peer sends more than 60 ms per packet */
-	for (i = 0; i < n; i++) {
-		if (call->jn == SIP_JB) {
-			call->jr = (call->jr + 1) % SIP_JB;
-			call->jn--;
-		}
-		call->jb[(call->jr + call->jn) % SIP_JB] = hdr->pt == 8 ? g711_alaw2pcm(b[i]) :
-			g711_ulaw2pcm(b[i]);
-		call->jn++;
-	}
-}
-
-/* This frame's 160 samples from the far end; silence while the buffer (re)fills to 40 ms, so
- * that late packets do not cut every frame. */
-static void cx_sip_mix__get(cx_sip_call *call)
-{
-	uint32_t i;
-
-	if (!call->jprimed && call->jn >= SIP_JB_START)
-		call->jprimed = 1;
-	if (!call->jprimed || call->jn < SIP_SAMPLES) {
-		call->jprimed = 0;
-		memset(call->in, 0, sizeof(call->in));
-		return;
-	}
-	for (i = 0; i < SIP_SAMPLES; i++)
-		call->in[i] = call->jb[(call->jr + i) % SIP_JB];
-	call->jr = (call->jr + SIP_SAMPLES) % SIP_JB;
-	call->jn -= SIP_SAMPLES;
-}
-
-static void cx_sip_mix__send(cx_sip_st *st, cx_sip_call *call, const int32_t *out)
-{
-	struct mbuf *mb = mbuf_alloc(RTP_HEADER_SIZE + SIP_SAMPLES);
-	int marker = call->mlast != st->mixn - 1 || !call->mlast;
-	size_t i;
-	int err;
-
-	if (!mb)
-		return;
-	/* a new talk spurt (first packet, or after a prompt): the timestamp follows the clock */
-	if (marker)
-		call->mts = call->tsbase + (uint32_t)((tmr_jiffies() - call->t0) * 8);
-	else
-		call->mts += SIP_SAMPLES;
-	call->mlast = st->mixn;
-	mb->pos = mb->end = RTP_HEADER_SIZE;
-	for (i = 0; i < SIP_SAMPLES; i++) {
-		int32_t v = out[i] > 32767 ? 32767 : out[i] < -32767 ? -32767 : out[i];
-		(void)mbuf_write_u8(mb, call->pt == 8 ? g711_pcm2alaw((int16_t)v) :
-				    g711_pcm2ulaw((int16_t)v));
-	}
-	mb->pos = RTP_HEADER_SIZE;
-	cx_sip__count_tx(call, mbuf_get_left(mb));
-	err = rtp_send(call->rtp, sdp_media_raddr(call->sdpm), false, marker, (uint8_t)call->pt,
-		       call->mts, mb);
-	if (err && err != ENOMEM)
-		cx_log(CX_LOG_INFO, NULL, "sip: RTP send (join): %s", strerror(err));
-	mem_deref(mb);
-}
-
-static void cx_sip_mix__frame(cx_sip_st *st)
-{
-	int32_t out[SIP_SAMPLES];
-	struct le *le, *ge;
-	size_t i;
-
-	LIST_FOREACH(&st->calls, le) {
-		cx_sip_call *call = le->data;
-		if (cx_sip__live(call))
-			cx_sip_mix__get(call);
-		else
-			memset(call->in, 0, sizeof(call->in));
-	}
-	LIST_FOREACH(&st->confs, le) {
-		cx_sip_conf *fc = le->data;
-		cx_sip_play *p = fc->play;
-		memset(fc->sum, 0, sizeof(fc->sum));
-		LIST_FOREACH(&st->edges, ge) {
-			cx_sip_edge *ed = ge->data;
-			if (ed->dst == fc && ed->sk == 'c')
-				for (i = 0; i < SIP_SAMPLES; i++)
-					fc->sum[i] += ((cx_sip_call *)ed->src)->in[i];
-		}
-		if (p) {
-			size_t off = (size_t)p->npkt * SIP_SAMPLES;
-			for (i = 0; i < SIP_SAMPLES && off + i < p->n; i++)
-				fc->sum[i] += p->pcm[off + i];
-			if (++p->npkt * (size_t)SIP_SAMPLES >= p->n) {
-				cx_sip_play__stop(p);
-				cx_rt_dlg_event(p->d, "dialog.exit", NULL);
-			}
-		}
-		if (fc->rec)
-			cx_rec_mix(fc->rec, fc->sum, SIP_SAMPLES);
-	}
-	LIST_FOREACH(&st->calls, le) {
-		cx_sip_call *call = le->data;
-		int any = 0;
-		if (!cx_sip__live(call) || call->play)
-			continue;
-		memset(out, 0, sizeof(out));
-		LIST_FOREACH(&st->edges, ge) {
-			cx_sip_edge *ed = ge->data;
-			if (ed->dst != call)
-				continue;
-			any = 1;
-			if (ed->sk == 'c') {
-				for (i = 0; i < SIP_SAMPLES; i++)
-					out[i] += ((cx_sip_call *)ed->src)->in[i];
-			}
-			else {
-				const cx_sip_conf *fc = ed->src;
-				int self = cx_sip_mix__edge(st, fc, call) != NULL;
-				for (i = 0; i < SIP_SAMPLES; i++)
-					out[i] += fc->sum[i] - (self ? call->in[i] : 0);
-			}
-		}
-		if (any)
-			cx_sip_mix__send(st, call, out);
-	}
-}
-
-static int cx_sip_mix__busy(cx_sip_st *st)
-{
-	struct le *le;
-
-	if (list_head(&st->edges) || list_head(&st->plays))
-		return 1;
-	LIST_FOREACH(&st->confs, le)
-		if (((cx_sip_conf *)le->data)->play || ((cx_sip_conf *)le->data)->rec)
-			return 1;
-	return 0;
-}
-
-static void cx_sip_mix__tick(void *arg)
-{
-	cx_sip_st *st = arg;
-	uint64_t now = tmr_jiffies(), due;
-	int burst = 0;
-
-	while (st->mixt0 + st->mixn * SIP_PTIME <= now && burst < SIP_CATCHUP) {
-		st->mixn++;
-		cx_sip_mix__frame(st);
-		burst++;
-	}
-	if (st->mixt0 + st->mixn * SIP_PTIME + 200 < now)
-		st->mixt0 = now - st->mixn * SIP_PTIME; /* stalled: skip, do not race to catch up */
-	cx_sip_play__all(st, now);
-	if (!cx_sip_mix__busy(st))
-		return; /* the clock stops with the last join; cx_sip_mix__start restarts it */
-	due = st->mixt0 + st->mixn * SIP_PTIME;
-	tmr_start(&st->mixtmr, due > now ? due - now : 0, cx_sip_mix__tick, st);
-}
-
-static void cx_sip_mix__start(cx_sip_st *st)
-{
-	if (tmr_isrunning(&st->mixtmr))
-		return;
-	st->mixt0 = tmr_jiffies();
-	st->mixn = 0;
-	tmr_start(&st->mixtmr, 0, cx_sip_mix__tick, st);
-}
-
-/* id -> a connected call ('c') or a conference ('f'); dialogs are joined through
- * <dialogstart conferenceid> only. */
-static int cx_sip_mix__node(cx_sess *s, const char *id, int strict, void **np, char *kp)
-{
-	cx_conn *c = cx_conn_find(s, id);
-	cx_conf *f;
-
-	if (c) {
-		cx_sip_call *call = c->pd;
-		if (!call || (strict && (!cx_sip__call(c) || !cx_sip__live(call)))) {
-			cx_log(CX_LOG_WARN, NULL, "sip: join: connection %s has no audio (not "
-			       "connected)", id);
-			return EPROTO;
-		}
-		*np = call;
-		*kp = 'c';
-		return 0;
-	}
-	f = cx_conf_find(s, id);
-	if (f && f->pd) {
-		*np = f->pd;
-		*kp = 'f';
-		return 0;
-	}
-	cx_log(CX_LOG_WARN, NULL, "sip: join: '%H' is not a connection or conference of this "
-	       "provider (start a dialog with conferenceid to play into a conference)", cx_rt_esc,
-	       id);
-	return ENOTSUP;
-}
+/* Section - Media operations: the media plane's (mplane.c) */
 
 static int cx_sip_join(cx_engine *e, cx_sess *s, const char *id1, const char *id2, int full)
 {
 	cx_sip_st *st = cx_sip__st(e);
-	void *a, *b;
-	char ka, kb;
-	cx_sip_edge *ed;
-	int err;
 
-	if (!st)
-		return ENOSYS;
-	if ((err = cx_sip_mix__node(s, id1, 1, &a, &ka)) || (err = cx_sip_mix__node(s, id2, 1, &b, &kb)))
-		return err;
-	if (a == b) {
-		cx_log(CX_LOG_INFO, NULL, "sip: join: %s with itself", id1);
-		return EINVAL;
-	}
-	if (ka == 'f' && kb == 'f') {
-		cx_log(CX_LOG_WARN, NULL, "sip: join: conference to conference is not supported");
-		return ENOTSUP;
-	}
-	/* a new join of the same two replaces the old one (e.g. full -> half) */
-	if ((ed = cx_sip_mix__edge(st, a, b)))
-		mem_deref(ed);
-	if ((ed = cx_sip_mix__edge(st, b, a)))
-		mem_deref(ed);
-	err = cx_sip_mix__add(st, a, ka, b, kb); /* id1 hears id2 */
-	if (!err && full)
-		err = cx_sip_mix__add(st, b, kb, a, ka);
-	if (err)
-		return err;
-	cx_sip_mix__start(st);
-	return 0;
+	return st ? cx_mp_join(st->mp, s, id1, id2, full) : ENOSYS;
 }
 
 static int cx_sip_unjoin(cx_engine *e, cx_sess *s, const char *id1, const char *id2)
 {
 	cx_sip_st *st = cx_sip__st(e);
-	cx_sip_edge *ab, *ba;
-	void *a, *b;
-	char ka, kb;
-	int err;
 
-	if (!st)
-		return ENOSYS;
-	if ((err = cx_sip_mix__node(s, id1, 0, &a, &ka)) || (err = cx_sip_mix__node(s, id2, 0, &b, &kb)))
-		return err;
-	ab = cx_sip_mix__edge(st, a, b);
-	ba = cx_sip_mix__edge(st, b, a);
-	if (!ab && !ba) {
-		cx_log(CX_LOG_WARN, NULL, "sip: unjoin: %s and %s are not joined", id1, id2);
-		return ENOENT;
-	}
-	mem_deref(ab);
-	mem_deref(ba);
-	return 0;
-}
-
-static void cx_sip_conf__destroy(void *arg)
-{
-	cx_sip_conf *fc = arg;
-
-	if (fc->play) {
-		fc->play->conf = NULL;
-		fc->play = NULL;
-	}
-	if (fc->st)
-		cx_sip_mix__drop(fc->st, fc);
-	list_unlink(&fc->le);
+	return st ? cx_mp_unjoin(st->mp, s, id1, id2) : ENOSYS;
 }
 
 static int cx_sip_createconference(cx_engine *e, cx_conf *f)
 {
 	cx_sip_st *st = cx_sip__st(e);
-	cx_sip_conf *fc;
 
-	if (!st)
-		return ENOSYS;
-	fc = mem_zalloc(sizeof(*fc), cx_sip_conf__destroy);
-	if (!fc)
-		return ENOMEM;
-	fc->st = st;
-	fc->f = f;
-	list_append(&st->confs, &fc->le, fc);
-	mem_deref(f->pd);
-	f->pd = fc;
-	return 0;
+	return st ? cx_mp_conf_create(st->mp, f) : ENOSYS;
 }
 
 static int cx_sip_destroyconference(cx_engine *e, cx_conf *f)
 {
-	cx_sip_conf *fc = f->pd;
-	cx_sip_play *p = fc ? fc->play : NULL;
-
-	if (p) {
-		/* its prompt ends with it */
-		cx_sip_play__stop(p);
-		cx_rt_dlg_event(p->d, "dialog.exit", NULL);
-	}
-	if (fc)
-		cx_rec_end(fc->rec, "destroyed"); /* and its recording */
-	f->pd = mem_deref(fc);
-	return 0;
-}
-
-/* Section - Audio dialogs (RTP player) */
-
-static void cx_sip_play__stop(cx_sip_play *p)
-{
-	list_unlink(&p->le);
-	if (p->call && p->call->play == p)
-		p->call->play = NULL;
-	p->call = NULL;
-	if (p->conf && p->conf->play == p)
-		p->conf->play = NULL;
-	p->conf = NULL;
-}
-
-static void cx_sip_play__destroy(void *arg)
-{
-	cx_sip_play *p = arg;
-
-	cx_sip_play__stop(p);
-	mem_deref(p->pcm);
-}
-
-static int cx_sip_play__send(cx_sip_play *p)
-{
-	cx_sip_call *call = p->call;
-	size_t off = (size_t)p->npkt * SIP_SAMPLES, i;
-	struct mbuf *mb;
-	int err;
-
-	mb = mbuf_alloc(RTP_HEADER_SIZE + SIP_SAMPLES);
-	if (!mb)
-		return ENOMEM;
-	mb->pos = mb->end = RTP_HEADER_SIZE;
-	for (i = 0; i < SIP_SAMPLES; i++) {
-		int16_t s = off + i < p->n ? p->pcm[off + i] : 0;
-		if (s < -32767)
-			s = -32767; /* librem's encoders mishandle -32768 */
-		(void)mbuf_write_u8(mb, call->pt == 8 ? g711_pcm2alaw(s) : g711_pcm2ulaw(s));
-	}
-	mb->pos = RTP_HEADER_SIZE;
-	cx_sip__count_tx(call, mbuf_get_left(mb));
-	err = rtp_send(call->rtp, sdp_media_raddr(call->sdpm), false, p->npkt == 0, (uint8_t)call->pt,
-		       p->ts0 + p->npkt * SIP_SAMPLES, mb);
-	mem_deref(mb);
-	return err;
-}
-
-/* Drift-free pacing: packet k of a prompt is due at t0 + 20k ms, whatever the clock's lateness;
- * the media clock (cx_sip_mix__tick) sends what is due of every prompt at each of its ticks, so
- * a thousand playing calls cost one timer, not a thousand in libre's timer list. */
-static void cx_sip_play__run(cx_sip_play *p, uint64_t now)
-{
-	uint32_t total = (uint32_t)((p->n + SIP_SAMPLES - 1) / SIP_SAMPLES), burst = 0;
-
-	if (!p->call)
-		return;
-	while (p->npkt < total && p->t0 + (uint64_t)p->npkt * SIP_PTIME <= now && burst < SIP_CATCHUP) {
-		int err = cx_sip_play__send(p);
-		if (err && err != ENOMEM)
-			cx_log(CX_LOG_INFO, NULL, "sip: RTP send: %s", strerror(err));
-		p->npkt++;
-		burst++;
-	}
-	if (p->npkt >= total && p->t0 + (uint64_t)p->npkt * SIP_PTIME <= now) {
-		/* the last packet's 20 ms have passed: the prompt is over */
-		cx_sip_play__stop(p);
-		if (p->d) /* NULL: a VoiceXML prompt, whose dialog goes on */
-			cx_rt_dlg_event(p->d, "dialog.exit", NULL);
-	}
-}
-
-static void cx_sip_play__all(cx_sip_st *st, uint64_t now)
-{
-	struct le *le = list_head(&st->plays);
-
-	while (le) {
-		cx_sip_play *p = le->data;
-		le = le->next; /* p may leave the list */
-		cx_sip_play__run(p, now);
-	}
-}
-
-/* <dialogstart src="'record:NAME.wav'"> on a connection or a conference (record.c): a failure
- * is reported here with its own reason. */
-static int cx_sip__record(cx_engine *e, cx_dlg *d, cx_sip_call *call, cx_sip_conf *fc)
-{
-	cx_rec **slot = fc ? &fc->rec : &call->rec, *r = NULL;
-	const char *why = "the connection or conference is being recorded already";
-	int err = EBUSY;
-
-	if (!*slot)
-		err = cx_rec_start(&r, d, e->record_dir, slot, &why);
-	if (err) {
-		cx_log(CX_LOG_WARN, NULL, "sip: dialog %s: %s", d->id, why ? why : strerror(err));
-		cx_rt_dlg_event(d, "error.dialog.notstarted", why ? why : "cannot start this dialog");
-		return 0;
-	}
-	mem_deref(d->pd);
-	d->pd = r;
-	cx_rt_dlg_event(d, "dialog.started", NULL);
-	if (fc)
-		cx_sip_mix__start(fc->st); /* the mixer clock takes the conference's frames */
-	return 0;
+	return cx_mp_conf_destroy(f);
 }
 
 static int cx_sip_dialogstart(cx_engine *e, cx_dlg *d)
 {
-	cx_sip_play *p;
-	cx_sip_call *call;
-	cx_sip_conf *fc = NULL;
-	cx_conn *c;
-	int err, tts = 0;
-	const cx_vx_doc *vx = cx_vx_find(d->src);
+	cx_sip_st *st = cx_sip__st(e);
 
-	if (vx && (!d->type || strncasecmp(d->type, "audio/", 6)))
-		return cx_sip__vx_start(e, d, vx);
-	if (!d->type || strncasecmp(d->type, "audio/", 6)) {
-		cx_log(CX_LOG_WARN, NULL, "sip: dialog type '%H' is not supported (only audio/*)",
-		       cx_rt_esc, d->type ? d->type : "");
-		return ENOTSUP;
-	}
-	if (d->confid[0]) {
-		cx_conf *f = cx_conf_find(d->sess, d->confid);
-		fc = f ? f->pd : NULL;
-		if (!fc) {
-			cx_log(CX_LOG_INFO, NULL, "sip: dialog %s: no conference %s", d->id,
-			       d->confid);
-			return EPROTO;
-		}
-	}
-	c = d->connid[0] ? cx_conn_find(d->sess, d->connid) : NULL;
-	call = c ? cx_sip__call(c) : NULL;
-	if (!fc && (!call || !call->estab || call->pt < 0)) {
-		cx_log(CX_LOG_WARN, NULL, "sip: dialog %s: its connection has no audio yet (not "
-		       "connected)", d->id);
-		return EPROTO;
-	}
-	if (cx_rec_is(d->src))
-		return cx_sip__record(e, d, call, fc);
-	p = mem_zalloc(sizeof(*p), cx_sip_play__destroy);
-	if (!p)
-		return ENOMEM;
-	p->d = d;
-	err = cx_media_load(e->media_root, d->src, &p->pcm, &p->n, &tts);
-	if (err) {
-		mem_deref(p);
-		return err;
-	}
-	if (tts)
-		cx_log(CX_LOG_ERR, NULL, "dialog %s: cannot play the file of '%H': speaking its "
-		       "text=", d->id, cx_rt_esc, d->src);
-	if (fc) {
-		/* into the conference's mix: the mixer clock takes its frames */
-		if (fc->play) {
-			cx_sip_play *old = fc->play;
-			cx_sip_play__stop(old);
-			cx_rt_dlg_event(old->d, "dialog.exit", NULL);
-		}
-		mem_deref(d->pd);
-		d->pd = p;
-		p->conf = fc;
-		fc->play = p;
-		cx_rt_dlg_event(d, "dialog.started", NULL);
-		cx_sip_mix__start(fc->st);
-		return 0;
-	}
-	if (call->play) {
-		/* a new prompt replaces the one playing; that one ends */
-		cx_sip_play *old = call->play;
-		cx_sip_play__stop(old);
-		if (old->d)
-			cx_rt_dlg_event(old->d, "dialog.exit", NULL);
-	}
-	mem_deref(d->pd);
-	d->pd = p;
-	p->call = call;
-	call->play = p;
-	p->t0 = tmr_jiffies();
-	p->ts0 = call->tsbase + (uint32_t)((p->t0 - call->t0) * 8);
-	cx_rt_dlg_event(d, "dialog.started", NULL);
-	list_append(&call->st->plays, &p->le, p);
-	cx_sip_play__run(p, p->t0); /* packet 0 now; the media clock sends the rest */
-	cx_sip_mix__start(call->st);
-	return 0;
-}
-
-/* Section - VoiceXML dialogs (runtime/vxml.c runs them; docs/voicexml.md)
- *
- * The dialog's pd is a cx_sip_vx. Its prompts are plays without a dialog (p->d NULL) that it
- * owns: a prompt queued while one plays is appended to it. DTMF (RFC 4733, cx_sip__dtmf) goes
- * to the dialog running on the call and stops its prompt (barge-in). The call is looked up
- * by the dialog's connection id each time: no pointer to it is kept. */
-typedef struct cx_sip_vx {
-	struct le le;                 /* in cx_sip__vxs */
-	cx_dlg *d;                    /* weak: this is d->pd */
-	cx_vx_run *run;
-	cx_sip_play *play;            /* the prompt playing or last played */
-} cx_sip_vx;
-
-static struct list cx_sip__vxs;
-
-static void cx_sip_vx__destroy(void *arg)
-{
-	cx_sip_vx *v = arg;
-
-	list_unlink(&v->le);
-	mem_deref(v->run);
-	mem_deref(v->play);
-}
-
-static cx_sip_call *cx_sip__vx_call(cx_dlg *d)
-{
-	cx_conn *c = d->connid[0] && d->sess ? cx_conn_find(d->sess, d->connid) : NULL;
-
-	return c ? cx_sip__call(c) : NULL;
-}
-
-static uint64_t cx_sip__vx_play(cx_engine *e, cx_dlg *d, const char *src, void *arg)
-{
-	cx_sip_vx *v = arg;
-	cx_sip_call *call = cx_sip__vx_call(d);
-	cx_sip_play *p = v->play;
-	int16_t *pcm = NULL;
-	size_t n = 0;
-	int tts = 0;
-
-	if (!call || !call->estab || call->pt < 0 || cx_media_load(e->media_root, src, &pcm, &n, &tts))
-		return 0;
-	if (p && p->call == call && call->play == p) { /* still playing: the prompt follows it */
-		int16_t *all = mem_alloc((p->n + n) * sizeof(int16_t), NULL);
-		if (!all) {
-			mem_deref(pcm);
-			return 0;
-		}
-		memcpy(all, p->pcm, p->n * sizeof(int16_t));
-		memcpy(all + p->n, pcm, n * sizeof(int16_t));
-		mem_deref(p->pcm);
-		mem_deref(pcm);
-		p->pcm = all;
-		p->n += n;
-		return n / 8;
-	}
-	v->play = mem_deref(v->play);
-	p = mem_zalloc(sizeof(*p), cx_sip_play__destroy);
-	if (!p) {
-		mem_deref(pcm);
-		return 0;
-	}
-	p->pcm = pcm;
-	p->n = n;
-	if (call->play) { /* an audio dialog playing on the call is replaced, as by a new one */
-		cx_sip_play *old = call->play;
-		cx_sip_play__stop(old);
-		if (old->d)
-			cx_rt_dlg_event(old->d, "dialog.exit", NULL);
-	}
-	v->play = p;
-	p->call = call;
-	call->play = p;
-	p->t0 = tmr_jiffies();
-	p->ts0 = call->tsbase + (uint32_t)((p->t0 - call->t0) * 8);
-	list_append(&call->st->plays, &p->le, p);
-	cx_sip_play__run(p, p->t0);
-	cx_sip_mix__start(call->st);
-	return n / 8;
-}
-
-/* <record> (vxio.c): the call's recording pointer, fed by its received audio. */
-static cx_rec **cx_sip__vx_recslot(cx_dlg *d, void *arg)
-{
-	cx_sip_call *call = cx_sip__vx_call(d);
-
-	(void)arg;
-	return call && call->estab ? &call->rec : NULL;
-}
-
-static int cx_sip__vx_start(cx_engine *e, cx_dlg *d, const cx_vx_doc *doc)
-{
-	cx_sip_call *call = cx_sip__vx_call(d);
-	cx_sip_vx *v;
-	int err;
-
-	if (!call || !call->estab || call->pt < 0) {
-		cx_log(CX_LOG_WARN, NULL, "sip: dialog %s: a VoiceXML dialog needs a connected call",
-		       d->id);
-		return EPROTO;
-	}
-	v = mem_zalloc(sizeof(*v), cx_sip_vx__destroy);
-	if (!v)
-		return ENOMEM;
-	v->d = d;
-	err = cx_vx_start(&v->run, e, d, doc, cx_sip__vx_play, v);
-	if (err) {
-		mem_deref(v);
-		return err;
-	}
-	cx_vxio_provider(v->run, cx_sip__vx_recslot, v);
-	list_append(&cx_sip__vxs, &v->le, v);
-	mem_deref(d->pd);
-	d->pd = v;
-	cx_rt_dlg_event(d, "dialog.started", NULL);
-	return 0;
-}
-
-static void cx_sip__vx_dtmf(cx_sip_call *call, const char *dig)
-{
-	struct le *le;
-
-	LIST_FOREACH(&cx_sip__vxs, le) {
-		cx_sip_vx *v = le->data;
-		if (v->d->exited || v->d->sess != call->c->sess || strcmp(v->d->connid, call->c->id))
-			continue;
-		if (v->play && v->play->call == call)
-			cx_sip_play__stop(v->play); /* barge-in */
-		cx_vx_input(v->run, dig);
-		cx_engine_kick(call->st->e);
-		return;
-	}
-}
-
-/* The call is over: its VoiceXML dialog stops (dialog.exit without values). */
-static void cx_sip__vx_end(cx_sip_call *call)
-{
-	struct le *le;
-
-	if (!call->c)
-		return;
-	LIST_FOREACH(&cx_sip__vxs, le) {
-		cx_sip_vx *v = le->data;
-		if (v->d->exited || v->d->sess != call->c->sess || strcmp(v->d->connid, call->c->id))
-			continue;
-		v->run = mem_deref(v->run);
-		if (v->play)
-			cx_sip_play__stop(v->play);
-		cx_rt_dlg_event(v->d, "dialog.exit", NULL);
-	}
+	return st ? cx_mp_dialogstart(st->mp, d) : ENOSYS;
 }
 
 static int cx_sip_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)
 {
-	if (cx_rec_is(d->src))
-		cx_rec_end(d->pd, "terminated"); /* its dialog.exit, with the file and duration */
-	d->pd = mem_deref(d->pd); /* stops the RTP; the runtime sends dialog.exit */
-	return 0;
+	return cx_mp_dialogterminate(d);
 }
 
 static void cx_sip_conn_release(cx_engine *e, cx_conn *c)
@@ -2415,21 +1490,14 @@ static void cx_sip_st__destroy(void *arg)
 		st->regs[i] = mem_deref(st->regs[i]);
 	}
 	/* calls belong to their connections; those outliving us only lose their session */
-	tmr_cancel(&st->mixtmr);
-	list_flush(&st->edges);
-	while ((le = list_head(&st->plays))) /* the plays belong to their dialogs */
-		list_unlink(le);
 	for (le = list_head(&st->calls); le; le = le->next) {
 		cx_sip_call *call = le->data;
 		cx_sip__finish(call);
 		call->st = NULL;
 	}
-	while ((le = list_head(&st->confs))) {
-		((cx_sip_conf *)le->data)->st = NULL;
-		list_unlink(le);
-	}
 	while ((le = list_head(&st->calls)))
 		list_unlink(le);
+	st->mp = mem_deref(st->mp); /* legs, mixers and prompts outliving it are unhooked */
 	st->updlsnr = mem_deref(st->updlsnr);
 	st->otherlsnr = mem_deref(st->otherlsnr);
 	st->evsock = mem_deref(st->evsock);
@@ -2452,10 +1520,10 @@ static void cx_sip_conn_stats(cx_engine *e, const cx_conn *c, cx_conn_stats *st)
 	if (!call)
 		return;
 	str_ncpy(st->callid, call->callid, sizeof(st->callid));
-	st->pkts_tx = call->ptx;
-	st->pkts_rx = call->prx;
-	st->bytes_tx = call->btx;
-	st->bytes_rx = call->brx;
+	st->pkts_tx = call->m.ptx;
+	st->pkts_rx = call->m.prx;
+	st->bytes_tx = call->m.btx;
+	st->bytes_rx = call->m.brx;
 }
 
 /* SIGHUP: the credentials file again, for the calls placed from now on (registrations keep
@@ -2566,6 +1634,8 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	st->laddr = la;
 	st->rtp_tmo_ms = SIP_RTP_TMO * 1000;
 	st->tcp = transport && !strcasecmp(transport, "tcp");
+	if ((err = cx_mp_alloc(&st->mp, e, cx_sip__leg)))
+		goto out;
 	if (gateway && (err = str_dup(&st->gateway, gateway)))
 		goto out;
 	/* a resolver for host names in destinations; IP literals never use it */

@@ -47,7 +47,7 @@ struct cx_vx_run {
 	uint64_t play_end;       /* tmr_jiffies() when the queued prompts end */
 	struct tmr t_in, t_go;
 	cx_cval *exit_values, *exit_expr;
-	const char *end_ev;      /* NULL: dialog.exit */
+	enum cx_pev end_ev;      /* CX_PEV_NONE: dialog.exit with the values */
 	char *end_reason;
 	cx_vxio *io;             /* <record> and the other side-trips (vxio.c) */
 };
@@ -282,7 +282,7 @@ int cx_vx_disconnect(cx_ctx *X)
 	cx_vx_run *r = cx_vx__of(X);
 
 	r->stop = 1;
-	r->end_ev = "dialog.disconnect";
+	r->end_ev = CX_PEV_DLG_DISCONNECT;
 	return CX_STOP;
 }
 
@@ -343,7 +343,7 @@ int cx_vx_throw(cx_ctx *X, cx_value event, cx_value message)
 static void cx_vx__fail(cx_vx_run *r, const char *why)
 {
 	r->stop = 1;
-	r->end_ev = "error.dialog";
+	r->end_ev = CX_PEV_DLG_ERROR;
 	r->end_reason = mem_deref(r->end_reason);
 	str_dup(&r->end_reason, why);
 }
@@ -542,10 +542,9 @@ static void cx_vx__finish_h(void *arg)
 {
 	cx_vx_run *r = arg;
 
-	if (r->end_ev && !strcmp(r->end_ev, "dialog.disconnect"))
-		cx_rt_dlg_event(r->d, "dialog.disconnect", NULL);
-	else if (r->end_ev)
-		cx_rt_dlg_event(r->d, r->end_ev, r->end_reason);
+	if (r->end_ev)
+		cx_rt_dlg_pev(r->d, r->end_ev,
+			      r->end_ev == CX_PEV_DLG_DISCONNECT ? NULL : r->end_reason);
 	else
 		cx_rt_dlg_exit(r->d, r->exit_values, r->exit_expr);
 	cx_engine_kick(r->e);
@@ -847,7 +846,7 @@ void cx_vx_error(cx_vx_run *r, const char *why, int finish)
 {
 	if (!r->stop) { /* else the first end stands (cx_vx_semantic's reason) */
 		r->stop = 1;
-		r->end_ev = why ? "error.dialog" : NULL; /* NULL: dialog.exit without values */
+		r->end_ev = why ? CX_PEV_DLG_ERROR : CX_PEV_NONE; /* dialog.exit without values */
 		if (why)
 			str_dup(&r->end_reason, why);
 	}

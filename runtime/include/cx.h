@@ -171,11 +171,16 @@ int cx_session_alive(cx_engine *e, const char *sessid);
 /* An incoming call: a new session of docs[0] ('newcall') with an ALERTING connection. */
 int cx_inbound(cx_engine *e, const char *from, const char *to, char *sessid, size_t sidsz,
 	       char *connid, size_t cidsz);
-/* What happened to a connection: "connection.connected", "connection.failed",
- * "connection.disconnected", … (the state follows from the name); reason may be NULL. */
+/* What happened to a connection: "connection.alerting", "connection.progressing",
+ * "connection.connected", "connection.failed", "connection.disconnected",
+ * "connection.redirected" or "connection.{accept,reject,redirect,merge}.failed" (the state
+ * follows from the name); reason may be NULL. EINVAL for any other name, ENOENT for an
+ * unknown connection. */
 int cx_conn_report(cx_engine *e, const char *sessid, const char *connid, const char *event,
 		   const char *reason);
-/* What happened to a dialog: "dialog.started", "dialog.exit", "error.dialog.notstarted". */
+/* What happened to a dialog: "dialog.prepared", "dialog.started", "dialog.exit",
+ * "dialog.disconnect", "error.dialog", "error.dialog.notprepared" or
+ * "error.dialog.notstarted"; EINVAL for any other name. */
 int cx_dialog_report(cx_engine *e, const char *sessid, const char *dialogid, const char *event);
 
 #ifdef __cplusplus

@@ -585,7 +585,8 @@ static void test_snapshot(void)
 	CHECK(cx_prov_inbound(e, "sip:caller@x", "sip:app@y", &c) == 0);
 	/* the far end hangs up before the session saw connection.alerting */
 	if (c)
-		cx_rt_conn_event(c, "connection.disconnected", "DISCONNECTED", "hangup", "remote", 0, NULL);
+		cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
+			.reason = "hangup", .trigger = "remote"});
 	CHECK(run_engine(e, 5000) == 0);
 	CHECK(!strcmp(logbuf, "alerting:ALERTING|remote|disc:DISCONNECTED|later:gone|"));
 	if (strcmp(logbuf, "alerting:ALERTING|remote|disc:DISCONNECTED|later:gone|"))
@@ -662,6 +663,25 @@ static const cx_transition d7_tr[] = {
 };
 static const cx_doc d7 = {CX_ABI_VERSION, "test", "door.ccxml", D7_N, d7_names, D7_STATE, d7_init, d7_tr, 2};
 
+/* The provider events' one table: every event has a name, and a name finds its event. */
+static void test_pev(void)
+{
+	int i;
+
+	for (i = 1; i < CX_PEV_COUNT; i++) {
+		CHECK(cx_pev_tab[i].name != NULL);
+		if (cx_pev_tab[i].name)
+			CHECK(cx_pev_find(cx_pev_tab[i].name, cx_pev_tab[i].dlg) == (enum cx_pev)i);
+		/* a final event puts the object in a final state */
+		if (cx_pev_tab[i].final)
+			CHECK(cx_pev_tab[i].state != NULL);
+	}
+	CHECK(cx_pev_find("connection.failed", 1) == CX_PEV_NONE);
+	CHECK(cx_pev_find(NULL, 0) == CX_PEV_NONE);
+	CHECK(cx_pev_tab[CX_PEV_REDIRECTED].final && !strcmp(cx_pev_tab[CX_PEV_REDIRECTED].state,
+							     "DISCONNECTED"));
+}
+
 static void test_embed(void)
 {
 	const cx_doc *docs[] = {&d7};
@@ -679,6 +699,12 @@ static void test_embed(void)
 	CHECK(cx_session_var(e, sid, "door", buf, sizeof(buf)) == 0 && !strcmp(buf, "open by alice"));
 	CHECK(cx_session_var(e, sid, "nope", buf, sizeof(buf)) == ENOENT);
 	CHECK(cx_session_inject(e, "s999", "x", NULL, 0) == ENOENT);
+	/* reports name events of the provider table only (EINVAL), of a known object (ENOENT) */
+	CHECK(cx_conn_report(e, sid, "c0", "connection.bogus", NULL) == EINVAL);
+	CHECK(cx_conn_report(e, sid, "c0", "dialog.exit", NULL) == EINVAL);
+	CHECK(cx_conn_report(e, sid, "c0", "connection.connected", NULL) == ENOENT);
+	CHECK(cx_dialog_report(e, sid, "d0", "connection.connected") == EINVAL);
+	CHECK(cx_dialog_report(e, sid, "d0", "dialog.exit") == ENOENT);
 	CHECK(cx_session_inject(e, sid, "door.quit", NULL, 0) == 0);
 	cx_engine_poll(e);
 	CHECK(!cx_session_alive(e, sid));
@@ -815,6 +841,7 @@ int main(void)
 	test_snapshot();
 	test_sim();
 	test_send();
+	test_pev();
 	test_embed();
 	test_stop_many();
 	test_abi();

@@ -1,0 +1,1058 @@
+/*
+ * mplane.c — the SIP provider's media plane (mplane.h; docs/sip.md): RTP legs and their
+ * receive path (DTMF, AMD and recording feeds, the relay's buffer), the media clock with the
+ * mixer of joins and conferences, the prompt player, and the audio of VoiceXML dialogs.
+ *
+ * Ownership: a leg is embedded in its call (sip.c), a cx_mp_conf is its conference's pd, a
+ * cx_mp_play is its dialog's pd. They point at each other weakly and unhook in their
+ * destructors; the plane (cx_mp) is the provider's and may go first.
+ */
+#include <string.h>
+#include <strings.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <re.h>
+#include <rem.h>
+#include "mplane.h"
+
+#define CX_MP__CATCHUP 10             /* packets sent at most per clock tick when late */
+#define CX_MP__JB_START 320           /* the relay starts (and restarts) at 40 ms buffered */
+
+typedef struct cx_mp_conf cx_mp_conf;
+
+struct cx_mp {
+	cx_engine *e;
+	cx_mp_leg_h *legh;            /* a connection's leg (sip.c) */
+	struct list legs;             /* cx_mp_leg (weak: the calls own them) */
+	struct list confs;            /* cx_mp_conf */
+	struct list edges;            /* cx_mp_edge: who hears whom (joins) */
+	struct tmr mixtmr;            /* the 20 ms media clock, running while joins or plays exist:
+				       * one timer for every call's prompt and the mixer */
+	struct list plays;            /* cx_mp_play to legs (weak), sent on that clock */
+	uint64_t mixt0, mixn;         /* frame k is due at mixt0 + 20k ms */
+};
+
+/* A conference's mixer: the sum of its talkers' frames, plus a prompt played into it. */
+struct cx_mp_conf {
+	struct le le;                 /* in mp->confs */
+	cx_mp *mp;                    /* NULL once the plane is gone */
+	cx_conf *f;                   /* owner (weak: the cx_mp_conf is f->pd) */
+	int32_t sum[CX_MP_SAMPLES];
+	cx_mp_play *play;             /* weak */
+	cx_rec *rec;                  /* recording of the mix (record.c; weak, as a leg's) */
+};
+
+/* dst hears src. A node is a leg or a conference (kind 'c' or 'f'). */
+typedef struct cx_mp_edge {
+	struct le le;
+	void *dst, *src;
+	char dk, sk;
+} cx_mp_edge;
+
+struct cx_mp_play {
+	cx_mp_leg *leg;               /* weak; NULL once the call is gone */
+	cx_mp_conf *conf;             /* or the conference it plays into (weak) */
+	cx_dlg *d;                    /* weak: the play is d->pd (NULL: a VoiceXML prompt) */
+	int16_t *pcm;
+	size_t n;
+	uint32_t npkt;                /* packets sent */
+	uint64_t t0;                  /* when packet 0 was due */
+	uint32_t ts0;
+	struct le le;                 /* in mp->plays while it plays to a leg */
+};
+
+static void cx_mp_play__stop(cx_mp_play *p);
+static void cx_mp_play__all(cx_mp *mp, uint64_t now);
+static void cx_mp__vx_dtmf(cx_mp_leg *leg, const char *dig);
+static void cx_mp__vx_end(cx_mp_leg *leg);
+static void cx_mp_mix__drop(cx_mp *mp, const void *node);
+static void cx_mp_mix__put(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbuf *mb);
+static int cx_mp__vx_start(cx_mp *mp, cx_dlg *d, const cx_vx_doc *doc);
+
+/* Section - The plane and its legs */
+
+static void cx_mp__destroy(void *arg)
+{
+	cx_mp *mp = arg;
+	struct le *le;
+
+	tmr_cancel(&mp->mixtmr);
+	list_flush(&mp->edges);
+	while ((le = list_head(&mp->plays))) /* the plays belong to their dialogs */
+		list_unlink(le);
+	while ((le = list_head(&mp->legs))) { /* the legs to their calls */
+		((cx_mp_leg *)le->data)->mp = NULL;
+		list_unlink(le);
+	}
+	while ((le = list_head(&mp->confs))) { /* the mixers to their conferences */
+		((cx_mp_conf *)le->data)->mp = NULL;
+		list_unlink(le);
+	}
+}
+
+int cx_mp_alloc(cx_mp **mpp, cx_engine *e, cx_mp_leg_h *legh)
+{
+	cx_mp *mp = mem_zalloc(sizeof(*mp), cx_mp__destroy);
+
+	if (!mp)
+		return ENOMEM;
+	mp->e = e;
+	mp->legh = legh;
+	tmr_init(&mp->mixtmr);
+	*mpp = mp;
+	return 0;
+}
+
+void cx_mp_leg_init(cx_mp *mp, cx_mp_leg *leg, cx_conn *c, const char *callid)
+{
+	leg->mp = mp;
+	leg->c = c;
+	leg->callid = callid;
+	leg->pt = -1;
+	leg->tept = -1;
+	list_append(&mp->legs, &leg->le, leg);
+}
+
+int cx_mp_live(const cx_mp_leg *leg)
+{
+	return leg->estab && !leg->closed && leg->pt >= 0 && leg->rtp && leg->sdpm;
+}
+
+void cx_mp_leg_stop(cx_mp_leg *leg)
+{
+	leg->closed = 1;
+	if (leg->mp)
+		cx_mp_mix__drop(leg->mp, leg);
+	/* a recording ends with the audio: its dialog.exit (file, duration) comes before the
+	 * connection event, which documents often end on */
+	cx_rec_end(leg->rec, "hangup");
+	/* a call answered while its AMD listened: connection.connected (amd unknown) comes
+	 * before the end */
+	cx_amd_flush(leg->amd);
+	leg->amd = mem_deref(leg->amd);
+	leg->rtp = mem_deref(leg->rtp);
+}
+
+void cx_mp_leg_free(cx_mp_leg *leg)
+{
+	if (leg->mp)
+		cx_mp_mix__drop(leg->mp, leg);
+	if (leg->play) {
+		leg->play->leg = NULL;
+		list_unlink(&leg->play->le);
+		leg->play = NULL;
+	}
+	cx_rec_end(leg->rec, "hangup");
+	leg->rtp = mem_deref(leg->rtp);
+	leg->dtmf = mem_deref(leg->dtmf);
+	leg->amd = mem_deref(leg->amd);
+	list_unlink(&leg->le);
+	leg->mp = NULL;
+}
+
+void cx_mp_leg_end(cx_mp_leg *leg)
+{
+	cx_mp_play *p = leg->play;
+
+	cx_mp__vx_end(leg);
+	if (!p)
+		return;
+	cx_mp_play__stop(p);
+	if (p->d)
+		cx_rt_dlg_pev(p->d, CX_PEV_DLG_EXIT, NULL);
+}
+
+/* Section - The receive path: DTMF, in-band DTMF, AMD, recording, the relay */
+
+/* A DTMF digit from the far end as connection.signal: dur in ms (RFC 4733), or -1 when the
+ * digit was heard in-band (dtmf.c: no duration). info.method tells which. */
+static cx_ev *cx_mp__signal_ev(cx_mp_leg *leg)
+{
+	cx_sess *s = leg->c ? leg->c->sess : NULL;
+	cx_ev *ev = s ? cx_ev_new(s, "connection.signal") : NULL;
+
+	if (!ev)
+		return NULL;
+	mem_deref(ev->source);
+	str_dup(&ev->source, "sip");
+	ev->sourcetype = "sip";
+	cx_ev_conn(ev, leg->c, leg->c->state, 0);
+	return ev;
+}
+
+static void cx_mp__signal(cx_mp_leg *leg, const char *dig, int dur)
+{
+	cx_ev *ev = cx_mp__signal_ev(leg);
+	cx_cval *info;
+	int bad;
+
+	if (!ev)
+		return;
+	cx_ev_str(ev, "dtmf", dig);
+	if (dur >= 0)
+		cx_ev_num(ev, "duration", dur);
+	info = cx_cval_obj();
+	if (info) {
+		bad = cx_cval_put(info, "type", 4, cx_cval_str("dtmf")) ||
+		      cx_cval_put(info, "digit", 5, cx_cval_str(dig)) ||
+		      cx_cval_put(info, "method", 6, cx_cval_str(dur >= 0 ? "rfc4733" : "inband"));
+		if (!bad && dur >= 0)
+			bad = cx_cval_put(info, "duration", 8, cx_cval_num(dur));
+		if (!bad)
+			cx_ev_cval(ev, "info", info);
+		mem_deref(info);
+	}
+	cx_sess_post(leg->c->sess, ev);
+	cx_mp__vx_dtmf(leg, dig); /* and to a VoiceXML dialog listening on the call */
+}
+
+/* RFC 4733 telephone-event payload: event, E|R|volume, duration (16 bits). Reported once per
+ * event (at its first end packet; the end packet is sent three times). */
+static void cx_mp__dtmf(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbuf *mb)
+{
+	static const char digits[] = "0123456789*#ABCD";
+	const uint8_t *p;
+	char dig[2];
+
+	if (mbuf_get_left(mb) < 4)
+		return;
+	p = mbuf_buf(mb);
+	if (!(p[1] & 0x80))
+		return; /* not the end yet */
+	if (leg->dtmf_seen && leg->dtmf_ts == hdr->ts)
+		return; /* a repeated end packet */
+	leg->dtmf_seen = 1;
+	leg->dtmf_ts = hdr->ts;
+	if (p[0] >= 16)
+		return; /* not a DTMF digit (RFC 4733 tones we do not report) */
+	dig[0] = digits[p[0]];
+	dig[1] = '\0';
+	cx_mp__signal(leg, dig, (int)((unsigned)(p[2] << 8 | p[3]) / 8)); /* 8 kHz units -> ms */
+}
+
+/* A digit heard in the audio (dtmf.c), while in-band detection runs for the call. */
+static void cx_mp__inband_h(char digit, void *arg)
+{
+	cx_mp_leg *leg = arg;
+	char dig[2] = {digit, '\0'};
+
+	if (!leg->closed && leg->tept < 0)
+		cx_mp__signal(leg, dig, -1);
+}
+
+/* In-band detection runs on a connected call whose peer did not negotiate telephone-event: a
+ * peer that did sends its digits as RFC 4733 events, and a digit is never reported twice. */
+static void cx_mp__inband(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbuf *mb)
+{
+	if (!leg->estab || leg->tept >= 0)
+		return;
+	if (!leg->dtmf && cx_dtmf_alloc(&leg->dtmf, cx_mp__inband_h, leg))
+		return;
+	cx_dtmf_g711(leg->dtmf, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
+}
+
+static void cx_mp__count_tx(cx_mp_leg *leg, size_t bytes)
+{
+	leg->ptx++;
+	leg->btx += bytes;
+	if (leg->mp)
+		leg->mp->e->met.rtp_tx++;
+}
+
+static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb,
+			 void *arg)
+{
+	cx_mp_leg *leg = arg;
+
+	if (leg->closed)
+		return;
+	leg->rtp_last = tmr_jiffies(); /* any packet shows the far end is alive */
+	leg->prx++;
+	leg->brx += mbuf_get_left(mb);
+	if (leg->mp) {
+		leg->mp->e->met.rtp_rx++;
+		/* older than one already received: reordered, too late for its place in time */
+		if (leg->rxseen && (int16_t)(hdr->seq - leg->rxseq) < 0)
+			leg->mp->e->met.rtp_late++;
+	}
+	if (!leg->rxseen || (int16_t)(hdr->seq - leg->rxseq) > 0)
+		leg->rxseq = hdr->seq;
+	leg->rxseen = 1;
+	if (hdr->pt == CX_MP_TEPT || (leg->tept >= 0 && hdr->pt == leg->tept))
+		cx_mp__dtmf(leg, hdr, mb);
+	else if (hdr->pt == 0 || hdr->pt == 8) {
+		cx_mp__inband(leg, hdr, mb);
+		if (leg->amd) {
+			cx_amd_g711(leg->amd, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
+			if (cx_amd_done(leg->amd))
+				leg->amd = mem_deref(leg->amd);
+		}
+		if (leg->rec)
+			cx_rec_rtp(leg->rec, hdr->ts, hdr->pt, mbuf_buf(mb), mbuf_get_left(mb));
+		if (leg->mp && list_head(&leg->mp->edges))
+			cx_mp_mix__put(leg, hdr, mb); /* relayed only while something is joined */
+	}
+}
+
+int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr)
+{
+	struct sa ip = *laddr;
+	int err;
+
+	sa_set_port(&ip, 0);
+	err = rtp_listen(&leg->rtp, IPPROTO_UDP, &ip, 16384, 32766, false, cx_mp__rtp_h, NULL, leg);
+	if (err) {
+		cx_log(CX_LOG_ERR, NULL, "sip: no RTP port: %s", strerror(err));
+		return err;
+	}
+	leg->t0 = tmr_jiffies();
+	leg->tsbase = rand_u32();
+	return 0;
+}
+
+/* Answering-machine detection (amd.c): its result is connection.connected's amd field; the
+ * end of a machine's greeting is connection.signal with info.type 'beep'. */
+static void cx_mp__amd_h(int what, const char *v, uint32_t ms, void *arg)
+{
+	cx_mp_leg *leg = arg;
+	cx_conn *c = leg->c;
+	cx_ev *ev;
+	cx_cval *info;
+
+	if (!c)
+		return;
+	if (what == CX_AMD_RESULT) {
+		c->amd = v;
+		c->amdms = ms;
+		cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
+			leg->callid[0] ? leg->callid : NULL,
+			"sip: answering-machine detection: %s (%u ms of speech)", v, ms);
+		cx_rt_conn_pev(c, CX_PEV_CONNECTED, NULL);
+		return;
+	}
+	if (!(ev = cx_mp__signal_ev(leg)))
+		return;
+	info = cx_cval_obj();
+	if (info && !cx_cval_put(info, "type", 4, cx_cval_str("beep")) &&
+	    !cx_cval_put(info, "cause", 5, cx_cval_str(v)) &&
+	    !cx_cval_put(info, "duration", 8, cx_cval_num(ms)))
+		cx_ev_cval(ev, "info", info);
+	mem_deref(info);
+	cx_sess_post(c->sess, ev);
+}
+
+int cx_mp_leg_amd(cx_mp_leg *leg, const cx_cval *hints)
+{
+	cx_amd_cfg cfg;
+
+	return cx_amd_want(hints, &cfg) && !cx_amd_alloc(&leg->amd, &cfg, cx_mp__amd_h, leg);
+}
+
+/* Section - Joins and conferences (the relay and mixer)
+ *
+ * One clock per provider: every 20 ms (drift-free, like the player) each live call's received
+ * audio is taken from its buffer (decoded to PCM, so PCMU and PCMA legs transcode for free);
+ * each conference sums its talkers and its prompt; each call that hears something gets the
+ * sum of what it hears, minus its own voice when it talks into a conference it hears
+ * (mix-minus), encoded in its own law and sent with its own RTP sequence, timestamp and SSRC.
+ * A call playing a prompt hears the prompt, not the relay. */
+
+static void cx_mp_edge__destroy(void *arg)
+{
+	cx_mp_edge *ed = arg;
+
+	list_unlink(&ed->le);
+}
+
+/* A call or a conference leaves every join. */
+static void cx_mp_mix__drop(cx_mp *mp, const void *node)
+{
+	struct le *le = list_head(&mp->edges);
+
+	while (le) {
+		cx_mp_edge *ed = le->data;
+		le = le->next;
+		if (ed->dst == node || ed->src == node)
+			mem_deref(ed);
+	}
+}
+
+static cx_mp_edge *cx_mp_mix__edge(cx_mp *mp, const void *dst, const void *src)
+{
+	struct le *le;
+
+	LIST_FOREACH(&mp->edges, le) {
+		cx_mp_edge *ed = le->data;
+		if (ed->dst == dst && ed->src == src)
+			return ed;
+	}
+	return NULL;
+}
+
+static int cx_mp_mix__add(cx_mp *mp, void *dst, char dk, void *src, char sk)
+{
+	cx_mp_edge *ed;
+
+	if (cx_mp_mix__edge(mp, dst, src))
+		return 0;
+	ed = mem_zalloc(sizeof(*ed), cx_mp_edge__destroy);
+	if (!ed)
+		return ENOMEM;
+	ed->dst = dst;
+	ed->dk = dk;
+	ed->src = src;
+	ed->sk = sk;
+	list_append(&mp->edges, &ed->le, ed);
+	return 0;
+}
+
+/* A received G.711 packet into the call's buffer; the oldest audio goes when it is full. */
+static void cx_mp_mix__put(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbuf *mb)
+{
+	const uint8_t *b = mbuf_buf(mb);
+	size_t n = mbuf_get_left(mb), i;
+
+	if (n > 3 * CX_MP_SAMPLES)
+		n = 3 * CX_MP_SAMPLES; /* no sane peer sends more than 60 ms per packet */
+	for (i = 0; i < n; i++) {
+		if (leg->jn == CX_MP_JB) {
+			leg->jr = (leg->jr + 1) % CX_MP_JB;
+			leg->jn--;
+		}
+		leg->jb[(leg->jr + leg->jn) % CX_MP_JB] = hdr->pt == 8 ? g711_alaw2pcm(b[i]) :
+			g711_ulaw2pcm(b[i]);
+		leg->jn++;
+	}
+}
+
+/* This frame's 160 samples from the far end; silence while the buffer (re)fills to 40 ms, so
+ * that late packets do not cut every frame. */
+static void cx_mp_mix__get(cx_mp_leg *leg)
+{
+	uint32_t i;
+
+	if (!leg->jprimed && leg->jn >= CX_MP__JB_START)
+		leg->jprimed = 1;
+	if (!leg->jprimed || leg->jn < CX_MP_SAMPLES) {
+		leg->jprimed = 0;
+		memset(leg->in, 0, sizeof(leg->in));
+		return;
+	}
+	for (i = 0; i < CX_MP_SAMPLES; i++)
+		leg->in[i] = leg->jb[(leg->jr + i) % CX_MP_JB];
+	leg->jr = (leg->jr + CX_MP_SAMPLES) % CX_MP_JB;
+	leg->jn -= CX_MP_SAMPLES;
+}
+
+static void cx_mp_mix__send(cx_mp *mp, cx_mp_leg *leg, const int32_t *out)
+{
+	struct mbuf *mb = mbuf_alloc(RTP_HEADER_SIZE + CX_MP_SAMPLES);
+	int marker = leg->mlast != mp->mixn - 1 || !leg->mlast;
+	size_t i;
+	int err;
+
+	if (!mb)
+		return;
+	/* a new talk spurt (first packet, or after a prompt): the timestamp follows the clock */
+	if (marker)
+		leg->mts = leg->tsbase + (uint32_t)((tmr_jiffies() - leg->t0) * 8);
+	else
+		leg->mts += CX_MP_SAMPLES;
+	leg->mlast = mp->mixn;
+	mb->pos = mb->end = RTP_HEADER_SIZE;
+	for (i = 0; i < CX_MP_SAMPLES; i++) {
+		int32_t v = out[i] > 32767 ? 32767 : out[i] < -32767 ? -32767 : out[i];
+		(void)mbuf_write_u8(mb, leg->pt == 8 ? g711_pcm2alaw((int16_t)v) :
+				    g711_pcm2ulaw((int16_t)v));
+	}
+	mb->pos = RTP_HEADER_SIZE;
+	cx_mp__count_tx(leg, mbuf_get_left(mb));
+	err = rtp_send(leg->rtp, sdp_media_raddr(leg->sdpm), false, marker, (uint8_t)leg->pt,
+		       leg->mts, mb);
+	if (err && err != ENOMEM)
+		cx_log(CX_LOG_INFO, NULL, "sip: RTP send (join): %s", strerror(err));
+	mem_deref(mb);
+}
+
+static void cx_mp_mix__frame(cx_mp *mp)
+{
+	int32_t out[CX_MP_SAMPLES];
+	struct le *le, *ge;
+	size_t i;
+
+	LIST_FOREACH(&mp->legs, le) {
+		cx_mp_leg *leg = le->data;
+		if (cx_mp_live(leg))
+			cx_mp_mix__get(leg);
+		else
+			memset(leg->in, 0, sizeof(leg->in));
+	}
+	LIST_FOREACH(&mp->confs, le) {
+		cx_mp_conf *fc = le->data;
+		cx_mp_play *p = fc->play;
+		memset(fc->sum, 0, sizeof(fc->sum));
+		LIST_FOREACH(&mp->edges, ge) {
+			cx_mp_edge *ed = ge->data;
+			if (ed->dst == fc && ed->sk == 'c')
+				for (i = 0; i < CX_MP_SAMPLES; i++)
+					fc->sum[i] += ((cx_mp_leg *)ed->src)->in[i];
+		}
+		if (p) {
+			size_t off = (size_t)p->npkt * CX_MP_SAMPLES;
+			for (i = 0; i < CX_MP_SAMPLES && off + i < p->n; i++)
+				fc->sum[i] += p->pcm[off + i];
+			if (++p->npkt * (size_t)CX_MP_SAMPLES >= p->n) {
+				cx_mp_play__stop(p);
+				cx_rt_dlg_pev(p->d, CX_PEV_DLG_EXIT, NULL);
+			}
+		}
+		if (fc->rec)
+			cx_rec_mix(fc->rec, fc->sum, CX_MP_SAMPLES);
+	}
+	LIST_FOREACH(&mp->legs, le) {
+		cx_mp_leg *leg = le->data;
+		int any = 0;
+		if (!cx_mp_live(leg) || leg->play)
+			continue;
+		memset(out, 0, sizeof(out));
+		LIST_FOREACH(&mp->edges, ge) {
+			cx_mp_edge *ed = ge->data;
+			if (ed->dst != leg)
+				continue;
+			any = 1;
+			if (ed->sk == 'c') {
+				for (i = 0; i < CX_MP_SAMPLES; i++)
+					out[i] += ((cx_mp_leg *)ed->src)->in[i];
+			}
+			else {
+				const cx_mp_conf *fc = ed->src;
+				int self = cx_mp_mix__edge(mp, fc, leg) != NULL;
+				for (i = 0; i < CX_MP_SAMPLES; i++)
+					out[i] += fc->sum[i] - (self ? leg->in[i] : 0);
+			}
+		}
+		if (any)
+			cx_mp_mix__send(mp, leg, out);
+	}
+}
+
+static int cx_mp_mix__busy(cx_mp *mp)
+{
+	struct le *le;
+
+	if (list_head(&mp->edges) || list_head(&mp->plays))
+		return 1;
+	LIST_FOREACH(&mp->confs, le)
+		if (((cx_mp_conf *)le->data)->play || ((cx_mp_conf *)le->data)->rec)
+			return 1;
+	return 0;
+}
+
+static void cx_mp_mix__tick(void *arg)
+{
+	cx_mp *mp = arg;
+	uint64_t now = tmr_jiffies(), due;
+	int burst = 0;
+
+	while (mp->mixt0 + mp->mixn * CX_MP_PTIME <= now && burst < CX_MP__CATCHUP) {
+		mp->mixn++;
+		cx_mp_mix__frame(mp);
+		burst++;
+	}
+	if (mp->mixt0 + mp->mixn * CX_MP_PTIME + 200 < now)
+		mp->mixt0 = now - mp->mixn * CX_MP_PTIME; /* stalled: skip, do not race to catch up */
+	cx_mp_play__all(mp, now);
+	if (!cx_mp_mix__busy(mp))
+		return; /* the clock stops with the last join; cx_mp_mix__start restarts it */
+	due = mp->mixt0 + mp->mixn * CX_MP_PTIME;
+	tmr_start(&mp->mixtmr, due > now ? due - now : 0, cx_mp_mix__tick, mp);
+}
+
+static void cx_mp_mix__start(cx_mp *mp)
+{
+	if (tmr_isrunning(&mp->mixtmr))
+		return;
+	mp->mixt0 = tmr_jiffies();
+	mp->mixn = 0;
+	tmr_start(&mp->mixtmr, 0, cx_mp_mix__tick, mp);
+}
+
+/* id -> a connected call ('c') or a conference ('f'); dialogs are joined through
+ * <dialogstart conferenceid> only. */
+static int cx_mp_mix__node(cx_mp *mp, cx_sess *s, const char *id, int strict, void **np,
+			   char *kp)
+{
+	cx_conn *c = cx_conn_find(s, id);
+	cx_conf *f;
+
+	if (c) {
+		cx_mp_leg *leg = mp->legh(c, 1);
+		if (!leg || (strict && (!mp->legh(c, 0) || !cx_mp_live(leg)))) {
+			cx_log(CX_LOG_WARN, NULL, "sip: join: connection %s has no audio (not "
+			       "connected)", id);
+			return EPROTO;
+		}
+		*np = leg;
+		*kp = 'c';
+		return 0;
+	}
+	f = cx_conf_find(s, id);
+	if (f && f->pd) {
+		*np = f->pd;
+		*kp = 'f';
+		return 0;
+	}
+	cx_log(CX_LOG_WARN, NULL, "sip: join: '%H' is not a connection or conference of this "
+	       "provider (start a dialog with conferenceid to play into a conference)", cx_rt_esc,
+	       id);
+	return ENOTSUP;
+}
+
+int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full)
+{
+	void *a, *b;
+	char ka, kb;
+	cx_mp_edge *ed;
+	int err;
+
+	if ((err = cx_mp_mix__node(mp, s, id1, 1, &a, &ka)) ||
+	    (err = cx_mp_mix__node(mp, s, id2, 1, &b, &kb)))
+		return err;
+	if (a == b) {
+		cx_log(CX_LOG_INFO, NULL, "sip: join: %s with itself", id1);
+		return EINVAL;
+	}
+	if (ka == 'f' && kb == 'f') {
+		cx_log(CX_LOG_WARN, NULL, "sip: join: conference to conference is not supported");
+		return ENOTSUP;
+	}
+	/* a new join of the same two replaces the old one (e.g. full -> half) */
+	if ((ed = cx_mp_mix__edge(mp, a, b)))
+		mem_deref(ed);
+	if ((ed = cx_mp_mix__edge(mp, b, a)))
+		mem_deref(ed);
+	err = cx_mp_mix__add(mp, a, ka, b, kb); /* id1 hears id2 */
+	if (!err && full)
+		err = cx_mp_mix__add(mp, b, kb, a, ka);
+	if (err)
+		return err;
+	cx_mp_mix__start(mp);
+	return 0;
+}
+
+int cx_mp_unjoin(cx_mp *mp, cx_sess *s, const char *id1, const char *id2)
+{
+	cx_mp_edge *ab, *ba;
+	void *a, *b;
+	char ka, kb;
+	int err;
+
+	if ((err = cx_mp_mix__node(mp, s, id1, 0, &a, &ka)) ||
+	    (err = cx_mp_mix__node(mp, s, id2, 0, &b, &kb)))
+		return err;
+	ab = cx_mp_mix__edge(mp, a, b);
+	ba = cx_mp_mix__edge(mp, b, a);
+	if (!ab && !ba) {
+		cx_log(CX_LOG_WARN, NULL, "sip: unjoin: %s and %s are not joined", id1, id2);
+		return ENOENT;
+	}
+	mem_deref(ab);
+	mem_deref(ba);
+	return 0;
+}
+
+static void cx_mp_conf__destroy(void *arg)
+{
+	cx_mp_conf *fc = arg;
+
+	if (fc->play) {
+		fc->play->conf = NULL;
+		fc->play = NULL;
+	}
+	if (fc->mp)
+		cx_mp_mix__drop(fc->mp, fc);
+	list_unlink(&fc->le);
+}
+
+int cx_mp_conf_create(cx_mp *mp, cx_conf *f)
+{
+	cx_mp_conf *fc;
+
+	fc = mem_zalloc(sizeof(*fc), cx_mp_conf__destroy);
+	if (!fc)
+		return ENOMEM;
+	fc->mp = mp;
+	fc->f = f;
+	list_append(&mp->confs, &fc->le, fc);
+	mem_deref(f->pd);
+	f->pd = fc;
+	return 0;
+}
+
+int cx_mp_conf_destroy(cx_conf *f)
+{
+	cx_mp_conf *fc = f->pd;
+	cx_mp_play *p = fc ? fc->play : NULL;
+
+	if (p) {
+		/* its prompt ends with it */
+		cx_mp_play__stop(p);
+		cx_rt_dlg_pev(p->d, CX_PEV_DLG_EXIT, NULL);
+	}
+	if (fc)
+		cx_rec_end(fc->rec, "destroyed"); /* and its recording */
+	f->pd = mem_deref(fc);
+	return 0;
+}
+
+/* Section - Audio dialogs (RTP player) */
+
+static void cx_mp_play__stop(cx_mp_play *p)
+{
+	list_unlink(&p->le);
+	if (p->leg && p->leg->play == p)
+		p->leg->play = NULL;
+	p->leg = NULL;
+	if (p->conf && p->conf->play == p)
+		p->conf->play = NULL;
+	p->conf = NULL;
+}
+
+static void cx_mp_play__destroy(void *arg)
+{
+	cx_mp_play *p = arg;
+
+	cx_mp_play__stop(p);
+	mem_deref(p->pcm);
+}
+
+static int cx_mp_play__send(cx_mp_play *p)
+{
+	cx_mp_leg *leg = p->leg;
+	size_t off = (size_t)p->npkt * CX_MP_SAMPLES, i;
+	struct mbuf *mb;
+	int err;
+
+	mb = mbuf_alloc(RTP_HEADER_SIZE + CX_MP_SAMPLES);
+	if (!mb)
+		return ENOMEM;
+	mb->pos = mb->end = RTP_HEADER_SIZE;
+	for (i = 0; i < CX_MP_SAMPLES; i++) {
+		int16_t s = off + i < p->n ? p->pcm[off + i] : 0;
+		if (s < -32767)
+			s = -32767; /* librem's encoders mishandle -32768 */
+		(void)mbuf_write_u8(mb, leg->pt == 8 ? g711_pcm2alaw(s) : g711_pcm2ulaw(s));
+	}
+	mb->pos = RTP_HEADER_SIZE;
+	cx_mp__count_tx(leg, mbuf_get_left(mb));
+	err = rtp_send(leg->rtp, sdp_media_raddr(leg->sdpm), false, p->npkt == 0, (uint8_t)leg->pt,
+		       p->ts0 + p->npkt * CX_MP_SAMPLES, mb);
+	mem_deref(mb);
+	return err;
+}
+
+/* Drift-free pacing: packet k of a prompt is due at t0 + 20k ms, whatever the clock's lateness;
+ * the media clock (cx_mp_mix__tick) sends what is due of every prompt at each of its ticks, so
+ * a thousand playing calls cost one timer, not a thousand in libre's timer list. */
+static void cx_mp_play__run(cx_mp_play *p, uint64_t now)
+{
+	uint32_t total = (uint32_t)((p->n + CX_MP_SAMPLES - 1) / CX_MP_SAMPLES), burst = 0;
+
+	if (!p->leg)
+		return;
+	while (p->npkt < total && p->t0 + (uint64_t)p->npkt * CX_MP_PTIME <= now && burst < CX_MP__CATCHUP) {
+		int err = cx_mp_play__send(p);
+		if (err && err != ENOMEM)
+			cx_log(CX_LOG_INFO, NULL, "sip: RTP send: %s", strerror(err));
+		p->npkt++;
+		burst++;
+	}
+	if (p->npkt >= total && p->t0 + (uint64_t)p->npkt * CX_MP_PTIME <= now) {
+		/* the last packet's 20 ms have passed: the prompt is over */
+		cx_mp_play__stop(p);
+		if (p->d) /* NULL: a VoiceXML prompt, whose dialog goes on */
+			cx_rt_dlg_pev(p->d, CX_PEV_DLG_EXIT, NULL);
+	}
+}
+
+static void cx_mp_play__all(cx_mp *mp, uint64_t now)
+{
+	struct le *le = list_head(&mp->plays);
+
+	while (le) {
+		cx_mp_play *p = le->data;
+		le = le->next; /* p may leave the list */
+		cx_mp_play__run(p, now);
+	}
+}
+
+/* <dialogstart src="'record:NAME.wav'"> on a connection or a conference (record.c): a failure
+ * is reported here with its own reason. */
+static int cx_mp__record(cx_engine *e, cx_dlg *d, cx_mp_leg *leg, cx_mp_conf *fc)
+{
+	cx_rec **slot = fc ? &fc->rec : &leg->rec, *r = NULL;
+	const char *why = "the connection or conference is being recorded already";
+	int err = EBUSY;
+
+	if (!*slot)
+		err = cx_rec_start(&r, d, e->record_dir, slot, &why);
+	if (err) {
+		cx_log(CX_LOG_WARN, NULL, "sip: dialog %s: %s", d->id, why ? why : strerror(err));
+		cx_rt_dlg_pev(d, CX_PEV_DLG_NOTSTARTED, why ? why : "cannot start this dialog");
+		return 0;
+	}
+	mem_deref(d->pd);
+	d->pd = r;
+	cx_rt_dlg_pev(d, CX_PEV_DLG_STARTED, NULL);
+	if (fc)
+		cx_mp_mix__start(fc->mp); /* the mixer clock takes the conference's frames */
+	return 0;
+}
+
+int cx_mp_dialogstart(cx_mp *mp, cx_dlg *d)
+{
+	cx_mp_play *p;
+	cx_mp_leg *leg;
+	cx_mp_conf *fc = NULL;
+	cx_conn *c;
+	int err, tts = 0;
+	const cx_vx_doc *vx = cx_vx_find(d->src);
+
+	if (vx && (!d->type || strncasecmp(d->type, "audio/", 6)))
+		return cx_mp__vx_start(mp, d, vx);
+	if (!d->type || strncasecmp(d->type, "audio/", 6)) {
+		cx_log(CX_LOG_WARN, NULL, "sip: dialog type '%H' is not supported (only audio/*)",
+		       cx_rt_esc, d->type ? d->type : "");
+		return ENOTSUP;
+	}
+	if (d->confid[0]) {
+		cx_conf *f = cx_conf_find(d->sess, d->confid);
+		fc = f ? f->pd : NULL;
+		if (!fc) {
+			cx_log(CX_LOG_INFO, NULL, "sip: dialog %s: no conference %s", d->id,
+			       d->confid);
+			return EPROTO;
+		}
+	}
+	c = d->connid[0] ? cx_conn_find(d->sess, d->connid) : NULL;
+	leg = c ? mp->legh(c, 0) : NULL;
+	if (!fc && (!leg || !leg->estab || leg->pt < 0)) {
+		cx_log(CX_LOG_WARN, NULL, "sip: dialog %s: its connection has no audio yet (not "
+		       "connected)", d->id);
+		return EPROTO;
+	}
+	if (cx_rec_is(d->src))
+		return cx_mp__record(mp->e, d, leg, fc);
+	p = mem_zalloc(sizeof(*p), cx_mp_play__destroy);
+	if (!p)
+		return ENOMEM;
+	p->d = d;
+	err = cx_media_load(mp->e->media_root, d->src, &p->pcm, &p->n, &tts);
+	if (err) {
+		mem_deref(p);
+		return err;
+	}
+	if (tts)
+		cx_log(CX_LOG_ERR, NULL, "dialog %s: cannot play the file of '%H': speaking its "
+		       "text=", d->id, cx_rt_esc, d->src);
+	if (fc) {
+		/* into the conference's mix: the mixer clock takes its frames */
+		if (fc->play) {
+			cx_mp_play *old = fc->play;
+			cx_mp_play__stop(old);
+			cx_rt_dlg_pev(old->d, CX_PEV_DLG_EXIT, NULL);
+		}
+		mem_deref(d->pd);
+		d->pd = p;
+		p->conf = fc;
+		fc->play = p;
+		cx_rt_dlg_pev(d, CX_PEV_DLG_STARTED, NULL);
+		cx_mp_mix__start(fc->mp);
+		return 0;
+	}
+	if (leg->play) {
+		/* a new prompt replaces the one playing; that one ends */
+		cx_mp_play *old = leg->play;
+		cx_mp_play__stop(old);
+		if (old->d)
+			cx_rt_dlg_pev(old->d, CX_PEV_DLG_EXIT, NULL);
+	}
+	mem_deref(d->pd);
+	d->pd = p;
+	p->leg = leg;
+	leg->play = p;
+	p->t0 = tmr_jiffies();
+	p->ts0 = leg->tsbase + (uint32_t)((p->t0 - leg->t0) * 8);
+	cx_rt_dlg_pev(d, CX_PEV_DLG_STARTED, NULL);
+	list_append(&leg->mp->plays, &p->le, p);
+	cx_mp_play__run(p, p->t0); /* packet 0 now; the media clock sends the rest */
+	cx_mp_mix__start(leg->mp);
+	return 0;
+}
+
+/* Section - VoiceXML dialogs (runtime/vxml.c runs them; docs/voicexml.md)
+ *
+ * The dialog's pd is a cx_mp_vx. Its prompts are plays without a dialog (p->d NULL) that it
+ * owns: a prompt queued while one plays is appended to it. DTMF (RFC 4733, cx_mp__dtmf) goes
+ * to the dialog running on the call and stops its prompt (barge-in). The call is looked up
+ * by the dialog's connection id each time: no pointer to it is kept. */
+typedef struct cx_mp_vx {
+	struct le le;                 /* in cx_mp__vxs */
+	cx_dlg *d;                    /* weak: this is d->pd */
+	cx_mp_leg_h *legh;            /* finds the call's leg (the plane may be gone) */
+	cx_vx_run *run;
+	cx_mp_play *play;             /* the prompt playing or last played */
+} cx_mp_vx;
+
+static struct list cx_mp__vxs;
+
+static void cx_mp_vx__destroy(void *arg)
+{
+	cx_mp_vx *v = arg;
+
+	list_unlink(&v->le);
+	mem_deref(v->run);
+	mem_deref(v->play);
+}
+
+static cx_mp_leg *cx_mp__vx_leg(const cx_mp_vx *v)
+{
+	cx_dlg *d = v->d;
+	cx_conn *c = d->connid[0] && d->sess ? cx_conn_find(d->sess, d->connid) : NULL;
+
+	return c ? v->legh(c, 0) : NULL;
+}
+
+static uint64_t cx_mp__vx_play(cx_engine *e, cx_dlg *d, const char *src, void *arg)
+{
+	cx_mp_vx *v = arg;
+	cx_mp_leg *leg = cx_mp__vx_leg(v);
+	cx_mp_play *p = v->play;
+	int16_t *pcm = NULL;
+	size_t n = 0;
+	int tts = 0;
+
+	if (!leg || !leg->estab || leg->pt < 0 || !leg->mp ||
+	    cx_media_load(e->media_root, src, &pcm, &n, &tts))
+		return 0;
+	if (p && p->leg == leg && leg->play == p) { /* still playing: the prompt follows it */
+		int16_t *all = mem_alloc((p->n + n) * sizeof(int16_t), NULL);
+		if (!all) {
+			mem_deref(pcm);
+			return 0;
+		}
+		memcpy(all, p->pcm, p->n * sizeof(int16_t));
+		memcpy(all + p->n, pcm, n * sizeof(int16_t));
+		mem_deref(p->pcm);
+		mem_deref(pcm);
+		p->pcm = all;
+		p->n += n;
+		return n / 8;
+	}
+	v->play = mem_deref(v->play);
+	p = mem_zalloc(sizeof(*p), cx_mp_play__destroy);
+	if (!p) {
+		mem_deref(pcm);
+		return 0;
+	}
+	p->pcm = pcm;
+	p->n = n;
+	if (leg->play) { /* an audio dialog playing on the call is replaced, as by a new one */
+		cx_mp_play *old = leg->play;
+		cx_mp_play__stop(old);
+		if (old->d)
+			cx_rt_dlg_pev(old->d, CX_PEV_DLG_EXIT, NULL);
+	}
+	v->play = p;
+	p->leg = leg;
+	leg->play = p;
+	p->t0 = tmr_jiffies();
+	p->ts0 = leg->tsbase + (uint32_t)((p->t0 - leg->t0) * 8);
+	list_append(&leg->mp->plays, &p->le, p);
+	cx_mp_play__run(p, p->t0);
+	cx_mp_mix__start(leg->mp);
+	return n / 8;
+}
+
+/* <record> (vxio.c): the call's recording pointer, fed by its received audio. */
+static cx_rec **cx_mp__vx_recslot(cx_dlg *d, void *arg)
+{
+	cx_mp_leg *leg = cx_mp__vx_leg(arg);
+
+	(void)d;
+	return leg && leg->estab ? &leg->rec : NULL;
+}
+
+static int cx_mp__vx_start(cx_mp *mp, cx_dlg *d, const cx_vx_doc *doc)
+{
+	cx_conn *c = d->connid[0] && d->sess ? cx_conn_find(d->sess, d->connid) : NULL;
+	cx_mp_leg *leg = c ? mp->legh(c, 0) : NULL;
+	cx_mp_vx *v;
+	int err;
+
+	if (!leg || !leg->estab || leg->pt < 0) {
+		cx_log(CX_LOG_WARN, NULL, "sip: dialog %s: a VoiceXML dialog needs a connected call",
+		       d->id);
+		return EPROTO;
+	}
+	v = mem_zalloc(sizeof(*v), cx_mp_vx__destroy);
+	if (!v)
+		return ENOMEM;
+	v->d = d;
+	v->legh = mp->legh;
+	err = cx_vx_start(&v->run, mp->e, d, doc, cx_mp__vx_play, v);
+	if (err) {
+		mem_deref(v);
+		return err;
+	}
+	cx_vxio_provider(v->run, cx_mp__vx_recslot, v);
+	list_append(&cx_mp__vxs, &v->le, v);
+	mem_deref(d->pd);
+	d->pd = v;
+	cx_rt_dlg_pev(d, CX_PEV_DLG_STARTED, NULL);
+	return 0;
+}
+
+static void cx_mp__vx_dtmf(cx_mp_leg *leg, const char *dig)
+{
+	struct le *le;
+
+	LIST_FOREACH(&cx_mp__vxs, le) {
+		cx_mp_vx *v = le->data;
+		if (v->d->exited || v->d->sess != leg->c->sess || strcmp(v->d->connid, leg->c->id))
+			continue;
+		if (v->play && v->play->leg == leg)
+			cx_mp_play__stop(v->play); /* barge-in */
+		cx_vx_input(v->run, dig);
+		if (leg->mp)
+			cx_engine_kick(leg->mp->e);
+		return;
+	}
+}
+
+/* The call is over: its VoiceXML dialog stops (dialog.exit without values). */
+static void cx_mp__vx_end(cx_mp_leg *leg)
+{
+	struct le *le;
+
+	if (!leg->c)
+		return;
+	LIST_FOREACH(&cx_mp__vxs, le) {
+		cx_mp_vx *v = le->data;
+		if (v->d->exited || v->d->sess != leg->c->sess || strcmp(v->d->connid, leg->c->id))
+			continue;
+		v->run = mem_deref(v->run);
+		if (v->play)
+			cx_mp_play__stop(v->play);
+		cx_rt_dlg_pev(v->d, CX_PEV_DLG_EXIT, NULL);
+	}
+}
+
+int cx_mp_dialogterminate(cx_dlg *d)
+{
+	if (cx_rec_is(d->src))
+		cx_rec_end(d->pd, "terminated"); /* its dialog.exit, with the file and duration */
+	d->pd = mem_deref(d->pd); /* stops the RTP; the runtime sends dialog.exit */
+	return 0;
+}
+

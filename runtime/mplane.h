@@ -1,0 +1,99 @@
+/*
+ * mplane.h — the media plane of the SIP provider (mplane.c; docs/sip.md): what happens to
+ * audio once signalling (sip.c) has set a call up.
+ *
+ *  - a leg per call: its RTP socket and receive path (RFC 4733 and in-band DTMF reported as
+ *    connection.signal, answering-machine detection, the recording feed, the relay's buffer);
+ *  - one 20 ms media clock per provider that mixes joins and conferences and paces prompts;
+ *  - audio dialogs (prompts, recordings) on a call or a conference, and the audio of VoiceXML
+ *    dialogs (vxml.c runs them).
+ *
+ * sip.c owns the calls and their SDP: a cx_sip_call embeds its cx_mp_leg, initialises it with
+ * cx_mp_leg_init, opens its RTP port with cx_mp_leg_listen, fills pt/tept/sdpm from the SDP
+ * offer/answer, sets estab when the call is answered and calls cx_mp_leg_stop when it is over
+ * for the network, cx_mp_leg_end after the connection's last event (its dialogs end), and
+ * cx_mp_leg_free from its destructor. The provider's media operations (join, conferences,
+ * dialogs) are forwarded to the cx_mp_… functions below. Everything runs on the libre loop.
+ */
+#ifndef CX_MPLANE_H
+#define CX_MPLANE_H
+
+#include "prov.h"
+
+#define CX_MP_PTIME 20                /* ms of audio per RTP packet */
+#define CX_MP_SAMPLES 160             /* 20 ms at 8 kHz */
+#define CX_MP_TEPT 101                /* our telephone-event payload type */
+#define CX_MP_JB 1600                 /* receive buffer: 200 ms of 8 kHz samples per leg */
+
+typedef struct cx_mp cx_mp;
+typedef struct cx_mp_leg cx_mp_leg;
+typedef struct cx_mp_play cx_mp_play;
+
+/* The leg of connection c's call, or NULL. any = 0: only a call still up (its SIP session
+ * exists and is not over); any = 1: whatever call c has. */
+typedef cx_mp_leg *(cx_mp_leg_h)(cx_conn *c, int any);
+
+struct cx_mp_leg {
+	struct le le;                 /* in the plane's legs */
+	cx_mp *mp;                    /* NULL once the plane is gone */
+	cx_conn *c;                   /* weak: the call's connection */
+	const char *callid;           /* the call's SIP Call-ID ("" before it is known) */
+	struct rtp_sock *rtp;
+	struct sdp_media *sdpm;       /* weak: the call's SDP media (the far end's address) */
+	int pt;                       /* negotiated G.711 payload type, -1 before the answer */
+	int tept;                     /* the far end's telephone-event pt, -1 if none */
+	int estab;                    /* set by sip.c: the call is answered */
+	int closed;                   /* set by sip.c (and cx_mp_leg_stop): the call is over */
+	uint64_t rtp_last;            /* jiffies of the last RTP packet from the far end */
+	uint32_t tsbase;              /* RTP clock: tsbase + 8 * (ms since t0) */
+	uint64_t t0;
+	uint32_t dtmf_ts;             /* RTP timestamp of the last DTMF event reported */
+	int dtmf_seen;
+	cx_dtmf *dtmf;                /* in-band detector (dtmf.c), from the first audio packet */
+	cx_amd *amd;                  /* answering-machine detection (amd.c) while it runs */
+	cx_rec *rec;                  /* recording of the far end's audio (record.c; weak: its
+				       * dialog owns it, and clears this when it ends) */
+	cx_mp_play *play;             /* the audio dialog playing now (weak) */
+	/* the relay (joins): received audio decoded to PCM, taken 160 samples per mixer frame */
+	int16_t jb[CX_MP_JB];
+	uint32_t jr, jn;              /* read index, samples buffered */
+	int jprimed;
+	int16_t in[CX_MP_SAMPLES];    /* this frame's audio from the far end */
+	uint32_t mts;                 /* RTP timestamp of the last relayed packet */
+	uint64_t mlast;               /* mixer frame of the last relayed packet (+1; 0: none) */
+	/* for the call record and the metrics */
+	uint64_t ptx, prx, btx, brx;  /* RTP packets and payload bytes sent and received */
+	uint16_t rxseq;               /* highest RTP sequence number received */
+	int rxseen;
+};
+
+/* The plane of engine e (a libre mem object; freeing it stops the clock and unhooks the legs
+ * and conferences that outlive it). legh finds a connection's leg. */
+int cx_mp_alloc(cx_mp **mpp, cx_engine *e, cx_mp_leg_h *legh);
+
+/* A leg (zeroed, embedded in its call) joins the plane; callid is the call's Call-ID buffer. */
+void cx_mp_leg_init(cx_mp *mp, cx_mp_leg *leg, cx_conn *c, const char *callid);
+/* An RTP port (16384-32766) on laddr's IP (its port is ignored); starts the RTP clock. */
+int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr);
+/* Answering-machine detection when hints ask for it (docs/sip.md): 1 when it runs (it then
+ * reports connection.connected with its result), else 0. */
+int cx_mp_leg_amd(cx_mp_leg *leg, const cx_cval *hints);
+/* The leg carries audio: answered, not over, a codec and an RTP socket. */
+int cx_mp_live(const cx_mp_leg *leg);
+/* The call is over: the leg leaves its joins, its recording ends (dialog.exit), a running
+ * AMD gives 'unknown' (connection.connected), its RTP port goes. */
+void cx_mp_leg_stop(cx_mp_leg *leg);
+/* After the connection's last event: the dialogs playing on the call end (dialog.exit). */
+void cx_mp_leg_end(cx_mp_leg *leg);
+/* From the call's destructor: everything of the leg goes, without events. */
+void cx_mp_leg_free(cx_mp_leg *leg);
+
+/* Provider operations (prov.h) on the plane. */
+int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full);
+int cx_mp_unjoin(cx_mp *mp, cx_sess *s, const char *id1, const char *id2);
+int cx_mp_conf_create(cx_mp *mp, cx_conf *f);
+int cx_mp_conf_destroy(cx_conf *f);
+int cx_mp_dialogstart(cx_mp *mp, cx_dlg *d);
+int cx_mp_dialogterminate(cx_dlg *d);
+
+#endif
