@@ -45,12 +45,10 @@ struct cx_cdr {
 
 /* Section - Times */
 
+/* the wall clock the program observes (the simulator's virtual clock skips waits: clock.c) */
 uint64_t cx_cdr_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return cx_clock_wall_ms();
 }
 
 /* "2026-11-30T15:40:01.123Z", or null for 0. */
