@@ -187,6 +187,11 @@ const char *vxml_choice_dtmf(Node *menu, Node *choice);
 /* --dot: the document's states and transitions as a Graphviz digraph (dot.c). */
 void dot_doc(FILE *out, Doc *doc);
 
+/* ccxmlc --test DIR (apptest.c): compile (with self and ccopts) and run every application of
+ * dir on the simulator; prints PASS/FAIL a line and "N passed, M failed". 0: all passed; 1: some
+ * failed; 2: no directory or no application in it. */
+int apptest_main(const char *self, const char *dir, const char *const *ccopts, int nccopts);
+
 /* The named warnings over every CCXML document of the program (warn.c). */
 void warn_program(Doc **docs, int n);
 

@@ -143,6 +143,9 @@ static void main__usage(FILE *f)
 		"  -MD                      also write OUT.d: OUT depends on every document and <script src>\n"
 		"  -MF FILE                 the dependency list goes to FILE\n"
 		"  -v                       show the cc command\n"
+		"  --test DIR               compile and run every application of DIR (NAME.ccxml with\n"
+		"                           NAME.expect, NAME.scenario) on the simulator's virtual clock;\n"
+		"                           the other options go to each compile (docs/cli.md)\n"
 		"  --version, --help\n"
 		"\n"
 		"Environment: CC (default gcc), CCXMLC_HOME, CCXMLC_LIBDIR.\n");
@@ -259,7 +262,7 @@ static void main__unknown(const char *a)
 {
 	static const char *const opts[] = {
 		"-o", "--emit-c", "--dot", "-c", "--shared", "-g", "-O0", "-O1", "-O2", "-O3", "-Os",
-		"--no-line", "-Wall", "-Werror", "-w", "-Wno-unknown-extension", "-MD", "-MF", "-v",
+		"--no-line", "-Wall", "-Werror", "-w", "-Wno-unknown-extension", "-MD", "-MF", "-v", "--test",
 		"--version", "--help",
 	};
 	const char *best = NULL;
@@ -362,8 +365,40 @@ static int main__dot(Doc *doc, const char *file, const char *output)
 	return main__deps(out);
 }
 
+/* --test DIR [compile options]: the applications of DIR (apptest.c); the other options go to
+ * each compile. */
+static int main__test(int argc, char **argv, int at)
+{
+	static const char *const refused[] = {"-o", "--emit-c", "-c", "--shared", "--dot", "-MD",
+					      "-MF", "--script-file", "--test", "-"};
+	const char **opts = xcalloc((size_t)argc, sizeof(char *));
+	int n = 0;
+	if (at + 1 >= argc)
+		diag_fatal("--test needs a directory (ccxmlc --test DIR)");
+	for (int i = 1; i < argc; i++) {
+		if (i == at || i == at + 1)
+			continue;
+		for (size_t j = 0; j < sizeof(refused) / sizeof(refused[0]); j++)
+			if (!strcmp(argv[i], refused[j]) || (j == 0 && !strncmp(argv[i], "-o", 2)))
+				diag_fatal("--test compiles each application of the directory itself: "
+					   "'%s' cannot be given with it", argv[i]);
+		if (argv[i][0] != '-')
+			diag_fatal("--test takes a directory, not documents ('%s'; ccxmlc --test DIR)", argv[i]);
+		opts[n++] = argv[i];
+	}
+	char self[4096];
+	ssize_t l = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (l <= 0)
+		diag_fatal("cannot find this ccxmlc (/proc/self/exe): %s", strerror(errno));
+	self[l] = 0;
+	return apptest_main(self, argv[at + 1], opts, n);
+}
+
 static int main__main(int argc, char **argv)
 {
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--test"))
+			return main__test(argc, argv, i);
 	Options opt = {.line_directives = true};
 	bool shared = false, dot = false;
 	const char **files = xcalloc((size_t)argc + 1, sizeof(char *));

@@ -45,12 +45,10 @@ struct cx_cdr {
 
 /* Section - Times */
 
+/* the wall clock the program observes (the simulator's virtual clock skips waits: clock.c) */
 uint64_t cx_cdr_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return cx_clock_wall_ms();
 }
 
 /* "2026-11-30T15:40:01.123Z", or null for 0. */
@@ -356,6 +354,7 @@ static void cx_cdr__destroy(void *arg)
 	cx_cdr *d = arg;
 	struct le *le;
 
+	cx_clock_background(&d->tmr, 0);
 	tmr_cancel(&d->tmr);
 	LIST_FOREACH(&d->q, le)
 		((cx_cdr_item *)le->data)->d = NULL;
@@ -399,6 +398,7 @@ int cx_cdr_setup(cx_engine *e, const char *file, const char *url, const char *sp
 		return ENOMEM;
 	d->eng = e;
 	tmr_init(&d->tmr);
+	cx_clock_background(&d->tmr, 1); /* the web server's time: never skipped */
 	if ((file && str_dup(&d->file, file)) || (url && str_dup(&d->url, url)) ||
 	    (spool && str_dup(&d->spool, spool)))
 		err = ENOMEM;

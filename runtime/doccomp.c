@@ -598,6 +598,18 @@ const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc)
 	return NULL;
 }
 
+uint32_t cx_doccomp_pending(const cx_engine *e)
+{
+	uint32_t n = 0;
+	struct le *le;
+
+	if (!e || !e->doccomp)
+		return 0;
+	LIST_FOREACH(&e->doccomp->ents, le)
+		n += ((const cx_docent *)le->data)->pid > 0;
+	return n;
+}
+
 static void cx_docfresh__destroy(void *arg)
 {
 	cx_docfresh *f = arg;

@@ -224,8 +224,12 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 			err = cx_sip_trunk(e, cfg->sip_proxy, cfg->sip_public_addr, cfg->sip_credentials,
 					   cfg->sip_registers, cfg->nsip_registers);
 	}
-	else if (cfg->use_sim)
+	else if (cfg->use_sim) {
 		err = cx_sim_setup(e, cfg->sim_file);
+		/* a listener's requests come in real time: jumps would reorder them with timers */
+		if (!err && cfg->virtual_clock && !cfg->http_addr)
+			err = cx_clock_virtual(e);
+	}
 	else {
 		e->prov = &cx_user_prov;
 		e->provst = (void *)cfg->callctl;
@@ -288,12 +292,15 @@ int cx_engine_run(cx_engine *e, uint32_t max_ms)
 	if (!cx_engine_busy(e))
 		return 0;
 	tmr_init(&guard);
-	if (max_ms)
+	if (max_ms) {
 		tmr_start(&guard, max_ms, cx_embed__guard, NULL);
+		cx_clock_background(&guard, 1); /* max_ms is wall time */
+	}
 	e->stop_when_idle = 1;
 	cx_engine_kick(e);
 	re_main(NULL);
 	e->stop_when_idle = 0;
+	cx_clock_background(&guard, 0);
 	tmr_cancel(&guard);
 	return 0;
 }

@@ -23,7 +23,10 @@ static void cx_engine__pump(void *arg)
 
 void cx_engine_kick(cx_engine *e)
 {
-	if (!e || e->pumping)
+	if (!e)
+		return;
+	cx_clock_kick(e);
+	if (e->pumping)
 		return;
 	if (!tmr_isrunning(&e->pump))
 		tmr_start(&e->pump, 0, cx_engine__pump, e);
@@ -141,6 +144,7 @@ static void cx_engine__destroy(void *arg)
 
 	tmr_cancel(&e->pump);
 	e->closing = 1;
+	cx_clock_release(e);
 	/* HTTP and transfers first: their callbacks look sessions up through the engine */
 	e->http = mem_deref(e->http);
 	e->curl = mem_deref(e->curl);

@@ -757,8 +757,6 @@ static void cx_http__basichttp(cx_hconn *c, const cx_form *f)
 	cx_cval *vals = NULL;
 	char why[300], peer[64];
 	cx_sess *s;
-	cx_ev *ev;
-	uint32_t i;
 	int err;
 
 	if (!sid || !*sid) {
@@ -769,18 +767,16 @@ static void cx_http__basichttp(cx_hconn *c, const cx_form *f)
 		cx_http__text(c, 400, "Bad Request", "missing field: name");
 		return;
 	}
-	if (!cx_http__nameok(name)) {
-		cx_http__text(c, 400, "Bad Request", "bad event name (letters, digits, . _ - $; "
-			      "at most 256)");
+	if (cx_http_evname(name, why, sizeof(why)) == EINVAL) {
+		cx_http__text(c, 400, "Bad Request", "%s", why);
 		return;
 	}
 	if (!cx_http__mayinject(c, f, sid, &s))
 		return;
-	if (cx_http__reserved(name)) {
+	if (cx_http_evname(name, why, sizeof(why))) {
 		cx_log(CX_LOG_WARN, s->id, "basichttp event %s from %J refused: reserved", name,
 		       &c->peer);
-		cx_http__text(c, 403, "Forbidden", "event %s is raised by the platform only; it cannot "
-			      "be injected", name);
+		cx_http__text(c, 403, "Forbidden", "%s", why);
 		return;
 	}
 	err = cx_http__values(&vals, f, skip, why, sizeof(why));
@@ -789,23 +785,47 @@ static void cx_http__basichttp(cx_hconn *c, const cx_form *f)
 			      "Bad Request", "%s", why);
 		return;
 	}
-	ev = cx_ev_new(s, name);
-	if (!ev) {
-		mem_deref(vals);
+	re_snprintf(peer, sizeof(peer), "%J", &c->peer);
+	err = cx_http_inject(s, name, vals, src && *src ? src : peer, peer);
+	mem_deref(vals);
+	if (err) {
 		cx_http__text(c, 500, "Internal Server Error", "out of memory");
 		return;
 	}
-	for (i = 0; i < vals->nkids; i++)
+	cx_http__reply(c, 204, "No Content", NULL, NULL);
+}
+
+int cx_http_evname(const char *name, char *why, size_t whysz)
+{
+	if (!cx_http__nameok(name)) {
+		snprintf(why, whysz, "bad event name (letters, digits, . _ - $; at most 256)");
+		return EINVAL;
+	}
+	if (cx_http__reserved(name)) {
+		snprintf(why, whysz, "event %s is raised by the platform only; it cannot be injected",
+			 name);
+		return EPERM;
+	}
+	return 0;
+}
+
+int cx_http_inject(cx_sess *s, const char *name, const cx_cval *vals, const char *source,
+		   const char *peer)
+{
+	cx_ev *ev = cx_ev_new(s, name);
+	uint32_t i;
+
+	if (!ev)
+		return ENOMEM;
+	for (i = 0; vals && i < vals->nkids; i++)
 		cx_ev_cval(ev, vals->keys[i], vals->kids[i]);
-	mem_deref(vals);
-	re_snprintf(peer, sizeof(peer), "%J", &c->peer);
 	mem_deref(ev->source);
 	ev->source = NULL;
-	str_dup(&ev->source, src && *src ? src : peer);
+	str_dup(&ev->source, source);
 	ev->sourcetype = "basichttp";
 	cx_log(CX_LOG_INFO, s->id, "basichttp event %s from %H", name, cx_rt_esc, peer);
 	cx_sess_post(s, ev);
-	cx_http__reply(c, 204, "No Content", NULL, NULL);
+	return 0;
 }
 
 static void cx_http__health(cx_hconn *c)

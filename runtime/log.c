@@ -185,7 +185,9 @@ static void cx_log__line(int level, const char *sess, const char *conn, const ch
 	if (!mb)
 		return;
 	if (fmt == CX_LOGFMT_TEXT || fmt == CX_LOGFMT_JSON) {
-		clock_gettime(CLOCK_REALTIME, &now);
+		uint64_t wall = cx_clock_wall_ms(); /* the virtual clock's time under the simulator */
+		now.tv_sec = (time_t)(wall / 1000);
+		now.tv_nsec = (long)(wall % 1000) * 1000000;
 		gmtime_r(&now.tv_sec, &tm);
 		snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,

@@ -22,7 +22,7 @@
 typedef struct cx_main_cli {
 	cx_engine_cfg cfg;
 	const char *prog;
-	int once, help, version, malloc_tcache;
+	int once, help, version, malloc_tcache, realtime;
 	const char *log_format, *log_file, *log_level;
 	const char *toks[CX_MAIN_MAXTOKENS];
 	const char *regs[CX_MAIN_MAXREGS];
@@ -183,6 +183,9 @@ static const char *cx_main__register(cx_main_cli *c, const cx_main_opt *o, const
 static const cx_main_opt cx_main__opts[] = {
 	{"sim", optional_argument, "FILE", cx_main__sim,
 	 "simulated telephony; with =FILE driven by a scenario (docs/sim.md)", 0},
+	{"realtime", no_argument, NULL, cx_main__flag,
+	 "the simulator's timers take their real time (default: a virtual clock\n"
+	 "that skips every wait; docs/sim.md)", offsetof(cx_main_cli, realtime)},
 	{"once", no_argument, NULL, cx_main__flag,
 	 "start one session now (startupmode 'external'), exit when it ends:\n"
 	 "status 0 after <exit>, 1 after an unhandled error", offsetof(cx_main_cli, once)},
@@ -365,6 +368,7 @@ static int cx_main__run(cx_main_cli *c, const cx_doc *const *docs, int ndocs)
 			c->prog);
 		c->cfg.use_sim = 1;
 	}
+	c->cfg.virtual_clock = c->cfg.use_sim && !c->realtime;
 	if (c->nkv && !c->once)
 		fprintf(stderr, "%s: --values only applies to the --once session\n", c->prog);
 	err = cx_engine_alloc(&e, &c->cfg);

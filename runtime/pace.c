@@ -21,10 +21,16 @@ typedef struct cx_pace_item {
 struct cx_pace {
 	cx_engine *eng;
 	uint64_t gap_us;       /* 1e6 / rate */
-	uint64_t next_us;      /* cx_met_now_us() from which the next call may go */
+	uint64_t next_us;      /* cx_pace__now() from which the next call may go */
 	struct list q;
 	struct tmr tmr;
 };
+
+/* the time the program observes (the virtual clock's jumps included: clock.c), in µs */
+static uint64_t cx_pace__now(void)
+{
+	return cx_met_now_us() + cx_clock_skipped_ms() * 1000;
+}
 
 static void cx_pace_item__destroy(void *arg)
 {
@@ -44,7 +50,7 @@ static void cx_pace__tick(void *arg)
 {
 	cx_pace *p = arg;
 	cx_engine *e = p->eng;
-	uint64_t now = cx_met_now_us();
+	uint64_t now = cx_pace__now();
 
 	while (p->q.head && now >= p->next_us) {
 		cx_pace_item *it = p->q.head->data;
@@ -72,7 +78,7 @@ int cx_pace_createcall(cx_engine *e, cx_conn *cn, const char *dest)
 
 	if (!p)
 		return cx_pace__place(e, cn, dest);
-	now = cx_met_now_us();
+	now = cx_pace__now();
 	if (!p->q.head && now >= p->next_us) {
 		p->next_us = now + p->gap_us;
 		return cx_pace__place(e, cn, dest);

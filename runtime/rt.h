@@ -211,6 +211,7 @@ struct cx_sess {
 	const cx_doc *doc;
 	cx_ctx *X;
 	char id[CX_SESS_IDSZ]; /* "s<N>-<16 hex>": see cx_sess_start */
+	uint32_t seq;          /* 1 for the engine's first session, 2 for the next… */
 	char parent[CX_SESS_IDSZ];
 	char secret[33];       /* 128 random bits in hex: the basichttp access URI's credential */
 	const char *startupmode;
@@ -263,7 +264,7 @@ int cx_cdr_setup(cx_engine *e, const char *file, const char *url, const char *sp
 void cx_cdr_conn(cx_engine *e, cx_conn *c);     /* c ended: its record (once) */
 int cx_cdr_reopen(cx_engine *e);                /* SIGHUP */
 uint32_t cx_cdr_spooled(const cx_engine *e);    /* records not yet taken by the URL */
-uint64_t cx_cdr_now_ms(void);                   /* CLOCK_REALTIME */
+uint64_t cx_cdr_now_ms(void);                   /* cx_clock_wall_ms() */
 
 /* Section - Operations (admin.c): counters, /metrics, /sessions; notify.c */
 
@@ -358,6 +359,18 @@ const cx_doc *cx_engine_doc(cx_engine *e, const char *name);
 int cx_doc_check(const cx_doc *doc, char *msg, size_t sz);
 void cx_engine_reap(cx_engine *e);          /* tear down sessions that ended */
 
+/* Section - The clock (clock.c): real, or the simulator's virtual clock (docs/sim.md) */
+
+int cx_clock_virtual(cx_engine *e);         /* e's simulator runs on the virtual clock; EBUSY */
+int cx_clock_isvirtual(const cx_engine *e);
+void cx_clock_release(cx_engine *e);        /* e is being freed */
+void cx_clock_kick(cx_engine *e);           /* something was scheduled: consider a jump */
+/* t is the process's, not the application's (the service tick): never jumped to */
+void cx_clock_background(struct tmr *t, int on);
+uint64_t cx_clock_ms(void);                 /* monotonic ms, the time skipped included */
+uint64_t cx_clock_wall_ms(void);            /* ms since the epoch, the time skipped included */
+uint64_t cx_clock_skipped_ms(void);         /* how much the virtual clock skipped */
+
 /* exec.c: join c (connected now) to its <createcall joinid>: conference.joined, or
  * error.conference.join when that id is gone or the provider cannot */
 void cx_rt_joinid(cx_sess *s, cx_conn *c);
@@ -440,6 +453,13 @@ int cx_http_admin_file(cx_engine *e, const char *path);
 /* SIGHUP: read the --tokens file again (all or nothing; --token ones stay), and the admin
  * token file. 0 or an errno. */
 int cx_http_tokens_reload(cx_engine *e);
+/* May a client inject an event of this name? 0; EINVAL (bad name) or EPERM (reserved to the
+ * platform) with the reason in why. */
+int cx_http_evname(const char *name, char *why, size_t whysz);
+/* A basichttp event on s as the listener delivers it: vals' fields (an object, NULL: none),
+ * eventsource source, logged as coming from peer. 0 or ENOMEM. */
+int cx_http_inject(cx_sess *s, const char *name, const cx_cval *vals, const char *source,
+		   const char *peer);
 /* --inject-token: a token that authorises basichttp injection into any session. */
 int cx_http_inject_token(cx_engine *e, const char *tok);
 /* The listener's base URI "http://ADDR:PORT" into buf (session.ioprocessors); ENOENT without
@@ -500,6 +520,7 @@ typedef struct cx_docage {
 int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
 		    uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg);
 const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc); /* NULL: compiled in */
+uint32_t cx_doccomp_pending(const cx_engine *e);  /* compiler children running */
 /* The HTTP cache's entry for a URL: the program its last 200 gave, when that answer came,
  * until when it is fresh, whether it must be revalidated before each use (no-cache), and its
  * validators. */

@@ -246,8 +246,10 @@ int cx_engine_main(cx_engine *e, const char *once_sid)
 		}
 		e->stop_when_idle = 1;
 	}
-	/* the tick watches for signals in every mode; it ends the loop only when stopping */
+	/* the tick watches for signals in every mode; it ends the loop only when stopping (in
+	 * real time: the virtual clock never jumps to it) */
 	tmr_start(&cx_serve__st.tmr, 100, cx_serve__tick, e);
+	cx_clock_background(&cx_serve__st.tmr, 1);
 	cx_engine_kick(e);
 	/* SIGHUP would end the process (libre's loop handles SIGINT and SIGTERM only) */
 	memset(&hup, 0, sizeof(hup));
@@ -260,6 +262,7 @@ int cx_engine_main(cx_engine *e, const char *once_sid)
 	if (once_sid)
 		rc = cx_serve__st.once_status < 0 ? 1 : cx_serve__st.once_status;
  out:
+	cx_clock_background(&cx_serve__st.tmr, 0);
 	tmr_cancel(&cx_serve__st.tmr);
 	e->stop_when_idle = 0;
 	e->endh = NULL;

@@ -528,7 +528,7 @@ int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mod
 	list_append(&e->sessl, &s->le, s);
 	hash_append(e->sessh, hash_joaat_str(s->id), &s->hle, s);
 	e->nsess++;
-	e->nsess_total++;
+	s->seq = ++e->nsess_total;
 
 	cx_sess__init_doc(s, doc);
 

@@ -8,7 +8,7 @@
 #include <ctype.h>
 #include "prov.h"
 
-enum cx_sim_kind { SIM_CALL, SIM_INBOUND, SIM_DIALOG };
+enum cx_sim_kind { SIM_CALL, SIM_INBOUND, SIM_DIALOG, SIM_HTTP };
 enum cx_sim_act { SIM_ANSWER, SIM_FAIL, SIM_NOANSWER, SIM_DURATION, SIM_DFAIL };
 
 typedef struct cx_sim_rule {
@@ -18,7 +18,19 @@ typedef struct cx_sim_rule {
 	uint64_t ring, hangup, at, duration;
 	int has_hangup;
 	char *dtmf;            /* dtmf=DIGITS@TIME[,…] (times from CONNECTED), or NULL */
+	uint32_t att_lo, att_hi; /* call: attempt=LO[-HI] (0: any) */
+	uint32_t sess;         /* basichttp: the session's number (1: the first started) */
+	cx_cval *vals;         /* basichttp: the fields, as the listener nests them */
+	char *src;             /* basichttp: eventsource= or NULL */
+	int line;              /* in the scenario file */
 } cx_sim_rule;
+
+/* How many <createcall>s went to one destination (attempt=). */
+typedef struct cx_sim_dest {
+	struct le le;
+	char *dest;
+	uint32_t n;
+} cx_sim_dest;
 
 typedef struct cx_sim_in {
 	struct le le;
@@ -29,7 +41,9 @@ typedef struct cx_sim_in {
 
 typedef struct cx_sim_st {
 	struct list rules;
-	struct list inbound;   /* cx_sim_in not yet delivered */
+	struct list inbound;   /* cx_sim_in not yet delivered (inbound calls, basichttp events) */
+	struct list dests;     /* cx_sim_dest */
+	int lineno;            /* of the line being read */
 } cx_sim_st;
 
 typedef struct cx_sim_conn {
@@ -65,6 +79,16 @@ static void cx_sim_rule__destroy(void *arg)
 	mem_deref(r->from);
 	mem_deref(r->to);
 	mem_deref(r->dtmf);
+	mem_deref(r->vals);
+	mem_deref(r->src);
+}
+
+static void cx_sim_dest__destroy(void *arg)
+{
+	cx_sim_dest *d = arg;
+
+	list_unlink(&d->le);
+	mem_deref(d->dest);
 }
 
 static void cx_sim_in__destroy(void *arg)
@@ -81,6 +105,7 @@ static void cx_sim_st__destroy(void *arg)
 
 	list_flush(&st->inbound);
 	list_flush(&st->rules);
+	list_flush(&st->dests);
 }
 
 static void cx_sim_conn__destroy(void *arg)
@@ -177,6 +202,124 @@ static int cx_sim__opt_time(const char *tok, const char *key, uint64_t *ms, int 
 	return 0;
 }
 
+/* attempt=N, attempt=N-M or attempt=N- (N and later): 0 taken, 1 not this option, -1 bad */
+static int cx_sim__opt_attempt(const char *tok, cx_sim_rule *r, char *em, size_t esz)
+{
+	const char *p = tok + 8;
+	char *end;
+	unsigned long lo, hi;
+
+	if (strncmp(tok, "attempt=", 8))
+		return 1;
+	lo = strtoul(p, &end, 10);
+	hi = lo;
+	if (end != p && *end == '-') {
+		p = end + 1;
+		hi = *p ? strtoul(p, &end, 10) : UINT32_MAX;
+		if (!*p)
+			end = (char *)p;
+		else if (end == p)
+			hi = 0;
+	}
+	if (!isdigit((unsigned char)tok[8]) || *end || lo < 1 || hi < lo || lo > 1000000 ||
+	    (hi != UINT32_MAX && hi > 1000000)) {
+		snprintf(em, esz, "bad attempt '%s' (want N, N-M or N-: the Nth <createcall> to the "
+			 "same dest, counted from 1)", tok + 8);
+		return -1;
+	}
+	r->att_lo = (uint32_t)lo;
+	r->att_hi = (uint32_t)hi;
+	return 0;
+}
+
+/* %XX escapes of a scenario value (a space is %20, as in a form); 0 or -1 */
+static int cx_sim__unescape(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (*s != '%') {
+			*w++ = *s;
+			continue;
+		}
+		if (!isxdigit((unsigned char)s[1]) || !isxdigit((unsigned char)s[2]))
+			return -1;
+		char hex[3] = {s[1], s[2], '\0'};
+		*w++ = (char)strtol(hex, NULL, 16);
+		s += 2;
+	}
+	*w = '\0';
+	return 0;
+}
+
+/* basichttp at=TIME name=EVENT [session=N] [eventsource=URI] [FIELD=VALUE]... */
+static int cx_sim__parse_http(cx_sim_rule *r, char **tok, int n, char *em, size_t esz)
+{
+	int i, rc, have_at = 0;
+	char *name = NULL;
+
+	r->sess = 1;
+	r->vals = cx_cval_str(NULL);
+	if (!r->vals) {
+		snprintf(em, esz, "out of memory");
+		return -1;
+	}
+	r->vals->tag = CX_T_OBJ;
+	for (i = 1; i < n; i++) {
+		char *eq = strchr(tok[i], '=');
+		rc = cx_sim__opt_time(tok[i], "at", &r->at, &have_at, em, esz);
+		if (rc < 0)
+			return -1;
+		if (!rc)
+			continue;
+		if (!eq || eq == tok[i]) {
+			snprintf(em, esz, "unexpected '%s' in a 'basichttp' rule (want at=TIME, "
+				 "name=EVENT, session=N, eventsource=URI or FIELD=VALUE)", tok[i]);
+			return -1;
+		}
+		*eq = '\0';
+		if (cx_sim__unescape(eq + 1)) {
+			snprintf(em, esz, "bad %% escape in '%s=%s' (want %%XX, e.g. %%20 for a space)",
+				 tok[i], eq + 1);
+			return -1;
+		}
+		if (!strcmp(tok[i], "session")) {
+			char *end;
+			unsigned long v = strtoul(eq + 1, &end, 10);
+			if (!isdigit((unsigned char)eq[1]) || *end || v < 1 || v > UINT32_MAX) {
+				snprintf(em, esz, "bad session '%s' (want N: the Nth session the program "
+					 "started, from 1)", eq + 1);
+				return -1;
+			}
+			r->sess = (uint32_t)v;
+		}
+		else if (!strcmp(tok[i], "name"))
+			name = eq + 1;
+		else if (!strcmp(tok[i], "eventsource"))
+			str_dup(&r->src, eq + 1);
+		else if (!strcmp(tok[i], "sessionid") || !strcmp(tok[i], "secret") ||
+			 !strcmp(tok[i], "token")) {
+			snprintf(em, esz, "'%s' is not a field of the event (the listener takes it out); "
+				 "use session=N", tok[i]);
+			return -1;
+		}
+		else if (cx_http_nest(r->vals, tok[i], eq + 1, em, esz))
+			return -1;
+	}
+	if (!have_at) {
+		snprintf(em, esz, "'basichttp' needs at=TIME");
+		return -1;
+	}
+	if (!name || !*name) {
+		snprintf(em, esz, "'basichttp' needs name=EVENT");
+		return -1;
+	}
+	if (cx_http_evname(name, em, esz))
+		return -1;
+	str_dup(&r->pat, name);
+	return 0;
+}
+
 int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 {
 	char buf[1024], *tok[16], *p, *hash;
@@ -213,6 +356,7 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 		return ENOMEM;
 	}
 	r->ring = 50;
+	r->line = st->lineno;
 	if (!strcmp(tok[0], "call")) {
 		r->kind = SIM_CALL;
 		if (n < 3) {
@@ -249,13 +393,15 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 		}
 		for (; i < n; i++) {
 			rc = cx_sim__opt_time(tok[i], "ring", &r->ring, NULL, em, esz);
+			if (rc == 1)
+				rc = cx_sim__opt_attempt(tok[i], r, em, esz);
 			if (rc == 1 && r->act == SIM_ANSWER)
 				rc = cx_sim__opt_time(tok[i], "hangup", &r->hangup, &r->has_hangup, em, esz);
 			if (rc == 1 && r->act == SIM_ANSWER)
 				rc = cx_sim__opt_dtmf(tok[i], &r->dtmf, em, esz);
 			if (rc < 0)
 				goto out;
-			if (rc == 1 || r->act == SIM_NOANSWER) {
+			if (rc == 1 || (r->act == SIM_NOANSWER && strncmp(tok[i], "attempt=", 8))) {
 				snprintf(em, esz, "unexpected '%s' in a '%s' rule", tok[i], tok[2]);
 				goto out;
 			}
@@ -311,8 +457,13 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 			}
 		}
 	}
+	else if (!strcmp(tok[0], "basichttp")) {
+		r->kind = SIM_HTTP;
+		if (cx_sim__parse_http(r, tok, n, em, esz))
+			goto out;
+	}
 	else {
-		snprintf(em, esz, "unknown rule '%s' (call, inbound, dialog)", tok[0]);
+		snprintf(em, esz, "unknown rule '%s' (call, inbound, dialog, basichttp)", tok[0]);
 		goto out;
 	}
 	err = 0;
@@ -351,6 +502,32 @@ static void cx_sim__inbound_fire(void *arg)
 	cx_engine_kick(e);
 }
 
+/* A basichttp line's time: the event as the HTTP listener delivers it, to the Nth session. */
+static void cx_sim__http_fire(void *arg)
+{
+	cx_sim_in *in = arg;
+	cx_engine *e = in->e;
+	const cx_sim_rule *r = in->r;
+	cx_sess *s = NULL;
+	struct le *le;
+
+	LIST_FOREACH(&e->sessl, le) {
+		cx_sess *x = le->data;
+		if (x->seq == r->sess && !x->ending) {
+			s = x;
+			break;
+		}
+	}
+	if (!s)
+		cx_log(CX_LOG_WARN, NULL, "scenario line %d: basichttp event %s not delivered: session "
+		       "%u is not running", r->line, r->pat, r->sess);
+	else if (cx_http_inject(s, r->pat, r->vals, r->src ? r->src : "sim", "the scenario"))
+		cx_log(CX_LOG_WARN, s->id, "scenario line %d: basichttp event %s not delivered: out "
+		       "of memory", r->line, r->pat);
+	mem_deref(in);
+	cx_engine_kick(e);
+}
+
 int cx_sim_setup(cx_engine *e, const char *file)
 {
 	cx_sim_st *st;
@@ -376,6 +553,7 @@ int cx_sim_setup(cx_engine *e, const char *file)
 				err = EINVAL;
 				break;
 			}
+			st->lineno = lineno;
 			err = cx_sim_parse_line(e, line, em, sizeof(em));
 			if (err) {
 				fprintf(stderr, "%s:%d: error: %s\n", file, lineno, em);
@@ -389,7 +567,7 @@ int cx_sim_setup(cx_engine *e, const char *file)
 	LIST_FOREACH(&st->rules, le) {
 		cx_sim_rule *r = le->data;
 		cx_sim_in *in;
-		if (r->kind != SIM_INBOUND)
+		if (r->kind != SIM_INBOUND && r->kind != SIM_HTTP)
 			continue;
 		in = mem_zalloc(sizeof(*in), cx_sim_in__destroy);
 		if (!in)
@@ -398,7 +576,8 @@ int cx_sim_setup(cx_engine *e, const char *file)
 		in->r = r;
 		tmr_init(&in->tmr);
 		list_append(&st->inbound, &in->le, in);
-		tmr_start(&in->tmr, r->at, cx_sim__inbound_fire, in);
+		tmr_start(&in->tmr, r->at, r->kind == SIM_HTTP ? cx_sim__http_fire : cx_sim__inbound_fire,
+			  in);
 	}
 	return 0;
 }
@@ -537,6 +716,26 @@ static void cx_sim__fail_h(void *arg)
 		.reason = cx_rt_sipreason(sc->code), .sipcode = sc->code, .sipreason = sr});
 }
 
+/* This <createcall> is the how-manyth to dest (from 1)? */
+static uint32_t cx_sim__attempt(cx_sim_st *st, const char *dest)
+{
+	cx_sim_dest *d;
+	struct le *le;
+
+	LIST_FOREACH(&st->dests, le) {
+		d = le->data;
+		if (!strcmp(d->dest, dest))
+			return ++d->n;
+	}
+	d = mem_zalloc(sizeof(*d), cx_sim_dest__destroy);
+	if (!d || str_dup(&d->dest, dest)) {
+		mem_deref(d);
+		return 1;
+	}
+	list_append(&st->dests, &d->le, d);
+	return d->n = 1;
+}
+
 static int cx_sim_createcall(cx_engine *e, cx_conn *c, const char *dest)
 {
 	cx_sim_st *st = cx_sim__st(e);
@@ -546,9 +745,12 @@ static int cx_sim_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	uint64_t ring = 50;
 	int act = SIM_ANSWER;
 
+	uint32_t att = cx_sim__attempt(st, dest);
+
 	LIST_FOREACH(&st->rules, le) {
 		cx_sim_rule *r = le->data;
-		if (r->kind == SIM_CALL && cx_rt_glob(r->pat, dest)) {
+		if (r->kind == SIM_CALL && cx_rt_glob(r->pat, dest) &&
+		    (!r->att_lo || (att >= r->att_lo && att <= r->att_hi))) {
 			rule = r;
 			break;
 		}

@@ -30,7 +30,7 @@ struct cx_vxio {
 	void *slotarg;
 	const cx_vx_item *it;         /* the <record> or <transfer> waiting, or NULL */
 	cx_rec *rec;
-	uint64_t t0;                  /* when the recording began (tmr_jiffies) */
+	uint64_t t0;                  /* when the recording began (cx_clock_ms) */
 	struct tmr t;
 	char reason[16];
 	char termchar;
@@ -44,7 +44,7 @@ static void cx_vxio__destroy(void *arg)
 
 	tmr_cancel(&io->t);
 	if (io->rec && !io->sloth) { /* the simulated caller hung up: the silence so far is kept */
-		uint64_t now = tmr_jiffies();
+		uint64_t now = cx_clock_ms();
 		cx_rec_silence(io->rec, (uint32_t)(now > io->t0 ? now - io->t0 : 0) * 8);
 		tmr_cancel(&io->t); /* a maxtime reached just now started it */
 	}
@@ -128,7 +128,7 @@ static void cx_vxio__rec_end(const char *reason, void *arg)
 /* The simulator: the recording is silence of the time it lasted. */
 static void cx_vxio__sim_end(cx_vxio *io, const char *reason)
 {
-	uint64_t now = tmr_jiffies();
+	uint64_t now = cx_clock_ms();
 	uint32_t ms = (uint32_t)(now > io->t0 ? now - io->t0 : 0);
 	const cx_vx_rec_item *ri = io->it->rec;
 	uint32_t max = ri->maxtime_ms ? ri->maxtime_ms : VXIO_MAXTIME_MS;
@@ -184,7 +184,7 @@ static void cx_vxio__rec_begin_h(void *arg)
 		cx_vx_error(io->r, msg, 1);
 		return;
 	}
-	io->t0 = tmr_jiffies();
+	io->t0 = cx_clock_ms();
 	if (!io->sloth)
 		tmr_start(&io->t, max, cx_vxio__sim_max_h, io);
 }
@@ -295,7 +295,7 @@ void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
 int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it)
 {
 	cx_vxio *io = cx_vxio__of(r);
-	uint64_t end, now = tmr_jiffies();
+	uint64_t end, now = cx_clock_ms();
 
 	if (!io) {
 		cx_vx_error(r, "error.noresource: out of memory", 0);

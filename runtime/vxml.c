@@ -44,7 +44,7 @@ struct cx_vx_run {
 	uint32_t ncounters;
 	char buf[VX_MAXDIGITS + 1];
 	size_t nbuf;
-	uint64_t play_end;       /* tmr_jiffies() when the queued prompts end */
+	uint64_t play_end;       /* cx_clock_ms() when the queued prompts end */
 	struct tmr t_in, t_go;
 	cx_cval *exit_values, *exit_expr;
 	enum cx_pev end_ev;      /* CX_PEV_NONE: dialog.exit with the values */
@@ -157,7 +157,7 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text)
 	char *src = cx_vx__src(audio, t);
 	uint64_t ms = r->play && src ? r->play(r->e, r->d, src, r->arg) : 0;
 	mem_deref(src);
-	uint64_t now = tmr_jiffies();
+	uint64_t now = cx_clock_ms();
 	if (r->play_end < now)
 		r->play_end = now;
 	r->play_end += ms;
@@ -553,7 +553,7 @@ static void cx_vx__finish_h(void *arg)
 /* The dialog ends once its queued prompts have played. */
 static void cx_vx__finish(cx_vx_run *r)
 {
-	uint64_t now = tmr_jiffies();
+	uint64_t now = cx_clock_ms();
 
 	r->stop = 1;
 	r->item = -1;
@@ -667,7 +667,7 @@ static void cx_vx__advance(cx_vx_run *r)
 			cx_vx_input(r, tmp);
 			return;
 		}
-		uint64_t now = tmr_jiffies();
+		uint64_t now = cx_clock_ms();
 		uint64_t wait = (r->play_end > now ? r->play_end - now : 0) +
 			(it->timeout_ms ? it->timeout_ms : VX_TIMEOUT_MS);
 		tmr_start(&r->t_in, wait, cx_vx__noinput_h, r);
@@ -885,7 +885,7 @@ void cx_vx_input(cx_vx_run *r, const char *digits)
 			cx_vxio_key(r, *p);
 			return;
 		}
-		r->play_end = tmr_jiffies(); /* barge-in: the prompts stop */
+		r->play_end = cx_clock_ms(); /* barge-in: the prompts stop */
 		int m = *p == '#' ? 1 : cx_vx__match(it, r->buf, r->nbuf, 0);
 		if (m != 0) {
 			cx_vx__collect_end(r, 0);
@@ -1011,7 +1011,7 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 	}
 	r->X->user = r;
 	d->vx = r;
-	r->play_end = tmr_jiffies();
+	r->play_end = cx_clock_ms();
 	if (cx_vx__session(r)) {
 		mem_deref(r);
 		return ENOMEM;

@@ -146,12 +146,20 @@ static double cx_date__utc(double t)
 	return ub;
 }
 
+/* ms the runtime's virtual clock has skipped (docs/sim.md): Date sees the program's time */
+static int64_t cx_date__skew;
+
+void cx_date_skew(int64_t ms)
+{
+	cx_date__skew = ms;
+}
+
 static double cx_date__now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec * 1000 + (double)(ts.tv_nsec / 1000000);
+	return (double)ts.tv_sec * 1000 + (double)(ts.tv_nsec / 1000000) + (double)cx_date__skew;
 }
 
 /* Broken-down fields of a time value (already shifted to local time when wanted). */

@@ -7,7 +7,8 @@
 #
 # Per build: the unit tests, tests/invalid/run.sh, tests/codegen/run.sh and tests/es/run.sh
 # (ECMAScript differential tests against node, fuzz, memory/time bounds) when present, the
-# http:run, sip:run, ops:run, media:run, rtdocs:run, cluster:run, trunk:run (tests/sip/trunk.sh,
+# http:run, sip:run, ops:run, media:run, rtdocs:run, cluster:run, apptest:run (ccxmlc --test and
+# the simulator's virtual clock), trunk:run (tests/sip/trunk.sh,
 # Kamailio) and sipmedia:run (tests/sip/media.sh: DTMF, recording, AMD against sipp) suites, every
 # tests/ccxml/*.ccxml document, the outbound tutorial examples, examples/embed, examples/campaign
 # and examples/survey (survey:run, over SIP against baresip) when present.
@@ -306,6 +307,7 @@ if [ "${1:-}" = "--one" ]; then
 	media) run__one_cmd "$B" "$NAME" "$dir" tests/media/run.sh "$B" >"$res.txt" 2>&1 ;;
 	cluster) run__one_cmd "$B" "$NAME" "$dir" tests/cluster/run.sh "$B" >"$res.txt" 2>&1 ;;
 	rtdocs) run__one_cmd "$B" "$NAME" "$dir" tests/rtdocs/run.sh "$B" >"$res.txt" 2>&1 ;;
+	apptest) run__one_cmd "$B" "$NAME" "$dir" tests/apptest/run.sh "$B" >"$res.txt" 2>&1 ;;
 	trunk) run__one_cmd "$B" "$NAME" "$dir" tests/sip/trunk.sh "$B" >"$res.txt" 2>&1 ;;
 	sipmedia) run__one_cmd "$B" "$NAME" "$dir" tests/sip/media.sh "$B" >"$res.txt" 2>&1 ;;
 	# its own clang build (build/fuzz/) the first time: a longer bound
@@ -360,7 +362,7 @@ for B in $BUILDS; do
 	fi
 	# The suites that are one job each; a filter selects them by name ("sip", "unit:"…).
 	for u in test_value test_runtime; do match "unit:$u" && echo "$B unit $u"; done
-	for k in invalid codegen es http sip ops media cluster rtdocs; do
+	for k in invalid codegen es http sip ops media cluster rtdocs apptest; do
 		[ -x "tests/$k/run.sh" ] && match "$k:run" && echo "$B $k run"
 	done
 	[ -x tests/sip/trunk.sh ] && match "trunk:run" && echo "$B trunk run"

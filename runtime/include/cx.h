@@ -63,6 +63,9 @@ typedef struct cx_engine_cfg {
 	/* Telephony: the simulator, SIP (sip_addr), or your own call control (callctl). */
 	int use_sim;               /* the simulator (docs/sim.md) instead of callctl */
 	const char *sim_file;      /* scenario for the simulator, or NULL */
+	int virtual_clock;         /* with use_sim and neither sip_addr nor http_addr: waits take
+				    * no wall time (docs/sim.md); the command line sets it unless
+				    * --realtime. Needs libre's loop to be the only one. */
 	const cx_callctl *callctl; /* used when !use_sim and !sip_addr; NULL: every request succeeds */
 	const char *sip_addr;      /* "ADDR:PORT": SIP over UDP and TCP (docs/sip.md) */
 	const char *sip_gateway;   /* "HOST[:PORT]" for tel: and sip:N!HOST@GW destinations */

@@ -107,6 +107,8 @@ int cx_gc_maybe(cx_ctx *X, int idle);
 /* Frees the dead blocks the heap keeps for reuse (a few KB per session): call it when the
  * session goes idle, so that thousands of idle sessions do not each hold their last garbage. */
 void cx_heap_trim(cx_ctx *X);
+/* Date's clock runs ms ahead of the real one (the runtime's virtual clock; docs/sim.md). */
+void cx_date_skew(int64_t ms);
 
 /* Execution budget: generated code runs CX_TICK at every loop back-edge and function entry. */
 cx_value cx_budget_exceeded(cx_ctx *X); /* throws RangeError "execution budget exceeded" */

@@ -529,6 +529,8 @@ static void test_scenario(void)
 		"call sip:* fail 404 ring=10ms  # trailing comment", "call x noanswer",
 		"inbound at=1s from=sip:a@b to=sip:c@d hangup=.5s", "dialog *.wav duration=3s",
 		"dialog bad* fail", "call tel:* answer dtmf=1@3s,42#@6s # keys", "inbound at=1s dtmf=*9@.5s",
+		"call tel:* busy attempt=1", "call tel:* answer attempt=2- ring=1s", "call x noanswer attempt=3-4",
+		"basichttp at=2s name=order.ready item=a%20b customer.name=Ann session=2 eventsource=http://x",
 	};
 	static const char *bad[] = {
 		"call", "call tel:*", "call tel:* dance", "call * fail", "call * fail 200",
@@ -537,6 +539,11 @@ static void test_scenario(void)
 		"dialog x", "dialog x duration=", "dialog x sing", "hello world", "call * busy dtmf=1@1s",
 		"call * answer dtmf=", "call * answer dtmf=1", "call * answer dtmf=@1s", "call * answer dtmf=x@1s",
 		"call * answer dtmf=1@soon", "inbound at=1s dtmf=1@1s,",
+		"call * busy attempt=0", "call * busy attempt=2-1", "call * busy attempt=x", "call * busy attempt=",
+		"call * busy attempt=1-x", "inbound at=1s attempt=1", "basichttp name=x", "basichttp at=1s",
+		"basichttp at=1s name=error.x", "basichttp at=1s name=ccxml.kill", "basichttp at=1s name=a b",
+		"basichttp at=1s name=bad!name", "basichttp at=1s name=x session=0",
+		"basichttp at=1s name=x sessionid=s1", "basichttp at=1s name=x v=%zz", "basichttp at=soon name=x",
 	};
 	size_t i;
 
@@ -551,6 +558,14 @@ static void test_scenario(void)
 		em[0] = 0;
 		CHECK(cx_sim_parse_line(e, bad[i], em, sizeof(em)) == EINVAL && em[0]);
 	}
+	/* the messages docs/sim.md quotes */
+	CHECK(cx_sim_parse_line(e, "call * busy attempt=0", em, sizeof(em)) == EINVAL &&
+	      !strcmp(em, "bad attempt '0' (want N, N-M or N-: the Nth <createcall> to the same dest, "
+		      "counted from 1)"));
+	CHECK(cx_sim_parse_line(e, "basichttp at=1s name=error.x", em, sizeof(em)) == EINVAL &&
+	      !strcmp(em, "event error.x is raised by the platform only; it cannot be injected"));
+	CHECK(cx_sim_parse_line(e, "basichttp at=1s name=x secret=1", em, sizeof(em)) == EINVAL &&
+	      !strcmp(em, "'secret' is not a field of the event (the listener takes it out); use session=N"));
 	e->prov = &cx_sim_prov;
 	mem_deref(e);
 }
