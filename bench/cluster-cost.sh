@@ -37,6 +37,8 @@ for t in kamailio haproxy sipp python3 curl; do
 	command -v $t >/dev/null || { echo "cluster-cost: $t is missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
 . scripts/lib-peers.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 [ -n "$W" ] || W=$(mktemp -d /tmp/ccxml-ccost.XXXXXX)
 mkdir -p "$W"
 C=$W/cluster
@@ -78,8 +80,8 @@ read -r i1 j1 m1 <<<"$(snap)"
 # 1. calls through Kamailio
 RP=$(lp_freeport)
 T1=$(date +%s.%N)
-python3 bench/sip/rtpcount.py "$RP" "$W/rtp.json" $((CALLS / RATE + 120)) &
-lp_track $!
+rtp_sink "$W" "$RP" "$W/rtp.json" $((CALLS / RATE + 120)) || { echo "cluster-cost: the RTP sink did not start" >&2; exit 1; }
+lp_track "$RTP_SINK_PID"
 read -r k0 h0 n0 <<<"$(snap)"
 timeout $((CALLS / RATE + 120)) sipp -sf bench/sip/uac.xml -s call "$SIP_FRONT" -m "$CALLS" -r "$RATE" \
 	-l $((RATE * 8)) -key rtpport "$RP" -i 127.0.0.1 -p "$(lp_freeport)" -nostdin -trace_stat \

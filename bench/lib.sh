@@ -51,3 +51,20 @@ PY
 idle_scenario() {
   seq "$1" | awk '{print "inbound at=0ms from=sip:c" $1 "@example.com"}' > "$2"
 }
+
+# rtp_sink DIR PORT OUT.json LIFETIME_S: the C RTP sink (bench/sip/rtpsink.c, built into DIR the
+# first time) receiving on 127.0.0.1:PORT; returns once its port is bound (at most 5 s), so no
+# first packet hits a closed port. Its pid is in RTP_SINK_PID; SIGTERM makes it write OUT.json.
+rtp_sink() {
+  local d=$1 i
+  [ -x "$d/rtpsink" ] || cc -O2 -Wall -Wextra -Werror -o "$d/rtpsink" bench/sip/rtpsink.c || return 1
+  rm -f "$d/rtpsink.$2.ready"
+  "$d/rtpsink" "$2" "$3" "$4" "$d/rtpsink.$2.ready" &
+  RTP_SINK_PID=$!
+  for i in $(seq 500); do
+    [ -e "$d/rtpsink.$2.ready" ] && return 0
+    kill -0 "$RTP_SINK_PID" 2>/dev/null || return 1
+    sleep 0.01
+  done
+  return 1
+}

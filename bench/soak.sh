@@ -13,7 +13,7 @@
 #
 # The program is bench/sip/answer.ccxml: it accepts each inbound call, plays S seconds of a tone
 # (8 kHz PCMU, 20 ms packets) and hangs up with BYE. sipp (bench/sip/uac.xml) places R calls per
-# second for N minutes; each call's SDP points the audio at bench/sip/rtpcount.py, which counts
+# second for N minutes; each call's SDP points the audio at bench/sip/rtpsink.c, which counts
 # the packets of every stream. Every 10 s a line is printed (and written to DIR/samples.tsv):
 # the program's RSS, its open descriptors, its running and started sessions and malloc's bytes in
 # use (/health), and
@@ -50,6 +50,8 @@ for tool in sipp curl python3; do
 done
 # shellcheck source=scripts/lib-peers.sh
 . scripts/lib-peers.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 # Under autogroup scheduling (Linux: each session is a group, and the groups share the CPU
 # equally) `nice` only orders processes within their group: give this run's group the nice
 # value the script was started with (`nice -n -10 bench/soak.sh …`; below 0 needs root).
@@ -97,10 +99,9 @@ lp_wait_for "$W/prog.err" "http: listening" 10 || {
 	exit 1
 }
 PROG=$(pgrep -P "$APP" | head -n 1)
-python3 "$T/rtpcount.py" "$RP" "$W/rtp.json" "$LIFE" &
-SINK=$!
+rtp_sink "$W" "$RP" "$W/rtp.json" "$LIFE" || { echo "soak: the RTP sink did not start" >&2; exit 1; }
+SINK=$RTP_SINK_PID
 lp_track "$SINK"
-sleep 0.3
 
 health() {
 	curl -s --max-time 2 "http://127.0.0.1:$HP/health" |

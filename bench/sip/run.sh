@@ -10,8 +10,12 @@
 #      step fails; the highest rate with no failed call and full, timely audio is reported;
 #   3. concurrent calls with audio: the same with a 10 s WAV, all calls of a step up at once
 #      (sipp -l N, ramp in N/RATE s), N rising until a step fails.
-# Every audio stream ends in bench/sip/rtpcount.py (the SDP of sipp's INVITE points there), which
-# counts packets per stream and how late they come. A step passes when sipp reports no failed
+#   4. the SIP ceiling of the same run: the same sipp caller against sipp as the callee
+#      (bench/sip/uas.xml: answer, 1 s, BYE, no audio) at the same rates: what the host and the
+#      peer tool can do without our program.
+# Every audio stream ends in the C sink bench/sip/rtpsink.c (the SDP of sipp's INVITE points
+# there; the step starts calling once it has bound its port), which counts packets per stream
+# and how late they come. CPU is read from /proc: the program's per call and per token start. A step passes when sipp reports no failed
 # call, every call got its BYE, every stream got its packets (at most 1 missing), no packet came
 # more than 50 ms after its due time, no session is left once the calls are over, and the calls
 # came at the rate asked (the step took at most 10 % + 1.5 s longer than calls/rate + WAV).
@@ -29,6 +33,8 @@ WRK_C=${WRK_C:-4}
 T=$ROOT/bench/sip
 # shellcheck source=scripts/lib-peers.sh
 . scripts/lib-peers.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 for tool in sipp wrk curl python3; do
 	command -v $tool >/dev/null || { echo "sip-bench: $tool is not installed (scripts/install-deps.sh)" >&2; exit 1; }
@@ -109,7 +115,7 @@ stop_app() {
 	CRASH=$(grep -m1 -E 'Sanitizer|runtime error|Segmentation|Aborted' "$W/answer$APPN.err")
 	UNEXPECTED=$(grep -c -E 'UNEXPECTED|FAILED|ERROR' "$W/answer$APPN.out")
 	# diagnostics other than the per-session lines, colours stripped: the first kind and its count
-	other=$(sed 's/\x1b\[[0-9;]*m//g' "$W/answer$APPN.err" | grep -v -E ': session s[0-9]+: (started|ended)|SIP on|http: listening|running as a service|signal 15|^$')
+	other=$(sed 's/\x1b\[[0-9;]*m//g' "$W/answer$APPN.err" | grep -v -E ': session s[0-9a-z-]+: (started|ended)|SIP on|http: listening|running as a service|signal 15|^$')
 	DIAG=none
 	[ -n "$other" ] && DIAG="$(printf '%s\n' "$other" | wc -l) lines, first: '$(printf '%s\n' "$other" | head -n 1)'"
 }
@@ -127,27 +133,28 @@ cpu_ticks() {
 # the step passed (see the top of this file)
 step() {
 	local name=$1 rate=$2 calls=$3 limit=$4 wav=$5 pkts=$6 RP UP sink t0 t1 c0 c1 i
+	local tport=${TPORT:-$SP} tpid=${TPID:-$PROG}
 	RP=$(lp_freeport)
 	UP=$(lp_freeport)
-	python3 "$T/rtpcount.py" "$RP" "$W/$name.rtp.json" 300 &
-	sink=$!
+	rtp_sink "$W" "$RP" "$W/$name.rtp.json" 300 || { echo "sip-bench: the RTP sink did not start" >&2; exit 1; }
+	sink=$RTP_SINK_PID
 	PIDS+=("$sink")
-	sleep 0.2
 	local budget=$((calls / rate + ${wav%s} + 12))
 	local timer=()
 	[ -x /usr/bin/time ] && timer=(/usr/bin/time -o "$W/$name.time" -f "%U %S")
-	c0=$(cpu_ticks "$PROG")
+	c0=$(cpu_ticks "$tpid")
 	t0=$(date +%s.%N)
-	(cd "$W" && exec timeout -k 2 "$budget" "${timer[@]+"${timer[@]}"}" sipp -sf "$T/uac.xml" -s "$wav" "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" \
+	(cd "$W" && exec timeout -k 2 "$budget" "${timer[@]+"${timer[@]}"}" sipp -sf "$T/uac.xml" -s "$wav" "127.0.0.1:$tport" -i 127.0.0.1 -p "$UP" \
 		-key rtpport "$RP" -r "$rate" -m "$calls" -l "$limit" -timeout "$((budget - 5))s" -nostdin \
 		-trace_stat -stf "$W/$name.csv" -fd 1 -trace_rtt -rtt_freq 1 -trace_err -error_file "$W/$name.sipperr" \
 		>/dev/null 2>&1)
 	R_RC=$?
 	t1=$(date +%s.%N)
 	LAST_END=$t1
-	c1=$(cpu_ticks "$PROG")
+	c1=$(cpu_ticks "$tpid")
 	# sessions still running once sipp is done: stuck calls (wait up to 5 s for the last BYEs)
-	for ((i = 0; i < 50; i++)); do
+	R_LEFT=0
+	for ((i = 0; i < 50 && pkts > 0; i++)); do
 		R_LEFT=$(health sessions)
 		[ "$R_LEFT" = 0 ] && break
 		sleep 0.1
@@ -157,7 +164,8 @@ step() {
 	untrack "$sink"
 	R_WALL=$(echo "$t1 - $t0" | bc -l)
 	R_CPU=$(echo "($c1 - $c0) * 100 / $(getconf CLK_TCK) / $R_WALL" | bc -l)
-	R_RSS=$(lp_rss_kb "$PROG")
+	R_CPUCALL=$(echo "($c1 - $c0) * 1000 / $(getconf CLK_TCK) / $calls" | bc -l)
+	R_RSS=$(lp_rss_kb "$tpid")
 	R_SIPPCPU=$(awk -v w="$R_WALL" 'NR == 1 && NF == 2 {printf "%.0f", ($1 + $2) * 100 / w}' "$W/$name.time" 2>/dev/null)
 	R_SINKCPU=$(python3 -c 'import json, sys; print("%.0f" % (json.load(open(sys.argv[1]))["cpu_s"] * 100 / float(sys.argv[2])))' \
 		"$W/$name.rtp.json" "$R_WALL" 2>/dev/null)
@@ -191,7 +199,7 @@ EOF
 		[ "$R_RC" = 124 ] && R_WHY="sipp: $R_OK successful, $R_FAIL failed, $R_CUR never completed (no answer or no BYE) when sipp was stopped after $budget s"
 	elif [ "$R_RETRANS" != 0 ]; then
 		R_WHY="sipp retransmitted $R_RETRANS times (some answers took over 500 ms; INVITE to 200 p99 $R_ANS99 ms)"
-	elif [ "$R_STREAMS" != "$calls" ] || [ "$R_MINP" -lt $((pkts - 1)) ]; then
+	elif [ "$pkts" -gt 0 ] && { [ "$R_STREAMS" != "$calls" ] || [ "$R_MINP" -lt $((pkts - 1)) ]; }; then
 		R_WHY="RTP: $R_STREAMS streams for $calls calls, fewest packets $R_MINP of $pkts"
 	elif [ "$R_LATE" != 0 ]; then
 		R_WHY="RTP: $R_LATE packets more than 50 ms late (worst $R_MAXLATE ms)"
@@ -200,10 +208,10 @@ EOF
 	elif (($(echo "$R_WALL > $slack" | bc -l))); then
 		R_WHY="the rate was not kept: $(printf %.1f "$R_WALL") s for $calls calls at $rate/s + ${wav}"
 	fi
-	printf '  %-10s %4s calls/s %5s calls: ok %5s failed %3s retrans %3s | answer p50 %4s p99 %4s ms | audio p50 %5s p99 %5s ms | RTP streams %5s pkts %s..%s late %s (max %s ms) | CPU app %3.0f%% sipp %s%% sink %s%% | RSS %s kB | %s\n' \
+	printf '  %-10s %4s calls/s %5s calls: ok %5s failed %3s retrans %3s | answer p50 %4s p99 %4s ms | audio p50 %5s p99 %5s ms | RTP streams %5s pkts %s..%s late %s (max %s ms) | CPU app %3.0f%% (%.2f ms a call) sipp %s%% sink %s%% | RSS %s kB | %s\n' \
 		"$name" "$rate" "$calls" "$R_OK" "$R_FAIL" "$R_RETRANS" "$R_ANS50" "$R_ANS99" "$R_AUD50" "$R_AUD99" \
-		"$R_STREAMS" "$R_MINP" "$R_MAXP" "$R_LATE" "$R_MAXLATE" "$R_CPU" "${R_SIPPCPU:-?}" "${R_SINKCPU:-?}" "$R_RSS" "${R_WHY:-pass}"
-	echo "$name|$rate|$calls|$R_OK|$R_FAIL|$R_RETRANS|$R_ANS50|$R_ANS99|$R_AUD50|$R_AUD99|$R_STREAMS|$R_MINP|$R_MAXP|$R_LATE|$R_MAXLATE|$R_CPU|${R_SIPPCPU:-?}|${R_SINKCPU:-?}|$R_RSS|${R_WHY:-pass}" >>"$W/rows"
+		"$R_STREAMS" "$R_MINP" "$R_MAXP" "$R_LATE" "$R_MAXLATE" "$R_CPU" "$R_CPUCALL" "${R_SIPPCPU:-?}" "${R_SINKCPU:-?}" "$R_RSS" "${R_WHY:-pass}"
+	echo "$name|$rate|$calls|$R_OK|$R_FAIL|$R_RETRANS|$R_ANS50|$R_ANS99|$R_AUD50|$R_AUD99|$R_STREAMS|$R_MINP|$R_MAXP|$R_LATE|$R_MAXLATE|$R_CPU|$R_CPUCALL|${R_SIPPCPU:-?}|${R_SINKCPU:-?}|$R_RSS|${R_WHY:-pass}" >>"${ROWS:-$W/rows}"
 	[ -z "$R_WHY" ]
 }
 
@@ -219,9 +227,12 @@ timeout -k 2 60 "$W/quick" --http "127.0.0.1:$HP2" --token bench --max-sessions 
 Q=$!
 PIDS+=("$Q")
 lp_wait_for "$W/quick.err" "http: listening" 10 || { echo "sip-bench: the token program did not start" >&2; exit 1; }
+QP=$(pgrep -P "$Q" | head -n 1)
+qc0=$(cpu_ticks "$QP")
 timeout -k 2 $((WRK_S + 20)) wrk -t 1 -c "$WRK_C" -d "${WRK_S}s" --latency \
 	"http://127.0.0.1:$HP2/CCXML10.start?tokenid=bench" >"$W/wrk.out" 2>&1
 wrk_rc=$?
+qc1=$(cpu_ticks "$QP")
 sleep 0.5
 q_started=$(curl -s --max-time 2 "http://127.0.0.1:$HP2/health" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["sessions_started"], d["sessions"])' 2>/dev/null)
 lp_stop "$Q" 10
@@ -232,7 +243,9 @@ non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$W/wrk.out")
 sockerr=$(grep -m1 'Socket errors' "$W/wrk.out" | sed 's/^ *//')
 lat50=$(awk '$1 == "50%" {print $2}' "$W/wrk.out")
 lat99=$(awk '$1 == "99%" {print $2}' "$W/wrk.out")
-echo "  wrk: ${rps:-?} requests/s ($reqs requests, non-2xx ${non2xx:-0}, ${sockerr:-no socket errors}), latency p50 $lat50 p99 $lat99; sessions started/left: ${q_started:-?} (wrk exit $wrk_rc)"
+tok_us=$(echo "($qc1 - $qc0) * 1000000 / $(getconf CLK_TCK) / ${reqs:-1}" | bc -l)
+tok_us=$(printf %.0f "$tok_us")
+echo "  wrk: ${rps:-?} requests/s ($reqs requests, non-2xx ${non2xx:-0}, ${sockerr:-no socket errors}), latency p50 $lat50 p99 $lat99; server CPU $tok_us µs a start; sessions started/left: ${q_started:-?} (wrk exit $wrk_rc)"
 
 start_app
 echo "sip-bench: 2. calls per second (answer, 1 s of audio, BYE); $STEP_S s of calls per rate"
@@ -280,16 +293,38 @@ CPS_NOTE="$CPS_RSS; sessions all ended: $DRAIN; crash: ${CRASH:-none}; sessions 
 echo "  calls per second: $CPS_NOTE"
 echo "  concurrent calls: $CONC_NOTE"
 
+echo "sip-bench: 4. the SIP ceiling: sipp calling sipp (bench/sip/uas.xml: answer, 1 s, BYE; no audio)"
+CP=$(lp_freeport)
+(cd "$W" && exec timeout -k 2 600 sipp -sf "$T/uas.xml" -i 127.0.0.1 -p "$CP" -nostdin >/dev/null 2>&1) &
+CEIL=$!
+PIDS+=("$CEIL")
+sleep 0.5
+best_ceil=0
+fail_ceil=""
+for r in $RATES ${CEIL_RATES:-600 800 1000 1500 2000}; do
+	n=$((r * STEP_S))
+	[ $n -lt 20 ] && n=20
+	if TPORT=$CP TPID=$(pgrep -P "$CEIL" | head -n 1) ROWS=$W/ceil step "sipp$r" "$r" "$n" 100000 1s 0; then
+		best_ceil=$r
+	else
+		fail_ceil=$(tail -n 1 "$W/ceil")
+		break
+	fi
+done
+lp_stop "$CEIL" 3
+untrack "$CEIL"
+
 printf '\nsip-bench: calls per second sustained: %s (sipp 3.6.1 as caller; 1 s of audio, BYE from the program)\n' "$best_cps"
 printf 'sip-bench: concurrent calls with audio held: %s (10 s of audio each)\n' "$best_conc"
-printf 'sip-bench: token starts per second: %s (wrk 4.1.0, %s connections; non-2xx %s)\n' "${rps:-?}" "$WRK_C" "${non2xx:-0}"
+printf 'sip-bench: token starts per second: %s (wrk 4.1.0, %s connections; non-2xx %s); server CPU %s µs a start\n' "${rps:-?}" "$WRK_C" "${non2xx:-0}" "$tok_us"
+printf 'sip-bench: SIP ceiling, sipp calling sipp: %s calls/s\n' "$best_ceil"
 
 # The section of docs/performance.md
 host="$(uname -m), $(nproc) cores, $(date -u +%Y-%m-%d)"
 row() { # row LINE: a table row from a step's record
-	IFS='|' read -r name rate calls ok fail retr a50 a99 u50 u99 streams minp maxp late maxlate cpu scpu kcpu rss why <<<"$1"
-	printf '| %s | %s/s | %s | %s / %s / %s | %s / %s ms | %s / %s ms | %s streams, %s–%s pkts, %s late (max %s ms) | %.0f%% / %s%% / %s%% | %s kB | %s |\n' \
-		"$name" "$rate" "$calls" "$ok" "$fail" "$retr" "$a50" "$a99" "$u50" "$u99" "$streams" "$minp" "$maxp" "$late" "$maxlate" "$cpu" "$scpu" "$kcpu" "$rss" "$why"
+	IFS='|' read -r name rate calls ok fail retr a50 a99 u50 u99 streams minp maxp late maxlate cpu cpucall scpu kcpu rss why <<<"$1"
+	printf '| %s | %s/s | %s | %s / %s / %s | %s / %s ms | %s / %s ms | %s streams, %s–%s pkts, %s late (max %s ms) | %.0f%% / %s%% / %s%% | %.2f ms | %s kB | %s |\n' \
+		"$name" "$rate" "$calls" "$ok" "$fail" "$retr" "$a50" "$a99" "$u50" "$u99" "$streams" "$minp" "$maxp" "$late" "$maxlate" "$cpu" "$scpu" "$kcpu" "$cpucall" "$rss" "$why"
 }
 sec=$W/section.md
 {
@@ -306,15 +341,18 @@ sec=$W/section.md
 	echo "| calls per second sustained (answer, 1 s of audio, BYE; $STEP_S s of calls per rate) | **$best_cps calls/s** | sipp 3.6.1 (UAC, \`bench/sip/uac.xml\`) |"
 	echo "| most concurrent calls with audio (10 s of audio each, all up at once) | **$best_conc calls** | sipp 3.6.1 |"
 	echo "| token starts per second (\`GET /CCXML10.start?tokenid=…\`, document exits at once; $WRK_C connections, $WRK_S s) | **${rps:-?} starts/s** (${non2xx:-0} non-2xx; latency p50 $lat50, p99 $lat99) | wrk 4.1.0 |"
+	echo "| program CPU per token start (from /proc, during wrk) | **$tok_us µs** | |"
+	echo "| program CPU per call at the highest passing rate (answer, 1 s of audio, BYE) | **$(IFS='|' read -r _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ cc _ <<<"${best_cps_row:-}"; printf %.2f "${cc:-0}") ms** | |"
+	echo "| SIP ceiling of this run: sipp calling sipp (\`bench/sip/uas.xml\`: answer, 1 s, BYE, no audio) | **$best_ceil calls/s**${fail_ceil:+ (next step: ${fail_ceil##*|})} | sipp 3.6.1 both sides |"
 	echo
 	echo "A step passes when sipp counts no failed call and every call got our BYE, the RTP sink"
-	echo "(\`bench/sip/rtpcount.py\`, where sipp's SDP sends the audio) got every stream with all its packets"
+	echo "(\`bench/sip/rtpsink.c\`, where sipp's SDP sends the audio; bound before the first call) got every stream with all its packets"
 	echo "(at most one missing) and none more than 50 ms after its due time (first packet + 20 ms × n; the"
 	echo "sink's own delays count against us), no session was left running (\`/health\`), and the calls"
 	echo "came at the rate asked, with no SIP retransmission (every answer within 500 ms). Each ladder stops at its first failing step, shown last."
 	echo
-	echo "| step | rate | calls | ok / failed / retransmissions | INVITE to 200 p50 / p99 | ACK to BYE p50 / p99 | RTP at the sink | CPU of a core: program / sipp / sink | program RSS after | verdict |"
-	echo "|---|---|---|---|---|---|---|---|---|---|"
+	echo "| step | rate | calls | ok / failed / retransmissions | INVITE to 200 p50 / p99 | ACK to BYE p50 / p99 | RTP at the sink | CPU of a core: program / sipp / sink | program CPU per call | program RSS after | verdict |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|"
 	while IFS= read -r l; do row "$l"; done <"$W/rows"
 	echo
 	echo "Calls per second (one program): $CPS_NOTE."

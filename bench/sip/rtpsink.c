@@ -1,0 +1,179 @@
+/*
+ * bench/sip/rtpsink.c — the RTP sink of the SIP benchmark: sipp's SDP offer points the
+ * program's audio here (bench/sip/run.sh builds it with cc and waits for READY before calling).
+ *
+ *   rtpsink PORT OUT.json LIFETIME_S READY
+ *
+ * Binds 127.0.0.1:PORT, then creates the file READY; receives RTP until SIGTERM (or LIFETIME_S
+ * seconds) and writes OUT.json: the stream (SSRC) count, packets, the smallest and largest packet
+ * count of a stream, packets later than 50 ms, the largest lateness, packets that are not RTP
+ * and the sink's own CPU seconds. Packet k of a stream is due at the arrival of its first packet
+ * + 20 ms x (seq_k - seq_first) (sequence numbers extended across wraps); lateness includes this
+ * sink's own scheduling delay, so it is an upper bound of the sender's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+enum { NSLOT = 1 << 16, BATCH = 64 };
+
+typedef struct stream {
+	uint32_t ssrc;
+	int used;
+	uint64_t count, late;
+	double t0, maxlate;
+	int64_t seq0, last;   /* extended sequence numbers */
+} stream;
+
+static stream slots[NSLOT];
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static stream *find(uint32_t ssrc)
+{
+	uint32_t h = (ssrc * 2654435761u) & (NSLOT - 1);
+	for (int i = 0; i < NSLOT; i++, h = (h + 1) & (NSLOT - 1))
+		if (!slots[h].used || slots[h].ssrc == ssrc)
+			return &slots[h];
+	return NULL; /* more than 65536 streams: not counted */
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 5) {
+		fprintf(stderr, "usage: %s PORT OUT.json LIFETIME_S READY\n", argv[0]);
+		return 2;
+	}
+	int port = atoi(argv[1]);
+	double life = atof(argv[3]);
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	int buf = 16 << 20;
+	/* As root, past rmem_max: a burst must not be lost in the sink. */
+	if (s < 0 || (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof buf) != 0 &&
+		      setsockopt(s, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf) != 0)) {
+		perror("rtpsink: socket");
+		return 1;
+	}
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&a, sizeof a) != 0) {
+		fprintf(stderr, "rtpsink: bind 127.0.0.1:%d: %s\n", port, strerror(errno));
+		return 1;
+	}
+	signal(SIGTERM, on_term);
+	int rf = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (rf < 0) {
+		perror("rtpsink: ready file");
+		return 1;
+	}
+	close(rf);
+
+	static unsigned char bufs[BATCH][2048];
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	uint64_t bad = 0;
+	double end = now() + life;
+	while (!stop && now() < end) {
+		struct pollfd p = { .fd = s, .events = POLLIN };
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		for (;;) {
+			for (int i = 0; i < BATCH; i++) {
+				iov[i] = (struct iovec){ bufs[i], sizeof bufs[i] };
+				msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
+			}
+			int n = recvmmsg(s, msgs, BATCH, MSG_DONTWAIT, NULL);
+			if (n <= 0)
+				break;
+			double t = now();
+			for (int i = 0; i < n; i++) {
+				const unsigned char *b = bufs[i];
+				if (msgs[i].msg_len < 12 || b[0] >> 6 != 2) {
+					bad++;
+					continue;
+				}
+				uint16_t seq = (uint16_t)(b[2] << 8 | b[3]);
+				uint32_t ssrc = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11];
+				stream *st = find(ssrc);
+				if (!st)
+					continue;
+				if (!st->used) {
+					*st = (stream){ .ssrc = ssrc, .used = 1, .count = 1, .t0 = t, .seq0 = seq, .last = seq };
+					continue;
+				}
+				/* extend the 16-bit number across wraps, near the last one seen */
+				int64_t ext = st->last + (int64_t)(uint16_t)(seq - (uint16_t)st->last);
+				if (ext - st->last > 0x8000)
+					ext -= 0x10000;
+				if (ext > st->last)
+					st->last = ext;
+				st->count++;
+				double late = t - (st->t0 + 0.020 * (double)(ext - st->seq0));
+				if (late > st->maxlate)
+					st->maxlate = late;
+				if (late > 0.050)
+					st->late++;
+			}
+		}
+	}
+
+	uint64_t *counts = calloc(NSLOT, sizeof *counts), packets = 0, late = 0;
+	size_t n = 0;
+	double maxlate = 0;
+	for (int i = 0; i < NSLOT; i++)
+		if (slots[i].used) {
+			counts[n++] = slots[i].count;
+			packets += slots[i].count;
+			late += slots[i].late;
+			if (slots[i].maxlate > maxlate)
+				maxlate = slots[i].maxlate;
+		}
+	qsort(counts, n, sizeof *counts, cmp_u64);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		     (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	FILE *f = fopen(argv[2], "w");
+	if (!f) {
+		perror("rtpsink: output");
+		return 1;
+	}
+	fprintf(f, "{\"streams\": %zu, \"packets\": %llu, \"min_packets\": %llu, \"max_packets\": %llu, "
+		"\"late_packets\": %llu, \"max_late_ms\": %.1f, \"not_rtp\": %llu, \"cpu_s\": %.2f}\n",
+		n, (unsigned long long)packets, (unsigned long long)(n ? counts[0] : 0),
+		(unsigned long long)(n ? counts[n - 1] : 0), (unsigned long long)late, 1000 * maxlate,
+		(unsigned long long)bad, cpu);
+	fclose(f);
+	free(counts);
+	return 0;
+}
