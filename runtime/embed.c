@@ -223,6 +223,8 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 		if (!err)
 			err = cx_sip_trunk(e, cfg->sip_proxy, cfg->sip_public_addr, cfg->sip_credentials,
 					   cfg->sip_registers, cfg->nsip_registers);
+		if (!err)
+			err = cx_sip_tls(e, cfg->sip_tls_cert);
 	}
 	else if (cfg->use_sim) {
 		err = cx_sim_setup(e, cfg->sim_file);

@@ -219,6 +219,9 @@ static const cx_main_opt cx_main__opts[] = {
 	{"sip-credentials", required_argument, "FILE", cx_main__str,
 	 "digest credentials, one 'REALM-OR-HOST USER PASSWORD' a line\n"
 	 "(mode 600: a file open to group or others is refused)", offsetof(cx_main_cli, cfg.sip_credentials)},
+	{"sip-tls-cert", required_argument, "FILE", cx_main__str,
+	 "SIP over TLS with this PEM certificate and key: listen on the --sip\n"
+	 "port + 1; sips: and ;transport=tls destinations", offsetof(cx_main_cli, cfg.sip_tls_cert)},
 	{"register", required_argument, "URI", cx_main__register,
 	 "(repeatable) register sip:USER@REGISTRAR[:PORT][;expires=N]\n"
 	 "[;transport=tcp]: refreshed, retried with back-off, unregistered on stop", 0},
@@ -360,9 +363,10 @@ static int cx_main__run(cx_main_cli *c, const cx_doc *const *docs, int ndocs)
 	c->cfg.docs = docs;
 	c->cfg.ndocs = ndocs;
 	if (!c->cfg.sip_addr && (c->cfg.sip_gateway || c->cfg.sip_transport || c->cfg.sip_proxy ||
-				 c->cfg.sip_public_addr || c->cfg.sip_credentials || c->cfg.nsip_registers))
-		fprintf(stderr, "%s: --gateway, --transport, --sip-proxy, --public-addr, --sip-credentials "
-			"and --register only apply with --sip\n", c->prog);
+				 c->cfg.sip_public_addr || c->cfg.sip_credentials || c->cfg.nsip_registers ||
+				 c->cfg.sip_tls_cert))
+		fprintf(stderr, "%s: --gateway, --transport, --sip-proxy, --public-addr, --sip-credentials, "
+			"--register and --sip-tls-cert only apply with --sip\n", c->prog);
 	if (!c->cfg.use_sim && !c->cfg.sip_addr) {
 		fprintf(stderr, "%s: no telephony provider given; using the simulator (--sim)\n",
 			c->prog);

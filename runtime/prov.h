@@ -72,6 +72,10 @@ int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s);
  * returns an errno on a bad value. */
 int cx_sip_trunk(cx_engine *e, const char *proxy, const char *public_addr, const char *creds_file,
 		 const char *const *regs, int nregs);
+/* TLS (docs/sip.md "TLS"): after cx_sip_setup; certfile (--sip-tls-cert) is one PEM file with
+ * the certificate and its key (NULL: no TLS). TLS listens on the --sip port + 1; sips: and
+ * ;transport=tls destinations go over it. Prints the reason and returns an errno on failure. */
+int cx_sip_tls(cx_engine *e, const char *certfile);
 /* Service stop: unREGISTER every registration (once); how many are still waiting for their
  * answer (serve.c waits for them within the grace time). */
 uint32_t cx_sip_unregister(cx_engine *e);

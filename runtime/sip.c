@@ -41,6 +41,8 @@ typedef struct cx_sip_st {
 	struct sa laddr;
 	char *gateway;                /* "host:port" or NULL */
 	int tcp;                      /* outbound calls over TCP */
+	struct tls *tls;              /* --sip-tls-cert: TLS on port tlsport, or NULL */
+	uint16_t tlsport;
 	struct list calls;
 	cx_mp *mp;                    /* the media plane (mplane.c) */
 	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
@@ -63,6 +65,7 @@ typedef struct cx_sip_call {
 	struct sipsess *sess;
 	struct sa adv;                /* our address in this call's Contact and SDP */
 	int tcp;                      /* the call's signalling is over TCP (";transport=tcp") */
+	int tls;                      /* or over TLS: 1 (";transport=tls"), 2 (a sips: URI) */
 	cx_sipauth_req *areq;         /* the digest credentials tried for our INVITE */
 	struct sip_msg *inv;          /* inbound INVITE (its SDP offer), until answered */
 	struct sdp_session *sdp;      /* its media is m.sdpm */
@@ -812,7 +815,7 @@ static int cx_sip__dest(cx_sip_st *st, const char *dest, char **urip, char **rou
 			err = re_sdprintf(routep, "sip:%s%s", gw, tp); /* libre adds ;lr */
 		return err;
 	}
-	if (st->tcp && !strstr(dest, "transport="))
+	if (st->tcp && !strstr(dest, "transport=") && strncasecmp(dest, "sips:", 5))
 		return re_sdprintf(urip, "%s%s", dest, tp);
 	return str_dup(urip, dest);
 }
@@ -887,6 +890,13 @@ static void cx_sip__adv(cx_sip_st *st, const char *uri, struct sa *out)
 /* Our Contact URI for a call (libre takes a cuser with ':' as the whole URI). */
 static int cx_sip__contact(cx_sip_call *call, char **cp)
 {
+	struct sa a = call->adv;
+
+	if (call->tls && call->st) {
+		sa_set_port(&a, call->st->tlsport);
+		return re_sdprintf(cp, "%s:ccxml@%J%s", call->tls == 2 ? "sips" : "sip", &a,
+				   call->tls == 2 ? "" : ";transport=tls");
+	}
 	return re_sdprintf(cp, "sip:ccxml@%J%s", &call->adv, call->tcp ? ";transport=tcp" : "");
 }
 
@@ -986,7 +996,17 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	if (route)
 		routev[routec++] = route;
 	cx_sip__adv(st, routec ? routev[0] : uri, &call->adv);
-	call->tcp = st->tcp || strstr(uri, ";transport=tcp") != NULL;
+	call->tls = !strncasecmp(routec ? routev[0] : uri, "sips:", 5) ? 2 :
+		    strstr(routec ? routev[0] : uri, ";transport=tls") ? 1 : 0;
+	call->tcp = !call->tls && (st->tcp || strstr(uri, ";transport=tcp") != NULL);
+	if (call->tls && !st->tls) {
+		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
+		        "%H: a TLS destination needs --sip-tls-cert", cx_rt_esc, uri);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "unreachable"});
+		call->m.closed = 1;
+		err = 0;
+		goto out;
+	}
 	err = cx_sip__media(call);
 	if (!err)
 		err = sdp_encode(&desc, call->sdp, true);
@@ -1092,6 +1112,7 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 		cx_sip__adv(st, src, &call->adv);
 	}
 	call->tcp = msg->tp == SIP_TRANSP_TCP;
+	call->tls = msg->tp == SIP_TRANSP_TLS ? (!pl_strcasecmp(&msg->uri.scheme, "sips") ? 2 : 1) : 0;
 	err = cx_sip__contact(call, &contact);
 	/* 180 now; <accept> sends the 200 with the SDP answer */
 	if (!err)
@@ -1506,6 +1527,7 @@ static void cx_sip_st__destroy(void *arg)
 		sip_close(st->sip, true);
 	st->sip = mem_deref(st->sip);
 	st->dnsc = mem_deref(st->dnsc);
+	mem_deref(st->tls);
 	mem_deref(st->gateway);
 	mem_deref(st->proxy);
 	mem_deref(st->creds);
@@ -1575,16 +1597,21 @@ static bool cx_sip__if_h(const char *ifname, const struct sa *sa, void *arg)
 	return false;
 }
 
+static void cx_sip__ifaddrs(const cx_sip_st *st, cx_sip__ifs *ifs)
+{
+	memset(ifs, 0, sizeof(*ifs));
+	ifs->af = sa_af(&st->laddr);
+	if (!net_default_source_addr_get(ifs->af, &ifs->a[0]) && !sa_is_any(&ifs->a[0]))
+		ifs->n = 1;
+	(void)net_if_apply(cx_sip__if_h, ifs);
+}
+
 static int cx_sip__listen_all(cx_sip_st *st, const char *laddr)
 {
 	cx_sip__ifs ifs;
 	int i, nb = 0, err = 0;
 
-	memset(&ifs, 0, sizeof(ifs));
-	ifs.af = sa_af(&st->laddr);
-	if (!net_default_source_addr_get(ifs.af, &ifs.a[0]) && !sa_is_any(&ifs.a[0]))
-		ifs.n = 1;
-	(void)net_if_apply(cx_sip__if_h, &ifs);
+	cx_sip__ifaddrs(st, &ifs);
 	for (i = 0; i < ifs.n; i++) {
 		sa_set_port(&ifs.a[i], sa_port(&st->laddr));
 		err = sip_transp_add(st->sip, SIP_TRANSP_UDP, &ifs.a[i]);
@@ -1682,6 +1709,51 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	if (err)
 		mem_deref(st);
 	return err;
+}
+
+/* --sip-tls-cert (docs/sip.md "TLS"): one PEM file with our certificate and its private key;
+ * TLS listens next to UDP/TCP on the --sip port + 1 (5061 for 5060), on every address when
+ * --sip is the wildcard one. */
+int cx_sip_tls(cx_engine *e, const char *certfile)
+{
+	cx_sip_st *st = cx_sip__st(e);
+	cx_sip__ifs ifs;
+	struct sa a;
+	int i, nb = 0, err;
+
+	if (!st || !certfile)
+		return 0;
+	if (sa_port(&st->laddr) == 65535) {
+		cx_log(CX_LOG_ERR, NULL, "--sip-tls-cert: TLS listens on the --sip port + 1, and "
+		       "%u has none", sa_port(&st->laddr));
+		return EINVAL;
+	}
+	err = tls_alloc(&st->tls, TLS_METHOD_SSLV23, certfile, NULL);
+	if (err) {
+		cx_log(CX_LOG_ERR, NULL, "--sip-tls-cert %H: cannot read a PEM certificate and its "
+		       "private key from it (%s)", cx_rt_esc, certfile, strerror(err));
+		return EINVAL;
+	}
+	st->tlsport = sa_port(&st->laddr) + 1;
+	if (!sa_is_any(&st->laddr)) {
+		ifs.n = 1;
+		ifs.a[0] = st->laddr;
+	}
+	else
+		cx_sip__ifaddrs(st, &ifs);
+	for (i = 0; i < ifs.n; i++) {
+		a = ifs.a[i];
+		sa_set_port(&a, st->tlsport);
+		err = sip_transp_add(st->sip, SIP_TRANSP_TLS, &a, st->tls);
+		if (err) {
+			cx_log(CX_LOG_ERR, NULL, "sip: cannot listen for TLS on %J: %s", &a,
+			       strerror(err));
+			continue;
+		}
+		cx_log(CX_LOG_INFO, NULL, "sip: TLS on %J", &a);
+		nb++;
+	}
+	return nb ? 0 : err ? err : EADDRNOTAVAIL;
 }
 
 /* --sip-proxy: sip:HOST[:PORT][;transport=…] or HOST[:PORT], kept without ;lr (libre adds it) */

@@ -12,6 +12,8 @@
 #      the spoken prompt plays; dialog.exit carries values.code '1234';
 #   2c. a VoiceXML <menu> (menu.vxml) on the call: baresip presses 9 (nomatch, caught by the
 #      menu) then 2 (RFC 4733): the second numbered choice, dialog.exit values.choice 'support';
+#   2d. SIP over TLS (--sip-tls-cert, a self-signed certificate made here): a call to baresip's
+#      TLS port with ;transport=tls, a prompt, a digit, and baresip's BYE to our TLS Contact;
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
@@ -88,12 +90,16 @@ compile "$T/vxml.ccxml" "$W/vxml" "$T/pin.vxml" "$T/menu.vxml"
 # The callee of scripts/lib-peers.sh, plus a control socket (ctrl.py sends DTMF and hangs up)
 # and a small jitter buffer.
 CP=$(freeport)
-BARESIP_EXTRA="audio_buffer		20-160
+# TLS (2d): one self-signed certificate for both ends (neither side checks the other's)
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/tls.key" -out "$W/tls.crt" -days 2 \
+	-subj /CN=127.0.0.1 >/dev/null 2>&1 && cat "$W/tls.crt" "$W/tls.key" >"$W/tls.pem" && chmod 600 "$W/tls.pem"
+BARESIP_EXTRA="sip_certificate		$W/tls.pem
+audio_buffer		20-160
 jitter_buffer_delay	5-10
 module_app		menu.so
 module_app		ctrl_tcp.so
 ctrl_tcp_listen		127.0.0.1:$CP"
-lp_baresip_start "$W/baresip" 50 "$BARESIP_EXTRA" || true
+lp_baresip_start "$W/baresip" 90 "$BARESIP_EXTRA" || true
 BP=$LP_BARESIP_PORT
 BARESIP=$LP_BARESIP_PID
 BOUT=$LP_BARESIP_OUT
@@ -205,6 +211,19 @@ if why=$(has "$W/menu.out" "DIALOG STARTED" "DTMF 9" "VXML NOMATCH" "DTMF 2" "VX
 	ok "VoiceXML menu over SIP: 9 is a nomatch the menu catches, 2 takes the second choice"
 else
 	bad "VoiceXML menu over SIP" "$why" "$W/menu.out" "$W/menu.err" "$W/ctrl-menu.out"
+fi
+# 2d. SIP over TLS (--sip-tls-cert): the INVITE to baresip's TLS port (P+1, its only listener
+# there) with ;transport=tls, a prompt plays, a digit comes back, baresip's BYE reaches our TLS
+# Contact (port + 1).
+callee tls 7 2000 out --sip-tls-cert "$W/tls.pem" \
+	--values "dest=sip:4072223333@127.0.0.1:$((BP + 1));transport=tls" --values "src=someFile.wav"
+if why=$(has "$W/tls.out" "CONNECTED proto=sip/2.0 originator=local remote=sip:4072223333@127.0.0.1:$((BP + 1));transport=tls" \
+		"DIALOG STARTED" "DTMF 7 dtmf" "DISCONNECTED trigger=remote reason=hangup") &&
+	why=$(has "$W/tls.err" "sip: TLS on 127.0.0.1:") &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/tls.err"; then
+	ok "SIP over TLS: call to baresip's TLS port, prompt, RFC 4733 digit, its BYE to our TLS Contact"
+else
+	bad "SIP over TLS" "$why" "$W/tls.out" "$W/tls.err" "$W/ctrl-tls.out"
 fi
 kill "$BARESIP" 2>/dev/null
 waitpid_for "$BARESIP" 5
