@@ -30,6 +30,7 @@ static void cx_conn__destroy(void *arg)
 	mem_deref(c->endreason);
 	mem_deref(c->endtrigger);
 	mem_deref(c->hints);
+	mem_deref(c->msid);
 }
 
 static void cx_dlg__destroy(void *arg)

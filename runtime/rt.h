@@ -119,6 +119,9 @@ struct cx_conn {
 	uint32_t amdms;        /* its speech measured (ms) */
 	cx_cval *hints;        /* the hints of the latest <createcall>/<accept>/<reject>/<redirect>/
 				* <disconnect> on it (checked: hints.headers, docs/sip.md), or NULL */
+	int merged;            /* <merge>: 1 while the provider bridges it out of the session (its
+				* record waits for the end of the bridge), 2 once that ended */
+	char *msid;            /* the session it was merged in (for its record), or NULL */
 };
 
 /* What a provider knows of a call beyond the connection (prov.h conn_stats). */

@@ -616,6 +616,27 @@ static int cx_sim_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 	return 0;
 }
 
+/* <merge>, as the SIP provider reports it: connection.merged (DISCONNECTED) on both, then
+ * dialog.exit for their dialogs; the calls are out of the session (no more keys or hangups
+ * reported). The simulated far ends have no audio to bridge: their records are written now. */
+static int cx_sim_merge(cx_engine *e, cx_conn *a, cx_conn *b, const char **why)
+{
+	cx_conn *cs[2] = {a, b};
+	int i;
+
+	(void)e;
+	(void)why;
+	for (i = 0; i < 2; i++) {
+		cs[i]->pd = mem_deref(cs[i]->pd);
+		if (!cs[i]->endreason)
+			(void)str_dup(&cs[i]->endreason, "merged");
+		cx_rt_conn_event(cs[i], "connection.merged", "DISCONNECTED", NULL, NULL, 0, NULL);
+	}
+	cx_sim__end_dialogs(a);
+	cx_sim__end_dialogs(b);
+	return 0;
+}
+
 /* Section - Dialogs */
 
 static void cx_sim__dlg_exit_h(void *arg)
@@ -736,6 +757,7 @@ const cx_prov cx_sim_prov = {
 	.reject = cx_sim_reject,
 	.redirect = cx_sim_redirect,
 	.disconnect = cx_sim_disconnect,
+	.merge = cx_sim_merge,
 	.dialogstart = cx_sim_dialogstart,
 	.dialogterminate = cx_sim_dialogterminate,
 	.conn_release = cx_sim_conn_release,
