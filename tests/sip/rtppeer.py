@@ -12,19 +12,7 @@ as JSON on SIGTERM or after LIFETIME_S.
 """
 import json, math, select, signal, socket, struct, sys, time
 
-def ulaw_dec(b):
-    b = ~b & 0xff
-    t = (((b & 0x0f) << 3) + 0x84) << ((b & 0x70) >> 4)
-    return (0x84 - t) if b & 0x80 else (t - 0x84)
-
-def alaw_dec(b):
-    b ^= 0x55
-    t = (b & 0x0f) << 4
-    seg = (b & 0x70) >> 4
-    t = t + 8 if seg == 0 else ((t + 0x108) << (seg - 1))
-    return t if b & 0x80 else -t
-
-DEC = {0: [ulaw_dec(i) for i in range(256)], 8: [alaw_dec(i) for i in range(256)]}
+from g711 import DEC
 
 def ulaw_enc(s):
     sign = 0x80 if s < 0 else 0
