@@ -2093,10 +2093,11 @@ static void cx_sip_merge__rel_h(void *arg)
 	mem_deref(arg);
 }
 
-/* call's side of the bridge ended (reason, trigger); the other side is hung up. */
-static void cx_sip_merge__end(cx_sip_call *call, const char *reason, const char *trigger)
+/* m ends: call's side ended (reason, trigger) and the other side is hung up; call NULL: both
+ * are hung up for reason. */
+static void cx_sip_merge__stop(cx_sip_pair *m, cx_sip_call *call, const char *reason,
+			       const char *trigger)
 {
-	cx_sip_pair *m = call->merge;
 	int i;
 
 	if (!m || m->done)
@@ -2105,7 +2106,7 @@ static void cx_sip_merge__end(cx_sip_call *call, const char *reason, const char 
 	for (i = 0; i < 2; i++) {
 		cx_conn *c = m->c[i];
 		cx_sip_call *k = c->pd;
-		int first = k == call;
+		int first = !call || k == call;
 
 		if (k) {
 			k->merge = NULL;
@@ -2128,6 +2129,11 @@ static void cx_sip_merge__end(cx_sip_call *call, const char *reason, const char 
 	tmr_start(&m->rel, 0, cx_sip_merge__rel_h, m);
 }
 
+static void cx_sip_merge__end(cx_sip_call *call, const char *reason, const char *trigger)
+{
+	cx_sip_merge__stop(call->merge, call, reason, trigger);
+}
+
 /* The provider closes: every bridge ends now, and goes. */
 static void cx_sip_merge__flush(cx_sip_st *st)
 {
@@ -2135,8 +2141,7 @@ static void cx_sip_merge__flush(cx_sip_st *st)
 
 	while ((le = list_head(&st->merges))) {
 		cx_sip_pair *m = le->data;
-		if (!m->done && m->c[0]->pd)
-			cx_sip_merge__end(m->c[0]->pd, "platform stopped", "local");
+		cx_sip_merge__stop(m, NULL, "platform stopped", "local");
 		mem_deref(m);
 	}
 }
