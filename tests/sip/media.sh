@@ -11,7 +11,8 @@
 #   5. examples/campaign over SIP with AMD (part campaign): a human and a machine answer.
 #   6. <merge> (part merge): tests/ccxml/s12-merge.ccxml with two talking peers (rtppeer.py) that
 #      must hear each other after the merge; one hangs up, the other gets a BYE.
-# ONLY=dtmf|rec|recx|amd|vxrec|campaign|merge runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
+#   7. tests/ccxml/s12-join-rules.ccxml over SIP (part joinrules): the simulator's verdict.
+# ONLY=dtmf|rec|recx|amd|vxrec|campaign|merge|joinrules runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
 # passed.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -371,6 +372,34 @@ else
 fi
 }
 
+# uaspair NAME: sipp UASes $W/NAME-a.xml on $PP and $W/NAME-b.xml on $PP+1 (media ports from
+# the block MP), one call each, errors in $W/NAME-[ab].sipperr; sets sa and sb (their pids).
+uaspair() {
+	timeout -k 2 20 sipp -sf "$W/$1-a.xml" -i 127.0.0.1 -p "$PP" -mi 127.0.0.1 -mp "$MP" -m 1 \
+		-timeout 15s -nostdin -trace_err -error_file "$W/$1-a.sipperr" >/dev/null 2>&1 &
+	sa=$!
+	lp_track "$sa"
+	timeout -k 2 20 sipp -sf "$W/$1-b.xml" -i 127.0.0.1 -p $((PP + 1)) -mi 127.0.0.1 -mp $((MP + 1)) \
+		-m 1 -timeout 15s -nostdin -trace_err -error_file "$W/$1-b.sipperr" >/dev/null 2>&1 &
+	sb=$!
+	lp_track "$sb"
+}
+
+# pairrun PROG ARGS...: $W/PROG --once calls the pair of uaspair (session.values a and b);
+# output in $W/PROG.out/.err; sets rc (its exit status), arc and brc (the sipps')
+pairrun() {
+	local prog=$1
+	shift
+	(cd "$W" && exec timeout -k 2 20 "./$prog" --sip "127.0.0.1:$SP" --once "$@" \
+		--values "a=sip:a@127.0.0.1:$PP" --values "b=sip:b@127.0.0.1:$((PP + 1))") \
+		>"$W/$prog.out" 2>"$W/$prog.err"
+	rc=$?
+	wait "$sa"
+	arc=$?
+	wait "$sb"
+	brc=$?
+}
+
 part_merge() {
 # 6. <merge> over SIP (tests/ccxml/s12-merge.ccxml, the simulator's document): legs A and B are
 # sipp UASes whose audio is a talking rtppeer.py each (A says 400 Hz, B 1000 Hz). After the merge
@@ -388,27 +417,13 @@ lp_track "$pa"
 timeout -k 2 25 python3 "$T/rtppeer.py" $((PP + 3)) 1000 "$W/merge-b.json" 20 &
 pb=$!
 lp_track "$pb"
-timeout -k 2 20 sipp -sf "$W/merge-a.xml" -i 127.0.0.1 -p "$PP" -mi 127.0.0.1 -mp "$MP" -m 1 \
-	-timeout 15s -nostdin -trace_err -error_file "$W/merge-a.sipperr" >/dev/null 2>&1 &
-sa=$!
-lp_track "$sa"
-timeout -k 2 20 sipp -sf "$W/merge-b.xml" -i 127.0.0.1 -p $((PP + 1)) -mi 127.0.0.1 -mp $((MP + 1)) \
-	-m 1 -timeout 15s -nostdin -trace_err -error_file "$W/merge-b.sipperr" >/dev/null 2>&1 &
-sb=$!
-lp_track "$sb"
+uaspair merge
 for ((rc = 0; rc < 100; rc++)); do # the peers start slowly on a loaded machine
 	[ -e "$W/merge-a.json.ready" ] && [ -e "$W/merge-b.json.ready" ] && break
 	sleep 0.1
 done
 sleep 0.3
-(cd "$W" && exec timeout -k 2 20 ./merge --sip "127.0.0.1:$SP" --once --log-level info --cdr-file "$W/merge.cdr" \
-	--values "a=sip:a@127.0.0.1:$PP" --values "b=sip:b@127.0.0.1:$((PP + 1))") \
-	>"$W/merge.out" 2>"$W/merge.err"
-rc=$?
-wait "$sa"
-arc=$?
-wait "$sb"
-brc=$?
+pairrun merge --log-level info --cdr-file "$W/merge.cdr"
 kill "$pa" "$pb" 2>/dev/null
 wait "$pa" "$pb"
 local verdict
@@ -440,13 +455,34 @@ else
 fi
 }
 
+part_joinrules() {
+# 7. tests/ccxml/s12-join-rules.ccxml (the simulator's document) over SIP: the same errors and
+# events for joins, against two sipp UASes (their audio goes to ports nobody reads)
+local MP sa sb rc arc brc
+compile "$ROOT/tests/ccxml/s12-join-rules.ccxml" "$W/joinrules"
+MP=$(lp_freeport 4)
+sed "s/@RTP@/$((PP + 2))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/jr-a.xml"
+sed "s/@RTP@/$((PP + 3))/; s/@PT@/8/g; s/@NAME@/PCMA/" "$T/uas_sink.xml" >"$W/jr-b.xml"
+uaspair jr
+sleep 0.3
+pairrun joinrules
+if why=$(has "$W/joinrules.out" "joins as the SIP mixer does them: PASS") &&
+	why="a FAIL line: $(grep FAIL "$W/joinrules.out" | head -1)" && ! grep -q FAIL "$W/joinrules.out" &&
+	why="exit status $rc, sipp A $arc, sipp B $brc" && [ $rc = 0 ] && [ $arc = 0 ] && [ $brc = 0 ] &&
+	why="sanitizer report" && ! sanitized "$W/joinrules.err"; then
+	ok "joins over SIP report what the simulator reports for tests/ccxml/s12-join-rules.ccxml"
+else
+	bad "s12-join-rules over SIP" "$why" "$W/joinrules.out" "$W/joinrules.err" "$W/jr-a.sipperr" "$W/jr-b.sipperr"
+fi
+}
+
 # the greetings, once: parts that run at the same time must not rewrite files another plays
 amd_wavs
 
 # The parts run at the same time (each call waits for audio, and a port search takes seconds on
 # a loaded machine), each with its own ports; their lines are printed part by part.
 pids=()
-for part in dtmf rec recx amd vxrec campaign merge; do
+for part in dtmf rec recx amd vxrec campaign merge joinrules; do
 	[ -z "${ONLY:-}" ] || [ "$ONLY" = "$part" ] || continue
 	(SP=$(lp_freeport) && PP=$(lp_freeport 4) && "part_$part") >"$W/part-$part.log" 2>&1 &
 	pids+=($!)
@@ -454,7 +490,7 @@ done
 for p in "${pids[@]+"${pids[@]}"}"; do
 	wait "$p"
 done
-for part in dtmf rec recx amd vxrec campaign merge; do
+for part in dtmf rec recx amd vxrec campaign merge joinrules; do
 	[ -f "$W/part-$part.log" ] && cat "$W/part-$part.log"
 done
 N=$(cat "$W"/part-*.log 2>/dev/null | grep -c -E '^(ok|FAIL) ')
