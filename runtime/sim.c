@@ -856,6 +856,11 @@ static int cx_sim_dialogstart(cx_engine *e, cx_dlg *d)
 	int err = 0, ruled = 0;
 
 	const cx_vx_doc *vx = cx_vx_find(d->src);
+	cx_conn *c = d->connid[0] ? cx_conn_find(d->sess, d->connid) : NULL;
+
+	/* as over SIP: a dialog needs the audio of a connected call, or (audio only) a conference */
+	if (!vx && d->confid[0] ? !cx_conf_find(d->sess, d->confid) : !c || strcmp(c->state, "CONNECTED"))
+		return EPROTO;
 	if (vx)
 		return cx_sim__vxml(e, d, vx);
 	/* A VoiceXML document that was not compiled in cannot run (no fake started/exit). */
