@@ -289,7 +289,7 @@ static int cx_cdr__build(struct mbuf *mb, const cx_conn *c, const cx_conn_stats 
 	err = mbuf_printf(mb, "{\"session\":%H,\"connection\":\"%s\",\"callid\":%H,"
 			  "\"direction\":\"%s\",\"from\":%H,\"to\":%H,\"start\":%H,"
 			  "\"progress\":%H,\"answer\":%H,\"end\":%H,",
-			  cx_cdr__str, s ? s->id : NULL, c->id, cx_cdr__str,
+			  cx_cdr__str, s ? s->id : c->msid, c->id, cx_cdr__str,
 			  st->callid[0] ? st->callid : NULL, c->inbound ? "inbound" : "outbound",
 			  cx_cdr__str, c->inbound ? c->remote : c->local, cx_cdr__str,
 			  c->inbound ? c->local : c->remote, cx_cdr__time, &c->t_start,
@@ -317,8 +317,8 @@ void cx_cdr_conn(cx_engine *e, cx_conn *c)
 	struct mbuf *mb;
 	int err;
 
-	if (c->cdr_done)
-		return;
+	if (c->cdr_done || c->merged == 1)
+		return; /* a merged call's record is written when its bridge ends (sip.c) */
 	c->cdr_done = 1;
 	if (!c->t_end)
 		c->t_end = cx_cdr_now_ms();

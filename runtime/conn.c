@@ -31,6 +31,7 @@ static void cx_conn__destroy(void *arg)
 	mem_deref(c->endreason);
 	mem_deref(c->endtrigger);
 	mem_deref(c->hints);
+	mem_deref(c->msid);
 }
 
 static void cx_dlg__destroy(void *arg)
@@ -118,6 +119,7 @@ const cx_pev_def cx_pev_tab[CX_PEV_COUNT] = {
 	[CX_PEV_FAILED]          = {"connection.failed", "FAILED", 1, 0},
 	[CX_PEV_DISCONNECTED]    = {"connection.disconnected", "DISCONNECTED", 1, 0},
 	[CX_PEV_REDIRECTED]      = {"connection.redirected", "DISCONNECTED", 1, 0},
+	[CX_PEV_MERGED]          = {"connection.merged", "DISCONNECTED", 1, 0},
 	[CX_PEV_ACCEPT_FAILED]   = {"connection.accept.failed", NULL, 0, 0},
 	[CX_PEV_REJECT_FAILED]   = {"connection.reject.failed", NULL, 0, 0},
 	[CX_PEV_REDIRECT_FAILED] = {"connection.redirect.failed", NULL, 0, 0},

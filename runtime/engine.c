@@ -160,10 +160,12 @@ static void cx_engine__destroy(void *arg)
 		}
 		cx_sess_teardown(s);
 	}
-	e->cdr = mem_deref(e->cdr); /* after the sessions: their calls' records are spooled */
-	e->pace = mem_deref(e->pace);
+	/* the provider after the sessions and before the records: calls it still bridges after
+	 * <merge> end with theirs */
 	if (e->prov && e->prov->close)
 		e->prov->close(e);
+	e->cdr = mem_deref(e->cdr); /* after the sessions: their calls' records are spooled */
+	e->pace = mem_deref(e->pace);
 	cx_media_flush();
 	mem_deref(e->media_root);
 	mem_deref(e->record_dir);

@@ -555,8 +555,10 @@ static int cx_exec__conncall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 
 static int cx_exec__merge(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
-	const char *id1, *id2;
+	cx_engine *e = s->eng;
+	const char *id1, *id2, *why = NULL;
 	cx_conn *a, *b;
+	int err;
 
 	STR(CX_A_merge_connectionid1, id1);
 	STR(CX_A_merge_connectionid2, id2);
@@ -566,18 +568,28 @@ static int cx_exec__merge(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		return cx_exec__unknown(s, c, "connection", id1);
 	if (!b)
 		return cx_exec__unknown(s, c, "connection", id2);
+	if (a == b) {
+		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
+			.reason = "a connection cannot be merged with itself"});
+		return CX_GO;
+	}
 	if (strcmp(a->state, "CONNECTED") || strcmp(b->state, "CONNECTED")) {
 		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
 			.reason = "both connections must be CONNECTED"});
 		return CX_GO;
 	}
-	/* Bridging two calls at the network and dropping out (REFER with Replaces, or a bridge that
-	 * outlives the session) is not there yet in any provider: the simulator must not claim
-	 * what SIP does not do, so both refuse it, and the calls stay as they were
-	 * (docs/decisions.md; a <join> of the two connections bridges them inside the session). */
-	cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
-		.reason = "unsupported: <merge> is not implemented by this platform (a <join> of "
-			  "the two connections bridges them)"});
+	/* The provider bridges the two calls out of the session and queues connection.merged on
+	 * both (docs/decisions.md); one that cannot refuses, and the calls stay as they were. */
+	if (!e->prov || !e->prov->merge) {
+		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
+			.reason = "unsupported: this provider cannot merge calls (a <join> of the two "
+				  "connections bridges them)"});
+		return CX_GO;
+	}
+	err = e->prov->merge(e, a, b, &why);
+	if (err)
+		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
+			.reason = why ? why : strerror(err)});
 	return CX_GO;
 }
 

@@ -182,10 +182,13 @@ static cx_ev *cx_mp__signal_ev(cx_mp_leg *leg)
 
 static void cx_mp__signal(cx_mp_leg *leg, const char *dig, int dur)
 {
-	cx_ev *ev = cx_mp__signal_ev(leg);
+	cx_ev *ev;
 	cx_cval *info;
 	int bad;
 
+	if (leg->bridged)
+		return; /* merged: no session controls the call any more */
+	ev = cx_mp__signal_ev(leg);
 	if (!ev)
 		return;
 	cx_ev_str(ev, "dtmf", dig);
@@ -587,7 +590,7 @@ static int cx_mp_mix__node(cx_mp *mp, cx_sess *s, const char *id, int strict, vo
 
 	if (c) {
 		cx_mp_leg *leg = mp->legh(c, 1);
-		if (!leg || (strict && (!mp->legh(c, 0) || !cx_mp_live(leg)))) {
+		if (!leg || leg->bridged || (strict && (!mp->legh(c, 0) || !cx_mp_live(leg)))) {
 			cx_log(CX_LOG_WARN, NULL, "sip: join: connection %s has no audio (not "
 			       "connected)", id);
 			return EPROTO;
@@ -606,6 +609,27 @@ static int cx_mp_mix__node(cx_mp *mp, cx_sess *s, const char *id, int strict, vo
 	       "provider (start a dialog with conferenceid to play into a conference)", cx_rt_esc,
 	       id);
 	return ENOTSUP;
+}
+
+int cx_mp_bridge(cx_mp_leg *a, cx_mp_leg *b)
+{
+	cx_mp *mp = a->mp;
+	int err;
+
+	if (!mp || mp != b->mp || a == b || !cx_mp_live(a) || !cx_mp_live(b))
+		return EPROTO;
+	cx_mp_mix__drop(mp, a);
+	cx_mp_mix__drop(mp, b);
+	err = cx_mp_mix__add(mp, a, 'c', b, 'c');
+	if (!err)
+		err = cx_mp_mix__add(mp, b, 'c', a, 'c');
+	if (err) {
+		cx_mp_mix__drop(mp, a);
+		return err;
+	}
+	a->bridged = b->bridged = 1;
+	cx_mp_mix__start(mp);
+	return 0;
 }
 
 int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full)

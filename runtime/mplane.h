@@ -44,6 +44,7 @@ struct cx_mp_leg {
 	int tept;                     /* the far end's telephone-event pt, -1 if none */
 	int estab;                    /* set by sip.c: the call is answered */
 	int closed;                   /* set by sip.c (and cx_mp_leg_stop): the call is over */
+	int bridged;                  /* cx_mp_bridge: out of its session, heard only by its pair */
 	uint64_t rtp_last;            /* jiffies of the last RTP packet from the far end */
 	uint32_t tsbase;              /* RTP clock: tsbase + 8 * (ms since t0) */
 	uint64_t t0;
@@ -87,6 +88,11 @@ void cx_mp_leg_stop(cx_mp_leg *leg);
 void cx_mp_leg_end(cx_mp_leg *leg);
 /* From the call's destructor: everything of the leg goes, without events. */
 void cx_mp_leg_free(cx_mp_leg *leg);
+
+/* <merge>: a and b (both live) hear each other only, whatever they heard before; their DTMF
+ * is no longer reported and they cannot be joined. 0, or an errno (EPROTO: nothing changed;
+ * ENOMEM: their earlier joins may be gone). */
+int cx_mp_bridge(cx_mp_leg *a, cx_mp_leg *b);
 
 /* Provider operations (prov.h) on the plane. */
 int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full);

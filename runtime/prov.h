@@ -22,6 +22,11 @@ struct cx_prov {
 	int (*reject)(cx_engine *e, cx_conn *c, const char *reason);
 	int (*redirect)(cx_engine *e, cx_conn *c, const char *dest, const char *reason);
 	int (*disconnect)(cx_engine *e, cx_conn *c, const char *reason);
+	/* <merge> of a and b (both CONNECTED): on 0 the provider has bridged them and queued
+	 * connection.merged (state DISCONNECTED) on both: they leave the session, and the provider
+	 * ends the pair (a BYE to the other, both call records) when one far end hangs up. On an
+	 * errno, *why may say why (connection.merge.failed's reason). NULL: merge is refused. */
+	int (*merge)(cx_engine *e, cx_conn *a, cx_conn *b, const char **why);
 	int (*dialogprepare)(cx_engine *e, cx_dlg *d);
 	int (*dialogstart)(cx_engine *e, cx_dlg *d);
 	int (*dialogterminate)(cx_engine *e, cx_dlg *d, int immediate);
@@ -79,6 +84,8 @@ int cx_sip_tls(cx_engine *e, const char *certfile);
 /* Service stop: unREGISTER every registration (once); how many are still waiting for their
  * answer (serve.c waits for them within the grace time). */
 uint32_t cx_sip_unregister(cx_engine *e);
+/* Merged pairs still bridged (<merge>; serve.c waits for them when the --once session ends). */
+uint32_t cx_sip_merges(cx_engine *e);
 
 /* Section - SIP helpers shared by sip.c, sipauth.c, sipreg.c, siphdr.c */
 

@@ -119,6 +119,9 @@ struct cx_conn {
 	uint32_t amdms;        /* its speech measured (ms) */
 	cx_cval *hints;        /* the hints of the latest <createcall>/<accept>/<reject>/<redirect>/
 				* <disconnect> on it (checked: hints.headers, docs/sip.md), or NULL */
+	int merged;            /* <merge>: 1 while the provider bridges it out of the session (its
+				* record waits for the end of the bridge), 2 once that ended */
+	char *msid;            /* the session it was merged in (for its record), or NULL */
 };
 
 /* What a provider knows of a call beyond the connection (prov.h conn_stats). */
@@ -162,7 +165,7 @@ enum cx_pev {
 	CX_PEV_NONE = 0,
 	/* connections */
 	CX_PEV_ALERTING, CX_PEV_PROGRESSING, CX_PEV_CONNECTED, CX_PEV_FAILED,
-	CX_PEV_DISCONNECTED, CX_PEV_REDIRECTED,
+	CX_PEV_DISCONNECTED, CX_PEV_REDIRECTED, CX_PEV_MERGED,
 	CX_PEV_ACCEPT_FAILED, CX_PEV_REJECT_FAILED, CX_PEV_REDIRECT_FAILED, CX_PEV_MERGE_FAILED,
 	/* dialogs */
 	CX_PEV_DLG_PREPARED, CX_PEV_DLG_STARTED, CX_PEV_DLG_EXIT, CX_PEV_DLG_DISCONNECT,

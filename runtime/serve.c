@@ -52,11 +52,16 @@ static void cx_serve__check(void)
 {
 	cx_engine *e = cx_serve__st.eng;
 	uint32_t ns = cx_serve__st.stopping == 1 ? e->nsess : 0, nx = cx_curl_pending(e) + cx_sip_unregister(e);
+	/* --once: calls merged by the session stay bridged until a far end hangs up (their own
+	 * limits bound them: --rtp-timeout, --max-call-duration); a stop ends them at once */
+	uint32_t nm = cx_serve__st.stopping == 2 ? cx_sip_merges(e) : 0;
 
-	if (!ns && !nx) {
+	if (!ns && !nx && !nm) {
 		re_cancel();
 		return;
 	}
+	if (!nx && nm)
+		return;
 	if (tmr_jiffies() >= cx_serve__st.deadline) {
 		cx_log(CX_LOG_WARN, NULL, "grace time over: %u session(s) and %u transfer(s) left; "
 		       "stopping them", ns, nx);
@@ -165,8 +170,9 @@ static void cx_serve__ended(cx_sess *s, void *arg)
 		return;
 	cx_serve__st.once_status = s->status;
 	cx_serve__st.once = NULL;
-	if (cx_curl_pending(cx_serve__st.eng)) {
-		/* a mail or <send> is still on its way: let it finish, within the grace */
+	if (cx_curl_pending(cx_serve__st.eng) || cx_sip_merges(cx_serve__st.eng)) {
+		/* a mail or <send> is still on its way: let it finish, within the grace (and merged
+		 * calls until they end) */
 		cx_serve__st.stopping = 2;
 		cx_serve__st.eng->stop_when_idle = 0; /* the pump would stop the loop first */
 		cx_serve__st.deadline = tmr_jiffies() + cx_serve__grace(cx_serve__st.eng);

@@ -44,7 +44,21 @@ typedef struct cx_sim_st {
 	struct list inbound;   /* cx_sim_in not yet delivered (inbound calls, basichttp events) */
 	struct list dests;     /* cx_sim_dest */
 	int lineno;            /* of the line being read */
+	struct list edges;     /* cx_sim_edge: who hears whom, as the SIP provider's mixer keeps it */
 } cx_sim_st;
+
+/* dst hears src: "c<id>" for a connection (ids are unique in the process), "<session>/<id>"
+ * for a conference (its id is per session). Names, never pointers: nothing dangles. */
+typedef struct cx_sim_edge {
+	struct le le;
+	char dst[CX_SESS_IDSZ + 32], src[CX_SESS_IDSZ + 32];
+} cx_sim_edge;
+
+/* A conference's provider data: its joins go with it. */
+typedef struct cx_sim_conf {
+	cx_engine *e;
+	char node[CX_SESS_IDSZ + 32];
+} cx_sim_conf;
 
 typedef struct cx_sim_conn {
 	cx_conn *c;            /* owner (weak: pd lives inside the connection) */
@@ -106,6 +120,7 @@ static void cx_sim_st__destroy(void *arg)
 	list_flush(&st->inbound);
 	list_flush(&st->rules);
 	list_flush(&st->dests);
+	list_flush(&st->edges);
 }
 
 static void cx_sim_conn__destroy(void *arg)
@@ -820,6 +835,179 @@ static int cx_sim_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 	return 0;
 }
 
+/* <merge>, as the SIP provider reports it: connection.merged (DISCONNECTED) on both, then
+ * dialog.exit for their dialogs; the calls are out of the session (no more keys or hangups
+ * reported). The simulated far ends have no audio to bridge: their records are written now. */
+static int cx_sim_merge(cx_engine *e, cx_conn *a, cx_conn *b, const char **why)
+{
+	cx_conn *cs[2] = {a, b};
+	int i;
+
+	(void)e;
+	(void)why;
+	for (i = 0; i < 2; i++) {
+		cs[i]->pd = mem_deref(cs[i]->pd);
+		if (!cs[i]->endreason)
+			(void)str_dup(&cs[i]->endreason, "merged");
+		cx_rt_conn_pev(cs[i], CX_PEV_MERGED, NULL);
+	}
+	cx_sim__end_dialogs(a);
+	cx_sim__end_dialogs(b);
+	return 0;
+}
+
+/* Section - Joins and conferences
+ *
+ * No audio flows here, but what is reported is what the SIP provider's mixer reports for the
+ * same document (docs/sip.md "Joins and conferences"): a connection joins only while CONNECTED,
+ * a dialog id is refused (dialogs join through <dialogstart conferenceid>), so are a conference
+ * joined to a conference and an id joined to itself; a join of the same two replaces the old
+ * one; an unjoin of two that are not joined fails; an ended connection or a destroyed
+ * conference leaves its joins. The errnos are the SIP provider's, hence the same reasons. */
+
+static void cx_sim_edge__destroy(void *arg)
+{
+	cx_sim_edge *ed = arg;
+
+	list_unlink(&ed->le);
+}
+
+static void cx_sim__drop(cx_sim_st *st, const char *node)
+{
+	struct le *le = list_head(&st->edges);
+
+	while (le) {
+		cx_sim_edge *ed = le->data;
+		le = le->next;
+		if (!strcmp(ed->dst, node) || !strcmp(ed->src, node))
+			mem_deref(ed);
+	}
+}
+
+static cx_sim_edge *cx_sim__edge(cx_sim_st *st, const char *dst, const char *src)
+{
+	struct le *le;
+
+	LIST_FOREACH(&st->edges, le) {
+		cx_sim_edge *ed = le->data;
+		if (!strcmp(ed->dst, dst) && !strcmp(ed->src, src))
+			return ed;
+	}
+	return NULL;
+}
+
+static int cx_sim__add(cx_sim_st *st, const char *dst, const char *src)
+{
+	cx_sim_edge *ed = mem_zalloc(sizeof(*ed), cx_sim_edge__destroy);
+
+	if (!ed)
+		return ENOMEM;
+	str_ncpy(ed->dst, dst, sizeof(ed->dst));
+	str_ncpy(ed->src, src, sizeof(ed->src));
+	list_append(&st->edges, &ed->le, ed);
+	return 0;
+}
+
+/* id -> its node name and kind ('c' or 'f'); strict (a join): a connection must be CONNECTED.
+ * A connection that is no longer CONNECTED has left its joins (as over SIP, where its end
+ * drops them). */
+static int cx_sim__node(cx_sim_st *st, cx_sess *s, const char *id, int strict, char *node,
+			size_t sz, char *kind)
+{
+	cx_conn *c = cx_conn_find(s, id);
+	cx_conf *f;
+
+	if (c) {
+		snprintf(node, sz, "c%s", c->id);
+		*kind = 'c';
+		if (strcmp(c->state, "CONNECTED")) {
+			cx_sim__drop(st, node);
+			if (strict)
+				return EPROTO;
+		}
+		return 0;
+	}
+	f = cx_conf_find(s, id);
+	if (f && f->pd) {
+		snprintf(node, sz, "%s", ((cx_sim_conf *)f->pd)->node);
+		*kind = 'f';
+		return 0;
+	}
+	return ENOTSUP;
+}
+
+static int cx_sim_join(cx_engine *e, cx_sess *s, const char *id1, const char *id2, int full)
+{
+	cx_sim_st *st = cx_sim__st(e);
+	char a[sizeof(((cx_sim_edge *)0)->dst)], b[sizeof(a)], ka, kb;
+	int err;
+
+	if (!st)
+		return ENOMEM;
+	if ((err = cx_sim__node(st, s, id1, 1, a, sizeof(a), &ka)) ||
+	    (err = cx_sim__node(st, s, id2, 1, b, sizeof(b), &kb)))
+		return err;
+	if (!strcmp(a, b))
+		return EINVAL;
+	if (ka == 'f' && kb == 'f')
+		return ENOTSUP;
+	mem_deref(cx_sim__edge(st, a, b));
+	mem_deref(cx_sim__edge(st, b, a));
+	err = cx_sim__add(st, a, b);
+	if (!err && full)
+		err = cx_sim__add(st, b, a);
+	return err;
+}
+
+static int cx_sim_unjoin(cx_engine *e, cx_sess *s, const char *id1, const char *id2)
+{
+	cx_sim_st *st = cx_sim__st(e);
+	char a[sizeof(((cx_sim_edge *)0)->dst)], b[sizeof(a)], ka, kb;
+	cx_sim_edge *ab, *ba;
+	int err;
+
+	if (!st)
+		return ENOMEM;
+	if ((err = cx_sim__node(st, s, id1, 0, a, sizeof(a), &ka)) ||
+	    (err = cx_sim__node(st, s, id2, 0, b, sizeof(b), &kb)))
+		return err;
+	ab = cx_sim__edge(st, a, b);
+	ba = cx_sim__edge(st, b, a);
+	if (!ab && !ba)
+		return ENOENT;
+	mem_deref(ab);
+	mem_deref(ba);
+	return 0;
+}
+
+static void cx_sim_conf__destroy(void *arg)
+{
+	cx_sim_conf *fc = arg;
+	cx_sim_st *st = fc->e->prov == &cx_sim_prov ? fc->e->provst : NULL;
+
+	if (st)
+		cx_sim__drop(st, fc->node);
+}
+
+static int cx_sim_createconference(cx_engine *e, cx_conf *f)
+{
+	cx_sim_conf *fc = mem_zalloc(sizeof(*fc), cx_sim_conf__destroy);
+
+	if (!fc)
+		return ENOMEM;
+	fc->e = e;
+	snprintf(fc->node, sizeof(fc->node), "%s/%s", f->sess->id, f->id);
+	mem_deref(f->pd);
+	f->pd = fc;
+	return 0;
+}
+
+static int cx_sim_destroyconference(cx_engine *e, cx_conf *f)
+{
+	f->pd = mem_deref(f->pd);
+	return 0;
+}
+
 /* Section - Dialogs */
 
 static void cx_sim__dlg_exit_h(void *arg)
@@ -872,6 +1060,11 @@ static int cx_sim_dialogstart(cx_engine *e, cx_dlg *d)
 	int err = 0, ruled = 0;
 
 	const cx_vx_doc *vx = cx_vx_find(d->src);
+	cx_conn *c = d->connid[0] ? cx_conn_find(d->sess, d->connid) : NULL;
+
+	/* as over SIP: a dialog needs the audio of a connected call, or (audio only) a conference */
+	if (!vx && d->confid[0] ? !cx_conf_find(d->sess, d->confid) : !c || strcmp(c->state, "CONNECTED"))
+		return EPROTO;
 	if (vx)
 		return cx_sim__vxml(e, d, vx);
 	/* A VoiceXML document that was not compiled in cannot run (no fake started/exit). */
@@ -911,6 +1104,13 @@ static int cx_sim_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)
 
 static void cx_sim_conn_release(cx_engine *e, cx_conn *c)
 {
+	cx_sim_st *st = e->prov == &cx_sim_prov ? e->provst : NULL;
+	char node[CX_SESS_IDSZ + 32];
+
+	if (st) {
+		snprintf(node, sizeof(node), "c%s", c->id);
+		cx_sim__drop(st, node);
+	}
 	c->pd = mem_deref(c->pd);
 }
 
@@ -940,6 +1140,11 @@ const cx_prov cx_sim_prov = {
 	.reject = cx_sim_reject,
 	.redirect = cx_sim_redirect,
 	.disconnect = cx_sim_disconnect,
+	.merge = cx_sim_merge,
+	.join = cx_sim_join,
+	.unjoin = cx_sim_unjoin,
+	.createconference = cx_sim_createconference,
+	.destroyconference = cx_sim_destroyconference,
 	.dialogstart = cx_sim_dialogstart,
 	.dialogterminate = cx_sim_dialogterminate,
 	.conn_release = cx_sim_conn_release,

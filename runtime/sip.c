@@ -56,7 +56,10 @@ typedef struct cx_sip_st {
 	struct sa pub;                /* --public-addr (unset: the listening address or the route's) */
 	cx_sipreg *regs[SIP_MAXREG];  /* --register */
 	int nregs;
+	struct list merges;           /* cx_sip_pair: calls bridged after <merge> */
 } cx_sip_st;
+
+typedef struct cx_sip_pair cx_sip_pair;
 
 typedef struct cx_sip_call {
 	struct le le;                 /* in st->calls */
@@ -84,6 +87,7 @@ typedef struct cx_sip_call {
 	int refreshing;               /* a refresh of ours is in flight (its failure ends the call) */
 	char callid[128];             /* for log lines, the call record and the metrics */
 	cx_mp_leg m;                  /* its media (mplane.h) */
+	cx_sip_pair *merge;           /* weak: the <merge> bridge the call is in, or NULL */
 } cx_sip_call;
 
 static cx_sip_st *cx_sip__st(cx_engine *e)
@@ -183,6 +187,7 @@ static void cx_sip__set_proto(cx_sip_call *call, const struct sip_msg *msg)
 
 static void cx_sip__se_parse(const struct sip_msg *msg, uint32_t *se, char *ref);
 static void cx_sip__watch_start(cx_sip_call *call);
+static void cx_sip_merge__end(cx_sip_call *call, const char *reason, const char *trigger);
 
 static void cx_sip__timers_stop(cx_sip_call *call)
 {
@@ -397,6 +402,11 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 
 	if (call->m.closed || !c)
 		return;
+	if (call->merge) {
+		/* merged: the other far end gets a BYE */
+		cx_sip_merge__end(call, err == ECONNRESET ? "hangup" : "error", "remote");
+		return;
+	}
 	if (msg && !c->inbound && !call->m.estab && msg->scode >= 200)
 		cx_met_sip_response(call->st->e, msg->scode);
 	/* an ended connection leaves its joins; its RTP port goes now */
@@ -480,6 +490,10 @@ static void cx_sip__hangup(cx_sip_call *call, const char *reason, const char *tr
 	cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
 	        call->callid[0] ? call->callid : NULL, "sip: call with %s ended by the platform: "
 	        "%s", c->remote ? c->remote : "?", reason);
+	if (call->merge) {
+		cx_sip_merge__end(call, reason, trigger);
+		return;
+	}
 	cx_sip__finish(call);
 	cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
 		.reason = reason, .trigger = trigger});
@@ -1136,7 +1150,7 @@ static cx_sip_call *cx_sip__call(cx_conn *c)
 {
 	cx_sip_call *call = c->pd;
 
-	return call && call->sess && !call->m.closed ? call : NULL;
+	return call && call->sess && !call->m.closed && !call->merge ? call : NULL;
 }
 
 /* The media plane's view of c's call (mplane.h cx_mp_leg_h). */
@@ -1484,8 +1498,157 @@ static int cx_sip_dialogterminate(cx_engine *e, cx_dlg *d, int immediate)
 	return cx_mp_dialogterminate(d);
 }
 
+/* Section - <merge>: two calls bridged after they leave the session
+ *
+ * <merge> of two connected calls with audio: each far end hears the other through the media
+ * plane (cx_mp_bridge), both connections get connection.merged (state DISCONNECTED) and leave
+ * the session, which may end: the bridge is the provider's. Dialogs on the calls end
+ * (dialog.exit after connection.merged); DTMF is no longer reported. When one far end hangs up,
+ * or its call ends by RTP inactivity, session timer or maximum duration, the other gets a BYE
+ * and both call records are written (reason and trigger of the one that ended it, "merged call
+ * ended"/"local" for the other). A provider that closes ends every bridge. */
+
+struct cx_sip_pair {
+	struct le le;                 /* in st->merges */
+	cx_sip_st *st;
+	cx_conn *c[2];                /* references: the connections outlive their session */
+	struct tmr rel;               /* frees the pair after the handler that ended it */
+	int done;
+};
+
+static void cx_sip_merge__destroy(void *arg)
+{
+	cx_sip_pair *m = arg;
+
+	tmr_cancel(&m->rel);
+	list_unlink(&m->le);
+	mem_deref(m->c[0]);
+	mem_deref(m->c[1]);
+}
+
+static void cx_sip_merge__rel_h(void *arg)
+{
+	mem_deref(arg);
+}
+
+/* m ends: call's side ended (reason, trigger) and the other side is hung up; call NULL: both
+ * are hung up for reason. */
+static void cx_sip_merge__stop(cx_sip_pair *m, cx_sip_call *call, const char *reason,
+			       const char *trigger)
+{
+	int i;
+
+	if (!m || m->done)
+		return;
+	m->done = 1;
+	for (i = 0; i < 2; i++) {
+		cx_conn *c = m->c[i];
+		cx_sip_call *k = c->pd;
+		int first = !call || k == call;
+
+		if (k) {
+			k->merge = NULL;
+			if (!k->m.closed)
+				cx_sip__finish(k); /* BYE (the one that hung up: its sipsess goes) */
+		}
+		c->t_end = 0;
+		c->endreason = mem_deref(c->endreason);
+		c->endtrigger = mem_deref(c->endtrigger);
+		(void)str_dup(&c->endreason, first ? reason : "merged call ended");
+		(void)str_dup(&c->endtrigger, first ? trigger : "local");
+		c->merged = 2;
+		cx_logc(CX_LOG_INFO, c->msid, c->id, k && k->callid[0] ? k->callid : NULL,
+		        "sip: merged call with %H ended: %s", cx_rt_esc, c->remote ? c->remote : "?",
+		        first ? reason : "merged call ended");
+		if (m->st)
+			cx_cdr_conn(m->st->e, c);
+	}
+	/* not here: the caller (a libre handler) may still use call, which the pair owns */
+	tmr_start(&m->rel, 0, cx_sip_merge__rel_h, m);
+}
+
+static void cx_sip_merge__end(cx_sip_call *call, const char *reason, const char *trigger)
+{
+	cx_sip_merge__stop(call->merge, call, reason, trigger);
+}
+
+/* The provider closes: every bridge ends now, and goes. */
+static void cx_sip_merge__flush(cx_sip_st *st)
+{
+	struct le *le;
+
+	while ((le = list_head(&st->merges))) {
+		cx_sip_pair *m = le->data;
+		cx_sip_merge__stop(m, NULL, "platform stopped", "local");
+		mem_deref(m);
+	}
+}
+
+static int cx_sip_merge(cx_engine *e, cx_conn *a, cx_conn *b, const char **why)
+{
+	cx_sip_st *st = cx_sip__st(e);
+	cx_sip_call *ca = cx_sip__call(a), *cb = cx_sip__call(b);
+	cx_sip_pair *m;
+	int err;
+
+	if (!st)
+		return ENOSYS;
+	if (!ca || !cb || !cx_mp_live(&ca->m) || !cx_mp_live(&cb->m)) {
+		*why = "no audio on one of the calls (no media negotiated)";
+		return EPROTO;
+	}
+	m = mem_zalloc(sizeof(*m), cx_sip_merge__destroy);
+	if (!m)
+		return ENOMEM;
+	tmr_init(&m->rel);
+	m->st = st;
+	err = str_dup(&a->msid, a->sess->id);
+	if (!err)
+		err = str_dup(&b->msid, b->sess->id);
+	/* what they heard before (joins, conferences) goes; they hear each other only */
+	if (!err)
+		err = cx_mp_bridge(&ca->m, &cb->m);
+	if (err) {
+		mem_deref(m);
+		return err;
+	}
+	m->c[0] = mem_ref(a);
+	m->c[1] = mem_ref(b);
+	ca->merge = cb->merge = m;
+	a->merged = b->merged = 1;
+	list_append(&st->merges, &m->le, m);
+	cx_logc(CX_LOG_INFO, a->sess->id, a->id, ca->callid[0] ? ca->callid : NULL,
+	        "sip: %s and %s merged: bridged until one far end hangs up", a->id, b->id);
+	cx_rt_conn_pev(a, CX_PEV_MERGED, NULL);
+	cx_rt_conn_pev(b, CX_PEV_MERGED, NULL);
+	/* their dialogs end with the session's control of them; a recording ends too */
+	cx_rec_end(ca->m.rec, "hangup");
+	cx_rec_end(cb->m.rec, "hangup");
+	cx_mp_leg_end(&ca->m);
+	cx_mp_leg_end(&cb->m);
+	return 0;
+}
+
+/* How many merged pairs are still bridged (serve.c waits for them, docs/sip.md). */
+uint32_t cx_sip_merges(cx_engine *e)
+{
+	cx_sip_st *st = cx_sip__st(e);
+	uint32_t n = 0;
+	struct le *le;
+
+	if (!st)
+		return 0;
+	LIST_FOREACH(&st->merges, le)
+		n += !((cx_sip_pair *)le->data)->done;
+	return n;
+}
+
 static void cx_sip_conn_release(cx_engine *e, cx_conn *c)
 {
+	const cx_sip_call *call = c->pd;
+
+	if (call && call->merge)
+		return; /* the bridge holds c and its call until one far end hangs up */
 	c->pd = mem_deref(c->pd);
 }
 
@@ -1510,6 +1673,7 @@ static void cx_sip_st__destroy(void *arg)
 		(void)cx_sipreg_stop(st->regs[i]);
 		st->regs[i] = mem_deref(st->regs[i]);
 	}
+	cx_sip_merge__flush(st); /* merged calls: a BYE to both far ends, their records */
 	/* calls belong to their connections; those outliving us only lose their session */
 	for (le = list_head(&st->calls); le; le = le->next) {
 		cx_sip_call *call = le->data;
@@ -1873,6 +2037,7 @@ const cx_prov cx_sip_prov = {
 	.reject = cx_sip_reject,
 	.redirect = cx_sip_redirect,
 	.disconnect = cx_sip_disconnect,
+	.merge = cx_sip_merge,
 	.join = cx_sip_join,
 	.unjoin = cx_sip_unjoin,
 	.createconference = cx_sip_createconference,

@@ -9,7 +9,10 @@
 #   4. VoiceXML <record> (part vxrec): rec-call.vxml records the peer's tone until 1 s of quiet,
 #      then until its in-band '#'; both WAVs and the shadow variables are checked.
 #   5. examples/campaign over SIP with AMD (part campaign): a human and a machine answer.
-# ONLY=dtmf|rec|recx|amd|vxrec|campaign runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
+#   6. <merge> (part merge): tests/ccxml/s12-merge.ccxml with two talking peers (rtppeer.py) that
+#      must hear each other after the merge; one hangs up, the other gets a BYE.
+#   7. tests/ccxml/s12-join-rules.ccxml over SIP (part joinrules): the simulator's verdict.
+# ONLY=dtmf|rec|recx|amd|vxrec|campaign|merge|joinrules runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
 # passed.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -369,13 +372,117 @@ else
 fi
 }
 
+# uaspair NAME: sipp UASes $W/NAME-a.xml on $PP and $W/NAME-b.xml on $PP+1 (media ports from
+# the block MP), one call each, errors in $W/NAME-[ab].sipperr; sets sa and sb (their pids).
+uaspair() {
+	timeout -k 2 20 sipp -sf "$W/$1-a.xml" -i 127.0.0.1 -p "$PP" -mi 127.0.0.1 -mp "$MP" -m 1 \
+		-timeout 15s -nostdin -trace_err -error_file "$W/$1-a.sipperr" >/dev/null 2>&1 &
+	sa=$!
+	lp_track "$sa"
+	timeout -k 2 20 sipp -sf "$W/$1-b.xml" -i 127.0.0.1 -p $((PP + 1)) -mi 127.0.0.1 -mp $((MP + 1)) \
+		-m 1 -timeout 15s -nostdin -trace_err -error_file "$W/$1-b.sipperr" >/dev/null 2>&1 &
+	sb=$!
+	lp_track "$sb"
+}
+
+# pairrun PROG ARGS...: $W/PROG --once calls the pair of uaspair (session.values a and b);
+# output in $W/PROG.out/.err; sets rc (its exit status), arc and brc (the sipps')
+pairrun() {
+	local prog=$1
+	shift
+	(cd "$W" && exec timeout -k 2 20 "./$prog" --sip "127.0.0.1:$SP" --once "$@" \
+		--values "a=sip:a@127.0.0.1:$PP" --values "b=sip:b@127.0.0.1:$((PP + 1))") \
+		>"$W/$prog.out" 2>"$W/$prog.err"
+	rc=$?
+	wait "$sa"
+	arc=$?
+	wait "$sb"
+	brc=$?
+}
+
+part_merge() {
+# 6. <merge> over SIP (tests/ccxml/s12-merge.ccxml, the simulator's document): legs A and B are
+# sipp UASes whose audio is a talking rtppeer.py each (A says 400 Hz, B 1000 Hz). After the merge
+# each must hear the other's tone (not its own, not silence) through the process; B hangs up 3 s
+# after answering, then A must get a BYE; the --once program ends with that bridge, not with its
+# session; both call records say how the pair ended.
+local MP pa pb sa sb rc arc brc
+compile "$ROOT/tests/ccxml/s12-merge.ccxml" "$W/merge"
+MP=$(lp_freeport 4)
+sed "s/@RTP@/$((PP + 2))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/merge-a.xml"
+sed "s/@RTP@/$((PP + 3))/; s/@HOLD@/3000/" "$T/uas_sink_bye.xml" >"$W/merge-b.xml"
+timeout -k 2 25 python3 "$T/rtppeer.py" $((PP + 2)) 400 "$W/merge-a.json" 20 &
+pa=$!
+lp_track "$pa"
+timeout -k 2 25 python3 "$T/rtppeer.py" $((PP + 3)) 1000 "$W/merge-b.json" 20 &
+pb=$!
+lp_track "$pb"
+uaspair merge
+for ((rc = 0; rc < 100; rc++)); do # the peers start slowly on a loaded machine
+	[ -e "$W/merge-a.json.ready" ] && [ -e "$W/merge-b.json.ready" ] && break
+	sleep 0.1
+done
+sleep 0.3
+pairrun merge --log-level info --cdr-file "$W/merge.cdr"
+kill "$pa" "$pb" 2>/dev/null
+wait "$pa" "$pb"
+local verdict
+verdict=$(python3 - "$W/merge-a.json" "$W/merge-b.json" "$W/merge.cdr" <<'PY' 2>&1
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+def near(h, hz):
+    return sum(v for k, v in h['heard'].items() if abs(int(k) - hz) <= 50)
+ha, hb = near(a, 1000), near(b, 400)
+assert ha >= 80 and hb >= 80, 'A heard B %d times, B heard A %d times (>= 80 each): %s %s' % (ha, hb, a, b)
+assert near(a, 400) <= 3 and near(b, 1000) <= 3, 'a peer heard itself: %s %s' % (a, b)
+r = {x['connection']: x for x in map(json.loads, open(sys.argv[3]))}
+assert len(r) == 2, 'records: %s' % r
+ends = sorted((x['reason'], x['trigger'], x['state']) for x in r.values())
+assert ends == [('hangup', 'remote', 'DISCONNECTED'), ('merged call ended', 'local', 'DISCONNECTED')], ends
+assert all(x['session'] and x['duration_s'] >= 2.5 and x['rtp']['packets_sent'] >= 100 for x in r.values()), r
+print('A heard B %d times, B heard A %d times; records %s' % (ha, hb, ends))
+PY
+)
+if why=$(has "$W/merge.out" "MERGED c" "both calls merged and out of the session: PASS") &&
+	why="a FAIL line: $(grep FAIL "$W/merge.out" | head -1)" && ! grep -q FAIL "$W/merge.out" &&
+	why=$(has "$W/merge.err" "ended: hangup" "ended: merged call ended") &&
+	why="exit status $rc, sipp A $arc, sipp B $brc" && [ $rc = 0 ] && [ $arc = 0 ] && [ $brc = 0 ] &&
+	why="$verdict" && [[ $verdict == "A heard B"* ]] &&
+	why="sanitizer report" && ! sanitized "$W/merge.err"; then
+	ok "<merge> over SIP: the two far ends hear each other through the process after the session let them go; B's BYE ends A's call ($verdict)"
+else
+	bad "<merge> over SIP" "$why" "$W/merge.out" "$W/merge.err" "$W/merge-a.sipperr" "$W/merge-b.sipperr"
+fi
+}
+
+part_joinrules() {
+# 7. tests/ccxml/s12-join-rules.ccxml (the simulator's document) over SIP: the same errors and
+# events for joins, against two sipp UASes (their audio goes to ports nobody reads)
+local MP sa sb rc arc brc
+compile "$ROOT/tests/ccxml/s12-join-rules.ccxml" "$W/joinrules"
+MP=$(lp_freeport 4)
+sed "s/@RTP@/$((PP + 2))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/jr-a.xml"
+sed "s/@RTP@/$((PP + 3))/; s/@PT@/8/g; s/@NAME@/PCMA/" "$T/uas_sink.xml" >"$W/jr-b.xml"
+uaspair jr
+sleep 0.3
+pairrun joinrules
+if why=$(has "$W/joinrules.out" "joins as the SIP mixer does them: PASS") &&
+	why="a FAIL line: $(grep FAIL "$W/joinrules.out" | head -1)" && ! grep -q FAIL "$W/joinrules.out" &&
+	why="exit status $rc, sipp A $arc, sipp B $brc" && [ $rc = 0 ] && [ $arc = 0 ] && [ $brc = 0 ] &&
+	why="sanitizer report" && ! sanitized "$W/joinrules.err"; then
+	ok "joins over SIP report what the simulator reports for tests/ccxml/s12-join-rules.ccxml"
+else
+	bad "s12-join-rules over SIP" "$why" "$W/joinrules.out" "$W/joinrules.err" "$W/jr-a.sipperr" "$W/jr-b.sipperr"
+fi
+}
+
 # the greetings, once: parts that run at the same time must not rewrite files another plays
 amd_wavs
 
 # The parts run at the same time (each call waits for audio, and a port search takes seconds on
 # a loaded machine), each with its own ports; their lines are printed part by part.
 pids=()
-for part in dtmf rec recx amd vxrec campaign; do
+for part in dtmf rec recx amd vxrec campaign merge joinrules; do
 	[ -z "${ONLY:-}" ] || [ "$ONLY" = "$part" ] || continue
 	(SP=$(lp_freeport) && PP=$(lp_freeport 4) && "part_$part") >"$W/part-$part.log" 2>&1 &
 	pids+=($!)
@@ -383,7 +490,7 @@ done
 for p in "${pids[@]+"${pids[@]}"}"; do
 	wait "$p"
 done
-for part in dtmf rec recx amd vxrec campaign; do
+for part in dtmf rec recx amd vxrec campaign merge joinrules; do
 	[ -f "$W/part-$part.log" ] && cat "$W/part-$part.log"
 done
 N=$(cat "$W"/part-*.log 2>/dev/null | grep -c -E '^(ok|FAIL) ')
