@@ -345,8 +345,11 @@ static const char *apptest__one(const char *self, const char *dir, ApApp *a, con
 	return NULL;
 }
 
-int apptest_main(const char *self, const char *dir, const char *const *ccopts, int nccopts)
+int apptest_main(const char *self, const char *dir_arg, const char *const *ccopts, int nccopts)
 {
+	char *dir = xstrdup(dir_arg); /* "tests/apptest/" names its files tests/apptest/NAME… */
+	for (size_t l = strlen(dir); l > 1 && dir[l - 1] == '/'; l--)
+		dir[l - 1] = 0;
 	DIR *d = opendir(dir);
 	if (!d) {
 		fprintf(stderr, "ccxmlc: error: --test %s: %s\n", dir, strerror(errno));

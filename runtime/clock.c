@@ -12,6 +12,7 @@
  * Background timers (the service tick that watches for signals) are not jumped to and keep
  * their real due time: they are about the process, not about the application.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "prov.h"
@@ -136,8 +137,12 @@ void cx_clock_kick(cx_engine *e)
 
 int cx_clock_virtual(cx_engine *e)
 {
-	if (cx_clock__st.eng && cx_clock__st.eng != e)
-		return EBUSY; /* one virtual clock per process: libre's timers are per thread */
+	if (cx_clock__st.eng && cx_clock__st.eng != e) {
+		/* one virtual clock per process: it moves every timer of the thread */
+		fprintf(stderr, "ccxml: the virtual clock is used by another engine of this process "
+			"(one engine at a time can have it)\n");
+		return EBUSY;
+	}
 	tmr_init(&cx_clock__st.idle);
 	cx_clock__st.eng = e;
 	cx_clock__st.skew = 0;

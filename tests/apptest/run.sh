@@ -2,7 +2,7 @@
 # tests/apptest/run.sh [BUILD] — `ccxmlc --test DIR` and the simulator's virtual clock
 # (docs/cli.md "Testing applications", docs/sim.md): the applications of tests/apptest/ pass
 # (the seed's step 5 when nobody answers, per-attempt rules, basichttp events at a time, Date on
-# the virtual clock), the 45 s timeout of the seed takes no wall time, tests/apptest/failing/ is
+# the virtual clock, an inbound call with a VoiceXML sibling and DTMF), the 45 s timeout of the seed takes no wall time, tests/apptest/failing/ is
 # reported as 1 passed and 2 failed with the right file:line, the messages for a missing
 # directory and one without applications, and --realtime / --http keeping wall time.
 # BUILD: build (default) or build/asan. Part of the suite (tests/run.sh: apptest:run).
@@ -18,8 +18,8 @@ timeout 600 "${CC1[@]}" --test tests/apptest >"$W/all.out" 2>&1
 rc=$?
 sed 's/^/  | /' "$W/all.out"
 check "--test tests/apptest: exit status 0 (was $rc)" test $rc = 0
-check "--test tests/apptest: 4 passed, 0 failed" grep -q -x '4 passed, 0 failed' "$W/all.out"
-for app in basichttp retry step5-noanswer timeout-clock; do
+check "--test tests/apptest: 5 passed, 0 failed" grep -q -x '5 passed, 0 failed' "$W/all.out"
+for app in basichttp pin retry step5-noanswer timeout-clock; do
 	check "PASS $app" grep -q "^PASS $app (ran " "$W/all.out"
 done
 # the seed's 45 s createcall timeout on the virtual clock (docs/sim.md: measured < 1 s)

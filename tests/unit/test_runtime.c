@@ -655,6 +655,46 @@ static void test_sim(void)
 	CHECK(strstr(logbuf, "error:") != NULL);
 }
 
+/* The virtual clock: d5's 45 s createcall timeout with a callee who never answers passes with
+ * no wall time spent waiting, and the clocks the program reads moved by what was skipped; a
+ * wall-time guard (a background timer) is not jumped to. */
+static void test_virtual_clock(void)
+{
+	const cx_doc *docs[] = {&d5};
+	cx_engine *e = new_engine(docs, 1);
+	struct tmr guard;
+	int timedout = 0;
+	uint64_t t0, w0;
+	char em[128];
+
+	CHECK(e != NULL);
+	if (!e)
+		return;
+	cx_sim_setup(e, NULL);
+	CHECK(cx_sim_parse_line(e, "call tel:407* noanswer", em, sizeof(em)) == 0);
+	CHECK(cx_clock_virtual(e) == 0 && cx_clock_isvirtual(e));
+	t0 = tmr_jiffies();
+	w0 = cx_clock_wall_ms();
+	CHECK(cx_sess_start(NULL, e, &d5, "external", NULL, NULL, NULL) == 0);
+	tmr_init(&guard);
+	tmr_start(&guard, 10000, guard_h, &timedout);
+	cx_clock_background(&guard, 1);
+	e->stop_when_idle = 1;
+	cx_engine_kick(e);
+	re_main(NULL);
+	cx_clock_background(&guard, 0);
+	tmr_cancel(&guard);
+	CHECK(!timedout);
+	CHECK(!strcmp(logbuf, "prog:PROGRESSING|failed:timeout|"));
+	if (strcmp(logbuf, "prog:PROGRESSING|failed:timeout|"))
+		fprintf(stderr, "  virtual clock log: %s\n", logbuf);
+	CHECK(tmr_jiffies() - t0 < 5000);
+	CHECK(cx_clock_skipped_ms() >= 44000 && cx_clock_skipped_ms() <= 45000);
+	CHECK(cx_clock_wall_ms() - w0 >= 45000 && cx_clock_ms() >= tmr_jiffies() + 44000);
+	mem_deref(e);
+	CHECK(cx_clock_skipped_ms() == 0); /* released with the engine */
+}
+
 static void test_send(void)
 {
 	run_doc(&d6, NULL);
@@ -855,6 +895,7 @@ int main(void)
 	test_algorithm();
 	test_snapshot();
 	test_sim();
+	test_virtual_clock();
 	test_send();
 	test_pev();
 	test_embed();
