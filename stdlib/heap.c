@@ -238,6 +238,128 @@ void cx_heap_trim(cx_ctx *X)
 
 /* Section - Context */
 
+/* The built-ins every context starts with (the prototypes and the global object, each with a
+ * property table of lazy slots, static keys and numbers: ~10 KB) are built once per process in
+ * a template context that is never freed. A new context gets its own copy of each object (its
+ * identity, header, prototype link, wrapped value), but its property table and index stay the
+ * template's, read-only and shared by every context, until the first change copies them into
+ * the context's heap (cx_obj__unshare). Reading a lazy slot builds it, which is a change too. So
+ * an idle session costs its own objects' headers, not the tables. When the template holds
+ * anything a copy could not share (checked once), every context builds its own as before. */
+static struct {
+	pthread_once_t once;
+	cx_ctx *T;        /* the template (NULL: not usable) */
+	cx_obj **objs;    /* its built-in objects, in the order of its region */
+	size_t n;
+} cx_tmpl = {PTHREAD_ONCE_INIT, NULL, NULL, 0};
+
+static int cx_tmpl__static(cx_value v)
+{
+	uint32_t w;
+
+	if (v.tag != CX_T_OBJ && v.tag != CX_T_STR)
+		return 1;
+	if (v.tag == CX_T_OBJ)
+		return 0;
+	w = *(const uint32_t *)(const void *)v.u.s;
+	return w == CX_STR_STATIC_MARK || (w & CX_GC_PERM); /* the template's strings live forever */
+}
+
+static void cx_tmpl__build(void)
+{
+	cx_ctx *T = calloc(1, sizeof(*T));
+	struct cx_gch *g;
+	size_t n = 0, i;
+	uint32_t k;
+
+	if (!T || !(T->heap = calloc(1, sizeof(*T->heap))))
+		goto fail;
+	T->heap->limit = (size_t)-1 / 2;
+	T->heap->perm_mode++;
+	if (cx_lib_init(T))
+		goto fail;
+	for (g = T->heap->perm; g; g = g->next) {
+		uint32_t w = *(uint32_t *)(g + 1);
+		if (CX_GC_KIND(w) == CX_K_OBJ)
+			n++;
+		else if (CX_GC_KIND(w) != CX_K_STR)
+			goto fail; /* an environment or a buffer: copies could not share it */
+	}
+	for (i = 0; i < CX_L__COUNT; i++)
+		if (T->heap->lazy[i])
+			goto fail;
+	if (!(cx_tmpl.objs = calloc(n ? n : 1, sizeof(cx_obj *))))
+		goto fail;
+	for (g = T->heap->perm; g; g = g->next) {
+		cx_obj *o = (cx_obj *)(g + 1);
+		if (CX_GC_KIND(o->gc) != CX_K_OBJ)
+			continue;
+		if (o->env || o->ecap || !cx_tmpl__static(o->prim))
+			goto fail;
+		for (k = 0; k < o->nprops; k++)
+			if (o->props[k].key && (!cx_tmpl__static(cx_strv(o->props[k].key)) ||
+						!cx_tmpl__static(o->props[k].val)))
+				goto fail;
+		cx_tmpl.objs[cx_tmpl.n++] = o;
+	}
+	cx_tmpl.T = T;
+	return;
+fail:
+	/* kept, not freed: building it again would fail the same way */
+	free(cx_tmpl.objs);
+	cx_tmpl.objs = NULL;
+	cx_tmpl.n = 0;
+}
+
+static cx_obj *cx_tmpl__map(cx_obj **to, cx_obj *o)
+{
+	size_t i;
+
+	if (!o)
+		return NULL;
+	for (i = 0; i < cx_tmpl.n; i++)
+		if (cx_tmpl.objs[i] == o)
+			return to[i];
+	return NULL;
+}
+
+/* X's built-ins as copies of the template's (heap.c's comment above); ENOENT: no template. */
+static int cx_tmpl__copy(cx_ctx *X)
+{
+	struct cx_heap *h = X->heap, *th;
+	cx_obj *small[64], **to = small;
+	size_t i;
+	int err = 0;
+
+	pthread_once(&cx_tmpl.once, cx_tmpl__build);
+	if (!cx_tmpl.T)
+		return ENOENT;
+	th = cx_tmpl.T->heap;
+	if (cx_tmpl.n > sizeof(small) / sizeof(small[0]) && !(to = calloc(cx_tmpl.n, sizeof(*to))))
+		return ENOMEM;
+	for (i = 0; i < cx_tmpl.n; i++)
+		if (!(to[i] = cx_heap__alloc(X, CX_K_OBJ, sizeof(cx_obj)))) {
+			err = ENOMEM;
+			goto out;
+		}
+	for (i = 0; i < cx_tmpl.n; i++) {
+		cx_obj *t = cx_tmpl.objs[i], *o = to[i];
+		uint32_t gc = o->gc;
+
+		*o = *t;
+		o->gc = gc | (t->gc & ~(CX_GC_MARK | CX_GC_DIRTY | CX_GC_PERM | 0xffu));
+		o->proto = cx_tmpl__map(to, t->proto);
+		o->shared = t->props || t->idx;
+	}
+	h->global = cx_tmpl__map(to, th->global);
+	for (i = 0; i < CX_P__COUNT; i++)
+		h->protos[i] = cx_tmpl__map(to, th->protos[i]);
+out:
+	if (to != small)
+		free(to);
+	return err;
+}
+
 cx_ctx *cx_ctx_new(size_t heap_limit)
 {
 	cx_ctx *X = calloc(1, sizeof(*X));
@@ -260,7 +382,9 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 
 		X->heap->limit = (size_t)-1 / 2;
 		X->heap->perm_mode++; /* the built-in region */
-		err = cx_lib_init(X);
+		err = cx_tmpl__copy(X);
+		if (err == ENOENT)
+			err = cx_lib_init(X);
 		X->heap->perm_mode--;
 		X->heap->limit = lim;
 		X->heap->live = X->heap->used; /* nothing of it is garbage */
@@ -280,8 +404,10 @@ static void cx_heap__free_thing(cx_ctx *X, struct cx_gch *g)
 	if (CX_GC_KIND(*w) == CX_K_OBJ) {
 		cx_obj *o = (cx_obj *)w;
 
-		cx_mem__free(X, o->props, (size_t)o->pcap * sizeof(cx_prop));
-		cx_mem__free(X, o->idx, (size_t)o->icap * sizeof(uint32_t));
+		if (!o->shared) {
+			cx_mem__free(X, o->props, (size_t)o->pcap * sizeof(cx_prop));
+			cx_mem__free(X, o->idx, (size_t)o->icap * sizeof(uint32_t));
+		}
 		cx_mem__free(X, o->elems, (size_t)o->ecap * sizeof(cx_value));
 	}
 	X->heap->used -= g->size;

@@ -93,6 +93,8 @@ static cx_prop *cx_obj__append(cx_ctx *X, cx_obj *o, cx_str *key)
 {
 	cx_prop *p;
 
+	if (CX_OBJ_OWN(X, o))
+		return NULL;
 	if (o->nprops == o->pcap) {
 		if (o->nlive < o->nprops / 2 && o->nprops >= CX_SMALL) {
 			/* Many deleted slots: compact instead of growing, order preserved. */
@@ -148,6 +150,31 @@ static void cx_obj__remove(cx_obj *o, cx_prop *p)
 	o->nlive--;
 	if (o->icap)
 		cx_obj__reindex(o); /* deletions are rare; keeps probing simple */
+}
+
+int cx_obj__unshare(cx_ctx *X, cx_obj *o)
+{
+	struct cx_heap *h = X->heap;
+	size_t lim = h->limit, np = (size_t)o->pcap * sizeof(cx_prop), ni = (size_t)o->icap * sizeof(uint32_t);
+	cx_prop *props;
+	uint32_t *idx = NULL;
+
+	h->limit = (size_t)-1 / 2;
+	props = cx_mem__alloc(X, np);
+	if (props && ni && !(idx = cx_mem__alloc(X, ni))) {
+		cx_mem__free(X, props, np);
+		props = NULL;
+	}
+	h->limit = lim;
+	if (!props)
+		return ENOMEM;
+	memcpy(props, o->props, np);
+	if (ni)
+		memcpy(idx, o->idx, ni);
+	o->props = props;
+	o->idx = idx;
+	o->shared = 0;
+	return 0;
 }
 
 /* Section - Arrays */
@@ -218,7 +245,7 @@ cx_value cx_arr__put(cx_ctx *X, cx_obj *a, uint32_t i, cx_value v)
 	else {
 		cx_str *k = cx_str__from_index(X, i);
 		cx_prop *p;
-		if (!k)
+		if (!k || CX_OBJ_OWN(X, a))
 			return CX_EXCEPTION;
 		if (!(p = cx_obj__find(a, k)) && !(p = cx_obj__append(X, a, k)))
 			return CX_EXCEPTION;
@@ -239,7 +266,8 @@ int cx_arr__delete(cx_ctx *X, cx_obj *a, uint32_t i)
 		a->elems[i] = CX_HOLE;
 		return 1;
 	}
-	if (a->sparse && (k = cx_str__from_index(X, i)) && (p = cx_obj__find(a, k)))
+	if (a->sparse && (k = cx_str__from_index(X, i)) && (p = cx_obj__find(a, k)) &&
+	    !CX_OBJ_OWN(X, a) && (p = cx_obj__find(a, k)))
 		cx_obj__remove(a, p);
 	return 1;
 }
@@ -250,7 +278,7 @@ cx_value cx_arr__set_length(cx_ctx *X, cx_obj *a, uint32_t len)
 
 	if (len < a->nelems)
 		a->nelems = len;
-	if (a->sparse && len < a->length) {
+	if (a->sparse && len < a->length && !CX_OBJ_OWN(X, a)) {
 		for (i = 0; i < a->nprops; i++)
 			if (a->props[i].key && cx_str__array_index(a->props[i].key, &k) && k >= len)
 				cx_obj__remove(a, &a->props[i]);
@@ -351,8 +379,9 @@ static cx_prop *cx_lazy__fill(cx_ctx *X, cx_obj *o, cx_prop *p)
 	h->limit = lim;
 	if (!f)
 		return NULL;
-	/* Building touches only new objects, but finding the slot again costs little. */
-	if (!(p = cx_obj__find(o, key)))
+	/* Building touches only new objects, but finding the slot again costs little (and the
+	 * slot moves if o's table was the shared one). */
+	if (CX_OBJ_OWN(X, o) || !(p = cx_obj__find(o, key)))
 		return NULL;
 	cx_heap__wb(X, o, cx_objv(f));
 	p->val = cx_objv(f);
@@ -440,9 +469,11 @@ int cx_obj__has(cx_ctx *X, cx_obj *o, cx_str *key)
 static inline __attribute__((always_inline)) int cx_obj__set_in(cx_ctx *X, cx_obj *o, cx_str *key,
 								 cx_value v, int flags)
 {
-	cx_prop *p = cx_obj__find(o, key);
+	cx_prop *p;
 
-	if (!p && !(p = cx_obj__append(X, o, key)))
+	if (CX_OBJ_OWN(X, o))
+		return ENOMEM;
+	if (!(p = cx_obj__find(o, key)) && !(p = cx_obj__append(X, o, key)))
 		return ENOMEM;
 	cx_heap__wb(X, o, v);
 	p->val = v;
@@ -489,6 +520,8 @@ cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
 		    (cx_str__array_index(key, &i) && i < o->prim.u.s->len))
 			return v; /* read-only: silently ignored (8.6.2.2) */
 	}
+	if (CX_OBJ_OWN(X, o))
+		return CX_EXCEPTION;
 	if ((p = cx_obj__find(o, key))) {
 		if (!(p->flags & CX_PROP_READONLY)) {
 			cx_heap__wb(X, o, v);
@@ -674,7 +707,9 @@ cx_value cx_delete(cx_ctx *X, cx_value obj, cx_value key)
 		return CX_TRUE;
 	if (p->flags & CX_PROP_DONTDELETE)
 		return CX_FALSE;
-	cx_obj__remove(o, p);
+	if (CX_OBJ_OWN(X, o))
+		return CX_EXCEPTION;
+	cx_obj__remove(o, cx_obj__find(o, k));
 	return CX_TRUE;
 }
 
@@ -727,6 +762,10 @@ void cx_obj_freeze(cx_ctx *X, cx_value obj)
 		return;
 	obj.u.o->frozen = 1;
 	obj.u.o->rdonly = 1;
+	if (CX_OBJ_OWN(X, obj.u.o)) {
+		cx_catch(X); /* frozen all the same: every [[Put]] and delete throws */
+		return;
+	}
 	for (i = 0; i < obj.u.o->nprops; i++)
 		obj.u.o->props[i].flags |= CX_PROP_READONLY | CX_PROP_DONTDELETE;
 }
