@@ -127,12 +127,21 @@ struct cx_heap {
 	size_t ndirty, dcap;
 	int dirty_all;      /* heap->dirty could not grow: every perm thing is a root */
 	cx_obj *global;
+	int tmpl;           /* the built-ins are copies of the process's template (heap.c):
+			     * protos[] are made on first use (CX_PROTO) */
 	cx_obj *protos[CX_P__COUNT];
 	cx_obj *lazy[CX_L__COUNT]; /* built lazy objects (NULL: not yet) */
 };
 
 #define CX_ARG(i) ((i) < argc ? argv[(i)] : CX_UNDEFINED)
-#define CX_PROTO(X, id) ((X)->heap->protos[(id)])
+cx_obj *cx_heap__proto(cx_ctx *X, int id) __attribute__((cold));
+static inline cx_obj *cx_proto__get(cx_ctx *X, int id)
+{
+	cx_obj *p = X->heap->protos[id];
+
+	return __builtin_expect(p != NULL, 1) ? p : cx_heap__proto(X, id);
+}
+#define CX_PROTO(X, id) cx_proto__get((X), (id))
 
 /* heap.c */
 void *cx_heap__alloc(cx_ctx *X, int kind, size_t size); /* zeroed; NULL + RangeError pending */

@@ -244,14 +244,15 @@ void cx_heap_trim(cx_ctx *X)
  * identity, header, prototype link, wrapped value), but its property table and index stay the
  * template's, read-only and shared by every context, until the first change copies them into
  * the context's heap (cx_obj__unshare). Reading a lazy slot builds it, which is a change too. So
- * an idle session costs its own objects' headers, not the tables. When the template holds
+ * an idle session costs its own objects' headers, not the tables; and a prototype is copied
+ * only when first needed (most sessions need two or three of the fifteen). When the template holds
  * anything a copy could not share (checked once), every context builds its own as before. */
 static struct {
 	pthread_once_t once;
-	cx_ctx *T;        /* the template (NULL: not usable) */
-	cx_obj **objs;    /* its built-in objects, in the order of its region */
-	size_t n;
-} cx_tmpl = {PTHREAD_ONCE_INIT, NULL, NULL, 0};
+	cx_ctx *T;                       /* the template (NULL: not usable) */
+	cx_obj *objs[CX_P__COUNT + 1];   /* its prototypes by id, then its global object */
+} cx_tmpl = {PTHREAD_ONCE_INIT, NULL, {NULL}};
+#define CX_TMPL_GLOBAL CX_P__COUNT
 
 static int cx_tmpl__static(cx_value v)
 {
@@ -265,99 +266,98 @@ static int cx_tmpl__static(cx_value v)
 	return w == CX_STR_STATIC_MARK || (w & CX_GC_PERM); /* the template's strings live forever */
 }
 
+/* The template's id of object o (a prototype or the global object), -1 if none. */
+static int cx_tmpl__id(const cx_obj *o)
+{
+	int i;
+
+	for (i = 0; i <= CX_TMPL_GLOBAL; i++)
+		if (cx_tmpl.objs[i] == o)
+			return i;
+	return -1;
+}
+
 static void cx_tmpl__build(void)
 {
 	cx_ctx *T = calloc(1, sizeof(*T));
 	struct cx_gch *g;
-	size_t n = 0, i;
 	uint32_t k;
+	int i;
 
 	if (!T || !(T->heap = calloc(1, sizeof(*T->heap))))
-		goto fail;
+		return; /* kept, not freed, on every failure: building it again would fail the same way */
 	T->heap->limit = (size_t)-1 / 2;
 	T->heap->perm_mode++;
 	if (cx_lib_init(T))
-		goto fail;
-	for (g = T->heap->perm; g; g = g->next) {
-		uint32_t w = *(uint32_t *)(g + 1);
-		if (CX_GC_KIND(w) == CX_K_OBJ)
-			n++;
-		else if (CX_GC_KIND(w) != CX_K_STR)
-			goto fail; /* an environment or a buffer: copies could not share it */
-	}
+		return;
+	for (i = 0; i < CX_P__COUNT; i++)
+		cx_tmpl.objs[i] = T->heap->protos[i];
+	cx_tmpl.objs[CX_TMPL_GLOBAL] = T->heap->global;
 	for (i = 0; i < CX_L__COUNT; i++)
 		if (T->heap->lazy[i])
-			goto fail;
-	if (!(cx_tmpl.objs = calloc(n ? n : 1, sizeof(cx_obj *))))
-		goto fail;
+			return;
 	for (g = T->heap->perm; g; g = g->next) {
 		cx_obj *o = (cx_obj *)(g + 1);
-		if (CX_GC_KIND(o->gc) != CX_K_OBJ)
+		if (CX_GC_KIND(o->gc) == CX_K_STR)
 			continue;
-		if (o->env || o->ecap || !cx_tmpl__static(o->prim))
-			goto fail;
+		/* anything but the prototypes and the global object (or an environment, a buffer)
+		 * could not be shared nor copied by cx_heap__proto */
+		if (CX_GC_KIND(o->gc) != CX_K_OBJ || cx_tmpl__id(o) < 0 || o->env || o->ecap ||
+		    !cx_tmpl__static(o->prim) || (o->proto && cx_tmpl__id(o->proto) < 0))
+			return;
 		for (k = 0; k < o->nprops; k++)
 			if (o->props[k].key && (!cx_tmpl__static(cx_strv(o->props[k].key)) ||
 						!cx_tmpl__static(o->props[k].val)))
-				goto fail;
-		cx_tmpl.objs[cx_tmpl.n++] = o;
+				return;
 	}
 	cx_tmpl.T = T;
-	return;
-fail:
-	/* kept, not freed: building it again would fail the same way */
-	free(cx_tmpl.objs);
-	cx_tmpl.objs = NULL;
-	cx_tmpl.n = 0;
 }
 
-static cx_obj *cx_tmpl__map(cx_obj **to, cx_obj *o)
+/* X's copy of the template's object id (a prototype, or CX_TMPL_GLOBAL), made on first need:
+ * its header (in X's built-in region), its prototype (made too), the template's property table
+ * shared until changed. NULL, with a RangeError pending, only when malloc fails. */
+static cx_obj *cx_tmpl__obj(cx_ctx *X, int id)
 {
-	size_t i;
+	struct cx_heap *h = X->heap;
+	cx_obj **slot = id == CX_TMPL_GLOBAL ? &h->global : &h->protos[id];
+	cx_obj *t = cx_tmpl.objs[id], *o, *proto = NULL;
+	size_t lim = h->limit;
+	uint32_t gc;
 
+	if (*slot || !h->tmpl)
+		return *slot;
+	if (t->proto && !(proto = cx_tmpl__obj(X, cx_tmpl__id(t->proto))))
+		return NULL;
+	h->limit = (size_t)-1 / 2; /* built-ins are free (obj.c, cx_lazy__fill) */
+	h->perm_mode++;
+	o = cx_heap__alloc(X, CX_K_OBJ, sizeof(cx_obj));
+	h->perm_mode--;
+	h->limit = lim;
 	if (!o)
 		return NULL;
-	for (i = 0; i < cx_tmpl.n; i++)
-		if (cx_tmpl.objs[i] == o)
-			return to[i];
-	return NULL;
+	gc = o->gc;
+	*o = *t;
+	o->gc = gc;
+	o->proto = proto;
+	o->shared = t->props || t->idx;
+	return *slot = o;
 }
 
-/* X's built-ins as copies of the template's (heap.c's comment above); ENOENT: no template. */
+cx_obj *cx_heap__proto(cx_ctx *X, int id)
+{
+	return cx_tmpl__obj(X, id);
+}
+
+/* X's built-ins from the template (heap.c's comment above): the global object now (and
+ * Object.prototype with it), each prototype when first asked for (CX_PROTO). ENOENT: no
+ * template. */
 static int cx_tmpl__copy(cx_ctx *X)
 {
-	struct cx_heap *h = X->heap, *th;
-	cx_obj *small[64], **to = small;
-	size_t i;
-	int err = 0;
-
 	pthread_once(&cx_tmpl.once, cx_tmpl__build);
 	if (!cx_tmpl.T)
 		return ENOENT;
-	th = cx_tmpl.T->heap;
-	if (cx_tmpl.n > sizeof(small) / sizeof(small[0]) && !(to = calloc(cx_tmpl.n, sizeof(*to))))
-		return ENOMEM;
-	for (i = 0; i < cx_tmpl.n; i++)
-		if (!(to[i] = cx_heap__alloc(X, CX_K_OBJ, sizeof(cx_obj)))) {
-			err = ENOMEM;
-			goto out;
-		}
-	for (i = 0; i < cx_tmpl.n; i++) {
-		cx_obj *t = cx_tmpl.objs[i], *o = to[i];
-		uint32_t gc = o->gc;
-
-		*o = *t;
-		o->gc = gc | (t->gc & ~(CX_GC_MARK | CX_GC_DIRTY | CX_GC_PERM | 0xffu));
-		o->proto = cx_tmpl__map(to, t->proto);
-		o->shared = t->props || t->idx;
-	}
-	h->global = cx_tmpl__map(to, th->global);
-	for (i = 0; i < CX_P__COUNT; i++)
-		h->protos[i] = cx_tmpl__map(to, th->protos[i]);
-out:
-	if (to != small)
-		free(to);
-	return err;
+	X->heap->tmpl = 1;
+	return cx_tmpl__obj(X, CX_TMPL_GLOBAL) ? 0 : ENOMEM;
 }
 
 cx_ctx *cx_ctx_new(size_t heap_limit)
