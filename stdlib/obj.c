@@ -114,7 +114,9 @@ static cx_prop *cx_obj__append(cx_ctx *X, cx_obj *o, cx_str *key)
 			o->pcap = nc;
 		}
 		if (o->pcap > CX_SMALL) {
-			uint32_t ic = o->pcap * 2;
+			uint32_t ic = 2 * CX_SMALL; /* a power of two (a frozen table may be any size) */
+			while (ic < o->pcap * 2)
+				ic *= 2;
 			if (ic != o->icap) {
 				uint32_t *ni = cx_mem__realloc(X, o->idx, o->icap * sizeof(uint32_t),
 							       ic * sizeof(uint32_t));
@@ -754,20 +756,39 @@ int cx_define_cstr(cx_ctx *X, cx_value obj, const char *key, cx_value val, int f
 	return cx_define(X, obj, k.u.s, val, flags);
 }
 
+/* A frozen object never gets another property: its table is cut to what it holds (the session
+ * object and its parts are frozen and kept while a session waits), and a small one is searched
+ * without its index. */
+#define CX_FROZEN_NOIDX 32
+
 void cx_obj_freeze(cx_ctx *X, cx_value obj)
 {
+	cx_obj *o = obj.u.o;
 	uint32_t i;
 
 	if (obj.tag != CX_T_OBJ)
 		return;
-	obj.u.o->frozen = 1;
-	obj.u.o->rdonly = 1;
-	if (CX_OBJ_OWN(X, obj.u.o)) {
+	o->frozen = 1;
+	o->rdonly = 1;
+	if (CX_OBJ_OWN(X, o)) {
 		cx_catch(X); /* frozen all the same: every [[Put]] and delete throws */
 		return;
 	}
-	for (i = 0; i < obj.u.o->nprops; i++)
-		obj.u.o->props[i].flags |= CX_PROP_READONLY | CX_PROP_DONTDELETE;
+	for (i = 0; i < o->nprops; i++)
+		o->props[i].flags |= CX_PROP_READONLY | CX_PROP_DONTDELETE;
+	if (o->nprops && o->nprops < o->pcap) {
+		cx_prop *np = cx_mem__realloc(X, o->props, (size_t)o->pcap * sizeof(cx_prop),
+					      (size_t)o->nprops * sizeof(cx_prop));
+		if (np) { /* a smaller block: cannot fail in practice, and the old one stays if it does */
+			o->props = np;
+			o->pcap = o->nprops;
+		}
+	}
+	if (o->icap && o->nprops <= CX_FROZEN_NOIDX) {
+		cx_mem__free(X, o->idx, (size_t)o->icap * sizeof(uint32_t));
+		o->idx = NULL;
+		o->icap = 0;
+	}
 }
 
 /* Section - for-in */
