@@ -68,6 +68,8 @@ struct cx_obj {
 	uint32_t nelems;
 	uint32_t ecap;
 	uint32_t length;  /* arrays: the length property */
+	uint8_t shared;   /* props and idx are the process's read-only built-in tables (heap.c):
+			   * copied into this heap (cx_obj__unshare) before any change */
 	cx_cfunc *fn;     /* functions: [[Call]] */
 	cx_cfunc *cons;   /* built-in constructors: [[Construct]] when it differs */
 	cx_env *env;
@@ -125,12 +127,21 @@ struct cx_heap {
 	size_t ndirty, dcap;
 	int dirty_all;      /* heap->dirty could not grow: every perm thing is a root */
 	cx_obj *global;
+	int tmpl;           /* the built-ins are copies of the process's template (heap.c):
+			     * protos[] are made on first use (CX_PROTO) */
 	cx_obj *protos[CX_P__COUNT];
 	cx_obj *lazy[CX_L__COUNT]; /* built lazy objects (NULL: not yet) */
 };
 
 #define CX_ARG(i) ((i) < argc ? argv[(i)] : CX_UNDEFINED)
-#define CX_PROTO(X, id) ((X)->heap->protos[(id)])
+cx_obj *cx_heap__proto(cx_ctx *X, int id) __attribute__((cold));
+static inline cx_obj *cx_proto__get(cx_ctx *X, int id)
+{
+	cx_obj *p = X->heap->protos[id];
+
+	return __builtin_expect(p != NULL, 1) ? p : cx_heap__proto(X, id);
+}
+#define CX_PROTO(X, id) cx_proto__get((X), (id))
 
 /* heap.c */
 void *cx_heap__alloc(cx_ctx *X, int kind, size_t size); /* zeroed; NULL + RangeError pending */
@@ -147,6 +158,12 @@ static inline void cx_heap__wb(cx_ctx *X, cx_obj *o, cx_value v)
 	if (__builtin_expect(o->gc & CX_GC_PERM, 0))
 		cx_heap__wb_perm(X, o, v);
 }
+
+/* obj.c: a built-in whose property table is still the process's shared one gets its own copy
+ * (charged to the heap, limit lifted as for every built-in). Every change of props or idx runs
+ * CX_OBJ_OWN first; reads need nothing. 0 or ENOMEM with a RangeError pending. */
+int cx_obj__unshare(cx_ctx *X, cx_obj *o) __attribute__((cold));
+#define CX_OBJ_OWN(X, o) (__builtin_expect((o)->shared, 0) ? cx_obj__unshare((X), (o)) : 0)
 
 /* heap.c: the C stack bound. Compiled functions call each other through cx_call, so deep ES
  * recursion is deep C recursion. Every way into a function object (cx_call, cx_call_method,

@@ -238,6 +238,128 @@ void cx_heap_trim(cx_ctx *X)
 
 /* Section - Context */
 
+/* The built-ins every context starts with (the prototypes and the global object, each with a
+ * property table of lazy slots, static keys and numbers: ~10 KB) are built once per process in
+ * a template context that is never freed. A new context gets its own copy of each object (its
+ * identity, header, prototype link, wrapped value), but its property table and index stay the
+ * template's, read-only and shared by every context, until the first change copies them into
+ * the context's heap (cx_obj__unshare). Reading a lazy slot builds it, which is a change too. So
+ * an idle session costs its own objects' headers, not the tables; and a prototype is copied
+ * only when first needed (most sessions need two or three of the fifteen). When the template holds
+ * anything a copy could not share (checked once), every context builds its own as before. */
+static struct {
+	pthread_once_t once;
+	cx_ctx *T;                       /* the template (NULL: not usable) */
+	cx_obj *objs[CX_P__COUNT + 1];   /* its prototypes by id, then its global object */
+} cx_tmpl = {PTHREAD_ONCE_INIT, NULL, {NULL}};
+#define CX_TMPL_GLOBAL CX_P__COUNT
+
+static int cx_tmpl__static(cx_value v)
+{
+	uint32_t w;
+
+	if (v.tag != CX_T_OBJ && v.tag != CX_T_STR)
+		return 1;
+	if (v.tag == CX_T_OBJ)
+		return 0;
+	w = *(const uint32_t *)(const void *)v.u.s;
+	return w == CX_STR_STATIC_MARK || (w & CX_GC_PERM); /* the template's strings live forever */
+}
+
+/* The template's id of object o (a prototype or the global object), -1 if none. */
+static int cx_tmpl__id(const cx_obj *o)
+{
+	int i;
+
+	for (i = 0; i <= CX_TMPL_GLOBAL; i++)
+		if (cx_tmpl.objs[i] == o)
+			return i;
+	return -1;
+}
+
+static void cx_tmpl__build(void)
+{
+	cx_ctx *T = calloc(1, sizeof(*T));
+	struct cx_gch *g;
+	uint32_t k;
+	int i;
+
+	if (!T || !(T->heap = calloc(1, sizeof(*T->heap))))
+		return; /* kept, not freed, on every failure: building it again would fail the same way */
+	T->heap->limit = (size_t)-1 / 2;
+	T->heap->perm_mode++;
+	if (cx_lib_init(T))
+		return;
+	for (i = 0; i < CX_P__COUNT; i++)
+		cx_tmpl.objs[i] = T->heap->protos[i];
+	cx_tmpl.objs[CX_TMPL_GLOBAL] = T->heap->global;
+	for (i = 0; i < CX_L__COUNT; i++)
+		if (T->heap->lazy[i])
+			return;
+	for (g = T->heap->perm; g; g = g->next) {
+		cx_obj *o = (cx_obj *)(g + 1);
+		if (CX_GC_KIND(o->gc) == CX_K_STR)
+			continue;
+		/* anything but the prototypes and the global object (or an environment, a buffer)
+		 * could not be shared nor copied by cx_heap__proto */
+		if (CX_GC_KIND(o->gc) != CX_K_OBJ || cx_tmpl__id(o) < 0 || o->env || o->ecap ||
+		    !cx_tmpl__static(o->prim) || (o->proto && cx_tmpl__id(o->proto) < 0))
+			return;
+		for (k = 0; k < o->nprops; k++)
+			if (o->props[k].key && (!cx_tmpl__static(cx_strv(o->props[k].key)) ||
+						!cx_tmpl__static(o->props[k].val)))
+				return;
+	}
+	cx_tmpl.T = T;
+}
+
+/* X's copy of the template's object id (a prototype, or CX_TMPL_GLOBAL), made on first need:
+ * its header (in X's built-in region), its prototype (made too), the template's property table
+ * shared until changed. NULL, with a RangeError pending, only when malloc fails. */
+static cx_obj *cx_tmpl__obj(cx_ctx *X, int id)
+{
+	struct cx_heap *h = X->heap;
+	cx_obj **slot = id == CX_TMPL_GLOBAL ? &h->global : &h->protos[id];
+	cx_obj *t = cx_tmpl.objs[id], *o, *proto = NULL;
+	size_t lim = h->limit;
+	uint32_t gc;
+
+	if (*slot || !h->tmpl)
+		return *slot;
+	if (t->proto && !(proto = cx_tmpl__obj(X, cx_tmpl__id(t->proto))))
+		return NULL;
+	h->limit = (size_t)-1 / 2; /* built-ins are free (obj.c, cx_lazy__fill) */
+	h->perm_mode++;
+	o = cx_heap__alloc(X, CX_K_OBJ, sizeof(cx_obj));
+	h->perm_mode--;
+	h->limit = lim;
+	if (!o)
+		return NULL;
+	gc = o->gc;
+	*o = *t;
+	o->gc = gc;
+	o->proto = proto;
+	o->shared = t->props || t->idx;
+	return *slot = o;
+}
+
+cx_obj *cx_heap__proto(cx_ctx *X, int id)
+{
+	return cx_tmpl__obj(X, id);
+}
+
+/* X's built-ins from the template (heap.c's comment above): the global object now (and
+ * Object.prototype with it), each prototype when first asked for (CX_PROTO). ENOENT: no
+ * template. */
+static int cx_tmpl__copy(cx_ctx *X)
+{
+	pthread_once(&cx_tmpl.once, cx_tmpl__build);
+	if (!cx_tmpl.T)
+		return ENOENT;
+	X->heap->tmpl = 1;
+	return cx_tmpl__obj(X, CX_TMPL_GLOBAL) ? 0 : ENOMEM;
+}
+
 cx_ctx *cx_ctx_new(size_t heap_limit)
 {
 	cx_ctx *X = calloc(1, sizeof(*X));
@@ -260,7 +382,9 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 
 		X->heap->limit = (size_t)-1 / 2;
 		X->heap->perm_mode++; /* the built-in region */
-		err = cx_lib_init(X);
+		err = cx_tmpl__copy(X);
+		if (err == ENOENT)
+			err = cx_lib_init(X);
 		X->heap->perm_mode--;
 		X->heap->limit = lim;
 		X->heap->live = X->heap->used; /* nothing of it is garbage */
@@ -280,8 +404,10 @@ static void cx_heap__free_thing(cx_ctx *X, struct cx_gch *g)
 	if (CX_GC_KIND(*w) == CX_K_OBJ) {
 		cx_obj *o = (cx_obj *)w;
 
-		cx_mem__free(X, o->props, (size_t)o->pcap * sizeof(cx_prop));
-		cx_mem__free(X, o->idx, (size_t)o->icap * sizeof(uint32_t));
+		if (!o->shared) {
+			cx_mem__free(X, o->props, (size_t)o->pcap * sizeof(cx_prop));
+			cx_mem__free(X, o->idx, (size_t)o->icap * sizeof(uint32_t));
+		}
 		cx_mem__free(X, o->elems, (size_t)o->ecap * sizeof(cx_value));
 	}
 	X->heap->used -= g->size;

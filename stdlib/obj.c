@@ -93,6 +93,8 @@ static cx_prop *cx_obj__append(cx_ctx *X, cx_obj *o, cx_str *key)
 {
 	cx_prop *p;
 
+	if (CX_OBJ_OWN(X, o))
+		return NULL;
 	if (o->nprops == o->pcap) {
 		if (o->nlive < o->nprops / 2 && o->nprops >= CX_SMALL) {
 			/* Many deleted slots: compact instead of growing, order preserved. */
@@ -112,7 +114,9 @@ static cx_prop *cx_obj__append(cx_ctx *X, cx_obj *o, cx_str *key)
 			o->pcap = nc;
 		}
 		if (o->pcap > CX_SMALL) {
-			uint32_t ic = o->pcap * 2;
+			uint32_t ic = 2 * CX_SMALL; /* a power of two (a frozen table may be any size) */
+			while (ic < o->pcap * 2)
+				ic *= 2;
 			if (ic != o->icap) {
 				uint32_t *ni = cx_mem__realloc(X, o->idx, o->icap * sizeof(uint32_t),
 							       ic * sizeof(uint32_t));
@@ -148,6 +152,31 @@ static void cx_obj__remove(cx_obj *o, cx_prop *p)
 	o->nlive--;
 	if (o->icap)
 		cx_obj__reindex(o); /* deletions are rare; keeps probing simple */
+}
+
+int cx_obj__unshare(cx_ctx *X, cx_obj *o)
+{
+	struct cx_heap *h = X->heap;
+	size_t lim = h->limit, np = (size_t)o->pcap * sizeof(cx_prop), ni = (size_t)o->icap * sizeof(uint32_t);
+	cx_prop *props;
+	uint32_t *idx = NULL;
+
+	h->limit = (size_t)-1 / 2;
+	props = cx_mem__alloc(X, np);
+	if (props && ni && !(idx = cx_mem__alloc(X, ni))) {
+		cx_mem__free(X, props, np);
+		props = NULL;
+	}
+	h->limit = lim;
+	if (!props)
+		return ENOMEM;
+	memcpy(props, o->props, np);
+	if (ni)
+		memcpy(idx, o->idx, ni);
+	o->props = props;
+	o->idx = idx;
+	o->shared = 0;
+	return 0;
 }
 
 /* Section - Arrays */
@@ -218,7 +247,7 @@ cx_value cx_arr__put(cx_ctx *X, cx_obj *a, uint32_t i, cx_value v)
 	else {
 		cx_str *k = cx_str__from_index(X, i);
 		cx_prop *p;
-		if (!k)
+		if (!k || CX_OBJ_OWN(X, a))
 			return CX_EXCEPTION;
 		if (!(p = cx_obj__find(a, k)) && !(p = cx_obj__append(X, a, k)))
 			return CX_EXCEPTION;
@@ -239,7 +268,8 @@ int cx_arr__delete(cx_ctx *X, cx_obj *a, uint32_t i)
 		a->elems[i] = CX_HOLE;
 		return 1;
 	}
-	if (a->sparse && (k = cx_str__from_index(X, i)) && (p = cx_obj__find(a, k)))
+	if (a->sparse && (k = cx_str__from_index(X, i)) && (p = cx_obj__find(a, k)) &&
+	    !CX_OBJ_OWN(X, a) && (p = cx_obj__find(a, k)))
 		cx_obj__remove(a, p);
 	return 1;
 }
@@ -250,7 +280,7 @@ cx_value cx_arr__set_length(cx_ctx *X, cx_obj *a, uint32_t len)
 
 	if (len < a->nelems)
 		a->nelems = len;
-	if (a->sparse && len < a->length) {
+	if (a->sparse && len < a->length && !CX_OBJ_OWN(X, a)) {
 		for (i = 0; i < a->nprops; i++)
 			if (a->props[i].key && cx_str__array_index(a->props[i].key, &k) && k >= len)
 				cx_obj__remove(a, &a->props[i]);
@@ -351,8 +381,9 @@ static cx_prop *cx_lazy__fill(cx_ctx *X, cx_obj *o, cx_prop *p)
 	h->limit = lim;
 	if (!f)
 		return NULL;
-	/* Building touches only new objects, but finding the slot again costs little. */
-	if (!(p = cx_obj__find(o, key)))
+	/* Building touches only new objects, but finding the slot again costs little (and the
+	 * slot moves if o's table was the shared one). */
+	if (CX_OBJ_OWN(X, o) || !(p = cx_obj__find(o, key)))
 		return NULL;
 	cx_heap__wb(X, o, cx_objv(f));
 	p->val = cx_objv(f);
@@ -440,9 +471,11 @@ int cx_obj__has(cx_ctx *X, cx_obj *o, cx_str *key)
 static inline __attribute__((always_inline)) int cx_obj__set_in(cx_ctx *X, cx_obj *o, cx_str *key,
 								 cx_value v, int flags)
 {
-	cx_prop *p = cx_obj__find(o, key);
+	cx_prop *p;
 
-	if (!p && !(p = cx_obj__append(X, o, key)))
+	if (CX_OBJ_OWN(X, o))
+		return ENOMEM;
+	if (!(p = cx_obj__find(o, key)) && !(p = cx_obj__append(X, o, key)))
 		return ENOMEM;
 	cx_heap__wb(X, o, v);
 	p->val = v;
@@ -489,6 +522,8 @@ cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
 		    (cx_str__array_index(key, &i) && i < o->prim.u.s->len))
 			return v; /* read-only: silently ignored (8.6.2.2) */
 	}
+	if (CX_OBJ_OWN(X, o))
+		return CX_EXCEPTION;
 	if ((p = cx_obj__find(o, key))) {
 		if (!(p->flags & CX_PROP_READONLY)) {
 			cx_heap__wb(X, o, v);
@@ -674,7 +709,9 @@ cx_value cx_delete(cx_ctx *X, cx_value obj, cx_value key)
 		return CX_TRUE;
 	if (p->flags & CX_PROP_DONTDELETE)
 		return CX_FALSE;
-	cx_obj__remove(o, p);
+	if (CX_OBJ_OWN(X, o))
+		return CX_EXCEPTION;
+	cx_obj__remove(o, cx_obj__find(o, k));
 	return CX_TRUE;
 }
 
@@ -719,16 +756,39 @@ int cx_define_cstr(cx_ctx *X, cx_value obj, const char *key, cx_value val, int f
 	return cx_define(X, obj, k.u.s, val, flags);
 }
 
+/* A frozen object never gets another property: its table is cut to what it holds (the session
+ * object and its parts are frozen and kept while a session waits), and a small one is searched
+ * without its index. */
+#define CX_FROZEN_NOIDX 32
+
 void cx_obj_freeze(cx_ctx *X, cx_value obj)
 {
+	cx_obj *o = obj.u.o;
 	uint32_t i;
 
 	if (obj.tag != CX_T_OBJ)
 		return;
-	obj.u.o->frozen = 1;
-	obj.u.o->rdonly = 1;
-	for (i = 0; i < obj.u.o->nprops; i++)
-		obj.u.o->props[i].flags |= CX_PROP_READONLY | CX_PROP_DONTDELETE;
+	o->frozen = 1;
+	o->rdonly = 1;
+	if (CX_OBJ_OWN(X, o)) {
+		cx_catch(X); /* frozen all the same: every [[Put]] and delete throws */
+		return;
+	}
+	for (i = 0; i < o->nprops; i++)
+		o->props[i].flags |= CX_PROP_READONLY | CX_PROP_DONTDELETE;
+	if (o->nprops && o->nprops < o->pcap) {
+		cx_prop *np = cx_mem__realloc(X, o->props, (size_t)o->pcap * sizeof(cx_prop),
+					      (size_t)o->nprops * sizeof(cx_prop));
+		if (np) { /* a smaller block: cannot fail in practice, and the old one stays if it does */
+			o->props = np;
+			o->pcap = o->nprops;
+		}
+	}
+	if (o->icap && o->nprops <= CX_FROZEN_NOIDX) {
+		cx_mem__free(X, o->idx, (size_t)o->icap * sizeof(uint32_t));
+		o->idx = NULL;
+		o->icap = 0;
+	}
 }
 
 /* Section - for-in */

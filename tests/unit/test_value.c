@@ -1360,19 +1360,25 @@ static void test_fast_paths(void)
 		CHECK_N(cx_put(X, q, S("other"), N(3)), 3);
 		CHECK_N(cx_get(X, q, S("other")), 3);
 	}
-	/* The heap pool keeps the byte accounting exact: garbage collected, the count is back. */
+	/* The heap pool keeps the byte accounting exact: garbage collected, the count is back. The
+	 * first round also makes the built-ins it uses (Array.prototype: copies of the process's
+	 * template, heap.c, never collected): the count is taken after it. */
 	Y = cx_ctx_new(1 << 20);
 	CHECK(Y != NULL);
 	if (Y) {
 		int round;
-		base = cx_heap_used(Y);
-		for (round = 0; round < 3; round++) {
+		base = 0;
+		for (round = 0; round < 4; round++) {
 			for (i = 0; i < 2000; i++) {
 				cx_value o = cx_obj_new(Y), e[2] = {N((double)i), cx_str_printf(Y, "s%ld", i)};
 				cx_put(Y, o, N((double)i), cx_arr_new(Y, 2, e));
 				cx_put(Y, o, S("k"), N(1));
 			}
 			cx_gc(Y);
+			if (!round) {
+				base = cx_heap_used(Y);
+				continue;
+			}
 			t_count++;
 			if (cx_heap_used(Y) != base) {
 				t_fail++;
