@@ -191,7 +191,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
 		abort();
 
-	Options opt = { .line_directives = true, .cc = "cc", .home = "." };
+	Options opt = { .line_directives = true, .cc = "cc" };
 	diag_errors = 0;
 	static Doc *doc; /* static: kept across the longjmp of a fatal error */
 	doc = NULL;
