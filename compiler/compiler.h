@@ -148,6 +148,8 @@ typedef struct Options {
 	bool werror;
 	const char *cc;           /* $CC or "cc" */
 	const char *home;         /* where runtime/ and stdlib/ headers and build/libccxml.a are */
+	const char *const *files; /* every document given (a <subdialog src> names a .vxml of them) */
+	int nfiles;
 } Options;
 
 Doc *xml_load(const char *path);             /* NULL after diagnostics */
@@ -176,6 +178,8 @@ int vxml_io_check(Node *n, bool in_form);
 char *vxml_io_record(FILE *lf, Node *n, int shadow, int k);
 /* <catch> or one of its shorthands (<noinput>, <nomatch>, <help>, <error>). */
 bool vxml_is_catch(const Node *n);
+/* A form item: <block>, <field>, <record>, <transfer>, <subdialog>. */
+bool vxml_is_item(const Node *n);
 /* A <choice>'s DTMF sequence (its own, or by <menu dtmf="true">), or NULL. */
 const char *vxml_choice_dtmf(Node *menu, Node *choice);
 

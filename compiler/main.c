@@ -399,6 +399,8 @@ static int main__main(int argc, char **argv)
 	opt.home = getenv("CCXMLC_HOME") && *getenv("CCXMLC_HOME") ? getenv("CCXMLC_HOME") : CCXMLC_HOME;
 	const char *libdir = getenv("CCXMLC_LIBDIR") && *getenv("CCXMLC_LIBDIR") ? getenv("CCXMLC_LIBDIR") : CCXMLC_LIBDIR;
 
+	opt.files = (const char *const *)files;
+	opt.nfiles = nfiles;
 	/* Front end for every document. */
 	Doc **docs = xcalloc((size_t)nfiles, sizeof(Doc *));
 	for (int i = 0; i < nfiles; i++) {

@@ -560,6 +560,8 @@ int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it);
 void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields);
 /* vxml.c: a key the caller pressed while item it waits. */
 void cx_vxio_key(cx_vx_run *r, char key);
+/* vxml.c: a subdialog run starts or returns: to gets from's recording slot and count. */
+void cx_vxio_inherit(cx_vx_run *to, cx_vx_run *from);
 /* conn.c: dialog.exit with values (NULL: an empty object) and expr (NULL: none). */
 void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values, const cx_cval *expr);
 

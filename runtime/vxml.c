@@ -13,7 +13,7 @@
 #include "prov.h"
 
 enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63, VX_MAXDOCS = 64,
-       VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128 };
+       VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128, VX_MAXNEST = 16, VX_MAXPARAMS = 64 };
 
 /* An event counter (VoiceXML 2.0 §5.2.2): of a form item (item >= 0) or of the form (-1),
  * for one event name or prefix ("" counts every event). */
@@ -50,6 +50,14 @@ struct cx_vx_run {
 	const char *end_ev;      /* NULL: dialog.exit */
 	char *end_reason;
 	cx_vxio *io;             /* <record> and the other side-trips (vxio.c) */
+	/* <subdialog> (VoiceXML 2.0 §2.3.4): a run of its own, with a context of its own */
+	cx_vx_run *parent;       /* weak: the run whose <subdialog> started this one, or NULL */
+	cx_vx_run *child;        /* the subdialog running (owned), or NULL */
+	cx_cval *params;         /* its <param>s until the first form's <var>s took them */
+	uint64_t taken;          /* the params taken (bit i: params->kids[i]) */
+	int returned;            /* <return> ran: ret_values or ret_event go to the parent */
+	cx_cval *ret_values, *ret_msg;
+	char ret_event[VX_EVLEN];
 };
 
 static const cx_vx_doc *cx_vx__docs[VX_MAXDOCS];
@@ -97,6 +105,10 @@ static void cx_vx__destroy(void *arg)
 	mem_deref(r->exit_expr);
 	mem_deref(r->end_reason);
 	mem_deref(r->io);
+	mem_deref(r->child);
+	mem_deref(r->params);
+	mem_deref(r->ret_values);
+	mem_deref(r->ret_msg);
 	if (r->d && r->d->vx == r)
 		r->d->vx = NULL;
 }
@@ -182,18 +194,36 @@ int cx_vx_log(cx_ctx *X, cx_value label, cx_value v)
 	return CX_GO;
 }
 
+cx_value cx_vx_args(cx_ctx *X, int n, const char *const *names, const cx_value *vals)
+{
+	cx_value o = cx_obj_new(X);
+
+	for (int i = 0; i < n && !cx_is_exc(o); i++)
+		if (cx_define_cstr(X, o, names[i], vals[i], 0))
+			o = cx_throw_error(X, "Error", "out of memory");
+	return o;
+}
+
+/* The values of a namelist as a heap-neutral object; NULL with an exception in X. */
+static cx_cval *cx_vx__namelist(cx_ctx *X, int n, const char *const *names, const cx_value *vals)
+{
+	cx_value o = cx_vx_args(X, n, names, vals);
+	cx_cval *c = cx_is_exc(o) ? NULL : cx_cval_from(X, o, CX_RT_COPY_DEPTH);
+
+	if (!c && !cx_is_exc(o))
+		cx_throw_error(X, "Error", "out of memory");
+	return c;
+}
+
 int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value expr)
 {
 	cx_vx_run *r = cx_vx__of(X);
-	cx_value o = cx_obj_new(X);
+	cx_cval *c = cx_vx__namelist(X, n, names, vals);
 
-	if (cx_is_exc(o))
+	if (!c)
 		return CX_FAIL;
-	for (int i = 0; i < n; i++)
-		if (cx_define_cstr(X, o, names[i], vals[i], 0))
-			return CX_FAIL;
-	r->exit_values = mem_deref(r->exit_values);
-	r->exit_values = cx_cval_from(X, o, CX_RT_COPY_DEPTH);
+	mem_deref(r->exit_values);
+	r->exit_values = c;
 	if (expr.tag != CX_T_UNDEF)
 		r->exit_expr = cx_cval_from(X, expr, CX_RT_COPY_DEPTH);
 	r->stop = 1;
@@ -320,23 +350,85 @@ static void cx_vx__raise(cx_vx_run *r, const char *ev, cx_value msg)
 	r->X->slots[r->doc->message_slot] = msg;
 }
 
+/* error.semantic with the message m (a C string); 0, or -1 out of memory (X has it). */
+static int cx_vx__semantic_msg(cx_vx_run *r, const char *m)
+{
+	cx_value v = cx_str_utf8(r->X, m, strlen(m));
+
+	if (cx_is_exc(v))
+		return -1;
+	cx_vx__raise(r, "error.semantic", v);
+	return 0;
+}
+
+/* The name of the event `event` of what (<throw>, <return>); NULL when it was thrown
+ * (*rc says how the body goes on). */
+static const char *cx_vx__evname(cx_vx_run *r, cx_value event, const char *what, int *rc)
+{
+	const char *s = cx_rt_str(r->X, event);
+	char m[80];
+
+	*rc = CX_FAIL;
+	if (!s)
+		return NULL;
+	if (*s && strlen(s) < VX_EVLEN)
+		return s;
+	snprintf(m, sizeof(m), "%s of %s", what, *s ? "an event name of 128 bytes or more" : "an empty event name");
+	*rc = cx_vx__semantic_msg(r, m) ? CX_FAIL : CX_STOP;
+	return NULL;
+}
+
 int cx_vx_throw(cx_ctx *X, cx_value event, cx_value message)
 {
 	cx_vx_run *r = cx_vx__of(X);
-	const char *s = cx_rt_str(X, event);
+	int rc;
+	const char *s = cx_vx__evname(r, event, "<throw>", &rc);
 
 	if (!s)
-		return CX_FAIL;
-	if (!*s || strlen(s) >= VX_EVLEN) {
-		cx_value m = cx_str_utf8(X, *s ? "<throw> of an event name of 128 bytes or more" :
-					 "<throw> of an empty event name", *s ? 46 : 30);
-		if (cx_is_exc(m))
-			return CX_FAIL;
-		cx_vx__raise(r, "error.semantic", m);
-		return CX_STOP;
-	}
+		return rc;
 	cx_vx__raise(r, s, message);
 	return CX_STOP;
+}
+
+/* <return> (VoiceXML 2.0 §2.3.10): the subdialog ends; its namelist becomes the value of the
+ * caller's <subdialog> item, or its event is thrown there. The return itself happens when the
+ * run has unwound (cx_vx__finish). */
+int cx_vx_return(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value event,
+		 cx_value message)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	int rc;
+
+	if (!r->parent)
+		return cx_vx__semantic_msg(r, "<return> outside a subdialog") ? CX_FAIL : CX_STOP;
+	if (event.tag != CX_T_UNDEF) {
+		const char *s = cx_vx__evname(r, event, "<return>", &rc);
+		if (!s)
+			return rc;
+		str_ncpy(r->ret_event, s, sizeof(r->ret_event));
+		if (message.tag != CX_T_UNDEF && !(r->ret_msg = cx_cval_from(X, message, CX_RT_COPY_DEPTH))) {
+			cx_throw_error(X, "Error", "out of memory");
+			return CX_FAIL;
+		}
+	} else if (!(r->ret_values = cx_vx__namelist(X, n, names, vals))) {
+		return CX_FAIL;
+	}
+	r->returned = 1;
+	r->stop = 1;
+	return CX_STOP;
+}
+
+int cx_vx_param(cx_ctx *X, const char *name, cx_value *v)
+{
+	cx_vx_run *r = cx_vx__of(X);
+
+	for (uint32_t i = 0; r->params && i < r->params->nkids && i < VX_MAXPARAMS; i++)
+		if (!strcmp(r->params->keys[i], name)) {
+			r->taken |= (uint64_t)1 << i;
+			*v = cx_cval_to(X, r->params->kids[i]);
+			return 1;
+		}
+	return 0;
 }
 
 /* The dialog ends with error.dialog, reason `why`. */
@@ -551,7 +643,11 @@ static void cx_vx__finish_h(void *arg)
 	cx_engine_kick(r->e);
 }
 
-/* The dialog ends once its queued prompts have played. */
+static void cx_vx__return_h(void *arg);
+
+/* The dialog ends once its queued prompts have played; a subdialog that ran <return> goes
+ * back to its caller at once (the prompts go on playing), any other end of a subdialog ends
+ * every run (VoiceXML 2.0 §2.3.4: <exit> leaves the interpreter). */
 static void cx_vx__finish(cx_vx_run *r)
 {
 	uint64_t now = tmr_jiffies();
@@ -559,6 +655,12 @@ static void cx_vx__finish(cx_vx_run *r)
 	r->stop = 1;
 	r->item = -1;
 	tmr_cancel(&r->t_in);
+	if (r->parent && r->returned) {
+		tmr_start(&r->t_go, 0, cx_vx__return_h, r);
+		return;
+	}
+	for (cx_vx_run *p = r->parent; p; p = p->parent)
+		p->stop = 1;
 	tmr_start(&r->t_go, r->play_end > now ? r->play_end - now : 0, cx_vx__finish_h, r);
 }
 
@@ -575,6 +677,19 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 	for (uint32_t i = 0; i < f->nitems; i++)
 		r->X->slots[f->items[i].slot] = CX_UNDEFINED;
 	cx_vx__call(r, f->init);
+	if (!r->params)
+		return;
+	/* §2.3.4: every <param> of the <subdialog> names a <var> of the form it starts in */
+	for (uint32_t i = 0; i < r->params->nkids && !r->stop && !r->ev[0]; i++)
+		if (i >= VX_MAXPARAMS || !(r->taken & (uint64_t)1 << i)) {
+			char m[300];
+			snprintf(m, sizeof(m), "<param name='%.100s'>: the subdialog's form '%.100s' has no <var> of "
+				 "that name", r->params->keys[i], f->id ? f->id : "");
+			if (cx_vx__semantic_msg(r, m))
+				cx_catch(r->X);
+			cx_vx__dispatch(r);
+		}
+	r->params = mem_deref(r->params);
 }
 
 static int cx_vx__select(cx_vx_run *r)
@@ -620,6 +735,8 @@ static void cx_vx__interdigit_h(void *arg)
 	cx_vx__collect_end(arg, 0);
 }
 
+static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it);
+
 /* One pass of the FIA's main loop, as many times as no input is needed. */
 static void cx_vx__advance(cx_vx_run *r)
 {
@@ -655,6 +772,11 @@ static void cx_vx__advance(cx_vx_run *r)
 		if (rc != CX_GO || r->stop || r->next_form >= 0)
 			continue;
 		r->item = i;
+		if (it->kind == CX_VX_SUBDIALOG) {
+			if (!cx_vx__subdialog(r, it))
+				return; /* the subdialog runs; cx_vx__return_h goes on */
+			continue;
+		}
 		if (it->kind != CX_VX_FIELD) { /* <record>: vxio.c calls cx_vx_item_done at its end */
 			if (cx_vxio_item(r, it))
 				break;
@@ -706,11 +828,12 @@ static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final
 	return n >= 1 && n >= (size_t)it->minlen ? 1 : -1;
 }
 
-/* noinput or nomatch of the collecting field, or an event sent to the dialog. */
-static void cx_vx__event(cx_vx_run *r, const char *ev)
+/* noinput or nomatch of the collecting field, an event sent to the dialog or returned by a
+ * subdialog. */
+static void cx_vx__event(cx_vx_run *r, const char *ev, cx_value msg)
 {
 	r->item = -1;
-	cx_vx__raise(r, ev, CX_UNDEFINED);
+	cx_vx__raise(r, ev, msg);
 	cx_vx__dispatch(r);
 	cx_vx__advance(r);
 }
@@ -789,7 +912,7 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
 	tmr_cancel(&r->t_in);
 	if (noinput || r->nbuf == 0) {
-		cx_vx__event(r, "noinput");
+		cx_vx__event(r, "noinput", CX_UNDEFINED);
 		return;
 	}
 	size_t n = r->nbuf;
@@ -809,7 +932,7 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	if (m <= 0) {
-		cx_vx__event(r, "nomatch");
+		cx_vx__event(r, "nomatch", CX_UNDEFINED);
 		return;
 	}
 	if (cx_is_exc(v)) {
@@ -839,7 +962,7 @@ void cx_vx_deliver(cx_vx_run *r, const char *ev)
 	tmr_cancel(&r->t_in); /* whatever the item waited for, the event comes first */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
-	cx_vx__event(r, ev);
+	cx_vx__event(r, ev, CX_UNDEFINED);
 	cx_engine_kick(r->e);
 }
 
@@ -870,6 +993,8 @@ cx_vxio **cx_vx_io(cx_vx_run *r, cx_engine **e, cx_dlg **d, cx_ctx **X, uint64_t
 
 void cx_vx_input(cx_vx_run *r, const char *digits)
 {
+	while (r && r->child) /* the subdialog running takes the keys */
+		r = r->child;
 	if (!r || r->stop)
 		return;
 	for (const char *p = digits; *p; p++) {
@@ -977,7 +1102,9 @@ static void cx_vx__start_h(void *arg)
 	cx_engine_kick(r->e);
 }
 
-int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg)
+/* A run of doc on dialog d with a context of its own (not started). */
+static int cx_vx__new(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play,
+		      void *arg)
 {
 	cx_vx_run *r;
 
@@ -1011,12 +1138,23 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 		return ENOMEM;
 	}
 	r->X->user = r;
-	d->vx = r;
 	r->play_end = tmr_jiffies();
 	if (cx_vx__session(r)) {
 		mem_deref(r);
 		return ENOMEM;
 	}
+	*rp = r;
+	return 0;
+}
+
+int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg)
+{
+	cx_vx_run *r;
+	int err = cx_vx__new(&r, e, d, doc, play, arg);
+
+	if (err)
+		return err;
+	d->vx = r;
 	if (cx_vx__call(r, doc->init) != CX_GO && r->stop) {
 		mem_deref(r);
 		return EINVAL;
@@ -1025,4 +1163,136 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 	tmr_start(&r->t_go, 0, cx_vx__start_h, r);
 	*rp = r;
 	return 0;
+}
+
+/* Section - Subdialogs (VoiceXML 2.0 §2.3.4) */
+
+/* The document and form a subdialog's src names: "doc.vxml", "doc.vxml#id", "#id" (this
+ * document); NULL after error.badfetch was thrown. */
+static const cx_vx_doc *cx_vx__subsrc(cx_vx_run *r, const char *src, int *form)
+{
+	const char *hash = strchr(src, '#');
+	size_t n = hash ? (size_t)(hash - src) : strlen(src);
+	char path[512];
+	const cx_vx_doc *doc = r->doc;
+
+	if (n) {
+		snprintf(path, sizeof(path), "%.*s", (int)(n < sizeof(path) ? n : sizeof(path) - 1), src);
+		doc = n < sizeof(path) ? cx_vx_find(path) : NULL;
+	}
+	if (!doc) {
+		cx_vx__badfetch(r, "<subdialog src>", src, "not a VoiceXML document compiled into this program");
+		return NULL;
+	}
+	*form = 0;
+	if (!hash)
+		return doc;
+	for (uint32_t i = 0; i < doc->nforms; i++)
+		if (doc->forms[i].id && !strcmp(doc->forms[i].id, hash + 1)) {
+			*form = (int)i;
+			return doc;
+		}
+	cx_vx__badfetch(r, "<subdialog src>", src, "no form or menu of that id in the document");
+	return NULL;
+}
+
+/* Item it of r is a <subdialog>: a child run of its src starts with a context of its own;
+ * 0 while it runs, 1 when an event was thrown and handled instead, -1 when r stops. */
+static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it)
+{
+	const cx_vx_sub_item *sb = it->sub;
+	const char *src = sb->src;
+	cx_cval *params = NULL;
+	int form = 0, depth = 0;
+
+	for (cx_vx_run *p = r; p->parent; p = p->parent)
+		depth++;
+	r->X->steps = (int64_t)cx_vx__budget(r->e);
+	if (sb->srcexpr) {
+		cx_value v = sb->srcexpr(r->X);
+		src = cx_is_exc(v) ? NULL : cx_rt_str(r->X, v);
+		if (!src) {
+			cx_vx_semantic(r->X, "subdialog", it->line);
+			goto thrown;
+		}
+	}
+	const cx_vx_doc *doc = cx_vx__subsrc(r, src, &form);
+	if (!doc)
+		goto thrown;
+	if (depth >= VX_MAXNEST) {
+		cx_vx__badfetch(r, "<subdialog src>", src, "subdialogs nest 16 deep at most");
+		goto thrown;
+	}
+	if (sb->args) {
+		cx_value o = sb->args(r->X);
+		if (cx_is_exc(o)) {
+			cx_vx_semantic(r->X, "subdialog", it->line);
+			goto thrown;
+		}
+		if (!(params = cx_cval_from(r->X, o, CX_RT_COPY_DEPTH))) {
+			cx_vx__fail(r, "error.noresource: out of memory for a subdialog's parameters");
+			return -1;
+		}
+	}
+	cx_vx_run *c;
+	if (cx_vx__new(&c, r->e, r->d, doc, r->play, r->arg)) {
+		mem_deref(params);
+		cx_vx__fail(r, "error.noresource: out of memory for a subdialog");
+		return -1;
+	}
+	cx_log_doc(r->d->sess->id, "vxml subdialog", src);
+	c->parent = r;
+	c->params = params;
+	c->next_form = form;
+	c->play_end = r->play_end;
+	memcpy(c->buf, r->buf, sizeof(c->buf)); /* the keys typed ahead are the subdialog's */
+	c->nbuf = r->nbuf;
+	r->nbuf = 0;
+	r->buf[0] = '\0';
+	cx_vxio_inherit(c, r);
+	r->child = c;
+	r->d->vx = c;
+	cx_vx__call(c, doc->init);
+	tmr_start(&c->t_go, 0, cx_vx__start_h, c);
+	return 0;
+thrown:
+	r->item = -1;
+	cx_vx__dispatch(r);
+	return 1;
+}
+
+/* The subdialog r ran <return>: its caller's item gets the returned object (then its <filled>)
+ * or the returned event is thrown there. */
+static void cx_vx__return_h(void *arg)
+{
+	cx_vx_run *r = arg, *p = r->parent;
+	cx_engine *e = r->e;
+	cx_cval *vals = r->ret_values, *msg = r->ret_msg;
+	char ev[VX_EVLEN];
+
+	memcpy(ev, r->ret_event, sizeof(ev));
+	r->ret_values = r->ret_msg = NULL;
+	if (r->play_end > p->play_end)
+		p->play_end = r->play_end;
+	memcpy(p->buf, r->buf, sizeof(p->buf));
+	p->nbuf = r->nbuf;
+	cx_vxio_inherit(p, r);
+	if (r->d->vx == r)
+		r->d->vx = p;
+	p->child = NULL;
+	mem_deref(r);
+	cx_log_doc(p->d->sess->id, "vxml subdialog return", ev[0] ? ev : "values");
+	cx_value v = ev[0] ? (msg ? cx_cval_to(p->X, msg) : CX_UNDEFINED) :
+		vals ? cx_cval_to(p->X, vals) : cx_obj_new(p->X);
+	mem_deref(vals);
+	mem_deref(msg);
+	if (cx_is_exc(v)) {
+		cx_catch(p->X);
+		cx_vx_error(p, "error.noresource: out of memory for a subdialog's result", 1);
+	} else if (ev[0]) {
+		cx_vx__event(p, ev, v);
+	} else {
+		cx_vx__fill(p, v);
+	}
+	cx_engine_kick(e);
 }

@@ -172,7 +172,7 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs);
  * budget). Its variables (document, dialog and form-item variables alike) are slots from
  * CX_SLOT_FIRST_VAR on. The bodies return CX_GO, CX_STOP after <exit>, <goto> or <disconnect>
  * (recorded by the cx_vx_* call), or CX_FAIL after cx_vx_semantic. */
-enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD, CX_VX_RECORD, CX_VX_TRANSFER };
+enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD, CX_VX_RECORD, CX_VX_TRANSFER, CX_VX_SUBDIALOG };
 enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN, CX_VX_MENU };
 
 /* A <menu>'s <choice>: its DTMF key sequence and where it goes (next "#id", expr, or event). */
@@ -210,7 +210,16 @@ typedef struct cx_vx_item {
 	int line;
 	const struct cx_vx_rec_item *rec; /* record: its attributes (runtime/vxio.c) */
 	const struct cx_vx_xfer_item *xfer; /* transfer: its attributes (runtime/vxio.c) */
+	const struct cx_vx_sub_item *sub;   /* subdialog: where it goes, what it passes */
 } cx_vx_item;
+
+/* <subdialog> (runtime/vxml.c): src "doc.vxml", "doc.vxml#id" or "#id" (NULL: srcexpr's
+ * value); args: an object of its <param>s and namelist variables (NULL: none). */
+typedef struct cx_vx_sub_item {
+	const char *src;
+	cx_cond_fn *srcexpr;
+	cx_cond_fn *args;
+} cx_vx_sub_item;
 
 /* <transfer> (runtime/vxio.c): handed to CCXML as dialog.transfer. */
 enum cx_vx_xfer { CX_VX_BLIND, CX_VX_BRIDGE, CX_VX_CONSULTATION };
@@ -287,6 +296,13 @@ int cx_vx_clear(cx_ctx *X, const char *name);
 /* <throw>: the event (a string) is handled once the body returned CX_STOP. */
 int cx_vx_throw(cx_ctx *X, cx_value event, cx_value message);
 int cx_vx_semantic(cx_ctx *X, const char *elem, int line);
+/* An object of the n names and their values (<exit namelist>, a subdialog's arguments). */
+cx_value cx_vx_args(cx_ctx *X, int n, const char *const *names, const cx_value *vals);
+/* <return namelist> (event undefined) or <return event/eventexpr message/messageexpr>. */
+int cx_vx_return(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value event,
+		 cx_value message);
+/* A form <var> of a subdialog: 1 and *v the <param> of that name passed to it, or 0. */
+int cx_vx_param(cx_ctx *X, const char *name, cx_value *v);
 
 #ifdef __cplusplus
 }
