@@ -178,6 +178,16 @@ int vxml_io_check(Node *n, bool in_form);
 char *vxml_io_record(FILE *lf, Node *n, int shadow, int k);
 /* <catch> or one of its shorthands (<noinput>, <nomatch>, <help>, <error>). */
 bool vxml_is_catch(const Node *n);
+/* vxml_prop.c: <property> checked; the value attribute of property `name` for element n (its
+ * own, its item's, form's or document's; NULL: the default); as ms; bargein of a <prompt> or
+ * <audio> (its attribute or the property); whether DTMF is an input mode. */
+void vxml_prop_check(Node *n);
+Attr *vxml_prop(Node *n, const char *name);
+long vxml_prop_ms(Node *n, const char *name);
+bool vxml_prop_bargein(Node *prompt);
+bool vxml_prop_dtmf(Node *n);
+/* vxml_io.c: "10s", "500ms" -> ms; -1 when malformed (reported). */
+long vxml_time(Attr *a);
 /* A form item: <block>, <field>, <record>, <transfer>, <subdialog>. */
 bool vxml_is_item(const Node *n);
 /* A <choice>'s DTMF sequence (its own, or by <menu dtmf="true">), or NULL. */

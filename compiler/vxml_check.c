@@ -61,13 +61,14 @@ static const VElem vx__elems[] = {
 	{"param", VP_SUB, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"value", 0}}},
 	{"return", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR},
 		{"namelist", VA_NAMES}}},
+	{"property", VP_VXML | VP_FORM | VP_FIELD | VP_MENU | VP_EXEC, 0, {{"name", VA_REQ}, {"value", VA_REQ}}},
 	{"meta", VP_VXML, 0, {{"name", 0}, {"content", 0}, {"http-equiv", 0}}},
 };
 
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
 	"submit", "data",
-	"property", "value", "break", "initial", "object",
+	"value", "break", "initial", "object",
 	"link", "foreach", "mark", "option", "metadata",
 };
 
@@ -203,7 +204,10 @@ static void vx__field(VChk *c, Node *n)
 		}
 	if (type)
 		vxml_builtin(type, &lo, &hi, true);
-	else if (voice || !grammar)
+	if (!vxml_prop_dtmf(n))
+		diag_warning(n->loc, "<field name='%s'>: its inputmodes property has no dtmf: speech input is not "
+		             "supported, it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
+	else if (!type && (voice || !grammar))
 		diag_warning(n->loc, "<field name='%s'> has no DTMF grammar: speech input is not supported, "
 		             "it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
 }
@@ -458,6 +462,8 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		vx__throw(n);
 	else if (!strcmp(n->tag, "subdialog"))
 		vx__subdialog(c, n);
+	else if (!strcmp(n->tag, "property"))
+		vxml_prop_check(n);
 	else if (!strcmp(n->tag, "return"))
 		vx__return(n);
 	else if (!strcmp(n->tag, "grammar") && strcmp(n->parent->tag, "field"))
@@ -467,6 +473,9 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		char *end = NULL;
 		if (a && (strtol(a->value.s, &end, 10) < 1 || *end))
 			diag_error(a->value.loc, "count='%s' must be a whole number from 1", a->value.s);
+		Attr *b = node_attr(n, "bargein");
+		if (b && strcmp(b->value.s, "true") && strcmp(b->value.s, "false"))
+			diag_error(b->value.loc, "bargein='%s' must be true or false", b->value.s);
 	}
 	for (Node *k = n->kids; k; k = k->next)
 		vx__node(c, k, e->holds);

@@ -137,24 +137,27 @@ static void ve__call(Fn *F, const char *call)
 	fn_out(F, "{ int r_ = %s; if (r_ != CX_GO) return r_; }", call);
 }
 
-static void ve__audio(VEm *E, Fn *F, Node *n)
+/* An <audio> (in a <prompt> whose bargein is given, or on its own: -1). */
+static void ve__audio(VEm *E, Fn *F, Node *n, int bargein)
 {
 	Attr *src = node_attr(n, "src");
 	char *fb = n->has_text ? ve__squeeze(n->text.s) : NULL;
 	char *v = fb && *fb ? ve__text(E, F, fb, strlen(fb)) : "CX_UNDEFINED";
-	ve__call(F, xprintf("cx_vx_prompt(X, %s, %s)", src ? c_quote(src->value.s, src->value.len) : "NULL", v));
+	ve__call(F, xprintf("cx_vx_prompt(X, %s, %s, %d)", src ? c_quote(src->value.s, src->value.len) : "NULL", v,
+			    bargein < 0 ? vxml_prop_bargein(n) : bargein));
 }
 
 /* <prompt>: its text (TTS), then its <audio>s, in this version (docs/voicexml.md). */
 static void ve__prompt(VEm *E, Fn *F, Node *n)
 {
 	char *t = n->has_text ? ve__squeeze(n->text.s) : NULL;
+	int b = vxml_prop_bargein(n);
 	if (t && *t)
-		ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s)", ve__text(E, F, t, strlen(t))));
+		ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__text(E, F, t, strlen(t)), b));
 	for (Node *k = n->kids; k; k = k->next)
 		if (ve__is(k, "audio")) {
 			fn_line(F, k->loc.line);
-			ve__audio(E, F, k);
+			ve__audio(E, F, k, b);
 		} else if (ve__is(k, "enumerate") && n->parent) { /* every choice of the menu */
 			fn_line(F, k->loc.line);
 			for (Node *c = n->parent->kids; c; c = c->next) {
@@ -163,7 +166,7 @@ static void ve__prompt(VEm *E, Fn *F, Node *n)
 					continue;
 				char *said = c->has_text ? ve__squeeze(c->text.s) : xstrdup("");
 				char *line = *said ? xprintf("For %s, press %s.", said, key) : xprintf("Press %s.", key);
-				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s)", ve__text(E, F, line, strlen(line))));
+				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__text(E, F, line, strlen(line)), b));
 			}
 		}
 }
@@ -274,7 +277,7 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 	} else if (ve__is(n, "prompt")) {
 		ve__prompt(E, F, n);
 	} else if (ve__is(n, "audio")) {
-		ve__audio(E, F, n);
+		ve__audio(E, F, n, -1);
 	} else if (ve__is(n, "exit")) {
 		Attr *ex = node_attr(n, "expr");
 		ve__exit(E, F, n, "cx_vx_exit", ex && ex->tree ? ve__expr(F, ex) : "CX_UNDEFINED");
@@ -433,6 +436,15 @@ static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
 	return name;
 }
 
+/* The table fields of an input item's DTMF properties (vxml_prop.c). */
+static char *ve__keyprops(Node *it)
+{
+	Attr *tc = vxml_prop(it, "termchar");
+	int term = tc ? (unsigned char)tc->value.s[0] : '#';
+	return xprintf(".interdigit_ms = %ld, .termtimeout_ms = %ld, .termchar = %d, .nodtmf = %d",
+		       vxml_prop_ms(it, "interdigittimeout"), vxml_prop_ms(it, "termtimeout"), term, !vxml_prop_dtmf(it));
+}
+
 static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 {
 	Attr *name = node_attr(it, "name");
@@ -450,7 +462,7 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	char *filled = "NULL"; /* the field's <filled> is in the form's list (ve__filleds) */
 	int ncatch = 0;
 	char *cname = ve__catches(E, lf, it, &ncatch);
-	uint32_t timeout = 0;
+	uint32_t timeout = (uint32_t)vxml_prop_ms(it, "timeout");
 	for (Node *k = it->kids; k; k = k->next) {
 		Attr *to = ve__is(k, "prompt") ? node_attr(k, "timeout") : NULL;
 		if (to) {
@@ -473,11 +485,11 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	}
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
-		".rec = %s, .xfer = %s, .sub = %s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
+		".rec = %s, .xfer = %s, .sub = %s, %s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
 		ve__is(it, "subdialog") ? "CX_VX_SUBDIALOG" : "CX_VX_FIELD",
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
 		gram == 1 ? "CX_VX_DIGITS" : gram == 2 ? "CX_VX_BOOLEAN" : "CX_VX_NOGRAM", lo, hi, timeout,
-		cname, ncatch, it->loc.line, ri, xi, si);
+		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it));
 }
 
 /* The index of the form item named name (len bytes) among f's items, or -1. */
@@ -571,8 +583,9 @@ static void ve__menu(VEm *E, FILE *tf, FILE *lf, Node *m, int idx)
 	char *cname = ve__catches(E, lf, m, &ncatch);
 	fprintf(tf, "static const cx_vx_item form_%d_items[] = {\n", idx);
 	fprintf(tf, "\t{.kind = CX_VX_FIELD, .name = \" menu\", .slot = %d, .prompt = %s, .gram = CX_VX_MENU, "
-		".catches = %s, .ncatches = %d, .choices = menu_%d_choices, .nchoices = %d, .line = %d},\n};\n\n",
-		slot, prompt, cname, ncatch, idx, nch, m->loc.line);
+		".catches = %s, .ncatches = %d, .choices = menu_%d_choices, .nchoices = %d, .line = %d, "
+		".timeout_ms = %ld, %s},\n};\n\n", slot, prompt, cname, ncatch, idx, nch, m->loc.line,
+		vxml_prop_ms(m, "timeout"), ve__keyprops(m));
 }
 
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)

@@ -530,8 +530,9 @@ const cx_vx_doc *cx_vx_find(const char *src);
 typedef uint64_t (cx_vx_play_h)(cx_engine *e, cx_dlg *d, const char *src, void *arg);
 /* Starts doc for dialog d (a mem object; deref stops it). dialog.started is the caller's. */
 int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg);
-/* DTMF digits the caller pressed on the dialog's connection. */
-void cx_vx_input(cx_vx_run *r, const char *digits);
+/* DTMF digits the caller pressed on the dialog's connection: 1 when one was taken (the
+ * prompts playing stop: barge-in), 0 when all were dropped (a bargein="false" prompt plays). */
+int cx_vx_input(cx_vx_run *r, const char *digits);
 /* vxml.c for vxio.c: the field collecting gets v, its <filled> runs, the FIA goes on. */
 void cx_vx_item_done(cx_vx_run *r, cx_value v);
 /* vxio.c's state of the run (*ret), and the run's engine, dialog, context and the time its

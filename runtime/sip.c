@@ -2354,9 +2354,8 @@ static void cx_sip__vx_dtmf(cx_sip_call *call, const char *dig)
 		cx_sip_vx *v = le->data;
 		if (v->d->exited || v->d->sess != call->c->sess || strcmp(v->d->connid, call->c->id))
 			continue;
-		if (v->play && v->play->call == call)
-			cx_sip_play__stop(v->play); /* barge-in */
-		cx_vx_input(v->run, dig);
+		if (cx_vx_input(v->run, dig) && v->play && v->play->call == call)
+			cx_sip_play__stop(v->play); /* barge-in (not into a bargein="false" prompt) */
 		cx_engine_kick(call->st->e);
 		return;
 	}

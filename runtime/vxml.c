@@ -13,7 +13,8 @@
 #include "prov.h"
 
 enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63, VX_MAXDOCS = 64,
-       VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128, VX_MAXNEST = 16, VX_MAXPARAMS = 64 };
+       VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128, VX_MAXNEST = 16, VX_MAXPARAMS = 64,
+       VX_MAXNB = 16 };
 
 /* An event counter (VoiceXML 2.0 §5.2.2): of a form item (item >= 0) or of the form (-1),
  * for one event name or prefix ("" counts every event). */
@@ -45,6 +46,9 @@ struct cx_vx_run {
 	char buf[VX_MAXDIGITS + 1];
 	size_t nbuf;
 	uint64_t play_end;       /* tmr_jiffies() when the queued prompts end */
+	struct { uint64_t from, to; } nb[VX_MAXNB]; /* when bargein="false" prompts play */
+	int nnb;
+	int termwait;            /* the input is complete; termtimeout runs for the termchar */
 	struct tmr t_in, t_go;
 	cx_cval *exit_values, *exit_expr;
 	const char *end_ev;      /* NULL: dialog.exit */
@@ -125,6 +129,8 @@ static uint64_t cx_vx__budget(const cx_engine *e)
 
 /* Section - Executable content (called by generated code) */
 
+static int cx_vx__deaf(cx_vx_run *r, uint64_t now);
+
 /* "audio", "audio?text=ESC" or "?text=ESC" (media.c's src form). */
 static char *cx_vx__src(const char *audio, const char *text)
 {
@@ -156,7 +162,7 @@ static char *cx_vx__src(const char *audio, const char *text)
 	return s;
 }
 
-int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text)
+int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
 {
 	cx_vx_run *r = cx_vx__of(X);
 	const char *t = NULL;
@@ -172,6 +178,14 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text)
 	uint64_t now = tmr_jiffies();
 	if (r->play_end < now)
 		r->play_end = now;
+	if (!bargein && ms) { /* keys are dropped while it plays, those typed ahead now (§4.1.5) */
+		cx_vx__deaf(r, now);
+		if (r->nnb < VX_MAXNB)
+			r->nb[r->nnb++].from = r->play_end;
+		r->nb[r->nnb - 1].to = r->play_end + ms; /* the 16th span reaches over those after it */
+		r->nbuf = 0;
+		r->buf[0] = '\0';
+	}
 	r->play_end += ms;
 	cx_log_doc(r->d->sess->id, "vxml prompt", audio ? audio : t ? t : "");
 	return CX_GO;
@@ -723,6 +737,7 @@ static int cx_vx__select(cx_vx_run *r)
 }
 
 static void cx_vx__collect_end(cx_vx_run *r, int noinput);
+static int cx_vx__key(cx_vx_run *r, char key, int fed);
 static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp);
 
 static void cx_vx__noinput_h(void *arg)
@@ -787,7 +802,12 @@ static void cx_vx__advance(cx_vx_run *r)
 			memcpy(tmp, r->buf, r->nbuf + 1);
 			r->nbuf = 0;
 			r->buf[0] = '\0';
-			cx_vx_input(r, tmp);
+			for (const char *p = tmp; *p; p++) { /* what the first keys fill takes the rest */
+				cx_vx_run *t = r;
+				while (t->child)
+					t = t->child;
+				cx_vx__key(t, *p, 1);
+			}
 			return;
 		}
 		uint64_t now = tmr_jiffies();
@@ -907,6 +927,7 @@ static void cx_vx__fill(cx_vx_run *r, cx_value v)
 
 static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 {
+	r->termwait = 0;
 	if (r->item < 0 || r->stop)
 		return;
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
@@ -916,7 +937,7 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		return;
 	}
 	size_t n = r->nbuf;
-	if (n && r->buf[n - 1] == '#')
+	if (n && it->termchar && r->buf[n - 1] == it->termchar)
 		n--;
 	int m = cx_vx__match(it, r->buf, n, 1);
 	if (m > 0 && it->gram == CX_VX_MENU) {
@@ -991,36 +1012,82 @@ cx_vxio **cx_vx_io(cx_vx_run *r, cx_engine **e, cx_dlg **d, cx_ctx **X, uint64_t
 	return &r->io;
 }
 
-void cx_vx_input(cx_vx_run *r, const char *digits)
+/* Is a bargein="false" prompt playing at now? (Those that ended are forgotten.) */
+static int cx_vx__deaf(cx_vx_run *r, uint64_t now)
 {
-	while (r && r->child) /* the subdialog running takes the keys */
-		r = r->child;
-	if (!r || r->stop)
-		return;
-	for (const char *p = digits; *p; p++) {
-		if (r->nbuf >= VX_MAXDIGITS)
-			break;
-		if (!strchr("0123456789*#ABCD", *p))
+	int deaf = 0, k = 0;
+
+	for (int i = 0; i < r->nnb; i++) {
+		if (r->nb[i].to <= now)
 			continue;
-		r->buf[r->nbuf++] = *p;
-		r->buf[r->nbuf] = '\0';
-		if (r->item < 0)
-			continue; /* typeahead until a field collects */
-		const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
-		if (it->kind != CX_VX_FIELD) {
-			cx_vxio_key(r, *p);
-			return;
-		}
-		r->play_end = tmr_jiffies(); /* barge-in: the prompts stop */
-		int m = *p == '#' ? 1 : cx_vx__match(it, r->buf, r->nbuf, 0);
-		if (m != 0) {
-			cx_vx__collect_end(r, 0);
-			if (r->stop || r->item < 0)
-				return; /* the rest of the digits were typed into what follows */
-		}
-		else
-			tmr_start(&r->t_in, VX_INTERDIGIT_MS, cx_vx__interdigit_h, r);
+		deaf |= r->nb[i].from <= now;
+		r->nb[k++] = r->nb[i];
 	}
+	r->nnb = k;
+	return deaf;
+}
+
+/* One key for run r; fed: typed ahead before, now given to the field. 1 when it was taken
+ * (the prompts playing stop: barge-in), 0 when it was dropped. */
+static int cx_vx__key(cx_vx_run *r, char key, int fed)
+{
+	uint64_t now = tmr_jiffies();
+
+	if (r->stop || r->nbuf >= VX_MAXDIGITS || !strchr("0123456789*#ABCD", key))
+		return 0;
+	if (!fed && cx_vx__deaf(r, now)) {
+		cx_log_doc(r->d->sess->id, "vxml key dropped (bargein false)", (char[]){key, 0});
+		return 0;
+	}
+	const cx_vx_item *it = r->item >= 0 ? &r->doc->forms[r->form].items[r->item] : NULL;
+	if (it && it->kind != CX_VX_FIELD) { /* <record> ends at a key; keys are not its input */
+		cx_vxio_key(r, key);
+		return 1;
+	}
+	if (it && it->nodtmf) /* inputmodes without dtmf */
+		return 0;
+	r->buf[r->nbuf++] = key;
+	r->buf[r->nbuf] = '\0';
+	if (!it)
+		return 1; /* typeahead until a field collects */
+	r->play_end = now; /* barge-in: the prompts stop */
+	r->nnb = 0;
+	int term = it->termchar && key == it->termchar;
+	if (r->termwait) { /* the input was complete: a key ends it, the termchar is eaten */
+		r->termwait = 0;
+		if (!term)
+			r->buf[--r->nbuf] = '\0';
+		cx_vx__collect_end(r, 0);
+		if (!term) {
+			while (r->child)
+				r = r->child;
+			cx_vx__key(r, key, 1); /* the key belongs to what collects next */
+		}
+		return 1;
+	}
+	int m = term ? 1 : cx_vx__match(it, r->buf, r->nbuf, 0);
+	if (m > 0 && !term && it->termchar && it->termtimeout_ms) {
+		r->termwait = 1; /* §6.3.3 termtimeout: wait for the termchar */
+		tmr_start(&r->t_in, it->termtimeout_ms, cx_vx__interdigit_h, r);
+	} else if (m != 0) {
+		cx_vx__collect_end(r, 0);
+	} else {
+		tmr_start(&r->t_in, it->interdigit_ms ? it->interdigit_ms : VX_INTERDIGIT_MS, cx_vx__interdigit_h, r);
+	}
+	return 1;
+}
+
+int cx_vx_input(cx_vx_run *r, const char *digits)
+{
+	int taken = 0;
+
+	for (const char *p = digits; r && *p; p++) {
+		cx_vx_run *t = r;
+		while (t->child) /* the subdialog running takes the keys */
+			t = t->child;
+		taken |= cx_vx__key(t, *p, 0);
+	}
+	return taken;
 }
 
 /* Defines key = v on o (v may be an exception: then o becomes it). */
@@ -1245,6 +1312,8 @@ static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it)
 	c->params = params;
 	c->next_form = form;
 	c->play_end = r->play_end;
+	memcpy(c->nb, r->nb, sizeof(c->nb));
+	c->nnb = r->nnb;
 	memcpy(c->buf, r->buf, sizeof(c->buf)); /* the keys typed ahead are the subdialog's */
 	c->nbuf = r->nbuf;
 	r->nbuf = 0;
@@ -1274,6 +1343,8 @@ static void cx_vx__return_h(void *arg)
 	r->ret_values = r->ret_msg = NULL;
 	if (r->play_end > p->play_end)
 		p->play_end = r->play_end;
+	memcpy(p->nb, r->nb, sizeof(p->nb));
+	p->nnb = r->nnb;
 	memcpy(p->buf, r->buf, sizeof(p->buf));
 	p->nbuf = r->nbuf;
 	cx_vxio_inherit(p, r);

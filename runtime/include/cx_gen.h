@@ -211,6 +211,11 @@ typedef struct cx_vx_item {
 	const struct cx_vx_rec_item *rec; /* record: its attributes (runtime/vxio.c) */
 	const struct cx_vx_xfer_item *xfer; /* transfer: its attributes (runtime/vxio.c) */
 	const struct cx_vx_sub_item *sub;   /* subdialog: where it goes, what it passes */
+	/* field and menu: the <property>s in force (VoiceXML 2.0 §6.3.3) */
+	uint32_t interdigit_ms;    /* interdigittimeout (0: 3 s) */
+	uint32_t termtimeout_ms;   /* termtimeout: a complete input waits this long for termchar */
+	int termchar;              /* termchar (0: none) */
+	int nodtmf;                /* inputmodes without dtmf: keys are not input */
 } cx_vx_item;
 
 /* <subdialog> (runtime/vxml.c): src "doc.vxml", "doc.vxml#id" or "#id" (NULL: srcexpr's
@@ -277,8 +282,9 @@ typedef struct cx_vx_doc {
 
 /* Generated code registers each compiled dialog before main runs. */
 void cx_vx_register(const cx_vx_doc *d);
-/* Executable content of a dialog. text: TTS text or undefined; audio: src or NULL. */
-int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text);
+/* Executable content of a dialog. text: TTS text or undefined; audio: src or NULL; bargein 0:
+ * keys pressed while it plays are dropped, and so are those typed ahead (VoiceXML 2.0 §4.1.5). */
+int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein);
 int cx_vx_log(cx_ctx *X, cx_value label, cx_value v);
 int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value expr);
 int cx_vx_goto(cx_ctx *X, const char *form);
