@@ -169,7 +169,7 @@ void constchk_doc(Doc *doc);
  * every expression; emit writes a `const cx_vx_doc <sym>` and registers it at start-up. */
 void vxml_check(Doc *doc, const Options *opt);
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt);
-/* <field type>: 1 digits (bounds in minlen/maxlen, 0: none), 2 boolean, 0 unsupported. */
+/* <field type>: its enum cx_vx_gram (digits: bounds in minlen/maxlen, 0: none); 0 unsupported. */
 int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report);
 /* vxml_io.c: <record> (and later the other side-trips). check: -1 not one of its elements,
  * 0 reported and done, 1 checked (its children are checked as a <field>'s). record: the

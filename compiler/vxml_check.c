@@ -94,14 +94,25 @@ static const VAttr *vx__attr(const VElem *e, const char *name)
  * (CX_VX_*) and bounds; 0 after an error was reported. */
 int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report)
 {
+	static const char *const simple[] = {"boolean", "number", "phone", "date", "time", "currency"};
 	const char *s = type->value.s;
 	*minlen = *maxlen = 0;
-	if (!strcmp(s, "boolean"))
-		return 2;
+	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
+		size_t n = strlen(simple[i]);
+		if (strncmp(s, simple[i], n) || (s[n] && s[n] != '?'))
+			continue;
+		if (s[n]) {
+			if (report)
+				diag_error(srctext_loc(&type->value, n), "builtin grammar '%s' takes no parameters "
+				           "in this version", simple[i]);
+			return 0;
+		}
+		return CX_VX_BOOLEAN + (int)i; /* the order of enum cx_vx_gram */
+	}
 	if (strncmp(s, "digits", 6) || (s[6] && s[6] != '?')) {
 		if (report)
 			diag_error(type->value.loc, "builtin grammar '%s' is not supported (this version: "
-			           "digits, boolean; docs/voicexml.md)", s);
+			           "boolean, date, digits, currency, number, phone, time; docs/voicexml.md)", s);
 		return 0;
 	}
 	for (const char *p = s[6] ? s + 7 : s + 6; *p;) {
@@ -134,7 +145,7 @@ int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report)
 			diag_error(type->value.loc, "digits minlength %d is above maxlength %d", *minlen, *maxlen);
 		return 0;
 	}
-	return 1;
+	return CX_VX_DIGITS;
 }
 
 /* Section - The walk */

@@ -436,6 +436,10 @@ static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
 	return name;
 }
 
+/* enum cx_vx_gram's names, as vxml_builtin returns them. */
+static const char *const vxml_gram_names[] = {"CX_VX_NOGRAM", "CX_VX_DIGITS", "CX_VX_BOOLEAN", "CX_VX_NUMBER",
+	"CX_VX_PHONE", "CX_VX_DATE", "CX_VX_TIME", "CX_VX_CURRENCY"};
+
 /* The table fields of an input item's DTMF properties (vxml_prop.c). */
 static char *ve__keyprops(Node *it)
 {
@@ -488,7 +492,7 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 		".rec = %s, .xfer = %s, .sub = %s, %s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
 		ve__is(it, "subdialog") ? "CX_VX_SUBDIALOG" : "CX_VX_FIELD",
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
-		gram == 1 ? "CX_VX_DIGITS" : gram == 2 ? "CX_VX_BOOLEAN" : "CX_VX_NOGRAM", lo, hi, timeout,
+		vxml_gram_names[gram], lo, hi, timeout,
 		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it));
 }
 

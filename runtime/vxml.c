@@ -820,6 +820,62 @@ static void cx_vx__advance(cx_vx_run *r)
 	cx_vx__finish(r);
 }
 
+/* The keys typed so far against the builtin grammar number, phone, date, time or currency
+ * (VoiceXML 2.0 Appendix P, DTMF forms; docs/voicexml.md): 1 match, 0 not yet, -1 no match.
+ * With out (VX_MAXDIGITS + 8 bytes) and a match, the value's string. */
+static int cx_vx__builtin(int gram, const char *b, size_t n, int final, char *out)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	const char *star = memchr(b, '*', n);
+	size_t digits = 0, after = star ? n - (size_t)(star - b) - 1 : 0;
+
+	for (size_t i = 0; i < n; i++)
+		digits += b[i] >= '0' && b[i] <= '9';
+	if (digits + !!star != n || (star && memchr(star + 1, '*', after)))
+		return -1; /* other keys, or a second '*' */
+	if (gram == CX_VX_DATE || gram == CX_VX_TIME) { /* yyyymmdd, hhmm (24 h) */
+		size_t want = gram == CX_VX_DATE ? 8 : 4;
+		if (star || n > want || (n < want && final))
+			return -1;
+		if (n < want)
+			return 0;
+		int a = (b[n - 4] - '0') * 10 + b[n - 3] - '0', c = (b[n - 2] - '0') * 10 + b[n - 1] - '0';
+		int y = 0;
+		for (size_t i = 0; gram == CX_VX_DATE && i < 4; i++)
+			y = y * 10 + b[i] - '0';
+		int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		if (gram == CX_VX_DATE ? (a < 1 || a > 12 || c < 1 || c > mdays[a - 1] || (a == 2 && c == 29 && !leap))
+		    : (a > 23 || c > 59))
+			return -1;
+		if (out)
+			snprintf(out, VX_MAXDIGITS + 8, "%.*s%s", (int)n, b, gram == CX_VX_TIME ? "h" : "");
+		return 1;
+	}
+	if (gram == CX_VX_CURRENCY && after > 2)
+		return -1;
+	if (gram == CX_VX_CURRENCY && star && after == 2 && star > b)
+		final = 1; /* the cents are in */
+	if (!final)
+		return 0;
+	size_t before = star ? (size_t)(star - b) : n;
+	if ((gram == CX_VX_PHONE && (star ? !before || !after : !n)) || !digits || (star && !after && gram != CX_VX_CURRENCY))
+		return -1;
+	if (!out)
+		return 1;
+	size_t lead = 0; /* number, currency: no leading zero (Appendix P) */
+	while (gram != CX_VX_PHONE && lead + 1 < before && b[lead] == '0')
+		lead++;
+	if (gram == CX_VX_PHONE)
+		snprintf(out, VX_MAXDIGITS + 8, "%.*s%s%.*s", (int)before, b, star ? "x" : "", (int)after, star ? star + 1 : "");
+	else if (gram == CX_VX_NUMBER)
+		snprintf(out, VX_MAXDIGITS + 8, "%s%.*s%s%.*s", before ? "" : "0", (int)(before - lead), b + lead,
+			 star ? "." : "", (int)after, star ? star + 1 : "");
+	else /* mm.nn */
+		snprintf(out, VX_MAXDIGITS + 8, "%s%.*s.%.*s%.*s", before ? "" : "0", (int)(before - lead), b + lead,
+			 (int)after, star ? star + 1 : "", (int)(2 - after), "00");
+	return 1;
+}
+
 /* The digits typed so far against the field's grammar: 1 match, 0 not yet, -1 no match. */
 static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final)
 {
@@ -836,6 +892,8 @@ static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final
 	}
 	if (it->gram == CX_VX_BOOLEAN)
 		return n == 0 ? 0 : (n == 1 && (b[0] == '1' || b[0] == '2')) ? 1 : -1;
+	if (it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY)
+		return cx_vx__builtin(it->gram, b, n, final, NULL);
 	if (it->gram != CX_VX_DIGITS)
 		return -1;
 	for (size_t i = 0; i < n; i++)
@@ -945,7 +1003,11 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		return;
 	}
 	cx_value v = CX_UNDEFINED;
-	if (m > 0)
+	char fmt[VX_MAXDIGITS + 8];
+	if (m > 0 && it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY &&
+	    cx_vx__builtin(it->gram, r->buf, n, 1, fmt) > 0)
+		v = cx_str_utf8(r->X, fmt, strlen(fmt));
+	else if (m > 0)
 		v = it->gram == CX_VX_BOOLEAN ? (r->buf[0] == '1' ? CX_TRUE : CX_FALSE) :
 			cx_str_utf8(r->X, r->buf, n);
 	if (m > 0 && !cx_is_exc(v))

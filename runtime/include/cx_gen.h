@@ -173,7 +173,8 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs);
  * CX_SLOT_FIRST_VAR on. The bodies return CX_GO, CX_STOP after <exit>, <goto> or <disconnect>
  * (recorded by the cx_vx_* call), or CX_FAIL after cx_vx_semantic. */
 enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD, CX_VX_RECORD, CX_VX_TRANSFER, CX_VX_SUBDIALOG };
-enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN, CX_VX_MENU };
+enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN, CX_VX_NUMBER, CX_VX_PHONE, CX_VX_DATE,
+		  CX_VX_TIME, CX_VX_CURRENCY, CX_VX_MENU };
 
 /* A <menu>'s <choice>: its DTMF key sequence and where it goes (next "#id", expr, or event). */
 typedef struct cx_vx_choice {
