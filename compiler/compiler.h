@@ -186,6 +186,9 @@ Attr *vxml_prop(Node *n, const char *name);
 long vxml_prop_ms(Node *n, const char *name);
 bool vxml_prop_bargein(Node *prompt);
 bool vxml_prop_dtmf(Node *n);
+/* vxml_srgs.c: a field's SRGS grammars: -1 none (or an error, reported), 0 voice only, 1 DTMF;
+ * with lf, their table `gram_K` (nodes), `gram_K_kids` and the root node are written. */
+int vxml_srgs(Node *field, FILE *lf, int k, char **nodes, char **kids, int *root);
 /* vxml_io.c: "10s", "500ms" -> ms; -1 when malformed (reported). */
 long vxml_time(Attr *a);
 /* A form item: <block>, <field>, <record>, <transfer>, <subdialog>. */

@@ -202,19 +202,12 @@ static void vx__field(VChk *c, Node *n)
 {
 	Attr *type = node_attr(n, "type");
 	int lo, hi;
-	bool grammar = false, voice = false;
-	for (Node *k = n->kids; k; k = k->next)
-		if (!strcmp(k->tag, "grammar")) {
-			Attr *m = node_attr(k, "mode");
-			if (m && !strcmp(m->value.s, "voice"))
-				voice = true;
-			else
-				diag_error(k->loc, "DTMF <grammar> is not supported yet: use type=\"digits\" or "
-				           "type=\"boolean\" (docs/voicexml.md)");
-			grammar = true;
-		}
+	int srgs = vxml_srgs(n, NULL, 0, NULL, NULL, NULL); /* -1 none, 0 voice, 1 DTMF */
+	bool grammar = srgs > 0, voice = srgs == 0;
 	if (type)
 		vxml_builtin(type, &lo, &hi, true);
+	if (type && grammar)
+		diag_error(type->loc, "<field type> with a DTMF <grammar>: give one of them (this version)");
 	if (!vxml_prop_dtmf(n))
 		diag_warning(n->loc, "<field name='%s'>: its inputmodes property has no dtmf: speech input is not "
 		             "supported, it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
@@ -428,7 +421,8 @@ static void vx__return(Node *n)
 
 static void vx__node(VChk *c, Node *n, int ctx)
 {
-	const VElem *e = n->ns && strcmp(n->ns, "http://www.w3.org/2001/vxml") ? NULL : vx__elem(n->tag);
+	bool srgs = n->ns && !strcmp(n->ns, "http://www.w3.org/2001/06/grammar") && !strcmp(n->tag, "grammar");
+	const VElem *e = n->ns && strcmp(n->ns, "http://www.w3.org/2001/vxml") && !srgs ? NULL : vx__elem(n->tag);
 	int io = e ? -1 : vxml_io_check(n, ctx == VP_FORM); /* record, transfer (vxml_io.c) */
 	for (Node *k = n->kids; io == 1 && k; k = k->next)
 		vx__node(c, k, VP_FIELD);
@@ -479,6 +473,8 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		vx__return(n);
 	else if (!strcmp(n->tag, "grammar") && strcmp(n->parent->tag, "field"))
 		diag_error(n->loc, "<grammar> stands in a <field> in this version");
+	if (!strcmp(n->tag, "grammar"))
+		return; /* its SRGS content is vxml_srgs.c's */
 	else if (vxml_is_catch(n) || !strcmp(n->tag, "prompt")) {
 		Attr *a = node_attr(n, "count");
 		char *end = NULL;

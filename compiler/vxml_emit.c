@@ -438,7 +438,7 @@ static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
 
 /* enum cx_vx_gram's names, as vxml_builtin returns them. */
 static const char *const vxml_gram_names[] = {"CX_VX_NOGRAM", "CX_VX_DIGITS", "CX_VX_BOOLEAN", "CX_VX_NUMBER",
-	"CX_VX_PHONE", "CX_VX_DATE", "CX_VX_TIME", "CX_VX_CURRENCY"};
+	"CX_VX_PHONE", "CX_VX_DATE", "CX_VX_TIME", "CX_VX_CURRENCY", "CX_VX_MENU", "CX_VX_SRGS"};
 
 /* The table fields of an input item's DTMF properties (vxml_prop.c). */
 static char *ve__keyprops(Node *it)
@@ -477,6 +477,10 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	}
 	Attr *type = node_attr(it, "type");
 	int lo = 0, hi = 0, gram = type ? vxml_builtin(type, &lo, &hi, false) : 0;
+	char *gnodes = "NULL", *gkids = "NULL";
+	int groot = 0;
+	if (!type && ve__is(it, "field") && vxml_srgs(it, lf, ++E->nfn, &gnodes, &gkids, &groot) > 0)
+		gram = CX_VX_SRGS;
 	bool rec = ve__is(it, "record"), xfer = ve__is(it, "transfer");
 	char *ri = rec ? vxml_io_record(lf, it, ve__slot(E, xprintf("%s$", vname)), ++E->nfn) : "NULL";
 	char *xi = xfer ? vxml_io_transfer(lf, E->g, E->sc, it, ve__slot(E, xprintf("%s$", vname)), ++E->nfn) : "NULL";
@@ -489,11 +493,11 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	}
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
-		".rec = %s, .xfer = %s, .sub = %s, %s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
+		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
 		ve__is(it, "subdialog") ? "CX_VX_SUBDIALOG" : "CX_VX_FIELD",
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
 		vxml_gram_names[gram], lo, hi, timeout,
-		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it));
+		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot);
 }
 
 /* The index of the form item named name (len bytes) among f's items, or -1. */

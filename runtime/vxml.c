@@ -894,6 +894,8 @@ static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final
 		return n == 0 ? 0 : (n == 1 && (b[0] == '1' || b[0] == '2')) ? 1 : -1;
 	if (it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY)
 		return cx_vx__builtin(it->gram, b, n, final, NULL);
+	if (it->gram == CX_VX_SRGS)
+		return cx_vx_gram_match(it, b, n, final);
 	if (it->gram != CX_VX_DIGITS)
 		return -1;
 	for (size_t i = 0; i < n; i++)

@@ -174,7 +174,17 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs);
  * (recorded by the cx_vx_* call), or CX_FAIL after cx_vx_semantic. */
 enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD, CX_VX_RECORD, CX_VX_TRANSFER, CX_VX_SUBDIALOG };
 enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN, CX_VX_NUMBER, CX_VX_PHONE, CX_VX_DATE,
-		  CX_VX_TIME, CX_VX_CURRENCY, CX_VX_MENU };
+		  CX_VX_TIME, CX_VX_CURRENCY, CX_VX_MENU, CX_VX_SRGS };
+
+/* An SRGS DTMF grammar as a flat table (compiler/vxml_srgs.c, runtime/vxgram.c): KEYS matches
+ * its keys, SEQ its kids in order, ALT one of them, REF the node `first` (a rule's body);
+ * each node min..max times (max -1: no bound). kids: gkids[first .. first + n). */
+enum cx_vx_gkind { CX_VX_G_KEYS, CX_VX_G_SEQ, CX_VX_G_ALT, CX_VX_G_REF };
+typedef struct cx_vx_gnode {
+	int kind, min, max;
+	const char *keys;
+	uint32_t first, n;
+} cx_vx_gnode;
 
 /* A <menu>'s <choice>: its DTMF key sequence and where it goes (next "#id", expr, or event). */
 typedef struct cx_vx_choice {
@@ -217,6 +227,9 @@ typedef struct cx_vx_item {
 	uint32_t termtimeout_ms;   /* termtimeout: a complete input waits this long for termchar */
 	int termchar;              /* termchar (0: none) */
 	int nodtmf;                /* inputmodes without dtmf: keys are not input */
+	const cx_vx_gnode *gnodes; /* gram CX_VX_SRGS: the grammar, its kids, its root node */
+	const uint32_t *gkids;
+	uint32_t groot;
 } cx_vx_item;
 
 /* <subdialog> (runtime/vxml.c): src "doc.vxml", "doc.vxml#id" or "#id" (NULL: srcexpr's
