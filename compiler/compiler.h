@@ -127,6 +127,10 @@ typedef struct Node {
 	SrcText text;
 	bool has_text;
 	TSTree *script;     /* <script>: the parsed program (esparse.c) */
+	/* Mixed content in document order (a VoiceXML <prompt>'s text, <value>, <audio>): each
+	 * piece is a text run (elem NULL) or an element child. */
+	struct Piece { const char *text; struct Node *elem; } *pieces;
+	int npieces;
 } Node;
 
 typedef struct Doc {

@@ -61,6 +61,7 @@ static const VElem vx__elems[] = {
 	{"param", VP_SUB, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"value", 0}}},
 	{"return", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR},
 		{"namelist", VA_NAMES}}},
+	{"value", VP_PROMPT, 0, {{"expr", VA_EXPR | VA_REQ}}},
 	{"property", VP_VXML | VP_FORM | VP_FIELD | VP_MENU | VP_EXEC, 0, {{"name", VA_REQ}, {"value", VA_REQ}}},
 	{"meta", VP_VXML, 0, {{"name", 0}, {"content", 0}, {"http-equiv", 0}}},
 };
@@ -68,7 +69,7 @@ static const VElem vx__elems[] = {
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
 	"submit", "data",
-	"value", "break", "initial", "object",
+	"break", "initial", "object",
 	"link", "foreach", "mark", "option", "metadata",
 };
 

@@ -147,19 +147,28 @@ static void ve__audio(VEm *E, Fn *F, Node *n, int bargein)
 			    bargein < 0 ? vxml_prop_bargein(n) : bargein));
 }
 
-/* <prompt>: its text (TTS), then its <audio>s, in this version (docs/voicexml.md). */
+/* <prompt>: its text (TTS), <audio>s, <value>s and <enumerate> in document order. */
 static void ve__prompt(VEm *E, Fn *F, Node *n)
 {
-	char *t = n->has_text ? ve__squeeze(n->text.s) : NULL;
 	int b = vxml_prop_bargein(n);
-	if (t && *t)
-		ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__text(E, F, t, strlen(t)), b));
-	for (Node *k = n->kids; k; k = k->next)
+	for (int i = 0; i < n->npieces; i++) {
+		Node *k = n->pieces[i].elem;
+		if (!k) {
+			char *t = ve__squeeze(n->pieces[i].text);
+			if (*t)
+				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__text(E, F, t, strlen(t)), b));
+			continue;
+		}
+		fn_line(F, k->loc.line);
 		if (ve__is(k, "audio")) {
-			fn_line(F, k->loc.line);
 			ve__audio(E, F, k, b);
+		} else if (ve__is(k, "value")) { /* its value as text to speak */
+			Attr *ex = node_attr(k, "expr");
+			if (ex && ex->tree) {
+				fn_fail_semantic(F, "value", k->loc.line);
+				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__expr(F, ex), b));
+			}
 		} else if (ve__is(k, "enumerate") && n->parent) { /* every choice of the menu */
-			fn_line(F, k->loc.line);
 			for (Node *c = n->parent->kids; c; c = c->next) {
 				const char *key = ve__is(c, "choice") ? vxml_choice_dtmf(n->parent, c) : NULL;
 				if (!key)
@@ -169,6 +178,7 @@ static void ve__prompt(VEm *E, Fn *F, Node *n)
 				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__text(E, F, line, strlen(line)), b));
 			}
 		}
+	}
 }
 
 /* The names of a namelist and their values: `static const char *const nK[]` and
