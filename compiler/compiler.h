@@ -133,6 +133,10 @@ typedef struct Node {
 	SrcText text;
 	bool has_text;
 	TSTree *script;     /* <script>: the parsed program (esparse.c) */
+	/* Mixed content in document order (a VoiceXML <prompt>'s text, <value>, <audio>): each
+	 * piece is a text run (elem NULL) or an element child. */
+	struct Piece { const char *text; struct Node *elem; } *pieces;
+	int npieces;
 } Node;
 
 typedef struct Doc {
@@ -153,6 +157,8 @@ typedef struct Options {
 	bool allow_unknown_ext;   /* -Wno-unknown-extension: foreign elements are ignored */
 	bool werror;
 	const char *cc;           /* $CC or "cc" */
+	const char *const *files; /* every document given (a <subdialog src> names a .vxml of them) */
+	int nfiles;
 } Options;
 
 Doc *xml_load(const char *path);             /* NULL after diagnostics */
@@ -172,7 +178,7 @@ void constchk_doc(Doc *doc);
  * every expression; emit writes a `const cx_vx_doc <sym>` and registers it at start-up. */
 void vxml_check(Doc *doc, const Options *opt);
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt);
-/* <field type>: 1 digits (bounds in minlen/maxlen, 0: none), 2 boolean, 0 unsupported. */
+/* <field type>: its enum cx_vx_gram (digits: bounds in minlen/maxlen, 0: none); 0 unsupported. */
 int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report);
 /* vxml_io.c: <record> (and later the other side-trips). check: -1 not one of its elements,
  * 0 reported and done, 1 checked (its children are checked as a <field>'s). record: the
@@ -181,6 +187,21 @@ int vxml_io_check(Node *n, bool in_form);
 char *vxml_io_record(FILE *lf, Node *n, int shadow, int k);
 /* <catch> or one of its shorthands (<noinput>, <nomatch>, <help>, <error>). */
 bool vxml_is_catch(const Node *n);
+/* vxml_prop.c: <property> checked; the value attribute of property `name` for element n (its
+ * own, its item's, form's or document's; NULL: the default); as ms; bargein of a <prompt> or
+ * <audio> (its attribute or the property); whether DTMF is an input mode. */
+void vxml_prop_check(Node *n);
+Attr *vxml_prop(Node *n, const char *name);
+long vxml_prop_ms(Node *n, const char *name);
+bool vxml_prop_bargein(Node *prompt);
+bool vxml_prop_dtmf(Node *n);
+/* vxml_srgs.c: a field's SRGS grammars: -1 none (or an error, reported), 0 voice only, 1 DTMF;
+ * with lf, their table `gram_K` (nodes), `gram_K_kids` and the root node are written. */
+int vxml_srgs(Node *field, FILE *lf, int k, char **nodes, char **kids, int *root);
+/* vxml_io.c: "10s", "500ms" -> ms; -1 when malformed (reported). */
+long vxml_time(Attr *a);
+/* A form item: <block>, <field>, <record>, <transfer>, <subdialog>. */
+bool vxml_is_item(const Node *n);
 /* A <choice>'s DTMF sequence (its own, or by <menu dtmf="true">), or NULL. */
 const char *vxml_choice_dtmf(Node *menu, Node *choice);
 

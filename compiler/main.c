@@ -496,6 +496,8 @@ static int main__main(int argc, char **argv)
 	diag_werror = opt.werror;
 	opt.cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "gcc";
 
+	opt.files = (const char *const *)files;
+	opt.nfiles = nfiles;
 	/* Front end for every document. */
 	Doc **docs = xcalloc((size_t)nfiles, sizeof(Doc *));
 	for (int i = 0; i < nfiles; i++) {

@@ -17,7 +17,7 @@ typedef struct VAttr {
 } VAttr;
 
 /* Where an element may stand. */
-enum { VP_VXML = 1, VP_FORM = 2, VP_EXEC = 4, VP_FIELD = 8, VP_PROMPT = 16, VP_IF = 32, VP_MENU = 64 };
+enum { VP_VXML = 1, VP_FORM = 2, VP_EXEC = 4, VP_FIELD = 8, VP_PROMPT = 16, VP_IF = 32, VP_MENU = 64, VP_SUB = 128 };
 
 typedef struct VElem {
 	const char *tag;
@@ -56,14 +56,21 @@ static const VElem vx__elems[] = {
 	{"disconnect", VP_EXEC, 0, {{NULL, 0}}},
 	{"reprompt", VP_EXEC, 0, {{NULL, 0}}},
 	{"goto", VP_EXEC, 0, {{"next", 0}, {"expr", VA_EXPR}, {"nextitem", 0}, {"expritem", VA_EXPR}}},
+	{"subdialog", VP_FORM, VP_FIELD | VP_SUB, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"src", 0},
+		{"srcexpr", VA_EXPR}, {"namelist", VA_NAMES}}},
+	{"param", VP_SUB, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"value", 0}}},
+	{"return", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR},
+		{"namelist", VA_NAMES}}},
+	{"value", VP_PROMPT, 0, {{"expr", VA_EXPR | VA_REQ}}},
+	{"property", VP_VXML | VP_FORM | VP_FIELD | VP_MENU | VP_EXEC, 0, {{"name", VA_REQ}, {"value", VA_REQ}}},
 	{"meta", VP_VXML, 0, {{"name", 0}, {"content", 0}, {"http-equiv", 0}}},
 };
 
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
-	"subdialog", "return", "submit", "data",
-	"property", "value", "break", "initial", "object",
-	"link", "foreach", "mark", "param", "option", "metadata",
+	"submit", "data",
+	"break", "initial", "object",
+	"link", "foreach", "mark", "option", "metadata",
 };
 
 static const VElem *vx__elem(const char *tag)
@@ -88,14 +95,25 @@ static const VAttr *vx__attr(const VElem *e, const char *name)
  * (CX_VX_*) and bounds; 0 after an error was reported. */
 int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report)
 {
+	static const char *const simple[] = {"boolean", "number", "phone", "date", "time", "currency"};
 	const char *s = type->value.s;
 	*minlen = *maxlen = 0;
-	if (!strcmp(s, "boolean"))
-		return 2;
+	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
+		size_t n = strlen(simple[i]);
+		if (strncmp(s, simple[i], n) || (s[n] && s[n] != '?'))
+			continue;
+		if (s[n]) {
+			if (report)
+				diag_error(srctext_loc(&type->value, n), "builtin grammar '%s' takes no parameters "
+				           "in this version", simple[i]);
+			return 0;
+		}
+		return CX_VX_BOOLEAN + (int)i; /* the order of enum cx_vx_gram */
+	}
 	if (strncmp(s, "digits", 6) || (s[6] && s[6] != '?')) {
 		if (report)
 			diag_error(type->value.loc, "builtin grammar '%s' is not supported (this version: "
-			           "digits, boolean; docs/voicexml.md)", s);
+			           "boolean, date, digits, currency, number, phone, time; docs/voicexml.md)", s);
 		return 0;
 	}
 	for (const char *p = s[6] ? s + 7 : s + 6; *p;) {
@@ -128,16 +146,32 @@ int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report)
 			diag_error(type->value.loc, "digits minlength %d is above maxlength %d", *minlen, *maxlen);
 		return 0;
 	}
-	return 1;
+	return CX_VX_DIGITS;
 }
 
 /* Section - The walk */
 
 typedef struct VChk {
 	Doc *doc;
+	const Options *opt;
 	Node **forms;
 	int nforms;
 } VChk;
+
+/* Is tag one of the NULL-ended tags? */
+static bool vx__one_of(const char *tag, const char *const *tags)
+{
+	for (; *tags; tags++)
+		if (!strcmp(tag, *tags))
+			return true;
+	return false;
+}
+
+bool vxml_is_item(const Node *n)
+{
+	static const char *const tags[] = {"block", "field", "record", "transfer", "subdialog", NULL};
+	return vx__one_of(n->tag, tags);
+}
 
 static void vx__attrs(Node *n, const VElem *e)
 {
@@ -169,20 +203,16 @@ static void vx__field(VChk *c, Node *n)
 {
 	Attr *type = node_attr(n, "type");
 	int lo, hi;
-	bool grammar = false, voice = false;
-	for (Node *k = n->kids; k; k = k->next)
-		if (!strcmp(k->tag, "grammar")) {
-			Attr *m = node_attr(k, "mode");
-			if (m && !strcmp(m->value.s, "voice"))
-				voice = true;
-			else
-				diag_error(k->loc, "DTMF <grammar> is not supported yet: use type=\"digits\" or "
-				           "type=\"boolean\" (docs/voicexml.md)");
-			grammar = true;
-		}
+	int srgs = vxml_srgs(n, NULL, 0, NULL, NULL, NULL); /* -1 none, 0 voice, 1 DTMF */
+	bool grammar = srgs > 0, voice = srgs == 0;
 	if (type)
 		vxml_builtin(type, &lo, &hi, true);
-	else if (voice || !grammar)
+	if (type && grammar)
+		diag_error(type->loc, "<field type> with a DTMF <grammar>: give one of them (this version)");
+	if (!vxml_prop_dtmf(n))
+		diag_warn(W_SPEECH, n->loc, "<field name='%s'>: its inputmodes property has no dtmf: speech input is not "
+		             "supported, it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
+	else if (!type && (voice || !grammar))
 		diag_warn(W_SPEECH, n->loc, "<field name='%s'> has no DTMF grammar: speech input is not supported, "
 		             "it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
 }
@@ -191,8 +221,8 @@ static void vx__field(VChk *c, Node *n)
 static void vx__target(VChk *c, Node *n, Attr *a)
 {
 	if (a->value.s[0] != '#') {
-		diag_error(a->value.loc, "<%s next='%s'>: only '#id' targets in this document are supported",
-		           n->tag, a->value.s);
+		diag_error(a->value.loc, "<%s %s='%s'>: only '#id' targets in this document are supported",
+		           n->tag, a->name, a->value.s);
 		return;
 	}
 	for (int i = 0; i < c->nforms; i++) {
@@ -200,8 +230,8 @@ static void vx__target(VChk *c, Node *n, Attr *a)
 		if (id && !strcmp(id->value.s, a->value.s + 1))
 			return;
 	}
-	diag_error(a->value.loc, "<%s next='%s'>: no <form> or <menu> with id '%s' in this document", n->tag,
-	           a->value.s, a->value.s + 1);
+	diag_error(a->value.loc, "<%s %s='%s'>: no <form> or <menu> with id '%s' in this document", n->tag,
+	           a->name, a->value.s, a->value.s + 1);
 }
 
 /* Exactly one of next/expr/nextitem/expritem; next names a form or menu, nextitem an item of
@@ -222,7 +252,7 @@ static void vx__goto(VChk *c, Node *n)
 		f = f->parent;
 	for (Node *k = f ? f->kids : NULL; k; k = k->next) {
 		Attr *name = node_attr(k, "name");
-		if ((!strcmp(k->tag, "field") || !strcmp(k->tag, "block")) && name && !strcmp(name->value.s, item->value.s))
+		if (vxml_is_item(k) && name && !strcmp(name->value.s, item->value.s))
 			return;
 	}
 	diag_error(item->value.loc, "<goto nextitem='%s'>: no form item of that name in this <form>", item->value.s);
@@ -264,12 +294,12 @@ static void vx__filled(Node *n)
 		bool found = false;
 		for (Node *k = n->parent->kids; k && !found; k = k->next) {
 			Attr *name = node_attr(k, "name");
-			found = !strcmp(k->tag, "field") && name && strlen(name->value.s) == len &&
+			found = vxml_is_item(k) && strcmp(k->tag, "block") && name && strlen(name->value.s) == len &&
 				!strncmp(name->value.s, p, len);
 		}
 		if (!found)
 			diag_error(srctext_loc(&nl->value, (size_t)(p - nl->value.s)),
-			           "<filled namelist>: '%.*s' is no field of this form", (int)len, p);
+			           "<filled namelist>: '%.*s' is no input item of this form", (int)len, p);
 		p += len;
 	}
 }
@@ -310,11 +340,8 @@ static void vx__menu(VChk *c, Node *m)
 /* <catch>, <noinput>, <nomatch>, <help>, <error>. */
 bool vxml_is_catch(const Node *n)
 {
-	static const char *const tags[] = {"catch", "noinput", "nomatch", "help", "error"};
-	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		if (!strcmp(n->tag, tags[i]))
-			return true;
-	return false;
+	static const char *const tags[] = {"catch", "noinput", "nomatch", "help", "error", NULL};
+	return vx__one_of(n->tag, tags);
 }
 
 /* Exactly one of event/eventexpr, at most one of message/messageexpr (VoiceXML 2.0 §5.2.1). */
@@ -330,9 +357,73 @@ static void vx__throw(Node *n)
 		diag_error(mx->loc, "<throw> takes 'message' or 'messageexpr', not both");
 }
 
+/* The file name of a src (its path, query and fragment left out): 0 if it is empty. */
+static size_t vx__srcbase(const char *s, const char **base)
+{
+	size_t n = strcspn(s, "?#");
+	const char *b = s;
+	for (const char *p = s; p < s + n; p++)
+		if (*p == '/')
+			b = p + 1;
+	*base = b;
+	return (size_t)(s + n - b);
+}
+
+/* <subdialog>: one of src/srcexpr; a src names a form of this document ("#id") or a .vxml
+ * given to ccxmlc ("doc.vxml", "doc.vxml#id"); each <param> has one of expr/value. */
+static void vx__subdialog(VChk *c, Node *n)
+{
+	Attr *src = node_attr(n, "src"), *nl = node_attr(n, "namelist");
+	int nargs = nl && nl->nnames > 0 ? nl->nnames : 0;
+	if (!src == !node_attr(n, "srcexpr"))
+		diag_error(n->loc, "<subdialog> needs exactly one of 'src' and 'srcexpr'");
+	for (Node *k = n->kids; k; k = k->next)
+		if (!strcmp(k->tag, "param")) {
+			nargs++;
+			if (!node_attr(k, "expr") == !node_attr(k, "value"))
+				diag_error(k->loc, "<param> needs exactly one of 'expr' and 'value'");
+		}
+	if (nargs > 64)
+		diag_error(n->loc, "<subdialog> passes %d values: 64 at most", nargs);
+	if (!src)
+		return;
+	if (src->value.s[0] == '#') {
+		vx__target(c, n, src);
+		return;
+	}
+	const char *b, *fb;
+	size_t len = vx__srcbase(src->value.s, &b);
+	for (int i = 0; i < c->opt->nfiles; i++) {
+		size_t flen = vx__srcbase(c->opt->files[i], &fb);
+		if (flen > 5 && flen == len && !strncmp(fb, b, len) && !strcmp(fb + flen - 5, ".vxml"))
+			return;
+	}
+	diag_error(src->value.loc, "<subdialog src='%s'>: '%.*s' is not a .vxml given to ccxmlc (a subdialog "
+		   "runs a compiled document; docs/voicexml.md)", src->value.s, (int)len, b);
+}
+
+/* <return>: a namelist, or an event (event/eventexpr) with at most one of message/messageexpr. */
+static void vx__return(Node *n)
+{
+	Attr *ev = node_attr(n, "event"), *evx = node_attr(n, "eventexpr"), *nl = node_attr(n, "namelist");
+	Attr *m = node_attr(n, "message"), *mx = node_attr(n, "messageexpr");
+	if (ev && evx)
+		diag_error(evx->loc, "<return> takes 'event' or 'eventexpr', not both");
+	else if ((ev || evx) && nl)
+		diag_error(nl->loc, "<return> takes a 'namelist' or an event, not both");
+	else if (!ev && !evx && (m || mx))
+		diag_error((m ? m : mx)->loc, "<return %s> goes with an event (event or eventexpr)",
+		           m ? "message" : "messageexpr");
+	else if (ev && !ev->value.s[0])
+		diag_error(ev->value.loc, "<return event=''>: the event has no name");
+	if (m && mx)
+		diag_error(mx->loc, "<return> takes 'message' or 'messageexpr', not both");
+}
+
 static void vx__node(VChk *c, Node *n, int ctx)
 {
-	const VElem *e = n->ns && strcmp(n->ns, "http://www.w3.org/2001/vxml") ? NULL : vx__elem(n->tag);
+	bool srgs = n->ns && !strcmp(n->ns, "http://www.w3.org/2001/06/grammar") && !strcmp(n->tag, "grammar");
+	const VElem *e = n->ns && strcmp(n->ns, "http://www.w3.org/2001/vxml") && !srgs ? NULL : vx__elem(n->tag);
 	int io = e ? -1 : vxml_io_check(n, ctx == VP_FORM); /* record, transfer (vxml_io.c) */
 	for (Node *k = n->kids; io == 1 && k; k = k->next)
 		vx__node(c, k, VP_FIELD);
@@ -375,11 +466,24 @@ static void vx__node(VChk *c, Node *n, int ctx)
 	}
 	else if (!strcmp(n->tag, "throw"))
 		vx__throw(n);
+	else if (!strcmp(n->tag, "subdialog"))
+		vx__subdialog(c, n);
+	else if (!strcmp(n->tag, "property"))
+		vxml_prop_check(n);
+	else if (!strcmp(n->tag, "return"))
+		vx__return(n);
+	else if (!strcmp(n->tag, "grammar") && strcmp(n->parent->tag, "field"))
+		diag_error(n->loc, "<grammar> stands in a <field> in this version");
+	if (!strcmp(n->tag, "grammar"))
+		return; /* its SRGS content is vxml_srgs.c's */
 	else if (vxml_is_catch(n) || !strcmp(n->tag, "prompt")) {
 		Attr *a = node_attr(n, "count");
 		char *end = NULL;
 		if (a && (strtol(a->value.s, &end, 10) < 1 || *end))
 			diag_error(a->value.loc, "count='%s' must be a whole number from 1", a->value.s);
+		Attr *b = node_attr(n, "bargein");
+		if (b && strcmp(b->value.s, "true") && strcmp(b->value.s, "false"))
+			diag_error(b->value.loc, "bargein='%s' must be true or false", b->value.s);
 	}
 	for (Node *k = n->kids; k; k = k->next)
 		vx__node(c, k, e->holds);
@@ -387,8 +491,7 @@ static void vx__node(VChk *c, Node *n, int ctx)
 
 void vxml_check(Doc *doc, const Options *opt)
 {
-	(void)opt;
-	VChk c = {.doc = doc};
+	VChk c = {.doc = doc, .opt = opt};
 	Node *root = doc->root;
 	if (!root || strcmp(root->tag, "vxml")) {
 		diag_error(root ? root->loc : (Loc){&doc->src, 1, 1}, "a .vxml document starts with <vxml version=\"2.1\">");

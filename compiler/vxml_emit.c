@@ -40,7 +40,7 @@ static void *ve__grow(void *old, int n, int cap, size_t size)
 /* An input item: one that collects a value (<field>, and vxml_io.c's <record>, <transfer>). */
 static bool ve__input(Node *n)
 {
-	return ve__is(n, "field") || ve__is(n, "record") || ve__is(n, "transfer");
+	return vxml_is_item(n) && !ve__is(n, "block");
 }
 
 static int ve__slot(VEm *E, const char *name)
@@ -80,7 +80,7 @@ static void ve__names(VEm *E, Node *n)
 			continue;
 		Attr *name = node_attr(k, "name");
 		bool io = ve__is(k, "record") || ve__is(k, "transfer");
-		if ((ve__is(k, "var") || ve__is(k, "field") || ve__is(k, "block") || io) &&
+		if ((ve__is(k, "var") || vxml_is_item(k)) &&
 		    name && !strchr(name->value.s, '.'))
 			ve__slot(E, name->value.s);
 		if (io && name) /* its shadow variables (vxml_io.c) */
@@ -137,57 +137,119 @@ static void ve__call(Fn *F, const char *call)
 	fn_out(F, "{ int r_ = %s; if (r_ != CX_GO) return r_; }", call);
 }
 
-static void ve__audio(VEm *E, Fn *F, Node *n)
+/* An <audio> (in a <prompt> whose bargein is given, or on its own: -1). */
+static void ve__audio(VEm *E, Fn *F, Node *n, int bargein)
 {
 	Attr *src = node_attr(n, "src");
 	char *fb = n->has_text ? ve__squeeze(n->text.s) : NULL;
 	char *v = fb && *fb ? ve__text(E, F, fb, strlen(fb)) : "CX_UNDEFINED";
-	ve__call(F, xprintf("cx_vx_prompt(X, %s, %s)", src ? c_quote(src->value.s, src->value.len) : "NULL", v));
+	ve__call(F, xprintf("cx_vx_prompt(X, %s, %s, %d)", src ? c_quote(src->value.s, src->value.len) : "NULL", v,
+			    bargein < 0 ? vxml_prop_bargein(n) : bargein));
 }
 
-/* <prompt>: its text (TTS), then its <audio>s, in this version (docs/voicexml.md). */
+/* <prompt>: its text (TTS), <audio>s, <value>s and <enumerate> in document order. */
 static void ve__prompt(VEm *E, Fn *F, Node *n)
 {
-	char *t = n->has_text ? ve__squeeze(n->text.s) : NULL;
-	if (t && *t)
-		ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s)", ve__text(E, F, t, strlen(t))));
-	for (Node *k = n->kids; k; k = k->next)
+	int b = vxml_prop_bargein(n);
+	for (int i = 0; i < n->npieces; i++) {
+		Node *k = n->pieces[i].elem;
+		if (!k) {
+			char *t = ve__squeeze(n->pieces[i].text);
+			if (*t)
+				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__text(E, F, t, strlen(t)), b));
+			continue;
+		}
+		fn_line(F, k->loc.line);
 		if (ve__is(k, "audio")) {
-			fn_line(F, k->loc.line);
-			ve__audio(E, F, k);
+			ve__audio(E, F, k, b);
+		} else if (ve__is(k, "value")) { /* its value as text to speak */
+			Attr *ex = node_attr(k, "expr");
+			if (ex && ex->tree) {
+				fn_fail_semantic(F, "value", k->loc.line);
+				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__expr(F, ex), b));
+			}
 		} else if (ve__is(k, "enumerate") && n->parent) { /* every choice of the menu */
-			fn_line(F, k->loc.line);
 			for (Node *c = n->parent->kids; c; c = c->next) {
 				const char *key = ve__is(c, "choice") ? vxml_choice_dtmf(n->parent, c) : NULL;
 				if (!key)
 					continue;
 				char *said = c->has_text ? ve__squeeze(c->text.s) : xstrdup("");
 				char *line = *said ? xprintf("For %s, press %s.", said, key) : xprintf("Press %s.", key);
-				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s)", ve__text(E, F, line, strlen(line))));
+				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__text(E, F, line, strlen(line)), b));
 			}
 		}
+	}
 }
 
-static void ve__exit(VEm *E, Fn *F, Node *n)
+/* The names of a namelist and their values: `static const char *const nK[]` and
+ * `cx_value vK[]` in F (inside a block the caller opened); K, or 0 when it is empty. */
+static int ve__namelist(VEm *E, Fn *F, Attr *nl)
 {
-	Attr *nl = node_attr(n, "namelist"), *ex = node_attr(n, "expr");
+	if (!nl || nl->nnames <= 0)
+		return 0;
 	int k = ++E->nfn;
-	char *expr = ex && ex->tree ? ve__expr(F, ex) : "CX_UNDEFINED";
-	if (!nl || nl->nnames <= 0) {
-		ve__call(F, xprintf("cx_vx_exit(X, 0, NULL, NULL, %s)", expr));
-		return;
-	}
 	char *names = xstrdup(""), *vals = xstrdup("");
 	for (int j = 0; j < nl->nnames; j++) {
 		char *val = js_read_name(F, nl->names[j]);
 		names = xprintf("%s%s, ", names, c_quote(nl->names[j], strlen(nl->names[j])));
 		vals = xprintf("%s%s%s", vals, j ? ", " : "", val);
 	}
+	fn_out(F, "static const char *const n%d[] = {%sNULL};", k, names);
+	fn_out(F, "cx_value v%d[%d] = {%s};", k, nl->nnames, vals);
+	return k;
+}
+
+/* <exit> and <return>: call(X, n, names, values, rest). */
+static void ve__exit(VEm *E, Fn *F, Node *n, const char *call, const char *rest)
+{
+	Attr *nl = node_attr(n, "namelist");
 	fn_out(F, "{");
-	fn_out(F, "\tstatic const char *const n%d[] = {%sNULL};", k, names);
-	fn_out(F, "\tcx_value v%d[%d] = {%s};", k, nl->nnames, vals);
-	fn_out(F, "\treturn cx_vx_exit(X, %d, n%d, v%d, %s);", nl->nnames, k, k, expr);
+	fn_indent(F, 1);
+	int k = ve__namelist(E, F, nl);
+	if (k)
+		fn_out(F, "return %s(X, %d, n%d, v%d, %s);", call, nl->nnames, k, k, rest);
+	else
+		fn_out(F, "return %s(X, 0, NULL, NULL, %s);", call, rest);
+	fn_indent(F, -1);
 	fn_out(F, "}");
+}
+
+/* A function returning the object of a <subdialog>'s <param>s and namelist ("NULL": none). */
+static char *ve__args(VEm *E, Node *n)
+{
+	Attr *nl = node_attr(n, "namelist");
+	int np = nl && nl->nnames > 0 ? nl->nnames : 0;
+	for (Node *k = n->kids; k; k = k->next)
+		np += ve__is(k, "param");
+	if (!np)
+		return "NULL";
+	char *name = xprintf("args_%d", ++E->nfn);
+	Fn *F = fn_new(E->g, E->sc, FN_COND, name, n->loc.line);
+	char *names = xstrdup(""), *vals = xstrdup("");
+	for (int j = 0; nl && j < nl->nnames; j++) { /* namelist variables pass as params (docs/voicexml.md) */
+		fn_line(F, nl->loc.line);
+		char *t = fn_temp(F);
+		fn_out(F, "cx_value %s = %s;", t, js_read_name(F, nl->names[j]));
+		names = xprintf("%s%s, ", names, c_quote(nl->names[j], strlen(nl->names[j])));
+		vals = xprintf("%s%s, ", vals, t);
+	}
+	for (Node *k = n->kids; k; k = k->next) {
+		if (!ve__is(k, "param"))
+			continue;
+		Attr *pn = node_attr(k, "name"), *ex = node_attr(k, "expr"), *lit = node_attr(k, "value");
+		if (!pn || (ex && !ex->tree))
+			continue;
+		fn_line(F, k->loc.line);
+		char *t = fn_temp(F);
+		fn_out(F, "cx_value %s = %s;", t, ex ? ve__expr(F, ex) : ve__text(E, F, lit->value.s, lit->value.len));
+		names = xprintf("%s%s, ", names, c_quote(pn->value.s, pn->value.len));
+		vals = xprintf("%s%s, ", vals, t);
+	}
+	fn_out(F, "static const char *const names[] = {%sNULL};", names);
+	fn_out(F, "cx_value vals[] = {%sCX_UNDEFINED};", vals);
+	fn_out(F, "return cx_vx_args(X, (int)(sizeof(names) / sizeof(names[0])) - 1, names, vals);");
+	fn_end(F);
+	return name;
 }
 
 static void ve__element(VEm *E, Fn *F, Node *n)
@@ -225,9 +287,16 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 	} else if (ve__is(n, "prompt")) {
 		ve__prompt(E, F, n);
 	} else if (ve__is(n, "audio")) {
-		ve__audio(E, F, n);
+		ve__audio(E, F, n, -1);
 	} else if (ve__is(n, "exit")) {
-		ve__exit(E, F, n);
+		Attr *ex = node_attr(n, "expr");
+		ve__exit(E, F, n, "cx_vx_exit", ex && ex->tree ? ve__expr(F, ex) : "CX_UNDEFINED");
+	} else if (ve__is(n, "return")) {
+		Attr *ev = node_attr(n, "event"), *evx = node_attr(n, "eventexpr");
+		Attr *m = node_attr(n, "message"), *mx = node_attr(n, "messageexpr");
+		char *ev_v = ev ? ve__text(E, F, ev->value.s, ev->value.len) : evx && evx->tree ? ve__expr(F, evx) : "CX_UNDEFINED";
+		char *m_v = m ? ve__text(E, F, m->value.s, m->value.len) : mx && mx->tree ? ve__expr(F, mx) : "CX_UNDEFINED";
+		ve__exit(E, F, n, "cx_vx_return", xprintf("%s, %s", ev_v, m_v));
 	} else if (ve__is(n, "goto")) {
 		Attr *next = node_attr(n, "next"), *ex = node_attr(n, "expr"), *item = node_attr(n, "nextitem");
 		Attr *exitem = node_attr(n, "expritem");
@@ -330,6 +399,29 @@ static char *ve__cond(VEm *E, Node *n)
 
 /* Section - Forms */
 
+/* A form's <var>: the <param> of its name when the form starts a subdialog (§2.3.4), else
+ * its expr. */
+static void ve__formvar(VEm *E, Fn *F, Node *n)
+{
+	Attr *name = node_attr(n, "name");
+	if (!name)
+		return;
+	fn_line(F, n->loc.line);
+	char *t = fn_temp(F);
+	fn_out(F, "cx_value %s;", t);
+	fn_out(F, "if (cx_vx_param(X, %s, &%s)) {", c_quote(name->value.s, name->value.len), t);
+	fn_indent(F, 1);
+	fn_fail_semantic(F, "var", n->loc.line);
+	fn_check(F, t);
+	js_store_name(F, name->value.s, t);
+	fn_indent(F, -1);
+	fn_out(F, "} else {");
+	fn_indent(F, 1);
+	ve__element(E, F, n);
+	fn_indent(F, -1);
+	fn_out(F, "}");
+}
+
 /* The catches among n's children, in document order: a `static const cx_vx_catch NAME[]` in
  * lf; its name ("NULL": none) and count. */
 static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
@@ -354,6 +446,19 @@ static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
 	return name;
 }
 
+/* enum cx_vx_gram's names, as vxml_builtin returns them. */
+static const char *const vxml_gram_names[] = {"CX_VX_NOGRAM", "CX_VX_DIGITS", "CX_VX_BOOLEAN", "CX_VX_NUMBER",
+	"CX_VX_PHONE", "CX_VX_DATE", "CX_VX_TIME", "CX_VX_CURRENCY", "CX_VX_MENU", "CX_VX_SRGS"};
+
+/* The table fields of an input item's DTMF properties (vxml_prop.c). */
+static char *ve__keyprops(Node *it)
+{
+	Attr *tc = vxml_prop(it, "termchar");
+	int term = tc ? (unsigned char)tc->value.s[0] : '#';
+	return xprintf(".interdigit_ms = %ld, .termtimeout_ms = %ld, .termchar = %d, .nodtmf = %d",
+		       vxml_prop_ms(it, "interdigittimeout"), vxml_prop_ms(it, "termtimeout"), term, !vxml_prop_dtmf(it));
+}
+
 static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 {
 	Attr *name = node_attr(it, "name");
@@ -371,7 +476,7 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	char *filled = "NULL"; /* the field's <filled> is in the form's list (ve__filleds) */
 	int ncatch = 0;
 	char *cname = ve__catches(E, lf, it, &ncatch);
-	uint32_t timeout = 0;
+	uint32_t timeout = (uint32_t)vxml_prop_ms(it, "timeout");
 	for (Node *k = it->kids; k; k = k->next) {
 		Attr *to = ve__is(k, "prompt") ? node_attr(k, "timeout") : NULL;
 		if (to) {
@@ -382,15 +487,27 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	}
 	Attr *type = node_attr(it, "type");
 	int lo = 0, hi = 0, gram = type ? vxml_builtin(type, &lo, &hi, false) : 0;
+	char *gnodes = "NULL", *gkids = "NULL";
+	int groot = 0;
+	if (!type && ve__is(it, "field") && vxml_srgs(it, lf, ++E->nfn, &gnodes, &gkids, &groot) > 0)
+		gram = CX_VX_SRGS;
 	bool rec = ve__is(it, "record"), xfer = ve__is(it, "transfer");
 	char *ri = rec ? vxml_io_record(lf, it, ve__slot(E, xprintf("%s$", vname)), ++E->nfn) : "NULL";
 	char *xi = xfer ? vxml_io_transfer(lf, E->g, E->sc, it, ve__slot(E, xprintf("%s$", vname)), ++E->nfn) : "NULL";
+	char *si = "NULL";
+	if (ve__is(it, "subdialog")) {
+		Attr *src = node_attr(it, "src");
+		si = xprintf("&sub_%d", ++E->nfn);
+		fprintf(lf, "static const cx_vx_sub_item %s = {.src = %s, .srcexpr = %s, .args = %s};\n", si + 1,
+			src ? c_quote(src->value.s, src->value.len) : "NULL", ve__exprfn(E, it, "srcexpr"), ve__args(E, it));
+	}
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
-		".rec = %s, .xfer = %s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" : "CX_VX_FIELD",
+		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
+		ve__is(it, "subdialog") ? "CX_VX_SUBDIALOG" : "CX_VX_FIELD",
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
-		gram == 1 ? "CX_VX_DIGITS" : gram == 2 ? "CX_VX_BOOLEAN" : "CX_VX_NOGRAM", lo, hi, timeout,
-		cname, ncatch, it->loc.line, ri, xi);
+		vxml_gram_names[gram], lo, hi, timeout,
+		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot);
 }
 
 /* The index of the form item named name (len bytes) among f's items, or -1. */
@@ -484,8 +601,9 @@ static void ve__menu(VEm *E, FILE *tf, FILE *lf, Node *m, int idx)
 	char *cname = ve__catches(E, lf, m, &ncatch);
 	fprintf(tf, "static const cx_vx_item form_%d_items[] = {\n", idx);
 	fprintf(tf, "\t{.kind = CX_VX_FIELD, .name = \" menu\", .slot = %d, .prompt = %s, .gram = CX_VX_MENU, "
-		".catches = %s, .ncatches = %d, .choices = menu_%d_choices, .nchoices = %d, .line = %d},\n};\n\n",
-		slot, prompt, cname, ncatch, idx, nch, m->loc.line);
+		".catches = %s, .ncatches = %d, .choices = menu_%d_choices, .nchoices = %d, .line = %d, "
+		".timeout_ms = %ld, %s},\n};\n\n", slot, prompt, cname, ncatch, idx, nch, m->loc.line,
+		vxml_prop_ms(m, "timeout"), ve__keyprops(m));
 }
 
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
@@ -540,7 +658,9 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		char *init = xprintf("form_%d_init", nforms);
 		Fn *I = fn_new(E->g, E->sc, FN_BODY, init, f->loc.line);
 		for (Node *k = f->kids; k; k = k->next)
-			if (ve__is(k, "var") || ve__is(k, "script"))
+			if (ve__is(k, "var"))
+				ve__formvar(E, I, k);
+			else if (ve__is(k, "script"))
 				ve__element(E, I, k);
 		fn_end(I);
 		char *items;

@@ -22,7 +22,7 @@ static const VIoElem vio__elems[] = {
 };
 
 /* "10s", "500ms" -> ms; -1 when malformed (reported). */
-static long vio__time(Attr *a)
+long vxml_time(Attr *a)
 {
 	char *end;
 	double v = strtod(a->value.s, &end);
@@ -57,9 +57,9 @@ static void vio__transfer(Node *n)
 	    strcmp(type->value.s, "consultation"))
 		diag_error(type->value.loc, "<transfer type='%s'>: blind, bridge or consultation", type->value.s);
 	if ((a = node_attr(n, "connecttimeout")))
-		vio__time(a);
+		vxml_time(a);
 	if ((a = node_attr(n, "maxtime")))
-		vio__time(a);
+		vxml_time(a);
 	if ((a = node_attr(n, "transferaudio")))
 		diag_warn(W_UNSUPPORTED, a->loc, "<transfer transferaudio> is not played in this version (docs/voicexml.md)");
 	if ((a = node_attr(n, "aaiexpr")))
@@ -97,9 +97,9 @@ int vxml_io_check(Node *n, bool in_form)
 		diag_error(n->text.loc, "<%s> holds no text", n->tag);
 	Attr *a;
 	if ((a = node_attr(n, "maxtime")))
-		vio__time(a);
+		vxml_time(a);
 	if ((a = node_attr(n, "finalsilence")))
-		vio__time(a);
+		vxml_time(a);
 	if ((a = node_attr(n, "dtmfterm")))
 		vio__bool(a);
 	if ((a = node_attr(n, "modal")))
@@ -121,7 +121,7 @@ char *vxml_io_record(FILE *lf, Node *n, int shadow, int k)
 {
 	Attr *mt = node_attr(n, "maxtime"), *fs = node_attr(n, "finalsilence");
 	Attr *dt = node_attr(n, "dtmfterm"), *bp = node_attr(n, "beep");
-	long max = mt ? vio__time(mt) : 0, sil = fs ? vio__time(fs) : 0;
+	long max = mt ? vxml_time(mt) : 0, sil = fs ? vxml_time(fs) : 0;
 	bool term = dt ? !strcmp(dt->value.s, "true") : true; /* VoiceXML 2.0 §2.3.6: true */
 	fprintf(lf, "static const cx_vx_rec_item rec_%d = {.maxtime_ms = %ld, .finalsilence_ms = %ld, "
 		".beep = %d, .dtmfterm = %d, .shadow = %d};\n", k, max < 0 ? 0 : max, sil < 0 ? 0 : sil,
@@ -148,7 +148,7 @@ char *vxml_io_transfer(FILE *lf, Gen *g, Scope *sc, Node *n, int shadow, int k)
 		fn_out(F, "return %s;", js_expr(F, dx->expr));
 		fn_end(F);
 	}
-	long c = ct ? vio__time(ct) : 0, m = mt ? vio__time(mt) : 0;
+	long c = ct ? vxml_time(ct) : 0, m = mt ? vxml_time(mt) : 0;
 	fprintf(lf, "static const cx_vx_xfer_item xfer_%d = {.type = %s, .dest = %s, .destexpr = %s, "
 		".aai = %s, .connecttimeout_ms = %ld, .maxtime_ms = %ld, .shadow = %d};\n", k, kind,
 		dest ? c_quote(dest->value.s, dest->value.len) : "NULL", fn,

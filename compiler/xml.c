@@ -673,13 +673,25 @@ static void xml__kids(XLoad *ld, Node *n, xmlNodePtr x, XRawTag *rt)
 {
 	Node **tail = &n->kids;
 	bool text = false;
+	int np = 0;
+	for (xmlNodePtr c = x->children; c; c = c->next)
+		np++;
+	n->pieces = xcalloc((size_t)np + 1, sizeof(*n->pieces));
 	for (xmlNodePtr c = x->children; c; c = c->next) {
 		if (c->type == XML_ELEMENT_NODE) {
 			*tail = xml__build(ld, c, n);
+			n->pieces[n->npieces++].elem = *tail;
 			tail = &(*tail)->next;
 		} else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE ||
 		            c->type == XML_ENTITY_REF_NODE)) {
 			text = true;
+			xmlChar *t = xmlNodeGetContent(c);
+			struct Piece *last = n->npieces ? &n->pieces[n->npieces - 1] : NULL;
+			if (last && !last->elem) /* runs of text, CDATA and entities: one piece */
+				last->text = xprintf("%s%s", last->text, t ? (const char *)t : "");
+			else
+				n->pieces[n->npieces++].text = xstrdup(t ? (const char *)t : "");
+			xmlFree(t);
 		}
 		/* Entities from outside the document are never loaded (XML_PARSE_NONET, no NOENT): say
 		 * so rather than silently compile an empty text. */

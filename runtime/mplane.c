@@ -1045,9 +1045,8 @@ static void cx_mp__vx_dtmf(cx_mp_leg *leg, const char *dig)
 		cx_mp_vx *v = le->data;
 		if (v->d->exited || v->d->sess != leg->c->sess || strcmp(v->d->connid, leg->c->id))
 			continue;
-		if (v->play && v->play->leg == leg)
-			cx_mp_play__stop(v->play); /* barge-in */
-		cx_vx_input(v->run, dig);
+		if (cx_vx_input(v->run, dig) && v->play && v->play->leg == leg)
+			cx_mp_play__stop(v->play); /* barge-in (not into a bargein="false" prompt) */
 		if (leg->mp)
 			cx_engine_kick(leg->mp->e);
 		return;

@@ -584,8 +584,9 @@ const cx_vx_doc *cx_vx_find(const char *src);
 typedef uint64_t (cx_vx_play_h)(cx_engine *e, cx_dlg *d, const char *src, void *arg);
 /* Starts doc for dialog d (a mem object; deref stops it). dialog.started is the caller's. */
 int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg);
-/* DTMF digits the caller pressed on the dialog's connection. */
-void cx_vx_input(cx_vx_run *r, const char *digits);
+/* DTMF digits the caller pressed on the dialog's connection: 1 when one was taken (the
+ * prompts playing stop: barge-in), 0 when all were dropped (a bargein="false" prompt plays). */
+int cx_vx_input(cx_vx_run *r, const char *digits);
 /* vxml.c for vxio.c: the field collecting gets v, its <filled> runs, the FIA goes on. */
 void cx_vx_item_done(cx_vx_run *r, cx_value v);
 /* vxio.c's state of the run (*ret), and the run's engine, dialog, context and the time its
@@ -614,6 +615,11 @@ int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it);
 void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields);
 /* vxml.c: a key the caller pressed while item it waits. */
 void cx_vxio_key(cx_vx_run *r, char key);
+/* vxgram.c: the keys b[0..n) against item it's SRGS grammar: 1 a sentence (and none longer,
+ * unless final), 0 more keys may make one, -1 none. */
+int cx_vx_gram_match(const cx_vx_item *it, const char *b, size_t n, int final);
+/* vxml.c: a subdialog run starts or returns: to gets from's recording slot and count. */
+void cx_vxio_inherit(cx_vx_run *to, cx_vx_run *from);
 /* conn.c: dialog.exit with values (NULL: an empty object) and expr (NULL: none). */
 void cx_rt_dlg_exit(cx_dlg *d, const cx_cval *values, const cx_cval *expr);
 

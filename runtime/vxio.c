@@ -75,6 +75,17 @@ void cx_vxio_provider(cx_vx_run *r, cx_vx_recslot_h *slot, void *arg)
 	}
 }
 
+void cx_vxio_inherit(cx_vx_run *to, cx_vx_run *from)
+{
+	cx_vxio *src = *cx_vx_io(from, NULL, NULL, NULL, NULL), *dst;
+
+	if (!src || !(dst = cx_vxio__of(to)))
+		return;
+	dst->sloth = src->sloth;
+	dst->slotarg = src->slotarg;
+	dst->nrec = src->nrec; /* one dialog: its recordings' names go on counting */
+}
+
 /* Section - <record> */
 
 /* The recording is over (a timer: never inside the feeder): the item's variable and name$. */

@@ -13,7 +13,8 @@
 #include "prov.h"
 
 enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63, VX_MAXDOCS = 64,
-       VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128 };
+       VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128, VX_MAXNEST = 16, VX_MAXPARAMS = 64,
+       VX_MAXNB = 16 };
 
 /* An event counter (VoiceXML 2.0 §5.2.2): of a form item (item >= 0) or of the form (-1),
  * for one event name or prefix ("" counts every event). */
@@ -45,11 +46,22 @@ struct cx_vx_run {
 	char buf[VX_MAXDIGITS + 1];
 	size_t nbuf;
 	uint64_t play_end;       /* cx_clock_ms() when the queued prompts end */
+	struct { uint64_t from, to; } nb[VX_MAXNB]; /* when bargein="false" prompts play */
+	int nnb;
+	int termwait;            /* the input is complete; termtimeout runs for the termchar */
 	struct tmr t_in, t_go;
 	cx_cval *exit_values, *exit_expr;
 	enum cx_pev end_ev;      /* CX_PEV_NONE: dialog.exit with the values */
 	char *end_reason;
 	cx_vxio *io;             /* <record> and the other side-trips (vxio.c) */
+	/* <subdialog> (VoiceXML 2.0 §2.3.4): a run of its own, with a context of its own */
+	cx_vx_run *parent;       /* weak: the run whose <subdialog> started this one, or NULL */
+	cx_vx_run *child;        /* the subdialog running (owned), or NULL */
+	cx_cval *params;         /* its <param>s until the first form's <var>s took them */
+	uint64_t taken;          /* the params taken (bit i: params->kids[i]) */
+	int returned;            /* <return> ran: ret_values or ret_event go to the parent */
+	cx_cval *ret_values, *ret_msg;
+	char ret_event[VX_EVLEN];
 };
 
 static const cx_vx_doc *cx_vx__docs[VX_MAXDOCS];
@@ -97,6 +109,10 @@ static void cx_vx__destroy(void *arg)
 	mem_deref(r->exit_expr);
 	mem_deref(r->end_reason);
 	mem_deref(r->io);
+	mem_deref(r->child);
+	mem_deref(r->params);
+	mem_deref(r->ret_values);
+	mem_deref(r->ret_msg);
 	if (r->d && r->d->vx == r)
 		r->d->vx = NULL;
 }
@@ -112,6 +128,8 @@ static uint64_t cx_vx__budget(const cx_engine *e)
 }
 
 /* Section - Executable content (called by generated code) */
+
+static int cx_vx__deaf(cx_vx_run *r, uint64_t now);
 
 /* "audio", "audio?text=ESC" or "?text=ESC" (media.c's src form). */
 static char *cx_vx__src(const char *audio, const char *text)
@@ -144,7 +162,7 @@ static char *cx_vx__src(const char *audio, const char *text)
 	return s;
 }
 
-int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text)
+int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
 {
 	cx_vx_run *r = cx_vx__of(X);
 	const char *t = NULL;
@@ -160,6 +178,14 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text)
 	uint64_t now = cx_clock_ms();
 	if (r->play_end < now)
 		r->play_end = now;
+	if (!bargein && ms) { /* keys are dropped while it plays, those typed ahead now (§4.1.5) */
+		cx_vx__deaf(r, now);
+		if (r->nnb < VX_MAXNB)
+			r->nb[r->nnb++].from = r->play_end;
+		r->nb[r->nnb - 1].to = r->play_end + ms; /* the 16th span reaches over those after it */
+		r->nbuf = 0;
+		r->buf[0] = '\0';
+	}
 	r->play_end += ms;
 	cx_log_doc(r->d->sess->id, "vxml prompt", audio ? audio : t ? t : "");
 	return CX_GO;
@@ -182,18 +208,36 @@ int cx_vx_log(cx_ctx *X, cx_value label, cx_value v)
 	return CX_GO;
 }
 
+cx_value cx_vx_args(cx_ctx *X, int n, const char *const *names, const cx_value *vals)
+{
+	cx_value o = cx_obj_new(X);
+
+	for (int i = 0; i < n && !cx_is_exc(o); i++)
+		if (cx_define_cstr(X, o, names[i], vals[i], 0))
+			o = cx_throw_error(X, "Error", "out of memory");
+	return o;
+}
+
+/* The values of a namelist as a heap-neutral object; NULL with an exception in X. */
+static cx_cval *cx_vx__namelist(cx_ctx *X, int n, const char *const *names, const cx_value *vals)
+{
+	cx_value o = cx_vx_args(X, n, names, vals);
+	cx_cval *c = cx_is_exc(o) ? NULL : cx_cval_from(X, o, CX_RT_COPY_DEPTH);
+
+	if (!c && !cx_is_exc(o))
+		cx_throw_error(X, "Error", "out of memory");
+	return c;
+}
+
 int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value expr)
 {
 	cx_vx_run *r = cx_vx__of(X);
-	cx_value o = cx_obj_new(X);
+	cx_cval *c = cx_vx__namelist(X, n, names, vals);
 
-	if (cx_is_exc(o))
+	if (!c)
 		return CX_FAIL;
-	for (int i = 0; i < n; i++)
-		if (cx_define_cstr(X, o, names[i], vals[i], 0))
-			return CX_FAIL;
-	r->exit_values = mem_deref(r->exit_values);
-	r->exit_values = cx_cval_from(X, o, CX_RT_COPY_DEPTH);
+	mem_deref(r->exit_values);
+	r->exit_values = c;
 	if (expr.tag != CX_T_UNDEF)
 		r->exit_expr = cx_cval_from(X, expr, CX_RT_COPY_DEPTH);
 	r->stop = 1;
@@ -320,23 +364,85 @@ static void cx_vx__raise(cx_vx_run *r, const char *ev, cx_value msg)
 	r->X->slots[r->doc->message_slot] = msg;
 }
 
+/* error.semantic with the message m (a C string); 0, or -1 out of memory (X has it). */
+static int cx_vx__semantic_msg(cx_vx_run *r, const char *m)
+{
+	cx_value v = cx_str_utf8(r->X, m, strlen(m));
+
+	if (cx_is_exc(v))
+		return -1;
+	cx_vx__raise(r, "error.semantic", v);
+	return 0;
+}
+
+/* The name of the event `event` of what (<throw>, <return>); NULL when it was thrown
+ * (*rc says how the body goes on). */
+static const char *cx_vx__evname(cx_vx_run *r, cx_value event, const char *what, int *rc)
+{
+	const char *s = cx_rt_str(r->X, event);
+	char m[80];
+
+	*rc = CX_FAIL;
+	if (!s)
+		return NULL;
+	if (*s && strlen(s) < VX_EVLEN)
+		return s;
+	snprintf(m, sizeof(m), "%s of %s", what, *s ? "an event name of 128 bytes or more" : "an empty event name");
+	*rc = cx_vx__semantic_msg(r, m) ? CX_FAIL : CX_STOP;
+	return NULL;
+}
+
 int cx_vx_throw(cx_ctx *X, cx_value event, cx_value message)
 {
 	cx_vx_run *r = cx_vx__of(X);
-	const char *s = cx_rt_str(X, event);
+	int rc;
+	const char *s = cx_vx__evname(r, event, "<throw>", &rc);
 
 	if (!s)
-		return CX_FAIL;
-	if (!*s || strlen(s) >= VX_EVLEN) {
-		cx_value m = cx_str_utf8(X, *s ? "<throw> of an event name of 128 bytes or more" :
-					 "<throw> of an empty event name", *s ? 46 : 30);
-		if (cx_is_exc(m))
-			return CX_FAIL;
-		cx_vx__raise(r, "error.semantic", m);
-		return CX_STOP;
-	}
+		return rc;
 	cx_vx__raise(r, s, message);
 	return CX_STOP;
+}
+
+/* <return> (VoiceXML 2.0 §2.3.10): the subdialog ends; its namelist becomes the value of the
+ * caller's <subdialog> item, or its event is thrown there. The return itself happens when the
+ * run has unwound (cx_vx__finish). */
+int cx_vx_return(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value event,
+		 cx_value message)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	int rc;
+
+	if (!r->parent)
+		return cx_vx__semantic_msg(r, "<return> outside a subdialog") ? CX_FAIL : CX_STOP;
+	if (event.tag != CX_T_UNDEF) {
+		const char *s = cx_vx__evname(r, event, "<return>", &rc);
+		if (!s)
+			return rc;
+		str_ncpy(r->ret_event, s, sizeof(r->ret_event));
+		if (message.tag != CX_T_UNDEF && !(r->ret_msg = cx_cval_from(X, message, CX_RT_COPY_DEPTH))) {
+			cx_throw_error(X, "Error", "out of memory");
+			return CX_FAIL;
+		}
+	} else if (!(r->ret_values = cx_vx__namelist(X, n, names, vals))) {
+		return CX_FAIL;
+	}
+	r->returned = 1;
+	r->stop = 1;
+	return CX_STOP;
+}
+
+int cx_vx_param(cx_ctx *X, const char *name, cx_value *v)
+{
+	cx_vx_run *r = cx_vx__of(X);
+
+	for (uint32_t i = 0; r->params && i < r->params->nkids && i < VX_MAXPARAMS; i++)
+		if (!strcmp(r->params->keys[i], name)) {
+			r->taken |= (uint64_t)1 << i;
+			*v = cx_cval_to(X, r->params->kids[i]);
+			return 1;
+		}
+	return 0;
 }
 
 /* The dialog ends with error.dialog, reason `why`. */
@@ -550,7 +656,11 @@ static void cx_vx__finish_h(void *arg)
 	cx_engine_kick(r->e);
 }
 
-/* The dialog ends once its queued prompts have played. */
+static void cx_vx__return_h(void *arg);
+
+/* The dialog ends once its queued prompts have played; a subdialog that ran <return> goes
+ * back to its caller at once (the prompts go on playing), any other end of a subdialog ends
+ * every run (VoiceXML 2.0 §2.3.4: <exit> leaves the interpreter). */
 static void cx_vx__finish(cx_vx_run *r)
 {
 	uint64_t now = cx_clock_ms();
@@ -558,6 +668,12 @@ static void cx_vx__finish(cx_vx_run *r)
 	r->stop = 1;
 	r->item = -1;
 	tmr_cancel(&r->t_in);
+	if (r->parent && r->returned) {
+		tmr_start(&r->t_go, 0, cx_vx__return_h, r);
+		return;
+	}
+	for (cx_vx_run *p = r->parent; p; p = p->parent)
+		p->stop = 1;
 	tmr_start(&r->t_go, r->play_end > now ? r->play_end - now : 0, cx_vx__finish_h, r);
 }
 
@@ -574,6 +690,19 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 	for (uint32_t i = 0; i < f->nitems; i++)
 		r->X->slots[f->items[i].slot] = CX_UNDEFINED;
 	cx_vx__call(r, f->init);
+	if (!r->params)
+		return;
+	/* §2.3.4: every <param> of the <subdialog> names a <var> of the form it starts in */
+	for (uint32_t i = 0; i < r->params->nkids && !r->stop && !r->ev[0]; i++)
+		if (i >= VX_MAXPARAMS || !(r->taken & (uint64_t)1 << i)) {
+			char m[300];
+			snprintf(m, sizeof(m), "<param name='%.100s'>: the subdialog's form '%.100s' has no <var> of "
+				 "that name", r->params->keys[i], f->id ? f->id : "");
+			if (cx_vx__semantic_msg(r, m))
+				cx_catch(r->X);
+			cx_vx__dispatch(r);
+		}
+	r->params = mem_deref(r->params);
 }
 
 static int cx_vx__select(cx_vx_run *r)
@@ -607,6 +736,7 @@ static int cx_vx__select(cx_vx_run *r)
 }
 
 static void cx_vx__collect_end(cx_vx_run *r, int noinput);
+static int cx_vx__key(cx_vx_run *r, char key, int fed);
 static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp);
 
 static void cx_vx__noinput_h(void *arg)
@@ -618,6 +748,8 @@ static void cx_vx__interdigit_h(void *arg)
 {
 	cx_vx__collect_end(arg, 0);
 }
+
+static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it);
 
 /* One pass of the FIA's main loop, as many times as no input is needed. */
 static void cx_vx__advance(cx_vx_run *r)
@@ -654,6 +786,11 @@ static void cx_vx__advance(cx_vx_run *r)
 		if (rc != CX_GO || r->stop || r->next_form >= 0)
 			continue;
 		r->item = i;
+		if (it->kind == CX_VX_SUBDIALOG) {
+			if (!cx_vx__subdialog(r, it))
+				return; /* the subdialog runs; cx_vx__return_h goes on */
+			continue;
+		}
 		if (it->kind != CX_VX_FIELD) { /* <record>: vxio.c calls cx_vx_item_done at its end */
 			if (cx_vxio_item(r, it))
 				break;
@@ -664,7 +801,12 @@ static void cx_vx__advance(cx_vx_run *r)
 			memcpy(tmp, r->buf, r->nbuf + 1);
 			r->nbuf = 0;
 			r->buf[0] = '\0';
-			cx_vx_input(r, tmp);
+			for (const char *p = tmp; *p; p++) { /* what the first keys fill takes the rest */
+				cx_vx_run *t = r;
+				while (t->child)
+					t = t->child;
+				cx_vx__key(t, *p, 1);
+			}
 			return;
 		}
 		uint64_t now = cx_clock_ms();
@@ -675,6 +817,62 @@ static void cx_vx__advance(cx_vx_run *r)
 		return;
 	}
 	cx_vx__finish(r);
+}
+
+/* The keys typed so far against the builtin grammar number, phone, date, time or currency
+ * (VoiceXML 2.0 Appendix P, DTMF forms; docs/voicexml.md): 1 match, 0 not yet, -1 no match.
+ * With out (VX_MAXDIGITS + 8 bytes) and a match, the value's string. */
+static int cx_vx__builtin(int gram, const char *b, size_t n, int final, char *out)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	const char *star = memchr(b, '*', n);
+	size_t digits = 0, after = star ? n - (size_t)(star - b) - 1 : 0;
+
+	for (size_t i = 0; i < n; i++)
+		digits += b[i] >= '0' && b[i] <= '9';
+	if (digits + !!star != n || (star && memchr(star + 1, '*', after)))
+		return -1; /* other keys, or a second '*' */
+	if (gram == CX_VX_DATE || gram == CX_VX_TIME) { /* yyyymmdd, hhmm (24 h) */
+		size_t want = gram == CX_VX_DATE ? 8 : 4;
+		if (star || n > want || (n < want && final))
+			return -1;
+		if (n < want)
+			return 0;
+		int a = (b[n - 4] - '0') * 10 + b[n - 3] - '0', c = (b[n - 2] - '0') * 10 + b[n - 1] - '0';
+		int y = 0;
+		for (size_t i = 0; gram == CX_VX_DATE && i < 4; i++)
+			y = y * 10 + b[i] - '0';
+		int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		if (gram == CX_VX_DATE ? (a < 1 || a > 12 || c < 1 || c > mdays[a - 1] || (a == 2 && c == 29 && !leap))
+		    : (a > 23 || c > 59))
+			return -1;
+		if (out)
+			snprintf(out, VX_MAXDIGITS + 8, "%.*s%s", (int)n, b, gram == CX_VX_TIME ? "h" : "");
+		return 1;
+	}
+	if (gram == CX_VX_CURRENCY && after > 2)
+		return -1;
+	if (gram == CX_VX_CURRENCY && star && after == 2 && star > b)
+		final = 1; /* the cents are in */
+	if (!final)
+		return 0;
+	size_t before = star ? (size_t)(star - b) : n;
+	if ((gram == CX_VX_PHONE && (star ? !before || !after : !n)) || !digits || (star && !after && gram != CX_VX_CURRENCY))
+		return -1;
+	if (!out)
+		return 1;
+	size_t lead = 0; /* number, currency: no leading zero (Appendix P) */
+	while (gram != CX_VX_PHONE && lead + 1 < before && b[lead] == '0')
+		lead++;
+	if (gram == CX_VX_PHONE)
+		snprintf(out, VX_MAXDIGITS + 8, "%.*s%s%.*s", (int)before, b, star ? "x" : "", (int)after, star ? star + 1 : "");
+	else if (gram == CX_VX_NUMBER)
+		snprintf(out, VX_MAXDIGITS + 8, "%s%.*s%s%.*s", before ? "" : "0", (int)(before - lead), b + lead,
+			 star ? "." : "", (int)after, star ? star + 1 : "");
+	else /* mm.nn */
+		snprintf(out, VX_MAXDIGITS + 8, "%s%.*s.%.*s%.*s", before ? "" : "0", (int)(before - lead), b + lead,
+			 (int)after, star ? star + 1 : "", (int)(2 - after), "00");
+	return 1;
 }
 
 /* The digits typed so far against the field's grammar: 1 match, 0 not yet, -1 no match. */
@@ -693,6 +891,10 @@ static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final
 	}
 	if (it->gram == CX_VX_BOOLEAN)
 		return n == 0 ? 0 : (n == 1 && (b[0] == '1' || b[0] == '2')) ? 1 : -1;
+	if (it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY)
+		return cx_vx__builtin(it->gram, b, n, final, NULL);
+	if (it->gram == CX_VX_SRGS)
+		return cx_vx_gram_match(it, b, n, final);
 	if (it->gram != CX_VX_DIGITS)
 		return -1;
 	for (size_t i = 0; i < n; i++)
@@ -705,11 +907,12 @@ static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final
 	return n >= 1 && n >= (size_t)it->minlen ? 1 : -1;
 }
 
-/* noinput or nomatch of the collecting field, or an event sent to the dialog. */
-static void cx_vx__event(cx_vx_run *r, const char *ev)
+/* noinput or nomatch of the collecting field, an event sent to the dialog or returned by a
+ * subdialog. */
+static void cx_vx__event(cx_vx_run *r, const char *ev, cx_value msg)
 {
 	r->item = -1;
-	cx_vx__raise(r, ev, CX_UNDEFINED);
+	cx_vx__raise(r, ev, msg);
 	cx_vx__dispatch(r);
 	cx_vx__advance(r);
 }
@@ -783,16 +986,17 @@ static void cx_vx__fill(cx_vx_run *r, cx_value v)
 
 static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 {
+	r->termwait = 0;
 	if (r->item < 0 || r->stop)
 		return;
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
 	tmr_cancel(&r->t_in);
 	if (noinput || r->nbuf == 0) {
-		cx_vx__event(r, "noinput");
+		cx_vx__event(r, "noinput", CX_UNDEFINED);
 		return;
 	}
 	size_t n = r->nbuf;
-	if (n && r->buf[n - 1] == '#')
+	if (n && it->termchar && r->buf[n - 1] == it->termchar)
 		n--;
 	int m = cx_vx__match(it, r->buf, n, 1);
 	if (m > 0 && it->gram == CX_VX_MENU) {
@@ -800,7 +1004,11 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		return;
 	}
 	cx_value v = CX_UNDEFINED;
-	if (m > 0)
+	char fmt[VX_MAXDIGITS + 8];
+	if (m > 0 && it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY &&
+	    cx_vx__builtin(it->gram, r->buf, n, 1, fmt) > 0)
+		v = cx_str_utf8(r->X, fmt, strlen(fmt));
+	else if (m > 0)
 		v = it->gram == CX_VX_BOOLEAN ? (r->buf[0] == '1' ? CX_TRUE : CX_FALSE) :
 			cx_str_utf8(r->X, r->buf, n);
 	if (m > 0 && !cx_is_exc(v))
@@ -808,7 +1016,7 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	if (m <= 0) {
-		cx_vx__event(r, "nomatch");
+		cx_vx__event(r, "nomatch", CX_UNDEFINED);
 		return;
 	}
 	if (cx_is_exc(v)) {
@@ -838,7 +1046,7 @@ void cx_vx_deliver(cx_vx_run *r, const char *ev)
 	tmr_cancel(&r->t_in); /* whatever the item waited for, the event comes first */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
-	cx_vx__event(r, ev);
+	cx_vx__event(r, ev, CX_UNDEFINED);
 	cx_engine_kick(r->e);
 }
 
@@ -867,34 +1075,82 @@ cx_vxio **cx_vx_io(cx_vx_run *r, cx_engine **e, cx_dlg **d, cx_ctx **X, uint64_t
 	return &r->io;
 }
 
-void cx_vx_input(cx_vx_run *r, const char *digits)
+/* Is a bargein="false" prompt playing at now? (Those that ended are forgotten.) */
+static int cx_vx__deaf(cx_vx_run *r, uint64_t now)
 {
-	if (!r || r->stop)
-		return;
-	for (const char *p = digits; *p; p++) {
-		if (r->nbuf >= VX_MAXDIGITS)
-			break;
-		if (!strchr("0123456789*#ABCD", *p))
+	int deaf = 0, k = 0;
+
+	for (int i = 0; i < r->nnb; i++) {
+		if (r->nb[i].to <= now)
 			continue;
-		r->buf[r->nbuf++] = *p;
-		r->buf[r->nbuf] = '\0';
-		if (r->item < 0)
-			continue; /* typeahead until a field collects */
-		const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
-		if (it->kind != CX_VX_FIELD) {
-			cx_vxio_key(r, *p);
-			return;
-		}
-		r->play_end = cx_clock_ms(); /* barge-in: the prompts stop */
-		int m = *p == '#' ? 1 : cx_vx__match(it, r->buf, r->nbuf, 0);
-		if (m != 0) {
-			cx_vx__collect_end(r, 0);
-			if (r->stop || r->item < 0)
-				return; /* the rest of the digits were typed into what follows */
-		}
-		else
-			tmr_start(&r->t_in, VX_INTERDIGIT_MS, cx_vx__interdigit_h, r);
+		deaf |= r->nb[i].from <= now;
+		r->nb[k++] = r->nb[i];
 	}
+	r->nnb = k;
+	return deaf;
+}
+
+/* One key for run r; fed: typed ahead before, now given to the field. 1 when it was taken
+ * (the prompts playing stop: barge-in), 0 when it was dropped. */
+static int cx_vx__key(cx_vx_run *r, char key, int fed)
+{
+	uint64_t now = cx_clock_ms();
+
+	if (r->stop || r->nbuf >= VX_MAXDIGITS || !strchr("0123456789*#ABCD", key))
+		return 0;
+	if (!fed && cx_vx__deaf(r, now)) {
+		cx_log_doc(r->d->sess->id, "vxml key dropped (bargein false)", (char[]){key, 0});
+		return 0;
+	}
+	const cx_vx_item *it = r->item >= 0 ? &r->doc->forms[r->form].items[r->item] : NULL;
+	if (it && it->kind != CX_VX_FIELD) { /* <record> ends at a key; keys are not its input */
+		cx_vxio_key(r, key);
+		return 1;
+	}
+	if (it && it->nodtmf) /* inputmodes without dtmf */
+		return 0;
+	r->buf[r->nbuf++] = key;
+	r->buf[r->nbuf] = '\0';
+	if (!it)
+		return 1; /* typeahead until a field collects */
+	r->play_end = now; /* barge-in: the prompts stop */
+	r->nnb = 0;
+	int term = it->termchar && key == it->termchar;
+	if (r->termwait) { /* the input was complete: a key ends it, the termchar is eaten */
+		r->termwait = 0;
+		if (!term)
+			r->buf[--r->nbuf] = '\0';
+		cx_vx__collect_end(r, 0);
+		if (!term) {
+			while (r->child)
+				r = r->child;
+			cx_vx__key(r, key, 1); /* the key belongs to what collects next */
+		}
+		return 1;
+	}
+	int m = term ? 1 : cx_vx__match(it, r->buf, r->nbuf, 0);
+	if (m > 0 && !term && it->termchar && it->termtimeout_ms) {
+		r->termwait = 1; /* §6.3.3 termtimeout: wait for the termchar */
+		tmr_start(&r->t_in, it->termtimeout_ms, cx_vx__interdigit_h, r);
+	} else if (m != 0) {
+		cx_vx__collect_end(r, 0);
+	} else {
+		tmr_start(&r->t_in, it->interdigit_ms ? it->interdigit_ms : VX_INTERDIGIT_MS, cx_vx__interdigit_h, r);
+	}
+	return 1;
+}
+
+int cx_vx_input(cx_vx_run *r, const char *digits)
+{
+	int taken = 0;
+
+	for (const char *p = digits; r && *p; p++) {
+		cx_vx_run *t = r;
+		while (t->child) /* the subdialog running takes the keys */
+			t = t->child;
+		taken |= cx_vx__key(t, *p, 0);
+	}
+	return taken;
 }
 
 /* Defines key = v on o (v may be an exception: then o becomes it). */
@@ -976,7 +1232,9 @@ static void cx_vx__start_h(void *arg)
 	cx_engine_kick(r->e);
 }
 
-int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg)
+/* A run of doc on dialog d with a context of its own (not started). */
+static int cx_vx__new(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play,
+		      void *arg)
 {
 	cx_vx_run *r;
 
@@ -1010,12 +1268,23 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 		return ENOMEM;
 	}
 	r->X->user = r;
-	d->vx = r;
 	r->play_end = cx_clock_ms();
 	if (cx_vx__session(r)) {
 		mem_deref(r);
 		return ENOMEM;
 	}
+	*rp = r;
+	return 0;
+}
+
+int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg)
+{
+	cx_vx_run *r;
+	int err = cx_vx__new(&r, e, d, doc, play, arg);
+
+	if (err)
+		return err;
+	d->vx = r;
 	if (cx_vx__call(r, doc->init) != CX_GO && r->stop) {
 		mem_deref(r);
 		return EINVAL;
@@ -1024,4 +1293,140 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 	tmr_start(&r->t_go, 0, cx_vx__start_h, r);
 	*rp = r;
 	return 0;
+}
+
+/* Section - Subdialogs (VoiceXML 2.0 §2.3.4) */
+
+/* The document and form a subdialog's src names: "doc.vxml", "doc.vxml#id", "#id" (this
+ * document); NULL after error.badfetch was thrown. */
+static const cx_vx_doc *cx_vx__subsrc(cx_vx_run *r, const char *src, int *form)
+{
+	const char *hash = strchr(src, '#');
+	size_t n = hash ? (size_t)(hash - src) : strlen(src);
+	char path[512];
+	const cx_vx_doc *doc = r->doc;
+
+	if (n) {
+		snprintf(path, sizeof(path), "%.*s", (int)(n < sizeof(path) ? n : sizeof(path) - 1), src);
+		doc = n < sizeof(path) ? cx_vx_find(path) : NULL;
+	}
+	if (!doc) {
+		cx_vx__badfetch(r, "<subdialog src>", src, "not a VoiceXML document compiled into this program");
+		return NULL;
+	}
+	*form = 0;
+	if (!hash)
+		return doc;
+	for (uint32_t i = 0; i < doc->nforms; i++)
+		if (doc->forms[i].id && !strcmp(doc->forms[i].id, hash + 1)) {
+			*form = (int)i;
+			return doc;
+		}
+	cx_vx__badfetch(r, "<subdialog src>", src, "no form or menu of that id in the document");
+	return NULL;
+}
+
+/* Item it of r is a <subdialog>: a child run of its src starts with a context of its own;
+ * 0 while it runs, 1 when an event was thrown and handled instead, -1 when r stops. */
+static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it)
+{
+	const cx_vx_sub_item *sb = it->sub;
+	const char *src = sb->src;
+	cx_cval *params = NULL;
+	int form = 0, depth = 0;
+
+	for (cx_vx_run *p = r; p->parent; p = p->parent)
+		depth++;
+	r->X->steps = (int64_t)cx_vx__budget(r->e);
+	if (sb->srcexpr) {
+		cx_value v = sb->srcexpr(r->X);
+		src = cx_is_exc(v) ? NULL : cx_rt_str(r->X, v);
+		if (!src) {
+			cx_vx_semantic(r->X, "subdialog", it->line);
+			goto thrown;
+		}
+	}
+	const cx_vx_doc *doc = cx_vx__subsrc(r, src, &form);
+	if (!doc)
+		goto thrown;
+	if (depth >= VX_MAXNEST) {
+		cx_vx__badfetch(r, "<subdialog src>", src, "subdialogs nest 16 deep at most");
+		goto thrown;
+	}
+	if (sb->args) {
+		cx_value o = sb->args(r->X);
+		if (cx_is_exc(o)) {
+			cx_vx_semantic(r->X, "subdialog", it->line);
+			goto thrown;
+		}
+		if (!(params = cx_cval_from(r->X, o, CX_RT_COPY_DEPTH))) {
+			cx_vx__fail(r, "error.noresource: out of memory for a subdialog's parameters");
+			return -1;
+		}
+	}
+	cx_vx_run *c;
+	if (cx_vx__new(&c, r->e, r->d, doc, r->play, r->arg)) {
+		mem_deref(params);
+		cx_vx__fail(r, "error.noresource: out of memory for a subdialog");
+		return -1;
+	}
+	cx_log_doc(r->d->sess->id, "vxml subdialog", src);
+	c->parent = r;
+	c->params = params;
+	c->next_form = form;
+	c->play_end = r->play_end;
+	memcpy(c->nb, r->nb, sizeof(c->nb));
+	c->nnb = r->nnb;
+	memcpy(c->buf, r->buf, sizeof(c->buf)); /* the keys typed ahead are the subdialog's */
+	c->nbuf = r->nbuf;
+	r->nbuf = 0;
+	r->buf[0] = '\0';
+	cx_vxio_inherit(c, r);
+	r->child = c;
+	r->d->vx = c;
+	cx_vx__call(c, doc->init);
+	tmr_start(&c->t_go, 0, cx_vx__start_h, c);
+	return 0;
+thrown:
+	r->item = -1;
+	cx_vx__dispatch(r);
+	return 1;
+}
+
+/* The subdialog r ran <return>: its caller's item gets the returned object (then its <filled>)
+ * or the returned event is thrown there. */
+static void cx_vx__return_h(void *arg)
+{
+	cx_vx_run *r = arg, *p = r->parent;
+	cx_engine *e = r->e;
+	cx_cval *vals = r->ret_values, *msg = r->ret_msg;
+	char ev[VX_EVLEN];
+
+	memcpy(ev, r->ret_event, sizeof(ev));
+	r->ret_values = r->ret_msg = NULL;
+	if (r->play_end > p->play_end)
+		p->play_end = r->play_end;
+	memcpy(p->nb, r->nb, sizeof(p->nb));
+	p->nnb = r->nnb;
+	memcpy(p->buf, r->buf, sizeof(p->buf));
+	p->nbuf = r->nbuf;
+	cx_vxio_inherit(p, r);
+	if (r->d->vx == r)
+		r->d->vx = p;
+	p->child = NULL;
+	mem_deref(r);
+	cx_log_doc(p->d->sess->id, "vxml subdialog return", ev[0] ? ev : "values");
+	cx_value v = ev[0] ? (msg ? cx_cval_to(p->X, msg) : CX_UNDEFINED) :
+		vals ? cx_cval_to(p->X, vals) : cx_obj_new(p->X);
+	mem_deref(vals);
+	mem_deref(msg);
+	if (cx_is_exc(v)) {
+		cx_catch(p->X);
+		cx_vx_error(p, "error.noresource: out of memory for a subdialog's result", 1);
+	} else if (ev[0]) {
+		cx_vx__event(p, ev, v);
+	} else {
+		cx_vx__fill(p, v);
+	}
+	cx_engine_kick(e);
 }

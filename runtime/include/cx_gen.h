@@ -134,7 +134,7 @@ int cx_is_callable(cx_value v);
  * refuses a document whose cx_doc.abi differs (a program or an embedder that links a runtime
  * other than the one its ccxmlc came with). Bumped whenever generated code and runtime would
  * no longer agree. */
-#define CX_ABI_VERSION 2
+#define CX_ABI_VERSION 3
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -172,8 +172,19 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs);
  * budget). Its variables (document, dialog and form-item variables alike) are slots from
  * CX_SLOT_FIRST_VAR on. The bodies return CX_GO, CX_STOP after <exit>, <goto> or <disconnect>
  * (recorded by the cx_vx_* call), or CX_FAIL after cx_vx_semantic. */
-enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD, CX_VX_RECORD, CX_VX_TRANSFER };
-enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN, CX_VX_MENU };
+enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD, CX_VX_RECORD, CX_VX_TRANSFER, CX_VX_SUBDIALOG };
+enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN, CX_VX_NUMBER, CX_VX_PHONE, CX_VX_DATE,
+		  CX_VX_TIME, CX_VX_CURRENCY, CX_VX_MENU, CX_VX_SRGS };
+
+/* An SRGS DTMF grammar as a flat table (compiler/vxml_srgs.c, runtime/vxgram.c): KEYS matches
+ * its keys, SEQ its kids in order, ALT one of them, REF the node `first` (a rule's body);
+ * each node min..max times (max -1: no bound). kids: gkids[first .. first + n). */
+enum cx_vx_gkind { CX_VX_G_KEYS, CX_VX_G_SEQ, CX_VX_G_ALT, CX_VX_G_REF };
+typedef struct cx_vx_gnode {
+	int kind, min, max;
+	const char *keys;
+	uint32_t first, n;
+} cx_vx_gnode;
 
 /* A <menu>'s <choice>: its DTMF key sequence and where it goes (next "#id", expr, or event). */
 typedef struct cx_vx_choice {
@@ -210,7 +221,24 @@ typedef struct cx_vx_item {
 	int line;
 	const struct cx_vx_rec_item *rec; /* record: its attributes (runtime/vxio.c) */
 	const struct cx_vx_xfer_item *xfer; /* transfer: its attributes (runtime/vxio.c) */
+	const struct cx_vx_sub_item *sub;   /* subdialog: where it goes, what it passes */
+	/* field and menu: the <property>s in force (VoiceXML 2.0 §6.3.3) */
+	uint32_t interdigit_ms;    /* interdigittimeout (0: 3 s) */
+	uint32_t termtimeout_ms;   /* termtimeout: a complete input waits this long for termchar */
+	int termchar;              /* termchar (0: none) */
+	int nodtmf;                /* inputmodes without dtmf: keys are not input */
+	const cx_vx_gnode *gnodes; /* gram CX_VX_SRGS: the grammar, its kids, its root node */
+	const uint32_t *gkids;
+	uint32_t groot;
 } cx_vx_item;
+
+/* <subdialog> (runtime/vxml.c): src "doc.vxml", "doc.vxml#id" or "#id" (NULL: srcexpr's
+ * value); args: an object of its <param>s and namelist variables (NULL: none). */
+typedef struct cx_vx_sub_item {
+	const char *src;
+	cx_cond_fn *srcexpr;
+	cx_cond_fn *args;
+} cx_vx_sub_item;
 
 /* <transfer> (runtime/vxio.c): handed to CCXML as dialog.transfer. */
 enum cx_vx_xfer { CX_VX_BLIND, CX_VX_BRIDGE, CX_VX_CONSULTATION };
@@ -268,8 +296,9 @@ typedef struct cx_vx_doc {
 
 /* Generated code registers each compiled dialog before main runs. */
 void cx_vx_register(const cx_vx_doc *d);
-/* Executable content of a dialog. text: TTS text or undefined; audio: src or NULL. */
-int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text);
+/* Executable content of a dialog. text: TTS text or undefined; audio: src or NULL; bargein 0:
+ * keys pressed while it plays are dropped, and so are those typed ahead (VoiceXML 2.0 §4.1.5). */
+int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein);
 int cx_vx_log(cx_ctx *X, cx_value label, cx_value v);
 int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value expr);
 int cx_vx_goto(cx_ctx *X, const char *form);
@@ -287,6 +316,13 @@ int cx_vx_clear(cx_ctx *X, const char *name);
 /* <throw>: the event (a string) is handled once the body returned CX_STOP. */
 int cx_vx_throw(cx_ctx *X, cx_value event, cx_value message);
 int cx_vx_semantic(cx_ctx *X, const char *elem, int line);
+/* An object of the n names and their values (<exit namelist>, a subdialog's arguments). */
+cx_value cx_vx_args(cx_ctx *X, int n, const char *const *names, const cx_value *vals);
+/* <return namelist> (event undefined) or <return event/eventexpr message/messageexpr>. */
+int cx_vx_return(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value event,
+		 cx_value message);
+/* A form <var> of a subdialog: 1 and *v the <param> of that name passed to it, or 0. */
+int cx_vx_param(cx_ctx *X, const char *name, cx_value *v);
 
 #ifdef __cplusplus
 }

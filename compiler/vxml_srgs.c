@@ -1,0 +1,367 @@
+/*
+ * vxml_srgs.c — SRGS XML grammars in DTMF mode for VoiceXML <field>s (docs/voicexml.md,
+ * "SRGS grammars"): an inline <grammar mode="dtmf"> or one whose src names a local file. The
+ * subset: <rule id>, <one-of>/<item>, <item repeat="n|n-m|n-">, <ruleref uri="#id"> (not
+ * recursive) and special="NULL"/"VOID", keys as the text of a rule or item; the result is the
+ * keys typed (no <tag>s). Each grammar becomes a flat table of cx_vx_gnode (runtime/vxgram.c
+ * matches it); the fields' several grammars are alternatives.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "js.h"
+
+enum { GS_MAXNODES = 1024 };
+
+typedef struct GNode {
+	int kind;            /* CX_VX_G_* */
+	int min, max;        /* repeat (max -1: no bound) */
+	char *keys;
+	int *kids, nkids;
+	Node *ref;           /* REF: the <rule> (resolved to its body's node at the end) */
+} GNode;
+
+typedef struct Gram {
+	GNode *n;
+	int nn, cap;
+	Node **rules;        /* the rules of the grammar being read (its <rule> children) */
+	Node *root;          /* the <grammar> */
+	Node **body_rule;    /* rule -> node, filled as rules are compiled */
+	int *body_node;
+	int nbodies;
+	bool bad;
+} Gram;
+
+static int gs__node(Gram *g, int kind)
+{
+	if (g->nn == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 16;
+		GNode *v = xcalloc((size_t)g->cap, sizeof(GNode));
+		if (g->nn)
+			memcpy(v, g->n, (size_t)g->nn * sizeof(GNode));
+		g->n = v;
+	}
+	g->n[g->nn] = (GNode){.kind = kind, .min = 1, .max = 1};
+	return g->nn++;
+}
+
+/* An error in the grammar (reported; the grammar is not used). */
+#define gs__err(g, loc, ...) (diag_error((loc), __VA_ARGS__), (g)->bad = true)
+
+static Node *gs__rule(Gram *g, const char *id)
+{
+	for (Node *k = g->root->kids; k; k = k->next) {
+		Attr *a = !strcmp(k->tag, "rule") ? node_attr(k, "id") : NULL;
+		if (a && !strcmp(a->value.s, id))
+			return k;
+	}
+	return NULL;
+}
+
+/* The keys of an item's text: DTMF keys, white space between them ignored. */
+static char *gs__keys(Gram *g, Node *n)
+{
+	char *k = xcalloc(strlen(n->text.s) + 1, 1), *w = k;
+	for (const char *p = n->text.s; *p; p++) {
+		if (strchr(" \t\r\n", *p))
+			continue;
+		if (!strchr("0123456789*#ABCD", *p)) {
+			gs__err(g, n->text.loc, "'%s' in a DTMF grammar: keys are 0-9 * # A-D", xstrndup(p, 1));
+			return k;
+		}
+		*w++ = *p;
+	}
+	return k;
+}
+
+static int gs__compile(Gram *g, Node *e, int depth);
+
+/* <item repeat>: "n", "n-m", "n-". */
+static void gs__repeat(Gram *g, Attr *a, int idx)
+{
+	char *end;
+	const char *s = a->value.s;
+	long lo = strtol(s, &end, 10), hi = lo;
+	if (end == s || lo < 0 || lo > 63)
+		goto bad;
+	if (*end == '-') {
+		const char *h = end + 1;
+		hi = -1;
+		end = (char *)h;
+		if (*h && ((hi = strtol(h, &end, 10)) < lo || hi > 63 || end == h))
+			goto bad;
+	}
+	if (*end)
+		goto bad;
+	g->n[idx].min = (int)lo;
+	g->n[idx].max = (int)hi;
+	return;
+bad:
+	gs__err(g, a->value.loc, "repeat='%s': want n, n-m or n- (0 to 63)", s);
+}
+
+/* A sequence of e's children (or its keys). */
+static int gs__seq(Gram *g, Node *e, int depth)
+{
+	if (e->has_text && e->kids) {
+		gs__err(g, e->loc, "<%s> holds both keys and elements: put the keys in an <item> of their own "
+			"(this version does not keep mixed content in order)", e->tag);
+		return gs__node(g, CX_VX_G_SEQ);
+	}
+	if (e->has_text) {
+		int t = gs__node(g, CX_VX_G_KEYS);
+		g->n[t].keys = gs__keys(g, e);
+		return t;
+	}
+	int kids[64], nk = 0;
+	for (Node *k = e->kids; k; k = k->next) {
+		if (!strcmp(k->tag, "example") || !strcmp(k->tag, "meta") || !strcmp(k->tag, "metadata"))
+			continue;
+		if (nk == 64) {
+			gs__err(g, k->loc, "<%s> holds more than 64 elements", e->tag);
+			break;
+		}
+		kids[nk++] = gs__compile(g, k, depth + 1);
+	}
+	int s = gs__node(g, CX_VX_G_SEQ);
+	g->n[s].kids = xcalloc((size_t)nk + 1, sizeof(int));
+	memcpy(g->n[s].kids, kids, (size_t)nk * sizeof(int));
+	g->n[s].nkids = nk;
+	return s;
+}
+
+static int gs__compile(Gram *g, Node *e, int depth)
+{
+	if (depth > 32 || g->nn > GS_MAXNODES) {
+		gs__err(g, e->loc, "<%s>: the grammar is too large or too deep (1024 nodes, 32 levels)", e->tag);
+		return gs__node(g, CX_VX_G_SEQ);
+	}
+	if (!strcmp(e->tag, "item")) {
+		for (int i = 0; i < e->nattrs; i++)
+			if (strcmp(e->attrs[i].name, "repeat") && strcmp(e->attrs[i].name, "weight") &&
+			    strcmp(e->attrs[i].name, "xml:lang"))
+				gs__err(g, e->attrs[i].loc, "<item> attribute '%s' is not supported", e->attrs[i].name);
+		int s = gs__seq(g, e, depth);
+		Attr *rep = node_attr(e, "repeat");
+		if (rep)
+			gs__repeat(g, rep, s);
+		return s;
+	}
+	if (!strcmp(e->tag, "one-of")) {
+		int s = gs__node(g, CX_VX_G_ALT), kids[64], nk = 0;
+		if (e->has_text)
+			gs__err(g, e->text.loc, "<%s> holds <item>s, not text", "one-of");
+		for (Node *k = e->kids; k; k = k->next) {
+			if (strcmp(k->tag, "item")) {
+				gs__err(g, k->loc, "<one-of> holds <item>s only, not <%s>", k->tag);
+				continue;
+			}
+			if (nk < 64)
+				kids[nk++] = gs__compile(g, k, depth + 1);
+		}
+		g->n[s].kids = xcalloc((size_t)nk + 1, sizeof(int));
+		memcpy(g->n[s].kids, kids, (size_t)nk * sizeof(int));
+		g->n[s].nkids = nk;
+		return s;
+	}
+	if (!strcmp(e->tag, "ruleref")) {
+		Attr *uri = node_attr(e, "uri"), *sp = node_attr(e, "special");
+		if (sp && !uri && (!strcmp(sp->value.s, "NULL") || !strcmp(sp->value.s, "VOID")))
+			return gs__node(g, !strcmp(sp->value.s, "NULL") ? CX_VX_G_SEQ : CX_VX_G_ALT);
+		if (!uri || uri->value.s[0] != '#') {
+			gs__err(g, e->loc, "<%s>: only uri=\"#rule\" of this grammar and special=\"NULL\"/\"VOID\" are "
+				"supported", "ruleref");
+			return gs__node(g, CX_VX_G_SEQ);
+		}
+		Node *r = gs__rule(g, uri->value.s + 1);
+		if (!r) {
+			gs__err(g, uri->value.loc, "<ruleref uri>: no <rule id='%s'> in this grammar", uri->value.s + 1);
+			return gs__node(g, CX_VX_G_SEQ);
+		}
+		for (Node *p = e->parent; p; p = p->parent)
+			if (p == r) {
+				gs__err(g, uri->value.loc, "<ruleref uri='%s'>: recursive rules are not supported", uri->value.s);
+				return gs__node(g, CX_VX_G_SEQ);
+			}
+		int s = gs__node(g, CX_VX_G_REF);
+		g->n[s].ref = r;
+		return s;
+	}
+	if (!strcmp(e->tag, "tag"))
+		gs__err(g, e->loc, "<%s>: semantic tags are not supported (the value is the keys typed)", "tag");
+	else if (!strcmp(e->tag, "token"))
+		gs__err(g, e->loc, "<%s>: write the keys as the text of an <item>", "token");
+	else
+		gs__err(g, e->loc, "<%s> is not supported in a DTMF grammar", e->tag);
+	return gs__node(g, CX_VX_G_SEQ);
+}
+
+/* The node of rule r's body, compiled once (rules reached by a <ruleref> are compiled after
+ * the root; a ruleref chain is followed from where it was met, so recursion was caught). */
+static int gs__body(Gram *g, Node *r)
+{
+	for (int i = 0; i < g->nbodies; i++)
+		if (g->body_rule[i] == r)
+			return g->body_node[i];
+	Node **br = xcalloc((size_t)g->nbodies + 1, sizeof(Node *));
+	int *bn = xcalloc((size_t)g->nbodies + 1, sizeof(int));
+	if (g->nbodies) {
+		memcpy(br, g->body_rule, (size_t)g->nbodies * sizeof(Node *));
+		memcpy(bn, g->body_node, (size_t)g->nbodies * sizeof(int));
+	}
+	g->body_rule = br;
+	g->body_node = bn;
+	int i = g->nbodies++;
+	br[i] = r;
+	bn[i] = -1;
+	int n = gs__seq(g, r, 0);
+	g->body_node[i] = n;
+	return n;
+}
+
+/* The <grammar> element a field's <grammar> stands for (inline: itself; src: the file's), or
+ * NULL when it is not a DTMF grammar (voice: *voice set). */
+static Node *gs__root(Node *gr, bool *voice, Attr **frag)
+{
+	Attr *src = node_attr(gr, "src"), *mode = node_attr(gr, "mode");
+	Node *root = gr;
+	*frag = NULL;
+	if (mode && strcmp(mode->value.s, "dtmf")) { /* a voice grammar is not read */
+		*voice = true;
+		return NULL;
+	}
+	if (src) {
+		if (gr->kids || gr->has_text) {
+			diag_error(gr->loc, "<grammar src> holds no content");
+			return NULL;
+		}
+		if (strstr(src->value.s, "://") || src->value.s[0] == '#') {
+			diag_error(src->value.loc, "<grammar src='%s'>: a local .grxml file is wanted", src->value.s);
+			return NULL;
+		}
+		const char *path = gr->loc.src ? gr->loc.src->path : "";
+		const char *slash = strrchr(path, '/');
+		size_t n = strcspn(src->value.s, "#");
+		char *file = xprintf("%.*s%.*s", slash ? (int)(slash - path + 1) : 0, path, (int)n, src->value.s);
+		if (access(file, R_OK)) {
+			diag_error(src->value.loc, "<grammar src='%s'>: cannot read %s", src->value.s, file);
+			return NULL;
+		}
+		Doc *d = xml_load(file);
+		if (!d)
+			return NULL;
+		dep_add(file);
+		root = d->root;
+		if (!root || strcmp(root->tag, "grammar")) {
+			diag_error(src->value.loc, "<grammar src='%s'>: the file's root is not <grammar>", src->value.s);
+			return NULL;
+		}
+		if (!mode)
+			mode = node_attr(root, "mode");
+		if (src->value.s[n])
+			*frag = src;
+	}
+	if (!mode || strcmp(mode->value.s, "dtmf")) { /* SRGS: voice is the default */
+		*voice = true;
+		return NULL;
+	}
+	return root;
+}
+
+/* Does a path from node i come back to a node on it (rules referring to each other)? */
+static bool gs__cyclic(Gram *g, int i, char *state)
+{
+	if (state[i])
+		return state[i] == 1;
+	state[i] = 1;
+	GNode *n = &g->n[i];
+	if (n->kind == CX_VX_G_REF && n->min <= -2 && gs__cyclic(g, -2 - n->min, state))
+		return true;
+	for (int k = 0; k < n->nkids; k++)
+		if (gs__cyclic(g, n->kids[k], state))
+			return true;
+	state[i] = 2;
+	return false;
+}
+
+/* The grammar's nodes; its root's index, or -1 after an error. */
+static int gs__grammar(Gram *g, Node *gr, bool *voice)
+{
+	Attr *frag;
+	Node *root = gs__root(gr, voice, &frag);
+	if (!root)
+		return -1;
+	g->root = root;
+	if (root->has_text)
+		gs__err(g, root->text.loc, "a <%s> holds <rule>s, not text", "grammar");
+	Attr *ra = node_attr(root, "root");
+	const char *rid = frag ? frag->value.s + strcspn(frag->value.s, "#") + 1 : ra ? ra->value.s : NULL;
+	if (!rid) {
+		gs__err(g, root->loc, "<%s> needs a root rule (its 'root' attribute)", "grammar");
+		return -1;
+	}
+	Node *r = gs__rule(g, rid);
+	if (!r) {
+		gs__err(g, (frag ? frag : ra)->value.loc, "no <rule id='%s'> in the grammar", rid);
+		return -1;
+	}
+	for (Node *k = root->kids; k; k = k->next)
+		if (strcmp(k->tag, "rule") && strcmp(k->tag, "meta") && strcmp(k->tag, "metadata") &&
+		    strcmp(k->tag, "lexicon"))
+			gs__err(g, k->loc, "<%s> in a <grammar>: <rule>s only", k->tag);
+	int top = gs__body(g, r);
+	for (int i = 0; i < g->nn && !g->bad; i++) /* rules reached by reference */
+		if (g->n[i].kind == CX_VX_G_REF && g->n[i].ref)
+			g->n[i].min = -2 - gs__body(g, g->n[i].ref), g->n[i].ref = NULL;
+	if (!g->bad && gs__cyclic(g, top, xcalloc((size_t)g->nn, 1)))
+		gs__err(g, gr->loc, "<%s>: its rules refer to each other in a cycle (recursive rules are not "
+			"supported)", "grammar");
+	return g->bad ? -1 : top;
+}
+
+int vxml_srgs(Node *field, FILE *lf, int k, char **nodes, char **kids, int *root)
+{
+	Gram G = {0}, *g = &G;
+	int tops[16], nt = 0;
+	bool voice = false, dtmf = false;
+	for (Node *gr = field->kids; gr; gr = gr->next) {
+		if (strcmp(gr->tag, "grammar"))
+			continue;
+		bool v = false;
+		int t = gs__grammar(g, gr, &v);
+		g->bad = false;
+		voice |= v;
+		dtmf |= !v;
+		if (t >= 0 && nt < 16)
+			tops[nt++] = t;
+	}
+	if (!dtmf)
+		return voice ? 0 : -1;
+	if (!lf || !nt)
+		return nt ? 1 : -1;
+	int top = tops[0];
+	if (nt > 1) { /* several grammars: alternatives */
+		top = gs__node(g, CX_VX_G_ALT);
+		g->n[top].kids = xcalloc((size_t)nt, sizeof(int));
+		memcpy(g->n[top].kids, tops, (size_t)nt * sizeof(int));
+		g->n[top].nkids = nt;
+	}
+	char *rows = xstrdup(""), *ks = xstrdup("");
+	int nk = 0;
+	for (int i = 0; i < g->nn; i++) {
+		GNode *n = &g->n[i];
+		int ref = n->kind == CX_VX_G_REF ? -2 - n->min : -1;
+		rows = xprintf("%s\t{.kind = %d, .min = %d, .max = %d, .keys = %s, .first = %d, .n = %d},\n", rows,
+			       n->kind, ref >= 0 ? 1 : n->min, ref >= 0 ? 1 : n->max,
+			       n->keys ? c_quote(n->keys, strlen(n->keys)) : "NULL", ref >= 0 ? ref : nk, n->nkids);
+		for (int j = 0; j < n->nkids; j++)
+			ks = xprintf("%s%s%d", ks, nk++ ? ", " : "", n->kids[j]);
+	}
+	*nodes = xprintf("gram_%d", k);
+	*kids = xprintf("gram_%d_kids", k);
+	*root = top;
+	fprintf(lf, "static const cx_vx_gnode gram_%d[] = {\n%s};\n", k, rows);
+	fprintf(lf, "static const uint32_t gram_%d_kids[] = {%s};\n", k, nk ? ks : "0");
+	return 1;
+}
