@@ -8,11 +8,13 @@
  * step). Time: prompts queue one after the other (play_end); a field collects from the end of
  * its prompts; a digit during a prompt cuts the prompts (barge-in).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "rt.h"
 #include "prov.h"
 
-enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63, VX_MAXDOCS = 64,
+enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63,
        VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128, VX_MAXNEST = 16, VX_MAXPARAMS = 64,
        VX_MAXNB = 16 };
 
@@ -64,13 +66,34 @@ struct cx_vx_run {
 	char ret_event[VX_EVLEN];
 };
 
-static const cx_vx_doc *cx_vx__docs[VX_MAXDOCS];
-static int cx_vx__ndocs;
+/* The compiled dialogs of the program: each registers itself before main (any number). */
+static const cx_vx_doc **cx_vx__docs;
+static int cx_vx__ndocs, cx_vx__cap;
 
 void cx_vx_register(const cx_vx_doc *d)
 {
-	if (cx_vx__ndocs < VX_MAXDOCS && d && d->abi == CX_ABI_VERSION)
-		cx_vx__docs[cx_vx__ndocs++] = d;
+	if (!d)
+		return;
+	if (d->abi != CX_ABI_VERSION) {
+		/* abi and name stay the first two fields in every version */
+		fprintf(stderr, "ccxml: the VoiceXML dialog %s was compiled for runtime ABI %u, this "
+			"runtime is ABI %d: compile it again with the ccxmlc of this runtime (until then a "
+			"<dialogstart> of it fails)\n", d->name ? d->name : "?", (unsigned)d->abi,
+			CX_ABI_VERSION);
+		return;
+	}
+	if (cx_vx__ndocs == cx_vx__cap) {
+		int cap = cx_vx__cap ? 2 * cx_vx__cap : 16;
+		const cx_vx_doc **nd = realloc(cx_vx__docs, (size_t)cap * sizeof(*nd));
+		if (!nd) {
+			fprintf(stderr, "ccxml: out of memory registering the VoiceXML dialog %s\n",
+				d->name ? d->name : "?");
+			return;
+		}
+		cx_vx__docs = nd;
+		cx_vx__cap = cap;
+	}
+	cx_vx__docs[cx_vx__ndocs++] = d;
 }
 
 static const char *cx_vx__base(const char *s)

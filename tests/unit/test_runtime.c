@@ -841,6 +841,26 @@ static void test_abi(void)
 	cx_engine_free(e);
 }
 
+/* Compiled VoiceXML dialogs register themselves before main: any number of them, each found by
+ * its file name; one of another ABI is refused. */
+static void test_vx_registry(void)
+{
+	static cx_vx_doc docs[100];
+	static char names[100][24];
+	cx_vx_doc other = {.abi = CX_ABI_VERSION + 1, .name = "other.vxml"};
+
+	for (int i = 0; i < 100; i++) {
+		snprintf(names[i], sizeof(names[i]), "reg%d.vxml", i);
+		docs[i] = (cx_vx_doc){.abi = CX_ABI_VERSION, .name = names[i]};
+		cx_vx_register(&docs[i]);
+	}
+	cx_vx_register(&other);
+	CHECK(cx_vx_find("reg0.vxml") == &docs[0]);
+	CHECK(cx_vx_find("reg64.vxml") == &docs[64]);
+	CHECK(cx_vx_find("dir/reg99.vxml") == &docs[99]);
+	CHECK(cx_vx_find("other.vxml") == NULL);
+}
+
 /* cx_main's command line: every bad option is status 2 before anything runs; --help and
  * --version are 0. Runs after libre_close: cx_main initialises and closes libre itself. */
 static void test_main_options(void)
@@ -901,6 +921,7 @@ int main(void)
 	test_embed();
 	test_stop_many();
 	test_abi();
+	test_vx_registry();
 	libre_close();
 	test_main_options();
 	printf("test_runtime: %d checks, %d failed\n", checks, fails);
