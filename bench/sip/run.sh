@@ -306,6 +306,7 @@ for r in $RATES ${CEIL_RATES:-600 800 1000 1500 2000}; do
 	[ $n -lt 20 ] && n=20
 	if TPORT=$CP TPID=$(pgrep -P "$CEIL" | head -n 1) ROWS=$W/ceil step "sipp$r" "$r" "$n" 100000 1s 0; then
 		best_ceil=$r
+		ceil_cpu=$(IFS='|' read -r _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ cc _ <<<"$(tail -n 1 "$W/ceil")"; printf %.2f "${cc:-0}")
 	else
 		fail_ceil=$(tail -n 1 "$W/ceil")
 		break
@@ -313,6 +314,8 @@ for r in $RATES ${CEIL_RATES:-600 800 1000 1500 2000}; do
 done
 lp_stop "$CEIL" 3
 untrack "$CEIL"
+ceil_ge="" ceil_all=""
+[ -z "$fail_ceil" ] && ceil_ge="≥ " ceil_all=" (every rate tried passed)"
 
 printf '\nsip-bench: calls per second sustained: %s (sipp 3.6.1 as caller; 1 s of audio, BYE from the program)\n' "$best_cps"
 printf 'sip-bench: concurrent calls with audio held: %s (10 s of audio each)\n' "$best_conc"
@@ -343,7 +346,7 @@ sec=$W/section.md
 	echo "| token starts per second (\`GET /CCXML10.start?tokenid=…\`, document exits at once; $WRK_C connections, $WRK_S s) | **${rps:-?} starts/s** (${non2xx:-0} non-2xx; latency p50 $lat50, p99 $lat99) | wrk 4.1.0 |"
 	echo "| program CPU per token start (from /proc, during wrk) | **$tok_us µs** | |"
 	echo "| program CPU per call at the highest passing rate (answer, 1 s of audio, BYE) | **$(IFS='|' read -r _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ cc _ <<<"${best_cps_row:-}"; printf %.2f "${cc:-0}") ms** | |"
-	echo "| SIP ceiling of this run: sipp calling sipp (\`bench/sip/uas.xml\`: answer, 1 s, BYE, no audio) | **$best_ceil calls/s**${fail_ceil:+ (next step: ${fail_ceil##*|})} | sipp 3.6.1 both sides |"
+	echo "| SIP ceiling of this run: sipp calling sipp (\`bench/sip/uas.xml\`: answer, 1 s, BYE, no audio) | **$ceil_ge$best_ceil calls/s**${fail_ceil:+ (next step: ${fail_ceil##*|})}$ceil_all; the callee sipp's CPU ${ceil_cpu:-?} ms a call there | sipp 3.6.1 both sides |"
 	echo
 	echo "A step passes when sipp counts no failed call and every call got our BYE, the RTP sink"
 	echo "(\`bench/sip/rtpsink.c\`, where sipp's SDP sends the audio; bound before the first call) got every stream with all its packets"
