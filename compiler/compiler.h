@@ -213,6 +213,13 @@ void dot_doc(FILE *out, Doc *doc);
  * failed; 2: no directory or no application in it. */
 int apptest_main(const char *self, const char *dir, const char *const *ccopts, int nccopts);
 
+/* `--shared` with tcc in this process (cctcc.c): usable when cc names tcc and ccxmlc was built
+ * with libtcc (CCXMLC_LIBTCC); compiles the n C sources into the shared object out. 0, or -1
+ * after printing the C compiler's messages. */
+bool cctcc_usable(const char *cc);
+int cctcc_shared(char *const *srcs, int n, const char *const *incdirs, int nincs, bool debug,
+		 const char *out);
+
 /* The named warnings over every CCXML document of the program (warn.c). */
 void warn_program(Doc **docs, int n);
 

@@ -7,7 +7,9 @@
  * Nothing is written under the requested output name until everything succeeded, so a failed
  * run never leaves a partial file (outputs are written to a temporary name and renamed).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
@@ -71,14 +73,22 @@ static bool main__isfile(const char *path)
 }
 
 /* -I options for a source tree or an install prefix at dir, or NULL. */
+static const char *main__incdir[2];     /* the same directories, for libtcc (cctcc.c) */
+static int main__nincdir;
+
 static char *main__incs_at(const char *dir)
 {
-	if (main__isfile(xprintf("%s/runtime/include/cx_gen.h", dir)))
-		return xprintf("-I %s -I %s", main__q(xprintf("%s/stdlib/include", dir)),
-			       main__q(xprintf("%s/runtime/include", dir)));
-	if (main__isfile(xprintf("%s/include/ccxmlc/cx_gen.h", dir)))
-		return xprintf("-I %s", main__q(xprintf("%s/include/ccxmlc", dir)));
-	return NULL;
+	main__nincdir = 0;
+	if (main__isfile(xprintf("%s/runtime/include/cx_gen.h", dir))) {
+		main__incdir[main__nincdir++] = xprintf("%s/stdlib/include", dir);
+		main__incdir[main__nincdir++] = xprintf("%s/runtime/include", dir);
+	} else if (main__isfile(xprintf("%s/include/ccxmlc/cx_gen.h", dir))) {
+		main__incdir[main__nincdir++] = xprintf("%s/include/ccxmlc", dir);
+	}
+	char *s = xstrdup("");
+	for (int i = 0; i < main__nincdir; i++)
+		s = xprintf("%s%s-I %s", s, i ? " " : "", main__q(main__incdir[i]));
+	return main__nincdir ? s : NULL;
 }
 
 static void main__locate(const char **incs, const char **libdir)
@@ -155,8 +165,16 @@ static void main__cleanup(void)
 {
 	if (!main__tmpdir)
 		return;
-	char *cmd = xprintf("rm -rf '%s'", main__tmpdir);
-	if (system(cmd) != 0)
+	/* its files only: the C of each document and the few ccxmlc writes itself */
+	DIR *d = opendir(main__tmpdir);
+	struct dirent *de;
+	int fd = d ? dirfd(d) : -1;
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			(void)unlinkat(fd, de->d_name, 0);
+	if (d)
+		closedir(d);
+	if (rmdir(main__tmpdir) != 0)
 		fprintf(stderr, "ccxmlc: warning: could not remove %s\n", main__tmpdir);
 	main__tmpdir = NULL;
 }
@@ -597,8 +615,21 @@ static int main__main(int argc, char **argv)
 				   "cx_shared_doc = &%s;\n", syms[0], syms[0]);
 		main__write(sp, sc, strlen(sc));
 		char *tmpo = main__tmpname(out);
-		main__run(xprintf("%s %s -fPIC -shared -fvisibility=hidden%s %s -o %s", opt.cc, flags,
+		if (cctcc_usable(opt.cc)) {
+			/* one translation unit: the headers are read once */
+			char *srcs[] = {xprintf("%s\n%s", csrc[0], strchr(sc, '\n') + 1)};
+			if (main__verbose)
+				fprintf(stderr, "libtcc -shared%s -o %s\n", opt.debug ? " -g" : "", tmpo);
+			if (cctcc_shared(srcs, 1, main__incdir, main__nincdir, opt.debug, tmpo)) {
+				unlink(tmpo);
+				main__tmpdir = NULL; /* kept */
+				diag_fatal("the C compiler (libtcc) failed; the generated C is kept:%s",
+					   main__cnames);
+			}
+		} else {
+			main__run(xprintf("%s %s -fPIC -shared -fvisibility=hidden%s %s -o %s", opt.cc, flags,
 				  cfiles, main__q(sp), main__q(tmpo)), tmpo);
+		}
 		if (rename(tmpo, out) != 0) {
 			unlink(tmpo);
 			diag_fatal("cannot write %s: %s", out, strerror(errno));

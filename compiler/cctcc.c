@@ -1,0 +1,66 @@
+/*
+ * cctcc.c — the C compiler inside ccxmlc, for `--shared` with tcc: libtcc (Debian libtcc-dev)
+ * turns the generated C of a document fetched at run time into its shared object in this
+ * process, instead of a shell and a tcc process reading the same C back from files
+ * (docs/decisions.md, "Documents fetched at run time"; docs/performance.md, rtdocs).
+ *
+ * libtcc keeps global state, which is no concern here: ccxmlc compiles one document and exits.
+ * Its messages name the generated C (`<string>`), which is a bug of ccxmlc when it happens:
+ * they are printed as the C compiler's and the C is kept, as with an external compiler.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "compiler.h"
+
+#ifdef CCXMLC_LIBTCC
+#include <libtcc.h>
+
+static void cctcc__error(void *opaque, const char *msg)
+{
+	(void)opaque;
+	fprintf(stderr, "%s\n", msg);
+}
+
+bool cctcc_usable(const char *cc)
+{
+	const char *b = strrchr(cc, '/');
+	return !strcmp(b ? b + 1 : cc, "tcc");
+}
+
+int cctcc_shared(char *const *srcs, int n, const char *const *incdirs, int nincs, bool debug,
+		 const char *out)
+{
+	TCCState *s = tcc_new();
+	int err = 0;
+
+	if (!s)
+		return -1;
+	tcc_set_error_func(s, NULL, cctcc__error);
+	tcc_set_options(s, debug ? "-fPIC -g" : "-fPIC");
+	for (int i = 0; i < nincs; i++)
+		err |= tcc_add_include_path(s, incdirs[i]);
+	err |= tcc_set_output_type(s, TCC_OUTPUT_DLL);
+	for (int i = 0; i < n && !err; i++)
+		err = tcc_compile_string(s, srcs[i]);
+	if (!err)
+		err = tcc_output_file(s, out);
+	tcc_delete(s);
+	return err ? -1 : 0;
+}
+
+#else
+
+bool cctcc_usable(const char *cc)
+{
+	(void)cc;
+	return false;
+}
+
+int cctcc_shared(char *const *srcs, int n, const char *const *incdirs, int nincs, bool debug,
+		 const char *out)
+{
+	(void)srcs, (void)n, (void)incdirs, (void)nincs, (void)debug, (void)out;
+	return -1;
+}
+
+#endif
