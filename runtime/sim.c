@@ -36,12 +36,16 @@ typedef struct cx_sim_in {
 	struct le le;
 	cx_engine *e;
 	const cx_sim_rule *r;
-	struct tmr tmr;
+	uint32_t seq;          /* its rank in the scenario: equal times keep the file's order */
 } cx_sim_in;
 
 typedef struct cx_sim_st {
 	struct list rules;
-	struct list inbound;   /* cx_sim_in not yet delivered (inbound calls, basichttp events) */
+	struct list inbound;   /* cx_sim_in not yet delivered (inbound calls, basichttp events),
+				* in the order they are due */
+	struct tmr intmr;      /* the first of them: one timer for all (libre inserts a timer in
+				* a sorted list, so one each made 100,000 lines quadratic) */
+	uint64_t t0;           /* cx_clock_ms() at setup: each line's at= counts from it */
 	struct list dests;     /* cx_sim_dest */
 	int lineno;            /* of the line being read */
 	struct list edges;     /* cx_sim_edge: who hears whom, as the SIP provider's mixer keeps it */
@@ -109,7 +113,6 @@ static void cx_sim_in__destroy(void *arg)
 {
 	cx_sim_in *in = arg;
 
-	tmr_cancel(&in->tmr);
 	list_unlink(&in->le);
 }
 
@@ -117,6 +120,7 @@ static void cx_sim_st__destroy(void *arg)
 {
 	cx_sim_st *st = arg;
 
+	tmr_cancel(&st->intmr);
 	list_flush(&st->inbound);
 	list_flush(&st->rules);
 	list_flush(&st->dests);
@@ -491,9 +495,8 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 
 static void cx_sim__cancel_h(void *arg);
 
-static void cx_sim__inbound_fire(void *arg)
+static void cx_sim__inbound_fire(cx_sim_in *in)
 {
-	cx_sim_in *in = arg;
 	cx_engine *e = in->e;
 	cx_conn *c = NULL;
 
@@ -518,9 +521,8 @@ static void cx_sim__inbound_fire(void *arg)
 }
 
 /* A basichttp line's time: the event as the HTTP listener delivers it, to the Nth session. */
-static void cx_sim__http_fire(void *arg)
+static void cx_sim__http_fire(cx_sim_in *in)
 {
-	cx_sim_in *in = arg;
 	cx_engine *e = in->e;
 	const cx_sim_rule *r = in->r;
 	cx_sess *s = NULL;
@@ -543,10 +545,99 @@ static void cx_sim__http_fire(void *arg)
 	cx_engine_kick(e);
 }
 
+static void cx_sim__in_due(void *arg);
+
+/* The inbound timer for the first line not delivered yet. */
+static void cx_sim__in_sched(cx_sim_st *st)
+{
+	struct le *le = list_head(&st->inbound);
+	uint64_t now = cx_clock_ms(), due;
+
+	if (!le)
+		return;
+	due = st->t0 + ((cx_sim_in *)le->data)->r->at;
+	tmr_start(&st->intmr, due > now ? due - now : 0, cx_sim__in_due, st);
+}
+
+/* Every line now due, in order (the clock is cx_clock_ms: the virtual clock jumps it). */
+static void cx_sim__in_due(void *arg)
+{
+	cx_sim_st *st = arg;
+	struct le *le;
+
+	while ((le = list_head(&st->inbound))) {
+		cx_sim_in *in = le->data;
+		if (st->t0 + in->r->at > cx_clock_ms())
+			break;
+		if (in->r->kind == SIM_HTTP)
+			cx_sim__http_fire(in);
+		else
+			cx_sim__inbound_fire(in);
+	}
+	cx_sim__in_sched(st);
+}
+
+static int cx_sim_in__cmp(const void *a, const void *b)
+{
+	const cx_sim_in *x = *(cx_sim_in *const *)a, *y = *(cx_sim_in *const *)b;
+
+	if (x->r->at != y->r->at)
+		return x->r->at < y->r->at ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The inbound and basichttp lines of the scenario, sorted by time (file order within a time),
+ * behind one timer. */
+static int cx_sim__in_setup(cx_engine *e, cx_sim_st *st)
+{
+	cx_sim_in **v = NULL;
+	uint32_t n = 0, cap = 0, i;
+	struct le *le;
+	int err = 0;
+
+	LIST_FOREACH(&st->rules, le) {
+		cx_sim_rule *r = le->data;
+		cx_sim_in *in;
+		if (r->kind != SIM_INBOUND && r->kind != SIM_HTTP)
+			continue;
+		if (n == cap) {
+			cx_sim_in **nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+			if (!nv) {
+				err = ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		in = mem_zalloc(sizeof(*in), cx_sim_in__destroy);
+		if (!in) {
+			err = ENOMEM;
+			break;
+		}
+		in->e = e;
+		in->r = r;
+		in->seq = n;
+		v[n++] = in;
+	}
+	if (!err)
+		qsort(v, n, sizeof(*v), cx_sim_in__cmp);
+	for (i = 0; i < n; i++) {
+		if (err)
+			mem_deref(v[i]);
+		else
+			list_append(&st->inbound, &v[i]->le, v[i]);
+	}
+	free(v);
+	if (err)
+		return err;
+	tmr_init(&st->intmr);
+	st->t0 = cx_clock_ms();
+	cx_sim__in_sched(st);
+	return 0;
+}
+
 int cx_sim_setup(cx_engine *e, const char *file)
 {
 	cx_sim_st *st;
-	struct le *le;
 	int err = 0, lineno = 0;
 
 	e->prov = &cx_sim_prov;
@@ -579,22 +670,7 @@ int cx_sim_setup(cx_engine *e, const char *file)
 		if (err)
 			return err;
 	}
-	LIST_FOREACH(&st->rules, le) {
-		cx_sim_rule *r = le->data;
-		cx_sim_in *in;
-		if (r->kind != SIM_INBOUND && r->kind != SIM_HTTP)
-			continue;
-		in = mem_zalloc(sizeof(*in), cx_sim_in__destroy);
-		if (!in)
-			return ENOMEM;
-		in->e = e;
-		in->r = r;
-		tmr_init(&in->tmr);
-		list_append(&st->inbound, &in->le, in);
-		tmr_start(&in->tmr, r->at, r->kind == SIM_HTTP ? cx_sim__http_fire : cx_sim__inbound_fire,
-			  in);
-	}
-	return 0;
+	return cx_sim__in_setup(e, st);
 }
 
 /* Section - Connection outcomes */
