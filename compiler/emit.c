@@ -426,6 +426,7 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		Attr *ev = emit__attr(t, CX_A_transition_event);
 		const char *event = ev ? c_quote(ev->value.s, ev->value.len) : "NULL";
 		const char *cond = "NULL";
+		int r0 = gen_event_reads(E->g, NULL), r1;
 		Attr *ca = emit__attr(t, CX_A_transition_cond);
 		Attr *alias = emit__attr(t, CX_A_transition_name); /* a draft's name for event$ */
 		if (ca && ca->tree) {
@@ -439,6 +440,7 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 			fn_out(C, "return %s;", v);
 			fn_end(C);
 		}
+		r1 = gen_event_reads(E->g, NULL);
 		Scope *ts = scope_new(E->dsc, SC_TRANS);
 		if (alias)
 			scope_event_alias(ts, alias->value.s);
@@ -448,8 +450,13 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		Fn *B = fn_new(E->g, ts, FN_BODY, body, line);
 		emit__block(E, B, t->kids, NULL);
 		fn_end(B);
-		fprintf(tf, "\t{.states = %s, .event = %s, .cond = %s, .body = %s, .line = %d},\n",
-			states, event, cond, body, line);
+		/* which of them reads event$ (the runtime builds it only then) */
+		int r2 = gen_event_reads(E->g, NULL);
+		const char *reads = r1 > r0 && r2 > r1 ? ", .reads_event = CX_EVREAD_COND | CX_EVREAD_BODY"
+				    : r1 > r0 ? ", .reads_event = CX_EVREAD_COND"
+				    : r2 > r1 ? ", .reads_event = CX_EVREAD_BODY" : "";
+		fprintf(tf, "\t{.states = %s, .event = %s, .cond = %s, .body = %s, .line = %d%s},\n",
+			states, event, cond, body, line, reads);
 	}
 	fclose(tf);
 	fclose(lf);
@@ -480,5 +487,9 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	fprintf(out, "\t.init = init,\n");
 	fprintf(out, "\t.transitions = %s,\n", nt ? "transitions" : "NULL");
 	fprintf(out, "\t.ntransitions = %d,\n", nt);
+	int evfn;
+	gen_event_reads(E->g, &evfn);
+	if (evfn) /* a function reads event$: any transition may call it */
+		fprintf(out, "\t.reads_event_always = 1,\n");
 	fprintf(out, "};\n");
 }

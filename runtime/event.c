@@ -165,6 +165,7 @@ static void cx_ev__destroy(void *arg)
 	mem_deref(ev->source);
 	mem_deref(ev->conn);
 	mem_deref(ev->dlg);
+	mem_deref(ev->fields);
 }
 
 cx_ev *cx_ev_new(cx_sess *s, const char *name)
@@ -190,6 +191,22 @@ cx_ev *cx_ev_new(cx_sess *s, const char *name)
 	return ev;
 }
 
+cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, const char *sendid)
+{
+	cx_ev *ev = mem_zalloc(sizeof(*ev), cx_ev__destroy);
+
+	if (!ev || str_dup(&ev->name, name)) {
+		mem_deref(fields);
+		return mem_deref(ev);
+	}
+	ev->obj = CX_UNDEFINED; /* never rooted: sess.c makes the object during the step */
+	ev->lazy = 1;
+	ev->fields = fields;
+	str_ncpy(ev->sendid, sendid ? sendid : "", sizeof(ev->sendid));
+	ev->sourcetype = "ccxml";
+	return ev;
+}
+
 void cx_ev_val(cx_ev *ev, const char *key, cx_value v)
 {
 	if (!ev || !cx_is_obj(ev->obj))
@@ -202,7 +219,7 @@ void cx_ev_str(cx_ev *ev, const char *key, const char *val)
 {
 	cx_str *k = val ? cx_rt_key(val) : NULL;
 
-	if (!ev)
+	if (!ev || ev->lazy)
 		return;
 	cx_ev_val(ev, key, k ? cx_strv(k) : val ? cx_str_cstr(ev->sess->X, val) : CX_UNDEFINED);
 }
@@ -214,7 +231,7 @@ void cx_ev_num(cx_ev *ev, const char *key, double n)
 
 void cx_ev_cval(cx_ev *ev, const char *key, const cx_cval *c)
 {
-	if (!ev)
+	if (!ev || ev->lazy)
 		return;
 	cx_ev_val(ev, key, cx_cval_to(ev->sess->X, c));
 }

@@ -64,10 +64,17 @@ struct cx_ev {
 	int dfinal;
 	int errdepth;          /* see CX_RT_ERRLOOP_MAX */
 	uint64_t posted_us;    /* cx_met_now_us() when queued (event latency metric) */
+	/* cx_ev_new_lazy: no obj until event$ is read (sess.c builds it from these) */
+	int lazy;
+	cx_cval *fields;       /* the <send>'s namelist, or NULL */
+	char sendid[56];       /* "": none (CX_SUBID_SZ bytes, defined below) */
 };
 
 /* A new event for session s (fields added with the setters below), then cx_sess_post. */
 cx_ev *cx_ev_new(cx_sess *s, const char *name);
+/* An event whose only fields are fields (taken; may be NULL) and sendid: its object is made
+ * only if the document reads event$ (cx_sess_event). No setters on it. */
+cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, const char *sendid);
 void cx_ev_str(cx_ev *ev, const char *key, const char *val);   /* val NULL: undefined */
 void cx_ev_num(cx_ev *ev, const char *key, double n);
 void cx_ev_val(cx_ev *ev, const char *key, cx_value v);        /* v in s's heap */
@@ -202,6 +209,7 @@ void cx_rt_dlg_pev(cx_dlg *d, enum cx_pev ev, const char *reason);
 #define CX_NODE_IDSZ 9
 /* ids of sends and fetches: "<session id>.send<N>" */
 #define CX_SUBID_SZ (CX_SESS_IDSZ + 16)
+_Static_assert(sizeof(((cx_ev *)0)->sendid) == CX_SUBID_SZ, "cx_ev.sendid is not CX_SUBID_SZ");
 
 enum cx_sess_end { CX_END_NONE = 0, CX_END_EXIT, CX_END_ERROR, CX_END_KILL };
 
@@ -234,6 +242,11 @@ struct cx_sess {
 	cx_cval *exit_values;
 	char *snap;            /* sess.c: what the current session object shows (NULL: rebuild) */
 	size_t snaplen;
+	/* event$ of cur, made on first read (cx_sess_event): whether made, its number ("e<N>"),
+	 * the connection/dialog objects of session it shows */
+	int evmade;
+	uint32_t evnum;
+	cx_value evconn, evdlg;
 };
 
 int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mode,
@@ -248,6 +261,9 @@ int cx_sess_step(cx_sess *s);
 void cx_sess_teardown(cx_sess *s);
 /* The current default connection id (event$.connectionid) or NULL. */
 const char *cx_sess_evconn(cx_sess *s);
+/* event$ of the event being processed, made now if nothing read it yet (undefined between
+ * events). */
+cx_value cx_sess_event(cx_sess *s);
 
 /* Section - Engine */
 

@@ -422,7 +422,7 @@ cx_sess *cx_sess_find(cx_engine *e, const char *id)
 
 const char *cx_sess_evconn(cx_sess *s)
 {
-	cx_value ev = s->X->slots[CX_SLOT_EVENT], v;
+	cx_value ev = cx_sess_event(s), v;
 
 	if (!cx_is_obj(ev))
 		return NULL;
@@ -661,6 +661,8 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 		if (!cx_rt_match(tr->event, ev->name))
 			continue;
 		if (tr->cond) {
+			if (tr->reads_event & CX_EVREAD_COND)
+				cx_sess_event(s);
 			cx_value c = tr->cond(X);
 			if (cx_is_exc(c)) {
 				cx_semantic(X, CX_E_transition, tr->line);
@@ -681,11 +683,60 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 	return NULL;
 }
 
+cx_value cx_sess_event(cx_sess *s)
+{
+	cx_ctx *X = s->X;
+	cx_ev *ev = s->cur;
+	cx_value evo;
+
+	if (!ev || s->evmade)
+		return X->slots[CX_SLOT_EVENT];
+	s->evmade = 1;
+	evo = ev->obj;
+	if (!cx_is_obj(evo))
+		evo = cx_obj_new(X);
+	if (cx_is_exc(evo)) {
+		cx_catch(X);
+		return X->slots[CX_SLOT_EVENT] = CX_UNDEFINED;
+	}
+	if (ev->lazy) { /* the fields cx_ev_new_lazy kept, in the order cx_ev_new's would be */
+		for (uint32_t i = 0; ev->fields && i < ev->fields->nkids; i++) {
+			cx_value v = cx_cval_to(X, ev->fields->kids[i]);
+			if (cx_is_exc(v) || cx_rt_define(X, evo, ev->fields->keys[i], v))
+				cx_catch(X);
+		}
+		if (ev->sendid[0])
+			cx_sess__defk(X, evo, CX_SESS_KEY("sendid"), cx_sess__strv(X, ev->sendid));
+	}
+	char eid[16];
+	cx_rt_id(eid, sizeof(eid), "", "e", s->evnum);
+	cx_sess__defk(X, evo, CX_SESS_KEY("name"), cx_sess__strv(X, ev->name));
+	cx_sess__defk(X, evo, CX_SESS_KEY("eventid"), cx_sess__strv(X, eid));
+	cx_value src = CX_UNDEFINED;
+	if (!ev->source || !strcmp(ev->source, s->id)) /* the string session.id holds */
+		src = cx_get_s(X, X->slots[CX_SLOT_SESSION], CX_SESS_KEY("id"));
+	if (cx_is_exc(src))
+		cx_catch(X);
+	if (!cx_is_str(src))
+		src = cx_sess__strv(X, ev->source ? ev->source : s->id);
+	cx_sess__defk(X, evo, CX_SESS_KEY("eventsource"), src);
+	cx_sess__defk(X, evo, CX_SESS_KEY("eventsourcetype"), cx_sess__strv(X, ev->sourcetype));
+	if (ev->conn) {
+		cx_sess__defk(X, evo, CX_SESS_KEY("connection"), s->evconn);
+		if (cx_is_obj(s->evconn))
+			cx_sess__defk(X, evo, CX_SESS_KEY("protocol"),
+				      cx_get_s(X, s->evconn, CX_SESS_KEY("protocol")));
+	}
+	if (ev->dlg)
+		cx_sess__defk(X, evo, CX_SESS_KEY("dialog"), s->evdlg);
+	return X->slots[CX_SLOT_EVENT] = evo;
+}
+
 int cx_sess_step(cx_sess *s)
 {
 	cx_ctx *X = s->X;
 	cx_ev *ev;
-	cx_value evo, conno, dlgo;
+	cx_value conno, dlgo;
 	const cx_transition *t = NULL;
 	int rc;
 
@@ -711,41 +762,21 @@ int cx_sess_step(cx_sess *s)
 	s->cur = ev;
 	cx_sess__view(s, &conno, &dlgo, 0);
 
-	evo = ev->obj;
-	if (!cx_is_obj(evo))
-		evo = cx_obj_new(X);
-	if (cx_is_exc(evo)) {
-		cx_catch(X);
-		evo = CX_UNDEFINED;
-	}
-	else {
-		char eid[16];
-		cx_rt_id(eid, sizeof(eid), "", "e", ++s->nev);
-		cx_sess__defk(X, evo, CX_SESS_KEY("name"), cx_sess__strv(X, ev->name));
-		cx_sess__defk(X, evo, CX_SESS_KEY("eventid"), cx_sess__strv(X, eid));
-		cx_value src = CX_UNDEFINED;
-		if (!ev->source || !strcmp(ev->source, s->id)) /* the string session.id holds */
-			src = cx_get_s(X, X->slots[CX_SLOT_SESSION], CX_SESS_KEY("id"));
-		if (cx_is_exc(src))
-			cx_catch(X);
-		if (!cx_is_str(src))
-			src = cx_sess__strv(X, ev->source ? ev->source : s->id);
-		cx_sess__defk(X, evo, CX_SESS_KEY("eventsource"), src);
-		cx_sess__defk(X, evo, CX_SESS_KEY("eventsourcetype"), cx_sess__strv(X, ev->sourcetype));
-		if (ev->conn) {
-			cx_sess__defk(X, evo, CX_SESS_KEY("connection"), conno);
-			if (cx_is_obj(conno))
-				cx_sess__defk(X, evo, CX_SESS_KEY("protocol"),
-					      cx_get_s(X, conno, CX_SESS_KEY("protocol")));
-		}
-		if (ev->dlg)
-			cx_sess__defk(X, evo, CX_SESS_KEY("dialog"), dlgo);
-	}
-	X->slots[CX_SLOT_EVENT] = evo;
+	/* event$ is made now only if a function may read it; else before the first cond or body
+	 * that does (cx_sess_event) */
+	s->evmade = 0;
+	s->evnum = ++s->nev;
+	s->evconn = conno;
+	s->evdlg = dlgo;
+	X->slots[CX_SLOT_EVENT] = CX_UNDEFINED;
+	if (s->doc->reads_event_always)
+		cx_sess_event(s);
 	X->steps = s->eng->budget ? s->eng->budget : CX_RT_BUDGET;
 
 	t = cx_sess__select(s, ev);
 	if (t) {
+		if (t->reads_event & CX_EVREAD_BODY)
+			cx_sess_event(s);
 		rc = t->body ? t->body(X) : 0;
 		if (rc == CX_FAIL && cx_is_exc(X->exc))
 			cx_semantic(X, CX_E_transition, t->line); /* body forgot to report */
@@ -767,6 +798,7 @@ int cx_sess_step(cx_sess *s)
 	if (ev->dlg && ev->dfinal && ev->dlg->sess == s)
 		ev->dlg->removed = 1;
 	s->cur = NULL;
+	s->evconn = s->evdlg = CX_UNDEFINED;
 	cx_met_event(s->eng, ev->posted_us);
 	mem_deref(ev);
 	X->slots[CX_SLOT_EVENT] = CX_UNDEFINED;
