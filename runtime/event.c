@@ -161,7 +161,8 @@ static void cx_ev__destroy(void *arg)
 
 	if (ev->sess && ev->sess->X)
 		cx_root_remove(ev->sess->X, &ev->obj);
-	mem_deref(ev->name);
+	if (ev->name != ev->nbuf)
+		mem_deref(ev->name);
 	mem_deref(ev->source);
 	mem_deref(ev->conn);
 	mem_deref(ev->dlg);
@@ -191,18 +192,21 @@ cx_ev *cx_ev_new(cx_sess *s, const char *name)
 	return ev;
 }
 
-cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, const char *sendid)
+cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, uint32_t sendn)
 {
 	cx_ev *ev = mem_zalloc(sizeof(*ev), cx_ev__destroy);
+	size_t n = strlen(name);
 
-	if (!ev || str_dup(&ev->name, name)) {
+	if (ev && n < sizeof(ev->nbuf))
+		ev->name = memcpy(ev->nbuf, name, n + 1);
+	else if (!ev || str_dup(&ev->name, name)) {
 		mem_deref(fields);
 		return mem_deref(ev);
 	}
 	ev->obj = CX_UNDEFINED; /* never rooted: sess.c makes the object during the step */
 	ev->lazy = 1;
 	ev->fields = fields;
-	str_ncpy(ev->sendid, sendid ? sendid : "", sizeof(ev->sendid));
+	ev->sendn = sendn;
 	ev->sourcetype = "ccxml";
 	return ev;
 }

@@ -273,17 +273,23 @@ static void cx_send__timer(void *arg)
 	mem_deref(sd);
 }
 
-/* The <send>'s name checked, its id made in sendid (CX_SUBID_SZ bytes; also given to its
- * sendid attribute's location).
+/* The <send>'s name checked, its number taken (s->nsend) and its id given to its sendid
+ * attribute's location; the id also in sendid (CX_SUBID_SZ bytes) unless NULL.
  * 0, or CX_FAIL after error.semantic. */
-static int cx_send__id(cx_ctx *X, cx_sess *s, cx_elcall *c, const char *name,
-		       char *sendid)
+static int cx_send__id(cx_ctx *X, cx_sess *s, cx_elcall *c, const char *name, char *sendid)
 {
+	char own[CX_SUBID_SZ];
+
 	if (!name || !*name) {
 		cx_throw_error(X, "TypeError", "<send> needs an event name");
 		return cx_semantic(X, c->elem, c->line);
 	}
-	cx_rt_id(sendid, CX_SUBID_SZ, s->id, ".send", ++s->nsend);
+	++s->nsend;
+	if (!sendid && !HAS(c, CX_A_send_sendid))
+		return 0;
+	if (!sendid)
+		sendid = own;
+	cx_rt_id(sendid, CX_SUBID_SZ, s->id, ".send", s->nsend);
 	if (HAS(c, CX_A_send_sendid))
 		cx_exec__out(s, c, sendid);
 	return 0;
@@ -294,15 +300,15 @@ static int cx_send__id(cx_ctx *X, cx_sess *s, cx_elcall *c, const char *name,
 static int cx_send__self(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *name;
-	char sendid[CX_SUBID_SZ];
 	int rc;
 
 	STR(CX_A_send_name, name);
-	if ((rc = cx_send__id(X, s, c, name, sendid)))
+	if ((rc = cx_send__id(X, s, c, name, NULL)))
 		return rc;
-	cx_sess_post(s, cx_ev_new_lazy(s, name, c->nnames ? cx_exec__namelist(s, c) : NULL, sendid));
+	cx_sess_post(s, cx_ev_new_lazy(s, name, c->nnames ? cx_exec__namelist(s, c) : NULL,
+				       s->nsend));
 	/* CCXML 1.0 event I/O: the sender learns that the event reached its target's queue. */
-	cx_sess_post(s, cx_ev_new_lazy(s, "send.successful", NULL, sendid));
+	cx_sess_post(s, cx_ev_new_lazy(s, "send.successful", NULL, s->nsend));
 	return CX_GO;
 }
 

@@ -67,14 +67,16 @@ struct cx_ev {
 	/* cx_ev_new_lazy: no obj until event$ is read (sess.c builds it from these) */
 	int lazy;
 	cx_cval *fields;       /* the <send>'s namelist, or NULL */
-	char sendid[56];       /* "": none (CX_SUBID_SZ bytes, defined below) */
+	uint32_t sendn;        /* its sendid is "<session id>.send<sendn>"; 0: none */
+	char nbuf[32];         /* name, when it is this short (no allocation) */
 };
 
 /* A new event for session s (fields added with the setters below), then cx_sess_post. */
 cx_ev *cx_ev_new(cx_sess *s, const char *name);
-/* An event whose only fields are fields (taken; may be NULL) and sendid: its object is made
- * only if the document reads event$ (cx_sess_event). No setters on it. */
-cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, const char *sendid);
+/* An event whose only fields are fields (taken; may be NULL) and the sendid of s's <send>
+ * number sendn: its object is made only if the document reads event$ (cx_sess_event). No
+ * setters on it. */
+cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, uint32_t sendn);
 void cx_ev_str(cx_ev *ev, const char *key, const char *val);   /* val NULL: undefined */
 void cx_ev_num(cx_ev *ev, const char *key, double n);
 void cx_ev_val(cx_ev *ev, const char *key, cx_value v);        /* v in s's heap */
@@ -209,7 +211,6 @@ void cx_rt_dlg_pev(cx_dlg *d, enum cx_pev ev, const char *reason);
 #define CX_NODE_IDSZ 9
 /* ids of sends and fetches: "<session id>.send<N>" */
 #define CX_SUBID_SZ (CX_SESS_IDSZ + 16)
-_Static_assert(sizeof(((cx_ev *)0)->sendid) == CX_SUBID_SZ, "cx_ev.sendid is not CX_SUBID_SZ");
 
 enum cx_sess_end { CX_END_NONE = 0, CX_END_EXIT, CX_END_ERROR, CX_END_KILL };
 

@@ -705,8 +705,11 @@ cx_value cx_sess_event(cx_sess *s)
 			if (cx_is_exc(v) || cx_rt_define(X, evo, ev->fields->keys[i], v))
 				cx_catch(X);
 		}
-		if (ev->sendid[0])
-			cx_sess__defk(X, evo, CX_SESS_KEY("sendid"), cx_sess__strv(X, ev->sendid));
+		if (ev->sendn) {
+			char sid[CX_SUBID_SZ];
+			cx_rt_id(sid, sizeof(sid), s->id, ".send", ev->sendn);
+			cx_sess__defk(X, evo, CX_SESS_KEY("sendid"), cx_sess__strv(X, sid));
+		}
 	}
 	char eid[16];
 	cx_rt_id(eid, sizeof(eid), "", "e", s->evnum);
