@@ -122,17 +122,25 @@ static cx_value cx_dlg__obj(cx_sess *s, cx_dlg *d)
 
 /* Section - What the session object shows */
 
-/* A byte string of every field session shows, each with a tag byte (so NULL and "" differ). */
+/* A byte string of every field session shows, each with a tag byte (so NULL and "" differ).
+ * It is compared with the last rebuild's (old) while it is written: as long as they agree
+ * nothing is copied; at the first difference the agreeing part is copied and the rest
+ * written after it. */
 typedef struct cx_snap {
 	char *b;        /* inl, or malloc'd once it outgrew it */
 	size_t n, cap;
 	int err;
+	const char *old; /* the last rebuild's bytes (NULL: none) */
+	size_t oldn;
+	int differ;     /* 0: b is not written yet, the bytes so far are old's first n (old set) */
 	char inl[512];  /* a session with no connection needs ~60 bytes, ~150 more per call */
 } cx_snap;
-#define CX_SNAP_INIT(p) ((p)->b = (p)->inl, (p)->n = 0, (p)->cap = sizeof((p)->inl), (p)->err = 0)
+#define CX_SNAP_INIT(p, o, on) \
+	((p)->b = (p)->inl, (p)->n = 0, (p)->cap = sizeof((p)->inl), (p)->err = 0, \
+	 (p)->old = (o), (p)->oldn = (o) ? (on) : 0, (p)->differ = !(o))
 #define CX_SNAP_FREE(p) ((p)->b != (p)->inl ? free((p)->b) : (void)0)
 
-static void cx_snap__put(cx_snap *p, const void *v, size_t n)
+static void cx_snap__write(cx_snap *p, const void *v, size_t n)
 {
 	if (p->err)
 		return;
@@ -155,11 +163,49 @@ static void cx_snap__put(cx_snap *p, const void *v, size_t n)
 	p->n += n;
 }
 
+/* From now on the bytes are written: old's first n, which agreed, first. */
+static void cx_snap__diverge(cx_snap *p)
+{
+	size_t k = p->n;
+
+	p->differ = 1;
+	p->n = 0;
+	cx_snap__write(p, p->old, k);
+}
+
+static void cx_snap__put(cx_snap *p, const void *v, size_t n)
+{
+	if (!p->differ) {
+		const char *o = p->old + p->n, *c = v;
+		size_t i;
+		if (p->n + n <= p->oldn) {
+			for (i = 0; i < n && o[i] == c[i]; i++)
+				;
+			if (i == n) {
+				p->n += n;
+				return;
+			}
+		}
+		cx_snap__diverge(p);
+	}
+	cx_snap__write(p, v, n);
+}
+
 static void cx_snap__str(cx_snap *p, const char *v)
 {
 	cx_snap__put(p, v ? "s" : "-", 1);
-	if (v)
-		cx_snap__put(p, v, strlen(v) + 1);
+	if (!v)
+		return;
+	if (!p->differ) { /* compared up to its NUL without strlen */
+		const char *o = p->old + p->n;
+		size_t i, room = p->oldn - p->n;
+		for (i = 0; i < room && o[i] == v[i]; i++)
+			if (!v[i]) {
+				p->n += i + 1;
+				return;
+			}
+	}
+	cx_snap__put(p, v, strlen(v) + 1);
 }
 
 static void cx_snap__cval(cx_snap *p, const cx_cval *c)
@@ -182,7 +228,7 @@ static void cx_snap__cval(cx_snap *p, const cx_cval *c)
 	}
 }
 
-/* Everything cx_sess__rebuild reads, in the order it reads it. */
+/* Everything cx_sess__rebuild reads that others change, in the order it reads it. */
 static void cx_sess__snap(cx_sess *s, cx_snap *p)
 {
 	char base[80];
@@ -223,10 +269,9 @@ static void cx_sess__snap(cx_sess *s, cx_snap *p)
 	}
 	cx_snap__put(p, "S", 1);
 	cx_snap__str(p, cx_http_base(s->eng, base, sizeof(base)) ? NULL : base);
-	cx_snap__str(p, s->startupmode);
-	cx_snap__str(p, s->uri);
-	cx_snap__str(p, s->parent);
-	cx_snap__put(p, &s->values, sizeof(s->values)); /* rooted, never replaced */
+	/* the rest of what session shows is this file's: id, secret, startupmode, parentid and
+	 * values are set when the session starts and never change; uri changes at <goto>,
+	 * which drops the last snap (cx_sess_step) */
 }
 
 /* Rebuild session (slot CX_SLOT_SESSION). Returns the connection/dialog objects of ev. */
@@ -338,9 +383,9 @@ static void cx_sess__view(cx_sess *s, cx_value *evconn, cx_value *evdlg, int for
 	cx_snap p;
 	const cx_ev *ev = s->cur;
 
-	CX_SNAP_INIT(&p);
+	CX_SNAP_INIT(&p, s->snap, s->snaplen);
 	cx_sess__snap(s, &p);
-	if (!force && !p.err && s->snap && p.n == s->snaplen && !memcmp(p.b, s->snap, p.n) &&
+	if (!force && !p.err && !p.differ && s->snap && p.n == s->snaplen &&
 	    cx_is_obj(X->slots[CX_SLOT_SESSION])) {
 		CX_SNAP_FREE(&p);
 		/* ids are unique in the process: session.connections[id] is the object built
@@ -356,6 +401,8 @@ static void cx_sess__view(cx_sess *s, cx_value *evconn, cx_value *evdlg, int for
 			*evdlg = cx_dlg__obj(s, ev->dlg);
 		return;
 	}
+	if (!p.differ) /* a shorter string than old's, or a forced rebuild: b gets the bytes */
+		cx_snap__diverge(&p);
 	free(s->snap);
 	s->snap = NULL;
 	cx_sess__rebuild(s, evconn, evdlg);
@@ -819,6 +866,8 @@ int cx_sess_step(cx_sess *s)
 			if (nd->name) { /* session.uri names the running document */
 				s->uri = mem_deref(s->uri);
 				str_dup(&s->uri, nd->name);
+				free(s->snap); /* session.uri changed: rebuild at the next event */
+				s->snap = NULL;
 			}
 			cx_sess__init_doc(s, nd);
 			/* the new document's first event is its ccxml.loaded; the events already
