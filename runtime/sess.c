@@ -676,6 +676,24 @@ const char *cx_sess_how(const cx_sess *s)
 	return s->ending >= 0 && s->ending <= CX_END_KILL ? how[s->ending] : "?";
 }
 
+/* The index of k in the sorted names v[0..n), or n. */
+static uint32_t cx_sess__index(const char *const *v, uint32_t n, const char *k)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid], k);
+		if (!c)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n;
+}
+
 /* The selection step of the event algorithm (digest §4): the first transition in document
  * order whose state list holds the current value of the state variable (or has none), whose
  * event pattern matches the event's name and whose cond is true. A cond that throws raises
@@ -695,9 +713,28 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 		cx_catch(X);
 		state = "";
 	}
-	for (i = 0; i < s->doc->ntransitions; i++) {
-		const cx_transition *tr = &s->doc->transitions[i];
-		if (tr->states) {
+	/* by integers when the compiler made the tables (cx_gen.h cx_doc.select): the
+	 * transitions of this state in document order, the event's name as an index */
+	const uint32_t *sel = NULL;
+	uint32_t evid = 0;
+	int byname = 1;
+	if (s->doc->select) {
+		char lname[64];
+		size_t k;
+		sel = s->doc->select[cx_sess__index(s->doc->state_names, s->doc->nstate_names,
+						    state)];
+		for (k = 0; ev->name[k] && k < sizeof(lname) - 1; k++)
+			lname[k] = (char)(ev->name[k] >= 'A' && ev->name[k] <= 'Z' ?
+					  ev->name[k] - 'A' + 'a' : ev->name[k]);
+		if (!ev->name[k]) { /* else too long for the table's names: as strings */
+			lname[k] = '\0';
+			evid = cx_sess__index(s->doc->event_names, s->doc->nevent_names, lname) + 1;
+			byname = 0; /* evid nevent_names + 1: none of them */
+		}
+	}
+	for (i = 0; sel ? sel[i] != CX_SELECT_END : i < s->doc->ntransitions; i++) {
+		const cx_transition *tr = &s->doc->transitions[sel ? sel[i] : i];
+		if (!sel && tr->states) {
 			const char *const *sp;
 			for (sp = tr->states; *sp; sp++)
 				if (!strcmp(*sp, state))
@@ -705,7 +742,10 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 			if (!*sp)
 				continue;
 		}
-		if (!cx_rt_match(tr->event, ev->name))
+		if (sel && tr->evid && !byname) {
+			if (tr->evid != evid)
+				continue;
+		} else if (!cx_rt_match(tr->event, ev->name))
 			continue;
 		if (tr->cond) {
 			if (tr->reads_event & CX_EVREAD_COND)
