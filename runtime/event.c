@@ -273,7 +273,7 @@ void cx_sess_post(cx_sess *s, cx_ev *ev)
 		return;
 	}
 	/* an error raised while an error event is handled inherits its depth (error loops) */
-	if (!strncasecmp(ev->name, "error.", 6) && s->cur) {
+	if ((ev->name[0] | 0x20) == 'e' && !strncasecmp(ev->name, "error.", 6) && s->cur) {
 		ev->errdepth = !strncasecmp(s->cur->name, "error.", 6) ? s->cur->errdepth + 1 : 1;
 	}
 	ev->posted_us = cx_met_now_us();

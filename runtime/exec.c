@@ -300,9 +300,15 @@ static int cx_send__id(cx_ctx *X, cx_sess *s, cx_elcall *c, const char *name, ch
 static int cx_send__self(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *name;
+	char nb[64];
 	int rc;
 
-	STR(CX_A_send_name, name);
+	/* the usual name, a short ASCII string: no copy in the heap */
+	if (HAS(c, CX_A_send_name) && cx_is_str(c->a[CX_A_send_name]) &&
+	    cx_str_to_ascii(c->a[CX_A_send_name].u.s, nb, sizeof(nb)))
+		name = nb;
+	else
+		STR(CX_A_send_name, name);
 	if ((rc = cx_send__id(X, s, c, name, NULL)))
 		return rc;
 	cx_sess_post(s, cx_ev_new_lazy(s, name, c->nnames ? cx_exec__namelist(s, c) : NULL,

@@ -870,14 +870,14 @@ int cx_sess_step(cx_sess *s)
 		rc = t->body ? t->body(X) : 0;
 		if (rc == CX_FAIL && cx_is_exc(X->exc))
 			cx_semantic(X, CX_E_transition, t->line); /* body forgot to report */
-		if (!strcasecmp(ev->name, "ccxml.kill.unconditional"))
+		if ((ev->name[0] | 0x20) == 'c' && !strcasecmp(ev->name, "ccxml.kill.unconditional"))
 			cx_sess_end(s, CX_END_KILL);
 	}
-	else if (!strncasecmp(ev->name, "error.", 6)) {
+	else if ((ev->name[0] | 0x20) == 'e' && !strncasecmp(ev->name, "error.", 6)) {
 		cx_log(CX_LOG_ERR, s->id, "unhandled %H; ending the session", cx_rt_esc, ev->name);
 		cx_sess_end(s, CX_END_ERROR);
 	}
-	else if (!strncasecmp(ev->name, "ccxml.kill", 10)) {
+	else if ((ev->name[0] | 0x20) == 'c' && !strncasecmp(ev->name, "ccxml.kill", 10)) {
 		cx_sess_end(s, CX_END_KILL);
 	}
 
