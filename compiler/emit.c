@@ -358,6 +358,120 @@ static void emit__strlist(FILE *out, const char *name, char **v, int n)
 	fprintf(out, "NULL};\n");
 }
 
+/* Section - Selection tables (cx_doc.select: the runtime selects by integers) */
+
+/* The words of state="a b" (at most 256), in *out; how many. */
+static int emit__words(const char *list, char ***out)
+{
+	char **w = xcalloc(256, sizeof(*w));
+	int n = 0;
+	char *s = xstrdup(list);
+
+	for (char *t = strtok(s, " \t\r\n"); t && n < 256; t = strtok(NULL, " \t\r\n"))
+		w[n++] = t;
+	*out = w;
+	return n;
+}
+
+/* The one event an event pattern names, in lower case (matching ignores ASCII case), or NULL
+ * for a pattern with a trailing '*' (matched by the runtime as a string). */
+static char *emit__exact(const Attr *ev)
+{
+	if (!ev || !ev->value.len || ev->value.s[ev->value.len - 1] == '*' ||
+	    strlen(ev->value.s) != ev->value.len)
+		return NULL;
+	char *l = xstrdup(ev->value.s);
+	for (char *p = l; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return l;
+}
+
+static int emit__strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted, each once; the new count. */
+static int emit__set(char **v, int n)
+{
+	int k = 0;
+
+	qsort(v, (size_t)n, sizeof(*v), emit__strcmp);
+	for (int i = 0; i < n; i++)
+		if (!k || strcmp(v[k - 1], v[i]))
+			v[k++] = v[i];
+	return k;
+}
+
+static int emit__index(char **v, int n, const char *k)
+{
+	char **p = k ? bsearch(&k, v, (size_t)n, sizeof(*v), emit__strcmp) : NULL;
+	return p ? (int)(p - v) : -1;
+}
+
+/* The selection tables: the exact event patterns and the states named, sorted, and for each
+ * state (and for any other) the transitions that can run in it, in document order. */
+typedef struct EmSel {
+	int nt;
+	char ***tw;   /* per transition: its state words, */
+	int *tn;      /*   how many (-1: no state attribute: any state) */
+	char **ev;    /* exact patterns */
+	int nev;
+	char **st;    /* states */
+	int nst;
+} EmSel;
+
+static void emit__sel_collect(EmSel *S, Node *ep)
+{
+	int cap = 0;
+
+	for (Node *t = ep ? ep->kids : NULL; t; t = t->next)
+		cap += emit__is(t, CX_E_transition);
+	S->tw = xcalloc((size_t)cap + 1, sizeof(*S->tw));
+	S->tn = xcalloc((size_t)cap + 1, sizeof(*S->tn));
+	S->ev = xcalloc((size_t)cap + 1, sizeof(*S->ev));
+	S->st = xcalloc((size_t)cap * 256 + 1, sizeof(*S->st));
+	for (Node *t = ep ? ep->kids : NULL; t; t = t->next) {
+		if (!emit__is(t, CX_E_transition))
+			continue;
+		Attr *st = emit__attr(t, CX_A_transition_state);
+		char *e = emit__exact(emit__attr(t, CX_A_transition_event));
+		S->tn[S->nt] = st ? emit__words(st->value.s, &S->tw[S->nt]) : -1;
+		for (int i = 0; i < S->tn[S->nt]; i++)
+			S->st[S->nst++] = S->tw[S->nt][i];
+		if (e)
+			S->ev[S->nev++] = e;
+		S->nt++;
+	}
+	S->nev = emit__set(S->ev, S->nev);
+	S->nst = emit__set(S->st, S->nst);
+}
+
+static void emit__sel_tables(FILE *out, const EmSel *S)
+{
+	emit__strlist(out, "event_names", S->ev, S->nev);
+	emit__strlist(out, "state_names", S->st, S->nst);
+	for (int k = 0; k <= S->nst; k++) {
+		fprintf(out, "static const uint32_t select_%d[] = {", k);
+		for (int i = 0; i < S->nt; i++) {
+			int in = S->tn[i] < 0;
+			for (int j = 0; !in && j < S->tn[i]; j++)
+				in = k < S->nst && !strcmp(S->tw[i][j], S->st[k]);
+			if (in)
+				fprintf(out, "%d, ", i);
+		}
+		if (k < S->nst)
+			fprintf(out, "CX_SELECT_END}; /* %s */\n", c_quote(S->st[k], strlen(S->st[k])));
+		else
+			fprintf(out, "CX_SELECT_END}; /* any other state */\n");
+	}
+	fprintf(out, "static const uint32_t *const select[] = {");
+	for (int k = 0; k <= S->nst; k++)
+		fprintf(out, "%sselect_%d", k ? ", " : "", k);
+	fprintf(out, "};\n");
+}
+
 void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 {
 	Em E0 = {.doc = doc, .opt = opt}, *E = &E0;
@@ -405,6 +519,8 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	FILE *lf = open_memstream(&lists, &llen);
 	if (!lf)
 		diag_fatal("out of memory");
+	EmSel S = {0};
+	emit__sel_collect(&S, ep);
 	for (Node *t = ep ? ep->kids : NULL; t; t = t->next) {
 		if (!emit__is(t, CX_E_transition))
 			continue;
@@ -412,20 +528,16 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		int line = t->loc.line;
 		/* state="a b": the NULL-terminated list */
 		const char *states = "NULL";
-		Attr *st = emit__attr(t, CX_A_transition_state);
-		if (st) {
-			char *words[256];
-			int nw = 0;
-			char *s = xstrdup(st->value.s);
-			for (char *w = strtok(s, " \t\r\n"); w && nw < 256; w = strtok(NULL, " \t\r\n"))
-				words[nw++] = w;
+		if (S.tn[nt - 1] >= 0) {
 			char *name = xprintf("states_%d", nt);
-			emit__strlist(lf, name, words, nw);
+			emit__strlist(lf, name, S.tw[nt - 1], S.tn[nt - 1]);
 			states = name;
 		}
 		Attr *ev = emit__attr(t, CX_A_transition_event);
 		const char *event = ev ? c_quote(ev->value.s, ev->value.len) : "NULL";
+		int evid = emit__index(S.ev, S.nev, emit__exact(ev)) + 1;
 		const char *cond = "NULL";
+		int r0 = gen_event_reads(E->g, NULL), r1;
 		Attr *ca = emit__attr(t, CX_A_transition_cond);
 		Attr *alias = emit__attr(t, CX_A_transition_name); /* a draft's name for event$ */
 		if (ca && ca->tree) {
@@ -439,6 +551,7 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 			fn_out(C, "return %s;", v);
 			fn_end(C);
 		}
+		r1 = gen_event_reads(E->g, NULL);
 		Scope *ts = scope_new(E->dsc, SC_TRANS);
 		if (alias)
 			scope_event_alias(ts, alias->value.s);
@@ -448,8 +561,14 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		Fn *B = fn_new(E->g, ts, FN_BODY, body, line);
 		emit__block(E, B, t->kids, NULL);
 		fn_end(B);
-		fprintf(tf, "\t{.states = %s, .event = %s, .cond = %s, .body = %s, .line = %d},\n",
-			states, event, cond, body, line);
+		/* which of them reads event$ (the runtime builds it only then) */
+		int r2 = gen_event_reads(E->g, NULL);
+		const char *reads = r1 > r0 && r2 > r1 ? ", .reads_event = CX_EVREAD_COND | CX_EVREAD_BODY"
+				    : r1 > r0 ? ", .reads_event = CX_EVREAD_COND"
+				    : r2 > r1 ? ", .reads_event = CX_EVREAD_BODY" : "";
+		fprintf(tf, "\t{.states = %s, .event = %s, .cond = %s, .body = %s, .line = %d%s%s},\n",
+			states, event, cond, body, line, evid ? xprintf(", .evid = %d", evid) : "",
+			reads);
 	}
 	fclose(tf);
 	fclose(lf);
@@ -468,8 +587,11 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	fprintf(out, "};\n\n");
 	if (llen)
 		fprintf(out, "%s\n", lists);
-	if (nt)
+	if (nt) {
 		fprintf(out, "static const cx_transition transitions[] = {\n%s};\n\n", table);
+		emit__sel_tables(out, &S);
+		fprintf(out, "\n");
+	}
 	fprintf(out, "const cx_doc %s = {\n", sym);
 	fprintf(out, "\t.abi = %d,\n", CX_ABI_VERSION);
 	fprintf(out, "\t.made_by = \"ccxmlc %s\",\n", CCXMLC_VERSION);
@@ -480,5 +602,14 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	fprintf(out, "\t.init = init,\n");
 	fprintf(out, "\t.transitions = %s,\n", nt ? "transitions" : "NULL");
 	fprintf(out, "\t.ntransitions = %d,\n", nt);
+	if (nt) {
+		fprintf(out, "\t.event_names = event_names,\n\t.nevent_names = %d,\n", S.nev);
+		fprintf(out, "\t.state_names = state_names,\n\t.nstate_names = %d,\n", S.nst);
+		fprintf(out, "\t.select = select,\n");
+	}
+	int evfn;
+	gen_event_reads(E->g, &evfn);
+	if (evfn) /* a function reads event$: any transition may call it */
+		fprintf(out, "\t.reads_event_always = 1,\n");
 	fprintf(out, "};\n");
 }

@@ -48,6 +48,8 @@ struct Gen {
 	int (*slot_alloc)(void *arg, const char *name); /* hidden document slots, or NULL */
 	void *slot_arg;
 	int nregexps; /* numbering of regular-expression literals (their hidden slot names) */
+	int evreads;    /* references to event$ (or a transition's name for it) compiled so far */
+	int evreads_fn; /* …of them inside ES functions (callable from any transition) */
 };
 
 Gen *gen_new(const char *path, const Options *opt)
@@ -1157,6 +1159,22 @@ static char *js__env_path(int hops)
 	return p;
 }
 
+/* A reference to event$ (the runtime builds it only for code that reads it: cx_gen.h
+ * reads_event). Inside a function it may run for any transition. */
+static void js__evread(Fn *F)
+{
+	F->g->evreads++;
+	if (F->kind == FN_JS)
+		F->g->evreads_fn++;
+}
+
+int gen_event_reads(const Gen *g, int *in_functions)
+{
+	if (in_functions)
+		*in_functions = g->evreads_fn;
+	return g->evreads;
+}
+
 /* Resolves name in every scope (only < 0), or in the scopes of one kind only (only = SC_DOC
  * for `ccxml.x`, SC_TRANS for `transition.x`: catch variables and function locals are passed
  * over, but the env hops across them are still counted). */
@@ -1204,6 +1222,7 @@ static Res js__resolve_in(Fn *F, const char *name, int only)
 		    !strcmp(s->evalias, name)) {
 			r.k = R_LVAL; /* <transition name="evt">: evt is event$ */
 			r.c = xstrdup("X->slots[CX_SLOT_EVENT]");
+			js__evread(F);
 			return r;
 		}
 		if (s->kind != SC_DOC && s->nenv > 0 && (s != F->sc || F->has_env))
@@ -1232,6 +1251,7 @@ static Res js__resolve_in(Fn *F, const char *name, int only)
 	} else if (only != SC_DOC && !strcmp(name, "event$")) {
 		r.k = R_LVAL;
 		r.c = xstrdup("X->slots[CX_SLOT_EVENT]");
+		js__evread(F);
 	} else if (only < 0 && !strcmp(name, "undefined")) {
 		r.k = R_UNDEF;
 	} else if (only == SC_TRANS) {

@@ -24,6 +24,8 @@ Gen *gen_new(const char *path, const Options *opt);
 const char *gen_str(Gen *g, const char *s, size_t len);
 /* Writes string definitions, prototypes and functions (in this order) to out. */
 void gen_write(Gen *g, FILE *out);
+/* How many references to event$ were compiled so far; *in_functions: of them in ES functions. */
+int gen_event_reads(const Gen *g, int *in_functions);
 /* Where one-per-site objects live: cb(arg, hidden name) adds a document slot (X->slots: per
  * session, a GC root, undefined at first) and returns its index. Without it (no document),
  * such objects are made at each evaluation. Used for regular-expression literals (ES3 7.8.5:

@@ -161,10 +161,12 @@ static void cx_ev__destroy(void *arg)
 
 	if (ev->sess && ev->sess->X)
 		cx_root_remove(ev->sess->X, &ev->obj);
-	mem_deref(ev->name);
+	if (ev->name != ev->nbuf)
+		mem_deref(ev->name);
 	mem_deref(ev->source);
 	mem_deref(ev->conn);
 	mem_deref(ev->dlg);
+	mem_deref(ev->fields);
 }
 
 cx_ev *cx_ev_new(cx_sess *s, const char *name)
@@ -190,6 +192,25 @@ cx_ev *cx_ev_new(cx_sess *s, const char *name)
 	return ev;
 }
 
+cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, uint32_t sendn)
+{
+	cx_ev *ev = mem_zalloc(sizeof(*ev), cx_ev__destroy);
+	size_t n = strlen(name);
+
+	if (ev && n < sizeof(ev->nbuf))
+		ev->name = memcpy(ev->nbuf, name, n + 1);
+	else if (!ev || str_dup(&ev->name, name)) {
+		mem_deref(fields);
+		return mem_deref(ev);
+	}
+	ev->obj = CX_UNDEFINED; /* never rooted: sess.c makes the object during the step */
+	ev->lazy = 1;
+	ev->fields = fields;
+	ev->sendn = sendn;
+	ev->sourcetype = "ccxml";
+	return ev;
+}
+
 void cx_ev_val(cx_ev *ev, const char *key, cx_value v)
 {
 	if (!ev || !cx_is_obj(ev->obj))
@@ -202,7 +223,7 @@ void cx_ev_str(cx_ev *ev, const char *key, const char *val)
 {
 	cx_str *k = val ? cx_rt_key(val) : NULL;
 
-	if (!ev)
+	if (!ev || ev->lazy)
 		return;
 	cx_ev_val(ev, key, k ? cx_strv(k) : val ? cx_str_cstr(ev->sess->X, val) : CX_UNDEFINED);
 }
@@ -214,7 +235,7 @@ void cx_ev_num(cx_ev *ev, const char *key, double n)
 
 void cx_ev_cval(cx_ev *ev, const char *key, const cx_cval *c)
 {
-	if (!ev)
+	if (!ev || ev->lazy)
 		return;
 	cx_ev_val(ev, key, cx_cval_to(ev->sess->X, c));
 }
@@ -252,7 +273,7 @@ void cx_sess_post(cx_sess *s, cx_ev *ev)
 		return;
 	}
 	/* an error raised while an error event is handled inherits its depth (error loops) */
-	if (!strncasecmp(ev->name, "error.", 6) && s->cur) {
+	if ((ev->name[0] | 0x20) == 'e' && !strncasecmp(ev->name, "error.", 6) && s->cur) {
 		ev->errdepth = !strncasecmp(s->cur->name, "error.", 6) ? s->cur->errdepth + 1 : 1;
 	}
 	ev->posted_us = cx_met_now_us();

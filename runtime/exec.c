@@ -273,6 +273,51 @@ static void cx_send__timer(void *arg)
 	mem_deref(sd);
 }
 
+/* The <send>'s name checked, its number taken (s->nsend) and its id given to its sendid
+ * attribute's location; the id also in sendid (CX_SUBID_SZ bytes) unless NULL.
+ * 0, or CX_FAIL after error.semantic. */
+static int cx_send__id(cx_ctx *X, cx_sess *s, cx_elcall *c, const char *name, char *sendid)
+{
+	char own[CX_SUBID_SZ];
+
+	if (!name || !*name) {
+		cx_throw_error(X, "TypeError", "<send> needs an event name");
+		return cx_semantic(X, c->elem, c->line);
+	}
+	++s->nsend;
+	if (!sendid && !HAS(c, CX_A_send_sendid))
+		return 0;
+	if (!sendid)
+		sendid = own;
+	cx_rt_id(sendid, CX_SUBID_SZ, s->id, ".send", s->nsend);
+	if (HAS(c, CX_A_send_sendid))
+		cx_exec__out(s, c, sendid);
+	return 0;
+}
+
+/* A <send> without delay nor targettype to this session itself (target the string of its id):
+ * no lookup of the target, and the events keep their fields in C until event$ is read. */
+static int cx_send__self(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const char *name;
+	char nb[64];
+	int rc;
+
+	/* the usual name, a short ASCII string: no copy in the heap */
+	if (HAS(c, CX_A_send_name) && cx_is_str(c->a[CX_A_send_name]) &&
+	    cx_str_to_ascii(c->a[CX_A_send_name].u.s, nb, sizeof(nb)))
+		name = nb;
+	else
+		STR(CX_A_send_name, name);
+	if ((rc = cx_send__id(X, s, c, name, NULL)))
+		return rc;
+	cx_sess_post(s, cx_ev_new_lazy(s, name, c->nnames ? cx_exec__namelist(s, c) : NULL,
+				       s->nsend));
+	/* CCXML 1.0 event I/O: the sender learns that the event reached its target's queue. */
+	cx_sess_post(s, cx_ev_new_lazy(s, "send.successful", NULL, s->nsend));
+	return CX_GO;
+}
+
 static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *target, *ttype, *name, *delay;
@@ -280,8 +325,13 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	uint64_t ms = 0;
 	cx_cval *fields;
 	cx_send *sd;
-	int http = 0;
+	int http = 0, rc;
 
+	if (HAS(c, CX_A_send_target) && cx_is_str(c->a[CX_A_send_target]) &&
+	    (!HAS(c, CX_A_send_targettype) || cx_is_undef(c->a[CX_A_send_targettype])) &&
+	    (!HAS(c, CX_A_send_delay) || cx_is_undef(c->a[CX_A_send_delay])) &&
+	    cx_str_eq_ascii(c->a[CX_A_send_target].u.s, s->id))
+		return cx_send__self(X, s, c);
 	STR(CX_A_send_target, target);
 	STR(CX_A_send_targettype, ttype);
 	STR(CX_A_send_name, name);
@@ -290,13 +340,8 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		cx_throw_error(X, "SyntaxError", "bad CSS2 time '%s' in <send delay>", delay);
 		return cx_semantic(X, c->elem, c->line);
 	}
-	if (!name || !*name) {
-		cx_throw_error(X, "TypeError", "<send> needs an event name");
-		return cx_semantic(X, c->elem, c->line);
-	}
-	cx_rt_id(sendid, sizeof(sendid), s->id, ".send", ++s->nsend);
-	if (HAS(c, CX_A_send_sendid))
-		cx_exec__out(s, c, sendid);
+	if ((rc = cx_send__id(X, s, c, name, sendid)))
+		return rc;
 	if (ttype && !strcasecmp(ttype, "basichttp"))
 		http = 1;
 	else if (ttype && !strcasecmp(ttype, "dialog"))
@@ -1164,7 +1209,7 @@ static int cx_exec__move(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (hassrc == hasev)
 		return cx_move__fail(s, c, "<move> needs exactly one of source and event", NULL);
 	if (hasev) {
-		cx_value v = c->a[CX_A_move_event], now = X->slots[CX_SLOT_EVENT];
+		cx_value v = c->a[CX_A_move_event], now = cx_sess_event(s);
 		if (!cur || !cx_is_obj(v) || !cx_is_obj(now) || v.u.o != now.u.o)
 			return cx_move__fail(s, c, "event must be the event being processed (event$)",
 					     NULL);

@@ -64,10 +64,19 @@ struct cx_ev {
 	int dfinal;
 	int errdepth;          /* see CX_RT_ERRLOOP_MAX */
 	uint64_t posted_us;    /* cx_met_now_us() when queued (event latency metric) */
+	/* cx_ev_new_lazy: no obj until event$ is read (sess.c builds it from these) */
+	int lazy;
+	cx_cval *fields;       /* the <send>'s namelist, or NULL */
+	uint32_t sendn;        /* its sendid is "<session id>.send<sendn>"; 0: none */
+	char nbuf[32];         /* name, when it is this short (no allocation) */
 };
 
 /* A new event for session s (fields added with the setters below), then cx_sess_post. */
 cx_ev *cx_ev_new(cx_sess *s, const char *name);
+/* An event whose only fields are fields (taken; may be NULL) and the sendid of s's <send>
+ * number sendn: its object is made only if the document reads event$ (cx_sess_event). No
+ * setters on it. */
+cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, uint32_t sendn);
 void cx_ev_str(cx_ev *ev, const char *key, const char *val);   /* val NULL: undefined */
 void cx_ev_num(cx_ev *ev, const char *key, double n);
 void cx_ev_val(cx_ev *ev, const char *key, cx_value v);        /* v in s's heap */
@@ -234,6 +243,11 @@ struct cx_sess {
 	cx_cval *exit_values;
 	char *snap;            /* sess.c: what the current session object shows (NULL: rebuild) */
 	size_t snaplen;
+	/* event$ of cur, made on first read (cx_sess_event): whether made, its number ("e<N>"),
+	 * the connection/dialog objects of session it shows */
+	int evmade;
+	uint32_t evnum;
+	cx_value evconn, evdlg;
 };
 
 int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mode,
@@ -248,6 +262,9 @@ int cx_sess_step(cx_sess *s);
 void cx_sess_teardown(cx_sess *s);
 /* The current default connection id (event$.connectionid) or NULL. */
 const char *cx_sess_evconn(cx_sess *s);
+/* event$ of the event being processed, made now if nothing read it yet (undefined between
+ * events). */
+cx_value cx_sess_event(cx_sess *s);
 
 /* Section - Engine */
 

@@ -122,17 +122,25 @@ static cx_value cx_dlg__obj(cx_sess *s, cx_dlg *d)
 
 /* Section - What the session object shows */
 
-/* A byte string of every field session shows, each with a tag byte (so NULL and "" differ). */
+/* A byte string of every field session shows, each with a tag byte (so NULL and "" differ).
+ * It is compared with the last rebuild's (old) while it is written: as long as they agree
+ * nothing is copied; at the first difference the agreeing part is copied and the rest
+ * written after it. */
 typedef struct cx_snap {
 	char *b;        /* inl, or malloc'd once it outgrew it */
 	size_t n, cap;
 	int err;
+	const char *old; /* the last rebuild's bytes (NULL: none) */
+	size_t oldn;
+	int differ;     /* 0: b is not written yet, the bytes so far are old's first n (old set) */
 	char inl[512];  /* a session with no connection needs ~60 bytes, ~150 more per call */
 } cx_snap;
-#define CX_SNAP_INIT(p) ((p)->b = (p)->inl, (p)->n = 0, (p)->cap = sizeof((p)->inl), (p)->err = 0)
+#define CX_SNAP_INIT(p, o, on) \
+	((p)->b = (p)->inl, (p)->n = 0, (p)->cap = sizeof((p)->inl), (p)->err = 0, \
+	 (p)->old = (o), (p)->oldn = (o) ? (on) : 0, (p)->differ = !(o))
 #define CX_SNAP_FREE(p) ((p)->b != (p)->inl ? free((p)->b) : (void)0)
 
-static void cx_snap__put(cx_snap *p, const void *v, size_t n)
+static void cx_snap__write(cx_snap *p, const void *v, size_t n)
 {
 	if (p->err)
 		return;
@@ -155,11 +163,49 @@ static void cx_snap__put(cx_snap *p, const void *v, size_t n)
 	p->n += n;
 }
 
+/* From now on the bytes are written: old's first n, which agreed, first. */
+static void cx_snap__diverge(cx_snap *p)
+{
+	size_t k = p->n;
+
+	p->differ = 1;
+	p->n = 0;
+	cx_snap__write(p, p->old, k);
+}
+
+static void cx_snap__put(cx_snap *p, const void *v, size_t n)
+{
+	if (!p->differ) {
+		const char *o = p->old + p->n, *c = v;
+		size_t i;
+		if (p->n + n <= p->oldn) {
+			for (i = 0; i < n && o[i] == c[i]; i++)
+				;
+			if (i == n) {
+				p->n += n;
+				return;
+			}
+		}
+		cx_snap__diverge(p);
+	}
+	cx_snap__write(p, v, n);
+}
+
 static void cx_snap__str(cx_snap *p, const char *v)
 {
 	cx_snap__put(p, v ? "s" : "-", 1);
-	if (v)
-		cx_snap__put(p, v, strlen(v) + 1);
+	if (!v)
+		return;
+	if (!p->differ) { /* compared up to its NUL without strlen */
+		const char *o = p->old + p->n;
+		size_t i, room = p->oldn - p->n;
+		for (i = 0; i < room && o[i] == v[i]; i++)
+			if (!v[i]) {
+				p->n += i + 1;
+				return;
+			}
+	}
+	cx_snap__put(p, v, strlen(v) + 1);
 }
 
 static void cx_snap__cval(cx_snap *p, const cx_cval *c)
@@ -182,7 +228,7 @@ static void cx_snap__cval(cx_snap *p, const cx_cval *c)
 	}
 }
 
-/* Everything cx_sess__rebuild reads, in the order it reads it. */
+/* Everything cx_sess__rebuild reads that others change, in the order it reads it. */
 static void cx_sess__snap(cx_sess *s, cx_snap *p)
 {
 	char base[80];
@@ -223,10 +269,9 @@ static void cx_sess__snap(cx_sess *s, cx_snap *p)
 	}
 	cx_snap__put(p, "S", 1);
 	cx_snap__str(p, cx_http_base(s->eng, base, sizeof(base)) ? NULL : base);
-	cx_snap__str(p, s->startupmode);
-	cx_snap__str(p, s->uri);
-	cx_snap__str(p, s->parent);
-	cx_snap__put(p, &s->values, sizeof(s->values)); /* rooted, never replaced */
+	/* the rest of what session shows is this file's: id, secret, startupmode, parentid and
+	 * values are set when the session starts and never change; uri changes at <goto>,
+	 * which drops the last snap (cx_sess_step) */
 }
 
 /* Rebuild session (slot CX_SLOT_SESSION). Returns the connection/dialog objects of ev. */
@@ -338,9 +383,9 @@ static void cx_sess__view(cx_sess *s, cx_value *evconn, cx_value *evdlg, int for
 	cx_snap p;
 	const cx_ev *ev = s->cur;
 
-	CX_SNAP_INIT(&p);
+	CX_SNAP_INIT(&p, s->snap, s->snaplen);
 	cx_sess__snap(s, &p);
-	if (!force && !p.err && s->snap && p.n == s->snaplen && !memcmp(p.b, s->snap, p.n) &&
+	if (!force && !p.err && !p.differ && s->snap && p.n == s->snaplen &&
 	    cx_is_obj(X->slots[CX_SLOT_SESSION])) {
 		CX_SNAP_FREE(&p);
 		/* ids are unique in the process: session.connections[id] is the object built
@@ -356,6 +401,8 @@ static void cx_sess__view(cx_sess *s, cx_value *evconn, cx_value *evdlg, int for
 			*evdlg = cx_dlg__obj(s, ev->dlg);
 		return;
 	}
+	if (!p.differ) /* a shorter string than old's, or a forced rebuild: b gets the bytes */
+		cx_snap__diverge(&p);
 	free(s->snap);
 	s->snap = NULL;
 	cx_sess__rebuild(s, evconn, evdlg);
@@ -422,7 +469,7 @@ cx_sess *cx_sess_find(cx_engine *e, const char *id)
 
 const char *cx_sess_evconn(cx_sess *s)
 {
-	cx_value ev = s->X->slots[CX_SLOT_EVENT], v;
+	cx_value ev = cx_sess_event(s), v;
 
 	if (!cx_is_obj(ev))
 		return NULL;
@@ -629,6 +676,24 @@ const char *cx_sess_how(const cx_sess *s)
 	return s->ending >= 0 && s->ending <= CX_END_KILL ? how[s->ending] : "?";
 }
 
+/* The index of k in the sorted names v[0..n), or n. */
+static uint32_t cx_sess__index(const char *const *v, uint32_t n, const char *k)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid], k);
+		if (!c)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n;
+}
+
 /* The selection step of the event algorithm (digest §4): the first transition in document
  * order whose state list holds the current value of the state variable (or has none), whose
  * event pattern matches the event's name and whose cond is true. A cond that throws raises
@@ -648,9 +713,28 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 		cx_catch(X);
 		state = "";
 	}
-	for (i = 0; i < s->doc->ntransitions; i++) {
-		const cx_transition *tr = &s->doc->transitions[i];
-		if (tr->states) {
+	/* by integers when the compiler made the tables (cx_gen.h cx_doc.select): the
+	 * transitions of this state in document order, the event's name as an index */
+	const uint32_t *sel = NULL;
+	uint32_t evid = 0;
+	int byname = 1;
+	if (s->doc->select) {
+		char lname[64];
+		size_t k;
+		sel = s->doc->select[cx_sess__index(s->doc->state_names, s->doc->nstate_names,
+						    state)];
+		for (k = 0; ev->name[k] && k < sizeof(lname) - 1; k++)
+			lname[k] = (char)(ev->name[k] >= 'A' && ev->name[k] <= 'Z' ?
+					  ev->name[k] - 'A' + 'a' : ev->name[k]);
+		if (!ev->name[k]) { /* else too long for the table's names: as strings */
+			lname[k] = '\0';
+			evid = cx_sess__index(s->doc->event_names, s->doc->nevent_names, lname) + 1;
+			byname = 0; /* evid nevent_names + 1: none of them */
+		}
+	}
+	for (i = 0; sel ? sel[i] != CX_SELECT_END : i < s->doc->ntransitions; i++) {
+		const cx_transition *tr = &s->doc->transitions[sel ? sel[i] : i];
+		if (!sel && tr->states) {
 			const char *const *sp;
 			for (sp = tr->states; *sp; sp++)
 				if (!strcmp(*sp, state))
@@ -658,9 +742,14 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 			if (!*sp)
 				continue;
 		}
-		if (!cx_rt_match(tr->event, ev->name))
+		if (sel && tr->evid && !byname) {
+			if (tr->evid != evid)
+				continue;
+		} else if (!cx_rt_match(tr->event, ev->name))
 			continue;
 		if (tr->cond) {
+			if (tr->reads_event & CX_EVREAD_COND)
+				cx_sess_event(s);
 			cx_value c = tr->cond(X);
 			if (cx_is_exc(c)) {
 				cx_semantic(X, CX_E_transition, tr->line);
@@ -681,11 +770,63 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 	return NULL;
 }
 
+cx_value cx_sess_event(cx_sess *s)
+{
+	cx_ctx *X = s->X;
+	cx_ev *ev = s->cur;
+	cx_value evo;
+
+	if (!ev || s->evmade)
+		return X->slots[CX_SLOT_EVENT];
+	s->evmade = 1;
+	evo = ev->obj;
+	if (!cx_is_obj(evo))
+		evo = cx_obj_new(X);
+	if (cx_is_exc(evo)) {
+		cx_catch(X);
+		return X->slots[CX_SLOT_EVENT] = CX_UNDEFINED;
+	}
+	if (ev->lazy) { /* the fields cx_ev_new_lazy kept, in the order cx_ev_new's would be */
+		for (uint32_t i = 0; ev->fields && i < ev->fields->nkids; i++) {
+			cx_value v = cx_cval_to(X, ev->fields->kids[i]);
+			if (cx_is_exc(v) || cx_rt_define(X, evo, ev->fields->keys[i], v))
+				cx_catch(X);
+		}
+		if (ev->sendn) {
+			char sid[CX_SUBID_SZ];
+			cx_rt_id(sid, sizeof(sid), s->id, ".send", ev->sendn);
+			cx_sess__defk(X, evo, CX_SESS_KEY("sendid"), cx_sess__strv(X, sid));
+		}
+	}
+	char eid[16];
+	cx_rt_id(eid, sizeof(eid), "", "e", s->evnum);
+	cx_sess__defk(X, evo, CX_SESS_KEY("name"), cx_sess__strv(X, ev->name));
+	cx_sess__defk(X, evo, CX_SESS_KEY("eventid"), cx_sess__strv(X, eid));
+	cx_value src = CX_UNDEFINED;
+	if (!ev->source || !strcmp(ev->source, s->id)) /* the string session.id holds */
+		src = cx_get_s(X, X->slots[CX_SLOT_SESSION], CX_SESS_KEY("id"));
+	if (cx_is_exc(src))
+		cx_catch(X);
+	if (!cx_is_str(src))
+		src = cx_sess__strv(X, ev->source ? ev->source : s->id);
+	cx_sess__defk(X, evo, CX_SESS_KEY("eventsource"), src);
+	cx_sess__defk(X, evo, CX_SESS_KEY("eventsourcetype"), cx_sess__strv(X, ev->sourcetype));
+	if (ev->conn) {
+		cx_sess__defk(X, evo, CX_SESS_KEY("connection"), s->evconn);
+		if (cx_is_obj(s->evconn))
+			cx_sess__defk(X, evo, CX_SESS_KEY("protocol"),
+				      cx_get_s(X, s->evconn, CX_SESS_KEY("protocol")));
+	}
+	if (ev->dlg)
+		cx_sess__defk(X, evo, CX_SESS_KEY("dialog"), s->evdlg);
+	return X->slots[CX_SLOT_EVENT] = evo;
+}
+
 int cx_sess_step(cx_sess *s)
 {
 	cx_ctx *X = s->X;
 	cx_ev *ev;
-	cx_value evo, conno, dlgo;
+	cx_value conno, dlgo;
 	const cx_transition *t = NULL;
 	int rc;
 
@@ -711,52 +852,32 @@ int cx_sess_step(cx_sess *s)
 	s->cur = ev;
 	cx_sess__view(s, &conno, &dlgo, 0);
 
-	evo = ev->obj;
-	if (!cx_is_obj(evo))
-		evo = cx_obj_new(X);
-	if (cx_is_exc(evo)) {
-		cx_catch(X);
-		evo = CX_UNDEFINED;
-	}
-	else {
-		char eid[16];
-		cx_rt_id(eid, sizeof(eid), "", "e", ++s->nev);
-		cx_sess__defk(X, evo, CX_SESS_KEY("name"), cx_sess__strv(X, ev->name));
-		cx_sess__defk(X, evo, CX_SESS_KEY("eventid"), cx_sess__strv(X, eid));
-		cx_value src = CX_UNDEFINED;
-		if (!ev->source || !strcmp(ev->source, s->id)) /* the string session.id holds */
-			src = cx_get_s(X, X->slots[CX_SLOT_SESSION], CX_SESS_KEY("id"));
-		if (cx_is_exc(src))
-			cx_catch(X);
-		if (!cx_is_str(src))
-			src = cx_sess__strv(X, ev->source ? ev->source : s->id);
-		cx_sess__defk(X, evo, CX_SESS_KEY("eventsource"), src);
-		cx_sess__defk(X, evo, CX_SESS_KEY("eventsourcetype"), cx_sess__strv(X, ev->sourcetype));
-		if (ev->conn) {
-			cx_sess__defk(X, evo, CX_SESS_KEY("connection"), conno);
-			if (cx_is_obj(conno))
-				cx_sess__defk(X, evo, CX_SESS_KEY("protocol"),
-					      cx_get_s(X, conno, CX_SESS_KEY("protocol")));
-		}
-		if (ev->dlg)
-			cx_sess__defk(X, evo, CX_SESS_KEY("dialog"), dlgo);
-	}
-	X->slots[CX_SLOT_EVENT] = evo;
+	/* event$ is made now only if a function may read it; else before the first cond or body
+	 * that does (cx_sess_event) */
+	s->evmade = 0;
+	s->evnum = ++s->nev;
+	s->evconn = conno;
+	s->evdlg = dlgo;
+	X->slots[CX_SLOT_EVENT] = CX_UNDEFINED;
+	if (s->doc->reads_event_always)
+		cx_sess_event(s);
 	X->steps = s->eng->budget ? s->eng->budget : CX_RT_BUDGET;
 
 	t = cx_sess__select(s, ev);
 	if (t) {
+		if (t->reads_event & CX_EVREAD_BODY)
+			cx_sess_event(s);
 		rc = t->body ? t->body(X) : 0;
 		if (rc == CX_FAIL && cx_is_exc(X->exc))
 			cx_semantic(X, CX_E_transition, t->line); /* body forgot to report */
-		if (!strcasecmp(ev->name, "ccxml.kill.unconditional"))
+		if ((ev->name[0] | 0x20) == 'c' && !strcasecmp(ev->name, "ccxml.kill.unconditional"))
 			cx_sess_end(s, CX_END_KILL);
 	}
-	else if (!strncasecmp(ev->name, "error.", 6)) {
+	else if ((ev->name[0] | 0x20) == 'e' && !strncasecmp(ev->name, "error.", 6)) {
 		cx_log(CX_LOG_ERR, s->id, "unhandled %H; ending the session", cx_rt_esc, ev->name);
 		cx_sess_end(s, CX_END_ERROR);
 	}
-	else if (!strncasecmp(ev->name, "ccxml.kill", 10)) {
+	else if ((ev->name[0] | 0x20) == 'c' && !strncasecmp(ev->name, "ccxml.kill", 10)) {
 		cx_sess_end(s, CX_END_KILL);
 	}
 
@@ -767,6 +888,7 @@ int cx_sess_step(cx_sess *s)
 	if (ev->dlg && ev->dfinal && ev->dlg->sess == s)
 		ev->dlg->removed = 1;
 	s->cur = NULL;
+	s->evconn = s->evdlg = CX_UNDEFINED;
 	cx_met_event(s->eng, ev->posted_us);
 	mem_deref(ev);
 	X->slots[CX_SLOT_EVENT] = CX_UNDEFINED;
@@ -784,6 +906,8 @@ int cx_sess_step(cx_sess *s)
 			if (nd->name) { /* session.uri names the running document */
 				s->uri = mem_deref(s->uri);
 				str_dup(&s->uri, nd->name);
+				free(s->snap); /* session.uri changed: rebuild at the next event */
+				s->snap = NULL;
 			}
 			cx_sess__init_doc(s, nd);
 			/* the new document's first event is its ccxml.loaded; the events already

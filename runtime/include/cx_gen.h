@@ -134,7 +134,7 @@ int cx_is_callable(cx_value v);
  * refuses a document whose cx_doc.abi differs (a program or an embedder that links a runtime
  * other than the one its ccxmlc came with). Bumped whenever generated code and runtime would
  * no longer agree. */
-#define CX_ABI_VERSION 3
+#define CX_ABI_VERSION 4
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -147,7 +147,17 @@ typedef struct cx_transition {
 	cx_cond_fn *cond;          /* NULL: true */
 	cx_body_fn *body;
 	int line;
+	int reads_event;           /* CX_EVREAD_COND | CX_EVREAD_BODY: which of them reads event$ */
+	uint32_t evid;             /* 1 + index of its pattern in cx_doc.event_names; 0: a pattern
+				    * with a trailing '*' (or none), matched as a string */
 } cx_transition;
+
+/* The end of a cx_doc.select list. */
+#define CX_SELECT_END 0xFFFFFFFFu
+
+/* cx_transition.reads_event: the runtime builds event$ only before code that reads it. */
+#define CX_EVREAD_COND 1
+#define CX_EVREAD_BODY 2
 
 typedef struct cx_doc {
 	/* abi and made_by come first in every version, so any runtime can read them. */
@@ -160,6 +170,16 @@ typedef struct cx_doc {
 	cx_body_fn *init;                /* document initialisation: top-level var/script in order */
 	const cx_transition *transitions;
 	uint32_t ntransitions;
+	/* 1: a function (which any transition may call) reads event$: build it for every event */
+	int reads_event_always;
+	/* Selection by integers (select NULL: the runtime compares the strings of the table): */
+	const char *const *event_names;  /* the patterns without '*', in lower case, sorted */
+	uint32_t nevent_names;
+	const char *const *state_names;  /* every state a transition lists, sorted (strcmp) */
+	uint32_t nstate_names;
+	/* nstate_names + 1 lists, each ended by CX_SELECT_END: the indexes of the transitions
+	 * that can run in state_names[k], in document order (the last: in any other state) */
+	const uint32_t *const *select;
 } cx_doc;
 
 /* The main() of a compiled program: `int main(int c, char **v) { return cx_main(c, v, docs, n); }`.

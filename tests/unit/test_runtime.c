@@ -82,6 +82,11 @@ static int g_send(cx_ctx *X, int line, const char *name, const char *delay)
 
 static int run_engine(cx_engine *e, uint32_t max_ms);
 
+/* These documents read event$ in their bodies (EV): as generated code says so (cx_gen.h). */
+#define EVR (CX_EVREAD_COND | CX_EVREAD_BODY)
+/* …and have no selection tables (the runtime compares the strings of their transitions). */
+#define NO_SELECT NULL, 0, NULL, 0, NULL
+
 /* Section - document 1: first match, state lists, cond errors, queue order */
 
 enum { D1_STATE = CX_SLOT_FIRST_VAR, D1_N };
@@ -113,15 +118,15 @@ static const char *const d1_init_st[] = {"init", NULL};
 static const char *const d1_ab[] = {"a", "b", NULL};
 static const char *const d1_zz[] = {"zz", NULL};
 static const cx_transition d1_tr[] = {
-	{d1_init_st, "ccxml.loaded", NULL, d1_t0, 1},
-	{d1_ab, "ev.one", NULL, d1_t1, 2},
-	{NULL, "ev.one", NULL, d1_t2, 3},
-	{d1_zz, "ev.two", NULL, d1_t3, 4},
-	{NULL, "EV.*", d1_c4, d1_t4, 5},
-	{NULL, "ev.two", NULL, d1_t5, 6},
-	{NULL, "error.semantic", NULL, d1_t6, 7},
+	{d1_init_st, "ccxml.loaded", NULL, d1_t0, 1, EVR, 0},
+	{d1_ab, "ev.one", NULL, d1_t1, 2, EVR, 0},
+	{NULL, "ev.one", NULL, d1_t2, 3, EVR, 0},
+	{d1_zz, "ev.two", NULL, d1_t3, 4, EVR, 0},
+	{NULL, "EV.*", d1_c4, d1_t4, 5, EVR, 0},
+	{NULL, "ev.two", NULL, d1_t5, 6, EVR, 0},
+	{NULL, "error.semantic", NULL, d1_t6, 7, EVR, 0},
 };
-static const cx_doc d1 = {CX_ABI_VERSION, "test", "d1.ccxml", D1_N, d1_names, D1_STATE, d1_init, d1_tr, 7};
+static const cx_doc d1 = {CX_ABI_VERSION, "test", "d1.ccxml", D1_N, d1_names, D1_STATE, d1_init, d1_tr, 7, 0, NO_SELECT};
 
 /* Section - document 2: an unhandled error ends the session; the transition stops */
 
@@ -136,8 +141,8 @@ static int d2_t0(cx_ctx *X)
 		return rc;
 	return g_log(X, 3, S(X, "not-reached"));
 }
-static const cx_transition d2_tr[] = {{NULL, "ccxml.loaded", NULL, d2_t0, 1}};
-static const cx_doc d2 = {CX_ABI_VERSION, "test", "d2.ccxml", CX_SLOT_FIRST_VAR, NULL, CX_SLOT_RESERVED, NULL, d2_tr, 1};
+static const cx_transition d2_tr[] = {{NULL, "ccxml.loaded", NULL, d2_t0, 1, EVR, 0}};
+static const cx_doc d2 = {CX_ABI_VERSION, "test", "d2.ccxml", CX_SLOT_FIRST_VAR, NULL, CX_SLOT_RESERVED, NULL, d2_tr, 1, 0, NO_SELECT};
 
 /* Section - document 3: an error.* handler that always fails (the seed's event.$ typo) */
 
@@ -149,10 +154,10 @@ static int d3_t0(cx_ctx *X)
 	return cx_semantic(X, CX_E_log, 5);
 }
 static const cx_transition d3_tr[] = {
-	{NULL, "ccxml.loaded", NULL, d3_t0, 1},
-	{NULL, "error.*", NULL, d3_t0, 2},
+	{NULL, "ccxml.loaded", NULL, d3_t0, 1, EVR, 0},
+	{NULL, "error.*", NULL, d3_t0, 2, EVR, 0},
 };
-static const cx_doc d3 = {CX_ABI_VERSION, "test", "d3.ccxml", CX_SLOT_FIRST_VAR, NULL, CX_SLOT_RESERVED, NULL, d3_tr, 2};
+static const cx_doc d3 = {CX_ABI_VERSION, "test", "d3.ccxml", CX_SLOT_FIRST_VAR, NULL, CX_SLOT_RESERVED, NULL, d3_tr, 2, 0, NO_SELECT};
 
 /* Section - document 4: state of a connection as of the event being processed */
 
@@ -186,12 +191,12 @@ static int d4_later(cx_ctx *X)
 	return rc ? rc : g_exit(X, 6);
 }
 static const cx_transition d4_tr[] = {
-	{NULL, "connection.alerting", NULL, d4_alert, 1},
-	{NULL, "connection.disconnected", NULL, d4_disc, 2},
-	{NULL, "later", NULL, d4_later, 3},
+	{NULL, "connection.alerting", NULL, d4_alert, 1, EVR, 0},
+	{NULL, "connection.disconnected", NULL, d4_disc, 2, EVR, 0},
+	{NULL, "later", NULL, d4_later, 3, EVR, 0},
 };
 static const char *const d4_names[] = {NULL, NULL, NULL, NULL, "cid"};
-static const cx_doc d4 = {CX_ABI_VERSION, "test", "d4.ccxml", CX_SLOT_FIRST_VAR + 1, d4_names, CX_SLOT_RESERVED, NULL, d4_tr, 3};
+static const cx_doc d4 = {CX_ABI_VERSION, "test", "d4.ccxml", CX_SLOT_FIRST_VAR + 1, d4_names, CX_SLOT_RESERVED, NULL, d4_tr, 3, 0, NO_SELECT};
 
 /* Section - document 5: outbound call and an audio dialog in the simulator */
 
@@ -251,15 +256,15 @@ static int d5_err(cx_ctx *X) { g_log(X, 19, cx_op_add(X, S(X, "error:"), EV(X, "
 static const char *const d5_dialing[] = {"dialing", NULL};
 static const char *const d5_conn[] = {"connected", NULL};
 static const cx_transition d5_tr[] = {
-	{NULL, "ccxml.loaded", NULL, d5_loaded, 1},
-	{d5_dialing, "connection.progressing", NULL, d5_progressing, 2},
-	{d5_dialing, "connection.connected", NULL, d5_connected, 3},
-	{d5_dialing, "connection.failed", NULL, d5_failed, 4},
-	{d5_conn, "dialog.started", NULL, d5_started, 5},
-	{d5_conn, "dialog.exit", NULL, d5_exit, 6},
-	{NULL, "error.*", NULL, d5_err, 7},
+	{NULL, "ccxml.loaded", NULL, d5_loaded, 1, EVR, 0},
+	{d5_dialing, "connection.progressing", NULL, d5_progressing, 2, EVR, 0},
+	{d5_dialing, "connection.connected", NULL, d5_connected, 3, EVR, 0},
+	{d5_dialing, "connection.failed", NULL, d5_failed, 4, EVR, 0},
+	{d5_conn, "dialog.started", NULL, d5_started, 5, EVR, 0},
+	{d5_conn, "dialog.exit", NULL, d5_exit, 6, EVR, 0},
+	{NULL, "error.*", NULL, d5_err, 7, EVR, 0},
 };
-static const cx_doc d5 = {CX_ABI_VERSION, "test", "d5.ccxml", D5_N, d5_names, D5_STATE, d5_init, d5_tr, 7};
+static const cx_doc d5 = {CX_ABI_VERSION, "test", "d5.ccxml", D5_N, d5_names, D5_STATE, d5_init, d5_tr, 7, 0, NO_SELECT};
 
 /* Section - document 6: delayed send and cancel */
 
@@ -308,13 +313,13 @@ static int d6_sem(cx_ctx *X)
 	return rc ? rc : g_exit(X, 8);
 }
 static const cx_transition d6_tr[] = {
-	{NULL, "ccxml.loaded", NULL, d6_loaded, 1},
-	{NULL, "never", NULL, d6_never, 2},
-	{NULL, "error.notallowed", NULL, d6_na, 3},
-	{NULL, "tick", NULL, d6_tick, 4},
-	{NULL, "error.semantic", NULL, d6_sem, 5},
+	{NULL, "ccxml.loaded", NULL, d6_loaded, 1, EVR, 0},
+	{NULL, "never", NULL, d6_never, 2, EVR, 0},
+	{NULL, "error.notallowed", NULL, d6_na, 3, EVR, 0},
+	{NULL, "tick", NULL, d6_tick, 4, EVR, 0},
+	{NULL, "error.semantic", NULL, d6_sem, 5, EVR, 0},
 };
-static const cx_doc d6 = {CX_ABI_VERSION, "test", "d6.ccxml", D6_N, NULL, CX_SLOT_RESERVED, NULL, d6_tr, 5};
+static const cx_doc d6 = {CX_ABI_VERSION, "test", "d6.ccxml", D6_N, NULL, CX_SLOT_RESERVED, NULL, d6_tr, 5, 0, NO_SELECT};
 
 /* Section - the engine harness */
 
@@ -713,10 +718,10 @@ static int d7_open(cx_ctx *X) { X->slots[D7_STATE] = cx_op_add(X, S(X, "open by 
 static int d7_quit(cx_ctx *X) { return g_exit(X, 3); }
 static const char *const d7_closed[] = {"closed", NULL};
 static const cx_transition d7_tr[] = {
-	{d7_closed, "door.open", NULL, d7_open, 1},
-	{NULL, "door.quit", NULL, d7_quit, 2},
+	{d7_closed, "door.open", NULL, d7_open, 1, EVR, 0},
+	{NULL, "door.quit", NULL, d7_quit, 2, EVR, 0},
 };
-static const cx_doc d7 = {CX_ABI_VERSION, "test", "door.ccxml", D7_N, d7_names, D7_STATE, d7_init, d7_tr, 2};
+static const cx_doc d7 = {CX_ABI_VERSION, "test", "door.ccxml", D7_N, d7_names, D7_STATE, d7_init, d7_tr, 2, 0, NO_SELECT};
 
 /* The provider events' one table: every event has a name, and a name finds its event. */
 static void test_pev(void)
@@ -817,7 +822,7 @@ static void test_stop_many(void)
 /* A document made for another ABI (a program or embedder linked with another runtime) is
  * refused with the versions named, before any session starts. */
 static const cx_doc d_newer = {CX_ABI_VERSION + 1, "ccxmlc 9.9.9", "newer.ccxml", CX_SLOT_FIRST_VAR,
-			       NULL, CX_SLOT_RESERVED, NULL, d2_tr, 1};
+			       NULL, CX_SLOT_RESERVED, NULL, d2_tr, 1, 0, NO_SELECT};
 /* Before ABI versions the first field was the name: its pointer bits are no version. */
 static const struct { const char *name; uint32_t nslots; } d_old = {"old.ccxml", 4};
 
