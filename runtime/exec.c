@@ -553,6 +553,13 @@ static int cx_exec__conncall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	return CX_GO;
 }
 
+/* connection.merge.failed on a, with both ids (connectionid1/2) and the reason. */
+static void cx_exec__mergefail(cx_conn *a, const char *id1, const char *id2, const char *why)
+{
+	cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){.reason = why, .id1 = id1,
+							      .id2 = id2});
+}
+
 static int cx_exec__merge(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	cx_engine *e = s->eng;
@@ -569,27 +576,23 @@ static int cx_exec__merge(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (!b)
 		return cx_exec__unknown(s, c, "connection", id2);
 	if (a == b) {
-		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
-			.reason = "a connection cannot be merged with itself"});
+		cx_exec__mergefail(a, id1, id2, "a connection cannot be merged with itself");
 		return CX_GO;
 	}
 	if (strcmp(a->state, "CONNECTED") || strcmp(b->state, "CONNECTED")) {
-		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
-			.reason = "both connections must be CONNECTED"});
+		cx_exec__mergefail(a, id1, id2, "both connections must be CONNECTED");
 		return CX_GO;
 	}
 	/* The provider bridges the two calls out of the session and queues connection.merged on
 	 * both (docs/decisions.md); one that cannot refuses, and the calls stay as they were. */
 	if (!e->prov || !e->prov->merge) {
-		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
-			.reason = "unsupported: this provider cannot merge calls (a <join> of the two "
-				  "connections bridges them)"});
+		cx_exec__mergefail(a, id1, id2, "unsupported: this provider cannot merge calls (a "
+				   "<join> of the two connections bridges them)");
 		return CX_GO;
 	}
 	err = e->prov->merge(e, a, b, &why);
 	if (err)
-		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
-			.reason = why ? why : strerror(err)});
+		cx_exec__mergefail(a, id1, id2, why ? why : strerror(err));
 	return CX_GO;
 }
 
@@ -613,17 +616,69 @@ static void cx_exec__confev(cx_sess *s, const char *name, const char *confid, co
 	cx_sess_post(s, ev);
 }
 
+/* The REC's defaults of <join>'s media options (all "true"), with our reading of entertone and
+ * exittone: the platform's tone on a join with a conference, none between two calls
+ * (docs/decisions.md). */
+static void cx_exec__joindef(cx_sess *s, const char *id1, const char *id2, cx_joinopt *o)
+{
+	int conf = cx_conf_find(s, id1) || cx_conf_find(s, id2);
+
+	o->entertone = o->exittone = conf ? "" : NULL;
+	o->agcin = o->agcout = o->dtmfclamp = o->toneclamp = 1;
+}
+
+/* <join>'s entertone, exittone, autoinputgain, autooutputgain, dtmfclamp, toneclamp over the
+ * defaults: 'true' or 'false' (a boolean gives its string), a tone also a media src. A bad value
+ * throws a SyntaxError naming the attribute (error.semantic) and returns -1. */
+static int cx_exec__joinopt(cx_ctx *X, cx_sess *s, cx_elcall *c, cx_joinopt *o)
+{
+	static const struct { int a; const char *name; } tab[] = {
+		{CX_A_join_entertone, "entertone"}, {CX_A_join_exittone, "exittone"},
+		{CX_A_join_autoinputgain, "autoinputgain"},
+		{CX_A_join_autooutputgain, "autooutputgain"},
+		{CX_A_join_dtmfclamp, "dtmfclamp"}, {CX_A_join_toneclamp, "toneclamp"}};
+	int *flags[] = {NULL, NULL, &o->agcin, &o->agcout, &o->dtmfclamp, &o->toneclamp};
+	const char **tones[] = {&o->entertone, &o->exittone};
+	const char *v = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (cx_exec__str(s, c, tab[i].a, &v))
+			return -1;
+		if (!v)
+			continue;
+		if (i < 2) { /* "true": the platform's tone (""), "false": none, else a src */
+			if (!*v)
+				break;
+			*tones[i] = !strcmp(v, "false") ? NULL : !strcmp(v, "true") ? "" : v;
+			continue;
+		}
+		if (strcmp(v, "true") && strcmp(v, "false"))
+			break;
+		*flags[i] = !strcmp(v, "true");
+		if (i == 5)
+			cx_log(CX_LOG_WARN, s->id, "%s:%u: <join toneclamp> has no effect: tones other "
+			       "than DTMF are not detected in the audio (RFC 4733 tone events are never "
+			       "relayed)", cx_exec__doc(s), c->line);
+	}
+	if (i == sizeof(tab) / sizeof(tab[0]))
+		return 0;
+	cx_throw_error(X, "SyntaxError", "<join %s> '%s' is not 'true' or 'false'%s", tab[i].name,
+		       v, i < 2 ? " or the URI of a WAV file" : "");
+	return -1;
+}
+
 /* <join> (j) or <unjoin> of id1 and id2 through the provider: conference.joined/unjoined, or
- * error.conference.join/unjoin with the provider's reason. */
+ * error.conference.join/unjoin with the provider's reason. o: a join's options. */
 static void cx_exec__dojoin(cx_sess *s, uint32_t line, int j, const char *id1, const char *id2,
-			    int full)
+			    int full, const cx_joinopt *o)
 {
 	cx_engine *e = s->eng;
 	const cx_prov *pv = e->prov;
 	int err = 0;
 
 	if (j && pv && pv->join)
-		err = pv->join(e, s, id1, id2, full);
+		err = pv->join(e, s, id1, id2, full, o);
 	else if (!j && pv && pv->unjoin)
 		err = pv->unjoin(e, s, id1, id2);
 	if (err) {
@@ -648,6 +703,7 @@ static void cx_conf__destroy(void *arg)
 static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *id1, *id2, *name, *duplex = NULL;
+	cx_joinopt o = {0};
 	cx_engine *e = s->eng;
 	const cx_prov *pv = e->prov;
 	cx_conf *f;
@@ -698,8 +754,13 @@ static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		return cx_exec__unknown(s, c, "id", id1);
 	if (!cx_exec__known(s, id2))
 		return cx_exec__unknown(s, c, "id", id2);
+	if (c->elem == CX_E_join) {
+		cx_exec__joindef(s, id1, id2, &o);
+		if (cx_exec__joinopt(X, s, c, &o))
+			return cx_semantic(X, c->elem, c->line);
+	}
 	cx_exec__dojoin(s, c->line, c->elem == CX_E_join, id1, id2,
-			!duplex || str_casecmp(duplex, "half"));
+			!duplex || str_casecmp(duplex, "half"), &o);
 	return CX_GO;
 }
 
@@ -712,8 +773,11 @@ void cx_rt_joinid(cx_sess *s, cx_conn *c)
 	if (!cx_exec__known(s, id))
 		cx_sess_error_at(s, c->joinline, "error.conference.join", "createcall",
 				 "cannot join %s to %s: %s is gone", c->id, id, id);
-	else
-		cx_exec__dojoin(s, c->joinline, 1, id1, id2, c->joindir == 0);
+	else {
+		cx_joinopt o;
+		cx_exec__joindef(s, id1, id2, &o);
+		cx_exec__dojoin(s, c->joinline, 1, id1, id2, c->joindir == 0, &o);
+	}
 	mem_deref(id);
 }
 

@@ -152,6 +152,16 @@ struct cx_conf {
 	void *pd;              /* provider data (mem object, deref'd with the conference) */
 };
 
+/* <join>'s media options (docs/ccxml.md "join"), evaluated and checked by exec.c. entertone and
+ * exittone: NULL (none), "" (the platform's tone) or a media src (cx_media_load); the REC's
+ * default "true" gives the platform's tone on a join with a conference only, none on a join of
+ * two calls (docs/decisions.md). agcin/agcout: automatic gain of what the call sends / hears;
+ * dtmfclamp: DTMF kept from the other parties; toneclamp: RFC 4733 tone events kept out. */
+typedef struct cx_joinopt {
+	const char *entertone, *exittone;
+	int agcin, agcout, dtmfclamp, toneclamp;
+} cx_joinopt;
+
 cx_conn *cx_conn_find(cx_sess *s, const char *id);
 cx_dlg *cx_dlg_find(cx_sess *s, const char *id);
 cx_conf *cx_conf_find(cx_sess *s, const char *id);
@@ -187,6 +197,7 @@ typedef struct cx_pev_info {
 	const char *trigger;   /* "local" / "remote": who ended the call (call records) */
 	int sipcode;           /* event$.info.sipcode (a final one, >= 200, is the call's outcome) */
 	const char *sipreason; /* event$.info.sipreason */
+	const char *id1, *id2; /* event$.connectionid1/2 (connection.merge.failed) */
 } cx_pev_info;
 /* A connection's event; info may be NULL. A dialog event given here is a bug (logged). */
 void cx_rt_conn_pev(cx_conn *c, enum cx_pev ev, const cx_pev_info *info);
