@@ -4,7 +4,9 @@
 
     rtppeer.py PORT HZ OUT.json LIFETIME_S
 
-HZ 0 is silence; HZ 'dtmf' is the in-band DTMF '#' (941 + 1477 Hz), 150 ms every 500 ms.
+HZ 0 is silence; HZ 'dtmf' is the in-band DTMF '#' (941 + 1477 Hz), 150 ms every 500 ms; HZ 'te'
+is the same '#' as RFC 4733 events (payload type 101, the end packet three times), silence
+between them.
 OUT.json.ready is created once the port is bound (the test waits for it before calling).
 Listens on 127.0.0.1:PORT. From the first RTP packet it receives it knows where the program
 sends from (symmetric RTP) and talks back: a PCMU sine of HZ, one 20 ms packet every 20 ms.
@@ -26,8 +28,8 @@ def ulaw_enc(s):
 
 def main():
     port, out, life = int(sys.argv[1]), sys.argv[3], float(sys.argv[4])
-    dtmf = sys.argv[2] == 'dtmf'
-    hz = 0.0 if dtmf else float(sys.argv[2])
+    dtmf, te = sys.argv[2] == 'dtmf', sys.argv[2] == 'te'
+    hz = 0.0 if dtmf or te else float(sys.argv[2])
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(('127.0.0.1', port))
     open(out + '.ready', 'w').close()
@@ -63,6 +65,20 @@ def main():
                     heard[f] = heard.get(f, 0) + 1
                     times.append([round(time.monotonic() - t1, 3), f])
         if nxt is not None and time.monotonic() >= nxt:
+            pos = k % 4000
+            if te and pos < 1200:
+                last = pos + 160 >= 1200
+                pay = struct.pack('!BBH', 11, (0x80 if last else 0) | 10, pos + 160)
+                hdr = struct.pack('!BBHII', 0x80, (0x80 if pos == 0 else 0) | 101, seq & 0xffff,
+                                  (ts - pos) & 0xffffffff, ssrc)
+                for _ in range(3 if last else 1):
+                    s.sendto(hdr + pay, far)
+                k += 160
+                seq += 1
+                ts += 160
+                sent += 1
+                nxt += 0.02
+                continue
             if dtmf:
                 pay = bytes(ulaw_enc(int(6000 * (math.sin(2 * math.pi * 941 * (k + i) / 8000.0) +
                                                 math.sin(2 * math.pi * 1477 * (k + i) / 8000.0))
