@@ -417,7 +417,7 @@ int cx_mp_leg_amd(cx_mp_leg *leg, const cx_cval *hints)
  * (mix-minus), encoded in its own law and sent with its own RTP sequence, timestamp and SSRC.
  * A call playing a prompt hears the prompt, not the relay. */
 
-/* Section - Join options (docs/ccxml.md "join"): tones, DTMF clamp and regeneration, gains */
+/* Section - Join options (docs/sip.md "Join options"): tones, DTMF clamp and regeneration, gains */
 
 static void cx_mp_tone__set(cx_mp_tone *t, int16_t *pcm, size_t n)
 {

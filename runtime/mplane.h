@@ -68,7 +68,7 @@ struct cx_mp_leg {
 	int16_t in[CX_MP_SAMPLES];    /* this frame's audio from the far end */
 	uint32_t mts;                 /* RTP timestamp of the last relayed packet */
 	uint64_t mlast;               /* mixer frame of the last relayed packet (+1; 0: none) */
-	/* <join> options (docs/ccxml.md "join"): gains, DTMF clamp, tones */
+	/* <join> options (docs/sip.md "Join options"): gains, DTMF clamp, tones */
 	int agcin, agcout;            /* automatic gain of what it sends into joins / hears */
 	float gin, gout;              /* their gains now */
 	uint64_t dmute;               /* jiffies until which its audio is DTMF: silence to a

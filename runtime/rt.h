@@ -152,7 +152,7 @@ struct cx_conf {
 	void *pd;              /* provider data (mem object, deref'd with the conference) */
 };
 
-/* <join>'s media options (docs/ccxml.md "join"), evaluated and checked by exec.c. entertone and
+/* <join>'s media options (docs/sip.md "Join options"), evaluated and checked by exec.c. entertone and
  * exittone: NULL (none), "" (the platform's tone) or a media src (cx_media_load); the REC's
  * default "true" gives the platform's tone on a join with a conference only, none on a join of
  * two calls (docs/decisions.md). agcin/agcout: automatic gain of what the call sends / hears;
