@@ -54,6 +54,25 @@ static const char *cx_exec__doc(const cx_sess *s)
 	return s->doc && s->doc->name ? s->doc->name : "?";
 }
 
+/* uri (next, src, a basichttp target) against the element's xml:base (cx_gen.h el.base; in a
+ * document fetched at run time, itself against the document's URL: its program is shared by
+ * every URL with the same content): the resolved URI in *tmp (the caller's to free), or uri
+ * itself without a base. */
+static const char *cx_exec__rel(const cx_sess *s, const cx_elcall *c, const char *uri,
+				char **tmp)
+{
+	const char *u = cx_doccomp_srcurl(s->eng, s->doc);
+	char *b = NULL;
+	int err;
+
+	*tmp = NULL;
+	if (!c->base || !uri || !*uri || (u && cx_docload_resolve(u, c->base, &b)))
+		return uri;
+	err = cx_docload_resolve(b ? b : c->base, uri, tmp);
+	mem_deref(b);
+	return err ? uri : *tmp;
+}
+
 static int cx_exec__unknown(cx_sess *s, cx_elcall *c, const char *what, const char *id)
 {
 	cx_sess_error_at(s, c->line, "error.semantic", cx_exec__tag(c), "unknown %s '%s'", what,
@@ -276,7 +295,7 @@ static void cx_send__timer(void *arg)
 static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *target, *ttype, *name, *delay;
-	char sendid[CX_SUBID_SZ];
+	char sendid[CX_SUBID_SZ], *tgt = NULL;
 	uint64_t ms = 0;
 	cx_cval *fields;
 	cx_send *sd;
@@ -312,6 +331,8 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		return CX_GO;
 	}
 	fields = cx_exec__namelist(s, c);
+	if (http == 1) /* a URL relative to the element's xml:base */
+		target = cx_exec__rel(s, c, target, &tgt);
 	if (!delay || ms == 0) {
 		/* immediate: to the back of the target's queue (also when it is this session) */
 		if (http == 2)
@@ -321,15 +342,18 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		else
 			cx_send__deliver(s->eng, s, sendid, target ? target : "", name, fields);
 		mem_deref(fields);
+		mem_deref(tgt);
 		return CX_GO;
 	}
 	sd = mem_zalloc(sizeof(*sd), cx_send__destroy);
 	if (!sd || str_dup(&sd->target, target ? target : "") || str_dup(&sd->name, name)) {
 		mem_deref(sd);
 		mem_deref(fields);
+		mem_deref(tgt);
 		cx_sess_error_at(s, c->line, "error.send.failed", "send", "out of memory");
 		return CX_GO;
 	}
+	mem_deref(tgt);
 	sd->sess = s;
 	sd->fields = fields;
 	sd->http = http;
@@ -832,7 +856,14 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		d = cx_dlg_add(s);
 		if (!d)
 			return CX_GO;
-		str_dup(&d->src, src);
+		if (c->base) { /* relative to the element's xml:base */
+			char *rs = NULL;
+			src = cx_exec__rel(s, c, src, &rs);
+			str_dup(&d->src, src);
+			mem_deref(rs);
+		}
+		else
+			str_dup(&d->src, src);
 		str_dup(&d->type, type ? type : "application/voicexml+xml");
 		if (cn)
 			snprintf(d->connid, sizeof(d->connid), "%s", cn->id);
@@ -1061,8 +1092,10 @@ static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	const char *why = NULL;
 	cx_cval *vals;
 	cx_docpend *p;
+	char *rel = NULL;
 
 	STR(CX_A_createccxml_next, next);
+	next = cx_exec__rel(s, c, next, &rel);
 	doc = cx_engine_doc(s->eng, next);
 	/* parameters="a b" are the child's session.values (CCXML 1.0); without them the
 	 * namelist is */
@@ -1085,10 +1118,12 @@ static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		}
 		mem_deref(p);
 		mem_deref(vals);
+		mem_deref(rel);
 		return CX_GO;
 	}
 	cx_exec__created(s, c->line, doc, vals, c);
 	mem_deref(vals);
+	mem_deref(rel);
 	return CX_GO;
 }
 
@@ -1102,6 +1137,7 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	char fid[CX_SUBID_SZ];
 	cx_docpend *p;
 	int script;
+	char *rel = NULL;
 
 	STR(CX_A_fetch_next, next);
 	STR(CX_A_fetch_type, type);
@@ -1109,6 +1145,7 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (HAS(c, CX_A_fetch_fetchid))
 		cx_exec__out(s, c, fid);
 	script = type && strstr(type, "ecmascript");
+	next = cx_exec__rel(s, c, next, &rel);
 	doc = script ? NULL : cx_engine_doc(s->eng, next);
 	if (!doc && !script) {
 		p = mem_zalloc(sizeof(*p), cx_docpend__destroy);
@@ -1116,12 +1153,14 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 			snprintf(p->fid, sizeof(p->fid), "%s", fid);
 		if (p && cx_exec__load(s, c, a, next, p, &why)) {
 			mem_deref(p);
+			mem_deref(rel);
 			return CX_GO;
 		}
 		mem_deref(p);
 	}
 	cx_exec__fetched(s, fid, next, doc, script ? "fetching scripts is not supported" :
 			 why ? why : "document not compiled into this program");
+	mem_deref(rel);
 	return CX_GO;
 }
 

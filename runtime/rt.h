@@ -520,6 +520,10 @@ typedef void (cx_docload_h)(cx_engine *e, const cx_doc *doc, const char *why, vo
 /* The URL to fetch for uri in a session running base: an http(s) URI, or one relative to
  * base's own URL when base was loaded at run time. ENOENT: not fetchable. */
 int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp);
+/* uri resolved against base b (RFC 3986 5.2, dot segments removed): as it is when it has
+ * a scheme or b is NULL/""; against b's authority ("//h/x", "/x") or its last "/" otherwise;
+ * b may be a path without scheme (a compiled document's relative xml:base). */
+int cx_docload_resolve(const char *b, const char *uri, char **urlp);
 /* Fetch url (within timeout_ms, 0: the default), compile and load it; h is never called
  * from inside this call. 0 or an errno (then h is not called). */
 int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h *h, void *arg);
@@ -534,6 +538,8 @@ typedef struct cx_docage {
 int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
 		    uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg);
 const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc); /* NULL: compiled in */
+/* The URL a fetched document came from (its xml:base not applied), NULL: compiled in. */
+const char *cx_doccomp_srcurl(const cx_engine *e, const cx_doc *doc);
 uint32_t cx_doccomp_pending(const cx_engine *e);  /* compiler children running */
 /* The HTTP cache's entry for a URL: the program its last 200 gave, when that answer came,
  * until when it is fresh, whether it must be revalidated before each use (no-cache), and its
