@@ -163,6 +163,8 @@ typedef struct Options {
 
 Doc *xml_load(const char *path);             /* NULL after diagnostics */
 Attr *node_attr(Node *n, const char *name);   /* NULL if absent */
+/* The xml:base in effect on n, resolved through its ancestors' (util.c), or NULL. */
+const char *node_base(const Node *n);
 void check_doc(Doc *doc, const Options *opt); /* reports through diag_* */
 void esparse_doc(Doc *doc);                   /* parses every expression and script */
 const TSLanguage *tree_sitter_javascript(void);

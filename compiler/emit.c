@@ -260,6 +260,9 @@ static void emit__elcall(Em *E, Fn *F, Node *n)
 	fn_out(F, "{");
 	fn_indent(F, 1);
 	fn_out(F, "CX_ELEMENT(%s, %d);", id, n->loc.line);
+	const char *base = node_base(n);
+	if (base)
+		fn_out(F, "CX_BASE(%s);", c_quote(base, strlen(base)));
 	Attr *lhs = NULL;
 	for (int i = 0; i < n->nattrs; i++) {
 		Attr *a = &n->attrs[i];

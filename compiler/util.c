@@ -147,3 +147,26 @@ const char *const *dep_list(int *n)
 	*n = util__ndeps;
 	return util__deps;
 }
+
+/* The xml:base in effect on n (XML Base): its own or its nearest ancestors', each relative one
+ * resolved against the one above it by its directory (up to its last '/'), or NULL when none
+ * is given. A compiled document's own location is the program (its compiled-in documents,
+ * --media-root): a relative xml:base on the root stays relative (docs/decisions.md). The
+ * runtime resolves the element's relative URIs against the result (cx_docload_resolve). */
+const char *node_base(const Node *n)
+{
+	const Attr *a = NULL;
+	const char *up, *v, *cut;
+
+	for (; n && !a; n = n->parent)
+		for (int i = 0; i < n->nattrs && !a; i++)
+			if (!strcmp(n->attrs[i].name, "xml:base"))
+				a = &n->attrs[i];
+	if (!a)
+		return NULL;
+	v = xstrndup(a->value.s, a->value.len);
+	if (strcspn(v, ":") < strcspn(v, "/?#") || v[0] == '/' || !(up = node_base(n)))
+		return v; /* absolute (a scheme, or a path from the root), or the outermost */
+	cut = strrchr(up, '/');
+	return cut ? xprintf("%.*s%s", (int)(cut + 1 - up), up, v) : v;
+}

@@ -851,9 +851,20 @@ static void xml__load_script(Doc *doc, Node *n, int *k)
 		diag_error(src->value.loc, "empty 'src' in <script>");
 		return;
 	}
+	/* a relative src of a compiled document is relative to the xml:base in effect (a fetched
+	 * document's scripts were resolved by the running program) */
+	const char *base = xml_nscript_files ? NULL : node_base(n);
+	if (base && !xml__has_scheme(v) && v[0] != '/') {
+		const char *cut = strrchr(base, '/'); /* the base's directory, "" without a '/' */
+		if (cut)
+			v = xprintf("%.*s%s", (int)(cut + 1 - base), base, v);
+		if (!strncmp(v, "file://", 7))
+			v += 7;
+	}
 	if (xml__has_scheme(v)) {
 		diag_error(src->value.loc,
-		           "cannot compile script '%s': only local files can be read at compile time", v);
+		           "cannot compile script '%s': only local files can be read at compile time%s",
+		           v, base ? " (the src is relative to the xml:base in effect)" : "");
 		return;
 	}
 	/* Relative to the directory of the .ccxml, as given on the command line. */

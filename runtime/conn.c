@@ -213,6 +213,10 @@ void cx_rt_conn_pev(cx_conn *c, enum cx_pev pev, const cx_pev_info *info)
 		cx_ev_num(ev, "amdspeech", c->amdms);
 	}
 	cx_ev_str(ev, "trigger", info->trigger);
+	if (info->id1)
+		cx_ev_str(ev, "connectionid1", info->id1);
+	if (info->id2)
+		cx_ev_str(ev, "connectionid2", info->id2);
 	if (info->sipcode)
 		cx_rt__sipinfo(s, ev, info->sipcode, info->sipreason);
 	cx_sess_post(s, ev);

@@ -584,18 +584,32 @@ int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char 
 	return 0;
 }
 
-const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc)
+static const cx_docent *cx_doccomp__ent(const cx_engine *e, const cx_doc *doc)
 {
 	struct le *le;
 
 	if (!e || !e->doccomp)
 		return NULL;
 	LIST_FOREACH(&e->doccomp->ents, le) {
-		cx_docent *d = le->data;
+		const cx_docent *d = le->data;
 		if (d->doc == doc)
-			return d->base ? d->base : d->url;
+			return d;
 	}
 	return NULL;
+}
+
+const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc)
+{
+	const cx_docent *d = cx_doccomp__ent(e, doc);
+
+	return !d ? NULL : d->base ? d->base : d->url;
+}
+
+const char *cx_doccomp_srcurl(const cx_engine *e, const cx_doc *doc)
+{
+	const cx_docent *d = cx_doccomp__ent(e, doc);
+
+	return d ? d->url : NULL;
 }
 
 uint32_t cx_doccomp_pending(const cx_engine *e)

@@ -254,9 +254,84 @@ static void cx_docreq__fresh(void *arg)
 	mem_deref(r);
 }
 
+static int cx_docload__resolve(const char *b, const char *uri, char **urlp);
+
+/* RFC 3986 5.2.4 on url's path, in place: its "." and ".." segments go ("a/b/../c" -> "a/c"). */
+static int cx_docload__dots(char *u)
+{
+	char *p = strstr(u, "://"), *end, *seg, *w, *base, *tmp;
+	size_t len;
+
+	p = p ? p + 3 + strcspn(p + 3, "/?#") : u;
+	end = p + strcspn(p, "?#");
+	len = (size_t)(end - p);
+	tmp = mem_alloc(len + 1, NULL);
+	if (!tmp)
+		return ENOMEM;
+	memcpy(tmp, p, len);
+	tmp[len] = '\0';
+	w = base = p + (*tmp == '/');
+	for (seg = tmp + (*tmp == '/');; ) {
+		char *sl = strchr(seg, '/');
+		size_t n = sl ? (size_t)(sl - seg) : strlen(seg);
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (w > base)
+				for (w--; w > base && w[-1] != '/'; w--)
+					;
+		}
+		else if (!(n == 1 && seg[0] == '.')) {
+			memcpy(w, seg, n);
+			w += n;
+			if (sl)
+				*w++ = '/';
+		}
+		if (!sl)
+			break;
+		seg = sl + 1;
+	}
+	memmove(w, end, strlen(end) + 1); /* the query and fragment (never longer than before) */
+	mem_deref(tmp);
+	return 0;
+}
+
+int cx_docload_resolve(const char *b, const char *uri, char **urlp)
+{
+	int err = cx_docload__resolve(b, uri, urlp);
+
+	if (!err && (err = cx_docload__dots(*urlp)))
+		*urlp = mem_deref(*urlp);
+	return err;
+}
+
+static int cx_docload__resolve(const char *b, const char *uri, char **urlp)
+{
+	const char *p;
+	size_t n, i;
+
+	if (!uri || !*uri)
+		return EINVAL;
+	if (strchr(uri, ':') && strcspn(uri, ":") < strcspn(uri, "/?#"))
+		return str_dup(urlp, uri); /* absolute: has a scheme */
+	if (!b || !*b)
+		return str_dup(urlp, uri);
+	p = strstr(b, "://");
+	p = p ? p + 3 : b; /* after the authority's "//", or a base without one (a path) */
+	if (p != b && uri[0] == '/' && uri[1] == '/')
+		return re_sdprintf(urlp, "%b%s", b, (size_t)(p - 2 - b), uri);
+	if (uri[0] == '/')
+		return p == b ? str_dup(urlp, uri) :
+			re_sdprintf(urlp, "%b%s", b, strcspn(p, "/?#") + (size_t)(p - b), uri);
+	n = strcspn(b, "?#");
+	for (i = n; i > (size_t)(p - b) && b[i - 1] != '/'; i--)
+		;
+	if (i == (size_t)(p - b) && p != b)
+		return re_sdprintf(urlp, "%b/%s", b, n, uri); /* "http://host" + "x" */
+	return re_sdprintf(urlp, "%b%s", b, i, uri);
+}
+
 int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp)
 {
-	const char *b, *p;
+	const char *b;
 
 	if (!uri || !*uri)
 		return EINVAL;
@@ -267,19 +342,7 @@ int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char
 	b = cx_doccomp_url(e, base);
 	if (!b)
 		return ENOENT;            /* relative to a compiled-in document: not fetched */
-	p = strstr(b, "://") + 3;
-	if (uri[0] == '/' && uri[1] == '/')
-		return re_sdprintf(urlp, "%b%s", b, (size_t)(p - 2 - b), uri);
-	if (uri[0] == '/')
-		return re_sdprintf(urlp, "%b%s", b, strcspn(p, "/?#") + (size_t)(p - b), uri);
-	{
-		size_t n = strcspn(b, "?#"), i;
-		for (i = n; i > (size_t)(p - b) && b[i - 1] != '/'; i--)
-			;
-		if (i == (size_t)(p - b))
-			return re_sdprintf(urlp, "%b/%s", b, n, uri);
-		return re_sdprintf(urlp, "%b%s", b, i, uri);
-	}
+	return cx_docload_resolve(b, uri, urlp);
 }
 
 int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h *h, void *arg)

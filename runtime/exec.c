@@ -54,6 +54,25 @@ static const char *cx_exec__doc(const cx_sess *s)
 	return s->doc && s->doc->name ? s->doc->name : "?";
 }
 
+/* uri (next, src, a basichttp target) against the element's xml:base (cx_gen.h el.base; in a
+ * document fetched at run time, itself against the document's URL: its program is shared by
+ * every URL with the same content): the resolved URI in *tmp (the caller's to free), or uri
+ * itself without a base. */
+static const char *cx_exec__rel(const cx_sess *s, const cx_elcall *c, const char *uri,
+				char **tmp)
+{
+	const char *u = cx_doccomp_srcurl(s->eng, s->doc);
+	char *b = NULL;
+	int err;
+
+	*tmp = NULL;
+	if (!c->base || !uri || !*uri || (u && cx_docload_resolve(u, c->base, &b)))
+		return uri;
+	err = cx_docload_resolve(b ? b : c->base, uri, tmp);
+	mem_deref(b);
+	return err ? uri : *tmp;
+}
+
 static int cx_exec__unknown(cx_sess *s, cx_elcall *c, const char *what, const char *id)
 {
 	cx_sess_error_at(s, c->line, "error.semantic", cx_exec__tag(c), "unknown %s '%s'", what,
@@ -321,7 +340,7 @@ static int cx_send__self(cx_ctx *X, cx_sess *s, cx_elcall *c)
 static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *target, *ttype, *name, *delay;
-	char sendid[CX_SUBID_SZ];
+	char sendid[CX_SUBID_SZ], *tgt = NULL;
 	uint64_t ms = 0;
 	cx_cval *fields;
 	cx_send *sd;
@@ -357,6 +376,8 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		return CX_GO;
 	}
 	fields = cx_exec__namelist(s, c);
+	if (http == 1) /* a URL relative to the element's xml:base */
+		target = cx_exec__rel(s, c, target, &tgt);
 	if (!delay || ms == 0) {
 		/* immediate: to the back of the target's queue (also when it is this session) */
 		if (http == 2)
@@ -366,15 +387,18 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		else
 			cx_send__deliver(s->eng, s, sendid, target ? target : "", name, fields);
 		mem_deref(fields);
+		mem_deref(tgt);
 		return CX_GO;
 	}
 	sd = mem_zalloc(sizeof(*sd), cx_send__destroy);
 	if (!sd || str_dup(&sd->target, target ? target : "") || str_dup(&sd->name, name)) {
 		mem_deref(sd);
 		mem_deref(fields);
+		mem_deref(tgt);
 		cx_sess_error_at(s, c->line, "error.send.failed", "send", "out of memory");
 		return CX_GO;
 	}
+	mem_deref(tgt);
 	sd->sess = s;
 	sd->fields = fields;
 	sd->http = http;
@@ -598,6 +622,13 @@ static int cx_exec__conncall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	return CX_GO;
 }
 
+/* connection.merge.failed on a, with both ids (connectionid1/2) and the reason. */
+static void cx_exec__mergefail(cx_conn *a, const char *id1, const char *id2, const char *why)
+{
+	cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){.reason = why, .id1 = id1,
+							      .id2 = id2});
+}
+
 static int cx_exec__merge(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	cx_engine *e = s->eng;
@@ -614,27 +645,23 @@ static int cx_exec__merge(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (!b)
 		return cx_exec__unknown(s, c, "connection", id2);
 	if (a == b) {
-		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
-			.reason = "a connection cannot be merged with itself"});
+		cx_exec__mergefail(a, id1, id2, "a connection cannot be merged with itself");
 		return CX_GO;
 	}
 	if (strcmp(a->state, "CONNECTED") || strcmp(b->state, "CONNECTED")) {
-		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
-			.reason = "both connections must be CONNECTED"});
+		cx_exec__mergefail(a, id1, id2, "both connections must be CONNECTED");
 		return CX_GO;
 	}
 	/* The provider bridges the two calls out of the session and queues connection.merged on
 	 * both (docs/decisions.md); one that cannot refuses, and the calls stay as they were. */
 	if (!e->prov || !e->prov->merge) {
-		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
-			.reason = "unsupported: this provider cannot merge calls (a <join> of the two "
-				  "connections bridges them)"});
+		cx_exec__mergefail(a, id1, id2, "unsupported: this provider cannot merge calls (a "
+				   "<join> of the two connections bridges them)");
 		return CX_GO;
 	}
 	err = e->prov->merge(e, a, b, &why);
 	if (err)
-		cx_rt_conn_pev(a, CX_PEV_MERGE_FAILED, &(cx_pev_info){
-			.reason = why ? why : strerror(err)});
+		cx_exec__mergefail(a, id1, id2, why ? why : strerror(err));
 	return CX_GO;
 }
 
@@ -658,17 +685,69 @@ static void cx_exec__confev(cx_sess *s, const char *name, const char *confid, co
 	cx_sess_post(s, ev);
 }
 
+/* The REC's defaults of <join>'s media options (all "true"), with our reading of entertone and
+ * exittone: the platform's tone on a join with a conference, none between two calls
+ * (docs/decisions.md). */
+static void cx_exec__joindef(cx_sess *s, const char *id1, const char *id2, cx_joinopt *o)
+{
+	int conf = cx_conf_find(s, id1) || cx_conf_find(s, id2);
+
+	o->entertone = o->exittone = conf ? "" : NULL;
+	o->agcin = o->agcout = o->dtmfclamp = o->toneclamp = 1;
+}
+
+/* <join>'s entertone, exittone, autoinputgain, autooutputgain, dtmfclamp, toneclamp over the
+ * defaults: 'true' or 'false' (a boolean gives its string), a tone also a media src. A bad value
+ * throws a SyntaxError naming the attribute (error.semantic) and returns -1. */
+static int cx_exec__joinopt(cx_ctx *X, cx_sess *s, cx_elcall *c, cx_joinopt *o)
+{
+	static const struct { int a; const char *name; } tab[] = {
+		{CX_A_join_entertone, "entertone"}, {CX_A_join_exittone, "exittone"},
+		{CX_A_join_autoinputgain, "autoinputgain"},
+		{CX_A_join_autooutputgain, "autooutputgain"},
+		{CX_A_join_dtmfclamp, "dtmfclamp"}, {CX_A_join_toneclamp, "toneclamp"}};
+	int *flags[] = {NULL, NULL, &o->agcin, &o->agcout, &o->dtmfclamp, &o->toneclamp};
+	const char **tones[] = {&o->entertone, &o->exittone};
+	const char *v = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (cx_exec__str(s, c, tab[i].a, &v))
+			return -1;
+		if (!v)
+			continue;
+		if (i < 2) { /* "true": the platform's tone (""), "false": none, else a src */
+			if (!*v)
+				break;
+			*tones[i] = !strcmp(v, "false") ? NULL : !strcmp(v, "true") ? "" : v;
+			continue;
+		}
+		if (strcmp(v, "true") && strcmp(v, "false"))
+			break;
+		*flags[i] = !strcmp(v, "true");
+		if (i == 5)
+			cx_log(CX_LOG_WARN, s->id, "%s:%u: <join toneclamp> has no effect: tones other "
+			       "than DTMF are not detected in the audio (RFC 4733 tone events are never "
+			       "relayed)", cx_exec__doc(s), c->line);
+	}
+	if (i == sizeof(tab) / sizeof(tab[0]))
+		return 0;
+	cx_throw_error(X, "SyntaxError", "<join %s> '%s' is not 'true' or 'false'%s", tab[i].name,
+		       v, i < 2 ? " or the URI of a WAV file" : "");
+	return -1;
+}
+
 /* <join> (j) or <unjoin> of id1 and id2 through the provider: conference.joined/unjoined, or
- * error.conference.join/unjoin with the provider's reason. */
+ * error.conference.join/unjoin with the provider's reason. o: a join's options. */
 static void cx_exec__dojoin(cx_sess *s, uint32_t line, int j, const char *id1, const char *id2,
-			    int full)
+			    int full, const cx_joinopt *o)
 {
 	cx_engine *e = s->eng;
 	const cx_prov *pv = e->prov;
 	int err = 0;
 
 	if (j && pv && pv->join)
-		err = pv->join(e, s, id1, id2, full);
+		err = pv->join(e, s, id1, id2, full, o);
 	else if (!j && pv && pv->unjoin)
 		err = pv->unjoin(e, s, id1, id2);
 	if (err) {
@@ -693,6 +772,7 @@ static void cx_conf__destroy(void *arg)
 static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *id1, *id2, *name, *duplex = NULL;
+	cx_joinopt o = {0};
 	cx_engine *e = s->eng;
 	const cx_prov *pv = e->prov;
 	cx_conf *f;
@@ -743,8 +823,13 @@ static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		return cx_exec__unknown(s, c, "id", id1);
 	if (!cx_exec__known(s, id2))
 		return cx_exec__unknown(s, c, "id", id2);
+	if (c->elem == CX_E_join) {
+		cx_exec__joindef(s, id1, id2, &o);
+		if (cx_exec__joinopt(X, s, c, &o))
+			return cx_semantic(X, c->elem, c->line);
+	}
 	cx_exec__dojoin(s, c->line, c->elem == CX_E_join, id1, id2,
-			!duplex || str_casecmp(duplex, "half"));
+			!duplex || str_casecmp(duplex, "half"), &o);
 	return CX_GO;
 }
 
@@ -757,8 +842,11 @@ void cx_rt_joinid(cx_sess *s, cx_conn *c)
 	if (!cx_exec__known(s, id))
 		cx_sess_error_at(s, c->joinline, "error.conference.join", "createcall",
 				 "cannot join %s to %s: %s is gone", c->id, id, id);
-	else
-		cx_exec__dojoin(s, c->joinline, 1, id1, id2, c->joindir == 0);
+	else {
+		cx_joinopt o;
+		cx_exec__joindef(s, id1, id2, &o);
+		cx_exec__dojoin(s, c->joinline, 1, id1, id2, c->joindir == 0, &o);
+	}
 	mem_deref(id);
 }
 
@@ -813,7 +901,14 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		d = cx_dlg_add(s);
 		if (!d)
 			return CX_GO;
-		str_dup(&d->src, src);
+		if (c->base) { /* relative to the element's xml:base */
+			char *rs = NULL;
+			src = cx_exec__rel(s, c, src, &rs);
+			str_dup(&d->src, src);
+			mem_deref(rs);
+		}
+		else
+			str_dup(&d->src, src);
 		str_dup(&d->type, type ? type : "application/voicexml+xml");
 		if (cn)
 			snprintf(d->connid, sizeof(d->connid), "%s", cn->id);
@@ -1042,8 +1137,10 @@ static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	const char *why = NULL;
 	cx_cval *vals;
 	cx_docpend *p;
+	char *rel = NULL;
 
 	STR(CX_A_createccxml_next, next);
+	next = cx_exec__rel(s, c, next, &rel);
 	doc = cx_engine_doc(s->eng, next);
 	/* parameters="a b" are the child's session.values (CCXML 1.0); without them the
 	 * namelist is */
@@ -1066,10 +1163,12 @@ static int cx_exec__createccxml(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		}
 		mem_deref(p);
 		mem_deref(vals);
+		mem_deref(rel);
 		return CX_GO;
 	}
 	cx_exec__created(s, c->line, doc, vals, c);
 	mem_deref(vals);
+	mem_deref(rel);
 	return CX_GO;
 }
 
@@ -1083,6 +1182,7 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	char fid[CX_SUBID_SZ];
 	cx_docpend *p;
 	int script;
+	char *rel = NULL;
 
 	STR(CX_A_fetch_next, next);
 	STR(CX_A_fetch_type, type);
@@ -1090,6 +1190,7 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (HAS(c, CX_A_fetch_fetchid))
 		cx_exec__out(s, c, fid);
 	script = type && strstr(type, "ecmascript");
+	next = cx_exec__rel(s, c, next, &rel);
 	doc = script ? NULL : cx_engine_doc(s->eng, next);
 	if (!doc && !script) {
 		p = mem_zalloc(sizeof(*p), cx_docpend__destroy);
@@ -1097,12 +1198,14 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 			snprintf(p->fid, sizeof(p->fid), "%s", fid);
 		if (p && cx_exec__load(s, c, a, next, p, &why)) {
 			mem_deref(p);
+			mem_deref(rel);
 			return CX_GO;
 		}
 		mem_deref(p);
 	}
 	cx_exec__fetched(s, fid, next, doc, script ? "fetching scripts is not supported" :
 			 why ? why : "document not compiled into this program");
+	mem_deref(rel);
 	return CX_GO;
 }
 

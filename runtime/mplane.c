@@ -7,6 +7,7 @@
  * cx_mp_play is its dialog's pd. They point at each other weakly and unhook in their
  * destructors; the plane (cx_mp) is the provider's and may go first.
  */
+#include <math.h>
 #include <string.h>
 #include <strings.h>
 #include <errno.h>
@@ -17,6 +18,10 @@
 
 #define CX_MP__CATCHUP 10             /* packets sent at most per clock tick when late */
 #define CX_MP__JB_START 320           /* the relay starts (and restarts) at 40 ms buffered */
+#define CX_MP__DMUTE 60               /* ms a call's audio counts as DTMF after an RFC 4733 packet */
+#define CX_MP__DMUTE_INBAND 250       /* ms after a digit heard in its audio (the tone's rest) */
+#define CX_MP__AGC_TARGET 2500.f      /* automatic gain: mean absolute level aimed at (-22 dBFS) */
+#define CX_MP__AGC_FLOOR 200.f        /* below it (silence, noise) the gain does not move */
 
 typedef struct cx_mp_conf cx_mp_conf;
 
@@ -40,6 +45,7 @@ struct cx_mp_conf {
 	int32_t sum[CX_MP_SAMPLES];
 	cx_mp_play *play;             /* weak */
 	cx_rec *rec;                  /* recording of the mix (record.c; weak, as a leg's) */
+	cx_mp_tone tone;              /* a join's entertone/exittone into the mix */
 };
 
 /* dst hears src. A node is a leg or a conference (kind 'c' or 'f'). */
@@ -47,6 +53,9 @@ typedef struct cx_mp_edge {
 	struct le le;
 	void *dst, *src;
 	char dk, sk;
+	int clamp;                    /* <join dtmfclamp>: dst does not hear src's DTMF */
+	int16_t *xpcm;                /* <join exittone>, played when the join ends (mem) */
+	size_t xn;
 } cx_mp_edge;
 
 struct cx_mp_play {
@@ -68,6 +77,7 @@ static void cx_mp__vx_end(cx_mp_leg *leg);
 static void cx_mp_mix__drop(cx_mp *mp, const void *node);
 static void cx_mp_mix__put(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbuf *mb);
 static int cx_mp__vx_start(cx_mp *mp, cx_dlg *d, const cx_vx_doc *doc);
+static void cx_mp_mix__start(cx_mp *mp);
 
 /* Section - The plane and its legs */
 
@@ -123,6 +133,7 @@ void cx_mp_leg_stop(cx_mp_leg *leg)
 	leg->closed = 1;
 	if (leg->mp)
 		cx_mp_mix__drop(leg->mp, leg);
+	leg->tone.pcm = mem_deref(leg->tone.pcm);
 	/* a recording ends with the audio: its dialog.exit (file, duration) comes before the
 	 * connection event, which documents often end on */
 	cx_rec_end(leg->rec, "hangup");
@@ -137,6 +148,7 @@ void cx_mp_leg_free(cx_mp_leg *leg)
 {
 	if (leg->mp)
 		cx_mp_mix__drop(leg->mp, leg);
+	leg->tone.pcm = mem_deref(leg->tone.pcm);
 	if (leg->play) {
 		leg->play->leg = NULL;
 		list_unlink(&leg->play->le);
@@ -209,6 +221,47 @@ static void cx_mp__signal(cx_mp_leg *leg, const char *dig, int dur)
 	cx_mp__vx_dtmf(leg, dig); /* and to a VoiceXML dialog listening on the call */
 }
 
+/* The call's buffered audio (not yet relayed) becomes silence when a join clamps its DTMF:
+ * the digit was heard too late to be kept out otherwise. */
+static void cx_mp__jb_clear(cx_mp_leg *leg)
+{
+	struct le *le;
+	uint32_t i;
+
+	if (!leg->mp)
+		return;
+	for (le = list_head(&leg->mp->edges); le; le = le->next)
+		if (((cx_mp_edge *)le->data)->src == leg && ((cx_mp_edge *)le->data)->clamp)
+			break;
+	for (i = 0; le && i < leg->jn; i++)
+		leg->jb[(leg->jr + i) % CX_MP_JB] = 0;
+}
+
+/* An RFC 4733 packet of a DTMF digit, for the joins (<join dtmfclamp>): the call's audio counts
+ * as DTMF until CX_MP__DMUTE ms after it (a clamping join hears silence; at an event's first
+ * packet the audio still buffered goes, for a phone that also sends the tone in-band), and the
+ * digit is regenerated in its audio, from its first packet to its end, for the joins that do
+ * not clamp (RFC 4733 events themselves are never relayed). */
+static void cx_mp__dtmf_media(cx_mp_leg *leg, const struct rtp_header *hdr, const uint8_t *p)
+{
+	uint64_t now = tmr_jiffies();
+
+	if (p[0] >= 16)
+		return;
+	if (hdr->ts != leg->dgents || (!leg->dgen && now >= leg->dmute)) { /* a new event */
+		cx_mp__jb_clear(leg);
+		leg->dgen = p[0] + 1;
+		leg->dgenk = 0;
+		leg->dgents = hdr->ts;
+		leg->dgenend = now + CX_MP__DMUTE;
+	}
+	else if (leg->dgen && !(p[1] & 0x80))
+		leg->dgenend = now + CX_MP__DMUTE;
+	if (p[1] & 0x80)
+		leg->dgenend = now; /* its end: the regenerated tone stops */
+	leg->dmute = now + CX_MP__DMUTE;
+}
+
 /* RFC 4733 telephone-event payload: event, E|R|volume, duration (16 bits). Reported once per
  * event (at its first end packet; the end packet is sent three times). */
 static void cx_mp__dtmf(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbuf *mb)
@@ -220,6 +273,7 @@ static void cx_mp__dtmf(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbu
 	if (mbuf_get_left(mb) < 4)
 		return;
 	p = mbuf_buf(mb);
+	cx_mp__dtmf_media(leg, hdr, p);
 	if (!(p[1] & 0x80))
 		return; /* not the end yet */
 	if (leg->dtmf_seen && leg->dtmf_ts == hdr->ts)
@@ -239,6 +293,9 @@ static void cx_mp__inband_h(char digit, void *arg)
 	cx_mp_leg *leg = arg;
 	char dig[2] = {digit, '\0'};
 
+	/* a clamping join hears silence for the rest of the tone (what is buffered included) */
+	cx_mp__jb_clear(leg);
+	leg->dmute = tmr_jiffies() + CX_MP__DMUTE_INBAND;
 	if (!leg->closed && leg->tept < 0)
 		cx_mp__signal(leg, dig, -1);
 }
@@ -360,11 +417,160 @@ int cx_mp_leg_amd(cx_mp_leg *leg, const cx_cval *hints)
  * (mix-minus), encoded in its own law and sent with its own RTP sequence, timestamp and SSRC.
  * A call playing a prompt hears the prompt, not the relay. */
 
+/* Section - Join options (docs/sip.md "Join options"): tones, DTMF clamp and regeneration, gains */
+
+static void cx_mp_tone__set(cx_mp_tone *t, int16_t *pcm, size_t n)
+{
+	mem_deref(t->pcm);
+	t->pcm = mem_ref(pcm);
+	t->n = n;
+	t->pos = 0;
+}
+
+/* This frame's part of tone t added to out; the tone goes at its end. */
+static void cx_mp_tone__mix(cx_mp_tone *t, int32_t *out)
+{
+	size_t i;
+
+	if (!t->pcm)
+		return;
+	for (i = 0; i < CX_MP_SAMPLES && t->pos < t->n; i++)
+		out[i] += t->pcm[t->pos++];
+	if (t->pos >= t->n)
+		t->pcm = mem_deref(t->pcm);
+}
+
+/* The platform's tone: two 150 ms beeps, 600 then 900 Hz for entertone, 900 then 600 Hz for
+ * exittone, each faded in and out over 5 ms (no clicks). */
+static int16_t *cx_mp__beep(int enter, size_t *np)
+{
+	const size_t half = 8 * 150, fade = 8 * 5;
+	int16_t *pcm = mem_alloc(2 * half * sizeof(*pcm), NULL);
+	size_t i;
+
+	if (!pcm)
+		return NULL;
+	for (i = 0; i < 2 * half; i++) {
+		size_t k = i % half, edge = k < fade ? k : half - 1 - k < fade ? half - 1 - k : fade;
+		float hz = (i < half) == !!enter ? 600.f : 900.f;
+		pcm[i] = (int16_t)(6000.f * (float)edge / (float)fade *
+				   sinf(2.f * (float)M_PI * hz * (float)k / 8000.f));
+	}
+	*np = 2 * half;
+	return pcm;
+}
+
+/* A join's tone: NULL none, "" the platform's, else a media src read as a prompt's
+ * (--media-root, text=). */
+static int cx_mp__tone(cx_mp *mp, const char *src, int enter, int16_t **pcmp, size_t *np)
+{
+	int tts = 0, err;
+
+	*pcmp = NULL;
+	*np = 0;
+	if (!src)
+		return 0;
+	if (!*src)
+		return (*pcmp = cx_mp__beep(enter, np)) ? 0 : ENOMEM;
+	err = cx_media_load(mp->e->media_root, src, pcmp, np, &tts);
+	if (err)
+		cx_log(CX_LOG_WARN, NULL, "sip: join: %s '%H' cannot be played: %s",
+		       enter ? "entertone" : "exittone", cx_rt_esc, src, strerror(err));
+	return err;
+}
+
+/* A join's tone where it belongs: into the conference's mix when one side is a conference
+ * (all its listeners hear it), else to both calls. skip: a conference going away. */
+static void cx_mp__tone_play(cx_mp *mp, const cx_mp_edge *ed, int16_t *pcm, size_t n,
+			     const void *skip)
+{
+	void *f = ed->dk == 'f' ? ed->dst : ed->sk == 'f' ? ed->src : NULL;
+
+	if (!pcm || (f && f == skip))
+		return;
+	if (f)
+		cx_mp_tone__set(&((cx_mp_conf *)f)->tone, pcm, n);
+	else {
+		cx_mp_tone__set(&((cx_mp_leg *)ed->dst)->tone, pcm, n);
+		cx_mp_tone__set(&((cx_mp_leg *)ed->src)->tone, pcm, n);
+	}
+	cx_mp_mix__start(mp);
+}
+
+/* Automatic gain (<join autoinputgain/autooutputgain>): the frame's mean absolute level is
+ * brought toward CX_MP__AGC_TARGET, the gain moving an eighth of the way each frame (about
+ * 150 ms to settle) within 1/4..4 (+-12 dB); a frame below CX_MP__AGC_FLOOR (silence, line
+ * noise) leaves the gain where it is, so pauses are not pumped up. */
+static void cx_mp__agc(float *g, int32_t *v)
+{
+	float level = 0, want;
+	size_t i;
+
+	if (*g <= 0.f)
+		*g = 1.f;
+	for (i = 0; i < CX_MP_SAMPLES; i++)
+		level += (float)(v[i] < 0 ? -v[i] : v[i]);
+	level /= CX_MP_SAMPLES;
+	if (level >= CX_MP__AGC_FLOOR) {
+		want = CX_MP__AGC_TARGET / level;
+		want = want < .25f ? .25f : want > 4.f ? 4.f : want;
+		*g += (want - *g) / 8.f;
+	}
+	for (i = 0; i < CX_MP_SAMPLES; i++)
+		v[i] = (int32_t)((float)v[i] * *g);
+}
+
+/* The call's frame from the far end (leg->in) after its options: its gain, and an RFC 4733
+ * digit regenerated as its two tones (-13 dBm0 each) while the event lasts. */
+static void cx_mp__in_opts(cx_mp_leg *leg, uint64_t now)
+{
+	static const uint16_t hz[16][2] = { /* RFC 4733 events 0-9 * # A B C D */
+		{941, 1336}, {697, 1209}, {697, 1336}, {697, 1477}, {770, 1209}, {770, 1336},
+		{770, 1477}, {852, 1209}, {852, 1336}, {852, 1477}, {941, 1209}, {941, 1477},
+		{697, 1633}, {770, 1633}, {852, 1633}, {941, 1633}};
+	int32_t v[CX_MP_SAMPLES];
+	size_t i;
+
+	if (!leg->agcin && !leg->dgen)
+		return;
+	for (i = 0; i < CX_MP_SAMPLES; i++)
+		v[i] = leg->in[i];
+	if (leg->agcin)
+		cx_mp__agc(&leg->gin, v);
+	if (leg->dgen && now >= leg->dgenend)
+		leg->dgen = 0;
+	for (i = 0; leg->dgen && i < CX_MP_SAMPLES; i++, leg->dgenk++) {
+		float t = 2.f * (float)M_PI * (float)(leg->dgenk % 8000) / 8000.f;
+		v[i] += (int32_t)(5000.f * (sinf(t * hz[leg->dgen - 1][0]) +
+					    sinf(t * hz[leg->dgen - 1][1])));
+	}
+	for (i = 0; i < CX_MP_SAMPLES; i++)
+		leg->in[i] = (int16_t)(v[i] > 32767 ? 32767 : v[i] < -32767 ? -32767 : v[i]);
+}
+
+/* What src (a call) gives a join now: nothing while its audio is DTMF and the join clamps it. */
+static int cx_mp_mix__muted(const cx_mp_edge *ed, const cx_mp_leg *src, uint64_t now)
+{
+	return ed->clamp && now < src->dmute;
+}
+
+/* Section - Joins and conferences: who hears whom */
+
 static void cx_mp_edge__destroy(void *arg)
 {
 	cx_mp_edge *ed = arg;
 
 	list_unlink(&ed->le);
+	mem_deref(ed->xpcm);
+}
+
+/* A join ends (unjoin, or one side leaves): its exittone plays, except into skip. */
+static void cx_mp_mix__end(cx_mp *mp, cx_mp_edge *ed, const void *skip)
+{
+	if (!ed)
+		return;
+	cx_mp__tone_play(mp, ed, ed->xpcm, ed->xn, skip);
+	mem_deref(ed);
 }
 
 /* A call or a conference leaves every join. */
@@ -376,7 +582,7 @@ static void cx_mp_mix__drop(cx_mp *mp, const void *node)
 		cx_mp_edge *ed = le->data;
 		le = le->next;
 		if (ed->dst == node || ed->src == node)
-			mem_deref(ed);
+			cx_mp_mix__end(mp, ed, node);
 	}
 }
 
@@ -480,13 +686,16 @@ static void cx_mp_mix__send(cx_mp *mp, cx_mp_leg *leg, const int32_t *out)
 static void cx_mp_mix__frame(cx_mp *mp)
 {
 	int32_t out[CX_MP_SAMPLES];
+	uint64_t now = tmr_jiffies();
 	struct le *le, *ge;
 	size_t i;
 
 	LIST_FOREACH(&mp->legs, le) {
 		cx_mp_leg *leg = le->data;
-		if (cx_mp_live(leg))
+		if (cx_mp_live(leg)) {
 			cx_mp_mix__get(leg);
+			cx_mp__in_opts(leg, now);
+		}
 		else
 			memset(leg->in, 0, sizeof(leg->in));
 	}
@@ -496,7 +705,7 @@ static void cx_mp_mix__frame(cx_mp *mp)
 		memset(fc->sum, 0, sizeof(fc->sum));
 		LIST_FOREACH(&mp->edges, ge) {
 			cx_mp_edge *ed = ge->data;
-			if (ed->dst == fc && ed->sk == 'c')
+			if (ed->dst == fc && ed->sk == 'c' && !cx_mp_mix__muted(ed, ed->src, now))
 				for (i = 0; i < CX_MP_SAMPLES; i++)
 					fc->sum[i] += ((cx_mp_leg *)ed->src)->in[i];
 		}
@@ -509,6 +718,7 @@ static void cx_mp_mix__frame(cx_mp *mp)
 				cx_rt_dlg_pev(p->d, CX_PEV_DLG_EXIT, NULL);
 			}
 		}
+		cx_mp_tone__mix(&fc->tone, fc->sum);
 		if (fc->rec)
 			cx_rec_mix(fc->rec, fc->sum, CX_MP_SAMPLES);
 	}
@@ -524,15 +734,24 @@ static void cx_mp_mix__frame(cx_mp *mp)
 				continue;
 			any = 1;
 			if (ed->sk == 'c') {
-				for (i = 0; i < CX_MP_SAMPLES; i++)
-					out[i] += ((cx_mp_leg *)ed->src)->in[i];
+				if (!cx_mp_mix__muted(ed, ed->src, now))
+					for (i = 0; i < CX_MP_SAMPLES; i++)
+						out[i] += ((cx_mp_leg *)ed->src)->in[i];
 			}
 			else {
+				/* mix-minus: its own voice as the conference's sum took it */
 				const cx_mp_conf *fc = ed->src;
-				int self = cx_mp_mix__edge(mp, fc, leg) != NULL;
+				const cx_mp_edge *me = cx_mp_mix__edge(mp, fc, leg);
+				int self = me && !cx_mp_mix__muted(me, leg, now);
 				for (i = 0; i < CX_MP_SAMPLES; i++)
 					out[i] += fc->sum[i] - (self ? leg->in[i] : 0);
 			}
+		}
+		if (any && leg->agcout)
+			cx_mp__agc(&leg->gout, out);
+		if (leg->tone.pcm) {
+			any = 1;
+			cx_mp_tone__mix(&leg->tone, out);
 		}
 		if (any)
 			cx_mp_mix__send(mp, leg, out);
@@ -546,7 +765,11 @@ static int cx_mp_mix__busy(cx_mp *mp)
 	if (list_head(&mp->edges) || list_head(&mp->plays))
 		return 1;
 	LIST_FOREACH(&mp->confs, le)
-		if (((cx_mp_conf *)le->data)->play || ((cx_mp_conf *)le->data)->rec)
+		if (((cx_mp_conf *)le->data)->play || ((cx_mp_conf *)le->data)->rec ||
+		    ((cx_mp_conf *)le->data)->tone.pcm)
+			return 1;
+	LIST_FOREACH(&mp->legs, le) /* a tone after the last unjoin */
+		if (((cx_mp_leg *)le->data)->tone.pcm && cx_mp_live(le->data))
 			return 1;
 	return 0;
 }
@@ -628,12 +851,31 @@ int cx_mp_bridge(cx_mp_leg *a, cx_mp_leg *b)
 		return err;
 	}
 	a->bridged = b->bridged = 1;
+	a->agcin = a->agcout = b->agcin = b->agcout = 0; /* as if they called each other */
 	cx_mp_mix__start(mp);
 	return 0;
 }
 
-int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full)
+/* A call's options from its latest join: automatic gains (from 1 when turned on). */
+static void cx_mp__legopt(void *node, char kind, const cx_joinopt *o)
 {
+	cx_mp_leg *leg = node;
+
+	if (kind != 'c')
+		return;
+	if (o->agcin && !leg->agcin)
+		leg->gin = 1.f;
+	if (o->agcout && !leg->agcout)
+		leg->gout = 1.f;
+	leg->agcin = o->agcin;
+	leg->agcout = o->agcout;
+}
+
+int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full,
+	       const cx_joinopt *o)
+{
+	int16_t *enter = NULL, *xpcm = NULL;
+	size_t en, xn;
 	void *a, *b;
 	char ka, kb;
 	cx_mp_edge *ed;
@@ -650,18 +892,36 @@ int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full
 		cx_log(CX_LOG_WARN, NULL, "sip: join: conference to conference is not supported");
 		return ENOTSUP;
 	}
-	/* a new join of the same two replaces the old one (e.g. full -> half) */
+	if ((err = cx_mp__tone(mp, o->entertone, 1, &enter, &en)) ||
+	    (err = cx_mp__tone(mp, o->exittone, 0, &xpcm, &xn))) {
+		mem_deref(enter);
+		return err;
+	}
+	/* a new join of the same two replaces the old one (e.g. full -> half): no exittone */
 	if ((ed = cx_mp_mix__edge(mp, a, b)))
 		mem_deref(ed);
 	if ((ed = cx_mp_mix__edge(mp, b, a)))
 		mem_deref(ed);
 	err = cx_mp_mix__add(mp, a, ka, b, kb); /* id1 hears id2 */
-	if (!err && full)
-		err = cx_mp_mix__add(mp, b, kb, a, ka);
-	if (err)
-		return err;
-	cx_mp_mix__start(mp);
-	return 0;
+	if (!err && (ed = cx_mp_mix__edge(mp, a, b))) {
+		ed->clamp = o->dtmfclamp;
+		ed->xpcm = xpcm; /* the join's end plays it, once */
+		ed->xn = xn;
+		xpcm = NULL;
+	}
+	if (!err && full && !(err = cx_mp_mix__add(mp, b, kb, a, ka)) &&
+	    (ed = cx_mp_mix__edge(mp, b, a)))
+		ed->clamp = o->dtmfclamp;
+	if (!err) {
+		cx_mp__legopt(a, ka, o);
+		cx_mp__legopt(b, kb, o);
+		if ((ed = cx_mp_mix__edge(mp, a, b)))
+			cx_mp__tone_play(mp, ed, enter, en, NULL);
+		cx_mp_mix__start(mp);
+	}
+	mem_deref(enter);
+	mem_deref(xpcm);
+	return err;
 }
 
 int cx_mp_unjoin(cx_mp *mp, cx_sess *s, const char *id1, const char *id2)
@@ -680,8 +940,8 @@ int cx_mp_unjoin(cx_mp *mp, cx_sess *s, const char *id1, const char *id2)
 		cx_log(CX_LOG_WARN, NULL, "sip: unjoin: %s and %s are not joined", id1, id2);
 		return ENOENT;
 	}
-	mem_deref(ab);
-	mem_deref(ba);
+	cx_mp_mix__end(mp, ab, NULL);
+	cx_mp_mix__end(mp, ba, NULL);
 	return 0;
 }
 
@@ -695,6 +955,7 @@ static void cx_mp_conf__destroy(void *arg)
 	}
 	if (fc->mp)
 		cx_mp_mix__drop(fc->mp, fc);
+	fc->tone.pcm = mem_deref(fc->tone.pcm);
 	list_unlink(&fc->le);
 }
 

@@ -29,6 +29,12 @@ typedef struct cx_mp cx_mp;
 typedef struct cx_mp_leg cx_mp_leg;
 typedef struct cx_mp_play cx_mp_play;
 
+/* A tone of <join> (entertone/exittone) playing over what a call or a conference hears. */
+typedef struct cx_mp_tone {
+	int16_t *pcm;                 /* mem (a reference), NULL: none */
+	size_t n, pos;
+} cx_mp_tone;
+
 /* The leg of connection c's call, or NULL. any = 0: only a call still up (its SIP session
  * exists and is not over); any = 1: whatever call c has. */
 typedef cx_mp_leg *(cx_mp_leg_h)(cx_conn *c, int any);
@@ -62,6 +68,16 @@ struct cx_mp_leg {
 	int16_t in[CX_MP_SAMPLES];    /* this frame's audio from the far end */
 	uint32_t mts;                 /* RTP timestamp of the last relayed packet */
 	uint64_t mlast;               /* mixer frame of the last relayed packet (+1; 0: none) */
+	/* <join> options (docs/sip.md "Join options"): gains, DTMF clamp, tones */
+	int agcin, agcout;            /* automatic gain of what it sends into joins / hears */
+	float gin, gout;              /* their gains now */
+	uint64_t dmute;               /* jiffies until which its audio is DTMF: silence to a
+				       * clamped join */
+	int dgen;                     /* RFC 4733 digit 1..16 regenerated in its audio (0: none) */
+	uint64_t dgenend;             /* jiffies when the regenerated digit stops */
+	uint32_t dgenk;               /* sample counter of the regenerated tone */
+	uint32_t dgents;              /* RTP timestamp of the event regenerated */
+	cx_mp_tone tone;              /* a join's tone played to this call */
 	/* for the call record and the metrics */
 	uint64_t ptx, prx, btx, brx;  /* RTP packets and payload bytes sent and received */
 	uint16_t rxseq;               /* highest RTP sequence number received */
@@ -95,7 +111,8 @@ void cx_mp_leg_free(cx_mp_leg *leg);
 int cx_mp_bridge(cx_mp_leg *a, cx_mp_leg *b);
 
 /* Provider operations (prov.h) on the plane. */
-int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full);
+int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full,
+	       const cx_joinopt *o);
 int cx_mp_unjoin(cx_mp *mp, cx_sess *s, const char *id1, const char *id2);
 int cx_mp_conf_create(cx_mp *mp, cx_conf *f);
 int cx_mp_conf_destroy(cx_conf *f);

@@ -31,10 +31,12 @@ struct cx_prov {
 	int (*dialogstart)(cx_engine *e, cx_dlg *d);
 	int (*dialogterminate)(cx_engine *e, cx_dlg *d, int immediate);
 	/* Media joins (docs/sip.md). id1/id2 are ids of connections or conferences of session s;
-	 * full: duplex 'full', else 'half' (id1 hears id2, id2 does not hear id1). The runtime
+	 * full: duplex 'full', else 'half' (id1 hears id2, id2 does not hear id1); o: the join's
+	 * media options (rt.h cx_joinopt; <createcall joinid> gives the defaults). The runtime
 	 * queues conference.joined/unjoined on 0, error.conference.join/unjoin on an errno.
 	 * createconference may set f->pd; destroyconference is called before f is freed. */
-	int (*join)(cx_engine *e, cx_sess *s, const char *id1, const char *id2, int full);
+	int (*join)(cx_engine *e, cx_sess *s, const char *id1, const char *id2, int full,
+		    const cx_joinopt *o);
 	int (*unjoin)(cx_engine *e, cx_sess *s, const char *id1, const char *id2);
 	int (*createconference)(cx_engine *e, cx_conf *f);
 	int (*destroyconference)(cx_engine *e, cx_conf *f);

@@ -161,6 +161,16 @@ struct cx_conf {
 	void *pd;              /* provider data (mem object, deref'd with the conference) */
 };
 
+/* <join>'s media options (docs/sip.md "Join options"), evaluated and checked by exec.c. entertone and
+ * exittone: NULL (none), "" (the platform's tone) or a media src (cx_media_load); the REC's
+ * default "true" gives the platform's tone on a join with a conference only, none on a join of
+ * two calls (docs/decisions.md). agcin/agcout: automatic gain of what the call sends / hears;
+ * dtmfclamp: DTMF kept from the other parties; toneclamp: RFC 4733 tone events kept out. */
+typedef struct cx_joinopt {
+	const char *entertone, *exittone;
+	int agcin, agcout, dtmfclamp, toneclamp;
+} cx_joinopt;
+
 cx_conn *cx_conn_find(cx_sess *s, const char *id);
 cx_dlg *cx_dlg_find(cx_sess *s, const char *id);
 cx_conf *cx_conf_find(cx_sess *s, const char *id);
@@ -196,6 +206,7 @@ typedef struct cx_pev_info {
 	const char *trigger;   /* "local" / "remote": who ended the call (call records) */
 	int sipcode;           /* event$.info.sipcode (a final one, >= 200, is the call's outcome) */
 	const char *sipreason; /* event$.info.sipreason */
+	const char *id1, *id2; /* event$.connectionid1/2 (connection.merge.failed) */
 } cx_pev_info;
 /* A connection's event; info may be NULL. A dialog event given here is a bug (logged). */
 void cx_rt_conn_pev(cx_conn *c, enum cx_pev ev, const cx_pev_info *info);
@@ -526,6 +537,10 @@ typedef void (cx_docload_h)(cx_engine *e, const cx_doc *doc, const char *why, vo
 /* The URL to fetch for uri in a session running base: an http(s) URI, or one relative to
  * base's own URL when base was loaded at run time. ENOENT: not fetchable. */
 int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp);
+/* uri resolved against base b (RFC 3986 5.2, dot segments removed): as it is when it has
+ * a scheme or b is NULL/""; against b's authority ("//h/x", "/x") or its last "/" otherwise;
+ * b may be a path without scheme (a compiled document's relative xml:base). */
+int cx_docload_resolve(const char *b, const char *uri, char **urlp);
 /* Fetch url (within timeout_ms, 0: the default), compile and load it; h is never called
  * from inside this call. 0 or an errno (then h is not called). */
 int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h *h, void *arg);
@@ -540,6 +555,8 @@ typedef struct cx_docage {
 int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
 		    uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg);
 const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc); /* NULL: compiled in */
+/* The URL a fetched document came from (its xml:base not applied), NULL: compiled in. */
+const char *cx_doccomp_srcurl(const cx_engine *e, const cx_doc *doc);
 uint32_t cx_doccomp_pending(const cx_engine *e);  /* compiler children running */
 /* The HTTP cache's entry for a URL: the program its last 200 gave, when that answer came,
  * until when it is fresh, whether it must be revalidated before each use (no-cache), and its

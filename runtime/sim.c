@@ -1012,7 +1012,23 @@ static int cx_sim__node(cx_sim_st *st, cx_sess *s, const char *id, int strict, c
 	return ENOTSUP;
 }
 
-static int cx_sim_join(cx_engine *e, cx_sess *s, const char *id1, const char *id2, int full)
+/* A tone of <join> (entertone/exittone): as the SIP mixer reads it (a WAV under --media-root, or
+ * its text=), for the same error; the platform's ("") is always there. */
+static int cx_sim__tone(cx_engine *e, const char *src)
+{
+	int16_t *pcm = NULL;
+	size_t n;
+	int tts, err;
+
+	if (!src || !*src)
+		return 0;
+	err = cx_media_load(e->media_root, src, &pcm, &n, &tts);
+	mem_deref(pcm);
+	return err;
+}
+
+static int cx_sim_join(cx_engine *e, cx_sess *s, const char *id1, const char *id2, int full,
+		       const cx_joinopt *o)
 {
 	cx_sim_st *st = cx_sim__st(e);
 	char a[sizeof(((cx_sim_edge *)0)->dst)], b[sizeof(a)], ka, kb;
@@ -1027,6 +1043,8 @@ static int cx_sim_join(cx_engine *e, cx_sess *s, const char *id1, const char *id
 		return EINVAL;
 	if (ka == 'f' && kb == 'f')
 		return ENOTSUP;
+	if ((err = cx_sim__tone(e, o->entertone)) || (err = cx_sim__tone(e, o->exittone)))
+		return err;
 	mem_deref(cx_sim__edge(st, a, b));
 	mem_deref(cx_sim__edge(st, b, a));
 	err = cx_sim__add(st, a, b);

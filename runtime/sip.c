@@ -1460,11 +1460,12 @@ static int cx_sip_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 
 /* Section - Media operations: the media plane's (mplane.c) */
 
-static int cx_sip_join(cx_engine *e, cx_sess *s, const char *id1, const char *id2, int full)
+static int cx_sip_join(cx_engine *e, cx_sess *s, const char *id1, const char *id2, int full,
+			const cx_joinopt *o)
 {
 	cx_sip_st *st = cx_sip__st(e);
 
-	return st ? cx_mp_join(st->mp, s, id1, id2, full) : ENOSYS;
+	return st ? cx_mp_join(st->mp, s, id1, id2, full, o) : ENOSYS;
 }
 
 static int cx_sip_unjoin(cx_engine *e, cx_sess *s, const char *id1, const char *id2)

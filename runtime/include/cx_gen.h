@@ -83,6 +83,9 @@ typedef struct cx_elcall {
 	cx_value *vals;
 	cx_value out;             /* set by cx_exec for an element whose LHS attribute is present:
 	                             the id to assign to that variable (connectionid, sendid…) */
+	const char *base;         /* the xml:base in effect on the element (its own or its
+	                             ancestors', resolved), or NULL: relative next/src/target URIs
+	                             are resolved against it (CX_BASE) */
 } cx_elcall;
 
 /* Returns CX_GO (0) to go on with the transition, CX_STOP (1) after <exit> (the rest of the
@@ -110,6 +113,8 @@ int cx_semantic(cx_ctx *X, int elem, int line);
 #define CX_ATTR(elem, attr, v) \
 	(el.a[CX_A_##elem##_##attr] = (v), el.present |= 1u << CX_A_##elem##_##attr)
 #define CX_GIVEN(elem, attr) (el.present |= 1u << CX_A_##elem##_##attr)
+/* The element's xml:base in effect (a string literal), when the document has one. */
+#define CX_BASE(b) (el.base = (b))
 /* namelist (also CX_GIVEN): n names (a static NULL-terminated array) and their values. */
 #define CX_NAMES(n, nm, vs) (el.nnames = (n), el.names = (nm), el.vals = (vs))
 /* Runs the element; <exit> or a failure ends the transition body with that result. */
@@ -134,6 +139,9 @@ int cx_is_callable(cx_value v);
  * refuses a document whose cx_doc.abi differs (a program or an embedder that links a runtime
  * other than the one its ccxmlc came with). Bumped whenever generated code and runtime would
  * no longer agree. */
+/* 4 (2026-12-01): cx_transition.reads_event/evid, cx_doc's event and state tables (selection by
+ * integers), cx_elcall.base (xml:base in compiled documents), cx_vx_item.shadow and the
+ * VoiceXML application root, run-time VoiceXML documents. */
 #define CX_ABI_VERSION 4
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */

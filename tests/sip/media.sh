@@ -12,7 +12,10 @@
 #   6. <merge> (part merge): tests/ccxml/s12-merge.ccxml with two talking peers (rtppeer.py) that
 #      must hear each other after the merge; one hangs up, the other gets a BYE.
 #   7. tests/ccxml/s12-join-rules.ccxml over SIP (part joinrules): the simulator's verdict.
-# ONLY=dtmf|rec|recx|amd|vxrec|campaign|merge|joinrules runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
+#   8. <join> options (part joinopts): tests/ccxml/s12-join-options.ccxml; the enter and exit
+#      tones are heard in the conference, DTMF (in-band: part joinopts, RFC 4733: part jointe)
+#      reaches the other party only when not clamped.
+# ONLY=dtmf|rec|recx|amd|vxrec|campaign|merge|joinrules|joinopts|jointe runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
 # passed.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -476,13 +479,78 @@ else
 fi
 }
 
+# 8. tests/ccxml/s12-join-options.ccxml (the simulator's document) over SIP: A is a silent
+# rtppeer.py, B one that sends the DTMF '#' (941 + 1477 Hz) 150 ms every 500 ms: in-band (part
+# joinopts; no telephone-event) or as RFC 4733 events (part jointe). A is in the conference when
+# B joins with the defaults: A must hear the platform's enter tone (600 then 900 Hz) and none of
+# B's DTMF (dtmfclamp: in-band tones muted, events not relayed); 2 s later B leaves (A hears the
+# exit tone, 900 then 600 Hz) and joins again with dtmfclamp="false": A must then hear B's '#'
+# (in-band: relayed as it is; RFC 4733: regenerated as its tones).
+part_joinopts() { joinopts dtmf in-band; }
+part_jointe() { joinopts te "RFC 4733"; }
+joinopts() { # joinopts MODE WHAT (MODE: rtppeer.py's HZ for B)
+local MP pa pb rc arc brc verdict n=jo-$1
+compile "$ROOT/tests/ccxml/s12-join-options.ccxml" "$W/$n"
+MP=$(lp_freeport 4)
+sed "s/@RTP@/$((PP + 2))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/$n-a.xml"
+sed "s/@RTP@/$((PP + 3))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/$n-b.xml"
+timeout -k 2 25 python3 "$T/rtppeer.py" $((PP + 2)) 0 "$W/$n-a.json" 20 &
+pa=$!
+lp_track "$pa"
+timeout -k 2 25 python3 "$T/rtppeer.py" $((PP + 3)) "$1" "$W/$n-b.json" 20 &
+pb=$!
+lp_track "$pb"
+uaspair "$n"
+for ((rc = 0; rc < 100; rc++)); do
+	[ -e "$W/$n-a.json.ready" ] && [ -e "$W/$n-b.json.ready" ] && break
+	sleep 0.1
+done
+sleep 0.3
+pairrun "$n" --log-level info
+kill "$pa" "$pb" 2>/dev/null
+wait "$pa" "$pb"
+verdict=$(python3 - "$W/$n-a.json" <<'PY' 2>&1
+import json, sys
+a = json.load(open(sys.argv[1]))
+t = a['times']
+def near(p, hz):
+    return abs(p - hz) <= 50
+up = [x for x, p in t if near(p, 900)]
+assert up, 'A heard no 900 Hz beep: %s' % a
+t_in = up[0]
+# the exit tone's 900 Hz half may be mixed with B's first '#' once B joined again: its 600 Hz
+# half (150 ms later) marks it
+later = [x for x, p in t if near(p, 600) and x > t_in + 1.2]
+assert later, 'A heard no exit tone after the enter tone at %.2f s: %s' % (t_in, t)
+t_out = later[0] - 0.15
+beep = sum(1 for x, p in t if near(p, 600) or near(p, 900))
+def dtmf(lo, hi):
+    # a packet of '#' measures 1200..1400 Hz by its zero crossings (the two tones beat)
+    return sum(1 for x, p in t if lo < x < hi and 1150 <= p <= 1450)
+clamped, unclamped = dtmf(t_in + 0.3, t_out - 0.2), dtmf(t_out + 0.4, 1e9)
+assert beep >= 20, 'A heard %d packets of the tones (>= 20: two beeps of 150 ms each, twice)' % beep
+assert clamped <= 3 and unclamped >= 12, "B's DTMF heard by A: %d packets while clamped (<= 3), %d while not (>= 12): %s" % (clamped, unclamped, t)
+print("A heard the enter tone at %.2f s and the exit tone at %.2f s (%d packets of tones); B's '#' reached A in %d packets while clamped, %d while not" % (t_in, t_out, beep, clamped, unclamped))
+PY
+)
+if why=$(has "$W/$n.out" "join options as the SIP mixer takes them: PASS") &&
+	why="a FAIL line: $(grep FAIL "$W/$n.out" | head -1)" && ! grep -q FAIL "$W/$n.out" &&
+	why="exit status $rc, sipp A $arc, sipp B $brc" && [ $rc = 0 ] && [ $arc = 0 ] && [ $brc = 0 ] &&
+	why="$verdict" && [[ $verdict == "A heard the enter"* ]] &&
+	why="sanitizer report" && ! sanitized "$W/$n.err"; then
+	ok "<join> options over SIP, $2 DTMF: $verdict"
+else
+	bad "<join> options over SIP, $2 DTMF" "$why" "$W/$n.out" "$W/$n.err" "$W/$n-a.sipperr" "$W/$n-b.sipperr"
+fi
+}
+
 # the greetings, once: parts that run at the same time must not rewrite files another plays
 amd_wavs
 
 # The parts run at the same time (each call waits for audio, and a port search takes seconds on
 # a loaded machine), each with its own ports; their lines are printed part by part.
 pids=()
-for part in dtmf rec recx amd vxrec campaign merge joinrules; do
+for part in dtmf rec recx amd vxrec campaign merge joinrules joinopts jointe; do
 	[ -z "${ONLY:-}" ] || [ "$ONLY" = "$part" ] || continue
 	(SP=$(lp_freeport) && PP=$(lp_freeport 4) && "part_$part") >"$W/part-$part.log" 2>&1 &
 	pids+=($!)
@@ -490,7 +558,7 @@ done
 for p in "${pids[@]+"${pids[@]}"}"; do
 	wait "$p"
 done
-for part in dtmf rec recx amd vxrec campaign merge joinrules; do
+for part in dtmf rec recx amd vxrec campaign merge joinrules joinopts jointe; do
 	[ -f "$W/part-$part.log" ] && cat "$W/part-$part.log"
 done
 N=$(cat "$W"/part-*.log 2>/dev/null | grep -c -E '^(ok|FAIL) ')

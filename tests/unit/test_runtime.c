@@ -376,6 +376,42 @@ static void run_doc(const cx_doc *d, const char *scenario_line)
 
 /* Section - tests */
 
+/* cx_docload_resolve (xml:base, docs/fetch.md): RFC 3986 5.4.1's normal examples against its
+ * base, and the relative bases of compiled documents. */
+static int resolves(const char *b, const char *uri, const char *want)
+{
+	char *got = NULL;
+	int ok = !cx_docload_resolve(b, uri, &got) && got && !strcmp(got, want);
+
+	if (!ok)
+		fprintf(stderr, "resolve '%s' against '%s': '%s', expected '%s'\n", uri, b,
+			got ? got : "(error)", want);
+	mem_deref(got);
+	return ok;
+}
+
+static void test_resolve(void)
+{
+	static const char *const ex[][2] = {
+		{"g:h", "g:h"}, {"g", "http://a/b/c/g"}, {"./g", "http://a/b/c/g"},
+		{"g/", "http://a/b/c/g/"}, {"/g", "http://a/g"}, {"//g", "http://g"},
+		{"g?y", "http://a/b/c/g?y"}, {"g#s", "http://a/b/c/g#s"},
+		{"g?y#s", "http://a/b/c/g?y#s"}, {";x", "http://a/b/c/;x"},
+		{"g;x", "http://a/b/c/g;x"}, {".", "http://a/b/c/"}, {"./", "http://a/b/c/"},
+		{"..", "http://a/b/"}, {"../", "http://a/b/"}, {"../g", "http://a/b/g"},
+		{"../..", "http://a/"}, {"../../", "http://a/"}, {"../../g", "http://a/g"}};
+	size_t i;
+
+	for (i = 0; i < sizeof(ex) / sizeof(ex[0]); i++)
+		CHECK(resolves("http://a/b/c/d;p?q", ex[i][0], ex[i][1]));
+	CHECK(resolves("http://a/b/c/d;p?q", "../../../g", "http://a/g")); /* 5.4.2 */
+	CHECK(resolves("http://a/b/c/d;p?q", "g/../h?x/../y", "http://a/b/c/h?x/../y"));
+	CHECK(resolves("prompts/", "a.wav", "prompts/a.wav"));
+	CHECK(resolves("prompts/x/", "../a.wav?text=hi", "prompts/a.wav?text=hi"));
+	CHECK(resolves(NULL, "a.wav", "a.wav"));
+	CHECK(resolves("http://h", "x", "http://h/x"));
+}
+
 static void test_time(void)
 {
 	uint64_t ms = 0;
@@ -916,6 +952,7 @@ int main(void)
 	test_keys_ids();
 	test_media_text();
 	test_media_resample();
+	test_resolve();
 	test_scenario();
 	test_algorithm();
 	test_snapshot();

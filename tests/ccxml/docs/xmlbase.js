@@ -1,0 +1,2 @@
+// tests/ccxml/s12-xml-base-script.ccxml: read at compile time through its <script>'s xml:base
+var fromBase = 'docs/xmlbase.js';
