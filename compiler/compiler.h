@@ -198,6 +198,9 @@ bool vxml_prop_dtmf(Node *n);
 /* vxml_srgs.c: a field's SRGS grammars: -1 none (or an error, reported), 0 voice only, 1 DTMF;
  * with lf, their table `gram_K` (nodes), `gram_K_kids` and the root node are written. */
 int vxml_srgs(Node *field, FILE *lf, int k, char **nodes, char **kids, int *root);
+/* vxml_check.c: the silence of a <break> in ms (time, else strength's; docs/voicexml.md); -1
+ * when malformed (reported if report). */
+long vxml_break_ms(Node *n, bool report);
 /* vxml_io.c: "10s", "500ms" -> ms; -1 when malformed (reported). */
 long vxml_time(Attr *a);
 /* A form item: <block>, <field>, <record>, <transfer>, <subdialog>. */

@@ -62,6 +62,7 @@ static const VElem vx__elems[] = {
 	{"return", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR},
 		{"namelist", VA_NAMES}}},
 	{"value", VP_PROMPT, 0, {{"expr", VA_EXPR | VA_REQ}}},
+	{"break", VP_PROMPT, 0, {{"time", 0}, {"strength", 0}}},
 	{"property", VP_VXML | VP_FORM | VP_FIELD | VP_MENU | VP_EXEC, 0, {{"name", VA_REQ}, {"value", VA_REQ}}},
 	{"meta", VP_VXML, 0, {{"name", 0}, {"content", 0}, {"http-equiv", 0}}},
 };
@@ -69,7 +70,7 @@ static const VElem vx__elems[] = {
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
 	"submit", "data",
-	"break", "initial", "object",
+	"initial", "object",
 	"link", "foreach", "mark", "option", "metadata",
 };
 
@@ -147,6 +148,39 @@ int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report)
 		return 0;
 	}
 	return CX_VX_DIGITS;
+}
+
+/* Section - <break> (SSML 1.0 §3.2.3) */
+
+long vxml_break_ms(Node *n, bool report)
+{
+	static const char *const names[] = {"none", "x-weak", "weak", "medium", "strong", "x-strong"};
+	static const long ms[] = {0, 100, 250, 500, 1000, 2000};
+	Attr *t = node_attr(n, "time"), *st = node_attr(n, "strength");
+	if (t) { /* time wins over strength (SSML 1.0) */
+		if (!report) {
+			char *end;
+			double v = strtod(t->value.s, &end);
+			return (long)(!strcmp(end, "ms") ? v : v * 1000);
+		}
+		long v = vxml_time(t);
+		if (v > CX_VX_BREAK_MAX_MS) {
+			diag_error(t->value.loc, "<break time='%s'>: a break lasts %ds at most", t->value.s,
+			           CX_VX_BREAK_MAX_MS / 1000);
+			return -1;
+		}
+		return v;
+	}
+	for (size_t i = 0; st && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(st->value.s, names[i]))
+			return ms[i];
+	if (st) {
+		if (report)
+			diag_error(st->value.loc, "<break strength='%s'>: want none, x-weak, weak, medium, strong or "
+			           "x-strong", st->value.s);
+		return -1;
+	}
+	return 500; /* neither: medium */
 }
 
 /* Section - The walk */
@@ -466,6 +500,8 @@ static void vx__node(VChk *c, Node *n, int ctx)
 	}
 	else if (!strcmp(n->tag, "throw"))
 		vx__throw(n);
+	else if (!strcmp(n->tag, "break"))
+		vxml_break_ms(n, true);
 	else if (!strcmp(n->tag, "subdialog"))
 		vx__subdialog(c, n);
 	else if (!strcmp(n->tag, "property"))

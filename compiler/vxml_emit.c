@@ -79,11 +79,11 @@ static void ve__names(VEm *E, Node *n)
 		if (ve__is(k, "form"))
 			continue;
 		Attr *name = node_attr(k, "name");
-		bool io = ve__is(k, "record") || ve__is(k, "transfer");
+		bool io = ve__is(k, "record") || ve__is(k, "transfer") || ve__is(k, "field");
 		if ((ve__is(k, "var") || vxml_is_item(k)) &&
 		    name && !strchr(name->value.s, '.'))
 			ve__slot(E, name->value.s);
-		if (io && name) /* its shadow variables (vxml_io.c) */
+		if (io && name) /* its shadow variables (name$: vxml_io.c, runtime/vxml.c) */
 			ve__slot(E, xprintf("%s$", name->value.s));
 		else if (ve__is(k, "script") && k->script)
 			js_hoisted(ts_tree_root_node(k->script), k->text.s, ve__slot_cb, E);
@@ -168,6 +168,10 @@ static void ve__prompt(VEm *E, Fn *F, Node *n)
 				fn_fail_semantic(F, "value", k->loc.line);
 				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__expr(F, ex), b));
 			}
+		} else if (ve__is(k, "break")) { /* silence in the prompt sequence (media.c's ?break=MS) */
+			long ms = vxml_break_ms(k, false);
+			if (ms > 0)
+				ve__call(F, xprintf("cx_vx_prompt(X, \"?break=%ld\", CX_UNDEFINED, %d)", ms, b));
 		} else if (ve__is(k, "enumerate") && n->parent) { /* every choice of the menu */
 			for (Node *c = n->parent->kids; c; c = c->next) {
 				const char *key = ve__is(c, "choice") ? vxml_choice_dtmf(n->parent, c) : NULL;
@@ -492,6 +496,7 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	if (!type && ve__is(it, "field") && vxml_srgs(it, lf, ++E->nfn, &gnodes, &gkids, &groot) > 0)
 		gram = CX_VX_SRGS;
 	bool rec = ve__is(it, "record"), xfer = ve__is(it, "transfer");
+	int shadow = name && !ve__is(it, "subdialog") ? ve__slot(E, xprintf("%s$", vname)) : 0;
 	char *ri = rec ? vxml_io_record(lf, it, ve__slot(E, xprintf("%s$", vname)), ++E->nfn) : "NULL";
 	char *xi = xfer ? vxml_io_transfer(lf, E->g, E->sc, it, ve__slot(E, xprintf("%s$", vname)), ++E->nfn) : "NULL";
 	char *si = "NULL";
@@ -503,11 +508,11 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	}
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
-		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
+		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
 		ve__is(it, "subdialog") ? "CX_VX_SUBDIALOG" : "CX_VX_FIELD",
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
 		vxml_gram_names[gram], lo, hi, timeout,
-		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot);
+		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot, shadow);
 }
 
 /* The index of the form item named name (len bytes) among f's items, or -1. */

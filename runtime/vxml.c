@@ -210,7 +210,10 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
 		r->buf[0] = '\0';
 	}
 	r->play_end += ms;
-	cx_log_doc(r->d->sess->id, "vxml prompt", audio ? audio : t ? t : "");
+	if (audio && !strncmp(audio, "?break=", 7)) /* a <break> (media.c): its ms */
+		cx_log_doc(r->d->sess->id, "vxml break", audio + 7);
+	else
+		cx_log_doc(r->d->sess->id, "vxml prompt", audio ? audio : t ? t : "");
 	return CX_GO;
 }
 
@@ -370,6 +373,8 @@ int cx_vx_clear(cx_ctx *X, const char *name)
 		if (name && strcmp(f->items[i].name, name))
 			continue;
 		X->slots[f->items[i].slot] = CX_UNDEFINED;
+		if (f->items[i].shadow)
+			X->slots[f->items[i].shadow] = CX_UNDEFINED;
 		r->pcounts[i] = 0;
 		for (uint32_t k = 0; k < r->ncounters; k++) /* the item's counters start over */
 			if (r->counters[k].item == (int)i)
@@ -710,8 +715,11 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 	r->noprompt = 0;
 	r->ncounters = 0; /* §5.2.2: entering a form resets its counters and its items' */
 	memset(r->pcounts, 0, f->nitems * sizeof(*r->pcounts));
-	for (uint32_t i = 0; i < f->nitems; i++)
+	for (uint32_t i = 0; i < f->nitems; i++) {
 		r->X->slots[f->items[i].slot] = CX_UNDEFINED;
+		if (f->items[i].shadow)
+			r->X->slots[f->items[i].shadow] = CX_UNDEFINED;
+	}
 	cx_vx__call(r, f->init);
 	if (!r->params)
 		return;
@@ -761,6 +769,7 @@ static int cx_vx__select(cx_vx_run *r)
 static void cx_vx__collect_end(cx_vx_run *r, int noinput);
 static int cx_vx__key(cx_vx_run *r, char key, int fed);
 static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp);
+static void cx_vx__shadow(cx_vx_run *r, const cx_vx_item *it, const char *digits, size_t n, cx_value interp);
 
 static void cx_vx__noinput_h(void *arg)
 {
@@ -1034,8 +1043,10 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 	else if (m > 0)
 		v = it->gram == CX_VX_BOOLEAN ? (r->buf[0] == '1' ? CX_TRUE : CX_FALSE) :
 			cx_str_utf8(r->X, r->buf, n);
-	if (m > 0 && !cx_is_exc(v))
+	if (m > 0 && !cx_is_exc(v)) {
 		cx_vx__lastresult(r, r->buf, n, v);
+		cx_vx__shadow(r, it, r->buf, n, v);
+	}
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	if (m <= 0) {
@@ -1245,6 +1256,27 @@ static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_val
 	if (cx_is_exc(arr) || cx_is_exc(res) || X->slots[CX_SLOT_APPLICATION].tag != CX_T_OBJ ||
 	    cx_define_cstr(X, X->slots[CX_SLOT_APPLICATION], "lastresult$", arr, 0))
 		cx_catch(X);
+}
+
+/* A field's shadow variables (VoiceXML 2.0 §2.3.1, 2.1 §2.5): name$.utterance (the keys),
+ * inputmode, confidence, interpretation; markname and marktime undefined (no <mark>). */
+static void cx_vx__shadow(cx_vx_run *r, const cx_vx_item *it, const char *digits, size_t n, cx_value interp)
+{
+	cx_ctx *X = r->X;
+	cx_value sh = cx_obj_new(X);
+
+	if (!it->shadow)
+		return;
+	cx_vx__def(X, &sh, "utterance", cx_str_utf8(X, digits, n));
+	cx_vx__def(X, &sh, "inputmode", cx_vx__strv(X, "dtmf"));
+	cx_vx__def(X, &sh, "confidence", cx_num(1));
+	cx_vx__def(X, &sh, "interpretation", interp);
+	cx_vx__def(X, &sh, "markname", CX_UNDEFINED);
+	cx_vx__def(X, &sh, "marktime", CX_UNDEFINED);
+	if (cx_is_exc(sh))
+		cx_catch(X);
+	else
+		X->slots[it->shadow] = sh;
 }
 
 static void cx_vx__start_h(void *arg)

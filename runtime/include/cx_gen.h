@@ -134,7 +134,7 @@ int cx_is_callable(cx_value v);
  * refuses a document whose cx_doc.abi differs (a program or an embedder that links a runtime
  * other than the one its ccxmlc came with). Bumped whenever generated code and runtime would
  * no longer agree. */
-#define CX_ABI_VERSION 3
+#define CX_ABI_VERSION 4
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -230,6 +230,7 @@ typedef struct cx_vx_item {
 	const cx_vx_gnode *gnodes; /* gram CX_VX_SRGS: the grammar, its kids, its root node */
 	const uint32_t *gkids;
 	uint32_t groot;
+	uint32_t shadow;           /* field, record, transfer: the slot of name$ (0: none) */
 } cx_vx_item;
 
 /* <subdialog> (runtime/vxml.c): src "doc.vxml", "doc.vxml#id" or "#id" (NULL: srcexpr's
@@ -293,6 +294,9 @@ typedef struct cx_vx_doc {
 	uint32_t event_slot;       /* _event and _message of catch handlers */
 	uint32_t message_slot;
 } cx_vx_doc;
+
+/* A <break> is the prompt "?break=MS" (MS ms of silence, media.c), at most this long. */
+#define CX_VX_BREAK_MAX_MS 60000
 
 /* Generated code registers each compiled dialog before main runs. */
 void cx_vx_register(const cx_vx_doc *d);
