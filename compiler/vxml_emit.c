@@ -3,8 +3,9 @@
  * prompts, <filled> and catch, per guard cond and per form initialiser, the item and form
  * tables and a `const cx_vx_doc` that registers itself before main (cx_vx_register). The
  * Form Interpretation Algorithm itself is runtime/vxml.c's. Expressions are compiled by js.c
- * as for CCXML; every variable of the document (document, form and form-item variables) is
- * a slot of the dialog's context (docs/voicexml.md: one scope in this version).
+ * as for CCXML; every variable of the document (document, form, form-item variables and those
+ * of the anonymous scopes of blocks, <filled>s and catches) is a slot of the dialog's context,
+ * resolved here (docs/voicexml.md, "Scopes are compiled").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -71,12 +72,18 @@ static void ve__slot_cb(void *arg, const char *name)
 	ve__slot(arg, name);
 }
 
+/* Does n run in an anonymous scope of its own (VoiceXML 2.0 §5.1.2: <block>, <filled>, catches)? */
+static bool ve__anon(Node *n)
+{
+	return ve__is(n, "block") || ve__is(n, "filled") || vxml_is_catch(n);
+}
+
 /* Every name n's subtree declares, in document order, into the current scope (the forms of
- * the document have scopes of their own). */
+ * the document and the anonymous scopes have scopes of their own). */
 static void ve__names(VEm *E, Node *n)
 {
 	for (Node *k = n->kids; k; k = k->next) {
-		if (ve__is(k, "form"))
+		if (ve__is(k, "form") || ve__anon(k))
 			continue;
 		Attr *name = node_attr(k, "name");
 		bool io = ve__is(k, "record") || ve__is(k, "transfer") || ve__is(k, "field");
@@ -352,7 +359,15 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 	if (!any)
 		return "NULL";
 	char *name = xprintf("%s_%d", what, ++E->nfn);
+	Scope *up = E->sc;
+	int first = E->nslots;
+	if (!prompts_only && ve__anon(n)) { /* its anonymous scope: slots undefined at each entry */
+		E->sc = scope_new(up, SC_DOC);
+		ve__names(E, n);
+	}
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, n->loc.line);
+	for (int i = first; i < E->nslots; i++)
+		fn_out(F, "X->slots[%d /* %s */] = CX_UNDEFINED;", CX_SLOT_FIRST_VAR + i, E->slot_var[i]);
 	if (prompts_only) { /* tapered prompts (§4.1.6): the highest count not above the counter */
 		char *counts = xstrdup("");
 		int np = 0;
@@ -379,6 +394,7 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 		}
 	}
 	fn_end(F);
+	E->sc = up;
 	return name;
 }
 
