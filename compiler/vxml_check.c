@@ -436,6 +436,43 @@ static void vx__subdialog(VChk *c, Node *n)
 		   "runs a compiled document; docs/voicexml.md)", src->value.s, (int)len, b);
 }
 
+/* Section - Application root documents (VoiceXML 2.0 §1.5.2) */
+
+Doc *vxml_app_root(Doc *leaf, const Options *opt, bool report)
+{
+	Attr *app = leaf->root && !strcmp(leaf->root->tag, "vxml") ? node_attr(leaf->root, "application") : NULL;
+	if (!app)
+		return NULL;
+	const char *b, *fb;
+	size_t len = vx__srcbase(app->value.s, &b);
+	for (int i = 0; opt->docs && i < opt->nfiles; i++) {
+		size_t flen = vx__srcbase(opt->files[i], &fb);
+		if (!(flen > 5 && flen == len && !strncmp(fb, b, len) && !strcmp(fb + flen - 5, ".vxml")))
+			continue;
+		Doc *root = opt->docs[i];
+		Attr *up = root && root->root ? node_attr(root->root, "application") : NULL;
+		if (root == leaf) {
+			if (report)
+				diag_error(app->value.loc, "<vxml application='%s'> names this document itself: an "
+				           "application root is another .vxml", app->value.s);
+			return NULL;
+		}
+		if (up) {
+			if (report)
+				diag_error(app->value.loc, "<vxml application='%s'>: '%.*s' is a leaf document itself "
+				           "(its application is '%s'), not an application root", app->value.s, (int)len, b,
+				           up->value.s);
+			return NULL;
+		}
+		return root && root->root && !strcmp(root->root->tag, "vxml") ? root : NULL;
+	}
+	if (report)
+		diag_error(app->value.loc, "<vxml application='%s'>: '%.*s' is not a .vxml given to ccxmlc (the "
+		           "application root document is compiled with its leaves; docs/voicexml.md)", app->value.s,
+		           (int)len, b);
+	return NULL;
+}
+
 /* <return>: a namelist, or an event (event/eventexpr) with at most one of message/messageexpr. */
 static void vx__return(Node *n)
 {
@@ -547,7 +584,10 @@ void vxml_check(Doc *doc, const Options *opt)
 					diag_error(id->value.loc, "a <form> or <menu> with id '%s' came before", id->value.s);
 			}
 		}
-	if (!c.nforms)
+	bool approot = false; /* an application root may hold only what its leaves share */
+	for (int i = 0; opt->docs && i < opt->nfiles && !c.nforms && !approot; i++)
+		approot = opt->docs[i] && opt->docs[i] != doc && vxml_app_root(opt->docs[i], opt, false) == doc;
+	if (!c.nforms && !approot)
 		diag_error(root->loc, "<vxml> holds no <form> or <menu>");
 	vx__node(&c, root, 0);
 }

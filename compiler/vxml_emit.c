@@ -22,6 +22,7 @@ typedef struct VEm {
 	char **slot_var;
 	int nslots, cap;
 	int nfn;
+	int lineoff;        /* CX_VX_APP_LINE while the application root's code is compiled */
 } VEm;
 
 static bool ve__is(Node *n, const char *tag)
@@ -172,7 +173,7 @@ static void ve__prompt(VEm *E, Fn *F, Node *n)
 		} else if (ve__is(k, "value")) { /* its value as text to speak */
 			Attr *ex = node_attr(k, "expr");
 			if (ex && ex->tree) {
-				fn_fail_semantic(F, "value", k->loc.line);
+				fn_fail_semantic(F, "value", k->loc.line + E->lineoff);
 				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__expr(F, ex), b));
 			}
 		} else if (ve__is(k, "break")) { /* silence in the prompt sequence (media.c's ?break=MS) */
@@ -266,7 +267,7 @@ static char *ve__args(VEm *E, Node *n)
 static void ve__element(VEm *E, Fn *F, Node *n)
 {
 	int up = fn_curline(F);
-	fn_fail_semantic(F, n->tag, n->loc.line);
+	fn_fail_semantic(F, n->tag, n->loc.line + E->lineoff);
 	fn_line(F, n->loc.line);
 	if (ve__is(n, "var")) {
 		Attr *name = node_attr(n, "name"), *expr = node_attr(n, "expr");
@@ -456,7 +457,7 @@ static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
 		char *cond = ve__cond(E, k);
 		char *b = ve__body(E, k, ve__is(k, "catch") ? "catch" : k->tag, false);
 		rows = xprintf("%s\t{.events = %s, .count = %d, .cond = %s, .body = %s, .line = %d},\n", rows,
-			       c_quote(events, strlen(events)), c ? atoi(c->value.s) : 1, cond, b, k->loc.line);
+			       c_quote(events, strlen(events)), c ? atoi(c->value.s) : 1, cond, b, k->loc.line + E->lineoff);
 		++*count;
 	}
 	if (!*count)
@@ -631,12 +632,54 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 {
 	VEm E0 = {.doc = doc}, *E = &E0;
 	E->g = gen_new(doc->src.path, opt);
-	Scope *docsc = E->sc = scope_new(NULL, SC_DOC);
-	scope_qualifier(docsc, SC_Q_DOCUMENT);
 	gen_slot_alloc(E->g, ve__hidden_slot, E);
+	/* an application root (VoiceXML 2.0 §1.5.2): its variables are the application scope, the
+	 * first slots; the document scope is inside it */
+	Doc *app = vxml_app_root(doc, opt, false);
+	Scope *appsc = NULL;
+	int napp = 0;
+	vxml_prop_app(app ? app->root : NULL);
+	if (app) {
+		E->sc = appsc = scope_new(NULL, SC_DOC);
+		scope_qualifier(appsc, SC_Q_APPLICATION);
+		E->scname = "application";
+		ve__names(E, app->root);
+		napp = E->nslots;
+	}
+	int ev_slot = app ? ve__slot(E, "_event") : 0, msg_slot = app ? ve__slot(E, "_message") : 0;
+	Scope *docsc = E->sc = scope_new(appsc, SC_DOC);
+	scope_qualifier(docsc, SC_Q_DOCUMENT);
+	E->scname = NULL;
 	Node *root = doc->root;
 	ve__names(E, root);
-	int ev_slot = ve__slot(E, "_event"), msg_slot = ve__slot(E, "_message");
+	if (!app) { /* the catches' _event and _message (the application's, with a root) */
+		ev_slot = ve__slot(E, "_event");
+		msg_slot = ve__slot(E, "_message");
+	}
+	char *app_init = "NULL", *app_catches = "NULL";
+	int napp_catches = 0;
+	FILE *alf = NULL;
+	char *alists = NULL;
+	size_t allen = 0;
+	if (app) { /* the root's <var>s, <script>s and catches, compiled in its scope */
+		E->sc = appsc;
+		E->lineoff = CX_VX_APP_LINE;
+		gen_path(E->g, app->src.path);
+		alf = open_memstream(&alists, &allen);
+		if (!alf)
+			diag_fatal("out of memory");
+		Fn *A = fn_new(E->g, appsc, FN_BODY, "app_init", app->root->loc.line);
+		for (Node *k = app->root->kids; k; k = k->next)
+			if (ve__is(k, "var") || ve__is(k, "script"))
+				ve__element(E, A, k);
+		fn_end(A);
+		app_init = "app_init";
+		app_catches = ve__catches(E, alf, app->root, &napp_catches);
+		fclose(alf);
+		gen_path(E->g, doc->src.path);
+		E->lineoff = 0;
+		E->sc = docsc;
+	}
 
 	/* document variables and scripts */
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, "init", root->loc.line);
@@ -726,22 +769,32 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	for (int i = 0; i < E->nslots; i++)
 		fprintf(out, ", %s", c_quote(E->slots[i], strlen(E->slots[i])));
 	fprintf(out, "};\n\n");
+	if (allen)
+		fprintf(out, "%s\n", alists);
 	if (llen)
 		fprintf(out, "%s\n", lists);
 	fprintf(out, "%s", tables);
-	fprintf(out, "static const cx_vx_form forms[] = {\n%s};\n\n", forms);
+	if (nforms) /* an application root may have none */
+		fprintf(out, "static const cx_vx_form forms[] = {\n%s};\n\n", forms);
 	fprintf(out, "const cx_vx_doc %s = {\n", sym);
 	fprintf(out, "\t.abi = %d,\n", CX_ABI_VERSION);
 	fprintf(out, "\t.name = %s,\n", c_quote(path, strlen(path)));
 	fprintf(out, "\t.nslots = %d,\n", CX_SLOT_FIRST_VAR + E->nslots);
 	fprintf(out, "\t.slot_names = slot_names,\n");
 	fprintf(out, "\t.init = init,\n");
-	fprintf(out, "\t.forms = forms,\n");
+	fprintf(out, "\t.forms = %s,\n", nforms ? "forms" : "NULL");
 	fprintf(out, "\t.nforms = %d,\n", nforms);
 	fprintf(out, "\t.catches = %s,\n", dc);
 	fprintf(out, "\t.ncatches = %d,\n", ndc);
 	fprintf(out, "\t.event_slot = %d,\n", ev_slot);
 	fprintf(out, "\t.message_slot = %d,\n", msg_slot);
+	if (app) {
+		fprintf(out, "\t.app = %s,\n", c_quote(app->src.path, strlen(app->src.path)));
+		fprintf(out, "\t.napp = %d,\n", napp);
+		fprintf(out, "\t.app_init = %s,\n", app_init);
+		fprintf(out, "\t.app_catches = %s,\n", app_catches);
+		fprintf(out, "\t.napp_catches = %d,\n", napp_catches);
+	}
 	fprintf(out, "};\n\n");
 	fprintf(out, "__attribute__((constructor)) static void register_dialog(void)\n{\n");
 	fprintf(out, "\tcx_vx_register(&%s);\n}\n", sym);

@@ -492,7 +492,8 @@ int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
 
 	if (!s)
 		cx_catch(X);
-	snprintf(why, sizeof(why), "%s (<%s> at %s:%d)", s ? s : "exception", elem, r->doc->name, line);
+	const char *file = line & CX_VX_APP_LINE && r->doc->app ? r->doc->app : r->doc->name;
+	snprintf(why, sizeof(why), "%s (<%s> at %s:%d)", s ? s : "exception", elem, file, line & ~CX_VX_APP_LINE);
 	cx_value m = cx_str_utf8(X, why, strlen(why));
 	if (cx_is_exc(m)) { /* out of memory: nothing can handle it */
 		cx_catch(X);
@@ -556,13 +557,13 @@ static void cx_vx__count(cx_vx_run *r, const char *ev)
 		}
 }
 
-/* §5.2.4: the catches of the item, the form and the document in that order (each in document
- * order) whose event matches and whose cond holds; the highest count not above its event's
- * counter wins, the first of them in the list. */
+/* §5.2.4: the catches of the item, the form, the document and its application root in that
+ * order (each in document order) whose event matches and whose cond holds; the highest count
+ * not above its event's counter wins, the first of them in the list. */
 static const cx_vx_catch *cx_vx__handler(cx_vx_run *r, const char *ev)
 {
-	const cx_vx_catch *lists[3] = {NULL, NULL, r->doc->catches}, *best = NULL;
-	uint32_t ns[3] = {0, 0, r->doc->ncatches};
+	const cx_vx_catch *lists[4] = {NULL, NULL, r->doc->catches, r->doc->app_catches}, *best = NULL;
+	uint32_t ns[4] = {0, 0, r->doc->ncatches, r->doc->napp_catches};
 
 	if (r->form >= 0) {
 		const cx_vx_form *f = &r->doc->forms[r->form];
@@ -573,7 +574,7 @@ static const cx_vx_catch *cx_vx__handler(cx_vx_run *r, const char *ev)
 			ns[0] = f->items[r->cur].ncatches;
 		}
 	}
-	for (int l = 0; l < 3; l++)
+	for (int l = 0; l < 4; l++)
 		for (uint32_t i = 0; i < ns[l]; i++) {
 			const cx_vx_catch *c = &lists[l][i];
 			int m = cx_vx__matches(c->events, ev);
@@ -1340,7 +1341,10 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 	if (err)
 		return err;
 	d->vx = r;
-	if (cx_vx__call(r, doc->init) != CX_GO && r->stop) {
+	int rc = cx_vx__call(r, doc->app_init); /* the application scope, then the document's */
+	if (!r->stop)
+		rc = cx_vx__call(r, doc->init);
+	if (rc != CX_GO && r->stop) {
 		mem_deref(r);
 		return EINVAL;
 	}
@@ -1439,7 +1443,9 @@ static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it)
 	cx_vxio_inherit(c, r);
 	r->child = c;
 	r->d->vx = c;
-	cx_vx__call(c, doc->init);
+	cx_vx__call(c, doc->app_init); /* a fresh application scope too */
+	if (!c->stop)
+		cx_vx__call(c, doc->init);
 	tmr_start(&c->t_go, 0, cx_vx__start_h, c);
 	return 0;
 thrown:
