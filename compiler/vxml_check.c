@@ -589,5 +589,8 @@ void vxml_check(Doc *doc, const Options *opt)
 		approot = opt->docs[i] && opt->docs[i] != doc && vxml_app_root(opt->docs[i], opt, false) == doc;
 	if (!c.nforms && !approot)
 		diag_error(root->loc, "<vxml> holds no <form> or <menu>");
+	Doc *app = vxml_app_root(doc, opt, false); /* its properties count (inputmodes) */
+	vxml_prop_app(app ? app->root : NULL);
 	vx__node(&c, root, 0);
+	vxml_prop_app(NULL);
 }
