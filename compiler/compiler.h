@@ -159,6 +159,7 @@ typedef struct Options {
 	const char *cc;           /* $CC or "cc" */
 	const char *const *files; /* every document given (a <subdialog src> names a .vxml of them) */
 	int nfiles;
+	Doc *const *docs;         /* their trees (NULL: failed to load), files' order */
 } Options;
 
 Doc *xml_load(const char *path);             /* NULL after diagnostics */
@@ -180,6 +181,9 @@ void constchk_doc(Doc *doc);
  * every expression; emit writes a `const cx_vx_doc <sym>` and registers it at start-up. */
 void vxml_check(Doc *doc, const Options *opt);
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt);
+/* <vxml application>: the application root document a leaf names (a .vxml given to ccxmlc that
+ * is no leaf itself); NULL without one. report: say what is wrong (once all are loaded). */
+Doc *vxml_app_root(Doc *leaf, const Options *opt, bool report);
 /* <field type>: its enum cx_vx_gram (digits: bounds in minlen/maxlen, 0: none); 0 unsupported. */
 int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report);
 /* vxml_io.c: <record> (and later the other side-trips). check: -1 not one of its elements,
@@ -197,9 +201,14 @@ Attr *vxml_prop(Node *n, const char *name);
 long vxml_prop_ms(Node *n, const char *name);
 bool vxml_prop_bargein(Node *prompt);
 bool vxml_prop_dtmf(Node *n);
+/* The application root's <vxml> whose properties come after the document's (NULL: none). */
+void vxml_prop_app(Node *approot);
 /* vxml_srgs.c: a field's SRGS grammars: -1 none (or an error, reported), 0 voice only, 1 DTMF;
  * with lf, their table `gram_K` (nodes), `gram_K_kids` and the root node are written. */
 int vxml_srgs(Node *field, FILE *lf, int k, char **nodes, char **kids, int *root);
+/* vxml_check.c: the silence of a <break> in ms (time, else strength's; docs/voicexml.md); -1
+ * when malformed (reported if report). */
+long vxml_break_ms(Node *n, bool report);
 /* vxml_io.c: "10s", "500ms" -> ms; -1 when malformed (reported). */
 long vxml_time(Attr *a);
 /* A form item: <block>, <field>, <record>, <transfer>, <subdialog>. */

@@ -64,6 +64,11 @@ Gen *gen_new(const char *path, const Options *opt)
 	return g;
 }
 
+void gen_path(Gen *g, const char *path)
+{
+	g->path = path;
+}
+
 void gen_slot_alloc(Gen *g, int (*cb)(void *arg, const char *name), void *arg)
 {
 	g->slot_alloc = cb;
@@ -1271,13 +1276,24 @@ static Res js__resolve(Fn *F, const char *name)
 static int js__qualifier(Fn *F, const char *name)
 {
 	int kind = !strcmp(name, "ccxml") ? SC_DOC : !strcmp(name, "transition") ? SC_TRANS :
-		   !strcmp(name, "document") ? SC_Q_DOCUMENT : !strcmp(name, "dialog") ? SC_Q_DIALOG : -1;
-	if (kind < 0 || js__resolve(F, name).k != R_GLOBAL)
+		   !strcmp(name, "document") ? SC_Q_DOCUMENT : !strcmp(name, "dialog") ? SC_Q_DIALOG :
+		   !strcmp(name, "application") ? SC_Q_APPLICATION : -1;
+	Res own = kind < 0 ? (Res){0} : js__resolve(F, name);
+	if (kind < 0 || (own.k != R_GLOBAL && !(kind == SC_Q_APPLICATION && own.c &&
+						 !strcmp(own.c, "X->slots[CX_SLOT_APPLICATION]"))))
 		return -1;
 	for (Scope *s = F->sc; s; s = s->up)
 		if (kind < SC_Q_DOCUMENT ? s->kind == kind && !s->qual : s->qual == kind)
 			return kind;
 	return -1;
+}
+
+/* js__qualifier for `name.prop`: `application.x` without an application variable x is the
+ * property of the application object (-1). */
+static int js__qualifier_of(Fn *F, const char *name, const char *prop)
+{
+	int kind = js__qualifier(F, name);
+	return kind == SC_Q_APPLICATION && js__resolve_in(F, prop, kind).k == R_GLOBAL ? -1 : kind;
 }
 
 static const char *js__sref(Fn *F, const char *s)
@@ -1378,7 +1394,8 @@ static Ref js__ref(Fn *F, TSNode n)
 	TSNode obj = js__unparen(ts_node_child_by_field_name(n, "object", 6));
 	int kind;
 	if (js__is(n, "member_expression") && js__is(obj, "identifier") &&
-	    (kind = js__qualifier(F, js__txt(F, obj))) >= 0) {
+	    (kind = js__qualifier_of(F, js__txt(F, obj),
+				     js__txt(F, ts_node_child_by_field_name(n, "property", 8)))) >= 0) {
 		/* ccxml.x, transition.x: the variable x of that scope, resolved here */
 		r.k = F_SCOPED;
 		r.res = js__resolve_in(F, js__txt(F, ts_node_child_by_field_name(n, "property", 8)), kind);
@@ -1445,7 +1462,8 @@ char *js_read_name(Fn *F, const char *dotted)
 	char *dot = strchr(s, '.');
 	if (dot)
 		*dot = 0;
-	int kind = dot ? js__qualifier(F, s) : -1;
+	char *prop = dot ? xstrndup(dot + 1, strcspn(dot + 1, ".")) : NULL;
+	int kind = dot ? js__qualifier_of(F, s, prop) : -1;
 	V v;
 	if (kind >= 0) { /* ccxml.x…, transition.x… */
 		char *k = dot + 1;
@@ -1486,7 +1504,7 @@ void js_store_name(Fn *F, const char *dotted, const char *v)
 		return;
 	}
 	*last = 0;
-	int kind = !strchr(s, '.') ? js__qualifier(F, s) : -1;
+	int kind = !strchr(s, '.') ? js__qualifier_of(F, s, last + 1) : -1;
 	if (kind >= 0) {
 		js__write_res(F, js__resolve_in(F, last + 1, kind), v);
 		return;

@@ -31,6 +31,9 @@ int gen_event_reads(const Gen *g, int *in_functions);
  * such objects are made at each evaluation. Used for regular-expression literals (ES3 7.8.5:
  * the literal is one RegExp object). */
 void gen_slot_alloc(Gen *g, int (*cb)(void *arg, const char *name), void *arg);
+/* The file the #line directives of the functions ended from now on name (another document's
+ * code compiled into this one: a VoiceXML application root's). */
+void gen_path(Gen *g, const char *path);
 /* A C string literal for s (escaped; trigraph-safe). */
 char *c_quote(const char *s, size_t len);
 
@@ -39,8 +42,10 @@ char *c_quote(const char *s, size_t len);
 enum { SC_DOC, SC_TRANS, SC_FUNC };
 Scope *scope_new(Scope *up, int kind);
 /* VoiceXML's document and dialog scopes (SC_DOC scopes of slots): `document.x`, `dialog.x`
- * name the x of that scope only. A scope with a qualifier is not `ccxml`'s. */
-enum { SC_Q_DOCUMENT = 10, SC_Q_DIALOG = 11 };
+ * name the x of that scope only. A scope with a qualifier is not `ccxml`'s. The application
+ * scope (an application root's variables): `application.x` is its x, or the property x of the
+ * runtime's application object (`lastresult$`) when it declares none. */
+enum { SC_Q_DOCUMENT = 10, SC_Q_DIALOG = 11, SC_Q_APPLICATION = 12 };
 void scope_qualifier(Scope *sc, int qual);
 /* Declares name in sc (no-op if there). For SC_DOC, slot is the X->slots index. */
 void scope_add(Scope *sc, const char *name, int slot);

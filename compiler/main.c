@@ -518,8 +518,10 @@ static int main__main(int argc, char **argv)
 	opt.nfiles = nfiles;
 	/* Front end for every document. */
 	Doc **docs = xcalloc((size_t)nfiles, sizeof(Doc *));
-	for (int i = 0; i < nfiles; i++) {
+	opt.docs = docs;
+	for (int i = 0; i < nfiles; i++)
 		docs[i] = xml_load(files[i]);
+	for (int i = 0; i < nfiles; i++) { /* all loaded: a .vxml's application root is known */
 		if (!docs[i])
 			continue;
 		if (main__ends(files[i], ".vxml")) {
@@ -530,6 +532,9 @@ static int main__main(int argc, char **argv)
 		esparse_doc(docs[i]);
 		constchk_doc(docs[i]);
 	}
+	for (int i = 0; i < nfiles; i++) /* application roots, once every document is loaded */
+		if (docs[i] && main__ends(files[i], ".vxml"))
+			vxml_app_root(docs[i], &opt, true);
 	if (!diag_errors)
 		warn_program(docs, nfiles);
 	if (diag_errors)

@@ -62,6 +62,7 @@ static const VElem vx__elems[] = {
 	{"return", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR},
 		{"namelist", VA_NAMES}}},
 	{"value", VP_PROMPT, 0, {{"expr", VA_EXPR | VA_REQ}}},
+	{"break", VP_PROMPT, 0, {{"time", 0}, {"strength", 0}}},
 	{"property", VP_VXML | VP_FORM | VP_FIELD | VP_MENU | VP_EXEC, 0, {{"name", VA_REQ}, {"value", VA_REQ}}},
 	{"meta", VP_VXML, 0, {{"name", 0}, {"content", 0}, {"http-equiv", 0}}},
 };
@@ -69,7 +70,7 @@ static const VElem vx__elems[] = {
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
 	"submit", "data",
-	"break", "initial", "object",
+	"initial", "object",
 	"link", "foreach", "mark", "option", "metadata",
 };
 
@@ -147,6 +148,39 @@ int vxml_builtin(Attr *type, int *minlen, int *maxlen, bool report)
 		return 0;
 	}
 	return CX_VX_DIGITS;
+}
+
+/* Section - <break> (SSML 1.0 §3.2.3) */
+
+long vxml_break_ms(Node *n, bool report)
+{
+	static const char *const names[] = {"none", "x-weak", "weak", "medium", "strong", "x-strong"};
+	static const long ms[] = {0, 100, 250, 500, 1000, 2000};
+	Attr *t = node_attr(n, "time"), *st = node_attr(n, "strength");
+	if (t) { /* time wins over strength (SSML 1.0) */
+		if (!report) {
+			char *end;
+			double v = strtod(t->value.s, &end);
+			return (long)(!strcmp(end, "ms") ? v : v * 1000);
+		}
+		long v = vxml_time(t);
+		if (v > CX_VX_BREAK_MAX_MS) {
+			diag_error(t->value.loc, "<break time='%s'>: a break lasts %ds at most", t->value.s,
+			           CX_VX_BREAK_MAX_MS / 1000);
+			return -1;
+		}
+		return v;
+	}
+	for (size_t i = 0; st && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(st->value.s, names[i]))
+			return ms[i];
+	if (st) {
+		if (report)
+			diag_error(st->value.loc, "<break strength='%s'>: want none, x-weak, weak, medium, strong or "
+			           "x-strong", st->value.s);
+		return -1;
+	}
+	return 500; /* neither: medium */
 }
 
 /* Section - The walk */
@@ -402,6 +436,43 @@ static void vx__subdialog(VChk *c, Node *n)
 		   "runs a compiled document; docs/voicexml.md)", src->value.s, (int)len, b);
 }
 
+/* Section - Application root documents (VoiceXML 2.0 §1.5.2) */
+
+Doc *vxml_app_root(Doc *leaf, const Options *opt, bool report)
+{
+	Attr *app = leaf->root && !strcmp(leaf->root->tag, "vxml") ? node_attr(leaf->root, "application") : NULL;
+	if (!app)
+		return NULL;
+	const char *b, *fb;
+	size_t len = vx__srcbase(app->value.s, &b);
+	for (int i = 0; opt->docs && i < opt->nfiles; i++) {
+		size_t flen = vx__srcbase(opt->files[i], &fb);
+		if (!(flen > 5 && flen == len && !strncmp(fb, b, len) && !strcmp(fb + flen - 5, ".vxml")))
+			continue;
+		Doc *root = opt->docs[i];
+		Attr *up = root && root->root ? node_attr(root->root, "application") : NULL;
+		if (root == leaf) {
+			if (report)
+				diag_error(app->value.loc, "<vxml application='%s'> names this document itself: an "
+				           "application root is another .vxml", app->value.s);
+			return NULL;
+		}
+		if (up) {
+			if (report)
+				diag_error(app->value.loc, "<vxml application='%s'>: '%.*s' is a leaf document itself "
+				           "(its application is '%s'), not an application root", app->value.s, (int)len, b,
+				           up->value.s);
+			return NULL;
+		}
+		return root && root->root && !strcmp(root->root->tag, "vxml") ? root : NULL;
+	}
+	if (report)
+		diag_error(app->value.loc, "<vxml application='%s'>: '%.*s' is not a .vxml given to ccxmlc (the "
+		           "application root document is compiled with its leaves; docs/voicexml.md)", app->value.s,
+		           (int)len, b);
+	return NULL;
+}
+
 /* <return>: a namelist, or an event (event/eventexpr) with at most one of message/messageexpr. */
 static void vx__return(Node *n)
 {
@@ -466,6 +537,8 @@ static void vx__node(VChk *c, Node *n, int ctx)
 	}
 	else if (!strcmp(n->tag, "throw"))
 		vx__throw(n);
+	else if (!strcmp(n->tag, "break"))
+		vxml_break_ms(n, true);
 	else if (!strcmp(n->tag, "subdialog"))
 		vx__subdialog(c, n);
 	else if (!strcmp(n->tag, "property"))
@@ -511,7 +584,13 @@ void vxml_check(Doc *doc, const Options *opt)
 					diag_error(id->value.loc, "a <form> or <menu> with id '%s' came before", id->value.s);
 			}
 		}
-	if (!c.nforms)
+	bool approot = false; /* an application root may hold only what its leaves share */
+	for (int i = 0; opt->docs && i < opt->nfiles && !c.nforms && !approot; i++)
+		approot = opt->docs[i] && opt->docs[i] != doc && vxml_app_root(opt->docs[i], opt, false) == doc;
+	if (!c.nforms && !approot)
 		diag_error(root->loc, "<vxml> holds no <form> or <menu>");
+	Doc *app = vxml_app_root(doc, opt, false); /* its properties count (inputmodes) */
+	vxml_prop_app(app ? app->root : NULL);
 	vx__node(&c, root, 0);
+	vxml_prop_app(NULL);
 }

@@ -3,8 +3,9 @@
  * prompts, <filled> and catch, per guard cond and per form initialiser, the item and form
  * tables and a `const cx_vx_doc` that registers itself before main (cx_vx_register). The
  * Form Interpretation Algorithm itself is runtime/vxml.c's. Expressions are compiled by js.c
- * as for CCXML; every variable of the document (document, form and form-item variables) is
- * a slot of the dialog's context (docs/voicexml.md: one scope in this version).
+ * as for CCXML; every variable of the document (document, form, form-item variables and those
+ * of the anonymous scopes of blocks, <filled>s and catches) is a slot of the dialog's context,
+ * resolved here (docs/voicexml.md, "Scopes are compiled").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ typedef struct VEm {
 	char **slot_var;
 	int nslots, cap;
 	int nfn;
+	int lineoff;        /* CX_VX_APP_LINE while the application root's code is compiled */
 } VEm;
 
 static bool ve__is(Node *n, const char *tag)
@@ -71,19 +73,25 @@ static void ve__slot_cb(void *arg, const char *name)
 	ve__slot(arg, name);
 }
 
+/* Does n run in an anonymous scope of its own (VoiceXML 2.0 §5.1.2: <block>, <filled>, catches)? */
+static bool ve__anon(Node *n)
+{
+	return ve__is(n, "block") || ve__is(n, "filled") || vxml_is_catch(n);
+}
+
 /* Every name n's subtree declares, in document order, into the current scope (the forms of
- * the document have scopes of their own). */
+ * the document and the anonymous scopes have scopes of their own). */
 static void ve__names(VEm *E, Node *n)
 {
 	for (Node *k = n->kids; k; k = k->next) {
-		if (ve__is(k, "form"))
+		if (ve__is(k, "form") || ve__anon(k))
 			continue;
 		Attr *name = node_attr(k, "name");
-		bool io = ve__is(k, "record") || ve__is(k, "transfer");
+		bool io = ve__is(k, "record") || ve__is(k, "transfer") || ve__is(k, "field");
 		if ((ve__is(k, "var") || vxml_is_item(k)) &&
 		    name && !strchr(name->value.s, '.'))
 			ve__slot(E, name->value.s);
-		if (io && name) /* its shadow variables (vxml_io.c) */
+		if (io && name) /* its shadow variables (name$: vxml_io.c, runtime/vxml.c) */
 			ve__slot(E, xprintf("%s$", name->value.s));
 		else if (ve__is(k, "script") && k->script)
 			js_hoisted(ts_tree_root_node(k->script), k->text.s, ve__slot_cb, E);
@@ -165,9 +173,13 @@ static void ve__prompt(VEm *E, Fn *F, Node *n)
 		} else if (ve__is(k, "value")) { /* its value as text to speak */
 			Attr *ex = node_attr(k, "expr");
 			if (ex && ex->tree) {
-				fn_fail_semantic(F, "value", k->loc.line);
+				fn_fail_semantic(F, "value", k->loc.line + E->lineoff);
 				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__expr(F, ex), b));
 			}
+		} else if (ve__is(k, "break")) { /* silence in the prompt sequence (media.c's ?break=MS) */
+			long ms = vxml_break_ms(k, false);
+			if (ms > 0)
+				ve__call(F, xprintf("cx_vx_prompt(X, \"?break=%ld\", CX_UNDEFINED, %d)", ms, b));
 		} else if (ve__is(k, "enumerate") && n->parent) { /* every choice of the menu */
 			for (Node *c = n->parent->kids; c; c = c->next) {
 				const char *key = ve__is(c, "choice") ? vxml_choice_dtmf(n->parent, c) : NULL;
@@ -255,7 +267,7 @@ static char *ve__args(VEm *E, Node *n)
 static void ve__element(VEm *E, Fn *F, Node *n)
 {
 	int up = fn_curline(F);
-	fn_fail_semantic(F, n->tag, n->loc.line);
+	fn_fail_semantic(F, n->tag, n->loc.line + E->lineoff);
 	fn_line(F, n->loc.line);
 	if (ve__is(n, "var")) {
 		Attr *name = node_attr(n, "name"), *expr = node_attr(n, "expr");
@@ -348,7 +360,15 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 	if (!any)
 		return "NULL";
 	char *name = xprintf("%s_%d", what, ++E->nfn);
+	Scope *up = E->sc;
+	int first = E->nslots;
+	if (!prompts_only && ve__anon(n)) { /* its anonymous scope: slots undefined at each entry */
+		E->sc = scope_new(up, SC_DOC);
+		ve__names(E, n);
+	}
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, n->loc.line);
+	for (int i = first; i < E->nslots; i++)
+		fn_out(F, "X->slots[%d /* %s */] = CX_UNDEFINED;", CX_SLOT_FIRST_VAR + i, E->slot_var[i]);
 	if (prompts_only) { /* tapered prompts (§4.1.6): the highest count not above the counter */
 		char *counts = xstrdup("");
 		int np = 0;
@@ -375,6 +395,7 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 		}
 	}
 	fn_end(F);
+	E->sc = up;
 	return name;
 }
 
@@ -436,7 +457,7 @@ static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
 		char *cond = ve__cond(E, k);
 		char *b = ve__body(E, k, ve__is(k, "catch") ? "catch" : k->tag, false);
 		rows = xprintf("%s\t{.events = %s, .count = %d, .cond = %s, .body = %s, .line = %d},\n", rows,
-			       c_quote(events, strlen(events)), c ? atoi(c->value.s) : 1, cond, b, k->loc.line);
+			       c_quote(events, strlen(events)), c ? atoi(c->value.s) : 1, cond, b, k->loc.line + E->lineoff);
 		++*count;
 	}
 	if (!*count)
@@ -492,6 +513,7 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	if (!type && ve__is(it, "field") && vxml_srgs(it, lf, ++E->nfn, &gnodes, &gkids, &groot) > 0)
 		gram = CX_VX_SRGS;
 	bool rec = ve__is(it, "record"), xfer = ve__is(it, "transfer");
+	int shadow = name && !ve__is(it, "subdialog") ? ve__slot(E, xprintf("%s$", vname)) : 0;
 	char *ri = rec ? vxml_io_record(lf, it, ve__slot(E, xprintf("%s$", vname)), ++E->nfn) : "NULL";
 	char *xi = xfer ? vxml_io_transfer(lf, E->g, E->sc, it, ve__slot(E, xprintf("%s$", vname)), ++E->nfn) : "NULL";
 	char *si = "NULL";
@@ -503,11 +525,11 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	}
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
-		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
+		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
 		ve__is(it, "subdialog") ? "CX_VX_SUBDIALOG" : "CX_VX_FIELD",
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
 		vxml_gram_names[gram], lo, hi, timeout,
-		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot);
+		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot, shadow);
 }
 
 /* The index of the form item named name (len bytes) among f's items, or -1. */
@@ -610,12 +632,54 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 {
 	VEm E0 = {.doc = doc}, *E = &E0;
 	E->g = gen_new(doc->src.path, opt);
-	Scope *docsc = E->sc = scope_new(NULL, SC_DOC);
-	scope_qualifier(docsc, SC_Q_DOCUMENT);
 	gen_slot_alloc(E->g, ve__hidden_slot, E);
+	/* an application root (VoiceXML 2.0 §1.5.2): its variables are the application scope, the
+	 * first slots; the document scope is inside it */
+	Doc *app = vxml_app_root(doc, opt, false);
+	Scope *appsc = NULL;
+	int napp = 0;
+	vxml_prop_app(app ? app->root : NULL);
+	if (app) {
+		E->sc = appsc = scope_new(NULL, SC_DOC);
+		scope_qualifier(appsc, SC_Q_APPLICATION);
+		E->scname = "application";
+		ve__names(E, app->root);
+		napp = E->nslots;
+	}
+	int ev_slot = app ? ve__slot(E, "_event") : 0, msg_slot = app ? ve__slot(E, "_message") : 0;
+	Scope *docsc = E->sc = scope_new(appsc, SC_DOC);
+	scope_qualifier(docsc, SC_Q_DOCUMENT);
+	E->scname = NULL;
 	Node *root = doc->root;
 	ve__names(E, root);
-	int ev_slot = ve__slot(E, "_event"), msg_slot = ve__slot(E, "_message");
+	if (!app) { /* the catches' _event and _message (the application's, with a root) */
+		ev_slot = ve__slot(E, "_event");
+		msg_slot = ve__slot(E, "_message");
+	}
+	char *app_init = "NULL", *app_catches = "NULL";
+	int napp_catches = 0;
+	FILE *alf = NULL;
+	char *alists = NULL;
+	size_t allen = 0;
+	if (app) { /* the root's <var>s, <script>s and catches, compiled in its scope */
+		E->sc = appsc;
+		E->lineoff = CX_VX_APP_LINE;
+		gen_path(E->g, app->src.path);
+		alf = open_memstream(&alists, &allen);
+		if (!alf)
+			diag_fatal("out of memory");
+		Fn *A = fn_new(E->g, appsc, FN_BODY, "app_init", app->root->loc.line);
+		for (Node *k = app->root->kids; k; k = k->next)
+			if (ve__is(k, "var") || ve__is(k, "script"))
+				ve__element(E, A, k);
+		fn_end(A);
+		app_init = "app_init";
+		app_catches = ve__catches(E, alf, app->root, &napp_catches);
+		fclose(alf);
+		gen_path(E->g, doc->src.path);
+		E->lineoff = 0;
+		E->sc = docsc;
+	}
 
 	/* document variables and scripts */
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, "init", root->loc.line);
@@ -705,22 +769,32 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	for (int i = 0; i < E->nslots; i++)
 		fprintf(out, ", %s", c_quote(E->slots[i], strlen(E->slots[i])));
 	fprintf(out, "};\n\n");
+	if (allen)
+		fprintf(out, "%s\n", alists);
 	if (llen)
 		fprintf(out, "%s\n", lists);
 	fprintf(out, "%s", tables);
-	fprintf(out, "static const cx_vx_form forms[] = {\n%s};\n\n", forms);
+	if (nforms) /* an application root may have none */
+		fprintf(out, "static const cx_vx_form forms[] = {\n%s};\n\n", forms);
 	fprintf(out, "const cx_vx_doc %s = {\n", sym);
 	fprintf(out, "\t.abi = %d,\n", CX_ABI_VERSION);
 	fprintf(out, "\t.name = %s,\n", c_quote(path, strlen(path)));
 	fprintf(out, "\t.nslots = %d,\n", CX_SLOT_FIRST_VAR + E->nslots);
 	fprintf(out, "\t.slot_names = slot_names,\n");
 	fprintf(out, "\t.init = init,\n");
-	fprintf(out, "\t.forms = forms,\n");
+	fprintf(out, "\t.forms = %s,\n", nforms ? "forms" : "NULL");
 	fprintf(out, "\t.nforms = %d,\n", nforms);
 	fprintf(out, "\t.catches = %s,\n", dc);
 	fprintf(out, "\t.ncatches = %d,\n", ndc);
 	fprintf(out, "\t.event_slot = %d,\n", ev_slot);
 	fprintf(out, "\t.message_slot = %d,\n", msg_slot);
+	if (app) {
+		fprintf(out, "\t.app = %s,\n", c_quote(app->src.path, strlen(app->src.path)));
+		fprintf(out, "\t.napp = %d,\n", napp);
+		fprintf(out, "\t.app_init = %s,\n", app_init);
+		fprintf(out, "\t.app_catches = %s,\n", app_catches);
+		fprintf(out, "\t.napp_catches = %d,\n", napp_catches);
+	}
 	fprintf(out, "};\n\n");
 	fprintf(out, "__attribute__((constructor)) static void register_dialog(void)\n{\n");
 	fprintf(out, "\tcx_vx_register(&%s);\n}\n", sym);

@@ -48,9 +48,18 @@ void vxml_prop_check(Node *n)
 	}
 }
 
+/* The <vxml> of the application root of the document being compiled (vxml_emit.c sets it). */
+static Node *vp__app;
+
+void vxml_prop_app(Node *approot)
+{
+	vp__app = approot;
+}
+
 Attr *vxml_prop(Node *n, const char *name)
 {
-	for (; n; n = n->parent) {
+	/* up to the document's <vxml>, then its application root's (lower precedence) */
+	for (; n; n = n->parent ? n->parent : n != vp__app ? vp__app : NULL) {
 		if (!vp__holder(n))
 			continue;
 		Attr *found = NULL;

@@ -1,7 +1,8 @@
 /*
  * media.c — audio of dialogs: how long a prompt plays (the WAV header, else the duration of the
  * `text=` part spoken by flite, cmu_us_kal 8 kHz built in) and the prompt itself as 8 kHz mono
- * PCM for RTP. Decoded prompts are shared between calls (cx_media_load's cache).
+ * PCM for RTP. Decoded prompts are shared between calls (cx_media_load's cache). The src
+ * "?break=MS" is MS milliseconds of silence (a VoiceXML <break>, at most CX_VX_BREAK_MAX_MS).
  */
 #include <speex/speex_resampler.h>
 #include "rt.h"
@@ -35,6 +36,22 @@ static int cx_media__unescape(char *s)
 	memcpy(s, d, strlen(d) + 1); /* never longer than its encoding */
 	mem_deref(d);
 	return 0;
+}
+
+/* Is src a break ("?break=MS", 0 < MS <= CX_VX_BREAK_MAX_MS)? 1 and *ms, or 0. */
+static int cx_media__break(const char *src, uint64_t *ms)
+{
+	const char *p = src + 7;
+	uint64_t v = 0;
+
+	if (strncmp(src, "?break=", 7) || !*p)
+		return 0;
+	for (; *p >= '0' && *p <= '9' && v <= CX_VX_BREAK_MAX_MS; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	if (*p || !v || v > CX_VX_BREAK_MAX_MS)
+		return 0;
+	*ms = v;
+	return 1;
 }
 
 static int cx_media__wav_ms(const char *path, uint64_t *ms)
@@ -206,6 +223,8 @@ int cx_media_duration(const char *root, const char *src, uint64_t *ms)
 
 	if (!src || !ms)
 		return EINVAL;
+	if (cx_media__break(src, ms))
+		return 0;
 	err = cx_media__split(root, src, &copy, &path, &text);
 	if (err)
 		return err;
@@ -424,6 +443,14 @@ int cx_media_load(const char *root, const char *src, int16_t **pcmp, size_t *np,
 
 	if (!src || !pcmp || !np)
 		return EINVAL;
+	uint64_t brk;
+	if (cx_media__break(src, &brk)) { /* silence: linear 0, G.711's quiet code */
+		*pcmp = mem_zalloc(brk * 8 * sizeof(int16_t), NULL);
+		*np = brk * 8;
+		if (tts)
+			*tts = 0;
+		return *pcmp ? 0 : ENOMEM;
+	}
 	err = cx_media__split(root, src, &copy, &path, &text);
 	if (err)
 		return err;

@@ -447,8 +447,8 @@ int cx_rt_random(void *p, size_t n);
 /* 1 when given equals secret; the time taken does not depend on where they differ. */
 int cx_rt_ct_eq(const char *secret, const char *given);
 
-/* media.c: duration of an audio src ("file.wav?text=…") in ms; ENOENT when neither the file
- * nor a text= part can be played. */
+/* media.c: duration of an audio src ("file.wav?text=…", or "?break=MS": MS ms of silence,
+ * 1..CX_VX_BREAK_MAX_MS) in ms; ENOENT when neither the file nor a text= part can be played. */
 int cx_media_duration(const char *root, const char *src, uint64_t *ms);
 /* media.c: the audio of src as 8 kHz mono samples (*pcmp: mem object, caller derefs): the WAV
  * (S16LE any rate/channels, or G.711) converted, else the text= part spoken by flite (*tts=1). */
@@ -614,7 +614,7 @@ typedef struct cx_vx_run cx_vx_run;
 const cx_vx_doc *cx_vx_find(const char *src);
 /* The provider's part: play a prompt, return how long it plays in ms (0 if it cannot be
  * played). src is a media src as cx_media_load reads it: "file.wav", "file.wav?text=…" (the
- * <audio> fallback text) or "?text=…" (TTS only). */
+ * <audio> fallback text), "?text=…" (TTS only) or "?break=MS" (a <break>: silence). */
 typedef uint64_t (cx_vx_play_h)(cx_engine *e, cx_dlg *d, const char *src, void *arg);
 /* Starts doc for dialog d (a mem object; deref stops it). dialog.started is the caller's. */
 int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg);

@@ -268,7 +268,9 @@ static void cx_vxio__xfer_done(cx_vxio *io, const cx_cval *fields)
 	const char *s = res && res->tag == CX_T_STR && res->s ? res->s : "unknown";
 	cx_value v = cx_str_utf8(X, s, strlen(s)), sh = cx_obj_new(X);
 	if (cx_is_exc(v) || cx_is_exc(sh) ||
-	    cx_define_cstr(X, sh, "duration", cx_num(dur && dur->tag == CX_T_NUM ? dur->n : 0), 0)) {
+	    cx_define_cstr(X, sh, "duration", cx_num(dur && dur->tag == CX_T_NUM ? dur->n : 0), 0) ||
+	    cx_define_cstr(X, sh, "inputmode", CX_UNDEFINED, 0) || /* no grammar ends a transfer here */
+	    cx_define_cstr(X, sh, "utterance", CX_UNDEFINED, 0)) {
 		cx_catch(X);
 		cx_vx_error(io->r, "error.noresource: out of memory", 1);
 		return;

@@ -210,7 +210,10 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
 		r->buf[0] = '\0';
 	}
 	r->play_end += ms;
-	cx_log_doc(r->d->sess->id, "vxml prompt", audio ? audio : t ? t : "");
+	if (audio && !strncmp(audio, "?break=", 7)) /* a <break> (media.c): its ms */
+		cx_log_doc(r->d->sess->id, "vxml break", audio + 7);
+	else
+		cx_log_doc(r->d->sess->id, "vxml prompt", audio ? audio : t ? t : "");
 	return CX_GO;
 }
 
@@ -370,6 +373,8 @@ int cx_vx_clear(cx_ctx *X, const char *name)
 		if (name && strcmp(f->items[i].name, name))
 			continue;
 		X->slots[f->items[i].slot] = CX_UNDEFINED;
+		if (f->items[i].shadow)
+			X->slots[f->items[i].shadow] = CX_UNDEFINED;
 		r->pcounts[i] = 0;
 		for (uint32_t k = 0; k < r->ncounters; k++) /* the item's counters start over */
 			if (r->counters[k].item == (int)i)
@@ -487,7 +492,8 @@ int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
 
 	if (!s)
 		cx_catch(X);
-	snprintf(why, sizeof(why), "%s (<%s> at %s:%d)", s ? s : "exception", elem, r->doc->name, line);
+	const char *file = line & CX_VX_APP_LINE && r->doc->app ? r->doc->app : r->doc->name;
+	snprintf(why, sizeof(why), "%s (<%s> at %s:%d)", s ? s : "exception", elem, file, line & ~CX_VX_APP_LINE);
 	cx_value m = cx_str_utf8(X, why, strlen(why));
 	if (cx_is_exc(m)) { /* out of memory: nothing can handle it */
 		cx_catch(X);
@@ -551,13 +557,13 @@ static void cx_vx__count(cx_vx_run *r, const char *ev)
 		}
 }
 
-/* §5.2.4: the catches of the item, the form and the document in that order (each in document
- * order) whose event matches and whose cond holds; the highest count not above its event's
- * counter wins, the first of them in the list. */
+/* §5.2.4: the catches of the item, the form, the document and its application root in that
+ * order (each in document order) whose event matches and whose cond holds; the highest count
+ * not above its event's counter wins, the first of them in the list. */
 static const cx_vx_catch *cx_vx__handler(cx_vx_run *r, const char *ev)
 {
-	const cx_vx_catch *lists[3] = {NULL, NULL, r->doc->catches}, *best = NULL;
-	uint32_t ns[3] = {0, 0, r->doc->ncatches};
+	const cx_vx_catch *lists[4] = {NULL, NULL, r->doc->catches, r->doc->app_catches}, *best = NULL;
+	uint32_t ns[4] = {0, 0, r->doc->ncatches, r->doc->napp_catches};
 
 	if (r->form >= 0) {
 		const cx_vx_form *f = &r->doc->forms[r->form];
@@ -568,7 +574,7 @@ static const cx_vx_catch *cx_vx__handler(cx_vx_run *r, const char *ev)
 			ns[0] = f->items[r->cur].ncatches;
 		}
 	}
-	for (int l = 0; l < 3; l++)
+	for (int l = 0; l < 4; l++)
 		for (uint32_t i = 0; i < ns[l]; i++) {
 			const cx_vx_catch *c = &lists[l][i];
 			int m = cx_vx__matches(c->events, ev);
@@ -710,8 +716,11 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 	r->noprompt = 0;
 	r->ncounters = 0; /* §5.2.2: entering a form resets its counters and its items' */
 	memset(r->pcounts, 0, f->nitems * sizeof(*r->pcounts));
-	for (uint32_t i = 0; i < f->nitems; i++)
+	for (uint32_t i = 0; i < f->nitems; i++) {
 		r->X->slots[f->items[i].slot] = CX_UNDEFINED;
+		if (f->items[i].shadow)
+			r->X->slots[f->items[i].shadow] = CX_UNDEFINED;
+	}
 	cx_vx__call(r, f->init);
 	if (!r->params)
 		return;
@@ -761,6 +770,7 @@ static int cx_vx__select(cx_vx_run *r)
 static void cx_vx__collect_end(cx_vx_run *r, int noinput);
 static int cx_vx__key(cx_vx_run *r, char key, int fed);
 static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp);
+static void cx_vx__shadow(cx_vx_run *r, const cx_vx_item *it, const char *digits, size_t n, cx_value interp);
 
 static void cx_vx__noinput_h(void *arg)
 {
@@ -1034,8 +1044,10 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 	else if (m > 0)
 		v = it->gram == CX_VX_BOOLEAN ? (r->buf[0] == '1' ? CX_TRUE : CX_FALSE) :
 			cx_str_utf8(r->X, r->buf, n);
-	if (m > 0 && !cx_is_exc(v))
+	if (m > 0 && !cx_is_exc(v)) {
 		cx_vx__lastresult(r, r->buf, n, v);
+		cx_vx__shadow(r, it, r->buf, n, v);
+	}
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	if (m <= 0) {
@@ -1247,6 +1259,27 @@ static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_val
 		cx_catch(X);
 }
 
+/* A field's shadow variables (VoiceXML 2.0 §2.3.1, 2.1 §2.5): name$.utterance (the keys),
+ * inputmode, confidence, interpretation; markname and marktime undefined (no <mark>). */
+static void cx_vx__shadow(cx_vx_run *r, const cx_vx_item *it, const char *digits, size_t n, cx_value interp)
+{
+	cx_ctx *X = r->X;
+	cx_value sh = cx_obj_new(X);
+
+	if (!it->shadow)
+		return;
+	cx_vx__def(X, &sh, "utterance", cx_str_utf8(X, digits, n));
+	cx_vx__def(X, &sh, "inputmode", cx_vx__strv(X, "dtmf"));
+	cx_vx__def(X, &sh, "confidence", cx_num(1));
+	cx_vx__def(X, &sh, "interpretation", interp);
+	cx_vx__def(X, &sh, "markname", CX_UNDEFINED);
+	cx_vx__def(X, &sh, "marktime", CX_UNDEFINED);
+	if (cx_is_exc(sh))
+		cx_catch(X);
+	else
+		X->slots[it->shadow] = sh;
+}
+
 static void cx_vx__start_h(void *arg)
 {
 	cx_vx_run *r = arg;
@@ -1308,7 +1341,10 @@ int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, c
 	if (err)
 		return err;
 	d->vx = r;
-	if (cx_vx__call(r, doc->init) != CX_GO && r->stop) {
+	int rc = cx_vx__call(r, doc->app_init); /* the application scope, then the document's */
+	if (!r->stop)
+		rc = cx_vx__call(r, doc->init);
+	if (rc != CX_GO && r->stop) {
 		mem_deref(r);
 		return EINVAL;
 	}
@@ -1407,7 +1443,9 @@ static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it)
 	cx_vxio_inherit(c, r);
 	r->child = c;
 	r->d->vx = c;
-	cx_vx__call(c, doc->init);
+	cx_vx__call(c, doc->app_init); /* a fresh application scope too */
+	if (!c->stop)
+		cx_vx__call(c, doc->init);
 	tmr_start(&c->t_go, 0, cx_vx__start_h, c);
 	return 0;
 thrown:

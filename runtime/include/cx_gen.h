@@ -258,6 +258,7 @@ typedef struct cx_vx_item {
 	const cx_vx_gnode *gnodes; /* gram CX_VX_SRGS: the grammar, its kids, its root node */
 	const uint32_t *gkids;
 	uint32_t groot;
+	uint32_t shadow;           /* field, record, transfer: the slot of name$ (0: none) */
 } cx_vx_item;
 
 /* <subdialog> (runtime/vxml.c): src "doc.vxml", "doc.vxml#id" or "#id" (NULL: srcexpr's
@@ -320,7 +321,20 @@ typedef struct cx_vx_doc {
 	uint32_t ncatches;
 	uint32_t event_slot;       /* _event and _message of catch handlers */
 	uint32_t message_slot;
+	/* <vxml application> (VoiceXML 2.0 §1.5.2): the application root's code compiled into
+	 * this leaf. Its variables are the slots CX_SLOT_FIRST_VAR .. + napp (the same for every
+	 * leaf of that root); its catches come after the document's; the lines of its code in
+	 * cx_vx_semantic carry CX_VX_APP_LINE. */
+	const char *app;           /* the root's .vxml path as given to ccxmlc, or NULL */
+	uint32_t napp;
+	cx_body_fn *app_init;      /* the root's <var>s and <script>s (NULL: none) */
+	const cx_vx_catch *app_catches;
+	uint32_t napp_catches;
 } cx_vx_doc;
+#define CX_VX_APP_LINE 0x1000000
+
+/* A <break> is the prompt "?break=MS" (MS ms of silence, media.c), at most this long. */
+#define CX_VX_BREAK_MAX_MS 60000
 
 /* Generated code registers each compiled dialog before main runs. */
 void cx_vx_register(const cx_vx_doc *d);

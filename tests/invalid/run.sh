@@ -2,7 +2,8 @@
 # tests/invalid/run.sh CCXMLC — every NAME.ccxml here must fail to compile with exactly the
 # diagnostics in NAME.err on stderr, exit status 1, and no output file.
 # Optional NAME.flags holds extra command-line flags. A NAME.vxml is compiled as the dialog of
-# vxml-host/host.ccxml (a valid document) and must fail the same way. nesting.sh adds the generated deep-nesting
+# vxml-host/host.ccxml (a valid document) and must fail the same way; NAME.more lists more
+# documents given after it (in vxml-host/). nesting.sh adds the generated deep-nesting
 # cases (one more test here). Prints one line per failure and a summary;
 # exits 1 if anything failed.
 #   tests/invalid/run.sh build/ccxmlc        (paths may be relative to the current directory)
@@ -25,11 +26,12 @@ for src in *.ccxml *.vxml; do
 	name=${src%.*}
 	host=
 	case $src in *.vxml) host=vxml-host/host.ccxml ;; esac
-	flags=
+	flags= more=
 	[ -f "$name.flags" ] && flags=$(cat "$name.flags")
+	[ -f "$name.more" ] && more=$(cat "$name.more")
 	rm -f "$tmp/out"
 	# shellcheck disable=SC2086
-	timeout 20 "$cc" $flags -o "$tmp/out" $host "$src" >"$tmp/stdout" 2>"$tmp/stderr"
+	timeout 20 "$cc" $flags -o "$tmp/out" $host "$src" $more >"$tmp/stdout" 2>"$tmp/stderr"
 	rc=$?
 	why=
 	if [ $rc -ne 1 ]; then

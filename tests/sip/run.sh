@@ -83,7 +83,7 @@ compile "$ROOT/examples/outbound/step5.ccxml" "$W/step5"
 compile "$T/out.ccxml" "$W/out"
 compile "$T/in.ccxml" "$W/in"
 compile "$T/refer.ccxml" "$W/refer"
-compile "$T/vxml.ccxml" "$W/vxml" "$T/pin.vxml" "$T/menu.vxml"
+compile "$T/vxml.ccxml" "$W/vxml" "$T/pin.vxml" "$T/menu.vxml" "$T/brk.vxml"
 
 # Section - baresip (tests 1 and 2)
 
@@ -211,6 +211,24 @@ if why=$(has "$W/menu.out" "DIALOG STARTED" "DTMF 9" "VXML NOMATCH" "DTMF 2" "VX
 	ok "VoiceXML menu over SIP: 9 is a nomatch the menu catches, 2 takes the second choice"
 else
 	bad "VoiceXML menu over SIP" "$why" "$W/menu.out" "$W/menu.err" "$W/ctrl-menu.out"
+fi
+# 2e. A VoiceXML <break> over SIP: 2 s of silence in a bargein="false" prompt (the call's RTP
+# player sends it); the keys pressed during it (1 from 0.3 s on, then one every 0.3-0.4 s) are
+# dropped, the first after it (5 to 9, as baresip's tones last) fills the field.
+# baresip received the break itself: 2 s of RTP (about 100 packets; a call sends nothing while
+# no prompt plays), its statistics at the end of the call.
+callee brk 1234567890 5000 vxml --values "dlg=brk.vxml"
+sleep 0.3
+rx=$(grep -E '^packets:' "$BOUT" | tail -1 | awk '{print $3}')
+if why=$(has "$W/brk.out" "DIALOG STARTED" "vxml break: 2000" "vxml key dropped (bargein false): 1" \
+		"vxml key dropped (bargein false): 3" "DISCONNECTED trigger=local") &&
+	why="no key 5-9 in dialog.exit" && grep -Eq 'DIALOG EXIT values=\{"key":"[5-9]"\}' "$W/brk.out" &&
+	why="baresip received ${rx:-no} RTP packets, expected 90..110 (2 s of silence)" &&
+	[ -n "$rx" ] && [ "$rx" -ge 90 ] && [ "$rx" -le 110 ] &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/brk.err"; then
+	ok "VoiceXML <break> over SIP: $rx RTP packets of silence, the keys during it dropped, the next one taken"
+else
+	bad "VoiceXML <break> over SIP" "$why" "$W/brk.out" "$W/brk.err" "$W/ctrl-brk.out"
 fi
 # 2d. SIP over TLS (--sip-tls-cert): the INVITE to baresip's TLS port (P+1, its only listener
 # there) with ;transport=tls, a prompt plays, a digit comes back, baresip's BYE reaches our TLS
