@@ -159,6 +159,8 @@ typedef struct Options {
 	const char *cc;           /* $CC or "cc" */
 	const char *const *files; /* every document given (a <subdialog src> names a .vxml of them) */
 	int nfiles;
+	bool fetched;             /* --shared of one .vxml: a document fetched at run time (its
+				   * relative URIs are resolved against its URL then) */
 } Options;
 
 Doc *xml_load(const char *path);             /* NULL after diagnostics */

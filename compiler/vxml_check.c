@@ -55,7 +55,8 @@ static const VElem vx__elems[] = {
 	{"exit", VP_EXEC, 0, {{"expr", VA_EXPR}, {"namelist", VA_NAMES}}},
 	{"disconnect", VP_EXEC, 0, {{NULL, 0}}},
 	{"reprompt", VP_EXEC, 0, {{NULL, 0}}},
-	{"goto", VP_EXEC, 0, {{"next", 0}, {"expr", VA_EXPR}, {"nextitem", 0}, {"expritem", VA_EXPR}}},
+	{"goto", VP_EXEC, 0, {{"next", 0}, {"expr", VA_EXPR}, {"nextitem", 0}, {"expritem", VA_EXPR},
+		{"fetchtimeout", 0}}},
 	{"subdialog", VP_FORM, VP_FIELD | VP_SUB, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"src", 0},
 		{"srcexpr", VA_EXPR}, {"namelist", VA_NAMES}}},
 	{"param", VP_SUB, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"value", 0}}},
@@ -234,6 +235,25 @@ static void vx__target(VChk *c, Node *n, Attr *a)
 	           a->name, a->value.s, a->value.s + 1);
 }
 
+static size_t vx__srcbase(const char *s, const char **base);
+
+/* A document URI (not "#id") of <goto next>, <subdialog src> or <submit next>: a .vxml given
+ * to ccxmlc, an http(s) URI (fetched at run time, runtime/vxfetch.c), or any relative URI in
+ * a document that is itself fetched at run time (resolved against its URL then). */
+static bool vx__docuri(VChk *c, const char *s)
+{
+	const char *b, *fb;
+	size_t len = vx__srcbase(s, &b);
+	if (c->opt->fetched || !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8))
+		return true;
+	for (int i = 0; i < c->opt->nfiles; i++) {
+		size_t flen = vx__srcbase(c->opt->files[i], &fb);
+		if (flen > 5 && flen == len && !strncmp(fb, b, len) && !strcmp(fb + flen - 5, ".vxml"))
+			return true;
+	}
+	return false;
+}
+
 /* Exactly one of next/expr/nextitem/expritem; next names a form or menu, nextitem an item of
  * the enclosing form. */
 static void vx__goto(VChk *c, Node *n)
@@ -243,8 +263,14 @@ static void vx__goto(VChk *c, Node *n)
 		diag_error(n->loc, "<goto> needs exactly one of 'next', 'expr', 'nextitem' and 'expritem'");
 		return;
 	}
-	if (a)
+	if (a && a->value.s[0] != '#' && !vx__docuri(c, a->value.s))
+		diag_error(a->value.loc, "<goto next='%s'>: not a .vxml given to ccxmlc nor an http(s) URI "
+			   "(a relative URI is fetched only from a document fetched at run time; "
+			   "docs/voicexml.md)", a->value.s);
+	else if (a && a->value.s[0] == '#')
 		vx__target(c, n, a);
+	if (a && node_attr(n, "fetchtimeout"))
+		(void)vxml_time(node_attr(n, "fetchtimeout"));
 	if (!item)
 		return;
 	Node *f = n->parent;
@@ -391,15 +417,12 @@ static void vx__subdialog(VChk *c, Node *n)
 		vx__target(c, n, src);
 		return;
 	}
-	const char *b, *fb;
+	const char *b;
 	size_t len = vx__srcbase(src->value.s, &b);
-	for (int i = 0; i < c->opt->nfiles; i++) {
-		size_t flen = vx__srcbase(c->opt->files[i], &fb);
-		if (flen > 5 && flen == len && !strncmp(fb, b, len) && !strcmp(fb + flen - 5, ".vxml"))
-			return;
-	}
-	diag_error(src->value.loc, "<subdialog src='%s'>: '%.*s' is not a .vxml given to ccxmlc (a subdialog "
-		   "runs a compiled document; docs/voicexml.md)", src->value.s, (int)len, b);
+	if (!vx__docuri(c, src->value.s))
+		diag_error(src->value.loc, "<subdialog src='%s'>: '%.*s' is not a .vxml given to ccxmlc nor an "
+			   "http(s) URI (a relative URI is fetched only from a document fetched at run time; "
+			   "docs/voicexml.md)", src->value.s, (int)len, b);
 }
 
 /* <return>: a namelist, or an event (event/eventexpr) with at most one of message/messageexpr. */

@@ -299,9 +299,15 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 		ve__exit(E, F, n, "cx_vx_return", xprintf("%s, %s", ev_v, m_v));
 	} else if (ve__is(n, "goto")) {
 		Attr *next = node_attr(n, "next"), *ex = node_attr(n, "expr"), *item = node_attr(n, "nextitem");
-		Attr *exitem = node_attr(n, "expritem");
-		if (next)
+		Attr *exitem = node_attr(n, "expritem"), *ft = node_attr(n, "fetchtimeout");
+		long ms = ft ? vxml_time(ft) : 0;
+		if (next && next->value.s[0] == '#')
 			fn_out(F, "return cx_vx_goto(X, %s);", c_quote(next->value.s + 1, strlen(next->value.s + 1)));
+		else if (next) /* another document: compiled in, or fetched (runtime/vxfetch.c) */
+			fn_out(F, "return cx_vx_goto_fetch(X, %s, %ld);", ve__text(E, F, next->value.s, next->value.len),
+			       ms < 0 ? 0 : ms);
+		else if (ex && ex->tree && ft)
+			fn_out(F, "return cx_vx_goto_fetch(X, %s, %ld);", ve__expr(F, ex), ms < 0 ? 0 : ms);
 		else if (ex && ex->tree)
 			fn_out(F, "return cx_vx_goto_uri(X, %s);", ve__expr(F, ex));
 		else if (item)

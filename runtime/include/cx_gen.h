@@ -308,6 +308,9 @@ int cx_vx_taper(cx_ctx *X, const int *counts, int n);
 /* <goto expr>: a "#id" of this document; <goto nextitem/expritem>: an item of the form. */
 int cx_vx_goto_uri(cx_ctx *X, cx_value uri);
 int cx_vx_goto_item(cx_ctx *X, cx_value name);
+/* <goto next/expr> to another document (compiled in, else fetched at run time within
+ * timeout_ms, 0: the default; runtime/vxfetch.c); a "#id" as cx_vx_goto_uri. */
+int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, uint32_t timeout_ms);
 int cx_vx_disconnect(cx_ctx *X);
 int cx_vx_reprompt(cx_ctx *X);
 /* <clear>: the form item `name` (NULL: every item of the form) is undefined again and its
