@@ -226,12 +226,13 @@ static char *ve__args(VEm *E, Node *n)
 	char *name = xprintf("args_%d", ++E->nfn);
 	Fn *F = fn_new(E->g, E->sc, FN_COND, name, n->loc.line);
 	char *names = xstrdup(""), *vals = xstrdup("");
+	int nv = 0;
 	for (int j = 0; nl && j < nl->nnames; j++) { /* namelist variables pass as params (docs/voicexml.md) */
 		fn_line(F, nl->loc.line);
 		char *t = fn_temp(F);
 		fn_out(F, "cx_value %s = %s;", t, js_read_name(F, nl->names[j]));
 		names = xprintf("%s%s, ", names, c_quote(nl->names[j], strlen(nl->names[j])));
-		vals = xprintf("%s%s, ", vals, t);
+		vals = xprintf("%s vals[%d] = %s;", vals, nv++, t);
 	}
 	for (Node *k = n->kids; k; k = k->next) {
 		if (!ve__is(k, "param"))
@@ -243,10 +244,12 @@ static char *ve__args(VEm *E, Node *n)
 		char *t = fn_temp(F);
 		fn_out(F, "cx_value %s = %s;", t, ex ? ve__expr(F, ex) : ve__text(E, F, lit->value.s, lit->value.len));
 		names = xprintf("%s%s, ", names, c_quote(pn->value.s, pn->value.len));
-		vals = xprintf("%s%s, ", vals, t);
+		vals = xprintf("%s vals[%d] = %s;", vals, nv++, t);
 	}
 	fn_out(F, "static const char *const names[] = {%sNULL};", names);
-	fn_out(F, "cx_value vals[] = {%sCX_UNDEFINED};", vals);
+	/* assigned one by one: tcc (what documents fetched at run time are compiled with) does
+	 * not take struct values as an automatic array's initializers */
+	fn_out(F, "cx_value vals[%d];%s", nv + 1, vals);
 	fn_out(F, "return cx_vx_args(X, (int)(sizeof(names) / sizeof(names[0])) - 1, names, vals);");
 	fn_end(F);
 	return name;
