@@ -59,6 +59,8 @@ static const VElem vx__elems[] = {
 		{"fetchtimeout", 0}}},
 	{"subdialog", VP_FORM, VP_FIELD | VP_SUB, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"src", 0},
 		{"srcexpr", VA_EXPR}, {"namelist", VA_NAMES}}},
+	{"submit", VP_EXEC, 0, {{"next", 0}, {"expr", VA_EXPR}, {"namelist", VA_NAMES}, {"method", 0},
+		{"enctype", 0}, {"fetchtimeout", 0}}},
 	{"param", VP_SUB, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"value", 0}}},
 	{"return", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR},
 		{"namelist", VA_NAMES}}},
@@ -69,7 +71,7 @@ static const VElem vx__elems[] = {
 
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
-	"submit", "data",
+	"data",
 	"break", "initial", "object",
 	"link", "foreach", "mark", "option", "metadata",
 };
@@ -425,6 +427,29 @@ static void vx__subdialog(VChk *c, Node *n)
 			   "docs/voicexml.md)", src->value.s, (int)len, b);
 }
 
+/* <submit> (VoiceXML 2.0 §5.3.8): one of next/expr, next a document URI; method get or post;
+ * enctype application/x-www-form-urlencoded or multipart/form-data; fetchtimeout a time. */
+static void vx__submit(VChk *c, Node *n)
+{
+	Attr *next = node_attr(n, "next"), *m = node_attr(n, "method"), *et = node_attr(n, "enctype");
+	if (!next == !node_attr(n, "expr"))
+		diag_error(n->loc, "<submit> needs exactly one of 'next' and 'expr'");
+	else if (next && (next->value.s[0] == '#' || !vx__docuri(c, next->value.s)))
+		diag_error(next->value.loc, "<submit next='%s'>: not a .vxml given to ccxmlc nor an http(s) URI "
+			   "(a relative URI is fetched only from a document fetched at run time; "
+			   "docs/voicexml.md)", next->value.s);
+	if (m && strcmp(m->value.s, "get") && strcmp(m->value.s, "post"))
+		diag_error(m->value.loc, "<submit method='%s'>: get or post", m->value.s);
+	if (et && strcmp(et->value.s, "application/x-www-form-urlencoded") &&
+	    strcmp(et->value.s, "multipart/form-data"))
+		diag_error(et->value.loc, "<submit enctype='%s'>: application/x-www-form-urlencoded or "
+			   "multipart/form-data", et->value.s);
+	else if (et && !strcmp(et->value.s, "multipart/form-data") && (!m || strcmp(m->value.s, "post")))
+		diag_error(et->value.loc, "<submit enctype='multipart/form-data'> needs method='post'");
+	if (node_attr(n, "fetchtimeout"))
+		(void)vxml_time(node_attr(n, "fetchtimeout"));
+}
+
 /* <return>: a namelist, or an event (event/eventexpr) with at most one of message/messageexpr. */
 static void vx__return(Node *n)
 {
@@ -491,6 +516,8 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		vx__throw(n);
 	else if (!strcmp(n->tag, "subdialog"))
 		vx__subdialog(c, n);
+	else if (!strcmp(n->tag, "submit"))
+		vx__submit(c, n);
 	else if (!strcmp(n->tag, "property"))
 		vxml_prop_check(n);
 	else if (!strcmp(n->tag, "return"))

@@ -214,6 +214,54 @@ static void ve__exit(VEm *E, Fn *F, Node *n, const char *call, const char *rest)
 	fn_out(F, "}");
 }
 
+/* <submit> (runtime/vxml.c, "Other documents"): its namelist, by default the named input items
+ * of its form (VoiceXML 2.0 §5.3.8), with a flag per name for a <record> item of the form (a
+ * file part of a multipart/form-data body). */
+static void ve__submit(VEm *E, Fn *F, Node *n)
+{
+	Attr *nl = node_attr(n, "namelist"), *next = node_attr(n, "next"), *ex = node_attr(n, "expr");
+	Attr *m = node_attr(n, "method"), *et = node_attr(n, "enctype"), *ft = node_attr(n, "fetchtimeout");
+	Node *form = n->parent;
+	while (form && strcmp(form->tag, "form"))
+		form = form->parent;
+	const char **names = xcalloc(64 + (nl && nl->nnames > 0 ? (size_t)nl->nnames : 0), sizeof(char *));
+	int nn = 0;
+	if (nl) {
+		for (int j = 0; j < nl->nnames; j++)
+			names[nn++] = nl->names[j];
+	} else {
+		for (Node *k = form ? form->kids : NULL; k && nn < 64; k = k->next) {
+			Attr *name = node_attr(k, "name");
+			if (name && vxml_is_item(k) && !ve__is(k, "block"))
+				names[nn++] = name->value.s;
+		}
+	}
+	int k = ++E->nfn;
+	char *ns = xstrdup(""), *rs = xstrdup("");
+	for (int j = 0; j < nn; j++) {
+		bool rec = false;
+		for (Node *it = form ? form->kids : NULL; it; it = it->next) {
+			Attr *name = node_attr(it, "name");
+			rec |= ve__is(it, "record") && name && !strcmp(name->value.s, names[j]);
+		}
+		ns = xprintf("%s%s, ", ns, c_quote(names[j], strlen(names[j])));
+		rs = xprintf("%s%d, ", rs, rec);
+	}
+	char *uri = next ? ve__text(E, F, next->value.s, next->value.len) : ve__expr(F, ex);
+	long ms = ft ? vxml_time(ft) : 0;
+	fn_out(F, "{");
+	fn_indent(F, 1);
+	fn_out(F, "static const char *const n%d[] = {%sNULL};", k, ns);
+	fn_out(F, "static const unsigned char r%d[] = {%s0};", k, rs);
+	fn_out(F, "cx_value v%d[%d];", k, nn + 1);
+	for (int j = 0; j < nn; j++)
+		fn_out(F, "v%d[%d] = %s;", k, j, js_read_name(F, names[j]));
+	fn_out(F, "return cx_vx_submit(X, %s, %d, n%d, v%d, r%d, %d, %d, %ld);", uri, nn, k, k, k,
+	       m && !strcmp(m->value.s, "post"), et && !strcmp(et->value.s, "multipart/form-data"), ms < 0 ? 0 : ms);
+	fn_indent(F, -1);
+	fn_out(F, "}");
+}
+
 /* A function returning the object of a <subdialog>'s <param>s and namelist ("NULL": none). */
 static char *ve__args(VEm *E, Node *n)
 {
@@ -317,6 +365,8 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 			fn_out(F, "return cx_vx_goto_item(X, %s);", ve__text(E, F, item->value.s, item->value.len));
 		else if (exitem && exitem->tree)
 			fn_out(F, "return cx_vx_goto_item(X, %s);", ve__expr(F, exitem));
+	} else if (ve__is(n, "submit")) {
+		ve__submit(E, F, n);
 	} else if (ve__is(n, "disconnect")) {
 		fn_out(F, "return cx_vx_disconnect(X);");
 	} else if (ve__is(n, "reprompt")) {

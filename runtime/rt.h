@@ -591,6 +591,12 @@ int cx_vxf_load(cx_engine *e, const cx_vx_doc *base, const char *uri, const char
 /* The VoiceXML document dialog d runs: the one fetched for it, else the compiled-in one its
  * src names, or NULL. */
 const cx_vx_doc *cx_vx_dlgdoc(const cx_dlg *d);
+/* vxfetch.c: the namelist fields (an object; names[k] with rec[k] set is a <record> item: its
+ * WAV under --record-dir goes as a file part, audio/x-wav) as a multipart/form-data body in a
+ * new *mbp, its Content-Type in ctype; why on error. */
+int cx_vxf_multipart(cx_engine *e, const cx_cval *fields, const char *const *names,
+		     const unsigned char *rec, int n, struct mbuf **mbp, char *ctype, size_t csz,
+		     char *why, size_t sz);
 /* obj (its le unlinked by its destructor) is dereferenced with the engine unless gone before */
 void cx_doccomp_hold(cx_engine *e, struct le *le, void *obj);
 /* prompt.c: Cache-Control -> fresh until (cx_cdr_now_ms() time), 0: revalidate each time */
@@ -602,6 +608,8 @@ int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
 		  const char *const *hdrs, size_t max, FILE *out, cx_curl_get_h *geth, void *arg);
 /* An object's fields (a namelist), flattened with dotted names, as "a=1&b.c=2" appended to mb. */
 int cx_curl_form(struct mbuf *mb, const cx_cval *fields);
+/* A namelist field's value as text (ES's ToString of a number, written into num), as posted. */
+const char *cx_curl_sval(const cx_cval *v, char num[40]);
 int cx_curl_json(cx_engine *e, const char *url, const struct mbuf *body, cx_curl_done_h *doneh,
 		 void *arg);
 

@@ -113,3 +113,112 @@ const cx_vx_doc *cx_vx_dlgdoc(const cx_dlg *d)
 {
 	return d->vxdoc ? d->vxdoc : cx_vx_find(d->src);
 }
+
+/* Section - <submit enctype="multipart/form-data"> */
+
+enum { CX_VXF_MAXFILE = 16 << 20 };   /* bytes of one recording sent */
+
+/* "name" in a part header: quotes and line ends would end it early */
+static int cx_vxf__hname(struct mbuf *mb, const char *s)
+{
+	int err = 0;
+
+	for (; *s && !err; s++)
+		err = *s == '"' ? mbuf_write_str(mb, "%22") : (*s == '\r' || *s == '\n') ?
+			0 : mbuf_write_u8(mb, (uint8_t)*s);
+	return err;
+}
+
+/* The recording `file` (a name under --record-dir, as <record> gave it) as a part. */
+static int cx_vxf__file(cx_engine *e, struct mbuf *mb, const char *file, char *why, size_t sz)
+{
+	char *path = NULL;
+	FILE *f;
+	size_t n;
+	char buf[8192];
+	int err = 0;
+
+	if (!e->record_dir || !*file || strchr(file, '/') || file[0] == '.') {
+		snprintf(why, sz, "'%.200s' is not a recording under --record-dir", file);
+		return EINVAL;
+	}
+	if (re_sdprintf(&path, "%s/%s", e->record_dir, file))
+		return ENOMEM;
+	f = fopen(path, "rb");
+	mem_deref(path);
+	if (!f) {
+		snprintf(why, sz, "recording '%.200s': %s", file, strerror(errno));
+		return errno;
+	}
+	while (!err && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (mb->end + n > CX_VXF_MAXFILE + (size_t)64 * 1024) {
+			snprintf(why, sz, "recording '%.200s' is larger than %d bytes", file, CX_VXF_MAXFILE);
+			err = EFBIG;
+		} else {
+			err = mbuf_write_mem(mb, (uint8_t *)buf, n);
+		}
+	}
+	fclose(f);
+	return err;
+}
+
+static int cx_vxf__parts(cx_engine *e, struct mbuf *mb, const char *bnd, const char *key,
+			 const cx_cval *v, int rec, int depth, char *why, size_t sz)
+{
+	char num[40];
+	const char *sval;
+	int err = 0;
+
+	if (v && v->tag == CX_T_OBJ) {
+		for (uint32_t i = 0; depth <= CX_RT_COPY_DEPTH && i < v->nkids && !err; i++) {
+			char *k = NULL;
+			if (re_sdprintf(&k, "%s.%s", key, v->keys[i]))
+				return ENOMEM;
+			err = cx_vxf__parts(e, mb, bnd, k, v->kids[i], 0, depth + 1, why, sz);
+			mem_deref(k);
+		}
+		return err;
+	}
+	sval = cx_curl_sval(v, num);
+	err = mbuf_printf(mb, "--%s\r\nContent-Disposition: form-data; name=\"", bnd);
+	err = err ? err : cx_vxf__hname(mb, key);
+	if (!err && rec) {
+		err = mbuf_write_str(mb, "\"; filename=\"");
+		err = err ? err : cx_vxf__hname(mb, sval);
+		err = err ? err : mbuf_write_str(mb, "\"\r\nContent-Type: audio/x-wav\r\n\r\n");
+		err = err ? err : cx_vxf__file(e, mb, sval, why, sz);
+	} else if (!err) {
+		err = mbuf_printf(mb, "\"\r\n\r\n%s", sval);
+	}
+	return err ? err : mbuf_write_str(mb, "\r\n");
+}
+
+int cx_vxf_multipart(cx_engine *e, const cx_cval *fields, const char *const *names,
+		     const unsigned char *rec, int n, struct mbuf **mbp, char *ctype, size_t csz,
+		     char *why, size_t sz)
+{
+	struct mbuf *mb = mbuf_alloc(1024);
+	char bnd[40];
+	int err = mb ? 0 : ENOMEM;
+
+	snprintf(bnd, sizeof(bnd), "ccxmlc-%016llx", (unsigned long long)rand_u64());
+	snprintf(ctype, csz, "multipart/form-data; boundary=%s", bnd);
+	why[0] = 0;
+	for (uint32_t i = 0; !err && fields && fields->tag == CX_T_OBJ && i < fields->nkids; i++) {
+		int r = 0;
+		for (int k = 0; k < n; k++)
+			if (!strcmp(names[k], fields->keys[i]))
+				r = rec[k];
+		err = cx_vxf__parts(e, mb, bnd, fields->keys[i], fields->kids[i], r, 0, why, sz);
+	}
+	if (!err)
+		err = mbuf_printf(mb, "--%s--\r\n", bnd);
+	if (err) {
+		if (!why[0])
+			snprintf(why, sz, "%s", strerror(err));
+		mem_deref(mb);
+		return err;
+	}
+	*mbp = mb;
+	return 0;
+}

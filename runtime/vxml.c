@@ -74,8 +74,14 @@ struct cx_vx_run {
 static void cx_vx__unwait(cx_vx_run *r);
 static int cx_vx__godoc(cx_vx_run *r, const char *uri, uint32_t timeout_ms);
 static void cx_vx__enterdoc(cx_vx_run *r);
+typedef struct cx_vx_req {  /* what a <submit> sends (NULL: a plain GET) */
+	const char *method;
+	const cx_cval *fields;
+	const struct mbuf *mp;
+	const char *mptype;
+} cx_vx_req;
 static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub, cx_cval *params,
-			uint32_t timeout_ms);
+			uint32_t timeout_ms, const cx_vx_req *req);
 
 /* The compiled dialogs of the program: each registers itself before main (any number). */
 static const cx_vx_doc **cx_vx__docs;
@@ -1413,7 +1419,7 @@ static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it)
 	}
 	if (!doc) /* fetched: the subdialog starts once it is loaded (cx_vx__fetched_h) */
 	{
-		if (!cx_vx__fetch(r, "<subdialog src>", src, 1, params, 0))
+		if (!cx_vx__fetch(r, "<subdialog src>", src, 1, params, 0, NULL))
 			return 0;
 		goto thrown;
 	}
@@ -1595,7 +1601,7 @@ static void cx_vx__fetched_h(cx_engine *e, const cx_vx_doc *doc, const char *why
 /* Fetches src (http(s), or relative to this document's URL when it was fetched) for what;
  * 0: the run waits for it, 1: error.badfetch was thrown (not handled yet). params are taken. */
 static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub, cx_cval *params,
-			uint32_t timeout_ms)
+			uint32_t timeout_ms, const cx_vx_req *req)
 {
 	size_t n = strcspn(src, "#");
 	char *path = NULL, *url = NULL;
@@ -1613,8 +1619,8 @@ static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub
 	w->sub = sub;
 	str_ncpy(w->what, what, sizeof(w->what));
 	str_ncpy(w->frag, src[n] ? src + n + 1 : "", sizeof(w->frag));
-	err = cx_vxf_load(r->e, r->doc, path, NULL, NULL, NULL, NULL, timeout_ms, cx_vx__fetched_h, w,
-			  &url);
+	err = cx_vxf_load(r->e, r->doc, path, req ? req->method : NULL, req ? req->fields : NULL,
+			  req ? req->mp : NULL, req ? req->mptype : NULL, timeout_ms, cx_vx__fetched_h, w, &url);
 	mem_deref(path);
 	if (err) {
 		cx_vx__fetchfail(r, what, src, err == ENOENT ? "not a VoiceXML document compiled into this "
@@ -1639,7 +1645,7 @@ static int cx_vx__godoc(cx_vx_run *r, const char *uri, uint32_t timeout_ms)
 	size_t n = strcspn(uri, "#");
 
 	if (cx_vx__fetched(uri)) {
-		if (cx_vx__fetch(r, "<goto next>", uri, 0, NULL, timeout_ms) == 0)
+		if (cx_vx__fetch(r, "<goto next>", uri, 0, NULL, timeout_ms, NULL) == 0)
 			r->item = -1;
 		return CX_STOP;
 	}
@@ -1705,4 +1711,40 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	cx_log_doc(r->d->sess->id, "vxml document", doc->name);
 	r->next_form = form;
 	cx_vx__call(r, doc->init);
+}
+
+/* <submit> (VoiceXML 2.0 §5.3.8): the namelist goes to uri (as <goto> to a document compiled
+ * in, where nothing is sent); the answer is the document entered next. */
+int cx_vx_submit(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
+		 const unsigned char *rec, int post, int multipart, uint32_t timeout_ms)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, uri);
+	char ctype[80], why[300];
+	struct mbuf *mp = NULL;
+	cx_cval *fields;
+
+	if (!s)
+		return CX_FAIL;
+	if (!s[0] || s[0] == '#' || !cx_vx__fetched(s)) {
+		if (s[0] == '#' || !s[0]) {
+			cx_vx__fetchfail(r, "<submit>", s, "not the URI of a document");
+			return CX_STOP;
+		}
+		return cx_vx__godoc(r, s, timeout_ms);
+	}
+	if (!(fields = cx_vx__namelist(X, n, names, vals)))
+		return CX_FAIL;
+	if (multipart && cx_vxf_multipart(r->e, fields, names, rec, n, &mp, ctype, sizeof(ctype), why,
+					  sizeof(why))) {
+		mem_deref(fields);
+		cx_vx__fetchfail(r, "<submit>", s, why);
+		return CX_STOP;
+	}
+	cx_vx_req req = {post ? "post" : "get", fields, mp, multipart ? ctype : NULL};
+	if (cx_vx__fetch(r, "<submit>", s, 0, NULL, timeout_ms, &req) == 0)
+		r->item = -1;
+	mem_deref(fields);
+	mem_deref(mp);
+	return CX_STOP;
 }

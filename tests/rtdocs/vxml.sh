@@ -58,6 +58,16 @@ check "a subdialog answered 404: error.badfetch naming the status" \
 run slowgoto "$U/slowgoto.vxml"
 check "<goto next fetchtimeout='1s'> to a document answered after 3 s: error.badfetch 'timed out'" \
 	grep -q "VX EXIT BADFETCH <goto next> 'slow.vxml': $U/slow.vxml: timed out" "$W/slowgoto.out"
+mkdir -p "$W/rec"
+run subget "$U/submit.vxml?m=get" --record-dir "$W/rec"
+check "<submit> GET without namelist: the form's input items (field, record) in the query; the answer is the next document" \
+	grep -q "VX EXIT GET-code1234-msgwav" "$W/subget.out"
+run subpost "$U/submit.vxml?m=post" --record-dir "$W/rec"
+check "<submit method=post namelist>: an application/x-www-form-urlencoded body" \
+	grep -q "VX EXIT POST-code1234-extraok" "$W/subpost.out"
+run submp "$U/submit.vxml?m=mp" --record-dir "$W/rec"
+check "<submit enctype=multipart/form-data>: the recording as a file part (audio/x-wav, its WAV bytes), the other fields as parts" \
+	grep -q "VX EXIT MP-code1234-msgRIFF-extraok" "$W/submp.out"
 run ftp "ftp://127.0.0.1/x.vxml"
 check "another scheme is not fetched: error.dialog.notstarted" grep -q "VX NOTSTARTED" "$W/ftp.out"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
