@@ -23,7 +23,7 @@ typedef struct VElem {
 	const char *tag;
 	int where;          /* VP_* of the parents it may have (0: the root) */
 	int holds;          /* VP_* context its children are in */
-	VAttr attrs[6];
+	VAttr attrs[8];
 } VElem;
 
 static const VElem vx__elems[] = {
@@ -61,6 +61,8 @@ static const VElem vx__elems[] = {
 		{"srcexpr", VA_EXPR}, {"namelist", VA_NAMES}}},
 	{"submit", VP_EXEC, 0, {{"next", 0}, {"expr", VA_EXPR}, {"namelist", VA_NAMES}, {"method", 0},
 		{"enctype", 0}, {"fetchtimeout", 0}}},
+	{"data", VP_EXEC, 0, {{"src", 0}, {"srcexpr", VA_EXPR}, {"name", 0}, {"namelist", VA_NAMES}, {"method", 0},
+		{"enctype", 0}, {"fetchtimeout", 0}}},
 	{"param", VP_SUB, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"value", 0}}},
 	{"return", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR},
 		{"namelist", VA_NAMES}}},
@@ -71,7 +73,6 @@ static const VElem vx__elems[] = {
 
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
-	"data",
 	"break", "initial", "object",
 	"link", "foreach", "mark", "option", "metadata",
 };
@@ -86,7 +87,7 @@ static const VElem *vx__elem(const char *tag)
 
 static const VAttr *vx__attr(const VElem *e, const char *name)
 {
-	for (int i = 0; i < 6 && e->attrs[i].name; i++)
+	for (int i = 0; i < 8 && e->attrs[i].name; i++)
 		if (!strcmp(e->attrs[i].name, name))
 			return &e->attrs[i];
 	return NULL;
@@ -195,7 +196,7 @@ static void vx__attrs(Node *n, const VElem *e)
 		else if (kind == VA_NAMES)
 			esparse_attr(n, a, CX_AK_NAMELIST);
 	}
-	for (int i = 0; i < 6 && e->attrs[i].name; i++)
+	for (int i = 0; i < 8 && e->attrs[i].name; i++)
 		if ((e->attrs[i].flags & VA_REQ) && !node_attr(n, e->attrs[i].name))
 			diag_error(n->loc, "<%s> needs the '%s' attribute", n->tag, e->attrs[i].name);
 }
@@ -450,6 +451,29 @@ static void vx__submit(VChk *c, Node *n)
 		(void)vxml_time(node_attr(n, "fetchtimeout"));
 }
 
+/* <data> (VoiceXML 2.1 §6.1): one of src/srcexpr; method get or post (urlencoded); a plain
+ * variable name; in this version it stands directly in a <block>, <filled> or catch handler
+ * (what follows it runs once the document is there). */
+static void vx__data(Node *n)
+{
+	Attr *m = node_attr(n, "method"), *et = node_attr(n, "enctype"), *name = node_attr(n, "name");
+	if (!node_attr(n, "src") == !node_attr(n, "srcexpr"))
+		diag_error(n->loc, "<data> needs exactly one of 'src' and 'srcexpr'");
+	if (m && strcmp(m->value.s, "get") && strcmp(m->value.s, "post"))
+		diag_error(m->value.loc, "<data method='%s'>: get or post", m->value.s);
+	if (et && strcmp(et->value.s, "application/x-www-form-urlencoded"))
+		diag_error(et->value.loc, "<data enctype='%s'>: only application/x-www-form-urlencoded in this "
+			   "version", et->value.s);
+	if (name && (!*name->value.s || strchr(name->value.s, '.')))
+		diag_error(name->value.loc, "<data name='%s'>: a variable name", name->value.s);
+	if (node_attr(n, "fetchtimeout"))
+		(void)vxml_time(node_attr(n, "fetchtimeout"));
+	if (n->parent && (!strcmp(n->parent->tag, "if") || !strcmp(n->parent->tag, "elseif") ||
+			  !strcmp(n->parent->tag, "else")))
+		diag_error(n->loc, "<data> inside <%s> is not supported yet: put it directly in the <block>, "
+			   "<filled> or handler (docs/voicexml.md)", n->parent->tag);
+}
+
 /* <return>: a namelist, or an event (event/eventexpr) with at most one of message/messageexpr. */
 static void vx__return(Node *n)
 {
@@ -518,6 +542,8 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		vx__subdialog(c, n);
 	else if (!strcmp(n->tag, "submit"))
 		vx__submit(c, n);
+	else if (!strcmp(n->tag, "data"))
+		vx__data(n);
 	else if (!strcmp(n->tag, "property"))
 		vxml_prop_check(n);
 	else if (!strcmp(n->tag, "return"))

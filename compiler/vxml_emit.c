@@ -80,7 +80,7 @@ static void ve__names(VEm *E, Node *n)
 			continue;
 		Attr *name = node_attr(k, "name");
 		bool io = ve__is(k, "record") || ve__is(k, "transfer");
-		if ((ve__is(k, "var") || vxml_is_item(k)) &&
+		if ((ve__is(k, "var") || ve__is(k, "data") || vxml_is_item(k)) &&
 		    name && !strchr(name->value.s, '.'))
 			ve__slot(E, name->value.s);
 		if (io && name) /* its shadow variables (vxml_io.c) */
@@ -396,6 +396,54 @@ static void ve__block(void *arg, Fn *F, Node *first, Node *stop)
 		ve__element(E, F, k);
 }
 
+/* <data> ends the body it stands in: the runtime fetches it, then runs cont (the elements
+ * after it, which first store the result in the data's name). */
+static void ve__data(VEm *E, Fn *F, Node *n, const char *cont)
+{
+	Attr *src = node_attr(n, "src"), *sx = node_attr(n, "srcexpr"), *nl = node_attr(n, "namelist");
+	Attr *m = node_attr(n, "method"), *ft = node_attr(n, "fetchtimeout");
+	long ms = ft ? vxml_time(ft) : 0;
+	fn_fail_semantic(F, n->tag, n->loc.line);
+	fn_line(F, n->loc.line);
+	if (!src && (!sx || !sx->tree))
+		return;
+	char *uri = src ? ve__text(E, F, src->value.s, src->value.len) : ve__expr(F, sx);
+	fn_out(F, "{");
+	fn_indent(F, 1);
+	int k = ve__namelist(E, F, nl);
+	if (k)
+		fn_out(F, "return cx_vx_data(X, %s, %d, n%d, v%d, %d, %ld, %s);", uri, nl->nnames, k, k,
+		       m && !strcmp(m->value.s, "post"), ms < 0 ? 0 : ms, cont);
+	else
+		fn_out(F, "return cx_vx_data(X, %s, 0, NULL, NULL, %d, %ld, %s);", uri,
+		       m && !strcmp(m->value.s, "post"), ms < 0 ? 0 : ms, cont);
+	fn_indent(F, -1);
+	fn_out(F, "}");
+}
+
+/* The children of n from first on as a body function; a <data> among them ends it and the rest
+ * is a function of its own (ve__data). after: the <data> this one continues, or NULL. */
+static char *ve__seq(VEm *E, Node *n, Node *first, Node *after, const char *what)
+{
+	Node *data = first;
+	while (data && !ve__is(data, "data"))
+		data = data->next;
+	char *cont = data ? ve__seq(E, n, data->next, data, what) : NULL;
+	char *name = xprintf("%s_%d", what, ++E->nfn);
+	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, first ? first->loc.line : n->loc.line);
+	Attr *dn = after ? node_attr(after, "name") : NULL;
+	if (dn) {
+		fn_line(F, after->loc.line);
+		js_store_name(F, dn->value.s, "cx_vx_data_value(X)");
+	}
+	for (Node *k = first; k && k != data; k = k->next)
+		ve__element(E, F, k);
+	if (data)
+		ve__data(E, F, data, cont);
+	fn_end(F);
+	return name;
+}
+
 /* A body function of the children of n (all of them, or only the prompts); "NULL" if empty. */
 static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 {
@@ -406,6 +454,9 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 		return "NULL";
 	if (!any)
 		return "NULL";
+	for (Node *k = n->kids; k && !prompts_only; k = k->next)
+		if (ve__is(k, "data"))
+			return ve__seq(E, n, n->kids, NULL, what);
 	char *name = xprintf("%s_%d", what, ++E->nfn);
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, n->loc.line);
 	if (prompts_only) { /* tapered prompts (§4.1.6): the highest count not above the counter */

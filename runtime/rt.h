@@ -591,6 +591,16 @@ int cx_vxf_load(cx_engine *e, const cx_vx_doc *base, const char *uri, const char
 /* The VoiceXML document dialog d runs: the one fetched for it, else the compiled-in one its
  * src names, or NULL. */
 const cx_vx_doc *cx_vx_dlgdoc(const cx_dlg *d);
+/* vxfetch.c, <data>: the body of uri (relative to base's URL when base was fetched; the fields
+ * as GET query or POST body), at most 1 MiB within timeout_ms (0: 30 s); h told once, never
+ * from inside this call (body NULL and why on failure). */
+typedef void (cx_vxdata_h)(cx_engine *e, const char *body, size_t len, const char *why, void *arg);
+int cx_vxf_data(cx_engine *e, const cx_vx_doc *base, const char *uri, int post,
+		const cx_cval *fields, uint64_t timeout_ms, cx_vxdata_h *h, void *arg, char **urlp);
+/* vxdata.c: the XML body as the object tree of docs/voicexml.md "<data>" (no network, no
+ * entities); 0, or an errno with why ("URL:LINE: not well-formed XML: …"). */
+int cx_vxd_parse(cx_ctx *X, const char *url, const char *body, size_t len, cx_value *out,
+		 char *why, size_t sz);
 /* vxfetch.c: the namelist fields (an object; names[k] with rec[k] set is a <record> item: its
  * WAV under --record-dir goes as a file part, audio/x-wav) as a multipart/form-data body in a
  * new *mbp, its Content-Type in ctype; why on error. */

@@ -69,6 +69,7 @@ struct cx_vx_run {
 	struct cx_vx_wait *wait;   /* the fetch the run waits for (a reference), or NULL */
 	const cx_vx_doc *next_doc; /* a <goto> to another document: entered next */
 	char next_frag[VX_EVLEN];  /* its form's id ("": its first form or menu) */
+	cx_value data_value;       /* a <data>'s document while its continuation runs */
 };
 
 static void cx_vx__unwait(cx_vx_run *r);
@@ -1509,6 +1510,8 @@ typedef struct cx_vx_wait {
 	char what[24];           /* "<goto next>" … (messages) */
 	char *src;               /* as written */
 	char frag[VX_EVLEN];     /* the form's id ("": the first) */
+	cx_body_fn *cont;        /* a <data>'s: what follows it */
+	char *url;               /* a <data>'s URL */
 } cx_vx_wait;
 
 static void cx_vx_wait__destroy(void *arg)
@@ -1517,6 +1520,7 @@ static void cx_vx_wait__destroy(void *arg)
 
 	mem_deref(w->params);
 	mem_deref(w->src);
+	mem_deref(w->url);
 }
 
 static void cx_vx__unwait(cx_vx_run *r)
@@ -1747,4 +1751,72 @@ int cx_vx_submit(cx_ctx *X, cx_value uri, int n, const char *const *names, const
 	mem_deref(fields);
 	mem_deref(mp);
 	return CX_STOP;
+}
+
+/* Section - <data> (VoiceXML 2.1 §6.1; the document's objects: vxdata.c) */
+
+static void cx_vx__data_h(cx_engine *e, const char *body, size_t len, const char *why, void *arg)
+{
+	cx_vx_wait *w = arg;
+	cx_vx_run *r = w->r;
+	char m[800];
+	cx_value v;
+
+	if (!r || r->wait != w)
+		return;
+	w->r = NULL;
+	r->wait = NULL;   /* the run's reference: dropped at the end */
+	if (!r->stop) {
+		if (!body || cx_vxd_parse(r->X, w->url, body, len, &v, m, sizeof(m))) {
+			cx_vx__fetchfail(r, "<data>", w->src, body ? m : why ? why : "cannot fetch it");
+			cx_vx__dispatch(r);
+		} else {
+			cx_log_doc(r->d->sess->id, "vxml data loaded", w->url);
+			r->data_value = v;
+			cx_vx__call(r, w->cont);
+			r->data_value = CX_UNDEFINED;
+		}
+		cx_vx__advance(r);
+		cx_engine_kick(e);
+	}
+	mem_deref(w);
+}
+
+int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
+	       int post, uint32_t timeout_ms, cx_body_fn *cont)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, uri);
+	cx_cval *fields = NULL;
+	cx_vx_wait *w;
+	int err;
+
+	if (!s || (n && !(fields = cx_vx__namelist(X, n, names, vals))))
+		return CX_FAIL;
+	w = mem_zalloc(sizeof(*w), cx_vx_wait__destroy);
+	if (!w || str_dup(&w->src, s)) {
+		mem_deref(fields);
+		mem_deref(w);
+		cx_vx__fetchfail(r, "<data>", s, "out of memory");
+		return CX_STOP;
+	}
+	w->cont = cont;
+	err = cx_vxf_data(r->e, r->doc, s, post, fields, timeout_ms, cx_vx__data_h, w, &w->url);
+	mem_deref(fields);
+	if (err) {
+		cx_vx__fetchfail(r, "<data>", s, err == ENOENT ? "not an http(s) URI (a relative URI is "
+				 "fetched only from a document fetched at run time)" : err == EPROTONOSUPPORT ?
+				 "only http(s) URIs are fetched" : strerror(err));
+		mem_deref(w);
+		return CX_STOP;
+	}
+	cx_log_doc(r->d->sess->id, "vxml data", w->url);
+	w->r = r;
+	r->wait = w;     /* the fetch holds a reference of its own */
+	return CX_STOP;
+}
+
+cx_value cx_vx_data_value(cx_ctx *X)
+{
+	return cx_vx__of(X)->data_value;
 }

@@ -316,6 +316,12 @@ int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, uint32_t timeout_ms);
  * WAV file); the answer is the next document. */
 int cx_vx_submit(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
 		 const unsigned char *rec, int post, int multipart, uint32_t timeout_ms);
+/* <data> (VoiceXML 2.1 §6.1): fetches the XML document uri (the namelist as GET query or POST
+ * body) without blocking; once it is parsed, cont runs (the content after the <data>), its
+ * first statement storing cx_vx_data_value(X), the document's object tree (docs/voicexml.md). */
+int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
+	       int post, uint32_t timeout_ms, cx_body_fn *cont);
+cx_value cx_vx_data_value(cx_ctx *X);
 int cx_vx_disconnect(cx_ctx *X);
 int cx_vx_reprompt(cx_ctx *X);
 /* <clear>: the form item `name` (NULL: every item of the form) is undefined again and its

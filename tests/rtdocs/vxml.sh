@@ -68,6 +68,21 @@ check "<submit method=post namelist>: an application/x-www-form-urlencoded body"
 run submp "$U/submit.vxml?m=mp" --record-dir "$W/rec"
 check "<submit enctype=multipart/form-data>: the recording as a file part (audio/x-wav, its WAV bytes), the other fields as parts" \
 	grep -q "VX EXIT MP-code1234-msgRIFF-extraok" "$W/submp.out"
+run data "$U/data.vxml?d=ok"
+check "<data> (namelist as the query): documentElement, getAttribute, getElementsByTagName, item(), firstChild.data, nodeName, nodeValue, childNodes, textContent, siblings; a second <data> after it" \
+	grep -q "VX EXIT ACME|11.00|USD|name|Acme & Co|3|Acme & Co12.5011.00|4|false|price|BETA" "$W/data.out"
+run databad "$U/data.vxml?d=bad"
+check "<data> of malformed XML: error.badfetch naming the URL, line and the parser's message" \
+	grep -q "VX EXIT BADFETCH <data> 'malformed.xml': $U/malformed.xml?sym=ACME:3: not well-formed XML: Opening and ending tag mismatch" "$W/databad.out"
+run dataxxe "$U/data.vxml?d=xxe"
+check "<data> with an external entity: not read (no file content, the reference is dropped)" bash -c \
+	"grep -q 'VX EXIT BADFETCH' '$W/dataxxe.out' || ! grep -q 'root:' '$W/dataxxe.out' && grep -q 'VX EXIT X|2|' '$W/dataxxe.out'"
+run data404 "$U/data.vxml?d=404"
+check "<data> answered 404: error.badfetch naming the status" \
+	grep -q "VX EXIT BADFETCH <data> 'none.xml': $U/none.xml?sym=ACME: HTTP status 404" "$W/data404.out"
+run dataslow "$U/data.vxml?d=slow"
+check "<data fetchtimeout='2s'> answered after 3 s: error.badfetch 'timed out'" \
+	grep -q "VX EXIT BADFETCH <data> 'slow.xml': .*slow.xml?sym=ACME: timed out" "$W/dataslow.out"
 run ftp "ftp://127.0.0.1/x.vxml"
 check "another scheme is not fetched: error.dialog.notstarted" grep -q "VX NOTSTARTED" "$W/ftp.out"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"

@@ -6,6 +6,10 @@ documents loaded at run time (docs/voicexml.md "Documents fetched at run time").
   /vx/echo.vxml     (GET or POST) next.vxml whose r says what came: METHOD-NAMEVALUE-...;
                     a value ending in .wav is "wav"; a multipart file part of Content-Type
                     audio/x-wav whose bytes start with RIFF is "RIFF"
+  /vx/data.vxml?d=ok|bad|xxe|404|slow   <data> of quote.xml, malformed.xml, xxe.xml, none.xml
+                    or slow.xml (3 s)
+  /vx/quote.xml?sym=S   <quote sym="S"> with a name, two prices and a comment
+  /vx/malformed.xml, /vx/xxe.xml (an external entity of file:///etc/passwd)
   anything else     404
 Appends "METHOD PATH STATUS" for each request to LOG."""
 import os, sys, threading, time, urllib.parse
@@ -17,6 +21,11 @@ DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vx")
 lock = threading.Lock()
 
 
+DATA = {"ok": "quote.xml", "bad": "malformed.xml", "xxe": "xxe.xml", "404": "none.xml",
+        "slow": "slow.xml"}
+XML = {"/vx/malformed.xml": '<?xml version="1.0"?>\n<quote>\n<price>1</quote>\n',
+       "/vx/xxe.xml": '<?xml version="1.0"?>\n<!DOCTYPE q [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                      '<quote sym="X"><name>A&x;B</name><price>1</price><price>2</price></quote>\n'}
 SUBMIT = {"get": "", "post": 'method="post" namelist="code extra"',
           "mp": 'method="post" enctype="multipart/form-data" namelist="code msg extra"'}
 
@@ -60,8 +69,20 @@ class H(Quiet):
             body = open(os.path.join(DIR, name)).read()
             if name == "next.vxml":
                 body = body % {"r": "".join(c for c in q.get("r", "") if c.isalnum() or c == "-")}
+            if name == "data.vxml":
+                body = body % {"src": DATA[q.get("d", "ok")]}
             if name == "submit.vxml":
                 body = body % {"attrs": SUBMIT[q.get("m", "get")]}
+        elif path == "/vx/quote.xml":
+            sym = "".join(c for c in q.get("sym", "") if c.isalnum())
+            body = ('<?xml version="1.0" encoding="UTF-8"?>\n<quote sym="%s"><name>Acme &amp; Co</name>'
+                    '<price currency="USD">12.50</price><!-- c --><price currency="EUR">11.00</price>'
+                    '</quote>\n' % sym)
+        elif path in XML:
+            body = XML[path]
+        elif path == "/vx/slow.xml":
+            time.sleep(3)
+            body = XML["/vx/xxe.xml"]
         elif path == "/vx/echo.vxml":
             if form is None:
                 f = urllib.parse.parse_qsl(query)
