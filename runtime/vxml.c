@@ -343,7 +343,7 @@ int cx_vx_goto_uri(cx_ctx *X, cx_value uri)
 		return CX_FAIL;
 	if (s[0] && s[0] != '#')
 		return cx_vx__godoc(r, s, 0);
-	if (!cx_vx__form(r, s + 1))
+	if (!s[0] || !cx_vx__form(r, s + 1))
 		cx_vx__badfetch(r, "<goto expr>", s, "not the '#id' of a form or menu of this document");
 	return CX_STOP;
 }
@@ -1152,7 +1152,8 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 		cx_log_doc(r->d->sess->id, "vxml key dropped (bargein false)", (char[]){key, 0});
 		return 0;
 	}
-	const cx_vx_item *it = r->item >= 0 ? &r->doc->forms[r->form].items[r->item] : NULL;
+	/* while a document is fetched (a subdialog's too) keys are typed ahead */
+	const cx_vx_item *it = r->item >= 0 && !r->wait ? &r->doc->forms[r->form].items[r->item] : NULL;
 	if (it && it->kind != CX_VX_FIELD) { /* <record> ends at a key; keys are not its input */
 		cx_vxio_key(r, key);
 		return 1;
