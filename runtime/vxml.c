@@ -508,7 +508,9 @@ int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
 
 	if (!s)
 		cx_catch(X);
-	snprintf(why, sizeof(why), "%s (<%s> at %s:%d)", s ? s : "exception", elem, r->doc->name, line);
+	const char *url = cx_doccomp_vxurl(r->e, r->doc); /* a document fetched: its URL */
+	snprintf(why, sizeof(why), "%s (<%s> at %s:%d)", s ? s : "exception", elem, url ? url : r->doc->name,
+		 line);
 	cx_value m = cx_str_utf8(X, why, strlen(why));
 	if (cx_is_exc(m)) { /* out of memory: nothing can handle it */
 		cx_catch(X);

@@ -83,6 +83,9 @@ check "<data> answered 404: error.badfetch naming the status" \
 run dataslow "$U/data.vxml?d=slow"
 check "<data fetchtimeout='2s'> answered after 3 s: error.badfetch 'timed out'" \
 	grep -q "VX EXIT BADFETCH <data> 'slow.xml': .*slow.xml?sym=ACME: timed out" "$W/dataslow.out"
+run semantic "$U/semantic.vxml"
+check "an ECMAScript error in a fetched dialog: error.semantic naming the element, the document's URL and line" \
+	grep -q "VX EXIT SEMANTIC .*(<assign> at $U/semantic.vxml:7)" "$W/semantic.out"
 run ftp "ftp://127.0.0.1/x.vxml"
 check "another scheme is not fetched: error.dialog.notstarted" grep -q "VX NOTSTARTED" "$W/ftp.out"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
