@@ -160,6 +160,8 @@ typedef struct Options {
 	const char *const *files; /* every document given (a <subdialog src> names a .vxml of them) */
 	int nfiles;
 	Doc *const *docs;         /* their trees (NULL: failed to load), files' order */
+	bool fetched;             /* --shared of one .vxml: a document fetched at run time (its
+				   * relative URIs are resolved against its URL then) */
 } Options;
 
 Doc *xml_load(const char *path);             /* NULL after diagnostics */

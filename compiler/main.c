@@ -137,7 +137,8 @@ static void main__usage(FILE *f)
 		"  --emit-c                 write the generated C (FILE.c) instead of compiling it\n"
 		"  --dot                    write the state diagram for Graphviz (FILE.dot, - for stdout)\n"
 		"  -c                       embedding: write FILE.o and FILE.h (no main)\n"
-		"  --shared                 write FILE.so for a running program to load (docs/fetch.md)\n"
+		"  --shared                 write FILE.so for a running program to load (docs/fetch.md;\n"
+		"                           one .ccxml, or one .vxml: docs/voicexml.md)\n"
 		"  --script-file PATH       the next <script src> reads PATH (repeated; docs/fetch.md)\n"
 		"  -g                       debug information (with #line back to the .ccxml)\n"
 		"  -O0 -O1 -O2 -O3 -Os      optimisation level passed to cc\n"
@@ -497,7 +498,9 @@ static int main__main(int argc, char **argv)
 		diag_fatal("--shared takes one document, without --emit-c or -c");
 	if (opt.object && nfiles > 1)
 		diag_fatal("-c takes one document (compile each document on its own)");
-	if (main__ends(files[0], ".vxml"))
+	/* --shared of one .vxml: a VoiceXML document loaded at run time (runtime/vxfetch.c) */
+	opt.fetched = shared && main__ends(files[0], ".vxml");
+	if (main__ends(files[0], ".vxml") && !opt.fetched)
 		diag_fatal("the first document must be the .ccxml one (a .vxml is a dialog it starts)");
 	for (int i = 0; i < nfiles; i++)
 		for (int j = 0; j < i; j++)
@@ -615,9 +618,11 @@ static int main__main(int argc, char **argv)
 		 * (-rdynamic), and a same-named one here must not be bound to those. */
 		char *out = opt.output ? xstrdup(opt.output) : xprintf("%s.so", base);
 		char *sp = xprintf("%s/shared.c", tmpl);
-		char *sc = xprintf("#include \"cx.h\"\nextern const cx_doc %s;\n"
-				   "__attribute__((visibility(\"default\"))) const cx_doc *const "
-				   "cx_shared_doc = &%s;\n", syms[0], syms[0]);
+		const char *ty = opt.fetched ? "cx_vx_doc" : "cx_doc";
+		char *sc = xprintf("#include \"cx.h\"\nextern const %s %s;\n"
+				   "__attribute__((visibility(\"default\"))) const %s *const "
+				   "cx_shared_%s = &%s;\n", ty, syms[0], ty, opt.fetched ? "vxml" : "doc",
+				   syms[0]);
 		main__write(sp, sc, strlen(sc));
 		char *tmpo = main__tmpname(out);
 		if (cctcc_usable(opt.cc)) {

@@ -23,7 +23,7 @@ typedef struct VElem {
 	const char *tag;
 	int where;          /* VP_* of the parents it may have (0: the root) */
 	int holds;          /* VP_* context its children are in */
-	VAttr attrs[6];
+	VAttr attrs[8];
 } VElem;
 
 static const VElem vx__elems[] = {
@@ -55,9 +55,14 @@ static const VElem vx__elems[] = {
 	{"exit", VP_EXEC, 0, {{"expr", VA_EXPR}, {"namelist", VA_NAMES}}},
 	{"disconnect", VP_EXEC, 0, {{NULL, 0}}},
 	{"reprompt", VP_EXEC, 0, {{NULL, 0}}},
-	{"goto", VP_EXEC, 0, {{"next", 0}, {"expr", VA_EXPR}, {"nextitem", 0}, {"expritem", VA_EXPR}}},
+	{"goto", VP_EXEC, 0, {{"next", 0}, {"expr", VA_EXPR}, {"nextitem", 0}, {"expritem", VA_EXPR},
+		{"fetchtimeout", 0}}},
 	{"subdialog", VP_FORM, VP_FIELD | VP_SUB, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"src", 0},
 		{"srcexpr", VA_EXPR}, {"namelist", VA_NAMES}}},
+	{"submit", VP_EXEC, 0, {{"next", 0}, {"expr", VA_EXPR}, {"namelist", VA_NAMES}, {"method", 0},
+		{"enctype", 0}, {"fetchtimeout", 0}}},
+	{"data", VP_EXEC, 0, {{"src", 0}, {"srcexpr", VA_EXPR}, {"name", 0}, {"namelist", VA_NAMES}, {"method", 0},
+		{"enctype", 0}, {"fetchtimeout", 0}}},
 	{"param", VP_SUB, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"value", 0}}},
 	{"return", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR},
 		{"namelist", VA_NAMES}}},
@@ -69,7 +74,6 @@ static const VElem vx__elems[] = {
 
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
-	"submit", "data",
 	"initial", "object",
 	"link", "foreach", "mark", "option", "metadata",
 };
@@ -84,7 +88,7 @@ static const VElem *vx__elem(const char *tag)
 
 static const VAttr *vx__attr(const VElem *e, const char *name)
 {
-	for (int i = 0; i < 6 && e->attrs[i].name; i++)
+	for (int i = 0; i < 8 && e->attrs[i].name; i++)
 		if (!strcmp(e->attrs[i].name, name))
 			return &e->attrs[i];
 	return NULL;
@@ -226,7 +230,7 @@ static void vx__attrs(Node *n, const VElem *e)
 		else if (kind == VA_NAMES)
 			esparse_attr(n, a, CX_AK_NAMELIST);
 	}
-	for (int i = 0; i < 6 && e->attrs[i].name; i++)
+	for (int i = 0; i < 8 && e->attrs[i].name; i++)
 		if ((e->attrs[i].flags & VA_REQ) && !node_attr(n, e->attrs[i].name))
 			diag_error(n->loc, "<%s> needs the '%s' attribute", n->tag, e->attrs[i].name);
 }
@@ -268,6 +272,25 @@ static void vx__target(VChk *c, Node *n, Attr *a)
 	           a->name, a->value.s, a->value.s + 1);
 }
 
+static size_t vx__srcbase(const char *s, const char **base);
+
+/* A document URI (not "#id") of <goto next>, <subdialog src> or <submit next>: a .vxml given
+ * to ccxmlc, an http(s) URI (fetched at run time, runtime/vxfetch.c), or any relative URI in
+ * a document that is itself fetched at run time (resolved against its URL then). */
+static bool vx__docuri(VChk *c, const char *s)
+{
+	const char *b, *fb;
+	size_t len = vx__srcbase(s, &b);
+	if (c->opt->fetched || !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8))
+		return true;
+	for (int i = 0; i < c->opt->nfiles; i++) {
+		size_t flen = vx__srcbase(c->opt->files[i], &fb);
+		if (flen > 5 && flen == len && !strncmp(fb, b, len) && !strcmp(fb + flen - 5, ".vxml"))
+			return true;
+	}
+	return false;
+}
+
 /* Exactly one of next/expr/nextitem/expritem; next names a form or menu, nextitem an item of
  * the enclosing form. */
 static void vx__goto(VChk *c, Node *n)
@@ -277,8 +300,14 @@ static void vx__goto(VChk *c, Node *n)
 		diag_error(n->loc, "<goto> needs exactly one of 'next', 'expr', 'nextitem' and 'expritem'");
 		return;
 	}
-	if (a)
+	if (a && a->value.s[0] != '#' && !vx__docuri(c, a->value.s))
+		diag_error(a->value.loc, "<goto next='%s'>: not a .vxml given to ccxmlc nor an http(s) URI "
+			   "(a relative URI is fetched only from a document fetched at run time; "
+			   "docs/voicexml.md)", a->value.s);
+	else if (a && a->value.s[0] == '#')
 		vx__target(c, n, a);
+	if (a && node_attr(n, "fetchtimeout"))
+		(void)vxml_time(node_attr(n, "fetchtimeout"));
 	if (!item)
 		return;
 	Node *f = n->parent;
@@ -425,15 +454,58 @@ static void vx__subdialog(VChk *c, Node *n)
 		vx__target(c, n, src);
 		return;
 	}
-	const char *b, *fb;
+	const char *b;
 	size_t len = vx__srcbase(src->value.s, &b);
-	for (int i = 0; i < c->opt->nfiles; i++) {
-		size_t flen = vx__srcbase(c->opt->files[i], &fb);
-		if (flen > 5 && flen == len && !strncmp(fb, b, len) && !strcmp(fb + flen - 5, ".vxml"))
-			return;
-	}
-	diag_error(src->value.loc, "<subdialog src='%s'>: '%.*s' is not a .vxml given to ccxmlc (a subdialog "
-		   "runs a compiled document; docs/voicexml.md)", src->value.s, (int)len, b);
+	if (!vx__docuri(c, src->value.s))
+		diag_error(src->value.loc, "<subdialog src='%s'>: '%.*s' is not a .vxml given to ccxmlc nor an "
+			   "http(s) URI (a relative URI is fetched only from a document fetched at run time; "
+			   "docs/voicexml.md)", src->value.s, (int)len, b);
+}
+
+/* <submit> (VoiceXML 2.0 §5.3.8): one of next/expr, next a document URI; method get or post;
+ * enctype application/x-www-form-urlencoded or multipart/form-data; fetchtimeout a time. */
+static void vx__submit(VChk *c, Node *n)
+{
+	Attr *next = node_attr(n, "next"), *m = node_attr(n, "method"), *et = node_attr(n, "enctype");
+	if (!next == !node_attr(n, "expr"))
+		diag_error(n->loc, "<submit> needs exactly one of 'next' and 'expr'");
+	else if (next && (next->value.s[0] == '#' || !vx__docuri(c, next->value.s)))
+		diag_error(next->value.loc, "<submit next='%s'>: not a .vxml given to ccxmlc nor an http(s) URI "
+			   "(a relative URI is fetched only from a document fetched at run time; "
+			   "docs/voicexml.md)", next->value.s);
+	if (m && strcmp(m->value.s, "get") && strcmp(m->value.s, "post"))
+		diag_error(m->value.loc, "<submit method='%s'>: get or post", m->value.s);
+	if (et && strcmp(et->value.s, "application/x-www-form-urlencoded") &&
+	    strcmp(et->value.s, "multipart/form-data"))
+		diag_error(et->value.loc, "<submit enctype='%s'>: application/x-www-form-urlencoded or "
+			   "multipart/form-data", et->value.s);
+	else if (et && !strcmp(et->value.s, "multipart/form-data") && (!m || strcmp(m->value.s, "post")))
+		diag_error(et->value.loc, "<submit enctype='multipart/form-data'> needs method='post'");
+	if (node_attr(n, "fetchtimeout"))
+		(void)vxml_time(node_attr(n, "fetchtimeout"));
+}
+
+/* <data> (VoiceXML 2.1 §6.1): one of src/srcexpr; method get or post (urlencoded); a plain
+ * variable name; in this version it stands directly in a <block>, <filled> or catch handler
+ * (what follows it runs once the document is there). */
+static void vx__data(Node *n)
+{
+	Attr *m = node_attr(n, "method"), *et = node_attr(n, "enctype"), *name = node_attr(n, "name");
+	if (!node_attr(n, "src") == !node_attr(n, "srcexpr"))
+		diag_error(n->loc, "<data> needs exactly one of 'src' and 'srcexpr'");
+	if (m && strcmp(m->value.s, "get") && strcmp(m->value.s, "post"))
+		diag_error(m->value.loc, "<data method='%s'>: get or post", m->value.s);
+	if (et && strcmp(et->value.s, "application/x-www-form-urlencoded"))
+		diag_error(et->value.loc, "<data enctype='%s'>: only application/x-www-form-urlencoded in this "
+			   "version", et->value.s);
+	if (name && (!*name->value.s || strchr(name->value.s, '.')))
+		diag_error(name->value.loc, "<data name='%s'>: a variable name", name->value.s);
+	if (node_attr(n, "fetchtimeout"))
+		(void)vxml_time(node_attr(n, "fetchtimeout"));
+	if (n->parent && (!strcmp(n->parent->tag, "if") || !strcmp(n->parent->tag, "elseif") ||
+			  !strcmp(n->parent->tag, "else")))
+		diag_error(n->loc, "<data> inside <%s> is not supported yet: put it directly in the <block>, "
+			   "<filled> or handler (docs/voicexml.md)", n->parent->tag);
 }
 
 /* Section - Application root documents (VoiceXML 2.0 §1.5.2) */
@@ -541,6 +613,10 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		vxml_break_ms(n, true);
 	else if (!strcmp(n->tag, "subdialog"))
 		vx__subdialog(c, n);
+	else if (!strcmp(n->tag, "submit"))
+		vx__submit(c, n);
+	else if (!strcmp(n->tag, "data"))
+		vx__data(n);
 	else if (!strcmp(n->tag, "property"))
 		vxml_prop_check(n);
 	else if (!strcmp(n->tag, "return"))

@@ -88,7 +88,7 @@ static void ve__names(VEm *E, Node *n)
 			continue;
 		Attr *name = node_attr(k, "name");
 		bool io = ve__is(k, "record") || ve__is(k, "transfer") || ve__is(k, "field");
-		if ((ve__is(k, "var") || vxml_is_item(k)) &&
+		if ((ve__is(k, "var") || ve__is(k, "data") || vxml_is_item(k)) &&
 		    name && !strchr(name->value.s, '.'))
 			ve__slot(E, name->value.s);
 		if (io && name) /* its shadow variables (name$: vxml_io.c, runtime/vxml.c) */
@@ -226,6 +226,54 @@ static void ve__exit(VEm *E, Fn *F, Node *n, const char *call, const char *rest)
 	fn_out(F, "}");
 }
 
+/* <submit> (runtime/vxml.c, "Other documents"): its namelist, by default the named input items
+ * of its form (VoiceXML 2.0 §5.3.8), with a flag per name for a <record> item of the form (a
+ * file part of a multipart/form-data body). */
+static void ve__submit(VEm *E, Fn *F, Node *n)
+{
+	Attr *nl = node_attr(n, "namelist"), *next = node_attr(n, "next"), *ex = node_attr(n, "expr");
+	Attr *m = node_attr(n, "method"), *et = node_attr(n, "enctype"), *ft = node_attr(n, "fetchtimeout");
+	Node *form = n->parent;
+	while (form && strcmp(form->tag, "form"))
+		form = form->parent;
+	const char **names = xcalloc(64 + (nl && nl->nnames > 0 ? (size_t)nl->nnames : 0), sizeof(char *));
+	int nn = 0;
+	if (nl) {
+		for (int j = 0; j < nl->nnames; j++)
+			names[nn++] = nl->names[j];
+	} else {
+		for (Node *k = form ? form->kids : NULL; k && nn < 64; k = k->next) {
+			Attr *name = node_attr(k, "name");
+			if (name && vxml_is_item(k) && !ve__is(k, "block"))
+				names[nn++] = name->value.s;
+		}
+	}
+	int k = ++E->nfn;
+	char *ns = xstrdup(""), *rs = xstrdup("");
+	for (int j = 0; j < nn; j++) {
+		bool rec = false;
+		for (Node *it = form ? form->kids : NULL; it; it = it->next) {
+			Attr *name = node_attr(it, "name");
+			rec |= ve__is(it, "record") && name && !strcmp(name->value.s, names[j]);
+		}
+		ns = xprintf("%s%s, ", ns, c_quote(names[j], strlen(names[j])));
+		rs = xprintf("%s%d, ", rs, rec);
+	}
+	char *uri = next ? ve__text(E, F, next->value.s, next->value.len) : ve__expr(F, ex);
+	long ms = ft ? vxml_time(ft) : 0;
+	fn_out(F, "{");
+	fn_indent(F, 1);
+	fn_out(F, "static const char *const n%d[] = {%sNULL};", k, ns);
+	fn_out(F, "static const unsigned char r%d[] = {%s0};", k, rs);
+	fn_out(F, "cx_value v%d[%d];", k, nn + 1);
+	for (int j = 0; j < nn; j++)
+		fn_out(F, "v%d[%d] = %s;", k, j, js_read_name(F, names[j]));
+	fn_out(F, "return cx_vx_submit(X, %s, %d, n%d, v%d, r%d, %d, %d, %ld);", uri, nn, k, k, k,
+	       m && !strcmp(m->value.s, "post"), et && !strcmp(et->value.s, "multipart/form-data"), ms < 0 ? 0 : ms);
+	fn_indent(F, -1);
+	fn_out(F, "}");
+}
+
 /* A function returning the object of a <subdialog>'s <param>s and namelist ("NULL": none). */
 static char *ve__args(VEm *E, Node *n)
 {
@@ -238,12 +286,13 @@ static char *ve__args(VEm *E, Node *n)
 	char *name = xprintf("args_%d", ++E->nfn);
 	Fn *F = fn_new(E->g, E->sc, FN_COND, name, n->loc.line);
 	char *names = xstrdup(""), *vals = xstrdup("");
+	int nv = 0;
 	for (int j = 0; nl && j < nl->nnames; j++) { /* namelist variables pass as params (docs/voicexml.md) */
 		fn_line(F, nl->loc.line);
 		char *t = fn_temp(F);
 		fn_out(F, "cx_value %s = %s;", t, js_read_name(F, nl->names[j]));
 		names = xprintf("%s%s, ", names, c_quote(nl->names[j], strlen(nl->names[j])));
-		vals = xprintf("%s%s, ", vals, t);
+		vals = xprintf("%s vals[%d] = %s;", vals, nv++, t);
 	}
 	for (Node *k = n->kids; k; k = k->next) {
 		if (!ve__is(k, "param"))
@@ -255,10 +304,12 @@ static char *ve__args(VEm *E, Node *n)
 		char *t = fn_temp(F);
 		fn_out(F, "cx_value %s = %s;", t, ex ? ve__expr(F, ex) : ve__text(E, F, lit->value.s, lit->value.len));
 		names = xprintf("%s%s, ", names, c_quote(pn->value.s, pn->value.len));
-		vals = xprintf("%s%s, ", vals, t);
+		vals = xprintf("%s vals[%d] = %s;", vals, nv++, t);
 	}
 	fn_out(F, "static const char *const names[] = {%sNULL};", names);
-	fn_out(F, "cx_value vals[] = {%sCX_UNDEFINED};", vals);
+	/* assigned one by one: tcc (what documents fetched at run time are compiled with) does
+	 * not take struct values as an automatic array's initializers */
+	fn_out(F, "cx_value vals[%d];%s", nv + 1, vals);
 	fn_out(F, "return cx_vx_args(X, (int)(sizeof(names) / sizeof(names[0])) - 1, names, vals);");
 	fn_end(F);
 	return name;
@@ -311,15 +362,23 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 		ve__exit(E, F, n, "cx_vx_return", xprintf("%s, %s", ev_v, m_v));
 	} else if (ve__is(n, "goto")) {
 		Attr *next = node_attr(n, "next"), *ex = node_attr(n, "expr"), *item = node_attr(n, "nextitem");
-		Attr *exitem = node_attr(n, "expritem");
-		if (next)
+		Attr *exitem = node_attr(n, "expritem"), *ft = node_attr(n, "fetchtimeout");
+		long ms = ft ? vxml_time(ft) : 0;
+		if (next && next->value.s[0] == '#')
 			fn_out(F, "return cx_vx_goto(X, %s);", c_quote(next->value.s + 1, strlen(next->value.s + 1)));
+		else if (next) /* another document: compiled in, or fetched (runtime/vxfetch.c) */
+			fn_out(F, "return cx_vx_goto_fetch(X, %s, %ld);", ve__text(E, F, next->value.s, next->value.len),
+			       ms < 0 ? 0 : ms);
+		else if (ex && ex->tree && ft)
+			fn_out(F, "return cx_vx_goto_fetch(X, %s, %ld);", ve__expr(F, ex), ms < 0 ? 0 : ms);
 		else if (ex && ex->tree)
 			fn_out(F, "return cx_vx_goto_uri(X, %s);", ve__expr(F, ex));
 		else if (item)
 			fn_out(F, "return cx_vx_goto_item(X, %s);", ve__text(E, F, item->value.s, item->value.len));
 		else if (exitem && exitem->tree)
 			fn_out(F, "return cx_vx_goto_item(X, %s);", ve__expr(F, exitem));
+	} else if (ve__is(n, "submit")) {
+		ve__submit(E, F, n);
 	} else if (ve__is(n, "disconnect")) {
 		fn_out(F, "return cx_vx_disconnect(X);");
 	} else if (ve__is(n, "reprompt")) {
@@ -349,6 +408,54 @@ static void ve__block(void *arg, Fn *F, Node *first, Node *stop)
 		ve__element(E, F, k);
 }
 
+/* <data> ends the body it stands in: the runtime fetches it, then runs cont (the elements
+ * after it, which first store the result in the data's name). */
+static void ve__data(VEm *E, Fn *F, Node *n, const char *cont)
+{
+	Attr *src = node_attr(n, "src"), *sx = node_attr(n, "srcexpr"), *nl = node_attr(n, "namelist");
+	Attr *m = node_attr(n, "method"), *ft = node_attr(n, "fetchtimeout");
+	long ms = ft ? vxml_time(ft) : 0;
+	fn_fail_semantic(F, n->tag, n->loc.line);
+	fn_line(F, n->loc.line);
+	if (!src && (!sx || !sx->tree))
+		return;
+	char *uri = src ? ve__text(E, F, src->value.s, src->value.len) : ve__expr(F, sx);
+	fn_out(F, "{");
+	fn_indent(F, 1);
+	int k = ve__namelist(E, F, nl);
+	if (k)
+		fn_out(F, "return cx_vx_data(X, %s, %d, n%d, v%d, %d, %ld, %s);", uri, nl->nnames, k, k,
+		       m && !strcmp(m->value.s, "post"), ms < 0 ? 0 : ms, cont);
+	else
+		fn_out(F, "return cx_vx_data(X, %s, 0, NULL, NULL, %d, %ld, %s);", uri,
+		       m && !strcmp(m->value.s, "post"), ms < 0 ? 0 : ms, cont);
+	fn_indent(F, -1);
+	fn_out(F, "}");
+}
+
+/* The children of n from first on as a body function; a <data> among them ends it and the rest
+ * is a function of its own (ve__data). after: the <data> this one continues, or NULL. */
+static char *ve__seq(VEm *E, Node *n, Node *first, Node *after, const char *what)
+{
+	Node *data = first;
+	while (data && !ve__is(data, "data"))
+		data = data->next;
+	char *cont = data ? ve__seq(E, n, data->next, data, what) : NULL;
+	char *name = xprintf("%s_%d", what, ++E->nfn);
+	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, first ? first->loc.line : n->loc.line);
+	Attr *dn = after ? node_attr(after, "name") : NULL;
+	if (dn) {
+		fn_line(F, after->loc.line);
+		js_store_name(F, dn->value.s, "cx_vx_data_value(X)");
+	}
+	for (Node *k = first; k && k != data; k = k->next)
+		ve__element(E, F, k);
+	if (data)
+		ve__data(E, F, data, cont);
+	fn_end(F);
+	return name;
+}
+
 /* A body function of the children of n (all of them, or only the prompts); "NULL" if empty. */
 static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 {
@@ -359,6 +466,9 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 		return "NULL";
 	if (!any)
 		return "NULL";
+	for (Node *k = n->kids; k && !prompts_only; k = k->next)
+		if (ve__is(k, "data"))
+			return ve__seq(E, n, n->kids, NULL, what);
 	char *name = xprintf("%s_%d", what, ++E->nfn);
 	Scope *up = E->sc;
 	int first = E->nslots;

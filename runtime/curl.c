@@ -415,6 +415,23 @@ static int cx_curl__body(cx_xfer *x, const struct mbuf *mb)
 	return 0;
 }
 
+const char *cx_curl_sval(const cx_cval *v, char num[40])
+{
+	if (!v || v->tag == CX_T_UNDEF)
+		return "undefined";
+	if (v->tag == CX_T_NULL)
+		return "null";
+	if (v->tag == CX_T_BOOL)
+		return v->n ? "true" : "false";
+	if (v->tag == CX_T_NUM) {
+		/* ES's ToString (9.8.1, the stdlib's): what `'' + x` gives the document, so 0.1
+		 * posts as 0.1, 1e21 as 1e+21, NaN as NaN */
+		cx_num_format(v->n, num);
+		return num;
+	}
+	return v->s ? v->s : "";
+}
+
 static int cx_curl__fields(struct mbuf *mb, CURL *easy, const char *prefix, const cx_cval *v,
 			   int depth)
 {
@@ -436,20 +453,7 @@ static int cx_curl__fields(struct mbuf *mb, CURL *easy, const char *prefix, cons
 		}
 		return err;
 	}
-	if (!v || v->tag == CX_T_UNDEF)
-		sval = "undefined";
-	else if (v->tag == CX_T_NULL)
-		sval = "null";
-	else if (v->tag == CX_T_BOOL)
-		sval = v->n ? "true" : "false";
-	else if (v->tag == CX_T_NUM) {
-		/* ES's ToString (9.8.1, the stdlib's): what `'' + x` gives the document, so 0.1
-		 * posts as 0.1, 1e21 as 1e+21, NaN as NaN */
-		cx_num_format(v->n, num);
-		sval = num;
-	}
-	else
-		sval = v->s ? v->s : "";
+	sval = cx_curl_sval(v, num);
 	ek = curl_easy_escape(easy, prefix, 0);
 	ev = curl_easy_escape(easy, sval, 0);
 	if (!ek || !ev)

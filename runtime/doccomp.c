@@ -39,6 +39,7 @@ extern char **environ;
 typedef struct cx_docwait {
 	struct le le;
 	cx_docload_h *h;
+	cx_vxload_h *vh;       /* a VoiceXML document's waiter (h NULL) */
 	void *arg;             /* a reference */
 } cx_docwait;
 
@@ -48,6 +49,8 @@ typedef struct cx_docent {
 	char *url;             /* where it was first fetched from */
 	char *base;            /* its root's xml:base (NULL: url): the base of its relative URIs */
 	const cx_doc *doc;     /* NULL while compiling */
+	int vxml;              /* a VoiceXML document (HASH.vxml): vx, not doc */
+	const cx_vx_doc *vx;
 	pid_t pid;
 	int fd;                /* the compiler's stdout+stderr */
 	struct tmr tmr;
@@ -62,7 +65,8 @@ typedef struct cx_docent {
 typedef struct cx_docfresh {
 	struct le le;          /* most recently kept first */
 	char *url;
-	const cx_doc *doc;
+	int vxml;              /* the program is a cx_vx_doc */
+	const void *doc;
 	cx_docval v;
 } cx_docfresh;
 
@@ -169,7 +173,7 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp)
 
 /* SHA-256 of the body and, after each a separator and its length, its scripts */
 static void cx_doccomp__hash(const char *body, size_t len, struct mbuf *const *scripts,
-			     size_t ns, char out[65])
+			     size_t ns, int vxml, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
@@ -183,6 +187,8 @@ static void cx_doccomp__hash(const char *body, size_t len, struct mbuf *const *s
 		ok = EVP_DigestUpdate(x, sep, (size_t)m) &&
 		     EVP_DigestUpdate(x, scripts[k]->buf, scripts[k]->end);
 	}
+	if (vxml) /* the same bytes as a VoiceXML document are another program */
+		ok = ok && EVP_DigestUpdate(x, "\0<vxml>", 7);
 	if (!ok || !EVP_DigestFinal_ex(x, md, &n))
 		n = 0;
 	EVP_MD_CTX_free(x);
@@ -197,7 +203,10 @@ static void cx_docent__tell(cx_docent *d, const char *why)
 	while (d->waits.head) {
 		cx_docwait *w = d->waits.head->data;
 		list_unlink(&w->le);
-		w->h(d->eng, why ? NULL : d->doc, why, w->arg);
+		if (w->vh)
+			w->vh(d->eng, why ? NULL : d->vx, why, w->arg);
+		else
+			w->h(d->eng, why ? NULL : d->doc, why, w->arg);
 		mem_deref(w);
 	}
 }
@@ -227,6 +236,25 @@ static int cx_docent__load(struct cx_doccomp *c, cx_docent *d, char *why, size_t
 		snprintf(why, sz, "cannot load the compiled document: %s", dlerror());
 		return ENOENT;
 	}
+	if (d->vxml) {
+		const cx_vx_doc *const *vp = dlsym(h, "cx_shared_vxml");
+		if (!vp || !*vp || (*vp)->abi != CX_ABI_VERSION) {
+			if (!vp || !*vp)
+				snprintf(why, sz, "the compiled document has no cx_shared_vxml");
+			else
+				snprintf(why, sz, "VoiceXML dialog compiled for runtime ABI %u, this runtime "
+					 "is ABI %d", (unsigned)(*vp)->abi, CX_ABI_VERSION);
+			dlclose(h);
+			unlink(path);
+			return EPROTO;
+		}
+		d->vx = *vp;  /* its constructor registered it (cx_vx_register) */
+		c->nloaded++;
+		(void)utimensat(AT_FDCWD, path, NULL, 0);
+		snprintf(path, sizeof(path), "%s/%s.vxml", c->dir, d->hash);
+		(void)utimensat(AT_FDCWD, path, NULL, 0);
+		return 0;
+	}
 	dp = dlsym(h, "cx_shared_doc");
 	if (!dp || !*dp || cx_doc_check(*dp, why, sz)) {
 		if (!dp || !*dp)
@@ -252,7 +280,7 @@ static void cx_docent__diag(struct cx_doccomp *c, cx_docent *d, char *out, size_
 	size_t pl;
 	struct mbuf *mb = mbuf_alloc(256);
 
-	snprintf(path, sizeof(path), "%s/%s.ccxml", c->dir, d->hash);
+	snprintf(path, sizeof(path), "%s/%s.%s", c->dir, d->hash, d->vxml ? "vxml" : "ccxml");
 	pl = strlen(path);
 	if (!mb || mbuf_write_u8(d->diag, 0)) {
 		snprintf(out, sz, "the document does not compile");
@@ -311,7 +339,7 @@ static int cx_docfile__ours(const char *n)
 			;
 		return i > 65 && !strcmp(n + i, ".js");
 	}
-	return !strcmp(n + 64, ".so") || !strcmp(n + 64, ".ccxml");
+	return !strcmp(n + 64, ".so") || !strcmp(n + 64, ".ccxml") || !strcmp(n + 64, ".vxml");
 }
 
 /* Keep the cache directory to keepdir programs (2 files each: HASH.ccxml, HASH.so; scripts
@@ -468,7 +496,7 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 
 	if (ns > 32)
 		return E2BIG;
-	snprintf(src, sizeof(src), "%s/%s.ccxml", c->dir, d->hash);
+	snprintf(src, sizeof(src), "%s/%s.%s", c->dir, d->hash, d->vxml ? "vxml" : "ccxml");
 	snprintf(so, sizeof(so), "%s/%s.so", c->dir, d->hash);
 	err = cx_docent__write(src, body, len);
 	for (k = 0; !err && k < ns; k++) {
@@ -517,9 +545,9 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 	return 0;
 }
 
-int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char *body,
-		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
-		    void *arg)
+static int cx_doccomp__with(cx_engine *e, const char *url, const char *base, const char *body,
+			    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
+			    cx_vxload_h *vh, void *arg)
 {
 	struct cx_doccomp *c;
 	cx_docent *d = NULL;
@@ -531,7 +559,7 @@ int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char 
 	err = cx_doccomp__get(e, &c);
 	if (err)
 		return err;
-	cx_doccomp__hash(body, len, scripts, nscripts, hash);
+	cx_doccomp__hash(body, len, scripts, nscripts, !!vh, hash);
 	if (strlen(hash) != 64)
 		return EIO;
 	LIST_FOREACH(&c->ents, le) {
@@ -541,15 +569,19 @@ int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char 
 			break;
 		}
 	}
-	if (d && d->doc) {
+	if (d && (d->doc || d->vx)) {
 		e->met.doc_cache_hits++;
-		h(e, d->doc, NULL, arg);
+		if (vh)
+			vh(e, d->vx, NULL, arg);
+		else
+			h(e, d->doc, NULL, arg);
 		return 0;
 	}
 	w = mem_zalloc(sizeof(*w), cx_docwait__destroy);
 	if (!w)
 		return ENOMEM;
 	w->h = h;
+	w->vh = vh;
 	w->arg = mem_ref(arg);
 	if (d) {                    /* the same content is being compiled: wait for it */
 		list_append(&d->waits, &w->le, w);
@@ -564,6 +596,7 @@ int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char 
 	}
 	d->fd = -1;
 	d->eng = e;
+	d->vxml = !!vh;
 	tmr_init(&d->tmr);
 	memcpy(d->hash, hash, sizeof(hash));
 	list_append(&c->ents, &d->le, d);
@@ -584,15 +617,42 @@ int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char 
 	return 0;
 }
 
+int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char *body,
+		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
+		    void *arg)
+{
+	return cx_doccomp__with(e, url, base, body, len, scripts, nscripts, h, NULL, arg);
+}
+
+int cx_doccomp_vxml(cx_engine *e, const char *url, const char *body, size_t len,
+		    cx_vxload_h *h, void *arg)
+{
+	return cx_doccomp__with(e, url, NULL, body, len, NULL, 0, NULL, h, arg);
+}
+
+const char *cx_doccomp_vxurl(const cx_engine *e, const cx_vx_doc *doc)
+{
+	struct le *le;
+
+	if (!e || !e->doccomp || !doc)
+		return NULL;
+	LIST_FOREACH(&e->doccomp->ents, le) {
+		cx_docent *d = le->data;
+		if (d->vx == doc)
+			return d->url;
+	}
+	return NULL;
+}
+
 static const cx_docent *cx_doccomp__ent(const cx_engine *e, const cx_doc *doc)
 {
 	struct le *le;
 
-	if (!e || !e->doccomp)
+	if (!e || !e->doccomp || !doc)
 		return NULL;
 	LIST_FOREACH(&e->doccomp->ents, le) {
 		const cx_docent *d = le->data;
-		if (d->doc == doc)
+		if (d->doc && d->doc == doc)
 			return d;
 	}
 	return NULL;
@@ -632,25 +692,25 @@ static void cx_docfresh__destroy(void *arg)
 	mem_deref(f->url);
 }
 
-static cx_docfresh *cx_docfresh__find(struct cx_doccomp *c, const char *url)
+static cx_docfresh *cx_docfresh__find(struct cx_doccomp *c, const char *url, int vxml)
 {
 	struct le *le;
 
 	LIST_FOREACH(&c->fresh, le) {
 		cx_docfresh *f = le->data;
-		if (!strcmp(f->url, url))
+		if (f->vxml == vxml && !strcmp(f->url, url))
 			return f;
 	}
 	return NULL;
 }
 
-const cx_doc *cx_doccomp_cached(cx_engine *e, const char *url, cx_docval *v)
+const void *cx_doccomp_cached(cx_engine *e, const char *url, int vxml, cx_docval *v)
 {
 	cx_docfresh *f;
 
 	if (!e || !e->doccomp || !url)
 		return NULL;
-	f = cx_docfresh__find(e->doccomp, url);
+	f = cx_docfresh__find(e->doccomp, url, vxml);
 	if (!f)
 		return NULL;
 	if (v)
@@ -658,14 +718,15 @@ const cx_doc *cx_doccomp_cached(cx_engine *e, const char *url, cx_docval *v)
 	return f->doc;
 }
 
-void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, const cx_docval *v)
+void cx_doccomp_keep(cx_engine *e, const char *url, int vxml, const void *doc,
+		     const cx_docval *v)
 {
 	struct cx_doccomp *c;
 	cx_docfresh *f;
 
 	if (!e || !(c = e->doccomp) || !url)
 		return;
-	mem_deref(cx_docfresh__find(c, url));
+	mem_deref(cx_docfresh__find(c, url, vxml));
 	if (!v || !doc)
 		return;
 	f = mem_zalloc(sizeof(*f), cx_docfresh__destroy);
@@ -674,6 +735,7 @@ void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, const cx_
 		return;
 	}
 	f->doc = doc;
+	f->vxml = vxml;
 	f->v = *v;
 	list_prepend(&c->fresh, &f->le, f);
 	if (list_count(&c->fresh) > CX_DOCCOMP_MAXFRESH)

@@ -28,7 +28,9 @@ typedef struct cx_docreq {
 	cx_docval val;         /* the answer's caching (kept with the program when keep) */
 	int keep;              /* 1: keep the program as url's answer, -1: forget url (no-store) */
 	int nokeep;            /* a POST: its answer is never kept */
-	const cx_doc *prev;    /* url's kept program: reused fresh, or revalidated (304) */
+	const void *prev;      /* url's kept program: reused fresh, or revalidated (304) */
+	int vxml;              /* a VoiceXML document (cx_vxload_with): vh is told */
+	cx_vxload_h *vh;
 	cx_docscripts *ss;     /* the document's <script src>, fetched one after another */
 	struct mbuf *js[32];   /* those fetched, UTF-8 */
 	size_t njs;
@@ -57,19 +59,27 @@ static void cx_docreq__destroy(void *arg)
 	mem_deref(r->arg);
 }
 
-static void cx_docreq__tell(cx_docreq *r, const cx_doc *doc, const char *why)
+static void cx_docreq__tell(cx_docreq *r, const void *doc, const char *why)
 {
 	if (r->done)
 		return;
 	r->done = 1;
 	tmr_cancel(&r->tmr);
 	if (doc && r->keep)
-		cx_doccomp_keep(r->eng, r->url, doc, r->keep > 0 ? &r->val : NULL);
+		cx_doccomp_keep(r->eng, r->url, r->vxml, doc, r->keep > 0 ? &r->val : NULL);
 	if (doc)
 		cx_log(CX_LOG_DEBUG, NULL, "document %H loaded in %llu us (fetch %llu us)", cx_rt_esc,
 		       r->url, (unsigned long long)(cx_met_now_us() - r->t0),
 		       (unsigned long long)(r->t1 - r->t0));
-	r->h(r->eng, doc, why, r->arg);
+	if (r->vxml)
+		r->vh(r->eng, doc, why, r->arg);
+	else
+		r->h(r->eng, doc, why, r->arg);
+}
+
+static void cx_docreq__vxcompiled(cx_engine *e, const cx_vx_doc *doc, const char *why, void *arg)
+{
+	cx_docreq__tell(arg, doc, why);
 }
 
 static void cx_docreq__compiled(cx_engine *e, const cx_doc *doc, const char *why, void *arg)
@@ -115,7 +125,11 @@ static void cx_docreq__compile(cx_docreq *r)
 	char msg[512];
 	int err;
 
-	err = cx_doccomp_with(r->eng, r->url, r->ss ? r->ss->base : NULL,
+	if (r->vxml)
+		err = cx_doccomp_vxml(r->eng, r->url, r->body ? r->body : "", r->len,
+				      cx_docreq__vxcompiled, r);
+	else
+		err = cx_doccomp_with(r->eng, r->url, r->ss ? r->ss->base : NULL,
 			      r->body ? r->body : "", r->len, r->js, r->njs,
 			      cx_docreq__compiled, r);
 	if (err) {
@@ -191,6 +205,10 @@ static void cx_docreq__scripts(cx_docreq *r)
 {
 	char msg[512], why[400];
 
+	if (r->vxml) { /* its <script src> are the compiler's (files next to it: none here) */
+		cx_docreq__compile(r);
+		return;
+	}
 	if (cx_docscript_scan(r->url, r->body ? r->body : "", r->len, &r->ss, why, sizeof(why))) {
 		snprintf(msg, sizeof(msg), "%s: %s", r->url, why);
 		r->keep = 0;
@@ -331,15 +349,17 @@ static int cx_docload__resolve(const char *b, const char *uri, char **urlp)
 
 int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp)
 {
-	const char *b;
+	return cx_docload_fetchurl(cx_doccomp_url(e, base), uri, urlp);
+}
 
+int cx_docload_fetchurl(const char *b, const char *uri, char **urlp)
+{
 	if (!uri || !*uri)
 		return EINVAL;
 	if (!strncasecmp(uri, "http://", 7) || !strncasecmp(uri, "https://", 8))
 		return str_dup(urlp, uri);
 	if (strchr(uri, ':') && strcspn(uri, ":") < strcspn(uri, "/?#"))
 		return EPROTONOSUPPORT;   /* another scheme */
-	b = cx_doccomp_url(e, base);
 	if (!b)
 		return ENOENT;            /* relative to a compiled-in document: not fetched */
 	return cx_docload_resolve(b, uri, urlp);
@@ -349,6 +369,10 @@ int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h 
 {
 	return cx_docload_with(e, url, NULL, NULL, timeout_ms, NULL, h, arg);
 }
+
+static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
+			    const cx_cval *fields, const struct mbuf *mp, const char *mptype,
+			    uint64_t timeout_ms, const cx_docage *age, cx_docreq *r);
 
 /* What to ask with url's kept answer: 1 run it as it is (fresh, or stale within maxstale and
  * not no-cache, and not older than maxage), else 0 with the conditional request's headers
@@ -383,28 +407,65 @@ static int cx_docreq__reuse(cx_docreq *r, const cx_docage *age, char h[3][320])
 int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
 		    uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg)
 {
-	char hb[3][320] = {{0}};
-	const char *hdrs[4] = {NULL};
-	int i, k = 0;
 	cx_docreq *r;
-	struct mbuf *form = NULL;
-	int post = method && !strcasecmp(method, "post"), err;
 
-	if (!e || !url || !h || (method && !post && strcasecmp(method, "get")))
+	if (!e || !url || !h)
 		return EINVAL;
-	err = cx_curl_setup(e);
-	if (err)
-		return err;
 	r = mem_zalloc(sizeof(*r), cx_docreq__destroy);
 	if (!r)
 		return ENOMEM;
-	r->eng = e;
-	r->t0 = cx_met_now_us();
 	r->h = h;
 	r->arg = mem_ref(arg);
+	return cx_docreq__start(e, url, method, fields, NULL, NULL, timeout_ms, age, r);
+}
+
+int cx_vxload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		   const struct mbuf *mp, const char *mptype, uint64_t timeout_ms,
+		   cx_vxload_h *h, void *arg)
+{
+	cx_docreq *r;
+
+	if (!e || !url || !h)
+		return EINVAL;
+	r = mem_zalloc(sizeof(*r), cx_docreq__destroy);
+	if (!r)
+		return ENOMEM;
+	r->vxml = 1;
+	r->vh = h;
+	r->arg = mem_ref(arg);
+	return cx_docreq__start(e, url, method, fields, mp, mptype, timeout_ms, NULL, r);
+}
+
+/* r (its handler and arg set) asks for url; on an error r is freed and the errno returned. */
+static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
+			    const cx_cval *fields, const struct mbuf *mp, const char *mptype,
+			    uint64_t timeout_ms, const cx_docage *age, cx_docreq *r)
+{
+	char hb[3][320] = {{0}}, ct[200];
+	const char *hdrs[5] = {NULL};
+	int i, k = 0;
+	struct mbuf *form = NULL;
+	int post = mp || (method && !strcasecmp(method, "post")), err;
+
+	if (method && !post && strcasecmp(method, "get")) {
+		mem_deref(r);
+		return EINVAL;
+	}
+	err = cx_curl_setup(e);
+	if (err) {
+		mem_deref(r);
+		return err;
+	}
+	r->eng = e;
+	r->t0 = cx_met_now_us();
 	tmr_init(&r->tmr);
 	form = mbuf_alloc(64);
-	if (!form || cx_curl_form(form, fields) ||
+	if (form && mp) {
+		form->end = 0;
+		if (mbuf_write_mem(form, mp->buf, mp->end))
+			form = mem_deref(form);
+	}
+	if (!form || (!mp && cx_curl_form(form, fields)) ||
 	    (!post && form->end ? re_sdprintf(&r->url, "%s%c%b", url, strchr(url, '?') ? '&' : '?',
 					      form->buf, form->end) : str_dup(&r->url, url)) ||
 	    !(r->out = open_memstream(&r->body, &r->len))) {
@@ -414,7 +475,7 @@ int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_
 	}
 	r->nokeep = post;
 	if (!post)
-		r->prev = cx_doccomp_cached(e, r->url, &r->val);
+		r->prev = cx_doccomp_cached(e, r->url, r->vxml, &r->val);
 	if (!post && cx_docreq__reuse(r, age, hb)) {
 		mem_deref(form);
 		e->met.doc_cache_hits++;
@@ -425,6 +486,10 @@ int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_
 	for (i = 0; !post && i < 3; i++)
 		if (hb[i][0])
 			hdrs[k++] = hb[i];
+	if (mp && mptype) {
+		snprintf(ct, sizeof(ct), "Content-Type: %s", mptype);
+		hdrs[k++] = ct;
+	}
 	err = cx_curl_fetch(e, r->url, post ? form : NULL, hdrs, CX_DOC_MAXSIZE, r->out,
 			    cx_docreq__got, mem_ref(r));
 	mem_deref(form);

@@ -928,6 +928,11 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		cx_exec__out(s, c, d->id);
 	if (d->connid[0] && (cn = cx_conn_find(s, d->connid)))
 		snprintf(cn->dialogid, sizeof(cn->dialogid), "%s", d->id);
+	if (!start && (err = cx_vxf_dialog(e, d)) != ENOENT) { /* fetched VoiceXML (vxfetch.c) */
+		if (err)
+			cx_rt_dlg_pev(d, CX_PEV_DLG_NOTPREPARED, "cannot prepare this dialog");
+		return CX_GO;
+	}
 	if (!start) {
 		err = e->prov && e->prov->dialogprepare ? e->prov->dialogprepare(e, d) : 0;
 		if (err)
@@ -937,7 +942,9 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		return CX_GO;
 	}
 	d->started = 1;
-	err = cx_prompt_dialogstart(e, d); /* a web prompt: once it is fetched (prompt.c) */
+	err = cx_vxf_dialog(e, d); /* VoiceXML not compiled in: once loaded (vxfetch.c) */
+	if (err == ENOENT)
+		err = cx_prompt_dialogstart(e, d); /* a web prompt: once it is fetched (prompt.c) */
 	if (err) {
 		re_fprintf(stderr, "ccxml: session %s: %s:%d: dialog '%H' cannot start: %s\n", s->id,
 			   cx_exec__doc(s), c->line, cx_rt_esc, d->src ? d->src : "", strerror(err));

@@ -1101,7 +1101,7 @@ int cx_mp_dialogstart(cx_mp *mp, cx_dlg *d)
 	cx_mp_conf *fc = NULL;
 	cx_conn *c;
 	int err, tts = 0;
-	const cx_vx_doc *vx = cx_vx_find(d->src);
+	const cx_vx_doc *vx = cx_vx_dlgdoc(d);
 
 	if (vx && (!d->type || strncasecmp(d->type, "audio/", 6)))
 		return cx_mp__vx_start(mp, d, vx);

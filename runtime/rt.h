@@ -151,6 +151,8 @@ struct cx_dlg {
 	void *pd;
 	cx_cval *values;       /* <dialogstart namelist>: the dialog's session.connection.ccxml.values */
 	struct cx_vx_run *vx;  /* weak: the VoiceXML run of this dialog (vxml.c), or NULL */
+	const cx_vx_doc *vxdoc;/* its src fetched and compiled at run time (vxfetch.c), or NULL */
+	void *vxf;             /* vxfetch.c: that fetch while it runs (weak), or NULL */
 };
 
 struct cx_conf {
@@ -588,10 +590,57 @@ int cx_docscript_utf8(const char *charset, const char *ctype, const char *in, si
 int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char *body,
 		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
 		    void *arg);
-/* url's kept program and its cx_docval (copied to v), or NULL */
-const cx_doc *cx_doccomp_cached(cx_engine *e, const char *url, cx_docval *v);
+/* url's kept program (a cx_doc, or a cx_vx_doc when vxml) and its cx_docval (copied to v),
+ * or NULL */
+const void *cx_doccomp_cached(cx_engine *e, const char *url, int vxml, cx_docval *v);
 /* keep doc as url's answer (v NULL: forget url, as for no-store) */
-void cx_doccomp_keep(cx_engine *e, const char *url, const cx_doc *doc, const cx_docval *v);
+void cx_doccomp_keep(cx_engine *e, const char *url, int vxml, const void *doc,
+		     const cx_docval *v);
+/* VoiceXML documents loaded at run time (vxfetch.c, docs/voicexml.md "Documents fetched at
+ * run time"): told the loaded dialog, or why there is none, exactly once. */
+typedef void (cx_vxload_h)(cx_engine *e, const cx_vx_doc *doc, const char *why, void *arg);
+/* The body of url compiled as a .vxml (`ccxmlc --shared HASH.vxml`), cached by content as
+ * CCXML documents are; h may be called before this returns. */
+int cx_doccomp_vxml(cx_engine *e, const char *url, const char *body, size_t len,
+		    cx_vxload_h *h, void *arg);
+const char *cx_doccomp_vxurl(const cx_engine *e, const cx_vx_doc *doc); /* NULL: compiled in */
+/* docfetch.c: fetch url as a VoiceXML document (method "get"/"post" with fields, or a
+ * multipart body when mp is not NULL), compile and load it; h never called from inside. */
+int cx_vxload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		   const struct mbuf *mp, const char *mptype, uint64_t timeout_ms,
+		   cx_vxload_h *h, void *arg);
+/* url to fetch for uri written in a document whose own URL is base (NULL: a compiled-in one):
+ * an http(s) URI, or one relative to base. ENOENT: not fetchable, EPROTONOSUPPORT: a scheme. */
+int cx_docload_fetchurl(const char *base, const char *uri, char **urlp);
+/* vxfetch.c: <dialogstart>/<dialogprepare> (d->started tells which) of a VoiceXML src not
+ * compiled in: fetched, compiled and loaded, then prepared or started on the provider (or
+ * error.dialog.notstarted / notprepared with the reason). ENOENT: not such a src (compiled
+ * in, audio, or not fetchable: the caller goes on as before). */
+int cx_vxf_dialog(cx_engine *e, cx_dlg *d);
+/* vxfetch.c: the VoiceXML document uri (relative to base's URL when base was fetched) for a
+ * running dialog; *urlp (when not NULL) the URL asked. 0 or an errno (h then not called). */
+int cx_vxf_load(cx_engine *e, const cx_vx_doc *base, const char *uri, const char *method,
+		const cx_cval *fields, const struct mbuf *mp, const char *mptype,
+		uint64_t timeout_ms, cx_vxload_h *h, void *arg, char **urlp);
+/* The VoiceXML document dialog d runs: the one fetched for it, else the compiled-in one its
+ * src names, or NULL. */
+const cx_vx_doc *cx_vx_dlgdoc(const cx_dlg *d);
+/* vxfetch.c, <data>: the body of uri (relative to base's URL when base was fetched; the fields
+ * as GET query or POST body), at most 1 MiB within timeout_ms (0: 30 s); h told once, never
+ * from inside this call (body NULL and why on failure). */
+typedef void (cx_vxdata_h)(cx_engine *e, const char *body, size_t len, const char *why, void *arg);
+int cx_vxf_data(cx_engine *e, const cx_vx_doc *base, const char *uri, int post,
+		const cx_cval *fields, uint64_t timeout_ms, cx_vxdata_h *h, void *arg, char **urlp);
+/* vxdata.c: the XML body as the object tree of docs/voicexml.md "<data>" (no network, no
+ * entities); 0, or an errno with why ("URL:LINE: not well-formed XML: …"). */
+int cx_vxd_parse(cx_ctx *X, const char *url, const char *body, size_t len, cx_value *out,
+		 char *why, size_t sz);
+/* vxfetch.c: the namelist fields (an object; names[k] with rec[k] set is a <record> item: its
+ * WAV under --record-dir goes as a file part, audio/x-wav) as a multipart/form-data body in a
+ * new *mbp, its Content-Type in ctype; why on error. */
+int cx_vxf_multipart(cx_engine *e, const cx_cval *fields, const char *const *names,
+		     const unsigned char *rec, int n, struct mbuf **mbp, char *ctype, size_t csz,
+		     char *why, size_t sz);
 /* obj (its le unlinked by its destructor) is dereferenced with the engine unless gone before */
 void cx_doccomp_hold(cx_engine *e, struct le *le, void *obj);
 /* prompt.c: Cache-Control -> fresh until (cx_cdr_now_ms() time), 0: revalidate each time */
@@ -603,6 +652,8 @@ int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
 		  const char *const *hdrs, size_t max, FILE *out, cx_curl_get_h *geth, void *arg);
 /* An object's fields (a namelist), flattened with dotted names, as "a=1&b.c=2" appended to mb. */
 int cx_curl_form(struct mbuf *mb, const cx_cval *fields);
+/* A namelist field's value as text (ES's ToString of a number, written into num), as posted. */
+const char *cx_curl_sval(const cx_cval *v, char num[40]);
 int cx_curl_json(cx_engine *e, const char *url, const struct mbuf *body, cx_curl_done_h *doneh,
 		 void *arg);
 

@@ -1153,7 +1153,7 @@ static int cx_sim_dialogstart(cx_engine *e, cx_dlg *d)
 	struct le *le;
 	int err = 0, ruled = 0;
 
-	const cx_vx_doc *vx = cx_vx_find(d->src);
+	const cx_vx_doc *vx = cx_vx_dlgdoc(d);
 	cx_conn *c = d->connid[0] ? cx_conn_find(d->sess, d->connid) : NULL;
 
 	/* as over SIP: a dialog needs the audio of a connected call, or (audio only) a conference */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include "rt.h"
 #include "prov.h"
 
@@ -64,7 +65,24 @@ struct cx_vx_run {
 	int returned;            /* <return> ran: ret_values or ret_event go to the parent */
 	cx_cval *ret_values, *ret_msg;
 	char ret_event[VX_EVLEN];
+	/* other documents (section "Other documents") */
+	struct cx_vx_wait *wait;   /* the fetch the run waits for (a reference), or NULL */
+	const cx_vx_doc *next_doc; /* a <goto> to another document: entered next */
+	char next_frag[VX_EVLEN];  /* its form's id ("": its first form or menu) */
+	cx_value data_value;       /* a <data>'s document while its continuation runs */
 };
+
+static void cx_vx__unwait(cx_vx_run *r);
+static int cx_vx__godoc(cx_vx_run *r, const char *uri, uint32_t timeout_ms);
+static void cx_vx__enterdoc(cx_vx_run *r);
+typedef struct cx_vx_req {  /* what a <submit> sends (NULL: a plain GET) */
+	const char *method;
+	const cx_cval *fields;
+	const struct mbuf *mp;
+	const char *mptype;
+} cx_vx_req;
+static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub, cx_cval *params,
+			uint32_t timeout_ms, const cx_vx_req *req);
 
 /* The compiled dialogs of the program: each registers itself before main (any number). */
 static const cx_vx_doc **cx_vx__docs;
@@ -124,6 +142,7 @@ static void cx_vx__destroy(void *arg)
 
 	tmr_cancel(&r->t_in);
 	tmr_cancel(&r->t_go);
+	cx_vx__unwait(r);
 	if (r->X)
 		cx_ctx_free(r->X);
 	mem_deref(r->counters);
@@ -325,7 +344,9 @@ int cx_vx_goto_uri(cx_ctx *X, cx_value uri)
 
 	if (!s)
 		return CX_FAIL;
-	if (s[0] != '#' || !cx_vx__form(r, s + 1))
+	if (s[0] && s[0] != '#')
+		return cx_vx__godoc(r, s, 0);
+	if (!s[0] || !cx_vx__form(r, s + 1))
 		cx_vx__badfetch(r, "<goto expr>", s, "not the '#id' of a form or menu of this document");
 	return CX_STOP;
 }
@@ -492,7 +513,8 @@ int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
 
 	if (!s)
 		cx_catch(X);
-	const char *file = line & CX_VX_APP_LINE && r->doc->app ? r->doc->app : r->doc->name;
+	const char *url = cx_doccomp_vxurl(r->e, r->doc); /* a document fetched: its URL */
+	const char *file = line & CX_VX_APP_LINE && r->doc->app ? r->doc->app : url ? url : r->doc->name;
 	snprintf(why, sizeof(why), "%s (<%s> at %s:%d)", s ? s : "exception", elem, file, line & ~CX_VX_APP_LINE);
 	cx_value m = cx_str_utf8(X, why, strlen(why));
 	if (cx_is_exc(m)) { /* out of memory: nothing can handle it */
@@ -788,6 +810,12 @@ static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it);
 static void cx_vx__advance(cx_vx_run *r)
 {
 	for (int guard = 0; guard < 10000 && !r->stop; guard++) {
+		if (r->wait) /* a document is being fetched: the FIA goes on when it is there */
+			return;
+		if (r->next_doc) {
+			cx_vx__enterdoc(r);
+			continue;
+		}
 		if (r->next_form >= 0) {
 			int f = r->next_form;
 			r->next_form = -1;
@@ -1137,7 +1165,8 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 		cx_log_doc(r->d->sess->id, "vxml key dropped (bargein false)", (char[]){key, 0});
 		return 0;
 	}
-	const cx_vx_item *it = r->item >= 0 ? &r->doc->forms[r->form].items[r->item] : NULL;
+	/* while a document is fetched (a subdialog's too) keys are typed ahead */
+	const cx_vx_item *it = r->item >= 0 && !r->wait ? &r->doc->forms[r->form].items[r->item] : NULL;
 	if (it && it->kind != CX_VX_FIELD) { /* <record> ends at a key; keys are not its input */
 		cx_vxio_key(r, key);
 		return 1;
@@ -1385,6 +1414,10 @@ static const cx_vx_doc *cx_vx__subsrc(cx_vx_run *r, const char *src, int *form)
 	return NULL;
 }
 
+static int cx_vx__substart(cx_vx_run *r, const cx_vx_doc *doc, int form, cx_cval *params,
+			   const char *src);
+static int cx_vx__fetched(const char *src);
+
 /* Item it of r is a <subdialog>: a child run of its src starts with a context of its own;
  * 0 while it runs, 1 when an event was thrown and handled instead, -1 when r stops. */
 static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it)
@@ -1405,8 +1438,8 @@ static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it)
 			goto thrown;
 		}
 	}
-	const cx_vx_doc *doc = cx_vx__subsrc(r, src, &form);
-	if (!doc)
+	const cx_vx_doc *doc = NULL;
+	if (!cx_vx__fetched(src) && !(doc = cx_vx__subsrc(r, src, &form)))
 		goto thrown;
 	if (depth >= VX_MAXNEST) {
 		cx_vx__badfetch(r, "<subdialog src>", src, "subdialogs nest 16 deep at most");
@@ -1423,6 +1456,24 @@ static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it)
 			return -1;
 		}
 	}
+	if (!doc) /* fetched: the subdialog starts once it is loaded (cx_vx__fetched_h) */
+	{
+		if (!cx_vx__fetch(r, "<subdialog src>", src, 1, params, 0, NULL))
+			return 0;
+		goto thrown;
+	}
+	return cx_vx__substart(r, doc, form, params, src);
+thrown:
+	r->item = -1;
+	cx_vx__dispatch(r);
+	return 1;
+}
+
+/* The child run of a <subdialog> of r starts: doc's form, with params (taken). 0, or -1 when
+ * r stops. */
+static int cx_vx__substart(cx_vx_run *r, const cx_vx_doc *doc, int form, cx_cval *params,
+			   const char *src)
+{
 	cx_vx_run *c;
 	if (cx_vx__new(&c, r->e, r->d, doc, r->play, r->arg)) {
 		mem_deref(params);
@@ -1448,10 +1499,6 @@ static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it)
 		cx_vx__call(c, doc->init);
 	tmr_start(&c->t_go, 0, cx_vx__start_h, c);
 	return 0;
-thrown:
-	r->item = -1;
-	cx_vx__dispatch(r);
-	return 1;
 }
 
 /* The subdialog r ran <return>: its caller's item gets the returned object (then its <filled>)
@@ -1490,4 +1537,326 @@ static void cx_vx__return_h(void *arg)
 		cx_vx__fill(p, v);
 	}
 	cx_engine_kick(e);
+}
+
+/* Section - Other documents: <goto>, <subdialog> (and <submit>) to a document compiled in or
+ * fetched at run time (runtime/vxfetch.c; docs/voicexml.md "Documents fetched at run time") */
+
+/* What a run does once the document it fetches is there. */
+typedef struct cx_vx_wait {
+	cx_vx_run *r;            /* weak: NULL once the run is gone */
+	int sub;                 /* a <subdialog>'s: its child run starts; else a <goto>'s */
+	cx_cval *params;         /* the subdialog's */
+	char what[24];           /* "<goto next>" … (messages) */
+	char *src;               /* as written */
+	char frag[VX_EVLEN];     /* the form's id ("": the first) */
+	cx_body_fn *cont;        /* a <data>'s: what follows it */
+	char *url;               /* a <data>'s URL */
+} cx_vx_wait;
+
+static void cx_vx_wait__destroy(void *arg)
+{
+	cx_vx_wait *w = arg;
+
+	mem_deref(w->params);
+	mem_deref(w->src);
+	mem_deref(w->url);
+}
+
+static void cx_vx__unwait(cx_vx_run *r)
+{
+	if (!r->wait)
+		return;
+	r->wait->r = NULL;
+	r->wait = mem_deref(r->wait);
+}
+
+/* Is src a document that is neither this one ("#id") nor one compiled in? */
+static int cx_vx__fetched(const char *src)
+{
+	char path[512];
+	size_t n = strcspn(src, "#");
+
+	if (!n || n >= sizeof(path))
+		return 0;
+	memcpy(path, src, n);
+	path[n] = '\0';
+	return !cx_vx_find(path);
+}
+
+/* The form of doc whose id is frag ("": the first): its index, or -1. */
+static int cx_vx__formof(const cx_vx_doc *doc, const char *frag)
+{
+	if (!*frag)
+		return doc->nforms ? 0 : -1;
+	for (uint32_t i = 0; i < doc->nforms; i++)
+		if (doc->forms[i].id && !strcmp(doc->forms[i].id, frag))
+			return (int)i;
+	return -1;
+}
+
+/* error.badfetch "WHAT 'SRC': WHY" (WHY may be a compiler's diagnostic). */
+static void cx_vx__fetchfail(cx_vx_run *r, const char *what, const char *src, const char *why)
+{
+	char m[1200];
+
+	snprintf(m, sizeof(m), "%s '%.300s': %s", what, src, why);
+	cx_value v = cx_str_utf8(r->X, m, strlen(m));
+	if (cx_is_exc(v))
+		cx_catch(r->X);
+	cx_vx__raise(r, "error.badfetch", cx_is_exc(v) ? CX_UNDEFINED : v);
+}
+
+static void cx_vx__fetched_h(cx_engine *e, const cx_vx_doc *doc, const char *why, void *arg)
+{
+	cx_vx_wait *w = arg;
+	cx_vx_run *r = w->r;
+	int form;
+
+	if (!r || r->wait != w)
+		return;
+	w->r = NULL;
+	r->wait = NULL;   /* the run's reference: dropped at the end */
+	if (r->stop) {
+		mem_deref(w);
+		return;
+	}
+	form = doc ? cx_vx__formof(doc, w->frag) : -1;
+	if (!doc || form < 0) {
+		cx_vx__fetchfail(r, w->what, w->src, doc ? "no form or menu of that id in the document" :
+				 why ? why : "cannot load it");
+		r->item = -1;
+		cx_vx__dispatch(r);
+		cx_vx__advance(r);
+	} else if (w->sub) {
+		cx_cval *params = w->params;
+		w->params = NULL;
+		if (cx_vx__substart(r, doc, form, params, w->src))
+			cx_vx__finish(r);
+	} else {
+		r->next_doc = doc;
+		str_ncpy(r->next_frag, w->frag, sizeof(r->next_frag));
+		cx_vx__advance(r);
+	}
+	cx_engine_kick(e);
+	mem_deref(w);
+}
+
+/* Fetches src (http(s), or relative to this document's URL when it was fetched) for what;
+ * 0: the run waits for it, 1: error.badfetch was thrown (not handled yet). params are taken. */
+static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub, cx_cval *params,
+			uint32_t timeout_ms, const cx_vx_req *req)
+{
+	size_t n = strcspn(src, "#");
+	char *path = NULL, *url = NULL;
+	cx_vx_wait *w = mem_zalloc(sizeof(*w), cx_vx_wait__destroy);
+	int err;
+
+	if (!w || re_sdprintf(&path, "%b", src, n) || str_dup(&w->src, src)) {
+		mem_deref(params);
+		mem_deref(w);
+		mem_deref(path);
+		cx_vx__fetchfail(r, what, src, "out of memory");
+		return 1;
+	}
+	w->params = params;
+	w->sub = sub;
+	str_ncpy(w->what, what, sizeof(w->what));
+	str_ncpy(w->frag, src[n] ? src + n + 1 : "", sizeof(w->frag));
+	err = cx_vxf_load(r->e, r->doc, path, req ? req->method : NULL, req ? req->fields : NULL,
+			  req ? req->mp : NULL, req ? req->mptype : NULL, timeout_ms, cx_vx__fetched_h, w, &url);
+	mem_deref(path);
+	if (err) {
+		cx_vx__fetchfail(r, what, src, err == ENOENT ? "not a VoiceXML document compiled into this "
+				 "program, nor an http(s) URI (a relative URI is fetched only from a document "
+				 "fetched at run time)" : err == EPROTONOSUPPORT ? "only http(s) URIs are fetched" :
+				 strerror(err));
+		mem_deref(w);
+		return 1;
+	}
+	cx_log_doc(r->d->sess->id, "vxml fetch", url);
+	mem_deref(url);
+	w->r = r;
+	r->wait = w;     /* the load holds a reference of its own */
+	return 0;
+}
+
+/* <goto> to the document uri ("doc.vxml", "doc.vxml#form", a URL): entered by the FIA once it
+ * is there. */
+static int cx_vx__godoc(cx_vx_run *r, const char *uri, uint32_t timeout_ms)
+{
+	char path[512];
+	size_t n = strcspn(uri, "#");
+
+	if (cx_vx__fetched(uri)) {
+		if (cx_vx__fetch(r, "<goto next>", uri, 0, NULL, timeout_ms, NULL) == 0)
+			r->item = -1;
+		return CX_STOP;
+	}
+	snprintf(path, sizeof(path), "%.*s", (int)(n < sizeof(path) ? n : sizeof(path) - 1), uri);
+	r->next_doc = cx_vx_find(path);
+	str_ncpy(r->next_frag, uri[n] ? uri + n + 1 : "", sizeof(r->next_frag));
+	return CX_STOP;
+}
+
+int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, uint32_t timeout_ms)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, uri);
+
+	if (!s)
+		return CX_FAIL;
+	if (s[0] == '#')
+		return cx_vx_goto_uri(X, uri);
+	return cx_vx__godoc(r, s, timeout_ms);
+}
+
+/* The run leaves its document for r->next_doc (VoiceXML 2.0 §1.5.1: a new document scope, its
+ * <var>s and <script>s, then the form the URI named). */
+static void cx_vx__enterdoc(cx_vx_run *r)
+{
+	const cx_vx_doc *doc = r->next_doc;
+	int form = cx_vx__formof(doc, r->next_frag);
+	uint32_t nitems = 1;
+	cx_ctx *X, *old = r->X;
+	uint32_t *pc;
+
+	r->next_doc = NULL;
+	if (form < 0) {
+		cx_vx__fetchfail(r, "<goto next>", r->next_frag, "no form or menu of that id in the document");
+		cx_vx__dispatch(r);
+		return;
+	}
+	for (uint32_t i = 0; i < doc->nforms; i++)
+		if (doc->forms[i].nitems > nitems)
+			nitems = doc->forms[i].nitems;
+	pc = mem_zalloc(nitems * sizeof(*pc), NULL);
+	X = cx_ctx_new(r->e->heap_limit);
+	if (!pc || !X || cx_ctx_set_slots(X, doc->nslots < CX_SLOT_FIRST_VAR ? CX_SLOT_FIRST_VAR : doc->nslots)) {
+		mem_deref(pc);
+		if (X)
+			cx_ctx_free(X);
+		cx_vx__fail(r, "error.noresource: out of memory for another document");
+		return;
+	}
+	X->user = r;
+	r->X = X;
+	r->doc = doc;
+	mem_deref(r->pcounts);
+	r->pcounts = pc;
+	r->form = r->item = r->cur = r->next_item = -1;
+	r->ncounters = 0;
+	r->noprompt = r->reprompt = 0;
+	cx_ctx_free(old);
+	if (cx_vx__session(r)) {
+		cx_vx__fail(r, "error.noresource: out of memory for another document");
+		return;
+	}
+	cx_log_doc(r->d->sess->id, "vxml document", doc->name);
+	r->next_form = form;
+	cx_vx__call(r, doc->init);
+}
+
+/* <submit> (VoiceXML 2.0 §5.3.8): the namelist goes to uri (as <goto> to a document compiled
+ * in, where nothing is sent); the answer is the document entered next. */
+int cx_vx_submit(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
+		 const unsigned char *rec, int post, int multipart, uint32_t timeout_ms)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, uri);
+	char ctype[80], why[300];
+	struct mbuf *mp = NULL;
+	cx_cval *fields;
+
+	if (!s)
+		return CX_FAIL;
+	if (!s[0] || s[0] == '#' || !cx_vx__fetched(s)) {
+		if (s[0] == '#' || !s[0]) {
+			cx_vx__fetchfail(r, "<submit>", s, "not the URI of a document");
+			return CX_STOP;
+		}
+		return cx_vx__godoc(r, s, timeout_ms);
+	}
+	if (!(fields = cx_vx__namelist(X, n, names, vals)))
+		return CX_FAIL;
+	if (multipart && cx_vxf_multipart(r->e, fields, names, rec, n, &mp, ctype, sizeof(ctype), why,
+					  sizeof(why))) {
+		mem_deref(fields);
+		cx_vx__fetchfail(r, "<submit>", s, why);
+		return CX_STOP;
+	}
+	cx_vx_req req = {post ? "post" : "get", fields, mp, multipart ? ctype : NULL};
+	if (cx_vx__fetch(r, "<submit>", s, 0, NULL, timeout_ms, &req) == 0)
+		r->item = -1;
+	mem_deref(fields);
+	mem_deref(mp);
+	return CX_STOP;
+}
+
+/* Section - <data> (VoiceXML 2.1 §6.1; the document's objects: vxdata.c) */
+
+static void cx_vx__data_h(cx_engine *e, const char *body, size_t len, const char *why, void *arg)
+{
+	cx_vx_wait *w = arg;
+	cx_vx_run *r = w->r;
+	char m[800];
+	cx_value v;
+
+	if (!r || r->wait != w)
+		return;
+	w->r = NULL;
+	r->wait = NULL;   /* the run's reference: dropped at the end */
+	if (!r->stop) {
+		if (!body || cx_vxd_parse(r->X, w->url, body, len, &v, m, sizeof(m))) {
+			cx_vx__fetchfail(r, "<data>", w->src, body ? m : why ? why : "cannot fetch it");
+			cx_vx__dispatch(r);
+		} else {
+			cx_log_doc(r->d->sess->id, "vxml data loaded", w->url);
+			r->data_value = v;
+			cx_vx__call(r, w->cont);
+			r->data_value = CX_UNDEFINED;
+		}
+		cx_vx__advance(r);
+		cx_engine_kick(e);
+	}
+	mem_deref(w);
+}
+
+int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
+	       int post, uint32_t timeout_ms, cx_body_fn *cont)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, uri);
+	cx_cval *fields = NULL;
+	cx_vx_wait *w;
+	int err;
+
+	if (!s || (n && !(fields = cx_vx__namelist(X, n, names, vals))))
+		return CX_FAIL;
+	w = mem_zalloc(sizeof(*w), cx_vx_wait__destroy);
+	if (!w || str_dup(&w->src, s)) {
+		mem_deref(fields);
+		mem_deref(w);
+		cx_vx__fetchfail(r, "<data>", s, "out of memory");
+		return CX_STOP;
+	}
+	w->cont = cont;
+	err = cx_vxf_data(r->e, r->doc, s, post, fields, timeout_ms, cx_vx__data_h, w, &w->url);
+	mem_deref(fields);
+	if (err) {
+		cx_vx__fetchfail(r, "<data>", s, err == ENOENT ? "not an http(s) URI (a relative URI is "
+				 "fetched only from a document fetched at run time)" : err == EPROTONOSUPPORT ?
+				 "only http(s) URIs are fetched" : strerror(err));
+		mem_deref(w);
+		return CX_STOP;
+	}
+	cx_log_doc(r->d->sess->id, "vxml data", w->url);
+	w->r = r;
+	r->wait = w;     /* the fetch holds a reference of its own */
+	return CX_STOP;
+}
+
+cx_value cx_vx_data_value(cx_ctx *X)
+{
+	return cx_vx__of(X)->data_value;
 }

@@ -350,6 +350,20 @@ int cx_vx_taper(cx_ctx *X, const int *counts, int n);
 /* <goto expr>: a "#id" of this document; <goto nextitem/expritem>: an item of the form. */
 int cx_vx_goto_uri(cx_ctx *X, cx_value uri);
 int cx_vx_goto_item(cx_ctx *X, cx_value name);
+/* <goto next/expr> to another document (compiled in, else fetched at run time within
+ * timeout_ms, 0: the default; runtime/vxfetch.c); a "#id" as cx_vx_goto_uri. */
+int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, uint32_t timeout_ms);
+/* <submit> (VoiceXML 2.0 §5.3.8): the n names and values to uri (GET query, or POST body when
+ * post: urlencoded, or multipart/form-data when multipart, rec[i] a <record> item sent as its
+ * WAV file); the answer is the next document. */
+int cx_vx_submit(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
+		 const unsigned char *rec, int post, int multipart, uint32_t timeout_ms);
+/* <data> (VoiceXML 2.1 §6.1): fetches the XML document uri (the namelist as GET query or POST
+ * body) without blocking; once it is parsed, cont runs (the content after the <data>), its
+ * first statement storing cx_vx_data_value(X), the document's object tree (docs/voicexml.md). */
+int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
+	       int post, uint32_t timeout_ms, cx_body_fn *cont);
+cx_value cx_vx_data_value(cx_ctx *X);
 int cx_vx_disconnect(cx_ctx *X);
 int cx_vx_reprompt(cx_ctx *X);
 /* <clear>: the form item `name` (NULL: every item of the form) is undefined again and its

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# tests/rtdocs/vxml.sh BUILD — VoiceXML documents loaded at run time (docs/voicexml.md
+# "Documents fetched at run time"): a <dialogstart src> (and <dialogprepare>) of a .vxml not
+# given to ccxmlc is fetched, compiled and run; inside it a relative <subdialog src> and <goto>
+# reach other fetched documents; the same content is compiled once (memory, then the cache
+# directory in the next process); a document that does not compile, a 404 and a timeout give
+# error.dialog.notstarted (dialogstart) or error.badfetch (in the dialog) with the reason.
+# Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib-check.sh
+LC_BUILD=${1:-build} lc_begin rtvxml
+T=tests/rtdocs
+mkdir -p -m 700 "$W/cache"
+export CCXML_DOC_CACHE=$W/cache
+if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" $T/vxparent.ccxml >"$W/cc.log" 2>&1; then
+	echo "FAIL compile vxparent"; cat "$W/cc.log"; exit 1
+fi
+timeout 150 python3 $T/vxweb.py "$W/port" "$W/requests" 140 & PIDS+=($!)
+waitfor "$W/port" . 5 || { echo "FAIL the web server did not start"; exit 1; }
+U=http://127.0.0.1:$(cat "$W/port")/vx
+echo 'call tel:* answer dtmf=1234@3s' >"$W/keys.scenario"
+run() { # NAME SRC [--values k=v]... -> $W/NAME.out, .err
+	local n=$1 src=$2
+	shift 2
+	timeout 60 "$W/app" --sim="$W/keys.scenario" --once --values "src=$src" "$@" >"$W/$n.out" 2>"$W/$n.err"
+}
+compiles() { grep -c 'document .* compiled (' "$W/$1.err"; }
+export W
+export -f compiles
+
+run ok "$U/ok.vxml"
+check "<dialogstart> of a .vxml not compiled in: fetched, compiled, run; its relative subdialog (twice) and <goto expr> to another document's form; dialog.exit values" \
+	grep -q "VX EXIT 1234-12341234-77" "$W/ok.out"
+check "three documents compiled once each (the second subdialog from memory)" bash -c "[ \$(compiles ok) = 3 ]"
+check "sub.vxml fetched twice (no Cache-Control), compiled once" bash -c \
+	"[ \$(grep -c '^GET /vx/sub.vxml 200' '$W/requests') = 2 ]"
+run again "$U/ok.vxml"
+check "a second process: the same values, nothing compiled (the cache directory)" bash -c \
+	"grep -q 'VX EXIT 1234-12341234-77' '$W/again.out' && [ \$(compiles again) = 0 ]"
+run prep "$U/ok.vxml" --values mode=prepare
+check "<dialogprepare> fetches it: dialog.prepared, then <dialogstart prepareddialogid> runs it" bash -c \
+	"grep -q 'VX PREPARED' '$W/prep.out' && grep -q 'VX EXIT 1234-12341234-77' '$W/prep.out'"
+run bad "$U/bad.vxml"
+check "a .vxml that does not compile: error.dialog.notstarted, reason URL:line:col: error" \
+	grep -q "VX NOTSTARTED $U/bad.vxml:5:32: error: " "$W/bad.out"
+run badp "$U/bad.vxml" --values mode=prepare
+check "the same with <dialogprepare>: error.dialog.notprepared with the diagnostic" \
+	grep -q "VX NOTPREPARED $U/bad.vxml:5:32: error: " "$W/badp.out"
+run missing "$U/missing.vxml"
+check "404: error.dialog.notstarted naming the status" grep -q "VX NOTSTARTED $U/missing.vxml: HTTP status 404" "$W/missing.out"
+run subbad "$U/subbad.vxml"
+check "a subdialog that does not compile: error.badfetch in the dialog, _message with URL:line:col" \
+	grep -q "VX EXIT BADFETCH <subdialog src> 'bad.vxml': $U/bad.vxml:5:32: error: " "$W/subbad.out"
+run sub404 "$U/sub404.vxml"
+check "a subdialog answered 404: error.badfetch naming the status" \
+	grep -q "VX EXIT BADFETCH <subdialog src> 'missing.vxml': $U/missing.vxml: HTTP status 404" "$W/sub404.out"
+run slowgoto "$U/slowgoto.vxml"
+check "<goto next fetchtimeout='1s'> to a document answered after 3 s: error.badfetch 'timed out'" \
+	grep -q "VX EXIT BADFETCH <goto next> 'slow.vxml': $U/slow.vxml: timed out" "$W/slowgoto.out"
+mkdir -p "$W/rec"
+run subget "$U/submit.vxml?m=get" --record-dir "$W/rec"
+check "<submit> GET without namelist: the form's input items (field, record) in the query; the answer is the next document" \
+	grep -q "VX EXIT GET-code1234-msgwav" "$W/subget.out"
+run subpost "$U/submit.vxml?m=post" --record-dir "$W/rec"
+check "<submit method=post namelist>: an application/x-www-form-urlencoded body" \
+	grep -q "VX EXIT POST-code1234-extraok" "$W/subpost.out"
+run submp "$U/submit.vxml?m=mp" --record-dir "$W/rec"
+check "<submit enctype=multipart/form-data>: the recording as a file part (audio/x-wav, its WAV bytes), the other fields as parts" \
+	grep -q "VX EXIT MP-code1234-msgRIFF-extraok" "$W/submp.out"
+run data "$U/data.vxml?d=ok"
+check "<data> (namelist as the query): documentElement, getAttribute, getElementsByTagName, item(), firstChild.data, nodeName, nodeValue, childNodes, textContent, siblings; a second <data> after it" \
+	grep -q "VX EXIT ACME|11.00|USD|name|Acme & Co|3|Acme & Co12.5011.00|4|false|price|BETA" "$W/data.out"
+run databad "$U/data.vxml?d=bad"
+check "<data> of malformed XML: error.badfetch naming the URL, line and the parser's message" \
+	grep -q "VX EXIT BADFETCH <data> 'malformed.xml': $U/malformed.xml?sym=ACME:3: not well-formed XML: Opening and ending tag mismatch" "$W/databad.out"
+run dataxxe "$U/data.vxml?d=xxe"
+check "<data> with an external entity: not read (no file content, the reference is dropped)" bash -c \
+	"grep -q 'VX EXIT BADFETCH' '$W/dataxxe.out' || ! grep -q 'root:' '$W/dataxxe.out' && grep -q 'VX EXIT X|2|' '$W/dataxxe.out'"
+run data404 "$U/data.vxml?d=404"
+check "<data> answered 404: error.badfetch naming the status" \
+	grep -q "VX EXIT BADFETCH <data> 'none.xml': $U/none.xml?sym=ACME: HTTP status 404" "$W/data404.out"
+run dataslow "$U/data.vxml?d=slow"
+check "<data fetchtimeout='2s'> answered after 3 s: error.badfetch 'timed out'" \
+	grep -q "VX EXIT BADFETCH <data> 'slow.xml': .*slow.xml?sym=ACME: timed out" "$W/dataslow.out"
+run semantic "$U/semantic.vxml"
+check "an ECMAScript error in a fetched dialog: error.semantic naming the element, the document's URL and line" \
+	grep -q "VX EXIT SEMANTIC .*(<assign> at $U/semantic.vxml:7)" "$W/semantic.out"
+run ftp "ftp://127.0.0.1/x.vxml"
+check "another scheme is not fetched: error.dialog.notstarted" grep -q "VX NOTSTARTED" "$W/ftp.out"
+check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
+lc_end rtvxml

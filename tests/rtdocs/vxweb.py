@@ -1,0 +1,103 @@
+"""tests/rtdocs/vxweb.py PORTFILE LOG SECONDS — the web server of tests/rtdocs/vxml.sh: VoiceXML
+documents loaded at run time (docs/voicexml.md "Documents fetched at run time").
+  /vx/NAME.vxml     tests/rtdocs/vx/NAME.vxml; in next.vxml, %(r)s is the query's r
+  /vx/slow.vxml     next.vxml after 3 s
+  /vx/submit.vxml?m=get|post|mp   a <submit> with the method, enctype and namelist of m
+  /vx/echo.vxml     (GET or POST) next.vxml whose r says what came: METHOD-NAMEVALUE-...;
+                    a value ending in .wav is "wav"; a multipart file part of Content-Type
+                    audio/x-wav whose bytes start with RIFF is "RIFF"
+  /vx/data.vxml?d=ok|bad|xxe|404|slow   <data> of quote.xml, malformed.xml, xxe.xml, none.xml
+                    or slow.xml (3 s)
+  /vx/quote.xml?sym=S   <quote sym="S"> with a name, two prices and a comment
+  /vx/malformed.xml, /vx/xxe.xml (an external entity of file:///etc/passwd)
+  anything else     404
+Appends "METHOD PATH STATUS" for each request to LOG."""
+import os, sys, threading, time, urllib.parse
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from lib_web import serve, Quiet  # noqa: E402
+
+portfile, log, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
+DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vx")
+lock = threading.Lock()
+
+
+DATA = {"ok": "quote.xml", "bad": "malformed.xml", "xxe": "xxe.xml", "404": "none.xml",
+        "slow": "slow.xml"}
+XML = {"/vx/malformed.xml": '<?xml version="1.0"?>\n<quote>\n<price>1</quote>\n',
+       "/vx/xxe.xml": '<?xml version="1.0"?>\n<!DOCTYPE q [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                      '<quote sym="X"><name>A&x;B</name><price>1</price><price>2</price></quote>\n'}
+SUBMIT = {"get": "", "post": 'method="post" namelist="code extra"',
+          "mp": 'method="post" enctype="multipart/form-data" namelist="code msg extra"'}
+
+
+def fields_of(ctype, body):
+    """(name, value) of an urlencoded or multipart/form-data body"""
+    if not ctype.startswith("multipart/form-data"):
+        return urllib.parse.parse_qsl(body.decode())
+    bnd = ctype.split("boundary=", 1)[1].encode()
+    out = []
+    for part in body.split(b"--" + bnd)[1:]:
+        if part.startswith(b"--"):
+            break
+        head, _, data = part[2:].partition(b"\r\n\r\n")
+        data = data[:-2]
+        h = head.decode()
+        name = h.split('name="', 1)[1].split('"', 1)[0]
+        if "filename=" in h:
+            ok = "Content-Type: audio/x-wav" in h and data[:4] == b"RIFF" and len(data) > 44
+            out.append((name, "RIFF" if ok else "BADFILE"))
+        else:
+            out.append((name, data.decode()))
+    return out
+
+
+class H(Quiet):
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        self.do_GET(self.rfile.read(n))
+
+    def do_GET(self, form=None):
+        path, _, query = self.path.partition("?")
+        q = dict(urllib.parse.parse_qsl(query))
+        name = os.path.basename(path)
+        body, status = None, 200
+        if path == "/vx/slow.vxml":
+            time.sleep(3)
+            name = "next.vxml"
+        if os.path.dirname(path) == "/vx" and name.endswith(".vxml") and \
+                os.path.isfile(os.path.join(DIR, name)):
+            body = open(os.path.join(DIR, name)).read()
+            if name == "next.vxml":
+                body = body % {"r": "".join(c for c in q.get("r", "") if c.isalnum() or c == "-")}
+            if name == "data.vxml":
+                body = body % {"src": DATA[q.get("d", "ok")]}
+            if name == "submit.vxml":
+                body = body % {"attrs": SUBMIT[q.get("m", "get")]}
+        elif path == "/vx/quote.xml":
+            sym = "".join(c for c in q.get("sym", "") if c.isalnum())
+            body = ('<?xml version="1.0" encoding="UTF-8"?>\n<quote sym="%s"><name>Acme &amp; Co</name>'
+                    '<price currency="USD">12.50</price><!-- c --><price currency="EUR">11.00</price>'
+                    '</quote>\n' % sym)
+        elif path in XML:
+            body = XML[path]
+        elif path == "/vx/slow.xml":
+            time.sleep(3)
+            body = XML["/vx/xxe.xml"]
+        elif path == "/vx/echo.vxml":
+            if form is None:
+                f = urllib.parse.parse_qsl(query)
+            else:
+                f = fields_of(self.headers.get("Content-Type", ""), form)
+            what = "MP" if "multipart" in (self.headers.get("Content-Type") or "") else self.command
+            r = [what] + [k + ("wav" if v.endswith(".wav") else "ok" if v == "a b&c" else v) for k, v in f]
+            body = open(os.path.join(DIR, "next.vxml")).read() % {
+                "r": "".join(c for c in "-".join(r) if c.isalnum() or c == "-")}
+        else:
+            status = 404
+        with lock, open(log, "a") as f:
+            f.write("%s %s %d\n" % (self.command, self.path, status))
+        self.answer(status, "application/voicexml+xml" if body else "text/plain",
+                    (body or "not found\n").encode())
+
+
+serve(H, portfile, secs)
