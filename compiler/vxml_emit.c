@@ -434,15 +434,18 @@ static void ve__data(VEm *E, Fn *F, Node *n, const char *cont)
 }
 
 /* The children of n from first on as a body function; a <data> among them ends it and the rest
- * is a function of its own (ve__data). after: the <data> this one continues, or NULL. */
-static char *ve__seq(VEm *E, Node *n, Node *first, Node *after, const char *what)
+ * is a function of its own (ve__data). after: the <data> this one continues, or NULL. The
+ * first function (after NULL) makes slots [rs0, rs1) undefined: the anonymous scope. */
+static char *ve__seq(VEm *E, Node *n, Node *first, Node *after, const char *what, int rs0, int rs1)
 {
 	Node *data = first;
 	while (data && !ve__is(data, "data"))
 		data = data->next;
-	char *cont = data ? ve__seq(E, n, data->next, data, what) : NULL;
+	char *cont = data ? ve__seq(E, n, data->next, data, what, 0, 0) : NULL;
 	char *name = xprintf("%s_%d", what, ++E->nfn);
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, first ? first->loc.line : n->loc.line);
+	for (int i = rs0; !after && i < rs1; i++)
+		fn_out(F, "X->slots[%d /* %s */] = CX_UNDEFINED;", CX_SLOT_FIRST_VAR + i, E->slot_var[i]);
 	Attr *dn = after ? node_attr(after, "name") : NULL;
 	if (dn) {
 		fn_line(F, after->loc.line);
@@ -466,16 +469,19 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 		return "NULL";
 	if (!any)
 		return "NULL";
-	for (Node *k = n->kids; k && !prompts_only; k = k->next)
-		if (ve__is(k, "data"))
-			return ve__seq(E, n, n->kids, NULL, what);
-	char *name = xprintf("%s_%d", what, ++E->nfn);
 	Scope *up = E->sc;
 	int first = E->nslots;
 	if (!prompts_only && ve__anon(n)) { /* its anonymous scope: slots undefined at each entry */
 		E->sc = scope_new(up, SC_DOC);
 		ve__names(E, n);
 	}
+	for (Node *k = n->kids; k && !prompts_only; k = k->next)
+		if (ve__is(k, "data")) { /* cut at each <data>: the rest runs once it is there */
+			char *seq = ve__seq(E, n, n->kids, NULL, what, first, E->nslots);
+			E->sc = up;
+			return seq;
+		}
+	char *name = xprintf("%s_%d", what, ++E->nfn);
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, n->loc.line);
 	for (int i = first; i < E->nslots; i++)
 		fn_out(F, "X->slots[%d /* %s */] = CX_UNDEFINED;", CX_SLOT_FIRST_VAR + i, E->slot_var[i]);
