@@ -4,6 +4,9 @@
 #
 #   lp_freeport                     prints a port P with P and P+1 free on UDP and TCP
 #   lp_wait_for FILE TEXT SECONDS   waits until FILE contains TEXT (fixed string); status 1 on timeout
+#   lp_wait_udp PORT SECONDS [-t]   waits until something listens on 127.0.0.1:PORT (UDP; with -t TCP);
+#                                   status 1 on timeout (a peer just started may take seconds on a
+#                                   loaded machine)
 #   lp_stop PID SECONDS             SIGTERM, then SIGKILL after SECONDS; reaps the process
 #   lp_baresip_start DIR LIFETIME [EXTRA]
 #                                   writes a minimal auto-answering baresip config in DIR (EXTRA: more
@@ -86,6 +89,16 @@ lp_wait_for() {
 	for ((i = 0; i < $3 * 10; i++)); do
 		grep -qsF -- "$text" "$f" && return 0
 		sleep 0.1
+	done
+	return 1
+}
+
+lp_wait_udp() {
+	local i p=-Hlun
+	[ "${3:-}" = -t ] && p=-Hltn
+	for ((i = 0; i < $2 * 20; i++)); do
+		[ -n "$(ss $p "sport = :$1" 2>/dev/null)" ] && return 0
+		sleep 0.05
 	done
 	return 1
 }

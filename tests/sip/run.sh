@@ -266,7 +266,11 @@ uas() {
 		>/dev/null 2>&1 &
 	local sp=$!
 	PIDS+=("$sp")
-	sleep 0.3
+	if [[ " ${sargs[*]} " == *" t1 "* ]]; then
+		lp_wait_udp "$UP" 10 -t || sleep 0.3
+	else
+		lp_wait_udp "$UP" 10 || sleep 0.3
+	fi
 	local -a a=()
 	local x
 	for x in "${pargs[@]}"; do
@@ -432,6 +436,8 @@ sink() {
 	PIDS+=("$!")
 	SINKS+=("$!")
 	eval "UP_$1=$up"
+	# both must listen before the program calls (0.3 s was not always enough under load)
+	lp_wait_udp "$rp" 10 && lp_wait_udp "$up" 10 || echo "sink $1: sipp or rtpsink not listening after 10 s"
 }
 
 # json FILE KEY
