@@ -618,7 +618,7 @@ static int cx_sim__in_setup(cx_engine *e, cx_sim_st *st)
 		in->seq = n;
 		v[n++] = in;
 	}
-	if (!err)
+	if (!err && n)
 		qsort(v, n, sizeof(*v), cx_sim_in__cmp);
 	for (i = 0; i < n; i++) {
 		if (err)

@@ -1713,6 +1713,45 @@ int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, uint32_t timeout_ms)
 
 /* The run leaves its document for r->next_doc (VoiceXML 2.0 §1.5.1: a new document scope, its
  * <var>s and <script>s, then the form the URI named). */
+/* The application scope of from (a heap about to go) as C values, when to is a leaf of the same
+ * root; NULL otherwise (to gets a fresh one from its app_init). Functions are not carried: the
+ * root's code, run again for the new leaf, makes them anew. */
+static cx_cval **cx_vx__app_keep(const cx_vx_doc *from, const cx_vx_doc *to, cx_ctx *X)
+{
+	cx_cval **v;
+
+	if (!from || !from->app || !to->app || !to->napp || from->napp != to->napp ||
+	    strcmp(cx_vx__base(from->app), cx_vx__base(to->app)))
+		return NULL;
+	v = calloc(to->napp, sizeof(*v));
+	for (uint32_t i = 0; v && i < to->napp; i++) {
+		cx_value x = X->slots[CX_SLOT_FIRST_VAR + i];
+		if (!(cx_is_obj(x) && cx_is_callable(x)))
+			v[i] = cx_cval_from(X, x, 32);
+	}
+	return v;
+}
+
+static void cx_vx__app_restore(cx_vx_run *r, cx_cval **v, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (!v[i])
+			continue;
+		cx_value x = cx_cval_to(r->X, v[i]);
+		if (cx_is_exc(x))
+			cx_catch(r->X);
+		else
+			r->X->slots[CX_SLOT_FIRST_VAR + i] = x;
+	}
+}
+
+static void cx_vx__app_free(cx_cval **v, uint32_t n)
+{
+	for (uint32_t i = 0; v && i < n; i++)
+		mem_deref(v[i]);
+	free(v);
+}
+
 static void cx_vx__enterdoc(cx_vx_run *r)
 {
 	const cx_vx_doc *doc = r->next_doc;
@@ -1740,6 +1779,9 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 		return;
 	}
 	X->user = r;
+	/* a leaf of the same application root keeps the application scope (VoiceXML 2.0 §1.5.2):
+	 * its data values are carried over the new document's heap */
+	cx_cval **keep = cx_vx__app_keep(r->doc, doc, old);
 	r->X = X;
 	r->doc = doc;
 	mem_deref(r->pcounts);
@@ -1749,12 +1791,18 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	r->noprompt = r->reprompt = 0;
 	cx_ctx_free(old);
 	if (cx_vx__session(r)) {
+		cx_vx__app_free(keep, doc->napp);
 		cx_vx__fail(r, "error.noresource: out of memory for another document");
 		return;
 	}
 	cx_log_doc(r->d->sess->id, "vxml document", doc->name);
 	r->next_form = form;
-	cx_vx__call(r, doc->init);
+	int rc = cx_vx__call(r, doc->app_init);
+	if (keep && rc == CX_GO && !r->stop)
+		cx_vx__app_restore(r, keep, doc->napp);
+	cx_vx__app_free(keep, doc->napp);
+	if (!r->stop)
+		cx_vx__call(r, doc->init);
 }
 
 /* <submit> (VoiceXML 2.0 §5.3.8): the namelist goes to uri (as <goto> to a document compiled
