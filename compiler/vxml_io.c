@@ -104,9 +104,8 @@ int vxml_io_check(Node *n, bool in_form)
 		vio__bool(a);
 	if ((a = node_attr(n, "modal")))
 		vio__bool(a);
-	if ((a = node_attr(n, "beep")) && vio__bool(a))
-		diag_warn(W_UNSUPPORTED, a->value.loc, "<record beep='true'>: no beep is played in this version "
-			     "(docs/voicexml.md)");
+	if ((a = node_attr(n, "beep")))
+		vio__bool(a);
 	if (!strcmp(n->tag, "transfer")) {
 		vio__transfer(n);
 		return 1;

@@ -2,11 +2,13 @@
  * media.c — audio of dialogs: how long a prompt plays (the WAV header, else the duration of the
  * `text=` part spoken by flite, cmu_us_kal 8 kHz built in) and the prompt itself as 8 kHz mono
  * PCM for RTP. Decoded prompts are shared between calls (cx_media_load's cache). The src
- * "?break=MS" is MS milliseconds of silence (a VoiceXML <break>, at most CX_VX_BREAK_MAX_MS).
+ * "?break=MS" is MS milliseconds of silence (a VoiceXML <break>, at most CX_VX_BREAK_MAX_MS);
+ * "?beep" is the platform's record beep (a VoiceXML <record beep="true">, before it listens).
  */
 #include <speex/speex_resampler.h>
 #include "rt.h"
 #include <string.h>
+#include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <re.h>
@@ -52,6 +54,28 @@ static int cx_media__break(const char *src, uint64_t *ms)
 		return 0;
 	*ms = v;
 	return 1;
+}
+
+/* The record beep: 250 ms of 1 kHz at 8 kHz, faded in and out over 5 ms (no clicks). */
+enum { CX_MEDIA_BEEP_MS = 250, CX_MEDIA_BEEP_HZ = 1000, CX_MEDIA_BEEP_FADE = 40 };
+
+static int cx_media__isbeep(const char *src)
+{
+	return !strcmp(src, "?beep");
+}
+
+static int16_t *cx_media__beep(size_t *np)
+{
+	size_t n = CX_MEDIA_BEEP_MS * 8, i;
+	int16_t *pcm = mem_zalloc(n * sizeof(*pcm), NULL);
+
+	for (i = 0; pcm && i < n; i++) {
+		double g = i < CX_MEDIA_BEEP_FADE ? (double)i / CX_MEDIA_BEEP_FADE :
+			   n - i < CX_MEDIA_BEEP_FADE ? (double)(n - i) / CX_MEDIA_BEEP_FADE : 1.0;
+		pcm[i] = (int16_t)(g * 8000.0 * sin(2.0 * M_PI * CX_MEDIA_BEEP_HZ * (double)i / 8000.0));
+	}
+	*np = pcm ? n : 0;
+	return pcm;
 }
 
 static int cx_media__wav_ms(const char *path, uint64_t *ms)
@@ -225,6 +249,10 @@ int cx_media_duration(const char *root, const char *src, uint64_t *ms)
 		return EINVAL;
 	if (cx_media__break(src, ms))
 		return 0;
+	if (cx_media__isbeep(src)) {
+		*ms = CX_MEDIA_BEEP_MS;
+		return 0;
+	}
 	err = cx_media__split(root, src, &copy, &path, &text);
 	if (err)
 		return err;
@@ -447,6 +475,12 @@ int cx_media_load(const char *root, const char *src, int16_t **pcmp, size_t *np,
 	if (cx_media__break(src, &brk)) { /* silence: linear 0, G.711's quiet code */
 		*pcmp = mem_zalloc(brk * 8 * sizeof(int16_t), NULL);
 		*np = brk * 8;
+		if (tts)
+			*tts = 0;
+		return *pcmp ? 0 : ENOMEM;
+	}
+	if (cx_media__isbeep(src)) {
+		*pcmp = cx_media__beep(np);
 		if (tts)
 			*tts = 0;
 		return *pcmp ? 0 : ENOMEM;

@@ -324,6 +324,12 @@ int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it)
 		cx_vx_error(r, "error.unsupported: this form item", 0);
 		return -1;
 	}
+	if (it->rec->beep) { /* after the item's prompts, before it listens (media.c "?beep") */
+		cx_ctx *X = NULL;
+		cx_vx_io(r, NULL, NULL, &X, NULL);
+		if (X && cx_vx_prompt(X, "?beep", CX_UNDEFINED, 1) != CX_GO)
+			cx_catch(X);
+	}
 	cx_vx_io(r, NULL, NULL, NULL, &end);
 	io->it = it;
 	io->rec = mem_deref(io->rec);
