@@ -404,6 +404,16 @@ static int cx_docreq__reuse(cx_docreq *r, const cx_docage *age, char h[3][320])
 	return 0;
 }
 
+/* A request for a document whose handler gets arg (referenced until then), or NULL. */
+static cx_docreq *cx_docreq__new(void *arg)
+{
+	cx_docreq *r = mem_zalloc(sizeof(*r), cx_docreq__destroy);
+
+	if (r)
+		r->arg = mem_ref(arg);
+	return r;
+}
+
 int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
 		    uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg)
 {
@@ -411,11 +421,9 @@ int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_
 
 	if (!e || !url || !h)
 		return EINVAL;
-	r = mem_zalloc(sizeof(*r), cx_docreq__destroy);
-	if (!r)
+	if (!(r = cx_docreq__new(arg)))
 		return ENOMEM;
 	r->h = h;
-	r->arg = mem_ref(arg);
 	return cx_docreq__start(e, url, method, fields, NULL, NULL, timeout_ms, age, r);
 }
 
@@ -427,12 +435,10 @@ int cx_vxload_with(cx_engine *e, const char *url, const char *method, const cx_c
 
 	if (!e || !url || !h)
 		return EINVAL;
-	r = mem_zalloc(sizeof(*r), cx_docreq__destroy);
-	if (!r)
+	if (!(r = cx_docreq__new(arg)))
 		return ENOMEM;
 	r->vxml = 1;
 	r->vh = h;
-	r->arg = mem_ref(arg);
 	return cx_docreq__start(e, url, method, fields, mp, mptype, timeout_ms, NULL, r);
 }
 

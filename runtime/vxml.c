@@ -314,11 +314,12 @@ int cx_vx_goto(cx_ctx *X, const char *form)
 	return CX_STOP;
 }
 
-/* error.badfetch with the message "what 'value': why" (a goto or choice to nowhere). */
+/* error.badfetch with the message "what 'value': why" (a goto or choice to nowhere, a document
+ * that could not be fetched: why may be a compiler's diagnostic). */
 static void cx_vx__badfetch(cx_vx_run *r, const char *what, const char *value, const char *why)
 {
-	char m[400];
-	snprintf(m, sizeof(m), "%s '%.200s': %s", what, value, why);
+	char m[1200];
+	snprintf(m, sizeof(m), "%s '%.300s': %s", what, value, why);
 	cx_value v = cx_str_utf8(r->X, m, strlen(m));
 	if (cx_is_exc(v))
 		cx_catch(r->X);
@@ -1595,18 +1596,6 @@ static int cx_vx__formof(const cx_vx_doc *doc, const char *frag)
 	return -1;
 }
 
-/* error.badfetch "WHAT 'SRC': WHY" (WHY may be a compiler's diagnostic). */
-static void cx_vx__fetchfail(cx_vx_run *r, const char *what, const char *src, const char *why)
-{
-	char m[1200];
-
-	snprintf(m, sizeof(m), "%s '%.300s': %s", what, src, why);
-	cx_value v = cx_str_utf8(r->X, m, strlen(m));
-	if (cx_is_exc(v))
-		cx_catch(r->X);
-	cx_vx__raise(r, "error.badfetch", cx_is_exc(v) ? CX_UNDEFINED : v);
-}
-
 static void cx_vx__fetched_h(cx_engine *e, const cx_vx_doc *doc, const char *why, void *arg)
 {
 	cx_vx_wait *w = arg;
@@ -1623,7 +1612,7 @@ static void cx_vx__fetched_h(cx_engine *e, const cx_vx_doc *doc, const char *why
 	}
 	form = doc ? cx_vx__formof(doc, w->frag) : -1;
 	if (!doc || form < 0) {
-		cx_vx__fetchfail(r, w->what, w->src, doc ? "no form or menu of that id in the document" :
+		cx_vx__badfetch(r, w->what, w->src, doc ? "no form or menu of that id in the document" :
 				 why ? why : "cannot load it");
 		r->item = -1;
 		cx_vx__dispatch(r);
@@ -1656,7 +1645,7 @@ static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub
 		mem_deref(params);
 		mem_deref(w);
 		mem_deref(path);
-		cx_vx__fetchfail(r, what, src, "out of memory");
+		cx_vx__badfetch(r, what, src, "out of memory");
 		return 1;
 	}
 	w->params = params;
@@ -1667,7 +1656,7 @@ static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub
 			  req ? req->mp : NULL, req ? req->mptype : NULL, timeout_ms, cx_vx__fetched_h, w, &url);
 	mem_deref(path);
 	if (err) {
-		cx_vx__fetchfail(r, what, src, err == ENOENT ? "not a VoiceXML document compiled into this "
+		cx_vx__badfetch(r, what, src, err == ENOENT ? "not a VoiceXML document compiled into this "
 				 "program, nor an http(s) URI (a relative URI is fetched only from a document "
 				 "fetched at run time)" : err == EPROTONOSUPPORT ? "only http(s) URIs are fetched" :
 				 strerror(err));
@@ -1762,7 +1751,7 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 
 	r->next_doc = NULL;
 	if (form < 0) {
-		cx_vx__fetchfail(r, "<goto next>", r->next_frag, "no form or menu of that id in the document");
+		cx_vx__badfetch(r, "<goto next>", r->next_frag, "no form or menu of that id in the document");
 		cx_vx__dispatch(r);
 		return;
 	}
@@ -1820,7 +1809,7 @@ int cx_vx_submit(cx_ctx *X, cx_value uri, int n, const char *const *names, const
 		return CX_FAIL;
 	if (!s[0] || s[0] == '#' || !cx_vx__fetched(s)) {
 		if (s[0] == '#' || !s[0]) {
-			cx_vx__fetchfail(r, "<submit>", s, "not the URI of a document");
+			cx_vx__badfetch(r, "<submit>", s, "not the URI of a document");
 			return CX_STOP;
 		}
 		return cx_vx__godoc(r, s, timeout_ms);
@@ -1830,7 +1819,7 @@ int cx_vx_submit(cx_ctx *X, cx_value uri, int n, const char *const *names, const
 	if (multipart && cx_vxf_multipart(r->e, fields, names, rec, n, &mp, ctype, sizeof(ctype), why,
 					  sizeof(why))) {
 		mem_deref(fields);
-		cx_vx__fetchfail(r, "<submit>", s, why);
+		cx_vx__badfetch(r, "<submit>", s, why);
 		return CX_STOP;
 	}
 	cx_vx_req req = {post ? "post" : "get", fields, mp, multipart ? ctype : NULL};
@@ -1856,7 +1845,7 @@ static void cx_vx__data_h(cx_engine *e, const char *body, size_t len, const char
 	r->wait = NULL;   /* the run's reference: dropped at the end */
 	if (!r->stop) {
 		if (!body || cx_vxd_parse(r->X, w->url, body, len, &v, m, sizeof(m))) {
-			cx_vx__fetchfail(r, "<data>", w->src, body ? m : why ? why : "cannot fetch it");
+			cx_vx__badfetch(r, "<data>", w->src, body ? m : why ? why : "cannot fetch it");
 			cx_vx__dispatch(r);
 		} else {
 			cx_log_doc(r->d->sess->id, "vxml data loaded", w->url);
@@ -1885,14 +1874,14 @@ int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const c
 	if (!w || str_dup(&w->src, s)) {
 		mem_deref(fields);
 		mem_deref(w);
-		cx_vx__fetchfail(r, "<data>", s, "out of memory");
+		cx_vx__badfetch(r, "<data>", s, "out of memory");
 		return CX_STOP;
 	}
 	w->cont = cont;
 	err = cx_vxf_data(r->e, r->doc, s, post, fields, timeout_ms, cx_vx__data_h, w, &w->url);
 	mem_deref(fields);
 	if (err) {
-		cx_vx__fetchfail(r, "<data>", s, err == ENOENT ? "not an http(s) URI (a relative URI is "
+		cx_vx__badfetch(r, "<data>", s, err == ENOENT ? "not an http(s) URI (a relative URI is "
 				 "fetched only from a document fetched at run time)" : err == EPROTONOSUPPORT ?
 				 "only http(s) URIs are fetched" : strerror(err));
 		mem_deref(w);
