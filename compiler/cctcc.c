@@ -14,6 +14,14 @@
 
 #ifdef CCXMLC_LIBTCC
 #include <libtcc.h>
+#include <unistd.h>
+
+/* tcc's libtcc1.a, from `tcc -vv` when ccxmlc was built (compiler/build.ninja) */
+#ifdef CCXMLC_TCCDIR
+static const char *const cctcc__tcc1 = CCXMLC_TCCDIR "/libtcc1.a";
+#else
+static const char *const cctcc__tcc1 = NULL;
+#endif
 
 static void cctcc__error(void *opaque, const char *msg)
 {
@@ -36,12 +44,21 @@ int cctcc_shared(char *const *srcs, int n, const char *const *incdirs, int nincs
 	if (!s)
 		return -1;
 	tcc_set_error_func(s, NULL, cctcc__error);
-	tcc_set_options(s, debug ? "-fPIC -g" : "-fPIC");
+	/* Without the C library: the object's undefined symbols (memset, the runtime's cx_*) are
+	 * bound by dlopen in the program that loads it, so reading libc.so's linker script and
+	 * symbol table (3.7 M instructions, a tenth of the whole compile) buys nothing. tcc's own
+	 * helpers (64-bit conversions) still come from libtcc1.a. */
+	bool bare = cctcc__tcc1 && !access(cctcc__tcc1, R_OK);
+	const char *opts = debug ? (bare ? "-fPIC -g -nostdlib" : "-fPIC -g")
+				 : (bare ? "-fPIC -nostdlib" : "-fPIC");
+	tcc_set_options(s, opts);
 	for (int i = 0; i < nincs; i++)
 		err |= tcc_add_include_path(s, incdirs[i]);
 	err |= tcc_set_output_type(s, TCC_OUTPUT_DLL);
 	for (int i = 0; i < n && !err; i++)
 		err = tcc_compile_string(s, srcs[i]);
+	if (!err && bare)
+		err = tcc_add_file(s, cctcc__tcc1);
 	if (!err)
 		err = tcc_output_file(s, out);
 	tcc_delete(s);

@@ -233,6 +233,10 @@ bool cctcc_usable(const char *cc);
 int cctcc_shared(char *const *srcs, int n, const char *const *incdirs, int nincs, bool debug,
 		 const char *out);
 
+/* `ccxmlc --compile-server` (cserve.c): serves compile requests from the program on standard
+ * input, each run by compile(argc, argv) in a forked child. Returns only on a setup error. */
+int cserve_main(int (*compile)(int argc, char **argv));
+
 /* The named warnings over every CCXML document of the program (warn.c). */
 void warn_program(Doc **docs, int n);
 

@@ -712,9 +712,10 @@ static void *main__thread(void *arg)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/* One run of the compiler, on a thread with a deep stack: main's, or a child of the compile
+ * server's (cserve.c) */
+static int main__compile(int argc, char **argv)
 {
-	MAIN_NO_LEAK_CHECK();
 	MainArgs m = {argc, argv, 1};
 	pthread_attr_t attr;
 	pthread_t th;
@@ -723,4 +724,12 @@ int main(int argc, char **argv)
 		diag_fatal("cannot start the compiler thread");
 	pthread_attr_destroy(&attr);
 	return m.status;
+}
+
+int main(int argc, char **argv)
+{
+	MAIN_NO_LEAK_CHECK();
+	if (argc == 2 && !strcmp(argv[1], "--compile-server"))
+		return cserve_main(main__compile);
+	return main__compile(argc, argv);
 }

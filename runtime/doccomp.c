@@ -2,10 +2,12 @@
  * doccomp.c — cx_doccomp: a CCXML document fetched at run time becomes a cx_doc of this
  * process (docs/fetch.md). The body is hashed (SHA-256); a document of the same content that
  * is already loaded is reused, one compiled earlier (by this process or another) is loaded
- * from the cache directory, and only a new one is compiled: the program's own ccxmlc runs as
- * a child process (`ccxmlc --shared`, docs/decisions.md says why not libtcc), its output is
- * read inside the libre loop (fd_listen) and it is killed when it takes too long. The
- * object is dlopen()ed and checked (cx_doc_check) before anything runs it.
+ * from the cache directory, and only a new one is compiled: the program's own ccxmlc compiles
+ * it (`ccxmlc --shared`, docs/decisions.md says why not in this process), as a child of the
+ * compile server (docserv.c: a ccxmlc started once, which forks one per document) or, without
+ * the server, as a child process of ours. Its output is read inside the libre loop
+ * (fd_listen) and it is killed when it takes too long. The object is dlopen()ed and checked
+ * (cx_doc_check) before anything runs it.
  *
  * Loaded objects are never unloaded: sessions may be running them, and their code and
  * constants are referenced from session state. Their number is bounded instead.
@@ -51,7 +53,11 @@ typedef struct cx_docent {
 	const cx_doc *doc;     /* NULL while compiling */
 	int vxml;              /* a VoiceXML document (HASH.vxml): vx, not doc */
 	const cx_vx_doc *vx;
-	pid_t pid;
+	pid_t pid;             /* the compiler (its process group), once known */
+	uint32_t sid;          /* its request to the compile server, 0: our own child */
+	int sstatus;           /* the server's 'X' (wait status) ... */
+	int sdone;             /* ... when it has come (or the server has gone: -1) */
+	size_t nscripts;       /* its <script src> files (DIR/HASH-K.js) */
 	int fd;                /* the compiler's stdout+stderr */
 	struct tmr tmr;
 	struct mbuf *diag;
@@ -78,6 +84,8 @@ struct cx_doccomp {
 	char *dir;
 	uint32_t nloaded;
 	uint32_t keepdir;      /* programs the cache directory keeps (cx_doccomp__trim) */
+	struct cx_docsrv *srv; /* the compile server, NULL: not started */
+	int nosrv;             /* it cannot be used: $CCXML_DOC_SERVER=0, or it failed */
 };
 
 static void cx_docent__destroy(void *arg)
@@ -89,7 +97,11 @@ static void cx_docent__destroy(void *arg)
 		fd_close(d->fd);
 		close(d->fd);
 	}
-	if (d->pid > 0) {
+	if (d->sid) {
+		if (d->pid > 0)
+			kill(-d->pid, SIGKILL);  /* the server reaps it */
+		cx_docsrv_forget(d->eng->doccomp ? d->eng->doccomp->srv : NULL, d->sid);
+	} else if (d->pid > 0) {
 		kill(-d->pid, SIGKILL);
 		(void)waitpid(d->pid, NULL, 0);
 	}
@@ -115,6 +127,7 @@ static void cx_doccomp__destroy(void *arg)
 	list_flush(&c->ents);
 	list_flush(&c->fresh);
 	list_flush(&c->held);
+	mem_deref(c->srv);
 	mem_deref(c->dir);
 }
 
@@ -158,6 +171,7 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp)
 		if (getenv("CCXML_DOC_COMPILE_MS") && atoi(getenv("CCXML_DOC_COMPILE_MS")) > 0)
 			c->timeout_ms = (uint32_t)atoi(getenv("CCXML_DOC_COMPILE_MS"));
 		c->keepdir = CX_DOCCOMP_KEEPDIR;
+		c->nosrv = getenv("CCXML_DOC_SERVER") && !strcmp(getenv("CCXML_DOC_SERVER"), "0");
 		if (getenv("CCXML_DOC_CACHE_MAX") && atoi(getenv("CCXML_DOC_CACHE_MAX")) > 0)
 			c->keepdir = (uint32_t)atoi(getenv("CCXML_DOC_CACHE_MAX"));
 		err = cx_doccomp__dir(&c->dir);
@@ -408,6 +422,25 @@ static void cx_docent__finish(cx_docent *d, int status, int killed)
 	cx_docent__fail(d, why);
 }
 
+/* A compile through the server ends when both its output has ended and the server has said
+ * how it exited (or has gone: then its object tells). */
+static void cx_docent__srvend(cx_docent *d)
+{
+	char so[512];
+	int status = d->sstatus;
+
+	if (d->fd >= 0 || !d->sdone)
+		return;
+	if (d->sdone < 0) {
+		snprintf(so, sizeof(so), "%s/%s.so", d->eng->doccomp->dir, d->hash);
+		status = access(so, R_OK) ? 1 << 8 : 0;  /* written only when it compiled */
+	}
+	tmr_cancel(&d->tmr);
+	d->sid = 0;
+	d->pid = 0;
+	cx_docent__finish(d, status, 0);
+}
+
 static void cx_docent__reap(cx_docent *d, int killed)
 {
 	int status = 0;
@@ -417,12 +450,72 @@ static void cx_docent__reap(cx_docent *d, int killed)
 		close(d->fd);
 		d->fd = -1;
 	}
+	if (d->sid && !killed) {
+		cx_docent__srvend(d);
+		return;
+	}
 	tmr_cancel(&d->tmr);
-	if (killed)
+	if (killed && d->pid > 0)
 		kill(-d->pid, SIGKILL);
-	(void)waitpid(d->pid, &status, 0);
+	if (d->sid) {
+		cx_docsrv_forget(d->eng->doccomp->srv, d->sid);
+		d->sid = 0;
+		if (killed && d->pid <= 0)  /* the server never said it started one */
+			cx_docsrv_kill(d->eng->doccomp->srv);
+	} else {
+		(void)waitpid(d->pid, &status, 0);
+	}
 	d->pid = 0;
 	cx_docent__finish(d, status, killed);
+}
+
+static int cx_docent__run(struct cx_doccomp *c, cx_docent *d);
+
+/* A compile the server will not finish: stop reading its output and timing it. */
+static void cx_docent__unwatch(cx_docent *d)
+{
+	if (d->fd >= 0) {
+		fd_close(d->fd);
+		close(d->fd);
+		d->fd = -1;
+	}
+	tmr_cancel(&d->tmr);
+	d->sid = 0;
+}
+
+/* The compile server about one of ours */
+static void cx_docent__srvh(void *arg, char kind, int32_t val)
+{
+	cx_docent *d = arg;
+	char why[768];
+
+	switch (kind) {
+	case 'P':
+		d->pid = (pid_t)val;
+		break;
+	case 'L':
+		if (d->pid <= 0) {  /* it went before starting ours: compile with a child of ours */
+			cx_docent__unwatch(d);
+			val = cx_docent__run(d->eng->doccomp, d);
+			if (val) {
+				snprintf(why, sizeof(why), "cannot run the compiler: %s", strerror(val));
+				cx_docent__fail(d, why);
+			}
+			break;
+		}
+		/* fall through */
+	case 'X':
+		d->sstatus = val;
+		d->sdone = kind == 'X' ? 1 : -1;
+		cx_docent__srvend(d);
+		break;
+	default:  /* 'E': nothing was started */
+		cx_docent__unwatch(d);
+		snprintf(why, sizeof(why), "the compile server could not start the compiler: %s",
+			 strerror(val));
+		cx_docent__fail(d, why);
+		break;
+	}
 }
 
 static void cx_docent__readh(int flags, void *arg)
@@ -480,10 +573,10 @@ static int cx_docent__write(const char *path, const void *p, size_t len)
 	return err;
 }
 
-/* Start `ccxmlc --shared -O0 [--script-file DIR/HASH-K.js]... -o DIR/HASH.so DIR/HASH.ccxml`;
- * 0 or an errno. */
-static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body, size_t len,
-			    struct mbuf *const *scripts, size_t ns)
+/* Run `ccxmlc --shared -O0 [--script-file DIR/HASH-K.js]... -o DIR/HASH.so DIR/HASH.ccxml`
+ * on the files cx_docent__spawn wrote: through the compile server when it is up, else as a
+ * child of ours; 0 or an errno. */
+static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 {
 	char src[512], so[512], js[32][512];
 	const char *cc = getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
@@ -494,19 +587,13 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 	int p[2], err, a = 3;
 	size_t k;
 
-	if (ns > 32)
-		return E2BIG;
 	snprintf(src, sizeof(src), "%s/%s.%s", c->dir, d->hash, d->vxml ? "vxml" : "ccxml");
 	snprintf(so, sizeof(so), "%s/%s.so", c->dir, d->hash);
-	err = cx_docent__write(src, body, len);
-	for (k = 0; !err && k < ns; k++) {
+	for (k = 0; k < d->nscripts; k++) {
 		snprintf(js[k], sizeof(js[k]), "%s/%s-%zu.js", c->dir, d->hash, k);
-		err = cx_docent__write(js[k], scripts[k]->buf, scripts[k]->end);
 		argv[a++] = "--script-file";
 		argv[a++] = js[k];
 	}
-	if (err)
-		return err;
 	argv[a++] = "-o";
 	argv[a++] = so;
 	argv[a++] = src;
@@ -515,6 +602,21 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 		return errno;
 	(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	(void)fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	cx_doccomp_warm(d->eng);
+	if (cx_docsrv_up(c->srv) && !cx_docsrv_send(c->srv, argv, p[1], cx_docent__srvh, d,
+						    &d->sid)) {
+		close(p[1]);
+		d->fd = p[0];
+		d->eng->met.doc_compiles++;
+		err = fd_listen(d->fd, FD_READ, cx_docent__readh, d);
+		if (err) {
+			cx_docsrv_forget(c->srv, d->sid);  /* its output's end makes it exit */
+			d->sid = 0;
+			return err;
+		}
+		tmr_start(&d->tmr, c->timeout_ms, cx_docent__timeout, d);
+		return 0;
+	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
@@ -543,6 +645,28 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 	}
 	tmr_start(&d->tmr, c->timeout_ms, cx_docent__timeout, d);
 	return 0;
+}
+
+/* Write DIR/HASH.ccxml (or .vxml) and its scripts, then compile them; 0 or an errno. */
+static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body, size_t len,
+			    struct mbuf *const *scripts, size_t ns)
+{
+	char path[512];
+	int err;
+	size_t k;
+
+	if (ns > 32)
+		return E2BIG;
+	snprintf(path, sizeof(path), "%s/%s.%s", c->dir, d->hash, d->vxml ? "vxml" : "ccxml");
+	err = cx_docent__write(path, body, len);
+	for (k = 0; !err && k < ns; k++) {
+		snprintf(path, sizeof(path), "%s/%s-%zu.js", c->dir, d->hash, k);
+		err = cx_docent__write(path, scripts[k]->buf, scripts[k]->end);
+	}
+	if (err)
+		return err;
+	d->nscripts = ns;
+	return cx_docent__run(c, d);
 }
 
 static int cx_doccomp__with(cx_engine *e, const char *url, const char *base, const char *body,
@@ -679,9 +803,35 @@ uint32_t cx_doccomp_pending(const cx_engine *e)
 
 	if (!e || !e->doccomp)
 		return 0;
-	LIST_FOREACH(&e->doccomp->ents, le)
-		n += ((const cx_docent *)le->data)->pid > 0;
+	LIST_FOREACH(&e->doccomp->ents, le) {
+		const cx_docent *d = le->data;
+		n += d->pid > 0 || d->sid;
+	}
 	return n;
+}
+
+void cx_doccomp_warm(cx_engine *e)
+{
+	struct cx_doccomp *c;
+	const char *cc = getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
+	char *env[512], ccv[256];
+	int err;
+
+	if (cx_doccomp__get(e, &c) || c->nosrv || cx_docsrv_up(c->srv))
+		return;
+	if (c->srv) {        /* it has gone (docserv.c said so): not started again */
+		c->nosrv = 1;
+		return;
+	}
+	cx_docent__env(env, sizeof(env) / sizeof(env[0]), ccv, sizeof(ccv));
+	err = cx_docsrv_alloc(&c->srv, cc, env);
+	if (err) {
+		c->nosrv = 1;
+		cx_log(CX_LOG_INFO, NULL, "no compile server (%s --compile-server: %s): documents "
+		       "fetched at run time are compiled by a ccxmlc process each", cc, strerror(err));
+		return;
+	}
+	cx_log(CX_LOG_INFO, NULL, "compile server started (%s --compile-server)", cc);
 }
 
 static void cx_docfresh__destroy(void *arg)

@@ -559,7 +559,22 @@ int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_
 const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc); /* NULL: compiled in */
 /* The URL a fetched document came from (its xml:base not applied), NULL: compiled in. */
 const char *cx_doccomp_srcurl(const cx_engine *e, const cx_doc *doc);
-uint32_t cx_doccomp_pending(const cx_engine *e);  /* compiler children running */
+uint32_t cx_doccomp_pending(const cx_engine *e);  /* compiles running */
+/* Start the compile server now (a service does at start, so that its first fetched document
+ * does not wait for it); otherwise the first compile starts it. */
+void cx_doccomp_warm(cx_engine *e);
+
+/* The compile server, `ccxmlc --compile-server` (docserv.c). h is told 'P' (VALUE: the
+ * child's pid and process group), then once 'X' (its wait status), 'E' (an errno: not
+ * started) or 'L' (the server has gone; VALUE 0). */
+struct cx_docsrv;
+typedef void (cx_docsrv_h)(void *arg, char kind, int32_t val);
+int cx_docsrv_alloc(struct cx_docsrv **sp, const char *ccxmlc, char *const *env);
+bool cx_docsrv_up(const struct cx_docsrv *s);
+int cx_docsrv_send(struct cx_docsrv *s, char *const *argv, int out, cx_docsrv_h *h, void *arg,
+		   uint32_t *idp);
+void cx_docsrv_forget(struct cx_docsrv *s, uint32_t id);  /* h is not called again */
+void cx_docsrv_kill(struct cx_docsrv *s);  /* it does not answer: end it (h told 'L') */
 /* The HTTP cache's entry for a URL: the program its last 200 gave, when that answer came,
  * until when it is fresh, whether it must be revalidated before each use (no-cache), and its
  * validators. */

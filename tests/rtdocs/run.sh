@@ -69,6 +69,27 @@ check "a compiler that hangs is killed (its process group) after CCXML_DOC_COMPI
 	 ! ps -o stat= -p \"\$(tr ' ' ,  <'$W/slowcc.pids')\" | grep -q -v Z"
 CCXMLC=$W/none run nocc "$U/tmpl.ccxml?n=nocc"
 check "no compiler: error.fetch 'cannot run the compiler'" grep -q "ERROR.FETCH cannot run the compiler $W/none" "$W/nocc.out"
+# the compile server (ccxmlc --compile-server, docs/fetch.md): a ccxmlc started once that forks
+# one child per document; without it (CCXML_DOC_SERVER=0, or when it dies) a ccxmlc process each
+check "the first compile started the compile server" grep -q "compile server started (.*ccxmlc --compile-server)" "$W/goto.err"
+CCXML_DOC_SERVER=0 run nosrv "$U/tmpl.ccxml?n=nosrv"
+check "CCXML_DOC_SERVER=0: compiled and run by a ccxmlc process of its own, no server" bash -c \
+	"grep -q 'TEMPLATE nosrv' '$W/nosrv.out' && [ $(compiles nosrv) = 1 ] && ! grep -q 'compile server' '$W/nosrv.err'"
+printf '#!/bin/sh\n[ "$1" = --compile-server ] && exit 3\nexec "%s" "$@"\n' "$(realpath "$B/ccxmlc")" >"$W/deadsrv"
+chmod +x "$W/deadsrv"
+CCXMLC=$W/deadsrv run deadsrv "$U/tmpl.ccxml?n=deadsrv"
+check "a compile server that dies at once: the document is compiled by a ccxmlc process, and runs" bash -c \
+	"grep -q 'TEMPLATE deadsrv' '$W/deadsrv.out' && [ $(compiles deadsrv) = 1 ] && grep -q 'compile server (ccxmlc --compile-server) has gone' '$W/deadsrv.err'"
+check "the hung compiler above (as the server, it never answered) was killed as a server" \
+	grep -q "compile server (ccxmlc --compile-server) did not answer: killed" "$W/hung.err"
+printf '#!/bin/sh\n[ "$1" = --compile-server ] || exit 99\nexec "%s" "$@"\n' "$(realpath "$B/ccxmlc")" >"$W/srvonly"
+chmod +x "$W/srvonly"
+CCXMLC=$W/srvonly run srvonly "$U/tmpl.ccxml?n=srvonly"
+check "through the server: compiled and run, the compiler never started as a process of its own" bash -c \
+	"grep -q 'TEMPLATE srvonly' '$W/srvonly.out' && [ $(compiles srvonly) = 1 ]"
+CCXMLC=$W/srvonly run srvbad "$U/bad.ccxml?srv"
+check "through the server, a document that does not compile: error.fetch with file:line:col" \
+	grep -q "ERROR.FETCH http://127.0.0.1:[0-9]*/bad.ccxml?srv:5:27: error: syntax error" "$W/srvbad.out"
 sub() { # NAME METHOD: submit.ccxml fetching echo.ccxml
 	timeout 60 "$W/submit" --sim --once --values "src=$U/echo.ccxml" --values "method=$2" \
 		--values "caller=+1 555" >"$W/$1.out" 2>"$W/$1.err"
@@ -95,6 +116,8 @@ S=$!
 PIDS+=($S)
 waitfor "$W/svc.err" 'listening on' 10
 HU=http://127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/svc.err" | head -n 1)
+check "a service starts its compile server at start, before any document is fetched" \
+	waitfor "$W/svc.err" 'compile server started' 10
 curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3D7"
 waitfor "$W/svc.out" 'TEMPLATE 7' 20
 curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3D7"
