@@ -227,11 +227,13 @@ void dot_doc(FILE *out, Doc *doc);
 int apptest_main(const char *self, const char *dir, const char *const *ccopts, int nccopts);
 
 /* `--shared` with tcc in this process (cctcc.c): usable when cc names tcc and ccxmlc was built
- * with libtcc (CCXMLC_LIBTCC); compiles the n C sources into the shared object out. 0, or -1
- * after printing the C compiler's messages. */
+ * with libtcc (CCXMLC_LIBTCC). cctcc_start begins the compile (the runtime's headers, on a
+ * thread of its own; NULL: cannot); cctcc_finish gives it the generated C, one translation
+ * unit, and writes the shared object out: 0, or -1 after printing the C compiler's messages. */
+typedef struct CcTcc CcTcc;
 bool cctcc_usable(const char *cc);
-int cctcc_shared(char *const *srcs, int n, const char *const *incdirs, int nincs, bool debug,
-		 const char *out);
+CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug);
+int cctcc_finish(CcTcc *t, const char *src, const char *out);
 
 /* `ccxmlc --compile-server` (cserve.c): serves compile requests from the program on standard
  * input, each run by compile(argc, argv) in a forked child. Returns only on a setup error. */

@@ -519,6 +519,13 @@ static int main__main(int argc, char **argv)
 
 	opt.files = (const char *const *)files;
 	opt.nfiles = nfiles;
+	/* --shared with libtcc: tcc reads the runtime's headers while the front end runs */
+	CcTcc *tcc = NULL;
+	if (shared && cctcc_usable(opt.cc)) {
+		const char *incs0, *libdir0;
+		main__locate(&incs0, &libdir0);
+		tcc = cctcc_start(main__incdir, main__nincdir, opt.debug);
+	}
 	/* Front end for every document. */
 	Doc **docs = xcalloc((size_t)nfiles, sizeof(Doc *));
 	opt.docs = docs;
@@ -627,10 +634,12 @@ static int main__main(int argc, char **argv)
 		char *tmpo = main__tmpname(out);
 		if (cctcc_usable(opt.cc)) {
 			/* one translation unit: the headers are read once */
-			char *srcs[] = {xprintf("%s\n%s", csrc[0], strchr(sc, '\n') + 1)};
+			char *src = xprintf("%s\n%s", csrc[0], strchr(sc, '\n') + 1);
 			if (main__verbose)
 				fprintf(stderr, "libtcc -shared%s -o %s\n", opt.debug ? " -g" : "", tmpo);
-			if (cctcc_shared(srcs, 1, main__incdir, main__nincdir, opt.debug, tmpo)) {
+			if (!tcc)
+				tcc = cctcc_start(main__incdir, main__nincdir, opt.debug);
+			if (!tcc || cctcc_finish(tcc, src, tmpo)) {
 				unlink(tmpo);
 				main__tmpdir = NULL; /* kept */
 				diag_fatal("the C compiler (libtcc) failed; the generated C is kept:%s",
