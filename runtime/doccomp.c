@@ -58,6 +58,7 @@ typedef struct cx_docent {
 	int sstatus;           /* the server's 'X' (wait status) ... */
 	int sdone;             /* ... when it has come (or the server has gone: -1) */
 	size_t nscripts;       /* its <script src> files (DIR/HASH-K.js) */
+	uint64_t t0;           /* when its compile started (ms) */
 	int fd;                /* the compiler's stdout+stderr */
 	struct tmr tmr;
 	struct mbuf *diag;
@@ -413,7 +414,8 @@ static void cx_docent__finish(cx_docent *d, int status, int killed)
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		cx_docent__diag(c, d, why, sizeof(why));
 	} else if (!cx_docent__load(c, d, why, sizeof(why))) {
-		cx_log(CX_LOG_INFO, NULL, "document %H compiled (%s)", cx_rt_esc, d->url, d->hash);
+		cx_log(CX_LOG_INFO, NULL, "document %H compiled (%s) in %llu ms", cx_rt_esc, d->url,
+		       d->hash, (unsigned long long)(tmr_jiffies() - d->t0));
 		cx_doccomp__trim(d->eng, c);
 		cx_docent__tell(d, NULL);
 		return;
@@ -666,6 +668,7 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 	if (err)
 		return err;
 	d->nscripts = ns;
+	d->t0 = tmr_jiffies();
 	return cx_docent__run(c, d);
 }
 
