@@ -243,7 +243,10 @@ int cx_engine_main(cx_engine *e, const char *once_sid)
 		cx_serve__st.wd_ms = cx_notify_watchdog_ms();
 		(void)cx_notify("READY=1\nSTATUS=serving; %u session(s)\nMAINPID=%d", e->nsess,
 				(int)getpid());
-		cx_doccomp_warm(e);  /* its first fetched document does not wait for ccxmlc */
+		/* the first fetch waits neither for ccxmlc to start nor for libcurl's (and
+		 * OpenSSL's) global initialisation, 2.3 M instructions */
+		cx_doccomp_warm(e);
+		(void)cx_curl_setup(e);
 	}
 	else if (!once_sid) {
 		if (!cx_engine_busy(e)) {
