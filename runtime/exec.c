@@ -882,6 +882,24 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 			cx_rt_dlg_pev(d, CX_PEV_DLG_NOTSTARTED, "dialog is not prepared");
 			return CX_GO;
 		}
+		/* A dialog prepared without a connection or conference is bound to the one
+		 * <dialogstart> names; one prepared on another cannot be moved (REC 1.0 §7.2.2). */
+		if (connid || confid) {
+			const char *had = d->connid[0] ? d->connid : d->confid[0] ? d->confid : NULL;
+			const char *now = connid ? connid : confid;
+			if (had && strcmp(had, now)) {
+				cx_throw_error(X, "TypeError", "<dialogstart> names '%s', but dialog %s "
+					       "was prepared on '%s'", now, d->id, had);
+				return cx_semantic(X, c->elem, c->line);
+			}
+			if (confid && !cx_conf_find(s, confid))
+				return cx_exec__unknown(s, c, "conference", confid);
+			if (connid && !cx_conn_find(s, connid))
+				return cx_exec__unknown(s, c, "connection", connid);
+			if (!had)
+				snprintf(connid ? d->connid : d->confid,
+					 connid ? sizeof(d->connid) : sizeof(d->confid), "%s", now);
+		}
 	}
 	else {
 		if (!src) {

@@ -12,6 +12,8 @@
 #      the spoken prompt plays; dialog.exit carries values.code '1234';
 #   2c. a VoiceXML <menu> (menu.vxml) on the call: baresip presses 9 (nomatch, caught by the
 #      menu) then 2 (RFC 4733): the second numbered choice, dialog.exit values.choice 'support';
+#   2f. a VoiceXML dialog fetched at run time (pin.vxml from a local web server), prepared before
+#      the call and bound to it by <dialogstart prepareddialogid connectionid>: digits 1234;
 #   2d. SIP over TLS (--sip-tls-cert, a self-signed certificate made here): a call to baresip's
 #      TLS port with ;transport=tls, a prompt, a digit, and baresip's BYE to our TLS Contact;
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
@@ -229,6 +231,24 @@ if why=$(has "$W/brk.out" "DIALOG STARTED" "vxml break: 2000" "vxml key dropped 
 	ok "VoiceXML <break> over SIP: $rx RTP packets of silence, the keys during it dropped, the next one taken"
 else
 	bad "VoiceXML <break> over SIP" "$why" "$W/brk.out" "$W/brk.err" "$W/ctrl-brk.out"
+fi
+# 2f. A VoiceXML dialog fetched at run time, over SIP: <dialogprepare> fetches and compiles
+# pin.vxml served by a local web server before the call is placed (so baresip's digits, sent
+# 0.3 s after it answers, find the dialog running), <dialogstart prepareddialogid> binds it to
+# the call once connected; the digits fill its field and come back in dialog.exit.
+mkdir -m 700 "$W/doccache"
+timeout 60 python3 "$ROOT/tests/rtdocs/web.py" "$W/web.port" "$W/web.log" 55 /pin2.vxml="$T/pin.vxml" &
+PIDS+=($!)
+for i in $(seq 50); do [ -s "$W/web.port" ] && break; sleep 0.1; done
+CCXML_DOC_CACHE=$W/doccache callee fetched 1234 8000 vxml \
+	--values "pre=http://127.0.0.1:$(cat "$W/web.port" 2>/dev/null)/pin2.vxml"
+if why=$(has "$W/fetched.err" "pin2.vxml compiled (") &&
+	why=$(has "$W/fetched.out" "DIALOG PREPARED" "DIALOG STARTED" "DTMF 1" "VXML FILLED 1234" \
+		'DIALOG EXIT values={"code":"1234"} expr=undefined' "DISCONNECTED trigger=local") &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/fetched.err"; then
+	ok "VoiceXML dialog fetched at run time over SIP: prepared (fetched, compiled) before the call, RFC 4733 digits 1234 fill its field"
+else
+	bad "VoiceXML dialog fetched at run time over SIP" "$why" "$W/fetched.out" "$W/fetched.err" "$W/ctrl-fetched.out"
 fi
 # 2d. SIP over TLS (--sip-tls-cert): the INVITE to baresip's TLS port (P+1, its only listener
 # there) with ;transport=tls, a prompt plays, a digit comes back, baresip's BYE reaches our TLS
