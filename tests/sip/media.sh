@@ -8,6 +8,8 @@
 #      preferred: a digit is never reported twice).
 #   4. VoiceXML <record> (part vxrec): rec-call.vxml records the peer's tone until 1 s of quiet,
 #      then until its in-band '#'; both WAVs and the shadow variables are checked.
+#   4b. <record beep="true"> (part vxbeep): beep-call.vxml; the peer hears 250 ms of 1 kHz and
+#      nothing else before the recording.
 #   5. examples/campaign over SIP with AMD (part campaign): a human and a machine answer.
 #   6. <merge> (part merge): tests/ccxml/s12-merge.ccxml with two talking peers (rtppeer.py) that
 #      must hear each other after the merge; one hangs up, the other gets a BYE.
@@ -15,7 +17,7 @@
 #   8. <join> options (part joinopts): tests/ccxml/s12-join-options.ccxml; the enter and exit
 #      tones are heard in the conference, DTMF (in-band: part joinopts, RFC 4733: part jointe)
 #      reaches the other party only when not clamped.
-# ONLY=dtmf|rec|recx|amd|vxrec|campaign|merge|joinrules|joinopts|jointe runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
+# ONLY=dtmf|rec|recx|amd|vxrec|vxbeep|campaign|merge|joinrules|joinopts|jointe runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
 # passed.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,7 +29,7 @@ T=$ROOT/tests/sip W=$(mktemp -d /tmp/ccxml-media.XXXXXX) FAILS=0 N=0 SUITE=sipme
 trap 'lp_stop_tracked 3; [ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 need sipp sox python3
 
-compile "$T/media.ccxml" "$W/media" "$T/rec-call.vxml"
+compile "$T/media.ccxml" "$W/media" "$T/rec-call.vxml" "$T/beep-call.vxml"
 
 
 # DTMF tones (low + high frequency, 120 ms each, 150 ms apart) as 8 kHz mu-law, after 300 ms of
@@ -312,6 +314,56 @@ vxwav() {
 	wavcheck --loud "$@"
 }
 
+# 4b. <record beep="true"> over SIP (beep-call.vxml): the peer (rtppeer.py behind a sipp UAS,
+# silent itself) hears the platform's beep, 250 ms of 1 kHz, then the 1 s recording runs.
+part_vxbeep() {
+local pr n=vxbeep MP
+MP=$(lp_freeport 2)
+sed "s/@RTP@/$((PP + 2))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/$n.xml"
+timeout -k 2 25 python3 "$T/rtppeer.py" $((PP + 2)) 0 "$W/$n.json" 20 &
+pr=$!
+lp_track "$pr"
+timeout -k 2 20 sipp -sf "$W/$n.xml" -i 127.0.0.1 -p "$PP" -mi 127.0.0.1 -mp "$MP" -m 1 \
+	-timeout 15s -nostdin -trace_err -error_file "$W/$n.sipperr" >/dev/null 2>&1 &
+local sa=$!
+lp_track "$sa"
+lp_wait_udp "$PP" 10
+for ((prc = 0; prc < 100; prc++)); do
+	[ -e "$W/$n.json.ready" ] && break
+	sleep 0.1
+done
+(cd "$W" && exec timeout -k 2 20 ./media --sip "127.0.0.1:$SP" --once --record-dir "$W/rec" \
+	--values "dest=sip:beep@127.0.0.1:$PP" --values hold=4s --values vx=beep-call.vxml) \
+	>"$W/$n.out" 2>"$W/$n.err"
+prc=$?
+wait "$sa"
+src=$?
+kill "$pr" 2>/dev/null
+wait "$pr"
+local verdict
+verdict=$(python3 - "$W/$n.json" <<'PY' 2>&1
+import json, sys
+a = json.load(open(sys.argv[1]))
+t = a['times']
+beep = [x for x, p in t if abs(p - 1000) <= 50]
+assert 10 <= len(beep) <= 15, 'heard %d packets of 1 kHz, expected 10..15 (250 ms): %s' % (len(beep), a)
+# 250 ms is 12.5 packets: the last one is half beep (its pitch reads about 500 Hz)
+other = [(x, p) for x, p in t if abs(p - 1000) > 50 and not 0 < x - beep[-1] <= 0.03]
+assert not other, 'heard other loud packets: %s' % other
+assert beep[-1] - beep[0] <= 0.35, 'the 1 kHz packets span %.2f s, not one beep of 250 ms' % (beep[-1] - beep[0])
+print('%d packets of 1 kHz over %.2f s, nothing else loud' % (len(beep), beep[-1] - beep[0]))
+PY
+)
+if why="$verdict" && [[ $verdict == *"packets of 1 kHz"* ]] &&
+	why=$(has "$W/$n.out" "CONNECTED" "DIALOG STARTED" 'VALUES {"d":') &&
+	why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
+	why="sanitizer report" && ! sanitized "$W/$n.err"; then
+	ok "VoiceXML <record beep=\"true\"> over SIP: the peer heard the beep ($verdict)"
+else
+	bad "VoiceXML <record beep> over SIP" "$why" "$W/$n.out" "$W/$n.err" "$W/$n.sipperr"
+fi
+}
+
 part_vxrec() {
 call vxrec "$W/vxrec.wav" 0 -- --values "dest=sip:tones@127.0.0.1:@UP@" --values hold=7s \
 	--record-dir "$W/rec" --values vx=rec-call.vxml
@@ -550,7 +602,7 @@ amd_wavs
 # The parts run at the same time (each call waits for audio, and a port search takes seconds on
 # a loaded machine), each with its own ports; their lines are printed part by part.
 pids=()
-for part in dtmf rec recx amd vxrec campaign merge joinrules joinopts jointe; do
+for part in dtmf rec recx amd vxrec vxbeep campaign merge joinrules joinopts jointe; do
 	[ -z "${ONLY:-}" ] || [ "$ONLY" = "$part" ] || continue
 	(SP=$(lp_freeport) && PP=$(lp_freeport 4) && "part_$part") >"$W/part-$part.log" 2>&1 &
 	pids+=($!)
@@ -558,7 +610,7 @@ done
 for p in "${pids[@]+"${pids[@]}"}"; do
 	wait "$p"
 done
-for part in dtmf rec recx amd vxrec campaign merge joinrules joinopts jointe; do
+for part in dtmf rec recx amd vxrec vxbeep campaign merge joinrules joinopts jointe; do
 	[ -f "$W/part-$part.log" ] && cat "$W/part-$part.log"
 done
 N=$(cat "$W"/part-*.log 2>/dev/null | grep -c -E '^(ok|FAIL) ')
