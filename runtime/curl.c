@@ -776,3 +776,17 @@ int cx_curl_mail(cx_engine *e, const char *sessid, const char *to, const char *f
 	mem_deref(mb);
 	return err;
 }
+
+int cx_curl_failed(char *out, size_t sz, const char *prefix, const char *url, const char *why,
+		   const cx_curl_resp *resp, size_t len, size_t max)
+{
+	if (why)
+		snprintf(out, sz, "%s%s: %s", prefix, url, why);
+	else if (resp->status < 200 || resp->status > 299)
+		snprintf(out, sz, "%s%s: HTTP status %ld", prefix, url, resp->status);
+	else if (len >= max)
+		snprintf(out, sz, "%s%s: larger than %zu bytes", prefix, url, max);
+	else
+		return out[0] = 0;
+	return 1;
+}

@@ -28,6 +28,7 @@ typedef struct cx_fetch {
 	struct le le;
 	char id[CX_SUBID_SZ];
 	const cx_doc *doc;
+	int script;            /* type text/ecmascript: doc's init runs the script */
 } cx_fetch;
 
 /* Read attribute i as a string (NULL when absent). -1 when ToString threw. */
@@ -999,6 +1000,7 @@ typedef struct cx_docpend {
 	char *uri;              /* as the document wrote it */
 	cx_cval *vals;          /* <createccxml>: the child's session.values */
 	int line;
+	int script;             /* <fetch type="'text/ecmascript'"> */
 } cx_docpend;
 
 static void cx_docpend__destroy(void *arg)
@@ -1011,7 +1013,7 @@ static void cx_docpend__destroy(void *arg)
 
 /* fetch.done with the document kept under fid, or error.fetch with why. */
 static void cx_exec__fetched(cx_sess *s, const char *fid, const char *uri, const cx_doc *doc,
-			     const char *why)
+			     int script, const char *why)
 {
 	cx_fetch *f;
 	cx_ev *ev;
@@ -1019,6 +1021,7 @@ static void cx_exec__fetched(cx_sess *s, const char *fid, const char *uri, const
 	if (doc && (f = mem_zalloc(sizeof(*f), cx_fetch__destroy))) {
 		snprintf(f->id, sizeof(f->id), "%s", fid);
 		f->doc = doc;
+		f->script = script;
 		list_append(&s->fetches, &f->le, f);
 		s->eng->met.fetch_ok++;
 		ev = cx_ev_new(s, "fetch.done");
@@ -1067,7 +1070,7 @@ static void cx_exec__loaded(cx_engine *e, const cx_doc *doc, const char *why, vo
 	if (!s)
 		return;
 	if (p->fid[0])
-		cx_exec__fetched(s, p->fid, p->uri, doc, why);
+		cx_exec__fetched(s, p->fid, p->uri, doc, p->script, why);
 	else if (doc)
 		cx_exec__created(s, p->line, doc, p->vals, NULL);
 	else
@@ -1128,7 +1131,8 @@ static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[5], const char *u
 	p->line = c->line;
 	err = str_dup(&p->uri, uri);
 	if (!err)
-		err = cx_docload_with(s->eng, url, method, nl, ms, &age, cx_exec__loaded, p);
+		err = (p->script ? cx_jsload_with : cx_docload_with)(s->eng, url, method, nl, ms,
+								     &age, cx_exec__loaded, p);
 	mem_deref(nl);
 	mem_deref(url);
 	return err ? 0 : 1;
@@ -1196,13 +1200,15 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	snprintf(fid, sizeof(fid), "%s.fetch%u", s->id, ++s->nfetch);
 	if (HAS(c, CX_A_fetch_fetchid))
 		cx_exec__out(s, c, fid);
-	script = type && strstr(type, "ecmascript");
+	script = type && (strstr(type, "ecmascript") || strstr(type, "javascript"));
 	next = cx_exec__rel(s, c, next, &rel);
 	doc = script ? NULL : cx_engine_doc(s->eng, next);
-	if (!doc && !script) {
+	if (!doc) {
 		p = mem_zalloc(sizeof(*p), cx_docpend__destroy);
-		if (p)
+		if (p) {
 			snprintf(p->fid, sizeof(p->fid), "%s", fid);
+			p->script = script;
+		}
 		if (p && cx_exec__load(s, c, a, next, p, &why)) {
 			mem_deref(p);
 			mem_deref(rel);
@@ -1210,8 +1216,9 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		}
 		mem_deref(p);
 	}
-	cx_exec__fetched(s, fid, next, doc, script ? "fetching scripts is not supported" :
-			 why ? why : "document not compiled into this program");
+	cx_exec__fetched(s, fid, next, doc, 0, why ? why : script ?
+			 "a script is fetched from an http(s) URI only" :
+			 "document not compiled into this program");
 	mem_deref(rel);
 	return CX_GO;
 }
@@ -1224,6 +1231,12 @@ static int cx_exec__goto(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	STR(CX_A_goto_fetchid, id);
 	LIST_FOREACH(&s->fetches, le) {
 		cx_fetch *f = le->data;
+		if (id && !strcmp(f->id, id) && f->script) {
+			cx_sess_error_at(s, c->line, "error.semantic", "goto", "fetchid '%s' is a "
+					 "script (type text/ecmascript): run it with <script fetchid>",
+					 id);
+			return CX_GO;
+		}
 		if (id && !strcmp(f->id, id)) {
 			/* applied after the transition returns: the running code still uses the slots */
 			s->pending_goto = f->doc;
@@ -1231,6 +1244,58 @@ static int cx_exec__goto(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		}
 	}
 	return cx_exec__unknown(s, c, "fetchid", id);
+}
+
+/* cx_ctx.dyn of a session that ran a fetched script: a name of the <script fetchid> running
+ * now (the transition's variables its cx_elcall carries), else of the document's ccxml scope
+ * (its slot), else NULL (the global object's). */
+static cx_value *cx_exec__dyn(cx_ctx *X, cx_str *name)
+{
+	cx_sess *s = X->user;
+	const cx_elcall *c = s ? s->script_el : NULL;
+	const char *n = cx_str_to_utf8(X, name, NULL);
+	uint32_t k;
+	int i;
+
+	if (!s || !n)
+		return NULL;
+	for (i = 0; c && i < c->nnames; i++)
+		if (!strcmp(c->names[i], n))
+			return &c->vals[i];
+	for (k = CX_SLOT_FIRST_VAR; k < s->doc->nslots && k < X->nslots; k++)
+		if (s->doc->slot_names[k] && !strcmp(s->doc->slot_names[k], n))
+			return &X->slots[k];
+	return NULL;
+}
+
+/* <script fetchid>: the script fetched under that id, compiled when it came (a cx_doc whose
+ * init is the script), runs now in this scope (docs/fetch.md "Scripts fetched at run time"). */
+static int cx_exec__script(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const cx_fetch *f = NULL;
+	const cx_elcall *up = s->script_el;
+	const char *id;
+	struct le *le;
+	int r;
+
+	STR(CX_A_script_fetchid, id);
+	LIST_FOREACH(&s->fetches, le) {
+		cx_fetch *x = le->data;
+		if (id && !strcmp(x->id, id))
+			f = x;
+	}
+	if (!f)
+		return cx_exec__unknown(s, c, "fetchid", id);
+	if (!f->script) {
+		cx_sess_error_at(s, c->line, "error.semantic", "script", "fetchid '%s' is a CCXML "
+				 "document: fetch the script with type=\"'text/ecmascript'\"", id);
+		return CX_GO;
+	}
+	X->dyn = cx_exec__dyn;
+	s->script_el = c;
+	r = f->doc->init(X);
+	s->script_el = up;
+	return r == CX_FAIL ? CX_FAIL : CX_GO;
 }
 
 /* Section - move */
@@ -1420,6 +1485,7 @@ int cx_exec(cx_ctx *X, cx_elcall *c)
 	case CX_E_createccxml: return cx_exec__createccxml(X, s, c);
 	case CX_E_fetch: return cx_exec__fetch(X, s, c);
 	case CX_E_goto: return cx_exec__goto(X, s, c);
+	case CX_E_script: return cx_exec__script(X, s, c);
 	case CX_E_move: return cx_exec__move(X, s, c);
 	case CX_E_sendemail: return cx_exec__sendemail(X, s, c);
 	default:

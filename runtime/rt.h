@@ -250,6 +250,7 @@ struct cx_sess {
 	int ending;            /* enum cx_sess_end; the session ends after the current step */
 	int status;            /* exit status for --once: 0 after <exit>, 1 after an error */
 	const cx_doc *pending_goto;
+	const cx_elcall *script_el; /* the <script fetchid> running (exec.c), or NULL */
 	int queued;            /* on runq */
 	int ending_noparent;   /* engine shutdown: no ccxml.exit to the parent */
 	cx_cval *exit_expr;    /* <exit expr> and namelist, for the parent's ccxml.exit */
@@ -531,6 +532,10 @@ typedef struct cx_curl_resp {
 typedef void (cx_curl_get_h)(void *arg, const cx_curl_resp *resp, const char *why);
 int cx_curl_get(cx_engine *e, const char *url, const char *const *hdrs, size_t max, FILE *out,
 		cx_curl_get_h *geth, void *arg);
+/* Why an answer is no good, after prefix: "URL: why" (the transfer failed), "URL: HTTP status
+ * N" (not 2xx) or "URL: larger than MAX bytes" (len >= max), and 1; 0 and "" for a good one. */
+int cx_curl_failed(char *out, size_t sz, const char *prefix, const char *url, const char *why,
+		   const cx_curl_resp *resp, size_t len, size_t max);
 /* Section - Documents loaded at run time (docfetch.c, doccomp.c; docs/fetch.md) */
 
 /* Told the loaded document, or why there is none (doc NULL), exactly once; arg is the one
@@ -590,7 +595,15 @@ int cx_docscript_utf8(const char *charset, const char *ctype, const char *in, si
 int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char *body,
 		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
 		    void *arg);
-/* url's kept program (a cx_doc, or a cx_vx_doc when vxml) and its cx_docval (copied to v),
+/* The body of url (UTF-8) compiled as a script for <script fetchid> (`ccxmlc --shared
+ * HASH.js`, cached by content): the cx_doc whose init runs it in the running session's scopes
+ * (runtime/exec.c); h may be called before this returns. */
+int cx_doccomp_js(cx_engine *e, const char *url, const char *body, size_t len,
+		  cx_docload_h *h, void *arg);
+/* docfetch.c: fetch url as a script (cx_doccomp_js), as cx_docload_with does a document */
+int cx_jsload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		   uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg);
+/* url's kept program (a cx_doc, or a cx_vx_doc when vxml is 1; a script's when 2) and its cx_docval (copied to v),
  * or NULL */
 const void *cx_doccomp_cached(cx_engine *e, const char *url, int vxml, cx_docval *v);
 /* keep doc as url's answer (v NULL: forget url, as for no-store) */

@@ -13,7 +13,7 @@ LC_BUILD=${1:-build} lc_begin rtdocs
 T=tests/rtdocs
 mkdir -p -m 700 "$W/cache"
 export CCXML_DOC_CACHE=$W/cache
-for d in parent submit; do
+for d in parent submit fscript; do
 	[ $d = parent ] && o=app || o=$d
 	if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/$o" $T/$d.ccxml >"$W/cc.log" 2>&1; then
 		echo "FAIL compile $d"; cat "$W/cc.log"; exit 1
@@ -192,5 +192,16 @@ check "an unknown <script charset>: error.createccxml saying so" \
 run jsftp "$U/jsftp.ccxml"
 check "a <script src> that is not http(s): error.fetch saying so" \
 	grep -q "ERROR.FETCH .*jsftp.ccxml: <script src> 'ftp://127.0.0.1/x.js' (line 3) is not an http(s) URI" "$W/jsftp.out"
+# <script fetchid> after <fetch type="'text/ecmascript'"> (fscript.ccxml; docs/fetch.md)
+timeout 60 "$W/fscript" --sim --once --values "base=$U" >"$W/fs.out" 2>"$W/fs.err"
+fs() { grep -q "FS $1 PASS" "$W/fs.out"; }
+check "<script fetchid>: fetch.done for the script; it reads and sets the document's ccxml variable and the transition's, its var and functions are the document's afterwards" fs ok
+check "a fetched script in ISO-8859-1 without a charset in its Content-Type is read as such" fs latin1
+check "a function the script declared, called by a later transition, changes the document's variable" fs later
+check "a script that does not compile: error.fetch with URL:line:col in reason" fs bad
+check "a script that throws: error.semantic (tagname script, the exception in reason), the transition stops" bash -c \
+	"grep -q 'FS throw PASS' '$W/fs.out' && ! grep -q 'the transition went on' '$W/fs.out'"
+check "an unknown fetchid, and the fetchid of a CCXML document: error.semantic saying so" bash -c \
+	"grep -q 'FS unknown PASS' '$W/fs.out' && grep -q 'FS notscript PASS' '$W/fs.out' && grep -q 'FS DONE' '$W/fs.out' && ! grep -q FAIL '$W/fs.out'"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtdocs

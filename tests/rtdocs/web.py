@@ -108,6 +108,15 @@ JS = {  # path: (bytes, Content-Type)
     "/utf.js": ("var utf = '\u00e9t\u00e9';\n".encode(), "application/javascript; charset=utf-8"),
     "/sub/s.js": (b"var sub = 'SUB';\n", "application/javascript"),
     "/other/o.js": (b"var other = 'OTHER';\n", "application/javascript"),
+    # <script fetchid> (tests/rtdocs/fscript.ccxml): the document's ccxml variable count, the
+    # transition's local, new globals made/twice/bump (bump changes count when called later)
+    "/fs/ok.js": (b"count = count + 1;\nlocal = local * 2;\nvar made = 'M' + count;\n"
+                  b"function twice(x) { return 2 * x; }\n"
+                  b"function bump() { count = count + 1; return count; }\n"
+                  b"var sid = typeof session.id;\n", "text/ecmascript"),
+    "/fs/lat.js": (b"var lat = '\xe9t\xe9';\n", "text/ecmascript"),
+    "/fs/bad.js": (b"var a = 1;\nvar b = ;\n", "text/ecmascript"),
+    "/fs/throw.js": (b"var before = 'B';\nthrow new Error('boom');\n", "text/ecmascript"),
 }
 
 
