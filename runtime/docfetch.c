@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include "rt.h"
 
 #define CX_DOC_MAXSIZE (1u << 20)      /* bytes of one fetched document */
@@ -221,11 +222,18 @@ static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char
 
 static void cx_docreq__nextscript(cx_docreq *r)
 {
-	char msg[512];
+	char msg[512], why[400];
 	int err;
 
 	if (r->njs == r->ss->n) {
 		cx_docreq__compile(r);
+		return;
+	}
+	if (!strncasecmp(r->ss->v[r->njs].url, "file:", 5) &&
+	    cx_docroot_check(r->eng, r->ss->v[r->njs].url, why, sizeof(why))) {
+		snprintf(msg, sizeof(msg), "script %s", why);
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
 		return;
 	}
 	r->out = open_memstream(&r->sbody, &r->slen);
@@ -386,6 +394,112 @@ static int cx_docload__resolve(const char *b, const char *uri, char **urlp)
 int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp)
 {
 	return cx_docload_fetchurl(cx_doccomp_url(e, base), uri, urlp);
+}
+
+/* Section - Files under the document root (docs/fetch.md) */
+
+static int cx_docroot__isfile(const char *u)
+{
+	return !strncasecmp(u, "file:", 5);
+}
+
+/* The path of a file: URL ("file:///p", "file://localhost/p", "file:/p"; "file:p" is
+ * relative to the root), or NULL */
+static const char *cx_docroot__path(const char *u)
+{
+	u += 5;
+	if (!strncmp(u, "//localhost/", 12))
+		return u + 11;
+	if (!strncmp(u, "//", 2))
+		return u[2] == '/' ? u + 2 : NULL;  /* another host */
+	return u;
+}
+
+/* path (absolute, or relative to the root) resolved with its symlinks: a regular file under
+ * the root as "file://REAL" in *urlp, or EACCES with why */
+static int cx_docroot__confine(const cx_engine *e, const char *path, const char *uri,
+			       char **urlp, char *why, size_t sz)
+{
+	char *full = NULL, *real;
+	size_t rl = strlen(e->docroot);
+	struct stat st;
+	int err;
+
+	if (strchr(path, '?') || strchr(path, '#') || strchr(path, '%')) {
+		snprintf(why, sz, "'%s': a file URI with a query, fragment or %%-escape is not read",
+			 uri);
+		return EACCES;
+	}
+	err = path[0] == '/' ? str_dup(&full, path) :
+	      re_sdprintf(&full, "%s/%s", e->docroot, path);
+	if (err)
+		return err;
+	real = realpath(full, NULL);
+	if (!real) {
+		snprintf(why, sz, "'%s': %s", uri, strerror(errno));
+		mem_deref(full);
+		return EACCES;
+	}
+	if (strncmp(real, e->docroot, rl) || (real[rl] != '/' && strcmp(e->docroot, "/")))
+		snprintf(why, sz, "'%s' is outside the document root %s", uri, e->docroot);
+	else if (stat(real, &st) || !S_ISREG(st.st_mode))
+		snprintf(why, sz, "'%s' is not a regular file", uri);
+	else
+		why[0] = 0;
+	err = why[0] ? EACCES : re_sdprintf(urlp, "file://%s", real);
+	free(real);
+	mem_deref(full);
+	return err;
+}
+
+int cx_docroot_check(const cx_engine *e, const char *url, char *why, size_t sz)
+{
+	const char *p = cx_docroot__isfile(url) ? cx_docroot__path(url) : NULL;
+	char *u = NULL;
+	int err;
+
+	if (!e->docroot || !p) {
+		snprintf(why, sz, "'%s': %s", url, !e->docroot ? "no file is read without --docroot" :
+			 "not a local file");
+		return EACCES;
+	}
+	err = cx_docroot__confine(e, p, url, &u, why, sz);
+	mem_deref(u);
+	return err;
+}
+
+int cx_docload_urlwhy(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp,
+		      char *why, size_t sz)
+{
+	const char *b = cx_doccomp_url(e, base), *p;
+	char *abs = NULL;
+	int scheme, err;
+
+	why[0] = 0;
+	if (!uri || !*uri)
+		return EINVAL;
+	scheme = strchr(uri, ':') && strcspn(uri, ":") < strcspn(uri, "/?#");
+	/* http(s), or relative to a document fetched over http(s) */
+	if ((scheme && !cx_docroot__isfile(uri)) || (!scheme && b && !cx_docroot__isfile(b)))
+		return cx_docload_fetchurl(b, uri, urlp);
+	if (!e->docroot)
+		return ENOENT;
+	/* relative to a document read from a file: against its URL; dot segments go */
+	if (!scheme && b) {
+		err = cx_docload_resolve(b, uri, &abs);
+		if (err)
+			return err;
+		uri = abs;
+	}
+	p = scheme || abs ? cx_docroot__path(uri) : uri;
+	if (!p) {
+		snprintf(why, sz, "'%s' is not a local file", uri);
+		mem_deref(abs);
+		return EACCES;
+	}
+	err = cx_docroot__confine(e, p, uri, urlp, why, sz);
+	mem_deref(abs);
+	return err;
 }
 
 int cx_docload_fetchurl(const char *b, const char *uri, char **urlp)

@@ -1112,8 +1112,13 @@ static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[5], const char *u
 	cx_docage age;
 	int err;
 
-	if (cx_docload_url(s->eng, s->doc, uri, &url))
+	static _Thread_local char rwhy[400];  /* *why lives until the caller reports it */
+
+	if ((err = cx_docload_urlwhy(s->eng, s->doc, uri, &url, rwhy, sizeof(rwhy)))) {
+		if (err == EACCES)
+			*why = rwhy;
 		return 0;
+	}
 	cx_exec__age(s, c, a[3], &age.maxage);
 	cx_exec__age(s, c, a[4], &age.maxstale);
 	if (cx_exec__str(s, c, a[0], &timeout) || (timeout && cx_rt_time(timeout, &ms)))

@@ -355,6 +355,7 @@ struct cx_engine {
 	void *provst;          /* provider state */
 	char *media_root;
 	char *record_dir;      /* --record-dir (record.c), or NULL: no recording */
+	char *docroot;         /* --docroot, resolved (realpath), or NULL: no file is fetched */
 	uint32_t max_sessions;
 	uint32_t nsess_total;
 	struct tmr pump;
@@ -544,6 +545,15 @@ typedef void (cx_docload_h)(cx_engine *e, const cx_doc *doc, const char *why, vo
 /* The URL to fetch for uri in a session running base: an http(s) URI, or one relative to
  * base's own URL when base was loaded at run time. ENOENT: not fetchable. */
 int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp);
+/* The same, and a file: URI or a path relative to a compiled-in document (or to a document
+ * read from a file) as a file:// URL of a regular file under e->docroot (symlinks resolved).
+ * 0, ENOENT (not fetchable: no docroot, another scheme), or EACCES with why filled (outside
+ * the root, no such file, not a regular file). */
+int cx_docload_urlwhy(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp,
+		      char *why, size_t sz);
+/* url is a file:// URL: 0 when its file is a regular file under e->docroot, else EACCES with
+ * why (a <script src> of a document read from a file) */
+int cx_docroot_check(const cx_engine *e, const char *url, char *why, size_t sz);
 /* uri resolved against base b (RFC 3986 5.2, dot segments removed): as it is when it has
  * a scheme or b is NULL/""; against b's authority ("//h/x", "/x") or its last "/" otherwise;
  * b may be a path without scheme (a compiled document's relative xml:base). */

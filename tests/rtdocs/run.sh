@@ -203,5 +203,58 @@ check "a script that throws: error.semantic (tagname script, the exception in re
 	"grep -q 'FS throw PASS' '$W/fs.out' && ! grep -q 'the transition went on' '$W/fs.out'"
 check "an unknown fetchid, and the fetchid of a CCXML document: error.semantic saying so" bash -c \
 	"grep -q 'FS unknown PASS' '$W/fs.out' && grep -q 'FS notscript PASS' '$W/fs.out' && grep -q 'FS DONE' '$W/fs.out' && ! grep -q FAIL '$W/fs.out'"
+# Files under --docroot (docs/fetch.md "Files under the document root"): a relative path or a
+# file: URI in the compiled-in parent.ccxml, <script src> relative to such a file; refused:
+# .., a symlink out, an absolute path elsewhere, a script outside, no --docroot at all
+R=$W/root
+mkdir -p "$R/js"
+cat >"$R/ok.ccxml" <<'DOC'
+<?xml version="1.0" encoding="UTF-8"?>
+<ccxml version="1.0" xmlns="http://www.w3.org/2002/09/ccxml">
+  <script src="js/lib.js"/>
+  <eventprocessor>
+    <transition event="ccxml.loaded">
+      <log expr="'ROOT ' + (lib == 'LIB' ? 'PASS' : 'FAIL')"/>
+      <exit/>
+    </transition>
+  </eventprocessor>
+</ccxml>
+DOC
+echo "var lib = 'LIB';" >"$R/js/lib.js"
+echo "var out = 1;" >"$W/outside.js"
+sed 's|js/lib.js|../outside.js|' "$R/ok.ccxml" >"$R/escape.ccxml"
+cp "$R/ok.ccxml" "$W/outside.ccxml"
+ln -s ../outside.ccxml "$R/link.ccxml"
+droot() { # NAME SRC [more options]
+	local n=$1 src=$2
+	shift 2
+	timeout 60 "$W/app" --sim --once --docroot "$R" --values "src=$src" "$@" >"$W/$n.out" 2>"$W/$n.err"
+}
+droot rrel ok.ccxml
+check "--docroot: a relative path in a compiled-in document is read from under it, its <script src> too" \
+	grep -q "ROOT PASS" "$W/rrel.out"
+droot rfile "file://$R/ok.ccxml"
+check "--docroot: a file:// URI under it" grep -q "ROOT PASS" "$W/rfile.out"
+droot rdots ../outside.ccxml
+check "--docroot: '..' out of it is refused with error.fetch saying so" \
+	grep -q "ERROR.FETCH '../outside.ccxml' is outside the document root $R" "$W/rdots.out"
+droot rlink link.ccxml
+check "--docroot: a symlink pointing out of it is refused" \
+	grep -q "ERROR.FETCH 'link.ccxml' is outside the document root" "$W/rlink.out"
+droot rabs "$W/outside.ccxml"
+check "--docroot: an absolute path elsewhere is refused" \
+	grep -q "ERROR.FETCH '$W/outside.ccxml' is outside the document root" "$W/rabs.out"
+droot rjs escape.ccxml
+check "--docroot: a <script src> resolving outside it is refused (error.fetch naming the script)" \
+	grep -q "ERROR.FETCH script 'file://$W/outside.js' is outside the document root" "$W/rjs.out"
+droot rnone none.ccxml
+check "--docroot: a file that is not there: error.fetch with the system's reason" \
+	grep -q "ERROR.FETCH 'none.ccxml': No such file or directory" "$W/rnone.out"
+droot rcreate ok.ccxml --values mode=create
+check "--docroot: <createccxml> of a file under it runs the child" bash -c \
+	"grep -q 'ROOT PASS' '$W/rcreate.out' && grep -q 'CHILD EXITED' '$W/rcreate.out'"
+run rnoroot ok.ccxml
+check "no --docroot: no file is read (error.fetch 'not compiled into this program')" \
+	grep -q "ERROR.FETCH document not compiled into this program" "$W/rnoroot.out"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtdocs
