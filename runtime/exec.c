@@ -761,6 +761,91 @@ static void cx_exec__dojoin(cx_sess *s, uint32_t line, int j, const char *id1, c
 			cx_conf_find(s, id1) ? id1 : cx_conf_find(s, id2) ? id2 : NULL, id1, id2);
 }
 
+/* A <join> waiting for its http(s) tones to be fetched (prompt.c) before it is done */
+typedef struct cx_joinwait {
+	char sessid[CX_SESS_IDSZ];
+	char *id1, *id2, *tone[2];
+	cx_joinopt o;
+	int full, left;
+	uint32_t line;
+	char why[300];
+} cx_joinwait;
+
+static void cx_joinwait__destroy(void *arg)
+{
+	cx_joinwait *w = arg;
+
+	mem_deref(w->id1);
+	mem_deref(w->id2);
+	mem_deref(w->tone[0]);
+	mem_deref(w->tone[1]);
+}
+
+static void cx_exec__jointone(cx_engine *e, const char *why, void *arg)
+{
+	cx_joinwait *w = arg;
+	cx_sess *s;
+	int k;
+
+	for (k = 0; why && !w->why[0] && k < 2; k++)
+		if (w->tone[k] && cx_prompt_is_web(w->tone[k]) && !cx_prompt_file(w->tone[k]))
+			snprintf(w->why, sizeof(w->why), "%s %s: %s", k ? "exittone" : "entertone",
+				 w->tone[k], why);
+	if (--w->left > 0)
+		return;
+	s = cx_sess_find(e, w->sessid);
+	if (!s || s->ending)
+		return;
+	if (w->why[0])
+		cx_sess_error_at(s, w->line, "error.conference.join", "join",
+				 "cannot join %s and %s: %s", w->id1, w->id2, w->why);
+	else
+		cx_exec__dojoin(s, w->line, 1, w->id1, w->id2, w->full, &w->o);
+	cx_engine_kick(e);
+}
+
+/* A join whose entertone/exittone is an http(s) WAV: done once they are fetched (1), or at
+ * once (0) when none is or both are kept fresh. The join's error when one cannot be had is
+ * error.conference.join, as for a local file that cannot be read. */
+static int cx_exec__joinlater(cx_sess *s, uint32_t line, const char *id1, const char *id2,
+			      int full, const cx_joinopt *o)
+{
+	const char *t[2] = {o->entertone, o->exittone};
+	cx_joinwait *w;
+	int k, err = 0;
+
+	if (!cx_prompt_is_web(t[0]) && !cx_prompt_is_web(t[1]))
+		return 0;
+	w = mem_zalloc(sizeof(*w), cx_joinwait__destroy);
+	if (!w || str_dup(&w->id1, id1) || str_dup(&w->id2, id2) ||
+	    (t[0] && str_dup(&w->tone[0], t[0])) || (t[1] && str_dup(&w->tone[1], t[1]))) {
+		mem_deref(w);
+		return 0;  /* the join goes on, and its tone fails to load */
+	}
+	snprintf(w->sessid, sizeof(w->sessid), "%s", s->id);
+	w->o = *o;
+	w->o.entertone = w->tone[0];
+	w->o.exittone = w->tone[1];
+	w->full = full;
+	w->line = line;
+	w->left = 1;  /* this call's, dropped below: the join runs once every fetch is told */
+	for (k = 0; k < 2; k++) {
+		if (!cx_prompt_is_web(t[k]) || (k && t[0] && !strcmp(t[0], t[1])))
+			continue;
+		w->left++;
+		err = cx_prompt_want(s->eng, t[k], cx_exec__jointone, w);
+		if (err == EINPROGRESS)
+			continue;
+		w->left--;
+		if (err && !w->why[0])
+			snprintf(w->why, sizeof(w->why), "%s %s: %s", k ? "exittone" : "entertone",
+				 t[k], strerror(err));
+	}
+	cx_exec__jointone(s->eng, NULL, w);  /* joins now when nothing is being fetched */
+	mem_deref(w);
+	return 1;
+}
+
 static void cx_conf__destroy(void *arg)
 {
 	cx_conf *f = arg;
@@ -828,6 +913,9 @@ static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		cx_exec__joindef(s, id1, id2, &o);
 		if (cx_exec__joinopt(X, s, c, &o))
 			return cx_semantic(X, c->elem, c->line);
+		if (cx_exec__joinlater(s, c->line, id1, id2, !duplex || str_casecmp(duplex, "half"),
+				       &o))
+			return CX_GO;
 	}
 	cx_exec__dojoin(s, c->line, c->elem == CX_E_join, id1, id2,
 			!duplex || str_casecmp(duplex, "half"), &o);

@@ -467,6 +467,12 @@ int cx_prompt_is_web(const char *src);          /* an http(s) URI */
  * (0: taken; the dialog's events come later). An errno when it cannot start at all. */
 int cx_prompt_dialogstart(cx_engine *e, cx_dlg *d);
 const char *cx_prompt_file(const char *url);    /* the kept copy of url, or NULL */
+/* Told once url was fetched into the cache (why NULL) or could not be (why says why) */
+typedef void (cx_prompt_h)(cx_engine *e, const char *why, void *arg);
+/* Have url's copy ready for cx_media_load (a <join> tone): 0 it is kept and fresh now,
+ * EINPROGRESS h will be told (never from inside this call; arg referenced until then),
+ * else an errno */
+int cx_prompt_want(cx_engine *e, const char *url, cx_prompt_h *h, void *arg);
 void cx_prompt_flush(void);                     /* drop what is kept (engine teardown) */
 
 /* Section - HTTP listener (http.c; docs/http.md) */

@@ -13,7 +13,7 @@ LC_BUILD=${1:-build} lc_begin rtdocs
 T=tests/rtdocs
 mkdir -p -m 700 "$W/cache"
 export CCXML_DOC_CACHE=$W/cache
-for d in parent submit fscript; do
+for d in parent submit fscript jointone; do
 	[ $d = parent ] && o=app || o=$d
 	if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/$o" $T/$d.ccxml >"$W/cc.log" 2>&1; then
 		echo "FAIL compile $d"; cat "$W/cc.log"; exit 1
@@ -256,5 +256,12 @@ check "--docroot: <createccxml> of a file under it runs the child" bash -c \
 run rnoroot ok.ccxml
 check "no --docroot: no file is read (error.fetch 'not compiled into this program')" \
 	grep -q "ERROR.FETCH document not compiled into this program" "$W/rnoroot.out"
+# <join entertone/exittone> of an http WAV (jointone.ccxml, on the simulator)
+printf 'call tel:+14075550121 answer\n' >"$W/jt.scenario"
+timeout 60 "$W/jointone" --sim="$W/jt.scenario" --once --values "base=$U" >"$W/jt.out" 2>"$W/jt.err"
+check "<join> with an http(s) entertone and exittone: both fetched, then conference.joined" bash -c \
+	"grep -q 'JT web PASS' '$W/jt.out' && grep -q '^/tone.wav 200' '$W/requests' && grep -q '^/tone.wav?exit 200' '$W/requests'"
+check "an http(s) entertone answered 404: error.conference.join naming the tone and the status" bash -c \
+	"grep -q 'JT missing PASS' '$W/jt.out' && grep -q 'JT DONE' '$W/jt.out' && ! grep -q FAIL '$W/jt.out'"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtdocs

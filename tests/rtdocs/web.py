@@ -100,7 +100,21 @@ ONEJS = HEAD + """  <script src="%s"%s/>
   </eventprocessor>
 </ccxml>
 """
+def tone():
+    """100 ms of a 1 kHz tone, 8 kHz 16-bit mono: a <join entertone> (jointone.ccxml)"""
+    import io, math, wave
+    b = io.BytesIO()
+    with wave.open(b, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"".join(int(8000 * math.sin(2 * math.pi * 1000 * i / 8000)).to_bytes(
+            2, "little", signed=True) for i in range(800)))
+    return b.getvalue()
+
+
 JS = {  # path: (bytes, Content-Type)
+    "/tone.wav": (tone(), "audio/wav"),
     "/js/util.js": (b"function twice(x) { return 2 * x; }\n", "application/javascript"),
     "/abs.js": (b"var abs = 'abs';\n", "application/javascript"),
     "/latin.js": (b"var latin = '\xe9t\xe9';\n", "application/javascript"),
