@@ -317,6 +317,7 @@ static void cx_docreq__fresh(void *arg)
 }
 
 static int cx_docload__resolve(const char *b, const char *uri, char **urlp);
+static int cx_docroot__isfile(const char *u);
 
 /* RFC 3986 5.2.4 on url's path, in place: its "." and ".." segments go ("a/b/../c" -> "a/c"). */
 static int cx_docload__dots(char *u)
@@ -512,6 +513,9 @@ int cx_docload_fetchurl(const char *b, const char *uri, char **urlp)
 		return EPROTONOSUPPORT;   /* another scheme */
 	if (!b)
 		return ENOENT;            /* relative to a compiled-in document: not fetched */
+	if (cx_docroot__isfile(b))
+		return ENOENT;            /* relative to a file: only cx_docload_urlwhy reads files,
+					   * under --docroot (a VoiceXML src, <data> are not files) */
 	return cx_docload_resolve(b, uri, urlp);
 }
 

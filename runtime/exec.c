@@ -1339,6 +1339,21 @@ static int cx_exec__goto(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	return cx_exec__unknown(s, c, "fetchid", id);
 }
 
+/* Is name the variable called c? (no allocation for an ASCII c: names are looked up on every
+ * use, in loops too) */
+static int cx_exec__dynis(cx_ctx *X, cx_str *name, const char *c, const char **u8)
+{
+	const char *p;
+
+	for (p = c; *p && (unsigned char)*p < 0x80; p++)
+		;
+	if (!*p)
+		return cx_str_eq_ascii(name, c);
+	if (!*u8)
+		*u8 = cx_str_to_utf8(X, name, NULL);
+	return *u8 && !strcmp(*u8, c);
+}
+
 /* cx_ctx.dyn of a session that ran a fetched script: a name of the <script fetchid> running
  * now (the transition's variables its cx_elcall carries), else of the document's ccxml scope
  * (its slot), else NULL (the global object's). */
@@ -1346,17 +1361,17 @@ static cx_value *cx_exec__dyn(cx_ctx *X, cx_str *name)
 {
 	cx_sess *s = X->user;
 	const cx_elcall *c = s ? s->script_el : NULL;
-	const char *n = cx_str_to_utf8(X, name, NULL);
+	const char *u8 = NULL;
 	uint32_t k;
 	int i;
 
-	if (!s || !n)
+	if (!s)
 		return NULL;
 	for (i = 0; c && i < c->nnames; i++)
-		if (!strcmp(c->names[i], n))
+		if (cx_exec__dynis(X, name, c->names[i], &u8))
 			return &c->vals[i];
 	for (k = CX_SLOT_FIRST_VAR; k < s->doc->nslots && k < X->nslots; k++)
-		if (s->doc->slot_names[k] && !strcmp(s->doc->slot_names[k], n))
+		if (s->doc->slot_names[k] && cx_exec__dynis(X, name, s->doc->slot_names[k], &u8))
 			return &X->slots[k];
 	return NULL;
 }
