@@ -432,9 +432,11 @@ static void chk__elem(Chk *c, Node *n)
 		break;
 	case CX_E_script:
 		chk__exclusive(n, CX_A_script_src, CX_A_script_fetchid);
-		if ((a = chk__attr(n, CX_A_script_fetchid)) && !chk__attr(n, CX_A_script_src))
-			diag_error(a->loc, "<script fetchid> is not supported: scripts are compiled ahead of "
-			           "time; use src=\"file.js\" or inline text");
+		/* <script fetchid>: the script a <fetch type="'text/ecmascript'"> compiled at run
+		 * time (runtime/exec.c); it has no text of its own */
+		if ((a = chk__attr(n, CX_A_script_fetchid)) && n->has_text)
+			diag_error(a->loc, "<script> has both a 'fetchid' attribute and inline text; "
+				   "use one of them");
 		break;
 	case CX_E_eventprocessor:
 		if ((a = chk__attr(n, CX_A_eventprocessor_statevariable))) {

@@ -162,6 +162,9 @@ typedef struct Options {
 	Doc *const *docs;         /* their trees (NULL: failed to load), files' order */
 	bool fetched;             /* --shared of one .vxml: a document fetched at run time (its
 				   * relative URIs are resolved against its URL then) */
+	bool fetched_js;          /* --shared of one .js: a script fetched at run time for a
+				   * <script fetchid>, compiled without the scopes it runs in
+				   * (free names are cx_dyn_*, docs/fetch.md) */
 } Options;
 
 Doc *xml_load(const char *path);             /* NULL after diagnostics */

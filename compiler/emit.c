@@ -110,6 +110,11 @@ static TSNode emit__script_root(Node *n)
 	return ts_tree_root_node(n->script);
 }
 
+static void emit__declare_cb(void *arg, const char *name)
+{
+	js_declare_free(arg, name);
+}
+
 /* Section - Transition scope: names and captures */
 
 static void emit__trans_cb(void *arg, const char *name)
@@ -192,8 +197,15 @@ static void emit__assign(Em *E, Fn *F, Node *n)
 	js_assign(F, name->expr, v);
 }
 
+static void emit__fetched_script(Em *E, Fn *F, Node *n, Attr *fid);
+
 static void emit__script(Em *E, Fn *F, Node *n)
 {
+	Attr *fid = emit__attr(n, CX_A_script_fetchid);
+	if (!n->script && fid && fid->tree) {
+		emit__fetched_script(E, F, n, fid);
+		return;
+	}
 	if (!n->script) {
 		if (emit__attr(n, CX_A_script_src))
 			diag_error(n->loc, "<script src> is not supported: ccxmlc compiles scripts ahead of time, put the code inside <script>");
@@ -249,6 +261,41 @@ void emit_if(Fn *F, Node *n, void (*block)(void *arg, Fn *F, Node *first, Node *
 }
 
 
+/* CX_NAMES of block k: n names and their values (a namelist; the transition's variables of a
+ * <script fetchid>). */
+static void emit__names(Fn *F, int k, const char *const *nv, int n)
+{
+	char *names = xstrdup(""), *vals = xstrdup("");
+	for (int j = 0; j < n; j++) {
+		char *val = js_read_name(F, nv[j]);
+		names = xprintf("%s%s, ", names, c_quote(nv[j], strlen(nv[j])));
+		vals = xprintf("%s%s%s", vals, j ? ", " : "", val);
+	}
+	fn_out(F, "static const char *const n%d[] = {%sNULL};", k, names);
+	fn_out(F, "cx_value v%d[%d] = {%s};", k, n, vals);
+	fn_out(F, "CX_NAMES(%d, n%d, v%d);", n, k, k);
+}
+
+/* <script fetchid>: the runtime runs the script fetched under that id (a shared object, compiled
+ * when it was fetched) in this scope: the ccxml scope's slots by name, the transition's
+ * variables through CX_NAMES, whose values are read back after it (docs/fetch.md). */
+static void emit__fetched_script(Em *E, Fn *F, Node *n, Attr *fid)
+{
+	int k = ++E->nbodies, nn = 0;
+	const char *const *names = scope_names(F, &nn);
+	fn_out(F, "{");
+	fn_indent(F, 1);
+	fn_out(F, "CX_ELEMENT(script, %d);", n->loc.line);
+	fn_out(F, "CX_ATTR(script, fetchid, %s);", emit__expr(F, fid));
+	if (nn)
+		emit__names(F, k, names, nn);
+	fn_out(F, "CX_EXEC();");
+	for (int j = 0; j < nn; j++)
+		js_store_name(F, names[j], xprintf("v%d[%d]", k, j));
+	fn_indent(F, -1);
+	fn_out(F, "}");
+}
+
 /* One element the runtime performs, as a block in cx_gen.h's short forms: CX_ELEMENT declares
  * `el`, the attributes are evaluated in document order (CX_ATTR; CX_GIVEN for an LHS or a
  * namelist, whose names and values CX_NAMES sets), CX_EXEC runs it, then a present LHS attribute receives el.out. */
@@ -297,15 +344,7 @@ static void emit__elcall(Em *E, Fn *F, Node *n)
 		} else if (kind == CX_AK_NAMELIST) {
 			if (a->nnames <= 0)
 				continue;
-			char *names = xstrdup(""), *vals = xstrdup("");
-			for (int j = 0; j < a->nnames; j++) {
-				char *val = js_read_name(F, a->names[j]);
-				names = xprintf("%s%s, ", names, c_quote(a->names[j], strlen(a->names[j])));
-				vals = xprintf("%s%s%s", vals, j ? ", " : "", val);
-			}
-			fn_out(F, "static const char *const n%d[] = {%sNULL};", k, names);
-			fn_out(F, "cx_value v%d[%d] = {%s};", k, a->nnames, vals);
-			fn_out(F, "CX_NAMES(%d, n%d, v%d);", a->nnames, k, k);
+			emit__names(F, k, (const char *const *)a->names, a->nnames);
 		}
 		if (v)
 			fn_out(F, "CX_ATTR(%s, %s, %s);", id, aid, v);
@@ -479,7 +518,9 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 {
 	Em E0 = {.doc = doc, .opt = opt}, *E = &E0;
 	E->g = gen_new(doc->src.path, opt);
-	gen_slot_alloc(E->g, emit__hidden_slot, E);
+	/* a fetched script (opt->fetched_js) runs on the slots of another document: it has none */
+	if (!opt->fetched_js)
+		gen_slot_alloc(E->g, emit__hidden_slot, E);
 	E->dsc = scope_new(NULL, SC_DOC);
 	Node *root = doc->root;
 	Node *ep = NULL;
@@ -490,7 +531,7 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 			const char *name = emit__var_decl(k, "ccxml");
 			if (name)
 				emit__slot(E, name);
-		} else if (emit__is(k, CX_E_script) && k->script) {
+		} else if (emit__is(k, CX_E_script) && k->script && !opt->fetched_js) {
 			js_hoisted(emit__script_root(k), k->text.s, emit__slot_cb, E);
 		} else if (emit__is(k, CX_E_eventprocessor) && !ep) {
 			ep = k;
@@ -505,9 +546,15 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 
 	/* The initialiser: top-level <var> and <script> in document order. */
 	Fn *F = fn_new(E->g, E->dsc, FN_BODY, "init", root->loc.line);
-	for (Node *k = root->kids; k; k = k->next)
+	for (Node *k = root->kids; k; k = k->next) {
+		if (opt->fetched_js && emit__is(k, CX_E_script) && k->script) {
+			/* its names are the running document's, or the global object's */
+			fn_fail_semantic(F, "script", k->loc.line);
+			js_hoisted(emit__script_root(k), k->text.s, emit__declare_cb, F);
+		}
 		if (emit__is(k, CX_E_var) || emit__is(k, CX_E_script))
 			emit__element(E, F, k);
+	}
 	fn_end(F);
 
 	/* Transitions. */

@@ -1309,6 +1309,14 @@ static bool js__ascii(const char *s)
 	return true;
 }
 
+/* What a name no scope declares is read and written with: the global object's, or, in a
+ * script fetched at run time (compiled without the scopes it runs in), the runtime's scopes
+ * first (cx_dyn_*). */
+static const char *js__free(Fn *F, const char *op)
+{
+	return xprintf("cx_%s_%s", F->g->opt->fetched_js ? "dyn" : "global", op);
+}
+
 static V js__read_res(Fn *F, Res r, bool for_typeof)
 {
 	const char *name = r.name;
@@ -1318,9 +1326,33 @@ static V js__read_res(Fn *F, Res r, bool for_typeof)
 		return js__tmp(F, false, "%s", r.c);
 	if (!js__ascii(name)) {
 		V s = js__strv(F, name, strlen(name));
-		return js__tmp(F, !for_typeof, "cx_global_lookup(X, %s.u.s, %d)", s.c, for_typeof);
+		return js__tmp(F, !for_typeof, "%s(X, %s.u.s, %d)", js__free(F, "lookup"), s.c,
+			       for_typeof);
 	}
-	return js__tmp(F, true, "cx_global_lookup(X, %s, %d)", js__sref(F, name), for_typeof);
+	return js__tmp(F, true, "%s(X, %s, %d)", js__free(F, "lookup"), js__sref(F, name),
+		       for_typeof);
+}
+
+void js_declare_free(Fn *F, const char *name)
+{
+	char *key = js__ascii(name) ? xstrdup(js__sref(F, name)) :
+		    xprintf("%s.u.s", js__strv(F, name, strlen(name)).c);
+	char *t = fn_temp(F);
+	fn_out(F, "cx_value %s = cx_dyn_declare(X, %s);", t, key);
+	fn_check(F, t);
+}
+
+const char *const *scope_names(Fn *F, int *n)
+{
+	Bound b = {0};
+	*n = 0;
+	if (F->sc->kind != SC_TRANS)
+		return NULL;
+	for (Name *x = F->sc->names; x; x = x->next)
+		if (x->kind == N_VAR)
+			bound__add(&b, x->name);
+	*n = b.n;
+	return (const char *const *)b.v;
 }
 
 static V js__read(Fn *F, const char *name, bool for_typeof)
@@ -1347,7 +1379,7 @@ static void js__write_res(Fn *F, Res r, const char *v)
 	else
 		key = xprintf("%s.u.s", js__strv(F, name, strlen(name)).c);
 	char *t = fn_temp(F);
-	fn_out(F, "cx_value %s = cx_global_assign(X, %s, %s);", t, key, v);
+	fn_out(F, "cx_value %s = %s(X, %s, %s);", t, js__free(F, "assign"), key, v);
 	fn_check(F, t);
 }
 

@@ -53,6 +53,12 @@ bool scope_has(Scope *sc, const char *name);
 /* <transition name="evt">: in the transition scope sc, evt reads and writes event$ (unless a
  * <var> or script there declares evt). */
 void scope_event_alias(Scope *sc, const char *name);
+/* The variables of F's scope when it is a transition's (<var>s and script names, in order), or
+ * NULL with *n 0. */
+const char *const *scope_names(Fn *F, int *n);
+/* A top-level var/function name of a script fetched at run time (Options.fetched_js): declared
+ * in the running document's scopes or on the global object (cx_dyn_declare). */
+void js_declare_free(Fn *F, const char *name);
 /* Marks the names of sc used by functions nested in root as captured (kept in an env). */
 void scope_scan_captures(Scope *sc, TSNode root, const char *src);
 /* Calls cb for every var / function name that `program` (or function body) hoists, in order. */

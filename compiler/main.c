@@ -413,6 +413,37 @@ static int main__test(int argc, char **argv, int at)
 	return apptest_main(self, argv[at + 1], opts, n);
 }
 
+/* A script fetched at run time is compiled as the one top-level <script> of a document of
+ * nothing else (Options.fetched_js): its diagnostics name the script's file. The wrapper is
+ * read before main__cleanup could remove it, so it lives in TMPDIR and goes at exit. */
+static char *main__jswrap;
+
+static void main__jswrap_rm(void)
+{
+	if (main__jswrap)
+		unlink(main__jswrap);
+}
+
+static const char *main__js_wrapper(const char *js)
+{
+	static const char doc[] = "<ccxml version=\"1.0\" xmlns=\"" CX_NS_CCXML_URI "\">"
+				  "<script src=\"fetched.js\"/></ccxml>\n";
+	const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char *p = xprintf("%s/fetched-script-XXXXXX.ccxml", tmp);
+	int fd = mkstemps(p, 6);
+	if (fd < 0 || write(fd, doc, sizeof(doc) - 1) != (ssize_t)(sizeof(doc) - 1))
+		diag_fatal("cannot write %s: %s", p, strerror(errno));
+	close(fd);
+	main__jswrap = p;
+	atexit(main__jswrap_rm);
+	const char **f = realloc(xml_script_files, (size_t)(xml_nscript_files + 1) * sizeof(*f));
+	if (!f)
+		diag_fatal("out of memory");
+	xml_script_files = f;
+	xml_script_files[xml_nscript_files++] = js;
+	return p;
+}
+
 static int main__main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
@@ -502,6 +533,10 @@ static int main__main(int argc, char **argv)
 	opt.fetched = shared && main__ends(files[0], ".vxml");
 	if (main__ends(files[0], ".vxml") && !opt.fetched)
 		diag_fatal("the first document must be the .ccxml one (a .vxml is a dialog it starts)");
+	/* --shared of one .js: a script fetched at run time for <script fetchid> (runtime/exec.c) */
+	opt.fetched_js = (shared || opt.emit_c) && nfiles == 1 && main__ends(files[0], ".js");
+	if (opt.fetched_js)
+		files[0] = main__js_wrapper(files[0]);
 	for (int i = 0; i < nfiles; i++)
 		for (int j = 0; j < i; j++)
 			if (!strcmp(files[i], "-") && !strcmp(files[j], "-"))

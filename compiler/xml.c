@@ -867,9 +867,10 @@ static void xml__load_script(Doc *doc, Node *n, int *k)
 		           v, base ? " (the src is relative to the xml:base in effect)" : "");
 		return;
 	}
-	/* Relative to the directory of the .ccxml, as given on the command line. */
+	/* Relative to the directory of the .ccxml, as given on the command line (a --script-file
+	 * path: to the current directory). */
 	const char *slash = strrchr(doc->src.path, '/');
-	char *path = (v[0] == '/' || !slash) ? xstrdup(v)
+	char *path = (v[0] == '/' || !slash || xml_nscript_files) ? xstrdup(v)
 	                                     : xprintf("%.*s/%s", (int)(slash - doc->src.path), doc->src.path, v);
 	Source *s = xcalloc(1, sizeof(*s));
 	int err = xml__read(path, s);

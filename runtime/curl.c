@@ -98,7 +98,9 @@ static void cx_xfer__done(cx_xfer *x, CURLcode res)
 	if (x->kind == CX_XFER_GET) {
 		cx_curl_get_h *h = x->geth;
 		x->geth = NULL;
-		x->resp.status = code;
+		/* a file read has no status: a whole read is a 200 */
+		x->resp.status = !code && res == CURLE_OK &&
+				 !strncasecmp(x->url, "file://", 7) ? 200 : code;
 		if (res == CURLE_WRITE_ERROR && x->got > x->max)
 			snprintf(why, sizeof(why), "larger than %zu bytes", x->max);
 		else if (res != CURLE_OK)
@@ -621,8 +623,10 @@ int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
 	cx_xfer *x = NULL;
 	int err, i;
 
+	int file = url && !strncasecmp(url, "file://", 7);
+
 	if (!e || e->closing || !url || !out || !geth ||
-	    (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8)))
+	    (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8) && !file))
 		return EINVAL;
 	err = cx_curl__xfer(&x, e, CX_XFER_GET, NULL);
 	if (!err && str_dup(&x->url, url))
@@ -643,9 +647,10 @@ int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
 	x->out = out;
 	x->max = max;
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
-	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* a file:// URL was checked against the document root by its caller (docfetch.c) */
+	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, file ? "file" : "http,https");
 	curl_easy_setopt(x->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, file ? 0L : 1L);
 	curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->rcpt);
 	if (post) {
@@ -775,4 +780,18 @@ int cx_curl_mail(cx_engine *e, const char *sessid, const char *to, const char *f
 	mem_deref(x);
 	mem_deref(mb);
 	return err;
+}
+
+int cx_curl_failed(char *out, size_t sz, const char *prefix, const char *url, const char *why,
+		   const cx_curl_resp *resp, size_t len, size_t max)
+{
+	if (why)
+		snprintf(out, sz, "%s%s: %s", prefix, url, why);
+	else if (resp->status < 200 || resp->status > 299)
+		snprintf(out, sz, "%s%s: HTTP status %ld", prefix, url, resp->status);
+	else if (len >= max)
+		snprintf(out, sz, "%s%s: larger than %zu bytes", prefix, url, max);
+	else
+		return out[0] = 0;
+	return 1;
 }

@@ -52,6 +52,7 @@ typedef struct cx_docent {
 	char *base;            /* its root's xml:base (NULL: url): the base of its relative URIs */
 	const cx_doc *doc;     /* NULL while compiling */
 	int vxml;              /* a VoiceXML document (HASH.vxml): vx, not doc */
+	int js;                /* a script for <script fetchid> (HASH.js): its doc's init runs it */
 	const cx_vx_doc *vx;
 	pid_t pid;             /* the compiler (its process group), once known */
 	uint32_t sid;          /* its request to the compile server, 0: our own child */
@@ -88,6 +89,12 @@ struct cx_doccomp {
 	struct cx_docsrv *srv; /* the compile server, NULL: not started */
 	int nosrv;             /* it cannot be used: $CCXML_DOC_SERVER=0, or it failed */
 };
+
+/* The extension of its source in the cache directory */
+static const char *cx_docent__ext(const cx_docent *d)
+{
+	return d->vxml ? "vxml" : d->js ? "js" : "ccxml";
+}
 
 static void cx_docent__destroy(void *arg)
 {
@@ -188,7 +195,7 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp)
 
 /* SHA-256 of the body and, after each a separator and its length, its scripts */
 static void cx_doccomp__hash(const char *body, size_t len, struct mbuf *const *scripts,
-			     size_t ns, int vxml, char out[65])
+			     size_t ns, int vxml, int js, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
@@ -204,6 +211,8 @@ static void cx_doccomp__hash(const char *body, size_t len, struct mbuf *const *s
 	}
 	if (vxml) /* the same bytes as a VoiceXML document are another program */
 		ok = ok && EVP_DigestUpdate(x, "\0<vxml>", 7);
+	if (js)   /* and as a script */
+		ok = ok && EVP_DigestUpdate(x, "\0<js>", 5);
 	if (!ok || !EVP_DigestFinal_ex(x, md, &n))
 		n = 0;
 	EVP_MD_CTX_free(x);
@@ -282,7 +291,7 @@ static int cx_docent__load(struct cx_doccomp *c, cx_docent *d, char *why, size_t
 	c->nloaded++;
 	/* used now: the last the directory's trim removes */
 	(void)utimensat(AT_FDCWD, path, NULL, 0);
-	snprintf(path, sizeof(path), "%s/%s.ccxml", c->dir, d->hash);
+	snprintf(path, sizeof(path), "%s/%s.%s", c->dir, d->hash, cx_docent__ext(d));
 	(void)utimensat(AT_FDCWD, path, NULL, 0);
 	return 0;
 }
@@ -295,7 +304,7 @@ static void cx_docent__diag(struct cx_doccomp *c, cx_docent *d, char *out, size_
 	size_t pl;
 	struct mbuf *mb = mbuf_alloc(256);
 
-	snprintf(path, sizeof(path), "%s/%s.%s", c->dir, d->hash, d->vxml ? "vxml" : "ccxml");
+	snprintf(path, sizeof(path), "%s/%s.%s", c->dir, d->hash, cx_docent__ext(d));
 	pl = strlen(path);
 	if (!mb || mbuf_write_u8(d->diag, 0)) {
 		snprintf(out, sz, "the document does not compile");
@@ -354,7 +363,8 @@ static int cx_docfile__ours(const char *n)
 			;
 		return i > 65 && !strcmp(n + i, ".js");
 	}
-	return !strcmp(n + 64, ".so") || !strcmp(n + 64, ".ccxml") || !strcmp(n + 64, ".vxml");
+	return !strcmp(n + 64, ".so") || !strcmp(n + 64, ".ccxml") || !strcmp(n + 64, ".vxml") ||
+	       !strcmp(n + 64, ".js");
 }
 
 /* Keep the cache directory to keepdir programs (2 files each: HASH.ccxml, HASH.so; scripts
@@ -589,7 +599,7 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 	int p[2], err, a = 3;
 	size_t k;
 
-	snprintf(src, sizeof(src), "%s/%s.%s", c->dir, d->hash, d->vxml ? "vxml" : "ccxml");
+	snprintf(src, sizeof(src), "%s/%s.%s", c->dir, d->hash, cx_docent__ext(d));
 	snprintf(so, sizeof(so), "%s/%s.so", c->dir, d->hash);
 	for (k = 0; k < d->nscripts; k++) {
 		snprintf(js[k], sizeof(js[k]), "%s/%s-%zu.js", c->dir, d->hash, k);
@@ -649,7 +659,7 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 	return 0;
 }
 
-/* Write DIR/HASH.ccxml (or .vxml) and its scripts, then compile them; 0 or an errno. */
+/* Write DIR/HASH.ccxml (or .vxml, .js) and its scripts, then compile them; 0 or an errno. */
 static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body, size_t len,
 			    struct mbuf *const *scripts, size_t ns)
 {
@@ -659,7 +669,7 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 
 	if (ns > 32)
 		return E2BIG;
-	snprintf(path, sizeof(path), "%s/%s.%s", c->dir, d->hash, d->vxml ? "vxml" : "ccxml");
+	snprintf(path, sizeof(path), "%s/%s.%s", c->dir, d->hash, cx_docent__ext(d));
 	err = cx_docent__write(path, body, len);
 	for (k = 0; !err && k < ns; k++) {
 		snprintf(path, sizeof(path), "%s/%s-%zu.js", c->dir, d->hash, k);
@@ -673,8 +683,8 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 }
 
 static int cx_doccomp__with(cx_engine *e, const char *url, const char *base, const char *body,
-			    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
-			    cx_vxload_h *vh, void *arg)
+			    size_t len, struct mbuf *const *scripts, size_t nscripts, int js,
+			    cx_docload_h *h, cx_vxload_h *vh, void *arg)
 {
 	struct cx_doccomp *c;
 	cx_docent *d = NULL;
@@ -686,7 +696,7 @@ static int cx_doccomp__with(cx_engine *e, const char *url, const char *base, con
 	err = cx_doccomp__get(e, &c);
 	if (err)
 		return err;
-	cx_doccomp__hash(body, len, scripts, nscripts, !!vh, hash);
+	cx_doccomp__hash(body, len, scripts, nscripts, !!vh, js, hash);
 	if (strlen(hash) != 64)
 		return EIO;
 	LIST_FOREACH(&c->ents, le) {
@@ -724,6 +734,7 @@ static int cx_doccomp__with(cx_engine *e, const char *url, const char *base, con
 	d->fd = -1;
 	d->eng = e;
 	d->vxml = !!vh;
+	d->js = js;
 	tmr_init(&d->tmr);
 	memcpy(d->hash, hash, sizeof(hash));
 	list_append(&c->ents, &d->le, d);
@@ -748,13 +759,19 @@ int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char 
 		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
 		    void *arg)
 {
-	return cx_doccomp__with(e, url, base, body, len, scripts, nscripts, h, NULL, arg);
+	return cx_doccomp__with(e, url, base, body, len, scripts, nscripts, 0, h, NULL, arg);
+}
+
+int cx_doccomp_js(cx_engine *e, const char *url, const char *body, size_t len,
+		  cx_docload_h *h, void *arg)
+{
+	return cx_doccomp__with(e, url, NULL, body, len, NULL, 0, 1, h, NULL, arg);
 }
 
 int cx_doccomp_vxml(cx_engine *e, const char *url, const char *body, size_t len,
 		    cx_vxload_h *h, void *arg)
 {
-	return cx_doccomp__with(e, url, NULL, body, len, NULL, 0, NULL, h, arg);
+	return cx_doccomp__with(e, url, NULL, body, len, NULL, 0, 0, NULL, h, arg);
 }
 
 const char *cx_doccomp_vxurl(const cx_engine *e, const cx_vx_doc *doc)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include "rt.h"
 
 #define CX_DOC_MAXSIZE (1u << 20)      /* bytes of one fetched document */
@@ -30,6 +31,7 @@ typedef struct cx_docreq {
 	int nokeep;            /* a POST: its answer is never kept */
 	const void *prev;      /* url's kept program: reused fresh, or revalidated (304) */
 	int vxml;              /* a VoiceXML document (cx_vxload_with): vh is told */
+	int script;            /* a script for <script fetchid> (cx_jsload_with) */
 	cx_vxload_h *vh;
 	cx_docscripts *ss;     /* the document's <script src>, fetched one after another */
 	struct mbuf *js[32];   /* those fetched, UTF-8 */
@@ -59,6 +61,12 @@ static void cx_docreq__destroy(void *arg)
 	mem_deref(r->arg);
 }
 
+/* What the fresh cache keeps its answer as: 0 a CCXML document, 1 VoiceXML, 2 a script */
+static int cx_docreq__kind(const cx_docreq *r)
+{
+	return r->vxml ? 1 : r->script ? 2 : 0;
+}
+
 static void cx_docreq__tell(cx_docreq *r, const void *doc, const char *why)
 {
 	if (r->done)
@@ -66,7 +74,8 @@ static void cx_docreq__tell(cx_docreq *r, const void *doc, const char *why)
 	r->done = 1;
 	tmr_cancel(&r->tmr);
 	if (doc && r->keep)
-		cx_doccomp_keep(r->eng, r->url, r->vxml, doc, r->keep > 0 ? &r->val : NULL);
+		cx_doccomp_keep(r->eng, r->url, cx_docreq__kind(r), doc,
+				r->keep > 0 ? &r->val : NULL);
 	if (doc)
 		cx_log(CX_LOG_DEBUG, NULL, "document %H loaded in %llu us (fetch %llu us)", cx_rt_esc,
 		       r->url, (unsigned long long)(cx_met_now_us() - r->t0),
@@ -140,6 +149,42 @@ static void cx_docreq__compile(cx_docreq *r)
 
 static void cx_docreq__nextscript(cx_docreq *r);
 
+
+static int cx_docreq__hascharset(const char *ctype)
+{
+	for (; ctype && *ctype; ctype++)
+		if (!strncasecmp(ctype, "charset=", 8))
+			return 1;
+	return 0;
+}
+
+/* A script for <script fetchid>: in UTF-8 (the answer's charset; without one, UTF-8 when it is
+ * valid UTF-8, else ISO-8859-1, HTTP/1.1's default for text), then compiled as `x.js`. */
+static void cx_docreq__jscompile(cx_docreq *r, const char *ctype)
+{
+	char msg[512], why[200];
+	struct mbuf *mb = NULL;
+	int err;
+
+	err = cx_docscript_utf8(NULL, ctype, r->body ? r->body : "", r->len, &mb, why,
+				sizeof(why));
+	if (err == EILSEQ && !cx_docreq__hascharset(ctype))
+		err = cx_docscript_utf8("ISO-8859-1", NULL, r->body ? r->body : "", r->len, &mb,
+					why, sizeof(why));
+	if (err) {
+		snprintf(msg, sizeof(msg), "%s: %s", r->url, why);
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+		return;
+	}
+	err = cx_doccomp_js(r->eng, r->url, (char *)mb->buf, mb->end, cx_docreq__compiled, r);
+	mem_deref(mb);
+	if (err) {
+		snprintf(msg, sizeof(msg), "%s: cannot compile: %s", r->url, strerror(err));
+		cx_docreq__tell(r, NULL, msg);
+	}
+}
+
 /* One <script src> answered: converted to UTF-8, then the next, or the compile. */
 static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char *why)
 {
@@ -155,13 +200,9 @@ static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char
 		mem_deref(r);
 		return;
 	}
-	if (why)
-		snprintf(msg, sizeof(msg), "script %s: %s", src->url, why);
-	else if (resp->status < 200 || resp->status > 299)
-		snprintf(msg, sizeof(msg), "script %s: HTTP status %ld", src->url, resp->status);
-	else if (r->slen >= CX_DOC_MAXSIZE)
-		snprintf(msg, sizeof(msg), "script %s: larger than %u bytes", src->url,
-			 CX_DOC_MAXSIZE);
+	if (cx_curl_failed(msg, sizeof(msg), "script ", src->url, why, resp, r->slen,
+			   CX_DOC_MAXSIZE))
+		;
 	else if (cx_docscript_utf8(src->charset, resp->ctype, r->sbody ? r->sbody : "", r->slen,
 				   &r->js[r->njs], cwhy, sizeof(cwhy)))
 		snprintf(msg, sizeof(msg), "script %s: %s", src->url, cwhy);
@@ -181,11 +222,18 @@ static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char
 
 static void cx_docreq__nextscript(cx_docreq *r)
 {
-	char msg[512];
+	char msg[512], why[400];
 	int err;
 
 	if (r->njs == r->ss->n) {
 		cx_docreq__compile(r);
+		return;
+	}
+	if (!strncasecmp(r->ss->v[r->njs].url, "file:", 5) &&
+	    cx_docroot_check(r->eng, r->ss->v[r->njs].url, why, sizeof(why))) {
+		snprintf(msg, sizeof(msg), "script %s", why);
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
 		return;
 	}
 	r->out = open_memstream(&r->sbody, &r->slen);
@@ -232,21 +280,17 @@ static void cx_docreq__got(void *arg, const cx_curl_resp *resp, const char *why)
 		mem_deref(r);
 		return;
 	}
-	if (why) {
-		snprintf(msg, sizeof(msg), "%s: %s", r->url, why);
-		cx_docreq__tell(r, NULL, msg);
-	} else if (resp->status == 304 && r->prev) {
+	if (!why && resp->status == 304 && r->prev) {
 		cx_docreq__revalidated(r, resp);
-	} else if (resp->status < 200 || resp->status > 299) {
-		snprintf(msg, sizeof(msg), "%s: HTTP status %ld", r->url, resp->status);
-		cx_docreq__tell(r, NULL, msg);
-	} else if (r->len >= CX_DOC_MAXSIZE) {
-		snprintf(msg, sizeof(msg), "%s: the document is larger than %u bytes", r->url,
-			 CX_DOC_MAXSIZE);
+	} else if (cx_curl_failed(msg, sizeof(msg), "", r->url, why, resp, r->len,
+				  CX_DOC_MAXSIZE)) {
 		cx_docreq__tell(r, NULL, msg);
 	} else {
 		cx_docreq__caching(r, resp);
-		cx_docreq__scripts(r);
+		if (r->script)
+			cx_docreq__jscompile(r, resp->ctype);
+		else
+			cx_docreq__scripts(r);
 	}
 	mem_deref(r);
 }
@@ -273,6 +317,7 @@ static void cx_docreq__fresh(void *arg)
 }
 
 static int cx_docload__resolve(const char *b, const char *uri, char **urlp);
+static int cx_docroot__isfile(const char *u);
 
 /* RFC 3986 5.2.4 on url's path, in place: its "." and ".." segments go ("a/b/../c" -> "a/c"). */
 static int cx_docload__dots(char *u)
@@ -352,6 +397,112 @@ int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char
 	return cx_docload_fetchurl(cx_doccomp_url(e, base), uri, urlp);
 }
 
+/* Section - Files under the document root (docs/fetch.md) */
+
+static int cx_docroot__isfile(const char *u)
+{
+	return !strncasecmp(u, "file:", 5);
+}
+
+/* The path of a file: URL ("file:///p", "file://localhost/p", "file:/p"; "file:p" is
+ * relative to the root), or NULL */
+static const char *cx_docroot__path(const char *u)
+{
+	u += 5;
+	if (!strncmp(u, "//localhost/", 12))
+		return u + 11;
+	if (!strncmp(u, "//", 2))
+		return u[2] == '/' ? u + 2 : NULL;  /* another host */
+	return u;
+}
+
+/* path (absolute, or relative to the root) resolved with its symlinks: a regular file under
+ * the root as "file://REAL" in *urlp, or EACCES with why */
+static int cx_docroot__confine(const cx_engine *e, const char *path, const char *uri,
+			       char **urlp, char *why, size_t sz)
+{
+	char *full = NULL, *real;
+	size_t rl = strlen(e->docroot);
+	struct stat st;
+	int err;
+
+	if (strchr(path, '?') || strchr(path, '#') || strchr(path, '%')) {
+		snprintf(why, sz, "'%s': a file URI with a query, fragment or %%-escape is not read",
+			 uri);
+		return EACCES;
+	}
+	err = path[0] == '/' ? str_dup(&full, path) :
+	      re_sdprintf(&full, "%s/%s", e->docroot, path);
+	if (err)
+		return err;
+	real = realpath(full, NULL);
+	if (!real) {
+		snprintf(why, sz, "'%s': %s", uri, strerror(errno));
+		mem_deref(full);
+		return EACCES;
+	}
+	if (strncmp(real, e->docroot, rl) || (real[rl] != '/' && strcmp(e->docroot, "/")))
+		snprintf(why, sz, "'%s' is outside the document root %s", uri, e->docroot);
+	else if (stat(real, &st) || !S_ISREG(st.st_mode))
+		snprintf(why, sz, "'%s' is not a regular file", uri);
+	else
+		why[0] = 0;
+	err = why[0] ? EACCES : re_sdprintf(urlp, "file://%s", real);
+	free(real);
+	mem_deref(full);
+	return err;
+}
+
+int cx_docroot_check(const cx_engine *e, const char *url, char *why, size_t sz)
+{
+	const char *p = cx_docroot__isfile(url) ? cx_docroot__path(url) : NULL;
+	char *u = NULL;
+	int err;
+
+	if (!e->docroot || !p) {
+		snprintf(why, sz, "'%s': %s", url, !e->docroot ? "no file is read without --docroot" :
+			 "not a local file");
+		return EACCES;
+	}
+	err = cx_docroot__confine(e, p, url, &u, why, sz);
+	mem_deref(u);
+	return err;
+}
+
+int cx_docload_urlwhy(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp,
+		      char *why, size_t sz)
+{
+	const char *b = cx_doccomp_url(e, base), *p;
+	char *abs = NULL;
+	int scheme, err;
+
+	why[0] = 0;
+	if (!uri || !*uri)
+		return EINVAL;
+	scheme = strchr(uri, ':') && strcspn(uri, ":") < strcspn(uri, "/?#");
+	/* http(s), or relative to a document fetched over http(s) */
+	if ((scheme && !cx_docroot__isfile(uri)) || (!scheme && b && !cx_docroot__isfile(b)))
+		return cx_docload_fetchurl(b, uri, urlp);
+	if (!e->docroot)
+		return ENOENT;
+	/* relative to a document read from a file: against its URL; dot segments go */
+	if (!scheme && b) {
+		err = cx_docload_resolve(b, uri, &abs);
+		if (err)
+			return err;
+		uri = abs;
+	}
+	p = scheme || abs ? cx_docroot__path(uri) : uri;
+	if (!p) {
+		snprintf(why, sz, "'%s' is not a local file", uri);
+		mem_deref(abs);
+		return EACCES;
+	}
+	err = cx_docroot__confine(e, p, uri, urlp, why, sz);
+	mem_deref(abs);
+	return err;
+}
+
 int cx_docload_fetchurl(const char *b, const char *uri, char **urlp)
 {
 	if (!uri || !*uri)
@@ -362,6 +513,9 @@ int cx_docload_fetchurl(const char *b, const char *uri, char **urlp)
 		return EPROTONOSUPPORT;   /* another scheme */
 	if (!b)
 		return ENOENT;            /* relative to a compiled-in document: not fetched */
+	if (cx_docroot__isfile(b))
+		return ENOENT;            /* relative to a file: only cx_docload_urlwhy reads files,
+					   * under --docroot (a VoiceXML src, <data> are not files) */
 	return cx_docload_resolve(b, uri, urlp);
 }
 
@@ -414,8 +568,9 @@ static cx_docreq *cx_docreq__new(void *arg)
 	return r;
 }
 
-int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
-		    uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg)
+static int cx_docreq__load(cx_engine *e, const char *url, const char *method,
+			   const cx_cval *fields, uint64_t timeout_ms, const cx_docage *age,
+			   int js, cx_docload_h *h, void *arg)
 {
 	cx_docreq *r;
 
@@ -424,7 +579,20 @@ int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_
 	if (!(r = cx_docreq__new(arg)))
 		return ENOMEM;
 	r->h = h;
+	r->script = js;
 	return cx_docreq__start(e, url, method, fields, NULL, NULL, timeout_ms, age, r);
+}
+
+int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		    uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg)
+{
+	return cx_docreq__load(e, url, method, fields, timeout_ms, age, 0, h, arg);
+}
+
+int cx_jsload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		   uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg)
+{
+	return cx_docreq__load(e, url, method, fields, timeout_ms, age, 1, h, arg);
 }
 
 int cx_vxload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
@@ -481,7 +649,7 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
 	}
 	r->nokeep = post;
 	if (!post)
-		r->prev = cx_doccomp_cached(e, r->url, r->vxml, &r->val);
+		r->prev = cx_doccomp_cached(e, r->url, cx_docreq__kind(r), &r->val);
 	if (!post && cx_docreq__reuse(r, age, hb)) {
 		mem_deref(form);
 		e->met.doc_cache_hits++;

@@ -53,7 +53,9 @@ static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, cha
 			if (s->n >= CX_DOCSCRIPT_MAX) {
 				snprintf(why, sz, "more than %d <script src>", CX_DOCSCRIPT_MAX);
 				err = E2BIG;
-			} else if (!abs || !cx_docscript__http((char *)abs)) {
+			} else if (!abs || !(cx_docscript__http((char *)abs) ||
+					     /* a file: one is checked against --docroot when fetched */
+					     !strncasecmp((char *)abs, "file:", 5))) {
 				snprintf(why, sz, "<script src> '%s' (line %ld) is not an http(s) URI",
 					 (char *)src, xmlGetLineNo(n));
 				err = EPROTONOSUPPORT;

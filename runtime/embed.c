@@ -4,6 +4,7 @@
  */
 #include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include "prov.h"
@@ -210,6 +211,20 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 			err = ENOTDIR;
 			goto out;
 		}
+	}
+	if (cfg->docroot) {
+		char *real = realpath(cfg->docroot, NULL);
+		struct stat st;
+		if (!real || stat(real, &st) || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "ccxml: --docroot %s: not a directory\n", cfg->docroot);
+			free(real);
+			err = ENOTDIR;
+			goto out;
+		}
+		err = str_dup(&e->docroot, real);
+		free(real);
+		if (err)
+			goto out;
 	}
 	err = str_dup(&e->media_root, cfg->media_root ? cfg->media_root : ".");
 	if (!err && cfg->record_dir)

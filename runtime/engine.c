@@ -168,6 +168,7 @@ static void cx_engine__destroy(void *arg)
 	e->pace = mem_deref(e->pace);
 	cx_media_flush();
 	mem_deref(e->media_root);
+	mem_deref(e->docroot);
 	mem_deref(e->record_dir);
 	mem_deref(e->sessh);
 }

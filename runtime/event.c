@@ -343,6 +343,8 @@ int cx_semantic(cx_ctx *X, int elem, int line)
 		reason = cx_str_to_utf8(X, d.u.s, NULL);
 	if (!s)
 		return CX_FAIL;
+	if (s->script_el)  /* a fetched script's line is its own: the error is the element's */
+		line = s->script_el->line;
 	cx_sess__where(s, line, where, sizeof(where));
 	cx_sess__raise(s, "error.semantic", tag, where, reason ? reason : "exception");
 	return CX_FAIL;

@@ -28,6 +28,7 @@ typedef struct cx_fetch {
 	struct le le;
 	char id[CX_SUBID_SZ];
 	const cx_doc *doc;
+	int script;            /* type text/ecmascript: doc's init runs the script */
 } cx_fetch;
 
 /* Read attribute i as a string (NULL when absent). -1 when ToString threw. */
@@ -760,6 +761,91 @@ static void cx_exec__dojoin(cx_sess *s, uint32_t line, int j, const char *id1, c
 			cx_conf_find(s, id1) ? id1 : cx_conf_find(s, id2) ? id2 : NULL, id1, id2);
 }
 
+/* A <join> waiting for its http(s) tones to be fetched (prompt.c) before it is done */
+typedef struct cx_joinwait {
+	char sessid[CX_SESS_IDSZ];
+	char *id1, *id2, *tone[2];
+	cx_joinopt o;
+	int full, left;
+	uint32_t line;
+	char why[300];
+} cx_joinwait;
+
+static void cx_joinwait__destroy(void *arg)
+{
+	cx_joinwait *w = arg;
+
+	mem_deref(w->id1);
+	mem_deref(w->id2);
+	mem_deref(w->tone[0]);
+	mem_deref(w->tone[1]);
+}
+
+static void cx_exec__jointone(cx_engine *e, const char *why, void *arg)
+{
+	cx_joinwait *w = arg;
+	cx_sess *s;
+	int k;
+
+	for (k = 0; why && !w->why[0] && k < 2; k++)
+		if (w->tone[k] && cx_prompt_is_web(w->tone[k]) && !cx_prompt_file(w->tone[k]))
+			snprintf(w->why, sizeof(w->why), "%s %s: %s", k ? "exittone" : "entertone",
+				 w->tone[k], why);
+	if (--w->left > 0)
+		return;
+	s = cx_sess_find(e, w->sessid);
+	if (!s || s->ending)
+		return;
+	if (w->why[0])
+		cx_sess_error_at(s, w->line, "error.conference.join", "join",
+				 "cannot join %s and %s: %s", w->id1, w->id2, w->why);
+	else
+		cx_exec__dojoin(s, w->line, 1, w->id1, w->id2, w->full, &w->o);
+	cx_engine_kick(e);
+}
+
+/* A join whose entertone/exittone is an http(s) WAV: done once they are fetched (1), or at
+ * once (0) when none is or both are kept fresh. The join's error when one cannot be had is
+ * error.conference.join, as for a local file that cannot be read. */
+static int cx_exec__joinlater(cx_sess *s, uint32_t line, const char *id1, const char *id2,
+			      int full, const cx_joinopt *o)
+{
+	const char *t[2] = {o->entertone, o->exittone};
+	cx_joinwait *w;
+	int k, err = 0;
+
+	if (!cx_prompt_is_web(t[0]) && !cx_prompt_is_web(t[1]))
+		return 0;
+	w = mem_zalloc(sizeof(*w), cx_joinwait__destroy);
+	if (!w || str_dup(&w->id1, id1) || str_dup(&w->id2, id2) ||
+	    (t[0] && str_dup(&w->tone[0], t[0])) || (t[1] && str_dup(&w->tone[1], t[1]))) {
+		mem_deref(w);
+		return 0;  /* the join goes on, and its tone fails to load */
+	}
+	snprintf(w->sessid, sizeof(w->sessid), "%s", s->id);
+	w->o = *o;
+	w->o.entertone = w->tone[0];
+	w->o.exittone = w->tone[1];
+	w->full = full;
+	w->line = line;
+	w->left = 1;  /* this call's, dropped below: the join runs once every fetch is told */
+	for (k = 0; k < 2; k++) {
+		if (!cx_prompt_is_web(t[k]) || (k && t[0] && !strcmp(t[0], t[1])))
+			continue;
+		w->left++;
+		err = cx_prompt_want(s->eng, t[k], cx_exec__jointone, w);
+		if (err == EINPROGRESS)
+			continue;
+		w->left--;
+		if (err && !w->why[0])
+			snprintf(w->why, sizeof(w->why), "%s %s: %s", k ? "exittone" : "entertone",
+				 t[k], strerror(err));
+	}
+	cx_exec__jointone(s->eng, NULL, w);  /* joins now when nothing is being fetched */
+	mem_deref(w);
+	return 1;
+}
+
 static void cx_conf__destroy(void *arg)
 {
 	cx_conf *f = arg;
@@ -827,6 +913,9 @@ static int cx_exec__conf(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		cx_exec__joindef(s, id1, id2, &o);
 		if (cx_exec__joinopt(X, s, c, &o))
 			return cx_semantic(X, c->elem, c->line);
+		if (cx_exec__joinlater(s, c->line, id1, id2, !duplex || str_casecmp(duplex, "half"),
+				       &o))
+			return CX_GO;
 	}
 	cx_exec__dojoin(s, c->line, c->elem == CX_E_join, id1, id2,
 			!duplex || str_casecmp(duplex, "half"), &o);
@@ -1017,6 +1106,7 @@ typedef struct cx_docpend {
 	char *uri;              /* as the document wrote it */
 	cx_cval *vals;          /* <createccxml>: the child's session.values */
 	int line;
+	int script;             /* <fetch type="'text/ecmascript'"> */
 } cx_docpend;
 
 static void cx_docpend__destroy(void *arg)
@@ -1029,7 +1119,7 @@ static void cx_docpend__destroy(void *arg)
 
 /* fetch.done with the document kept under fid, or error.fetch with why. */
 static void cx_exec__fetched(cx_sess *s, const char *fid, const char *uri, const cx_doc *doc,
-			     const char *why)
+			     int script, const char *why)
 {
 	cx_fetch *f;
 	cx_ev *ev;
@@ -1037,6 +1127,7 @@ static void cx_exec__fetched(cx_sess *s, const char *fid, const char *uri, const
 	if (doc && (f = mem_zalloc(sizeof(*f), cx_fetch__destroy))) {
 		snprintf(f->id, sizeof(f->id), "%s", fid);
 		f->doc = doc;
+		f->script = script;
 		list_append(&s->fetches, &f->le, f);
 		s->eng->met.fetch_ok++;
 		ev = cx_ev_new(s, "fetch.done");
@@ -1085,7 +1176,7 @@ static void cx_exec__loaded(cx_engine *e, const cx_doc *doc, const char *why, vo
 	if (!s)
 		return;
 	if (p->fid[0])
-		cx_exec__fetched(s, p->fid, p->uri, doc, why);
+		cx_exec__fetched(s, p->fid, p->uri, doc, p->script, why);
 	else if (doc)
 		cx_exec__created(s, p->line, doc, p->vals, NULL);
 	else
@@ -1127,8 +1218,13 @@ static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[5], const char *u
 	cx_docage age;
 	int err;
 
-	if (cx_docload_url(s->eng, s->doc, uri, &url))
+	static _Thread_local char rwhy[400];  /* *why lives until the caller reports it */
+
+	if ((err = cx_docload_urlwhy(s->eng, s->doc, uri, &url, rwhy, sizeof(rwhy)))) {
+		if (err == EACCES)
+			*why = rwhy;
 		return 0;
+	}
 	cx_exec__age(s, c, a[3], &age.maxage);
 	cx_exec__age(s, c, a[4], &age.maxstale);
 	if (cx_exec__str(s, c, a[0], &timeout) || (timeout && cx_rt_time(timeout, &ms)))
@@ -1146,7 +1242,8 @@ static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[5], const char *u
 	p->line = c->line;
 	err = str_dup(&p->uri, uri);
 	if (!err)
-		err = cx_docload_with(s->eng, url, method, nl, ms, &age, cx_exec__loaded, p);
+		err = (p->script ? cx_jsload_with : cx_docload_with)(s->eng, url, method, nl, ms,
+								     &age, cx_exec__loaded, p);
 	mem_deref(nl);
 	mem_deref(url);
 	return err ? 0 : 1;
@@ -1214,13 +1311,15 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	snprintf(fid, sizeof(fid), "%s.fetch%u", s->id, ++s->nfetch);
 	if (HAS(c, CX_A_fetch_fetchid))
 		cx_exec__out(s, c, fid);
-	script = type && strstr(type, "ecmascript");
+	script = type && (strstr(type, "ecmascript") || strstr(type, "javascript"));
 	next = cx_exec__rel(s, c, next, &rel);
 	doc = script ? NULL : cx_engine_doc(s->eng, next);
-	if (!doc && !script) {
+	if (!doc) {
 		p = mem_zalloc(sizeof(*p), cx_docpend__destroy);
-		if (p)
+		if (p) {
 			snprintf(p->fid, sizeof(p->fid), "%s", fid);
+			p->script = script;
+		}
 		if (p && cx_exec__load(s, c, a, next, p, &why)) {
 			mem_deref(p);
 			mem_deref(rel);
@@ -1228,8 +1327,9 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		}
 		mem_deref(p);
 	}
-	cx_exec__fetched(s, fid, next, doc, script ? "fetching scripts is not supported" :
-			 why ? why : "document not compiled into this program");
+	cx_exec__fetched(s, fid, next, doc, 0, why ? why : script ?
+			 "a script is fetched from an http(s) URI only" :
+			 "document not compiled into this program");
 	mem_deref(rel);
 	return CX_GO;
 }
@@ -1242,6 +1342,12 @@ static int cx_exec__goto(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	STR(CX_A_goto_fetchid, id);
 	LIST_FOREACH(&s->fetches, le) {
 		cx_fetch *f = le->data;
+		if (id && !strcmp(f->id, id) && f->script) {
+			cx_sess_error_at(s, c->line, "error.semantic", "goto", "fetchid '%s' is a "
+					 "script (type text/ecmascript): run it with <script fetchid>",
+					 id);
+			return CX_GO;
+		}
 		if (id && !strcmp(f->id, id)) {
 			/* applied after the transition returns: the running code still uses the slots */
 			s->pending_goto = f->doc;
@@ -1249,6 +1355,73 @@ static int cx_exec__goto(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		}
 	}
 	return cx_exec__unknown(s, c, "fetchid", id);
+}
+
+/* Is name the variable called c? (no allocation for an ASCII c: names are looked up on every
+ * use, in loops too) */
+static int cx_exec__dynis(cx_ctx *X, cx_str *name, const char *c, const char **u8)
+{
+	const char *p;
+
+	for (p = c; *p && (unsigned char)*p < 0x80; p++)
+		;
+	if (!*p)
+		return cx_str_eq_ascii(name, c);
+	if (!*u8)
+		*u8 = cx_str_to_utf8(X, name, NULL);
+	return *u8 && !strcmp(*u8, c);
+}
+
+/* cx_ctx.dyn of a session that ran a fetched script: a name of the <script fetchid> running
+ * now (the transition's variables its cx_elcall carries), else of the document's ccxml scope
+ * (its slot), else NULL (the global object's). */
+static cx_value *cx_exec__dyn(cx_ctx *X, cx_str *name)
+{
+	cx_sess *s = X->user;
+	const cx_elcall *c = s ? s->script_el : NULL;
+	const char *u8 = NULL;
+	uint32_t k;
+	int i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; c && i < c->nnames; i++)
+		if (cx_exec__dynis(X, name, c->names[i], &u8))
+			return &c->vals[i];
+	for (k = CX_SLOT_FIRST_VAR; k < s->doc->nslots && k < X->nslots; k++)
+		if (s->doc->slot_names[k] && cx_exec__dynis(X, name, s->doc->slot_names[k], &u8))
+			return &X->slots[k];
+	return NULL;
+}
+
+/* <script fetchid>: the script fetched under that id, compiled when it came (a cx_doc whose
+ * init is the script), runs now in this scope (docs/fetch.md "Scripts fetched at run time"). */
+static int cx_exec__script(cx_ctx *X, cx_sess *s, cx_elcall *c)
+{
+	const cx_fetch *f = NULL;
+	const cx_elcall *up = s->script_el;
+	const char *id;
+	struct le *le;
+	int r;
+
+	STR(CX_A_script_fetchid, id);
+	LIST_FOREACH(&s->fetches, le) {
+		cx_fetch *x = le->data;
+		if (id && !strcmp(x->id, id))
+			f = x;
+	}
+	if (!f)
+		return cx_exec__unknown(s, c, "fetchid", id);
+	if (!f->script) {
+		cx_sess_error_at(s, c->line, "error.semantic", "script", "fetchid '%s' is a CCXML "
+				 "document: fetch the script with type=\"'text/ecmascript'\"", id);
+		return CX_GO;
+	}
+	X->dyn = cx_exec__dyn;
+	s->script_el = c;
+	r = f->doc->init(X);
+	s->script_el = up;
+	return r == CX_FAIL ? CX_FAIL : CX_GO;
 }
 
 /* Section - move */
@@ -1438,6 +1611,7 @@ int cx_exec(cx_ctx *X, cx_elcall *c)
 	case CX_E_createccxml: return cx_exec__createccxml(X, s, c);
 	case CX_E_fetch: return cx_exec__fetch(X, s, c);
 	case CX_E_goto: return cx_exec__goto(X, s, c);
+	case CX_E_script: return cx_exec__script(X, s, c);
 	case CX_E_move: return cx_exec__move(X, s, c);
 	case CX_E_sendemail: return cx_exec__sendemail(X, s, c);
 	default:

@@ -191,6 +191,10 @@ static const cx_main_opt cx_main__opts[] = {
 	 "status 0 after <exit>, 1 after an unhandled error", offsetof(cx_main_cli, once)},
 	{"media-root", required_argument, "DIR", cx_main__str,
 	 "where relative media URIs resolve (default: .)", offsetof(cx_main_cli, cfg.media_root)},
+	{"docroot", required_argument, "DIR", cx_main__str,
+	 "files <fetch>/<createccxml> (file: or relative URIs) and their\n"
+	 "<script src> may read: only from under DIR (default: none; docs/fetch.md)",
+	 offsetof(cx_main_cli, cfg.docroot)},
 	{"record-dir", required_argument, "DIR", cx_main__str,
 	 "where record:NAME.wav dialogs and VoiceXML <record> write (default: no recording)",
 	 offsetof(cx_main_cli, cfg.record_dir)},

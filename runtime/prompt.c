@@ -25,7 +25,9 @@
 typedef struct cx_prompt_wait {
 	struct le le;
 	cx_engine *eng;
-	cx_dlg *dlg;           /* a reference */
+	cx_dlg *dlg;           /* a reference, or NULL: h is told (cx_prompt_want) */
+	cx_prompt_h *h;
+	void *arg;             /* a reference */
 } cx_prompt_wait;
 
 typedef struct cx_prompt {
@@ -62,6 +64,7 @@ static void cx_prompt_wait__destroy(void *arg)
 
 	list_unlink(&w->le);
 	mem_deref(w->dlg);
+	mem_deref(w->arg);
 }
 
 static void cx_prompt__drop_file(cx_prompt *p)
@@ -184,7 +187,9 @@ static void cx_prompt__release(cx_prompt *p, const char *why)
 		cx_dlg *d = w->dlg;
 		cx_engine *e = w->eng;
 		list_unlink(&w->le);
-		if (d->sess && !d->exited && !d->sess->ending && !e->closing)
+		if (!d && w->h && !e->closing)
+			w->h(e, why, w->arg);
+		else if (d && d->sess && !d->exited && !d->sess->ending && !e->closing)
 			cx_prompt__start(e, d, why);
 		mem_deref(w);
 	}
@@ -302,18 +307,16 @@ static int cx_prompt__start(cx_engine *e, cx_dlg *d, const char *why)
 	return 0;
 }
 
-int cx_prompt_dialogstart(cx_engine *e, cx_dlg *d)
+/* url's entry (made when new, most recently used first) in *pp; 1 when its copy is fresh and
+ * can be used now, 0 when it must be fetched (or waited for), or an errno */
+static int cx_prompt__entry(const char *url, cx_prompt **pp)
 {
 	cx_prompt *p = NULL;
-	cx_prompt_wait *w;
 	struct le *le;
-	int err;
 
-	if (!cx_prompt_is_web(d->src) || (d->type && strncasecmp(d->type, "audio/", 6)))
-		return e->prov && e->prov->dialogstart ? e->prov->dialogstart(e, d) : ENOSYS;
 	LIST_FOREACH(&cx_prompt__st.ents, le) {
 		cx_prompt *c = le->data;
-		if (!strcmp(c->url, d->src)) {
+		if (!strcmp(c->url, url)) {
 			p = c;
 			break;
 		}
@@ -321,22 +324,25 @@ int cx_prompt_dialogstart(cx_engine *e, cx_dlg *d)
 	if (p) {
 		list_unlink(&p->le);
 		list_prepend(&cx_prompt__st.ents, &p->le, p);
-		if (p->file && !p->fetching && cx_cdr_now_ms() < p->fresh_until)
-			return e->prov && e->prov->dialogstart ? e->prov->dialogstart(e, d) : ENOSYS;
+		*pp = p;
+		return p->file && !p->fetching && cx_cdr_now_ms() < p->fresh_until;
 	}
-	else {
-		p = mem_zalloc(sizeof(*p), cx_prompt__destroy);
-		if (!p || str_dup(&p->url, d->src)) {
-			mem_deref(p);
-			return ENOMEM;
-		}
-		list_prepend(&cx_prompt__st.ents, &p->le, p);
-	}
-	w = mem_zalloc(sizeof(*w), cx_prompt_wait__destroy);
-	if (!w)
+	p = mem_zalloc(sizeof(*p), cx_prompt__destroy);
+	if (!p || str_dup(&p->url, url)) {
+		mem_deref(p);
 		return ENOMEM;
+	}
+	list_prepend(&cx_prompt__st.ents, &p->le, p);
+	*pp = p;
+	return 0;
+}
+
+/* w waits for p: the transfer starts unless one is under way */
+static int cx_prompt__wait(cx_engine *e, cx_prompt *p, cx_prompt_wait *w)
+{
+	int err;
+
 	w->eng = e;
-	w->dlg = mem_ref(d);
 	list_append(&p->waits, &w->le, w);
 	if (p->fetching)
 		return 0;
@@ -346,4 +352,43 @@ int cx_prompt_dialogstart(cx_engine *e, cx_dlg *d)
 		e->met.prompt[2]++;
 	}
 	return err;
+}
+
+int cx_prompt_want(cx_engine *e, const char *url, cx_prompt_h *h, void *arg)
+{
+	cx_prompt *p = NULL;
+	cx_prompt_wait *w;
+	int r = cx_prompt__entry(url, &p);
+
+	if (r == 1)
+		return 0;
+	if (r)
+		return r;
+	w = mem_zalloc(sizeof(*w), cx_prompt_wait__destroy);
+	if (!w)
+		return ENOMEM;
+	w->h = h;
+	w->arg = mem_ref(arg);
+	r = cx_prompt__wait(e, p, w);
+	return r ? r : EINPROGRESS;
+}
+
+int cx_prompt_dialogstart(cx_engine *e, cx_dlg *d)
+{
+	cx_prompt *p = NULL;
+	cx_prompt_wait *w;
+	int r;
+
+	if (!cx_prompt_is_web(d->src) || (d->type && strncasecmp(d->type, "audio/", 6)))
+		return e->prov && e->prov->dialogstart ? e->prov->dialogstart(e, d) : ENOSYS;
+	r = cx_prompt__entry(d->src, &p);
+	if (r == 1)
+		return e->prov && e->prov->dialogstart ? e->prov->dialogstart(e, d) : ENOSYS;
+	if (r)
+		return r;
+	w = mem_zalloc(sizeof(*w), cx_prompt_wait__destroy);
+	if (!w)
+		return ENOMEM;
+	w->dlg = mem_ref(d);
+	return cx_prompt__wait(e, p, w);
 }

@@ -250,6 +250,7 @@ struct cx_sess {
 	int ending;            /* enum cx_sess_end; the session ends after the current step */
 	int status;            /* exit status for --once: 0 after <exit>, 1 after an error */
 	const cx_doc *pending_goto;
+	const cx_elcall *script_el; /* the <script fetchid> running (exec.c), or NULL */
 	int queued;            /* on runq */
 	int ending_noparent;   /* engine shutdown: no ccxml.exit to the parent */
 	cx_cval *exit_expr;    /* <exit expr> and namelist, for the parent's ccxml.exit */
@@ -354,6 +355,7 @@ struct cx_engine {
 	void *provst;          /* provider state */
 	char *media_root;
 	char *record_dir;      /* --record-dir (record.c), or NULL: no recording */
+	char *docroot;         /* --docroot, resolved (realpath), or NULL: no file is fetched */
 	uint32_t max_sessions;
 	uint32_t nsess_total;
 	struct tmr pump;
@@ -465,6 +467,12 @@ int cx_prompt_is_web(const char *src);          /* an http(s) URI */
  * (0: taken; the dialog's events come later). An errno when it cannot start at all. */
 int cx_prompt_dialogstart(cx_engine *e, cx_dlg *d);
 const char *cx_prompt_file(const char *url);    /* the kept copy of url, or NULL */
+/* Told once url was fetched into the cache (why NULL) or could not be (why says why) */
+typedef void (cx_prompt_h)(cx_engine *e, const char *why, void *arg);
+/* Have url's copy ready for cx_media_load (a <join> tone): 0 it is kept and fresh now,
+ * EINPROGRESS h will be told (never from inside this call; arg referenced until then),
+ * else an errno */
+int cx_prompt_want(cx_engine *e, const char *url, cx_prompt_h *h, void *arg);
 void cx_prompt_flush(void);                     /* drop what is kept (engine teardown) */
 
 /* Section - HTTP listener (http.c; docs/http.md) */
@@ -531,6 +539,10 @@ typedef struct cx_curl_resp {
 typedef void (cx_curl_get_h)(void *arg, const cx_curl_resp *resp, const char *why);
 int cx_curl_get(cx_engine *e, const char *url, const char *const *hdrs, size_t max, FILE *out,
 		cx_curl_get_h *geth, void *arg);
+/* Why an answer is no good, after prefix: "URL: why" (the transfer failed), "URL: HTTP status
+ * N" (not 2xx) or "URL: larger than MAX bytes" (len >= max), and 1; 0 and "" for a good one. */
+int cx_curl_failed(char *out, size_t sz, const char *prefix, const char *url, const char *why,
+		   const cx_curl_resp *resp, size_t len, size_t max);
 /* Section - Documents loaded at run time (docfetch.c, doccomp.c; docs/fetch.md) */
 
 /* Told the loaded document, or why there is none (doc NULL), exactly once; arg is the one
@@ -539,6 +551,15 @@ typedef void (cx_docload_h)(cx_engine *e, const cx_doc *doc, const char *why, vo
 /* The URL to fetch for uri in a session running base: an http(s) URI, or one relative to
  * base's own URL when base was loaded at run time. ENOENT: not fetchable. */
 int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp);
+/* The same, and a file: URI or a path relative to a compiled-in document (or to a document
+ * read from a file) as a file:// URL of a regular file under e->docroot (symlinks resolved).
+ * 0, ENOENT (not fetchable: no docroot, another scheme), or EACCES with why filled (outside
+ * the root, no such file, not a regular file). */
+int cx_docload_urlwhy(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp,
+		      char *why, size_t sz);
+/* url is a file:// URL: 0 when its file is a regular file under e->docroot, else EACCES with
+ * why (a <script src> of a document read from a file) */
+int cx_docroot_check(const cx_engine *e, const char *url, char *why, size_t sz);
 /* uri resolved against base b (RFC 3986 5.2, dot segments removed): as it is when it has
  * a scheme or b is NULL/""; against b's authority ("//h/x", "/x") or its last "/" otherwise;
  * b may be a path without scheme (a compiled document's relative xml:base). */
@@ -605,7 +626,15 @@ int cx_docscript_utf8(const char *charset, const char *ctype, const char *in, si
 int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char *body,
 		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
 		    void *arg);
-/* url's kept program (a cx_doc, or a cx_vx_doc when vxml) and its cx_docval (copied to v),
+/* The body of url (UTF-8) compiled as a script for <script fetchid> (`ccxmlc --shared
+ * HASH.js`, cached by content): the cx_doc whose init runs it in the running session's scopes
+ * (runtime/exec.c); h may be called before this returns. */
+int cx_doccomp_js(cx_engine *e, const char *url, const char *body, size_t len,
+		  cx_docload_h *h, void *arg);
+/* docfetch.c: fetch url as a script (cx_doccomp_js), as cx_docload_with does a document */
+int cx_jsload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		   uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg);
+/* url's kept program (a cx_doc, or a cx_vx_doc when vxml is 1; a script's when 2) and its cx_docval (copied to v),
  * or NULL */
 const void *cx_doccomp_cached(cx_engine *e, const char *url, int vxml, cx_docval *v);
 /* keep doc as url's answer (v NULL: forget url, as for no-store) */

@@ -274,15 +274,8 @@ static void cx_vxf_data__got(void *arg, const cx_curl_resp *resp, const char *wh
 		mem_deref(q);
 		return;
 	}
-	if (why)
-		snprintf(msg, sizeof(msg), "%s: %s", q->url, why);
-	else if (resp->status < 200 || resp->status > 299)
-		snprintf(msg, sizeof(msg), "%s: HTTP status %ld", q->url, resp->status);
-	else if (q->len >= CX_VXF_DATAMAX)
-		snprintf(msg, sizeof(msg), "%s: larger than %d bytes", q->url, CX_VXF_DATAMAX);
-	else
-		msg[0] = 0;
-	cx_vxf_data__tell(q, msg[0] ? msg : NULL);
+	cx_vxf_data__tell(q, cx_curl_failed(msg, sizeof(msg), "", q->url, why, resp, q->len,
+					    CX_VXF_DATAMAX) ? msg : NULL);
 	mem_deref(q);
 }
 

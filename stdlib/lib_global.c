@@ -385,3 +385,31 @@ cx_value cx_global_assign(cx_ctx *X, cx_str *name, cx_value v)
 	}
 	return cx_put_s(X, g, name, v);
 }
+
+/* Section - Names of code compiled without its scopes (cx_ctx.dyn) */
+
+cx_value cx_dyn_lookup(cx_ctx *X, cx_str *name, int for_typeof)
+{
+	cx_value *v = X->dyn ? X->dyn(X, name) : NULL;
+
+	return v ? *v : cx_global_lookup(X, name, for_typeof);
+}
+
+cx_value cx_dyn_assign(cx_ctx *X, cx_str *name, cx_value val)
+{
+	cx_value *v = X->dyn ? X->dyn(X, name) : NULL;
+
+	if (!v)
+		return cx_global_assign(X, name, val);
+	*v = val;
+	return val;
+}
+
+cx_value cx_dyn_declare(cx_ctx *X, cx_str *name)
+{
+	cx_value g = cx_global(X);
+
+	if ((X->dyn && X->dyn(X, name)) || cx_has_s(X, g, name))
+		return CX_UNDEFINED;
+	return cx_put_s(X, g, name, CX_UNDEFINED);
+}

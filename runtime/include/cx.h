@@ -111,6 +111,10 @@ typedef struct cx_engine_cfg {
 	/* Service mode (docs/service.md): on a stop, how long sessions get to end after
 	 * ccxml.kill. 0: 10 s; CX_GRACE_NONE: do not wait. */
 	uint32_t grace_ms;
+	/* Files a document may fetch (file: URIs and relative paths in compiled-in documents of
+	 * <fetch>, <createccxml>, and <script src> in documents read from it): only from under
+	 * this directory (docs/fetch.md "Files under the document root"); NULL: no files. */
+	const char *docroot;
 } cx_engine_cfg;
 
 #define CX_GRACE_NONE UINT32_MAX

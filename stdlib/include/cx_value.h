@@ -86,6 +86,10 @@ struct cx_ctx {
 	void *user;        /* the runtime's session */
 	/* Private to stdlib. */
 	struct cx_heap *heap;
+	/* The runtime's scopes for code compiled without them (a script fetched at run time,
+	 * `ccxmlc --shared x.js`): the variable name stands for, or NULL (then the global
+	 * object's). Set by the runtime; NULL: none. */
+	cx_value *(*dyn)(cx_ctx *X, cx_str *name);
 };
 
 /* Creates a context whose heap may hold at most heap_limit bytes (0: default 64 MiB).
@@ -126,6 +130,13 @@ cx_value cx_global_lookup(cx_ctx *X, cx_str *name, int for_typeof);
 /* Assignment to an unresolved name: if the global object has the property it is replaced,
  * otherwise ReferenceError (CCXML: assigning an undeclared variable is error.semantic). */
 cx_value cx_global_assign(cx_ctx *X, cx_str *name, cx_value v);
+/* The same for code compiled without its scopes (a script fetched at run time): the variable
+ * X->dyn finds first, else the global object's. cx_dyn_declare is a top-level `var` or function
+ * of such a script: a name X->dyn does not find becomes a property of the global object
+ * (undefined unless it has one already). */
+cx_value cx_dyn_lookup(cx_ctx *X, cx_str *name, int for_typeof);
+cx_value cx_dyn_assign(cx_ctx *X, cx_str *name, cx_value v);
+cx_value cx_dyn_declare(cx_ctx *X, cx_str *name);
 
 /* Section - Exceptions */
 

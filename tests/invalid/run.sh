@@ -3,7 +3,8 @@
 # diagnostics in NAME.err on stderr, exit status 1, and no output file.
 # Optional NAME.flags holds extra command-line flags. A NAME.vxml is compiled as the dialog of
 # vxml-host/host.ccxml (a valid document) and must fail the same way; NAME.more lists more
-# documents given after it (in vxml-host/). nesting.sh adds the generated deep-nesting
+# documents given after it (in vxml-host/). A fetched_NAME.js is compiled as a script fetched at run time
+# for <script fetchid> (ccxmlc --shared NAME.js, docs/fetch.md). nesting.sh adds the generated deep-nesting
 # cases (one more test here). Prints one line per failure and a summary;
 # exits 1 if anything failed.
 #   tests/invalid/run.sh build/ccxmlc        (paths may be relative to the current directory)
@@ -22,12 +23,12 @@ trap 'rm -rf "$tmp"' EXIT
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 export ASAN_OPTIONS
 pass=0 fail=0
-for src in *.ccxml *.vxml; do
+for src in *.ccxml *.vxml fetched_*.js; do
 	name=${src%.*}
 	host=
-	case $src in *.vxml) host=vxml-host/host.ccxml ;; esac
 	flags= more=
-	[ -f "$name.flags" ] && flags=$(cat "$name.flags")
+	case $src in *.vxml) host=vxml-host/host.ccxml ;; *.js) flags=--shared ;; esac
+	[ -f "$name.flags" ] && flags="$flags $(cat "$name.flags")"
 	[ -f "$name.more" ] && more=$(cat "$name.more")
 	rm -f "$tmp/out"
 	# shellcheck disable=SC2086

@@ -13,7 +13,7 @@ LC_BUILD=${1:-build} lc_begin rtdocs
 T=tests/rtdocs
 mkdir -p -m 700 "$W/cache"
 export CCXML_DOC_CACHE=$W/cache
-for d in parent submit; do
+for d in parent submit fscript jointone; do
 	[ $d = parent ] && o=app || o=$d
 	if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/$o" $T/$d.ccxml >"$W/cc.log" 2>&1; then
 		echo "FAIL compile $d"; cat "$W/cc.log"; exit 1
@@ -215,5 +215,76 @@ check "an unknown <script charset>: error.createccxml saying so" \
 run jsftp "$U/jsftp.ccxml"
 check "a <script src> that is not http(s): error.fetch saying so" \
 	grep -q "ERROR.FETCH .*jsftp.ccxml: <script src> 'ftp://127.0.0.1/x.js' (line 3) is not an http(s) URI" "$W/jsftp.out"
+# <script fetchid> after <fetch type="'text/ecmascript'"> (fscript.ccxml; docs/fetch.md)
+timeout 60 "$W/fscript" --sim --once --values "base=$U" >"$W/fs.out" 2>"$W/fs.err"
+fs() { grep -q "FS $1 PASS" "$W/fs.out"; }
+check "<script fetchid>: fetch.done for the script; it reads and sets the document's ccxml variable and the transition's, its var and functions are the document's afterwards" fs ok
+check "a fetched script in ISO-8859-1 without a charset in its Content-Type is read as such" fs latin1
+check "a function the script declared, called by a later transition, changes the document's variable" fs later
+check "a script that does not compile: error.fetch with URL:line:col in reason" fs bad
+check "a script that throws: error.semantic (tagname script, the exception in reason), the transition stops" bash -c \
+	"grep -q 'FS throw PASS' '$W/fs.out' && ! grep -q 'the transition went on' '$W/fs.out'"
+check "an unknown fetchid, and the fetchid of a CCXML document: error.semantic saying so" bash -c \
+	"grep -q 'FS unknown PASS' '$W/fs.out' && grep -q 'FS notscript PASS' '$W/fs.out' && grep -q 'FS DONE' '$W/fs.out' && ! grep -q FAIL '$W/fs.out'"
+# Files under --docroot (docs/fetch.md "Files under the document root"): a relative path or a
+# file: URI in the compiled-in parent.ccxml, <script src> relative to such a file; refused:
+# .., a symlink out, an absolute path elsewhere, a script outside, no --docroot at all
+R=$W/root
+mkdir -p "$R/js"
+cat >"$R/ok.ccxml" <<'DOC'
+<?xml version="1.0" encoding="UTF-8"?>
+<ccxml version="1.0" xmlns="http://www.w3.org/2002/09/ccxml">
+  <script src="js/lib.js"/>
+  <eventprocessor>
+    <transition event="ccxml.loaded">
+      <log expr="'ROOT ' + (lib == 'LIB' ? 'PASS' : 'FAIL')"/>
+      <exit/>
+    </transition>
+  </eventprocessor>
+</ccxml>
+DOC
+echo "var lib = 'LIB';" >"$R/js/lib.js"
+echo "var out = 1;" >"$W/outside.js"
+sed 's|js/lib.js|../outside.js|' "$R/ok.ccxml" >"$R/escape.ccxml"
+cp "$R/ok.ccxml" "$W/outside.ccxml"
+ln -s ../outside.ccxml "$R/link.ccxml"
+droot() { # NAME SRC [more options]
+	local n=$1 src=$2
+	shift 2
+	timeout 60 "$W/app" --sim --once --docroot "$R" --values "src=$src" "$@" >"$W/$n.out" 2>"$W/$n.err"
+}
+droot rrel ok.ccxml
+check "--docroot: a relative path in a compiled-in document is read from under it, its <script src> too" \
+	grep -q "ROOT PASS" "$W/rrel.out"
+droot rfile "file://$R/ok.ccxml"
+check "--docroot: a file:// URI under it" grep -q "ROOT PASS" "$W/rfile.out"
+droot rdots ../outside.ccxml
+check "--docroot: '..' out of it is refused with error.fetch saying so" \
+	grep -q "ERROR.FETCH '../outside.ccxml' is outside the document root $R" "$W/rdots.out"
+droot rlink link.ccxml
+check "--docroot: a symlink pointing out of it is refused" \
+	grep -q "ERROR.FETCH 'link.ccxml' is outside the document root" "$W/rlink.out"
+droot rabs "$W/outside.ccxml"
+check "--docroot: an absolute path elsewhere is refused" \
+	grep -q "ERROR.FETCH '$W/outside.ccxml' is outside the document root" "$W/rabs.out"
+droot rjs escape.ccxml
+check "--docroot: a <script src> resolving outside it is refused (error.fetch naming the script)" \
+	grep -q "ERROR.FETCH script 'file://$W/outside.js' is outside the document root" "$W/rjs.out"
+droot rnone none.ccxml
+check "--docroot: a file that is not there: error.fetch with the system's reason" \
+	grep -q "ERROR.FETCH 'none.ccxml': No such file or directory" "$W/rnone.out"
+droot rcreate ok.ccxml --values mode=create
+check "--docroot: <createccxml> of a file under it runs the child" bash -c \
+	"grep -q 'ROOT PASS' '$W/rcreate.out' && grep -q 'CHILD EXITED' '$W/rcreate.out'"
+run rnoroot ok.ccxml
+check "no --docroot: no file is read (error.fetch 'not compiled into this program')" \
+	grep -q "ERROR.FETCH document not compiled into this program" "$W/rnoroot.out"
+# <join entertone/exittone> of an http WAV (jointone.ccxml, on the simulator)
+printf 'call tel:+14075550121 answer\n' >"$W/jt.scenario"
+timeout 60 "$W/jointone" --sim="$W/jt.scenario" --once --values "base=$U" >"$W/jt.out" 2>"$W/jt.err"
+check "<join> with an http(s) entertone and exittone: both fetched, then conference.joined" bash -c \
+	"grep -q 'JT web PASS' '$W/jt.out' && grep -q '^/tone.wav 200' '$W/requests' && grep -q '^/tone.wav?exit 200' '$W/requests'"
+check "an http(s) entertone answered 404: error.conference.join naming the tone and the status" bash -c \
+	"grep -q 'JT missing PASS' '$W/jt.out' && grep -q 'JT DONE' '$W/jt.out' && ! grep -q FAIL '$W/jt.out'"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtdocs

@@ -100,7 +100,21 @@ ONEJS = HEAD + """  <script src="%s"%s/>
   </eventprocessor>
 </ccxml>
 """
+def tone():
+    """100 ms of a 1 kHz tone, 8 kHz 16-bit mono: a <join entertone> (jointone.ccxml)"""
+    import io, math, wave
+    b = io.BytesIO()
+    with wave.open(b, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"".join(int(8000 * math.sin(2 * math.pi * 1000 * i / 8000)).to_bytes(
+            2, "little", signed=True) for i in range(800)))
+    return b.getvalue()
+
+
 JS = {  # path: (bytes, Content-Type)
+    "/tone.wav": (tone(), "audio/wav"),
     "/js/util.js": (b"function twice(x) { return 2 * x; }\n", "application/javascript"),
     "/abs.js": (b"var abs = 'abs';\n", "application/javascript"),
     "/latin.js": (b"var latin = '\xe9t\xe9';\n", "application/javascript"),
@@ -108,6 +122,15 @@ JS = {  # path: (bytes, Content-Type)
     "/utf.js": ("var utf = '\u00e9t\u00e9';\n".encode(), "application/javascript; charset=utf-8"),
     "/sub/s.js": (b"var sub = 'SUB';\n", "application/javascript"),
     "/other/o.js": (b"var other = 'OTHER';\n", "application/javascript"),
+    # <script fetchid> (tests/rtdocs/fscript.ccxml): the document's ccxml variable count, the
+    # transition's local, new globals made/twice/bump (bump changes count when called later)
+    "/fs/ok.js": (b"count = count + 1;\nlocal = local * 2;\nvar made = 'M' + count;\n"
+                  b"function twice(x) { return 2 * x; }\n"
+                  b"function bump() { count = count + 1; return count; }\n"
+                  b"var sid = typeof session.id;\n", "text/ecmascript"),
+    "/fs/lat.js": (b"var lat = '\xe9t\xe9';\n", "text/ecmascript"),
+    "/fs/bad.js": (b"var a = 1;\nvar b = ;\n", "text/ecmascript"),
+    "/fs/throw.js": (b"var before = 'B';\nthrow new Error('boom');\n", "text/ecmascript"),
 }
 
 

@@ -16,7 +16,8 @@
 #   7. tests/ccxml/s12-join-rules.ccxml over SIP (part joinrules): the simulator's verdict.
 #   8. <join> options (part joinopts): tests/ccxml/s12-join-options.ccxml; the enter and exit
 #      tones are heard in the conference, DTMF (in-band: part joinopts, RFC 4733: part jointe)
-#      reaches the other party only when not clamped.
+#      reaches the other party only when not clamped; in part jointe B's enter tone is an http
+#      WAV (1000 Hz, served by a local web server), fetched before the join is made.
 # ONLY=dtmf|rec|recx|amd|vxrec|vxbeep|campaign|merge|joinrules|joinopts|jointe runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
 # passed.
 set -u
@@ -541,9 +542,20 @@ fi
 part_joinopts() { joinopts dtmf in-band; }
 part_jointe() { joinopts te "RFC 4733"; }
 joinopts() { # joinopts MODE WHAT (MODE: rtppeer.py's HZ for B)
-local MP pa pb rc arc brc verdict n=jo-$1
+local MP pa pb pw rc arc brc verdict n=jo-$1 enter=900 tone=() WP
 compile "$ROOT/tests/ccxml/s12-join-options.ccxml" "$W/$n"
 MP=$(lp_freeport 4)
+if [ "$1" = te ]; then # B's enter tone: an http WAV of 1000 Hz (300 ms), not the platform's
+	mkdir -p "$W/$n-web"
+	sox -n -r 8000 -c 1 -b 16 "$W/$n-web/enter.wav" synth 0.3 sin 1000 gain -n -8
+	WP=$(lp_freeport)
+	timeout -k 2 30 python3 -m http.server -b 127.0.0.1 -d "$W/$n-web" "$WP" >"$W/$n-web.log" 2>&1 &
+	pw=$!
+	lp_track "$pw"
+	lp_wait_udp "$WP" 10 -t
+	tone=(--values "tone=http://127.0.0.1:$WP/enter.wav")
+	enter=1000
+fi
 sed "s/@RTP@/$((PP + 2))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/$n-a.xml"
 sed "s/@RTP@/$((PP + 3))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/$n-b.xml"
 timeout -k 2 25 python3 "$T/rtppeer.py" $((PP + 2)) 0 "$W/$n-a.json" 20 &
@@ -558,37 +570,40 @@ for ((rc = 0; rc < 100; rc++)); do
 	sleep 0.1
 done
 sleep 0.3
-pairrun "$n" --log-level info
-kill "$pa" "$pb" 2>/dev/null
+pairrun "$n" --log-level info "${tone[@]+"${tone[@]}"}"
+kill "$pa" "$pb" ${pw:+"$pw"} 2>/dev/null
 wait "$pa" "$pb"
-verdict=$(python3 - "$W/$n-a.json" <<'PY' 2>&1
+verdict=$(python3 - "$W/$n-a.json" "$enter" <<'PY' 2>&1
 import json, sys
 a = json.load(open(sys.argv[1]))
 t = a['times']
+enter = int(sys.argv[2])  # 900: the platform's enter tone (600 then 900 Hz); 1000: the web WAV
 def near(p, hz):
     return abs(p - hz) <= 50
-up = [x for x, p in t if near(p, 900)]
-assert up, 'A heard no 900 Hz beep: %s' % a
+up = [x for x, p in t if near(p, enter)]
+assert up, 'A heard no %d Hz enter tone: %s' % (enter, a)
 t_in = up[0]
 # the exit tone's 900 Hz half may be mixed with B's first '#' once B joined again: its 600 Hz
 # half (150 ms later) marks it
 later = [x for x, p in t if near(p, 600) and x > t_in + 1.2]
 assert later, 'A heard no exit tone after the enter tone at %.2f s: %s' % (t_in, t)
 t_out = later[0] - 0.15
-beep = sum(1 for x, p in t if near(p, 600) or near(p, 900))
+beep = sum(1 for x, p in t if near(p, 600) or near(p, 900) or near(p, enter))
 def dtmf(lo, hi):
     # a packet of '#' measures 1200..1400 Hz by its zero crossings (the two tones beat)
     return sum(1 for x, p in t if lo < x < hi and 1150 <= p <= 1450)
 clamped, unclamped = dtmf(t_in + 0.3, t_out - 0.2), dtmf(t_out + 0.4, 1e9)
 assert beep >= 20, 'A heard %d packets of the tones (>= 20: two beeps of 150 ms each, twice)' % beep
 assert clamped <= 3 and unclamped >= 12, "B's DTMF heard by A: %d packets while clamped (<= 3), %d while not (>= 12): %s" % (clamped, unclamped, t)
-print("A heard the enter tone at %.2f s and the exit tone at %.2f s (%d packets of tones); B's '#' reached A in %d packets while clamped, %d while not" % (t_in, t_out, beep, clamped, unclamped))
+kind = 'web (1000 Hz)' if enter == 1000 else "platform's"
+print("A heard the %s enter tone at %.2f s and the exit tone at %.2f s (%d packets of tones); B's '#' reached A in %d packets while clamped, %d while not" % (kind, t_in, t_out, beep, clamped, unclamped))
 PY
 )
 if why=$(has "$W/$n.out" "join options as the SIP mixer takes them: PASS") &&
 	why="a FAIL line: $(grep FAIL "$W/$n.out" | head -1)" && ! grep -q FAIL "$W/$n.out" &&
 	why="exit status $rc, sipp A $arc, sipp B $brc" && [ $rc = 0 ] && [ $arc = 0 ] && [ $brc = 0 ] &&
-	why="$verdict" && [[ $verdict == "A heard the enter"* ]] &&
+	why="$verdict" && [[ $verdict == "A heard the "* ]] &&
+	why="the web tone was not fetched" && { [ "$1" != te ] || grep -q 'GET /enter.wav HTTP/1.1" 200' "$W/$n-web.log"; } &&
 	why="sanitizer report" && ! sanitized "$W/$n.err"; then
 	ok "<join> options over SIP, $2 DTMF: $verdict"
 else

@@ -1,0 +1,4 @@
+var n = 1;
+function f(a) {
+  return a +;
+}
