@@ -226,52 +226,105 @@ static void ve__exit(VEm *E, Fn *F, Node *n, const char *call, const char *rest)
 	fn_out(F, "}");
 }
 
-/* <submit> (runtime/vxml.c, "Other documents"): its namelist, by default the named input items
- * of its form (VoiceXML 2.0 §5.3.8), with a flag per name for a <record> item of the form (a
- * file part of a multipart/form-data body). */
-static void ve__submit(VEm *E, Fn *F, Node *n)
+/* A function-local `static const cx_vx_fetch fK` of n's fetch attributes and the properties in
+ * force (vxml_fetch.c); its address. */
+static char *ve__fetch(VEm *E, Fn *F, Node *n, bool data)
 {
-	Attr *nl = node_attr(n, "namelist"), *next = node_attr(n, "next"), *ex = node_attr(n, "expr");
-	Attr *m = node_attr(n, "method"), *et = node_attr(n, "enctype"), *ft = node_attr(n, "fetchtimeout");
-	Node *form = n->parent;
-	while (form && strcmp(form->tag, "form"))
-		form = form->parent;
+	int k = ++E->nfn;
+	fn_out(F, "static const cx_vx_fetch f%d = %s;", k, vxml_fetch_init(n, data));
+	return xprintf("&f%d", k);
+}
+
+/* The form around n. */
+static Node *ve__formof(Node *n)
+{
+	while (n && strcmp(n->tag, "form"))
+		n = n->parent;
+	return n;
+}
+
+/* The names of nl (or, when NULL and dflt, the named input items of form: VoiceXML 2.0
+ * §5.3.8) as C initializers: *ns the quoted names, *rs a flag per name (1: a <record> item of
+ * form, sent as a file part of a multipart/form-data body). Their number. */
+static int ve__sendnames(Node *form, Attr *nl, bool dflt, const char ***namesp, char **ns, char **rs)
+{
 	const char **names = xcalloc(64 + (nl && nl->nnames > 0 ? (size_t)nl->nnames : 0), sizeof(char *));
 	int nn = 0;
 	if (nl) {
 		for (int j = 0; j < nl->nnames; j++)
 			names[nn++] = nl->names[j];
-	} else {
+	} else if (dflt) {
 		for (Node *k = form ? form->kids : NULL; k && nn < 64; k = k->next) {
 			Attr *name = node_attr(k, "name");
 			if (name && vxml_is_item(k) && !ve__is(k, "block"))
 				names[nn++] = name->value.s;
 		}
 	}
-	int k = ++E->nfn;
-	char *ns = xstrdup(""), *rs = xstrdup("");
+	*ns = xstrdup("");
+	*rs = xstrdup("");
 	for (int j = 0; j < nn; j++) {
 		bool rec = false;
 		for (Node *it = form ? form->kids : NULL; it; it = it->next) {
 			Attr *name = node_attr(it, "name");
 			rec |= ve__is(it, "record") && name && !strcmp(name->value.s, names[j]);
 		}
-		ns = xprintf("%s%s, ", ns, c_quote(names[j], strlen(names[j])));
-		rs = xprintf("%s%d, ", rs, rec);
+		*ns = xprintf("%s%s, ", *ns, c_quote(names[j], strlen(names[j])));
+		*rs = xprintf("%s%d, ", *rs, rec);
 	}
-	char *uri = next ? ve__text(E, F, next->value.s, next->value.len) : ve__expr(F, ex);
-	long ms = ft ? vxml_time(ft) : 0;
+	*namesp = names;
+	return nn;
+}
+
+/* method="post", enctype="multipart/form-data" of n: "POST, MULTIPART" as C. */
+static char *ve__method(Node *n)
+{
+	Attr *m = node_attr(n, "method"), *et = node_attr(n, "enctype");
+	return xprintf("%d, %d", m && !strcmp(m->value.s, "post"), et && !strcmp(et->value.s, "multipart/form-data"));
+}
+
+/* <submit> and <data> (runtime/vxml.c, "Other documents"): names, values and record flags of
+ * what they send, then call(X, uri, n, names, values, rec, post, multipart, &fetch, rest). */
+static void ve__send(VEm *E, Fn *F, Node *n, char *uri, bool dflt, const char *call, const char *rest)
+{
+	const char **names, *ns, *rs;
+	int nn = ve__sendnames(ve__formof(n), node_attr(n, "namelist"), dflt, &names, (char **)&ns, (char **)&rs);
+	int k = ++E->nfn;
 	fn_out(F, "{");
 	fn_indent(F, 1);
+	char *f = ve__fetch(E, F, n, ve__is(n, "data"));
 	fn_out(F, "static const char *const n%d[] = {%sNULL};", k, ns);
 	fn_out(F, "static const unsigned char r%d[] = {%s0};", k, rs);
 	fn_out(F, "cx_value v%d[%d];", k, nn + 1);
 	for (int j = 0; j < nn; j++)
 		fn_out(F, "v%d[%d] = %s;", k, j, js_read_name(F, names[j]));
-	fn_out(F, "return cx_vx_submit(X, %s, %d, n%d, v%d, r%d, %d, %d, %ld);", uri, nn, k, k, k,
-	       m && !strcmp(m->value.s, "post"), et && !strcmp(et->value.s, "multipart/form-data"), ms < 0 ? 0 : ms);
+	fn_out(F, "return %s(X, %s, %d, n%d, v%d, r%d, %s, %s%s);", call, uri, nn, k, k, k, ve__method(n), f, rest);
 	fn_indent(F, -1);
 	fn_out(F, "}");
+}
+
+/* <submit>: its namelist, by default the named input items of its form (VoiceXML 2.0 §5.3.8). */
+static void ve__submit(VEm *E, Fn *F, Node *n)
+{
+	Attr *next = node_attr(n, "next"), *ex = node_attr(n, "expr");
+	char *uri = next ? ve__text(E, F, next->value.s, next->value.len) : ve__expr(F, ex);
+	ve__send(E, F, n, uri, true, "cx_vx_submit", "");
+}
+
+/* A <subdialog>'s namelist as a function returning the object of its variables ("NULL":
+ * none), *ns and *rs its names and record flags (C initializers), *nn their number. */
+static char *ve__subnames(VEm *E, Node *n, char **ns, char **rs, int *nn)
+{
+	Attr *nl = node_attr(n, "namelist");
+	const char **names;
+	*nn = ve__sendnames(ve__formof(n), nl, false, &names, ns, rs);
+	if (!*nn)
+		return "NULL";
+	char *name = xprintf("subnl_%d", ++E->nfn);
+	Fn *F = fn_new(E->g, E->sc, FN_COND, name, n->loc.line);
+	int k = ve__namelist(E, F, nl);
+	fn_out(F, "return cx_vx_args(X, %d, n%d, v%d);", *nn, k, k);
+	fn_end(F);
+	return name;
 }
 
 /* A function returning the object of a <subdialog>'s <param>s and namelist ("NULL": none). */
@@ -362,17 +415,18 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 		ve__exit(E, F, n, "cx_vx_return", xprintf("%s, %s", ev_v, m_v));
 	} else if (ve__is(n, "goto")) {
 		Attr *next = node_attr(n, "next"), *ex = node_attr(n, "expr"), *item = node_attr(n, "nextitem");
-		Attr *exitem = node_attr(n, "expritem"), *ft = node_attr(n, "fetchtimeout");
-		long ms = ft ? vxml_time(ft) : 0;
+		Attr *exitem = node_attr(n, "expritem");
 		if (next && next->value.s[0] == '#')
 			fn_out(F, "return cx_vx_goto(X, %s);", c_quote(next->value.s + 1, strlen(next->value.s + 1)));
-		else if (next) /* another document: compiled in, or fetched (runtime/vxfetch.c) */
-			fn_out(F, "return cx_vx_goto_fetch(X, %s, %ld);", ve__text(E, F, next->value.s, next->value.len),
-			       ms < 0 ? 0 : ms);
-		else if (ex && ex->tree && ft)
-			fn_out(F, "return cx_vx_goto_fetch(X, %s, %ld);", ve__expr(F, ex), ms < 0 ? 0 : ms);
-		else if (ex && ex->tree)
-			fn_out(F, "return cx_vx_goto_uri(X, %s);", ve__expr(F, ex));
+		else if (next || (ex && ex->tree)) { /* another document: compiled in, or fetched (runtime/vxfetch.c) */
+			char *uri = next ? ve__text(E, F, next->value.s, next->value.len) : ve__expr(F, ex);
+			fn_out(F, "{");
+			fn_indent(F, 1);
+			char *f = ve__fetch(E, F, n, false);
+			fn_out(F, "return cx_vx_goto_fetch(X, %s, %s);", uri, f);
+			fn_indent(F, -1);
+			fn_out(F, "}");
+		}
 		else if (item)
 			fn_out(F, "return cx_vx_goto_item(X, %s);", ve__text(E, F, item->value.s, item->value.len));
 		else if (exitem && exitem->tree)
@@ -412,25 +466,13 @@ static void ve__block(void *arg, Fn *F, Node *first, Node *stop)
  * after it, which first store the result in the data's name). */
 static void ve__data(VEm *E, Fn *F, Node *n, const char *cont)
 {
-	Attr *src = node_attr(n, "src"), *sx = node_attr(n, "srcexpr"), *nl = node_attr(n, "namelist");
-	Attr *m = node_attr(n, "method"), *ft = node_attr(n, "fetchtimeout");
-	long ms = ft ? vxml_time(ft) : 0;
+	Attr *src = node_attr(n, "src"), *sx = node_attr(n, "srcexpr");
 	fn_fail_semantic(F, n->tag, n->loc.line);
 	fn_line(F, n->loc.line);
 	if (!src && (!sx || !sx->tree))
 		return;
 	char *uri = src ? ve__text(E, F, src->value.s, src->value.len) : ve__expr(F, sx);
-	fn_out(F, "{");
-	fn_indent(F, 1);
-	int k = ve__namelist(E, F, nl);
-	if (k)
-		fn_out(F, "return cx_vx_data(X, %s, %d, n%d, v%d, %d, %ld, %s);", uri, nl->nnames, k, k,
-		       m && !strcmp(m->value.s, "post"), ms < 0 ? 0 : ms, cont);
-	else
-		fn_out(F, "return cx_vx_data(X, %s, 0, NULL, NULL, %d, %ld, %s);", uri,
-		       m && !strcmp(m->value.s, "post"), ms < 0 ? 0 : ms, cont);
-	fn_indent(F, -1);
-	fn_out(F, "}");
+	ve__send(E, F, n, uri, false, "cx_vx_data", xprintf(", %s", cont));
 }
 
 /* The children of n from first on as a body function; a <data> among them ends it and the rest
@@ -635,9 +677,20 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	char *si = "NULL";
 	if (ve__is(it, "subdialog")) {
 		Attr *src = node_attr(it, "src");
-		si = xprintf("&sub_%d", ++E->nfn);
-		fprintf(lf, "static const cx_vx_sub_item %s = {.src = %s, .srcexpr = %s, .args = %s};\n", si + 1,
-			src ? c_quote(src->value.s, src->value.len) : "NULL", ve__exprfn(E, it, "srcexpr"), ve__args(E, it));
+		char *ns, *rs;
+		int nn;
+		char *nlfn = ve__subnames(E, it, &ns, &rs, &nn);
+		int k = ++E->nfn;
+		si = xprintf("&sub_%d", k);
+		fprintf(lf, "static const cx_vx_fetch sub_%d_fetch = %s;\n", k, vxml_fetch_init(it, false));
+		fprintf(lf, "static const char *const sub_%d_names[] = {%sNULL};\n", k, ns);
+		fprintf(lf, "static const unsigned char sub_%d_rec[] = {%s0};\n", k, rs);
+		fprintf(lf, "static const cx_vx_sub_item %s = {.src = %s, .srcexpr = %s, .args = %s, .namelist = %s, "
+			".names = sub_%d_names, .rec = sub_%d_rec, .nnames = %d, .post = %d, .multipart = %d, "
+			".fetch = &sub_%d_fetch};\n", si + 1,
+			src ? c_quote(src->value.s, src->value.len) : "NULL", ve__exprfn(E, it, "srcexpr"), ve__args(E, it),
+			nlfn, k, k, nn, node_attr(it, "method") && !strcmp(node_attr(it, "method")->value.s, "post"),
+			node_attr(it, "enctype") && !strcmp(node_attr(it, "enctype")->value.s, "multipart/form-data"), k);
 	}
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "

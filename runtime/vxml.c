@@ -73,7 +73,7 @@ struct cx_vx_run {
 };
 
 static void cx_vx__unwait(cx_vx_run *r);
-static int cx_vx__godoc(cx_vx_run *r, const char *uri, uint32_t timeout_ms);
+static int cx_vx__godoc(cx_vx_run *r, const char *uri, const cx_vx_fetch *f);
 static void cx_vx__enterdoc(cx_vx_run *r);
 typedef struct cx_vx_req {  /* what a <submit> sends (NULL: a plain GET) */
 	const char *method;
@@ -82,7 +82,7 @@ typedef struct cx_vx_req {  /* what a <submit> sends (NULL: a plain GET) */
 	const char *mptype;
 } cx_vx_req;
 static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub, cx_cval *params,
-			uint32_t timeout_ms, const cx_vx_req *req);
+			const cx_vx_fetch *f, const cx_vx_req *req);
 
 /* The compiled dialogs of the program: each registers itself before main (any number). */
 static const cx_vx_doc **cx_vx__docs;
@@ -346,7 +346,7 @@ int cx_vx_goto_uri(cx_ctx *X, cx_value uri)
 	if (!s)
 		return CX_FAIL;
 	if (s[0] && s[0] != '#')
-		return cx_vx__godoc(r, s, 0);
+		return cx_vx__godoc(r, s, NULL);
 	if (!s[0] || !cx_vx__form(r, s + 1))
 		cx_vx__badfetch(r, "<goto expr>", s, "not the '#id' of a form or menu of this document");
 	return CX_STOP;
@@ -1418,6 +1418,7 @@ static const cx_vx_doc *cx_vx__subsrc(cx_vx_run *r, const char *src, int *form)
 static int cx_vx__substart(cx_vx_run *r, const cx_vx_doc *doc, int form, cx_cval *params,
 			   const char *src);
 static int cx_vx__fetched(const char *src);
+static int cx_vx__subfetch(cx_vx_run *r, const cx_vx_item *it, const char *src, cx_cval *params);
 
 /* Item it of r is a <subdialog>: a child run of its src starts with a context of its own;
  * 0 while it runs, 1 when an event was thrown and handled instead, -1 when r stops. */
@@ -1457,10 +1458,10 @@ static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it)
 			return -1;
 		}
 	}
-	if (!doc) /* fetched: the subdialog starts once it is loaded (cx_vx__fetched_h) */
-	{
-		if (!cx_vx__fetch(r, "<subdialog src>", src, 1, params, 0, NULL))
-			return 0;
+	if (!doc) { /* fetched: the subdialog starts once it is loaded (cx_vx__fetched_h) */
+		int rc = cx_vx__subfetch(r, it, src, params);
+		if (rc <= 0)
+			return rc;
 		goto thrown;
 	}
 	return cx_vx__substart(r, doc, form, params, src);
@@ -1634,7 +1635,7 @@ static void cx_vx__fetched_h(cx_engine *e, const cx_vx_doc *doc, const char *why
 /* Fetches src (http(s), or relative to this document's URL when it was fetched) for what;
  * 0: the run waits for it, 1: error.badfetch was thrown (not handled yet). params are taken. */
 static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub, cx_cval *params,
-			uint32_t timeout_ms, const cx_vx_req *req)
+			const cx_vx_fetch *f, const cx_vx_req *req)
 {
 	size_t n = strcspn(src, "#");
 	char *path = NULL, *url = NULL;
@@ -1653,7 +1654,7 @@ static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub
 	str_ncpy(w->what, what, sizeof(w->what));
 	str_ncpy(w->frag, src[n] ? src + n + 1 : "", sizeof(w->frag));
 	err = cx_vxf_load(r->e, r->doc, path, req ? req->method : NULL, req ? req->fields : NULL,
-			  req ? req->mp : NULL, req ? req->mptype : NULL, timeout_ms, cx_vx__fetched_h, w, &url);
+			  req ? req->mp : NULL, req ? req->mptype : NULL, f, cx_vx__fetched_h, w, &url);
 	mem_deref(path);
 	if (err) {
 		cx_vx__badfetch(r, what, src, err == ENOENT ? "not a VoiceXML document compiled into this "
@@ -1672,13 +1673,13 @@ static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub
 
 /* <goto> to the document uri ("doc.vxml", "doc.vxml#form", a URL): entered by the FIA once it
  * is there. */
-static int cx_vx__godoc(cx_vx_run *r, const char *uri, uint32_t timeout_ms)
+static int cx_vx__godoc(cx_vx_run *r, const char *uri, const cx_vx_fetch *f)
 {
 	char path[512];
 	size_t n = strcspn(uri, "#");
 
 	if (cx_vx__fetched(uri)) {
-		if (cx_vx__fetch(r, "<goto next>", uri, 0, NULL, timeout_ms, NULL) == 0)
+		if (cx_vx__fetch(r, "<goto next>", uri, 0, NULL, f, NULL) == 0)
 			r->item = -1;
 		return CX_STOP;
 	}
@@ -1688,7 +1689,7 @@ static int cx_vx__godoc(cx_vx_run *r, const char *uri, uint32_t timeout_ms)
 	return CX_STOP;
 }
 
-int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, uint32_t timeout_ms)
+int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, const cx_vx_fetch *f)
 {
 	cx_vx_run *r = cx_vx__of(X);
 	const char *s = cx_rt_str(X, uri);
@@ -1697,7 +1698,7 @@ int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, uint32_t timeout_ms)
 		return CX_FAIL;
 	if (s[0] == '#')
 		return cx_vx_goto_uri(X, uri);
-	return cx_vx__godoc(r, s, timeout_ms);
+	return cx_vx__godoc(r, s, f);
 }
 
 /* The run leaves its document for r->next_doc (VoiceXML 2.0 §1.5.1: a new document scope, its
@@ -1796,13 +1797,40 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 
 /* <submit> (VoiceXML 2.0 §5.3.8): the namelist goes to uri (as <goto> to a document compiled
  * in, where nothing is sent); the answer is the document entered next. */
+/* The request of a <submit>, a fetched <subdialog> or a <data> (req->fields taken, req->mp
+ * made for a multipart one); 0, or error.badfetch was thrown. */
+static int cx_vx__req(cx_vx_run *r, const char *what, const char *s, cx_vx_req *req, cx_cval *fields,
+		      const char *const *names, const unsigned char *rec, int n, int post, int multipart,
+		      char *ctype, size_t csz)
+{
+	char why[300];
+	struct mbuf *mp = NULL;
+
+	if (multipart && cx_vxf_multipart(r->e, fields, names, rec, n, &mp, ctype, csz, why, sizeof(why))) {
+		mem_deref(fields);
+		cx_vx__badfetch(r, what, s, why);
+		return 1;
+	}
+	req->method = post ? "post" : "get";
+	req->fields = fields;
+	req->mp = mp;
+	req->mptype = multipart ? ctype : NULL;
+	return 0;
+}
+
+static void cx_vx__reqfree(cx_vx_req *req)
+{
+	mem_deref((void *)req->fields);
+	mem_deref((void *)req->mp);
+}
+
 int cx_vx_submit(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
-		 const unsigned char *rec, int post, int multipart, uint32_t timeout_ms)
+		 const unsigned char *rec, int post, int multipart, const cx_vx_fetch *f)
 {
 	cx_vx_run *r = cx_vx__of(X);
 	const char *s = cx_rt_str(X, uri);
-	char ctype[80], why[300];
-	struct mbuf *mp = NULL;
+	char ctype[80];
+	cx_vx_req req;
 	cx_cval *fields;
 
 	if (!s)
@@ -1812,22 +1840,50 @@ int cx_vx_submit(cx_ctx *X, cx_value uri, int n, const char *const *names, const
 			cx_vx__badfetch(r, "<submit>", s, "not the URI of a document");
 			return CX_STOP;
 		}
-		return cx_vx__godoc(r, s, timeout_ms);
+		return cx_vx__godoc(r, s, f);
 	}
 	if (!(fields = cx_vx__namelist(X, n, names, vals)))
 		return CX_FAIL;
-	if (multipart && cx_vxf_multipart(r->e, fields, names, rec, n, &mp, ctype, sizeof(ctype), why,
-					  sizeof(why))) {
-		mem_deref(fields);
-		cx_vx__badfetch(r, "<submit>", s, why);
+	if (cx_vx__req(r, "<submit>", s, &req, fields, names, rec, n, post, multipart, ctype, sizeof(ctype)))
 		return CX_STOP;
-	}
-	cx_vx_req req = {post ? "post" : "get", fields, mp, multipart ? ctype : NULL};
-	if (cx_vx__fetch(r, "<submit>", s, 0, NULL, timeout_ms, &req) == 0)
+	if (cx_vx__fetch(r, "<submit>", s, 0, NULL, f, &req) == 0)
 		r->item = -1;
-	mem_deref(fields);
-	mem_deref(mp);
+	cx_vx__reqfree(&req);
 	return CX_STOP;
+}
+
+/* A <subdialog> of a document fetched at run time: asked for with its namelist (method,
+ * enctype and fetch attributes); params taken. 0 while it is fetched, 1 when error.badfetch
+ * was thrown, -1 when r stops. */
+static int cx_vx__subfetch(cx_vx_run *r, const cx_vx_item *it, const char *src, cx_cval *params)
+{
+	const cx_vx_sub_item *sb = it->sub;
+	char ctype[80];
+	cx_vx_req req;
+	cx_cval *fields = NULL;
+	int rc;
+
+	if (sb->namelist) {
+		cx_value o = sb->namelist(r->X);
+		if (cx_is_exc(o)) {
+			mem_deref(params);
+			cx_vx_semantic(r->X, "subdialog", it->line);
+			return 1;
+		}
+		if (!(fields = cx_cval_from(r->X, o, CX_RT_COPY_DEPTH))) {
+			mem_deref(params);
+			cx_vx__fail(r, "error.noresource: out of memory for a subdialog's namelist");
+			return -1;
+		}
+	}
+	if (cx_vx__req(r, "<subdialog src>", src, &req, fields, sb->names, sb->rec, sb->nnames, sb->post,
+		       sb->multipart, ctype, sizeof(ctype))) {
+		mem_deref(params);
+		return 1;
+	}
+	rc = cx_vx__fetch(r, "<subdialog src>", src, 1, params, sb->fetch, &req);
+	cx_vx__reqfree(&req);
+	return rc;
 }
 
 /* Section - <data> (VoiceXML 2.1 §6.1; the document's objects: vxdata.c) */
@@ -1860,26 +1916,31 @@ static void cx_vx__data_h(cx_engine *e, const char *body, size_t len, const char
 }
 
 int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
-	       int post, uint32_t timeout_ms, cx_body_fn *cont)
+	       const unsigned char *rec, int post, int multipart, const cx_vx_fetch *f,
+	       cx_body_fn *cont)
 {
 	cx_vx_run *r = cx_vx__of(X);
 	const char *s = cx_rt_str(X, uri);
 	cx_cval *fields = NULL;
+	char ctype[80];
+	cx_vx_req req;
 	cx_vx_wait *w;
 	int err;
 
 	if (!s || (n && !(fields = cx_vx__namelist(X, n, names, vals))))
 		return CX_FAIL;
+	if (cx_vx__req(r, "<data>", s, &req, fields, names, rec, n, post, multipart, ctype, sizeof(ctype)))
+		return CX_STOP;
 	w = mem_zalloc(sizeof(*w), cx_vx_wait__destroy);
 	if (!w || str_dup(&w->src, s)) {
-		mem_deref(fields);
+		cx_vx__reqfree(&req);
 		mem_deref(w);
 		cx_vx__badfetch(r, "<data>", s, "out of memory");
 		return CX_STOP;
 	}
 	w->cont = cont;
-	err = cx_vxf_data(r->e, r->doc, s, post, fields, timeout_ms, cx_vx__data_h, w, &w->url);
-	mem_deref(fields);
+	err = cx_vxf_data(r->e, r->doc, s, post, fields, req.mp, req.mptype, f, cx_vx__data_h, w, &w->url);
+	cx_vx__reqfree(&req);
 	if (err) {
 		cx_vx__badfetch(r, "<data>", s, err == ENOENT ? "not an http(s) URI (a relative URI is "
 				 "fetched only from a document fetched at run time)" : err == EPROTONOSUPPORT ?

@@ -4,7 +4,9 @@
 # given to ccxmlc is fetched, compiled and run; inside it a relative <subdialog src> and <goto>
 # reach other fetched documents; the same content is compiled once (memory, then the cache
 # directory in the next process); a document that does not compile, a 404 and a timeout give
-# error.dialog.notstarted (dialogstart) or error.badfetch (in the dialog) with the reason.
+# error.dialog.notstarted (dialogstart) or error.badfetch (in the dialog) with the reason;
+# <subdialog> method/enctype/namelist/fetchtimeout, <data> multipart, maxage/maxstale over the
+# HTTP cache (answers counted by the web server's log).
 # Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -83,6 +85,19 @@ check "<data> answered 404: error.badfetch naming the status" \
 run dataslow "$U/data.vxml?d=slow"
 check "<data fetchtimeout='2s'> answered after 3 s: error.badfetch 'timed out'" \
 	grep -q "VX EXIT BADFETCH <data> 'slow.xml': .*slow.xml?sym=ACME: timed out" "$W/dataslow.out"
+run subfetch "$U/subfetch.vxml" --record-dir "$W/rec"
+check "<subdialog> fetched with its namelist: GET in the query, method=post urlencoded, multipart with the recording as a file part; params passed" \
+	grep -q "VX EXIT GET-code1234-pg|POST-code1234-pp|MP-code1234-msgRIFF-pm|BADFETCH" "$W/subfetch.out"
+check "<subdialog fetchtimeout='1s'> answered after 3 s: error.badfetch 'timed out'" \
+	grep -q "|BADFETCH <subdialog src> 'slowsub.vxml': $U/slowsub.vxml: timed out" "$W/subfetch.out"
+run cache "$U/cache.vxml"
+check "maxage/maxstale over the HTTP cache: fresh answers reused, maxstale takes a stale one, maxage='1' and datamaxstale='0' revalidate (304: the kept answer)" \
+	grep -q "VX EXIT s1=1 a=1 b=1 c=1 d=1 e=1 g=1 s2=1 s3=1" "$W/cache.out"
+check "the requests: fresh.xml, stale.xml and fresh.vxml each once 200 and once 304, nothing else" bash -c \
+	"for p in fresh.xml stale.xml fresh.vxml; do [ \$(grep -c \"^GET /vx/\$p 200\" '$W/requests') = 1 ] && [ \$(grep -c \"^GET /vx/\$p 304\" '$W/requests') = 1 ] || exit 1; done"
+run datamp "$U/datamp.vxml" --record-dir "$W/rec"
+check "<data enctype=multipart/form-data>: the recording as a file part, the field as a plain part" \
+	grep -q "VX EXIT MP-code1234-msgRIFF" "$W/datamp.out"
 run semantic "$U/semantic.vxml"
 check "an ECMAScript error in a fetched dialog: error.semantic naming the element, the document's URL and line" \
 	grep -q "VX EXIT SEMANTIC .*(<assign> at $U/semantic.vxml:7)" "$W/semantic.out"
