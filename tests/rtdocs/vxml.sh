@@ -58,7 +58,7 @@ run sub404 "$U/sub404.vxml"
 check "a subdialog answered 404: error.badfetch naming the status" \
 	grep -q "VX EXIT BADFETCH <subdialog src> 'missing.vxml': $U/missing.vxml: HTTP status 404" "$W/sub404.out"
 run slowgoto "$U/slowgoto.vxml"
-check "<goto next fetchtimeout='1s'> to a document answered after 3 s: error.badfetch 'timed out'" \
+check "<goto next> under <property name='fetchtimeout' value='1s'> to a document answered after 3 s: error.badfetch 'timed out'" \
 	grep -q "VX EXIT BADFETCH <goto next> 'slow.vxml': $U/slow.vxml: timed out" "$W/slowgoto.out"
 mkdir -p "$W/rec"
 run subget "$U/submit.vxml?m=get" --record-dir "$W/rec"
