@@ -25,6 +25,13 @@ static long vf__secs(Attr *a)
 	return v;
 }
 
+/* fetchaudio is compiled (cx_vx_fetch.audio) but not played yet: said so. */
+static void vf__noaudio(Attr *a, const char *what)
+{
+	diag_warn(W_UNSUPPORTED, a->value.loc, "%s: fetch audio is not played in this version (docs/voicexml.md "
+		  "\"Fetch attributes\")", what);
+}
+
 void vxml_fetch_check(Node *n)
 {
 	Attr *a;
@@ -36,18 +43,22 @@ void vxml_fetch_check(Node *n)
 		(void)vf__secs(a);
 	if ((a = node_attr(n, "fetchaudio")) && !*a->value.s)
 		diag_error(a->value.loc, "<%s fetchaudio=''>: the URI of an audio file", n->tag);
+	else if (a)
+		vf__noaudio(a, "fetchaudio");
 }
 
 bool vxml_fetch_prop(Attr *name, Attr *value)
 {
 	const char *p = name->value.s;
-	if (!strcmp(p, "fetchtimeout") || !strcmp(p, "fetchaudiodelay") || !strcmp(p, "fetchaudiominimum"))
-		(void)vxml_time(value);
-	else if (!strcmp(p, "documentmaxage") || !strcmp(p, "documentmaxstale") || !strcmp(p, "datamaxage") ||
+	bool audio = !strcmp(p, "fetchaudiodelay") || !strcmp(p, "fetchaudiominimum");
+	if (!strcmp(p, "fetchtimeout") || audio) {
+		if (vxml_time(value) >= 0 && audio)
+			vf__noaudio(name, p);
+	} else if (!strcmp(p, "documentmaxage") || !strcmp(p, "documentmaxstale") || !strcmp(p, "datamaxage") ||
 		 !strcmp(p, "datamaxstale"))
 		(void)vf__secs(value);
 	else if (!strcmp(p, "fetchaudio"))
-		return true; /* '' is allowed: no fetch audio from there down */
+		vf__noaudio(name, p); /* '' is allowed: no fetch audio from there down */
 	else
 		return false;
 	return true;
