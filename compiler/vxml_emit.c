@@ -826,6 +826,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		msg_slot = ve__slot(E, "_message");
 	}
 	char *app_init = "NULL", *app_catches = "NULL";
+	int app_f0 = 0, app_f1 = 0; /* the root's ES functions: gen_func(app_f0 .. app_f1 - 1) */
 	int napp_catches = 0;
 	FILE *alf = NULL;
 	char *alists = NULL;
@@ -837,6 +838,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		alf = open_memstream(&alists, &allen);
 		if (!alf)
 			diag_fatal("out of memory");
+		app_f0 = gen_nfuncs(E->g);
 		Fn *A = fn_new(E->g, appsc, FN_BODY, "app_init", app->root->loc.line);
 		for (Node *k = app->root->kids; k; k = k->next)
 			if (ve__is(k, "var") || ve__is(k, "script"))
@@ -844,6 +846,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		fn_end(A);
 		app_init = "app_init";
 		app_catches = ve__catches(E, alf, app->root, &napp_catches);
+		app_f1 = gen_nfuncs(E->g);
 		fclose(alf);
 		gen_path(E->g, doc->src.path);
 		E->lineoff = 0;
@@ -945,6 +948,12 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	fprintf(out, "%s", tables);
 	if (nforms) /* an application root may have none */
 		fprintf(out, "static const cx_vx_form forms[] = {\n%s};\n\n", forms);
+	if (app_f1 > app_f0) { /* the root's functions (carried from leaf to leaf: runtime/vxml.c) */
+		fprintf(out, "static cx_cfunc *const app_fns[] = {");
+		for (int i = app_f0; i < app_f1; i++)
+			fprintf(out, "%s%s", i > app_f0 ? ", " : "", gen_func(E->g, i));
+		fprintf(out, "};\n\n");
+	}
 	fprintf(out, "const cx_vx_doc %s = {\n", sym);
 	fprintf(out, "\t.abi = %d,\n", CX_ABI_VERSION);
 	fprintf(out, "\t.name = %s,\n", c_quote(path, strlen(path)));
@@ -963,6 +972,8 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		fprintf(out, "\t.app_init = %s,\n", app_init);
 		fprintf(out, "\t.app_catches = %s,\n", app_catches);
 		fprintf(out, "\t.napp_catches = %d,\n", napp_catches);
+		if (app_f1 > app_f0)
+			fprintf(out, "\t.app_fns = app_fns,\n\t.napp_fns = %d,\n", app_f1 - app_f0);
 	}
 	fprintf(out, "};\n\n");
 	fprintf(out, "__attribute__((constructor)) static void register_dialog(void)\n{\n");

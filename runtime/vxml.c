@@ -1704,42 +1704,77 @@ int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, const cx_vx_fetch *f)
 /* The run leaves its document for r->next_doc (VoiceXML 2.0 §1.5.1: a new document scope, its
  * <var>s and <script>s, then the form the URI named). */
 /* The application scope of from (a heap about to go) as C values, when to is a leaf of the same
- * root; NULL otherwise (to gets a fresh one from its app_init). Functions are not carried: the
- * root's code, run again for the new leaf, makes them anew. */
-static cx_cval **cx_vx__app_keep(const cx_vx_doc *from, const cx_vx_doc *to, cx_ctx *X)
+ * root; NULL otherwise (to gets a fresh one from its app_init). A function is carried when it
+ * is one of the root's (no closure: from->app_fns): fk[i] is 1 + its index there; the root's
+ * code, run again for the new leaf, makes it anew. Other functions are not carried (their code
+ * and closures belong to the document left): logged. */
+static cx_cval **cx_vx__app_keep(cx_vx_run *r, const cx_vx_doc *from, const cx_vx_doc *to, cx_ctx *X,
+				 uint32_t **fkp)
 {
 	cx_cval **v;
+	uint32_t *fk;
 
+	*fkp = NULL;
 	if (!from || !from->app || !to->app || !to->napp || from->napp != to->napp ||
 	    strcmp(cx_vx__base(from->app), cx_vx__base(to->app)))
 		return NULL;
 	v = calloc(to->napp, sizeof(*v));
-	for (uint32_t i = 0; v && i < to->napp; i++) {
-		cx_value x = X->slots[CX_SLOT_FIRST_VAR + i];
-		if (!(cx_is_obj(x) && cx_is_callable(x)))
-			v[i] = cx_cval_from(X, x, 32);
+	fk = calloc(to->napp, sizeof(*fk));
+	if (!v || !fk) {
+		free(v);
+		free(fk);
+		return NULL;
 	}
+	for (uint32_t i = 0; i < to->napp; i++) {
+		cx_value x = X->slots[CX_SLOT_FIRST_VAR + i];
+		cx_cfunc *code = cx_is_obj(x) ? cx_func_code(x) : NULL;
+		if (!code) {
+			v[i] = cx_cval_from(X, x, 32);
+			continue;
+		}
+		for (uint32_t k = 0; !cx_func_env(x) && k < from->napp_fns && !fk[i]; k++)
+			if (from->app_fns[k] == code && k < to->napp_fns)
+				fk[i] = k + 1;
+		if (!fk[i])
+			cx_log_doc(r->d->sess->id, "vxml application function not carried",
+				   from->slot_names[CX_SLOT_FIRST_VAR + i]);
+	}
+	*fkp = fk;
 	return v;
 }
 
-static void cx_vx__app_restore(cx_vx_run *r, cx_cval **v, uint32_t n)
+/* After to's app_init: the carried values, and for a root function the object of that code the
+ * root's code made now (one of the application variables; undefined if none holds it). */
+static void cx_vx__app_restore(cx_vx_run *r, cx_cval **v, const uint32_t *fk, uint32_t n)
 {
+	const cx_vx_doc *to = r->doc;
+	cx_value *app = r->X->slots + CX_SLOT_FIRST_VAR;
+
 	for (uint32_t i = 0; i < n; i++) {
+		if (fk[i]) {
+			cx_cfunc *code = to->app_fns[fk[i] - 1];
+			uint32_t j = 0;
+			while (j < n && !(cx_is_obj(app[j]) && cx_func_code(app[j]) == code))
+				j++;
+			app[i] = j < n ? app[j] : CX_UNDEFINED;
+			continue;
+		}
 		if (!v[i])
 			continue;
 		cx_value x = cx_cval_to(r->X, v[i]);
 		if (cx_is_exc(x))
 			cx_catch(r->X);
 		else
-			r->X->slots[CX_SLOT_FIRST_VAR + i] = x;
+			app[i] = x;
 	}
 }
 
-static void cx_vx__app_free(cx_cval **v, uint32_t n)
+static void cx_vx__app_free(cx_cval **v, uint32_t *fk, uint32_t n)
 {
 	for (uint32_t i = 0; v && i < n; i++)
 		mem_deref(v[i]);
 	free(v);
+	free(fk);
 }
 
 static void cx_vx__enterdoc(cx_vx_run *r)
@@ -1771,7 +1806,8 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	X->user = r;
 	/* a leaf of the same application root keeps the application scope (VoiceXML 2.0 §1.5.2):
 	 * its data values are carried over the new document's heap */
-	cx_cval **keep = cx_vx__app_keep(r->doc, doc, old);
+	uint32_t *fk;
+	cx_cval **keep = cx_vx__app_keep(r, r->doc, doc, old, &fk);
 	r->X = X;
 	r->doc = doc;
 	mem_deref(r->pcounts);
@@ -1781,7 +1817,7 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	r->noprompt = r->reprompt = 0;
 	cx_ctx_free(old);
 	if (cx_vx__session(r)) {
-		cx_vx__app_free(keep, doc->napp);
+		cx_vx__app_free(keep, fk, doc->napp);
 		cx_vx__fail(r, "error.noresource: out of memory for another document");
 		return;
 	}
@@ -1789,8 +1825,8 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	r->next_form = form;
 	int rc = cx_vx__call(r, doc->app_init);
 	if (keep && rc == CX_GO && !r->stop)
-		cx_vx__app_restore(r, keep, doc->napp);
-	cx_vx__app_free(keep, doc->napp);
+		cx_vx__app_restore(r, keep, fk, doc->napp);
+	cx_vx__app_free(keep, fk, doc->napp);
 	if (!r->stop)
 		cx_vx__call(r, doc->init);
 }

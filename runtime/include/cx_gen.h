@@ -144,7 +144,7 @@ int cx_is_callable(cx_value v);
  * VoiceXML application root, run-time VoiceXML documents. */
 /* 5 (2026-12-01): cx_vx_fetch (fetchtimeout, maxage, maxstale, fetchaudio of VoiceXML
  * fetches) passed to cx_vx_goto_fetch, cx_vx_submit, cx_vx_data and held by cx_vx_sub_item,
- * with the subdialog's method, enctype and namelist. */
+ * with the subdialog's method, enctype and namelist; cx_vx_doc.app_fns. */
 #define CX_ABI_VERSION 5
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
@@ -354,6 +354,11 @@ typedef struct cx_vx_doc {
 	cx_body_fn *app_init;      /* the root's <var>s and <script>s (NULL: none) */
 	const cx_vx_catch *app_catches;
 	uint32_t napp_catches;
+	/* the C functions of the root's ECMAScript functions, in the order they were compiled
+	 * (the same in every leaf): a function an application variable holds is found again in
+	 * the next leaf by its index here */
+	cx_cfunc *const *app_fns;
+	uint32_t napp_fns;
 } cx_vx_doc;
 #define CX_VX_APP_LINE 0x1000000
 
