@@ -493,9 +493,9 @@ static void vx__submit(VChk *c, Node *n)
 	vx__method(n);
 }
 
-/* <data> (VoiceXML 2.1 §6.1): one of src/srcexpr; method get or post (urlencoded); a plain
- * variable name; in this version it stands directly in a <block>, <filled> or catch handler
- * (what follows it runs once the document is there). */
+/* <data> (VoiceXML 2.1 §6.1): one of src/srcexpr; method and enctype as <submit>'s; a plain
+ * variable name. It stands in executable content, <if>s included (vxml_emit.c cuts the body
+ * there: what follows runs once the document is there), not at document or form level. */
 static void vx__data(Node *n)
 {
 	Attr *name = node_attr(n, "name");
@@ -504,10 +504,6 @@ static void vx__data(Node *n)
 	vx__method(n);
 	if (name && (!*name->value.s || strchr(name->value.s, '.')))
 		diag_error(name->value.loc, "<data name='%s'>: a variable name", name->value.s);
-	if (n->parent && (!strcmp(n->parent->tag, "if") || !strcmp(n->parent->tag, "elseif") ||
-			  !strcmp(n->parent->tag, "else")))
-		diag_error(n->loc, "<data> inside <%s> is not supported yet: put it directly in the <block>, "
-			   "<filled> or handler (docs/voicexml.md)", n->parent->tag);
 }
 
 /* Section - Application root documents (VoiceXML 2.0 §1.5.2) */

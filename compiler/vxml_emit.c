@@ -475,17 +475,51 @@ static void ve__data(VEm *E, Fn *F, Node *n, const char *cont)
 	ve__send(E, F, n, uri, false, "cx_vx_data", xprintf(", %s", cont));
 }
 
-/* The children of n from first on as a body function; a <data> among them ends it and the rest
- * is a function of its own (ve__data). after: the <data> this one continues, or NULL. The
- * first function (after NULL) makes slots [rs0, rs1) undefined: the anonymous scope. */
-static char *ve__seq(VEm *E, Node *n, Node *first, Node *after, const char *what, int rs0, int rs1)
+/* Is k a <data>, or an <if> with one inside (at any depth)? */
+static bool ve__hasdata(Node *k)
 {
-	Node *data = first;
-	while (data && !ve__is(data, "data"))
-		data = data->next;
-	char *cont = data ? ve__seq(E, n, data->next, data, what, 0, 0) : NULL;
+	if (ve__is(k, "data"))
+		return true;
+	for (Node *c = ve__is(k, "if") ? k->kids : NULL; c; c = c->next)
+		if (ve__hasdata(c))
+			return true;
+	return false;
+}
+
+static char *ve__seq(VEm *E, Node *n, Node *first, Node *stop, Node *after, const char *what, int rs0,
+		     int rs1, const char *tail);
+
+/* A branch of an <if> that holds a <data> (emit_if's block): a function of its own, called last,
+ * which calls the continuation after the <if> at its end. */
+typedef struct VBranch {
+	VEm *E;
+	Node *n;
+	const char *what, *tail;
+} VBranch;
+
+static void ve__branch(void *arg, Fn *F, Node *first, Node *stop)
+{
+	VBranch *b = arg;
+	fn_out(F, "return %s(X);", ve__seq(b->E, b->n, first, stop, NULL, b->what, 0, 0, b->tail));
+}
+
+/* The children of n from first up to stop as a body function that calls tail (NULL: none) at
+ * its end. A <data> among them ends it and the rest is a function of its own (ve__data); an
+ * <if> holding a <data> ends it too: each branch, then what follows the <if>, are functions of
+ * their own, so the content after a <data> runs once its document is there (the runtime calls
+ * the continuation). after: the <data> this one continues, or NULL. The first function (after
+ * NULL, rs0 < rs1) makes slots [rs0, rs1) undefined: the anonymous scope. */
+static char *ve__seq(VEm *E, Node *n, Node *first, Node *stop, Node *after, const char *what, int rs0,
+		     int rs1, const char *tail)
+{
+	Node *cut = first;
+	while (cut && cut != stop && !ve__hasdata(cut))
+		cut = cut->next;
+	if (cut == stop)
+		cut = NULL;
+	char *cont = cut ? ve__seq(E, n, cut->next, stop, ve__is(cut, "data") ? cut : NULL, what, 0, 0, tail) : NULL;
 	char *name = xprintf("%s_%d", what, ++E->nfn);
-	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, first ? first->loc.line : n->loc.line);
+	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, first && first != stop ? first->loc.line : n->loc.line);
 	for (int i = rs0; !after && i < rs1; i++)
 		fn_out(F, "X->slots[%d /* %s */] = CX_UNDEFINED;", CX_SLOT_FIRST_VAR + i, E->slot_var[i]);
 	Attr *dn = after ? node_attr(after, "name") : NULL;
@@ -493,10 +527,19 @@ static char *ve__seq(VEm *E, Node *n, Node *first, Node *after, const char *what
 		fn_line(F, after->loc.line);
 		js_store_name(F, dn->value.s, "cx_vx_data_value(X)");
 	}
-	for (Node *k = first; k && k != data; k = k->next)
+	for (Node *k = first; k && k != stop && k != cut; k = k->next)
 		ve__element(E, F, k);
-	if (data)
-		ve__data(E, F, data, cont);
+	if (cut && ve__is(cut, "data")) {
+		ve__data(E, F, cut, cont);
+	} else if (cut) {
+		VBranch b = {E, n, what, cont};
+		fn_fail_semantic(F, "if", cut->loc.line + E->lineoff);
+		fn_line(F, cut->loc.line);
+		emit_if(F, cut, ve__branch, &b);
+		fn_out(F, "return %s(X);", cont); /* no branch taken */
+	} else if (tail) {
+		fn_out(F, "return %s(X);", tail);
+	}
 	fn_end(F);
 	return name;
 }
@@ -518,8 +561,8 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 		ve__names(E, n);
 	}
 	for (Node *k = n->kids; k && !prompts_only; k = k->next)
-		if (ve__is(k, "data")) { /* cut at each <data>: the rest runs once it is there */
-			char *seq = ve__seq(E, n, n->kids, NULL, what, first, E->nslots);
+		if (ve__hasdata(k)) { /* cut at each <data>: the rest runs once it is there */
+			char *seq = ve__seq(E, n, n->kids, NULL, NULL, what, first, E->nslots, NULL);
 			E->sc = up;
 			return seq;
 		}

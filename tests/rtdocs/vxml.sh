@@ -98,6 +98,9 @@ check "the requests: fresh.xml, stale.xml and fresh.vxml each once 200 and once 
 run datamp "$U/datamp.vxml" --record-dir "$W/rec"
 check "<data enctype=multipart/form-data>: the recording as a file part, the field as a plain part" \
 	grep -q "VX EXIT MP-code1234-msgRIFF" "$W/datamp.out"
+run dataif "$U/dataif.vxml"
+check "<data> in <if>/<elseif>, nested, and in an <if> not taken: the rest of each branch and what follows the <if> run once, in order" \
+	grep -q "VX EXIT ABYESZ1CDundefined" "$W/dataif.out"
 run semantic "$U/semantic.vxml"
 check "an ECMAScript error in a fetched dialog: error.semantic naming the element, the document's URL and line" \
 	grep -q "VX EXIT SEMANTIC .*(<assign> at $U/semantic.vxml:7)" "$W/semantic.out"
