@@ -62,7 +62,7 @@ static const VElem vx__elems[] = {
 		{"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
 	{"submit", VP_EXEC, 0, {{"next", 0}, {"expr", VA_EXPR}, {"namelist", VA_NAMES}, {"method", 0},
 		{"enctype", 0}, {"fetchtimeout", 0}, {"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
-	{"data", VP_EXEC, 0, {{"src", 0}, {"srcexpr", VA_EXPR}, {"name", 0}, {"namelist", VA_NAMES}, {"method", 0},
+	{"data", VP_VXML | VP_FORM | VP_EXEC, 0, {{"src", 0}, {"srcexpr", VA_EXPR}, {"name", 0}, {"namelist", VA_NAMES}, {"method", 0},
 		{"enctype", 0}, {"fetchtimeout", 0}, {"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
 	{"param", VP_SUB, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"value", 0}}},
 	{"return", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR},
@@ -494,8 +494,9 @@ static void vx__submit(VChk *c, Node *n)
 }
 
 /* <data> (VoiceXML 2.1 §6.1): one of src/srcexpr; method and enctype as <submit>'s; a plain
- * variable name. It stands in executable content, <if>s included (vxml_emit.c cuts the body
- * there: what follows runs once the document is there), not at document or form level. */
+ * variable name. It stands in executable content, <if>s included, or among the <var>s of a
+ * document or form (vxml_emit.c cuts the body there: what follows runs once the document is
+ * there). */
 static void vx__data(Node *n)
 {
 	Attr *name = node_attr(n, "name");
@@ -659,10 +660,14 @@ void vxml_check(Doc *doc, const Options *opt)
 			}
 		}
 	bool approot = false; /* an application root may hold only what its leaves share */
-	for (int i = 0; opt->docs && i < opt->nfiles && !c.nforms && !approot; i++)
+	for (int i = 0; opt->docs && i < opt->nfiles && !approot; i++)
 		approot = opt->docs[i] && opt->docs[i] != doc && vxml_app_root(opt->docs[i], opt, false) == doc;
 	if (!c.nforms && !approot)
 		diag_error(root->loc, "<vxml> holds no <form> or <menu>");
+	for (Node *k = approot ? root->kids : NULL; k; k = k->next)
+		if (!strcmp(k->tag, "data"))
+			diag_error(k->loc, "<data> in an application root document is not supported yet (its "
+				   "leaves' documents may have one; docs/voicexml.md)");
 	Doc *app = vxml_app_root(doc, opt, false); /* its properties count (inputmodes) */
 	vxml_prop_app(app ? app->root : NULL);
 	vx__node(&c, root, 0);

@@ -487,7 +487,21 @@ static bool ve__hasdata(Node *k)
 }
 
 static char *ve__seq(VEm *E, Node *n, Node *first, Node *stop, Node *after, const char *what, int rs0,
-		     int rs1, const char *tail);
+		     int rs1, const char *tail, int mode);
+static void ve__formvar(VEm *E, Fn *F, Node *n);
+
+/* A child of a sequence of ve__seq: executable content (mode 0), or of the children of a
+ * <vxml> (1) or <form> (2: a <var> may take a subdialog's <param>) only the <var>s and
+ * <script>s (a <data> is handled by ve__seq). */
+static void ve__one(VEm *E, Fn *F, Node *k, int mode)
+{
+	if (!mode)
+		ve__element(E, F, k);
+	else if (mode == 2 && ve__is(k, "var"))
+		ve__formvar(E, F, k);
+	else if (ve__is(k, "var") || ve__is(k, "script"))
+		ve__element(E, F, k);
+}
 
 /* A branch of an <if> that holds a <data> (emit_if's block): a function of its own, called last,
  * which calls the continuation after the <if> at its end. */
@@ -500,7 +514,7 @@ typedef struct VBranch {
 static void ve__branch(void *arg, Fn *F, Node *first, Node *stop)
 {
 	VBranch *b = arg;
-	fn_out(F, "return %s(X);", ve__seq(b->E, b->n, first, stop, NULL, b->what, 0, 0, b->tail));
+	fn_out(F, "return %s(X);", ve__seq(b->E, b->n, first, stop, NULL, b->what, 0, 0, b->tail, 0));
 }
 
 /* The children of n from first up to stop as a body function that calls tail (NULL: none) at
@@ -510,14 +524,15 @@ static void ve__branch(void *arg, Fn *F, Node *first, Node *stop)
  * the continuation). after: the <data> this one continues, or NULL. The first function (after
  * NULL, rs0 < rs1) makes slots [rs0, rs1) undefined: the anonymous scope. */
 static char *ve__seq(VEm *E, Node *n, Node *first, Node *stop, Node *after, const char *what, int rs0,
-		     int rs1, const char *tail)
+		     int rs1, const char *tail, int mode)
 {
 	Node *cut = first;
 	while (cut && cut != stop && !ve__hasdata(cut))
 		cut = cut->next;
 	if (cut == stop)
 		cut = NULL;
-	char *cont = cut ? ve__seq(E, n, cut->next, stop, ve__is(cut, "data") ? cut : NULL, what, 0, 0, tail) : NULL;
+	char *cont = cut ? ve__seq(E, n, cut->next, stop, ve__is(cut, "data") ? cut : NULL, what, 0, 0, tail,
+				   mode) : NULL;
 	char *name = xprintf("%s_%d", what, ++E->nfn);
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, first && first != stop ? first->loc.line : n->loc.line);
 	for (int i = rs0; !after && i < rs1; i++)
@@ -528,7 +543,7 @@ static char *ve__seq(VEm *E, Node *n, Node *first, Node *stop, Node *after, cons
 		js_store_name(F, dn->value.s, "cx_vx_data_value(X)");
 	}
 	for (Node *k = first; k && k != stop && k != cut; k = k->next)
-		ve__element(E, F, k);
+		ve__one(E, F, k, mode);
 	if (cut && ve__is(cut, "data")) {
 		ve__data(E, F, cut, cont);
 	} else if (cut) {
@@ -542,6 +557,20 @@ static char *ve__seq(VEm *E, Node *n, Node *first, Node *stop, Node *after, cons
 	}
 	fn_end(F);
 	return name;
+}
+
+/* The <var>s and <script>s of a <vxml> (mode 1) or <form> (2) as the function name; a <data>
+ * among them cuts it as ve__seq does (the run waits for the document). */
+static char *ve__decls(VEm *E, Node *n, const char *name, int mode)
+{
+	for (Node *k = n->kids; k; k = k->next)
+		if (ve__is(k, "data"))
+			return ve__seq(E, n, n->kids, NULL, NULL, name, 0, 0, NULL, mode);
+	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, n->loc.line);
+	for (Node *k = n->kids; k; k = k->next)
+		ve__one(E, F, k, mode);
+	fn_end(F);
+	return (char *)name;
 }
 
 /* A body function of the children of n (all of them, or only the prompts); "NULL" if empty. */
@@ -562,7 +591,7 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 	}
 	for (Node *k = n->kids; k && !prompts_only; k = k->next)
 		if (ve__hasdata(k)) { /* cut at each <data>: the rest runs once it is there */
-			char *seq = ve__seq(E, n, n->kids, NULL, NULL, what, first, E->nslots, NULL);
+			char *seq = ve__seq(E, n, n->kids, NULL, NULL, what, first, E->nslots, NULL, 0);
 			E->sc = up;
 			return seq;
 		}
@@ -897,11 +926,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	}
 
 	/* document variables and scripts */
-	Fn *F = fn_new(E->g, E->sc, FN_BODY, "init", root->loc.line);
-	for (Node *k = root->kids; k; k = k->next)
-		if (ve__is(k, "var") || ve__is(k, "script"))
-			ve__element(E, F, k);
-	fn_end(F);
+	char *dinit = ve__decls(E, root, "init", 1);
 
 	char *tables, *lists, *forms;
 	size_t tlen, llen, flen;
@@ -934,14 +959,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 				ve__slot(E, node_attr(it, "name")->value.s);
 		ve__names(E, f);
 		/* the form's <var>s and scripts run when it is entered */
-		char *init = xprintf("form_%d_init", nforms);
-		Fn *I = fn_new(E->g, E->sc, FN_BODY, init, f->loc.line);
-		for (Node *k = f->kids; k; k = k->next)
-			if (ve__is(k, "var"))
-				ve__formvar(E, I, k);
-			else if (ve__is(k, "script"))
-				ve__element(E, I, k);
-		fn_end(I);
+		char *init = ve__decls(E, f, xprintf("form_%d_init", nforms), 2);
 		char *items;
 		size_t ilen;
 		FILE *itf = open_memstream(&items, &ilen);
@@ -1002,7 +1020,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	fprintf(out, "\t.name = %s,\n", c_quote(path, strlen(path)));
 	fprintf(out, "\t.nslots = %d,\n", CX_SLOT_FIRST_VAR + E->nslots);
 	fprintf(out, "\t.slot_names = slot_names,\n");
-	fprintf(out, "\t.init = init,\n");
+	fprintf(out, "\t.init = %s,\n", dinit);
 	fprintf(out, "\t.forms = %s,\n", nforms ? "forms" : "NULL");
 	fprintf(out, "\t.nforms = %d,\n", nforms);
 	fprintf(out, "\t.catches = %s,\n", dc);

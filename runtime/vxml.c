@@ -729,6 +729,8 @@ static void cx_vx__finish(cx_vx_run *r)
 	tmr_start(&r->t_go, r->play_end > now ? r->play_end - now : 0, cx_vx__finish_h, r);
 }
 
+static void cx_vx__params(cx_vx_run *r);
+
 static void cx_vx__enter(cx_vx_run *r, int form)
 {
 	const cx_vx_form *f = &r->doc->forms[form];
@@ -745,9 +747,17 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 			r->X->slots[f->items[i].shadow] = CX_UNDEFINED;
 	}
 	cx_vx__call(r, f->init);
+	if (!r->wait) /* else once the form's <data> is there and the rest of its <var>s ran */
+		cx_vx__params(r);
+}
+
+/* §2.3.4: every <param> of the <subdialog> names a <var> of the form it starts in */
+static void cx_vx__params(cx_vx_run *r)
+{
+	const cx_vx_form *f = &r->doc->forms[r->form];
+
 	if (!r->params)
 		return;
-	/* §2.3.4: every <param> of the <subdialog> names a <var> of the form it starts in */
 	for (uint32_t i = 0; i < r->params->nkids && !r->stop && !r->ev[0]; i++)
 		if (i >= VX_MAXPARAMS || !(r->taken & (uint64_t)1 << i)) {
 			char m[300];
@@ -1944,6 +1954,8 @@ static void cx_vx__data_h(cx_engine *e, const char *body, size_t len, const char
 			r->data_value = v;
 			cx_vx__call(r, w->cont);
 			r->data_value = CX_UNDEFINED;
+			if (!r->wait && r->form >= 0) /* a form's <data>: its <var>s have run */
+				cx_vx__params(r);
 		}
 		cx_vx__advance(r);
 		cx_engine_kick(e);

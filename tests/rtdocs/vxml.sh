@@ -101,6 +101,9 @@ check "<data enctype=multipart/form-data>: the recording as a file part, the fie
 run dataif "$U/dataif.vxml"
 check "<data> in <if>/<elseif>, nested, and in an <if> not taken: the rest of each branch and what follows the <if> run once, in order" \
 	grep -q "VX EXIT ABYESZ1CDundefined" "$W/dataif.out"
+run datalevel "$U/datalevel.vxml"
+check "<data> at document and form level (the <var>s after it see it), a subdialog's <param> taken by a <var> after its form's <data>" \
+	grep -q "VX EXIT ADOCBSP" "$W/datalevel.out"
 run semantic "$U/semantic.vxml"
 check "an ECMAScript error in a fetched dialog: error.semantic naming the element, the document's URL and line" \
 	grep -q "VX EXIT SEMANTIC .*(<assign> at $U/semantic.vxml:7)" "$W/semantic.out"
