@@ -25,13 +25,6 @@ static long vf__secs(Attr *a)
 	return v;
 }
 
-/* fetchaudio is compiled (cx_vx_fetch.audio) but not played yet: said so. */
-static void vf__noaudio(Attr *a, const char *what)
-{
-	diag_warn(W_UNSUPPORTED, a->value.loc, "%s: fetch audio is not played in this version (docs/voicexml.md "
-		  "\"Fetch attributes\")", what);
-}
-
 void vxml_fetch_check(Node *n)
 {
 	Attr *a;
@@ -43,23 +36,17 @@ void vxml_fetch_check(Node *n)
 		(void)vf__secs(a);
 	if ((a = node_attr(n, "fetchaudio")) && !*a->value.s)
 		diag_error(a->value.loc, "<%s fetchaudio=''>: the URI of an audio file", n->tag);
-	else if (a)
-		vf__noaudio(a, "fetchaudio");
 }
 
 bool vxml_fetch_prop(Attr *name, Attr *value)
 {
 	const char *p = name->value.s;
-	bool audio = !strcmp(p, "fetchaudiodelay") || !strcmp(p, "fetchaudiominimum");
-	if (!strcmp(p, "fetchtimeout") || audio) {
-		if (vxml_time(value) >= 0 && audio)
-			vf__noaudio(name, p);
-	} else if (!strcmp(p, "documentmaxage") || !strcmp(p, "documentmaxstale") || !strcmp(p, "datamaxage") ||
+	if (!strcmp(p, "fetchtimeout") || !strcmp(p, "fetchaudiodelay") || !strcmp(p, "fetchaudiominimum"))
+		(void)vxml_time(value);
+	else if (!strcmp(p, "documentmaxage") || !strcmp(p, "documentmaxstale") || !strcmp(p, "datamaxage") ||
 		 !strcmp(p, "datamaxstale"))
 		(void)vf__secs(value);
-	else if (!strcmp(p, "fetchaudio"))
-		vf__noaudio(name, p); /* '' is allowed: no fetch audio from there down */
-	else
+	else if (strcmp(p, "fetchaudio")) /* fetchaudio '' is allowed: none from there down */
 		return false;
 	return true;
 }

@@ -677,6 +677,8 @@ const cx_vx_doc *cx_vx_find(const char *src);
  * played). src is a media src as cx_media_load reads it: "file.wav", "file.wav?text=…" (the
  * <audio> fallback text), "?text=…" (TTS only) or "?break=MS" (a <break>: silence). */
 typedef uint64_t (cx_vx_play_h)(cx_engine *e, cx_dlg *d, const char *src, void *arg);
+/* The src that asks the provider to stop what plays (fetch audio once its fetch is done). */
+#define CX_VX_STOP_SRC "?stop"
 /* Starts doc for dialog d (a mem object; deref stops it). dialog.started is the caller's. */
 int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg);
 /* DTMF digits the caller pressed on the dialog's connection: 1 when one was taken (the

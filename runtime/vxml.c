@@ -1564,15 +1564,105 @@ typedef struct cx_vx_wait {
 	char frag[VX_EVLEN];     /* the form's id ("": the first) */
 	cx_body_fn *cont;        /* a <data>'s: what follows it */
 	char *url;               /* a <data>'s URL */
+	/* fetchaudio (VoiceXML 2.0 §6.1.1, §6.3.5): played once the fetch has been pending
+	 * audiodelay_ms (and the prompts queued before it have played), then audiomin_ms at least */
+	const cx_vx_fetch *fa;   /* NULL: none */
+	struct tmr t_fa;
+	uint64_t fa_t0;          /* cx_clock_ms() when it started; 0: it did not */
+	int held;                /* the answer waits for fetchaudiominimum (below) */
+	const cx_vx_doc *hdoc;
+	char *hwhy, *hbody;
+	size_t hlen;
 } cx_vx_wait;
 
 static void cx_vx_wait__destroy(void *arg)
 {
 	cx_vx_wait *w = arg;
 
+	tmr_cancel(&w->t_fa);
 	mem_deref(w->params);
 	mem_deref(w->src);
 	mem_deref(w->url);
+	mem_deref(w->hwhy);
+	mem_deref(w->hbody);
+}
+
+/* The fetch has been pending fetchaudiodelay: the fetch audio plays, after the prompts queued
+ * before it. */
+static void cx_vx__fa_h(void *arg)
+{
+	cx_vx_wait *w = arg;
+	cx_vx_run *r = w->r;
+	uint64_t now = cx_clock_ms(), ms;
+
+	if (!r || r->wait != w || r->stop || w->held)
+		return;
+	if (r->play_end > now) {
+		tmr_start(&w->t_fa, r->play_end - now, cx_vx__fa_h, w);
+		return;
+	}
+	ms = r->play ? r->play(r->e, r->d, w->fa->audio, r->arg) : 0;
+	cx_log_doc(r->d->sess->id, "vxml fetchaudio", w->fa->audio);
+	if (!ms)
+		return;
+	w->fa_t0 = now;
+	r->play_end = now + ms;
+}
+
+/* A fetch of w with fetchaudio f started. */
+static void cx_vx__fa_start(cx_vx_wait *w, const cx_vx_fetch *f)
+{
+	if (!f || !f->audio)
+		return;
+	w->fa = f;
+	tmr_start(&w->t_fa, f->audiodelay_ms, cx_vx__fa_h, w);
+}
+
+static void cx_vx__fetched_h(cx_engine *e, const cx_vx_doc *doc, const char *why, void *arg);
+static void cx_vx__data_h(cx_engine *e, const char *body, size_t len, const char *why, void *arg);
+
+/* fetchaudiominimum is over: the answer held back is handled. */
+static void cx_vx__faheld_h(void *arg)
+{
+	cx_vx_wait *w = arg;
+
+	w->held = 2;
+	if (w->cont)
+		cx_vx__data_h(w->r ? w->r->e : NULL, w->hbody, w->hlen, w->hwhy, w);
+	else
+		cx_vx__fetched_h(w->r ? w->r->e : NULL, w->hdoc, w->hwhy, w);
+}
+
+/* The answer of w is there: 1 when it waits (a copy kept) until the fetch audio has played
+ * fetchaudiominimum; else 0, the fetch audio stopped (the provider's CX_VX_STOP_SRC). */
+static int cx_vx__fa_done(cx_vx_run *r, cx_vx_wait *w, const cx_vx_doc *doc, const char *body,
+			  size_t len, const char *why)
+{
+	uint64_t now = cx_clock_ms();
+
+	tmr_cancel(&w->t_fa);
+	if (!w->fa_t0)
+		return 0;
+	if (!w->held && now < w->fa_t0 + w->fa->audiomin_ms &&
+	    !(why && str_dup(&w->hwhy, why)) &&
+	    !(body && !(w->hbody = mem_alloc(len + 1, NULL)))) {
+		if (body) {
+			memcpy(w->hbody, body, len);
+			w->hbody[len] = '\0';
+		}
+		w->hlen = len;
+		w->hdoc = doc;
+		w->held = 1;
+		tmr_start(&w->t_fa, w->fa_t0 + w->fa->audiomin_ms - now, cx_vx__faheld_h, w);
+		return 1;
+	}
+	w->fa_t0 = 0;
+	if (r->play)
+		(void)r->play(r->e, r->d, CX_VX_STOP_SRC, r->arg);
+	if (r->play_end > now)
+		r->play_end = now;
+	cx_log_doc(r->d->sess->id, "vxml fetchaudio stopped", w->fa->audio);
+	return 0;
 }
 
 static void cx_vx__unwait(cx_vx_run *r)
@@ -1613,7 +1703,7 @@ static void cx_vx__fetched_h(cx_engine *e, const cx_vx_doc *doc, const char *why
 	cx_vx_run *r = w->r;
 	int form;
 
-	if (!r || r->wait != w)
+	if (!r || r->wait != w || cx_vx__fa_done(r, w, doc, NULL, 0, why))
 		return;
 	w->r = NULL;
 	r->wait = NULL;   /* the run's reference: dropped at the end */
@@ -1652,6 +1742,8 @@ static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub
 	cx_vx_wait *w = mem_zalloc(sizeof(*w), cx_vx_wait__destroy);
 	int err;
 
+	if (w)
+		tmr_init(&w->t_fa);
 	if (!w || re_sdprintf(&path, "%b", src, n) || str_dup(&w->src, src)) {
 		mem_deref(params);
 		mem_deref(w);
@@ -1678,6 +1770,7 @@ static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub
 	mem_deref(url);
 	w->r = r;
 	r->wait = w;     /* the load holds a reference of its own */
+	cx_vx__fa_start(w, f);
 	return 0;
 }
 
@@ -1941,7 +2034,7 @@ static void cx_vx__data_h(cx_engine *e, const char *body, size_t len, const char
 	char m[800];
 	cx_value v;
 
-	if (!r || r->wait != w)
+	if (!r || r->wait != w || cx_vx__fa_done(r, w, NULL, body, len, why))
 		return;
 	w->r = NULL;
 	r->wait = NULL;   /* the run's reference: dropped at the end */
@@ -1980,6 +2073,8 @@ int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const c
 	if (cx_vx__req(r, "<data>", s, &req, fields, names, rec, n, post, multipart, ctype, sizeof(ctype)))
 		return CX_STOP;
 	w = mem_zalloc(sizeof(*w), cx_vx_wait__destroy);
+	if (w)
+		tmr_init(&w->t_fa);
 	if (!w || str_dup(&w->src, s)) {
 		cx_vx__reqfree(&req);
 		mem_deref(w);
@@ -1999,6 +2094,7 @@ int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const c
 	cx_log_doc(r->d->sess->id, "vxml data", w->url);
 	w->r = r;
 	r->wait = w;     /* the fetch holds a reference of its own */
+	cx_vx__fa_start(w, f);
 	return CX_STOP;
 }
 
