@@ -6,7 +6,9 @@
 # directory in the next process); a document that does not compile, a 404 and a timeout give
 # error.dialog.notstarted (dialogstart) or error.badfetch (in the dialog) with the reason;
 # <subdialog> method/enctype/namelist/fetchtimeout, <data> multipart, maxage/maxstale over the
-# HTTP cache (answers counted by the web server's log).
+# HTTP cache (answers counted by the web server's log), <data> in <if> and at document/form
+# level, fetchaudio (on the simulator, and over SIP against a sipp callee: tests/sip/uas_sink.xml
+# with tests/sip/rtpsink.py counting the loud RTP packets).
 # Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -113,6 +115,23 @@ check "fetchaudio: played after fetchaudiodelay while a fetch is pending, stoppe
 FA='vxml fetchaudio: hold.wav|vxml fetchaudio stopped: hold.wav|'
 check "fetchaudio in the log: started and stopped for each slow fetch (two <data>, a <goto>), in that order" bash -c \
 	"[ \"\$(grep -o 'vxml fetchaudio[a-z ]*: hold.wav' '$W/fetchaudio.out' | tr '\n' '|')\" = '$FA$FA$FA' ]"
+# fetchaudio over SIP: the callee (sipp, its audio at tests/sip/rtpsink.py) hears the tone
+# from 0.5 s until the answer at 1.5 s (about 50 loud 20 ms packets), not its whole 3 s (150)
+. scripts/lib-peers.sh
+sp=$(lp_freeport) up=$(lp_freeport) rp=$(lp_freeport)
+sed "s/@RTP@/$rp/; s/@PT@/0/g; s/@NAME@/PCMU/" tests/sip/uas_sink.xml >"$W/sink.xml"
+timeout -k 2 40 python3 tests/sip/rtpsink.py "$rp" "$W/fasip.json" 35 & PIDS+=($!)
+RSINK=$!
+timeout -k 2 40 sipp -sf "$W/sink.xml" -i 127.0.0.1 -p "$up" -m 1 -timeout 35s -nostdin >/dev/null 2>&1 & PIDS+=($!)
+lp_wait_udp "$rp" 10 && lp_wait_udp "$up" 10 || echo "fasip: sipp or rtpsink not listening after 10 s"
+(cd "$W" && timeout 40 ./app --sip "127.0.0.1:$sp" --once --media-root "$W" --values "src=$U/fasip.vxml" \
+	--values "dest=sip:sink@127.0.0.1:$up" >"$W/fasip.out" 2>"$W/fasip.err")
+sleep 0.5
+kill "$RSINK" 2>/dev/null
+wait "$RSINK" 2>/dev/null
+check "fetchaudio over SIP: the dialog goes on after the <data>" grep -q "VX EXIT fasip" "$W/fasip.out"
+check "fetchaudio over SIP: the callee gets the tone over RTP, cut at the answer (25 to 110 loud packets of 20 ms, not the 150 of the whole file)" \
+	python3 -c 'import json, sys; n = json.load(open(sys.argv[1]))["loud"]; print("loud", n); sys.exit(not 25 <= n <= 110)' "$W/fasip.json"
 run semantic "$U/semantic.vxml"
 check "an ECMAScript error in a fetched dialog: error.semantic naming the element, the document's URL and line" \
 	grep -q "VX EXIT SEMANTIC .*(<assign> at $U/semantic.vxml:7)" "$W/semantic.out"
