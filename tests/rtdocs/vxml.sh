@@ -130,8 +130,8 @@ sleep 0.5
 kill "$RSINK" 2>/dev/null
 wait "$RSINK" 2>/dev/null
 check "fetchaudio over SIP: the dialog goes on after the <data>" grep -q "VX EXIT fasip" "$W/fasip.out"
-check "fetchaudio over SIP: the callee gets the tone over RTP, cut at the answer (25 to 110 loud packets of 20 ms, not the 150 of the whole file)" \
-	python3 -c 'import json, sys; n = json.load(open(sys.argv[1]))["loud"]; print("loud", n); sys.exit(not 25 <= n <= 110)' "$W/fasip.json"
+check "fetchaudio over SIP: the callee gets the tone over RTP, cut at the answer (25 to 135 loud packets of 20 ms: the answer comes after 1.5 s, at worst 2.7 s on a loaded machine; not the 150 of the whole file)" \
+	python3 -c 'import json, sys; n = json.load(open(sys.argv[1]))["loud"]; print("loud", n); sys.exit(not 25 <= n <= 135)' "$W/fasip.json"
 run semantic "$U/semantic.vxml"
 check "an ECMAScript error in a fetched dialog: error.semantic naming the element, the document's URL and line" \
 	grep -q "VX EXIT SEMANTIC .*(<assign> at $U/semantic.vxml:7)" "$W/semantic.out"
