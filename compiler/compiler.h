@@ -214,6 +214,12 @@ int vxml_srgs(Node *field, FILE *lf, int k, char **nodes, char **kids, int *root
 /* vxml_check.c: the silence of a <break> in ms (time, else strength's; docs/voicexml.md); -1
  * when malformed (reported if report). */
 long vxml_break_ms(Node *n, bool report);
+/* vxml_fetch.c: fetchtimeout, maxage, maxstale and fetchaudio of a fetching element checked;
+ * a fetch property (name, value) checked (false: not one); the cx_vx_fetch initializer of n
+ * (its attributes, else the properties in force; data: datamaxage/datamaxstale). */
+void vxml_fetch_check(Node *n);
+bool vxml_fetch_prop(Attr *name, Attr *value);
+char *vxml_fetch_init(Node *n, bool data);
 /* vxml_io.c: "10s", "500ms" -> ms; -1 when malformed (reported). */
 long vxml_time(Attr *a);
 /* A form item: <block>, <field>, <record>, <transfer>, <subdialog>. */

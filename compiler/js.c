@@ -44,6 +44,8 @@ struct Gen {
 	char *protos_buf, *funcs_buf;
 	size_t protos_len, funcs_len;
 	int nfuncs;   /* numbering of compiled ES functions */
+	char **fnames; /* their C names, in that order (gen_func) */
+	int capfnames;
 	int nlocals;  /* numbering of C locals (unique in the file, which keeps them readable) */
 	int (*slot_alloc)(void *arg, const char *name); /* hidden document slots, or NULL */
 	void *slot_arg;
@@ -67,6 +69,16 @@ Gen *gen_new(const char *path, const Options *opt)
 void gen_path(Gen *g, const char *path)
 {
 	g->path = path;
+}
+
+int gen_nfuncs(const Gen *g)
+{
+	return g->nfuncs;
+}
+
+const char *gen_func(const Gen *g, int i)
+{
+	return g->fnames[i];
 }
 
 void gen_slot_alloc(Gen *g, int (*cb)(void *arg, const char *name), void *arg)
@@ -1610,7 +1622,16 @@ static V js__str_concat(Fn *F, V a, V b)
 
 static char *js__fname(Fn *F, const char *name)
 {
-	return xprintf("f%d_%s", ++F->g->nfuncs, name ? js__cident(name) : "anon");
+	Gen *g = F->g;
+	char *c = xprintf("f%d_%s", ++g->nfuncs, name ? js__cident(name) : "anon");
+	if (g->nfuncs > g->capfnames) {
+		char **more = xcalloc((size_t)(g->capfnames = 2 * g->nfuncs), sizeof(char *));
+		if (g->fnames)
+			memcpy(more, g->fnames, (size_t)(g->nfuncs - 1) * sizeof(char *));
+		g->fnames = more;
+	}
+	g->fnames[g->nfuncs - 1] = c;
+	return c;
 }
 
 static int js__nparams(TSNode fn)

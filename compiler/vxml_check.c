@@ -23,7 +23,7 @@ typedef struct VElem {
 	const char *tag;
 	int where;          /* VP_* of the parents it may have (0: the root) */
 	int holds;          /* VP_* context its children are in */
-	VAttr attrs[8];
+	VAttr attrs[16];
 } VElem;
 
 static const VElem vx__elems[] = {
@@ -56,13 +56,14 @@ static const VElem vx__elems[] = {
 	{"disconnect", VP_EXEC, 0, {{NULL, 0}}},
 	{"reprompt", VP_EXEC, 0, {{NULL, 0}}},
 	{"goto", VP_EXEC, 0, {{"next", 0}, {"expr", VA_EXPR}, {"nextitem", 0}, {"expritem", VA_EXPR},
-		{"fetchtimeout", 0}}},
+		{"fetchtimeout", 0}, {"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
 	{"subdialog", VP_FORM, VP_FIELD | VP_SUB, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"src", 0},
-		{"srcexpr", VA_EXPR}, {"namelist", VA_NAMES}}},
+		{"srcexpr", VA_EXPR}, {"namelist", VA_NAMES}, {"method", 0}, {"enctype", 0}, {"fetchtimeout", 0},
+		{"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
 	{"submit", VP_EXEC, 0, {{"next", 0}, {"expr", VA_EXPR}, {"namelist", VA_NAMES}, {"method", 0},
-		{"enctype", 0}, {"fetchtimeout", 0}}},
-	{"data", VP_EXEC, 0, {{"src", 0}, {"srcexpr", VA_EXPR}, {"name", 0}, {"namelist", VA_NAMES}, {"method", 0},
-		{"enctype", 0}, {"fetchtimeout", 0}}},
+		{"enctype", 0}, {"fetchtimeout", 0}, {"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
+	{"data", VP_VXML | VP_FORM | VP_EXEC, 0, {{"src", 0}, {"srcexpr", VA_EXPR}, {"name", 0}, {"namelist", VA_NAMES}, {"method", 0},
+		{"enctype", 0}, {"fetchtimeout", 0}, {"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
 	{"param", VP_SUB, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"value", 0}}},
 	{"return", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR},
 		{"namelist", VA_NAMES}}},
@@ -88,7 +89,7 @@ static const VElem *vx__elem(const char *tag)
 
 static const VAttr *vx__attr(const VElem *e, const char *name)
 {
-	for (int i = 0; i < 8 && e->attrs[i].name; i++)
+	for (int i = 0; i < 16 && e->attrs[i].name; i++)
 		if (!strcmp(e->attrs[i].name, name))
 			return &e->attrs[i];
 	return NULL;
@@ -230,7 +231,7 @@ static void vx__attrs(Node *n, const VElem *e)
 		else if (kind == VA_NAMES)
 			esparse_attr(n, a, CX_AK_NAMELIST);
 	}
-	for (int i = 0; i < 8 && e->attrs[i].name; i++)
+	for (int i = 0; i < 16 && e->attrs[i].name; i++)
 		if ((e->attrs[i].flags & VA_REQ) && !node_attr(n, e->attrs[i].name))
 			diag_error(n->loc, "<%s> needs the '%s' attribute", n->tag, e->attrs[i].name);
 }
@@ -306,8 +307,7 @@ static void vx__goto(VChk *c, Node *n)
 			   "docs/voicexml.md)", a->value.s);
 	else if (a && a->value.s[0] == '#')
 		vx__target(c, n, a);
-	if (a && node_attr(n, "fetchtimeout"))
-		(void)vxml_time(node_attr(n, "fetchtimeout"));
+	vxml_fetch_check(n);
 	if (!item)
 		return;
 	Node *f = n->parent;
@@ -432,6 +432,22 @@ static size_t vx__srcbase(const char *s, const char **base)
 	return (size_t)(s + n - b);
 }
 
+/* method get or post; enctype application/x-www-form-urlencoded or multipart/form-data (with
+ * post); the fetch attributes (vxml_fetch.c): of <submit>, <subdialog> and <data>. */
+static void vx__method(Node *n)
+{
+	Attr *m = node_attr(n, "method"), *et = node_attr(n, "enctype");
+	if (m && strcmp(m->value.s, "get") && strcmp(m->value.s, "post"))
+		diag_error(m->value.loc, "<%s method='%s'>: get or post", n->tag, m->value.s);
+	if (et && strcmp(et->value.s, "application/x-www-form-urlencoded") &&
+	    strcmp(et->value.s, "multipart/form-data"))
+		diag_error(et->value.loc, "<%s enctype='%s'>: application/x-www-form-urlencoded or "
+			   "multipart/form-data", n->tag, et->value.s);
+	else if (et && !strcmp(et->value.s, "multipart/form-data") && (!m || strcmp(m->value.s, "post")))
+		diag_error(et->value.loc, "<%s enctype='multipart/form-data'> needs method='post'", n->tag);
+	vxml_fetch_check(n);
+}
+
 /* <subdialog>: one of src/srcexpr; a src names a form of this document ("#id") or a .vxml
  * given to ccxmlc ("doc.vxml", "doc.vxml#id"); each <param> has one of expr/value. */
 static void vx__subdialog(VChk *c, Node *n)
@@ -448,6 +464,7 @@ static void vx__subdialog(VChk *c, Node *n)
 		}
 	if (nargs > 64)
 		diag_error(n->loc, "<subdialog> passes %d values: 64 at most", nargs);
+	vx__method(n);
 	if (!src)
 		return;
 	if (src->value.s[0] == '#') {
@@ -466,46 +483,28 @@ static void vx__subdialog(VChk *c, Node *n)
  * enctype application/x-www-form-urlencoded or multipart/form-data; fetchtimeout a time. */
 static void vx__submit(VChk *c, Node *n)
 {
-	Attr *next = node_attr(n, "next"), *m = node_attr(n, "method"), *et = node_attr(n, "enctype");
+	Attr *next = node_attr(n, "next");
 	if (!next == !node_attr(n, "expr"))
 		diag_error(n->loc, "<submit> needs exactly one of 'next' and 'expr'");
 	else if (next && (next->value.s[0] == '#' || !vx__docuri(c, next->value.s)))
 		diag_error(next->value.loc, "<submit next='%s'>: not a .vxml given to ccxmlc nor an http(s) URI "
 			   "(a relative URI is fetched only from a document fetched at run time; "
 			   "docs/voicexml.md)", next->value.s);
-	if (m && strcmp(m->value.s, "get") && strcmp(m->value.s, "post"))
-		diag_error(m->value.loc, "<submit method='%s'>: get or post", m->value.s);
-	if (et && strcmp(et->value.s, "application/x-www-form-urlencoded") &&
-	    strcmp(et->value.s, "multipart/form-data"))
-		diag_error(et->value.loc, "<submit enctype='%s'>: application/x-www-form-urlencoded or "
-			   "multipart/form-data", et->value.s);
-	else if (et && !strcmp(et->value.s, "multipart/form-data") && (!m || strcmp(m->value.s, "post")))
-		diag_error(et->value.loc, "<submit enctype='multipart/form-data'> needs method='post'");
-	if (node_attr(n, "fetchtimeout"))
-		(void)vxml_time(node_attr(n, "fetchtimeout"));
+	vx__method(n);
 }
 
-/* <data> (VoiceXML 2.1 §6.1): one of src/srcexpr; method get or post (urlencoded); a plain
- * variable name; in this version it stands directly in a <block>, <filled> or catch handler
- * (what follows it runs once the document is there). */
+/* <data> (VoiceXML 2.1 §6.1): one of src/srcexpr; method and enctype as <submit>'s; a plain
+ * variable name. It stands in executable content, <if>s included, or among the <var>s of a
+ * document or form (vxml_emit.c cuts the body there: what follows runs once the document is
+ * there). */
 static void vx__data(Node *n)
 {
-	Attr *m = node_attr(n, "method"), *et = node_attr(n, "enctype"), *name = node_attr(n, "name");
+	Attr *name = node_attr(n, "name");
 	if (!node_attr(n, "src") == !node_attr(n, "srcexpr"))
 		diag_error(n->loc, "<data> needs exactly one of 'src' and 'srcexpr'");
-	if (m && strcmp(m->value.s, "get") && strcmp(m->value.s, "post"))
-		diag_error(m->value.loc, "<data method='%s'>: get or post", m->value.s);
-	if (et && strcmp(et->value.s, "application/x-www-form-urlencoded"))
-		diag_error(et->value.loc, "<data enctype='%s'>: only application/x-www-form-urlencoded in this "
-			   "version", et->value.s);
+	vx__method(n);
 	if (name && (!*name->value.s || strchr(name->value.s, '.')))
 		diag_error(name->value.loc, "<data name='%s'>: a variable name", name->value.s);
-	if (node_attr(n, "fetchtimeout"))
-		(void)vxml_time(node_attr(n, "fetchtimeout"));
-	if (n->parent && (!strcmp(n->parent->tag, "if") || !strcmp(n->parent->tag, "elseif") ||
-			  !strcmp(n->parent->tag, "else")))
-		diag_error(n->loc, "<data> inside <%s> is not supported yet: put it directly in the <block>, "
-			   "<filled> or handler (docs/voicexml.md)", n->parent->tag);
 }
 
 /* Section - Application root documents (VoiceXML 2.0 §1.5.2) */
@@ -661,10 +660,14 @@ void vxml_check(Doc *doc, const Options *opt)
 			}
 		}
 	bool approot = false; /* an application root may hold only what its leaves share */
-	for (int i = 0; opt->docs && i < opt->nfiles && !c.nforms && !approot; i++)
+	for (int i = 0; opt->docs && i < opt->nfiles && !approot; i++)
 		approot = opt->docs[i] && opt->docs[i] != doc && vxml_app_root(opt->docs[i], opt, false) == doc;
 	if (!c.nforms && !approot)
 		diag_error(root->loc, "<vxml> holds no <form> or <menu>");
+	for (Node *k = approot ? root->kids : NULL; k; k = k->next)
+		if (!strcmp(k->tag, "data"))
+			diag_error(k->loc, "<data> in an application root document is not supported yet (its "
+				   "leaves' documents may have one; docs/voicexml.md)");
 	Doc *app = vxml_app_root(doc, opt, false); /* its properties count (inputmodes) */
 	vxml_prop_app(app ? app->root : NULL);
 	vx__node(&c, root, 0);

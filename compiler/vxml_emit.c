@@ -226,52 +226,105 @@ static void ve__exit(VEm *E, Fn *F, Node *n, const char *call, const char *rest)
 	fn_out(F, "}");
 }
 
-/* <submit> (runtime/vxml.c, "Other documents"): its namelist, by default the named input items
- * of its form (VoiceXML 2.0 §5.3.8), with a flag per name for a <record> item of the form (a
- * file part of a multipart/form-data body). */
-static void ve__submit(VEm *E, Fn *F, Node *n)
+/* A function-local `static const cx_vx_fetch fK` of n's fetch attributes and the properties in
+ * force (vxml_fetch.c); its address. */
+static char *ve__fetch(VEm *E, Fn *F, Node *n, bool data)
 {
-	Attr *nl = node_attr(n, "namelist"), *next = node_attr(n, "next"), *ex = node_attr(n, "expr");
-	Attr *m = node_attr(n, "method"), *et = node_attr(n, "enctype"), *ft = node_attr(n, "fetchtimeout");
-	Node *form = n->parent;
-	while (form && strcmp(form->tag, "form"))
-		form = form->parent;
+	int k = ++E->nfn;
+	fn_out(F, "static const cx_vx_fetch f%d = %s;", k, vxml_fetch_init(n, data));
+	return xprintf("&f%d", k);
+}
+
+/* The form around n. */
+static Node *ve__formof(Node *n)
+{
+	while (n && strcmp(n->tag, "form"))
+		n = n->parent;
+	return n;
+}
+
+/* The names of nl (or, when NULL and dflt, the named input items of form: VoiceXML 2.0
+ * §5.3.8) as C initializers: *ns the quoted names, *rs a flag per name (1: a <record> item of
+ * form, sent as a file part of a multipart/form-data body). Their number. */
+static int ve__sendnames(Node *form, Attr *nl, bool dflt, const char ***namesp, char **ns, char **rs)
+{
 	const char **names = xcalloc(64 + (nl && nl->nnames > 0 ? (size_t)nl->nnames : 0), sizeof(char *));
 	int nn = 0;
 	if (nl) {
 		for (int j = 0; j < nl->nnames; j++)
 			names[nn++] = nl->names[j];
-	} else {
+	} else if (dflt) {
 		for (Node *k = form ? form->kids : NULL; k && nn < 64; k = k->next) {
 			Attr *name = node_attr(k, "name");
 			if (name && vxml_is_item(k) && !ve__is(k, "block"))
 				names[nn++] = name->value.s;
 		}
 	}
-	int k = ++E->nfn;
-	char *ns = xstrdup(""), *rs = xstrdup("");
+	*ns = xstrdup("");
+	*rs = xstrdup("");
 	for (int j = 0; j < nn; j++) {
 		bool rec = false;
 		for (Node *it = form ? form->kids : NULL; it; it = it->next) {
 			Attr *name = node_attr(it, "name");
 			rec |= ve__is(it, "record") && name && !strcmp(name->value.s, names[j]);
 		}
-		ns = xprintf("%s%s, ", ns, c_quote(names[j], strlen(names[j])));
-		rs = xprintf("%s%d, ", rs, rec);
+		*ns = xprintf("%s%s, ", *ns, c_quote(names[j], strlen(names[j])));
+		*rs = xprintf("%s%d, ", *rs, rec);
 	}
-	char *uri = next ? ve__text(E, F, next->value.s, next->value.len) : ve__expr(F, ex);
-	long ms = ft ? vxml_time(ft) : 0;
+	*namesp = names;
+	return nn;
+}
+
+/* method="post", enctype="multipart/form-data" of n: "POST, MULTIPART" as C. */
+static char *ve__method(Node *n)
+{
+	Attr *m = node_attr(n, "method"), *et = node_attr(n, "enctype");
+	return xprintf("%d, %d", m && !strcmp(m->value.s, "post"), et && !strcmp(et->value.s, "multipart/form-data"));
+}
+
+/* <submit> and <data> (runtime/vxml.c, "Other documents"): names, values and record flags of
+ * what they send, then call(X, uri, n, names, values, rec, post, multipart, &fetch, rest). */
+static void ve__send(VEm *E, Fn *F, Node *n, char *uri, bool dflt, const char *call, const char *rest)
+{
+	const char **names, *ns, *rs;
+	int nn = ve__sendnames(ve__formof(n), node_attr(n, "namelist"), dflt, &names, (char **)&ns, (char **)&rs);
+	int k = ++E->nfn;
 	fn_out(F, "{");
 	fn_indent(F, 1);
+	char *f = ve__fetch(E, F, n, ve__is(n, "data"));
 	fn_out(F, "static const char *const n%d[] = {%sNULL};", k, ns);
 	fn_out(F, "static const unsigned char r%d[] = {%s0};", k, rs);
 	fn_out(F, "cx_value v%d[%d];", k, nn + 1);
 	for (int j = 0; j < nn; j++)
 		fn_out(F, "v%d[%d] = %s;", k, j, js_read_name(F, names[j]));
-	fn_out(F, "return cx_vx_submit(X, %s, %d, n%d, v%d, r%d, %d, %d, %ld);", uri, nn, k, k, k,
-	       m && !strcmp(m->value.s, "post"), et && !strcmp(et->value.s, "multipart/form-data"), ms < 0 ? 0 : ms);
+	fn_out(F, "return %s(X, %s, %d, n%d, v%d, r%d, %s, %s%s);", call, uri, nn, k, k, k, ve__method(n), f, rest);
 	fn_indent(F, -1);
 	fn_out(F, "}");
+}
+
+/* <submit>: its namelist, by default the named input items of its form (VoiceXML 2.0 §5.3.8). */
+static void ve__submit(VEm *E, Fn *F, Node *n)
+{
+	Attr *next = node_attr(n, "next"), *ex = node_attr(n, "expr");
+	char *uri = next ? ve__text(E, F, next->value.s, next->value.len) : ve__expr(F, ex);
+	ve__send(E, F, n, uri, true, "cx_vx_submit", "");
+}
+
+/* A <subdialog>'s namelist as a function returning the object of its variables ("NULL":
+ * none), *ns and *rs its names and record flags (C initializers), *nn their number. */
+static char *ve__subnames(VEm *E, Node *n, char **ns, char **rs, int *nn)
+{
+	Attr *nl = node_attr(n, "namelist");
+	const char **names;
+	*nn = ve__sendnames(ve__formof(n), nl, false, &names, ns, rs);
+	if (!*nn)
+		return "NULL";
+	char *name = xprintf("subnl_%d", ++E->nfn);
+	Fn *F = fn_new(E->g, E->sc, FN_COND, name, n->loc.line);
+	int k = ve__namelist(E, F, nl);
+	fn_out(F, "return cx_vx_args(X, %d, n%d, v%d);", *nn, k, k);
+	fn_end(F);
+	return name;
 }
 
 /* A function returning the object of a <subdialog>'s <param>s and namelist ("NULL": none). */
@@ -362,17 +415,18 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 		ve__exit(E, F, n, "cx_vx_return", xprintf("%s, %s", ev_v, m_v));
 	} else if (ve__is(n, "goto")) {
 		Attr *next = node_attr(n, "next"), *ex = node_attr(n, "expr"), *item = node_attr(n, "nextitem");
-		Attr *exitem = node_attr(n, "expritem"), *ft = node_attr(n, "fetchtimeout");
-		long ms = ft ? vxml_time(ft) : 0;
+		Attr *exitem = node_attr(n, "expritem");
 		if (next && next->value.s[0] == '#')
 			fn_out(F, "return cx_vx_goto(X, %s);", c_quote(next->value.s + 1, strlen(next->value.s + 1)));
-		else if (next) /* another document: compiled in, or fetched (runtime/vxfetch.c) */
-			fn_out(F, "return cx_vx_goto_fetch(X, %s, %ld);", ve__text(E, F, next->value.s, next->value.len),
-			       ms < 0 ? 0 : ms);
-		else if (ex && ex->tree && ft)
-			fn_out(F, "return cx_vx_goto_fetch(X, %s, %ld);", ve__expr(F, ex), ms < 0 ? 0 : ms);
-		else if (ex && ex->tree)
-			fn_out(F, "return cx_vx_goto_uri(X, %s);", ve__expr(F, ex));
+		else if (next || (ex && ex->tree)) { /* another document: compiled in, or fetched (runtime/vxfetch.c) */
+			char *uri = next ? ve__text(E, F, next->value.s, next->value.len) : ve__expr(F, ex);
+			fn_out(F, "{");
+			fn_indent(F, 1);
+			char *f = ve__fetch(E, F, n, false);
+			fn_out(F, "return cx_vx_goto_fetch(X, %s, %s);", uri, f);
+			fn_indent(F, -1);
+			fn_out(F, "}");
+		}
 		else if (item)
 			fn_out(F, "return cx_vx_goto_item(X, %s);", ve__text(E, F, item->value.s, item->value.len));
 		else if (exitem && exitem->tree)
@@ -412,38 +466,75 @@ static void ve__block(void *arg, Fn *F, Node *first, Node *stop)
  * after it, which first store the result in the data's name). */
 static void ve__data(VEm *E, Fn *F, Node *n, const char *cont)
 {
-	Attr *src = node_attr(n, "src"), *sx = node_attr(n, "srcexpr"), *nl = node_attr(n, "namelist");
-	Attr *m = node_attr(n, "method"), *ft = node_attr(n, "fetchtimeout");
-	long ms = ft ? vxml_time(ft) : 0;
+	Attr *src = node_attr(n, "src"), *sx = node_attr(n, "srcexpr");
 	fn_fail_semantic(F, n->tag, n->loc.line);
 	fn_line(F, n->loc.line);
 	if (!src && (!sx || !sx->tree))
 		return;
 	char *uri = src ? ve__text(E, F, src->value.s, src->value.len) : ve__expr(F, sx);
-	fn_out(F, "{");
-	fn_indent(F, 1);
-	int k = ve__namelist(E, F, nl);
-	if (k)
-		fn_out(F, "return cx_vx_data(X, %s, %d, n%d, v%d, %d, %ld, %s);", uri, nl->nnames, k, k,
-		       m && !strcmp(m->value.s, "post"), ms < 0 ? 0 : ms, cont);
-	else
-		fn_out(F, "return cx_vx_data(X, %s, 0, NULL, NULL, %d, %ld, %s);", uri,
-		       m && !strcmp(m->value.s, "post"), ms < 0 ? 0 : ms, cont);
-	fn_indent(F, -1);
-	fn_out(F, "}");
+	ve__send(E, F, n, uri, false, "cx_vx_data", xprintf(", %s", cont));
 }
 
-/* The children of n from first on as a body function; a <data> among them ends it and the rest
- * is a function of its own (ve__data). after: the <data> this one continues, or NULL. The
- * first function (after NULL) makes slots [rs0, rs1) undefined: the anonymous scope. */
-static char *ve__seq(VEm *E, Node *n, Node *first, Node *after, const char *what, int rs0, int rs1)
+/* Is k a <data>, or an <if> with one inside (at any depth)? */
+static bool ve__hasdata(Node *k)
 {
-	Node *data = first;
-	while (data && !ve__is(data, "data"))
-		data = data->next;
-	char *cont = data ? ve__seq(E, n, data->next, data, what, 0, 0) : NULL;
+	if (ve__is(k, "data"))
+		return true;
+	for (Node *c = ve__is(k, "if") ? k->kids : NULL; c; c = c->next)
+		if (ve__hasdata(c))
+			return true;
+	return false;
+}
+
+static char *ve__seq(VEm *E, Node *n, Node *first, Node *stop, Node *after, const char *what, int rs0,
+		     int rs1, const char *tail, int mode);
+static void ve__formvar(VEm *E, Fn *F, Node *n);
+
+/* A child of a sequence of ve__seq: executable content (mode 0), or of the children of a
+ * <vxml> (1) or <form> (2: a <var> may take a subdialog's <param>) only the <var>s and
+ * <script>s (a <data> is handled by ve__seq). */
+static void ve__one(VEm *E, Fn *F, Node *k, int mode)
+{
+	if (!mode)
+		ve__element(E, F, k);
+	else if (mode == 2 && ve__is(k, "var"))
+		ve__formvar(E, F, k);
+	else if (ve__is(k, "var") || ve__is(k, "script"))
+		ve__element(E, F, k);
+}
+
+/* A branch of an <if> that holds a <data> (emit_if's block): a function of its own, called last,
+ * which calls the continuation after the <if> at its end. */
+typedef struct VBranch {
+	VEm *E;
+	Node *n;
+	const char *what, *tail;
+} VBranch;
+
+static void ve__branch(void *arg, Fn *F, Node *first, Node *stop)
+{
+	VBranch *b = arg;
+	fn_out(F, "return %s(X);", ve__seq(b->E, b->n, first, stop, NULL, b->what, 0, 0, b->tail, 0));
+}
+
+/* The children of n from first up to stop as a body function that calls tail (NULL: none) at
+ * its end. A <data> among them ends it and the rest is a function of its own (ve__data); an
+ * <if> holding a <data> ends it too: each branch, then what follows the <if>, are functions of
+ * their own, so the content after a <data> runs once its document is there (the runtime calls
+ * the continuation). after: the <data> this one continues, or NULL. The first function (after
+ * NULL, rs0 < rs1) makes slots [rs0, rs1) undefined: the anonymous scope. */
+static char *ve__seq(VEm *E, Node *n, Node *first, Node *stop, Node *after, const char *what, int rs0,
+		     int rs1, const char *tail, int mode)
+{
+	Node *cut = first;
+	while (cut && cut != stop && !ve__hasdata(cut))
+		cut = cut->next;
+	if (cut == stop)
+		cut = NULL;
+	char *cont = cut ? ve__seq(E, n, cut->next, stop, ve__is(cut, "data") ? cut : NULL, what, 0, 0, tail,
+				   mode) : NULL;
 	char *name = xprintf("%s_%d", what, ++E->nfn);
-	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, first ? first->loc.line : n->loc.line);
+	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, first && first != stop ? first->loc.line : n->loc.line);
 	for (int i = rs0; !after && i < rs1; i++)
 		fn_out(F, "X->slots[%d /* %s */] = CX_UNDEFINED;", CX_SLOT_FIRST_VAR + i, E->slot_var[i]);
 	Attr *dn = after ? node_attr(after, "name") : NULL;
@@ -451,12 +542,35 @@ static char *ve__seq(VEm *E, Node *n, Node *first, Node *after, const char *what
 		fn_line(F, after->loc.line);
 		js_store_name(F, dn->value.s, "cx_vx_data_value(X)");
 	}
-	for (Node *k = first; k && k != data; k = k->next)
-		ve__element(E, F, k);
-	if (data)
-		ve__data(E, F, data, cont);
+	for (Node *k = first; k && k != stop && k != cut; k = k->next)
+		ve__one(E, F, k, mode);
+	if (cut && ve__is(cut, "data")) {
+		ve__data(E, F, cut, cont);
+	} else if (cut) {
+		VBranch b = {E, n, what, cont};
+		fn_fail_semantic(F, "if", cut->loc.line + E->lineoff);
+		fn_line(F, cut->loc.line);
+		emit_if(F, cut, ve__branch, &b);
+		fn_out(F, "return %s(X);", cont); /* no branch taken */
+	} else if (tail) {
+		fn_out(F, "return %s(X);", tail);
+	}
 	fn_end(F);
 	return name;
+}
+
+/* The <var>s and <script>s of a <vxml> (mode 1) or <form> (2) as the function name; a <data>
+ * among them cuts it as ve__seq does (the run waits for the document). */
+static char *ve__decls(VEm *E, Node *n, const char *name, int mode)
+{
+	for (Node *k = n->kids; k; k = k->next)
+		if (ve__is(k, "data"))
+			return ve__seq(E, n, n->kids, NULL, NULL, name, 0, 0, NULL, mode);
+	Fn *F = fn_new(E->g, E->sc, FN_BODY, name, n->loc.line);
+	for (Node *k = n->kids; k; k = k->next)
+		ve__one(E, F, k, mode);
+	fn_end(F);
+	return (char *)name;
 }
 
 /* A body function of the children of n (all of them, or only the prompts); "NULL" if empty. */
@@ -476,8 +590,8 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 		ve__names(E, n);
 	}
 	for (Node *k = n->kids; k && !prompts_only; k = k->next)
-		if (ve__is(k, "data")) { /* cut at each <data>: the rest runs once it is there */
-			char *seq = ve__seq(E, n, n->kids, NULL, what, first, E->nslots);
+		if (ve__hasdata(k)) { /* cut at each <data>: the rest runs once it is there */
+			char *seq = ve__seq(E, n, n->kids, NULL, NULL, what, first, E->nslots, NULL, 0);
 			E->sc = up;
 			return seq;
 		}
@@ -635,9 +749,20 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	char *si = "NULL";
 	if (ve__is(it, "subdialog")) {
 		Attr *src = node_attr(it, "src");
-		si = xprintf("&sub_%d", ++E->nfn);
-		fprintf(lf, "static const cx_vx_sub_item %s = {.src = %s, .srcexpr = %s, .args = %s};\n", si + 1,
-			src ? c_quote(src->value.s, src->value.len) : "NULL", ve__exprfn(E, it, "srcexpr"), ve__args(E, it));
+		char *ns, *rs;
+		int nn;
+		char *nlfn = ve__subnames(E, it, &ns, &rs, &nn);
+		int k = ++E->nfn;
+		si = xprintf("&sub_%d", k);
+		fprintf(lf, "static const cx_vx_fetch sub_%d_fetch = %s;\n", k, vxml_fetch_init(it, false));
+		fprintf(lf, "static const char *const sub_%d_names[] = {%sNULL};\n", k, ns);
+		fprintf(lf, "static const unsigned char sub_%d_rec[] = {%s0};\n", k, rs);
+		fprintf(lf, "static const cx_vx_sub_item %s = {.src = %s, .srcexpr = %s, .args = %s, .namelist = %s, "
+			".names = sub_%d_names, .rec = sub_%d_rec, .nnames = %d, .post = %d, .multipart = %d, "
+			".fetch = &sub_%d_fetch};\n", si + 1,
+			src ? c_quote(src->value.s, src->value.len) : "NULL", ve__exprfn(E, it, "srcexpr"), ve__args(E, it),
+			nlfn, k, k, nn, node_attr(it, "method") && !strcmp(node_attr(it, "method")->value.s, "post"),
+			node_attr(it, "enctype") && !strcmp(node_attr(it, "enctype")->value.s, "multipart/form-data"), k);
 	}
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
@@ -773,6 +898,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		msg_slot = ve__slot(E, "_message");
 	}
 	char *app_init = "NULL", *app_catches = "NULL";
+	int app_f0 = 0, app_f1 = 0; /* the root's ES functions: gen_func(app_f0 .. app_f1 - 1) */
 	int napp_catches = 0;
 	FILE *alf = NULL;
 	char *alists = NULL;
@@ -784,6 +910,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		alf = open_memstream(&alists, &allen);
 		if (!alf)
 			diag_fatal("out of memory");
+		app_f0 = gen_nfuncs(E->g);
 		Fn *A = fn_new(E->g, appsc, FN_BODY, "app_init", app->root->loc.line);
 		for (Node *k = app->root->kids; k; k = k->next)
 			if (ve__is(k, "var") || ve__is(k, "script"))
@@ -791,6 +918,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		fn_end(A);
 		app_init = "app_init";
 		app_catches = ve__catches(E, alf, app->root, &napp_catches);
+		app_f1 = gen_nfuncs(E->g);
 		fclose(alf);
 		gen_path(E->g, doc->src.path);
 		E->lineoff = 0;
@@ -798,11 +926,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	}
 
 	/* document variables and scripts */
-	Fn *F = fn_new(E->g, E->sc, FN_BODY, "init", root->loc.line);
-	for (Node *k = root->kids; k; k = k->next)
-		if (ve__is(k, "var") || ve__is(k, "script"))
-			ve__element(E, F, k);
-	fn_end(F);
+	char *dinit = ve__decls(E, root, "init", 1);
 
 	char *tables, *lists, *forms;
 	size_t tlen, llen, flen;
@@ -835,14 +959,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 				ve__slot(E, node_attr(it, "name")->value.s);
 		ve__names(E, f);
 		/* the form's <var>s and scripts run when it is entered */
-		char *init = xprintf("form_%d_init", nforms);
-		Fn *I = fn_new(E->g, E->sc, FN_BODY, init, f->loc.line);
-		for (Node *k = f->kids; k; k = k->next)
-			if (ve__is(k, "var"))
-				ve__formvar(E, I, k);
-			else if (ve__is(k, "script"))
-				ve__element(E, I, k);
-		fn_end(I);
+		char *init = ve__decls(E, f, xprintf("form_%d_init", nforms), 2);
 		char *items;
 		size_t ilen;
 		FILE *itf = open_memstream(&items, &ilen);
@@ -892,12 +1009,18 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	fprintf(out, "%s", tables);
 	if (nforms) /* an application root may have none */
 		fprintf(out, "static const cx_vx_form forms[] = {\n%s};\n\n", forms);
+	if (app_f1 > app_f0) { /* the root's functions (carried from leaf to leaf: runtime/vxml.c) */
+		fprintf(out, "static cx_cfunc *const app_fns[] = {");
+		for (int i = app_f0; i < app_f1; i++)
+			fprintf(out, "%s%s", i > app_f0 ? ", " : "", gen_func(E->g, i));
+		fprintf(out, "};\n\n");
+	}
 	fprintf(out, "const cx_vx_doc %s = {\n", sym);
 	fprintf(out, "\t.abi = %d,\n", CX_ABI_VERSION);
 	fprintf(out, "\t.name = %s,\n", c_quote(path, strlen(path)));
 	fprintf(out, "\t.nslots = %d,\n", CX_SLOT_FIRST_VAR + E->nslots);
 	fprintf(out, "\t.slot_names = slot_names,\n");
-	fprintf(out, "\t.init = init,\n");
+	fprintf(out, "\t.init = %s,\n", dinit);
 	fprintf(out, "\t.forms = %s,\n", nforms ? "forms" : "NULL");
 	fprintf(out, "\t.nforms = %d,\n", nforms);
 	fprintf(out, "\t.catches = %s,\n", dc);
@@ -910,6 +1033,8 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		fprintf(out, "\t.app_init = %s,\n", app_init);
 		fprintf(out, "\t.app_catches = %s,\n", app_catches);
 		fprintf(out, "\t.napp_catches = %d,\n", napp_catches);
+		if (app_f1 > app_f0)
+			fprintf(out, "\t.app_fns = app_fns,\n\t.napp_fns = %d,\n", app_f1 - app_f0);
 	}
 	fprintf(out, "};\n\n");
 	fprintf(out, "__attribute__((constructor)) static void register_dialog(void)\n{\n");

@@ -42,9 +42,10 @@ void vxml_prop_check(Node *n)
 					   "'%.*s' is neither dtmf nor voice", (int)len, s);
 			s += len;
 		}
-	} else {
+	} else if (!vxml_fetch_prop(name, value)) {
 		diag_warn(W_UNSUPPORTED, name->value.loc, "<property name='%s'> has no effect in this version (timeout, "
-			     "interdigittimeout, termtimeout, termchar, bargein and inputmodes do; docs/voicexml.md)", p);
+			     "interdigittimeout, termtimeout, termchar, bargein, inputmodes and the fetch properties "
+			     "do; docs/voicexml.md)", p);
 	}
 }
 

@@ -30,9 +30,12 @@ typedef struct cx_docreq {
 	int keep;              /* 1: keep the program as url's answer, -1: forget url (no-store) */
 	int nokeep;            /* a POST: its answer is never kept */
 	const void *prev;      /* url's kept program: reused fresh, or revalidated (304) */
-	int vxml;              /* a VoiceXML document (cx_vxload_with): vh is told */
+	int vxml;              /* 1: a VoiceXML document (cx_vxload_with): vh is told;
+				* CX_DOC_DATA: a <data> body (cx_dataload_with): dh is told */
 	int script;            /* a script for <script fetchid> (cx_jsload_with) */
 	cx_vxload_h *vh;
+	cx_vxdata_h *dh;
+	struct mbuf *dprev;    /* CX_DOC_DATA: prev, referenced while r lives */
 	cx_docscripts *ss;     /* the document's <script src>, fetched one after another */
 	struct mbuf *js[32];   /* those fetched, UTF-8 */
 	size_t njs;
@@ -57,6 +60,7 @@ static void cx_docreq__destroy(void *arg)
 	for (i = 0; i < r->njs; i++)
 		mem_deref(r->js[i]);
 	mem_deref(r->ss);
+	mem_deref(r->dprev);
 	mem_deref(r->url);
 	mem_deref(r->arg);
 }
@@ -64,7 +68,7 @@ static void cx_docreq__destroy(void *arg)
 /* What the fresh cache keeps its answer as: 0 a CCXML document, 1 VoiceXML, 2 a script */
 static int cx_docreq__kind(const cx_docreq *r)
 {
-	return r->vxml ? 1 : r->script ? 2 : 0;
+	return r->vxml ? r->vxml : r->script ? CX_DOC_JS : 0;
 }
 
 static void cx_docreq__tell(cx_docreq *r, const void *doc, const char *why)
@@ -80,7 +84,10 @@ static void cx_docreq__tell(cx_docreq *r, const void *doc, const char *why)
 		cx_log(CX_LOG_DEBUG, NULL, "document %H loaded in %llu us (fetch %llu us)", cx_rt_esc,
 		       r->url, (unsigned long long)(cx_met_now_us() - r->t0),
 		       (unsigned long long)(r->t1 - r->t0));
-	if (r->vxml)
+	if (r->vxml == CX_DOC_DATA)
+		r->dh(r->eng, doc ? (const char *)((const struct mbuf *)doc)->buf : NULL,
+		      doc ? ((const struct mbuf *)doc)->end : 0, why, r->arg);
+	else if (r->vxml)
 		r->vh(r->eng, doc, why, r->arg);
 	else
 		r->h(r->eng, doc, why, r->arg);
@@ -266,6 +273,22 @@ static void cx_docreq__scripts(cx_docreq *r)
 	cx_docreq__nextscript(r);
 }
 
+/* A <data> answer: its body as an mbuf (what the cache keeps), told to the handler. */
+static void cx_docreq__data(cx_docreq *r)
+{
+	struct mbuf *mb = mbuf_alloc(r->len + 1);
+	char msg[512];
+
+	if (!mb || mbuf_write_mem(mb, (uint8_t *)(r->body ? r->body : ""), r->len)) {
+		snprintf(msg, sizeof(msg), "%s: %s", r->url, strerror(ENOMEM));
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+	} else {
+		cx_docreq__tell(r, mb, NULL);
+	}
+	mem_deref(mb);  /* the cache holds it when kept */
+}
+
 static void cx_docreq__got(void *arg, const cx_curl_resp *resp, const char *why)
 {
 	cx_docreq *r = arg;
@@ -289,6 +312,8 @@ static void cx_docreq__got(void *arg, const cx_curl_resp *resp, const char *why)
 		cx_docreq__caching(r, resp);
 		if (r->script)
 			cx_docreq__jscompile(r, resp->ctype);
+		else if (r->vxml == CX_DOC_DATA)
+			cx_docreq__data(r);
 		else
 			cx_docreq__scripts(r);
 	}
@@ -595,19 +620,35 @@ int cx_jsload_with(cx_engine *e, const char *url, const char *method, const cx_c
 	return cx_docreq__load(e, url, method, fields, timeout_ms, age, 1, h, arg);
 }
 
-int cx_vxload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
-		   const struct mbuf *mp, const char *mptype, uint64_t timeout_ms,
-		   cx_vxload_h *h, void *arg)
+/* A VoiceXML document (vh told) or a <data> body (dh told). */
+static int cx_docreq__vx(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+			 const struct mbuf *mp, const char *mptype, uint64_t timeout_ms,
+			 const cx_docage *age, cx_vxload_h *vh, cx_vxdata_h *dh, void *arg)
 {
 	cx_docreq *r;
 
-	if (!e || !url || !h)
+	if (!e || !url || (!vh && !dh))
 		return EINVAL;
 	if (!(r = cx_docreq__new(arg)))
 		return ENOMEM;
-	r->vxml = 1;
-	r->vh = h;
-	return cx_docreq__start(e, url, method, fields, mp, mptype, timeout_ms, NULL, r);
+	r->vxml = dh ? CX_DOC_DATA : 1;
+	r->vh = vh;
+	r->dh = dh;
+	return cx_docreq__start(e, url, method, fields, mp, mptype, timeout_ms, age, r);
+}
+
+int cx_vxload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		   const struct mbuf *mp, const char *mptype, uint64_t timeout_ms,
+		   const cx_docage *age, cx_vxload_h *h, void *arg)
+{
+	return cx_docreq__vx(e, url, method, fields, mp, mptype, timeout_ms, age, h, NULL, arg);
+}
+
+int cx_dataload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		     const struct mbuf *mp, const char *mptype, uint64_t timeout_ms,
+		     const cx_docage *age, cx_vxdata_h *h, void *arg)
+{
+	return cx_docreq__vx(e, url, method, fields, mp, mptype, timeout_ms, age, NULL, h, arg);
 }
 
 /* r (its handler and arg set) asks for url; on an error r is freed and the errno returned. */
@@ -650,6 +691,8 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
 	r->nokeep = post;
 	if (!post)
 		r->prev = cx_doccomp_cached(e, r->url, cx_docreq__kind(r), &r->val);
+	if (r->prev && r->vxml == CX_DOC_DATA)
+		r->dprev = mem_ref((void *)r->prev);  /* kept by r even if the cache lets it go */
 	if (!post && cx_docreq__reuse(r, age, hb)) {
 		mem_deref(form);
 		e->met.doc_cache_hits++;

@@ -1217,6 +1217,11 @@ static uint64_t cx_mp__vx_play(cx_engine *e, cx_dlg *d, const char *src, void *a
 	size_t n = 0;
 	int tts = 0;
 
+	if (!strcmp(src, CX_VX_STOP_SRC)) { /* the fetch audio is over (vxml.c) */
+		if (p && leg && leg->play == p)
+			cx_mp_play__stop(p);
+		return 0;
+	}
 	if (!leg || !leg->estab || leg->pt < 0 || !leg->mp ||
 	    cx_media_load(e->media_root, src, &pcm, &n, &tts))
 		return 0;

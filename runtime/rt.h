@@ -652,7 +652,18 @@ const char *cx_doccomp_vxurl(const cx_engine *e, const cx_vx_doc *doc); /* NULL:
  * multipart body when mp is not NULL), compile and load it; h never called from inside. */
 int cx_vxload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
 		   const struct mbuf *mp, const char *mptype, uint64_t timeout_ms,
-		   cx_vxload_h *h, void *arg);
+		   const cx_docage *age, cx_vxload_h *h, void *arg);
+/* The kind (cx_doccomp_cached's vxml) of a <data> answer kept by HTTP caching: its body, an
+ * mbuf (referenced by the cache). */
+#define CX_DOC_DATA 2
+#define CX_DOC_JS 3    /* ... of a script for <script fetchid>: its compiled program */
+/* docfetch.c, VoiceXML <data>: the body of url (as cx_vxload_with asks for it), at most 1 MiB,
+ * HTTP-cached as documents are (GET only, age: maxage/maxstale); h told once, never from
+ * inside this call (body NULL and why on failure). */
+typedef void (cx_vxdata_h)(cx_engine *e, const char *body, size_t len, const char *why, void *arg);
+int cx_dataload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
+		     const struct mbuf *mp, const char *mptype, uint64_t timeout_ms,
+		     const cx_docage *age, cx_vxdata_h *h, void *arg);
 /* url to fetch for uri written in a document whose own URL is base (NULL: a compiled-in one):
  * an http(s) URI, or one relative to base. ENOENT: not fetchable, EPROTONOSUPPORT: a scheme. */
 int cx_docload_fetchurl(const char *base, const char *uri, char **urlp);
@@ -665,16 +676,16 @@ int cx_vxf_dialog(cx_engine *e, cx_dlg *d);
  * running dialog; *urlp (when not NULL) the URL asked. 0 or an errno (h then not called). */
 int cx_vxf_load(cx_engine *e, const cx_vx_doc *base, const char *uri, const char *method,
 		const cx_cval *fields, const struct mbuf *mp, const char *mptype,
-		uint64_t timeout_ms, cx_vxload_h *h, void *arg, char **urlp);
+		const cx_vx_fetch *f, cx_vxload_h *h, void *arg, char **urlp);
 /* The VoiceXML document dialog d runs: the one fetched for it, else the compiled-in one its
  * src names, or NULL. */
 const cx_vx_doc *cx_vx_dlgdoc(const cx_dlg *d);
 /* vxfetch.c, <data>: the body of uri (relative to base's URL when base was fetched; the fields
- * as GET query or POST body), at most 1 MiB within timeout_ms (0: 30 s); h told once, never
- * from inside this call (body NULL and why on failure). */
-typedef void (cx_vxdata_h)(cx_engine *e, const char *body, size_t len, const char *why, void *arg);
+ * as GET query, or as POST body: mp when not NULL, a multipart one) as cx_dataload_with, within
+ * f's bounds; *urlp the URL asked (with the query). */
 int cx_vxf_data(cx_engine *e, const cx_vx_doc *base, const char *uri, int post,
-		const cx_cval *fields, uint64_t timeout_ms, cx_vxdata_h *h, void *arg, char **urlp);
+		const cx_cval *fields, const struct mbuf *mp, const char *mptype,
+		const cx_vx_fetch *f, cx_vxdata_h *h, void *arg, char **urlp);
 /* vxdata.c: the XML body as the object tree of docs/voicexml.md "<data>" (no network, no
  * entities); 0, or an errno with why ("URL:LINE: not well-formed XML: …"). */
 int cx_vxd_parse(cx_ctx *X, const char *url, const char *body, size_t len, cx_value *out,
@@ -711,6 +722,8 @@ const cx_vx_doc *cx_vx_find(const char *src);
  * played). src is a media src as cx_media_load reads it: "file.wav", "file.wav?text=…" (the
  * <audio> fallback text), "?text=…" (TTS only) or "?break=MS" (a <break>: silence). */
 typedef uint64_t (cx_vx_play_h)(cx_engine *e, cx_dlg *d, const char *src, void *arg);
+/* The src that asks the provider to stop what plays (fetch audio once its fetch is done). */
+#define CX_VX_STOP_SRC "?stop"
 /* Starts doc for dialog d (a mem object; deref stops it). dialog.started is the caller's. */
 int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg);
 /* DTMF digits the caller pressed on the dialog's connection: 1 when one was taken (the

@@ -81,7 +81,7 @@ int cx_vxf_dialog(cx_engine *e, cx_dlg *d)
 	}
 	w->d = mem_ref(d);
 	d->vxf = w;
-	err = cx_vxload_with(e, url, NULL, NULL, NULL, NULL, 0, cx_vxf__dlg_h, w);
+	err = cx_vxload_with(e, url, NULL, NULL, NULL, NULL, 0, NULL, cx_vxf__dlg_h, w);
 	if (err) {
 		snprintf(why, sizeof(why), "%s: %s", url, strerror(err));
 		cx_rt_dlg_pev(d, d->started ? CX_PEV_DLG_NOTSTARTED : CX_PEV_DLG_NOTPREPARED, why);
@@ -93,16 +93,28 @@ int cx_vxf_dialog(cx_engine *e, cx_dlg *d)
 
 /* Section - What a running dialog reaches */
 
+/* maxage / maxstale of f for the HTTP cache (docfetch.c) */
+static const cx_docage *cx_vxf__age(const cx_vx_fetch *f, cx_docage *age)
+{
+	if (!f || (f->maxage_ms < 0 && f->maxstale_ms < 0))
+		return NULL;
+	age->maxage = f->maxage_ms;
+	age->maxstale = f->maxstale_ms;
+	return age;
+}
+
 int cx_vxf_load(cx_engine *e, const cx_vx_doc *base, const char *uri, const char *method,
 		const cx_cval *fields, const struct mbuf *mp, const char *mptype,
-		uint64_t timeout_ms, cx_vxload_h *h, void *arg, char **urlp)
+		const cx_vx_fetch *f, cx_vxload_h *h, void *arg, char **urlp)
 {
 	char *url = NULL;
+	cx_docage age;
 	int err = cx_docload_fetchurl(cx_doccomp_vxurl(e, base), uri, &url);
 
 	if (err)
 		return err;
-	err = cx_vxload_with(e, url, method, fields, mp, mptype, timeout_ms, h, arg);
+	err = cx_vxload_with(e, url, method, fields, mp, mptype, f ? f->timeout_ms : 0,
+			     cx_vxf__age(f, &age), h, arg);
 	if (err || !urlp)
 		mem_deref(url);
 	else
@@ -224,108 +236,29 @@ int cx_vxf_multipart(cx_engine *e, const cx_cval *fields, const char *const *nam
 	return 0;
 }
 
-/* Section - <data>: an XML document fetched for a dialog (parsed by vxdata.c) */
-
-enum { CX_VXF_DATAMAX = 1 << 20, CX_VXF_DATAMS = 30000 };
-
-typedef struct cx_vxf_dreq {
-	cx_engine *e;
-	char *url;
-	char *body;
-	size_t len;
-	FILE *out;
-	struct tmr tmr;
-	int done;
-	cx_vxdata_h *h;
-	void *arg;             /* a reference */
-} cx_vxf_dreq;
-
-static void cx_vxf_data__destroy(void *arg)
-{
-	cx_vxf_dreq *q = arg;
-
-	tmr_cancel(&q->tmr);
-	if (q->out)
-		fclose(q->out);
-	free(q->body);
-	mem_deref(q->url);
-	mem_deref(q->arg);
-}
-
-static void cx_vxf_data__tell(cx_vxf_dreq *q, const char *why)
-{
-	if (q->done)
-		return;
-	q->done = 1;
-	tmr_cancel(&q->tmr);
-	q->h(q->e, why ? NULL : q->body ? q->body : "", q->len, why, q->arg);
-}
-
-static void cx_vxf_data__got(void *arg, const cx_curl_resp *resp, const char *why)
-{
-	cx_vxf_dreq *q = arg;
-	char msg[600];
-
-	if (q->out) {
-		fclose(q->out);
-		q->out = NULL;
-	}
-	if (q->done || q->e->closing) {
-		mem_deref(q);
-		return;
-	}
-	cx_vxf_data__tell(q, cx_curl_failed(msg, sizeof(msg), "", q->url, why, resp, q->len,
-					    CX_VXF_DATAMAX) ? msg : NULL);
-	mem_deref(q);
-}
-
-static void cx_vxf_data__timeout(void *arg)
-{
-	cx_vxf_dreq *q = arg;
-	char msg[600];
-
-	snprintf(msg, sizeof(msg), "%s: timed out", q->url);
-	mem_ref(q);
-	cx_vxf_data__tell(q, msg);
-	mem_deref(q);
-}
+/* Section - <data>: an XML document fetched for a dialog (docfetch.c fetches and caches it,
+ * vxdata.c parses it) */
 
 int cx_vxf_data(cx_engine *e, const cx_vx_doc *base, const char *uri, int post,
-		const cx_cval *fields, uint64_t timeout_ms, cx_vxdata_h *h, void *arg, char **urlp)
+		const cx_cval *fields, const struct mbuf *mp, const char *mptype,
+		const cx_vx_fetch *f, cx_vxdata_h *h, void *arg, char **urlp)
 {
-	char *url = NULL;
+	char *url = NULL, *full = NULL;
 	struct mbuf *form = mbuf_alloc(64);
-	cx_vxf_dreq *q = NULL;
+	cx_docage age;
 	int err = form ? cx_docload_fetchurl(cx_doccomp_vxurl(e, base), uri, &url) : ENOMEM;
 
-	if (!err)
-		err = cx_curl_setup(e);
-	if (!err && !(q = mem_zalloc(sizeof(*q), cx_vxf_data__destroy)))
-		err = ENOMEM;
-	if (!err) {
-		q->e = e;
-		q->h = h;
-		q->arg = mem_ref(arg);
-		tmr_init(&q->tmr);
+	if (!err && !post)  /* the URL asked, query included (messages, the cache's key) */
 		err = cx_curl_form(form, fields);
-	}
 	if (!err)
-		err = !post && form->end ? re_sdprintf(&q->url, "%s%c%b", url, strchr(url, '?') ? '&' : '?',
-						       form->buf, form->end) : str_dup(&q->url, url);
-	if (!err && !(q->out = open_memstream(&q->body, &q->len)))
-		err = ENOMEM;
-	if (!err) {
-		err = cx_curl_fetch(e, q->url, post ? form : NULL, NULL, CX_VXF_DATAMAX, q->out,
-				    cx_vxf_data__got, mem_ref(q));
-		if (err)
-			mem_deref(q);  /* the transfer's */
-	}
-	if (!err) {
-		tmr_start(&q->tmr, timeout_ms ? timeout_ms : CX_VXF_DATAMS, cx_vxf_data__timeout, q);
-		if (urlp)
-			*urlp = mem_ref(q->url);
-	}
-	mem_deref(q);  /* the transfer holds it */
+		err = !post && form->end ? re_sdprintf(&full, "%s%c%b", url, strchr(url, '?') ? '&' : '?',
+						       form->buf, form->end) : str_dup(&full, url);
+	if (!err)
+		err = cx_dataload_with(e, full, post ? "post" : "get", post ? fields : NULL, mp, mptype,
+				       f ? f->timeout_ms : 0, cx_vxf__age(f, &age), h, arg);
+	if (!err && urlp)
+		*urlp = mem_ref(full);
+	mem_deref(full);
 	mem_deref(form);
 	mem_deref(url);
 	return err;

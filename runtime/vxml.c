@@ -73,7 +73,7 @@ struct cx_vx_run {
 };
 
 static void cx_vx__unwait(cx_vx_run *r);
-static int cx_vx__godoc(cx_vx_run *r, const char *uri, uint32_t timeout_ms);
+static int cx_vx__godoc(cx_vx_run *r, const char *uri, const cx_vx_fetch *f);
 static void cx_vx__enterdoc(cx_vx_run *r);
 typedef struct cx_vx_req {  /* what a <submit> sends (NULL: a plain GET) */
 	const char *method;
@@ -82,7 +82,7 @@ typedef struct cx_vx_req {  /* what a <submit> sends (NULL: a plain GET) */
 	const char *mptype;
 } cx_vx_req;
 static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub, cx_cval *params,
-			uint32_t timeout_ms, const cx_vx_req *req);
+			const cx_vx_fetch *f, const cx_vx_req *req);
 
 /* The compiled dialogs of the program: each registers itself before main (any number). */
 static const cx_vx_doc **cx_vx__docs;
@@ -346,7 +346,7 @@ int cx_vx_goto_uri(cx_ctx *X, cx_value uri)
 	if (!s)
 		return CX_FAIL;
 	if (s[0] && s[0] != '#')
-		return cx_vx__godoc(r, s, 0);
+		return cx_vx__godoc(r, s, NULL);
 	if (!s[0] || !cx_vx__form(r, s + 1))
 		cx_vx__badfetch(r, "<goto expr>", s, "not the '#id' of a form or menu of this document");
 	return CX_STOP;
@@ -729,6 +729,8 @@ static void cx_vx__finish(cx_vx_run *r)
 	tmr_start(&r->t_go, r->play_end > now ? r->play_end - now : 0, cx_vx__finish_h, r);
 }
 
+static void cx_vx__params(cx_vx_run *r);
+
 static void cx_vx__enter(cx_vx_run *r, int form)
 {
 	const cx_vx_form *f = &r->doc->forms[form];
@@ -745,9 +747,17 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 			r->X->slots[f->items[i].shadow] = CX_UNDEFINED;
 	}
 	cx_vx__call(r, f->init);
+	if (!r->wait) /* else once the form's <data> is there and the rest of its <var>s ran */
+		cx_vx__params(r);
+}
+
+/* §2.3.4: every <param> of the <subdialog> names a <var> of the form it starts in */
+static void cx_vx__params(cx_vx_run *r)
+{
+	const cx_vx_form *f = &r->doc->forms[r->form];
+
 	if (!r->params)
 		return;
-	/* §2.3.4: every <param> of the <subdialog> names a <var> of the form it starts in */
 	for (uint32_t i = 0; i < r->params->nkids && !r->stop && !r->ev[0]; i++)
 		if (i >= VX_MAXPARAMS || !(r->taken & (uint64_t)1 << i)) {
 			char m[300];
@@ -1418,6 +1428,7 @@ static const cx_vx_doc *cx_vx__subsrc(cx_vx_run *r, const char *src, int *form)
 static int cx_vx__substart(cx_vx_run *r, const cx_vx_doc *doc, int form, cx_cval *params,
 			   const char *src);
 static int cx_vx__fetched(const char *src);
+static int cx_vx__subfetch(cx_vx_run *r, const cx_vx_item *it, const char *src, cx_cval *params);
 
 /* Item it of r is a <subdialog>: a child run of its src starts with a context of its own;
  * 0 while it runs, 1 when an event was thrown and handled instead, -1 when r stops. */
@@ -1457,10 +1468,10 @@ static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it)
 			return -1;
 		}
 	}
-	if (!doc) /* fetched: the subdialog starts once it is loaded (cx_vx__fetched_h) */
-	{
-		if (!cx_vx__fetch(r, "<subdialog src>", src, 1, params, 0, NULL))
-			return 0;
+	if (!doc) { /* fetched: the subdialog starts once it is loaded (cx_vx__fetched_h) */
+		int rc = cx_vx__subfetch(r, it, src, params);
+		if (rc <= 0)
+			return rc;
 		goto thrown;
 	}
 	return cx_vx__substart(r, doc, form, params, src);
@@ -1553,15 +1564,105 @@ typedef struct cx_vx_wait {
 	char frag[VX_EVLEN];     /* the form's id ("": the first) */
 	cx_body_fn *cont;        /* a <data>'s: what follows it */
 	char *url;               /* a <data>'s URL */
+	/* fetchaudio (VoiceXML 2.0 §6.1.1, §6.3.5): played once the fetch has been pending
+	 * audiodelay_ms (and the prompts queued before it have played), then audiomin_ms at least */
+	const cx_vx_fetch *fa;   /* NULL: none */
+	struct tmr t_fa;
+	uint64_t fa_t0;          /* cx_clock_ms() when it started; 0: it did not */
+	int held;                /* the answer waits for fetchaudiominimum (below) */
+	const cx_vx_doc *hdoc;
+	char *hwhy, *hbody;
+	size_t hlen;
 } cx_vx_wait;
 
 static void cx_vx_wait__destroy(void *arg)
 {
 	cx_vx_wait *w = arg;
 
+	tmr_cancel(&w->t_fa);
 	mem_deref(w->params);
 	mem_deref(w->src);
 	mem_deref(w->url);
+	mem_deref(w->hwhy);
+	mem_deref(w->hbody);
+}
+
+/* The fetch has been pending fetchaudiodelay: the fetch audio plays, after the prompts queued
+ * before it. */
+static void cx_vx__fa_h(void *arg)
+{
+	cx_vx_wait *w = arg;
+	cx_vx_run *r = w->r;
+	uint64_t now = cx_clock_ms(), ms;
+
+	if (!r || r->wait != w || r->stop || w->held)
+		return;
+	if (r->play_end > now) {
+		tmr_start(&w->t_fa, r->play_end - now, cx_vx__fa_h, w);
+		return;
+	}
+	ms = r->play ? r->play(r->e, r->d, w->fa->audio, r->arg) : 0;
+	cx_log_doc(r->d->sess->id, "vxml fetchaudio", w->fa->audio);
+	if (!ms)
+		return;
+	w->fa_t0 = now;
+	r->play_end = now + ms;
+}
+
+/* A fetch of w with fetchaudio f started. */
+static void cx_vx__fa_start(cx_vx_wait *w, const cx_vx_fetch *f)
+{
+	if (!f || !f->audio)
+		return;
+	w->fa = f;
+	tmr_start(&w->t_fa, f->audiodelay_ms, cx_vx__fa_h, w);
+}
+
+static void cx_vx__fetched_h(cx_engine *e, const cx_vx_doc *doc, const char *why, void *arg);
+static void cx_vx__data_h(cx_engine *e, const char *body, size_t len, const char *why, void *arg);
+
+/* fetchaudiominimum is over: the answer held back is handled. */
+static void cx_vx__faheld_h(void *arg)
+{
+	cx_vx_wait *w = arg;
+
+	w->held = 2;
+	if (w->cont)
+		cx_vx__data_h(w->r ? w->r->e : NULL, w->hbody, w->hlen, w->hwhy, w);
+	else
+		cx_vx__fetched_h(w->r ? w->r->e : NULL, w->hdoc, w->hwhy, w);
+}
+
+/* The answer of w is there: 1 when it waits (a copy kept) until the fetch audio has played
+ * fetchaudiominimum; else 0, the fetch audio stopped (the provider's CX_VX_STOP_SRC). */
+static int cx_vx__fa_done(cx_vx_run *r, cx_vx_wait *w, const cx_vx_doc *doc, const char *body,
+			  size_t len, const char *why)
+{
+	uint64_t now = cx_clock_ms();
+
+	tmr_cancel(&w->t_fa);
+	if (!w->fa_t0)
+		return 0;
+	if (!w->held && now < w->fa_t0 + w->fa->audiomin_ms &&
+	    !(why && str_dup(&w->hwhy, why)) &&
+	    !(body && !(w->hbody = mem_alloc(len + 1, NULL)))) {
+		if (body) {
+			memcpy(w->hbody, body, len);
+			w->hbody[len] = '\0';
+		}
+		w->hlen = len;
+		w->hdoc = doc;
+		w->held = 1;
+		tmr_start(&w->t_fa, w->fa_t0 + w->fa->audiomin_ms - now, cx_vx__faheld_h, w);
+		return 1;
+	}
+	w->fa_t0 = 0;
+	if (r->play)
+		(void)r->play(r->e, r->d, CX_VX_STOP_SRC, r->arg);
+	if (r->play_end > now)
+		r->play_end = now;
+	cx_log_doc(r->d->sess->id, "vxml fetchaudio stopped", w->fa->audio);
+	return 0;
 }
 
 static void cx_vx__unwait(cx_vx_run *r)
@@ -1602,7 +1703,7 @@ static void cx_vx__fetched_h(cx_engine *e, const cx_vx_doc *doc, const char *why
 	cx_vx_run *r = w->r;
 	int form;
 
-	if (!r || r->wait != w)
+	if (!r || r->wait != w || cx_vx__fa_done(r, w, doc, NULL, 0, why))
 		return;
 	w->r = NULL;
 	r->wait = NULL;   /* the run's reference: dropped at the end */
@@ -1634,13 +1735,15 @@ static void cx_vx__fetched_h(cx_engine *e, const cx_vx_doc *doc, const char *why
 /* Fetches src (http(s), or relative to this document's URL when it was fetched) for what;
  * 0: the run waits for it, 1: error.badfetch was thrown (not handled yet). params are taken. */
 static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub, cx_cval *params,
-			uint32_t timeout_ms, const cx_vx_req *req)
+			const cx_vx_fetch *f, const cx_vx_req *req)
 {
 	size_t n = strcspn(src, "#");
 	char *path = NULL, *url = NULL;
 	cx_vx_wait *w = mem_zalloc(sizeof(*w), cx_vx_wait__destroy);
 	int err;
 
+	if (w)
+		tmr_init(&w->t_fa);
 	if (!w || re_sdprintf(&path, "%b", src, n) || str_dup(&w->src, src)) {
 		mem_deref(params);
 		mem_deref(w);
@@ -1653,7 +1756,7 @@ static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub
 	str_ncpy(w->what, what, sizeof(w->what));
 	str_ncpy(w->frag, src[n] ? src + n + 1 : "", sizeof(w->frag));
 	err = cx_vxf_load(r->e, r->doc, path, req ? req->method : NULL, req ? req->fields : NULL,
-			  req ? req->mp : NULL, req ? req->mptype : NULL, timeout_ms, cx_vx__fetched_h, w, &url);
+			  req ? req->mp : NULL, req ? req->mptype : NULL, f, cx_vx__fetched_h, w, &url);
 	mem_deref(path);
 	if (err) {
 		cx_vx__badfetch(r, what, src, err == ENOENT ? "not a VoiceXML document compiled into this "
@@ -1667,18 +1770,19 @@ static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub
 	mem_deref(url);
 	w->r = r;
 	r->wait = w;     /* the load holds a reference of its own */
+	cx_vx__fa_start(w, f);
 	return 0;
 }
 
 /* <goto> to the document uri ("doc.vxml", "doc.vxml#form", a URL): entered by the FIA once it
  * is there. */
-static int cx_vx__godoc(cx_vx_run *r, const char *uri, uint32_t timeout_ms)
+static int cx_vx__godoc(cx_vx_run *r, const char *uri, const cx_vx_fetch *f)
 {
 	char path[512];
 	size_t n = strcspn(uri, "#");
 
 	if (cx_vx__fetched(uri)) {
-		if (cx_vx__fetch(r, "<goto next>", uri, 0, NULL, timeout_ms, NULL) == 0)
+		if (cx_vx__fetch(r, "<goto next>", uri, 0, NULL, f, NULL) == 0)
 			r->item = -1;
 		return CX_STOP;
 	}
@@ -1688,7 +1792,7 @@ static int cx_vx__godoc(cx_vx_run *r, const char *uri, uint32_t timeout_ms)
 	return CX_STOP;
 }
 
-int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, uint32_t timeout_ms)
+int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, const cx_vx_fetch *f)
 {
 	cx_vx_run *r = cx_vx__of(X);
 	const char *s = cx_rt_str(X, uri);
@@ -1697,48 +1801,83 @@ int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, uint32_t timeout_ms)
 		return CX_FAIL;
 	if (s[0] == '#')
 		return cx_vx_goto_uri(X, uri);
-	return cx_vx__godoc(r, s, timeout_ms);
+	return cx_vx__godoc(r, s, f);
 }
 
 /* The run leaves its document for r->next_doc (VoiceXML 2.0 §1.5.1: a new document scope, its
  * <var>s and <script>s, then the form the URI named). */
 /* The application scope of from (a heap about to go) as C values, when to is a leaf of the same
- * root; NULL otherwise (to gets a fresh one from its app_init). Functions are not carried: the
- * root's code, run again for the new leaf, makes them anew. */
-static cx_cval **cx_vx__app_keep(const cx_vx_doc *from, const cx_vx_doc *to, cx_ctx *X)
+ * root; NULL otherwise (to gets a fresh one from its app_init). A function is carried when it
+ * is one of the root's (no closure: from->app_fns): fk[i] is 1 + its index there; the root's
+ * code, run again for the new leaf, makes it anew. Other functions are not carried (their code
+ * and closures belong to the document left): logged. */
+static cx_cval **cx_vx__app_keep(cx_vx_run *r, const cx_vx_doc *from, const cx_vx_doc *to, cx_ctx *X,
+				 uint32_t **fkp)
 {
 	cx_cval **v;
+	uint32_t *fk;
 
+	*fkp = NULL;
 	if (!from || !from->app || !to->app || !to->napp || from->napp != to->napp ||
 	    strcmp(cx_vx__base(from->app), cx_vx__base(to->app)))
 		return NULL;
 	v = calloc(to->napp, sizeof(*v));
-	for (uint32_t i = 0; v && i < to->napp; i++) {
-		cx_value x = X->slots[CX_SLOT_FIRST_VAR + i];
-		if (!(cx_is_obj(x) && cx_is_callable(x)))
-			v[i] = cx_cval_from(X, x, 32);
+	fk = calloc(to->napp, sizeof(*fk));
+	if (!v || !fk) {
+		free(v);
+		free(fk);
+		return NULL;
 	}
+	for (uint32_t i = 0; i < to->napp; i++) {
+		cx_value x = X->slots[CX_SLOT_FIRST_VAR + i];
+		cx_cfunc *code = cx_is_obj(x) ? cx_func_code(x) : NULL;
+		if (!code) {
+			v[i] = cx_cval_from(X, x, 32);
+			continue;
+		}
+		for (uint32_t k = 0; !cx_func_env(x) && k < from->napp_fns && !fk[i]; k++)
+			if (from->app_fns[k] == code && k < to->napp_fns)
+				fk[i] = k + 1;
+		if (!fk[i])
+			cx_log_doc(r->d->sess->id, "vxml application function not carried",
+				   from->slot_names[CX_SLOT_FIRST_VAR + i]);
+	}
+	*fkp = fk;
 	return v;
 }
 
-static void cx_vx__app_restore(cx_vx_run *r, cx_cval **v, uint32_t n)
+/* After to's app_init: the carried values, and for a root function the object of that code the
+ * root's code made now (one of the application variables; undefined if none holds it). */
+static void cx_vx__app_restore(cx_vx_run *r, cx_cval **v, const uint32_t *fk, uint32_t n)
 {
+	const cx_vx_doc *to = r->doc;
+	cx_value *app = r->X->slots + CX_SLOT_FIRST_VAR;
+
 	for (uint32_t i = 0; i < n; i++) {
+		if (fk[i]) {
+			cx_cfunc *code = to->app_fns[fk[i] - 1];
+			uint32_t j = 0;
+			while (j < n && !(cx_is_obj(app[j]) && cx_func_code(app[j]) == code))
+				j++;
+			app[i] = j < n ? app[j] : CX_UNDEFINED;
+			continue;
+		}
 		if (!v[i])
 			continue;
 		cx_value x = cx_cval_to(r->X, v[i]);
 		if (cx_is_exc(x))
 			cx_catch(r->X);
 		else
-			r->X->slots[CX_SLOT_FIRST_VAR + i] = x;
+			app[i] = x;
 	}
 }
 
-static void cx_vx__app_free(cx_cval **v, uint32_t n)
+static void cx_vx__app_free(cx_cval **v, uint32_t *fk, uint32_t n)
 {
 	for (uint32_t i = 0; v && i < n; i++)
 		mem_deref(v[i]);
 	free(v);
+	free(fk);
 }
 
 static void cx_vx__enterdoc(cx_vx_run *r)
@@ -1770,7 +1909,8 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	X->user = r;
 	/* a leaf of the same application root keeps the application scope (VoiceXML 2.0 §1.5.2):
 	 * its data values are carried over the new document's heap */
-	cx_cval **keep = cx_vx__app_keep(r->doc, doc, old);
+	uint32_t *fk;
+	cx_cval **keep = cx_vx__app_keep(r, r->doc, doc, old, &fk);
 	r->X = X;
 	r->doc = doc;
 	mem_deref(r->pcounts);
@@ -1780,7 +1920,7 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	r->noprompt = r->reprompt = 0;
 	cx_ctx_free(old);
 	if (cx_vx__session(r)) {
-		cx_vx__app_free(keep, doc->napp);
+		cx_vx__app_free(keep, fk, doc->napp);
 		cx_vx__fail(r, "error.noresource: out of memory for another document");
 		return;
 	}
@@ -1788,21 +1928,48 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	r->next_form = form;
 	int rc = cx_vx__call(r, doc->app_init);
 	if (keep && rc == CX_GO && !r->stop)
-		cx_vx__app_restore(r, keep, doc->napp);
-	cx_vx__app_free(keep, doc->napp);
+		cx_vx__app_restore(r, keep, fk, doc->napp);
+	cx_vx__app_free(keep, fk, doc->napp);
 	if (!r->stop)
 		cx_vx__call(r, doc->init);
 }
 
 /* <submit> (VoiceXML 2.0 §5.3.8): the namelist goes to uri (as <goto> to a document compiled
  * in, where nothing is sent); the answer is the document entered next. */
+/* The request of a <submit>, a fetched <subdialog> or a <data> (req->fields taken, req->mp
+ * made for a multipart one); 0, or error.badfetch was thrown. */
+static int cx_vx__req(cx_vx_run *r, const char *what, const char *s, cx_vx_req *req, cx_cval *fields,
+		      const char *const *names, const unsigned char *rec, int n, int post, int multipart,
+		      char *ctype, size_t csz)
+{
+	char why[300];
+	struct mbuf *mp = NULL;
+
+	if (multipart && cx_vxf_multipart(r->e, fields, names, rec, n, &mp, ctype, csz, why, sizeof(why))) {
+		mem_deref(fields);
+		cx_vx__badfetch(r, what, s, why);
+		return 1;
+	}
+	req->method = post ? "post" : "get";
+	req->fields = fields;
+	req->mp = mp;
+	req->mptype = multipart ? ctype : NULL;
+	return 0;
+}
+
+static void cx_vx__reqfree(cx_vx_req *req)
+{
+	mem_deref((void *)req->fields);
+	mem_deref((void *)req->mp);
+}
+
 int cx_vx_submit(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
-		 const unsigned char *rec, int post, int multipart, uint32_t timeout_ms)
+		 const unsigned char *rec, int post, int multipart, const cx_vx_fetch *f)
 {
 	cx_vx_run *r = cx_vx__of(X);
 	const char *s = cx_rt_str(X, uri);
-	char ctype[80], why[300];
-	struct mbuf *mp = NULL;
+	char ctype[80];
+	cx_vx_req req;
 	cx_cval *fields;
 
 	if (!s)
@@ -1812,22 +1979,50 @@ int cx_vx_submit(cx_ctx *X, cx_value uri, int n, const char *const *names, const
 			cx_vx__badfetch(r, "<submit>", s, "not the URI of a document");
 			return CX_STOP;
 		}
-		return cx_vx__godoc(r, s, timeout_ms);
+		return cx_vx__godoc(r, s, f);
 	}
 	if (!(fields = cx_vx__namelist(X, n, names, vals)))
 		return CX_FAIL;
-	if (multipart && cx_vxf_multipart(r->e, fields, names, rec, n, &mp, ctype, sizeof(ctype), why,
-					  sizeof(why))) {
-		mem_deref(fields);
-		cx_vx__badfetch(r, "<submit>", s, why);
+	if (cx_vx__req(r, "<submit>", s, &req, fields, names, rec, n, post, multipart, ctype, sizeof(ctype)))
 		return CX_STOP;
-	}
-	cx_vx_req req = {post ? "post" : "get", fields, mp, multipart ? ctype : NULL};
-	if (cx_vx__fetch(r, "<submit>", s, 0, NULL, timeout_ms, &req) == 0)
+	if (cx_vx__fetch(r, "<submit>", s, 0, NULL, f, &req) == 0)
 		r->item = -1;
-	mem_deref(fields);
-	mem_deref(mp);
+	cx_vx__reqfree(&req);
 	return CX_STOP;
+}
+
+/* A <subdialog> of a document fetched at run time: asked for with its namelist (method,
+ * enctype and fetch attributes); params taken. 0 while it is fetched, 1 when error.badfetch
+ * was thrown, -1 when r stops. */
+static int cx_vx__subfetch(cx_vx_run *r, const cx_vx_item *it, const char *src, cx_cval *params)
+{
+	const cx_vx_sub_item *sb = it->sub;
+	char ctype[80];
+	cx_vx_req req;
+	cx_cval *fields = NULL;
+	int rc;
+
+	if (sb->namelist) {
+		cx_value o = sb->namelist(r->X);
+		if (cx_is_exc(o)) {
+			mem_deref(params);
+			cx_vx_semantic(r->X, "subdialog", it->line);
+			return 1;
+		}
+		if (!(fields = cx_cval_from(r->X, o, CX_RT_COPY_DEPTH))) {
+			mem_deref(params);
+			cx_vx__fail(r, "error.noresource: out of memory for a subdialog's namelist");
+			return -1;
+		}
+	}
+	if (cx_vx__req(r, "<subdialog src>", src, &req, fields, sb->names, sb->rec, sb->nnames, sb->post,
+		       sb->multipart, ctype, sizeof(ctype))) {
+		mem_deref(params);
+		return 1;
+	}
+	rc = cx_vx__fetch(r, "<subdialog src>", src, 1, params, sb->fetch, &req);
+	cx_vx__reqfree(&req);
+	return rc;
 }
 
 /* Section - <data> (VoiceXML 2.1 §6.1; the document's objects: vxdata.c) */
@@ -1839,7 +2034,7 @@ static void cx_vx__data_h(cx_engine *e, const char *body, size_t len, const char
 	char m[800];
 	cx_value v;
 
-	if (!r || r->wait != w)
+	if (!r || r->wait != w || cx_vx__fa_done(r, w, NULL, body, len, why))
 		return;
 	w->r = NULL;
 	r->wait = NULL;   /* the run's reference: dropped at the end */
@@ -1852,6 +2047,8 @@ static void cx_vx__data_h(cx_engine *e, const char *body, size_t len, const char
 			r->data_value = v;
 			cx_vx__call(r, w->cont);
 			r->data_value = CX_UNDEFINED;
+			if (!r->wait && r->form >= 0) /* a form's <data>: its <var>s have run */
+				cx_vx__params(r);
 		}
 		cx_vx__advance(r);
 		cx_engine_kick(e);
@@ -1860,26 +2057,33 @@ static void cx_vx__data_h(cx_engine *e, const char *body, size_t len, const char
 }
 
 int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
-	       int post, uint32_t timeout_ms, cx_body_fn *cont)
+	       const unsigned char *rec, int post, int multipart, const cx_vx_fetch *f,
+	       cx_body_fn *cont)
 {
 	cx_vx_run *r = cx_vx__of(X);
 	const char *s = cx_rt_str(X, uri);
 	cx_cval *fields = NULL;
+	char ctype[80];
+	cx_vx_req req;
 	cx_vx_wait *w;
 	int err;
 
 	if (!s || (n && !(fields = cx_vx__namelist(X, n, names, vals))))
 		return CX_FAIL;
+	if (cx_vx__req(r, "<data>", s, &req, fields, names, rec, n, post, multipart, ctype, sizeof(ctype)))
+		return CX_STOP;
 	w = mem_zalloc(sizeof(*w), cx_vx_wait__destroy);
+	if (w)
+		tmr_init(&w->t_fa);
 	if (!w || str_dup(&w->src, s)) {
-		mem_deref(fields);
+		cx_vx__reqfree(&req);
 		mem_deref(w);
 		cx_vx__badfetch(r, "<data>", s, "out of memory");
 		return CX_STOP;
 	}
 	w->cont = cont;
-	err = cx_vxf_data(r->e, r->doc, s, post, fields, timeout_ms, cx_vx__data_h, w, &w->url);
-	mem_deref(fields);
+	err = cx_vxf_data(r->e, r->doc, s, post, fields, req.mp, req.mptype, f, cx_vx__data_h, w, &w->url);
+	cx_vx__reqfree(&req);
 	if (err) {
 		cx_vx__badfetch(r, "<data>", s, err == ENOENT ? "not an http(s) URI (a relative URI is "
 				 "fetched only from a document fetched at run time)" : err == EPROTONOSUPPORT ?
@@ -1890,6 +2094,7 @@ int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const c
 	cx_log_doc(r->d->sess->id, "vxml data", w->url);
 	w->r = r;
 	r->wait = w;     /* the fetch holds a reference of its own */
+	cx_vx__fa_start(w, f);
 	return CX_STOP;
 }
 

@@ -942,6 +942,11 @@ cx_env *cx_func_env(cx_value self)
 	return self.tag == CX_T_OBJ ? self.u.o->env : NULL;
 }
 
+cx_cfunc *cx_func_code(cx_value f)
+{
+	return cx_is_callable(f) ? f.u.o->fn : NULL;
+}
+
 static cx_value cx_func__not(cx_ctx *X, cx_value fn, const char *what)
 {
 	cx_str *s = fn.tag == CX_T_OBJ ? NULL : cx_to_str(X, fn);

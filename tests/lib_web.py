@@ -27,5 +27,12 @@ class Quiet(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def not_modified(self, hdrs=None):
+        """304 Not Modified with hdrs (Cache-Control, ETag...), no body"""
+        self.send_response(304)
+        for k, v in (hdrs or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+
     def log_message(self, *a):
         pass

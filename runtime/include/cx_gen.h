@@ -142,7 +142,10 @@ int cx_is_callable(cx_value v);
 /* 4 (2026-12-01): cx_transition.reads_event/evid, cx_doc's event and state tables (selection by
  * integers), cx_elcall.base (xml:base in compiled documents), cx_vx_item.shadow and the
  * VoiceXML application root, run-time VoiceXML documents. */
-#define CX_ABI_VERSION 4
+/* 5 (2026-12-01): cx_vx_fetch (fetchtimeout, maxage, maxstale, fetchaudio of VoiceXML
+ * fetches) passed to cx_vx_goto_fetch, cx_vx_submit, cx_vx_data and held by cx_vx_sub_item,
+ * with the subdialog's method, enctype and namelist; cx_vx_doc.app_fns. */
+#define CX_ABI_VERSION 5
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -261,12 +264,33 @@ typedef struct cx_vx_item {
 	uint32_t shadow;           /* field, record, transfer: the slot of name$ (0: none) */
 } cx_vx_item;
 
+/* What a VoiceXML fetch (<goto>, <submit>, <subdialog>, <data>) may wait and take, from its
+ * attributes else the properties in force (VoiceXML 2.0 §6.1.1, §6.3.5; resolved at compile
+ * time): times in ms. */
+typedef struct cx_vx_fetch {
+	uint32_t timeout_ms;       /* fetchtimeout (0: 30 s) */
+	int64_t maxage_ms;         /* maxage / documentmaxage / datamaxage (-1: none) */
+	int64_t maxstale_ms;       /* maxstale / documentmaxstale / datamaxstale (-1: none) */
+	const char *audio;         /* fetchaudio (NULL: none) */
+	uint32_t audiodelay_ms;    /* fetchaudiodelay: the fetch is pending this long before it plays */
+	uint32_t audiomin_ms;      /* fetchaudiominimum: once it plays, it plays this long at least */
+} cx_vx_fetch;
+
 /* <subdialog> (runtime/vxml.c): src "doc.vxml", "doc.vxml#id" or "#id" (NULL: srcexpr's
- * value); args: an object of its <param>s and namelist variables (NULL: none). */
+ * value); args: an object of its <param>s and namelist variables (NULL: none). A fetched
+ * src is asked for with the namelist (an object of its variables, or NULL), names[k] with
+ * rec[k] set a <record> item (a file part of a multipart body), post/multipart its method and
+ * enctype, within fetch's bounds. */
 typedef struct cx_vx_sub_item {
 	const char *src;
 	cx_cond_fn *srcexpr;
 	cx_cond_fn *args;
+	cx_cond_fn *namelist;
+	const char *const *names;
+	const unsigned char *rec;
+	int nnames;
+	int post, multipart;
+	const cx_vx_fetch *fetch;
 } cx_vx_sub_item;
 
 /* <transfer> (runtime/vxio.c): handed to CCXML as dialog.transfer. */
@@ -330,6 +354,11 @@ typedef struct cx_vx_doc {
 	cx_body_fn *app_init;      /* the root's <var>s and <script>s (NULL: none) */
 	const cx_vx_catch *app_catches;
 	uint32_t napp_catches;
+	/* the C functions of the root's ECMAScript functions, in the order they were compiled
+	 * (the same in every leaf): a function an application variable holds is found again in
+	 * the next leaf by its index here */
+	cx_cfunc *const *app_fns;
+	uint32_t napp_fns;
 } cx_vx_doc;
 #define CX_VX_APP_LINE 0x1000000
 
@@ -350,19 +379,21 @@ int cx_vx_taper(cx_ctx *X, const int *counts, int n);
 /* <goto expr>: a "#id" of this document; <goto nextitem/expritem>: an item of the form. */
 int cx_vx_goto_uri(cx_ctx *X, cx_value uri);
 int cx_vx_goto_item(cx_ctx *X, cx_value name);
-/* <goto next/expr> to another document (compiled in, else fetched at run time within
- * timeout_ms, 0: the default; runtime/vxfetch.c); a "#id" as cx_vx_goto_uri. */
-int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, uint32_t timeout_ms);
+/* <goto next/expr> to another document (compiled in, else fetched at run time as f says;
+ * runtime/vxfetch.c); a "#id" as cx_vx_goto_uri. */
+int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, const cx_vx_fetch *f);
 /* <submit> (VoiceXML 2.0 §5.3.8): the n names and values to uri (GET query, or POST body when
  * post: urlencoded, or multipart/form-data when multipart, rec[i] a <record> item sent as its
  * WAV file); the answer is the next document. */
 int cx_vx_submit(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
-		 const unsigned char *rec, int post, int multipart, uint32_t timeout_ms);
+		 const unsigned char *rec, int post, int multipart, const cx_vx_fetch *f);
 /* <data> (VoiceXML 2.1 §6.1): fetches the XML document uri (the namelist as GET query or POST
- * body) without blocking; once it is parsed, cont runs (the content after the <data>), its
- * first statement storing cx_vx_data_value(X), the document's object tree (docs/voicexml.md). */
+ * body, multipart as cx_vx_submit) without blocking; once it is parsed, cont runs (the content
+ * after the <data>), its first statement storing cx_vx_data_value(X), the document's object
+ * tree (docs/voicexml.md). */
 int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const cx_value *vals,
-	       int post, uint32_t timeout_ms, cx_body_fn *cont);
+	       const unsigned char *rec, int post, int multipart, const cx_vx_fetch *f,
+	       cx_body_fn *cont);
 cx_value cx_vx_data_value(cx_ctx *X);
 int cx_vx_disconnect(cx_ctx *X);
 int cx_vx_reprompt(cx_ctx *X);

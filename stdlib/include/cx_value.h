@@ -275,6 +275,8 @@ cx_env *cx_env_new(cx_ctx *X, cx_env *up, uint32_t n); /* NULL with exception pe
  * property is a fresh object (so it can be used with `new`). */
 cx_value cx_func_new(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env);
 cx_env *cx_func_env(cx_value self);
+/* The C function of a function object (a compiled one or a built-in), or NULL. */
+cx_cfunc *cx_func_code(cx_value f);
 cx_value cx_call(cx_ctx *X, cx_value fn, cx_value this_, int argc, cx_value *argv);
 cx_value cx_call_method(cx_ctx *X, cx_value obj, cx_str *key, int argc, cx_value *argv);
 cx_value cx_new(cx_ctx *X, cx_value ctor, int argc, cx_value *argv);

@@ -4,7 +4,11 @@
 # given to ccxmlc is fetched, compiled and run; inside it a relative <subdialog src> and <goto>
 # reach other fetched documents; the same content is compiled once (memory, then the cache
 # directory in the next process); a document that does not compile, a 404 and a timeout give
-# error.dialog.notstarted (dialogstart) or error.badfetch (in the dialog) with the reason.
+# error.dialog.notstarted (dialogstart) or error.badfetch (in the dialog) with the reason;
+# <subdialog> method/enctype/namelist/fetchtimeout, <data> multipart, maxage/maxstale over the
+# HTTP cache (answers counted by the web server's log), <data> in <if> and at document/form
+# level, fetchaudio (on the simulator, and over SIP against a sipp callee: tests/sip/uas_sink.xml
+# with tests/sip/rtpsink.py counting the loud RTP packets).
 # Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -56,7 +60,7 @@ run sub404 "$U/sub404.vxml"
 check "a subdialog answered 404: error.badfetch naming the status" \
 	grep -q "VX EXIT BADFETCH <subdialog src> 'missing.vxml': $U/missing.vxml: HTTP status 404" "$W/sub404.out"
 run slowgoto "$U/slowgoto.vxml"
-check "<goto next fetchtimeout='1s'> to a document answered after 3 s: error.badfetch 'timed out'" \
+check "<goto next> under <property name='fetchtimeout' value='1s'> to a document answered after 3 s: error.badfetch 'timed out'" \
 	grep -q "VX EXIT BADFETCH <goto next> 'slow.vxml': $U/slow.vxml: timed out" "$W/slowgoto.out"
 mkdir -p "$W/rec"
 run subget "$U/submit.vxml?m=get" --record-dir "$W/rec"
@@ -83,6 +87,51 @@ check "<data> answered 404: error.badfetch naming the status" \
 run dataslow "$U/data.vxml?d=slow"
 check "<data fetchtimeout='2s'> answered after 3 s: error.badfetch 'timed out'" \
 	grep -q "VX EXIT BADFETCH <data> 'slow.xml': .*slow.xml?sym=ACME: timed out" "$W/dataslow.out"
+run subfetch "$U/subfetch.vxml" --record-dir "$W/rec"
+check "<subdialog> fetched with its namelist: GET in the query, method=post urlencoded, multipart with the recording as a file part; params passed" \
+	grep -q "VX EXIT GET-code1234-pg|POST-code1234-pp|MP-code1234-msgRIFF-pm|BADFETCH" "$W/subfetch.out"
+check "<subdialog fetchtimeout='1s'> answered after 3 s: error.badfetch 'timed out'" \
+	grep -q "|BADFETCH <subdialog src> 'slowsub.vxml': $U/slowsub.vxml: timed out" "$W/subfetch.out"
+run cache "$U/cache.vxml"
+check "maxage/maxstale over the HTTP cache: fresh answers reused, maxstale takes a stale one, maxage='1' and datamaxstale='0' revalidate (304: the kept answer)" \
+	grep -q "VX EXIT s1=1 a=1 b=1 c=1 d=1 e=1 g=1 s2=1 s3=1" "$W/cache.out"
+check "the requests: fresh.xml, stale.xml and fresh.vxml each once 200 and once 304, nothing else" bash -c \
+	"for p in fresh.xml stale.xml fresh.vxml; do [ \$(grep -c \"^GET /vx/\$p 200\" '$W/requests') = 1 ] && [ \$(grep -c \"^GET /vx/\$p 304\" '$W/requests') = 1 ] || exit 1; done"
+run datamp "$U/datamp.vxml" --record-dir "$W/rec"
+check "<data enctype=multipart/form-data>: the recording as a file part, the field as a plain part" \
+	grep -q "VX EXIT MP-code1234-msgRIFF" "$W/datamp.out"
+run dataif "$U/dataif.vxml"
+check "<data> in <if>/<elseif>, nested, and in an <if> not taken: the rest of each branch and what follows the <if> run once, in order" \
+	grep -q "VX EXIT ABYESZ1CDundefined" "$W/dataif.out"
+run datalevel "$U/datalevel.vxml"
+check "<data> at document and form level (the <var>s after it see it), a subdialog's <param> taken by a <var> after its form's <data>" \
+	grep -q "VX EXIT ADOCBSP" "$W/datalevel.out"
+python3 -c 'import math, struct, sys, wave
+w = wave.open(sys.argv[1], "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
+w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(i / 8000 * 2 * math.pi * 440))) for i in range(24000)))' "$W/hold.wav"
+run fetchaudio "$U/fetchaudio.vxml" --media-root "$W"
+check "fetchaudio: played after fetchaudiodelay while a fetch is pending, stopped at its answer; fetchaudiominimum holds the answer back; none for a fetch done before the delay" \
+	grep -q "VX EXIT stopped-true-true-minimum-true-fast-Q" "$W/fetchaudio.out"
+FA='vxml fetchaudio: hold.wav|vxml fetchaudio stopped: hold.wav|'
+check "fetchaudio in the log: started and stopped for each slow fetch (two <data>, a <goto>), in that order" bash -c \
+	"[ \"\$(grep -o 'vxml fetchaudio[a-z ]*: hold.wav' '$W/fetchaudio.out' | tr '\n' '|')\" = '$FA$FA$FA' ]"
+# fetchaudio over SIP: the callee (sipp, its audio at tests/sip/rtpsink.py) hears the tone
+# from 0.5 s until the answer at 1.5 s (about 50 loud 20 ms packets), not its whole 3 s (150)
+. scripts/lib-peers.sh
+sp=$(lp_freeport) up=$(lp_freeport) rp=$(lp_freeport)
+sed "s/@RTP@/$rp/; s/@PT@/0/g; s/@NAME@/PCMU/" tests/sip/uas_sink.xml >"$W/sink.xml"
+timeout -k 2 40 python3 tests/sip/rtpsink.py "$rp" "$W/fasip.json" 35 & PIDS+=($!)
+RSINK=$!
+timeout -k 2 40 sipp -sf "$W/sink.xml" -i 127.0.0.1 -p "$up" -m 1 -timeout 35s -nostdin >/dev/null 2>&1 & PIDS+=($!)
+lp_wait_udp "$rp" 10 && lp_wait_udp "$up" 10 || echo "fasip: sipp or rtpsink not listening after 10 s"
+(cd "$W" && timeout 40 ./app --sip "127.0.0.1:$sp" --once --media-root "$W" --values "src=$U/fasip.vxml" \
+	--values "dest=sip:sink@127.0.0.1:$up" >"$W/fasip.out" 2>"$W/fasip.err")
+sleep 0.5
+kill "$RSINK" 2>/dev/null
+wait "$RSINK" 2>/dev/null
+check "fetchaudio over SIP: the dialog goes on after the <data>" grep -q "VX EXIT fasip" "$W/fasip.out"
+check "fetchaudio over SIP: the callee gets the tone over RTP, cut at the answer (25 to 135 loud packets of 20 ms: the answer comes after 1.5 s, at worst 2.7 s on a loaded machine; not the 150 of the whole file)" \
+	python3 -c 'import json, sys; n = json.load(open(sys.argv[1]))["loud"]; print("loud", n); sys.exit(not 25 <= n <= 135)' "$W/fasip.json"
 run semantic "$U/semantic.vxml"
 check "an ECMAScript error in a fetched dialog: error.semantic naming the element, the document's URL and line" \
 	grep -q "VX EXIT SEMANTIC .*(<assign> at $U/semantic.vxml:7)" "$W/semantic.out"

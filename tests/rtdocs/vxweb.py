@@ -10,6 +10,12 @@ documents loaded at run time (docs/voicexml.md "Documents fetched at run time").
                     or slow.xml (3 s)
   /vx/quote.xml?sym=S   <quote sym="S"> with a name, two prices and a comment
   /vx/malformed.xml, /vx/xxe.xml (an external entity of file:///etc/passwd)
+  /vx/subecho.vxml  (GET or POST) a subdialog returning r: what came, as echo.vxml says, then
+                    '-' and its param p; /vx/slowsub.vxml: the same after 3 s
+  /vx/fresh.xml, /vx/fresh.vxml   <x n="K"/> (a subdialog returning n for .vxml), K counted
+                    per path; Cache-Control: max-age=60 and an ETag; 304 to If-None-Match
+  /vx/dataecho.xml  <x r="..."/>: what came, as echo.vxml says
+  /vx/stale.xml     the same with max-age=0;  /vx/wait.xml: <x/> after 1.5 s, not cached
   anything else     404
 Appends "METHOD PATH STATUS" for each request to LOG."""
 import os, sys, threading, time, urllib.parse
@@ -51,6 +57,21 @@ def fields_of(ctype, body):
     return out
 
 
+SUBECHO = ('<?xml version="1.0"?>\n<vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">'
+           '<form><var name="p"/><var name="code"/><var name="msg"/><block><var name="r" expr="\'%s-\' + p"/><return namelist="r"/></block>'
+           '</form></vxml>\n')
+CACHED = {"/vx/fresh.xml": 60, "/vx/fresh.vxml": 60, "/vx/stale.xml": 0}
+serial = {}
+
+
+def what_came(cmd, ctype, query, form):
+    """METHOD-NAMEVALUE-... of a request (echo.vxml, subecho.vxml)"""
+    f = urllib.parse.parse_qsl(query) if form is None else fields_of(ctype or "", form)
+    what = "MP" if "multipart" in (ctype or "") else cmd
+    r = [what] + [k + ("wav" if v.endswith(".wav") else "ok" if v == "a b&c" else v) for k, v in f]
+    return "".join(c for c in "-".join(r) if c.isalnum() or c == "-")
+
+
 class H(Quiet):
     def do_POST(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -60,8 +81,32 @@ class H(Quiet):
         path, _, query = self.path.partition("?")
         q = dict(urllib.parse.parse_qsl(query))
         name = os.path.basename(path)
-        body, status = None, 200
-        if path == "/vx/slow.vxml":
+        body, status, hdrs = None, 200, {}
+        if path in CACHED:
+            etag = '"v-%s"' % name
+            hdrs = {"Cache-Control": "max-age=%d" % CACHED[path], "ETag": etag}
+            if self.headers.get("If-None-Match") == etag:
+                status = 304
+            else:
+                with lock:
+                    serial[path] = serial.get(path, 0) + 1
+                if name.endswith(".vxml"):
+                    body = ('<?xml version="1.0"?>\n<vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">'
+                            '<form><block><var name="n" expr="%d"/><return namelist="n"/></block></form>'
+                            '</vxml>\n' % serial[path])
+                else:
+                    body = '<?xml version="1.0"?>\n<x n="%d"/>\n' % serial[path]
+        elif path == "/vx/dataecho.xml":
+            body = '<?xml version="1.0"?>\n<x r="%s"/>\n' % what_came(
+                self.command, self.headers.get("Content-Type"), query, form)
+        elif path == "/vx/wait.xml":
+            time.sleep(1.5)
+            body = '<?xml version="1.0"?>\n<x/>\n'
+        elif path in ("/vx/subecho.vxml", "/vx/slowsub.vxml"):
+            if path == "/vx/slowsub.vxml":
+                time.sleep(3)
+            body = SUBECHO % what_came(self.command, self.headers.get("Content-Type"), query, form)
+        elif path == "/vx/slow.vxml":
             time.sleep(3)
             name = "next.vxml"
         if os.path.dirname(path) == "/vx" and name.endswith(".vxml") and \
@@ -84,20 +129,16 @@ class H(Quiet):
             time.sleep(3)
             body = XML["/vx/xxe.xml"]
         elif path == "/vx/echo.vxml":
-            if form is None:
-                f = urllib.parse.parse_qsl(query)
-            else:
-                f = fields_of(self.headers.get("Content-Type", ""), form)
-            what = "MP" if "multipart" in (self.headers.get("Content-Type") or "") else self.command
-            r = [what] + [k + ("wav" if v.endswith(".wav") else "ok" if v == "a b&c" else v) for k, v in f]
             body = open(os.path.join(DIR, "next.vxml")).read() % {
-                "r": "".join(c for c in "-".join(r) if c.isalnum() or c == "-")}
-        else:
+                "r": what_came(self.command, self.headers.get("Content-Type"), query, form)}
+        elif body is None and status == 200:
             status = 404
         with lock, open(log, "a") as f:
             f.write("%s %s %d\n" % (self.command, self.path, status))
+        if status == 304:
+            return self.not_modified(hdrs)
         self.answer(status, "application/voicexml+xml" if body else "text/plain",
-                    (body or "not found\n").encode())
+                    (body or "not found\n").encode(), hdrs)
 
 
 serve(H, portfile, secs)
