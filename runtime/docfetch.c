@@ -65,7 +65,8 @@ static void cx_docreq__destroy(void *arg)
 	mem_deref(r->arg);
 }
 
-/* What the fresh cache keeps its answer as: 0 a CCXML document, 1 VoiceXML, 2 a script */
+/* What the fresh cache keeps its answer as: 0 a CCXML document, 1 VoiceXML, CX_DOC_DATA a
+ * <data> body, CX_DOC_JS a script for <script fetchid> */
 static int cx_docreq__kind(const cx_docreq *r)
 {
 	return r->vxml ? r->vxml : r->script ? CX_DOC_JS : 0;
