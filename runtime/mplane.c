@@ -35,6 +35,7 @@ struct cx_mp {
 				       * one timer for every call's prompt and the mixer */
 	struct list plays;            /* cx_mp_play to legs (weak), sent on that clock */
 	uint64_t mixt0, mixn;         /* frame k is due at mixt0 + 20k ms */
+	struct mbuf *txmb;            /* one packet, reused by every send (rtp_send is synchronous) */
 };
 
 /* A conference's mixer: the sum of its talkers' frames, plus a prompt played into it. */
@@ -78,6 +79,7 @@ static void cx_mp_mix__drop(cx_mp *mp, const void *node);
 static void cx_mp_mix__put(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbuf *mb);
 static int cx_mp__vx_start(cx_mp *mp, cx_dlg *d, const cx_vx_doc *doc);
 static void cx_mp_mix__start(cx_mp *mp);
+static void cx_mp__g711_init(void);
 
 /* Section - The plane and its legs */
 
@@ -87,6 +89,7 @@ static void cx_mp__destroy(void *arg)
 	struct le *le;
 
 	tmr_cancel(&mp->mixtmr);
+	mp->txmb = mem_deref(mp->txmb);
 	list_flush(&mp->edges);
 	while ((le = list_head(&mp->plays))) /* the plays belong to their dialogs */
 		list_unlink(le);
@@ -109,6 +112,7 @@ int cx_mp_alloc(cx_mp **mpp, cx_engine *e, cx_mp_leg_h *legh)
 	mp->e = e;
 	mp->legh = legh;
 	tmr_init(&mp->mixtmr);
+	cx_mp__g711_init();
 	*mpp = mp;
 	return 0;
 }
@@ -317,6 +321,55 @@ static void cx_mp__count_tx(cx_mp_leg *leg, size_t bytes)
 	leg->btx += bytes;
 	if (leg->mp)
 		leg->mp->e->met.rtp_tx++;
+}
+
+/* G.711 of every 16-bit sample, A-law and mu-law (128 KB, filled by the first plane): a
+ * table read instead of librem's encoder per sample. -32768 is sent as -32767 (librem's
+ * encoders mishandle it). */
+static uint8_t cx_mp__alaw[65536], cx_mp__ulaw[65536];
+
+static void cx_mp__g711_init(void)
+{
+	static int done;
+	uint32_t i;
+
+	if (done)
+		return;
+	for (i = 0; i < 65536; i++) {
+		int16_t s = (int16_t)(uint16_t)i;
+		if (s < -32767)
+			s = -32767;
+		cx_mp__alaw[i] = g711_pcm2alaw(s);
+		cx_mp__ulaw[i] = g711_pcm2ulaw(s);
+	}
+	done = 1;
+}
+
+/* The plane's packet buffer holding one frame of G.711 (pt 8: A-law, else mu-law) after room
+ * for the RTP header: pcm[i], silence past n. NULL: no memory. */
+static struct mbuf *cx_mp__g711(cx_mp *mp, int pt, const int16_t *pcm, size_t n)
+{
+	const uint8_t *tab;
+	struct mbuf *mb;
+	uint8_t *b;
+	size_t i;
+
+	if (!mp->txmb && !(mp->txmb = mbuf_alloc(RTP_HEADER_SIZE + CX_MP_SAMPLES)))
+		return NULL;
+	mb = mp->txmb;
+	if (mb->size < RTP_HEADER_SIZE + CX_MP_SAMPLES &&
+	    mbuf_resize(mb, RTP_HEADER_SIZE + CX_MP_SAMPLES))
+		return NULL;
+	b = mb->buf + RTP_HEADER_SIZE;
+	tab = pt == 8 ? cx_mp__alaw : cx_mp__ulaw;
+	if (n > CX_MP_SAMPLES)
+		n = CX_MP_SAMPLES;
+	for (i = 0; i < n; i++)
+		b[i] = tab[(uint16_t)pcm[i]];
+	memset(b + n, tab[0], CX_MP_SAMPLES - n);
+	mb->pos = RTP_HEADER_SIZE;
+	mb->end = RTP_HEADER_SIZE + CX_MP_SAMPLES;
+	return mb;
 }
 
 static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb,
@@ -655,11 +708,15 @@ static void cx_mp_mix__get(cx_mp_leg *leg)
 
 static void cx_mp_mix__send(cx_mp *mp, cx_mp_leg *leg, const int32_t *out)
 {
-	struct mbuf *mb = mbuf_alloc(RTP_HEADER_SIZE + CX_MP_SAMPLES);
 	int marker = leg->mlast != mp->mixn - 1 || !leg->mlast;
+	int16_t pcm[CX_MP_SAMPLES];
+	struct mbuf *mb;
 	size_t i;
 	int err;
 
+	for (i = 0; i < CX_MP_SAMPLES; i++)
+		pcm[i] = (int16_t)(out[i] > 32767 ? 32767 : out[i] < -32767 ? -32767 : out[i]);
+	mb = cx_mp__g711(mp, leg->pt, pcm, CX_MP_SAMPLES);
 	if (!mb)
 		return;
 	/* a new talk spurt (first packet, or after a prompt): the timestamp follows the clock */
@@ -668,19 +725,11 @@ static void cx_mp_mix__send(cx_mp *mp, cx_mp_leg *leg, const int32_t *out)
 	else
 		leg->mts += CX_MP_SAMPLES;
 	leg->mlast = mp->mixn;
-	mb->pos = mb->end = RTP_HEADER_SIZE;
-	for (i = 0; i < CX_MP_SAMPLES; i++) {
-		int32_t v = out[i] > 32767 ? 32767 : out[i] < -32767 ? -32767 : out[i];
-		(void)mbuf_write_u8(mb, leg->pt == 8 ? g711_pcm2alaw((int16_t)v) :
-				    g711_pcm2ulaw((int16_t)v));
-	}
-	mb->pos = RTP_HEADER_SIZE;
 	cx_mp__count_tx(leg, mbuf_get_left(mb));
 	err = rtp_send(leg->rtp, sdp_media_raddr(leg->sdpm), false, marker, (uint8_t)leg->pt,
 		       leg->mts, mb);
 	if (err && err != ENOMEM)
 		cx_log(CX_LOG_INFO, NULL, "sip: RTP send (join): %s", strerror(err));
-	mem_deref(mb);
 }
 
 static void cx_mp_mix__frame(cx_mp *mp)
@@ -1014,26 +1063,18 @@ static void cx_mp_play__destroy(void *arg)
 static int cx_mp_play__send(cx_mp_play *p)
 {
 	cx_mp_leg *leg = p->leg;
-	size_t off = (size_t)p->npkt * CX_MP_SAMPLES, i;
+	size_t off = (size_t)p->npkt * CX_MP_SAMPLES;
 	struct mbuf *mb;
-	int err;
 
-	mb = mbuf_alloc(RTP_HEADER_SIZE + CX_MP_SAMPLES);
+	if (!leg->mp)
+		return 0;
+	mb = cx_mp__g711(leg->mp, leg->pt, off < p->n ? p->pcm + off : NULL,
+			 off < p->n ? p->n - off : 0);
 	if (!mb)
 		return ENOMEM;
-	mb->pos = mb->end = RTP_HEADER_SIZE;
-	for (i = 0; i < CX_MP_SAMPLES; i++) {
-		int16_t s = off + i < p->n ? p->pcm[off + i] : 0;
-		if (s < -32767)
-			s = -32767; /* librem's encoders mishandle -32768 */
-		(void)mbuf_write_u8(mb, leg->pt == 8 ? g711_pcm2alaw(s) : g711_pcm2ulaw(s));
-	}
-	mb->pos = RTP_HEADER_SIZE;
 	cx_mp__count_tx(leg, mbuf_get_left(mb));
-	err = rtp_send(leg->rtp, sdp_media_raddr(leg->sdpm), false, p->npkt == 0, (uint8_t)leg->pt,
-		       p->ts0 + p->npkt * CX_MP_SAMPLES, mb);
-	mem_deref(mb);
-	return err;
+	return rtp_send(leg->rtp, sdp_media_raddr(leg->sdpm), false, p->npkt == 0,
+			(uint8_t)leg->pt, p->ts0 + p->npkt * CX_MP_SAMPLES, mb);
 }
 
 /* Drift-free pacing: packet k of a prompt is due at t0 + 20k ms, whatever the clock's lateness;

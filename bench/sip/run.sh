@@ -25,9 +25,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 CCXMLC=${CCXMLC:-build/ccxmlc}
-RATES=${RATES:-"50 100 200 300 400"}
+RATES=${RATES:-"50 100 200 300 400 500 600 800 1000"}
 STEP_S=${STEP_S:-5}
-CONC=${CONC:-"100 200 400 600 800 1000 1200"}
+CONC=${CONC:-"100 200 400 600 800 1000 1200 1600 2000"}
 WRK_S=${WRK_S:-1}
 WRK_C=${WRK_C:-4}
 T=$ROOT/bench/sip
@@ -298,10 +298,10 @@ CP=$(lp_freeport)
 (cd "$W" && exec timeout -k 2 600 sipp -sf "$T/uas.xml" -i 127.0.0.1 -p "$CP" -nostdin >/dev/null 2>&1) &
 CEIL=$!
 PIDS+=("$CEIL")
-sleep 0.5
+lp_wait_udp "$CP" 10 || { echo "sip-bench: the callee sipp did not start" >&2; exit 1; }
 best_ceil=0
 fail_ceil=""
-for r in $RATES ${CEIL_RATES:-600 800 1000 1500 2000}; do
+for r in $RATES ${CEIL_RATES:-1500 2000}; do
 	n=$((r * STEP_S))
 	[ $n -lt 20 ] && n=20
 	if TPORT=$CP TPID=$(pgrep -P "$CEIL" | head -n 1) ROWS=$W/ceil step "sipp$r" "$r" "$n" 100000 1s 0; then
@@ -380,8 +380,11 @@ sec=$W/section.md
   500 ms and sipp retransmits INVITEs; no call fails and none is stuck.
 - **No leak seen:** RSS rises during a ladder because libre keeps finished SIP transactions for
   32 s; five runs of 250 calls at 50/s, 36 s apart, left RSS at 19.2–19.4 MB (1250 calls).
-- **Above ~200–300 calls/s answers slow down** (the program's share of a core rises steeply and
-  sipp starts retransmitting INVITEs after 500 ms), on a host where other jobs share the 2 cores.
+- **Above ~200–300 calls/s answers slowed down** (2026-11-24 to 12-01: the program's share of a
+  core rose with the rate squared) because libre's `tmr_start` walked its sorted timer list
+  from the tail past every 32 s SIP transaction timer (one per answered INVITE, RFC 6026) for
+  each short timer; runtime/tmr.c now searches that list from both ends (docs/decisions.md).
+  The profile behind it is in the next section.
 MD
 	echo "<!-- /sip-bench -->"
 } >"$sec"

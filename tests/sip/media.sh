@@ -79,7 +79,7 @@ call() {
 	UP=$PP # the part's block (one call at a time): sipp's SIP and RTP
 	uas "$name" "$wav" "$te" "$UP" 20
 	sp=$UAS
-	sleep 0.3
+	lp_wait_udp "$UP" 10 # sipp listens before it is called
 	local -a a=()
 	for x in "$@"; do
 		a+=("${x//@UP@/$UP}")
@@ -401,7 +401,7 @@ hpid=$UAS
 uas camp-machine "$W/machine.wav" 0 "$mp" 40
 mpid=$UAS
 lp_wait_for "$W/cport" . 5
-sleep 0.3
+lp_wait_udp "$hp" 10 && lp_wait_udp "$mp" 10
 (cd "$W" && exec timeout -k 2 45 ./campaign --sip "127.0.0.1:$SP" --once --max-cps 4 \
 	--values "list=sip:human@127.0.0.1:$hp,sip:machine@127.0.0.1:$mp" \
 	--values "report=http://127.0.0.1:$(cat "$W/cport")/campaign" \
@@ -478,7 +478,7 @@ for ((rc = 0; rc < 100; rc++)); do # the peers start slowly on a loaded machine
 	[ -e "$W/merge-a.json.ready" ] && [ -e "$W/merge-b.json.ready" ] && break
 	sleep 0.1
 done
-sleep 0.3
+lp_wait_udp "$PP" 10 && lp_wait_udp $((PP + 1)) 10
 pairrun merge --log-level info --cdr-file "$W/merge.cdr"
 kill "$pa" "$pb" 2>/dev/null
 wait "$pa" "$pb"
@@ -520,7 +520,7 @@ MP=$(lp_freeport 4)
 sed "s/@RTP@/$((PP + 2))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/jr-a.xml"
 sed "s/@RTP@/$((PP + 3))/; s/@PT@/8/g; s/@NAME@/PCMA/" "$T/uas_sink.xml" >"$W/jr-b.xml"
 uaspair jr
-sleep 0.3
+lp_wait_udp "$PP" 10 && lp_wait_udp $((PP + 1)) 10
 pairrun joinrules
 if why=$(has "$W/joinrules.out" "joins as the SIP mixer does them: PASS") &&
 	why="a FAIL line: $(grep FAIL "$W/joinrules.out" | head -1)" && ! grep -q FAIL "$W/joinrules.out" &&
@@ -569,7 +569,7 @@ for ((rc = 0; rc < 100; rc++)); do
 	[ -e "$W/$n-a.json.ready" ] && [ -e "$W/$n-b.json.ready" ] && break
 	sleep 0.1
 done
-sleep 0.3
+lp_wait_udp "$PP" 10 && lp_wait_udp $((PP + 1)) 10
 pairrun "$n" --log-level info "${tone[@]+"${tone[@]}"}"
 kill "$pa" "$pb" ${pw:+"$pw"} 2>/dev/null
 wait "$pa" "$pb"

@@ -412,7 +412,7 @@ for r in "${refers[@]}"; do
 		>/dev/null 2>&1 &
 	sp=$!
 	PIDS+=("$sp")
-	sleep 0.3
+	lp_wait_udp "$UP" 10
 	(cd "$W" && exec timeout -k 2 20 ./refer --sip "127.0.0.1:$SP" --once \
 		--values "dest=sip:bob@127.0.0.1:$UP" --values "to=sip:carol@127.0.0.1:$UP") \
 		>"$W/$name.out" 2>"$W/$name.err"

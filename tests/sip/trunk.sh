@@ -154,7 +154,7 @@ if ! lp_wait_for "$KLOG" "SO_RCVBUF is finally" 10; then
 	bad "kamailio starts" "not ready in 10 s" "$KLOG"
 	exit 1
 fi
-sleep 0.3
+lp_wait_udp "$KP" 10
 
 # 0. a credentials file readable by others
 SP=$(lp_freeport)
