@@ -259,6 +259,7 @@ struct cx_sess {
 	/* event$ of cur, made on first read (cx_sess_event): whether made, its number ("e<N>"),
 	 * the connection/dialog objects of session it shows */
 	int evmade;
+	int viewed;            /* session shows cur (the document names session, or event$ needed it) */
 	uint32_t evnum;
 	cx_value evconn, evdlg;
 };

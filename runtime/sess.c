@@ -11,7 +11,11 @@
  * rebuilt only when what it shows changed: every field it shows is written, in order, into a
  * byte string (cx_sess__snap) compared with the one of the last rebuild. The fields are
  * written by several rooms (conn.c, exec.c, the providers), so comparing what is shown is
- * exact where a version counter would need every writer to remember to bump it.
+ * exact where a version counter would need every writer to remember to bump it. A document
+ * whose code never names `session` (cx_doc.reads_session 0) gets no session object at all,
+ * unless event$ is made for an event with a connection or dialog: those objects are the ones
+ * session.connections/dialogs hold (the same object from one event to the next while nothing
+ * changed), so session is built then as for any document.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -510,7 +514,13 @@ static void cx_sess__init_doc(cx_sess *s, const cx_doc *doc)
 
 	s->doc = doc;
 	X->steps = s->eng->budget ? s->eng->budget : CX_RT_BUDGET;
-	cx_sess__view(s, &(cx_value){0}, &(cx_value){0}, 1);
+	if (doc->reads_session)
+		cx_sess__view(s, &(cx_value){0}, &(cx_value){0}, 1);
+	else { /* no code of doc can see it: not kept (built again if event$ needs it) */
+		X->slots[CX_SLOT_SESSION] = CX_UNDEFINED;
+		free(s->snap);
+		s->snap = NULL;
+	}
 	if (doc->init) {
 		rc = doc->init(X);
 		if (rc == CX_FAIL && cx_is_exc(X->exc))
@@ -779,6 +789,10 @@ cx_value cx_sess_event(cx_sess *s)
 	if (!ev || s->evmade)
 		return X->slots[CX_SLOT_EVENT];
 	s->evmade = 1;
+	if (!s->viewed && (ev->conn || ev->dlg)) {
+		s->viewed = 1;
+		cx_sess__view(s, &s->evconn, &s->evdlg, 0);
+	}
 	evo = ev->obj;
 	if (!cx_is_obj(evo))
 		evo = cx_obj_new(X);
@@ -803,7 +817,8 @@ cx_value cx_sess_event(cx_sess *s)
 	cx_sess__defk(X, evo, CX_SESS_KEY("name"), cx_sess__strv(X, ev->name));
 	cx_sess__defk(X, evo, CX_SESS_KEY("eventid"), cx_sess__strv(X, eid));
 	cx_value src = CX_UNDEFINED;
-	if (!ev->source || !strcmp(ev->source, s->id)) /* the string session.id holds */
+	if ((!ev->source || !strcmp(ev->source, s->id)) && /* the string session.id holds */
+	    cx_is_obj(X->slots[CX_SLOT_SESSION]))
 		src = cx_get_s(X, X->slots[CX_SLOT_SESSION], CX_SESS_KEY("id"));
 	if (cx_is_exc(src))
 		cx_catch(X);
@@ -850,7 +865,13 @@ int cx_sess_step(cx_sess *s)
 	if (ev->dlg && ev->dstate)
 		ev->dlg->vstate = ev->dstate;
 	s->cur = ev;
-	cx_sess__view(s, &conno, &dlgo, 0);
+	/* session as of this event: now if the document names it; else only when event$ is
+	 * made for an event with a connection or dialog (cx_sess_event), for the objects it
+	 * shares with session (nothing between here and there changes what session shows) */
+	conno = dlgo = CX_UNDEFINED;
+	s->viewed = s->doc->reads_session;
+	if (s->viewed)
+		cx_sess__view(s, &conno, &dlgo, 0);
 
 	/* event$ is made now only if a function may read it; else before the first cond or body
 	 * that does (cx_sess_event) */
