@@ -173,7 +173,9 @@ static int cx_exec__exit(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		s->exit_expr = cx_cval_from(X, c->a[CX_A_exit_expr], CX_RT_COPY_DEPTH);
 	}
 	mem_deref(s->exit_values);
-	s->exit_values = cx_exec__namelist(s, c);
+	/* the values go to the parent's ccxml.exit only: none is made for a session without one
+	 * (a session started over HTTP or by a call) */
+	s->exit_values = s->parent[0] ? cx_exec__namelist(s, c) : NULL;
 	cx_sess_end(s, CX_END_EXIT);
 	return CX_STOP;
 }

@@ -245,7 +245,8 @@ struct cx_sess {
 	struct list q;         /* cx_ev, FIFO */
 	struct list conns, dlgs, confs, sends, fetches;
 	uint32_t nconn, ndlg, nconf, nsend, nev, nfetch;
-	cx_value values;       /* session.values (rooted) */
+	cx_value values;       /* session.values (rooted), made the first time session is built */
+	cx_cval *valcv;        /* …from these values (NULL: none), until then */
 	cx_ev *cur;            /* event being processed */
 	int ending;            /* enum cx_sess_end; the session ends after the current step */
 	int status;            /* exit status for --once: 0 after <exit>, 1 after an error */
