@@ -1267,7 +1267,7 @@ static cx_ev *cx_move__evcopy(cx_ev *ev, cx_sess *to)
 		cx_ev_conn(nev, ev->conn, ev->cstate, ev->cfinal);
 	if (ev->dlg)
 		cx_ev_dlg(nev, ev->dlg, ev->dstate, ev->dfinal);
-	cv = cx_is_obj(ev->obj) ? cx_cval_from(ev->sess->X, ev->obj, CX_RT_COPY_DEPTH) : NULL;
+	cv = cx_is_obj(cx_ev_obj(ev)) ? cx_cval_from(ev->sess->X, ev->obj, CX_RT_COPY_DEPTH) : NULL;
 	for (i = 0; cv && cv->tag == CX_T_OBJ && i < cv->nkids; i++) {
 		if (!cx_move__stepfield(cv->keys[i]))
 			cx_ev_cval(nev, cv->keys[i], cv->kids[i]);

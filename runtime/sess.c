@@ -838,7 +838,7 @@ cx_value cx_sess_event(cx_sess *s)
 		s->viewed = 1;
 		cx_sess__view(s, &s->evconn, &s->evdlg, 0);
 	}
-	evo = ev->obj;
+	evo = cx_ev_obj(ev);
 	if (!cx_is_obj(evo))
 		evo = cx_obj_new(X);
 	if (cx_is_exc(evo)) {
