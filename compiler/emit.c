@@ -661,5 +661,7 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	gen_event_reads(E->g, &evfn);
 	if (evfn) /* a function reads event$: any transition may call it */
 		fprintf(out, "\t.reads_event_always = 1,\n");
+	if (gen_session_reads(E->g))
+		fprintf(out, "\t.reads_session = 1,\n");
 	fprintf(out, "};\n");
 }

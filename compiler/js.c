@@ -52,6 +52,7 @@ struct Gen {
 	int nregexps; /* numbering of regular-expression literals (their hidden slot names) */
 	int evreads;    /* references to event$ (or a transition's name for it) compiled so far */
 	int evreads_fn; /* …of them inside ES functions (callable from any transition) */
+	int sessreads;  /* references to `session` compiled so far */
 };
 
 Gen *gen_new(const char *path, const Options *opt)
@@ -1185,6 +1186,11 @@ static void js__evread(Fn *F)
 		F->g->evreads_fn++;
 }
 
+int gen_session_reads(const Gen *g)
+{
+	return g->sessreads;
+}
+
 int gen_event_reads(const Gen *g, int *in_functions)
 {
 	if (in_functions)
@@ -1262,6 +1268,7 @@ static Res js__resolve_in(Fn *F, const char *name, int only)
 	if (only < 0 && !strcmp(name, "session")) {
 		r.k = R_LVAL;
 		r.c = xstrdup("X->slots[CX_SLOT_SESSION]");
+		F->g->sessreads++; /* the runtime builds session only for documents that name it */
 	} else if (only < 0 && !strcmp(name, "application")) {
 		r.k = R_LVAL;
 		r.c = xstrdup("X->slots[CX_SLOT_APPLICATION]");

@@ -26,6 +26,8 @@ const char *gen_str(Gen *g, const char *s, size_t len);
 void gen_write(Gen *g, FILE *out);
 /* How many references to event$ were compiled so far; *in_functions: of them in ES functions. */
 int gen_event_reads(const Gen *g, int *in_functions);
+/* How many references to `session` were compiled (cx_doc.reads_session). */
+int gen_session_reads(const Gen *g);
 /* Where one-per-site objects live: cb(arg, hidden name) adds a document slot (X->slots: per
  * session, a GC root, undefined at first) and returns its index. Without it (no document),
  * such objects are made at each evaluation. Used for regular-expression literals (ES3 7.8.5:

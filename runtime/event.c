@@ -159,8 +159,10 @@ static void cx_ev__destroy(void *arg)
 {
 	cx_ev *ev = arg;
 
-	if (ev->sess && ev->sess->X)
+	if (ev->rooted && ev->sess && ev->sess->X)
 		cx_root_remove(ev->sess->X, &ev->obj);
+	for (uint8_t i = 0; i < ev->npend; i++)
+		mem_deref(ev->pend[i].val);
 	if (ev->name != ev->nbuf)
 		mem_deref(ev->name);
 	mem_deref(ev->source);
@@ -176,20 +178,44 @@ cx_ev *cx_ev_new(cx_sess *s, const char *name)
 	if (!ev)
 		return NULL;
 	ev->sess = s;
-	ev->obj = CX_UNDEFINED;
+	ev->obj = CX_UNDEFINED; /* made by cx_ev__obj when first needed */
 	if (str_dup(&ev->name, name))
 		return mem_deref(ev);
-	if (cx_root_add(s->X, &ev->obj, 1)) {
-		ev->sess = NULL;
-		return mem_deref(ev);
-	}
-	ev->obj = cx_obj_new(s->X);
-	if (cx_is_exc(ev->obj)) {
-		cx_catch(s->X);
-		ev->obj = CX_UNDEFINED;
-	}
 	ev->sourcetype = "ccxml";
 	return ev;
+}
+
+/* The object of a cx_ev_new event, made (rooted, with the fields kept back so far, in order)
+ * the first time it is needed. Undefined when it cannot be made (out of memory, as before). */
+static cx_value cx_ev__obj(cx_ev *ev)
+{
+	cx_ctx *X;
+
+	if (ev->lazy || ev->rooted || !ev->sess || !ev->sess->X)
+		return ev->obj;
+	X = ev->sess->X;
+	if (cx_root_add(X, &ev->obj, 1))
+		return ev->obj;
+	ev->rooted = 1;
+	ev->obj = cx_obj_new(X);
+	if (cx_is_exc(ev->obj)) {
+		cx_catch(X);
+		ev->obj = CX_UNDEFINED;
+	}
+	for (uint8_t i = 0; i < ev->npend; i++) {
+		cx_value v = ev->pend[i].sval ? cx_strv(ev->pend[i].sval) :
+			     ev->pend[i].val ? cx_str_cstr(X, ev->pend[i].val) : CX_UNDEFINED;
+		if (cx_is_obj(ev->obj) && (cx_is_exc(v) || cx_define(X, ev->obj, ev->pend[i].key, v, 0)))
+			cx_catch(X);
+		ev->pend[i].val = mem_deref(ev->pend[i].val);
+	}
+	ev->npend = 0;
+	return ev->obj;
+}
+
+cx_value cx_ev_obj(cx_ev *ev)
+{
+	return ev ? cx_ev__obj(ev) : CX_UNDEFINED;
 }
 
 cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, uint32_t sendn)
@@ -213,7 +239,7 @@ cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, uint32_t se
 
 void cx_ev_val(cx_ev *ev, const char *key, cx_value v)
 {
-	if (!ev || !cx_is_obj(ev->obj))
+	if (!ev || !cx_is_obj(cx_ev__obj(ev)))
 		return;
 	if (cx_is_exc(v) || cx_rt_define(ev->sess->X, ev->obj, key, v))
 		cx_catch(ev->sess->X);
@@ -225,6 +251,16 @@ void cx_ev_str(cx_ev *ev, const char *key, const char *val)
 
 	if (!ev || ev->lazy)
 		return;
+	if (!ev->rooted && ev->npend < sizeof(ev->pend) / sizeof(ev->pend[0])) {
+		cx_str *kk = cx_rt_key(key); /* a name of the runtime's: static, no copy */
+		char *copy = NULL;
+		if (kk && (k || !val || !str_dup(&copy, val))) {
+			ev->pend[ev->npend].key = kk;
+			ev->pend[ev->npend].sval = k;
+			ev->pend[ev->npend++].val = copy;
+			return;
+		}
+	}
 	cx_ev_val(ev, key, k ? cx_strv(k) : val ? cx_str_cstr(ev->sess->X, val) : CX_UNDEFINED);
 }
 

@@ -174,7 +174,9 @@ static int cx_exec__exit(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		s->exit_expr = cx_cval_from(X, c->a[CX_A_exit_expr], CX_RT_COPY_DEPTH);
 	}
 	mem_deref(s->exit_values);
-	s->exit_values = cx_exec__namelist(s, c);
+	/* the values go to the parent's ccxml.exit only: none is made for a session without one
+	 * (a session started over HTTP or by a call) */
+	s->exit_values = s->parent[0] ? cx_exec__namelist(s, c) : NULL;
 	cx_sess_end(s, CX_END_EXIT);
 	return CX_STOP;
 }
@@ -1456,7 +1458,7 @@ static cx_ev *cx_move__evcopy(cx_ev *ev, cx_sess *to)
 		cx_ev_conn(nev, ev->conn, ev->cstate, ev->cfinal);
 	if (ev->dlg)
 		cx_ev_dlg(nev, ev->dlg, ev->dstate, ev->dfinal);
-	cv = cx_is_obj(ev->obj) ? cx_cval_from(ev->sess->X, ev->obj, CX_RT_COPY_DEPTH) : NULL;
+	cv = cx_is_obj(cx_ev_obj(ev)) ? cx_cval_from(ev->sess->X, ev->obj, CX_RT_COPY_DEPTH) : NULL;
 	for (i = 0; cv && cv->tag == CX_T_OBJ && i < cv->nkids; i++) {
 		if (!cx_move__stepfield(cv->keys[i]))
 			cx_ev_cval(nev, cv->keys[i], cv->kids[i]);

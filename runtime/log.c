@@ -239,10 +239,20 @@ static void cx_log__line(int level, const char *sess, const char *conn, const ch
 static void cx_log__v(int level, const char *sess, const char *conn, const char *callid,
 		      const char *fmt, va_list ap)
 {
-	char *msg = NULL;
+	char *msg = NULL, buf[512];
+	va_list aq;
 
 	if (level > cx_log__st.min)
 		return;
+	/* most lines fit a buffer on the stack (re_vsdprintf grew a heap buffer for every line:
+	 * a tenth of a token start) */
+	va_copy(aq, ap);
+	if (re_vsnprintf(buf, sizeof(buf), fmt, aq) >= 0 && strlen(buf) < sizeof(buf) - 1) {
+		va_end(aq);
+		cx_log__line(level, sess, conn, callid, 0, NULL, buf);
+		return;
+	}
+	va_end(aq);
 	if (re_vsdprintf(&msg, fmt, ap)) {
 		cx_log__line(level, sess, conn, callid, 0, NULL, fmt);
 		return;

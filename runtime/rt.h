@@ -69,6 +69,11 @@ struct cx_ev {
 	cx_cval *fields;       /* the <send>'s namelist, or NULL */
 	uint32_t sendn;        /* its sendid is "<session id>.send<sendn>"; 0: none */
 	char nbuf[32];         /* name, when it is this short (no allocation) */
+	/* cx_ev_new: string fields with one of the runtime's own names, kept here in order
+	 * until obj is needed (event$ read, another kind of field, <move>): an event nobody
+	 * reads costs no heap (event.c cx_ev__obj) */
+	uint8_t npend, rooted;
+	struct { cx_str *key; cx_str *sval; char *val; } pend[4];
 };
 
 /* A new event for session s (fields added with the setters below), then cx_sess_post. */
@@ -78,6 +83,8 @@ cx_ev *cx_ev_new(cx_sess *s, const char *name);
  * setters on it. */
 cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, uint32_t sendn);
 void cx_ev_str(cx_ev *ev, const char *key, const char *val);   /* val NULL: undefined */
+/* ev's own fields as an object in its session's heap (made now if kept back), or undefined */
+cx_value cx_ev_obj(cx_ev *ev);
 void cx_ev_num(cx_ev *ev, const char *key, double n);
 void cx_ev_val(cx_ev *ev, const char *key, cx_value v);        /* v in s's heap */
 void cx_ev_cval(cx_ev *ev, const char *key, const cx_cval *c);
@@ -245,7 +252,8 @@ struct cx_sess {
 	struct list q;         /* cx_ev, FIFO */
 	struct list conns, dlgs, confs, sends, fetches;
 	uint32_t nconn, ndlg, nconf, nsend, nev, nfetch;
-	cx_value values;       /* session.values (rooted) */
+	cx_value values;       /* session.values (rooted), made the first time session is built */
+	cx_cval *valcv;        /* …from these values (NULL: none), until then */
 	cx_ev *cur;            /* event being processed */
 	int ending;            /* enum cx_sess_end; the session ends after the current step */
 	int status;            /* exit status for --once: 0 after <exit>, 1 after an error */
@@ -260,6 +268,7 @@ struct cx_sess {
 	/* event$ of cur, made on first read (cx_sess_event): whether made, its number ("e<N>"),
 	 * the connection/dialog objects of session it shows */
 	int evmade;
+	int viewed;            /* session shows cur (the document names session, or event$ needed it) */
 	uint32_t evnum;
 	cx_value evconn, evdlg;
 };

@@ -11,7 +11,11 @@
  * rebuilt only when what it shows changed: every field it shows is written, in order, into a
  * byte string (cx_sess__snap) compared with the one of the last rebuild. The fields are
  * written by several rooms (conn.c, exec.c, the providers), so comparing what is shown is
- * exact where a version counter would need every writer to remember to bump it.
+ * exact where a version counter would need every writer to remember to bump it. A document
+ * whose code never names `session` (cx_doc.reads_session 0) gets no session object at all,
+ * unless event$ is made for an event with a connection or dialog: those objects are the ones
+ * session.connections/dialogs hold (the same object from one event to the next while nothing
+ * changed), so session is built then as for any document.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +278,31 @@ static void cx_sess__snap(cx_sess *s, cx_snap *p)
 	 * which drops the last snap (cx_sess_step) */
 }
 
+/* session.values: made from the values the session was started with the first time session
+ * is built, then the same object every time. */
+static cx_value cx_sess__values(cx_sess *s)
+{
+	cx_ctx *X = s->X;
+	cx_value v;
+
+	if (cx_is_obj(s->values))
+		return s->values;
+	v = s->valcv ? cx_cval_to(X, s->valcv) : cx_obj_new(X);
+	if (cx_is_exc(v) || !cx_is_obj(v)) {
+		cx_catch(X);
+		v = cx_obj_new(X);
+		if (cx_is_exc(v)) {
+			cx_catch(X);
+			cx_sess__partial = 1;
+			return CX_UNDEFINED;
+		}
+	}
+	cx_obj_freeze(X, v);
+	s->values = v;
+	s->valcv = mem_deref(s->valcv);
+	return v;
+}
+
 /* Rebuild session (slot CX_SLOT_SESSION). Returns the connection/dialog objects of ev. */
 static void cx_sess__rebuild(cx_sess *s, cx_value *evconn, cx_value *evdlg)
 {
@@ -351,7 +380,7 @@ static void cx_sess__rebuild(cx_sess *s, cx_value *evconn, cx_value *evdlg)
 	cx_sess__def(X, so, "startupmode", cx_sess__strv(X, s->startupmode));
 	cx_sess__def(X, so, "uri", cx_sess__strv(X, s->uri));
 	cx_sess__def(X, so, "parentid", cx_sess__strv(X, s->parent[0] ? s->parent : NULL));
-	cx_sess__def(X, so, "values", s->values);
+	cx_sess__def(X, so, "values", cx_sess__values(s));
 	cx_sess__def(X, so, "connections", conns);
 	cx_sess__def(X, so, "conferences", confs);
 	cx_sess__def(X, so, "dialogs", dlgs);
@@ -445,6 +474,7 @@ static void cx_sess__destroy(void *arg)
 	mem_deref(s->tokid);
 	mem_deref(s->exit_expr);
 	mem_deref(s->exit_values);
+	mem_deref(s->valcv);
 	free(s->snap);
 	if (s->X)
 		cx_ctx_free(s->X);
@@ -483,6 +513,18 @@ const char *cx_sess_evconn(cx_sess *s)
 	return cx_str_to_utf8(s->X, v.u.s, NULL);
 }
 
+/* n bytes as 2n lower-case hex digits at p; returns the end. */
+static char *cx_sess__hex(char *p, const uint8_t *b, size_t n)
+{
+	static const char hx[] = "0123456789abcdef";
+
+	while (n--) {
+		*p++ = hx[*b >> 4];
+		*p++ = hx[*b++ & 15];
+	}
+	return p;
+}
+
 /* The id and the secret of a new session. Over HTTP a session is named by its id and acted on
  * with its secret, so both carry random bits from the kernel; the counter keeps ids short to
  * read and unique even if two random parts met. */
@@ -496,9 +538,25 @@ static int cx_sess__ids(cx_sess *s)
 		return err;
 	}
 	/* with --node-id the node comes first ("n2.s17-…"): a front routes on the prefix */
-	re_snprintf(s->id, sizeof(s->id), "%s%ss%u-%w", s->eng->node, s->eng->node[0] ? "." : "",
-		    ++cx_sess__counter, rnd, (size_t)8);
-	re_snprintf(s->secret, sizeof(s->secret), "%w", rnd + 8, (size_t)16);
+	/* by hand: re_snprintf was a tenth of a token start */
+	char *p = s->id, num[12];
+	size_t k = 0, n = strlen(s->eng->node);
+	uint32_t v = ++cx_sess__counter;
+	if (n) {
+		memcpy(p, s->eng->node, n);
+		p += n;
+		*p++ = '.';
+	}
+	*p++ = 's';
+	do
+		num[k++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (k)
+		*p++ = num[--k];
+	*p++ = '-';
+	p = cx_sess__hex(p, rnd, 8);
+	*p = '\0';
+	*cx_sess__hex(s->secret, rnd + 8, 16) = '\0';
 	return 0;
 }
 
@@ -510,7 +568,13 @@ static void cx_sess__init_doc(cx_sess *s, const cx_doc *doc)
 
 	s->doc = doc;
 	X->steps = s->eng->budget ? s->eng->budget : CX_RT_BUDGET;
-	cx_sess__view(s, &(cx_value){0}, &(cx_value){0}, 1);
+	if (doc->reads_session)
+		cx_sess__view(s, &(cx_value){0}, &(cx_value){0}, 1);
+	else { /* no code of doc can see it: not kept (built again if event$ needs it) */
+		X->slots[CX_SLOT_SESSION] = CX_UNDEFINED;
+		free(s->snap);
+		s->snap = NULL;
+	}
 	if (doc->init) {
 		rc = doc->init(X);
 		if (rc == CX_FAIL && cx_is_exc(X->exc))
@@ -557,16 +621,7 @@ int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mod
 		err = ENOMEM;
 		goto out;
 	}
-	s->values = values ? cx_cval_to(s->X, values) : cx_obj_new(s->X);
-	if (cx_is_exc(s->values) || !cx_is_obj(s->values)) {
-		cx_catch(s->X);
-		s->values = cx_obj_new(s->X);
-		if (cx_is_exc(s->values)) {
-			err = ENOMEM;
-			goto out;
-		}
-	}
-	cx_obj_freeze(s->X, s->values);
+	s->valcv = values ? mem_ref((void *)values) : NULL; /* session.values: made when shown */
 	s->X->slots[CX_SLOT_APPLICATION] = cx_obj_new(s->X);
 	if (cx_is_exc(s->X->slots[CX_SLOT_APPLICATION])) {
 		err = ENOMEM;
@@ -779,7 +834,11 @@ cx_value cx_sess_event(cx_sess *s)
 	if (!ev || s->evmade)
 		return X->slots[CX_SLOT_EVENT];
 	s->evmade = 1;
-	evo = ev->obj;
+	if (!s->viewed && (ev->conn || ev->dlg)) {
+		s->viewed = 1;
+		cx_sess__view(s, &s->evconn, &s->evdlg, 0);
+	}
+	evo = cx_ev_obj(ev);
 	if (!cx_is_obj(evo))
 		evo = cx_obj_new(X);
 	if (cx_is_exc(evo)) {
@@ -803,7 +862,8 @@ cx_value cx_sess_event(cx_sess *s)
 	cx_sess__defk(X, evo, CX_SESS_KEY("name"), cx_sess__strv(X, ev->name));
 	cx_sess__defk(X, evo, CX_SESS_KEY("eventid"), cx_sess__strv(X, eid));
 	cx_value src = CX_UNDEFINED;
-	if (!ev->source || !strcmp(ev->source, s->id)) /* the string session.id holds */
+	if ((!ev->source || !strcmp(ev->source, s->id)) && /* the string session.id holds */
+	    cx_is_obj(X->slots[CX_SLOT_SESSION]))
 		src = cx_get_s(X, X->slots[CX_SLOT_SESSION], CX_SESS_KEY("id"));
 	if (cx_is_exc(src))
 		cx_catch(X);
@@ -850,7 +910,13 @@ int cx_sess_step(cx_sess *s)
 	if (ev->dlg && ev->dstate)
 		ev->dlg->vstate = ev->dstate;
 	s->cur = ev;
-	cx_sess__view(s, &conno, &dlgo, 0);
+	/* session as of this event: now if the document names it; else only when event$ is
+	 * made for an event with a connection or dialog (cx_sess_event), for the objects it
+	 * shares with session (nothing between here and there changes what session shows) */
+	conno = dlgo = CX_UNDEFINED;
+	s->viewed = s->doc->reads_session;
+	if (s->viewed)
+		cx_sess__view(s, &conno, &dlgo, 0);
 
 	/* event$ is made now only if a function may read it; else before the first cond or body
 	 * that does (cx_sess_event) */

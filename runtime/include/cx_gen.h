@@ -191,6 +191,9 @@ typedef struct cx_doc {
 	/* nstate_names + 1 lists, each ended by CX_SELECT_END: the indexes of the transitions
 	 * that can run in state_names[k], in document order (the last: in any other state) */
 	const uint32_t *const *select;
+	/* 1: some code names `session`. 0: the runtime builds the session object only to give
+	 * event$ its connection/dialog objects (when event$ is read), else never */
+	int reads_session;
 } cx_doc;
 
 /* The main() of a compiled program: `int main(int c, char **v) { return cx_main(c, v, docs, n); }`.

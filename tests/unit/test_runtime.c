@@ -84,8 +84,9 @@ static int run_engine(cx_engine *e, uint32_t max_ms);
 
 /* These documents read event$ in their bodies (EV): as generated code says so (cx_gen.h). */
 #define EVR (CX_EVREAD_COND | CX_EVREAD_BODY)
-/* …and have no selection tables (the runtime compares the strings of their transitions). */
-#define NO_SELECT NULL, 0, NULL, 0, NULL
+/* …and have no selection tables (the runtime compares the strings of their transitions); their
+ * bodies read session (reads_session 1). */
+#define NO_SELECT NULL, 0, NULL, 0, NULL, 1
 
 /* Section - document 1: first match, state lists, cond errors, queue order */
 
