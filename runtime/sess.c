@@ -412,6 +412,21 @@ static void cx_sess__view(cx_sess *s, cx_value *evconn, cx_value *evdlg, int for
 	cx_snap p;
 	const cx_ev *ev = s->cur;
 
+	/* A session with no connection, dialog or conference, for an event of neither (the
+	 * usual case of a session sending itself events): its snap is only the HTTP base, which
+	 * is compared without making one (cx_sess__snap writes "S", then "-" or "s" BASE NUL). */
+	if (!force && s->snap && !s->conns.head && !s->dlgs.head && !s->confs.head &&
+	    (!ev || (!ev->conn && !ev->dlg)) && cx_is_obj(X->slots[CX_SLOT_SESSION])) {
+		char base[80];
+		const char *b = cx_http_base(s->eng, base, sizeof(base)) ? NULL : base;
+		size_t bl = b ? strlen(b) : 0;
+		if (b ? s->snaplen == bl + 3 && !memcmp(s->snap, "Ss", 2) &&
+			    !memcmp(s->snap + 2, b, bl + 1)
+		      : s->snaplen == 2 && !memcmp(s->snap, "S-", 2)) {
+			*evconn = *evdlg = CX_UNDEFINED;
+			return;
+		}
+	}
 	CX_SNAP_INIT(&p, s->snap, s->snaplen);
 	cx_sess__snap(s, &p);
 	if (!force && !p.err && !p.differ && s->snap && p.n == s->snaplen &&
@@ -749,6 +764,44 @@ static uint32_t cx_sess__index(const char *const *v, uint32_t n, const char *k)
 	return n;
 }
 
+/* The selection tables' index of a state (kind 's') or of an event name as it came ('e': the
+ * table's id, lowercased), as looked up lately for a document: a bench event cost two binary
+ * searches and a lowercase copy otherwise. Per thread (an embedder may run engines on several),
+ * not per session (no bytes in an idle one). */
+static _Thread_local struct cx_selc {
+	const cx_doc *doc;
+	char kind;
+	char name[31];
+	uint32_t id;
+} cx_sess__selc[8];
+static _Thread_local unsigned cx_sess__selc_next;
+
+static int cx_sess__cached(const cx_sess *s, char kind, const char *name, uint32_t *id)
+{
+	for (unsigned i = 0; i < sizeof(cx_sess__selc) / sizeof(cx_sess__selc[0]); i++) {
+		const struct cx_selc *c = &cx_sess__selc[i];
+		if (c->doc == s->doc && c->kind == kind && c->name[0] == name[0] &&
+		    !strcmp(c->name, name)) {
+			*id = c->id;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void cx_sess__cache(const cx_sess *s, char kind, const char *name, uint32_t id)
+{
+	struct cx_selc *c;
+
+	if (strlen(name) >= sizeof(c->name))
+		return;
+	c = &cx_sess__selc[cx_sess__selc_next++ % (sizeof(cx_sess__selc) / sizeof(cx_sess__selc[0]))];
+	c->doc = s->doc;
+	c->kind = kind;
+	strcpy(c->name, name);
+	c->id = id;
+}
+
 /* The selection step of the event algorithm (digest §4): the first transition in document
  * order whose state list holds the current value of the state variable (or has none), whose
  * event pattern matches the event's name and whose cond is true. A cond that throws raises
@@ -776,15 +829,25 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 	if (s->doc->select) {
 		char lname[64];
 		size_t k;
-		sel = s->doc->select[cx_sess__index(s->doc->state_names, s->doc->nstate_names,
-						    state)];
-		for (k = 0; ev->name[k] && k < sizeof(lname) - 1; k++)
-			lname[k] = (char)(ev->name[k] >= 'A' && ev->name[k] <= 'Z' ?
-					  ev->name[k] - 'A' + 'a' : ev->name[k]);
-		if (!ev->name[k]) { /* else too long for the table's names: as strings */
-			lname[k] = '\0';
-			evid = cx_sess__index(s->doc->event_names, s->doc->nevent_names, lname) + 1;
-			byname = 0; /* evid nevent_names + 1: none of them */
+		uint32_t id;
+		if (!cx_sess__cached(s, 's', state, &id)) {
+			id = cx_sess__index(s->doc->state_names, s->doc->nstate_names, state);
+			cx_sess__cache(s, 's', state, id);
+		}
+		sel = s->doc->select[id];
+		if (cx_sess__cached(s, 'e', ev->name, &evid)) {
+			byname = 0;
+		} else {
+			for (k = 0; ev->name[k] && k < sizeof(lname) - 1; k++)
+				lname[k] = (char)(ev->name[k] >= 'A' && ev->name[k] <= 'Z' ?
+						  ev->name[k] - 'A' + 'a' : ev->name[k]);
+			if (!ev->name[k]) { /* else too long for the table's names: as strings */
+				lname[k] = '\0';
+				evid = cx_sess__index(s->doc->event_names, s->doc->nevent_names,
+						      lname) + 1;
+				byname = 0; /* evid nevent_names + 1: none of them */
+				cx_sess__cache(s, 'e', ev->name, evid);
+			}
 		}
 	}
 	for (i = 0; sel ? sel[i] != CX_SELECT_END : i < s->doc->ntransitions; i++) {

@@ -104,6 +104,8 @@ int cx_str_eq_ascii(const cx_str *a, const char *ascii)
 
 	if (a->len != n)
 		return 0;
+	if (!a->wide)  /* Latin-1 bytes: ASCII compares as they are */
+		return !memcmp(a->chars, ascii, n);
 	for (i = 0; i < n; i++)
 		if (cx_str__at(a, i) != (uint8_t)ascii[i])
 			return 0;
@@ -116,6 +118,15 @@ int cx_str_to_ascii(const cx_str *s, char *buf, size_t cap)
 
 	if (s->len >= cap)
 		return 0;
+	if (!s->wide) {  /* Latin-1 bytes: ASCII when none is 0 or above 0x7f */
+		const uint8_t *p = (const uint8_t *)s->chars;
+		for (i = 0; i < s->len; i++)
+			if ((uint8_t)(p[i] - 1) >= 0x7f)
+				return 0;
+		memcpy(buf, p, s->len);
+		buf[s->len] = '\0';
+		return 1;
+	}
 	for (i = 0; i < s->len; i++) {
 		uint16_t c = cx_str__at(s, i);
 		if (!c || c >= 0x80)
