@@ -166,7 +166,9 @@ static int cx_doccomp__dir(char **dirp)
 	return 0;
 }
 
-static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp)
+/* The engine's compile state, made on first use; with dir, also its cache directory (which only
+ * a compile needs: starting the compile server creates nothing on disk). */
+static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp, int dir)
 {
 	struct cx_doccomp *c = e->doccomp;
 	int err;
@@ -182,12 +184,14 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp)
 		c->nosrv = getenv("CCXML_DOC_SERVER") && !strcmp(getenv("CCXML_DOC_SERVER"), "0");
 		if (getenv("CCXML_DOC_CACHE_MAX") && atoi(getenv("CCXML_DOC_CACHE_MAX")) > 0)
 			c->keepdir = (uint32_t)atoi(getenv("CCXML_DOC_CACHE_MAX"));
+		e->doccomp = c;
+	}
+	if (dir && !c->dir) {
 		err = cx_doccomp__dir(&c->dir);
 		if (err) {
-			mem_deref(c);
+			c->dir = mem_deref(c->dir);
 			return err;
 		}
-		e->doccomp = c;
 	}
 	*cp = c;
 	return 0;
@@ -693,7 +697,7 @@ static int cx_doccomp__with(cx_engine *e, const char *url, const char *base, con
 	struct le *le;
 	int err;
 
-	err = cx_doccomp__get(e, &c);
+	err = cx_doccomp__get(e, &c, 1);
 	if (err)
 		return err;
 	cx_doccomp__hash(body, len, scripts, nscripts, !!vh, js, hash);
@@ -837,7 +841,7 @@ void cx_doccomp_warm(cx_engine *e)
 	char *env[512], ccv[256];
 	int err;
 
-	if (cx_doccomp__get(e, &c) || c->nosrv || cx_docsrv_up(c->srv))
+	if (cx_doccomp__get(e, &c, 0) || c->nosrv || cx_docsrv_up(c->srv))
 		return;
 	if (c->srv) {        /* it has gone (docserv.c said so): not started again */
 		c->nosrv = 1;

@@ -17,8 +17,24 @@
  * is the one libre's own calls reach (they go through its PLT, tmr_cancel included). The rest
  * of libre's timer code (tmr_poll, tmr_next_timeout, tmr_cancel) is used as it is; clock.c
  * reads the same list.
+ *
+ * tmr_jiffies is replaced too, the same way: libre 1.1.0 reads gettimeofday, the wall clock, so
+ * a step of it (NTP, an operator's `date -s`) moved every timer of the process at once: an
+ * hour back and no retransmission, media packet, session timer or <send delay> fired for an
+ * hour. Timers only ever need elapsed time: this one reads CLOCK_MONOTONIC (tests/ops/run.sh
+ * steps the wall clock under libfaketime and checks a delayed send still comes on time).
  */
+#include <time.h>
 #include <re.h>
+
+uint64_t tmr_jiffies(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 /* exported by libre 1.1.0 (tmr.c uses it), not declared in its headers */
 extern struct list *tmrl_get(void);
