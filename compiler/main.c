@@ -93,6 +93,11 @@ static char *main__incs_at(const char *dir)
 
 static void main__locate(const char **incs, const char **libdir)
 {
+	static const char *found_incs, *found_libdir; /* --shared with tcc asks early (cctcc) */
+	if (found_incs) {
+		*incs = found_incs, *libdir = found_libdir;
+		return;
+	}
 	char exe[PATH_MAX];
 	if (!realpath("/proc/self/exe", exe))
 		diag_fatal("cannot find where ccxmlc is (/proc/self/exe): %s; set CCXMLC_HOME and "
@@ -123,6 +128,7 @@ static void main__locate(const char **incs, const char **libdir)
 		diag_fatal("cannot find the runtime libraries libcxrt.a and libcxstd.a in %s: %s",
 			   *libdir, el && *el ? "CCXMLC_LIBDIR names the wrong directory"
 					      : "reinstall ccxmlc, or set CCXMLC_LIBDIR to where they are");
+	found_incs = *incs, found_libdir = *libdir;
 }
 
 static void main__usage(FILE *f)

@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <unistd.h>
 #include <dlfcn.h>
 #include <dirent.h>
@@ -598,8 +597,6 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 	const char *cc = getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
 	char *argv[8 + 2 * 32] = {(char *)cc, "--shared", "-O0"};
 	char *env[512], ccv[256];
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
 	int p[2], err, a = 3;
 	size_t k;
 
@@ -621,29 +618,12 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 	cx_doccomp_warm(d->eng);
 	if (cx_docsrv_up(c->srv) && !cx_docsrv_send(c->srv, argv, p[1], cx_docent__srvh, d,
 						    &d->sid)) {
-		close(p[1]);
-		d->fd = p[0];
-		d->eng->met.doc_compiles++;
-		err = fd_listen(d->fd, FD_READ, cx_docent__readh, d);
-		if (err) {
-			cx_docsrv_forget(c->srv, d->sid);  /* its output's end makes it exit */
-			d->sid = 0;
-			return err;
-		}
-		tmr_start(&d->tmr, c->timeout_ms, cx_docent__timeout, d);
-		return 0;
+		err = 0;
+	} else {
+		/* its own group: a timeout kills cc1 too */
+		cx_docent__env(env, sizeof(env) / sizeof(env[0]), ccv, sizeof(ccv));
+		err = cx_spawn_group(&d->pid, cc, argv, env, -1, p[1], p[1]);
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setpgroup(&at, 0);   /* its own group: a timeout kills cc1 too */
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
-	cx_docent__env(env, sizeof(env) / sizeof(env[0]), ccv, sizeof(ccv));
-	err = posix_spawn(&d->pid, cc, &fa, &at, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
 	close(p[1]);
 	if (err) {
 		close(p[0]);
@@ -654,9 +634,14 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 	d->eng->met.doc_compiles++;
 	err = fd_listen(d->fd, FD_READ, cx_docent__readh, d);
 	if (err) {
-		kill(-d->pid, SIGKILL);
-		(void)waitpid(d->pid, NULL, 0);
-		d->pid = 0;
+		if (d->sid) {
+			cx_docsrv_forget(c->srv, d->sid);  /* its output's end makes it exit */
+			d->sid = 0;
+		} else {
+			kill(-d->pid, SIGKILL);
+			(void)waitpid(d->pid, NULL, 0);
+			d->pid = 0;
+		}
 		return err;
 	}
 	tmr_start(&d->tmr, c->timeout_ms, cx_docent__timeout, d);

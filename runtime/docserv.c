@@ -104,11 +104,38 @@ static void cx_docsrv__readh(int flags, void *arg)
 	cx_docsrv__lost(s);
 }
 
+int cx_spawn_group(pid_t *pid, const char *path, char *const *argv, char *const *env, int in,
+		   int out, int errfd)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	int err;
+
+	posix_spawn_file_actions_init(&fa);
+	if (in < 0)
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	else if (in != 0)
+		posix_spawn_file_actions_adddup2(&fa, in, 0);
+	if (out < 0)
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	else if (out != 1)
+		posix_spawn_file_actions_adddup2(&fa, out, 1);
+	if (errfd < 0)
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	else if (errfd != 2)
+		posix_spawn_file_actions_adddup2(&fa, errfd, 2);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	err = posix_spawn(pid, path, &fa, &at, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	return err;
+}
+
 int cx_docsrv_alloc(struct cx_docsrv **sp, const char *ccxmlc, char *const *env)
 {
 	struct cx_docsrv *s;
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
 	char *argv[] = {(char *)ccxmlc, "--compile-server", NULL};
 	int sv[2], err;
 
@@ -121,15 +148,8 @@ int cx_docsrv_alloc(struct cx_docsrv **sp, const char *ccxmlc, char *const *env)
 		mem_deref(s);
 		return err;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setpgroup(&at, 0);   /* its own group: cx_docsrv_kill ends all of it */
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
-	err = posix_spawn(&s->pid, ccxmlc, &fa, &at, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
+	/* its own group: cx_docsrv_kill ends all of it; stderr stays the program's */
+	err = cx_spawn_group(&s->pid, ccxmlc, argv, env, sv[1], -1, 2);
 	close(sv[1]);
 	if (err) {
 		close(sv[0]);
