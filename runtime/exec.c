@@ -974,7 +974,7 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 			return CX_GO;
 		}
 		/* A dialog prepared without a connection or conference is bound to the one
-		 * <dialogstart> names; one prepared on another cannot be moved (REC 1.0 §7.2.2). */
+		 * <dialogstart> names; one prepared on another cannot be moved. */
 		if (connid || confid) {
 			const char *had = d->connid[0] ? d->connid : d->confid[0] ? d->confid : NULL;
 			const char *now = connid ? connid : confid;
