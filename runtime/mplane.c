@@ -49,12 +49,21 @@ struct cx_mp_conf {
 	cx_mp_tone tone;              /* a join's entertone/exittone into the mix */
 };
 
-/* dst hears src. A node is a leg or a conference (kind 'c' or 'f'). */
+/* dst hears src. A node is a leg or a conference (kind 'c' or 'f'). The options are the join's
+ * (docs/sip.md "Join options"): two calls joined to a third may have different ones, and each
+ * direction of a join keeps its own gains. */
 typedef struct cx_mp_edge {
 	struct le le;
 	void *dst, *src;
 	char dk, sk;
 	int clamp;                    /* <join dtmfclamp>: dst does not hear src's DTMF */
+	int agcin;                    /* <join autoinputgain>, src a call: automatic gain of what
+				       * src gives this join */
+	int agcout;                   /* <join autooutputgain>, dst a call: of what dst hears
+				       * through it */
+	float gin, gout;              /* their gains now (1 at the start) */
+	int16_t fr[CX_MP_SAMPLES];    /* src a call: what it gives the join this frame (its audio
+				       * after agcin and a regenerated digit; silence if clamped) */
 	int16_t *xpcm;                /* <join exittone>, played when the join ends (mem) */
 	size_t xn;
 } cx_mp_edge;
@@ -464,11 +473,13 @@ int cx_mp_leg_amd(cx_mp_leg *leg, const cx_cval *hints)
 /* Section - Joins and conferences (the relay and mixer)
  *
  * One clock per provider: every 20 ms (drift-free, like the player) each live call's received
- * audio is taken from its buffer (decoded to PCM, so PCMU and PCMA legs transcode for free);
- * each conference sums its talkers and its prompt; each call that hears something gets the
- * sum of what it hears, minus its own voice when it talks into a conference it hears
- * (mix-minus), encoded in its own law and sent with its own RTP sequence, timestamp and SSRC.
- * A call playing a prompt hears the prompt, not the relay. */
+ * audio is taken from its buffer (decoded to PCM, so PCMU and PCMA legs transcode for free)
+ * and given to each of its joins after that join's options (input gain, DTMF clamp); each
+ * conference sums its talkers and its prompt; each call that hears something gets the sum of
+ * what it hears through each join (after that join's output gain), minus its own voice when
+ * it talks into a conference it hears (mix-minus), encoded in its own law and sent with its
+ * own RTP sequence, timestamp and SSRC. A call playing a prompt hears the prompt, not the
+ * relay. */
 
 /* Section - Join options (docs/sip.md "Join options"): tones, DTMF clamp and regeneration, gains */
 
@@ -550,17 +561,16 @@ static void cx_mp__tone_play(cx_mp *mp, const cx_mp_edge *ed, int16_t *pcm, size
 	cx_mp_mix__start(mp);
 }
 
-/* Automatic gain (<join autoinputgain/autooutputgain>): the frame's mean absolute level is
- * brought toward CX_MP__AGC_TARGET, the gain moving an eighth of the way each frame (about
- * 150 ms to settle) within 1/4..4 (+-12 dB); a frame below CX_MP__AGC_FLOOR (silence, line
- * noise) leaves the gain where it is, so pauses are not pumped up. */
+/* Automatic gain (<join autoinputgain/autooutputgain>, one state g per join and direction): the
+ * frame's mean absolute level is brought toward CX_MP__AGC_TARGET, the gain moving an eighth of
+ * the way each frame (about 150 ms to settle) within 1/4..4 (+-12 dB); a frame below
+ * CX_MP__AGC_FLOOR (silence, line noise) leaves the gain where it is, so pauses are not pumped
+ * up. */
 static void cx_mp__agc(float *g, int32_t *v)
 {
 	float level = 0, want;
 	size_t i;
 
-	if (*g <= 0.f)
-		*g = 1.f;
 	for (i = 0; i < CX_MP_SAMPLES; i++)
 		level += (float)(v[i] < 0 ? -v[i] : v[i]);
 	level /= CX_MP_SAMPLES;
@@ -573,38 +583,57 @@ static void cx_mp__agc(float *g, int32_t *v)
 		v[i] = (int32_t)((float)v[i] * *g);
 }
 
-/* The call's frame from the far end (leg->in) after its options: its gain, and an RFC 4733
- * digit regenerated as its two tones (-13 dBm0 each) while the event lasts. */
-static void cx_mp__in_opts(cx_mp_leg *leg, uint64_t now)
+/* This frame of an RFC 4733 digit regenerated as its two tones (-13 dBm0 each) while the
+ * event lasts (leg->dtone), for the joins that do not clamp it. */
+static void cx_mp__dgen(cx_mp_leg *leg, uint64_t now)
 {
 	static const uint16_t hz[16][2] = { /* RFC 4733 events 0-9 * # A B C D */
 		{941, 1336}, {697, 1209}, {697, 1336}, {697, 1477}, {770, 1209}, {770, 1336},
 		{770, 1477}, {852, 1209}, {852, 1336}, {852, 1477}, {941, 1209}, {941, 1477},
 		{697, 1633}, {770, 1633}, {852, 1633}, {941, 1633}};
-	int32_t v[CX_MP_SAMPLES];
 	size_t i;
 
-	if (!leg->agcin && !leg->dgen)
-		return;
-	for (i = 0; i < CX_MP_SAMPLES; i++)
-		v[i] = leg->in[i];
-	if (leg->agcin)
-		cx_mp__agc(&leg->gin, v);
 	if (leg->dgen && now >= leg->dgenend)
 		leg->dgen = 0;
 	for (i = 0; leg->dgen && i < CX_MP_SAMPLES; i++, leg->dgenk++) {
 		float t = 2.f * (float)M_PI * (float)(leg->dgenk % 8000) / 8000.f;
-		v[i] += (int32_t)(5000.f * (sinf(t * hz[leg->dgen - 1][0]) +
-					    sinf(t * hz[leg->dgen - 1][1])));
+		leg->dtone[i] = (int16_t)(5000.f * (sinf(t * hz[leg->dgen - 1][0]) +
+						    sinf(t * hz[leg->dgen - 1][1])));
 	}
-	for (i = 0; i < CX_MP_SAMPLES; i++)
-		leg->in[i] = (int16_t)(v[i] > 32767 ? 32767 : v[i] < -32767 ? -32767 : v[i]);
 }
 
-/* What src (a call) gives a join now: nothing while its audio is DTMF and the join clamps it. */
-static int cx_mp_mix__muted(const cx_mp_edge *ed, const cx_mp_leg *src, uint64_t now)
+static void cx_mp__clip(int16_t *pcm, const int32_t *v)
 {
-	return ed->clamp && now < src->dmute;
+	size_t i;
+
+	for (i = 0; i < CX_MP_SAMPLES; i++)
+		pcm[i] = (int16_t)(v[i] > 32767 ? 32767 : v[i] < -32767 ? -32767 : v[i]);
+}
+
+/* What a call (src) gives join ed this frame (ed->fr): nothing while its audio is DTMF and the
+ * join clamps it, else its audio after the join's input gain, plus a regenerated digit (after
+ * the gain: a digit keeps its level). */
+static void cx_mp_mix__in(cx_mp_edge *ed, uint64_t now)
+{
+	const cx_mp_leg *src = ed->src;
+	int32_t v[CX_MP_SAMPLES];
+	size_t i;
+
+	if (ed->clamp && now < src->dmute) {
+		memset(ed->fr, 0, sizeof(ed->fr));
+		return;
+	}
+	if (!ed->agcin && !src->dgen) {
+		memcpy(ed->fr, src->in, sizeof(ed->fr));
+		return;
+	}
+	for (i = 0; i < CX_MP_SAMPLES; i++)
+		v[i] = src->in[i];
+	if (ed->agcin)
+		cx_mp__agc(&ed->gin, v);
+	for (i = 0; src->dgen && i < CX_MP_SAMPLES; i++)
+		v[i] += src->dtone[i];
+	cx_mp__clip(ed->fr, v);
 }
 
 /* Section - Joins and conferences: who hears whom */
@@ -664,6 +693,7 @@ static int cx_mp_mix__add(cx_mp *mp, void *dst, char dk, void *src, char sk)
 	ed->dk = dk;
 	ed->src = src;
 	ed->sk = sk;
+	ed->gin = ed->gout = 1.f;
 	list_append(&mp->edges, &ed->le, ed);
 	return 0;
 }
@@ -711,11 +741,9 @@ static void cx_mp_mix__send(cx_mp *mp, cx_mp_leg *leg, const int32_t *out)
 	int marker = leg->mlast != mp->mixn - 1 || !leg->mlast;
 	int16_t pcm[CX_MP_SAMPLES];
 	struct mbuf *mb;
-	size_t i;
 	int err;
 
-	for (i = 0; i < CX_MP_SAMPLES; i++)
-		pcm[i] = (int16_t)(out[i] > 32767 ? 32767 : out[i] < -32767 ? -32767 : out[i]);
+	cx_mp__clip(pcm, out);
 	mb = cx_mp__g711(mp, leg->pt, pcm, CX_MP_SAMPLES);
 	if (!mb)
 		return;
@@ -732,6 +760,30 @@ static void cx_mp_mix__send(cx_mp *mp, cx_mp_leg *leg, const int32_t *out)
 		cx_log(CX_LOG_INFO, NULL, "sip: RTP send (join): %s", strerror(err));
 }
 
+/* What dst (a call) hears through join ed this frame, added to out: the other call's part of
+ * the join, or the conference's sum minus dst's own part of it (mix-minus), after the join's
+ * output gain. */
+static void cx_mp_mix__out(cx_mp *mp, cx_mp_edge *ed, int32_t *out)
+{
+	int32_t v[CX_MP_SAMPLES];
+	const cx_mp_edge *me;
+	size_t i;
+
+	if (ed->sk == 'c')
+		for (i = 0; i < CX_MP_SAMPLES; i++)
+			v[i] = ed->fr[i];
+	else {
+		const cx_mp_conf *fc = ed->src;
+		me = cx_mp_mix__edge(mp, fc, ed->dst);
+		for (i = 0; i < CX_MP_SAMPLES; i++)
+			v[i] = fc->sum[i] - (me ? me->fr[i] : 0);
+	}
+	if (ed->agcout)
+		cx_mp__agc(&ed->gout, v);
+	for (i = 0; i < CX_MP_SAMPLES; i++)
+		out[i] += v[i];
+}
+
 static void cx_mp_mix__frame(cx_mp *mp)
 {
 	int32_t out[CX_MP_SAMPLES];
@@ -743,20 +795,25 @@ static void cx_mp_mix__frame(cx_mp *mp)
 		cx_mp_leg *leg = le->data;
 		if (cx_mp_live(leg)) {
 			cx_mp_mix__get(leg);
-			cx_mp__in_opts(leg, now);
+			cx_mp__dgen(leg, now);
 		}
-		else
+		else { /* no audio, no digit regenerated */
 			memset(leg->in, 0, sizeof(leg->in));
+			leg->dgen = 0;
+		}
 	}
+	LIST_FOREACH(&mp->edges, le) /* what each call gives each of its joins */
+		if (((cx_mp_edge *)le->data)->sk == 'c')
+			cx_mp_mix__in(le->data, now);
 	LIST_FOREACH(&mp->confs, le) {
 		cx_mp_conf *fc = le->data;
 		cx_mp_play *p = fc->play;
 		memset(fc->sum, 0, sizeof(fc->sum));
 		LIST_FOREACH(&mp->edges, ge) {
 			cx_mp_edge *ed = ge->data;
-			if (ed->dst == fc && ed->sk == 'c' && !cx_mp_mix__muted(ed, ed->src, now))
+			if (ed->dst == fc && ed->sk == 'c')
 				for (i = 0; i < CX_MP_SAMPLES; i++)
-					fc->sum[i] += ((cx_mp_leg *)ed->src)->in[i];
+					fc->sum[i] += ed->fr[i];
 		}
 		if (p) {
 			size_t off = (size_t)p->npkt * CX_MP_SAMPLES;
@@ -782,22 +839,8 @@ static void cx_mp_mix__frame(cx_mp *mp)
 			if (ed->dst != leg)
 				continue;
 			any = 1;
-			if (ed->sk == 'c') {
-				if (!cx_mp_mix__muted(ed, ed->src, now))
-					for (i = 0; i < CX_MP_SAMPLES; i++)
-						out[i] += ((cx_mp_leg *)ed->src)->in[i];
-			}
-			else {
-				/* mix-minus: its own voice as the conference's sum took it */
-				const cx_mp_conf *fc = ed->src;
-				const cx_mp_edge *me = cx_mp_mix__edge(mp, fc, leg);
-				int self = me && !cx_mp_mix__muted(me, leg, now);
-				for (i = 0; i < CX_MP_SAMPLES; i++)
-					out[i] += fc->sum[i] - (self ? leg->in[i] : 0);
-			}
+			cx_mp_mix__out(mp, ed, out);
 		}
-		if (any && leg->agcout)
-			cx_mp__agc(&leg->gout, out);
 		if (leg->tone.pcm) {
 			any = 1;
 			cx_mp_tone__mix(&leg->tone, out);
@@ -899,25 +942,31 @@ int cx_mp_bridge(cx_mp_leg *a, cx_mp_leg *b)
 		cx_mp_mix__drop(mp, a);
 		return err;
 	}
-	a->bridged = b->bridged = 1;
-	a->agcin = a->agcout = b->agcin = b->agcout = 0; /* as if they called each other */
+	a->bridged = b->bridged = 1; /* the new joins' gains are off: as if they called each other */
 	cx_mp_mix__start(mp);
 	return 0;
 }
 
-/* A call's options from its latest join: automatic gains (from 1 when turned on). */
-static void cx_mp__legopt(void *node, char kind, const cx_joinopt *o)
+/* One direction of a join (dst hears src) takes the join's options; g: the gains it goes on
+ * from (those of the join it replaces, else 1). Input gain applies to what a call gives, output
+ * gain to what a call hears. */
+static void cx_mp_mix__opts(cx_mp_edge *ed, const cx_joinopt *o, const float *g)
 {
-	cx_mp_leg *leg = node;
+	ed->clamp = o->dtmfclamp;
+	ed->agcin = o->agcin && ed->sk == 'c';
+	ed->agcout = o->agcout && ed->dk == 'c';
+	ed->gin = g[0];
+	ed->gout = g[1];
+}
 
-	if (kind != 'c')
-		return;
-	if (o->agcin && !leg->agcin)
-		leg->gin = 1.f;
-	if (o->agcout && !leg->agcout)
-		leg->gout = 1.f;
-	leg->agcin = o->agcin;
-	leg->agcout = o->agcout;
+/* The gains of the join dst hears src through (into g[0], g[1]) as it goes: 1 when none. */
+static void cx_mp_mix__replace(cx_mp *mp, const void *dst, const void *src, float *g)
+{
+	cx_mp_edge *ed = cx_mp_mix__edge(mp, dst, src);
+
+	g[0] = ed ? ed->gin : 1.f;
+	g[1] = ed ? ed->gout : 1.f;
+	mem_deref(ed);
 }
 
 int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full,
@@ -928,6 +977,7 @@ int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full
 	void *a, *b;
 	char ka, kb;
 	cx_mp_edge *ed;
+	float gab[2], gba[2];
 	int err;
 
 	if ((err = cx_mp_mix__node(mp, s, id1, 1, &a, &ka)) ||
@@ -946,24 +996,21 @@ int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full
 		mem_deref(enter);
 		return err;
 	}
-	/* a new join of the same two replaces the old one (e.g. full -> half): no exittone */
-	if ((ed = cx_mp_mix__edge(mp, a, b)))
-		mem_deref(ed);
-	if ((ed = cx_mp_mix__edge(mp, b, a)))
-		mem_deref(ed);
+	/* a new join of the same two replaces the old one (e.g. full -> half): no exittone, the
+	 * gains go on from where they were (no jump) */
+	cx_mp_mix__replace(mp, a, b, gab);
+	cx_mp_mix__replace(mp, b, a, gba);
 	err = cx_mp_mix__add(mp, a, ka, b, kb); /* id1 hears id2 */
 	if (!err && (ed = cx_mp_mix__edge(mp, a, b))) {
-		ed->clamp = o->dtmfclamp;
+		cx_mp_mix__opts(ed, o, gab);
 		ed->xpcm = xpcm; /* the join's end plays it, once */
 		ed->xn = xn;
 		xpcm = NULL;
 	}
 	if (!err && full && !(err = cx_mp_mix__add(mp, b, kb, a, ka)) &&
 	    (ed = cx_mp_mix__edge(mp, b, a)))
-		ed->clamp = o->dtmfclamp;
+		cx_mp_mix__opts(ed, o, gba);
 	if (!err) {
-		cx_mp__legopt(a, ka, o);
-		cx_mp__legopt(b, kb, o);
 		if ((ed = cx_mp_mix__edge(mp, a, b)))
 			cx_mp__tone_play(mp, ed, enter, en, NULL);
 		cx_mp_mix__start(mp);

@@ -65,18 +65,19 @@ struct cx_mp_leg {
 	int16_t jb[CX_MP_JB];
 	uint32_t jr, jn;              /* read index, samples buffered */
 	int jprimed;
-	int16_t in[CX_MP_SAMPLES];    /* this frame's audio from the far end */
+	int16_t in[CX_MP_SAMPLES];    /* this frame's audio from the far end (as received: each
+				       * join applies its own gain, cx_mp_edge) */
 	uint32_t mts;                 /* RTP timestamp of the last relayed packet */
 	uint64_t mlast;               /* mixer frame of the last relayed packet (+1; 0: none) */
-	/* <join> options (docs/sip.md "Join options"): gains, DTMF clamp, tones */
-	int agcin, agcout;            /* automatic gain of what it sends into joins / hears */
-	float gin, gout;              /* their gains now */
+	/* <join> options (docs/sip.md "Join options"): DTMF clamp and regeneration, tones (the
+	 * gains are the joins', mplane.c cx_mp_edge) */
 	uint64_t dmute;               /* jiffies until which its audio is DTMF: silence to a
 				       * clamped join */
 	int dgen;                     /* RFC 4733 digit 1..16 regenerated in its audio (0: none) */
 	uint64_t dgenend;             /* jiffies when the regenerated digit stops */
 	uint32_t dgenk;               /* sample counter of the regenerated tone */
 	uint32_t dgents;              /* RTP timestamp of the event regenerated */
+	int16_t dtone[CX_MP_SAMPLES]; /* this frame's part of the regenerated digit (while dgen) */
 	cx_mp_tone tone;              /* a join's tone played to this call */
 	/* for the call record and the metrics */
 	uint64_t ptx, prx, btx, brx;  /* RTP packets and payload bytes sent and received */
