@@ -18,8 +18,11 @@
 #      tones are heard in the conference, DTMF (in-band: part joinopts, RFC 4733: part jointe)
 #      reaches the other party only when not clamped; in part jointe B's enter tone is an http
 #      WAV (1000 Hz, served by a local web server), fetched before the join is made.
-# ONLY=dtmf|rec|recx|amd|vxrec|vxbeep|campaign|merge|joinrules|joinopts|jointe runs one part. KEEP=1 keeps the work directory. Exit status 0 when all
-# passed.
+#   9. autoinputgain/autooutputgain per join (parts gainin, gainconf, gainout): tests/sip/gain.ccxml
+#      with three peers; A's quiet tone reaches B through a join whose gain is on, C through one
+#      whose gain is off: B hears it raised, C as sent.
+# ONLY=dtmf|rec|recx|amd|vxrec|vxbeep|campaign|merge|joinrules|joinopts|jointe|gainin|gainconf|gainout
+# runs one part. KEEP=1 keeps the work directory. Exit status 0 when all passed.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${1:-build}
@@ -611,13 +614,83 @@ else
 fi
 }
 
+# 9. gains per join (tests/sip/gain.ccxml; docs/sip.md "Join options"): legs A, B and C are sipp
+# UASes whose audio is an rtppeer.py each: A talks a quiet 400 Hz tone (peak 1200, mean level
+# about 764: over the gain's floor of 200, under its target of 2500), B and C are silent. A's
+# audio reaches B and C through joins that differ only in their gains (part gainin: A's input
+# gain on B's join of two calls; gainconf: on A's join into a conference B listens to; gainout:
+# the output gain on B's join to that conference, while B's later join to another conference has
+# it off and C's has it on): B must hear A raised to the target, C as A sent it. Each part fails
+# with gains per call (a call taking the gains of its latest join). Levels are medians over the
+# packets heard after the first 0.6 s, not timings.
+part_gainin() { gains in "autoinputgain per join of two calls"; }
+part_gainconf() { gains conf "autoinputgain per join, into a conference"; }
+part_gainout() { gains out "autooutputgain per join, from a conference"; }
+gains() { # gains MODE WHAT
+local n=gain-$1 MP RP i l rc verdict legs=(a b c) hz=(400 0 0) peers=() uas=() urc=()
+compile "$T/gain.ccxml" "$W/$n"
+MP=$(lp_freeport 8) # sipp's media ports: audio at MP+i (0, 1, 4), video 2 above
+RP=$(lp_freeport 4) # the rtppeers
+for i in 0 1 2; do
+	l=${legs[i]}
+	sed "s/@RTP@/$((RP + i))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/$n-$l.xml"
+	timeout -k 2 25 python3 "$T/rtppeer.py" $((RP + i)) "${hz[i]}" "$W/$n-$l.json" 20 1200 &
+	peers+=($!)
+	lp_track $!
+	timeout -k 2 20 sipp -sf "$W/$n-$l.xml" -i 127.0.0.1 -p $((PP + i)) -mi 127.0.0.1 \
+		-mp $((MP + i + (i == 2 ? 2 : 0))) -m 1 -timeout 15s -nostdin -trace_err \
+		-error_file "$W/$n-$l.sipperr" >/dev/null 2>&1 &
+	uas+=($!)
+	lp_track $!
+done
+for ((rc = 0; rc < 100; rc++)); do # the peers start slowly on a loaded machine
+	[ -e "$W/$n-a.json.ready" ] && [ -e "$W/$n-b.json.ready" ] && [ -e "$W/$n-c.json.ready" ] && break
+	sleep 0.1
+done
+lp_wait_udp "$PP" 10 && lp_wait_udp $((PP + 1)) 10 && lp_wait_udp $((PP + 2)) 10
+(cd "$W" && exec timeout -k 2 20 "./$n" --sip "127.0.0.1:$SP" --once --values "mode=$1" \
+	--values "a=sip:a@127.0.0.1:$PP" --values "b=sip:b@127.0.0.1:$((PP + 1))" \
+	--values "c=sip:c@127.0.0.1:$((PP + 2))") >"$W/$n.out" 2>"$W/$n.err"
+rc=$?
+for i in 0 1 2; do
+	wait "${uas[i]}"
+	urc+=($?)
+done
+kill "${peers[@]}" 2>/dev/null
+wait "${peers[@]}"
+verdict=$(python3 - "$W/$n-b.json" "$W/$n-c.json" <<'PY' 2>&1
+import json, math, statistics, sys
+b, c = (json.load(open(p)) for p in sys.argv[1:3])
+sent = 1200 * 2 / math.pi  # the mean level of A's sine
+def level(who, x):
+    v = [l for t, l in x['levels'] if t >= 0.6 and l >= 100]
+    assert len(v) >= 40, '%s heard %d packets of A after 0.6 s (>= 40): %s' % (who, len(v), x['levels'])
+    return statistics.median(v), len(v)
+(lb, nb), (lc, nc) = level('B', b), level('C', c)
+assert 2000 <= lb <= 3100 and 0.75 * sent <= lc <= 1.3 * sent, \
+    'B heard A at level %d (2000..3100: raised toward 2500), C at %d (%d..%d: as sent)' % (
+        lb, lc, 0.75 * sent, 1.3 * sent)
+print('A sent level %d; B heard it at %d (%d packets), C at %d (%d packets)' % (sent, lb, nb, lc, nc))
+PY
+)
+if why=$(has "$W/$n.out" "gains per join ($1): PASS") &&
+	why="a FAIL line: $(grep FAIL "$W/$n.out" | head -1)" && ! grep -q FAIL "$W/$n.out" &&
+	why="exit status $rc, sipp A B C ${urc[*]}" && [ $rc = 0 ] && [ "${urc[*]}" = "0 0 0" ] &&
+	why="$verdict" && [[ $verdict == "A sent level"* ]] &&
+	why="sanitizer report" && ! sanitized "$W/$n.err"; then
+	ok "<join> $2 over SIP: $verdict"
+else
+	bad "<join> $2 over SIP" "$why" "$W/$n.out" "$W/$n.err" "$W/$n-a.sipperr" "$W/$n-b.sipperr" "$W/$n-c.sipperr"
+fi
+}
+
 # the greetings, once: parts that run at the same time must not rewrite files another plays
 amd_wavs
 
 # The parts run at the same time (each call waits for audio, and a port search takes seconds on
 # a loaded machine), each with its own ports; their lines are printed part by part.
 pids=()
-for part in dtmf rec recx amd vxrec vxbeep campaign merge joinrules joinopts jointe; do
+for part in dtmf rec recx amd vxrec vxbeep campaign merge joinrules joinopts jointe gainin gainconf gainout; do
 	[ -z "${ONLY:-}" ] || [ "$ONLY" = "$part" ] || continue
 	(SP=$(lp_freeport) && PP=$(lp_freeport 4) && "part_$part") >"$W/part-$part.log" 2>&1 &
 	pids+=($!)
@@ -625,7 +698,7 @@ done
 for p in "${pids[@]+"${pids[@]}"}"; do
 	wait "$p"
 done
-for part in dtmf rec recx amd vxrec vxbeep campaign merge joinrules joinopts jointe; do
+for part in dtmf rec recx amd vxrec vxbeep campaign merge joinrules joinopts jointe gainin gainconf gainout; do
 	[ -f "$W/part-$part.log" ] && cat "$W/part-$part.log"
 done
 N=$(cat "$W"/part-*.log 2>/dev/null | grep -c -E '^(ok|FAIL) ')

@@ -2,17 +2,19 @@
 """tests/sip: a talking and listening RTP peer for the <merge> and <join> option tests
 (tests/sip/media.sh).
 
-    rtppeer.py PORT HZ OUT.json LIFETIME_S
+    rtppeer.py PORT HZ OUT.json LIFETIME_S [AMPLITUDE]
 
 HZ 0 is silence; HZ 'dtmf' is the in-band DTMF '#' (941 + 1477 Hz), 150 ms every 500 ms; HZ 'te'
 is the same '#' as RFC 4733 events (payload type 101, the end packet three times), silence
-between them.
+between them. AMPLITUDE: the sine's peak (8000 unless given).
 OUT.json.ready is created once the port is bound (the test waits for it before calling).
 Listens on 127.0.0.1:PORT. From the first RTP packet it receives it knows where the program
 sends from (symmetric RTP) and talks back: a PCMU sine of HZ, one 20 ms packet every 20 ms.
-Every G.711 packet it hears is measured: loud (a sample louder than 1000) and, if so, its pitch
-from the zero crossings. Writes {packets, loud, heard: {pitch rounded to 50 Hz: count}, sent, times: [[s since the first
-packet heard, pitch] of each loud packet]} as JSON on SIGTERM or after LIFETIME_S.
+Every G.711 packet it hears is measured: its level (mean absolute sample), loud (a sample
+louder than 1000) and, if so, its pitch from the zero crossings. Writes {packets, loud, heard:
+{pitch rounded to 50 Hz: count}, sent, times: [[s since the first packet heard, pitch] of each
+loud packet], levels: [[s since the first packet heard, level] of each packet]} as JSON on
+SIGTERM or after LIFETIME_S.
 """
 import json, math, select, signal, socket, struct, sys, time
 
@@ -30,6 +32,7 @@ def main():
     port, out, life = int(sys.argv[1]), sys.argv[3], float(sys.argv[4])
     dtmf, te = sys.argv[2] == 'dtmf', sys.argv[2] == 'te'
     hz = 0.0 if dtmf or te else float(sys.argv[2])
+    amp = float(sys.argv[5]) if len(sys.argv) > 5 else 8000.0
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(('127.0.0.1', port))
     open(out + '.ready', 'w').close()
@@ -38,6 +41,7 @@ def main():
     n = loud = sent = 0
     heard = {}
     times = []
+    levels = []
     t1 = None
     far = None
     seq, ts, k = 1, 0, 0
@@ -58,6 +62,9 @@ def main():
                 if t1 is None:
                     t1 = time.monotonic()
                 pcm = [DEC[b[1] & 0x7f][x] for x in b[12:]]
+                if pcm:
+                    levels.append([round(time.monotonic() - t1, 3),
+                                   round(sum(abs(v) for v in pcm) / len(pcm))])
                 if pcm and max(abs(v) for v in pcm) > 1000:
                     loud += 1
                     z = sum(1 for i in range(1, len(pcm)) if (pcm[i - 1] < 0) != (pcm[i] < 0))
@@ -84,7 +91,7 @@ def main():
                                                 math.sin(2 * math.pi * 1477 * (k + i) / 8000.0))
                                          if (k + i) % 4000 < 1200 else 0)) for i in range(160))
             else:
-                pay = bytes(ulaw_enc(int(8000 * math.sin(2 * math.pi * hz * (k + i) / 8000.0)))
+                pay = bytes(ulaw_enc(int(amp * math.sin(2 * math.pi * hz * (k + i) / 8000.0)))
                             for i in range(160))
             k += 160
             s.sendto(struct.pack('!BBHII', 0x80, 0, seq & 0xffff, ts & 0xffffffff, ssrc) + pay, far)
@@ -94,6 +101,6 @@ def main():
             nxt += 0.02
     with open(out, 'w') as f:
         json.dump({'packets': n, 'loud': loud, 'heard': {str(k): v for k, v in sorted(heard.items())},
-                   'sent': sent, 'times': times}, f)
+                   'sent': sent, 'times': times, 'levels': levels}, f)
 
 main()
