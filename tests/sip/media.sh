@@ -462,9 +462,9 @@ pairrun() {
 part_merge() {
 # 6. <merge> over SIP (tests/ccxml/s12-merge.ccxml, the simulator's document): legs A and B are
 # sipp UASes whose audio is a talking rtppeer.py each (A says 400 Hz, B 1000 Hz). After the merge
-# each must hear the other's tone (not its own, not silence) through the process; B hangs up 3 s
-# after answering, then A must get a BYE; the --once program ends with that bridge, not with its
-# session; both call records say how the pair ended.
+# each must hear the other's tone (not its own, not silence, at its level: no automatic gain)
+# through the process; B hangs up 3 s after answering, then A must get a BYE; the --once program
+# ends with that bridge, not with its session; both call records say how the pair ended.
 local MP pa pb sa sb rc arc brc
 compile "$ROOT/tests/ccxml/s12-merge.ccxml" "$W/merge"
 MP=$(lp_freeport 4)
@@ -487,19 +487,23 @@ kill "$pa" "$pb" 2>/dev/null
 wait "$pa" "$pb"
 local verdict
 verdict=$(python3 - "$W/merge-a.json" "$W/merge-b.json" "$W/merge.cdr" <<'PY' 2>&1
-import json, sys
+import json, statistics, sys
 a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 def near(h, hz):
     return sum(v for k, v in h['heard'].items() if abs(int(k) - hz) <= 50)
 ha, hb = near(a, 1000), near(b, 400)
 assert ha >= 80 and hb >= 80, 'A heard B %d times, B heard A %d times (>= 80 each): %s %s' % (ha, hb, a, b)
 assert near(a, 400) <= 3 and near(b, 1000) <= 3, 'a peer heard itself: %s %s' % (a, b)
+# no automatic gain on a merged pair: each hears the other at its level (peak 8000, mean 5093;
+# a gain would bring it to 2500)
+la, lb = (statistics.median([l for t, l in x['levels'] if l >= 1000] or [0]) for x in (a, b))
+assert la >= 4300 and lb >= 4300, 'A heard B at level %d, B heard A at %d (>= 4300: no gain)' % (la, lb)
 r = {x['connection']: x for x in map(json.loads, open(sys.argv[3]))}
 assert len(r) == 2, 'records: %s' % r
 ends = sorted((x['reason'], x['trigger'], x['state']) for x in r.values())
 assert ends == [('hangup', 'remote', 'DISCONNECTED'), ('merged call ended', 'local', 'DISCONNECTED')], ends
 assert all(x['session'] and x['duration_s'] >= 2.5 and x['rtp']['packets_sent'] >= 100 for x in r.values()), r
-print('A heard B %d times, B heard A %d times; records %s' % (ha, hb, ends))
+print('A heard B %d times at level %d, B heard A %d times at level %d; records %s' % (ha, la, hb, lb, ends))
 PY
 )
 if why=$(has "$W/merge.out" "MERGED c" "both calls merged and out of the session: PASS") &&
