@@ -638,25 +638,27 @@ RP=$(lp_freeport 4) # the rtppeers
 for i in 0 1 2; do
 	l=${legs[i]}
 	sed "s/@RTP@/$((RP + i))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/$n-$l.xml"
-	timeout -k 2 40 python3 "$T/rtppeer.py" $((RP + i)) "${hz[i]}" "$W/$n-$l.json" 35 1200 &
+	timeout -k 2 150 python3 "$T/rtppeer.py" $((RP + i)) "${hz[i]}" "$W/$n-$l.json" 120 1200 &
 	peers+=($!)
 	lp_track $!
 done
-# the peers start slowly on a loaded machine: sipp's own time limit starts after them
-for ((rc = 0; rc < 200; rc++)); do
+# the peers start slowly on a loaded machine (33 s seen with the sanitizer build's parts running
+# beside them): sipp's own time limit starts after them, and they are stopped once the program
+# is done, whatever their lifetime
+for ((rc = 0; rc < 600; rc++)); do
 	[ -e "$W/$n-a.json.ready" ] && [ -e "$W/$n-b.json.ready" ] && [ -e "$W/$n-c.json.ready" ] && break
 	sleep 0.1
 done
 for i in 0 1 2; do
 	l=${legs[i]}
-	timeout -k 2 30 sipp -sf "$W/$n-$l.xml" -i 127.0.0.1 -p $((PP + i)) -mi 127.0.0.1 \
-		-mp $((MP + i + (i == 2 ? 2 : 0))) -m 1 -timeout 25s -nostdin -trace_err \
+	timeout -k 2 60 sipp -sf "$W/$n-$l.xml" -i 127.0.0.1 -p $((PP + i)) -mi 127.0.0.1 \
+		-mp $((MP + i + (i == 2 ? 2 : 0))) -m 1 -timeout 55s -nostdin -trace_err \
 		-error_file "$W/$n-$l.sipperr" >/dev/null 2>&1 &
 	uas+=($!)
 	lp_track $!
 done
 lp_wait_udp "$PP" 10 && lp_wait_udp $((PP + 1)) 10 && lp_wait_udp $((PP + 2)) 10
-(cd "$W" && exec timeout -k 2 25 "./$n" --sip "127.0.0.1:$SP" --once --values "mode=$1" \
+(cd "$W" && exec timeout -k 2 40 "./$n" --sip "127.0.0.1:$SP" --once --values "mode=$1" \
 	--values "a=sip:a@127.0.0.1:$PP" --values "b=sip:b@127.0.0.1:$((PP + 1))" \
 	--values "c=sip:c@127.0.0.1:$((PP + 2))") >"$W/$n.out" 2>"$W/$n.err"
 rc=$?
