@@ -173,7 +173,8 @@ struct cx_conf {
 /* <join>'s media options (docs/sip.md "Join options"), evaluated and checked by exec.c. entertone and
  * exittone: NULL (none), "" (the platform's tone) or a media src (cx_media_load); the REC's
  * default "true" gives the platform's tone on a join with a conference only, none on a join of
- * two calls (docs/decisions.md). agcin/agcout: automatic gain of what the call sends / hears;
+ * two calls (docs/decisions.md). agcin/agcout: automatic gain of what the call sends into this
+ * join / hears through it (per join and direction, runtime/mplane.c);
  * dtmfclamp: DTMF kept from the other parties; toneclamp: RFC 4733 tone events kept out. */
 typedef struct cx_joinopt {
 	const char *entertone, *exittone;
