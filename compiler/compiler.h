@@ -17,6 +17,7 @@
 #ifndef CCXMLC_COMPILER_H
 #define CCXMLC_COMPILER_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,6 +58,12 @@ void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvprintf(const char *fmt, va_list ap);
+void *xmalloc(size_t size);
+/* A memory stream (util.c keeps closed ones for reuse) and its text when closed: a new
+ * NUL-terminated copy, its length in *len (len may be NULL). */
+FILE *ms_open(void);
+char *ms_close(FILE *f, size_t *len);
 /* Every file the front end read (documents, <script src>), for -MD (util.c); NULL is ignored. */
 void dep_add(const char *path);
 const char *const *dep_list(int *n);

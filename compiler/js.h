@@ -36,6 +36,8 @@ void gen_slot_alloc(Gen *g, int (*cb)(void *arg, const char *name), void *arg);
 /* The file the #line directives of the functions ended from now on name (another document's
  * code compiled into this one: a VoiceXML application root's). */
 void gen_path(Gen *g, const char *path);
+/* The file is a VoiceXML dialog: an exception in it ends the dialog (cx_vx_semantic). */
+void gen_vxml(Gen *g);
 /* How many ES functions were compiled so far; the C name of the i-th (from 0). */
 int gen_nfuncs(const Gen *g);
 const char *gen_func(const Gen *g, int i);
