@@ -157,8 +157,8 @@ typedef struct MemStream {
 
 static MemStream *util__ms_free[16];
 static int util__ms_nfree;
-static MemStream *util__ms_open[64]; /* open ones, to find the MemStream of a FILE */
-static int util__ms_nopen;
+static MemStream **util__ms_open; /* open ones, to find the MemStream of a FILE (one per */
+static int util__ms_nopen, util__ms_capopen; /* function being compiled: nesting depth) */
 
 FILE *ms_open(void)
 {
@@ -171,8 +171,12 @@ FILE *ms_open(void)
 		if (!m->f)
 			diag_fatal("out of memory");
 	}
-	if (util__ms_nopen == (int)(sizeof(util__ms_open) / sizeof(util__ms_open[0])))
-		diag_fatal("too many memory streams open (a bug of ccxmlc)");
+	if (util__ms_nopen == util__ms_capopen) {
+		util__ms_capopen = util__ms_capopen ? 2 * util__ms_capopen : 64;
+		util__ms_open = realloc(util__ms_open, (size_t)util__ms_capopen * sizeof(*util__ms_open));
+		if (!util__ms_open)
+			diag_fatal("out of memory");
+	}
 	util__ms_open[util__ms_nopen++] = m;
 	return m->f;
 }
