@@ -250,6 +250,9 @@ typedef struct CcTcc CcTcc;
 bool cctcc_usable(const char *cc);
 CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug);
 int cctcc_finish(CcTcc *t, const char *src, const char *out);
+/* Part of the generated C, given early (the functions as the back end finishes them); the
+ * rest follows with cctcc_finish. 0 or -1. */
+int cctcc_write(CcTcc *t, const char *src, size_t len);
 
 /* `ccxmlc --compile-server` (cserve.c): serves compile requests from the program on standard
  * input, each run by compile(argc, argv) in a forked child. Returns only on a setup error. */

@@ -43,6 +43,8 @@ struct Gen {
 	FILE *protos, *funcs;
 	char *protos_buf, *funcs_buf;
 	size_t protos_len, funcs_len;
+	FILE *stream;  /* gen_stream: where each function goes when it is finished, or NULL */
+	int nstrs_out; /* string literals written to the stream so far */
 	int nfuncs;   /* numbering of compiled ES functions */
 	char **fnames; /* their C names, in that order (gen_func) */
 	int capfnames;
@@ -141,15 +143,33 @@ char *c_quote(const char *s, size_t len)
 	return buf;
 }
 
-void gen_write(Gen *g, FILE *out)
+/* The string literals registered since the last call, as static definitions. */
+static void gen__strs(Gen *g, FILE *out, int *done)
 {
-	fflush(g->protos);
-	fflush(g->funcs);
-	for (int i = 0; i < g->nstrs; i++)
+	int from = *done;
+	for (int i = from; i < g->nstrs; i++)
 		fprintf(out, "static struct cx_str_static s_%d __attribute__((unused)) = {CX_STR_STATIC_MARK, %zu, 0, 0, %s};\n",
 			i + 1, g->strs[i].len, c_quote(g->strs[i].s, g->strs[i].len));
-	if (g->nstrs)
+	if (g->nstrs > from)
 		fputc('\n', out);
+	*done = g->nstrs;
+}
+
+void gen_stream(Gen *g, FILE *out)
+{
+	g->stream = out;
+}
+
+void gen_write(Gen *g, FILE *out)
+{
+	int done = 0;
+	if (g->stream) {
+		gen__strs(g, g->stream, &g->nstrs_out);
+		return;
+	}
+	fflush(g->protos);
+	fflush(g->funcs);
+	gen__strs(g, out, &done);
 	if (g->protos_len) {
 		fwrite(g->protos_buf, 1, g->protos_len, out);
 		fputc('\n', out);
@@ -779,14 +799,19 @@ void fn_end(Fn *F)
 	FILE *o = ms_open();
 	F->buf = ms_close(F->out, &F->len);
 	fn__mark(F, o, F->line);
+	/* a function streamed is defined before its first use: no prototype */
+	FILE *pr = F->g->stream ? NULL : F->g->protos;
 	if (F->kind == FN_JS) {
-		fprintf(F->g->protos, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);\n", F->name);
+		if (pr)
+			fprintf(pr, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);\n", F->name);
 		fprintf(o, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)\n{\n", F->name);
 	} else if (F->kind == FN_COND) {
-		fprintf(F->g->protos, "static cx_value %s(cx_ctx *X);\n", F->name);
+		if (pr)
+			fprintf(pr, "static cx_value %s(cx_ctx *X);\n", F->name);
 		fprintf(o, "static cx_value %s(cx_ctx *X)\n{\n", F->name);
 	} else {
-		fprintf(F->g->protos, "static int %s(cx_ctx *X);\n", F->name);
+		if (pr)
+			fprintf(pr, "static int %s(cx_ctx *X);\n", F->name);
 		fprintf(o, "static int %s(cx_ctx *X)\n{\n", F->name);
 	}
 	/* Prologue: the environment, parameters and locals. */
@@ -881,7 +906,13 @@ void fn_end(Fn *F)
 	}
 	fn__mark(F, o, F->line);
 	fprintf(o, "}\n\n");
-	fn__lines(F, ms_close(o, NULL), F->g->funcs);
+	if (F->g->stream) { /* its string literals first, then the function: the C compiler may */
+		gen__strs(F->g, F->g->stream, &F->g->nstrs_out); /* start on it now */
+		fn__lines(F, ms_close(o, NULL), F->g->stream);
+		fflush(F->g->stream);
+	} else {
+		fn__lines(F, ms_close(o, NULL), F->g->funcs);
+	}
 }
 
 /* Section - Values of expressions */

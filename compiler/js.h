@@ -24,6 +24,10 @@ Gen *gen_new(const char *path, const Options *opt);
 const char *gen_str(Gen *g, const char *s, size_t len);
 /* Writes string definitions, prototypes and functions (in this order) to out. */
 void gen_write(Gen *g, FILE *out);
+/* From now on each function goes to out when it is finished, after the string literals it is
+ * the first to use (a C compiler reading out can start at once); functions are then defined
+ * before their first use and get no prototypes. gen_write then adds what is left. */
+void gen_stream(Gen *g, FILE *out);
 /* How many references to event$ were compiled so far; *in_functions: of them in ES functions. */
 int gen_event_reads(const Gen *g, int *in_functions);
 /* How many references to `session` were compiled (cx_doc.reads_session). */

@@ -11,22 +11,6 @@ static struct cx_str_static s_3 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4
 static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 2, 0, 0, ": "};
 static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "message"};
 static struct cx_str_static s_6 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "no error"};
-static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "f"};
-static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "deeper"};
-static struct cx_str_static s_9 __attribute__((unused)) = {CX_STR_STATIC_MARK, 65, 0, 0, "aVeryLongPropertyNameThatGoesOnAndOnAndOnFurtherStillUntilItIsCut"};
-static struct cx_str_static s_10 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "toString"};
-static struct cx_str_static s_11 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "missing"};
-
-static cx_value f1_msg(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static int init(cx_ctx *X);
-static cx_value f2_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f3_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f4_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f5_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f6_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f7_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f8_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static int transition_1(cx_ctx *X);
 
 #line 6 "tests/codegen/doc/callee.ccxml"
 static cx_value f1_msg(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -130,6 +114,8 @@ fail_2: return cx_semantic(X, CX_E_script, 5);
 #line 3
 }
 
+static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "f"};
+
 #line 11 "tests/codegen/doc/callee.ccxml"
 static cx_value f2_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 #line 11
@@ -221,6 +207,8 @@ fail: return CX_EXCEPTION;
 #line 13
 }
 
+static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "deeper"};
+
 #line 14 "tests/codegen/doc/callee.ccxml"
 static cx_value f5_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 #line 14
@@ -287,6 +275,8 @@ fail: return CX_EXCEPTION;
 #line 16
 }
 
+static struct cx_str_static s_9 __attribute__((unused)) = {CX_STR_STATIC_MARK, 65, 0, 0, "aVeryLongPropertyNameThatGoesOnAndOnAndOnFurtherStillUntilItIsCut"};
+
 #line 17 "tests/codegen/doc/callee.ccxml"
 static cx_value f7_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 #line 17
@@ -322,6 +312,8 @@ fail: return CX_EXCEPTION;
 #line 17
 }
 
+static struct cx_str_static s_10 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "toString"};
+
 #line 18 "tests/codegen/doc/callee.ccxml"
 static cx_value f8_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 #line 18
@@ -352,6 +344,8 @@ static cx_value f8_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 fail: return CX_EXCEPTION;
 #line 18
 }
+
+static struct cx_str_static s_11 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "missing"};
 
 #line 10 "tests/codegen/doc/callee.ccxml"
 static int transition_1(cx_ctx *X)

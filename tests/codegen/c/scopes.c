@@ -8,15 +8,6 @@
 static struct cx_str_static s_1 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "doc"};
 static struct cx_str_static s_2 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "shared"};
 static struct cx_str_static s_3 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "+script"};
-static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "tv="};
-static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, " "};
-static struct cx_str_static s_6 __attribute__((unused)) = {CX_STR_STATIC_MARK, 2, 0, 0, "no"};
-static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "elseif ok"};
-static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 11, 0, 0, "not reached"};
-
-static int init(cx_ctx *X);
-static cx_value f1_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static int transition_1(cx_ctx *X);
 
 #line 2 "tests/codegen/doc/scopes.ccxml"
 static int init(cx_ctx *X)
@@ -75,6 +66,12 @@ static cx_value f1_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 fail: return CX_EXCEPTION;
 #line 10
 }
+
+static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "tv="};
+static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, " "};
+static struct cx_str_static s_6 __attribute__((unused)) = {CX_STR_STATIC_MARK, 2, 0, 0, "no"};
+static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "elseif ok"};
+static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 11, 0, 0, "not reached"};
 
 #line 7 "tests/codegen/doc/scopes.ccxml"
 static int transition_1(cx_ctx *X)

@@ -7,6 +7,19 @@
 
 static struct cx_str_static s_1 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "init"};
 static struct cx_str_static s_2 __attribute__((unused)) = {CX_STR_STATIC_MARK, 14, 0, 0, "someOutboundID"};
+
+#line 3 "examples/outbound/step5.ccxml"
+static int init(cx_ctx *X)
+#line 3
+{
+#line 5
+	X->slots[4 /* myState */] = cx_strv((cx_str *)&s_1);
+	X->slots[5 /* myOutboundConnectionID */] = cx_strv((cx_str *)&s_2);
+#line 3
+	return CX_GO;
+#line 3
+}
+
 static struct cx_str_static s_3 __attribute__((unused)) = {CX_STR_STATIC_MARK, 20, 0, 0, "***** EVENT$.NAME = "};
 static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "name"};
 static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 25, 0, 0, "***** EVENT$.SESSIONID = "};
@@ -22,84 +35,6 @@ static struct cx_str_static s_14 __attribute__((unused)) = {CX_STR_STATIC_MARK, 
 static struct cx_str_static s_15 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "dialing"};
 static struct cx_str_static s_16 __attribute__((unused)) = {CX_STR_STATIC_MARK, 14, 0, 0, "tel:4072223333"};
 static struct cx_str_static s_17 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "45s"};
-static struct cx_str_static s_18 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "connected"};
-static struct cx_str_static s_19 __attribute__((unused)) = {CX_STR_STATIC_MARK, 29, 0, 0, "***** CALL WAS ANSWERED *****"};
-static struct cx_str_static s_20 __attribute__((unused)) = {CX_STR_STATIC_MARK, 39, 0, 0, "***** EVENT$.CONNECTION.CONNECTIONID = "};
-static struct cx_str_static s_21 __attribute__((unused)) = {CX_STR_STATIC_MARK, 10, 0, 0, "connection"};
-static struct cx_str_static s_22 __attribute__((unused)) = {CX_STR_STATIC_MARK, 12, 0, 0, "connectionid"};
-static struct cx_str_static s_23 __attribute__((unused)) = {CX_STR_STATIC_MARK, 40, 0, 0, "***** EVENT$.CONNECTION.PROTOCOL.NAME = "};
-static struct cx_str_static s_24 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "protocol"};
-static struct cx_str_static s_25 __attribute__((unused)) = {CX_STR_STATIC_MARK, 43, 0, 0, "***** EVENT$.CONNECTION.PROTOCOL.VERSION = "};
-static struct cx_str_static s_26 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "version"};
-static struct cx_str_static s_27 __attribute__((unused)) = {CX_STR_STATIC_MARK, 32, 0, 0, "***** EVENT$.CONNECTION.STATE = "};
-static struct cx_str_static s_28 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "state"};
-static struct cx_str_static s_29 __attribute__((unused)) = {CX_STR_STATIC_MARK, 32, 0, 0, "***** EVENT$.CONNECTION.LOCAL = "};
-static struct cx_str_static s_30 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "local"};
-static struct cx_str_static s_31 __attribute__((unused)) = {CX_STR_STATIC_MARK, 33, 0, 0, "***** EVENT$.CONNECTION.REMOTE = "};
-static struct cx_str_static s_32 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "remote"};
-static struct cx_str_static s_33 __attribute__((unused)) = {CX_STR_STATIC_MARK, 37, 0, 0, "***** EVENT$.CONNECTION.ORIGINATOR = "};
-static struct cx_str_static s_34 __attribute__((unused)) = {CX_STR_STATIC_MARK, 10, 0, 0, "originator"};
-static struct cx_str_static s_35 __attribute__((unused)) = {CX_STR_STATIC_MARK, 352, 0, 0, "someFile.wav\?text=This is an automated call from the H.A.L. 9000 computer system to commander David Bowman.  This message is to inform you that all pod bay doors are now closed, and re entry to the Discovery spacecraft is forbidden. This message is too important to jeapordize it to human error. This conversation can serve no further purpose. Goodbye."};
-static struct cx_str_static s_36 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "audio/wav"};
-static struct cx_str_static s_37 __attribute__((unused)) = {CX_STR_STATIC_MARK, 29, 0, 0, "***** CONNECTION FAILED *****"};
-static struct cx_str_static s_38 __attribute__((unused)) = {CX_STR_STATIC_MARK, 31, 0, 0, "***** DIALOG EXIT REACHED *****"};
-static struct cx_str_static s_39 __attribute__((unused)) = {CX_STR_STATIC_MARK, 21, 0, 0, "***** EVENT$.NAME  = "};
-static struct cx_str_static s_40 __attribute__((unused)) = {CX_STR_STATIC_MARK, 25, 0, 0, "***** EVENT$.DIALOGID  = "};
-static struct cx_str_static s_41 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "dialogid"};
-static struct cx_str_static s_42 __attribute__((unused)) = {CX_STR_STATIC_MARK, 29, 0, 0, "***** EVENT$.CONFERENCEID  = "};
-static struct cx_str_static s_43 __attribute__((unused)) = {CX_STR_STATIC_MARK, 12, 0, 0, "conferenceid"};
-static struct cx_str_static s_44 __attribute__((unused)) = {CX_STR_STATIC_MARK, 29, 0, 0, "***** EVENT$.CONNECTIONID  = "};
-static struct cx_str_static s_45 __attribute__((unused)) = {CX_STR_STATIC_MARK, 24, 0, 0, "***** EVENT$.EVENTID  = "};
-static struct cx_str_static s_46 __attribute__((unused)) = {CX_STR_STATIC_MARK, 28, 0, 0, "***** EVENT$.EVENTSOURCE  = "};
-static struct cx_str_static s_47 __attribute__((unused)) = {CX_STR_STATIC_MARK, 32, 0, 0, "***** EVENT$.EVENTSOURCETYPE  = "};
-static struct cx_str_static s_48 __attribute__((unused)) = {CX_STR_STATIC_MARK, 31, 0, 0, "***** EVENT$.DIALOG.DIALOGID = "};
-static struct cx_str_static s_49 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "dialog"};
-static struct cx_str_static s_50 __attribute__((unused)) = {CX_STR_STATIC_MARK, 35, 0, 0, "***** EVENT$.DIALOG.CONNECTIONID = "};
-static struct cx_str_static s_51 __attribute__((unused)) = {CX_STR_STATIC_MARK, 35, 0, 0, "***** EVENT$.DIALOG.CONFERENCEID = "};
-static struct cx_str_static s_52 __attribute__((unused)) = {CX_STR_STATIC_MARK, 27, 0, 0, "***** EVENT$.DIALOG.TYPE = "};
-static struct cx_str_static s_53 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "type"};
-static struct cx_str_static s_54 __attribute__((unused)) = {CX_STR_STATIC_MARK, 26, 0, 0, "***** EVENT$.DIALOG.SRC = "};
-static struct cx_str_static s_55 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "src"};
-static struct cx_str_static s_56 __attribute__((unused)) = {CX_STR_STATIC_MARK, 28, 0, 0, "***** EVENT$.DIALOG.INPUT = "};
-static struct cx_str_static s_57 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "input"};
-static struct cx_str_static s_58 __attribute__((unused)) = {CX_STR_STATIC_MARK, 30, 0, 0, "***** EVENT$.DIALOG.OUTPUTS = "};
-static struct cx_str_static s_59 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "outputs"};
-static struct cx_str_static s_60 __attribute__((unused)) = {CX_STR_STATIC_MARK, 46, 0, 0, "***** CONNECTION.DISCONNECT EVENT CAUGHT *****"};
-static struct cx_str_static s_61 __attribute__((unused)) = {CX_STR_STATIC_MARK, 28, 0, 0, "***** EVENT$.CONNECTIONID = "};
-static struct cx_str_static s_62 __attribute__((unused)) = {CX_STR_STATIC_MARK, 24, 0, 0, "***** EVENT$.PROTOCOL = "};
-static struct cx_str_static s_63 __attribute__((unused)) = {CX_STR_STATIC_MARK, 22, 0, 0, "***** EVENT$.REASON = "};
-static struct cx_str_static s_64 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "reason"};
-static struct cx_str_static s_65 __attribute__((unused)) = {CX_STR_STATIC_MARK, 20, 0, 0, "***** EVENT$.INFO = "};
-static struct cx_str_static s_66 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "info"};
-static struct cx_str_static s_67 __attribute__((unused)) = {CX_STR_STATIC_MARK, 26, 0, 0, "***** EVENT$.CONNECTION = "};
-static struct cx_str_static s_68 __attribute__((unused)) = {CX_STR_STATIC_MARK, 23, 0, 0, "***** EVENT$.TRIGGER = "};
-static struct cx_str_static s_69 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "trigger"};
-static struct cx_str_static s_70 __attribute__((unused)) = {CX_STR_STATIC_MARK, 23, 0, 0, "an error has occurred ("};
-static struct cx_str_static s_71 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, ")"};
-static struct cx_str_static s_72 __attribute__((unused)) = {CX_STR_STATIC_MARK, 19, 0, 0, "yourEmail@there.com"};
-static struct cx_str_static s_73 __attribute__((unused)) = {CX_STR_STATIC_MARK, 14, 0, 0, "myApp@here.com"};
-static struct cx_str_static s_74 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "debug"};
-static struct cx_str_static s_75 __attribute__((unused)) = {CX_STR_STATIC_MARK, 25, 0, 0, "generic error detected ! "};
-
-static int init(cx_ctx *X);
-static int transition_1(cx_ctx *X);
-static int transition_2(cx_ctx *X);
-static int transition_3(cx_ctx *X);
-static int transition_4(cx_ctx *X);
-static int transition_5(cx_ctx *X);
-static int transition_6(cx_ctx *X);
-
-#line 3 "examples/outbound/step5.ccxml"
-static int init(cx_ctx *X)
-#line 3
-{
-#line 5
-	X->slots[4 /* myState */] = cx_strv((cx_str *)&s_1);
-	X->slots[5 /* myOutboundConnectionID */] = cx_strv((cx_str *)&s_2);
-#line 3
-	return CX_GO;
-#line 3
-}
 
 #line 10 "examples/outbound/step5.ccxml"
 static int transition_1(cx_ctx *X)
@@ -266,6 +201,26 @@ fail_5: return cx_semantic(X, CX_E_log, 16);
 fail_6: return cx_semantic(X, CX_E_log, 17);
 #line 10
 }
+
+static struct cx_str_static s_18 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "connected"};
+static struct cx_str_static s_19 __attribute__((unused)) = {CX_STR_STATIC_MARK, 29, 0, 0, "***** CALL WAS ANSWERED *****"};
+static struct cx_str_static s_20 __attribute__((unused)) = {CX_STR_STATIC_MARK, 39, 0, 0, "***** EVENT$.CONNECTION.CONNECTIONID = "};
+static struct cx_str_static s_21 __attribute__((unused)) = {CX_STR_STATIC_MARK, 10, 0, 0, "connection"};
+static struct cx_str_static s_22 __attribute__((unused)) = {CX_STR_STATIC_MARK, 12, 0, 0, "connectionid"};
+static struct cx_str_static s_23 __attribute__((unused)) = {CX_STR_STATIC_MARK, 40, 0, 0, "***** EVENT$.CONNECTION.PROTOCOL.NAME = "};
+static struct cx_str_static s_24 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "protocol"};
+static struct cx_str_static s_25 __attribute__((unused)) = {CX_STR_STATIC_MARK, 43, 0, 0, "***** EVENT$.CONNECTION.PROTOCOL.VERSION = "};
+static struct cx_str_static s_26 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "version"};
+static struct cx_str_static s_27 __attribute__((unused)) = {CX_STR_STATIC_MARK, 32, 0, 0, "***** EVENT$.CONNECTION.STATE = "};
+static struct cx_str_static s_28 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "state"};
+static struct cx_str_static s_29 __attribute__((unused)) = {CX_STR_STATIC_MARK, 32, 0, 0, "***** EVENT$.CONNECTION.LOCAL = "};
+static struct cx_str_static s_30 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "local"};
+static struct cx_str_static s_31 __attribute__((unused)) = {CX_STR_STATIC_MARK, 33, 0, 0, "***** EVENT$.CONNECTION.REMOTE = "};
+static struct cx_str_static s_32 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "remote"};
+static struct cx_str_static s_33 __attribute__((unused)) = {CX_STR_STATIC_MARK, 37, 0, 0, "***** EVENT$.CONNECTION.ORIGINATOR = "};
+static struct cx_str_static s_34 __attribute__((unused)) = {CX_STR_STATIC_MARK, 10, 0, 0, "originator"};
+static struct cx_str_static s_35 __attribute__((unused)) = {CX_STR_STATIC_MARK, 352, 0, 0, "someFile.wav\?text=This is an automated call from the H.A.L. 9000 computer system to commander David Bowman.  This message is to inform you that all pod bay doors are now closed, and re entry to the Discovery spacecraft is forbidden. This message is too important to jeapordize it to human error. This conversation can serve no further purpose. Goodbye."};
+static struct cx_str_static s_36 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "audio/wav"};
 
 #line 23 "examples/outbound/step5.ccxml"
 static int transition_2(cx_ctx *X)
@@ -499,6 +454,8 @@ fail_9: return cx_semantic(X, CX_E_log, 33);
 #line 23
 }
 
+static struct cx_str_static s_37 __attribute__((unused)) = {CX_STR_STATIC_MARK, 29, 0, 0, "***** CONNECTION FAILED *****"};
+
 #line 40 "examples/outbound/step5.ccxml"
 static int transition_3(cx_ctx *X)
 #line 40
@@ -668,6 +625,29 @@ fail_6: return cx_semantic(X, CX_E_log, 46);
 fail_7: return cx_semantic(X, CX_E_log, 47);
 #line 40
 }
+
+static struct cx_str_static s_38 __attribute__((unused)) = {CX_STR_STATIC_MARK, 31, 0, 0, "***** DIALOG EXIT REACHED *****"};
+static struct cx_str_static s_39 __attribute__((unused)) = {CX_STR_STATIC_MARK, 21, 0, 0, "***** EVENT$.NAME  = "};
+static struct cx_str_static s_40 __attribute__((unused)) = {CX_STR_STATIC_MARK, 25, 0, 0, "***** EVENT$.DIALOGID  = "};
+static struct cx_str_static s_41 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "dialogid"};
+static struct cx_str_static s_42 __attribute__((unused)) = {CX_STR_STATIC_MARK, 29, 0, 0, "***** EVENT$.CONFERENCEID  = "};
+static struct cx_str_static s_43 __attribute__((unused)) = {CX_STR_STATIC_MARK, 12, 0, 0, "conferenceid"};
+static struct cx_str_static s_44 __attribute__((unused)) = {CX_STR_STATIC_MARK, 29, 0, 0, "***** EVENT$.CONNECTIONID  = "};
+static struct cx_str_static s_45 __attribute__((unused)) = {CX_STR_STATIC_MARK, 24, 0, 0, "***** EVENT$.EVENTID  = "};
+static struct cx_str_static s_46 __attribute__((unused)) = {CX_STR_STATIC_MARK, 28, 0, 0, "***** EVENT$.EVENTSOURCE  = "};
+static struct cx_str_static s_47 __attribute__((unused)) = {CX_STR_STATIC_MARK, 32, 0, 0, "***** EVENT$.EVENTSOURCETYPE  = "};
+static struct cx_str_static s_48 __attribute__((unused)) = {CX_STR_STATIC_MARK, 31, 0, 0, "***** EVENT$.DIALOG.DIALOGID = "};
+static struct cx_str_static s_49 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "dialog"};
+static struct cx_str_static s_50 __attribute__((unused)) = {CX_STR_STATIC_MARK, 35, 0, 0, "***** EVENT$.DIALOG.CONNECTIONID = "};
+static struct cx_str_static s_51 __attribute__((unused)) = {CX_STR_STATIC_MARK, 35, 0, 0, "***** EVENT$.DIALOG.CONFERENCEID = "};
+static struct cx_str_static s_52 __attribute__((unused)) = {CX_STR_STATIC_MARK, 27, 0, 0, "***** EVENT$.DIALOG.TYPE = "};
+static struct cx_str_static s_53 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "type"};
+static struct cx_str_static s_54 __attribute__((unused)) = {CX_STR_STATIC_MARK, 26, 0, 0, "***** EVENT$.DIALOG.SRC = "};
+static struct cx_str_static s_55 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "src"};
+static struct cx_str_static s_56 __attribute__((unused)) = {CX_STR_STATIC_MARK, 28, 0, 0, "***** EVENT$.DIALOG.INPUT = "};
+static struct cx_str_static s_57 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "input"};
+static struct cx_str_static s_58 __attribute__((unused)) = {CX_STR_STATIC_MARK, 30, 0, 0, "***** EVENT$.DIALOG.OUTPUTS = "};
+static struct cx_str_static s_59 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "outputs"};
 
 #line 51 "examples/outbound/step5.ccxml"
 static int transition_4(cx_ctx *X)
@@ -1052,6 +1032,17 @@ fail_15: return cx_semantic(X, CX_E_log, 67);
 #line 51
 }
 
+static struct cx_str_static s_60 __attribute__((unused)) = {CX_STR_STATIC_MARK, 46, 0, 0, "***** CONNECTION.DISCONNECT EVENT CAUGHT *****"};
+static struct cx_str_static s_61 __attribute__((unused)) = {CX_STR_STATIC_MARK, 28, 0, 0, "***** EVENT$.CONNECTIONID = "};
+static struct cx_str_static s_62 __attribute__((unused)) = {CX_STR_STATIC_MARK, 24, 0, 0, "***** EVENT$.PROTOCOL = "};
+static struct cx_str_static s_63 __attribute__((unused)) = {CX_STR_STATIC_MARK, 22, 0, 0, "***** EVENT$.REASON = "};
+static struct cx_str_static s_64 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "reason"};
+static struct cx_str_static s_65 __attribute__((unused)) = {CX_STR_STATIC_MARK, 20, 0, 0, "***** EVENT$.INFO = "};
+static struct cx_str_static s_66 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "info"};
+static struct cx_str_static s_67 __attribute__((unused)) = {CX_STR_STATIC_MARK, 26, 0, 0, "***** EVENT$.CONNECTION = "};
+static struct cx_str_static s_68 __attribute__((unused)) = {CX_STR_STATIC_MARK, 23, 0, 0, "***** EVENT$.TRIGGER = "};
+static struct cx_str_static s_69 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "trigger"};
+
 #line 71 "examples/outbound/step5.ccxml"
 static int transition_5(cx_ctx *X)
 #line 71
@@ -1313,6 +1304,13 @@ fail_10: return cx_semantic(X, CX_E_log, 81);
 fail_11: return cx_semantic(X, CX_E_log, 82);
 #line 71
 }
+
+static struct cx_str_static s_70 __attribute__((unused)) = {CX_STR_STATIC_MARK, 23, 0, 0, "an error has occurred ("};
+static struct cx_str_static s_71 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, ")"};
+static struct cx_str_static s_72 __attribute__((unused)) = {CX_STR_STATIC_MARK, 19, 0, 0, "yourEmail@there.com"};
+static struct cx_str_static s_73 __attribute__((unused)) = {CX_STR_STATIC_MARK, 14, 0, 0, "myApp@here.com"};
+static struct cx_str_static s_74 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "debug"};
+static struct cx_str_static s_75 __attribute__((unused)) = {CX_STR_STATIC_MARK, 25, 0, 0, "generic error detected ! "};
 
 #line 86 "examples/outbound/step5.ccxml"
 static int transition_6(cx_ctx *X)
