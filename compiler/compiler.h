@@ -59,11 +59,15 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvprintf(const char *fmt, va_list ap);
+void xvfprintf(FILE *f, const char *fmt, va_list ap); /* vfprintf, faster for short output */
 void *xmalloc(size_t size);
 /* A memory stream (util.c keeps closed ones for reuse) and its text when closed: a new
  * NUL-terminated copy, its length in *len (len may be NULL). */
 FILE *ms_open(void);
 char *ms_close(FILE *f, size_t *len);
+/* Forgets every stream ms_open made (the fuzz harness closes them and frees what the compiler
+ * allocated after each input). */
+void ms_forget(void);
 /* Every file the front end read (documents, <script src>), for -MD (util.c); NULL is ignored. */
 void dep_add(const char *path);
 const char *const *dep_list(int *n);

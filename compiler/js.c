@@ -604,10 +604,8 @@ void fn_out(Fn *F, const char *fmt, ...)
 	for (int i = 0; i < F->ind; i++)
 		fputc('\t', F->out);
 	va_start(ap, fmt);
-	char *line = xvprintf(fmt, ap);
+	xvfprintf(F->out, fmt, ap);
 	va_end(ap);
-	fputs(line, F->out);
-	free(line);
 	fputc('\n', F->out);
 }
 

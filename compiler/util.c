@@ -136,6 +136,19 @@ char *xvprintf(const char *fmt, va_list ap)
 	return p;
 }
 
+void xvfprintf(FILE *f, const char *fmt, va_list ap)
+{
+	char small[512];
+	va_list aq;
+	va_copy(aq, ap);
+	int n = util__fmt(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (n >= 0 && (size_t)n < sizeof(small))
+		fwrite(small, 1, (size_t)n, f);
+	else
+		vfprintf(f, fmt, ap);
+}
+
 char *xprintf(const char *fmt, ...)
 {
 	va_list ap;
@@ -179,6 +192,11 @@ FILE *ms_open(void)
 	}
 	util__ms_open[util__ms_nopen++] = m;
 	return m->f;
+}
+
+void ms_forget(void)
+{
+	util__ms_nfree = util__ms_nopen = 0;
 }
 
 char *ms_close(FILE *f, size_t *len)
