@@ -110,21 +110,25 @@ CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)
 	return t;
 }
 
-int cctcc_finish(CcTcc *t, const char *src, const char *out)
+int cctcc_write(CcTcc *t, const char *src, size_t len)
 {
-	size_t len = strlen(src), off = 0;
-	int err = 0;
+	size_t off = 0;
 
 	while (off < len) {
 		ssize_t n = write(t->wfd, src + off, len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			err = -1;
-			break;
-		}
+		if (n <= 0)
+			return -1;
 		off += (size_t)n;
 	}
+	return 0;
+}
+
+int cctcc_finish(CcTcc *t, const char *src, const char *out)
+{
+	int err = cctcc_write(t, src, strlen(src));
+
 	close(t->wfd);
 	pthread_join(t->th, NULL);
 	close(t->rfd);
@@ -150,6 +154,12 @@ CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)
 {
 	(void)incdirs, (void)nincs, (void)debug;
 	return NULL;
+}
+
+int cctcc_write(CcTcc *t, const char *src, size_t len)
+{
+	(void)t, (void)src, (void)len;
+	return -1;
 }
 
 int cctcc_finish(CcTcc *t, const char *src, const char *out)

@@ -17,6 +17,7 @@
 #ifndef CCXMLC_COMPILER_H
 #define CCXMLC_COMPILER_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,6 +58,16 @@ void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvprintf(const char *fmt, va_list ap);
+void xvfprintf(FILE *f, const char *fmt, va_list ap); /* vfprintf, faster for short output */
+void *xmalloc(size_t size);
+/* A memory stream (util.c keeps closed ones for reuse) and its text when closed: a new
+ * NUL-terminated copy, its length in *len (len may be NULL). */
+FILE *ms_open(void);
+char *ms_close(FILE *f, size_t *len);
+/* Forgets every stream ms_open made (the fuzz harness closes them and frees what the compiler
+ * allocated after each input). */
+void ms_forget(void);
 /* Every file the front end read (documents, <script src>), for -MD (util.c); NULL is ignored. */
 void dep_add(const char *path);
 const char *const *dep_list(int *n);
@@ -243,6 +254,9 @@ typedef struct CcTcc CcTcc;
 bool cctcc_usable(const char *cc);
 CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug);
 int cctcc_finish(CcTcc *t, const char *src, const char *out);
+/* Part of the generated C, given early (the functions as the back end finishes them); the
+ * rest follows with cctcc_finish. 0 or -1. */
+int cctcc_write(CcTcc *t, const char *src, size_t len);
 
 /* `ccxmlc --compile-server` (cserve.c): serves compile requests from the program on standard
  * input, each run by compile(argc, argv) in a forked child. Returns only on a setup error. */

@@ -5,7 +5,7 @@
  * for the document initialiser, a `static const cx_transition` table and the `const cx_doc`.
  * <var>, <assign>, <script> and <if> are compiled inline (js.c); every other element fills a
  * cx_elcall and calls cx_exec. An ECMAScript exception while an element runs ends the
- * transition with `return CX_SEMANTIC(<elem>, line);` (cx_semantic), which queues
+ * transition with `return cx_semantic(X, CX_E_<elem>, line);`, which queues
  * error.semantic. Every line of C carries the .ccxml line of its element (js.c's fn_line).
  */
 #include <string.h>
@@ -261,7 +261,15 @@ void emit_if(Fn *F, Node *n, void (*block)(void *arg, Fn *F, Node *first, Node *
 }
 
 
-/* CX_NAMES of block k: n names and their values (a namelist; the transition's variables of a
+/* cx_exec(X, &el), and the end of the transition body when it says so (<exit>, a failure). */
+static void emit__exec(Fn *F)
+{
+	fn_out(F, "int r = cx_exec(X, &el);");
+	fn_out(F, "if (r != CX_GO)");
+	fn_out(F, "\treturn r;");
+}
+
+/* The namelist of block k (el.nnames, el.names, el.vals): n names and their values (a namelist; the transition's variables of a
  * <script fetchid>). */
 static void emit__names(Fn *F, int k, const char *const *nv, int n)
 {
@@ -273,32 +281,33 @@ static void emit__names(Fn *F, int k, const char *const *nv, int n)
 	}
 	fn_out(F, "static const char *const n%d[] = {%sNULL};", k, names);
 	fn_out(F, "cx_value v%d[%d] = {%s};", k, n, vals);
-	fn_out(F, "CX_NAMES(%d, n%d, v%d);", n, k, k);
+	fn_out(F, "el.nnames = %d, el.names = n%d, el.vals = v%d;", n, k, k);
 }
 
 /* <script fetchid>: the runtime runs the script fetched under that id (a shared object, compiled
  * when it was fetched) in this scope: the ccxml scope's slots by name, the transition's
- * variables through CX_NAMES, whose values are read back after it (docs/fetch.md). */
+ * variables through el.names/el.vals, whose values are read back after it (docs/fetch.md). */
 static void emit__fetched_script(Em *E, Fn *F, Node *n, Attr *fid)
 {
 	int k = ++E->nbodies, nn = 0;
 	const char *const *names = scope_names(F, &nn);
 	fn_out(F, "{");
 	fn_indent(F, 1);
-	fn_out(F, "CX_ELEMENT(script, %d);", n->loc.line);
-	fn_out(F, "CX_ATTR(script, fetchid, %s);", emit__expr(F, fid));
+	fn_out(F, "cx_elcall el = {.elem = CX_E_script, .line = %d};", n->loc.line);
+	fn_out(F, "cx_el_attr(&el, CX_A_script_fetchid, %s);", emit__expr(F, fid));
 	if (nn)
 		emit__names(F, k, names, nn);
-	fn_out(F, "CX_EXEC();");
+	emit__exec(F);
 	for (int j = 0; j < nn; j++)
 		js_store_name(F, names[j], xprintf("v%d[%d]", k, j));
 	fn_indent(F, -1);
 	fn_out(F, "}");
 }
 
-/* One element the runtime performs, as a block in cx_gen.h's short forms: CX_ELEMENT declares
- * `el`, the attributes are evaluated in document order (CX_ATTR; CX_GIVEN for an LHS or a
- * namelist, whose names and values CX_NAMES sets), CX_EXEC runs it, then a present LHS attribute receives el.out. */
+/* One element the runtime performs, as a block (cx_gen.h, cx_elcall): `el` is declared, the
+ * attributes are evaluated in document order (cx_el_attr; cx_el_given for an LHS or a namelist,
+ * whose names and values go to el.names/el.vals), cx_exec runs it, then a present LHS attribute
+ * receives el.out. */
 static void emit__elcall(Em *E, Fn *F, Node *n)
 {
 	const char *id = emit__elem_id[n->elem];
@@ -306,10 +315,10 @@ static void emit__elcall(Em *E, Fn *F, Node *n)
 	int k = ++E->nbodies;
 	fn_out(F, "{");
 	fn_indent(F, 1);
-	fn_out(F, "CX_ELEMENT(%s, %d);", id, n->loc.line);
+	fn_out(F, "cx_elcall el = {.elem = CX_E_%s, .line = %d};", id, n->loc.line);
 	const char *base = node_base(n);
 	if (base)
-		fn_out(F, "CX_BASE(%s);", c_quote(base, strlen(base)));
+		fn_out(F, "el.base = %s;", c_quote(base, strlen(base)));
 	Attr *lhs = NULL;
 	for (int i = 0; i < n->nattrs; i++) {
 		Attr *a = &n->attrs[i];
@@ -328,7 +337,7 @@ static void emit__elcall(Em *E, Fn *F, Node *n)
 				if ((unsigned char)*p >= 0x80)
 					ascii = false;
 			if (ascii) {
-				v = xprintf("cx_strv(CX_STR_REF(%s))", gen_str(E->g, a->value.s, a->value.len));
+				v = xprintf("cx_strv((cx_str *)&%s)", gen_str(E->g, a->value.s, a->value.len));
 			} else {
 				char *t = fn_temp(F);
 				fn_out(F, "cx_value %s = cx_str_utf8(X, %s, %zu);", t, c_quote(a->value.s, a->value.len), a->value.len);
@@ -347,11 +356,11 @@ static void emit__elcall(Em *E, Fn *F, Node *n)
 			emit__names(F, k, (const char *const *)a->names, a->nnames);
 		}
 		if (v)
-			fn_out(F, "CX_ATTR(%s, %s, %s);", id, aid, v);
+			fn_out(F, "cx_el_attr(&el, CX_A_%s_%s, %s);", id, aid, v);
 		else
-			fn_out(F, "CX_GIVEN(%s, %s);", id, aid);
+			fn_out(F, "cx_el_given(&el, CX_A_%s_%s);", id, aid);
 	}
-	fn_out(F, "CX_EXEC();");
+	emit__exec(F);
 	if (lhs && lhs->tree) {
 		fn_source(F, &lhs->value);
 		js_assign(F, lhs->expr, "el.out");
@@ -518,6 +527,14 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 {
 	Em E0 = {.doc = doc, .opt = opt}, *E = &E0;
 	E->g = gen_new(doc->src.path, opt);
+	/* The file starts at once: each function follows when it is finished (gen_stream). */
+	const char *path = doc->src.path;
+	fprintf(out, "/* Generated by ccxmlc from %s — do not edit */\n", path);
+	fprintf(out, "#include \"cx_gen.h\"\n\n");
+	fprintf(out, "#if CX_ABI_VERSION != %d\n", CX_ABI_VERSION);
+	fprintf(out, "#error \"made by ccxmlc %s for runtime ABI %d, but this cx_gen.h is another ABI: compile the .ccxml with the ccxmlc of this runtime\"\n", CCXMLC_VERSION, CX_ABI_VERSION);
+	fprintf(out, "#endif\n\n");
+	gen_stream(E->g, out);
 	/* a fetched script (opt->fetched_js) runs on the slots of another document: it has none */
 	if (!opt->fetched_js)
 		gen_slot_alloc(E->g, emit__hidden_slot, E);
@@ -623,13 +640,7 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	fclose(tf);
 	fclose(lf);
 
-	/* The file. */
-	const char *path = doc->src.path;
-	fprintf(out, "/* Generated by ccxmlc from %s — do not edit */\n", path);
-	fprintf(out, "#include \"cx_gen.h\"\n\n");
-	fprintf(out, "#if CX_ABI_VERSION != %d\n", CX_ABI_VERSION);
-	fprintf(out, "#error \"made by ccxmlc %s for runtime ABI %d, but this cx_gen.h is another ABI: compile the .ccxml with the ccxmlc of this runtime\"\n", CCXMLC_VERSION, CX_ABI_VERSION);
-	fprintf(out, "#endif\n\n");
+	/* The rest of the file: what the functions left, the tables. */
 	gen_write(E->g, out);
 	fprintf(out, "static const char *const slot_names[] = {NULL, NULL, NULL, NULL");
 	for (int i = 0; i < E->nslots; i++)

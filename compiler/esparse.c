@@ -26,6 +26,42 @@ static TSParser *esp__get_parser(void)
 	return esp__parser;
 }
 
+/* What the walks below ask of a node's type, worked out once per grammar symbol from its name
+ * (the walks visit every node of every expression: string compares per node were a tenth of
+ * the front end). */
+enum {
+	ESP_C_WRAPPER = 1,      /* not a nesting level of its own (esp__wrappers) */
+	ESP_C_BLOCK = 2,        /* statement_block */
+	ESP_C_PAREN = 4,        /* parenthesized_expression */
+	ESP_C_BLOCK_HOLDER = 8, /* a block directly inside is a level (esp__block_holders) */
+	ESP_C_COND_HOLDER = 16, /* its parenthesised condition is not (esp__cond_holders) */
+	ESP_C_UNSUPPORTED = 32, /* with_statement, jsx_* */
+	ESP_C_ARGUMENTS = 64,
+	ESP_C_KNOWN = 128,      /* the entry has been worked out */
+};
+static uint8_t *esp__cls;
+static uint32_t esp__ncls;
+
+static bool esp__is_one_of(const char *ty, const char *const *v, size_t n);
+static unsigned esp__class_of(const char *ty);
+
+static unsigned esp__class(TSNode n)
+{
+	TSSymbol sym = ts_node_symbol(n);
+	if (!esp__cls) {
+		esp__ncls = ts_language_symbol_count(tree_sitter_javascript());
+		/* for the process's life (not xcalloc: the fuzz harness frees those per input) */
+		esp__cls = calloc(esp__ncls ? esp__ncls : 1, 1);
+		if (!esp__cls)
+			diag_fatal("out of memory");
+	}
+	if (sym >= esp__ncls)
+		return esp__class_of(ts_node_type(n));
+	if (!esp__cls[sym])
+		esp__cls[sym] = (uint8_t)(esp__class_of(ts_node_type(n)) | ESP_C_KNOWN);
+	return esp__cls[sym];
+}
+
 static bool esp__is_error(TSNode n)
 {
 	return ts_node_is_missing(n) || !strcmp(ts_node_type(n), "ERROR");
@@ -91,19 +127,20 @@ static void esp__syntax_error(const SrcText *t, TSNode e, uint32_t shift, const 
  * not. Returns false after reporting the first one. */
 static bool esp__walk_unsupported(const SrcText *t, TSNode n, uint32_t shift)
 {
-	const char *ty = ts_node_type(n);
+	unsigned cls = esp__class(n);
+	const char *ty = cls & ESP_C_UNSUPPORTED ? ts_node_type(n) : "";
 	if (!strcmp(ty, "with_statement")) {
 		diag_error(srctext_loc(t, ts_node_start_byte(n) - shift),
 		           "'with' is not supported (ECMA-327 compact profile)");
 		return false;
 	}
-	if (!strncmp(ty, "jsx_", 4)) {
+	if (cls & ESP_C_UNSUPPORTED) {
 		/* tree-sitter-javascript also parses JSX: `<div/>` where an expression starts. */
 		diag_error(srctext_loc(t, ts_node_start_byte(n) - shift),
 		           "syntax error: unexpected '<' (JSX is not ECMAScript)");
 		return false;
 	}
-	if (!strcmp(ty, "arguments")) {
+	if (cls & ESP_C_ARGUMENTS) {
 		/* tree-sitter takes f(1,,2); ECMAScript does not. */
 		bool after_sep = true;
 		uint32_t k = ts_node_child_count(n);
@@ -166,15 +203,35 @@ static const char *const esp__cond_holders[] = {
 };
 #define ESP__N(v) (sizeof(v) / sizeof((v)[0]))
 
-static bool esp__is_level(TSNode n, const char *ty, const char *parent)
+static unsigned esp__class_of(const char *ty)
 {
-	if (!ts_node_is_named(n) || !ts_node_named_child_count(n) ||
-	    esp__is_one_of(ty, esp__wrappers, ESP__N(esp__wrappers)))
-		return false;
+	unsigned c = 0;
+	if (esp__is_one_of(ty, esp__wrappers, ESP__N(esp__wrappers)))
+		c |= ESP_C_WRAPPER;
 	if (!strcmp(ty, "statement_block"))
-		return parent && esp__is_one_of(parent, esp__block_holders, ESP__N(esp__block_holders));
+		c |= ESP_C_BLOCK;
 	if (!strcmp(ty, "parenthesized_expression"))
-		return !parent || !esp__is_one_of(parent, esp__cond_holders, ESP__N(esp__cond_holders));
+		c |= ESP_C_PAREN;
+	if (esp__is_one_of(ty, esp__block_holders, ESP__N(esp__block_holders)))
+		c |= ESP_C_BLOCK_HOLDER;
+	if (esp__is_one_of(ty, esp__cond_holders, ESP__N(esp__cond_holders)))
+		c |= ESP_C_COND_HOLDER;
+	if (!strcmp(ty, "with_statement") || !strncmp(ty, "jsx_", 4))
+		c |= ESP_C_UNSUPPORTED;
+	if (!strcmp(ty, "arguments"))
+		c |= ESP_C_ARGUMENTS;
+	return c;
+}
+
+/* parent: the class of the parent node, or -1 at the root */
+static bool esp__is_level(TSNode n, unsigned cls, int parent)
+{
+	if ((cls & ESP_C_WRAPPER) || !ts_node_is_named(n) || !ts_node_named_child_count(n))
+		return false;
+	if (cls & ESP_C_BLOCK)
+		return parent >= 0 && (parent & ESP_C_BLOCK_HOLDER);
+	if (cls & ESP_C_PAREN)
+		return parent < 0 || !(parent & ESP_C_COND_HOLDER);
 	return true;
 }
 
@@ -184,9 +241,9 @@ static bool esp__is_level(TSNode n, const char *ty, const char *parent)
 static bool esp__check_depth(const SrcText *t, TSTree *tree, uint32_t shift, int base, const char *what)
 {
 	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
-	/* per tree level: the depth in levels and the node's type */
+	/* per tree level: the depth in levels and the node's class */
 	int *depth = NULL;
-	const char **type = NULL;
+	unsigned *type = NULL;
 	size_t cap = 0, lvl = 0;
 	bool ok = true;
 	for (;;) {
@@ -198,12 +255,12 @@ static bool esp__check_depth(const SrcText *t, TSTree *tree, uint32_t shift, int
 			if (!depth || !type)
 				diag_fatal("out of memory");
 		}
-		const char *ty = ts_node_type(n);
+		unsigned cls = esp__class(n);
 		int d = lvl ? depth[lvl - 1] : base;
-		if (esp__is_level(n, ty, lvl ? type[lvl - 1] : NULL))
+		if (esp__is_level(n, cls, lvl ? (int)type[lvl - 1] : -1))
 			d++;
 		depth[lvl] = d;
-		type[lvl] = ty;
+		type[lvl] = cls;
 		if (d > ESP_MAX_DEPTH) {
 			uint32_t start = ts_node_start_byte(n);
 			diag_error(srctext_loc(t, start >= shift ? start - shift : 0),

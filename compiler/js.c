@@ -43,6 +43,8 @@ struct Gen {
 	FILE *protos, *funcs;
 	char *protos_buf, *funcs_buf;
 	size_t protos_len, funcs_len;
+	FILE *stream;  /* gen_stream: where each function goes when it is finished, or NULL */
+	int nstrs_out; /* string literals written to the stream so far */
 	int nfuncs;   /* numbering of compiled ES functions */
 	char **fnames; /* their C names, in that order (gen_func) */
 	int capfnames;
@@ -53,6 +55,7 @@ struct Gen {
 	int evreads;    /* references to event$ (or a transition's name for it) compiled so far */
 	int evreads_fn; /* …of them inside ES functions (callable from any transition) */
 	int sessreads;  /* references to `session` compiled so far */
+	bool vxml;      /* a VoiceXML dialog: an exception ends it (cx_vx_semantic) */
 };
 
 Gen *gen_new(const char *path, const Options *opt)
@@ -65,6 +68,11 @@ Gen *gen_new(const char *path, const Options *opt)
 	if (!g->protos || !g->funcs)
 		diag_fatal("out of memory");
 	return g;
+}
+
+void gen_vxml(Gen *g)
+{
+	g->vxml = true;
 }
 
 void gen_path(Gen *g, const char *path)
@@ -108,41 +116,60 @@ const char *gen_str(Gen *g, const char *s, size_t len)
 
 char *c_quote(const char *s, size_t len)
 {
-	char *buf;
-	size_t n;
-	FILE *f = open_memstream(&buf, &n);
-	if (!f)
-		diag_fatal("out of memory");
-	fputc('"', f);
+	char *buf = xmalloc(4 * len + 3), *o = buf; /* at worst \ooo per byte, two quotes, NUL */
+	*o++ = '"';
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '?': fputs("\\?", f); break; /* no trigraphs in -std=c11 */
+		case '"': *o++ = '\\'; *o++ = '"'; break;
+		case '\\': *o++ = '\\'; *o++ = '\\'; break;
+		case '\n': *o++ = '\\'; *o++ = 'n'; break;
+		case '\t': *o++ = '\\'; *o++ = 't'; break;
+		case '\r': *o++ = '\\'; *o++ = 'r'; break;
+		case '?': *o++ = '\\'; *o++ = '?'; break; /* no trigraphs in -std=c11 */
 		default:
-			if (c < 0x20 || c >= 0x7f)
-				fprintf(f, "\\%03o", c); /* always 3 digits: never runs into what follows */
-			else
-				fputc(c, f);
+			if (c < 0x20 || c >= 0x7f) { /* always 3 digits: never runs into what follows */
+				*o++ = '\\';
+				*o++ = (char)('0' + (c >> 6));
+				*o++ = (char)('0' + ((c >> 3) & 7));
+				*o++ = (char)('0' + (c & 7));
+			} else {
+				*o++ = (char)c;
+			}
 		}
 	}
-	fputc('"', f);
-	fclose(f);
+	*o++ = '"';
+	*o = 0;
 	return buf;
+}
+
+/* The string literals registered since the last call, as static definitions. */
+static void gen__strs(Gen *g, FILE *out, int *done)
+{
+	int from = *done;
+	for (int i = from; i < g->nstrs; i++)
+		fprintf(out, "static struct cx_str_static s_%d __attribute__((unused)) = {CX_STR_STATIC_MARK, %zu, 0, 0, %s};\n",
+			i + 1, g->strs[i].len, c_quote(g->strs[i].s, g->strs[i].len));
+	if (g->nstrs > from)
+		fputc('\n', out);
+	*done = g->nstrs;
+}
+
+void gen_stream(Gen *g, FILE *out)
+{
+	g->stream = out;
 }
 
 void gen_write(Gen *g, FILE *out)
 {
+	int done = 0;
+	if (g->stream) {
+		gen__strs(g, g->stream, &g->nstrs_out);
+		return;
+	}
 	fflush(g->protos);
 	fflush(g->funcs);
-	for (int i = 0; i < g->nstrs; i++)
-		fprintf(out, "CX_STR_DEF(s_%d, %s);\n", i + 1, c_quote(g->strs[i].s, g->strs[i].len));
-	if (g->nstrs)
-		fputc('\n', out);
+	gen__strs(g, out, &done);
 	if (g->protos_len) {
 		fwrite(g->protos_buf, 1, g->protos_len, out);
 		fputc('\n', out);
@@ -577,7 +604,7 @@ void fn_out(Fn *F, const char *fmt, ...)
 	for (int i = 0; i < F->ind; i++)
 		fputc('\t', F->out);
 	va_start(ap, fmt);
-	vfprintf(F->out, fmt, ap);
+	xvfprintf(F->out, fmt, ap);
 	va_end(ap);
 	fputc('\n', F->out);
 }
@@ -659,9 +686,7 @@ Fn *fn_new(Gen *g, Scope *sc, int kind, const char *name, int line)
 	F->name = xstrdup(name);
 	F->line = line;
 	F->ind = 1;
-	F->out = open_memstream(&F->buf, &F->len);
-	if (!F->out)
-		diag_fatal("out of memory");
+	F->out = ms_open();
 	F->fail = fn__label(F, "fail", kind == FN_BODY ? "return CX_FAIL;" : "return CX_EXCEPTION;");
 	F->has_env = sc->kind != SC_DOC && sc->nenv > 0;
 	return F;
@@ -689,7 +714,8 @@ int fn_curline(Fn *F)
 
 void fn_fail_semantic(Fn *F, const char *elem, int line)
 {
-	F->fail = fn__label(F, "fail_", xprintf("return CX_SEMANTIC(%s, %d);", elem, line));
+	F->fail = fn__label(F, "fail_", F->g->vxml ? xprintf("return cx_vx_semantic(X, \"%s\", %d);", elem, line)
+						      : xprintf("return cx_semantic(X, CX_E_%s, %d);", elem, line));
 	F->lab[F->fail].line = line;
 }
 
@@ -768,21 +794,22 @@ static void fn__lines(Fn *F, const char *text, FILE *o)
 
 void fn_end(Fn *F)
 {
-	char *text;
-	size_t tlen;
-	FILE *o = open_memstream(&text, &tlen);
-	if (!o)
-		diag_fatal("out of memory");
-	fclose(F->out);
+	FILE *o = ms_open();
+	F->buf = ms_close(F->out, &F->len);
 	fn__mark(F, o, F->line);
+	/* a function streamed is defined before its first use: no prototype */
+	FILE *pr = F->g->stream ? NULL : F->g->protos;
 	if (F->kind == FN_JS) {
-		fprintf(F->g->protos, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);\n", F->name);
+		if (pr)
+			fprintf(pr, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);\n", F->name);
 		fprintf(o, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)\n{\n", F->name);
 	} else if (F->kind == FN_COND) {
-		fprintf(F->g->protos, "static cx_value %s(cx_ctx *X);\n", F->name);
+		if (pr)
+			fprintf(pr, "static cx_value %s(cx_ctx *X);\n", F->name);
 		fprintf(o, "static cx_value %s(cx_ctx *X)\n{\n", F->name);
 	} else {
-		fprintf(F->g->protos, "static int %s(cx_ctx *X);\n", F->name);
+		if (pr)
+			fprintf(pr, "static int %s(cx_ctx *X);\n", F->name);
 		fprintf(o, "static int %s(cx_ctx *X)\n{\n", F->name);
 	}
 	/* Prologue: the environment, parameters and locals. */
@@ -877,8 +904,13 @@ void fn_end(Fn *F)
 	}
 	fn__mark(F, o, F->line);
 	fprintf(o, "}\n\n");
-	fclose(o);
-	fn__lines(F, text, F->g->funcs);
+	if (F->g->stream) { /* its string literals first, then the function: the C compiler may */
+		gen__strs(F->g, F->g->stream, &F->g->nstrs_out); /* start on it now */
+		fn__lines(F, ms_close(o, NULL), F->g->stream);
+		fflush(F->g->stream);
+	} else {
+		fn__lines(F, ms_close(o, NULL), F->g->funcs);
+	}
 }
 
 /* Section - Values of expressions */
@@ -940,7 +972,7 @@ static V js__strv(Fn *F, const char *s, size_t len)
 			ascii = false;
 	if (ascii) {
 		V v = {.k = V_STR, .s = xstrndup(s, len), .slen = len};
-		v.c = xprintf("cx_strv(CX_STR_REF(%s))", gen_str(F->g, s, len));
+		v.c = xprintf("cx_strv((cx_str *)&%s)", gen_str(F->g, s, len));
 		return v;
 	}
 	/* a lone surrogate (only from a \u escape) is kept as its three bytes, ED A0..BF xx */
@@ -1041,11 +1073,7 @@ static long js__u4(const char *s, const char *end)
  * (WTF-8), which js__strv hands to cx_str_wtf8 so the string keeps that code unit. */
 static char *js__string(const char *raw, size_t n, size_t *outlen)
 {
-	char *buf;
-	size_t len;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		diag_fatal("out of memory");
+	FILE *f = ms_open();
 	const char *p = raw + 1, *end = raw + (n >= 2 ? n - 1 : n);
 	while (p < end) {
 		if (*p != '\\') {
@@ -1125,9 +1153,7 @@ static char *js__string(const char *raw, size_t n, size_t *outlen)
 			}
 		}
 	}
-	fclose(f);
-	*outlen = len;
-	return buf;
+	return ms_close(f, outlen);
 }
 
 static double js__number(const char *t)
@@ -1317,7 +1343,7 @@ static int js__qualifier_of(Fn *F, const char *name, const char *prop)
 
 static const char *js__sref(Fn *F, const char *s)
 {
-	return xprintf("CX_STR_REF(%s)", gen_str(F->g, s, strlen(s)));
+	return xprintf("(cx_str *)&%s", gen_str(F->g, s, strlen(s)));
 }
 
 static bool js__ascii(const char *s)
@@ -1413,7 +1439,7 @@ typedef struct Ref {
 	int k;        /* F_NAME, F_PROP (static key), F_KEY (computed key), F_SCOPED (`ccxml.x`) */
 	char *name;
 	V obj;
-	char *skey;   /* F_PROP: CX_STR_REF(...) */
+	char *skey;   /* F_PROP: (cx_str *)&s_N */
 	V key;
 	Res res;      /* F_SCOPED: x resolved in the named scope */
 } Ref;

@@ -24,6 +24,10 @@ Gen *gen_new(const char *path, const Options *opt);
 const char *gen_str(Gen *g, const char *s, size_t len);
 /* Writes string definitions, prototypes and functions (in this order) to out. */
 void gen_write(Gen *g, FILE *out);
+/* From now on each function goes to out when it is finished, after the string literals it is
+ * the first to use (a C compiler reading out can start at once); functions are then defined
+ * before their first use and get no prototypes. gen_write then adds what is left. */
+void gen_stream(Gen *g, FILE *out);
 /* How many references to event$ were compiled so far; *in_functions: of them in ES functions. */
 int gen_event_reads(const Gen *g, int *in_functions);
 /* How many references to `session` were compiled (cx_doc.reads_session). */
@@ -36,6 +40,8 @@ void gen_slot_alloc(Gen *g, int (*cb)(void *arg, const char *name), void *arg);
 /* The file the #line directives of the functions ended from now on name (another document's
  * code compiled into this one: a VoiceXML application root's). */
 void gen_path(Gen *g, const char *path);
+/* The file is a VoiceXML dialog: an exception in it ends the dialog (cx_vx_semantic). */
+void gen_vxml(Gen *g);
 /* How many ES functions were compiled so far; the C name of the i-th (from 0). */
 int gen_nfuncs(const Gen *g);
 const char *gen_func(const Gen *g, int i);

@@ -4,9 +4,14 @@
  *   xml_load -> check_doc -> esparse_doc -> (stop on errors) -> emit_doc (in memory)
  *   -> write the .c files to a private temporary directory -> cc -> rename into place.
  *
+ * `--shared` with tcc (cctcc.c) compiles in this process instead: tcc starts on the runtime's
+ * headers before the front end, takes each function as emit_doc finishes it, and the C is
+ * written to a temporary directory only if it failed (to be kept).
+ *
  * Nothing is written under the requested output name until everything succeeded, so a failed
  * run never leaves a partial file (outputs are written to a temporary name and renamed).
  */
+#define _GNU_SOURCE /* fopencookie: the generated C to tcc as it is written */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -244,6 +249,53 @@ static char *main__tmpname(const char *path)
 
 /* The generated C files, for the message of a failed cc (kept then). */
 static char *main__cnames;
+
+/* The generated C of each document into a new private temporary directory (removed at exit
+ * unless kept: main__tmpdir): its path; *cfiles gets the files, quoted for a shell. */
+static char *main__write_c(char **syms, char **csrc, size_t *clen, int nfiles, char **cfiles)
+{
+	const char *tmpenv = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char *tmpl = xprintf("%s/ccxmlc-XXXXXX", tmpenv);
+	if (!mkdtemp(tmpl))
+		diag_fatal("cannot create a temporary directory in %s: %s", tmpenv, strerror(errno));
+	main__tmpdir = tmpl;
+	atexit(main__cleanup);
+	*cfiles = xstrdup("");
+	for (int i = 0; i < nfiles; i++) {
+		char *p = xprintf("%s/%s.c", tmpl, syms[i]);
+		main__write(p, csrc[i], clen[i]);
+		*cfiles = xprintf("%s %s", *cfiles, main__q(p));
+		main__cnames = xprintf("%s %s", main__cnames ? main__cnames : "", p);
+	}
+	return tmpl;
+}
+
+/* --shared with tcc in this process: the back end writes into a stream that copies into memory
+ * (copy: kept if the compile fails) and gives each piece to tcc at once (cctcc_write), so tcc
+ * compiles each function while the next is made (emit.c streams them: gen_stream). */
+typedef struct MainTee {
+	FILE *copy;
+	CcTcc *tcc;
+	bool failed; /* a write to tcc failed: cctcc_finish says why */
+} MainTee;
+
+static ssize_t main__tee_write(void *arg, const char *buf, size_t n)
+{
+	MainTee *t = arg;
+	if (fwrite(buf, 1, n, t->copy) != n)
+		return -1;
+	if (!t->failed && cctcc_write(t->tcc, buf, n))
+		t->failed = true;
+	return (ssize_t)n;
+}
+
+static FILE *main__tee(MainTee *t)
+{
+	FILE *f = fopencookie(t, "w", (cookie_io_functions_t){.write = main__tee_write});
+	if (!f)
+		diag_fatal("out of memory");
+	return f;
+}
 
 /* Runs cc; on failure removes `partial`, keeps the temporary directory with the generated C
  * (the C compiler's messages name its files) and stops. */
@@ -593,7 +645,8 @@ static int main__main(int argc, char **argv)
 	if (dot)
 		return main__dot(docs[0], files[0], opt.output);
 
-	/* Back end into memory. */
+	/* Back end into memory; with tcc in this process, also to tcc as it is written. */
+	bool streamed = false;
 	char **syms = xcalloc((size_t)nfiles, sizeof(char *));
 	char **csrc = xcalloc((size_t)nfiles, sizeof(char *));
 	size_t *clen = xcalloc((size_t)nfiles, sizeof(size_t));
@@ -605,11 +658,16 @@ static int main__main(int argc, char **argv)
 		FILE *f = open_memstream(&csrc[i], &clen[i]);
 		if (!f)
 			diag_fatal("out of memory");
+		MainTee tee = {.copy = f, .tcc = tcc};
+		FILE *out = tcc && nfiles == 1 ? main__tee(&tee) : f;
 		if (main__ends(files[i], ".vxml"))
-			vxml_emit(f, docs[i], syms[i], &opt);
+			vxml_emit(out, docs[i], syms[i], &opt);
 		else
-			emit_doc(f, docs[i], syms[i], &opt);
+			emit_doc(out, docs[i], syms[i], &opt);
+		if (out != f)
+			fclose(out);
 		fclose(f);
+		streamed = out != f && !tee.failed;
 	}
 	if (diag_errors)
 		return 1;
@@ -643,20 +701,10 @@ static int main__main(int argc, char **argv)
 		return main__deps(out);
 	}
 
-	/* Compile: the C goes to a private temporary directory. */
-	const char *tmpenv = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char *tmpl = xprintf("%s/ccxmlc-XXXXXX", tmpenv);
-	if (!mkdtemp(tmpl))
-		diag_fatal("cannot create a temporary directory in %s: %s", tmpenv, strerror(errno));
-	main__tmpdir = tmpl;
-	atexit(main__cleanup);
-	char *cfiles = xstrdup("");
-	for (int i = 0; i < nfiles; i++) {
-		char *p = xprintf("%s/%s.c", tmpl, syms[i]);
-		main__write(p, csrc[i], clen[i]);
-		cfiles = xprintf("%s %s", cfiles, main__q(p));
-		main__cnames = xprintf("%s %s", main__cnames ? main__cnames : "", p);
-	}
+	/* Compile: the C goes to a private temporary directory (with tcc in this process, only
+	 * when it failed, to be kept). */
+	bool intcc = shared && cctcc_usable(opt.cc);
+	char *cfiles = NULL, *tmpl = intcc ? NULL : main__write_c(syms, csrc, clen, nfiles, &cfiles);
 	const char *incs, *libdir;
 	main__locate(&incs, &libdir);
 	char *flags = xprintf("-std=c11 %s%s%s%s %s", CCXMLC_MODE, opt.debug ? " -g" : "",
@@ -665,28 +713,31 @@ static int main__main(int argc, char **argv)
 		/* Only cx_shared_doc is exported: the program exports its own documents' symbols
 		 * (-rdynamic), and a same-named one here must not be bound to those. */
 		char *out = opt.output ? xstrdup(opt.output) : xprintf("%s.so", base);
-		char *sp = xprintf("%s/shared.c", tmpl);
 		const char *ty = opt.fetched ? "cx_vx_doc" : "cx_doc";
 		char *sc = xprintf("#include \"cx.h\"\nextern const %s %s;\n"
 				   "__attribute__((visibility(\"default\"))) const %s *const "
 				   "cx_shared_%s = &%s;\n", ty, syms[0], ty, opt.fetched ? "vxml" : "doc",
 				   syms[0]);
-		main__write(sp, sc, strlen(sc));
 		char *tmpo = main__tmpname(out);
-		if (cctcc_usable(opt.cc)) {
-			/* one translation unit: the headers are read once */
-			char *src = xprintf("%s\n%s", csrc[0], strchr(sc, '\n') + 1);
+		if (intcc) {
+			/* one translation unit: the headers are read once; the document's C was
+			 * given to tcc as it was written, unless tcc was started only now */
+			const char *tail = strchr(sc, '\n') + 1;
+			char *src = streamed ? xprintf("\n%s", tail) : xprintf("%s\n%s", csrc[0], tail);
 			if (main__verbose)
 				fprintf(stderr, "libtcc -shared%s -o %s\n", opt.debug ? " -g" : "", tmpo);
 			if (!tcc)
 				tcc = cctcc_start(main__incdir, main__nincdir, opt.debug);
 			if (!tcc || cctcc_finish(tcc, src, tmpo)) {
 				unlink(tmpo);
+				main__write_c(syms, csrc, clen, nfiles, &cfiles);
 				main__tmpdir = NULL; /* kept */
 				diag_fatal("the C compiler (libtcc) failed; the generated C is kept:%s",
 					   main__cnames);
 			}
 		} else {
+			char *sp = xprintf("%s/shared.c", tmpl);
+			main__write(sp, sc, strlen(sc));
 			main__run(xprintf("%s %s -fPIC -shared -fvisibility=hidden%s %s -o %s", opt.cc, flags,
 				  cfiles, main__q(sp), main__q(tmpo)), tmpo);
 		}

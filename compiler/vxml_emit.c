@@ -119,7 +119,7 @@ static char *ve__text(VEm *E, Fn *F, const char *s, size_t len)
 			fn_check(F, t);
 			return t;
 		}
-	return xprintf("cx_strv(CX_STR_REF(%s))", gen_str(E->g, s, len));
+	return xprintf("cx_strv((cx_str *)&%s)", gen_str(E->g, s, len));
 }
 
 /* The text with runs of white space made one space, trimmed (what a prompt says). */
@@ -873,6 +873,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 {
 	VEm E0 = {.doc = doc}, *E = &E0;
 	E->g = gen_new(doc->src.path, opt);
+	gen_vxml(E->g); /* an exception ends the dialog with error.dialog (runtime/vxml.c) */
 	gen_slot_alloc(E->g, ve__hidden_slot, E);
 	/* an application root (VoiceXML 2.0 §1.5.2): its variables are the application scope, the
 	 * first slots; the document scope is inside it */
@@ -995,8 +996,6 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	fprintf(out, "#error \"made by ccxmlc %s for runtime ABI %d, but this cx_gen.h is another ABI\"\n",
 		CCXMLC_VERSION, CX_ABI_VERSION);
 	fprintf(out, "#endif\n\n");
-	fprintf(out, "/* An exception in a dialog ends it with error.dialog (runtime/vxml.c). */\n");
-	fprintf(out, "#undef CX_SEMANTIC\n#define CX_SEMANTIC(elem, ln) cx_vx_semantic(X, #elem, (ln))\n\n");
 	gen_write(E->g, out);
 	fprintf(out, "static const char *const slot_names[] = {NULL, NULL, NULL, NULL");
 	for (int i = 0; i < E->nslots; i++)

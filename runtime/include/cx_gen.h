@@ -85,7 +85,7 @@ typedef struct cx_elcall {
 	                             the id to assign to that variable (connectionid, sendid…) */
 	const char *base;         /* the xml:base in effect on the element (its own or its
 	                             ancestors', resolved), or NULL: relative next/src/target URIs
-	                             are resolved against it (CX_BASE) */
+	                             are resolved against it */
 } cx_elcall;
 
 /* Returns CX_GO (0) to go on with the transition, CX_STOP (1) after <exit> (the rest of the
@@ -99,33 +99,28 @@ int cx_exec(cx_ctx *X, cx_elcall *c);
  * Returns CX_FAIL so generated code can write `return cx_semantic(X, CX_E_log, 12);`. */
 int cx_semantic(cx_ctx *X, int elem, int line);
 
-/* The short forms generated code is written with, so that one element reads as one small
- * block (`X` is the function's context, `el` the element being filled):
+/* How generated code fills an element (`X` is the function's context, `el` the element):
  *
- *	CX_ELEMENT(createcall, 20);
- *	CX_ATTR(createcall, dest, cx_strv(CX_STR_REF(s_16)));
- *	CX_GIVEN(createcall, connectionid);
- *	CX_EXEC();
+ *	cx_elcall el = {.elem = CX_E_createcall, .line = 20};
+ *	cx_el_attr(&el, CX_A_createcall_dest, cx_strv((cx_str *)&s_16));
+ *	cx_el_given(&el, CX_A_createcall_connectionid);
+ *	int r = cx_exec(X, &el);
+ *	if (r != CX_GO)
+ *		return r;
  *	X->slots[5] = el.out;
- */
-#define CX_ELEMENT(e, ln) cx_elcall el = {.elem = CX_E_##e, .line = (ln)}
-/* Attribute attr of elem is present with value v (CX_GIVEN: present, no value: LHS). */
-#define CX_ATTR(elem, attr, v) \
-	(el.a[CX_A_##elem##_##attr] = (v), el.present |= 1u << CX_A_##elem##_##attr)
-#define CX_GIVEN(elem, attr) (el.present |= 1u << CX_A_##elem##_##attr)
-/* The element's xml:base in effect (a string literal), when the document has one. */
-#define CX_BASE(b) (el.base = (b))
-/* namelist (also CX_GIVEN): n names (a static NULL-terminated array) and their values. */
-#define CX_NAMES(n, nm, vs) (el.nnames = (n), el.names = (nm), el.vals = (vs))
-/* Runs the element; <exit> or a failure ends the transition body with that result. */
-#define CX_EXEC()                                   \
-	do {                                        \
-		int r_ = cx_exec(X, &el);           \
-		if (r_ != CX_GO)                    \
-			return r_;                  \
-	} while (0)
-/* The failure label of an element: queue error.semantic, end the transition. */
-#define CX_SEMANTIC(elem, ln) cx_semantic(X, CX_E_##elem, (ln))
+ *
+ * Plain C, no macros: a document compiled at run time goes through tcc, for which expanding
+ * macros was a third of the work on the document's own C (docs/performance.md, rtdocs). */
+/* Attribute a is present with value v (cx_el_given: present, no value: an LHS, a namelist). */
+static inline void cx_el_attr(cx_elcall *el, int a, cx_value v)
+{
+	el->a[a] = v;
+	el->present |= 1u << a;
+}
+static inline void cx_el_given(cx_elcall *el, int a)
+{
+	el->present |= 1u << a;
+}
 
 
 /* Is v a function (an object with [[Call]])? (Defined in the stdlib.) A call whose callee is

@@ -67,6 +67,13 @@ void *__wrap_xcalloc(size_t n, size_t size)
 	return fz__keep(__real_xcalloc(n, size));
 }
 
+void *__real_xmalloc(size_t size);
+void *__wrap_xmalloc(size_t size);
+void *__wrap_xmalloc(size_t size)
+{
+	return fz__keep(__real_xmalloc(size));
+}
+
 char *__wrap_xstrndup(const char *s, size_t n);
 char *__wrap_xstrndup(const char *s, size_t n)
 {
@@ -135,6 +142,7 @@ extern int xml__ntabs;
  * buffer left alone (the pointer to it may have been on a stack that is gone). */
 static void fz__release(void)
 {
+	ms_forget(); /* the streams util.c keeps for reuse are among those closed here */
 	while (fz__nstreams > 0)
 		__real_fclose(fz__streams[--fz__nstreams].f);
 	for (size_t i = 0; i < fz__nblocks; i++)

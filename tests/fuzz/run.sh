@@ -111,7 +111,7 @@ build \$b/app.o | \$b/app.h: ccxmlc tests/fuzz/app.ccxml | build/ccxmlc
 build \$b/fuzz_compile.o: cc tests/fuzz/fuzz_compile.c
   cflags = \$warn -Werror -Icompiler
 build \$b/fuzz_compile: link \$b/fuzz_compile.o $(obj $CMP_NOXML)\$b/compiler/xml-global.o \$b/tsjs/parser.o \$b/tsjs/scanner.o
-  libs = -Wl,--wrap=xcalloc,--wrap=xstrdup,--wrap=xstrndup,--wrap=xprintf,--wrap=open_memstream,--wrap=fclose,--wrap=diag_fatal -ltree-sitter -lxml2
+  libs = -Wl,--wrap=xcalloc,--wrap=xmalloc,--wrap=xstrdup,--wrap=xstrndup,--wrap=xprintf,--wrap=open_memstream,--wrap=fclose,--wrap=diag_fatal -ltree-sitter -lxml2
 EOF
 	for n in http sip_sdp sip_msg; do
 		printf 'build $b/fuzz_%s.o: cc tests/fuzz/fuzz_net.c\n  cflags = $warn -Werror -Iruntime -DFUZZ_%s\n' "$n" "${n^^}"

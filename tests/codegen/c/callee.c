@@ -5,28 +5,12 @@
 #error "made by ccxmlc 0.1.0 for runtime ABI 5, but this cx_gen.h is another ABI: compile the .ccxml with the ccxmlc of this runtime"
 #endif
 
-CX_STR_DEF(s_1, "n");
-CX_STR_DEF(s_2, "inner");
-CX_STR_DEF(s_3, "name");
-CX_STR_DEF(s_4, ": ");
-CX_STR_DEF(s_5, "message");
-CX_STR_DEF(s_6, "no error");
-CX_STR_DEF(s_7, "f");
-CX_STR_DEF(s_8, "deeper");
-CX_STR_DEF(s_9, "aVeryLongPropertyNameThatGoesOnAndOnAndOnFurtherStillUntilItIsCut");
-CX_STR_DEF(s_10, "toString");
-CX_STR_DEF(s_11, "missing");
-
-static cx_value f1_msg(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static int init(cx_ctx *X);
-static cx_value f2_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f3_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f4_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f5_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f6_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f7_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f8_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static int transition_1(cx_ctx *X);
+static struct cx_str_static s_1 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "n"};
+static struct cx_str_static s_2 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "inner"};
+static struct cx_str_static s_3 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "name"};
+static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 2, 0, 0, ": "};
+static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "message"};
+static struct cx_str_static s_6 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "no error"};
 
 #line 6 "tests/codegen/doc/callee.ccxml"
 static cx_value f1_msg(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -64,17 +48,17 @@ catch2:;
 #line 6
 		cx_value t4 = e1_e;
 #line 6
-		cx_value t5 = cx_get_s(X, t4, CX_STR_REF(s_3));
+		cx_value t5 = cx_get_s(X, t4, (cx_str *)&s_3);
 #line 6
 		if (cx_is_exc(t5)) goto fail;
 #line 6
-		cx_value t6 = cx_op_add(X, t5, cx_strv(CX_STR_REF(s_4)));
+		cx_value t6 = cx_op_add(X, t5, cx_strv((cx_str *)&s_4));
 #line 6
 		if (cx_is_exc(t6)) goto fail;
 #line 6
 		cx_value t7 = e1_e;
 #line 6
-		cx_value t8 = cx_get_s(X, t7, CX_STR_REF(s_5));
+		cx_value t8 = cx_get_s(X, t7, (cx_str *)&s_5);
 #line 6
 		if (cx_is_exc(t8)) goto fail;
 #line 6
@@ -87,7 +71,7 @@ catch2:;
 #line 6
 end1:;
 #line 6
-	return cx_strv(CX_STR_REF(s_6));
+	return cx_strv((cx_str *)&s_6);
 #line 6
 	return CX_UNDEFINED;
 #line 6
@@ -103,7 +87,7 @@ static int init(cx_ctx *X)
 #line 4
 	if (cx_is_exc(t1)) goto fail_1;
 #line 4
-	cx_value t2 = cx_put(X, t1, cx_strv(CX_STR_REF(s_1)), cx_num(1.0));
+	cx_value t2 = cx_put(X, t1, cx_strv((cx_str *)&s_1), cx_num(1.0));
 #line 4
 	if (cx_is_exc(t2)) goto fail_1;
 #line 4
@@ -111,7 +95,7 @@ static int init(cx_ctx *X)
 #line 4
 	if (cx_is_exc(t3)) goto fail_1;
 #line 4
-	cx_value t4 = cx_put(X, t1, cx_strv(CX_STR_REF(s_2)), t3);
+	cx_value t4 = cx_put(X, t1, cx_strv((cx_str *)&s_2), t3);
 #line 4
 	if (cx_is_exc(t4)) goto fail_1;
 #line 4
@@ -125,10 +109,12 @@ static int init(cx_ctx *X)
 	X->slots[6 /* notfn */] = cx_num(5.0);
 #line 3
 	return CX_GO;
-fail_1: return CX_SEMANTIC(var, 4);
-fail_2: return CX_SEMANTIC(script, 5);
+fail_1: return cx_semantic(X, CX_E_var, 4);
+fail_2: return cx_semantic(X, CX_E_script, 5);
 #line 3
 }
+
+static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "f"};
 
 #line 11 "tests/codegen/doc/callee.ccxml"
 static cx_value f2_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -147,7 +133,7 @@ static cx_value f2_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 11
 	cx_value t1 = X->slots[4 /* o */];
 #line 11
-	cx_value t2 = cx_get_s(X, t1, CX_STR_REF(s_7));
+	cx_value t2 = cx_get_s(X, t1, (cx_str *)&s_7);
 #line 11
 	if (cx_is_exc(t2)) goto fail;
 #line 11
@@ -178,7 +164,7 @@ static cx_value f3_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 12
 	cx_value t1 = X->slots[4 /* o */];
 #line 12
-	cx_value t2 = cx_get(X, t1, cx_strv(CX_STR_REF(s_1)));
+	cx_value t2 = cx_get(X, t1, cx_strv((cx_str *)&s_1));
 #line 12
 	if (cx_is_exc(t2)) goto fail;
 #line 12
@@ -221,6 +207,8 @@ fail: return CX_EXCEPTION;
 #line 13
 }
 
+static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "deeper"};
+
 #line 14 "tests/codegen/doc/callee.ccxml"
 static cx_value f5_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 #line 14
@@ -238,11 +226,11 @@ static cx_value f5_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 14
 	cx_value t1 = X->slots[4 /* o */];
 #line 14
-	cx_value t2 = cx_get_s(X, t1, CX_STR_REF(s_2));
+	cx_value t2 = cx_get_s(X, t1, (cx_str *)&s_2);
 #line 14
 	if (cx_is_exc(t2)) goto fail;
 #line 14
-	cx_value t3 = cx_get_s(X, t2, CX_STR_REF(s_8));
+	cx_value t3 = cx_get_s(X, t2, (cx_str *)&s_8);
 #line 14
 	if (cx_is_exc(t3)) goto fail;
 #line 14
@@ -273,7 +261,7 @@ static cx_value f6_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 16
 	cx_value t1 = X->slots[4 /* o */];
 #line 16
-	cx_value t2 = cx_get_s(X, t1, CX_STR_REF(s_1));
+	cx_value t2 = cx_get_s(X, t1, (cx_str *)&s_1);
 #line 16
 	if (cx_is_exc(t2)) goto fail;
 #line 16
@@ -286,6 +274,8 @@ static cx_value f6_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 fail: return CX_EXCEPTION;
 #line 16
 }
+
+static struct cx_str_static s_9 __attribute__((unused)) = {CX_STR_STATIC_MARK, 65, 0, 0, "aVeryLongPropertyNameThatGoesOnAndOnAndOnFurtherStillUntilItIsCut"};
 
 #line 17 "tests/codegen/doc/callee.ccxml"
 static cx_value f7_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -304,11 +294,11 @@ static cx_value f7_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 17
 	cx_value t1 = X->slots[4 /* o */];
 #line 17
-	cx_value t2 = cx_get_s(X, t1, CX_STR_REF(s_2));
+	cx_value t2 = cx_get_s(X, t1, (cx_str *)&s_2);
 #line 17
 	if (cx_is_exc(t2)) goto fail;
 #line 17
-	cx_value t3 = cx_get_s(X, t2, CX_STR_REF(s_9));
+	cx_value t3 = cx_get_s(X, t2, (cx_str *)&s_9);
 #line 17
 	if (cx_is_exc(t3)) goto fail;
 #line 17
@@ -321,6 +311,8 @@ static cx_value f7_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 fail: return CX_EXCEPTION;
 #line 17
 }
+
+static struct cx_str_static s_10 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "toString"};
 
 #line 18 "tests/codegen/doc/callee.ccxml"
 static cx_value f8_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -339,7 +331,7 @@ static cx_value f8_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 18
 	cx_value t1 = X->slots[4 /* o */];
 #line 18
-	cx_value t2 = cx_get_s(X, t1, CX_STR_REF(s_10));
+	cx_value t2 = cx_get_s(X, t1, (cx_str *)&s_10);
 #line 18
 	if (cx_is_exc(t2)) goto fail;
 #line 18
@@ -353,13 +345,15 @@ fail: return CX_EXCEPTION;
 #line 18
 }
 
+static struct cx_str_static s_11 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "missing"};
+
 #line 10 "tests/codegen/doc/callee.ccxml"
 static int transition_1(cx_ctx *X)
 #line 10
 {
 	{
 #line 11
-		CX_ELEMENT(log, 11);
+		cx_elcall el = {.elem = CX_E_log, .line = 11};
 #line 11
 		cx_value t1 = X->slots[5 /* msg */];
 #line 11
@@ -373,13 +367,17 @@ static int transition_1(cx_ctx *X)
 #line 11
 		if (cx_is_exc(t4)) goto fail_1;
 #line 11
-		CX_ATTR(log, expr, t4);
+		cx_el_attr(&el, CX_A_log_expr, t4);
 #line 11
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 11
+		if (r != CX_GO)
+#line 11
+			return r;
 	}
 	{
 #line 12
-		CX_ELEMENT(log, 12);
+		cx_elcall el = {.elem = CX_E_log, .line = 12};
 #line 12
 		cx_value t5 = X->slots[5 /* msg */];
 #line 12
@@ -393,13 +391,17 @@ static int transition_1(cx_ctx *X)
 #line 12
 		if (cx_is_exc(t8)) goto fail_2;
 #line 12
-		CX_ATTR(log, expr, t8);
+		cx_el_attr(&el, CX_A_log_expr, t8);
 #line 12
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 12
+		if (r != CX_GO)
+#line 12
+			return r;
 	}
 	{
 #line 13
-		CX_ELEMENT(log, 13);
+		cx_elcall el = {.elem = CX_E_log, .line = 13};
 #line 13
 		cx_value t9 = X->slots[5 /* msg */];
 #line 13
@@ -413,13 +415,17 @@ static int transition_1(cx_ctx *X)
 #line 13
 		if (cx_is_exc(t12)) goto fail_3;
 #line 13
-		CX_ATTR(log, expr, t12);
+		cx_el_attr(&el, CX_A_log_expr, t12);
 #line 13
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 13
+		if (r != CX_GO)
+#line 13
+			return r;
 	}
 	{
 #line 14
-		CX_ELEMENT(log, 14);
+		cx_elcall el = {.elem = CX_E_log, .line = 14};
 #line 14
 		cx_value t13 = X->slots[5 /* msg */];
 #line 14
@@ -433,13 +439,17 @@ static int transition_1(cx_ctx *X)
 #line 14
 		if (cx_is_exc(t16)) goto fail_4;
 #line 14
-		CX_ATTR(log, expr, t16);
+		cx_el_attr(&el, CX_A_log_expr, t16);
 #line 14
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 14
+		if (r != CX_GO)
+#line 14
+			return r;
 	}
 	{
 #line 16
-		CX_ELEMENT(log, 16);
+		cx_elcall el = {.elem = CX_E_log, .line = 16};
 #line 16
 		cx_value t17 = X->slots[5 /* msg */];
 #line 16
@@ -453,13 +463,17 @@ static int transition_1(cx_ctx *X)
 #line 16
 		if (cx_is_exc(t20)) goto fail_5;
 #line 16
-		CX_ATTR(log, expr, t20);
+		cx_el_attr(&el, CX_A_log_expr, t20);
 #line 16
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 16
+		if (r != CX_GO)
+#line 16
+			return r;
 	}
 	{
 #line 17
-		CX_ELEMENT(log, 17);
+		cx_elcall el = {.elem = CX_E_log, .line = 17};
 #line 17
 		cx_value t21 = X->slots[5 /* msg */];
 #line 17
@@ -473,13 +487,17 @@ static int transition_1(cx_ctx *X)
 #line 17
 		if (cx_is_exc(t24)) goto fail_6;
 #line 17
-		CX_ATTR(log, expr, t24);
+		cx_el_attr(&el, CX_A_log_expr, t24);
 #line 17
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 17
+		if (r != CX_GO)
+#line 17
+			return r;
 	}
 	{
 #line 18
-		CX_ELEMENT(log, 18);
+		cx_elcall el = {.elem = CX_E_log, .line = 18};
 #line 18
 		cx_value t25 = X->slots[5 /* msg */];
 #line 18
@@ -493,14 +511,18 @@ static int transition_1(cx_ctx *X)
 #line 18
 		if (cx_is_exc(t28)) goto fail_7;
 #line 18
-		CX_ATTR(log, expr, t28);
+		cx_el_attr(&el, CX_A_log_expr, t28);
 #line 18
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 18
+		if (r != CX_GO)
+#line 18
+			return r;
 	}
 #line 19
 	cx_value t29 = X->slots[4 /* o */];
 #line 19
-	cx_value t30 = cx_get_s(X, t29, CX_STR_REF(s_11));
+	cx_value t30 = cx_get_s(X, t29, (cx_str *)&s_11);
 #line 19
 	if (cx_is_exc(t30)) goto fail_8;
 #line 19
@@ -511,15 +533,15 @@ static int transition_1(cx_ctx *X)
 	if (cx_is_exc(t32)) goto fail_8;
 #line 10
 	return CX_GO;
-fail_1: return CX_SEMANTIC(log, 11);
-fail_2: return CX_SEMANTIC(log, 12);
-fail_3: return CX_SEMANTIC(log, 13);
-fail_4: return CX_SEMANTIC(log, 14);
+fail_1: return cx_semantic(X, CX_E_log, 11);
+fail_2: return cx_semantic(X, CX_E_log, 12);
+fail_3: return cx_semantic(X, CX_E_log, 13);
+fail_4: return cx_semantic(X, CX_E_log, 14);
 #line 16
-fail_5: return CX_SEMANTIC(log, 16);
-fail_6: return CX_SEMANTIC(log, 17);
-fail_7: return CX_SEMANTIC(log, 18);
-fail_8: return CX_SEMANTIC(script, 19);
+fail_5: return cx_semantic(X, CX_E_log, 16);
+fail_6: return cx_semantic(X, CX_E_log, 17);
+fail_7: return cx_semantic(X, CX_E_log, 18);
+fail_8: return cx_semantic(X, CX_E_script, 19);
 #line 10
 }
 

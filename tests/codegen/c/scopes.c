@@ -5,32 +5,23 @@
 #error "made by ccxmlc 0.1.0 for runtime ABI 5, but this cx_gen.h is another ABI: compile the .ccxml with the ccxmlc of this runtime"
 #endif
 
-CX_STR_DEF(s_1, "doc");
-CX_STR_DEF(s_2, "shared");
-CX_STR_DEF(s_3, "+script");
-CX_STR_DEF(s_4, "tv=");
-CX_STR_DEF(s_5, " ");
-CX_STR_DEF(s_6, "no");
-CX_STR_DEF(s_7, "elseif ok");
-CX_STR_DEF(s_8, "not reached");
-
-static int init(cx_ctx *X);
-static cx_value f1_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static int transition_1(cx_ctx *X);
+static struct cx_str_static s_1 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "doc"};
+static struct cx_str_static s_2 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "shared"};
+static struct cx_str_static s_3 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "+script"};
 
 #line 2 "tests/codegen/doc/scopes.ccxml"
 static int init(cx_ctx *X)
 #line 2
 {
-	X->slots[4 /* docvar */] = cx_strv(CX_STR_REF(s_1));
+	X->slots[4 /* docvar */] = cx_strv((cx_str *)&s_1);
 	cx_value t1 = X->slots[CX_SLOT_APPLICATION];
 #line 4
-	cx_value t2 = cx_put_s(X, t1, CX_STR_REF(s_2), cx_num(42.0));
+	cx_value t2 = cx_put_s(X, t1, (cx_str *)&s_2, cx_num(42.0));
 #line 4
 	if (cx_is_exc(t2)) goto fail_2;
 	cx_value t3 = X->slots[4 /* docvar */];
 #line 5
-	cx_value t4 = cx_op_add(X, t3, cx_strv(CX_STR_REF(s_3)));
+	cx_value t4 = cx_op_add(X, t3, cx_strv((cx_str *)&s_3));
 #line 5
 	if (cx_is_exc(t4)) goto fail_3;
 #line 5
@@ -38,8 +29,8 @@ static int init(cx_ctx *X)
 #line 2
 	return CX_GO;
 #line 4
-fail_2: return CX_SEMANTIC(var, 4);
-fail_3: return CX_SEMANTIC(script, 5);
+fail_2: return cx_semantic(X, CX_E_var, 4);
+fail_3: return cx_semantic(X, CX_E_script, 5);
 #line 2
 }
 
@@ -76,6 +67,12 @@ fail: return CX_EXCEPTION;
 #line 10
 }
 
+static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "tv="};
+static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, " "};
+static struct cx_str_static s_6 __attribute__((unused)) = {CX_STR_STATIC_MARK, 2, 0, 0, "no"};
+static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "elseif ok"};
+static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 11, 0, 0, "not reached"};
+
 #line 7 "tests/codegen/doc/scopes.ccxml"
 static int transition_1(cx_ctx *X)
 #line 7
@@ -109,31 +106,35 @@ static int transition_1(cx_ctx *X)
 #line 11
 	if (cx_is_exc(t5)) goto fail_2;
 	{
-		CX_ELEMENT(log, 13);
+		cx_elcall el = {.elem = CX_E_log, .line = 13};
 #line 13
 		cx_value t6 = env->v[0];
 #line 13
-		cx_value t7 = cx_op_add(X, cx_strv(CX_STR_REF(s_4)), t6);
+		cx_value t7 = cx_op_add(X, cx_strv((cx_str *)&s_4), t6);
 #line 13
 		if (cx_is_exc(t7)) goto fail_3;
 #line 13
-		CX_ATTR(log, expr, t7);
+		cx_el_attr(&el, CX_A_log_expr, t7);
 #line 13
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 13
+		if (r != CX_GO)
+#line 13
+			return r;
 	}
 	{
 #line 14
-		CX_ELEMENT(log, 14);
+		cx_elcall el = {.elem = CX_E_log, .line = 14};
 #line 14
 		cx_value t8 = X->slots[5 /* fromScript */];
 #line 14
-		cx_value t9 = cx_op_add(X, t8, cx_strv(CX_STR_REF(s_5)));
+		cx_value t9 = cx_op_add(X, t8, cx_strv((cx_str *)&s_5));
 #line 14
 		if (cx_is_exc(t9)) goto fail_4;
 #line 14
 		cx_value t10 = X->slots[CX_SLOT_APPLICATION];
 #line 14
-		cx_value t11 = cx_get_s(X, t10, CX_STR_REF(s_2));
+		cx_value t11 = cx_get_s(X, t10, (cx_str *)&s_2);
 #line 14
 		if (cx_is_exc(t11)) goto fail_4;
 #line 14
@@ -141,7 +142,7 @@ static int transition_1(cx_ctx *X)
 #line 14
 		if (cx_is_exc(t12)) goto fail_4;
 #line 14
-		cx_value t13 = cx_op_add(X, t12, cx_strv(CX_STR_REF(s_5)));
+		cx_value t13 = cx_op_add(X, t12, cx_strv((cx_str *)&s_5));
 #line 14
 		if (cx_is_exc(t13)) goto fail_4;
 #line 14
@@ -153,14 +154,18 @@ static int transition_1(cx_ctx *X)
 #line 14
 		if (cx_is_exc(t16)) goto fail_4;
 #line 14
-		CX_ATTR(log, expr, t16);
+		cx_el_attr(&el, CX_A_log_expr, t16);
 #line 14
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 14
+		if (r != CX_GO)
+#line 14
+			return r;
 	}
 #line 15
 	cx_value t17 = X->slots[CX_SLOT_APPLICATION];
 #line 15
-	cx_value t18 = cx_get_s(X, t17, CX_STR_REF(s_2));
+	cx_value t18 = cx_get_s(X, t17, (cx_str *)&s_2);
 #line 15
 	if (cx_is_exc(t18)) goto fail_5;
 #line 15
@@ -170,22 +175,26 @@ static int transition_1(cx_ctx *X)
 #line 15
 	cx_value t20 = X->slots[CX_SLOT_APPLICATION];
 #line 15
-	cx_value t21 = cx_put_s(X, t20, CX_STR_REF(s_2), t19);
+	cx_value t21 = cx_put_s(X, t20, (cx_str *)&s_2, t19);
 #line 15
 	if (cx_is_exc(t21)) goto fail_5;
 	{
 #line 16
-		CX_ELEMENT(log, 16);
+		cx_elcall el = {.elem = CX_E_log, .line = 16};
 #line 16
 		cx_value t22 = X->slots[CX_SLOT_APPLICATION];
 #line 16
-		cx_value t23 = cx_get_s(X, t22, CX_STR_REF(s_2));
+		cx_value t23 = cx_get_s(X, t22, (cx_str *)&s_2);
 #line 16
 		if (cx_is_exc(t23)) goto fail_6;
 #line 16
-		CX_ATTR(log, expr, t23);
+		cx_el_attr(&el, CX_A_log_expr, t23);
 #line 16
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 16
+		if (r != CX_GO)
+#line 16
+			return r;
 	}
 #line 17
 	cx_value t24 = env->v[0];
@@ -197,11 +206,15 @@ static int transition_1(cx_ctx *X)
 	if (cx_truthy(t25)) {
 		{
 #line 17
-			CX_ELEMENT(log, 17);
+			cx_elcall el = {.elem = CX_E_log, .line = 17};
 #line 17
-			CX_ATTR(log, expr, cx_strv(CX_STR_REF(s_6)));
+			cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_6));
 #line 17
-			CX_EXEC();
+			int r = cx_exec(X, &el);
+#line 17
+			if (r != CX_GO)
+#line 17
+				return r;
 		}
 	} else {
 #line 17
@@ -214,20 +227,28 @@ static int transition_1(cx_ctx *X)
 		if (cx_truthy(t27)) {
 			{
 #line 17
-				CX_ELEMENT(log, 17);
+				cx_elcall el = {.elem = CX_E_log, .line = 17};
 #line 17
-				CX_ATTR(log, expr, cx_strv(CX_STR_REF(s_7)));
+				cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_7));
 #line 17
-				CX_EXEC();
+				int r = cx_exec(X, &el);
+#line 17
+				if (r != CX_GO)
+#line 17
+					return r;
 			}
 		} else {
 			{
 #line 17
-				CX_ELEMENT(log, 17);
+				cx_elcall el = {.elem = CX_E_log, .line = 17};
 #line 17
-				CX_ATTR(log, expr, cx_strv(CX_STR_REF(s_6)));
+				cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_6));
 #line 17
-				CX_EXEC();
+				int r = cx_exec(X, &el);
+#line 17
+				if (r != CX_GO)
+#line 17
+					return r;
 			}
 		}
 	}
@@ -274,25 +295,29 @@ end15:;
 	}
 	{
 #line 19
-		CX_ELEMENT(log, 19);
+		cx_elcall el = {.elem = CX_E_log, .line = 19};
 #line 19
-		CX_ATTR(log, expr, cx_strv(CX_STR_REF(s_8)));
+		cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_8));
 #line 19
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 19
+		if (r != CX_GO)
+#line 19
+			return r;
 	}
 #line 7
 	return CX_GO;
 #line 9
-fail_2: return CX_SEMANTIC(script, 9);
+fail_2: return cx_semantic(X, CX_E_script, 9);
 #line 13
-fail_3: return CX_SEMANTIC(log, 13);
-fail_4: return CX_SEMANTIC(log, 14);
-fail_5: return CX_SEMANTIC(assign, 15);
-fail_6: return CX_SEMANTIC(log, 16);
-fail_7: return CX_SEMANTIC(if, 17);
+fail_3: return cx_semantic(X, CX_E_log, 13);
+fail_4: return cx_semantic(X, CX_E_log, 14);
+fail_5: return cx_semantic(X, CX_E_assign, 15);
+fail_6: return cx_semantic(X, CX_E_log, 16);
+fail_7: return cx_semantic(X, CX_E_if, 17);
 #line 17
-fail_9: return CX_SEMANTIC(elseif, 17);
-fail_12: return CX_SEMANTIC(script, 18);
+fail_9: return cx_semantic(X, CX_E_elseif, 17);
+fail_12: return cx_semantic(X, CX_E_script, 18);
 #line 7
 }
 

@@ -5,435 +5,456 @@
 #error "made by ccxmlc 0.1.0 for runtime ABI 5, but this cx_gen.h is another ABI: compile the .ccxml with the ccxmlc of this runtime"
 #endif
 
-CX_STR_DEF(s_1, "init");
-CX_STR_DEF(s_2, "someOutboundID");
-CX_STR_DEF(s_3, "***** EVENT$.NAME = ");
-CX_STR_DEF(s_4, "name");
-CX_STR_DEF(s_5, "***** EVENT$.SESSIONID = ");
-CX_STR_DEF(s_6, "sessionid");
-CX_STR_DEF(s_7, "***** EVENT$.PARENT = ");
-CX_STR_DEF(s_8, "parent");
-CX_STR_DEF(s_9, "***** EVENT$.EVENTID = ");
-CX_STR_DEF(s_10, "eventid");
-CX_STR_DEF(s_11, "***** EVENT$.EVENTSOURCE = ");
-CX_STR_DEF(s_12, "eventsource");
-CX_STR_DEF(s_13, "***** EVENT$.EVENTSOURCETYPE = ");
-CX_STR_DEF(s_14, "eventsourcetype");
-CX_STR_DEF(s_15, "dialing");
-CX_STR_DEF(s_16, "tel:4072223333");
-CX_STR_DEF(s_17, "45s");
-CX_STR_DEF(s_18, "connected");
-CX_STR_DEF(s_19, "***** CALL WAS ANSWERED *****");
-CX_STR_DEF(s_20, "***** EVENT$.CONNECTION.CONNECTIONID = ");
-CX_STR_DEF(s_21, "connection");
-CX_STR_DEF(s_22, "connectionid");
-CX_STR_DEF(s_23, "***** EVENT$.CONNECTION.PROTOCOL.NAME = ");
-CX_STR_DEF(s_24, "protocol");
-CX_STR_DEF(s_25, "***** EVENT$.CONNECTION.PROTOCOL.VERSION = ");
-CX_STR_DEF(s_26, "version");
-CX_STR_DEF(s_27, "***** EVENT$.CONNECTION.STATE = ");
-CX_STR_DEF(s_28, "state");
-CX_STR_DEF(s_29, "***** EVENT$.CONNECTION.LOCAL = ");
-CX_STR_DEF(s_30, "local");
-CX_STR_DEF(s_31, "***** EVENT$.CONNECTION.REMOTE = ");
-CX_STR_DEF(s_32, "remote");
-CX_STR_DEF(s_33, "***** EVENT$.CONNECTION.ORIGINATOR = ");
-CX_STR_DEF(s_34, "originator");
-CX_STR_DEF(s_35, "someFile.wav\?text=This is an automated call from the H.A.L. 9000 computer system to commander David Bowman.  This message is to inform you that all pod bay doors are now closed, and re entry to the Discovery spacecraft is forbidden. This message is too important to jeapordize it to human error. This conversation can serve no further purpose. Goodbye.");
-CX_STR_DEF(s_36, "audio/wav");
-CX_STR_DEF(s_37, "***** CONNECTION FAILED *****");
-CX_STR_DEF(s_38, "***** DIALOG EXIT REACHED *****");
-CX_STR_DEF(s_39, "***** EVENT$.NAME  = ");
-CX_STR_DEF(s_40, "***** EVENT$.DIALOGID  = ");
-CX_STR_DEF(s_41, "dialogid");
-CX_STR_DEF(s_42, "***** EVENT$.CONFERENCEID  = ");
-CX_STR_DEF(s_43, "conferenceid");
-CX_STR_DEF(s_44, "***** EVENT$.CONNECTIONID  = ");
-CX_STR_DEF(s_45, "***** EVENT$.EVENTID  = ");
-CX_STR_DEF(s_46, "***** EVENT$.EVENTSOURCE  = ");
-CX_STR_DEF(s_47, "***** EVENT$.EVENTSOURCETYPE  = ");
-CX_STR_DEF(s_48, "***** EVENT$.DIALOG.DIALOGID = ");
-CX_STR_DEF(s_49, "dialog");
-CX_STR_DEF(s_50, "***** EVENT$.DIALOG.CONNECTIONID = ");
-CX_STR_DEF(s_51, "***** EVENT$.DIALOG.CONFERENCEID = ");
-CX_STR_DEF(s_52, "***** EVENT$.DIALOG.TYPE = ");
-CX_STR_DEF(s_53, "type");
-CX_STR_DEF(s_54, "***** EVENT$.DIALOG.SRC = ");
-CX_STR_DEF(s_55, "src");
-CX_STR_DEF(s_56, "***** EVENT$.DIALOG.INPUT = ");
-CX_STR_DEF(s_57, "input");
-CX_STR_DEF(s_58, "***** EVENT$.DIALOG.OUTPUTS = ");
-CX_STR_DEF(s_59, "outputs");
-CX_STR_DEF(s_60, "***** CONNECTION.DISCONNECT EVENT CAUGHT *****");
-CX_STR_DEF(s_61, "***** EVENT$.CONNECTIONID = ");
-CX_STR_DEF(s_62, "***** EVENT$.PROTOCOL = ");
-CX_STR_DEF(s_63, "***** EVENT$.REASON = ");
-CX_STR_DEF(s_64, "reason");
-CX_STR_DEF(s_65, "***** EVENT$.INFO = ");
-CX_STR_DEF(s_66, "info");
-CX_STR_DEF(s_67, "***** EVENT$.CONNECTION = ");
-CX_STR_DEF(s_68, "***** EVENT$.TRIGGER = ");
-CX_STR_DEF(s_69, "trigger");
-CX_STR_DEF(s_70, "an error has occurred (");
-CX_STR_DEF(s_71, ")");
-CX_STR_DEF(s_72, "yourEmail@there.com");
-CX_STR_DEF(s_73, "myApp@here.com");
-CX_STR_DEF(s_74, "debug");
-CX_STR_DEF(s_75, "generic error detected ! ");
-
-static int init(cx_ctx *X);
-static int transition_1(cx_ctx *X);
-static int transition_2(cx_ctx *X);
-static int transition_3(cx_ctx *X);
-static int transition_4(cx_ctx *X);
-static int transition_5(cx_ctx *X);
-static int transition_6(cx_ctx *X);
+static struct cx_str_static s_1 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "init"};
+static struct cx_str_static s_2 __attribute__((unused)) = {CX_STR_STATIC_MARK, 14, 0, 0, "someOutboundID"};
 
 #line 3 "examples/outbound/step5.ccxml"
 static int init(cx_ctx *X)
 #line 3
 {
 #line 5
-	X->slots[4 /* myState */] = cx_strv(CX_STR_REF(s_1));
-	X->slots[5 /* myOutboundConnectionID */] = cx_strv(CX_STR_REF(s_2));
+	X->slots[4 /* myState */] = cx_strv((cx_str *)&s_1);
+	X->slots[5 /* myOutboundConnectionID */] = cx_strv((cx_str *)&s_2);
 #line 3
 	return CX_GO;
 #line 3
 }
+
+static struct cx_str_static s_3 __attribute__((unused)) = {CX_STR_STATIC_MARK, 20, 0, 0, "***** EVENT$.NAME = "};
+static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "name"};
+static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 25, 0, 0, "***** EVENT$.SESSIONID = "};
+static struct cx_str_static s_6 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "sessionid"};
+static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 22, 0, 0, "***** EVENT$.PARENT = "};
+static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "parent"};
+static struct cx_str_static s_9 __attribute__((unused)) = {CX_STR_STATIC_MARK, 23, 0, 0, "***** EVENT$.EVENTID = "};
+static struct cx_str_static s_10 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "eventid"};
+static struct cx_str_static s_11 __attribute__((unused)) = {CX_STR_STATIC_MARK, 27, 0, 0, "***** EVENT$.EVENTSOURCE = "};
+static struct cx_str_static s_12 __attribute__((unused)) = {CX_STR_STATIC_MARK, 11, 0, 0, "eventsource"};
+static struct cx_str_static s_13 __attribute__((unused)) = {CX_STR_STATIC_MARK, 31, 0, 0, "***** EVENT$.EVENTSOURCETYPE = "};
+static struct cx_str_static s_14 __attribute__((unused)) = {CX_STR_STATIC_MARK, 15, 0, 0, "eventsourcetype"};
+static struct cx_str_static s_15 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "dialing"};
+static struct cx_str_static s_16 __attribute__((unused)) = {CX_STR_STATIC_MARK, 14, 0, 0, "tel:4072223333"};
+static struct cx_str_static s_17 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "45s"};
 
 #line 10 "examples/outbound/step5.ccxml"
 static int transition_1(cx_ctx *X)
 #line 10
 {
 	{
-		CX_ELEMENT(log, 12);
+		cx_elcall el = {.elem = CX_E_log, .line = 12};
 #line 12
 		cx_value t1 = X->slots[CX_SLOT_EVENT];
 #line 12
-		cx_value t2 = cx_get_s(X, t1, CX_STR_REF(s_4));
+		cx_value t2 = cx_get_s(X, t1, (cx_str *)&s_4);
 #line 12
 		if (cx_is_exc(t2)) goto fail_1;
 #line 12
-		cx_value t3 = cx_op_add(X, cx_strv(CX_STR_REF(s_3)), t2);
+		cx_value t3 = cx_op_add(X, cx_strv((cx_str *)&s_3), t2);
 #line 12
 		if (cx_is_exc(t3)) goto fail_1;
 #line 12
-		CX_ATTR(log, expr, t3);
+		cx_el_attr(&el, CX_A_log_expr, t3);
 #line 12
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 12
+		if (r != CX_GO)
+#line 12
+			return r;
 	}
 	{
 #line 13
-		CX_ELEMENT(log, 13);
+		cx_elcall el = {.elem = CX_E_log, .line = 13};
 #line 13
 		cx_value t4 = X->slots[CX_SLOT_EVENT];
 #line 13
-		cx_value t5 = cx_get_s(X, t4, CX_STR_REF(s_6));
+		cx_value t5 = cx_get_s(X, t4, (cx_str *)&s_6);
 #line 13
 		if (cx_is_exc(t5)) goto fail_2;
 #line 13
-		cx_value t6 = cx_op_add(X, cx_strv(CX_STR_REF(s_5)), t5);
+		cx_value t6 = cx_op_add(X, cx_strv((cx_str *)&s_5), t5);
 #line 13
 		if (cx_is_exc(t6)) goto fail_2;
 #line 13
-		CX_ATTR(log, expr, t6);
+		cx_el_attr(&el, CX_A_log_expr, t6);
 #line 13
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 13
+		if (r != CX_GO)
+#line 13
+			return r;
 	}
 	{
 #line 14
-		CX_ELEMENT(log, 14);
+		cx_elcall el = {.elem = CX_E_log, .line = 14};
 #line 14
 		cx_value t7 = X->slots[CX_SLOT_EVENT];
 #line 14
-		cx_value t8 = cx_get_s(X, t7, CX_STR_REF(s_8));
+		cx_value t8 = cx_get_s(X, t7, (cx_str *)&s_8);
 #line 14
 		if (cx_is_exc(t8)) goto fail_3;
 #line 14
-		cx_value t9 = cx_op_add(X, cx_strv(CX_STR_REF(s_7)), t8);
+		cx_value t9 = cx_op_add(X, cx_strv((cx_str *)&s_7), t8);
 #line 14
 		if (cx_is_exc(t9)) goto fail_3;
 #line 14
-		CX_ATTR(log, expr, t9);
+		cx_el_attr(&el, CX_A_log_expr, t9);
 #line 14
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 14
+		if (r != CX_GO)
+#line 14
+			return r;
 	}
 	{
 #line 15
-		CX_ELEMENT(log, 15);
+		cx_elcall el = {.elem = CX_E_log, .line = 15};
 #line 15
 		cx_value t10 = X->slots[CX_SLOT_EVENT];
 #line 15
-		cx_value t11 = cx_get_s(X, t10, CX_STR_REF(s_10));
+		cx_value t11 = cx_get_s(X, t10, (cx_str *)&s_10);
 #line 15
 		if (cx_is_exc(t11)) goto fail_4;
 #line 15
-		cx_value t12 = cx_op_add(X, cx_strv(CX_STR_REF(s_9)), t11);
+		cx_value t12 = cx_op_add(X, cx_strv((cx_str *)&s_9), t11);
 #line 15
 		if (cx_is_exc(t12)) goto fail_4;
 #line 15
-		CX_ATTR(log, expr, t12);
+		cx_el_attr(&el, CX_A_log_expr, t12);
 #line 15
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 15
+		if (r != CX_GO)
+#line 15
+			return r;
 	}
 	{
 #line 16
-		CX_ELEMENT(log, 16);
+		cx_elcall el = {.elem = CX_E_log, .line = 16};
 #line 16
 		cx_value t13 = X->slots[CX_SLOT_EVENT];
 #line 16
-		cx_value t14 = cx_get_s(X, t13, CX_STR_REF(s_12));
+		cx_value t14 = cx_get_s(X, t13, (cx_str *)&s_12);
 #line 16
 		if (cx_is_exc(t14)) goto fail_5;
 #line 16
-		cx_value t15 = cx_op_add(X, cx_strv(CX_STR_REF(s_11)), t14);
+		cx_value t15 = cx_op_add(X, cx_strv((cx_str *)&s_11), t14);
 #line 16
 		if (cx_is_exc(t15)) goto fail_5;
 #line 16
-		CX_ATTR(log, expr, t15);
+		cx_el_attr(&el, CX_A_log_expr, t15);
 #line 16
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 16
+		if (r != CX_GO)
+#line 16
+			return r;
 	}
 	{
 #line 17
-		CX_ELEMENT(log, 17);
+		cx_elcall el = {.elem = CX_E_log, .line = 17};
 #line 17
 		cx_value t16 = X->slots[CX_SLOT_EVENT];
 #line 17
-		cx_value t17 = cx_get_s(X, t16, CX_STR_REF(s_14));
+		cx_value t17 = cx_get_s(X, t16, (cx_str *)&s_14);
 #line 17
 		if (cx_is_exc(t17)) goto fail_6;
 #line 17
-		cx_value t18 = cx_op_add(X, cx_strv(CX_STR_REF(s_13)), t17);
+		cx_value t18 = cx_op_add(X, cx_strv((cx_str *)&s_13), t17);
 #line 17
 		if (cx_is_exc(t18)) goto fail_6;
 #line 17
-		CX_ATTR(log, expr, t18);
+		cx_el_attr(&el, CX_A_log_expr, t18);
 #line 17
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 17
+		if (r != CX_GO)
+#line 17
+			return r;
 	}
-	X->slots[4 /* myState */] = cx_strv(CX_STR_REF(s_15));
+	X->slots[4 /* myState */] = cx_strv((cx_str *)&s_15);
 	{
 #line 20
-		CX_ELEMENT(createcall, 20);
+		cx_elcall el = {.elem = CX_E_createcall, .line = 20};
 #line 20
-		CX_ATTR(createcall, dest, cx_strv(CX_STR_REF(s_16)));
+		cx_el_attr(&el, CX_A_createcall_dest, cx_strv((cx_str *)&s_16));
 #line 20
-		CX_GIVEN(createcall, connectionid);
+		cx_el_given(&el, CX_A_createcall_connectionid);
 #line 20
-		CX_ATTR(createcall, timeout, cx_strv(CX_STR_REF(s_17)));
+		cx_el_attr(&el, CX_A_createcall_timeout, cx_strv((cx_str *)&s_17));
 #line 20
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 20
+		if (r != CX_GO)
+#line 20
+			return r;
 #line 20
 		X->slots[5 /* myOutboundConnectionID */] = el.out;
 	}
 #line 10
 	return CX_GO;
 #line 12
-fail_1: return CX_SEMANTIC(log, 12);
-fail_2: return CX_SEMANTIC(log, 13);
-fail_3: return CX_SEMANTIC(log, 14);
-fail_4: return CX_SEMANTIC(log, 15);
-fail_5: return CX_SEMANTIC(log, 16);
-fail_6: return CX_SEMANTIC(log, 17);
+fail_1: return cx_semantic(X, CX_E_log, 12);
+fail_2: return cx_semantic(X, CX_E_log, 13);
+fail_3: return cx_semantic(X, CX_E_log, 14);
+fail_4: return cx_semantic(X, CX_E_log, 15);
+fail_5: return cx_semantic(X, CX_E_log, 16);
+fail_6: return cx_semantic(X, CX_E_log, 17);
 #line 10
 }
+
+static struct cx_str_static s_18 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "connected"};
+static struct cx_str_static s_19 __attribute__((unused)) = {CX_STR_STATIC_MARK, 29, 0, 0, "***** CALL WAS ANSWERED *****"};
+static struct cx_str_static s_20 __attribute__((unused)) = {CX_STR_STATIC_MARK, 39, 0, 0, "***** EVENT$.CONNECTION.CONNECTIONID = "};
+static struct cx_str_static s_21 __attribute__((unused)) = {CX_STR_STATIC_MARK, 10, 0, 0, "connection"};
+static struct cx_str_static s_22 __attribute__((unused)) = {CX_STR_STATIC_MARK, 12, 0, 0, "connectionid"};
+static struct cx_str_static s_23 __attribute__((unused)) = {CX_STR_STATIC_MARK, 40, 0, 0, "***** EVENT$.CONNECTION.PROTOCOL.NAME = "};
+static struct cx_str_static s_24 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "protocol"};
+static struct cx_str_static s_25 __attribute__((unused)) = {CX_STR_STATIC_MARK, 43, 0, 0, "***** EVENT$.CONNECTION.PROTOCOL.VERSION = "};
+static struct cx_str_static s_26 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "version"};
+static struct cx_str_static s_27 __attribute__((unused)) = {CX_STR_STATIC_MARK, 32, 0, 0, "***** EVENT$.CONNECTION.STATE = "};
+static struct cx_str_static s_28 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "state"};
+static struct cx_str_static s_29 __attribute__((unused)) = {CX_STR_STATIC_MARK, 32, 0, 0, "***** EVENT$.CONNECTION.LOCAL = "};
+static struct cx_str_static s_30 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "local"};
+static struct cx_str_static s_31 __attribute__((unused)) = {CX_STR_STATIC_MARK, 33, 0, 0, "***** EVENT$.CONNECTION.REMOTE = "};
+static struct cx_str_static s_32 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "remote"};
+static struct cx_str_static s_33 __attribute__((unused)) = {CX_STR_STATIC_MARK, 37, 0, 0, "***** EVENT$.CONNECTION.ORIGINATOR = "};
+static struct cx_str_static s_34 __attribute__((unused)) = {CX_STR_STATIC_MARK, 10, 0, 0, "originator"};
+static struct cx_str_static s_35 __attribute__((unused)) = {CX_STR_STATIC_MARK, 352, 0, 0, "someFile.wav\?text=This is an automated call from the H.A.L. 9000 computer system to commander David Bowman.  This message is to inform you that all pod bay doors are now closed, and re entry to the Discovery spacecraft is forbidden. This message is too important to jeapordize it to human error. This conversation can serve no further purpose. Goodbye."};
+static struct cx_str_static s_36 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "audio/wav"};
 
 #line 23 "examples/outbound/step5.ccxml"
 static int transition_2(cx_ctx *X)
 #line 23
 {
-	X->slots[4 /* myState */] = cx_strv(CX_STR_REF(s_18));
+	X->slots[4 /* myState */] = cx_strv((cx_str *)&s_18);
 	{
-		CX_ELEMENT(log, 26);
+		cx_elcall el = {.elem = CX_E_log, .line = 26};
 #line 26
-		CX_ATTR(log, expr, cx_strv(CX_STR_REF(s_19)));
+		cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_19));
 #line 26
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 26
+		if (r != CX_GO)
+#line 26
+			return r;
 	}
 	{
 #line 27
-		CX_ELEMENT(log, 27);
+		cx_elcall el = {.elem = CX_E_log, .line = 27};
 #line 27
 		cx_value t1 = X->slots[CX_SLOT_EVENT];
 #line 27
-		cx_value t2 = cx_get_s(X, t1, CX_STR_REF(s_21));
+		cx_value t2 = cx_get_s(X, t1, (cx_str *)&s_21);
 #line 27
 		if (cx_is_exc(t2)) goto fail_3;
 #line 27
-		cx_value t3 = cx_get_s(X, t2, CX_STR_REF(s_22));
+		cx_value t3 = cx_get_s(X, t2, (cx_str *)&s_22);
 #line 27
 		if (cx_is_exc(t3)) goto fail_3;
 #line 27
-		cx_value t4 = cx_op_add(X, cx_strv(CX_STR_REF(s_20)), t3);
+		cx_value t4 = cx_op_add(X, cx_strv((cx_str *)&s_20), t3);
 #line 27
 		if (cx_is_exc(t4)) goto fail_3;
 #line 27
-		CX_ATTR(log, expr, t4);
+		cx_el_attr(&el, CX_A_log_expr, t4);
 #line 27
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 27
+		if (r != CX_GO)
+#line 27
+			return r;
 	}
 	{
 #line 28
-		CX_ELEMENT(log, 28);
+		cx_elcall el = {.elem = CX_E_log, .line = 28};
 #line 28
 		cx_value t5 = X->slots[CX_SLOT_EVENT];
 #line 28
-		cx_value t6 = cx_get_s(X, t5, CX_STR_REF(s_21));
+		cx_value t6 = cx_get_s(X, t5, (cx_str *)&s_21);
 #line 28
 		if (cx_is_exc(t6)) goto fail_4;
 #line 28
-		cx_value t7 = cx_get_s(X, t6, CX_STR_REF(s_24));
+		cx_value t7 = cx_get_s(X, t6, (cx_str *)&s_24);
 #line 28
 		if (cx_is_exc(t7)) goto fail_4;
 #line 28
-		cx_value t8 = cx_get_s(X, t7, CX_STR_REF(s_4));
+		cx_value t8 = cx_get_s(X, t7, (cx_str *)&s_4);
 #line 28
 		if (cx_is_exc(t8)) goto fail_4;
 #line 28
-		cx_value t9 = cx_op_add(X, cx_strv(CX_STR_REF(s_23)), t8);
+		cx_value t9 = cx_op_add(X, cx_strv((cx_str *)&s_23), t8);
 #line 28
 		if (cx_is_exc(t9)) goto fail_4;
 #line 28
-		CX_ATTR(log, expr, t9);
+		cx_el_attr(&el, CX_A_log_expr, t9);
 #line 28
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 28
+		if (r != CX_GO)
+#line 28
+			return r;
 	}
 	{
 #line 29
-		CX_ELEMENT(log, 29);
+		cx_elcall el = {.elem = CX_E_log, .line = 29};
 #line 29
 		cx_value t10 = X->slots[CX_SLOT_EVENT];
 #line 29
-		cx_value t11 = cx_get_s(X, t10, CX_STR_REF(s_21));
+		cx_value t11 = cx_get_s(X, t10, (cx_str *)&s_21);
 #line 29
 		if (cx_is_exc(t11)) goto fail_5;
 #line 29
-		cx_value t12 = cx_get_s(X, t11, CX_STR_REF(s_24));
+		cx_value t12 = cx_get_s(X, t11, (cx_str *)&s_24);
 #line 29
 		if (cx_is_exc(t12)) goto fail_5;
 #line 29
-		cx_value t13 = cx_get_s(X, t12, CX_STR_REF(s_26));
+		cx_value t13 = cx_get_s(X, t12, (cx_str *)&s_26);
 #line 29
 		if (cx_is_exc(t13)) goto fail_5;
 #line 29
-		cx_value t14 = cx_op_add(X, cx_strv(CX_STR_REF(s_25)), t13);
+		cx_value t14 = cx_op_add(X, cx_strv((cx_str *)&s_25), t13);
 #line 29
 		if (cx_is_exc(t14)) goto fail_5;
 #line 29
-		CX_ATTR(log, expr, t14);
+		cx_el_attr(&el, CX_A_log_expr, t14);
 #line 29
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 29
+		if (r != CX_GO)
+#line 29
+			return r;
 	}
 	{
 #line 30
-		CX_ELEMENT(log, 30);
+		cx_elcall el = {.elem = CX_E_log, .line = 30};
 #line 30
 		cx_value t15 = X->slots[CX_SLOT_EVENT];
 #line 30
-		cx_value t16 = cx_get_s(X, t15, CX_STR_REF(s_21));
+		cx_value t16 = cx_get_s(X, t15, (cx_str *)&s_21);
 #line 30
 		if (cx_is_exc(t16)) goto fail_6;
 #line 30
-		cx_value t17 = cx_get_s(X, t16, CX_STR_REF(s_28));
+		cx_value t17 = cx_get_s(X, t16, (cx_str *)&s_28);
 #line 30
 		if (cx_is_exc(t17)) goto fail_6;
 #line 30
-		cx_value t18 = cx_op_add(X, cx_strv(CX_STR_REF(s_27)), t17);
+		cx_value t18 = cx_op_add(X, cx_strv((cx_str *)&s_27), t17);
 #line 30
 		if (cx_is_exc(t18)) goto fail_6;
 #line 30
-		CX_ATTR(log, expr, t18);
+		cx_el_attr(&el, CX_A_log_expr, t18);
 #line 30
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 30
+		if (r != CX_GO)
+#line 30
+			return r;
 	}
 	{
 #line 31
-		CX_ELEMENT(log, 31);
+		cx_elcall el = {.elem = CX_E_log, .line = 31};
 #line 31
 		cx_value t19 = X->slots[CX_SLOT_EVENT];
 #line 31
-		cx_value t20 = cx_get_s(X, t19, CX_STR_REF(s_21));
+		cx_value t20 = cx_get_s(X, t19, (cx_str *)&s_21);
 #line 31
 		if (cx_is_exc(t20)) goto fail_7;
 #line 31
-		cx_value t21 = cx_get_s(X, t20, CX_STR_REF(s_30));
+		cx_value t21 = cx_get_s(X, t20, (cx_str *)&s_30);
 #line 31
 		if (cx_is_exc(t21)) goto fail_7;
 #line 31
-		cx_value t22 = cx_op_add(X, cx_strv(CX_STR_REF(s_29)), t21);
+		cx_value t22 = cx_op_add(X, cx_strv((cx_str *)&s_29), t21);
 #line 31
 		if (cx_is_exc(t22)) goto fail_7;
 #line 31
-		CX_ATTR(log, expr, t22);
+		cx_el_attr(&el, CX_A_log_expr, t22);
 #line 31
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 31
+		if (r != CX_GO)
+#line 31
+			return r;
 	}
 	{
 #line 32
-		CX_ELEMENT(log, 32);
+		cx_elcall el = {.elem = CX_E_log, .line = 32};
 #line 32
 		cx_value t23 = X->slots[CX_SLOT_EVENT];
 #line 32
-		cx_value t24 = cx_get_s(X, t23, CX_STR_REF(s_21));
+		cx_value t24 = cx_get_s(X, t23, (cx_str *)&s_21);
 #line 32
 		if (cx_is_exc(t24)) goto fail_8;
 #line 32
-		cx_value t25 = cx_get_s(X, t24, CX_STR_REF(s_32));
+		cx_value t25 = cx_get_s(X, t24, (cx_str *)&s_32);
 #line 32
 		if (cx_is_exc(t25)) goto fail_8;
 #line 32
-		cx_value t26 = cx_op_add(X, cx_strv(CX_STR_REF(s_31)), t25);
+		cx_value t26 = cx_op_add(X, cx_strv((cx_str *)&s_31), t25);
 #line 32
 		if (cx_is_exc(t26)) goto fail_8;
 #line 32
-		CX_ATTR(log, expr, t26);
+		cx_el_attr(&el, CX_A_log_expr, t26);
 #line 32
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 32
+		if (r != CX_GO)
+#line 32
+			return r;
 	}
 	{
 #line 33
-		CX_ELEMENT(log, 33);
+		cx_elcall el = {.elem = CX_E_log, .line = 33};
 #line 33
 		cx_value t27 = X->slots[CX_SLOT_EVENT];
 #line 33
-		cx_value t28 = cx_get_s(X, t27, CX_STR_REF(s_21));
+		cx_value t28 = cx_get_s(X, t27, (cx_str *)&s_21);
 #line 33
 		if (cx_is_exc(t28)) goto fail_9;
 #line 33
-		cx_value t29 = cx_get_s(X, t28, CX_STR_REF(s_34));
+		cx_value t29 = cx_get_s(X, t28, (cx_str *)&s_34);
 #line 33
 		if (cx_is_exc(t29)) goto fail_9;
 #line 33
-		cx_value t30 = cx_op_add(X, cx_strv(CX_STR_REF(s_33)), t29);
+		cx_value t30 = cx_op_add(X, cx_strv((cx_str *)&s_33), t29);
 #line 33
 		if (cx_is_exc(t30)) goto fail_9;
 #line 33
-		CX_ATTR(log, expr, t30);
+		cx_el_attr(&el, CX_A_log_expr, t30);
 #line 33
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 33
+		if (r != CX_GO)
+#line 33
+			return r;
 	}
 	{
-		CX_ELEMENT(dialogstart, 36);
+		cx_elcall el = {.elem = CX_E_dialogstart, .line = 36};
 #line 36
-		CX_ATTR(dialogstart, src, cx_strv(CX_STR_REF(s_35)));
+		cx_el_attr(&el, CX_A_dialogstart_src, cx_strv((cx_str *)&s_35));
 #line 36
-		CX_ATTR(dialogstart, type, cx_strv(CX_STR_REF(s_36)));
+		cx_el_attr(&el, CX_A_dialogstart_type, cx_strv((cx_str *)&s_36));
 #line 36
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 36
+		if (r != CX_GO)
+#line 36
+			return r;
 	}
 #line 23
 	return CX_GO;
 #line 27
-fail_3: return CX_SEMANTIC(log, 27);
-fail_4: return CX_SEMANTIC(log, 28);
-fail_5: return CX_SEMANTIC(log, 29);
-fail_6: return CX_SEMANTIC(log, 30);
-fail_7: return CX_SEMANTIC(log, 31);
-fail_8: return CX_SEMANTIC(log, 32);
-fail_9: return CX_SEMANTIC(log, 33);
+fail_3: return cx_semantic(X, CX_E_log, 27);
+fail_4: return cx_semantic(X, CX_E_log, 28);
+fail_5: return cx_semantic(X, CX_E_log, 29);
+fail_6: return cx_semantic(X, CX_E_log, 30);
+fail_7: return cx_semantic(X, CX_E_log, 31);
+fail_8: return cx_semantic(X, CX_E_log, 32);
+fail_9: return cx_semantic(X, CX_E_log, 33);
 #line 23
 }
+
+static struct cx_str_static s_37 __attribute__((unused)) = {CX_STR_STATIC_MARK, 29, 0, 0, "***** CONNECTION FAILED *****"};
 
 #line 40 "examples/outbound/step5.ccxml"
 static int transition_3(cx_ctx *X)
@@ -441,137 +462,192 @@ static int transition_3(cx_ctx *X)
 {
 	{
 #line 41
-		CX_ELEMENT(log, 41);
+		cx_elcall el = {.elem = CX_E_log, .line = 41};
 #line 41
-		CX_ATTR(log, expr, cx_strv(CX_STR_REF(s_37)));
+		cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_37));
 #line 41
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 41
+		if (r != CX_GO)
+#line 41
+			return r;
 	}
 	{
 #line 42
-		CX_ELEMENT(log, 42);
+		cx_elcall el = {.elem = CX_E_log, .line = 42};
 #line 42
 		cx_value t1 = X->slots[CX_SLOT_EVENT];
 #line 42
-		cx_value t2 = cx_get_s(X, t1, CX_STR_REF(s_4));
+		cx_value t2 = cx_get_s(X, t1, (cx_str *)&s_4);
 #line 42
 		if (cx_is_exc(t2)) goto fail_2;
 #line 42
-		cx_value t3 = cx_op_add(X, cx_strv(CX_STR_REF(s_3)), t2);
+		cx_value t3 = cx_op_add(X, cx_strv((cx_str *)&s_3), t2);
 #line 42
 		if (cx_is_exc(t3)) goto fail_2;
 #line 42
-		CX_ATTR(log, expr, t3);
+		cx_el_attr(&el, CX_A_log_expr, t3);
 #line 42
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 42
+		if (r != CX_GO)
+#line 42
+			return r;
 	}
 	{
 #line 43
-		CX_ELEMENT(log, 43);
+		cx_elcall el = {.elem = CX_E_log, .line = 43};
 #line 43
 		cx_value t4 = X->slots[CX_SLOT_EVENT];
 #line 43
-		cx_value t5 = cx_get_s(X, t4, CX_STR_REF(s_6));
+		cx_value t5 = cx_get_s(X, t4, (cx_str *)&s_6);
 #line 43
 		if (cx_is_exc(t5)) goto fail_3;
 #line 43
-		cx_value t6 = cx_op_add(X, cx_strv(CX_STR_REF(s_5)), t5);
+		cx_value t6 = cx_op_add(X, cx_strv((cx_str *)&s_5), t5);
 #line 43
 		if (cx_is_exc(t6)) goto fail_3;
 #line 43
-		CX_ATTR(log, expr, t6);
+		cx_el_attr(&el, CX_A_log_expr, t6);
 #line 43
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 43
+		if (r != CX_GO)
+#line 43
+			return r;
 	}
 	{
 #line 44
-		CX_ELEMENT(log, 44);
+		cx_elcall el = {.elem = CX_E_log, .line = 44};
 #line 44
 		cx_value t7 = X->slots[CX_SLOT_EVENT];
 #line 44
-		cx_value t8 = cx_get_s(X, t7, CX_STR_REF(s_8));
+		cx_value t8 = cx_get_s(X, t7, (cx_str *)&s_8);
 #line 44
 		if (cx_is_exc(t8)) goto fail_4;
 #line 44
-		cx_value t9 = cx_op_add(X, cx_strv(CX_STR_REF(s_7)), t8);
+		cx_value t9 = cx_op_add(X, cx_strv((cx_str *)&s_7), t8);
 #line 44
 		if (cx_is_exc(t9)) goto fail_4;
 #line 44
-		CX_ATTR(log, expr, t9);
+		cx_el_attr(&el, CX_A_log_expr, t9);
 #line 44
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 44
+		if (r != CX_GO)
+#line 44
+			return r;
 	}
 	{
 #line 45
-		CX_ELEMENT(log, 45);
+		cx_elcall el = {.elem = CX_E_log, .line = 45};
 #line 45
 		cx_value t10 = X->slots[CX_SLOT_EVENT];
 #line 45
-		cx_value t11 = cx_get_s(X, t10, CX_STR_REF(s_10));
+		cx_value t11 = cx_get_s(X, t10, (cx_str *)&s_10);
 #line 45
 		if (cx_is_exc(t11)) goto fail_5;
 #line 45
-		cx_value t12 = cx_op_add(X, cx_strv(CX_STR_REF(s_9)), t11);
+		cx_value t12 = cx_op_add(X, cx_strv((cx_str *)&s_9), t11);
 #line 45
 		if (cx_is_exc(t12)) goto fail_5;
 #line 45
-		CX_ATTR(log, expr, t12);
+		cx_el_attr(&el, CX_A_log_expr, t12);
 #line 45
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 45
+		if (r != CX_GO)
+#line 45
+			return r;
 	}
 	{
 #line 46
-		CX_ELEMENT(log, 46);
+		cx_elcall el = {.elem = CX_E_log, .line = 46};
 #line 46
 		cx_value t13 = X->slots[CX_SLOT_EVENT];
 #line 46
-		cx_value t14 = cx_get_s(X, t13, CX_STR_REF(s_12));
+		cx_value t14 = cx_get_s(X, t13, (cx_str *)&s_12);
 #line 46
 		if (cx_is_exc(t14)) goto fail_6;
 #line 46
-		cx_value t15 = cx_op_add(X, cx_strv(CX_STR_REF(s_11)), t14);
+		cx_value t15 = cx_op_add(X, cx_strv((cx_str *)&s_11), t14);
 #line 46
 		if (cx_is_exc(t15)) goto fail_6;
 #line 46
-		CX_ATTR(log, expr, t15);
+		cx_el_attr(&el, CX_A_log_expr, t15);
 #line 46
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 46
+		if (r != CX_GO)
+#line 46
+			return r;
 	}
 	{
 #line 47
-		CX_ELEMENT(log, 47);
+		cx_elcall el = {.elem = CX_E_log, .line = 47};
 #line 47
 		cx_value t16 = X->slots[CX_SLOT_EVENT];
 #line 47
-		cx_value t17 = cx_get_s(X, t16, CX_STR_REF(s_14));
+		cx_value t17 = cx_get_s(X, t16, (cx_str *)&s_14);
 #line 47
 		if (cx_is_exc(t17)) goto fail_7;
 #line 47
-		cx_value t18 = cx_op_add(X, cx_strv(CX_STR_REF(s_13)), t17);
+		cx_value t18 = cx_op_add(X, cx_strv((cx_str *)&s_13), t17);
 #line 47
 		if (cx_is_exc(t18)) goto fail_7;
 #line 47
-		CX_ATTR(log, expr, t18);
+		cx_el_attr(&el, CX_A_log_expr, t18);
 #line 47
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 47
+		if (r != CX_GO)
+#line 47
+			return r;
 	}
 	{
 #line 48
-		CX_ELEMENT(exit, 48);
+		cx_elcall el = {.elem = CX_E_exit, .line = 48};
 #line 48
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 48
+		if (r != CX_GO)
+#line 48
+			return r;
 	}
 #line 40
 	return CX_GO;
 #line 42
-fail_2: return CX_SEMANTIC(log, 42);
-fail_3: return CX_SEMANTIC(log, 43);
-fail_4: return CX_SEMANTIC(log, 44);
-fail_5: return CX_SEMANTIC(log, 45);
-fail_6: return CX_SEMANTIC(log, 46);
-fail_7: return CX_SEMANTIC(log, 47);
+fail_2: return cx_semantic(X, CX_E_log, 42);
+fail_3: return cx_semantic(X, CX_E_log, 43);
+fail_4: return cx_semantic(X, CX_E_log, 44);
+fail_5: return cx_semantic(X, CX_E_log, 45);
+fail_6: return cx_semantic(X, CX_E_log, 46);
+fail_7: return cx_semantic(X, CX_E_log, 47);
 #line 40
 }
+
+static struct cx_str_static s_38 __attribute__((unused)) = {CX_STR_STATIC_MARK, 31, 0, 0, "***** DIALOG EXIT REACHED *****"};
+static struct cx_str_static s_39 __attribute__((unused)) = {CX_STR_STATIC_MARK, 21, 0, 0, "***** EVENT$.NAME  = "};
+static struct cx_str_static s_40 __attribute__((unused)) = {CX_STR_STATIC_MARK, 25, 0, 0, "***** EVENT$.DIALOGID  = "};
+static struct cx_str_static s_41 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "dialogid"};
+static struct cx_str_static s_42 __attribute__((unused)) = {CX_STR_STATIC_MARK, 29, 0, 0, "***** EVENT$.CONFERENCEID  = "};
+static struct cx_str_static s_43 __attribute__((unused)) = {CX_STR_STATIC_MARK, 12, 0, 0, "conferenceid"};
+static struct cx_str_static s_44 __attribute__((unused)) = {CX_STR_STATIC_MARK, 29, 0, 0, "***** EVENT$.CONNECTIONID  = "};
+static struct cx_str_static s_45 __attribute__((unused)) = {CX_STR_STATIC_MARK, 24, 0, 0, "***** EVENT$.EVENTID  = "};
+static struct cx_str_static s_46 __attribute__((unused)) = {CX_STR_STATIC_MARK, 28, 0, 0, "***** EVENT$.EVENTSOURCE  = "};
+static struct cx_str_static s_47 __attribute__((unused)) = {CX_STR_STATIC_MARK, 32, 0, 0, "***** EVENT$.EVENTSOURCETYPE  = "};
+static struct cx_str_static s_48 __attribute__((unused)) = {CX_STR_STATIC_MARK, 31, 0, 0, "***** EVENT$.DIALOG.DIALOGID = "};
+static struct cx_str_static s_49 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "dialog"};
+static struct cx_str_static s_50 __attribute__((unused)) = {CX_STR_STATIC_MARK, 35, 0, 0, "***** EVENT$.DIALOG.CONNECTIONID = "};
+static struct cx_str_static s_51 __attribute__((unused)) = {CX_STR_STATIC_MARK, 35, 0, 0, "***** EVENT$.DIALOG.CONFERENCEID = "};
+static struct cx_str_static s_52 __attribute__((unused)) = {CX_STR_STATIC_MARK, 27, 0, 0, "***** EVENT$.DIALOG.TYPE = "};
+static struct cx_str_static s_53 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "type"};
+static struct cx_str_static s_54 __attribute__((unused)) = {CX_STR_STATIC_MARK, 26, 0, 0, "***** EVENT$.DIALOG.SRC = "};
+static struct cx_str_static s_55 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "src"};
+static struct cx_str_static s_56 __attribute__((unused)) = {CX_STR_STATIC_MARK, 28, 0, 0, "***** EVENT$.DIALOG.INPUT = "};
+static struct cx_str_static s_57 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "input"};
+static struct cx_str_static s_58 __attribute__((unused)) = {CX_STR_STATIC_MARK, 30, 0, 0, "***** EVENT$.DIALOG.OUTPUTS = "};
+static struct cx_str_static s_59 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "outputs"};
 
 #line 51 "examples/outbound/step5.ccxml"
 static int transition_4(cx_ctx *X)
@@ -579,318 +655,393 @@ static int transition_4(cx_ctx *X)
 {
 	{
 #line 52
-		CX_ELEMENT(log, 52);
+		cx_elcall el = {.elem = CX_E_log, .line = 52};
 #line 52
-		CX_ATTR(log, expr, cx_strv(CX_STR_REF(s_38)));
+		cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_38));
 #line 52
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 52
+		if (r != CX_GO)
+#line 52
+			return r;
 	}
 	{
 #line 53
-		CX_ELEMENT(log, 53);
+		cx_elcall el = {.elem = CX_E_log, .line = 53};
 #line 53
 		cx_value t1 = X->slots[CX_SLOT_EVENT];
 #line 53
-		cx_value t2 = cx_get_s(X, t1, CX_STR_REF(s_4));
+		cx_value t2 = cx_get_s(X, t1, (cx_str *)&s_4);
 #line 53
 		if (cx_is_exc(t2)) goto fail_2;
 #line 53
-		cx_value t3 = cx_op_add(X, cx_strv(CX_STR_REF(s_39)), t2);
+		cx_value t3 = cx_op_add(X, cx_strv((cx_str *)&s_39), t2);
 #line 53
 		if (cx_is_exc(t3)) goto fail_2;
 #line 53
-		CX_ATTR(log, expr, t3);
+		cx_el_attr(&el, CX_A_log_expr, t3);
 #line 53
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 53
+		if (r != CX_GO)
+#line 53
+			return r;
 	}
 	{
 #line 54
-		CX_ELEMENT(log, 54);
+		cx_elcall el = {.elem = CX_E_log, .line = 54};
 #line 54
 		cx_value t4 = X->slots[CX_SLOT_EVENT];
 #line 54
-		cx_value t5 = cx_get_s(X, t4, CX_STR_REF(s_41));
+		cx_value t5 = cx_get_s(X, t4, (cx_str *)&s_41);
 #line 54
 		if (cx_is_exc(t5)) goto fail_3;
 #line 54
-		cx_value t6 = cx_op_add(X, cx_strv(CX_STR_REF(s_40)), t5);
+		cx_value t6 = cx_op_add(X, cx_strv((cx_str *)&s_40), t5);
 #line 54
 		if (cx_is_exc(t6)) goto fail_3;
 #line 54
-		CX_ATTR(log, expr, t6);
+		cx_el_attr(&el, CX_A_log_expr, t6);
 #line 54
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 54
+		if (r != CX_GO)
+#line 54
+			return r;
 	}
 	{
 #line 55
-		CX_ELEMENT(log, 55);
+		cx_elcall el = {.elem = CX_E_log, .line = 55};
 #line 55
 		cx_value t7 = X->slots[CX_SLOT_EVENT];
 #line 55
-		cx_value t8 = cx_get_s(X, t7, CX_STR_REF(s_43));
+		cx_value t8 = cx_get_s(X, t7, (cx_str *)&s_43);
 #line 55
 		if (cx_is_exc(t8)) goto fail_4;
 #line 55
-		cx_value t9 = cx_op_add(X, cx_strv(CX_STR_REF(s_42)), t8);
+		cx_value t9 = cx_op_add(X, cx_strv((cx_str *)&s_42), t8);
 #line 55
 		if (cx_is_exc(t9)) goto fail_4;
 #line 55
-		CX_ATTR(log, expr, t9);
+		cx_el_attr(&el, CX_A_log_expr, t9);
 #line 55
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 55
+		if (r != CX_GO)
+#line 55
+			return r;
 	}
 	{
 #line 56
-		CX_ELEMENT(log, 56);
+		cx_elcall el = {.elem = CX_E_log, .line = 56};
 #line 56
 		cx_value t10 = X->slots[CX_SLOT_EVENT];
 #line 56
-		cx_value t11 = cx_get_s(X, t10, CX_STR_REF(s_22));
+		cx_value t11 = cx_get_s(X, t10, (cx_str *)&s_22);
 #line 56
 		if (cx_is_exc(t11)) goto fail_5;
 #line 56
-		cx_value t12 = cx_op_add(X, cx_strv(CX_STR_REF(s_44)), t11);
+		cx_value t12 = cx_op_add(X, cx_strv((cx_str *)&s_44), t11);
 #line 56
 		if (cx_is_exc(t12)) goto fail_5;
 #line 56
-		CX_ATTR(log, expr, t12);
+		cx_el_attr(&el, CX_A_log_expr, t12);
 #line 56
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 56
+		if (r != CX_GO)
+#line 56
+			return r;
 	}
 	{
 #line 57
-		CX_ELEMENT(log, 57);
+		cx_elcall el = {.elem = CX_E_log, .line = 57};
 #line 57
 		cx_value t13 = X->slots[CX_SLOT_EVENT];
 #line 57
-		cx_value t14 = cx_get_s(X, t13, CX_STR_REF(s_10));
+		cx_value t14 = cx_get_s(X, t13, (cx_str *)&s_10);
 #line 57
 		if (cx_is_exc(t14)) goto fail_6;
 #line 57
-		cx_value t15 = cx_op_add(X, cx_strv(CX_STR_REF(s_45)), t14);
+		cx_value t15 = cx_op_add(X, cx_strv((cx_str *)&s_45), t14);
 #line 57
 		if (cx_is_exc(t15)) goto fail_6;
 #line 57
-		CX_ATTR(log, expr, t15);
+		cx_el_attr(&el, CX_A_log_expr, t15);
 #line 57
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 57
+		if (r != CX_GO)
+#line 57
+			return r;
 	}
 	{
 #line 58
-		CX_ELEMENT(log, 58);
+		cx_elcall el = {.elem = CX_E_log, .line = 58};
 #line 58
 		cx_value t16 = X->slots[CX_SLOT_EVENT];
 #line 58
-		cx_value t17 = cx_get_s(X, t16, CX_STR_REF(s_12));
+		cx_value t17 = cx_get_s(X, t16, (cx_str *)&s_12);
 #line 58
 		if (cx_is_exc(t17)) goto fail_7;
 #line 58
-		cx_value t18 = cx_op_add(X, cx_strv(CX_STR_REF(s_46)), t17);
+		cx_value t18 = cx_op_add(X, cx_strv((cx_str *)&s_46), t17);
 #line 58
 		if (cx_is_exc(t18)) goto fail_7;
 #line 58
-		CX_ATTR(log, expr, t18);
+		cx_el_attr(&el, CX_A_log_expr, t18);
 #line 58
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 58
+		if (r != CX_GO)
+#line 58
+			return r;
 	}
 	{
 #line 59
-		CX_ELEMENT(log, 59);
+		cx_elcall el = {.elem = CX_E_log, .line = 59};
 #line 59
 		cx_value t19 = X->slots[CX_SLOT_EVENT];
 #line 59
-		cx_value t20 = cx_get_s(X, t19, CX_STR_REF(s_14));
+		cx_value t20 = cx_get_s(X, t19, (cx_str *)&s_14);
 #line 59
 		if (cx_is_exc(t20)) goto fail_8;
 #line 59
-		cx_value t21 = cx_op_add(X, cx_strv(CX_STR_REF(s_47)), t20);
+		cx_value t21 = cx_op_add(X, cx_strv((cx_str *)&s_47), t20);
 #line 59
 		if (cx_is_exc(t21)) goto fail_8;
 #line 59
-		CX_ATTR(log, expr, t21);
+		cx_el_attr(&el, CX_A_log_expr, t21);
 #line 59
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 59
+		if (r != CX_GO)
+#line 59
+			return r;
 	}
 	{
 #line 61
-		CX_ELEMENT(log, 61);
+		cx_elcall el = {.elem = CX_E_log, .line = 61};
 #line 61
 		cx_value t22 = X->slots[CX_SLOT_EVENT];
 #line 61
-		cx_value t23 = cx_get_s(X, t22, CX_STR_REF(s_49));
+		cx_value t23 = cx_get_s(X, t22, (cx_str *)&s_49);
 #line 61
 		if (cx_is_exc(t23)) goto fail_9;
 #line 61
-		cx_value t24 = cx_get_s(X, t23, CX_STR_REF(s_41));
+		cx_value t24 = cx_get_s(X, t23, (cx_str *)&s_41);
 #line 61
 		if (cx_is_exc(t24)) goto fail_9;
 #line 61
-		cx_value t25 = cx_op_add(X, cx_strv(CX_STR_REF(s_48)), t24);
+		cx_value t25 = cx_op_add(X, cx_strv((cx_str *)&s_48), t24);
 #line 61
 		if (cx_is_exc(t25)) goto fail_9;
 #line 61
-		CX_ATTR(log, expr, t25);
+		cx_el_attr(&el, CX_A_log_expr, t25);
 #line 61
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 61
+		if (r != CX_GO)
+#line 61
+			return r;
 	}
 	{
 #line 62
-		CX_ELEMENT(log, 62);
+		cx_elcall el = {.elem = CX_E_log, .line = 62};
 #line 62
 		cx_value t26 = X->slots[CX_SLOT_EVENT];
 #line 62
-		cx_value t27 = cx_get_s(X, t26, CX_STR_REF(s_49));
+		cx_value t27 = cx_get_s(X, t26, (cx_str *)&s_49);
 #line 62
 		if (cx_is_exc(t27)) goto fail_10;
 #line 62
-		cx_value t28 = cx_get_s(X, t27, CX_STR_REF(s_22));
+		cx_value t28 = cx_get_s(X, t27, (cx_str *)&s_22);
 #line 62
 		if (cx_is_exc(t28)) goto fail_10;
 #line 62
-		cx_value t29 = cx_op_add(X, cx_strv(CX_STR_REF(s_50)), t28);
+		cx_value t29 = cx_op_add(X, cx_strv((cx_str *)&s_50), t28);
 #line 62
 		if (cx_is_exc(t29)) goto fail_10;
 #line 62
-		CX_ATTR(log, expr, t29);
+		cx_el_attr(&el, CX_A_log_expr, t29);
 #line 62
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 62
+		if (r != CX_GO)
+#line 62
+			return r;
 	}
 	{
 #line 63
-		CX_ELEMENT(log, 63);
+		cx_elcall el = {.elem = CX_E_log, .line = 63};
 #line 63
 		cx_value t30 = X->slots[CX_SLOT_EVENT];
 #line 63
-		cx_value t31 = cx_get_s(X, t30, CX_STR_REF(s_49));
+		cx_value t31 = cx_get_s(X, t30, (cx_str *)&s_49);
 #line 63
 		if (cx_is_exc(t31)) goto fail_11;
 #line 63
-		cx_value t32 = cx_get_s(X, t31, CX_STR_REF(s_43));
+		cx_value t32 = cx_get_s(X, t31, (cx_str *)&s_43);
 #line 63
 		if (cx_is_exc(t32)) goto fail_11;
 #line 63
-		cx_value t33 = cx_op_add(X, cx_strv(CX_STR_REF(s_51)), t32);
+		cx_value t33 = cx_op_add(X, cx_strv((cx_str *)&s_51), t32);
 #line 63
 		if (cx_is_exc(t33)) goto fail_11;
 #line 63
-		CX_ATTR(log, expr, t33);
+		cx_el_attr(&el, CX_A_log_expr, t33);
 #line 63
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 63
+		if (r != CX_GO)
+#line 63
+			return r;
 	}
 	{
 #line 64
-		CX_ELEMENT(log, 64);
+		cx_elcall el = {.elem = CX_E_log, .line = 64};
 #line 64
 		cx_value t34 = X->slots[CX_SLOT_EVENT];
 #line 64
-		cx_value t35 = cx_get_s(X, t34, CX_STR_REF(s_49));
+		cx_value t35 = cx_get_s(X, t34, (cx_str *)&s_49);
 #line 64
 		if (cx_is_exc(t35)) goto fail_12;
 #line 64
-		cx_value t36 = cx_get_s(X, t35, CX_STR_REF(s_53));
+		cx_value t36 = cx_get_s(X, t35, (cx_str *)&s_53);
 #line 64
 		if (cx_is_exc(t36)) goto fail_12;
 #line 64
-		cx_value t37 = cx_op_add(X, cx_strv(CX_STR_REF(s_52)), t36);
+		cx_value t37 = cx_op_add(X, cx_strv((cx_str *)&s_52), t36);
 #line 64
 		if (cx_is_exc(t37)) goto fail_12;
 #line 64
-		CX_ATTR(log, expr, t37);
+		cx_el_attr(&el, CX_A_log_expr, t37);
 #line 64
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 64
+		if (r != CX_GO)
+#line 64
+			return r;
 	}
 	{
 #line 65
-		CX_ELEMENT(log, 65);
+		cx_elcall el = {.elem = CX_E_log, .line = 65};
 #line 65
 		cx_value t38 = X->slots[CX_SLOT_EVENT];
 #line 65
-		cx_value t39 = cx_get_s(X, t38, CX_STR_REF(s_49));
+		cx_value t39 = cx_get_s(X, t38, (cx_str *)&s_49);
 #line 65
 		if (cx_is_exc(t39)) goto fail_13;
 #line 65
-		cx_value t40 = cx_get_s(X, t39, CX_STR_REF(s_55));
+		cx_value t40 = cx_get_s(X, t39, (cx_str *)&s_55);
 #line 65
 		if (cx_is_exc(t40)) goto fail_13;
 #line 65
-		cx_value t41 = cx_op_add(X, cx_strv(CX_STR_REF(s_54)), t40);
+		cx_value t41 = cx_op_add(X, cx_strv((cx_str *)&s_54), t40);
 #line 65
 		if (cx_is_exc(t41)) goto fail_13;
 #line 65
-		CX_ATTR(log, expr, t41);
+		cx_el_attr(&el, CX_A_log_expr, t41);
 #line 65
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 65
+		if (r != CX_GO)
+#line 65
+			return r;
 	}
 	{
 #line 66
-		CX_ELEMENT(log, 66);
+		cx_elcall el = {.elem = CX_E_log, .line = 66};
 #line 66
 		cx_value t42 = X->slots[CX_SLOT_EVENT];
 #line 66
-		cx_value t43 = cx_get_s(X, t42, CX_STR_REF(s_49));
+		cx_value t43 = cx_get_s(X, t42, (cx_str *)&s_49);
 #line 66
 		if (cx_is_exc(t43)) goto fail_14;
 #line 66
-		cx_value t44 = cx_get_s(X, t43, CX_STR_REF(s_57));
+		cx_value t44 = cx_get_s(X, t43, (cx_str *)&s_57);
 #line 66
 		if (cx_is_exc(t44)) goto fail_14;
 #line 66
-		cx_value t45 = cx_op_add(X, cx_strv(CX_STR_REF(s_56)), t44);
+		cx_value t45 = cx_op_add(X, cx_strv((cx_str *)&s_56), t44);
 #line 66
 		if (cx_is_exc(t45)) goto fail_14;
 #line 66
-		CX_ATTR(log, expr, t45);
+		cx_el_attr(&el, CX_A_log_expr, t45);
 #line 66
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 66
+		if (r != CX_GO)
+#line 66
+			return r;
 	}
 	{
 #line 67
-		CX_ELEMENT(log, 67);
+		cx_elcall el = {.elem = CX_E_log, .line = 67};
 #line 67
 		cx_value t46 = X->slots[CX_SLOT_EVENT];
 #line 67
-		cx_value t47 = cx_get_s(X, t46, CX_STR_REF(s_49));
+		cx_value t47 = cx_get_s(X, t46, (cx_str *)&s_49);
 #line 67
 		if (cx_is_exc(t47)) goto fail_15;
 #line 67
-		cx_value t48 = cx_get_s(X, t47, CX_STR_REF(s_59));
+		cx_value t48 = cx_get_s(X, t47, (cx_str *)&s_59);
 #line 67
 		if (cx_is_exc(t48)) goto fail_15;
 #line 67
-		cx_value t49 = cx_op_add(X, cx_strv(CX_STR_REF(s_58)), t48);
+		cx_value t49 = cx_op_add(X, cx_strv((cx_str *)&s_58), t48);
 #line 67
 		if (cx_is_exc(t49)) goto fail_15;
 #line 67
-		CX_ATTR(log, expr, t49);
+		cx_el_attr(&el, CX_A_log_expr, t49);
 #line 67
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 67
+		if (r != CX_GO)
+#line 67
+			return r;
 	}
 	{
 #line 68
-		CX_ELEMENT(exit, 68);
+		cx_elcall el = {.elem = CX_E_exit, .line = 68};
 #line 68
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 68
+		if (r != CX_GO)
+#line 68
+			return r;
 	}
 #line 51
 	return CX_GO;
 #line 53
-fail_2: return CX_SEMANTIC(log, 53);
-fail_3: return CX_SEMANTIC(log, 54);
-fail_4: return CX_SEMANTIC(log, 55);
-fail_5: return CX_SEMANTIC(log, 56);
-fail_6: return CX_SEMANTIC(log, 57);
-fail_7: return CX_SEMANTIC(log, 58);
-fail_8: return CX_SEMANTIC(log, 59);
+fail_2: return cx_semantic(X, CX_E_log, 53);
+fail_3: return cx_semantic(X, CX_E_log, 54);
+fail_4: return cx_semantic(X, CX_E_log, 55);
+fail_5: return cx_semantic(X, CX_E_log, 56);
+fail_6: return cx_semantic(X, CX_E_log, 57);
+fail_7: return cx_semantic(X, CX_E_log, 58);
+fail_8: return cx_semantic(X, CX_E_log, 59);
 #line 61
-fail_9: return CX_SEMANTIC(log, 61);
-fail_10: return CX_SEMANTIC(log, 62);
-fail_11: return CX_SEMANTIC(log, 63);
-fail_12: return CX_SEMANTIC(log, 64);
-fail_13: return CX_SEMANTIC(log, 65);
-fail_14: return CX_SEMANTIC(log, 66);
-fail_15: return CX_SEMANTIC(log, 67);
+fail_9: return cx_semantic(X, CX_E_log, 61);
+fail_10: return cx_semantic(X, CX_E_log, 62);
+fail_11: return cx_semantic(X, CX_E_log, 63);
+fail_12: return cx_semantic(X, CX_E_log, 64);
+fail_13: return cx_semantic(X, CX_E_log, 65);
+fail_14: return cx_semantic(X, CX_E_log, 66);
+fail_15: return cx_semantic(X, CX_E_log, 67);
 #line 51
 }
+
+static struct cx_str_static s_60 __attribute__((unused)) = {CX_STR_STATIC_MARK, 46, 0, 0, "***** CONNECTION.DISCONNECT EVENT CAUGHT *****"};
+static struct cx_str_static s_61 __attribute__((unused)) = {CX_STR_STATIC_MARK, 28, 0, 0, "***** EVENT$.CONNECTIONID = "};
+static struct cx_str_static s_62 __attribute__((unused)) = {CX_STR_STATIC_MARK, 24, 0, 0, "***** EVENT$.PROTOCOL = "};
+static struct cx_str_static s_63 __attribute__((unused)) = {CX_STR_STATIC_MARK, 22, 0, 0, "***** EVENT$.REASON = "};
+static struct cx_str_static s_64 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "reason"};
+static struct cx_str_static s_65 __attribute__((unused)) = {CX_STR_STATIC_MARK, 20, 0, 0, "***** EVENT$.INFO = "};
+static struct cx_str_static s_66 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "info"};
+static struct cx_str_static s_67 __attribute__((unused)) = {CX_STR_STATIC_MARK, 26, 0, 0, "***** EVENT$.CONNECTION = "};
+static struct cx_str_static s_68 __attribute__((unused)) = {CX_STR_STATIC_MARK, 23, 0, 0, "***** EVENT$.TRIGGER = "};
+static struct cx_str_static s_69 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "trigger"};
 
 #line 71 "examples/outbound/step5.ccxml"
 static int transition_5(cx_ctx *X)
@@ -898,213 +1049,268 @@ static int transition_5(cx_ctx *X)
 {
 	{
 #line 72
-		CX_ELEMENT(log, 72);
+		cx_elcall el = {.elem = CX_E_log, .line = 72};
 #line 72
-		CX_ATTR(log, expr, cx_strv(CX_STR_REF(s_60)));
+		cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_60));
 #line 72
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 72
+		if (r != CX_GO)
+#line 72
+			return r;
 	}
 	{
 #line 73
-		CX_ELEMENT(log, 73);
+		cx_elcall el = {.elem = CX_E_log, .line = 73};
 #line 73
 		cx_value t1 = X->slots[CX_SLOT_EVENT];
 #line 73
-		cx_value t2 = cx_get_s(X, t1, CX_STR_REF(s_4));
+		cx_value t2 = cx_get_s(X, t1, (cx_str *)&s_4);
 #line 73
 		if (cx_is_exc(t2)) goto fail_2;
 #line 73
-		cx_value t3 = cx_op_add(X, cx_strv(CX_STR_REF(s_3)), t2);
+		cx_value t3 = cx_op_add(X, cx_strv((cx_str *)&s_3), t2);
 #line 73
 		if (cx_is_exc(t3)) goto fail_2;
 #line 73
-		CX_ATTR(log, expr, t3);
+		cx_el_attr(&el, CX_A_log_expr, t3);
 #line 73
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 73
+		if (r != CX_GO)
+#line 73
+			return r;
 	}
 	{
 #line 74
-		CX_ELEMENT(log, 74);
+		cx_elcall el = {.elem = CX_E_log, .line = 74};
 #line 74
 		cx_value t4 = X->slots[CX_SLOT_EVENT];
 #line 74
-		cx_value t5 = cx_get_s(X, t4, CX_STR_REF(s_22));
+		cx_value t5 = cx_get_s(X, t4, (cx_str *)&s_22);
 #line 74
 		if (cx_is_exc(t5)) goto fail_3;
 #line 74
-		cx_value t6 = cx_op_add(X, cx_strv(CX_STR_REF(s_61)), t5);
+		cx_value t6 = cx_op_add(X, cx_strv((cx_str *)&s_61), t5);
 #line 74
 		if (cx_is_exc(t6)) goto fail_3;
 #line 74
-		CX_ATTR(log, expr, t6);
+		cx_el_attr(&el, CX_A_log_expr, t6);
 #line 74
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 74
+		if (r != CX_GO)
+#line 74
+			return r;
 	}
 	{
 #line 75
-		CX_ELEMENT(log, 75);
+		cx_elcall el = {.elem = CX_E_log, .line = 75};
 #line 75
 		cx_value t7 = X->slots[CX_SLOT_EVENT];
 #line 75
-		cx_value t8 = cx_get_s(X, t7, CX_STR_REF(s_24));
+		cx_value t8 = cx_get_s(X, t7, (cx_str *)&s_24);
 #line 75
 		if (cx_is_exc(t8)) goto fail_4;
 #line 75
-		cx_value t9 = cx_op_add(X, cx_strv(CX_STR_REF(s_62)), t8);
+		cx_value t9 = cx_op_add(X, cx_strv((cx_str *)&s_62), t8);
 #line 75
 		if (cx_is_exc(t9)) goto fail_4;
 #line 75
-		CX_ATTR(log, expr, t9);
+		cx_el_attr(&el, CX_A_log_expr, t9);
 #line 75
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 75
+		if (r != CX_GO)
+#line 75
+			return r;
 	}
 	{
 #line 76
-		CX_ELEMENT(log, 76);
+		cx_elcall el = {.elem = CX_E_log, .line = 76};
 #line 76
 		cx_value t10 = X->slots[CX_SLOT_EVENT];
 #line 76
-		cx_value t11 = cx_get_s(X, t10, CX_STR_REF(s_64));
+		cx_value t11 = cx_get_s(X, t10, (cx_str *)&s_64);
 #line 76
 		if (cx_is_exc(t11)) goto fail_5;
 #line 76
-		cx_value t12 = cx_op_add(X, cx_strv(CX_STR_REF(s_63)), t11);
+		cx_value t12 = cx_op_add(X, cx_strv((cx_str *)&s_63), t11);
 #line 76
 		if (cx_is_exc(t12)) goto fail_5;
 #line 76
-		CX_ATTR(log, expr, t12);
+		cx_el_attr(&el, CX_A_log_expr, t12);
 #line 76
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 76
+		if (r != CX_GO)
+#line 76
+			return r;
 	}
 	{
 #line 77
-		CX_ELEMENT(log, 77);
+		cx_elcall el = {.elem = CX_E_log, .line = 77};
 #line 77
 		cx_value t13 = X->slots[CX_SLOT_EVENT];
 #line 77
-		cx_value t14 = cx_get_s(X, t13, CX_STR_REF(s_66));
+		cx_value t14 = cx_get_s(X, t13, (cx_str *)&s_66);
 #line 77
 		if (cx_is_exc(t14)) goto fail_6;
 #line 77
-		cx_value t15 = cx_op_add(X, cx_strv(CX_STR_REF(s_65)), t14);
+		cx_value t15 = cx_op_add(X, cx_strv((cx_str *)&s_65), t14);
 #line 77
 		if (cx_is_exc(t15)) goto fail_6;
 #line 77
-		CX_ATTR(log, expr, t15);
+		cx_el_attr(&el, CX_A_log_expr, t15);
 #line 77
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 77
+		if (r != CX_GO)
+#line 77
+			return r;
 	}
 	{
 #line 78
-		CX_ELEMENT(log, 78);
+		cx_elcall el = {.elem = CX_E_log, .line = 78};
 #line 78
 		cx_value t16 = X->slots[CX_SLOT_EVENT];
 #line 78
-		cx_value t17 = cx_get_s(X, t16, CX_STR_REF(s_21));
+		cx_value t17 = cx_get_s(X, t16, (cx_str *)&s_21);
 #line 78
 		if (cx_is_exc(t17)) goto fail_7;
 #line 78
-		cx_value t18 = cx_op_add(X, cx_strv(CX_STR_REF(s_67)), t17);
+		cx_value t18 = cx_op_add(X, cx_strv((cx_str *)&s_67), t17);
 #line 78
 		if (cx_is_exc(t18)) goto fail_7;
 #line 78
-		CX_ATTR(log, expr, t18);
+		cx_el_attr(&el, CX_A_log_expr, t18);
 #line 78
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 78
+		if (r != CX_GO)
+#line 78
+			return r;
 	}
 	{
 #line 79
-		CX_ELEMENT(log, 79);
+		cx_elcall el = {.elem = CX_E_log, .line = 79};
 #line 79
 		cx_value t19 = X->slots[CX_SLOT_EVENT];
 #line 79
-		cx_value t20 = cx_get_s(X, t19, CX_STR_REF(s_10));
+		cx_value t20 = cx_get_s(X, t19, (cx_str *)&s_10);
 #line 79
 		if (cx_is_exc(t20)) goto fail_8;
 #line 79
-		cx_value t21 = cx_op_add(X, cx_strv(CX_STR_REF(s_9)), t20);
+		cx_value t21 = cx_op_add(X, cx_strv((cx_str *)&s_9), t20);
 #line 79
 		if (cx_is_exc(t21)) goto fail_8;
 #line 79
-		CX_ATTR(log, expr, t21);
+		cx_el_attr(&el, CX_A_log_expr, t21);
 #line 79
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 79
+		if (r != CX_GO)
+#line 79
+			return r;
 	}
 	{
 #line 80
-		CX_ELEMENT(log, 80);
+		cx_elcall el = {.elem = CX_E_log, .line = 80};
 #line 80
 		cx_value t22 = X->slots[CX_SLOT_EVENT];
 #line 80
-		cx_value t23 = cx_get_s(X, t22, CX_STR_REF(s_12));
+		cx_value t23 = cx_get_s(X, t22, (cx_str *)&s_12);
 #line 80
 		if (cx_is_exc(t23)) goto fail_9;
 #line 80
-		cx_value t24 = cx_op_add(X, cx_strv(CX_STR_REF(s_11)), t23);
+		cx_value t24 = cx_op_add(X, cx_strv((cx_str *)&s_11), t23);
 #line 80
 		if (cx_is_exc(t24)) goto fail_9;
 #line 80
-		CX_ATTR(log, expr, t24);
+		cx_el_attr(&el, CX_A_log_expr, t24);
 #line 80
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 80
+		if (r != CX_GO)
+#line 80
+			return r;
 	}
 	{
 #line 81
-		CX_ELEMENT(log, 81);
+		cx_elcall el = {.elem = CX_E_log, .line = 81};
 #line 81
 		cx_value t25 = X->slots[CX_SLOT_EVENT];
 #line 81
-		cx_value t26 = cx_get_s(X, t25, CX_STR_REF(s_14));
+		cx_value t26 = cx_get_s(X, t25, (cx_str *)&s_14);
 #line 81
 		if (cx_is_exc(t26)) goto fail_10;
 #line 81
-		cx_value t27 = cx_op_add(X, cx_strv(CX_STR_REF(s_13)), t26);
+		cx_value t27 = cx_op_add(X, cx_strv((cx_str *)&s_13), t26);
 #line 81
 		if (cx_is_exc(t27)) goto fail_10;
 #line 81
-		CX_ATTR(log, expr, t27);
+		cx_el_attr(&el, CX_A_log_expr, t27);
 #line 81
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 81
+		if (r != CX_GO)
+#line 81
+			return r;
 	}
 	{
 #line 82
-		CX_ELEMENT(log, 82);
+		cx_elcall el = {.elem = CX_E_log, .line = 82};
 #line 82
 		cx_value t28 = X->slots[CX_SLOT_EVENT];
 #line 82
-		cx_value t29 = cx_get_s(X, t28, CX_STR_REF(s_69));
+		cx_value t29 = cx_get_s(X, t28, (cx_str *)&s_69);
 #line 82
 		if (cx_is_exc(t29)) goto fail_11;
 #line 82
-		cx_value t30 = cx_op_add(X, cx_strv(CX_STR_REF(s_68)), t29);
+		cx_value t30 = cx_op_add(X, cx_strv((cx_str *)&s_68), t29);
 #line 82
 		if (cx_is_exc(t30)) goto fail_11;
 #line 82
-		CX_ATTR(log, expr, t30);
+		cx_el_attr(&el, CX_A_log_expr, t30);
 #line 82
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 82
+		if (r != CX_GO)
+#line 82
+			return r;
 	}
 	{
 #line 83
-		CX_ELEMENT(exit, 83);
+		cx_elcall el = {.elem = CX_E_exit, .line = 83};
 #line 83
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 83
+		if (r != CX_GO)
+#line 83
+			return r;
 	}
 #line 71
 	return CX_GO;
 #line 73
-fail_2: return CX_SEMANTIC(log, 73);
-fail_3: return CX_SEMANTIC(log, 74);
-fail_4: return CX_SEMANTIC(log, 75);
-fail_5: return CX_SEMANTIC(log, 76);
-fail_6: return CX_SEMANTIC(log, 77);
-fail_7: return CX_SEMANTIC(log, 78);
-fail_8: return CX_SEMANTIC(log, 79);
-fail_9: return CX_SEMANTIC(log, 80);
-fail_10: return CX_SEMANTIC(log, 81);
-fail_11: return CX_SEMANTIC(log, 82);
+fail_2: return cx_semantic(X, CX_E_log, 73);
+fail_3: return cx_semantic(X, CX_E_log, 74);
+fail_4: return cx_semantic(X, CX_E_log, 75);
+fail_5: return cx_semantic(X, CX_E_log, 76);
+fail_6: return cx_semantic(X, CX_E_log, 77);
+fail_7: return cx_semantic(X, CX_E_log, 78);
+fail_8: return cx_semantic(X, CX_E_log, 79);
+fail_9: return cx_semantic(X, CX_E_log, 80);
+fail_10: return cx_semantic(X, CX_E_log, 81);
+fail_11: return cx_semantic(X, CX_E_log, 82);
 #line 71
 }
+
+static struct cx_str_static s_70 __attribute__((unused)) = {CX_STR_STATIC_MARK, 23, 0, 0, "an error has occurred ("};
+static struct cx_str_static s_71 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, ")"};
+static struct cx_str_static s_72 __attribute__((unused)) = {CX_STR_STATIC_MARK, 19, 0, 0, "yourEmail@there.com"};
+static struct cx_str_static s_73 __attribute__((unused)) = {CX_STR_STATIC_MARK, 14, 0, 0, "myApp@here.com"};
+static struct cx_str_static s_74 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "debug"};
+static struct cx_str_static s_75 __attribute__((unused)) = {CX_STR_STATIC_MARK, 25, 0, 0, "generic error detected ! "};
 
 #line 86 "examples/outbound/step5.ccxml"
 static int transition_6(cx_ctx *X)
@@ -1112,49 +1318,61 @@ static int transition_6(cx_ctx *X)
 {
 	{
 #line 87
-		CX_ELEMENT(log, 87);
+		cx_elcall el = {.elem = CX_E_log, .line = 87};
 #line 87
 		cx_value t1 = X->slots[CX_SLOT_EVENT];
 #line 87
-		cx_value t2 = cx_get_s(X, t1, CX_STR_REF(s_64));
+		cx_value t2 = cx_get_s(X, t1, (cx_str *)&s_64);
 #line 87
 		if (cx_is_exc(t2)) goto fail_1;
 #line 87
-		cx_value t3 = cx_op_add(X, cx_strv(CX_STR_REF(s_70)), t2);
+		cx_value t3 = cx_op_add(X, cx_strv((cx_str *)&s_70), t2);
 #line 87
 		if (cx_is_exc(t3)) goto fail_1;
 #line 87
-		cx_value t4 = cx_op_add(X, t3, cx_strv(CX_STR_REF(s_71)));
+		cx_value t4 = cx_op_add(X, t3, cx_strv((cx_str *)&s_71));
 #line 87
 		if (cx_is_exc(t4)) goto fail_1;
 #line 87
-		CX_ATTR(log, expr, t4);
+		cx_el_attr(&el, CX_A_log_expr, t4);
 #line 87
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 87
+		if (r != CX_GO)
+#line 87
+			return r;
 	}
 	{
 #line 88
-		CX_ELEMENT(sendemail, 88);
+		cx_elcall el = {.elem = CX_E_sendemail, .line = 88};
 #line 88
-		CX_ATTR(sendemail, to, cx_strv(CX_STR_REF(s_72)));
+		cx_el_attr(&el, CX_A_sendemail_to, cx_strv((cx_str *)&s_72));
 #line 88
-		CX_ATTR(sendemail, from, cx_strv(CX_STR_REF(s_73)));
+		cx_el_attr(&el, CX_A_sendemail_from, cx_strv((cx_str *)&s_73));
 #line 88
-		CX_ATTR(sendemail, type, cx_strv(CX_STR_REF(s_74)));
+		cx_el_attr(&el, CX_A_sendemail_type, cx_strv((cx_str *)&s_74));
 #line 88
-		CX_ATTR(sendemail, body, cx_strv(CX_STR_REF(s_75)));
+		cx_el_attr(&el, CX_A_sendemail_body, cx_strv((cx_str *)&s_75));
 #line 88
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 88
+		if (r != CX_GO)
+#line 88
+			return r;
 	}
 	{
 #line 92
-		CX_ELEMENT(exit, 92);
+		cx_elcall el = {.elem = CX_E_exit, .line = 92};
 #line 92
-		CX_EXEC();
+		int r = cx_exec(X, &el);
+#line 92
+		if (r != CX_GO)
+#line 92
+			return r;
 	}
 #line 86
 	return CX_GO;
-fail_1: return CX_SEMANTIC(log, 87);
+fail_1: return cx_semantic(X, CX_E_log, 87);
 #line 86
 }
 
