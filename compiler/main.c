@@ -473,13 +473,15 @@ static int main__test(int argc, char **argv, int at)
 
 /* A script fetched at run time is compiled as the one top-level <script> of a document of
  * nothing else (Options.fetched_js): its diagnostics name the script's file. The wrapper is
- * read before main__cleanup could remove it, so it lives in TMPDIR and goes at exit. */
+ * read before main__cleanup could remove it, so it lives in TMPDIR; it goes once the documents
+ * are loaded (or at exit, after an error before that). */
 static char *main__jswrap;
 
 static void main__jswrap_rm(void)
 {
 	if (main__jswrap)
 		unlink(main__jswrap);
+	main__jswrap = NULL;
 }
 
 static const char *main__js_wrapper(const char *js)
@@ -624,6 +626,7 @@ static int main__main(int argc, char **argv)
 	opt.docs = docs;
 	for (int i = 0; i < nfiles; i++)
 		docs[i] = xml_load(files[i]);
+	main__jswrap_rm(); /* read: gone now, not at exit (a compile killed at its time limit) */
 	for (int i = 0; i < nfiles; i++) { /* all loaded: a .vxml's application root is known */
 		if (!docs[i])
 			continue;
