@@ -943,6 +943,18 @@ void cx_rt_joinid(cx_sess *s, cx_conn *c)
 
 /* Section - dialogs */
 
+/* The conference or connection a dialog element names exists, else error.semantic naming it
+ * (cx_exec__unknown's result is returned); *cnp: the connection found. */
+static int cx_exec__dlg_on(cx_sess *s, cx_elcall *c, const char *connid, const char *confid,
+			   cx_conn **cnp)
+{
+	if (confid && !cx_conf_find(s, confid))
+		return cx_exec__unknown(s, c, "conference", confid);
+	if (!confid && connid && !(*cnp = cx_conn_find(s, connid)))
+		return cx_exec__unknown(s, c, "connection", connid);
+	return CX_GO;
+}
+
 static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const char *src = NULL, *type = NULL, *connid = NULL, *confid = NULL, *prep = NULL;
@@ -950,7 +962,7 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	cx_engine *e = s->eng;
 	cx_conn *cn = NULL;
 	cx_dlg *d;
-	int err;
+	int err, r;
 
 	if (start) {
 		STR(CX_A_dialogstart_src, src);
@@ -983,10 +995,8 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 					       "was prepared on '%s'", now, d->id, had);
 				return cx_semantic(X, c->elem, c->line);
 			}
-			if (confid && !cx_conf_find(s, confid))
-				return cx_exec__unknown(s, c, "conference", confid);
-			if (connid && !cx_conn_find(s, connid))
-				return cx_exec__unknown(s, c, "connection", connid);
+			if ((r = cx_exec__dlg_on(s, c, connid, confid, &cn)) != CX_GO)
+				return r;
 			if (!had)
 				snprintf(connid ? d->connid : d->confid,
 					 connid ? sizeof(d->connid) : sizeof(d->confid), "%s", now);
@@ -997,16 +1007,10 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 			cx_throw_error(X, "TypeError", "<%s> needs src", cx_exec__tag(c));
 			return cx_semantic(X, c->elem, c->line);
 		}
-		if (confid) {
-			if (!cx_conf_find(s, confid))
-				return cx_exec__unknown(s, c, "conference", confid);
-		}
-		else {
-			if (!connid)
-				connid = cx_sess_evconn(s);
-			if (connid && !(cn = cx_conn_find(s, connid)))
-				return cx_exec__unknown(s, c, "connection", connid);
-		}
+		if (!confid && !connid)
+			connid = cx_sess_evconn(s);
+		if ((r = cx_exec__dlg_on(s, c, connid, confid, &cn)) != CX_GO)
+			return r;
 		d = cx_dlg_add(s);
 		if (!d)
 			return CX_GO;
