@@ -943,16 +943,16 @@ void cx_rt_joinid(cx_sess *s, cx_conn *c)
 
 /* Section - dialogs */
 
-/* The conference or connection a dialog element names exists, else error.semantic naming it
- * (cx_exec__unknown's result is returned); *cnp: the connection found. */
-static int cx_exec__dlg_on(cx_sess *s, cx_elcall *c, const char *connid, const char *confid,
-			   cx_conn **cnp)
+/* Does the conference or connection a dialog element names exist? If not, error.semantic
+ * naming it is queued (the element then does nothing). *cnp: the connection found. */
+static bool cx_exec__dlg_on(cx_sess *s, cx_elcall *c, const char *connid, const char *confid,
+			    cx_conn **cnp)
 {
 	if (confid && !cx_conf_find(s, confid))
-		return cx_exec__unknown(s, c, "conference", confid);
+		return cx_exec__unknown(s, c, "conference", confid), false;
 	if (!confid && connid && !(*cnp = cx_conn_find(s, connid)))
-		return cx_exec__unknown(s, c, "connection", connid);
-	return CX_GO;
+		return cx_exec__unknown(s, c, "connection", connid), false;
+	return true;
 }
 
 static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
@@ -962,7 +962,7 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	cx_engine *e = s->eng;
 	cx_conn *cn = NULL;
 	cx_dlg *d;
-	int err, r;
+	int err;
 
 	if (start) {
 		STR(CX_A_dialogstart_src, src);
@@ -995,8 +995,8 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 					       "was prepared on '%s'", now, d->id, had);
 				return cx_semantic(X, c->elem, c->line);
 			}
-			if ((r = cx_exec__dlg_on(s, c, connid, confid, &cn)) != CX_GO)
-				return r;
+			if (!cx_exec__dlg_on(s, c, connid, confid, &cn))
+				return CX_GO;
 			if (!had)
 				snprintf(connid ? d->connid : d->confid,
 					 connid ? sizeof(d->connid) : sizeof(d->confid), "%s", now);
@@ -1009,8 +1009,8 @@ static int cx_exec__dialog(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		}
 		if (!confid && !connid)
 			connid = cx_sess_evconn(s);
-		if ((r = cx_exec__dlg_on(s, c, connid, confid, &cn)) != CX_GO)
-			return r;
+		if (!cx_exec__dlg_on(s, c, connid, confid, &cn))
+			return CX_GO;
 		d = cx_dlg_add(s);
 		if (!d)
 			return CX_GO;
