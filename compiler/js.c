@@ -1470,6 +1470,23 @@ static Ref js__ref(Fn *F, TSNode n)
 	return r;
 }
 
+/* o.name and o.name = v go through a cache of their own (CX_IC: static, per thread) that
+ * remembers where the last lookup found the name (stdlib/obj.c, docs/ecmascript.md). It is
+ * named after the temporary that takes the result. */
+static V js__prop_get(Fn *F, const char *obj, const char *skey)
+{
+	int c = F->ntemp + 1;
+	fn_out(F, "CX_IC(c%d);", c);
+	return js__tmp(F, true, "cx_get_ic(X, %s, %s, CX_IC_REF(c%d))", obj, skey, c);
+}
+
+static void js__prop_put(Fn *F, const char *obj, const char *skey, const char *v)
+{
+	int c = F->ntemp + 1;
+	fn_out(F, "CX_IC(c%d);", c);
+	js__tmp(F, true, "cx_put_ic(X, %s, %s, %s, CX_IC_REF(c%d))", obj, skey, v, c);
+}
+
 static V js__ref_get(Fn *F, Ref *r)
 {
 	if (r->k == F_NAME)
@@ -1477,7 +1494,7 @@ static V js__ref_get(Fn *F, Ref *r)
 	if (r->k == F_SCOPED) /* a scope is an object: a name it lacks reads as undefined */
 		return js__read_res(F, r->res, true);
 	if (r->k == F_PROP)
-		return js__tmp(F, true, "cx_get_s(X, %s, %s)", r->obj.c, r->skey);
+		return js__prop_get(F, r->obj.c, r->skey);
 	return js__tmp(F, true, "cx_get(X, %s, %s)", r->obj.c, r->key.c);
 }
 
@@ -1492,7 +1509,7 @@ static void js__ref_put(Fn *F, Ref *r, const char *v)
 		return;
 	}
 	if (r->k == F_PROP)
-		js__tmp(F, true, "cx_put_s(X, %s, %s, %s)", r->obj.c, r->skey, v);
+		js__prop_put(F, r->obj.c, r->skey, v);
 	else
 		js__tmp(F, true, "cx_put(X, %s, %s, %s)", r->obj.c, r->key.c, v);
 }
@@ -1530,7 +1547,7 @@ char *js_read_name(Fn *F, const char *dotted)
 		dot = strchr(k, '.');
 		if (dot)
 			*dot = 0;
-		v = js__tmp(F, true, "cx_get_s(X, %s, %s)", v.c, js__sref(F, k));
+		v = js__prop_get(F, v.c, js__sref(F, k));
 	}
 	return v.c;
 }
@@ -1561,7 +1578,7 @@ void js_store_name(Fn *F, const char *dotted, const char *v)
 		return;
 	}
 	char *base = js_read_name(F, s);
-	js__tmp(F, true, "cx_put_s(X, %s, %s, %s)", base, js__sref(F, last + 1), v);
+	js__prop_put(F, base, js__sref(F, last + 1), v);
 }
 
 /* Section - Expressions */

@@ -70,6 +70,8 @@ struct cx_obj {
 	uint32_t length;  /* arrays: the length property */
 	uint8_t shared;   /* props and idx are the process's read-only built-in tables (heap.c):
 			   * copied into this heap (cx_obj__unshare) before any change */
+	uint8_t ic;       /* an inline cache may hold this object as a prototype (obj.c): adding or
+			   * deleting one of its properties, or freeing it, moves cx_ic__epoch on */
 	cx_cfunc *fn;     /* functions: [[Call]] */
 	cx_cfunc *cons;   /* built-in constructors: [[Construct]] when it differs */
 	cx_env *env;
@@ -212,6 +214,17 @@ void cx_sb_put(cx_sb *sb, uint16_t c);
 void cx_sb_str(cx_sb *sb, const cx_str *s);
 void cx_sb_ascii(cx_sb *sb, const char *s);
 cx_value cx_sb_finish(cx_ctx *X, cx_sb *sb); /* frees the buffer; STR or EXC */
+
+/* obj.c: the inline caches' epoch (docs/ecmascript.md, "Inline caches"). Process-wide: a cache
+ * is per thread, not per session, and holds pointers to prototypes, so any change that could
+ * make one of them wrong (a property added to or deleted from a flagged object, a flagged object
+ * freed) moves it on for everyone. Such changes are rare (prototypes, not instances). */
+extern uint64_t cx_ic__epoch;
+static inline void cx_ic__touch(const cx_obj *o)
+{
+	if (__builtin_expect(o->ic, 0))
+		__atomic_fetch_add(&cx_ic__epoch, 1, __ATOMIC_RELAXED);
+}
 
 /* obj.c */
 cx_obj *cx_obj__new(cx_ctx *X, int cls, cx_obj *proto);

@@ -404,6 +404,7 @@ static void cx_heap__free_thing(cx_ctx *X, struct cx_gch *g)
 	if (CX_GC_KIND(*w) == CX_K_OBJ) {
 		cx_obj *o = (cx_obj *)w;
 
+		cx_ic__touch(o); /* an inline cache may point at it (obj.c) */
 		if (!o->shared) {
 			cx_mem__free(X, o->props, (size_t)o->pcap * sizeof(cx_prop));
 			cx_mem__free(X, o->idx, (size_t)o->icap * sizeof(uint32_t));

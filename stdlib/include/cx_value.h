@@ -255,6 +255,27 @@ void cx_obj_freeze(cx_ctx *X, cx_value obj);
 cx_value cx_forin_keys(cx_ctx *X, cx_value obj);
 uint32_t cx_arr_length(cx_ctx *X, cx_value arr);        /* 0 if not an array */
 
+/* Inline caches: generated code keeps, per `o.name` site and per thread, what the last lookup
+ * of that site found, and reads or writes through cx_get_ic / cx_put_ic (same results as
+ * cx_get_s / cx_put_s; docs/ecmascript.md, "Inline caches"). The fields are stdlib's.
+ *     CX_IC(c5);
+ *     cx_value t5 = cx_get_ic(X, t4, CX_STR_REF(s_2), CX_IC_REF(c5));
+ * A NULL cache is allowed (no caching): tcc has no thread-local storage. */
+typedef struct cx_ic {
+	const void *start, *holder;
+	uint64_t epoch;
+	uint32_t slot, kind;
+} cx_ic;
+#ifdef __TINYC__
+#define CX_IC(name) static cx_ic name
+#define CX_IC_REF(name) ((cx_ic *)0)
+#else
+#define CX_IC(name) static __thread cx_ic name
+#define CX_IC_REF(name) (&(name))
+#endif
+cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic);
+cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic);
+
 /* Section - Functions and closures */
 
 /* The C shape of every compiled ECMAScript function and of every built-in.
