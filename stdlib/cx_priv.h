@@ -20,6 +20,9 @@ enum cx_kind { CX_K_STR = 1, CX_K_OBJ, CX_K_ENV, CX_K_BUF };
  * thing is CX_GC_DIRTY (and on heap->dirty): each collection traces it as a root. */
 #define CX_GC_PERM 0x200u
 #define CX_GC_DIRTY 0x400u
+/* A heap string whose characters are in a shared append buffer (str.c, "Concatenation"): the
+ * buffer's address follows the header, and marking the string marks the buffer. */
+#define CX_GC_INBUF 0x800u
 
 /* Same layout as struct cx_str_static; heap strings keep their chars right after the header. */
 struct cx_str {
@@ -197,6 +200,8 @@ static inline uint16_t cx_str__at(const cx_str *s, uint32_t i)
 uint32_t cx_str__hash(cx_str *s);
 int cx_str__cmp(const cx_str *a, const cx_str *b);
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b);
+cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n); /* n >= 1, one allocation */
+void *cx_str__buf_of(const cx_str *s); /* the append buffer s's characters are in, or NULL */
 cx_str *cx_str__sub(cx_ctx *X, cx_str *s, uint32_t from, uint32_t to);
 int64_t cx_str__find(const cx_str *s, const cx_str *pat, uint32_t from);
 int64_t cx_str__rfind(const cx_str *s, const cx_str *pat, uint32_t from);

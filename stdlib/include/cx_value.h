@@ -227,6 +227,19 @@ cx_value cx_op_typeof(cx_ctx *X, cx_value a);          /* never fails */
 cx_value cx_op_instanceof(cx_ctx *X, cx_value a, cx_value ctor);
 cx_value cx_op_in(cx_ctx *X, cx_value key, cx_value obj);
 cx_value cx_op_inc(cx_ctx *X, cx_value a, double delta); /* ToNumber(a) + delta, for ++ and -- */
+/* A chain a + b + c … of 11.6.1 additions, left to right, each step run where the chain reaches
+ * it (the operands' conversions in ES order), with the string result allocated once:
+ *     cx_cat c5; t5 = cx_cat_begin(X, &c5, a, b); (evaluate c) t7 = cx_cat_add(X, &c5, c);
+ *     t8 = cx_cat_end(X, &c5);   (the chain's value)
+ * begin and add return EXC or undefined. The fields are stdlib's. */
+typedef struct cx_cat {
+	cx_str *part[8];
+	uint32_t n;   /* 0: no string yet, the sum so far is acc */
+	cx_value acc;
+} cx_cat;
+cx_value cx_cat_begin(cx_ctx *X, cx_cat *c, cx_value a, cx_value b);
+cx_value cx_cat_add(cx_ctx *X, cx_cat *c, cx_value v);
+cx_value cx_cat_end(cx_ctx *X, cx_cat *c);
 
 /* Section - Objects and properties */
 
