@@ -263,9 +263,21 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 {
-	cx_str *part[2] = {a, b};
+	cx_str *part[2] = {a, b}, *s;
+	size_t len = (size_t)a->len + b->len;
 
-	return cx_str__join(X, part, 2);
+	if (!a->len)
+		return b;
+	if (!b->len)
+		return a;
+	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a))
+		return cx_str__join(X, part, 2);
+	/* the common short case: two 8-bit strings, one flat result */
+	if (!(s = cx_str__alloc(X, len, 0)))
+		return NULL;
+	memcpy((char *)s->chars, a->chars, a->len);
+	memcpy((char *)s->chars + a->len, b->chars, b->len);
+	return s;
 }
 
 cx_str *cx_str__sub(cx_ctx *X, cx_str *s, uint32_t from, uint32_t to)
