@@ -944,7 +944,11 @@ cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic
 	}
 	ic->kind = CX_IC__NONE;
 	r = cx_put_s(X, obj, key, val);
-	if (!cx_is_exc(r) && !cx_ic__virtual(key) && (p = cx_obj__find(o, key))) {
+	if (cx_is_exc(r) || cx_ic__virtual(key))
+		return r;
+	/* most often it was just appended: no second search for it */
+	p = o->nprops && o->props[o->nprops - 1].key == key ? &o->props[o->nprops - 1] : cx_obj__find(o, key);
+	if (p) {
 		(void)cx_str__hash(key);
 		ic->slot = (uint32_t)(p - o->props);
 		ic->kind = CX_IC__OWN;
