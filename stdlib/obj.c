@@ -878,7 +878,6 @@ static inline int cx_ic__proto_hit(cx_ctx *X, cx_value obj, cx_str *key, const c
 static __attribute__((noinline)) cx_value cx_ic__get_slow(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 {
 	cx_value v;
-
 	const cx_prop *p;
 
 	if (!ic || ic->kind == CX_IC__LENGTH)

@@ -236,7 +236,7 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 		return NULL;
 	}
 	b = cx_str__buf(part[first]);
-	if (b && b->used == part[first]->len && (b->wide || !wide) && b->cap - b->used >= len - b->used &&
+	if (b && b->used == part[first]->len && (b->wide || !wide) && b->cap >= len &&
 	    !X->heap->perm_mode) {
 		for (i = first + 1; i < n; i++)
 			cx_str__buf_put(b, part[i]);

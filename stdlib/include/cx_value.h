@@ -271,8 +271,8 @@ uint32_t cx_arr_length(cx_ctx *X, cx_value arr);        /* 0 if not an array */
 /* Inline caches: generated code keeps, per `o.name` site and per thread, what the last lookup
  * of that site found, and reads or writes through cx_get_ic / cx_put_ic (same results as
  * cx_get_s / cx_put_s; docs/ecmascript.md, "Inline caches"). The fields are stdlib's.
- *     CX_IC(c5);
- *     cx_value t5 = cx_get_ic(X, t4, CX_STR_REF(s_2), CX_IC_REF(c5));
+ *     CX_IC(ic5);
+ *     cx_value t5 = cx_get_ic(X, t4, CX_STR_REF(s_2), CX_IC_REF(ic5));
  * A NULL cache is allowed (no caching): tcc has no thread-local storage. */
 typedef struct cx_ic {
 	const void *start, *holder;
