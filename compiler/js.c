@@ -1496,6 +1496,23 @@ static Ref js__ref(Fn *F, TSNode n)
 	return r;
 }
 
+/* o.name and o.name = v go through a cache of their own (CX_IC: static, per thread) that
+ * remembers where the last lookup found the name (stdlib/obj.c, docs/ecmascript.md). It is
+ * named after the temporary that takes the result. */
+static V js__prop_get(Fn *F, const char *obj, const char *skey)
+{
+	int c = F->ntemp + 1;
+	fn_out(F, "CX_IC(ic%d);", c);
+	return js__tmp(F, true, "cx_get_ic(X, %s, %s, CX_IC_REF(ic%d))", obj, skey, c);
+}
+
+static void js__prop_put(Fn *F, const char *obj, const char *skey, const char *v)
+{
+	int c = F->ntemp + 1;
+	fn_out(F, "CX_IC(ic%d);", c);
+	js__tmp(F, true, "cx_put_ic(X, %s, %s, %s, CX_IC_REF(ic%d))", obj, skey, v, c);
+}
+
 static V js__ref_get(Fn *F, Ref *r)
 {
 	if (r->k == F_NAME)
@@ -1503,7 +1520,7 @@ static V js__ref_get(Fn *F, Ref *r)
 	if (r->k == F_SCOPED) /* a scope is an object: a name it lacks reads as undefined */
 		return js__read_res(F, r->res, true);
 	if (r->k == F_PROP)
-		return js__tmp(F, true, "cx_get_s(X, %s, %s)", r->obj.c, r->skey);
+		return js__prop_get(F, r->obj.c, r->skey);
 	return js__tmp(F, true, "cx_get(X, %s, %s)", r->obj.c, r->key.c);
 }
 
@@ -1518,7 +1535,7 @@ static void js__ref_put(Fn *F, Ref *r, const char *v)
 		return;
 	}
 	if (r->k == F_PROP)
-		js__tmp(F, true, "cx_put_s(X, %s, %s, %s)", r->obj.c, r->skey, v);
+		js__prop_put(F, r->obj.c, r->skey, v);
 	else
 		js__tmp(F, true, "cx_put(X, %s, %s, %s)", r->obj.c, r->key.c, v);
 }
@@ -1556,7 +1573,7 @@ char *js_read_name(Fn *F, const char *dotted)
 		dot = strchr(k, '.');
 		if (dot)
 			*dot = 0;
-		v = js__tmp(F, true, "cx_get_s(X, %s, %s)", v.c, js__sref(F, k));
+		v = js__prop_get(F, v.c, js__sref(F, k));
 	}
 	return v.c;
 }
@@ -1587,7 +1604,7 @@ void js_store_name(Fn *F, const char *dotted, const char *v)
 		return;
 	}
 	char *base = js_read_name(F, s);
-	js__tmp(F, true, "cx_put_s(X, %s, %s, %s)", base, js__sref(F, last + 1), v);
+	js__prop_put(F, base, js__sref(F, last + 1), v);
 }
 
 /* Section - Expressions */
@@ -1651,6 +1668,61 @@ static V js__str_concat(Fn *F, V a, V b)
 	memcpy(s, a.s, a.slen);
 	memcpy(s + a.slen, b.s, b.slen);
 	return js__strv(F, s, a.slen + b.slen);
+}
+
+/* a + b + c … with a string literal among its operands (string building): one cx_cat for the
+ * whole left-nested chain, so the result is allocated once (stdlib/ops.c; each step is still
+ * the + of ES3 11.6.1, run where the chain reaches it). False, nothing emitted, otherwise. */
+#define JS_CHAIN_MAX 64
+static bool js__plus_chain(Fn *F, TSNode e, V *out)
+{
+	TSNode ops[JS_CHAIN_MAX];
+	int n = 0, lit = 0;
+	TSNode cur = e;
+	while (n < JS_CHAIN_MAX - 1 && js__is(cur, "binary_expression") &&
+	       !strcmp(ts_node_type(ts_node_child_by_field_name(cur, "operator", 8)), "+")) {
+		ops[n++] = ts_node_child_by_field_name(cur, "right", 5);
+		cur = js__unparen(ts_node_child_by_field_name(cur, "left", 4));
+	}
+	ops[n++] = cur;
+	for (int i = 0; i < n / 2; i++) { /* leftmost first */
+		TSNode t = ops[i];
+		ops[i] = ops[n - 1 - i];
+		ops[n - 1 - i] = t;
+	}
+	for (int i = 0; i < n; i++)
+		lit |= js__is(js__unparen(ops[i]), "string");
+	if (n < 3 || !lit)
+		return false;
+	V a = js__ex(F, ops[0]), b = js__ex(F, ops[1]), r;
+	int i = 2;
+	for (; i < n; i++) { /* literals in front fold as in a + b */
+		if (js__fold("+", a, b, &r))
+			a = r;
+		else if (a.k == V_STR && b.k == V_STR)
+			a = js__str_concat(F, a, b);
+		else
+			break;
+		b = js__ex(F, ops[i]);
+	}
+	if (i == n) {
+		if (js__fold("+", a, b, &r))
+			*out = r;
+		else if (a.k == V_STR && b.k == V_STR)
+			*out = js__str_concat(F, a, b);
+		else
+			*out = js__binary(F, "+", a, b);
+		return true;
+	}
+	int c = F->ntemp + 1;
+	fn_out(F, "cx_cat cat%d;", c);
+	js__tmp(F, true, "cx_cat_begin(X, &cat%d, %s, %s)", c, a.c, b.c);
+	for (; i < n; i++) {
+		V v = js__ex(F, ops[i]);
+		js__tmp(F, true, "cx_cat_add(X, &cat%d, %s)", c, v.c);
+	}
+	*out = js__tmp(F, true, "cx_cat_end(X, &cat%d)", c);
+	return true;
 }
 
 static char *js__fname(Fn *F, const char *name)
@@ -2231,6 +2303,9 @@ static V js__ex(Fn *F, TSNode e)
 		const char *op = ts_node_type(ts_node_child_by_field_name(e, "operator", 8));
 		if (!strcmp(op, "&&") || !strcmp(op, "||"))
 			return js__logical(F, e, op[0] == '&');
+		V chain;
+		if (!strcmp(op, "+") && js__plus_chain(F, e, &chain))
+			return chain;
 		if (!strcmp(op, "===") || !strcmp(op, "!==") || js__binop_fn(op)) {
 			V a = js__ex(F, ts_node_child_by_field_name(e, "left", 4));
 			V b = js__ex(F, ts_node_child_by_field_name(e, "right", 5));

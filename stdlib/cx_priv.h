@@ -20,6 +20,9 @@ enum cx_kind { CX_K_STR = 1, CX_K_OBJ, CX_K_ENV, CX_K_BUF };
  * thing is CX_GC_DIRTY (and on heap->dirty): each collection traces it as a root. */
 #define CX_GC_PERM 0x200u
 #define CX_GC_DIRTY 0x400u
+/* A heap string whose characters are in a shared append buffer (str.c, "Concatenation"): the
+ * buffer's address follows the header, and marking the string marks the buffer. */
+#define CX_GC_INBUF 0x800u
 
 /* Same layout as struct cx_str_static; heap strings keep their chars right after the header. */
 struct cx_str {
@@ -70,6 +73,8 @@ struct cx_obj {
 	uint32_t length;  /* arrays: the length property */
 	uint8_t shared;   /* props and idx are the process's read-only built-in tables (heap.c):
 			   * copied into this heap (cx_obj__unshare) before any change */
+	uint8_t ic;       /* an inline cache may hold this object as a prototype (obj.c): adding or
+			   * deleting one of its properties, or freeing it, moves cx_ic__epoch on */
 	cx_cfunc *fn;     /* functions: [[Call]] */
 	cx_cfunc *cons;   /* built-in constructors: [[Construct]] when it differs */
 	cx_env *env;
@@ -195,6 +200,8 @@ static inline uint16_t cx_str__at(const cx_str *s, uint32_t i)
 uint32_t cx_str__hash(cx_str *s);
 int cx_str__cmp(const cx_str *a, const cx_str *b);
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b);
+cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n); /* n >= 1, one allocation */
+void *cx_str__buf_of(const cx_str *s); /* the append buffer s's characters are in, or NULL */
 cx_str *cx_str__sub(cx_ctx *X, cx_str *s, uint32_t from, uint32_t to);
 int64_t cx_str__find(const cx_str *s, const cx_str *pat, uint32_t from);
 int64_t cx_str__rfind(const cx_str *s, const cx_str *pat, uint32_t from);
@@ -212,6 +219,17 @@ void cx_sb_put(cx_sb *sb, uint16_t c);
 void cx_sb_str(cx_sb *sb, const cx_str *s);
 void cx_sb_ascii(cx_sb *sb, const char *s);
 cx_value cx_sb_finish(cx_ctx *X, cx_sb *sb); /* frees the buffer; STR or EXC */
+
+/* obj.c: the inline caches' epoch (docs/ecmascript.md, "Inline caches"). Process-wide: a cache
+ * is per thread, not per session, and holds pointers to prototypes, so any change that could
+ * make one of them wrong (a property added to or deleted from a flagged object, a flagged object
+ * freed) moves it on for everyone. Such changes are rare (prototypes, not instances). */
+extern uint64_t cx_ic__epoch;
+static inline void cx_ic__touch(const cx_obj *o)
+{
+	if (__builtin_expect(o->ic, 0))
+		__atomic_fetch_add(&cx_ic__epoch, 1, __ATOMIC_RELAXED);
+}
 
 /* obj.c */
 cx_obj *cx_obj__new(cx_ctx *X, int cls, cx_obj *proto);

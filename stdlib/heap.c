@@ -404,6 +404,7 @@ static void cx_heap__free_thing(cx_ctx *X, struct cx_gch *g)
 	if (CX_GC_KIND(*w) == CX_K_OBJ) {
 		cx_obj *o = (cx_obj *)w;
 
+		cx_ic__touch(o); /* an inline cache may point at it (obj.c) */
 		if (!o->shared) {
 			cx_mem__free(X, o->props, (size_t)o->pcap * sizeof(cx_prop));
 			cx_mem__free(X, o->idx, (size_t)o->icap * sizeof(uint32_t));
@@ -587,6 +588,10 @@ static void cx_gc__grey(cx_mark *m, void *p)
 	if (!p || *w == CX_STR_STATIC_MARK || (*w & (CX_GC_MARK | CX_GC_PERM)))
 		return;
 	*w |= CX_GC_MARK;
+	if (CX_GC_KIND(*w) == CX_K_STR && (*w & CX_GC_INBUF)) {
+		cx_gc__grey(m, cx_str__buf_of(p)); /* a leaf: no deeper than this */
+		return;
+	}
 	if (CX_GC_KIND(*w) == CX_K_STR || CX_GC_KIND(*w) == CX_K_BUF)
 		return;
 	if (m->n == m->cap) {

@@ -95,6 +95,7 @@ static cx_prop *cx_obj__append(cx_ctx *X, cx_obj *o, cx_str *key)
 
 	if (CX_OBJ_OWN(X, o))
 		return NULL;
+	cx_ic__touch(o);
 	if (o->nprops == o->pcap) {
 		if (o->nlive < o->nprops / 2 && o->nprops >= CX_SMALL) {
 			/* Many deleted slots: compact instead of growing, order preserved. */
@@ -146,6 +147,7 @@ static cx_prop *cx_obj__append(cx_ctx *X, cx_obj *o, cx_str *key)
 
 static void cx_obj__remove(cx_obj *o, cx_prop *p)
 {
+	cx_ic__touch(o);
 	p->key = NULL;
 	p->val = CX_UNDEFINED;
 	p->flags = 0;
@@ -754,6 +756,203 @@ int cx_define_cstr(cx_ctx *X, cx_value obj, const char *key, cx_value val, int f
 	if (cx_is_exc(k))
 		return ENOMEM;
 	return cx_define(X, obj, k.u.s, val, flags);
+}
+
+/* Section - Inline caches
+ *
+ * A cache remembers one of three answers for its site's key (docs/ecmascript.md):
+ *   OWN     the receiver's own property at props[slot]: checked against the receiver itself
+ *           (the key at that slot), so it holds for every object that has the key at the same
+ *           place (objects made by the same literal or constructor) and needs no invalidation;
+ *   PROTO   not the receiver's own; its chain goes on at `start` and the key is at
+ *           holder->props[slot] (holder NULL: nowhere, undefined). Valid while cx_ic__epoch
+ *           has not moved: every object from start to the holder (the whole chain when absent)
+ *           is flagged (o->ic), and a property added to or deleted from a flagged object, or a
+ *           flagged object freed, moves the epoch (cx_ic__touch). Prototype links never change
+ *           after creation, so start..holder stays the same chain;
+ *   LENGTH  "length" of a string primitive or an array.
+ * "length" and array indices are never cached as OWN or PROTO: they are virtual on arrays,
+ * strings and String objects (cx_obj__get_own). Properties keep their index when a shared
+ * built-in table is copied (cx_obj__unshare) and when a frozen table is cut; they move only
+ * when a table is compacted (cx_obj__append, which touches first) — and every hit checks the
+ * key at its slot anyway. A lazy built-in slot is never a hit: the slow path builds it. */
+
+uint64_t cx_ic__epoch = 1;
+
+enum { CX_IC__NONE, CX_IC__OWN, CX_IC__PROTO, CX_IC__LENGTH };
+
+static inline int cx_ic__same(const cx_str *k, const cx_str *key)
+{
+	return k == key || (k && k->hash == key->hash && cx_str_eq(k, key));
+}
+
+static int cx_ic__virtual(cx_str *key)
+{
+	uint32_t i;
+
+	return cx_str_eq(key, CX_STR_REF(cx_s_length)) || cx_str__array_index(key, &i);
+}
+
+static cx_value cx_ic__get_miss(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
+{
+	cx_obj *o, *q, *start;
+	cx_prop *p;
+
+	ic->kind = CX_IC__NONE;
+	if (cx_ic__virtual(key)) {
+		if (cx_str_eq(key, CX_STR_REF(cx_s_length)))
+			ic->kind = CX_IC__LENGTH;
+		return cx_get_s(X, obj, key);
+	}
+	if (!(o = cx_obj__holder(X, obj)))
+		return cx_get_s(X, obj, key); /* its TypeError */
+	(void)cx_str__hash(key); /* hits compare hashes */
+	start = o;
+	if (obj.tag == CX_T_OBJ) {
+		if ((p = cx_obj__find(o, key))) {
+			if ((p->flags & CX_PROP__LAZY) && !(p = cx_lazy__fill(X, o, p)))
+				return CX_EXCEPTION;
+			ic->slot = (uint32_t)(p - o->props);
+			ic->kind = CX_IC__OWN;
+			return p->val;
+		}
+		start = o->proto;
+	}
+	for (q = start; q; q = q->proto) {
+		q->ic = 1;
+		if ((p = cx_obj__find(q, key))) {
+			if ((p->flags & CX_PROP__LAZY) && !(p = cx_lazy__fill(X, q, p)))
+				return CX_EXCEPTION;
+			break;
+		}
+	}
+	ic->start = start;
+	ic->holder = q;
+	ic->slot = q ? (uint32_t)(p - q->props) : 0;
+	ic->epoch = __atomic_load_n(&cx_ic__epoch, __ATOMIC_RELAXED);
+	ic->kind = CX_IC__PROTO;
+	return q ? p->val : CX_UNDEFINED;
+}
+
+/* A PROTO answer's chain start for this receiver (its own properties not looked at), or NULL
+ * (no answer for it: undefined, null, or a prototype this session has not made yet). */
+static inline const cx_obj *cx_ic__start(cx_ctx *X, cx_value obj, int *ok)
+{
+	const cx_obj *start;
+
+	switch (obj.tag) {
+	case CX_T_OBJ: *ok = 1; return obj.u.o->proto; /* NULL: an empty chain */
+	case CX_T_STR: start = X->heap->protos[CX_P_STRING]; break;
+	case CX_T_NUM: start = X->heap->protos[CX_P_NUMBER]; break;
+	case CX_T_BOOL: start = X->heap->protos[CX_P_BOOLEAN]; break;
+	default: start = NULL; break;
+	}
+	*ok = start != NULL;
+	return start;
+}
+
+/* A PROTO answer for this receiver, whose own properties do not have the key: 1 and *out, or 0. */
+static inline int cx_ic__proto_hit(cx_ctx *X, cx_value obj, cx_str *key, const cx_ic *ic, cx_value *out)
+{
+	int ok;
+	const cx_obj *start = cx_ic__start(X, obj, &ok), *h;
+	const cx_prop *p;
+
+	if (!ok || start != ic->start || ic->epoch != __atomic_load_n(&cx_ic__epoch, __ATOMIC_RELAXED))
+		return 0;
+	if (!(h = ic->holder)) {
+		*out = CX_UNDEFINED;
+		return 1;
+	}
+	/* The epoch has not moved, so the holder's keys are where they were (its key may be
+	 * another string than the site's: built-ins have their own): bounds and the lazy flag. */
+	p = &h->props[ic->slot];
+	if (ic->slot >= h->nprops || (p->flags & CX_PROP__LAZY))
+		return 0;
+	*out = p->val;
+	return 1;
+}
+
+/* Everything but the quick hits: no cache, a receiver with own properties to search first, a
+ * miss (which fills the cache again), "length" of anything but a string or an array. */
+static __attribute__((noinline)) cx_value cx_ic__get_slow(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
+{
+	cx_value v;
+	const cx_prop *p;
+
+	if (!ic || ic->kind == CX_IC__LENGTH)
+		return cx_get_s(X, obj, key);
+	if (ic->kind == CX_IC__OWN && obj.tag == CX_T_OBJ && ic->slot < obj.u.o->nprops) {
+		p = &obj.u.o->props[ic->slot]; /* the key as another string: the runtime's objects */
+		if (cx_ic__same(p->key, key) && !(p->flags & CX_PROP__LAZY))
+			return p->val;
+	}
+	if (ic->kind == CX_IC__PROTO && !(obj.tag == CX_T_OBJ && cx_obj__find(obj.u.o, key)) &&
+	    cx_ic__proto_hit(X, obj, key, ic, &v))
+		return v;
+	return cx_ic__get_miss(X, obj, key, ic);
+}
+
+/* The quick hits only, so that this stays a leaf: everything else goes to cx_ic__get_slow. */
+cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
+{
+	const cx_prop *p;
+	cx_value v;
+
+	if (__builtin_expect(ic != NULL, 1)) {
+		switch (ic->kind) {
+		case CX_IC__OWN:
+			if (obj.tag == CX_T_OBJ && ic->slot < obj.u.o->nprops) {
+				p = &obj.u.o->props[ic->slot];
+				if (p->key == key && !(p->flags & CX_PROP__LAZY))
+					return p->val;
+			}
+			break;
+		case CX_IC__PROTO:
+			if ((obj.tag != CX_T_OBJ || !obj.u.o->nprops) && cx_ic__proto_hit(X, obj, key, ic, &v))
+				return v;
+			break;
+		case CX_IC__LENGTH:
+			if (obj.tag == CX_T_STR)
+				return cx_num(obj.u.s->len);
+			if (obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY)
+				return cx_num(obj.u.o->length);
+			break;
+		}
+	}
+	return cx_ic__get_slow(X, obj, key, ic);
+}
+
+cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic)
+{
+	cx_value r;
+	cx_obj *o;
+	cx_prop *p;
+
+	if (!ic || obj.tag != CX_T_OBJ)
+		return cx_put_s(X, obj, key, val);
+	o = obj.u.o;
+	/* An own writable data property: what cx_obj__put does for it, without the search. */
+	if (ic->kind == CX_IC__OWN && ic->slot < o->nprops && !o->frozen && !o->shared) {
+		p = &o->props[ic->slot];
+		if (cx_ic__same(p->key, key) && !(p->flags & (CX_PROP_READONLY | CX_PROP__LAZY))) {
+			cx_heap__wb(X, o, val);
+			p->val = val;
+			return val;
+		}
+	}
+	ic->kind = CX_IC__NONE;
+	r = cx_put_s(X, obj, key, val);
+	if (cx_is_exc(r) || cx_ic__virtual(key))
+		return r;
+	/* most often it was just appended: no second search for it */
+	p = o->nprops && o->props[o->nprops - 1].key == key ? &o->props[o->nprops - 1] : cx_obj__find(o, key);
+	if (p) {
+		(void)cx_str__hash(key);
+		ic->slot = (uint32_t)(p - o->props);
+		ic->kind = CX_IC__OWN;
+	}
+	return r;
 }
 
 /* A frozen object never gets another property: its table is cut to what it holds (the session

@@ -10,6 +10,10 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 
 	if (a.tag == CX_T_NUM && b.tag == CX_T_NUM)
 		return cx_num(a.u.n + b.u.n);
+	if (a.tag == CX_T_STR && b.tag == CX_T_STR) { /* no conversion to run */
+		r = cx_str__concat(X, a.u.s, b.u.s);
+		return r ? cx_strv(r) : CX_EXCEPTION;
+	}
 	a = cx_to_primitive(X, a, 0);
 	if (cx_is_exc(a))
 		return a;
@@ -28,6 +32,89 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 			return CX_EXCEPTION;
 		return cx_num(x + y);
 	}
+}
+
+/* Section - Chains of + (a + b + c …): one allocation for the string
+ *
+ * Each step is exactly one `+` of 11.6.1, run when the chain's evaluation reaches it: the
+ * operand to ToPrimitive, then a number addition while neither side has been a string, else
+ * ToString of both sides. Only the strings are not concatenated at each step: they are kept
+ * (the collector cannot run inside an event, cx_value.h) and joined once by cx_cat_end. */
+
+/* Keeps ToString(v) (v primitive) as the next piece. */
+static cx_value cx_cat__piece(cx_ctx *X, cx_cat *c, cx_value v)
+{
+	cx_str *s = cx_to_str(X, v);
+
+	if (!s)
+		return CX_EXCEPTION;
+	if (c->n == sizeof(c->part) / sizeof(c->part[0])) {
+		cx_str *j = cx_str__join(X, c->part, c->n);
+		if (!j)
+			return CX_EXCEPTION;
+		c->part[0] = j;
+		c->n = 1;
+	}
+	c->part[c->n++] = s;
+	return CX_UNDEFINED;
+}
+
+/* The next step with p = ToPrimitive(operand) already made. */
+static cx_value cx_cat__step(cx_ctx *X, cx_cat *c, cx_value p)
+{
+	double y;
+
+	if (!c->n) {
+		if (p.tag != CX_T_STR) {
+			if (cx_to_num(X, p, &y))
+				return CX_EXCEPTION;
+			c->acc = cx_num(c->acc.u.n + y);
+			return CX_UNDEFINED;
+		}
+		if (cx_is_exc(cx_cat__piece(X, c, c->acc)))
+			return CX_EXCEPTION;
+	}
+	return cx_cat__piece(X, c, p);
+}
+
+cx_value cx_cat_begin(cx_ctx *X, cx_cat *c, cx_value a, cx_value b)
+{
+	double x;
+
+	c->n = 0;
+	a = cx_to_primitive(X, a, 0);
+	if (cx_is_exc(a))
+		return a;
+	b = cx_to_primitive(X, b, 0);
+	if (cx_is_exc(b))
+		return b;
+	if (a.tag == CX_T_STR || b.tag == CX_T_STR) {
+		if (cx_is_exc(cx_cat__piece(X, c, a)))
+			return CX_EXCEPTION;
+		return cx_cat__piece(X, c, b);
+	}
+	if (cx_to_num(X, a, &x))
+		return CX_EXCEPTION;
+	c->acc = cx_num(x);
+	return cx_cat__step(X, c, b);
+}
+
+cx_value cx_cat_add(cx_ctx *X, cx_cat *c, cx_value v)
+{
+	v = cx_to_primitive(X, v, 0);
+	if (cx_is_exc(v))
+		return v;
+	return cx_cat__step(X, c, v);
+}
+
+cx_value cx_cat_end(cx_ctx *X, cx_cat *c)
+{
+	cx_str *s;
+
+	if (!c->n)
+		return c->acc;
+	s = cx_str__join(X, c->part, c->n);
+	return s ? cx_strv(s) : CX_EXCEPTION;
 }
 
 /* Both operands to numbers, left first (11.5, 11.6.2). */

@@ -149,31 +149,134 @@ int cx_str__cmp(const cx_str *a, const cx_str *b)
 	return a->len < b->len ? -1 : a->len > b->len;
 }
 
+/* Section - Concatenation
+ *
+ * Strings stay immutable to scripts, but a long result of a concatenation keeps its characters
+ * in a buffer with room to spare (cx_sbuf, a CX_K_BUF thing); its header is flagged
+ * CX_GC_INBUF, points into the buffer and carries the buffer's address right after itself (the
+ * collector marks the buffer through it, heap.c). When the first operand of the next
+ * concatenation is the last string built in its buffer (its length is the buffer's used length)
+ * and the rest fits, the rest is copied after it and the result is a new header over the longer
+ * prefix: an older string still sees only its own prefix, and characters before `used` never
+ * change. So `s += x` in a loop copies each character a bounded number of times (the buffer
+ * doubles) and allocates only a header per step. Nothing is appended while the built-ins are
+ * being built (perm_mode): a built-in header must not point at an ordinary buffer. */
+#define CX_STR_BUF_MIN 64 /* shorter results stay flat: a buffer is for strings that grow */
+
+typedef struct cx_sbuf {
+	uint32_t gc;
+	uint32_t cap, used, wide; /* chars (cap of them) follow */
+} cx_sbuf;
+
+static inline cx_sbuf *cx_str__buf(const cx_str *s)
+{
+	return s->gc != CX_STR_STATIC_MARK && (s->gc & CX_GC_INBUF) ? *(cx_sbuf *const *)(s + 1) : NULL;
+}
+
+void *cx_str__buf_of(const cx_str *s)
+{
+	return cx_str__buf(s);
+}
+
+/* Copies s's characters to d, d being 16-bit when wide. */
+static void cx_str__put(void *d, int wide, const cx_str *s)
+{
+	uint32_t i;
+
+	if (!wide)
+		memcpy(d, s->chars, s->len);
+	else if (s->wide)
+		memcpy(d, s->chars, (size_t)s->len * 2);
+	else
+		for (i = 0; i < s->len; i++)
+			((uint16_t *)d)[i] = (uint8_t)s->chars[i];
+}
+
+static void cx_str__buf_put(cx_sbuf *b, const cx_str *s)
+{
+	cx_str__put((char *)(b + 1) + (size_t)b->used * (b->wide ? 2 : 1), (int)b->wide, s);
+	b->used += s->len;
+}
+
+/* A string over the first len characters of b. */
+static cx_str *cx_str__in(cx_ctx *X, cx_sbuf *b, uint32_t len)
+{
+	cx_str *s = cx_heap__alloc(X, CX_K_STR, sizeof(*s) + sizeof(b));
+
+	if (!s)
+		return NULL;
+	s->gc |= CX_GC_INBUF;
+	s->len = len;
+	s->wide = b->wide;
+	s->chars = (const char *)(b + 1);
+	*(cx_sbuf **)(s + 1) = b;
+	return s;
+}
+
+cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
+{
+	size_t len = 0;
+	uint32_t i, k = 0, first = 0;
+	int wide = 0;
+	cx_sbuf *b;
+	cx_str *s;
+	char *d;
+
+	for (i = 0; i < n; i++)
+		if (part[i]->len) {
+			if (!k++)
+				first = i;
+			len += part[i]->len;
+			wide |= part[i]->wide != 0;
+		}
+	if (k <= 1)
+		return part[first]; /* no copy: the only non-empty one, or the first empty one */
+	if (len > 0x3fffffff) {
+		cx_throw_error(X, "RangeError", "string too long");
+		return NULL;
+	}
+	b = cx_str__buf(part[first]);
+	if (b && b->used == part[first]->len && (b->wide || !wide) && b->cap >= len &&
+	    !X->heap->perm_mode) {
+		for (i = first + 1; i < n; i++)
+			cx_str__buf_put(b, part[i]);
+		return cx_str__in(X, b, (uint32_t)len);
+	}
+	if (len >= CX_STR_BUF_MIN && !X->heap->perm_mode) {
+		size_t cap = len * 2 > 0x3fffffff ? 0x3fffffff : len * 2;
+		if (!(b = cx_heap__alloc(X, CX_K_BUF, sizeof(*b) + cap * (wide ? 2 : 1))))
+			return NULL;
+		b->cap = (uint32_t)cap;
+		b->wide = (uint32_t)wide;
+		for (i = first; i < n; i++)
+			cx_str__buf_put(b, part[i]);
+		return cx_str__in(X, b, (uint32_t)len);
+	}
+	if (!(s = cx_str__alloc(X, len, wide)))
+		return NULL;
+	for (i = first, d = (char *)s->chars; i < n; i++) {
+		cx_str__put(d, wide, part[i]);
+		d += (size_t)part[i]->len * (wide ? 2 : 1);
+	}
+	return s;
+}
+
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 {
+	cx_str *part[2] = {a, b}, *s;
 	size_t len = (size_t)a->len + b->len;
-	int wide = a->wide || b->wide;
-	cx_str *s;
-	uint32_t i;
 
 	if (!a->len)
 		return b;
 	if (!b->len)
 		return a;
-	s = cx_str__alloc(X, len, wide);
-	if (!s)
+	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a))
+		return cx_str__join(X, part, 2);
+	/* the common short case: two 8-bit strings, one flat result */
+	if (!(s = cx_str__alloc(X, len, 0)))
 		return NULL;
-	if (!wide) {
-		memcpy((char *)s->chars, a->chars, a->len);
-		memcpy((char *)s->chars + a->len, b->chars, b->len);
-	}
-	else {
-		uint16_t *d = (uint16_t *)s->chars;
-		for (i = 0; i < a->len; i++)
-			d[i] = cx_str__at(a, i);
-		for (i = 0; i < b->len; i++)
-			d[a->len + i] = cx_str__at(b, i);
-	}
+	memcpy((char *)s->chars, a->chars, a->len);
+	memcpy((char *)s->chars + a->len, b->chars, b->len);
 	return s;
 }
 

@@ -227,6 +227,19 @@ cx_value cx_op_typeof(cx_ctx *X, cx_value a);          /* never fails */
 cx_value cx_op_instanceof(cx_ctx *X, cx_value a, cx_value ctor);
 cx_value cx_op_in(cx_ctx *X, cx_value key, cx_value obj);
 cx_value cx_op_inc(cx_ctx *X, cx_value a, double delta); /* ToNumber(a) + delta, for ++ and -- */
+/* A chain a + b + c … of 11.6.1 additions, left to right, each step run where the chain reaches
+ * it (the operands' conversions in ES order), with the string result allocated once:
+ *     cx_cat c5; t5 = cx_cat_begin(X, &c5, a, b); (evaluate c) t7 = cx_cat_add(X, &c5, c);
+ *     t8 = cx_cat_end(X, &c5);   (the chain's value)
+ * begin and add return EXC or undefined. The fields are stdlib's. */
+typedef struct cx_cat {
+	cx_str *part[8];
+	uint32_t n;   /* 0: no string yet, the sum so far is acc */
+	cx_value acc;
+} cx_cat;
+cx_value cx_cat_begin(cx_ctx *X, cx_cat *c, cx_value a, cx_value b);
+cx_value cx_cat_add(cx_ctx *X, cx_cat *c, cx_value v);
+cx_value cx_cat_end(cx_ctx *X, cx_cat *c);
 
 /* Section - Objects and properties */
 
@@ -254,6 +267,27 @@ void cx_obj_freeze(cx_ctx *X, cx_value obj);
  * (none for undefined/null). Iterate it and skip names that cx_has_s no longer finds. */
 cx_value cx_forin_keys(cx_ctx *X, cx_value obj);
 uint32_t cx_arr_length(cx_ctx *X, cx_value arr);        /* 0 if not an array */
+
+/* Inline caches: generated code keeps, per `o.name` site and per thread, what the last lookup
+ * of that site found, and reads or writes through cx_get_ic / cx_put_ic (same results as
+ * cx_get_s / cx_put_s; docs/ecmascript.md, "Inline caches"). The fields are stdlib's.
+ *     CX_IC(ic5);
+ *     cx_value t5 = cx_get_ic(X, t4, (cx_str *)&s_2, CX_IC_REF(ic5));
+ * A NULL cache is allowed (no caching): tcc has no thread-local storage. */
+typedef struct cx_ic {
+	const void *start, *holder;
+	uint64_t epoch;
+	uint32_t slot, kind;
+} cx_ic;
+#ifdef __TINYC__
+#define CX_IC(name) static cx_ic name
+#define CX_IC_REF(name) ((cx_ic *)0)
+#else
+#define CX_IC(name) static __thread cx_ic name
+#define CX_IC_REF(name) (&(name))
+#endif
+cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic);
+cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic);
 
 /* Section - Functions and closures */
 
