@@ -1723,10 +1723,39 @@ static bool js__binary_num(const char *op, V a, V b, V *out)
 	return false;
 }
 
+/* Is the C expression v exactly one temporary (tN)? */
+static bool js__is_temp(const char *v)
+{
+	return v[0] == 't' && isdigit((unsigned char)v[1]) && !v[1 + strspn(v + 1, "0123456789")];
+}
+
+/* An operator of operands of which at least one has an unknown type and is held in a
+ * temporary (the other is a number or a temporary too): C arithmetic when they are numbers at
+ * run time, else the stdlib operator. */
+static bool js__binary_guarded(Fn *F, const char *op, V a, V b, V *out)
+{
+	if ((!a.d && !js__is_temp(a.c)) || (!b.d && !js__is_temp(b.c)) || !strcmp(op, "===") ||
+	    !strcmp(op, "!=="))
+		return false;
+	V na = a.d ? a : js__dval(xprintf("%s.u.n", a.c));
+	V nb = b.d ? b : js__dval(xprintf("%s.u.n", b.c));
+	V nat;
+	if (!js__binary_num(op, na, nb, &nat))
+		return false;
+	char *guard = !a.d && !b.d ? xprintf("cx_is_num(%s) && cx_is_num(%s)", a.c, b.c) :
+		      xprintf("cx_is_num(%s)", a.d ? b.c : a.c);
+	*out = js__tmp(F, true, "%s ? %s : %s(X, %s, %s)", guard, nat.c, js__binop_fn(op), a.c, b.c);
+	if (nat.b)
+		out->b = xprintf("%s.u.b", out->c);
+	else if (strcmp(op, "+"))
+		*out = js__numres(*out);
+	return true;
+}
+
 static V js__binary(Fn *F, const char *op, V a, V b)
 {
 	V r;
-	if (js__binary_num(op, a, b, &r))
+	if (js__binary_num(op, a, b, &r) || js__binary_guarded(F, op, a, b, &r))
 		return r;
 	if (!strcmp(op, "===") || !strcmp(op, "!==")) {
 		r = js__tmp(F, false, "cx_op_%s(%s, %s)", op[0] == '=' ? "seq" : "sne", a.c, b.c);

@@ -78,7 +78,7 @@ catch2:;
 #line 6
 		if (cx_is_exc(t8)) goto fail;
 #line 6
-		cx_value t9 = cx_op_add(X, t6, t8);
+		cx_value t9 = cx_is_num(t6) && cx_is_num(t8) ? cx_num((t6.u.n + t8.u.n)) : cx_op_add(X, t6, t8);
 #line 6
 		if (cx_is_exc(t9)) goto fail;
 #line 6

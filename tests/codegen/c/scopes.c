@@ -60,7 +60,7 @@ static cx_value f1_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 10
 	cx_value t1 = env->v[0];
 #line 10
-	cx_value t2 = cx_op_add(X, t1, cx_num(1.0));
+	cx_value t2 = cx_is_num(t1) ? cx_num((t1.u.n + 1.0)) : cx_op_add(X, t1, cx_num(1.0));
 #line 10
 	if (cx_is_exc(t2)) goto fail;
 #line 10
@@ -137,7 +137,7 @@ static int transition_1(cx_ctx *X)
 #line 14
 		if (cx_is_exc(t11)) goto fail_4;
 #line 14
-		cx_value t12 = cx_op_add(X, t9, t11);
+		cx_value t12 = cx_is_num(t9) && cx_is_num(t11) ? cx_num((t9.u.n + t11.u.n)) : cx_op_add(X, t9, t11);
 #line 14
 		if (cx_is_exc(t12)) goto fail_4;
 #line 14
@@ -149,7 +149,7 @@ static int transition_1(cx_ctx *X)
 #line 14
 		cx_value t15 = cx_op_typeof(X, t14);
 #line 14
-		cx_value t16 = cx_op_add(X, t13, t15);
+		cx_value t16 = cx_is_num(t13) && cx_is_num(t15) ? cx_num((t13.u.n + t15.u.n)) : cx_op_add(X, t13, t15);
 #line 14
 		if (cx_is_exc(t16)) goto fail_4;
 #line 14
@@ -164,7 +164,7 @@ static int transition_1(cx_ctx *X)
 #line 15
 	if (cx_is_exc(t18)) goto fail_5;
 #line 15
-	cx_value t19 = cx_op_add(X, t18, cx_num(1.0));
+	cx_value t19 = cx_is_num(t18) ? cx_num((t18.u.n + 1.0)) : cx_op_add(X, t18, cx_num(1.0));
 #line 15
 	if (cx_is_exc(t19)) goto fail_5;
 #line 15
@@ -190,7 +190,7 @@ static int transition_1(cx_ctx *X)
 #line 17
 	cx_value t24 = env->v[0];
 #line 17
-	cx_value t25 = cx_op_eq(X, t24, cx_num(1.0));
+	cx_value t25 = cx_is_num(t24) ? cx_bool((t24.u.n == 1.0)) : cx_op_eq(X, t24, cx_num(1.0));
 #line 17
 	if (cx_is_exc(t25)) goto fail_7;
 #line 17
@@ -207,7 +207,7 @@ static int transition_1(cx_ctx *X)
 #line 17
 		cx_value t26 = env->v[0];
 #line 17
-		cx_value t27 = cx_op_eq(X, t26, cx_num(3.0));
+		cx_value t27 = cx_is_num(t26) ? cx_bool((t26.u.n == 3.0)) : cx_op_eq(X, t26, cx_num(3.0));
 #line 17
 		if (cx_is_exc(t27)) goto fail_9;
 #line 17
