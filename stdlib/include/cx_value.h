@@ -87,6 +87,8 @@ static inline uint32_t cx_d_u32(double d)
 	double m;
 	if (d >= 0 && d < 4294967296.0)
 		return (uint32_t)d;
+	if (d >= -2147483648.0 && d < 0)
+		return (uint32_t)(int32_t)d; /* modulo 2^32 of a negative int32 (x >>> 0) */
 	if (d != d || d - d != 0)
 		return 0;
 	m = fmod(trunc(d), 4294967296.0);
