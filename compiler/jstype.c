@@ -117,8 +117,8 @@ static bool jt__in_block(TSNode st)
 	return jt__is(p, "statement_block") || jt__is(p, "program");
 }
 
-/* The first occurrence of c is the identifier id: does it satisfy rule 1? Sets the region of
- * the other occurrences. `assigned` is the declarator or assignment that writes it. */
+/* The first occurrence of c is written by `assigned` (a declarator or an assignment): does it
+ * satisfy rule 1? Sets the region where the other occurrences must lie. */
 static void jt__first(Cand *c, TSNode assigned)
 {
 	c->seen = true;
