@@ -1831,9 +1831,6 @@ static void js__number_locals(Scope *s, TSNode body, const char *src)
 	jstype_numbers(body, src, names, m, num);
 	for (int i = 0; i < m; i++)
 		of[i]->num = num[i];
-	free(names);
-	free(of);
-	free(num);
 }
 
 /* Compiles a function into its own C function; returns the C name. */

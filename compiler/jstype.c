@@ -305,7 +305,5 @@ void jstype_numbers(TSNode body, const char *src, const char *const *names, int 
 	}
 	for (int i = 0; i < n; i++)
 		num[T.c[i].idx] = T.c[i].num;
-	for (int i = 0; i < n; i++)
-		free(T.c[i].w);
-	free(T.c);
+	/* nothing is freed: the compiler never frees (util.c) */
 }
