@@ -188,6 +188,7 @@ typedef struct Name {
 	int param;     /* N_PARAM: position */
 	char *cname;   /* C local */
 	bool captured;
+	bool num;      /* a number-typed local (jstype.c): a C double */
 	int envi;      /* captured: index in env->v */
 	struct Name *next;
 } Name;
@@ -596,6 +597,8 @@ struct Fn {
 	bool has_env;    /* this function allocates an env for its captured names */
 	bool uses_env;   /* some code refers to `env` */
 	int curline;     /* .ccxml line of the code being emitted (fn_line) */
+	char *dstored;   /* the value last stored in a number-typed local (js_discard need not
+			  * keep its temporaries alive) */
 };
 
 void fn_out(Fn *F, const char *fmt, ...)
@@ -850,7 +853,11 @@ void fn_end(Fn *F)
 					fprintf(o, "\tenv->v[%d] = %s;\n", n->envi, init);
 				continue;
 			}
-			fprintf(o, "\tcx_value %s = %s;\n", n->cname, init);
+			/* a number-typed local is assigned before any read (jstype.c) */
+			if (n->num)
+				fprintf(o, "\tdouble %s = 0;\n", n->cname);
+			else
+				fprintf(o, "\tcx_value %s = %s;\n", n->cname, init);
 			if (!fn__word(body, n->cname, true))
 				fprintf(o, "\t(void)%s;\n", n->cname);
 		}
@@ -920,6 +927,9 @@ enum { V_TEMP, V_NUM, V_STR, V_CONST };
 typedef struct V {
 	int k;
 	char *c;      /* the C expression */
+	char *d;      /* when the value is known to be a number: a C double expression for it, as
+		       * free of side effects as c (c is then cx_num(d)); else NULL */
+	char *b;      /* when it is known to be a boolean: a C int expression for it; else NULL */
 	double n;     /* V_NUM */
 	char *s;      /* V_STR: the ASCII bytes */
 	size_t slen;
@@ -944,23 +954,56 @@ static V js__const(const char *c)
 	return v;
 }
 
-static char *js__numlit(double d)
+/* A C double literal for d. */
+static char *js__dlit(double d)
 {
 	if (isnan(d))
-		return xstrdup("cx_num(0.0 / 0.0)");
+		return xstrdup("(0.0 / 0.0)");
 	if (isinf(d))
-		return xstrdup(d > 0 ? "cx_num(1.0 / 0.0)" : "cx_num(-1.0 / 0.0)");
+		return xstrdup(d > 0 ? "(1.0 / 0.0)" : "(-1.0 / 0.0)");
 	char b[40];
 	snprintf(b, sizeof(b), "%.17g", d);
 	if (!strpbrk(b, ".e"))
 		strcat(b, ".0"); /* a double literal; also keeps -0 negative */
-	return xprintf("cx_num(%s)", b);
+	return xstrdup(b);
 }
 
 static V js__num(double d)
 {
-	V v = {.k = V_NUM, .c = js__numlit(d), .n = d};
+	char *l = js__dlit(d);
+	V v = {.k = V_NUM, .c = xprintf("cx_num(%s)", l), .d = l, .n = d};
 	return v;
+}
+
+/* A value that is a number, from a C double expression d (free of side effects). */
+static V js__dval(const char *d)
+{
+	V v = {.k = V_TEMP, .c = xprintf("cx_num(%s)", d), .d = xstrdup(d)};
+	return v;
+}
+
+/* A value that is a boolean, from a C int expression b (free of side effects). */
+static V js__bval(const char *b)
+{
+	V v = {.k = V_TEMP, .c = xprintf("cx_bool(%s)", b), .b = xstrdup(b)};
+	return v;
+}
+
+/* A value held by the C expression c, nothing known of its type. */
+static V js__v(const char *c)
+{
+	V v = {.k = V_TEMP, .c = xstrdup(c)};
+	return v;
+}
+
+/* The C condition for ToBoolean(v) (9.2). */
+static char *js__truth(V v)
+{
+	if (v.b)
+		return v.b;
+	if (v.d)
+		return xprintf("cx_d_truthy(%s)", v.d);
+	return xprintf("cx_truthy(%s)", v.c);
 }
 
 /* A string value from UTF-8 bytes: static when ASCII, else built at run time. */
@@ -1007,8 +1050,23 @@ static V js__tmp(Fn *F, bool chk, const char *fmt, ...)
 	return v;
 }
 
+/* Does the C expression v name a temporary (tN)? */
+static bool js__has_temp(const char *v)
+{
+	for (const char *p = v; *p; p++)
+		if (*p == 't' && isdigit((unsigned char)p[1]) && (p == v || !(isalnum((unsigned char)p[-1]) || p[-1] == '_')))
+			return true;
+	return false;
+}
+
 void js_discard(Fn *F, const char *v)
 {
+	if ((!strncmp(v, "cx_num(", 7) || !strncmp(v, "cx_bool(", 8)) && js__has_temp(v) &&
+	    !(F->dstored && !strcmp(v, F->dstored))) {
+		/* a number or boolean computed from double temporaries (number-typed locals) */
+		fn_out(F, "(void)%s;", v);
+		return;
+	}
 	if (v[0] == 't' && isdigit((unsigned char)v[1])) {
 		int i = atoi(v + 1);
 		if (i < F->captchk && !F->tchk[i])
@@ -1190,6 +1248,7 @@ typedef struct Res {
 		       * R_NONE: transition.x of an undeclared x (reads undefined, writes throw) */
 	char *c;
 	char *name;
+	bool dbl;     /* R_LVAL: c is a number-typed local (a C double) */
 } Res;
 enum { R_LVAL, R_GLOBAL, R_UNDEF, R_NONE };
 
@@ -1256,6 +1315,7 @@ static Res js__resolve_in(Fn *F, const char *name, int only)
 				r.c = xprintf("%s->v[%d]", p, n->envi);
 			else
 				r.c = n->cname;
+			r.dbl = n->num;
 			if (args && args->kind == N_ARGS) {
 				/* 10.1.8: the parameter and arguments[k] are one variable. A function
 				 * whose captured parameter it aliases keeps `arguments` in its env
@@ -1367,6 +1427,11 @@ static V js__read_res(Fn *F, Res r, bool for_typeof)
 	const char *name = r.name;
 	if (r.k == R_UNDEF || r.k == R_NONE)
 		return js__const("CX_UNDEFINED");
+	if (r.k == R_LVAL && r.dbl) {
+		char *t = fn_temp(F);
+		fn_out(F, "double %s = %s;", t, r.c);
+		return js__dval(t);
+	}
 	if (r.k == R_LVAL)
 		return js__tmp(F, false, "%s", r.c);
 	if (!js__ascii(name)) {
@@ -1405,9 +1470,21 @@ static V js__read(Fn *F, const char *name, bool for_typeof)
 	return js__read_res(F, js__resolve(F, name), for_typeof);
 }
 
-static void js__write_res(Fn *F, Res r, const char *v)
+static void js__write_res(Fn *F, Res r, V val)
 {
-	const char *name = r.name;
+	const char *name = r.name, *v = val.c;
+	if (r.k == R_LVAL && r.dbl) {
+		/* jstype.c proved val a number; js__ex gives every such value its double, the
+		 * conversion is only a safety net */
+		if (val.d) {
+			fn_out(F, "%s = %s;", r.c, val.d);
+			F->dstored = val.c;
+		} else {
+			V n = js__tmp(F, true, "cx_op_pos(X, %s)", v);
+			fn_out(F, "%s = %s.u.n;", r.c, n.c);
+		}
+		return;
+	}
 	if (r.k == R_LVAL) {
 		fn_out(F, "%s = %s;", r.c, v);
 		return;
@@ -1428,7 +1505,7 @@ static void js__write_res(Fn *F, Res r, const char *v)
 	fn_check(F, t);
 }
 
-static void js__write(Fn *F, const char *name, const char *v)
+static void js__write(Fn *F, const char *name, V v)
 {
 	js__write_res(F, js__resolve(F, name), v);
 }
@@ -1524,14 +1601,15 @@ static V js__ref_get(Fn *F, Ref *r)
 	return js__tmp(F, true, "cx_get(X, %s, %s)", r->obj.c, r->key.c);
 }
 
-static void js__ref_put(Fn *F, Ref *r, const char *v)
+static void js__ref_put(Fn *F, Ref *r, V val)
 {
+	const char *v = val.c;
 	if (r->k == F_NAME) {
-		js__write(F, r->name, v);
+		js__write(F, r->name, val);
 		return;
 	}
 	if (r->k == F_SCOPED) {
-		js__write_res(F, r->res, v);
+		js__write_res(F, r->res, val);
 		return;
 	}
 	if (r->k == F_PROP)
@@ -1547,7 +1625,7 @@ void js_assign(Fn *F, TSNode lhs, const char *v)
 		return;
 	}
 	Ref r = js__ref(F, lhs);
-	js__ref_put(F, &r, v);
+	js__ref_put(F, &r, js__v(v));
 }
 
 char *js_read_name(Fn *F, const char *dotted)
@@ -1594,13 +1672,13 @@ void js_store_name(Fn *F, const char *dotted, const char *v)
 	char *s = xstrdup(dotted);
 	char *last = strrchr(s, '.');
 	if (!last) {
-		js__write(F, s, v);
+		js__write(F, s, js__v(v));
 		return;
 	}
 	*last = 0;
 	int kind = !strchr(s, '.') ? js__qualifier_of(F, s, last + 1) : -1;
 	if (kind >= 0) {
-		js__write_res(F, js__resolve_in(F, last + 1, kind), v);
+		js__write_res(F, js__resolve_in(F, last + 1, kind), js__v(v));
 		return;
 	}
 	char *base = js_read_name(F, s);
@@ -1648,18 +1726,97 @@ static bool js__fold(const char *op, V a, V b, V *out)
 	return false;
 }
 
+/* A value computed by a stdlib operator that always gives a number (or throws). */
+static V js__numres(V t)
+{
+	t.d = xprintf("%s.u.n", t.c);
+	return t;
+}
+
+/* An operator on two numbers as C (docs/ecmascript.md, "Number-typed locals"): IEEE double
+ * arithmetic is ECMAScript's (11.5, 11.6.3), % is fmod (11.5.3), the bitwise operators go
+ * through ToInt32 / ToUint32 (cx_d_*), and C's comparisons of doubles are 11.8.5's and
+ * 11.9.3's for numbers (NaN compares false, +0 equals -0). */
+static bool js__binary_num(const char *op, V a, V b, V *out)
+{
+	/* the C text is pre a mid b post */
+	static const struct { const char *op, *pre, *mid, *post; bool cmp; } ops[] = {
+		{"+", "(", " + ", ")", false}, {"-", "(", " - ", ")", false},
+		{"*", "(", " * ", ")", false}, {"/", "(", " / ", ")", false},
+		{"%", "cx_d_mod(", ", ", ")", false},
+		{"&", "(double)(cx_d_i32(", ") & cx_d_i32(", "))", false},
+		{"|", "(double)(cx_d_i32(", ") | cx_d_i32(", "))", false},
+		{"^", "(double)(cx_d_i32(", ") ^ cx_d_i32(", "))", false},
+		{"<<", "cx_d_shl(", ", ", ")", false}, {">>", "cx_d_sar(", ", ", ")", false},
+		{">>>", "cx_d_shr(", ", ", ")", false},
+		{"<", "(", " < ", ")", true}, {">", "(", " > ", ")", true},
+		{"<=", "(", " <= ", ")", true}, {">=", "(", " >= ", ")", true},
+		{"==", "(", " == ", ")", true}, {"!=", "(", " != ", ")", true},
+		{"===", "(", " == ", ")", true}, {"!==", "(", " != ", ")", true},
+	};
+	if (!a.d || !b.d)
+		return false;
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (strcmp(ops[i].op, op))
+			continue;
+		char *e = xprintf("%s%s%s%s%s", ops[i].pre, a.d, ops[i].mid, b.d, ops[i].post);
+		*out = ops[i].cmp ? js__bval(e) : js__dval(e);
+		return true;
+	}
+	return false;
+}
+
+/* Is the C expression v exactly one temporary (tN)? */
+static bool js__is_temp(const char *v)
+{
+	return v[0] == 't' && isdigit((unsigned char)v[1]) && !v[1 + strspn(v + 1, "0123456789")];
+}
+
+/* An operator of operands of which at least one has an unknown type and is held in a
+ * temporary (the other is a number or a temporary too): C arithmetic when they are numbers at
+ * run time, else the stdlib operator. */
+static bool js__binary_guarded(Fn *F, const char *op, V a, V b, V *out)
+{
+	if ((!a.d && !js__is_temp(a.c)) || (!b.d && !js__is_temp(b.c)) || !strcmp(op, "===") ||
+	    !strcmp(op, "!=="))
+		return false;
+	V na = a.d ? a : js__dval(xprintf("%s.u.n", a.c));
+	V nb = b.d ? b : js__dval(xprintf("%s.u.n", b.c));
+	V nat;
+	if (!js__binary_num(op, na, nb, &nat))
+		return false;
+	char *guard = !a.d && !b.d ? xprintf("cx_is_num(%s) && cx_is_num(%s)", a.c, b.c) :
+		      xprintf("cx_is_num(%s)", a.d ? b.c : a.c);
+	*out = js__tmp(F, true, "%s ? %s : %s(X, %s, %s)", guard, nat.c, js__binop_fn(op), a.c, b.c);
+	if (nat.b)
+		out->b = xprintf("%s.u.b", out->c);
+	else if (strcmp(op, "+"))
+		*out = js__numres(*out);
+	return true;
+}
+
 static V js__binary(Fn *F, const char *op, V a, V b)
 {
-	if (!strcmp(op, "==="))
-		return js__tmp(F, false, "cx_op_seq(%s, %s)", a.c, b.c);
-	if (!strcmp(op, "!=="))
-		return js__tmp(F, false, "cx_op_sne(%s, %s)", a.c, b.c);
+	V r;
+	if (js__binary_num(op, a, b, &r) || js__binary_guarded(F, op, a, b, &r))
+		return r;
+	if (!strcmp(op, "===") || !strcmp(op, "!==")) {
+		r = js__tmp(F, false, "cx_op_%s(%s, %s)", op[0] == '=' ? "seq" : "sne", a.c, b.c);
+		r.b = xprintf("%s.u.b", r.c);
+		return r;
+	}
 	const char *fn = js__binop_fn(op);
 	if (!fn)
 		diag_fatal("internal error: operator %s", op);
 	if (!strcmp(op, "in"))
-		return js__tmp(F, true, "cx_op_in(X, %s, %s)", a.c, b.c);
-	return js__tmp(F, true, "%s(X, %s, %s)", fn, a.c, b.c);
+		r = js__tmp(F, true, "cx_op_in(X, %s, %s)", a.c, b.c);
+	else
+		r = js__tmp(F, true, "%s(X, %s, %s)", fn, a.c, b.c);
+	if (strchr("<>=!i", op[0]) && strcmp(op, "<<") && strcmp(op, ">>") && strcmp(op, ">>>"))
+		r.b = xprintf("%s.u.b", r.c); /* comparisons, instanceof, in: a boolean */
+	else if (strcmp(op, "+"))
+		r = js__numres(r);
+	return r;
 }
 
 static V js__str_concat(Fn *F, V a, V b)
@@ -1753,6 +1910,27 @@ static int js__nparams(TSNode fn)
 
 static void js__body(Fn *F, TSNode body);
 
+/* Marks the locals of function scope s that hold only numbers (jstype.c): its `var`s that no
+ * closure captures (parameters may hold anything, `arguments` is an object). */
+static void js__number_locals(Scope *s, TSNode body, const char *src)
+{
+	int k = 0;
+	for (Name *n = s->names; n; n = n->next)
+		k++;
+	const char **names = xcalloc((size_t)k + 1, sizeof(*names));
+	Name **of = xcalloc((size_t)k + 1, sizeof(*of));
+	int m = 0;
+	for (Name *n = s->names; n; n = n->next)
+		if (n->kind == N_VAR && !n->captured && strcmp(n->name, "arguments")) {
+			of[m] = n;
+			names[m++] = n->name;
+		}
+	bool *num = xcalloc((size_t)m + 1, sizeof(*num));
+	jstype_numbers(body, src, names, m, num);
+	for (int i = 0; i < m; i++)
+		of[i]->num = num[i];
+}
+
 /* Compiles a function into its own C function; returns the C name. */
 static char *js__function(Fn *F, TSNode fn)
 {
@@ -1794,6 +1972,7 @@ static char *js__function(Fn *F, TSNode fn)
 	for (Name *n = s->names; args && args->kind == N_ARGS && n; n = n->next)
 		if (n->kind == N_PARAM && n->captured)
 			scope__capture(s, "arguments"); /* see js__resolve: a closure's x is arguments[k] */
+	js__number_locals(s, body, src);
 	char *cname = js__fname(F, name);
 	Fn *G = fn_new(F->g, s, FN_JS, cname, js__loc(F, fn).line);
 	G->src = F->src;
@@ -1837,7 +2016,7 @@ static void js__hoist_functions(Fn *F, TSNode n)
 			TSNode nm = ts_node_child_by_field_name(c, "name", 4);
 			fn_line(F, js__loc(F, c).line);
 			V f = js__closure(F, c);
-			js__write(F, js__txt(F, nm), f.c);
+			js__write(F, js__txt(F, nm), f);
 			continue;
 		}
 		if (js__is_fn(c) || js__is(c, "class_declaration"))
@@ -2062,7 +2241,7 @@ static V js__assign_expr(Fn *F, TSNode e)
 	}
 	Ref r = js__ref(F, left);
 	V v = js__ex(F, right);
-	js__ref_put(F, &r, v.c);
+	js__ref_put(F, &r, v);
 	return v;
 }
 
@@ -2080,7 +2259,7 @@ static V js__compound(Fn *F, TSNode e)
 	V old = js__ref_get(F, &r);
 	V v = js__ex(F, right);
 	V res = js__binary(F, op, old, v);
-	js__ref_put(F, &r, res.c);
+	js__ref_put(F, &r, res);
 	return res;
 }
 
@@ -2095,15 +2274,30 @@ static V js__update(Fn *F, TSNode e)
 		return js__const("CX_UNDEFINED");
 	}
 	Ref r = js__ref(F, arg);
+	Res res = r.k == F_NAME ? js__resolve(F, r.name) : (Res){0};
+	if (res.k == R_LVAL && res.dbl) {
+		/* a number-typed local: the new value is computed once and kept in a temporary */
+		char *t = fn_temp(F);
+		if (prefix) {
+			fn_out(F, "double %s = %s %c 1;", t, res.c, d > 0 ? '+' : '-');
+			fn_out(F, "%s = %s;", res.c, t);
+		} else {
+			fn_out(F, "double %s = %s;", t, res.c);
+			fn_out(F, "%s = %s %c 1;", res.c, t, d > 0 ? '+' : '-');
+		}
+		V v = js__dval(t);
+		F->dstored = v.c;
+		return v;
+	}
 	V old = js__ref_get(F, &r);
 	if (prefix) {
-		V nv = js__tmp(F, true, "cx_op_inc(X, %s, %g)", old.c, d);
-		js__ref_put(F, &r, nv.c);
+		V nv = js__numres(js__tmp(F, true, "cx_op_inc(X, %s, %g)", old.c, d));
+		js__ref_put(F, &r, nv);
 		return nv;
 	}
-	V num = js__tmp(F, true, "cx_op_pos(X, %s)", old.c);
-	V nv = js__tmp(F, true, "cx_op_inc(X, %s, %g)", num.c, d);
-	js__ref_put(F, &r, nv.c);
+	V num = js__numres(js__tmp(F, true, "cx_op_pos(X, %s)", old.c));
+	V nv = js__numres(js__tmp(F, true, "cx_op_inc(X, %s, %g)", num.c, d));
+	js__ref_put(F, &r, nv);
 	return num;
 }
 
@@ -2148,20 +2342,30 @@ static V js__unary(Fn *F, TSNode e)
 		js_discard(F, v.c);
 		return js__const("CX_UNDEFINED");
 	}
-	if (!strcmp(op, "!"))
-		return js__tmp(F, false, "cx_bool(!cx_truthy(%s))", v.c);
+	if (!strcmp(op, "!")) {
+		if (v.b || v.d)
+			return js__bval(xprintf("!%s", js__truth(v)));
+		V r = js__tmp(F, false, "cx_bool(!cx_truthy(%s))", v.c);
+		r.b = xprintf("%s.u.b", r.c);
+		return r;
+	}
 	if (!strcmp(op, "-")) {
 		if (v.k == V_NUM)
 			return js__num(-v.n);
-		return js__tmp(F, true, "cx_op_neg(X, %s)", v.c);
+		if (v.d)
+			return js__dval(xprintf("(-%s)", v.d));
+		return js__numres(js__tmp(F, true, "cx_op_neg(X, %s)", v.c));
 	}
 	if (!strcmp(op, "+")) {
-		if (v.k == V_NUM)
+		if (v.k == V_NUM || v.d)
 			return v;
-		return js__tmp(F, true, "cx_op_pos(X, %s)", v.c);
+		return js__numres(js__tmp(F, true, "cx_op_pos(X, %s)", v.c));
 	}
-	if (!strcmp(op, "~"))
-		return js__tmp(F, true, "cx_op_bitnot(X, %s)", v.c);
+	if (!strcmp(op, "~")) {
+		if (v.d)
+			return js__dval(xprintf("(double)~cx_d_i32(%s)", v.d));
+		return js__numres(js__tmp(F, true, "cx_op_bitnot(X, %s)", v.c));
+	}
 	js__unsupported(F, e, xprintf("operator %s", op));
 	return js__const("CX_UNDEFINED");
 }
@@ -2171,7 +2375,7 @@ static V js__logical(Fn *F, TSNode e, bool is_and)
 	V a = js__ex(F, ts_node_child_by_field_name(e, "left", 4));
 	char *t = fn_temp(F);
 	fn_out(F, "cx_value %s = %s;", t, a.c);
-	fn_out(F, "if (%scx_truthy(%s)) {", is_and ? "" : "!", t);
+	fn_out(F, "if (%s%s) {", is_and ? "" : "!", js__truth(a));
 	F->ind++;
 	V b = js__ex(F, ts_node_child_by_field_name(e, "right", 5));
 	fn_out(F, "%s = %s;", t, b.c);
@@ -2186,7 +2390,7 @@ static V js__ternary(Fn *F, TSNode e)
 	V c = js__ex(F, ts_node_child_by_field_name(e, "condition", 9));
 	char *t = fn_temp(F);
 	fn_out(F, "cx_value %s;", t);
-	fn_out(F, "if (cx_truthy(%s)) {", c.c);
+	fn_out(F, "if (%s) {", js__truth(c));
 	F->ind++;
 	V a = js__ex(F, ts_node_child_by_field_name(e, "consequence", 11));
 	fn_out(F, "%s = %s;", t, a.c);
@@ -2197,6 +2401,8 @@ static V js__ternary(Fn *F, TSNode e)
 	fn_out(F, "%s = %s;", t, b.c);
 	F->ind--;
 	fn_out(F, "}");
+	if (a.d && b.d)
+		return js__numres(js__v(t)); /* both numbers */
 	V r = {.k = V_TEMP, .c = t};
 	return r;
 }
@@ -2431,7 +2637,7 @@ static void js__cond_break(Fn *F, TSNode cond)
 	if (ts_node_is_null(cond))
 		return;
 	V c = js__ex(F, cond);
-	fn_out(F, "if (!cx_truthy(%s))", c.c);
+	fn_out(F, "if (!%s)", js__truth(c));
 	F->ind++;
 	fn_out(F, "break;");
 	F->ind--;
@@ -2496,7 +2702,7 @@ static void js__for_in(Fn *F, TSNode s)
 	if (!ts_node_is_null(kind) && !ts_node_is_null(value)) {
 		/* for (var x = init in o): the initialiser runs first */
 		V iv = js__ex(F, value);
-		js__write(F, js__txt(F, left), iv.c);
+		js__write(F, js__txt(F, left), iv);
 	}
 	V obj = js__ex(F, ts_node_child_by_field_name(s, "right", 5));
 	V keys = js__tmp(F, true, "cx_forin_keys(X, %s)", obj.c);
@@ -2691,7 +2897,7 @@ static void js__vardecl(Fn *F, TSNode s)
 		if (ts_node_is_null(val))
 			continue;
 		V v = js__ex(F, val);
-		js__write(F, js__txt(F, nm), v.c);
+		js__write(F, js__txt(F, nm), v);
 	}
 }
 
@@ -2765,7 +2971,7 @@ static void js__stmt_at(Fn *F, TSNode s)
 		js__vardecl(F, s);
 	} else if (!strcmp(t, "if_statement")) {
 		V c = js__ex(F, ts_node_child_by_field_name(s, "condition", 9));
-		fn_out(F, "if (cx_truthy(%s)) {", c.c);
+		fn_out(F, "if (%s) {", js__truth(c));
 		F->ind++;
 		js__stmt(F, ts_node_child_by_field_name(s, "consequence", 11));
 		F->ind--;

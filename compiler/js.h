@@ -116,6 +116,12 @@ void js_program(Fn *F, TSNode program);
 /* (void)v when the value is dropped and nothing used it. */
 void js_discard(Fn *F, const char *v);
 
+/* Section - Number-typed locals (jstype.c) */
+
+/* Which of the n names (a function's `var`s that no nested function captures; not parameters)
+ * provably hold a number wherever the function body reads them: num[i] is set for those. */
+void jstype_numbers(TSNode body, const char *src, const char *const *names, int n, bool *num);
+
 /* Section - Shared by the back ends (emit.c, vxml_emit.c) */
 
 /* <if cond>/<elseif cond>/<else> with flat children (CCXML's, or VoiceXML's in VXML_NS_URI or

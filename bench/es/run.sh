@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ECMAScript benchmark: the same small programs (bench/es/*.js) compiled by ccxmlc and run by
-# Duktape 2.7, MuJS and Node, in one run. Prints a table of times and ratios and writes it to the
+# Duktape 2.7, MuJS and Node (and QuickJS when its source is given), in one run. Prints a table of times and ratios and writes it to the
 # section of docs/performance.md between the markers <!-- es-bench --> and <!-- /es-bench -->
 # (the rest of the page belongs to bench/run.sh).
 #
@@ -15,6 +15,11 @@
 #   R=3 SCALE=0.5 bench/es/run.sh   fewer runs, half the rounds
 #   PROGS="arith sort" bench/es/run.sh
 #   NO_DOC=1 bench/es/run.sh        print only, leave docs/performance.md alone
+#   QUICKJS_DIR=~/src/quickjs bench/es/run.sh
+#                                   adds QuickJS: qjs is built from that source tree (its own
+#                                   Makefile, `make qjs`) in a copy under QUICKJS_BUILD (default: a
+#                                   temporary directory, removed at the end; give a directory to
+#                                   keep the build for the next run). Nothing of it enters the repo.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CCXMLC=${CCXMLC:-build/ccxmlc}
@@ -48,6 +53,24 @@ reason() {
 gcc -std=c11 -O2 -o "$W/duk-run" bench/es/duk-run.c -lduktape -lm
 gcc -std=c11 -O2 -o "$W/mujs-run" bench/es/mujs-run.c -lmujs -lm
 
+# QuickJS, when QUICKJS_DIR names its source tree: qjs built there by its own Makefile, in a copy
+ENGINES="node duktape mujs ccxmlc"
+QJS=
+if [ -n "${QUICKJS_DIR:-}" ]; then
+	[ -f "$QUICKJS_DIR/quickjs.c" ] || { echo "bench/es/run.sh: QUICKJS_DIR=$QUICKJS_DIR has no quickjs.c" >&2; exit 1; }
+	QB=${QUICKJS_BUILD:-$W/quickjs}
+	if [ ! -x "$QB/qjs" ]; then
+		mkdir -p "$QB"
+		tar -C "$QUICKJS_DIR" --exclude=.git -cf - . | tar -C "$QB" -xf -
+		echo "building QuickJS $(cat "$QB/VERSION" 2>/dev/null) in $QB ..." >&2
+		make -C "$QB" -j"$(nproc)" qjs > "$W/qjs-build.log" 2>&1 ||
+			{ tail -20 "$W/qjs-build.log" >&2; echo "bench/es/run.sh: QuickJS does not build" >&2; exit 1; }
+	fi
+	QJS=$QB/qjs
+	QJS_VERSION=$(cat "$QB/VERSION" 2>/dev/null || echo '?')
+	ENGINES="node duktape mujs quickjs ccxmlc"
+fi
+
 # run ENGINE PROG N -> "checksum ms" on stdout, or exit 1 with the reason in $W/err
 run() {
 	local e=$1 p=$2 n=$3 out
@@ -57,6 +80,7 @@ run() {
 			--values n="$n" 2>"$W/err" | sed -n 's/.*ccxmlc //p') || true ;;
 	duktape) out=$(timeout 120 "$W/duk-run" "bench/es/$p.js" "$n" 2>"$W/err" | sed -n 's/^duktape //p') || true ;;
 	mujs) out=$(timeout 120 "$W/mujs-run" "bench/es/$p.js" "$n" 2>"$W/err" | sed -n 's/^mujs //p') || true ;;
+	quickjs) out=$(timeout 120 "$QJS" --std bench/es/qjs-run.js "bench/es/$p.js" "$n" 2>"$W/err" | sed -n 's/^quickjs //p') || true ;;
 	node) out=$(timeout 120 node bench/es/node-run.js "bench/es/$p.js" "$n" 2>"$W/err" | sed -n 's/^node //p') || true ;;
 	esac
 	[ -n "$out" ] || { [ -s "$W/err" ] || echo "no output (timeout or crash)" > "$W/err"; return 1; }
@@ -86,7 +110,10 @@ ROWS=$W/rows.md
 NOTES=$W/notes.md
 LOSES=
 : > "$ROWS"; : > "$NOTES"
-printf '%-8s %8s %9s %9s %9s %8s %8s %8s %8s\n' program n ccxmlc duktape mujs node duk/cx mujs/cx node/cx
+# the QuickJS columns only when it runs
+qh() { [ -n "$QJS" ] && printf "$@"; true; }
+printf '%-8s %8s %9s %9s %9s %8s' program n ccxmlc duktape mujs node; qh ' %9s' quickjs
+printf ' %8s %8s %8s' duk/cx mujs/cx node/cx; qh ' %8s' qjs/cx; echo
 for p in $PROGS; do
 	n=$(rounds "$p")
 	unset T S N F
@@ -96,14 +123,14 @@ for p in $PROGS; do
 	fi
 	# the engines take turns, so a change in the machine's load hits all of them alike
 	for _ in $(seq "$R"); do
-		for e in node duktape mujs ccxmlc; do one "$e" "$p" "$n"; done
+		for e in $ENGINES; do one "$e" "$p" "$n"; done
 	done
 	ref=${S[node]:-}
 	# the compiled program must compute what Node computes; an interpreter that does not is flagged
 	if [ -n "${S[ccxmlc]:-}" ] && [ -n "$ref" ] && [ "${S[ccxmlc]}" != "$ref" ]; then
 		N[ccxmlc]="wrong checksum ${S[ccxmlc]}, node says $ref"; unset 'T[ccxmlc]'
 	fi
-	for e in duktape mujs; do
+	for e in duktape mujs quickjs; do
 		if [ -n "${S[$e]:-}" ] && [ -n "$ref" ] && [ "${S[$e]}" != "$ref" ]; then
 			F[$e]="†"
 			echo "- $p: $e's checksum is ${S[$e]}, Node's $ref (its result differs, see below); its time is shown anyway." >> "$NOTES"
@@ -111,12 +138,18 @@ for p in $PROGS; do
 	done
 	cx=${T[ccxmlc]:-}
 	rd=$(ratio "${T[duktape]:-}" "$cx"); ru=$(ratio "${T[mujs]:-}" "$cx"); rn=$(ratio "${T[node]:-}" "$cx")
-	printf '%-8s %8s %9s %9s %9s %8s %8s %8s %8s\n' "$p" "$n" "$(cell ccxmlc)" "$(cell duktape)" \
-		"$(cell mujs)" "$(cell node)" "$rd" "$ru" "$rn"
-	for e in ccxmlc duktape mujs node; do
+	rq=$(ratio "${T[quickjs]:-}" "$cx")
+	printf '%-8s %8s %9s %9s %9s %8s' "$p" "$n" "$(cell ccxmlc)" "$(cell duktape)" "$(cell mujs)" "$(cell node)"
+	qh ' %9s' "$(cell quickjs)"
+	printf ' %8s %8s %8s' "$rd" "$ru" "$rn"; qh ' %8s' "$rq"; echo
+	for e in $ENGINES; do
 		[ -n "${N[$e]:-}" ] && { echo "  $e: n/a (${N[$e]})"; echo "- $p: $e n/a (${N[$e]})" >> "$NOTES"; }
 	done
-	echo "| $p | $n | $(cell ccxmlc) | $(cell duktape) | $(cell mujs) | $(cell node) | $(bold "$rd") | $(bold "$ru") | $rn |" >> "$ROWS"
+	if [ -n "$QJS" ]; then
+		echo "| $p | $n | $(cell ccxmlc) | $(cell duktape) | $(cell mujs) | $(cell quickjs) | $(cell node) | $(bold "$rd") | $(bold "$ru") | $(bold "$rq") | $rn |" >> "$ROWS"
+	else
+		echo "| $p | $n | $(cell ccxmlc) | $(cell duktape) | $(cell mujs) | $(cell node) | $(bold "$rd") | $(bold "$ru") | $rn |" >> "$ROWS"
+	fi
 	if [ -z "$cx" ] || awk -v d="$rd" -v m="$ru" 'BEGIN { exit !((d != "–" && d + 0 <= 1) || (m != "–" && m + 0 <= 1)) }'; then
 		LOSES="$LOSES $p"
 	fi
@@ -129,18 +162,24 @@ ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo '?'; }
 SECTION=$W/section.md
 {
 	echo "<!-- es-bench -->"
-	echo "## ECMAScript programs: ccxmlc against Duktape, MuJS and Node"
+	echo "## ECMAScript programs: ccxmlc against Duktape, MuJS${QJS:+, QuickJS} and Node"
 	echo
-	echo "Measured by \`bench/es/run.sh\` on $(date -u +%Y-%m-%d): $cpu, $(nproc) cores, $(uname -m) Linux;"
+	echo "Measured by \`bench/es/run.sh\` on $(date -u +%Y-%m-%d) (load average $(cut -d' ' -f1-3 /proc/loadavg) at the end): $cpu, $(nproc) cores, $(uname -m) Linux;"
 	echo "gcc $(gcc -dumpfullversion) (ccxmlc's default -O2), Duktape $(ver libduktape207), MuJS $(ver libmujs-dev),"
+	[ -n "$QJS" ] && echo "QuickJS $QJS_VERSION (\`QUICKJS_DIR=... bench/es/run.sh\`, built by its own Makefile),"
 	echo "Node $(node --version). Times in ms, best of $R runs, measured inside each engine around the call"
 	echo "\`bench(n)\` (the compiled program: from its first round to its last, ES Date clock, whole ms,"
 	echo "rounds spread over events of \`CHUNK\` rounds because its heap is collected only between events)."
 	echo "A ratio above 1 means ccxmlc is faster. The programs are \`bench/es/*.js\`; every engine returns"
 	echo "the same checksum (Node's is the reference; the script checks)."
 	echo
-	echo "| program | rounds | ccxmlc | Duktape | MuJS | Node | Duktape/ccxmlc | MuJS/ccxmlc | Node/ccxmlc |"
-	echo "|---|---|---|---|---|---|---|---|---|"
+	if [ -n "$QJS" ]; then
+		echo "| program | rounds | ccxmlc | Duktape | MuJS | QuickJS | Node | Duktape/ccxmlc | MuJS/ccxmlc | QuickJS/ccxmlc | Node/ccxmlc |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	else
+		echo "| program | rounds | ccxmlc | Duktape | MuJS | Node | Duktape/ccxmlc | MuJS/ccxmlc | Node/ccxmlc |"
+		echo "|---|---|---|---|---|---|---|---|---|"
+	fi
 	cat "$ROWS"
 	echo
 	if [ -s "$NOTES" ]; then cat "$NOTES"; echo; fi

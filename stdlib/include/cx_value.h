@@ -22,6 +22,7 @@
 #ifndef CX_VALUE_H
 #define CX_VALUE_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -74,6 +75,57 @@ static inline int cx_is_null(cx_value v) { return v.tag == CX_T_NULL; }
 static inline int cx_is_num(cx_value v) { return v.tag == CX_T_NUM; }
 static inline int cx_is_str(cx_value v) { return v.tag == CX_T_STR; }
 static inline int cx_is_obj(cx_value v) { return v.tag == CX_T_OBJ; }
+
+/* Section - Numbers as C doubles (what ccxmlc emits for number-typed locals, compiler/jstype.c) */
+
+/* ToBoolean of a number (9.2): false for +0, -0 and NaN. */
+static inline int cx_d_truthy(double d) { return d != 0 && d == d; }
+
+/* ToUint32 (9.6): modulo 2^32 of the integer part; NaN and the infinities give 0. */
+static inline uint32_t cx_d_u32(double d)
+{
+	double m;
+	if (d >= 0 && d < 4294967296.0)
+		return (uint32_t)d;
+	if (d >= -2147483648.0 && d < 0)
+		return (uint32_t)(int32_t)d; /* modulo 2^32 of a negative int32 (x >>> 0) */
+	if (d != d || d - d != 0)
+		return 0;
+	m = fmod(trunc(d), 4294967296.0);
+	if (m < 0)
+		m += 4294967296.0;
+	return (uint32_t)m;
+}
+
+/* ToInt32 (9.5). */
+static inline int32_t cx_d_i32(double d)
+{
+	if (d >= -2147483648.0 && d < 2147483648.0)
+		return (int32_t)d;
+	return (int32_t)cx_d_u32(d);
+}
+
+/* x % y (11.5.3): C's fmod (the sign of the dividend, -0 kept), with integer % for the usual
+ * non-negative integers below 2^53 (x > 0: a zero dividend keeps its sign through fmod). */
+static inline double cx_d_mod(double x, double y)
+{
+	if (x > 0 && x < 9007199254740992.0 && y >= 1 && y < 9007199254740992.0 &&
+	    x == (double)(uint64_t)x && y == (double)(uint64_t)y)
+		return (double)((uint64_t)x % (uint64_t)y);
+	return fmod(x, y);
+}
+
+/* <<, >> and >>> (11.7): shift counts modulo 32, shifts done on unsigned values (C leaves
+ * the left shift of a negative and the right shift of a negative value undefined or to the
+ * implementation). */
+static inline double cx_d_shl(double x, double y) { return (int32_t)((uint32_t)cx_d_i32(x) << (cx_d_u32(y) & 31)); }
+static inline double cx_d_shr(double x, double y) { return cx_d_u32(x) >> (cx_d_u32(y) & 31); }
+static inline double cx_d_sar(double x, double y)
+{
+	int32_t v = cx_d_i32(x);
+	unsigned s = cx_d_u32(y) & 31;
+	return v >= 0 ? (double)(v >> s) : (double)(~(~v >> s));
+}
 
 /* Section - Context (one per session) */
 

@@ -63,7 +63,7 @@ golden() { # name source: what tests/codegen/c/name.c holds
 	*) echo "tests/codegen/doc/$1.ccxml" ;;
 	esac
 }
-for name in step5 scopes callee; do
+for name in step5 scopes callee numbers; do
 	src=$(golden "$name")
 	ok=1
 	"$CCXMLC" --emit-c -o "$T/gen1.c" "$src" 2> "$T/gen.err" && "$CCXMLC" --emit-c -o "$T/gen2.c" "$src" 2>> "$T/gen.err" || ok=0

@@ -53,7 +53,7 @@ static cx_value f1_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 10
 	cx_value t1 = env->v[0];
 #line 10
-	cx_value t2 = cx_op_add(X, t1, cx_num(1.0));
+	cx_value t2 = cx_is_num(t1) ? cx_num((t1.u.n + 1.0)) : cx_op_add(X, t1, cx_num(1.0));
 #line 10
 	if (cx_is_exc(t2)) goto fail;
 #line 10
@@ -181,7 +181,7 @@ static int transition_1(cx_ctx *X)
 #line 15
 	if (cx_is_exc(t19)) goto fail_5;
 #line 15
-	cx_value t20 = cx_op_add(X, t19, cx_num(1.0));
+	cx_value t20 = cx_is_num(t19) ? cx_num((t19.u.n + 1.0)) : cx_op_add(X, t19, cx_num(1.0));
 #line 15
 	if (cx_is_exc(t20)) goto fail_5;
 #line 15
@@ -215,7 +215,7 @@ static int transition_1(cx_ctx *X)
 #line 17
 	cx_value t25 = env->v[0];
 #line 17
-	cx_value t26 = cx_op_eq(X, t25, cx_num(1.0));
+	cx_value t26 = cx_is_num(t25) ? cx_bool((t25.u.n == 1.0)) : cx_op_eq(X, t25, cx_num(1.0));
 #line 17
 	if (cx_is_exc(t26)) goto fail_7;
 #line 17
@@ -236,7 +236,7 @@ static int transition_1(cx_ctx *X)
 #line 17
 		cx_value t27 = env->v[0];
 #line 17
-		cx_value t28 = cx_op_eq(X, t27, cx_num(3.0));
+		cx_value t28 = cx_is_num(t27) ? cx_bool((t27.u.n == 3.0)) : cx_op_eq(X, t27, cx_num(3.0));
 #line 17
 		if (cx_is_exc(t28)) goto fail_9;
 #line 17
