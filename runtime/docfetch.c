@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include "rt.h"
 
@@ -28,7 +30,8 @@ typedef struct cx_docreq {
 	uint64_t t0, t1;       /* cx_met_now_us(): started, body received */
 	cx_docval val;         /* the answer's caching (kept with the program when keep) */
 	int keep;              /* 1: keep the program as url's answer, -1: forget url (no-store) */
-	int nokeep;            /* a POST: its answer is never kept */
+	int nokeep;            /* a POST or a file: its answer is never kept */
+	int post;              /* POST (a file is not posted to) */
 	const void *prev;      /* url's kept program: reused fresh, or revalidated (304) */
 	int vxml;              /* 1: a VoiceXML document (cx_vxload_with): vh is told;
 				* CX_DOC_DATA: a <data> body (cx_dataload_with): dh is told */
@@ -156,7 +159,7 @@ static void cx_docreq__compile(cx_docreq *r)
 }
 
 static void cx_docreq__nextscript(cx_docreq *r);
-
+static int cx_docroot__isfile(const char *u);
 
 static int cx_docreq__hascharset(const char *ctype)
 {
@@ -237,11 +240,16 @@ static void cx_docreq__nextscript(cx_docreq *r)
 		cx_docreq__compile(r);
 		return;
 	}
-	if (!strncasecmp(r->ss->v[r->njs].url, "file:", 5) &&
-	    cx_docroot_check(r->eng, r->ss->v[r->njs].url, why, sizeof(why))) {
-		snprintf(msg, sizeof(msg), "script %s", why);
-		r->keep = 0;
-		cx_docreq__tell(r, NULL, msg);
+	if (cx_docroot__isfile(r->ss->v[r->njs].url)) { /* read now: this runs from the loop */
+		cx_curl_resp resp = {.status = 200};
+		if (cx_docroot_read(r->eng, r->ss->v[r->njs].url, CX_DOC_MAXSIZE, &r->sbody,
+				    &r->slen, why, sizeof(why))) {
+			snprintf(msg, sizeof(msg), "script %s", why);
+			r->keep = 0;
+			cx_docreq__tell(r, NULL, msg);
+		} else {
+			cx_docreq__gotscript(mem_ref(r), &resp, NULL);
+		}
 		return;
 	}
 	r->out = open_memstream(&r->sbody, &r->slen);
@@ -332,6 +340,31 @@ static void cx_docreq__timeout(void *arg)
 	mem_deref(r);
 }
 
+/* A file under --docroot (docs/fetch.md): read from the loop by cx_docroot_read, which
+ * checks it against the root and reads the very file it checked; then as a fetched answer. */
+static void cx_docreq__file(void *arg)
+{
+	cx_docreq *r = arg;
+	cx_curl_resp resp = {.status = 200};
+	char why[512];
+
+	list_unlink(&r->le);  /* the reference cx_doccomp_hold kept is now this call's */
+	if (r->out) {
+		fclose(r->out);
+		r->out = NULL;
+	}
+	r->t1 = cx_met_now_us();
+	if (r->post)
+		snprintf(why, sizeof(why), "'%s': a file is read with method get only", r->url);
+	if (r->post || cx_docroot_read(r->eng, r->url, CX_DOC_MAXSIZE, &r->body, &r->len, why,
+				       sizeof(why))) {
+		cx_docreq__tell(r, NULL, why);
+		mem_deref(r);
+		return;
+	}
+	cx_docreq__got(r, &resp, NULL);  /* takes the reference */
+}
+
 /* The document is fresh by HTTP caching: told from the loop, as a fetch would be. */
 static void cx_docreq__fresh(void *arg)
 {
@@ -343,7 +376,6 @@ static void cx_docreq__fresh(void *arg)
 }
 
 static int cx_docload__resolve(const char *b, const char *uri, char **urlp);
-static int cx_docroot__isfile(const char *u);
 
 /* RFC 3986 5.2.4 on url's path, in place: its "." and ".." segments go ("a/b/../c" -> "a/c"). */
 static int cx_docload__dots(char *u)
@@ -443,9 +475,9 @@ static const char *cx_docroot__path(const char *u)
 }
 
 /* path (absolute, or relative to the root) resolved with its symlinks: a regular file under
- * the root as "file://REAL" in *urlp, or EACCES with why */
+ * the root, its real path in *realp (free()), or EACCES with why */
 static int cx_docroot__confine(const cx_engine *e, const char *path, const char *uri,
-			       char **urlp, char *why, size_t sz)
+			       char **realp, char *why, size_t sz)
 {
 	char *full = NULL, *real;
 	size_t rl = strlen(e->docroot);
@@ -462,9 +494,9 @@ static int cx_docroot__confine(const cx_engine *e, const char *path, const char 
 	if (err)
 		return err;
 	real = realpath(full, NULL);
+	mem_deref(full);
 	if (!real) {
 		snprintf(why, sz, "'%s': %s", uri, strerror(errno));
-		mem_deref(full);
 		return EACCES;
 	}
 	if (strncmp(real, e->docroot, rl) || (real[rl] != '/' && strcmp(e->docroot, "/")))
@@ -473,25 +505,141 @@ static int cx_docroot__confine(const cx_engine *e, const char *path, const char 
 		snprintf(why, sz, "'%s' is not a regular file", uri);
 	else
 		why[0] = 0;
-	err = why[0] ? EACCES : re_sdprintf(urlp, "file://%s", real);
-	free(real);
-	mem_deref(full);
-	return err;
+	if (why[0]) {
+		free(real);
+		return EACCES;
+	}
+	*realp = real;
+	return 0;
 }
 
-int cx_docroot_check(const cx_engine *e, const char *url, char *why, size_t sz)
+/* The path of url under the root (cx_docroot__confine), or EACCES with why */
+static int cx_docroot__real(const cx_engine *e, const char *url, char **realp, char *why,
+			    size_t sz)
 {
 	const char *p = cx_docroot__isfile(url) ? cx_docroot__path(url) : NULL;
-	char *u = NULL;
-	int err;
 
 	if (!e->docroot || !p) {
 		snprintf(why, sz, "'%s': %s", url, !e->docroot ? "no file is read without --docroot" :
 			 "not a local file");
 		return EACCES;
 	}
-	err = cx_docroot__confine(e, p, url, &u, why, sz);
-	mem_deref(u);
+	return cx_docroot__confine(e, p, url, realp, why, sz);
+}
+
+#ifdef O_PATH
+#define CX_DOCROOT_DIRFL (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+#else
+#define CX_DOCROOT_DIRFL (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+#endif
+
+int cx_docroot_openat(const char *real, int *fdp)
+{
+	const char *p = real, *q;
+	char name[256];
+	int fd, nfd;
+
+	if (real[0] != '/')
+		return EINVAL;
+	fd = open("/", CX_DOCROOT_DIRFL);
+	if (fd < 0)
+		return errno;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		q = p + strcspn(p, "/");
+		if ((size_t)(q - p) >= sizeof(name) || q == p ||
+		    (q - p <= 2 && !strncmp(p, "..", (size_t)(q - p)))) {
+			close(fd);
+			return q == p ? EISDIR : (size_t)(q - p) >= sizeof(name) ? ENAMETOOLONG : EINVAL;
+		}
+		memcpy(name, p, (size_t)(q - p));
+		name[q - p] = '\0';
+		p = q + strspn(q, "/");
+		/* the last one: not a symlink, and a FIFO swapped in must not block the loop */
+		nfd = openat(fd, name, *p ? CX_DOCROOT_DIRFL :
+			     O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		close(fd);
+		if (nfd < 0)
+			return errno;
+		fd = nfd;
+		if (!*p)
+			break;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+int cx_docroot_read(const cx_engine *e, const char *url, size_t max, char **bodyp,
+		    size_t *lenp, char *why, size_t sz)
+{
+	char *real = NULL, *buf;
+	size_t len = 0;
+	struct stat st;
+	ssize_t n = 0;
+	int fd = -1, err;
+
+	err = cx_docroot__real(e, url, &real, why, sz);
+	if (err)
+		return err;
+	/* the checked path is opened with no symlink followed on the way: a component swapped
+	 * for a symlink since realpath() makes the open fail, so what is read is what was checked */
+	err = cx_docroot_openat(real, &fd);
+	free(real);
+	if (err) {
+		snprintf(why, sz, "'%s': %s (it changed after the document root check: not read)",
+			 url, strerror(err));
+		return EACCES;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(why, sz, "'%s' is not a regular file", url);
+		close(fd);
+		return EACCES;
+	}
+	buf = malloc(max + 1);
+	if (!buf) {
+		close(fd);
+		return ENOMEM;
+	}
+	/* at most max bytes: the caller says "larger than" when it got them all (cx_curl_failed) */
+	while (len < max && ((n = read(fd, buf + len, max - len)) > 0 || (n < 0 && errno == EINTR)))
+		len += n > 0 ? (size_t)n : 0;
+	err = n < 0 ? errno : 0;
+	close(fd);
+	if (err) {
+		snprintf(why, sz, "'%s': %s", url, strerror(err));
+		free(buf);
+		return EACCES;
+	}
+	buf[len] = '\0';
+	free(*bodyp);
+	*bodyp = buf;
+	*lenp = len;
+	return 0;
+}
+
+int cx_docroot_url(const cx_engine *e, const char *b, const char *uri, char **urlp)
+{
+	int scheme = strchr(uri, ':') && strcspn(uri, ":") < strcspn(uri, "/?#"), err;
+	const char *p;
+	char *abs = NULL;
+
+	if (!e->docroot || (scheme && !cx_docroot__isfile(uri)) ||
+	    (!scheme && b && !cx_docroot__isfile(b)))
+		return ENOENT;
+	if (!scheme && b && (err = cx_docload_resolve(b, uri, &abs)))
+		return err;
+	p = abs || scheme ? cx_docroot__path(abs ? abs : uri) : uri;
+	if (!p)  /* another host: cx_docroot_read says so */
+		err = str_dup(urlp, abs ? abs : uri);
+	else if (p[0] == '/')
+		err = re_sdprintf(urlp, "file://%s", p);
+	else
+		err = re_sdprintf(urlp, "file://%s%s%s", e->docroot,
+				  strcmp(e->docroot, "/") ? "/" : "", p);
+	mem_deref(abs);
+	if (!err && p && (err = cx_docload__dots(*urlp)))
+		*urlp = mem_deref(*urlp);
 	return err;
 }
 
@@ -499,7 +647,7 @@ int cx_docload_urlwhy(const cx_engine *e, const cx_doc *base, const char *uri, c
 		      char *why, size_t sz)
 {
 	const char *b = cx_doccomp_url(e, base), *p;
-	char *abs = NULL;
+	char *abs = NULL, *real = NULL;
 	int scheme, err;
 
 	why[0] = 0;
@@ -524,7 +672,10 @@ int cx_docload_urlwhy(const cx_engine *e, const cx_doc *base, const char *uri, c
 		mem_deref(abs);
 		return EACCES;
 	}
-	err = cx_docroot__confine(e, p, uri, urlp, why, sz);
+	err = cx_docroot__confine(e, p, uri, &real, why, sz);
+	if (!err)
+		err = re_sdprintf(urlp, "file://%s", real);
+	free(real);
 	mem_deref(abs);
 	return err;
 }
@@ -540,8 +691,7 @@ int cx_docload_fetchurl(const char *b, const char *uri, char **urlp)
 	if (!b)
 		return ENOENT;            /* relative to a compiled-in document: not fetched */
 	if (cx_docroot__isfile(b))
-		return ENOENT;            /* relative to a file: only cx_docload_urlwhy reads files,
-					   * under --docroot (a VoiceXML src, <data> are not files) */
+		return ENOENT;            /* relative to a file: cx_docload_urlwhy, cx_docroot_url */
 	return cx_docload_resolve(b, uri, urlp);
 }
 
@@ -690,6 +840,14 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
 		return ENOMEM;
 	}
 	r->nokeep = post;
+	r->post = post;
+	if (cx_docroot__isfile(r->url)) {
+		mem_deref(form);
+		r->nokeep = 1;  /* read again each time (the same content is not compiled again) */
+		tmr_start(&r->tmr, 0, cx_docreq__file, r);
+		cx_doccomp_hold(e, &r->le, r);
+		return 0;
+	}
 	if (!post)
 		r->prev = cx_doccomp_cached(e, r->url, cx_docreq__kind(r), &r->val);
 	if (r->prev && r->vxml == CX_DOC_DATA)

@@ -566,9 +566,20 @@ int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char
  * the root, no such file, not a regular file). */
 int cx_docload_urlwhy(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp,
 		      char *why, size_t sz);
-/* url is a file:// URL: 0 when its file is a regular file under e->docroot, else EACCES with
- * why (a <script src> of a document read from a file) */
-int cx_docroot_check(const cx_engine *e, const char *url, char *why, size_t sz);
+/* The one read of a file under e->docroot: url (a file: URL) resolved with its symlinks must be
+ * a regular file under the root, and that path is then opened with no symlink followed
+ * (cx_docroot_openat), so the file read is the one checked. At most max bytes in *bodyp
+ * (free(), NUL-ended; its old value freed), *lenp; else EACCES (or ENOMEM) with why. */
+int cx_docroot_read(const cx_engine *e, const char *url, size_t max, char **bodyp,
+		    size_t *lenp, char *why, size_t sz);
+/* The absolute path real opened read-only, one component at a time from "/" with O_NOFOLLOW
+ * (a symlink anywhere, ".", ".." fail; the last one is opened non-blocking). 0 or an errno. */
+int cx_docroot_openat(const char *real, int *fdp);
+/* With --docroot, uri as a file:// URL, not checked yet (cx_docroot_read checks it): a file:
+ * URI, a path relative to b when b is a file: URL, or to the root when b is NULL (compiled
+ * in), an absolute path; dot segments removed. ENOENT without --docroot, for another scheme,
+ * or relative to an http(s) b. */
+int cx_docroot_url(const cx_engine *e, const char *b, const char *uri, char **urlp);
 /* uri resolved against base b (RFC 3986 5.2, dot segments removed): as it is when it has
  * a scheme or b is NULL/""; against b's authority ("//h/x", "/x") or its last "/" otherwise;
  * b may be a path without scheme (a compiled document's relative xml:base). */
