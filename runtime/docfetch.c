@@ -35,10 +35,16 @@ typedef struct cx_docreq {
 	const void *prev;      /* url's kept program: reused fresh, or revalidated (304) */
 	int vxml;              /* 1: a VoiceXML document (cx_vxload_with): vh is told;
 				* CX_DOC_DATA: a <data> body (cx_dataload_with): dh is told */
-	int script;            /* a script for <script fetchid> (cx_jsload_with) */
+	int script;            /* a script for <script fetchid> (cx_jsload_with): jh is told */
 	cx_vxload_h *vh;
 	cx_vxdata_h *dh;
-	struct mbuf *dprev;    /* CX_DOC_DATA: prev, referenced while r lives */
+	cx_jsload_h *jh;
+	void *pref;            /* prev when a mem object (a <data> body, a script's cx_jsprogs),
+				* referenced while r lives */
+	const char *const *charsets;  /* a script: the fetching document's script_charsets */
+	cx_jsprogs *jp;        /* a script: its programs, being made */
+	struct mbuf *jtext[CX_SCRIPT_MAXCS];  /* ... the decodings still to compile */
+	size_t jnext;
 	cx_docscripts *ss;     /* the document's <script src>, fetched one after another */
 	struct mbuf *js[32];   /* those fetched, UTF-8 */
 	size_t njs;
@@ -63,7 +69,10 @@ static void cx_docreq__destroy(void *arg)
 	for (i = 0; i < r->njs; i++)
 		mem_deref(r->js[i]);
 	mem_deref(r->ss);
-	mem_deref(r->dprev);
+	mem_deref(r->pref);
+	mem_deref(r->jp);
+	for (i = 0; i < CX_SCRIPT_MAXCS; i++)
+		mem_deref(r->jtext[i]);
 	mem_deref(r->url);
 	mem_deref(r->arg);
 }
@@ -93,6 +102,8 @@ static void cx_docreq__tell(cx_docreq *r, const void *doc, const char *why)
 		      doc ? ((const struct mbuf *)doc)->end : 0, why, r->arg);
 	else if (r->vxml)
 		r->vh(r->eng, doc, why, r->arg);
+	else if (r->script)
+		r->jh(r->eng, doc, why, r->arg);
 	else
 		r->h(r->eng, doc, why, r->arg);
 }
@@ -169,26 +180,152 @@ static int cx_docreq__hascharset(const char *ctype)
 	return 0;
 }
 
-/* A script for <script fetchid>: in UTF-8 (the answer's charset; without one, UTF-8 when it is
- * valid UTF-8, else ISO-8859-1, HTTP/1.1's default for text), then compiled as `x.js`. */
+static void cx_jsprogs__destroy(void *arg)
+{
+	cx_jsprogs *js = arg;
+	size_t i;
+
+	mem_deref(js->why);
+	for (i = 0; i < js->n; i++)
+		mem_deref(js->v[i].why);
+}
+
+const cx_doc *cx_jsprogs_for(const cx_jsprogs *js, const char *cs, const char **why)
+{
+	size_t i;
+
+	for (i = 0; cs && i < js->n; i++) {
+		if (strcasecmp(js->v[i].charset, cs))
+			continue;
+		if (!js->v[i].doc && !js->v[i].why)
+			break;  /* it decodes the bytes as the default did */
+		*why = js->v[i].why;
+		return js->v[i].doc;
+	}
+	*why = js->why;
+	return js->doc;
+}
+
+/* js has the programs of every charset in cs (a kept answer fetched by another document may
+ * not) */
+static int cx_jsprogs__covers(const cx_jsprogs *js, const char *const *cs)
+{
+	size_t i, k;
+
+	for (k = 0; cs && cs[k]; k++) {
+		for (i = 0; i < js->n && strcasecmp(js->v[i].charset, cs[k]); i++)
+			;
+		if (i == js->n)
+			return 0;
+	}
+	return 1;
+}
+
+static void cx_docreq__jsnext(cx_docreq *r);
+
+/* A decoding in a charset of <script fetchid charset> compiled (r->jnext - 1) */
+static void cx_docreq__jsvariant(cx_engine *e, const cx_doc *doc, const char *why, void *arg)
+{
+	cx_docreq *r = arg;
+	cx_jsprogs *jp = r->jp;
+
+	if (r->done || !jp)
+		return;
+	if (doc)
+		jp->v[r->jnext - 1].doc = doc;
+	else if (str_dup(&jp->v[r->jnext - 1].why, why ? why : "cannot compile it"))
+		jp->v[r->jnext - 1].why = NULL;
+	cx_docreq__jsnext(r);
+}
+
+/* The next decoding to compile, or the handler told (the programs, or why there is none). */
+static void cx_docreq__jsnext(cx_docreq *r)
+{
+	cx_jsprogs *jp = r->jp;
+	char msg[512];
+	size_t i;
+	int err;
+
+	while (r->jnext < jp->n) {
+		struct mbuf *t = r->jtext[r->jnext];
+		r->jtext[r->jnext++] = NULL;
+		if (!t)
+			continue;
+		err = cx_doccomp_js(r->eng, r->url, (char *)t->buf, t->end, cx_docreq__jsvariant, r);
+		mem_deref(t);
+		if (!err)
+			return;  /* cx_docreq__jsvariant goes on */
+		if (str_dup(&jp->v[r->jnext - 1].why, strerror(err)))
+			jp->v[r->jnext - 1].why = NULL;
+	}
+	for (i = 0; !jp->doc && i < jp->n && !jp->v[i].doc; i++)
+		;
+	if (jp->doc || i < jp->n) {
+		cx_docreq__tell(r, jp, NULL);
+	} else {
+		snprintf(msg, sizeof(msg), "%s: %s", r->url, jp->why ? jp->why : "cannot decode it");
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+	}
+}
+
+/* The default decoding compiled: the fetch fails with its diagnostic, or the others follow. */
+static void cx_docreq__jsdefault(cx_engine *e, const cx_doc *doc, const char *why, void *arg)
+{
+	cx_docreq *r = arg;
+
+	if (r->done)
+		return;
+	if (!doc) {
+		cx_docreq__tell(r, NULL, why);
+		return;
+	}
+	r->jp->doc = doc;
+	cx_docreq__jsnext(r);
+}
+
+/* A script for <script fetchid> (cx_jsprogs): in UTF-8 by the answer's charset (without one,
+ * UTF-8 when it is valid UTF-8, else ISO-8859-1, HTTP/1.1's default for text), and by each
+ * charset the fetching document's <script fetchid charset> elements name whose text differs;
+ * each text compiled as `x.js` (the compile cache by content: a known text costs nothing), one
+ * after another, all before the handler is told. ASCII text is the same in all but UTF-16/32. */
 static void cx_docreq__jscompile(cx_docreq *r, const char *ctype)
 {
 	char msg[512], why[200];
-	struct mbuf *mb = NULL;
+	const char *body = r->body ? r->body : "";
+	struct mbuf *mb = NULL, *t;
+	cx_jsprogs *jp;
+	size_t i;
 	int err;
 
-	err = cx_docscript_utf8(NULL, ctype, r->body ? r->body : "", r->len, &mb, why,
-				sizeof(why));
-	if (err == EILSEQ && !cx_docreq__hascharset(ctype))
-		err = cx_docscript_utf8("ISO-8859-1", NULL, r->body ? r->body : "", r->len, &mb,
-					why, sizeof(why));
-	if (err) {
-		snprintf(msg, sizeof(msg), "%s: %s", r->url, why);
-		r->keep = 0;
+	jp = r->jp = mem_zalloc(sizeof(*jp), cx_jsprogs__destroy);
+	if (!jp) {
+		snprintf(msg, sizeof(msg), "%s: %s", r->url, strerror(ENOMEM));
 		cx_docreq__tell(r, NULL, msg);
 		return;
 	}
-	err = cx_doccomp_js(r->eng, r->url, (char *)mb->buf, mb->end, cx_docreq__compiled, r);
+	err = cx_docscript_utf8(NULL, ctype, body, r->len, &mb, why, sizeof(why));
+	if (err == EILSEQ && !cx_docreq__hascharset(ctype))
+		err = cx_docscript_utf8("ISO-8859-1", NULL, body, r->len, &mb, why, sizeof(why));
+	if (err && str_dup(&jp->why, why))
+		jp->why = NULL;
+	for (i = 0; r->charsets && r->charsets[i] && i < CX_SCRIPT_MAXCS; i++) {
+		jp->n++;
+		snprintf(jp->v[i].charset, sizeof(jp->v[i].charset), "%s", r->charsets[i]);
+		if (cx_docscript_utf8(r->charsets[i], NULL, body, r->len, &t, why, sizeof(why))) {
+			if (str_dup(&jp->v[i].why, why))
+				jp->v[i].why = NULL;
+		} else if (mb && t->end == mb->end && !memcmp(t->buf, mb->buf, t->end)) {
+			mem_deref(t);  /* as the default: its program */
+		} else {
+			r->jtext[i] = t;
+		}
+	}
+	if (!mb) {
+		cx_docreq__jsnext(r);  /* a charset's decoding may do; else the default's reason */
+		return;
+	}
+	err = cx_doccomp_js(r->eng, r->url, (char *)mb->buf, mb->end, cx_docreq__jsdefault, r);
 	mem_deref(mb);
 	if (err) {
 		snprintf(msg, sizeof(msg), "%s: cannot compile: %s", r->url, strerror(err));
@@ -744,31 +881,35 @@ static cx_docreq *cx_docreq__new(void *arg)
 	return r;
 }
 
+/* A CCXML document (h told) or a script (jh told its programs, charsets those it needs) */
 static int cx_docreq__load(cx_engine *e, const char *url, const char *method,
 			   const cx_cval *fields, uint64_t timeout_ms, const cx_docage *age,
-			   int js, cx_docload_h *h, void *arg)
+			   cx_docload_h *h, cx_jsload_h *jh, const char *const *charsets, void *arg)
 {
 	cx_docreq *r;
 
-	if (!e || !url || !h)
+	if (!e || !url || (!h && !jh))
 		return EINVAL;
 	if (!(r = cx_docreq__new(arg)))
 		return ENOMEM;
 	r->h = h;
-	r->script = js;
+	r->jh = jh;
+	r->script = jh != NULL;
+	r->charsets = charsets;
 	return cx_docreq__start(e, url, method, fields, NULL, NULL, timeout_ms, age, r);
 }
 
 int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
 		    uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg)
 {
-	return cx_docreq__load(e, url, method, fields, timeout_ms, age, 0, h, arg);
+	return cx_docreq__load(e, url, method, fields, timeout_ms, age, h, NULL, NULL, arg);
 }
 
 int cx_jsload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
-		   uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg)
+		   uint64_t timeout_ms, const cx_docage *age, const char *const *charsets,
+		   cx_jsload_h *h, void *arg)
 {
-	return cx_docreq__load(e, url, method, fields, timeout_ms, age, 1, h, arg);
+	return cx_docreq__load(e, url, method, fields, timeout_ms, age, NULL, h, charsets, arg);
 }
 
 /* A VoiceXML document (vh told) or a <data> body (dh told). */
@@ -850,8 +991,10 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
 	}
 	if (!post)
 		r->prev = cx_doccomp_cached(e, r->url, cx_docreq__kind(r), &r->val);
-	if (r->prev && r->vxml == CX_DOC_DATA)
-		r->dprev = mem_ref((void *)r->prev);  /* kept by r even if the cache lets it go */
+	if (r->prev && r->script && !cx_jsprogs__covers(r->prev, r->charsets))
+		r->prev = NULL;  /* kept for a document of other charsets: fetched again */
+	if (r->prev && (r->vxml == CX_DOC_DATA || r->script))
+		r->pref = mem_ref((void *)r->prev);  /* kept by r even if the cache lets it go */
 	if (!post && cx_docreq__reuse(r, age, hb)) {
 		mem_deref(form);
 		e->met.doc_cache_hits++;

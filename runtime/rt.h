@@ -656,9 +656,30 @@ int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char 
  * (runtime/exec.c); h may be called before this returns. */
 int cx_doccomp_js(cx_engine *e, const char *url, const char *body, size_t len,
 		  cx_docload_h *h, void *arg);
-/* docfetch.c: fetch url as a script (cx_doccomp_js), as cx_docload_with does a document */
+/* A script for <script fetchid> (docfetch.c, docs/fetch.md): its program as decoded by the
+ * answer's charset (else UTF-8 when valid, else ISO-8859-1), and for each charset the fetching
+ * document's <script fetchid charset> elements name (cx_doc.script_charsets) the program of
+ * that decoding: the same doc when it decodes to the same text, NULL with why when the bytes
+ * are not valid in it (or do not compile so). doc is NULL (and why set) only when the default
+ * decoding failed but a named charset's did not. A mem object. */
+typedef struct cx_jsprogs {
+	const cx_doc *doc;
+	char *why;
+	size_t n;
+	struct {
+		char charset[48];
+		const cx_doc *doc;
+		char *why;
+	} v[CX_SCRIPT_MAXCS];
+} cx_jsprogs;
+/* The program of js for a <script fetchid> with charset cs (NULL: none), or NULL with *why */
+const cx_doc *cx_jsprogs_for(const cx_jsprogs *js, const char *cs, const char **why);
+typedef void (cx_jsload_h)(cx_engine *e, const cx_jsprogs *js, const char *why, void *arg);
+/* docfetch.c: fetch url as a script (cx_doccomp_js), as cx_docload_with does a document;
+ * charsets: cx_doc.script_charsets of the fetching document (NULL: none) */
 int cx_jsload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
-		   uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg);
+		   uint64_t timeout_ms, const cx_docage *age, const char *const *charsets,
+		   cx_jsload_h *h, void *arg);
 /* url's kept program (a cx_doc, or a cx_vx_doc when vxml is 1; a script's when 2) and its cx_docval (copied to v),
  * or NULL */
 const void *cx_doccomp_cached(cx_engine *e, const char *url, int vxml, cx_docval *v);
@@ -681,7 +702,7 @@ int cx_vxload_with(cx_engine *e, const char *url, const char *method, const cx_c
 /* The kind (cx_doccomp_cached's vxml) of a <data> answer kept by HTTP caching: its body, an
  * mbuf (referenced by the cache). */
 #define CX_DOC_DATA 2
-#define CX_DOC_JS 3    /* ... of a script for <script fetchid>: its compiled program */
+#define CX_DOC_JS 3    /* ... of a script for <script fetchid>: its cx_jsprogs */
 /* docfetch.c, VoiceXML <data>: the body of url (as cx_vxload_with asks for it), at most 1 MiB,
  * HTTP-cached as documents are (GET only, age: maxage/maxstale); h told once, never from
  * inside this call (body NULL and why on failure). */

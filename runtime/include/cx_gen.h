@@ -145,7 +145,8 @@ int cx_is_callable(cx_value v);
 /* 5 (2026-12-01): cx_vx_fetch (fetchtimeout, maxage, maxstale, fetchaudio of VoiceXML
  * fetches) passed to cx_vx_goto_fetch, cx_vx_submit, cx_vx_data and held by cx_vx_sub_item,
  * with the subdialog's method, enctype and namelist; cx_vx_doc.app_fns. */
-#define CX_ABI_VERSION 5
+/* 6 (2026-12-01): cx_doc.script_charsets (the charsets of <script fetchid charset>). */
+#define CX_ABI_VERSION 6
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -194,7 +195,12 @@ typedef struct cx_doc {
 	/* 1: some code names `session`. 0: the runtime builds the session object only to give
 	 * event$ its connection/dialog objects (when event$ is read), else never */
 	int reads_session;
+	/* The distinct charsets its <script fetchid charset> elements name (at most
+	 * CX_SCRIPT_MAXCS), NULL-ended; NULL: none. A script fetched by this document is also
+	 * compiled as decoded by each (runtime/docfetch.c, docs/fetch.md). */
+	const char *const *script_charsets;
 } cx_doc;
+#define CX_SCRIPT_MAXCS 8
 
 /* The main() of a compiled program: `int main(int c, char **v) { return cx_main(c, v, docs, n); }`.
  * docs[0] is the program's document; the others can be reached by <createccxml>/<fetch> by name. */

@@ -87,7 +87,7 @@ static int run_engine(cx_engine *e, uint32_t max_ms);
 #define EVR (CX_EVREAD_COND | CX_EVREAD_BODY)
 /* …and have no selection tables (the runtime compares the strings of their transitions); their
  * bodies read session (reads_session 1). */
-#define NO_SELECT NULL, 0, NULL, 0, NULL, 1
+#define NO_SELECT NULL, 0, NULL, 0, NULL, 1, NULL
 
 /* Section - document 1: first match, state lists, cond errors, queue order */
 
