@@ -32,6 +32,7 @@ typedef struct cx_docreq {
 	int keep;              /* 1: keep the program as url's answer, -1: forget url (no-store) */
 	int nokeep;            /* a POST or a file: its answer is never kept */
 	int post;              /* POST (a file is not posted to) */
+	uint64_t tmo;          /* a file: the element's timeout (from the read on) */
 	const void *prev;      /* url's kept program: reused fresh, or revalidated (304) */
 	int vxml;              /* 1: a VoiceXML document (cx_vxload_with): vh is told;
 				* CX_DOC_DATA: a <data> body (cx_dataload_with): dh is told */
@@ -499,6 +500,8 @@ static void cx_docreq__file(void *arg)
 		mem_deref(r);
 		return;
 	}
+	/* its <script src> and the compile within the element's timeout, as for a fetch */
+	tmr_start(&r->tmr, r->tmo ? r->tmo : CX_DOC_TIMEOUT_MS, cx_docreq__timeout, r);
 	cx_docreq__got(r, &resp, NULL);  /* takes the reference */
 }
 
@@ -985,6 +988,7 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
 	if (cx_docroot__isfile(r->url)) {
 		mem_deref(form);
 		r->nokeep = 1;  /* read again each time (the same content is not compiled again) */
+		r->tmo = timeout_ms;
 		tmr_start(&r->tmr, 0, cx_docreq__file, r);
 		cx_doccomp_hold(e, &r->le, r);
 		return 0;
