@@ -62,23 +62,14 @@ static void cx_vxf__dlg_h(cx_engine *e, const cx_vx_doc *doc, const char *why, v
 	cx_engine_kick(e);
 }
 
-/* src names a .vxml (before its query or fragment): a <dialogstart src> read under --docroot */
-static int cx_vxf__vxmlname(const char *src)
-{
-	size_t n = strcspn(src, "?#");
-
-	return n >= 5 && !strncasecmp(src + n - 5, ".vxml", 5);
-}
-
 /* The URL of uri in a VoiceXML document (or the CCXML one of a <dialogstart>) whose own URL is
  * b (NULL: compiled in): http(s) as docfetch.c says, else a file under --docroot, which is
  * checked when it is read (an error then says why). */
-static int cx_vxf__url(const cx_engine *e, const char *b, const char *uri, int files,
-		       char **urlp)
+static int cx_vxf__url(const cx_engine *e, const char *b, const char *uri, char **urlp)
 {
 	int err = cx_docload_fetchurl(b, uri, urlp);
 
-	if ((err == ENOENT || err == EPROTONOSUPPORT) && files && !cx_docroot_url(e, b, uri, urlp))
+	if ((err == ENOENT || err == EPROTONOSUPPORT) && !cx_docroot_url(e, b, uri, urlp))
 		return 0;
 	return err;
 }
@@ -94,9 +85,7 @@ int cx_vxf_dialog(cx_engine *e, cx_dlg *d)
 	if (d->vxdoc || !d->src || (d->type && !strncasecmp(d->type, "audio/", 6)) ||
 	    cx_vx_find(d->src))
 		return ENOENT;
-	/* a file: a .vxml only (a media file under --docroot too is played as before) */
-	if (cx_vxf__url(e, cx_doccomp_url(e, d->sess->doc), d->src, cx_vxf__vxmlname(d->src),
-			&url))
+	if (cx_vxf__url(e, cx_doccomp_url(e, d->sess->doc), d->src, &url))
 		return ENOENT;
 	w = mem_zalloc(sizeof(*w), cx_vxf_dlg__destroy);
 	if (!w) {
@@ -133,7 +122,7 @@ int cx_vxf_load(cx_engine *e, const cx_vx_doc *base, const char *uri, const char
 {
 	char *url = NULL;
 	cx_docage age;
-	int err = cx_vxf__url(e, cx_doccomp_vxurl(e, base), uri, 1, &url);
+	int err = cx_vxf__url(e, cx_doccomp_vxurl(e, base), uri, &url);
 
 	if (err)
 		return err;
@@ -270,7 +259,7 @@ int cx_vxf_data(cx_engine *e, const cx_vx_doc *base, const char *uri, int post,
 	char *url = NULL, *full = NULL;
 	struct mbuf *form = mbuf_alloc(64);
 	cx_docage age;
-	int err = form ? cx_vxf__url(e, cx_doccomp_vxurl(e, base), uri, 1, &url) : ENOMEM;
+	int err = form ? cx_vxf__url(e, cx_doccomp_vxurl(e, base), uri, &url) : ENOMEM;
 
 	if (!err && !post)  /* the URL asked, query included (messages, the cache's key) */
 		err = cx_curl_form(form, fields);

@@ -226,6 +226,10 @@ check "--docroot: a .vxml that is not there: error.dialog.notstarted with the sy
 vroot fesc escape.vxml
 check "--docroot, inside a dialog read from a file: <goto> '..', <subdialog> of a symlink out, <data> of an absolute path elsewhere: error.badfetch each, saying why" \
 	grep -q "VX EXIT A:<goto next> '../out.vxml': 'file://$W/out.vxml' is outside the document root $R|B:<subdialog src> 'link.vxml': 'file://$R/link.vxml' is outside the document root $R|C:<data> '/etc/hostname': 'file:///etc/hostname' is outside the document root $R|" "$W/fesc.out"
+cp "$R/dlg.vxml" "$R/dlg.xml"
+vroot fxml dlg.xml
+check "--docroot: the name does not matter (dlg.xml; <dialogstart>'s type, VoiceXML by default, does)" \
+	grep -q "VX EXIT END-DV" "$W/fxml.out"
 run fnoroot "$R/dlg.vxml"
 check "no --docroot: no VoiceXML file is read (error.dialog.notstarted)" bash -c \
 	"grep -q 'VX NOTSTARTED' '$W/fnoroot.out' && ! grep -q 'VX EXIT' '$W/fnoroot.out'"
