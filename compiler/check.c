@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include <strings.h>
+#include <iconv.h>
 
 #include "compiler.h"
 
@@ -437,6 +438,15 @@ static void chk__elem(Chk *c, Node *n)
 		if ((a = chk__attr(n, CX_A_script_fetchid)) && n->has_text)
 			diag_error(a->loc, "<script> has both a 'fetchid' attribute and inline text; "
 				   "use one of them");
+		/* a literal: a name iconv does not know can never decode the fetched script */
+		if (a && (a = chk__attr(n, CX_A_script_charset))) {
+			iconv_t cd = iconv_open("UTF-8", a->value.s);
+			if (cd == (iconv_t)-1)
+				diag_error(a->value.loc, "unknown charset '%s' (the runtime's iconv cannot "
+					   "decode it)", a->value.s);
+			else
+				iconv_close(cd);
+		}
 		break;
 	case CX_E_eventprocessor:
 		if ((a = chk__attr(n, CX_A_eventprocessor_statevariable))) {

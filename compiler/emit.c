@@ -9,6 +9,7 @@
  * error.semantic. Every line of C carries the .ccxml line of its element (js.c's fn_line).
  */
 #include <string.h>
+#include <strings.h>
 
 #include "js.h"
 
@@ -50,6 +51,8 @@ typedef struct Em {
 	int capslots;
 	int statevar;
 	int nbodies;    /* numbering of element blocks (cx_elcall variables) */
+	const char *charsets[CX_SCRIPT_MAXCS];  /* of <script fetchid charset>, distinct */
+	int ncharsets;
 } Em;
 
 static bool emit__is(Node *n, int elem)
@@ -295,6 +298,19 @@ static void emit__fetched_script(Em *E, Fn *F, Node *n, Attr *fid)
 	fn_indent(F, 1);
 	fn_out(F, "cx_elcall el = {.elem = CX_E_script, .line = %d};", n->loc.line);
 	fn_out(F, "cx_el_attr(&el, CX_A_script_fetchid, %s);", emit__expr(F, fid));
+	Attr *cs = emit__attr(n, CX_A_script_charset);
+	if (cs) { /* a literal (check.c: iconv knows it); the document lists it once */
+		int j = 0;
+		while (j < E->ncharsets && strcasecmp(E->charsets[j], cs->value.s))
+			j++;
+		if (j == CX_SCRIPT_MAXCS)
+			diag_error(cs->value.loc, "more than %d distinct charsets on <script fetchid>",
+				   CX_SCRIPT_MAXCS);
+		else if (j == E->ncharsets)
+			E->charsets[E->ncharsets++] = cs->value.s;
+		fn_out(F, "cx_el_attr(&el, CX_A_script_charset, cx_strv((cx_str *)&%s));",
+		       gen_str(E->g, cs->value.s, cs->value.len));
+	}
 	if (nn)
 		emit__names(F, k, names, nn);
 	emit__exec(F);
@@ -653,6 +669,12 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		emit__sel_tables(out, &S);
 		fprintf(out, "\n");
 	}
+	if (E->ncharsets) {
+		fprintf(out, "static const char *const script_charsets[] = {");
+		for (int i = 0; i < E->ncharsets; i++)
+			fprintf(out, "%s, ", c_quote(E->charsets[i], strlen(E->charsets[i])));
+		fprintf(out, "NULL};\n\n");
+	}
 	fprintf(out, "const cx_doc %s = {\n", sym);
 	fprintf(out, "\t.abi = %d,\n", CX_ABI_VERSION);
 	fprintf(out, "\t.made_by = \"ccxmlc %s\",\n", CCXMLC_VERSION);
@@ -674,5 +696,7 @@ void emit_doc(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		fprintf(out, "\t.reads_event_always = 1,\n");
 	if (gen_session_reads(E->g))
 		fprintf(out, "\t.reads_session = 1,\n");
+	if (E->ncharsets)
+		fprintf(out, "\t.script_charsets = script_charsets,\n");
 	fprintf(out, "};\n");
 }

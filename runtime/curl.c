@@ -98,9 +98,7 @@ static void cx_xfer__done(cx_xfer *x, CURLcode res)
 	if (x->kind == CX_XFER_GET) {
 		cx_curl_get_h *h = x->geth;
 		x->geth = NULL;
-		/* a file read has no status: a whole read is a 200 */
-		x->resp.status = !code && res == CURLE_OK &&
-				 !strncasecmp(x->url, "file://", 7) ? 200 : code;
+		x->resp.status = code;
 		if (res == CURLE_WRITE_ERROR && x->got > x->max)
 			snprintf(why, sizeof(why), "larger than %zu bytes", x->max);
 		else if (res != CURLE_OK)
@@ -623,10 +621,9 @@ int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
 	cx_xfer *x = NULL;
 	int err, i;
 
-	int file = url && !strncasecmp(url, "file://", 7);
-
+	/* http(s) only: a file under --docroot is read by cx_docroot_read (docfetch.c) */
 	if (!e || e->closing || !url || !out || !geth ||
-	    (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8) && !file))
+	    (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8)))
 		return EINVAL;
 	err = cx_curl__xfer(&x, e, CX_XFER_GET, NULL);
 	if (!err && str_dup(&x->url, url))
@@ -647,10 +644,9 @@ int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
 	x->out = out;
 	x->max = max;
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
-	/* a file:// URL was checked against the document root by its caller (docfetch.c) */
-	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, file ? "file" : "http,https");
+	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(x->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, file ? 0L : 1L);
+	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->rcpt);
 	if (post) {

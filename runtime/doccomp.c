@@ -850,8 +850,8 @@ static void cx_docfresh__destroy(void *arg)
 
 	list_unlink(&f->le);
 	mem_deref(f->url);
-	if (f->vxml == CX_DOC_DATA)
-		mem_deref((void *)f->doc);  /* a <data> answer's body (an mbuf) */
+	if (f->vxml == CX_DOC_DATA || f->vxml == CX_DOC_JS)
+		mem_deref((void *)f->doc);  /* a <data> answer's body (an mbuf), a cx_jsprogs */
 }
 
 static cx_docfresh *cx_docfresh__find(struct cx_doccomp *c, const char *url, int vxml)
@@ -896,7 +896,7 @@ void cx_doccomp_keep(cx_engine *e, const char *url, int vxml, const void *doc,
 		mem_deref(f);
 		return;
 	}
-	f->doc = vxml == CX_DOC_DATA ? mem_ref((void *)doc) : doc;
+	f->doc = vxml == CX_DOC_DATA || vxml == CX_DOC_JS ? mem_ref((void *)doc) : doc;
 	f->vxml = vxml;
 	f->v = *v;
 	list_prepend(&c->fresh, &f->le, f);

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include "rt.h"
 
@@ -28,14 +30,22 @@ typedef struct cx_docreq {
 	uint64_t t0, t1;       /* cx_met_now_us(): started, body received */
 	cx_docval val;         /* the answer's caching (kept with the program when keep) */
 	int keep;              /* 1: keep the program as url's answer, -1: forget url (no-store) */
-	int nokeep;            /* a POST: its answer is never kept */
+	int nokeep;            /* a POST or a file: its answer is never kept */
+	int post;              /* POST (a file is not posted to) */
+	uint64_t tmo;          /* a file: the element's timeout (from the read on) */
 	const void *prev;      /* url's kept program: reused fresh, or revalidated (304) */
 	int vxml;              /* 1: a VoiceXML document (cx_vxload_with): vh is told;
 				* CX_DOC_DATA: a <data> body (cx_dataload_with): dh is told */
-	int script;            /* a script for <script fetchid> (cx_jsload_with) */
+	int script;            /* a script for <script fetchid> (cx_jsload_with): jh is told */
 	cx_vxload_h *vh;
 	cx_vxdata_h *dh;
-	struct mbuf *dprev;    /* CX_DOC_DATA: prev, referenced while r lives */
+	cx_jsload_h *jh;
+	void *pref;            /* prev when a mem object (a <data> body, a script's cx_jsprogs),
+				* referenced while r lives */
+	const char *const *charsets;  /* a script: the fetching document's script_charsets */
+	cx_jsprogs *jp;        /* a script: its programs, being made */
+	struct mbuf *jtext[CX_SCRIPT_MAXCS];  /* ... the decodings still to compile */
+	size_t jnext;
 	cx_docscripts *ss;     /* the document's <script src>, fetched one after another */
 	struct mbuf *js[32];   /* those fetched, UTF-8 */
 	size_t njs;
@@ -60,7 +70,10 @@ static void cx_docreq__destroy(void *arg)
 	for (i = 0; i < r->njs; i++)
 		mem_deref(r->js[i]);
 	mem_deref(r->ss);
-	mem_deref(r->dprev);
+	mem_deref(r->pref);
+	mem_deref(r->jp);
+	for (i = 0; i < CX_SCRIPT_MAXCS; i++)
+		mem_deref(r->jtext[i]);
 	mem_deref(r->url);
 	mem_deref(r->arg);
 }
@@ -90,6 +103,8 @@ static void cx_docreq__tell(cx_docreq *r, const void *doc, const char *why)
 		      doc ? ((const struct mbuf *)doc)->end : 0, why, r->arg);
 	else if (r->vxml)
 		r->vh(r->eng, doc, why, r->arg);
+	else if (r->script)
+		r->jh(r->eng, doc, why, r->arg);
 	else
 		r->h(r->eng, doc, why, r->arg);
 }
@@ -156,7 +171,7 @@ static void cx_docreq__compile(cx_docreq *r)
 }
 
 static void cx_docreq__nextscript(cx_docreq *r);
-
+static int cx_docroot__isfile(const char *u);
 
 static int cx_docreq__hascharset(const char *ctype)
 {
@@ -166,26 +181,152 @@ static int cx_docreq__hascharset(const char *ctype)
 	return 0;
 }
 
-/* A script for <script fetchid>: in UTF-8 (the answer's charset; without one, UTF-8 when it is
- * valid UTF-8, else ISO-8859-1, HTTP/1.1's default for text), then compiled as `x.js`. */
+static void cx_jsprogs__destroy(void *arg)
+{
+	cx_jsprogs *js = arg;
+	size_t i;
+
+	mem_deref(js->why);
+	for (i = 0; i < js->n; i++)
+		mem_deref(js->v[i].why);
+}
+
+const cx_doc *cx_jsprogs_for(const cx_jsprogs *js, const char *cs, const char **why)
+{
+	size_t i;
+
+	for (i = 0; cs && i < js->n; i++) {
+		if (strcasecmp(js->v[i].charset, cs))
+			continue;
+		if (!js->v[i].doc && !js->v[i].why)
+			break;  /* it decodes the bytes as the default did */
+		*why = js->v[i].why;
+		return js->v[i].doc;
+	}
+	*why = js->why;
+	return js->doc;
+}
+
+/* js has the programs of every charset in cs (a kept answer fetched by another document may
+ * not) */
+static int cx_jsprogs__covers(const cx_jsprogs *js, const char *const *cs)
+{
+	size_t i, k;
+
+	for (k = 0; cs && cs[k]; k++) {
+		for (i = 0; i < js->n && strcasecmp(js->v[i].charset, cs[k]); i++)
+			;
+		if (i == js->n)
+			return 0;
+	}
+	return 1;
+}
+
+static void cx_docreq__jsnext(cx_docreq *r);
+
+/* A decoding in a charset of <script fetchid charset> compiled (r->jnext - 1) */
+static void cx_docreq__jsvariant(cx_engine *e, const cx_doc *doc, const char *why, void *arg)
+{
+	cx_docreq *r = arg;
+	cx_jsprogs *jp = r->jp;
+
+	if (r->done || !jp)
+		return;
+	if (doc)
+		jp->v[r->jnext - 1].doc = doc;
+	else if (str_dup(&jp->v[r->jnext - 1].why, why ? why : "cannot compile it"))
+		jp->v[r->jnext - 1].why = NULL;
+	cx_docreq__jsnext(r);
+}
+
+/* The next decoding to compile, or the handler told (the programs, or why there is none). */
+static void cx_docreq__jsnext(cx_docreq *r)
+{
+	cx_jsprogs *jp = r->jp;
+	char msg[512];
+	size_t i;
+	int err;
+
+	while (r->jnext < jp->n) {
+		struct mbuf *t = r->jtext[r->jnext];
+		r->jtext[r->jnext++] = NULL;
+		if (!t)
+			continue;
+		err = cx_doccomp_js(r->eng, r->url, (char *)t->buf, t->end, cx_docreq__jsvariant, r);
+		mem_deref(t);
+		if (!err)
+			return;  /* cx_docreq__jsvariant goes on */
+		if (str_dup(&jp->v[r->jnext - 1].why, strerror(err)))
+			jp->v[r->jnext - 1].why = NULL;
+	}
+	for (i = 0; !jp->doc && i < jp->n && !jp->v[i].doc; i++)
+		;
+	if (jp->doc || i < jp->n) {
+		cx_docreq__tell(r, jp, NULL);
+	} else {
+		snprintf(msg, sizeof(msg), "%s: %s", r->url, jp->why ? jp->why : "cannot decode it");
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+	}
+}
+
+/* The default decoding compiled: the fetch fails with its diagnostic, or the others follow. */
+static void cx_docreq__jsdefault(cx_engine *e, const cx_doc *doc, const char *why, void *arg)
+{
+	cx_docreq *r = arg;
+
+	if (r->done)
+		return;
+	if (!doc) {
+		cx_docreq__tell(r, NULL, why);
+		return;
+	}
+	r->jp->doc = doc;
+	cx_docreq__jsnext(r);
+}
+
+/* A script for <script fetchid> (cx_jsprogs): in UTF-8 by the answer's charset (without one,
+ * UTF-8 when it is valid UTF-8, else ISO-8859-1, HTTP/1.1's default for text), and by each
+ * charset the fetching document's <script fetchid charset> elements name whose text differs;
+ * each text compiled as `x.js` (the compile cache by content: a known text costs nothing), one
+ * after another, all before the handler is told. ASCII text is the same in all but UTF-16/32. */
 static void cx_docreq__jscompile(cx_docreq *r, const char *ctype)
 {
 	char msg[512], why[200];
-	struct mbuf *mb = NULL;
+	const char *body = r->body ? r->body : "";
+	struct mbuf *mb = NULL, *t;
+	cx_jsprogs *jp;
+	size_t i;
 	int err;
 
-	err = cx_docscript_utf8(NULL, ctype, r->body ? r->body : "", r->len, &mb, why,
-				sizeof(why));
-	if (err == EILSEQ && !cx_docreq__hascharset(ctype))
-		err = cx_docscript_utf8("ISO-8859-1", NULL, r->body ? r->body : "", r->len, &mb,
-					why, sizeof(why));
-	if (err) {
-		snprintf(msg, sizeof(msg), "%s: %s", r->url, why);
-		r->keep = 0;
+	jp = r->jp = mem_zalloc(sizeof(*jp), cx_jsprogs__destroy);
+	if (!jp) {
+		snprintf(msg, sizeof(msg), "%s: %s", r->url, strerror(ENOMEM));
 		cx_docreq__tell(r, NULL, msg);
 		return;
 	}
-	err = cx_doccomp_js(r->eng, r->url, (char *)mb->buf, mb->end, cx_docreq__compiled, r);
+	err = cx_docscript_utf8(NULL, ctype, body, r->len, &mb, why, sizeof(why));
+	if (err == EILSEQ && !cx_docreq__hascharset(ctype))
+		err = cx_docscript_utf8("ISO-8859-1", NULL, body, r->len, &mb, why, sizeof(why));
+	if (err && str_dup(&jp->why, why))
+		jp->why = NULL;
+	for (i = 0; r->charsets && r->charsets[i] && i < CX_SCRIPT_MAXCS; i++) {
+		jp->n++;
+		snprintf(jp->v[i].charset, sizeof(jp->v[i].charset), "%s", r->charsets[i]);
+		if (cx_docscript_utf8(r->charsets[i], NULL, body, r->len, &t, why, sizeof(why))) {
+			if (str_dup(&jp->v[i].why, why))
+				jp->v[i].why = NULL;
+		} else if (mb && t->end == mb->end && !memcmp(t->buf, mb->buf, t->end)) {
+			mem_deref(t);  /* as the default: its program */
+		} else {
+			r->jtext[i] = t;
+		}
+	}
+	if (!mb) {
+		cx_docreq__jsnext(r);  /* a charset's decoding may do; else the default's reason */
+		return;
+	}
+	err = cx_doccomp_js(r->eng, r->url, (char *)mb->buf, mb->end, cx_docreq__jsdefault, r);
 	mem_deref(mb);
 	if (err) {
 		snprintf(msg, sizeof(msg), "%s: cannot compile: %s", r->url, strerror(err));
@@ -237,11 +378,16 @@ static void cx_docreq__nextscript(cx_docreq *r)
 		cx_docreq__compile(r);
 		return;
 	}
-	if (!strncasecmp(r->ss->v[r->njs].url, "file:", 5) &&
-	    cx_docroot_check(r->eng, r->ss->v[r->njs].url, why, sizeof(why))) {
-		snprintf(msg, sizeof(msg), "script %s", why);
-		r->keep = 0;
-		cx_docreq__tell(r, NULL, msg);
+	if (cx_docroot__isfile(r->ss->v[r->njs].url)) { /* read now: this runs from the loop */
+		cx_curl_resp resp = {.status = 200};
+		if (cx_docroot_read(r->eng, r->ss->v[r->njs].url, CX_DOC_MAXSIZE, &r->sbody,
+				    &r->slen, why, sizeof(why))) {
+			snprintf(msg, sizeof(msg), "script %s", why);
+			r->keep = 0;
+			cx_docreq__tell(r, NULL, msg);
+		} else {
+			cx_docreq__gotscript(mem_ref(r), &resp, NULL);
+		}
 		return;
 	}
 	r->out = open_memstream(&r->sbody, &r->slen);
@@ -332,6 +478,33 @@ static void cx_docreq__timeout(void *arg)
 	mem_deref(r);
 }
 
+/* A file under --docroot (docs/fetch.md): read from the loop by cx_docroot_read, which
+ * checks it against the root and reads the very file it checked; then as a fetched answer. */
+static void cx_docreq__file(void *arg)
+{
+	cx_docreq *r = arg;
+	cx_curl_resp resp = {.status = 200};
+	char why[512];
+
+	list_unlink(&r->le);  /* the reference cx_doccomp_hold kept is now this call's */
+	if (r->out) {
+		fclose(r->out);
+		r->out = NULL;
+	}
+	r->t1 = cx_met_now_us();
+	if (r->post)
+		snprintf(why, sizeof(why), "'%s': a file is read with method get only", r->url);
+	if (r->post || cx_docroot_read(r->eng, r->url, CX_DOC_MAXSIZE, &r->body, &r->len, why,
+				       sizeof(why))) {
+		cx_docreq__tell(r, NULL, why);
+		mem_deref(r);
+		return;
+	}
+	/* its <script src> and the compile within the element's timeout, as for a fetch */
+	tmr_start(&r->tmr, r->tmo ? r->tmo : CX_DOC_TIMEOUT_MS, cx_docreq__timeout, r);
+	cx_docreq__got(r, &resp, NULL);  /* takes the reference */
+}
+
 /* The document is fresh by HTTP caching: told from the loop, as a fetch would be. */
 static void cx_docreq__fresh(void *arg)
 {
@@ -343,7 +516,6 @@ static void cx_docreq__fresh(void *arg)
 }
 
 static int cx_docload__resolve(const char *b, const char *uri, char **urlp);
-static int cx_docroot__isfile(const char *u);
 
 /* RFC 3986 5.2.4 on url's path, in place: its "." and ".." segments go ("a/b/../c" -> "a/c"). */
 static int cx_docload__dots(char *u)
@@ -443,9 +615,9 @@ static const char *cx_docroot__path(const char *u)
 }
 
 /* path (absolute, or relative to the root) resolved with its symlinks: a regular file under
- * the root as "file://REAL" in *urlp, or EACCES with why */
+ * the root, its real path in *realp (free()), or EACCES with why */
 static int cx_docroot__confine(const cx_engine *e, const char *path, const char *uri,
-			       char **urlp, char *why, size_t sz)
+			       char **realp, char *why, size_t sz)
 {
 	char *full = NULL, *real;
 	size_t rl = strlen(e->docroot);
@@ -462,9 +634,9 @@ static int cx_docroot__confine(const cx_engine *e, const char *path, const char 
 	if (err)
 		return err;
 	real = realpath(full, NULL);
+	mem_deref(full);
 	if (!real) {
 		snprintf(why, sz, "'%s': %s", uri, strerror(errno));
-		mem_deref(full);
 		return EACCES;
 	}
 	if (strncmp(real, e->docroot, rl) || (real[rl] != '/' && strcmp(e->docroot, "/")))
@@ -473,25 +645,141 @@ static int cx_docroot__confine(const cx_engine *e, const char *path, const char 
 		snprintf(why, sz, "'%s' is not a regular file", uri);
 	else
 		why[0] = 0;
-	err = why[0] ? EACCES : re_sdprintf(urlp, "file://%s", real);
-	free(real);
-	mem_deref(full);
-	return err;
+	if (why[0]) {
+		free(real);
+		return EACCES;
+	}
+	*realp = real;
+	return 0;
 }
 
-int cx_docroot_check(const cx_engine *e, const char *url, char *why, size_t sz)
+/* The path of url under the root (cx_docroot__confine), or EACCES with why */
+static int cx_docroot__real(const cx_engine *e, const char *url, char **realp, char *why,
+			    size_t sz)
 {
 	const char *p = cx_docroot__isfile(url) ? cx_docroot__path(url) : NULL;
-	char *u = NULL;
-	int err;
 
 	if (!e->docroot || !p) {
 		snprintf(why, sz, "'%s': %s", url, !e->docroot ? "no file is read without --docroot" :
 			 "not a local file");
 		return EACCES;
 	}
-	err = cx_docroot__confine(e, p, url, &u, why, sz);
-	mem_deref(u);
+	return cx_docroot__confine(e, p, url, realp, why, sz);
+}
+
+#ifdef O_PATH
+#define CX_DOCROOT_DIRFL (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+#else
+#define CX_DOCROOT_DIRFL (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+#endif
+
+int cx_docroot_openat(const char *real, int *fdp)
+{
+	const char *p = real, *q;
+	char name[256];
+	int fd, nfd;
+
+	if (real[0] != '/')
+		return EINVAL;
+	fd = open("/", CX_DOCROOT_DIRFL);
+	if (fd < 0)
+		return errno;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		q = p + strcspn(p, "/");
+		if ((size_t)(q - p) >= sizeof(name) || q == p ||
+		    (q - p <= 2 && !strncmp(p, "..", (size_t)(q - p)))) {
+			close(fd);
+			return q == p ? EISDIR : (size_t)(q - p) >= sizeof(name) ? ENAMETOOLONG : EINVAL;
+		}
+		memcpy(name, p, (size_t)(q - p));
+		name[q - p] = '\0';
+		p = q + strspn(q, "/");
+		/* the last one: not a symlink, and a FIFO swapped in must not block the loop */
+		nfd = openat(fd, name, *p ? CX_DOCROOT_DIRFL :
+			     O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		close(fd);
+		if (nfd < 0)
+			return errno;
+		fd = nfd;
+		if (!*p)
+			break;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+int cx_docroot_read(const cx_engine *e, const char *url, size_t max, char **bodyp,
+		    size_t *lenp, char *why, size_t sz)
+{
+	char *real = NULL, *buf;
+	size_t len = 0;
+	struct stat st;
+	ssize_t n = 0;
+	int fd = -1, err;
+
+	err = cx_docroot__real(e, url, &real, why, sz);
+	if (err)
+		return err;
+	/* the checked path is opened with no symlink followed on the way: a component swapped
+	 * for a symlink since realpath() makes the open fail, so what is read is what was checked */
+	err = cx_docroot_openat(real, &fd);
+	free(real);
+	if (err) {
+		snprintf(why, sz, "'%s': %s (it changed after the document root check: not read)",
+			 url, strerror(err));
+		return EACCES;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(why, sz, "'%s' is not a regular file", url);
+		close(fd);
+		return EACCES;
+	}
+	buf = malloc(max + 1);
+	if (!buf) {
+		close(fd);
+		return ENOMEM;
+	}
+	/* at most max bytes: the caller says "larger than" when it got them all (cx_curl_failed) */
+	while (len < max && ((n = read(fd, buf + len, max - len)) > 0 || (n < 0 && errno == EINTR)))
+		len += n > 0 ? (size_t)n : 0;
+	err = n < 0 ? errno : 0;
+	close(fd);
+	if (err) {
+		snprintf(why, sz, "'%s': %s", url, strerror(err));
+		free(buf);
+		return EACCES;
+	}
+	buf[len] = '\0';
+	free(*bodyp);
+	*bodyp = buf;
+	*lenp = len;
+	return 0;
+}
+
+int cx_docroot_url(const cx_engine *e, const char *b, const char *uri, char **urlp)
+{
+	int scheme = strchr(uri, ':') && strcspn(uri, ":") < strcspn(uri, "/?#"), err;
+	const char *p;
+	char *abs = NULL;
+
+	if (!e->docroot || (scheme && !cx_docroot__isfile(uri)) ||
+	    (!scheme && b && !cx_docroot__isfile(b)))
+		return ENOENT;
+	if (!scheme && b && (err = cx_docload_resolve(b, uri, &abs)))
+		return err;
+	p = abs || scheme ? cx_docroot__path(abs ? abs : uri) : uri;
+	if (!p)  /* another host: cx_docroot_read says so */
+		err = str_dup(urlp, abs ? abs : uri);
+	else if (p[0] == '/')
+		err = re_sdprintf(urlp, "file://%s", p);
+	else
+		err = re_sdprintf(urlp, "file://%s%s%s", e->docroot,
+				  strcmp(e->docroot, "/") ? "/" : "", p);
+	mem_deref(abs);
+	if (!err && p && (err = cx_docload__dots(*urlp)))
+		*urlp = mem_deref(*urlp);
 	return err;
 }
 
@@ -499,7 +787,7 @@ int cx_docload_urlwhy(const cx_engine *e, const cx_doc *base, const char *uri, c
 		      char *why, size_t sz)
 {
 	const char *b = cx_doccomp_url(e, base), *p;
-	char *abs = NULL;
+	char *abs = NULL, *real = NULL;
 	int scheme, err;
 
 	why[0] = 0;
@@ -524,7 +812,10 @@ int cx_docload_urlwhy(const cx_engine *e, const cx_doc *base, const char *uri, c
 		mem_deref(abs);
 		return EACCES;
 	}
-	err = cx_docroot__confine(e, p, uri, urlp, why, sz);
+	err = cx_docroot__confine(e, p, uri, &real, why, sz);
+	if (!err)
+		err = re_sdprintf(urlp, "file://%s", real);
+	free(real);
 	mem_deref(abs);
 	return err;
 }
@@ -540,8 +831,7 @@ int cx_docload_fetchurl(const char *b, const char *uri, char **urlp)
 	if (!b)
 		return ENOENT;            /* relative to a compiled-in document: not fetched */
 	if (cx_docroot__isfile(b))
-		return ENOENT;            /* relative to a file: only cx_docload_urlwhy reads files,
-					   * under --docroot (a VoiceXML src, <data> are not files) */
+		return ENOENT;            /* relative to a file: cx_docload_urlwhy, cx_docroot_url */
 	return cx_docload_resolve(b, uri, urlp);
 }
 
@@ -594,31 +884,35 @@ static cx_docreq *cx_docreq__new(void *arg)
 	return r;
 }
 
+/* A CCXML document (h told) or a script (jh told its programs, charsets those it needs) */
 static int cx_docreq__load(cx_engine *e, const char *url, const char *method,
 			   const cx_cval *fields, uint64_t timeout_ms, const cx_docage *age,
-			   int js, cx_docload_h *h, void *arg)
+			   cx_docload_h *h, cx_jsload_h *jh, const char *const *charsets, void *arg)
 {
 	cx_docreq *r;
 
-	if (!e || !url || !h)
+	if (!e || !url || (!h && !jh))
 		return EINVAL;
 	if (!(r = cx_docreq__new(arg)))
 		return ENOMEM;
 	r->h = h;
-	r->script = js;
+	r->jh = jh;
+	r->script = jh != NULL;
+	r->charsets = charsets;
 	return cx_docreq__start(e, url, method, fields, NULL, NULL, timeout_ms, age, r);
 }
 
 int cx_docload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
 		    uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg)
 {
-	return cx_docreq__load(e, url, method, fields, timeout_ms, age, 0, h, arg);
+	return cx_docreq__load(e, url, method, fields, timeout_ms, age, h, NULL, NULL, arg);
 }
 
 int cx_jsload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
-		   uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg)
+		   uint64_t timeout_ms, const cx_docage *age, const char *const *charsets,
+		   cx_jsload_h *h, void *arg)
 {
-	return cx_docreq__load(e, url, method, fields, timeout_ms, age, 1, h, arg);
+	return cx_docreq__load(e, url, method, fields, timeout_ms, age, NULL, h, charsets, arg);
 }
 
 /* A VoiceXML document (vh told) or a <data> body (dh told). */
@@ -690,10 +984,21 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
 		return ENOMEM;
 	}
 	r->nokeep = post;
+	r->post = post;
+	if (cx_docroot__isfile(r->url)) {
+		mem_deref(form);
+		r->nokeep = 1;  /* read again each time (the same content is not compiled again) */
+		r->tmo = timeout_ms;
+		tmr_start(&r->tmr, 0, cx_docreq__file, r);
+		cx_doccomp_hold(e, &r->le, r);
+		return 0;
+	}
 	if (!post)
 		r->prev = cx_doccomp_cached(e, r->url, cx_docreq__kind(r), &r->val);
-	if (r->prev && r->vxml == CX_DOC_DATA)
-		r->dprev = mem_ref((void *)r->prev);  /* kept by r even if the cache lets it go */
+	if (r->prev && r->script && !cx_jsprogs__covers(r->prev, r->charsets))
+		r->prev = NULL;  /* kept for a document of other charsets: fetched again */
+	if (r->prev && (r->vxml == CX_DOC_DATA || r->script))
+		r->pref = mem_ref((void *)r->prev);  /* kept by r even if the cache lets it go */
 	if (!post && cx_docreq__reuse(r, age, hb)) {
 		mem_deref(form);
 		e->met.doc_cache_hits++;

@@ -28,7 +28,7 @@ typedef struct cx_fetch {
 	struct le le;
 	char id[CX_SUBID_SZ];
 	const cx_doc *doc;
-	int script;            /* type text/ecmascript: doc's init runs the script */
+	const cx_jsprogs *js;  /* type text/ecmascript: a program's init runs the script */
 } cx_fetch;
 
 /* Read attribute i as a string (NULL when absent). -1 when ToString threw. */
@@ -1103,6 +1103,7 @@ static void cx_fetch__destroy(void *arg)
 	cx_fetch *f = arg;
 
 	list_unlink(&f->le);
+	mem_deref((void *)f->js);
 }
 
 /* A <fetch> or <createccxml> waiting for a document loaded at run time (docfetch.c). */
@@ -1123,17 +1124,18 @@ static void cx_docpend__destroy(void *arg)
 	mem_deref(p->vals);
 }
 
-/* fetch.done with the document kept under fid, or error.fetch with why. */
+/* fetch.done with the document (or the script's programs) kept under fid, or error.fetch with
+ * why. */
 static void cx_exec__fetched(cx_sess *s, const char *fid, const char *uri, const cx_doc *doc,
-			     int script, const char *why)
+			     const cx_jsprogs *js, const char *why)
 {
 	cx_fetch *f;
 	cx_ev *ev;
 
-	if (doc && (f = mem_zalloc(sizeof(*f), cx_fetch__destroy))) {
+	if ((doc || js) && (f = mem_zalloc(sizeof(*f), cx_fetch__destroy))) {
 		snprintf(f->id, sizeof(f->id), "%s", fid);
 		f->doc = doc;
-		f->script = script;
+		f->js = mem_ref((void *)js);
 		list_append(&s->fetches, &f->le, f);
 		s->eng->met.fetch_ok++;
 		ev = cx_ev_new(s, "fetch.done");
@@ -1182,11 +1184,22 @@ static void cx_exec__loaded(cx_engine *e, const cx_doc *doc, const char *why, vo
 	if (!s)
 		return;
 	if (p->fid[0])
-		cx_exec__fetched(s, p->fid, p->uri, doc, p->script, why);
+		cx_exec__fetched(s, p->fid, p->uri, doc, NULL, why);
 	else if (doc)
 		cx_exec__created(s, p->line, doc, p->vals, NULL);
 	else
 		cx_sess_error_at(s, p->line, "error.createccxml", "createccxml", "%s", why);
+	cx_engine_kick(e);
+}
+
+static void cx_exec__jsloaded(cx_engine *e, const cx_jsprogs *js, const char *why, void *arg)
+{
+	cx_docpend *p = arg;
+	cx_sess *s = cx_sess_find(e, p->sessid);
+
+	if (!s)
+		return;
+	cx_exec__fetched(s, p->fid, p->uri, NULL, js, why);
 	cx_engine_kick(e);
 }
 
@@ -1248,8 +1261,9 @@ static int cx_exec__load(cx_sess *s, cx_elcall *c, const int a[5], const char *u
 	p->line = c->line;
 	err = str_dup(&p->uri, uri);
 	if (!err)
-		err = (p->script ? cx_jsload_with : cx_docload_with)(s->eng, url, method, nl, ms,
-								     &age, cx_exec__loaded, p);
+		err = p->script ? cx_jsload_with(s->eng, url, method, nl, ms, &age,
+						 s->doc->script_charsets, cx_exec__jsloaded, p) :
+			cx_docload_with(s->eng, url, method, nl, ms, &age, cx_exec__loaded, p);
 	mem_deref(nl);
 	mem_deref(url);
 	return err ? 0 : 1;
@@ -1333,7 +1347,7 @@ static int cx_exec__fetch(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		}
 		mem_deref(p);
 	}
-	cx_exec__fetched(s, fid, next, doc, 0, why ? why : script ?
+	cx_exec__fetched(s, fid, next, doc, NULL, why ? why : script ?
 			 "a script is fetched from an http(s) URI only" :
 			 "document not compiled into this program");
 	mem_deref(rel);
@@ -1348,7 +1362,7 @@ static int cx_exec__goto(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	STR(CX_A_goto_fetchid, id);
 	LIST_FOREACH(&s->fetches, le) {
 		cx_fetch *f = le->data;
-		if (id && !strcmp(f->id, id) && f->script) {
+		if (id && !strcmp(f->id, id) && f->js) {
 			cx_sess_error_at(s, c->line, "error.semantic", "goto", "fetchid '%s' is a "
 					 "script (type text/ecmascript): run it with <script fetchid>",
 					 id);
@@ -1401,16 +1415,19 @@ static cx_value *cx_exec__dyn(cx_ctx *X, cx_str *name)
 }
 
 /* <script fetchid>: the script fetched under that id, compiled when it came (a cx_doc whose
- * init is the script), runs now in this scope (docs/fetch.md "Scripts fetched at run time"). */
+ * init is the script; the one of the element's charset, cx_jsprogs), runs now in this scope
+ * (docs/fetch.md "Scripts fetched at run time"). */
 static int cx_exec__script(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const cx_fetch *f = NULL;
 	const cx_elcall *up = s->script_el;
-	const char *id;
+	const char *id, *cs = NULL, *why = NULL;
+	const cx_doc *doc;
 	struct le *le;
 	int r;
 
 	STR(CX_A_script_fetchid, id);
+	STR(CX_A_script_charset, cs);
 	LIST_FOREACH(&s->fetches, le) {
 		cx_fetch *x = le->data;
 		if (id && !strcmp(x->id, id))
@@ -1418,14 +1435,21 @@ static int cx_exec__script(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	}
 	if (!f)
 		return cx_exec__unknown(s, c, "fetchid", id);
-	if (!f->script) {
+	if (!f->js) {
 		cx_sess_error_at(s, c->line, "error.semantic", "script", "fetchid '%s' is a CCXML "
 				 "document: fetch the script with type=\"'text/ecmascript'\"", id);
 		return CX_GO;
 	}
+	doc = cx_jsprogs_for(f->js, cs, &why);
+	if (!doc) {
+		cx_sess_error_at(s, c->line, "error.semantic", "script", "the script of fetchid '%s' "
+				 "cannot run%s%s: %s", id, cs ? " as " : "", cs ? cs : "",
+				 why ? why : "not decoded");
+		return CX_GO;
+	}
 	X->dyn = cx_exec__dyn;
 	s->script_el = c;
-	r = f->doc->init(X);
+	r = doc->init(X);
 	s->script_el = up;
 	return r == CX_FAIL ? CX_FAIL : CX_GO;
 }

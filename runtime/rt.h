@@ -567,9 +567,20 @@ int cx_docload_url(const cx_engine *e, const cx_doc *base, const char *uri, char
  * the root, no such file, not a regular file). */
 int cx_docload_urlwhy(const cx_engine *e, const cx_doc *base, const char *uri, char **urlp,
 		      char *why, size_t sz);
-/* url is a file:// URL: 0 when its file is a regular file under e->docroot, else EACCES with
- * why (a <script src> of a document read from a file) */
-int cx_docroot_check(const cx_engine *e, const char *url, char *why, size_t sz);
+/* The one read of a file under e->docroot: url (a file: URL) resolved with its symlinks must be
+ * a regular file under the root, and that path is then opened with no symlink followed
+ * (cx_docroot_openat), so the file read is the one checked. At most max bytes in *bodyp
+ * (free(), NUL-ended; its old value freed), *lenp; else EACCES (or ENOMEM) with why. */
+int cx_docroot_read(const cx_engine *e, const char *url, size_t max, char **bodyp,
+		    size_t *lenp, char *why, size_t sz);
+/* The absolute path real opened read-only, one component at a time from "/" with O_NOFOLLOW
+ * (a symlink anywhere, ".", ".." fail; the last one is opened non-blocking). 0 or an errno. */
+int cx_docroot_openat(const char *real, int *fdp);
+/* With --docroot, uri as a file:// URL, not checked yet (cx_docroot_read checks it): a file:
+ * URI, a path relative to b when b is a file: URL, or to the root when b is NULL (compiled
+ * in), an absolute path; dot segments removed. ENOENT without --docroot, for another scheme,
+ * or relative to an http(s) b. */
+int cx_docroot_url(const cx_engine *e, const char *b, const char *uri, char **urlp);
 /* uri resolved against base b (RFC 3986 5.2, dot segments removed): as it is when it has
  * a scheme or b is NULL/""; against b's authority ("//h/x", "/x") or its last "/" otherwise;
  * b may be a path without scheme (a compiled document's relative xml:base). */
@@ -646,9 +657,30 @@ int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char 
  * (runtime/exec.c); h may be called before this returns. */
 int cx_doccomp_js(cx_engine *e, const char *url, const char *body, size_t len,
 		  cx_docload_h *h, void *arg);
-/* docfetch.c: fetch url as a script (cx_doccomp_js), as cx_docload_with does a document */
+/* A script for <script fetchid> (docfetch.c, docs/fetch.md): its program as decoded by the
+ * answer's charset (else UTF-8 when valid, else ISO-8859-1), and for each charset the fetching
+ * document's <script fetchid charset> elements name (cx_doc.script_charsets) the program of
+ * that decoding: the same doc when it decodes to the same text, NULL with why when the bytes
+ * are not valid in it (or do not compile so). doc is NULL (and why set) only when the default
+ * decoding failed but a named charset's did not. A mem object. */
+typedef struct cx_jsprogs {
+	const cx_doc *doc;
+	char *why;
+	size_t n;
+	struct {
+		char charset[48];
+		const cx_doc *doc;
+		char *why;
+	} v[CX_SCRIPT_MAXCS];
+} cx_jsprogs;
+/* The program of js for a <script fetchid> with charset cs (NULL: none), or NULL with *why */
+const cx_doc *cx_jsprogs_for(const cx_jsprogs *js, const char *cs, const char **why);
+typedef void (cx_jsload_h)(cx_engine *e, const cx_jsprogs *js, const char *why, void *arg);
+/* docfetch.c: fetch url as a script (cx_doccomp_js), as cx_docload_with does a document;
+ * charsets: cx_doc.script_charsets of the fetching document (NULL: none) */
 int cx_jsload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
-		   uint64_t timeout_ms, const cx_docage *age, cx_docload_h *h, void *arg);
+		   uint64_t timeout_ms, const cx_docage *age, const char *const *charsets,
+		   cx_jsload_h *h, void *arg);
 /* url's kept program (a cx_doc, or a cx_vx_doc when vxml is 1; a script's when 2) and its cx_docval (copied to v),
  * or NULL */
 const void *cx_doccomp_cached(cx_engine *e, const char *url, int vxml, cx_docval *v);
@@ -671,7 +703,7 @@ int cx_vxload_with(cx_engine *e, const char *url, const char *method, const cx_c
 /* The kind (cx_doccomp_cached's vxml) of a <data> answer kept by HTTP caching: its body, an
  * mbuf (referenced by the cache). */
 #define CX_DOC_DATA 2
-#define CX_DOC_JS 3    /* ... of a script for <script fetchid>: its compiled program */
+#define CX_DOC_JS 3    /* ... of a script for <script fetchid>: its cx_jsprogs */
 /* docfetch.c, VoiceXML <data>: the body of url (as cx_vxload_with asks for it), at most 1 MiB,
  * HTTP-cached as documents are (GET only, age: maxage/maxstale); h told once, never from
  * inside this call (body NULL and why on failure). */

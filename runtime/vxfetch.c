@@ -3,7 +3,8 @@
  * "Documents fetched at run time"): a <dialogstart src> / <dialogprepare src> of CCXML, and
  * what a running dialog reaches (<goto next>, <subdialog src>, <submit>: vxml.c's section
  * "Other documents") follow the rules of CCXML documents loaded at run time (docfetch.c,
- * doccomp.c): http(s) URIs, or relative ones inside a fetched document, fetched in the loop,
+ * doccomp.c): http(s) URIs, or relative ones inside a fetched document, fetched in the loop
+ * (with --docroot, file: URIs and paths read from files under it, checked by docfetch.c),
  * compiled by the program's ccxmlc (`ccxmlc --shared HASH.vxml`), cached by content, loaded
  * and checked (the object's constructor registers the dialog: cx_vx_register).
  */
@@ -61,6 +62,18 @@ static void cx_vxf__dlg_h(cx_engine *e, const cx_vx_doc *doc, const char *why, v
 	cx_engine_kick(e);
 }
 
+/* The URL of uri in a VoiceXML document (or the CCXML one of a <dialogstart>) whose own URL is
+ * b (NULL: compiled in): http(s) as docfetch.c says, else a file under --docroot, which is
+ * checked when it is read (an error then says why). */
+static int cx_vxf__url(const cx_engine *e, const char *b, const char *uri, char **urlp)
+{
+	int err = cx_docload_fetchurl(b, uri, urlp);
+
+	if ((err == ENOENT || err == EPROTONOSUPPORT) && !cx_docroot_url(e, b, uri, urlp))
+		return 0;
+	return err;
+}
+
 int cx_vxf_dialog(cx_engine *e, cx_dlg *d)
 {
 	char *url = NULL, why[300];
@@ -72,7 +85,7 @@ int cx_vxf_dialog(cx_engine *e, cx_dlg *d)
 	if (d->vxdoc || !d->src || (d->type && !strncasecmp(d->type, "audio/", 6)) ||
 	    cx_vx_find(d->src))
 		return ENOENT;
-	if (cx_docload_fetchurl(cx_doccomp_url(e, d->sess->doc), d->src, &url))
+	if (cx_vxf__url(e, cx_doccomp_url(e, d->sess->doc), d->src, &url))
 		return ENOENT;
 	w = mem_zalloc(sizeof(*w), cx_vxf_dlg__destroy);
 	if (!w) {
@@ -109,7 +122,7 @@ int cx_vxf_load(cx_engine *e, const cx_vx_doc *base, const char *uri, const char
 {
 	char *url = NULL;
 	cx_docage age;
-	int err = cx_docload_fetchurl(cx_doccomp_vxurl(e, base), uri, &url);
+	int err = cx_vxf__url(e, cx_doccomp_vxurl(e, base), uri, &url);
 
 	if (err)
 		return err;
@@ -246,7 +259,7 @@ int cx_vxf_data(cx_engine *e, const cx_vx_doc *base, const char *uri, int post,
 	char *url = NULL, *full = NULL;
 	struct mbuf *form = mbuf_alloc(64);
 	cx_docage age;
-	int err = form ? cx_docload_fetchurl(cx_doccomp_vxurl(e, base), uri, &url) : ENOMEM;
+	int err = form ? cx_vxf__url(e, cx_doccomp_vxurl(e, base), uri, &url) : ENOMEM;
 
 	if (!err && !post)  /* the URL asked, query included (messages, the cache's key) */
 		err = cx_curl_form(form, fields);

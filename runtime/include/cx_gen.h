@@ -141,7 +141,8 @@ int cx_is_callable(cx_value v);
  * fetches) passed to cx_vx_goto_fetch, cx_vx_submit, cx_vx_data and held by cx_vx_sub_item,
  * with the subdialog's method, enctype and namelist; cx_vx_doc.app_fns. */
 /* 6 (2026-12-01): generated code reads and writes o.name through per-site inline caches
- * (cx_ic, CX_IC, cx_get_ic, cx_put_ic) and builds chains of + with cx_cat (cx_value.h). */
+ * (cx_ic, CX_IC, cx_get_ic, cx_put_ic) and builds chains of + with cx_cat (cx_value.h),
+ * and cx_doc.script_charsets lists the charsets of <script fetchid charset>. */
 #define CX_ABI_VERSION 6
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
@@ -191,7 +192,12 @@ typedef struct cx_doc {
 	/* 1: some code names `session`. 0: the runtime builds the session object only to give
 	 * event$ its connection/dialog objects (when event$ is read), else never */
 	int reads_session;
+	/* The distinct charsets its <script fetchid charset> elements name (at most
+	 * CX_SCRIPT_MAXCS), NULL-ended; NULL: none. A script fetched by this document is also
+	 * compiled as decoded by each (runtime/docfetch.c, docs/fetch.md). */
+	const char *const *script_charsets;
 } cx_doc;
+#define CX_SCRIPT_MAXCS 8
 
 /* The main() of a compiled program: `int main(int c, char **v) { return cx_main(c, v, docs, n); }`.
  * docs[0] is the program's document; the others can be reached by <createccxml>/<fetch> by name. */

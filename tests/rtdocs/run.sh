@@ -225,7 +225,16 @@ check "a script that does not compile: error.fetch with URL:line:col in reason" 
 check "a script that throws: error.semantic (tagname script, the exception in reason), the transition stops" bash -c \
 	"grep -q 'FS throw PASS' '$W/fs.out' && ! grep -q 'the transition went on' '$W/fs.out'"
 check "an unknown fetchid, and the fetchid of a CCXML document: error.semantic saying so" bash -c \
-	"grep -q 'FS unknown PASS' '$W/fs.out' && grep -q 'FS notscript PASS' '$W/fs.out' && grep -q 'FS DONE' '$W/fs.out' && ! grep -q FAIL '$W/fs.out'"
+	"grep -q 'FS unknown PASS' '$W/fs.out' && grep -q 'FS notscript PASS' '$W/fs.out'"
+check "<script fetchid charset='ISO-8859-1'>: bytes valid as UTF-8 (no charset in the Content-Type) run as Latin-1 there, as UTF-8 without the attribute" fs charset
+check "a Latin-1 script under a wrong Content-Type charset=UTF-8: fetch.done all the same, <script fetchid charset='iso-8859-1'> runs it as Latin-1" fs wrongct
+check "... and <script fetchid> without a charset: error.semantic, the script is not valid UTF-8" bash -c \
+	"grep -q 'FS nocs PASS' '$W/fs.out' && grep -q 'FS DONE' '$W/fs.out' && ! grep -q FAIL '$W/fs.out'"
+fsc() { grep -c "document $U/fs/$1 compiled (" "$W/fs.err"; }
+export U
+export -f fsc
+check "compiled once per distinct decoding: ok.js (ASCII) and lat.js (Latin-1 by default, as declared) once, lat2.js twice, lat3.js once" bash -c \
+	"[ \$(fsc ok.js) = 1 ] && [ \$(fsc lat.js) = 1 ] && [ \$(fsc lat2.js) = 2 ] && [ \$(fsc lat3.js) = 1 ]"
 # Files under --docroot (docs/fetch.md "Files under the document root"): a relative path or a
 # file: URI in the compiled-in parent.ccxml, <script src> relative to such a file; refused:
 # .., a symlink out, an absolute path elsewhere, a script outside, no --docroot at all

@@ -8,7 +8,7 @@
 # <subdialog> method/enctype/namelist/fetchtimeout, <data> multipart, maxage/maxstale over the
 # HTTP cache (answers counted by the web server's log), <data> in <if> and at document/form
 # level, fetchaudio (on the simulator, and over SIP against a sipp callee: tests/sip/uas_sink.xml
-# with tests/sip/rtpsink.py counting the loud RTP packets).
+# with tests/sip/rtpsink.py counting the loud RTP packets); VoiceXML files under --docroot.
 # Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -137,5 +137,101 @@ check "an ECMAScript error in a fetched dialog: error.semantic naming the elemen
 	grep -q "VX EXIT SEMANTIC .*(<assign> at $U/semantic.vxml:7)" "$W/semantic.out"
 run ftp "ftp://127.0.0.1/x.vxml"
 check "another scheme is not fetched: error.dialog.notstarted" grep -q "VX NOTSTARTED" "$W/ftp.out"
+# VoiceXML files under --docroot (docs/voicexml.md "Documents fetched at run time"): a .vxml
+# named by <dialogstart>/<dialogprepare> in the compiled-in vxparent.ccxml is read from under the
+# root, its relative <subdialog>, <data>, <goto> (and theirs) too; refused, with the reason:
+# '..', a symlink out, an absolute path elsewhere (error.dialog.notstarted), the same inside a
+# dialog (error.badfetch); without --docroot nothing is read.
+R=$W/vroot
+mkdir -p "$R/sub" "$R/data"
+cat >"$R/dlg.vxml" <<'DOC'
+<?xml version="1.0" encoding="UTF-8"?>
+<vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">
+  <var name="r"/>
+  <form id="main">
+    <catch event="error.badfetch"><assign name="r" expr="'BADFETCH ' + _message"/><exit namelist="r"/></catch>
+    <subdialog name="s" src="sub/s.vxml#twice"><param name="n" expr="'21'"/></subdialog>
+    <block>
+      <data name="d" src="data/d.xml"/>
+      <if cond="s.out == '2121' &amp;&amp; d.documentElement.getAttribute('v') == 'DV'">
+        <goto next="sub/end.vxml#fin"/>
+      </if>
+      <assign name="r" expr="'WRONG ' + s.out"/>
+      <exit namelist="r"/>
+    </block>
+  </form>
+</vxml>
+DOC
+# a content of its own: the same bytes as vx/sub.vxml would come from the compile cache
+sed 's|<vxml |<!-- under the root --><vxml |' tests/rtdocs/vx/sub.vxml >"$R/sub/s.vxml"
+echo '<d v="DV"><x>1</x></d>' >"$R/data/d.xml"
+cat >"$R/sub/end.vxml" <<'DOC'
+<?xml version="1.0" encoding="UTF-8"?>
+<vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">
+  <var name="r"/>
+  <form id="first"><block><assign name="r" expr="'wrong form'"/><exit namelist="r"/></block></form>
+  <form id="fin">
+    <block>
+      <data name="e" src="../data/d.xml"/>
+      <assign name="r" expr="'END-' + e.documentElement.getAttribute('v')"/>
+      <exit namelist="r"/>
+    </block>
+  </form>
+</vxml>
+DOC
+cat >"$R/escape.vxml" <<'DOC'
+<?xml version="1.0" encoding="UTF-8"?>
+<vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">
+  <var name="r" expr="''"/>
+  <form id="a">
+    <catch event="error.badfetch"><assign name="r" expr="r + 'A:' + _message + '|'"/><goto next="#b"/></catch>
+    <block><goto next="../out.vxml"/></block>
+  </form>
+  <form id="b">
+    <catch event="error.badfetch"><assign name="r" expr="r + 'B:' + _message + '|'"/><goto next="#c"/></catch>
+    <subdialog name="s" src="link.vxml"/>
+  </form>
+  <form id="c">
+    <catch event="error.badfetch"><assign name="r" expr="r + 'C:' + _message + '|'"/><exit namelist="r"/></catch>
+    <block><data name="d" src="/etc/hostname"/><assign name="r" expr="'READ'"/><exit namelist="r"/></block>
+  </form>
+</vxml>
+DOC
+cp "$R/sub/end.vxml" "$W/out.vxml"
+ln -s ../out.vxml "$R/link.vxml"
+vroot() { # NAME SRC [more options]
+	local n=$1 src=$2
+	shift 2
+	run "$n" "$src" --docroot "$R" "$@"
+}
+vroot froot dlg.vxml
+check "--docroot: <dialogstart src='dlg.vxml'> in a compiled-in document reads it from under the root; its relative <subdialog>, <data>, <goto> and the next one's '../data/d.xml' too; dialog.exit values" \
+	grep -q "VX EXIT END-DV" "$W/froot.out"
+check "--docroot: the files are compiled like fetched documents (dlg, s, end)" bash -c "[ \$(compiles froot) = 3 ]"
+vroot fprep "file://$R/dlg.vxml" --values mode=prepare
+check "--docroot: <dialogprepare> of a file:// URI under it, then <dialogstart prepareddialogid>" bash -c \
+	"grep -q 'VX PREPARED' '$W/fprep.out' && grep -q 'VX EXIT END-DV' '$W/fprep.out'"
+vroot fdots ../out.vxml
+check "--docroot: <dialogstart src='../out.vxml'>: error.dialog.notstarted, outside the root" \
+	grep -q "VX NOTSTARTED 'file://$W/out.vxml' is outside the document root $R" "$W/fdots.out"
+vroot flink link.vxml
+check "--docroot: a symlink out of the root: error.dialog.notstarted saying so" \
+	grep -q "VX NOTSTARTED 'file://$R/link.vxml' is outside the document root $R" "$W/flink.out"
+vroot fabs "$W/out.vxml" --values mode=prepare
+check "--docroot: an absolute path elsewhere: error.dialog.notprepared saying so" \
+	grep -q "VX NOTPREPARED 'file://$W/out.vxml' is outside the document root $R" "$W/fabs.out"
+vroot fnone none.vxml
+check "--docroot: a .vxml that is not there: error.dialog.notstarted with the system's reason" \
+	grep -q "VX NOTSTARTED 'file://$R/none.vxml': No such file or directory" "$W/fnone.out"
+vroot fesc escape.vxml
+check "--docroot, inside a dialog read from a file: <goto> '..', <subdialog> of a symlink out, <data> of an absolute path elsewhere: error.badfetch each, saying why" \
+	grep -q "VX EXIT A:<goto next> '../out.vxml': 'file://$W/out.vxml' is outside the document root $R|B:<subdialog src> 'link.vxml': 'file://$R/link.vxml' is outside the document root $R|C:<data> '/etc/hostname': 'file:///etc/hostname' is outside the document root $R|" "$W/fesc.out"
+cp "$R/dlg.vxml" "$R/dlg.xml"
+vroot fxml dlg.xml
+check "--docroot: the name does not matter (dlg.xml; <dialogstart>'s type, VoiceXML by default, does)" \
+	grep -q "VX EXIT END-DV" "$W/fxml.out"
+run fnoroot "$R/dlg.vxml"
+check "no --docroot: no VoiceXML file is read (error.dialog.notstarted)" bash -c \
+	"grep -q 'VX NOTSTARTED' '$W/fnoroot.out' && ! grep -q 'VX EXIT' '$W/fnoroot.out'"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtvxml

@@ -131,6 +131,11 @@ JS = {  # path: (bytes, Content-Type)
     "/fs/lat.js": (b"var lat = '\xe9t\xe9';\n", "text/ecmascript"),
     "/fs/bad.js": (b"var a = 1;\nvar b = ;\n", "text/ecmascript"),
     "/fs/throw.js": (b"var before = 'B';\nthrow new Error('boom');\n", "text/ecmascript"),
+    # <script fetchid charset>: Latin-1 bytes that are also valid UTF-8 ('\u00c3\u00a9' in
+    # Latin-1, '\u00e9' in UTF-8), no charset in the Content-Type; Latin-1 bytes that are not
+    # valid UTF-8 under a wrong charset=UTF-8
+    "/fs/lat2.js": (b"var lat2 = '\xc3\xa9';\n", "text/ecmascript"),
+    "/fs/lat3.js": (b"var lat3 = '\xe9';\n", "text/ecmascript; charset=UTF-8"),
 }
 
 
