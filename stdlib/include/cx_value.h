@@ -22,7 +22,6 @@
 #ifndef CX_VALUE_H
 #define CX_VALUE_H
 
-#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -30,6 +29,12 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The two functions of <math.h> the inline number helpers below use, declared rather than
+ * included: glibc's <math.h> is most of what tcc reads for a document compiled at run time
+ * (19 M instructions of 33 M for the seed's step 5). */
+double fmod(double x, double y);
+double trunc(double x);
 
 /* Section - Values */
 
