@@ -772,6 +772,7 @@ int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
 		}
 		subj = r->wide;
 	}
+	cx_budget__settle(X); /* the budget bounds the match below */
 	if (--X->steps < 0) {
 		cx_budget_exceeded(X);
 		return -1;

@@ -145,7 +145,9 @@ int cx_is_callable(cx_value v);
 /* 5 (2026-12-01): cx_vx_fetch (fetchtimeout, maxage, maxstale, fetchaudio of VoiceXML
  * fetches) passed to cx_vx_goto_fetch, cx_vx_submit, cx_vx_data and held by cx_vx_sub_item,
  * with the subdialog's method, enctype and namelist; cx_vx_doc.app_fns. */
-#define CX_ABI_VERSION 5
+/* 6 (2026-12-01): CX_TICK calls cx_tick (collection within events: a negative budget may be
+ * a request for a collection, which cx_budget_exceeded would take for a spent budget). */
+#define CX_ABI_VERSION 6
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
