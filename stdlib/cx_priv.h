@@ -166,6 +166,10 @@ void *cx_mem__alloc(cx_ctx *X, size_t size);            /* charged raw memory, z
 void *cx_mem__realloc(cx_ctx *X, void *p, size_t old, size_t size);
 void cx_mem__free(cx_ctx *X, void *p, size_t size);
 cx_value cx_heap__oom(cx_ctx *X);
+/* n values (undefined) in charged memory that the collector sees (a root) until freed: for C
+ * code that keeps values outside its locals while it calls script (a safe point may collect). */
+cx_value *cx_vals__new(cx_ctx *X, size_t n);
+void cx_vals__free(cx_ctx *X, cx_value *v, size_t n);
 /* The write barrier: every store of a value into an object's properties or elements runs it
  * (all of them are in obj.c). A built-in that gets a reference to an ordinary heap thing is
  * traced by the collections from then on (heap.c). */

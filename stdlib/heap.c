@@ -514,6 +514,26 @@ int cx_root_add(cx_ctx *X, cx_value *p, size_t n)
 	return 0;
 }
 
+cx_value *cx_vals__new(cx_ctx *X, size_t n)
+{
+	cx_value *v = cx_mem__alloc(X, (n ? n : 1) * sizeof(*v)); /* zeroed: undefined */
+
+	if (v && cx_root_add(X, v, n)) {
+		cx_mem__free(X, v, (n ? n : 1) * sizeof(*v));
+		cx_heap__oom(X);
+		return NULL;
+	}
+	return v;
+}
+
+void cx_vals__free(cx_ctx *X, cx_value *v, size_t n)
+{
+	if (!v)
+		return;
+	cx_root_remove(X, v);
+	cx_mem__free(X, v, (n ? n : 1) * sizeof(*v));
+}
+
 void cx_root_remove(cx_ctx *X, cx_value *p)
 {
 	cx_root **pp;
@@ -540,6 +560,7 @@ void cx_heap__settle(cx_ctx *X)
 }
 
 static void cx_gc__event(cx_ctx *X);
+static int cx_gc__stress_now(cx_ctx *X);
 
 int cx_tick(cx_ctx *X)
 {
@@ -552,7 +573,8 @@ int cx_tick(cx_ctx *X)
 		cx_budget_exceeded(X);
 		return 1;
 	}
-	cx_gc__event(X);
+	if (!X->heap->stress || cx_gc__stress_now(X))
+		cx_gc__event(X);
 	if (X->heap->stress && X->steps > 0) {
 		X->heap->parked = X->steps;
 		X->steps = CX_GC_REQ;
@@ -687,69 +709,63 @@ static void cx_gc__children(cx_mark *m, uint32_t *w)
 
 /* Section - The C stack as a root (collections within an event) */
 
-/* The heap things sorted by address, so that a word of the stack finds the thing it points
- * into (or at: a derived pointer such as a string's characters counts) by binary search. */
-typedef struct cx_blocks {
-	struct cx_gch **b;
-	size_t n;
-	uintptr_t lo, hi; /* the span of all of them: most words fall outside */
-} cx_blocks;
+/* The words of the stack that fall within the span of the heap things, sorted: each heap thing
+ * then looks for one that points into it (or at it: a derived pointer such as a string's
+ * characters counts). The stack holds a few hundred such words, the heap maybe millions of
+ * things: sorting the words is the cheap side. */
+typedef struct cx_words {
+	uintptr_t *w;
+	size_t n, cap;
+	uintptr_t lo, hi; /* the span of the heap things */
+	int nomem;
+} cx_words;
 
-static int cx_blocks__cmp(const void *a, const void *b)
+static int cx_words__cmp(const void *a, const void *b)
 {
-	uintptr_t x = (uintptr_t) * (struct cx_gch *const *)a, y = (uintptr_t) * (struct cx_gch *const *)b;
+	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
 
 	return x < y ? -1 : x > y;
 }
 
-static int cx_blocks__make(struct cx_heap *h, cx_blocks *t)
+static void cx_words__add(cx_words *t, uintptr_t w)
 {
-	struct cx_gch *g;
-	size_t n = 0;
-
-	for (g = h->all; g; g = g->next)
-		n++;
-	if (!(t->b = malloc((n ? n : 1) * sizeof(*t->b))))
-		return ENOMEM;
-	for (g = h->all; g; g = g->next)
-		t->b[t->n++] = g;
-	qsort(t->b, t->n, sizeof(*t->b), cx_blocks__cmp);
-	t->lo = n ? (uintptr_t)t->b[0] : 1;
-	t->hi = n ? (uintptr_t)t->b[n - 1] + t->b[n - 1]->size : 0;
-	return 0;
-}
-
-/* The thing word w points into, or NULL. */
-static struct cx_gch *cx_blocks__find(const cx_blocks *t, uintptr_t w)
-{
-	size_t lo = 0, hi = t->n;
-
-	if (w < t->lo || w >= t->hi)
-		return NULL;
-	while (hi - lo > 1) { /* the last block starting at or below w is in [lo, hi) */
-		size_t mid = lo + (hi - lo) / 2;
-		if ((uintptr_t)t->b[mid] <= w)
-			lo = mid;
-		else
-			hi = mid;
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 256;
+		uintptr_t *nw = realloc(t->w, nc * sizeof(*nw));
+		if (!nw) {
+			t->nomem = 1;
+			return;
+		}
+		t->w = nw;
+		t->cap = nc;
 	}
-	return w < (uintptr_t)t->b[lo] + t->b[lo]->size ? t->b[lo] : NULL;
+	t->w[t->n++] = w;
 }
 
 /* Reads every aligned word from the caller's frames up to the stack's base: redzones and dead
  * slots included, hence no AddressSanitizer here. */
-__attribute__((noinline, no_sanitize_address)) static void cx_gc__scan(cx_mark *m, const cx_blocks *t,
-									 uintptr_t base)
+__attribute__((noinline, no_sanitize_address)) static void cx_gc__scan(cx_words *t, uintptr_t base)
 {
 	uintptr_t p = (uintptr_t)__builtin_frame_address(0) & ~(uintptr_t)(sizeof(void *) - 1);
-	struct cx_gch *g;
 
-	for (; p + sizeof(void *) <= base; p += sizeof(void *))
-		if ((g = cx_blocks__find(t, *(const uintptr_t *)p)))
-			cx_gc__grey(m, g + 1);
+	for (; p + sizeof(void *) <= base; p += sizeof(void *)) {
+		uintptr_t w = *(const uintptr_t *)p;
+		if (w >= t->lo && w < t->hi)
+			cx_words__add(t, w);
+	}
 }
 
 static _Thread_local uintptr_t cx_stack__base; /* 0: not known yet, 1: cannot be known */
+
+/* The base (highest address) of the current thread's stack; 1 if it cannot be known. */
+static uintptr_t cx_stack__top(uintptr_t here)
+{
+	uintptr_t low, high;
+
+	if (!cx_stack__base)
+		cx_stack__base = cx_stack__range(here, &low, &high) ? 1 : high;
+	return cx_stack__base;
+}
 
 /* Greys what the current thread's C stack points at. __builtin_unwind_init makes this frame
  * save every callee-saved register, so a value only a register held is on the stack too. -1
@@ -757,20 +773,43 @@ static _Thread_local uintptr_t cx_stack__base; /* 0: not known yet, 1: cannot be
  * off it (detect_stack_use_after_return) or malloc fails: then no collection may run. */
 __attribute__((noinline)) static int cx_gc__stack(struct cx_heap *h, cx_mark *m)
 {
-	uintptr_t here = (uintptr_t)__builtin_frame_address(0), low, high;
-	cx_blocks t = {0};
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0), base = cx_stack__top(here);
+	cx_words t = {NULL, 0, 0, UINTPTR_MAX, 0, 0};
+	struct cx_gch *g;
 
 	__builtin_unwind_init();
-	if (!cx_stack__base)
-		cx_stack__base = cx_stack__range(here, &low, &high) ? 1 : high;
 #if CX_ASAN
 	if (__asan_get_current_fake_stack())
 		return -1;
 #endif
-	if (cx_stack__base == 1 || here >= cx_stack__base || cx_blocks__make(h, &t))
+	if (base == 1 || here >= base)
 		return -1;
-	cx_gc__scan(m, &t, cx_stack__base);
-	free(t.b);
+	for (g = h->all; g; g = g->next) {
+		if ((uintptr_t)g < t.lo)
+			t.lo = (uintptr_t)g;
+		if ((uintptr_t)g + g->size > t.hi)
+			t.hi = (uintptr_t)g + g->size;
+	}
+	cx_gc__scan(&t, base);
+	if (t.nomem) {
+		free(t.w);
+		return -1;
+	}
+	qsort(t.w, t.n, sizeof(*t.w), cx_words__cmp);
+	for (g = h->all; g && t.n; g = g->next) {
+		/* the first word at or above g's start: inside g? */
+		size_t lo = 0, hi = t.n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (t.w[mid] < (uintptr_t)g)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < t.n && t.w[lo] < (uintptr_t)g + g->size)
+			cx_gc__grey(m, g + 1);
+	}
+	free(t.w);
 	return 0;
 }
 
@@ -937,4 +976,21 @@ static int cx_gc__stress(void)
 {
 	pthread_once(&cx_gc__stress_once, cx_gc__stress_read);
 	return cx_gc__stress_on;
+}
+
+/* Under stress, a safe point collects when anything was allocated since the last collection
+ * (else nothing new could be lost), the stack is less than CX_GC_STRESS_DEPTH deep (a recursion
+ * thousands of calls deep would scan its whole stack at each call) and the live heap is small,
+ * or grew by a sixteenth since (a loop building a big structure would otherwise take time
+ * quadratic in its size). */
+#define CX_GC_STRESS_DEPTH ((uintptr_t)256 << 10)
+#define CX_GC_STRESS_LIVE ((size_t)256 << 10)
+
+static int cx_gc__stress_now(cx_ctx *X)
+{
+	struct cx_heap *h = X->heap;
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0), base = cx_stack__top(here);
+
+	return h->since && base > here && base - here < CX_GC_STRESS_DEPTH &&
+	       (h->live < CX_GC_STRESS_LIVE || h->since >= h->live / 16);
 }
