@@ -535,7 +535,7 @@ static const uint32_t select_0[] = {0, CX_SELECT_END}; /* any other state */
 static const uint32_t *const select[] = {select_0};
 
 const cx_doc ccxml_doc_callee = {
-	.abi = 5,
+	.abi = 6,
 	.made_by = "ccxmlc 0.1.0",
 	.name = "tests/codegen/doc/callee.ccxml",
 	.nslots = 8,

@@ -308,7 +308,7 @@ static const uint32_t select_0[] = {0, CX_SELECT_END}; /* any other state */
 static const uint32_t *const select[] = {select_0};
 
 const cx_doc ccxml_doc_scopes = {
-	.abi = 5,
+	.abi = 6,
 	.made_by = "ccxmlc 0.1.0",
 	.name = "tests/codegen/doc/scopes.ccxml",
 	.nslots = 7,

@@ -1183,7 +1183,7 @@ static const uint32_t select_3[] = {4, 5, CX_SELECT_END}; /* any other state */
 static const uint32_t *const select[] = {select_0, select_1, select_2, select_3};
 
 const cx_doc ccxml_doc_step5 = {
-	.abi = 5,
+	.abi = 6,
 	.made_by = "ccxmlc 0.1.0",
 	.name = "examples/outbound/step5.ccxml",
 	.nslots = 6,
