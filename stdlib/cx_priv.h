@@ -136,7 +136,24 @@ struct cx_heap {
 			     * protos[] are made on first use (CX_PROTO) */
 	cx_obj *protos[CX_P__COUNT];
 	cx_obj *lazy[CX_L__COUNT]; /* built lazy objects (NULL: not yet) */
+	/* Collection within an event (heap.c, cx_tick): past tick_due bytes since the last
+	 * collection, the allocator parks the event's budget in parked and puts X->steps in the
+	 * request band (CX_GC_BAND); the next safe point collects and gives the budget back. */
+	size_t tick_due;
+	int64_t parked;
+	int stress;         /* CX_GC_STRESS=1: collect at every safe point */
 };
+
+/* X->steps at or below this: a collection is asked for (heap.c); a spent budget stops at 0. */
+#define CX_GC_BAND (INT64_MIN / 4)
+void cx_heap__settle(cx_ctx *X);
+/* Before code that reads X->steps as the budget (catch, regular expressions): a pending
+ * request is dropped (the next allocation asks again) and the real budget put back. */
+static inline void cx_budget__settle(cx_ctx *X)
+{
+	if (__builtin_expect(X->steps <= CX_GC_BAND, 0))
+		cx_heap__settle(X);
+}
 
 #define CX_ARG(i) ((i) < argc ? argv[(i)] : CX_UNDEFINED)
 cx_obj *cx_heap__proto(cx_ctx *X, int id) __attribute__((cold));
@@ -154,6 +171,10 @@ void *cx_mem__alloc(cx_ctx *X, size_t size);            /* charged raw memory, z
 void *cx_mem__realloc(cx_ctx *X, void *p, size_t old, size_t size);
 void cx_mem__free(cx_ctx *X, void *p, size_t size);
 cx_value cx_heap__oom(cx_ctx *X);
+/* n values (undefined) in charged memory that the collector sees (a root) until freed: for C
+ * code that keeps values outside its locals while it calls script (a safe point may collect). */
+cx_value *cx_vals__new(cx_ctx *X, size_t n);
+void cx_vals__free(cx_ctx *X, cx_value *v, size_t n);
 /* The write barrier: every store of a value into an object's properties or elements runs it
  * (all of them are in obj.c). A built-in that gets a reference to an ordinary heap thing is
  * traced by the collections from then on (heap.c). */

@@ -1,9 +1,13 @@
 /*
  * heap.c — one heap per cx_ctx: charged allocation, roots, mark-sweep collection.
  *
- * The collector runs only when the runtime calls cx_gc() between events, so nothing on the C
- * stack needs to be found: the roots are the slots, the registered roots, the pending
- * exception, the global object, the built-in prototypes and the lazy built-ins built so far.
+ * The runtime calls cx_gc() between events, when nothing on the C stack holds values: the roots
+ * are the slots, the registered roots, the pending exception, the global object, the built-in
+ * prototypes and the lazy built-ins built so far. Within an event the collector runs at the
+ * safe points (CX_TICK, through cx_tick) when the allocator asked for it: then the current
+ * thread's C stack is a root too, scanned conservatively (any word that points into a heap
+ * thing keeps it), because generated code and the stdlib keep values in C locals. Nothing
+ * moves, so a word that only looks like a pointer costs memory, never correctness.
  *
  * The built-ins live in a region of their own (heap->perm): everything made while the library
  * starts (cx_ctx_new) or while a lazy built-in is built (obj.c cx_lazy__fill) carries
@@ -33,15 +37,19 @@ struct cx_gch {
  * the peak of live things, itself bounded by the limit. Under AddressSanitizer there is no
  * pooling, so a use after free is still caught. */
 #if defined(__SANITIZE_ADDRESS__)
-#define CX_POOL 0
+#define CX_ASAN 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define CX_POOL 0
+#define CX_ASAN 1
 #endif
 #endif
-#ifndef CX_POOL
-#define CX_POOL 1
+#ifndef CX_ASAN
+#define CX_ASAN 0
 #endif
+#if CX_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+#define CX_POOL (!CX_ASAN)
 #define CX_POOL_MAX 256
 #define CX_POOL_CLASS(total) (((total) + 15) / 16) /* 1..CX_POOL_MAX/16 */
 
@@ -79,7 +87,15 @@ static int cx_pool__put(struct cx_heap *h, void *p, size_t c)
 	return 1;
 }
 
+static int cx_gc__stress(void);
+static void cx_gc__due(struct cx_heap *h);
+
 #define CX_DEFAULT_LIMIT ((size_t)64 << 20)
+/* X->steps while a collection is asked for: far below anything a budget reaches (a spent one
+ * stops at 0), so cx_tick knows a request from a spent budget; what the event runs meanwhile
+ * counts down from here and is taken from the parked budget when it is given back. */
+#define CX_GC_REQ (INT64_MIN / 2)
+_Static_assert(CX_GC_REQ < CX_GC_BAND, "the request band");
 #define CX_OOM_SLACK ((size_t)64 << 10)
 
 static int cx_heap__charge(cx_ctx *X, size_t size)
@@ -91,6 +107,11 @@ static int cx_heap__charge(cx_ctx *X, size_t size)
 		return ENOMEM;
 	h->used += size;
 	h->since += size;
+	if (__builtin_expect(h->since >= h->tick_due, 0) && X->steps > 0) {
+		/* ask the next safe point for a collection (cx_tick) */
+		h->parked = X->steps;
+		X->steps = CX_GC_REQ;
+	}
 	return 0;
 }
 
@@ -100,7 +121,7 @@ cx_value cx_heap__oom(cx_ctx *X)
 
 	/* Building the RangeError itself needs a little memory: allow a slack while doing it. */
 	if (X->heap->slack)
-		return X->exc = CX_NULLV, CX_EXCEPTION;
+		return cx_throw(X, CX_NULLV);
 	X->heap->slack = 1;
 	r = cx_throw_error(X, "RangeError", "out of memory");
 	X->heap->slack = 0;
@@ -109,7 +130,7 @@ cx_value cx_heap__oom(cx_ctx *X)
 	 * error gets at most the slack more. */
 	X->heap->oom = 1;
 	if (cx_is_exc(r) && X->exc.tag == CX_T_UNDEF)
-		X->exc = CX_NULLV;
+		cx_throw(X, CX_NULLV);
 	return r;
 }
 
@@ -375,6 +396,7 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 	/* No pool (CX_POOL 0 or no memory for it): plain calloc/free, which works the same. */
 	X->heap->pool = CX_POOL ? calloc(1, sizeof(*X->heap->pool)) : NULL;
 	X->steps = INT64_MAX;
+	X->heap->tick_due = SIZE_MAX; /* set below, once the built-ins are made */
 	/* The built-ins must fit whatever the limit: build them with the limit lifted. */
 	{
 		size_t lim = X->heap->limit;
@@ -389,6 +411,8 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 		X->heap->limit = lim;
 		X->heap->live = X->heap->used; /* nothing of it is garbage */
 		X->heap->since = 0;
+		X->heap->stress = cx_gc__stress();
+		cx_gc__due(X->heap);
 		if (err) {
 			cx_ctx_free(X);
 			return NULL;
@@ -491,6 +515,26 @@ int cx_root_add(cx_ctx *X, cx_value *p, size_t n)
 	return 0;
 }
 
+cx_value *cx_vals__new(cx_ctx *X, size_t n)
+{
+	cx_value *v = cx_mem__alloc(X, (n ? n : 1) * sizeof(*v)); /* zeroed: undefined */
+
+	if (v && cx_root_add(X, v, n)) {
+		cx_mem__free(X, v, (n ? n : 1) * sizeof(*v));
+		cx_heap__oom(X);
+		return NULL;
+	}
+	return v;
+}
+
+void cx_vals__free(cx_ctx *X, cx_value *v, size_t n)
+{
+	if (!v)
+		return;
+	cx_root_remove(X, v);
+	cx_mem__free(X, v, (n ? n : 1) * sizeof(*v));
+}
+
 void cx_root_remove(cx_ctx *X, cx_value *p)
 {
 	cx_root **pp;
@@ -511,22 +555,41 @@ cx_value cx_budget_exceeded(cx_ctx *X)
 	return cx_throw_error(X, "RangeError", "execution budget exceeded");
 }
 
+void cx_heap__settle(cx_ctx *X)
+{
+	X->steps = X->heap->parked + (X->steps - CX_GC_REQ);
+}
+
+static void cx_gc__event(cx_ctx *X);
+static int cx_gc__stress_now(cx_ctx *X);
+
+int cx_tick(cx_ctx *X)
+{
+	if (X->steps > CX_GC_BAND) {
+		cx_budget_exceeded(X);
+		return 1;
+	}
+	cx_heap__settle(X);
+	if (X->steps < 0) { /* spent while the request waited */
+		cx_budget_exceeded(X);
+		return 1;
+	}
+	if (!X->heap->stress || cx_gc__stress_now(X))
+		cx_gc__event(X);
+	if (X->heap->stress && X->steps > 0) {
+		X->heap->parked = X->steps;
+		X->steps = CX_GC_REQ;
+	}
+	return 0;
+}
+
 /* Section - C stack bound */
 
 /* Room kept free below the last check: one compiled function's frame, the non-recursive
  * stdlib and runtime C code it may call (number formatting, PCRE2, building the RangeError
  * itself), with a wide safety factor. AddressSanitizer frames carry redzones and are several
  * times larger, so its builds keep more. */
-#if defined(__SANITIZE_ADDRESS__)
-#define CX_STACK_MARGIN (1024 * 1024)
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CX_STACK_MARGIN (1024 * 1024)
-#endif
-#endif
-#ifndef CX_STACK_MARGIN
-#define CX_STACK_MARGIN (256 * 1024)
-#endif
+#define CX_STACK_MARGIN (CX_ASAN ? 1024 * 1024 : 256 * 1024)
 /* At most this much of a thread's stack is used for ES recursion (the main thread of a
  * process with `ulimit -s unlimited` would otherwise let a script take gigabytes). */
 #define CX_STACK_MAX ((uintptr_t)64 * 1024 * 1024)
@@ -535,21 +598,29 @@ cx_value cx_budget_exceeded(cx_ctx *X)
 
 _Thread_local uintptr_t cx_stack__floor = UINTPTR_MAX;
 
-static uintptr_t cx_stack__bound(uintptr_t here)
+/* The current thread's stack, [*low, *high) (pthread_getattr_np reads /proc for the main
+ * thread: the callers keep what it says). 0 if known and here is in it. */
+static int cx_stack__range(uintptr_t here, uintptr_t *low, uintptr_t *high)
 {
 	pthread_attr_t a;
 	void *lo = NULL;
 	size_t size = 0;
-	uintptr_t low, high;
 
 	if (pthread_getattr_np(pthread_self(), &a))
-		goto guess;
+		return -1;
 	if (pthread_attr_getstack(&a, &lo, &size))
 		size = 0;
 	pthread_attr_destroy(&a);
-	low = (uintptr_t)lo;
-	high = low + size;
-	if (!size || here < low || here >= high || size <= CX_STACK_MARGIN)
+	*low = (uintptr_t)lo;
+	*high = *low + size;
+	return size && here >= *low && here < *high ? 0 : -1;
+}
+
+static uintptr_t cx_stack__bound(uintptr_t here)
+{
+	uintptr_t low, high;
+
+	if (cx_stack__range(here, &low, &high) || high - low <= CX_STACK_MARGIN)
 		goto guess;
 	if (high - low > CX_STACK_MAX)
 		low = high - CX_STACK_MAX;
@@ -641,7 +712,114 @@ static void cx_gc__children(cx_mark *m, uint32_t *w)
 	}
 }
 
-void cx_gc(cx_ctx *X)
+/* Section - The C stack as a root (collections within an event) */
+
+/* The words of the stack that fall within the span of the heap things, sorted: each heap thing
+ * then looks for one that points into it (or at it: a derived pointer such as a string's
+ * characters counts). The stack holds a few hundred such words, the heap maybe millions of
+ * things: sorting the words is the cheap side. */
+typedef struct cx_words {
+	uintptr_t *w;
+	size_t n, cap;
+	uintptr_t lo, hi; /* the span of the heap things */
+	int nomem;
+} cx_words;
+
+static int cx_words__cmp(const void *a, const void *b)
+{
+	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void cx_words__add(cx_words *t, uintptr_t w)
+{
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 256;
+		uintptr_t *nw = realloc(t->w, nc * sizeof(*nw));
+		if (!nw) {
+			t->nomem = 1;
+			return;
+		}
+		t->w = nw;
+		t->cap = nc;
+	}
+	t->w[t->n++] = w;
+}
+
+/* Reads every aligned word from the caller's frames up to the stack's base: redzones and dead
+ * slots included, hence no AddressSanitizer here. */
+__attribute__((noinline, no_sanitize_address)) static void cx_gc__scan(cx_words *t, uintptr_t base)
+{
+	uintptr_t p = (uintptr_t)__builtin_frame_address(0) & ~(uintptr_t)(sizeof(void *) - 1);
+
+	for (; p + sizeof(void *) <= base; p += sizeof(void *)) {
+		uintptr_t w = *(const uintptr_t *)p;
+		if (w >= t->lo && w < t->hi)
+			cx_words__add(t, w);
+	}
+}
+
+static _Thread_local uintptr_t cx_stack__base; /* 0: not known yet, 1: cannot be known */
+
+/* The base (highest address) of the current thread's stack; 1 if it cannot be known. */
+static uintptr_t cx_stack__top(uintptr_t here)
+{
+	uintptr_t low, high;
+
+	if (!cx_stack__base)
+		cx_stack__base = cx_stack__range(here, &low, &high) ? 1 : high;
+	return cx_stack__base;
+}
+
+/* Greys what the current thread's C stack points at. __builtin_unwind_init makes this frame
+ * save every callee-saved register, so a value only a register held is on the stack too. -1
+ * (nothing greyed) when the stack's extent is not known, or when AddressSanitizer moved frames
+ * off it (detect_stack_use_after_return) or malloc fails: then no collection may run. */
+__attribute__((noinline)) static int cx_gc__stack(struct cx_heap *h, cx_mark *m)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0), base = cx_stack__top(here);
+	cx_words t = {NULL, 0, 0, UINTPTR_MAX, 0, 0};
+	struct cx_gch *g;
+
+	__builtin_unwind_init();
+#if CX_ASAN
+	if (__asan_get_current_fake_stack())
+		return -1;
+#endif
+	if (base == 1 || here >= base)
+		return -1;
+	for (g = h->all; g; g = g->next) {
+		if ((uintptr_t)g < t.lo)
+			t.lo = (uintptr_t)g;
+		if ((uintptr_t)g + g->size > t.hi)
+			t.hi = (uintptr_t)g + g->size;
+	}
+	cx_gc__scan(&t, base);
+	if (t.nomem) {
+		free(t.w);
+		return -1;
+	}
+	qsort(t.w, t.n, sizeof(*t.w), cx_words__cmp);
+	for (g = h->all; g && t.n; g = g->next) {
+		/* the first word at or above g's start: inside g? */
+		size_t lo = 0, hi = t.n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (t.w[mid] < (uintptr_t)g)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < t.n && t.w[lo] < (uintptr_t)g + g->size)
+			cx_gc__grey(m, g + 1);
+	}
+	free(t.w);
+	return 0;
+}
+
+/* Roots, mark, sweep; stack: the C stack is a root too (-1 and nothing done if it cannot be). */
+static int cx_gc__collect(cx_ctx *X, int stack)
 {
 	struct cx_heap *h = X->heap;
 	struct cx_gch **pp, *g;
@@ -649,6 +827,10 @@ void cx_gc(cx_ctx *X)
 	cx_root *r;
 	size_t i;
 
+	if (stack && cx_gc__stack(h, &m)) {
+		free(m.st);
+		return -1;
+	}
 	for (i = 0; i < X->nslots; i++)
 		cx_gc__val(&m, X->slots[i]);
 	for (r = h->roots; r; r = r->next)
@@ -695,6 +877,20 @@ void cx_gc(cx_ctx *X)
 	h->oom = 0;
 	h->live = h->used;
 	h->since = 0;
+	cx_gc__due(h);
+	return 0;
+}
+
+void cx_gc(cx_ctx *X)
+{
+	cx_budget__settle(X); /* a request left by the event that ended */
+	cx_gc__collect(X, 0);
+}
+
+static void cx_gc__event(cx_ctx *X)
+{
+	if (cx_gc__collect(X, 1))
+		X->heap->tick_due = SIZE_MAX; /* not within events, then (cx_gc sets it again) */
 }
 
 void cx_heap__wb_perm(cx_ctx *X, cx_obj *o, cx_value v)
@@ -748,4 +944,58 @@ int cx_gc_maybe(cx_ctx *X, int idle)
 		return 0;
 	cx_gc(X);
 	return 1;
+}
+
+/* Within an event a collection is asked for after max(live, CX_GC_FLOOR) bytes, as between
+ * events, but at most half the room the limit leaves above the live data (the event has no
+ * later chance: what it allocates between two safe points must still fit), and not below
+ * CX_GC_TICK_MIN (near the limit, collecting every few bytes would cost the live heap each
+ * time: an out-of-memory error is the honest answer there). */
+#define CX_GC_TICK_MIN ((size_t)16 << 10)
+
+static void cx_gc__due(struct cx_heap *h)
+{
+	size_t due = h->live > CX_GC_FLOOR ? h->live : CX_GC_FLOOR;
+	size_t room = h->limit > h->live ? (h->limit - h->live) / 2 : 0;
+
+	if (due > room)
+		due = room;
+	if (due < CX_GC_TICK_MIN)
+		due = CX_GC_TICK_MIN;
+	h->tick_due = h->stress ? 0 : due;
+}
+
+/* CX_GC_STRESS=1 in the environment: every safe point collects (finds C code that keeps a
+ * value where the collector cannot see it; tests/es/run.sh runs the cases so under ASan). */
+static int cx_gc__stress_on;
+static pthread_once_t cx_gc__stress_once = PTHREAD_ONCE_INIT;
+
+static void cx_gc__stress_read(void)
+{
+	const char *e = getenv("CX_GC_STRESS");
+
+	cx_gc__stress_on = e && *e && strcmp(e, "0");
+}
+
+static int cx_gc__stress(void)
+{
+	pthread_once(&cx_gc__stress_once, cx_gc__stress_read);
+	return cx_gc__stress_on;
+}
+
+/* Under stress, a safe point collects when anything was allocated since the last collection
+ * (else nothing new could be lost), the stack is less than CX_GC_STRESS_DEPTH deep (a recursion
+ * thousands of calls deep would scan its whole stack at each call) and the live heap is small,
+ * or grew by a sixteenth since (a loop building a big structure would otherwise take time
+ * quadratic in its size). */
+#define CX_GC_STRESS_DEPTH ((uintptr_t)256 << 10)
+#define CX_GC_STRESS_LIVE ((size_t)256 << 10)
+
+static int cx_gc__stress_now(cx_ctx *X)
+{
+	struct cx_heap *h = X->heap;
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0), base = cx_stack__top(here);
+
+	return h->since && base > here && base - here < CX_GC_STRESS_DEPTH &&
+	       (h->live < CX_GC_STRESS_LIVE || h->since >= h->live / 16);
 }

@@ -379,8 +379,9 @@ static cx_value cx_array_sort(cx_ctx *X, cx_value self, cx_value this_, int argc
 		return CX_EXCEPTION;
 	if (cmp.tag != CX_T_UNDEF && !cx_is_callable(cmp))
 		return cx_throw_error(X, "TypeError", "sort comparator is not a function");
-	sz = ((size_t)len * 2 + 1) * sizeof(cx_value);
-	if (!(v = cx_mem__alloc(X, sz)))
+	sz = (size_t)len * 2 + 1;
+	/* rooted: the comparator (or a toString) may drop the elements from the array */
+	if (!(v = cx_vals__new(X, sz)))
 		return CX_EXCEPTION;
 	/* Present elements only; holes go to the end (deleted), undefined just before them. */
 	for (i = 0; i < len; i++) {
@@ -400,10 +401,10 @@ static cx_value cx_array_sort(cx_ctx *X, cx_value self, cx_value this_, int argc
 	for (i = n; i < len; i++)
 		if (cx_arr__del_idx(X, o, i))
 			goto fail;
-	cx_mem__free(X, v, sz);
+	cx_vals__free(X, v, sz);
 	return o;
 fail:
-	cx_mem__free(X, v, sz);
+	cx_vals__free(X, v, sz);
 	return CX_EXCEPTION;
 }
 

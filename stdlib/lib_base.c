@@ -149,19 +149,18 @@ static cx_value cx_function_apply(cx_ctx *X, cx_value self, cx_value this_, int 
 	n = len.tag == CX_T_NUM ? cx_dtou32(len.u.n) : 0;
 	if (n > 65536)
 		return cx_throw_error(X, "RangeError", "too many arguments to apply");
-	args = cx_mem__alloc(X, (n ? n : 1) * sizeof(cx_value));
-	if (!args)
+	/* rooted: the callee may change the array, and a safe point may collect */
+	if (!(args = cx_vals__new(X, n)))
 		return CX_EXCEPTION;
-	/* args is plain memory the collector does not see; no collection can run during a call. */
 	for (i = 0; i < n; i++) {
 		args[i] = cx_get_idx(X, a, i);
 		if (cx_is_exc(args[i])) {
-			cx_mem__free(X, args, (n ? n : 1) * sizeof(cx_value));
+			cx_vals__free(X, args, n);
 			return CX_EXCEPTION;
 		}
 	}
 	r = cx_call(X, this_, CX_ARG(0), (int)n, args);
-	cx_mem__free(X, args, (n ? n : 1) * sizeof(cx_value));
+	cx_vals__free(X, args, n);
 	return r;
 }
 

@@ -772,6 +772,7 @@ int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
 		}
 		subj = r->wide;
 	}
+	cx_budget__settle(X); /* the budget bounds the match below */
 	if (--X->steps < 0) {
 		cx_budget_exceeded(X);
 		return -1;
@@ -1068,7 +1069,7 @@ static int cx_rs__expand(cx_ctx *X, cx_sb *sb, cx_str *s, cx_value rep, cx_str *
 		cx_value stack[12], *args = stack, r;
 		uint32_t n = ncap + 3;
 		cx_str *rs;
-		if (n > 12 && !(args = cx_mem__alloc(X, n * sizeof(cx_value))))
+		if (n > 12 && !(args = cx_vals__new(X, n))) /* rooted: rep runs script */
 			return -1;
 		for (k = 0; k <= ncap; k++) {
 			args[k] = CX_UNDEFINED;
@@ -1081,14 +1082,14 @@ static int cx_rs__expand(cx_ctx *X, cx_sb *sb, cx_str *s, cx_value rep, cx_str *
 		}
 		if (k <= ncap) {
 			if (args != stack)
-				cx_mem__free(X, args, n * sizeof(cx_value));
+				cx_vals__free(X, args, n);
 			return -1;
 		}
 		args[ncap + 1] = cx_num(ov[0]);
 		args[ncap + 2] = cx_strv(s);
 		r = cx_call(X, rep, CX_UNDEFINED, (int)n, args);
 		if (args != stack)
-			cx_mem__free(X, args, n * sizeof(cx_value));
+			cx_vals__free(X, args, n);
 		if (cx_is_exc(r) || !(rs = cx_to_str(X, r)))
 			return -1;
 		cx_sb_str(sb, rs);

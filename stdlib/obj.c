@@ -1254,6 +1254,7 @@ cx_value *cx_arguments_ref(cx_value args, uint32_t i, cx_value *local)
 cx_value cx_throw(cx_ctx *X, cx_value v)
 {
 	X->exc = v;
+	cx_budget__settle(X); /* a catch reads X->steps as the budget (heap.c cx_tick) */
 	return CX_EXCEPTION;
 }
 
@@ -1293,8 +1294,7 @@ cx_value cx_throw_error(cx_ctx *X, const char *ctor, const char *fmt, ...)
 	msg = cx_str_cstr(X, buf);
 	if (cx_is_exc(msg) || cx_obj__set(X, e, CX_STR_REF(cx_s_message), msg, CX_PROP_DONTENUM))
 		return CX_EXCEPTION;
-	X->exc = cx_objv(e);
-	return CX_EXCEPTION;
+	return cx_throw(X, cx_objv(e));
 }
 
 CX_STR_DEF(cx_s_exception, "exception");

@@ -629,6 +629,7 @@ int cx_res_exec(cx_ctx *X, cx_res *e, const uint16_t *s, uint32_t len, uint32_t 
 	e->len = len;
 	e->steps = 0;
 	/* what is left of the event's budget bounds the match too */
+	cx_budget__settle(X);
 	e->limit = X->steps < CX_RES_LIMIT / CX_RES_TICK ? (long)(X->steps > 0 ? X->steps : 0) * CX_RES_TICK
 							 : CX_RES_LIMIT;
 	for (start = at; start <= len; start++) {

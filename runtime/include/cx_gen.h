@@ -141,8 +141,10 @@ int cx_is_callable(cx_value v);
  * fetches) passed to cx_vx_goto_fetch, cx_vx_submit, cx_vx_data and held by cx_vx_sub_item,
  * with the subdialog's method, enctype and namelist; cx_vx_doc.app_fns. */
 /* 6 (2026-12-01): generated code reads and writes o.name through per-site inline caches
- * (cx_ic, CX_IC, cx_get_ic, cx_put_ic) and builds chains of + with cx_cat (cx_value.h),
- * and cx_doc.script_charsets lists the charsets of <script fetchid charset>. */
+ * (cx_ic, CX_IC, cx_get_ic, cx_put_ic) and builds chains of + with cx_cat (cx_value.h);
+ * cx_doc.script_charsets lists the charsets of <script fetchid charset>; CX_TICK calls cx_tick
+ * (collection within events: a negative budget may be a request for a collection, which
+ * cx_budget_exceeded would take for a spent budget). */
 #define CX_ABI_VERSION 6
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */

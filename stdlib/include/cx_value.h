@@ -160,7 +160,8 @@ size_t cx_heap_used(cx_ctx *X);                  /* bytes currently allocated in
 /* Extra GC roots: n values at p stay alive until removed. */
 int cx_root_add(cx_ctx *X, cx_value *p, size_t n);
 void cx_root_remove(cx_ctx *X, cx_value *p);
-/* Collect garbage. Only call when no C code holds cx_values outside the roots. */
+/* Collect garbage. Only call when no C code holds cx_values outside the roots (between events;
+ * within one, the collector runs at the safe points, CX_TICK). */
 void cx_gc(cx_ctx *X);
 /* Collect garbage if enough was allocated since the last collection (heap.c says how much;
  * idle: the session is about to wait, a lower bar). Same rules as cx_gc. 1 if it collected. */
@@ -171,11 +172,17 @@ void cx_heap_trim(cx_ctx *X);
 /* Date's clock runs ms ahead of the real one (the runtime's virtual clock; docs/sim.md). */
 void cx_date_skew(int64_t ms);
 
-/* Execution budget: generated code runs CX_TICK at every loop back-edge and function entry. */
+/* Execution budget and safe points: generated code runs CX_TICK at every loop back-edge and
+ * function entry. Its fast path is one decrement; below zero, cx_tick tells a spent budget (it
+ * throws RangeError "execution budget exceeded", 1: goto label) from the heap asking for a
+ * collection within the event (heap.c: the allocator parks the budget and makes X->steps
+ * negative; cx_tick collects, with the C stack scanned conservatively, gives the budget back
+ * and returns 0: go on). */
 cx_value cx_budget_exceeded(cx_ctx *X); /* throws RangeError "execution budget exceeded" */
-#define CX_TICK(X, label)                                                        \
-	do {                                                                     \
-		if (--(X)->steps < 0) { cx_budget_exceeded(X); goto label; } \
+int cx_tick(cx_ctx *X) __attribute__((cold));
+#define CX_TICK(X, label)                                       \
+	do {                                                    \
+		if (--(X)->steps < 0 && cx_tick(X)) goto label; \
 	} while (0)
 
 /* Section - Global names (lib_global.c): what generated code uses for a name no scope declares */

@@ -89,12 +89,18 @@ function runCcxml(build, dir, name, program, opts) {
 		{ env, encoding: 'utf8', timeout: 180000 });
 	if (r.status !== 0)
 		return { lines: [], error: 'compile failed:\n' + (r.stderr || '') + (r.error ? String(r.error) : '') };
+	return runExe(build, dir, exe, opts);
+}
+
+// Runs a program runCcxml compiled (opts.env: more environment, e.g. CX_GC_STRESS).
+function runExe(build, dir, exe, opts) {
+	opts = opts || {};
 	const args = ['--sim', '--once'].concat(opts.args || []);
 	// the program is checked for leaks (cycles included) when the build has ASan
-	const renv = Object.assign({}, process.env);
+	const renv = Object.assign({}, process.env, opts.env || {});
 	if (/asan/.test(build)) renv.ASAN_OPTIONS = 'detect_leaks=1:allocator_may_return_null=1';
-	r = cp.spawnSync(exe, args, { cwd: dir, env: renv, encoding: 'utf8', timeout: opts.timeoutMs || 60000,
-		maxBuffer: 64 << 20 });
+	const r = cp.spawnSync(exe, args, { cwd: dir, env: renv, encoding: 'utf8', timeout: opts.timeoutMs || 60000,
+		maxBuffer: 64 << 20, killSignal: 'SIGKILL' });
 	const out = r.stdout || '';
 	const err = r.stderr || '';
 	const res = { lines: [], stderr: err };
@@ -134,4 +140,4 @@ function byCase(lines) {
 	return m;
 }
 
-module.exports = { program, PRELUDE, ccxmlDoc, runNode, runCcxml, byCase, splitOut };
+module.exports = { program, PRELUDE, ccxmlDoc, runNode, runCcxml, runExe, byCase, splitOut };

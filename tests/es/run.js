@@ -1,7 +1,9 @@
 // tests/es/run.js — differential tests: every case of tests/es/cases/*.js is run by ccxmlc
 // (one CCXML document per file) and by node; the printed lines of each case must be identical.
 //
-//   node tests/es/run.js BUILD [--pending] [--keep DIR] [--verbose] [FILE-OR-CASE-FILTER...]
+//   node tests/es/run.js BUILD [--pending] [--keep DIR] [--verbose] [--gc-stress] [FILE-OR-CASE-FILTER...]
+// --gc-stress runs each compiled program a second time with CX_GC_STRESS=1 (a collection at
+// every safe point: docs/ecmascript.md "Collection"), whose lines must be the same.
 //
 // Case file format (docs/testing-es.md):
 //   (lines before the first case: helpers shared by the file's cases, run first)
@@ -48,13 +50,14 @@ function main() {
 		process.exit(2);
 	}
 	const build = path.resolve(argv.shift());
-	let pendingMode = false, keep = null, verbose = false;
+	let pendingMode = false, keep = null, verbose = false, stress = false;
 	const filters = [];
 	while (argv.length) {
 		const a = argv.shift();
 		if (a === '--pending') pendingMode = true;
 		else if (a === '--keep') keep = path.resolve(argv.shift());
 		else if (a === '--verbose') verbose = true;
+		else if (a === '--gc-stress') stress = true;
 		else filters.push(a);
 	}
 	const casedir = path.join(__dirname, 'cases');
@@ -79,11 +82,27 @@ function main() {
 		const ccRes = lib.runCcxml(build, dir, base, prog);
 		const want = lib.byCase(nodeRes.lines), got = lib.byCase(ccRes.lines);
 		let ffail = 0;
+		let stRes = null, stGot = null;
+		if (stress && !pendingMode) {
+			stRes = lib.runExe(build, dir, path.join(dir, base), { env: { CX_GC_STRESS: '1' }, timeoutMs: 240000 });
+			stGot = lib.byCase(stRes.lines);
+			if (stRes.error && (verbose || /sanitizer/.test(stRes.error) || !stRes.lines.length))
+				console.log(`  ${base}: with CX_GC_STRESS=1: ${stRes.error}`);
+			if (/sanitizer/.test(stRes.error || '')) fail++;
+		}
 		for (const c of cases) {
 			let w = want.get(c.name) || [];
 			if (c.es3) { w = c.es3.map((t) => c.name + ': ' + t); es3++; }
 			const g = got.get(c.name) || [];
-			const ok = w.length === g.length && w.every((l, i) => l === g[i]);
+			let ok = w.length === g.length && w.every((l, i) => l === g[i]);
+			if (ok && stGot) {
+				const sg = stGot.get(c.name) || [];
+				if (!(w.length === sg.length && w.every((l, i) => l === sg[i]))) {
+					ok = false;
+					console.log(`FAIL (CX_GC_STRESS=1) ${base}.js:${c.line} ${c.name}`);
+					for (const l of sg) console.log(`    got      | ${l}`);
+				}
+			}
 			if (pendingMode) {
 				if (ok) { nowPass++; console.log(`now passes: ${base}.js:${c.line} ${c.name}`); }
 				continue;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # tests/es/run.sh — the ECMAScript checks of one build (docs/testing-es.md):
-#   1. the differential cases (tests/es/cases/*.js: ccxmlc and node must print the same lines);
+#   1. the differential cases (tests/es/cases/*.js: ccxmlc and node must print the same lines;
+#      under ASan each program runs a second time with CX_GC_STRESS=1, a collection at every
+#      safe point, which finds C code keeping values where the collector cannot see them);
 #   2. a short differential fuzz run with fixed seeds;
 #   3. the memory and time bounds (tests/es/limits/): heap limit and execution budget per
 #      session, a long call of many events in a small heap with flat peak RSS, leak check
@@ -28,7 +30,11 @@ trap 'rm -rf "$T"' EXIT
 fail=0
 
 echo "== differential cases ($B)"
-timeout -k 5 300 node tests/es/run.js "$B" || fail=1
+if [ $asan = 1 ]; then
+	timeout -k 5 600 node tests/es/run.js "$B" --gc-stress || fail=1
+else
+	timeout -k 5 300 node tests/es/run.js "$B" || fail=1
+fi
 
 echo "== differential fuzz"
 batches=${FUZZ_BATCHES:-$([ $asan = 1 ] && echo 2 || echo 3)}

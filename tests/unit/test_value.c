@@ -742,6 +742,78 @@ static void test_gc_builtins(void)
 	cx_ctx_free(Y);
 }
 
+/* Collection within a call (heap.c cx_tick): what a function built only in C variables of its
+ * caller survives the collections that the callee's safe points run, and the budget stays
+ * exact. gcev__churn stands for compiled code: it allocates and runs CX_TICK as a loop does. */
+static long gcev__ticks;
+
+static cx_value gcev__churn(cx_ctx *Y, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	long i, n = argc > 0 && cx_is_num(argv[0]) ? (long)argv[0].u.n : 0;
+
+	(void)self;
+	(void)this_;
+	for (i = 0; i < n; i++) {
+		CX_TICK(Y, fail);
+		gcev__ticks++;
+		if (cx_is_exc(cx_str_printf(Y, "garbage number %ld with some more text to weigh", i)))
+			goto fail;
+	}
+	return cx_num((double)n);
+fail:
+	return CX_EXCEPTION;
+}
+
+static void test_gc_event(void)
+{
+	cx_ctx *Y = cx_ctx_new((size_t)1 << 20);
+	cx_value f, s, o, a, r, arg;
+	size_t before;
+	int64_t budget = 100000000;
+
+	CHECK(Y != NULL);
+	if (!Y)
+		return;
+	f = cx_func_new(Y, gcev__churn, "churn", 1, NULL);
+	/* only in this frame: a string, an object holding another string, an array */
+	s = cx_str_printf(Y, "kept %d", 1);
+	o = cx_obj_new(Y);
+	cx_put_s(Y, o, cx_str_cstr(Y, "p").u.s, cx_str_printf(Y, "kept %s", "in o"));
+	a = cx_arr_new(Y, 2, (cx_value[]){cx_str_printf(Y, "kept %s", "in a"), o});
+	Y->steps = budget;
+	gcev__ticks = 0;
+	before = cx_heap_used(Y);
+	arg = cx_num(100000); /* ~10 MB of garbage through a 1 MiB heap */
+	r = cx_call(Y, f, CX_UNDEFINED, 1, &arg);
+	CHECK_N(r, 100000);
+	CHECK(cx_heap_used(Y) < before + ((size_t)512 << 10));
+	CHECK_S(s, "kept 1");
+	CHECK_S(cx_get_cstr(Y, o, "p"), "kept in o");
+	CHECK_S(cx_get(Y, a, cx_num(0)), "kept in a");
+	CHECK_S(cx_get_cstr(Y, cx_get(Y, a, cx_num(1)), "p"), "kept in o");
+	/* every tick counted once, none lost or added by the requests; a request may still be
+	 * pending (X->steps far below 0 meanwhile): a throw gives the budget back, as a catch
+	 * needs it */
+	cx_throw(Y, cx_num(0));
+	cx_catch(Y);
+	CHECK(Y->steps == budget - gcev__ticks && gcev__ticks == 100000);
+	/* a request made by an allocation and pending when an exception is thrown */
+	for (int i = 0; i < 20000 && Y->steps > 0; i++)
+		cx_str_printf(Y, "more garbage %d to ask for a collection", i);
+	CHECK(Y->steps < 0);
+	cx_throw(Y, cx_num(1));
+	cx_catch(Y);
+	CHECK(Y->steps == budget - gcev__ticks);
+	/* the budget runs out while collections are asked for: the budget's RangeError */
+	Y->steps = 5000;
+	arg = cx_num(1000000);
+	r = cx_call(Y, f, CX_UNDEFINED, 1, &arg);
+	CHECK(cx_is_exc(r));
+	CHECK_S(cx_is_exc(r) ? cx_get_cstr(Y, cx_catch(Y), "message") : r, "execution budget exceeded");
+	CHECK_S(s, "kept 1");
+	cx_ctx_free(Y);
+}
+
 static void test_gc(void)
 {
 	size_t before, after;
@@ -2142,6 +2214,7 @@ int main(void)
 	test_gc();
 	test_gc_pressure();
 	test_gc_builtins();
+	test_gc_event();
 	test_depth();
 	test_fast_paths();
 	test_number_digits();
