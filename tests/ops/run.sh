@@ -239,10 +239,17 @@ check "--token ID,max=2: when one of its sessions ended, a start succeeds again"
 curl -s -m 5 -o /dev/null "$LU/basichttp?sessionid=x%0Accxml:%20session%20FORGED:%20started&secret=00&name=user.x"
 check "a refusal's logged session id is escaped: no forged line" bash -c \
 	"grep -q -F 'to session x\\nccxml: session FORGED: started refused: wrong secret' '$W/lerr' && ! grep -q '^ccxml: session FORGED' '$W/lerr'"
+# at most one line per 10 s (CX_HTTP_LOG_MS) for each kind: a loaded machine may take longer
+# than that for the 50 requests, which then earn one more line per 10 s they took
+t0=$SECONDS
 for i in $(seq 1 50); do curl -s -m 5 -o /dev/null "$LU/CCXML10.start?tokenid=guess$i"; done
+ntok=$((1 + (SECONDS - t0) / 10))
+t0=$SECONDS
 for i in $(seq 1 50); do curl -s -m 5 -o /dev/null "$LU/basichttp?sessionid=$S1&name=user.x&secret=guess$i"; done
-check "50 wrong tokens and 50 wrong secrets: one log line each, not 100" bash -c \
-	"[ \$(grep -c 'refused: unknown tokenid' '$W/lerr') = 1 ] && [ \$(grep -c 'refused: wrong secret' '$W/lerr') -le 2 ]"
+nsec=$((2 + (SECONDS - t0) / 10))
+check "50 wrong tokens and 50 wrong secrets: one log line each per 10 s, not 100" bash -c \
+	"[ \$(grep -c 'refused: unknown tokenid' '$W/lerr') -ge 1 ] && [ \$(grep -c 'refused: unknown tokenid' '$W/lerr') -le $ntok ] &&
+	 [ \$(grep -c 'refused: wrong secret' '$W/lerr') -le $nsec ]"
 check "--token ID,max=0: refused at start with a reason" bash -c \
 	"timeout 10 '$W/app' --sim --http 127.0.0.1:0 --token 'a,max=0' 2>&1 | grep -q \"',max=' needs a number of sessions\""
 kill -TERM $L
@@ -257,9 +264,14 @@ waitfor "$W/cerr" 'http: listening on' 10
 check "--malloc-tcache: not restarted, no GLIBC_TUNABLES" bash -c \
 	"! tr '\\0' '\\n' </proc/$(pgrep -P $C | head -n 1)/environ | grep -q '^GLIBC_TUNABLES='"
 CU=http://127.0.0.1:$(sed -n 's/.*http: listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/cerr" | head -n 1)
-for i in 0 1 2 3 4 5 6 7 8 9; do curl -s -m 5 -o /dev/null "$CU/CCXML10.start?tokenid=t-cps&dest=sip:gone@x$i"; done
+# the ten starts from one curl (one connection, kept alive): they come within milliseconds even
+# on a loaded machine, so calls are still waiting when the gauge is read
+urls=()
+for i in 0 1 2 3 4 5 6 7 8 9; do urls+=(-o /dev/null "$CU/CCXML10.start?tokenid=t-cps&dest=sip:gone@x$i"); done
+curl -s -m 10 "${urls[@]}"
 waiting=$(curl -s -m 5 -H "Authorization: Bearer $ADMIN2" "$CU/metrics" | awk '$1 == "ccxml_calls_waiting" {print $2}')
-sleep 2.5
+for i in $(seq 200); do [ "$(wc -l <"$W/cps.cdr" 2>/dev/null || echo 0)" -ge 10 ] && break; sleep 0.05; done
+sleep 0.3
 kill -TERM $C
 wait $C
 check "--max-cps 5: 10 calls placed at >= 190 ms intervals (progress times), some waited (gauge $waiting)" python3 - "$W/cps.cdr" "$waiting" <<'EOF'
