@@ -271,8 +271,11 @@ struct cx_sess {
 	int evmade;
 	int viewed;            /* session shows cur (the document names session, or event$ needed it) */
 	uint32_t evnum;
-	cx_value evconn, evdlg;
+	cx_value evconn, evdlg; /* one root of two values (cx_sess_start): a condition may run
+				 * script, and a collection then, before event$ shows them */
 };
+_Static_assert(offsetof(struct cx_sess, evdlg) == offsetof(struct cx_sess, evconn) + sizeof(cx_value),
+	       "cx_sess_start roots evconn and evdlg as one array");
 
 int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mode,
 		  const char *parent, const cx_cval *values, cx_conn **inbound);

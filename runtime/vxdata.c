@@ -83,8 +83,11 @@ static int cx_vxd__push(cx_vxd_vec *a, cx_value v)
 	return 0;
 }
 
-/* The elements under node whose nodeName is name ("*": all), in document order, onto out. */
-static int cx_vxd__collect(cx_ctx *X, cx_value node, const char *name, cx_vxd_vec *out,
+/* The elements under node whose nodeName is name ("*": all), in document order, appended to
+ * the array out (*n elements so far). out is the caller's local, an ES array and not a C vector:
+ * a tagName's toString may run script, which may collect and may detach the nodes found so far
+ * from the document. */
+static int cx_vxd__collect(cx_ctx *X, cx_value node, const char *name, cx_value out, uint32_t *n,
 			   int depth)
 {
 	cx_value kids = cx_get_cstr(X, node, "childNodes");
@@ -109,9 +112,12 @@ static int cx_vxd__collect(cx_ctx *X, cx_value node, const char *name, cx_vxd_ve
 		s = cx_rt_str(X, nm);
 		if (!s)
 			return -1;
-		if ((!strcmp(name, "*") || !strcmp(name, s)) && cx_vxd__push(out, k))
-			return -1;
-		if (cx_vxd__collect(X, k, name, out, depth + 1))
+		if (!strcmp(name, "*") || !strcmp(name, s)) {
+			if (cx_is_exc(cx_put(X, out, cx_num(*n), k)))
+				return -1;
+			++*n;
+		}
+		if (cx_vxd__collect(X, k, name, out, n, depth + 1))
 			return -1;
 	}
 	return 0;
@@ -121,18 +127,15 @@ static cx_value cx_vxd__bytag(cx_ctx *X, cx_value self, cx_value this_, int argc
 {
 	cx_value out, item;
 	const char *name;
-	cx_vxd_vec a = {0};
-	int err;
+	uint32_t n = 0;
 
 	if (argc < 1 || this_.tag != CX_T_OBJ)
 		return cx_arr_new(X, 0, NULL);
 	name = cx_rt_str(X, argv[0]);
 	if (!name)
 		return cx_throw_error(X, "TypeError", "getElementsByTagName: a name");
-	err = cx_vxd__collect(X, this_, name, &a, 0);
-	out = err ? CX_UNDEFINED : cx_arr_new(X, a.n, a.v);
-	free(a.v);
-	if (err || cx_is_exc(out))
+	out = cx_arr_new(X, 0, NULL);
+	if (cx_is_exc(out) || cx_vxd__collect(X, this_, name, out, &n, 0))
 		return cx_throw_error(X, "Error", "getElementsByTagName failed");
 	item = cx_get_cstr(X, this_, "__item");
 	if (cx_is_exc(item) || cx_define_cstr(X, out, "item", item, CX_PROP_DONTENUM))
@@ -155,7 +158,9 @@ static int cx_vxd__methods(cx_vxd *b, cx_value o)
 	return 0;
 }
 
-/* The object of node x (under parent), its children built first; NULL-free; -1 on error. */
+/* The object of node x (under parent), its children built first; NULL-free; -1 on error. The
+ * children wait in a C vector that the collector does not see: nothing here runs script, so
+ * nothing collects meanwhile. */
 static int cx_vxd__node(cx_vxd *b, xmlNode *x, cx_value parent, cx_value *out)
 {
 	cx_ctx *X = b->X;

@@ -2042,11 +2042,19 @@ static void cx_vx__data_h(cx_engine *e, const char *body, size_t len, const char
 		if (!body || cx_vxd_parse(r->X, w->url, body, len, &v, m, sizeof(m))) {
 			cx_vx__badfetch(r, "<data>", w->src, body ? m : why ? why : "cannot fetch it");
 			cx_vx__dispatch(r);
+		} else if (cx_root_add(r->X, &r->data_value, 1)) {
+			cx_vx__badfetch(r, "<data>", w->src, "out of memory");
+			cx_vx__dispatch(r);
 		} else {
+			/* rooted while the continuation runs: its script may collect before (or
+			 * without) storing the document anywhere else */
+			cx_ctx *X = r->X;
 			cx_log_doc(r->d->sess->id, "vxml data loaded", w->url);
 			r->data_value = v;
 			cx_vx__call(r, w->cont);
 			r->data_value = CX_UNDEFINED;
+			if (r->X == X) /* else X was freed with its roots */
+				cx_root_remove(X, &r->data_value);
 			if (!r->wait && r->form >= 0) /* a form's <data>: its <var>s have run */
 				cx_vx__params(r);
 		}

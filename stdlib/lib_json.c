@@ -323,12 +323,18 @@ static cx_value cx_json_parse(cx_ctx *X, cx_value self, cx_value this_, int argc
 
 /* Section - stringify */
 
+/* cx_js keep[]: the replacer (a function or undefined), the property list (an array of names or
+ * undefined), the gap (a string, or undefined while it is "") */
+enum { CX_JS_REPLACER, CX_JS_PLIST, CX_JS_GAP };
+
 typedef struct cx_js {
 	cx_ctx *X;
 	cx_sb out;
-	cx_value replacer;  /* function or undefined */
-	cx_value plist;     /* array of property names or undefined */
-	cx_str *gap;
+	/* keep[] is a root while stringify runs (cx_root_add): toJSON, the replacer and valueOf
+	 * run script, script may collect, and these are often the only reference to what they
+	 * hold (a property list or a gap made here) */
+	cx_value keep[3];
+	cx_str *gap;        /* keep[CX_JS_GAP]'s string */
 	cx_obj *stack[CX_JSON_DEPTH];
 	int depth;
 } cx_js;
@@ -387,9 +393,9 @@ static int cx_js__str(cx_js *j, cx_value holder, cx_value key)
 		if (cx_is_callable(f) && cx_is_exc(v = cx_call(X, f, v, 1, &key)))
 			return -1;
 	}
-	if (j->replacer.tag != CX_T_UNDEF) {
+	if (j->keep[CX_JS_REPLACER].tag != CX_T_UNDEF) {
 		cx_value args[2] = {key, v};
-		if (cx_is_exc(v = cx_call(X, j->replacer, holder, 2, args)))
+		if (cx_is_exc(v = cx_call(X, j->keep[CX_JS_REPLACER], holder, 2, args)))
 			return -1;
 	}
 	if (v.tag == CX_T_OBJ) {
@@ -470,7 +476,7 @@ static int cx_js__str(cx_js *j, cx_value holder, cx_value key)
 		return 1;
 	}
 	{
-		cx_value keys = j->plist.tag != CX_T_UNDEF ? j->plist : cx_json__keys(X, v);
+		cx_value keys = j->keep[CX_JS_PLIST].tag != CX_T_UNDEF ? j->keep[CX_JS_PLIST] : cx_json__keys(X, v);
 		uint32_t i, n;
 		if (cx_is_exc(keys))
 			return -1;
@@ -514,15 +520,18 @@ static cx_value cx_json_stringify(cx_ctx *X, cx_value self, cx_value this_, int 
 	if (!(j = cx_mem__alloc(X, sizeof(*j))))
 		return CX_EXCEPTION;
 	j->X = X;
-	j->replacer = CX_UNDEFINED;
-	j->plist = CX_UNDEFINED;
+	j->keep[CX_JS_REPLACER] = j->keep[CX_JS_PLIST] = j->keep[CX_JS_GAP] = CX_UNDEFINED;
 	j->gap = CX_STR_REF(cx_s_empty);
+	if (cx_root_add(X, j->keep, 3)) {
+		cx_mem__free(X, j, sizeof(*j));
+		return cx_heap__oom(X);
+	}
 	if (cx_is_callable(rep))
-		j->replacer = rep;
+		j->keep[CX_JS_REPLACER] = rep;
 	else if (cx_obj_of(rep, CX_C_ARRAY)) {
 		/* The property list: strings and numbers (or their wrappers), no duplicates. */
 		uint32_t i, k, n = cx_arr_length(X, rep), m = 0;
-		if (cx_is_exc(j->plist = cx_arr_new(X, 0, NULL)))
+		if (cx_is_exc(j->keep[CX_JS_PLIST] = cx_arr_new(X, 0, NULL)))
 			goto fail;
 		for (i = 0; i < n; i++) {
 			cx_value e = cx_get_idx(X, rep, i);
@@ -535,9 +544,9 @@ static cx_value cx_json_stringify(cx_ctx *X, cx_value self, cx_value this_, int 
 			if (!(s = cx_to_str(X, e)))
 				goto fail;
 			for (k = 0; k < m; k++)
-				if (cx_str_eq(cx_get_idx(X, j->plist, k).u.s, s))
+				if (cx_str_eq(cx_get_idx(X, j->keep[CX_JS_PLIST], k).u.s, s))
 					break;
-			if (k == m && cx_is_exc(cx_arr__put(X, j->plist.u.o, m++, cx_strv(s))))
+			if (k == m && cx_is_exc(cx_arr__put(X, j->keep[CX_JS_PLIST].u.o, m++, cx_strv(s))))
 				goto fail;
 		}
 	}
@@ -558,6 +567,7 @@ static cx_value cx_json_stringify(cx_ctx *X, cx_value self, cx_value this_, int 
 	}
 	else if (space.tag == CX_T_STR && !(j->gap = cx_str__sub(X, space.u.s, 0, space.u.s->len > 10 ? 10 : space.u.s->len)))
 		goto fail;
+	j->keep[CX_JS_GAP] = cx_strv(j->gap);
 	root = cx_obj_new(X);
 	if (cx_is_exc(root) || cx_is_exc(cx_put_s(X, root, CX_STR_REF(cx_s_empty), CX_ARG(0))))
 		goto fail;
@@ -567,9 +577,11 @@ static cx_value cx_json_stringify(cx_ctx *X, cx_value self, cx_value this_, int 
 		goto fail;
 	}
 	res = r == 0 ? (free(j->out.b), CX_UNDEFINED) : cx_sb_finish(X, &j->out);
+	cx_root_remove(X, j->keep);
 	cx_mem__free(X, j, sizeof(*j));
 	return res;
 fail:
+	cx_root_remove(X, j->keep);
 	cx_mem__free(X, j, sizeof(*j));
 	return CX_EXCEPTION;
 }
