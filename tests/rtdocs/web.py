@@ -14,7 +14,8 @@ matches gets 304 Not Modified with no body):
   /lastmod.ccxml    Last-Modified only
   /nocache.ccxml    Cache-Control: no-cache, max-age=60 and ETag "n1"
   /nostore.ccxml    Cache-Control: no-store and ETag "s1" (never kept: no conditional request)
-  /stale.ccxml      Cache-Control: max-age=1 and ETag "t1"
+  /stale.ccxml      Cache-Control: max-age=1 and ETag "t1"; its 304 says max-age=30 (so that the
+                    next start finds it fresh however long a loaded machine takes to get there)
   /fresh2.ccxml     Cache-Control: max-age=60 and ETag "f1"
   /flip.ccxml       ETag "a" and TEMPLATE flipA for the first 2 requests, then "b" and flipB
 Scripts and xml:base (docs/fetch.md "Scripts and xml:base"):
@@ -208,6 +209,8 @@ class H(Quiet):
                 self.headers.get("If-Modified-Since") or "-",
                 self.headers.get("Cache-Control") or "-"))
         if status == 304:
+            if path == "/stale.ccxml":
+                hdrs["Cache-Control"] = "max-age=30"
             self.send_response(304)
             for k, v in hdrs.items():
                 self.send_header(k, v)
