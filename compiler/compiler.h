@@ -65,9 +65,6 @@ void *xmalloc(size_t size);
  * NUL-terminated copy, its length in *len (len may be NULL). */
 FILE *ms_open(void);
 char *ms_close(FILE *f, size_t *len);
-/* Forgets every stream ms_open made (the fuzz harness closes them and frees what the compiler
- * allocated after each input). */
-void ms_forget(void);
 /* Every file the front end read (documents, <script src>), for -MD (util.c); NULL is ignored. */
 void dep_add(const char *path);
 const char *const *dep_list(int *n);

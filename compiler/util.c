@@ -194,11 +194,6 @@ FILE *ms_open(void)
 	return m->f;
 }
 
-void ms_forget(void)
-{
-	util__ms_nfree = util__ms_nopen = 0;
-}
-
 char *ms_close(FILE *f, size_t *len)
 {
 	int i = util__ms_nopen - 1;

@@ -13,7 +13,8 @@
  * stays. xml.c caches a line table per Source in a static array that only grows (a compiler run
  * has a few documents): the fuzz build makes its two statics global in a copy of xml.o
  * (objcopy --globalize-symbol, tests/fuzz/run.sh) and this harness empties the cache after each
- * input; otherwise the table would point into freed memory, and grow by one entry per input. Leak detection is off (-detect_leaks=0 in tests/fuzz/run.sh): libxml2 and tree-sitter
+ * input; otherwise the table would point into freed memory, and grow by one entry per input.
+ * util.c keeps closed memory streams for reuse: the same is done with its pool's counts. Leak detection is off (-detect_leaks=0 in tests/fuzz/run.sh): libxml2 and tree-sitter
  * keep caches of their own.
  *
  * One exception to "every block": xml.c's file reader frees its own buffer when a file passes
@@ -134,15 +135,17 @@ int __wrap_fclose(FILE *f)
 	return __real_fclose(f);
 }
 
-/* xml.c's line-table cache (statics made global by objcopy in the fuzz build). */
+/* xml.c's line-table cache and util.c's pool of memory streams kept for reuse (statics made
+ * global by objcopy in the fuzz build). */
 extern void *xml__tabs;
 extern int xml__ntabs;
+extern int util__ms_nfree, util__ms_nopen;
 
 /* Every stream is closed by the code that opened it; one left open would be closed here, its
  * buffer left alone (the pointer to it may have been on a stack that is gone). */
 static void fz__release(void)
 {
-	ms_forget(); /* the streams util.c keeps for reuse are among those closed here */
+	util__ms_nfree = util__ms_nopen = 0; /* util.c's streams kept for reuse are closed here */
 	while (fz__nstreams > 0)
 		__real_fclose(fz__streams[--fz__nstreams].f);
 	for (size_t i = 0; i < fz__nblocks; i++)

@@ -56,6 +56,7 @@ obj() { # obj FILE...: their objects
 }
 STD=$(src stdlib) RT=$(src runtime) CMP=$(src compiler main.c)
 CMP_NOXML=${CMP/compiler\/xml.c /}
+CMP_NOXML=${CMP_NOXML/compiler\/util.c /} # both linked as copies with some statics global
 tsjs=third_party/tree-sitter-javascript/src
 {
 	cat <<EOF
@@ -87,7 +88,7 @@ rule link
   command = \$cc -O1 -g \$san -fsanitize=fuzzer -o \$out \$in \$libs
   description = FUZZ LINK \$out
 rule globalize
-  command = objcopy --globalize-symbol=xml__tabs --globalize-symbol=xml__ntabs \$in \$out
+  command = objcopy \$syms \$in \$out
   description = FUZZ OBJCOPY \$out
 rule ccxmlc
   command = build/ccxmlc -c -o \$out \$in
@@ -105,12 +106,15 @@ build \$b/tsjs/parser.o: ccplain $tsjs/parser.c
 build \$b/tsjs/scanner.o: ccplain $tsjs/scanner.c
   cflags = -I$tsjs
 build \$b/compiler/xml-global.o: globalize \$b/compiler/xml.o
+  syms = --globalize-symbol=xml__tabs --globalize-symbol=xml__ntabs
+build \$b/compiler/util-global.o: globalize \$b/compiler/util.o
+  syms = --globalize-symbol=util__ms_nfree --globalize-symbol=util__ms_nopen
 build \$b/libcxstd.a: ar $(obj $STD)
 build \$b/libcxrt.a: ar $(obj $RT)
 build \$b/app.o | \$b/app.h: ccxmlc tests/fuzz/app.ccxml | build/ccxmlc
 build \$b/fuzz_compile.o: cc tests/fuzz/fuzz_compile.c
   cflags = \$warn -Werror -Icompiler
-build \$b/fuzz_compile: link \$b/fuzz_compile.o $(obj $CMP_NOXML)\$b/compiler/xml-global.o \$b/tsjs/parser.o \$b/tsjs/scanner.o
+build \$b/fuzz_compile: link \$b/fuzz_compile.o $(obj $CMP_NOXML)\$b/compiler/xml-global.o \$b/compiler/util-global.o \$b/tsjs/parser.o \$b/tsjs/scanner.o
   libs = -Wl,--wrap=xcalloc,--wrap=xmalloc,--wrap=xstrdup,--wrap=xstrndup,--wrap=xprintf,--wrap=open_memstream,--wrap=fclose,--wrap=diag_fatal -ltree-sitter -lxml2
 EOF
 	for n in http sip_sdp sip_msg; do
