@@ -253,7 +253,11 @@ struct cx_sess {
 	struct list q;         /* cx_ev, FIFO */
 	struct list conns, dlgs, confs, sends, fetches;
 	uint32_t nconn, ndlg, nconf, nsend, nev, nfetch;
-	cx_value values;       /* session.values (rooted), made the first time session is built */
+	/* values, evconn and evdlg are one root of three values (cx_sess_start) */
+	cx_value values;       /* session.values, made the first time session is built */
+	cx_value evconn, evdlg;/* the connection/dialog objects of session that event$ of cur shows:
+				* a condition may run script, and a collection then, before
+				* event$ holds them */
 	cx_cval *valcv;        /* …from these values (NULL: none), until then */
 	cx_ev *cur;            /* event being processed */
 	int ending;            /* enum cx_sess_end; the session ends after the current step */
@@ -267,15 +271,14 @@ struct cx_sess {
 	char *snap;            /* sess.c: what the current session object shows (NULL: rebuild) */
 	size_t snaplen;
 	/* event$ of cur, made on first read (cx_sess_event): whether made, its number ("e<N>"),
-	 * the connection/dialog objects of session it shows */
+	 * the connection/dialog objects of session it shows (evconn, evdlg above) */
 	int evmade;
 	int viewed;            /* session shows cur (the document names session, or event$ needed it) */
 	uint32_t evnum;
-	cx_value evconn, evdlg; /* one root of two values (cx_sess_start): a condition may run
-				 * script, and a collection then, before event$ shows them */
 };
-_Static_assert(offsetof(struct cx_sess, evdlg) == offsetof(struct cx_sess, evconn) + sizeof(cx_value),
-	       "cx_sess_start roots evconn and evdlg as one array");
+_Static_assert(offsetof(struct cx_sess, evconn) == offsetof(struct cx_sess, values) + sizeof(cx_value) &&
+	       offsetof(struct cx_sess, evdlg) == offsetof(struct cx_sess, values) + 2 * sizeof(cx_value),
+	       "cx_sess_start roots values, evconn and evdlg as one array");
 
 int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mode,
 		  const char *parent, const cx_cval *values, cx_conn **inbound);

@@ -632,7 +632,7 @@ int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mod
 	}
 	s->X->user = s;
 	if (cx_ctx_set_slots(s->X, doc->nslots < CX_SLOT_FIRST_VAR ? CX_SLOT_FIRST_VAR : doc->nslots) ||
-	    cx_root_add(s->X, &s->values, 1) || cx_root_add(s->X, &s->evconn, 2)) {
+	    cx_root_add(s->X, &s->values, 3)) {
 		err = ENOMEM;
 		goto out;
 	}
