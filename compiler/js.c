@@ -1575,10 +1575,14 @@ static Ref js__ref(Fn *F, TSNode n)
 
 /* o.name and o.name = v go through a cache of their own (CX_IC: static, per thread) that
  * remembers where the last lookup found the name (stdlib/obj.c, docs/ecmascript.md). It is
- * named after the temporary that takes the result. */
+ * named after the temporary that takes the result. C for tcc alone has none (tcc has no
+ * __thread, so CX_IC_REF is NULL there) and says so without the macros, which tcc expands
+ * slowly (docs/performance.md, rtdocs). */
 static V js__prop_get(Fn *F, const char *obj, const char *skey)
 {
 	int c = F->ntemp + 1;
+	if (F->g->opt->tcc)
+		return js__tmp(F, true, "cx_get_s(X, %s, %s)", obj, skey);
 	fn_out(F, "CX_IC(ic%d);", c);
 	return js__tmp(F, true, "cx_get_ic(X, %s, %s, CX_IC_REF(ic%d))", obj, skey, c);
 }
@@ -1586,6 +1590,10 @@ static V js__prop_get(Fn *F, const char *obj, const char *skey)
 static void js__prop_put(Fn *F, const char *obj, const char *skey, const char *v)
 {
 	int c = F->ntemp + 1;
+	if (F->g->opt->tcc) {
+		js__tmp(F, true, "cx_put_s(X, %s, %s, %s)", obj, skey, v);
+		return;
+	}
 	fn_out(F, "CX_IC(ic%d);", c);
 	js__tmp(F, true, "cx_put_ic(X, %s, %s, %s, CX_IC_REF(ic%d))", obj, skey, v, c);
 }
