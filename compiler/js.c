@@ -147,9 +147,11 @@ char *c_quote(const char *s, size_t len)
 static void gen__strs(Gen *g, FILE *out, int *done)
 {
 	int from = *done;
+	/* tcc warns of no unused static: C for it alone goes without the attribute (0.1 M) */
+	const char *unused = g->opt->tcc ? "" : " __attribute__((unused))";
 	for (int i = from; i < g->nstrs; i++)
-		fprintf(out, "static struct cx_str_static s_%d __attribute__((unused)) = {CX_STR_STATIC_MARK, %zu, 0, 0, %s};\n",
-			i + 1, g->strs[i].len, c_quote(g->strs[i].s, g->strs[i].len));
+		fprintf(out, "static struct cx_str_static s_%d%s = {CX_STR_STATIC_MARK, %zu, 0, 0, %s};\n",
+			i + 1, unused, g->strs[i].len, c_quote(g->strs[i].s, g->strs[i].len));
 	if (g->nstrs > from)
 		fputc('\n', out);
 	*done = g->nstrs;
@@ -656,7 +658,12 @@ static const char *fn__failname(Fn *F)
 
 void fn_check(Fn *F, const char *v)
 {
-	fn_out(F, "if (cx_is_exc(%s)) goto %s;", v, fn__failname(F));
+	/* tcc calls a static inline function as any other (passing the 16-byte value costs it
+	 * more than the test): C for tcc alone tests the tag as cx_is_exc does */
+	if (F->g->opt->tcc)
+		fn_out(F, "if ((%s).tag == CX_T_EXC) goto %s;", v, fn__failname(F));
+	else
+		fn_out(F, "if (cx_is_exc(%s)) goto %s;", v, fn__failname(F));
 	if (v[0] == 't' && isdigit((unsigned char)v[1])) {
 		int i = atoi(v + 1);
 		if (i < F->captchk)
