@@ -40,8 +40,8 @@ static const char *const cctcc__tcc1 = NULL;
 #define CCTCC_PRELUDE "#include \"cx.h\"\n"
 
 /* The prelude: the runtime's headers preprocessed once by the compile server (cctcc_prelude_set)
- * and inherited by each child it forks. tcc reads it in 4.4 M instructions instead of 8.4 M
- * (docs/performance.md, rtdocs): no file to find and open, no #if to evaluate, no macro to
+ * and inherited by each child it forks. tcc reads it in 4.0 M instructions instead of 8.3 M,
+ * its own start included (docs/performance.md, rtdocs): no file to find and open, no #if to evaluate, no macro to
  * expand in the declarations. It stands for the files named in its line markers as they were
  * when it was made (identity, size, mtime); a child that finds one changed reads cx.h. */
 typedef struct CctccFile {
@@ -143,6 +143,15 @@ static long cctcc__marker(const char *l, const char *end, const char **file)
 	return e - q;
 }
 
+static void cctcc__prelude_free(void)
+{
+	free(cctcc__pre.text);
+	for (int i = 0; i < cctcc__pre.nfiles; i++)
+		free(cctcc__pre.files[i].path);
+	free(cctcc__pre.files);
+	memset(&cctcc__pre, 0, sizeof(cctcc__pre));
+}
+
 int cctcc_prelude_set(const char *raw, size_t len)
 {
 	const char *end = raw + len, *nl;
@@ -150,11 +159,7 @@ int cctcc_prelude_set(const char *raw, size_t len)
 	bool skip = true;  /* tcc's own macros (<command line>), the including string (<string>) */
 	int err = 0;
 
-	free(cctcc__pre.text);
-	for (int i = 0; i < cctcc__pre.nfiles; i++)
-		free(cctcc__pre.files[i].path);
-	free(cctcc__pre.files);
-	memset(&cctcc__pre, 0, sizeof(cctcc__pre));
+	cctcc__prelude_free();
 	f = open_memstream(&cctcc__pre.text, &cctcc__pre.len);
 	if (!f)
 		return -1;
@@ -205,7 +210,7 @@ int cctcc_prelude_set(const char *raw, size_t len)
 		}
 	}
 	if (fclose(f) || err || !cctcc__pre.nfiles) {
-		cctcc_prelude_set(NULL, 0);  /* cx.h it is */
+		cctcc__prelude_free();  /* cx.h it is */
 		return -1;
 	}
 	return 0;
@@ -295,127 +300,6 @@ bool cctcc_usable(const char *cc)
 {
 	(void)cc;
 	return false;
-}
-
-int cctcc_preprocess(const char *const *incdirs, int nincs)
-{
-	TCCState *s = tcc_new();
-	int err = 0;
-
-	if (!s)
-		return -1;
-	tcc_set_error_func(s, NULL, cctcc__error);
-	tcc_set_options(s, "-E -dD");  /* the macros too: generated code uses CX_GO and others */
-	for (int i = 0; i < nincs; i++)
-		err |= tcc_add_include_path(s, incdirs[i]);
-	err |= tcc_set_output_type(s, TCC_OUTPUT_PREPROCESS);
-	if (!err)
-		err = tcc_compile_string(s, CCTCC_PRELUDE);  /* to stdout: tcc's -E output */
-	tcc_delete(s);
-	return fflush(stdout) || err ? -1 : 0;
-}
-
-/* A line marker of tcc's -E output, `# N "FILE" FLAGS`: FILE's length, 0 if not one, -1 if one
- * this file cannot take (a name with a quote or backslash in it). */
-static long cctcc__marker(const char *l, const char *end, const char **file)
-{
-	const char *q, *e;
-
-	if (end - l < 5 || l[0] != '#' || l[1] != ' ' || l[2] < '0' || l[2] > '9')
-		return 0;
-	q = memchr(l, '"', (size_t)(end - l));
-	if (!q)
-		return -1;
-	for (e = ++q; e < end && *e != '"' && *e != '\\'; e++)
-		;
-	if (e == end || *e != '"')
-		return -1;
-	*file = q;
-	return e - q;
-}
-
-int cctcc_prelude_set(const char *raw, size_t len)
-{
-	const char *end = raw + len, *nl;
-	FILE *f;
-	bool skip = true;  /* tcc's own macros (<command line>), the including string (<string>) */
-	int err = 0;
-
-	free(cctcc__pre.text);
-	for (int i = 0; i < cctcc__pre.nfiles; i++)
-		free(cctcc__pre.files[i].path);
-	free(cctcc__pre.files);
-	memset(&cctcc__pre, 0, sizeof(cctcc__pre));
-	f = open_memstream(&cctcc__pre.text, &cctcc__pre.len);
-	if (!f)
-		return -1;
-	for (const char *l = raw; l < end && !err; l = nl + 1) {
-		const char *file;
-		nl = memchr(l, '\n', (size_t)(end - l));
-		if (!nl)
-			nl = end;
-		long fl = cctcc__marker(l, nl, &file);
-		if (fl < 0) {
-			err = 1;
-		} else if (fl > 0) {
-			/* the marker without its flags, and the file it names remembered */
-			skip = *file == '<';
-			if (skip)
-				continue;
-			int k = 0;
-			while (k < cctcc__pre.nfiles && (strlen(cctcc__pre.files[k].path) != (size_t)fl ||
-						       memcmp(cctcc__pre.files[k].path, file, (size_t)fl)))
-				k++;
-			if (k == cctcc__pre.nfiles) {
-				CctccFile *nf = realloc(cctcc__pre.files, (size_t)(k + 1) * sizeof(*nf));
-				if (!nf || !(nf[k].path = strndup(file, (size_t)fl))) {
-					if (nf)
-						cctcc__pre.files = nf;
-					err = 1;
-					break;
-				}
-				cctcc__pre.files = nf;
-				cctcc__pre.nfiles++;
-				err = stat(nf[k].path, &nf[k].st) != 0;
-			}
-			fwrite(l, 1, (size_t)(file + fl + 1 - l), f);
-			fputc('\n', f);
-		} else if (!skip) {
-			/* tcc prints a macro's ## as `<a6>` (its token number); nothing else in the
-			 * runtime's headers looks like that */
-			bool def = nl - l > 8 && !memcmp(l, "#define ", 8);
-			for (const char *c = l; c < nl; c++) {
-				if (def && nl - c >= 4 && !memcmp(c, "<a6>", 4)) {
-					fputs("##", f);
-					c += 3;
-				} else {
-					fputc(*c, f);
-				}
-			}
-			fputc('\n', f);
-		}
-	}
-	if (fclose(f) || err || !cctcc__pre.nfiles) {
-		cctcc_prelude_set(NULL, 0);  /* cx.h it is */
-		return -1;
-	}
-	return 0;
-}
-
-/* The prelude if every file it stands for is as it was, else the include of cx.h. */
-static const char *cctcc__prelude(size_t *len)
-{
-	for (int i = 0; i < cctcc__pre.nfiles; i++) {
-		const CctccFile *p = &cctcc__pre.files[i];
-		struct stat st;
-		if (stat(p->path, &st) || st.st_dev != p->st.st_dev || st.st_ino != p->st.st_ino ||
-		    st.st_size != p->st.st_size || st.st_mtim.tv_sec != p->st.st_mtim.tv_sec ||
-		    st.st_mtim.tv_nsec != p->st.st_mtim.tv_nsec)
-			return *len = strlen(CCTCC_PRELUDE), CCTCC_PRELUDE;
-	}
-	if (!cctcc__pre.text)
-		return *len = strlen(CCTCC_PRELUDE), CCTCC_PRELUDE;
-	return *len = cctcc__pre.len, cctcc__pre.text;
 }
 
 CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)

@@ -170,6 +170,12 @@ wait $S
 check "a header changed after the server started: the next compile reads the headers, not the prelude" bash -c \
 	"grep -q 'TEMPLATE pre1' '$W/pre.out' && ! grep -q 'TEMPLATE pre2' '$W/pre.out' &&
 	 grep -q 'the runtime headers changed' '$W/pre.err'"
+mkdir -p "$W/odd\\home/runtime" "$W/odd\\home/stdlib"
+cp -r runtime/include "$W/odd\\home/runtime/" && cp -r stdlib/include "$W/odd\\home/stdlib/"
+CCXMLC_HOME=$W/odd\\home run oddhome "$U/tmpl.ccxml?n=oddhome"
+check "headers under a name tcc's line markers cannot carry (a backslash): the server makes no prelude, its compile reads the headers" bash -c \
+	"grep -q 'TEMPLATE oddhome' '$W/oddhome.out' && [ \$(grep -c 'compiled (' '$W/oddhome.err') = 1 ] &&
+	 grep -q 'compile server started' '$W/oddhome.err' && ! grep -q 'compile server .* has gone' '$W/oddhome.err'"
 # HTTP caching in one process (docs/fetch.md "Caching"): each start runs parent.ccxml with
 # mode=goto; NAME [k=v]... starts a session fetching /NAME.ccxml and waits for its log line.
 timeout 90 "$W/app" --sim --http 127.0.0.1:0 --token t --admin-token-file "$W/admin" >"$W/hc.out" 2>"$W/hc.err" &
