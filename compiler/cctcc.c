@@ -5,9 +5,9 @@
  * (docs/decisions.md, "Documents fetched at run time"; docs/performance.md, rtdocs).
  *
  * The compile starts before the front end does (cctcc_start): a thread of tcc reads the C from
- * a pipe, so the runtime's headers (a fifth of tcc's work) are read while the document is
- * parsed and checked, and the generated C is written into the pipe when it exists
- * (cctcc_finish), as one translation unit.
+ * a pipe, so the runtime's headers (or the compile server's prelude of them, below) are read
+ * while the document is parsed and checked, and the generated C is written into the pipe when
+ * it exists (cctcc_finish), as one translation unit.
  *
  * libtcc keeps global state, which is no concern here: ccxmlc compiles one document and exits,
  * and only tcc's thread calls it until cctcc_finish has joined that thread. Its messages name
@@ -15,6 +15,7 @@
  * happens: they are printed as the C compiler's and the C is kept, as with an external
  * compiler.
  */
+#define _GNU_SOURCE /* F_SETPIPE_SZ: the pipe takes the whole prelude */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,9 +268,13 @@ CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)
 		return NULL;
 	}
 	/* the headers, then the generated C counted from its first line (as in the C kept when
-	 * the compile fails) */
+	 * the compile fails); the pipe made large enough for the prelude when it can be, so that
+	 * the front end does not wait for tcc to read it (a user over the kernel's soft limit of
+	 * pipe pages gets pipes of one page) */
 	size_t plen;
 	const char *pre = cctcc__prelude(&plen);
+	if (plen > 4096)
+		(void)fcntl(t->wfd, F_SETPIPE_SZ, (int)(plen + 4096));
 	char mark[48];
 	int mlen = snprintf(mark, sizeof(mark), "# 1 \"%s\"\n", t->path);
 	if (cctcc_write(t, pre, plen) || cctcc_write(t, mark, (size_t)mlen))
