@@ -5,7 +5,9 @@
  * Starting a ccxmlc costs more than half of a small document's compile on a VM (exec, loading
  * some twenty libraries, binding their symbols, page faults). The server pays that once, when
  * the program starts, and then forks a child per document: the child is a ccxmlc with its
- * libraries loaded and bound, which compiles as `ccxmlc ARGS...` would and exits.
+ * libraries loaded and bound, which compiles as `ccxmlc ARGS...` would and exits. With tcc, it
+ * also preprocesses the runtime's headers once when it starts (the prelude, cctcc.c), which
+ * each child's tcc then reads instead of the headers.
  *
  * The protocol, on a SOCK_SEQPACKET socket that is the server's standard input:
  *   request (program -> server): int32 ID, then the arguments, each NUL-terminated; with it, as
