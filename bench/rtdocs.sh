@@ -67,7 +67,7 @@ waitn() {
 }
 us() { sed -n 's/.*loaded in \([0-9]*\) us (fetch \([0-9]*\) us).*/\1 \2/p' "$1"; }
 service "$W/a.log"
-sleep "${WARMUP:-1}" # a service that has been up a second (its compile server started); WARMUP=0: none
+sleep "${WARMUP:-1}" # a service that has been up a second (its compile server started, its prelude made); WARMUP=0: none
 start; waitn "$W/a.log" 1
 for i in $(seq "$N"); do start; waitn "$W/a.log" $((i + 1)); done
 kill $S; wait $S 2>/dev/null

@@ -173,6 +173,8 @@ typedef struct Options {
 	bool fetched_js;          /* --shared of one .js: a script fetched at run time for a
 				   * <script fetchid>, compiled without the scopes it runs in
 				   * (free names are cx_dyn_*, docs/fetch.md) */
+	bool tcc;                 /* --shared with libtcc in this process (cctcc.c): C for tcc only
+				   * (no inline caches, which tcc could not keep: no __thread) */
 } Options;
 
 Doc *xml_load(const char *path);             /* NULL after diagnostics */
@@ -254,10 +256,15 @@ int cctcc_finish(CcTcc *t, const char *src, const char *out);
 /* Part of the generated C, given early (the functions as the back end finishes them); the
  * rest follows with cctcc_finish. 0 or -1. */
 int cctcc_write(CcTcc *t, const char *src, size_t len);
+/* The compile server's prelude (cctcc.c): cctcc_preprocess writes `tcc -E -dD` of cx.h on
+ * standard output (0 or -1; run in a child), cctcc_prelude_set keeps that output, cleaned, for
+ * the compiles of the children forked after it (0, or -1: they read cx.h). */
+int cctcc_preprocess(const char *const *incdirs, int nincs);
+int cctcc_prelude_set(const char *raw, size_t len);
 
 /* `ccxmlc --compile-server` (cserve.c): serves compile requests from the program on standard
  * input, each run by compile(argc, argv) in a forked child. Returns only on a setup error. */
-int cserve_main(int (*compile)(int argc, char **argv));
+int cserve_main(int (*compile)(int argc, char **argv), int (*prelude)(void));
 
 /* The named warnings over every CCXML document of the program (warn.c). */
 void warn_program(Doc **docs, int n);

@@ -5,7 +5,9 @@
  * Starting a ccxmlc costs more than half of a small document's compile on a VM (exec, loading
  * some twenty libraries, binding their symbols, page faults). The server pays that once, when
  * the program starts, and then forks a child per document: the child is a ccxmlc with its
- * libraries loaded and bound, which compiles as `ccxmlc ARGS...` would and exits.
+ * libraries loaded and bound, which compiles as `ccxmlc ARGS...` would and exits. With tcc, it
+ * also preprocesses the runtime's headers once when it starts (the prelude, cctcc.c), which
+ * each child's tcc then reads instead of the headers.
  *
  * The protocol, on a SOCK_SEQPACKET socket that is the server's standard input:
  *   request (program -> server): int32 ID, then the arguments, each NUL-terminated; with it, as
@@ -17,6 +19,7 @@
  * ccxmlc trusts its command line: both are the same user's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -33,6 +36,7 @@
 
 #define CSERVE_MAXMSG 65536
 #define CSERVE_MAXARGS 256
+#define CSERVE_MAXPRE (1 << 20)  /* the prelude's output: some 40 KiB */
 
 typedef struct Child {
 	pid_t pid;
@@ -138,7 +142,57 @@ static void cserve__reap(int sock, int sigfd, Child *kids, size_t *nkids)
 			}
 }
 
-int cserve_main(int (*compile)(int, char **))
+/* The prelude of every compile (cctcc.c), made once: prelude() in a child of ours writing to a
+ * pipe read here. Without it (no tcc, an error, more than CSERVE_MAXPRE bytes, 10 s), each
+ * child reads the runtime's headers itself, as a ccxmlc started alone does. */
+static void cserve__prelude(int (*prelude)(void))
+{
+	char *buf = malloc(CSERVE_MAXPRE);
+	size_t len = 0;
+	bool ok = buf != NULL;
+	int p[2], st = 0;
+	pid_t pid;
+
+	if (!ok || pipe(p)) {
+		free(buf);
+		return;
+	}
+	(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);  /* not in the compiles' children's cc */
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		/* its errors are the compiles' too, and each says them where they belong */
+		if (dup2(p[1], 1) < 0 || null < 0 || dup2(null, 2) < 0)
+			_exit(127);
+		_exit(prelude() ? 1 : 0);
+	}
+	close(p[1]);
+	while (ok && pid > 0) {
+		struct pollfd pf = {p[0], POLLIN, 0};
+		int r = poll(&pf, 1, 10000);
+		ssize_t n = r > 0 ? read(p[0], buf + len, CSERVE_MAXPRE - len) : -1;
+		if (n == 0)
+			break;
+		if (n > 0)
+			len += (size_t)n;
+		else if (r == 0 || errno != EINTR)
+			ok = false;
+		if (len == CSERVE_MAXPRE)
+			ok = false;
+	}
+	close(p[0]);
+	if (pid > 0) {
+		if (!ok)
+			kill(pid, SIGKILL);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		if (ok && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			(void)cctcc_prelude_set(buf, len);
+	}
+	free(buf);
+}
+
+int cserve_main(int (*compile)(int, char **), int (*prelude)(void))
 {
 	const int sock = 0;
 	int type = 0;
@@ -153,6 +207,7 @@ int cserve_main(int (*compile)(int, char **))
 		return 2;
 	}
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);  /* the program's end is ours */
+	cserve__prelude(prelude);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	(void)sigprocmask(SIG_BLOCK, &chld, NULL);

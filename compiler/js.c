@@ -147,9 +147,11 @@ char *c_quote(const char *s, size_t len)
 static void gen__strs(Gen *g, FILE *out, int *done)
 {
 	int from = *done;
+	/* tcc warns of no unused static: C for it alone goes without the attribute (0.1 M) */
+	const char *unused = g->opt->tcc ? "" : " __attribute__((unused))";
 	for (int i = from; i < g->nstrs; i++)
-		fprintf(out, "static struct cx_str_static s_%d __attribute__((unused)) = {CX_STR_STATIC_MARK, %zu, 0, 0, %s};\n",
-			i + 1, g->strs[i].len, c_quote(g->strs[i].s, g->strs[i].len));
+		fprintf(out, "static struct cx_str_static s_%d%s = {CX_STR_STATIC_MARK, %zu, 0, 0, %s};\n",
+			i + 1, unused, g->strs[i].len, c_quote(g->strs[i].s, g->strs[i].len));
 	if (g->nstrs > from)
 		fputc('\n', out);
 	*done = g->nstrs;
@@ -656,7 +658,12 @@ static const char *fn__failname(Fn *F)
 
 void fn_check(Fn *F, const char *v)
 {
-	fn_out(F, "if (cx_is_exc(%s)) goto %s;", v, fn__failname(F));
+	/* tcc calls a static inline function as any other (passing the 16-byte value costs it
+	 * more than the test): C for tcc alone tests the tag as cx_is_exc does */
+	if (F->g->opt->tcc)
+		fn_out(F, "if ((%s).tag == CX_T_EXC) goto %s;", v, fn__failname(F));
+	else
+		fn_out(F, "if (cx_is_exc(%s)) goto %s;", v, fn__failname(F));
 	if (v[0] == 't' && isdigit((unsigned char)v[1])) {
 		int i = atoi(v + 1);
 		if (i < F->captchk)
@@ -1575,10 +1582,14 @@ static Ref js__ref(Fn *F, TSNode n)
 
 /* o.name and o.name = v go through a cache of their own (CX_IC: static, per thread) that
  * remembers where the last lookup found the name (stdlib/obj.c, docs/ecmascript.md). It is
- * named after the temporary that takes the result. */
+ * named after the temporary that takes the result. C for tcc alone has none (tcc has no
+ * __thread, so CX_IC_REF is NULL there) and says so without the macros, which tcc expands
+ * slowly (docs/performance.md, rtdocs). */
 static V js__prop_get(Fn *F, const char *obj, const char *skey)
 {
 	int c = F->ntemp + 1;
+	if (F->g->opt->tcc)
+		return js__tmp(F, true, "cx_get_s(X, %s, %s)", obj, skey);
 	fn_out(F, "CX_IC(ic%d);", c);
 	return js__tmp(F, true, "cx_get_ic(X, %s, %s, CX_IC_REF(ic%d))", obj, skey, c);
 }
@@ -1586,6 +1597,10 @@ static V js__prop_get(Fn *F, const char *obj, const char *skey)
 static void js__prop_put(Fn *F, const char *obj, const char *skey, const char *v)
 {
 	int c = F->ntemp + 1;
+	if (F->g->opt->tcc) {
+		js__tmp(F, true, "cx_put_s(X, %s, %s, %s)", obj, skey, v);
+		return;
+	}
 	fn_out(F, "CX_IC(ic%d);", c);
 	js__tmp(F, true, "cx_put_ic(X, %s, %s, %s, CX_IC_REF(ic%d))", obj, skey, v, c);
 }

@@ -616,7 +616,8 @@ static int main__main(int argc, char **argv)
 	opt.nfiles = nfiles;
 	/* --shared with libtcc: tcc reads the runtime's headers while the front end runs */
 	CcTcc *tcc = NULL;
-	if (shared && cctcc_usable(opt.cc)) {
+	opt.tcc = shared && cctcc_usable(opt.cc);
+	if (opt.tcc) {
 		const char *incs0, *libdir0;
 		main__locate(&incs0, &libdir0);
 		tcc = cctcc_start(main__incdir, main__nincdir, opt.debug);
@@ -706,7 +707,7 @@ static int main__main(int argc, char **argv)
 
 	/* Compile: the C goes to a private temporary directory (with tcc in this process, only
 	 * when it failed, to be kept). */
-	bool intcc = shared && cctcc_usable(opt.cc);
+	bool intcc = opt.tcc;
 	char *cfiles = NULL, *tmpl = intcc ? NULL : main__write_c(syms, csrc, clen, nfiles, &cfiles);
 	const char *incs, *libdir;
 	main__locate(&incs, &libdir);
@@ -830,10 +831,21 @@ static int main__compile(int argc, char **argv)
 	return m.status;
 }
 
+/* The compile server's prelude, in a child of the server (cserve.c): with tcc, the runtime's
+ * headers preprocessed on standard output; 1 when there is none to make. */
+static int main__prelude(void)
+{
+	const char *cc = getenv("CC"), *incs, *libdir;
+	if (!cc || !*cc || !cctcc_usable(cc))
+		return 1;
+	main__locate(&incs, &libdir);
+	return cctcc_preprocess(main__incdir, main__nincdir) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	MAIN_NO_LEAK_CHECK();
 	if (argc == 2 && !strcmp(argv[1], "--compile-server"))
-		return cserve_main(main__compile);
+		return cserve_main(main__compile, main__prelude);
 	return main__compile(argc, argv);
 }

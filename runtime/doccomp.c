@@ -427,10 +427,12 @@ static void cx_docent__finish(cx_docent *d, int status, int killed)
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		cx_docent__diag(c, d, why, sizeof(why));
 	} else if (!cx_docent__load(c, d, why, sizeof(why))) {
+		cx_engine *e = d->eng;
 		cx_log(CX_LOG_INFO, NULL, "document %H compiled (%s) in %llu ms", cx_rt_esc, d->url,
 		       d->hash, (unsigned long long)(tmr_jiffies() - d->t0));
-		cx_doccomp__trim(d->eng, c);
+		/* the sessions first: trimming reads the whole cache directory (a stat per file) */
 		cx_docent__tell(d, NULL);
+		cx_doccomp__trim(e, c);
 		return;
 	}
 	cx_log(CX_LOG_WARN, NULL, "document %H: %H", cx_rt_esc, d->url, cx_rt_esc, why);

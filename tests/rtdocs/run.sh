@@ -135,6 +135,47 @@ check "Cache-Control max-age=60: the second start runs it without asking the ser
 	"[ \$(grep -c 'CHILD REL PASS' '$W/svc.out') = 2 ] && [ \$(grep -c '^/fresh.ccxml ' '$W/requests') = 1 ]"
 check "/metrics: ccxml_compiles_total 1, ccxml_compile_cache_hits_total 3 (memory, cache directory, fresh)" bash -c \
 	"grep -q '^ccxml_compiles_total 1\$' '$W/metrics' && grep -q '^ccxml_compile_cache_hits_total 3\$' '$W/metrics'"
+# The compile server's prelude (compiler/cctcc.c): with tcc, the runtime's headers preprocessed
+# once when the server starts, read by each compile instead of cx.h. The same document compiled
+# by a ccxmlc process of its own (which reads the headers) must give the same object; a header
+# that changes after the server started must be read again (here: it turns into an #error).
+same_objects() { # every document compiled so far without scripts, compiled again by a ccxmlc process
+	local f n=0
+	for f in "$W"/cache/*.ccxml; do
+		[ -f "${f%.ccxml}.so" ] && ! ls "${f%.ccxml}"-*.js >/dev/null 2>&1 || continue
+		CC=tcc ASAN_OPTIONS=detect_leaks=0 timeout 60 "$B/ccxmlc" --shared -O0 --no-line -o "$W/again.so" "$f" || return 1
+		cmp "$W/again.so" "${f%.ccxml}.so" || return 1
+		n=$((n + 1))
+	done
+	echo "  ($n documents)"
+	[ $n -ge 5 ]
+}
+if command -v tcc >/dev/null; then
+	check "the prelude changes nothing: the server's objects are those a ccxmlc process makes" same_objects
+fi
+mkdir -p "$W/home/runtime" "$W/home/stdlib"
+cp -r runtime/include "$W/home/runtime/" && cp -r stdlib/include "$W/home/stdlib/"
+CCXMLC_HOME=$W/home timeout 60 "$W/app" --sim --http 127.0.0.1:0 --token t >"$W/pre.out" 2>"$W/pre.err" &
+S=$!
+PIDS+=($S)
+waitfor "$W/pre.err" 'listening on' 10
+HU=http://127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/pre.err" | head -n 1)
+curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3Dpre1"
+waitfor "$W/pre.out" 'TEMPLATE pre1' 20
+echo '#error "the runtime headers changed"' >>"$W/home/runtime/include/cx_gen.h"
+curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3Dpre2"
+waitfor "$W/pre.err" 'the runtime headers changed' 20
+kill -TERM $S
+wait $S
+check "a header changed after the server started: the next compile reads the headers, not the prelude" bash -c \
+	"grep -q 'TEMPLATE pre1' '$W/pre.out' && ! grep -q 'TEMPLATE pre2' '$W/pre.out' &&
+	 grep -q 'the runtime headers changed' '$W/pre.err'"
+mkdir -p "$W/odd\\home/runtime" "$W/odd\\home/stdlib"
+cp -r runtime/include "$W/odd\\home/runtime/" && cp -r stdlib/include "$W/odd\\home/stdlib/"
+CCXMLC_HOME=$W/odd\\home run oddhome "$U/tmpl.ccxml?n=oddhome"
+check "headers under a name tcc's line markers cannot carry (a backslash): the server makes no prelude, its compile reads the headers" bash -c \
+	"grep -q 'TEMPLATE oddhome' '$W/oddhome.out' && [ \$(grep -c 'compiled (' '$W/oddhome.err') = 1 ] &&
+	 grep -q 'compile server started' '$W/oddhome.err' && ! grep -q 'compile server .* has gone' '$W/oddhome.err'"
 # HTTP caching in one process (docs/fetch.md "Caching"): each start runs parent.ccxml with
 # mode=goto; NAME [k=v]... starts a session fetching /NAME.ccxml and waits for its log line.
 timeout 90 "$W/app" --sim --http 127.0.0.1:0 --token t --admin-token-file "$W/admin" >"$W/hc.out" 2>"$W/hc.err" &
