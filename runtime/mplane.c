@@ -873,7 +873,7 @@ static void cx_mp_mix__tick(void *arg)
 {
 	cx_mp *mp = arg;
 	uint64_t now = tmr_jiffies(), due;
-	int burst = 0;
+	int burst = 0, busy;
 
 	while (mp->mixt0 + mp->mixn * CX_MP_PTIME <= now && burst < CX_MP__CATCHUP) {
 		mp->mixn++;
@@ -885,14 +885,16 @@ static void cx_mp_mix__tick(void *arg)
 	if (mp->mixt0 + mp->mixn * CX_MP_PTIME + 200 < now)
 		mp->mixn = (now - mp->mixt0) / CX_MP_PTIME;
 	cx_mp_play__all(mp, now);
-	if (mp->skipped && now - mp->skiplog >= 10000) { /* a line per 10 s at most */
+	busy = cx_mp_mix__busy(mp);
+	/* a line per 10 s at most, and the rest when the clock stops: every skip is told */
+	if (mp->skipped && (now - mp->skiplog >= 10000 || !busy)) {
 		cx_log(CX_LOG_WARN, NULL, "sip: the program was late for its media clock: %llu "
 		       "prompt packets skipped (due more than %d ms before)",
 		       (unsigned long long)mp->skipped, CX_MP_LATE);
 		mp->skipped = 0;
 		mp->skiplog = now;
 	}
-	if (!cx_mp_mix__busy(mp))
+	if (!busy)
 		return; /* the clock stops with the last join; cx_mp_mix__start restarts it */
 	due = mp->mixt0 + mp->mixn * CX_MP_PTIME;
 	tmr_start(&mp->mixtmr, due > now ? due - now : 0, cx_mp_mix__tick, mp);
