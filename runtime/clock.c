@@ -10,7 +10,8 @@
  * before it, with no wall time spent waiting.
  *
  * Background timers (the service tick that watches for signals) are not jumped to and keep
- * their real due time: they are about the process, not about the application.
+ * their real due time: they are about the process, not about the application. Neither are
+ * tmr.c's markers (timers that do nothing); they move with the others.
  */
 #include <stdio.h>
 #include <string.h>
@@ -118,7 +119,7 @@ static void cx_clock__idle(void *arg)
 		return;
 	}
 	for (le = tl->head; le && !next; le = le->next)
-		if (!cx_clock__isbg(le->data))
+		if (!cx_clock__isbg(le->data) && !cx_tmr_ismarker(le->data))
 			next = le->data;
 	if (!next)
 		return; /* nothing scheduled: the next kick looks again */

@@ -16,7 +16,7 @@
 #include <rem.h>
 #include "mplane.h"
 
-#define CX_MP__CATCHUP 10             /* packets sent at most per clock tick when late */
+#define CX_MP__CATCHUP 10             /* mixer frames made at most per clock tick when late */
 #define CX_MP__JB_START 320           /* the relay starts (and restarts) at 40 ms buffered */
 #define CX_MP__DMUTE 60               /* ms a call's audio counts as DTMF after an RFC 4733 packet */
 #define CX_MP__DMUTE_INBAND 250       /* ms after a digit heard in its audio (the tone's rest) */
@@ -36,6 +36,8 @@ struct cx_mp {
 	struct list plays;            /* cx_mp_play to legs (weak), sent on that clock */
 	uint64_t mixt0, mixn;         /* frame k is due at mixt0 + 20k ms */
 	struct mbuf *txmb;            /* one packet, reused by every send (rtp_send is synchronous) */
+	uint64_t skipped;             /* prompt packets skipped after stalls, not logged yet */
+	uint64_t skiplog;             /* jiffies of the last log of them */
 };
 
 /* A conference's mixer: the sum of its talkers' frames, plus a prompt played into it. */
@@ -75,8 +77,9 @@ struct cx_mp_play {
 	int16_t *pcm;
 	size_t n;
 	uint32_t npkt;                /* packets sent */
-	uint64_t t0;                  /* when packet 0 was due */
+	uint64_t t0;                  /* when packet 0 was due (a frame of the media clock) */
 	uint32_t ts0;
+	int resync;                   /* packets were skipped: the next one has the marker bit */
 	struct le le;                 /* in mp->plays while it plays to a leg */
 };
 
@@ -870,17 +873,28 @@ static void cx_mp_mix__tick(void *arg)
 {
 	cx_mp *mp = arg;
 	uint64_t now = tmr_jiffies(), due;
-	int burst = 0;
+	int burst = 0, busy;
 
 	while (mp->mixt0 + mp->mixn * CX_MP_PTIME <= now && burst < CX_MP__CATCHUP) {
 		mp->mixn++;
 		cx_mp_mix__frame(mp);
 		burst++;
 	}
+	/* stalled: skip whole frames, do not race to catch up; the clock keeps its phase, which
+	 * the prompts' packets follow (cx_mp_play__begin) */
 	if (mp->mixt0 + mp->mixn * CX_MP_PTIME + 200 < now)
-		mp->mixt0 = now - mp->mixn * CX_MP_PTIME; /* stalled: skip, do not race to catch up */
+		mp->mixn = (now - mp->mixt0) / CX_MP_PTIME;
 	cx_mp_play__all(mp, now);
-	if (!cx_mp_mix__busy(mp))
+	busy = cx_mp_mix__busy(mp);
+	/* a line per 10 s at most, and the rest when the clock stops: every skip is told */
+	if (mp->skipped && (now - mp->skiplog >= 10000 || !busy)) {
+		cx_log(CX_LOG_WARN, NULL, "sip: the program was late for its media clock: %llu "
+		       "prompt packets skipped (due more than %d ms before)",
+		       (unsigned long long)mp->skipped, CX_MP_LATE);
+		mp->skipped = 0;
+		mp->skiplog = now;
+	}
+	if (!busy)
 		return; /* the clock stops with the last join; cx_mp_mix__start restarts it */
 	due = mp->mixt0 + mp->mixn * CX_MP_PTIME;
 	tmr_start(&mp->mixtmr, due > now ? due - now : 0, cx_mp_mix__tick, mp);
@@ -1112,6 +1126,7 @@ static int cx_mp_play__send(cx_mp_play *p)
 	cx_mp_leg *leg = p->leg;
 	size_t off = (size_t)p->npkt * CX_MP_SAMPLES;
 	struct mbuf *mb;
+	bool marker;
 
 	if (!leg->mp)
 		return 0;
@@ -1120,25 +1135,54 @@ static int cx_mp_play__send(cx_mp_play *p)
 	if (!mb)
 		return ENOMEM;
 	cx_mp__count_tx(leg, mbuf_get_left(mb));
-	return rtp_send(leg->rtp, sdp_media_raddr(leg->sdpm), false, p->npkt == 0,
+	marker = p->npkt == 0 || p->resync;
+	p->resync = 0;
+	return rtp_send(leg->rtp, sdp_media_raddr(leg->sdpm), false, marker,
 			(uint8_t)leg->pt, p->ts0 + p->npkt * CX_MP_SAMPLES, mb);
 }
 
-/* Drift-free pacing: packet k of a prompt is due at t0 + 20k ms, whatever the clock's lateness;
- * the media clock (cx_mp_mix__tick) sends what is due of every prompt at each of its ticks, so
- * a thousand playing calls cost one timer, not a thousand in libre's timer list. */
+uint32_t cx_mp_pace(uint64_t t0, uint32_t sent, uint32_t total, uint64_t now, uint32_t *skip)
+{
+	uint64_t due, keep;
+
+	*skip = 0;
+	if (now < t0 || sent >= total)
+		return 0;
+	due = (now - t0) / CX_MP_PTIME + 1; /* packets 0..due-1 are due */
+	if (due > total)
+		due = total;
+	if (due <= sent)
+		return 0;
+	/* the first packet due at most CX_MP_LATE ms ago */
+	keep = now - t0 > CX_MP_LATE ? (now - t0 - CX_MP_LATE + CX_MP_PTIME - 1) / CX_MP_PTIME : 0;
+	if (keep > sent)
+		*skip = (uint32_t)((keep < due ? keep : due) - sent);
+	return (uint32_t)(due - sent) - *skip;
+}
+
+/* Drift-free pacing on the media clock: packet k of a prompt is due at t0 + 20k ms (t0 a frame
+ * of the clock, so each tick finds it due); the clock (cx_mp_mix__tick) sends what is due of
+ * every prompt at each of its ticks, so a thousand playing calls cost one timer, not a
+ * thousand in libre's timer list. After a stall the packets too late to be played are skipped
+ * (cx_mp_pace; docs/decisions.md "Prompts after a stall"). */
 static void cx_mp_play__run(cx_mp_play *p, uint64_t now)
 {
-	uint32_t total = (uint32_t)((p->n + CX_MP_SAMPLES - 1) / CX_MP_SAMPLES), burst = 0;
+	uint32_t total = (uint32_t)((p->n + CX_MP_SAMPLES - 1) / CX_MP_SAMPLES), skip, n;
 
 	if (!p->leg)
 		return;
-	while (p->npkt < total && p->t0 + (uint64_t)p->npkt * CX_MP_PTIME <= now && burst < CX_MP__CATCHUP) {
+	n = cx_mp_pace(p->t0, p->npkt, total, now, &skip);
+	if (skip) {
+		p->npkt += skip;
+		p->resync = 1;
+		if (p->leg->mp)
+			p->leg->mp->skipped += skip;
+	}
+	while (n--) {
 		int err = cx_mp_play__send(p);
 		if (err && err != ENOMEM)
 			cx_log(CX_LOG_INFO, NULL, "sip: RTP send: %s", strerror(err));
 		p->npkt++;
-		burst++;
 	}
 	if (p->npkt >= total && p->t0 + (uint64_t)p->npkt * CX_MP_PTIME <= now) {
 		/* the last packet's 20 ms have passed: the prompt is over */
@@ -1146,6 +1190,25 @@ static void cx_mp_play__run(cx_mp_play *p, uint64_t now)
 		if (p->d) /* NULL: a VoiceXML prompt, whose dialog goes on */
 			cx_rt_dlg_pev(p->d, CX_PEV_DLG_EXIT, NULL);
 	}
+}
+
+/* A prompt starts playing to leg on the media clock's next frame (now when the clock starts):
+ * its packets then go out at the clock's ticks, never up to 20 ms after their due time as
+ * they would with a phase of their own. */
+static void cx_mp_play__begin(cx_mp_play *p, cx_mp_leg *leg)
+{
+	cx_mp *mp = leg->mp;
+	uint64_t now = tmr_jiffies();
+
+	p->leg = leg;
+	leg->play = p;
+	cx_mp_mix__start(mp);
+	p->t0 = mp->mixt0 + mp->mixn * CX_MP_PTIME;
+	if (p->t0 < now) /* the clock's tick is late: its first frame from now on */
+		p->t0 += (now - p->t0 + CX_MP_PTIME - 1) / CX_MP_PTIME * CX_MP_PTIME;
+	p->ts0 = leg->tsbase + (uint32_t)((p->t0 - leg->t0) * 8);
+	list_append(&mp->plays, &p->le, p);
+	cx_mp_play__run(p, now); /* packet 0 when due now; else the clock sends it */
 }
 
 static void cx_mp_play__all(cx_mp *mp, uint64_t now)
@@ -1252,14 +1315,8 @@ int cx_mp_dialogstart(cx_mp *mp, cx_dlg *d)
 	}
 	mem_deref(d->pd);
 	d->pd = p;
-	p->leg = leg;
-	leg->play = p;
-	p->t0 = tmr_jiffies();
-	p->ts0 = leg->tsbase + (uint32_t)((p->t0 - leg->t0) * 8);
 	cx_rt_dlg_pev(d, CX_PEV_DLG_STARTED, NULL);
-	list_append(&leg->mp->plays, &p->le, p);
-	cx_mp_play__run(p, p->t0); /* packet 0 now; the media clock sends the rest */
-	cx_mp_mix__start(leg->mp);
+	cx_mp_play__begin(p, leg);
 	return 0;
 }
 
@@ -1342,13 +1399,7 @@ static uint64_t cx_mp__vx_play(cx_engine *e, cx_dlg *d, const char *src, void *a
 			cx_rt_dlg_pev(old->d, CX_PEV_DLG_EXIT, NULL);
 	}
 	v->play = p;
-	p->leg = leg;
-	leg->play = p;
-	p->t0 = tmr_jiffies();
-	p->ts0 = leg->tsbase + (uint32_t)((p->t0 - leg->t0) * 8);
-	list_append(&leg->mp->plays, &p->le, p);
-	cx_mp_play__run(p, p->t0);
-	cx_mp_mix__start(leg->mp);
+	cx_mp_play__begin(p, leg);
 	return n / 8;
 }
 

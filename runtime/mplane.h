@@ -24,6 +24,8 @@
 #define CX_MP_SAMPLES 160             /* 20 ms at 8 kHz */
 #define CX_MP_TEPT 101                /* our telephone-event payload type */
 #define CX_MP_JB 1600                 /* receive buffer: 200 ms of 8 kHz samples per leg */
+#define CX_MP_LATE 60                 /* ms: a prompt's packet due longer ago is skipped, not
+				       * sent late (a receiver's jitter buffer would drop it) */
 
 typedef struct cx_mp cx_mp;
 typedef struct cx_mp_leg cx_mp_leg;
@@ -110,6 +112,12 @@ void cx_mp_leg_free(cx_mp_leg *leg);
  * is no longer reported and they cannot be joined. 0, or an errno (EPROTO: nothing changed;
  * ENOMEM: their earlier joins may be gone). */
 int cx_mp_bridge(cx_mp_leg *a, cx_mp_leg *b);
+
+/* A prompt's pacing: packet k is due at t0 + 20k ms; sent packets have gone out of total. At
+ * time now, *skip packets are to be skipped (due more than CX_MP_LATE ms ago: after a stall of
+ * the program, never a burst of stale audio) and the return value sent, all in ms of
+ * tmr_jiffies (CLOCK_MONOTONIC). */
+uint32_t cx_mp_pace(uint64_t t0, uint32_t sent, uint32_t total, uint64_t now, uint32_t *skip);
 
 /* Provider operations (prov.h) on the plane. */
 int cx_mp_join(cx_mp *mp, cx_sess *s, const char *id1, const char *id2, int full,

@@ -89,6 +89,10 @@ uint32_t cx_sip_unregister(cx_engine *e);
 /* Merged pairs still bridged (<merge>; serve.c waits for them when the --once session ends). */
 uint32_t cx_sip_merges(cx_engine *e);
 
+/* tmr.c: t is one of tmr_start's markers (a timer that does nothing, an index into libre's
+ * timer list): the virtual clock does not jump to them. */
+int cx_tmr_ismarker(const struct tmr *t);
+
 /* Section - SIP helpers shared by sip.c, sipauth.c, sipreg.c, siphdr.c */
 
 /* Digest credentials (sipauth.c). */

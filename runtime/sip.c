@@ -30,6 +30,7 @@
 #define SIP_AAI_HDR "X-CCXML-AAI"
 #define SIP_REFER_TMO 32000           /* ms a blind transfer (REFER) may take: 64 * T1 */
 #define SIP_RTP_TMO 60                /* s without RTP from the far end that end a call */
+#define SIP_RCVBUF (8 << 20)          /* bytes asked for the SIP UDP sockets' receive buffers */
 #define SIP_MAXREG 16                 /* --register URIs */
 
 typedef struct cx_sip_st {
@@ -1771,6 +1772,42 @@ static void cx_sip__ifaddrs(const cx_sip_st *st, cx_sip__ifs *ifs)
 	(void)net_if_apply(cx_sip__if_h, ifs);
 }
 
+/* The SIP UDP sockets' receive buffers, as large as net.core.rmem_max lets them be. With the
+ * kernel's default (208 KB, ~90 INVITEs) a loop busy for 40 ms at 700 calls/s dropped
+ * requests (bench/sip/run.sh: thousands of drops on the SIP port, every one a 500 ms
+ * retransmission, which fed the overload); a larger buffer turns such a stall into latency. libre
+ * keeps its transports' sockets to itself: they are the UDP sockets bound to the SIP port, found
+ * among the process's descriptors once, before any call has an RTP socket. */
+static void cx_sip__rcvbuf(uint16_t port)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+	int fd, want = SIP_RCVBUF, got = 0, ty;
+
+	if (max < 0 || max > 4096)
+		max = 4096;
+	for (fd = 0; fd < max; fd++) {
+		struct sockaddr_storage ss;
+		socklen_t l = sizeof(ty), al = sizeof(ss);
+		struct sa a;
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &ty, &l) || ty != SOCK_DGRAM ||
+		    getsockname(fd, (struct sockaddr *)&ss, &al) ||
+		    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+			continue;
+		sa_init(&a, ss.ss_family);
+		memcpy(&a.u, &ss, al < sizeof(a.u) ? al : sizeof(a.u));
+		if (sa_port(&a) != port)
+			continue;
+		l = sizeof(got);
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want)) ||
+		    getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &l))
+			continue;
+		if (got < want / 4) /* the kernel reports twice what it was allowed to set */
+			cx_log(CX_LOG_DEBUG, NULL, "sip: the UDP receive buffer is %d KB (net.core."
+			       "rmem_max limits it; %d KB absorb longer stalls under load)",
+			       got / 1024, want / 1024);
+	}
+}
+
 static int cx_sip__listen_all(cx_sip_st *st, const char *laddr)
 {
 	cx_sip__ifs ifs;
@@ -1846,6 +1883,7 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 		cx_log(CX_LOG_ERR, NULL, "cannot listen for SIP on %s: %s", laddr, strerror(err));
 		goto out;
 	}
+	cx_sip__rcvbuf(sa_port(&la));
 	err = sipsess_listen(&st->sock, st->sip, 256, cx_sip__conn_h, st);
 	if (err) {
 		cx_log(CX_LOG_ERR, NULL, "SIP sessions: %s", strerror(err));

@@ -7,14 +7,19 @@
  * Binds 127.0.0.1:PORT, then creates the file READY; receives RTP until SIGTERM (or LIFETIME_S
  * seconds) and writes OUT.json: the stream (SSRC) count, packets, the smallest and largest packet
  * count of a stream, packets later than 50 ms, the largest lateness, packets that are not RTP
- * and the sink's own CPU seconds. Packet k of a stream is due at the arrival of its first packet
- * + 20 ms x (seq_k - seq_first) (sequence numbers extended across wraps); lateness includes this
- * sink's own scheduling delay, so it is an upper bound of the sender's.
+ * and the sink's own CPU seconds. A packet is due when a receiver would play it: at the arrival of
+ * its stream's first packet + (its RTP timestamp - the first one's) / 8 ms (8 kHz audio; for
+ * 20 ms packets sent one after the other that is 20 ms x their distance in sequence numbers;
+ * a sender that skips audio after a stall has its later packets due later, and the skipped
+ * ones count as missing). Arrival is the time the
+ * kernel queued the packet on this socket (SO_TIMESTAMPNS), not when this process got to read
+ * it: the sink's own scheduling delays (it shares 2 cores with the program and sipp) do not
+ * count against the sender, and everything up to the socket does (the sender's lateness, its
+ * sendto, loopback). A packet without that stamp is timed when it is read.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +31,7 @@
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <linux/net_tstamp.h>
 
 enum { NSLOT = 1 << 16, BATCH = 64 };
 
@@ -34,7 +40,7 @@ typedef struct stream {
 	int used;
 	uint64_t count, late;
 	double t0, maxlate;
-	int64_t seq0, last;   /* extended sequence numbers */
+	int64_t ts0, last;    /* extended RTP timestamps */
 } stream;
 
 static stream slots[NSLOT];
@@ -51,6 +57,29 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double wall(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The kernel's arrival time of a packet on the monotonic clock: its SO_TIMESTAMPNS stamp is
+ * wall-clock time, so what is used is its age when read (wall_read - stamp) taken from the
+ * monotonic time of the read, mono_read. Without a stamp, or with an age that is not plausible
+ * (the wall clock stepped between arrival and read), the read time. */
+static double arrival(struct msghdr *h, double mono_read, double wall_read)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+			memcpy(&ts, CMSG_DATA(c), sizeof ts);
+			double age = wall_read - ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+			return age >= 0 && age < 2 ? mono_read - age : mono_read;
+		}
+	return mono_read;
 }
 
 static stream *find(uint32_t ssrc)
@@ -90,6 +119,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rtpsink: bind 127.0.0.1:%d: %s\n", port, strerror(errno));
 		return 1;
 	}
+	int on = 1;
+	if (setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0)
+		perror("rtpsink: SO_TIMESTAMPNS (packets are timed when read)");
 	signal(SIGTERM, on_term);
 	int rf = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (rf < 0) {
@@ -99,46 +131,52 @@ int main(int argc, char **argv)
 	close(rf);
 
 	static unsigned char bufs[BATCH][2048];
+	static unsigned char ctl[BATCH][CMSG_SPACE(sizeof(struct timespec)) + 64];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	uint64_t bad = 0;
 	double end = now() + life;
+	/* Packets are read every 5 ms, not as they come: with their kernel stamps that changes no
+	 * measure, and a sink that waited in poll() was woken by each packet, on loopback in the
+	 * sender's sendto: thousands of context switches a second on the 2 cores the program
+	 * shares with it, charged to the program's media clock (a real peer is on another host). */
 	while (!stop && now() < end) {
-		struct pollfd p = { .fd = s, .events = POLLIN };
-		if (poll(&p, 1, 200) <= 0)
-			continue;
+		struct timespec nap = { 0, 5 * 1000 * 1000 };
+		nanosleep(&nap, NULL);
 		for (;;) {
 			for (int i = 0; i < BATCH; i++) {
 				iov[i] = (struct iovec){ bufs[i], sizeof bufs[i] };
-				msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
+				msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1,
+					.msg_control = ctl[i], .msg_controllen = sizeof ctl[i] } };
 			}
 			int n = recvmmsg(s, msgs, BATCH, MSG_DONTWAIT, NULL);
 			if (n <= 0)
 				break;
-			double t = now();
+			double w0 = wall(), tread = now(), w1 = wall();
+			/* a wall-clock step during the read: every stamp's age is off */
+			int stepped = w1 - w0 > 0.005 || w1 < w0;
 			for (int i = 0; i < n; i++) {
 				const unsigned char *b = bufs[i];
+				double t = stepped ? tread : arrival(&msgs[i].msg_hdr, tread, w0);
 				if (msgs[i].msg_len < 12 || b[0] >> 6 != 2) {
 					bad++;
 					continue;
 				}
-				uint16_t seq = (uint16_t)(b[2] << 8 | b[3]);
+				uint32_t ts = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 | (uint32_t)b[6] << 8 | b[7];
 				uint32_t ssrc = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11];
 				stream *st = find(ssrc);
 				if (!st)
 					continue;
 				if (!st->used) {
-					*st = (stream){ .ssrc = ssrc, .used = 1, .count = 1, .t0 = t, .seq0 = seq, .last = seq };
+					*st = (stream){ .ssrc = ssrc, .used = 1, .count = 1, .t0 = t, .ts0 = ts, .last = ts };
 					continue;
 				}
-				/* extend the 16-bit number across wraps, near the last one seen */
-				int64_t ext = st->last + (int64_t)(uint16_t)(seq - (uint16_t)st->last);
-				if (ext - st->last > 0x8000)
-					ext -= 0x10000;
+				/* extend the 32-bit timestamp across wraps, near the last one seen */
+				int64_t ext = st->last + (int64_t)(int32_t)(ts - (uint32_t)st->last);
 				if (ext > st->last)
 					st->last = ext;
 				st->count++;
-				double late = t - (st->t0 + 0.020 * (double)(ext - st->seq0));
+				double late = t - (st->t0 + (double)(ext - st->ts0) / 8000.0);
 				if (late > st->maxlate)
 					st->maxlate = late;
 				if (late > 0.050)

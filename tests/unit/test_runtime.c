@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <errno.h>
 #include "../../runtime/prov.h"
+#include "../../runtime/mplane.h"
 #include "cx.h"
 
 static int fails, checks;
@@ -1012,6 +1013,102 @@ static void test_main_options(void)
 	CHECK(cx_main(2, (char *[]){"prog", "--sim", NULL}, newer, 2) == 2);
 }
 
+/* libre 1.1.0 exports its timer list without declaring it (runtime/tmr.c reads it too) */
+extern struct list *tmrl_get(void);
+
+static void tmr_noop(void *arg)
+{
+	(void)arg;
+}
+
+/* libre's timer list as runtime/tmr.c keeps it: sorted by due time, equal due times first in,
+ * first out (each timer's arg is its start order), and markers that do nothing; returns the
+ * application timers in it. */
+static int tmr_list_ok(int *ntimers, int *nmarkers)
+{
+	struct le *le;
+	uint64_t last = 0, lastt = 0;
+	uintptr_t lastseq = 0;
+	int ok = 1;
+
+	*ntimers = *nmarkers = 0;
+	for (le = list_head(tmrl_get()); le; le = le->next) {
+		const struct tmr *t = le->data;
+		if (t->jfs < last)
+			ok = 0;
+		last = t->jfs;
+		if (cx_tmr_ismarker(t)) {
+			++*nmarkers;
+			continue;
+		}
+		if (*ntimers && t->jfs == lastt && (uintptr_t)t->arg < lastseq)
+			ok = 0;
+		lastt = t->jfs;
+		lastseq = (uintptr_t)t->arg;
+		++*ntimers;
+	}
+	return ok;
+}
+
+/* tmr.c's tmr_start (markers every 64 ms, two-ended walks below 64 ms and past 65 s): 3000
+ * timers of a SIP service's mix of delays keep libre's order, through cancels and restarts. */
+static void test_timers(void)
+{
+	enum { N = 3000 };
+	static struct tmr t[N];
+	static const uint64_t mix[] = { 0, 1, 20, 63, 64, 65, 500, 4000, 5000, 32000, 32000, 32064,
+					64000, 65472, 65536, 70000, 3600000 };
+	uintptr_t seq = 1;
+	int i, nt, nm, ok = 1;
+	unsigned r = 12345;
+
+	for (i = 0; i < N; i++) {
+		r = r * 1103515245u + 12345u;
+		tmr_init(&t[i]);
+		/* half from the mix (many equal due times), half anywhere up to 70 s */
+		tmr_start(&t[i], i % 2 ? mix[(r >> 8) % (sizeof(mix) / sizeof(mix[0]))] : (r >> 4) % 70000,
+			  tmr_noop, (void *)seq++);
+	}
+	ok &= tmr_list_ok(&nt, &nm);
+	CHECK(ok && nt == N);
+	CHECK(nm > 0 && nm <= 1024);
+	for (i = 0; i < N; i += 3)
+		tmr_cancel(&t[i]);
+	for (i = 1; i < N; i += 6)
+		tmr_start(&t[i], 32000, tmr_noop, (void *)seq++);
+	ok &= tmr_list_ok(&nt, &nm);
+	CHECK(ok && nt == N - N / 3);
+	for (i = 0; i < N; i++)
+		tmr_cancel(&t[i]);
+	CHECK(tmr_list_ok(&nt, &nm) && nt == 0);
+}
+
+/* A prompt's pacing (mplane.c cx_mp_pace): on time, a little late (sent, as a receiver's
+ * jitter buffer still plays it), after a stall (what is too late is skipped, never a burst of
+ * stale audio), at its end. */
+static void test_pace(void)
+{
+	uint32_t skip;
+
+	CHECK(cx_mp_pace(1000, 0, 50, 999, &skip) == 0 && skip == 0);
+	CHECK(cx_mp_pace(1000, 0, 50, 1000, &skip) == 1 && skip == 0);
+	CHECK(cx_mp_pace(1000, 1, 50, 1019, &skip) == 0 && skip == 0);
+	CHECK(cx_mp_pace(1000, 1, 50, 1020, &skip) == 1 && skip == 0);
+	/* 40 ms late: packets 5, 6, 7 go */
+	CHECK(cx_mp_pace(1000, 5, 50, 1140, &skip) == 3 && skip == 0);
+	/* exactly CX_MP_LATE late: still sent */
+	CHECK(cx_mp_pace(1000, 5, 50, 1100 + CX_MP_LATE, &skip) == 4 && skip == 0);
+	/* a 500 ms stall after packet 4: 5..26 skipped, 27..30 (at most 60 ms late) sent */
+	CHECK(cx_mp_pace(1000, 5, 50, 1600, &skip) == 4 && skip == 22);
+	/* after it, on time again */
+	CHECK(cx_mp_pace(1000, 31, 50, 1620, &skip) == 1 && skip == 0);
+	/* a stall past the prompt's end: the rest is skipped, nothing sent */
+	CHECK(cx_mp_pace(1000, 48, 50, 5000, &skip) == 0 && skip == 2);
+	CHECK(cx_mp_pace(1000, 50, 50, 5000, &skip) == 0 && skip == 0);
+	/* an hour late (a suspended process): the same, no overflow */
+	CHECK(cx_mp_pace(1000, 0, 500, 1000 + 3600000, &skip) == 0 && skip == 500);
+}
+
 int main(void)
 {
 	if (libre_init()) {
@@ -1036,6 +1133,8 @@ int main(void)
 	test_stop_many();
 	test_abi();
 	test_vx_registry();
+	test_timers();
+	test_pace();
 	libre_close();
 	test_main_options();
 	printf("test_runtime: %d checks, %d failed\n", checks, fails);
