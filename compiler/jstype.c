@@ -19,6 +19,9 @@
  *      ++ --), + of two numbers, an assignment or ?: of numbers. for-in, a catch variable or
  *      a function declaration of the same name disqualify it.
  *
+ * A parameter of a body entered only with a number for it (js.c, "typed parameters") is a
+ * candidate that holds a number from the start: rule 1 holds for it everywhere, rule 2 applies.
+ *
  * Rule 2 is a greatest fixpoint: all candidates that pass rule 1 start as numbers and one that
  * is assigned something else drops out, until nothing changes (`a = b; b = a + 1;` keeps both).
  * The walk is one pass over the body for all names (names sorted, looked up by binary search).
@@ -277,13 +280,17 @@ static bool jt__num(Typer *T, TSNode e)
 	return false;
 }
 
-void jstype_numbers(TSNode body, const char *src, const char *const *names, int n, bool *num)
+void jstype_numbers(TSNode body, const char *src, const char *const *names, int n,
+		    const bool *entry, bool *num)
 {
 	if (n <= 0 || ts_node_is_null(body))
 		return;
 	Typer T = {.src = src, .c = xcalloc((size_t)n, sizeof(Cand)), .n = n};
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		T.c[i] = (Cand){.name = names[i], .idx = i};
+		if (entry && entry[i]) /* a number from the start: rule 1 holds everywhere */
+			T.c[i] = (Cand){.name = names[i], .idx = i, .seen = true, .hi = UINT32_MAX};
+	}
 	qsort(T.c, (size_t)n, sizeof(Cand), jt__cmp);
 	jt__walk(&T, body);
 	for (int i = 0; i < n; i++)

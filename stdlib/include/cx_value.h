@@ -185,6 +185,27 @@ int cx_tick(cx_ctx *X) __attribute__((cold));
 		if (--(X)->steps < 0 && cx_tick(X)) goto label; \
 	} while (0)
 
+/* The C stack bound (heap.c; docs/ecmascript.md "How deep a script may go"). cx_call checks it
+ * on every call; a compiled function that generated code calls directly (a guarded direct
+ * call, docs/generated-c.md) checks it at its entry with CX_STACK_GUARD: the frame address
+ * against this thread's floor (UINTPTR_MAX before the thread's first check), and below it
+ * cx_stack__exhausted, which computes the floor the first time and throws RangeError "maximum
+ * call stack size exceeded" (1: goto label). tcc has no thread-local storage: the call only. */
+#ifdef __TINYC__
+#define CX_STACK_GUARD(X, label)                         \
+	do {                                             \
+		if (cx_stack__exhausted(X)) goto label;  \
+	} while (0)
+#else
+extern __thread uintptr_t cx_stack__floor;
+#define CX_STACK_GUARD(X, label)                                                      \
+	do {                                                                          \
+		if ((uintptr_t)__builtin_frame_address(0) < cx_stack__floor &&        \
+		    cx_stack__exhausted(X)) goto label;                                \
+	} while (0)
+#endif
+int cx_stack__exhausted(cx_ctx *X) __attribute__((cold));
+
 /* Section - Global names (lib_global.c): what generated code uses for a name no scope declares */
 
 /* Names that the compiler could not resolve statically: looked up in the global object
