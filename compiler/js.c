@@ -2030,6 +2030,31 @@ static bool js__once_only(TSNode n)
 	return false;
 }
 
+/* Is the identifier name an operand of an arithmetic or relational operator somewhere in n
+ * (not in nested functions)? A parameter used only otherwise (called, a property read) gains
+ * nothing from being a C double. */
+static bool js__num_use(TSNode n, const char *src, const char *name)
+{
+	static const char *const ops[] = {"+", "-", "*", "/", "%", "<", ">", "<=", ">=", "==", "!=",
+					  "===", "!==", "&", "|", "^", "<<", ">>", ">>>", "~"};
+	uint32_t k = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode c = ts_node_named_child(n, i);
+		if (js__is_fn(c))
+			continue;
+		if (js__is(c, "identifier") && (js__is(n, "binary_expression") || js__is(n, "unary_expression"))) {
+			char *t = js__text(src, c);
+			const char *op = ts_node_type(ts_node_child_by_field_name(n, "operator", 8));
+			for (size_t j = 0; !strcmp(t, name) && j < sizeof(ops) / sizeof(ops[0]); j++)
+				if (!strcmp(op, ops[j]))
+					return true;
+		}
+		if (js__num_use(c, src, name))
+			return true;
+	}
+	return false;
+}
+
 /* A function body this long (bytes of source) or longer is not compiled a second time with
  * typed parameters (the C would double for little gain). */
 #define JS_TYPED_MAX 4096
@@ -2037,8 +2062,8 @@ static bool js__once_only(TSNode n)
 /* Which parameters of a direct-call target (d) may be C doubles in a second body, entered when
  * their arguments are numbers: those that, assumed numbers at entry, provably stay numbers
  * (jstype.c) in a body that does not use `arguments`, has no two parameters of one name, no
- * closure (that could capture one) and nothing that must be compiled once only. Sets d->typed
- * (the second body's C name) when there is one. */
+ * closure (that could capture one) and nothing that must be compiled once only, and that an
+ * operator computes with. Sets d->typed (the second body's C name) when there is one. */
 static void js__plan_typed(Direct *d, Scope *s, TSNode body, const char *src, int np)
 {
 	d->nparams = np;
@@ -2056,7 +2081,7 @@ static void js__plan_typed(Direct *d, Scope *s, TSNode body, const char *src, in
 	bool any = false;
 	for (Name *n = s->names; n; n = n->next)
 		if (n->kind == N_PARAM && n->num)
-			any = d->ptyped[n->param] = true;
+			any |= d->ptyped[n->param] = js__num_use(body, src, n->name);
 	if (any)
 		d->typed = xprintf("%s_n", d->cname);
 	js__number_locals(s, body, src, false); /* the generic body's */
@@ -2115,14 +2140,19 @@ static char *js__function(Fn *F, TSNode fn, Direct *d)
 		d->cname = cname;
 		js__plan_typed(d, s, body, src, np);
 	}
+	/* Streamed functions are defined before their first use, but calls in the body and in
+	 * the closures in it (finished first) may call these directly: declared first. */
+	if (d && F->g->stream)
+		fprintf(F->g->stream, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);\n", cname);
 	if (d && d->typed) {
-		/* the generic body's entry calls it: declared first */
 		H = fn_new(F->g, s, FN_JS, d->typed, line);
 		H->direct = d;
 		H->typed = true;
 		if (F->g->stream)
-			fprintf(F->g->stream, "%s;\n\n", fn__typed_sig(H));
+			fprintf(F->g->stream, "%s;\n", fn__typed_sig(H));
 	}
+	if (d && F->g->stream)
+		fputc('\n', F->g->stream);
 	Fn *G = fn_new(F->g, s, FN_JS, cname, line);
 	G->src = F->src;
 	G->nparams = np;
