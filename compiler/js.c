@@ -1006,6 +1006,8 @@ typedef struct V {
 	char *d;      /* when the value is known to be a number: a C double expression for it, as
 		       * free of side effects as c (c is then cx_num(d)); else NULL */
 	char *b;      /* when it is known to be a boolean: a C int expression for it; else NULL */
+	char *i, *u;  /* when it is the result of a bitwise operator: a C int32_t (i) or uint32_t (u,
+		       * >>>) expression for it, d being that converted to double; else NULL */
 	double n;     /* V_NUM */
 	char *s;      /* V_STR: the ASCII bytes */
 	size_t slen;
@@ -1847,6 +1849,90 @@ static bool js__binary_num(const char *op, V a, V b, V *out)
 	return false;
 }
 
+/* ToUint32 (9.6) of a number known at compile time, when it is below 2^63 in magnitude (the
+ * conversion to int64_t truncates; the cast to uint32_t keeps it modulo 2^32). */
+static bool js__touint32(double n, uint32_t *out)
+{
+	if (isnan(n) || isinf(n))
+		*out = 0;
+	else if (n > -9.2e18 && n < 9.2e18)
+		*out = (uint32_t)(uint64_t)(int64_t)n;
+	else
+		return false;
+	return true;
+}
+
+/* A C int32_t expression for ToInt32(a), or uint32_t for ToUint32(a) (a.d set): the integer a
+ * bitwise operator gave as it is, a literal converted now (below 2^63), else cx_d_i32. */
+static char *js__i32(V a)
+{
+	if (a.i)
+		return a.i;
+	if (a.u)
+		return xprintf("(int32_t)%s", a.u);
+	uint32_t k;
+	if (a.k == V_NUM && js__touint32(a.n, &k))
+		return (int32_t)k == INT32_MIN ? xstrdup("INT32_MIN") : xprintf("%d", (int32_t)k);
+	return xprintf("cx_d_i32(%s)", a.d);
+}
+
+static char *js__u32(V a)
+{
+	if (a.u)
+		return a.u;
+	if (a.i)
+		return xprintf("(uint32_t)%s", a.i);
+	uint32_t k;
+	if (a.k == V_NUM && js__touint32(a.n, &k))
+		return xprintf("%uu", k);
+	/* the same bits as ToUint32; the C compiler merges it with a ToInt32 of the same value */
+	return xprintf("(uint32_t)cx_d_i32(%s)", a.d);
+}
+
+/* A number held by the C integer expression e (int32_t, or uint32_t when is_u). */
+static V js__ival(const char *e, bool is_u)
+{
+	V v = js__dval(xprintf("(double)%s", e));
+	if (is_u)
+		v.u = xstrdup(e);
+	else
+		v.i = xstrdup(e);
+	return v;
+}
+
+/* The bitwise operators (11.7, 11.10) and % of a ToUint32 result by a positive integer literal
+ * on numbers as C integer arithmetic: ToInt32 / ToUint32 of each operand once (none for the
+ * result of another bitwise operator), shift counts masked to 5 bits (computed now for a
+ * literal), the result kept as an integer for the next operator. % is exact there: both are
+ * non-negative integers below 2^32. */
+static bool js__binary_int(const char *op, V a, V b, V *out)
+{
+	if (!a.d || !b.d)
+		return false;
+	if (!strcmp(op, "&") || !strcmp(op, "|") || !strcmp(op, "^")) {
+		*out = js__ival(xprintf("(%s %s %s)", js__i32(a), op, js__i32(b)), false);
+		return true;
+	}
+	if (!strcmp(op, "%")) {
+		if (!a.u || b.k != V_NUM || !(b.n >= 1 && b.n <= 4294967295.0) || b.n != trunc(b.n))
+			return false;
+		*out = js__ival(xprintf("(%s %% %uu)", a.u, (uint32_t)b.n), true);
+		return true;
+	}
+	uint32_t k;
+	char *count = b.k == V_NUM && js__touint32(b.n, &k) ? xprintf("%u", k & 31) :
+		      xprintf("(%s & 31)", js__u32(b));
+	if (!strcmp(op, "<<"))
+		*out = js__ival(xprintf("(int32_t)(%s << %s)", js__u32(a), count), false);
+	else if (!strcmp(op, ">>"))
+		*out = js__ival(xprintf("cx_i_sar(%s, %s)", js__i32(a), count), false);
+	else if (!strcmp(op, ">>>"))
+		*out = js__ival(xprintf("(%s >> %s)", js__u32(a), count), true);
+	else
+		return false;
+	return true;
+}
+
 /* Is the C expression v exactly one temporary (tN)? */
 static bool js__is_temp(const char *v)
 {
@@ -1879,7 +1965,8 @@ static bool js__binary_guarded(Fn *F, const char *op, V a, V b, V *out)
 static V js__binary(Fn *F, const char *op, V a, V b)
 {
 	V r;
-	if (js__binary_num(op, a, b, &r) || js__binary_guarded(F, op, a, b, &r))
+	if (js__binary_int(op, a, b, &r) || js__binary_num(op, a, b, &r) ||
+	    js__binary_guarded(F, op, a, b, &r))
 		return r;
 	if (!strcmp(op, "===") || !strcmp(op, "!==")) {
 		r = js__tmp(F, false, "cx_op_%s(%s, %s)", op[0] == '=' ? "seq" : "sne", a.c, b.c);
@@ -2644,7 +2731,7 @@ static V js__unary(Fn *F, TSNode e)
 	}
 	if (!strcmp(op, "~")) {
 		if (v.d)
-			return js__dval(xprintf("(double)~cx_d_i32(%s)", v.d));
+			return js__ival(xprintf("(~%s)", js__i32(v)), false);
 		return js__numres(js__tmp(F, true, "cx_op_bitnot(X, %s)", v.c));
 	}
 	js__unsupported(F, e, xprintf("operator %s", op));

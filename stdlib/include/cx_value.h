@@ -114,9 +114,10 @@ static inline int32_t cx_d_i32(double d)
  * non-negative integers below 2^53 (x > 0: a zero dividend keeps its sign through fmod). */
 static inline double cx_d_mod(double x, double y)
 {
+	/* below 2^53 the signed conversion is exact and one instruction (the unsigned one is not) */
 	if (x > 0 && x < 9007199254740992.0 && y >= 1 && y < 9007199254740992.0 &&
-	    x == (double)(uint64_t)x && y == (double)(uint64_t)y)
-		return (double)((uint64_t)x % (uint64_t)y);
+	    x == (double)(int64_t)x && y == (double)(int64_t)y)
+		return (double)((uint64_t)(int64_t)x % (uint64_t)(int64_t)y);
 	return fmod(x, y);
 }
 
@@ -125,12 +126,8 @@ static inline double cx_d_mod(double x, double y)
  * implementation). */
 static inline double cx_d_shl(double x, double y) { return (int32_t)((uint32_t)cx_d_i32(x) << (cx_d_u32(y) & 31)); }
 static inline double cx_d_shr(double x, double y) { return cx_d_u32(x) >> (cx_d_u32(y) & 31); }
-static inline double cx_d_sar(double x, double y)
-{
-	int32_t v = cx_d_i32(x);
-	unsigned s = cx_d_u32(y) & 31;
-	return v >= 0 ? (double)(v >> s) : (double)(~(~v >> s));
-}
+static inline int32_t cx_i_sar(int32_t v, unsigned s) { return v >= 0 ? v >> s : ~(~v >> s); }
+static inline double cx_d_sar(double x, double y) { return cx_i_sar(cx_d_i32(x), cx_d_u32(y) & 31); }
 
 /* Section - Context (one per session) */
 
