@@ -189,6 +189,7 @@ typedef struct Name {
 	char *cname;   /* C local */
 	bool captured;
 	bool num;      /* a number-typed local (jstype.c): a C double */
+	bool typedp;   /* N_PARAM: a C double in the body with typed parameters (js__plan_typed) */
 	int envi;      /* captured: index in env->v */
 	struct Direct *direct; /* the function declaration plain calls of it may call directly
 				* (js__call), or NULL */
@@ -2092,7 +2093,7 @@ static void js__number_locals(Scope *s, TSNode body, const char *src, bool param
 	bool *entry = xcalloc((size_t)k + 1, sizeof(*entry));
 	int m = 0;
 	for (Name *n = s->names; n; n = n->next)
-		if ((n->kind == N_VAR || (params && n->kind == N_PARAM)) && !n->captured &&
+		if ((n->kind == N_VAR || (params && n->kind == N_PARAM && n->typedp)) && !n->captured &&
 		    strcmp(n->name, "arguments")) {
 			entry[m] = n->kind == N_PARAM;
 			of[m] = n;
@@ -2164,11 +2165,22 @@ static void js__plan_typed(Direct *d, Scope *s, TSNode body, const char *src, in
 		k += n->kind == N_PARAM;
 	if (k != np)
 		return; /* a repeated name */
-	js__number_locals(s, body, src, true);
+	/* the parameters assumed numbers at entry must be exactly the typed ones (a local
+	 * assigned from one is a number only then): drop, and type again, until none drops */
+	for (Name *n = s->names; n; n = n->next)
+		if (n->kind == N_PARAM)
+			n->typedp = js__num_use(body, src, n->name);
+	for (bool changed = true; changed;) {
+		changed = false;
+		js__number_locals(s, body, src, true);
+		for (Name *n = s->names; n; n = n->next)
+			if (n->kind == N_PARAM && n->typedp && !n->num)
+				n->typedp = false, changed = true;
+	}
 	bool any = false;
 	for (Name *n = s->names; n; n = n->next)
-		if (n->kind == N_PARAM && n->num)
-			any |= d->ptyped[n->param] = js__num_use(body, src, n->name);
+		if (n->kind == N_PARAM)
+			any |= d->ptyped[n->param] = n->typedp;
 	if (any)
 		d->typed = xprintf("%s_n", d->cname);
 	js__number_locals(s, body, src, false); /* the generic body's */
