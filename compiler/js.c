@@ -1920,17 +1920,19 @@ static bool js__binary_int(const char *op, V a, V b, V *out)
 		*out = js__ival(xprintf("(%s %% %uu)", a.u, (uint32_t)b.n), true);
 		return true;
 	}
+	if (strcmp(op, "<<") && strcmp(op, ">>") && strcmp(op, ">>>"))
+		return false;
 	uint32_t k;
 	char *count = b.k == V_NUM && js__touint32(b.n, &k) ? xprintf("%u", k & 31) :
 		      xprintf("(%s & 31)", js__u32(b));
-	if (!strcmp(op, "<<"))
+	if (!strcmp(count, "0")) /* x >>> 0 (ToUint32), x << 0 and x >> 0 (ToInt32) */
+		*out = !strcmp(op, ">>>") ? js__ival(js__u32(a), true) : js__ival(js__i32(a), false);
+	else if (!strcmp(op, "<<"))
 		*out = js__ival(xprintf("(int32_t)(%s << %s)", js__u32(a), count), false);
 	else if (!strcmp(op, ">>"))
 		*out = js__ival(xprintf("cx_i_sar(%s, %s)", js__i32(a), count), false);
-	else if (!strcmp(op, ">>>"))
-		*out = js__ival(xprintf("(%s >> %s)", js__u32(a), count), true);
 	else
-		return false;
+		*out = js__ival(xprintf("(%s >> %s)", js__u32(a), count), true);
 	return true;
 }
 

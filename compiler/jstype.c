@@ -3,9 +3,9 @@
  *
  * js.c keeps such a local in a C `double` and computes with it by C arithmetic (docs/ecmascript.md,
  * "Number-typed locals"). A candidate is a `var` of the function that no nested function sees
- * (js.c passes only those: not captured, not a parameter, so `arguments` does not alias it and,
- * without `with` and with eval refused, nothing but the function's own code can write it). It
- * is number-typed when
+ * (js.c passes only those: not captured, and a parameter only for the body with typed
+ * parameters, in a function without `arguments`; without `with` and with eval refused, nothing
+ * but the function's own code can write it). It is number-typed when
  *
  *   1. it is never read before it is assigned: its first occurrence in the body (a `var x;`
  *      without a value does nothing and does not count) is `var x = e` or the statement

@@ -65,22 +65,22 @@ static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 11
 		double t5 = l8_x;
 #line 11
-		l8_x = (double)(cx_d_i32(t4) ^ cx_d_i32(cx_d_shl(t5, 13.0)));
+		l8_x = (double)(cx_d_i32(t4) ^ (int32_t)((uint32_t)cx_d_i32(t5) << 13));
 #line 11
 		double t6 = l8_x;
 #line 11
 		double t7 = l8_x;
 #line 11
-		l8_x = (double)(cx_d_i32(t6) ^ cx_d_i32(cx_d_shr(t7, 17.0)));
+		l8_x = (double)(cx_d_i32(t6) ^ (int32_t)((uint32_t)cx_d_i32(t7) >> 17));
 #line 11
 		double t8 = l8_x;
 #line 11
 		double t9 = l8_x;
 #line 11
-		l8_x = (double)(cx_d_i32(t8) ^ cx_d_i32(cx_d_shl(t9, 5.0)));
+		l8_x = (double)(cx_d_i32(t8) ^ (int32_t)((uint32_t)cx_d_i32(t9) << 5));
 		double t10 = l8_x;
 #line 12
-		l10_u = cx_d_mod(cx_d_shr(t10, 0.0), 10007.0);
+		l10_u = (double)((uint32_t)cx_d_i32(t10) % 10007u);
 		double t11 = l6_acc;
 #line 13
 		double t12 = l10_u;
@@ -141,7 +141,7 @@ static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 17
 	double t28 = l8_x;
 #line 17
-	cx_value t29 = cx_cat_add(X, &cat21, cx_num((double)(cx_d_i32(t28) | cx_d_i32(0.0))));
+	cx_value t29 = cx_cat_add(X, &cat21, cx_num((double)(cx_d_i32(t28) | 0)));
 #line 17
 	if (cx_is_exc(t29)) goto fail;
 #line 17
@@ -201,22 +201,22 @@ static cx_value f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l5_n)
 #line 11
 		double t4 = l8_x;
 #line 11
-		l8_x = (double)(cx_d_i32(t3) ^ cx_d_i32(cx_d_shl(t4, 13.0)));
+		l8_x = (double)(cx_d_i32(t3) ^ (int32_t)((uint32_t)cx_d_i32(t4) << 13));
 #line 11
 		double t5 = l8_x;
 #line 11
 		double t6 = l8_x;
 #line 11
-		l8_x = (double)(cx_d_i32(t5) ^ cx_d_i32(cx_d_shr(t6, 17.0)));
+		l8_x = (double)(cx_d_i32(t5) ^ (int32_t)((uint32_t)cx_d_i32(t6) >> 17));
 #line 11
 		double t7 = l8_x;
 #line 11
 		double t8 = l8_x;
 #line 11
-		l8_x = (double)(cx_d_i32(t7) ^ cx_d_i32(cx_d_shl(t8, 5.0)));
+		l8_x = (double)(cx_d_i32(t7) ^ (int32_t)((uint32_t)cx_d_i32(t8) << 5));
 		double t9 = l8_x;
 #line 12
-		l10_u = cx_d_mod(cx_d_shr(t9, 0.0), 10007.0);
+		l10_u = (double)((uint32_t)cx_d_i32(t9) % 10007u);
 		double t10 = l6_acc;
 #line 13
 		double t11 = l10_u;
@@ -277,7 +277,7 @@ static cx_value f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l5_n)
 #line 17
 	double t27 = l8_x;
 #line 17
-	cx_value t28 = cx_cat_add(X, &cat20, cx_num((double)(cx_d_i32(t27) | cx_d_i32(0.0))));
+	cx_value t28 = cx_cat_add(X, &cat20, cx_num((double)(cx_d_i32(t27) | 0)));
 #line 17
 	if (cx_is_exc(t28)) goto fail;
 #line 17
