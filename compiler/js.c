@@ -2260,7 +2260,8 @@ static char *js__function(Fn *F, TSNode fn, Direct *d)
 	G->direct = d;
 	js__body(G, body);
 	fn_end(G);
-	if (H) {
+	/* the same body again: its errors were reported once already (and nothing is written) */
+	if (H && !diag_errors) {
 		js__number_locals(s, body, src, true);
 		H->src = F->src;
 		H->nparams = np;
