@@ -191,9 +191,31 @@ typedef struct Name {
 	char *cname;   /* C local */
 	bool captured;
 	bool num;      /* a number-typed local (jstype.c): a C double */
+	bool typedp;   /* N_PARAM: a C double in the body with typed parameters (js__plan_typed) */
 	int envi;      /* captured: index in env->v */
+	struct Direct *direct; /* the function declaration plain calls of it may call directly
+				* (js__call), or NULL */
+	bool redeclared;       /* more than one function declaration of the name: none is */
 	struct Name *next;
 } Name;
+
+/* A function declaration whose name plain calls (`f(x)`) call as C, guarded: when the name
+ * holds a function object of this declaration, the call is its C function, else the generic
+ * cx_call. So no proof that nothing reassigns the name is needed: <assign>, a script, a fetched
+ * script, `arguments[i]` may change it, the guard then fails. At document level (a name of the
+ * ccxml scope, or of a VoiceXML scope of slots) the guard compares the object with the one
+ * the declaration made last, kept in a hidden slot too (inline, no call); elsewhere (a
+ * transition's or a function's local) it compares the object's C code with the declaration's
+ * (cx_func_code). A function object carries its env, so the direct call passes it as self and
+ * the callee sees its own closure. docs/generated-c.md, "Direct calls". */
+typedef struct Direct {
+	char *cname;    /* the C function (the cx_cfunc shape) */
+	int hidden;     /* X->slots index of the hidden slot `name#function`, or -1 */
+	char *hname;    /* that slot's name */
+	char *typed;    /* the C function with typed parameters, or NULL (js__function) */
+	int nparams;
+	bool *ptyped;   /* typed: parameter i is a C double */
+} Direct;
 
 struct Catch;
 
@@ -601,6 +623,9 @@ struct Fn {
 	int curline;     /* .ccxml line of the code being emitted (fn_line) */
 	char *dstored;   /* the value last stored in a number-typed local (js_discard need not
 			  * keep its temporaries alive) */
+	Direct *direct;  /* FN_JS: generated code may call this function directly (its entry then
+			  * checks the C stack), and with typed parameters: */
+	bool typed;      /* this is the body with typed parameters (direct->typed) */
 };
 
 void fn_out(Fn *F, const char *fmt, ...)
@@ -802,6 +827,44 @@ static void fn__lines(Fn *F, const char *text, FILE *o)
 	}
 }
 
+/* The parameter of F at position i (NULL when a later parameter of the same name hides it). */
+static Name *fn__param(Fn *F, int i)
+{
+	for (Name *n = F->sc->names; n; n = n->next)
+		if (n->kind == N_PARAM && n->param == i)
+			return n;
+	return NULL;
+}
+
+/* The signature of a body with typed parameters: the arguments by value, a number parameter as
+ * a C double (its local is the parameter itself). */
+static char *fn__typed_sig(Fn *F)
+{
+	char *sig = xprintf("static cx_value %s(cx_ctx *X, cx_value self, cx_value this_", F->name);
+	for (int i = 0; i < F->direct->nparams; i++) {
+		Name *n = fn__param(F, i);
+		sig = xprintf("%s, %s %s", sig, F->direct->ptyped[i] ? "double" : "cx_value", n->cname);
+	}
+	return xprintf("%s)", sig);
+}
+
+/* The generic entry of a function that has a body with typed parameters: when every typed
+ * parameter's argument is a number, that body runs. */
+static char *fn__typed_entry(Fn *F)
+{
+	Direct *d = F->direct;
+	char *cond = xstrdup(""), *args = xstrdup("");
+	for (int i = 0; i < d->nparams; i++) {
+		if (d->ptyped[i]) {
+			cond = xprintf("%s%sargc > %d && cx_is_num(argv[%d])", cond, *cond ? " && " : "", i, i);
+			args = xprintf("%s, argv[%d].u.n", args, i);
+		} else {
+			args = xprintf("%s, argc > %d ? argv[%d] : CX_UNDEFINED", args, i, i);
+		}
+	}
+	return xprintf("if (%s)\n\t\treturn %s(X, self, this_%s);", cond, d->typed, args);
+}
+
 void fn_end(Fn *F)
 {
 	FILE *o = ms_open();
@@ -809,7 +872,12 @@ void fn_end(Fn *F)
 	fn__mark(F, o, F->line);
 	/* a function streamed is defined before its first use: no prototype */
 	FILE *pr = F->g->stream ? NULL : F->g->protos;
-	if (F->kind == FN_JS) {
+	if (F->typed) {
+		char *sig = fn__typed_sig(F);
+		if (pr)
+			fprintf(pr, "%s;\n", sig);
+		fprintf(o, "%s\n{\n", sig);
+	} else if (F->kind == FN_JS) {
 		if (pr)
 			fprintf(pr, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);\n", F->name);
 		fprintf(o, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)\n{\n", F->name);
@@ -826,6 +894,8 @@ void fn_end(Fn *F)
 	char *body = F->buf ? F->buf : "";
 	if (F->kind == FN_JS) {
 		bool uses_self = fn__word(body, "self", false);
+		if (F->direct && F->direct->typed && !F->typed)
+			fprintf(o, "\t%s\n", fn__typed_entry(F));
 		if (F->has_env) {
 			fprintf(o, "\tcx_env *env = cx_env_new(X, cx_func_env(self), %d);\n", F->sc->nenv);
 			fprintf(o, "\tif (!env)\n\t\tgoto %s;\n", fn__use(F, F->fail));
@@ -840,6 +910,11 @@ void fn_end(Fn *F)
 				uses_argv = true;
 		for (Name *n = F->sc->names; n; n = n->next) {
 			const char *init = "CX_UNDEFINED";
+			if (F->typed && n->kind == N_PARAM) { /* in the signature */
+				if (!fn__word(body, n->cname, true))
+					fprintf(o, "\t(void)%s;\n", n->cname);
+				continue;
+			}
 			if (n->kind == N_PARAM)
 				init = xprintf("argc > %d ? argv[%d] : CX_UNDEFINED", n->param, n->param);
 			else if (n->kind == N_SELF)
@@ -872,8 +947,10 @@ void fn_end(Fn *F)
 			fprintf(o, "\t(void)self;\n");
 		if (!fn__word(body, "this_", false))
 			fprintf(o, "\t(void)this_;\n");
-		if (!uses_argv)
+		if (!uses_argv && !F->typed)
 			fprintf(o, "\t(void)argc;\n\t(void)argv;\n");
+		if (F->direct) /* called without cx_call, which checks the C stack */
+			fprintf(o, "\tCX_STACK_GUARD(X, %s);\n", fn__use(F, F->fail));
 		fprintf(o, "\tCX_TICK(X, %s);\n", fn__use(F, F->fail));
 	} else if (F->sc->kind == SC_TRANS && F->kind == FN_BODY) {
 		if (F->has_env) {
@@ -937,6 +1014,8 @@ typedef struct V {
 	char *d;      /* when the value is known to be a number: a C double expression for it, as
 		       * free of side effects as c (c is then cx_num(d)); else NULL */
 	char *b;      /* when it is known to be a boolean: a C int expression for it; else NULL */
+	char *i, *u;  /* when it is the result of a bitwise operator: a C int32_t (i) or uint32_t (u,
+		       * >>>) expression for it, d being that converted to double; else NULL */
 	double n;     /* V_NUM */
 	char *s;      /* V_STR: the ASCII bytes */
 	size_t slen;
@@ -1256,6 +1335,8 @@ typedef struct Res {
 	char *c;
 	char *name;
 	bool dbl;     /* R_LVAL: c is a number-typed local (a C double) */
+	struct Name *bind; /* R_LVAL of a declared name (a scope's, not a catch variable): it */
+	bool doc;          /* …and it is a name of the ccxml scope (a document slot) */
 } Res;
 enum { R_LVAL, R_GLOBAL, R_UNDEF, R_NONE };
 
@@ -1308,12 +1389,15 @@ static Res js__resolve_in(Fn *F, const char *name, int only)
 		Name *n = in ? scope__find(s, name) : NULL;
 		if (n && s->kind == SC_DOC) {
 			r.k = R_LVAL;
+			r.bind = n;
+			r.doc = true;
 			/* the name in a comment: a reader of the C sees which variable it is */
 			r.c = xprintf("X->slots[%d /* %s */]", n->slot, n->name);
 			return r;
 		}
 		if (n) {
 			r.k = R_LVAL;
+			r.bind = n;
 			Name *args = n->kind == N_PARAM ? scope__find(s, "arguments") : NULL;
 			/* captured names: walk the env chain; `env` is this function's env or, without
 			 * one, the nearest enclosing one */
@@ -1781,6 +1865,92 @@ static bool js__binary_num(const char *op, V a, V b, V *out)
 	return false;
 }
 
+/* ToUint32 (9.6) of a number known at compile time, when it is below 2^63 in magnitude (the
+ * conversion to int64_t truncates; the cast to uint32_t keeps it modulo 2^32). */
+static bool js__touint32(double n, uint32_t *out)
+{
+	if (isnan(n) || isinf(n))
+		*out = 0;
+	else if (n > -9.2e18 && n < 9.2e18)
+		*out = (uint32_t)(uint64_t)(int64_t)n;
+	else
+		return false;
+	return true;
+}
+
+/* A C int32_t expression for ToInt32(a), or uint32_t for ToUint32(a) (a.d set): the integer a
+ * bitwise operator gave as it is, a literal converted now (below 2^63), else cx_d_i32. */
+static char *js__i32(V a)
+{
+	if (a.i)
+		return a.i;
+	if (a.u)
+		return xprintf("(int32_t)%s", a.u);
+	uint32_t k;
+	if (a.k == V_NUM && js__touint32(a.n, &k))
+		return (int32_t)k == INT32_MIN ? xstrdup("INT32_MIN") : xprintf("%d", (int32_t)k);
+	return xprintf("cx_d_i32(%s)", a.d);
+}
+
+static char *js__u32(V a)
+{
+	if (a.u)
+		return a.u;
+	if (a.i)
+		return xprintf("(uint32_t)%s", a.i);
+	uint32_t k;
+	if (a.k == V_NUM && js__touint32(a.n, &k))
+		return xprintf("%uu", k);
+	/* the same bits as ToUint32; the C compiler merges it with a ToInt32 of the same value */
+	return xprintf("(uint32_t)cx_d_i32(%s)", a.d);
+}
+
+/* A number held by the C integer expression e (int32_t, or uint32_t when is_u). */
+static V js__ival(const char *e, bool is_u)
+{
+	V v = js__dval(xprintf("(double)%s", e));
+	if (is_u)
+		v.u = xstrdup(e);
+	else
+		v.i = xstrdup(e);
+	return v;
+}
+
+/* The bitwise operators (11.7, 11.10) and % of a ToUint32 result by a positive integer literal
+ * on numbers as C integer arithmetic: ToInt32 / ToUint32 of each operand once (none for the
+ * result of another bitwise operator), shift counts masked to 5 bits (computed now for a
+ * literal), the result kept as an integer for the next operator. % is exact there: both are
+ * non-negative integers below 2^32. */
+static bool js__binary_int(const char *op, V a, V b, V *out)
+{
+	if (!a.d || !b.d)
+		return false;
+	if (!strcmp(op, "&") || !strcmp(op, "|") || !strcmp(op, "^")) {
+		*out = js__ival(xprintf("(%s %s %s)", js__i32(a), op, js__i32(b)), false);
+		return true;
+	}
+	if (!strcmp(op, "%")) {
+		if (!a.u || b.k != V_NUM || !(b.n >= 1 && b.n <= 4294967295.0) || b.n != trunc(b.n))
+			return false;
+		*out = js__ival(xprintf("(%s %% %uu)", a.u, (uint32_t)b.n), true);
+		return true;
+	}
+	if (strcmp(op, "<<") && strcmp(op, ">>") && strcmp(op, ">>>"))
+		return false;
+	uint32_t k;
+	char *count = b.k == V_NUM && js__touint32(b.n, &k) ? xprintf("%u", k & 31) :
+		      xprintf("(%s & 31)", js__u32(b));
+	if (!strcmp(count, "0")) /* x >>> 0 (ToUint32), x << 0 and x >> 0 (ToInt32) */
+		*out = !strcmp(op, ">>>") ? js__ival(js__u32(a), true) : js__ival(js__i32(a), false);
+	else if (!strcmp(op, "<<"))
+		*out = js__ival(xprintf("(int32_t)(%s << %s)", js__u32(a), count), false);
+	else if (!strcmp(op, ">>"))
+		*out = js__ival(xprintf("cx_i_sar(%s, %s)", js__i32(a), count), false);
+	else
+		*out = js__ival(xprintf("(%s >> %s)", js__u32(a), count), true);
+	return true;
+}
+
 /* Is the C expression v exactly one temporary (tN)? */
 static bool js__is_temp(const char *v)
 {
@@ -1813,7 +1983,8 @@ static bool js__binary_guarded(Fn *F, const char *op, V a, V b, V *out)
 static V js__binary(Fn *F, const char *op, V a, V b)
 {
 	V r;
-	if (js__binary_num(op, a, b, &r) || js__binary_guarded(F, op, a, b, &r))
+	if (js__binary_int(op, a, b, &r) || js__binary_num(op, a, b, &r) ||
+	    js__binary_guarded(F, op, a, b, &r))
 		return r;
 	if (!strcmp(op, "===") || !strcmp(op, "!==")) {
 		r = js__tmp(F, false, "cx_op_%s(%s, %s)", op[0] == '=' ? "seq" : "sne", a.c, b.c);
@@ -1926,28 +2097,118 @@ static int js__nparams(TSNode fn)
 static void js__body(Fn *F, TSNode body);
 
 /* Marks the locals of function scope s that hold only numbers (jstype.c): its `var`s that no
- * closure captures (parameters may hold anything, `arguments` is an object). */
-static void js__number_locals(Scope *s, TSNode body, const char *src)
+ * closure captures (parameters may hold anything, `arguments` is an object). With params (the
+ * body with typed parameters, whose entry has checked that they are numbers), the parameters
+ * that no closure captures are candidates too, holding a number from the start. */
+static void js__number_locals(Scope *s, TSNode body, const char *src, bool params)
 {
 	int k = 0;
 	for (Name *n = s->names; n; n = n->next)
 		k++;
 	const char **names = xcalloc((size_t)k + 1, sizeof(*names));
 	Name **of = xcalloc((size_t)k + 1, sizeof(*of));
+	bool *entry = xcalloc((size_t)k + 1, sizeof(*entry));
 	int m = 0;
 	for (Name *n = s->names; n; n = n->next)
-		if (n->kind == N_VAR && !n->captured && strcmp(n->name, "arguments")) {
+		if ((n->kind == N_VAR || (params && n->kind == N_PARAM && n->typedp)) && !n->captured &&
+		    strcmp(n->name, "arguments")) {
+			entry[m] = n->kind == N_PARAM;
 			of[m] = n;
 			names[m++] = n->name;
 		}
 	bool *num = xcalloc((size_t)m + 1, sizeof(*num));
-	jstype_numbers(body, src, names, m, num);
+	jstype_numbers(body, src, names, m, entry, num);
 	for (int i = 0; i < m; i++)
 		of[i]->num = num[i];
 }
 
-/* Compiles a function into its own C function; returns the C name. */
-static char *js__function(Fn *F, TSNode fn)
+/* Does the subtree n hold a node that must not be compiled twice: a function (it would be
+ * compiled again) or a regular-expression literal (one object per literal, ES3 7.8.5)? */
+static bool js__once_only(TSNode n)
+{
+	if (js__is_fn(n) || js__is(n, "regex") || js__is(n, "class_declaration") || js__is(n, "class"))
+		return true;
+	uint32_t k = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < k; i++)
+		if (js__once_only(ts_node_named_child(n, i)))
+			return true;
+	return false;
+}
+
+/* Is the identifier name an operand of an arithmetic or relational operator somewhere in n
+ * (not in nested functions)? A parameter used only otherwise (called, a property read) gains
+ * nothing from being a C double. */
+static bool js__num_use(TSNode n, const char *src, const char *name)
+{
+	static const char *const ops[] = {"+", "-", "*", "/", "%", "<", ">", "<=", ">=", "==", "!=",
+					  "===", "!==", "&", "|", "^", "<<", ">>", ">>>", "~"};
+	uint32_t k = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < k; i++) {
+		TSNode c = ts_node_named_child(n, i);
+		if (js__is_fn(c))
+			continue;
+		if (js__is(c, "identifier") && (js__is(n, "binary_expression") || js__is(n, "unary_expression"))) {
+			char *t = js__text(src, c);
+			const char *op = ts_node_type(ts_node_child_by_field_name(n, "operator", 8));
+			for (size_t j = 0; !strcmp(t, name) && j < sizeof(ops) / sizeof(ops[0]); j++)
+				if (!strcmp(op, ops[j]))
+					return true;
+		}
+		if (js__num_use(c, src, name))
+			return true;
+	}
+	return false;
+}
+
+/* A function body this long (bytes of source) or longer is not compiled a second time with
+ * typed parameters (the C would double for little gain). */
+#define JS_TYPED_MAX 4096
+
+/* Which parameters of a direct-call target (d) may be C doubles in a second body, entered when
+ * their arguments are numbers: those that, assumed numbers at entry, provably stay numbers
+ * (jstype.c) in a body that does not use `arguments`, has no two parameters of one name, no
+ * closure (that could capture one) and nothing that must be compiled once only, and that an
+ * operator computes with. Sets d->typed (the second body's C name) when there is one. */
+static void js__plan_typed(Direct *d, Scope *s, TSNode body, const char *src, int np)
+{
+	d->nparams = np;
+	d->ptyped = xcalloc((size_t)np + 1, sizeof(bool));
+	Name *args = scope__find(s, "arguments");
+	if (!np || (args && args->kind == N_ARGS) ||
+	    ts_node_end_byte(body) - ts_node_start_byte(body) >= JS_TYPED_MAX || js__once_only(body))
+		return;
+	int k = 0;
+	for (Name *n = s->names; n; n = n->next)
+		k += n->kind == N_PARAM;
+	if (k != np)
+		return; /* a repeated name */
+	/* the parameters assumed numbers at entry must be exactly the typed ones (a local
+	 * assigned from one is a number only then): drop, and type again, until none drops */
+	for (Name *n = s->names; n; n = n->next)
+		if (n->kind == N_PARAM)
+			n->typedp = js__num_use(body, src, n->name);
+	for (bool changed = true; changed;) {
+		changed = false;
+		js__number_locals(s, body, src, true);
+		for (Name *n = s->names; n; n = n->next)
+			if (n->kind == N_PARAM && n->typedp && !n->num)
+				n->typedp = false, changed = true;
+	}
+	bool any = false;
+	for (Name *n = s->names; n; n = n->next)
+		if (n->kind == N_PARAM)
+			any |= d->ptyped[n->param] = n->typedp;
+	if (any)
+		d->typed = xprintf("%s_n", d->cname);
+	js__number_locals(s, body, src, false); /* the generic body's */
+	for (Name *n = s->names; n; n = n->next)
+		if (n->kind == N_PARAM)
+			n->num = false;
+}
+
+/* Compiles a function into its own C function; returns the C name. d: a direct-call target
+ * (js__hoist_functions), which gets its C names and maybe a body with typed parameters. */
+static char *js__function(Fn *F, TSNode fn, Direct *d)
 {
 	const char *src = F->src->s;
 	TSNode nm = ts_node_child_by_field_name(fn, "name", 4);
@@ -1987,13 +2248,41 @@ static char *js__function(Fn *F, TSNode fn)
 	for (Name *n = s->names; args && args->kind == N_ARGS && n; n = n->next)
 		if (n->kind == N_PARAM && n->captured)
 			scope__capture(s, "arguments"); /* see js__resolve: a closure's x is arguments[k] */
-	js__number_locals(s, body, src);
+	js__number_locals(s, body, src, false);
 	char *cname = js__fname(F, name);
-	Fn *G = fn_new(F->g, s, FN_JS, cname, js__loc(F, fn).line);
+	int line = js__loc(F, fn).line;
+	Fn *H = NULL;
+	if (d) {
+		d->cname = cname;
+		js__plan_typed(d, s, body, src, np);
+	}
+	/* Streamed functions are defined before their first use, but calls in the body and in
+	 * the closures in it (finished first) may call these directly: declared first. */
+	if (d && F->g->stream)
+		fprintf(F->g->stream, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);\n", cname);
+	if (d && d->typed) {
+		H = fn_new(F->g, s, FN_JS, d->typed, line);
+		H->direct = d;
+		H->typed = true;
+		if (F->g->stream)
+			fprintf(F->g->stream, "%s;\n", fn__typed_sig(H));
+	}
+	if (d && F->g->stream)
+		fputc('\n', F->g->stream);
+	Fn *G = fn_new(F->g, s, FN_JS, cname, line);
 	G->src = F->src;
 	G->nparams = np;
+	G->direct = d;
 	js__body(G, body);
 	fn_end(G);
+	/* the same body again: its errors were reported once already (and nothing is written) */
+	if (H && !diag_errors) {
+		js__number_locals(s, body, src, true);
+		H->src = F->src;
+		H->nparams = np;
+		js__body(H, body);
+		fn_end(H);
+	}
 	return cname;
 }
 
@@ -2012,13 +2301,37 @@ static const char *js__closure_env(Fn *F)
 }
 
 /* A function object for fn (a closure over the current env). */
-static V js__closure(Fn *F, TSNode fn)
+static V js__closure(Fn *F, TSNode fn, Direct *d)
 {
-	char *cname = js__function(F, fn);
+	char *cname = js__function(F, fn, d);
 	TSNode nm = ts_node_child_by_field_name(fn, "name", 4);
 	char *name = ts_node_is_null(nm) ? xstrdup("") : js__txt(F, nm);
 	return js__tmp(F, true, "cx_func_new(X, %s, %s, %d, %s)", cname, c_quote(name, strlen(name)),
 		       js__nparams(fn), js__closure_env(F));
+}
+
+/* A function declaration of name here: a direct-call target when the name is declared in a
+ * scope (and no other declaration of the name was seen there), with its hidden slot at
+ * document level; else NULL. */
+static Direct *js__direct_target(Fn *F, const char *name)
+{
+	Res r = js__resolve(F, name);
+	Name *n = r.bind;
+	if (!n || n->redeclared)
+		return NULL;
+	if (n->direct) { /* calls compiled so far stay guarded by the first one's slot */
+		n->direct = NULL;
+		n->redeclared = true;
+		return NULL;
+	}
+	Direct *d = xcalloc(1, sizeof(*d));
+	d->hidden = -1;
+	if (r.doc && F->g->slot_alloc) {
+		d->hname = xprintf("%s#function", name);
+		d->hidden = F->g->slot_alloc(F->g->slot_arg, d->hname);
+	}
+	n->direct = d;
+	return d;
 }
 
 /* Hoisted function declarations of a body or program: created on entry. */
@@ -2030,8 +2343,12 @@ static void js__hoist_functions(Fn *F, TSNode n)
 		if (js__is(c, "function_declaration")) {
 			TSNode nm = ts_node_child_by_field_name(c, "name", 4);
 			fn_line(F, js__loc(F, c).line);
-			V f = js__closure(F, c);
-			js__write(F, js__txt(F, nm), f);
+			char *name = js__txt(F, nm);
+			Direct *d = js__direct_target(F, name);
+			V f = js__closure(F, c, d);
+			js__write(F, name, f);
+			if (d && d->hidden >= 0)
+				fn_out(F, "X->slots[%d /* %s */] = %s;", d->hidden, d->hname, f.c);
 			continue;
 		}
 		if (js__is_fn(c) || js__is(c, "class_declaration"))
@@ -2040,7 +2357,8 @@ static void js__hoist_functions(Fn *F, TSNode n)
 	}
 }
 
-static V js__call_args(Fn *F, TSNode args, int *argc, char **argv)
+/* The arguments of a call, evaluated in order (*argc of them). */
+static V *js__arg_vals(Fn *F, TSNode args, int *argc)
 {
 	int n = 0;
 	/* not on the stack: calls nest (esparse.c) */
@@ -2060,17 +2378,75 @@ static V js__call_args(Fn *F, TSNode args, int *argc, char **argv)
 		vals[n++] = js__ex(F, a);
 	}
 	*argc = n;
-	if (!n) {
-		*argv = xstrdup("NULL");
-		return js__const("CX_UNDEFINED");
-	}
+	return vals;
+}
+
+/* The C array of n argument values (its name, or NULL without arguments). */
+static char *js__arg_array(Fn *F, V *vals, int n)
+{
+	if (!n)
+		return xstrdup("NULL");
 	char *arr = xprintf("a%d", ++F->ntemp);
 	char *list = xstrdup("");
 	for (int i = 0; i < n; i++)
 		list = xprintf("%s%s%s", list, i ? ", " : "", vals[i].c);
 	fn_out(F, "cx_value %s[%d] = {%s};", arr, n, list);
-	*argv = arr;
+	return arr;
+}
+
+static V js__call_args(Fn *F, TSNode args, int *argc, char **argv)
+{
+	V *vals = js__arg_vals(F, args, argc);
+	*argv = js__arg_array(F, vals, *argc);
 	return js__const("CX_UNDEFINED");
+}
+
+/* The arguments of a direct call of d's body with typed parameters (", a, b"), or NULL when an
+ * argument for a typed parameter is not known to be a number (a missing one is undefined). */
+static char *js__typed_args(Direct *d, V *vals, int argc)
+{
+	char *list = xstrdup("");
+	for (int i = 0; i < d->nparams; i++) {
+		if (d->ptyped[i] && (i >= argc || !vals[i].d))
+			return NULL;
+		list = xprintf("%s, %s", list, d->ptyped[i] ? vals[i].d : i < argc ? vals[i].c : "CX_UNDEFINED");
+	}
+	return list; /* more arguments than parameters: evaluated, and nothing can see them */
+}
+
+/* A plain call of a name whose function declaration d generated code may call directly: when
+ * the callee fnv is a function object of that declaration (Direct says how this is checked),
+ * its C function (the body with typed parameters when the arguments allow), with `this`
+ * undefined (a compiled function's this is cx_this_of(X, this_): the global object); else
+ * the generic call. */
+static V js__direct_call(Fn *F, Direct *d, V fnv, V *vals, int argc, const char *what)
+{
+	char *typed = d->typed ? js__typed_args(d, vals, argc) : NULL;
+	char *argv = typed ? NULL : js__arg_array(F, vals, argc);
+	char *r = fn_temp(F);
+	fn_out(F, "cx_value %s;", r);
+	if (d->hidden >= 0)
+		fn_out(F, "if (cx_is_obj(%s) && %s.u.o == X->slots[%d /* %s */].u.o) {", fnv.c, fnv.c,
+		       d->hidden, d->hname);
+	else
+		fn_out(F, "if (cx_func_code(%s) == %s) {", fnv.c, d->cname);
+	F->ind++;
+	if (typed)
+		fn_out(F, "%s = %s(X, %s, CX_UNDEFINED%s);", r, d->typed, fnv.c, typed);
+	else
+		fn_out(F, "%s = %s(X, %s, CX_UNDEFINED, %d, %s);", r, d->cname, fnv.c, argc, argv);
+	F->ind--;
+	fn_out(F, "} else {");
+	F->ind++;
+	if (!argv)
+		argv = js__arg_array(F, vals, argc);
+	fn_out(F, "%s = cx_is_callable(%s) ? cx_call(X, %s, cx_global(X), %d, %s) : "
+	       "cx_throw_error(X, \"TypeError\", \"%%s is not a function\", %s);",
+	       r, fnv.c, fnv.c, argc, argv, c_quote(what, strlen(what)));
+	F->ind--;
+	fn_out(F, "}");
+	fn_check(F, r);
+	return js__v(r);
 }
 
 static V js__this(Fn *F)
@@ -2116,6 +2492,7 @@ static V js__call(Fn *F, TSNode e)
 		return js__const("CX_UNDEFINED");
 	}
 	V fnv, thisv;
+	Direct *direct = NULL;
 	if (js__is(callee, "member_expression") || js__is(callee, "subscript_expression")) {
 		Ref r = js__ref(F, callee);
 		fnv = js__ref_get(F, &r);
@@ -2131,15 +2508,21 @@ static V js__call(Fn *F, TSNode e)
 		fn_out(F, "goto %s;", fn__failname(F));
 		return js__const("CX_UNDEFINED");
 	} else {
+		Name *b = js__is(callee, "identifier") ? js__resolve(F, js__txt(F, callee)).bind : NULL;
+		direct = b && b->direct && b->direct->cname ? b->direct : NULL;
 		fnv = js__ex(F, callee);
 		thisv = js__const("cx_global(X)"); /* ES3 10.2.3: a plain call's this is the global */
 	}
-	int argc;
-	char *argv;
-	js__call_args(F, args, &argc, &argv);
 	/* a callee that is not a function is named as written ("o.f is not a function"); the
 	 * message is built only on that path */
 	char *what = js__callee_text(F, callee);
+	int argc;
+	if (direct && js__is_temp(fnv.c)) {
+		V *vals = js__arg_vals(F, args, &argc);
+		return js__direct_call(F, direct, fnv, vals, argc, what);
+	}
+	char *argv;
+	js__call_args(F, args, &argc, &argv);
 	return js__tmp(F, true, "cx_is_callable(%s) ? cx_call(X, %s, %s, %d, %s) : "
 		       "cx_throw_error(X, \"TypeError\", \"%%s is not a function\", %s)",
 		       fnv.c, fnv.c, thisv.c, argc, argv, c_quote(what, strlen(what)));
@@ -2378,7 +2761,7 @@ static V js__unary(Fn *F, TSNode e)
 	}
 	if (!strcmp(op, "~")) {
 		if (v.d)
-			return js__dval(xprintf("(double)~cx_d_i32(%s)", v.d));
+			return js__ival(xprintf("(~%s)", js__i32(v)), false);
 		return js__numres(js__tmp(F, true, "cx_op_bitnot(X, %s)", v.c));
 	}
 	js__unsupported(F, e, xprintf("operator %s", op));
@@ -2509,7 +2892,7 @@ static V js__ex(Fn *F, TSNode e)
 	if (!strcmp(t, "array"))
 		return js__array(F, e);
 	if (!strcmp(t, "function_expression") || !strcmp(t, "function"))
-		return js__closure(F, e);
+		return js__closure(F, e, NULL);
 	if (!strcmp(t, "assignment_expression"))
 		return js__assign_expr(F, e);
 	if (!strcmp(t, "augmented_assignment_expression"))

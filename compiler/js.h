@@ -118,9 +118,12 @@ void js_discard(Fn *F, const char *v);
 
 /* Section - Number-typed locals (jstype.c) */
 
-/* Which of the n names (a function's `var`s that no nested function captures; not parameters)
- * provably hold a number wherever the function body reads them: num[i] is set for those. */
-void jstype_numbers(TSNode body, const char *src, const char *const *names, int n, bool *num);
+/* Which of the n names (a function's `var`s that no nested function captures) provably hold a
+ * number wherever the function body reads them: num[i] is set for those. entry (or NULL):
+ * entry[i], names[i] holds a number when the body starts (a parameter of a body entered only
+ * with numbers for it); the others must be assigned before they are read. */
+void jstype_numbers(TSNode body, const char *src, const char *const *names, int n,
+		    const bool *entry, bool *num);
 
 /* Section - Shared by the back ends (emit.c, vxml_emit.c) */
 

@@ -3,9 +3,9 @@
  *
  * js.c keeps such a local in a C `double` and computes with it by C arithmetic (docs/ecmascript.md,
  * "Number-typed locals"). A candidate is a `var` of the function that no nested function sees
- * (js.c passes only those: not captured, not a parameter, so `arguments` does not alias it and,
- * without `with` and with eval refused, nothing but the function's own code can write it). It
- * is number-typed when
+ * (js.c passes only those: not captured, and a parameter only for the body with typed
+ * parameters, in a function without `arguments`; without `with` and with eval refused, nothing
+ * but the function's own code can write it). It is number-typed when
  *
  *   1. it is never read before it is assigned: its first occurrence in the body (a `var x;`
  *      without a value does nothing and does not count) is `var x = e` or the statement
@@ -18,6 +18,9 @@
  *      result of an operator that always gives a number (- * / % ~ << >> >>> & | ^, unary + -,
  *      ++ --), + of two numbers, an assignment or ?: of numbers. for-in, a catch variable or
  *      a function declaration of the same name disqualify it.
+ *
+ * A parameter of a body entered only with a number for it (js.c, "typed parameters") is a
+ * candidate that holds a number from the start: rule 1 holds for it everywhere, rule 2 applies.
  *
  * Rule 2 is a greatest fixpoint: all candidates that pass rule 1 start as numbers and one that
  * is assigned something else drops out, until nothing changes (`a = b; b = a + 1;` keeps both).
@@ -277,13 +280,17 @@ static bool jt__num(Typer *T, TSNode e)
 	return false;
 }
 
-void jstype_numbers(TSNode body, const char *src, const char *const *names, int n, bool *num)
+void jstype_numbers(TSNode body, const char *src, const char *const *names, int n,
+		    const bool *entry, bool *num)
 {
 	if (n <= 0 || ts_node_is_null(body))
 		return;
 	Typer T = {.src = src, .c = xcalloc((size_t)n, sizeof(Cand)), .n = n};
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		T.c[i] = (Cand){.name = names[i], .idx = i};
+		if (entry && entry[i]) /* a number from the start: rule 1 holds everywhere */
+			T.c[i] = (Cand){.name = names[i], .idx = i, .seen = true, .hi = UINT32_MAX};
+	}
 	qsort(T.c, (size_t)n, sizeof(Cand), jt__cmp);
 	jt__walk(&T, body);
 	for (int i = 0; i < n; i++)

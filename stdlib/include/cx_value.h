@@ -114,9 +114,10 @@ static inline int32_t cx_d_i32(double d)
  * non-negative integers below 2^53 (x > 0: a zero dividend keeps its sign through fmod). */
 static inline double cx_d_mod(double x, double y)
 {
+	/* below 2^53 the signed conversion is exact and one instruction (the unsigned one is not) */
 	if (x > 0 && x < 9007199254740992.0 && y >= 1 && y < 9007199254740992.0 &&
-	    x == (double)(uint64_t)x && y == (double)(uint64_t)y)
-		return (double)((uint64_t)x % (uint64_t)y);
+	    x == (double)(int64_t)x && y == (double)(int64_t)y)
+		return (double)((uint64_t)(int64_t)x % (uint64_t)(int64_t)y);
 	return fmod(x, y);
 }
 
@@ -125,12 +126,8 @@ static inline double cx_d_mod(double x, double y)
  * implementation). */
 static inline double cx_d_shl(double x, double y) { return (int32_t)((uint32_t)cx_d_i32(x) << (cx_d_u32(y) & 31)); }
 static inline double cx_d_shr(double x, double y) { return cx_d_u32(x) >> (cx_d_u32(y) & 31); }
-static inline double cx_d_sar(double x, double y)
-{
-	int32_t v = cx_d_i32(x);
-	unsigned s = cx_d_u32(y) & 31;
-	return v >= 0 ? (double)(v >> s) : (double)(~(~v >> s));
-}
+static inline int32_t cx_i_sar(int32_t v, unsigned s) { return v >= 0 ? v >> s : ~(~v >> s); }
+static inline double cx_d_sar(double x, double y) { return cx_i_sar(cx_d_i32(x), cx_d_u32(y) & 31); }
 
 /* Section - Context (one per session) */
 
@@ -184,6 +181,27 @@ int cx_tick(cx_ctx *X) __attribute__((cold));
 	do {                                                    \
 		if (--(X)->steps < 0 && cx_tick(X)) goto label; \
 	} while (0)
+
+/* The C stack bound (heap.c; docs/ecmascript.md "How deep a script may go"). cx_call checks it
+ * on every call; a compiled function that generated code calls directly (a guarded direct
+ * call, docs/generated-c.md) checks it at its entry with CX_STACK_GUARD: the frame address
+ * against this thread's floor (UINTPTR_MAX before the thread's first check), and below it
+ * cx_stack__exhausted, which computes the floor the first time and throws RangeError "maximum
+ * call stack size exceeded" (1: goto label). tcc has no thread-local storage: the call only. */
+#ifdef __TINYC__
+#define CX_STACK_GUARD(X, label)                         \
+	do {                                             \
+		if (cx_stack__exhausted(X)) goto label;  \
+	} while (0)
+#else
+extern __thread uintptr_t cx_stack__floor;
+#define CX_STACK_GUARD(X, label)                                                      \
+	do {                                                                          \
+		if ((uintptr_t)__builtin_frame_address(0) < cx_stack__floor &&        \
+		    cx_stack__exhausted(X)) goto label;                                \
+	} while (0)
+#endif
+int cx_stack__exhausted(cx_ctx *X) __attribute__((cold));
 
 /* Section - Global names (lib_global.c): what generated code uses for a name no scope declares */
 

@@ -259,7 +259,8 @@ check "a <script src> that is not http(s): error.fetch saying so" \
 # <script fetchid> after <fetch type="'text/ecmascript'"> (fscript.ccxml; docs/fetch.md)
 timeout 60 "$W/fscript" --sim --once --values "base=$U" >"$W/fs.out" 2>"$W/fs.err"
 fs() { grep -q "FS $1 PASS" "$W/fs.out"; }
-check "<script fetchid>: fetch.done for the script; it reads and sets the document's ccxml variable and the transition's, its var and functions are the document's afterwards" fs ok
+check "a function declared by the document, called directly by another (before any script was fetched)" fs before
+check "<script fetchid>: fetch.done for the script; it reads and sets the document's ccxml variable and the transition's, its var and functions are the document's afterwards (a direct call of the function it declared again calls its function)" fs ok
 check "a fetched script in ISO-8859-1 without a charset in its Content-Type is read as such" fs latin1
 check "a function the script declared, called by a later transition, changes the document's variable" fs later
 check "a script that does not compile: error.fetch with URL:line:col in reason" fs bad

@@ -5,6 +5,8 @@
 #error "made by ccxmlc 0.1.0 for runtime ABI 6, but this cx_gen.h is another ABI: compile the .ccxml with the ccxmlc of this runtime"
 #endif
 
+static cx_value f1_msg(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
+
 static struct cx_str_static s_1 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "n"};
 static struct cx_str_static s_2 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "inner"};
 static struct cx_str_static s_3 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "name"};
@@ -17,16 +19,18 @@ static cx_value f1_msg(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 6
 {
 #line 6
-	cx_value l5_f = argc > 0 ? argv[0] : CX_UNDEFINED;
+	cx_value l6_f = argc > 0 ? argv[0] : CX_UNDEFINED;
 #line 6
 	(void)self;
 #line 6
 	(void)this_;
 #line 6
+	CX_STACK_GUARD(X, fail);
+#line 6
 	CX_TICK(X, fail);
 	{
 #line 6
-		cx_value t2 = l5_f;
+		cx_value t2 = l6_f;
 #line 6
 		cx_value t3 = cx_is_callable(t2) ? cx_call(X, t2, cx_global(X), 0, NULL) : cx_throw_error(X, "TypeError", "%s is not a function", "f");
 #line 6
@@ -116,6 +120,8 @@ static int init(cx_ctx *X)
 	if (cx_is_exc(t5)) goto fail_2;
 #line 6
 	X->slots[5 /* msg */] = t5;
+#line 6
+	X->slots[8 /* msg#function */] = t5;
 	X->slots[6 /* notfn */] = cx_num(5.0);
 #line 3
 	return CX_GO;
@@ -387,7 +393,15 @@ static int transition_1(cx_ctx *X)
 #line 11
 		cx_value a3[1] = {t2};
 #line 11
-		cx_value t4 = cx_is_callable(t1) ? cx_call(X, t1, cx_global(X), 1, a3) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		cx_value t4;
+#line 11
+		if (cx_is_obj(t1) && t1.u.o == X->slots[8 /* msg#function */].u.o) {
+#line 11
+			t4 = f1_msg(X, t1, CX_UNDEFINED, 1, a3);
+		} else {
+#line 11
+			t4 = cx_is_callable(t1) ? cx_call(X, t1, cx_global(X), 1, a3) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		}
 #line 11
 		if (cx_is_exc(t4)) goto fail_1;
 #line 11
@@ -411,7 +425,15 @@ static int transition_1(cx_ctx *X)
 #line 12
 		cx_value a7[1] = {t6};
 #line 12
-		cx_value t8 = cx_is_callable(t5) ? cx_call(X, t5, cx_global(X), 1, a7) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		cx_value t8;
+#line 12
+		if (cx_is_obj(t5) && t5.u.o == X->slots[8 /* msg#function */].u.o) {
+#line 12
+			t8 = f1_msg(X, t5, CX_UNDEFINED, 1, a7);
+		} else {
+#line 12
+			t8 = cx_is_callable(t5) ? cx_call(X, t5, cx_global(X), 1, a7) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		}
 #line 12
 		if (cx_is_exc(t8)) goto fail_2;
 #line 12
@@ -435,7 +457,15 @@ static int transition_1(cx_ctx *X)
 #line 13
 		cx_value a11[1] = {t10};
 #line 13
-		cx_value t12 = cx_is_callable(t9) ? cx_call(X, t9, cx_global(X), 1, a11) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		cx_value t12;
+#line 13
+		if (cx_is_obj(t9) && t9.u.o == X->slots[8 /* msg#function */].u.o) {
+#line 13
+			t12 = f1_msg(X, t9, CX_UNDEFINED, 1, a11);
+		} else {
+#line 13
+			t12 = cx_is_callable(t9) ? cx_call(X, t9, cx_global(X), 1, a11) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		}
 #line 13
 		if (cx_is_exc(t12)) goto fail_3;
 #line 13
@@ -459,7 +489,15 @@ static int transition_1(cx_ctx *X)
 #line 14
 		cx_value a15[1] = {t14};
 #line 14
-		cx_value t16 = cx_is_callable(t13) ? cx_call(X, t13, cx_global(X), 1, a15) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		cx_value t16;
+#line 14
+		if (cx_is_obj(t13) && t13.u.o == X->slots[8 /* msg#function */].u.o) {
+#line 14
+			t16 = f1_msg(X, t13, CX_UNDEFINED, 1, a15);
+		} else {
+#line 14
+			t16 = cx_is_callable(t13) ? cx_call(X, t13, cx_global(X), 1, a15) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		}
 #line 14
 		if (cx_is_exc(t16)) goto fail_4;
 #line 14
@@ -483,7 +521,15 @@ static int transition_1(cx_ctx *X)
 #line 16
 		cx_value a19[1] = {t18};
 #line 16
-		cx_value t20 = cx_is_callable(t17) ? cx_call(X, t17, cx_global(X), 1, a19) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		cx_value t20;
+#line 16
+		if (cx_is_obj(t17) && t17.u.o == X->slots[8 /* msg#function */].u.o) {
+#line 16
+			t20 = f1_msg(X, t17, CX_UNDEFINED, 1, a19);
+		} else {
+#line 16
+			t20 = cx_is_callable(t17) ? cx_call(X, t17, cx_global(X), 1, a19) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		}
 #line 16
 		if (cx_is_exc(t20)) goto fail_5;
 #line 16
@@ -507,7 +553,15 @@ static int transition_1(cx_ctx *X)
 #line 17
 		cx_value a23[1] = {t22};
 #line 17
-		cx_value t24 = cx_is_callable(t21) ? cx_call(X, t21, cx_global(X), 1, a23) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		cx_value t24;
+#line 17
+		if (cx_is_obj(t21) && t21.u.o == X->slots[8 /* msg#function */].u.o) {
+#line 17
+			t24 = f1_msg(X, t21, CX_UNDEFINED, 1, a23);
+		} else {
+#line 17
+			t24 = cx_is_callable(t21) ? cx_call(X, t21, cx_global(X), 1, a23) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		}
 #line 17
 		if (cx_is_exc(t24)) goto fail_6;
 #line 17
@@ -531,7 +585,15 @@ static int transition_1(cx_ctx *X)
 #line 18
 		cx_value a27[1] = {t26};
 #line 18
-		cx_value t28 = cx_is_callable(t25) ? cx_call(X, t25, cx_global(X), 1, a27) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		cx_value t28;
+#line 18
+		if (cx_is_obj(t25) && t25.u.o == X->slots[8 /* msg#function */].u.o) {
+#line 18
+			t28 = f1_msg(X, t25, CX_UNDEFINED, 1, a27);
+		} else {
+#line 18
+			t28 = cx_is_callable(t25) ? cx_call(X, t25, cx_global(X), 1, a27) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+		}
 #line 18
 		if (cx_is_exc(t28)) goto fail_7;
 #line 18
@@ -571,7 +633,7 @@ fail_8: return cx_semantic(X, CX_E_script, 19);
 #line 10
 }
 
-static const char *const slot_names[] = {NULL, NULL, NULL, NULL, "o", "msg", "notfn", "state$"};
+static const char *const slot_names[] = {NULL, NULL, NULL, NULL, "o", "msg", "notfn", "state$", "msg#function"};
 
 static const cx_transition transitions[] = {
 	{.states = NULL, .event = "ccxml.loaded", .cond = NULL, .body = transition_1, .line = 10, .evid = 1},
@@ -586,7 +648,7 @@ const cx_doc ccxml_doc_callee = {
 	.abi = 6,
 	.made_by = "ccxmlc 0.1.0",
 	.name = "tests/codegen/doc/callee.ccxml",
-	.nslots = 8,
+	.nslots = 9,
 	.slot_names = slot_names,
 	.statevar_slot = 7,
 	.init = init,

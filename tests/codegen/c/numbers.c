@@ -5,6 +5,9 @@
 #error "made by ccxmlc 0.1.0 for runtime ABI 6, but this cx_gen.h is another ABI: compile the .ccxml with the ccxmlc of this runtime"
 #endif
 
+static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
+static cx_value f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l5_n);
+
 static struct cx_str_static s_1 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, " "};
 static struct cx_str_static s_2 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "toFixed"};
 
@@ -13,37 +16,43 @@ static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 8
 {
 #line 8
-	cx_value l4_n = argc > 0 ? argv[0] : CX_UNDEFINED;
+	if (argc > 0 && cx_is_num(argv[0]))
 #line 8
-	double l5_acc = 0;
+		return f1_mix_n(X, self, this_, argv[0].u.n);
 #line 8
-	double l6_f = 0;
+	cx_value l5_n = argc > 0 ? argv[0] : CX_UNDEFINED;
 #line 8
-	double l7_x = 0;
+	double l6_acc = 0;
 #line 8
-	double l8_i = 0;
+	double l7_f = 0;
 #line 8
-	double l9_u = 0;
+	double l8_x = 0;
+#line 8
+	double l9_i = 0;
+#line 8
+	double l10_u = 0;
 #line 8
 	(void)self;
 #line 8
 	(void)this_;
 #line 8
+	CX_STACK_GUARD(X, fail);
+#line 8
 	CX_TICK(X, fail);
-	l5_acc = 0.0;
+	l6_acc = 0.0;
 #line 9
-	l6_f = 0.5;
+	l7_f = 0.5;
 #line 9
-	l7_x = 7.0;
-	l8_i = 1.0;
+	l8_x = 7.0;
+	l9_i = 1.0;
 #line 10
 	for (;;) {
 #line 10
 		CX_TICK(X, fail);
 #line 10
-		double t1 = l8_i;
+		double t1 = l9_i;
 #line 10
-		cx_value t2 = l4_n;
+		cx_value t2 = l5_n;
 #line 10
 		cx_value t3 = cx_is_num(t2) ? cx_bool((t1 <= t2.u.n)) : cx_op_le(X, cx_num(t1), t2);
 #line 10
@@ -52,55 +61,55 @@ static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 		if (!t3.u.b)
 #line 10
 			break;
-		double t4 = l7_x;
+		double t4 = l8_x;
 #line 11
-		double t5 = l7_x;
+		double t5 = l8_x;
 #line 11
-		l7_x = (double)(cx_d_i32(t4) ^ cx_d_i32(cx_d_shl(t5, 13.0)));
+		l8_x = (double)(cx_d_i32(t4) ^ (int32_t)((uint32_t)cx_d_i32(t5) << 13));
 #line 11
-		double t6 = l7_x;
+		double t6 = l8_x;
 #line 11
-		double t7 = l7_x;
+		double t7 = l8_x;
 #line 11
-		l7_x = (double)(cx_d_i32(t6) ^ cx_d_i32(cx_d_shr(t7, 17.0)));
+		l8_x = (double)(cx_d_i32(t6) ^ (int32_t)((uint32_t)cx_d_i32(t7) >> 17));
 #line 11
-		double t8 = l7_x;
+		double t8 = l8_x;
 #line 11
-		double t9 = l7_x;
+		double t9 = l8_x;
 #line 11
-		l7_x = (double)(cx_d_i32(t8) ^ cx_d_i32(cx_d_shl(t9, 5.0)));
-		double t10 = l7_x;
+		l8_x = (double)(cx_d_i32(t8) ^ (int32_t)((uint32_t)cx_d_i32(t9) << 5));
+		double t10 = l8_x;
 #line 12
-		l9_u = cx_d_mod(cx_d_shr(t10, 0.0), 10007.0);
-		double t11 = l5_acc;
+		l10_u = (double)((uint32_t)cx_d_i32(t10) % 10007u);
+		double t11 = l6_acc;
 #line 13
-		double t12 = l9_u;
+		double t12 = l10_u;
 #line 13
-		double t13 = l8_i;
+		double t13 = l9_i;
 #line 13
-		l5_acc = cx_d_mod((t11 + (t12 * t13)), 1000003.0);
-		double t14 = l6_f;
+		l6_acc = cx_d_mod((t11 + (t12 * t13)), 1000003.0);
+		double t14 = l7_f;
 #line 14
-		double t15 = l9_u;
+		double t15 = l10_u;
 #line 14
-		double t16 = l8_i;
+		double t16 = l9_i;
 #line 14
-		l6_f = ((t14 * 0.999) + (t15 / (t16 + 1.0)));
-		double t17 = l9_u;
+		l7_f = ((t14 * 0.999) + (t15 / (t16 + 1.0)));
+		double t17 = l10_u;
 #line 15
 		if (!(t17 < 5000.0)) {
 #line 15
-			double t18 = l5_acc;
+			double t18 = l6_acc;
 #line 15
-			l5_acc = (t18 - 1.0);
+			l6_acc = (t18 - 1.0);
 		}
 #line 10
-		double t19 = l8_i;
+		double t19 = l9_i;
 #line 10
-		l8_i = t19 + 1;
+		l9_i = t19 + 1;
 	}
 #line 17
-	double t20 = l5_acc;
+	double t20 = l6_acc;
 #line 17
 	cx_cat cat21;
 #line 17
@@ -108,7 +117,7 @@ static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 17
 	if (cx_is_exc(t21)) goto fail;
 #line 17
-	double t22 = l6_f;
+	double t22 = l7_f;
 #line 17
 	CX_IC(ic23);
 #line 17
@@ -130,9 +139,9 @@ static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 17
 	if (cx_is_exc(t27)) goto fail;
 #line 17
-	double t28 = l7_x;
+	double t28 = l8_x;
 #line 17
-	cx_value t29 = cx_cat_add(X, &cat21, cx_num((double)(cx_d_i32(t28) | cx_d_i32(0.0))));
+	cx_value t29 = cx_cat_add(X, &cat21, cx_num((double)(cx_d_i32(t28) | 0)));
 #line 17
 	if (cx_is_exc(t29)) goto fail;
 #line 17
@@ -147,6 +156,144 @@ static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 fail: return CX_EXCEPTION;
 #line 8
 }
+
+#line 8 "tests/codegen/doc/numbers.ccxml"
+static cx_value f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l5_n)
+#line 8
+{
+#line 8
+	double l6_acc = 0;
+#line 8
+	double l7_f = 0;
+#line 8
+	double l8_x = 0;
+#line 8
+	double l9_i = 0;
+#line 8
+	double l10_u = 0;
+#line 8
+	(void)self;
+#line 8
+	(void)this_;
+#line 8
+	CX_STACK_GUARD(X, fail);
+#line 8
+	CX_TICK(X, fail);
+	l6_acc = 0.0;
+#line 9
+	l7_f = 0.5;
+#line 9
+	l8_x = 7.0;
+	l9_i = 1.0;
+#line 10
+	for (;;) {
+#line 10
+		CX_TICK(X, fail);
+#line 10
+		double t1 = l9_i;
+#line 10
+		double t2 = l5_n;
+#line 10
+		if (!(t1 <= t2))
+#line 10
+			break;
+		double t3 = l8_x;
+#line 11
+		double t4 = l8_x;
+#line 11
+		l8_x = (double)(cx_d_i32(t3) ^ (int32_t)((uint32_t)cx_d_i32(t4) << 13));
+#line 11
+		double t5 = l8_x;
+#line 11
+		double t6 = l8_x;
+#line 11
+		l8_x = (double)(cx_d_i32(t5) ^ (int32_t)((uint32_t)cx_d_i32(t6) >> 17));
+#line 11
+		double t7 = l8_x;
+#line 11
+		double t8 = l8_x;
+#line 11
+		l8_x = (double)(cx_d_i32(t7) ^ (int32_t)((uint32_t)cx_d_i32(t8) << 5));
+		double t9 = l8_x;
+#line 12
+		l10_u = (double)((uint32_t)cx_d_i32(t9) % 10007u);
+		double t10 = l6_acc;
+#line 13
+		double t11 = l10_u;
+#line 13
+		double t12 = l9_i;
+#line 13
+		l6_acc = cx_d_mod((t10 + (t11 * t12)), 1000003.0);
+		double t13 = l7_f;
+#line 14
+		double t14 = l10_u;
+#line 14
+		double t15 = l9_i;
+#line 14
+		l7_f = ((t13 * 0.999) + (t14 / (t15 + 1.0)));
+		double t16 = l10_u;
+#line 15
+		if (!(t16 < 5000.0)) {
+#line 15
+			double t17 = l6_acc;
+#line 15
+			l6_acc = (t17 - 1.0);
+		}
+#line 10
+		double t18 = l9_i;
+#line 10
+		l9_i = t18 + 1;
+	}
+#line 17
+	double t19 = l6_acc;
+#line 17
+	cx_cat cat20;
+#line 17
+	cx_value t20 = cx_cat_begin(X, &cat20, cx_num(t19), cx_strv((cx_str *)&s_1));
+#line 17
+	if (cx_is_exc(t20)) goto fail;
+#line 17
+	double t21 = l7_f;
+#line 17
+	CX_IC(ic22);
+#line 17
+	cx_value t22 = cx_get_ic(X, cx_num(t21), (cx_str *)&s_2, CX_IC_REF(ic22));
+#line 17
+	if (cx_is_exc(t22)) goto fail;
+#line 17
+	cx_value a23[1] = {cx_num(6.0)};
+#line 17
+	cx_value t24 = cx_is_callable(t22) ? cx_call(X, t22, cx_num(t21), 1, a23) : cx_throw_error(X, "TypeError", "%s is not a function", "f.toFixed");
+#line 17
+	if (cx_is_exc(t24)) goto fail;
+#line 17
+	cx_value t25 = cx_cat_add(X, &cat20, t24);
+#line 17
+	if (cx_is_exc(t25)) goto fail;
+#line 17
+	cx_value t26 = cx_cat_add(X, &cat20, cx_strv((cx_str *)&s_1));
+#line 17
+	if (cx_is_exc(t26)) goto fail;
+#line 17
+	double t27 = l8_x;
+#line 17
+	cx_value t28 = cx_cat_add(X, &cat20, cx_num((double)(cx_d_i32(t27) | 0)));
+#line 17
+	if (cx_is_exc(t28)) goto fail;
+#line 17
+	cx_value t29 = cx_cat_end(X, &cat20);
+#line 17
+	if (cx_is_exc(t29)) goto fail;
+#line 17
+	return t29;
+#line 8
+	return CX_UNDEFINED;
+#line 8
+fail: return CX_EXCEPTION;
+#line 8
+}
+
+static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
 
 static struct cx_str_static s_3 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "a"};
 
@@ -194,41 +341,43 @@ static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, c
 #line 19
 	env->v[1] = argc > 0 ? argv[0] : CX_UNDEFINED;
 #line 19
-	cx_value l11_r = CX_UNDEFINED;
+	cx_value l13_r = CX_UNDEFINED;
 #line 19
-	cx_value l12_k = CX_UNDEFINED;
+	cx_value l14_k = CX_UNDEFINED;
 #line 19
-	cx_value l13_s = CX_UNDEFINED;
+	cx_value l15_s = CX_UNDEFINED;
 #line 19
-	cx_value l15_g = CX_UNDEFINED;
+	cx_value l17_g = CX_UNDEFINED;
 #line 19
 	(void)this_;
 #line 19
+	CX_STACK_GUARD(X, fail);
+#line 19
 	CX_TICK(X, fail);
-	cx_value t1 = l12_k;
+	cx_value t1 = l14_k;
 #line 20
 	cx_value t2 = cx_op_typeof(X, t1);
 #line 20
-	l11_r = t2;
+	l13_r = t2;
 #line 20
-	l12_k = cx_num(1.0);
-	l13_s = cx_num(1.0);
+	l14_k = cx_num(1.0);
+	l15_s = cx_num(1.0);
 #line 21
-	cx_value t3 = l13_s;
+	cx_value t3 = l15_s;
 #line 21
 	cx_value t4 = cx_op_add(X, t3, cx_strv((cx_str *)&s_3));
 #line 21
 	if (cx_is_exc(t4)) goto fail;
 #line 21
-	l13_s = t4;
+	l15_s = t4;
 	env->v[0] = cx_num(2.0);
 #line 22
 	cx_value t5 = cx_func_new(X, f3_anon, "", 0, env);
 #line 22
 	if (cx_is_exc(t5)) goto fail;
 #line 22
-	l15_g = t5;
-	cx_value t6 = l11_r;
+	l17_g = t5;
+	cx_value t6 = l13_r;
 #line 23
 	cx_cat cat7;
 #line 23
@@ -236,7 +385,7 @@ static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, c
 #line 23
 	if (cx_is_exc(t7)) goto fail;
 #line 23
-	cx_value t8 = l12_k;
+	cx_value t8 = l14_k;
 #line 23
 	cx_value t9 = cx_cat_add(X, &cat7, t8);
 #line 23
@@ -246,7 +395,7 @@ static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, c
 #line 23
 	if (cx_is_exc(t10)) goto fail;
 #line 23
-	cx_value t11 = l13_s;
+	cx_value t11 = l15_s;
 #line 23
 	cx_value t12 = cx_cat_add(X, &cat7, t11);
 #line 23
@@ -256,7 +405,7 @@ static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, c
 #line 23
 	if (cx_is_exc(t13)) goto fail;
 #line 23
-	cx_value t14 = l15_g;
+	cx_value t14 = l17_g;
 #line 23
 	cx_value t15 = cx_is_callable(t14) ? cx_call(X, t14, cx_global(X), 0, NULL) : cx_throw_error(X, "TypeError", "%s is not a function", "g");
 #line 23
@@ -288,12 +437,16 @@ static int init(cx_ctx *X)
 	if (cx_is_exc(t1)) goto fail_1;
 #line 8
 	X->slots[4 /* mix */] = t1;
+#line 8
+	X->slots[7 /* mix#function */] = t1;
 #line 19
 	cx_value t2 = cx_func_new(X, f2_generic, "generic", 1, NULL);
 #line 19
 	if (cx_is_exc(t2)) goto fail_1;
 #line 19
 	X->slots[5 /* generic */] = t2;
+#line 19
+	X->slots[8 /* generic#function */] = t2;
 #line 6
 	return CX_GO;
 fail_1: return cx_semantic(X, CX_E_script, 7);
@@ -312,13 +465,21 @@ static int transition_1(cx_ctx *X)
 #line 28
 		cx_value t1 = X->slots[4 /* mix */];
 #line 28
-		cx_value a2[1] = {cx_num(1000.0)};
+		cx_value t2;
 #line 28
-		cx_value t3 = cx_is_callable(t1) ? cx_call(X, t1, cx_global(X), 1, a2) : cx_throw_error(X, "TypeError", "%s is not a function", "mix");
+		if (cx_is_obj(t1) && t1.u.o == X->slots[7 /* mix#function */].u.o) {
 #line 28
-		if (cx_is_exc(t3)) goto fail_1;
+			t2 = f1_mix_n(X, t1, CX_UNDEFINED, 1000.0);
+		} else {
 #line 28
-		cx_el_attr(&el, CX_A_log_expr, t3);
+			cx_value a3[1] = {cx_num(1000.0)};
+#line 28
+			t2 = cx_is_callable(t1) ? cx_call(X, t1, cx_global(X), 1, a3) : cx_throw_error(X, "TypeError", "%s is not a function", "mix");
+		}
+#line 28
+		if (cx_is_exc(t2)) goto fail_1;
+#line 28
+		cx_el_attr(&el, CX_A_log_expr, t2);
 #line 28
 		int r = cx_exec(X, &el);
 #line 28
@@ -334,7 +495,15 @@ static int transition_1(cx_ctx *X)
 #line 29
 		cx_value a5[1] = {cx_strv((cx_str *)&s_4)};
 #line 29
-		cx_value t6 = cx_is_callable(t4) ? cx_call(X, t4, cx_global(X), 1, a5) : cx_throw_error(X, "TypeError", "%s is not a function", "mix");
+		cx_value t6;
+#line 29
+		if (cx_is_obj(t4) && t4.u.o == X->slots[7 /* mix#function */].u.o) {
+#line 29
+			t6 = f1_mix(X, t4, CX_UNDEFINED, 1, a5);
+		} else {
+#line 29
+			t6 = cx_is_callable(t4) ? cx_call(X, t4, cx_global(X), 1, a5) : cx_throw_error(X, "TypeError", "%s is not a function", "mix");
+		}
 #line 29
 		if (cx_is_exc(t6)) goto fail_2;
 #line 29
@@ -354,7 +523,15 @@ static int transition_1(cx_ctx *X)
 #line 30
 		cx_value a8[1] = {cx_num(3.0)};
 #line 30
-		cx_value t9 = cx_is_callable(t7) ? cx_call(X, t7, cx_global(X), 1, a8) : cx_throw_error(X, "TypeError", "%s is not a function", "generic");
+		cx_value t9;
+#line 30
+		if (cx_is_obj(t7) && t7.u.o == X->slots[8 /* generic#function */].u.o) {
+#line 30
+			t9 = f2_generic(X, t7, CX_UNDEFINED, 1, a8);
+		} else {
+#line 30
+			t9 = cx_is_callable(t7) ? cx_call(X, t7, cx_global(X), 1, a8) : cx_throw_error(X, "TypeError", "%s is not a function", "generic");
+		}
 #line 30
 		if (cx_is_exc(t9)) goto fail_3;
 #line 30
@@ -374,7 +551,7 @@ fail_3: return cx_semantic(X, CX_E_log, 30);
 #line 27
 }
 
-static const char *const slot_names[] = {NULL, NULL, NULL, NULL, "mix", "generic", "state$"};
+static const char *const slot_names[] = {NULL, NULL, NULL, NULL, "mix", "generic", "state$", "mix#function", "generic#function"};
 
 static const cx_transition transitions[] = {
 	{.states = NULL, .event = "ccxml.loaded", .cond = NULL, .body = transition_1, .line = 27, .evid = 1},
@@ -389,7 +566,7 @@ const cx_doc ccxml_doc_numbers = {
 	.abi = 6,
 	.made_by = "ccxmlc 0.1.0",
 	.name = "tests/codegen/doc/numbers.ccxml",
-	.nslots = 7,
+	.nslots = 9,
 	.slot_names = slot_names,
 	.statevar_slot = 6,
 	.init = init,
