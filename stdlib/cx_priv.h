@@ -167,6 +167,7 @@ static inline cx_obj *cx_proto__get(cx_ctx *X, int id)
 
 /* heap.c */
 void *cx_heap__alloc(cx_ctx *X, int kind, size_t size); /* zeroed; NULL + RangeError pending */
+void *cx_heap__alloc_str(cx_ctx *X, size_t size); /* a CX_K_STR, not zeroed (str.c sets it) */
 void *cx_mem__alloc(cx_ctx *X, size_t size);            /* charged raw memory, zeroed */
 void *cx_mem__realloc(cx_ctx *X, void *p, size_t old, size_t size);
 void cx_mem__free(cx_ctx *X, void *p, size_t size);
@@ -228,6 +229,7 @@ int64_t cx_str__find(const cx_str *s, const cx_str *pat, uint32_t from);
 int64_t cx_str__rfind(const cx_str *s, const cx_str *pat, uint32_t from);
 int cx_str__array_index(const cx_str *s, uint32_t *out); /* canonical "0".."4294967294" */
 cx_str *cx_str__from_index(cx_ctx *X, uint32_t i);
+cx_str *cx_str__small_int(uint32_t i); /* conv.c: a static string of i, NULL if i is not small */
 int cx_str__is_ws(uint16_t c); /* WhiteSpace or LineTerminator */
 
 /* A growable UTF-16 buffer in plain (uncharged) memory for building strings. */

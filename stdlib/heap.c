@@ -98,7 +98,7 @@ static void cx_gc__due(struct cx_heap *h);
 _Static_assert(CX_GC_REQ < CX_GC_BAND, "the request band");
 #define CX_OOM_SLACK ((size_t)64 << 10)
 
-static int cx_heap__charge(cx_ctx *X, size_t size)
+static inline __attribute__((always_inline)) int cx_heap__charge(cx_ctx *X, size_t size)
 {
 	struct cx_heap *h = X->heap;
 	size_t lim = h->limit + (h->slack || h->oom ? CX_OOM_SLACK : 0);
@@ -164,6 +164,30 @@ void *cx_heap__alloc(cx_ctx *X, int kind, size_t size)
 		X->heap->all = g;
 	}
 	*(uint32_t *)(g + 1) = (uint32_t)kind;
+	return g + 1;
+}
+
+/* A string's header and characters (str.c): the caller sets every field, so nothing is zeroed,
+ * and a recycled block of the size class is taken without a call (a string is made for nearly
+ * every concatenation and number printed). Anything else goes the general way. */
+void *cx_heap__alloc_str(cx_ctx *X, size_t size)
+{
+	struct cx_heap *h = X->heap;
+	size_t total = sizeof(struct cx_gch) + size, c = CX_POOL_CLASS(total);
+	struct cx_gch *g;
+
+	if (!CX_POOL || total > CX_POOL_MAX || !h->pool || !(g = h->pool->free[c]) || h->perm_mode)
+		return cx_heap__alloc(X, CX_K_STR, size);
+	if (cx_heap__charge(X, total)) {
+		cx_heap__oom(X);
+		return NULL;
+	}
+	h->pool->free[c] = g->next;
+	h->pool->bytes -= c * 16;
+	g->size = total;
+	g->next = h->all;
+	h->all = g;
+	*(uint32_t *)(g + 1) = CX_K_STR;
 	return g + 1;
 }
 
@@ -772,6 +796,16 @@ static uintptr_t cx_stack__top(uintptr_t here)
 	return cx_stack__base;
 }
 
+/* Most heap things are small and most are not pointed at: a bitmap of the CX_NEAR_SPAN-byte
+ * spans (hashed) that the stack's words fall in lets a small thing that touches no marked span
+ * be passed over without the binary search (a thing of at most CX_NEAR_SPAN bytes touches at
+ * most two spans). A hash collision only costs the search. */
+#define CX_NEAR_SPAN 256
+#define CX_NEAR_BITS 16384
+#define CX_NEAR_BIT(a) (((a) / CX_NEAR_SPAN) % CX_NEAR_BITS)
+#define CX_NEAR_SET(m, a) ((m)[CX_NEAR_BIT(a) / 64] |= (uint64_t)1 << (CX_NEAR_BIT(a) % 64))
+#define CX_NEAR_HAS(m, a) (((m)[CX_NEAR_BIT(a) / 64] >> (CX_NEAR_BIT(a) % 64)) & 1)
+
 /* Greys what the current thread's C stack points at. __builtin_unwind_init makes this frame
  * save every callee-saved register, so a value only a register held is on the stack too. -1
  * (nothing greyed) when the stack's extent is not known, or when AddressSanitizer moved frames
@@ -780,7 +814,9 @@ __attribute__((noinline)) static int cx_gc__stack(struct cx_heap *h, cx_mark *m)
 {
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0), base = cx_stack__top(here);
 	cx_words t = {NULL, 0, 0, UINTPTR_MAX, 0, 0};
+	uint64_t near[CX_NEAR_BITS / 64];
 	struct cx_gch *g;
+	size_t i;
 
 	__builtin_unwind_init();
 #if CX_ASAN
@@ -801,9 +837,16 @@ __attribute__((noinline)) static int cx_gc__stack(struct cx_heap *h, cx_mark *m)
 		return -1;
 	}
 	qsort(t.w, t.n, sizeof(*t.w), cx_words__cmp);
+	memset(near, 0, sizeof(near));
+	for (i = 0; i < t.n; i++)
+		CX_NEAR_SET(near, t.w[i]);
 	for (g = h->all; g && t.n; g = g->next) {
 		/* the first word at or above g's start: inside g? */
 		size_t lo = 0, hi = t.n;
+
+		if (g->size <= CX_NEAR_SPAN && !CX_NEAR_HAS(near, (uintptr_t)g) &&
+		    !CX_NEAR_HAS(near, (uintptr_t)g + g->size - 1))
+			continue; /* no word in either span g touches: not pointed at */
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 			if (t.w[mid] < (uintptr_t)g)
@@ -870,8 +913,15 @@ static int cx_gc__collect(cx_ctx *X, int stack)
 			pp = &g->next;
 		}
 		else {
+			size_t size = g->size;
+
 			*pp = g->next;
-			cx_heap__free_thing(X, g);
+			/* a dead string (the most common thing) straight back to its pool class */
+			if (CX_GC_KIND(*w) == CX_K_STR && size <= CX_POOL_MAX &&
+			    cx_pool__put(h, g, CX_POOL_CLASS(size)))
+				h->used -= size;
+			else
+				cx_heap__free_thing(X, g);
 		}
 	}
 	h->oom = 0;

@@ -47,6 +47,14 @@ static cx_value cx_number_valueof(cx_ctx *X, cx_value self, cx_value this_, int 
  * 0); fraction digits are generated until the rest is smaller than half the gap to the next
  * double, so the string is the shortest that reads back as the same number, with the last
  * digit rounded half-to-even. */
+/* Every result of this file is ASCII: no UTF-8 decoding needed. */
+static cx_value cx_number__ascii(cx_ctx *X, const char *p)
+{
+	cx_str *s = cx_str__ascii(X, p);
+
+	return s ? cx_strv(s) : CX_EXCEPTION;
+}
+
 static cx_value cx_number__radix(cx_ctx *X, double d, int radix)
 {
 	static const char dig[] = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -98,14 +106,21 @@ static cx_value cx_number__radix(cx_ctx *X, double d, int radix)
 		in /= radix;
 		*--ip = '0';
 	}
-	do {
-		double r = fmod(in, radix);
-		*--ip = dig[(int)r];
-		in = (in - r) / radix;
-	} while (in > 0 && ip > buf + 2);
+	if (in < 9007199254740992.0) { /* exact in 64 bits: integer division, no fmod */
+		uint64_t u = (uint64_t)in;
+		do
+			*--ip = dig[u % (unsigned)radix];
+		while ((u /= (unsigned)radix));
+	}
+	else
+		do {
+			double r = fmod(in, radix);
+			*--ip = dig[(int)r];
+			in = (in - r) / radix;
+		} while (in > 0 && ip > buf + 2);
 	if (neg)
 		*--ip = '-';
-	return cx_str_cstr(X, ip);
+	return cx_number__ascii(X, ip);
 }
 
 static cx_value cx_number_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -343,7 +358,7 @@ static cx_value cx_number_tofixed(cx_ctx *X, cx_value self, cx_value this_, int 
 		memcpy(out + k, dig + ni, (size_t)nf), k += nf;
 	}
 	out[k] = 0;
-	return cx_str_cstr(X, out);
+	return cx_number__ascii(X, out);
 }
 
 /* The first nd (1..21) significant decimal digits of x (> 0, finite) rounded half up from its
@@ -433,7 +448,7 @@ static cx_value cx_number_toexponential(cx_ctx *X, cx_value self, cx_value this_
 			out[k++] = dig[j];
 	}
 	cx_number__exp(e, out + k);
-	return cx_str_cstr(X, out);
+	return cx_number__ascii(X, out);
 }
 
 /* 15.7.4.7 (precision 1..21 as ES3 says; node allows up to 100) */
@@ -491,7 +506,7 @@ static cx_value cx_number_toprecision(cx_ctx *X, cx_value self, cx_value this_, 
 			out[k++] = dig[j];
 		out[k] = 0;
 	}
-	return cx_str_cstr(X, out);
+	return cx_number__ascii(X, out);
 }
 
 /* Section - Math */

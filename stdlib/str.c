@@ -15,9 +15,11 @@ static cx_str *cx_str__alloc(cx_ctx *X, size_t len, int wide)
 		cx_throw_error(X, "RangeError", "string too long");
 		return NULL;
 	}
-	s = cx_heap__alloc(X, CX_K_STR, sizeof(*s) + len * (wide ? 2 : 1) + 1);
+	s = cx_heap__alloc_str(X, sizeof(*s) + len * (wide ? 2 : 1) + 1);
 	if (!s)
 		return NULL;
+	((char *)(s + 1))[len * (wide ? 2 : 1)] = 0; /* the byte after the characters stays 0 */
+	s->hash = 0;
 	s->len = (uint32_t)len;
 	s->wide = (uint32_t)wide;
 	s->chars = (const char *)(s + 1);
@@ -201,11 +203,12 @@ static void cx_str__buf_put(cx_sbuf *b, const cx_str *s)
 /* A string over the first len characters of b. */
 static cx_str *cx_str__in(cx_ctx *X, cx_sbuf *b, uint32_t len)
 {
-	cx_str *s = cx_heap__alloc(X, CX_K_STR, sizeof(*s) + sizeof(b));
+	cx_str *s = cx_heap__alloc_str(X, sizeof(*s) + sizeof(b));
 
 	if (!s)
 		return NULL;
 	s->gc |= CX_GC_INBUF;
+	s->hash = 0;
 	s->len = len;
 	s->wide = b->wide;
 	s->chars = (const char *)(b + 1);
@@ -353,9 +356,18 @@ int cx_str__array_index(const cx_str *s, uint32_t *out)
 cx_str *cx_str__from_index(cx_ctx *X, uint32_t i)
 {
 	char b[16];
-	int n = snprintf(b, sizeof(b), "%u", (unsigned)i);
+	int n = 0, k = 0;
+	cx_str *s = cx_str__small_int(i);
 
-	return cx_str__new8(X, (const uint8_t *)b, (size_t)n);
+	if (s)
+		return s;
+	do
+		b[sizeof(b) - 1 - n++] = (char)('0' + i % 10);
+	while ((i /= 10));
+	s = cx_str__alloc(X, (size_t)n, 0);
+	for (; s && k < n; k++)
+		((char *)s->chars)[k] = b[sizeof(b) - n + k];
+	return s;
 }
 
 int cx_str__is_ws(uint16_t c)
