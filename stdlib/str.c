@@ -2,6 +2,7 @@
  * str.c — immutable strings: Latin-1 (8-bit) when every code unit fits, else UTF-16.
  * Lengths and indices are in UTF-16 code units, as ECMAScript sees them.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,6 +303,10 @@ int64_t cx_str__find(const cx_str *s, const cx_str *pat, uint32_t from)
 
 	if (pat->len > s->len)
 		return -1;
+	if (!s->wide && !pat->wide && pat->len && from < s->len) { /* bytes: libc's search */
+		const char *p = memmem(s->chars + from, s->len - from, pat->chars, pat->len);
+		return p ? p - s->chars : -1;
+	}
 	for (i = from; i + pat->len <= s->len; i++) {
 		for (j = 0; j < pat->len; j++)
 			if (cx_str__at(s, i + j) != cx_str__at(pat, j))
@@ -563,9 +568,29 @@ void cx_sb_put(cx_sb *sb, uint16_t c)
 void cx_sb_str(cx_sb *sb, const cx_str *s)
 {
 	uint32_t i;
+	uint16_t *d;
 
-	for (i = 0; i < s->len; i++)
-		cx_sb_put(sb, cx_str__at(s, i));
+	if (sb->err || !s->len)
+		return;
+	if (sb->cap - sb->n < s->len) { /* room for all of s at once */
+		size_t nc = sb->cap ? sb->cap : 32;
+		uint16_t *nb;
+		while (nc - sb->n < s->len)
+			nc *= 2;
+		if (!(nb = realloc(sb->b, nc * 2))) {
+			sb->err = 1;
+			return;
+		}
+		sb->b = nb;
+		sb->cap = nc;
+	}
+	d = sb->b + sb->n;
+	if (s->wide)
+		memcpy(d, s->chars, (size_t)s->len * 2);
+	else
+		for (i = 0; i < s->len; i++)
+			d[i] = (uint8_t)s->chars[i];
+	sb->n += s->len;
 }
 
 void cx_sb_ascii(cx_sb *sb, const char *s)
