@@ -116,7 +116,7 @@ typedef struct cx_root {
 } cx_root;
 
 struct cx_heap {
-	struct cx_gch *all; /* every heap thing */
+	struct cx_gch *all; /* every heap thing but the plain strings (strs below) */
 	size_t used;
 	size_t limit;
 	size_t live;        /* used after the last collection */
@@ -125,6 +125,8 @@ struct cx_heap {
 	int oom;            /* an out-of-memory error was thrown since the last cx_gc: the slack
 			     * stays open so the runtime can still report it (error.semantic) */
 	cx_root *roots;
+	struct cx_gch *strs; /* heap.c: the plain strings (leaves), apart from heap->all */
+	uintptr_t lo, hi;   /* the span of the ordinary things allocated so far (never shrinks) */
 	struct cx_pool *pool; /* heap.c: recycled small things (NULL: none) */
 	struct cx_gch *perm; /* the built-in region: never swept (freed with the heap) */
 	int perm_mode;      /* >0: new things go to the built-in region */
@@ -167,7 +169,7 @@ static inline cx_obj *cx_proto__get(cx_ctx *X, int id)
 
 /* heap.c */
 void *cx_heap__alloc(cx_ctx *X, int kind, size_t size); /* zeroed; NULL + RangeError pending */
-void *cx_heap__alloc_str(cx_ctx *X, size_t size); /* a CX_K_STR, not zeroed (str.c sets it) */
+void *cx_heap__alloc_nz(cx_ctx *X, int kind, size_t size); /* not zeroed but the kind (str.c) */
 void *cx_mem__alloc(cx_ctx *X, size_t size);            /* charged raw memory, zeroed */
 void *cx_mem__realloc(cx_ctx *X, void *p, size_t old, size_t size);
 void cx_mem__free(cx_ctx *X, void *p, size_t size);

@@ -115,6 +115,16 @@ static inline __attribute__((always_inline)) int cx_heap__charge(cx_ctx *X, size
 	return 0;
 }
 
+/* The span of every ordinary thing allocated so far (only widened: a filter for the words of
+ * the stack, cx_gc__stack). */
+static inline void cx_heap__span(struct cx_heap *h, const struct cx_gch *g)
+{
+	if ((uintptr_t)g < h->lo)
+		h->lo = (uintptr_t)g;
+	if ((uintptr_t)g + g->size > h->hi)
+		h->hi = (uintptr_t)g + g->size;
+}
+
 cx_value cx_heap__oom(cx_ctx *X)
 {
 	cx_value r;
@@ -162,32 +172,70 @@ void *cx_heap__alloc(cx_ctx *X, int kind, size_t size)
 	else {
 		g->next = X->heap->all;
 		X->heap->all = g;
+		cx_heap__span(X->heap, g);
 	}
 	*(uint32_t *)(g + 1) = (uint32_t)kind;
 	return g + 1;
 }
 
-/* A string's header and characters (str.c): the caller sets every field, so nothing is zeroed,
- * and a recycled block of the size class is taken without a call (a string is made for nearly
- * every concatenation and number printed). Anything else goes the general way. */
-void *cx_heap__alloc_str(cx_ctx *X, size_t size)
+/* A string's header and characters, or a string buffer (str.c): the caller sets every field,
+ * so nothing is zeroed, and a recycled block of the size class is taken without a call (a
+ * string is made for nearly every concatenation and number printed). Anything else goes the
+ * general way. */
+static void cx_heap__link_nz(struct cx_heap *h, struct cx_gch *g, int kind, size_t total)
+{
+	g->size = total;
+	cx_heap__span(h, g);
+	if (kind == CX_K_STR) { /* a plain string: a leaf (heap->strs, cx_gc__collect) */
+		g->next = h->strs;
+		h->strs = g;
+	}
+	else {
+		g->next = h->all;
+		h->all = g;
+	}
+	*(uint32_t *)(g + 1) = (uint32_t)kind;
+}
+
+__attribute__((noinline)) static void *cx_heap__alloc_nz_slow(cx_ctx *X, int kind, size_t size)
 {
 	struct cx_heap *h = X->heap;
 	size_t total = sizeof(struct cx_gch) + size, c = CX_POOL_CLASS(total);
 	struct cx_gch *g;
 
-	if (!CX_POOL || total > CX_POOL_MAX || !h->pool || !(g = h->pool->free[c]) || h->perm_mode)
-		return cx_heap__alloc(X, CX_K_STR, size);
+	if (h->perm_mode)
+		return cx_heap__alloc(X, kind, size);
 	if (cx_heap__charge(X, total)) {
 		cx_heap__oom(X);
 		return NULL;
 	}
-	h->pool->free[c] = g->next;
-	h->pool->bytes -= c * 16;
-	g->size = total;
-	g->next = h->all;
-	h->all = g;
-	*(uint32_t *)(g + 1) = CX_K_STR;
+	if (!(g = total <= CX_POOL_MAX ? cx_pool__take(h, c) : NULL) &&
+	    !(g = malloc(total <= CX_POOL_MAX && CX_POOL ? c * 16 : total))) {
+		h->used -= total;
+		cx_heap__oom(X);
+		return NULL;
+	}
+	cx_heap__link_nz(h, g, kind, total);
+	return g + 1;
+}
+
+void *cx_heap__alloc_nz(cx_ctx *X, int kind, size_t size)
+{
+	struct cx_heap *h = X->heap;
+	size_t total = sizeof(struct cx_gch) + size, c = CX_POOL_CLASS(total);
+	struct cx_pool *pool = h->pool;
+	struct cx_gch *g;
+
+	/* the usual case, without a call: a block in the pool, room under the limit (without the
+	 * out-of-memory slack, which only adds room), no collection to ask for */
+	if (!CX_POOL || total > CX_POOL_MAX || !pool || !(g = pool->free[c]) || h->perm_mode ||
+	    h->used + total > h->limit || h->since + total >= h->tick_due)
+		return cx_heap__alloc_nz_slow(X, kind, size);
+	h->used += total;
+	h->since += total;
+	pool->free[c] = g->next;
+	pool->bytes -= c * 16;
+	cx_heap__link_nz(h, g, kind, total);
 	return g + 1;
 }
 
@@ -417,6 +465,7 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 		return NULL;
 	}
 	X->heap->limit = heap_limit ? heap_limit : CX_DEFAULT_LIMIT;
+	X->heap->lo = UINTPTR_MAX;
 	/* No pool (CX_POOL 0 or no memory for it): plain calloc/free, which works the same. */
 	X->heap->pool = CX_POOL ? calloc(1, sizeof(*X->heap->pool)) : NULL;
 	X->steps = INT64_MAX;
@@ -478,6 +527,10 @@ void cx_ctx_free(cx_ctx *X)
 
 		X->heap->pool = NULL; /* free everything for real */
 		for (g = X->heap->all; g; g = next) {
+			next = g->next;
+			cx_heap__free_thing(X, g);
+		}
+		for (g = X->heap->strs; g; g = next) {
 			next = g->next;
 			cx_heap__free_thing(X, g);
 		}
@@ -742,12 +795,48 @@ static void cx_gc__children(cx_mark *m, uint32_t *w)
  * then looks for one that points into it (or at it: a derived pointer such as a string's
  * characters counts). The stack holds a few hundred such words, the heap maybe millions of
  * things: sorting the words is the cheap side. */
+/* Most heap things are small and most are not pointed at: a bitmap of the CX_NEAR_SPAN-byte
+ * spans (hashed) lets a small thing be passed over without the binary search. A word marks its
+ * own span and the one before, so a thing of at most CX_NEAR_SPAN bytes (which touches its
+ * start's span and maybe the next) looks at its start's bit only. A hash collision only costs
+ * the search. */
+#define CX_NEAR_SPAN 256
+#define CX_NEAR_BITS 16384
+#define CX_NEAR_BIT(a) (((a) / CX_NEAR_SPAN) % CX_NEAR_BITS)
+#define CX_NEAR_SET(m, a) ((m)[CX_NEAR_BIT(a) / 64] |= (uint64_t)1 << (CX_NEAR_BIT(a) % 64))
+#define CX_NEAR_HAS(m, a) (((m)[CX_NEAR_BIT(a) / 64] >> (CX_NEAR_BIT(a) % 64)) & 1)
+
 typedef struct cx_words {
 	uintptr_t *w;
 	size_t n, cap;
 	uintptr_t lo, hi; /* the span of the heap things */
 	int nomem;
+	uint64_t near[CX_NEAR_BITS / 64];
 } cx_words;
+
+/* Does a word of t point into g (or at it: a derived pointer such as a string's characters
+ * counts)? The first word at or above g's start, found by bisection, tells. */
+static int cx_words__hits(const cx_words *t, const struct cx_gch *g)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->w[mid] < (uintptr_t)g)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->n && t->w[lo] < (uintptr_t)g + g->size;
+}
+
+/* The same, first through the bitmap: 0 at once for most small things. */
+static inline int cx_words__near(const cx_words *t, const struct cx_gch *g)
+{
+	if (g->size <= CX_NEAR_SPAN && !CX_NEAR_HAS(t->near, (uintptr_t)g))
+		return 0;
+	return cx_words__hits(t, g);
+}
 
 static int cx_words__cmp(const void *a, const void *b)
 {
@@ -796,25 +885,15 @@ static uintptr_t cx_stack__top(uintptr_t here)
 	return cx_stack__base;
 }
 
-/* Most heap things are small and most are not pointed at: a bitmap of the CX_NEAR_SPAN-byte
- * spans (hashed) that the stack's words fall in lets a small thing that touches no marked span
- * be passed over without the binary search (a thing of at most CX_NEAR_SPAN bytes touches at
- * most two spans). A hash collision only costs the search. */
-#define CX_NEAR_SPAN 256
-#define CX_NEAR_BITS 16384
-#define CX_NEAR_BIT(a) (((a) / CX_NEAR_SPAN) % CX_NEAR_BITS)
-#define CX_NEAR_SET(m, a) ((m)[CX_NEAR_BIT(a) / 64] |= (uint64_t)1 << (CX_NEAR_BIT(a) % 64))
-#define CX_NEAR_HAS(m, a) (((m)[CX_NEAR_BIT(a) / 64] >> (CX_NEAR_BIT(a) % 64)) & 1)
-
-/* Greys what the current thread's C stack points at. __builtin_unwind_init makes this frame
- * save every callee-saved register, so a value only a register held is on the stack too. -1
- * (nothing greyed) when the stack's extent is not known, or when AddressSanitizer moved frames
- * off it (detect_stack_use_after_return) or malloc fails: then no collection may run. */
-__attribute__((noinline)) static int cx_gc__stack(struct cx_heap *h, cx_mark *m)
+/* Greys what the current thread's C stack points at, and leaves its words in t for the sweep
+ * of the plain strings (heap->strs: leaves, so being pointed at only keeps them; the sweep
+ * looks, cx_gc__collect). __builtin_unwind_init makes this frame save every callee-saved
+ * register, so a value only a register held is on the stack too. -1 (nothing greyed) when the
+ * stack's extent is not known, or when AddressSanitizer moved frames off it
+ * (detect_stack_use_after_return) or malloc fails: then no collection may run. */
+__attribute__((noinline)) static int cx_gc__stack(struct cx_heap *h, cx_mark *m, cx_words *t)
 {
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0), base = cx_stack__top(here);
-	cx_words t = {NULL, 0, 0, UINTPTR_MAX, 0, 0};
-	uint64_t near[CX_NEAR_BITS / 64];
 	struct cx_gch *g;
 	size_t i;
 
@@ -825,39 +904,20 @@ __attribute__((noinline)) static int cx_gc__stack(struct cx_heap *h, cx_mark *m)
 #endif
 	if (base == 1 || here >= base)
 		return -1;
-	for (g = h->all; g; g = g->next) {
-		if ((uintptr_t)g < t.lo)
-			t.lo = (uintptr_t)g;
-		if ((uintptr_t)g + g->size > t.hi)
-			t.hi = (uintptr_t)g + g->size;
-	}
-	cx_gc__scan(&t, base);
-	if (t.nomem) {
-		free(t.w);
+	t->lo = h->lo; /* the span of every thing allocated (kept by the allocators) */
+	t->hi = h->hi;
+	cx_gc__scan(t, base);
+	if (t->nomem)
 		return -1;
+	qsort(t->w, t->n, sizeof(*t->w), cx_words__cmp);
+	memset(t->near, 0, sizeof(t->near));
+	for (i = 0; i < t->n; i++) {
+		CX_NEAR_SET(t->near, t->w[i]);
+		CX_NEAR_SET(t->near, t->w[i] - CX_NEAR_SPAN);
 	}
-	qsort(t.w, t.n, sizeof(*t.w), cx_words__cmp);
-	memset(near, 0, sizeof(near));
-	for (i = 0; i < t.n; i++)
-		CX_NEAR_SET(near, t.w[i]);
-	for (g = h->all; g && t.n; g = g->next) {
-		/* the first word at or above g's start: inside g? */
-		size_t lo = 0, hi = t.n;
-
-		if (g->size <= CX_NEAR_SPAN && !CX_NEAR_HAS(near, (uintptr_t)g) &&
-		    !CX_NEAR_HAS(near, (uintptr_t)g + g->size - 1))
-			continue; /* no word in either span g touches: not pointed at */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (t.w[mid] < (uintptr_t)g)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < t.n && t.w[lo] < (uintptr_t)g + g->size)
+	for (g = h->all; g && t->n; g = g->next)
+		if (cx_words__near(t, g))
 			cx_gc__grey(m, g + 1);
-	}
-	free(t.w);
 	return 0;
 }
 
@@ -867,11 +927,13 @@ static int cx_gc__collect(cx_ctx *X, int stack)
 	struct cx_heap *h = X->heap;
 	struct cx_gch **pp, *g;
 	cx_mark m = {0};
+	cx_words t = {0};
 	cx_root *r;
 	size_t i;
 
-	if (stack && cx_gc__stack(h, &m)) {
+	if (stack && cx_gc__stack(h, &m, &t)) {
 		free(m.st);
+		free(t.w);
 		return -1;
 	}
 	for (i = 0; i < X->nslots; i++)
@@ -913,17 +975,30 @@ static int cx_gc__collect(cx_ctx *X, int stack)
 			pp = &g->next;
 		}
 		else {
+			*pp = g->next;
+			cx_heap__free_thing(X, g);
+		}
+	}
+	/* The plain strings: marked, or pointed at by the stack, they stay; the dead ones go
+	 * straight back to their pool class. */
+	pp = &h->strs;
+	while ((g = *pp)) {
+		uint32_t *w = (uint32_t *)(g + 1);
+		if ((*w & CX_GC_MARK) || (t.n && cx_words__near(&t, g))) {
+			*w &= ~CX_GC_MARK;
+			pp = &g->next;
+		}
+		else {
 			size_t size = g->size;
 
 			*pp = g->next;
-			/* a dead string (the most common thing) straight back to its pool class */
-			if (CX_GC_KIND(*w) == CX_K_STR && size <= CX_POOL_MAX &&
-			    cx_pool__put(h, g, CX_POOL_CLASS(size)))
+			if (size <= CX_POOL_MAX && cx_pool__put(h, g, CX_POOL_CLASS(size)))
 				h->used -= size;
 			else
 				cx_heap__free_thing(X, g);
 		}
 	}
+	free(t.w);
 	h->oom = 0;
 	h->live = h->used;
 	h->since = 0;

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "cx_priv.h"
 
-static cx_str *cx_str__alloc(cx_ctx *X, size_t len, int wide)
+static inline __attribute__((always_inline)) cx_str *cx_str__alloc(cx_ctx *X, size_t len, int wide)
 {
 	cx_str *s;
 
@@ -16,7 +16,7 @@ static cx_str *cx_str__alloc(cx_ctx *X, size_t len, int wide)
 		cx_throw_error(X, "RangeError", "string too long");
 		return NULL;
 	}
-	s = cx_heap__alloc_str(X, sizeof(*s) + len * (wide ? 2 : 1) + 1);
+	s = cx_heap__alloc_nz(X, CX_K_STR, sizeof(*s) + len * (wide ? 2 : 1) + 1);
 	if (!s)
 		return NULL;
 	((char *)(s + 1))[len * (wide ? 2 : 1)] = 0; /* the byte after the characters stays 0 */
@@ -181,13 +181,25 @@ void *cx_str__buf_of(const cx_str *s)
 	return cx_str__buf(s);
 }
 
+/* n bytes from s to d: the short pieces of a concatenation (a number, a comma) without a call. */
+static inline void cx_str__copy8(char *d, const char *s, uint32_t n)
+{
+	uint32_t i;
+
+	if (n > 8)
+		memcpy(d, s, n);
+	else
+		for (i = 0; i < n; i++)
+			d[i] = s[i];
+}
+
 /* Copies s's characters to d, d being 16-bit when wide. */
-static void cx_str__put(void *d, int wide, const cx_str *s)
+static inline void cx_str__put(void *d, int wide, const cx_str *s)
 {
 	uint32_t i;
 
 	if (!wide)
-		memcpy(d, s->chars, s->len);
+		cx_str__copy8(d, s->chars, s->len);
 	else if (s->wide)
 		memcpy(d, s->chars, (size_t)s->len * 2);
 	else
@@ -204,11 +216,10 @@ static void cx_str__buf_put(cx_sbuf *b, const cx_str *s)
 /* A string over the first len characters of b. */
 static cx_str *cx_str__in(cx_ctx *X, cx_sbuf *b, uint32_t len)
 {
-	cx_str *s = cx_heap__alloc_str(X, sizeof(*s) + sizeof(b));
+	cx_str *s = cx_heap__alloc_nz(X, CX_K_STR | CX_GC_INBUF, sizeof(*s) + sizeof(b));
 
 	if (!s)
 		return NULL;
-	s->gc |= CX_GC_INBUF;
 	s->hash = 0;
 	s->len = len;
 	s->wide = b->wide;
@@ -226,13 +237,15 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 	cx_str *s;
 	char *d;
 
-	for (i = 0; i < n; i++)
-		if (part[i]->len) {
+	for (i = 0; i < n; i++) {
+		const cx_str *p = part[i];
+		if (p->len) {
 			if (!k++)
 				first = i;
-			len += part[i]->len;
-			wide |= part[i]->wide != 0;
+			len += p->len;
+			wide |= p->wide != 0;
 		}
+	}
 	if (k <= 1)
 		return part[first]; /* no copy: the only non-empty one, or the first empty one */
 	if (len > 0x3fffffff) {
@@ -248,8 +261,9 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 	}
 	if (len >= CX_STR_BUF_MIN && !X->heap->perm_mode) {
 		size_t cap = len * 2 > 0x3fffffff ? 0x3fffffff : len * 2;
-		if (!(b = cx_heap__alloc(X, CX_K_BUF, sizeof(*b) + cap * (wide ? 2 : 1))))
+		if (!(b = cx_heap__alloc_nz(X, CX_K_BUF, sizeof(*b) + cap * (wide ? 2 : 1))))
 			return NULL;
+		b->used = 0;
 		b->cap = (uint32_t)cap;
 		b->wide = (uint32_t)wide;
 		for (i = first; i < n; i++)
@@ -279,8 +293,8 @@ cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 	/* the common short case: two 8-bit strings, one flat result */
 	if (!(s = cx_str__alloc(X, len, 0)))
 		return NULL;
-	memcpy((char *)s->chars, a->chars, a->len);
-	memcpy((char *)s->chars + a->len, b->chars, b->len);
+	cx_str__copy8((char *)s->chars, a->chars, a->len);
+	cx_str__copy8((char *)s->chars + a->len, b->chars, b->len);
 	return s;
 }
 
