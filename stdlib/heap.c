@@ -928,8 +928,9 @@ static int cx_gc__collect(cx_ctx *X, int stack)
 	struct cx_gch **pp, *g;
 	cx_mark m = {0};
 	cx_words t = {0};
+	struct cx_pool *pool;
 	cx_root *r;
-	size_t i;
+	size_t i, keep;
 
 	if (stack && cx_gc__stack(h, &m, &t)) {
 		free(m.st);
@@ -981,21 +982,27 @@ static int cx_gc__collect(cx_ctx *X, int stack)
 	}
 	/* The plain strings: marked, or pointed at by the stack, they stay; the dead ones go
 	 * straight back to their pool class. */
+	pool = CX_POOL ? h->pool : NULL;
+	keep = h->limit < CX_POOL_BYTES ? h->limit : CX_POOL_BYTES; /* cx_pool__put's bound */
 	pp = &h->strs;
 	while ((g = *pp)) {
 		uint32_t *w = (uint32_t *)(g + 1);
+		size_t size = g->size, c = CX_POOL_CLASS(size);
+
 		if ((*w & CX_GC_MARK) || (t.n && cx_words__near(&t, g))) {
 			*w &= ~CX_GC_MARK;
 			pp = &g->next;
 		}
-		else {
-			size_t size = g->size;
-
+		else if (pool && size <= CX_POOL_MAX && pool->bytes + c * 16 <= keep) {
 			*pp = g->next;
-			if (size <= CX_POOL_MAX && cx_pool__put(h, g, CX_POOL_CLASS(size)))
-				h->used -= size;
-			else
-				cx_heap__free_thing(X, g);
+			g->next = pool->free[c];
+			pool->free[c] = g;
+			pool->bytes += c * 16;
+			h->used -= size;
+		}
+		else {
+			*pp = g->next;
+			cx_heap__free_thing(X, g);
 		}
 	}
 	free(t.w);

@@ -247,16 +247,20 @@ static int cx_number__exact(double x, int nf, int ns, char *d, int *ni)
 	uint64_t m;
 	int e2, k, n, first, lo = 0, hi = 0, top = 0, i;
 
-	m = (uint64_t)ldexp(frexp(x, &e2), 53); /* exact: the 53-bit significand as an integer */
-	k = e2 - 53;
+	memcpy(&m, &x, sizeof(m)); /* x = m·2^k, read from its bits (subnormals: no hidden bit) */
+	e2 = (int)(m >> 52 & 0x7ff);
+	m &= ((uint64_t)1 << 52) - 1;
+	if (e2)
+		m |= (uint64_t)1 << 52;
+	k = (e2 ? e2 : 1) - 1075;
 	while (!(m & 1) && k < 0) /* fewer fraction bits: a shorter bignum */
 		m >>= 1, k++;
-	memset(w, 0, sizeof(w));
 	if (k >= 0 && k <= 11) {
 		/* an integer below 2^64, no fraction (lo == hi) */
 		n = *ni = cx_number__u64_digits(m << k, d);
 	}
 	else if (k >= 0) {
+		memset(w, 0, sizeof(w)); /* the fraction path below only reads what put writes */
 		cx_number__put(w + k / 32, m, k % 32);
 		n = *ni = cx_number__int_digits(w, k / 32 + 3, d);
 	}

@@ -283,12 +283,19 @@ cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 {
 	cx_str *part[2] = {a, b}, *s;
 	size_t len = (size_t)a->len + b->len;
+	cx_sbuf *ab;
 
 	if (!a->len)
 		return b;
 	if (!b->len)
 		return a;
-	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a))
+	if ((ab = cx_str__buf(a)) && ab->used == a->len && (ab->wide || !b->wide) &&
+	    ab->cap - ab->used >= b->len && len <= 0x3fffffff && !X->heap->perm_mode) {
+		/* `s += x` on the last string of its buffer, with room: x after it, a new header */
+		cx_str__buf_put(ab, b);
+		return cx_str__in(X, ab, (uint32_t)len);
+	}
+	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || ab)
 		return cx_str__join(X, part, 2);
 	/* the common short case: two 8-bit strings, one flat result */
 	if (!(s = cx_str__alloc(X, len, 0)))
