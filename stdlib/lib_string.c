@@ -223,18 +223,15 @@ static cx_value cx_string__map(cx_ctx *X, cx_value this_, uint16_t (*f)(uint16_t
 	if (!s)
 		return CX_EXCEPTION;
 	if (!s->wide) { /* ASCII only (the usual case): one 8-bit copy, letters flipped in place */
-		const uint8_t *p = (const uint8_t *)s->chars;
-		for (i = 0; i < s->len && p[i] < 0x80; i++)
-			;
-		if (i == s->len) {
-			uint8_t lo = upper ? 'a' : 'A', *d;
-			if (!(r = cx_str__new8(X, p, s->len)))
-				return CX_EXCEPTION;
-			for (i = 0, d = (uint8_t *)r->chars; i < r->len; i++)
-				if ((uint8_t)(d[i] - lo) < 26)
-					d[i] ^= 0x20;
+		uint8_t lo = upper ? 'a' : 'A', *d;
+		if (!(r = cx_str__new8(X, (const uint8_t *)s->chars, s->len)))
+			return CX_EXCEPTION;
+		for (i = 0, d = (uint8_t *)r->chars; i < r->len && d[i] < 0x80; i++)
+			if ((uint8_t)(d[i] - lo) < 26)
+				d[i] ^= 0x20;
+		if (i == r->len)
 			return cx_strv(r);
-		}
+		/* Latin-1 beyond ASCII: the copy is left to the collector */
 	}
 	for (i = 0; i < s->len; i++)
 		cx_sb_put(&sb, f(cx_str__at(s, i)));

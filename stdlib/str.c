@@ -27,12 +27,39 @@ static inline __attribute__((always_inline)) cx_str *cx_str__alloc(cx_ctx *X, si
 	return s;
 }
 
+/* n bytes from s to d: the short pieces of a concatenation (a number, a comma) without a call. */
+static inline void cx_str__copy8(char *d, const char *s, uint32_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+
+	if (n > 16)
+		memcpy(d, s, n);
+	else if (n >= 8) { /* two 8-byte moves, overlapping in the middle */
+		memcpy(&x, s, 8);
+		memcpy(&y, s + n - 8, 8);
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+	}
+	else if (n >= 4) {
+		memcpy(&u, s, 4);
+		memcpy(&v, s + n - 4, 4);
+		memcpy(d, &u, 4);
+		memcpy(d + n - 4, &v, 4);
+	}
+	else if (n) { /* 1 to 3 bytes: first, middle, last */
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+
 cx_str *cx_str__new8(cx_ctx *X, const uint8_t *p, size_t len)
 {
 	cx_str *s = cx_str__alloc(X, len, 0);
 
 	if (s && len)
-		memcpy((char *)s->chars, p, len);
+		cx_str__copy8((char *)s->chars, (const char *)p, (uint32_t)len);
 	return s;
 }
 
@@ -179,18 +206,6 @@ static inline cx_sbuf *cx_str__buf(const cx_str *s)
 void *cx_str__buf_of(const cx_str *s)
 {
 	return cx_str__buf(s);
-}
-
-/* n bytes from s to d: the short pieces of a concatenation (a number, a comma) without a call. */
-static inline void cx_str__copy8(char *d, const char *s, uint32_t n)
-{
-	uint32_t i;
-
-	if (n > 8)
-		memcpy(d, s, n);
-	else
-		for (i = 0; i < n; i++)
-			d[i] = s[i];
 }
 
 /* Copies s's characters to d, d being 16-bit when wide. */
