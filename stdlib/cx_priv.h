@@ -169,7 +169,6 @@ static inline cx_obj *cx_proto__get(cx_ctx *X, int id)
 
 /* heap.c */
 void *cx_heap__alloc(cx_ctx *X, int kind, size_t size); /* zeroed; NULL + RangeError pending */
-void *cx_heap__alloc_nz(cx_ctx *X, int kind, size_t size); /* not zeroed but the kind (str.c) */
 void *cx_mem__alloc(cx_ctx *X, size_t size);            /* charged raw memory, zeroed */
 void *cx_mem__realloc(cx_ctx *X, void *p, size_t old, size_t size);
 void cx_mem__free(cx_ctx *X, void *p, size_t size);
@@ -186,6 +185,93 @@ static inline void cx_heap__wb(cx_ctx *X, cx_obj *o, cx_value v)
 {
 	if (__builtin_expect(o->gc & CX_GC_PERM, 0))
 		cx_heap__wb_perm(X, o, v);
+}
+
+/* heap.c's hidden link in front of every heap thing and its pool of small blocks, here for
+ * the allocation fast path below. */
+/* The hidden link in front of every heap thing; 16 bytes keeps the payload 16-aligned. */
+struct cx_gch {
+	struct cx_gch *next;
+	size_t size;
+};
+
+/* Small heap things are recycled per size class (16-byte steps up to CX_POOL_MAX): the sweeper
+ * puts a dead thing on its class's free list and the next allocation of that class takes it
+ * back, instead of a free() + calloc() pair per string or object. The pooled blocks are not
+ * charged (the byte accounting counts live things only, exactly as before) and are bounded by
+ * the peak of live things, itself bounded by the limit. Under AddressSanitizer there is no
+ * pooling, so a use after free is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CX_ASAN 1
+#endif
+#endif
+#ifndef CX_ASAN
+#define CX_ASAN 0
+#endif
+#if CX_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+#define CX_POOL (!CX_ASAN)
+#define CX_POOL_MAX 256
+#define CX_POOL_CLASS(total) (((total) + 15) / 16) /* 1..CX_POOL_MAX/16 */
+
+/* At most this much kept per heap (and never more than its limit): the rest is freed. */
+#define CX_POOL_BYTES ((size_t)4 << 20)
+
+struct cx_pool {
+	struct cx_gch *free[CX_POOL_MAX / 16 + 1];
+	size_t bytes; /* in the free lists */
+};
+
+/* The span of every ordinary thing allocated so far (only widened: a filter for the words of
+ * the stack, heap.c cx_gc__stack). */
+static inline void cx_heap__span(struct cx_heap *h, const struct cx_gch *g)
+{
+	if ((uintptr_t)g < h->lo)
+		h->lo = (uintptr_t)g;
+	if ((uintptr_t)g + g->size > h->hi)
+		h->hi = (uintptr_t)g + g->size;
+}
+
+static inline void cx_heap__link_nz(struct cx_heap *h, struct cx_gch *g, int kind, size_t total)
+{
+	g->size = total;
+	cx_heap__span(h, g);
+	if (kind == CX_K_STR) { /* a plain string: a leaf (heap->strs, heap.c cx_gc__collect) */
+		g->next = h->strs;
+		h->strs = g;
+	}
+	else {
+		g->next = h->all;
+		h->all = g;
+	}
+	*(uint32_t *)(g + 1) = (uint32_t)kind;
+}
+
+void *cx_heap__alloc_nz_slow(cx_ctx *X, int kind, size_t size);
+/* A string's header and characters, or a string buffer (str.c): not zeroed but the kind (the
+ * caller sets every field). The usual case is inline: a recycled block of the size class, room
+ * under the limit (without the out-of-memory slack, which only adds room), no collection to
+ * ask for; anything else goes the general way. */
+static inline void *cx_heap__alloc_nz(cx_ctx *X, int kind, size_t size)
+{
+	struct cx_heap *h = X->heap;
+	size_t total = sizeof(struct cx_gch) + size, c = CX_POOL_CLASS(total);
+	struct cx_pool *pool = h->pool;
+	struct cx_gch *g;
+
+	if (!CX_POOL || total > CX_POOL_MAX || !pool || !(g = pool->free[c]) || h->perm_mode ||
+	    h->used + total > h->limit || h->since + total >= h->tick_due)
+		return cx_heap__alloc_nz_slow(X, kind, size);
+	h->used += total;
+	h->since += total;
+	pool->free[c] = g->next;
+	pool->bytes -= c * 16;
+	cx_heap__link_nz(h, g, kind, total);
+	return g + 1;
 }
 
 /* obj.c: a built-in whose property table is still the process's shared one gets its own copy

@@ -24,43 +24,6 @@
 #include <pthread.h>
 #include "cx_priv.h"
 
-/* The hidden link in front of every heap thing; 16 bytes keeps the payload 16-aligned. */
-struct cx_gch {
-	struct cx_gch *next;
-	size_t size;
-};
-
-/* Small heap things are recycled per size class (16-byte steps up to CX_POOL_MAX): the sweeper
- * puts a dead thing on its class's free list and the next allocation of that class takes it
- * back, instead of a free() + calloc() pair per string or object. The pooled blocks are not
- * charged (the byte accounting counts live things only, exactly as before) and are bounded by
- * the peak of live things, itself bounded by the limit. Under AddressSanitizer there is no
- * pooling, so a use after free is still caught. */
-#if defined(__SANITIZE_ADDRESS__)
-#define CX_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CX_ASAN 1
-#endif
-#endif
-#ifndef CX_ASAN
-#define CX_ASAN 0
-#endif
-#if CX_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
-#define CX_POOL (!CX_ASAN)
-#define CX_POOL_MAX 256
-#define CX_POOL_CLASS(total) (((total) + 15) / 16) /* 1..CX_POOL_MAX/16 */
-
-/* At most this much kept per heap (and never more than its limit): the rest is freed. */
-#define CX_POOL_BYTES ((size_t)4 << 20)
-
-struct cx_pool {
-	struct cx_gch *free[CX_POOL_MAX / 16 + 1];
-	size_t bytes; /* in the free lists */
-};
-
 /* Takes a block of class c (NULL if none). */
 static void *cx_pool__take(struct cx_heap *h, size_t c)
 {
@@ -113,16 +76,6 @@ static inline __attribute__((always_inline)) int cx_heap__charge(cx_ctx *X, size
 		X->steps = CX_GC_REQ;
 	}
 	return 0;
-}
-
-/* The span of every ordinary thing allocated so far (only widened: a filter for the words of
- * the stack, cx_gc__stack). */
-static inline void cx_heap__span(struct cx_heap *h, const struct cx_gch *g)
-{
-	if ((uintptr_t)g < h->lo)
-		h->lo = (uintptr_t)g;
-	if ((uintptr_t)g + g->size > h->hi)
-		h->hi = (uintptr_t)g + g->size;
 }
 
 cx_value cx_heap__oom(cx_ctx *X)
@@ -178,26 +131,8 @@ void *cx_heap__alloc(cx_ctx *X, int kind, size_t size)
 	return g + 1;
 }
 
-/* A string's header and characters, or a string buffer (str.c): the caller sets every field,
- * so nothing is zeroed, and a recycled block of the size class is taken without a call (a
- * string is made for nearly every concatenation and number printed). Anything else goes the
- * general way. */
-static void cx_heap__link_nz(struct cx_heap *h, struct cx_gch *g, int kind, size_t total)
-{
-	g->size = total;
-	cx_heap__span(h, g);
-	if (kind == CX_K_STR) { /* a plain string: a leaf (heap->strs, cx_gc__collect) */
-		g->next = h->strs;
-		h->strs = g;
-	}
-	else {
-		g->next = h->all;
-		h->all = g;
-	}
-	*(uint32_t *)(g + 1) = (uint32_t)kind;
-}
-
-__attribute__((noinline)) static void *cx_heap__alloc_nz_slow(cx_ctx *X, int kind, size_t size)
+/* The way of cx_heap__alloc_nz (cx_priv.h) when its fast path does not apply. */
+void *cx_heap__alloc_nz_slow(cx_ctx *X, int kind, size_t size)
 {
 	struct cx_heap *h = X->heap;
 	size_t total = sizeof(struct cx_gch) + size, c = CX_POOL_CLASS(total);
@@ -215,26 +150,6 @@ __attribute__((noinline)) static void *cx_heap__alloc_nz_slow(cx_ctx *X, int kin
 		cx_heap__oom(X);
 		return NULL;
 	}
-	cx_heap__link_nz(h, g, kind, total);
-	return g + 1;
-}
-
-void *cx_heap__alloc_nz(cx_ctx *X, int kind, size_t size)
-{
-	struct cx_heap *h = X->heap;
-	size_t total = sizeof(struct cx_gch) + size, c = CX_POOL_CLASS(total);
-	struct cx_pool *pool = h->pool;
-	struct cx_gch *g;
-
-	/* the usual case, without a call: a block in the pool, room under the limit (without the
-	 * out-of-memory slack, which only adds room), no collection to ask for */
-	if (!CX_POOL || total > CX_POOL_MAX || !pool || !(g = pool->free[c]) || h->perm_mode ||
-	    h->used + total > h->limit || h->since + total >= h->tick_due)
-		return cx_heap__alloc_nz_slow(X, kind, size);
-	h->used += total;
-	h->since += total;
-	pool->free[c] = g->next;
-	pool->bytes -= c * 16;
 	cx_heap__link_nz(h, g, kind, total);
 	return g + 1;
 }
