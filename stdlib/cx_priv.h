@@ -187,9 +187,8 @@ static inline void cx_heap__wb(cx_ctx *X, cx_obj *o, cx_value v)
 		cx_heap__wb_perm(X, o, v);
 }
 
-/* heap.c's hidden link in front of every heap thing and its pool of small blocks, here for
- * the allocation fast path below. */
-/* The hidden link in front of every heap thing; 16 bytes keeps the payload 16-aligned. */
+/* heap.c: the hidden link in front of every heap thing (16 bytes keep the payload 16-aligned)
+ * and the pool of small blocks, here for the allocation fast path below. */
 struct cx_gch {
 	struct cx_gch *next;
 	size_t size;

@@ -706,10 +706,6 @@ static void cx_gc__children(cx_mark *m, uint32_t *w)
 
 /* Section - The C stack as a root (collections within an event) */
 
-/* The words of the stack that fall within the span of the heap things, sorted: each heap thing
- * then looks for one that points into it (or at it: a derived pointer such as a string's
- * characters counts). The stack holds a few hundred such words, the heap maybe millions of
- * things: sorting the words is the cheap side. */
 /* Most heap things are small and most are not pointed at: a bitmap of the CX_NEAR_SPAN-byte
  * spans (hashed) lets a small thing be passed over without the binary search. A word marks its
  * own span and the one before, so a thing of at most CX_NEAR_SPAN bytes (which touches its
@@ -721,6 +717,10 @@ static void cx_gc__children(cx_mark *m, uint32_t *w)
 #define CX_NEAR_SET(m, a) ((m)[CX_NEAR_BIT(a) / 64] |= (uint64_t)1 << (CX_NEAR_BIT(a) % 64))
 #define CX_NEAR_HAS(m, a) (((m)[CX_NEAR_BIT(a) / 64] >> (CX_NEAR_BIT(a) % 64)) & 1)
 
+/* The words of the stack that fall within the span of the heap things, sorted: each heap thing
+ * then looks for one that points into it (or at it: a derived pointer such as a string's
+ * characters counts). The stack holds a few hundred such words, the heap maybe millions of
+ * things: sorting the words is the cheap side. */
 typedef struct cx_words {
 	uintptr_t *w;
 	size_t n, cap;

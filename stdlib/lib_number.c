@@ -42,11 +42,6 @@ static cx_value cx_number_valueof(cx_ctx *X, cx_value self, cx_value this_, int 
 	return cx_number__this(X, this_, &d) ? CX_EXCEPTION : cx_num(d);
 }
 
-/* Radix other than 10 (15.7.4.2 leaves the format to the implementation): the digits node
- * prints. Integer digits by repeated division (digits below the precision of a double print as
- * 0); fraction digits are generated until the rest is smaller than half the gap to the next
- * double, so the string is the shortest that reads back as the same number, with the last
- * digit rounded half-to-even. */
 /* Every result of this file is ASCII: no UTF-8 decoding needed. */
 static cx_value cx_number__ascii(cx_ctx *X, const char *p)
 {
@@ -55,6 +50,11 @@ static cx_value cx_number__ascii(cx_ctx *X, const char *p)
 	return s ? cx_strv(s) : CX_EXCEPTION;
 }
 
+/* Radix other than 10 (15.7.4.2 leaves the format to the implementation): the digits node
+ * prints. Integer digits by repeated division (digits below the precision of a double print as
+ * 0); fraction digits are generated until the rest is smaller than half the gap to the next
+ * double, so the string is the shortest that reads back as the same number, with the last
+ * digit rounded half-to-even. */
 static cx_value cx_number__radix(cx_ctx *X, double d, int radix)
 {
 	static const char dig[] = "0123456789abcdefghijklmnopqrstuvwxyz";
