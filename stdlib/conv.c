@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <pthread.h>
 #include "cx_priv.h"
 
 int cx_truthy(cx_value v)
@@ -29,79 +30,136 @@ int cx_truthy(cx_value v)
  *   - everything else (huge, tiny): snprintf("%.*e") for 1..17 digits read back with strtod.
  */
 
-/* The digits of u (u > 0) into digits, most significant first; returns their count. */
+/* The digits of u into digits, most significant first (two at a time); returns their count. */
 static int cx_conv__u64_digits(uint64_t u, char *digits)
 {
-	char t[24];
-	int n = 0, k = 0;
+	static const char two[] = "00010203040506070809101112131415161718192021222324252627282930313233"
+				  "34353637383940414243444546474849505152535455565758596061626364656667"
+				  "6869707172737475767778798081828384858687888990919293949596979899";
+	char t[24], *p = t + sizeof(t);
+	int n;
 
-	do {
-		t[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	while (n)
-		digits[k++] = t[--n];
-	return k;
+	while (u >= 100) {
+		const char *d = two + u % 100 * 2;
+		u /= 100;
+		*--p = d[1];
+		*--p = d[0];
+	}
+	if (u >= 10) {
+		*--p = two[u * 2 + 1];
+		*--p = two[u * 2];
+	}
+	else
+		*--p = (char)('0' + u);
+	n = (int)(t + sizeof(t) - p);
+	memcpy(digits, p, (size_t)n);
+	return n;
+}
+
+typedef unsigned __int128 cx_u128;
+
+/* 10^s for s = 0 … 21 (10^21 needs more than 64 bits). */
+static cx_u128 cx_conv__p10(int s)
+{
+	static const uint64_t t[20] = {
+		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+		10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+		100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
+
+	return s < 20 ? t[s] : (cx_u128)t[19] * (s == 20 ? 10 : 100);
+}
+
+/* The integers c with c * 10^-s inside the interval [lo, hi] * 2^-k (its ends excluded unless
+ * even): [*cl, *ch], empty when *cl > *ch. */
+static void cx_conv__grid(cx_u128 lo, cx_u128 hi, int k, int even, int s, cx_u128 *cl, cx_u128 *ch)
+{
+	cx_u128 p10 = cx_conv__p10(s), lo_s = lo * p10, hi_s = hi * p10;
+
+	*cl = (lo_s + ((cx_u128)1 << k) - 1) >> k; /* ceil */
+	if (!even && (*cl << k) == lo_s)
+		(*cl)++;
+	*ch = hi_s >> k; /* floor */
+	if (!even && (*ch << k) == hi_s)
+		(*ch)--;
 }
 
 /* Shortest round-trip digits of a positive finite d, exactly: d = m * 2^q. A decimal reads back
  * as d when it lies inside d's rounding interval, the half-way points to its neighbours (which
  * belong to d when m is even: strtod breaks ties to even). In units of 2^(q-2) the interval is
  * [4m-2, 4m+2], or [4m-1, 4m+2] when m = 2^52 (the gap below a power of two is half as wide).
- * For s = 0, 1, 2… (decimal fraction digits) we look for an integer c with c * 10^-s inside;
- * the first s that has one gives the fewest digits, and we take the c nearest to d (ties: even
- * c). All products fit in 128 bits while s <= 21 and q >= -125. Returns the digit count and
- * sets *n (the decimal point position, as 9.8.1's n), or 0 when d is out of reach. */
+ * We look for the fewest decimal fraction digits s (0 … 21) for which an integer c has
+ * c * 10^-s inside, and take the c nearest to d (ties: even c). A scale that has one is followed
+ * by scales that have one too (each grid holds the coarser ones), so the first is found by
+ * bisection: two to six tries instead of up to 22. All products fit in 128 bits while s <= 21 and
+ * q >= -125. Returns the digit count and sets *n (the decimal point position, as 9.8.1's n), or
+ * 0 when d is out of reach. */
 static int cx_conv__shortest(double d, char *digits, int *n)
 {
-	typedef unsigned __int128 u128;
-	int e, q, k, s, len, z;
+	int e, q, k, s, len, z, a = 0, b = 22;
 	uint64_t m;
-	u128 lo, hi, c, p10 = 1, lo_s, hi_s, c_s, one, cl, ch, c0, fl, rem, half;
+	cx_u128 lo, hi, c, c_s, one, cl, ch, c0, fl, rem, half;
 	int even;
 
-	(void)frexp(d, &e);
-	q = e - 53;
+	memcpy(&m, &d, sizeof(m));
+	e = (int)(m >> 52 & 0x7ff); /* the biased exponent: d = (2^52 + fraction) * 2^(e-1075) */
+	if (!e || e == 0x7ff)
+		return 0; /* subnormal (out of reach below anyway), infinite or NaN */
+	q = e - 1075;
 	if (q >= 0 || q < -125)
 		return 0;
-	m = (uint64_t)ldexp(d, -q); /* exact: d is m * 2^q with 2^52 <= m < 2^53 */
-	if (m < ((uint64_t)1 << 52))
-		return 0; /* subnormal: not reached given q >= -125, kept for safety */
+	m = (m & (((uint64_t)1 << 52) - 1)) | (uint64_t)1 << 52; /* 2^52 <= m < 2^53 */
 	even = !(m & 1);
-	c = (u128)m * 4;
+	c = (cx_u128)m * 4;
 	hi = c + 2;
 	lo = m == ((uint64_t)1 << 52) ? c - 1 : c - 2;
 	k = 2 - q; /* 3..127 */
-	one = (u128)1 << k;
-	for (s = 0; s <= 21; s++, p10 *= 10) {
-		lo_s = lo * p10;
-		hi_s = hi * p10;
-		cl = (lo_s + one - 1) >> k; /* ceil */
-		if (!even && (cl << k) == lo_s)
-			cl++;
-		ch = hi_s >> k; /* floor */
-		if (!even && (ch << k) == hi_s)
-			ch--;
-		if (cl > ch)
-			continue;
-		c_s = c * p10;
-		fl = c_s >> k;
-		rem = c_s - (fl << k);
-		half = one >> 1;
-		c0 = rem > half || (rem == half && (fl & 1)) ? fl + 1 : fl;
-		if (c0 > ch)
-			c0 = ch;
-		if (c0 < cl)
-			c0 = cl;
-		if (c0 >> 64 || !c0)
-			return 0;
-		len = cx_conv__u64_digits((uint64_t)c0, digits);
-		for (z = len; z > 1 && digits[z - 1] == '0'; z--)
-			;
-		*n = len - s;
-		return z;
+	one = (cx_u128)1 << k;
+	/* First two tries around 16 significant digits (most doubles made by arithmetic need 16
+	 * or 17), from the decimal exponent guessed off the binary one; any guess is correct, a
+	 * good one saves tries. Then bisection in what is left. */
+	s = 16 - (((e - 1023) * 1233) >> 12) - 1;
+	s = s < 0 ? 0 : s > 21 ? 21 : s;
+	cx_conv__grid(lo, hi, k, even, s, &cl, &ch);
+	if (cl <= ch)
+		b = s--;
+	else
+		a = ++s;
+	if (s >= a && s < b) {
+		cx_conv__grid(lo, hi, k, even, s, &cl, &ch);
+		if (cl <= ch)
+			b = s;
+		else
+			a = s + 1;
 	}
-	return 0;
+	while (a < b) {
+		s = (a + b) / 2;
+		cx_conv__grid(lo, hi, k, even, s, &cl, &ch);
+		if (cl <= ch)
+			b = s;
+		else
+			a = s + 1;
+	}
+	if (a > 21)
+		return 0;
+	s = a;
+	cx_conv__grid(lo, hi, k, even, s, &cl, &ch);
+	c_s = c * cx_conv__p10(s);
+	fl = c_s >> k;
+	rem = c_s - (fl << k);
+	half = one >> 1;
+	c0 = rem > half || (rem == half && (fl & 1)) ? fl + 1 : fl;
+	if (c0 > ch)
+		c0 = ch;
+	if (c0 < cl)
+		c0 = cl;
+	if (c0 >> 64 || !c0)
+		return 0;
+	len = cx_conv__u64_digits((uint64_t)c0, digits);
+	for (z = len; z > 1 && digits[z - 1] == '0'; z--)
+		;
+	*n = len - s;
+	return z;
 }
 
 /* The old search, for the doubles cx_conv__shortest does not reach. */
@@ -182,10 +240,47 @@ size_t cx_num_format(double d, char *buf)
 	return o;
 }
 
+/* The strings of the integers 0 … CX_INT_STRS-1, made once per process and shared by every
+ * context (static strings: never collected, hash computed up front, so nothing writes them
+ * after cx_conv__ints_make): `'item' + i`, an array index as a key, and the like then need
+ * no allocation. */
+#define CX_INT_STRS 1024
+static struct cx_str_static cx_conv__ints[CX_INT_STRS];
+static char cx_conv__int_chars[CX_INT_STRS][5]; /* NUL-terminated, as every string */
+static pthread_once_t cx_conv__ints_once = PTHREAD_ONCE_INIT;
+static int cx_conv__ints_ready;
+
+static void cx_conv__ints_make(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < CX_INT_STRS; i++) {
+		struct cx_str_static *e = &cx_conv__ints[i];
+		e->gc = CX_STR_STATIC_MARK;
+		e->len = (uint32_t)cx_conv__u64_digits(i, cx_conv__int_chars[i]);
+		e->chars = cx_conv__int_chars[i];
+		cx_str__hash((cx_str *)e);
+	}
+	__atomic_store_n(&cx_conv__ints_ready, 1, __ATOMIC_RELEASE);
+}
+
+cx_str *cx_str__small_int(uint32_t i)
+{
+	if (i >= CX_INT_STRS)
+		return NULL;
+	if (__builtin_expect(!__atomic_load_n(&cx_conv__ints_ready, __ATOMIC_ACQUIRE), 0))
+		pthread_once(&cx_conv__ints_once, cx_conv__ints_make);
+	return (cx_str *)&cx_conv__ints[i];
+}
+
 cx_str *cx_num_str(cx_ctx *X, double d)
 {
 	char b[40];
-	size_t n = cx_num_format(d, b);
+	size_t n;
+
+	if (d >= 0 && d < CX_INT_STRS && d == (double)(uint32_t)d)
+		return cx_str__small_int((uint32_t)d); /* -0 too: "0" */
+	n = cx_num_format(d, b);
 
 	return cx_str__new8(X, (const uint8_t *)b, n);
 }

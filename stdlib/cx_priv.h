@@ -116,7 +116,7 @@ typedef struct cx_root {
 } cx_root;
 
 struct cx_heap {
-	struct cx_gch *all; /* every heap thing */
+	struct cx_gch *all; /* every heap thing but the plain strings (strs below) */
 	size_t used;
 	size_t limit;
 	size_t live;        /* used after the last collection */
@@ -125,6 +125,8 @@ struct cx_heap {
 	int oom;            /* an out-of-memory error was thrown since the last cx_gc: the slack
 			     * stays open so the runtime can still report it (error.semantic) */
 	cx_root *roots;
+	struct cx_gch *strs; /* heap.c: the plain strings (leaves), apart from heap->all */
+	uintptr_t lo, hi;   /* the span of the ordinary things allocated so far (never shrinks) */
 	struct cx_pool *pool; /* heap.c: recycled small things (NULL: none) */
 	struct cx_gch *perm; /* the built-in region: never swept (freed with the heap) */
 	int perm_mode;      /* >0: new things go to the built-in region */
@@ -185,6 +187,92 @@ static inline void cx_heap__wb(cx_ctx *X, cx_obj *o, cx_value v)
 		cx_heap__wb_perm(X, o, v);
 }
 
+/* heap.c: the hidden link in front of every heap thing (16 bytes keep the payload 16-aligned)
+ * and the pool of small blocks, here for the allocation fast path below. */
+struct cx_gch {
+	struct cx_gch *next;
+	size_t size;
+};
+
+/* Small heap things are recycled per size class (16-byte steps up to CX_POOL_MAX): the sweeper
+ * puts a dead thing on its class's free list and the next allocation of that class takes it
+ * back, instead of a free() + calloc() pair per string or object. The pooled blocks are not
+ * charged (the byte accounting counts live things only, exactly as before) and are bounded by
+ * the peak of live things, itself bounded by the limit. Under AddressSanitizer there is no
+ * pooling, so a use after free is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CX_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CX_ASAN 1
+#endif
+#endif
+#ifndef CX_ASAN
+#define CX_ASAN 0
+#endif
+#if CX_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+#define CX_POOL (!CX_ASAN)
+#define CX_POOL_MAX 256
+#define CX_POOL_CLASS(total) (((total) + 15) / 16) /* 1..CX_POOL_MAX/16 */
+
+/* At most this much kept per heap (and never more than its limit): the rest is freed. */
+#define CX_POOL_BYTES ((size_t)4 << 20)
+
+struct cx_pool {
+	struct cx_gch *free[CX_POOL_MAX / 16 + 1];
+	size_t bytes; /* in the free lists */
+};
+
+/* The span of every ordinary thing allocated so far (only widened: a filter for the words of
+ * the stack, heap.c cx_gc__stack). */
+static inline void cx_heap__span(struct cx_heap *h, const struct cx_gch *g)
+{
+	if ((uintptr_t)g < h->lo)
+		h->lo = (uintptr_t)g;
+	if ((uintptr_t)g + g->size > h->hi)
+		h->hi = (uintptr_t)g + g->size;
+}
+
+static inline void cx_heap__link_nz(struct cx_heap *h, struct cx_gch *g, int kind, size_t total)
+{
+	g->size = total;
+	cx_heap__span(h, g);
+	if (kind == CX_K_STR) { /* a plain string: a leaf (heap->strs, heap.c cx_gc__collect) */
+		g->next = h->strs;
+		h->strs = g;
+	}
+	else {
+		g->next = h->all;
+		h->all = g;
+	}
+	*(uint32_t *)(g + 1) = (uint32_t)kind;
+}
+
+void *cx_heap__alloc_nz_slow(cx_ctx *X, int kind, size_t size);
+/* A string's header and characters, or a string buffer (str.c): not zeroed but the kind (the
+ * caller sets every field). The usual case is inline: a recycled block of the size class, room
+ * under the limit (without the out-of-memory slack, which only adds room), no collection to
+ * ask for; anything else goes the general way. */
+static inline void *cx_heap__alloc_nz(cx_ctx *X, int kind, size_t size)
+{
+	struct cx_heap *h = X->heap;
+	size_t total = sizeof(struct cx_gch) + size, c = CX_POOL_CLASS(total);
+	struct cx_pool *pool = h->pool;
+	struct cx_gch *g;
+
+	if (!CX_POOL || total > CX_POOL_MAX || !pool || !(g = pool->free[c]) || h->perm_mode ||
+	    h->used + total > h->limit || h->since + total >= h->tick_due)
+		return cx_heap__alloc_nz_slow(X, kind, size);
+	h->used += total;
+	h->since += total;
+	pool->free[c] = g->next;
+	pool->bytes -= c * 16;
+	cx_heap__link_nz(h, g, kind, total);
+	return g + 1;
+}
+
 /* obj.c: a built-in whose property table is still the process's shared one gets its own copy
  * (charged to the heap, limit lifted as for every built-in). Every change of props or idx runs
  * CX_OBJ_OWN first; reads need nothing. 0 or ENOMEM with a RangeError pending. */
@@ -228,6 +316,7 @@ int64_t cx_str__find(const cx_str *s, const cx_str *pat, uint32_t from);
 int64_t cx_str__rfind(const cx_str *s, const cx_str *pat, uint32_t from);
 int cx_str__array_index(const cx_str *s, uint32_t *out); /* canonical "0".."4294967294" */
 cx_str *cx_str__from_index(cx_ctx *X, uint32_t i);
+cx_str *cx_str__small_int(uint32_t i); /* conv.c: a static string of i, NULL if i is not small */
 int cx_str__is_ws(uint16_t c); /* WhiteSpace or LineTerminator */
 
 /* A growable UTF-16 buffer in plain (uncharged) memory for building strings. */

@@ -24,43 +24,6 @@
 #include <pthread.h>
 #include "cx_priv.h"
 
-/* The hidden link in front of every heap thing; 16 bytes keeps the payload 16-aligned. */
-struct cx_gch {
-	struct cx_gch *next;
-	size_t size;
-};
-
-/* Small heap things are recycled per size class (16-byte steps up to CX_POOL_MAX): the sweeper
- * puts a dead thing on its class's free list and the next allocation of that class takes it
- * back, instead of a free() + calloc() pair per string or object. The pooled blocks are not
- * charged (the byte accounting counts live things only, exactly as before) and are bounded by
- * the peak of live things, itself bounded by the limit. Under AddressSanitizer there is no
- * pooling, so a use after free is still caught. */
-#if defined(__SANITIZE_ADDRESS__)
-#define CX_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CX_ASAN 1
-#endif
-#endif
-#ifndef CX_ASAN
-#define CX_ASAN 0
-#endif
-#if CX_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
-#define CX_POOL (!CX_ASAN)
-#define CX_POOL_MAX 256
-#define CX_POOL_CLASS(total) (((total) + 15) / 16) /* 1..CX_POOL_MAX/16 */
-
-/* At most this much kept per heap (and never more than its limit): the rest is freed. */
-#define CX_POOL_BYTES ((size_t)4 << 20)
-
-struct cx_pool {
-	struct cx_gch *free[CX_POOL_MAX / 16 + 1];
-	size_t bytes; /* in the free lists */
-};
-
 /* Takes a block of class c (NULL if none). */
 static void *cx_pool__take(struct cx_heap *h, size_t c)
 {
@@ -98,7 +61,7 @@ static void cx_gc__due(struct cx_heap *h);
 _Static_assert(CX_GC_REQ < CX_GC_BAND, "the request band");
 #define CX_OOM_SLACK ((size_t)64 << 10)
 
-static int cx_heap__charge(cx_ctx *X, size_t size)
+static inline __attribute__((always_inline)) int cx_heap__charge(cx_ctx *X, size_t size)
 {
 	struct cx_heap *h = X->heap;
 	size_t lim = h->limit + (h->slack || h->oom ? CX_OOM_SLACK : 0);
@@ -162,8 +125,32 @@ void *cx_heap__alloc(cx_ctx *X, int kind, size_t size)
 	else {
 		g->next = X->heap->all;
 		X->heap->all = g;
+		cx_heap__span(X->heap, g);
 	}
 	*(uint32_t *)(g + 1) = (uint32_t)kind;
+	return g + 1;
+}
+
+/* The way of cx_heap__alloc_nz (cx_priv.h) when its fast path does not apply. */
+void *cx_heap__alloc_nz_slow(cx_ctx *X, int kind, size_t size)
+{
+	struct cx_heap *h = X->heap;
+	size_t total = sizeof(struct cx_gch) + size, c = CX_POOL_CLASS(total);
+	struct cx_gch *g;
+
+	if (h->perm_mode)
+		return cx_heap__alloc(X, kind, size);
+	if (cx_heap__charge(X, total)) {
+		cx_heap__oom(X);
+		return NULL;
+	}
+	if (!(g = total <= CX_POOL_MAX ? cx_pool__take(h, c) : NULL) &&
+	    !(g = malloc(total <= CX_POOL_MAX && CX_POOL ? c * 16 : total))) {
+		h->used -= total;
+		cx_heap__oom(X);
+		return NULL;
+	}
+	cx_heap__link_nz(h, g, kind, total);
 	return g + 1;
 }
 
@@ -393,6 +380,7 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 		return NULL;
 	}
 	X->heap->limit = heap_limit ? heap_limit : CX_DEFAULT_LIMIT;
+	X->heap->lo = UINTPTR_MAX;
 	/* No pool (CX_POOL 0 or no memory for it): plain calloc/free, which works the same. */
 	X->heap->pool = CX_POOL ? calloc(1, sizeof(*X->heap->pool)) : NULL;
 	X->steps = INT64_MAX;
@@ -454,6 +442,10 @@ void cx_ctx_free(cx_ctx *X)
 
 		X->heap->pool = NULL; /* free everything for real */
 		for (g = X->heap->all; g; g = next) {
+			next = g->next;
+			cx_heap__free_thing(X, g);
+		}
+		for (g = X->heap->strs; g; g = next) {
 			next = g->next;
 			cx_heap__free_thing(X, g);
 		}
@@ -714,6 +706,17 @@ static void cx_gc__children(cx_mark *m, uint32_t *w)
 
 /* Section - The C stack as a root (collections within an event) */
 
+/* Most heap things are small and most are not pointed at: a bitmap of the CX_NEAR_SPAN-byte
+ * spans (hashed) lets a small thing be passed over without the binary search. A word marks its
+ * own span and the one before, so a thing of at most CX_NEAR_SPAN bytes (which touches its
+ * start's span and maybe the next) looks at its start's bit only. A hash collision only costs
+ * the search. */
+#define CX_NEAR_SPAN 256
+#define CX_NEAR_BITS 16384
+#define CX_NEAR_BIT(a) (((a) / CX_NEAR_SPAN) % CX_NEAR_BITS)
+#define CX_NEAR_SET(m, a) ((m)[CX_NEAR_BIT(a) / 64] |= (uint64_t)1 << (CX_NEAR_BIT(a) % 64))
+#define CX_NEAR_HAS(m, a) (((m)[CX_NEAR_BIT(a) / 64] >> (CX_NEAR_BIT(a) % 64)) & 1)
+
 /* The words of the stack that fall within the span of the heap things, sorted: each heap thing
  * then looks for one that points into it (or at it: a derived pointer such as a string's
  * characters counts). The stack holds a few hundred such words, the heap maybe millions of
@@ -723,7 +726,32 @@ typedef struct cx_words {
 	size_t n, cap;
 	uintptr_t lo, hi; /* the span of the heap things */
 	int nomem;
+	uint64_t near[CX_NEAR_BITS / 64];
 } cx_words;
+
+/* Does a word of t point into g (or at it: a derived pointer such as a string's characters
+ * counts)? The first word at or above g's start, found by bisection, tells. */
+static int cx_words__hits(const cx_words *t, const struct cx_gch *g)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->w[mid] < (uintptr_t)g)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->n && t->w[lo] < (uintptr_t)g + g->size;
+}
+
+/* The same, first through the bitmap: 0 at once for most small things. */
+static inline int cx_words__near(const cx_words *t, const struct cx_gch *g)
+{
+	if (g->size <= CX_NEAR_SPAN && !CX_NEAR_HAS(t->near, (uintptr_t)g))
+		return 0;
+	return cx_words__hits(t, g);
+}
 
 static int cx_words__cmp(const void *a, const void *b)
 {
@@ -772,15 +800,17 @@ static uintptr_t cx_stack__top(uintptr_t here)
 	return cx_stack__base;
 }
 
-/* Greys what the current thread's C stack points at. __builtin_unwind_init makes this frame
- * save every callee-saved register, so a value only a register held is on the stack too. -1
- * (nothing greyed) when the stack's extent is not known, or when AddressSanitizer moved frames
- * off it (detect_stack_use_after_return) or malloc fails: then no collection may run. */
-__attribute__((noinline)) static int cx_gc__stack(struct cx_heap *h, cx_mark *m)
+/* Greys what the current thread's C stack points at, and leaves its words in t for the sweep
+ * of the plain strings (heap->strs: leaves, so being pointed at only keeps them; the sweep
+ * looks, cx_gc__collect). __builtin_unwind_init makes this frame save every callee-saved
+ * register, so a value only a register held is on the stack too. -1 (nothing greyed) when the
+ * stack's extent is not known, or when AddressSanitizer moved frames off it
+ * (detect_stack_use_after_return) or malloc fails: then no collection may run. */
+__attribute__((noinline)) static int cx_gc__stack(struct cx_heap *h, cx_mark *m, cx_words *t)
 {
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0), base = cx_stack__top(here);
-	cx_words t = {NULL, 0, 0, UINTPTR_MAX, 0, 0};
 	struct cx_gch *g;
+	size_t i;
 
 	__builtin_unwind_init();
 #if CX_ASAN
@@ -789,32 +819,20 @@ __attribute__((noinline)) static int cx_gc__stack(struct cx_heap *h, cx_mark *m)
 #endif
 	if (base == 1 || here >= base)
 		return -1;
-	for (g = h->all; g; g = g->next) {
-		if ((uintptr_t)g < t.lo)
-			t.lo = (uintptr_t)g;
-		if ((uintptr_t)g + g->size > t.hi)
-			t.hi = (uintptr_t)g + g->size;
-	}
-	cx_gc__scan(&t, base);
-	if (t.nomem) {
-		free(t.w);
+	t->lo = h->lo; /* the span of every thing allocated (kept by the allocators) */
+	t->hi = h->hi;
+	cx_gc__scan(t, base);
+	if (t->nomem)
 		return -1;
+	qsort(t->w, t->n, sizeof(*t->w), cx_words__cmp);
+	memset(t->near, 0, sizeof(t->near));
+	for (i = 0; i < t->n; i++) {
+		CX_NEAR_SET(t->near, t->w[i]);
+		CX_NEAR_SET(t->near, t->w[i] - CX_NEAR_SPAN);
 	}
-	qsort(t.w, t.n, sizeof(*t.w), cx_words__cmp);
-	for (g = h->all; g && t.n; g = g->next) {
-		/* the first word at or above g's start: inside g? */
-		size_t lo = 0, hi = t.n;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (t.w[mid] < (uintptr_t)g)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < t.n && t.w[lo] < (uintptr_t)g + g->size)
+	for (g = h->all; g && t->n; g = g->next)
+		if (cx_words__near(t, g))
 			cx_gc__grey(m, g + 1);
-	}
-	free(t.w);
 	return 0;
 }
 
@@ -824,11 +842,14 @@ static int cx_gc__collect(cx_ctx *X, int stack)
 	struct cx_heap *h = X->heap;
 	struct cx_gch **pp, *g;
 	cx_mark m = {0};
+	cx_words t = {0};
+	struct cx_pool *pool;
 	cx_root *r;
-	size_t i;
+	size_t i, keep;
 
-	if (stack && cx_gc__stack(h, &m)) {
+	if (stack && cx_gc__stack(h, &m, &t)) {
 		free(m.st);
+		free(t.w);
 		return -1;
 	}
 	for (i = 0; i < X->nslots; i++)
@@ -874,6 +895,32 @@ static int cx_gc__collect(cx_ctx *X, int stack)
 			cx_heap__free_thing(X, g);
 		}
 	}
+	/* The plain strings: marked, or pointed at by the stack, they stay; the dead ones go
+	 * straight back to their pool class. */
+	pool = CX_POOL ? h->pool : NULL;
+	keep = h->limit < CX_POOL_BYTES ? h->limit : CX_POOL_BYTES; /* cx_pool__put's bound */
+	pp = &h->strs;
+	while ((g = *pp)) {
+		uint32_t *w = (uint32_t *)(g + 1);
+		size_t size = g->size, c = CX_POOL_CLASS(size);
+
+		if ((*w & CX_GC_MARK) || (t.n && cx_words__near(&t, g))) {
+			*w &= ~CX_GC_MARK;
+			pp = &g->next;
+		}
+		else if (pool && size <= CX_POOL_MAX && pool->bytes + c * 16 <= keep) {
+			*pp = g->next;
+			g->next = pool->free[c];
+			pool->free[c] = g;
+			pool->bytes += c * 16;
+			h->used -= size;
+		}
+		else {
+			*pp = g->next;
+			cx_heap__free_thing(X, g);
+		}
+	}
+	free(t.w);
 	h->oom = 0;
 	h->live = h->used;
 	h->since = 0;

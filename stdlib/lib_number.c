@@ -42,6 +42,14 @@ static cx_value cx_number_valueof(cx_ctx *X, cx_value self, cx_value this_, int 
 	return cx_number__this(X, this_, &d) ? CX_EXCEPTION : cx_num(d);
 }
 
+/* Every result of this file is ASCII: no UTF-8 decoding needed. */
+static cx_value cx_number__ascii(cx_ctx *X, const char *p)
+{
+	cx_str *s = cx_str__ascii(X, p);
+
+	return s ? cx_strv(s) : CX_EXCEPTION;
+}
+
 /* Radix other than 10 (15.7.4.2 leaves the format to the implementation): the digits node
  * prints. Integer digits by repeated division (digits below the precision of a double print as
  * 0); fraction digits are generated until the rest is smaller than half the gap to the next
@@ -98,14 +106,21 @@ static cx_value cx_number__radix(cx_ctx *X, double d, int radix)
 		in /= radix;
 		*--ip = '0';
 	}
-	do {
-		double r = fmod(in, radix);
-		*--ip = dig[(int)r];
-		in = (in - r) / radix;
-	} while (in > 0 && ip > buf + 2);
+	if (in < 9007199254740992.0) { /* exact in 64 bits: integer division, no fmod */
+		uint64_t u = (uint64_t)in;
+		do
+			*--ip = dig[u % (unsigned)radix];
+		while ((u /= (unsigned)radix));
+	}
+	else
+		do {
+			double r = fmod(in, radix);
+			*--ip = dig[(int)r];
+			in = (in - r) / radix;
+		} while (in > 0 && ip > buf + 2);
 	if (neg)
 		*--ip = '-';
-	return cx_str_cstr(X, ip);
+	return cx_number__ascii(X, ip);
 }
 
 static cx_value cx_number_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -232,16 +247,20 @@ static int cx_number__exact(double x, int nf, int ns, char *d, int *ni)
 	uint64_t m;
 	int e2, k, n, first, lo = 0, hi = 0, top = 0, i;
 
-	m = (uint64_t)ldexp(frexp(x, &e2), 53); /* exact: the 53-bit significand as an integer */
-	k = e2 - 53;
+	memcpy(&m, &x, sizeof(m)); /* x = m·2^k, read from its bits (subnormals: no hidden bit) */
+	e2 = (int)(m >> 52 & 0x7ff);
+	m &= ((uint64_t)1 << 52) - 1;
+	if (e2)
+		m |= (uint64_t)1 << 52;
+	k = (e2 ? e2 : 1) - 1075;
 	while (!(m & 1) && k < 0) /* fewer fraction bits: a shorter bignum */
 		m >>= 1, k++;
-	memset(w, 0, sizeof(w));
 	if (k >= 0 && k <= 11) {
 		/* an integer below 2^64, no fraction (lo == hi) */
 		n = *ni = cx_number__u64_digits(m << k, d);
 	}
 	else if (k >= 0) {
+		memset(w, 0, sizeof(w)); /* the fraction path below only reads what put writes */
 		cx_number__put(w + k / 32, m, k % 32);
 		n = *ni = cx_number__int_digits(w, k / 32 + 3, d);
 	}
@@ -343,7 +362,7 @@ static cx_value cx_number_tofixed(cx_ctx *X, cx_value self, cx_value this_, int 
 		memcpy(out + k, dig + ni, (size_t)nf), k += nf;
 	}
 	out[k] = 0;
-	return cx_str_cstr(X, out);
+	return cx_number__ascii(X, out);
 }
 
 /* The first nd (1..21) significant decimal digits of x (> 0, finite) rounded half up from its
@@ -433,7 +452,7 @@ static cx_value cx_number_toexponential(cx_ctx *X, cx_value self, cx_value this_
 			out[k++] = dig[j];
 	}
 	cx_number__exp(e, out + k);
-	return cx_str_cstr(X, out);
+	return cx_number__ascii(X, out);
 }
 
 /* 15.7.4.7 (precision 1..21 as ES3 says; node allows up to 100) */
@@ -491,7 +510,7 @@ static cx_value cx_number_toprecision(cx_ctx *X, cx_value self, cx_value this_, 
 			out[k++] = dig[j];
 		out[k] = 0;
 	}
-	return cx_str_cstr(X, out);
+	return cx_number__ascii(X, out);
 }
 
 /* Section - Math */

@@ -214,14 +214,25 @@ uint16_t cx_string_upper1(uint16_t c)
 	return c;
 }
 
-static cx_value cx_string__map(cx_ctx *X, cx_value this_, uint16_t (*f)(uint16_t))
+static cx_value cx_string__map(cx_ctx *X, cx_value this_, uint16_t (*f)(uint16_t), int upper)
 {
-	cx_str *s = cx_string_this(X, this_);
+	cx_str *s = cx_string_this(X, this_), *r;
 	cx_sb sb = {0};
 	uint32_t i;
 
 	if (!s)
 		return CX_EXCEPTION;
+	if (!s->wide) { /* ASCII only (the usual case): one 8-bit copy, letters flipped in place */
+		uint8_t lo = upper ? 'a' : 'A', *d;
+		if (!(r = cx_str__new8(X, (const uint8_t *)s->chars, s->len)))
+			return CX_EXCEPTION;
+		for (i = 0, d = (uint8_t *)r->chars; i < r->len && d[i] < 0x80; i++)
+			if ((uint8_t)(d[i] - lo) < 26)
+				d[i] ^= 0x20;
+		if (i == r->len)
+			return cx_strv(r);
+		/* Latin-1 beyond ASCII: the copy is left to the collector */
+	}
 	for (i = 0; i < s->len; i++)
 		cx_sb_put(&sb, f(cx_str__at(s, i)));
 	return cx_sb_finish(X, &sb);
@@ -229,12 +240,12 @@ static cx_value cx_string__map(cx_ctx *X, cx_value this_, uint16_t (*f)(uint16_t
 
 static cx_value cx_string_tolower(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	return cx_string__map(X, this_, cx_string__lower);
+	return cx_string__map(X, this_, cx_string__lower, 0);
 }
 
 static cx_value cx_string_toupper(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	return cx_string__map(X, this_, cx_string_upper1);
+	return cx_string__map(X, this_, cx_string_upper1, 1);
 }
 
 static cx_value cx_string_concat(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)

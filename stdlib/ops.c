@@ -4,6 +4,12 @@
 #include <math.h>
 #include "cx_priv.h"
 
+/* ToPrimitive without a call for what is already primitive (every operand but objects). */
+static inline cx_value cx_cat__prim(cx_ctx *X, cx_value v)
+{
+	return v.tag == CX_T_OBJ ? cx_to_primitive(X, v, 0) : v;
+}
+
 cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 {
 	cx_str *sa, *sb, *r;
@@ -14,10 +20,10 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 		r = cx_str__concat(X, a.u.s, b.u.s);
 		return r ? cx_strv(r) : CX_EXCEPTION;
 	}
-	a = cx_to_primitive(X, a, 0);
+	a = cx_cat__prim(X, a);
 	if (cx_is_exc(a))
 		return a;
-	b = cx_to_primitive(X, b, 0);
+	b = cx_cat__prim(X, b);
 	if (cx_is_exc(b))
 		return b;
 	if (a.tag == CX_T_STR || b.tag == CX_T_STR) {
@@ -44,7 +50,7 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 /* Keeps ToString(v) (v primitive) as the next piece. */
 static cx_value cx_cat__piece(cx_ctx *X, cx_cat *c, cx_value v)
 {
-	cx_str *s = cx_to_str(X, v);
+	cx_str *s = v.tag == CX_T_STR ? v.u.s : cx_to_str(X, v);
 
 	if (!s)
 		return CX_EXCEPTION;
@@ -82,12 +88,18 @@ cx_value cx_cat_begin(cx_ctx *X, cx_cat *c, cx_value a, cx_value b)
 	double x;
 
 	c->n = 0;
-	a = cx_to_primitive(X, a, 0);
+	a = cx_cat__prim(X, a);
 	if (cx_is_exc(a))
 		return a;
-	b = cx_to_primitive(X, b, 0);
+	b = cx_cat__prim(X, b);
 	if (cx_is_exc(b))
 		return b;
+	if (a.tag == CX_T_STR && b.tag == CX_T_STR) { /* the usual start: two strings */
+		c->part[0] = a.u.s;
+		c->part[1] = b.u.s;
+		c->n = 2;
+		return CX_UNDEFINED;
+	}
 	if (a.tag == CX_T_STR || b.tag == CX_T_STR) {
 		if (cx_is_exc(cx_cat__piece(X, c, a)))
 			return CX_EXCEPTION;
@@ -101,7 +113,7 @@ cx_value cx_cat_begin(cx_ctx *X, cx_cat *c, cx_value a, cx_value b)
 
 cx_value cx_cat_add(cx_ctx *X, cx_cat *c, cx_value v)
 {
-	v = cx_to_primitive(X, v, 0);
+	v = cx_cat__prim(X, v);
 	if (cx_is_exc(v))
 		return v;
 	return cx_cat__step(X, c, v);

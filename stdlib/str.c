@@ -2,12 +2,13 @@
  * str.c — immutable strings: Latin-1 (8-bit) when every code unit fits, else UTF-16.
  * Lengths and indices are in UTF-16 code units, as ECMAScript sees them.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cx_priv.h"
 
-static cx_str *cx_str__alloc(cx_ctx *X, size_t len, int wide)
+static inline __attribute__((always_inline)) cx_str *cx_str__alloc(cx_ctx *X, size_t len, int wide)
 {
 	cx_str *s;
 
@@ -15,13 +16,42 @@ static cx_str *cx_str__alloc(cx_ctx *X, size_t len, int wide)
 		cx_throw_error(X, "RangeError", "string too long");
 		return NULL;
 	}
-	s = cx_heap__alloc(X, CX_K_STR, sizeof(*s) + len * (wide ? 2 : 1) + 1);
+	s = cx_heap__alloc_nz(X, CX_K_STR, sizeof(*s) + len * (wide ? 2 : 1) + 1);
 	if (!s)
 		return NULL;
+	((char *)(s + 1))[len * (wide ? 2 : 1)] = 0; /* the byte after the characters stays 0 */
+	s->hash = 0;
 	s->len = (uint32_t)len;
 	s->wide = (uint32_t)wide;
 	s->chars = (const char *)(s + 1);
 	return s;
+}
+
+/* n bytes from s to d: the short pieces of a concatenation (a number, a comma) without a call. */
+static inline void cx_str__copy8(char *d, const char *s, uint32_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+
+	if (n > 16)
+		memcpy(d, s, n);
+	else if (n >= 8) { /* two 8-byte moves, overlapping in the middle */
+		memcpy(&x, s, 8);
+		memcpy(&y, s + n - 8, 8);
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+	}
+	else if (n >= 4) {
+		memcpy(&u, s, 4);
+		memcpy(&v, s + n - 4, 4);
+		memcpy(d, &u, 4);
+		memcpy(d + n - 4, &v, 4);
+	}
+	else if (n) { /* 1 to 3 bytes: first, middle, last */
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
 }
 
 cx_str *cx_str__new8(cx_ctx *X, const uint8_t *p, size_t len)
@@ -29,7 +59,7 @@ cx_str *cx_str__new8(cx_ctx *X, const uint8_t *p, size_t len)
 	cx_str *s = cx_str__alloc(X, len, 0);
 
 	if (s && len)
-		memcpy((char *)s->chars, p, len);
+		cx_str__copy8((char *)s->chars, (const char *)p, (uint32_t)len);
 	return s;
 }
 
@@ -179,12 +209,12 @@ void *cx_str__buf_of(const cx_str *s)
 }
 
 /* Copies s's characters to d, d being 16-bit when wide. */
-static void cx_str__put(void *d, int wide, const cx_str *s)
+static inline void cx_str__put(void *d, int wide, const cx_str *s)
 {
 	uint32_t i;
 
 	if (!wide)
-		memcpy(d, s->chars, s->len);
+		cx_str__copy8(d, s->chars, s->len);
 	else if (s->wide)
 		memcpy(d, s->chars, (size_t)s->len * 2);
 	else
@@ -201,11 +231,11 @@ static void cx_str__buf_put(cx_sbuf *b, const cx_str *s)
 /* A string over the first len characters of b. */
 static cx_str *cx_str__in(cx_ctx *X, cx_sbuf *b, uint32_t len)
 {
-	cx_str *s = cx_heap__alloc(X, CX_K_STR, sizeof(*s) + sizeof(b));
+	cx_str *s = cx_heap__alloc_nz(X, CX_K_STR | CX_GC_INBUF, sizeof(*s) + sizeof(b));
 
 	if (!s)
 		return NULL;
-	s->gc |= CX_GC_INBUF;
+	s->hash = 0;
 	s->len = len;
 	s->wide = b->wide;
 	s->chars = (const char *)(b + 1);
@@ -222,13 +252,15 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 	cx_str *s;
 	char *d;
 
-	for (i = 0; i < n; i++)
-		if (part[i]->len) {
+	for (i = 0; i < n; i++) {
+		const cx_str *p = part[i];
+		if (p->len) {
 			if (!k++)
 				first = i;
-			len += part[i]->len;
-			wide |= part[i]->wide != 0;
+			len += p->len;
+			wide |= p->wide != 0;
 		}
+	}
 	if (k <= 1)
 		return part[first]; /* no copy: the only non-empty one, or the first empty one */
 	if (len > 0x3fffffff) {
@@ -244,8 +276,9 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 	}
 	if (len >= CX_STR_BUF_MIN && !X->heap->perm_mode) {
 		size_t cap = len * 2 > 0x3fffffff ? 0x3fffffff : len * 2;
-		if (!(b = cx_heap__alloc(X, CX_K_BUF, sizeof(*b) + cap * (wide ? 2 : 1))))
+		if (!(b = cx_heap__alloc_nz(X, CX_K_BUF, sizeof(*b) + cap * (wide ? 2 : 1))))
 			return NULL;
+		b->used = 0;
 		b->cap = (uint32_t)cap;
 		b->wide = (uint32_t)wide;
 		for (i = first; i < n; i++)
@@ -265,18 +298,25 @@ cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 {
 	cx_str *part[2] = {a, b}, *s;
 	size_t len = (size_t)a->len + b->len;
+	cx_sbuf *ab;
 
 	if (!a->len)
 		return b;
 	if (!b->len)
 		return a;
-	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a))
+	if ((ab = cx_str__buf(a)) && ab->used == a->len && (ab->wide || !b->wide) &&
+	    ab->cap - ab->used >= b->len && len <= 0x3fffffff && !X->heap->perm_mode) {
+		/* `s += x` on the last string of its buffer, with room: x after it, a new header */
+		cx_str__buf_put(ab, b);
+		return cx_str__in(X, ab, (uint32_t)len);
+	}
+	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || ab)
 		return cx_str__join(X, part, 2);
 	/* the common short case: two 8-bit strings, one flat result */
 	if (!(s = cx_str__alloc(X, len, 0)))
 		return NULL;
-	memcpy((char *)s->chars, a->chars, a->len);
-	memcpy((char *)s->chars + a->len, b->chars, b->len);
+	cx_str__copy8((char *)s->chars, a->chars, a->len);
+	cx_str__copy8((char *)s->chars + a->len, b->chars, b->len);
 	return s;
 }
 
@@ -299,6 +339,10 @@ int64_t cx_str__find(const cx_str *s, const cx_str *pat, uint32_t from)
 
 	if (pat->len > s->len)
 		return -1;
+	if (!s->wide && !pat->wide && pat->len && from < s->len) { /* bytes: libc's search */
+		const char *p = memmem(s->chars + from, s->len - from, pat->chars, pat->len);
+		return p ? p - s->chars : -1;
+	}
 	for (i = from; i + pat->len <= s->len; i++) {
 		for (j = 0; j < pat->len; j++)
 			if (cx_str__at(s, i + j) != cx_str__at(pat, j))
@@ -353,9 +397,18 @@ int cx_str__array_index(const cx_str *s, uint32_t *out)
 cx_str *cx_str__from_index(cx_ctx *X, uint32_t i)
 {
 	char b[16];
-	int n = snprintf(b, sizeof(b), "%u", (unsigned)i);
+	int n = 0, k = 0;
+	cx_str *s = cx_str__small_int(i);
 
-	return cx_str__new8(X, (const uint8_t *)b, (size_t)n);
+	if (s)
+		return s;
+	do
+		b[sizeof(b) - 1 - n++] = (char)('0' + i % 10);
+	while ((i /= 10));
+	s = cx_str__alloc(X, (size_t)n, 0);
+	for (; s && k < n; k++)
+		((char *)s->chars)[k] = b[sizeof(b) - n + k];
+	return s;
 }
 
 int cx_str__is_ws(uint16_t c)
@@ -551,9 +604,29 @@ void cx_sb_put(cx_sb *sb, uint16_t c)
 void cx_sb_str(cx_sb *sb, const cx_str *s)
 {
 	uint32_t i;
+	uint16_t *d;
 
-	for (i = 0; i < s->len; i++)
-		cx_sb_put(sb, cx_str__at(s, i));
+	if (sb->err || !s->len)
+		return;
+	if (sb->cap - sb->n < s->len) { /* room for all of s at once */
+		size_t nc = sb->cap ? sb->cap : 32;
+		uint16_t *nb;
+		while (nc - sb->n < s->len)
+			nc *= 2;
+		if (!(nb = realloc(sb->b, nc * 2))) {
+			sb->err = 1;
+			return;
+		}
+		sb->b = nb;
+		sb->cap = nc;
+	}
+	d = sb->b + sb->n;
+	if (s->wide)
+		memcpy(d, s->chars, (size_t)s->len * 2);
+	else
+		for (i = 0; i < s->len; i++)
+			d[i] = (uint8_t)s->chars[i];
+	sb->n += s->len;
 }
 
 void cx_sb_ascii(cx_sb *sb, const char *s)

@@ -2192,6 +2192,94 @@ static void test_lazy(void)
 	X = keep;
 }
 
+/* Cheaper strings (issue 8): the integers 0-1023 print as shared static strings (the same
+ * string every time, in every context and thread, hash made up front so that it equals a heap
+ * string's), array indices print without snprintf, string bodies are not zeroed (their
+ * characters, lengths and the byte after them must still be right when blocks are reused). */
+static void *tsp_thread(void *arg)
+{
+	cx_ctx *Y = cx_ctx_new(0);
+	long i, bad = 0;
+
+	(void)arg;
+	for (i = 0; Y && i < 3000; i++) {
+		cx_value v = cx_to_string(Y, cx_num((double)(i % 1100)));
+		char want[16];
+		snprintf(want, sizeof(want), "%ld", i % 1100);
+		bad += cx_is_exc(v) || !cx_str_eq_ascii(v.u.s, want);
+	}
+	cx_ctx_free(Y);
+	return (void *)bad;
+}
+
+static void test_string_paths(void)
+{
+	cx_ctx *Y = cx_ctx_new(0);
+	cx_value a, b, o, arr;
+	pthread_t th[4];
+	void *r;
+	char want[32];
+	long i, bad = 0;
+
+	for (i = 0; i < 1100; i++) {
+		a = cx_to_string(X, N((double)i));
+		b = cx_to_string(Y, N((double)i));
+		snprintf(want, sizeof(want), "%ld", i);
+		bad += !cx_str_eq_ascii(a.u.s, want) || !cx_str_eq(a.u.s, b.u.s) ||
+		       cx_str_len(a.u.s) != strlen(want) || (i < 1024) != (a.u.s == b.u.s);
+	}
+	CHECK(bad == 0);
+	CHECK_S(cx_to_string(X, N(-0.0)), "0");
+	CHECK_S(cx_to_string(X, N(1023.5)), "1023.5");
+	CHECK_S(cx_to_string(X, N(-7)), "-7");
+	/* a static integer string and a heap one are the same property key, both ways */
+	o = cx_obj_new(X);
+	cx_put(X, o, N(77), N(1));
+	CHECK_N(cx_get(X, o, cx_op_add(X, S("7"), S("7"))), 1);
+	cx_put(X, o, cx_op_add(X, S("1"), S("00")), N(2));
+	CHECK_N(cx_get(X, o, N(100)), 2);
+	/* array indices above the static ones: printed by hand */
+	arr = cx_arr_new(X, 0, NULL);
+	cx_put(X, arr, N(4294967294.0), S("top"));
+	cx_put(X, arr, N(123456), S("mid"));
+	CHECK_S(cx_get(X, arr, S("4294967294")), "top");
+	CHECK_S(cx_get(X, arr, cx_op_add(X, S("12345"), N(6))), "mid");
+	CHECK_S(M(arr, "hasOwnProperty", 1, S("123456"), U, U), "true");
+	CHECK_N(cx_get_cstr(X, arr, "length"), 4294967295.0);
+	/* bodies from reused blocks: every length, 8- and 16-bit, checked after a collection has
+	 * put the blocks of the first round back in the pool */
+	for (bad = 0, i = 0; i < 2; i++) {
+		int n;
+		for (n = 0; n < 120; n++) {
+			char t[128];
+			cx_value s8, s16;
+			const char *u;
+			size_t len;
+			memset(t, 'a' + n % 26, (size_t)n);
+			t[n] = 0;
+			s8 = cx_str_utf8(Y, t, (size_t)n);
+			s16 = cx_op_add(Y, cx_str_cstr(Y, "\xc4\x80"), s8); /* U+0100 first: 16-bit */
+			if (cx_is_exc(s8) || cx_is_exc(s16)) {
+				bad++;
+				continue;
+			}
+			u = cx_str_to_utf8(Y, s16.u.s, &len);
+			bad += !cx_str_eq_ascii(s8.u.s, t) || cx_str_len(s16.u.s) != (uint32_t)n + 1 ||
+			       !u || len != (size_t)n + 2 || memcmp(u, "\xc4\x80", 2) ||
+			       memcmp(u + 2, t, (size_t)n);
+		}
+		cx_gc(Y);
+	}
+	CHECK(bad == 0);
+	cx_ctx_free(Y);
+	for (i = 0; i < 4; i++)
+		CHECK(!pthread_create(&th[i], NULL, tsp_thread, NULL));
+	for (i = 0; i < 4; i++) {
+		CHECK(!pthread_join(th[i], &r));
+		CHECK(r == NULL);
+	}
+}
+
 int main(void)
 {
 	X = cx_ctx_new(0);
@@ -2222,6 +2310,7 @@ int main(void)
 	test_regexp_es();
 	test_regexp_ranges();
 	test_lazy();
+	test_string_paths();
 	cx_ctx_free(X);
 	printf("test_value: %d checks, %d failed\n", t_count, t_fail);
 	return t_fail ? 1 : 0;
