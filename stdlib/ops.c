@@ -45,7 +45,8 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
  * Each step is exactly one `+` of 11.6.1, run when the chain's evaluation reaches it: the
  * operand to ToPrimitive, then a number addition while neither side has been a string, else
  * ToString of both sides. Only the strings are not concatenated at each step: they are kept
- * (the collector cannot run inside an event, cx_value.h) and joined once by cx_cat_end. */
+ * in the cx_cat, which lives on the generated code's C stack, so a collection within the event
+ * (heap.c, the stack scanned conservatively) keeps them, and joined once by cx_cat_end. */
 
 /* Keeps ToString(v) (v primitive) as the next piece. */
 static cx_value cx_cat__piece(cx_ctx *X, cx_cat *c, cx_value v)
