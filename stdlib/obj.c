@@ -482,8 +482,10 @@ static inline __attribute__((always_inline)) int cx_obj__set_in(cx_ctx *X, cx_ob
 	cx_heap__wb(X, o, v);
 	p->val = v;
 	p->flags = (uint32_t)flags;
-	if (flags & CX_PROP_READONLY)
+	if (flags & CX_PROP_READONLY) {
 		o->rdonly = 1;
+		cx_ic__touch(o); /* an ADD cache relies on its chain having no ReadOnly key */
+	}
 	return 0;
 }
 
@@ -596,17 +598,19 @@ cx_value cx_get_s(cx_ctx *X, cx_value obj, cx_str *key)
 	return cx_obj__get(X, o, key);
 }
 
-cx_value cx_get(cx_ctx *X, cx_value obj, cx_value key)
+/* An array index as a number: 1 and *i when d is one (0 ≤ d < 2^32 − 1, integral). */
+static inline int cx_num__index(double d, uint32_t *i)
+{
+	if (!(d >= 0 && d < 4294967295.0))
+		return 0;
+	*i = (uint32_t)d;
+	return (double)*i == d;
+}
+
+static __attribute__((noinline)) cx_value cx_get__slow(cx_ctx *X, cx_value obj, cx_value key)
 {
 	cx_str *k;
 
-	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY &&
-	    key.u.n >= 0 && key.u.n < 4294967295.0 && key.u.n == (double)(uint32_t)key.u.n) {
-		uint32_t i = (uint32_t)key.u.n;
-		cx_obj *a = obj.u.o;
-		if (i < a->nelems && a->elems[i].tag != CX_T_EXC)
-			return a->elems[i];
-	}
 	if (obj.tag == CX_T_UNDEF || obj.tag == CX_T_NULL) {
 		if (key.tag == CX_T_STR)
 			return cx_obj__base_error(X, obj, key, "read");
@@ -616,6 +620,17 @@ cx_value cx_get(cx_ctx *X, cx_value obj, cx_value key)
 	if (!(k = cx_to_str(X, key)))
 		return CX_EXCEPTION;
 	return cx_get_s(X, obj, k);
+}
+
+/* The element of a dense array by a number key stays a leaf; everything else is the slow path. */
+cx_value cx_get(cx_ctx *X, cx_value obj, cx_value key)
+{
+	uint32_t i;
+
+	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY &&
+	    cx_num__index(key.u.n, &i) && i < obj.u.o->nelems && obj.u.o->elems[i].tag != CX_T_EXC)
+		return obj.u.o->elems[i];
+	return cx_get__slow(X, obj, key);
 }
 
 cx_value cx_get_cstr(cx_ctx *X, cx_value obj, const char *key)
@@ -646,17 +661,41 @@ cx_value cx_put_s(cx_ctx *X, cx_value obj, cx_str *key, cx_value val)
 	return val; /* a property put on a primitive's temporary wrapper is lost (8.7.2) */
 }
 
-cx_value cx_put(cx_ctx *X, cx_value obj, cx_value key, cx_value val)
+static __attribute__((noinline)) cx_value cx_put__slow(cx_ctx *X, cx_value obj, cx_value key, cx_value val)
 {
 	cx_str *k;
+	uint32_t i;
 
 	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY &&
-	    !obj.u.o->frozen && key.u.n >= 0 && key.u.n < 4294967295.0 &&
-	    key.u.n == (double)(uint32_t)key.u.n)
-		return cx_arr__put(X, obj.u.o, (uint32_t)key.u.n, val);
+	    !obj.u.o->frozen && cx_num__index(key.u.n, &i))
+		return cx_arr__put(X, obj.u.o, i, val);
 	if (!(k = cx_to_str(X, key)))
 		return CX_EXCEPTION;
 	return cx_put_s(X, obj, k, val);
+}
+
+/* An index inside the dense part of an ordinary array (not a built-in: no write barrier to
+ * run), or just past its end within the room it has, stays a leaf: what cx_arr__put does. */
+cx_value cx_put(cx_ctx *X, cx_value obj, cx_value key, cx_value val)
+{
+	uint32_t i;
+	cx_obj *a;
+
+	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && (a = obj.u.o)->cls == CX_C_ARRAY &&
+	    !a->frozen && !(a->gc & CX_GC_PERM) && cx_num__index(key.u.n, &i)) {
+		if (i < a->nelems) {
+			a->elems[i] = val;
+			return val;
+		}
+		if (i == a->nelems && i < a->ecap && !a->sparse) {
+			a->elems[i] = val;
+			a->nelems = i + 1;
+			if (i >= a->length)
+				a->length = i + 1;
+			return val;
+		}
+	}
+	return cx_put__slow(X, obj, key, val);
 }
 
 cx_value cx_put_idx(cx_ctx *X, cx_value o, uint32_t i, cx_value v)
@@ -679,9 +718,8 @@ cx_value cx_delete(cx_ctx *X, cx_value obj, cx_value key)
 
 	/* An array index on an array: no string (Array.prototype.pop comes through here). */
 	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY &&
-	    !obj.u.o->frozen && key.u.n >= 0 && key.u.n < 4294967295.0 &&
-	    key.u.n == (double)(uint32_t)key.u.n)
-		return cx_bool(cx_arr__delete(X, obj.u.o, (uint32_t)key.u.n));
+	    !obj.u.o->frozen && cx_num__index(key.u.n, &i))
+		return cx_bool(cx_arr__delete(X, obj.u.o, i));
 	if (obj.tag == CX_T_UNDEF || obj.tag == CX_T_NULL) {
 		k = cx_to_str(X, key);
 		return k ? cx_obj__base_error(X, obj, cx_strv(k), "delete") : CX_EXCEPTION;
@@ -779,7 +817,7 @@ int cx_define_cstr(cx_ctx *X, cx_value obj, const char *key, cx_value val, int f
 
 uint64_t cx_ic__epoch = 1;
 
-enum { CX_IC__NONE, CX_IC__OWN, CX_IC__PROTO, CX_IC__LENGTH };
+enum { CX_IC__NONE, CX_IC__OWN, CX_IC__PROTO, CX_IC__LENGTH, CX_IC__ADD };
 
 static inline int cx_ic__same(const cx_str *k, const cx_str *key)
 {
@@ -923,17 +961,31 @@ cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 	return cx_ic__get_slow(X, obj, key, ic);
 }
 
+/* An ADD answer for this receiver: a plain object with no deleted slot whose next slot is the
+ * cached one, the chain the cache saw (no ReadOnly key on it since: the epoch), and the key not
+ * its own yet. */
+static inline int cx_ic__add_hit(cx_obj *o, cx_str *key, const cx_ic *ic)
+{
+	return o->nprops == ic->slot && o->proto == ic->start && o->cls == CX_C_OBJECT &&
+	       o->nlive == o->nprops && !o->frozen && !o->shared &&
+	       ic->epoch == __atomic_load_n(&cx_ic__epoch, __ATOMIC_RELAXED) &&
+	       (!o->nprops || !cx_obj__find(o, key));
+}
+
 cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic)
 {
 	cx_value r;
-	cx_obj *o;
+	cx_obj *o, *q;
 	cx_prop *p;
+	uint32_t n0;
+	int plain;
 
 	if (!ic || obj.tag != CX_T_OBJ)
 		return cx_put_s(X, obj, key, val);
 	o = obj.u.o;
 	/* An own writable data property: what cx_obj__put does for it, without the search. */
-	if (ic->kind == CX_IC__OWN && ic->slot < o->nprops && !o->frozen && !o->shared) {
+	if ((ic->kind == CX_IC__OWN || ic->kind == CX_IC__ADD) && ic->slot < o->nprops &&
+	    !o->frozen && !o->shared) {
 		p = &o->props[ic->slot];
 		if (cx_ic__same(p->key, key) && !(p->flags & (CX_PROP_READONLY | CX_PROP__LAZY))) {
 			cx_heap__wb(X, o, val);
@@ -941,14 +993,37 @@ cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic
 			return val;
 		}
 	}
+	/* The property this site added to the last object like this one: appended without the
+	 * search of the chain (cx_obj__put). */
+	if (ic->kind == CX_IC__ADD && cx_ic__add_hit(o, key, ic)) {
+		if (!(p = cx_obj__append(X, o, key)))
+			return CX_EXCEPTION;
+		cx_heap__wb(X, o, val);
+		p->val = val;
+		return val;
+	}
 	ic->kind = CX_IC__NONE;
+	n0 = o->nprops;
+	plain = o->cls == CX_C_OBJECT && o->nlive == n0 && !o->frozen;
 	r = cx_put_s(X, obj, key, val);
 	if (cx_is_exc(r) || cx_ic__virtual(key))
 		return r;
+	(void)cx_str__hash(key); /* hits compare hashes */
+	if (plain && o->nprops == n0 + 1 && o->props[n0].key == key) {
+		/* Appended: the chain had no ReadOnly `key` (cx_obj__put). Flagged, every object
+		 * of it moves the epoch when a property is added to it or made ReadOnly. */
+		for (q = o->proto; q; q = q->proto)
+			q->ic = 1;
+		ic->start = o->proto;
+		ic->holder = NULL;
+		ic->epoch = __atomic_load_n(&cx_ic__epoch, __ATOMIC_RELAXED);
+		ic->slot = n0;
+		ic->kind = CX_IC__ADD;
+		return r;
+	}
 	/* most often it was just appended: no second search for it */
 	p = o->nprops && o->props[o->nprops - 1].key == key ? &o->props[o->nprops - 1] : cx_obj__find(o, key);
 	if (p) {
-		(void)cx_str__hash(key);
 		ic->slot = (uint32_t)(p - o->props);
 		ic->kind = CX_IC__OWN;
 	}
@@ -969,6 +1044,7 @@ void cx_obj_freeze(cx_ctx *X, cx_value obj)
 		return;
 	o->frozen = 1;
 	o->rdonly = 1;
+	cx_ic__touch(o); /* every property becomes ReadOnly: ADD caches through it are stale */
 	if (CX_OBJ_OWN(X, o)) {
 		cx_catch(X); /* frozen all the same: every [[Put]] and delete throws */
 		return;
