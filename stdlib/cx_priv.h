@@ -263,6 +263,9 @@ cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v);    /* [[Put
 cx_value cx_arr__get(cx_ctx *X, cx_obj *a, uint32_t i);                /* UNDEF if absent */
 cx_value cx_arr__put(cx_ctx *X, cx_obj *a, uint32_t i, cx_value v);
 cx_value cx_arr__set_length(cx_ctx *X, cx_obj *a, uint32_t len);
+/* n values appended to a dense array (no sparse part, length at the dense end): 0, EINVAL
+ * (not such an array, or past the largest length; nothing done) or ENOMEM (RangeError pending). */
+int cx_arr__append(cx_ctx *X, cx_obj *a, const cx_value *v, uint32_t n);
 int cx_arr__has(cx_ctx *X, cx_obj *a, uint32_t i);
 int cx_arr__delete(cx_ctx *X, cx_obj *a, uint32_t i);
 cx_value cx_get_idx(cx_ctx *X, cx_value o, uint32_t i); /* generic [[Get]] of an index */

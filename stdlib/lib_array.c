@@ -35,6 +35,21 @@ static cx_obj *cx_arr__plain(cx_value o)
 	return a && !a->frozen && !(a->gc & CX_GC_PERM) ? a : NULL;
 }
 
+/* The elements [from, from + n) of o when o is an Array that has them all in its dense part
+ * (a hole or an index past it may show a prototype's element: then NULL). */
+static const cx_value *cx_arr__run(cx_value o, uint32_t from, uint32_t n)
+{
+	cx_obj *a = cx_obj_of(o, CX_C_ARRAY);
+	uint32_t i;
+
+	if (!a || (uint64_t)from + n > a->nelems)
+		return NULL;
+	for (i = from; i < from + n; i++)
+		if (a->elems[i].tag == CX_T_EXC)
+			return NULL;
+	return a->elems + from;
+}
+
 static int cx_arr__setlen(cx_ctx *X, cx_value o, double len)
 {
 	return cx_is_exc(cx_put_s(X, o, CX_STR_REF(cx_s_length), cx_num(len))) ? -1 : 0;
@@ -128,13 +143,13 @@ static cx_value cx_array_push(cx_ctx *X, cx_value self, cx_value this_, int argc
 
 	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
 		return CX_EXCEPTION;
-	if ((a = cx_arr__plain(o)) && (uint64_t)len + (uint64_t)argc < 4294967295u) {
-		/* An array: its elements and length directly (cx_arr__put sets the length). */
-		for (i = 0; i < argc; i++)
-			if (cx_is_exc(cx_arr__put(X, a, len + (uint32_t)i, argv[i])))
-				return CX_EXCEPTION;
-		a->length = len + (uint32_t)argc;
-		return cx_num(a->length);
+	if ((a = cx_arr__plain(o))) {
+		/* An array with its elements at the dense end: stored directly. */
+		int r = cx_arr__append(X, a, argv, (uint32_t)argc);
+		if (r == ENOMEM)
+			return CX_EXCEPTION;
+		if (!r)
+			return cx_num(a->length);
 	}
 	n = len;
 	for (i = 0; i < argc; i++, n++)
@@ -223,6 +238,7 @@ static cx_value cx_array_unshift(cx_ctx *X, cx_value self, cx_value this_, int a
 static cx_value cx_array_slice(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
 	cx_value o = cx_to_object(X, this_), a;
+	const cx_value *run;
 	uint32_t len, from, to, i, n = 0;
 	double d;
 
@@ -235,6 +251,8 @@ static cx_value cx_array_slice(cx_ctx *X, cx_value self, cx_value this_, int arg
 	if (CX_ARG(1).tag != CX_T_UNDEF && cx_to_num(X, argv[1], &d))
 		return CX_EXCEPTION;
 	to = cx_arr__rel(d, len);
+	if (from < to && (run = cx_arr__run(o, from, to - from)))
+		return cx_arr_new(X, to - from, run); /* no hole to keep */
 	a = cx_arr_new(X, 0, NULL);
 	if (cx_is_exc(a))
 		return a;
@@ -262,6 +280,14 @@ static cx_value cx_array_concat(cx_ctx *X, cx_value self, cx_value this_, int ar
 			e = argv[k];
 		if (cx_obj_of(e, CX_C_ARRAY)) {
 			uint32_t len = e.u.o->length;
+			const cx_value *run = cx_arr__run(e, 0, len);
+			int r = run && a.u.o->length == n ? cx_arr__append(X, a.u.o, run, len) : EINVAL;
+			if (r == ENOMEM)
+				return CX_EXCEPTION;
+			if (!r) {
+				n += len;
+				continue;
+			}
 			for (i = 0; i < len; i++) {
 				if (cx_arr__has_idx(X, e, i)) {
 					cx_value v = cx_get_idx(X, e, i);
@@ -285,6 +311,15 @@ static cx_value cx_array_reverse(cx_ctx *X, cx_value self, cx_value this_, int a
 
 	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
 		return CX_EXCEPTION;
+	if (cx_arr__plain(o) && cx_arr__run(o, 0, len)) {
+		cx_value *e = o.u.o->elems, t; /* every element present: swapped in place */
+		for (lo = 0, hi = len; lo + 1 < hi; lo++, hi--) {
+			t = e[lo];
+			e[lo] = e[hi - 1];
+			e[hi - 1] = t;
+		}
+		return o;
+	}
 	for (lo = 0; len && lo < len / 2; lo++) {
 		int hl, hh;
 		cx_value vl = CX_UNDEFINED, vh = CX_UNDEFINED;

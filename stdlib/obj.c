@@ -201,6 +201,22 @@ static int cx_arr__grow(cx_ctx *X, cx_obj *a, uint32_t need)
 	return 0;
 }
 
+int cx_arr__append(cx_ctx *X, cx_obj *a, const cx_value *v, uint32_t n)
+{
+	uint32_t i;
+
+	if (a->sparse || a->nelems != a->length || (uint64_t)a->length + n >= 4294967295u)
+		return EINVAL;
+	if (cx_arr__grow(X, a, a->nelems + n))
+		return ENOMEM;
+	for (i = 0; i < n; i++)
+		cx_heap__wb(X, a, v[i]);
+	memcpy(a->elems + a->nelems, v, (size_t)n * sizeof(*v));
+	a->nelems += n;
+	a->length = a->nelems;
+	return 0;
+}
+
 cx_value cx_arr__get(cx_ctx *X, cx_obj *a, uint32_t i)
 {
 	cx_str *k;
@@ -501,10 +517,11 @@ static cx_value cx_obj__readonly(cx_ctx *X, cx_str *key)
 	return cx_throw_error(X, "TypeError", "cannot assign to read-only property '%s'", k ? k : "?");
 }
 
+static cx_value cx_obj__add(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v);
+
 cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
 {
 	cx_prop *p;
-	cx_obj *q;
 	uint32_t i;
 
 	if (o->frozen)
@@ -536,6 +553,15 @@ cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
 		}
 		return v;
 	}
+	return cx_obj__add(X, o, key, v);
+}
+
+/* [[Put]] of a key o does not have (o's own table already copied, CX_OBJ_OWN). */
+static cx_value cx_obj__add(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
+{
+	cx_prop *p;
+	cx_obj *q;
+
 	/* [[CanPut]]: an inherited read-only property blocks the assignment silently. Most
 	 * chains hold no ReadOnly property at all (rdonly flags): then there is nothing to find. */
 	for (q = o->proto; q && !q->rdonly; q = q->proto)
@@ -610,6 +636,12 @@ static inline int cx_num__index(double d, uint32_t *i)
 static __attribute__((noinline)) cx_value cx_get__slow(cx_ctx *X, cx_value obj, cx_value key)
 {
 	cx_str *k;
+	cx_prop *p;
+
+	/* A string key of a plain object (o[name], a dictionary): its own property directly. */
+	if (key.tag == CX_T_STR && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_OBJECT &&
+	    (p = cx_obj__find(obj.u.o, key.u.s)) && !(p->flags & CX_PROP__LAZY))
+		return p->val;
 
 	if (obj.tag == CX_T_UNDEF || obj.tag == CX_T_NULL) {
 		if (key.tag == CX_T_STR)
@@ -664,7 +696,22 @@ cx_value cx_put_s(cx_ctx *X, cx_value obj, cx_str *key, cx_value val)
 static __attribute__((noinline)) cx_value cx_put__slow(cx_ctx *X, cx_value obj, cx_value key, cx_value val)
 {
 	cx_str *k;
+	cx_prop *p;
+	cx_obj *o;
 	uint32_t i;
+
+	/* A string key of a plain object (a dictionary): cx_obj__put without its class tests. */
+	if (key.tag == CX_T_STR && obj.tag == CX_T_OBJ && (o = obj.u.o)->cls == CX_C_OBJECT &&
+	    !o->frozen && !o->shared) {
+		if (!(p = cx_obj__find(o, key.u.s)))
+			return cx_obj__add(X, o, key.u.s, val);
+		if (!(p->flags & CX_PROP_READONLY)) {
+			cx_heap__wb(X, o, val);
+			p->val = val;
+			p->flags &= ~CX_PROP__LAZY; /* overwritten before it was ever built */
+		}
+		return val;
+	}
 
 	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY &&
 	    !obj.u.o->frozen && cx_num__index(key.u.n, &i))
@@ -911,6 +958,23 @@ static inline int cx_ic__proto_hit(cx_ctx *X, cx_value obj, cx_str *key, const c
 	return 1;
 }
 
+/* A PROTO answer needs the receiver not to have the key itself. A few own properties are
+ * looked at here (a constructed object's fields: the key's hash was cached by the miss, so
+ * the other keys are told apart by pointer and hash); 0 for more, or a hash that matches. */
+static inline int cx_ic__not_own(const cx_obj *o, const cx_str *key)
+{
+	uint32_t i;
+
+	if (o->nprops > 4)
+		return 0;
+	for (i = 0; i < o->nprops; i++) {
+		const cx_str *k = o->props[i].key;
+		if (k && (k == key || k->hash == key->hash))
+			return 0;
+	}
+	return 1;
+}
+
 /* Everything but the quick hits: no cache, a receiver with own properties to search first, a
  * miss (which fills the cache again), "length" of anything but a string or an array. */
 static __attribute__((noinline)) cx_value cx_ic__get_slow(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
@@ -938,16 +1002,18 @@ cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 	cx_value v;
 
 	if (__builtin_expect(ic != NULL, 1)) {
-		switch (ic->kind) {
-		case CX_IC__OWN:
+		if (ic->kind == CX_IC__OWN) { /* the most common: tested first */
 			if (obj.tag == CX_T_OBJ && ic->slot < obj.u.o->nprops) {
 				p = &obj.u.o->props[ic->slot];
 				if (p->key == key && !(p->flags & CX_PROP__LAZY))
 					return p->val;
 			}
-			break;
+			return cx_ic__get_slow(X, obj, key, ic);
+		}
+		switch (ic->kind) {
 		case CX_IC__PROTO:
-			if ((obj.tag != CX_T_OBJ || !obj.u.o->nprops) && cx_ic__proto_hit(X, obj, key, ic, &v))
+			if ((obj.tag != CX_T_OBJ || cx_ic__not_own(obj.u.o, key)) &&
+			    cx_ic__proto_hit(X, obj, key, ic, &v))
 				return v;
 			break;
 		case CX_IC__LENGTH:
@@ -1268,7 +1334,7 @@ cx_value cx_call_method(cx_ctx *X, cx_value obj, cx_str *key, int argc, cx_value
 cx_value cx_new(cx_ctx *X, cx_value ctor, int argc, cx_value *argv)
 {
 	cx_value proto, r;
-	cx_obj *o;
+	cx_obj *o, *f;
 
 	if (!cx_is_callable(ctor))
 		return cx_func__not(X, ctor, "constructor");
@@ -1276,9 +1342,13 @@ cx_value cx_new(cx_ctx *X, cx_value ctor, int argc, cx_value *argv)
 		return CX_EXCEPTION;
 	if (ctor.u.o->cons)
 		return ctor.u.o->cons(X, ctor, CX_UNDEFINED, argc, argv);
-	/* 13.2.2 [[Construct]] */
-	proto = cx_get_s(X, ctor, CX_STR_REF(cx_s_prototype));
-	if (cx_is_exc(proto))
+	/* 13.2.2 [[Construct]]. A compiled function's own "prototype" is where cx_func_new put
+	 * it (after "length"), unless deleted or moved: then the lookup. */
+	f = ctor.u.o;
+	if (f->nprops > 1 && f->props[1].key == CX_STR_REF(cx_s_prototype) &&
+	    !(f->props[1].flags & CX_PROP__LAZY))
+		proto = f->props[1].val;
+	else if (cx_is_exc(proto = cx_get_s(X, ctor, CX_STR_REF(cx_s_prototype))))
 		return proto;
 	o = cx_obj__new(X, CX_C_OBJECT,
 			proto.tag == CX_T_OBJ ? proto.u.o : CX_PROTO(X, CX_P_OBJECT));
