@@ -75,6 +75,10 @@ struct cx_obj {
 			   * copied into this heap (cx_obj__unshare) before any change */
 	uint8_t ic;       /* an inline cache may hold this object as a prototype (obj.c): adding or
 			   * deleting one of its properties, or freeing it, moves cx_ic__epoch on */
+	uint8_t inl;      /* props is the room for pcap properties at the end of this object's own
+			   * block (cx_new), not an allocation of its own: never freed nor grown */
+	uint8_t nhint;    /* functions: how many properties the last object they constructed had
+			   * (cx_new gives the next one that much room in its block) */
 	cx_cfunc *fn;     /* functions: [[Call]] */
 	cx_cfunc *cons;   /* built-in constructors: [[Construct]] when it differs */
 	cx_env *env;

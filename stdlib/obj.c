@@ -105,6 +105,17 @@ static cx_prop *cx_obj__append(cx_ctx *X, cx_obj *o, cx_str *key)
 					o->props[j++] = o->props[i];
 			o->nprops = j;
 		}
+		else if (o->inl) {
+			/* the room in the object's block is full: the table moves out of it */
+			uint32_t nc = o->pcap < 2 ? 4 : o->pcap * 2;
+			cx_prop *np = cx_mem__alloc(X, nc * sizeof(cx_prop));
+			if (!np)
+				return NULL;
+			memcpy(np, o->props, o->nprops * sizeof(cx_prop));
+			o->props = np;
+			o->pcap = nc;
+			o->inl = 0;
+		}
 		else {
 			uint32_t nc = o->pcap ? o->pcap * 2 : 4;
 			cx_prop *np = cx_mem__realloc(X, o->props, o->pcap * sizeof(cx_prop),
@@ -1117,7 +1128,7 @@ void cx_obj_freeze(cx_ctx *X, cx_value obj)
 	}
 	for (i = 0; i < o->nprops; i++)
 		o->props[i].flags |= CX_PROP_READONLY | CX_PROP_DONTDELETE;
-	if (o->nprops && o->nprops < o->pcap) {
+	if (o->nprops && o->nprops < o->pcap && !o->inl) {
 		cx_prop *np = cx_mem__realloc(X, o->props, (size_t)o->pcap * sizeof(cx_prop),
 					      (size_t)o->nprops * sizeof(cx_prop));
 		if (np) { /* a smaller block: cannot fail in practice, and the old one stays if it does */
@@ -1331,10 +1342,13 @@ cx_value cx_call_method(cx_ctx *X, cx_value obj, cx_str *key, int argc, cx_value
 	return f.u.o->fn(X, f, obj, argc, argv);
 }
 
+#define CX_NEW_ROOM 4 /* an object and four properties: 256 bytes, the largest pooled size */
+
 cx_value cx_new(cx_ctx *X, cx_value ctor, int argc, cx_value *argv)
 {
 	cx_value proto, r;
 	cx_obj *o, *f;
+	uint32_t room;
 
 	if (!cx_is_callable(ctor))
 		return cx_func__not(X, ctor, "constructor");
@@ -1350,13 +1364,23 @@ cx_value cx_new(cx_ctx *X, cx_value ctor, int argc, cx_value *argv)
 		proto = f->props[1].val;
 	else if (cx_is_exc(proto = cx_get_s(X, ctor, CX_STR_REF(cx_s_prototype))))
 		return proto;
-	o = cx_obj__new(X, CX_C_OBJECT,
-			proto.tag == CX_T_OBJ ? proto.u.o : CX_PROTO(X, CX_P_OBJECT));
+	/* The new object has room in its own block for as many properties as the last one this
+	 * constructor made (at most CX_NEW_ROOM): no table of its own to allocate and free. */
+	room = f->nhint;
+	o = cx_heap__alloc(X, CX_K_OBJ, sizeof(*o) + room * sizeof(cx_prop));
 	if (!o)
 		return CX_EXCEPTION;
-	r = ctor.u.o->fn(X, ctor, cx_objv(o), argc, argv);
+	o->cls = CX_C_OBJECT;
+	o->proto = proto.tag == CX_T_OBJ ? proto.u.o : CX_PROTO(X, CX_P_OBJECT);
+	if (room) {
+		o->props = (cx_prop *)(o + 1);
+		o->pcap = room;
+		o->inl = 1;
+	}
+	r = f->fn(X, ctor, cx_objv(o), argc, argv);
 	if (cx_is_exc(r))
 		return r;
+	f->nhint = o->nprops < CX_NEW_ROOM ? (uint8_t)o->nprops : CX_NEW_ROOM;
 	return r.tag == CX_T_OBJ ? r : cx_objv(o);
 }
 

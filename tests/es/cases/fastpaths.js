@@ -165,3 +165,15 @@ recs.sort(function (p, q) { return p.k - q.k; });
 var ids = []; for (i = 0; i < recs.length; i++) ids.push(recs[i].id); r.push(ids.join(' '));
 var o = { length: 3, 0: 'c', 1: 'a', 2: 'b' }; Array.prototype.sort.call(o); r.push(o[0] + o[1] + o[2]);
 print(r.join(' | '));
+//# new-room-grows-and-shrinks
+function V(n) { for (var i = 0; i < n; i++) this['f' + i] = i; }
+var r = [], sizes = [0, 2, 6, 1, 4, 9, 3, 0, 5];
+for (var j = 0; j < sizes.length; j++) {
+  var v = new V(sizes[j]);
+  v.extra = j; v.more = -j;
+  if (j % 3 == 0) delete v.f0;
+  r.push(show(v));
+}
+function R() { this.a = 1; return { made: 'other' }; }
+for (j = 0; j < 3; j++) r.push(show(new R()));
+print(r.join(' | '));
