@@ -382,6 +382,7 @@ static cx_value cx_array_splice(cx_ctx *X, cx_value self, cx_value this_, int ar
 /* A sort's comparison: the comparator (UNDEF: the default order) and the first error. */
 typedef struct cx_sortc {
 	cx_value cmp;
+	cx_cfunc *fn;  /* cmp's code */
 	int strs;      /* every value is a string: the default order compares them as they are */
 	int err;
 } cx_sortc;
@@ -403,7 +404,7 @@ static int cx_sort__cmp(cx_ctx *X, cx_sortc *c, cx_value x, cx_value y)
 	if (c->cmp.tag != CX_T_UNDEF) {
 		cx_value args[2] = {x, y}, r;
 		double d;
-		r = cx_call(X, c->cmp, CX_UNDEFINED, 2, args);
+		r = c->fn(X, c->cmp, CX_UNDEFINED, 2, args); /* cx_call's checks made once */
 		if (r.tag == CX_T_NUM)
 			d = r.u.n;
 		else if (cx_is_exc(r) || cx_to_num(X, r, &d)) {
@@ -439,7 +440,7 @@ static void cx_sort__merge(cx_ctx *X, cx_sortc *c, cx_value *v, cx_value *tmp, u
 static cx_value cx_array_sort(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
 	cx_value o = cx_to_object(X, this_), *v;
-	cx_sortc c = {CX_ARG(0), 0, 0};
+	cx_sortc c = {CX_ARG(0), NULL, 0, 0};
 	cx_obj *a;
 	uint32_t len, n = 0, i;
 	size_t sz;
@@ -448,6 +449,11 @@ static cx_value cx_array_sort(cx_ctx *X, cx_value self, cx_value this_, int argc
 		return CX_EXCEPTION;
 	if (c.cmp.tag != CX_T_UNDEF && !cx_is_callable(c.cmp))
 		return cx_throw_error(X, "TypeError", "sort comparator is not a function");
+	/* the comparator is called directly: the stack is checked once for all the calls (the
+	 * merge's own recursion is at most 32 deep, well inside the check's margin) */
+	if (c.cmp.tag != CX_T_UNDEF && CX_STACK_LOW(X))
+		return CX_EXCEPTION;
+	c.fn = c.cmp.tag != CX_T_UNDEF ? cx_func_code(c.cmp) : NULL;
 	sz = (size_t)len * 2 + 1;
 	/* rooted: the comparator (or a toString) may drop the elements from the array */
 	if (!(v = cx_vals__new(X, sz)))

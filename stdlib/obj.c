@@ -220,9 +220,10 @@ int cx_arr__append(cx_ctx *X, cx_obj *a, const cx_value *v, uint32_t n)
 		return EINVAL;
 	if (cx_arr__grow(X, a, a->nelems + n))
 		return ENOMEM;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		cx_heap__wb(X, a, v[i]);
-	memcpy(a->elems + a->nelems, v, (size_t)n * sizeof(*v));
+		a->elems[a->nelems + i] = v[i];
+	}
 	a->nelems += n;
 	a->length = a->nelems;
 	return 0;
@@ -1039,17 +1040,19 @@ cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 }
 
 /* An ADD answer for this receiver: a plain object with no deleted slot whose next slot is the
- * cached one, the chain the cache saw (no ReadOnly key on it since: the epoch), and the key not
- * its own yet. */
-static inline int cx_ic__add_hit(cx_obj *o, cx_str *key, const cx_ic *ic)
+ * cached one, on the chain the cache saw (no ReadOnly key on it since: the epoch). The callers
+ * also make sure that the key is not its own yet. */
+static inline int cx_ic__add_hit(const cx_obj *o, const cx_ic *ic)
 {
 	return o->nprops == ic->slot && o->proto == ic->start && o->cls == CX_C_OBJECT &&
 	       o->nlive == o->nprops && !o->frozen && !o->shared &&
-	       ic->epoch == __atomic_load_n(&cx_ic__epoch, __ATOMIC_RELAXED) &&
-	       (!o->nprops || !cx_obj__find(o, key));
+	       ic->epoch == __atomic_load_n(&cx_ic__epoch, __ATOMIC_RELAXED);
 }
 
-cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic)
+/* Everything but the quick hits of cx_put_ic: the key as another string, a table to grow or
+ * with an index, a built-in (write barrier), a miss (which fills the cache again). */
+static __attribute__((noinline)) cx_value cx_ic__put_slow(cx_ctx *X, cx_value obj, cx_str *key,
+							 cx_value val, cx_ic *ic)
 {
 	cx_value r;
 	cx_obj *o, *q;
@@ -1072,7 +1075,7 @@ cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic
 	}
 	/* The property this site added to the last object like this one: appended without the
 	 * search of the chain (cx_obj__put). */
-	if (ic->kind == CX_IC__ADD && cx_ic__add_hit(o, key, ic)) {
+	if (ic->kind == CX_IC__ADD && cx_ic__add_hit(o, ic) && (!o->nprops || !cx_obj__find(o, key))) {
 		if (!(p = cx_obj__append(X, o, key)))
 			return CX_EXCEPTION;
 		cx_heap__wb(X, o, val);
@@ -1105,6 +1108,41 @@ cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic
 		ic->kind = CX_IC__OWN;
 	}
 	return r;
+}
+
+/* The quick hits only, so that this stays a leaf: an own writable property at the cached slot,
+ * or the cached addition into room the table already has (an object made by new). */
+cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic)
+{
+	cx_obj *o;
+	cx_prop *p;
+	uint32_t n;
+
+	if (__builtin_expect(ic != NULL, 1) && obj.tag == CX_T_OBJ &&
+	    (ic->kind == CX_IC__OWN || ic->kind == CX_IC__ADD)) {
+		o = obj.u.o;
+		n = o->nprops;
+		if (o->frozen || o->shared || (o->gc & CX_GC_PERM))
+			; /* the slow path's business */
+		else if (ic->slot < n) {
+			p = &o->props[ic->slot];
+			if (p->key == key && !(p->flags & (CX_PROP_READONLY | CX_PROP__LAZY))) {
+				p->val = val;
+				return val;
+			}
+		}
+		else if (ic->kind == CX_IC__ADD && n < o->pcap && !o->icap && !o->ic &&
+			 cx_ic__add_hit(o, ic) && cx_ic__not_own(o, key)) {
+			/* cx_obj__append's work when there is room and no index */
+			p = &o->props[n];
+			p->key = key;
+			p->val = val;
+			p->flags = 0;
+			o->nprops = o->nlive = n + 1;
+			return val;
+		}
+	}
+	return cx_ic__put_slow(X, obj, key, val, ic);
 }
 
 /* A frozen object never gets another property: its table is cut to what it holds (the session
