@@ -650,10 +650,14 @@ static __attribute__((noinline)) cx_value cx_get__slow(cx_ctx *X, cx_value obj, 
 	cx_str *k;
 	cx_prop *p;
 
-	/* A string key of a plain object (o[name], a dictionary): its own property directly. */
-	if (key.tag == CX_T_STR && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_OBJECT &&
-	    (p = cx_obj__find(obj.u.o, key.u.s)) && !(p->flags & CX_PROP__LAZY))
-		return p->val;
+	/* A string key of a plain object (o[name], a dictionary): its own property directly,
+	 * else the chain from its prototype on (a plain object has no virtual property). */
+	if (key.tag == CX_T_STR && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_OBJECT) {
+		if (!(p = cx_obj__find(obj.u.o, key.u.s)))
+			return cx_obj__get(X, obj.u.o->proto, key.u.s);
+		if (!(p->flags & CX_PROP__LAZY))
+			return p->val;
+	}
 
 	if (obj.tag == CX_T_UNDEF || obj.tag == CX_T_NULL) {
 		if (key.tag == CX_T_STR)
