@@ -2563,6 +2563,11 @@ static V js__object(Fn *F, TSNode e)
 			key = js__string(raw, strlen(raw), &klen);
 		} else if (js__is(k, "property_identifier")) {
 			key = js__txt(F, k);
+			if (js__ascii(key)) { /* a cache: a literal in a loop adds at the same slots */
+				V v = js__ex(F, val);
+				js__prop_put(F, o.c, js__sref(F, key), v.c);
+				continue;
+			}
 			klen = strlen(key);
 		} else {
 			js__unsupported(F, k, "this kind of property name");

@@ -75,6 +75,10 @@ struct cx_obj {
 			   * copied into this heap (cx_obj__unshare) before any change */
 	uint8_t ic;       /* an inline cache may hold this object as a prototype (obj.c): adding or
 			   * deleting one of its properties, or freeing it, moves cx_ic__epoch on */
+	uint8_t inl;      /* props is the room for pcap properties at the end of this object's own
+			   * block (cx_new), not an allocation of its own: never freed nor grown */
+	uint8_t nhint;    /* functions: how many properties the last object they constructed had
+			   * (cx_new gives the next one that much room in its block) */
 	cx_cfunc *fn;     /* functions: [[Call]] */
 	cx_cfunc *cons;   /* built-in constructors: [[Construct]] when it differs */
 	cx_env *env;
@@ -352,6 +356,9 @@ cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v);    /* [[Put
 cx_value cx_arr__get(cx_ctx *X, cx_obj *a, uint32_t i);                /* UNDEF if absent */
 cx_value cx_arr__put(cx_ctx *X, cx_obj *a, uint32_t i, cx_value v);
 cx_value cx_arr__set_length(cx_ctx *X, cx_obj *a, uint32_t len);
+/* n values appended to a dense array (no sparse part, length at the dense end): 0, EINVAL
+ * (not such an array, or past the largest length; nothing done) or ENOMEM (RangeError pending). */
+int cx_arr__append(cx_ctx *X, cx_obj *a, const cx_value *v, uint32_t n);
 int cx_arr__has(cx_ctx *X, cx_obj *a, uint32_t i);
 int cx_arr__delete(cx_ctx *X, cx_obj *a, uint32_t i);
 cx_value cx_get_idx(cx_ctx *X, cx_value o, uint32_t i); /* generic [[Get]] of an index */

@@ -418,7 +418,8 @@ static void cx_heap__free_thing(cx_ctx *X, struct cx_gch *g)
 
 		cx_ic__touch(o); /* an inline cache may point at it (obj.c) */
 		if (!o->shared) {
-			cx_mem__free(X, o->props, (size_t)o->pcap * sizeof(cx_prop));
+			if (!o->inl)
+				cx_mem__free(X, o->props, (size_t)o->pcap * sizeof(cx_prop));
 			cx_mem__free(X, o->idx, (size_t)o->icap * sizeof(uint32_t));
 		}
 		cx_mem__free(X, o->elems, (size_t)o->ecap * sizeof(cx_value));

@@ -26,6 +26,30 @@ static int cx_arr__len(cx_ctx *X, cx_value o, uint32_t *out)
 	return 0;
 }
 
+/* o as an Array whose elements and length the methods may change directly: not frozen (every
+ * change throws), not a built-in (those go through the write barrier of [[Put]]); or NULL. */
+static cx_obj *cx_arr__plain(cx_value o)
+{
+	cx_obj *a = cx_obj_of(o, CX_C_ARRAY);
+
+	return a && !a->frozen && !(a->gc & CX_GC_PERM) ? a : NULL;
+}
+
+/* The elements [from, from + n) of o when o is an Array that has them all in its dense part
+ * (a hole or an index past it may show a prototype's element: then NULL). */
+static const cx_value *cx_arr__run(cx_value o, uint32_t from, uint32_t n)
+{
+	cx_obj *a = cx_obj_of(o, CX_C_ARRAY);
+	uint32_t i;
+
+	if (!a || (uint64_t)from + n > a->nelems)
+		return NULL;
+	for (i = from; i < from + n; i++)
+		if (a->elems[i].tag == CX_T_EXC)
+			return NULL;
+	return a->elems + from;
+}
+
 static int cx_arr__setlen(cx_ctx *X, cx_value o, double len)
 {
 	return cx_is_exc(cx_put_s(X, o, CX_STR_REF(cx_s_length), cx_num(len))) ? -1 : 0;
@@ -112,12 +136,21 @@ static cx_value cx_array_tostring(cx_ctx *X, cx_value self, cx_value this_, int 
 static cx_value cx_array_push(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
 	cx_value o = cx_to_object(X, this_);
+	cx_obj *a;
 	uint32_t len;
 	double n;
 	int i;
 
 	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
 		return CX_EXCEPTION;
+	if ((a = cx_arr__plain(o))) {
+		/* An array with its elements at the dense end: stored directly. */
+		int r = cx_arr__append(X, a, argv, (uint32_t)argc);
+		if (r == ENOMEM)
+			return CX_EXCEPTION;
+		if (!r)
+			return cx_num(a->length);
+	}
 	n = len;
 	for (i = 0; i < argc; i++, n++)
 		if (cx_is_exc(cx_put(X, o, cx_num(n), argv[i])))
@@ -130,12 +163,18 @@ static cx_value cx_array_push(cx_ctx *X, cx_value self, cx_value this_, int argc
 static cx_value cx_array_pop(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
 	cx_value o = cx_to_object(X, this_), r;
+	cx_obj *a;
 	uint32_t len;
 
 	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
 		return CX_EXCEPTION;
 	if (len == 0)
 		return cx_arr__setlen(X, o, 0) ? CX_EXCEPTION : CX_UNDEFINED;
+	if ((a = cx_arr__plain(o)) && !a->sparse && a->nelems == len && a->elems[len - 1].tag != CX_T_EXC) {
+		/* The last element is in the dense part: taking it off is all there is to do. */
+		a->nelems = a->length = len - 1;
+		return a->elems[len - 1];
+	}
 	r = cx_get_idx(X, o, len - 1);
 	if (cx_is_exc(r) || cx_arr__del_idx(X, o, len - 1) || cx_arr__setlen(X, o, len - 1))
 		return CX_EXCEPTION;
@@ -199,6 +238,7 @@ static cx_value cx_array_unshift(cx_ctx *X, cx_value self, cx_value this_, int a
 static cx_value cx_array_slice(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
 	cx_value o = cx_to_object(X, this_), a;
+	const cx_value *run;
 	uint32_t len, from, to, i, n = 0;
 	double d;
 
@@ -211,6 +251,8 @@ static cx_value cx_array_slice(cx_ctx *X, cx_value self, cx_value this_, int arg
 	if (CX_ARG(1).tag != CX_T_UNDEF && cx_to_num(X, argv[1], &d))
 		return CX_EXCEPTION;
 	to = cx_arr__rel(d, len);
+	if (from < to && (run = cx_arr__run(o, from, to - from)))
+		return cx_arr_new(X, to - from, run); /* no hole to keep */
 	a = cx_arr_new(X, 0, NULL);
 	if (cx_is_exc(a))
 		return a;
@@ -238,6 +280,14 @@ static cx_value cx_array_concat(cx_ctx *X, cx_value self, cx_value this_, int ar
 			e = argv[k];
 		if (cx_obj_of(e, CX_C_ARRAY)) {
 			uint32_t len = e.u.o->length;
+			const cx_value *run = cx_arr__run(e, 0, len);
+			int r = run && a.u.o->length == n ? cx_arr__append(X, a.u.o, run, len) : EINVAL;
+			if (r == ENOMEM)
+				return CX_EXCEPTION;
+			if (!r) {
+				n += len;
+				continue;
+			}
 			for (i = 0; i < len; i++) {
 				if (cx_arr__has_idx(X, e, i)) {
 					cx_value v = cx_get_idx(X, e, i);
@@ -261,6 +311,15 @@ static cx_value cx_array_reverse(cx_ctx *X, cx_value self, cx_value this_, int a
 
 	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
 		return CX_EXCEPTION;
+	if (cx_arr__plain(o) && cx_arr__run(o, 0, len)) {
+		cx_value *e = o.u.o->elems, t; /* every element present: swapped in place */
+		for (lo = 0, hi = len; lo + 1 < hi; lo++, hi--) {
+			t = e[lo];
+			e[lo] = e[hi - 1];
+			e[hi - 1] = t;
+		}
+		return o;
+	}
 	for (lo = 0; len && lo < len / 2; lo++) {
 		int hl, hh;
 		cx_value vl = CX_UNDEFINED, vh = CX_UNDEFINED;
@@ -320,71 +379,94 @@ static cx_value cx_array_splice(cx_ctx *X, cx_value self, cx_value this_, int ar
 	return a;
 }
 
-/* 15.4.4.11 SortCompare for two present, defined values: <0, 0, >0, or -2 with an exception
- * pending (flagged through *err). */
-static int cx_sort__cmp(cx_ctx *X, cx_value cmp, cx_value x, cx_value y, int *err)
+/* A sort's comparison: the comparator (UNDEF: the default order) and the first error. */
+typedef struct cx_sortc {
+	cx_value cmp;
+	cx_cfunc *fn;  /* cmp's code */
+	int strs;      /* every value is a string: the default order compares them as they are */
+	int err;
+} cx_sortc;
+
+/* 15.4.4.11 SortCompare for two present values: <0, 0, >0, or 0 with an exception pending
+ * (flagged in c->err, after which no more comparisons run). */
+static int cx_sort__cmp(cx_ctx *X, cx_sortc *c, cx_value x, cx_value y)
 {
 	cx_str *a, *b;
 
-	if (*err)
+	if (c->err)
 		return 0;
+	if (c->strs)
+		return cx_str__cmp(x.u.s, y.u.s);
 	if (x.tag == CX_T_UNDEF)
 		return y.tag == CX_T_UNDEF ? 0 : 1;
 	if (y.tag == CX_T_UNDEF)
 		return -1;
-	if (cmp.tag != CX_T_UNDEF) {
+	if (c->cmp.tag != CX_T_UNDEF) {
 		cx_value args[2] = {x, y}, r;
 		double d;
-		r = cx_call(X, cmp, CX_UNDEFINED, 2, args);
-		if (cx_is_exc(r) || cx_to_num(X, r, &d)) {
-			*err = 1;
+		r = c->fn(X, c->cmp, CX_UNDEFINED, 2, args); /* cx_call's checks made once */
+		if (r.tag == CX_T_NUM)
+			d = r.u.n;
+		else if (cx_is_exc(r) || cx_to_num(X, r, &d)) {
+			c->err = 1;
 			return 0;
 		}
 		return d < 0 ? -1 : d > 0 ? 1 : 0;
 	}
 	if (!(a = cx_to_str(X, x)) || !(b = cx_to_str(X, y))) {
-		*err = 1;
+		c->err = 1;
 		return 0;
 	}
 	return cx_str__cmp(a, b);
 }
 
 /* Merge sort: stable, O(n log n) comparisons whatever the comparator does. */
-static void cx_sort__merge(cx_ctx *X, cx_value cmp, cx_value *v, cx_value *tmp, uint32_t n, int *err)
+static void cx_sort__merge(cx_ctx *X, cx_sortc *c, cx_value *v, cx_value *tmp, uint32_t n)
 {
 	uint32_t mid = n / 2, i = 0, j, k = 0;
 
 	if (n < 2)
 		return;
-	cx_sort__merge(X, cmp, v, tmp, mid, err);
-	cx_sort__merge(X, cmp, v + mid, tmp, n - mid, err);
+	cx_sort__merge(X, c, v, tmp, mid);
+	cx_sort__merge(X, c, v + mid, tmp, n - mid);
 	j = mid;
 	while (i < mid && j < n)
-		tmp[k++] = cx_sort__cmp(X, cmp, v[j], v[i], err) < 0 ? v[j++] : v[i++];
+		tmp[k++] = cx_sort__cmp(X, c, v[j], v[i]) < 0 ? v[j++] : v[i++];
 	while (i < mid)
 		tmp[k++] = v[i++];
-	while (j < n)
-		tmp[k++] = v[j++];
-	memcpy(v, tmp, n * sizeof(*v));
+	memcpy(v, tmp, k * sizeof(*v)); /* v[j..n) is already in place */
 }
 
 static cx_value cx_array_sort(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	cx_value o = cx_to_object(X, this_), cmp = CX_ARG(0), *v;
+	cx_value o = cx_to_object(X, this_), *v;
+	cx_sortc c = {CX_ARG(0), NULL, 0, 0};
+	cx_obj *a;
 	uint32_t len, n = 0, i;
 	size_t sz;
-	int err = 0;
 
 	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
 		return CX_EXCEPTION;
-	if (cmp.tag != CX_T_UNDEF && !cx_is_callable(cmp))
+	if (c.cmp.tag != CX_T_UNDEF && !cx_is_callable(c.cmp))
 		return cx_throw_error(X, "TypeError", "sort comparator is not a function");
+	/* the comparator is called directly: the stack is checked once for all the calls (the
+	 * merge's own recursion is at most 32 deep, well inside the check's margin) */
+	if (c.cmp.tag != CX_T_UNDEF && CX_STACK_LOW(X))
+		return CX_EXCEPTION;
+	c.fn = c.cmp.tag != CX_T_UNDEF ? cx_func_code(c.cmp) : NULL;
 	sz = (size_t)len * 2 + 1;
 	/* rooted: the comparator (or a toString) may drop the elements from the array */
 	if (!(v = cx_vals__new(X, sz)))
 		return CX_EXCEPTION;
-	/* Present elements only; holes go to the end (deleted), undefined just before them. */
-	for (i = 0; i < len; i++) {
+	/* Present elements only; holes go to the end (deleted), undefined just before them. An
+	 * array without holes is copied as it is (a hole may show a prototype's element). */
+	if ((a = cx_arr__plain(o)) && !a->sparse && a->nelems == len) {
+		for (n = 0; n < len && a->elems[n].tag != CX_T_EXC; n++)
+			v[n] = a->elems[n];
+		if (n < len)
+			n = 0;
+	}
+	for (i = n; i < len; i++) {
 		if (cx_arr__has_idx(X, o, i)) {
 			v[n] = cx_get_idx(X, o, i);
 			if (cx_is_exc(v[n]))
@@ -392,15 +474,22 @@ static cx_value cx_array_sort(cx_ctx *X, cx_value self, cx_value this_, int argc
 			n++;
 		}
 	}
-	cx_sort__merge(X, cmp, v, v + len, n, &err);
-	if (err)
+	c.strs = c.cmp.tag == CX_T_UNDEF;
+	for (i = 0; i < n && c.strs; i++)
+		c.strs = v[i].tag == CX_T_STR;
+	cx_sort__merge(X, &c, v, v + len, n);
+	if (c.err)
 		goto fail;
-	for (i = 0; i < n; i++)
-		if (cx_is_exc(cx_put_idx(X, o, i, v[i])))
-			goto fail;
-	for (i = n; i < len; i++)
-		if (cx_arr__del_idx(X, o, i))
-			goto fail;
+	if (n == len && (a = cx_arr__plain(o)) && !a->sparse && a->nelems == len)
+		memcpy(a->elems, v, n * sizeof(*v)); /* what the puts below would do */
+	else {
+		for (i = 0; i < n; i++)
+			if (cx_is_exc(cx_put_idx(X, o, i, v[i])))
+				goto fail;
+		for (i = n; i < len; i++)
+			if (cx_arr__del_idx(X, o, i))
+				goto fail;
+	}
 	cx_vals__free(X, v, sz);
 	return o;
 fail:

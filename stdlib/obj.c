@@ -105,6 +105,17 @@ static cx_prop *cx_obj__append(cx_ctx *X, cx_obj *o, cx_str *key)
 					o->props[j++] = o->props[i];
 			o->nprops = j;
 		}
+		else if (o->inl) {
+			/* the room in the object's block is full: the table moves out of it */
+			uint32_t nc = o->pcap < 2 ? 4 : o->pcap * 2;
+			cx_prop *np = cx_mem__alloc(X, nc * sizeof(cx_prop));
+			if (!np)
+				return NULL;
+			memcpy(np, o->props, o->nprops * sizeof(cx_prop));
+			o->props = np;
+			o->pcap = nc;
+			o->inl = 0;
+		}
 		else {
 			uint32_t nc = o->pcap ? o->pcap * 2 : 4;
 			cx_prop *np = cx_mem__realloc(X, o->props, o->pcap * sizeof(cx_prop),
@@ -198,6 +209,23 @@ static int cx_arr__grow(cx_ctx *X, cx_obj *a, uint32_t need)
 		return ENOMEM;
 	a->elems = ne;
 	a->ecap = nc;
+	return 0;
+}
+
+int cx_arr__append(cx_ctx *X, cx_obj *a, const cx_value *v, uint32_t n)
+{
+	uint32_t i;
+
+	if (a->sparse || a->nelems != a->length || (uint64_t)a->length + n >= 4294967295u)
+		return EINVAL;
+	if (cx_arr__grow(X, a, a->nelems + n))
+		return ENOMEM;
+	for (i = 0; i < n; i++) {
+		cx_heap__wb(X, a, v[i]);
+		a->elems[a->nelems + i] = v[i];
+	}
+	a->nelems += n;
+	a->length = a->nelems;
 	return 0;
 }
 
@@ -482,8 +510,10 @@ static inline __attribute__((always_inline)) int cx_obj__set_in(cx_ctx *X, cx_ob
 	cx_heap__wb(X, o, v);
 	p->val = v;
 	p->flags = (uint32_t)flags;
-	if (flags & CX_PROP_READONLY)
+	if (flags & CX_PROP_READONLY) {
 		o->rdonly = 1;
+		cx_ic__touch(o); /* an ADD cache relies on its chain having no ReadOnly key */
+	}
 	return 0;
 }
 
@@ -499,10 +529,11 @@ static cx_value cx_obj__readonly(cx_ctx *X, cx_str *key)
 	return cx_throw_error(X, "TypeError", "cannot assign to read-only property '%s'", k ? k : "?");
 }
 
+static cx_value cx_obj__add(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v);
+
 cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
 {
 	cx_prop *p;
-	cx_obj *q;
 	uint32_t i;
 
 	if (o->frozen)
@@ -534,6 +565,15 @@ cx_value cx_obj__put(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
 		}
 		return v;
 	}
+	return cx_obj__add(X, o, key, v);
+}
+
+/* [[Put]] of a key o does not have (o's own table already copied, CX_OBJ_OWN). */
+static cx_value cx_obj__add(cx_ctx *X, cx_obj *o, cx_str *key, cx_value v)
+{
+	cx_prop *p;
+	cx_obj *q;
+
 	/* [[CanPut]]: an inherited read-only property blocks the assignment silently. Most
 	 * chains hold no ReadOnly property at all (rdonly flags): then there is nothing to find. */
 	for (q = o->proto; q && !q->rdonly; q = q->proto)
@@ -596,17 +636,29 @@ cx_value cx_get_s(cx_ctx *X, cx_value obj, cx_str *key)
 	return cx_obj__get(X, o, key);
 }
 
-cx_value cx_get(cx_ctx *X, cx_value obj, cx_value key)
+/* An array index as a number: 1 and *i when d is one (0 ≤ d < 2^32 − 1, integral). */
+static inline int cx_num__index(double d, uint32_t *i)
+{
+	if (!(d >= 0 && d < 4294967295.0))
+		return 0;
+	*i = (uint32_t)d;
+	return (double)*i == d;
+}
+
+static __attribute__((noinline)) cx_value cx_get__slow(cx_ctx *X, cx_value obj, cx_value key)
 {
 	cx_str *k;
+	cx_prop *p;
 
-	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY &&
-	    key.u.n >= 0 && key.u.n < 4294967295.0 && key.u.n == (double)(uint32_t)key.u.n) {
-		uint32_t i = (uint32_t)key.u.n;
-		cx_obj *a = obj.u.o;
-		if (i < a->nelems && a->elems[i].tag != CX_T_EXC)
-			return a->elems[i];
+	/* A string key of a plain object (o[name], a dictionary): its own property directly,
+	 * else the chain from its prototype on (a plain object has no virtual property). */
+	if (key.tag == CX_T_STR && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_OBJECT) {
+		if (!(p = cx_obj__find(obj.u.o, key.u.s)))
+			return cx_obj__get(X, obj.u.o->proto, key.u.s);
+		if (!(p->flags & CX_PROP__LAZY))
+			return p->val;
 	}
+
 	if (obj.tag == CX_T_UNDEF || obj.tag == CX_T_NULL) {
 		if (key.tag == CX_T_STR)
 			return cx_obj__base_error(X, obj, key, "read");
@@ -616,6 +668,17 @@ cx_value cx_get(cx_ctx *X, cx_value obj, cx_value key)
 	if (!(k = cx_to_str(X, key)))
 		return CX_EXCEPTION;
 	return cx_get_s(X, obj, k);
+}
+
+/* The element of a dense array by a number key stays a leaf; everything else is the slow path. */
+cx_value cx_get(cx_ctx *X, cx_value obj, cx_value key)
+{
+	uint32_t i;
+
+	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY &&
+	    cx_num__index(key.u.n, &i) && i < obj.u.o->nelems && obj.u.o->elems[i].tag != CX_T_EXC)
+		return obj.u.o->elems[i];
+	return cx_get__slow(X, obj, key);
 }
 
 cx_value cx_get_cstr(cx_ctx *X, cx_value obj, const char *key)
@@ -646,17 +709,56 @@ cx_value cx_put_s(cx_ctx *X, cx_value obj, cx_str *key, cx_value val)
 	return val; /* a property put on a primitive's temporary wrapper is lost (8.7.2) */
 }
 
-cx_value cx_put(cx_ctx *X, cx_value obj, cx_value key, cx_value val)
+static __attribute__((noinline)) cx_value cx_put__slow(cx_ctx *X, cx_value obj, cx_value key, cx_value val)
 {
 	cx_str *k;
+	cx_prop *p;
+	cx_obj *o;
+	uint32_t i;
+
+	/* A string key of a plain object (a dictionary): cx_obj__put without its class tests. */
+	if (key.tag == CX_T_STR && obj.tag == CX_T_OBJ && (o = obj.u.o)->cls == CX_C_OBJECT &&
+	    !o->frozen && !o->shared) {
+		if (!(p = cx_obj__find(o, key.u.s)))
+			return cx_obj__add(X, o, key.u.s, val);
+		if (!(p->flags & CX_PROP_READONLY)) {
+			cx_heap__wb(X, o, val);
+			p->val = val;
+			p->flags &= ~CX_PROP__LAZY; /* overwritten before it was ever built */
+		}
+		return val;
+	}
 
 	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY &&
-	    !obj.u.o->frozen && key.u.n >= 0 && key.u.n < 4294967295.0 &&
-	    key.u.n == (double)(uint32_t)key.u.n)
-		return cx_arr__put(X, obj.u.o, (uint32_t)key.u.n, val);
+	    !obj.u.o->frozen && cx_num__index(key.u.n, &i))
+		return cx_arr__put(X, obj.u.o, i, val);
 	if (!(k = cx_to_str(X, key)))
 		return CX_EXCEPTION;
 	return cx_put_s(X, obj, k, val);
+}
+
+/* An index inside the dense part of an ordinary array (not a built-in: no write barrier to
+ * run), or just past its end within the room it has, stays a leaf: what cx_arr__put does. */
+cx_value cx_put(cx_ctx *X, cx_value obj, cx_value key, cx_value val)
+{
+	uint32_t i;
+	cx_obj *a;
+
+	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && (a = obj.u.o)->cls == CX_C_ARRAY &&
+	    !a->frozen && !(a->gc & CX_GC_PERM) && cx_num__index(key.u.n, &i)) {
+		if (i < a->nelems) {
+			a->elems[i] = val;
+			return val;
+		}
+		if (i == a->nelems && i < a->ecap && !a->sparse) {
+			a->elems[i] = val;
+			a->nelems = i + 1;
+			if (i >= a->length)
+				a->length = i + 1;
+			return val;
+		}
+	}
+	return cx_put__slow(X, obj, key, val);
 }
 
 cx_value cx_put_idx(cx_ctx *X, cx_value o, uint32_t i, cx_value v)
@@ -679,9 +781,8 @@ cx_value cx_delete(cx_ctx *X, cx_value obj, cx_value key)
 
 	/* An array index on an array: no string (Array.prototype.pop comes through here). */
 	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && obj.u.o->cls == CX_C_ARRAY &&
-	    !obj.u.o->frozen && key.u.n >= 0 && key.u.n < 4294967295.0 &&
-	    key.u.n == (double)(uint32_t)key.u.n)
-		return cx_bool(cx_arr__delete(X, obj.u.o, (uint32_t)key.u.n));
+	    !obj.u.o->frozen && cx_num__index(key.u.n, &i))
+		return cx_bool(cx_arr__delete(X, obj.u.o, i));
 	if (obj.tag == CX_T_UNDEF || obj.tag == CX_T_NULL) {
 		k = cx_to_str(X, key);
 		return k ? cx_obj__base_error(X, obj, cx_strv(k), "delete") : CX_EXCEPTION;
@@ -779,7 +880,7 @@ int cx_define_cstr(cx_ctx *X, cx_value obj, const char *key, cx_value val, int f
 
 uint64_t cx_ic__epoch = 1;
 
-enum { CX_IC__NONE, CX_IC__OWN, CX_IC__PROTO, CX_IC__LENGTH };
+enum { CX_IC__NONE, CX_IC__OWN, CX_IC__PROTO, CX_IC__LENGTH, CX_IC__ADD };
 
 static inline int cx_ic__same(const cx_str *k, const cx_str *key)
 {
@@ -873,6 +974,23 @@ static inline int cx_ic__proto_hit(cx_ctx *X, cx_value obj, cx_str *key, const c
 	return 1;
 }
 
+/* A PROTO answer needs the receiver not to have the key itself. A few own properties are
+ * looked at here (a constructed object's fields: the key's hash was cached by the miss, so
+ * the other keys are told apart by pointer and hash); 0 for more, or a hash that matches. */
+static inline int cx_ic__not_own(const cx_obj *o, const cx_str *key)
+{
+	uint32_t i;
+
+	if (o->nprops > 4)
+		return 0;
+	for (i = 0; i < o->nprops; i++) {
+		const cx_str *k = o->props[i].key;
+		if (k && (k == key || k->hash == key->hash))
+			return 0;
+	}
+	return 1;
+}
+
 /* Everything but the quick hits: no cache, a receiver with own properties to search first, a
  * miss (which fills the cache again), "length" of anything but a string or an array. */
 static __attribute__((noinline)) cx_value cx_ic__get_slow(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
@@ -900,16 +1018,18 @@ cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 	cx_value v;
 
 	if (__builtin_expect(ic != NULL, 1)) {
-		switch (ic->kind) {
-		case CX_IC__OWN:
+		if (ic->kind == CX_IC__OWN) { /* the most common: tested first */
 			if (obj.tag == CX_T_OBJ && ic->slot < obj.u.o->nprops) {
 				p = &obj.u.o->props[ic->slot];
 				if (p->key == key && !(p->flags & CX_PROP__LAZY))
 					return p->val;
 			}
-			break;
+			return cx_ic__get_slow(X, obj, key, ic);
+		}
+		switch (ic->kind) {
 		case CX_IC__PROTO:
-			if ((obj.tag != CX_T_OBJ || !obj.u.o->nprops) && cx_ic__proto_hit(X, obj, key, ic, &v))
+			if ((obj.tag != CX_T_OBJ || cx_ic__not_own(obj.u.o, key)) &&
+			    cx_ic__proto_hit(X, obj, key, ic, &v))
 				return v;
 			break;
 		case CX_IC__LENGTH:
@@ -923,17 +1043,33 @@ cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 	return cx_ic__get_slow(X, obj, key, ic);
 }
 
-cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic)
+/* An ADD answer for this receiver: a plain object with no deleted slot whose next slot is the
+ * cached one, on the chain the cache saw (no ReadOnly key on it since: the epoch). The callers
+ * also make sure that the key is not its own yet. */
+static inline int cx_ic__add_hit(const cx_obj *o, const cx_ic *ic)
+{
+	return o->nprops == ic->slot && o->proto == ic->start && o->cls == CX_C_OBJECT &&
+	       o->nlive == o->nprops && !o->frozen && !o->shared &&
+	       ic->epoch == __atomic_load_n(&cx_ic__epoch, __ATOMIC_RELAXED);
+}
+
+/* Everything but the quick hits of cx_put_ic: the key as another string, a table to grow or
+ * with an index, a built-in (write barrier), a miss (which fills the cache again). */
+static __attribute__((noinline)) cx_value cx_ic__put_slow(cx_ctx *X, cx_value obj, cx_str *key,
+							 cx_value val, cx_ic *ic)
 {
 	cx_value r;
-	cx_obj *o;
+	cx_obj *o, *q;
 	cx_prop *p;
+	uint32_t n0;
+	int plain;
 
 	if (!ic || obj.tag != CX_T_OBJ)
 		return cx_put_s(X, obj, key, val);
 	o = obj.u.o;
 	/* An own writable data property: what cx_obj__put does for it, without the search. */
-	if (ic->kind == CX_IC__OWN && ic->slot < o->nprops && !o->frozen && !o->shared) {
+	if ((ic->kind == CX_IC__OWN || ic->kind == CX_IC__ADD) && ic->slot < o->nprops &&
+	    !o->frozen && !o->shared) {
 		p = &o->props[ic->slot];
 		if (cx_ic__same(p->key, key) && !(p->flags & (CX_PROP_READONLY | CX_PROP__LAZY))) {
 			cx_heap__wb(X, o, val);
@@ -941,18 +1077,76 @@ cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic
 			return val;
 		}
 	}
+	/* The property this site added to the last object like this one: appended without the
+	 * search of the chain (cx_obj__put). */
+	if (ic->kind == CX_IC__ADD && cx_ic__add_hit(o, ic) && (!o->nprops || !cx_obj__find(o, key))) {
+		if (!(p = cx_obj__append(X, o, key)))
+			return CX_EXCEPTION;
+		cx_heap__wb(X, o, val);
+		p->val = val;
+		return val;
+	}
 	ic->kind = CX_IC__NONE;
+	n0 = o->nprops;
+	plain = o->cls == CX_C_OBJECT && o->nlive == n0 && !o->frozen;
 	r = cx_put_s(X, obj, key, val);
 	if (cx_is_exc(r) || cx_ic__virtual(key))
 		return r;
+	(void)cx_str__hash(key); /* hits compare hashes */
+	if (plain && o->nprops == n0 + 1 && o->props[n0].key == key) {
+		/* Appended: the chain had no ReadOnly `key` (cx_obj__put). Flagged, every object
+		 * of it moves the epoch when a property is added to it or made ReadOnly. */
+		for (q = o->proto; q; q = q->proto)
+			q->ic = 1;
+		ic->start = o->proto;
+		ic->holder = NULL;
+		ic->epoch = __atomic_load_n(&cx_ic__epoch, __ATOMIC_RELAXED);
+		ic->slot = n0;
+		ic->kind = CX_IC__ADD;
+		return r;
+	}
 	/* most often it was just appended: no second search for it */
 	p = o->nprops && o->props[o->nprops - 1].key == key ? &o->props[o->nprops - 1] : cx_obj__find(o, key);
 	if (p) {
-		(void)cx_str__hash(key);
 		ic->slot = (uint32_t)(p - o->props);
 		ic->kind = CX_IC__OWN;
 	}
 	return r;
+}
+
+/* The quick hits only, so that this stays a leaf: an own writable property at the cached slot,
+ * or the cached addition into room the table already has (an object made by new). */
+cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic)
+{
+	cx_obj *o;
+	cx_prop *p;
+	uint32_t n;
+
+	if (__builtin_expect(ic != NULL, 1) && obj.tag == CX_T_OBJ &&
+	    (ic->kind == CX_IC__OWN || ic->kind == CX_IC__ADD)) {
+		o = obj.u.o;
+		n = o->nprops;
+		if (o->frozen || o->shared || (o->gc & CX_GC_PERM))
+			; /* the slow path's business */
+		else if (ic->slot < n) {
+			p = &o->props[ic->slot];
+			if (p->key == key && !(p->flags & (CX_PROP_READONLY | CX_PROP__LAZY))) {
+				p->val = val;
+				return val;
+			}
+		}
+		else if (ic->kind == CX_IC__ADD && n < o->pcap && !o->icap && !o->ic &&
+			 cx_ic__add_hit(o, ic) && cx_ic__not_own(o, key)) {
+			/* cx_obj__append's work when there is room and no index */
+			p = &o->props[n];
+			p->key = key;
+			p->val = val;
+			p->flags = 0;
+			o->nprops = o->nlive = n + 1;
+			return val;
+		}
+	}
+	return cx_ic__put_slow(X, obj, key, val, ic);
 }
 
 /* A frozen object never gets another property: its table is cut to what it holds (the session
@@ -969,13 +1163,14 @@ void cx_obj_freeze(cx_ctx *X, cx_value obj)
 		return;
 	o->frozen = 1;
 	o->rdonly = 1;
+	cx_ic__touch(o); /* every property becomes ReadOnly: ADD caches through it are stale */
 	if (CX_OBJ_OWN(X, o)) {
 		cx_catch(X); /* frozen all the same: every [[Put]] and delete throws */
 		return;
 	}
 	for (i = 0; i < o->nprops; i++)
 		o->props[i].flags |= CX_PROP_READONLY | CX_PROP_DONTDELETE;
-	if (o->nprops && o->nprops < o->pcap) {
+	if (o->nprops && o->nprops < o->pcap && !o->inl) {
 		cx_prop *np = cx_mem__realloc(X, o->props, (size_t)o->pcap * sizeof(cx_prop),
 					      (size_t)o->nprops * sizeof(cx_prop));
 		if (np) { /* a smaller block: cannot fail in practice, and the old one stays if it does */
@@ -1189,10 +1384,13 @@ cx_value cx_call_method(cx_ctx *X, cx_value obj, cx_str *key, int argc, cx_value
 	return f.u.o->fn(X, f, obj, argc, argv);
 }
 
+#define CX_NEW_ROOM 4 /* an object and four properties: 256 bytes, the largest pooled size */
+
 cx_value cx_new(cx_ctx *X, cx_value ctor, int argc, cx_value *argv)
 {
 	cx_value proto, r;
-	cx_obj *o;
+	cx_obj *o, *f;
+	uint32_t room;
 
 	if (!cx_is_callable(ctor))
 		return cx_func__not(X, ctor, "constructor");
@@ -1200,17 +1398,31 @@ cx_value cx_new(cx_ctx *X, cx_value ctor, int argc, cx_value *argv)
 		return CX_EXCEPTION;
 	if (ctor.u.o->cons)
 		return ctor.u.o->cons(X, ctor, CX_UNDEFINED, argc, argv);
-	/* 13.2.2 [[Construct]] */
-	proto = cx_get_s(X, ctor, CX_STR_REF(cx_s_prototype));
-	if (cx_is_exc(proto))
+	/* 13.2.2 [[Construct]]. A compiled function's own "prototype" is where cx_func_new put
+	 * it (after "length"), unless deleted or moved: then the lookup. */
+	f = ctor.u.o;
+	if (f->nprops > 1 && f->props[1].key == CX_STR_REF(cx_s_prototype) &&
+	    !(f->props[1].flags & CX_PROP__LAZY))
+		proto = f->props[1].val;
+	else if (cx_is_exc(proto = cx_get_s(X, ctor, CX_STR_REF(cx_s_prototype))))
 		return proto;
-	o = cx_obj__new(X, CX_C_OBJECT,
-			proto.tag == CX_T_OBJ ? proto.u.o : CX_PROTO(X, CX_P_OBJECT));
+	/* The new object has room in its own block for as many properties as the last one this
+	 * constructor made (at most CX_NEW_ROOM): no table of its own to allocate and free. */
+	room = f->nhint;
+	o = cx_heap__alloc(X, CX_K_OBJ, sizeof(*o) + room * sizeof(cx_prop));
 	if (!o)
 		return CX_EXCEPTION;
-	r = ctor.u.o->fn(X, ctor, cx_objv(o), argc, argv);
+	o->cls = CX_C_OBJECT;
+	o->proto = proto.tag == CX_T_OBJ ? proto.u.o : CX_PROTO(X, CX_P_OBJECT);
+	if (room) {
+		o->props = (cx_prop *)(o + 1);
+		o->pcap = room;
+		o->inl = 1;
+	}
+	r = f->fn(X, ctor, cx_objv(o), argc, argv);
 	if (cx_is_exc(r))
 		return r;
+	f->nhint = o->nprops < CX_NEW_ROOM ? (uint8_t)o->nprops : CX_NEW_ROOM;
 	return r.tag == CX_T_OBJ ? r : cx_objv(o);
 }
 

@@ -101,7 +101,9 @@ static int init(cx_ctx *X)
 #line 4
 	if (cx_is_exc(t1)) goto fail_1;
 #line 4
-	cx_value t2 = cx_put(X, t1, cx_strv((cx_str *)&s_1), cx_num(1.0));
+	CX_IC(ic2);
+#line 4
+	cx_value t2 = cx_put_ic(X, t1, (cx_str *)&s_1, cx_num(1.0), CX_IC_REF(ic2));
 #line 4
 	if (cx_is_exc(t2)) goto fail_1;
 #line 4
@@ -109,7 +111,9 @@ static int init(cx_ctx *X)
 #line 4
 	if (cx_is_exc(t3)) goto fail_1;
 #line 4
-	cx_value t4 = cx_put(X, t1, cx_strv((cx_str *)&s_2), t3);
+	CX_IC(ic4);
+#line 4
+	cx_value t4 = cx_put_ic(X, t1, (cx_str *)&s_2, t3, CX_IC_REF(ic4));
 #line 4
 	if (cx_is_exc(t4)) goto fail_1;
 #line 4
