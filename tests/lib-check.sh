@@ -2,7 +2,8 @@
 #   lc_begin NAME        sets B (absolute build directory, from $1 or "build"), W (a fresh work
 #                        directory, removed at exit unless KEEP is set) and PIDS (processes to
 #                        kill at exit); ASAN_OPTIONS defaults to leak checking
-#   check DESC CMD...    one check: "ok   DESC" or "FAIL DESC"; counts in checks/fails
+#   check DESC CMD...    one check: "ok   DESC" or "FAIL DESC"; counts in checks/fails; a failed
+#                        check whose last word is a file of W shows that file's last lines
 #   waitfor FILE REGEX [SECONDS]
 #                        until FILE has a line matching REGEX (default 8 s); status 1 on timeout
 #   lc_end NAME          prints the summary line; its status is 0 when nothing failed
@@ -24,7 +25,16 @@ lc_begin() {
 check() {
 	local d=$1; shift
 	checks=$((checks + 1))
-	if "$@"; then echo "ok   $d"; else fails=$((fails + 1)); echo "FAIL $d"; fi
+	if "$@"; then echo "ok   $d"; return; fi
+	fails=$((fails + 1))
+	echo "FAIL $d"
+	# a check that reads one file of the work directory (grep -q PATTERN FILE): its end, to
+	# tell why from the log alone
+	local last=${!#}
+	if [[ $last == "$W"/* && -f $last ]]; then
+		echo "  --- the end of ${last#"$W"/}"
+		tail -n 15 "$last" | sed 's/^/  | /'
+	fi
 }
 waitfor() {
 	local i
