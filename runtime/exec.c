@@ -321,22 +321,32 @@ static int cx_send__id(cx_ctx *X, cx_sess *s, cx_elcall *c, const char *name, ch
  * no lookup of the target, and the events keep their fields in C until event$ is read. */
 static int cx_send__self(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
+	static const char sent[] = "send.successful";
 	const char *name;
+	const void *nkey = NULL;
 	char nb[64];
 	int rc;
+	cx_ev *ev;
 
-	/* the usual name, a short ASCII string: no copy in the heap */
+	/* the usual name, a short ASCII string: no copy in the heap; a literal of the program
+	 * names it for selection's cache (cx_ev.nkey) */
 	if (HAS(c, CX_A_send_name) && cx_is_str(c->a[CX_A_send_name]) &&
-	    cx_str_to_ascii(c->a[CX_A_send_name].u.s, nb, sizeof(nb)))
+	    cx_str_to_ascii(c->a[CX_A_send_name].u.s, nb, sizeof(nb))) {
 		name = nb;
-	else
+		if (cx_str_is_static(c->a[CX_A_send_name].u.s))
+			nkey = c->a[CX_A_send_name].u.s;
+	} else
 		STR(CX_A_send_name, name);
 	if ((rc = cx_send__id(X, s, c, name, NULL)))
 		return rc;
-	cx_sess_post(s, cx_ev_new_lazy(s, name, c->nnames ? cx_exec__namelist(s, c) : NULL,
-				       s->nsend));
+	ev = cx_ev_new_lazy(s, name, c->nnames ? cx_exec__namelist(s, c) : NULL, s->nsend);
+	if (ev)
+		ev->nkey = nkey;
+	cx_sess_post(s, ev);
 	/* CCXML 1.0 event I/O: the sender learns that the event reached its target's queue. */
-	cx_sess_post(s, cx_ev_new_lazy(s, "send.successful", NULL, s->nsend));
+	if ((ev = cx_ev_new_lazy(s, sent, NULL, s->nsend)))
+		ev->nkey = sent;
+	cx_sess_post(s, ev);
 	return CX_GO;
 }
 

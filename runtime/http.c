@@ -1430,6 +1430,33 @@ static void cx_http_tok__destroy(void *arg)
 	mem_deref(t->id);
 }
 
+/* e->http_base from the listener's address or --http-public's URL (both set once, at start). */
+static void cx_http__base_set(cx_engine *e)
+{
+	struct sa a;
+	int n;
+
+	e->http_base[0] = '\0';
+	e->http_baselen = 0;
+	if (!e->http || !sa_isset(&e->http->bound, SA_ALL))
+		return;
+	if (e->http->public) { /* --http-public: the front that routes to us */
+		n = re_snprintf(e->http_base, sizeof(e->http_base), "%s", e->http->public);
+	} else {
+		a = e->http->bound;
+		/* a wildcard address is no place to send to; the same host reaches it on loopback */
+		if (sa_is_any(&a)) {
+			uint16_t port = sa_port(&a);
+			(void)sa_set_str(&a, sa_af(&a) == AF_INET6 ? "::1" : "127.0.0.1", port);
+		}
+		n = re_snprintf(e->http_base, sizeof(e->http_base), "http://%J", &a);
+	}
+	if (n < 0 || (size_t)n >= sizeof(e->http_base)) /* cannot be: the URL's length is checked */
+		e->http_base[0] = '\0';
+	else
+		e->http_baselen = (size_t)n;
+}
+
 int cx_http_listen(cx_engine *e, const char *addr)
 {
 	struct sa laddr, bound;
@@ -1463,6 +1490,7 @@ int cx_http_listen(cx_engine *e, const char *addr)
 		h->bound = bound;
 	}
 	e->http = h;
+	cx_http__base_set(e);
 	return 0;
 }
 
@@ -1476,23 +1504,6 @@ void cx_http_sess_ended(cx_sess *s)
 	if (t && t->running)
 		t->running--;
 	s->tokid = mem_deref(s->tokid);
-}
-
-int cx_http_base(const cx_engine *e, char *buf, size_t sz)
-{
-	struct sa a;
-
-	if (!e || !e->http || !sa_isset(&e->http->bound, SA_ALL))
-		return ENOENT;
-	if (e->http->public) /* --http-public: the front that routes to us */
-		return re_snprintf(buf, sz, "%s", e->http->public) < 0 ? ENOMEM : 0;
-	a = e->http->bound;
-	/* a wildcard address is no place to send to; the same host reaches it on loopback */
-	if (sa_is_any(&a)) {
-		uint16_t port = sa_port(&a);
-		(void)sa_set_str(&a, sa_af(&a) == AF_INET6 ? "::1" : "127.0.0.1", port);
-	}
-	return re_snprintf(buf, sz, "http://%J", &a) < 0 ? ENOMEM : 0;
 }
 
 int cx_http_public(cx_engine *e, const char *url)
@@ -1513,7 +1524,11 @@ int cx_http_public(cx_engine *e, const char *url)
 	}
 	while (n && url[n - 1] == '/')
 		--n;
-	return re_sdprintf(&e->http->public, "%b", url, n);
+	e->http->public = mem_deref(e->http->public);
+	if (re_sdprintf(&e->http->public, "%b", url, n))
+		return ENOMEM;
+	cx_http__base_set(e);
+	return 0;
 }
 
 int cx_http_inject_token(cx_engine *e, const char *tok)

@@ -26,6 +26,8 @@ typedef struct cx_prov cx_prov;
 #define CX_RT_ERRLOOP_MAX 5
 /* Depth limit when copying a value from one session's heap to another. */
 #define CX_RT_COPY_DEPTH 16
+/* Room for the HTTP base URI: --http-public takes up to 200 bytes (http.c). */
+#define CX_HTTP_BASE_MAX 208
 
 /* Section - Heap-neutral values (for events crossing sessions and C callers) */
 
@@ -52,6 +54,9 @@ int cx_cval_put(cx_cval *o, const char *key, size_t klen, cx_cval *kid); /* take
 struct cx_ev {
 	struct le le;
 	char *name;
+	/* what names the name for the process's life (a static string of a program, or a C
+	 * literal), so that selection finds its id by the pointer; NULL: by the characters */
+	const void *nkey;
 	char *source;          /* eventsource */
 	const char *sourcetype;/* eventsourcetype */
 	cx_sess *sess;         /* target session; obj lives in its heap */
@@ -385,6 +390,10 @@ struct cx_engine {
 	size_t heap_limit;
 	int64_t budget;        /* CX_TICKs per event; 0: CX_RT_BUDGET */
 	struct cx_http *http;  /* HTTP listener (http.c) or NULL; freed with the engine */
+	/* its base URI "http://ADDR:PORT" or --http-public's (session.ioprocessors), made
+	 * when they are set (http.c): "" without a listener */
+	char http_base[CX_HTTP_BASE_MAX];
+	size_t http_baselen;
 	struct cx_curl *curl;  /* outbound HTTP and mail (curl.c) or NULL; freed with the engine */
 	struct cx_doccomp *doccomp; /* documents loaded at run time (doccomp.c) or NULL */
 	int draining;          /* service stop: no new sessions (HTTP answers 503) */
@@ -519,9 +528,12 @@ int cx_http_inject(cx_sess *s, const char *name, const cx_cval *vals, const char
 		   const char *peer);
 /* --inject-token: a token that authorises basichttp injection into any session. */
 int cx_http_inject_token(cx_engine *e, const char *tok);
-/* The listener's base URI "http://ADDR:PORT" into buf (session.ioprocessors); ENOENT without
- * a listener. */
-int cx_http_base(const cx_engine *e, char *buf, size_t sz);
+/* The listener's base URI "http://ADDR:PORT" (or --http-public's URL) for
+ * session.ioprocessors, kept by the engine (e->http_baselen bytes), or NULL without one. */
+static inline const char *cx_http_base_str(const cx_engine *e)
+{
+	return e->http_base[0] ? e->http_base : NULL;
+}
 /* Build a heap-neutral object from form fields: dotted names become nested objects. */
 int cx_http_nest(cx_cval *obj, const char *name, const char *val, char *why, size_t whysz);
 /* Percent-decode p[0..n) ('+' is a space) into *out (a mem object). EBADMSG: a bad escape, a

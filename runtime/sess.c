@@ -235,7 +235,6 @@ static void cx_snap__cval(cx_snap *p, const cx_cval *c)
 /* Everything cx_sess__rebuild reads that others change, in the order it reads it. */
 static void cx_sess__snap(cx_sess *s, cx_snap *p)
 {
-	char base[80];
 	struct le *le;
 
 	LIST_FOREACH(&s->conns, le) {
@@ -272,7 +271,7 @@ static void cx_sess__snap(cx_sess *s, cx_snap *p)
 		cx_snap__str(p, f->name);
 	}
 	cx_snap__put(p, "S", 1);
-	cx_snap__str(p, cx_http_base(s->eng, base, sizeof(base)) ? NULL : base);
+	cx_snap__str(p, cx_http_base_str(s->eng));
 	/* the rest of what session shows is this file's: id, secret, startupmode, parentid and
 	 * values are set when the session starts and never change; uri changes at <goto>,
 	 * which drops the last snap (cx_sess_step) */
@@ -308,7 +307,8 @@ static void cx_sess__rebuild(cx_sess *s, cx_value *evconn, cx_value *evdlg)
 {
 	cx_ctx *X = s->X;
 	cx_value so = cx_obj_new(X), conns, dlgs, confs, io;
-	char base[80], uri[200];
+	const char *base = cx_http_base_str(s->eng);
+	char uri[CX_HTTP_BASE_MAX + 160];
 	struct le *le;
 
 	*evconn = *evdlg = CX_UNDEFINED;
@@ -364,7 +364,7 @@ static void cx_sess__rebuild(cx_sess *s, cx_value *evconn, cx_value *evdlg)
 		cx_sess__def(X, confs, f->id, o);
 	}
 	cx_sess__def(X, io, "ccxml", cx_sess__strv(X, s->id));
-	if (!cx_http_base(s->eng, base, sizeof(base))) {
+	if (base) {
 		/* the document may hand these out: the basichttp one carries the session's secret */
 		snprintf(uri, sizeof(uri), "%s/basichttp?sessionid=%s&secret=%s", base, s->id,
 			 s->secret);
@@ -406,27 +406,35 @@ static cx_value cx_sess__member(cx_ctx *X, const char *list, const char *id)
 /* Make slot CX_SLOT_SESSION show the platform as of the current event: the object of the
  * last event when nothing it shows changed (force: rebuild anyway). Returns the
  * connection/dialog objects of the current event, as cx_sess__rebuild does. */
-static void cx_sess__view(cx_sess *s, cx_value *evconn, cx_value *evdlg, int force)
+static void cx_sess__view_slow(cx_sess *s, cx_value *evconn, cx_value *evdlg, int force);
+
+static inline void cx_sess__view(cx_sess *s, cx_value *evconn, cx_value *evdlg, int force)
 {
-	cx_ctx *X = s->X;
-	cx_snap p;
 	const cx_ev *ev = s->cur;
 
 	/* A session with no connection, dialog or conference, for an event of neither (the
 	 * usual case of a session sending itself events): its snap is only the HTTP base, which
 	 * is compared without making one (cx_sess__snap writes "S", then "-" or "s" BASE NUL). */
 	if (!force && s->snap && !s->conns.head && !s->dlgs.head && !s->confs.head &&
-	    (!ev || (!ev->conn && !ev->dlg)) && cx_is_obj(X->slots[CX_SLOT_SESSION])) {
-		char base[80];
-		const char *b = cx_http_base(s->eng, base, sizeof(base)) ? NULL : base;
-		size_t bl = b ? strlen(b) : 0;
-		if (b ? s->snaplen == bl + 3 && !memcmp(s->snap, "Ss", 2) &&
-			    !memcmp(s->snap + 2, b, bl + 1)
+	    (!ev || (!ev->conn && !ev->dlg)) && cx_is_obj(s->X->slots[CX_SLOT_SESSION])) {
+		const char *b = cx_http_base_str(s->eng);
+		if (b ? s->snaplen == s->eng->http_baselen + 3 && !memcmp(s->snap, "Ss", 2) &&
+			    !memcmp(s->snap + 2, b, s->eng->http_baselen + 1)
 		      : s->snaplen == 2 && !memcmp(s->snap, "S-", 2)) {
 			*evconn = *evdlg = CX_UNDEFINED;
 			return;
 		}
 	}
+	cx_sess__view_slow(s, evconn, evdlg, force);
+}
+
+static __attribute__((noinline)) void cx_sess__view_slow(cx_sess *s, cx_value *evconn,
+							  cx_value *evdlg, int force)
+{
+	cx_ctx *X = s->X;
+	cx_snap p;
+	const cx_ev *ev = s->cur;
+
 	CX_SNAP_INIT(&p, s->snap, s->snaplen);
 	cx_sess__snap(s, &p);
 	if (!force && !p.err && !p.differ && s->snap && p.n == s->snaplen &&
@@ -767,19 +775,32 @@ static uint32_t cx_sess__index(const char *const *v, uint32_t n, const char *k)
 /* The selection tables' index of a state (kind 's') or of an event name as it came ('e': the
  * table's id, lowercased), as looked up lately for a document: a bench event cost two binary
  * searches and a lowercase copy otherwise. Per thread (an embedder may run engines on several),
- * not per session (no bytes in an idle one). */
+ * not per session (no bytes in an idle one). Keyed by the name's characters, or (key set) by
+ * what names it for the process's life: a static string of the program (the usual state
+ * variable, assigned literals; a <send>'s literal name) or a C literal of the runtime's, so
+ * that the usual lookup compares pointers. Documents are never unloaded (doccomp.c), so
+ * neither a doc nor its literals can come back at another's address. */
 static _Thread_local struct cx_selc {
 	const cx_doc *doc;
+	const void *key;       /* the keyed table's: key, kind */
 	char kind;
-	char name[31];
+	char dead;             /* the keyed table's events: no transition of doc can take it */
+	char name[30];         /* the named table's: kind, name */
 	uint32_t id;
-} cx_sess__selc[8];
-static _Thread_local unsigned cx_sess__selc_next;
+} cx_sess__selk[16], cx_sess__seln[8];
+static _Thread_local unsigned cx_sess__seln_next;
 
-static int cx_sess__cached(const cx_sess *s, char kind, const char *name, uint32_t *id)
+/* The keyed table is direct-mapped: one place to look. */
+static inline struct cx_selc *cx_sess__selk_at(const void *key, char kind)
 {
-	for (unsigned i = 0; i < sizeof(cx_sess__selc) / sizeof(cx_sess__selc[0]); i++) {
-		const struct cx_selc *c = &cx_sess__selc[i];
+	return &cx_sess__selk[(((uintptr_t)key >> 4) ^ (uintptr_t)kind) % 16];
+}
+
+static __attribute__((noinline)) int cx_sess__cachedn(const cx_sess *s, char kind,
+							const char *name, uint32_t *id)
+{
+	for (unsigned i = 0; i < sizeof(cx_sess__seln) / sizeof(cx_sess__seln[0]); i++) {
+		const struct cx_selc *c = &cx_sess__seln[i];
 		if (c->doc == s->doc && c->kind == kind && c->name[0] == name[0] &&
 		    !strcmp(c->name, name)) {
 			*id = c->id;
@@ -789,17 +810,78 @@ static int cx_sess__cached(const cx_sess *s, char kind, const char *name, uint32
 	return 0;
 }
 
-static void cx_sess__cache(const cx_sess *s, char kind, const char *name, uint32_t id)
+static inline int cx_sess__cached(const cx_sess *s, char kind, const void *key, const char *name,
+				  uint32_t *id)
+{
+	const struct cx_selc *c;
+
+	if (!key)
+		return cx_sess__cachedn(s, kind, name, id);
+	c = cx_sess__selk_at(key, kind);
+	if (c->key != key || c->doc != s->doc || c->kind != kind)
+		return 0;
+	*id = c->id;
+	return 1;
+}
+
+/* 1: no transition of d, in any state, has a pattern that matches this event (name, and evid
+ * its index in d's table as cx_sess__select finds it), and its name is none the step acts on
+ * itself when unhandled (error.*, ccxml.kill*): an event nothing can select. */
+static int cx_sess__nomatch(const cx_doc *d, uint32_t evid, const char *name)
+{
+	if (!strncasecmp(name, "error.", 6) || !strncasecmp(name, "ccxml.kill", 10))
+		return 0;
+	for (uint32_t i = 0; i < d->ntransitions; i++) {
+		const cx_transition *tr = &d->transitions[i];
+		if (tr->evid ? tr->evid == evid : cx_rt_match(tr->event, name))
+			return 0;
+	}
+	return 1;
+}
+
+static void cx_sess__cache(const cx_sess *s, char kind, const void *key, const char *name,
+			   uint32_t id)
 {
 	struct cx_selc *c;
 
-	if (strlen(name) >= sizeof(c->name))
-		return;
-	c = &cx_sess__selc[cx_sess__selc_next++ % (sizeof(cx_sess__selc) / sizeof(cx_sess__selc[0]))];
+	if (key) {
+		c = cx_sess__selk_at(key, kind);
+		c->key = key;
+		c->dead = (char)(kind == 'e' && cx_sess__nomatch(s->doc, id, name));
+	} else {
+		if (strlen(name) >= sizeof(c->name))
+			return;
+		c = &cx_sess__seln[cx_sess__seln_next++ % (sizeof(cx_sess__seln) /
+							     sizeof(cx_sess__seln[0]))];
+		strcpy(c->name, name);
+	}
 	c->doc = s->doc;
 	c->kind = kind;
-	strcpy(c->name, name);
 	c->id = id;
+}
+
+/* 1: ev is an event no transition of the session's document can take, as found by an earlier
+ * selection of the same name (the keyed table). */
+static inline int cx_sess__dead(const cx_sess *s, const cx_ev *ev)
+{
+	const struct cx_selc *c = cx_sess__selk_at(ev->nkey, 'e');
+
+	return c->key == ev->nkey && c->doc == s->doc && c->kind == 'e' && c->dead;
+}
+
+/* The state variable's value as a C string: in buf when it is a short ASCII string (no copy
+ * in the heap), else in the heap (kept by the caller's stack). */
+static const char *cx_sess__state(cx_ctx *X, cx_value sv, char *buf, size_t sz)
+{
+	const char *state;
+
+	if (cx_is_str(sv) && cx_str_to_ascii(sv.u.s, buf, sz))
+		return buf;
+	if (!(state = cx_rt_str(X, sv))) {
+		cx_catch(X);
+		state = "";
+	}
+	return state;
 }
 
 /* The selection step of the event algorithm (digest §4): the first transition in document
@@ -809,18 +891,13 @@ static void cx_sess__cache(const cx_sess *s, char kind, const char *name, uint32
 static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 {
 	cx_ctx *X = s->X;
-	const char *state;
+	const char *state = NULL; /* made when needed: not for a static string in the cache */
 	char buf[64];
 	cx_value sv = X->slots[s->doc->statevar_slot];
 	uint32_t i;
 
-	/* the usual state variable, a short ASCII string: no copy in the heap */
-	if (cx_is_str(sv) && cx_str_to_ascii(sv.u.s, buf, sizeof(buf)))
-		state = buf;
-	else if (!(state = cx_rt_str(X, sv))) {
-		cx_catch(X);
-		state = "";
-	}
+	if (!s->doc->select || s->eng->trace) /* as it is before any cond runs */
+		state = cx_sess__state(X, sv, buf, sizeof(buf));
 	/* by integers when the compiler made the tables (cx_gen.h cx_doc.select): the
 	 * transitions of this state in document order, the event's name as an index */
 	const uint32_t *sel = NULL;
@@ -830,12 +907,17 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 		char lname[64];
 		size_t k;
 		uint32_t id;
-		if (!cx_sess__cached(s, 's', state, &id)) {
-			id = cx_sess__index(s->doc->state_names, s->doc->nstate_names, state);
-			cx_sess__cache(s, 's', state, id);
+		const void *skey = cx_is_str(sv) && cx_str_is_static(sv.u.s) ? sv.u.s : NULL;
+		if (!skey || !cx_sess__cached(s, 's', skey, NULL, &id)) {
+			if (!state)
+				state = cx_sess__state(X, sv, buf, sizeof(buf));
+			if (skey || !cx_sess__cached(s, 's', NULL, state, &id)) {
+				id = cx_sess__index(s->doc->state_names, s->doc->nstate_names, state);
+				cx_sess__cache(s, 's', skey, state, id);
+			}
 		}
 		sel = s->doc->select[id];
-		if (cx_sess__cached(s, 'e', ev->name, &evid)) {
+		if (cx_sess__cached(s, 'e', ev->nkey, ev->name, &evid)) {
 			byname = 0;
 		} else {
 			for (k = 0; ev->name[k] && k < sizeof(lname) - 1; k++)
@@ -846,7 +928,7 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 				evid = cx_sess__index(s->doc->event_names, s->doc->nevent_names,
 						      lname) + 1;
 				byname = 0; /* evid nevent_names + 1: none of them */
-				cx_sess__cache(s, 'e', ev->name, evid);
+				cx_sess__cache(s, 'e', ev->nkey, ev->name, evid);
 			}
 		}
 	}
@@ -967,6 +1049,18 @@ int cx_sess_step(cx_sess *s)
 		return 1;
 	}
 
+	/* An event no transition can take, in any state (the usual send.successful of a <send>
+	 * to oneself): nothing runs, nothing reads session or event$; counted as handled
+	 * (eventid numbers, metrics) and dropped. Connection and dialog events go the long way
+	 * (their objects' states and removal), and so does everything under --trace. */
+	if (ev->nkey && !ev->conn && !ev->dlg && !s->eng->trace && s->doc->select &&
+	    cx_sess__dead(s, ev)) {
+		s->nev++;
+		cx_met_event(s->eng, ev->posted_us);
+		mem_deref(ev);
+		goto collect;
+	}
+
 	/* the platform objects as of THIS event */
 	if (ev->conn && ev->cstate)
 		ev->conn->vstate = ev->cstate;
@@ -1059,6 +1153,7 @@ int cx_sess_step(cx_sess *s)
 	 * nothing queued may now wait for a long time: collect its garbage if there is some and
 	 * do not let it keep the dead blocks its heap recycles (about 5 KB per idle session in
 	 * bench/run.sh). */
+collect:
 	if (!list_isempty(&s->q))
 		cx_gc_maybe(X, 0);
 	else {

@@ -887,6 +887,18 @@ static inline int cx_ic__same(const cx_str *k, const cx_str *key)
 	return k == key || (k && k->hash == key->hash && cx_str_eq(k, key));
 }
 
+/* An OWN answer's key is the site's string, or (ic->holder) the object's own string for the
+ * same name when that one lives forever (the runtime's static keys of `session`, `event$`):
+ * the quick hit compares either pointer. Another string could come back at a freed one's
+ * address, so only a key that is never freed is kept; else holder is the site's key again
+ * (never NULL: a deleted property's key is). */
+static inline void cx_ic__own(cx_ic *ic, uint32_t slot, const cx_str *k, const cx_str *key)
+{
+	ic->slot = slot;
+	ic->kind = CX_IC__OWN;
+	ic->holder = k != key && k->gc == CX_STR_STATIC_MARK ? k : key;
+}
+
 static int cx_ic__virtual(cx_str *key)
 {
 	uint32_t i;
@@ -913,8 +925,7 @@ static cx_value cx_ic__get_miss(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 		if ((p = cx_obj__find(o, key))) {
 			if ((p->flags & CX_PROP__LAZY) && !(p = cx_lazy__fill(X, o, p)))
 				return CX_EXCEPTION;
-			ic->slot = (uint32_t)(p - o->props);
-			ic->kind = CX_IC__OWN;
+			cx_ic__own(ic, (uint32_t)(p - o->props), p->key, key);
 			return p->val;
 		}
 		start = o->proto;
@@ -1002,8 +1013,10 @@ static __attribute__((noinline)) cx_value cx_ic__get_slow(cx_ctx *X, cx_value ob
 		return cx_get_s(X, obj, key);
 	if (ic->kind == CX_IC__OWN && obj.tag == CX_T_OBJ && ic->slot < obj.u.o->nprops) {
 		p = &obj.u.o->props[ic->slot]; /* the key as another string: the runtime's objects */
-		if (cx_ic__same(p->key, key) && !(p->flags & CX_PROP__LAZY))
+		if (cx_ic__same(p->key, key) && !(p->flags & CX_PROP__LAZY)) {
+			cx_ic__own(ic, ic->slot, p->key, key);
 			return p->val;
+		}
 	}
 	if (ic->kind == CX_IC__PROTO && !(obj.tag == CX_T_OBJ && cx_obj__find(obj.u.o, key)) &&
 	    cx_ic__proto_hit(X, obj, key, ic, &v))
@@ -1021,7 +1034,7 @@ cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 		if (ic->kind == CX_IC__OWN) { /* the most common: tested first */
 			if (obj.tag == CX_T_OBJ && ic->slot < obj.u.o->nprops) {
 				p = &obj.u.o->props[ic->slot];
-				if (p->key == key && !(p->flags & CX_PROP__LAZY))
+				if ((p->key == key || p->key == ic->holder) && !(p->flags & CX_PROP__LAZY))
 					return p->val;
 			}
 			return cx_ic__get_slow(X, obj, key, ic);
@@ -1108,8 +1121,7 @@ static __attribute__((noinline)) cx_value cx_ic__put_slow(cx_ctx *X, cx_value ob
 	/* most often it was just appended: no second search for it */
 	p = o->nprops && o->props[o->nprops - 1].key == key ? &o->props[o->nprops - 1] : cx_obj__find(o, key);
 	if (p) {
-		ic->slot = (uint32_t)(p - o->props);
-		ic->kind = CX_IC__OWN;
+		cx_ic__own(ic, (uint32_t)(p - o->props), p->key, key);
 	}
 	return r;
 }

@@ -250,6 +250,12 @@ struct cx_str_static {
 #define CX_STR_DEF(name, lit) \
 	__attribute__((unused)) static struct cx_str_static name = {CX_STR_STATIC_MARK, sizeof(lit) - 1, 0, 0, lit}
 #define CX_STR_REF(name) ((cx_str *)&(name))
+/* A string that is never collected nor freed (a literal of a loaded program, or stdlib's own):
+ * its address names it for the process's life, so a cache may key on the pointer. */
+static inline int cx_str_is_static(const cx_str *s)
+{
+	return *(const uint32_t *)(const void *)s == CX_STR_STATIC_MARK;
+}
 
 cx_value cx_str_utf8(cx_ctx *X, const char *s, size_t n); /* decodes UTF-8 (bad bytes -> U+FFFD) */
 /* The same, but a lone surrogate written as three bytes (ED A0..BF xx, "WTF-8") is that code

@@ -250,6 +250,25 @@ check "--token without --http: status 2" test $? = 2
 timeout 10 "$W/app" --sim --http nonsense >/dev/null 2>"$W/err5"
 check "--http nonsense: status 2" bash -c "test $? = 2 && grep -q 'not ADDR:PORT' '$W/err5'"
 
+# Section - --http-public: the base of session.ioprocessors, up to the 200 bytes it takes
+PUB="http://$(printf 'a%02d.' $(seq 1 40))example.com:8443/ivr"
+timeout --foreground -k 5 60 "$W/app" --sim --http 127.0.0.1:0 --http-public "$PUB/" --token tapp \
+	--grace 1 >"$W/out8" 2>"$W/err8" &
+PUBAPP=$!
+PIDS+=($PUBAPP)
+if waitfor "$W/err8" 'listening on' 10; then
+	P8=$(sed -n 's/.*http: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/err8")
+	check "--http-public: token start" req 200 $'Success\ns*' "http://127.0.0.1:$P8/CCXML10.start?tokenid=tapp&who=pub"
+	S8=${BODY#*$'\n'}
+	check "--http-public: a ${#PUB}-byte URL is the base of session.ioprocessors" \
+		waitfor "$W/out8" "URIS $S8 $PUB/basichttp\\?sessionid=$S8&secret=[0-9a-f]{32} $PUB/createsession\$"
+else
+	check "--http-public: the program listens" false
+fi
+kill -TERM $PUBAPP 2>/dev/null
+wait $PUBAPP
+check "--http-public: no sanitizer report" eval '! sanitized "$W/err8"'
+
 # Section - media paths stay inside --media-root
 mkdir -p "$W/root/sub" "$W/elsewhere"
 python3 -c 'import sys, wave

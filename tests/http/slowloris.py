@@ -165,8 +165,8 @@ async def main():
     t0 = time.monotonic()
     tasks = [asyncio.ensure_future(attacker(a, a.port, srcs[i % len(srcs)], st, stop))
              for i in range(a.conns)]
-    # let every attacker open its first connection
-    while st.opened < a.conns and time.monotonic() - t0 < 3:
+    # let every attacker open its first connection (a loaded machine takes seconds for 300)
+    while st.opened < a.conns and time.monotonic() - t0 < 15:
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.3)
     await normal(a.port, a.normal_from, a.normal, st)
