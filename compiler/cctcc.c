@@ -66,6 +66,7 @@ struct CcTcc {
 	pthread_t th;
 	int status;          /* tcc_add_file's */
 	bool failed;         /* the prelude could not be written */
+	bool pre;            /* it reads the prelude, not cx.h */
 };
 
 static void cctcc__error(void *opaque, const char *msg)
@@ -217,8 +218,8 @@ int cctcc_prelude_set(const char *raw, size_t len)
 	return 0;
 }
 
-/* The prelude if every file it stands for is as it was, else the include of cx.h. */
-static const char *cctcc__prelude(size_t *len)
+/* Whether there is a prelude and every file it stands for is as it was. */
+static bool cctcc__prelude_fresh(void)
 {
 	for (int i = 0; i < cctcc__pre.nfiles; i++) {
 		const CctccFile *p = &cctcc__pre.files[i];
@@ -226,14 +227,19 @@ static const char *cctcc__prelude(size_t *len)
 		if (stat(p->path, &st) || st.st_dev != p->st.st_dev || st.st_ino != p->st.st_ino ||
 		    st.st_size != p->st.st_size || st.st_mtim.tv_sec != p->st.st_mtim.tv_sec ||
 		    st.st_mtim.tv_nsec != p->st.st_mtim.tv_nsec)
-			return *len = strlen(CCTCC_PRELUDE), CCTCC_PRELUDE;
+			return false;
 	}
-	if (!cctcc__pre.text)
-		return *len = strlen(CCTCC_PRELUDE), CCTCC_PRELUDE;
-	return *len = cctcc__pre.len, cctcc__pre.text;
+	return cctcc__pre.text != NULL;
 }
 
-CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)
+/* A compile begun before its document was known (cctcc_prestart), with what it was begun for */
+static struct {
+	CcTcc *t;
+	char **incdirs;
+	int nincs;
+} cctcc__early;
+
+static CcTcc *cctcc__begin(const char *const *incdirs, int nincs, bool debug)
 {
 	CcTcc *t = calloc(1, sizeof(*t));
 	int p[2], err = 0;
@@ -271,8 +277,9 @@ CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)
 	 * the compile fails); the pipe made large enough for the prelude when it can be, so that
 	 * the front end does not wait for tcc to read it (a user over the kernel's soft limit of
 	 * pipe pages gets pipes of one page) */
-	size_t plen;
-	const char *pre = cctcc__prelude(&plen);
+	t->pre = cctcc__prelude_fresh();
+	size_t plen = t->pre ? cctcc__pre.len : strlen(CCTCC_PRELUDE);
+	const char *pre = t->pre ? cctcc__pre.text : CCTCC_PRELUDE;
 	if (plen > 4096)
 		(void)fcntl(t->wfd, F_SETPIPE_SZ, (int)(plen + 4096));
 	char mark[48];
@@ -280,6 +287,64 @@ CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)
 	if (cctcc_write(t, pre, plen) || cctcc_write(t, mark, (size_t)mlen))
 		t->failed = true;  /* cctcc_finish says so */
 	return t;
+}
+
+/* A compile that will not be given its C: tcc stops at the end of its pipe. */
+static void cctcc__abandon(CcTcc *t)
+{
+	close(t->wfd);
+	pthread_join(t->th, NULL);
+	close(t->rfd);
+	tcc_delete(t->s);
+	free(t);
+}
+
+static void cctcc__early_free(void)
+{
+	for (int i = 0; i < cctcc__early.nincs; i++)
+		free(cctcc__early.incdirs[i]);
+	free(cctcc__early.incdirs);
+	memset(&cctcc__early, 0, sizeof(cctcc__early));
+}
+
+void cctcc_prestart(const char *const *incdirs, int nincs)
+{
+	char **v;
+	int k = 0;
+
+	if (cctcc__early.t || nincs < 0)
+		return;
+	v = calloc((size_t)nincs + 1, sizeof(char *));
+	while (v && k < nincs && (v[k] = strdup(incdirs[k])))
+		k++;
+	cctcc__early.incdirs = v;
+	cctcc__early.nincs = k;
+	if (v && k == nincs)
+		cctcc__early.t = cctcc__begin(incdirs, nincs, false);
+	if (!cctcc__early.t)
+		cctcc__early_free();
+}
+
+/* The compile cctcc_prestart began, when it was begun as this one would be and the prelude it
+ * read still stands for the headers; else it is abandoned and NULL. */
+static CcTcc *cctcc__early_take(const char *const *incdirs, int nincs, bool debug)
+{
+	CcTcc *t = cctcc__early.t;
+	bool same = t && !debug && nincs == cctcc__early.nincs && (!t->pre || cctcc__prelude_fresh());
+
+	for (int i = 0; same && i < nincs; i++)
+		same = !strcmp(incdirs[i], cctcc__early.incdirs[i]);
+	if (t && !same)
+		cctcc__abandon(t);
+	cctcc__early_free();
+	return same ? t : NULL;
+}
+
+CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)
+{
+	CcTcc *t = cctcc__early_take(incdirs, nincs, debug);
+
+	return t ? t : cctcc__begin(incdirs, nincs, debug);
 }
 
 int cctcc_finish(CcTcc *t, const char *src, const char *out)
@@ -329,6 +394,11 @@ int cctcc_preprocess(const char *const *incdirs, int nincs)
 {
 	(void)incdirs, (void)nincs;
 	return -1;
+}
+
+void cctcc_prestart(const char *const *incdirs, int nincs)
+{
+	(void)incdirs, (void)nincs;
 }
 
 int cctcc_prelude_set(const char *raw, size_t len)
