@@ -67,11 +67,17 @@ struct CcTcc {
 	int status;          /* tcc_add_file's */
 	bool failed;         /* the prelude could not be written */
 	bool pre;            /* it reads the prelude, not cx.h */
+	int nmsgs;           /* tcc's messages so far (atomic: tcc's thread counts them) */
 };
 
 static void cctcc__error(void *opaque, const char *msg)
 {
-	(void)opaque;
+	CcTcc *t = opaque;
+
+	/* counted first: cctcc_start abandons an early compile that printed anything before its
+	 * standard error was the compile's (cctcc__early_take) */
+	if (t)
+		__atomic_add_fetch(&t->nmsgs, 1, __ATOMIC_SEQ_CST);
 	fprintf(stderr, "%s\n", msg);
 }
 
@@ -254,7 +260,7 @@ static CcTcc *cctcc__begin(const char *const *incdirs, int nincs, bool debug)
 	t->wfd = p[1];
 	(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);  /* cc is not run, but the compiler may run gcc */
 	(void)fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	tcc_set_error_func(t->s, NULL, cctcc__error);
+	tcc_set_error_func(t->s, t, cctcc__error);
 	/* Without the C library: the object's undefined symbols (memset, the runtime's cx_*) are
 	 * bound by dlopen in the program that loads it, so reading libc.so's linker script and
 	 * symbol table (3.7 M instructions, a tenth of the whole compile) buys nothing. tcc's own
@@ -312,7 +318,9 @@ void cctcc_prestart(const char *const *incdirs, int nincs)
 	char **v;
 	int k = 0;
 
-	if (cctcc__early.t || nincs < 0)
+	/* only on the prelude: the headers themselves are read when the document comes, as they
+	 * are then (the prelude is checked against them again, cctcc__early_take) */
+	if (cctcc__early.t || nincs < 0 || !cctcc__prelude_fresh())
 		return;
 	v = calloc((size_t)nincs + 1, sizeof(char *));
 	while (v && k < nincs && (v[k] = strdup(incdirs[k])))
@@ -325,12 +333,14 @@ void cctcc_prestart(const char *const *incdirs, int nincs)
 		cctcc__early_free();
 }
 
-/* The compile cctcc_prestart began, when it was begun as this one would be and the prelude it
- * read still stands for the headers; else it is abandoned and NULL. */
+/* The compile cctcc_prestart began, when it was begun as this one would be, tcc has said
+ * nothing (its messages went where the spare's output goes: nowhere) and the prelude it read
+ * still stands for the headers; else it is abandoned and NULL. */
 static CcTcc *cctcc__early_take(const char *const *incdirs, int nincs, bool debug)
 {
 	CcTcc *t = cctcc__early.t;
-	bool same = t && !debug && nincs == cctcc__early.nincs && (!t->pre || cctcc__prelude_fresh());
+	bool same = t && !debug && nincs == cctcc__early.nincs && t->pre && !t->failed &&
+		    !__atomic_load_n(&t->nmsgs, __ATOMIC_SEQ_CST) && cctcc__prelude_fresh();
 
 	for (int i = 0; same && i < nincs; i++)
 		same = !strcmp(incdirs[i], cctcc__early.incdirs[i]);
