@@ -4,17 +4,20 @@
  *
  * Starting a ccxmlc costs more than half of a small document's compile on a VM (exec, loading
  * some twenty libraries, binding their symbols, page faults). The server pays that once, when
- * the program starts, and then forks a child per document: the child is a ccxmlc with its
- * libraries loaded and bound, which compiles as `ccxmlc ARGS...` would and exits. With tcc, it
- * also preprocesses the runtime's headers once when it starts (the prelude, cctcc.c), which
- * each child's tcc then reads instead of the headers.
+ * the program starts, and then a child of it compiles each document: the child is a ccxmlc
+ * with its libraries loaded and bound, which compiles as `ccxmlc ARGS...` would and exits.
+ * With tcc, the server also preprocesses the runtime's headers once when it starts (the
+ * prelude, cctcc.c), which each child's tcc then reads instead of the headers. The child for
+ * the next document is forked ahead of time when the server is idle (the spare, below).
  *
  * The protocol, on a SOCK_SEQPACKET socket that is the server's standard input:
  *   request (program -> server): int32 ID, then the arguments, each NUL-terminated; with it, as
  *     SCM_RIGHTS, the write end of a pipe that becomes the child's standard output and error;
- *   answers (server -> program): three int32, ID, KIND, VALUE: KIND 'P' when the child is
- *     forked (VALUE its pid, also its process group, for the program's time limit), 'X' when it
- *     has exited (VALUE its wait status), 'E' when no child could be forked (VALUE an errno).
+ *   answers (server -> program): three int32, ID, KIND, VALUE: KIND 'P' when the child has the
+ *     request (VALUE its pid, also its process group, for the program's time limit), 'X' when
+ *     its compile has ended (VALUE a wait status; sent by the child itself, its output closed,
+ *     and again by the server when it has exited: the program takes the first), 'E' when no
+ *     child could be forked (VALUE an errno).
  * The server exits when the program closes its end. Nothing here trusts the program less than
  * ccxmlc trusts its command line: both are the same user's.
  */

@@ -126,10 +126,10 @@ static void esp__syntax_error(const SrcText *t, TSNode e, uint32_t shift, const 
 }
 
 /* Constructs ECMA-327 (and this compiler) leave out; and what tree-sitter accepts but ES3 does
- * not. They are found by the walk of esp__check below (one walk of the tree with a cursor: two
- * recursive walks with ts_node_child, which counts from the first child each time, were a sixth
- * of the front end before its first function), and reported, the first in document order, only
- * when the text has no syntax error. */
+ * not. They are found by the walk that checks the nesting depth (esp__check, with a cursor),
+ * not by a walk of their own (which, with ts_node_child counting from the first child each
+ * time, was quadratic in the width of a node: a script's statements), and reported, the first
+ * in document order, only when the text has no syntax error. */
 typedef struct EspBad {
 	const char *msg;       /* NULL: none found */
 	uint32_t at;           /* byte offset in the parsed text */
