@@ -81,16 +81,20 @@ def wait(reqs, limit=120):
         os.close(q["r"])
 
 
-# the spare: a child of the server before any request (the prelude's child comes and goes first)
+def quiet(p):
+    """The child's standard output is /dev/null: the spare's (the prelude's child writes to a pipe)"""
+    try:
+        return os.readlink("/proc/%d/fd/1" % p) == "/dev/null"
+    except OSError:
+        return False
+
+
+# the spare: a child of the server before any request
 spare = set()
 end = time.monotonic() + 60
-while time.monotonic() < end:
-    time.sleep(0.2)
-    spare = children()
-    if spare:  # the same child for a second: not the prelude's, which exits when it is done
-        time.sleep(1)
-        if children() == spare:
-            break
+while time.monotonic() < end and not spare:
+    time.sleep(0.1)
+    spare = set(p for p in children() if quiet(p))
 q1 = send(1, doc_ok, os.path.join(work, "cs1.so"))
 wait([q1])
 if q1["pid"] in spare:
