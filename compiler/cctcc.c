@@ -7,7 +7,9 @@
  * The compile starts before the front end does (cctcc_start): a thread of tcc reads the C from
  * a pipe, so the runtime's headers (or the compile server's prelude of them, below) are read
  * while the document is parsed and checked, and the generated C is written into the pipe when
- * it exists (cctcc_finish), as one translation unit.
+ * it exists (cctcc_finish), as one translation unit. In the compile server's spare child it
+ * starts even before the request comes (cctcc_prestart), on the prelude, and the compile takes
+ * it over when it was begun as the compile would begin it.
  *
  * libtcc keeps global state, which is no concern here: ccxmlc compiles one document and exits,
  * and only tcc's thread calls it until cctcc_finish has joined that thread. Its messages name
