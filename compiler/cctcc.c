@@ -7,7 +7,9 @@
  * The compile starts before the front end does (cctcc_start): a thread of tcc reads the C from
  * a pipe, so the runtime's headers (or the compile server's prelude of them, below) are read
  * while the document is parsed and checked, and the generated C is written into the pipe when
- * it exists (cctcc_finish), as one translation unit.
+ * it exists (cctcc_finish), as one translation unit. In the compile server's spare child it
+ * starts even before the request comes (cctcc_prestart), on the prelude, and the compile takes
+ * it over when it was begun as the compile would begin it.
  *
  * libtcc keeps global state, which is no concern here: ccxmlc compiles one document and exits,
  * and only tcc's thread calls it until cctcc_finish has joined that thread. Its messages name
@@ -66,11 +68,18 @@ struct CcTcc {
 	pthread_t th;
 	int status;          /* tcc_add_file's */
 	bool failed;         /* the prelude could not be written */
+	bool pre;            /* it reads the prelude, not cx.h */
+	int nmsgs;           /* tcc's messages so far (atomic: tcc's thread counts them) */
 };
 
 static void cctcc__error(void *opaque, const char *msg)
 {
-	(void)opaque;
+	CcTcc *t = opaque;
+
+	/* counted first: cctcc_start abandons an early compile that printed anything before its
+	 * standard error was the compile's (cctcc__early_take) */
+	if (t)
+		__atomic_add_fetch(&t->nmsgs, 1, __ATOMIC_SEQ_CST);
 	fprintf(stderr, "%s\n", msg);
 }
 
@@ -217,8 +226,8 @@ int cctcc_prelude_set(const char *raw, size_t len)
 	return 0;
 }
 
-/* The prelude if every file it stands for is as it was, else the include of cx.h. */
-static const char *cctcc__prelude(size_t *len)
+/* Whether there is a prelude and every file it stands for is as it was. */
+static bool cctcc__prelude_fresh(void)
 {
 	for (int i = 0; i < cctcc__pre.nfiles; i++) {
 		const CctccFile *p = &cctcc__pre.files[i];
@@ -226,14 +235,19 @@ static const char *cctcc__prelude(size_t *len)
 		if (stat(p->path, &st) || st.st_dev != p->st.st_dev || st.st_ino != p->st.st_ino ||
 		    st.st_size != p->st.st_size || st.st_mtim.tv_sec != p->st.st_mtim.tv_sec ||
 		    st.st_mtim.tv_nsec != p->st.st_mtim.tv_nsec)
-			return *len = strlen(CCTCC_PRELUDE), CCTCC_PRELUDE;
+			return false;
 	}
-	if (!cctcc__pre.text)
-		return *len = strlen(CCTCC_PRELUDE), CCTCC_PRELUDE;
-	return *len = cctcc__pre.len, cctcc__pre.text;
+	return cctcc__pre.text != NULL;
 }
 
-CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)
+/* A compile begun before its document was known (cctcc_prestart), with what it was begun for */
+static struct {
+	CcTcc *t;
+	char **incdirs;
+	int nincs;
+} cctcc__early;
+
+static CcTcc *cctcc__begin(const char *const *incdirs, int nincs, bool debug)
 {
 	CcTcc *t = calloc(1, sizeof(*t));
 	int p[2], err = 0;
@@ -248,7 +262,7 @@ CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)
 	t->wfd = p[1];
 	(void)fcntl(p[0], F_SETFD, FD_CLOEXEC);  /* cc is not run, but the compiler may run gcc */
 	(void)fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	tcc_set_error_func(t->s, NULL, cctcc__error);
+	tcc_set_error_func(t->s, t, cctcc__error);
 	/* Without the C library: the object's undefined symbols (memset, the runtime's cx_*) are
 	 * bound by dlopen in the program that loads it, so reading libc.so's linker script and
 	 * symbol table (3.7 M instructions, a tenth of the whole compile) buys nothing. tcc's own
@@ -271,8 +285,9 @@ CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)
 	 * the compile fails); the pipe made large enough for the prelude when it can be, so that
 	 * the front end does not wait for tcc to read it (a user over the kernel's soft limit of
 	 * pipe pages gets pipes of one page) */
-	size_t plen;
-	const char *pre = cctcc__prelude(&plen);
+	t->pre = cctcc__prelude_fresh();
+	size_t plen = t->pre ? cctcc__pre.len : strlen(CCTCC_PRELUDE);
+	const char *pre = t->pre ? cctcc__pre.text : CCTCC_PRELUDE;
 	if (plen > 4096)
 		(void)fcntl(t->wfd, F_SETPIPE_SZ, (int)(plen + 4096));
 	char mark[48];
@@ -280,6 +295,68 @@ CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)
 	if (cctcc_write(t, pre, plen) || cctcc_write(t, mark, (size_t)mlen))
 		t->failed = true;  /* cctcc_finish says so */
 	return t;
+}
+
+/* A compile that will not be given its C: tcc stops at the end of its pipe. */
+static void cctcc__abandon(CcTcc *t)
+{
+	close(t->wfd);
+	pthread_join(t->th, NULL);
+	close(t->rfd);
+	tcc_delete(t->s);
+	free(t);
+}
+
+static void cctcc__early_free(void)
+{
+	for (int i = 0; i < cctcc__early.nincs; i++)
+		free(cctcc__early.incdirs[i]);
+	free(cctcc__early.incdirs);
+	memset(&cctcc__early, 0, sizeof(cctcc__early));
+}
+
+void cctcc_prestart(const char *const *incdirs, int nincs)
+{
+	char **v;
+	int k = 0;
+
+	/* only on the prelude: the headers themselves are read when the document comes, as they
+	 * are then (the prelude is checked against them again, cctcc__early_take) */
+	if (cctcc__early.t || nincs < 0 || !cctcc__prelude_fresh())
+		return;
+	v = calloc((size_t)nincs + 1, sizeof(char *));
+	while (v && k < nincs && (v[k] = strdup(incdirs[k])))
+		k++;
+	cctcc__early.incdirs = v;
+	cctcc__early.nincs = k;
+	if (v && k == nincs)
+		cctcc__early.t = cctcc__begin(incdirs, nincs, false);
+	if (!cctcc__early.t)
+		cctcc__early_free();
+}
+
+/* The compile cctcc_prestart began, when it was begun as this one would be, tcc has said
+ * nothing (its messages went where the spare's output goes: nowhere) and the prelude it read
+ * still stands for the headers; else it is abandoned and NULL. */
+static CcTcc *cctcc__early_take(const char *const *incdirs, int nincs, bool debug)
+{
+	CcTcc *t = cctcc__early.t;
+	bool same = t && !debug && nincs == cctcc__early.nincs && t->pre && !t->failed &&
+		    !__atomic_load_n(&t->nmsgs, __ATOMIC_SEQ_CST) && cctcc__prelude_fresh();
+
+	for (int i = 0; same && i < nincs; i++)
+		same = !strcmp(incdirs[i], cctcc__early.incdirs[i]);
+	if (t && !same)
+		cctcc__abandon(t);
+	cctcc__early_free();
+	return same ? t : NULL;
+}
+
+CcTcc *cctcc_start(const char *const *incdirs, int nincs, bool debug)
+{
+	CcTcc *t = cctcc__early_take(incdirs, nincs, debug);
+
+	return t ? t : cctcc__begin(incdirs, nincs, debug);
 }
 
 int cctcc_finish(CcTcc *t, const char *src, const char *out)
@@ -329,6 +406,11 @@ int cctcc_preprocess(const char *const *incdirs, int nincs)
 {
 	(void)incdirs, (void)nincs;
 	return -1;
+}
+
+void cctcc_prestart(const char *const *incdirs, int nincs)
+{
+	(void)incdirs, (void)nincs;
 }
 
 int cctcc_prelude_set(const char *raw, size_t len)

@@ -187,6 +187,8 @@ const TSLanguage *tree_sitter_javascript(void);
 /* One attribute of kind CX_AK_* (its tree or names filled), or the text of a script element. */
 void esparse_attr(Node *n, Attr *a, int kind);
 void esparse_script(Node *n);
+/* The parser made and its tables touched before a document comes (a compile server's spare) */
+void esparse_warm(void);
 /* The text of an expression attribute that is one string literal, else NULL (esparse.c). */
 const char *attr_string(const Attr *a);
 /* Constant attributes checked at compile time: CSS2 times, call destinations (constchk.c). */
@@ -261,10 +263,16 @@ int cctcc_write(CcTcc *t, const char *src, size_t len);
  * the compiles of the children forked after it (0, or -1: they read cx.h). */
 int cctcc_preprocess(const char *const *incdirs, int nincs);
 int cctcc_prelude_set(const char *raw, size_t len);
+/* Begins, before the document is known, the compile that the next cctcc_start with the same
+ * include directories and without debug information takes over (the compile server's spare
+ * child, cserve.c): tcc has read the prelude by the time the request comes. */
+void cctcc_prestart(const char *const *incdirs, int nincs);
 
 /* `ccxmlc --compile-server` (cserve.c): serves compile requests from the program on standard
- * input, each run by compile(argc, argv) in a forked child. Returns only on a setup error. */
-int cserve_main(int (*compile)(int argc, char **argv), int (*prelude)(void));
+ * input, each run by compile(argc, argv) in a forked child; prelude() makes the prelude (in a
+ * child, on its standard output), warm() readies a child before its request (NULL: nothing).
+ * Returns only on a setup error. */
+int cserve_main(int (*compile)(int argc, char **argv), int (*prelude)(void), void (*warm)(void));
 
 /* The named warnings over every CCXML document of the program (warn.c). */
 void warn_program(Doc **docs, int n);

@@ -37,9 +37,11 @@ enum {
 	ESP_C_COND_HOLDER = 16, /* its parenthesised condition is not (esp__cond_holders) */
 	ESP_C_UNSUPPORTED = 32, /* with_statement, jsx_* */
 	ESP_C_ARGUMENTS = 64,
-	ESP_C_KNOWN = 128,      /* the entry has been worked out */
+	ESP_C_COMMA = 128,      /* ',' */
+	ESP_C_ARG_PUNCT = 256,  /* '(', ')', comment: neither argument nor separator */
+	ESP_C_KNOWN = 512,      /* the entry has been worked out */
 };
-static uint8_t *esp__cls;
+static uint16_t *esp__cls;
 static uint32_t esp__ncls;
 
 static bool esp__is_one_of(const char *ty, const char *const *v, size_t n);
@@ -51,14 +53,14 @@ static unsigned esp__class(TSNode n)
 	if (!esp__cls) {
 		esp__ncls = ts_language_symbol_count(tree_sitter_javascript());
 		/* for the process's life (not xcalloc: the fuzz harness frees those per input) */
-		esp__cls = calloc(esp__ncls ? esp__ncls : 1, 1);
+		esp__cls = calloc(esp__ncls ? esp__ncls : 1, sizeof(*esp__cls));
 		if (!esp__cls)
 			diag_fatal("out of memory");
 	}
 	if (sym >= esp__ncls)
 		return esp__class_of(ts_node_type(n));
 	if (!esp__cls[sym])
-		esp__cls[sym] = (uint8_t)(esp__class_of(ts_node_type(n)) | ESP_C_KNOWN);
+		esp__cls[sym] = (uint16_t)(esp__class_of(ts_node_type(n)) | ESP_C_KNOWN);
 	return esp__cls[sym];
 }
 
@@ -124,46 +126,46 @@ static void esp__syntax_error(const SrcText *t, TSNode e, uint32_t shift, const 
 }
 
 /* Constructs ECMA-327 (and this compiler) leave out; and what tree-sitter accepts but ES3 does
- * not. Returns false after reporting the first one. */
-static bool esp__walk_unsupported(const SrcText *t, TSNode n, uint32_t shift)
+ * not. They are found by the walk that checks the nesting depth (esp__check, with a cursor),
+ * not by a walk of their own (which, with ts_node_child counting from the first child each
+ * time, was quadratic in the width of a node: a script's statements), and reported, the first
+ * in document order, only when the text has no syntax error. */
+typedef struct EspBad {
+	const char *msg;       /* NULL: none found */
+	uint32_t at;           /* byte offset in the parsed text */
+} EspBad;
+
+/* The node at the cursor, of class cls: when it is unsupported, what is wrong and where. For
+ * the arguments of a call, the cursor visits the children and comes back. */
+static void esp__unsupported(TSTreeCursor *cur, TSNode n, unsigned cls, EspBad *bad)
 {
-	unsigned cls = esp__class(n);
-	const char *ty = cls & ESP_C_UNSUPPORTED ? ts_node_type(n) : "";
-	if (!strcmp(ty, "with_statement")) {
-		diag_error(srctext_loc(t, ts_node_start_byte(n) - shift),
-		           "'with' is not supported (ECMA-327 compact profile)");
-		return false;
-	}
 	if (cls & ESP_C_UNSUPPORTED) {
+		bad->at = ts_node_start_byte(n);
 		/* tree-sitter-javascript also parses JSX: `<div/>` where an expression starts. */
-		diag_error(srctext_loc(t, ts_node_start_byte(n) - shift),
-		           "syntax error: unexpected '<' (JSX is not ECMAScript)");
-		return false;
+		bad->msg = !strcmp(ts_node_type(n), "with_statement")
+			   ? "'with' is not supported (ECMA-327 compact profile)"
+			   : "syntax error: unexpected '<' (JSX is not ECMAScript)";
+		return;
 	}
-	if (cls & ESP_C_ARGUMENTS) {
-		/* tree-sitter takes f(1,,2); ECMAScript does not. */
-		bool after_sep = true;
-		uint32_t k = ts_node_child_count(n);
-		for (uint32_t i = 0; i < k; i++) {
-			TSNode c = ts_node_child(n, i);
-			const char *cty = ts_node_type(c);
-			if (!strcmp(cty, ",")) {
-				if (after_sep) {
-					diag_error(srctext_loc(t, ts_node_start_byte(c) - shift),
-					           "syntax error: empty argument");
-					return false;
-				}
-				after_sep = true;
-			} else if (strcmp(cty, "(") && strcmp(cty, ")") && strcmp(cty, "comment")) {
-				after_sep = false;
+	if (!(cls & ESP_C_ARGUMENTS) || !ts_tree_cursor_goto_first_child(cur))
+		return;
+	/* tree-sitter takes f(1,,2); ECMAScript does not. */
+	bool after_sep = true;
+	do {
+		TSNode c = ts_tree_cursor_current_node(cur);
+		unsigned cc = esp__class(c);
+		if (cc & ESP_C_COMMA) {
+			if (after_sep) {
+				bad->at = ts_node_start_byte(c);
+				bad->msg = "syntax error: empty argument";
+				break;
 			}
+			after_sep = true;
+		} else if (!(cc & ESP_C_ARG_PUNCT)) {
+			after_sep = false;
 		}
-	}
-	uint32_t k = ts_node_child_count(n);
-	for (uint32_t i = 0; i < k; i++)
-		if (!esp__walk_unsupported(t, ts_node_child(n, i), shift))
-			return false;
-	return true;
+	} while (ts_tree_cursor_goto_next_sibling(cur));
+	ts_tree_cursor_goto_parent(cur);
 }
 
 /* Section - Nesting depth */
@@ -220,6 +222,10 @@ static unsigned esp__class_of(const char *ty)
 		c |= ESP_C_UNSUPPORTED;
 	if (!strcmp(ty, "arguments"))
 		c |= ESP_C_ARGUMENTS;
+	if (!strcmp(ty, ","))
+		c |= ESP_C_COMMA;
+	if (!strcmp(ty, "(") || !strcmp(ty, ")") || !strcmp(ty, "comment"))
+		c |= ESP_C_ARG_PUNCT;
 	return c;
 }
 
@@ -237,8 +243,10 @@ static bool esp__is_level(TSNode n, unsigned cls, int parent)
 
 /* A level is a named node that holds another named node, less the exceptions above. Reports
  * the first node deeper than ESP_MAX_DEPTH and returns false. `base` is the depth of the root
- * (-1 when the root's first level is the parenthesis esp__expr adds). */
-static bool esp__check_depth(const SrcText *t, TSTree *tree, uint32_t shift, int base, const char *what)
+ * (-1 when the root's first level is the parenthesis esp__expr adds). The same walk finds the
+ * first unsupported construct (*bad, not reported). */
+static bool esp__check(const SrcText *t, TSTree *tree, uint32_t shift, int base, const char *what,
+		       EspBad *bad)
 {
 	TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
 	/* per tree level: the depth in levels and the node's class */
@@ -268,6 +276,8 @@ static bool esp__check_depth(const SrcText *t, TSTree *tree, uint32_t shift, int
 			ok = false;
 			break;
 		}
+		if (!bad->msg)
+			esp__unsupported(&cur, n, cls, bad);
 		if (ts_tree_cursor_goto_first_child(&cur)) {
 			lvl++;
 			continue;
@@ -283,6 +293,15 @@ done:
 	free(type);
 	ts_tree_cursor_delete(&cur);
 	return ok;
+}
+
+/* Reports what esp__check found unsupported, if anything: false then. */
+static bool esp__supported(const SrcText *t, const EspBad *bad, uint32_t shift)
+{
+	if (!bad->msg)
+		return true;
+	diag_error(srctext_loc(t, bad->at - shift), "%s", bad->msg);
+	return false;
 }
 
 /* Section - Expressions */
@@ -374,7 +393,8 @@ static void esp__expr(Node *n, Attr *a, int kind)
 	TSTree *tree = ts_parser_parse_string(esp__get_parser(), NULL, buf, blen);
 	if (!tree)
 		diag_fatal("tree-sitter failed to parse an expression");
-	if (!esp__check_depth(t, tree, 1, -1, what)) {
+	EspBad bad = {0};
+	if (!esp__check(t, tree, 1, -1, what, &bad)) {
 		ts_tree_delete(tree);
 		return;
 	}
@@ -397,7 +417,8 @@ static void esp__expr(Node *n, Attr *a, int kind)
 		ts_tree_delete(tree);
 		return;
 	}
-	if (!esp__walk_unsupported(t, pe, 1)) {
+	/* (all of the tree is in pe now: what was found is in it) */
+	if (!esp__supported(t, &bad, 1)) {
 		ts_tree_delete(tree);
 		return;
 	}
@@ -500,7 +521,8 @@ static void esp__script(Node *n)
 	TSTree *tree = ts_parser_parse_string(esp__get_parser(), NULL, t->s, (uint32_t)t->len);
 	if (!tree)
 		diag_fatal("tree-sitter failed to parse a script");
-	if (!esp__check_depth(t, tree, 0, 0, "<script>")) {
+	EspBad bad = {0};
+	if (!esp__check(t, tree, 0, 0, "<script>", &bad)) {
 		ts_tree_delete(tree);
 		return;
 	}
@@ -510,7 +532,7 @@ static void esp__script(Node *n)
 		ts_tree_delete(tree);
 		return;
 	}
-	if (!esp__walk_unsupported(t, root, 0)) {
+	if (!esp__supported(t, &bad, 0)) {
 		ts_tree_delete(tree);
 		return;
 	}
@@ -562,6 +584,21 @@ void esparse_script(Node *n)
 {
 	if (n->has_text)
 		esp__script(n);
+}
+
+/* Section - Before a document comes (a compile server's spare child) */
+
+void esparse_warm(void)
+{
+	static const char text[] = "(a.b(1, 'c') + [d][0] && f(function () { return this; })\n)";
+	TSTree *tree = ts_parser_parse_string(esp__get_parser(), NULL, text, sizeof(text) - 1);
+	EspBad bad = {0};
+	SrcText t = {.s = text + 1, .len = sizeof(text) - 4};
+
+	if (!tree)
+		return;
+	(void)esp__check(&t, tree, 1, -1, "", &bad);  /* its classes of nodes */
+	ts_tree_delete(tree);
 }
 
 /* The text of an attribute whose expression is one string literal ("'ringing'" -> "ringing"),

@@ -842,10 +842,22 @@ static int main__prelude(void)
 	return cctcc_preprocess(main__incdir, main__nincdir) ? 1 : 0;
 }
 
+/* A compile server's spare child before its request (cserve.c): tcc begun on the prelude, the
+ * ECMAScript parser made, as the compile would do first. */
+static void main__warm(void)
+{
+	const char *cc = getenv("CC"), *incs, *libdir;
+	if (cc && *cc && cctcc_usable(cc)) {
+		main__locate(&incs, &libdir);
+		cctcc_prestart(main__incdir, main__nincdir);
+	}
+	esparse_warm();
+}
+
 int main(int argc, char **argv)
 {
 	MAIN_NO_LEAK_CHECK();
 	if (argc == 2 && !strcmp(argv[1], "--compile-server"))
-		return cserve_main(main__compile, main__prelude);
+		return cserve_main(main__compile, main__prelude, main__warm);
 	return main__compile(argc, argv);
 }

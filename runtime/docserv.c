@@ -6,7 +6,9 @@
  *
  * A request is the compiler's arguments and the write end of a pipe for its output; the
  * server answers, per request, 'P' (the child's pid, also its process group), then 'X' (its
- * wait status), or 'E' (an errno: nothing was started). The protocol is in cserve.c. When the
+ * wait status), or 'E' (an errno: nothing was started). The first 'X' ends a request: the
+ * child sends one when its compile has ended, the server another when it has exited, which
+ * finds the request gone and is dropped. The protocol is in cserve.c. When the
  * server goes away, every request still open is told 'L' (lost) and the caller compiles with
  * a child of its own from then on (cx_docsrv_up says no).
  */

@@ -620,8 +620,9 @@ const char *cx_doccomp_url(const cx_engine *e, const cx_doc *doc); /* NULL: comp
 /* The URL a fetched document came from (its xml:base not applied), NULL: compiled in. */
 const char *cx_doccomp_srcurl(const cx_engine *e, const cx_doc *doc);
 uint32_t cx_doccomp_pending(const cx_engine *e);  /* compiles running */
-/* Start the compile server now (a service does at start, so that its first fetched document
- * does not wait for it); otherwise the first compile starts it. */
+/* Start the compile server now, and ready the libraries a fetched document needs (OpenSSL's
+ * digest, libxml2): a service does at start, so that its first fetched document does not wait
+ * for them; otherwise the first compile does. */
 void cx_doccomp_warm(cx_engine *e);
 
 /* The compile server, `ccxmlc --compile-server` (docserv.c). h is told 'P' (VALUE: the

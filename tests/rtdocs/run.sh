@@ -4,7 +4,8 @@
 # running program and run; a relative URI inside it resolves against its own URI; the same
 # content is compiled once (the cache directory also serves the next process); a template that
 # differs per request is another program; a document that does not compile, a 404 and a
-# timeout give error.fetch / error.createccxml with the reason. BUILD is build or build/asan.
+# timeout give error.fetch / error.createccxml with the reason; the compile server, driven as the
+# runtime drives it (cserve.py), hands requests to its spare child. BUILD is build or build/asan.
 # Every process is bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -337,5 +338,15 @@ check "<join> with an http(s) entertone and exittone: both fetched, then confere
 	"grep -q 'JT web PASS' '$W/jt.out' && grep -q '^/tone.wav 200' '$W/requests' && grep -q '^/tone.wav?exit 200' '$W/requests'"
 check "an http(s) entertone answered 404: error.conference.join naming the tone and the status" bash -c \
 	"grep -q 'JT missing PASS' '$W/jt.out' && grep -q 'JT DONE' '$W/jt.out' && ! grep -q FAIL '$W/jt.out'"
+# the compile server itself, driven as the runtime drives it (cserve.py says what it checks)
+ASAN_OPTIONS=detect_leaks=0 timeout 300 python3 $T/cserve.py "$B/ccxmlc" "$W" >"$W/cserve.err" 2>&1
+cs() { grep -q -x -- "$1" "$W/cserve.out"; }
+check "compile server: the first request goes to the spare child forked before it" cs spare-used
+check "compile server: its 'X' (exit status 0) comes with its output ended and the object written" cs first-ok
+check "compile server: a document that does not compile: 'X' with status 1, the diagnostic on its output" \
+	bash -c "grep -q -x 'bad-status 1' '$W/cserve.out' && grep -q -x bad-diag '$W/cserve.out'"
+check "compile server: two requests at once both compile, and one after them" bash -c \
+	"grep -q -x pair-ok '$W/cserve.out' && grep -q -x again-ok '$W/cserve.out'"
+check "compile server: it and its spare exit when the program closes its end" cs gone-ok
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtdocs
