@@ -49,7 +49,7 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
  * (heap.c, the stack scanned conservatively) keeps them, and joined once by cx_cat_end. */
 
 /* Keeps ToString(v) (v primitive) as the next piece. */
-static cx_value cx_cat__piece(cx_ctx *X, cx_cat *c, cx_value v)
+static inline __attribute__((always_inline)) cx_value cx_cat__piece(cx_ctx *X, cx_cat *c, cx_value v)
 {
 	cx_str *s = v.tag == CX_T_STR ? v.u.s : cx_to_str(X, v);
 
@@ -127,6 +127,30 @@ cx_value cx_cat_end(cx_ctx *X, cx_cat *c)
 	if (!c->n)
 		return c->acc;
 	s = cx_str__join(X, c->part, c->n);
+	return s ? cx_strv(s) : CX_EXCEPTION;
+}
+
+/* x += chain: x's value a (read before the chain) + the chain's value, as one `+` after the
+ * chain's steps. A string chain: ToPrimitive(a), ToString, then a's characters and the pieces
+ * joined at once (in place when a is the last string of its buffer: `s += 'item' + i + ','`
+ * appends three pieces and makes one header). A number chain: the plain addition. */
+cx_value cx_cat_end_onto(cx_ctx *X, cx_cat *c, cx_value a)
+{
+	cx_str *part[sizeof(c->part) / sizeof(c->part[0]) + 1], *s;
+	uint32_t i;
+
+	if (!c->n)
+		return cx_op_add(X, a, c->acc);
+	if (a.tag != CX_T_STR) {
+		a = cx_cat__prim(X, a);
+		if (cx_is_exc(a) || !(part[0] = cx_to_str(X, a)))
+			return CX_EXCEPTION;
+	}
+	else
+		part[0] = a.u.s;
+	for (i = 0; i < c->n; i++)
+		part[i + 1] = c->part[i];
+	s = cx_str__join(X, part, c->n + 1);
 	return s ? cx_strv(s) : CX_EXCEPTION;
 }
 

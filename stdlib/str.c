@@ -222,7 +222,7 @@ static inline void cx_str__put(void *d, int wide, const cx_str *s)
 			((uint16_t *)d)[i] = (uint8_t)s->chars[i];
 }
 
-static void cx_str__buf_put(cx_sbuf *b, const cx_str *s)
+static inline __attribute__((always_inline)) void cx_str__buf_put(cx_sbuf *b, const cx_str *s)
 {
 	cx_str__put((char *)(b + 1) + (size_t)b->used * (b->wide ? 2 : 1), (int)b->wide, s);
 	b->used += s->len;
@@ -246,27 +246,24 @@ static cx_str *cx_str__in(cx_ctx *X, cx_sbuf *b, uint32_t len)
 cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 {
 	size_t len = 0;
-	uint32_t i, k = 0, first = 0;
-	int wide = 0;
+	uint32_t i, first = 0, wide = 0;
 	cx_sbuf *b;
 	cx_str *s;
 	char *d;
 
 	for (i = 0; i < n; i++) {
-		const cx_str *p = part[i];
-		if (p->len) {
-			if (!k++)
-				first = i;
-			len += p->len;
-			wide |= p->wide != 0;
-		}
+		len += part[i]->len;
+		wide |= part[i]->wide;
 	}
-	if (k <= 1)
+	while (first < n - 1 && !part[first]->len)
+		first++;
+	if (part[first]->len == len)
 		return part[first]; /* no copy: the only non-empty one, or the first empty one */
 	if (len > 0x3fffffff) {
 		cx_throw_error(X, "RangeError", "string too long");
 		return NULL;
 	}
+	wide = wide != 0;
 	b = cx_str__buf(part[first]);
 	if (b && b->used == part[first]->len && (b->wide || !wide) && b->cap >= len &&
 	    !X->heap->perm_mode) {
@@ -280,15 +277,15 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 			return NULL;
 		b->used = 0;
 		b->cap = (uint32_t)cap;
-		b->wide = (uint32_t)wide;
+		b->wide = wide;
 		for (i = first; i < n; i++)
 			cx_str__buf_put(b, part[i]);
 		return cx_str__in(X, b, (uint32_t)len);
 	}
-	if (!(s = cx_str__alloc(X, len, wide)))
+	if (!(s = cx_str__alloc(X, len, (int)wide)))
 		return NULL;
 	for (i = first, d = (char *)s->chars; i < n; i++) {
-		cx_str__put(d, wide, part[i]);
+		cx_str__put(d, (int)wide, part[i]);
 		d += (size_t)part[i]->len * (wide ? 2 : 1);
 	}
 	return s;
