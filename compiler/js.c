@@ -1513,8 +1513,6 @@ static const char *js__free(Fn *F, const char *op)
 	return xprintf("cx_%s_%s", F->g->opt->fetched_js ? "dyn" : "global", op);
 }
 
-static V js__prop_get(Fn *F, const char *obj, const char *skey);
-
 static V js__read_res(Fn *F, Res r, bool for_typeof)
 {
 	const char *name = r.name;
@@ -1533,15 +1531,12 @@ static V js__read_res(Fn *F, Res r, bool for_typeof)
 			       for_typeof);
 	}
 	if (!F->g->opt->fetched_js && !F->g->opt->tcc) {
-		/* A global the document does not declare (String, Math, parseFloat…): read through
-		 * the site's cache like o.name. Only undefined (absent, or present and undefined)
-		 * takes the full lookup, which throws the ReferenceError or gives undefined. */
-		const char *key = js__sref(F, name);
-		V v = js__prop_get(F, "cx_global(X)", key);
-		fn_out(F, "if (cx_is_undef(%s)) %s = cx_global_lookup(X, %s, %d);", v.c, v.c, key,
-		       for_typeof);
-		fn_check(F, v.c);
-		return v;
+		/* A global the document does not declare (String, Math, parseFloat…): through the
+		 * site's cache of where the global object keeps it (stdlib/lib_global.c). */
+		int c = F->ntemp + 1;
+		fn_out(F, "CX_IC(ic%d);", c);
+		return js__tmp(F, true, "cx_global_get_ic(X, %s, %d, CX_IC_REF(ic%d))", js__sref(F, name),
+			       for_typeof, c);
 	}
 	return js__tmp(F, true, "%s(X, %s, %d)", js__free(F, "lookup"), js__sref(F, name),
 		       for_typeof);

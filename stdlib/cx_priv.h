@@ -312,6 +312,9 @@ static inline uint16_t cx_str__at(const cx_str *s, uint32_t i)
 }
 uint32_t cx_str__hash(cx_str *s);
 int cx_str__cmp(const cx_str *a, const cx_str *b);
+/* A checked decimal literal s[a, end) by exact double arithmetic when it can be (conv.c);
+ * 0 when strtod is needed. */
+int cx_num__dec_fast(const cx_str *s, uint32_t a, uint32_t end, double *r);
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b);
 cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n); /* n >= 1, one allocation */
 void *cx_str__buf_of(const cx_str *s); /* the append buffer s's characters are in, or NULL */

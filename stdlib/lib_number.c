@@ -255,6 +255,23 @@ static int cx_number__exact(double x, int nf, int ns, char *d, int *ni)
 	k = (e2 ? e2 : 1) - 1075;
 	while (!(m & 1) && k < 0) /* fewer fraction bits: a shorter bignum */
 		m >>= 1, k++;
+	if (k < 0 && k > -60) {
+		/* Fewer than 60 fraction bits (123.456, 1/7…): the fraction times 10 stays below 2^64,
+		 * so each digit is one multiplication of a 64-bit integer, no bignum. */
+		int K = -k;
+		uint64_t mask = ((uint64_t)1 << K) - 1, fr = m & mask;
+		n = *ni = cx_number__u64_digits(m >> K, d);
+		first = n ? 0 : -1;
+		while (nf >= 0 ? n - *ni < nf : first < 0 || n < first + ns) {
+			fr *= 10;
+			d[n] = (char)('0' + (fr >> K));
+			fr &= mask;
+			if (first < 0 && d[n] != '0')
+				first = n;
+			n++;
+		}
+		return n;
+	}
 	if (k >= 0 && k <= 11) {
 		/* an integer below 2^64, no fraction (lo == hi) */
 		n = *ni = cx_number__u64_digits(m << k, d);

@@ -373,6 +373,8 @@ typedef struct cx_ic {
 #endif
 cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic);
 cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic);
+/* cx_global_lookup at one site, with its cache (lib_global.c): `String(v)`, `Math.round`. */
+cx_value cx_global_get_ic(cx_ctx *X, cx_str *name, int for_typeof, cx_ic *ic);
 
 /* Section - Functions and closures */
 
