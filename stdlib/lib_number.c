@@ -64,6 +64,18 @@ static cx_value cx_number__radix(cx_ctx *X, double d, int radix)
 
 	if (neg)
 		d = -d;
+	if (d < 9007199254740992.0 && d == (double)(uint64_t)d) {
+		/* an integer (toString(16) of a count, a colour): its digits by integer division,
+		 * without floor, nextafter and the fraction loop */
+		uint64_t u = (uint64_t)d;
+		*fp = 0;
+		do
+			*--ip = dig[u % (unsigned)radix];
+		while ((u /= (unsigned)radix));
+		if (neg)
+			*--ip = '-';
+		return cx_number__ascii(X, ip);
+	}
 	in = floor(d);
 	fr = d - in;
 	delta = 0.5 * (nextafter(d, INFINITY) - d);

@@ -88,6 +88,13 @@ cx_value cx_cat_begin(cx_ctx *X, cx_cat *c, cx_value a, cx_value b)
 {
 	double x;
 
+	if (a.tag == CX_T_STR && b.tag == CX_T_NUM) { /* 'item' + i: no conversion to run */
+		if (!(c->part[1] = cx_num_str(X, b.u.n)))
+			return CX_EXCEPTION;
+		c->part[0] = a.u.s;
+		c->n = 2;
+		return CX_UNDEFINED;
+	}
 	c->n = 0;
 	a = cx_cat__prim(X, a);
 	if (cx_is_exc(a))
@@ -114,6 +121,10 @@ cx_value cx_cat_begin(cx_ctx *X, cx_cat *c, cx_value a, cx_value b)
 
 cx_value cx_cat_add(cx_ctx *X, cx_cat *c, cx_value v)
 {
+	if (v.tag == CX_T_STR && c->n && c->n < sizeof(c->part) / sizeof(c->part[0])) {
+		c->part[c->n++] = v.u.s; /* a string onto strings: the usual next piece */
+		return CX_UNDEFINED;
+	}
 	v = cx_cat__prim(X, v);
 	if (cx_is_exc(v))
 		return v;

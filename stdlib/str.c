@@ -267,8 +267,17 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 	b = cx_str__buf(part[first]);
 	if (b && b->used == part[first]->len && (b->wide || !wide) && b->cap >= len &&
 	    !X->heap->perm_mode) {
-		for (i = first + 1; i < n; i++)
-			cx_str__buf_put(b, part[i]);
+		if (!b->wide) { /* all 8-bit: the copies one after the other, `used` set once */
+			d = (char *)(b + 1) + b->used;
+			for (i = first + 1; i < n; i++) {
+				cx_str__copy8(d, part[i]->chars, part[i]->len);
+				d += part[i]->len;
+			}
+			b->used = (uint32_t)len;
+		}
+		else
+			for (i = first + 1; i < n; i++)
+				cx_str__buf_put(b, part[i]);
 		return cx_str__in(X, b, (uint32_t)len);
 	}
 	if (len >= CX_STR_BUF_MIN && !X->heap->perm_mode) {
