@@ -265,8 +265,12 @@ static int cx_number__exact(double x, int nf, int ns, char *d, int *ni)
 	if (e2)
 		m |= (uint64_t)1 << 52;
 	k = (e2 ? e2 : 1) - 1075;
-	while (!(m & 1) && k < 0) /* fewer fraction bits: a shorter bignum */
-		m >>= 1, k++;
+	if (m && k < 0) { /* fewer fraction bits: a shorter bignum */
+		int z = __builtin_ctzll(m);
+		z = z < -k ? z : -k;
+		m >>= z;
+		k += z;
+	}
 	if (k < 0 && k > -60) {
 		/* Fewer than 60 fraction bits (123.456, 1/7…): the fraction times 10 stays below 2^64,
 		 * so each digit is one multiplication of a 64-bit integer, no bignum. */

@@ -10,34 +10,21 @@ static inline cx_value cx_cat__prim(cx_ctx *X, cx_value v)
 	return v.tag == CX_T_OBJ ? cx_to_primitive(X, v, 0) : v;
 }
 
+/* 11.6.1: the chain of one step (below) but for the two usual cases, which need no conversion. */
 cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 {
-	cx_str *sa, *sb, *r;
+	cx_str *r;
+	cx_cat c;
 
 	if (a.tag == CX_T_NUM && b.tag == CX_T_NUM)
 		return cx_num(a.u.n + b.u.n);
-	if (a.tag == CX_T_STR && b.tag == CX_T_STR) { /* no conversion to run */
+	if (a.tag == CX_T_STR && b.tag == CX_T_STR) {
 		r = cx_str__concat(X, a.u.s, b.u.s);
 		return r ? cx_strv(r) : CX_EXCEPTION;
 	}
-	a = cx_cat__prim(X, a);
-	if (cx_is_exc(a))
-		return a;
-	b = cx_cat__prim(X, b);
-	if (cx_is_exc(b))
-		return b;
-	if (a.tag == CX_T_STR || b.tag == CX_T_STR) {
-		if (!(sa = cx_to_str(X, a)) || !(sb = cx_to_str(X, b)))
-			return CX_EXCEPTION;
-		r = cx_str__concat(X, sa, sb);
-		return r ? cx_strv(r) : CX_EXCEPTION;
-	}
-	{
-		double x, y;
-		if (cx_to_num(X, a, &x) || cx_to_num(X, b, &y))
-			return CX_EXCEPTION;
-		return cx_num(x + y);
-	}
+	if (cx_is_exc(cx_cat_begin(X, &c, a, b)))
+		return CX_EXCEPTION;
+	return cx_cat_end(X, &c);
 }
 
 /* Section - Chains of + (a + b + c …): one allocation for the string
@@ -147,21 +134,18 @@ cx_value cx_cat_end(cx_ctx *X, cx_cat *c)
  * appends three pieces and makes one header). A number chain: the plain addition. */
 cx_value cx_cat_end_onto(cx_ctx *X, cx_cat *c, cx_value a)
 {
-	cx_str *part[sizeof(c->part) / sizeof(c->part[0]) + 1], *s;
-	uint32_t i;
+	cx_str *s;
 
 	if (!c->n)
 		return cx_op_add(X, a, c->acc);
 	if (a.tag != CX_T_STR) {
 		a = cx_cat__prim(X, a);
-		if (cx_is_exc(a) || !(part[0] = cx_to_str(X, a)))
+		if (cx_is_exc(a) || !(s = cx_to_str(X, a)))
 			return CX_EXCEPTION;
 	}
 	else
-		part[0] = a.u.s;
-	for (i = 0; i < c->n; i++)
-		part[i + 1] = c->part[i];
-	s = cx_str__join(X, part, c->n + 1);
+		s = a.u.s;
+	s = cx_str__join_onto(X, s, c->part, c->n);
 	return s ? cx_strv(s) : CX_EXCEPTION;
 }
 

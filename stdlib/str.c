@@ -300,6 +300,38 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 	return s;
 }
 
+/* a followed by part[0..n) (n <= 8), a being the string `x += chain` builds onto: when a is
+ * the last string of an 8-bit buffer and 8-bit pieces fit after it, they are copied there and
+ * the result is one new header (the loop of `s += 'item' + i + ','`); else cx_str__join. */
+cx_str *cx_str__join_onto(cx_ctx *X, cx_str *a, cx_str *const *part, uint32_t n)
+{
+	cx_str *all[9];
+	cx_sbuf *b = cx_str__buf(a);
+	size_t len = a->len;
+	uint32_t i, wide = 0;
+	char *d;
+
+	if (b && !b->wide && b->used == a->len && !X->heap->perm_mode) {
+		for (i = 0; i < n; i++) {
+			len += part[i]->len;
+			wide |= part[i]->wide;
+		}
+		if (!wide && len <= b->cap) {
+			d = (char *)(b + 1) + b->used;
+			for (i = 0; i < n; i++) {
+				cx_str__copy8(d, part[i]->chars, part[i]->len);
+				d += part[i]->len;
+			}
+			b->used = (uint32_t)len;
+			return cx_str__in(X, b, (uint32_t)len);
+		}
+	}
+	all[0] = a;
+	for (i = 0; i < n && i < 8; i++)
+		all[i + 1] = part[i];
+	return cx_str__join(X, all, i + 1);
+}
+
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 {
 	cx_str *part[2] = {a, b}, *s;
