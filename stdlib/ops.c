@@ -124,7 +124,8 @@ cx_value cx_cat_end(cx_ctx *X, cx_cat *c)
 
 	if (!c->n)
 		return c->acc;
-	s = cx_str__join(X, c->part, c->n);
+	/* two pieces (a + b of cx_op_add, 'k' + i): the short flat case without join's loops */
+	s = c->n == 2 ? cx_str__concat(X, c->part[0], c->part[1]) : cx_str__join(X, c->part, c->n);
 	return s ? cx_strv(s) : CX_EXCEPTION;
 }
 
