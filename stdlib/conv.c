@@ -32,20 +32,31 @@ int cx_truthy(cx_value v)
  */
 
 /* The digits of u into digits, most significant first (two at a time); returns their count. */
-static int cx_conv__u64_digits(uint64_t u, char *digits)
+int cx_conv__u64_digits(uint64_t u, char *digits)
 {
 	static const char two[] = "00010203040506070809101112131415161718192021222324252627282930313233"
 				  "34353637383940414243444546474849505152535455565758596061626364656667"
 				  "6869707172737475767778798081828384858687888990919293949596979899";
 	char t[24], *p = t + sizeof(t);
-	int n;
+	uint32_t v;
+	int n, i;
 
-	while (u >= 100) {
-		const char *d = two + u % 100 * 2;
-		u /= 100;
+	while (u >= 100000000) { /* eight digits at a time off a 64-bit u, then 32-bit steps */
+		uint64_t q = u / 100000000;
+		v = (uint32_t)(u - q * 100000000);
+		u = q;
+		for (i = 0; i < 4; i++, v /= 100) {
+			const char *d = two + v % 100 * 2;
+			*--p = d[1];
+			*--p = d[0];
+		}
+	}
+	for (v = (uint32_t)u; v >= 100; v /= 100) {
+		const char *d = two + v % 100 * 2;
 		*--p = d[1];
 		*--p = d[0];
 	}
+	u = v;
 	if (u >= 10) {
 		*--p = two[u * 2 + 1];
 		*--p = two[u * 2];

@@ -179,14 +179,7 @@ static void cx_number__nine(uint32_t v, char *out)
 /* The decimal digits of v without leading zeros (none for 0) into out; returns their count. */
 static int cx_number__u64_digits(uint64_t v, char *out)
 {
-	char tmp[20];
-	int n = 0, len = 0;
-
-	for (; v; v /= 10)
-		tmp[n++] = (char)('0' + v % 10);
-	while (n)
-		out[len++] = tmp[--n];
-	return len;
+	return v ? cx_conv__u64_digits(v, out) : 0;
 }
 
 /* "e+7", "e-12": the exponent part of toExponential/toPrecision at out; returns its length. */
