@@ -317,15 +317,18 @@ int cx_num__dec_fast(const cx_str *s, uint32_t a, uint32_t end, double *r)
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
 	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
 				     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+	const uint8_t *p = (const uint8_t *)s->chars;
 	uint64_t m = 0;
 	uint32_t i = a;
 	int nd = 0, e = 0, x = 0, neg = 0, frac = 0, xneg = 0;
-	uint16_t c;
+	uint8_t c;
 
-	if (i < end && ((c = cx_str__at(s, i)) == '-' || c == '+'))
+	if (s->wide) /* digits in a 16-bit string: rare, strtod's */
+		return 0;
+	if (i < end && ((c = p[i]) == '-' || c == '+'))
 		neg = c == '-', i++;
 	for (; i < end; i++) {
-		c = cx_str__at(s, i);
+		c = p[i];
 		if (c == '.' && !frac) {
 			frac = 1;
 			continue;
@@ -340,12 +343,12 @@ int cx_num__dec_fast(const cx_str *s, uint32_t a, uint32_t end, double *r)
 		e -= frac;
 	}
 	if (i < end) { /* the exponent */
-		if (++i < end && ((c = cx_str__at(s, i)) == '-' || c == '+'))
+		if (++i < end && ((c = p[i]) == '-' || c == '+'))
 			xneg = c == '-', i++;
 		for (; i < end; i++) {
 			if (x > 1000)
 				return 0;
-			x = x * 10 + (cx_str__at(s, i) - '0');
+			x = x * 10 + (p[i] - '0');
 		}
 		e += xneg ? -x : x;
 	}

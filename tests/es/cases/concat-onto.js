@@ -132,6 +132,7 @@ var xs = ['0.1', '-0', '-0.0e5', '+.5', '5.', '1e22', '1e23', '1e-22', '1e-23', 
 for (var i = 0; i < xs.length; i++)
   r.push(parseFloat(xs[i]), Number(xs[i]), xs[i] * 1, 1 / parseFloat(xs[i]) < 0);
 r.push(parseInt('123456789012345678'), parseInt('-0'), 1 / parseInt('-0'), parseInt('  077'));
+r.push(parseFloat('12.5\u4e2d'), Number('\u20037.25'), parseInt('\u200342\u4e2d'), '\u2003-0.5' * 2);
 print(r.join(' '));
 //# number-digits-64-bit
 var r = [];
