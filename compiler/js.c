@@ -1530,6 +1530,14 @@ static V js__read_res(Fn *F, Res r, bool for_typeof)
 		return js__tmp(F, !for_typeof, "%s(X, %s.u.s, %d)", js__free(F, "lookup"), s.c,
 			       for_typeof);
 	}
+	if (!F->g->opt->fetched_js && !F->g->opt->tcc) {
+		/* A global the document does not declare (String, Math, parseFloat…): through the
+		 * site's cache of where the global object keeps it (stdlib/lib_global.c). */
+		int c = F->ntemp + 1;
+		fn_out(F, "CX_IC(ic%d);", c);
+		return js__tmp(F, true, "cx_global_get_ic(X, %s, %d, CX_IC_REF(ic%d))", js__sref(F, name),
+			       for_typeof, c);
+	}
 	return js__tmp(F, true, "%s(X, %s, %d)", js__free(F, "lookup"), js__sref(F, name),
 		       for_typeof);
 }
@@ -2015,13 +2023,16 @@ static V js__str_concat(Fn *F, V a, V b)
 
 /* a + b + c … with a string literal among its operands (string building): one cx_cat for the
  * whole left-nested chain, so the result is allocated once (stdlib/ops.c; each step is still
- * the + of ES3 11.6.1, run where the chain reaches it). False, nothing emitted, otherwise. */
+ * the + of ES3 11.6.1, run where the chain reaches it). False, nothing emitted, otherwise.
+ * With onto (x += chain, onto being x's value read before the chain), also a chain of two, and
+ * the result is onto + chain made by the chain's cx_cat_end_onto: x's characters and the
+ * pieces joined at once, onto's conversions after the chain's as in 11.13.2. */
 #define JS_CHAIN_MAX 64
-static bool js__plus_chain(Fn *F, TSNode e, V *out)
+static bool js__plus_chain(Fn *F, TSNode e, const V *onto, V *out)
 {
 	TSNode ops[JS_CHAIN_MAX];
 	int n = 0, lit = 0;
-	TSNode cur = e;
+	TSNode cur = js__unparen(e);
 	while (n < JS_CHAIN_MAX - 1 && js__is(cur, "binary_expression") &&
 	       !strcmp(ts_node_type(ts_node_child_by_field_name(cur, "operator", 8)), "+")) {
 		ops[n++] = ts_node_child_by_field_name(cur, "right", 5);
@@ -2035,7 +2046,7 @@ static bool js__plus_chain(Fn *F, TSNode e, V *out)
 	}
 	for (int i = 0; i < n; i++)
 		lit |= js__is(js__unparen(ops[i]), "string");
-	if (n < 3 || !lit)
+	if (n < (onto ? 2 : 3) || !lit)
 		return false;
 	V a = js__ex(F, ops[0]), b = js__ex(F, ops[1]), r;
 	int i = 2;
@@ -2049,13 +2060,19 @@ static bool js__plus_chain(Fn *F, TSNode e, V *out)
 		b = js__ex(F, ops[i]);
 	}
 	if (i == n) {
+		bool folded = true;
 		if (js__fold("+", a, b, &r))
-			*out = r;
+			;
 		else if (a.k == V_STR && b.k == V_STR)
-			*out = js__str_concat(F, a, b);
+			r = js__str_concat(F, a, b);
 		else
-			*out = js__binary(F, "+", a, b);
-		return true;
+			folded = false;
+		if (folded || !onto) {
+			*out = folded ? r : js__binary(F, "+", a, b);
+			if (onto)
+				*out = js__binary(F, "+", *onto, *out);
+			return true;
+		}
 	}
 	int c = F->ntemp + 1;
 	fn_out(F, "cx_cat cat%d;", c);
@@ -2064,7 +2081,10 @@ static bool js__plus_chain(Fn *F, TSNode e, V *out)
 		V v = js__ex(F, ops[i]);
 		js__tmp(F, true, "cx_cat_add(X, &cat%d, %s)", c, v.c);
 	}
-	*out = js__tmp(F, true, "cx_cat_end(X, &cat%d)", c);
+	if (onto)
+		*out = js__tmp(F, true, "cx_cat_end_onto(X, &cat%d, %s)", c, onto->c);
+	else
+		*out = js__tmp(F, true, "cx_cat_end(X, &cat%d)", c);
 	return true;
 }
 
@@ -2659,9 +2679,13 @@ static V js__compound(Fn *F, TSNode e)
 		return js__const("CX_UNDEFINED");
 	}
 	Ref r = js__ref(F, left);
-	V old = js__ref_get(F, &r);
+	V old = js__ref_get(F, &r), res;
+	if (!strcmp(op, "+") && js__plus_chain(F, right, &old, &res)) { /* x += 'a' + y + … */
+		js__ref_put(F, &r, res);
+		return res;
+	}
 	V v = js__ex(F, right);
-	V res = js__binary(F, op, old, v);
+	res = js__binary(F, op, old, v);
 	js__ref_put(F, &r, res);
 	return res;
 }
@@ -2913,7 +2937,7 @@ static V js__ex(Fn *F, TSNode e)
 		if (!strcmp(op, "&&") || !strcmp(op, "||"))
 			return js__logical(F, e, op[0] == '&');
 		V chain;
-		if (!strcmp(op, "+") && js__plus_chain(F, e, &chain))
+		if (!strcmp(op, "+") && js__plus_chain(F, e, NULL, &chain))
 			return chain;
 		if (!strcmp(op, "===") || !strcmp(op, "!==") || js__binop_fn(op)) {
 			V a = js__ex(F, ts_node_child_by_field_name(e, "left", 4));

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include "cx_priv.h"
@@ -31,20 +32,31 @@ int cx_truthy(cx_value v)
  */
 
 /* The digits of u into digits, most significant first (two at a time); returns their count. */
-static int cx_conv__u64_digits(uint64_t u, char *digits)
+int cx_conv__u64_digits(uint64_t u, char *digits)
 {
 	static const char two[] = "00010203040506070809101112131415161718192021222324252627282930313233"
 				  "34353637383940414243444546474849505152535455565758596061626364656667"
 				  "6869707172737475767778798081828384858687888990919293949596979899";
 	char t[24], *p = t + sizeof(t);
-	int n;
+	uint32_t v;
+	int n, i;
 
-	while (u >= 100) {
-		const char *d = two + u % 100 * 2;
-		u /= 100;
+	while (u >= 100000000) { /* eight digits at a time off a 64-bit u, then 32-bit steps */
+		uint64_t q = u / 100000000;
+		v = (uint32_t)(u - q * 100000000);
+		u = q;
+		for (i = 0; i < 4; i++, v /= 100) {
+			const char *d = two + v % 100 * 2;
+			*--p = d[1];
+			*--p = d[0];
+		}
+	}
+	for (v = (uint32_t)u; v >= 100; v /= 100) {
+		const char *d = two + v % 100 * 2;
 		*--p = d[1];
 		*--p = d[0];
 	}
+	u = v;
 	if (u >= 10) {
 		*--p = two[u * 2 + 1];
 		*--p = two[u * 2];
@@ -98,7 +110,7 @@ static int cx_conv__shortest(double d, char *digits, int *n)
 {
 	int e, q, k, s, len, z, a = 0, b = 22;
 	uint64_t m;
-	cx_u128 lo, hi, c, c_s, one, cl, ch, c0, fl, rem, half;
+	cx_u128 lo, hi, c, c_s, one, cl, ch, bl = 0, bh = 0, c0, fl, rem, half;
 	int even;
 
 	memcpy(&m, &d, sizeof(m));
@@ -122,13 +134,13 @@ static int cx_conv__shortest(double d, char *digits, int *n)
 	s = s < 0 ? 0 : s > 21 ? 21 : s;
 	cx_conv__grid(lo, hi, k, even, s, &cl, &ch);
 	if (cl <= ch)
-		b = s--;
+		b = s--, bl = cl, bh = ch;
 	else
 		a = ++s;
 	if (s >= a && s < b) {
 		cx_conv__grid(lo, hi, k, even, s, &cl, &ch);
 		if (cl <= ch)
-			b = s;
+			b = s, bl = cl, bh = ch;
 		else
 			a = s + 1;
 	}
@@ -136,14 +148,15 @@ static int cx_conv__shortest(double d, char *digits, int *n)
 		s = (a + b) / 2;
 		cx_conv__grid(lo, hi, k, even, s, &cl, &ch);
 		if (cl <= ch)
-			b = s;
+			b = s, bl = cl, bh = ch;
 		else
 			a = s + 1;
 	}
 	if (a > 21)
 		return 0;
-	s = a;
-	cx_conv__grid(lo, hi, k, even, s, &cl, &ch);
+	s = a; /* == b, whose grid [bl, bh] a try found (b <= 21) */
+	cl = bl;
+	ch = bh;
 	c_s = c * cx_conv__p10(s);
 	fl = c_s >> k;
 	rem = c_s - (fl << k);
@@ -294,6 +307,67 @@ static int cx_conv__digit(uint16_t c, int radix)
 	return v < radix ? v : -1;
 }
 
+/* The decimal s[a, end) (sign, digits, '.', an exponent; the callers checked the syntax) as the
+ * nearest double without strtod when that is exact arithmetic: at most 19 significant digits
+ * making an integer m < 2^53 and a power of ten 10^e with |e| <= 22, both exact doubles, so
+ * m * 10^e or m / 10^-e is one correctly rounded IEEE operation, the nearest double to the
+ * decimal as 9.3.1 asks. Returns 0 (nothing set) when the value needs strtod. */
+int cx_num__dec_fast(const cx_str *s, uint32_t a, uint32_t end, double *r)
+{
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+				     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+	const uint8_t *p = (const uint8_t *)s->chars;
+	uint64_t m = 0;
+	uint32_t i = a;
+	int nd = 0, e = 0, x = 0, neg = 0, frac = 0, xneg = 0;
+	uint8_t c;
+
+	if (s->wide) /* digits in a 16-bit string: rare, strtod's */
+		return 0;
+	if (i < end && ((c = p[i]) == '-' || c == '+'))
+		neg = c == '-', i++;
+	for (; i < end; i++) {
+		c = p[i];
+		if (c == '.' && !frac) {
+			frac = 1;
+			continue;
+		}
+		if (c < '0' || c > '9')
+			break;
+		if (m || c != '0') { /* leading zeros are not significant */
+			if (++nd > 19)
+				return 0;
+			m = m * 10 + (c - '0');
+		}
+		e -= frac;
+	}
+	if (i < end) { /* the exponent */
+		if (++i < end && ((c = p[i]) == '-' || c == '+'))
+			xneg = c == '-', i++;
+		for (; i < end; i++) {
+			if (x > 1000)
+				return 0;
+			x = x * 10 + (p[i] - '0');
+		}
+		e += xneg ? -x : x;
+	}
+	if (!m) {
+		*r = neg ? -0.0 : 0.0;
+		return 1;
+	}
+	if (m > (uint64_t)1 << 53 || e < -22 || e > 22)
+		return 0;
+	*r = e < 0 ? (double)m / p10[-e] : (double)m * p10[e];
+	if (neg)
+		*r = -*r;
+	return 1;
+#else
+	(void)s, (void)a, (void)end, (void)r;
+	return 0;
+#endif
+}
+
 double cx_str_to_number(const cx_str *s)
 {
 	uint32_t a = 0, b = s->len, i, j;
@@ -348,6 +422,8 @@ double cx_str_to_number(const cx_str *s)
 	}
 	if (i != b)
 		return NAN;
+	if (cx_num__dec_fast(s, a, b, &r))
+		return r;
 	if (b - a >= sizeof(buf)) {
 		tmp = malloc(b - a + 1);
 		if (!tmp)
@@ -470,6 +546,12 @@ cx_value cx_to_object(cx_ctx *X, cx_value v)
 
 double cx_to_integer_d(double d)
 {
+	if (fabs(d) < 9007199254740992.0) { /* truncation by a cast, without floor's call */
+		double t = (double)(int64_t)d;
+		if (t == d)
+			return d;
+		return t == 0 && d < 0 ? -0.0 : t;
+	}
 	if (isnan(d))
 		return 0;
 	if (d == 0 || isinf(d))

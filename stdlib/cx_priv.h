@@ -312,8 +312,14 @@ static inline uint16_t cx_str__at(const cx_str *s, uint32_t i)
 }
 uint32_t cx_str__hash(cx_str *s);
 int cx_str__cmp(const cx_str *a, const cx_str *b);
+/* A checked decimal literal s[a, end) by exact double arithmetic when it can be (conv.c);
+ * 0 when strtod is needed. */
+int cx_num__dec_fast(const cx_str *s, uint32_t a, uint32_t end, double *r);
+/* conv.c: the digits of u, most significant first ("0" for 0); returns their count. */
+int cx_conv__u64_digits(uint64_t u, char *digits);
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b);
 cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n); /* n >= 1, one allocation */
+cx_str *cx_str__join_onto(cx_ctx *X, cx_str *a, cx_str *const *part, uint32_t n); /* n <= 8 */
 void *cx_str__buf_of(const cx_str *s); /* the append buffer s's characters are in, or NULL */
 cx_str *cx_str__sub(cx_ctx *X, cx_str *s, uint32_t from, uint32_t to);
 int64_t cx_str__find(const cx_str *s, const cx_str *pat, uint32_t from);

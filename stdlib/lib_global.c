@@ -22,6 +22,8 @@ static int cx_glob__strtod(const cx_str *s, uint32_t a, uint32_t end, double *r)
 	char buf[400], *b = buf;
 	uint32_t j;
 
+	if (cx_num__dec_fast(s, a, end, r)) /* most literals: no copy, no strtod */
+		return 0;
 	if (end - a >= sizeof(buf) && !(b = malloc(end - a + 1)))
 		return ENOMEM;
 	for (j = a; j < end; j++)
@@ -373,6 +375,30 @@ cx_value cx_global_lookup(cx_ctx *X, cx_str *name, int for_typeof)
 				      cx_str_to_utf8(X, name, NULL) ? cx_str_to_utf8(X, name, NULL) : "name");
 	}
 	return cx_get_s(X, g, name);
+}
+
+/* The cache of a site remembers the global object's slot of the name and that slot's key when
+ * the key is a static string (a built-in's name, or a literal of generated code), which no
+ * collection frees: the same key pointer at that slot of the global object is the same name
+ * (a deleted property leaves no key), so a hit is two compares. Anything else is a lookup. */
+cx_value cx_global_get_ic(cx_ctx *X, cx_str *name, int for_typeof, cx_ic *ic)
+{
+	cx_obj *g = X->heap->global;
+	cx_prop *p;
+	cx_value v;
+
+	if (ic && ic->holder && ic->slot < g->nprops) {
+		p = &g->props[ic->slot];
+		if (p->key == ic->holder && !(p->flags & CX_PROP__LAZY))
+			return p->val;
+	}
+	v = cx_global_lookup(X, name, for_typeof);
+	if (ic && !cx_is_exc(v) && (p = cx_obj__find(g, name)) && !(p->flags & CX_PROP__LAZY) &&
+	    p->key->gc == CX_STR_STATIC_MARK) {
+		ic->slot = (uint32_t)(p - g->props);
+		ic->holder = p->key;
+	}
+	return v;
 }
 
 cx_value cx_global_assign(cx_ctx *X, cx_str *name, cx_value v)

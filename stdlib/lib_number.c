@@ -64,6 +64,18 @@ static cx_value cx_number__radix(cx_ctx *X, double d, int radix)
 
 	if (neg)
 		d = -d;
+	if (d < 9007199254740992.0 && d == (double)(uint64_t)d) {
+		/* an integer (toString(16) of a count, a colour): its digits by integer division,
+		 * without floor, nextafter and the fraction loop */
+		uint64_t u = (uint64_t)d;
+		*fp = 0;
+		do
+			*--ip = dig[u % (unsigned)radix];
+		while ((u /= (unsigned)radix));
+		if (neg)
+			*--ip = '-';
+		return cx_number__ascii(X, ip);
+	}
 	in = floor(d);
 	fr = d - in;
 	delta = 0.5 * (nextafter(d, INFINITY) - d);
@@ -167,14 +179,7 @@ static void cx_number__nine(uint32_t v, char *out)
 /* The decimal digits of v without leading zeros (none for 0) into out; returns their count. */
 static int cx_number__u64_digits(uint64_t v, char *out)
 {
-	char tmp[20];
-	int n = 0, len = 0;
-
-	for (; v; v /= 10)
-		tmp[n++] = (char)('0' + v % 10);
-	while (n)
-		out[len++] = tmp[--n];
-	return len;
+	return v ? cx_conv__u64_digits(v, out) : 0;
 }
 
 /* "e+7", "e-12": the exponent part of toExponential/toPrecision at out; returns its length. */
@@ -253,8 +258,29 @@ static int cx_number__exact(double x, int nf, int ns, char *d, int *ni)
 	if (e2)
 		m |= (uint64_t)1 << 52;
 	k = (e2 ? e2 : 1) - 1075;
-	while (!(m & 1) && k < 0) /* fewer fraction bits: a shorter bignum */
-		m >>= 1, k++;
+	if (m && k < 0) { /* fewer fraction bits: a shorter bignum */
+		int z = __builtin_ctzll(m);
+		z = z < -k ? z : -k;
+		m >>= z;
+		k += z;
+	}
+	if (k < 0 && k > -60) {
+		/* Fewer than 60 fraction bits (123.456, 1/7…): the fraction times 10 stays below 2^64,
+		 * so each digit is one multiplication of a 64-bit integer, no bignum. */
+		int K = -k;
+		uint64_t mask = ((uint64_t)1 << K) - 1, fr = m & mask;
+		n = *ni = cx_number__u64_digits(m >> K, d);
+		first = n ? 0 : -1;
+		while (nf >= 0 ? n - *ni < nf : first < 0 || n < first + ns) {
+			fr *= 10;
+			d[n] = (char)('0' + (fr >> K));
+			fr &= mask;
+			if (first < 0 && d[n] != '0')
+				first = n;
+			n++;
+		}
+		return n;
+	}
 	if (k >= 0 && k <= 11) {
 		/* an integer below 2^64, no fraction (lo == hi) */
 		n = *ni = cx_number__u64_digits(m << k, d);

@@ -10,34 +10,21 @@ static inline cx_value cx_cat__prim(cx_ctx *X, cx_value v)
 	return v.tag == CX_T_OBJ ? cx_to_primitive(X, v, 0) : v;
 }
 
+/* 11.6.1: the chain of one step (below) but for the two usual cases, which need no conversion. */
 cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 {
-	cx_str *sa, *sb, *r;
+	cx_str *r;
+	cx_cat c;
 
 	if (a.tag == CX_T_NUM && b.tag == CX_T_NUM)
 		return cx_num(a.u.n + b.u.n);
-	if (a.tag == CX_T_STR && b.tag == CX_T_STR) { /* no conversion to run */
+	if (a.tag == CX_T_STR && b.tag == CX_T_STR) {
 		r = cx_str__concat(X, a.u.s, b.u.s);
 		return r ? cx_strv(r) : CX_EXCEPTION;
 	}
-	a = cx_cat__prim(X, a);
-	if (cx_is_exc(a))
-		return a;
-	b = cx_cat__prim(X, b);
-	if (cx_is_exc(b))
-		return b;
-	if (a.tag == CX_T_STR || b.tag == CX_T_STR) {
-		if (!(sa = cx_to_str(X, a)) || !(sb = cx_to_str(X, b)))
-			return CX_EXCEPTION;
-		r = cx_str__concat(X, sa, sb);
-		return r ? cx_strv(r) : CX_EXCEPTION;
-	}
-	{
-		double x, y;
-		if (cx_to_num(X, a, &x) || cx_to_num(X, b, &y))
-			return CX_EXCEPTION;
-		return cx_num(x + y);
-	}
+	if (cx_is_exc(cx_cat_begin(X, &c, a, b)))
+		return CX_EXCEPTION;
+	return cx_cat_end(X, &c);
 }
 
 /* Section - Chains of + (a + b + c …): one allocation for the string
@@ -49,7 +36,7 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
  * (heap.c, the stack scanned conservatively) keeps them, and joined once by cx_cat_end. */
 
 /* Keeps ToString(v) (v primitive) as the next piece. */
-static cx_value cx_cat__piece(cx_ctx *X, cx_cat *c, cx_value v)
+static inline __attribute__((always_inline)) cx_value cx_cat__piece(cx_ctx *X, cx_cat *c, cx_value v)
 {
 	cx_str *s = v.tag == CX_T_STR ? v.u.s : cx_to_str(X, v);
 
@@ -88,6 +75,13 @@ cx_value cx_cat_begin(cx_ctx *X, cx_cat *c, cx_value a, cx_value b)
 {
 	double x;
 
+	if (a.tag == CX_T_STR && b.tag == CX_T_NUM) { /* 'item' + i: no conversion to run */
+		if (!(c->part[1] = cx_num_str(X, b.u.n)))
+			return CX_EXCEPTION;
+		c->part[0] = a.u.s;
+		c->n = 2;
+		return CX_UNDEFINED;
+	}
 	c->n = 0;
 	a = cx_cat__prim(X, a);
 	if (cx_is_exc(a))
@@ -114,6 +108,10 @@ cx_value cx_cat_begin(cx_ctx *X, cx_cat *c, cx_value a, cx_value b)
 
 cx_value cx_cat_add(cx_ctx *X, cx_cat *c, cx_value v)
 {
+	if (v.tag == CX_T_STR && c->n && c->n < sizeof(c->part) / sizeof(c->part[0])) {
+		c->part[c->n++] = v.u.s; /* a string onto strings: the usual next piece */
+		return CX_UNDEFINED;
+	}
 	v = cx_cat__prim(X, v);
 	if (cx_is_exc(v))
 		return v;
@@ -126,7 +124,29 @@ cx_value cx_cat_end(cx_ctx *X, cx_cat *c)
 
 	if (!c->n)
 		return c->acc;
-	s = cx_str__join(X, c->part, c->n);
+	/* two pieces (a + b of cx_op_add, 'k' + i): the short flat case without join's loops */
+	s = c->n == 2 ? cx_str__concat(X, c->part[0], c->part[1]) : cx_str__join(X, c->part, c->n);
+	return s ? cx_strv(s) : CX_EXCEPTION;
+}
+
+/* x += chain: x's value a (read before the chain) + the chain's value, as one `+` after the
+ * chain's steps. A string chain: ToPrimitive(a), ToString, then a's characters and the pieces
+ * joined at once (in place when a is the last string of its buffer: `s += 'item' + i + ','`
+ * appends three pieces and makes one header). A number chain: the plain addition. */
+cx_value cx_cat_end_onto(cx_ctx *X, cx_cat *c, cx_value a)
+{
+	cx_str *s;
+
+	if (!c->n)
+		return cx_op_add(X, a, c->acc);
+	if (a.tag != CX_T_STR) {
+		a = cx_cat__prim(X, a);
+		if (cx_is_exc(a) || !(s = cx_to_str(X, a)))
+			return CX_EXCEPTION;
+	}
+	else
+		s = a.u.s;
+	s = cx_str__join_onto(X, s, c->part, c->n);
 	return s ? cx_strv(s) : CX_EXCEPTION;
 }
 

@@ -222,7 +222,7 @@ static inline void cx_str__put(void *d, int wide, const cx_str *s)
 			((uint16_t *)d)[i] = (uint8_t)s->chars[i];
 }
 
-static void cx_str__buf_put(cx_sbuf *b, const cx_str *s)
+static inline __attribute__((always_inline)) void cx_str__buf_put(cx_sbuf *b, const cx_str *s)
 {
 	cx_str__put((char *)(b + 1) + (size_t)b->used * (b->wide ? 2 : 1), (int)b->wide, s);
 	b->used += s->len;
@@ -246,32 +246,38 @@ static cx_str *cx_str__in(cx_ctx *X, cx_sbuf *b, uint32_t len)
 cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 {
 	size_t len = 0;
-	uint32_t i, k = 0, first = 0;
-	int wide = 0;
+	uint32_t i, first = 0, wide = 0;
 	cx_sbuf *b;
 	cx_str *s;
 	char *d;
 
 	for (i = 0; i < n; i++) {
-		const cx_str *p = part[i];
-		if (p->len) {
-			if (!k++)
-				first = i;
-			len += p->len;
-			wide |= p->wide != 0;
-		}
+		len += part[i]->len;
+		wide |= part[i]->wide;
 	}
-	if (k <= 1)
+	while (first < n - 1 && !part[first]->len)
+		first++;
+	if (part[first]->len == len)
 		return part[first]; /* no copy: the only non-empty one, or the first empty one */
 	if (len > 0x3fffffff) {
 		cx_throw_error(X, "RangeError", "string too long");
 		return NULL;
 	}
+	wide = wide != 0;
 	b = cx_str__buf(part[first]);
 	if (b && b->used == part[first]->len && (b->wide || !wide) && b->cap >= len &&
 	    !X->heap->perm_mode) {
-		for (i = first + 1; i < n; i++)
-			cx_str__buf_put(b, part[i]);
+		if (!b->wide) { /* all 8-bit: the copies one after the other, `used` set once */
+			d = (char *)(b + 1) + b->used;
+			for (i = first + 1; i < n; i++) {
+				cx_str__copy8(d, part[i]->chars, part[i]->len);
+				d += part[i]->len;
+			}
+			b->used = (uint32_t)len;
+		}
+		else
+			for (i = first + 1; i < n; i++)
+				cx_str__buf_put(b, part[i]);
 		return cx_str__in(X, b, (uint32_t)len);
 	}
 	if (len >= CX_STR_BUF_MIN && !X->heap->perm_mode) {
@@ -280,18 +286,50 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 			return NULL;
 		b->used = 0;
 		b->cap = (uint32_t)cap;
-		b->wide = (uint32_t)wide;
+		b->wide = wide;
 		for (i = first; i < n; i++)
 			cx_str__buf_put(b, part[i]);
 		return cx_str__in(X, b, (uint32_t)len);
 	}
-	if (!(s = cx_str__alloc(X, len, wide)))
+	if (!(s = cx_str__alloc(X, len, (int)wide)))
 		return NULL;
 	for (i = first, d = (char *)s->chars; i < n; i++) {
-		cx_str__put(d, wide, part[i]);
+		cx_str__put(d, (int)wide, part[i]);
 		d += (size_t)part[i]->len * (wide ? 2 : 1);
 	}
 	return s;
+}
+
+/* a followed by part[0..n) (n <= 8), a being the string `x += chain` builds onto: when a is
+ * the last string of an 8-bit buffer and 8-bit pieces fit after it, they are copied there and
+ * the result is one new header (the loop of `s += 'item' + i + ','`); else cx_str__join. */
+cx_str *cx_str__join_onto(cx_ctx *X, cx_str *a, cx_str *const *part, uint32_t n)
+{
+	cx_str *all[9];
+	cx_sbuf *b = cx_str__buf(a);
+	size_t len = a->len;
+	uint32_t i, wide = 0;
+	char *d;
+
+	if (b && !b->wide && b->used == a->len && !X->heap->perm_mode) {
+		for (i = 0; i < n; i++) {
+			len += part[i]->len;
+			wide |= part[i]->wide;
+		}
+		if (!wide && len <= b->cap) {
+			d = (char *)(b + 1) + b->used;
+			for (i = 0; i < n; i++) {
+				cx_str__copy8(d, part[i]->chars, part[i]->len);
+				d += part[i]->len;
+			}
+			b->used = (uint32_t)len;
+			return cx_str__in(X, b, (uint32_t)len);
+		}
+	}
+	all[0] = a;
+	for (i = 0; i < n && i < 8; i++)
+		all[i + 1] = part[i];
+	return cx_str__join(X, all, i + 1);
 }
 
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)

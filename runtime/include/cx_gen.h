@@ -145,7 +145,9 @@ int cx_is_callable(cx_value v);
  * cx_doc.script_charsets lists the charsets of <script fetchid charset>; CX_TICK calls cx_tick
  * (collection within events: a negative budget may be a request for a collection, which
  * cx_budget_exceeded would take for a spent budget). */
-#define CX_ABI_VERSION 6
+/* 7 (2026-12-01): cx_cat_end_onto (`x += a + b …` ends its chain onto x's value, cx_value.h);
+ * generated code reads undeclared globals (String, Math…) through a site's cx_ic. */
+#define CX_ABI_VERSION 7
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);

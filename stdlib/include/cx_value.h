@@ -319,7 +319,9 @@ cx_value cx_op_inc(cx_ctx *X, cx_value a, double delta); /* ToNumber(a) + delta,
  * it (the operands' conversions in ES order), with the string result allocated once:
  *     cx_cat c5; t5 = cx_cat_begin(X, &c5, a, b); (evaluate c) t7 = cx_cat_add(X, &c5, c);
  *     t8 = cx_cat_end(X, &c5);   (the chain's value)
- * begin and add return EXC or undefined. The fields are stdlib's. */
+ * begin and add return EXC or undefined. The fields are stdlib's. `x += a + b …` ends with
+ *     t8 = cx_cat_end_onto(X, &c5, t4);   (t4: x's value read before the chain; t4 + chain)
+ * instead, which joins x's characters and the pieces at once. */
 typedef struct cx_cat {
 	cx_str *part[8];
 	uint32_t n;   /* 0: no string yet, the sum so far is acc */
@@ -328,6 +330,7 @@ typedef struct cx_cat {
 cx_value cx_cat_begin(cx_ctx *X, cx_cat *c, cx_value a, cx_value b);
 cx_value cx_cat_add(cx_ctx *X, cx_cat *c, cx_value v);
 cx_value cx_cat_end(cx_ctx *X, cx_cat *c);
+cx_value cx_cat_end_onto(cx_ctx *X, cx_cat *c, cx_value a);
 
 /* Section - Objects and properties */
 
@@ -376,6 +379,8 @@ typedef struct cx_ic {
 #endif
 cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic);
 cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic);
+/* cx_global_lookup at one site, with its cache (lib_global.c): `String(v)`, `Math.round`. */
+cx_value cx_global_get_ic(cx_ctx *X, cx_str *name, int for_typeof, cx_ic *ic);
 
 /* Section - Functions and closures */
 
