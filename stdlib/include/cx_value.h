@@ -450,11 +450,16 @@ static inline double cx_ret_num(cx_ctx *X, cx_value v)
 	X->rbox = v;
 	return 0.0 / 0.0;
 }
+#ifdef __TINYC__
+#define CX__LIKELY(c) (c)
+#else
+#define CX__LIKELY(c) __builtin_expect(!!(c), 1)
+#endif
 static inline cx_value cx_ret_val(cx_ctx *X, double r)
 {
 	cx_value v;
 
-	if (r == r)
+	if (CX__LIKELY(r == r))
 		return cx_num(r);
 	v = X->rbox;
 	X->rbox = cx_num(r);
