@@ -291,9 +291,9 @@ int cx_obj__unshare(cx_ctx *X, cx_obj *o) __attribute__((cold));
  * recursion is deep C recursion. Every way into a function object (cx_call, cx_call_method,
  * cx_new) and every recursive C walk over user data (JSON) runs CX_STACK_LOW first: it compares
  * the stack pointer (cx__sp, cx_value.h) with this thread's floor (its stack's low end plus a
- * margin for the C code that runs below the last check) and, below it, throws RangeError. The floor is
- * computed on the thread's first check (UINTPTR_MAX until then sends that check to the slow
- * path). The stack grows down (x86-64, AArch64). */
+ * margin for the C code that runs below the last check) and, below it, throws RangeError. The
+ * floor is computed on the thread's first check (UINTPTR_MAX until then sends that check to the
+ * slow path). The stack grows down (x86-64, AArch64). */
 extern _Thread_local uintptr_t cx_stack__floor;
 int cx_stack__exhausted(cx_ctx *X); /* 1 with RangeError pending, 0: room left after all */
 #ifndef CX_STACK_CHECK

@@ -187,7 +187,7 @@ int cx_tick(cx_ctx *X) __attribute__((cold));
 
 /* The C stack bound (heap.c; docs/ecmascript.md "How deep a script may go"). cx_call checks it
  * on every call; a compiled function that generated code calls directly (a guarded direct
- * call, docs/generated-c.md) checks it at its entry with CX_STACK_GUARD: the frame address
+ * call, docs/generated-c.md) checks it at its entry with CX_STACK_GUARD: the stack pointer
  * against this thread's floor (UINTPTR_MAX before the thread's first check), and below it
  * cx_stack__exhausted, which computes the floor the first time and throws RangeError "maximum
  * call stack size exceeded" (1: goto label). tcc has no thread-local storage: the call only. */
@@ -422,7 +422,8 @@ cx_cfunc *cx_func_code(cx_value f);
 cx_value cx_call(cx_ctx *X, cx_value fn, cx_value this_, int argc, cx_value *argv);
 /* A plain call `f(...)` (this: the global object); what names the callee in the TypeError
  * "what is not a function". Inline up to the callee's C function when fn is a function and the
- * C stack has room; else cx_call_plain_slow, which throws. */
+ * C stack has room; else cx_call_plain_slow, the same checks out of line (the TypeError, the
+ * RangeError, or a thread's first check, which finds room after all). */
 cx_value cx_call_plain_slow(cx_ctx *X, cx_value fn, int argc, cx_value *argv, const char *what)
 	__attribute__((cold));
 #ifdef __TINYC__
