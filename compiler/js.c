@@ -837,10 +837,11 @@ static Name *fn__param(Fn *F, int i)
 }
 
 /* The signature of a body with typed parameters: the arguments by value, a number parameter as
- * a C double (its local is the parameter itself). */
+ * a C double (its local is the parameter itself); the result a C double (cx_ret_num: anything
+ * but a number waits in X->rbox, the callers take it back with cx_ret_val). */
 static char *fn__typed_sig(Fn *F)
 {
-	char *sig = xprintf("static cx_value %s(cx_ctx *X, cx_value self, cx_value this_", F->name);
+	char *sig = xprintf("static double %s(cx_ctx *X, cx_value self, cx_value this_", F->name);
 	for (int i = 0; i < F->direct->nparams; i++) {
 		Name *n = fn__param(F, i);
 		sig = xprintf("%s, %s %s", sig, F->direct->ptyped[i] ? "double" : "cx_value", n->cname);
@@ -862,7 +863,7 @@ static char *fn__typed_entry(Fn *F)
 			args = xprintf("%s, argc > %d ? argv[%d] : CX_UNDEFINED", args, i, i);
 		}
 	}
-	return xprintf("if (%s)\n\t\treturn %s(X, self, this_%s);", cond, d->typed, args);
+	return xprintf("if (%s)\n\t\treturn cx_ret_val(X, %s(X, self, this_%s));", cond, d->typed, args);
 }
 
 void fn_end(Fn *F)
@@ -983,7 +984,9 @@ void fn_end(Fn *F)
 		p += n;
 	}
 	fn__mark(F, o, F->line);
-	if (F->kind == FN_JS)
+	if (F->typed)
+		fprintf(o, "\treturn cx_ret_num(X, CX_UNDEFINED);\n");
+	else if (F->kind == FN_JS)
 		fprintf(o, "\treturn CX_UNDEFINED;\n");
 	else if (F->kind == FN_BODY)
 		fprintf(o, "\treturn CX_GO;\n");
@@ -2284,6 +2287,7 @@ static char *js__function(Fn *F, TSNode fn, Direct *d)
 		H = fn_new(F->g, s, FN_JS, d->typed, line);
 		H->direct = d;
 		H->typed = true;
+		H->lab[H->fail].stub = xstrdup("return cx_ret_num(X, CX_EXCEPTION);");
 		if (F->g->stream)
 			fprintf(F->g->stream, "%s;\n", fn__typed_sig(H));
 	}
@@ -2452,7 +2456,7 @@ static V js__direct_call(Fn *F, Direct *d, V fnv, V *vals, int argc, const char 
 		fn_out(F, "if (cx_func_code(%s) == %s) {", fnv.c, d->cname);
 	F->ind++;
 	if (typed)
-		fn_out(F, "%s = %s(X, %s, CX_UNDEFINED%s);", r, d->typed, fnv.c, typed);
+		fn_out(F, "%s = cx_ret_val(X, %s(X, %s, CX_UNDEFINED%s));", r, d->typed, fnv.c, typed);
 	else
 		fn_out(F, "%s = %s(X, %s, CX_UNDEFINED, %d, %s);", r, d->cname, fnv.c, argc, argv);
 	F->ind--;
@@ -2460,9 +2464,8 @@ static V js__direct_call(Fn *F, Direct *d, V fnv, V *vals, int argc, const char 
 	F->ind++;
 	if (!argv)
 		argv = js__arg_array(F, vals, argc);
-	fn_out(F, "%s = cx_is_callable(%s) ? cx_call(X, %s, cx_global(X), %d, %s) : "
-	       "cx_throw_error(X, \"TypeError\", \"%%s is not a function\", %s);",
-	       r, fnv.c, fnv.c, argc, argv, c_quote(what, strlen(what)));
+	/* out of line: the guard failed, and this path should not cost the direct one registers */
+	fn_out(F, "%s = cx_call_plain_slow(X, %s, %d, %s, %s);", r, fnv.c, argc, argv, c_quote(what, strlen(what)));
 	F->ind--;
 	fn_out(F, "}");
 	fn_check(F, r);
@@ -2543,6 +2546,9 @@ static V js__call(Fn *F, TSNode e)
 	}
 	char *argv;
 	js__call_args(F, args, &argc, &argv);
+	if (!strcmp(thisv.c, "cx_global(X)"))
+		return js__tmp(F, true, "cx_call_plain(X, %s, %d, %s, %s)", fnv.c, argc, argv,
+			       c_quote(what, strlen(what)));
 	return js__tmp(F, true, "cx_is_callable(%s) ? cx_call(X, %s, %s, %d, %s) : "
 		       "cx_throw_error(X, \"TypeError\", \"%%s is not a function\", %s)",
 		       fnv.c, fnv.c, thisv.c, argc, argv, c_quote(what, strlen(what)));
@@ -3000,7 +3006,10 @@ static void js__jump(Fn *F, int label, int fdepth, TSNode at)
 static void js__return(Fn *F, const char *v)
 {
 	if (!F->fin) {
-		fn_out(F, "return %s;", v);
+		if (F->typed)
+			fn_out(F, "return cx_ret_num(X, %s);", v);
+		else
+			fn_out(F, "return %s;", v);
 		return;
 	}
 	Fin *f = F->fin;

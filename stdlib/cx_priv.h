@@ -59,6 +59,8 @@ struct cx_obj {
 	uint8_t frozen;   /* cx_obj_freeze: every [[Put]]/delete throws */
 	uint8_t sparse;   /* arrays: some index properties live in props (not in elems) */
 	uint8_t rdonly;   /* some own property is (or was) ReadOnly: [[CanPut]] must look here */
+	cx_cfunc *fn;     /* functions: [[Call]] (fn and env where struct cx_obj_head has them) */
+	cx_env *env;
 	cx_obj *proto;
 	cx_prop *props;   /* insertion order */
 	uint32_t nprops;  /* used slots, deleted ones included */
@@ -79,10 +81,12 @@ struct cx_obj {
 			   * block (cx_new), not an allocation of its own: never freed nor grown */
 	uint8_t nhint;    /* functions: how many properties the last object they constructed had
 			   * (cx_new gives the next one that much room in its block) */
-	cx_cfunc *fn;     /* functions: [[Call]] */
 	cx_cfunc *cons;   /* built-in constructors: [[Construct]] when it differs */
-	cx_env *env;
 };
+/* generated code reads fn and env through struct cx_obj_head (cx_value.h) */
+_Static_assert(offsetof(struct cx_obj, fn) == offsetof(struct cx_obj_head, fn) &&
+		       offsetof(struct cx_obj, env) == offsetof(struct cx_obj_head, env),
+	       "struct cx_obj must begin as struct cx_obj_head");
 
 /* A built-in declared statically by a lib_*.c file and built in a session's heap only when a
  * script first reads it. Until then its property slot carries CX_PROP__LAZY and points at the
@@ -286,18 +290,17 @@ int cx_obj__unshare(cx_ctx *X, cx_obj *o) __attribute__((cold));
 /* heap.c: the C stack bound. Compiled functions call each other through cx_call, so deep ES
  * recursion is deep C recursion. Every way into a function object (cx_call, cx_call_method,
  * cx_new) and every recursive C walk over user data (JSON) runs CX_STACK_LOW first: it compares
- * the current frame address with this thread's floor (its stack's low end plus a margin for the
- * C code that runs below the last check) and, below it, throws RangeError. The floor is
- * computed on the thread's first check (UINTPTR_MAX until then sends that check to the slow
- * path). The stack grows down (x86-64, AArch64). */
+ * the stack pointer (cx__sp, cx_value.h) with this thread's floor (its stack's low end plus a
+ * margin for the C code that runs below the last check) and, below it, throws RangeError. The
+ * floor is computed on the thread's first check (UINTPTR_MAX until then sends that check to the
+ * slow path). The stack grows down (x86-64, AArch64). */
 extern _Thread_local uintptr_t cx_stack__floor;
 int cx_stack__exhausted(cx_ctx *X); /* 1 with RangeError pending, 0: room left after all */
 #ifndef CX_STACK_CHECK
 #define CX_STACK_CHECK 1 /* 0 only for bench/depth.sh, which measures what the check costs */
 #endif
 #if CX_STACK_CHECK
-#define CX_STACK_LOW(X) \
-	((uintptr_t)__builtin_frame_address(0) < cx_stack__floor && cx_stack__exhausted(X))
+#define CX_STACK_LOW(X) (cx__sp() < cx_stack__floor && cx_stack__exhausted(X))
 #else
 #define CX_STACK_LOW(X) ((void)(X), 0)
 #endif

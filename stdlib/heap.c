@@ -384,6 +384,7 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 	/* No pool (CX_POOL 0 or no memory for it): plain calloc/free, which works the same. */
 	X->heap->pool = CX_POOL ? calloc(1, sizeof(*X->heap->pool)) : NULL;
 	X->steps = INT64_MAX;
+	X->rbox = cx_num(0.0 / 0.0); /* at rest (cx_ret_val) */
 	X->heap->tick_due = SIZE_MAX; /* set below, once the built-ins are made */
 	/* The built-ins must fit whatever the limit: build them with the limit lifted. */
 	{
@@ -406,6 +407,7 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 			return NULL;
 		}
 	}
+	X->global = cx_objv(X->heap->global);
 	return X;
 }
 

@@ -1343,11 +1343,6 @@ cx_env *cx_env_new(cx_ctx *X, cx_env *up, uint32_t n)
 	return e;
 }
 
-cx_env *cx_func_env(cx_value self)
-{
-	return self.tag == CX_T_OBJ ? self.u.o->env : NULL;
-}
-
 cx_cfunc *cx_func_code(cx_value f)
 {
 	return cx_is_callable(f) ? f.u.o->fn : NULL;
@@ -1370,6 +1365,15 @@ cx_value cx_call(cx_ctx *X, cx_value fn, cx_value this_, int argc, cx_value *arg
 	if (CX_STACK_LOW(X))
 		return CX_EXCEPTION;
 	return fn.u.o->fn(X, fn, this_, argc, argv);
+}
+
+cx_value cx_call_plain_slow(cx_ctx *X, cx_value fn, int argc, cx_value *argv, const char *what)
+{
+	if (!cx_is_callable(fn))
+		return cx_throw_error(X, "TypeError", "%s is not a function", what);
+	if (CX_STACK_LOW(X))
+		return CX_EXCEPTION;
+	return fn.u.o->fn(X, fn, cx_objv(X->heap->global), argc, argv);
 }
 
 cx_value cx_this_of(cx_ctx *X, cx_value this_)

@@ -146,7 +146,10 @@ int cx_is_callable(cx_value v);
  * (collection within events: a negative budget may be a request for a collection, which
  * cx_budget_exceeded would take for a spent budget). */
 /* 7 (2026-12-01): cx_cat_end_onto (`x += a + b …` ends its chain onto x's value, cx_value.h);
- * generated code reads undeclared globals (String, Math…) through a site's cx_ic. */
+ * generated code reads undeclared globals (String, Math…) through a site's cx_ic; cx_ctx.rbox,
+ * cx_ret_num and cx_ret_val (a body with typed parameters returns a C double); cx_ctx.global,
+ * struct cx_obj_head, cx_call_plain and cx_call_plain_slow (a plain call of a value, inline;
+ * cx_func_env inline); CX_STACK_GUARD reads the stack pointer. */
 #define CX_ABI_VERSION 7
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */

@@ -137,6 +137,9 @@ struct cx_ctx {
 	uint32_t nslots;
 	int64_t steps;     /* execution budget left for the current event (CX_TICK decrements) */
 	cx_value exc;      /* the pending exception when a function returned CX_EXCEPTION */
+	cx_value global;   /* the global object (cx_global), for calls generated code makes inline */
+	cx_value rbox;     /* a typed body's result that is not a number (cx_ret_num) while it
+			    * passes to the caller; between two such calls a number NaN */
 	void *user;        /* the runtime's session */
 	/* Private to stdlib. */
 	struct cx_heap *heap;
@@ -184,7 +187,7 @@ int cx_tick(cx_ctx *X) __attribute__((cold));
 
 /* The C stack bound (heap.c; docs/ecmascript.md "How deep a script may go"). cx_call checks it
  * on every call; a compiled function that generated code calls directly (a guarded direct
- * call, docs/generated-c.md) checks it at its entry with CX_STACK_GUARD: the frame address
+ * call, docs/generated-c.md) checks it at its entry with CX_STACK_GUARD: the stack pointer
  * against this thread's floor (UINTPTR_MAX before the thread's first check), and below it
  * cx_stack__exhausted, which computes the floor the first time and throws RangeError "maximum
  * call stack size exceeded" (1: goto label). tcc has no thread-local storage: the call only. */
@@ -194,11 +197,20 @@ int cx_tick(cx_ctx *X) __attribute__((cold));
 		if (cx_stack__exhausted(X)) goto label;  \
 	} while (0)
 #else
+/* The stack pointer, read as such where the instruction is known: __builtin_frame_address(0)
+ * makes gcc set up a frame pointer in every function that checks (five instructions of a call
+ * of fib's fifty). */
+#if defined(__x86_64__)
+static inline uintptr_t cx__sp(void) { uintptr_t sp; __asm__("mov %%rsp, %0" : "=r"(sp)); return sp; }
+#elif defined(__aarch64__)
+static inline uintptr_t cx__sp(void) { uintptr_t sp; __asm__("mov %0, sp" : "=r"(sp)); return sp; }
+#else
+#define cx__sp() ((uintptr_t)__builtin_frame_address(0))
+#endif
 extern __thread uintptr_t cx_stack__floor;
-#define CX_STACK_GUARD(X, label)                                                      \
-	do {                                                                          \
-		if ((uintptr_t)__builtin_frame_address(0) < cx_stack__floor &&        \
-		    cx_stack__exhausted(X)) goto label;                                \
+#define CX_STACK_GUARD(X, label)                                                \
+	do {                                                                    \
+		if (cx__sp() < cx_stack__floor && cx_stack__exhausted(X)) goto label; \
 	} while (0)
 #endif
 int cx_stack__exhausted(cx_ctx *X) __attribute__((cold));
@@ -401,10 +413,70 @@ cx_env *cx_env_new(cx_ctx *X, cx_env *up, uint32_t n); /* NULL with exception pe
 /* A function object: name and length as in ES, env captured (may be NULL). Its `prototype`
  * property is a fresh object (so it can be used with `new`). */
 cx_value cx_func_new(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env);
-cx_env *cx_func_env(cx_value self);
+
+/* The head of every object (stdlib's struct cx_obj begins with these fields; cx_priv.h checks
+ * it): what generated code reads inline to call a function object and to find a closure's
+ * environment. */
+struct cx_obj_head {
+	uint32_t gc;
+	uint8_t flags[4];
+	cx_cfunc *fn; /* [[Call]]; NULL: not a function */
+	cx_env *env;  /* a closure's environment, or NULL */
+};
+#define CX_OBJ_HEAD(o) ((const struct cx_obj_head *)(const void *)(o))
+static inline cx_env *cx_func_env(cx_value self)
+{
+	return self.tag == CX_T_OBJ ? CX_OBJ_HEAD(self.u.o)->env : NULL;
+}
 /* The C function of a function object (a compiled one or a built-in), or NULL. */
 cx_cfunc *cx_func_code(cx_value f);
 cx_value cx_call(cx_ctx *X, cx_value fn, cx_value this_, int argc, cx_value *argv);
+/* A plain call `f(...)` (this: the global object); what names the callee in the TypeError
+ * "what is not a function". Inline up to the callee's C function when fn is a function and the
+ * C stack has room; else cx_call_plain_slow, the same checks out of line (the TypeError, the
+ * RangeError, or a thread's first check, which finds room after all). */
+cx_value cx_call_plain_slow(cx_ctx *X, cx_value fn, int argc, cx_value *argv, const char *what)
+	__attribute__((cold));
+#ifdef __TINYC__
+#define cx_call_plain cx_call_plain_slow
+#else
+static inline cx_value cx_call_plain(cx_ctx *X, cx_value fn, int argc, cx_value *argv, const char *what)
+{
+	cx_cfunc *f;
+
+	if (fn.tag != CX_T_OBJ || !(f = CX_OBJ_HEAD(fn.u.o)->fn) || cx__sp() < cx_stack__floor)
+		return cx_call_plain_slow(X, fn, argc, argv, what);
+	return f(X, fn, X->global, argc, argv);
+}
+#endif
+
+/* The result of a body with typed parameters (docs/generated-c.md, "Direct calls") is a C
+ * double, so that a caller computing with a number result needs no tag: a number returns as
+ * itself, anything else (an exception: CX_EXCEPTION) waits in X->rbox while the body returns
+ * NaN, and the caller, on NaN only, takes it back (a NaN result finds X->rbox at rest: the number
+ * NaN). Nothing runs between the two, so X->rbox is no GC root. */
+static inline double cx_ret_num(cx_ctx *X, cx_value v)
+{
+	if (v.tag == CX_T_NUM)
+		return v.u.n;
+	X->rbox = v;
+	return 0.0 / 0.0;
+}
+#ifdef __TINYC__
+#define CX__LIKELY(c) (c)
+#else
+#define CX__LIKELY(c) __builtin_expect(!!(c), 1)
+#endif
+static inline cx_value cx_ret_val(cx_ctx *X, double r)
+{
+	cx_value v;
+
+	if (CX__LIKELY(r == r))
+		return cx_num(r);
+	v = X->rbox;
+	X->rbox = cx_num(r);
+	return v;
+}
 cx_value cx_call_method(cx_ctx *X, cx_value obj, cx_str *key, int argc, cx_value *argv);
 cx_value cx_new(cx_ctx *X, cx_value ctor, int argc, cx_value *argv);
 cx_value cx_arguments_new(cx_ctx *X, cx_value callee, int argc, cx_value *argv);

@@ -32,7 +32,7 @@ static cx_value f1_msg(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 6
 		cx_value t2 = l6_f;
 #line 6
-		cx_value t3 = cx_is_callable(t2) ? cx_call(X, t2, cx_global(X), 0, NULL) : cx_throw_error(X, "TypeError", "%s is not a function", "f");
+		cx_value t3 = cx_call_plain(X, t2, 0, NULL, "f");
 #line 6
 		if (cx_is_exc(t3)) goto catch2;
 	}
@@ -219,7 +219,7 @@ static cx_value f4_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 13
 	cx_value t1 = X->slots[6 /* notfn */];
 #line 13
-	cx_value t2 = cx_is_callable(t1) ? cx_call(X, t1, cx_global(X), 0, NULL) : cx_throw_error(X, "TypeError", "%s is not a function", "notfn");
+	cx_value t2 = cx_call_plain(X, t1, 0, NULL, "notfn");
 #line 13
 	if (cx_is_exc(t2)) goto fail;
 #line 13
@@ -404,7 +404,7 @@ static int transition_1(cx_ctx *X)
 			t4 = f1_msg(X, t1, CX_UNDEFINED, 1, a3);
 		} else {
 #line 11
-			t4 = cx_is_callable(t1) ? cx_call(X, t1, cx_global(X), 1, a3) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+			t4 = cx_call_plain_slow(X, t1, 1, a3, "msg");
 		}
 #line 11
 		if (cx_is_exc(t4)) goto fail_1;
@@ -436,7 +436,7 @@ static int transition_1(cx_ctx *X)
 			t8 = f1_msg(X, t5, CX_UNDEFINED, 1, a7);
 		} else {
 #line 12
-			t8 = cx_is_callable(t5) ? cx_call(X, t5, cx_global(X), 1, a7) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+			t8 = cx_call_plain_slow(X, t5, 1, a7, "msg");
 		}
 #line 12
 		if (cx_is_exc(t8)) goto fail_2;
@@ -468,7 +468,7 @@ static int transition_1(cx_ctx *X)
 			t12 = f1_msg(X, t9, CX_UNDEFINED, 1, a11);
 		} else {
 #line 13
-			t12 = cx_is_callable(t9) ? cx_call(X, t9, cx_global(X), 1, a11) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+			t12 = cx_call_plain_slow(X, t9, 1, a11, "msg");
 		}
 #line 13
 		if (cx_is_exc(t12)) goto fail_3;
@@ -500,7 +500,7 @@ static int transition_1(cx_ctx *X)
 			t16 = f1_msg(X, t13, CX_UNDEFINED, 1, a15);
 		} else {
 #line 14
-			t16 = cx_is_callable(t13) ? cx_call(X, t13, cx_global(X), 1, a15) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+			t16 = cx_call_plain_slow(X, t13, 1, a15, "msg");
 		}
 #line 14
 		if (cx_is_exc(t16)) goto fail_4;
@@ -532,7 +532,7 @@ static int transition_1(cx_ctx *X)
 			t20 = f1_msg(X, t17, CX_UNDEFINED, 1, a19);
 		} else {
 #line 16
-			t20 = cx_is_callable(t17) ? cx_call(X, t17, cx_global(X), 1, a19) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+			t20 = cx_call_plain_slow(X, t17, 1, a19, "msg");
 		}
 #line 16
 		if (cx_is_exc(t20)) goto fail_5;
@@ -564,7 +564,7 @@ static int transition_1(cx_ctx *X)
 			t24 = f1_msg(X, t21, CX_UNDEFINED, 1, a23);
 		} else {
 #line 17
-			t24 = cx_is_callable(t21) ? cx_call(X, t21, cx_global(X), 1, a23) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+			t24 = cx_call_plain_slow(X, t21, 1, a23, "msg");
 		}
 #line 17
 		if (cx_is_exc(t24)) goto fail_6;
@@ -596,7 +596,7 @@ static int transition_1(cx_ctx *X)
 			t28 = f1_msg(X, t25, CX_UNDEFINED, 1, a27);
 		} else {
 #line 18
-			t28 = cx_is_callable(t25) ? cx_call(X, t25, cx_global(X), 1, a27) : cx_throw_error(X, "TypeError", "%s is not a function", "msg");
+			t28 = cx_call_plain_slow(X, t25, 1, a27, "msg");
 		}
 #line 18
 		if (cx_is_exc(t28)) goto fail_7;

@@ -6,7 +6,7 @@
 #endif
 
 static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static cx_value f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l5_n);
+static double f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l5_n);
 
 static struct cx_str_static s_1 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, " "};
 static struct cx_str_static s_2 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "toFixed"};
@@ -18,7 +18,7 @@ static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 8
 	if (argc > 0 && cx_is_num(argv[0]))
 #line 8
-		return f1_mix_n(X, self, this_, argv[0].u.n);
+		return cx_ret_val(X, f1_mix_n(X, self, this_, argv[0].u.n));
 #line 8
 	cx_value l5_n = argc > 0 ? argv[0] : CX_UNDEFINED;
 #line 8
@@ -158,7 +158,7 @@ fail: return CX_EXCEPTION;
 }
 
 #line 8 "tests/codegen/doc/numbers.ccxml"
-static cx_value f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l5_n)
+static double f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l5_n)
 #line 8
 {
 #line 8
@@ -285,11 +285,11 @@ static cx_value f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l5_n)
 #line 17
 	if (cx_is_exc(t29)) goto fail;
 #line 17
-	return t29;
+	return cx_ret_num(X, t29);
 #line 8
-	return CX_UNDEFINED;
+	return cx_ret_num(X, CX_UNDEFINED);
 #line 8
-fail: return CX_EXCEPTION;
+fail: return cx_ret_num(X, CX_EXCEPTION);
 #line 8
 }
 
@@ -407,7 +407,7 @@ static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, c
 #line 23
 	cx_value t14 = l17_g;
 #line 23
-	cx_value t15 = cx_is_callable(t14) ? cx_call(X, t14, cx_global(X), 0, NULL) : cx_throw_error(X, "TypeError", "%s is not a function", "g");
+	cx_value t15 = cx_call_plain(X, t14, 0, NULL, "g");
 #line 23
 	if (cx_is_exc(t15)) goto fail;
 #line 23
@@ -469,12 +469,12 @@ static int transition_1(cx_ctx *X)
 #line 28
 		if (cx_is_obj(t1) && t1.u.o == X->slots[7 /* mix#function */].u.o) {
 #line 28
-			t2 = f1_mix_n(X, t1, CX_UNDEFINED, 1000.0);
+			t2 = cx_ret_val(X, f1_mix_n(X, t1, CX_UNDEFINED, 1000.0));
 		} else {
 #line 28
 			cx_value a3[1] = {cx_num(1000.0)};
 #line 28
-			t2 = cx_is_callable(t1) ? cx_call(X, t1, cx_global(X), 1, a3) : cx_throw_error(X, "TypeError", "%s is not a function", "mix");
+			t2 = cx_call_plain_slow(X, t1, 1, a3, "mix");
 		}
 #line 28
 		if (cx_is_exc(t2)) goto fail_1;
@@ -502,7 +502,7 @@ static int transition_1(cx_ctx *X)
 			t6 = f1_mix(X, t4, CX_UNDEFINED, 1, a5);
 		} else {
 #line 29
-			t6 = cx_is_callable(t4) ? cx_call(X, t4, cx_global(X), 1, a5) : cx_throw_error(X, "TypeError", "%s is not a function", "mix");
+			t6 = cx_call_plain_slow(X, t4, 1, a5, "mix");
 		}
 #line 29
 		if (cx_is_exc(t6)) goto fail_2;
@@ -530,7 +530,7 @@ static int transition_1(cx_ctx *X)
 			t9 = f2_generic(X, t7, CX_UNDEFINED, 1, a8);
 		} else {
 #line 30
-			t9 = cx_is_callable(t7) ? cx_call(X, t7, cx_global(X), 1, a8) : cx_throw_error(X, "TypeError", "%s is not a function", "generic");
+			t9 = cx_call_plain_slow(X, t7, 1, a8, "generic");
 		}
 #line 30
 		if (cx_is_exc(t9)) goto fail_3;

@@ -98,13 +98,13 @@ static int transition_1(cx_ctx *X)
 	l5_inc = t1;
 	cx_value t2 = l5_inc;
 #line 11
-	cx_value t3 = cx_is_callable(t2) ? cx_call(X, t2, cx_global(X), 0, NULL) : cx_throw_error(X, "TypeError", "%s is not a function", "inc");
+	cx_value t3 = cx_call_plain(X, t2, 0, NULL, "inc");
 #line 11
 	if (cx_is_exc(t3)) goto fail_2;
 #line 11
 	cx_value t4 = l5_inc;
 #line 11
-	cx_value t5 = cx_is_callable(t4) ? cx_call(X, t4, cx_global(X), 0, NULL) : cx_throw_error(X, "TypeError", "%s is not a function", "inc");
+	cx_value t5 = cx_call_plain(X, t4, 0, NULL, "inc");
 #line 11
 	if (cx_is_exc(t5)) goto fail_2;
 	{
