@@ -243,6 +243,20 @@ static cx_str *cx_str__in(cx_ctx *X, cx_sbuf *b, uint32_t len)
 	return s;
 }
 
+/* part[0..n), all 8-bit, copied after the last string of the 8-bit buffer b (len: the length
+ * of the result, within b's room), `used` set once: the result's new header. */
+static cx_str *cx_str__fill8(cx_ctx *X, cx_sbuf *b, cx_str *const *part, uint32_t n, size_t len)
+{
+	char *d = (char *)(b + 1) + b->used;
+
+	for (uint32_t i = 0; i < n; i++) {
+		cx_str__copy8(d, part[i]->chars, part[i]->len);
+		d += part[i]->len;
+	}
+	b->used = (uint32_t)len;
+	return cx_str__in(X, b, (uint32_t)len);
+}
+
 cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 {
 	size_t len = 0;
@@ -267,17 +281,10 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 	b = cx_str__buf(part[first]);
 	if (b && b->used == part[first]->len && (b->wide || !wide) && b->cap >= len &&
 	    !X->heap->perm_mode) {
-		if (!b->wide) { /* all 8-bit: the copies one after the other, `used` set once */
-			d = (char *)(b + 1) + b->used;
-			for (i = first + 1; i < n; i++) {
-				cx_str__copy8(d, part[i]->chars, part[i]->len);
-				d += part[i]->len;
-			}
-			b->used = (uint32_t)len;
-		}
-		else
-			for (i = first + 1; i < n; i++)
-				cx_str__buf_put(b, part[i]);
+		if (!b->wide) /* all 8-bit */
+			return cx_str__fill8(X, b, part + first + 1, n - first - 1, len);
+		for (i = first + 1; i < n; i++)
+			cx_str__buf_put(b, part[i]);
 		return cx_str__in(X, b, (uint32_t)len);
 	}
 	if (len >= CX_STR_BUF_MIN && !X->heap->perm_mode) {
@@ -309,22 +316,14 @@ cx_str *cx_str__join_onto(cx_ctx *X, cx_str *a, cx_str *const *part, uint32_t n)
 	cx_sbuf *b = cx_str__buf(a);
 	size_t len = a->len;
 	uint32_t i, wide = 0;
-	char *d;
 
 	if (b && !b->wide && b->used == a->len && !X->heap->perm_mode) {
 		for (i = 0; i < n; i++) {
 			len += part[i]->len;
 			wide |= part[i]->wide;
 		}
-		if (!wide && len <= b->cap) {
-			d = (char *)(b + 1) + b->used;
-			for (i = 0; i < n; i++) {
-				cx_str__copy8(d, part[i]->chars, part[i]->len);
-				d += part[i]->len;
-			}
-			b->used = (uint32_t)len;
-			return cx_str__in(X, b, (uint32_t)len);
-		}
+		if (!wide && len <= b->cap)
+			return cx_str__fill8(X, b, part, n, len);
 	}
 	all[0] = a;
 	for (i = 0; i < n && i < 8; i++)
