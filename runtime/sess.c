@@ -824,18 +824,23 @@ static inline int cx_sess__cached(const cx_sess *s, char kind, const void *key, 
 	return 1;
 }
 
-/* 1: no transition of d, in any state, has a pattern that matches this event (name, and evid
- * its index in d's table as cx_sess__select finds it), and its name is none the step acts on
- * itself when unhandled (error.*, ccxml.kill*): an event nothing can select. */
+/* 1: tr's event pattern matches the event: by the table's ids when both have one (evid: the
+ * event name's, as cx_sess__select finds it; 0: not known), else as strings. */
+static inline int cx_sess__takes(const cx_transition *tr, uint32_t evid, const char *name)
+{
+	return evid && tr->evid ? tr->evid == evid : cx_rt_match(tr->event, name);
+}
+
+/* 1: no transition of d, in any state, has a pattern that matches this event, and its name is
+ * none the step acts on itself when unhandled (error.*, ccxml.kill*): an event nothing can
+ * select. */
 static int cx_sess__nomatch(const cx_doc *d, uint32_t evid, const char *name)
 {
 	if (!strncasecmp(name, "error.", 6) || !strncasecmp(name, "ccxml.kill", 10))
 		return 0;
-	for (uint32_t i = 0; i < d->ntransitions; i++) {
-		const cx_transition *tr = &d->transitions[i];
-		if (tr->evid ? tr->evid == evid : cx_rt_match(tr->event, name))
+	for (uint32_t i = 0; i < d->ntransitions; i++)
+		if (cx_sess__takes(&d->transitions[i], evid, name))
 			return 0;
-	}
 	return 1;
 }
 
@@ -901,8 +906,7 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 	/* by integers when the compiler made the tables (cx_gen.h cx_doc.select): the
 	 * transitions of this state in document order, the event's name as an index */
 	const uint32_t *sel = NULL;
-	uint32_t evid = 0;
-	int byname = 1;
+	uint32_t evid = 0; /* the name's id (nevent_names + 1: none of them); 0: as strings */
 	if (s->doc->select) {
 		char lname[64];
 		size_t k;
@@ -917,9 +921,7 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 			}
 		}
 		sel = s->doc->select[id];
-		if (cx_sess__cached(s, 'e', ev->nkey, ev->name, &evid)) {
-			byname = 0;
-		} else {
+		if (!cx_sess__cached(s, 'e', ev->nkey, ev->name, &evid)) {
 			for (k = 0; ev->name[k] && k < sizeof(lname) - 1; k++)
 				lname[k] = (char)(ev->name[k] >= 'A' && ev->name[k] <= 'Z' ?
 						  ev->name[k] - 'A' + 'a' : ev->name[k]);
@@ -927,7 +929,6 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 				lname[k] = '\0';
 				evid = cx_sess__index(s->doc->event_names, s->doc->nevent_names,
 						      lname) + 1;
-				byname = 0; /* evid nevent_names + 1: none of them */
 				cx_sess__cache(s, 'e', ev->nkey, ev->name, evid);
 			}
 		}
@@ -942,10 +943,7 @@ static const cx_transition *cx_sess__select(cx_sess *s, const cx_ev *ev)
 			if (!*sp)
 				continue;
 		}
-		if (sel && tr->evid && !byname) {
-			if (tr->evid != evid)
-				continue;
-		} else if (!cx_rt_match(tr->event, ev->name))
+		if (!cx_sess__takes(tr, evid, ev->name))
 			continue;
 		if (tr->cond) {
 			if (tr->reads_event & CX_EVREAD_COND)
