@@ -81,16 +81,16 @@ void cx_met_sip_response(cx_engine *e, int code)
 		e->met.sip_resp[code - 100]++;
 }
 
-void cx_met_event(cx_engine *e, uint64_t posted_us)
+void cx_met_event(cx_engine *e, uint64_t posted_us, unsigned n)
 {
 	double s = (double)(cx_met_now_us() - posted_us) / 1e6;
 	size_t i;
 
-	e->met.events++;
-	e->met.ev_sum += s;
+	e->met.events += n;
+	e->met.ev_sum += s * n;
 	for (i = 0; i < CX_MET_LAT_N && s > cx_met__bounds[i]; i++)
 		;
-	e->met.ev_lat[i]++;
+	e->met.ev_lat[i] += n;
 }
 
 /* Section - Prometheus text exposition (format 0.0.4) */
@@ -264,12 +264,15 @@ static void cx_admin__sess(struct mbuf *mb, const cx_sess *s)
 {
 	struct le *le;
 	const char *sep = "";
+	uint32_t nq = 0;
 
+	LIST_FOREACH(&s->q, le) /* a send.successful kept as its event's trail counts too */
+		nq += 1 + (((const cx_ev *)le->data)->trail != 0);
 	(void)mbuf_printf(mb, "{\"id\":\"%s\",\"document\":%H,\"startupmode\":\"%s\",\"parent\":%H,"
 			  "\"state\":\"%s\",\"queued_events\":%u,\"connections\":[", s->id,
 			  cx_admin__js, s->doc && s->doc->name ? s->doc->name : "",
 			  s->startupmode ? s->startupmode : "", cx_admin__js, s->parent,
-			  s->ending ? "ending" : s->cur ? "running" : "idle", list_count(&s->q));
+			  s->ending ? "ending" : s->cur ? "running" : "idle", nq);
 	LIST_FOREACH(&s->conns, le) {
 		const cx_conn *c = le->data;
 		if (c->removed)

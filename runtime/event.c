@@ -155,6 +155,8 @@ int cx_rt_define(cx_ctx *X, cx_value o, const char *k, cx_value v)
 
 /* Section - Events */
 
+const char cx_ev_sent[] = "send.successful";
+
 static void cx_ev__destroy(void *arg)
 {
 	cx_ev *ev = arg;

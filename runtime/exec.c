@@ -321,7 +321,6 @@ static int cx_send__id(cx_ctx *X, cx_sess *s, cx_elcall *c, const char *name, ch
  * no lookup of the target, and the events keep their fields in C until event$ is read. */
 static int cx_send__self(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
-	static const char sent[] = "send.successful";
 	const char *name;
 	const void *nkey = NULL;
 	char nb[64];
@@ -340,12 +339,18 @@ static int cx_send__self(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if ((rc = cx_send__id(X, s, c, name, NULL)))
 		return rc;
 	ev = cx_ev_new_lazy(s, name, c->nnames ? cx_exec__namelist(s, c) : NULL, s->nsend);
-	if (ev)
+	if (ev && !s->ending) {
+		/* CCXML 1.0 event I/O: the sender learns that the event reached its target's
+		 * queue: a send.successful right behind it, which the step makes when it takes
+		 * this event unless nothing could select it (the usual case: no block, no queue) */
 		ev->nkey = nkey;
+		ev->trail = s->nsend;
+		cx_sess_post(s, ev);
+		return CX_GO;
+	}
 	cx_sess_post(s, ev);
-	/* CCXML 1.0 event I/O: the sender learns that the event reached its target's queue. */
-	if ((ev = cx_ev_new_lazy(s, sent, NULL, s->nsend)))
-		ev->nkey = sent;
+	if ((ev = cx_ev_new_lazy(s, cx_ev_sent, NULL, s->nsend)))
+		ev->nkey = cx_ev_sent;
 	cx_sess_post(s, ev);
 	return CX_GO;
 }

@@ -73,6 +73,9 @@ struct cx_ev {
 	int lazy;
 	cx_cval *fields;       /* the <send>'s namelist, or NULL */
 	uint32_t sendn;        /* its sendid is "<session id>.send<sendn>"; 0: none */
+	/* a <send> to oneself: the send.successful of send number trail comes right after this
+	 * event in the queue, made only if something may take it (sess.c cx_sess__trail); 0: none */
+	uint32_t trail;
 	char nbuf[32];         /* name, when it is this short (no allocation) */
 	/* cx_ev_new: string fields with one of the runtime's own names, kept here in order
 	 * until obj is needed (event$ read, another kind of field, <move>): an event nobody
@@ -81,6 +84,8 @@ struct cx_ev {
 	struct { cx_str *key; cx_str *sval; char *val; } pend[4];
 };
 
+/* "send.successful", the one string every send.successful event's name and nkey point to */
+extern const char cx_ev_sent[];
 /* A new event for session s (fields added with the setters below), then cx_sess_post. */
 cx_ev *cx_ev_new(cx_sess *s, const char *name);
 /* An event whose only fields are fields (taken; may be NULL) and the sendid of s's <send>
@@ -355,7 +360,7 @@ void cx_met_heap(uint64_t *inuse, uint64_t *held);
 void cx_met_call(cx_engine *e, int inbound, const char *outcome);
 void cx_met_http(cx_engine *e, const char *route, unsigned code);
 void cx_met_sip_response(cx_engine *e, int code);
-void cx_met_event(cx_engine *e, uint64_t posted_us);
+void cx_met_event(cx_engine *e, uint64_t posted_us, unsigned n); /* n events handled now */
 /* The exposition (Prometheus text 0.0.4) and the inspector's JSON (one session when id is set:
  * ENOENT if there is none; else up to limit sessions), appended to mb. */
 int cx_admin_metrics(cx_engine *e, struct mbuf *mb);

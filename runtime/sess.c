@@ -865,13 +865,36 @@ static void cx_sess__cache(const cx_sess *s, char kind, const void *key, const c
 	c->id = id;
 }
 
-/* 1: ev is an event no transition of the session's document can take, as found by an earlier
- * selection of the same name (the keyed table). */
-static inline int cx_sess__dead(const cx_sess *s, const cx_ev *ev)
+/* 1: an event named by nkey is one no transition of the session's document can take, as found
+ * by an earlier selection of the same name (the keyed table). */
+static inline int cx_sess__dead(const cx_sess *s, const void *nkey)
 {
-	const struct cx_selc *c = cx_sess__selk_at(ev->nkey, 'e');
+	const struct cx_selc *c = cx_sess__selk_at(nkey, 'e');
 
-	return c->key == ev->nkey && c->doc == s->doc && c->kind == 'e' && c->dead;
+	return c->key == nkey && c->doc == s->doc && c->kind == 'e' && c->dead;
+}
+
+/* The end of ev's step, for the send.successful that follows a <send> to oneself (cx_ev.trail):
+ * at the head of the queue, where it would have been, unless nothing can select it, when it is
+ * counted as handled (eventid numbers, metrics) at once. Made also when a <goto> is pending
+ * (the next document's ccxml.loaded goes before it) and under --trace; nothing when the session
+ * ends (its queue is dropped). */
+static unsigned cx_sess__trail(cx_sess *s, const cx_ev *ev)
+{
+	cx_ev *t;
+
+	if (!ev->trail || s->ending)
+		return 0;
+	if (!s->pending_goto && !s->eng->trace && s->doc->select && cx_sess__dead(s, cx_ev_sent)) {
+		s->nev++;
+		return 1;
+	}
+	if ((t = cx_ev_new_lazy(s, cx_ev_sent, NULL, ev->trail))) {
+		t->nkey = cx_ev_sent;
+		t->posted_us = ev->posted_us;
+		list_prepend(&s->q, &t->le, t);
+	}
+	return 0;
 }
 
 /* The state variable's value as a C string: in buf when it is a short ASCII string (no copy
@@ -1052,9 +1075,9 @@ int cx_sess_step(cx_sess *s)
 	 * (eventid numbers, metrics) and dropped. Connection and dialog events go the long way
 	 * (their objects' states and removal), and so does everything under --trace. */
 	if (ev->nkey && !ev->conn && !ev->dlg && !s->eng->trace && s->doc->select &&
-	    cx_sess__dead(s, ev)) {
+	    cx_sess__dead(s, ev->nkey)) {
 		s->nev++;
-		cx_met_event(s->eng, ev->posted_us);
+		cx_met_event(s->eng, ev->posted_us, 1 + cx_sess__trail(s, ev));
 		mem_deref(ev);
 		goto collect;
 	}
@@ -1110,7 +1133,7 @@ int cx_sess_step(cx_sess *s)
 		ev->dlg->removed = 1;
 	s->cur = NULL;
 	s->evconn = s->evdlg = CX_UNDEFINED;
-	cx_met_event(s->eng, ev->posted_us);
+	cx_met_event(s->eng, ev->posted_us, 1 + cx_sess__trail(s, ev)); /* a dropped trail too */
 	mem_deref(ev);
 	X->slots[CX_SLOT_EVENT] = CX_UNDEFINED;
 	if (s->pending_goto && !s->ending) {
