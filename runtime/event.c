@@ -173,9 +173,19 @@ static void cx_ev__destroy(void *arg)
 	mem_deref(ev->fields);
 }
 
+/* A new event's block, zeroed as far as it is read before written (cx_ev.nbuf). */
+static cx_ev *cx_ev__alloc(void)
+{
+	cx_ev *ev = mem_alloc(sizeof(*ev), cx_ev__destroy);
+
+	if (ev)
+		memset(ev, 0, offsetof(cx_ev, nbuf));
+	return ev;
+}
+
 cx_ev *cx_ev_new(cx_sess *s, const char *name)
 {
-	cx_ev *ev = mem_zalloc(sizeof(*ev), cx_ev__destroy);
+	cx_ev *ev = cx_ev__alloc();
 
 	if (!ev)
 		return NULL;
@@ -222,7 +232,7 @@ cx_value cx_ev_obj(cx_ev *ev)
 
 cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, uint32_t sendn)
 {
-	cx_ev *ev = mem_zalloc(sizeof(*ev), cx_ev__destroy);
+	cx_ev *ev = cx_ev__alloc();
 	size_t n = strlen(name);
 
 	if (ev && n < sizeof(ev->nbuf))

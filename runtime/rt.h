@@ -76,11 +76,13 @@ struct cx_ev {
 	/* a <send> to oneself: the send.successful of send number trail comes right after this
 	 * event in the queue, made only if something may take it (sess.c cx_sess__trail); 0: none */
 	uint32_t trail;
+	uint8_t npend, rooted; /* pend[0..npend) in use; obj is a root */
+	/* From here on nothing is read before it is written: a new event's block is zeroed up
+	 * to nbuf only (event.c cx_ev__alloc) */
 	char nbuf[32];         /* name, when it is this short (no allocation) */
 	/* cx_ev_new: string fields with one of the runtime's own names, kept here in order
 	 * until obj is needed (event$ read, another kind of field, <move>): an event nobody
 	 * reads costs no heap (event.c cx_ev__obj) */
-	uint8_t npend, rooted;
 	struct { cx_str *key; cx_str *sval; char *val; } pend[4];
 };
 
