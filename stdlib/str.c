@@ -331,24 +331,34 @@ cx_str *cx_str__join_onto(cx_ctx *X, cx_str *a, cx_str *const *part, uint32_t n)
 	return cx_str__join(X, all, i + 1);
 }
 
-cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
+/* cx_str__concat of two non-empty strings but for the short flat case: onto a's buffer, or
+ * joined. Out of line, so that the short case saves few registers. */
+static __attribute__((noinline)) cx_str *cx_str__concat_long(cx_ctx *X, cx_str *a, cx_str *b)
 {
-	cx_str *part[2] = {a, b}, *s;
+	cx_str *part[2] = {a, b};
 	size_t len = (size_t)a->len + b->len;
 	cx_sbuf *ab;
 
-	if (!a->len)
-		return b;
-	if (!b->len)
-		return a;
 	if ((ab = cx_str__buf(a)) && ab->used == a->len && (ab->wide || !b->wide) &&
 	    ab->cap - ab->used >= b->len && len <= 0x3fffffff && !X->heap->perm_mode) {
 		/* `s += x` on the last string of its buffer, with room: x after it, a new header */
 		cx_str__buf_put(ab, b);
 		return cx_str__in(X, ab, (uint32_t)len);
 	}
-	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || ab)
-		return cx_str__join(X, part, 2);
+	return cx_str__join(X, part, 2);
+}
+
+cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
+{
+	cx_str *s;
+	size_t len = (size_t)a->len + b->len;
+
+	if (!a->len)
+		return b;
+	if (!b->len)
+		return a;
+	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a))
+		return cx_str__concat_long(X, a, b);
 	/* the common short case: two 8-bit strings, one flat result */
 	if (!(s = cx_str__alloc(X, len, 0)))
 		return NULL;
