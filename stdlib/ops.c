@@ -10,11 +10,21 @@ static inline cx_value cx_cat__prim(cx_ctx *X, cx_value v)
 	return v.tag == CX_T_OBJ ? cx_to_primitive(X, v, 0) : v;
 }
 
+/* cx_op_add's general case: a chain of one step. Out of line, so that the usual cases set up
+ * no frame for the chain. */
+static __attribute__((noinline)) cx_value cx_op__add_chain(cx_ctx *X, cx_value a, cx_value b)
+{
+	cx_cat c;
+
+	if (cx_is_exc(cx_cat_begin(X, &c, a, b)))
+		return CX_EXCEPTION;
+	return cx_cat_end(X, &c);
+}
+
 /* 11.6.1: the chain of one step (below) but for the two usual cases, which need no conversion. */
 cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 {
 	cx_str *r;
-	cx_cat c;
 
 	if (a.tag == CX_T_NUM && b.tag == CX_T_NUM)
 		return cx_num(a.u.n + b.u.n);
@@ -22,9 +32,7 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 		r = cx_str__concat(X, a.u.s, b.u.s);
 		return r ? cx_strv(r) : CX_EXCEPTION;
 	}
-	if (cx_is_exc(cx_cat_begin(X, &c, a, b)))
-		return CX_EXCEPTION;
-	return cx_cat_end(X, &c);
+	return cx_op__add_chain(X, a, b);
 }
 
 /* Section - Chains of + (a + b + c …): one allocation for the string
