@@ -6,555 +6,700 @@
 #endif
 
 static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
-static double f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l5_n);
+static double f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l6_n);
 
 static struct cx_str_static s_1 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, " "};
 static struct cx_str_static s_2 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "toFixed"};
 
-#line 8 "tests/codegen/doc/numbers.ccxml"
+#line 10 "tests/codegen/doc/numbers.ccxml"
 static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-#line 8
+#line 10
 {
-#line 8
+#line 10
 	if (argc > 0 && cx_is_num(argv[0]))
-#line 8
+#line 10
 		return cx_ret_val(X, f1_mix_n(X, self, this_, argv[0].u.n));
-#line 8
-	cx_value l5_n = argc > 0 ? argv[0] : CX_UNDEFINED;
-#line 8
-	double l6_acc = 0;
-#line 8
-	double l7_f = 0;
-#line 8
-	double l8_x = 0;
-#line 8
-	double l9_i = 0;
-#line 8
-	double l10_u = 0;
-#line 8
+#line 10
+	cx_value l6_n = argc > 0 ? argv[0] : CX_UNDEFINED;
+#line 10
+	double l7_acc = 0;
+#line 10
+	double l8_f = 0;
+#line 10
+	double l9_x = 0;
+#line 10
+	double l10_i = 0;
+#line 10
+	double l11_u = 0;
+#line 10
 	(void)self;
-#line 8
+#line 10
 	(void)this_;
-#line 8
+#line 10
 	CX_STACK_GUARD(X, fail);
-#line 8
+#line 10
 	CX_TICK(X, fail);
-	l6_acc = 0.0;
-#line 9
-	l7_f = 0.5;
-#line 9
-	l8_x = 7.0;
-	l9_i = 1.0;
-#line 10
-	for (;;) {
-#line 10
-		CX_TICK(X, fail);
-#line 10
-		double t1 = l9_i;
-#line 10
-		cx_value t2 = l5_n;
-#line 10
-		cx_value t3 = cx_is_num(t2) ? cx_bool((t1 <= t2.u.n)) : cx_op_le(X, cx_num(t1), t2);
-#line 10
-		if (cx_is_exc(t3)) goto fail;
-#line 10
-		if (!t3.u.b)
-#line 10
-			break;
-		double t4 = l8_x;
+	l7_acc = 0.0;
 #line 11
-		double t5 = l8_x;
+	l8_f = 0.5;
 #line 11
-		l8_x = (double)(cx_d_i32(t4) ^ (int32_t)((uint32_t)cx_d_i32(t5) << 13));
-#line 11
-		double t6 = l8_x;
-#line 11
-		double t7 = l8_x;
-#line 11
-		l8_x = (double)(cx_d_i32(t6) ^ (int32_t)((uint32_t)cx_d_i32(t7) >> 17));
-#line 11
-		double t8 = l8_x;
-#line 11
-		double t9 = l8_x;
-#line 11
-		l8_x = (double)(cx_d_i32(t8) ^ (int32_t)((uint32_t)cx_d_i32(t9) << 5));
-		double t10 = l8_x;
+	l9_x = 7.0;
+	l10_i = 1.0;
 #line 12
-		l10_u = (double)((uint32_t)cx_d_i32(t10) % 10007u);
-		double t11 = l6_acc;
+	for (;;) {
+#line 12
+		CX_TICK(X, fail);
+#line 12
+		double t1 = l10_i;
+#line 12
+		cx_value t2 = l6_n;
+#line 12
+		cx_value t3 = cx_is_num(t2) ? cx_bool((t1 <= t2.u.n)) : cx_op_le(X, cx_num(t1), t2);
+#line 12
+		if (cx_is_exc(t3)) goto fail;
+#line 12
+		if (!t3.u.b)
+#line 12
+			break;
+		double t4 = l9_x;
 #line 13
-		double t12 = l10_u;
+		double t5 = l9_x;
 #line 13
-		double t13 = l9_i;
+		l9_x = (double)(cx_d_i32(t4) ^ (int32_t)((uint32_t)cx_d_i32(t5) << 13));
 #line 13
-		l6_acc = cx_d_mod((t11 + (t12 * t13)), 1000003.0);
-		double t14 = l7_f;
+		double t6 = l9_x;
+#line 13
+		double t7 = l9_x;
+#line 13
+		l9_x = (double)(cx_d_i32(t6) ^ (int32_t)((uint32_t)cx_d_i32(t7) >> 17));
+#line 13
+		double t8 = l9_x;
+#line 13
+		double t9 = l9_x;
+#line 13
+		l9_x = (double)(cx_d_i32(t8) ^ (int32_t)((uint32_t)cx_d_i32(t9) << 5));
+		double t10 = l9_x;
 #line 14
-		double t15 = l10_u;
-#line 14
-		double t16 = l9_i;
-#line 14
-		l7_f = ((t14 * 0.999) + (t15 / (t16 + 1.0)));
-		double t17 = l10_u;
+		l11_u = (double)((uint32_t)cx_d_i32(t10) % 10007u);
+		double t11 = l7_acc;
 #line 15
+		double t12 = l11_u;
+#line 15
+		double t13 = l10_i;
+#line 15
+		l7_acc = cx_d_mod((t11 + (t12 * t13)), 1000003.0);
+		double t14 = l8_f;
+#line 16
+		double t15 = l11_u;
+#line 16
+		double t16 = l10_i;
+#line 16
+		l8_f = ((t14 * 0.999) + (t15 / (t16 + 1.0)));
+		double t17 = l11_u;
+#line 17
 		if (!(t17 < 5000.0)) {
-#line 15
-			double t18 = l6_acc;
-#line 15
-			l6_acc = (t18 - 1.0);
+#line 17
+			double t18 = l7_acc;
+#line 17
+			l7_acc = (t18 - 1.0);
 		}
-#line 10
-		double t19 = l9_i;
-#line 10
-		l9_i = t19 + 1;
+#line 12
+		double t19 = l10_i;
+#line 12
+		l10_i = t19 + 1;
 	}
-#line 17
-	double t20 = l6_acc;
-#line 17
+#line 19
+	double t20 = l7_acc;
+#line 19
 	cx_cat cat21;
-#line 17
+#line 19
 	cx_value t21 = cx_cat_begin(X, &cat21, cx_num(t20), cx_strv((cx_str *)&s_1));
-#line 17
+#line 19
 	if (cx_is_exc(t21)) goto fail;
-#line 17
-	double t22 = l7_f;
-#line 17
+#line 19
+	double t22 = l8_f;
+#line 19
 	CX_IC(ic23);
-#line 17
+#line 19
 	cx_value t23 = cx_get_ic(X, cx_num(t22), (cx_str *)&s_2, CX_IC_REF(ic23));
-#line 17
+#line 19
 	if (cx_is_exc(t23)) goto fail;
-#line 17
+#line 19
 	cx_value a24[1] = {cx_num(6.0)};
-#line 17
+#line 19
 	cx_value t25 = cx_is_callable(t23) ? cx_call(X, t23, cx_num(t22), 1, a24) : cx_throw_error(X, "TypeError", "%s is not a function", "f.toFixed");
-#line 17
+#line 19
 	if (cx_is_exc(t25)) goto fail;
-#line 17
+#line 19
 	cx_value t26 = cx_cat_add(X, &cat21, t25);
-#line 17
+#line 19
 	if (cx_is_exc(t26)) goto fail;
-#line 17
+#line 19
 	cx_value t27 = cx_cat_add(X, &cat21, cx_strv((cx_str *)&s_1));
-#line 17
+#line 19
 	if (cx_is_exc(t27)) goto fail;
-#line 17
-	double t28 = l8_x;
-#line 17
+#line 19
+	double t28 = l9_x;
+#line 19
 	cx_value t29 = cx_cat_add(X, &cat21, cx_num((double)(cx_d_i32(t28) | 0)));
-#line 17
+#line 19
 	if (cx_is_exc(t29)) goto fail;
-#line 17
+#line 19
 	cx_value t30 = cx_cat_end(X, &cat21);
-#line 17
+#line 19
 	if (cx_is_exc(t30)) goto fail;
-#line 17
+#line 19
 	return t30;
-#line 8
+#line 10
 	return CX_UNDEFINED;
-#line 8
+#line 10
 fail: return CX_EXCEPTION;
-#line 8
+#line 10
 }
 
-#line 8 "tests/codegen/doc/numbers.ccxml"
-static double f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l5_n)
-#line 8
+#line 10 "tests/codegen/doc/numbers.ccxml"
+static double f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l6_n)
+#line 10
 {
-#line 8
-	double l6_acc = 0;
-#line 8
-	double l7_f = 0;
-#line 8
-	double l8_x = 0;
-#line 8
-	double l9_i = 0;
-#line 8
-	double l10_u = 0;
-#line 8
+#line 10
+	double l7_acc = 0;
+#line 10
+	double l8_f = 0;
+#line 10
+	double l9_x = 0;
+#line 10
+	double l10_i = 0;
+#line 10
+	double l11_u = 0;
+#line 10
 	(void)self;
-#line 8
+#line 10
 	(void)this_;
-#line 8
+#line 10
 	CX_STACK_GUARD(X, fail);
-#line 8
+#line 10
 	CX_TICK(X, fail);
-	l6_acc = 0.0;
-#line 9
-	l7_f = 0.5;
-#line 9
-	l8_x = 7.0;
-	l9_i = 1.0;
-#line 10
-	for (;;) {
-#line 10
-		CX_TICK(X, fail);
-#line 10
-		double t1 = l9_i;
-#line 10
-		double t2 = l5_n;
-#line 10
-		if (!(t1 <= t2))
-#line 10
-			break;
-		double t3 = l8_x;
+	l7_acc = 0.0;
 #line 11
-		double t4 = l8_x;
+	l8_f = 0.5;
 #line 11
-		l8_x = (double)(cx_d_i32(t3) ^ (int32_t)((uint32_t)cx_d_i32(t4) << 13));
-#line 11
-		double t5 = l8_x;
-#line 11
-		double t6 = l8_x;
-#line 11
-		l8_x = (double)(cx_d_i32(t5) ^ (int32_t)((uint32_t)cx_d_i32(t6) >> 17));
-#line 11
-		double t7 = l8_x;
-#line 11
-		double t8 = l8_x;
-#line 11
-		l8_x = (double)(cx_d_i32(t7) ^ (int32_t)((uint32_t)cx_d_i32(t8) << 5));
-		double t9 = l8_x;
+	l9_x = 7.0;
+	l10_i = 1.0;
 #line 12
-		l10_u = (double)((uint32_t)cx_d_i32(t9) % 10007u);
-		double t10 = l6_acc;
+	for (;;) {
+#line 12
+		CX_TICK(X, fail);
+#line 12
+		double t1 = l10_i;
+#line 12
+		double t2 = l6_n;
+#line 12
+		if (!(t1 <= t2))
+#line 12
+			break;
+		double t3 = l9_x;
 #line 13
-		double t11 = l10_u;
+		double t4 = l9_x;
 #line 13
-		double t12 = l9_i;
+		l9_x = (double)(cx_d_i32(t3) ^ (int32_t)((uint32_t)cx_d_i32(t4) << 13));
 #line 13
-		l6_acc = cx_d_mod((t10 + (t11 * t12)), 1000003.0);
-		double t13 = l7_f;
+		double t5 = l9_x;
+#line 13
+		double t6 = l9_x;
+#line 13
+		l9_x = (double)(cx_d_i32(t5) ^ (int32_t)((uint32_t)cx_d_i32(t6) >> 17));
+#line 13
+		double t7 = l9_x;
+#line 13
+		double t8 = l9_x;
+#line 13
+		l9_x = (double)(cx_d_i32(t7) ^ (int32_t)((uint32_t)cx_d_i32(t8) << 5));
+		double t9 = l9_x;
 #line 14
-		double t14 = l10_u;
-#line 14
-		double t15 = l9_i;
-#line 14
-		l7_f = ((t13 * 0.999) + (t14 / (t15 + 1.0)));
-		double t16 = l10_u;
+		l11_u = (double)((uint32_t)cx_d_i32(t9) % 10007u);
+		double t10 = l7_acc;
 #line 15
+		double t11 = l11_u;
+#line 15
+		double t12 = l10_i;
+#line 15
+		l7_acc = cx_d_mod((t10 + (t11 * t12)), 1000003.0);
+		double t13 = l8_f;
+#line 16
+		double t14 = l11_u;
+#line 16
+		double t15 = l10_i;
+#line 16
+		l8_f = ((t13 * 0.999) + (t14 / (t15 + 1.0)));
+		double t16 = l11_u;
+#line 17
 		if (!(t16 < 5000.0)) {
-#line 15
-			double t17 = l6_acc;
-#line 15
-			l6_acc = (t17 - 1.0);
+#line 17
+			double t17 = l7_acc;
+#line 17
+			l7_acc = (t17 - 1.0);
 		}
-#line 10
-		double t18 = l9_i;
-#line 10
-		l9_i = t18 + 1;
+#line 12
+		double t18 = l10_i;
+#line 12
+		l10_i = t18 + 1;
 	}
-#line 17
-	double t19 = l6_acc;
-#line 17
+#line 19
+	double t19 = l7_acc;
+#line 19
 	cx_cat cat20;
-#line 17
+#line 19
 	cx_value t20 = cx_cat_begin(X, &cat20, cx_num(t19), cx_strv((cx_str *)&s_1));
-#line 17
+#line 19
 	if (cx_is_exc(t20)) goto fail;
-#line 17
-	double t21 = l7_f;
-#line 17
+#line 19
+	double t21 = l8_f;
+#line 19
 	CX_IC(ic22);
-#line 17
+#line 19
 	cx_value t22 = cx_get_ic(X, cx_num(t21), (cx_str *)&s_2, CX_IC_REF(ic22));
-#line 17
+#line 19
 	if (cx_is_exc(t22)) goto fail;
-#line 17
+#line 19
 	cx_value a23[1] = {cx_num(6.0)};
-#line 17
+#line 19
 	cx_value t24 = cx_is_callable(t22) ? cx_call(X, t22, cx_num(t21), 1, a23) : cx_throw_error(X, "TypeError", "%s is not a function", "f.toFixed");
-#line 17
+#line 19
 	if (cx_is_exc(t24)) goto fail;
-#line 17
+#line 19
 	cx_value t25 = cx_cat_add(X, &cat20, t24);
-#line 17
+#line 19
 	if (cx_is_exc(t25)) goto fail;
-#line 17
+#line 19
 	cx_value t26 = cx_cat_add(X, &cat20, cx_strv((cx_str *)&s_1));
-#line 17
+#line 19
 	if (cx_is_exc(t26)) goto fail;
-#line 17
-	double t27 = l8_x;
-#line 17
+#line 19
+	double t27 = l9_x;
+#line 19
 	cx_value t28 = cx_cat_add(X, &cat20, cx_num((double)(cx_d_i32(t27) | 0)));
-#line 17
+#line 19
 	if (cx_is_exc(t28)) goto fail;
-#line 17
+#line 19
 	cx_value t29 = cx_cat_end(X, &cat20);
-#line 17
+#line 19
 	if (cx_is_exc(t29)) goto fail;
-#line 17
+#line 19
 	return cx_ret_num(X, t29);
-#line 8
+#line 10
 	return cx_ret_num(X, CX_UNDEFINED);
-#line 8
+#line 10
 fail: return cx_ret_num(X, CX_EXCEPTION);
-#line 8
+#line 10
 }
 
 static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
 
 static struct cx_str_static s_3 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "a"};
 
-#line 22 "tests/codegen/doc/numbers.ccxml"
+#line 24 "tests/codegen/doc/numbers.ccxml"
 static cx_value f3_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-#line 22
+#line 24
 {
-#line 22
+#line 24
 	cx_env *env = cx_func_env(self);
-#line 22
+#line 24
 	(void)this_;
-#line 22
+#line 24
 	(void)argc;
-#line 22
+#line 24
 	(void)argv;
-#line 22
+#line 24
 	CX_TICK(X, fail);
-#line 22
+#line 24
 	cx_value t1 = env->v[0];
-#line 22
+#line 24
 	cx_value t2 = env->v[1];
-#line 22
+#line 24
 	cx_value t3 = cx_is_num(t1) && cx_is_num(t2) ? cx_num((t1.u.n * t2.u.n)) : cx_op_mul(X, t1, t2);
-#line 22
+#line 24
 	if (cx_is_exc(t3)) goto fail;
-#line 22
+#line 24
 	return t3;
-#line 22
+#line 24
 	return CX_UNDEFINED;
-#line 22
+#line 24
 fail: return CX_EXCEPTION;
-#line 22
+#line 24
 }
 
-#line 19 "tests/codegen/doc/numbers.ccxml"
+#line 21 "tests/codegen/doc/numbers.ccxml"
 static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-#line 19
+#line 21
 {
-#line 19
+#line 21
 	cx_env *env = cx_env_new(X, cx_func_env(self), 2);
-#line 19
+#line 21
 	if (!env)
-#line 19
+#line 21
 		goto fail;
-#line 19
+#line 21
 	env->v[1] = argc > 0 ? argv[0] : CX_UNDEFINED;
-#line 19
-	cx_value l13_r = CX_UNDEFINED;
-#line 19
-	cx_value l14_k = CX_UNDEFINED;
-#line 19
-	cx_value l15_s = CX_UNDEFINED;
-#line 19
-	cx_value l17_g = CX_UNDEFINED;
-#line 19
+#line 21
+	cx_value l14_r = CX_UNDEFINED;
+#line 21
+	cx_value l15_k = CX_UNDEFINED;
+#line 21
+	cx_value l16_s = CX_UNDEFINED;
+#line 21
+	cx_value l18_g = CX_UNDEFINED;
+#line 21
 	(void)this_;
-#line 19
+#line 21
 	CX_STACK_GUARD(X, fail);
-#line 19
+#line 21
 	CX_TICK(X, fail);
-	cx_value t1 = l14_k;
-#line 20
+	cx_value t1 = l15_k;
+#line 22
 	cx_value t2 = cx_op_typeof(X, t1);
-#line 20
-	l13_r = t2;
-#line 20
-	l14_k = cx_num(1.0);
-	l15_s = cx_num(1.0);
-#line 21
-	cx_value t3 = l15_s;
-#line 21
+#line 22
+	l14_r = t2;
+#line 22
+	l15_k = cx_num(1.0);
+	l16_s = cx_num(1.0);
+#line 23
+	cx_value t3 = l16_s;
+#line 23
 	cx_value t4 = cx_op_add(X, t3, cx_strv((cx_str *)&s_3));
-#line 21
+#line 23
 	if (cx_is_exc(t4)) goto fail;
-#line 21
-	l15_s = t4;
+#line 23
+	l16_s = t4;
 	env->v[0] = cx_num(2.0);
-#line 22
+#line 24
 	cx_value t5 = cx_func_new(X, f3_anon, "", 0, env);
-#line 22
+#line 24
 	if (cx_is_exc(t5)) goto fail;
-#line 22
-	l17_g = t5;
-	cx_value t6 = l13_r;
-#line 23
+#line 24
+	l18_g = t5;
+	cx_value t6 = l14_r;
+#line 25
 	cx_cat cat7;
-#line 23
+#line 25
 	cx_value t7 = cx_cat_begin(X, &cat7, t6, cx_strv((cx_str *)&s_1));
-#line 23
+#line 25
 	if (cx_is_exc(t7)) goto fail;
-#line 23
-	cx_value t8 = l14_k;
-#line 23
+#line 25
+	cx_value t8 = l15_k;
+#line 25
 	cx_value t9 = cx_cat_add(X, &cat7, t8);
-#line 23
+#line 25
 	if (cx_is_exc(t9)) goto fail;
-#line 23
+#line 25
 	cx_value t10 = cx_cat_add(X, &cat7, cx_strv((cx_str *)&s_1));
-#line 23
+#line 25
 	if (cx_is_exc(t10)) goto fail;
-#line 23
-	cx_value t11 = l15_s;
-#line 23
+#line 25
+	cx_value t11 = l16_s;
+#line 25
 	cx_value t12 = cx_cat_add(X, &cat7, t11);
-#line 23
+#line 25
 	if (cx_is_exc(t12)) goto fail;
-#line 23
+#line 25
 	cx_value t13 = cx_cat_add(X, &cat7, cx_strv((cx_str *)&s_1));
-#line 23
+#line 25
 	if (cx_is_exc(t13)) goto fail;
-#line 23
-	cx_value t14 = l17_g;
-#line 23
+#line 25
+	cx_value t14 = l18_g;
+#line 25
 	cx_value t15 = cx_call_plain(X, t14, 0, NULL, "g");
-#line 23
+#line 25
 	if (cx_is_exc(t15)) goto fail;
-#line 23
+#line 25
 	cx_value t16 = cx_cat_add(X, &cat7, t15);
-#line 23
+#line 25
 	if (cx_is_exc(t16)) goto fail;
-#line 23
+#line 25
 	cx_value t17 = cx_cat_end(X, &cat7);
-#line 23
+#line 25
 	if (cx_is_exc(t17)) goto fail;
-#line 23
+#line 25
 	return t17;
-#line 19
+#line 21
 	return CX_UNDEFINED;
-#line 19
+#line 21
 fail: return CX_EXCEPTION;
-#line 19
+#line 21
 }
 
-#line 6 "tests/codegen/doc/numbers.ccxml"
-static int init(cx_ctx *X)
-#line 6
-{
-#line 8
-	cx_value t1 = cx_func_new(X, f1_mix, "mix", 1, NULL);
-#line 8
-	if (cx_is_exc(t1)) goto fail_1;
-#line 8
-	X->slots[4 /* mix */] = t1;
-#line 8
-	X->slots[7 /* mix#function */] = t1;
-#line 19
-	cx_value t2 = cx_func_new(X, f2_generic, "generic", 1, NULL);
-#line 19
-	if (cx_is_exc(t2)) goto fail_1;
-#line 19
-	X->slots[5 /* generic */] = t2;
-#line 19
-	X->slots[8 /* generic#function */] = t2;
-#line 6
-	return CX_GO;
-fail_1: return cx_semantic(X, CX_E_script, 7);
-#line 6
-}
+static cx_value f4_lines(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
 
-static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "5"};
+static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "name = "};
+static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "name"};
+static struct cx_str_static s_6 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "length"};
+static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "state = "};
+static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "state"};
 
 #line 27 "tests/codegen/doc/numbers.ccxml"
-static int transition_1(cx_ctx *X)
+static cx_value f4_lines(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 #line 27
 {
-	{
-#line 28
-		cx_elcall el = {.elem = CX_E_log, .line = 28};
-#line 28
-		cx_value t1 = X->slots[4 /* mix */];
-#line 28
-		cx_value t2;
-#line 28
-		if (cx_is_obj(t1) && t1.u.o == X->slots[7 /* mix#function */].u.o) {
-#line 28
-			t2 = cx_ret_val(X, f1_mix_n(X, t1, CX_UNDEFINED, 1000.0));
-		} else {
-#line 28
-			cx_value a3[1] = {cx_num(1000.0)};
-#line 28
-			t2 = cx_call_plain_slow(X, t1, 1, a3, "mix");
-		}
-#line 28
-		if (cx_is_exc(t2)) goto fail_1;
-#line 28
-		cx_el_attr(&el, CX_A_log_expr, t2);
-#line 28
-		int r = cx_exec(X, &el);
-#line 28
-		if (r != CX_GO)
-#line 28
-			return r;
-	}
-	{
-#line 29
-		cx_elcall el = {.elem = CX_E_log, .line = 29};
-#line 29
-		cx_value t4 = X->slots[4 /* mix */];
-#line 29
-		cx_value a5[1] = {cx_strv((cx_str *)&s_4)};
-#line 29
-		cx_value t6;
-#line 29
-		if (cx_is_obj(t4) && t4.u.o == X->slots[7 /* mix#function */].u.o) {
-#line 29
-			t6 = f1_mix(X, t4, CX_UNDEFINED, 1, a5);
-		} else {
-#line 29
-			t6 = cx_call_plain_slow(X, t4, 1, a5, "mix");
-		}
-#line 29
-		if (cx_is_exc(t6)) goto fail_2;
-#line 29
-		cx_el_attr(&el, CX_A_log_expr, t6);
-#line 29
-		int r = cx_exec(X, &el);
-#line 29
-		if (r != CX_GO)
-#line 29
-			return r;
-	}
-	{
-#line 30
-		cx_elcall el = {.elem = CX_E_log, .line = 30};
-#line 30
-		cx_value t7 = X->slots[5 /* generic */];
-#line 30
-		cx_value a8[1] = {cx_num(3.0)};
-#line 30
-		cx_value t9;
-#line 30
-		if (cx_is_obj(t7) && t7.u.o == X->slots[8 /* generic#function */].u.o) {
-#line 30
-			t9 = f2_generic(X, t7, CX_UNDEFINED, 1, a8);
-		} else {
-#line 30
-			t9 = cx_call_plain_slow(X, t7, 1, a8, "generic");
-		}
-#line 30
-		if (cx_is_exc(t9)) goto fail_3;
-#line 30
-		cx_el_attr(&el, CX_A_log_expr, t9);
-#line 30
-		int r = cx_exec(X, &el);
-#line 30
-		if (r != CX_GO)
-#line 30
-			return r;
-	}
 #line 27
-	return CX_GO;
-fail_1: return cx_semantic(X, CX_E_log, 28);
-fail_2: return cx_semantic(X, CX_E_log, 29);
-fail_3: return cx_semantic(X, CX_E_log, 30);
+	cx_value l20_ev = argc > 0 ? argv[0] : CX_UNDEFINED;
+#line 27
+	double l21_sum = 0;
+#line 27
+	cx_value l22_l = CX_UNDEFINED;
+#line 27
+	(void)self;
+#line 27
+	(void)this_;
+#line 27
+	CX_STACK_GUARD(X, fail);
+#line 27
+	CX_TICK(X, fail);
+	l21_sum = 0.0;
+	cx_value t1 = l20_ev;
+#line 29
+	CX_IC(ic2);
+#line 29
+	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_5, CX_IC_REF(ic2));
+#line 29
+	if (cx_is_exc(t2)) goto fail;
+#line 29
+	cx_value t3 = cx_op_add(X, cx_strv((cx_str *)&s_4), t2);
+#line 29
+	if (cx_is_exc(t3)) goto fail;
+#line 29
+	l22_l = t3;
+#line 29
+	double t4 = l21_sum;
+#line 29
+	cx_value t5 = l22_l;
+#line 29
+	l21_sum = (t4 + cx_str_length(t5));
+	cx_value t6 = l20_ev;
+#line 30
+	CX_IC(ic7);
+#line 30
+	cx_value t7 = cx_get_ic(X, t6, (cx_str *)&s_8, CX_IC_REF(ic7));
+#line 30
+	if (cx_is_exc(t7)) goto fail;
+#line 30
+	cx_value t8 = cx_op_add(X, cx_strv((cx_str *)&s_7), t7);
+#line 30
+	if (cx_is_exc(t8)) goto fail;
+#line 30
+	l22_l = t8;
+#line 30
+	double t9 = l21_sum;
+#line 30
+	cx_value t10 = l22_l;
+#line 30
+	l21_sum = (t9 + cx_str_length(t10));
+	cx_value t11 = l22_l;
+#line 31
+	cx_cat cat12;
+#line 31
+	cx_value t12 = cx_cat_begin(X, &cat12, t11, cx_strv((cx_str *)&s_1));
+#line 31
+	if (cx_is_exc(t12)) goto fail;
+#line 31
+	double t13 = l21_sum;
+#line 31
+	cx_value t14 = cx_cat_add(X, &cat12, cx_num(t13));
+#line 31
+	if (cx_is_exc(t14)) goto fail;
+#line 31
+	cx_value t15 = cx_cat_end(X, &cat12);
+#line 31
+	if (cx_is_exc(t15)) goto fail;
+#line 31
+	return t15;
+#line 27
+	return CX_UNDEFINED;
+#line 27
+fail: return CX_EXCEPTION;
 #line 27
 }
 
-static const char *const slot_names[] = {NULL, NULL, NULL, NULL, "mix", "generic", "state$", "mix#function", "generic#function"};
+#line 8 "tests/codegen/doc/numbers.ccxml"
+static int init(cx_ctx *X)
+#line 8
+{
+#line 10
+	cx_value t1 = cx_func_new(X, f1_mix, "mix", 1, NULL);
+#line 10
+	if (cx_is_exc(t1)) goto fail_1;
+#line 10
+	X->slots[4 /* mix */] = t1;
+#line 10
+	X->slots[8 /* mix#function */] = t1;
+#line 21
+	cx_value t2 = cx_func_new(X, f2_generic, "generic", 1, NULL);
+#line 21
+	if (cx_is_exc(t2)) goto fail_1;
+#line 21
+	X->slots[5 /* generic */] = t2;
+#line 21
+	X->slots[9 /* generic#function */] = t2;
+#line 27
+	cx_value t3 = cx_func_new(X, f4_lines, "lines", 1, NULL);
+#line 27
+	if (cx_is_exc(t3)) goto fail_1;
+#line 27
+	X->slots[6 /* lines */] = t3;
+#line 27
+	X->slots[10 /* lines#function */] = t3;
+#line 8
+	return CX_GO;
+fail_1: return cx_semantic(X, CX_E_script, 9);
+#line 8
+}
+
+static struct cx_str_static s_9 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "5"};
+static struct cx_str_static s_10 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "connected"};
+
+#line 35 "tests/codegen/doc/numbers.ccxml"
+static int transition_1(cx_ctx *X)
+#line 35
+{
+	{
+#line 36
+		cx_elcall el = {.elem = CX_E_log, .line = 36};
+#line 36
+		cx_value t1 = X->slots[4 /* mix */];
+#line 36
+		cx_value t2;
+#line 36
+		if (cx_is_obj(t1) && t1.u.o == X->slots[8 /* mix#function */].u.o) {
+#line 36
+			t2 = cx_ret_val(X, f1_mix_n(X, t1, CX_UNDEFINED, 1000.0));
+		} else {
+#line 36
+			cx_value a3[1] = {cx_num(1000.0)};
+#line 36
+			t2 = cx_call_plain_slow(X, t1, 1, a3, "mix");
+		}
+#line 36
+		if (cx_is_exc(t2)) goto fail_1;
+#line 36
+		cx_el_attr(&el, CX_A_log_expr, t2);
+#line 36
+		int r = cx_exec(X, &el);
+#line 36
+		if (r != CX_GO)
+#line 36
+			return r;
+	}
+	{
+#line 37
+		cx_elcall el = {.elem = CX_E_log, .line = 37};
+#line 37
+		cx_value t4 = X->slots[4 /* mix */];
+#line 37
+		cx_value a5[1] = {cx_strv((cx_str *)&s_9)};
+#line 37
+		cx_value t6;
+#line 37
+		if (cx_is_obj(t4) && t4.u.o == X->slots[8 /* mix#function */].u.o) {
+#line 37
+			t6 = f1_mix(X, t4, CX_UNDEFINED, 1, a5);
+		} else {
+#line 37
+			t6 = cx_call_plain_slow(X, t4, 1, a5, "mix");
+		}
+#line 37
+		if (cx_is_exc(t6)) goto fail_2;
+#line 37
+		cx_el_attr(&el, CX_A_log_expr, t6);
+#line 37
+		int r = cx_exec(X, &el);
+#line 37
+		if (r != CX_GO)
+#line 37
+			return r;
+	}
+	{
+#line 38
+		cx_elcall el = {.elem = CX_E_log, .line = 38};
+#line 38
+		cx_value t7 = X->slots[5 /* generic */];
+#line 38
+		cx_value a8[1] = {cx_num(3.0)};
+#line 38
+		cx_value t9;
+#line 38
+		if (cx_is_obj(t7) && t7.u.o == X->slots[9 /* generic#function */].u.o) {
+#line 38
+			t9 = f2_generic(X, t7, CX_UNDEFINED, 1, a8);
+		} else {
+#line 38
+			t9 = cx_call_plain_slow(X, t7, 1, a8, "generic");
+		}
+#line 38
+		if (cx_is_exc(t9)) goto fail_3;
+#line 38
+		cx_el_attr(&el, CX_A_log_expr, t9);
+#line 38
+		int r = cx_exec(X, &el);
+#line 38
+		if (r != CX_GO)
+#line 38
+			return r;
+	}
+	{
+#line 39
+		cx_elcall el = {.elem = CX_E_log, .line = 39};
+#line 39
+		cx_value t10 = X->slots[6 /* lines */];
+#line 39
+		cx_value t11 = cx_obj_new(X);
+#line 39
+		if (cx_is_exc(t11)) goto fail_4;
+#line 39
+		CX_IC(ic12);
+#line 39
+		cx_value t12 = cx_put_ic(X, t11, (cx_str *)&s_5, cx_strv((cx_str *)&s_10), CX_IC_REF(ic12));
+#line 39
+		if (cx_is_exc(t12)) goto fail_4;
+#line 39
+		CX_IC(ic13);
+#line 39
+		cx_value t13 = cx_put_ic(X, t11, (cx_str *)&s_8, CX_NULLV, CX_IC_REF(ic13));
+#line 39
+		if (cx_is_exc(t13)) goto fail_4;
+#line 39
+		cx_value a14[1] = {t11};
+#line 39
+		cx_value t15;
+#line 39
+		if (cx_is_obj(t10) && t10.u.o == X->slots[10 /* lines#function */].u.o) {
+#line 39
+			t15 = f4_lines(X, t10, CX_UNDEFINED, 1, a14);
+		} else {
+#line 39
+			t15 = cx_call_plain_slow(X, t10, 1, a14, "lines");
+		}
+#line 39
+		if (cx_is_exc(t15)) goto fail_4;
+#line 39
+		cx_el_attr(&el, CX_A_log_expr, t15);
+#line 39
+		int r = cx_exec(X, &el);
+#line 39
+		if (r != CX_GO)
+#line 39
+			return r;
+	}
+#line 35
+	return CX_GO;
+fail_1: return cx_semantic(X, CX_E_log, 36);
+fail_2: return cx_semantic(X, CX_E_log, 37);
+fail_3: return cx_semantic(X, CX_E_log, 38);
+fail_4: return cx_semantic(X, CX_E_log, 39);
+#line 35
+}
+
+static const char *const slot_names[] = {NULL, NULL, NULL, NULL, "mix", "generic", "lines", "state$", "mix#function", "generic#function", "lines#function"};
 
 static const cx_transition transitions[] = {
-	{.states = NULL, .event = "ccxml.loaded", .cond = NULL, .body = transition_1, .line = 27, .evid = 1},
+	{.states = NULL, .event = "ccxml.loaded", .cond = NULL, .body = transition_1, .line = 35, .evid = 1},
 };
 
 static const char *const event_names[] = {"ccxml.loaded", NULL};
@@ -566,9 +711,9 @@ const cx_doc ccxml_doc_numbers = {
 	.abi = 7,
 	.made_by = "ccxmlc 0.1.0",
 	.name = "tests/codegen/doc/numbers.ccxml",
-	.nslots = 9,
+	.nslots = 11,
 	.slot_names = slot_names,
-	.statevar_slot = 6,
+	.statevar_slot = 7,
 	.init = init,
 	.transitions = transitions,
 	.ntransitions = 1,
