@@ -158,3 +158,19 @@ function both(n) {
   return [parts, len, count, count / 3].join(' ');
 }
 print(both(12));
+//# st-add-string-and-primitive
+// a string and a primitive joined without a chain (stdlib/ops.c cx_op__add_chain); an object
+// on either side still runs its valueOf / toString first
+function prims(s) {
+  var vals = [undefined, null, true, false, 0, -0, 1.5, -1e21, 1 / 0, 0 / 0, '', 'x'];
+  var out = [];
+  for (var i = 0; i < vals.length; i++) {
+    var v = vals[i];
+    out.push(s + v, v + s, (s + v).length);
+  }
+  var o = { valueOf: function () { out.push('valueOf'); return undefined; } };
+  out.push(s + o, o + s);
+  return out.join('|');
+}
+print(prims('s='));
+print(prims(''));
