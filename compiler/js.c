@@ -1714,9 +1714,13 @@ static V js__ref_get(Fn *F, Ref *r)
 		return js__read(F, r->name, false);
 	if (r->k == F_SCOPED) /* a scope is an object: a name it lacks reads as undefined */
 		return js__read_res(F, r->res, true);
-	/* a string's length (15.5.5.1, an own property of its wrapper) read inline */
-	if (r->k == F_PROP && r->obj.str && !strcmp(r->name, "length"))
-		return js__dval(xprintf("cx_str_length(%s)", r->obj.c));
+	/* a string's length (15.5.5.1, an own property of its wrapper) read inline, at once: the
+	 * string is dead after it, a conservative scan of the stack need not keep it */
+	if (r->k == F_PROP && r->obj.str && !strcmp(r->name, "length")) {
+		char *t = fn_temp(F);
+		fn_out(F, "double %s = cx_str_length(%s);", t, r->obj.c);
+		return js__dval(t);
+	}
 	if (r->k == F_PROP)
 		return js__prop_get(F, r->obj.c, r->skey);
 	return js__tmp(F, true, "cx_get(X, %s, %s)", r->obj.c, r->key.c);

@@ -257,6 +257,24 @@ static cx_str *cx_str__fill8(cx_ctx *X, cx_sbuf *b, cx_str *const *part, uint32_
 	return cx_str__in(X, b, (uint32_t)len);
 }
 
+static inline void cx_str__copy_short(char *d, const char *s, uint32_t n);
+
+/* An 8-bit string of len (below CX_STR_BUF_MIN) characters to fill, in a recycled block taken
+ * inline (cx_heap__alloc_nz_fast), or NULL: the caller goes the general way. */
+static inline cx_str *cx_str__short8(cx_ctx *X, size_t len)
+{
+	cx_str *s = cx_heap__alloc_nz_fast(X, CX_K_STR, sizeof(*s) + len + 1);
+
+	if (s) {
+		((char *)(s + 1))[len] = 0; /* as cx_str__alloc */
+		s->hash = 0;
+		s->len = (uint32_t)len;
+		s->wide = 0;
+		s->chars = (const char *)(s + 1);
+	}
+	return s;
+}
+
 cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 {
 	size_t len = 0;
@@ -297,6 +315,12 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 		for (i = first; i < n; i++)
 			cx_str__buf_put(b, part[i]);
 		return cx_str__in(X, b, (uint32_t)len);
+	}
+	if (!wide && len < CX_STR_BUF_MIN && (s = cx_str__short8(X, len))) {
+		/* the usual short 8-bit result: a recycled block, the pieces copied without calls */
+		for (i = first, d = (char *)(s + 1); i < n; d += part[i++]->len)
+			cx_str__copy_short(d, part[i]->chars, part[i]->len);
+		return s;
 	}
 	if (!(s = cx_str__alloc(X, len, (int)wide)))
 		return NULL;
@@ -380,13 +404,8 @@ cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 	 * on this way: it saves no registers); anything else, the allocator's other ways included,
 	 * out of line */
 	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a) ||
-	    !(s = cx_heap__alloc_nz_fast(X, CX_K_STR, sizeof(*s) + len + 1)))
+	    !(s = cx_str__short8(X, len)))
 		return cx_str__concat_long(X, a, b);
-	((char *)(s + 1))[len] = 0; /* as cx_str__alloc */
-	s->hash = 0;
-	s->len = (uint32_t)len;
-	s->wide = 0;
-	s->chars = (const char *)(s + 1);
 	cx_str__copy_short((char *)(s + 1), a->chars, a->len);
 	cx_str__copy_short((char *)(s + 1) + a->len, b->chars, b->len);
 	return s;
