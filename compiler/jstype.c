@@ -3,11 +3,12 @@
  *
  * js.c keeps a number-typed local in a C `double` and computes with it by C arithmetic
  * (docs/ecmascript.md, "Number-typed locals"); a string-typed one stays a cx_value, but its
- * reads are known strings: `s.length` is the string's length read inline, `s + x` skips the
- * generic operator's dispatch. A candidate is a `var` of the function that no nested function
- * sees (js.c passes only those: not captured, and a parameter only for the body with typed
- * parameters, in a function without `arguments`; without `with` and with eval refused, nothing
- * but the function's own code can write it). It is number-typed (string-typed) when
+ * reads are known strings: `s.length` is the string's length read inline, `s + x` a string
+ * (cx_op_add without the inline number test). A candidate is a `var` of the function that no
+ * nested function sees (js.c passes only those: not captured, and a parameter only for the
+ * body with typed parameters, in a function without `arguments`; without `with` and with eval
+ * refused, nothing but the function's own code can write it). It is number-typed
+ * (string-typed) when
  *
  *   1. it is never read before it is assigned: its first occurrence in the body (a `var x;`
  *      without a value does nothing and does not count) is `var x = e` or the statement
@@ -52,7 +53,7 @@ typedef struct Cand {
 	const char *name;
 	int idx;        /* position in the caller's list */
 	bool seen;      /* first occurrence found */
-	bool bad;       /* not number-typed */
+	bool bad;       /* fails rule 1 (or a for-in, catch, function of the name): untyped */
 	bool num;       /* fixpoint state */
 	bool str;       /* the same for strings */
 	bool entry;     /* a number from the start */
