@@ -191,6 +191,7 @@ typedef struct Name {
 	char *cname;   /* C local */
 	bool captured;
 	bool num;      /* a number-typed local (jstype.c): a C double */
+	bool str;      /* a string-typed local (jstype.c): a cx_value that is a string when read */
 	bool typedp;   /* N_PARAM: a C double in the body with typed parameters (js__plan_typed) */
 	int envi;      /* captured: index in env->v */
 	struct Direct *direct; /* the function declaration plain calls of it may call directly
@@ -1019,6 +1020,7 @@ typedef struct V {
 	char *b;      /* when it is known to be a boolean: a C int expression for it; else NULL */
 	char *i, *u;  /* when it is the result of a bitwise operator: a C int32_t (i) or uint32_t (u,
 		       * >>>) expression for it, d being that converted to double; else NULL */
+	bool str;     /* known to be a string (c is a string value) */
 	double n;     /* V_NUM */
 	char *s;      /* V_STR: the ASCII bytes */
 	size_t slen;
@@ -1103,7 +1105,7 @@ static V js__strv(Fn *F, const char *s, size_t len)
 		if ((unsigned char)s[i] >= 0x80)
 			ascii = false;
 	if (ascii) {
-		V v = {.k = V_STR, .s = xstrndup(s, len), .slen = len};
+		V v = {.k = V_STR, .s = xstrndup(s, len), .slen = len, .str = true};
 		v.c = xprintf("cx_strv((cx_str *)&%s)", gen_str(F->g, s, len));
 		return v;
 	}
@@ -1115,7 +1117,7 @@ static V js__strv(Fn *F, const char *s, size_t len)
 	char *t = fn_temp(F);
 	fn_out(F, "cx_value %s = cx_str_%s(X, %s, %zu);", t, wtf8 ? "wtf8" : "utf8", c_quote(s, len), len);
 	fn_check(F, t);
-	V v = {.k = V_TEMP, .c = t};
+	V v = {.k = V_TEMP, .c = t, .str = true};
 	return v;
 }
 
@@ -1338,6 +1340,7 @@ typedef struct Res {
 	char *c;
 	char *name;
 	bool dbl;     /* R_LVAL: c is a number-typed local (a C double) */
+	bool str;     /* R_LVAL: c is a string-typed local (a string when read) */
 	struct Name *bind; /* R_LVAL of a declared name (a scope's, not a catch variable): it */
 	bool doc;          /* …and it is a name of the ccxml scope (a document slot) */
 } Res;
@@ -1410,6 +1413,7 @@ static Res js__resolve_in(Fn *F, const char *name, int only)
 			else
 				r.c = n->cname;
 			r.dbl = n->num;
+			r.str = n->str;
 			if (args && args->kind == N_ARGS) {
 				/* 10.1.8: the parameter and arguments[k] are one variable. A function
 				 * whose captured parameter it aliases keeps `arguments` in its env
@@ -1526,8 +1530,11 @@ static V js__read_res(Fn *F, Res r, bool for_typeof)
 		fn_out(F, "double %s = %s;", t, r.c);
 		return js__dval(t);
 	}
-	if (r.k == R_LVAL)
-		return js__tmp(F, false, "%s", r.c);
+	if (r.k == R_LVAL) {
+		V v = js__tmp(F, false, "%s", r.c);
+		v.str = r.str;
+		return v;
+	}
 	if (!js__ascii(name)) {
 		V s = js__strv(F, name, strlen(name));
 		return js__tmp(F, !for_typeof, "%s(X, %s.u.s, %d)", js__free(F, "lookup"), s.c,
@@ -1616,7 +1623,7 @@ static void js__write(Fn *F, const char *name, V v)
 
 typedef struct Ref {
 	int k;        /* F_NAME, F_PROP (static key), F_KEY (computed key), F_SCOPED (`ccxml.x`) */
-	char *name;
+	char *name;   /* F_NAME: the name; F_PROP: the key */
 	V obj;
 	char *skey;   /* F_PROP: (cx_str *)&s_N */
 	V key;
@@ -1663,6 +1670,7 @@ static Ref js__ref(Fn *F, TSNode n)
 		char *name = js__txt(F, p);
 		if (js__ascii(name)) {
 			r.k = F_PROP;
+			r.name = name;
 			r.skey = xstrdup(js__sref(F, name));
 		} else {
 			r.k = F_KEY;
@@ -1706,6 +1714,13 @@ static V js__ref_get(Fn *F, Ref *r)
 		return js__read(F, r->name, false);
 	if (r->k == F_SCOPED) /* a scope is an object: a name it lacks reads as undefined */
 		return js__read_res(F, r->res, true);
+	/* a string's length (15.5.5.1, an own property of its wrapper) read inline, at once: the
+	 * string is dead after it, a conservative scan of the stack need not keep it */
+	if (r->k == F_PROP && r->obj.str && !strcmp(r->name, "length")) {
+		char *t = fn_temp(F);
+		fn_out(F, "double %s = cx_str_length(%s);", t, r->obj.c);
+		return js__dval(t);
+	}
 	if (r->k == F_PROP)
 		return js__prop_get(F, r->obj.c, r->skey);
 	return js__tmp(F, true, "cx_get(X, %s, %s)", r->obj.c, r->key.c);
@@ -1994,6 +2009,11 @@ static bool js__binary_guarded(Fn *F, const char *op, V a, V b, V *out)
 static V js__binary(Fn *F, const char *op, V a, V b)
 {
 	V r;
+	if (!strcmp(op, "+") && (a.str || b.str)) { /* a string either side: a string (11.6.1) */
+		r = js__tmp(F, true, "cx_op_add(X, %s, %s)", a.c, b.c);
+		r.str = true;
+		return r;
+	}
 	if (js__binary_int(op, a, b, &r) || js__binary_num(op, a, b, &r) ||
 	    js__binary_guarded(F, op, a, b, &r))
 		return r;
@@ -2088,6 +2108,7 @@ static bool js__plus_chain(Fn *F, TSNode e, const V *onto, V *out)
 		*out = js__tmp(F, true, "cx_cat_end_onto(X, &cat%d, %s)", c, onto->c);
 	else
 		*out = js__tmp(F, true, "cx_cat_end(X, &cat%d)", c);
+	out->str = true; /* a string literal among the pieces: the steps from it on give strings */
 	return true;
 }
 
@@ -2139,10 +2160,12 @@ static void js__number_locals(Scope *s, TSNode body, const char *src, bool param
 			of[m] = n;
 			names[m++] = n->name;
 		}
-	bool *num = xcalloc((size_t)m + 1, sizeof(*num));
-	jstype_numbers(body, src, names, m, entry, num);
-	for (int i = 0; i < m; i++)
+	bool *num = xcalloc((size_t)m + 1, sizeof(*num)), *str = xcalloc((size_t)m + 1, sizeof(*str));
+	jstype_locals(body, src, names, m, entry, num, str);
+	for (int i = 0; i < m; i++) {
 		of[i]->num = num[i];
+		of[i]->str = str[i];
+	}
 }
 
 /* Does the subtree n hold a node that must not be compiled twice: a function (it would be
@@ -2742,10 +2765,14 @@ static V js__unary(Fn *F, TSNode e)
 	if (!strcmp(op, "typeof")) {
 		if (js__is(ua, "identifier")) {
 			V v = js__read(F, js__txt(F, ua), true);
-			return js__tmp(F, false, "cx_op_typeof(X, %s)", v.c);
+			V r = js__tmp(F, false, "cx_op_typeof(X, %s)", v.c);
+			r.str = true;
+			return r;
 		}
 		V v = js__ex(F, arg);
-		return js__tmp(F, false, "cx_op_typeof(X, %s)", v.c);
+		V r = js__tmp(F, false, "cx_op_typeof(X, %s)", v.c);
+		r.str = true;
+		return r;
 	}
 	if (!strcmp(op, "delete")) {
 		if (js__is(ua, "member_expression") || js__is(ua, "subscript_expression")) {
@@ -2836,7 +2863,7 @@ static V js__ternary(Fn *F, TSNode e)
 	fn_out(F, "}");
 	if (a.d && b.d)
 		return js__numres(js__v(t)); /* both numbers */
-	V r = {.k = V_TEMP, .c = t};
+	V r = {.k = V_TEMP, .c = t, .str = a.str && b.str};
 	return r;
 }
 

@@ -116,14 +116,15 @@ void js_program(Fn *F, TSNode program);
 /* (void)v when the value is dropped and nothing used it. */
 void js_discard(Fn *F, const char *v);
 
-/* Section - Number-typed locals (jstype.c) */
+/* Section - Number- and string-typed locals (jstype.c) */
 
 /* Which of the n names (a function's `var`s that no nested function captures) provably hold a
- * number wherever the function body reads them: num[i] is set for those. entry (or NULL):
- * entry[i], names[i] holds a number when the body starts (a parameter of a body entered only
- * with numbers for it); the others must be assigned before they are read. */
-void jstype_numbers(TSNode body, const char *src, const char *const *names, int n,
-		    const bool *entry, bool *num);
+ * number wherever the function body reads them: num[i] is set for those; and which a string:
+ * str[i] (str may be NULL). entry (or NULL): entry[i], names[i] holds a number when the body
+ * starts (a parameter of a body entered only with numbers for it); the others must be assigned
+ * before they are read. */
+void jstype_locals(TSNode body, const char *src, const char *const *names, int n,
+		   const bool *entry, bool *num, bool *str);
 
 /* Section - Shared by the back ends (emit.c, vxml_emit.c) */
 

@@ -1,11 +1,14 @@
 /*
- * jstype.c — which locals of an ECMAScript function provably hold only numbers.
+ * jstype.c — which locals of an ECMAScript function provably hold only numbers, or only strings.
  *
- * js.c keeps such a local in a C `double` and computes with it by C arithmetic (docs/ecmascript.md,
- * "Number-typed locals"). A candidate is a `var` of the function that no nested function sees
- * (js.c passes only those: not captured, and a parameter only for the body with typed
- * parameters, in a function without `arguments`; without `with` and with eval refused, nothing
- * but the function's own code can write it). It is number-typed when
+ * js.c keeps a number-typed local in a C `double` and computes with it by C arithmetic
+ * (docs/ecmascript.md, "Number-typed locals"); a string-typed one stays a cx_value, but its
+ * reads are known strings: `s.length` is the string's length read inline, `s + x` a string
+ * (cx_op_add without the inline number test). A candidate is a `var` of the function that no
+ * nested function sees (js.c passes only those: not captured, and a parameter only for the
+ * body with typed parameters, in a function without `arguments`; without `with` and with eval
+ * refused, nothing but the function's own code can write it). It is number-typed
+ * (string-typed) when
  *
  *   1. it is never read before it is assigned: its first occurrence in the body (a `var x;`
  *      without a value does nothing and does not count) is `var x = e` or the statement
@@ -16,32 +19,44 @@
  *      every later occurrence;
  *   2. every assignment gives a number: a numeric literal, another number-typed local, the
  *      result of an operator that always gives a number (- * / % ~ << >> >>> & | ^, unary + -,
- *      ++ --), + of two numbers, an assignment or ?: of numbers. for-in, a catch variable or
- *      a function declaration of the same name disqualify it.
+ *      ++ --), + of two numbers, an assignment or ?: of numbers, the `length` of a string-typed
+ *      local. for-in, a catch variable or a function declaration of the same name disqualify it.
+ *   2'. (strings) every assignment gives a string: a string literal, another string-typed local,
+ *      typeof, + with a string on either side (11.6.1: a string operand is its own primitive, so
+ *      the other side's ToPrimitive and ToString run and the result is their concatenation, or
+ *      an exception), `x += e` (x a string), an assignment or ?: of strings.
  *
  * A parameter of a body entered only with a number for it (js.c, "typed parameters") is a
- * candidate that holds a number from the start: rule 1 holds for it everywhere, rule 2 applies.
+ * candidate that holds a number from the start: rule 1 holds for it everywhere, rule 2 applies
+ * (it is never string-typed).
  *
- * Rule 2 is a greatest fixpoint: all candidates that pass rule 1 start as numbers and one that
- * is assigned something else drops out, until nothing changes (`a = b; b = a + 1;` keeps both).
- * The walk is one pass over the body for all names (names sorted, looked up by binary search).
+ * Rules 2 and 2' are greatest fixpoints: all candidates that pass rule 1 start as strings (then
+ * as numbers) and one that is assigned something else drops out, until nothing changes
+ * (`a = b; b = a + 1;` keeps both). Strings come first: a number may be a string's length,
+ * a string never depends on a number. The walk is one pass over the body for all names (names
+ * sorted, looked up by binary search).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "js.h"
 
+enum { W_SET, W_ADD, W_NUM };
+
 typedef struct Write {
-	TSNode value;  /* the assigned expression (x += value: the added one); null when the write
-			* always gives a number */
+	int kind;      /* W_SET: x = value; W_ADD: x += value; W_NUM: a write that always gives a
+			* number (++, --, -= and the other compound operators) */
+	TSNode value;  /* the assigned expression (x += value: the added one) */
 } Write;
 
 typedef struct Cand {
 	const char *name;
 	int idx;        /* position in the caller's list */
 	bool seen;      /* first occurrence found */
-	bool bad;       /* not number-typed */
+	bool bad;       /* fails rule 1 (or a for-in, catch, function of the name): untyped */
 	bool num;       /* fixpoint state */
+	bool str;       /* the same for strings */
+	bool entry;     /* a number from the start */
 	uint32_t lo, hi; /* where the other occurrences must lie (after the first assignment) */
 	Write *w;
 	int nw, capw;
@@ -101,7 +116,7 @@ static Cand *jt__find(Typer *T, TSNode id)
 	return NULL;
 }
 
-static void jt__write(Cand *c, TSNode value)
+static void jt__write(Cand *c, int kind, TSNode value)
 {
 	if (c->nw == c->capw) {
 		c->capw = c->capw ? 2 * c->capw : 8;
@@ -110,7 +125,7 @@ static void jt__write(Cand *c, TSNode value)
 			memcpy(w, c->w, (size_t)c->nw * sizeof(*w));
 		c->w = w;
 	}
-	c->w[c->nw++] = (Write){.value = value};
+	c->w[c->nw++] = (Write){.kind = kind, .value = value};
 }
 
 /* Is the statement st directly in a block or function body (not a switch case, not a label's)? */
@@ -202,7 +217,7 @@ static void jt__visit(Typer *T, TSNode ch)
 					jt__first(c, ch);
 				else
 					jt__occurs(c, ts_node_start_byte(nm));
-				jt__write(c, val);
+				jt__write(c, W_SET, val);
 				jt__visit(T, val);
 			}
 			return;
@@ -211,13 +226,14 @@ static void jt__visit(Typer *T, TSNode ch)
 		TSNode left = jt__unparen(ts_node_child_by_field_name(ch, "left", 4));
 		TSNode right = ts_node_child_by_field_name(ch, "right", 5);
 		Cand *c = jt__find(T, left);
-		if (c && t[0] == 'a') {
-			/* the name is written, not read: only the value is walked */
+		if (c && !strcmp(t, "assignment_expression")) {
+			/* the name is written, not read: only the value is walked (x op= e reads x
+			 * first: it is an occurrence like any other, walked below) */
 			if (!c->seen)
 				jt__first(c, ch);
 			else
 				jt__occurs(c, ts_node_start_byte(left));
-			jt__write(c, right);
+			jt__write(c, W_SET, right);
 			jt__visit(T, right);
 			return;
 		}
@@ -225,14 +241,27 @@ static void jt__visit(Typer *T, TSNode ch)
 			const char *op = ts_node_type(ts_node_child_by_field_name(ch, "operator", 8));
 			/* x += e is a number when x and e are; every other compound operator gives a
 			 * number (ES3 has no ||= and the like: js.c refuses them) */
-			jt__write(c, !strcmp(op, "+=") ? right : (TSNode){0});
+			jt__write(c, !strcmp(op, "+=") ? W_ADD : W_NUM, right);
 		}
 	} else if (!strcmp(t, "update_expression")) {
 		Cand *c = jt__find(T, jt__unparen(ts_node_child_by_field_name(ch, "argument", 8)));
 		if (c)
-			jt__write(c, (TSNode){0});
+			jt__write(c, W_NUM, (TSNode){0});
 	}
 	jt__walk(T, ch);
+}
+
+/* Is e the `length` of a string-typed local (final: strings are typed before numbers)? */
+static bool jt__str_length(Typer *T, TSNode e)
+{
+	if (!jt__is(e, "member_expression"))
+		return false;
+	TSNode p = ts_node_child_by_field_name(e, "property", 8);
+	uint32_t a = ts_node_start_byte(p);
+	if (ts_node_end_byte(p) - a != 6 || memcmp(T->src + a, "length", 6))
+		return false;
+	Cand *c = jt__find(T, jt__unparen(ts_node_child_by_field_name(e, "object", 6)));
+	return c && c->str;
 }
 
 /* Does e always give a number (under the current assumptions)? */
@@ -277,11 +306,59 @@ static bool jt__num(Typer *T, TSNode e)
 		uint32_t k = ts_node_named_child_count(e);
 		return k && jt__num(T, ts_node_named_child(e, k - 1));
 	}
+	return jt__str_length(T, e);
+}
+
+/* Does e always give a string (under the current assumptions)? */
+static bool jt__str(Typer *T, TSNode e)
+{
+	e = jt__unparen(e);
+	if (ts_node_is_null(e))
+		return false;
+	const char *t = ts_node_type(e);
+	if (!strcmp(t, "string"))
+		return true;
+	if (!strcmp(t, "identifier")) {
+		Cand *c = jt__find(T, e);
+		return c && c->str;
+	}
+	if (!strcmp(t, "unary_expression"))
+		return !strcmp(ts_node_type(ts_node_child_by_field_name(e, "operator", 8)), "typeof");
+	if (!strcmp(t, "binary_expression"))
+		return !strcmp(ts_node_type(ts_node_child_by_field_name(e, "operator", 8)), "+") &&
+		       (jt__str(T, ts_node_child_by_field_name(e, "left", 4)) ||
+			jt__str(T, ts_node_child_by_field_name(e, "right", 5)));
+	if (!strcmp(t, "assignment_expression"))
+		return jt__str(T, ts_node_child_by_field_name(e, "right", 5));
+	if (!strcmp(t, "augmented_assignment_expression"))
+		return !strcmp(ts_node_type(ts_node_child_by_field_name(e, "operator", 8)), "+=") &&
+		       (jt__str(T, ts_node_child_by_field_name(e, "left", 4)) ||
+			jt__str(T, ts_node_child_by_field_name(e, "right", 5)));
+	if (!strcmp(t, "ternary_expression"))
+		return jt__str(T, ts_node_child_by_field_name(e, "consequence", 11)) &&
+		       jt__str(T, ts_node_child_by_field_name(e, "alternative", 11));
+	if (!strcmp(t, "sequence_expression")) {
+		uint32_t k = ts_node_named_child_count(e);
+		return k && jt__str(T, ts_node_named_child(e, k - 1));
+	}
 	return false;
 }
 
-void jstype_numbers(TSNode body, const char *src, const char *const *names, int n,
-		    const bool *entry, bool *num)
+/* Does every write of c keep it a number (strs false) or a string (strs true)? */
+static bool jt__writes_ok(Typer *T, Cand *c, bool strs)
+{
+	for (int j = 0; j < c->nw; j++) {
+		Write *w = &c->w[j];
+		bool ok = strs ? (w->kind == W_ADD || (w->kind == W_SET && jt__str(T, w->value))) :
+				 (w->kind == W_NUM || jt__num(T, w->value));
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+void jstype_locals(TSNode body, const char *src, const char *const *names, int n,
+		   const bool *entry, bool *num, bool *str)
 {
 	if (n <= 0 || ts_node_is_null(body))
 		return;
@@ -289,28 +366,31 @@ void jstype_numbers(TSNode body, const char *src, const char *const *names, int 
 	for (int i = 0; i < n; i++) {
 		T.c[i] = (Cand){.name = names[i], .idx = i};
 		if (entry && entry[i]) /* a number from the start: rule 1 holds everywhere */
-			T.c[i] = (Cand){.name = names[i], .idx = i, .seen = true, .hi = UINT32_MAX};
+			T.c[i] = (Cand){.name = names[i], .idx = i, .seen = true, .hi = UINT32_MAX,
+					.entry = true};
 	}
 	qsort(T.c, (size_t)n, sizeof(Cand), jt__cmp);
 	jt__walk(&T, body);
 	for (int i = 0; i < n; i++)
-		T.c[i].num = T.c[i].seen && !T.c[i].bad;
+		T.c[i].str = T.c[i].seen && !T.c[i].bad && !T.c[i].entry;
 	for (bool changed = true; changed;) {
 		changed = false;
-		for (int i = 0; i < n; i++) {
-			Cand *c = &T.c[i];
-			for (int j = 0; c->num && j < c->nw; j++) {
-				Write *w = &c->w[j];
-				if (ts_node_is_null(w->value))
-					continue;
-				if (!jt__num(&T, w->value)) {
-					c->num = false;
-					changed = true;
-				}
-			}
-		}
+		for (int i = 0; i < n; i++)
+			if (T.c[i].str && !jt__writes_ok(&T, &T.c[i], true))
+				T.c[i].str = false, changed = true;
 	}
 	for (int i = 0; i < n; i++)
+		T.c[i].num = T.c[i].seen && !T.c[i].bad && !T.c[i].str;
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (int i = 0; i < n; i++)
+			if (T.c[i].num && !jt__writes_ok(&T, &T.c[i], false))
+				T.c[i].num = false, changed = true;
+	}
+	for (int i = 0; i < n; i++) {
 		num[T.c[i].idx] = T.c[i].num;
+		if (str)
+			str[T.c[i].idx] = T.c[i].str;
+	}
 	/* nothing is freed: the compiler never frees (util.c) */
 }

@@ -263,7 +263,9 @@ void *cx_heap__alloc_nz_slow(cx_ctx *X, int kind, size_t size);
  * caller sets every field). The usual case is inline: a recycled block of the size class, room
  * under the limit (without the out-of-memory slack, which only adds room), no collection to
  * ask for; anything else goes the general way. */
-static inline void *cx_heap__alloc_nz(cx_ctx *X, int kind, size_t size)
+/* The inline case of cx_heap__alloc_nz alone: NULL when it does not apply (nothing pending
+ * then; the caller goes another way), so a caller without other calls stays a leaf. */
+static inline void *cx_heap__alloc_nz_fast(cx_ctx *X, int kind, size_t size)
 {
 	struct cx_heap *h = X->heap;
 	size_t total = sizeof(struct cx_gch) + size, c = CX_POOL_CLASS(total);
@@ -272,13 +274,20 @@ static inline void *cx_heap__alloc_nz(cx_ctx *X, int kind, size_t size)
 
 	if (!CX_POOL || total > CX_POOL_MAX || !pool || !(g = pool->free[c]) || h->perm_mode ||
 	    h->used + total > h->limit || h->since + total >= h->tick_due)
-		return cx_heap__alloc_nz_slow(X, kind, size);
+		return NULL;
 	h->used += total;
 	h->since += total;
 	pool->free[c] = g->next;
 	pool->bytes -= c * 16;
 	cx_heap__link_nz(h, g, kind, total);
 	return g + 1;
+}
+
+static inline void *cx_heap__alloc_nz(cx_ctx *X, int kind, size_t size)
+{
+	void *p = cx_heap__alloc_nz_fast(X, kind, size);
+
+	return p ? p : cx_heap__alloc_nz_slow(X, kind, size);
 }
 
 /* obj.c: a built-in whose property table is still the process's shared one gets its own copy

@@ -10,11 +10,32 @@ static inline cx_value cx_cat__prim(cx_ctx *X, cx_value v)
 	return v.tag == CX_T_OBJ ? cx_to_primitive(X, v, 0) : v;
 }
 
+/* cx_op_add's general case: a chain of one step. Out of line, so that the usual cases set up
+ * no frame for the chain. A string and a primitive (`'parent = ' + undefined`, `n + ' ms'`)
+ * need no chain: the primitive is its own ToPrimitive, then ToString of it and the two joined. */
+static __attribute__((noinline)) cx_value cx_op__add_chain(cx_ctx *X, cx_value a, cx_value b)
+{
+	cx_cat c;
+	cx_str *x, *y, *r;
+
+	if ((a.tag == CX_T_STR && b.tag != CX_T_OBJ) || (b.tag == CX_T_STR && a.tag != CX_T_OBJ)) {
+		x = a.tag == CX_T_STR ? a.u.s : cx_to_str(X, a);
+		if (!x)
+			return CX_EXCEPTION;
+		y = b.tag == CX_T_STR ? b.u.s : cx_to_str(X, b);
+		if (!y || !(r = cx_str__concat(X, x, y)))
+			return CX_EXCEPTION;
+		return cx_strv(r);
+	}
+	if (cx_is_exc(cx_cat_begin(X, &c, a, b)))
+		return CX_EXCEPTION;
+	return cx_cat_end(X, &c);
+}
+
 /* 11.6.1: the chain of one step (below) but for the two usual cases, which need no conversion. */
 cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 {
 	cx_str *r;
-	cx_cat c;
 
 	if (a.tag == CX_T_NUM && b.tag == CX_T_NUM)
 		return cx_num(a.u.n + b.u.n);
@@ -22,9 +43,7 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 		r = cx_str__concat(X, a.u.s, b.u.s);
 		return r ? cx_strv(r) : CX_EXCEPTION;
 	}
-	if (cx_is_exc(cx_cat_begin(X, &c, a, b)))
-		return CX_EXCEPTION;
-	return cx_cat_end(X, &c);
+	return cx_op__add_chain(X, a, b);
 }
 
 /* Section - Chains of + (a + b + c …): one allocation for the string

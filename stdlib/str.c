@@ -257,6 +257,24 @@ static cx_str *cx_str__fill8(cx_ctx *X, cx_sbuf *b, cx_str *const *part, uint32_
 	return cx_str__in(X, b, (uint32_t)len);
 }
 
+static inline void cx_str__copy_short(char *d, const char *s, uint32_t n);
+
+/* An 8-bit string of len (below CX_STR_BUF_MIN) characters to fill, in a recycled block taken
+ * inline (cx_heap__alloc_nz_fast), or NULL: the caller goes the general way. */
+static inline cx_str *cx_str__short8(cx_ctx *X, size_t len)
+{
+	cx_str *s = cx_heap__alloc_nz_fast(X, CX_K_STR, sizeof(*s) + len + 1);
+
+	if (s) {
+		((char *)(s + 1))[len] = 0; /* as cx_str__alloc */
+		s->hash = 0;
+		s->len = (uint32_t)len;
+		s->wide = 0;
+		s->chars = (const char *)(s + 1);
+	}
+	return s;
+}
+
 cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 {
 	size_t len = 0;
@@ -298,6 +316,12 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 			cx_str__buf_put(b, part[i]);
 		return cx_str__in(X, b, (uint32_t)len);
 	}
+	if (!wide && len < CX_STR_BUF_MIN && (s = cx_str__short8(X, len))) {
+		/* the usual short 8-bit result: a recycled block, the pieces copied without calls */
+		for (i = first, d = (char *)(s + 1); i < n; d += part[i++]->len)
+			cx_str__copy_short(d, part[i]->chars, part[i]->len);
+		return s;
+	}
 	if (!(s = cx_str__alloc(X, len, (int)wide)))
 		return NULL;
 	for (i = first, d = (char *)s->chars; i < n; i++) {
@@ -331,29 +355,59 @@ cx_str *cx_str__join_onto(cx_ctx *X, cx_str *a, cx_str *const *part, uint32_t n)
 	return cx_str__join(X, all, i + 1);
 }
 
-cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
+/* cx_str__concat of two non-empty strings but for the short flat case in a recycled block:
+ * onto a's buffer, or joined. Out of line, so that the short case saves no registers. */
+static __attribute__((noinline)) cx_str *cx_str__concat_long(cx_ctx *X, cx_str *a, cx_str *b)
 {
-	cx_str *part[2] = {a, b}, *s;
+	cx_str *part[2] = {a, b};
 	size_t len = (size_t)a->len + b->len;
 	cx_sbuf *ab;
 
-	if (!a->len)
-		return b;
-	if (!b->len)
-		return a;
 	if ((ab = cx_str__buf(a)) && ab->used == a->len && (ab->wide || !b->wide) &&
 	    ab->cap - ab->used >= b->len && len <= 0x3fffffff && !X->heap->perm_mode) {
 		/* `s += x` on the last string of its buffer, with room: x after it, a new header */
 		cx_str__buf_put(ab, b);
 		return cx_str__in(X, ab, (uint32_t)len);
 	}
-	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || ab)
-		return cx_str__join(X, part, 2);
-	/* the common short case: two 8-bit strings, one flat result */
-	if (!(s = cx_str__alloc(X, len, 0)))
-		return NULL;
-	cx_str__copy8((char *)s->chars, a->chars, a->len);
-	cx_str__copy8((char *)s->chars + a->len, b->chars, b->len);
+	return cx_str__join(X, part, 2);
+}
+
+/* n bytes (below CX_STR_BUF_MIN) from s to d without a call: 16-byte moves, the last one
+ * overlapping the one before, for what cx_str__copy8 would pass to memcpy. */
+static inline void cx_str__copy_short(char *d, const char *s, uint32_t n)
+{
+	char m[16];
+	uint32_t i;
+
+	if (n <= 16) {
+		cx_str__copy8(d, s, n);
+		return;
+	}
+	for (i = 0; i + 16 < n; i += 16) {
+		memcpy(m, s + i, 16);
+		memcpy(d + i, m, 16);
+	}
+	memcpy(m, s + n - 16, 16);
+	memcpy(d + n - 16, m, 16);
+}
+
+cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
+{
+	cx_str *s;
+	size_t len = (size_t)a->len + b->len;
+
+	if (!a->len)
+		return b;
+	if (!b->len)
+		return a;
+	/* the common short case: two 8-bit strings, one flat result, in a recycled block (no call
+	 * on this way: it saves no registers); anything else, the allocator's other ways included,
+	 * out of line */
+	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a) ||
+	    !(s = cx_str__short8(X, len)))
+		return cx_str__concat_long(X, a, b);
+	cx_str__copy_short((char *)(s + 1), a->chars, a->len);
+	cx_str__copy_short((char *)(s + 1) + a->len, b->chars, b->len);
 	return s;
 }
 

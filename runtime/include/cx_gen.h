@@ -150,7 +150,9 @@ int cx_is_callable(cx_value v);
  * cx_ret_num and cx_ret_val (a body with typed parameters returns a C double); cx_ctx.global,
  * struct cx_obj_head, cx_call_plain and cx_call_plain_slow (a plain call of a value, inline;
  * cx_func_env inline); CX_STACK_GUARD reads the stack pointer. */
-#define CX_ABI_VERSION 7
+/* 8 (2026-12-01): generated code reads the length of a string-typed local inline with
+ * cx_str_length (cx_value.h; compiler/jstype.c). */
+#define CX_ABI_VERSION 8
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);

@@ -279,6 +279,12 @@ cx_value cx_str_printf(cx_ctx *X, const char *fmt, ...) __attribute__((format(pr
  * If len is not NULL it receives the byte length. Returns NULL only on ENOMEM. */
 const char *cx_str_to_utf8(cx_ctx *X, cx_str *s, size_t *len);
 uint32_t cx_str_len(const cx_str *s);
+/* The length of a value known to be a string (a string-typed local, compiler/jstype.c): its
+ * header read inline (struct cx_str_static is every string's layout, cx_priv.h checks it). */
+static inline double cx_str_length(cx_value v)
+{
+	return ((const struct cx_str_static *)(const void *)v.u.s)->len;
+}
 int cx_str_eq(const cx_str *a, const cx_str *b);
 int cx_str_eq_ascii(const cx_str *a, const char *ascii);
 /* Copies s into buf as a C string when it is all ASCII without NUL and shorter than cap:

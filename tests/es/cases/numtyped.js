@@ -185,3 +185,14 @@ print(1 / (-5e-324 / 2));
 var n = 1, z = 0;
 print(n == '1', n === 1, n != '1', z == '', z == false, z === false, n == true, n == null);
 var nan = 0 / 0; print(nan == nan, nan === nan, nan != nan, [nan].indexOf(nan));
+//# nt-compound-assignment-first
+// x op= e reads x: as the first occurrence it is a read of undefined, not an assignment
+function compoundFirst() {
+  var a; a += 1;
+  var b; b -= 2;
+  var c; c *= 3; c = 4;
+  var d; d |= 5;
+  var e; e += 'e';
+  return [a, b, c, d, e].join(' ');
+}
+print(compoundFirst());
