@@ -320,6 +320,9 @@ int cx_str__cmp(const cx_str *a, const cx_str *b);
 int cx_num__dec_fast(const cx_str *s, uint32_t a, uint32_t end, double *r);
 /* conv.c: the digits of u, most significant first ("0" for 0); returns their count. */
 int cx_conv__u64_digits(uint64_t u, char *digits);
+/* conv.c: 9.8.1's shortest digits of d (> 0, finite) by the bisection alone, the reference the
+ * unit test checks cx_num_format's two-try search against; 0 when out of its reach. */
+int cx_conv__shortest_ref(double d, char *digits, int *n);
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b);
 cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n); /* n >= 1, one allocation */
 cx_str *cx_str__join_onto(cx_ctx *X, cx_str *a, cx_str *const *part, uint32_t n); /* n <= 8 */
