@@ -226,16 +226,41 @@ int cx_conv__shortest_ref(double d, char *digits, int *n)
 	return cx_conv__shortest_s(d, digits, n, 1);
 }
 
-/* The old search, for the doubles cx_conv__shortest does not reach. */
+/* The old search, for the doubles cx_conv__shortest does not reach: the fewest %e digits that
+ * read back. %e gives the candidate nearest to d, which is the one to take whenever any of its
+ * length reads back, except below a power of two: there the interval is narrower under d than
+ * over it, and the candidate one unit up may read back when the nearest (under d) does not. */
 static int cx_conv__shortest_slow(double d, char *digits, int *n)
 {
-	char tmp[40], *p;
-	int prec, k = 0;
+	char tmp[40], up[40], *p;
+	int prec, k = 0, i;
+	uint64_t bits;
 
+	memcpy(&bits, &d, sizeof(bits));
 	for (prec = 1; prec <= 17; prec++) {
 		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
 		if (strtod(tmp, NULL) == d)
 			break;
+		if (bits & (((uint64_t)1 << 52) - 1) || strtod(tmp, NULL) > d)
+			continue;
+		/* a power of two: the last digit one up, carrying ("9.9e-5" -> "1.0e-4") */
+		memcpy(up, tmp, sizeof(up));
+		for (p = strchr(up, 'e'), i = (int)(p - up) - 1; i >= 0; i--) {
+			if (up[i] == '.')
+				continue;
+			if (up[i] != '9') {
+				up[i]++;
+				break;
+			}
+			up[i] = '0';
+		}
+		if (i < 0) /* every digit carried: 10.0…e(x+1) */
+			snprintf(up, sizeof(up), "1%se%d", strchr(tmp, 'e') - tmp > 1 ? ".0" : "",
+				 atoi(strchr(tmp, 'e') + 1) + 1);
+		if (strtod(up, NULL) == d) {
+			memcpy(tmp, up, sizeof(tmp));
+			break;
+		}
 	}
 	for (p = tmp; *p && *p != 'e'; p++)
 		if (*p >= '0' && *p <= '9')
@@ -244,6 +269,13 @@ static int cx_conv__shortest_slow(double d, char *digits, int *n)
 	while (k > 1 && digits[k - 1] == '0')
 		k--;
 	return k;
+}
+
+int cx_conv__shortest_digits(double d, char *digits, int *n)
+{
+	int k = cx_conv__shortest(d, digits, n);
+
+	return k ? k : cx_conv__shortest_slow(d, digits, n);
 }
 
 /* The digits are made at p + 1 (at most 20 of them: buf holds 32 bytes), then moved into the
@@ -271,8 +303,7 @@ size_t cx_num_format(double d, char *buf)
 		return (size_t)(p - buf) + (size_t)k;
 	}
 	dg = p + 1;
-	if (!(k = cx_conv__shortest(d, dg, &n)))
-		k = cx_conv__shortest_slow(d, dg, &n);
+	k = cx_conv__shortest_digits(d, dg, &n);
 	if (k <= n && n <= 21) {
 		memmove(p, dg, (size_t)k);
 		memset(p + k, '0', (size_t)(n - k));
@@ -365,11 +396,18 @@ static int cx_conv__digit(uint16_t c, int radix)
  * making an integer m < 2^53 and a power of ten 10^e with |e| <= 22, both exact doubles, so
  * m * 10^e or m / 10^-e is one correctly rounded IEEE operation, the nearest double to the
  * decimal as 9.3.1 asks. Returns 0 (nothing set) when the value needs strtod. */
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+#define CX_CONV__EXACT_DIV 1
+/* 10^0 … 10^22: the powers of ten that are exact doubles. */
+static const double cx_conv__p10d[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+				       1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+				       1e21, 1e22};
+#endif
+
 int cx_num__dec_fast(const cx_str *s, uint32_t a, uint32_t end, double *r)
 {
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-	static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-				     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+#ifdef CX_CONV__EXACT_DIV
+	const double *p10 = cx_conv__p10d;
 	const uint8_t *p = (const uint8_t *)s->chars;
 	uint64_t m = 0;
 	uint32_t i = a;
@@ -417,6 +455,49 @@ int cx_num__dec_fast(const cx_str *s, uint32_t a, uint32_t end, double *r)
 	return 1;
 #else
 	(void)s, (void)a, (void)end, (void)r;
+	return 0;
+#endif
+}
+
+/* parseFloat's usual string in one pass (lib_global.c): 8-bit, no leading white space, a sign,
+ * digits with at most one '.', no exponent, then anything (parseFloat reads the longest
+ * prefix). Read as exactly as cx_num__dec_fast does: at most 19 significant digits making
+ * m <= 2^53 and at most 22 fraction digits, one correctly rounded division. Returns 0 (nothing
+ * set) for every other string, which the general scan takes. */
+int cx_num__prefix_fast(const cx_str *s, double *r)
+{
+#ifdef CX_CONV__EXACT_DIV
+	const uint8_t *p = (const uint8_t *)s->chars, *end = p + s->len;
+	uint64_t m = 0;
+	int nd = 0, e = 0, any = 0, neg = 0, frac = 0;
+
+	if (s->wide)
+		return 0;
+	if (p < end && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	for (; p < end; p++) {
+		if (*p == '.' && !frac) {
+			frac = 1;
+			continue;
+		}
+		if (*p < '0' || *p > '9')
+			break;
+		any = 1;
+		e -= frac;
+		if (m || *p != '0') { /* leading zeros are not significant */
+			if (++nd > 19)
+				return 0;
+			m = m * 10 + (uint64_t)(*p - '0');
+		}
+	}
+	if (!any || (p < end && (*p | 0x20) == 'e') || m > (uint64_t)1 << 53 || e < -22)
+		return 0;
+	*r = (double)m / cx_conv__p10d[-e];
+	if (neg)
+		*r = -*r;
+	return 1;
+#else
+	(void)s, (void)r;
 	return 0;
 #endif
 }

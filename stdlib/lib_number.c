@@ -42,10 +42,10 @@ static cx_value cx_number_valueof(cx_ctx *X, cx_value self, cx_value this_, int 
 	return cx_number__this(X, this_, &d) ? CX_EXCEPTION : cx_num(d);
 }
 
-/* Every result of this file is ASCII: no UTF-8 decoding needed. */
-static cx_value cx_number__ascii(cx_ctx *X, const char *p)
+/* Every result of this file is ASCII, of a length known by then: no decoding, no strlen. */
+static cx_value cx_number__ascii(cx_ctx *X, const char *p, size_t len)
 {
-	cx_str *s = cx_str__ascii(X, p);
+	cx_str *s = cx_str__new8(X, (const uint8_t *)p, len);
 
 	return s ? cx_strv(s) : CX_EXCEPTION;
 }
@@ -69,12 +69,19 @@ static cx_value cx_number__radix(cx_ctx *X, double d, int radix)
 		 * without floor, nextafter and the fraction loop */
 		uint64_t u = (uint64_t)d;
 		*fp = 0;
-		do
-			*--ip = dig[u % (unsigned)radix];
-		while ((u /= (unsigned)radix));
+		if (!(radix & (radix - 1))) { /* 2, 4, 8, 16, 32: shifts, no division */
+			int sh = __builtin_ctz((unsigned)radix);
+			do
+				*--ip = dig[u & (unsigned)(radix - 1)];
+			while ((u >>= sh));
+		}
+		else
+			do
+				*--ip = dig[u % (unsigned)radix];
+			while ((u /= (unsigned)radix));
 		if (neg)
 			*--ip = '-';
-		return cx_number__ascii(X, ip);
+		return cx_number__ascii(X, ip, (size_t)(fp - ip));
 	}
 	in = floor(d);
 	fr = d - in;
@@ -132,7 +139,7 @@ static cx_value cx_number__radix(cx_ctx *X, double d, int radix)
 		} while (in > 0 && ip > buf + 2);
 	if (neg)
 		*--ip = '-';
-	return cx_number__ascii(X, ip);
+	return cx_number__ascii(X, ip, (size_t)(fp - ip));
 }
 
 static cx_value cx_number_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -141,9 +148,8 @@ static cx_value cx_number_tostring(cx_ctx *X, cx_value self, cx_value this_, int
 
 	if (cx_number__this(X, this_, &d))
 		return CX_EXCEPTION;
-	if (CX_ARG(0).tag != CX_T_UNDEF && cx_to_num(X, argv[0], &r))
+	if (CX_ARG(0).tag != CX_T_UNDEF && cx_to_integer_num(X, argv[0], &r))
 		return CX_EXCEPTION;
-	r = cx_to_integer_d(r);
 	if (r < 2 || r > 36)
 		return cx_throw_error(X, "RangeError", "toString() radix must be between 2 and 36");
 	if (r == 10 || isnan(d) || isinf(d))
@@ -360,9 +366,8 @@ static cx_value cx_number_tofixed(cx_ctx *X, cx_value self, cx_value this_, int 
 	char buf[CX_NUMBER__MAXD + 1], out[CX_NUMBER__MAXD + 4], *dig = buf + 1;
 	int ni = 0, nf, k = 0;
 
-	if (cx_number__this(X, this_, &d) || cx_to_num(X, CX_ARG(0), &f))
+	if (cx_number__this(X, this_, &d) || cx_to_integer_num(X, CX_ARG(0), &f))
 		return CX_EXCEPTION;
-	f = cx_to_integer_d(f);
 	if (f < 0 || f > 20)
 		return cx_throw_error(X, "RangeError", "toFixed() digits must be between 0 and 20");
 	if (isnan(d) || fabs(d) >= 1e21)
@@ -387,8 +392,7 @@ static cx_value cx_number_tofixed(cx_ctx *X, cx_value self, cx_value this_, int 
 		out[k++] = '.';
 		memcpy(out + k, dig + ni, (size_t)nf), k += nf;
 	}
-	out[k] = 0;
-	return cx_number__ascii(X, out);
+	return cx_number__ascii(X, out, (size_t)k);
 }
 
 /* The first nd (1..21) significant decimal digits of x (> 0, finite) rounded half up from its
@@ -416,23 +420,14 @@ static int cx_number__digits(double x, int nd, char *dig)
 	return e;
 }
 
-/* The shortest digits that read back as x (x > 0, finite), for toExponential(undefined). */
+/* The shortest digits that read back as x (x > 0, finite), for toExponential(undefined), as
+ * ToString finds them (conv.c); returns the decimal exponent of the first. */
 static int cx_number__shortest(double x, char *dig)
 {
-	char buf[40];
-	int p, e, k, n = 0;
+	int n, k = cx_conv__shortest_digits(x, dig, &n);
 
-	for (p = 1; p <= 17; p++) {
-		snprintf(buf, sizeof(buf), "%.*e", p - 1, x);
-		if (strtod(buf, NULL) == x)
-			break;
-	}
-	e = atoi(strchr(buf, 'e') + 1);
-	for (k = 0; buf[k] != 'e'; k++)
-		if (buf[k] != '.')
-			dig[n++] = buf[k];
-	dig[n] = 0;
-	return e;
+	dig[k] = 0;
+	return n - 1;
 }
 
 static int cx_number__special(cx_ctx *X, double d, cx_value *out)
@@ -452,9 +447,8 @@ static cx_value cx_number_toexponential(cx_ctx *X, cx_value self, cx_value this_
 	int e, n, k = 0, j;
 	cx_value r;
 
-	if (cx_number__this(X, this_, &d) || cx_to_num(X, CX_ARG(0), &f))
+	if (cx_number__this(X, this_, &d) || cx_to_integer_num(X, CX_ARG(0), &f))
 		return CX_EXCEPTION;
-	f = cx_to_integer_d(f);
 	if (cx_number__special(X, d, &r))
 		return r;
 	if (f < 0 || f > 20)
@@ -477,8 +471,8 @@ static cx_value cx_number_toexponential(cx_ctx *X, cx_value self, cx_value this_
 		for (j = 1; j < n; j++)
 			out[k++] = dig[j];
 	}
-	cx_number__exp(e, out + k);
-	return cx_number__ascii(X, out);
+	k += cx_number__exp(e, out + k);
+	return cx_number__ascii(X, out, (size_t)k);
 }
 
 /* 15.7.4.7 (precision 1..21 as ES3 says; node allows up to 100) */
@@ -493,9 +487,8 @@ static cx_value cx_number_toprecision(cx_ctx *X, cx_value self, cx_value this_, 
 		return CX_EXCEPTION;
 	if (CX_ARG(0).tag == CX_T_UNDEF)
 		return cx_to_string(X, cx_num(d));
-	if (cx_to_num(X, argv[0], &pd))
+	if (cx_to_integer_num(X, argv[0], &pd))
 		return CX_EXCEPTION;
-	pd = cx_to_integer_d(pd);
 	if (cx_number__special(X, d, &r))
 		return r;
 	if (pd < 1 || pd > 21)
@@ -517,7 +510,7 @@ static cx_value cx_number_toprecision(cx_ctx *X, cx_value self, cx_value this_, 
 			for (j = 1; j < p; j++)
 				out[k++] = dig[j];
 		}
-		cx_number__exp(e, out + k);
+		k += cx_number__exp(e, out + k);
 	}
 	else if (e >= 0) {
 		for (j = 0; j < p; j++) {
@@ -525,7 +518,6 @@ static cx_value cx_number_toprecision(cx_ctx *X, cx_value self, cx_value this_, 
 			if (j == e && j < p - 1)
 				out[k++] = '.';
 		}
-		out[k] = 0;
 	}
 	else {
 		out[k++] = '0';
@@ -534,9 +526,8 @@ static cx_value cx_number_toprecision(cx_ctx *X, cx_value self, cx_value this_, 
 			out[k++] = '0';
 		for (j = 0; j < p; j++)
 			out[k++] = dig[j];
-		out[k] = 0;
 	}
-	return cx_number__ascii(X, out);
+	return cx_number__ascii(X, out, (size_t)k);
 }
 
 /* Section - Math */
