@@ -112,6 +112,21 @@ static inline void cx_conv__grid(uint64_t lo, uint64_t hi, int k, int even, int 
 	*ch = (cx_conv__scale(hi, s) - (unsigned)!even) >> k;
 }
 
+/* The integer nearest to c·10^s / 2^k (ties: even) for c < 2^55, s <= 21, 0 < k < 128, and in
+ * *dist its distance |result·2^k - c·10^s|. */
+static inline cx_u128 cx_conv__nearest(uint64_t c, int s, int k, cx_u128 *dist)
+{
+	cx_u128 c_s = cx_conv__scale(c, s), fl = c_s >> k, rem = c_s - (fl << k),
+		half = (cx_u128)1 << (k - 1);
+
+	if (rem > half || (rem == half && (fl & 1))) {
+		*dist = ((cx_u128)1 << k) - rem;
+		return fl + 1;
+	}
+	*dist = rem;
+	return fl;
+}
+
 /* Shortest round-trip digits of a positive finite d, exactly: d = m * 2^q. A decimal reads back
  * as d when it lies inside d's rounding interval, the half-way points to its neighbours (which
  * belong to d when m is even: strtod breaks ties to even). In units of 2^(q-2) the interval is
@@ -134,7 +149,7 @@ static int cx_conv__shortest_s(double d, char *digits, int *n, int bisect)
 {
 	int e, q, k, s, len, z, a = 0, b = 22, even;
 	uint64_t m, c, lo, hi;
-	cx_u128 cl, ch, bl = 0, bh = 0, c0;
+	cx_u128 cl, ch, bl = 0, bh = 0, c0, dist;
 
 	memcpy(&m, &d, sizeof(m));
 	e = (int)(m >> 52 & 0x7ff); /* the biased exponent: d = (2^52 + fraction) * 2^(e-1075) */
@@ -154,7 +169,22 @@ static int cx_conv__shortest_s(double d, char *digits, int *n, int bisect)
 	if (!bisect && s <= 22) {
 		if ((cx_u128)(hi - lo) * cx_conv__p10(s) <= (cx_u128)1 << k)
 			s++; /* now s = s1 */
-		if (s <= 22) {
+		if (s <= 22 && lo == c - 2) {
+			/* The interval is symmetric: a scale's point nearest to d is inside when any
+			 * is (it is at least as close), and at s1 it always is (half the spacing is
+			 * below half the width). So one multiplication per try, no clamping. */
+			cx_u128 hw = cx_conv__p10(s - 1) << 1; /* the half width at s1 - 1 */
+			c0 = cx_conv__nearest(c, s - 1, k, &dist);
+			if (dist < hw || (dist == hw && even)) {
+				s--;
+				goto digits;
+			}
+			if (s > 21)
+				return 0;
+			c0 = cx_conv__nearest(c, s, k, &dist);
+			goto digits;
+		}
+		if (s <= 22) { /* below a power of two: the grid's ends */
 			cx_conv__grid(lo, hi, k, even, s - 1, &cl, &ch);
 			if (cl <= ch) { /* the only point of its scale */
 				c0 = cl;
@@ -197,15 +227,11 @@ static int cx_conv__shortest_s(double d, char *digits, int *n, int bisect)
 	cl = bl;
 	ch = bh;
 nearest:
-	{
-		cx_u128 c_s = cx_conv__scale(c, s), fl = c_s >> k, rem = c_s - (fl << k),
-			half = (cx_u128)1 << (k - 1);
-		c0 = rem > half || (rem == half && (fl & 1)) ? fl + 1 : fl;
-		if (c0 > ch)
-			c0 = ch;
-		if (c0 < cl)
-			c0 = cl;
-	}
+	c0 = cx_conv__nearest(c, s, k, &dist);
+	if (c0 > ch)
+		c0 = ch;
+	if (c0 < cl)
+		c0 = cl;
 digits:
 	if (c0 >> 64 || !c0)
 		return 0;
@@ -467,30 +493,30 @@ int cx_num__dec_fast(const cx_str *s, uint32_t a, uint32_t end, double *r)
 int cx_num__prefix_fast(const cx_str *s, double *r)
 {
 #ifdef CX_CONV__EXACT_DIV
-	const uint8_t *p = (const uint8_t *)s->chars, *end = p + s->len;
+	const uint8_t *p = (const uint8_t *)s->chars, *end = p + s->len, *a, *f;
 	uint64_t m = 0;
-	int nd = 0, e = 0, any = 0, neg = 0, frac = 0;
+	int nd = 0, e = 0, neg = 0;
 
 	if (s->wide)
 		return 0;
 	if (p < end && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
-	for (; p < end; p++) {
-		if (*p == '.' && !frac) {
-			frac = 1;
-			continue;
-		}
-		if (*p < '0' || *p > '9')
-			break;
-		any = 1;
-		e -= frac;
-		if (m || *p != '0') { /* leading zeros are not significant */
-			if (++nd > 19)
-				return 0;
-			m = m * 10 + (uint64_t)(*p - '0');
-		}
+	/* Every digit goes into m (wrapping past 19 significant ones does not matter: they are
+	 * refused); nd counts them from the first nonzero one. */
+	for (a = p; p < end && (unsigned)(*p - '0') < 10; p++) {
+		m = m * 10 + (uint64_t)(*p - '0');
+		nd += m != 0;
 	}
-	if (!any || (p < end && (*p | 0x20) == 'e') || m > (uint64_t)1 << 53 || e < -22)
+	if (p < end && *p == '.') {
+		for (f = ++p; p < end && (unsigned)(*p - '0') < 10; p++) {
+			m = m * 10 + (uint64_t)(*p - '0');
+			nd += m != 0;
+		}
+		e = (int)(f - p);
+		if (p - a == 1) /* "." or "-." alone: no digits */
+			return 0;
+	}
+	if (p == a || nd > 19 || (p < end && (*p | 0x20) == 'e') || m > (uint64_t)1 << 53 || e < -22)
 		return 0;
 	*r = (double)m / cx_conv__p10d[-e];
 	if (neg)

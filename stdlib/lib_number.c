@@ -273,17 +273,22 @@ static int cx_number__exact(double x, int nf, int ns, char *d, int *ni)
 	if (k < 0 && k > -60) {
 		/* Fewer than 60 fraction bits (123.456, 1/7…): the fraction times 10 stays below 2^64,
 		 * so each digit is one multiplication of a 64-bit integer, no bignum. */
-		int K = -k;
+		int K = -k, want;
 		uint64_t mask = ((uint64_t)1 << K) - 1, fr = m & mask;
 		n = *ni = cx_number__u64_digits(m >> K, d);
-		first = n ? 0 : -1;
-		while (nf >= 0 ? n - *ni < nf : first < 0 || n < first + ns) {
+		want = nf >= 0 ? n + nf : n ? (n > ns ? n : ns) : -1;
+		if (want < 0) { /* x < 1, ns significant digits: the zeros before the first, then ns */
+			do {
+				fr *= 10;
+				d[n++] = (char)('0' + (fr >> K));
+				fr &= mask;
+			} while (d[n - 1] == '0');
+			want = n - 1 + ns;
+		}
+		while (n < want) {
 			fr *= 10;
-			d[n] = (char)('0' + (fr >> K));
+			d[n++] = (char)('0' + (fr >> K));
 			fr &= mask;
-			if (first < 0 && d[n] != '0')
-				first = n;
-			n++;
 		}
 		return n;
 	}
