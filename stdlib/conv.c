@@ -52,15 +52,23 @@ static inline int cx_conv__u64_len(uint64_t u)
 	return t + ((u | 1) >= cx_conv__p10_64[t]);
 }
 
-/* The eight digits of v (< 10^8, leading zeros included) at p. */
+/* The eight digits of v (< 10^8, leading zeros included) at p, two at a time without division:
+ * t = v·ceil(2^57/10^6) is v/10^6 in fixed point with 57 fraction bits, too large by less than
+ * v/2^57 < 7e-10; each step takes the integer part (two digits) and multiplies the fraction by
+ * 100, which multiplies the error too: 7e-4 at the last step, where the exact value is an
+ * integer, and at each earlier step below the distance of the exact value (a multiple of
+ * 10^-6, 10^-4, 10^-2) to the next integer. Every v was checked once; the unit test checks
+ * three million. */
 static inline void cx_conv__eight(char *p, uint32_t v)
 {
-	uint32_t a = v / 10000, b = v % 10000;
+	const uint64_t frac = ((uint64_t)1 << 57) - 1;
+	uint64_t t = (uint64_t)v * 144115188076ull;
+	int i;
 
-	memcpy(p, cx_conv__two + a / 100 * 2, 2);
-	memcpy(p + 2, cx_conv__two + a % 100 * 2, 2);
-	memcpy(p + 4, cx_conv__two + b / 100 * 2, 2);
-	memcpy(p + 6, cx_conv__two + b % 100 * 2, 2);
+	for (i = 0; i < 8; i += 2) {
+		memcpy(p + i, cx_conv__two + (t >> 57) * 2, 2);
+		t = (t & frac) * 100;
+	}
 }
 
 /* The digits of u into digits, most significant first, written in place from the last one
