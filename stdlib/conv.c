@@ -63,12 +63,14 @@ static inline void cx_conv__eight(char *p, uint32_t v)
 {
 	const uint64_t frac = ((uint64_t)1 << 57) - 1;
 	uint64_t t = (uint64_t)v * 144115188076ull;
-	int i;
 
-	for (i = 0; i < 8; i += 2) {
-		memcpy(p + i, cx_conv__two + (t >> 57) * 2, 2);
-		t = (t & frac) * 100;
-	}
+	memcpy(p, cx_conv__two + (t >> 57) * 2, 2);
+	t = (t & frac) * 100;
+	memcpy(p + 2, cx_conv__two + (t >> 57) * 2, 2);
+	t = (t & frac) * 100;
+	memcpy(p + 4, cx_conv__two + (t >> 57) * 2, 2);
+	t = (t & frac) * 100;
+	memcpy(p + 6, cx_conv__two + (t >> 57) * 2, 2);
 }
 
 /* The digits of u into digits, most significant first, written in place from the last one
