@@ -314,13 +314,26 @@ int cx_conv__shortest_digits(double d, char *digits, int *n)
 	return k ? k : cx_conv__shortest_slow(d, digits, n);
 }
 
-/* The digits are made at p + 1 (at most 20 of them: buf holds 32 bytes), then moved into the
- * layout 9.8.1 picks: mostly a few bytes (the integer part before the point, one leading
- * digit), a move for 0.00ddd. */
+/* q[0..f) moved to q[1..f], f <= 16: the tail of a number, so writing past it (up to q + 17,
+ * inside cx_num_format's 32 bytes) is harmless; two or four 8-byte moves. */
+static inline void cx_conv__tail1(char *q, int f)
+{
+	uint64_t x, y;
+
+	memcpy(&x, q, 8);
+	if (f > 8) {
+		memcpy(&y, q + 8, 8);
+		memcpy(q + 9, &y, 8);
+	}
+	memcpy(q + 1, &x, 8);
+}
+
+/* The digits are made where most of them stay (at most 17: the shortest form never needs
+ * more), then the fraction or the digits after the first move one place for the point. */
 size_t cx_num_format(double d, char *buf)
 {
-	char *p = buf, *dg;
-	int k, n, i;
+	char *p = buf;
+	int k, n;
 
 	if (isnan(d))
 		return memcpy(buf, "NaN", 4), 3;
@@ -338,31 +351,29 @@ size_t cx_num_format(double d, char *buf)
 		p[k] = 0;
 		return (size_t)(p - buf) + (size_t)k;
 	}
-	dg = p + 1;
-	k = cx_conv__shortest_digits(d, dg, &n);
+	k = cx_conv__shortest_digits(d, p, &n);
 	if (k <= n && n <= 21) {
-		memmove(p, dg, (size_t)k);
 		memset(p + k, '0', (size_t)(n - k));
 		p += n;
 	}
 	else if (0 < n && n <= 21) {
-		for (i = 0; i < n; i++)
-			p[i] = dg[i];
+		cx_conv__tail1(p + n, k - n);
 		p[n] = '.';
 		p += k + 1;
 	}
 	else if (-6 < n && n <= 0) {
-		memmove(p + 2 - n, dg, (size_t)k);
+		memmove(p + 2 - n, p, (size_t)k);
 		p[0] = '0';
 		p[1] = '.';
-		for (i = 0; i < -n; i++)
-			p[2 + i] = '0';
+		memset(p + 2, '0', (size_t)-n);
 		p += 2 - n + k;
 	}
 	else {
-		p[0] = dg[0];
-		if (k > 1)
-			p[1] = '.', p += k + 1;
+		if (k > 1) {
+			cx_conv__tail1(p + 1, k - 1);
+			p[1] = '.';
+			p += k + 1;
+		}
 		else
 			p++;
 		*p++ = 'e';
