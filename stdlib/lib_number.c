@@ -387,22 +387,23 @@ static cx_value cx_number_tofixed(cx_ctx *X, cx_value self, cx_value this_, int 
 	/* dig: ni integer digits, nf kept fraction digits, then the one that decides; a carry
 	 * out of the first digit goes into buf[0] (99.96 -> 100.0) */
 	buf[0] = cx_number__round(dig, ni + nf) ? '1' : '0';
+	/* (the copies move a fixed 24 bytes, more than ni + 1 <= 22 and nf <= 20: no call) */
 	if (buf[0] == '1')
-		memcpy(out + k, buf, (size_t)ni + 1), k += ni + 1;
+		memcpy(out + k, buf, 24), k += ni + 1;
 	else if (ni)
-		memcpy(out + k, dig, (size_t)ni), k += ni;
+		memcpy(out + k, dig, 24), k += ni;
 	else
 		out[k++] = '0';
 	if (nf) {
 		out[k++] = '.';
-		memcpy(out + k, dig + ni, (size_t)nf), k += nf;
+		memcpy(out + k, dig + ni, 24), k += nf;
 	}
 	return cx_number__ascii(X, out, (size_t)k);
 }
 
 /* The first nd (1..21) significant decimal digits of x (> 0, finite) rounded half up from its
- * exact value, as 15.7.4.6-7 ask, into dig (nd chars + NUL); returns the decimal exponent of
- * the first digit. */
+ * exact value, as 15.7.4.6-7 ask, into dig (nd chars + NUL; dig has room for 24); returns the
+ * decimal exponent of the first digit. */
 static int cx_number__digits(double x, int nd, char *dig)
 {
 	char buf[CX_NUMBER__MAXD];
@@ -420,7 +421,7 @@ static int cx_number__digits(double x, int nd, char *dig)
 		buf[z] = '1'; /* 9.99… became 10.0…: the digits stay nd, the exponent grows */
 		e++;
 	}
-	memcpy(dig, buf + z, (size_t)nd);
+	memcpy(dig, buf + z, 24); /* a fixed size: no call */
 	dig[nd] = 0;
 	return e;
 }
@@ -449,7 +450,7 @@ static cx_value cx_number_toexponential(cx_ctx *X, cx_value self, cx_value this_
 {
 	double d, f = 0;
 	char dig[32], out[64];
-	int e, n, k = 0, j;
+	int e, n, k = 0;
 	cx_value r;
 
 	if (cx_number__this(X, this_, &d) || cx_to_integer_num(X, CX_ARG(0), &f))
@@ -473,8 +474,8 @@ static cx_value cx_number_toexponential(cx_ctx *X, cx_value self, cx_value this_
 	out[k++] = dig[0];
 	if (n > 1) {
 		out[k++] = '.';
-		for (j = 1; j < n; j++)
-			out[k++] = dig[j];
+		memcpy(out + k, dig + 1, 24); /* n <= 21 digits: a fixed size, no call */
+		k += n - 1;
 	}
 	k += cx_number__exp(e, out + k);
 	return cx_number__ascii(X, out, (size_t)k);
@@ -484,8 +485,8 @@ static cx_value cx_number_toexponential(cx_ctx *X, cx_value self, cx_value this_
 static cx_value cx_number_toprecision(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
 	double d, pd;
-	char dig[32], out[80];
-	int e, p, k = 0, j;
+	char dig[48], out[80]; /* dig: p <= 21 digits, read 24 at a time from up to dig + 20 */
+	int e, p, k = 0;
 	cx_value r;
 
 	if (cx_number__this(X, this_, &d))
@@ -508,29 +509,32 @@ static cx_value cx_number_toprecision(cx_ctx *X, cx_value self, cx_value this_, 
 	}
 	else
 		e = cx_number__digits(d, p, dig);
+	/* the digits go in by fixed 24-byte copies (no call), the point over the 25th byte */
 	if (e < -6 || e >= p) {
 		out[k++] = dig[0];
 		if (p > 1) {
 			out[k++] = '.';
-			for (j = 1; j < p; j++)
-				out[k++] = dig[j];
+			memcpy(out + k, dig + 1, 24);
+			k += p - 1;
 		}
 		k += cx_number__exp(e, out + k);
 	}
 	else if (e >= 0) {
-		for (j = 0; j < p; j++) {
-			out[k++] = dig[j];
-			if (j == e && j < p - 1)
-				out[k++] = '.';
+		memcpy(out + k, dig, 24);
+		if (e < p - 1) { /* e + 1 integer digits, the point, the rest */
+			memcpy(out + k + e + 2, dig + e + 1, 24);
+			out[k + e + 1] = '.';
+			k++;
 		}
+		k += p;
 	}
 	else {
 		out[k++] = '0';
 		out[k++] = '.';
-		for (j = 0; j < -(e + 1); j++)
-			out[k++] = '0';
-		for (j = 0; j < p; j++)
-			out[k++] = dig[j];
+		memset(out + k, '0', (size_t)-(e + 1));
+		k += -(e + 1);
+		memcpy(out + k, dig, 24);
+		k += p;
 	}
 	return cx_number__ascii(X, out, (size_t)k);
 }
