@@ -327,8 +327,17 @@ int cx_str__cmp(const cx_str *a, const cx_str *b);
 /* A checked decimal literal s[a, end) by exact double arithmetic when it can be (conv.c);
  * 0 when strtod is needed. */
 int cx_num__dec_fast(const cx_str *s, uint32_t a, uint32_t end, double *r);
+/* conv.c: parseFloat of a plain decimal prefix (no white space, no exponent) by the same exact
+ * arithmetic; 0 when the general scan is needed. */
+int cx_num__prefix_fast(const cx_str *s, double *r);
 /* conv.c: the digits of u, most significant first ("0" for 0); returns their count. */
 int cx_conv__u64_digits(uint64_t u, char *digits);
+/* conv.c: 9.8.1's shortest digits of d (> 0, finite) by the bisection alone, the reference the
+ * unit test checks cx_num_format's two-try search against; 0 when out of its reach. */
+int cx_conv__shortest_ref(double d, char *digits, int *n);
+/* conv.c: 9.8.1's shortest digits of d (> 0, finite), trailing zeros dropped, into digits (up
+ * to 20, not terminated); returns their count and sets *n, the decimal point's position. */
+int cx_conv__shortest_digits(double d, char *digits, int *n);
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b);
 cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n); /* n >= 1, one allocation */
 cx_str *cx_str__join_onto(cx_ctx *X, cx_str *a, cx_str *const *part, uint32_t n); /* n <= 8 */
@@ -398,6 +407,18 @@ int cx_to_num(cx_ctx *X, cx_value v, double *out); /* ToNumber; 0 or -1 with exc
 int32_t cx_dtoi32(double d);
 uint32_t cx_dtou32(double d);
 double cx_to_integer_d(double d);
+/* ToInteger(ToNumber(v)) into *out (0, or -1 with an exception pending), inline when v is a
+ * number that is already an int32 (a digit count, a radix, an index: nearly every argument). */
+static inline int cx_to_integer_num(cx_ctx *X, cx_value v, double *out)
+{
+	if (v.tag == CX_T_NUM && v.u.n > -2147483649.0 && v.u.n < 2147483648.0 &&
+	    v.u.n == (double)(int32_t)v.u.n)
+		return *out = v.u.n, 0;
+	if (cx_to_num(X, v, out))
+		return -1;
+	*out = cx_to_integer_d(*out);
+	return 0;
+}
 cx_str *cx_num_str(cx_ctx *X, double d);
 
 /* lib_*.c */

@@ -83,6 +83,8 @@ static cx_value cx_glob_parsefloat(cx_ctx *X, cx_value self, cx_value this_, int
 
 	if (!s)
 		return CX_EXCEPTION;
+	if (cx_num__prefix_fast(s, &r))
+		return cx_num(r);
 	while (i < s->len && cx_str__is_ws(cx_str__at(s, i)))
 		i++;
 	a = i;

@@ -42,10 +42,10 @@ static cx_value cx_number_valueof(cx_ctx *X, cx_value self, cx_value this_, int 
 	return cx_number__this(X, this_, &d) ? CX_EXCEPTION : cx_num(d);
 }
 
-/* Every result of this file is ASCII: no UTF-8 decoding needed. */
-static cx_value cx_number__ascii(cx_ctx *X, const char *p)
+/* Every result of this file is ASCII, of a length known by then: no decoding, no strlen. */
+static cx_value cx_number__ascii(cx_ctx *X, const char *p, size_t len)
 {
-	cx_str *s = cx_str__ascii(X, p);
+	cx_str *s = cx_str__new8(X, (const uint8_t *)p, len);
 
 	return s ? cx_strv(s) : CX_EXCEPTION;
 }
@@ -69,12 +69,19 @@ static cx_value cx_number__radix(cx_ctx *X, double d, int radix)
 		 * without floor, nextafter and the fraction loop */
 		uint64_t u = (uint64_t)d;
 		*fp = 0;
-		do
-			*--ip = dig[u % (unsigned)radix];
-		while ((u /= (unsigned)radix));
+		if (!(radix & (radix - 1))) { /* 2, 4, 8, 16, 32: shifts, no division */
+			int sh = __builtin_ctz((unsigned)radix);
+			do
+				*--ip = dig[u & (unsigned)(radix - 1)];
+			while ((u >>= sh));
+		}
+		else
+			do
+				*--ip = dig[u % (unsigned)radix];
+			while ((u /= (unsigned)radix));
 		if (neg)
 			*--ip = '-';
-		return cx_number__ascii(X, ip);
+		return cx_number__ascii(X, ip, (size_t)(fp - ip));
 	}
 	in = floor(d);
 	fr = d - in;
@@ -132,7 +139,7 @@ static cx_value cx_number__radix(cx_ctx *X, double d, int radix)
 		} while (in > 0 && ip > buf + 2);
 	if (neg)
 		*--ip = '-';
-	return cx_number__ascii(X, ip);
+	return cx_number__ascii(X, ip, (size_t)(fp - ip));
 }
 
 static cx_value cx_number_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -141,9 +148,8 @@ static cx_value cx_number_tostring(cx_ctx *X, cx_value self, cx_value this_, int
 
 	if (cx_number__this(X, this_, &d))
 		return CX_EXCEPTION;
-	if (CX_ARG(0).tag != CX_T_UNDEF && cx_to_num(X, argv[0], &r))
+	if (CX_ARG(0).tag != CX_T_UNDEF && cx_to_integer_num(X, argv[0], &r))
 		return CX_EXCEPTION;
-	r = cx_to_integer_d(r);
 	if (r < 2 || r > 36)
 		return cx_throw_error(X, "RangeError", "toString() radix must be between 2 and 36");
 	if (r == 10 || isnan(d) || isinf(d))
@@ -267,17 +273,22 @@ static int cx_number__exact(double x, int nf, int ns, char *d, int *ni)
 	if (k < 0 && k > -60) {
 		/* Fewer than 60 fraction bits (123.456, 1/7…): the fraction times 10 stays below 2^64,
 		 * so each digit is one multiplication of a 64-bit integer, no bignum. */
-		int K = -k;
+		int K = -k, want;
 		uint64_t mask = ((uint64_t)1 << K) - 1, fr = m & mask;
 		n = *ni = cx_number__u64_digits(m >> K, d);
-		first = n ? 0 : -1;
-		while (nf >= 0 ? n - *ni < nf : first < 0 || n < first + ns) {
+		want = nf >= 0 ? n + nf : n ? (n > ns ? n : ns) : -1;
+		if (want < 0) { /* x < 1, ns significant digits: the zeros before the first, then ns */
+			do {
+				fr *= 10;
+				d[n++] = (char)('0' + (fr >> K));
+				fr &= mask;
+			} while (d[n - 1] == '0');
+			want = n - 1 + ns;
+		}
+		while (n < want) {
 			fr *= 10;
-			d[n] = (char)('0' + (fr >> K));
+			d[n++] = (char)('0' + (fr >> K));
 			fr &= mask;
-			if (first < 0 && d[n] != '0')
-				first = n;
-			n++;
 		}
 		return n;
 	}
@@ -360,9 +371,8 @@ static cx_value cx_number_tofixed(cx_ctx *X, cx_value self, cx_value this_, int 
 	char buf[CX_NUMBER__MAXD + 1], out[CX_NUMBER__MAXD + 4], *dig = buf + 1;
 	int ni = 0, nf, k = 0;
 
-	if (cx_number__this(X, this_, &d) || cx_to_num(X, CX_ARG(0), &f))
+	if (cx_number__this(X, this_, &d) || cx_to_integer_num(X, CX_ARG(0), &f))
 		return CX_EXCEPTION;
-	f = cx_to_integer_d(f);
 	if (f < 0 || f > 20)
 		return cx_throw_error(X, "RangeError", "toFixed() digits must be between 0 and 20");
 	if (isnan(d) || fabs(d) >= 1e21)
@@ -377,23 +387,23 @@ static cx_value cx_number_tofixed(cx_ctx *X, cx_value self, cx_value this_, int 
 	/* dig: ni integer digits, nf kept fraction digits, then the one that decides; a carry
 	 * out of the first digit goes into buf[0] (99.96 -> 100.0) */
 	buf[0] = cx_number__round(dig, ni + nf) ? '1' : '0';
+	/* (the copies move a fixed 24 bytes, more than ni + 1 <= 22 and nf <= 20: no call) */
 	if (buf[0] == '1')
-		memcpy(out + k, buf, (size_t)ni + 1), k += ni + 1;
+		memcpy(out + k, buf, 24), k += ni + 1;
 	else if (ni)
-		memcpy(out + k, dig, (size_t)ni), k += ni;
+		memcpy(out + k, dig, 24), k += ni;
 	else
 		out[k++] = '0';
 	if (nf) {
 		out[k++] = '.';
-		memcpy(out + k, dig + ni, (size_t)nf), k += nf;
+		memcpy(out + k, dig + ni, 24), k += nf;
 	}
-	out[k] = 0;
-	return cx_number__ascii(X, out);
+	return cx_number__ascii(X, out, (size_t)k);
 }
 
 /* The first nd (1..21) significant decimal digits of x (> 0, finite) rounded half up from its
- * exact value, as 15.7.4.6-7 ask, into dig (nd chars + NUL); returns the decimal exponent of
- * the first digit. */
+ * exact value, as 15.7.4.6-7 ask, into dig (nd chars + NUL; dig has room for 24); returns the
+ * decimal exponent of the first digit. */
 static int cx_number__digits(double x, int nd, char *dig)
 {
 	char buf[CX_NUMBER__MAXD];
@@ -411,28 +421,19 @@ static int cx_number__digits(double x, int nd, char *dig)
 		buf[z] = '1'; /* 9.99… became 10.0…: the digits stay nd, the exponent grows */
 		e++;
 	}
-	memcpy(dig, buf + z, (size_t)nd);
+	memcpy(dig, buf + z, 24); /* a fixed size: no call */
 	dig[nd] = 0;
 	return e;
 }
 
-/* The shortest digits that read back as x (x > 0, finite), for toExponential(undefined). */
+/* The shortest digits that read back as x (x > 0, finite), for toExponential(undefined), as
+ * ToString finds them (conv.c); returns the decimal exponent of the first. */
 static int cx_number__shortest(double x, char *dig)
 {
-	char buf[40];
-	int p, e, k, n = 0;
+	int n, k = cx_conv__shortest_digits(x, dig, &n);
 
-	for (p = 1; p <= 17; p++) {
-		snprintf(buf, sizeof(buf), "%.*e", p - 1, x);
-		if (strtod(buf, NULL) == x)
-			break;
-	}
-	e = atoi(strchr(buf, 'e') + 1);
-	for (k = 0; buf[k] != 'e'; k++)
-		if (buf[k] != '.')
-			dig[n++] = buf[k];
-	dig[n] = 0;
-	return e;
+	dig[k] = 0;
+	return n - 1;
 }
 
 static int cx_number__special(cx_ctx *X, double d, cx_value *out)
@@ -449,12 +450,11 @@ static cx_value cx_number_toexponential(cx_ctx *X, cx_value self, cx_value this_
 {
 	double d, f = 0;
 	char dig[32], out[64];
-	int e, n, k = 0, j;
+	int e, n, k = 0;
 	cx_value r;
 
-	if (cx_number__this(X, this_, &d) || cx_to_num(X, CX_ARG(0), &f))
+	if (cx_number__this(X, this_, &d) || cx_to_integer_num(X, CX_ARG(0), &f))
 		return CX_EXCEPTION;
-	f = cx_to_integer_d(f);
 	if (cx_number__special(X, d, &r))
 		return r;
 	if (f < 0 || f > 20)
@@ -474,28 +474,27 @@ static cx_value cx_number_toexponential(cx_ctx *X, cx_value self, cx_value this_
 	out[k++] = dig[0];
 	if (n > 1) {
 		out[k++] = '.';
-		for (j = 1; j < n; j++)
-			out[k++] = dig[j];
+		memcpy(out + k, dig + 1, 24); /* n <= 21 digits: a fixed size, no call */
+		k += n - 1;
 	}
-	cx_number__exp(e, out + k);
-	return cx_number__ascii(X, out);
+	k += cx_number__exp(e, out + k);
+	return cx_number__ascii(X, out, (size_t)k);
 }
 
 /* 15.7.4.7 (precision 1..21 as ES3 says; node allows up to 100) */
 static cx_value cx_number_toprecision(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
 	double d, pd;
-	char dig[32], out[80];
-	int e, p, k = 0, j;
+	char dig[48], out[80]; /* dig: p <= 21 digits, read 24 at a time from up to dig + 20 */
+	int e, p, k = 0;
 	cx_value r;
 
 	if (cx_number__this(X, this_, &d))
 		return CX_EXCEPTION;
 	if (CX_ARG(0).tag == CX_T_UNDEF)
 		return cx_to_string(X, cx_num(d));
-	if (cx_to_num(X, argv[0], &pd))
+	if (cx_to_integer_num(X, argv[0], &pd))
 		return CX_EXCEPTION;
-	pd = cx_to_integer_d(pd);
 	if (cx_number__special(X, d, &r))
 		return r;
 	if (pd < 1 || pd > 21)
@@ -510,33 +509,34 @@ static cx_value cx_number_toprecision(cx_ctx *X, cx_value self, cx_value this_, 
 	}
 	else
 		e = cx_number__digits(d, p, dig);
+	/* the digits go in by fixed 24-byte copies (no call), the point over the 25th byte */
 	if (e < -6 || e >= p) {
 		out[k++] = dig[0];
 		if (p > 1) {
 			out[k++] = '.';
-			for (j = 1; j < p; j++)
-				out[k++] = dig[j];
+			memcpy(out + k, dig + 1, 24);
+			k += p - 1;
 		}
-		cx_number__exp(e, out + k);
+		k += cx_number__exp(e, out + k);
 	}
 	else if (e >= 0) {
-		for (j = 0; j < p; j++) {
-			out[k++] = dig[j];
-			if (j == e && j < p - 1)
-				out[k++] = '.';
+		memcpy(out + k, dig, 24);
+		if (e < p - 1) { /* e + 1 integer digits, the point, the rest */
+			memcpy(out + k + e + 2, dig + e + 1, 24);
+			out[k + e + 1] = '.';
+			k++;
 		}
-		out[k] = 0;
+		k += p;
 	}
 	else {
 		out[k++] = '0';
 		out[k++] = '.';
-		for (j = 0; j < -(e + 1); j++)
-			out[k++] = '0';
-		for (j = 0; j < p; j++)
-			out[k++] = dig[j];
-		out[k] = 0;
+		memset(out + k, '0', (size_t)-(e + 1));
+		k += -(e + 1);
+		memcpy(out + k, dig, 24);
+		k += p;
 	}
-	return cx_number__ascii(X, out);
+	return cx_number__ascii(X, out, (size_t)k);
 }
 
 /* Section - Math */

@@ -29,9 +29,8 @@ static cx_value cx_string__ret(cx_str *s)
 
 static int cx_string__int_arg(cx_ctx *X, int argc, cx_value *argv, int i, double *d)
 {
-	if (cx_to_num(X, CX_ARG(i), d))
+	if (cx_to_integer_num(X, CX_ARG(i), d))
 		return -1;
-	*d = cx_to_integer_d(*d);
 	/* match, search, replace and split live in lib_regexp.c. */
 	return 0;
 }

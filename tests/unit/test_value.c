@@ -1226,27 +1226,13 @@ static double tp_double(long i)
 
 /* 9.8.1 the slow, obviously right way: the fewest %e digits that read back (%e rounds to
  * nearest, so it also picks the closest candidate), laid out as ToString does. */
-static void tp_reference(double d, char *out)
+static void tp_layout(int neg, const char *dg, int k, int n, char *out)
 {
-	char tmp[40], dg[24], *p;
-	int prec, k = 0, n, i;
+	int i;
 	size_t o = 0;
 
-	if (d < 0) {
+	if (neg)
 		out[o++] = '-';
-		d = -d;
-	}
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
-		if (strtod(tmp, NULL) == d)
-			break;
-	}
-	for (p = tmp; *p != 'e'; p++)
-		if (*p != '.')
-			dg[k++] = *p;
-	n = atoi(p + 1) + 1;
-	while (k > 1 && dg[k - 1] == '0')
-		k--;
 	if (k <= n && n <= 21) {
 		for (i = 0; i < n; i++)
 			out[o++] = i < k ? dg[i] : '0';
@@ -1275,6 +1261,75 @@ static void tp_reference(double d, char *out)
 		o += (size_t)sprintf(out + o, "e%c%d", n > 0 ? '+' : '-', abs(n - 1));
 	}
 	out[o] = 0;
+}
+
+static void tp_reference(double d, char *out)
+{
+	char tmp[40], dg[24], *p;
+	int prec, k = 0, neg = d < 0;
+
+	if (neg)
+		d = -d;
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	for (p = tmp; *p != 'e'; p++)
+		if (*p != '.')
+			dg[k++] = *p;
+	while (k > 1 && dg[k - 1] == '0')
+		k--;
+	tp_layout(neg, dg, k, atoi(p + 1) + 1, out);
+}
+
+int cx_conv__shortest_ref(double d, char *digits, int *n);
+int cx_conv__u64_digits(uint64_t u, char *digits);
+
+/* cx_num_format's two-try search against the bisection over every scale (conv.c), on
+ * count doubles of the shapes of tp_double and near powers of two and ten (where the interval
+ * is lopsided or the scale changes); returns how many differ. */
+static long tp_against_bisection(long count)
+{
+	char mine[64], ref[64], dg[40];
+	long i, bad = 0, checked = 0;
+	int k, n;
+
+	for (i = 0; i < count; i++) {
+		double d;
+		uint64_t u = tp_rand();
+		switch (i % 4) {
+		case 0: d = fabs(tp_double(i)); break;
+		case 1: /* any double in [2^-73, 2^53), the range of the fast search */
+			d = ldexp(1.0 + (double)(u >> 12) / 4503599627370496.0, (int)(tp_rand() % 126) - 73);
+			break;
+		case 2: /* a power of two and its neighbours */
+			d = ldexp(1.0, (int)(u % 126) - 73);
+			d = (u >> 8) % 3 == 0 ? nextafter(d, 0) : (u >> 8) % 3 == 1 ? d : nextafter(d, 1e300);
+			break;
+		default: /* near a power of ten, a few ulps off */
+			d = pow(10, (int)(u % 38) - 22);
+			for (k = (int)((u >> 8) % 7); k > 3; k--)
+				d = nextafter(d, 1e300);
+			for (; k > 0 && k <= 3; k--)
+				d = nextafter(d, 0);
+			break;
+		}
+		if (!(d > 0) || isinf(d) || !(k = cx_conv__shortest_ref(d, dg, &n)))
+			continue;
+		checked++;
+		tp_layout(0, dg, k, n, ref);
+		cx_num_format(d, mine);
+		if (strcmp(mine, ref) && bad++ < 5)
+			printf("%s:%d: FAIL format %a: got \"%s\", bisection \"%s\"\n", __FILE__, __LINE__,
+			       d, mine, ref);
+	}
+	if (checked < count / 2) {
+		printf("%s:%d: FAIL only %ld of %ld doubles in the bisection's reach\n", __FILE__,
+		       __LINE__, checked, count);
+		bad++;
+	}
+	return bad;
 }
 
 /* Random doubles against node's String(x), when node is installed (bounded: one process,
@@ -1374,7 +1429,49 @@ static void test_fast_paths(void)
 		t_fail++;
 		printf("%s:%d: FAIL %ld random numbers formatted wrongly\n", __FILE__, __LINE__, bad);
 	}
+	/* cx_conv__u64_digits: every power of ten, one below and one above, against printf. */
+	for (i = 0, bad = 0; i < 20; i++) {
+		uint64_t p = 1, u;
+		int j, dn;
+		for (j = 0; j < i; j++)
+			p *= 10;
+		for (u = p - 1; u != p + 2; u++) {
+			char mine_d[24];
+			dn = cx_conv__u64_digits(u, mine_d);
+			snprintf(ref, sizeof(ref), "%llu", (unsigned long long)u);
+			if (dn != (int)strlen(ref) || memcmp(mine_d, ref, (size_t)dn))
+				bad++;
+		}
+	}
+	{
+		char mine_d[24];
+		int dn = cx_conv__u64_digits(UINT64_MAX, mine_d);
+		if (dn != 20 || memcmp(mine_d, "18446744073709551615", 20))
+			bad++;
+	}
+	/* Its eight-digit blocks (fixed-point steps, conv.c): the lowest and highest million
+	 * blocks and every 97th between, each after a leading 1 (9 digits, one block). */
+	for (i = 0; i < 100000000; i += i < 1000000 || i >= 99000000 ? 1 : 97) {
+		char mine_d[24], want[10];
+		uint32_t v = (uint32_t)i;
+		int j;
+		for (j = 8; j >= 1; j--, v /= 10)
+			want[j] = (char)('0' + v % 10);
+		want[0] = '1';
+		if (cx_conv__u64_digits(100000000u + (uint64_t)i, mine_d) != 9 || memcmp(mine_d, want, 9))
+			bad++;
+	}
+	t_count++;
+	if (bad) {
+		t_fail++;
+		printf("%s:%d: FAIL cx_conv__u64_digits wrong for %ld numbers\n", __FILE__, __LINE__, bad);
+	}
 	tp_against_node(20000);
+	t_count++;
+	if (tp_against_bisection(getenv("CX_NUMFMT_COUNT") ? atol(getenv("CX_NUMFMT_COUNT")) : 300000)) {
+		t_fail++;
+		printf("%s:%d: FAIL the two-try search differs from the bisection\n", __FILE__, __LINE__);
+	}
 
 	/* Integer %, ToInt32 of in-range negatives, and their edges. */
 	CHECK_N(cx_op_mod(X, N(17), N(5)), 2);
