@@ -351,8 +351,11 @@ a = json.load(open(sys.argv[1]))
 t = a['times']
 beep = [x for x, p in t if abs(p - 1000) <= 50]
 assert 10 <= len(beep) <= 15, 'heard %d packets of 1 kHz, expected 10..15 (250 ms): %s' % (len(beep), a)
-# 250 ms is 12.5 packets: the last one is half beep (its pitch reads about 500 Hz)
-other = [(x, p) for x, p in t if abs(p - 1000) > 50 and not 0 < x - beep[-1] <= 0.03]
+# 250 ms is 12.5 packets: the last one is half beep (its pitch reads about 500 Hz), one packet
+# time after the last 1 kHz one as sent; as heard (this peer's clock, a loaded machine, ASan) it
+# has come more than 30 ms after it (CI, 2026-12-01: at 0.255 s)
+other = [(x, p) for x, p in t if abs(p - 1000) > 50 and not 0 < x - beep[-1] <= 0.03 and
+         not (0 < x - beep[-1] <= 0.06 and abs(p - 500) <= 150)]
 assert not other, 'heard other loud packets: %s' % other
 assert beep[-1] - beep[0] <= 0.35, 'the 1 kHz packets span %.2f s, not one beep of 250 ms' % (beep[-1] - beep[0])
 print('%d packets of 1 kHz over %.2f s, nothing else loud' % (len(beep), beep[-1] - beep[0]))
