@@ -119,7 +119,13 @@ q5 = send(5, doc_ok, os.path.join(work, "cs5.so"))
 wait([q5])
 if q5["x"] == 0 and q5["so_at_x"]:
     out.write("again-ok\n")
+# the server forks its next spare once idle: wait for it (under load it can take a while), so
+# that closing our end is seen to end a spare too, not only the server
+end = time.monotonic() + 60
 left = children()
+while time.monotonic() < end and not any(quiet(p) for p in left):
+    time.sleep(0.1)
+    left = children()
 a.close()
 try:
     srv.wait(timeout=30)
