@@ -309,6 +309,16 @@ static bool jt__num(Typer *T, TSNode e)
 	return jt__str_length(T, e);
 }
 
+static bool jt__str(Typer *T, TSNode e);
+
+/* Is e (a binary or compound assignment) the operator op with a string on either side? */
+static bool jt__str_plus(Typer *T, TSNode e, const char *op)
+{
+	return !strcmp(ts_node_type(ts_node_child_by_field_name(e, "operator", 8)), op) &&
+	       (jt__str(T, ts_node_child_by_field_name(e, "left", 4)) ||
+		jt__str(T, ts_node_child_by_field_name(e, "right", 5)));
+}
+
 /* Does e always give a string (under the current assumptions)? */
 static bool jt__str(Typer *T, TSNode e)
 {
@@ -325,15 +335,11 @@ static bool jt__str(Typer *T, TSNode e)
 	if (!strcmp(t, "unary_expression"))
 		return !strcmp(ts_node_type(ts_node_child_by_field_name(e, "operator", 8)), "typeof");
 	if (!strcmp(t, "binary_expression"))
-		return !strcmp(ts_node_type(ts_node_child_by_field_name(e, "operator", 8)), "+") &&
-		       (jt__str(T, ts_node_child_by_field_name(e, "left", 4)) ||
-			jt__str(T, ts_node_child_by_field_name(e, "right", 5)));
+		return jt__str_plus(T, e, "+");
 	if (!strcmp(t, "assignment_expression"))
 		return jt__str(T, ts_node_child_by_field_name(e, "right", 5));
 	if (!strcmp(t, "augmented_assignment_expression"))
-		return !strcmp(ts_node_type(ts_node_child_by_field_name(e, "operator", 8)), "+=") &&
-		       (jt__str(T, ts_node_child_by_field_name(e, "left", 4)) ||
-			jt__str(T, ts_node_child_by_field_name(e, "right", 5)));
+		return jt__str_plus(T, e, "+=");
 	if (!strcmp(t, "ternary_expression"))
 		return jt__str(T, ts_node_child_by_field_name(e, "consequence", 11)) &&
 		       jt__str(T, ts_node_child_by_field_name(e, "alternative", 11));
@@ -357,6 +363,20 @@ static bool jt__writes_ok(Typer *T, Cand *c, bool strs)
 	return true;
 }
 
+/* The greatest fixpoint of rule 2 (strs false: c->num) or 2' (strs true: c->str): a candidate
+ * still typed with a write that does not keep the type drops out, until nothing changes. */
+static void jt__fix(Typer *T, int n, bool strs)
+{
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (int i = 0; i < n; i++) {
+			bool *typed = strs ? &T->c[i].str : &T->c[i].num;
+			if (*typed && !jt__writes_ok(T, &T->c[i], strs))
+				*typed = false, changed = true;
+		}
+	}
+}
+
 void jstype_locals(TSNode body, const char *src, const char *const *names, int n,
 		   const bool *entry, bool *num, bool *str)
 {
@@ -373,20 +393,10 @@ void jstype_locals(TSNode body, const char *src, const char *const *names, int n
 	jt__walk(&T, body);
 	for (int i = 0; i < n; i++)
 		T.c[i].str = T.c[i].seen && !T.c[i].bad && !T.c[i].entry;
-	for (bool changed = true; changed;) {
-		changed = false;
-		for (int i = 0; i < n; i++)
-			if (T.c[i].str && !jt__writes_ok(&T, &T.c[i], true))
-				T.c[i].str = false, changed = true;
-	}
+	jt__fix(&T, n, true);
 	for (int i = 0; i < n; i++)
 		T.c[i].num = T.c[i].seen && !T.c[i].bad && !T.c[i].str;
-	for (bool changed = true; changed;) {
-		changed = false;
-		for (int i = 0; i < n; i++)
-			if (T.c[i].num && !jt__writes_ok(&T, &T.c[i], false))
-				T.c[i].num = false, changed = true;
-	}
+	jt__fix(&T, n, false);
 	for (int i = 0; i < n; i++) {
 		num[T.c[i].idx] = T.c[i].num;
 		if (str)
