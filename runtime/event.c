@@ -249,6 +249,15 @@ cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, uint32_t se
 	return ev;
 }
 
+cx_ev *cx_ev_sent_new(cx_sess *s, uint32_t sendn)
+{
+	cx_ev *ev = cx_ev_new_lazy(s, cx_ev_sent, NULL, sendn);
+
+	if (ev)
+		ev->nkey = cx_ev_sent;
+	return ev;
+}
+
 void cx_ev_val(cx_ev *ev, const char *key, cx_value v)
 {
 	if (!ev || !cx_is_obj(cx_ev__obj(ev)))

@@ -349,9 +349,7 @@ static int cx_send__self(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		return CX_GO;
 	}
 	cx_sess_post(s, ev);
-	if ((ev = cx_ev_new_lazy(s, cx_ev_sent, NULL, s->nsend)))
-		ev->nkey = cx_ev_sent;
-	cx_sess_post(s, ev);
+	cx_sess_post(s, cx_ev_sent_new(s, s->nsend));
 	return CX_GO;
 }
 

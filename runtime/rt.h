@@ -94,6 +94,8 @@ cx_ev *cx_ev_new(cx_sess *s, const char *name);
  * number sendn: its object is made only if the document reads event$ (cx_sess_event). No
  * setters on it. */
 cx_ev *cx_ev_new_lazy(cx_sess *s, const char *name, cx_cval *fields, uint32_t sendn);
+/* The send.successful of s's <send> number sendn (nkey cx_ev_sent), not yet posted. */
+cx_ev *cx_ev_sent_new(cx_sess *s, uint32_t sendn);
 void cx_ev_str(cx_ev *ev, const char *key, const char *val);   /* val NULL: undefined */
 /* ev's own fields as an object in its session's heap (made now if kept back), or undefined */
 cx_value cx_ev_obj(cx_ev *ev);

@@ -889,8 +889,7 @@ static unsigned cx_sess__trail(cx_sess *s, const cx_ev *ev)
 		s->nev++;
 		return 1;
 	}
-	if ((t = cx_ev_new_lazy(s, cx_ev_sent, NULL, ev->trail))) {
-		t->nkey = cx_ev_sent;
+	if ((t = cx_ev_sent_new(s, ev->trail))) {
 		t->posted_us = ev->posted_us;
 		list_prepend(&s->q, &t->le, t);
 	}
