@@ -55,13 +55,17 @@ PIDS+=($S)
 waitfor "$W/slow.err" 'listening on' 10
 HU=http://127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/slow.err" | head -n 1)
 curl -s -m 5 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/slow.wav" &
+C=$!
 curl -s -m 5 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/slow.wav"
-wait %1 2>/dev/null
+wait $C   # the other request (not `wait %1`: job 1 is the web server, alive for 110 s)
 for i in $(seq 1 60); do [ "$(grep -c 'ended (exit)' "$W/slow.err")" = 2 ] && break; sleep 0.1; done
 kill -TERM $S
 wait $S
+st=$?
+check "the program given SIGTERM ends with status 0 (not ended by its guard: $st)" [ "$st" = 0 ]
 check "a slow prompt asked for by two sessions at once: one request, both play" bash -c \
 	"[ \$(grep -c 'EXIT after' '$W/slow.out') = 2 ] && [ \$(grep -c '^/slow.wav 200\$' '$W/requests') = 1 ]"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
-check "the prompt cache directory is removed when the program ends" bash -c "[ -z \"\$(ls -A '$W/tmp')\" ]"
+check "the prompt cache directory is removed when the program ends" bash -c "[ -z \"\$(ls -A '$W/tmp')\" ]" ||
+	ls -lAR "$W/tmp" | sed 's/^/  | /'
 lc_end media
