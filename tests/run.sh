@@ -293,6 +293,7 @@ if [ "${1:-}" = "--one" ]; then
 	dir=$WORK/$tag/$KIND-${NAME//[:\/]/_}
 	mkdir -p "$dir" "$RESULTS/$tag"
 	res=$RESULTS/$tag/$KIND:${NAME//\//_}
+	t0=$SECONDS
 	case $KIND in
 	ccxml) run__one_ccxml "$B" "$NAME" "$dir" >"$res.txt" 2>&1 ;;
 	example) run__one_example "$B" "$NAME" "$dir" >"$res.txt" 2>&1 ;;
@@ -319,7 +320,13 @@ if [ "${1:-}" = "--one" ]; then
 	*) echo "unknown kind $KIND" >"$res.txt"; false ;;
 	esac
 	if [ $? = 0 ]; then mv "$res.txt" "$res.ok"; st=ok; else mv "$res.txt" "$res.fail"; st=FAIL; fi
-	printf '%-4s %-11s %s\n' "$st" "$tag" "$KIND:$NAME"
+	secs=$((SECONDS - t0))
+	echo "$secs $B $KIND:$NAME" >>"$RESULTS/times"
+	if [ "$secs" -ge 30 ]; then
+		printf '%-4s %-11s %s (%d s)\n' "$st" "$tag" "$KIND:$NAME" "$secs"
+	else
+		printf '%-4s %-11s %s\n' "$st" "$tag" "$KIND:$NAME"
+	fi
 	exit 0
 fi
 
@@ -407,6 +414,11 @@ if [ "$fail" -gt 0 ]; then
 	done
 fi
 echo
+if [ -s "$RESULTS/times" ]; then
+	# where the time went (keep the suite well under CI's 90 minutes)
+	echo "tests/run.sh: the longest tests (s): $(sort -rn "$RESULTS/times" | head -n 8 |
+		awk '{printf "%s%s %s %s", (NR > 1 ? ", " : ""), $1, $2, $3}')"
+fi
 echo "tests/run.sh: $pass passed, $fail failed, $lost not run, of $total"
 for B in $BUILDS; do
 	tag=${B//\//_}

@@ -210,9 +210,10 @@ PIDS+=($J)
 waitfor "$W/jnl.out" 'FAILED' 30
 kill -TERM $J 2>/dev/null
 wait $J
+st=$?
 check "journal: syslog priority prefixes (<6> info on stdout, <5> notice on stderr)" bash -c \
 	"grep -q '^<6>\[s1-[0-9a-f]*\] call: FAILED' '$W/jnl.out' && grep -q '^<5>signal 15: stopping' '$W/jnl' ||
-	 { echo '     stdout:'; head -5 '$W/jnl.out'; echo '     stderr:'; head -5 '$W/jnl'; false; }"
+	 { echo '     exit status: $st'; echo '     stdout:'; head -5 '$W/jnl.out'; echo '     stderr:'; head -5 '$W/jnl'; false; }"
 
 # limits: a token that starts at most 2 sessions at a time; past it 503 with Retry-After
 INJ=inject-0123456789abcdef
