@@ -156,6 +156,11 @@ struct cx_heap {
 
 /* X->steps at or below this: a collection is asked for (heap.c); a spent budget stops at 0. */
 #define CX_GC_BAND (INT64_MIN / 4)
+/* X->steps while a collection is asked for: far below anything a budget reaches (a spent one
+ * stops at 0), so cx_tick knows a request from a spent budget; what the event runs meanwhile
+ * counts down from here and is taken from the parked budget when it is given back. */
+#define CX_GC_REQ (INT64_MIN / 2)
+_Static_assert(CX_GC_REQ < CX_GC_BAND, "the request band");
 void cx_heap__settle(cx_ctx *X);
 /* Before code that reads X->steps as the budget (catch, regular expressions): a pending
  * request is dropped (the next allocation asks again) and the real budget put back. */
@@ -163,6 +168,19 @@ static inline void cx_budget__settle(cx_ctx *X)
 {
 	if (__builtin_expect(X->steps <= CX_GC_BAND, 0))
 		cx_heap__settle(X);
+}
+
+/* After such code has run: the collection the allocator asked for, which settle dropped, is
+ * asked for again (it is still due), so that a loop whose every turn ends in a match or a
+ * catch still collects at its next safe point instead of growing to "out of memory". */
+static inline void cx_budget__rearm(cx_ctx *X)
+{
+	struct cx_heap *h = X->heap;
+
+	if (__builtin_expect(h->since >= h->tick_due, 0) && X->steps > 0) {
+		h->parked = X->steps;
+		X->steps = CX_GC_REQ;
+	}
 }
 
 #define CX_ARG(i) ((i) < argc ? argv[(i)] : CX_UNDEFINED)

@@ -54,11 +54,6 @@ static int cx_gc__stress(void);
 static void cx_gc__due(struct cx_heap *h);
 
 #define CX_DEFAULT_LIMIT ((size_t)64 << 20)
-/* X->steps while a collection is asked for: far below anything a budget reaches (a spent one
- * stops at 0), so cx_tick knows a request from a spent budget; what the event runs meanwhile
- * counts down from here and is taken from the parked budget when it is given back. */
-#define CX_GC_REQ (INT64_MIN / 2)
-_Static_assert(CX_GC_REQ < CX_GC_BAND, "the request band");
 #define CX_OOM_SLACK ((size_t)64 << 10)
 
 static inline __attribute__((always_inline)) int cx_heap__charge(cx_ctx *X, size_t size)

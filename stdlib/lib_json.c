@@ -339,6 +339,19 @@ typedef struct cx_js {
 	int depth;
 } cx_js;
 
+/* Is the surrogate at i one half of a pair (high then low)? */
+static int cx_js__paired(const cx_str *s, uint32_t i)
+{
+	uint16_t c = cx_str__at(s, i), d;
+
+	if (c <= 0xdbff) {
+		d = i + 1 < s->len ? cx_str__at(s, i + 1) : 0;
+		return d >= 0xdc00 && d <= 0xdfff;
+	}
+	d = i ? cx_str__at(s, i - 1) : 0;
+	return d >= 0xd800 && d <= 0xdbff;
+}
+
 static void cx_js__quote(cx_sb *sb, const cx_str *s)
 {
 	uint32_t i;
@@ -355,7 +368,9 @@ static void cx_js__quote(cx_sb *sb, const cx_str *s)
 		case '\r': cx_sb_ascii(sb, "\\r"); break;
 		case '\t': cx_sb_ascii(sb, "\\t"); break;
 		default:
-			if (c < 0x20) {
+			/* a control character, or a lone surrogate (as node: the text stays valid
+			 * UTF-16, so its UTF-8 form sent by <send> or logged is well-formed) */
+			if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff && !cx_js__paired(s, i))) {
 				char b[8];
 				snprintf(b, sizeof(b), "\\u%04x", c);
 				cx_sb_ascii(sb, b);

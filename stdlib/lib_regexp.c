@@ -746,7 +746,7 @@ static int cx_re__scan(cx_ctx *X, cx_rx *r, const uint16_t *subj, uint32_t len, 
 
 /* One leftmost match of r in s starting the search at index at. ov receives 2*(ncap+1)
  * offsets (UINT32_MAX for a group that did not participate). 1 match, 0 none, -1 exception. */
-int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
+static int cx_rx__exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
 {
 	const uint16_t *subj;
 	PCRE2_SIZE *o;
@@ -804,6 +804,17 @@ int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
 	for (i = 0; i < 2 * (r->ncap + 1); i++)
 		ov[i] = i < 2 * (uint32_t)rc && o[i] != PCRE2_UNSET ? (uint32_t)o[i] : UINT32_MAX;
 	return 1;
+}
+
+int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
+{
+	int rc = cx_rx__exec(X, r, s, at, ov);
+
+	/* the match settled the budget: a collection still due is asked for again, unless an
+	 * exception is on its way (a catch reads the budget first; cx_catch asks again) */
+	if (rc >= 0)
+		cx_budget__rearm(X);
+	return rc;
 }
 
 /* Section - RegExp constructor and prototype (15.10.4-6) */

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <errno.h>
 #include "cx_priv.h"
+#include "unicase.h"
 
 CX_STR_DEF(cx_s_empty, "");
 
@@ -178,46 +179,157 @@ static cx_value cx_string_slice(cx_ctx *X, cx_value self, cx_value this_, int ar
 	return cx_string__ret(cx_str__sub(X, s, cx_string__rel(a, s->len), cx_string__rel(b, s->len)));
 }
 
-/* Simple case mapping: ASCII, Latin-1, Latin Extended-A pairs, Greek and Cyrillic. */
-static uint16_t cx_string__lower(uint16_t c)
+/* Section - Case mapping
+ *
+ * ES3 15.5.4.16-19: the case mappings of the Unicode character database, SpecialCasing
+ * included, in the generated tables of stdlib/unicase.h (scripts/gen-unicase.js). A surrogate
+ * pair is one character (node does the same); a mapping may give several characters (ß: SS);
+ * Σ becomes final ς when a cased letter comes before it and none after it (case-ignorable
+ * characters between are passed over, as ICU does). The `i` flag of regular expressions
+ * reads cx_string_upper1 (re_es.c, Canonicalize). */
+
+#define CX_UC_N(t) (sizeof(t) / sizeof((t)[0]))
+
+static uint32_t cx_string__case_run(const cx_uc_run *t, size_t n, uint32_t c)
 {
-	if ((c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7))
-		return c + 0x20;
-	if (c >= 0x100 && c <= 0x177 && !(c & 1) && c != 0x130)
-		return c + 1;
-	if (c == 0x178)
-		return 0xff;
-	if ((c >= 0x391 && c <= 0x3a9 && c != 0x3a2) || (c >= 0x410 && c <= 0x42f))
-		return c + 0x20;
-	if (c >= 0x400 && c <= 0x40f)
-		return c + 0x50;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) { /* the first run starting past c */
+		size_t mid = lo + (hi - lo) / 2;
+		if (t[mid].lo <= c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && c <= t[lo - 1].hi && (c - t[lo - 1].lo) % t[lo - 1].step == 0)
+		return (uint32_t)((int32_t)c + t[lo - 1].delta);
 	return c;
 }
 
+static const cx_uc_many *cx_string__case_many(const cx_uc_many *t, size_t n, uint32_t c)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t[mid].c == c)
+			return &t[mid];
+		if (t[mid].c < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int cx_string__case_in(const cx_uc_range *t, size_t n, uint32_t c)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c > t[mid].hi)
+			lo = mid + 1;
+		else if (c < t[mid].lo)
+			hi = mid;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+/* toUpperCase of one code unit when it is one code unit, else the unit itself */
 uint16_t cx_string_upper1(uint16_t c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 0xe0 && c <= 0xfe && c != 0xf7))
-		return c - 0x20;
-	if (c == 0xff)
-		return 0x178;
-	if (c == 0xb5)
-		return 0x39c;
-	if (c >= 0x101 && c <= 0x177 && (c & 1) && c != 0x131)
-		return c - 1;
-	if ((c >= 0x3b1 && c <= 0x3c9 && c != 0x3c2) || (c >= 0x430 && c <= 0x44f))
-		return c - 0x20;
-	if (c == 0x3c2)
-		return 0x3a3;
-	if (c >= 0x450 && c <= 0x45f)
-		return c - 0x50;
+	uint32_t u;
+
+	if (c < 0x80)
+		return c >= 'a' && c <= 'z' ? c - 0x20 : c;
+	if (cx_string__case_many(cx_uc_upper_many, CX_UC_N(cx_uc_upper_many), c))
+		return c;
+	u = cx_string__case_run(cx_uc_upper, CX_UC_N(cx_uc_upper), c);
+	return u > 0xffff ? c : (uint16_t)u;
+}
+
+/* The character at i of s (a surrogate pair is one), its length in *n */
+static uint32_t cx_string__cp_at(const cx_str *s, uint32_t i, uint32_t *n)
+{
+	uint16_t c = cx_str__at(s, i), d;
+
+	*n = 1;
+	if (c >= 0xd800 && c <= 0xdbff && i + 1 < s->len &&
+	    (d = cx_str__at(s, i + 1)) >= 0xdc00 && d <= 0xdfff) {
+		*n = 2;
+		return 0x10000 + ((uint32_t)(c - 0xd800) << 10) + (d - 0xdc00);
+	}
 	return c;
 }
 
-static cx_value cx_string__map(cx_ctx *X, cx_value this_, uint16_t (*f)(uint16_t), int upper)
+/* The character that ends at i of s (i > 0), its start in *at */
+static uint32_t cx_string__cp_before(const cx_str *s, uint32_t i, uint32_t *at)
+{
+	uint32_t n;
+
+	if (i >= 2) {
+		uint32_t c = cx_string__cp_at(s, i - 2, &n);
+		if (n == 2) {
+			*at = i - 2;
+			return c;
+		}
+	}
+	*at = i - 1;
+	return cx_str__at(s, i - 1);
+}
+
+static int cx_string__ignorable(uint32_t c)
+{
+	return cx_string__case_in(cx_uc_ignorable, CX_UC_N(cx_uc_ignorable), c);
+}
+
+static int cx_string__cased(uint32_t c)
+{
+	return cx_string__case_in(cx_uc_cased, CX_UC_N(cx_uc_cased), c);
+}
+
+/* Final_Sigma (Unicode 3.13) for the Σ at i of s */
+static int cx_string__final_sigma(const cx_str *s, uint32_t i)
+{
+	uint32_t j = i, c, n;
+
+	for (;;) { /* before: a cased letter, case-ignorable ones after it */
+		if (!j)
+			return 0;
+		c = cx_string__cp_before(s, j, &j);
+		if (cx_string__ignorable(c))
+			continue;
+		if (!cx_string__cased(c))
+			return 0;
+		break;
+	}
+	for (j = i + 1; j < s->len; j += n) { /* after: no cased letter past case-ignorable ones */
+		c = cx_string__cp_at(s, j, &n);
+		if (!cx_string__ignorable(c))
+			return !cx_string__cased(c);
+	}
+	return 1;
+}
+
+static void cx_string__put_cp(cx_sb *sb, uint32_t c)
+{
+	if (c < 0x10000) {
+		cx_sb_put(sb, (uint16_t)c);
+		return;
+	}
+	c -= 0x10000;
+	cx_sb_put(sb, (uint16_t)(0xd800 + (c >> 10)));
+	cx_sb_put(sb, (uint16_t)(0xdc00 + (c & 0x3ff)));
+}
+
+static cx_value cx_string__map(cx_ctx *X, cx_value this_, int upper)
 {
 	cx_str *s = cx_string_this(X, this_), *r;
 	cx_sb sb = {0};
-	uint32_t i;
+	uint32_t i, n, k;
 
 	if (!s)
 		return CX_EXCEPTION;
@@ -230,21 +342,35 @@ static cx_value cx_string__map(cx_ctx *X, cx_value this_, uint16_t (*f)(uint16_t
 				d[i] ^= 0x20;
 		if (i == r->len)
 			return cx_strv(r);
-		/* Latin-1 beyond ASCII: the copy is left to the collector */
+		/* beyond ASCII: the copy is left to the collector */
 	}
-	for (i = 0; i < s->len; i++)
-		cx_sb_put(&sb, f(cx_str__at(s, i)));
+	for (i = 0; i < s->len; i += n) {
+		uint32_t c = cx_string__cp_at(s, i, &n);
+		const cx_uc_many *m = upper ? cx_string__case_many(cx_uc_upper_many, CX_UC_N(cx_uc_upper_many), c) :
+					      cx_string__case_many(cx_uc_lower_many, CX_UC_N(cx_uc_lower_many), c);
+		if (m) {
+			for (k = 0; k < 3 && m->to[k]; k++)
+				cx_string__put_cp(&sb, m->to[k]);
+		}
+		else if (!upper && c == 0x3a3)
+			cx_sb_put(&sb, cx_string__final_sigma(s, i) ? 0x3c2 : 0x3c3);
+		else if (c < 0x80)
+			cx_sb_put(&sb, (uint16_t)((uint8_t)(c - (upper ? 'a' : 'A')) < 26 ? c ^ 0x20 : c));
+		else
+			cx_string__put_cp(&sb, upper ? cx_string__case_run(cx_uc_upper, CX_UC_N(cx_uc_upper), c) :
+						cx_string__case_run(cx_uc_lower, CX_UC_N(cx_uc_lower), c));
+	}
 	return cx_sb_finish(X, &sb);
 }
 
 static cx_value cx_string_tolower(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	return cx_string__map(X, this_, cx_string__lower, 0);
+	return cx_string__map(X, this_, 0);
 }
 
 static cx_value cx_string_toupper(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	return cx_string__map(X, this_, cx_string_upper1, 1);
+	return cx_string__map(X, this_, 1);
 }
 
 static cx_value cx_string_concat(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)

@@ -507,10 +507,12 @@ int cx_str__is_ws(uint16_t c)
 	switch (c) {
 	case 0x09: case 0x0b: case 0x0c: case 0x20: case 0xa0: /* WhiteSpace */
 	case 0x0a: case 0x0d: case 0x2028: case 0x2029:        /* LineTerminator */
-	case 0x1680: case 0x180e: case 0x202f: case 0x205f: case 0x3000: case 0xfeff:
+	case 0x1680: case 0x202f: case 0x205f: case 0x3000: case 0xfeff:
 		return 1;
 	default:
-		return c >= 0x2000 && c <= 0x200a; /* the other Zs spaces */
+		/* the other Zs spaces (U+180E MONGOLIAN VOWEL SEPARATOR is Cf since Unicode 6.3:
+		 * not a space, as in node) */
+		return c >= 0x2000 && c <= 0x200a;
 	}
 }
 

@@ -119,3 +119,20 @@ print('abc'.substring(-1, 2), 'abc'.substr(-2), 'abc'.slice(1, -1));
 print('\u00e9'.toUpperCase() === '\u00c9', 'ß'.toLowerCase());
 //# string-tostring-identity
 var s = 'x'; print(s.toString() === s, s.valueOf() === s);
+//# json-stringify-lone-surrogates
+// a lone surrogate is escaped (as node), a pair kept as it is
+print(JSON.stringify('\ud800'), JSON.stringify('a\udc00b'), JSON.stringify('\ud83d\ude00').length,
+	JSON.stringify('\ud800\ud800\udc00\udc00'), JSON.stringify({'\udbff': '\udfff\ud800'}));
+//# whitespace-unicode-spaces
+// WhiteSpace is the Zs spaces of today's Unicode (U+180E left them in 6.3), for \s, trim and
+// the number conversions alike
+var z = [0x9, 0xb, 0xc, 0x20, 0xa0, 0x1680, 0x2000, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff, 0x180e, 0x200b, 0x85];
+var r = [];
+for (var i = 0; i < z.length; i++) {
+	var c = String.fromCharCode(z[i]);
+	r.push(z[i].toString(16) + ':' + (/\s/.test(c) ? 1 : 0) + c.trim().length + (Number(c + '5' + c) === 5 ? 1 : 0) + (parseFloat(c + '7') === 7 ? 1 : 0));
+}
+print(r.join(' '));
+var sum = 0;
+for (var c = 0; c < 65536; c++) if (/\s/.test(String.fromCharCode(c))) sum += c;
+print(sum);
