@@ -10,6 +10,16 @@ function ch(c) {
 	c -= 0x10000;
 	return String.fromCharCode(0xd800 + (c >> 10), 0xdc00 + (c & 1023));
 }
+// Case mappings new in Unicode 16 and 17 (two old letters given an upper case, new Latin letters,
+// Garay, Kirat Rai): stdlib/unicase.h has them, but the node of a fresh Debian 12 (18.x, Unicode
+// 15) does not, so they are left out of the comparison (scripts/gen-unicase.js lists them).
+var newer = [[0x19b, 0x19b], [0x264, 0x264], [0x1c89, 0x1c8a], [0xa7cb, 0xa7cf], [0xa7d2, 0xa7d5],
+	[0xa7da, 0xa7dc], [0x10d50, 0x10d65], [0x10d70, 0x10d85], [0x16ea0, 0x16eb8], [0x16ebb, 0x16ed3]];
+var nk = 0; // the loops below go up: the first range not below c
+function isNewer(c) {
+	while (nk < newer.length && newer[nk][1] < c) nk++;
+	return nk < newer.length && c >= newer[nk][0];
+}
 function hex(s) {
 	var r = [];
 	for (var i = 0; i < s.length; i++) r.push(s.charCodeAt(i).toString(16));
@@ -17,9 +27,11 @@ function hex(s) {
 }
 //# case-bmp-blocks
 // one digest a block of 4096 code units (surrogates alone map to themselves)
+nk = 0;
 for (var b = 0; b < 16; b++) {
 	var hu = 7, hl = 11, n = 0;
 	for (var c = b * 4096; c < b * 4096 + 4096; c++) {
+		if (isNewer(c)) continue;
 		var s = String.fromCharCode(c), u = s.toUpperCase(), l = s.toLowerCase();
 		hu = digest(u, hu); hl = digest(l, hl);
 		if (u !== s || l !== s) n++;
@@ -29,7 +41,9 @@ for (var b = 0; b < 16; b++) {
 //# case-supplementary
 // letters beyond the BMP (surrogate pairs: Deseret, Osage, Adlam...) map as one character
 var hu = 3, hl = 5, n = 0;
+nk = 0;
 for (var c = 0x10000; c < 0x1f000; c++) {
+	if (isNewer(c)) continue;
 	var s = ch(c), u = s.toUpperCase(), l = s.toLowerCase();
 	if (u !== s || l !== s) { n++; hu = digest(u, hu); hl = digest(l, hl); }
 }
