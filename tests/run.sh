@@ -279,6 +279,12 @@ run__one_cmd() {
 	fi
 	if [ -n "$why" ]; then
 		echo "$why: $*"
+		# a suite's failed checks first (they may be far above its last lines), then its end
+		if grep -q '^FAIL' "$dir/out"; then
+			echo "  failed checks:"
+			grep -A 12 '^FAIL' "$dir/out" | head -n 80 | sed 's/^/  | /'
+			echo "  the end:"
+		fi
 		tail -n 60 "$dir/out" | sed 's/^/  | /'
 		return 1
 	fi
