@@ -292,7 +292,7 @@ static int cx_dp__word(const char *w, size_t n, const char *const *tab, int coun
 /* The other usual formats, read token by token as browsers do:
  *   "Tue Nov 24 2026 13:41:00 GMT-0500 (EST)"   (toString)
  *   "Tue, 24 Nov 2026 13:41:00 GMT"             (toUTCString, RFC 1123 / 822, "+0000" too)
- *   "Nov 24, 2026", "November 24, 2026 1:41 PM", "11/24/2026 13:41:00"
+ *   "Nov 24, 2026", "November 24, 2026 1:41 PM", "11/24/2026 13:41:00", "2026/11/24 13:41"
  * Without a zone the time is local. NaN when the string does not make a date. */
 static double cx_dp__loose(const char *s)
 {
@@ -401,24 +401,39 @@ static double cx_dp__loose(const char *s)
 				sec = sec * 1000 + ms2; /* seconds carry the milliseconds from here on */
 				continue;
 			}
-			if (*s == '/') { /* m/d/y */
-				int m2, d2;
+			if (*s == '/') { /* m/d/y, or y/m[/d] when the first number has 3 digits or more */
+				long p2, p3 = 1;
 				char *e;
-				if (mon >= 0)
+				if (mon >= 0 || !isnan(y))
 					return NAN;
-				m2 = (int)v;
-				d2 = (int)strtol(s + 1, &e, 10);
-				if (e == s + 1 || *e != '/')
+				if (s[1] < '0' || s[1] > '9')
 					return NAN;
-				s = e + 1;
-				if (*s < '0' || *s > '9')
-					return NAN;
-				y = (double)strtol(s, &e, 10);
-				if (e - s <= 2)
-					y += y < 50 ? 2000 : 1900;
+				p2 = strtol(s + 1, &e, 10);
 				s = e;
-				mon = m2 - 1;
-				day = d2;
+				if (*s == '/') {
+					if (s[1] < '0' || s[1] > '9')
+						return NAN;
+					p3 = strtol(s + 1, &e, 10);
+					if (k < 3 && e - s - 1 <= 2) /* a two-digit year */
+						p3 += p3 < 50 ? 2000 : 1900;
+					s = e;
+				}
+				else if (k < 3) /* m/d: no year */
+					return NAN;
+				if (*s == '/')
+					return NAN;
+				if (k >= 3) {
+					y = v;
+					mon = (int)p2 - 1;
+					day = (int)p3;
+				}
+				else {
+					mon = (int)v - 1;
+					day = (int)p2;
+					y = (double)p3;
+				}
+				if (mon < 0 || mon > 11 || day < 1 || day > 31)
+					return NAN;
 				continue;
 			}
 			if (nn == 3)

@@ -1117,6 +1117,15 @@ static void test_date(void)
 	CHECK_N(M(G("Date"), "parse", 1, S("2026-11-24T14:41:00.000+01:00"), U, U), 1795527660000.0);
 	CHECK_N(M(G("Date"), "parse", 1, S("Nov 24, 2026 8:41 AM"), U, U), 1795527660000.0);
 	CHECK_N(M(G("Date"), "parse", 1, S("11/24/2026 08:41:00"), U, U), 1795527660000.0);
+	/* y/m/d when the first number has 3 digits or more (node reads it so); a month or day out of
+	 * range is no date, not a date years away */
+	CHECK_N(M(G("Date"), "parse", 1, S("2026/11/24 08:41"), U, U), 1795527660000.0);
+	CHECK_N(M(G("Date"), "parse", 1, S("11/24/26 08:41"), U, U), 1795527660000.0);
+	CHECK_N(M(G("Date"), "parse", 1, S("2026/11/24"), U, U), 1795496400000.0);
+	CHECK_N(M(G("Date"), "parse", 1, S("2026/13/01"), U, U), NAN);
+	CHECK_N(M(G("Date"), "parse", 1, S("13/01/2026"), U, U), NAN);
+	CHECK_N(M(G("Date"), "parse", 1, S("11/24"), U, U), NAN);
+	CHECK_N(M(G("Date"), "parse", 1, S("2026/11/24/1"), U, U), NAN);
 	CHECK_N(M(G("Date"), "parse", 1, S("not a date"), U, U), NAN);
 	CHECK_N(M(G("Date"), "parse", 1, S("2026-02-30T00:00:00Z"), U, U), 1772409600000.0); /* node too */
 	/* new Date(fields) is local time; the spring-forward gap reads as the hour after. */
