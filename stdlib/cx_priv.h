@@ -392,6 +392,11 @@ static inline void cx_ic__touch(const cx_obj *o)
 
 /* obj.c */
 cx_obj *cx_obj__new(cx_ctx *X, int cls, cx_obj *proto);
+cx_value cx_obj__keys(cx_ctx *X, cx_value obj); /* Object.keys: own enumerable, for-in order */
+void cx_obj__drop(cx_obj *o, cx_str *key); /* an own property removed, DontDelete or not */
+/* lib_base.c: the function a bound function (Function.prototype.bind) calls, through any
+ * number of bindings; f itself when it is not bound */
+cx_value cx_func__unbound(cx_value f);
 cx_prop *cx_obj__find(cx_obj *o, cx_str *key);
 int cx_obj__get_own(cx_ctx *X, cx_obj *o, cx_str *key, cx_value *out);
 cx_value cx_obj__get(cx_ctx *X, cx_obj *o, cx_str *key); /* chain; UNDEF if absent */

@@ -2,6 +2,7 @@
  * lib_base.c — the global object, Object, Function, Boolean and the Error family (ES3 15.1-15.6,
  * 15.11), and the start-up of the whole built-in library.
  */
+#include <stdio.h>
 #include <string.h>
 #include <math.h>
 #include <errno.h>
@@ -33,6 +34,87 @@ static cx_value cx_object_call(cx_ctx *X, cx_value self, cx_value this_, int arg
 	if (v.tag == CX_T_UNDEF || v.tag == CX_T_NULL)
 		return cx_obj_new(X);
 	return cx_to_object(X, v);
+}
+
+/* ES5 additions to Object (15.2.3), each taking a primitive as node does (as an object; null and
+ * undefined are a TypeError) */
+static cx_value cx_object__arg(cx_ctx *X, int argc, cx_value *argv, const char *fn)
+{
+	cx_value o = CX_ARG(0);
+
+	if (o.tag == CX_T_UNDEF || o.tag == CX_T_NULL)
+		return cx_throw_error(X, "TypeError", "Object.%s called on %s", fn,
+				      o.tag == CX_T_NULL ? "null" : "undefined");
+	return o;
+}
+
+static cx_value cx_object_keys(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_object__arg(X, argc, argv, "keys");
+
+	return cx_is_exc(o) ? o : cx_obj__keys(X, o);
+}
+
+static cx_value cx_object_getproto(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	cx_value o = cx_object__arg(X, argc, argv, "getPrototypeOf");
+
+	if (cx_is_exc(o) || cx_is_exc(o = cx_to_object(X, o)))
+		return o;
+	return o.u.o->proto ? cx_objv(o.u.o->proto) : CX_NULLV;
+}
+
+/* Object.create(proto[, properties]): properties' own enumerable keys are data descriptors
+ * ({value, writable, enumerable, configurable}, each false when absent, as ES5 says); ES3
+ * objects have no accessors, so a get or set is a TypeError that says so. */
+static cx_value cx_object_create(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	static struct cx_str_static kv = {CX_STR_STATIC_MARK, 5, 0, 0, "value"},
+				    kw = {CX_STR_STATIC_MARK, 8, 0, 0, "writable"},
+				    ke = {CX_STR_STATIC_MARK, 10, 0, 0, "enumerable"},
+				    kc = {CX_STR_STATIC_MARK, 12, 0, 0, "configurable"},
+				    kg = {CX_STR_STATIC_MARK, 3, 0, 0, "get"},
+				    ks = {CX_STR_STATIC_MARK, 3, 0, 0, "set"};
+	cx_value p = CX_ARG(0), props = CX_ARG(1), keys, o;
+	uint32_t i, n;
+	cx_obj *r;
+
+	if (p.tag != CX_T_OBJ && p.tag != CX_T_NULL)
+		return cx_throw_error(X, "TypeError", "Object.create: the prototype must be an object or null");
+	if (!(r = cx_obj__new(X, CX_C_OBJECT, p.tag == CX_T_OBJ ? p.u.o : NULL)))
+		return CX_EXCEPTION;
+	o = cx_objv(r);
+	if (props.tag == CX_T_UNDEF)
+		return o;
+	if (props.tag == CX_T_NULL)
+		return cx_throw_error(X, "TypeError", "Object.create: properties is null");
+	if (cx_is_exc(keys = cx_obj__keys(X, props)))
+		return keys;
+	n = cx_arr_length(X, keys);
+	for (i = 0; i < n; i++) {
+		cx_value k = cx_get_idx(X, keys, i), d, v;
+		int flags = 0;
+		if (cx_is_exc(k) || cx_is_exc(d = cx_get(X, props, k)))
+			return CX_EXCEPTION;
+		if (d.tag != CX_T_OBJ)
+			return cx_throw_error(X, "TypeError", "Object.create: the descriptor of a property is not an object");
+		if (cx_has_s(X, d, CX_STR_REF(kg)) || cx_has_s(X, d, CX_STR_REF(ks)))
+			return cx_throw_error(X, "TypeError", "Object.create: get and set are not supported (ES3 objects have no accessors)");
+		if (cx_is_exc(v = cx_get_s(X, d, CX_STR_REF(kw))))
+			return v;
+		flags |= cx_truthy(v) ? 0 : CX_PROP_READONLY;
+		if (cx_is_exc(v = cx_get_s(X, d, CX_STR_REF(ke))))
+			return v;
+		flags |= cx_truthy(v) ? 0 : CX_PROP_DONTENUM;
+		if (cx_is_exc(v = cx_get_s(X, d, CX_STR_REF(kc))))
+			return v;
+		flags |= cx_truthy(v) ? 0 : CX_PROP_DONTDELETE;
+		if (cx_is_exc(v = cx_get_s(X, d, CX_STR_REF(kv))))
+			return v;
+		if (cx_define(X, o, k.u.s, v, flags))
+			return CX_EXCEPTION;
+	}
+	return o;
 }
 
 static cx_value cx_object_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -164,6 +246,79 @@ static cx_value cx_function_apply(cx_ctx *X, cx_value self, cx_value this_, int 
 	return r;
 }
 
+/* Function.prototype.bind (ES5 15.3.4.5): a function whose environment holds the target, the
+ * this value and the leading arguments; calling it calls the target with them, `new` on it
+ * constructs the target, instanceof asks the target (ops.c), and it has no prototype. */
+static cx_value cx_function__bound_run(cx_ctx *X, cx_value self, int argc, cx_value *argv, int cons)
+{
+	cx_env *e = cx_func_env(self);
+	uint32_t nb = e->n - 2, n = nb + (uint32_t)argc, i;
+	cx_value r, *all;
+
+	if (!nb)
+		return cons ? cx_new(X, e->v[0], argc, argv) : cx_call(X, e->v[0], e->v[1], argc, argv);
+	if (n > 65536)
+		return cx_throw_error(X, "RangeError", "too many arguments to a bound function");
+	if (!(all = cx_vals__new(X, n))) /* rooted: a safe point of the callee may collect */
+		return CX_EXCEPTION;
+	for (i = 0; i < nb; i++)
+		all[i] = e->v[2 + i];
+	for (i = 0; i < (uint32_t)argc; i++)
+		all[nb + i] = argv[i];
+	r = cons ? cx_new(X, e->v[0], (int)n, all) : cx_call(X, e->v[0], e->v[1], (int)n, all);
+	cx_vals__free(X, all, n);
+	return r;
+}
+
+static cx_value cx_function__bound(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_function__bound_run(X, self, argc, argv, 0);
+}
+
+static cx_value cx_function__bound_new(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	return cx_function__bound_run(X, self, argc, argv, 1);
+}
+
+cx_value cx_func__unbound(cx_value f)
+{
+	while (f.tag == CX_T_OBJ && f.u.o->fn == cx_function__bound && f.u.o->env)
+		f = f.u.o->env->v[0];
+	return f;
+}
+
+static cx_value cx_function_bind(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	uint32_t nb = argc > 1 ? (uint32_t)argc - 1 : 0, i;
+	cx_value len, f;
+	const char *name = NULL;
+	char buf[128];
+	double n = 0;
+	cx_env *e;
+
+	if (!cx_is_callable(this_))
+		return cx_throw_error(X, "TypeError", "Function.prototype.bind called on a non-function");
+	len = cx_get_s(X, this_, CX_STR_REF(cx_s_length));
+	if (cx_is_exc(len))
+		return len;
+	if (len.tag == CX_T_NUM && len.u.n > nb)
+		n = len.u.n - nb;
+	if (!(e = cx_env_new(X, NULL, 2 + nb)))
+		return CX_EXCEPTION;
+	e->v[0] = this_;
+	e->v[1] = CX_ARG(0);
+	for (i = 0; i < nb; i++)
+		e->v[2 + i] = argv[1 + i];
+	if (this_.u.o->prim.tag == CX_T_STR && (name = cx_str_to_utf8(X, this_.u.o->prim.u.s, NULL)))
+		snprintf(buf, sizeof(buf), "bound %s", name);
+	f = cx_func_new(X, cx_function__bound, name ? buf : "bound", n > 65536 ? 65536 : (int)n, e);
+	if (cx_is_exc(f))
+		return f;
+	f.u.o->cons = cx_function__bound_new;
+	cx_obj__drop(f.u.o, CX_STR_REF(cx_s_prototype));
+	return f;
+}
+
 /* Section - Boolean (15.6) */
 
 static cx_value cx_boolean_call(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -265,6 +420,7 @@ static cx_lazy cx_function_protom[] = {
 	CX_LAZY_FN("toString", cx_function_tostring, 0),
 	CX_LAZY_FN("call", cx_function_fcall, 1),
 	CX_LAZY_FN("apply", cx_function_apply, 2),
+	CX_LAZY_FN("bind", cx_function_bind, 1),
 	CX_LAZY_END
 };
 static cx_lazy cx_boolean_protom[] = {
@@ -277,9 +433,16 @@ static cx_lazy cx_error_protom[] = {
 	CX_LAZY_END
 };
 
+static cx_lazy cx_object_own[] = {
+	CX_LAZY_FN("keys", cx_object_keys, 1),
+	CX_LAZY_FN("create", cx_object_create, 2),
+	CX_LAZY_FN("getPrototypeOf", cx_object_getproto, 1),
+	CX_LAZY_END
+};
+
 #define CX_CTOR(n, call, cons, len, pid) {CX_LAZY_NAME(n), call, len, pid, cons, NULL, NULL}
 static cx_lazy cx_base_ctors[] = {
-	CX_CTOR("Object", cx_object_call, cx_object_call, 1, CX_P_OBJECT),
+	{CX_LAZY_NAME("Object"), cx_object_call, 1, CX_P_OBJECT, cx_object_call, cx_object_own, NULL},
 	CX_CTOR("Function", cx_function_call, cx_function_call, 1, CX_P_FUNCTION),
 	CX_CTOR("Boolean", cx_boolean_call, cx_boolean_new, 1, CX_P_BOOLEAN),
 	/* the Error family: same order as CX_P_ERROR.. */

@@ -167,6 +167,14 @@ static void cx_obj__remove(cx_obj *o, cx_prop *p)
 		cx_obj__reindex(o); /* deletions are rare; keeps probing simple */
 }
 
+void cx_obj__drop(cx_obj *o, cx_str *key)
+{
+	cx_prop *p = cx_obj__find(o, key);
+
+	if (p && !o->shared)
+		cx_obj__remove(o, p);
+}
+
 int cx_obj__unshare(cx_ctx *X, cx_obj *o)
 {
 	struct cx_heap *h = X->heap;
@@ -1228,7 +1236,8 @@ static int cx_forin__add(cx_ctx *X, cx_obj *keys, cx_obj *start, cx_obj *o, cx_s
 	return cx_is_exc(cx_arr__put(X, keys, keys->length, cx_strv(k))) ? -1 : 0;
 }
 
-cx_value cx_forin_keys(cx_ctx *X, cx_value obj)
+/* The enumerable keys of obj, and of its prototypes unless own (Object.keys): for-in's order. */
+static cx_value cx_forin__keys(cx_ctx *X, cx_value obj, int own)
 {
 	cx_value arr;
 	cx_obj *keys, *o, *start;
@@ -1245,7 +1254,9 @@ cx_value cx_forin_keys(cx_ctx *X, cx_value obj)
 			if (!(k = cx_str__from_index(X, i)) || cx_forin__add(X, keys, start, start, k))
 				return CX_EXCEPTION;
 	}
-	for (o = start; o; o = o->proto) {
+	if (own && obj.tag != CX_T_OBJ) /* a primitive's holder is its prototype: not its own */
+		return arr;
+	for (o = start; o; o = own ? NULL : o->proto) {
 		if (o->cls == CX_C_ARRAY) {
 			for (i = 0; i < o->nelems; i++) {
 				if (o->elems[i].tag == CX_T_EXC)
@@ -1268,6 +1279,16 @@ cx_value cx_forin_keys(cx_ctx *X, cx_value obj)
 		}
 	}
 	return arr;
+}
+
+cx_value cx_forin_keys(cx_ctx *X, cx_value obj)
+{
+	return cx_forin__keys(X, obj, 0);
+}
+
+cx_value cx_obj__keys(cx_ctx *X, cx_value obj)
+{
+	return cx_forin__keys(X, obj, 1);
 }
 
 /* Section - Functions */

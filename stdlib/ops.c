@@ -454,6 +454,7 @@ cx_value cx_op_instanceof(cx_ctx *X, cx_value a, cx_value ctor)
 
 	if (!cx_is_callable(ctor))
 		return cx_throw_error(X, "TypeError", "right-hand side of instanceof is not a function");
+	ctor = cx_func__unbound(ctor); /* a bound function answers as its target (ES5 15.3.4.5.3) */
 	if (a.tag != CX_T_OBJ)
 		return CX_FALSE;
 	p = cx_get_s(X, ctor, CX_STR_REF(cx_s_prototype));
