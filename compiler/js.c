@@ -225,6 +225,9 @@ struct Scope {
 	int kind;
 	struct Catch *cat; /* SC_FUNC: the catch variables around the function's definition */
 	Name *names, *last;
+	Name **tab;          /* names by hash (open addressing, js__name_hash): lookups without a
+			      * walk, so a function of 100 000 locals compiles in linear time */
+	uint32_t tcap, tn;
 	int nenv;
 	const char *evalias; /* SC_TRANS: <transition name="evt">, another name of event$ */
 	int qual;            /* SC_Q_*: the qualifier that names this scope (VoiceXML), or 0 */
@@ -238,12 +241,51 @@ Scope *scope_new(Scope *up, int kind)
 	return s;
 }
 
+static uint32_t js__name_hash(const char *a, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)a[i]) * 16777619u;
+	return h;
+}
+
+/* The name a[0..len) of sc, or NULL */
+static Name *scope__find_n(Scope *sc, const char *a, size_t len)
+{
+	if (!sc->tcap)
+		return NULL;
+	for (uint32_t i = js__name_hash(a, len) & (sc->tcap - 1);; i = (i + 1) & (sc->tcap - 1)) {
+		Name *n = sc->tab[i];
+		if (!n)
+			return NULL;
+		if (!strncmp(n->name, a, len) && !n->name[len])
+			return n;
+	}
+}
+
 static Name *scope__find(Scope *sc, const char *name)
 {
-	for (Name *n = sc->names; n; n = n->next)
-		if (!strcmp(n->name, name))
-			return n;
-	return NULL;
+	return scope__find_n(sc, name, strlen(name));
+}
+
+static void scope__index(Scope *sc, Name *n)
+{
+	if (2 * (sc->tn + 1) > sc->tcap) {
+		uint32_t oc = sc->tcap, nc = oc ? 2 * oc : 16;
+		Name **old = sc->tab;
+		sc->tab = xcalloc(nc, sizeof(*sc->tab));
+		sc->tcap = nc;
+		sc->tn = 0;
+		for (uint32_t i = 0; i < oc; i++)
+			if (old[i])
+				scope__index(sc, old[i]);
+	}
+	uint32_t i = js__name_hash(n->name, strlen(n->name)) & (sc->tcap - 1);
+	while (sc->tab[i])
+		i = (i + 1) & (sc->tcap - 1);
+	sc->tab[i] = n;
+	sc->tn++;
 }
 
 void scope_qualifier(Scope *sc, int qual)
@@ -286,6 +328,7 @@ static Name *scope__add(Scope *sc, const char *name, int kind)
 	else
 		sc->names = n;
 	sc->last = n;
+	scope__index(sc, n);
 	return n;
 }
 
@@ -463,13 +506,6 @@ static bool shadow__has(const Shadow *sh, const char *a, uint32_t len)
 	return false;
 }
 
-static Name *scope__find_n(Scope *sc, const char *a, uint32_t len)
-{
-	for (Name *n = sc->names; n; n = n->next)
-		if (!strncmp(n->name, a, len) && !n->name[len])
-			return n;
-	return NULL;
-}
 
 static void js__capture_walk(Scope *sc, TSNode n, Shadow *sh, int depth);
 
@@ -762,18 +798,64 @@ void fn_source(Fn *F, const SrcText *src)
 
 /* Does the word w occur in s (as a C identifier)? If reads, only occurrences that are not
  * the target of a plain assignment count. */
-static bool fn__word(const char *s, const char *w, bool reads)
+/* The words of a function's body (maximal runs of letters, digits and '_'), found in one
+ * pass: the prologue asks for each local whether the body uses it, and a search of the body
+ * per local made a function of many locals take quadratic time. */
+typedef struct Words {
+	struct { const char *p; uint32_t len; uint8_t fl; } *v; /* fl: 1 seen, 2 seen not as `w = ` */
+	uint32_t cap;
+} Words;
+
+static void fn__words_put(Words *W, const char *p, uint32_t len, uint8_t fl)
 {
-	size_t n = strlen(w);
-	for (const char *p = strstr(s, w); p; p = strstr(p + 1, w)) {
-		bool before = p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
-		bool after = isalnum((unsigned char)p[n]) || p[n] == '_';
-		if (before || after)
+	uint32_t i = js__name_hash(p, len) & (W->cap - 1);
+
+	for (; W->v[i].p; i = (i + 1) & (W->cap - 1))
+		if (W->v[i].len == len && !memcmp(W->v[i].p, p, len)) {
+			W->v[i].fl |= fl;
+			return;
+		}
+	W->v[i].p = p;
+	W->v[i].len = len;
+	W->v[i].fl = fl;
+}
+
+static bool fn__isword(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+static Words fn__words(const char *s)
+{
+	Words W;
+	uint32_t n = 0;
+
+	for (const char *p = s; *p; p++)
+		n += fn__isword(*p) && (p == s || !fn__isword(p[-1]));
+	for (W.cap = 16; W.cap < 2 * n + 2; W.cap *= 2)
+		;
+	W.v = xcalloc(W.cap, sizeof(*W.v));
+	for (const char *p = s; *p;) {
+		if (!fn__isword(*p)) {
+			p++;
 			continue;
-		if (reads && !strncmp(p + n, " = ", 3))
-			continue;
-		return true;
+		}
+		const char *a = p;
+		while (fn__isword(*p))
+			p++;
+		fn__words_put(&W, a, (uint32_t)(p - a), strncmp(p, " = ", 3) ? 3 : 1);
 	}
+	return W;
+}
+
+/* Is w a word of the body (reads: other than as the left side of `w = `)? */
+static bool fn__word(const Words *W, const char *w, bool reads)
+{
+	uint32_t len = (uint32_t)strlen(w);
+
+	for (uint32_t i = js__name_hash(w, len) & (W->cap - 1); W->v[i].p; i = (i + 1) & (W->cap - 1))
+		if (W->v[i].len == len && !memcmp(W->v[i].p, w, len))
+			return W->v[i].fl & (reads ? 2 : 1);
 	return false;
 }
 
@@ -894,8 +976,9 @@ void fn_end(Fn *F)
 	}
 	/* Prologue: the environment, parameters and locals. */
 	char *body = F->buf ? F->buf : "";
+	Words bw = fn__words(body), *words = &bw;
 	if (F->kind == FN_JS) {
-		bool uses_self = fn__word(body, "self", false);
+		bool uses_self = fn__word(words, "self", false);
 		if (F->direct && F->direct->typed && !F->typed)
 			fprintf(o, "\t%s\n", fn__typed_entry(F));
 		if (F->has_env) {
@@ -913,7 +996,7 @@ void fn_end(Fn *F)
 		for (Name *n = F->sc->names; n; n = n->next) {
 			const char *init = "CX_UNDEFINED";
 			if (F->typed && n->kind == N_PARAM) { /* in the signature */
-				if (!fn__word(body, n->cname, true))
+				if (!fn__word(words, n->cname, true))
 					fprintf(o, "\t(void)%s;\n", n->cname);
 				continue;
 			}
@@ -942,12 +1025,12 @@ void fn_end(Fn *F)
 				fprintf(o, "\tdouble %s = 0;\n", n->cname);
 			else
 				fprintf(o, "\tcx_value %s = %s;\n", n->cname, init);
-			if (!fn__word(body, n->cname, true))
+			if (!fn__word(words, n->cname, true))
 				fprintf(o, "\t(void)%s;\n", n->cname);
 		}
 		if (!uses_self)
 			fprintf(o, "\t(void)self;\n");
-		if (!fn__word(body, "this_", false))
+		if (!fn__word(words, "this_", false))
 			fprintf(o, "\t(void)this_;\n");
 		if (!uses_argv && !F->typed)
 			fprintf(o, "\t(void)argc;\n\t(void)argv;\n");
@@ -963,13 +1046,13 @@ void fn_end(Fn *F)
 			if (n->captured)
 				continue;
 			fprintf(o, "\tcx_value %s = CX_UNDEFINED;\n", n->cname);
-			if (!fn__word(body, n->cname, true))
+			if (!fn__word(words, n->cname, true))
 				fprintf(o, "\t(void)%s;\n", n->cname);
 		}
 	}
 	/* An empty body or cond leaves X unused: clean under the user's -Wextra too. */
 	if (F->kind != FN_JS && !(F->sc->kind == SC_TRANS && F->kind == FN_BODY && F->has_env) &&
-	    !fn__word(body, "X", false))
+	    !fn__word(words, "X", false))
 		fprintf(o, "\t(void)X;\n");
 	/* The body, with label markers turned into labels (or dropped when unused). */
 	for (char *p = body; *p;) {
