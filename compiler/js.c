@@ -506,7 +506,6 @@ static bool shadow__has(const Shadow *sh, const char *a, uint32_t len)
 	return false;
 }
 
-
 static void js__capture_walk(Scope *sc, TSNode n, Shadow *sh, int depth);
 
 /* Does a function nested in this catch clause's block use its catch variable? Then every
@@ -796,8 +795,6 @@ void fn_source(Fn *F, const SrcText *src)
 	F->src = src;
 }
 
-/* Does the word w occur in s (as a C identifier)? If reads, only occurrences that are not
- * the target of a plain assignment count. */
 /* The words of a function's body (maximal runs of letters, digits and '_'), found in one
  * pass: the prologue asks for each local whether the body uses it, and a search of the body
  * per local made a function of many locals take quadratic time. */
@@ -848,7 +845,8 @@ static Words fn__words(const char *s)
 	return W;
 }
 
-/* Is w a word of the body (reads: other than as the left side of `w = `)? */
+/* Does w occur in the body as a C identifier (reads: other than as the target of a plain
+ * assignment `w = `)? */
 static bool fn__word(const Words *W, const char *w, bool reads)
 {
 	uint32_t len = (uint32_t)strlen(w);

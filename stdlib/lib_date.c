@@ -420,7 +420,7 @@ static double cx_dp__loose(const char *s)
 				}
 				else if (k < 3) /* m/d: no year */
 					return NAN;
-				if (*s == '/')
+				if (*s == '/' || p2 > 99999 || p3 > 9999999) /* no wrap into range below */
 					return NAN;
 				if (k >= 3) {
 					y = v;

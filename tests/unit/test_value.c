@@ -1126,6 +1126,7 @@ static void test_date(void)
 	CHECK_N(M(G("Date"), "parse", 1, S("13/01/2026"), U, U), NAN);
 	CHECK_N(M(G("Date"), "parse", 1, S("11/24"), U, U), NAN);
 	CHECK_N(M(G("Date"), "parse", 1, S("2026/11/24/1"), U, U), NAN);
+	CHECK_N(M(G("Date"), "parse", 1, S("2026/4294967297/1"), U, U), NAN);
 	CHECK_N(M(G("Date"), "parse", 1, S("not a date"), U, U), NAN);
 	CHECK_N(M(G("Date"), "parse", 1, S("2026-02-30T00:00:00Z"), U, U), 1772409600000.0); /* node too */
 	/* new Date(fields) is local time; the spring-forward gap reads as the hour after. */
