@@ -3,8 +3,10 @@
 
     ctrl.py PORT [DTMF_DIGITS] HANGUP_MS
 
-Waits (at most 15 s) for the call to be established, sends each DTMF digit (sndcode),
-hangs up HANGUP_MS after the call came up, then waits for CALL_CLOSED. Prints the events.
+Connects to baresip's control port and prints "ctrl: connected" (the caller starts the call
+only then: baresip does not replay the CALL_ESTABLISHED of a call set up before), waits (at
+most 15 s) for the call to be established, sends each DTMF digit (sndcode), hangs up HANGUP_MS
+after the call came up, then waits for CALL_CLOSED. Prints the events.
 Exit status 0 when the call came up and closed, 1 otherwise."""
 import json, socket, sys, time
 
@@ -26,6 +28,7 @@ def main():
             time.sleep(0.1)
     if not s:
         print('ctrl: cannot connect to baresip'); return 1
+    print('ctrl: connected', flush=True)
     s.settimeout(0.2)
     buf, estab_at, closed, sent = b'', None, False, False
     while time.time() < end and not closed:
@@ -46,7 +49,7 @@ def main():
             except ValueError:
                 continue
             if ev.get('event'):
-                print('ctrl: event', ev.get('type'), ev.get('param', ''))
+                print('ctrl: event', ev.get('type'), ev.get('param', ''), flush=True)
                 if ev.get('type') == 'CALL_ESTABLISHED' and estab_at is None:
                     estab_at = time.time()
                 if ev.get('type') == 'CALL_CLOSED':
