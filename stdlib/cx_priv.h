@@ -170,10 +170,11 @@ static inline void cx_budget__settle(cx_ctx *X)
 		cx_heap__settle(X);
 }
 
-/* After such code has run: the collection the allocator asked for, which settle dropped, is
- * asked for again (it is still due), so that a loop whose every turn ends in a match or a
- * catch still collects at its next safe point instead of growing to "out of memory". */
-static inline void cx_budget__rearm(cx_ctx *X)
+/* When a collection is due (bytes charged past tick_due) and the budget is running, parks the
+ * budget and asks the next safe point for it (cx_tick). The allocator asks after each charge;
+ * the code that settled the budget asks again when it is done, so that a loop whose every
+ * turn ends in a match or a catch still collects instead of growing to "out of memory". */
+static inline void cx_heap__ask(cx_ctx *X)
 {
 	struct cx_heap *h = X->heap;
 
@@ -340,6 +341,20 @@ static inline uint16_t cx_str__at(const cx_str *s, uint32_t i)
 {
 	return s->wide ? ((const uint16_t *)s->chars)[i] : (uint8_t)s->chars[i];
 }
+/* The code point at i of s, its length in *n: a high surrogate followed by a low one is one
+ * code point (2), anything else one unit (1), a lone surrogate included. */
+static inline uint32_t cx_str__cp_at(const cx_str *s, uint32_t i, uint32_t *n)
+{
+	uint16_t c = cx_str__at(s, i), d;
+
+	*n = 1;
+	if (c >= 0xd800 && c <= 0xdbff && i + 1 < s->len &&
+	    (d = cx_str__at(s, i + 1)) >= 0xdc00 && d <= 0xdfff) {
+		*n = 2;
+		return 0x10000 + ((uint32_t)(c - 0xd800) << 10) + (d - 0xdc00);
+	}
+	return c;
+}
 uint32_t cx_str__hash(cx_str *s);
 int cx_str__cmp(const cx_str *a, const cx_str *b);
 /* A checked decimal literal s[a, end) by exact double arithmetic when it can be (conv.c);
@@ -375,6 +390,7 @@ typedef struct cx_sb {
 	int err;
 } cx_sb;
 void cx_sb_put(cx_sb *sb, uint16_t c);
+void cx_sb_cp(cx_sb *sb, uint32_t c); /* a code point: one unit, or a surrogate pair past U+FFFF */
 void cx_sb_str(cx_sb *sb, const cx_str *s);
 void cx_sb_ascii(cx_sb *sb, const char *s);
 cx_value cx_sb_finish(cx_ctx *X, cx_sb *sb); /* frees the buffer; STR or EXC */

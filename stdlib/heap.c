@@ -65,11 +65,7 @@ static inline __attribute__((always_inline)) int cx_heap__charge(cx_ctx *X, size
 		return ENOMEM;
 	h->used += size;
 	h->since += size;
-	if (__builtin_expect(h->since >= h->tick_due, 0) && X->steps > 0) {
-		/* ask the next safe point for a collection (cx_tick) */
-		h->parked = X->steps;
-		X->steps = CX_GC_REQ;
-	}
+	cx_heap__ask(X);
 	return 0;
 }
 

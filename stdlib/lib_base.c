@@ -14,6 +14,13 @@ CX_STR_DEF(cx_s_message, "message");
 CX_STR_DEF(cx_s_name, "name");
 CX_STR_DEF(cx_s_length, "length");
 CX_STR_DEF(cx_s_empty, "");
+/* Object.create's property descriptors */
+CX_STR_DEF(cx_s_value, "value");
+CX_STR_DEF(cx_s_writable, "writable");
+CX_STR_DEF(cx_s_enumerable, "enumerable");
+CX_STR_DEF(cx_s_configurable, "configurable");
+CX_STR_DEF(cx_s_get, "get");
+CX_STR_DEF(cx_s_set, "set");
 
 #define CX_HIDDEN (CX_PROP_DONTENUM)
 #define CX_FIXED (CX_PROP_DONTENUM | CX_PROP_READONLY | CX_PROP_DONTDELETE)
@@ -69,12 +76,6 @@ static cx_value cx_object_getproto(cx_ctx *X, cx_value self, cx_value this_, int
  * objects have no accessors, so a get or set is a TypeError that says so. */
 static cx_value cx_object_create(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	static struct cx_str_static kv = {CX_STR_STATIC_MARK, 5, 0, 0, "value"},
-				    kw = {CX_STR_STATIC_MARK, 8, 0, 0, "writable"},
-				    ke = {CX_STR_STATIC_MARK, 10, 0, 0, "enumerable"},
-				    kc = {CX_STR_STATIC_MARK, 12, 0, 0, "configurable"},
-				    kg = {CX_STR_STATIC_MARK, 3, 0, 0, "get"},
-				    ks = {CX_STR_STATIC_MARK, 3, 0, 0, "set"};
 	cx_value p = CX_ARG(0), props = CX_ARG(1), keys, o;
 	uint32_t i, n;
 	cx_obj *r;
@@ -98,18 +99,18 @@ static cx_value cx_object_create(cx_ctx *X, cx_value self, cx_value this_, int a
 			return CX_EXCEPTION;
 		if (d.tag != CX_T_OBJ)
 			return cx_throw_error(X, "TypeError", "Object.create: the descriptor of a property is not an object");
-		if (cx_has_s(X, d, CX_STR_REF(kg)) || cx_has_s(X, d, CX_STR_REF(ks)))
+		if (cx_has_s(X, d, CX_STR_REF(cx_s_get)) || cx_has_s(X, d, CX_STR_REF(cx_s_set)))
 			return cx_throw_error(X, "TypeError", "Object.create: get and set are not supported (ES3 objects have no accessors)");
-		if (cx_is_exc(v = cx_get_s(X, d, CX_STR_REF(kw))))
+		if (cx_is_exc(v = cx_get_s(X, d, CX_STR_REF(cx_s_writable))))
 			return v;
 		flags |= cx_truthy(v) ? 0 : CX_PROP_READONLY;
-		if (cx_is_exc(v = cx_get_s(X, d, CX_STR_REF(ke))))
+		if (cx_is_exc(v = cx_get_s(X, d, CX_STR_REF(cx_s_enumerable))))
 			return v;
 		flags |= cx_truthy(v) ? 0 : CX_PROP_DONTENUM;
-		if (cx_is_exc(v = cx_get_s(X, d, CX_STR_REF(kc))))
+		if (cx_is_exc(v = cx_get_s(X, d, CX_STR_REF(cx_s_configurable))))
 			return v;
 		flags |= cx_truthy(v) ? 0 : CX_PROP_DONTDELETE;
-		if (cx_is_exc(v = cx_get_s(X, d, CX_STR_REF(kv))))
+		if (cx_is_exc(v = cx_get_s(X, d, CX_STR_REF(cx_s_value))))
 			return v;
 		if (cx_define(X, o, k.u.s, v, flags))
 			return CX_EXCEPTION;

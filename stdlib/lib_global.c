@@ -249,13 +249,7 @@ static cx_value cx_glob__decode(cx_ctx *X, int argc, cx_value *argv, const char 
 		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			goto bad;
 		i += 3 * (uint32_t)n - 1;
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			cx_sb_put(&sb, (uint16_t)(0xd800 + (cp >> 10)));
-			cx_sb_put(&sb, (uint16_t)(0xdc00 + (cp & 0x3ff)));
-		}
-		else
-			cx_sb_put(&sb, (uint16_t)cp);
+		cx_sb_cp(&sb, cp);
 	}
 	return cx_sb_finish(X, &sb);
 bad:

@@ -339,26 +339,13 @@ typedef struct cx_js {
 	int depth;
 } cx_js;
 
-/* Is the surrogate at i one half of a pair (high then low)? */
-static int cx_js__paired(const cx_str *s, uint32_t i)
-{
-	uint16_t c = cx_str__at(s, i), d;
-
-	if (c <= 0xdbff) {
-		d = i + 1 < s->len ? cx_str__at(s, i + 1) : 0;
-		return d >= 0xdc00 && d <= 0xdfff;
-	}
-	d = i ? cx_str__at(s, i - 1) : 0;
-	return d >= 0xd800 && d <= 0xdbff;
-}
-
 static void cx_js__quote(cx_sb *sb, const cx_str *s)
 {
-	uint32_t i;
+	uint32_t i, k;
 
 	cx_sb_put(sb, '"');
-	for (i = 0; i < s->len; i++) {
-		uint16_t c = cx_str__at(s, i);
+	for (i = 0; i < s->len; i += k) {
+		uint32_t c = cx_str__cp_at(s, i, &k);
 		switch (c) {
 		case '"': cx_sb_ascii(sb, "\\\""); break;
 		case '\\': cx_sb_ascii(sb, "\\\\"); break;
@@ -370,13 +357,13 @@ static void cx_js__quote(cx_sb *sb, const cx_str *s)
 		default:
 			/* a control character, or a lone surrogate (as node: the text stays valid
 			 * UTF-16, so its UTF-8 form sent by <send> or logged is well-formed) */
-			if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff && !cx_js__paired(s, i))) {
+			if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff)) {
 				char b[8];
-				snprintf(b, sizeof(b), "\\u%04x", c);
+				snprintf(b, sizeof(b), "\\u%04x", (unsigned)c);
 				cx_sb_ascii(sb, b);
 			}
 			else
-				cx_sb_put(sb, c);
+				cx_sb_cp(sb, c);
 		}
 	}
 	cx_sb_put(sb, '"');

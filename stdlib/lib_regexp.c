@@ -813,7 +813,7 @@ int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
 	/* the match settled the budget: a collection still due is asked for again, unless an
 	 * exception is on its way (a catch reads the budget first; cx_catch asks again) */
 	if (rc >= 0)
-		cx_budget__rearm(X);
+		cx_heap__ask(X);
 	return rc;
 }
 

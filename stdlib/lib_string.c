@@ -251,27 +251,13 @@ uint16_t cx_string_upper1(uint16_t c)
 	return u > 0xffff ? c : (uint16_t)u;
 }
 
-/* The character at i of s (a surrogate pair is one), its length in *n */
-static uint32_t cx_string__cp_at(const cx_str *s, uint32_t i, uint32_t *n)
-{
-	uint16_t c = cx_str__at(s, i), d;
-
-	*n = 1;
-	if (c >= 0xd800 && c <= 0xdbff && i + 1 < s->len &&
-	    (d = cx_str__at(s, i + 1)) >= 0xdc00 && d <= 0xdfff) {
-		*n = 2;
-		return 0x10000 + ((uint32_t)(c - 0xd800) << 10) + (d - 0xdc00);
-	}
-	return c;
-}
-
 /* The character that ends at i of s (i > 0), its start in *at */
 static uint32_t cx_string__cp_before(const cx_str *s, uint32_t i, uint32_t *at)
 {
 	uint32_t n;
 
 	if (i >= 2) {
-		uint32_t c = cx_string__cp_at(s, i - 2, &n);
+		uint32_t c = cx_str__cp_at(s, i - 2, &n);
 		if (n == 2) {
 			*at = i - 2;
 			return c;
@@ -307,22 +293,11 @@ static int cx_string__final_sigma(const cx_str *s, uint32_t i)
 		break;
 	}
 	for (j = i + 1; j < s->len; j += n) { /* after: no cased letter past case-ignorable ones */
-		c = cx_string__cp_at(s, j, &n);
+		c = cx_str__cp_at(s, j, &n);
 		if (!cx_string__ignorable(c))
 			return !cx_string__cased(c);
 	}
 	return 1;
-}
-
-static void cx_string__put_cp(cx_sb *sb, uint32_t c)
-{
-	if (c < 0x10000) {
-		cx_sb_put(sb, (uint16_t)c);
-		return;
-	}
-	c -= 0x10000;
-	cx_sb_put(sb, (uint16_t)(0xd800 + (c >> 10)));
-	cx_sb_put(sb, (uint16_t)(0xdc00 + (c & 0x3ff)));
 }
 
 static cx_value cx_string__map(cx_ctx *X, cx_value this_, int upper)
@@ -345,19 +320,19 @@ static cx_value cx_string__map(cx_ctx *X, cx_value this_, int upper)
 		/* beyond ASCII: the copy is left to the collector */
 	}
 	for (i = 0; i < s->len; i += n) {
-		uint32_t c = cx_string__cp_at(s, i, &n);
+		uint32_t c = cx_str__cp_at(s, i, &n);
 		const cx_uc_many *m = upper ? cx_string__case_many(cx_uc_upper_many, CX_UC_N(cx_uc_upper_many), c) :
 					      cx_string__case_many(cx_uc_lower_many, CX_UC_N(cx_uc_lower_many), c);
 		if (m) {
 			for (k = 0; k < 3 && m->to[k]; k++)
-				cx_string__put_cp(&sb, m->to[k]);
+				cx_sb_cp(&sb, m->to[k]);
 		}
 		else if (!upper && c == 0x3a3)
 			cx_sb_put(&sb, cx_string__final_sigma(s, i) ? 0x3c2 : 0x3c3);
 		else if (c < 0x80)
 			cx_sb_put(&sb, (uint16_t)((uint8_t)(c - (upper ? 'a' : 'A')) < 26 ? c ^ 0x20 : c));
 		else
-			cx_string__put_cp(&sb, upper ? cx_string__case_run(cx_uc_upper, CX_UC_N(cx_uc_upper), c) :
+			cx_sb_cp(&sb, upper ? cx_string__case_run(cx_uc_upper, CX_UC_N(cx_uc_upper), c) :
 						cx_string__case_run(cx_uc_lower, CX_UC_N(cx_uc_lower), c));
 	}
 	return cx_sb_finish(X, &sb);

@@ -1512,7 +1512,7 @@ cx_value cx_catch(cx_ctx *X)
 	cx_value v = X->exc;
 
 	X->exc = CX_UNDEFINED;
-	cx_budget__rearm(X); /* cx_throw settled the budget (the catch has read it by now) */
+	cx_heap__ask(X); /* cx_throw settled the budget (the catch has read it by now) */
 	return v;
 }
 

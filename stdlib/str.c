@@ -565,13 +565,7 @@ static cx_value cx_str__decode(cx_ctx *X, const char *src, size_t n, int wtf8)
 			continue;
 		}
 		i += need + 1;
-		if (c >= 0x10000) {
-			c -= 0x10000;
-			cx_sb_put(&sb, (uint16_t)(0xd800 + (c >> 10)));
-			cx_sb_put(&sb, (uint16_t)(0xdc00 + (c & 0x3ff)));
-		}
-		else
-			cx_sb_put(&sb, (uint16_t)c);
+		cx_sb_cp(&sb, c);
 	}
 	return cx_sb_finish(X, &sb);
 }
@@ -619,21 +613,14 @@ cx_value cx_str_printf(cx_ctx *X, const char *fmt, ...)
 
 const char *cx_str_to_utf8(cx_ctx *X, cx_str *s, size_t *lenp)
 {
-	size_t n = 0, i;
+	size_t n = 0;
+	uint32_t i, k;
 	uint8_t *buf, *d;
 	int slack;
 
-	for (i = 0; i < s->len; i++) {
-		uint16_t c = cx_str__at(s, i);
-		if (c < 0x80)
-			n += 1;
-		else if (c < 0x800)
-			n += 2;
-		else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s->len &&
-			 cx_str__at(s, i + 1) >= 0xdc00 && cx_str__at(s, i + 1) <= 0xdfff)
-			n += 4, i++;
-		else
-			n += 3;
+	for (i = 0; i < s->len; i += k) {
+		uint32_t c = cx_str__cp_at(s, i, &k);
+		n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
 	}
 	/* A BUF thing is never marked, so the next collection frees it. The runtime needs the
 	 * text even when the heap is full (to report the error), hence the slack. */
@@ -644,8 +631,8 @@ const char *cx_str_to_utf8(cx_ctx *X, cx_str *s, size_t *lenp)
 	if (!buf)
 		return NULL; /* the RangeError stays pending */
 	d = buf + sizeof(uint32_t) * 2;
-	for (i = 0; i < s->len; i++) {
-		uint32_t c = cx_str__at(s, i);
+	for (i = 0; i < s->len; i += k) {
+		uint32_t c = cx_str__cp_at(s, i, &k);
 		if (c < 0x80)
 			*d++ = (uint8_t)c;
 		else if (c < 0x800) {
@@ -653,10 +640,7 @@ const char *cx_str_to_utf8(cx_ctx *X, cx_str *s, size_t *lenp)
 			*d++ = (uint8_t)(0x80 | (c & 0x3f));
 		}
 		else {
-			if (c >= 0xd800 && c <= 0xdbff && i + 1 < s->len &&
-			    cx_str__at(s, i + 1) >= 0xdc00 && cx_str__at(s, i + 1) <= 0xdfff) {
-				c = 0x10000 + ((c - 0xd800) << 10) + (cx_str__at(s, i + 1) - 0xdc00);
-				i++;
+			if (c >= 0x10000) {
 				*d++ = (uint8_t)(0xf0 | (c >> 18));
 				*d++ = (uint8_t)(0x80 | ((c >> 12) & 0x3f));
 			}
@@ -676,6 +660,17 @@ const char *cx_str_to_utf8(cx_ctx *X, cx_str *s, size_t *lenp)
 }
 
 /* Section - String builder */
+
+void cx_sb_cp(cx_sb *sb, uint32_t c)
+{
+	if (c < 0x10000) {
+		cx_sb_put(sb, (uint16_t)c);
+		return;
+	}
+	c -= 0x10000;
+	cx_sb_put(sb, (uint16_t)(0xd800 + (c >> 10)));
+	cx_sb_put(sb, (uint16_t)(0xdc00 + (c & 0x3ff)));
+}
 
 void cx_sb_put(cx_sb *sb, uint16_t c)
 {
