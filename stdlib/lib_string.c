@@ -305,11 +305,15 @@ static cx_value cx_string__map(cx_ctx *X, cx_value this_, int upper)
 	cx_str *s = cx_string_this(X, this_), *r;
 	cx_sb sb = {0};
 	uint32_t i, n, k;
+	uint8_t lo = upper ? 'a' : 'A', *d; /* the ASCII letters that change */
+	const cx_uc_run *run = upper ? cx_uc_upper : cx_uc_lower;
+	size_t nrun = upper ? CX_UC_N(cx_uc_upper) : CX_UC_N(cx_uc_lower);
+	const cx_uc_many *many = upper ? cx_uc_upper_many : cx_uc_lower_many;
+	size_t nmany = upper ? CX_UC_N(cx_uc_upper_many) : CX_UC_N(cx_uc_lower_many);
 
 	if (!s)
 		return CX_EXCEPTION;
 	if (!s->wide) { /* ASCII only (the usual case): one 8-bit copy, letters flipped in place */
-		uint8_t lo = upper ? 'a' : 'A', *d;
 		if (!(r = cx_str__new8(X, (const uint8_t *)s->chars, s->len)))
 			return CX_EXCEPTION;
 		for (i = 0, d = (uint8_t *)r->chars; i < r->len && d[i] < 0x80; i++)
@@ -321,8 +325,7 @@ static cx_value cx_string__map(cx_ctx *X, cx_value this_, int upper)
 	}
 	for (i = 0; i < s->len; i += n) {
 		uint32_t c = cx_str__cp_at(s, i, &n);
-		const cx_uc_many *m = upper ? cx_string__case_many(cx_uc_upper_many, CX_UC_N(cx_uc_upper_many), c) :
-					      cx_string__case_many(cx_uc_lower_many, CX_UC_N(cx_uc_lower_many), c);
+		const cx_uc_many *m = cx_string__case_many(many, nmany, c);
 		if (m) {
 			for (k = 0; k < 3 && m->to[k]; k++)
 				cx_sb_cp(&sb, m->to[k]);
@@ -330,10 +333,9 @@ static cx_value cx_string__map(cx_ctx *X, cx_value this_, int upper)
 		else if (!upper && c == 0x3a3)
 			cx_sb_put(&sb, cx_string__final_sigma(s, i) ? 0x3c2 : 0x3c3);
 		else if (c < 0x80)
-			cx_sb_put(&sb, (uint16_t)((uint8_t)(c - (upper ? 'a' : 'A')) < 26 ? c ^ 0x20 : c));
+			cx_sb_put(&sb, (uint16_t)((uint8_t)(c - lo) < 26 ? c ^ 0x20 : c));
 		else
-			cx_sb_cp(&sb, upper ? cx_string__case_run(cx_uc_upper, CX_UC_N(cx_uc_upper), c) :
-						cx_string__case_run(cx_uc_lower, CX_UC_N(cx_uc_lower), c));
+			cx_sb_cp(&sb, cx_string__case_run(run, nrun, c));
 	}
 	return cx_sb_finish(X, &sb);
 }
