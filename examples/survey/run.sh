@@ -33,10 +33,7 @@ ctrl_tcp_listen		127.0.0.1:$cp" || { echo "baresip did not start"; return 1; }
 	python3 tests/sip/ctrl.py "$cp" "$key" 20000 >"$W/ctrl-$key.out" 2>&1 &
 	ctrl=$!
 	PIDS+=("$ctrl")
-	for ((i = 0; i < 150; i++)); do # the call only once ctrl.py listens (tests/sip/ctrl.py)
-		grep -q 'ctrl: connected' "$W/ctrl-$key.out" 2>/dev/null && break
-		sleep 0.1
-	done
+	lp_wait_for "$W/ctrl-$key.out" 'ctrl: connected' 15 # the call only once ctrl.py listens
 	hp=$(lp_freeport)
 	sp=$(lp_freeport)
 	(cd "$W" && exec timeout -k 2 40 ./survey --sip "127.0.0.1:$sp" --http "127.0.0.1:$hp" \

@@ -172,17 +172,14 @@ fi
 # DIGITS (RFC 4733) once the call is up and hangs up after HANGUP_MS; logs in $W/NAME.out/.err
 # ($W/ctrl-NAME.out), the program's exit status in $rc.
 callee() {
-	local name=$1 digits=$2 ms=$3 prog=$4 ctrl SP i
+	local name=$1 digits=$2 ms=$3 prog=$4 ctrl SP
 	shift 4
 	python3 "$T/ctrl.py" "$CP" "$digits" "$ms" >"$W/ctrl-$name.out" 2>&1 &
 	ctrl=$!
 	PIDS+=("$ctrl")
 	# the call only once ctrl.py listens: a call established before it connected would never
 	# get its digits (a loaded machine: 'DTMF 9' missing, noinput)
-	for ((i = 0; i < 150; i++)); do
-		grep -q 'ctrl: connected' "$W/ctrl-$name.out" 2>/dev/null && break
-		sleep 0.1
-	done
+	lp_wait_for "$W/ctrl-$name.out" 'ctrl: connected' 15
 	SP=$(freeport)
 	(cd "$W" && exec timeout -k 2 30 "./$prog" --sip "127.0.0.1:$SP" --once --media-root "$W" \
 		--values "dest=sip:4072223333@127.0.0.1:$BP" "$@") >"$W/$name.out" 2>"$W/$name.err"
