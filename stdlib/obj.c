@@ -1236,7 +1236,76 @@ static int cx_forin__add(cx_ctx *X, cx_obj *keys, cx_obj *start, cx_obj *o, cx_s
 	return cx_is_exc(cx_arr__put(X, keys, keys->length, cx_strv(k))) ? -1 : 0;
 }
 
-/* The enumerable keys of obj, and of its prototypes unless own (Object.keys): for-in's order. */
+/* One array index of an object's own keys for cx_forin__own: its value, and the property slot
+ * that holds it (UINT32_MAX: an element of the dense part or a String object's character). */
+typedef struct cx_forin__ix {
+	uint32_t i, slot;
+} cx_forin__ix;
+
+static int cx_forin__ix_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const cx_forin__ix *)a)->i, y = ((const cx_forin__ix *)b)->i;
+
+	return x < y ? -1 : x > y;
+}
+
+/* o's own enumerable keys onto keys (start: the object the enumeration began with), in the
+ * order of ES2015's [[OwnPropertyKeys]], which node follows and ES3 leaves to the
+ * implementation: the array indices ascending (the dense elements, a String object's
+ * characters and index-named properties together), then the other names in creation order. */
+static int cx_forin__own(cx_ctx *X, cx_obj *keys, cx_obj *start, cx_obj *o)
+{
+	uint32_t i, n = 0, nix = 0, nchars = 0, v;
+	cx_forin__ix *ix = NULL;
+	size_t size = 0;
+	cx_str *k;
+	int rc = 0;
+
+	if (o->cls == CX_C_STRING && o->prim.tag == CX_T_STR)
+		nchars = o->prim.u.s->len;
+	for (i = 0; i < o->nprops; i++)
+		if (o->props[i].key && !(o->props[i].flags & CX_PROP_DONTENUM) &&
+		    cx_str__array_index(o->props[i].key, &v))
+			nix++;
+	if (nix) { /* index-named properties: sorted with the dense part, which is in order */
+		n = nix + (o->cls == CX_C_ARRAY ? o->nelems : 0) + nchars;
+		size = (size_t)n * sizeof(*ix);
+		if (!(ix = cx_mem__alloc(X, size)))
+			return -1;
+		n = 0;
+		for (i = 0; o->cls == CX_C_ARRAY && i < o->nelems; i++)
+			if (o->elems[i].tag != CX_T_EXC)
+				ix[n++] = (cx_forin__ix){i, UINT32_MAX};
+		for (i = 0; i < nchars; i++)
+			ix[n++] = (cx_forin__ix){i, UINT32_MAX};
+		for (i = 0; i < o->nprops; i++)
+			if (o->props[i].key && !(o->props[i].flags & CX_PROP_DONTENUM) &&
+			    cx_str__array_index(o->props[i].key, &v))
+				ix[n++] = (cx_forin__ix){v, i};
+		qsort(ix, n, sizeof(*ix), cx_forin__ix_cmp);
+		for (i = 0; i < n && !rc; i++) {
+			k = ix[i].slot == UINT32_MAX ? cx_str__from_index(X, ix[i].i) : o->props[ix[i].slot].key;
+			rc = !k || cx_forin__add(X, keys, start, o, k) ? -1 : 0;
+		}
+		cx_mem__free(X, ix, size);
+	} else { /* the usual case: no sorting, no allocation */
+		for (i = 0; o->cls == CX_C_ARRAY && i < o->nelems && !rc; i++)
+			if (o->elems[i].tag != CX_T_EXC)
+				rc = !(k = cx_str__from_index(X, i)) || cx_forin__add(X, keys, start, o, k) ? -1 : 0;
+		for (i = 0; i < nchars && !rc; i++)
+			rc = !(k = cx_str__from_index(X, i)) || cx_forin__add(X, keys, start, o, k) ? -1 : 0;
+	}
+	for (i = 0; i < o->nprops && !rc; i++) {
+		cx_prop *p = &o->props[i];
+		if (!p->key || (p->flags & CX_PROP_DONTENUM) || (nix && cx_str__array_index(p->key, &v)))
+			continue;
+		rc = cx_forin__add(X, keys, start, o, p->key);
+	}
+	return rc;
+}
+
+/* The enumerable keys of obj, and of its prototypes unless own (Object.keys): for-in's order,
+ * each object's own keys as cx_forin__own gives them, nearer objects first. */
 static cx_value cx_forin__keys(cx_ctx *X, cx_value obj, int own)
 {
 	cx_value arr;
@@ -1256,28 +1325,9 @@ static cx_value cx_forin__keys(cx_ctx *X, cx_value obj, int own)
 	}
 	if (own && obj.tag != CX_T_OBJ) /* a primitive's holder is its prototype: not its own */
 		return arr;
-	for (o = start; o; o = own ? NULL : o->proto) {
-		if (o->cls == CX_C_ARRAY) {
-			for (i = 0; i < o->nelems; i++) {
-				if (o->elems[i].tag == CX_T_EXC)
-					continue;
-				if (!(k = cx_str__from_index(X, i)) || cx_forin__add(X, keys, start, o, k))
-					return CX_EXCEPTION;
-			}
-		}
-		if (o->cls == CX_C_STRING && o->prim.tag == CX_T_STR) {
-			for (i = 0; i < o->prim.u.s->len; i++)
-				if (!(k = cx_str__from_index(X, i)) || cx_forin__add(X, keys, start, o, k))
-					return CX_EXCEPTION;
-		}
-		for (i = 0; i < o->nprops; i++) {
-			cx_prop *p = &o->props[i];
-			if (!p->key || (p->flags & CX_PROP_DONTENUM))
-				continue;
-			if (cx_forin__add(X, keys, start, o, p->key))
-				return CX_EXCEPTION;
-		}
-	}
+	for (o = start; o; o = own ? NULL : o->proto)
+		if (cx_forin__own(X, keys, start, o))
+			return CX_EXCEPTION;
 	return arr;
 }
 

@@ -140,7 +140,6 @@ var o = { p: 1, q: 2 }, t = {}, r = []; for (t.k in o) r.push(t.k); print(r.join
 var o = { a: 1, b: 2, c: 3 }, r = ''; for (var k in o) { if (k == 'b') break; r += k; } print(r);
 //# for-in-number-keys-order
 var o = {}; o.b = 1; o[2] = 1; o.a = 1; o[1] = 1; var r = []; for (var k in o) r.push(k); print(r.join());
-//! es3: b,2,a,1
 //# for-in-typeof-key
 for (var k in [5]) print(typeof k);
 //# if-else-chain
