@@ -2091,7 +2091,7 @@ static V js__binary(Fn *F, const char *op, V a, V b)
 {
 	V r;
 	if (!strcmp(op, "+") && (a.str || b.str)) { /* a string either side: a string (11.6.1) */
-		r = js__tmp(F, true, "cx_op_add(X, %s, %s)", a.c, b.c);
+		r = js__tmp(F, true, "cx_add_str(X, %s, %s)", a.c, b.c);
 		r.str = true;
 		return r;
 	}

@@ -47,12 +47,6 @@ enum cx_class {
 	CX_C_STRING, CX_C_DATE, CX_C_REGEXP, CX_C_ARGUMENTS, CX_C_MATH, CX_C_GLOBAL,
 };
 
-typedef struct cx_prop {
-	cx_str *key; /* NULL: deleted slot (kept so insertion order survives) */
-	cx_value val;
-	uint32_t flags;
-} cx_prop;
-
 struct cx_obj {
 	uint32_t gc;
 	uint8_t cls;      /* enum cx_class */
@@ -85,7 +79,10 @@ struct cx_obj {
 };
 /* generated code reads fn and env through struct cx_obj_head (cx_value.h) */
 _Static_assert(offsetof(struct cx_obj, fn) == offsetof(struct cx_obj_head, fn) &&
-		       offsetof(struct cx_obj, env) == offsetof(struct cx_obj_head, env),
+		       offsetof(struct cx_obj, env) == offsetof(struct cx_obj_head, env) &&
+		       offsetof(struct cx_obj, proto) == offsetof(struct cx_obj_head, proto) &&
+		       offsetof(struct cx_obj, props) == offsetof(struct cx_obj_head, props) &&
+		       offsetof(struct cx_obj, nprops) == offsetof(struct cx_obj_head, nprops),
 	       "struct cx_obj must begin as struct cx_obj_head");
 
 /* A built-in declared statically by a lib_*.c file and built in a session's heap only when a
@@ -106,7 +103,6 @@ typedef struct cx_lazy {
 #define CX_LAZY_NAME(n) {CX_STR_STATIC_MARK, sizeof(n) - 1, 0, 0, n}
 #define CX_LAZY_FN(n, f, len) {CX_LAZY_NAME(n), f, len, -1, NULL, NULL, NULL}
 #define CX_LAZY_END {CX_LAZY_NAME(""), NULL, 0, -1, NULL, NULL, NULL}
-#define CX_PROP__LAZY 0x100u
 
 /* Prototypes and constructors kept by the heap (GC roots). */
 enum cx_proto_id {

@@ -888,7 +888,7 @@ int cx_define_cstr(cx_ctx *X, cx_value obj, const char *key, cx_value val, int f
 
 uint64_t cx_ic__epoch = 1;
 
-enum { CX_IC__NONE, CX_IC__OWN, CX_IC__PROTO, CX_IC__LENGTH, CX_IC__ADD };
+enum { CX_IC__NONE, CX_IC__OWN = CX_IC_OWN, CX_IC__PROTO, CX_IC__LENGTH, CX_IC__ADD };
 
 static inline int cx_ic__same(const cx_str *k, const cx_str *key)
 {
@@ -1032,8 +1032,9 @@ static __attribute__((noinline)) cx_value cx_ic__get_slow(cx_ctx *X, cx_value ob
 	return cx_ic__get_miss(X, obj, key, ic);
 }
 
-/* The quick hits only, so that this stays a leaf: everything else goes to cx_ic__get_slow. */
-cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
+/* The quick hits only, so that this stays a leaf: everything else goes to cx_ic__get_slow.
+ * Generated code tries the OWN hit inline first (cx_get_ic, cx_value.h). */
+cx_value cx_ic_get(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 {
 	const cx_prop *p;
 	cx_value v;

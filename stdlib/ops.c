@@ -32,17 +32,20 @@ static __attribute__((noinline)) cx_value cx_op__add_chain(cx_ctx *X, cx_value a
 	return cx_cat_end(X, &c);
 }
 
+cx_value cx_str_cat(cx_ctx *X, cx_str *a, cx_str *b)
+{
+	cx_str *r = cx_str__concat(X, a, b);
+
+	return r ? cx_strv(r) : CX_EXCEPTION;
+}
+
 /* 11.6.1: the chain of one step (below) but for the two usual cases, which need no conversion. */
 cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 {
-	cx_str *r;
-
 	if (a.tag == CX_T_NUM && b.tag == CX_T_NUM)
 		return cx_num(a.u.n + b.u.n);
-	if (a.tag == CX_T_STR && b.tag == CX_T_STR) {
-		r = cx_str__concat(X, a.u.s, b.u.s);
-		return r ? cx_strv(r) : CX_EXCEPTION;
-	}
+	if (a.tag == CX_T_STR && b.tag == CX_T_STR)
+		return cx_str_cat(X, a.u.s, b.u.s);
 	return cx_op__add_chain(X, a, b);
 }
 

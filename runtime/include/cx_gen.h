@@ -152,7 +152,10 @@ int cx_is_callable(cx_value v);
  * cx_func_env inline); CX_STACK_GUARD reads the stack pointer. */
 /* 8 (2026-12-01): generated code reads the length of a string-typed local inline with
  * cx_str_length (cx_value.h; compiler/jstype.c). */
-#define CX_ABI_VERSION 8
+/* 9 (2026-12-02): cx_get_ic is inline (its own-slot hit reads struct cx_obj_head's props and
+ * nprops and cx_prop, now public), the rest of the lookup cx_ic_get (cx_value.h); `+` with a
+ * side known to be a string is the inline cx_add_str, two strings joined by cx_str_cat. */
+#define CX_ABI_VERSION 9
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);

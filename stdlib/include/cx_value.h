@@ -308,6 +308,14 @@ size_t cx_num_format(double d, char *buf);
 /* Section - Operators (ECMA-262 3rd edition, chapter 11). All may return EXC unless noted. */
 
 cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b); /* 11.6.1, string concatenation included */
+/* Two strings joined (a + b of two strings), or CX_EXCEPTION (RangeError: out of memory). */
+cx_value cx_str_cat(cx_ctx *X, cx_str *a, cx_str *b);
+/* a + b where the compiler knows a side to be a string (a literal, a string-typed local):
+ * two strings are joined without cx_op_add's dispatch, anything else goes through it. */
+static inline cx_value cx_add_str(cx_ctx *X, cx_value a, cx_value b)
+{
+	return a.tag == CX_T_STR && b.tag == CX_T_STR ? cx_str_cat(X, a.u.s, b.u.s) : cx_op_add(X, a, b);
+}
 cx_value cx_op_sub(cx_ctx *X, cx_value a, cx_value b);
 cx_value cx_op_mul(cx_ctx *X, cx_value a, cx_value b);
 cx_value cx_op_div(cx_ctx *X, cx_value a, cx_value b);
@@ -366,6 +374,14 @@ int cx_has_s(cx_ctx *X, cx_value obj, cx_str *key);       /* own or inherited; n
 #define CX_PROP_READONLY 1
 #define CX_PROP_DONTENUM 2
 #define CX_PROP_DONTDELETE 4
+/* stdlib's: a built-in's slot not built yet (the slot holds its descriptor; cx_priv.h) */
+#define CX_PROP__LAZY 0x100u
+/* A property slot (stdlib's objects; read inline by cx_get_ic). */
+typedef struct cx_prop {
+	cx_str *key; /* NULL: deleted slot (kept so insertion order survives) */
+	cx_value val;
+	uint32_t flags; /* CX_PROP_* */
+} cx_prop;
 int cx_define(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, int flags); /* 0 or ENOMEM */
 int cx_define_cstr(cx_ctx *X, cx_value obj, const char *key, cx_value val, int flags);
 cx_value cx_get_cstr(cx_ctx *X, cx_value obj, const char *key);
@@ -395,7 +411,11 @@ typedef struct cx_ic {
 #define CX_IC(name) static __thread cx_ic name
 #define CX_IC_REF(name) (&(name))
 #endif
-cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic);
+#define CX_IC_OWN 1 /* cx_ic.kind: the site's key at property slot `slot` of the object itself */
+/* Every kind of hit and the lookup that refills the cache (obj.c); cx_get_ic tries the most
+ * common hit, an own property at the cached slot, inline first (struct cx_obj_head). */
+cx_value cx_ic_get(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic);
+static inline cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic);
 cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic);
 /* cx_global_lookup at one site, with its cache (lib_global.c): `String(v)`, `Math.round`. */
 cx_value cx_global_get_ic(cx_ctx *X, cx_str *name, int for_typeof, cx_ic *ic);
@@ -426,10 +446,31 @@ cx_value cx_func_new(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_e
 struct cx_obj_head {
 	uint32_t gc;
 	uint8_t flags[4];
-	cx_cfunc *fn; /* [[Call]]; NULL: not a function */
-	cx_env *env;  /* a closure's environment, or NULL */
+	cx_cfunc *fn;       /* [[Call]]; NULL: not a function */
+	cx_env *env;        /* a closure's environment, or NULL */
+	cx_obj *proto;
+	const cx_prop *props; /* the property slots, in insertion order */
+	uint32_t nprops;      /* slots used, deleted ones (key NULL) included */
 };
 #define CX_OBJ_HEAD(o) ((const struct cx_obj_head *)(const void *)(o))
+
+/* o.name at a site whose cache holds an own property's slot: that slot's value when it still
+ * holds the name (by the site's key or the one the cache saw, ic->holder) and is not a
+ * built-in made only when first read (CX_PROP__LAZY); else cx_ic_get. The same answer as
+ * cx_get_s in every case. */
+static inline cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
+{
+	if (ic && ic->kind == CX_IC_OWN && obj.tag == CX_T_OBJ) {
+		const struct cx_obj_head *o = CX_OBJ_HEAD(obj.u.o);
+		if (ic->slot < o->nprops) {
+			const cx_prop *p = &o->props[ic->slot];
+			if ((p->key == key || p->key == (const cx_str *)ic->holder) &&
+			    !(p->flags & CX_PROP__LAZY))
+				return p->val;
+		}
+	}
+	return cx_ic_get(X, obj, key, ic);
+}
 static inline cx_env *cx_func_env(cx_value self)
 {
 	return self.tag == CX_T_OBJ ? CX_OBJ_HEAD(self.u.o)->env : NULL;
