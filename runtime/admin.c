@@ -218,6 +218,11 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 		    "the server (304 Not Modified): the kept program ran.", e->met.doc_revalidated);
 	cx_met__one(mb, "ccxml_doc_cache_removed_total", "counter", "Old files removed from the "
 		    "document cache directory.", e->met.doc_cache_removed);
+	cx_met__one(mb, "ccxml_events_refused_total", "counter", "Events refused because their "
+		    "session's queue was full: <send>s, basichttp, delayed sends (--max-queue).",
+		    e->met.ev_refused);
+	cx_met__one(mb, "ccxml_sessions_runaway_total", "counter", "Sessions ended because their "
+		    "event queue passed four times --max-queue.", e->met.runaway);
 	cx_met__one(mb, "ccxml_cdr_records_total", "counter", "Call records written.",
 		    e->met.cdr_records);
 	cx_met__head(mb, "ccxml_cdr_posts_total", "counter", "POSTs of call records to --cdr-url, "

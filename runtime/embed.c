@@ -188,6 +188,8 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 	e->pub_endarg = cfg->endarg;
 	e->heap_limit = cfg->heap_limit;
 	e->max_sessions = cfg->max_sessions;
+	if (cfg->max_queue)
+		e->max_queue = cfg->max_queue;
 	e->budget = cfg->budget;
 	e->grace_ms = cfg->grace_ms;
 	e->trace = cfg->trace;
@@ -384,6 +386,8 @@ int cx_session_inject(cx_engine *e, const char *sessid, const char *name,
 	s = cx_sess_find(e, sessid);
 	if (!s)
 		return ENOENT;
+	if (!cx_sess_room(s, "an embedder's event"))
+		return EAGAIN;
 	ev = cx_ev_new(s, name);
 	if (!ev)
 		return ENOMEM;
@@ -393,6 +397,7 @@ int cx_session_inject(cx_engine *e, const char *sessid, const char *name,
 	mem_deref(ev->source);
 	str_dup(&ev->source, "embedder");
 	ev->sourcetype = "embedded";
+	ev->counted = 1;
 	cx_sess_post(s, ev);
 	return 0;
 }

@@ -206,6 +206,7 @@ int cx_engine_new(cx_engine **ep)
 		return ENOMEM;
 	tmr_init(&e->pump);
 	e->met.start_s = (uint64_t)time(NULL);
+	e->max_queue = CX_RT_QUEUE_MAX;
 	if (hash_alloc(&e->sessh, 1024)) {
 		mem_deref(e);
 		return ENOMEM;

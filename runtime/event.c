@@ -321,6 +321,19 @@ void cx_ev_dlg(cx_ev *ev, cx_dlg *d, const char *state, int final)
 	cx_ev_str(ev, "conferenceid", d->confid[0] ? d->confid : NULL);
 }
 
+int cx_sess_room(cx_sess *s, const char *what)
+{
+	if (s->nqs < s->eng->max_queue)
+		return 1;
+	s->eng->met.ev_refused++;
+	if (!s->qfull) {
+		s->qfull = 1;
+		cx_log(CX_LOG_WARN, s->id, "event queue full (%u events sent to it): %s refused; "
+		       "further refusals are not logged until it has drained to half", s->nqs, what);
+	}
+	return 0;
+}
+
 void cx_sess_post(cx_sess *s, cx_ev *ev)
 {
 	if (!ev)
@@ -329,12 +342,26 @@ void cx_sess_post(cx_sess *s, cx_ev *ev)
 		mem_deref(ev);
 		return;
 	}
+	/* past the hard bound even the events that cx_sess_room does not refuse stop: the
+	 * document makes events faster than it takes them (an error handler that sends two
+	 * events for each error); it would take the process's memory */
+	if (s->nq >= (uint64_t)s->eng->max_queue * CX_RT_QUEUE_HARD) {
+		cx_log(CX_LOG_ERR, s->id, "event queue passed %u events (%s the last): the "
+		       "document makes events faster than it takes them; ending the session",
+		       s->nq, ev->name);
+		mem_deref(ev);
+		s->eng->met.runaway++;
+		cx_sess_end(s, CX_END_ERROR);
+		return;
+	}
 	/* an error raised while an error event is handled inherits its depth (error loops) */
 	if ((ev->name[0] | 0x20) == 'e' && !strncasecmp(ev->name, "error.", 6) && s->cur) {
 		ev->errdepth = !strncasecmp(s->cur->name, "error.", 6) ? s->cur->errdepth + 1 : 1;
 	}
 	ev->posted_us = cx_met_now_us();
 	list_append(&s->q, &ev->le, ev);
+	s->nq++;
+	s->nqs += ev->counted;
 	if (!s->queued) {
 		s->queued = 1;
 		list_append(&s->eng->runq, &s->rle, s);

@@ -183,18 +183,40 @@ static int cx_exec__exit(cx_ctx *X, cx_sess *s, cx_elcall *c)
 
 /* Section - send / cancel */
 
+/* A delayed send out of its session's list of pending ones (fired, cancelled or freed). */
+static void cx_send__unlist(cx_send *sd)
+{
+	if (sd->le.list) {
+		list_unlink(&sd->le);
+		sd->sess->nsends--;
+	}
+}
+
 static void cx_send__destroy(void *arg)
 {
 	cx_send *sd = arg;
 
 	tmr_cancel(&sd->tmr);
-	list_unlink(&sd->le);
+	cx_send__unlist(sd);
 	mem_deref(sd->target);
 	mem_deref(sd->name);
 	mem_deref(sd->fields);
 }
 
-/* Deliver a <send> to its target session; error.send.targetunavailable when it is gone. */
+/* error.send.failed for a <send> refused by a limit: its target session's queue is full
+ * (cx_sess_room), or too many delayed sends are pending. */
+static void cx_send__full(cx_sess *from, const char *sendid, const char *reason)
+{
+	cx_ev *er = cx_ev_new(from, "error.send.failed");
+
+	cx_ev_str(er, "sendid", sendid);
+	cx_ev_str(er, "reason", reason);
+	cx_ev_str(er, "tagname", "send");
+	cx_sess_post(from, er);
+}
+
+/* Deliver a <send> to its target session; error.send.targetunavailable when it is gone,
+ * error.send.failed when its queue is full. */
 static void cx_send__deliver(cx_engine *e, cx_sess *from, const char *sendid, const char *target,
 			     const char *name, const cx_cval *fields)
 {
@@ -202,6 +224,11 @@ static void cx_send__deliver(cx_engine *e, cx_sess *from, const char *sendid, co
 	cx_ev *ev;
 	uint32_t i;
 
+	if (to && !cx_sess_room(to, "a <send>")) {
+		if (from)
+			cx_send__full(from, sendid, "the target session's event queue is full");
+		return;
+	}
 	if (!to) {
 		if (from) {
 			cx_ev *er;
@@ -223,6 +250,7 @@ static void cx_send__deliver(cx_engine *e, cx_sess *from, const char *sendid, co
 	cx_ev_str(ev, "sendid", sendid);
 	mem_deref(ev->source);
 	str_dup(&ev->source, from ? from->id : "unknown");
+	ev->counted = 1;
 	cx_sess_post(to, ev);
 	/* CCXML 1.0 event I/O: the sender learns that the event reached its target's queue. */
 	if (from) {
@@ -285,7 +313,7 @@ static void cx_send__timer(void *arg)
 	cx_send *sd = arg;
 	cx_sess *s = sd->sess;
 
-	list_unlink(&sd->le);
+	cx_send__unlist(sd);
 	if (sd->http == 2)
 		cx_send__dialog(s, sd->id, sd->target, sd->name, sd->fields);
 	else if (sd->http)
@@ -338,6 +366,12 @@ static int cx_send__self(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		STR(CX_A_send_name, name);
 	if ((rc = cx_send__id(X, s, c, name, NULL)))
 		return rc;
+	if (!cx_sess_room(s, "a <send>")) {
+		char sendid[CX_SUBID_SZ];
+		cx_rt_id(sendid, sizeof(sendid), s->id, ".send", s->nsend);
+		cx_send__full(s, sendid, "the target session's event queue is full");
+		return CX_GO;
+	}
 	ev = cx_ev_new_lazy(s, name, c->nnames ? cx_exec__namelist(s, c) : NULL, s->nsend);
 	if (ev && !s->ending) {
 		/* CCXML 1.0 event I/O: the sender learns that the event reached its target's
@@ -345,6 +379,7 @@ static int cx_send__self(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		 * this event unless nothing could select it (the usual case: no block, no queue) */
 		ev->nkey = nkey;
 		ev->trail = s->nsend;
+		ev->counted = 1;
 		cx_sess_post(s, ev);
 		return CX_GO;
 	}
@@ -394,6 +429,19 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	fields = cx_exec__namelist(s, c);
 	if (http == 1) /* a URL relative to the element's xml:base */
 		target = cx_exec__rel(s, c, target, &tgt);
+	if (delay && ms && s->nsends >= s->eng->max_queue) {
+		/* as many delayed sends pending as events may be queued: each would be one */
+		if (!s->qfull) {
+			s->qfull = 1;
+			cx_log(CX_LOG_WARN, s->id, "<send> %s refused: %u delayed sends pending; "
+			       "further refusals are not logged for a while", sendid, s->nsends);
+		}
+		s->eng->met.ev_refused++;
+		cx_send__full(s, sendid, "too many delayed sends pending");
+		mem_deref(fields);
+		mem_deref(tgt);
+		return CX_GO;
+	}
 	if (!delay || ms == 0) {
 		/* immediate: to the back of the target's queue (also when it is this session) */
 		if (http == 2)
@@ -421,6 +469,7 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	snprintf(sd->id, sizeof(sd->id), "%s", sendid);
 	tmr_init(&sd->tmr);
 	list_append(&s->sends, &sd->le, sd);
+	s->nsends++;
 	tmr_start(&sd->tmr, ms, cx_send__timer, sd);
 	return CX_GO;
 }
@@ -1178,8 +1227,13 @@ static void cx_exec__created(cx_sess *s, int line, const cx_doc *doc, cx_cval *v
 
 	err = cx_sess_start(&child, s->eng, doc, "createccxml", s->id, vals, NULL);
 	if (err) {
-		cx_sess_error_at(s, line, "error.createccxml", "createccxml",
-				 "cannot start a session: %s", strerror(err));
+		if (err == EBUSY)
+			cx_sess_error_at(s, line, "error.createccxml", "createccxml", "cannot start "
+					 "a session: the limit of %u sessions at a time is reached",
+					 s->eng->max_sessions);
+		else
+			cx_sess_error_at(s, line, "error.createccxml", "createccxml",
+					 "cannot start a session: %s", strerror(err));
 		return;
 	}
 	if (c && HAS(c, CX_A_createccxml_sessionid))
@@ -1519,6 +1573,8 @@ static void cx_move__queued(cx_sess *s, cx_sess *to, const cx_conn *cn, const cx
 		if ((cn && ev->conn == cn) || (d && ev->dlg == d)) {
 			cx_ev *nev = cx_move__evcopy(ev, to);
 			list_unlink(&ev->le);
+			s->nq--;
+			s->nqs -= ev->counted;
 			mem_deref(ev);
 			cx_sess_post(to, nev);
 		}

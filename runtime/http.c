@@ -788,6 +788,10 @@ static void cx_http__basichttp(cx_hconn *c, const cx_form *f)
 	re_snprintf(peer, sizeof(peer), "%J", &c->peer);
 	err = cx_http_inject(s, name, vals, src && *src ? src : peer, peer);
 	mem_deref(vals);
+	if (err == EAGAIN) {
+		cx_http__busy(c, "the session's event queue is full; try again later");
+		return;
+	}
 	if (err) {
 		cx_http__text(c, 500, "Internal Server Error", "out of memory");
 		return;
@@ -812,9 +816,12 @@ int cx_http_evname(const char *name, char *why, size_t whysz)
 int cx_http_inject(cx_sess *s, const char *name, const cx_cval *vals, const char *source,
 		   const char *peer)
 {
-	cx_ev *ev = cx_ev_new(s, name);
+	cx_ev *ev;
 	uint32_t i;
 
+	if (!cx_sess_room(s, "a basichttp event"))
+		return EAGAIN;
+	ev = cx_ev_new(s, name);
 	if (!ev)
 		return ENOMEM;
 	for (i = 0; vals && i < vals->nkids; i++)
@@ -823,6 +830,7 @@ int cx_http_inject(cx_sess *s, const char *name, const cx_cval *vals, const char
 	ev->source = NULL;
 	str_dup(&ev->source, source);
 	ev->sourcetype = "basichttp";
+	ev->counted = 1;
 	cx_log(CX_LOG_INFO, s->id, "basichttp event %s from %H", name, cx_rt_esc, peer);
 	cx_sess_post(s, ev);
 	return 0;

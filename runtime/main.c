@@ -75,13 +75,17 @@ static const char *cx_main__sim(cx_main_cli *c, const cx_main_opt *o, const char
 	return NULL;
 }
 
-static const char *cx_main__maxs(cx_main_cli *c, const cx_main_opt *o, const char *v)
+/* --max-sessions when not given (docs/runtime.md) */
+#define CX_MAIN_MAX_SESSIONS 10000
+
+/* A limit (--max-sessions, --max-queue): a count into the uint32_t at o->off. */
+static const char *cx_main__limit(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
 	long long n;
 
-	if (cx_main__num(v, 1, 1000000, &n))
-		return "needs a number from 1 to 1000000";
-	c->cfg.max_sessions = (uint32_t)n;
+	if (cx_main__num(v, 1, 10000000, &n))
+		return "needs a number from 1 to 10000000";
+	*(uint32_t *)((char *)c + o->off) = (uint32_t)n;
 	return NULL;
 }
 
@@ -198,7 +202,12 @@ static const cx_main_opt cx_main__opts[] = {
 	{"record-dir", required_argument, "DIR", cx_main__str,
 	 "where record:NAME.wav dialogs and VoiceXML <record> write (default: no recording)",
 	 offsetof(cx_main_cli, cfg.record_dir)},
-	{"max-sessions", required_argument, "N", cx_main__maxs, "at most N sessions at a time", 0},
+	{"max-sessions", required_argument, "N", cx_main__limit,
+	 "at most N sessions at a time (default 10000)", offsetof(cx_main_cli, cfg.max_sessions)},
+	{"max-queue", required_argument, "N", cx_main__limit,
+	 "at most N events queued per session (default 10000; past it\n"
+	 "<send>s to the session fail and basichttp events get 503)",
+	 offsetof(cx_main_cli, cfg.max_queue)},
 	{"max-cps", required_argument, "R", cx_main__cps,
 	 "place at most R outbound calls per second (more wait their turn)", 0},
 	{"values", required_argument, "k=v", cx_main__values,
@@ -451,6 +460,9 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 
 	memset(&c, 0, sizeof(c));
 	c.prog = argc > 0 ? argv[0] : "ccxml";
+	/* a document that starts sessions of itself (<createccxml> twice on ccxml.loaded) must
+	 * meet a bound before the process's memory does */
+	c.cfg.max_sessions = CX_MAIN_MAX_SESSIONS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!docs || ndocs < 1 || !docs[0]) {
 		fprintf(stderr, "%s: no document compiled into this program\n", c.prog);

@@ -24,6 +24,15 @@ typedef struct cx_prov cx_prov;
 /* An error.* raised while handling an error.* that was itself raised that way, this many
  * times in a row, ends the session (see docs/runtime.md "error loops"). */
 #define CX_RT_ERRLOOP_MAX 5
+/* Events from <send>s, basichttp and the embedder that a session may have queued
+ * (cx_engine_cfg.max_queue when 0): past it a <send> to the session fails (error.send.failed to
+ * the sender) and an inbound basichttp event is answered 503. The platform's own events, the
+ * send.successful reports and the errors that report a refused send are not refused; with
+ * them a queue may hold CX_RT_QUEUE_HARD times the limit, past which the session is ended (a
+ * document that makes events faster than it takes them; docs/runtime.md "Event queue
+ * limit"). */
+#define CX_RT_QUEUE_MAX 10000
+#define CX_RT_QUEUE_HARD 4
 /* Depth limit when copying a value from one session's heap to another. */
 #define CX_RT_COPY_DEPTH 16
 /* Room for the HTTP base URI: --http-public takes up to 200 bytes (http.c). */
@@ -77,6 +86,8 @@ struct cx_ev {
 	 * event in the queue, made only if something may take it (sess.c cx_sess__trail); 0: none */
 	uint32_t trail;
 	uint8_t npend, rooted; /* pend[0..npend) in use; obj is a root */
+	uint8_t counted;       /* put in by a <send>, basichttp or the embedder: one of the
+				* session's nqs, which cx_sess_room bounds */
 	/* From here on nothing is read before it is written: a new event's block is zeroed up
 	 * to nbuf only (event.c cx_ev__alloc) */
 	char nbuf[32];         /* name, when it is this short (no allocation) */
@@ -265,6 +276,11 @@ struct cx_sess {
 	char *uri;
 	char *tokid;           /* the HTTP token that started it (http.c counts them) or NULL */
 	struct list q;         /* cx_ev, FIFO */
+	uint32_t nq;           /* events in q (cx_sess_post counts them in, cx_sess_step out) */
+	uint32_t nqs;          /* …of which counted (a <send>'s, basichttp's, the embedder's) */
+	uint32_t nsends;       /* delayed <send>s pending in sends (at most the engine's max_queue) */
+	int qfull;             /* a send was refused for a full queue and not logged since: the
+				* next refusal is logged once q has drained to half the limit */
 	struct list conns, dlgs, confs, sends, fetches;
 	uint32_t nconn, ndlg, nconf, nsend, nev, nfetch;
 	/* values, evconn and evdlg are one root of three values (cx_sess_start) */
@@ -297,6 +313,11 @@ _Static_assert(offsetof(struct cx_sess, evconn) == offsetof(struct cx_sess, valu
 int cx_sess_start(cx_sess **sp, cx_engine *e, const cx_doc *doc, const char *mode,
 		  const char *parent, const cx_cval *values, cx_conn **inbound);
 void cx_sess_end(cx_sess *s, int how);  /* marks; the engine tears it down after the step */
+/* Can s take one more event from a <send>, an inbound basichttp request or the embedder? 0
+ * when its queue holds max_queue such events (the sender is told: error.send.failed, 503,
+ * EAGAIN); logs the first refusal of a run of them (what names the sender). The caller marks
+ * the event it then posts `counted`. */
+int cx_sess_room(cx_sess *s, const char *what);
 /* How an ending session ended: "exit", "unhandled error" or "killed" (cx.h cx_end_h). */
 const char *cx_sess_how(const cx_sess *s);
 cx_sess *cx_sess_find(cx_engine *e, const char *id);
@@ -356,6 +377,8 @@ typedef struct cx_metrics {
 	uint64_t doc_revalidated, doc_cache_removed;
 	uint64_t cdr_records, cdr_sent, cdr_failed;
 	uint64_t prompt[3];            /* web prompts: fetched, not modified, failed */
+	uint64_t ev_refused;           /* events refused for a full queue (cx_sess_room, exec.c) */
+	uint64_t runaway;              /* sessions ended for passing the queue's hard bound */
 } cx_metrics;
 
 uint64_t cx_met_now_us(void);  /* CLOCK_MONOTONIC */
@@ -387,6 +410,7 @@ struct cx_engine {
 	char *record_dir;      /* --record-dir (record.c), or NULL: no recording */
 	char *docroot;         /* --docroot, resolved (realpath), or NULL: no file is fetched */
 	uint32_t max_sessions;
+	uint32_t max_queue;    /* events queued per session (CX_RT_QUEUE_MAX when 0 at alloc) */
 	uint32_t nsess_total;
 	struct tmr pump;
 	int pumping;
@@ -532,7 +556,8 @@ int cx_http_tokens_reload(cx_engine *e);
  * platform) with the reason in why. */
 int cx_http_evname(const char *name, char *why, size_t whysz);
 /* A basichttp event on s as the listener delivers it: vals' fields (an object, NULL: none),
- * eventsource source, logged as coming from peer. 0 or ENOMEM. */
+ * eventsource source, logged as coming from peer. 0, EAGAIN (the queue is full:
+ * cx_sess_room) or ENOMEM. */
 int cx_http_inject(cx_sess *s, const char *name, const cx_cval *vals, const char *source,
 		   const char *peer);
 /* --inject-token: a token that authorises basichttp injection into any session. */

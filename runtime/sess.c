@@ -892,6 +892,7 @@ static unsigned cx_sess__trail(cx_sess *s, const cx_ev *ev)
 	if ((t = cx_ev_sent_new(s, ev->trail))) {
 		t->posted_us = ev->posted_us;
 		list_prepend(&s->q, &t->le, t);
+		s->nq++;
 	}
 	return 0;
 }
@@ -1059,6 +1060,10 @@ int cx_sess_step(cx_sess *s)
 		return 0;
 	ev = s->q.head->data;
 	list_unlink(&ev->le);
+	s->nq--;
+	s->nqs -= ev->counted;
+	if (s->nqs < s->eng->max_queue / 2 && s->nsends < s->eng->max_queue / 2)
+		s->qfull = 0; /* drained to half: the next refusal is logged */
 
 	if (ev->errdepth > CX_RT_ERRLOOP_MAX) {
 		cx_log(CX_LOG_ERR, s->id, "error loop: %H raised while handling an error "
@@ -1161,9 +1166,15 @@ int cx_sess_step(cx_sess *s)
 			if (lev) {
 				mem_deref(lev->source);
 				str_dup(&lev->source, s->id);
+				/* posted (counted, stamped), then moved to the head; a post that
+				 * refuses it (a session ending) frees it: hold it until known */
+				mem_ref(lev);
 				cx_sess_post(s, lev);
-				list_unlink(&lev->le);
-				list_prepend(&s->q, &lev->le, lev);
+				if (lev->le.list == &s->q) {
+					list_unlink(&lev->le);
+					list_prepend(&s->q, &lev->le, lev);
+				}
+				mem_deref(lev);
 			}
 		}
 		else

@@ -527,6 +527,7 @@ static void cx_sim__http_fire(cx_sim_in *in)
 	const cx_sim_rule *r = in->r;
 	cx_sess *s = NULL;
 	struct le *le;
+	int err;
 
 	LIST_FOREACH(&e->sessl, le) {
 		cx_sess *x = le->data;
@@ -538,9 +539,10 @@ static void cx_sim__http_fire(cx_sim_in *in)
 	if (!s)
 		cx_log(CX_LOG_WARN, NULL, "scenario line %d: basichttp event %s not delivered: session "
 		       "%u is not running", r->line, r->pat, r->sess);
-	else if (cx_http_inject(s, r->pat, r->vals, r->src ? r->src : "sim", "the scenario"))
-		cx_log(CX_LOG_WARN, s->id, "scenario line %d: basichttp event %s not delivered: out "
-		       "of memory", r->line, r->pat);
+	else if ((err = cx_http_inject(s, r->pat, r->vals, r->src ? r->src : "sim", "the scenario")))
+		cx_log(CX_LOG_WARN, s->id, "scenario line %d: basichttp event %s not delivered: %s",
+		       r->line, r->pat, err == EAGAIN ? "the event queue is full (the listener "
+		       "answers 503)" : "out of memory");
 	mem_deref(in);
 	cx_engine_kick(e);
 }

@@ -52,7 +52,7 @@ BUDGET="--budget 2000000000"
 sub() { ( "$@" ); }
 ccxmlc_peer() {
   if [ "$1" = events ]; then exec "$W/events" --sim --once $BUDGET --values n="$2"
-  else idle_scenario "$2" "$W/idle-$2.scenario"; exec "$W/idle" --sim="$W/idle-$2.scenario"; fi
+  else idle_scenario "$2" "$W/idle-$2.scenario"; exec "$W/idle" --sim="$W/idle-$2.scenario" --max-sessions $(($2 + 10)); fi
 }
 scion_peer() { exec node bench/peers/scion.js "$@"; }
 qt_peer() { exec "$W/qt-peer" "$@"; }

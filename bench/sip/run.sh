@@ -92,7 +92,7 @@ start_app() {
 	APPN=$((APPN + 1))
 	SP=$(lp_freeport)
 	HP=$(lp_freeport)
-	timeout -k 2 300 "$W/answer" --sip "127.0.0.1:$SP" --http "127.0.0.1:$HP" --media-root "$W" \
+	timeout -k 2 300 "$W/answer" --sip "127.0.0.1:$SP" --http "127.0.0.1:$HP" --media-root "$W" --max-sessions 100000 \
 		>"$W/answer$APPN.out" 2>"$W/answer$APPN.err" &
 	APP=$!
 	PIDS+=("$APP")

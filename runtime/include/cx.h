@@ -89,6 +89,9 @@ typedef struct cx_engine_cfg {
 	void *endarg;
 	size_t heap_limit;         /* per session, bytes; 0: 64 MiB */
 	uint32_t max_sessions;     /* 0: no limit */
+	uint32_t max_queue;        /* events queued per session before <send>s to it fail and
+				    * basichttp events get 503 (docs/runtime.md "Event queue
+				    * limit"); 0: 10,000 */
 	double max_cps;            /* outbound calls per second (pace.c); 0: no limit */
 	int trace;                 /* a log line per event: state, event, transition chosen */
 	const char *node_id;       /* 1-8 of [a-z0-9], the prefix of session ids (docs/cluster.md) */
@@ -166,7 +169,8 @@ void cx_log_close(void);
 int cx_session_start(cx_engine *e, const cx_doc *doc, const char *const *kv, size_t nkv,
 		     char *id, size_t idsz);
 /* Queue an event at the back of the session's queue; fields are string properties of event$
- * (kv as above). ENOENT: no such session. */
+ * (kv as above). ENOENT: no such session; EAGAIN: its queue holds max_queue events (try
+ * again once it has taken some). */
 int cx_session_inject(cx_engine *e, const char *sessid, const char *name,
 		      const char *const *kv, size_t nkv);
 /* ToString of the ccxml-scope variable `name` into buf. ENOENT: no session or variable. */

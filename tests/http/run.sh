@@ -395,6 +395,42 @@ rc=$?
 check "second program: exit status 0 (got $rc)" test $rc = 0
 check "second program: no sanitizer report" eval '! sanitized "$W/err7"'
 
+# Section - the event queue limit (--max-queue): 503 past it, nothing accepted is lost
+if ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/queue" $T/queue.ccxml >>"$W/cc.log" 2>&1; then
+	echo "queue-admin-0123456789" >"$W/qadmin"
+	timeout --foreground -k 5 120 "$W/queue" --sim --http 127.0.0.1:0 --token tq --max-queue 10 \
+		--budget 1000000000 --grace 1 --admin-token-file "$W/qadmin" >"$W/qout" 2>"$W/qerr" &
+	QP=$!
+	PIDS+=($QP)
+	waitfor "$W/qerr" 'listening on' 10
+	QU=http://127.0.0.1:$(sed -n 's/.*http: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/qerr")
+	QS=$(curl -s -m 10 "$QU/CCXML10.start?tokenid=tq" | sed -n 2p)
+	waitfor "$W/qout" "URIS $QS " 10
+	QK=$(sed -n "s/.*URIS $QS .*[?&]secret=\([0-9a-f]*\).*/\1/p" "$W/qout" | head -n 1)
+	QB="$QU/basichttp?sessionid=$QS&secret=$QK"
+	check "queue limit: the session fills its own queue" req 204 '' "$QB&name=user.fill"
+	waitfor "$W/qout" "FILLED" 10
+	nq=0
+	for i in 1 2 3; do
+		curl -s -m 10 -D "$W/qh" -o "$W/qb" -w '%{http_code}' "$QB&name=user.late&x=$i" >"$W/qc" 2>/dev/null
+		grep -q 503 "$W/qc" && grep -qi '^Retry-After: 5' "$W/qh" && grep -q "event queue is full" "$W/qb" &&
+			nq=$((nq + 1))
+	done
+	check "queue limit: basichttp events to a full queue get 503 with Retry-After ($nq of 3)" test $nq = 3
+	check "queue limit: the queue drains" waitfor "$W/qout" "DRAINED" 30
+	check "queue limit: then an event is accepted" req 204 '' "$QB&name=user.late&x=after"
+	check "queue limit: and taken; the refused ones never were" bash -c "grep -q 'LATE after\$' '$W/qout' ||
+		{ sleep 2; grep -q 'LATE after\$' '$W/qout'; } && ! grep -q 'LATE [123]\$' '$W/qout' && ! grep -q ERROR '$W/qout'"
+	check "queue limit: /metrics counts the 3 refusals" bash -c "curl -s -m 5 -H 'Authorization: Bearer queue-admin-0123456789' '$QU/metrics' | grep -qx 'ccxml_events_refused_total 3'"
+	check "queue limit: the refusal logged once" bash -c "[ \$(grep -c 'event queue full (10 events sent to it): a basichttp event refused' '$W/qerr') = 1 ]"
+	kill -TERM $QP
+	wait $QP
+	rc=$?
+	check "queue program: exit status 0 (got $rc), no sanitizer report" bash -c "[ $rc = 0 ] && ! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/qerr'"
+else
+	fail "queue.ccxml does not compile"; cat "$W/cc.log"
+fi
+
 echo "tests/http: $((checks - fails)) of $checks checks passed"
 if [ $fails -gt 0 ]; then
 	echo "--- second program stderr"; tail -n 20 "$W/err7"
