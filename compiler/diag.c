@@ -98,20 +98,37 @@ static const char *diag__line(const Source *src, int line, size_t *n)
 	return p;
 }
 
+/* A line longer than this (a minified script) is shown as a window of DIAG_WINDOW bytes around
+ * the caret, "..." marking what is cut off on either side. */
+enum { DIAG_LONG = 160, DIAG_WINDOW = 120, DIAG_BEFORE = 60 };
+
+/* Moves i back to the first byte of its UTF-8 character. */
+static size_t diag__char_start(const char *p, size_t i)
+{
+	while (i > 0 && ((unsigned char)p[i] & 0xC0) == 0x80)
+		i--;
+	return i;
+}
+
 /* The source line and a caret under column loc.col. Tabs before the caret are copied so the caret
  * stays aligned whatever the tab width; UTF-8 continuation bytes take no room on a terminal. */
 static void diag__show(Loc loc)
 {
-	size_t n;
+	size_t n, from = 0, to;
 	const char *p = diag__line(loc.src, loc.line, &n);
 	if (!p)
 		return;
-	fprintf(stderr, "%5d | ", loc.line);
-	for (size_t i = 0; i < n; i++)
-		fputc(p[i] == '\0' ? ' ' : p[i], stderr);
-	fprintf(stderr, "\n%5s | ", "");
 	size_t col = loc.col > 0 ? (size_t)loc.col - 1 : 0;
-	for (size_t i = 0; i < col && i < n; i++) {
+	to = n;
+	if (n > DIAG_LONG) {
+		from = col > DIAG_BEFORE ? diag__char_start(p, col < n ? col - DIAG_BEFORE : n - DIAG_WINDOW) : 0;
+		to = from + DIAG_WINDOW < n ? diag__char_start(p, from + DIAG_WINDOW) : n;
+	}
+	fprintf(stderr, "%5d | %s", loc.line, from ? "..." : "");
+	for (size_t i = from; i < to; i++)
+		fputc(p[i] == '\0' ? ' ' : p[i], stderr);
+	fprintf(stderr, "%s\n%5s | %s", to < n ? "..." : "", "", from ? "   " : "");
+	for (size_t i = from; i < col && i < to; i++) {
 		unsigned char c = (unsigned char)p[i];
 		if (c == '\t')
 			fputc('\t', stderr);

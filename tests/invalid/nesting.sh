@@ -26,10 +26,21 @@ script_doc() {
 refused() {
 	local name=$1 line=$2 col=$3 msg=$4 src
 	src=$(sed -n "${line}p" "$name.ccxml")
+	# a line past 160 bytes is shown as 120 of them, from 60 before the caret, with "..."
+	# where it is cut (compiler/diag.c; these lines are ASCII)
+	local n=${#src} c0=$((col - 1)) from=0 to pre= post= pad
+	to=$n
+	if [ "$n" -gt 160 ]; then
+		if [ $c0 -gt 60 ]; then from=$((c0 < n ? c0 - 60 : n - 120)); fi
+		to=$((from + 120 < n ? from + 120 : n))
+		[ $from -gt 0 ] && pre=...
+		[ $to -lt $n ] && post=...
+	fi
+	pad=$(( ${#pre} + (c0 < to ? c0 : to) - from ))
 	{
 		printf '%s.ccxml:%d:%d: error: %s\n' "$name" "$line" "$col" "$msg"
-		printf '%5d | %s\n' "$line" "$src"
-		printf '      | %*s^\n' $((col - 1)) ''
+		printf '%5d | %s%s%s\n' "$line" "$pre" "${src:from:to-from}" "$post"
+		printf '      | %*s^\n' $pad ''
 	} >"$name.want"
 	rm -f "$name.out"
 	timeout 60 "$cc" -o "$name.out" "$name.ccxml" 2>"$name.err"
