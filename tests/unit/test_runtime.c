@@ -808,6 +808,22 @@ static void test_embed(void)
 	cx_engine_poll(e);
 	CHECK(!cx_session_alive(e, sid));
 	cx_engine_free(e);
+
+	/* cfg.max_queue: past it cx_session_inject says EAGAIN; once taken there is room again */
+	cfg.max_queue = 3;
+	e = NULL;
+	CHECK(cx_engine_alloc(&e, &cfg) == 0);
+	CHECK(cx_session_start(e, &d7, NULL, 0, sid, sizeof(sid)) == 0);
+	CHECK(cx_engine_poll(e) == 1);
+	CHECK(cx_session_inject(e, sid, "door.knock", NULL, 0) == 0);
+	CHECK(cx_session_inject(e, sid, "door.knock", NULL, 0) == 0);
+	CHECK(cx_session_inject(e, sid, "door.knock", NULL, 0) == 0);
+	CHECK(cx_session_inject(e, sid, "door.knock", NULL, 0) == EAGAIN);
+	CHECK(cx_engine_poll(e) == 3);
+	CHECK(cx_session_inject(e, sid, "door.quit", NULL, 0) == 0);
+	cx_engine_poll(e);
+	CHECK(!cx_session_alive(e, sid));
+	cx_engine_free(e);
 }
 
 /* Files under --docroot (docs/fetch.md): cx_docroot_read reads a regular file under the root
