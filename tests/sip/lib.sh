@@ -7,12 +7,18 @@ ok() {
 	echo "ok   $1"
 }
 
-# bad NAME WHY FILE... : one failure, with the tails of the files named
+# bad NAME WHY FILE... : one failure, with the tails of the files named; with SIP_KEEP=DIR the
+# files themselves are kept in DIR/NAME-HHMMSS-PID (the suites' work directories go at the end)
 bad() {
-	local f
+	local f k
 	N=$((N + 1))
 	FAILS=$((FAILS + 1))
 	echo "FAIL $1: $2"
+	if [ -n "${SIP_KEEP:-}" ]; then
+		k=$SIP_KEEP/${1//[^A-Za-z0-9_.-]/_}-$(date +%H%M%S)-$$
+		mkdir -p "$k" && cp "${@:3}" "$k/" 2>/dev/null
+		echo "  (kept in $k)"
+	fi
 	shift 2
 	for f in "$@"; do
 		[ -s "$f" ] || continue
