@@ -65,13 +65,15 @@ freeport() { lp_freeport; }
 SUITE=sip
 . "$ROOT/tests/sip/lib.sh"
 
-# Waits (at most $2 seconds) until process $1 has ended.
+# Waits (at most $2 seconds) until process $1 has ended, else stops it (SIGTERM); its exit
+# status (143 when stopped). A peer's own time limit is no bound here (LIFE).
 waitpid_for() {
 	local pid=$1 i
 	for ((i = 0; i < $2 * 10; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
+	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 }
 
@@ -254,7 +256,8 @@ fi
 # 0.3 s after it answers, find the dialog running), <dialogstart prepareddialogid> binds it to
 # the call once connected; the digits fill its field and come back in dialog.exit.
 mkdir -m 700 "$W/doccache"
-timeout "$((LIFE + 10))" python3 "$ROOT/tests/rtdocs/web.py" "$W/web.port" "$W/web.log" "$LIFE" /pin2.vxml="$T/pin.vxml" &
+timeout "$((LIFE + 10))" python3 "$ROOT/tests/rtdocs/web.py" "$W/web.port" "$W/web.log" "$LIFE" \
+	/pin2.vxml="$T/pin.vxml" &
 WEB=$!
 PIDS+=("$WEB")
 for i in $(seq 300); do [ -s "$W/web.port" ] && break; sleep 0.1; done
@@ -300,8 +303,8 @@ uas() {
 	pargs=("$@")
 	UP=$(freeport)
 	SP=$(freeport)
-	timeout -k 2 20 sipp "${sargs[@]}" -i 127.0.0.1 -p "$UP" -m 1 -timeout 15s -nostdin \
-		-trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
+	timeout -k 2 "$((LIFE + 10))" sipp "${sargs[@]}" -i 127.0.0.1 -p "$UP" -m 1 -timeout "${LIFE}s" \
+		-nostdin -trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
 		>/dev/null 2>&1 &
 	local sp=$!
 	PIDS+=("$sp")
@@ -315,7 +318,7 @@ uas() {
 	for x in "${pargs[@]}"; do
 		a+=("${x//@UP@/$UP}")
 	done
-	(cd "$W" && exec timeout -k 2 20 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" "${a[@]}") \
+	(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" "${a[@]}") \
 		>"$W/$name.out" 2>"$W/$name.err"
 	prc=$?
 	waitpid_for "$sp" 10
@@ -384,17 +387,14 @@ fi
 # Section - sipp UAC calling in (test 5)
 
 IP=$(freeport)
-(cd "$W" && exec timeout -k 2 30 ./in --sip "127.0.0.1:$IP") >"$W/in.out" 2>"$W/in.err" &
+(cd "$W" && exec timeout -k 2 "$LIFE" ./in --sip "127.0.0.1:$IP") >"$W/in.out" 2>"$W/in.err" &
 INP=$!
 PIDS+=("$INP")
-for ((i = 0; i < 50; i++)); do
-	grep -q "SIP on" "$W/in.err" && break
-	sleep 0.1
-done
+lp_wait_for "$W/in.err" "SIP on" 30
 for s in accept reject redirect; do
 	UP=$(freeport)
-	timeout -k 2 15 sipp -sf "$T/uac_$s.xml" -s "$s" "127.0.0.1:$IP" -i 127.0.0.1 -p "$UP" -m 1 \
-		-timeout 10s -nostdin -trace_err -error_file "$W/uac_$s.sipperr" >/dev/null 2>&1
+	timeout -k 2 70 sipp -sf "$T/uac_$s.xml" -s "$s" "127.0.0.1:$IP" -i 127.0.0.1 -p "$UP" -m 1 \
+		-timeout 60s -nostdin -trace_err -error_file "$W/uac_$s.sipperr" >/dev/null 2>&1
 	eval "rc_$s=$?"
 done
 sleep 0.3
@@ -426,13 +426,13 @@ for r in "${refers[@]}"; do
 	sed "s/@CODE@/$code/; s/@PHRASE@/$phrase/" "$T/$scen.xml" >"$W/$name.xml"
 	UP=$(freeport)
 	SP=$(freeport)
-	timeout -k 2 20 sipp -sf "$W/$name.xml" -i 127.0.0.1 -p "$UP" -m 1 -timeout 15s -nostdin \
-		-trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
+	timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/$name.xml" -i 127.0.0.1 -p "$UP" -m 1 -timeout "${LIFE}s" \
+		-nostdin -trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
 		>/dev/null 2>&1 &
 	sp=$!
 	PIDS+=("$sp")
 	lp_wait_udp "$UP" 10
-	(cd "$W" && exec timeout -k 2 20 ./refer --sip "127.0.0.1:$SP" --once \
+	(cd "$W" && exec timeout -k 2 60 ./refer --sip "127.0.0.1:$SP" --once \
 		--values "dest=sip:bob@127.0.0.1:$UP" --values "to=sip:carol@127.0.0.1:$UP") \
 		>"$W/$name.out" 2>"$W/$name.err"
 	prc=$?

@@ -237,8 +237,9 @@ else
 	bad "a wrong registration password" "$why" "$W/badreg.err"
 fi
 
-# 3. outbound through Kamailio as authenticating outbound proxy (407) to baresip
-lp_baresip_start "$W/baresip" 30 || true
+# 3. outbound through Kamailio as authenticating outbound proxy (407) to baresip (until the
+# end: its limit is only a net, parts 3 and 4 may take minutes on a loaded machine)
+lp_baresip_start "$W/baresip" 300 || true
 BP=$LP_BARESIP_PORT
 lp_track "$LP_BARESIP_PID"
 SP=$(lp_freeport)
