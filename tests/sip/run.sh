@@ -30,10 +30,6 @@ B=${1:-build}
 [[ $B == /* ]] || B=$ROOT/$B
 T=$ROOT/tests/sip
 W=$(mktemp -d /tmp/ccxml-sip.XXXXXX)
-# The time limit of a peer that the run stops itself once its checks are over: only a net for a
-# run that is killed, never a measure of a check (a loaded machine takes seconds to start each
-# python3, sipp or program; docs/testing.md)
-LIFE=${SIP_PEER_LIFE:-300}
 PIDS=()
 FAILS=0
 N=0
@@ -64,18 +60,6 @@ freeport() { lp_freeport; }
 
 SUITE=sip
 . "$ROOT/tests/sip/lib.sh"
-
-# Waits (at most $2 seconds) until process $1 has ended, else stops it (SIGTERM); its exit
-# status (143 when stopped). A peer's own time limit is no bound here (LIFE).
-waitpid_for() {
-	local pid=$1 i
-	for ((i = 0; i < $2 * 10; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-}
 
 # Test media: a 3 s 440 Hz tone as 22.05 kHz stereo 16-bit WAV (the player resamples it).
 python3 - "$W/someFile.wav" <<'EOF'

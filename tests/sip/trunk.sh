@@ -238,8 +238,8 @@ else
 fi
 
 # 3. outbound through Kamailio as authenticating outbound proxy (407) to baresip (until the
-# end: its limit is only a net, parts 3 and 4 may take minutes on a loaded machine)
-lp_baresip_start "$W/baresip" 300 || true
+# end: LIFE is only a net, parts 3 and 4 may take minutes on a loaded machine)
+lp_baresip_start "$W/baresip" "$LIFE" || true
 BP=$LP_BARESIP_PORT
 lp_track "$LP_BARESIP_PID"
 SP=$(lp_freeport)
