@@ -114,16 +114,16 @@ step5_args=(--sip "127.0.0.1:$SP" --gateway "127.0.0.1:$BP" --media-root "$W")
 if "$W/step5" --help 2>&1 | grep -q -- '--token' && ! "$W/step5" --help 2>&1 | grep -q 'token.*not available'; then
 	HP=$(freeport)
 	printf 'admin-0123456789abcdef\n' >"$W/admin"
-	(cd "$W" && exec timeout -k 2 30 ./step5 "${step5_args[@]}" --http "127.0.0.1:$HP" --token abc123 \
+	(cd "$W" && exec timeout -k 2 90 ./step5 "${step5_args[@]}" --http "127.0.0.1:$HP" --token abc123 \
 		--admin-token-file "$W/admin" --cdr-file "$W/step5.cdr") >"$W/step5.out" 2>"$W/step5.err" &
 	P=$!
 	PIDS+=("$P")
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 300; i++)); do # the program listens within seconds; a loaded ASan run may take more
 		curl -s -o "$W/token.out" "http://127.0.0.1:$HP/SessionControl/CCXML10.start?tokenid=abc123" && break
 		sleep 0.1
 	done
 	how="token request ($(head -c 40 "$W/token.out" | tr "\n" " "))"
-	for ((i = 0; i < 150; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		grep -q "DIALOG.OUTPUTS\|CONNECTION FAILED\|an error has occurred" "$W/step5.out" && break
 		sleep 0.1
 	done
@@ -133,7 +133,7 @@ if "$W/step5" --help 2>&1 | grep -q -- '--token' && ! "$W/step5" --help 2>&1 | g
 	waitpid_for "$P" 5
 else
 	how="--once (no --http in this build)"
-	(cd "$W" && exec timeout -k 2 30 ./step5 "${step5_args[@]}" --once) >"$W/step5.out" 2>"$W/step5.err"
+	(cd "$W" && exec timeout -k 2 90 ./step5 "${step5_args[@]}" --once) >"$W/step5.out" 2>"$W/step5.err"
 fi
 for ((i = 0; i < 30; i++)); do
 	grep -q "packets:" "$BOUT" && break
@@ -447,7 +447,7 @@ HP=$(freeport)
 (cd "$W" && exec timeout -k 2 150 ./in --sip "127.0.0.1:$IP" --http "127.0.0.1:$HP") >"$W/leak.out" 2>"$W/leak.err" &
 INP=$!
 PIDS+=("$INP")
-lp_wait_for "$W/leak.err" "listening on" 5
+lp_wait_for "$W/leak.err" "listening on" 30
 # health [KEY]: a count of the /health page (default: live sessions)
 health() { curl -s "http://127.0.0.1:$HP/health" | grep -o "\"${1:-sessions}\":[0-9]*" | cut -d: -f2; }
 PROG=$(pgrep -P "$INP" | head -1) # the program under timeout
@@ -499,11 +499,11 @@ BARESIP=$LP_BARESIP_PID
 PIDS+=("$BARESIP")
 BCHILD=$(pgrep -P "$BARESIP" | head -1)
 SP=$(freeport)
-(cd "$W" && exec timeout -k 2 20 ./out --sip "127.0.0.1:$SP" --once --rtp-timeout 2 \
+(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --rtp-timeout 2 \
 	--values "dest=sip:4072223333@127.0.0.1:$LP_BARESIP_PORT" --values hold=1) >"$W/rtpto.out" 2>"$W/rtpto.err" &
 P=$!
 PIDS+=("$P")
-lp_wait_for "$W/rtpto.out" "CONNECTED" 8
+lp_wait_for "$W/rtpto.out" "CONNECTED" 30
 sleep 1
 [ -n "$BCHILD" ] && kill -STOP "$BCHILD"
 ts=$(date +%s%N)
@@ -551,17 +551,17 @@ fi
 # (us): an UPDATE with Session-Expires within 4 s. Outbound, the UAS's 200 makes us the
 # refresher and does not allow UPDATE: a re-INVITE within 3 s.
 IP=$(freeport)
-(cd "$W" && exec timeout -k 2 30 ./in --sip "127.0.0.1:$IP") >"$W/se.out" 2>"$W/se.err" &
+(cd "$W" && exec timeout -k 2 "$LIFE" ./in --sip "127.0.0.1:$IP") >"$W/se.out" 2>"$W/se.err" &
 INP=$!
 PIDS+=("$INP")
-lp_wait_for "$W/se.err" "SIP on" 5
+lp_wait_for "$W/se.err" "SIP on" 30
 for v in "expire|3|uac|se_expire" "refresh|4|uas|se_refresh"; do
 	IFS='|' read -r name se ref part <<<"$v"
 	sed -e "/@BODY@/r $T/$part.part" -e '/@BODY@/d' "$T/uac_se.xml" |
 		sed "s/@SE@/$se/g; s/@REF@/$ref/g" >"$W/uac_se_$name.xml"
 	UP=$(freeport)
-	timeout -k 2 20 sipp -sf "$W/uac_se_$name.xml" -s "se$name" "127.0.0.1:$IP" -i 127.0.0.1 -p "$UP" -m 1 \
-		-timeout 15s -nostdin -trace_msg -message_file "$W/se_$name.msg" -trace_err \
+	timeout -k 2 70 sipp -sf "$W/uac_se_$name.xml" -s "se$name" "127.0.0.1:$IP" -i 127.0.0.1 -p "$UP" -m 1 \
+		-timeout 60s -nostdin -trace_msg -message_file "$W/se_$name.msg" -trace_err \
 		-error_file "$W/se_$name.sipperr" >/dev/null 2>&1
 	eval "rc_se$name=$?"
 done
@@ -594,10 +594,10 @@ fi
 # Allow; a flood of 500 gets its answers and writes no log line each (libre's own
 # "unhandeled request" print never shows)
 SP=$(freeport)
-(cd "$W" && exec timeout -k 2 30 ./in --sip "127.0.0.1:$SP") >"$W/stray.out" 2>"$W/stray.err" &
+(cd "$W" && exec timeout -k 2 "$LIFE" ./in --sip "127.0.0.1:$SP") >"$W/stray.out" 2>"$W/stray.err" &
 SPID=$!
 PIDS+=("$SPID")
-lp_wait_for "$W/stray.err" "SIP on" 5
+lp_wait_for "$W/stray.err" "SIP on" 30
 timeout 60 python3 "$T/stray.py" "$SP" 500 >"$W/stray.txt" 2>&1
 lp_stop "$SPID" 5
 lines=$(grep -c . "$W/stray.err")
