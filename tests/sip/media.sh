@@ -395,10 +395,11 @@ part_campaign() {
 # machine after its beep (the records count the RTP packets sent); every call ends, one record
 # each, the summary is POSTed.
 compile "$ROOT/examples/campaign/campaign.ccxml" "$W/campaign"
-local hp mp hpid mpid crc
+local hp mp hpid mpid crc rs
 hp=$(lp_freeport 4) mp=$(lp_freeport 4) # SIP P, media P+1 (sipp's video P+3)
 timeout "$((LIFE + 10))" python3 "$ROOT/examples/campaign/report_sink.py" "$W/cport" "$W/creport" "$LIFE" &
-lp_track $!
+rs=$!
+lp_track "$rs"
 uas camp-human "$W/human.wav" 0 "$hp" "$LIFE"
 hpid=$UAS
 uas camp-machine "$W/machine.wav" 0 "$mp" "$LIFE"
@@ -413,6 +414,7 @@ lp_wait_udp "$hp" 30 && lp_wait_udp "$mp" 30
 crc=$?
 waitpid_for "$hpid" 10; local hrc=$?
 waitpid_for "$mpid" 10; local mrc=$?
+lp_stop "$rs" 3 # the summary came before the program ended (the parts run in subshells: no trap stops it)
 local order
 # the machine's message starts after its beep: its ANSWERED line comes before BEEP
 order=$(grep -o -E "ANSWERED sip:(human|machine)@[^ ]* (human|machine)|BEEP sip:machine@[^ ]*" "$W/camp.out" |
