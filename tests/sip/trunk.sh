@@ -54,11 +54,13 @@ run() {
 	(cd "$W" && exec timeout -k 2 "$t" "$@") >"$W/$name.out" 2>"$W/$name.err"
 }
 
-# bg NAME SECONDS PROGRAM ARGS... : the same in the background; its pid in BGP (tracked)
+# bg NAME SECONDS PROGRAM ARGS... : the same in the background; its pid in BGP (tracked). A
+# SIGTERM to BGP reaches the program through timeout, which KILLs it -k seconds later: the
+# graceful stop (the unREGISTER and its answer; ASan's exit) takes seconds under load
 bg() {
 	local name=$1 t=$2
 	shift 2
-	(cd "$W" && exec timeout -k 2 "$t" "$@") >"$W/$name.out" 2>"$W/$name.err" &
+	(cd "$W" && exec timeout -k 30 "$t" "$@") >"$W/$name.out" 2>"$W/$name.err" &
 	BGP=$!
 	lp_track $BGP
 }
@@ -160,7 +162,7 @@ lp_wait_udp "$KP" 30
 
 # 0. a credentials file readable by others
 SP=$(lp_freeport)
-run open 10 ./in --sip "127.0.0.1:$SP" --sip-credentials "$W/creds.open"
+run open 60 ./in --sip "127.0.0.1:$SP" --sip-credentials "$W/creds.open"
 rc=$?
 if why="exit status $rc" && [ $rc = 2 ] && why=$(has "$W/open.err" "open to group or others (mode 644): refused; chmod 600 it"); then
 	ok "a credentials file of mode 644 is refused"
@@ -201,7 +203,7 @@ else
 	bad "inbound call through the registrar" "$why" "$W/reg.out" "$W/reg.err" "$W/inb.sipperr" "$KLOG"
 fi
 kill -TERM $REGP 2>/dev/null
-for ((i = 0; i < 50; i++)); do kill -0 $REGP 2>/dev/null || break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do kill -0 $REGP 2>/dev/null || break; sleep 0.1; done
 wait $REGP 2>/dev/null
 rc=$?
 if why="exit status $rc" && [ $rc = 0 ] && why=$(has "$W/reg.err" "unregistered sip:alice@127.0.0.1") &&
@@ -216,7 +218,7 @@ SP=$(lp_freeport)
 bg pub "$LIFE" ./in --sip "127.0.0.1:$SP" --public-addr 198.51.100.10 \
 	--register "sip:alice@127.0.0.1:$KP;expires=60;transport=tcp" --sip-credentials "$W/creds"
 lp_wait_for "$W/pub.err" "registered sip:alice@127.0.0.1" 30
-lp_stop $BGP 5
+lp_stop $BGP 30
 if why=$(has "$KLOG" "contact=<sip:alice@198.51.100.10:$SP;transport=tcp>;expires=60 src=127.0.0.1 proto=tcp" \
 		"contact=<sip:alice@198.51.100.10:$SP;transport=tcp>;expires=0") &&
 	why="sanitizer report" && ! sanitized "$W/pub.err"; then
@@ -230,7 +232,7 @@ SP=$(lp_freeport)
 bg badreg "$LIFE" ./in --sip "127.0.0.1:$SP" --register "sip:alice@127.0.0.1:$KP;expires=60" \
 	--sip-credentials "$W/creds.bad"
 lp_wait_for "$W/badreg.err" "next try in 4 s" 30
-lp_stop $BGP 5
+lp_stop $BGP 30
 nfail=$(grep -c "registration of sip:alice@127.0.0.1 failed: 401 Unauthorized: the credentials of user 'alice' for realm 'trunk.test' were refused" "$W/badreg.err")
 if why="$nfail failures logged, expected 2 (first try, one retry)" && [ "$nfail" = 2 ] &&
 	why=$(has "$W/badreg.err" "next try in 2 s" "next try in 4 s") &&
