@@ -12,7 +12,10 @@
 #                                   writes a minimal auto-answering baresip config in DIR (EXTRA: more
 #                                   config lines) and starts it for at most LIFETIME seconds; sets
 #                                   LP_BARESIP_PID, LP_BARESIP_PORT and LP_BARESIP_OUT (its output);
-#                                   status 1 when it is not ready in 5 s
+#                                   status 1 when it is not ready in 30 s. LIFETIME counts from now:
+#                                   make it a net for a killed run (minutes) and stop baresip when
+#                                   its part is over, since on a loaded machine the harness may take
+#                                   many seconds to start what comes before the call
 #   lp_rss_kb PID                   resident set size of PID in kB
 #   lp_track PID / lp_stop_tracked SECONDS
 #                                   remember a process started in the background / stop every
@@ -155,7 +158,7 @@ EOF
 	LP_BARESIP_OUT=$dir/baresip.out
 	timeout -k 2 "$((life + 5))" baresip -f "$dir" -t "$life" </dev/null >"$LP_BARESIP_OUT" 2>&1 &
 	LP_BARESIP_PID=$!
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		grep -qs "baresip is ready" "$LP_BARESIP_OUT" && return 0
 		kill -0 "$LP_BARESIP_PID" 2>/dev/null || return 1
 		sleep 0.1

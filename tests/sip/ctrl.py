@@ -5,8 +5,9 @@
 
 Connects to baresip's control port and prints "ctrl: connected" (the caller starts the call
 only then: baresip does not replay the CALL_ESTABLISHED of a call set up before), waits (at
-most 15 s) for the call to be established, sends each DTMF digit (sndcode), hangs up HANGUP_MS
-after the call came up, then waits for CALL_CLOSED. Prints the events.
+most 60 s: the caller still has to start its program, which takes seconds on a loaded machine)
+for the call to be established, sends each DTMF digit (sndcode), hangs up HANGUP_MS after the
+call came up, then waits (at most 60 s more) for CALL_CLOSED. Prints the events.
 Exit status 0 when the call came up and closed, 1 otherwise."""
 import json, socket, sys, time
 
@@ -29,6 +30,7 @@ def main():
     if not s:
         print('ctrl: cannot connect to baresip'); return 1
     print('ctrl: connected', flush=True)
+    end = time.time() + 60
     s.settimeout(0.2)
     buf, estab_at, closed, sent = b'', None, False, False
     while time.time() < end and not closed:
@@ -52,6 +54,7 @@ def main():
                 print('ctrl: event', ev.get('type'), ev.get('param', ''), flush=True)
                 if ev.get('type') == 'CALL_ESTABLISHED' and estab_at is None:
                     estab_at = time.time()
+                    end = estab_at + hangup_ms / 1000 + 60
                 if ev.get('type') == 'CALL_CLOSED':
                     closed = True
         if estab_at is not None and not sent:

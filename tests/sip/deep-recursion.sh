@@ -1,8 +1,8 @@
 # tests/sip/deep-recursion.sh — sourced by tests/sip/run.sh (uses its W, T, B, ok, bad, has,
-# sanitized, compile, waitpid_for, PIDS and someFile.wav). Issue 7, point 1: a session driven into
-# a recursion 10^6 calls deep gets error.semantic with a RangeError, for itself alone, while
-# another session of the same program plays audio to baresip: the call's RTP keeps flowing,
-# the call ends normally, the process stays up.
+# sanitized, compile, waitpid_for, PIDS, LIFE and someFile.wav). Issue 7, point 1: a session
+# driven into a recursion 10^6 calls deep gets error.semantic with a RangeError, for itself
+# alone, while another session of the same program plays audio to baresip: the call's RTP keeps
+# flowing, the call ends normally, the process stays up.
 
 compile "$T/deep.ccxml" "$W/deep"
 SP=$(freeport)
@@ -16,8 +16,8 @@ for ((i = 0; i < 300; i++)); do # an ASan build on a loaded machine may take a w
 	[ "$(deep_get health)" = 200 ] && break
 	sleep 0.2
 done
-# baresip only now: its lifetime counts from here (a loaded machine may start slowly)
-lp_baresip_start "$W/baresip-deep" 50 || true
+# baresip only now, with the run's LIFE as its limit (stopped below once the call is over)
+lp_baresip_start "$W/baresip-deep" "$LIFE" || true
 DBP=$LP_BARESIP_PORT
 DBOUT=$LP_BARESIP_OUT
 PIDS+=("$LP_BARESIP_PID")

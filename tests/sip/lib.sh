@@ -1,4 +1,4 @@
-# tests/sip/lib.sh — what tests/sip/run.sh and tests/sip/trunk.sh share (sourced; bash).
+# tests/sip/lib.sh — what tests/sip/run.sh, trunk.sh and media.sh share (sourced; bash).
 # Expects B (the build directory), W (the work directory), N and FAILS (counters) and
 # SUITE (the prefix of setup messages).
 
@@ -7,12 +7,18 @@ ok() {
 	echo "ok   $1"
 }
 
-# bad NAME WHY FILE... : one failure, with the tails of the files named
+# bad NAME WHY FILE... : one failure, with the tails of the files named; with SIP_KEEP=DIR the
+# files themselves are kept in DIR/NAME-HHMMSS-PID (the suites' work directories go at the end)
 bad() {
-	local f
+	local f k
 	N=$((N + 1))
 	FAILS=$((FAILS + 1))
 	echo "FAIL $1: $2"
+	if [ -n "${SIP_KEEP:-}" ]; then
+		k=$SIP_KEEP/${1//[^A-Za-z0-9_.-]/_}-$(date +%H%M%S)-$$
+		mkdir -p "$k" && cp "${@:3}" "$k/" 2>/dev/null
+		echo "  (kept in $k)"
+	fi
 	shift 2
 	for f in "$@"; do
 		[ -s "$f" ] || continue
@@ -32,6 +38,23 @@ has() {
 		fi
 	done
 	return 0
+}
+
+# The time limit of a peer that a suite stops itself once its checks are over: only a net for a
+# run that is killed, never a measure of a check (a loaded machine takes seconds to start each
+# python3, sipp or program; docs/testing.md)
+LIFE=${SIP_PEER_LIFE:-300}
+
+# waitpid_for PID SECONDS: waits (at most SECONDS) until PID has ended, else stops it (SIGTERM);
+# its exit status (143 when stopped). A peer's own time limit is no bound here (LIFE).
+waitpid_for() {
+	local pid=$1 i
+	for ((i = 0; i < $2 * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 }
 
 sanitized() {

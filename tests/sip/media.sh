@@ -80,22 +80,18 @@ call() {
 	local name=$1 wav=$2 te=$3 UP sp x
 	shift 4
 	UP=$PP # the part's block (one call at a time): sipp's SIP and RTP
-	uas "$name" "$wav" "$te" "$UP" 20
+	uas "$name" "$wav" "$te" "$UP" "$LIFE"
 	sp=$UAS
-	lp_wait_udp "$UP" 10 # sipp listens before it is called
+	lp_wait_udp "$UP" 30 # sipp listens before it is called
 	local -a a=()
 	for x in "$@"; do
 		a+=("${x//@UP@/$UP}")
 	done
-	(cd "$W" && exec timeout -k 2 20 ./media --sip "127.0.0.1:$SP" --once "${a[@]}") \
+	(cd "$W" && exec timeout -k 2 60 ./media --sip "127.0.0.1:$SP" --once "${a[@]}") \
 		>"$W/$name.out" 2>"$W/$name.err"
 	prc=$?
 	[ -z "${TIMING:-}" ] || echo "$name: program done $(date +%s.%N)"
-	for ((x = 0; x < 50; x++)); do
-		kill -0 "$sp" 2>/dev/null || break
-		sleep 0.1
-	done
-	wait "$sp"
+	waitpid_for "$sp" 10
 	src=$?
 	[ -z "${TIMING:-}" ] || echo "$name: sipp done $(date +%s.%N)"
 }
@@ -324,23 +320,23 @@ part_vxbeep() {
 local pr n=vxbeep MP
 MP=$(lp_freeport 2)
 sed "s/@RTP@/$((PP + 2))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/$n.xml"
-timeout -k 2 25 python3 "$T/rtppeer.py" $((PP + 2)) 0 "$W/$n.json" 20 &
+timeout -k 2 "$((LIFE + 10))" python3 "$T/rtppeer.py" $((PP + 2)) 0 "$W/$n.json" "$LIFE" &
 pr=$!
 lp_track "$pr"
-timeout -k 2 20 sipp -sf "$W/$n.xml" -i 127.0.0.1 -p "$PP" -mi 127.0.0.1 -mp "$MP" -m 1 \
-	-timeout 15s -nostdin -trace_err -error_file "$W/$n.sipperr" >/dev/null 2>&1 &
+timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/$n.xml" -i 127.0.0.1 -p "$PP" -mi 127.0.0.1 -mp "$MP" -m 1 \
+	-timeout "${LIFE}s" -nostdin -trace_err -error_file "$W/$n.sipperr" >/dev/null 2>&1 &
 local sa=$!
 lp_track "$sa"
-lp_wait_udp "$PP" 10
-for ((prc = 0; prc < 100; prc++)); do
+lp_wait_udp "$PP" 30
+for ((prc = 0; prc < 600; prc++)); do
 	[ -e "$W/$n.json.ready" ] && break
 	sleep 0.1
 done
-(cd "$W" && exec timeout -k 2 20 ./media --sip "127.0.0.1:$SP" --once --record-dir "$W/rec" \
+(cd "$W" && exec timeout -k 2 60 ./media --sip "127.0.0.1:$SP" --once --record-dir "$W/rec" \
 	--values "dest=sip:beep@127.0.0.1:$PP" --values hold=4s --values vx=beep-call.vxml) \
 	>"$W/$n.out" 2>"$W/$n.err"
 prc=$?
-wait "$sa"
+waitpid_for "$sa" 10
 src=$?
 kill "$pr" 2>/dev/null
 wait "$pr"
@@ -348,17 +344,18 @@ local verdict
 verdict=$(python3 - "$W/$n.json" <<'PY' 2>&1
 import json, sys
 a = json.load(open(sys.argv[1]))
-t = a['times']
-beep = [x for x, p in t if abs(p - 1000) <= 50]
+t, q = a['times'], a['seqs']
+beep = [i for i, (x, p) in enumerate(t) if abs(p - 1000) <= 50]
 assert 10 <= len(beep) <= 15, 'heard %d packets of 1 kHz, expected 10..15 (250 ms): %s' % (len(beep), a)
-# 250 ms is 12.5 packets: the last one is half beep (its pitch reads about 500 Hz), one packet
-# time after the last 1 kHz one as sent; as heard (this peer's clock, a loaded machine, ASan) it
-# has come more than 30 ms after it (CI, 2026-12-01: at 0.255 s)
-other = [(x, p) for x, p in t if abs(p - 1000) > 50 and not 0 < x - beep[-1] <= 0.03 and
-         not (0 < x - beep[-1] <= 0.06 and abs(p - 500) <= 150)]
+# 250 ms is 12.5 packets: the last one is half beep (its pitch reads about 500 Hz), the packet
+# sent right after the last 1 kHz one. The RTP sequence numbers say which packet it is: the
+# times this peer heard them at do not (under load it was heard 30, then 60 ms later)
+tail = (q[beep[-1]] + 1) & 0xffff
+other = [(x, p) for i, (x, p) in enumerate(t) if abs(p - 1000) > 50 and q[i] != tail]
 assert not other, 'heard other loud packets: %s' % other
-assert beep[-1] - beep[0] <= 0.35, 'the 1 kHz packets span %.2f s, not one beep of 250 ms' % (beep[-1] - beep[0])
-print('%d packets of 1 kHz over %.2f s, nothing else loud' % (len(beep), beep[-1] - beep[0]))
+span = (q[beep[-1]] - q[beep[0]]) & 0xffff
+assert span <= 17, 'the 1 kHz packets span %d packet times, not one beep of 250 ms' % span
+print('%d packets of 1 kHz over %d packet times, nothing else loud' % (len(beep), span + 1))
 PY
 )
 if why="$verdict" && [[ $verdict == *"packets of 1 kHz"* ]] &&
@@ -398,24 +395,26 @@ part_campaign() {
 # machine after its beep (the records count the RTP packets sent); every call ends, one record
 # each, the summary is POSTed.
 compile "$ROOT/examples/campaign/campaign.ccxml" "$W/campaign"
-local hp mp hpid mpid crc
+local hp mp hpid mpid crc rs
 hp=$(lp_freeport 4) mp=$(lp_freeport 4) # SIP P, media P+1 (sipp's video P+3)
-timeout 60 python3 "$ROOT/examples/campaign/report_sink.py" "$W/cport" "$W/creport" 55 &
-lp_track $!
-uas camp-human "$W/human.wav" 0 "$hp" 40
+timeout "$((LIFE + 10))" python3 "$ROOT/examples/campaign/report_sink.py" "$W/cport" "$W/creport" "$LIFE" &
+rs=$!
+lp_track "$rs"
+uas camp-human "$W/human.wav" 0 "$hp" "$LIFE"
 hpid=$UAS
-uas camp-machine "$W/machine.wav" 0 "$mp" 40
+uas camp-machine "$W/machine.wav" 0 "$mp" "$LIFE"
 mpid=$UAS
-lp_wait_for "$W/cport" . 5
-lp_wait_udp "$hp" 10 && lp_wait_udp "$mp" 10
-(cd "$W" && exec timeout -k 2 45 ./campaign --sip "127.0.0.1:$SP" --once --max-cps 4 \
+lp_wait_for "$W/cport" . 30
+lp_wait_udp "$hp" 30 && lp_wait_udp "$mp" 30
+(cd "$W" && exec timeout -k 2 60 ./campaign --sip "127.0.0.1:$SP" --once --max-cps 4 \
 	--values "list=sip:human@127.0.0.1:$hp,sip:machine@127.0.0.1:$mp" \
 	--values "report=http://127.0.0.1:$(cat "$W/cport")/campaign" \
 	--values 'message=message.wav?text=Hello, this is the campaign example. Goodbye.' \
 	--cdr-file "$W/camp.cdr") >"$W/camp.out" 2>"$W/camp.err"
 crc=$?
-wait "$hpid"; local hrc=$?
-wait "$mpid"; local mrc=$?
+waitpid_for "$hpid" 10; local hrc=$?
+waitpid_for "$mpid" 10; local mrc=$?
+lp_stop "$rs" 3 # the summary came before the program ended (the parts run in subshells: no trap stops it)
 local order
 # the machine's message starts after its beep: its ANSWERED line comes before BEEP
 order=$(grep -o -E "ANSWERED sip:(human|machine)@[^ ]* (human|machine)|BEEP sip:machine@[^ ]*" "$W/camp.out" |
@@ -437,12 +436,12 @@ fi
 # uaspair NAME: sipp UASes $W/NAME-a.xml on $PP and $W/NAME-b.xml on $PP+1 (media ports from
 # the block MP), one call each, errors in $W/NAME-[ab].sipperr; sets sa and sb (their pids).
 uaspair() {
-	timeout -k 2 20 sipp -sf "$W/$1-a.xml" -i 127.0.0.1 -p "$PP" -mi 127.0.0.1 -mp "$MP" -m 1 \
-		-timeout 15s -nostdin -trace_err -error_file "$W/$1-a.sipperr" >/dev/null 2>&1 &
+	timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/$1-a.xml" -i 127.0.0.1 -p "$PP" -mi 127.0.0.1 -mp "$MP" \
+		-m 1 -timeout "${LIFE}s" -nostdin -trace_err -error_file "$W/$1-a.sipperr" >/dev/null 2>&1 &
 	sa=$!
 	lp_track "$sa"
-	timeout -k 2 20 sipp -sf "$W/$1-b.xml" -i 127.0.0.1 -p $((PP + 1)) -mi 127.0.0.1 -mp $((MP + 1)) \
-		-m 1 -timeout 15s -nostdin -trace_err -error_file "$W/$1-b.sipperr" >/dev/null 2>&1 &
+	timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/$1-b.xml" -i 127.0.0.1 -p $((PP + 1)) -mi 127.0.0.1 \
+		-mp $((MP + 1)) -m 1 -timeout "${LIFE}s" -nostdin -trace_err -error_file "$W/$1-b.sipperr" >/dev/null 2>&1 &
 	sb=$!
 	lp_track "$sb"
 }
@@ -452,13 +451,13 @@ uaspair() {
 pairrun() {
 	local prog=$1
 	shift
-	(cd "$W" && exec timeout -k 2 20 "./$prog" --sip "127.0.0.1:$SP" --once "$@" \
+	(cd "$W" && exec timeout -k 2 60 "./$prog" --sip "127.0.0.1:$SP" --once "$@" \
 		--values "a=sip:a@127.0.0.1:$PP" --values "b=sip:b@127.0.0.1:$((PP + 1))") \
 		>"$W/$prog.out" 2>"$W/$prog.err"
 	rc=$?
-	wait "$sa"
+	waitpid_for "$sa" 10
 	arc=$?
-	wait "$sb"
+	waitpid_for "$sb" 10
 	brc=$?
 }
 
@@ -473,18 +472,18 @@ compile "$ROOT/tests/ccxml/s12-merge.ccxml" "$W/merge"
 MP=$(lp_freeport 4)
 sed "s/@RTP@/$((PP + 2))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/merge-a.xml"
 sed "s/@RTP@/$((PP + 3))/; s/@HOLD@/3000/" "$T/uas_sink_bye.xml" >"$W/merge-b.xml"
-timeout -k 2 25 python3 "$T/rtppeer.py" $((PP + 2)) 400 "$W/merge-a.json" 20 &
+timeout -k 2 "$((LIFE + 10))" python3 "$T/rtppeer.py" $((PP + 2)) 400 "$W/merge-a.json" "$LIFE" &
 pa=$!
 lp_track "$pa"
-timeout -k 2 25 python3 "$T/rtppeer.py" $((PP + 3)) 1000 "$W/merge-b.json" 20 &
+timeout -k 2 "$((LIFE + 10))" python3 "$T/rtppeer.py" $((PP + 3)) 1000 "$W/merge-b.json" "$LIFE" &
 pb=$!
 lp_track "$pb"
 uaspair merge
-for ((rc = 0; rc < 100; rc++)); do # the peers start slowly on a loaded machine
+for ((rc = 0; rc < 600; rc++)); do # the peers start slowly on a loaded machine
 	[ -e "$W/merge-a.json.ready" ] && [ -e "$W/merge-b.json.ready" ] && break
 	sleep 0.1
 done
-lp_wait_udp "$PP" 10 && lp_wait_udp $((PP + 1)) 10
+lp_wait_udp "$PP" 30 && lp_wait_udp $((PP + 1)) 30
 pairrun merge --log-level info --cdr-file "$W/merge.cdr"
 kill "$pa" "$pb" 2>/dev/null
 wait "$pa" "$pb"
@@ -530,7 +529,7 @@ MP=$(lp_freeport 4)
 sed "s/@RTP@/$((PP + 2))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/jr-a.xml"
 sed "s/@RTP@/$((PP + 3))/; s/@PT@/8/g; s/@NAME@/PCMA/" "$T/uas_sink.xml" >"$W/jr-b.xml"
 uaspair jr
-lp_wait_udp "$PP" 10 && lp_wait_udp $((PP + 1)) 10
+lp_wait_udp "$PP" 30 && lp_wait_udp $((PP + 1)) 30
 pairrun joinrules
 if why=$(has "$W/joinrules.out" "joins as the SIP mixer does them: PASS") &&
 	why="a FAIL line: $(grep FAIL "$W/joinrules.out" | head -1)" && ! grep -q FAIL "$W/joinrules.out" &&
@@ -559,27 +558,27 @@ if [ "$1" = te ]; then # B's enter tone: an http WAV of 1000 Hz (300 ms), not th
 	mkdir -p "$W/$n-web"
 	sox -n -r 8000 -c 1 -b 16 "$W/$n-web/enter.wav" synth 0.3 sin 1000 gain -n -8
 	WP=$(lp_freeport)
-	timeout -k 2 30 python3 -m http.server -b 127.0.0.1 -d "$W/$n-web" "$WP" >"$W/$n-web.log" 2>&1 &
+	timeout -k 2 "$LIFE" python3 -m http.server -b 127.0.0.1 -d "$W/$n-web" "$WP" >"$W/$n-web.log" 2>&1 &
 	pw=$!
 	lp_track "$pw"
-	lp_wait_udp "$WP" 10 -t
+	lp_wait_udp "$WP" 30 -t
 	tone=(--values "tone=http://127.0.0.1:$WP/enter.wav")
 	enter=1000
 fi
 sed "s/@RTP@/$((PP + 2))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/$n-a.xml"
 sed "s/@RTP@/$((PP + 3))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/$n-b.xml"
-timeout -k 2 25 python3 "$T/rtppeer.py" $((PP + 2)) 0 "$W/$n-a.json" 20 &
+timeout -k 2 "$((LIFE + 10))" python3 "$T/rtppeer.py" $((PP + 2)) 0 "$W/$n-a.json" "$LIFE" &
 pa=$!
 lp_track "$pa"
-timeout -k 2 25 python3 "$T/rtppeer.py" $((PP + 3)) "$1" "$W/$n-b.json" 20 &
+timeout -k 2 "$((LIFE + 10))" python3 "$T/rtppeer.py" $((PP + 3)) "$1" "$W/$n-b.json" "$LIFE" &
 pb=$!
 lp_track "$pb"
 uaspair "$n"
-for ((rc = 0; rc < 100; rc++)); do
+for ((rc = 0; rc < 600; rc++)); do
 	[ -e "$W/$n-a.json.ready" ] && [ -e "$W/$n-b.json.ready" ] && break
 	sleep 0.1
 done
-lp_wait_udp "$PP" 10 && lp_wait_udp $((PP + 1)) 10
+lp_wait_udp "$PP" 30 && lp_wait_udp $((PP + 1)) 30
 pairrun "$n" --log-level info "${tone[@]+"${tone[@]}"}"
 kill "$pa" "$pb" ${pw:+"$pw"} 2>/dev/null
 wait "$pa" "$pb"
@@ -641,32 +640,32 @@ RP=$(lp_freeport 4) # the rtppeers
 for i in 0 1 2; do
 	l=${legs[i]}
 	sed "s/@RTP@/$((RP + i))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/$n-$l.xml"
-	timeout -k 2 150 python3 "$T/rtppeer.py" $((RP + i)) "${hz[i]}" "$W/$n-$l.json" 120 1200 &
+	timeout -k 2 "$((LIFE + 10))" python3 "$T/rtppeer.py" $((RP + i)) "${hz[i]}" "$W/$n-$l.json" "$LIFE" 1200 &
 	peers+=($!)
 	lp_track $!
 done
 # the peers start slowly on a loaded machine (33 s seen with the sanitizer build's parts running
-# beside them): sipp's own time limit starts after them, and they are stopped once the program
-# is done, whatever their lifetime
+# beside them): every peer's limit is the net LIFE (tests/sip/lib.sh), and they are stopped once
+# the program is done
 for ((rc = 0; rc < 600; rc++)); do
 	[ -e "$W/$n-a.json.ready" ] && [ -e "$W/$n-b.json.ready" ] && [ -e "$W/$n-c.json.ready" ] && break
 	sleep 0.1
 done
 for i in 0 1 2; do
 	l=${legs[i]}
-	timeout -k 2 60 sipp -sf "$W/$n-$l.xml" -i 127.0.0.1 -p $((PP + i)) -mi 127.0.0.1 \
-		-mp $((MP + i + (i == 2 ? 2 : 0))) -m 1 -timeout 55s -nostdin -trace_err \
+	timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/$n-$l.xml" -i 127.0.0.1 -p $((PP + i)) -mi 127.0.0.1 \
+		-mp $((MP + i + (i == 2 ? 2 : 0))) -m 1 -timeout "${LIFE}s" -nostdin -trace_err \
 		-error_file "$W/$n-$l.sipperr" >/dev/null 2>&1 &
 	uas+=($!)
 	lp_track $!
 done
-lp_wait_udp "$PP" 10 && lp_wait_udp $((PP + 1)) 10 && lp_wait_udp $((PP + 2)) 10
-(cd "$W" && exec timeout -k 2 40 "./$n" --sip "127.0.0.1:$SP" --once --values "mode=$1" \
+lp_wait_udp "$PP" 30 && lp_wait_udp $((PP + 1)) 30 && lp_wait_udp $((PP + 2)) 30
+(cd "$W" && exec timeout -k 2 60 "./$n" --sip "127.0.0.1:$SP" --once --values "mode=$1" \
 	--values "a=sip:a@127.0.0.1:$PP" --values "b=sip:b@127.0.0.1:$((PP + 1))" \
 	--values "c=sip:c@127.0.0.1:$((PP + 2))") >"$W/$n.out" 2>"$W/$n.err"
 rc=$?
 for i in 0 1 2; do
-	wait "${uas[i]}"
+	waitpid_for "${uas[i]}" 10
 	urc+=($?)
 done
 kill "${peers[@]}" 2>/dev/null

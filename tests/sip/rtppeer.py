@@ -13,8 +13,8 @@ sends from (symmetric RTP) and talks back: a PCMU sine of HZ, one 20 ms packet e
 Every G.711 packet it hears is measured: its level (mean absolute sample), loud (a sample
 louder than 1000) and, if so, its pitch from the zero crossings. Writes {packets, loud, heard:
 {pitch rounded to 50 Hz: count}, sent, times: [[s since the first packet heard, pitch] of each
-loud packet], levels: [[s since the first packet heard, level] of each packet]} as JSON on
-SIGTERM or after LIFETIME_S.
+loud packet], seqs: [the RTP sequence number of each loud packet, as in times], levels: [[s since
+the first packet heard, level] of each packet]} as JSON on SIGTERM or after LIFETIME_S.
 """
 import json, math, select, signal, socket, struct, sys, time
 
@@ -41,6 +41,7 @@ def main():
     n = loud = sent = 0
     heard = {}
     times = []
+    seqs = []
     levels = []
     t1 = None
     far = None
@@ -71,6 +72,7 @@ def main():
                     f = int(round(z / 2 / (len(pcm) / 8000.0) / 50.0) * 50)
                     heard[f] = heard.get(f, 0) + 1
                     times.append([round(time.monotonic() - t1, 3), f])
+                    seqs.append(struct.unpack('!H', b[2:4])[0])
         if nxt is not None and time.monotonic() >= nxt:
             pos = k % 4000
             if te and pos < 1200:
@@ -101,6 +103,6 @@ def main():
             nxt += 0.02
     with open(out, 'w') as f:
         json.dump({'packets': n, 'loud': loud, 'heard': {str(k): v for k, v in sorted(heard.items())},
-                   'sent': sent, 'times': times, 'levels': levels}, f)
+                   'sent': sent, 'times': times, 'seqs': seqs, 'levels': levels}, f)
 
 main()

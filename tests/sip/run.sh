@@ -61,16 +61,6 @@ freeport() { lp_freeport; }
 SUITE=sip
 . "$ROOT/tests/sip/lib.sh"
 
-# Waits (at most $2 seconds) until process $1 has ended.
-waitpid_for() {
-	local pid=$1 i
-	for ((i = 0; i < $2 * 10; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	wait "$pid" 2>/dev/null
-}
-
 # Test media: a 3 s 440 Hz tone as 22.05 kHz stereo 16-bit WAV (the player resamples it).
 python3 - "$W/someFile.wav" <<'EOF'
 import math, struct, sys, wave
@@ -101,7 +91,18 @@ jitter_buffer_delay	5-10
 module_app		menu.so
 module_app		ctrl_tcp.so
 ctrl_tcp_listen		127.0.0.1:$CP"
-lp_baresip_start "$W/baresip" 90 "$BARESIP_EXTRA" || true
+# SIP_PART=NAME runs only tests/sip/NAME.sh (e.g. joins), SIP_ROUNDS times (default 1): how a
+# load-sensitive part is run again and again (docs/testing.md)
+if [ -n "${SIP_PART:-}" ]; then
+	[ -f "$T/$SIP_PART.sh" ] || { echo "sip: no part tests/sip/$SIP_PART.sh"; exit 1; }
+	for ((round = 1; round <= ${SIP_ROUNDS:-1}; round++)); do
+		. "$T/$SIP_PART.sh"
+	done
+	echo "sip: $((N - FAILS))/$N passed"
+	[ $FAILS = 0 ]
+	exit
+fi
+lp_baresip_start "$W/baresip" "$LIFE" "$BARESIP_EXTRA" || true
 BP=$LP_BARESIP_PORT
 BARESIP=$LP_BARESIP_PID
 BOUT=$LP_BARESIP_OUT
@@ -113,16 +114,16 @@ step5_args=(--sip "127.0.0.1:$SP" --gateway "127.0.0.1:$BP" --media-root "$W")
 if "$W/step5" --help 2>&1 | grep -q -- '--token' && ! "$W/step5" --help 2>&1 | grep -q 'token.*not available'; then
 	HP=$(freeport)
 	printf 'admin-0123456789abcdef\n' >"$W/admin"
-	(cd "$W" && exec timeout -k 2 30 ./step5 "${step5_args[@]}" --http "127.0.0.1:$HP" --token abc123 \
+	(cd "$W" && exec timeout -k 2 90 ./step5 "${step5_args[@]}" --http "127.0.0.1:$HP" --token abc123 \
 		--admin-token-file "$W/admin" --cdr-file "$W/step5.cdr") >"$W/step5.out" 2>"$W/step5.err" &
 	P=$!
 	PIDS+=("$P")
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 300; i++)); do # the program listens within seconds; a loaded ASan run may take more
 		curl -s -o "$W/token.out" "http://127.0.0.1:$HP/SessionControl/CCXML10.start?tokenid=abc123" && break
 		sleep 0.1
 	done
 	how="token request ($(head -c 40 "$W/token.out" | tr "\n" " "))"
-	for ((i = 0; i < 150; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		grep -q "DIALOG.OUTPUTS\|CONNECTION FAILED\|an error has occurred" "$W/step5.out" && break
 		sleep 0.1
 	done
@@ -132,7 +133,7 @@ if "$W/step5" --help 2>&1 | grep -q -- '--token' && ! "$W/step5" --help 2>&1 | g
 	waitpid_for "$P" 5
 else
 	how="--once (no --http in this build)"
-	(cd "$W" && exec timeout -k 2 30 ./step5 "${step5_args[@]}" --once) >"$W/step5.out" 2>"$W/step5.err"
+	(cd "$W" && exec timeout -k 2 90 ./step5 "${step5_args[@]}" --once) >"$W/step5.out" 2>"$W/step5.err"
 fi
 for ((i = 0; i < 30; i++)); do
 	grep -q "packets:" "$BOUT" && break
@@ -181,7 +182,7 @@ callee() {
 	# get its digits (a loaded machine: 'DTMF 9' missing, noinput)
 	lp_wait_for "$W/ctrl-$name.out" 'ctrl: connected' 15
 	SP=$(freeport)
-	(cd "$W" && exec timeout -k 2 30 "./$prog" --sip "127.0.0.1:$SP" --once --media-root "$W" \
+	(cd "$W" && exec timeout -k 2 60 "./$prog" --sip "127.0.0.1:$SP" --once --media-root "$W" \
 		--values "dest=sip:4072223333@127.0.0.1:$BP" "$@") >"$W/$name.out" 2>"$W/$name.err"
 	rc=$?
 	waitpid_for "$ctrl" 10
@@ -239,9 +240,11 @@ fi
 # 0.3 s after it answers, find the dialog running), <dialogstart prepareddialogid> binds it to
 # the call once connected; the digits fill its field and come back in dialog.exit.
 mkdir -m 700 "$W/doccache"
-timeout 60 python3 "$ROOT/tests/rtdocs/web.py" "$W/web.port" "$W/web.log" 55 /pin2.vxml="$T/pin.vxml" &
-PIDS+=($!)
-for i in $(seq 50); do [ -s "$W/web.port" ] && break; sleep 0.1; done
+timeout "$((LIFE + 10))" python3 "$ROOT/tests/rtdocs/web.py" "$W/web.port" "$W/web.log" "$LIFE" \
+	/pin2.vxml="$T/pin.vxml" &
+WEB=$!
+PIDS+=("$WEB")
+for i in $(seq 300); do [ -s "$W/web.port" ] && break; sleep 0.1; done
 CCXML_DOC_CACHE=$W/doccache callee fetched 1234 8000 vxml \
 	--values "pre=http://127.0.0.1:$(cat "$W/web.port" 2>/dev/null)/pin2.vxml"
 if why=$(has "$W/fetched.err" "pin2.vxml compiled (") &&
@@ -252,6 +255,7 @@ if why=$(has "$W/fetched.err" "pin2.vxml compiled (") &&
 else
 	bad "VoiceXML dialog fetched at run time over SIP" "$why" "$W/fetched.out" "$W/fetched.err" "$W/ctrl-fetched.out"
 fi
+lp_stop "$WEB" 3
 # 2d. SIP over TLS (--sip-tls-cert): the INVITE to baresip's TLS port (P+1, its only listener
 # there) with ;transport=tls, a prompt plays, a digit comes back, baresip's BYE reaches our TLS
 # Contact (port + 1).
@@ -283,8 +287,8 @@ uas() {
 	pargs=("$@")
 	UP=$(freeport)
 	SP=$(freeport)
-	timeout -k 2 20 sipp "${sargs[@]}" -i 127.0.0.1 -p "$UP" -m 1 -timeout 15s -nostdin \
-		-trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
+	timeout -k 2 "$((LIFE + 10))" sipp "${sargs[@]}" -i 127.0.0.1 -p "$UP" -m 1 -timeout "${LIFE}s" \
+		-nostdin -trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
 		>/dev/null 2>&1 &
 	local sp=$!
 	PIDS+=("$sp")
@@ -298,7 +302,7 @@ uas() {
 	for x in "${pargs[@]}"; do
 		a+=("${x//@UP@/$UP}")
 	done
-	(cd "$W" && exec timeout -k 2 20 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" "${a[@]}") \
+	(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" "${a[@]}") \
 		>"$W/$name.out" 2>"$W/$name.err"
 	prc=$?
 	waitpid_for "$sp" 10
@@ -367,17 +371,14 @@ fi
 # Section - sipp UAC calling in (test 5)
 
 IP=$(freeport)
-(cd "$W" && exec timeout -k 2 30 ./in --sip "127.0.0.1:$IP") >"$W/in.out" 2>"$W/in.err" &
+(cd "$W" && exec timeout -k 2 "$LIFE" ./in --sip "127.0.0.1:$IP") >"$W/in.out" 2>"$W/in.err" &
 INP=$!
 PIDS+=("$INP")
-for ((i = 0; i < 50; i++)); do
-	grep -q "SIP on" "$W/in.err" && break
-	sleep 0.1
-done
+lp_wait_for "$W/in.err" "SIP on" 30
 for s in accept reject redirect; do
 	UP=$(freeport)
-	timeout -k 2 15 sipp -sf "$T/uac_$s.xml" -s "$s" "127.0.0.1:$IP" -i 127.0.0.1 -p "$UP" -m 1 \
-		-timeout 10s -nostdin -trace_err -error_file "$W/uac_$s.sipperr" >/dev/null 2>&1
+	timeout -k 2 70 sipp -sf "$T/uac_$s.xml" -s "$s" "127.0.0.1:$IP" -i 127.0.0.1 -p "$UP" -m 1 \
+		-timeout 60s -nostdin -trace_err -error_file "$W/uac_$s.sipperr" >/dev/null 2>&1
 	eval "rc_$s=$?"
 done
 sleep 0.3
@@ -409,13 +410,13 @@ for r in "${refers[@]}"; do
 	sed "s/@CODE@/$code/; s/@PHRASE@/$phrase/" "$T/$scen.xml" >"$W/$name.xml"
 	UP=$(freeport)
 	SP=$(freeport)
-	timeout -k 2 20 sipp -sf "$W/$name.xml" -i 127.0.0.1 -p "$UP" -m 1 -timeout 15s -nostdin \
-		-trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
+	timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/$name.xml" -i 127.0.0.1 -p "$UP" -m 1 -timeout "${LIFE}s" \
+		-nostdin -trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
 		>/dev/null 2>&1 &
 	sp=$!
 	PIDS+=("$sp")
 	lp_wait_udp "$UP" 10
-	(cd "$W" && exec timeout -k 2 20 ./refer --sip "127.0.0.1:$SP" --once \
+	(cd "$W" && exec timeout -k 2 60 ./refer --sip "127.0.0.1:$SP" --once \
 		--values "dest=sip:bob@127.0.0.1:$UP" --values "to=sip:carol@127.0.0.1:$UP") \
 		>"$W/$name.out" 2>"$W/$name.err"
 	prc=$?
@@ -432,111 +433,8 @@ for r in "${refers[@]}"; do
 	fi
 done
 
-# Section - joins and conferences (test 6)
-#
-# Leg A is a baresip sending a 440 Hz tone; legs B and C are sipp UASes whose SDP points the
-# audio at rtpsink.py (B in PCMA, C in PCMU: the relay transcodes from A's PCMU).
-
-compile "$T/join.ccxml" "$W/join"
-lp_baresip_start "$W/baresip" 35 "$BARESIP_EXTRA" || true
-BP=$LP_BARESIP_PORT
-BARESIP=$LP_BARESIP_PID
-BOUT=$LP_BARESIP_OUT
-PIDS+=("$BARESIP")
-
-# sink NAME PT LAW: a sipp UAS on $UP_NAME answering with its audio at an rtpsink
-sink() {
-	local up rp
-	up=$(freeport)
-	rp=$(freeport)
-	sed "s/@RTP@/$rp/; s/@PT@/$2/g; s/@NAME@/$3/" "$T/uas_sink.xml" >"$W/sink_$1.xml"
-	timeout -k 2 20 python3 "$T/rtpsink.py" "$rp" "$W/$1.json" 15 &
-	PIDS+=("$!")
-	SINKS+=("$!")
-	timeout -k 2 20 sipp -sf "$W/sink_$1.xml" -i 127.0.0.1 -p "$up" -m 1 -timeout 15s -nostdin \
-		-trace_err -error_file "$W/$1.sipperr" >/dev/null 2>&1 &
-	PIDS+=("$!")
-	SINKS+=("$!")
-	eval "UP_$1=$up"
-	# both must listen before the program calls (0.3 s was not always enough under load)
-	lp_wait_udp "$rp" 10 && lp_wait_udp "$up" 10 || echo "sink $1: sipp or rtpsink not listening after 10 s"
-}
-
-# json FILE KEY
-json() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], ""))' "$1" "$2" 2>/dev/null; }
-
-endsinks() {
-	local p
-	sleep 0.3
-	for p in "${SINKS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${SINKS[@]}"; do
-		waitpid_for "$p" 5
-	done
-}
-
-# joinrun MODE SINK PORT BOUT WHAT: join.ccxml in MODE with leg A the baresip at PORT and leg B a
-# PCMA sink named SINK; B must get A's tone for the 2 s of the join
-joinrun() {
-	local m=$1 k=$2 p=$3 bout=$4 what=$5 up
-	SINKS=()
-	sink "$k" 8 PCMA
-	up=$(eval echo "\$UP_$k")
-	sleep 0.3
-	SP=$(freeport)
-	(cd "$W" && exec timeout -k 2 20 ./join --sip "127.0.0.1:$SP" --once --media-root "$W" --values mode="$m" \
-		--values "a=sip:4072223333@127.0.0.1:$p" --values "b=sip:sink@127.0.0.1:$up") \
-		>"$W/$m.out" 2>"$W/$m.err"
-	rc=$?
-	endsinks
-	n=$(json "$W/$k.json" packets)
-	loud=$(json "$W/$k.json" loud)
-	pts=$(json "$W/$k.json" pts)
-	if why=$(has "$W/$m.out" "JOINED c" "UNJOINED c" "END") && why="exit status $rc" && [ $rc = 0 ] &&
-		why="leg B got ${n:-no} packets (${loud:-0} loud, pts $pts), expected 80..125 loud PCMA" &&
-		[ -n "$n" ] && [ "$n" -ge 80 ] && [ "$n" -le 125 ] && [ "$loud" -ge 60 ] && [ "$pts" = "[8]" ] &&
-		why="sanitizer report" && ! sanitized "$W/$m.err"; then
-		ok "$what: B got $n packets, $loud loud"
-	else
-		bad "$m" "$why" "$W/$m.out" "$W/$m.err" "$bout"
-	fi
-}
-joinrun join jb "$BP" "$BOUT" "join: A's tone relayed to B (PCMU -> PCMA) for 2 s, unjoin stops it"
-
-SINKS=()
-sink cb 8 PCMA
-sink cc 0 PCMU
-sleep 0.3
-SP=$(freeport)
-(cd "$W" && exec timeout -k 2 20 ./join --sip "127.0.0.1:$SP" --once --media-root "$W" --values mode=conf \
-	--values "a=sip:4072223333@127.0.0.1:$BP" --values "b=sip:sink@127.0.0.1:$UP_cb" \
-	--values "c=sip:sink@127.0.0.1:$UP_cc" --values src=someFile.wav) \
-	>"$W/conf.out" 2>"$W/conf.err"
-rc=$?
-endsinks
-nb=$(json "$W/cb.json" packets)
-nc=$(json "$W/cc.json" packets)
-lb=$(json "$W/cb.json" loud)
-lc=$(json "$W/cc.json" loud)
-if why=$(has "$W/conf.out" "JOINED c" "PROMPT STARTED" "END") && why="exit status $rc" && [ $rc = 0 ] &&
-	why="legs B/C got ${nb:-no}/${nc:-no} packets (${lb:-0}/${lc:-0} loud), expected >= 100 loud each" &&
-	[ -n "$nb" ] && [ -n "$nc" ] && [ "$nb" -ge 100 ] && [ "$nc" -ge 100 ] && [ "$lb" -ge 100 ] &&
-	[ "$lc" -ge 100 ] && why="sanitizer report" && ! sanitized "$W/conf.err"; then
-	ok "conference: 3 legs and a prompt mixed: B got $nb packets, C $nc"
-else
-	bad "conference" "$why" "$W/conf.out" "$W/conf.err" "$BOUT"
-fi
-kill "$BARESIP" 2>/dev/null
-waitpid_for "$BARESIP" 5
-
-# <createcall joinid>: B is called once A (a baresip of its own) is connected, and joined to it
-# when B connects; B must hear A's tone as with <join>.
-lp_baresip_start "$W/baresip-joinid" 20 "$BARESIP_EXTRA" || true
-BPJ=$LP_BARESIP_PORT
-PIDS+=("$LP_BARESIP_PID")
-joinrun joinid jj "$BPJ" "$LP_BARESIP_OUT" \
-	"createcall joinid: B joined to A when B connects, A's tone relayed to B for 2 s, unjoin stops it"
+# Section - joins and conferences (test 6): its own file
+. "$T/joins.sh"
 
 # Section - calls never leak and never hang (tests 7-9)
 
@@ -549,7 +447,7 @@ HP=$(freeport)
 (cd "$W" && exec timeout -k 2 150 ./in --sip "127.0.0.1:$IP" --http "127.0.0.1:$HP") >"$W/leak.out" 2>"$W/leak.err" &
 INP=$!
 PIDS+=("$INP")
-lp_wait_for "$W/leak.err" "listening on" 5
+lp_wait_for "$W/leak.err" "listening on" 30
 # health [KEY]: a count of the /health page (default: live sessions)
 health() { curl -s "http://127.0.0.1:$HP/health" | grep -o "\"${1:-sessions}\":[0-9]*" | cut -d: -f2; }
 PROG=$(pgrep -P "$INP" | head -1) # the program under timeout
@@ -596,16 +494,16 @@ fi
 # 8. RTP inactivity: a call to baresip, which is stopped (SIGSTOP) 1 s after the answer; with
 # --rtp-timeout 2 the BYE and connection.disconnected (reason rtp-timeout) come ~2 s later
 # (not 2 s after the answer: the packets before the stop count).
-lp_baresip_start "$W/baresip" 20 || true
+lp_baresip_start "$W/baresip" "$LIFE" || true
 BARESIP=$LP_BARESIP_PID
 PIDS+=("$BARESIP")
 BCHILD=$(pgrep -P "$BARESIP" | head -1)
 SP=$(freeport)
-(cd "$W" && exec timeout -k 2 20 ./out --sip "127.0.0.1:$SP" --once --rtp-timeout 2 \
+(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --rtp-timeout 2 \
 	--values "dest=sip:4072223333@127.0.0.1:$LP_BARESIP_PORT" --values hold=1) >"$W/rtpto.out" 2>"$W/rtpto.err" &
 P=$!
 PIDS+=("$P")
-lp_wait_for "$W/rtpto.out" "CONNECTED" 8
+lp_wait_for "$W/rtpto.out" "CONNECTED" 30
 sleep 1
 [ -n "$BCHILD" ] && kill -STOP "$BCHILD"
 ts=$(date +%s%N)
@@ -653,17 +551,17 @@ fi
 # (us): an UPDATE with Session-Expires within 4 s. Outbound, the UAS's 200 makes us the
 # refresher and does not allow UPDATE: a re-INVITE within 3 s.
 IP=$(freeport)
-(cd "$W" && exec timeout -k 2 30 ./in --sip "127.0.0.1:$IP") >"$W/se.out" 2>"$W/se.err" &
+(cd "$W" && exec timeout -k 2 "$LIFE" ./in --sip "127.0.0.1:$IP") >"$W/se.out" 2>"$W/se.err" &
 INP=$!
 PIDS+=("$INP")
-lp_wait_for "$W/se.err" "SIP on" 5
+lp_wait_for "$W/se.err" "SIP on" 30
 for v in "expire|3|uac|se_expire" "refresh|4|uas|se_refresh"; do
 	IFS='|' read -r name se ref part <<<"$v"
 	sed -e "/@BODY@/r $T/$part.part" -e '/@BODY@/d' "$T/uac_se.xml" |
 		sed "s/@SE@/$se/g; s/@REF@/$ref/g" >"$W/uac_se_$name.xml"
 	UP=$(freeport)
-	timeout -k 2 20 sipp -sf "$W/uac_se_$name.xml" -s "se$name" "127.0.0.1:$IP" -i 127.0.0.1 -p "$UP" -m 1 \
-		-timeout 15s -nostdin -trace_msg -message_file "$W/se_$name.msg" -trace_err \
+	timeout -k 2 70 sipp -sf "$W/uac_se_$name.xml" -s "se$name" "127.0.0.1:$IP" -i 127.0.0.1 -p "$UP" -m 1 \
+		-timeout 60s -nostdin -trace_msg -message_file "$W/se_$name.msg" -trace_err \
 		-error_file "$W/se_$name.sipperr" >/dev/null 2>&1
 	eval "rc_se$name=$?"
 done
@@ -696,10 +594,10 @@ fi
 # Allow; a flood of 500 gets its answers and writes no log line each (libre's own
 # "unhandeled request" print never shows)
 SP=$(freeport)
-(cd "$W" && exec timeout -k 2 30 ./in --sip "127.0.0.1:$SP") >"$W/stray.out" 2>"$W/stray.err" &
+(cd "$W" && exec timeout -k 2 "$LIFE" ./in --sip "127.0.0.1:$SP") >"$W/stray.out" 2>"$W/stray.err" &
 SPID=$!
 PIDS+=("$SPID")
-lp_wait_for "$W/stray.err" "SIP on" 5
+lp_wait_for "$W/stray.err" "SIP on" 30
 timeout 60 python3 "$T/stray.py" "$SP" 500 >"$W/stray.txt" 2>&1
 lp_stop "$SPID" 5
 lines=$(grep -c . "$W/stray.err")
