@@ -242,6 +242,8 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 					   cfg->sip_registers, cfg->nsip_registers);
 		if (!err)
 			err = cx_sip_tls(e, cfg->sip_tls_cert);
+		if (!err)
+			err = cx_sip_trace(e, cfg->sip_trace);
 	}
 	else if (cfg->use_sim) {
 		err = cx_sim_setup(e, cfg->sim_file);

@@ -83,6 +83,8 @@ int cx_sip_trunk(cx_engine *e, const char *proxy, const char *public_addr, const
  * the certificate and its key (NULL: no TLS). TLS listens on the --sip port + 1; sips: and
  * ;transport=tls destinations go over it. Prints the reason and returns an errno on failure. */
 int cx_sip_tls(cx_engine *e, const char *certfile);
+/* --sip-trace: every SIP message sent and received appended to path (SIGHUP reopens it). */
+int cx_sip_trace(cx_engine *e, const char *path);
 /* Service stop: unREGISTER every registration (once); how many are still waiting for their
  * answer (serve.c waits for them within the grace time). */
 uint32_t cx_sip_unregister(cx_engine *e);

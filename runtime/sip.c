@@ -19,6 +19,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <time.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <re.h>
@@ -58,6 +61,8 @@ typedef struct cx_sip_st {
 	cx_sipreg *regs[SIP_MAXREG];  /* --register */
 	int nregs;
 	struct list merges;           /* cx_sip_pair: calls bridged after <merge> */
+	FILE *trace;                  /* --sip-trace: every message sent and received, or NULL */
+	char *trace_file;             /* its path (SIGHUP reopens it) */
 } cx_sip_st;
 
 typedef struct cx_sip_pair cx_sip_pair;
@@ -1698,6 +1703,9 @@ static void cx_sip_st__destroy(void *arg)
 	mem_deref(st->proxy);
 	mem_deref(st->creds);
 	mem_deref(st->creds_file);
+	if (st->trace)
+		fclose(st->trace);
+	mem_deref(st->trace_file);
 }
 
 static void cx_sip_conn_stats(cx_engine *e, const cx_conn *c, cx_conn_stats *st)
@@ -1716,11 +1724,86 @@ static void cx_sip_conn_stats(cx_engine *e, const cx_conn *c, cx_conn_stats *st)
 
 /* SIGHUP: the credentials file again, for the calls placed from now on (registrations keep
  * the credentials they started with until the program starts again). */
+/* Section - --sip-trace: every SIP message as sent or received, for the operator
+ *
+ * One block a message: a header line (UTC time to the millisecond, sent/received, transport,
+ * from -> to, length), then the message with CRLF written as a newline and any other control
+ * byte (a hostile peer's terminal escapes) as \xNN, then an empty line. */
+
+static FILE *cx_sip__trace_open(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+
+	if (!f && fd >= 0)
+		close(fd);
+	return f;
+}
+
+static void cx_sip__trace_h(bool tx, enum sip_transp tp, const struct sa *src,
+			    const struct sa *dst, const uint8_t *pkt, size_t len, void *arg)
+{
+	cx_sip_st *st = arg;
+	struct timeval tv;
+	struct tm tm;
+	char ts[32];
+	size_t i;
+
+	if (!st || !st->trace)
+		return;
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	(void)re_fprintf(st->trace, "----- %s.%03dZ %s %s %J -> %J (%zu bytes)\n", ts,
+			 (int)(tv.tv_usec / 1000), tx ? "sent" : "received", sip_transp_name(tp),
+			 src, dst, len);
+	for (i = 0; i < len; i++) {
+		uint8_t c = pkt[i];
+		if (c == '\r' && i + 1 < len && pkt[i + 1] == '\n')
+			continue;
+		if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f))
+			fputc(c, st->trace);
+		else
+			fprintf(st->trace, "\\x%02x", c);
+	}
+	fputs(len && pkt[len - 1] == '\n' ? "\n" : "\n\n", st->trace);
+	fflush(st->trace);
+}
+
+int cx_sip_trace(cx_engine *e, const char *path)
+{
+	cx_sip_st *st = cx_sip__st(e);
+	int err;
+
+	if (!st || !path)
+		return 0;
+	if (!(st->trace = cx_sip__trace_open(path))) {
+		err = errno;
+		cx_log(CX_LOG_ERR, NULL, "--sip-trace: cannot open '%H': %s", cx_rt_esc, path,
+		       strerror(err));
+		return err;
+	}
+	if ((err = str_dup(&st->trace_file, path)))
+		return err;
+	sip_set_trace_handler(st->sip, cx_sip__trace_h);
+	cx_log(CX_LOG_NOTICE, NULL, "sip: every message is traced to %H", cx_rt_esc, path);
+	return 0;
+}
+
 static void cx_sip_reload(cx_engine *e)
 {
 	cx_sip_st *st = cx_sip__st(e);
 	cx_sipauth *a = NULL;
 
+	if (st && st->trace_file) { /* after logrotate moved it away */
+		FILE *f = cx_sip__trace_open(st->trace_file);
+		if (f) {
+			fclose(st->trace);
+			st->trace = f;
+		} else
+			cx_log(CX_LOG_ERR, NULL, "--sip-trace: cannot reopen '%H': %s; keeping the "
+			       "old one", cx_rt_esc, st->trace_file, strerror(errno));
+	}
 	if (!st || !st->creds_file)
 		return;
 	if (cx_sipauth_load(&a, st->creds_file)) {
@@ -1872,7 +1955,8 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 		(void)dnsc_alloc(&st->dnsc, NULL, nsv, nsn);
 	/* hash sizes: a final error response keeps its server transaction 32 s (for the ACK), so a
 	 * burst of refused INVITEs leaves thousands of them; short chains keep lookups cheap */
-	err = sip_alloc(&st->sip, st->dnsc, 256, 1024, 64, "ccxmlc/0.1", NULL, NULL);
+	err = sip_alloc(&st->sip, st->dnsc, 256, 1024, 64, "ccxmlc/0.1", NULL, st); /* st: the
+		* argument of the trace handler (cx_sip_trace) */
 	if (!err && sa_is_any(&la))
 		err = cx_sip__listen_all(st, laddr);
 	else if (!err)

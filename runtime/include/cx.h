@@ -77,6 +77,8 @@ typedef struct cx_engine_cfg {
 	const char *const *sip_registers; /* nsip_registers "sip:USER@REGISTRAR[;expires=N]" */
 	int nsip_registers;
 	const char *sip_tls_cert;  /* PEM certificate + key: TLS on the sip_addr port + 1, or NULL */
+	const char *sip_trace;     /* every SIP message sent and received appended to this file
+				    * (docs/sip.md "Tracing SIP"), or NULL */
 	uint32_t rtp_timeout_s;    /* a connected call without RTP from the far end this long ends;
 				    * 0: 60 s; CX_RTP_TIMEOUT_NONE: never (docs/sip.md) */
 	uint32_t max_call_s;       /* a connected call ends after this long; 0: no limit */

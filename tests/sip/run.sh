@@ -323,16 +323,22 @@ for c in "${codes[@]}"; do
 		sippt=(-t t1)
 	fi
 	uas "uas$code" -sf "$W/uas_$code.xml" "${sippt[@]+"${sippt[@]}"}" -- --values "dest=$dest" \
-		--values aai=order-42 --values callerid=4075551212 "${targs[@]+"${targs[@]}"}"
+		--values aai=order-42 --values callerid=4075551212 "${targs[@]+"${targs[@]}"}" \
+		--sip-trace "$W/uas$code.trace"
 	extra=()
 	[ "$code" = 486 ] && extra=("X-CCXML-AAI: order-42" "From: <sip:4075551212@127.0.0.1:")
 	[ "$code" = 404 ] && extra=("INVITE sip:4075551212@10.9.8.7 SIP/2.0" "Route: <sip:127.0.0.1:")
 	[ "$tp" = tcp ] && extra=("SIP/2.0/TCP")
 	if why=$(has "$W/uas$code.out" "PROGRESSING sipcode=180" "FAILED reason=$reason code=$code $phrase") &&
 		why=$(has "$W/uas$code.msg" "${extra[@]+"${extra[@]}"}") &&
+		why=$(has "$W/uas$code.trace" "INVITE sip:" "SIP/2.0 180 Ringing" "SIP/2.0 $code $phrase" \
+			"${extra[@]+"${extra[@]}"}") &&
+		why="--sip-trace: no 'sent ${tp^^}' and 'received ${tp^^}' header lines" &&
+		grep -qE "^----- [0-9-]{10}T[0-9:]{8}\.[0-9]{3}Z sent ${tp^^} 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:[0-9]+ \([0-9]+ bytes\)\$" "$W/uas$code.trace" &&
+		grep -qE "^----- .*Z received ${tp^^} " "$W/uas$code.trace" && ! grep -q $'\r' "$W/uas$code.trace" &&
 		why="exit status $prc, sipp $src" && [ $prc = 0 ] && [ $src = 0 ] &&
 		why="sanitizer report" && ! sanitized "$W/uas$code.err"; then
-		ok "sipp UAS answers $code ($tp): connection.failed reason $reason"
+		ok "sipp UAS answers $code ($tp): connection.failed reason $reason; --sip-trace has both ways"
 	else
 		bad "sipp UAS answers $code ($tp)" "$why" "$W/uas$code.out" "$W/uas$code.err" "$W/uas$code.sipperr"
 	fi
