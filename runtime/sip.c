@@ -1722,8 +1722,6 @@ static void cx_sip_conn_stats(cx_engine *e, const cx_conn *c, cx_conn_stats *st)
 	st->bytes_rx = call->m.brx;
 }
 
-/* SIGHUP: the credentials file again, for the calls placed from now on (registrations keep
- * the credentials they started with until the program starts again). */
 /* Section - --sip-trace: every SIP message as sent or received, for the operator
  *
  * One block a message: a header line (UTC time to the millisecond, sent/received, transport,
@@ -1790,6 +1788,8 @@ int cx_sip_trace(cx_engine *e, const char *path)
 	return 0;
 }
 
+/* SIGHUP: the trace file reopened; the credentials file again, for the calls placed from now
+ * on (registrations keep the credentials they started with until the program starts again). */
 static void cx_sip_reload(cx_engine *e)
 {
 	cx_sip_st *st = cx_sip__st(e);
