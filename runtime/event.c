@@ -321,16 +321,24 @@ void cx_ev_dlg(cx_ev *ev, cx_dlg *d, const char *state, int final)
 	cx_ev_str(ev, "conferenceid", d->confid[0] ? d->confid : NULL);
 }
 
+void cx_sess_refused(cx_sess *s, const char *why, const char *what)
+{
+	s->eng->met.ev_refused++;
+	if (s->qfull)
+		return;
+	s->qfull = 1;
+	cx_log(CX_LOG_WARN, s->id, "%s: %s refused; further refusals are not logged until the "
+	       "session has drained to half its limit", why, what);
+}
+
 int cx_sess_room(cx_sess *s, const char *what)
 {
+	char why[64];
+
 	if (s->nqs < s->eng->max_queue)
 		return 1;
-	s->eng->met.ev_refused++;
-	if (!s->qfull) {
-		s->qfull = 1;
-		cx_log(CX_LOG_WARN, s->id, "event queue full (%u events sent to it): %s refused; "
-		       "further refusals are not logged until it has drained to half", s->nqs, what);
-	}
+	snprintf(why, sizeof(why), "event queue full (%u events sent to it)", s->nqs);
+	cx_sess_refused(s, why, what);
 	return 0;
 }
 

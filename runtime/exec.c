@@ -203,6 +203,8 @@ static void cx_send__destroy(void *arg)
 	mem_deref(sd->fields);
 }
 
+#define CX_SEND__QFULL "the target session's event queue is full" /* cx_sess_room said no */
+
 /* error.send.failed for a <send> refused by a limit: its target session's queue is full
  * (cx_sess_room), or too many delayed sends are pending. */
 static void cx_send__full(cx_sess *from, const char *sendid, const char *reason)
@@ -226,7 +228,7 @@ static void cx_send__deliver(cx_engine *e, cx_sess *from, const char *sendid, co
 
 	if (to && !cx_sess_room(to, "a <send>")) {
 		if (from)
-			cx_send__full(from, sendid, "the target session's event queue is full");
+			cx_send__full(from, sendid, CX_SEND__QFULL);
 		return;
 	}
 	if (!to) {
@@ -369,7 +371,7 @@ static int cx_send__self(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	if (!cx_sess_room(s, "a <send>")) {
 		char sendid[CX_SUBID_SZ];
 		cx_rt_id(sendid, sizeof(sendid), s->id, ".send", s->nsend);
-		cx_send__full(s, sendid, "the target session's event queue is full");
+		cx_send__full(s, sendid, CX_SEND__QFULL);
 		return CX_GO;
 	}
 	ev = cx_ev_new_lazy(s, name, c->nnames ? cx_exec__namelist(s, c) : NULL, s->nsend);
@@ -426,22 +428,17 @@ static int cx_exec__send(cx_ctx *X, cx_sess *s, cx_elcall *c)
 		cx_sess_post(s, er);
 		return CX_GO;
 	}
+	if (delay && ms && s->nsends >= s->eng->max_queue) {
+		/* as many delayed sends pending as events may be queued: each would be one */
+		char why[48];
+		snprintf(why, sizeof(why), "%u delayed sends pending", s->nsends);
+		cx_sess_refused(s, why, "a <send delay>");
+		cx_send__full(s, sendid, "too many delayed sends pending");
+		return CX_GO;
+	}
 	fields = cx_exec__namelist(s, c);
 	if (http == 1) /* a URL relative to the element's xml:base */
 		target = cx_exec__rel(s, c, target, &tgt);
-	if (delay && ms && s->nsends >= s->eng->max_queue) {
-		/* as many delayed sends pending as events may be queued: each would be one */
-		if (!s->qfull) {
-			s->qfull = 1;
-			cx_log(CX_LOG_WARN, s->id, "<send> %s refused: %u delayed sends pending; "
-			       "further refusals are not logged for a while", sendid, s->nsends);
-		}
-		s->eng->met.ev_refused++;
-		cx_send__full(s, sendid, "too many delayed sends pending");
-		mem_deref(fields);
-		mem_deref(tgt);
-		return CX_GO;
-	}
 	if (!delay || ms == 0) {
 		/* immediate: to the back of the target's queue (also when it is this session) */
 		if (http == 2)

@@ -318,6 +318,9 @@ void cx_sess_end(cx_sess *s, int how);  /* marks; the engine tears it down after
  * EAGAIN); logs the first refusal of a run of them (what names the sender). The caller marks
  * the event it then posts `counted`. */
 int cx_sess_room(cx_sess *s, const char *what);
+/* One refusal by a limit of s's queue (why: which, what: of what): counted in /metrics, logged
+ * when it is the first since the queue last drained to half (s->qfull). */
+void cx_sess_refused(cx_sess *s, const char *why, const char *what);
 /* How an ending session ended: "exit", "unhandled error" or "killed" (cx.h cx_end_h). */
 const char *cx_sess_how(const cx_sess *s);
 cx_sess *cx_sess_find(cx_engine *e, const char *id);
