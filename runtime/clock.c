@@ -27,6 +27,7 @@ enum { CX_CLOCK_POLL_MS = 10, CX_CLOCK_NBG = 4 };
 static struct {
 	cx_engine *eng;        /* the engine whose simulator runs on the virtual clock, or NULL */
 	uint64_t skew;         /* ms skipped so far */
+	uint64_t at;           /* cx_clock_at: the time of what is being delivered, or 0 */
 	struct tmr idle;       /* runs when the loop has nothing else due: considers a jump */
 	struct tmr *bg[CX_CLOCK_NBG];
 } cx_clock__st;
@@ -47,6 +48,16 @@ uint64_t cx_clock_wall_ms(void)
 uint64_t cx_clock_skipped_ms(void)
 {
 	return cx_clock__st.skew;
+}
+
+void cx_clock_at(uint64_t t)
+{
+	cx_clock__st.at = t;
+}
+
+uint64_t cx_clock_event_ms(void)
+{
+	return cx_clock__st.at ? cx_clock__st.at : cx_clock_ms();
 }
 
 static int cx_clock__isbg(const struct tmr *t)

@@ -466,6 +466,11 @@ void cx_clock_background(struct tmr *t, int on);
 uint64_t cx_clock_ms(void);                 /* monotonic ms, the time skipped included */
 uint64_t cx_clock_wall_ms(void);            /* ms since the epoch, the time skipped included */
 uint64_t cx_clock_skipped_ms(void);         /* how much the virtual clock skipped */
+/* The simulator delivers what its scenario made happen at a set time (a key pressed 2 s after
+ * the answer) from a timer that may run late: between cx_clock_at(t) and cx_clock_at(0),
+ * cx_clock_event_ms() is t (cx_clock_ms() otherwise), the time a simulated stream is cut at. */
+void cx_clock_at(uint64_t t);
+uint64_t cx_clock_event_ms(void);
 
 /* exec.c: join c (connected now) to its <createcall joinid>: conference.joined, or
  * error.conference.join when that id is gone or the provider cannot */

@@ -85,6 +85,7 @@ typedef struct cx_sim_key {
 	struct le le;
 	cx_sim_conn *sc;
 	struct tmr t;
+	uint64_t at;           /* when the caller presses them (cx_clock_ms) */
 	char digits[32];
 } cx_sim_key;
 
@@ -749,6 +750,7 @@ static void cx_sim__key_h(void *arg)
 	struct le *le;
 
 	if (c->sess && !strcmp(c->state, "CONNECTED")) {
+		cx_clock_at(k->at); /* a recording the key ends lasts until then, however late we run */
 		for (const char *p = k->digits; *p; p++)
 			cx_sim__signal(c, *p);
 		LIST_FOREACH(&c->sess->dlgs, le) {
@@ -759,6 +761,7 @@ static void cx_sim__key_h(void *arg)
 				break;
 			}
 		}
+		cx_clock_at(0);
 	}
 	mem_deref(k);
 	if (e)
@@ -785,6 +788,7 @@ static void cx_sim__keys_start(cx_sim_conn *sc)
 		k->sc = sc;
 		tmr_init(&k->t);
 		list_append(&sc->keys, &k->le, k);
+		k->at = cx_clock_ms() + ms;
 		tmr_start(&k->t, ms, cx_sim__key_h, k);
 	}
 }

@@ -30,7 +30,7 @@ struct cx_vxio {
 	void *slotarg;
 	const cx_vx_item *it;         /* the <record> or <transfer> waiting, or NULL */
 	cx_rec *rec;
-	uint64_t t0;                  /* when the recording began (cx_clock_ms) */
+	uint64_t t0;                  /* when the recording begins: the prompts' end (cx_clock_ms) */
 	struct tmr t;
 	char reason[16];
 	char termchar;
@@ -139,7 +139,7 @@ static void cx_vxio__rec_end(const char *reason, void *arg)
 /* The simulator: the recording is silence of the time it lasted. */
 static void cx_vxio__sim_end(cx_vxio *io, const char *reason)
 {
-	uint64_t now = cx_clock_ms();
+	uint64_t now = cx_clock_event_ms(); /* a simulated key: when it was pressed */
 	uint32_t ms = (uint32_t)(now > io->t0 ? now - io->t0 : 0);
 	const cx_vx_rec_item *ri = io->it->rec;
 	uint32_t max = ri->maxtime_ms ? ri->maxtime_ms : VXIO_MAXTIME_MS;
@@ -195,7 +195,6 @@ static void cx_vxio__rec_begin_h(void *arg)
 		cx_vx_error(io->r, msg, 1);
 		return;
 	}
-	io->t0 = cx_clock_ms();
 	if (!io->sloth)
 		tmr_start(&io->t, max, cx_vxio__sim_max_h, io);
 }
@@ -334,6 +333,7 @@ int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it)
 	io->it = it;
 	io->rec = mem_deref(io->rec);
 	io->reason[0] = '\0';
+	io->t0 = end > now ? end : now; /* not when the timer runs: it may run late */
 	tmr_start(&io->t, end > now ? end - now : 0, cx_vxio__rec_begin_h, io);
 	return 0;
 }
