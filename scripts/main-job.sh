@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's main job: install what is missing, build ccxmlc, compile the seed tutorial's
 # outbound application (examples/outbound/step5.ccxml) and run it for real on 127.0.0.1:
-#   - a baresip that auto-answers plays the callee (the tutorial's gateway), for at most 60 s;
+#   - a baresip that auto-answers plays the callee (the tutorial's gateway), for at most 120 s;
 #   - the compiled program runs as a service with --sip, --gateway, --http and a token;
 #   - curl fires the tutorial's token request GET /SessionControl/CCXML10.start?tokenid=…;
 #   - the call is placed, answered, someFile.wav is played as RTP, dialog.exit ends the session;
@@ -67,25 +67,25 @@ trap cleanup EXIT
 
 log=$work/outbound.log
 rm -f "$log" "$work/baresip/baresip.out"
-if ! lp_baresip_start "$ROOT/$work/baresip" 60; then
+if ! lp_baresip_start "$ROOT/$work/baresip" 120; then
 	PIDS+=("$LP_BARESIP_PID")
 	echo "main-job: baresip did not start:" >&2
 	cat "$LP_BARESIP_OUT" >&2
 	exit 1
 fi
 PIDS+=("$LP_BARESIP_PID")
-echo "main-job: baresip auto-answers tel: numbers on 127.0.0.1:$LP_BARESIP_PORT (pid $LP_BARESIP_PID, 60 s at most)"
+echo "main-job: baresip auto-answers tel: numbers on 127.0.0.1:$LP_BARESIP_PORT (pid $LP_BARESIP_PID, 120 s at most)"
 
 SP=$(lp_freeport)
 HP=$(lp_freeport)
 TOKEN=abc123
 # One file for the log (stdout) and the diagnostics (stderr), in the order they were written.
-(cd "$work" && exec timeout -k 2 60 ./outbound --sip "127.0.0.1:$SP" --gateway "127.0.0.1:$LP_BARESIP_PORT" \
+(cd "$work" && exec timeout -k 2 120 ./outbound --sip "127.0.0.1:$SP" --gateway "127.0.0.1:$LP_BARESIP_PORT" \
 	--http "127.0.0.1:$HP" --token "$TOKEN" --media-root .) >"$log" 2>&1 &
 APP=$!
 PIDS+=("$APP")
 echo "main-job: ./outbound --sip 127.0.0.1:$SP --gateway 127.0.0.1:$LP_BARESIP_PORT --http 127.0.0.1:$HP --token $TOKEN (pid $APP)"
-if ! lp_wait_for "$log" "http: listening" 10; then
+if ! lp_wait_for "$log" "http: listening" 30; then
 	echo "main-job: the program did not start listening:" >&2
 	cat "$log" >&2
 	exit 1
