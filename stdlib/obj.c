@@ -197,6 +197,7 @@ int cx_obj__unshare(cx_ctx *X, cx_obj *o)
 	o->props = props;
 	o->idx = idx;
 	o->shared = 0;
+	o->inl = 0; /* the table is the heap's now, wherever the template's was */
 	return 0;
 }
 
@@ -356,16 +357,44 @@ uint32_t cx_arr_length(cx_ctx *X, cx_value arr)
 
 /* Section - Lazy built-ins */
 
-int cx_lazy_slot(cx_ctx *X, cx_obj *on, cx_str *key, cx_lazy *d)
+/* A lazy slot of on with these attributes (DontEnum at least: enumerations read no value). */
+static int cx_lazy__slot(cx_ctx *X, cx_obj *on, cx_str *key, cx_lazy *d, uint32_t flags)
 {
 	cx_prop *p;
 
-	if (cx_obj__set(X, on, key, CX_UNDEFINED, CX_PROP_DONTENUM))
+	if (cx_obj__set(X, on, key, CX_UNDEFINED, flags | CX_PROP_DONTENUM))
 		return ENOMEM;
 	p = cx_obj__find(on, key);
 	p->val.u.p = d; /* tag stays UNDEF: nothing for the collector to follow */
 	p->flags |= CX_PROP__LAZY;
 	return 0;
+}
+
+int cx_lazy_slot(cx_ctx *X, cx_obj *on, cx_str *key, cx_lazy *d)
+{
+	return cx_lazy__slot(X, on, key, d, CX_PROP_DONTENUM);
+}
+
+/* A compiled function's own `prototype` (13.2: a new object whose `constructor` is the
+ * function) is made when it is first read, by `new`, `instanceof` or a script: most functions
+ * are only called, and a closure made in a loop cost a second object (and its property table)
+ * each time. Its slot is lazy like a built-in's, with this marker for a descriptor; writing or
+ * deleting the slot first means it is never made. */
+static cx_lazy cx_lazy__fnproto;
+
+static cx_prop *cx_lazy__proto(cx_ctx *X, cx_obj *f, cx_prop *p)
+{
+	cx_str *key = p->key;
+	cx_value proto = cx_obj_new(X);
+
+	if (cx_is_exc(proto) ||
+	    cx_obj__set(X, proto.u.o, CX_STR_REF(cx_s_constructor), cx_objv(f), CX_PROP_DONTENUM) ||
+	    CX_OBJ_OWN(X, f) || !(p = cx_obj__find(f, key)))
+		return NULL;
+	cx_heap__wb(X, f, proto);
+	p->val = proto;
+	p->flags &= ~CX_PROP__LAZY;
+	return p;
 }
 
 int cx_lazy_add(cx_ctx *X, cx_obj *on, cx_lazy *tab)
@@ -412,6 +441,8 @@ static cx_prop *cx_lazy__fill(cx_ctx *X, cx_obj *o, cx_prop *p)
 	cx_str *key = p->key;
 	cx_obj *f;
 
+	if (p->val.u.p == &cx_lazy__fnproto) /* a script's object: in its heap, under its limit */
+		return cx_lazy__proto(X, o, p);
 	h->limit = (size_t)-1 / 2;
 	h->perm_mode++; /* a built-in: in the built-in region too (heap.c) */
 	f = cx_lazy__build(X, (cx_lazy *)p->val.u.p);
@@ -1356,12 +1387,21 @@ cx_obj *cx_func__raw(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_e
 	return n ? cx_func__rawk(X, fn, n, length, env) : NULL;
 }
 
+/* A function's own `length` and `prototype` fit in its own block (as cx_new's room): no
+ * property table of its own to allocate and free unless a script adds more. */
+#define CX_FN_ROOM 2
+
 cx_obj *cx_func__rawk(cx_ctx *X, cx_cfunc *fn, cx_str *name, int length, cx_env *env)
 {
-	cx_obj *f = cx_obj__new(X, CX_C_FUNCTION, CX_PROTO(X, CX_P_FUNCTION));
+	cx_obj *f = cx_heap__alloc(X, CX_K_OBJ, sizeof(*f) + CX_FN_ROOM * sizeof(cx_prop));
 
 	if (!f)
 		return NULL;
+	f->cls = CX_C_FUNCTION;
+	f->proto = CX_PROTO(X, CX_P_FUNCTION);
+	f->props = (cx_prop *)(f + 1);
+	f->pcap = CX_FN_ROOM;
+	f->inl = 1;
 	f->fn = fn;
 	f->env = env;
 	f->prim = cx_strv(name);
@@ -1374,16 +1414,10 @@ cx_obj *cx_func__rawk(cx_ctx *X, cx_cfunc *fn, cx_str *name, int length, cx_env 
 cx_value cx_func_new(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env)
 {
 	cx_obj *f = cx_func__raw(X, fn, name, length, env);
-	cx_value proto;
 
-	if (!f)
-		return CX_EXCEPTION;
-	/* 13.2: a fresh prototype object whose constructor points back at the function. */
-	proto = cx_obj_new(X);
-	if (cx_is_exc(proto))
-		return proto;
-	if (cx_obj__set(X, proto.u.o, CX_STR_REF(cx_s_constructor), cx_objv(f), CX_PROP_DONTENUM) ||
-	    cx_obj__set(X, f, CX_STR_REF(cx_s_prototype), proto, CX_PROP_DONTDELETE))
+	/* 13.2's prototype object, made when first read (cx_lazy__proto); DontEnum as in ES5 and
+	 * every engine (docs/decisions.md, "A function's prototype") */
+	if (!f || cx_lazy__slot(X, f, CX_STR_REF(cx_s_prototype), &cx_lazy__fnproto, CX_PROP_DONTDELETE))
 		return CX_EXCEPTION;
 	return cx_objv(f);
 }
