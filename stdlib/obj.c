@@ -357,22 +357,16 @@ uint32_t cx_arr_length(cx_ctx *X, cx_value arr)
 
 /* Section - Lazy built-ins */
 
-/* A lazy slot of on with these attributes (DontEnum at least: enumerations read no value). */
-static int cx_lazy__slot(cx_ctx *X, cx_obj *on, cx_str *key, cx_lazy *d, uint32_t flags)
+int cx_lazy_slot(cx_ctx *X, cx_obj *on, cx_str *key, cx_lazy *d)
 {
 	cx_prop *p;
 
-	if (cx_obj__set(X, on, key, CX_UNDEFINED, flags | CX_PROP_DONTENUM))
+	if (cx_obj__set(X, on, key, CX_UNDEFINED, CX_PROP_DONTENUM))
 		return ENOMEM;
 	p = cx_obj__find(on, key);
 	p->val.u.p = d; /* tag stays UNDEF: nothing for the collector to follow */
 	p->flags |= CX_PROP__LAZY;
 	return 0;
-}
-
-int cx_lazy_slot(cx_ctx *X, cx_obj *on, cx_str *key, cx_lazy *d)
-{
-	return cx_lazy__slot(X, on, key, d, CX_PROP_DONTENUM);
 }
 
 /* A compiled function's own `prototype` (13.2: a new object whose `constructor` is the
@@ -1391,6 +1385,19 @@ cx_obj *cx_func__raw(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_e
  * property table of its own to allocate and free unless a script adds more. */
 #define CX_FN_ROOM 2
 
+/* The next slot of that room, for a key the new function cannot have yet (no search). */
+static inline cx_prop *cx_func__slot(cx_obj *f, cx_str *key, uint32_t flags)
+{
+	cx_prop *p = &f->props[f->nprops++];
+
+	(void)cx_str__hash(key); /* cached in the key: cx_obj__find relies on it */
+	p->key = key;
+	p->val = CX_UNDEFINED;
+	p->flags = flags;
+	f->nlive++;
+	return p;
+}
+
 cx_obj *cx_func__rawk(cx_ctx *X, cx_cfunc *fn, cx_str *name, int length, cx_env *env)
 {
 	cx_obj *f = cx_heap__alloc(X, CX_K_OBJ, sizeof(*f) + CX_FN_ROOM * sizeof(cx_prop));
@@ -1405,9 +1412,9 @@ cx_obj *cx_func__rawk(cx_ctx *X, cx_cfunc *fn, cx_str *name, int length, cx_env 
 	f->fn = fn;
 	f->env = env;
 	f->prim = cx_strv(name);
-	if (cx_obj__set(X, f, CX_STR_REF(cx_s_length), cx_num(length),
-			CX_PROP_READONLY | CX_PROP_DONTENUM | CX_PROP_DONTDELETE))
-		return NULL;
+	cx_func__slot(f, CX_STR_REF(cx_s_length), CX_PROP_READONLY | CX_PROP_DONTENUM |
+		      CX_PROP_DONTDELETE)->val = cx_num(length);
+	f->rdonly = 1; /* as cx_obj__set marks an object given a ReadOnly property */
 	return f;
 }
 
@@ -1415,10 +1422,13 @@ cx_value cx_func_new(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_e
 {
 	cx_obj *f = cx_func__raw(X, fn, name, length, env);
 
-	/* 13.2's prototype object, made when first read (cx_lazy__proto); DontEnum as in ES5 and
-	 * every engine (docs/decisions.md, "A function's prototype") */
-	if (!f || cx_lazy__slot(X, f, CX_STR_REF(cx_s_prototype), &cx_lazy__fnproto, CX_PROP_DONTDELETE))
+	if (!f)
 		return CX_EXCEPTION;
+	/* 13.2's prototype object, made when first read (cx_lazy__proto); DontEnum as in ES5 and
+	 * every engine (docs/decisions.md, "A function's prototype"). A lazy slot as
+	 * cx_lazy_slot makes one: tag UNDEF, the marker in u.p. */
+	cx_func__slot(f, CX_STR_REF(cx_s_prototype), CX_PROP_DONTDELETE | CX_PROP_DONTENUM |
+		      CX_PROP__LAZY)->val.u.p = &cx_lazy__fnproto;
 	return cx_objv(f);
 }
 
