@@ -1802,8 +1802,17 @@ static V js__ref_get(Fn *F, Ref *r)
 		fn_out(F, "double %s = cx_str_length(%s);", t, r->obj.c);
 		return js__dval(t);
 	}
+	/* any other o.length: a string's or an Array's inline, the rest through the cache */
+	if (r->k == F_PROP && !strcmp(r->name, "length") && !F->g->opt->tcc) {
+		int c = F->ntemp + 1;
+		fn_out(F, "CX_IC(ic%d);", c);
+		return js__tmp(F, true, "cx_get_len(X, %s, %s, CX_IC_REF(ic%d))", r->obj.c, r->skey, c);
+	}
 	if (r->k == F_PROP)
 		return js__prop_get(F, r->obj.c, r->skey);
+	/* o[i] with a number i: an Array's dense element inline */
+	if (r->key.d)
+		return js__tmp(F, true, "cx_get_num(X, %s, %s)", r->obj.c, r->key.d);
 	return js__tmp(F, true, "cx_get(X, %s, %s)", r->obj.c, r->key.c);
 }
 

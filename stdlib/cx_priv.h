@@ -77,12 +77,19 @@ struct cx_obj {
 			   * (cx_new gives the next one that much room in its block) */
 	cx_cfunc *cons;   /* built-in constructors: [[Construct]] when it differs */
 };
-/* generated code reads fn and env through struct cx_obj_head (cx_value.h) */
+/* generated code reads fn, env, an own slot and an Array's elements and length through struct
+ * cx_obj_head (cx_value.h) */
 _Static_assert(offsetof(struct cx_obj, fn) == offsetof(struct cx_obj_head, fn) &&
 		       offsetof(struct cx_obj, env) == offsetof(struct cx_obj_head, env) &&
 		       offsetof(struct cx_obj, proto) == offsetof(struct cx_obj_head, proto) &&
 		       offsetof(struct cx_obj, props) == offsetof(struct cx_obj_head, props) &&
-		       offsetof(struct cx_obj, nprops) == offsetof(struct cx_obj_head, nprops),
+		       offsetof(struct cx_obj, nprops) == offsetof(struct cx_obj_head, nprops) &&
+		       offsetof(struct cx_obj, cls) == offsetof(struct cx_obj_head, cls) &&
+		       offsetof(struct cx_obj, prim) == offsetof(struct cx_obj_head, prim) &&
+		       offsetof(struct cx_obj, elems) == offsetof(struct cx_obj_head, elems) &&
+		       offsetof(struct cx_obj, nelems) == offsetof(struct cx_obj_head, nelems) &&
+		       offsetof(struct cx_obj, length) == offsetof(struct cx_obj_head, length) &&
+		       CX_C_ARRAY == CX_OBJ_ARRAY,
 	       "struct cx_obj must begin as struct cx_obj_head");
 
 /* A built-in declared statically by a lib_*.c file and built in a session's heap only when a

@@ -155,7 +155,10 @@ int cx_is_callable(cx_value v);
 /* 9 (2026-12-02): cx_get_ic is inline (its own-slot hit reads struct cx_obj_head's props and
  * nprops and cx_prop, now public), the rest of the lookup cx_ic_get (cx_value.h); `+` with a
  * side known to be a string is the inline cx_add_str, two strings joined by cx_str_cat. */
-#define CX_ABI_VERSION 9
+/* 10 (2026-12-02): struct cx_obj_head goes on to an Array's elements and length; generated
+ * code reads o[i] with a number i through the inline cx_get_num and o.length through the
+ * inline cx_get_len (cx_value.h). */
+#define CX_ABI_VERSION 10
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);

@@ -445,14 +445,38 @@ cx_value cx_func_new(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_e
  * environment. */
 struct cx_obj_head {
 	uint32_t gc;
-	uint8_t flags[4];
+	uint8_t cls;        /* CX_OBJ_ARRAY: an Array; other classes are stdlib's */
+	uint8_t flags[3];
 	cx_cfunc *fn;       /* [[Call]]; NULL: not a function */
 	cx_env *env;        /* a closure's environment, or NULL */
 	cx_obj *proto;
 	const cx_prop *props; /* the property slots, in insertion order */
 	uint32_t nprops;      /* slots used, deleted ones (key NULL) included */
+	uint32_t priv[3];
+	const void *priv2;
+	cx_value prim;
+	const cx_value *elems; /* an Array's dense elements [0, nelems); a hole has tag CX_T_EXC */
+	uint32_t nelems;
+	uint32_t ecap;
+	uint32_t length;       /* an Array's length */
 };
 #define CX_OBJ_HEAD(o) ((const struct cx_obj_head *)(const void *)(o))
+#define CX_OBJ_ARRAY 1
+
+/* o[d] for a key known to be a number (generated code): a dense element of an Array read
+ * inline, anything else cx_get (the same answer in every case). */
+static inline cx_value cx_get_num(cx_ctx *X, cx_value obj, double d)
+{
+	if (obj.tag == CX_T_OBJ) {
+		const struct cx_obj_head *o = CX_OBJ_HEAD(obj.u.o);
+		if (o->cls == CX_OBJ_ARRAY && d >= 0 && d < o->nelems) {
+			uint32_t i = (uint32_t)d; /* defined: 0 <= d < 2^32 */
+			if ((double)i == d && o->elems[i].tag != CX_T_EXC)
+				return o->elems[i];
+		}
+	}
+	return cx_get(X, obj, cx_num(d));
+}
 
 /* o.name at a site whose cache holds an own property's slot: that slot's value when it still
  * holds the name (by the site's key or the one the cache saw, ic->holder) and is not a
@@ -470,6 +494,16 @@ static inline cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic
 		}
 	}
 	return cx_ic_get(X, obj, key, ic);
+}
+/* o.length (key is the site's "length"): a string's or an Array's read inline (neither can be
+ * shadowed: 15.5.5.1, 15.4.5.2), anything else through the site's cache as any o.name. */
+static inline cx_value cx_get_len(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
+{
+	if (obj.tag == CX_T_STR)
+		return cx_num(cx_str_length(obj));
+	if (obj.tag == CX_T_OBJ && CX_OBJ_HEAD(obj.u.o)->cls == CX_OBJ_ARRAY)
+		return cx_num(CX_OBJ_HEAD(obj.u.o)->length);
+	return cx_get_ic(X, obj, key, ic);
 }
 static inline cx_env *cx_func_env(cx_value self)
 {
