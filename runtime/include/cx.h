@@ -95,6 +95,8 @@ typedef struct cx_engine_cfg {
 				    * basichttp events get 503 (docs/runtime.md "Event queue
 				    * limit"); 0: 10,000 */
 	double max_cps;            /* outbound calls per second (pace.c); 0: no limit */
+	uint32_t max_calls;        /* calls at a time, inbound and outbound (docs/service.md
+				    * "Limits"); 0: no limit */
 	int trace;                 /* a log line per event: state, event, transition chosen */
 	const char *node_id;       /* 1-8 of [a-z0-9], the prefix of session ids (docs/cluster.md) */
 	const char *http_public;   /* base URL of session.ioprocessors (the front), or NULL */
