@@ -247,7 +247,7 @@ enum cx_pev cx_pev_find(const char *name, int dlg);
 typedef struct cx_pev_info {
 	const char *reason;    /* event$.reason */
 	const char *trigger;   /* "local" / "remote": who ended the call (call records) */
-	const char *outcome;   /* ccxml_calls_total's outcome when not the reason (a sentence), or NULL */
+	const char *outcome;   /* ccxml_calls_total's outcome when not the reason, or NULL */
 	int sipcode;           /* event$.info.sipcode (a final one, >= 200, is the call's outcome) */
 	const char *sipreason; /* event$.info.sipreason */
 	const char *id1, *id2; /* event$.connectionid1/2 (connection.merge.failed) */

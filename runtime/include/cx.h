@@ -184,7 +184,8 @@ int cx_session_alive(cx_engine *e, const char *sessid);
 
 /* Section - Reports from your call control */
 
-/* An incoming call: a new session of docs[0] ('newcall') with an ALERTING connection. */
+/* An incoming call: a new session of docs[0] ('newcall') with an ALERTING connection; EBUSY
+ * past cfg.max_sessions or cfg.max_calls (refuse the call; SIP says 503). */
 int cx_inbound(cx_engine *e, const char *from, const char *to, char *sessid, size_t sidsz,
 	       char *connid, size_t cidsz);
 /* What happened to a connection: "connection.alerting", "connection.progressing",
