@@ -573,7 +573,7 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	}
 	if (cx_exec__hints(X, s, c, CX_A_createcall_hints, &hints))
 		return cx_semantic(X, c->elem, c->line);
-	room = cx_conn_room(e, 0, dest ? dest : "");
+	room = cx_conn_room(e, 0, dest);
 	cn = cx_conn_add(s, 0, "PROGRESSING");
 	if (!cn) {
 		mem_deref(hints);
