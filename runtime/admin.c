@@ -190,6 +190,14 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 		   "failure reason).", "direction", "outcome", e->met.calls);
 	cx_met__one(mb, "ccxml_calls_waiting", "gauge", "Outbound calls waiting for --max-cps.",
 		    cx_pace_queued(e));
+	cx_met__one(mb, "ccxml_calls", "gauge", "Calls now (from <createcall> or the offer to "
+		    "their end), counted against --max-calls.", e->ncalls);
+	cx_met__head(mb, "ccxml_calls_refused_total", "counter", "Calls refused at --max-calls, "
+		     "by direction.");
+	(void)mbuf_printf(mb, "ccxml_calls_refused_total{direction=\"inbound\"} %llu\n"
+			  "ccxml_calls_refused_total{direction=\"outbound\"} %llu\n",
+			  (unsigned long long)e->met.calls_refused[1],
+			  (unsigned long long)e->met.calls_refused[0]);
 	cx_met__head(mb, "ccxml_sip_responses_total", "counter", "SIP final responses received "
 		     "to our requests, by code.");
 	for (i = 0; i < 600; i++)

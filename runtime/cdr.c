@@ -320,6 +320,7 @@ void cx_cdr_conn(cx_engine *e, cx_conn *c)
 	if (c->cdr_done || c->merged == 1)
 		return; /* a merged call's record is written when its bridge ends (sip.c) */
 	c->cdr_done = 1;
+	cx_conn_gone(e, c);
 	if (!c->t_end)
 		c->t_end = cx_cdr_now_ms();
 	if (!d)

@@ -56,8 +56,34 @@ cx_conn *cx_conn_add(cx_sess *s, int inbound, const char *state)
 	c->t_start = cx_cdr_now_ms();
 	snprintf(c->id, sizeof(c->id), "c%u", ++cx_conn__counter);
 	s->nconn++;
+	s->eng->ncalls++;
 	list_append(&s->conns, &c->le, c);
 	return c;
+}
+
+int cx_conn_room(cx_engine *e, int inbound, const char *who)
+{
+	if (!e->max_calls || e->ncalls < e->max_calls)
+		return 1;
+	e->met.calls_refused[!!inbound]++;
+	if (e->calls_full)
+		return 0;
+	e->calls_full = 1;
+	cx_log(CX_LOG_WARN, NULL, "%s call %s %H refused: the limit of %u calls at a time is "
+	       "reached (--max-calls); further refusals are not logged until the calls have "
+	       "fallen to half the limit", inbound ? "inbound" : "outbound", inbound ? "from" : "to",
+	       cx_rt_esc, who ? who : "?", e->max_calls);
+	return 0;
+}
+
+void cx_conn_gone(cx_engine *e, cx_conn *c)
+{
+	if (!e->ncalls) /* counted out twice: a bug, which must not wrap the count round */
+		cx_log(CX_LOG_ERR, NULL, "bug: call %s ended with no call counted", c->id);
+	else
+		e->ncalls--;
+	if (e->ncalls <= e->max_calls / 2)
+		e->calls_full = 0;
 }
 
 cx_dlg *cx_dlg_add(cx_sess *s)
@@ -191,7 +217,8 @@ void cx_rt_conn_pev(cx_conn *c, enum cx_pev pev, const cx_pev_info *info)
 			c->t_answer = cx_cdr_now_ms();
 	}
 	else if (pev == CX_PEV_FAILED)
-		cx_met_call(s->eng, c->inbound, info->reason ? info->reason : "unknown");
+		cx_met_call(s->eng, c->inbound, info->outcome ? info->outcome :
+			    info->reason ? info->reason : "unknown");
 	if (def->final) {
 		c->t_end = cx_cdr_now_ms();
 		if (!c->endreason && info->reason)

@@ -188,6 +188,7 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 	e->pub_endarg = cfg->endarg;
 	e->heap_limit = cfg->heap_limit;
 	e->max_sessions = cfg->max_sessions;
+	e->max_calls = cfg->max_calls;
 	if (cfg->max_queue)
 		e->max_queue = cfg->max_queue;
 	e->budget = cfg->budget;

@@ -223,6 +223,8 @@ int cx_prov_inbound(cx_engine *e, const char *from, const char *to, cx_conn **cp
 
 	if (!e || e->ndocs < 1)
 		return EINVAL;
+	if (!cx_conn_room(e, 1, from)) /* logged there, once for a run of refusals */
+		return EBUSY;
 	err = cx_sess_start(&s, e, e->docs[0], "newcall", NULL, NULL, &c);
 	if (err) {
 		cx_log(CX_LOG_WARN, NULL, "inbound call from %H refused: %s", cx_rt_esc, from ? from : "?",

@@ -548,7 +548,7 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	uint64_t ms = 60000;
 	cx_engine *e = s->eng;
 	cx_conn *cn;
-	int err;
+	int err, room;
 
 	STR(CX_A_createcall_dest, dest);
 	STR(CX_A_createcall_aai, aai);
@@ -573,6 +573,7 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	}
 	if (cx_exec__hints(X, s, c, CX_A_createcall_hints, &hints))
 		return cx_semantic(X, c->elem, c->line);
+	room = cx_conn_room(e, 0, dest);
 	cn = cx_conn_add(s, 0, "PROGRESSING");
 	if (!cn) {
 		mem_deref(hints);
@@ -594,6 +595,14 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	}
 	if (HAS(c, CX_A_createcall_connectionid))
 		cx_exec__out(s, c, cn->id);
+	if (!room) { /* like any failed call (a record, connection.failed), with no INVITE */
+		char why[96];
+		snprintf(why, sizeof(why), "cannot place the call: the limit of %u calls at a time "
+			 "is reached", e->max_calls);
+		cx_rt_conn_pev(cn, CX_PEV_FAILED, &(cx_pev_info){.reason = why,
+							 .outcome = "refused"});
+		return CX_GO;
+	}
 	err = cx_pace_createcall(e, cn, dest ? dest : "");
 	if (err)
 		cx_rt_conn_pev(cn, CX_PEV_FAILED, &(cx_pev_info){.reason = "unknown"});

@@ -75,10 +75,11 @@ static const char *cx_main__sim(cx_main_cli *c, const cx_main_opt *o, const char
 	return NULL;
 }
 
-/* --max-sessions when not given (docs/runtime.md) */
+/* --max-sessions and --max-calls when not given (docs/runtime.md) */
 #define CX_MAIN_MAX_SESSIONS 10000
+#define CX_MAIN_MAX_CALLS 10000
 
-/* A limit (--max-sessions, --max-queue): a count into the uint32_t at o->off. */
+/* A limit (--max-sessions, --max-calls, --max-queue): a count into the uint32_t at o->off. */
 static const char *cx_main__limit(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
 	long long n;
@@ -204,6 +205,10 @@ static const cx_main_opt cx_main__opts[] = {
 	 offsetof(cx_main_cli, cfg.record_dir)},
 	{"max-sessions", required_argument, "N", cx_main__limit,
 	 "at most N sessions at a time (default 10000)", offsetof(cx_main_cli, cfg.max_sessions)},
+	{"max-calls", required_argument, "N", cx_main__limit,
+	 "at most N calls at a time, inbound and outbound (default 10000;\n"
+	 "past it INVITEs get 503 and <createcall> connection.failed)",
+	 offsetof(cx_main_cli, cfg.max_calls)},
 	{"max-queue", required_argument, "N", cx_main__limit,
 	 "at most N events queued per session (default 10000; past it\n"
 	 "<send>s to the session fail and basichttp events get 503)",
@@ -463,9 +468,11 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 
 	memset(&c, 0, sizeof(c));
 	c.prog = argc > 0 ? argv[0] : "ccxml";
-	/* a document that starts sessions of itself (<createccxml> twice on ccxml.loaded) must
-	 * meet a bound before the process's memory does */
+	/* a document that starts sessions of itself (<createccxml> twice on ccxml.loaded), or
+	 * that calls out on every event, must meet a bound before the process's memory (or the
+	 * trunk) does */
 	c.cfg.max_sessions = CX_MAIN_MAX_SESSIONS;
+	c.cfg.max_calls = CX_MAIN_MAX_CALLS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!docs || ndocs < 1 || !docs[0]) {
 		fprintf(stderr, "%s: no document compiled into this program\n", c.prog);

@@ -209,7 +209,15 @@ typedef struct cx_joinopt {
 cx_conn *cx_conn_find(cx_sess *s, const char *id);
 cx_dlg *cx_dlg_find(cx_sess *s, const char *id);
 cx_conf *cx_conf_find(cx_sess *s, const char *id);
+/* A new connection of s, counted among the engine's calls (e->ncalls) until its record is
+ * written (cx_cdr_conn calls cx_conn_gone then). */
 cx_conn *cx_conn_add(cx_sess *s, int inbound, const char *state);
+/* Can e take one more call (--max-calls)? 0 when e->max_calls are up: the refusal is counted
+ * in /metrics and logged when it is the first since the calls fell to half the limit (who:
+ * the caller of an inbound call, the destination of an outbound one). */
+int cx_conn_room(cx_engine *e, int inbound, const char *who);
+/* c's call is over (its record written): it leaves e->ncalls. Once per connection. */
+void cx_conn_gone(cx_engine *e, cx_conn *c);
 cx_dlg *cx_dlg_add(cx_sess *s);
 
 /* Provider reports (see prov.h): what happened to a connection or a dialog, as a typed event.
@@ -239,6 +247,7 @@ enum cx_pev cx_pev_find(const char *name, int dlg);
 typedef struct cx_pev_info {
 	const char *reason;    /* event$.reason */
 	const char *trigger;   /* "local" / "remote": who ended the call (call records) */
+	const char *outcome;   /* ccxml_calls_total's outcome when not the reason, or NULL */
 	int sipcode;           /* event$.info.sipcode (a final one, >= 200, is the call's outcome) */
 	const char *sipreason; /* event$.info.sipreason */
 	const char *id1, *id2; /* event$.connectionid1/2 (connection.merge.failed) */
@@ -382,6 +391,7 @@ typedef struct cx_metrics {
 	uint64_t prompt[3];            /* web prompts: fetched, not modified, failed */
 	uint64_t ev_refused;           /* events refused for a full queue (cx_sess_room, exec.c) */
 	uint64_t runaway;              /* sessions ended for passing the queue's hard bound */
+	uint64_t calls_refused[2];     /* by --max-calls (cx_conn_room): outbound, inbound */
 } cx_metrics;
 
 uint64_t cx_met_now_us(void);  /* CLOCK_MONOTONIC */
@@ -413,6 +423,11 @@ struct cx_engine {
 	char *record_dir;      /* --record-dir (record.c), or NULL: no recording */
 	char *docroot;         /* --docroot, resolved (realpath), or NULL: no file is fetched */
 	uint32_t max_sessions;
+	uint32_t max_calls;    /* --max-calls; 0: no limit */
+	uint32_t ncalls;       /* connections whose record is not written yet (cx_conn_add in,
+				* cx_conn_gone out): calls at a time, paced and merged ones too */
+	int calls_full;        /* a call was refused and not logged since: the next refusal is
+				* logged once ncalls has fallen to half the limit */
 	uint32_t max_queue;    /* events queued per session (CX_RT_QUEUE_MAX when 0 at alloc) */
 	uint32_t nsess_total;
 	struct tmr pump;

@@ -1131,8 +1131,17 @@ int cx_sess_step(cx_sess *s)
 
 	/* a final connection/dialog leaves the session after its final event (unless <move> gave
 	 * it to another session meanwhile: the copy of the event sent along removes it there) */
-	if (ev->conn && ev->cfinal && ev->conn->sess == s)
-		ev->conn->removed = 1;
+	if (ev->conn && ev->cfinal && ev->conn->sess == s) {
+		cx_conn *c = ev->conn;
+		c->removed = 1;
+		/* one the provider holds nothing of (refused by --max-calls, say), its record
+		 * written, goes now: a document that calls again on each failure would else keep
+		 * them all (ev holds its own reference) */
+		if (!c->pd && c->cdr_done) {
+			list_unlink(&c->le);
+			mem_deref(c);
+		}
+	}
 	if (ev->dlg && ev->dfinal && ev->dlg->sess == s)
 		ev->dlg->removed = 1;
 	s->cur = NULL;

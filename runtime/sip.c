@@ -35,6 +35,7 @@
 #define SIP_RTP_TMO 60                /* s without RTP from the far end that end a call */
 #define SIP_RCVBUF (8 << 20)          /* bytes asked for the SIP UDP sockets' receive buffers */
 #define SIP_MAXREG 16                 /* --register URIs */
+#define SIP_RETRY_AFTER "5"           /* s, in the 503 to an INVITE past a limit (as HTTP's) */
 
 typedef struct cx_sip_st {
 	cx_engine *e;
@@ -1094,11 +1095,13 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 		goto out;
 	}
 	err = cx_prov_inbound(st->e, from, to, &c);
-	if (err) {
-		(void)sip_treply(NULL, st->sip, msg, err == EBUSY ? 503 : 500,
-				 err == EBUSY ? "Service Unavailable" : "Server Internal Error");
+	if (err == EBUSY) /* --max-sessions or --max-calls: the caller may come back */
+		(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 503, "Service Unavailable",
+				  "Retry-After: " SIP_RETRY_AFTER "\r\nContent-Length: 0\r\n\r\n");
+	else if (err)
+		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
+	if (err)
 		goto out;
-	}
 	call = cx_sip__call_new(st, c);
 	if (call)
 		(void)pl_strcpy(&msg->callid, call->callid, sizeof(call->callid));

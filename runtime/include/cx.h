@@ -95,6 +95,8 @@ typedef struct cx_engine_cfg {
 				    * basichttp events get 503 (docs/runtime.md "Event queue
 				    * limit"); 0: 10,000 */
 	double max_cps;            /* outbound calls per second (pace.c); 0: no limit */
+	uint32_t max_calls;        /* calls at a time, inbound and outbound (docs/service.md
+				    * "Limits"); 0: no limit */
 	int trace;                 /* a log line per event: state, event, transition chosen */
 	const char *node_id;       /* 1-8 of [a-z0-9], the prefix of session ids (docs/cluster.md) */
 	const char *http_public;   /* base URL of session.ioprocessors (the front), or NULL */
@@ -182,7 +184,8 @@ int cx_session_alive(cx_engine *e, const char *sessid);
 
 /* Section - Reports from your call control */
 
-/* An incoming call: a new session of docs[0] ('newcall') with an ALERTING connection. */
+/* An incoming call: a new session of docs[0] ('newcall') with an ALERTING connection; EBUSY
+ * past cfg.max_sessions or cfg.max_calls (refuse the call; SIP says 503). */
 int cx_inbound(cx_engine *e, const char *from, const char *to, char *sessid, size_t sidsz,
 	       char *connid, size_t cidsz);
 /* What happened to a connection: "connection.alerting", "connection.progressing",

@@ -20,6 +20,7 @@
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
 #   5. sipp as a UAC calling in: accept, reject, redirect (hints.headers checked in the 486 and 302);
+#   5c. --max-calls 1: INVITEs beside a call get 503 with Retry-After; the call goes on;
 #   5b. <redirect> of a connected call (REFER) to sipp UASes: NOTIFY sipfrag 200 (our BYE
 #      follows), sipfrag 486, and a declined REFER (603).
 # Exit status 0 when all passed.
@@ -404,6 +405,9 @@ for s in accept reject redirect; do
 		bad "sipp UAC calls in: $s" "$why" "$W/in.out" "$W/in.err" "$W/uac_$s.sipperr"
 	fi
 done
+
+# Section - limits (test 5c): its own file
+. "$T/limits.sh"
 
 # Section - <redirect> of a connected call: blind transfer with REFER (test 5b)
 

@@ -824,6 +824,24 @@ static void test_embed(void)
 	cx_engine_poll(e);
 	CHECK(!cx_session_alive(e, sid));
 	cx_engine_free(e);
+
+	/* cfg.max_calls: past it cx_inbound says EBUSY and starts no session; once the call has
+	 * failed (its connection freed with its event) there is room again, counted out once */
+	cfg.max_queue = 0;
+	cfg.max_calls = 1;
+	e = NULL;
+	CHECK(cx_engine_alloc(&e, &cfg) == 0);
+	CHECK(cx_inbound(e, "sip:a@x", "sip:app@x", sid, sizeof(sid), buf, sizeof(buf)) == 0);
+	CHECK(cx_inbound(e, "sip:b@x", "sip:app@x", NULL, 0, NULL, 0) == EBUSY);
+	CHECK(e->nsess == 1 && e->ncalls == 1 && e->met.calls_refused[1] == 1);
+	CHECK(cx_conn_report(e, sid, buf, "connection.failed", "busy") == 0);
+	cx_engine_poll(e);
+	CHECK(e->ncalls == 0);
+	CHECK(cx_conn_report(e, sid, buf, "connection.failed", "busy") == ENOENT);
+	CHECK(e->ncalls == 0);
+	CHECK(cx_inbound(e, "sip:c@x", "sip:app@x", NULL, 0, NULL, 0) == 0);
+	CHECK(e->ncalls == 1);
+	cx_engine_free(e);
 }
 
 /* Files under --docroot (docs/fetch.md): cx_docroot_read reads a regular file under the root
@@ -1001,6 +1019,7 @@ static void test_main_options(void)
 		{2, {"prog", "--budget", "12x"}},
 		{2, {"prog", "--heap-limit=70000"}},
 		{2, {"prog", "--max-sessions=0"}},
+		{2, {"prog", "--max-calls", "10000001"}},
 		{2, {"prog", "--media-root"}},
 		{2, {"prog", "--values", "novalue"}},
 		{2, {"prog", "--sim", "--sip", "127.0.0.1:0"}},
