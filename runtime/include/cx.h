@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-#define CX_API_VERSION 2   /* 2: cx_engine_cfg.sip_tls_cert */
+#define CX_API_VERSION 3   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls */
 
 /* Section - Engine */
 
