@@ -2443,6 +2443,10 @@ static V js__closure(Fn *F, TSNode fn, Direct *d)
 	char *cname = js__function(F, fn, d);
 	TSNode nm = ts_node_child_by_field_name(fn, "name", 4);
 	char *name = ts_node_is_null(nm) ? xstrdup("") : js__txt(F, nm);
+	/* the name as a static string (none made per closure) when it is ASCII, as keys are */
+	if (js__ascii(name))
+		return js__tmp(F, true, "cx_func_newk(X, %s, %s, %d, %s)", cname, js__sref(F, name),
+			       js__nparams(fn), js__closure_env(F));
 	return js__tmp(F, true, "cx_func_new(X, %s, %s, %d, %s)", cname, c_quote(name, strlen(name)),
 		       js__nparams(fn), js__closure_env(F));
 }

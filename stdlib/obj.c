@@ -1420,7 +1420,14 @@ cx_obj *cx_func__rawk(cx_ctx *X, cx_cfunc *fn, cx_str *name, int length, cx_env 
 
 cx_value cx_func_new(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env)
 {
-	cx_obj *f = cx_func__raw(X, fn, name, length, env);
+	cx_str *n = cx_str__ascii(X, name ? name : "");
+
+	return n ? cx_func_newk(X, fn, n, length, env) : CX_EXCEPTION;
+}
+
+cx_value cx_func_newk(cx_ctx *X, cx_cfunc *fn, cx_str *name, int length, cx_env *env)
+{
+	cx_obj *f = cx_func__rawk(X, fn, name, length, env);
 
 	if (!f)
 		return CX_EXCEPTION;

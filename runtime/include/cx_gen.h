@@ -157,7 +157,8 @@ int cx_is_callable(cx_value v);
  * side known to be a string is the inline cx_add_str, two strings joined by cx_str_cat. */
 /* 10 (2026-12-02): struct cx_obj_head goes on to an Array's elements and length; generated
  * code reads o[i] with a number i through the inline cx_get_num and o.length through the
- * inline cx_get_len (cx_value.h). */
+ * inline cx_get_len, and makes functions with an ASCII name by cx_func_newk (the name a
+ * static string; cx_value.h). */
 #define CX_ABI_VERSION 10
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */

@@ -439,6 +439,8 @@ cx_env *cx_env_new(cx_ctx *X, cx_env *up, uint32_t n); /* NULL with exception pe
 /* A function object: name and length as in ES, env captured (may be NULL). Its `prototype`
  * property is a fresh object (so it can be used with `new`). */
 cx_value cx_func_new(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env);
+/* The same with the name already a string (generated code: a static one of the document). */
+cx_value cx_func_newk(cx_ctx *X, cx_cfunc *fn, cx_str *name, int length, cx_env *env);
 
 /* The head of every object (stdlib's struct cx_obj begins with these fields; cx_priv.h checks
  * it): what generated code reads inline to call a function object and to find a closure's

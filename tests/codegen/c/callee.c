@@ -93,6 +93,8 @@ fail: return CX_EXCEPTION;
 #line 6
 }
 
+static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "msg"};
+
 #line 3 "tests/codegen/doc/callee.ccxml"
 static int init(cx_ctx *X)
 #line 3
@@ -119,7 +121,7 @@ static int init(cx_ctx *X)
 #line 4
 	X->slots[4 /* o */] = t1;
 #line 6
-	cx_value t5 = cx_func_new(X, f1_msg, "msg", 1, NULL);
+	cx_value t5 = cx_func_newk(X, f1_msg, (cx_str *)&s_7, 1, NULL);
 #line 6
 	if (cx_is_exc(t5)) goto fail_2;
 #line 6
@@ -134,7 +136,7 @@ fail_2: return cx_semantic(X, CX_E_script, 5);
 #line 3
 }
 
-static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "f"};
+static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "f"};
 
 #line 11 "tests/codegen/doc/callee.ccxml"
 static cx_value f2_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -155,7 +157,7 @@ static cx_value f2_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 11
 	CX_IC(ic2);
 #line 11
-	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_7, CX_IC_REF(ic2));
+	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_8, CX_IC_REF(ic2));
 #line 11
 	if (cx_is_exc(t2)) goto fail;
 #line 11
@@ -168,6 +170,8 @@ static cx_value f2_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 fail: return CX_EXCEPTION;
 #line 11
 }
+
+static struct cx_str_static s_9 __attribute__((unused)) = {CX_STR_STATIC_MARK, 0, 0, 0, ""};
 
 #line 12 "tests/codegen/doc/callee.ccxml"
 static cx_value f3_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -229,7 +233,7 @@ fail: return CX_EXCEPTION;
 #line 13
 }
 
-static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "deeper"};
+static struct cx_str_static s_10 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "deeper"};
 
 #line 14 "tests/codegen/doc/callee.ccxml"
 static cx_value f5_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -256,7 +260,7 @@ static cx_value f5_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 14
 	CX_IC(ic3);
 #line 14
-	cx_value t3 = cx_get_ic(X, t2, (cx_str *)&s_8, CX_IC_REF(ic3));
+	cx_value t3 = cx_get_ic(X, t2, (cx_str *)&s_10, CX_IC_REF(ic3));
 #line 14
 	if (cx_is_exc(t3)) goto fail;
 #line 14
@@ -303,7 +307,7 @@ fail: return CX_EXCEPTION;
 #line 16
 }
 
-static struct cx_str_static s_9 __attribute__((unused)) = {CX_STR_STATIC_MARK, 65, 0, 0, "aVeryLongPropertyNameThatGoesOnAndOnAndOnFurtherStillUntilItIsCut"};
+static struct cx_str_static s_11 __attribute__((unused)) = {CX_STR_STATIC_MARK, 65, 0, 0, "aVeryLongPropertyNameThatGoesOnAndOnAndOnFurtherStillUntilItIsCut"};
 
 #line 17 "tests/codegen/doc/callee.ccxml"
 static cx_value f7_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -330,7 +334,7 @@ static cx_value f7_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 17
 	CX_IC(ic3);
 #line 17
-	cx_value t3 = cx_get_ic(X, t2, (cx_str *)&s_9, CX_IC_REF(ic3));
+	cx_value t3 = cx_get_ic(X, t2, (cx_str *)&s_11, CX_IC_REF(ic3));
 #line 17
 	if (cx_is_exc(t3)) goto fail;
 #line 17
@@ -344,7 +348,7 @@ fail: return CX_EXCEPTION;
 #line 17
 }
 
-static struct cx_str_static s_10 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "toString"};
+static struct cx_str_static s_12 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "toString"};
 
 #line 18 "tests/codegen/doc/callee.ccxml"
 static cx_value f8_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -365,7 +369,7 @@ static cx_value f8_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 18
 	CX_IC(ic2);
 #line 18
-	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_10, CX_IC_REF(ic2));
+	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_12, CX_IC_REF(ic2));
 #line 18
 	if (cx_is_exc(t2)) goto fail;
 #line 18
@@ -379,7 +383,7 @@ fail: return CX_EXCEPTION;
 #line 18
 }
 
-static struct cx_str_static s_11 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "missing"};
+static struct cx_str_static s_13 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "missing"};
 
 #line 10 "tests/codegen/doc/callee.ccxml"
 static int transition_1(cx_ctx *X)
@@ -391,7 +395,7 @@ static int transition_1(cx_ctx *X)
 #line 11
 		cx_value t1 = X->slots[5 /* msg */];
 #line 11
-		cx_value t2 = cx_func_new(X, f2_anon, "", 0, NULL);
+		cx_value t2 = cx_func_newk(X, f2_anon, (cx_str *)&s_9, 0, NULL);
 #line 11
 		if (cx_is_exc(t2)) goto fail_1;
 #line 11
@@ -423,7 +427,7 @@ static int transition_1(cx_ctx *X)
 #line 12
 		cx_value t5 = X->slots[5 /* msg */];
 #line 12
-		cx_value t6 = cx_func_new(X, f3_anon, "", 0, NULL);
+		cx_value t6 = cx_func_newk(X, f3_anon, (cx_str *)&s_9, 0, NULL);
 #line 12
 		if (cx_is_exc(t6)) goto fail_2;
 #line 12
@@ -455,7 +459,7 @@ static int transition_1(cx_ctx *X)
 #line 13
 		cx_value t9 = X->slots[5 /* msg */];
 #line 13
-		cx_value t10 = cx_func_new(X, f4_anon, "", 0, NULL);
+		cx_value t10 = cx_func_newk(X, f4_anon, (cx_str *)&s_9, 0, NULL);
 #line 13
 		if (cx_is_exc(t10)) goto fail_3;
 #line 13
@@ -487,7 +491,7 @@ static int transition_1(cx_ctx *X)
 #line 14
 		cx_value t13 = X->slots[5 /* msg */];
 #line 14
-		cx_value t14 = cx_func_new(X, f5_anon, "", 0, NULL);
+		cx_value t14 = cx_func_newk(X, f5_anon, (cx_str *)&s_9, 0, NULL);
 #line 14
 		if (cx_is_exc(t14)) goto fail_4;
 #line 14
@@ -519,7 +523,7 @@ static int transition_1(cx_ctx *X)
 #line 16
 		cx_value t17 = X->slots[5 /* msg */];
 #line 16
-		cx_value t18 = cx_func_new(X, f6_anon, "", 0, NULL);
+		cx_value t18 = cx_func_newk(X, f6_anon, (cx_str *)&s_9, 0, NULL);
 #line 16
 		if (cx_is_exc(t18)) goto fail_5;
 #line 16
@@ -551,7 +555,7 @@ static int transition_1(cx_ctx *X)
 #line 17
 		cx_value t21 = X->slots[5 /* msg */];
 #line 17
-		cx_value t22 = cx_func_new(X, f7_anon, "", 0, NULL);
+		cx_value t22 = cx_func_newk(X, f7_anon, (cx_str *)&s_9, 0, NULL);
 #line 17
 		if (cx_is_exc(t22)) goto fail_6;
 #line 17
@@ -583,7 +587,7 @@ static int transition_1(cx_ctx *X)
 #line 18
 		cx_value t25 = X->slots[5 /* msg */];
 #line 18
-		cx_value t26 = cx_func_new(X, f8_anon, "", 0, NULL);
+		cx_value t26 = cx_func_newk(X, f8_anon, (cx_str *)&s_9, 0, NULL);
 #line 18
 		if (cx_is_exc(t26)) goto fail_7;
 #line 18
@@ -614,7 +618,7 @@ static int transition_1(cx_ctx *X)
 #line 19
 	CX_IC(ic30);
 #line 19
-	cx_value t30 = cx_get_ic(X, t29, (cx_str *)&s_11, CX_IC_REF(ic30));
+	cx_value t30 = cx_get_ic(X, t29, (cx_str *)&s_13, CX_IC_REF(ic30));
 #line 19
 	if (cx_is_exc(t30)) goto fail_8;
 #line 19

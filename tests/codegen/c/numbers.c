@@ -295,7 +295,8 @@ fail: return cx_ret_num(X, CX_EXCEPTION);
 
 static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
 
-static struct cx_str_static s_3 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "a"};
+static struct cx_str_static s_3 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "mix"};
+static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "a"};
 
 #line 25 "tests/codegen/doc/numbers.ccxml"
 static cx_value f3_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -327,6 +328,8 @@ static cx_value f3_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 fail: return CX_EXCEPTION;
 #line 25
 }
+
+static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 0, 0, 0, ""};
 
 #line 22 "tests/codegen/doc/numbers.ccxml"
 static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -365,14 +368,14 @@ static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, c
 #line 24
 	cx_value t3 = l17_s;
 #line 24
-	cx_value t4 = cx_add_str(X, t3, cx_strv((cx_str *)&s_3));
+	cx_value t4 = cx_add_str(X, t3, cx_strv((cx_str *)&s_4));
 #line 24
 	if (cx_is_exc(t4)) goto fail;
 #line 24
 	l17_s = t4;
 	env->v[0] = cx_num(2.0);
 #line 25
-	cx_value t5 = cx_func_new(X, f3_anon, "", 0, env);
+	cx_value t5 = cx_func_newk(X, f3_anon, (cx_str *)&s_5, 0, env);
 #line 25
 	if (cx_is_exc(t5)) goto fail;
 #line 25
@@ -429,11 +432,12 @@ fail: return CX_EXCEPTION;
 
 static cx_value f4_lines(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
 
-static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "name = "};
-static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "name"};
-static struct cx_str_static s_6 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "length"};
-static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "state = "};
-static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "state"};
+static struct cx_str_static s_6 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "generic"};
+static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "name = "};
+static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 4, 0, 0, "name"};
+static struct cx_str_static s_9 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6, 0, 0, "length"};
+static struct cx_str_static s_10 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "state = "};
+static struct cx_str_static s_11 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "state"};
 
 #line 28 "tests/codegen/doc/numbers.ccxml"
 static cx_value f4_lines(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -458,11 +462,11 @@ static cx_value f4_lines(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_
 #line 30
 	CX_IC(ic2);
 #line 30
-	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_5, CX_IC_REF(ic2));
+	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_8, CX_IC_REF(ic2));
 #line 30
 	if (cx_is_exc(t2)) goto fail;
 #line 30
-	cx_value t3 = cx_add_str(X, cx_strv((cx_str *)&s_4), t2);
+	cx_value t3 = cx_add_str(X, cx_strv((cx_str *)&s_7), t2);
 #line 30
 	if (cx_is_exc(t3)) goto fail;
 #line 30
@@ -479,11 +483,11 @@ static cx_value f4_lines(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_
 #line 31
 	CX_IC(ic8);
 #line 31
-	cx_value t8 = cx_get_ic(X, t7, (cx_str *)&s_8, CX_IC_REF(ic8));
+	cx_value t8 = cx_get_ic(X, t7, (cx_str *)&s_11, CX_IC_REF(ic8));
 #line 31
 	if (cx_is_exc(t8)) goto fail;
 #line 31
-	cx_value t9 = cx_add_str(X, cx_strv((cx_str *)&s_7), t8);
+	cx_value t9 = cx_add_str(X, cx_strv((cx_str *)&s_10), t8);
 #line 31
 	if (cx_is_exc(t9)) goto fail;
 #line 31
@@ -524,6 +528,8 @@ fail: return CX_EXCEPTION;
 
 static cx_value f5_total(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
 
+static struct cx_str_static s_12 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "lines"};
+
 #line 34 "tests/codegen/doc/numbers.ccxml"
 static cx_value f5_total(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 #line 34
@@ -555,7 +561,7 @@ static cx_value f5_total(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_
 #line 36
 		CX_IC(ic3);
 #line 36
-		cx_value t3 = cx_get_len(X, t2, (cx_str *)&s_6, CX_IC_REF(ic3));
+		cx_value t3 = cx_get_len(X, t2, (cx_str *)&s_9, CX_IC_REF(ic3));
 #line 36
 		if (cx_is_exc(t3)) goto fail;
 #line 36
@@ -596,12 +602,14 @@ fail: return CX_EXCEPTION;
 #line 34
 }
 
+static struct cx_str_static s_13 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "total"};
+
 #line 9 "tests/codegen/doc/numbers.ccxml"
 static int init(cx_ctx *X)
 #line 9
 {
 #line 11
-	cx_value t1 = cx_func_new(X, f1_mix, "mix", 1, NULL);
+	cx_value t1 = cx_func_newk(X, f1_mix, (cx_str *)&s_3, 1, NULL);
 #line 11
 	if (cx_is_exc(t1)) goto fail_1;
 #line 11
@@ -609,7 +617,7 @@ static int init(cx_ctx *X)
 #line 11
 	X->slots[9 /* mix#function */] = t1;
 #line 22
-	cx_value t2 = cx_func_new(X, f2_generic, "generic", 1, NULL);
+	cx_value t2 = cx_func_newk(X, f2_generic, (cx_str *)&s_6, 1, NULL);
 #line 22
 	if (cx_is_exc(t2)) goto fail_1;
 #line 22
@@ -617,7 +625,7 @@ static int init(cx_ctx *X)
 #line 22
 	X->slots[10 /* generic#function */] = t2;
 #line 28
-	cx_value t3 = cx_func_new(X, f4_lines, "lines", 1, NULL);
+	cx_value t3 = cx_func_newk(X, f4_lines, (cx_str *)&s_12, 1, NULL);
 #line 28
 	if (cx_is_exc(t3)) goto fail_1;
 #line 28
@@ -625,7 +633,7 @@ static int init(cx_ctx *X)
 #line 28
 	X->slots[11 /* lines#function */] = t3;
 #line 34
-	cx_value t4 = cx_func_new(X, f5_total, "total", 1, NULL);
+	cx_value t4 = cx_func_newk(X, f5_total, (cx_str *)&s_13, 1, NULL);
 #line 34
 	if (cx_is_exc(t4)) goto fail_1;
 #line 34
@@ -638,11 +646,11 @@ fail_1: return cx_semantic(X, CX_E_script, 10);
 #line 9
 }
 
-static struct cx_str_static s_9 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "5"};
-static struct cx_str_static s_10 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "connected"};
-static struct cx_str_static s_11 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "abc"};
-static struct cx_str_static s_12 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "x"};
-static struct cx_str_static s_13 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "y"};
+static struct cx_str_static s_14 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "5"};
+static struct cx_str_static s_15 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "connected"};
+static struct cx_str_static s_16 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "abc"};
+static struct cx_str_static s_17 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "x"};
+static struct cx_str_static s_18 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "y"};
 
 #line 42 "tests/codegen/doc/numbers.ccxml"
 static int transition_1(cx_ctx *X)
@@ -682,7 +690,7 @@ static int transition_1(cx_ctx *X)
 #line 44
 		cx_value t4 = X->slots[4 /* mix */];
 #line 44
-		cx_value a5[1] = {cx_strv((cx_str *)&s_9)};
+		cx_value a5[1] = {cx_strv((cx_str *)&s_14)};
 #line 44
 		cx_value t6;
 #line 44
@@ -744,13 +752,13 @@ static int transition_1(cx_ctx *X)
 #line 46
 		CX_IC(ic12);
 #line 46
-		cx_value t12 = cx_put_ic(X, t11, (cx_str *)&s_5, cx_strv((cx_str *)&s_10), CX_IC_REF(ic12));
+		cx_value t12 = cx_put_ic(X, t11, (cx_str *)&s_8, cx_strv((cx_str *)&s_15), CX_IC_REF(ic12));
 #line 46
 		if (cx_is_exc(t12)) goto fail_4;
 #line 46
 		CX_IC(ic13);
 #line 46
-		cx_value t13 = cx_put_ic(X, t11, (cx_str *)&s_8, CX_NULLV, CX_IC_REF(ic13));
+		cx_value t13 = cx_put_ic(X, t11, (cx_str *)&s_11, CX_NULLV, CX_IC_REF(ic13));
 #line 46
 		if (cx_is_exc(t13)) goto fail_4;
 #line 46
@@ -810,7 +818,7 @@ static int transition_1(cx_ctx *X)
 #line 47
 		cx_value t22 = X->slots[7 /* total */];
 #line 47
-		cx_value a23[1] = {cx_strv((cx_str *)&s_11)};
+		cx_value a23[1] = {cx_strv((cx_str *)&s_16)};
 #line 47
 		cx_value t24;
 #line 47
@@ -840,15 +848,15 @@ static int transition_1(cx_ctx *X)
 #line 47
 		CX_IC(ic29);
 #line 47
-		cx_value t29 = cx_put_ic(X, t28, (cx_str *)&s_6, cx_num(2.0), CX_IC_REF(ic29));
+		cx_value t29 = cx_put_ic(X, t28, (cx_str *)&s_9, cx_num(2.0), CX_IC_REF(ic29));
 #line 47
 		if (cx_is_exc(t29)) goto fail_5;
 #line 47
-		cx_value t30 = cx_put(X, t28, cx_num(0.0), cx_strv((cx_str *)&s_12));
+		cx_value t30 = cx_put(X, t28, cx_num(0.0), cx_strv((cx_str *)&s_17));
 #line 47
 		if (cx_is_exc(t30)) goto fail_5;
 #line 47
-		cx_value t31 = cx_put(X, t28, cx_num(1.0), cx_strv((cx_str *)&s_13));
+		cx_value t31 = cx_put(X, t28, cx_num(1.0), cx_strv((cx_str *)&s_18));
 #line 47
 		if (cx_is_exc(t31)) goto fail_5;
 #line 47

@@ -69,11 +69,12 @@ fail: return CX_EXCEPTION;
 #line 10
 }
 
-static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "tv="};
-static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, " "};
-static struct cx_str_static s_6 __attribute__((unused)) = {CX_STR_STATIC_MARK, 2, 0, 0, "no"};
-static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "elseif ok"};
-static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 11, 0, 0, "not reached"};
+static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 0, 0, 0, ""};
+static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "tv="};
+static struct cx_str_static s_6 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, " "};
+static struct cx_str_static s_7 __attribute__((unused)) = {CX_STR_STATIC_MARK, 2, 0, 0, "no"};
+static struct cx_str_static s_8 __attribute__((unused)) = {CX_STR_STATIC_MARK, 9, 0, 0, "elseif ok"};
+static struct cx_str_static s_9 __attribute__((unused)) = {CX_STR_STATIC_MARK, 11, 0, 0, "not reached"};
 
 #line 7 "tests/codegen/doc/scopes.ccxml"
 static int transition_1(cx_ctx *X)
@@ -91,7 +92,7 @@ static int transition_1(cx_ctx *X)
 	cx_value l6_budget = CX_UNDEFINED;
 	env->v[0] = cx_num(1.0);
 #line 10
-	cx_value t1 = cx_func_new(X, f1_anon, "", 0, env);
+	cx_value t1 = cx_func_newk(X, f1_anon, (cx_str *)&s_4, 0, env);
 #line 10
 	if (cx_is_exc(t1)) goto fail_2;
 #line 10
@@ -112,7 +113,7 @@ static int transition_1(cx_ctx *X)
 #line 13
 		cx_value t6 = env->v[0];
 #line 13
-		cx_value t7 = cx_add_str(X, cx_strv((cx_str *)&s_4), t6);
+		cx_value t7 = cx_add_str(X, cx_strv((cx_str *)&s_5), t6);
 #line 13
 		if (cx_is_exc(t7)) goto fail_3;
 #line 13
@@ -132,7 +133,7 @@ static int transition_1(cx_ctx *X)
 #line 14
 		cx_cat cat9;
 #line 14
-		cx_value t9 = cx_cat_begin(X, &cat9, t8, cx_strv((cx_str *)&s_5));
+		cx_value t9 = cx_cat_begin(X, &cat9, t8, cx_strv((cx_str *)&s_6));
 #line 14
 		if (cx_is_exc(t9)) goto fail_4;
 #line 14
@@ -148,7 +149,7 @@ static int transition_1(cx_ctx *X)
 #line 14
 		if (cx_is_exc(t12)) goto fail_4;
 #line 14
-		cx_value t13 = cx_cat_add(X, &cat9, cx_strv((cx_str *)&s_5));
+		cx_value t13 = cx_cat_add(X, &cat9, cx_strv((cx_str *)&s_6));
 #line 14
 		if (cx_is_exc(t13)) goto fail_4;
 #line 14
@@ -224,7 +225,7 @@ static int transition_1(cx_ctx *X)
 #line 17
 			cx_elcall el = {.elem = CX_E_log, .line = 17};
 #line 17
-			cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_6));
+			cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_7));
 #line 17
 			int r = cx_exec(X, &el);
 #line 17
@@ -245,7 +246,7 @@ static int transition_1(cx_ctx *X)
 #line 17
 				cx_elcall el = {.elem = CX_E_log, .line = 17};
 #line 17
-				cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_7));
+				cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_8));
 #line 17
 				int r = cx_exec(X, &el);
 #line 17
@@ -258,7 +259,7 @@ static int transition_1(cx_ctx *X)
 #line 17
 				cx_elcall el = {.elem = CX_E_log, .line = 17};
 #line 17
-				cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_6));
+				cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_7));
 #line 17
 				int r = cx_exec(X, &el);
 #line 17
@@ -313,7 +314,7 @@ end15:;
 #line 19
 		cx_elcall el = {.elem = CX_E_log, .line = 19};
 #line 19
-		cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_8));
+		cx_el_attr(&el, CX_A_log_expr, cx_strv((cx_str *)&s_9));
 #line 19
 		int r = cx_exec(X, &el);
 #line 19
