@@ -437,7 +437,8 @@ struct cx_env {
 cx_env *cx_env_new(cx_ctx *X, cx_env *up, uint32_t n); /* NULL with exception pending on OOM */
 
 /* A function object: name and length as in ES, env captured (may be NULL). Its `prototype`
- * property is a fresh object (so it can be used with `new`). */
+ * property (DontEnum, DontDelete) is a fresh object whose `constructor` is the function,
+ * made when the property is first read (by `new`, `instanceof` or a script). */
 cx_value cx_func_new(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env);
 /* The same with the name already a string (generated code: a static one of the document). */
 cx_value cx_func_newk(cx_ctx *X, cx_cfunc *fn, cx_str *name, int length, cx_env *env);
