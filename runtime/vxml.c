@@ -1989,7 +1989,14 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	/* a leaf of the same application root keeps the application scope (VoiceXML 2.0 §1.5.2):
 	 * its data values are carried over the new document's heap */
 	uint32_t *fk;
-	cx_cval **keep = cx_vx__app_keep(r, r->doc, doc, old, &fk);
+	cx_cval **keep = cx_vx__app_keep(r, r->doc, doc, old, &fk), *lastresult = NULL;
+	if (keep && old->slots[CX_SLOT_APPLICATION].tag == CX_T_OBJ) { /* application.lastresult$ too */
+		cx_value lr = cx_get_cstr(old, old->slots[CX_SLOT_APPLICATION], "lastresult$");
+		if (cx_is_exc(lr))
+			cx_catch(old);
+		else if (lr.tag != CX_T_UNDEF)
+			lastresult = cx_cval_from(old, lr, 8);
+	}
 	r->X = X;
 	r->doc = doc;
 	mem_deref(r->pcounts);
@@ -2000,8 +2007,16 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	cx_ctx_free(old);
 	if (cx_vx__session(r)) {
 		cx_vx__app_free(keep, fk, doc->napp);
+		mem_deref(lastresult);
 		cx_vx__fail(r, "error.noresource: out of memory for another document");
 		return;
+	}
+	if (lastresult) {
+		cx_value lr = cx_cval_to(X, lastresult);
+		if (cx_is_exc(lr) || X->slots[CX_SLOT_APPLICATION].tag != CX_T_OBJ ||
+		    cx_define_cstr(X, X->slots[CX_SLOT_APPLICATION], "lastresult$", lr, 0))
+			cx_catch(X);
+		mem_deref(lastresult);
 	}
 	cx_log_doc(r->d->sess->id, "vxml document", doc->name);
 	r->next_form = form;
