@@ -36,7 +36,7 @@ static const VElem vx__elems[] = {
 	{"link", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_LINK, {{"dtmf", 0}, {"next", 0}, {"expr", VA_EXPR},
 		{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR}, {"fetchtimeout", 0},
 		{"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
-	{"enumerate", VP_PROMPT, 0, {{NULL, 0}}},
+	{"enumerate", VP_PROMPT, VP_PROMPT, {{NULL, 0}}},
 	{"var", VP_VXML | VP_FORM | VP_EXEC, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}}},
 	{"script", VP_VXML | VP_FORM | VP_EXEC, 0, {{"charset", 0}}},
 	{"block", VP_FORM, VP_EXEC, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}}},
@@ -680,11 +680,8 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		vx__filled(n);
 	else if (!strcmp(n->tag, "enumerate")) {
 		Node *m = n->parent ? n->parent->parent : NULL;
-		if (!m || strcmp(m->tag, "menu"))
+		if (!m || strcmp(m->tag, "menu") || strcmp(n->parent->tag, "prompt"))
 			diag_error(n->loc, "<enumerate> is supported in a <menu>'s <prompt> only");
-		else if (n->kids || n->has_text)
-			diag_error(n->loc, "<enumerate> with content is not supported yet (an empty one says "
-			           "every choice)");
 	}
 	else if (!strcmp(n->tag, "throw"))
 		vx__throw(n);

@@ -156,10 +156,19 @@ static void ve__audio(VEm *E, Fn *F, Node *n, int bargein)
 			    bargein < 0 ? vxml_prop_bargein(n) : bargein));
 }
 
-/* <prompt>: its text (TTS), <audio>s, <value>s and <enumerate> in document order. */
-static void ve__prompt(VEm *E, Fn *F, Node *n)
+/* Does an <enumerate> hold a template (an element, or text that is not only white space)? */
+static bool ve__template(Node *n)
 {
-	int b = vxml_prop_bargein(n);
+	for (int i = 0; i < n->npieces; i++)
+		if (n->pieces[i].elem || n->pieces[i].text[strspn(n->pieces[i].text, " \t\r\n")])
+			return true;
+	return false;
+}
+
+/* The content of a <prompt> (or of an <enumerate>'s template) with bargein b: its text (TTS),
+ * <audio>s, <value>s, <break>s and <enumerate> in document order. */
+static void ve__pieces(VEm *E, Fn *F, Node *n, int b)
+{
 	for (int i = 0; i < n->npieces; i++) {
 		Node *k = n->pieces[i].elem;
 		if (!k) {
@@ -187,11 +196,29 @@ static void ve__prompt(VEm *E, Fn *F, Node *n)
 				if (!key)
 					continue;
 				char *said = c->has_text ? ve__squeeze(c->text.s) : xstrdup("");
+				if (ve__template(k)) { /* its content once per choice, with _prompt and _dtmf (§2.2.4) */
+					fn_line(F, c->loc.line);
+					js_store_name(F, "_prompt", ve__text(E, F, said, strlen(said)));
+					js_store_name(F, "_dtmf", ve__text(E, F, key, strlen(key)));
+					ve__pieces(E, F, k, b);
+					continue;
+				}
 				char *line = *said ? xprintf("For %s, press %s.", said, key) : xprintf("Press %s.", key);
 				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__text(E, F, line, strlen(line)), b));
 			}
+			if (ve__template(k)) { /* defined inside the template only */
+				fn_line(F, k->loc.line);
+				js_store_name(F, "_prompt", "CX_UNDEFINED");
+				js_store_name(F, "_dtmf", "CX_UNDEFINED");
+			}
 		}
 	}
+}
+
+/* <prompt>: its content (ve__pieces) with its bargein. */
+static void ve__prompt(VEm *E, Fn *F, Node *n)
+{
+	ve__pieces(E, F, n, vxml_prop_bargein(n));
 }
 
 /* The names of a namelist and their values: `static const char *const nK[]` and
@@ -915,6 +942,12 @@ static char *ve__filleds(VEm *E, FILE *lf, Node *f, int *count)
 static void ve__menu(VEm *E, FILE *tf, FILE *lf, Node *m, int idx)
 {
 	int slot = ve__slot(E, " menu");
+	for (Node *p = m->kids; p; p = p->next) /* an <enumerate> template's variables (§2.2.4) */
+		for (Node *k = ve__is(p, "prompt") ? p->kids : NULL; k; k = k->next)
+			if (ve__is(k, "enumerate") && ve__template(k)) {
+				ve__slot(E, "_prompt");
+				ve__slot(E, "_dtmf");
+			}
 	char *prompt = ve__body(E, m, "prompt", true);
 	char *rows = xstrdup("");
 	int nch = 0, ncatch;
