@@ -734,6 +734,17 @@ static void ve__formvar(VEm *E, Fn *F, Node *n)
 	fn_out(F, "}");
 }
 
+/* The rows of a table as `static const TYPE PREFIX_K[]` in lf: its name, or "NULL" when it
+ * has none. */
+static char *ve__table(VEm *E, FILE *lf, const char *type, const char *prefix, const char *rows, int count)
+{
+	if (!count)
+		return "NULL";
+	char *name = xprintf("%s_%d", prefix, ++E->nfn);
+	fprintf(lf, "static const %s %s[] = {\n%s};\n", type, name, rows);
+	return name;
+}
+
 /* The catches among n's children, in document order: a `static const cx_vx_catch NAME[]` in
  * lf; its name ("NULL": none) and count. */
 static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
@@ -751,11 +762,7 @@ static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
 			       c_quote(events, strlen(events)), c ? atoi(c->value.s) : 1, cond, b, k->loc.line + E->lineoff);
 		++*count;
 	}
-	if (!*count)
-		return "NULL";
-	char *name = xprintf("catches_%d", ++E->nfn);
-	fprintf(lf, "static const cx_vx_catch %s[] = {\n%s};\n", name, rows);
-	return name;
+	return ve__table(E, lf, "cx_vx_catch", "catches", rows, *count);
 }
 
 /* The <link>s among n's children (VoiceXML 2.0 §2.5), in document order: each one's grammar
@@ -783,11 +790,7 @@ static char *ve__links(VEm *E, FILE *lf, Node *n, int *count)
 			       rows, gnodes, gkids, groot, name, !own && (ve__input(n) || ve__is(n, "menu")));
 		++*count;
 	}
-	if (!*count)
-		return "NULL";
-	char *name = xprintf("links_%d", ++E->nfn);
-	fprintf(lf, "static const cx_vx_link %s[] = {\n%s};\n", name, rows);
-	return name;
+	return ve__table(E, lf, "cx_vx_link", "links", rows, *count);
 }
 
 /* enum cx_vx_gram's names, as vxml_builtin returns them. */
@@ -931,11 +934,7 @@ static char *ve__filleds(VEm *E, FILE *lf, Node *f, int *count)
 		}
 		idx += item;
 	}
-	if (!*count)
-		return "NULL";
-	char *name = xprintf("filleds_%d", ++E->nfn);
-	fprintf(lf, "static const cx_vx_filled %s[] = {\n%s};\n", name, rows);
-	return name;
+	return ve__table(E, lf, "cx_vx_filled", "filleds", rows, *count);
 }
 
 /* A <menu>: a dialog of one field whose grammar is its choices' DTMF sequences. */

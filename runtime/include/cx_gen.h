@@ -156,7 +156,7 @@ int cx_is_callable(cx_value v);
  * nprops and cx_prop, now public), the rest of the lookup cx_ic_get (cx_value.h); `+` with a
  * side known to be a string is the inline cx_add_str, two strings joined by cx_str_cat. */
 /* 10 (2026-12-02): VoiceXML <link> (cx_vx_link; cx_vx_item, cx_vx_form and cx_vx_doc hold
- * their links), <choice message/messageexpr/eventexpr>, <prompt cond> (cx_vx_taper's conds). */
+ * their links), cx_vx_choice's eventexpr, message and messageexpr. */
 #define CX_ABI_VERSION 10
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
