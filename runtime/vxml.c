@@ -991,8 +991,8 @@ static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final
 	return n >= 1 && n >= (size_t)it->minlen ? 1 : -1;
 }
 
-/* The <link>s active while item it of form f collects (VoiceXML 2.0 §3.1.4), in precedence
- * order: the item's own, its form's, the document's, the application root's. */
+/* The <link>s active while item it collects (VoiceXML 2.0 §3.1.4) at level 0 to 3, the order
+ * of precedence: the item's own, its form's, the document's, the application root's. */
 static const cx_vx_link *cx_vx__links(const cx_vx_run *r, const cx_vx_item *it, int level, uint32_t *n)
 {
 	const cx_vx_form *f = &r->doc->forms[r->form];
@@ -1883,6 +1883,12 @@ int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, const cx_vx_fetch *f)
 	return cx_vx__godoc(r, s, f);
 }
 
+/* Are from and to leaves of one application root (by its file name)? */
+static int cx_vx__sameapp(const cx_vx_doc *from, const cx_vx_doc *to)
+{
+	return from && from->app && to->app && !strcmp(cx_vx__base(from->app), cx_vx__base(to->app));
+}
+
 /* The run leaves its document for r->next_doc (VoiceXML 2.0 §1.5.1: a new document scope, its
  * <var>s and <script>s, then the form the URI named). */
 /* The application scope of from (a heap about to go) as C values, when to is a leaf of the same
@@ -1897,8 +1903,7 @@ static cx_cval **cx_vx__app_keep(cx_vx_run *r, const cx_vx_doc *from, const cx_v
 	uint32_t *fk;
 
 	*fkp = NULL;
-	if (!from || !from->app || !to->app || !to->napp || from->napp != to->napp ||
-	    strcmp(cx_vx__base(from->app), cx_vx__base(to->app)))
+	if (!cx_vx__sameapp(from, to) || !to->napp || from->napp != to->napp)
 		return NULL;
 	v = calloc(to->napp, sizeof(*v));
 	fk = calloc(to->napp, sizeof(*fk));
@@ -1990,7 +1995,8 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	 * its data values are carried over the new document's heap */
 	uint32_t *fk;
 	cx_cval **keep = cx_vx__app_keep(r, r->doc, doc, old, &fk), *lastresult = NULL;
-	if (keep && old->slots[CX_SLOT_APPLICATION].tag == CX_T_OBJ) { /* application.lastresult$ too */
+	if (cx_vx__sameapp(r->doc, doc) && old->slots[CX_SLOT_APPLICATION].tag == CX_T_OBJ) {
+		/* application.lastresult$ goes with the application scope */
 		cx_value lr = cx_get_cstr(old, old->slots[CX_SLOT_APPLICATION], "lastresult$");
 		if (cx_is_exc(lr))
 			cx_catch(old);
