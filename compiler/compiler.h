@@ -220,9 +220,13 @@ bool vxml_prop_bargein(Node *prompt);
 bool vxml_prop_dtmf(Node *n);
 /* The application root's <vxml> whose properties come after the document's (NULL: none). */
 void vxml_prop_app(Node *approot);
-/* vxml_srgs.c: a field's SRGS grammars: -1 none (or an error, reported), 0 voice only, 1 DTMF;
- * with lf, their table `gram_K` (nodes), `gram_K_kids` and the root node are written. */
-int vxml_srgs(Node *field, FILE *lf, int k, char **nodes, char **kids, int *root);
+/* vxml_srgs.c: a field's (or <link>'s) SRGS grammars, with keys (a <link dtmf>'s, or NULL) as
+ * one more alternative: -1 none (or an error, reported), 0 voice only, 1 DTMF; with lf, their
+ * table `gram_K` (nodes), `gram_K_kids` and the root node are written. */
+int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char **kids, int *root);
+/* vxml_check.c: the keys of a <link dtmf> (white space between them left out), NULL without
+ * one or when they are not 1 to 63 DTMF keys (reported when report). */
+char *vxml_link_dtmf(Node *link, bool report);
 /* vxml_check.c: the silence of a <break> in ms (time, else strength's; docs/voicexml.md); -1
  * when malformed (reported if report). */
 long vxml_break_ms(Node *n, bool report);

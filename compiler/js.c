@@ -787,7 +787,7 @@ void fn_fail_semantic(Fn *F, const char *elem, int line)
 {
 	F->fail = fn__label(F, "fail_", F->g->vxml ? xprintf("return cx_vx_semantic(X, \"%s\", %d);", elem, line)
 						      : xprintf("return cx_semantic(X, CX_E_%s, %d);", elem, line));
-	F->lab[F->fail].line = line;
+	F->lab[F->fail].line = line % CX_VX_APP_LINE; /* #line: an application root's own line */
 }
 
 void fn_source(Fn *F, const SrcText *src)

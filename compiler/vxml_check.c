@@ -17,7 +17,8 @@ typedef struct VAttr {
 } VAttr;
 
 /* Where an element may stand. */
-enum { VP_VXML = 1, VP_FORM = 2, VP_EXEC = 4, VP_FIELD = 8, VP_PROMPT = 16, VP_IF = 32, VP_MENU = 64, VP_SUB = 128 };
+enum { VP_VXML = 1, VP_FORM = 2, VP_EXEC = 4, VP_FIELD = 8, VP_PROMPT = 16, VP_IF = 32, VP_MENU = 64, VP_SUB = 128,
+       VP_LINK = 256 };
 
 typedef struct VElem {
 	const char *tag;
@@ -30,15 +31,20 @@ static const VElem vx__elems[] = {
 	{"vxml", 0, VP_VXML, {{"version", VA_REQ}, {"xml:lang", 0}, {"xml:base", 0}, {"application", 0}}},
 	{"form", VP_VXML, VP_FORM, {{"id", 0}, {"scope", 0}}},
 	{"menu", VP_VXML, VP_MENU, {{"id", 0}, {"scope", 0}, {"dtmf", 0}, {"accept", 0}}},
-	{"choice", VP_MENU, 0, {{"dtmf", 0}, {"accept", 0}, {"next", 0}, {"expr", VA_EXPR}, {"event", 0}, {"message", 0}}},
-	{"enumerate", VP_PROMPT, 0, {{NULL, 0}}},
+	{"choice", VP_MENU, 0, {{"dtmf", 0}, {"accept", 0}, {"next", 0}, {"expr", VA_EXPR}, {"event", 0},
+		{"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR}}},
+	{"link", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_LINK, {{"dtmf", 0}, {"next", 0}, {"expr", VA_EXPR},
+		{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR}, {"fetchtimeout", 0},
+		{"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
+	{"enumerate", VP_PROMPT, VP_PROMPT, {{NULL, 0}}},
 	{"var", VP_VXML | VP_FORM | VP_EXEC, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}}},
 	{"script", VP_VXML | VP_FORM | VP_EXEC, 0, {{"charset", 0}}},
 	{"block", VP_FORM, VP_EXEC, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}}},
 	{"field", VP_FORM, VP_FIELD, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"type", 0}, {"modal", 0}}},
-	{"prompt", VP_FIELD | VP_EXEC | VP_MENU, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}, {"count", 0}}},
+	{"prompt", VP_FIELD | VP_EXEC | VP_MENU, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}, {"count", 0},
+		{"cond", VA_EXPR}}},
 	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD | VP_MENU, 0, {{"src", VA_REQ}}},
-	{"grammar", VP_FIELD, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0}}},
+	{"grammar", VP_FIELD | VP_LINK, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0}}},
 	{"filled", VP_FIELD | VP_FORM, VP_EXEC, {{"mode", 0}, {"namelist", 0}}},
 	{"noinput", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
 	{"nomatch", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
@@ -76,7 +82,7 @@ static const VElem vx__elems[] = {
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
 	"initial", "object",
-	"link", "foreach", "mark", "option", "metadata",
+	"foreach", "mark", "option", "metadata",
 };
 
 static const VElem *vx__elem(const char *tag)
@@ -195,6 +201,7 @@ typedef struct VChk {
 	const Options *opt;
 	Node **forms;
 	int nforms;
+	bool approot;       /* the document is the application root of another given to ccxmlc */
 } VChk;
 
 /* Is tag one of the NULL-ended tags? */
@@ -242,7 +249,7 @@ static void vx__field(VChk *c, Node *n)
 {
 	Attr *type = node_attr(n, "type");
 	int lo, hi;
-	int srgs = vxml_srgs(n, NULL, 0, NULL, NULL, NULL); /* -1 none, 0 voice, 1 DTMF */
+	int srgs = vxml_srgs(n, NULL, NULL, 0, NULL, NULL, NULL); /* -1 none, 0 voice, 1 DTMF */
 	bool grammar = srgs > 0, voice = srgs == 0;
 	if (type)
 		vxml_builtin(type, &lo, &hi, true);
@@ -367,6 +374,77 @@ static void vx__filled(Node *n)
 	}
 }
 
+/* message / messageexpr of a <choice> or <link>: at most one, and only with an event. */
+static void vx__message(Node *n, bool event)
+{
+	Attr *m = node_attr(n, "message"), *mx = node_attr(n, "messageexpr");
+	if (m && mx)
+		diag_error(mx->loc, "<%s> takes 'message' or 'messageexpr', not both", n->tag);
+	else if ((m || mx) && !event)
+		diag_error((m ? m : mx)->loc, "<%s %s> goes with an event (event or eventexpr)", n->tag,
+		           m ? "message" : "messageexpr");
+	Attr *ev = node_attr(n, "event");
+	if (ev && !ev->value.s[0])
+		diag_error(ev->value.loc, "<%s event=''>: the event has no name", n->tag);
+}
+
+char *vxml_link_dtmf(Node *link, bool report)
+{
+	Attr *d = node_attr(link, "dtmf");
+	if (!d)
+		return NULL;
+	char *keys = xcalloc(strlen(d->value.s) + 1, 1), *w = keys;
+	for (const char *p = d->value.s; *p; p++)
+		if (!strchr(" \t\r\n", *p))
+			*w++ = *p;
+	if (!*keys || strspn(keys, "0123456789*#ABCD") != strlen(keys) || strlen(keys) > 63) {
+		if (report)
+			diag_error(d->value.loc, "<link dtmf='%s'>: want 1 to 63 keys of 0-9 * # A-D", d->value.s);
+		return NULL;
+	}
+	return keys;
+}
+
+/* <link> (VoiceXML 2.0 §2.5): exactly one of next/expr/event/eventexpr (next as <goto>'s, the
+ * fetch attributes with next/expr), message/messageexpr with an event; a DTMF grammar (its
+ * dtmf, a DTMF <grammar>, or both). */
+static void vx__link(VChk *c, Node *n)
+{
+	Attr *next = node_attr(n, "next"), *ex = node_attr(n, "expr");
+	Attr *ev = node_attr(n, "event"), *evx = node_attr(n, "eventexpr");
+	if (strcmp(n->parent->tag, "field") && strcmp(n->parent->tag, "form") && strcmp(n->parent->tag, "menu") &&
+	    strcmp(n->parent->tag, "vxml"))
+		diag_error(n->loc, "<link> in a <%s> is not supported: links are active while a field or menu "
+		           "collects (docs/voicexml.md)", n->parent->tag);
+	if (!!next + !!ex + !!ev + !!evx != 1)
+		diag_error(n->loc, "<link> needs exactly one of 'next', 'expr', 'event' and 'eventexpr'");
+	else
+		vx__message(n, ev || evx);
+	if (next && next->value.s[0] == '#' && c->approot)
+		diag_error(next->value.loc, "<link next='%s'> in an application root: its links are active in the "
+		           "leaf documents, name the document (next='DOC.vxml%s')", next->value.s, next->value.s);
+	else if (next && next->value.s[0] == '#')
+		vx__target(c, n, next);
+	else if (next && !vx__docuri(c, next->value.s))
+		diag_error(next->value.loc, "<link next='%s'>: not a .vxml given to ccxmlc nor an http(s) URI "
+			   "(a relative URI is fetched only from a document fetched at run time; "
+			   "docs/voicexml.md)", next->value.s);
+	vxml_fetch_check(n);
+	static const char *const fetch[] = {"fetchtimeout", "maxage", "maxstale", "fetchaudio"};
+	for (size_t i = 0; (ev || evx) && i < sizeof(fetch) / sizeof(fetch[0]); i++)
+		if (node_attr(n, fetch[i]))
+			diag_error(node_attr(n, fetch[i])->loc, "<link %s> goes with next or expr (a link that throws "
+			           "fetches nothing)", fetch[i]);
+	bool keys = node_attr(n, "dtmf") != NULL;
+	if (keys)
+		vxml_link_dtmf(n, true);
+	int srgs = vxml_srgs(n, NULL, NULL, 0, NULL, NULL, NULL); /* -1 none, 0 voice, 1 DTMF */
+	if (!keys && srgs < 0)
+		diag_error(n->loc, "<link> needs a DTMF grammar: a 'dtmf' attribute or a <grammar mode=\"dtmf\">");
+	else if (!keys && srgs == 0)
+		diag_warn(W_SPEECH, n->loc, "<link> has no DTMF grammar: speech input is not supported, it never matches");
+}
+
 /* A <menu>: each choice has exactly one of next/expr/event and a DTMF sequence (its own, or
  * 1-9 by <menu dtmf="true">) that no other choice has; <enumerate> holds nothing here. */
 static void vx__menu(VChk *c, Node *m)
@@ -377,9 +455,11 @@ static void vx__menu(VChk *c, Node *m)
 		if (strcmp(k->tag, "choice"))
 			continue;
 		Attr *next = node_attr(k, "next"), *ex = node_attr(k, "expr"), *ev = node_attr(k, "event");
-		Attr *d = node_attr(k, "dtmf");
-		if (!!next + !!ex + !!ev != 1)
-			diag_error(k->loc, "<choice> needs exactly one of 'next', 'expr' and 'event'");
+		Attr *d = node_attr(k, "dtmf"), *evx = node_attr(k, "eventexpr");
+		if (!!next + !!ex + !!ev + !!evx != 1)
+			diag_error(k->loc, "<choice> needs exactly one of 'next', 'expr', 'event' and 'eventexpr'");
+		else
+			vx__message(k, ev || evx);
 		if (next)
 			vx__target(c, k, next);
 		const char *key = vxml_choice_dtmf(m, k);
@@ -600,11 +680,8 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		vx__filled(n);
 	else if (!strcmp(n->tag, "enumerate")) {
 		Node *m = n->parent ? n->parent->parent : NULL;
-		if (!m || strcmp(m->tag, "menu"))
+		if (!m || strcmp(m->tag, "menu") || strcmp(n->parent->tag, "prompt"))
 			diag_error(n->loc, "<enumerate> is supported in a <menu>'s <prompt> only");
-		else if (n->kids || n->has_text)
-			diag_error(n->loc, "<enumerate> with content is not supported yet (an empty one says "
-			           "every choice)");
 	}
 	else if (!strcmp(n->tag, "throw"))
 		vx__throw(n);
@@ -620,8 +697,10 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		vxml_prop_check(n);
 	else if (!strcmp(n->tag, "return"))
 		vx__return(n);
-	else if (!strcmp(n->tag, "grammar") && strcmp(n->parent->tag, "field"))
-		diag_error(n->loc, "<grammar> stands in a <field> in this version");
+	else if (!strcmp(n->tag, "grammar") && strcmp(n->parent->tag, "field") && strcmp(n->parent->tag, "link"))
+		diag_error(n->loc, "<grammar> stands in a <field> or <link> in this version");
+	else if (!strcmp(n->tag, "link"))
+		vx__link(c, n);
 	if (!strcmp(n->tag, "grammar"))
 		return; /* its SRGS content is vxml_srgs.c's */
 	else if (vxml_is_catch(n) || !strcmp(n->tag, "prompt")) {
@@ -662,6 +741,7 @@ void vxml_check(Doc *doc, const Options *opt)
 	bool approot = false; /* an application root may hold only what its leaves share */
 	for (int i = 0; opt->docs && i < opt->nfiles && !approot; i++)
 		approot = opt->docs[i] && opt->docs[i] != doc && vxml_app_root(opt->docs[i], opt, false) == doc;
+	c.approot = approot;
 	if (!c.nforms && !approot)
 		diag_error(root->loc, "<vxml> holds no <form> or <menu>");
 	for (Node *k = approot ? root->kids : NULL; k; k = k->next)

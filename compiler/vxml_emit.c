@@ -23,6 +23,7 @@ typedef struct VEm {
 	int nslots, cap;
 	int nfn;
 	int lineoff;        /* CX_VX_APP_LINE while the application root's code is compiled */
+	bool tapered;       /* the <prompt>s of a field or menu: their conds were taken already */
 } VEm;
 
 static bool ve__is(Node *n, const char *tag)
@@ -155,10 +156,19 @@ static void ve__audio(VEm *E, Fn *F, Node *n, int bargein)
 			    bargein < 0 ? vxml_prop_bargein(n) : bargein));
 }
 
-/* <prompt>: its text (TTS), <audio>s, <value>s and <enumerate> in document order. */
-static void ve__prompt(VEm *E, Fn *F, Node *n)
+/* Does an <enumerate> hold a template (an element, or text that is not only white space)? */
+static bool ve__template(Node *n)
 {
-	int b = vxml_prop_bargein(n);
+	for (int i = 0; i < n->npieces; i++)
+		if (n->pieces[i].elem || n->pieces[i].text[strspn(n->pieces[i].text, " \t\r\n")])
+			return true;
+	return false;
+}
+
+/* The content of a <prompt> (or of an <enumerate>'s template) with bargein b: its text (TTS),
+ * <audio>s, <value>s, <break>s and <enumerate> in document order. */
+static void ve__pieces(VEm *E, Fn *F, Node *n, int b)
+{
 	for (int i = 0; i < n->npieces; i++) {
 		Node *k = n->pieces[i].elem;
 		if (!k) {
@@ -186,11 +196,29 @@ static void ve__prompt(VEm *E, Fn *F, Node *n)
 				if (!key)
 					continue;
 				char *said = c->has_text ? ve__squeeze(c->text.s) : xstrdup("");
+				if (ve__template(k)) { /* its content once per choice, with _prompt and _dtmf (§2.2.4) */
+					fn_line(F, c->loc.line);
+					js_store_name(F, "_prompt", ve__text(E, F, said, strlen(said)));
+					js_store_name(F, "_dtmf", ve__text(E, F, key, strlen(key)));
+					ve__pieces(E, F, k, b);
+					continue;
+				}
 				char *line = *said ? xprintf("For %s, press %s.", said, key) : xprintf("Press %s.", key);
 				ve__call(F, xprintf("cx_vx_prompt(X, NULL, %s, %d)", ve__text(E, F, line, strlen(line)), b));
 			}
+			if (ve__template(k)) { /* defined inside the template only */
+				fn_line(F, k->loc.line);
+				js_store_name(F, "_prompt", "CX_UNDEFINED");
+				js_store_name(F, "_dtmf", "CX_UNDEFINED");
+			}
 		}
 	}
+}
+
+/* <prompt>: its content (ve__pieces) with its bargein. */
+static void ve__prompt(VEm *E, Fn *F, Node *n)
+{
+	ve__pieces(E, F, n, vxml_prop_bargein(n));
 }
 
 /* The names of a namelist and their values: `static const char *const nK[]` and
@@ -371,6 +399,7 @@ static char *ve__args(VEm *E, Node *n)
 static void ve__element(VEm *E, Fn *F, Node *n)
 {
 	int up = fn_curline(F);
+	bool lkev = ve__is(n, "link") && (node_attr(n, "event") || node_attr(n, "eventexpr"));
 	fn_fail_semantic(F, n->tag, n->loc.line + E->lineoff);
 	fn_line(F, n->loc.line);
 	if (ve__is(n, "var")) {
@@ -401,7 +430,16 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 		char *l = label ? ve__text(E, F, label->value.s, label->value.len) : "CX_UNDEFINED";
 		ve__call(F, xprintf("cx_vx_log(X, %s, %s)", l, v));
 	} else if (ve__is(n, "prompt")) {
-		ve__prompt(E, F, n);
+		Attr *cond = E->tapered ? NULL : node_attr(n, "cond");
+		if (cond && cond->tree) { /* §4.1.6: it plays only when its cond is true */
+			fn_out(F, "if (cx_truthy(%s)) {", ve__expr(F, cond));
+			fn_indent(F, 1);
+			ve__prompt(E, F, n);
+			fn_indent(F, -1);
+			fn_out(F, "}");
+		} else {
+			ve__prompt(E, F, n);
+		}
 	} else if (ve__is(n, "audio")) {
 		ve__audio(E, F, n, -1);
 	} else if (ve__is(n, "exit")) {
@@ -413,7 +451,7 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 		char *ev_v = ev ? ve__text(E, F, ev->value.s, ev->value.len) : evx && evx->tree ? ve__expr(F, evx) : "CX_UNDEFINED";
 		char *m_v = m ? ve__text(E, F, m->value.s, m->value.len) : mx && mx->tree ? ve__expr(F, mx) : "CX_UNDEFINED";
 		ve__exit(E, F, n, "cx_vx_return", xprintf("%s, %s", ev_v, m_v));
-	} else if (ve__is(n, "goto")) {
+	} else if (ve__is(n, "goto") || (ve__is(n, "link") && !lkev)) { /* a link goes as a <goto> */
 		Attr *next = node_attr(n, "next"), *ex = node_attr(n, "expr"), *item = node_attr(n, "nextitem");
 		Attr *exitem = node_attr(n, "expritem");
 		if (next && next->value.s[0] == '#')
@@ -445,7 +483,7 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 			js_store_name(F, nl->names[j], "CX_UNDEFINED");
 			ve__call(F, xprintf("cx_vx_clear(X, %s)", c_quote(nl->names[j], strlen(nl->names[j]))));
 		}
-	} else if (ve__is(n, "throw")) {
+	} else if (ve__is(n, "throw") || lkev) { /* a link throws as <throw> does */
 		Attr *ev = node_attr(n, "event"), *evx = node_attr(n, "eventexpr");
 		Attr *m = node_attr(n, "message"), *mx = node_attr(n, "messageexpr");
 		char *ev_v = ev ? ve__text(E, F, ev->value.s, ev->value.len) : evx->tree ? ve__expr(F, evx) : "CX_UNDEFINED";
@@ -607,15 +645,37 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 				Attr *c = node_attr(k, "count");
 				counts = xprintf("%s%s%d", counts, np++ ? ", " : "", c ? atoi(c->value.s) : 1);
 			}
-		if (np) {
+		bool conds = false;
+		for (Node *k = n->kids; k; k = k->next)
+			conds |= ve__is(k, "prompt") && node_attr(k, "cond") && node_attr(k, "cond")->tree;
+		if (np && conds) { /* a prompt whose cond is false is left out before the count selection */
+			fn_out(F, "int counts[] = {%s};", counts);
+			int i = 0;
+			for (Node *k = n->kids; k; k = k->next) {
+				Attr *c = ve__is(k, "prompt") ? node_attr(k, "cond") : NULL;
+				if (c && c->tree) {
+					fn_fail_semantic(F, "prompt", k->loc.line + E->lineoff);
+					fn_line(F, k->loc.line);
+					fn_out(F, "if (!cx_truthy(%s)) counts[%d] = 0;", ve__expr(F, c), i);
+				}
+				i += ve__is(k, "prompt");
+			}
+			fn_out(F, "int count = cx_vx_taper(X, counts, %d);", np);
+		} else if (np) {
 			fn_out(F, "static const int counts[] = {%s};", counts);
 			fn_out(F, "int count = cx_vx_taper(X, counts, %d);", np);
 		}
+		E->tapered = conds;
 	}
+	int pi = 0;
 	for (Node *k = n->kids; k; k = k->next) {
 		if (prompts_only && ve__is(k, "prompt")) {
 			Attr *c = node_attr(k, "count");
-			fn_out(F, "if (count == %d) {", c ? atoi(c->value.s) : 1);
+			if (E->tapered)
+				fn_out(F, "if (count == %d && counts[%d]) {", c ? atoi(c->value.s) : 1, pi);
+			else
+				fn_out(F, "if (count == %d) {", c ? atoi(c->value.s) : 1);
+			pi++;
 			fn_indent(F, 1);
 			ve__element(E, F, k);
 			fn_indent(F, -1);
@@ -626,6 +686,7 @@ static char *ve__body(VEm *E, Node *n, const char *what, bool prompts_only)
 	}
 	fn_end(F);
 	E->sc = up;
+	E->tapered = false;
 	return name;
 }
 
@@ -673,6 +734,17 @@ static void ve__formvar(VEm *E, Fn *F, Node *n)
 	fn_out(F, "}");
 }
 
+/* The rows of a table as `static const TYPE PREFIX_K[]` in lf: its name, or "NULL" when it
+ * has none. */
+static char *ve__table(VEm *E, FILE *lf, const char *type, const char *prefix, const char *rows, int count)
+{
+	if (!count)
+		return "NULL";
+	char *name = xprintf("%s_%d", prefix, ++E->nfn);
+	fprintf(lf, "static const %s %s[] = {\n%s};\n", type, name, rows);
+	return name;
+}
+
 /* The catches among n's children, in document order: a `static const cx_vx_catch NAME[]` in
  * lf; its name ("NULL": none) and count. */
 static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
@@ -690,11 +762,35 @@ static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
 			       c_quote(events, strlen(events)), c ? atoi(c->value.s) : 1, cond, b, k->loc.line + E->lineoff);
 		++*count;
 	}
-	if (!*count)
-		return "NULL";
-	char *name = xprintf("catches_%d", ++E->nfn);
-	fprintf(lf, "static const cx_vx_catch %s[] = {\n%s};\n", name, rows);
-	return name;
+	return ve__table(E, lf, "cx_vx_catch", "catches", rows, *count);
+}
+
+/* The <link>s among n's children (VoiceXML 2.0 §2.5), in document order: each one's grammar
+ * table (vxml_srgs.c, its dtmf keys an alternative) and a body function that does its <goto>
+ * or <throw>; a `static const cx_vx_link NAME[]` in lf, its name ("NULL": none) and count. A
+ * link of a field or menu before the item's own grammar (its type, first <grammar> or
+ * <choice>) is marked first. */
+static char *ve__links(VEm *E, FILE *lf, Node *n, int *count)
+{
+	char *rows = xstrdup("");
+	bool own = node_attr(n, "type") != NULL;
+	*count = 0;
+	for (Node *k = n->kids; k; k = k->next) {
+		own |= ve__is(k, "grammar") || ve__is(k, "choice");
+		if (!ve__is(k, "link"))
+			continue;
+		char *gnodes = "NULL", *gkids = "NULL";
+		int groot = 0;
+		vxml_srgs(k, vxml_link_dtmf(k, false), lf, ++E->nfn, &gnodes, &gkids, &groot);
+		char *name = xprintf("link_%d", ++E->nfn);
+		Fn *F = fn_new(E->g, E->sc, FN_BODY, name, k->loc.line);
+		ve__element(E, F, k);
+		fn_end(F);
+		rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, .body = %s, .first = %d},\n",
+			       rows, gnodes, gkids, groot, name, !own && (ve__input(n) || ve__is(n, "menu")));
+		++*count;
+	}
+	return ve__table(E, lf, "cx_vx_link", "links", rows, *count);
 }
 
 /* enum cx_vx_gram's names, as vxml_builtin returns them. */
@@ -740,7 +836,7 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	int lo = 0, hi = 0, gram = type ? vxml_builtin(type, &lo, &hi, false) : 0;
 	char *gnodes = "NULL", *gkids = "NULL";
 	int groot = 0;
-	if (!type && ve__is(it, "field") && vxml_srgs(it, lf, ++E->nfn, &gnodes, &gkids, &groot) > 0)
+	if (!type && ve__is(it, "field") && vxml_srgs(it, NULL, lf, ++E->nfn, &gnodes, &gkids, &groot) > 0)
 		gram = CX_VX_SRGS;
 	bool rec = ve__is(it, "record"), xfer = ve__is(it, "transfer");
 	int shadow = name && !ve__is(it, "subdialog") ? ve__slot(E, xprintf("%s$", vname)) : 0;
@@ -764,13 +860,16 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 			nlfn, k, k, nn, node_attr(it, "method") && !strcmp(node_attr(it, "method")->value.s, "post"),
 			node_attr(it, "enctype") && !strcmp(node_attr(it, "enctype")->value.s, "multipart/form-data"), k);
 	}
+	int nlk = 0;
+	char *lk = ve__is(it, "field") ? ve__links(E, lf, it, &nlk) : "NULL";
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
-		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
+		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d%s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
 		ve__is(it, "subdialog") ? "CX_VX_SUBDIALOG" : "CX_VX_FIELD",
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
 		vxml_gram_names[gram], lo, hi, timeout,
-		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot, shadow);
+		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot, shadow,
+		nlk ? xprintf(", .links = %s, .nlinks = %d", lk, nlk) : "");
 }
 
 /* The index of the form item named name (len bytes) among f's items, or -1. */
@@ -835,17 +934,19 @@ static char *ve__filleds(VEm *E, FILE *lf, Node *f, int *count)
 		}
 		idx += item;
 	}
-	if (!*count)
-		return "NULL";
-	char *name = xprintf("filleds_%d", ++E->nfn);
-	fprintf(lf, "static const cx_vx_filled %s[] = {\n%s};\n", name, rows);
-	return name;
+	return ve__table(E, lf, "cx_vx_filled", "filleds", rows, *count);
 }
 
 /* A <menu>: a dialog of one field whose grammar is its choices' DTMF sequences. */
 static void ve__menu(VEm *E, FILE *tf, FILE *lf, Node *m, int idx)
 {
 	int slot = ve__slot(E, " menu");
+	for (Node *p = m->kids; p; p = p->next) /* an <enumerate> template's variables (§2.2.4) */
+		for (Node *k = ve__is(p, "prompt") ? p->kids : NULL; k; k = k->next)
+			if (ve__is(k, "enumerate") && ve__template(k)) {
+				ve__slot(E, "_prompt");
+				ve__slot(E, "_dtmf");
+			}
 	char *prompt = ve__body(E, m, "prompt", true);
 	char *rows = xstrdup("");
 	int nch = 0, ncatch;
@@ -853,20 +954,26 @@ static void ve__menu(VEm *E, FILE *tf, FILE *lf, Node *m, int idx)
 		if (!ve__is(c, "choice"))
 			continue;
 		const char *key = vxml_choice_dtmf(m, c);
-		Attr *next = node_attr(c, "next"), *ev = node_attr(c, "event");
-		char *ex = ve__exprfn(E, c, "expr");
-		rows = xprintf("%s\t{.dtmf = %s, .next = %s, .expr = %s, .event = %s, .line = %d},\n", rows,
+		Attr *next = node_attr(c, "next"), *ev = node_attr(c, "event"), *msg = node_attr(c, "message");
+		char *ex = ve__exprfn(E, c, "expr"), *evx = ve__exprfn(E, c, "eventexpr");
+		char *msgx = ve__exprfn(E, c, "messageexpr");
+		rows = xprintf("%s\t{.dtmf = %s, .next = %s, .expr = %s, .event = %s, .line = %d%s%s%s},\n", rows,
 			       c_quote(key, strlen(key)), next ? c_quote(next->value.s + 1, strlen(next->value.s + 1)) : "NULL",
-			       ex, ev ? c_quote(ev->value.s, ev->value.len) : "NULL", c->loc.line);
+			       ex, ev ? c_quote(ev->value.s, ev->value.len) : "NULL", c->loc.line,
+			       strcmp(evx, "NULL") ? xprintf(", .eventexpr = %s", evx) : "",
+			       msg ? xprintf(", .message = %s", c_quote(msg->value.s, msg->value.len)) : "",
+			       strcmp(msgx, "NULL") ? xprintf(", .messageexpr = %s", msgx) : "");
 		nch++;
 	}
 	fprintf(lf, "static const cx_vx_choice menu_%d_choices[] = {\n%s};\n", idx, rows);
 	char *cname = ve__catches(E, lf, m, &ncatch);
+	int nlk;
+	char *lk = ve__links(E, lf, m, &nlk);
 	fprintf(tf, "static const cx_vx_item form_%d_items[] = {\n", idx);
 	fprintf(tf, "\t{.kind = CX_VX_FIELD, .name = \" menu\", .slot = %d, .prompt = %s, .gram = CX_VX_MENU, "
 		".catches = %s, .ncatches = %d, .choices = menu_%d_choices, .nchoices = %d, .line = %d, "
-		".timeout_ms = %ld, %s},\n};\n\n", slot, prompt, cname, ncatch, idx, nch, m->loc.line,
-		vxml_prop_ms(m, "timeout"), ve__keyprops(m));
+		".timeout_ms = %ld, %s%s},\n};\n\n", slot, prompt, cname, ncatch, idx, nch, m->loc.line,
+		vxml_prop_ms(m, "timeout"), ve__keyprops(m), nlk ? xprintf(", .links = %s, .nlinks = %d", lk, nlk) : "");
 }
 
 void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
@@ -898,7 +1005,8 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		ev_slot = ve__slot(E, "_event");
 		msg_slot = ve__slot(E, "_message");
 	}
-	char *app_init = "NULL", *app_catches = "NULL";
+	char *app_init = "NULL", *app_catches = "NULL", *app_links = "NULL";
+	int napp_links = 0;
 	int app_f0 = 0, app_f1 = 0; /* the root's ES functions: gen_func(app_f0 .. app_f1 - 1) */
 	int napp_catches = 0;
 	FILE *alf = NULL;
@@ -919,6 +1027,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		fn_end(A);
 		app_init = "app_init";
 		app_catches = ve__catches(E, alf, app->root, &napp_catches);
+		app_links = ve__links(E, alf, app->root, &napp_links);
 		app_f1 = gen_nfuncs(E->g);
 		fclose(alf);
 		gen_path(E->g, doc->src.path);
@@ -974,17 +1083,20 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		if (nitems)
 			fprintf(tf, "static const cx_vx_item form_%d_items[] = {\n%s};\n\n", nforms, items);
 		Attr *id = node_attr(f, "id");
-		int nfc, nfl;
+		int nfc, nfl, nlk;
 		char *fc = ve__catches(E, lf, f, &nfc);
 		char *fl = ve__filleds(E, lf, f, &nfl);
+		char *lk = ve__links(E, lf, f, &nlk);
 		fprintf(ff, "\t{.id = %s, .init = %s, .items = %s, .nitems = %d, .catches = %s, .ncatches = %d, "
-			".filleds = %s, .nfilleds = %d, .line = %d},\n", id ? c_quote(id->value.s, id->value.len) : "NULL",
-			init, nitems ? xprintf("form_%d_items", nforms) : "NULL", nitems, fc, nfc, fl, nfl, f->loc.line);
+			".filleds = %s, .nfilleds = %d, .line = %d%s},\n", id ? c_quote(id->value.s, id->value.len) : "NULL",
+			init, nitems ? xprintf("form_%d_items", nforms) : "NULL", nitems, fc, nfc, fl, nfl, f->loc.line,
+			nlk ? xprintf(", .links = %s, .nlinks = %d", lk, nlk) : "");
 	}
 	E->sc = docsc;
 	E->scname = NULL;
-	int ndc;
+	int ndc, ndl;
 	char *dc = ve__catches(E, lf, root, &ndc);
+	char *dl = ve__links(E, lf, root, &ndl);
 	fclose(tf);
 	fclose(lf);
 	fclose(ff);
@@ -1034,7 +1146,11 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		fprintf(out, "\t.napp_catches = %d,\n", napp_catches);
 		if (app_f1 > app_f0)
 			fprintf(out, "\t.app_fns = app_fns,\n\t.napp_fns = %d,\n", app_f1 - app_f0);
+		if (napp_links)
+			fprintf(out, "\t.app_links = %s,\n\t.napp_links = %d,\n", app_links, napp_links);
 	}
+	if (ndl)
+		fprintf(out, "\t.links = %s,\n\t.nlinks = %d,\n", dl, ndl);
 	fprintf(out, "};\n\n");
 	fprintf(out, "__attribute__((constructor)) static void register_dialog(void)\n{\n");
 	fprintf(out, "\tcx_vx_register(&%s);\n}\n", sym);

@@ -4,7 +4,8 @@
  * subset: <rule id>, <one-of>/<item>, <item repeat="n|n-m|n-">, <ruleref uri="#id"> (not
  * recursive) and special="NULL"/"VOID", keys as the text of a rule or item; the result is the
  * keys typed (no <tag>s). Each grammar becomes a flat table of cx_vx_gnode (runtime/vxgram.c
- * matches it); the fields' several grammars are alternatives.
+ * matches it); the fields' several grammars are alternatives. A <link>'s grammars are read
+ * the same way, its dtmf keys one more alternative.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -320,11 +321,16 @@ static int gs__grammar(Gram *g, Node *gr, bool *voice)
 	return g->bad ? -1 : top;
 }
 
-int vxml_srgs(Node *field, FILE *lf, int k, char **nodes, char **kids, int *root)
+int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char **kids, int *root)
 {
 	Gram G = {0}, *g = &G;
-	int tops[16], nt = 0;
+	int tops[17], nt = 0;
 	bool voice = false, dtmf = false;
+	if (keys) { /* a <link dtmf>: one more alternative, its keys */
+		tops[nt] = gs__node(g, CX_VX_G_KEYS);
+		g->n[tops[nt++]].keys = xstrdup(keys);
+		dtmf = true;
+	}
 	for (Node *gr = field->kids; gr; gr = gr->next) {
 		if (strcmp(gr->tag, "grammar"))
 			continue;
@@ -333,7 +339,7 @@ int vxml_srgs(Node *field, FILE *lf, int k, char **nodes, char **kids, int *root
 		g->bad = false;
 		voice |= v;
 		dtmf |= !v;
-		if (t >= 0 && nt < 16)
+		if (t >= 0 && nt < 17)
 			tops[nt++] = t;
 	}
 	if (!dtmf)

@@ -880,9 +880,10 @@ int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it);
 void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields);
 /* vxml.c: a key the caller pressed while item it waits. */
 void cx_vxio_key(cx_vx_run *r, char key);
-/* vxgram.c: the keys b[0..n) against item it's SRGS grammar: 1 a sentence (and none longer,
- * unless final), 0 more keys may make one, -1 none. */
-int cx_vx_gram_match(const cx_vx_item *it, const char *b, size_t n, int final);
+/* vxgram.c: the keys b[0..n) against an SRGS grammar's table (an item's, a <link>'s: nodes,
+ * kids, root): 1 a sentence (and none longer, unless final), 0 more keys may make one, -1 none. */
+int cx_vx_gram_match(const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t root, const char *b, size_t n,
+		     int final);
 /* vxml.c: a subdialog run starts or returns: to gets from's recording slot and count. */
 void cx_vxio_inherit(cx_vx_run *to, cx_vx_run *from);
 /* conn.c: dialog.exit with values (NULL: an empty object) and expr (NULL: none). */

@@ -1,5 +1,5 @@
 /*
- * vxgram.c — matches the keys typed against a field's SRGS DTMF grammar (the flat table
+ * vxgram.c — matches the keys typed against a field's or <link>'s SRGS DTMF grammar (the flat table
  * compiler/vxml_srgs.c makes; docs/voicexml.md "SRGS grammars"). For the keys b[0..n) it finds
  * whether some sentence of the grammar is exactly them (a match) and whether some longer one
  * starts with them (more may come). Positions are sets in a 64-bit mask (at most 63 keys);
@@ -11,7 +11,8 @@
 enum { VXG_STEPS = 200000, VXG_DEPTH = 64 };
 
 typedef struct cx_vxg {
-	const cx_vx_item *it;
+	const cx_vx_gnode *nodes;
+	const uint32_t *kids;
 	const char *b;
 	size_t n;
 	long steps;
@@ -23,7 +24,7 @@ static uint64_t cx_vxg__at(cx_vxg *m, uint32_t idx, size_t start, int depth);
 /* The end positions of one pass of node nd (no repeat) from start. */
 static uint64_t cx_vxg__once(cx_vxg *m, const cx_vx_gnode *nd, size_t start, int depth)
 {
-	const uint32_t *kids = m->it->gkids + nd->first;
+	const uint32_t *kids = m->kids + nd->first;
 
 	switch (nd->kind) {
 	case CX_VX_G_KEYS: {
@@ -59,7 +60,7 @@ static uint64_t cx_vxg__once(cx_vxg *m, const cx_vx_gnode *nd, size_t start, int
 /* The end positions of node idx with its repeat from start. */
 static uint64_t cx_vxg__at(cx_vxg *m, uint32_t idx, size_t start, int depth)
 {
-	const cx_vx_gnode *nd = &m->it->gnodes[idx];
+	const cx_vx_gnode *nd = &m->nodes[idx];
 
 	if (++m->steps > VXG_STEPS || depth > VXG_DEPTH)
 		return 0;
@@ -79,13 +80,14 @@ static uint64_t cx_vxg__at(cx_vxg *m, uint32_t idx, size_t start, int depth)
 	return ends;
 }
 
-int cx_vx_gram_match(const cx_vx_item *it, const char *b, size_t n, int final)
+int cx_vx_gram_match(const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t root, const char *b, size_t n,
+		     int final)
 {
-	cx_vxg m = {.it = it, .b = b, .n = n};
+	cx_vxg m = {.nodes = nodes, .kids = kids, .b = b, .n = n};
 
-	if (n > 63 || !it->gnodes)
+	if (n > 63 || !nodes)
 		return -1;
-	uint64_t ends = cx_vxg__at(&m, it->groot, 0, 0);
+	uint64_t ends = cx_vxg__at(&m, root, 0, 0);
 	int whole = (int)(ends >> n & 1);
 	if (whole && (final || !m.partial))
 		return 1;

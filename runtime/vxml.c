@@ -803,6 +803,7 @@ static int cx_vx__select(cx_vx_run *r)
 static void cx_vx__collect_end(cx_vx_run *r, int noinput);
 static int cx_vx__key(cx_vx_run *r, char key, int fed);
 static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp);
+static cx_value cx_vx__strv(cx_ctx *X, const char *s);
 static void cx_vx__shadow(cx_vx_run *r, const cx_vx_item *it, const char *digits, size_t n, cx_value interp);
 
 static void cx_vx__noinput_h(void *arg)
@@ -816,6 +817,16 @@ static void cx_vx__interdigit_h(void *arg)
 }
 
 static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it);
+static const cx_vx_link *cx_vx__links(const cx_vx_run *r, const cx_vx_item *it, int level, uint32_t *n);
+
+/* Is a <link> active while item it collects? */
+static int cx_vx__haslinks(const cx_vx_run *r, const cx_vx_item *it)
+{
+	uint32_t n = 0, k;
+	for (int level = 0; level < 4; level++, n += k)
+		cx_vx__links(r, it, level, &k);
+	return n > 0;
+}
 
 /* One pass of the FIA's main loop, as many times as no input is needed. */
 static void cx_vx__advance(cx_vx_run *r)
@@ -868,7 +879,8 @@ static void cx_vx__advance(cx_vx_run *r)
 				break;
 			return;
 		}
-		if (r->nbuf && it->gram != CX_VX_NOGRAM) { /* typeahead (a voice-only field: noinput) */
+		if (r->nbuf && (it->gram != CX_VX_NOGRAM || cx_vx__haslinks(r, it))) {
+			/* typeahead (a voice-only field without links: noinput) */
 			char tmp[sizeof(r->buf)];
 			memcpy(tmp, r->buf, r->nbuf + 1);
 			r->nbuf = 0;
@@ -966,7 +978,7 @@ static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final
 	if (it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY)
 		return cx_vx__builtin(it->gram, b, n, final, NULL);
 	if (it->gram == CX_VX_SRGS)
-		return cx_vx_gram_match(it, b, n, final);
+		return cx_vx_gram_match(it->gnodes, it->gkids, it->groot, b, n, final);
 	if (it->gram != CX_VX_DIGITS)
 		return -1;
 	for (size_t i = 0; i < n; i++)
@@ -977,6 +989,46 @@ static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final
 	if (!final)
 		return 0;
 	return n >= 1 && n >= (size_t)it->minlen ? 1 : -1;
+}
+
+/* The <link>s active while item it collects (VoiceXML 2.0 §3.1.4) at level 0 to 3, the order
+ * of precedence: the item's own, its form's, the document's, the application root's. */
+static const cx_vx_link *cx_vx__links(const cx_vx_run *r, const cx_vx_item *it, int level, uint32_t *n)
+{
+	const cx_vx_form *f = &r->doc->forms[r->form];
+	const cx_vx_link *const ls[] = {it->links, f->links, r->doc->links, r->doc->app_links};
+	const uint32_t ns[] = {it->nlinks, f->nlinks, r->doc->nlinks, r->doc->napp_links};
+	*n = ns[level];
+	return ls[level];
+}
+
+/* The keys typed so far against every grammar active while item it collects: its own and
+ * its links'. Not final: -1 when none may take them, 0 while one may still go on, else 1.
+ * Final: 1 and *lk the grammar that takes them, the first of the highest precedence (§3.1.4:
+ * the item's and its own links in document order, then its form's links, the document's,
+ * the application root's; *lk NULL: the item's own grammar), or -1. */
+static int cx_vx__match_all(cx_vx_run *r, const cx_vx_item *it, const char *b, size_t n, int final,
+			    const cx_vx_link **lk)
+{
+	int own = cx_vx__match(it, b, n, final), best = own;
+
+	*lk = NULL;
+	for (int level = 0; level < 4; level++) {
+		uint32_t nl;
+		const cx_vx_link *ls = cx_vx__links(r, it, level, &nl);
+		for (uint32_t i = 0; i < nl; i++) {
+			int lm = cx_vx_gram_match(ls[i].gnodes, ls[i].gkids, ls[i].groot, b, n, final);
+			if (!final) { /* one that may go on waits; else one that matched ends the input */
+				best = best == 0 || lm == 0 ? 0 : best > 0 || lm > 0 ? 1 : -1;
+				continue;
+			}
+			if (lm > 0 && (own <= 0 || (level == 0 && ls[i].first))) {
+				*lk = &ls[i];
+				return 1;
+			}
+		}
+	}
+	return final ? own : best;
 }
 
 /* noinput or nomatch of the collecting field, an event sent to the dialog or returned by a
@@ -1011,6 +1063,20 @@ static void cx_vx__filled(cx_vx_run *r, int idx)
 	}
 }
 
+/* The first n typed keys were taken by a menu's choice or a <link>: application.lastresult$
+ * (the keys are the interpretation too, VoiceXML 2.0 §2.2, §2.5); the input is over. */
+static void cx_vx__took(cx_vx_run *r, size_t n)
+{
+	cx_value key = cx_str_utf8(r->X, r->buf, n);
+	if (!cx_is_exc(key))
+		cx_vx__lastresult(r, r->buf, n, key);
+	else
+		cx_catch(r->X);
+	r->nbuf = 0;
+	r->buf[0] = '\0';
+	r->item = -1;
+}
+
 /* A <menu>'s choice matched the first n typed keys: application.lastresult$, then its next,
  * expr or event (VoiceXML 2.0 §2.2). */
 static void cx_vx__choose(cx_vx_run *r, const cx_vx_item *it, size_t n)
@@ -1019,20 +1085,17 @@ static void cx_vx__choose(cx_vx_run *r, const cx_vx_item *it, size_t n)
 	for (uint32_t i = 0; i < it->nchoices; i++)
 		if (strlen(it->choices[i].dtmf) == n && !strncmp(it->choices[i].dtmf, r->buf, n))
 			c = &it->choices[i];
-	cx_value key = cx_str_utf8(r->X, r->buf, n);
-	r->nbuf = 0;
-	r->buf[0] = '\0';
-	r->item = -1;
-	if (!cx_is_exc(key))
-		cx_vx__lastresult(r, c->dtmf, n, key);
-	else
-		cx_catch(r->X);
-	if (c->event) {
-		cx_vx__raise(r, c->event, CX_UNDEFINED);
+	cx_vx__took(r, n);
+	r->X->steps = (int64_t)cx_vx__budget(r->e);
+	if (c->event || c->eventexpr) { /* thrown as by <throw> (event/eventexpr, message/messageexpr) */
+		cx_value ev = c->event ? cx_vx__strv(r->X, c->event) : c->eventexpr(r->X), msg = CX_UNDEFINED;
+		if (!cx_is_exc(ev) && (c->message || c->messageexpr))
+			msg = c->message ? cx_vx__strv(r->X, c->message) : c->messageexpr(r->X);
+		if (cx_is_exc(ev) || cx_is_exc(msg) || (cx_vx_throw(r->X, ev, msg) == CX_FAIL && !r->ev[0]))
+			cx_vx_semantic(r->X, "choice", c->line);
 	} else if (c->next) {
 		cx_vx_goto(r->X, c->next);
 	} else {
-		r->X->steps = (int64_t)cx_vx__budget(r->e);
 		cx_value v = c->expr(r->X);
 		const char *s = cx_is_exc(v) ? NULL : cx_rt_str(r->X, v);
 		if (!s)
@@ -1041,6 +1104,16 @@ static void cx_vx__choose(cx_vx_run *r, const cx_vx_item *it, size_t n)
 			cx_vx__badfetch(r, "<choice expr>", s, "not the '#id' of a form or menu of this document");
 	}
 	cx_vx__dispatch(r);
+	cx_vx__advance(r);
+}
+
+/* A <link>'s grammar took the first n typed keys (VoiceXML 2.0 §2.5): application.lastresult$
+ * as for a choice, then its <goto> or <throw>; the event is handled where the FIA is (the
+ * item that was collecting: its catches first). */
+static void cx_vx__link(cx_vx_run *r, const cx_vx_link *lk, size_t n)
+{
+	cx_vx__took(r, n);
+	cx_vx__call(r, lk->body);
 	cx_vx__advance(r);
 }
 
@@ -1070,7 +1143,12 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 	size_t n = r->nbuf;
 	if (n && it->termchar && r->buf[n - 1] == it->termchar)
 		n--;
-	int m = cx_vx__match(it, r->buf, n, 1);
+	const cx_vx_link *lk;
+	int m = cx_vx__match_all(r, it, r->buf, n, 1, &lk);
+	if (lk) {
+		cx_vx__link(r, lk, n);
+		return;
+	}
 	if (m > 0 && it->gram == CX_VX_MENU) {
 		cx_vx__choose(r, it, n);
 		return;
@@ -1203,7 +1281,8 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 		}
 		return 1;
 	}
-	int m = term ? 1 : cx_vx__match(it, r->buf, r->nbuf, 0);
+	const cx_vx_link *lk;
+	int m = term ? 1 : cx_vx__match_all(r, it, r->buf, r->nbuf, 0, &lk);
 	if (m > 0 && !term && it->termchar && it->termtimeout_ms) {
 		r->termwait = 1; /* §6.3.3 termtimeout: wait for the termchar */
 		tmr_start(&r->t_in, it->termtimeout_ms, cx_vx__interdigit_h, r);
@@ -1804,6 +1883,12 @@ int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, const cx_vx_fetch *f)
 	return cx_vx__godoc(r, s, f);
 }
 
+/* Are from and to leaves of one application root (by its file name)? */
+static int cx_vx__sameapp(const cx_vx_doc *from, const cx_vx_doc *to)
+{
+	return from && from->app && to->app && !strcmp(cx_vx__base(from->app), cx_vx__base(to->app));
+}
+
 /* The run leaves its document for r->next_doc (VoiceXML 2.0 §1.5.1: a new document scope, its
  * <var>s and <script>s, then the form the URI named). */
 /* The application scope of from (a heap about to go) as C values, when to is a leaf of the same
@@ -1818,8 +1903,7 @@ static cx_cval **cx_vx__app_keep(cx_vx_run *r, const cx_vx_doc *from, const cx_v
 	uint32_t *fk;
 
 	*fkp = NULL;
-	if (!from || !from->app || !to->app || !to->napp || from->napp != to->napp ||
-	    strcmp(cx_vx__base(from->app), cx_vx__base(to->app)))
+	if (!cx_vx__sameapp(from, to) || !to->napp || from->napp != to->napp)
 		return NULL;
 	v = calloc(to->napp, sizeof(*v));
 	fk = calloc(to->napp, sizeof(*fk));
@@ -1910,7 +1994,15 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	/* a leaf of the same application root keeps the application scope (VoiceXML 2.0 §1.5.2):
 	 * its data values are carried over the new document's heap */
 	uint32_t *fk;
-	cx_cval **keep = cx_vx__app_keep(r, r->doc, doc, old, &fk);
+	cx_cval **keep = cx_vx__app_keep(r, r->doc, doc, old, &fk), *lastresult = NULL;
+	if (cx_vx__sameapp(r->doc, doc) && old->slots[CX_SLOT_APPLICATION].tag == CX_T_OBJ) {
+		/* application.lastresult$ goes with the application scope */
+		cx_value lr = cx_get_cstr(old, old->slots[CX_SLOT_APPLICATION], "lastresult$");
+		if (cx_is_exc(lr))
+			cx_catch(old);
+		else if (lr.tag != CX_T_UNDEF)
+			lastresult = cx_cval_from(old, lr, 8);
+	}
 	r->X = X;
 	r->doc = doc;
 	mem_deref(r->pcounts);
@@ -1921,8 +2013,16 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	cx_ctx_free(old);
 	if (cx_vx__session(r)) {
 		cx_vx__app_free(keep, fk, doc->napp);
+		mem_deref(lastresult);
 		cx_vx__fail(r, "error.noresource: out of memory for another document");
 		return;
+	}
+	if (lastresult) {
+		cx_value lr = cx_cval_to(X, lastresult);
+		if (cx_is_exc(lr) || X->slots[CX_SLOT_APPLICATION].tag != CX_T_OBJ ||
+		    cx_define_cstr(X, X->slots[CX_SLOT_APPLICATION], "lastresult$", lr, 0))
+			cx_catch(X);
+		mem_deref(lastresult);
 	}
 	cx_log_doc(r->d->sess->id, "vxml document", doc->name);
 	r->next_form = form;

@@ -158,7 +158,8 @@ int cx_is_callable(cx_value v);
 /* 10 (2026-12-02): struct cx_obj_head goes on to an Array's elements and length; generated
  * code reads o[i] with a number i through the inline cx_get_num and o.length through the
  * inline cx_get_len, and makes functions with an ASCII name by cx_func_newk (the name a
- * static string; cx_value.h). */
+ * static string; cx_value.h). VoiceXML <link> (cx_vx_link; cx_vx_item, cx_vx_form and
+ * cx_vx_doc hold their links), cx_vx_choice's eventexpr, message and messageexpr. */
 #define CX_ABI_VERSION 10
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
@@ -239,14 +240,30 @@ typedef struct cx_vx_gnode {
 	uint32_t first, n;
 } cx_vx_gnode;
 
-/* A <menu>'s <choice>: its DTMF key sequence and where it goes (next "#id", expr, or event). */
+/* A <menu>'s <choice>: its DTMF key sequence and where it goes (next "#id", expr, or event /
+ * eventexpr with message / messageexpr). */
 typedef struct cx_vx_choice {
 	const char *dtmf;
 	const char *next;          /* a form or menu id, or NULL */
 	cx_cond_fn *expr;          /* NULL, or the value of expr (a "#id" URI) */
 	const char *event;         /* NULL, or the event thrown */
 	int line;
+	cx_cond_fn *eventexpr;     /* NULL, or the value of eventexpr (the event thrown) */
+	const char *message;       /* NULL, or message (the event's _message) */
+	cx_cond_fn *messageexpr;   /* NULL, or the value of messageexpr */
 } cx_vx_choice;
+
+/* A <link> (VoiceXML 2.0 §2.5): its DTMF grammar (its dtmf keys and <grammar>s as
+ * alternatives, a table as an SRGS grammar's) and what it does when the keys typed match it
+ * (body: its <goto> or <throw>). first: it comes before its field's or menu's own grammar
+ * (choices) in document order, which decides between the two when both match (§3.1.4). */
+typedef struct cx_vx_link {
+	const cx_vx_gnode *gnodes;
+	const uint32_t *gkids;
+	uint32_t groot;
+	cx_body_fn *body;
+	int first;
+} cx_vx_link;
 
 /* <catch> and its shorthands (<noinput>, <nomatch>, <help>, <error>) at field, form or
  * document level, in document order (VoiceXML 2.0 §5.2.4 selects among them). */
@@ -284,6 +301,8 @@ typedef struct cx_vx_item {
 	const uint32_t *gkids;
 	uint32_t groot;
 	uint32_t shadow;           /* field, record, transfer: the slot of name$ (0: none) */
+	const cx_vx_link *links;   /* field and menu: the <link>s in it, document order */
+	uint32_t nlinks;
 } cx_vx_item;
 
 /* What a VoiceXML fetch (<goto>, <submit>, <subdialog>, <data>) may wait and take, from its
@@ -353,6 +372,8 @@ typedef struct cx_vx_form {
 	const cx_vx_filled *filleds;
 	uint32_t nfilleds;
 	int line;
+	const cx_vx_link *links;   /* the form's <link>s (active in each of its fields) */
+	uint32_t nlinks;
 } cx_vx_form;
 
 typedef struct cx_vx_doc {
@@ -381,6 +402,11 @@ typedef struct cx_vx_doc {
 	 * the next leaf by its index here */
 	cx_cfunc *const *app_fns;
 	uint32_t napp_fns;
+	/* <link>s of the document and of its application root (active in every field and menu) */
+	const cx_vx_link *links;
+	uint32_t nlinks;
+	const cx_vx_link *app_links;
+	uint32_t napp_links;
 } cx_vx_doc;
 #define CX_VX_APP_LINE 0x1000000
 
