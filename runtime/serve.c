@@ -28,8 +28,8 @@ static struct {
 	struct tmr tmr;
 	volatile sig_atomic_t sig;
 	volatile sig_atomic_t hup;   /* SIGHUPs not yet acted on */
-	int nsig;
-	uint64_t sig_ms;       /* CLOCK_MONOTONIC ms of the first signal */
+	volatile sig_atomic_t nsig;  /* stop signals taken (the handler counts) */
+	volatile uint64_t sig_ms;    /* CLOCK_MONOTONIC ms of the first one (the handler's alone) */
 	uint64_t wd_ms;        /* WATCHDOG=1 every this many ms (notify.c), or 0 */
 	uint64_t wd_next;      /* tmr_jiffies() of the next one */
 	uint64_t trim_next;    /* tmr_jiffies() of the next malloc_trim (service mode) */
@@ -196,7 +196,13 @@ static void cx_serve__sighup(int sig)
 	cx_serve__st.hup = 1;
 }
 
-/* Called by libre in signal context: record, and let the loop act. */
+/* SIGTERM, SIGINT (and SIGALRM, as libre's loop had it): record, and let the tick act. A
+ * handler of our own, installed with sigaction: libre 1.1.0's re_main installs its own with
+ * signal(), which on Debian's build has System V semantics (SA_RESETHAND | SA_NODEFER) and
+ * puts itself back only from inside the handler, so a second SIGTERM in between (systemd,
+ * `timeout` and shells send one to the process and one to its group) met the default action
+ * and killed the process without its stop: 8 of 40 runs given three SIGTERMs at once. Only
+ * async-signal-safe work here: flags, clock_gettime, write, re_cancel (which sets a flag). */
 static void cx_serve__signal(int sig)
 {
 	/* `timeout`, shells and process managers often deliver the same SIGTERM twice (to the
@@ -215,10 +221,12 @@ static void cx_serve__signal(int sig)
 	cx_serve__st.sig = sig;
 }
 
+static const int cx_serve__stopsigs[3] = {SIGTERM, SIGINT, SIGALRM};
+
 int cx_engine_main(cx_engine *e, const char *once_sid)
 {
-	struct sigaction hup, oldhup;
-	int rc = 0;
+	struct sigaction hup, oldhup, stop, oldstop[3];
+	int rc = 0, i;
 
 	if (!e)
 		return EINVAL;
@@ -261,13 +269,21 @@ int cx_engine_main(cx_engine *e, const char *once_sid)
 	tmr_start(&cx_serve__st.tmr, 100, cx_serve__tick, e);
 	cx_clock_background(&cx_serve__st.tmr, 1);
 	cx_engine_kick(e);
-	/* SIGHUP would end the process (libre's loop handles SIGINT and SIGTERM only) */
+	/* our handlers, not libre's (cx_serve__signal says why); SIGHUP reloads */
 	memset(&hup, 0, sizeof(hup));
 	hup.sa_handler = cx_serve__sighup;
 	sigemptyset(&hup.sa_mask);
 	hup.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &hup, &oldhup);
-	re_main(cx_serve__signal);
+	memset(&stop, 0, sizeof(stop));
+	stop.sa_handler = cx_serve__signal;
+	sigemptyset(&stop.sa_mask);
+	stop.sa_flags = SA_RESTART;
+	for (i = 0; i < 3; i++)
+		sigaction(cx_serve__stopsigs[i], &stop, &oldstop[i]);
+	re_main(NULL);
+	for (i = 0; i < 3; i++)
+		sigaction(cx_serve__stopsigs[i], &oldstop[i], NULL);
 	sigaction(SIGHUP, &oldhup, NULL);
 	if (once_sid)
 		rc = cx_serve__st.once_status < 0 ? 1 : cx_serve__st.once_status;
