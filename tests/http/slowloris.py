@@ -2,13 +2,15 @@
 """tests/http/slowloris.py — slow clients against the HTTP listener, and normal requests meanwhile.
 
   slowloris.py PORT [--conns N] [--from ADDRS] [--normal M] [--normal-from ADDR] [--seconds S]
+                    [--until-evicted S2]
 
 N attacking connections (spread over ADDRS: comma-separated, a range like 127.0.1.1-30 allowed)
 each send the start of a request and then one more header line every --interval seconds, never
 the blank line that ends the head; a connection that gets closed is opened again after
 --interval (as a real slowloris does). Once they are open, M normal `GET /health` requests go
 out from ADDR (4 at a time, each with its own connection, 15 s timeout: on a loaded machine
-the sanitizer build is slow, which is not starved). The attack goes on for --seconds in total.
+the sanitizer build is slow, which is not starved). The attack goes on for --seconds in total,
+and then up to --until-evicted seconds more until a connection has been evicted.
 Prints one `key=value` a line (what tests/http/run.sh and bench/http/run.sh read):
 
   opened         attacking connections opened (reconnections included)
@@ -152,6 +154,8 @@ async def main():
     p.add_argument('--interval', type=float, default=0.5)
     p.add_argument('--seconds', type=float, default=4)
     p.add_argument('--deadlines', action='store_true')
+    p.add_argument('--until-evicted', type=float, default=0,
+                   help='go on attacking up to this many seconds more until one is evicted')
     a = p.parse_args()
     if a.deadlines:
         await asyncio.gather(
@@ -173,6 +177,12 @@ async def main():
     rest = a.seconds - (time.monotonic() - t0)
     if rest > 0:
         await asyncio.sleep(rest)
+    # a loaded machine (the sanitizer build beside other suites) may not have taken every
+    # connection yet, so none had to make room: wait for that, bounded, rather than count on
+    # the time alone
+    t1 = time.monotonic()
+    while st.evicted == 0 and time.monotonic() - t1 < a.until_evicted:
+        await asyncio.sleep(0.1)
     stop.set()
     held = st.held
     await asyncio.gather(*tasks)
