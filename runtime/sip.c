@@ -52,6 +52,9 @@ typedef struct cx_sip_st {
 	cx_mp *mp;                    /* the media plane (mplane.c) */
 	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
 	struct sip_lsnr *otherlsnr;   /* the requests nobody else takes (405 / 481) */
+	struct sip_lsnr *reqlsnr;     /* first: requests that require what we lack (420) */
+	uint64_t req_logged;          /* when a 420 was last logged (ms, tmr_jiffies) */
+	unsigned req_quiet;           /* 420s sent since then without a log line */
 	uint32_t rtp_tmo_ms;          /* --rtp-timeout (0: off) */
 	uint32_t max_call_ms;         /* --max-call-duration (0: off) */
 	/* trunks (docs/sip.md "Trunks") */
@@ -694,6 +697,86 @@ static bool cx_sip__other_h(const struct sip_msg *msg, void *arg)
 	(void)pl_strcpy(&msg->met, met, sizeof(met));
 	cx_log(CX_LOG_DEBUG, NULL, "sip: %H from %J refused with %u", cx_rt_esc, met, &msg->src,
 	       indlg ? 481 : 405);
+	return true;
+}
+
+/* RFC 3261 §8.2.2.3: a request whose Require names an extension we do not have gets 420 Bad
+ * Extension with the option-tags in Unsupported, and goes no further (no session for an INVITE).
+ * We have "timer" (RFC 4028); not "100rel" (RFC 3262: libre 1.1.0 sends no reliable provisional
+ * responses), "precondition" or anything else. A trunk that insists on 100rel is told so instead
+ * of getting a call it cannot run. ACK and CANCEL are never refused for it (§8.2.2.3). */
+#define SIP_REQUIRE_ECHO 256 /* bytes of option-tags echoed in Unsupported at most */
+
+static bool cx_sip__token(const struct pl *v)
+{
+	size_t i;
+
+	if (!v->l)
+		return false;
+	for (i = 0; i < v->l; i++)
+		if (!isalnum((unsigned char)v->p[i]) && !strchr("-.!%*_+`'~", v->p[i]))
+			return false;
+	return true;
+}
+
+/* sip_msg_hdr_apply over Require (libre splits its comma-separated values): every tag but
+ * ours goes to the buffer; *bad when one is not a token. */
+typedef struct cx_sip_unsup {
+	char tags[SIP_REQUIRE_ECHO];
+	size_t n;
+	bool any, bad;
+} cx_sip_unsup;
+
+static bool cx_sip__unsup_h(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
+{
+	cx_sip_unsup *u = arg;
+
+	(void)msg;
+	if (!pl_strcasecmp(&hdr->val, "timer"))
+		return false;
+	u->any = true;
+	if (!cx_sip__token(&hdr->val)) {
+		u->bad = true;
+		return false;
+	}
+	if (u->n + hdr->val.l + 2 < sizeof(u->tags))
+		u->n += re_snprintf(u->tags + u->n, sizeof(u->tags) - u->n, "%s%r", u->n ? ", " : "",
+				    &hdr->val);
+	return false;
+}
+
+static bool cx_sip__require_h(const struct sip_msg *msg, void *arg)
+{
+	cx_sip_st *st = arg;
+	cx_sip_unsup u = {.n = 0};
+	uint64_t now;
+	char met[32];
+
+	if (!pl_strcmp(&msg->met, "ACK") || !pl_strcmp(&msg->met, "CANCEL") ||
+	    !sip_msg_hdr(msg, SIP_HDR_REQUIRE))
+		return false;
+	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_REQUIRE, cx_sip__unsup_h, &u);
+	if (!u.any)
+		return false;
+	if (u.bad || !u.n) /* an option-tag is a token (§25.1): nothing sane to list */
+		(void)sip_treply(NULL, st->sip, msg, 400, "Bad Request (Require)");
+	else
+		(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 420, "Bad Extension",
+				  "Unsupported: %s\r\n%sContent-Length: 0\r\n\r\n", u.tags, SIP_ALLOW);
+	/* one line per 10 s at most: the requests come from the network */
+	now = tmr_jiffies();
+	if (st->req_logged && now - st->req_logged < 10000) {
+		st->req_quiet++;
+		return true;
+	}
+	(void)pl_strcpy(&msg->met, met, sizeof(met));
+	cx_log(CX_LOG_WARN, NULL, "sip: %H from %J requires %H, which this program does not support: "
+	       "refused with %u%s%s", cx_rt_esc, met, &msg->src, cx_rt_esc,
+	       u.n && !u.bad ? u.tags : "a malformed option-tag", u.bad || !u.n ? 400 : 420,
+	       u.bad || !u.n ? "" : " Bad Extension",
+	       st->req_quiet ? " (more such requests since the last line were refused unlogged)" : "");
+	st->req_logged = now;
+	st->req_quiet = 0;
 	return true;
 }
 
@@ -1695,6 +1778,7 @@ static void cx_sip_st__destroy(void *arg)
 	st->mp = mem_deref(st->mp); /* legs, mixers and prompts outliving it are unhooked */
 	st->updlsnr = mem_deref(st->updlsnr);
 	st->otherlsnr = mem_deref(st->otherlsnr);
+	st->reqlsnr = mem_deref(st->reqlsnr);
 	st->evsock = mem_deref(st->evsock);
 	st->sock = mem_deref(st->sock);
 	if (st->sip)
@@ -1971,6 +2055,11 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 		goto out;
 	}
 	cx_sip__rcvbuf(sa_port(&la));
+	err = sip_listen(&st->reqlsnr, st->sip, true, cx_sip__require_h, st); /* before sipsess's */
+	if (err) {
+		cx_log(CX_LOG_ERR, NULL, "SIP Require listener: %s", strerror(err));
+		goto out;
+	}
 	err = sipsess_listen(&st->sock, st->sip, 256, cx_sip__conn_h, st);
 	if (err) {
 		cx_log(CX_LOG_ERR, NULL, "SIP sessions: %s", strerror(err));

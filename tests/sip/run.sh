@@ -409,6 +409,9 @@ done
 # Section - limits (test 5c): its own file
 . "$T/limits.sh"
 
+# Section - Require (test 5d): its own file
+. "$T/require.sh"
+
 # Section - <redirect> of a connected call: blind transfer with REFER (test 5b)
 
 # NAME|SCENARIO|sipfrag CODE|PHRASE|lines the program logs
