@@ -53,8 +53,8 @@ typedef struct cx_sip_st {
 	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
 	struct sip_lsnr *otherlsnr;   /* the requests nobody else takes (405 / 481) */
 	struct sip_lsnr *reqlsnr;     /* first: requests that require what we lack (420) */
-	uint64_t req_logged;          /* when a 420 was last logged (ms, tmr_jiffies) */
-	unsigned req_quiet;           /* 420s sent since then without a log line */
+	uint64_t req_logged;          /* when a refused request was last logged (ms, tmr_jiffies) */
+	unsigned req_quiet;           /* requests refused since then without a log line */
 	uint32_t rtp_tmo_ms;          /* --rtp-timeout (0: off) */
 	uint32_t max_call_ms;         /* --max-call-duration (0: off) */
 	/* trunks (docs/sip.md "Trunks") */
@@ -322,7 +322,9 @@ static int cx_sip__negotiate(cx_sip_call *call)
 static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
-	int err = sdp_decode(call->sdp, msg->mb, false);
+	struct mbuf sdp;
+	const char *why;
+	int err = cx_sipbody_sdp(msg, &sdp, &why) ? EPROTO : sdp_decode(call->sdp, &sdp, false);
 
 	if (err) {
 		cx_log(CX_LOG_INFO, NULL, "sip: bad SDP answer: %s", strerror(err));
@@ -346,7 +348,9 @@ static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
-	int err = sdp_decode(call->sdp, msg->mb, true);
+	struct mbuf sdp;
+	const char *why;
+	int err = cx_sipbody_sdp(msg, &sdp, &why) ? EPROTO : sdp_decode(call->sdp, &sdp, true);
 
 	/* a re-INVITE (or UPDATE with SDP): answer with the same formats */
 	if (!err)
@@ -367,12 +371,14 @@ static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void 
 static void cx_sip__progr_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
+	struct mbuf sdp;
+	const char *why;
 
 	if (call->progressed || call->m.closed || !call->c)
 		return;
 	call->progressed = 1;
 	cx_sip__set_proto(call, msg);
-	if (mbuf_get_left(msg->mb) && !sdp_decode(call->sdp, msg->mb, false))
+	if (!cx_sipbody_sdp(msg, &sdp, &why) && mbuf_get_left(&sdp) && !sdp_decode(call->sdp, &sdp, false))
 		(void)cx_sip__negotiate(call); /* early media answer */
 	cx_rt_conn_pev(call->c, CX_PEV_PROGRESSING, &(cx_pev_info){.sipcode = msg->scode});
 }
@@ -745,11 +751,28 @@ static bool cx_sip__unsup_h(const struct sip_hdr *hdr, const struct sip_msg *msg
 	return false;
 }
 
+/* Requests refused for what they carry (Require, bodies) are logged at most once in 10 s: the
+ * network sends them. true: this one goes unlogged; else *more says whether others did since
+ * the last line. */
+static bool cx_sip__refusal_quiet(cx_sip_st *st, const char **more)
+{
+	uint64_t now = tmr_jiffies();
+
+	if (st->req_logged && now - st->req_logged < 10000) {
+		st->req_quiet++;
+		return true;
+	}
+	*more = st->req_quiet ? " (more such requests since the last line were refused unlogged)" : "";
+	st->req_logged = now;
+	st->req_quiet = 0;
+	return false;
+}
+
 static bool cx_sip__require_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_st *st = arg;
 	cx_sip_unsup u = {.n = 0};
-	uint64_t now;
+	const char *more;
 	char met[32];
 
 	if (!pl_strcmp(&msg->met, "ACK") || !pl_strcmp(&msg->met, "CANCEL") ||
@@ -763,20 +786,37 @@ static bool cx_sip__require_h(const struct sip_msg *msg, void *arg)
 	else
 		(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 420, "Bad Extension",
 				  "Unsupported: %s\r\n%sContent-Length: 0\r\n\r\n", u.tags, SIP_ALLOW);
-	/* one line per 10 s at most: the requests come from the network */
-	now = tmr_jiffies();
-	if (st->req_logged && now - st->req_logged < 10000) {
-		st->req_quiet++;
+	if (cx_sip__refusal_quiet(st, &more))
 		return true;
-	}
 	(void)pl_strcpy(&msg->met, met, sizeof(met));
 	cx_log(CX_LOG_WARN, NULL, "sip: %H from %J requires %H, which this program does not support: "
 	       "refused with %u%s%s", cx_rt_esc, met, &msg->src, cx_rt_esc,
 	       u.n && !u.bad ? u.tags : "a malformed option-tag", u.bad || !u.n ? 400 : 420,
-	       u.bad || !u.n ? "" : " Bad Extension",
-	       st->req_quiet ? " (more such requests since the last line were refused unlogged)" : "");
-	st->req_logged = now;
-	st->req_quiet = 0;
+	       u.bad || !u.n ? "" : " Bad Extension", more);
+	return true;
+}
+
+/* A request whose body is no usable session description (sipbody.c) is answered with the
+ * status cx_sipbody_sdp chose: 415 says what we take. true when it was refused. */
+static bool cx_sip__body_refused(cx_sip_st *st, const struct sip_msg *msg, struct mbuf *sdp)
+{
+	const char *why, *more;
+	char met[32];
+	int code = cx_sipbody_sdp(msg, sdp, &why);
+
+	if (!code)
+		return false;
+	if (code == 415)
+		(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 415, "Unsupported Media Type",
+				  "Accept: application/sdp, multipart/mixed\r\nAccept-Encoding: identity\r\n"
+				  "Content-Length: 0\r\n\r\n");
+	else
+		(void)sip_treply(NULL, st->sip, msg, 400, "Bad Request (body)");
+	if (cx_sip__refusal_quiet(st, &more))
+		return true;
+	(void)pl_strcpy(&msg->met, met, sizeof(met));
+	cx_log(CX_LOG_WARN, NULL, "sip: %H from %J refused with %d: %s%s", cx_rt_esc, met, &msg->src,
+	       code, why, more);
 	return true;
 }
 
@@ -784,7 +824,7 @@ static bool cx_sip__update_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_st *st = arg;
 	struct sip_contact contact;
-	struct mbuf *desc = NULL;
+	struct mbuf *desc = NULL, sdp;
 	cx_sip_call *call = NULL;
 	char hdrs[128] = "", ref;
 	struct le *le;
@@ -814,7 +854,9 @@ static bool cx_sip__update_h(const struct sip_msg *msg, void *arg)
 		(void)sip_reply(st->sip, msg, 500, "Server Internal Error");
 		return true;
 	}
-	if (mbuf_get_left(msg->mb))
+	if (cx_sip__body_refused(st, msg, &sdp))
+		return true;
+	if (mbuf_get_left(&sdp))
 		err = cx_sip__offer_h(&desc, msg, call);
 	if (err) {
 		(void)sip_reply(st->sip, msg, 488, "Not Acceptable Here");
@@ -1168,11 +1210,14 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 	cx_sip_st *st = arg;
 	char *from = NULL, *to = NULL, *contact = NULL;
 	const struct sip_hdr *aai;
+	struct mbuf sdp;
 	cx_sip_call *call = NULL;
 	cx_conn *c = NULL;
 	char ref;
 	int err;
 
+	if (cx_sip__body_refused(st, msg, &sdp)) /* before a session is started for it */
+		goto out;
 	if (pl_strdup(&from, &msg->from.auri) || pl_strdup(&to, &msg->to.auri)) {
 		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
 		goto out;
@@ -1273,7 +1318,8 @@ static int cx_sip__refuse(cx_sip_call *call, uint16_t code, const char *phrase, 
 static int cx_sip_accept(cx_engine *e, cx_conn *c)
 {
 	cx_sip_call *call = cx_sip__call(c);
-	struct mbuf *desc = NULL;
+	struct mbuf *desc = NULL, sdp;
+	const char *why;
 	char se[96] = "";
 	int err;
 
@@ -1284,8 +1330,10 @@ static int cx_sip_accept(cx_engine *e, cx_conn *c)
 		/* no media for this call (e.g. out of ports): the caller must not wait in 180 */
 		return cx_sip__refuse(call, 503, "Service Unavailable", "noresource");
 	}
-	if (mbuf_get_left(call->inv->mb)) {
-		err = sdp_decode(call->sdp, call->inv->mb, true);
+	if (cx_sipbody_sdp(call->inv, &sdp, &why)) /* checked when the INVITE came */
+		return cx_sip__refuse(call, 415, "Unsupported Media Type", "media");
+	if (mbuf_get_left(&sdp)) {
+		err = sdp_decode(call->sdp, &sdp, true);
 		if (err) {
 			cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
 			        call->callid[0] ? call->callid : NULL, "sip: bad SDP offer from "
