@@ -8,18 +8,28 @@
 # ordinary call. RFC 3261 8.2.3 and RFC 5621 (docs/sip.md "Message bodies"): bodies that are no
 # usable session description get 415 or 400 before any session; a SIP-I multipart body (SDP and
 # an optional ISUP part) is a call.
-IP=$(freeport)
-(cd "$W" && exec timeout -k 2 "$LIFE" ./in --sip "127.0.0.1:$IP") >"$W/req.out" 2>"$W/req.err" &
-REQP=$!
-PIDS+=("$REQP")
-lp_wait_for "$W/req.err" "SIP on 127.0.0.1" 30
-UP=$(freeport)
-timeout -k 2 "$((LIFE + 10))" sipp -sf "$T/uac_require.xml" -s accept "127.0.0.1:$IP" -i 127.0.0.1 -p "$UP" \
-	-m 1 -timeout "${LIFE}s" -nostdin -trace_msg -message_file "$W/req.msg" -trace_err \
-	-error_file "$W/req.sipperr" >/dev/null 2>&1
-rc_req=$?
-lp_wait_for "$W/req.out" "DISCONNECTED" 30
-lp_stop "$REQP" 5
+
+# rq_call NAME SCENARIO: a service of ./in (output $W/NAME.out, .err), sipp's UAC running
+# tests/sip/SCENARIO.xml against it (messages in $W/NAME.msg), the service stopped once the
+# call it takes has ended. Sets rc_rq (sipp's status) and UP (sipp's port).
+rq_call() {
+	local ip pid
+	ip=$(freeport)
+	(cd "$W" && exec timeout -k 2 "$LIFE" ./in --sip "127.0.0.1:$ip") >"$W/$1.out" 2>"$W/$1.err" &
+	pid=$!
+	PIDS+=("$pid")
+	lp_wait_for "$W/$1.err" "SIP on 127.0.0.1" 30
+	UP=$(freeport)
+	timeout -k 2 "$((LIFE + 10))" sipp -sf "$T/$2.xml" -s accept "127.0.0.1:$ip" -i 127.0.0.1 -p "$UP" \
+		-m 1 -timeout "${LIFE}s" -nostdin -trace_msg -message_file "$W/$1.msg" -trace_err \
+		-error_file "$W/$1.sipperr" >/dev/null 2>&1
+	rc_rq=$?
+	lp_wait_for "$W/$1.out" "DISCONNECTED" 30
+	lp_stop "$pid" 5
+}
+
+rq_call req uac_require
+rc_req=$rc_rq
 nlog=$(grep -c "requires .*which this program does not support" "$W/req.err")
 if why="sipp exit status $rc_req (420 with Unsupported: 100rel, x-foo; 400; then a call)" &&
 	[ "$rc_req" = 0 ] &&
@@ -38,18 +48,8 @@ else
 	bad "Require (RFC 3261 8.2.2.3)" "$why" "$W/req.out" "$W/req.err" "$W/req.sipperr" "$W/req.msg"
 fi
 
-IP=$(freeport)
-(cd "$W" && exec timeout -k 2 "$LIFE" ./in --sip "127.0.0.1:$IP") >"$W/bod.out" 2>"$W/bod.err" &
-BODP=$!
-PIDS+=("$BODP")
-lp_wait_for "$W/bod.err" "SIP on 127.0.0.1" 30
-UP=$(freeport)
-timeout -k 2 "$((LIFE + 10))" sipp -sf "$T/uac_bodies.xml" -s accept "127.0.0.1:$IP" -i 127.0.0.1 -p "$UP" \
-	-m 1 -timeout "${LIFE}s" -nostdin -trace_msg -message_file "$W/bod.msg" -trace_err \
-	-error_file "$W/bod.sipperr" >/dev/null 2>&1
-rc_bod=$?
-lp_wait_for "$W/bod.out" "DISCONNECTED" 30
-lp_stop "$BODP" 5
+rq_call bod uac_bodies
+rc_bod=$rc_rq
 nlog=$(grep -c "sip: INVITE from .* refused with" "$W/bod.err")
 if why="sipp exit status $rc_bod (415, 415, 415, 400, then a multipart call)" && [ "$rc_bod" = 0 ] &&
 	why="$(grep -c '^SIP/2.0 415 Unsupported Media Type' "$W/bod.msg") 415s" &&
