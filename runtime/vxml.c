@@ -879,7 +879,7 @@ static void cx_vx__advance(cx_vx_run *r)
 				break;
 			return;
 		}
-		if (r->nbuf && (it->gram != CX_VX_NOGRAM || cx_vx__haslinks(r, it))) {
+		if (r->nbuf && (it->gram != CX_VX_NOGRAM || it->nchoices || cx_vx__haslinks(r, it))) {
 			/* typeahead (a voice-only field without links: noinput) */
 			char tmp[sizeof(r->buf)];
 			memcpy(tmp, r->buf, r->nbuf + 1);
@@ -959,20 +959,50 @@ static int cx_vx__builtin(int gram, const char *b, size_t n, int final, char *ou
 	return 1;
 }
 
-/* The digits typed so far against the field's grammar: 1 match, 0 not yet, -1 no match. */
+/* The keys typed so far against the DTMF sequences of a menu's choices or a field's options:
+ * one of them, unless a longer one may follow (1), 0 not yet, -1 none. */
+static int cx_vx__choices(const cx_vx_item *it, const char *b, size_t n, int final)
+{
+	int whole = 0, longer = 0;
+	for (uint32_t i = 0; i < it->nchoices; i++) {
+		const char *d = it->choices[i].dtmf;
+		if (strlen(d) == n && !strncmp(d, b, n))
+			whole = 1;
+		else if (strlen(d) > n && !strncmp(d, b, n))
+			longer = 1;
+	}
+	return whole && (final || !longer) ? 1 : longer && !final ? 0 : -1;
+}
+
+/* The choice of a menu (option of a field) whose DTMF sequence is b[0..n), or NULL. */
+static const cx_vx_choice *cx_vx__keyed(const cx_vx_item *it, const char *b, size_t n)
+{
+	for (uint32_t i = 0; i < it->nchoices; i++)
+		if (strlen(it->choices[i].dtmf) == n && !strncmp(it->choices[i].dtmf, b, n))
+			return &it->choices[i];
+	return NULL;
+}
+
+static int cx_vx__gram(const cx_vx_item *it, const char *b, size_t n, int final);
+
+/* The digits typed so far against the field's grammars (its type or <grammar>s, and its
+ * <option>s: alternatives, VoiceXML 2.0 §2.3.1.3): 1 match, 0 not yet, -1 no match. */
 static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final)
 {
-	if (it->gram == CX_VX_MENU) { /* a choice's sequence, unless a longer one may follow */
-		int whole = 0, longer = 0;
-		for (uint32_t i = 0; i < it->nchoices; i++) {
-			const char *d = it->choices[i].dtmf;
-			if (strlen(d) == n && !strncmp(d, b, n))
-				whole = 1;
-			else if (strlen(d) > n && !strncmp(d, b, n))
-				longer = 1;
-		}
-		return whole && (final || !longer) ? 1 : longer && !final ? 0 : -1;
-	}
+	if (it->gram == CX_VX_MENU)
+		return cx_vx__choices(it, b, n, final);
+	int own = cx_vx__gram(it, b, n, final);
+	if (!it->nchoices)
+		return own;
+	int opt = cx_vx__choices(it, b, n, final);
+	if (final)
+		return own > 0 || opt > 0 ? 1 : -1;
+	return own == 0 || opt == 0 ? 0 : own > 0 || opt > 0 ? 1 : -1; /* one that may go on waits */
+}
+
+/* The digits typed so far against the field's type or SRGS grammar (CX_VX_NOGRAM: none). */
+static int cx_vx__gram(const cx_vx_item *it, const char *b, size_t n, int final)
+{
 	if (it->gram == CX_VX_BOOLEAN)
 		return n == 0 ? 0 : (n == 1 && (b[0] == '1' || b[0] == '2')) ? 1 : -1;
 	if (it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY)
@@ -1081,10 +1111,7 @@ static void cx_vx__took(cx_vx_run *r, size_t n)
  * expr or event (VoiceXML 2.0 §2.2). */
 static void cx_vx__choose(cx_vx_run *r, const cx_vx_item *it, size_t n)
 {
-	const cx_vx_choice *c = NULL;
-	for (uint32_t i = 0; i < it->nchoices; i++)
-		if (strlen(it->choices[i].dtmf) == n && !strncmp(it->choices[i].dtmf, r->buf, n))
-			c = &it->choices[i];
+	const cx_vx_choice *c = cx_vx__keyed(it, r->buf, n);
 	cx_vx__took(r, n);
 	r->X->steps = (int64_t)cx_vx__budget(r->e);
 	if (c->event || c->eventexpr) { /* thrown as by <throw> (event/eventexpr, message/messageexpr) */
@@ -1129,6 +1156,17 @@ static void cx_vx__fill(cx_vx_run *r, cx_value v)
 	cx_vx__advance(r);
 }
 
+/* The <option> of field it that takes the keys b[0..n) (they matched the field's grammars),
+ * or NULL when its type or <grammar> does: when both may, the one first in document order
+ * (VoiceXML 2.0 §3.1.4; a type counts as first). */
+static const cx_vx_choice *cx_vx__option(const cx_vx_item *it, const char *b, size_t n)
+{
+	const cx_vx_choice *c = cx_vx__keyed(it, b, n);
+	if (c && !it->options_first && it->gram != CX_VX_NOGRAM && cx_vx__gram(it, b, n, 1) > 0)
+		return NULL;
+	return c;
+}
+
 static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 {
 	r->termwait = 0;
@@ -1155,7 +1193,10 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 	}
 	cx_value v = CX_UNDEFINED;
 	char fmt[VX_MAXDIGITS + 8];
-	if (m > 0 && it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY &&
+	const cx_vx_choice *opt = m > 0 ? cx_vx__option(it, r->buf, n) : NULL;
+	if (opt)
+		v = cx_vx__strv(r->X, opt->value);
+	else if (m > 0 && it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY &&
 	    cx_vx__builtin(it->gram, r->buf, n, 1, fmt) > 0)
 		v = cx_str_utf8(r->X, fmt, strlen(fmt));
 	else if (m > 0)
@@ -2209,4 +2250,22 @@ int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const c
 cx_value cx_vx_data_value(cx_ctx *X)
 {
 	return cx_vx__of(X)->data_value;
+}
+
+/* Section - <foreach> (VoiceXML 2.1 §6) */
+
+cx_value cx_vx_foreach(cx_ctx *X, cx_value arr)
+{
+	if (arr.tag != CX_T_OBJ || CX_OBJ_HEAD(arr.u.o)->cls != CX_OBJ_ARRAY)
+		return cx_throw_error(X, "TypeError", "<foreach array> is not an Array");
+	/* the length when the loop starts: elements the loop's content adds are not visited, and
+	 * those it removes are read as undefined (docs/decisions.md) */
+	return cx_num(CX_OBJ_HEAD(arr.u.o)->length);
+}
+
+cx_value cx_vx_foreach_item(cx_ctx *X, cx_value arr, uint32_t i)
+{
+	if (--X->steps < 0 && cx_tick(X))
+		return CX_EXCEPTION;
+	return cx_get_num(X, arr, i);
 }
