@@ -266,7 +266,7 @@ static void vx__keys(Node *k, const char *key, const char **keys, int *nkeys)
 /* The <option>s of a field (VoiceXML 2.0 §2.3.1.3): each has a value (its attribute or its
  * text); DTMF only here, so one without dtmf can never be chosen (a warning), and options
  * none of which has dtmf are an error when the field has no other DTMF grammar (docs/
- * decisions.md). How many have dtmf. */
+ * decisions.md). How many have dtmf (-1: that error). */
 static int vx__options(Node *n, bool other)
 {
 	const char *keys[64];
@@ -284,7 +284,7 @@ static int vx__options(Node *n, bool other)
 	if (nopt && !nkeys && !other) {
 		diag_error(n->loc, "<field name='%s'>: none of its <option>s has dtmf: speech input is not supported, "
 		           "give them dtmf=\"N\"", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
-		return 0;
+		return -1;
 	}
 	for (Node *k = nopt > nkeys ? n->kids : NULL; k; k = k->next)
 		if (!strcmp(k->tag, "option") && !node_attr(k, "dtmf"))
@@ -652,20 +652,24 @@ static void vx__data(Node *n)
 }
 
 /* <foreach> (VoiceXML 2.1 §6): item names a variable (declared in the scope the <foreach>
- * stands in, vxml_emit.c). */
+ * stands in, vxml_emit.c): an ECMAScript identifier, not a reserved word or literal. */
 static void vx__foreach(Node *n)
 {
+	static const char reserved[] = " break case catch class const continue debugger default delete do else enum "
+		"export extends false finally for function if import in instanceof new null return super switch this "
+		"throw true try typeof var void while with ";
 	Attr *item = node_attr(n, "item");
-	const char *s = item ? item->value.s : "a";
+	const char *s = item ? item->value.s : "";
 	bool ok = *s && !(*s >= '0' && *s <= '9');
 	for (const char *p = s; *p && ok; p++)
 		ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
 		     *p == '$' || (*p & 0x80);
-	if (ok && item) { /* a reserved word or literal (`var`, `null`) is no identifier */
-		esparse_attr(n, item, CX_AK_LHS);
-		ok = item->tree && !strcmp(ts_node_type(item->expr), "identifier");
+	if (ok && strlen(s) < 16) {
+		char word[20];
+		snprintf(word, sizeof(word), " %s ", s);
+		ok = !strstr(reserved, word);
 	}
-	if (!ok)
+	if (item && !ok)
 		diag_error(item->value.loc, "<foreach item='%s'>: not a variable name", s);
 }
 

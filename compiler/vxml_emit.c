@@ -170,17 +170,15 @@ static bool ve__template(Node *n)
 }
 
 /* <foreach array item> (VoiceXML 2.1 §6): the array's length when the loop starts
- * (cx_vx_foreach: one that is not an Array is error.semantic), then per element, in order, item set to
- * it and body(arg, F, n) for the content. Its variable is a slot of the scope it stands in
- * (ve__names). */
+ * (cx_vx_foreach: one that is not an Array is error.semantic), then per element, in order,
+ * item set to it and body(arg, F, n) for the content. item is a slot of the scope the
+ * <foreach> stands in (ve__names). */
 static void ve__foreach(VEm *E, Fn *F, Node *n, void (*body)(void *arg, Fn *F, Node *n), void *arg)
 {
 	Attr *arr = node_attr(n, "array"), *item = node_attr(n, "item");
 	if (!arr || !arr->tree || !item)
 		return;
-	int k = ++E->nfn;
-	fn_out(F, "{");
-	fn_indent(F, 1);
+	int k = ++E->nfn; /* names the loop's C variables */
 	char *a = ve__expr(F, arr);
 	fn_out(F, "cx_value arr%d = %s;", k, a);
 	fn_out(F, "cx_value len%d = cx_vx_foreach(X, arr%d);", k, k);
@@ -191,8 +189,6 @@ static void ve__foreach(VEm *E, Fn *F, Node *n, void (*body)(void *arg, Fn *F, N
 	fn_check(F, xprintf("el%d", k));
 	js_store_name(F, item->value.s, xprintf("el%d", k));
 	body(arg, F, n);
-	fn_indent(F, -1);
-	fn_out(F, "}");
 	fn_indent(F, -1);
 	fn_out(F, "}");
 }
