@@ -78,6 +78,7 @@ static const VElem vx__elems[] = {
 		{"namelist", VA_NAMES}}},
 	{"value", VP_PROMPT, 0, {{"expr", VA_EXPR | VA_REQ}}},
 	{"break", VP_PROMPT, 0, {{"time", 0}, {"strength", 0}}},
+	{"mark", VP_PROMPT, 0, {{"name", 0}, {"nameexpr", VA_EXPR}}},
 	{"property", VP_VXML | VP_FORM | VP_FIELD | VP_MENU | VP_EXEC, 0, {{"name", VA_REQ}, {"value", VA_REQ}}},
 	{"meta", VP_VXML, 0, {{"name", 0}, {"content", 0}, {"http-equiv", 0}}},
 	{"metadata", VP_VXML, 0, {{NULL, 0}}}, /* its content (RDF) is not VoiceXML's: not read */
@@ -85,7 +86,7 @@ static const VElem vx__elems[] = {
 
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
-	"initial", "object", "mark",
+	"initial", "object",
 };
 
 static const VElem *vx__elem(const char *tag)
@@ -775,6 +776,8 @@ static void vx__node(VChk *c, Node *n, int ctx)
 	}
 	else if (!strcmp(n->tag, "foreach"))
 		vx__foreach(n);
+	else if (!strcmp(n->tag, "mark") && !node_attr(n, "name") == !node_attr(n, "nameexpr"))
+		diag_error(n->loc, "<mark> needs exactly one of 'name' and 'nameexpr'");
 	else if (!strcmp(n->tag, "throw"))
 		vx__throw(n);
 	else if (!strcmp(n->tag, "break"))

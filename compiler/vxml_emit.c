@@ -208,8 +208,8 @@ static void ve__prompt_pass(void *arg, Fn *F, Node *n)
 }
 
 /* The content of a <prompt> (or of an <enumerate>'s template, a <foreach>'s in a prompt) with
- * bargein b: its text (TTS), <audio>s, <value>s, <break>s, <enumerate> and <foreach> in
- * document order. */
+ * bargein b: its text (TTS), <audio>s, <value>s, <break>s, <mark>s, <enumerate> and <foreach>
+ * in document order. */
 static void ve__pieces(VEm *E, Fn *F, Node *n, int b)
 {
 	for (int i = 0; i < n->npieces; i++) {
@@ -233,6 +233,13 @@ static void ve__pieces(VEm *E, Fn *F, Node *n, int b)
 			long ms = vxml_break_ms(k, false);
 			if (ms > 0)
 				ve__call(F, xprintf("cx_vx_prompt(X, \"?break=%ld\", CX_UNDEFINED, %d)", ms, b));
+		} else if (ve__is(k, "mark")) { /* VoiceXML 2.1 §4: where the prompts are at an input */
+			Attr *nm = node_attr(k, "name"), *nx = node_attr(k, "nameexpr");
+			if (nx && !nx->tree)
+				continue;
+			fn_fail_semantic(F, "mark", k->loc.line + E->lineoff);
+			ve__call(F, xprintf("cx_vx_mark(X, %s)", nm ? ve__text(E, F, nm->value.s, nm->value.len) :
+					    ve__expr(F, nx)));
 		} else if (ve__is(k, "foreach")) { /* its content once per element (ve__foreach) */
 			VPass p = {E, b};
 			fn_fail_semantic(F, "foreach", k->loc.line + E->lineoff);

@@ -17,7 +17,7 @@
 
 enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63,
        VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128, VX_MAXNEST = 16, VX_MAXPARAMS = 64,
-       VX_MAXNB = 16 };
+       VX_MAXNB = 16, VX_MAXMARKS = 16 };
 
 /* An event counter (VoiceXML 2.0 §5.2.2): of a form item (item >= 0) or of the form (-1),
  * for one event name or prefix ("" counts every event). */
@@ -70,6 +70,14 @@ struct cx_vx_run {
 	const cx_vx_doc *next_doc; /* a <goto> to another document: entered next */
 	char next_frag[VX_EVLEN];  /* its form's id ("": its first form or menu) */
 	cx_value data_value;       /* a <data>'s document while its continuation runs */
+	/* <mark> (VoiceXML 2.1 §4): the last VX_MAXMARKS queued since the last input, each with
+	 * the time the prompts reach it; heard: when the prompts stopped for the input (barge-in
+	 * or their end); mark / mark_ms: the mark of the last input (NULL: none) */
+	struct { char *name; uint64_t at; } marks[VX_MAXMARKS];
+	int nmarks;
+	uint64_t heard;
+	char *mark;
+	uint64_t mark_ms;
 };
 
 static void cx_vx__unwait(cx_vx_run *r);
@@ -155,6 +163,9 @@ static void cx_vx__destroy(void *arg)
 	mem_deref(r->params);
 	mem_deref(r->ret_values);
 	mem_deref(r->ret_msg);
+	for (int i = 0; i < r->nmarks; i++)
+		mem_deref(r->marks[i].name);
+	mem_deref(r->mark);
 	if (r->d && r->d->vx == r)
 		r->d->vx = NULL;
 }
@@ -234,6 +245,44 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
 	else
 		cx_log_doc(r->d->sess->id, "vxml prompt", audio ? audio : t ? t : "");
 	return CX_GO;
+}
+
+int cx_vx_mark(cx_ctx *X, cx_value name)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, name);
+	char *copy = NULL;
+
+	if (!s || str_dup(&copy, s))
+		return CX_FAIL; /* an exception, or out of memory */
+	if (r->nmarks == VX_MAXMARKS) { /* the oldest goes */
+		mem_deref(r->marks[0].name);
+		memmove(r->marks, r->marks + 1, (VX_MAXMARKS - 1) * sizeof(r->marks[0]));
+		r->nmarks--;
+	}
+	uint64_t now = cx_clock_ms();
+	r->marks[r->nmarks].name = copy;
+	r->marks[r->nmarks++].at = r->play_end > now ? r->play_end : now;
+	cx_log_doc(r->d->sess->id, "vxml mark", copy);
+	return CX_GO;
+}
+
+/* An input ends: the last mark the prompts reached before they stopped for it (barge-in) or
+ * ended is its mark (VoiceXML 2.1 §4), and the marks queued are spent. */
+static void cx_vx__marks_done(cx_vx_run *r, int input)
+{
+	uint64_t now = cx_clock_ms(), stop = input ? r->heard : r->play_end < now ? r->play_end : now;
+
+	r->mark = mem_deref(r->mark);
+	for (int i = 0; i < r->nmarks; i++) {
+		if (r->marks[i].at <= stop) {
+			mem_deref(r->mark);
+			r->mark = mem_ref(r->marks[i].name);
+			r->mark_ms = stop - r->marks[i].at;
+		}
+		r->marks[i].name = mem_deref(r->marks[i].name);
+	}
+	r->nmarks = 0;
 }
 
 int cx_vx_log(cx_ctx *X, cx_value label, cx_value v)
@@ -1174,6 +1223,7 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		return;
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
 	tmr_cancel(&r->t_in);
+	cx_vx__marks_done(r, !noinput && r->nbuf);
 	if (noinput || r->nbuf == 0) {
 		cx_vx__event(r, "noinput", CX_UNDEFINED);
 		return;
@@ -1307,6 +1357,8 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	r->buf[r->nbuf] = '\0';
 	if (!it)
 		return 1; /* typeahead until a field collects */
+	if (r->nbuf == 1) /* the first key of an input: where the prompts were (<mark>) */
+		r->heard = r->play_end < now ? r->play_end : now;
 	r->play_end = now; /* barge-in: the prompts stop */
 	r->nnb = 0;
 	int term = it->termchar && key == it->termchar;
@@ -1399,7 +1451,7 @@ static int cx_vx__session(cx_vx_run *r)
 }
 
 /* application.lastresult$ after DTMF input (VoiceXML 2.0 §5.1.5): one result, also its
- * fields on the array itself. */
+ * fields on the array itself; markname and marktime as the shadow variables'. */
 static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp)
 {
 	cx_ctx *X = r->X;
@@ -1412,6 +1464,8 @@ static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_val
 		cx_vx__def(X, o, "inputmode", cx_vx__strv(X, "dtmf"));
 		cx_vx__def(X, o, "confidence", cx_num(1));
 		cx_vx__def(X, o, "interpretation", interp);
+		cx_vx__def(X, o, "markname", r->mark ? cx_vx__strv(X, r->mark) : CX_UNDEFINED);
+		cx_vx__def(X, o, "marktime", r->mark ? cx_num((double)r->mark_ms) : CX_UNDEFINED);
 	}
 	cx_vx__def(X, &arr, "0", res);
 	if (cx_is_exc(arr) || cx_is_exc(res) || X->slots[CX_SLOT_APPLICATION].tag != CX_T_OBJ ||
@@ -1420,7 +1474,8 @@ static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_val
 }
 
 /* A field's shadow variables (VoiceXML 2.0 §2.3.1, 2.1 §2.5): name$.utterance (the keys),
- * inputmode, confidence, interpretation; markname and marktime undefined (no <mark>). */
+ * inputmode, confidence, interpretation; markname and marktime (VoiceXML 2.1 §4: the mark of
+ * the input, cx_vx__marks_done; undefined without one). */
 static void cx_vx__shadow(cx_vx_run *r, const cx_vx_item *it, const char *digits, size_t n, cx_value interp)
 {
 	cx_ctx *X = r->X;
@@ -1432,8 +1487,8 @@ static void cx_vx__shadow(cx_vx_run *r, const cx_vx_item *it, const char *digits
 	cx_vx__def(X, &sh, "inputmode", cx_vx__strv(X, "dtmf"));
 	cx_vx__def(X, &sh, "confidence", cx_num(1));
 	cx_vx__def(X, &sh, "interpretation", interp);
-	cx_vx__def(X, &sh, "markname", CX_UNDEFINED);
-	cx_vx__def(X, &sh, "marktime", CX_UNDEFINED);
+	cx_vx__def(X, &sh, "markname", r->mark ? cx_vx__strv(X, r->mark) : CX_UNDEFINED);
+	cx_vx__def(X, &sh, "marktime", r->mark ? cx_num((double)r->mark_ms) : CX_UNDEFINED);
 	if (cx_is_exc(sh))
 		cx_catch(X);
 	else

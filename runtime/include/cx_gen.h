@@ -161,7 +161,8 @@ int cx_is_callable(cx_value v);
  * static string; cx_value.h). VoiceXML <link> (cx_vx_link; cx_vx_item, cx_vx_form and
  * cx_vx_doc hold their links), cx_vx_choice's eventexpr, message and messageexpr. */
 /* 11 (2026-12-02): VoiceXML <option> (cx_vx_choice's value, cx_vx_item's options_first: a
- * field's options are its choices) and <foreach> (cx_vx_foreach, cx_vx_foreach_item). */
+ * field's options are its choices), <foreach> (cx_vx_foreach, cx_vx_foreach_item) and <mark>
+ * (cx_vx_mark). */
 #define CX_ABI_VERSION 11
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
@@ -425,6 +426,8 @@ void cx_vx_register(const cx_vx_doc *d);
  * keys pressed while it plays are dropped, and so are those typed ahead (VoiceXML 2.0 §4.1.5). */
 int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein);
 int cx_vx_log(cx_ctx *X, cx_value label, cx_value v);
+/* <mark> (VoiceXML 2.1 §4): a mark named name (a string) at this point of the prompts queued. */
+int cx_vx_mark(cx_ctx *X, cx_value name);
 int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value expr);
 int cx_vx_goto(cx_ctx *X, const char *form);
 /* The prompts of a field or menu: of their counts, the highest not above the item's prompt
