@@ -227,6 +227,8 @@ int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char
 /* vxml_check.c: the keys of a <link dtmf> (white space between them left out), NULL without
  * one or when they are not 1 to 63 DTMF keys (reported when report). */
 char *vxml_link_dtmf(Node *link, bool report);
+/* vxml_check.c: the <menu>, or <field> with <option>s, an <enumerate> lists (NULL: neither). */
+Node *vxml_enum_owner(Node *en);
 /* vxml_check.c: the silence of a <break> in ms (time, else strength's; docs/voicexml.md); -1
  * when malformed (reported if report). */
 long vxml_break_ms(Node *n, bool report);

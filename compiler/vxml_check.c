@@ -36,7 +36,10 @@ static const VElem vx__elems[] = {
 	{"link", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_LINK, {{"dtmf", 0}, {"next", 0}, {"expr", VA_EXPR},
 		{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR}, {"fetchtimeout", 0},
 		{"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
+	{"option", VP_FIELD, 0, {{"dtmf", 0}, {"accept", 0}, {"value", 0}}},
 	{"enumerate", VP_PROMPT, VP_PROMPT, {{NULL, 0}}},
+	/* its children are executable content, or prompt content inside a <prompt> (vx__node) */
+	{"foreach", VP_EXEC | VP_PROMPT, 0, {{"array", VA_EXPR | VA_REQ}, {"item", VA_REQ}}},
 	{"var", VP_VXML | VP_FORM | VP_EXEC, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}}},
 	{"script", VP_VXML | VP_FORM | VP_EXEC, 0, {{"charset", 0}}},
 	{"block", VP_FORM, VP_EXEC, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}}},
@@ -75,14 +78,15 @@ static const VElem vx__elems[] = {
 		{"namelist", VA_NAMES}}},
 	{"value", VP_PROMPT, 0, {{"expr", VA_EXPR | VA_REQ}}},
 	{"break", VP_PROMPT, 0, {{"time", 0}, {"strength", 0}}},
+	{"mark", VP_PROMPT, 0, {{"name", 0}, {"nameexpr", VA_EXPR}}},
 	{"property", VP_VXML | VP_FORM | VP_FIELD | VP_MENU | VP_EXEC, 0, {{"name", VA_REQ}, {"value", VA_REQ}}},
 	{"meta", VP_VXML, 0, {{"name", 0}, {"content", 0}, {"http-equiv", 0}}},
+	{"metadata", VP_VXML, 0, {{NULL, 0}}}, /* its content (RDF) is not VoiceXML's: not read */
 };
 
 /* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
 static const char *const vx__later[] = {
 	"initial", "object",
-	"foreach", "mark", "option", "metadata",
 };
 
 static const VElem *vx__elem(const char *tag)
@@ -245,20 +249,66 @@ static void vx__attrs(Node *n, const VElem *e)
 
 static void vx__node(VChk *c, Node *n, int ctx);
 
+/* The DTMF sequence key of a <choice> or <option>: 1 to 32 keys that no other choice of its
+ * menu (option of its field) has; keys[0 .. *nkeys) those seen before it. */
+static void vx__keys(Node *k, const char *key, const char **keys, int *nkeys)
+{
+	Attr *d = node_attr(k, "dtmf");
+	if (!*key || strspn(key, "0123456789*#ABCD") != strlen(key) || strlen(key) > 32)
+		diag_error(d ? d->value.loc : k->loc, "<%s dtmf='%s'>: want 1 to 32 keys of 0-9 * # A-D", k->tag, key);
+	for (int i = 0; i < *nkeys; i++)
+		if (!strcmp(keys[i], key))
+			diag_error(d ? d->value.loc : k->loc, "<%s dtmf='%s'>: another %s of this %s has it", k->tag, key,
+			           k->tag, k->parent->tag);
+	if (*nkeys < 64)
+		keys[(*nkeys)++] = key;
+}
+
+/* The <option>s of a field (VoiceXML 2.0 §2.3.1.3): each has a value (its attribute or its
+ * text); DTMF only here, so one without dtmf can never be chosen (a warning), and options
+ * none of which has dtmf are an error when the field has no other DTMF grammar (docs/
+ * decisions.md). How many have dtmf (-1: that error). */
+static int vx__options(Node *n, bool other)
+{
+	const char *keys[64];
+	int nkeys = 0, nopt = 0;
+	for (Node *k = n->kids; k; k = k->next) {
+		if (strcmp(k->tag, "option"))
+			continue;
+		nopt++;
+		Attr *d = node_attr(k, "dtmf");
+		if (!node_attr(k, "value") && !k->has_text)
+			diag_error(k->loc, "<option> needs a 'value' or text (the field's value when it is chosen)");
+		if (d)
+			vx__keys(k, d->value.s, keys, &nkeys);
+	}
+	if (nopt && !nkeys && !other) {
+		diag_error(n->loc, "<field name='%s'>: none of its <option>s has dtmf: speech input is not supported, "
+		           "give them dtmf=\"N\"", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
+		return -1;
+	}
+	for (Node *k = nopt > nkeys ? n->kids : NULL; k; k = k->next)
+		if (!strcmp(k->tag, "option") && !node_attr(k, "dtmf"))
+			diag_warn(W_SPEECH, k->loc, "<option> without dtmf: speech input is not supported, it can never "
+			          "be chosen");
+	return nkeys;
+}
+
 static void vx__field(VChk *c, Node *n)
 {
 	Attr *type = node_attr(n, "type");
 	int lo, hi;
 	int srgs = vxml_srgs(n, NULL, NULL, 0, NULL, NULL, NULL); /* -1 none, 0 voice, 1 DTMF */
-	bool grammar = srgs > 0, voice = srgs == 0;
+	bool grammar = srgs > 0;
 	if (type)
 		vxml_builtin(type, &lo, &hi, true);
 	if (type && grammar)
 		diag_error(type->loc, "<field type> with a DTMF <grammar>: give one of them (this version)");
+	int options = vx__options(n, type || grammar);
 	if (!vxml_prop_dtmf(n))
 		diag_warn(W_SPEECH, n->loc, "<field name='%s'>: its inputmodes property has no dtmf: speech input is not "
 		             "supported, it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
-	else if (!type && (voice || !grammar))
+	else if (!type && !grammar && !options)
 		diag_warn(W_SPEECH, n->loc, "<field name='%s'> has no DTMF grammar: speech input is not supported, "
 		             "it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
 }
@@ -341,6 +391,21 @@ const char *vxml_choice_dtmf(Node *menu, Node *choice)
 	for (Node *k = menu->kids; k; k = k->next)
 		if (!strcmp(k->tag, "choice") && !node_attr(k, "dtmf") && ++seq && k == choice)
 			return seq <= 9 ? xprintf("%d", seq) : NULL;
+	return NULL;
+}
+
+/* The <menu>, or <field> with <option>s, whose choices or options an <enumerate> lists: the
+ * element its <prompt> (and any <foreach>s around it) stands in; NULL when that is neither. */
+Node *vxml_enum_owner(Node *en)
+{
+	Node *m = en->parent;
+	while (m && (!strcmp(m->tag, "prompt") || !strcmp(m->tag, "foreach")))
+		m = m->parent;
+	if (m && !strcmp(m->tag, "menu"))
+		return m;
+	for (Node *k = m && !strcmp(m->tag, "field") ? m->kids : NULL; k; k = k->next)
+		if (!strcmp(k->tag, "option"))
+			return m;
 	return NULL;
 }
 
@@ -455,7 +520,7 @@ static void vx__menu(VChk *c, Node *m)
 		if (strcmp(k->tag, "choice"))
 			continue;
 		Attr *next = node_attr(k, "next"), *ex = node_attr(k, "expr"), *ev = node_attr(k, "event");
-		Attr *d = node_attr(k, "dtmf"), *evx = node_attr(k, "eventexpr");
+		Attr *evx = node_attr(k, "eventexpr");
 		if (!!next + !!ex + !!ev + !!evx != 1)
 			diag_error(k->loc, "<choice> needs exactly one of 'next', 'expr', 'event' and 'eventexpr'");
 		else
@@ -468,13 +533,7 @@ static void vx__menu(VChk *c, Node *m)
 			           "dtmf=\"true\"> (speech choices are not supported)");
 			continue;
 		}
-		if (!*key || strspn(key, "0123456789*#ABCD") != strlen(key) || strlen(key) > 32)
-			diag_error(d ? d->value.loc : k->loc, "<choice dtmf='%s'>: want 1 to 32 keys of 0-9 * # A-D", key);
-		for (int i = 0; i < nkeys; i++)
-			if (!strcmp(keys[i], key))
-				diag_error(d ? d->value.loc : k->loc, "<choice dtmf='%s'>: another choice of this menu has it", key);
-		if (nkeys < 64)
-			keys[nkeys++] = key;
+		vx__keys(k, key, keys, &nkeys);
 	}
 	if (!nkeys)
 		diag_error(m->loc, "<menu> holds no <choice>");
@@ -585,6 +644,34 @@ static void vx__data(Node *n)
 	vx__method(n);
 	if (name && (!*name->value.s || strchr(name->value.s, '.')))
 		diag_error(name->value.loc, "<data name='%s'>: a variable name", name->value.s);
+	for (Node *p = n->parent; p; p = p->parent)
+		if (!strcmp(p->tag, "foreach")) {
+			diag_error(n->loc, "<data> inside a <foreach> is not supported (this version: the loop cannot "
+			           "wait for the document; fetch it before the <foreach>)");
+			break;
+		}
+}
+
+/* <foreach> (VoiceXML 2.1 §6): item names a variable (declared in the scope the <foreach>
+ * stands in, vxml_emit.c): an ECMAScript identifier, not a reserved word or literal. */
+static void vx__foreach(Node *n)
+{
+	static const char reserved[] = " break case catch class const continue debugger default delete do else enum "
+		"export extends false finally for function if import in instanceof new null return super switch this "
+		"throw true try typeof var void while with ";
+	Attr *item = node_attr(n, "item");
+	const char *s = item ? item->value.s : "";
+	bool ok = *s && !(*s >= '0' && *s <= '9');
+	for (const char *p = s; *p && ok; p++)
+		ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+		     *p == '$' || (*p & 0x80);
+	if (ok && strlen(s) < 16) {
+		char word[20];
+		snprintf(word, sizeof(word), " %s ", s);
+		ok = !strstr(reserved, word);
+	}
+	if (item && !ok)
+		diag_error(item->value.loc, "<foreach item='%s'>: not a variable name", s);
 }
 
 /* Section - Application root documents (VoiceXML 2.0 §1.5.2) */
@@ -665,10 +752,13 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		return;
 	}
 	vx__attrs(n, e);
+	if (!strcmp(n->tag, "metadata"))
+		return; /* ignored, its content unread (VoiceXML 2.1 §8) */
+	bool in_prompt = !strcmp(n->tag, "foreach") && (ctx & VP_PROMPT); /* a <foreach> holds prompt content */
 	if (n->has_text && !strcmp(n->tag, "script"))
 		esparse_script(n);
 	else if (n->has_text && strcmp(n->tag, "prompt") && strcmp(n->tag, "audio") && strcmp(n->tag, "log") &&
-	         strcmp(n->tag, "choice") && strcmp(n->tag, "enumerate"))
+	         strcmp(n->tag, "choice") && strcmp(n->tag, "enumerate") && strcmp(n->tag, "option") && !in_prompt)
 		diag_error(n->text.loc, "<%s> holds no text", n->tag);
 	if (!strcmp(n->tag, "field"))
 		vx__field(c, n);
@@ -679,10 +769,15 @@ static void vx__node(VChk *c, Node *n, int ctx)
 	else if (!strcmp(n->tag, "filled"))
 		vx__filled(n);
 	else if (!strcmp(n->tag, "enumerate")) {
-		Node *m = n->parent ? n->parent->parent : NULL;
-		if (!m || strcmp(m->tag, "menu") || strcmp(n->parent->tag, "prompt"))
-			diag_error(n->loc, "<enumerate> is supported in a <menu>'s <prompt> only");
+		Node *m = vxml_enum_owner(n);
+		if (!m)
+			diag_error(n->loc, "<enumerate> is supported in the <prompt>s of a <menu> or of a <field> with "
+			           "<option>s only");
 	}
+	else if (!strcmp(n->tag, "foreach"))
+		vx__foreach(n);
+	else if (!strcmp(n->tag, "mark") && !node_attr(n, "name") == !node_attr(n, "nameexpr"))
+		diag_error(n->loc, "<mark> needs exactly one of 'name' and 'nameexpr'");
 	else if (!strcmp(n->tag, "throw"))
 		vx__throw(n);
 	else if (!strcmp(n->tag, "break"))
@@ -713,7 +808,7 @@ static void vx__node(VChk *c, Node *n, int ctx)
 			diag_error(b->value.loc, "bargein='%s' must be true or false", b->value.s);
 	}
 	for (Node *k = n->kids; k; k = k->next)
-		vx__node(c, k, e->holds);
+		vx__node(c, k, !strcmp(n->tag, "foreach") ? (in_prompt ? VP_PROMPT : VP_EXEC) : e->holds);
 }
 
 void vxml_check(Doc *doc, const Options *opt)

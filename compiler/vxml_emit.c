@@ -89,9 +89,13 @@ static void ve__names(VEm *E, Node *n)
 			continue;
 		Attr *name = node_attr(k, "name");
 		bool io = ve__is(k, "record") || ve__is(k, "transfer") || ve__is(k, "field");
+		if (ve__is(k, "metadata"))
+			continue; /* RDF, not read */
 		if ((ve__is(k, "var") || ve__is(k, "data") || vxml_is_item(k)) &&
 		    name && !strchr(name->value.s, '.'))
 			ve__slot(E, name->value.s);
+		else if (ve__is(k, "foreach") && node_attr(k, "item")) /* declared where it stands (2.1 §6) */
+			ve__slot(E, node_attr(k, "item")->value.s);
 		if (io && name) /* its shadow variables (name$: vxml_io.c, runtime/vxml.c) */
 			ve__slot(E, xprintf("%s$", name->value.s));
 		else if (ve__is(k, "script") && k->script)
@@ -165,8 +169,47 @@ static bool ve__template(Node *n)
 	return false;
 }
 
-/* The content of a <prompt> (or of an <enumerate>'s template) with bargein b: its text (TTS),
- * <audio>s, <value>s, <break>s and <enumerate> in document order. */
+/* <foreach array item> (VoiceXML 2.1 §6): the array's length when the loop starts
+ * (cx_vx_foreach: one that is not an Array is error.semantic), then per element, in order,
+ * item set to it and body(arg, F, n) for the content. item is a slot of the scope the
+ * <foreach> stands in (ve__names). */
+static void ve__foreach(VEm *E, Fn *F, Node *n, void (*body)(void *arg, Fn *F, Node *n), void *arg)
+{
+	Attr *arr = node_attr(n, "array"), *item = node_attr(n, "item");
+	if (!arr || !arr->tree || !item)
+		return;
+	int k = ++E->nfn; /* names the loop's C variables */
+	char *a = ve__expr(F, arr);
+	fn_out(F, "cx_value arr%d = %s;", k, a);
+	fn_out(F, "cx_value len%d = cx_vx_foreach(X, arr%d);", k, k);
+	fn_check(F, xprintf("len%d", k));
+	fn_out(F, "for (uint32_t i%d = 0; i%d < (uint32_t)len%d.u.n; i%d++) {", k, k, k, k);
+	fn_indent(F, 1);
+	fn_out(F, "cx_value el%d = cx_vx_foreach_item(X, arr%d, i%d);", k, k, k);
+	fn_check(F, xprintf("el%d", k));
+	js_store_name(F, item->value.s, xprintf("el%d", k));
+	body(arg, F, n);
+	fn_indent(F, -1);
+	fn_out(F, "}");
+}
+
+static void ve__pieces(VEm *E, Fn *F, Node *n, int b);
+
+/* One pass of a <foreach> in a prompt: its content as prompt content. */
+typedef struct VPass {
+	VEm *E;
+	int b;
+} VPass;
+
+static void ve__prompt_pass(void *arg, Fn *F, Node *n)
+{
+	VPass *p = arg;
+	ve__pieces(p->E, F, n, p->b);
+}
+
+/* The content of a <prompt> (or of an <enumerate>'s template, a <foreach>'s in a prompt) with
+ * bargein b: its text (TTS), <audio>s, <value>s, <break>s, <mark>s, <enumerate> and <foreach>
+ * in document order. */
 static void ve__pieces(VEm *E, Fn *F, Node *n, int b)
 {
 	for (int i = 0; i < n->npieces; i++) {
@@ -190,9 +233,22 @@ static void ve__pieces(VEm *E, Fn *F, Node *n, int b)
 			long ms = vxml_break_ms(k, false);
 			if (ms > 0)
 				ve__call(F, xprintf("cx_vx_prompt(X, \"?break=%ld\", CX_UNDEFINED, %d)", ms, b));
-		} else if (ve__is(k, "enumerate") && n->parent) { /* every choice of the menu */
-			for (Node *c = n->parent->kids; c; c = c->next) {
-				const char *key = ve__is(c, "choice") ? vxml_choice_dtmf(n->parent, c) : NULL;
+		} else if (ve__is(k, "mark")) { /* VoiceXML 2.1 §4: where the prompts are at an input */
+			Attr *nm = node_attr(k, "name"), *nx = node_attr(k, "nameexpr");
+			if (nx && !nx->tree)
+				continue;
+			fn_fail_semantic(F, "mark", k->loc.line + E->lineoff);
+			ve__call(F, xprintf("cx_vx_mark(X, %s)", nm ? ve__text(E, F, nm->value.s, nm->value.len) :
+					    ve__expr(F, nx)));
+		} else if (ve__is(k, "foreach")) { /* its content once per element (ve__foreach) */
+			VPass p = {E, b};
+			fn_fail_semantic(F, "foreach", k->loc.line + E->lineoff);
+			ve__foreach(E, F, k, ve__prompt_pass, &p);
+		} else if (ve__is(k, "enumerate") && vxml_enum_owner(k)) { /* every choice of the menu */
+			Node *m = vxml_enum_owner(k); /* or option (with dtmf) of the field */
+			for (Node *c = m->kids; c; c = c->next) {
+				Attr *od = ve__is(c, "option") ? node_attr(c, "dtmf") : NULL;
+				const char *key = ve__is(c, "choice") ? vxml_choice_dtmf(m, c) : od ? od->value.s : NULL;
 				if (!key)
 					continue;
 				char *said = c->has_text ? ve__squeeze(c->text.s) : xstrdup("");
@@ -396,6 +452,12 @@ static char *ve__args(VEm *E, Node *n)
 	return name;
 }
 
+/* One pass of a <foreach> in executable content: its children. */
+static void ve__exec_pass(void *arg, Fn *F, Node *n)
+{
+	ve__block(arg, F, n->kids, NULL);
+}
+
 static void ve__element(VEm *E, Fn *F, Node *n)
 {
 	int up = fn_curline(F);
@@ -420,6 +482,8 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 		}
 	} else if (ve__is(n, "if")) {
 		emit_if(F, n, ve__block, E);
+	} else if (ve__is(n, "foreach")) {
+		ve__foreach(E, F, n, ve__exec_pass, E);
 	} else if (ve__is(n, "log")) {
 		Attr *ex = node_attr(n, "expr"), *label = node_attr(n, "label");
 		char *v = ex && ex->tree ? ve__expr(F, ex) : NULL;
@@ -776,7 +840,7 @@ static char *ve__links(VEm *E, FILE *lf, Node *n, int *count)
 	bool own = node_attr(n, "type") != NULL;
 	*count = 0;
 	for (Node *k = n->kids; k; k = k->next) {
-		own |= ve__is(k, "grammar") || ve__is(k, "choice");
+		own |= ve__is(k, "grammar") || ve__is(k, "choice") || ve__is(k, "option");
 		if (!ve__is(k, "link"))
 			continue;
 		char *gnodes = "NULL", *gkids = "NULL";
@@ -791,6 +855,42 @@ static char *ve__links(VEm *E, FILE *lf, Node *n, int *count)
 		++*count;
 	}
 	return ve__table(E, lf, "cx_vx_link", "links", rows, *count);
+}
+
+/* The variables of the <enumerate> templates in the prompts of n, a menu or field (§2.2.4). */
+static void ve__enumslots(VEm *E, Node *n)
+{
+	for (Node *k = n->kids; k; k = k->next)
+		if (ve__is(k, "enumerate") && ve__template(k)) {
+			ve__slot(E, "_prompt");
+			ve__slot(E, "_dtmf");
+		} else if (ve__is(k, "prompt") || ve__is(k, "foreach")) {
+			ve__enumslots(E, k);
+		}
+}
+
+/* A field's <option>s that have dtmf (VoiceXML 2.0 §2.3.1.3) as a cx_vx_choice table in lf:
+ * each one's keys and value (its value attribute, else its text, white space normalised);
+ * the table's name ("NULL": none) and count; *first: the first option comes before the
+ * field's first <grammar> (and it has no type), so the options win when both match. */
+static char *ve__options(VEm *E, FILE *lf, Node *it, int *count, int *first)
+{
+	char *rows = xstrdup("");
+	bool before = node_attr(it, "type") != NULL;
+	*count = *first = 0;
+	for (Node *k = it->kids; k; k = k->next) {
+		if (ve__is(k, "option") && !before)
+			*first = 1;
+		before |= ve__is(k, "grammar") || ve__is(k, "option");
+		Attr *d = ve__is(k, "option") ? node_attr(k, "dtmf") : NULL, *v = node_attr(k, "value");
+		if (!d)
+			continue;
+		char *value = v ? xstrdup(v->value.s) : ve__squeeze(k->text.s);
+		rows = xprintf("%s\t{.dtmf = %s, .value = %s, .line = %d},\n", rows, c_quote(d->value.s, d->value.len),
+			       c_quote(value, strlen(value)), k->loc.line);
+		++*count;
+	}
+	return ve__table(E, lf, "cx_vx_choice", "options", rows, *count);
 }
 
 /* enum cx_vx_gram's names, as vxml_builtin returns them. */
@@ -819,6 +919,7 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 			c_quote(vname, strlen(vname)), slot, cond, body, it->loc.line);
 		return;
 	}
+	ve__enumslots(E, it);
 	char *prompt = ve__body(E, it, "prompt", true);
 	char *filled = "NULL"; /* the field's <filled> is in the form's list (ve__filleds) */
 	int ncatch = 0;
@@ -860,8 +961,9 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 			nlfn, k, k, nn, node_attr(it, "method") && !strcmp(node_attr(it, "method")->value.s, "post"),
 			node_attr(it, "enctype") && !strcmp(node_attr(it, "enctype")->value.s, "multipart/form-data"), k);
 	}
-	int nlk = 0;
+	int nlk = 0, nopt = 0, ofirst = 0;
 	char *lk = ve__is(it, "field") ? ve__links(E, lf, it, &nlk) : "NULL";
+	char *opts = ve__is(it, "field") ? ve__options(E, lf, it, &nopt, &ofirst) : "NULL";
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
 		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d%s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
@@ -869,7 +971,8 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
 		vxml_gram_names[gram], lo, hi, timeout,
 		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot, shadow,
-		nlk ? xprintf(", .links = %s, .nlinks = %d", lk, nlk) : "");
+		xprintf("%s%s", nlk ? xprintf(", .links = %s, .nlinks = %d", lk, nlk) : "",
+			nopt ? xprintf(", .choices = %s, .nchoices = %d, .options_first = %d", opts, nopt, ofirst) : ""));
 }
 
 /* The index of the form item named name (len bytes) among f's items, or -1. */
@@ -941,12 +1044,8 @@ static char *ve__filleds(VEm *E, FILE *lf, Node *f, int *count)
 static void ve__menu(VEm *E, FILE *tf, FILE *lf, Node *m, int idx)
 {
 	int slot = ve__slot(E, " menu");
-	for (Node *p = m->kids; p; p = p->next) /* an <enumerate> template's variables (§2.2.4) */
-		for (Node *k = ve__is(p, "prompt") ? p->kids : NULL; k; k = k->next)
-			if (ve__is(k, "enumerate") && ve__template(k)) {
-				ve__slot(E, "_prompt");
-				ve__slot(E, "_dtmf");
-			}
+	ve__names(E, m); /* a <foreach item> of its prompts */
+	ve__enumslots(E, m);
 	char *prompt = ve__body(E, m, "prompt", true);
 	char *rows = xstrdup("");
 	int nch = 0, ncatch;

@@ -17,7 +17,7 @@
 
 enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63,
        VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128, VX_MAXNEST = 16, VX_MAXPARAMS = 64,
-       VX_MAXNB = 16 };
+       VX_MAXNB = 16, VX_MAXMARKS = 16 };
 
 /* An event counter (VoiceXML 2.0 §5.2.2): of a form item (item >= 0) or of the form (-1),
  * for one event name or prefix ("" counts every event). */
@@ -70,6 +70,14 @@ struct cx_vx_run {
 	const cx_vx_doc *next_doc; /* a <goto> to another document: entered next */
 	char next_frag[VX_EVLEN];  /* its form's id ("": its first form or menu) */
 	cx_value data_value;       /* a <data>'s document while its continuation runs */
+	/* <mark> (VoiceXML 2.1 §4): the last VX_MAXMARKS queued since the last input, each with
+	 * the time the prompts reach it; heard: when the prompts stopped for the input (barge-in
+	 * or their end); mark / mark_ms: the mark of the last input (NULL: none) */
+	struct { char *name; uint64_t at; } marks[VX_MAXMARKS];
+	int nmarks;
+	uint64_t heard;
+	char *mark;
+	uint64_t mark_ms;
 };
 
 static void cx_vx__unwait(cx_vx_run *r);
@@ -155,6 +163,9 @@ static void cx_vx__destroy(void *arg)
 	mem_deref(r->params);
 	mem_deref(r->ret_values);
 	mem_deref(r->ret_msg);
+	for (int i = 0; i < r->nmarks; i++)
+		mem_deref(r->marks[i].name);
+	mem_deref(r->mark);
 	if (r->d && r->d->vx == r)
 		r->d->vx = NULL;
 }
@@ -234,6 +245,44 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
 	else
 		cx_log_doc(r->d->sess->id, "vxml prompt", audio ? audio : t ? t : "");
 	return CX_GO;
+}
+
+int cx_vx_mark(cx_ctx *X, cx_value name)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *s = cx_rt_str(X, name);
+	char *copy = NULL;
+
+	if (!s || str_dup(&copy, s))
+		return CX_FAIL; /* an exception, or out of memory */
+	if (r->nmarks == VX_MAXMARKS) { /* the oldest goes */
+		mem_deref(r->marks[0].name);
+		memmove(r->marks, r->marks + 1, (VX_MAXMARKS - 1) * sizeof(r->marks[0]));
+		r->nmarks--;
+	}
+	uint64_t now = cx_clock_ms();
+	r->marks[r->nmarks].name = copy;
+	r->marks[r->nmarks++].at = r->play_end > now ? r->play_end : now;
+	cx_log_doc(r->d->sess->id, "vxml mark", copy);
+	return CX_GO;
+}
+
+/* An input ends: the last mark the prompts reached before they stopped for it (barge-in) or
+ * ended is its mark (VoiceXML 2.1 §4), and the marks queued are spent. */
+static void cx_vx__marks_done(cx_vx_run *r, int input)
+{
+	uint64_t now = cx_clock_ms(), stop = input ? r->heard : r->play_end < now ? r->play_end : now;
+
+	r->mark = mem_deref(r->mark);
+	for (int i = 0; i < r->nmarks; i++) {
+		if (r->marks[i].at <= stop) {
+			mem_deref(r->mark);
+			r->mark = mem_ref(r->marks[i].name);
+			r->mark_ms = stop - r->marks[i].at;
+		}
+		r->marks[i].name = mem_deref(r->marks[i].name);
+	}
+	r->nmarks = 0;
 }
 
 int cx_vx_log(cx_ctx *X, cx_value label, cx_value v)
@@ -879,7 +928,7 @@ static void cx_vx__advance(cx_vx_run *r)
 				break;
 			return;
 		}
-		if (r->nbuf && (it->gram != CX_VX_NOGRAM || cx_vx__haslinks(r, it))) {
+		if (r->nbuf && (it->gram != CX_VX_NOGRAM || it->nchoices || cx_vx__haslinks(r, it))) {
 			/* typeahead (a voice-only field without links: noinput) */
 			char tmp[sizeof(r->buf)];
 			memcpy(tmp, r->buf, r->nbuf + 1);
@@ -959,20 +1008,50 @@ static int cx_vx__builtin(int gram, const char *b, size_t n, int final, char *ou
 	return 1;
 }
 
-/* The digits typed so far against the field's grammar: 1 match, 0 not yet, -1 no match. */
+/* The keys typed so far against the DTMF sequences of a menu's choices or a field's options:
+ * one of them, unless a longer one may follow (1), 0 not yet, -1 none. */
+static int cx_vx__choices(const cx_vx_item *it, const char *b, size_t n, int final)
+{
+	int whole = 0, longer = 0;
+	for (uint32_t i = 0; i < it->nchoices; i++) {
+		const char *d = it->choices[i].dtmf;
+		if (strlen(d) == n && !strncmp(d, b, n))
+			whole = 1;
+		else if (strlen(d) > n && !strncmp(d, b, n))
+			longer = 1;
+	}
+	return whole && (final || !longer) ? 1 : longer && !final ? 0 : -1;
+}
+
+/* The choice of a menu (option of a field) whose DTMF sequence is b[0..n), or NULL. */
+static const cx_vx_choice *cx_vx__keyed(const cx_vx_item *it, const char *b, size_t n)
+{
+	for (uint32_t i = 0; i < it->nchoices; i++)
+		if (strlen(it->choices[i].dtmf) == n && !strncmp(it->choices[i].dtmf, b, n))
+			return &it->choices[i];
+	return NULL;
+}
+
+static int cx_vx__gram(const cx_vx_item *it, const char *b, size_t n, int final);
+
+/* The digits typed so far against the field's grammars (its type or <grammar>s, and its
+ * <option>s: alternatives, VoiceXML 2.0 §2.3.1.3): 1 match, 0 not yet, -1 no match. */
 static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final)
 {
-	if (it->gram == CX_VX_MENU) { /* a choice's sequence, unless a longer one may follow */
-		int whole = 0, longer = 0;
-		for (uint32_t i = 0; i < it->nchoices; i++) {
-			const char *d = it->choices[i].dtmf;
-			if (strlen(d) == n && !strncmp(d, b, n))
-				whole = 1;
-			else if (strlen(d) > n && !strncmp(d, b, n))
-				longer = 1;
-		}
-		return whole && (final || !longer) ? 1 : longer && !final ? 0 : -1;
-	}
+	if (it->gram == CX_VX_MENU)
+		return cx_vx__choices(it, b, n, final);
+	int own = cx_vx__gram(it, b, n, final);
+	if (!it->nchoices)
+		return own;
+	int opt = cx_vx__choices(it, b, n, final);
+	if (final)
+		return own > 0 || opt > 0 ? 1 : -1;
+	return own == 0 || opt == 0 ? 0 : own > 0 || opt > 0 ? 1 : -1; /* one that may go on waits */
+}
+
+/* The digits typed so far against the field's type or SRGS grammar (CX_VX_NOGRAM: none). */
+static int cx_vx__gram(const cx_vx_item *it, const char *b, size_t n, int final)
+{
 	if (it->gram == CX_VX_BOOLEAN)
 		return n == 0 ? 0 : (n == 1 && (b[0] == '1' || b[0] == '2')) ? 1 : -1;
 	if (it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY)
@@ -1081,10 +1160,7 @@ static void cx_vx__took(cx_vx_run *r, size_t n)
  * expr or event (VoiceXML 2.0 §2.2). */
 static void cx_vx__choose(cx_vx_run *r, const cx_vx_item *it, size_t n)
 {
-	const cx_vx_choice *c = NULL;
-	for (uint32_t i = 0; i < it->nchoices; i++)
-		if (strlen(it->choices[i].dtmf) == n && !strncmp(it->choices[i].dtmf, r->buf, n))
-			c = &it->choices[i];
+	const cx_vx_choice *c = cx_vx__keyed(it, r->buf, n);
 	cx_vx__took(r, n);
 	r->X->steps = (int64_t)cx_vx__budget(r->e);
 	if (c->event || c->eventexpr) { /* thrown as by <throw> (event/eventexpr, message/messageexpr) */
@@ -1129,6 +1205,17 @@ static void cx_vx__fill(cx_vx_run *r, cx_value v)
 	cx_vx__advance(r);
 }
 
+/* The <option> of field it that takes the keys b[0..n) (they matched the field's grammars),
+ * or NULL when its type or <grammar> does: when both may, the one first in document order
+ * (VoiceXML 2.0 §3.1.4; a type counts as first). */
+static const cx_vx_choice *cx_vx__option(const cx_vx_item *it, const char *b, size_t n)
+{
+	const cx_vx_choice *c = cx_vx__keyed(it, b, n);
+	if (c && !it->options_first && it->gram != CX_VX_NOGRAM && cx_vx__gram(it, b, n, 1) > 0)
+		return NULL;
+	return c;
+}
+
 static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 {
 	r->termwait = 0;
@@ -1136,6 +1223,7 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		return;
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
 	tmr_cancel(&r->t_in);
+	cx_vx__marks_done(r, !noinput && r->nbuf);
 	if (noinput || r->nbuf == 0) {
 		cx_vx__event(r, "noinput", CX_UNDEFINED);
 		return;
@@ -1155,7 +1243,10 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 	}
 	cx_value v = CX_UNDEFINED;
 	char fmt[VX_MAXDIGITS + 8];
-	if (m > 0 && it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY &&
+	const cx_vx_choice *opt = m > 0 ? cx_vx__option(it, r->buf, n) : NULL;
+	if (opt)
+		v = cx_vx__strv(r->X, opt->value);
+	else if (m > 0 && it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY &&
 	    cx_vx__builtin(it->gram, r->buf, n, 1, fmt) > 0)
 		v = cx_str_utf8(r->X, fmt, strlen(fmt));
 	else if (m > 0)
@@ -1266,6 +1357,8 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	r->buf[r->nbuf] = '\0';
 	if (!it)
 		return 1; /* typeahead until a field collects */
+	if (r->nbuf == 1) /* the first key of an input: where the prompts were (<mark>) */
+		r->heard = r->play_end < now ? r->play_end : now;
 	r->play_end = now; /* barge-in: the prompts stop */
 	r->nnb = 0;
 	int term = it->termchar && key == it->termchar;
@@ -1358,7 +1451,7 @@ static int cx_vx__session(cx_vx_run *r)
 }
 
 /* application.lastresult$ after DTMF input (VoiceXML 2.0 §5.1.5): one result, also its
- * fields on the array itself. */
+ * fields on the array itself; markname and marktime as the shadow variables'. */
 static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp)
 {
 	cx_ctx *X = r->X;
@@ -1371,6 +1464,8 @@ static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_val
 		cx_vx__def(X, o, "inputmode", cx_vx__strv(X, "dtmf"));
 		cx_vx__def(X, o, "confidence", cx_num(1));
 		cx_vx__def(X, o, "interpretation", interp);
+		cx_vx__def(X, o, "markname", r->mark ? cx_vx__strv(X, r->mark) : CX_UNDEFINED);
+		cx_vx__def(X, o, "marktime", r->mark ? cx_num((double)r->mark_ms) : CX_UNDEFINED);
 	}
 	cx_vx__def(X, &arr, "0", res);
 	if (cx_is_exc(arr) || cx_is_exc(res) || X->slots[CX_SLOT_APPLICATION].tag != CX_T_OBJ ||
@@ -1379,7 +1474,8 @@ static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_val
 }
 
 /* A field's shadow variables (VoiceXML 2.0 §2.3.1, 2.1 §2.5): name$.utterance (the keys),
- * inputmode, confidence, interpretation; markname and marktime undefined (no <mark>). */
+ * inputmode, confidence, interpretation; markname and marktime (VoiceXML 2.1 §4: the mark of
+ * the input, cx_vx__marks_done; undefined without one). */
 static void cx_vx__shadow(cx_vx_run *r, const cx_vx_item *it, const char *digits, size_t n, cx_value interp)
 {
 	cx_ctx *X = r->X;
@@ -1391,8 +1487,8 @@ static void cx_vx__shadow(cx_vx_run *r, const cx_vx_item *it, const char *digits
 	cx_vx__def(X, &sh, "inputmode", cx_vx__strv(X, "dtmf"));
 	cx_vx__def(X, &sh, "confidence", cx_num(1));
 	cx_vx__def(X, &sh, "interpretation", interp);
-	cx_vx__def(X, &sh, "markname", CX_UNDEFINED);
-	cx_vx__def(X, &sh, "marktime", CX_UNDEFINED);
+	cx_vx__def(X, &sh, "markname", r->mark ? cx_vx__strv(X, r->mark) : CX_UNDEFINED);
+	cx_vx__def(X, &sh, "marktime", r->mark ? cx_num((double)r->mark_ms) : CX_UNDEFINED);
 	if (cx_is_exc(sh))
 		cx_catch(X);
 	else
@@ -2209,4 +2305,22 @@ int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const c
 cx_value cx_vx_data_value(cx_ctx *X)
 {
 	return cx_vx__of(X)->data_value;
+}
+
+/* Section - <foreach> (VoiceXML 2.1 §6) */
+
+cx_value cx_vx_foreach(cx_ctx *X, cx_value arr)
+{
+	if (arr.tag != CX_T_OBJ || CX_OBJ_HEAD(arr.u.o)->cls != CX_OBJ_ARRAY)
+		return cx_throw_error(X, "TypeError", "<foreach array> is not an Array");
+	/* the length when the loop starts: elements the loop's content adds are not visited, and
+	 * those it removes are read as undefined (docs/decisions.md) */
+	return cx_num(CX_OBJ_HEAD(arr.u.o)->length);
+}
+
+cx_value cx_vx_foreach_item(cx_ctx *X, cx_value arr, uint32_t i)
+{
+	if (--X->steps < 0 && cx_tick(X))
+		return CX_EXCEPTION;
+	return cx_get_num(X, arr, i);
 }

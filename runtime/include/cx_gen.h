@@ -160,7 +160,10 @@ int cx_is_callable(cx_value v);
  * inline cx_get_len, and makes functions with an ASCII name by cx_func_newk (the name a
  * static string; cx_value.h). VoiceXML <link> (cx_vx_link; cx_vx_item, cx_vx_form and
  * cx_vx_doc hold their links), cx_vx_choice's eventexpr, message and messageexpr. */
-#define CX_ABI_VERSION 10
+/* 11 (2026-12-02): VoiceXML <option> (cx_vx_choice's value, cx_vx_item's options_first: a
+ * field's options are its choices), <foreach> (cx_vx_foreach, cx_vx_foreach_item) and <mark>
+ * (cx_vx_mark). */
+#define CX_ABI_VERSION 11
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -241,7 +244,8 @@ typedef struct cx_vx_gnode {
 } cx_vx_gnode;
 
 /* A <menu>'s <choice>: its DTMF key sequence and where it goes (next "#id", expr, or event /
- * eventexpr with message / messageexpr). */
+ * eventexpr with message / messageexpr). A <field>'s <option> (VoiceXML 2.0 §2.3.1.3): its
+ * DTMF sequence and value, the rest NULL. */
 typedef struct cx_vx_choice {
 	const char *dtmf;
 	const char *next;          /* a form or menu id, or NULL */
@@ -251,6 +255,7 @@ typedef struct cx_vx_choice {
 	cx_cond_fn *eventexpr;     /* NULL, or the value of eventexpr (the event thrown) */
 	const char *message;       /* NULL, or message (the event's _message) */
 	cx_cond_fn *messageexpr;   /* NULL, or the value of messageexpr */
+	const char *value;         /* an option: the field's value when it is chosen */
 } cx_vx_choice;
 
 /* A <link> (VoiceXML 2.0 §2.5): its DTMF grammar (its dtmf keys and <grammar>s as
@@ -286,8 +291,8 @@ typedef struct cx_vx_item {
 	uint32_t timeout_ms;       /* field: no input after the prompts (0: 5 s) */
 	const cx_vx_catch *catches;
 	uint32_t ncatches;
-	const cx_vx_choice *choices; /* the field of a <menu> (gram CX_VX_MENU): its choices */
-	uint32_t nchoices;
+	const cx_vx_choice *choices; /* the field of a <menu> (gram CX_VX_MENU): its choices; a */
+	uint32_t nchoices;           /* field's <option>s (those with dtmf), beside its gram */
 	int line;
 	const struct cx_vx_rec_item *rec; /* record: its attributes (runtime/vxio.c) */
 	const struct cx_vx_xfer_item *xfer; /* transfer: its attributes (runtime/vxio.c) */
@@ -303,6 +308,8 @@ typedef struct cx_vx_item {
 	uint32_t shadow;           /* field, record, transfer: the slot of name$ (0: none) */
 	const cx_vx_link *links;   /* field and menu: the <link>s in it, document order */
 	uint32_t nlinks;
+	int options_first;         /* field: its first <option> comes before its first <grammar>
+				    * (no type): the options win when both match (§3.1.4) */
 } cx_vx_item;
 
 /* What a VoiceXML fetch (<goto>, <submit>, <subdialog>, <data>) may wait and take, from its
@@ -419,6 +426,8 @@ void cx_vx_register(const cx_vx_doc *d);
  * keys pressed while it plays are dropped, and so are those typed ahead (VoiceXML 2.0 §4.1.5). */
 int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein);
 int cx_vx_log(cx_ctx *X, cx_value label, cx_value v);
+/* <mark> (VoiceXML 2.1 §4): a mark named name (a string) at this point of the prompts queued. */
+int cx_vx_mark(cx_ctx *X, cx_value name);
 int cx_vx_exit(cx_ctx *X, int n, const char *const *names, const cx_value *vals, cx_value expr);
 int cx_vx_goto(cx_ctx *X, const char *form);
 /* The prompts of a field or menu: of their counts, the highest not above the item's prompt
@@ -458,6 +467,12 @@ int cx_vx_return(cx_ctx *X, int n, const char *const *names, const cx_value *val
 		 cx_value message);
 /* A form <var> of a subdialog: 1 and *v the <param> of that name passed to it, or 0. */
 int cx_vx_param(cx_ctx *X, const char *name, cx_value *v);
+/* <foreach array> (VoiceXML 2.1 §6): the length of the Array arr when the loop starts (a
+ * number: the loop runs that many times), or CX_EXCEPTION (a TypeError) when arr is no Array. */
+cx_value cx_vx_foreach(cx_ctx *X, cx_value arr);
+/* Its element i for the next pass (arr[i] as it is then), one step of the execution budget;
+ * CX_EXCEPTION when the budget is spent. */
+cx_value cx_vx_foreach_item(cx_ctx *X, cx_value arr, uint32_t i);
 
 #ifdef __cplusplus
 }

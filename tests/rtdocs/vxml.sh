@@ -75,6 +75,9 @@ check "<submit enctype=multipart/form-data>: the recording as a file part (audio
 run data "$U/data.vxml?d=ok"
 check "<data> (namelist as the query): documentElement, getAttribute, getElementsByTagName, item(), firstChild.data, nodeName, nodeValue, childNodes, textContent, siblings; a second <data> after it" \
 	grep -q "VX EXIT ACME|11.00|USD|name|Acme & Co|3|Acme & Co12.5011.00|4|false|price|BETA" "$W/data.out"
+run dataforeach "$U/dataforeach.vxml"
+check "<foreach> over <data>'s getElementsByTagName and childNodes (a fetched document, compiled at run time)" \
+	grep -q "VX EXIT USD12.50;EUR11.00;name,price,price," "$W/dataforeach.out"
 CX_GC_STRESS=1 run datagc "$U/datagc.vxml"
 check "getElementsByTagName whose walk runs script (a tagName's toString) that detaches a node found already and collects: the node is still in the result, whole" \
 	grep -q "VX EXIT GC 2 2 name=Acme & Co,price=12.50 0" "$W/datagc.out"
