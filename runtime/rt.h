@@ -145,7 +145,8 @@ struct cx_conn {
 	int joindir;           /* its joindirection: 0 both, 1 calltransmit, 2 callreceive */
 	uint32_t joinline;
 	int inbound;           /* originator 'remote' */
-	int removed;           /* left session.connections */
+	int removed;           /* left session.connections (its record written, it is freed by its
+				* session then, others' references see ->sess NULL: cx_conn_reap) */
 	uint32_t timeout_ms;   /* createcall timeout */
 	char dialogid[24];     /* last dialog started on it */
 	void *pd;              /* provider data (mem object, deref'd with the connection) */
