@@ -192,6 +192,12 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 		    cx_pace_queued(e));
 	cx_met__one(mb, "ccxml_calls", "gauge", "Calls now (from <createcall> or the offer to "
 		    "their end), counted against --max-calls.", e->ncalls);
+	cx_met__one(mb, "ccxml_connections_held", "gauge", "Connection objects in memory: the "
+		    "calls of running sessions, and an ended one until the events still queued about "
+		    "it have run (the process's, whatever engine).", cx_conn_held());
+	cx_met__one(mb, "ccxml_dialogs_held", "gauge", "Dialog objects in memory: the dialogs of "
+		    "running sessions, and an exited one until the events still queued about it have "
+		    "run (the process's, whatever engine).", cx_dlg_held());
 	cx_met__head(mb, "ccxml_calls_refused_total", "counter", "Calls refused at --max-calls, "
 		     "by direction.");
 	(void)mbuf_printf(mb, "ccxml_calls_refused_total{direction=\"inbound\"} %llu\n"

@@ -13,6 +13,10 @@
 /* Connection and dialog ids are unique in the process too, so <move> never meets a clash in
  * the target session and an id names one object wherever it has moved. */
 static uint32_t cx_conn__counter, cx_dlg__counter;
+/* Connection and dialog objects in memory (/metrics: ccxml_connections_held and
+ * ccxml_dialogs_held): up at cx_conn_add/cx_dlg_add, down when the object is freed, whoever
+ * held the last reference (its session, a queued event, the pacer, a merge bridge). */
+static uint32_t cx_conn__live, cx_dlg__live;
 
 /* Section - Connections, dialogs, conferences */
 
@@ -20,6 +24,7 @@ static void cx_conn__destroy(void *arg)
 {
 	cx_conn *c = arg;
 
+	cx_conn__live--;
 	mem_deref(c->local);
 	mem_deref(c->remote);
 	mem_deref(c->aai);
@@ -38,6 +43,7 @@ static void cx_dlg__destroy(void *arg)
 {
 	cx_dlg *d = arg;
 
+	cx_dlg__live--;
 	mem_deref(d->src);
 	mem_deref(d->type);
 	mem_deref(d->values);
@@ -55,6 +61,7 @@ cx_conn *cx_conn_add(cx_sess *s, int inbound, const char *state)
 	c->state = c->vstate = state;
 	c->t_start = cx_cdr_now_ms();
 	snprintf(c->id, sizeof(c->id), "c%u", ++cx_conn__counter);
+	cx_conn__live++;
 	s->nconn++;
 	s->eng->ncalls++;
 	list_append(&s->conns, &c->le, c);
@@ -95,9 +102,59 @@ cx_dlg *cx_dlg_add(cx_sess *s)
 	d->sess = s;
 	d->state = d->vstate = "PREPARING";
 	snprintf(d->id, sizeof(d->id), "d%u", ++cx_dlg__counter);
+	cx_dlg__live++;
 	s->ndlg++;
 	list_append(&s->dlgs, &d->le, d);
 	return d;
+}
+
+/*
+ * The end of a connection or dialog (docs/decisions.md "Ended connections and dialogs are
+ * freed"): once its final event has been handled by the session that owns it, the object
+ * leaves the session's list and the session's reference goes, while the session goes on. The
+ * provider first lets go of what it holds (conn_release/dlg_release, as when the session
+ * ends: a SIP call's sipsess was given back to libre when the call ended, which answers or
+ * times out the BYE/CANCEL on its own). What still refers to the object holds a reference
+ * (queued events, the pacer, a merge bridge) and finds it with ->sess NULL and removed set,
+ * which every such holder reads as "ended"; ids are looked up in the lists only, so an id of
+ * an ended object is unknown as before.
+ */
+void cx_conn_reap(cx_sess *s, cx_conn *c)
+{
+	cx_engine *e = s->eng;
+
+	c->removed = 1;
+	/* its record is written at its final event (a merged call's when the bridge ends, the
+	 * bridge holding it): one whose record is not written stays for the session's end */
+	if (!c->cdr_done && c->merged != 1)
+		return;
+	if (e->prov && e->prov->conn_release)
+		e->prov->conn_release(e, c);
+	list_unlink(&c->le);
+	c->sess = NULL;
+	mem_deref(c);
+}
+
+void cx_dlg_reap(cx_sess *s, cx_dlg *d)
+{
+	cx_engine *e = s->eng;
+
+	d->removed = 1;
+	if (e->prov && e->prov->dlg_release)
+		e->prov->dlg_release(e, d);
+	list_unlink(&d->le);
+	d->sess = NULL;
+	mem_deref(d);
+}
+
+uint32_t cx_conn_held(void)
+{
+	return cx_conn__live;
+}
+
+uint32_t cx_dlg_held(void)
+{
+	return cx_dlg__live;
 }
 
 cx_conn *cx_conn_find(cx_sess *s, const char *id)

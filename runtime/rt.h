@@ -145,7 +145,8 @@ struct cx_conn {
 	int joindir;           /* its joindirection: 0 both, 1 calltransmit, 2 callreceive */
 	uint32_t joinline;
 	int inbound;           /* originator 'remote' */
-	int removed;           /* left session.connections */
+	int removed;           /* left session.connections (its record written, it is freed by its
+				* session then, others' references see ->sess NULL: cx_conn_reap) */
 	uint32_t timeout_ms;   /* createcall timeout */
 	char dialogid[24];     /* last dialog started on it */
 	void *pd;              /* provider data (mem object, deref'd with the connection) */
@@ -219,6 +220,14 @@ int cx_conn_room(cx_engine *e, int inbound, const char *who);
 /* c's call is over (its record written): it leaves e->ncalls. Once per connection. */
 void cx_conn_gone(cx_engine *e, cx_conn *c);
 cx_dlg *cx_dlg_add(cx_sess *s);
+/* c / d of session s has had its final event handled: it leaves s (removed, ->sess NULL, the
+ * provider's data released, s's reference dropped; conn.c says why it is safe). A connection
+ * whose call record is not written yet only gets removed (the session's end writes it). */
+void cx_conn_reap(cx_sess *s, cx_conn *c);
+void cx_dlg_reap(cx_sess *s, cx_dlg *d);
+/* Connection / dialog objects in memory in the process (/metrics). */
+uint32_t cx_conn_held(void);
+uint32_t cx_dlg_held(void);
 
 /* Provider reports (see prov.h): what happened to a connection or a dialog, as a typed event.
  * One table in conn.c (cx_pev_tab) gives each its CCXML name, the state it puts the object in

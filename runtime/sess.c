@@ -1129,21 +1129,13 @@ int cx_sess_step(cx_sess *s)
 		cx_sess_end(s, CX_END_KILL);
 	}
 
-	/* a final connection/dialog leaves the session after its final event (unless <move> gave
-	 * it to another session meanwhile: the copy of the event sent along removes it there) */
-	if (ev->conn && ev->cfinal && ev->conn->sess == s) {
-		cx_conn *c = ev->conn;
-		c->removed = 1;
-		/* one the provider holds nothing of (refused by --max-calls, say), its record
-		 * written, goes now: a document that calls again on each failure would else keep
-		 * them all (ev holds its own reference) */
-		if (!c->pd && c->cdr_done) {
-			list_unlink(&c->le);
-			mem_deref(c);
-		}
-	}
+	/* a final connection/dialog leaves the session after its final event and is freed
+	 * (unless <move> gave it to another session meanwhile: the copy of the event sent along
+	 * does it there); a long-running session keeps none of its ended calls (conn.c) */
+	if (ev->conn && ev->cfinal && ev->conn->sess == s)
+		cx_conn_reap(s, ev->conn);
 	if (ev->dlg && ev->dfinal && ev->dlg->sess == s)
-		ev->dlg->removed = 1;
+		cx_dlg_reap(s, ev->dlg);
 	s->cur = NULL;
 	s->evconn = s->evdlg = CX_UNDEFINED;
 	cx_met_event(s->eng, ev->posted_us, 1 + cx_sess__trail(s, ev)); /* a dropped trail too */

@@ -21,6 +21,7 @@
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
 #   5. sipp as a UAC calling in: accept, reject, redirect (hints.headers checked in the 486 and 302);
 #   5c. --max-calls 1: INVITEs beside a call get 503 with Retry-After; the call goes on;
+#   5d. one session places 300 calls in sequence: none is held after its end (/metrics), RSS flat;
 #   5b. <redirect> of a connected call (REFER) to sipp UASes: NOTIFY sipfrag 200 (our BYE
 #      follows), sipfrag 486, and a declined REFER (603).
 # Exit status 0 when all passed.
@@ -409,7 +410,10 @@ done
 # Section - limits (test 5c): its own file
 . "$T/limits.sh"
 
-# Section - what an INVITE carries: Require, bodies (test 5d): its own file
+# Section - a long-running session does not keep its ended calls (test 5d): its own file
+. "$T/reap.sh"
+
+# Section - what an INVITE carries: Require, bodies (test 5e): its own file
 . "$T/requests.sh"
 
 # Section - <redirect> of a connected call: blind transfer with REFER (test 5b)
