@@ -117,14 +117,20 @@ int cx_sipauth_why(struct re_printf *pf, void *arg);   /* "%H": why authenticati
 int cx_sip_srcaddr(const struct sa *dst, struct sa *src);
 
 /* TLS peer verification (siptls.c): t switches the checks on in tls's SSL_CTX (ca as in
- * cx_sip_tls); a call over TLS records its next hop (uri) with cx_siptls_expect, whose object
+ * cx_sip_tls); a call over TLS records its next hop (uri) with cx_siptls_expect, in an object
  * it keeps (mem_deref) until it ends: 0, or a reason in em (EPROTONOSUPPORT: a host name, not
  * checked yet). cx_siptls_why: why the connection to it was refused, or NULL. */
 typedef struct cx_siptls cx_siptls;
 typedef struct cx_siptls_dest cx_siptls_dest;
 int cx_siptls_alloc(cx_siptls **tp, struct tls *tls, const char *ca);
 int cx_siptls_expect(cx_siptls *t, const char *uri, cx_siptls_dest **dp, char *em, size_t esz);
+/* the far end's Contact and Record-Route addresses of msg added to *dp (made when NULL) */
+int cx_siptls_expect_msg(cx_siptls *t, const struct sip_msg *msg, cx_siptls_dest **dp);
 const char *cx_siptls_why(const cx_siptls_dest *d);
+/* A call's end: its addresses stay known a while (its BYE may open a connection), then d goes;
+ * NULL. cx_siptls_close: the SIP stack's end (nothing lingers any more), t dereferenced; NULL. */
+cx_siptls_dest *cx_siptls_release(cx_siptls_dest *d);
+cx_siptls *cx_siptls_close(cx_siptls *t);
 
 /* Registrations (sipreg.c): one REGISTER client per --register URI. */
 typedef struct cx_sipreg cx_sipreg;

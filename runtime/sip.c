@@ -77,7 +77,7 @@ typedef struct cx_sip_call {
 	struct sa adv;                /* our address in this call's Contact and SDP */
 	int tcp;                      /* the call's signalling is over TCP (";transport=tcp") */
 	int tls;                      /* or over TLS: 1 (";transport=tls"), 2 (a sips: URI) */
-	cx_siptls_dest *tlsdest;      /* outbound over TLS: the next hop its certificate must name */
+	cx_siptls_dest *tlsdest;      /* over TLS: the hops whose certificates must name them */
 	cx_sipauth_req *areq;         /* the digest credentials tried for our INVITE */
 	struct sip_msg *inv;          /* inbound INVITE (its SDP offer), until answered */
 	struct sdp_session *sdp;      /* its media is m.sdpm */
@@ -223,7 +223,7 @@ static void cx_sip_call__destroy(void *arg)
 	call->sdp = mem_deref(call->sdp);
 	call->inv = mem_deref(call->inv);
 	call->areq = mem_deref(call->areq);
-	call->tlsdest = mem_deref(call->tlsdest);
+	call->tlsdest = cx_siptls_release(call->tlsdest);
 	list_unlink(&call->le);
 }
 
@@ -386,6 +386,8 @@ static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 	tmr_cancel(&call->tmo);
 	call->m.estab = 1;
 	call->inv = mem_deref(call->inv);
+	if (!call->c->inbound && msg && call->tlsdest)
+		(void)cx_siptls_expect_msg(call->st->vt, msg, &call->tlsdest);
 	if (!call->c->inbound) {
 		cx_met_sip_response(call->st->e, msg ? msg->scode : 200);
 		call->c->sipcode = msg ? msg->scode : 200;
@@ -1134,6 +1136,8 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 	mem_deref(c->pd);
 	c->pd = call;
 	call->inv = mem_ref((struct sip_msg *)msg);
+	if (msg->tp == SIP_TRANSP_TLS && st->vt) /* our BYE goes to its Contact (siptls.c) */
+		(void)cx_siptls_expect_msg(st->vt, msg, &call->tlsdest);
 	cx_sip__set_proto(call, msg);
 	aai = sip_msg_xhdr(msg, SIP_AAI_HDR);
 	if (!aai)
@@ -1722,7 +1726,7 @@ static void cx_sip_st__destroy(void *arg)
 		sip_close(st->sip, true);
 	st->sip = mem_deref(st->sip);
 	st->dnsc = mem_deref(st->dnsc);
-	mem_deref(st->vt);
+	cx_siptls_close(st->vt);
 	mem_deref(st->tls);
 	mem_deref(st->gateway);
 	mem_deref(st->proxy);

@@ -33,17 +33,26 @@
 #include "prov.h"
 
 #define CX_SIPTLS_DEPTH 10   /* certificates in a chain above the peer's: room for real CAs */
+#define CX_SIPTLS_NADDR 8    /* addresses of one call: its next hop, the far end's Contact and
+			      * Record-Routes (more Record-Routes are not taken) */
+#define CX_SIPTLS_LINGER_MS 32000 /* an ended call's addresses stay known this long: its BYE
+				   * (64 * T1) may need a connection of its own */
 
 struct cx_siptls {
 	struct tls *tls;      /* ref: its SSL_CTX carries our callbacks and a pointer to us */
 	struct list dests;    /* cx_siptls_dest */
+	struct list linger;   /* the dests of ended calls, until their timer (owning refs) */
+	int closed;           /* the SIP stack is gone: nothing lingers */
 };
 
 struct cx_siptls_dest {
 	struct le le;         /* in t->dests */
+	struct le lle;        /* in t->linger once its call ended */
+	struct tmr tmr;
 	cx_siptls *t;         /* ref */
-	struct sa addr;       /* IP and port the next hop is */
-	char why[256];        /* why the last connection to addr was refused, or "" */
+	struct sa addr[CX_SIPTLS_NADDR]; /* IP and port of each hop the call may send to */
+	int naddr;
+	char why[256];        /* why the last connection to one of them was refused, or "" */
 };
 
 static void cx_siptls__destroy(void *arg)
@@ -60,6 +69,8 @@ static void cx_siptls_dest__destroy(void *arg)
 {
 	cx_siptls_dest *d = arg;
 
+	tmr_cancel(&d->tmr);
+	list_unlink(&d->lle);
 	list_unlink(&d->le);
 	mem_deref(d->t);
 }
@@ -97,6 +108,16 @@ static int cx_siptls__peer(SSL *ssl, struct sa *peer)
 
 /* Section - The checks */
 
+static int cx_siptls__has(const cx_siptls_dest *d, const struct sa *a)
+{
+	int i;
+
+	for (i = 0; i < d->naddr; i++)
+		if (sa_cmp(&d->addr[i], a, SA_ALL))
+			return 1;
+	return 0;
+}
+
 /* The reason goes to every call waiting for this address (they share the connection), or,
  * when no call is (a connection libre opened by itself), to the log. */
 static void cx_siptls__refuse(cx_siptls *t, const struct sa *peer, const char *fmt, ...)
@@ -111,7 +132,7 @@ static void cx_siptls__refuse(cx_siptls *t, const struct sa *peer, const char *f
 	va_end(ap);
 	for (le = list_head(&t->dests); le; le = le->next) {
 		cx_siptls_dest *d = le->data;
-		if (sa_cmp(&d->addr, peer, SA_ALL)) {
+		if (cx_siptls__has(d, peer)) {
 			str_ncpy(d->why, why, sizeof(d->why));
 			n++;
 		}
@@ -149,7 +170,7 @@ static int cx_siptls__verify(int ok, X509_STORE_CTX *xs)
 	if (X509_STORE_CTX_get_error_depth(xs) > 0)
 		return 1; /* a CA of the chain; the name is the peer's own certificate's */
 	for (le = list_head(&t->dests); le && !d; le = le->next)
-		if (sa_cmp(&((cx_siptls_dest *)le->data)->addr, &peer, SA_ALL))
+		if (cx_siptls__has(le->data, &peer))
 			d = le->data;
 	if (!d) {
 		cx_siptls__refuse(t, &peer, "TLS: refused the connection to %J: none of our "
@@ -222,35 +243,118 @@ int cx_siptls_alloc(cx_siptls **tp, struct tls *tls, const char *ca)
 	return 0;
 }
 
-int cx_siptls_expect(cx_siptls *t, const char *uri, cx_siptls_dest **dp, char *em, size_t esz)
+/* The address a URI's requests go to when its host (or maddr) is an IP literal, as libre's
+ * sip_request finds it (no DNS then): 0, or EPROTONOSUPPORT for a host name. */
+static int cx_siptls__uri_addr(const struct pl *pl, struct sa *a, struct pl *host)
+{
+	struct uri u;
+
+	if (uri_decode(&u, pl))
+		return EINVAL;
+	if (msg_param_decode(&u.params, "maddr", host))
+		*host = u.host;
+	return sa_set(a, host, sip_transp_port(SIP_TRANSP_TLS, u.port)) ? EPROTONOSUPPORT : 0;
+}
+
+static int cx_siptls__dest(cx_siptls *t, cx_siptls_dest **dp)
 {
 	cx_siptls_dest *d;
-	struct uri u;
-	struct pl pl, host;
 
-	*dp = NULL;
-	pl_set_str(&pl, uri);
-	if (uri_decode(&u, &pl)) {
-		snprintf(em, esz, "TLS: cannot read the next hop %s", uri);
-		return EINVAL;
-	}
-	/* where libre sends: maddr when the URI has one, else its host */
-	if (msg_param_decode(&u.params, "maddr", &host))
-		host = u.host;
+	if (*dp)
+		return 0;
 	d = mem_zalloc(sizeof(*d), cx_siptls_dest__destroy);
 	if (!d)
 		return ENOMEM;
-	if (sa_set(&d->addr, &host, u.port ? u.port : 5061)) {
-		mem_deref(d);
-		snprintf(em, esz, "TLS: the certificate of %.*s cannot be checked: only an IP address "
-			 "is verified as a next hop yet (docs/sip.md \"TLS\"; --sip-tls-no-verify "
-			 "skips the checks)", (int)host.l, host.p);
-		return EPROTONOSUPPORT;
-	}
+	tmr_init(&d->tmr);
 	d->t = mem_ref(t);
 	list_append(&t->dests, &d->le, d);
 	*dp = d;
 	return 0;
+}
+
+static void cx_siptls__add(cx_siptls_dest *d, const struct sa *a)
+{
+	if (d->naddr < CX_SIPTLS_NADDR && !cx_siptls__has(d, a))
+		d->addr[d->naddr++] = *a;
+}
+
+int cx_siptls_expect(cx_siptls *t, const char *uri, cx_siptls_dest **dp, char *em, size_t esz)
+{
+	struct pl pl, host;
+	struct sa a;
+	int err;
+
+	*dp = NULL;
+	pl_set_str(&pl, uri);
+	err = cx_siptls__uri_addr(&pl, &a, &host);
+	if (err == EPROTONOSUPPORT) {
+		snprintf(em, esz, "TLS: the certificate of %.*s cannot be checked: only an IP address "
+			 "is verified as a next hop yet (docs/sip.md \"TLS\"; --sip-tls-no-verify "
+			 "skips the checks)", (int)host.l, host.p);
+		return err;
+	}
+	if (err) {
+		snprintf(em, esz, "TLS: cannot read the next hop %s", uri);
+		return err;
+	}
+	err = cx_siptls__dest(t, dp);
+	if (!err)
+		cx_siptls__add(*dp, &a);
+	return err;
+}
+
+/* The far end's Contact and Record-Routes: where our in-dialog requests go, on a connection of
+ * their own when it is not the one the dialog began on (a caller's Contact is its listening
+ * port, not the port it called from). Hosts given by name are left out: their connections are
+ * refused. */
+static bool cx_siptls__hdr_h(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
+{
+	cx_siptls_dest *d = arg;
+	struct sip_addr addr;
+	struct pl host;
+	struct sa a;
+
+	(void)msg;
+	if (!sip_addr_decode(&addr, &hdr->val) &&
+	    !cx_siptls__uri_addr(&addr.auri, &a, &host))
+		cx_siptls__add(d, &a);
+	return false;
+}
+
+int cx_siptls_expect_msg(cx_siptls *t, const struct sip_msg *msg, cx_siptls_dest **dp)
+{
+	int err = cx_siptls__dest(t, dp);
+
+	if (err)
+		return err;
+	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, cx_siptls__hdr_h, *dp);
+	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_RECORD_ROUTE, cx_siptls__hdr_h, *dp);
+	return 0;
+}
+
+static void cx_siptls__linger_end(void *arg)
+{
+	mem_deref(arg);
+}
+
+cx_siptls_dest *cx_siptls_release(cx_siptls_dest *d)
+{
+	if (!d)
+		return NULL;
+	if (d->t->closed || !d->naddr)
+		return mem_deref(d);
+	list_append(&d->t->linger, &d->lle, d); /* the call's reference, now the list's */
+	tmr_start(&d->tmr, CX_SIPTLS_LINGER_MS, cx_siptls__linger_end, d);
+	return NULL;
+}
+
+cx_siptls *cx_siptls_close(cx_siptls *t)
+{
+	if (!t)
+		return NULL;
+	t->closed = 1;
+	list_flush(&t->linger);
+	return mem_deref(t);
 }
 
 const char *cx_siptls_why(const cx_siptls_dest *d)

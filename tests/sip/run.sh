@@ -76,6 +76,7 @@ compile "$ROOT/examples/outbound/step5.ccxml" "$W/step5"
 compile "$T/out.ccxml" "$W/out"
 compile "$T/in.ccxml" "$W/in"
 compile "$T/refer.ccxml" "$W/refer"
+compile "$T/tlsin.ccxml" "$W/tlsin"
 compile "$T/vxml.ccxml" "$W/vxml" "$T/pin.vxml" "$T/menu.vxml" "$T/brk.vxml"
 
 # Section - baresip (tests 1 and 2)
@@ -290,12 +291,12 @@ tlsrefused() {
 # baresip's count of the calls it established
 bcalls() { grep -c "Call established" "$1"; }
 # (b) no --sip-tls-ca: the system's store does not vouch for baresip's self-signed certificate;
-# the refusal is logged at WARN (--log-level warning keeps it)
+# the refusal is logged at WARN (--log-format text shows the level)
 n0=$(bcalls "$BOUT")
-tlsrefused tlsca $((BP + 1)) --log-level warning
+tlsrefused tlsca $((BP + 1)) --log-format text
 reason="TLS: the certificate of 127.0.0.1:$((BP + 1)) is not trusted: self-signed certificate"
 if why=$(has "$W/tlsca.out" "FAILED reason=$reason code=none") &&
-	why=$(has "$W/tlsca.err" "failed: $reason") &&
+	why="no warning line 'failed: $reason'" && grep -q "Z warning .*failed: $reason\$" "$W/tlsca.err" &&
 	why="baresip saw a call" && [ "$(bcalls "$BOUT")" = "$n0" ] &&
 	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/tlsca.err"; then
 	ok "SIP over TLS, no CA vouches for the far end: connection.failed naming the peer and OpenSSL's reason, no call"
@@ -325,6 +326,28 @@ if why=$(has "$W/tlsnv.out" "CONNECTED proto=sip/2.0" "DTMF 7 dtmf" "DISCONNECTE
 	ok "SIP over TLS, --sip-tls-no-verify: connects without checks, a warning at start"
 else
 	bad "SIP over TLS, --sip-tls-no-verify" "$why" "$W/tlsnv.out" "$W/tlsnv.err" "$W/ctrl-tlsnv.out"
+fi
+# inbound over TLS (we are the server: no client certificate asked for): baresip calls our TLS
+# port, we hang up after 1 s; our BYE goes to baresip's Contact (its TLS port, a connection of
+# our own, checked like any other: the certificate names that address) and ends its call
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 "$LIFE" ./tlsin --sip "127.0.0.1:$SP" --sip-tls-cert "$W/tls.pem" \
+	--sip-tls-ca "$W/tls.crt" --sip-trace "$W/tlsin.trace") >"$W/tlsin.out" 2>"$W/tlsin.err" &
+TIP=$!
+PIDS+=("$TIP")
+lp_wait_for "$W/tlsin.err" "running as a service" 30
+CTRL_DIAL="sip:ccxml@127.0.0.1:$((SP + 1));transport=tls" timeout -k 2 90 python3 "$T/ctrl.py" "$CP" 30000 \
+	>"$W/ctrl-tlsin.out" 2>&1
+lp_wait_for "$W/tlsin.out" "DISCONNECTED" 30
+lp_stop "$TIP" 5
+if why=$(has "$W/tlsin.out" "CONNECTED <sip:4072223333" ";transport=tls>" "DISCONNECTED trigger=local") &&
+	why=$(has "$W/ctrl-tlsin.out" "CALL_ESTABLISHED" "CALL_CLOSED") &&
+	why="our BYE not sent" && grep -q "^BYE sip:4072223333" "$W/tlsin.trace" &&
+	why="a connection refused" && ! grep -q "TLS: refused\|TLS: the certificate" "$W/tlsin.err" &&
+	why="sanitizer report" && ! sanitized "$W/tlsin.err"; then
+	ok "SIP over TLS inbound: baresip calls our TLS port, our BYE reaches it on a checked connection to its Contact"
+else
+	bad "SIP over TLS inbound" "$why" "$W/tlsin.out" "$W/tlsin.err" "$W/ctrl-tlsin.out"
 fi
 # an unreadable --sip-tls-ca is refused at start
 printf 'not a certificate\n' >"$W/junk.crt"
