@@ -14,8 +14,11 @@
 #      menu) then 2 (RFC 4733): the second numbered choice, dialog.exit values.choice 'support';
 #   2f. a VoiceXML dialog fetched at run time (pin.vxml from a local web server), prepared before
 #      the call and bound to it by <dialogstart prepareddialogid connectionid>: digits 1234;
-#   2d. SIP over TLS (--sip-tls-cert, a self-signed certificate made here): a call to baresip's
-#      TLS port with ;transport=tls, a prompt, a digit, and baresip's BYE to our TLS Contact;
+#   2d. SIP over TLS (--sip-tls-cert, self-signed certificates made here): a call to baresip's
+#      TLS port with ;transport=tls whose certificate --sip-tls-ca trusts, a prompt, a digit, and
+#      baresip's BYE to our TLS Contact; refused (connection.failed, no call) with no CA that
+#      vouches for it and with a trusted certificate of another host; --sip-tls-no-verify
+#      connects; baresip calls our TLS port and gets our BYE; an unreadable --sip-tls-ca;
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
