@@ -145,6 +145,11 @@ int cx_sipreg_start(cx_sipreg **rp, const cx_sipreg_cfg *cfg, const char *spec);
 int cx_sipreg_stop(cx_sipreg *r);         /* unREGISTER; 1 while its answer is awaited */
 int cx_sipreg_busy(const cx_sipreg *r);   /* 1 while an unREGISTER is in flight */
 
+/* The SDP of a message's body (sipbody.c, docs/sip.md "Message bodies"): 0 with *sdp a view of
+ * it (application/sdp, or that part of a multipart body; empty when there is none), else the
+ * status to refuse the message with (400, 415) and *why in words. */
+int cx_sipbody_sdp(const struct sip_msg *msg, struct mbuf *sdp, const char **why);
+
 /* Custom headers from hints (siphdr.c): hints.headers validated (error text in em), and the
  * header lines for a request or response ("Name: value\r\n"…, "" when none). */
 int cx_siphdr_check(const cx_cval *hints, char *em, size_t esz);

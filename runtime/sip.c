@@ -53,6 +53,9 @@ typedef struct cx_sip_st {
 	cx_mp *mp;                    /* the media plane (mplane.c) */
 	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
 	struct sip_lsnr *otherlsnr;   /* the requests nobody else takes (405 / 481) */
+	struct sip_lsnr *reqlsnr;     /* first: requests that require what we lack (420) */
+	uint64_t req_logged;          /* when a refused request was last logged (ms, tmr_jiffies) */
+	unsigned req_quiet;           /* requests refused since then without a log line */
 	uint32_t rtp_tmo_ms;          /* --rtp-timeout (0: off) */
 	uint32_t max_call_ms;         /* --max-call-duration (0: off) */
 	/* trunks (docs/sip.md "Trunks") */
@@ -322,7 +325,9 @@ static int cx_sip__negotiate(cx_sip_call *call)
 static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
-	int err = sdp_decode(call->sdp, msg->mb, false);
+	struct mbuf sdp;
+	const char *why;
+	int err = cx_sipbody_sdp(msg, &sdp, &why) ? EPROTO : sdp_decode(call->sdp, &sdp, false);
 
 	if (err) {
 		cx_log(CX_LOG_INFO, NULL, "sip: bad SDP answer: %s", strerror(err));
@@ -346,7 +351,9 @@ static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
-	int err = sdp_decode(call->sdp, msg->mb, true);
+	struct mbuf sdp;
+	const char *why;
+	int err = cx_sipbody_sdp(msg, &sdp, &why) ? EPROTO : sdp_decode(call->sdp, &sdp, true);
 
 	/* a re-INVITE (or UPDATE with SDP): answer with the same formats */
 	if (!err)
@@ -367,12 +374,14 @@ static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void 
 static void cx_sip__progr_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
+	struct mbuf sdp;
+	const char *why;
 
 	if (call->progressed || call->m.closed || !call->c)
 		return;
 	call->progressed = 1;
 	cx_sip__set_proto(call, msg);
-	if (mbuf_get_left(msg->mb) && !sdp_decode(call->sdp, msg->mb, false))
+	if (!cx_sipbody_sdp(msg, &sdp, &why) && mbuf_get_left(&sdp) && !sdp_decode(call->sdp, &sdp, false))
 		(void)cx_sip__negotiate(call); /* early media answer */
 	cx_rt_conn_pev(call->c, CX_PEV_PROGRESSING, &(cx_pev_info){.sipcode = msg->scode});
 }
@@ -710,11 +719,125 @@ static bool cx_sip__other_h(const struct sip_msg *msg, void *arg)
 	return true;
 }
 
+/* RFC 3261 §8.2.2.3: a request whose Require names an extension we do not have gets 420 Bad
+ * Extension with the option-tags in Unsupported, and goes no further (no session for an INVITE).
+ * We have "timer" (RFC 4028); not "100rel" (RFC 3262: libre 1.1.0 sends no reliable provisional
+ * responses), "precondition" or anything else. A trunk that insists on 100rel is told so instead
+ * of getting a call it cannot run. ACK and CANCEL are never refused for it (§8.2.2.3). */
+#define SIP_REQUIRE_ECHO 256 /* bytes of option-tags echoed in Unsupported at most */
+
+static bool cx_sip__token(const struct pl *v)
+{
+	size_t i;
+
+	if (!v->l)
+		return false;
+	for (i = 0; i < v->l; i++)
+		if (!isalnum((unsigned char)v->p[i]) && !strchr("-.!%*_+`'~", v->p[i]))
+			return false;
+	return true;
+}
+
+/* sip_msg_hdr_apply over Require (libre splits its comma-separated values): every tag but
+ * ours goes to the buffer; *bad when one is not a token. */
+typedef struct cx_sip_unsup {
+	char tags[SIP_REQUIRE_ECHO];
+	size_t n;
+	bool any, bad;
+} cx_sip_unsup;
+
+static bool cx_sip__unsup_h(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
+{
+	cx_sip_unsup *u = arg;
+
+	(void)msg;
+	if (!pl_strcasecmp(&hdr->val, "timer"))
+		return false;
+	u->any = true;
+	if (!cx_sip__token(&hdr->val)) {
+		u->bad = true;
+		return false;
+	}
+	if (u->n + hdr->val.l + 2 < sizeof(u->tags))
+		u->n += re_snprintf(u->tags + u->n, sizeof(u->tags) - u->n, "%s%r", u->n ? ", " : "",
+				    &hdr->val);
+	return false;
+}
+
+/* Requests refused for what they carry (Require, bodies) are logged at most once in 10 s: the
+ * network sends them. true: this one goes unlogged; else *more says whether others did since
+ * the last line. */
+static bool cx_sip__refusal_quiet(cx_sip_st *st, const char **more)
+{
+	uint64_t now = tmr_jiffies();
+
+	if (st->req_logged && now - st->req_logged < 10000) {
+		st->req_quiet++;
+		return true;
+	}
+	*more = st->req_quiet ? " (more such requests since the last line were refused unlogged)" : "";
+	st->req_logged = now;
+	st->req_quiet = 0;
+	return false;
+}
+
+static bool cx_sip__require_h(const struct sip_msg *msg, void *arg)
+{
+	cx_sip_st *st = arg;
+	cx_sip_unsup u = {.n = 0};
+	const char *more;
+	char met[32];
+
+	if (!pl_strcmp(&msg->met, "ACK") || !pl_strcmp(&msg->met, "CANCEL") ||
+	    !sip_msg_hdr(msg, SIP_HDR_REQUIRE))
+		return false;
+	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_REQUIRE, cx_sip__unsup_h, &u);
+	if (!u.any)
+		return false;
+	if (u.bad || !u.n) /* an option-tag is a token (§25.1): nothing sane to list */
+		(void)sip_treply(NULL, st->sip, msg, 400, "Bad Request (Require)");
+	else
+		(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 420, "Bad Extension",
+				  "Unsupported: %s\r\n%sContent-Length: 0\r\n\r\n", u.tags, SIP_ALLOW);
+	if (cx_sip__refusal_quiet(st, &more))
+		return true;
+	(void)pl_strcpy(&msg->met, met, sizeof(met));
+	cx_log(CX_LOG_WARN, NULL, "sip: %H from %J requires %H, which this program does not support: "
+	       "refused with %u%s%s", cx_rt_esc, met, &msg->src, cx_rt_esc,
+	       u.n && !u.bad ? u.tags : "a malformed option-tag", u.bad || !u.n ? 400 : 420,
+	       u.bad || !u.n ? "" : " Bad Extension", more);
+	return true;
+}
+
+/* A request whose body is no usable session description (sipbody.c) is answered with the
+ * status cx_sipbody_sdp chose: 415 says what we take. true when it was refused. */
+static bool cx_sip__body_refused(cx_sip_st *st, const struct sip_msg *msg, struct mbuf *sdp)
+{
+	const char *why, *more;
+	char met[32];
+	int code = cx_sipbody_sdp(msg, sdp, &why);
+
+	if (!code)
+		return false;
+	if (code == 415)
+		(void)sip_treplyf(NULL, NULL, st->sip, msg, false, 415, "Unsupported Media Type",
+				  "Accept: application/sdp, multipart/mixed\r\nAccept-Encoding: identity\r\n"
+				  "Content-Length: 0\r\n\r\n");
+	else
+		(void)sip_treply(NULL, st->sip, msg, 400, "Bad Request (body)");
+	if (cx_sip__refusal_quiet(st, &more))
+		return true;
+	(void)pl_strcpy(&msg->met, met, sizeof(met));
+	cx_log(CX_LOG_WARN, NULL, "sip: %H from %J refused with %d: %s%s", cx_rt_esc, met, &msg->src,
+	       code, why, more);
+	return true;
+}
+
 static bool cx_sip__update_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_st *st = arg;
 	struct sip_contact contact;
-	struct mbuf *desc = NULL;
+	struct mbuf *desc = NULL, sdp;
 	cx_sip_call *call = NULL;
 	char hdrs[128] = "", ref;
 	struct le *le;
@@ -744,7 +867,9 @@ static bool cx_sip__update_h(const struct sip_msg *msg, void *arg)
 		(void)sip_reply(st->sip, msg, 500, "Server Internal Error");
 		return true;
 	}
-	if (mbuf_get_left(msg->mb))
+	if (cx_sip__body_refused(st, msg, &sdp))
+		return true;
+	if (mbuf_get_left(&sdp))
 		err = cx_sip__offer_h(&desc, msg, call);
 	if (err) {
 		(void)sip_reply(st->sip, msg, 488, "Not Acceptable Here");
@@ -1108,11 +1233,14 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 	cx_sip_st *st = arg;
 	char *from = NULL, *to = NULL, *contact = NULL;
 	const struct sip_hdr *aai;
+	struct mbuf sdp;
 	cx_sip_call *call = NULL;
 	cx_conn *c = NULL;
 	char ref;
 	int err;
 
+	if (cx_sip__body_refused(st, msg, &sdp)) /* before a session is started for it */
+		goto out;
 	if (pl_strdup(&from, &msg->from.auri) || pl_strdup(&to, &msg->to.auri)) {
 		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
 		goto out;
@@ -1215,7 +1343,8 @@ static int cx_sip__refuse(cx_sip_call *call, uint16_t code, const char *phrase, 
 static int cx_sip_accept(cx_engine *e, cx_conn *c)
 {
 	cx_sip_call *call = cx_sip__call(c);
-	struct mbuf *desc = NULL;
+	struct mbuf *desc = NULL, sdp;
+	const char *why;
 	char se[96] = "";
 	int err;
 
@@ -1226,8 +1355,10 @@ static int cx_sip_accept(cx_engine *e, cx_conn *c)
 		/* no media for this call (e.g. out of ports): the caller must not wait in 180 */
 		return cx_sip__refuse(call, 503, "Service Unavailable", "noresource");
 	}
-	if (mbuf_get_left(call->inv->mb)) {
-		err = sdp_decode(call->sdp, call->inv->mb, true);
+	if (cx_sipbody_sdp(call->inv, &sdp, &why)) /* checked when the INVITE came */
+		return cx_sip__refuse(call, 415, "Unsupported Media Type", "media");
+	if (mbuf_get_left(&sdp)) {
+		err = sdp_decode(call->sdp, &sdp, true);
 		if (err) {
 			cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
 			        call->callid[0] ? call->callid : NULL, "sip: bad SDP offer from "
@@ -1720,6 +1851,7 @@ static void cx_sip_st__destroy(void *arg)
 	st->mp = mem_deref(st->mp); /* legs, mixers and prompts outliving it are unhooked */
 	st->updlsnr = mem_deref(st->updlsnr);
 	st->otherlsnr = mem_deref(st->otherlsnr);
+	st->reqlsnr = mem_deref(st->reqlsnr);
 	st->evsock = mem_deref(st->evsock);
 	st->sock = mem_deref(st->sock);
 	if (st->sip)
@@ -1997,6 +2129,11 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 		goto out;
 	}
 	cx_sip__rcvbuf(sa_port(&la));
+	err = sip_listen(&st->reqlsnr, st->sip, true, cx_sip__require_h, st); /* before sipsess's */
+	if (err) {
+		cx_log(CX_LOG_ERR, NULL, "SIP Require listener: %s", strerror(err));
+		goto out;
+	}
 	err = sipsess_listen(&st->sock, st->sip, 256, cx_sip__conn_h, st);
 	if (err) {
 		cx_log(CX_LOG_ERR, NULL, "SIP sessions: %s", strerror(err));

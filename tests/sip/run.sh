@@ -504,6 +504,9 @@ done
 # Section - limits (test 5c): its own file
 . "$T/limits.sh"
 
+# Section - what an INVITE carries: Require, bodies (test 5d): its own file
+. "$T/requests.sh"
+
 # Section - <redirect> of a connected call: blind transfer with REFER (test 5b)
 
 # NAME|SCENARIO|sipfrag CODE|PHRASE|lines the program logs
