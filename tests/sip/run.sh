@@ -17,7 +17,8 @@
 #   2d. SIP over TLS (--sip-tls-cert, self-signed certificates made here): a call to baresip's
 #      TLS port with ;transport=tls whose certificate --sip-tls-ca trusts, a prompt, a digit, and
 #      baresip's BYE to our TLS Contact; refused (connection.failed, no call) with no CA that
-#      vouches for it and with a trusted certificate of another host; --sip-tls-no-verify
+#      vouches for it (directly, and as the --sip-proxy) and with a trusted certificate of another
+#      host; --sip-tls-no-verify
 #      connects; baresip calls our TLS port and gets our BYE; an unreadable --sip-tls-ca;
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
@@ -305,6 +306,21 @@ if why=$(has "$W/tlsca.out" "FAILED reason=$reason code=none") &&
 	ok "SIP over TLS, no CA vouches for the far end: connection.failed naming the peer and OpenSSL's reason, no call"
 else
 	bad "SIP over TLS, untrusted" "$why" "$W/tlsca.out" "$W/tlsca.err"
+fi
+# (b') through --sip-proxy: the proxy is the next hop whose certificate is checked (the
+# destination itself, a TEST-NET address, is never contacted)
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --sip-tls-cert "$W/tls.pem" \
+	--sip-proxy "sip:127.0.0.1:$((BP + 1));transport=tls" \
+	--values "dest=sip:4072223333@192.0.2.1:5061;transport=tls") >"$W/tlsproxy.out" 2>"$W/tlsproxy.err"
+rc=$?
+reason="TLS: the certificate of 127.0.0.1:$((BP + 1)) is not trusted: self-signed certificate"
+if why=$(has "$W/tlsproxy.out" "FAILED reason=$reason code=none") &&
+	why="baresip saw a call" && [ "$(bcalls "$BOUT")" = "$n0" ] &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/tlsproxy.err"; then
+	ok "SIP over TLS through --sip-proxy: the proxy's certificate is checked (untrusted: connection.failed, no call)"
+else
+	bad "SIP over TLS through --sip-proxy" "$why" "$W/tlsproxy.out" "$W/tlsproxy.err"
 fi
 # (c) a trusted certificate for another host (DNS:wrong.example) on a second baresip
 lp_baresip_start "$W/baresip-wrong" "$LIFE" "sip_certificate		$W/wrong.pem" || true
