@@ -18,8 +18,8 @@
 #      TLS port with ;transport=tls whose certificate --sip-tls-ca trusts, a prompt, a digit, and
 #      baresip's BYE to our TLS Contact; refused (connection.failed, no call) with no CA that
 #      vouches for it (directly, and as the --sip-proxy) and with a trusted certificate of another
-#      host; --sip-tls-no-verify
-#      connects; baresip calls our TLS port and gets our BYE; an unreadable --sip-tls-ca;
+#      host; --sip-tls-no-verify connects; baresip calls our TLS port and gets our BYE; an
+#      unreadable --sip-tls-ca;
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
