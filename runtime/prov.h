@@ -80,8 +80,9 @@ int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s);
 int cx_sip_trunk(cx_engine *e, const char *proxy, const char *public_addr, const char *creds_file,
 		 const char *const *regs, int nregs);
 /* TLS (docs/sip.md "TLS"): after cx_sip_setup; certfile (--sip-tls-cert) is one PEM file with
- * the certificate and its key (NULL: no TLS). TLS listens on the --sip port + 1; sips: and
- * ;transport=tls destinations go over it, their certificates checked against ca (--sip-tls-ca:
+ * the certificate and its key (NULL: no TLS). TLS listens on the --sip port + 1; ;transport=tls
+ * destinations (and sips:, which libre 1.1.0 does not send) go over it, their certificates
+ * checked against ca (--sip-tls-ca:
  * a PEM file or a hashed directory; NULL: the system's store) unless noverify
  * (--sip-tls-no-verify). Prints the reason and returns an errno on failure. */
 int cx_sip_tls(cx_engine *e, const char *certfile, const char *ca, int noverify);
@@ -118,8 +119,8 @@ int cx_sip_srcaddr(const struct sa *dst, struct sa *src);
 
 /* TLS peer verification (siptls.c): t switches the checks on in tls's SSL_CTX (ca as in
  * cx_sip_tls); a call over TLS records its next hop (uri) with cx_siptls_expect, in an object
- * it keeps (mem_deref) until it ends: 0, or a reason in em (EPROTONOSUPPORT: a host name, not
- * checked yet). cx_siptls_why: why the connection to it was refused, or NULL. */
+ * it keeps until it ends (cx_siptls_release): 0, or a reason in em (EPROTONOSUPPORT: a host
+ * name, not checked yet). cx_siptls_why: why the connection to it was refused, or NULL. */
 typedef struct cx_siptls cx_siptls;
 typedef struct cx_siptls_dest cx_siptls_dest;
 int cx_siptls_alloc(cx_siptls **tp, struct tls *tls, const char *ca);

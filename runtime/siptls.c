@@ -11,9 +11,9 @@
  * struct tls_conn (the data of the SSL's write BIO; checked field by field, see
  * cx_siptls__peer) and asks it for the peer. Our side records, for each call over TLS, the
  * address its next hop is (cx_siptls_expect: an IP literal only, so the address is the name
- * itself); a connection to an address nobody recorded is refused, as is one whose certificate
- * does not name that IP address: fail closed (docs/decisions.md "SIP over TLS verifies the
- * peer").
+ * itself), then the far end's Contact and Record-Route addresses (cx_siptls_expect_msg); a
+ * connection to an address nobody recorded is refused, as is one whose certificate does not
+ * name that IP address: fail closed (docs/decisions.md "SIP over TLS verifies the peer").
  *
  * As a server (a peer's connection to our TLS port) nothing is asked or checked: no client
  * certificate, SIP over TLS authenticates the server only.
