@@ -80,9 +80,12 @@ int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s);
 int cx_sip_trunk(cx_engine *e, const char *proxy, const char *public_addr, const char *creds_file,
 		 const char *const *regs, int nregs);
 /* TLS (docs/sip.md "TLS"): after cx_sip_setup; certfile (--sip-tls-cert) is one PEM file with
- * the certificate and its key (NULL: no TLS). TLS listens on the --sip port + 1; sips: and
- * ;transport=tls destinations go over it. Prints the reason and returns an errno on failure. */
-int cx_sip_tls(cx_engine *e, const char *certfile);
+ * the certificate and its key (NULL: no TLS). TLS listens on the --sip port + 1; ;transport=tls
+ * destinations (and sips:, which libre 1.1.0 does not send) go over it, their certificates
+ * checked against ca (--sip-tls-ca:
+ * a PEM file or a hashed directory; NULL: the system's store) unless noverify
+ * (--sip-tls-no-verify). Prints the reason and returns an errno on failure. */
+int cx_sip_tls(cx_engine *e, const char *certfile, const char *ca, int noverify);
 /* --sip-trace: every SIP message sent and received appended to path (SIGHUP reopens it). */
 int cx_sip_trace(cx_engine *e, const char *path);
 /* Service stop: unREGISTER every registration (once); how many are still waiting for their
@@ -113,6 +116,22 @@ int cx_sipauth_why(struct re_printf *pf, void *arg);   /* "%H": why authenticati
 
 /* The local address the kernel would use towards dst (a connected UDP socket's name). */
 int cx_sip_srcaddr(const struct sa *dst, struct sa *src);
+
+/* TLS peer verification (siptls.c): t switches the checks on in tls's SSL_CTX (ca as in
+ * cx_sip_tls); a call over TLS records its next hop (uri) with cx_siptls_expect, in an object
+ * it keeps until it ends (cx_siptls_release): 0, or a reason in em (EPROTONOSUPPORT: a host
+ * name, not checked yet). cx_siptls_why: why the connection to it was refused, or NULL. */
+typedef struct cx_siptls cx_siptls;
+typedef struct cx_siptls_dest cx_siptls_dest;
+int cx_siptls_alloc(cx_siptls **tp, struct tls *tls, const char *ca);
+int cx_siptls_expect(cx_siptls *t, const char *uri, cx_siptls_dest **dp, char *em, size_t esz);
+/* the far end's Contact and Record-Route addresses of msg added to *dp (made when NULL) */
+int cx_siptls_expect_msg(cx_siptls *t, const struct sip_msg *msg, cx_siptls_dest **dp);
+const char *cx_siptls_why(const cx_siptls_dest *d);
+/* A call's end: its addresses stay known a while (its BYE may open a connection), then d goes;
+ * NULL. cx_siptls_close: the SIP stack's end (nothing lingers any more), t dereferenced; NULL. */
+cx_siptls_dest *cx_siptls_release(cx_siptls_dest *d);
+cx_siptls *cx_siptls_close(cx_siptls *t);
 
 /* Registrations (sipreg.c): one REGISTER client per --register URI. */
 typedef struct cx_sipreg cx_sipreg;

@@ -47,6 +47,7 @@ typedef struct cx_sip_st {
 	char *gateway;                /* "host:port" or NULL */
 	int tcp;                      /* outbound calls over TCP */
 	struct tls *tls;              /* --sip-tls-cert: TLS on port tlsport, or NULL */
+	cx_siptls *vt;                /* its peer checks (siptls.c); NULL: --sip-tls-no-verify */
 	uint16_t tlsport;
 	struct list calls;
 	cx_mp *mp;                    /* the media plane (mplane.c) */
@@ -79,6 +80,7 @@ typedef struct cx_sip_call {
 	struct sa adv;                /* our address in this call's Contact and SDP */
 	int tcp;                      /* the call's signalling is over TCP (";transport=tcp") */
 	int tls;                      /* or over TLS: 1 (";transport=tls"), 2 (a sips: URI) */
+	cx_siptls_dest *tlsdest;      /* over TLS: the hops whose certificates must name them */
 	cx_sipauth_req *areq;         /* the digest credentials tried for our INVITE */
 	struct sip_msg *inv;          /* inbound INVITE (its SDP offer), until answered */
 	struct sdp_session *sdp;      /* its media is m.sdpm */
@@ -224,6 +226,7 @@ static void cx_sip_call__destroy(void *arg)
 	call->sdp = mem_deref(call->sdp);
 	call->inv = mem_deref(call->inv);
 	call->areq = mem_deref(call->areq);
+	call->tlsdest = cx_siptls_release(call->tlsdest);
 	list_unlink(&call->le);
 }
 
@@ -392,6 +395,8 @@ static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 	tmr_cancel(&call->tmo);
 	call->m.estab = 1;
 	call->inv = mem_deref(call->inv);
+	if (!call->c->inbound && msg && call->tlsdest)
+		(void)cx_siptls_expect_msg(call->st->vt, msg, &call->tlsdest);
 	if (!call->c->inbound) {
 		cx_met_sip_response(call->st->e, msg ? msg->scode : 200);
 		call->c->sipcode = msg ? msg->scode : 200;
@@ -440,6 +445,14 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 		/* the caller gave up (CANCEL) before <accept> */
 		cx_rt_conn_pev(c, CX_PEV_DISCONNECTED, &(cx_pev_info){
 			.reason = "cancel", .trigger = "remote"});
+	}
+	else if (!msg && cx_siptls_why(call->tlsdest)) {
+		/* the handshake ended in our refusal of the far end's certificate (siptls.c) */
+		cx_logc(CX_LOG_WARN, c->sess ? c->sess->id : NULL, c->id,
+		        call->callid[0] ? call->callid : NULL, "sip: call to %H failed: %H", cx_rt_esc,
+		        c->remote ? c->remote : "?", cx_rt_esc, cx_siptls_why(call->tlsdest));
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){
+			.reason = cx_siptls_why(call->tlsdest)});
 	}
 	else if (msg && (msg->scode == 401 || msg->scode == 407)) {
 		/* a challenge we could not answer (no credentials), or answered and got again
@@ -1153,6 +1166,16 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 		err = 0;
 		goto out;
 	}
+	/* the next hop's certificate must name it (siptls.c): recorded before anything is sent */
+	if (call->tls && st->vt &&
+	    cx_siptls_expect(st->vt, routec ? routev[0] : uri, &call->tlsdest, em, sizeof(em))) {
+		cx_logc(CX_LOG_WARN, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
+		        "%H: %H", cx_rt_esc, uri, cx_rt_esc, em);
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = em});
+		call->m.closed = 1;
+		err = 0;
+		goto out;
+	}
 	err = cx_sip__media(call);
 	if (!err)
 		err = sdp_encode(&desc, call->sdp, true);
@@ -1241,6 +1264,8 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 	mem_deref(c->pd);
 	c->pd = call;
 	call->inv = mem_ref((struct sip_msg *)msg);
+	if (msg->tp == SIP_TRANSP_TLS && st->vt) /* our BYE goes to its Contact (siptls.c) */
+		(void)cx_siptls_expect_msg(st->vt, msg, &call->tlsdest);
 	cx_sip__set_proto(call, msg);
 	aai = sip_msg_xhdr(msg, SIP_AAI_HDR);
 	if (!aai)
@@ -1833,6 +1858,7 @@ static void cx_sip_st__destroy(void *arg)
 		sip_close(st->sip, true);
 	st->sip = mem_deref(st->sip);
 	st->dnsc = mem_deref(st->dnsc);
+	cx_siptls_close(st->vt);
 	mem_deref(st->tls);
 	mem_deref(st->gateway);
 	mem_deref(st->proxy);
@@ -2140,14 +2166,23 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 
 /* --sip-tls-cert (docs/sip.md "TLS"): one PEM file with our certificate and its private key;
  * TLS listens next to UDP/TCP on the --sip port + 1 (5061 for 5060), on every address when
- * --sip is the wildcard one. */
-int cx_sip_tls(cx_engine *e, const char *certfile)
+ * --sip is the wildcard one. The far ends we call are checked (siptls.c) unless noverify. */
+int cx_sip_tls(cx_engine *e, const char *certfile, const char *ca, int noverify)
 {
 	cx_sip_st *st = cx_sip__st(e);
 	cx_sip__ifs ifs;
 	struct sa a;
 	int i, nb = 0, err;
 
+	if (!certfile && (ca || noverify)) {
+		cx_log(CX_LOG_ERR, NULL, "--sip-tls-ca and --sip-tls-no-verify need --sip-tls-cert");
+		return EINVAL;
+	}
+	if (ca && noverify) {
+		cx_log(CX_LOG_ERR, NULL, "--sip-tls-ca and --sip-tls-no-verify contradict each other: "
+		       "give one");
+		return EINVAL;
+	}
 	if (!st || !certfile)
 		return 0;
 	if (sa_port(&st->laddr) == 65535) {
@@ -2161,6 +2196,12 @@ int cx_sip_tls(cx_engine *e, const char *certfile)
 		       "private key from it (%s)", cx_rt_esc, certfile, strerror(err));
 		return EINVAL;
 	}
+	if (noverify)
+		cx_log(CX_LOG_WARN, NULL, "--sip-tls-no-verify: the certificates of the far ends "
+		       "we call over TLS are not checked; anyone on the path can pose as them, read "
+		       "and change the calls (for labs only)");
+	else if ((err = cx_siptls_alloc(&st->vt, st->tls, ca)))
+		return err;
 	st->tlsport = sa_port(&st->laddr) + 1;
 	if (!sa_is_any(&st->laddr)) {
 		ifs.n = 1;

@@ -15,7 +15,7 @@ cc -std=c11 -D_DEFAULT_SOURCE -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6 $m
    -Iruntime/include -Istdlib/include -I/usr/include/re -I/usr/include/rem -I"$W" \
    examples/embed/embed_demo.c "$W/door.o" "$B/libcxrt.a" "$B/libcxstd.a" \
    -lrem -lre -lxml2 -lcurl -lpcre2-16 -lflite_cmu_us_kal -lflite_usenglish -lflite_cmulex -lflite \
-   -lspeexdsp -lcrypto -lpthread -lm -o "$W/embed_demo"
+   -lspeexdsp -lssl -lcrypto -lpthread -lm -o "$W/embed_demo"
 "$W/embed_demo" > "$W/out.txt"
 # The expected output is the block after "Expected output:" in README.md.
 awk '/^Expected output:/ {f=1; next} f && /^```$/ {if (in_) exit; in_=1; next} in_ {print}' \
@@ -29,7 +29,7 @@ if command -v g++ > /dev/null; then
 	   -Iruntime/include -Istdlib/include -I/usr/include/re -I/usr/include/rem -I"$W" \
 	   examples/embed/embed_demo.c -x none "$W/door.o" "$B/libcxrt.a" "$B/libcxstd.a" \
 	   -lrem -lre -lxml2 -lcurl -lpcre2-16 -lflite_cmu_us_kal -lflite_usenglish -lflite_cmulex -lflite \
-	   -lspeexdsp -lcrypto -lpthread -lm -o "$W/embed_demo_cxx"
+	   -lspeexdsp -lssl -lcrypto -lpthread -lm -o "$W/embed_demo_cxx"
 	"$W/embed_demo_cxx" > "$W/out_cxx.txt"
 	diff -u "$W/want.txt" "$W/out_cxx.txt"
 	echo "embed: C++ ok"

@@ -26,7 +26,8 @@
 extern "C" {
 #endif
 
-#define CX_API_VERSION 3   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls */
+#define CX_API_VERSION 4   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
+			    * 4: sip_tls_ca, sip_tls_no_verify */
 
 /* Section - Engine */
 
@@ -77,6 +78,9 @@ typedef struct cx_engine_cfg {
 	const char *const *sip_registers; /* nsip_registers "sip:USER@REGISTRAR[;expires=N]" */
 	int nsip_registers;
 	const char *sip_tls_cert;  /* PEM certificate + key: TLS on the sip_addr port + 1, or NULL */
+	const char *sip_tls_ca;    /* the CAs the far ends' certificates must chain to: a PEM file
+				    * or a hashed directory (c_rehash); NULL: the system's store */
+	int sip_tls_no_verify;     /* 1: far ends' certificates not checked (labs only) */
 	const char *sip_trace;     /* every SIP message sent and received appended to this file
 				    * (docs/sip.md "Tracing SIP"), or NULL */
 	uint32_t rtp_timeout_s;    /* a connected call without RTP from the far end this long ends;

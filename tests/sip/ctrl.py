@@ -8,8 +8,9 @@ only then: baresip does not replay the CALL_ESTABLISHED of a call set up before)
 most 60 s: the caller still has to start its program, which takes seconds on a loaded machine)
 for the call to be established, sends each DTMF digit (sndcode), hangs up HANGUP_MS after the
 call came up, then waits (at most 60 s more) for CALL_CLOSED. Prints the events.
-Exit status 0 when the call came up and closed, 1 otherwise."""
-import json, socket, sys, time
+Exit status 0 when the call came up and closed, 1 otherwise. With CTRL_DIAL=URI in the environment, baresip first
+calls URI (its menu module's dial command): the inbound calls of a program."""
+import json, os, socket, sys, time
 
 def netstring(obj):
     b = json.dumps(obj).encode()
@@ -30,6 +31,8 @@ def main():
     if not s:
         print('ctrl: cannot connect to baresip'); return 1
     print('ctrl: connected', flush=True)
+    if os.environ.get('CTRL_DIAL'):
+        s.sendall(netstring({'command': 'dial', 'params': os.environ['CTRL_DIAL'], 'token': 'dial'}))
     end = time.time() + 60
     s.settimeout(0.2)
     buf, estab_at, closed, sent = b'', None, False, False

@@ -14,8 +14,12 @@
 #      menu) then 2 (RFC 4733): the second numbered choice, dialog.exit values.choice 'support';
 #   2f. a VoiceXML dialog fetched at run time (pin.vxml from a local web server), prepared before
 #      the call and bound to it by <dialogstart prepareddialogid connectionid>: digits 1234;
-#   2d. SIP over TLS (--sip-tls-cert, a self-signed certificate made here): a call to baresip's
-#      TLS port with ;transport=tls, a prompt, a digit, and baresip's BYE to our TLS Contact;
+#   2d. SIP over TLS (--sip-tls-cert, self-signed certificates made here): a call to baresip's
+#      TLS port with ;transport=tls whose certificate --sip-tls-ca trusts, a prompt, a digit, and
+#      baresip's BYE to our TLS Contact; refused (connection.failed, no call) with no CA that
+#      vouches for it (directly, and as the --sip-proxy) and with a trusted certificate of another
+#      host; --sip-tls-no-verify connects; baresip calls our TLS port and gets our BYE; an
+#      unreadable --sip-tls-ca;
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
@@ -77,6 +81,7 @@ compile "$ROOT/examples/outbound/step5.ccxml" "$W/step5"
 compile "$T/out.ccxml" "$W/out"
 compile "$T/in.ccxml" "$W/in"
 compile "$T/refer.ccxml" "$W/refer"
+compile "$T/tlsin.ccxml" "$W/tlsin"
 compile "$T/vxml.ccxml" "$W/vxml" "$T/pin.vxml" "$T/menu.vxml" "$T/brk.vxml"
 
 # Section - baresip (tests 1 and 2)
@@ -84,9 +89,15 @@ compile "$T/vxml.ccxml" "$W/vxml" "$T/pin.vxml" "$T/menu.vxml" "$T/brk.vxml"
 # The callee of scripts/lib-peers.sh, plus a control socket (ctrl.py sends DTMF and hangs up)
 # and a small jitter buffer.
 CP=$(freeport)
-# TLS (2d): one self-signed certificate for both ends (neither side checks the other's)
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/tls.key" -out "$W/tls.crt" -days 2 \
-	-subj /CN=127.0.0.1 >/dev/null 2>&1 && cat "$W/tls.crt" "$W/tls.key" >"$W/tls.pem" && chmod 600 "$W/tls.pem"
+# TLS (2d): self-signed certificates, each its own trust anchor when given to --sip-tls-ca:
+# tls.pem names 127.0.0.1 (baresip's, and ours: baresip checks nothing), wrong.pem another host
+tlscert() {
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/$1.key" -out "$W/$1.crt" -days 2 \
+		-subj "/CN=$2" -addext "subjectAltName=$3" >/dev/null 2>&1 &&
+		cat "$W/$1.crt" "$W/$1.key" >"$W/$1.pem" && chmod 600 "$W/$1.pem"
+}
+tlscert tls 127.0.0.1 IP:127.0.0.1
+tlscert wrong wrong.example DNS:wrong.example
 BARESIP_EXTRA="sip_certificate		$W/tls.pem
 audio_buffer		20-160
 jitter_buffer_delay	5-10
@@ -260,16 +271,116 @@ fi
 lp_stop "$WEB" 3
 # 2d. SIP over TLS (--sip-tls-cert): the INVITE to baresip's TLS port (P+1, its only listener
 # there) with ;transport=tls, a prompt plays, a digit comes back, baresip's BYE reaches our TLS
-# Contact (port + 1).
-callee tls 7 2000 out --sip-tls-cert "$W/tls.pem" \
+# Contact (port + 1). Its certificate (IP:127.0.0.1) is checked against --sip-tls-ca.
+callee tls 7 2000 out --sip-tls-cert "$W/tls.pem" --sip-tls-ca "$W/tls.crt" \
 	--values "dest=sip:4072223333@127.0.0.1:$((BP + 1));transport=tls" --values "src=someFile.wav"
 if why=$(has "$W/tls.out" "CONNECTED proto=sip/2.0 originator=local remote=sip:4072223333@127.0.0.1:$((BP + 1));transport=tls" \
 		"DIALOG STARTED" "DTMF 7 dtmf" "DISCONNECTED trigger=remote reason=hangup") &&
 	why=$(has "$W/tls.err" "sip: TLS on 127.0.0.1:") &&
 	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/tls.err"; then
-	ok "SIP over TLS: call to baresip's TLS port, prompt, RFC 4733 digit, its BYE to our TLS Contact"
+	ok "SIP over TLS, certificate trusted (--sip-tls-ca): call to baresip's TLS port, prompt, RFC 4733 digit, its BYE to our TLS Contact"
 else
 	bad "SIP over TLS" "$why" "$W/tls.out" "$W/tls.err" "$W/ctrl-tls.out"
+fi
+# tlsrefused NAME PORT ARGS...: a call to 127.0.0.1:PORT over TLS that our side refuses: rc and
+# $W/NAME.{out,err}; baresip's log ($2 of the check) must show no call
+tlsrefused() {
+	local name=$1 port=$2 SP
+	shift 2
+	SP=$(freeport)
+	(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" \
+		--sip-tls-cert "$W/tls.pem" --values "dest=sip:4072223333@127.0.0.1:$port;transport=tls" \
+		"$@") >"$W/$name.out" 2>"$W/$name.err"
+	rc=$?
+}
+# baresip's count of the calls it established
+bcalls() { grep -c "Call established" "$1"; }
+# (b) no --sip-tls-ca: the system's store does not vouch for baresip's self-signed certificate;
+# the refusal is logged at WARN (--log-format text shows the level)
+n0=$(bcalls "$BOUT")
+tlsrefused tlsca $((BP + 1)) --log-format text
+reason="TLS: the certificate of 127.0.0.1:$((BP + 1)) is not trusted: self-signed certificate"
+if why=$(has "$W/tlsca.out" "FAILED reason=$reason code=none") &&
+	why="no warning line 'failed: $reason'" && grep -q "Z warning .*failed: $reason\$" "$W/tlsca.err" &&
+	why="baresip saw a call" && [ "$(bcalls "$BOUT")" = "$n0" ] &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/tlsca.err"; then
+	ok "SIP over TLS, no CA vouches for the far end: connection.failed naming the peer and OpenSSL's reason, no call"
+else
+	bad "SIP over TLS, untrusted" "$why" "$W/tlsca.out" "$W/tlsca.err"
+fi
+# (b') through --sip-proxy: the proxy is the next hop whose certificate is checked (the
+# destination itself, a TEST-NET address, is never contacted)
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --sip-tls-cert "$W/tls.pem" \
+	--sip-proxy "sip:127.0.0.1:$((BP + 1));transport=tls" \
+	--values "dest=sip:4072223333@192.0.2.1:5061;transport=tls") >"$W/tlsproxy.out" 2>"$W/tlsproxy.err"
+rc=$?
+reason="TLS: the certificate of 127.0.0.1:$((BP + 1)) is not trusted: self-signed certificate"
+if why=$(has "$W/tlsproxy.out" "FAILED reason=$reason code=none") &&
+	why="baresip saw a call" && [ "$(bcalls "$BOUT")" = "$n0" ] &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/tlsproxy.err"; then
+	ok "SIP over TLS through --sip-proxy: the proxy's certificate is checked (untrusted: connection.failed, no call)"
+else
+	bad "SIP over TLS through --sip-proxy" "$why" "$W/tlsproxy.out" "$W/tlsproxy.err"
+fi
+# (c) a trusted certificate for another host (DNS:wrong.example) on a second baresip
+lp_baresip_start "$W/baresip-wrong" "$LIFE" "sip_certificate		$W/wrong.pem" || true
+PIDS+=("$LP_BARESIP_PID")
+tlsrefused tlsname $((LP_BARESIP_PORT + 1)) --sip-tls-ca "$W/wrong.crt"
+reason="TLS: the certificate of 127.0.0.1:$((LP_BARESIP_PORT + 1)) does not name 127.0.0.1 (IP address mismatch)"
+if why=$(has "$W/tlsname.out" "FAILED reason=$reason code=none") &&
+	why=$(has "$W/tlsname.err" "failed: $reason") &&
+	why="baresip saw a call" && [ "$(bcalls "$LP_BARESIP_OUT")" = 0 ] &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/tlsname.err"; then
+	ok "SIP over TLS, trusted certificate of another host: connection.failed naming the mismatch, no call"
+else
+	bad "SIP over TLS, name mismatch" "$why" "$W/tlsname.out" "$W/tlsname.err" "$LP_BARESIP_OUT"
+fi
+lp_stop "$LP_BARESIP_PID" 5
+# (d) --sip-tls-no-verify: the old behaviour (the call connects), said at start
+callee tlsnv 7 2000 out --sip-tls-cert "$W/tls.pem" --sip-tls-no-verify \
+	--values "dest=sip:4072223333@127.0.0.1:$((BP + 1));transport=tls" --values "src=someFile.wav"
+if why=$(has "$W/tlsnv.out" "CONNECTED proto=sip/2.0" "DTMF 7 dtmf" "DISCONNECTED trigger=remote reason=hangup") &&
+	why=$(has "$W/tlsnv.err" "--sip-tls-no-verify: the certificates of the far ends we call over TLS are not checked") &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/tlsnv.err"; then
+	ok "SIP over TLS, --sip-tls-no-verify: connects without checks, a warning at start"
+else
+	bad "SIP over TLS, --sip-tls-no-verify" "$why" "$W/tlsnv.out" "$W/tlsnv.err" "$W/ctrl-tlsnv.out"
+fi
+# inbound over TLS (we are the server: no client certificate asked for): baresip calls our TLS
+# port, we hang up after 1 s; our BYE goes to baresip's Contact (its TLS port, a connection of
+# our own, checked like any other: the certificate names that address) and ends its call
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 "$LIFE" ./tlsin --sip "127.0.0.1:$SP" --sip-tls-cert "$W/tls.pem" \
+	--sip-tls-ca "$W/tls.crt" --sip-trace "$W/tlsin.trace") >"$W/tlsin.out" 2>"$W/tlsin.err" &
+TIP=$!
+PIDS+=("$TIP")
+lp_wait_for "$W/tlsin.err" "running as a service" 30
+CTRL_DIAL="sip:ccxml@127.0.0.1:$((SP + 1));transport=tls" timeout -k 2 90 python3 "$T/ctrl.py" "$CP" 30000 \
+	>"$W/ctrl-tlsin.out" 2>&1
+lp_wait_for "$W/tlsin.out" "DISCONNECTED" 30
+lp_stop "$TIP" 5
+if why=$(has "$W/tlsin.out" "CONNECTED <sip:4072223333" ";transport=tls>" "DISCONNECTED trigger=local") &&
+	why=$(has "$W/ctrl-tlsin.out" "CALL_ESTABLISHED" "CALL_CLOSED") &&
+	why="our BYE not sent" && grep -q "^BYE sip:4072223333" "$W/tlsin.trace" &&
+	why="a connection refused" && ! grep -q "TLS: refused\|TLS: the certificate" "$W/tlsin.err" &&
+	why="sanitizer report" && ! sanitized "$W/tlsin.err"; then
+	ok "SIP over TLS inbound: baresip calls our TLS port, our BYE reaches it on a checked connection to its Contact"
+else
+	bad "SIP over TLS inbound" "$why" "$W/tlsin.out" "$W/tlsin.err" "$W/ctrl-tlsin.out"
+fi
+# an unreadable --sip-tls-ca is refused at start
+printf 'not a certificate\n' >"$W/junk.crt"
+tlsrefused tlsbad $((BP + 1)) --sip-tls-ca "$W/nosuch.crt"
+rcb=$rc
+tlsrefused tlsjunk $((BP + 1)) --sip-tls-ca "$W/junk.crt"
+if why="exit status $rcb, $rc" && [ $rcb = 2 ] && [ $rc = 2 ] &&
+	why=$(has "$W/tlsbad.err" "--sip-tls-ca $W/nosuch.crt: No such file or directory") &&
+	why=$(has "$W/tlsjunk.err" "--sip-tls-ca $W/junk.crt: no PEM certificate could be read from it") &&
+	why="a call was placed" && ! grep -q "CONNECTED\|FAILED" "$W/tlsbad.out" "$W/tlsjunk.out"; then
+	ok "an unreadable --sip-tls-ca (missing, not PEM) is refused at start"
+else
+	bad "unreadable --sip-tls-ca" "$why" "$W/tlsbad.err" "$W/tlsjunk.err"
 fi
 kill "$BARESIP" 2>/dev/null
 waitpid_for "$BARESIP" 5
