@@ -1,7 +1,7 @@
 # tests/sip/requests.sh — sourced by tests/sip/run.sh (uses its W, T, ok, bad, has, sanitized,
 # freeport, lp_*, PIDS, LIFE and the compiled ./in; SIP_PART=requests runs it alone).
 #
-# 5d. What an INVITE carries. RFC 3261 8.2.2.3 (docs/sip.md "Other requests"): an INVITE that
+# 5e. What an INVITE carries. RFC 3261 8.2.2.3 (docs/sip.md "Other requests"): an INVITE that
 # requires extensions the program lacks gets 420 Bad Extension with them in Unsupported, a
 # Require that is not an option-tag gets 400, and neither reaches a session; the refusals are
 # logged once (not a line per request); an INVITE that requires only "timer" (RFC 4028) is an
