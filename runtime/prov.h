@@ -151,6 +151,9 @@ int cx_sipreg_busy(const cx_sipreg *r);   /* 1 while an unREGISTER is in flight 
  * status to refuse the message with (400, 415) and *why in words. */
 int cx_sipbody_sdp(const struct sip_msg *msg, struct mbuf *sdp, const char **why);
 
+/* An RFC 3261 token (siphdr.c): n > 0 letters, digits or -.!%*_+`'~ */
+bool cx_sip_token(const char *p, size_t n);
+
 /* Custom headers from hints (siphdr.c): hints.headers validated (error text in em), and the
  * header lines for a request or response ("Name: value\r\n"…, "" when none). */
 int cx_siphdr_check(const cx_cval *hints, char *em, size_t esz);

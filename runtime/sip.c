@@ -726,18 +726,6 @@ static bool cx_sip__other_h(const struct sip_msg *msg, void *arg)
  * of getting a call it cannot run. ACK and CANCEL are never refused for it (§8.2.2.3). */
 #define SIP_REQUIRE_ECHO 256 /* bytes of option-tags echoed in Unsupported at most */
 
-static bool cx_sip__token(const struct pl *v)
-{
-	size_t i;
-
-	if (!v->l)
-		return false;
-	for (i = 0; i < v->l; i++)
-		if (!isalnum((unsigned char)v->p[i]) && !strchr("-.!%*_+`'~", v->p[i]))
-			return false;
-	return true;
-}
-
 /* sip_msg_hdr_apply over Require (libre splits its comma-separated values): every tag but
  * ours goes to the buffer; *bad when one is not a token. */
 typedef struct cx_sip_unsup {
@@ -754,7 +742,7 @@ static bool cx_sip__unsup_h(const struct sip_hdr *hdr, const struct sip_msg *msg
 	if (!pl_strcasecmp(&hdr->val, "timer"))
 		return false;
 	u->any = true;
-	if (!cx_sip__token(&hdr->val)) {
+	if (!cx_sip_token(hdr->val.p, hdr->val.l)) {
 		u->bad = true;
 		return false;
 	}

@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <ctype.h>
 #include "prov.h"
 
 #define CX_SIPHDR_MAX 32
@@ -36,6 +37,17 @@ static const cx_cval *cx_siphdr__get(const cx_cval *o, const char *key)
 		if (o->keys[i] && !strcmp(o->keys[i], key))
 			return o->kids[i];
 	return NULL;
+}
+
+/* RFC 3261 §25.1 token: header names, option-tags (sip.c's Require check). */
+bool cx_sip_token(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)p[i]) && !strchr("-.!%*_+`'~", p[i]))
+			return false;
+	return n > 0;
 }
 
 static int cx_siphdr__absent(const cx_cval *v)
@@ -78,8 +90,7 @@ int cx_siphdr_check(const cx_cval *hints, char *em, size_t esz)
 		const char *n = h->keys[i] ? h->keys[i] : "";
 		const cx_cval *v = h->kids[i];
 		size_t l = strlen(n);
-		if (l < 2 || l > 64 || strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-					      "0123456789-.!%*_+`'~") != l) {
+		if (l < 2 || l > 64 || !cx_sip_token(n, l)) {
 			snprintf(em, esz, "hints.headers: '%.64s' is not a header name (2-64 letters, "
 				 "digits or -.!%%*_+`'~)", n);
 			return EINVAL;
