@@ -23,6 +23,9 @@ enum cx_kind { CX_K_STR = 1, CX_K_OBJ, CX_K_ENV, CX_K_BUF };
 /* A heap string whose characters are in a shared append buffer (str.c, "Concatenation"): the
  * buffer's address follows the header, and marking the string marks the buffer. */
 #define CX_GC_INBUF 0x800u
+/* A plain string in a page of short strings (strpage.c): marked in its page's bitmap, never on
+ * a list, never swept one by one. */
+#define CX_GC_PAGED 0x1000u
 
 /* Same layout as struct cx_str_static; heap strings keep their chars right after the header. */
 struct cx_str {
@@ -155,6 +158,7 @@ struct cx_heap {
 	size_t tick_due;
 	int64_t parked;
 	int stress;         /* CX_GC_STRESS=1: collect at every safe point */
+	struct cx_pages *pg; /* strpage.c: the pages of short strings (NULL: not used yet) */
 };
 
 /* X->steps at or below this: a collection is asked for (heap.c); a spent budget stops at 0. */
@@ -280,6 +284,88 @@ static inline void cx_heap__link_nz(struct cx_heap *h, struct cx_gch *g, int kin
 	*(uint32_t *)(g + 1) = (uint32_t)kind;
 }
 
+/* strpage.c: short plain strings in pages of CX_PG_SIZE bytes, one size class (16-byte steps)
+ * a page, a bit a slot. The allocator bumps a pointer through the runs of slots the last
+ * collection did not find alive; the collector marks a bit in the page and frees a page's dead
+ * strings all at once, whatever their number. A paged string has no cx_gch header: its slot is
+ * the string. A heap uses pages once a collection freed CX_PG_BUSY bytes of strings (heap.c):
+ * an idle session keeps the free lists' smaller footprint. */
+#define CX_PG_SIZE 4096
+#define CX_PG_WORDS 4 /* bitmap words: at most 256 slots a page */
+struct cx_page {
+	struct cx_page *next; /* the pages of this class */
+	uint32_t cls;         /* slot size / 16 */
+	uint32_t nslots;
+	uint32_t cursor;      /* the slots below it were taken since the last collection or live */
+	uint32_t nlive;       /* slots live at the last collection */
+	uint64_t inv;         /* ceil(2^32 / slot size): offset * inv >> 32 is the slot's index */
+	uint64_t live[CX_PG_WORDS]; /* the slots live at the last collection: not to be taken */
+	uint64_t mark[CX_PG_WORDS]; /* the marks of the collection in progress */
+};
+#define CX_PG_HDR ((sizeof(struct cx_page) + 15) & ~(size_t)15)
+_Static_assert((CX_PG_SIZE - CX_PG_HDR) / 16 <= CX_PG_WORDS * 64, "a bit a slot");
+#define CX_PG_CLASSES (CX_POOL_MAX / 16 + 1)
+struct cx_pages {
+	struct cx_page *all[CX_PG_CLASSES]; /* per class, in allocation order */
+	struct cx_page *cur[CX_PG_CLASSES]; /* the page the run below is in */
+	uintptr_t bump[CX_PG_CLASSES], end[CX_PG_CLASSES]; /* the free run being taken (0: none) */
+	size_t npages;
+};
+void *cx_pg__take_slow(struct cx_heap *h, size_t c);
+void cx_pg__mark_words(struct cx_heap *h, const uintptr_t *w, size_t n);
+size_t cx_pg__sweep(struct cx_heap *h); /* the bytes freed */
+void cx_pg__trim(struct cx_heap *h, int all); /* frees empty pages (all: every page) */
+int cx_pg__enable(struct cx_heap *h);
+
+static inline struct cx_page *cx_pg__of(const void *p)
+{
+	return (struct cx_page *)((uintptr_t)p & ~(uintptr_t)(CX_PG_SIZE - 1));
+}
+
+/* The index of the slot address a (or an address within it) points into. */
+static inline uint32_t cx_pg__index(const struct cx_page *pg, uintptr_t a)
+{
+	return (uint32_t)(((a - (uintptr_t)pg - CX_PG_HDR) * pg->inv) >> 32);
+}
+
+/* Marks the paged string p (its header word carries CX_GC_PAGED). */
+static inline void cx_pg__mark(void *p)
+{
+	struct cx_page *pg = cx_pg__of(p);
+	uint32_t i = cx_pg__index(pg, (uintptr_t)p);
+
+	pg->mark[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+/* A taken slot of bytes as a plain string (its header word set). */
+static inline __attribute__((always_inline)) void *cx_pg__init(void *p, size_t bytes)
+{
+#if CX_ASAN
+	ASAN_UNPOISON_MEMORY_REGION(p, bytes);
+#else
+	(void)bytes;
+#endif
+	*(uint32_t *)p = CX_K_STR | CX_GC_PAGED;
+	return p;
+}
+
+/* A plain string of size bytes in a page, charged, taken inline from the current run; NULL
+ * when that does not apply (nothing charged: the caller goes the general way). */
+static inline __attribute__((always_inline)) void *cx_pg__alloc(struct cx_heap *h, size_t size)
+{
+	size_t c = CX_POOL_CLASS(size), bytes = c * 16;
+	struct cx_pages *P = h->pg;
+	uintptr_t p;
+
+	if (size > CX_POOL_MAX || P->end[c] - (p = P->bump[c]) < bytes || h->perm_mode ||
+	    h->used + bytes > h->limit || h->since + bytes >= h->tick_due)
+		return NULL;
+	P->bump[c] = p + bytes;
+	h->used += bytes;
+	h->since += bytes;
+	return cx_pg__init((void *)p, bytes);
+}
+
 void *cx_heap__alloc_nz_slow(cx_ctx *X, int kind, size_t size);
 /* A string's header and characters, or a string buffer (str.c): not zeroed but the kind (the
  * caller sets every field). The usual case is inline: a recycled block of the size class, room
@@ -287,13 +373,15 @@ void *cx_heap__alloc_nz_slow(cx_ctx *X, int kind, size_t size);
  * ask for; anything else goes the general way. */
 /* The inline case of cx_heap__alloc_nz alone: NULL when it does not apply (nothing pending
  * then; the caller goes another way), so a caller without other calls stays a leaf. */
-static inline void *cx_heap__alloc_nz_fast(cx_ctx *X, int kind, size_t size)
+static inline __attribute__((always_inline)) void *cx_heap__alloc_nz_fast(cx_ctx *X, int kind, size_t size)
 {
 	struct cx_heap *h = X->heap;
 	size_t total = sizeof(struct cx_gch) + size, c = CX_POOL_CLASS(total);
 	struct cx_pool *pool = h->pool;
 	struct cx_gch *g;
 
+	if (kind == CX_K_STR && h->pg)
+		return cx_pg__alloc(h, size);
 	if (!CX_POOL || total > CX_POOL_MAX || !pool || !(g = pool->free[c]) || h->perm_mode ||
 	    h->used + total > h->limit || h->since + total >= h->tick_due)
 		return NULL;

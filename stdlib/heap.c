@@ -131,6 +131,18 @@ void *cx_heap__alloc_nz_slow(cx_ctx *X, int kind, size_t size)
 
 	if (h->perm_mode)
 		return cx_heap__alloc(X, kind, size);
+	if (kind == CX_K_STR && h->pg && size <= CX_POOL_MAX) {
+		size_t bytes = CX_POOL_CLASS(size) * 16;
+		void *p;
+		if (cx_heap__charge(X, bytes)) {
+			cx_heap__oom(X);
+			return NULL;
+		}
+		if ((p = cx_pg__take_slow(h, CX_POOL_CLASS(size))))
+			return cx_pg__init(p, bytes);
+		h->used -= bytes; /* no page (malloc failed): the free lists' way */
+		h->since -= bytes;
+	}
 	if (cx_heap__charge(X, total)) {
 		cx_heap__oom(X);
 		return NULL;
@@ -233,6 +245,7 @@ void cx_heap_trim(cx_ctx *X)
 		}
 	if (pool)
 		pool->bytes = 0;
+	cx_pg__trim(X->heap, 0);
 }
 
 /* Section - Context */
@@ -392,6 +405,8 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 		X->heap->live = X->heap->used; /* nothing of it is garbage */
 		X->heap->since = 0;
 		X->heap->stress = cx_gc__stress();
+		if (X->heap->stress)
+			(void)cx_pg__enable(X->heap); /* the stress runs check the pages too */
 		cx_gc__due(X->heap);
 		if (err) {
 			cx_ctx_free(X);
@@ -447,6 +462,8 @@ void cx_ctx_free(cx_ctx *X)
 			next = g->next;
 			cx_heap__free_thing(X, g);
 		}
+		cx_pg__trim(X->heap, 1);
+		free(X->heap->pg);
 		free(X->heap->dirty);
 		for (c = 0; pool && c < sizeof(pool->free) / sizeof(pool->free[0]); c++)
 			for (g = pool->free[c]; g; g = next) {
@@ -642,7 +659,13 @@ static void cx_gc__grey(cx_mark *m, void *p)
 {
 	uint32_t *w = p;
 
-	if (!p || *w == CX_STR_STATIC_MARK || (*w & (CX_GC_MARK | CX_GC_PERM)))
+	if (!p || *w == CX_STR_STATIC_MARK)
+		return;
+	if (*w & CX_GC_PAGED) { /* a short string in a page (strpage.c): a bit there */
+		cx_pg__mark(p);
+		return;
+	}
+	if (*w & (CX_GC_MARK | CX_GC_PERM))
 		return;
 	*w |= CX_GC_MARK;
 	if (CX_GC_KIND(*w) == CX_K_STR && (*w & CX_GC_INBUF)) {
@@ -827,8 +850,15 @@ __attribute__((noinline)) static int cx_gc__stack(struct cx_heap *h, cx_mark *m,
 	for (g = h->all; g && t->n; g = g->next)
 		if (cx_words__near(t, g))
 			cx_gc__grey(m, g + 1);
+	if (h->pg && t->n)
+		cx_pg__mark_words(h, t->w, t->n);
 	return 0;
 }
+
+/* A collection that frees this many bytes of plain strings from the free lists turns the heap to
+ * pages of short strings (strpage.c): a session that makes and drops strings at that rate
+ * gains from them; an idle or quiet one keeps the free lists' smaller footprint. */
+#define CX_PG_BUSY ((size_t)64 << 10)
 
 /* Roots, mark, sweep; stack: the C stack is a root too (-1 and nothing done if it cannot be). */
 static int cx_gc__collect(cx_ctx *X, int stack)
@@ -839,7 +869,7 @@ static int cx_gc__collect(cx_ctx *X, int stack)
 	cx_words t = {0};
 	struct cx_pool *pool;
 	cx_root *r;
-	size_t i, keep;
+	size_t i, keep, strs = 0;
 
 	if (stack && cx_gc__stack(h, &m, &t)) {
 		free(m.st);
@@ -901,8 +931,10 @@ static int cx_gc__collect(cx_ctx *X, int stack)
 		if ((*w & CX_GC_MARK) || (t.n && cx_words__near(&t, g))) {
 			*w &= ~CX_GC_MARK;
 			pp = &g->next;
+			continue;
 		}
-		else if (pool && size <= CX_POOL_MAX && pool->bytes + c * 16 <= keep) {
+		strs += size;
+		if (pool && size <= CX_POOL_MAX && pool->bytes + c * 16 <= keep) {
 			*pp = g->next;
 			g->next = pool->free[c];
 			pool->free[c] = g;
@@ -915,6 +947,10 @@ static int cx_gc__collect(cx_ctx *X, int stack)
 		}
 	}
 	free(t.w);
+	if (h->pg)
+		cx_pg__sweep(h);
+	else if (strs >= CX_PG_BUSY)
+		cx_pg__enable(h); /* a busy heap: its short strings go to pages from now on */
 	h->oom = 0;
 	h->live = h->used;
 	h->since = 0;

@@ -261,7 +261,7 @@ static inline void cx_str__copy_short(char *d, const char *s, uint32_t n);
 
 /* An 8-bit string of len (below CX_STR_BUF_MIN) characters to fill, in a recycled block taken
  * inline (cx_heap__alloc_nz_fast), or NULL: the caller goes the general way. */
-static inline cx_str *cx_str__short8(cx_ctx *X, size_t len)
+static inline __attribute__((always_inline)) cx_str *cx_str__short8(cx_ctx *X, size_t len)
 {
 	cx_str *s = cx_heap__alloc_nz_fast(X, CX_K_STR, sizeof(*s) + len + 1);
 
