@@ -308,10 +308,12 @@ _Static_assert((CX_PG_SIZE - CX_PG_HDR) / 16 <= CX_PG_WORDS * 64, "a bit a slot"
 struct cx_pages {
 	struct cx_page *all[CX_PG_CLASSES]; /* per class, in allocation order */
 	struct cx_page *cur[CX_PG_CLASSES]; /* the page the run below is in */
-	uintptr_t bump[CX_PG_CLASSES], end[CX_PG_CLASSES]; /* the free run being taken (0: none) */
+	/* the free run being taken (0: none), charged to the heap whole when it was set up; the
+	 * part not taken is given back when the run is left (cx_pg__settle) */
+	uintptr_t bump[CX_PG_CLASSES], end[CX_PG_CLASSES];
 	size_t npages;
 };
-void *cx_pg__take_slow(struct cx_heap *h, size_t c);
+size_t cx_pg__refill(struct cx_heap *h, size_t c); /* the next run's bytes (0: no page) */
 void cx_pg__mark_words(struct cx_heap *h, const uintptr_t *w, size_t n);
 size_t cx_pg__sweep(struct cx_heap *h); /* the bytes freed */
 void cx_pg__trim(struct cx_heap *h, int all); /* frees empty pages (all: every page) */
@@ -349,20 +351,18 @@ static inline __attribute__((always_inline)) void *cx_pg__init(void *p, size_t b
 	return p;
 }
 
-/* A plain string of size bytes in a page, charged, taken inline from the current run; NULL
- * when that does not apply (nothing charged: the caller goes the general way). */
+/* A plain string of size bytes in a page, taken inline from the current run (charged when the
+ * run was: heap.c cx_heap__alloc_nz_slow); NULL when that does not apply (the caller goes the
+ * general way). */
 static inline __attribute__((always_inline)) void *cx_pg__alloc(struct cx_heap *h, size_t size)
 {
 	size_t c = CX_POOL_CLASS(size), bytes = c * 16;
 	struct cx_pages *P = h->pg;
 	uintptr_t p;
 
-	if (size > CX_POOL_MAX || P->end[c] - (p = P->bump[c]) < bytes || h->perm_mode ||
-	    h->used + bytes > h->limit || h->since + bytes >= h->tick_due)
+	if (size > CX_POOL_MAX || P->end[c] - (p = P->bump[c]) < bytes || h->perm_mode)
 		return NULL;
 	P->bump[c] = p + bytes;
-	h->used += bytes;
-	h->since += bytes;
 	return cx_pg__init((void *)p, bytes);
 }
 

@@ -132,16 +132,24 @@ void *cx_heap__alloc_nz_slow(cx_ctx *X, int kind, size_t size)
 	if (h->perm_mode)
 		return cx_heap__alloc(X, kind, size);
 	if (kind == CX_K_STR && h->pg && size <= CX_POOL_MAX) {
-		size_t bytes = CX_POOL_CLASS(size) * 16;
-		void *p;
-		if (cx_heap__charge(X, bytes)) {
-			cx_heap__oom(X);
-			return NULL;
+		/* a short string and its run used up: the next run of free slots, charged whole (the
+		 * inline way then takes its slots without counting); near the limit, one slot */
+		size_t k = CX_POOL_CLASS(size), bytes = k * 16, run = cx_pg__refill(h, k);
+		struct cx_pages *P = h->pg;
+		uintptr_t p = P->bump[k];
+		if (run) {
+			if (cx_heap__charge(X, run)) {
+				P->end[k] = p + bytes; /* a run of one slot */
+				if (cx_heap__charge(X, bytes)) {
+					P->end[k] = p; /* an empty run: nothing charged */
+					cx_heap__oom(X);
+					return NULL;
+				}
+			}
+			P->bump[k] = p + bytes;
+			return cx_pg__init((void *)p, bytes);
 		}
-		if ((p = cx_pg__take_slow(h, CX_POOL_CLASS(size))))
-			return cx_pg__init(p, bytes);
-		h->used -= bytes; /* no page (malloc failed): the free lists' way */
-		h->since -= bytes;
+		/* no page (malloc failed): the free lists' way */
 	}
 	if (cx_heap__charge(X, total)) {
 		cx_heap__oom(X);

@@ -109,45 +109,45 @@ static uintptr_t cx_pg__addr(const struct cx_page *pg, uint32_t i)
 	return (uintptr_t)pg + CX_PG_HDR + (uintptr_t)i * pg->cls * 16;
 }
 
-/* The run being taken in class c ends where the allocator got: its page's cursor says so. */
-static void cx_pg__settle(struct cx_pages *P, size_t c)
+/* The run being taken in class c ends where the allocator got: its page's cursor says so, and
+ * the part of the run not taken is given back to the heap's counts. */
+static void cx_pg__settle(struct cx_heap *h, size_t c)
 {
+	struct cx_pages *P = h->pg;
+	size_t rest = P->end[c] - P->bump[c];
+
 	if (P->cur[c] && P->end[c])
 		P->cur[c]->cursor = cx_pg__index(P->cur[c], P->bump[c]);
+	h->used -= rest;
+	h->since = h->since > rest ? h->since - rest : 0;
 	P->bump[c] = P->end[c] = 0;
 }
 
-/* The way of cx_pg__alloc when its run is used up (or its checks sent the caller here: the
- * caller has charged the bytes): the run's rest, the next run of its page, of the pages after
- * it, then a new page. NULL only when malloc fails. */
-void *cx_pg__take_slow(struct cx_heap *h, size_t c)
+/* The next run of free slots of class c (its page's rest, the pages after it, a new page) in
+ * P->bump[c]..P->end[c], not charged: the caller charges it. Its bytes; 0 when malloc fails (no
+ * run then). */
+size_t cx_pg__refill(struct cx_heap *h, size_t c)
 {
 	struct cx_pages *P = h->pg;
 	struct cx_page *pg, *last = NULL;
 	uint32_t i, j;
-	uintptr_t p = P->bump[c];
 
-	if (P->end[c] - p >= c * 16) {
-		P->bump[c] = p + c * 16;
-		return (void *)p;
-	}
-	cx_pg__settle(P, c);
+	cx_pg__settle(h, c);
 	/* cur is NULL only when the list is empty (sweeps and trims set it to the head) */
 	for (pg = P->cur[c]; pg; last = pg, pg = pg->next)
 		if (cx_pg__run(pg, &i, &j))
 			break;
 	if (!pg) {
 		if (!(pg = cx_pg__new(h, c, last)))
-			return NULL;
+			return 0;
 		i = 0;
 		j = pg->nslots;
 	}
 	P->cur[c] = pg;
 	pg->cursor = j; /* for the walk above; cx_pg__settle puts the truth back */
-	p = cx_pg__addr(pg, i);
-	P->bump[c] = p + c * 16;
+	P->bump[c] = cx_pg__addr(pg, i);
 	P->end[c] = cx_pg__addr(pg, j);
-	return (void *)p;
+	return (size_t)(j - i) * c * 16;
 }
 
 /* The first of the n sorted words at or above a (n if none). */
@@ -194,7 +194,7 @@ size_t cx_pg__sweep(struct cx_heap *h)
 	uint32_t k;
 
 	for (c = 1; c <= CX_POOL_MAX / 16; c++) {
-		cx_pg__settle(P, c);
+		cx_pg__settle(h, c);
 		for (pp = &P->all[c]; (pg = *pp);) {
 			uint32_t taken = 0, nlive = 0;
 			for (k = 0; k < CX_PG_WORDS; k++) {
@@ -240,7 +240,7 @@ void cx_pg__trim(struct cx_heap *h, int all)
 	if (!P)
 		return;
 	for (c = 1; c <= CX_POOL_MAX / 16; c++) {
-		cx_pg__settle(P, c);
+		cx_pg__settle(h, c);
 		for (pp = &P->all[c]; (pg = *pp);) {
 			if (all || (!pg->nlive && !pg->cursor)) {
 				*pp = pg->next;
