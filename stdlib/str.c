@@ -259,12 +259,9 @@ static cx_str *cx_str__fill8(cx_ctx *X, cx_sbuf *b, cx_str *const *part, uint32_
 
 static inline void cx_str__copy_short(char *d, const char *s, uint32_t n);
 
-/* An 8-bit string of len (below CX_STR_BUF_MIN) characters to fill, in a recycled block taken
- * inline (cx_heap__alloc_nz_fast), or NULL: the caller goes the general way. */
-static inline __attribute__((always_inline)) cx_str *cx_str__short8(cx_ctx *X, size_t len)
+/* s (NULL: nothing) as an 8-bit string of len characters to fill. */
+static inline __attribute__((always_inline)) cx_str *cx_str__short8_at(cx_str *s, size_t len)
 {
-	cx_str *s = cx_heap__alloc_nz_fast(X, CX_K_STR, sizeof(*s) + len + 1);
-
 	if (s) {
 		((char *)(s + 1))[len] = 0; /* as cx_str__alloc */
 		s->hash = 0;
@@ -273,6 +270,13 @@ static inline __attribute__((always_inline)) cx_str *cx_str__short8(cx_ctx *X, s
 		s->chars = (const char *)(s + 1);
 	}
 	return s;
+}
+
+/* An 8-bit string of len (below CX_STR_BUF_MIN) characters to fill, in a recycled block taken
+ * inline (cx_heap__alloc_nz_fast), or NULL: the caller goes the general way. */
+static inline __attribute__((always_inline)) cx_str *cx_str__short8(cx_ctx *X, size_t len)
+{
+	return cx_str__short8_at(cx_heap__alloc_nz_fast(X, CX_K_STR, sizeof(cx_str) + len + 1), len);
 }
 
 cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
@@ -400,11 +404,11 @@ cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 		return b;
 	if (!b->len)
 		return a;
-	/* the common short case: two 8-bit strings, one flat result, in a recycled block (no call
-	 * on this way: it saves no registers); anything else, the allocator's other ways included,
-	 * out of line */
-	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a) ||
-	    !(s = cx_str__short8(X, len)))
+	/* the common short case in a busy heap: two 8-bit strings, one flat result, in a page's
+	 * slot (no call on this way: it saves few registers); anything else, the free lists of a
+	 * quieter heap included, out of line */
+	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a) || !X->heap->pg ||
+	    !(s = cx_str__short8_at(cx_pg__alloc(X->heap, sizeof(*s) + len + 1), len)))
 		return cx_str__concat_long(X, a, b);
 	cx_str__copy_short((char *)(s + 1), a->chars, a->len);
 	cx_str__copy_short((char *)(s + 1) + a->len, b->chars, b->len);
