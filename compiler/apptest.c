@@ -26,7 +26,7 @@
 
 /* One directive of NAME.expect. */
 typedef struct ApExp {
-	char kind;             /* 'l' log, 'n' nolog, 's' stderr, 'c' compile */
+	char kind;             /* 'l' log, 'n' nolog, 's' stderr, 'e' nostderr, 'c' compile */
 	const char *pat;
 	int line;
 } ApExp;
@@ -115,9 +115,9 @@ static void apptest__expect(ApApp *a)
 		if (!*s || *s == '#')
 			continue;
 		if (!strncmp(s, "log ", 4) || !strncmp(s, "nolog ", 6) || !strncmp(s, "stderr ", 7) ||
-		    !strncmp(s, "compile ", 8)) {
+		    !strncmp(s, "nostderr ", 9) || !strncmp(s, "compile ", 8)) {
 			ApExp *e = &a->exps[a->nexps++];
-			e->kind = s[0] == 'l' ? 'l' : s[0];
+			e->kind = !strncmp(s, "nostderr ", 9) ? 'e' : s[0];
 			e->pat = strchr(s, ' ') + 1;
 			e->line = i + 1;
 		} else if (!strncmp(s, "exit ", 5)) {
@@ -133,7 +133,7 @@ static void apptest__expect(ApApp *a)
 				a->args[a->nargs++] = w;
 		} else {
 			a->why = xprintf("%s:%d: cannot read '%s' (want log PATTERN, nolog PATTERN, stderr "
-					 "PATTERN, compile PATTERN, exit N|nonzero|any or args WORD...)",
+					 "PATTERN, nostderr PATTERN, compile PATTERN, exit N|nonzero|any or args WORD...)",
 					 a->expect, i + 1, s);
 			return;
 		}
@@ -340,6 +340,10 @@ static const char *apptest__one(const char *self, const char *dir, ApApp *a, con
 				seen = apptest__match(e->pat, el[i]);
 			if (!seen)
 				return xprintf("%s:%d: stderr line not seen: %s", a->expect, e->line, e->pat);
+		} else if (e->kind == 'e') {
+			for (int i = 0; i < nerr; i++)
+				if (apptest__match(e->pat, el[i]))
+					return xprintf("%s:%d: forbidden stderr line: %s", a->expect, e->line, el[i]);
 		}
 	}
 	return NULL;

@@ -70,16 +70,16 @@ cx_conn *cx_conn_add(cx_sess *s, int inbound, const char *state)
 
 int cx_conn_room(cx_engine *e, int inbound, const char *who)
 {
+	uint64_t n;
+
 	if (!e->max_calls || e->ncalls < e->max_calls)
 		return 1;
 	e->met.calls_refused[!!inbound]++;
-	if (e->calls_full)
-		return 0;
-	e->calls_full = 1;
-	cx_log(CX_LOG_WARN, NULL, "%s call %s %H refused: the limit of %u calls at a time is "
-	       "reached (--max-calls); further refusals are not logged until the calls have "
-	       "fallen to half the limit", inbound ? "inbound" : "outbound", inbound ? "from" : "to",
-	       cx_rt_esc, who ? who : "?", e->max_calls);
+	if (cx_quiet_ok(&e->calls_full, &n))
+		cx_log(CX_LOG_WARN, NULL, "%s call %s %H refused: the limit of %u calls at a time "
+		       "is reached (--max-calls)%H", inbound ? "inbound" : "outbound",
+		       inbound ? "from" : "to", cx_rt_esc, who ? who : "?", e->max_calls,
+		       cx_quiet_more, &n);
 	return 0;
 }
 
@@ -89,8 +89,6 @@ void cx_conn_gone(cx_engine *e, cx_conn *c)
 		cx_log(CX_LOG_ERR, NULL, "bug: call %s ended with no call counted", c->id);
 	else
 		e->ncalls--;
-	if (e->ncalls <= e->max_calls / 2)
-		e->calls_full = 0;
 }
 
 cx_dlg *cx_dlg_add(cx_sess *s)

@@ -227,8 +227,11 @@ int cx_prov_inbound(cx_engine *e, const char *from, const char *to, cx_conn **cp
 		return EBUSY;
 	err = cx_sess_start(&s, e, e->docs[0], "newcall", NULL, NULL, &c);
 	if (err) {
-		cx_log(CX_LOG_WARN, NULL, "inbound call from %H refused: %s", cx_rt_esc, from ? from : "?",
-			err == EBUSY ? "out of sessions" : strerror(err));
+		uint64_t n;
+		if (cx_quiet_ok(&e->sess_full, &n)) /* callers can repeat it at will */
+			cx_log(CX_LOG_WARN, NULL, "inbound call from %H refused: %s%H", cx_rt_esc,
+			       from ? from : "?", err == EBUSY ? "the limit of sessions at a time is "
+			       "reached (--max-sessions)" : strerror(err), cx_quiet_more, &n);
 		return err;
 	}
 	str_dup(&c->remote, from ? from : "sip:caller@sim");

@@ -323,12 +323,11 @@ void cx_ev_dlg(cx_ev *ev, cx_dlg *d, const char *state, int final)
 
 void cx_sess_refused(cx_sess *s, const char *why, const char *what)
 {
+	uint64_t n;
+
 	s->eng->met.ev_refused++;
-	if (s->qfull)
-		return;
-	s->qfull = 1;
-	cx_log(CX_LOG_WARN, s->id, "%s: %s refused; further refusals are not logged until the "
-	       "session has drained to half its limit", why, what);
+	if (cx_quiet_ok(&s->qfull, &n))
+		cx_log(CX_LOG_WARN, s->id, "%s: %s refused%H", why, what, cx_quiet_more, &n);
 }
 
 int cx_sess_room(cx_sess *s, const char *what)

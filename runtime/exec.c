@@ -605,7 +605,7 @@ static int cx_exec__createcall(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	}
 	err = cx_pace_createcall(e, cn, dest ? dest : "");
 	if (err)
-		cx_rt_conn_pev(cn, CX_PEV_FAILED, &(cx_pev_info){.reason = "unknown"});
+		cx_pace_failed(e, cn, err);
 	return CX_GO;
 }
 

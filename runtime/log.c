@@ -261,6 +261,31 @@ static void cx_log__v(int level, const char *sess, const char *conn, const char 
 	mem_deref(msg);
 }
 
+int cx_quiet_ok(cx_quiet *q, uint64_t *skipped)
+{
+	uint64_t now = tmr_jiffies();
+
+	if (q->last && now - q->last < CX_LOG_QUIET_MS) {
+		q->skipped++;
+		return 0;
+	}
+	*skipped = q->skipped;
+	q->last = now ? now : 1;
+	q->skipped = 0;
+	return 1;
+}
+
+int cx_quiet_more(struct re_printf *pf, void *arg)
+{
+	const uint64_t *n = arg;
+
+	if (*n)
+		return re_hprintf(pf, "; %llu more since the last such line (these are logged at most "
+				  "once in %u s)", (unsigned long long)*n, CX_LOG_QUIET_MS / 1000);
+	return re_hprintf(pf, " (such refusals are logged at most once in %u s)",
+			  CX_LOG_QUIET_MS / 1000);
+}
+
 void cx_log(int level, const char *sess, const char *fmt, ...)
 {
 	va_list ap;

@@ -60,14 +60,28 @@ static void cx_pace__tick(void *arg)
 		if (cn->sess && !cn->sess->ending && !cn->removed && !cn->cdr_done &&
 		    !strcmp(cn->state, "PROGRESSING")) {
 			p->next_us = (p->next_us > now ? p->next_us : now) + p->gap_us;
-			if (cx_pace__place(e, cn, it->dest))
-				cx_rt_conn_pev(cn, CX_PEV_FAILED, &(cx_pev_info){
-					.reason = "unknown"});
+			int err = cx_pace__place(e, cn, it->dest);
+			if (err)
+				cx_pace_failed(e, cn, err);
 		}
 		mem_deref(it);
 	}
 	if (p->q.head)
 		tmr_start(&p->tmr, (p->next_us - now + 999) / 1000, cx_pace__tick, p);
+}
+
+void cx_pace_failed(cx_engine *e, cx_conn *cn, int err)
+{
+	char why[128];
+
+	if (err == EBUSY && e->pace)
+		snprintf(why, sizeof(why), "cannot place the call: %u calls are already waiting for "
+			 "their turn under --max-cps", (unsigned)CX_PACE_MAXQ);
+	else
+		snprintf(why, sizeof(why), "cannot place the call: %s",
+			 err == ENOMEM ? "out of memory" : strerror(err));
+	cx_rt_conn_pev(cn, CX_PEV_FAILED, &(cx_pev_info){
+		.reason = why, .outcome = err == EBUSY ? "refused" : NULL});
 }
 
 int cx_pace_createcall(cx_engine *e, cx_conn *cn, const char *dest)

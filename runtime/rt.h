@@ -10,6 +10,14 @@
 #include <re.h>
 #include "cx.h"
 
+/* A warning that callers or documents can repeat at will (a refusal by a limit): at most one line
+ * in CX_LOG_QUIET_MS of one kind (log.c: cx_quiet_ok, cx_quiet_more). */
+#define CX_LOG_QUIET_MS 10000
+typedef struct cx_quiet {
+	uint64_t last;    /* tmr_jiffies() of the last line (0: none yet) */
+	uint64_t skipped; /* not logged since */
+} cx_quiet;
+
 typedef struct cx_engine cx_engine;
 typedef struct cx_sess cx_sess;
 typedef struct cx_conn cx_conn;
@@ -297,8 +305,7 @@ struct cx_sess {
 	uint32_t nq;           /* events in q (cx_sess_post counts them in, cx_sess_step out) */
 	uint32_t nqs;          /* …of which counted (a <send>'s, basichttp's, the embedder's) */
 	uint32_t nsends;       /* delayed <send>s pending in sends (at most the engine's max_queue) */
-	int qfull;             /* a send was refused for a full queue and not logged since: the
-				* next refusal is logged once q has drained to half the limit */
+	cx_quiet qfull;        /* refusals by the queue's limits: one line in 10 s */
 	struct list conns, dlgs, confs, sends, fetches;
 	uint32_t nconn, ndlg, nconf, nsend, nev, nfetch;
 	/* values, evconn and evdlg are one root of three values (cx_sess_start) */
@@ -337,7 +344,7 @@ void cx_sess_end(cx_sess *s, int how);  /* marks; the engine tears it down after
  * the event it then posts `counted`. */
 int cx_sess_room(cx_sess *s, const char *what);
 /* One refusal by a limit of s's queue (why: which, what: of what): counted in /metrics, logged
- * when it is the first since the queue last drained to half (s->qfull). */
+ * at most once in 10 s with the count of those not logged (s->qfull). */
 void cx_sess_refused(cx_sess *s, const char *why, const char *what);
 /* How an ending session ended: "exit", "unhandled error" or "killed" (cx.h cx_end_h). */
 const char *cx_sess_how(const cx_sess *s);
@@ -360,6 +367,9 @@ typedef struct cx_pace cx_pace;
 int cx_pace_setup(cx_engine *e, double cps);     /* cps <= 0: no pacing */
 /* The provider's createcall now, or queued until the rate allows (0); an errno when it cannot. */
 int cx_pace_createcall(cx_engine *e, cx_conn *cn, const char *dest);
+/* connection.failed for a call cx_pace_createcall (or the provider, at the call's turn) could
+ * not place: err said why. */
+void cx_pace_failed(cx_engine *e, cx_conn *cn, int err);
 uint32_t cx_pace_queued(const cx_engine *e);
 
 /* Section - Call records (cdr.c; docs/service.md) */
@@ -435,8 +445,8 @@ struct cx_engine {
 	uint32_t max_calls;    /* --max-calls; 0: no limit */
 	uint32_t ncalls;       /* connections whose record is not written yet (cx_conn_add in,
 				* cx_conn_gone out): calls at a time, paced and merged ones too */
-	int calls_full;        /* a call was refused and not logged since: the next refusal is
-				* logged once ncalls has fallen to half the limit */
+	cx_quiet calls_full;   /* refusals by --max-calls: one line in 10 s */
+	cx_quiet sess_full;    /* inbound calls refused by --max-sessions: one line in 10 s */
 	uint32_t max_queue;    /* events queued per session (CX_RT_QUEUE_MAX when 0 at alloc) */
 	uint32_t nsess_total;
 	struct tmr pump;
@@ -521,6 +531,12 @@ enum { CX_LOGFMT_PLAIN, CX_LOGFMT_TEXT, CX_LOGFMT_JSON, CX_LOGFMT_JOURNAL };
 /* A platform line (re_printf format: %H with cx_rt_esc for what users control). sess: the
  * session id or NULL; cx_logc adds the connection id and the SIP Call-ID (either NULL). */
 void cx_log(int level, const char *sess, const char *fmt, ...);
+/* cx_quiet (above): 1 when this one is to be logged (then *skipped is how many went unlogged
+ * since the last line), 0 when it is counted only. */
+int cx_quiet_ok(cx_quiet *q, uint64_t *skipped);
+/* re_printf's %H with a const uint64_t *skipped: "; N more since the last such line (logged at
+ * most once in 10 s)", or the last part alone when none were skipped. */
+int cx_quiet_more(struct re_printf *pf, void *arg);
 void cx_logc(int level, const char *sess, const char *conn, const char *callid,
 	     const char *fmt, ...);
 /* A document's <log> (info): "[S] label: value" in the plain format. */

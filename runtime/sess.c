@@ -1062,8 +1062,6 @@ int cx_sess_step(cx_sess *s)
 	list_unlink(&ev->le);
 	s->nq--;
 	s->nqs -= ev->counted;
-	if (s->nqs < s->eng->max_queue / 2 && s->nsends < s->eng->max_queue / 2)
-		s->qfull = 0; /* drained to half: the next refusal is logged */
 
 	if (ev->errdepth > CX_RT_ERRLOOP_MAX) {
 		cx_log(CX_LOG_ERR, s->id, "error loop: %H raised while handling an error "

@@ -27,6 +27,7 @@
 #   nopass                             no PASS line is required
 #   log PATTERN                        a log line that must appear, in order with the other `log`s
 #   nolog PATTERN                      a log line that must not appear
+#   nostderr PATTERN                   a line of standard error that must not appear
 #   stderr PATTERN                     a line of standard error that must appear (any order;
 #                                      the session id is not masked there: use {*})
 #   compile PATTERN                    a line ccxmlc must print (a warning), any order
@@ -45,6 +46,20 @@ CC_TIMEOUT=${CC_TIMEOUT:-120}      # seconds, per ccxmlc run
 JOBS=${JOBS:-2}
 
 # Section - one test, run in a child (`tests/run.sh --one BUILD KIND NAME`)
+
+# "forbidden WHAT line: LINE" for the first line of FILE that matches one of the PATTERNs, else
+# nothing: run__forbidden FILE WHAT PATTERN...
+run__forbidden() {
+	local file=$1 what=$2 pat g line
+	shift 2
+	for pat in "$@"; do
+		g=$(run__glob "$pat")
+		while IFS= read -r line; do
+			# shellcheck disable=SC2053
+			[[ $line == $g ]] && { echo "forbidden $what line: $line"; return; }
+		done <"$file"
+	done
+}
 
 # A PATTERN of a .expect/.log file as a bash glob: everything literal except {*}.
 run__glob() {
@@ -125,7 +140,7 @@ run__one_ccxml() {
 	local B=$1 T=$2 dir=$3
 	local src=tests/ccxml/$T.ccxml scen=tests/ccxml/$T.scenario exp=tests/ccxml/$T.expect
 	local want_exit=0 need_pass=1 args=() custom_args=0 line word pat
-	local -a logs=() nologs=() errs=() ccs=() docs=()
+	local -a logs=() nologs=() errs=() noerrs=() ccs=() docs=()
 	if [ -f "tests/ccxml/$T.docs" ]; then
 		while IFS= read -r line || [ -n "$line" ]; do
 			line=${line%%$'\r'}
@@ -142,6 +157,7 @@ run__one_ccxml() {
 			'log '*) logs+=("${line#log }") ;;
 			'nolog '*) nologs+=("${line#nolog }") ;;
 			'stderr '*) errs+=("${line#stderr }") ;;
+			'nostderr '*) noerrs+=("${line#nostderr }") ;;
 			'compile '*) ccs+=("${line#compile }") ;;
 			'args '*)
 				custom_args=1
@@ -207,15 +223,8 @@ run__one_ccxml() {
 				[[ $line == $g ]] && why="" && break
 			done <"$dir/stderr"
 		done
-		if [ -z "$why" ]; then
-			for pat in "${nologs[@]+"${nologs[@]}"}"; do
-				g=$(run__glob "$pat")
-				while IFS= read -r line; do
-					# shellcheck disable=SC2053
-					[[ $line == $g ]] && why="forbidden log line: $line"
-				done <"$dir/log"
-			done
-		fi
+		[ -n "$why" ] || why=$(run__forbidden "$dir/log" "log" "${nologs[@]+"${nologs[@]}"}")
+		[ -n "$why" ] || why=$(run__forbidden "$dir/stderr" "stderr" "${noerrs[@]+"${noerrs[@]}"}")
 	fi
 	if [ -n "$why" ]; then
 		echo "$why (ran: ./prog ${args[*]}, exit $rc)"

@@ -1144,6 +1144,26 @@ static void test_pace(void)
 	CHECK(cx_mp_pace(1000, 0, 500, 1000 + 3600000, &skip) == 0 && skip == 500);
 }
 
+/* log.c: a warning callers can repeat at will is logged at most once in CX_LOG_QUIET_MS, and
+ * the next line says how many went unlogged. */
+static void test_quiet(void)
+{
+	cx_quiet q = {0, 0};
+	uint64_t n = 99;
+	char buf[160];
+
+	CHECK(cx_quiet_ok(&q, &n) == 1 && n == 0);
+	CHECK(cx_quiet_ok(&q, &n) == 0 && cx_quiet_ok(&q, &n) == 0 && q.skipped == 2);
+	q.last -= CX_LOG_QUIET_MS; /* as if the last line were 10 s old */
+	CHECK(cx_quiet_ok(&q, &n) == 1 && n == 2 && q.skipped == 0);
+	CHECK(cx_quiet_ok(&q, &n) == 0 && q.skipped == 1);
+	re_snprintf(buf, sizeof(buf), "%H", cx_quiet_more, &n);
+	CHECK(!strcmp(buf, "; 2 more since the last such line (these are logged at most once in 10 s)"));
+	n = 0;
+	re_snprintf(buf, sizeof(buf), "%H", cx_quiet_more, &n);
+	CHECK(!strcmp(buf, " (such refusals are logged at most once in 10 s)"));
+}
+
 /* sipbody.c: the SDP of a message's body. msg_body(headers, body) decodes an INVITE with those
  * extra header lines (each ending in \r\n) and that body, and runs cx_sipbody_sdp; *part gets
  * the view as a string. */
@@ -1257,6 +1277,7 @@ int main(void)
 	test_timers();
 	test_pace();
 	test_sipbody();
+	test_quiet();
 	libre_close();
 	test_main_options();
 	printf("test_runtime: %d checks, %d failed\n", checks, fails);
