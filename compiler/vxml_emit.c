@@ -947,8 +947,8 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	char *cond = ve__cond(E, it);
 	if (!field) {
 		char *body = ve__body(E, it, "block", false);
-		fprintf(tf, "\t{.kind = CX_VX_BLOCK, .name = %s, .slot = %d, .cond = %s, .body = %s, .line = %d},\n",
-			c_quote(vname, strlen(vname)), slot, cond, body, it->loc.line);
+		fprintf(tf, "\t{.kind = CX_VX_BLOCK, .name = %s, .slot = %d, .cond = %s, .body = %s, .line = %d, "
+			".expr = %s},\n", c_quote(vname, strlen(vname)), slot, cond, body, it->loc.line, ve__exprfn(E, it, "expr"));
 		return;
 	}
 	ve__enumslots(E, it);
@@ -998,11 +998,11 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	char *opts = ve__is(it, "field") ? ve__options(E, lf, it, &nopt, &ofirst) : "NULL";
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
-		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d%s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
+		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d, .expr = %s%s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
 		ve__is(it, "subdialog") ? "CX_VX_SUBDIALOG" : init ? "CX_VX_INITIAL" : obj ? "CX_VX_OBJECT" : "CX_VX_FIELD",
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
 		vxml_gram_names[gram], lo, hi, timeout,
-		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot, shadow,
+		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot, shadow, ve__exprfn(E, it, "expr"),
 		xprintf("%s%s", nlk ? xprintf(", .links = %s, .nlinks = %d", lk, nlk) : "",
 			nopt ? xprintf(", .choices = %s, .nchoices = %d, .options_first = %d", opts, nopt, ofirst) : ""));
 }

@@ -55,6 +55,7 @@ struct cx_vx_run {
 	struct { uint64_t from, to; } nb[VX_MAXNB]; /* when bargein="false" prompts play */
 	int nnb;
 	int termwait;            /* the input is complete; termtimeout runs for the termchar */
+	int item_exprs;          /* the form was entered: its items' expr are still to run */
 	struct tmr t_in, t_go;
 	cx_cval *exit_values, *exit_expr;
 	enum cx_pev end_ev;      /* CX_PEV_NONE: dialog.exit with the values */
@@ -798,16 +799,34 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 		if (f->items[i].shadow)
 			r->X->slots[f->items[i].shadow] = CX_UNDEFINED;
 	}
+	r->item_exprs = 1;
 	cx_vx__call(r, f->init);
 	if (!r->wait) /* else once the form's <data> is there and the rest of its <var>s ran */
 		cx_vx__params(r);
 }
 
-/* §2.3.4: every <param> of the <subdialog> names a <var> of the form it starts in */
+/* The form's <var>s have run: its items' expr give their variables a value (once per entry:
+ * VoiceXML 2.0 §2.1.6.1, after the <var>s here), then (§2.3.4) every <param> of the
+ * <subdialog> names a <var> of the form it starts in */
 static void cx_vx__params(cx_vx_run *r)
 {
 	const cx_vx_form *f = &r->doc->forms[r->form];
 
+	for (uint32_t i = 0; r->item_exprs && i < f->nitems && !r->stop && !r->ev[0]; i++) {
+		const cx_vx_item *it = &f->items[i];
+		if (!it->expr)
+			continue;
+		r->X->steps = (int64_t)cx_vx__budget(r->e);
+		cx_value v = it->expr(r->X);
+		if (cx_is_exc(v)) {
+			cx_vx_semantic(r->X, it->kind >= 0 && it->kind <= CX_VX_OBJECT ? cx_vx__kinds[it->kind] : "field",
+				       it->line);
+			cx_vx__dispatch(r);
+		} else {
+			r->X->slots[it->slot] = v;
+		}
+	}
+	r->item_exprs = 0;
 	if (!r->params)
 		return;
 	for (uint32_t i = 0; i < r->params->nkids && !r->stop && !r->ev[0]; i++)

@@ -165,7 +165,7 @@ int cx_is_callable(cx_value v);
  * (cx_vx_mark). */
 /* 12 (2026-12-02): VoiceXML <initial> and <object> (CX_VX_INITIAL, CX_VX_OBJECT), form-level
  * grammars (cx_vx_link.root: a grammar whose match fills the fields its result names;
- * cx_vx_form.slots), cx_vx_gnode.name (the rule a REF node refers to). */
+ * cx_vx_form.slots), cx_vx_gnode.name (the rule a REF node refers to), cx_vx_item.expr. */
 #define CX_ABI_VERSION 12
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
@@ -319,6 +319,7 @@ typedef struct cx_vx_item {
 	uint32_t nlinks;
 	int options_first;         /* field: its first <option> comes before its first <grammar>
 				    * (no type): the options win when both match (§3.1.4) */
+	cx_cond_fn *expr;          /* NULL, or its expr: the variable's value on entering the form */
 } cx_vx_item;
 
 /* What a VoiceXML fetch (<goto>, <submit>, <subdialog>, <data>) may wait and take, from its
