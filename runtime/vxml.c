@@ -805,6 +805,20 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 		cx_vx__params(r);
 }
 
+/* The value of item it's cond or expr fn; one that throws is error.semantic naming the item,
+ * handled (the exception marker returned). */
+static cx_value cx_vx__item_eval(cx_vx_run *r, const cx_vx_item *it, cx_cond_fn *fn)
+{
+	r->X->steps = (int64_t)cx_vx__budget(r->e);
+	cx_value v = fn(r->X);
+	if (cx_is_exc(v)) {
+		cx_vx_semantic(r->X, it->kind >= 0 && it->kind <= CX_VX_OBJECT ? cx_vx__kinds[it->kind] : "field",
+			       it->line);
+		cx_vx__dispatch(r);
+	}
+	return v;
+}
+
 /* The form's <var>s have run: its items' expr give their variables a value (once per entry:
  * VoiceXML 2.0 §2.1.6.1, after the <var>s here), then (§2.3.4) every <param> of the
  * <subdialog> names a <var> of the form it starts in */
@@ -816,15 +830,9 @@ static void cx_vx__params(cx_vx_run *r)
 		const cx_vx_item *it = &f->items[i];
 		if (!it->expr)
 			continue;
-		r->X->steps = (int64_t)cx_vx__budget(r->e);
-		cx_value v = it->expr(r->X);
-		if (cx_is_exc(v)) {
-			cx_vx_semantic(r->X, it->kind >= 0 && it->kind <= CX_VX_OBJECT ? cx_vx__kinds[it->kind] : "field",
-				       it->line);
-			cx_vx__dispatch(r);
-		} else {
+		cx_value v = cx_vx__item_eval(r, it, it->expr);
+		if (!cx_is_exc(v))
 			r->X->slots[it->slot] = v;
-		}
 	}
 	r->item_exprs = 0;
 	if (!r->params)
@@ -856,14 +864,9 @@ static int cx_vx__select(cx_vx_run *r)
 		if (r->X->slots[it->slot].tag != CX_T_UNDEF)
 			continue;
 		if (it->cond) {
-			r->X->steps = (int64_t)cx_vx__budget(r->e);
-			cx_value c = it->cond(r->X);
-			if (cx_is_exc(c)) {
-				cx_vx_semantic(r->X, it->kind >= 0 && it->kind <= CX_VX_OBJECT ? cx_vx__kinds[it->kind] : "field",
-					       it->line);
-				cx_vx__dispatch(r);
+			cx_value c = cx_vx__item_eval(r, it, it->cond);
+			if (cx_is_exc(c))
 				return -2;
-			}
 			if (!cx_truthy(c))
 				continue;
 		}
