@@ -1035,8 +1035,10 @@ static void test_vx_spans(void)
 		{.kind = CX_VX_G_SEQ, .min = 1, .max = 1, .first = 6, .n = 2},       /* 10 the root */
 		{.kind = CX_VX_G_SEQ, .min = 0, .max = -1, .first = 8, .n = 1},      /* 11 (empty passes) */
 		{.kind = CX_VX_G_SEQ, .min = 0, .max = 1, .first = 9, .n = 1},
+		{.kind = CX_VX_G_SEQ, .min = 1, .max = -1, .first = 10, .n = 1},     /* 13 d+ */
 	};
-	static const uint32_t kids[] = {1, 2, 3, 3, 6, 8, 5, 9, 12, 1};
+	static const uint32_t kids[] = {1, 2, 3, 3, 6, 8, 5, 9, 12, 1, 3};
+	char keys[64];
 	cx_vx_span sp[16];
 	const cx_vx_span *s;
 
@@ -1053,6 +1055,13 @@ static void test_vx_spans(void)
 	CHECK(cx_vx_gram_spans(g, kids, 11, "111", 3, sp, 16) == 0);   /* empty passes end */
 	CHECK(cx_vx_gram_spans(g, kids, 11, "", 0, sp, 16) == 0);
 	CHECK(cx_vx_gram_spans(g, kids, 11, "12", 2, sp, 16) == -1);
+	memset(keys, '2', 63); /* the longest input: 63 spans, the last at 62 */
+	keys[63] = '\0';
+	n = cx_vx_gram_spans(g, kids, 13, keys, 63, sp, 16);
+	CHECK(n == 16 && sp[15].at == 15);
+	static cx_vx_span many[64];
+	CHECK(cx_vx_gram_spans(g, kids, 13, keys, 63, many, 64) == 63 && many[62].at == 62);
+	CHECK(cx_vx_gram_spans(g, kids, 11, keys, 63, sp, 16) == -1);
 }
 
 /* cx_main's command line: every bad option is status 2 before anything runs; --help and
