@@ -1156,7 +1156,8 @@ static void cx_vx__event(cx_vx_run *r, const char *ev, cx_value msg)
 	cx_vx__advance(r);
 }
 
-/* The fields idx[0 .. n) were just filled (by one input): the <filled>s they trigger run in
+/* The fields idx[0 .. n) were just filled (by one input): every <initial> of the form is
+ * true (VoiceXML 2.0 §2.3.3: the dialogue is past them), then the <filled>s they trigger run in
  * document order (Appendix C): their own, and the form's whose namelist holds one of them
  * (mode="all": once every item of the namelist is set). A <goto>, <exit> or a handled event
  * stops the rest. */
@@ -1164,6 +1165,9 @@ static void cx_vx__filled(cx_vx_run *r, const uint32_t *idx, uint32_t n)
 {
 	const cx_vx_form *f = &r->doc->forms[r->form];
 
+	for (uint32_t i = 0; i < f->nitems; i++)
+		if (f->items[i].kind == CX_VX_INITIAL)
+			r->X->slots[f->items[i].slot] = CX_TRUE;
 	for (uint32_t i = 0; i < f->nfilleds && !r->stop; i++) {
 		const cx_vx_filled *fl = &f->filleds[i];
 		int hit = 0, all = 1;
@@ -1235,8 +1239,8 @@ static void cx_vx__link(cx_vx_run *r, const cx_vx_link *lk, size_t n)
  * "Mixed initiative"). Its result is an object of slots: its root rule's id the keys, and each
  * rule it refers to that took part in the match the keys it took (its last span). Each field of
  * the form whose slot is one of them gets that value (and its shadow variables, whatever it
- * held); if one did, every <initial>'s variable becomes true (§2.3.3), the <filled>s those
- * fields trigger run (Appendix C) and the FIA goes on; if none did, it is a nomatch. */
+ * held); if one did, the <filled>s those fields trigger run (cx_vx__filled) and the FIA goes
+ * on; if none did, it is a nomatch. */
 static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 {
 	const cx_vx_form *f = &r->doc->forms[r->form];
@@ -1287,9 +1291,6 @@ static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 		cx_vx__event(r, "nomatch", CX_UNDEFINED);
 		return;
 	}
-	for (uint32_t i = 0; i < f->nitems; i++)
-		if (f->items[i].kind == CX_VX_INITIAL)
-			X->slots[f->items[i].slot] = CX_TRUE;
 	cx_vx__filled(r, idx, nf);
 	cx_vx__advance(r);
 }
