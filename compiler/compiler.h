@@ -224,6 +224,10 @@ void vxml_prop_app(Node *approot);
  * one more alternative: -1 none (or an error, reported), 0 voice only, 1 DTMF; with lf, their
  * table `gram_K` (nodes), `gram_K_kids` and the root node are written. */
 int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char **kids, int *root);
+/* A form-level <grammar> gr alone, as vxml_srgs; slots[0 .. *nslots) (64 at most) the slots its
+ * match may fill: its root rule's id, then the ids of the rules it refers to. */
+int vxml_srgs_form(Node *gr, FILE *lf, int k, char **nodes, char **kids, int *root, const char **slots,
+		   int *nslots);
 /* vxml_check.c: the keys of a <link dtmf> (white space between them left out), NULL without
  * one or when they are not 1 to 63 DTMF keys (reported when report). */
 char *vxml_link_dtmf(Node *link, bool report);
@@ -240,8 +244,12 @@ bool vxml_fetch_prop(Attr *name, Attr *value);
 char *vxml_fetch_init(Node *n, bool data);
 /* vxml_io.c: "10s", "500ms" -> ms; -1 when malformed (reported). */
 long vxml_time(Attr *a);
-/* A form item: <block>, <field>, <record>, <transfer>, <subdialog>. */
+/* A form item: <block>, <field>, <record>, <transfer>, <subdialog>, <initial>, <object>; an
+ * input item: one of them that collects a value (not <block> nor <initial>). */
 bool vxml_is_item(const Node *n);
+bool vxml_is_input(const Node *n);
+/* A <field>'s slot name (VoiceXML 2.0 §3.1.6): its slot, else its name (NULL: neither). */
+const char *vxml_slot(Node *field);
 /* A <choice>'s DTMF sequence (its own, or by <menu dtmf="true">), or NULL. */
 const char *vxml_choice_dtmf(Node *menu, Node *choice);
 

@@ -18,7 +18,8 @@ typedef struct VAttr {
 
 /* Where an element may stand. */
 enum { VP_VXML = 1, VP_FORM = 2, VP_EXEC = 4, VP_FIELD = 8, VP_PROMPT = 16, VP_IF = 32, VP_MENU = 64, VP_SUB = 128,
-       VP_LINK = 256 };
+       VP_LINK = 256, VP_INIT = 512, VP_OBJ = 1024 };
+#define VP_EVENTS (VP_VXML | VP_FORM | VP_FIELD | VP_MENU | VP_INIT | VP_OBJ) /* where catches stand */
 
 typedef struct VElem {
 	const char *tag;
@@ -33,7 +34,7 @@ static const VElem vx__elems[] = {
 	{"menu", VP_VXML, VP_MENU, {{"id", 0}, {"scope", 0}, {"dtmf", 0}, {"accept", 0}}},
 	{"choice", VP_MENU, 0, {{"dtmf", 0}, {"accept", 0}, {"next", 0}, {"expr", VA_EXPR}, {"event", 0},
 		{"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR}}},
-	{"link", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_LINK, {{"dtmf", 0}, {"next", 0}, {"expr", VA_EXPR},
+	{"link", VP_VXML | VP_FORM | VP_FIELD | VP_MENU | VP_INIT, VP_LINK, {{"dtmf", 0}, {"next", 0}, {"expr", VA_EXPR},
 		{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR}, {"fetchtimeout", 0},
 		{"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
 	{"option", VP_FIELD, 0, {{"dtmf", 0}, {"accept", 0}, {"value", 0}}},
@@ -43,17 +44,24 @@ static const VElem vx__elems[] = {
 	{"var", VP_VXML | VP_FORM | VP_EXEC, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}}},
 	{"script", VP_VXML | VP_FORM | VP_EXEC, 0, {{"charset", 0}}},
 	{"block", VP_FORM, VP_EXEC, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}}},
-	{"field", VP_FORM, VP_FIELD, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"type", 0}, {"modal", 0}}},
-	{"prompt", VP_FIELD | VP_EXEC | VP_MENU, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}, {"count", 0},
+	{"field", VP_FORM, VP_FIELD, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"type", 0}, {"modal", 0},
+		{"slot", 0}}},
+	/* VoiceXML 2.0 §2.3.3: prompts, catches, links and properties; no grammar, no <filled> */
+	{"initial", VP_FORM, VP_INIT, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}}},
+	/* VoiceXML 2.0 §2.3.5: checked, run as a platform without objects (error.unsupported.objectname) */
+	{"object", VP_FORM, VP_OBJ, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"classid", 0}, {"codebase", 0},
+		{"codetype", 0}, {"data", 0}, {"type", 0}, {"archive", 0}, {"fetchhint", 0}, {"fetchtimeout", 0},
+		{"maxage", 0}, {"maxstale", 0}}},
+	{"prompt", VP_FIELD | VP_EXEC | VP_MENU | VP_INIT | VP_OBJ, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}, {"count", 0},
 		{"cond", VA_EXPR}}},
-	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD | VP_MENU, 0, {{"src", VA_REQ}}},
-	{"grammar", VP_FIELD | VP_LINK, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0}}},
-	{"filled", VP_FIELD | VP_FORM, VP_EXEC, {{"mode", 0}, {"namelist", 0}}},
-	{"noinput", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
-	{"nomatch", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
-	{"help", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
-	{"error", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
-	{"catch", VP_VXML | VP_FORM | VP_FIELD | VP_MENU, VP_EXEC, {{"event", 0}, {"count", 0}, {"cond", VA_EXPR}}},
+	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD | VP_MENU | VP_INIT | VP_OBJ, 0, {{"src", VA_REQ}}},
+	{"grammar", VP_FIELD | VP_LINK | VP_FORM, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0}}},
+	{"filled", VP_FIELD | VP_FORM | VP_OBJ, VP_EXEC, {{"mode", 0}, {"namelist", 0}}},
+	{"noinput", VP_EVENTS, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"nomatch", VP_EVENTS, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"help", VP_EVENTS, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"error", VP_EVENTS, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
+	{"catch", VP_EVENTS, VP_EXEC, {{"event", 0}, {"count", 0}, {"cond", VA_EXPR}}},
 	{"clear", VP_EXEC, 0, {{"namelist", VA_NAMES}}},
 	{"throw", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR}}},
 	{"assign", VP_EXEC, 0, {{"name", VA_LHS | VA_REQ}, {"expr", VA_EXPR | VA_REQ}}},
@@ -73,20 +81,15 @@ static const VElem vx__elems[] = {
 		{"enctype", 0}, {"fetchtimeout", 0}, {"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
 	{"data", VP_VXML | VP_FORM | VP_EXEC, 0, {{"src", 0}, {"srcexpr", VA_EXPR}, {"name", 0}, {"namelist", VA_NAMES}, {"method", 0},
 		{"enctype", 0}, {"fetchtimeout", 0}, {"maxage", 0}, {"maxstale", 0}, {"fetchaudio", 0}}},
-	{"param", VP_SUB, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"value", 0}}},
+	{"param", VP_SUB | VP_OBJ, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"value", 0}, {"valuetype", 0}, {"type", 0}}},
 	{"return", VP_EXEC, 0, {{"event", 0}, {"eventexpr", VA_EXPR}, {"message", 0}, {"messageexpr", VA_EXPR},
 		{"namelist", VA_NAMES}}},
 	{"value", VP_PROMPT, 0, {{"expr", VA_EXPR | VA_REQ}}},
 	{"break", VP_PROMPT, 0, {{"time", 0}, {"strength", 0}}},
 	{"mark", VP_PROMPT, 0, {{"name", 0}, {"nameexpr", VA_EXPR}}},
-	{"property", VP_VXML | VP_FORM | VP_FIELD | VP_MENU | VP_EXEC, 0, {{"name", VA_REQ}, {"value", VA_REQ}}},
+	{"property", VP_VXML | VP_FORM | VP_FIELD | VP_MENU | VP_EXEC | VP_INIT | VP_OBJ, 0, {{"name", VA_REQ}, {"value", VA_REQ}}},
 	{"meta", VP_VXML, 0, {{"name", 0}, {"content", 0}, {"http-equiv", 0}}},
 	{"metadata", VP_VXML, 0, {{NULL, 0}}}, /* its content (RDF) is not VoiceXML's: not read */
-};
-
-/* VoiceXML 2.1 elements this slice does not compile yet (said so, not "unknown"). */
-static const char *const vx__later[] = {
-	"initial", "object",
 };
 
 static const VElem *vx__elem(const char *tag)
@@ -206,6 +209,8 @@ typedef struct VChk {
 	Node **forms;
 	int nforms;
 	bool approot;       /* the document is the application root of another given to ccxmlc */
+	Node **formfill;    /* the <field>s a form-level grammar may fill (vx__form) */
+	int nformfill;
 } VChk;
 
 /* Is tag one of the NULL-ended tags? */
@@ -219,8 +224,14 @@ static bool vx__one_of(const char *tag, const char *const *tags)
 
 bool vxml_is_item(const Node *n)
 {
-	static const char *const tags[] = {"block", "field", "record", "transfer", "subdialog", NULL};
+	static const char *const tags[] = {"block", "field", "record", "transfer", "subdialog", "initial", "object",
+		NULL};
 	return vx__one_of(n->tag, tags);
+}
+
+bool vxml_is_input(const Node *n)
+{
+	return vxml_is_item(n) && strcmp(n->tag, "block") && strcmp(n->tag, "initial");
 }
 
 static void vx__attrs(Node *n, const VElem *e)
@@ -294,6 +305,102 @@ static int vx__options(Node *n, bool other)
 	return nkeys;
 }
 
+/* May a form-level grammar fill field n? */
+static bool vx__formfilled(VChk *c, Node *n)
+{
+	for (int i = 0; i < c->nformfill; i++)
+		if (c->formfill[i] == n)
+			return true;
+	return false;
+}
+
+const char *vxml_slot(Node *field)
+{
+	Attr *a = node_attr(field, "slot");
+	if (!a)
+		a = node_attr(field, "name");
+	return a ? a->value.s : NULL;
+}
+
+/* A form's grammars (VoiceXML 2.0 §3.1.6; docs/voicexml.md "Mixed initiative"): a DTMF one
+ * fills the <field>s whose slot (their slot, else their name) its match names, the id of its
+ * root rule or of a rule it refers to: at least one must have such a slot. An <initial> needs
+ * one of them (nothing else can fill the form while it collects). */
+static void vx__form(VChk *c, Node *f)
+{
+	int dtmf = 0;
+	for (Node *k = f->kids; k; k = k->next) {
+		Attr *sl = !strcmp(k->tag, "field") ? node_attr(k, "slot") : NULL;
+		if (sl && (!*sl->value.s || strspn(sl->value.s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						     "0123456789_$") != strlen(sl->value.s)))
+			diag_error(sl->value.loc, "<field slot='%s'>: a slot is a rule id of the form's grammars "
+			           "(letters, digits, _ and $; dotted paths need semantic tags, not supported)", sl->value.s);
+		if (strcmp(k->tag, "grammar"))
+			continue;
+		const char *slots[64];
+		int ns = 0, root;
+		char *nodes, *kids;
+		int r = vxml_srgs_form(k, NULL, 0, &nodes, &kids, &root, slots, &ns);
+		if (r == 0)
+			diag_warn(W_SPEECH, k->loc, "form-level <grammar> without mode=\"dtmf\": speech input is not "
+			          "supported, it never matches");
+		if (r <= 0 || !ns)
+			continue;
+		dtmf++;
+		bool any = false;
+		for (Node *fl = f->kids; fl; fl = fl->next) {
+			const char *name = !strcmp(fl->tag, "field") ? vxml_slot(fl) : NULL;
+			for (int i = 0; name && i < ns; i++)
+				if (!strcmp(name, slots[i])) {
+					any = true;
+					Node **v = xcalloc((size_t)c->nformfill + 1, sizeof(Node *));
+					if (c->nformfill)
+						memcpy(v, c->formfill, (size_t)c->nformfill * sizeof(Node *));
+					v[c->nformfill++] = fl;
+					c->formfill = v;
+					break;
+				}
+		}
+		if (!any)
+			diag_error(k->loc, "form-level <grammar>: no <field> of this form has the slot '%s'%s (its match "
+			           "fills the fields whose slot, or name, is the id of its root rule or of a rule it refers "
+			           "to; docs/voicexml.md)", slots[0], ns > 1 ? " or that of a rule it refers to" : "");
+	}
+	for (Node *k = dtmf ? NULL : f->kids; k; k = k->next)
+		if (!strcmp(k->tag, "initial"))
+			diag_error(k->loc, "<initial> in a <form> without a form-level DTMF <grammar>: no input could "
+			           "fill the form while it collects (VoiceXML 2.0 §2.3.3)");
+}
+
+/* The <param>s of a <subdialog> or <object>: each has exactly one of expr and value; their number. */
+static int vx__params(Node *n)
+{
+	int np = 0;
+	for (Node *k = n->kids; k; k = k->next)
+		if (!strcmp(k->tag, "param")) {
+			np++;
+			Attr *vt = node_attr(k, "valuetype");
+			if (!node_attr(k, "expr") == !node_attr(k, "value"))
+				diag_error(k->loc, "<param> needs exactly one of 'expr' and 'value'");
+			if (vt && strcmp(vt->value.s, "data") && strcmp(vt->value.s, "ref"))
+				diag_error(vt->value.loc, "<param valuetype='%s'>: data or ref", vt->value.s);
+		}
+	return np;
+}
+
+/* <object> (VoiceXML 2.0 §2.3.5): checked as other elements; this platform has no objects, so
+ * visiting one throws error.unsupported.objectname (said at compile time too). */
+static void vx__object(Node *n)
+{
+	Attr *fh = node_attr(n, "fetchhint"), *cl = node_attr(n, "classid");
+	if (fh && strcmp(fh->value.s, "prefetch") && strcmp(fh->value.s, "safe"))
+		diag_error(fh->value.loc, "<object fetchhint='%s'>: prefetch or safe", fh->value.s);
+	vxml_fetch_check(n);
+	vx__params(n);
+	diag_warn(W_UNSUPPORTED, n->loc, "<object%s%s%s>: this platform has no objects, visiting it throws "
+	          "error.unsupported.objectname", cl ? " classid='" : "", cl ? cl->value.s : "", cl ? "'" : "");
+}
+
 static void vx__field(VChk *c, Node *n)
 {
 	Attr *type = node_attr(n, "type");
@@ -308,7 +415,7 @@ static void vx__field(VChk *c, Node *n)
 	if (!vxml_prop_dtmf(n))
 		diag_warn(W_SPEECH, n->loc, "<field name='%s'>: its inputmodes property has no dtmf: speech input is not "
 		             "supported, it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
-	else if (!type && !grammar && !options)
+	else if (!type && !grammar && !options && !vx__formfilled(c, n))
 		diag_warn(W_SPEECH, n->loc, "<field name='%s'> has no DTMF grammar: speech input is not supported, "
 		             "it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
 }
@@ -429,7 +536,7 @@ static void vx__filled(Node *n)
 		bool found = false;
 		for (Node *k = n->parent->kids; k && !found; k = k->next) {
 			Attr *name = node_attr(k, "name");
-			found = vxml_is_item(k) && strcmp(k->tag, "block") && name && strlen(name->value.s) == len &&
+			found = vxml_is_input(k) && name && strlen(name->value.s) == len &&
 				!strncmp(name->value.s, p, len);
 		}
 		if (!found)
@@ -478,7 +585,7 @@ static void vx__link(VChk *c, Node *n)
 	Attr *next = node_attr(n, "next"), *ex = node_attr(n, "expr");
 	Attr *ev = node_attr(n, "event"), *evx = node_attr(n, "eventexpr");
 	if (strcmp(n->parent->tag, "field") && strcmp(n->parent->tag, "form") && strcmp(n->parent->tag, "menu") &&
-	    strcmp(n->parent->tag, "vxml"))
+	    strcmp(n->parent->tag, "vxml") && strcmp(n->parent->tag, "initial"))
 		diag_error(n->loc, "<link> in a <%s> is not supported: links are active while a field or menu "
 		           "collects (docs/voicexml.md)", n->parent->tag);
 	if (!!next + !!ex + !!ev + !!evx != 1)
@@ -595,12 +702,7 @@ static void vx__subdialog(VChk *c, Node *n)
 	int nargs = nl && nl->nnames > 0 ? nl->nnames : 0;
 	if (!src == !node_attr(n, "srcexpr"))
 		diag_error(n->loc, "<subdialog> needs exactly one of 'src' and 'srcexpr'");
-	for (Node *k = n->kids; k; k = k->next)
-		if (!strcmp(k->tag, "param")) {
-			nargs++;
-			if (!node_attr(k, "expr") == !node_attr(k, "value"))
-				diag_error(k->loc, "<param> needs exactly one of 'expr' and 'value'");
-		}
+	nargs += vx__params(n);
 	if (nargs > 64)
 		diag_error(n->loc, "<subdialog> passes %d values: 64 at most", nargs);
 	vx__method(n);
@@ -739,12 +841,12 @@ static void vx__node(VChk *c, Node *n, int ctx)
 	if (io >= 0)
 		return;
 	if (!e) {
-		for (size_t i = 0; i < sizeof(vx__later) / sizeof(vx__later[0]); i++)
-			if (!strcmp(n->tag, vx__later[i])) {
-				diag_error(n->loc, "<%s> is not supported yet (docs/voicexml.md lists what is)", n->tag);
-				return;
-			}
 		diag_error(n->loc, "unknown element <%s> in a VoiceXML document", n->tag);
+		return;
+	}
+	if (ctx == VP_INIT && (!strcmp(n->tag, "grammar") || !strcmp(n->tag, "filled"))) {
+		diag_error(n->loc, "an <initial> has no <%s> (VoiceXML 2.0 §2.3.3: the form's grammars fill its fields, "
+		           "their <filled>s run)", n->tag);
 		return;
 	}
 	if (!(e->where & ctx) && !(ctx == VP_IF && (e->where & VP_EXEC)) && !(!e->where && !ctx)) {
@@ -762,6 +864,10 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		diag_error(n->text.loc, "<%s> holds no text", n->tag);
 	if (!strcmp(n->tag, "field"))
 		vx__field(c, n);
+	else if (!strcmp(n->tag, "form"))
+		vx__form(c, n);
+	else if (!strcmp(n->tag, "object"))
+		vx__object(n);
 	else if (!strcmp(n->tag, "goto"))
 		vx__goto(c, n);
 	else if (!strcmp(n->tag, "menu"))
@@ -792,8 +898,9 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		vxml_prop_check(n);
 	else if (!strcmp(n->tag, "return"))
 		vx__return(n);
-	else if (!strcmp(n->tag, "grammar") && strcmp(n->parent->tag, "field") && strcmp(n->parent->tag, "link"))
-		diag_error(n->loc, "<grammar> stands in a <field> or <link> in this version");
+	else if (!strcmp(n->tag, "grammar") && strcmp(n->parent->tag, "field") && strcmp(n->parent->tag, "link") &&
+	         strcmp(n->parent->tag, "form"))
+		diag_error(n->loc, "<grammar> stands in a <field>, <form> or <link> in this version");
 	else if (!strcmp(n->tag, "link"))
 		vx__link(c, n);
 	if (!strcmp(n->tag, "grammar"))

@@ -39,13 +39,14 @@ static void *ve__grow(void *old, int n, int cap, size_t size)
 	return v;
 }
 
-/* The slot of name in the current scope (document or form), declared if new. */
-/* An input item: one that collects a value (<field>, and vxml_io.c's <record>, <transfer>). */
+/* An input item: one that collects a value (<field>, <object>, <subdialog>, and vxml_io.c's
+ * <record>, <transfer>). */
 static bool ve__input(Node *n)
 {
-	return vxml_is_item(n) && !ve__is(n, "block");
+	return vxml_is_input(n);
 }
 
+/* The slot of name in the current scope (document or form), declared if new. */
 static int ve__slot(VEm *E, const char *name)
 {
 	for (int i = 0; i < E->nslots; i++)
@@ -340,7 +341,7 @@ static int ve__sendnames(Node *form, Attr *nl, bool dflt, const char ***namesp, 
 	} else if (dflt) {
 		for (Node *k = form ? form->kids : NULL; k && nn < 64; k = k->next) {
 			Attr *name = node_attr(k, "name");
-			if (name && vxml_is_item(k) && !ve__is(k, "block"))
+			if (name && vxml_is_input(k))
 				names[nn++] = name->value.s;
 		}
 	}
@@ -841,6 +842,17 @@ static char *ve__links(VEm *E, FILE *lf, Node *n, int *count)
 	*count = 0;
 	for (Node *k = n->kids; k; k = k->next) {
 		own |= ve__is(k, "grammar") || ve__is(k, "choice") || ve__is(k, "option");
+		if (ve__is(n, "form") && ve__is(k, "grammar")) { /* a form-level grammar: it fills fields */
+			char *gnodes = "NULL", *gkids = "NULL";
+			const char *slots[64];
+			int groot = 0, ns = 0;
+			if (vxml_srgs_form(k, lf, ++E->nfn, &gnodes, &gkids, &groot, slots, &ns) <= 0 || !ns)
+				continue;
+			rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, .root = %s},\n", rows, gnodes, gkids,
+				       groot, c_quote(slots[0], strlen(slots[0])));
+			++*count;
+			continue;
+		}
 		if (!ve__is(k, "link"))
 			continue;
 		char *gnodes = "NULL", *gkids = "NULL";
@@ -906,22 +918,42 @@ static char *ve__keyprops(Node *it)
 		       vxml_prop_ms(it, "interdigittimeout"), vxml_prop_ms(it, "termtimeout"), term, !vxml_prop_dtmf(it));
 }
 
+/* An <object>'s body (VoiceXML 2.0 §2.3.5): this platform has none, so it throws
+ * error.unsupported.objectname ("objectname" as written: §5.2.6 does not put the object's name
+ * in the event), _message naming the element. */
+static char *ve__object(VEm *E, Node *it)
+{
+	Attr *name = node_attr(it, "name"), *cl = node_attr(it, "classid");
+	char *name_fn = xprintf("object_%d", ++E->nfn);
+	char *m = xprintf("<object%s%s%s%s%s%s> at line %d: this platform has no objects", name ? " name='" : "",
+			  name ? name->value.s : "", name ? "'" : "", cl ? " classid='" : "", cl ? cl->value.s : "",
+			  cl ? "'" : "", it->loc.line);
+	const char *ev = "error.unsupported.objectname";
+	Fn *F = fn_new(E->g, E->sc, FN_BODY, name_fn, it->loc.line);
+	fn_line(F, it->loc.line);
+	char *evv = ve__text(E, F, ev, strlen(ev));
+	fn_out(F, "return cx_vx_throw(X, %s, %s);", evv, ve__text(E, F, m, strlen(m)));
+	fn_end(F);
+	return name_fn;
+}
+
 static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 {
 	Attr *name = node_attr(it, "name");
 	const char *vname = name ? name->value.s : xprintf(" item %d", idx);
 	int slot = ve__slot(E, vname);
-	bool field = ve__input(it);
+	bool init = ve__is(it, "initial"), obj = ve__is(it, "object");
+	bool field = ve__input(it) || init;
 	char *cond = ve__cond(E, it);
 	if (!field) {
 		char *body = ve__body(E, it, "block", false);
-		fprintf(tf, "\t{.kind = CX_VX_BLOCK, .name = %s, .slot = %d, .cond = %s, .body = %s, .line = %d},\n",
-			c_quote(vname, strlen(vname)), slot, cond, body, it->loc.line);
+		fprintf(tf, "\t{.kind = CX_VX_BLOCK, .name = %s, .slot = %d, .cond = %s, .body = %s, .line = %d, "
+			".expr = %s},\n", c_quote(vname, strlen(vname)), slot, cond, body, it->loc.line, ve__exprfn(E, it, "expr"));
 		return;
 	}
 	ve__enumslots(E, it);
 	char *prompt = ve__body(E, it, "prompt", true);
-	char *filled = "NULL"; /* the field's <filled> is in the form's list (ve__filleds) */
+	char *filled = obj ? ve__object(E, it) : "NULL"; /* a field's <filled> is in the form's list (ve__filleds) */
 	int ncatch = 0;
 	char *cname = ve__catches(E, lf, it, &ncatch);
 	uint32_t timeout = (uint32_t)vxml_prop_ms(it, "timeout");
@@ -940,7 +972,7 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	if (!type && ve__is(it, "field") && vxml_srgs(it, NULL, lf, ++E->nfn, &gnodes, &gkids, &groot) > 0)
 		gram = CX_VX_SRGS;
 	bool rec = ve__is(it, "record"), xfer = ve__is(it, "transfer");
-	int shadow = name && !ve__is(it, "subdialog") ? ve__slot(E, xprintf("%s$", vname)) : 0;
+	int shadow = name && !ve__is(it, "subdialog") && !init && !obj ? ve__slot(E, xprintf("%s$", vname)) : 0;
 	char *ri = rec ? vxml_io_record(lf, it, ve__slot(E, xprintf("%s$", vname)), ++E->nfn) : "NULL";
 	char *xi = xfer ? vxml_io_transfer(lf, E->g, E->sc, it, ve__slot(E, xprintf("%s$", vname)), ++E->nfn) : "NULL";
 	char *si = "NULL";
@@ -962,15 +994,15 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 			node_attr(it, "enctype") && !strcmp(node_attr(it, "enctype")->value.s, "multipart/form-data"), k);
 	}
 	int nlk = 0, nopt = 0, ofirst = 0;
-	char *lk = ve__is(it, "field") ? ve__links(E, lf, it, &nlk) : "NULL";
+	char *lk = ve__is(it, "field") || init ? ve__links(E, lf, it, &nlk) : "NULL";
 	char *opts = ve__is(it, "field") ? ve__options(E, lf, it, &nopt, &ofirst) : "NULL";
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
-		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d%s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
-		ve__is(it, "subdialog") ? "CX_VX_SUBDIALOG" : "CX_VX_FIELD",
+		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d, .expr = %s%s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
+		ve__is(it, "subdialog") ? "CX_VX_SUBDIALOG" : init ? "CX_VX_INITIAL" : obj ? "CX_VX_OBJECT" : "CX_VX_FIELD",
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
 		vxml_gram_names[gram], lo, hi, timeout,
-		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot, shadow,
+		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot, shadow, ve__exprfn(E, it, "expr"),
 		xprintf("%s%s", nlk ? xprintf(", .links = %s, .nlinks = %d", lk, nlk) : "",
 			nopt ? xprintf(", .choices = %s, .nchoices = %d, .options_first = %d", opts, nopt, ofirst) : ""));
 }
@@ -980,7 +1012,7 @@ static int ve__item_index(Node *f, const char *name, size_t len)
 {
 	int i = 0;
 	for (Node *k = f->kids; k; k = k->next) {
-		if (!ve__is(k, "block") && !ve__input(k))
+		if (!vxml_is_item(k))
 			continue;
 		Attr *a = node_attr(k, "name");
 		if (a && strlen(a->value.s) == len && !strncmp(a->value.s, name, len))
@@ -998,7 +1030,7 @@ static char *ve__filleds(VEm *E, FILE *lf, Node *f, int *count)
 	int idx = 0;
 	*count = 0;
 	for (Node *k = f->kids; k; k = k->next) {
-		bool item = ve__is(k, "block") || ve__input(k);
+		bool item = vxml_is_item(k);
 		for (Node *fl = ve__is(k, "filled") ? k : ve__input(k) ? k->kids : NULL; fl; fl = fl->next) {
 			if (!ve__is(fl, "filled"))
 				continue;
@@ -1019,7 +1051,7 @@ static char *ve__filleds(VEm *E, FILE *lf, Node *f, int *count)
 				for (Node *g = nl ? NULL : f->kids; g; g = g->next)
 					if (ve__input(g))
 						items = xprintf("%s%s%d", items, n++ ? ", " : "", i++);
-					else if (ve__is(g, "block"))
+					else if (vxml_is_item(g))
 						i++;
 				int all = !mode || strcmp(mode->value.s, "any"); /* "all" is the default */
 				char *arr = xprintf("filled_items_%d", ++E->nfn);
@@ -1038,6 +1070,25 @@ static char *ve__filleds(VEm *E, FILE *lf, Node *f, int *count)
 		idx += item;
 	}
 	return ve__table(E, lf, "cx_vx_filled", "filleds", rows, *count);
+}
+
+/* The slot names of form f's items (VoiceXML 2.0 §3.1.6: a <field>'s slot, else its name;
+ * NULL for the other items) as a table in lf when f has a grammar; its name, or "NULL". */
+static char *ve__slots(VEm *E, FILE *lf, Node *f)
+{
+	bool gram = false;
+	for (Node *k = f->kids; k; k = k->next)
+		gram |= ve__is(k, "grammar");
+	if (!gram)
+		return "NULL";
+	char *rows = xstrdup(""), *name = xprintf("slots_%d", ++E->nfn);
+	for (Node *k = f->kids; k; k = k->next) {
+		const char *sl = ve__is(k, "field") ? vxml_slot(k) : NULL;
+		if (vxml_is_item(k))
+			rows = xprintf("%s%s, ", rows, sl ? c_quote(sl, strlen(sl)) : "NULL");
+	}
+	fprintf(lf, "static const char *const %s[] = {%sNULL};\n", name, rows);
+	return name;
 }
 
 /* A <menu>: a dialog of one field whose grammar is its choices' DTMF sequences. */
@@ -1164,7 +1215,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		scope_qualifier(E->sc, SC_Q_DIALOG);
 		E->scname = fid ? fid->value.s : xprintf("form%d", nforms);
 		for (Node *it = f->kids; it; it = it->next)
-			if ((ve__is(it, "block") || ve__input(it)) && node_attr(it, "name"))
+			if (vxml_is_item(it) && node_attr(it, "name"))
 				ve__slot(E, node_attr(it, "name")->value.s);
 		ve__names(E, f);
 		/* the form's <var>s and scripts run when it is entered */
@@ -1176,7 +1227,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 			diag_fatal("out of memory");
 		int nitems = 0;
 		for (Node *it = f->kids; it; it = it->next)
-			if (ve__is(it, "block") || ve__input(it))
+			if (vxml_is_item(it))
 				ve__item(E, itf, lf, it, ++nitems);
 		fclose(itf);
 		if (nitems)
@@ -1186,10 +1237,12 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		char *fc = ve__catches(E, lf, f, &nfc);
 		char *fl = ve__filleds(E, lf, f, &nfl);
 		char *lk = ve__links(E, lf, f, &nlk);
+		char *slots = ve__slots(E, lf, f);
 		fprintf(ff, "\t{.id = %s, .init = %s, .items = %s, .nitems = %d, .catches = %s, .ncatches = %d, "
-			".filleds = %s, .nfilleds = %d, .line = %d%s},\n", id ? c_quote(id->value.s, id->value.len) : "NULL",
+			".filleds = %s, .nfilleds = %d, .line = %d%s, .slots = %s},\n",
+			id ? c_quote(id->value.s, id->value.len) : "NULL",
 			init, nitems ? xprintf("form_%d_items", nforms) : "NULL", nitems, fc, nfc, fl, nfl, f->loc.line,
-			nlk ? xprintf(", .links = %s, .nlinks = %d", lk, nlk) : "");
+			nlk ? xprintf(", .links = %s, .nlinks = %d", lk, nlk) : "", slots);
 	}
 	E->sc = docsc;
 	E->scname = NULL;

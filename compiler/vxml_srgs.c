@@ -5,7 +5,9 @@
  * recursive) and special="NULL"/"VOID", keys as the text of a rule or item; the result is the
  * keys typed (no <tag>s). Each grammar becomes a flat table of cx_vx_gnode (runtime/vxgram.c
  * matches it); the fields' several grammars are alternatives. A <link>'s grammars are read
- * the same way, its dtmf keys one more alternative.
+ * the same way, its dtmf keys one more alternative; a form-level <grammar> is read alone, its
+ * slots the ids of its root rule and of the rules it refers to (docs/voicexml.md, "Mixed
+ * initiative").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@ typedef struct GNode {
 	char *keys;
 	int *kids, nkids;
 	Node *ref;           /* REF: the <rule> (resolved to its body's node at the end) */
+	const char *name;    /* REF: that rule's id */
 } GNode;
 
 typedef struct Gram {
@@ -32,6 +35,7 @@ typedef struct Gram {
 	int *body_node;
 	int nbodies;
 	bool bad;
+	const char *rid;     /* the root rule's id of the last grammar read */
 } Gram;
 
 static int gs__node(Gram *g, int kind)
@@ -303,6 +307,7 @@ static int gs__grammar(Gram *g, Node *gr, bool *voice)
 		return -1;
 	}
 	Node *r = gs__rule(g, rid);
+	g->rid = rid;
 	if (!r) {
 		gs__err(g, (frag ? frag : ra)->value.loc, "no <rule id='%s'> in the grammar", rid);
 		return -1;
@@ -313,15 +318,21 @@ static int gs__grammar(Gram *g, Node *gr, bool *voice)
 			gs__err(g, k->loc, "<%s> in a <grammar>: <rule>s only", k->tag);
 	int top = gs__body(g, r);
 	for (int i = 0; i < g->nn && !g->bad; i++) /* rules reached by reference */
-		if (g->n[i].kind == CX_VX_G_REF && g->n[i].ref)
+		if (g->n[i].kind == CX_VX_G_REF && g->n[i].ref) {
+			g->n[i].name = node_attr(g->n[i].ref, "id")->value.s;
 			g->n[i].min = -2 - gs__body(g, g->n[i].ref), g->n[i].ref = NULL;
+		}
 	if (!g->bad && gs__cyclic(g, top, xcalloc((size_t)g->nn, 1)))
 		gs__err(g, gr->loc, "<%s>: its rules refer to each other in a cycle (recursive rules are not "
 			"supported)", "grammar");
 	return g->bad ? -1 : top;
 }
 
-int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char **kids, int *root)
+/* The grammars among first .. stop (exclusive) as alternatives, keys one more (NULL: none):
+ * as vxml_srgs; slots (with nslots, up to 64): the root rule's id of the last grammar, then
+ * the ids of the rules its sentences refer to, each once. */
+static int gs__tables(Node *first, Node *stop, const char *keys, FILE *lf, int k, char **nodes, char **kids,
+		      int *root, const char **slots, int *nslots)
 {
 	Gram G = {0}, *g = &G;
 	int tops[17], nt = 0;
@@ -331,7 +342,7 @@ int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char
 		g->n[tops[nt++]].keys = xstrdup(keys);
 		dtmf = true;
 	}
-	for (Node *gr = field->kids; gr; gr = gr->next) {
+	for (Node *gr = first; gr != stop; gr = gr->next) {
 		if (strcmp(gr->tag, "grammar"))
 			continue;
 		bool v = false;
@@ -341,6 +352,18 @@ int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char
 		dtmf |= !v;
 		if (t >= 0 && nt < 17)
 			tops[nt++] = t;
+	}
+	if (nslots) {
+		*nslots = 0;
+		if (nt && g->rid)
+			slots[(*nslots)++] = g->rid;
+		for (int i = 0; nt && i < g->nn; i++) {
+			bool seen = false;
+			for (int j = 0; g->n[i].name && j < *nslots; j++)
+				seen |= !strcmp(slots[j], g->n[i].name);
+			if (g->n[i].name && !seen && *nslots < 64)
+				slots[(*nslots)++] = g->n[i].name;
+		}
 	}
 	if (!dtmf)
 		return voice ? 0 : -1;
@@ -358,9 +381,10 @@ int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char
 	for (int i = 0; i < g->nn; i++) {
 		GNode *n = &g->n[i];
 		int ref = n->kind == CX_VX_G_REF ? -2 - n->min : -1;
-		rows = xprintf("%s\t{.kind = %d, .min = %d, .max = %d, .keys = %s, .first = %d, .n = %d},\n", rows,
+		rows = xprintf("%s\t{.kind = %d, .min = %d, .max = %d, .keys = %s, .first = %d, .n = %d%s},\n", rows,
 			       n->kind, ref >= 0 ? 1 : n->min, ref >= 0 ? 1 : n->max,
-			       n->keys ? c_quote(n->keys, strlen(n->keys)) : "NULL", ref >= 0 ? ref : nk, n->nkids);
+			       n->keys ? c_quote(n->keys, strlen(n->keys)) : "NULL", ref >= 0 ? ref : nk, n->nkids,
+			       n->name ? xprintf(", .name = %s", c_quote(n->name, strlen(n->name))) : "");
 		for (int j = 0; j < n->nkids; j++)
 			ks = xprintf("%s%s%d", ks, nk++ ? ", " : "", n->kids[j]);
 	}
@@ -370,4 +394,15 @@ int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char
 	fprintf(lf, "static const cx_vx_gnode gram_%d[] = {\n%s};\n", k, rows);
 	fprintf(lf, "static const uint32_t gram_%d_kids[] = {%s};\n", k, nk ? ks : "0");
 	return 1;
+}
+
+int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char **kids, int *root)
+{
+	return gs__tables(field->kids, NULL, keys, lf, k, nodes, kids, root, NULL, NULL);
+}
+
+int vxml_srgs_form(Node *gr, FILE *lf, int k, char **nodes, char **kids, int *root, const char **slots,
+		   int *nslots)
+{
+	return gs__tables(gr, gr->next, NULL, lf, k, nodes, kids, root, slots, nslots);
 }

@@ -909,6 +909,15 @@ void cx_vxio_key(cx_vx_run *r, char key);
  * kids, root): 1 a sentence (and none longer, unless final), 0 more keys may make one, -1 none. */
 int cx_vx_gram_match(const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t root, const char *b, size_t n,
 		     int final);
+/* vxgram.c: one derivation of the sentence b[0..n) of that grammar (it matched): each span a
+ * rule it refers to took (REF nodes with a name), in the order they end, at most max;
+ * their number, or -1 when none was found within the grammar's bound of work. */
+typedef struct cx_vx_span {
+	const char *name;
+	size_t at, len;
+} cx_vx_span;
+int cx_vx_gram_spans(const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t root, const char *b, size_t n,
+		     cx_vx_span *out, int max);
 /* vxml.c: a subdialog run starts or returns: to gets from's recording slot and count. */
 void cx_vxio_inherit(cx_vx_run *to, cx_vx_run *from);
 /* conn.c: dialog.exit with values (NULL: an empty object) and expr (NULL: none). */

@@ -93,3 +93,104 @@ int cx_vx_gram_match(const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t ro
 		return 1;
 	return m.partial && !final ? 0 : -1;
 }
+
+/* Section - Spans: one derivation, by backtracking (form-level grammars' slots)
+ *
+ * A goal is what is left to match, a list shared by the alternatives tried (each call adds at
+ * most two cells on its own stack): a node with the passes it made, a <ruleref>'s end (the span
+ * it took is recorded), or the rest of a sequence. More passes of a repeat are tried first. */
+
+enum { VXP_DEPTH = 2048 };
+enum { VXP_NODE, VXP_SPAN, VXP_SEQ };
+
+typedef struct cx_vxp_goal {
+	int kind;                   /* VXP_* */
+	uint32_t idx;               /* the node (VXP_SPAN: the REF node; VXP_SEQ: the sequence) */
+	int done;                   /* VXP_NODE: passes made; VXP_SEQ: the next kid */
+	size_t from;                /* where the last pass (the span) began */
+	const struct cx_vxp_goal *next;
+} cx_vxp_goal;
+
+typedef struct cx_vxp {
+	cx_vxg m;
+	cx_vx_span *out;
+	int nout, max;
+} cx_vxp;
+
+static int cx_vxp__go(cx_vxp *p, const cx_vxp_goal *g, size_t pos, int depth);
+
+/* One pass of node nd (its index idx) from pos, then cont. */
+static int cx_vxp__once(cx_vxp *p, uint32_t idx, const cx_vxp_goal *cont, size_t pos, int depth)
+{
+	const cx_vx_gnode *nd = &p->m.nodes[idx];
+	const uint32_t *kids = p->m.kids + nd->first;
+
+	switch (nd->kind) {
+	case CX_VX_G_KEYS: {
+		size_t len = strlen(nd->keys);
+		if (len > p->m.n - pos || memcmp(p->m.b + pos, nd->keys, len))
+			return 0;
+		return cx_vxp__go(p, cont, pos + len, depth + 1);
+	}
+	case CX_VX_G_REF: {
+		cx_vxp_goal end = {VXP_SPAN, idx, 0, pos, cont};
+		cx_vxp_goal body = {VXP_NODE, nd->first, 0, pos, nd->name ? &end : cont};
+		return cx_vxp__go(p, &body, pos, depth + 1);
+	}
+	case CX_VX_G_ALT:
+		for (uint32_t i = 0; i < nd->n; i++) {
+			cx_vxp_goal k = {VXP_NODE, kids[i], 0, pos, cont};
+			if (cx_vxp__go(p, &k, pos, depth + 1))
+				return 1;
+		}
+		return 0;
+	default: { /* SEQ: its kids one after the other */
+		cx_vxp_goal seq = {VXP_SEQ, idx, 0, pos, cont};
+		return cx_vxp__go(p, &seq, pos, depth + 1);
+	}
+	}
+}
+
+static int cx_vxp__go(cx_vxp *p, const cx_vxp_goal *g, size_t pos, int depth)
+{
+	if (++p->m.steps > VXG_STEPS || depth > VXP_DEPTH)
+		return 0;
+	if (!g)
+		return pos == p->m.n;
+	if (g->kind == VXP_SPAN) { /* a <ruleref> ends here: its span, undone if what follows fails */
+		int save = p->nout;
+		if (p->nout < p->max)
+			p->out[p->nout++] = (cx_vx_span){p->m.nodes[g->idx].name, g->from, pos - g->from};
+		if (cx_vxp__go(p, g->next, pos, depth + 1))
+			return 1;
+		p->nout = save;
+		return 0;
+	}
+	const cx_vx_gnode *nd = &p->m.nodes[g->idx];
+	if (g->kind == VXP_SEQ) {
+		if ((uint32_t)g->done == nd->n)
+			return cx_vxp__go(p, g->next, pos, depth + 1);
+		cx_vxp_goal rest = {VXP_SEQ, g->idx, g->done + 1, pos, g->next};
+		cx_vxp_goal kid = {VXP_NODE, p->m.kids[nd->first + (uint32_t)g->done], 0, pos, &rest};
+		return cx_vxp__go(p, &kid, pos, depth + 1);
+	}
+	/* another pass first, unless the last one took no key and the minimum is reached */
+	int more = (nd->max < 0 || g->done < nd->max) && !(g->done > 0 && pos == g->from && g->done >= nd->min);
+	if (more) {
+		cx_vxp_goal again = {VXP_NODE, g->idx, g->done + 1, pos, g->next};
+		if (cx_vxp__once(p, g->idx, &again, pos, depth))
+			return 1;
+	}
+	return g->done >= nd->min && cx_vxp__go(p, g->next, pos, depth + 1);
+}
+
+int cx_vx_gram_spans(const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t root, const char *b, size_t n,
+		     cx_vx_span *out, int max)
+{
+	cx_vxp p = {.m = {.nodes = nodes, .kids = kids, .b = b, .n = n}, .out = out, .max = max};
+	cx_vxp_goal top = {VXP_NODE, root, 0, 0, NULL};
+
+	if (n > 63 || !nodes)
+		return -1;
+	return cx_vxp__go(&p, &top, 0, 0) ? p.nout : -1;
+}

@@ -17,7 +17,10 @@
 
 enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63,
        VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128, VX_MAXNEST = 16, VX_MAXPARAMS = 64,
-       VX_MAXNB = 16, VX_MAXMARKS = 16 };
+       VX_MAXNB = 16, VX_MAXMARKS = 16, VX_MAXSPANS = 64, VX_LOOPS = 10000 };
+
+/* The element of each enum cx_vx_kind (error.semantic names it). */
+static const char *const cx_vx__kinds[] = {"block", "field", "record", "transfer", "subdialog", "initial", "object"};
 
 /* An event counter (VoiceXML 2.0 §5.2.2): of a form item (item >= 0) or of the form (-1),
  * for one event name or prefix ("" counts every event). */
@@ -52,6 +55,7 @@ struct cx_vx_run {
 	struct { uint64_t from, to; } nb[VX_MAXNB]; /* when bargein="false" prompts play */
 	int nnb;
 	int termwait;            /* the input is complete; termtimeout runs for the termchar */
+	int item_exprs;          /* the form was entered: its items' expr are still to run */
 	struct tmr t_in, t_go;
 	cx_cval *exit_values, *exit_expr;
 	enum cx_pev end_ev;      /* CX_PEV_NONE: dialog.exit with the values */
@@ -795,16 +799,42 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 		if (f->items[i].shadow)
 			r->X->slots[f->items[i].shadow] = CX_UNDEFINED;
 	}
+	r->item_exprs = 1;
 	cx_vx__call(r, f->init);
 	if (!r->wait) /* else once the form's <data> is there and the rest of its <var>s ran */
 		cx_vx__params(r);
 }
 
-/* §2.3.4: every <param> of the <subdialog> names a <var> of the form it starts in */
+/* The value of item it's cond or expr fn; one that throws is error.semantic naming the item,
+ * handled (the exception marker returned). */
+static cx_value cx_vx__item_eval(cx_vx_run *r, const cx_vx_item *it, cx_cond_fn *fn)
+{
+	r->X->steps = (int64_t)cx_vx__budget(r->e);
+	cx_value v = fn(r->X);
+	if (cx_is_exc(v)) {
+		cx_vx_semantic(r->X, it->kind >= 0 && it->kind <= CX_VX_OBJECT ? cx_vx__kinds[it->kind] : "field",
+			       it->line);
+		cx_vx__dispatch(r);
+	}
+	return v;
+}
+
+/* The form's <var>s have run: its items' expr give their variables a value (once per entry:
+ * VoiceXML 2.0 §2.1.6.1, after the <var>s here), then (§2.3.4) every <param> of the
+ * <subdialog> names a <var> of the form it starts in */
 static void cx_vx__params(cx_vx_run *r)
 {
 	const cx_vx_form *f = &r->doc->forms[r->form];
 
+	for (uint32_t i = 0; r->item_exprs && i < f->nitems && !r->stop && !r->ev[0]; i++) {
+		const cx_vx_item *it = &f->items[i];
+		if (!it->expr)
+			continue;
+		cx_value v = cx_vx__item_eval(r, it, it->expr);
+		if (!cx_is_exc(v))
+			r->X->slots[it->slot] = v;
+	}
+	r->item_exprs = 0;
 	if (!r->params)
 		return;
 	for (uint32_t i = 0; i < r->params->nkids && !r->stop && !r->ev[0]; i++)
@@ -834,13 +864,9 @@ static int cx_vx__select(cx_vx_run *r)
 		if (r->X->slots[it->slot].tag != CX_T_UNDEF)
 			continue;
 		if (it->cond) {
-			r->X->steps = (int64_t)cx_vx__budget(r->e);
-			cx_value c = it->cond(r->X);
-			if (cx_is_exc(c)) {
-				cx_vx_semantic(r->X, it->kind == CX_VX_BLOCK ? "block" : "field", it->line);
-				cx_vx__dispatch(r);
+			cx_value c = cx_vx__item_eval(r, it, it->cond);
+			if (cx_is_exc(c))
 				return -2;
-			}
 			if (!cx_truthy(c))
 				continue;
 		}
@@ -850,6 +876,8 @@ static int cx_vx__select(cx_vx_run *r)
 }
 
 static void cx_vx__collect_end(cx_vx_run *r, int noinput);
+static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n);
+static void cx_vx__def(cx_ctx *X, cx_value *o, const char *key, cx_value v);
 static int cx_vx__key(cx_vx_run *r, char key, int fed);
 static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp);
 static cx_value cx_vx__strv(cx_ctx *X, const char *s);
@@ -880,7 +908,8 @@ static int cx_vx__haslinks(const cx_vx_run *r, const cx_vx_item *it)
 /* One pass of the FIA's main loop, as many times as no input is needed. */
 static void cx_vx__advance(cx_vx_run *r)
 {
-	for (int guard = 0; guard < 10000 && !r->stop; guard++) {
+	int guard;
+	for (guard = 0; guard < VX_LOOPS && !r->stop; guard++) {
 		if (r->wait) /* a document is being fetched: the FIA goes on when it is there */
 			return;
 		if (r->next_doc) {
@@ -917,13 +946,17 @@ static void cx_vx__advance(cx_vx_run *r)
 		r->noprompt = r->reprompt = 0;
 		if (rc != CX_GO || r->stop || r->next_form >= 0)
 			continue;
+		if (it->kind == CX_VX_OBJECT) { /* no objects here: its body throws (§2.3.5) */
+			cx_vx__call(r, it->body);
+			continue;
+		}
 		r->item = i;
 		if (it->kind == CX_VX_SUBDIALOG) {
 			if (!cx_vx__subdialog(r, it))
 				return; /* the subdialog runs; cx_vx__return_h goes on */
 			continue;
 		}
-		if (it->kind != CX_VX_FIELD) { /* <record>: vxio.c calls cx_vx_item_done at its end */
+		if (it->kind != CX_VX_FIELD && it->kind != CX_VX_INITIAL) { /* <record>: vxio.c calls cx_vx_item_done */
 			if (cx_vxio_item(r, it))
 				break;
 			return;
@@ -949,6 +982,9 @@ static void cx_vx__advance(cx_vx_run *r)
 		cx_gc_maybe(r->X, 1); /* waiting for the caller: only the slots hold values */
 		return;
 	}
+	if (guard == VX_LOOPS) /* e.g. an <object>'s handler that leaves it unfilled, again and again */
+		cx_vx__fail(r, "error.semantic: the form interpretation algorithm went round 10000 times without "
+			    "waiting for input");
 	cx_vx__finish(r);
 }
 
@@ -1120,18 +1156,24 @@ static void cx_vx__event(cx_vx_run *r, const char *ev, cx_value msg)
 	cx_vx__advance(r);
 }
 
-/* Field idx was just filled: the <filled>s it triggers run in document order (Appendix C):
- * its own, and the form's whose namelist holds it (mode="all": once every item of the
- * namelist is set). A <goto>, <exit> or a handled event stops the rest. */
-static void cx_vx__filled(cx_vx_run *r, int idx)
+/* The fields idx[0 .. n) were just filled (by one input): every <initial> of the form is
+ * true (VoiceXML 2.0 §2.3.3: the dialogue is past them), then the <filled>s they trigger run in
+ * document order (Appendix C): their own, and the form's whose namelist holds one of them
+ * (mode="all": once every item of the namelist is set). A <goto>, <exit> or a handled event
+ * stops the rest. */
+static void cx_vx__filled(cx_vx_run *r, const uint32_t *idx, uint32_t n)
 {
 	const cx_vx_form *f = &r->doc->forms[r->form];
 
+	for (uint32_t i = 0; i < f->nitems; i++)
+		if (f->items[i].kind == CX_VX_INITIAL)
+			r->X->slots[f->items[i].slot] = CX_TRUE;
 	for (uint32_t i = 0; i < f->nfilleds && !r->stop; i++) {
 		const cx_vx_filled *fl = &f->filleds[i];
 		int hit = 0, all = 1;
 		for (uint32_t k = 0; k < fl->nitems; k++) {
-			hit |= (int)fl->items[k] == idx;
+			for (uint32_t j = 0; j < n; j++)
+				hit |= fl->items[k] == idx[j];
 			all &= r->X->slots[f->items[fl->items[k]].slot].tag != CX_T_UNDEF;
 		}
 		if (!hit || (fl->all && !all))
@@ -1193,7 +1235,66 @@ static void cx_vx__link(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 	cx_vx__advance(r);
 }
 
-/* The field's input ends: noinput (its timeout), or the digits are evaluated. */
+/* A form-level grammar took the first n typed keys (VoiceXML 2.0 §3.1.6; docs/voicexml.md
+ * "Mixed initiative"). Its result is an object of slots: its root rule's id the keys, and each
+ * rule it refers to that took part in the match the keys it took (its last span). Each field of
+ * the form whose slot is one of them gets that value (and its shadow variables, whatever it
+ * held); if one did, the <filled>s those fields trigger run (cx_vx__filled) and the FIA goes
+ * on; if none did, it is a nomatch. */
+static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n)
+{
+	const cx_vx_form *f = &r->doc->forms[r->form];
+	cx_ctx *X = r->X;
+	cx_vx_span sp[VX_MAXSPANS + 1];
+	int ns = cx_vx_gram_spans(lk->gnodes, lk->gkids, lk->groot, r->buf, n, sp, VX_MAXSPANS);
+	int k = 0; /* the slots, each once: the root's first, a rule's last span */
+	sp[VX_MAXSPANS] = (cx_vx_span){lk->root, 0, n};
+	cx_vx_span *slots[VX_MAXSPANS + 1];
+	slots[k++] = &sp[VX_MAXSPANS];
+	for (int i = 0; i < ns; i++) {
+		int j = 0;
+		while (j < k && strcmp(slots[j]->name, sp[i].name))
+			j++;
+		slots[j] = &sp[i];
+		k += j == k;
+	}
+	cx_value res = cx_obj_new(X);
+	for (int j = 0; j < k; j++)
+		cx_vx__def(X, &res, slots[j]->name, cx_str_utf8(X, r->buf + slots[j]->at, slots[j]->len));
+	uint32_t idx[VX_MAXSPANS], nf = 0;
+	r->item = -1;
+	for (uint32_t i = 0; f->slots && i < f->nitems && nf < VX_MAXSPANS && !cx_is_exc(res); i++)
+		for (int j = 0; f->slots[i] && j < k; j++) {
+			if (strcmp(f->slots[i], slots[j]->name))
+				continue;
+			cx_value v = cx_str_utf8(X, r->buf + slots[j]->at, slots[j]->len);
+			if (cx_is_exc(v)) {
+				res = v;
+				break;
+			}
+			X->slots[f->items[i].slot] = v;
+			cx_vx__shadow(r, &f->items[i], r->buf, n, v);
+			idx[nf++] = i;
+			break;
+		}
+	if (cx_is_exc(res)) {
+		cx_catch(X);
+		cx_vx__fail(r, "error.semantic: out of memory");
+		cx_vx__advance(r);
+		return;
+	}
+	if (nf)
+		cx_vx__lastresult(r, r->buf, n, res);
+	r->nbuf = 0;
+	r->buf[0] = '\0';
+	if (!nf) {
+		cx_vx__event(r, "nomatch", CX_UNDEFINED);
+		return;
+	}
+	cx_vx__filled(r, idx, nf);
+	cx_vx__advance(r);
+}
+
 /* The item collecting gets v: its <filled>s run, then the FIA goes on. */
 static void cx_vx__fill(cx_vx_run *r, cx_value v)
 {
@@ -1201,7 +1302,7 @@ static void cx_vx__fill(cx_vx_run *r, cx_value v)
 
 	r->X->slots[r->doc->forms[r->form].items[idx].slot] = v;
 	r->item = -1;
-	cx_vx__filled(r, idx);
+	cx_vx__filled(r, (uint32_t[]){(uint32_t)idx}, 1);
 	cx_vx__advance(r);
 }
 
@@ -1233,6 +1334,10 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		n--;
 	const cx_vx_link *lk;
 	int m = cx_vx__match_all(r, it, r->buf, n, 1, &lk);
+	if (lk && lk->root) {
+		cx_vx__formgram(r, lk, n);
+		return;
+	}
 	if (lk) {
 		cx_vx__link(r, lk, n);
 		return;
@@ -1347,7 +1452,7 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	}
 	/* while a document is fetched (a subdialog's too) keys are typed ahead */
 	const cx_vx_item *it = r->item >= 0 && !r->wait ? &r->doc->forms[r->form].items[r->item] : NULL;
-	if (it && it->kind != CX_VX_FIELD) { /* <record> ends at a key; keys are not its input */
+	if (it && it->kind != CX_VX_FIELD && it->kind != CX_VX_INITIAL) { /* <record> ends at a key */
 		cx_vxio_key(r, key);
 		return 1;
 	}

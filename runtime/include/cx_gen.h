@@ -163,7 +163,10 @@ int cx_is_callable(cx_value v);
 /* 11 (2026-12-02): VoiceXML <option> (cx_vx_choice's value, cx_vx_item's options_first: a
  * field's options are its choices), <foreach> (cx_vx_foreach, cx_vx_foreach_item) and <mark>
  * (cx_vx_mark). */
-#define CX_ABI_VERSION 11
+/* 12 (2026-12-02): VoiceXML <initial> and <object> (CX_VX_INITIAL, CX_VX_OBJECT), form-level
+ * grammars (cx_vx_link.root: a grammar whose match fills the fields its result names;
+ * cx_vx_form.slots), cx_vx_gnode.name (the rule a REF node refers to), cx_vx_item.expr. */
+#define CX_ABI_VERSION 12
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -229,7 +232,8 @@ int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs);
  * budget). Its variables (document, dialog and form-item variables alike) are slots from
  * CX_SLOT_FIRST_VAR on. The bodies return CX_GO, CX_STOP after <exit>, <goto> or <disconnect>
  * (recorded by the cx_vx_* call), or CX_FAIL after cx_vx_semantic. */
-enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD, CX_VX_RECORD, CX_VX_TRANSFER, CX_VX_SUBDIALOG };
+enum cx_vx_kind { CX_VX_BLOCK, CX_VX_FIELD, CX_VX_RECORD, CX_VX_TRANSFER, CX_VX_SUBDIALOG, CX_VX_INITIAL,
+		  CX_VX_OBJECT };
 enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN, CX_VX_NUMBER, CX_VX_PHONE, CX_VX_DATE,
 		  CX_VX_TIME, CX_VX_CURRENCY, CX_VX_MENU, CX_VX_SRGS };
 
@@ -241,6 +245,7 @@ typedef struct cx_vx_gnode {
 	int kind, min, max;
 	const char *keys;
 	uint32_t first, n;
+	const char *name;          /* REF: the id of the rule it refers to (a slot of a form grammar) */
 } cx_vx_gnode;
 
 /* A <menu>'s <choice>: its DTMF key sequence and where it goes (next "#id", expr, or event /
@@ -268,6 +273,10 @@ typedef struct cx_vx_link {
 	uint32_t groot;
 	cx_body_fn *body;
 	int first;
+	/* A form-level <grammar> (VoiceXML 2.0 §3.1.6) is a "link" of its form with no body: its
+	 * match is an object of slots (root: its root rule's id, the keys typed; with the keys
+	 * each rule it refers to matched), and fills the form's fields whose slot is one of them. */
+	const char *root;
 } cx_vx_link;
 
 /* <catch> and its shorthands (<noinput>, <nomatch>, <help>, <error>) at field, form or
@@ -310,6 +319,7 @@ typedef struct cx_vx_item {
 	uint32_t nlinks;
 	int options_first;         /* field: its first <option> comes before its first <grammar>
 				    * (no type): the options win when both match (§3.1.4) */
+	cx_cond_fn *expr;          /* NULL, or its expr: the variable's value on entering the form */
 } cx_vx_item;
 
 /* What a VoiceXML fetch (<goto>, <submit>, <subdialog>, <data>) may wait and take, from its
@@ -379,8 +389,10 @@ typedef struct cx_vx_form {
 	const cx_vx_filled *filleds;
 	uint32_t nfilleds;
 	int line;
-	const cx_vx_link *links;   /* the form's <link>s (active in each of its fields) */
+	const cx_vx_link *links;   /* the form's <link>s and <grammar>s (active in each of its fields) */
 	uint32_t nlinks;
+	const char *const *slots;  /* per item: the slot name of a <field> (its slot, else its name;
+				    * NULL for other items), NULL when the form has no grammar */
 } cx_vx_form;
 
 typedef struct cx_vx_doc {

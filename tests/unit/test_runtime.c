@@ -1008,6 +1008,62 @@ static void test_vx_registry(void)
 	CHECK(cx_vx_find("other.vxml") == NULL);
 }
 
+/* A form-level grammar's slots (vxgram.c): the spans the named rules took in one derivation
+ * (item: 3 digits, then optionally '*' and qty: 1 or 2 digits; a digit is 1 or 2). */
+static const cx_vx_span *span_of(const cx_vx_span *sp, int n, const char *name)
+{
+	const cx_vx_span *last = NULL;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(sp[i].name, name))
+			last = &sp[i];
+	return last;
+}
+
+static void test_vx_spans(void)
+{
+	static const cx_vx_gnode g[] = {
+		{.kind = CX_VX_G_ALT, .min = 1, .max = 1, .first = 0, .n = 2},       /* 0 digit */
+		{.kind = CX_VX_G_KEYS, .min = 1, .max = 1, .keys = "1"},
+		{.kind = CX_VX_G_KEYS, .min = 1, .max = 1, .keys = "2"},
+		{.kind = CX_VX_G_REF, .min = 1, .max = 1, .first = 0, .name = "d"},  /* 3 */
+		{.kind = CX_VX_G_SEQ, .min = 3, .max = 3, .first = 2, .n = 1},       /* 4 item's body */
+		{.kind = CX_VX_G_REF, .min = 1, .max = 1, .first = 4, .name = "item"},
+		{.kind = CX_VX_G_KEYS, .min = 1, .max = 1, .keys = "*"},             /* 6 */
+		{.kind = CX_VX_G_SEQ, .min = 1, .max = 2, .first = 3, .n = 1},       /* 7 qty's body */
+		{.kind = CX_VX_G_REF, .min = 1, .max = 1, .first = 7, .name = "qty"},
+		{.kind = CX_VX_G_SEQ, .min = 0, .max = 1, .first = 4, .n = 2},       /* 9 [* qty] */
+		{.kind = CX_VX_G_SEQ, .min = 1, .max = 1, .first = 6, .n = 2},       /* 10 the root */
+		{.kind = CX_VX_G_SEQ, .min = 0, .max = -1, .first = 8, .n = 1},      /* 11 (empty passes) */
+		{.kind = CX_VX_G_SEQ, .min = 0, .max = 1, .first = 9, .n = 1},
+		{.kind = CX_VX_G_SEQ, .min = 1, .max = -1, .first = 10, .n = 1},     /* 13 d+ */
+	};
+	static const uint32_t kids[] = {1, 2, 3, 3, 6, 8, 5, 9, 12, 1, 3};
+	char keys[64];
+	cx_vx_span sp[16];
+	const cx_vx_span *s;
+
+	int n = cx_vx_gram_spans(g, kids, 10, "121*21", 6, sp, 16);
+	CHECK(n == 7); /* five digits, item, qty */
+	CHECK((s = span_of(sp, n, "item")) && s->at == 0 && s->len == 3);
+	CHECK((s = span_of(sp, n, "qty")) && s->at == 4 && s->len == 2);
+	CHECK((s = span_of(sp, n, "d")) && s->at == 5 && s->len == 1); /* the last span of a rule */
+	n = cx_vx_gram_spans(g, kids, 10, "212", 3, sp, 16);
+	CHECK(n == 4 && span_of(sp, n, "item") && !span_of(sp, n, "qty"));
+	CHECK(cx_vx_gram_spans(g, kids, 10, "21", 2, sp, 16) == -1);   /* not a sentence */
+	CHECK(cx_vx_gram_spans(g, kids, 10, "121*", 4, sp, 16) == -1);
+	CHECK(cx_vx_gram_spans(g, kids, 10, "121*1", 5, sp, 2) == 2);  /* at most max spans */
+	CHECK(cx_vx_gram_spans(g, kids, 11, "111", 3, sp, 16) == 0);   /* empty passes end */
+	CHECK(cx_vx_gram_spans(g, kids, 11, "", 0, sp, 16) == 0);
+	CHECK(cx_vx_gram_spans(g, kids, 11, "12", 2, sp, 16) == -1);
+	memset(keys, '2', 63); /* the longest input: 63 spans, the last at 62 */
+	keys[63] = '\0';
+	n = cx_vx_gram_spans(g, kids, 13, keys, 63, sp, 16);
+	CHECK(n == 16 && sp[15].at == 15);
+	static cx_vx_span many[64];
+	CHECK(cx_vx_gram_spans(g, kids, 13, keys, 63, many, 64) == 63 && many[62].at == 62);
+	CHECK(cx_vx_gram_spans(g, kids, 11, keys, 63, sp, 16) == -1);
+}
+
 /* cx_main's command line: every bad option is status 2 before anything runs; --help and
  * --version are 0. Runs after libre_close: cx_main initialises and closes libre itself. */
 static void test_main_options(void)
@@ -1274,6 +1330,7 @@ int main(void)
 	test_stop_many();
 	test_abi();
 	test_vx_registry();
+	test_vx_spans();
 	test_timers();
 	test_pace();
 	test_sipbody();
