@@ -1,0 +1,126 @@
+# tests/sip/tlsdns.sh — sourced by tests/sip/run.sh (uses its W, T, B, ok, bad, has, sanitized,
+# freeport, tlscert, lp_*, PIDS, LIFE and the compiled ./out; SIP_PART=tlsdns runs it alone).
+#
+# 2g. SIP over TLS to a next hop given by host name (docs/sip.md "TLS"): a DNS server of our
+# own (tests/sip/dns.py, --dns-server) knows the .test names below, all at 127.0.0.1, and a
+# baresip listens on TLS with a certificate (trusted by --sip-tls-ca) whose subjectAltNames are
+# DNS:pbx.test, DNS:srv.test and DNS:*.wild.test, its subject CN=cn.test. Each call is one
+# run of ./out, which hangs up as soon as the call is connected:
+#   - pbx.test:PORT (A record): connects; the INVITE's Request-URI keeps the name;
+#   - srv.test (no port: SRV _sips._tcp.srv.test, its target's A record asked for): connects;
+#   - a.wild.test (SRV with the target's address in the additional section; the wildcard
+#     name): connects;
+#   - other.test (an A record; the certificate does not name it), cn.test (only the CN names
+#     it), b.a.wild.test (the wildcard stands for one label): refused with the reason, no call;
+#   - other.test as the --sip-proxy: refused before any INVITE;
+#   - nosuch.test (NXDOMAIN): connection.failed reason unknownhost;
+#   - other.test with --sip-tls-no-verify: connects (libre's own resolution asks --dns-server).
+tlscert dnshost cn.test DNS:pbx.test,DNS:srv.test,DNS:*.wild.test
+lp_baresip_start "$W/baresip-dns" "$LIFE" "sip_certificate		$W/dnshost.pem" || true
+PIDS+=("$LP_BARESIP_PID")
+DBP=$((LP_BARESIP_PORT + 1))
+DBOUT=$LP_BARESIP_OUT
+timeout "$((LIFE + 10))" python3 "$T/dns.py" "$W/dns.port" "$W/dns.log" "$LIFE" \
+	A:pbx.test=127.0.0.1 A:other.test=127.0.0.1 A:cn.test=127.0.0.1 \
+	"SRV:_sips._tcp.srv.test=0:0:$DBP:target.srv.test" A:target.srv.test=127.0.0.1 \
+	"SRV+:_sips._tcp.a.wild.test=0:0:$DBP:host.wild.test" A:host.wild.test=127.0.0.1 \
+	A:b.a.wild.test=127.0.0.1 &
+PIDS+=("$!")
+for ((i = 0; i < 300; i++)); do [ -s "$W/dns.port" ] && break; sleep 0.1; done
+DNS="127.0.0.1:$(cat "$W/dns.port" 2>/dev/null)"
+
+# dnscall NAME DEST ARGS...: ./out calls DEST over TLS, names resolved by our DNS server; rc and
+# $W/NAME.{out,err,trace}
+dnscall() {
+	local name=$1 dest=$2 SP
+	shift 2
+	SP=$(freeport)
+	(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" \
+		--sip-tls-cert "$W/tls.pem" --dns-server "$DNS" --sip-trace "$W/$name.trace" \
+		--values "dest=$dest" "$@") >"$W/$name.out" 2>"$W/$name.err"
+	rc=$?
+}
+dcalls() { grep -c "Call established" "$DBOUT"; }
+
+# connects NAME DEST WHAT ARGS...: the call is answered, its INVITE's Request-URI is DEST
+connects() {
+	local name=$1 dest=$2 what=$3 n0
+	shift 3
+	n0=$(dcalls)
+	dnscall "$name" "$dest" --sip-tls-ca "$W/dnshost.crt" "$@"
+	if why=$(has "$W/$name.out" "CONNECTED proto=sip/2.0 originator=local remote=$dest" \
+			"DISCONNECTED trigger=local") &&
+		why="the INVITE's Request-URI is not $dest" && grep -qF "INVITE $dest SIP/2.0" "$W/$name.trace" &&
+		why="baresip saw no call" && [ "$(dcalls)" -gt "$n0" ] &&
+		why="a refusal logged" && ! grep -q "TLS: the certificate\|TLS: refused" "$W/$name.err" &&
+		why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/$name.err"; then
+		ok "SIP over TLS to a host name: $what"
+	else
+		bad "SIP over TLS to a host name: $what" "$why" "$W/$name.out" "$W/$name.err" "$W/dns.log"
+	fi
+}
+
+# refused NAME DEST REASON WHAT ARGS...: connection.failed with REASON, one warning, no call
+refused() {
+	local name=$1 dest=$2 reason=$3 what=$4 n0
+	shift 4
+	n0=$(dcalls)
+	dnscall "$name" "$dest" --sip-tls-ca "$W/dnshost.crt" --log-format text "$@"
+	if why=$(has "$W/$name.out" "FAILED reason=$reason code=none") &&
+		why="not one warning line 'failed: $reason'" &&
+		[ "$(grep -c "Z warning .*failed: $reason\$" "$W/$name.err")" = 1 ] &&
+		why="baresip saw a call" && [ "$(dcalls)" = "$n0" ] &&
+		why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/$name.err"; then
+		ok "SIP over TLS to a host name: $what"
+	else
+		bad "SIP over TLS to a host name: $what" "$why" "$W/$name.out" "$W/$name.err" "$W/dns.log"
+	fi
+}
+
+connects dnsa "sip:4072223333@pbx.test:$DBP;transport=tls" \
+	"pbx.test:PORT (A record), certificate naming it: connects, the Request-URI keeps the name"
+why=$(has "$W/dns.log" "A pbx.test") || bad "A record asked for" "$why" "$W/dns.log"
+connects dnssrv "sip:4072223333@srv.test;transport=tls" \
+	"srv.test (SRV _sips._tcp, then its target's A record): connects"
+why=$(has "$W/dns.log" "SRV _sips._tcp.srv.test" "A target.srv.test") || bad "SRV then A asked for" "$why" "$W/dns.log"
+connects dnswild "sip:4072223333@a.wild.test;transport=tls" \
+	"a.wild.test (SRV, address in the additional section; wildcard *.wild.test): connects"
+why="the SRV target's address asked for (it came with the SRV answer)" &&
+	! grep -q "A host.wild.test" "$W/dns.log" || bad "SRV additional section" "$why" "$W/dns.log"
+
+refused dnsother "sip:4072223333@other.test:$DBP;transport=tls" \
+	"TLS: the certificate of 127.0.0.1:$DBP does not name other.test (hostname mismatch)" \
+	"a trusted certificate not naming it: connection.failed naming the mismatch, no call"
+refused dnscn "sip:4072223333@cn.test:$DBP;transport=tls" \
+	"TLS: the certificate of 127.0.0.1:$DBP does not name cn.test (hostname mismatch)" \
+	"named by the subject's CN only (it has DNS names): refused"
+refused dnsdeep "sip:4072223333@b.a.wild.test:$DBP;transport=tls" \
+	"TLS: the certificate of 127.0.0.1:$DBP does not name b.a.wild.test (hostname mismatch)" \
+	"*.wild.test does not stand for two labels: refused"
+refused dnsproxy "sip:4072223333@192.0.2.1;transport=tls" \
+	"TLS: the certificate of 127.0.0.1:$DBP does not name other.test (hostname mismatch)" \
+	"--sip-proxy other.test: its certificate is checked against that name, refused" \
+	--sip-proxy "sip:other.test:$DBP;transport=tls"
+why="an INVITE was sent" && ! grep -q "^INVITE" "$W/dnsproxy.trace" ||
+	bad "--sip-proxy by host name: nothing sent" "$why" "$W/dnsproxy.trace"
+
+dnscall dnsnx "sip:4072223333@nosuch.test:$DBP;transport=tls" --sip-tls-ca "$W/dnshost.crt"
+if why=$(has "$W/dnsnx.out" "FAILED reason=unknownhost code=none") &&
+	why=$(has "$W/dnsnx.err" "does not resolve") && why=$(has "$W/dns.log" "A nosuch.test") &&
+	why="an INVITE was sent" && ! grep -q "^INVITE" "$W/dnsnx.trace" &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsnx.err"; then
+	ok "SIP over TLS to a host name: nosuch.test (NXDOMAIN): connection.failed reason unknownhost"
+else
+	bad "SIP over TLS to an unknown host name" "$why" "$W/dnsnx.out" "$W/dnsnx.err" "$W/dns.log"
+fi
+
+n0=$(dcalls)
+dnscall dnsnv "sip:4072223333@other.test:$DBP;transport=tls" --sip-tls-no-verify
+if why=$(has "$W/dnsnv.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local") &&
+	why="baresip saw no call" && [ "$(dcalls)" -gt "$n0" ] &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsnv.err"; then
+	ok "SIP over TLS to a host name, --sip-tls-no-verify: connects (libre resolves through --dns-server)"
+else
+	bad "SIP over TLS to a host name, --sip-tls-no-verify" "$why" "$W/dnsnv.out" "$W/dnsnv.err" "$W/dns.log"
+fi
+lp_stop "$LP_BARESIP_PID" 5
