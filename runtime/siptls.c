@@ -416,9 +416,10 @@ static void cx_siptls__resolved_h(int err, const struct sa *addrv, unsigned addr
 {
 	cx_siptls_dest *d = arg;
 	cx_siptls_ready_h *h = d->readyh;
+	cx_sipdns *r = d->dns; /* addrv is its own: freed last (h may free d) */
 	unsigned i;
 
-	d->dns = mem_deref(d->dns); /* (freed once this handler returns) */
+	d->dns = NULL;
 	d->readyh = NULL;
 	for (i = 0; !err && i < addrc; i++)
 		if (d->naddr < CX_SIPTLS_NADDR && !cx_siptls__has(d, &addrv[i])) {
@@ -429,6 +430,7 @@ static void cx_siptls__resolved_h(int err, const struct sa *addrv, unsigned addr
 		err = cx_siptls__seen_check(d);
 	if (h)
 		h(err, d->arg);
+	mem_deref(r);
 }
 
 int cx_siptls_expect(cx_siptls *t, struct dnsc *dnsc, const char *uri, cx_siptls_dest **dp,
