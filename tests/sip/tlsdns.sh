@@ -15,6 +15,9 @@
 #   - other.test as the --sip-proxy: refused before any INVITE;
 #   - nosuch.test (NXDOMAIN): connection.failed reason unknownhost;
 #   - other.test with --sip-tls-no-verify: connects (libre's own resolution asks --dns-server).
+#   - two calls in turn from one program (tlsreuse.ccxml), the first one's TLS connection still
+#     open: pbx.test then other.test (refused at once: the certificate seen on that connection
+#     does not name it), pbx.test then srv.test (both connect).
 tlscert dnshost cn.test DNS:pbx.test,DNS:srv.test,DNS:*.wild.test
 lp_baresip_start "$W/baresip-dns" "$LIFE" "sip_certificate		$W/dnshost.pem" || true
 PIDS+=("$LP_BARESIP_PID")
@@ -122,5 +125,41 @@ if why=$(has "$W/dnsnv.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=loca
 	ok "SIP over TLS to a host name, --sip-tls-no-verify: connects (libre resolves through --dns-server)"
 else
 	bad "SIP over TLS to a host name, --sip-tls-no-verify" "$why" "$W/dnsnv.out" "$W/dnsnv.err" "$W/dns.log"
+fi
+
+# A second call over the connection of the first: libre sends it without a handshake, so the
+# certificate seen then is checked against the second call's name (refused: no call); the
+# first call's name again goes through.
+compile "$T/tlsreuse.ccxml" "$W/tlsreuse"
+reuse() {
+	local name=$1 SP
+	shift
+	SP=$(freeport)
+	(cd "$W" && exec timeout -k 2 60 ./tlsreuse --sip "127.0.0.1:$SP" --once --sip-tls-cert "$W/tls.pem" \
+		--sip-tls-ca "$W/dnshost.crt" --dns-server "$DNS" --log-format text "$@") >"$W/$name.out" 2>"$W/$name.err"
+	rc=$?
+}
+n0=$(dcalls)
+reuse dnsreuse --values "dest=sip:4072223333@pbx.test:$DBP;transport=tls" \
+	--values "dest2=sip:4072223333@other.test:$DBP;transport=tls"
+reason="TLS: the certificate of 127.0.0.1:$DBP does not name other.test (hostname mismatch)"
+if why=$(has "$W/dnsreuse.out" "CALL 1 CONNECTED" "CALL 1 DISCONNECTED" "CALL 2 FAILED reason=$reason") &&
+	why="not one warning line 'failed: $reason'" &&
+	[ "$(grep -c "Z warning .*: $reason\$" "$W/dnsreuse.err")" = 1 ] &&
+	why="baresip saw $(($(dcalls) - n0)) calls, want 1" && [ "$(dcalls)" = $((n0 + 1)) ] &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsreuse.err"; then
+	ok "SIP over TLS to a host name: a second call to another name over the open connection is checked against its certificate (refused)"
+else
+	bad "SIP over TLS to a host name, connection reused" "$why" "$W/dnsreuse.out" "$W/dnsreuse.err"
+fi
+n0=$(dcalls)
+reuse dnsreuse2 --values "dest=sip:4072223333@pbx.test:$DBP;transport=tls" \
+	--values "dest2=sip:4072223333@srv.test;transport=tls"
+if why=$(has "$W/dnsreuse2.out" "CALL 1 CONNECTED" "CALL 2 CONNECTED" "CALL 2 DISCONNECTED") &&
+	why="baresip saw $(($(dcalls) - n0)) calls, want 2" && [ "$(dcalls)" = $((n0 + 2)) ] &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsreuse2.err"; then
+	ok "SIP over TLS to a host name: a second call to a name the open connection's certificate carries connects"
+else
+	bad "SIP over TLS to a host name, connection reused for a named host" "$why" "$W/dnsreuse2.out" "$W/dnsreuse2.err"
 fi
 lp_stop "$LP_BARESIP_PID" 5
