@@ -15,6 +15,7 @@
 #   - other.test as the --sip-proxy: refused before any INVITE;
 #   - nosuch.test (NXDOMAIN): connection.failed reason unknownhost;
 #   - other.test with --sip-tls-no-verify: connects (libre's own resolution asks --dns-server).
+#   - the name goes in the handshake (SNI, seen by a TLS server of Python's);
 #   - two calls in turn from one program (tlsreuse.ccxml), the first one's TLS connection still
 #     open: pbx.test then other.test (refused at once: the certificate seen on that connection
 #     does not name it), pbx.test then srv.test (both connect).
@@ -163,3 +164,34 @@ else
 	bad "SIP over TLS to a host name, connection reused for a named host" "$why" "$W/dnsreuse2.out" "$W/dnsreuse2.err"
 fi
 lp_stop "$LP_BARESIP_PID" 5
+
+# SNI: the name goes in the ClientHello (a TLS server of Python's records it, reads the INVITE
+# and closes; the call then fails, what is checked is the name it was sent)
+NP=$(freeport)
+timeout 60 python3 - "$NP" "$W/dnshost.crt" "$W/dnshost.key" "$W/sni.log" <<'PY' &
+import socket, ssl, sys
+port, crt, key, log = int(sys.argv[1]), sys.argv[2], sys.argv[3], open(sys.argv[4], "w", buffering=1)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(crt, key)
+def sni(sock, name, c):
+    log.write("SNI %s\n" % name)  # (a value returned would be an alert)
+ctx.sni_callback = sni
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port))
+s.listen(1)
+log.write("listening\n")
+c, _ = s.accept()
+t = ctx.wrap_socket(c, server_side=True)
+log.write("READ %r\n" % t.recv(100)[:60])
+t.close()
+PY
+PIDS+=("$!")
+lp_wait_for "$W/sni.log" listening 30
+dnscall dnssni "sip:4072223333@pbx.test:$NP;transport=tls" --sip-tls-ca "$W/dnshost.crt" --values timeout=2s
+if why=$(has "$W/sni.log" "SNI pbx.test" "READ b'INVITE sip:4072223333@pbx.test:$NP;transport=tls") &&
+	why="sanitizer report" && ! sanitized "$W/dnssni.err"; then
+	ok "SIP over TLS to a host name: the name is sent in the handshake (SNI)"
+else
+	bad "SIP over TLS to a host name: SNI" "$why" "$W/sni.log" "$W/dnssni.out" "$W/dnssni.err"
+fi
