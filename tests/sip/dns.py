@@ -6,6 +6,7 @@ RECORD is one of
   A:NAME=IPV4
   SRV:NAME=PRIORITY:WEIGHT:PORT:TARGET     (the target's A records go in the additional
   SRV+:NAME=...                             section with SRV+, not with SRV)
+  DROP:NAME=                               (queries for NAME get no answer at all)
 A name with records answers NOERROR (an empty answer for a type it has none of); any other
 name answers NXDOMAIN. Each query is logged to LOG as "TYPE NAME". Stops after SECONDS.
 """
@@ -44,9 +45,13 @@ def rr(name_enc, rtype, rdata):
 def main():
     portfile, log, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
     zone = {}  # lower-case name -> list of (type, rdata, additional name or None)
+    drop = set()
     for spec in sys.argv[4:]:
         kind, rest = spec.split(":", 1)
         name, value = rest.split("=", 1)
+        if kind == "DROP":
+            drop.add(name.lower().rstrip("."))
+            continue
         recs = zone.setdefault(name.lower().rstrip("."), [])
         if kind == "A":
             recs.append((1, socket.inet_aton(value), None))
@@ -79,6 +84,8 @@ def main():
             continue
         question = pkt[12:off + 4]
         logf.write("%s %s\n" % (TYPES.get(qtype, str(qtype)), qname))
+        if qname.lower().rstrip(".") in drop:
+            continue
         recs = zone.get(qname.lower().rstrip("."))
         answers, additional = [], []
         if recs is not None:

@@ -13,7 +13,8 @@
 #   - other.test (an A record; the certificate does not name it), cn.test (only the CN names
 #     it), b.a.wild.test (the wildcard stands for one label): refused with the reason, no call;
 #   - other.test as the --sip-proxy: refused before any INVITE;
-#   - nosuch.test (NXDOMAIN): connection.failed reason unknownhost;
+#   - nosuch.test (NXDOMAIN): connection.failed reason unknownhost; slow.test (never answered):
+#     reason timeout when <createcall timeout> (2 s) is over;
 #   - other.test with --sip-tls-no-verify: connects (libre's own resolution asks --dns-server).
 #   - the name goes in the handshake (SNI, seen by a TLS server of Python's);
 #   - two calls in turn from one program (tlsreuse.ccxml), the first one's TLS connection still
@@ -28,7 +29,7 @@ timeout "$((LIFE + 10))" python3 "$T/dns.py" "$W/dns.port" "$W/dns.log" "$LIFE" 
 	A:pbx.test=127.0.0.1 A:other.test=127.0.0.1 A:cn.test=127.0.0.1 \
 	"SRV:_sips._tcp.srv.test=0:0:$DBP:target.srv.test" A:target.srv.test=127.0.0.1 \
 	"SRV+:_sips._tcp.a.wild.test=0:0:$DBP:host.wild.test" A:host.wild.test=127.0.0.1 \
-	A:b.a.wild.test=127.0.0.1 &
+	A:b.a.wild.test=127.0.0.1 DROP:slow.test= &
 PIDS+=("$!")
 for ((i = 0; i < 300; i++)); do [ -s "$W/dns.port" ] && break; sleep 0.1; done
 DNS="127.0.0.1:$(cat "$W/dns.port" 2>/dev/null)"
@@ -116,6 +117,18 @@ if why=$(has "$W/dnsnx.out" "FAILED reason=unknownhost code=none") &&
 	ok "SIP over TLS to a host name: nosuch.test (NXDOMAIN): connection.failed reason unknownhost"
 else
 	bad "SIP over TLS to an unknown host name" "$why" "$W/dnsnx.out" "$W/dnsnx.err" "$W/dns.log"
+fi
+
+# a name server that never answers: <createcall timeout> (2 s) ends the attempt, reason timeout;
+# the session ends with the resolution still in flight (dropped with the call)
+dnscall dnsslow "sip:4072223333@slow.test:$DBP;transport=tls" --sip-tls-ca "$W/dnshost.crt" \
+	--values timeout=2s
+if why=$(has "$W/dnsslow.out" "FAILED reason=timeout code=none") && why=$(has "$W/dns.log" "A slow.test") &&
+	why="an INVITE was sent" && ! grep -q "^INVITE" "$W/dnsslow.trace" &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsslow.err"; then
+	ok "SIP over TLS to a host name: no answer from the name server: connection.failed reason timeout (createcall timeout)"
+else
+	bad "SIP over TLS to a host name, no DNS answer" "$why" "$W/dnsslow.out" "$W/dnsslow.err" "$W/dns.log"
 fi
 
 n0=$(dcalls)
