@@ -526,7 +526,9 @@ cx_siptls_dest *cx_siptls_release(cx_siptls_dest *d)
 		return NULL;
 	d->dns = mem_deref(d->dns); /* a resolution in flight: dropped, its handler not called */
 	d->readyh = NULL;
-	if (d->t->closed || !d->naddr)
+	/* refused: the call never reached the far end, no BYE will go there (and its names would
+	 * only stand in the way of a new call to the same address) */
+	if (d->t->closed || !d->naddr || d->why[0])
 		return mem_deref(d);
 	list_append(&d->t->linger, &d->lle, d); /* the call's reference, now the list's */
 	tmr_start(&d->tmr, CX_SIPTLS_LINGER_MS, cx_siptls__linger_end, d);
