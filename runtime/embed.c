@@ -242,6 +242,8 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 			err = cx_sip_trunk(e, cfg->sip_proxy, cfg->sip_public_addr, cfg->sip_credentials,
 					   cfg->sip_registers, cfg->nsip_registers);
 		if (!err)
+			err = cx_sip_dns(e, cfg->dns_server);
+		if (!err)
 			err = cx_sip_tls(e, cfg->sip_tls_cert, cfg->sip_tls_ca,
 					 cfg->sip_tls_no_verify);
 		if (!err)

@@ -249,6 +249,9 @@ static const cx_main_opt cx_main__opts[] = {
 	{"sip-tls-no-verify", no_argument, NULL, cx_main__flag,
 	 "do not check the far ends' TLS certificates (labs only: anyone on\n"
 	 "the path can pose as them)", offsetof(cx_main_cli, cfg.sip_tls_no_verify)},
+	{"dns-server", required_argument, "ADDR[:PORT]", cx_main__str,
+	 "the name server SIP asks for host names (default: those of\n"
+	 "/etc/resolv.conf)", offsetof(cx_main_cli, cfg.dns_server)},
 	{"register", required_argument, "URI", cx_main__register,
 	 "(repeatable) register sip:USER@REGISTRAR[:PORT][;expires=N]\n"
 	 "[;transport=tcp]: refreshed, retried with back-off, unregistered on stop", 0},
@@ -391,9 +394,10 @@ static int cx_main__run(cx_main_cli *c, const cx_doc *const *docs, int ndocs)
 	c->cfg.ndocs = ndocs;
 	if (!c->cfg.sip_addr && (c->cfg.sip_gateway || c->cfg.sip_transport || c->cfg.sip_proxy ||
 				 c->cfg.sip_public_addr || c->cfg.sip_credentials || c->cfg.nsip_registers ||
-				 c->cfg.sip_tls_cert || c->cfg.sip_tls_ca || c->cfg.sip_tls_no_verify))
+				 c->cfg.sip_tls_cert || c->cfg.sip_tls_ca || c->cfg.sip_tls_no_verify ||
+				 c->cfg.dns_server))
 		fprintf(stderr, "%s: --gateway, --transport, --sip-proxy, --public-addr, --sip-credentials, "
-			"--register and --sip-tls-* only apply with --sip\n", c->prog);
+			"--register, --sip-tls-* and --dns-server only apply with --sip\n", c->prog);
 	if (!c->cfg.use_sim && !c->cfg.sip_addr) {
 		fprintf(stderr, "%s: no telephony provider given; using the simulator (--sim)\n",
 			c->prog);

@@ -86,6 +86,9 @@ int cx_sip_trunk(cx_engine *e, const char *proxy, const char *public_addr, const
  * a PEM file or a hashed directory; NULL: the system's store) unless noverify
  * (--sip-tls-no-verify). Prints the reason and returns an errno on failure. */
 int cx_sip_tls(cx_engine *e, const char *certfile, const char *ca, int noverify);
+/* --dns-server ADDR[:PORT]: the one name server of SIP's resolver (NULL: /etc/resolv.conf's).
+ * Prints the reason and returns an errno on failure. */
+int cx_sip_dns(cx_engine *e, const char *server);
 /* --sip-trace: every SIP message sent and received appended to path (SIGHUP reopens it). */
 int cx_sip_trace(cx_engine *e, const char *path);
 /* Service stop: unREGISTER every registration (once); how many are still waiting for their
@@ -117,14 +120,30 @@ int cx_sipauth_why(struct re_printf *pf, void *arg);   /* "%H": why authenticati
 /* The local address the kernel would use towards dst (a connected UDP socket's name). */
 int cx_sip_srcaddr(const struct sa *dst, struct sa *src);
 
+/* The addresses of a TLS next hop given by host name (sipdns.c), found as libre 1.1.0 finds
+ * them for ;transport=tls: port != 0: A and AAAA of host; else SRV _sips._tcp.host and its
+ * targets, or A and AAAA at 5061 when there is no SRV record. h is called once (not when *rp
+ * is dereferenced before): err 0 with up to CX_SIPDNS_MAX addresses, EDESTADDRREQ (the name
+ * has none, or does not exist), or the resolver's error (ETIMEDOUT). */
+#define CX_SIPDNS_MAX 16
+typedef struct cx_sipdns cx_sipdns;
+typedef void (cx_sipdns_h)(int err, const struct sa *addrv, unsigned addrc, void *arg);
+int cx_sipdns_tls(cx_sipdns **rp, struct dnsc *dnsc, const char *host, uint16_t port,
+		  cx_sipdns_h *h, void *arg);
+
 /* TLS peer verification (siptls.c): t switches the checks on in tls's SSL_CTX (ca as in
  * cx_sip_tls); a call over TLS records its next hop (uri) with cx_siptls_expect, in an object
- * it keeps until it ends (cx_siptls_release): 0, or a reason in em (EPROTONOSUPPORT: a host
- * name, not checked yet). cx_siptls_why: why the connection to it was refused, or NULL. */
+ * it keeps until it ends (cx_siptls_release). Returns 0 (an IP address: ready now),
+ * EINPROGRESS (a host name, resolved through dnsc: readyh(err, arg) follows, err 0 when the
+ * request may go, EDESTADDRREQ for a name that does not resolve, EACCES when a connection
+ * already open there has a certificate not naming it: cx_siptls_why says so), or another
+ * error with the reason in em. cx_siptls_why: why the connection was refused, or NULL. */
 typedef struct cx_siptls cx_siptls;
 typedef struct cx_siptls_dest cx_siptls_dest;
+typedef void (cx_siptls_ready_h)(int err, void *arg);
 int cx_siptls_alloc(cx_siptls **tp, struct tls *tls, const char *ca);
-int cx_siptls_expect(cx_siptls *t, const char *uri, cx_siptls_dest **dp, char *em, size_t esz);
+int cx_siptls_expect(cx_siptls *t, struct dnsc *dnsc, const char *uri, cx_siptls_dest **dp,
+		     cx_siptls_ready_h *readyh, void *arg, char *em, size_t esz);
 /* the far end's Contact and Record-Route addresses of msg added to *dp (made when NULL) */
 int cx_siptls_expect_msg(cx_siptls *t, const struct sip_msg *msg, cx_siptls_dest **dp);
 const char *cx_siptls_why(const cx_siptls_dest *d);

@@ -81,6 +81,7 @@ typedef struct cx_sip_call {
 	int tcp;                      /* the call's signalling is over TCP (";transport=tcp") */
 	int tls;                      /* or over TLS: 1 (";transport=tls"), 2 (a sips: URI) */
 	cx_siptls_dest *tlsdest;      /* over TLS: the hops whose certificates must name them */
+	char *uri, *route;            /* our INVITE's Request-URI and route, until it is sent */
 	cx_sipauth_req *areq;         /* the digest credentials tried for our INVITE */
 	struct sip_msg *inv;          /* inbound INVITE (its SDP offer), until answered */
 	struct sdp_session *sdp;      /* its media is m.sdpm */
@@ -227,6 +228,8 @@ static void cx_sip_call__destroy(void *arg)
 	call->inv = mem_deref(call->inv);
 	call->areq = mem_deref(call->areq);
 	call->tlsdest = cx_siptls_release(call->tlsdest);
+	call->uri = mem_deref(call->uri);
+	call->route = mem_deref(call->route);
 	list_unlink(&call->le);
 }
 
@@ -1103,14 +1106,94 @@ static int cx_sip__from(cx_sip_call *call, const char *callerid, char **namep, c
 
 /* Section - Provider operations */
 
-static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
+/* The INVITE of an outbound call, once its next hop is known to be checkable (siptls.c). */
+static int cx_sip__invite(cx_sip_call *call)
 {
-	cx_sip_st *st = cx_sip__st(e);
-	char *uri = NULL, *route = NULL, *from = NULL, *name = NULL, *hdrs = NULL, *aai = NULL;
-	char *contact = NULL, *paih = NULL, em[200] = "";
+	cx_sip_st *st = call->st;
+	cx_conn *c = call->c;
+	char *from = NULL, *name = NULL, *hdrs = NULL, *aai = NULL, *contact = NULL, *paih = NULL;
 	const char *routev[2], *pai = cx_siphdr_pai(c->hints);
 	uint32_t routec = 0;
 	struct mbuf *desc = NULL;
+	int err;
+
+	/* the outbound proxy first, then the gateway route of sip:N!H@GW */
+	if (st->proxy)
+		routev[routec++] = st->proxy;
+	if (call->route)
+		routev[routec++] = call->route;
+	err = cx_sip__media(call);
+	if (!err)
+		err = sdp_encode(&desc, call->sdp, true);
+	if (!err)
+		err = cx_sip__from(call, c->callerid, &name, &from);
+	if (!err)
+		err = cx_sip__contact(call, &contact);
+	if (!err && c->aai && *c->aai && !(err = str_dup(&aai, c->aai)))
+		cx_sip__clean(aai);
+	if (!err) /* next hop */
+		err = cx_sipauth_req_alloc(&call->areq, st->creds, routec ? routev[0] : call->uri);
+	/* P-Asserted-Identity (hints.pai, RFC 3325): true asserts the From identity */
+	if (!err && pai && !*pai)
+		err = re_sdprintf(&paih, "P-Asserted-Identity: %s%s%s<%s>\r\n", name ? "\"" : "",
+				  name ? name : "", name ? "\" " : "", from);
+	else if (!err && pai)
+		err = re_sdprintf(&paih, "P-Asserted-Identity: %s\r\n", pai);
+	if (!err)
+		err = re_sdprintf(&hdrs, SIP_ALLOW "%s%s%s%H%s", aai ? SIP_AAI_HDR ": " : "", aai ? aai : "",
+				  aai ? "\r\n" : "", cx_siphdr_print, c->hints, paih ? paih : "");
+	if (err)
+		goto out;
+	mem_deref(c->local); /* connection.local: the From URI we send */
+	c->local = NULL;
+	(void)str_dup(&c->local, from);
+	err = sipsess_connect(&call->sess, st->sock, call->uri, name, from, contact,
+			      routec ? routev : NULL, routec, "application/sdp", desc, cx_sipauth_h,
+			      call->areq, true, cx_sip__offer_h, cx_sip__answer_h, cx_sip__progr_h,
+			      cx_sip__estab_h, NULL, NULL, cx_sip__close_h, call, "%s", hdrs);
+	if (err) {
+		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
+		        "%H: cannot send the INVITE: %s", cx_rt_esc, call->uri, strerror(err));
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "unreachable"});
+		call->m.closed = 1;
+		err = 0;
+		goto out;
+	}
+	str_ncpy(call->callid, sip_dialog_callid(sipsess_dialog(call->sess)), sizeof(call->callid));
+	if (!tmr_isrunning(&call->tmo)) /* (running: since the resolution of the next hop began) */
+		tmr_start(&call->tmo, c->timeout_ms ? c->timeout_ms : 60000, cx_sip__timeout_h, call);
+ out:
+	call->uri = mem_deref(call->uri);
+	call->route = mem_deref(call->route);
+	mem_deref(desc);
+	mem_deref(from);
+	mem_deref(name);
+	mem_deref(contact);
+	mem_deref(aai);
+	mem_deref(paih);
+	mem_deref(hdrs);
+	return err;
+}
+
+/* A TLS next hop given by host name is resolved (siptls.c, sipdns.c): the INVITE goes now, or
+ * the call fails as one libre could not send (no such host: unknownhost; refused: the why). */
+static void cx_sip__tls_ready_h(int err, void *arg)
+{
+	cx_sip_call *call = arg;
+
+	if (call->m.closed || !call->c || !call->st)
+		return;
+	if (!err)
+		err = cx_sip__invite(call);
+	if (err)
+		cx_sip__close_h(err, NULL, call);
+}
+
+static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
+{
+	cx_sip_st *st = cx_sip__st(e);
+	char *uri = NULL, *route = NULL, em[300] = "";
+	const char *hop;
 	cx_sip_call *call;
 	int err;
 
@@ -1137,82 +1220,44 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	}
 	mem_deref(c->pd);
 	c->pd = call;
-	/* the outbound proxy first, then the gateway route of sip:N!H@GW */
-	if (st->proxy)
-		routev[routec++] = st->proxy;
-	if (route)
-		routev[routec++] = route;
-	cx_sip__adv(st, routec ? routev[0] : uri, &call->adv);
-	call->tls = !strncasecmp(routec ? routev[0] : uri, "sips:", 5) ? 2 :
-		    strstr(routec ? routev[0] : uri, ";transport=tls") ? 1 : 0;
-	call->tcp = !call->tls && (st->tcp || strstr(uri, ";transport=tcp") != NULL);
+	call->uri = uri;
+	call->route = route;
+	uri = route = NULL;
+	/* the next hop: the outbound proxy, else the gateway route of sip:N!H@GW, else the URI */
+	hop = st->proxy ? st->proxy : call->route ? call->route : call->uri;
+	cx_sip__adv(st, hop, &call->adv);
+	call->tls = !strncasecmp(hop, "sips:", 5) ? 2 : strstr(hop, ";transport=tls") ? 1 : 0;
+	call->tcp = !call->tls && (st->tcp || strstr(call->uri, ";transport=tcp") != NULL);
 	if (call->tls && !st->tls) {
 		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
-		        "%H: a TLS destination needs --sip-tls-cert", cx_rt_esc, uri);
+		        "%H: a TLS destination needs --sip-tls-cert", cx_rt_esc, call->uri);
 		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "unreachable"});
 		call->m.closed = 1;
 		err = 0;
 		goto out;
 	}
-	/* the next hop's certificate must name it (siptls.c): recorded before anything is sent */
-	if (call->tls && st->vt &&
-	    cx_siptls_expect(st->vt, routec ? routev[0] : uri, &call->tlsdest, em, sizeof(em))) {
+	/* the next hop's certificate must name it (siptls.c): recorded before anything is sent;
+	 * a host name is resolved first, the INVITE waits for it (cx_sip__tls_ready_h) */
+	err = call->tls && st->vt ? cx_siptls_expect(st->vt, st->dnsc, hop, &call->tlsdest,
+						     cx_sip__tls_ready_h, call, em, sizeof(em)) : 0;
+	if (err == EINPROGRESS) {
+		/* <createcall timeout> counts from now: the resolution is part of the attempt */
+		tmr_start(&call->tmo, c->timeout_ms ? c->timeout_ms : 60000, cx_sip__timeout_h, call);
+		err = 0;
+		goto out;
+	}
+	if (err) {
 		cx_logc(CX_LOG_WARN, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
-		        "%H: %H", cx_rt_esc, uri, cx_rt_esc, em);
+		        "%H: %H", cx_rt_esc, call->uri, cx_rt_esc, em);
 		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = em});
 		call->m.closed = 1;
 		err = 0;
 		goto out;
 	}
-	err = cx_sip__media(call);
-	if (!err)
-		err = sdp_encode(&desc, call->sdp, true);
-	if (!err)
-		err = cx_sip__from(call, c->callerid, &name, &from);
-	if (!err)
-		err = cx_sip__contact(call, &contact);
-	if (!err && c->aai && *c->aai && !(err = str_dup(&aai, c->aai)))
-		cx_sip__clean(aai);
-	if (!err)
-		err = cx_sipauth_req_alloc(&call->areq, st->creds, routec ? routev[0] : uri); /* next hop */
-	/* P-Asserted-Identity (hints.pai, RFC 3325): true asserts the From identity */
-	if (!err && pai && !*pai)
-		err = re_sdprintf(&paih, "P-Asserted-Identity: %s%s%s<%s>\r\n", name ? "\"" : "",
-				  name ? name : "", name ? "\" " : "", from);
-	else if (!err && pai)
-		err = re_sdprintf(&paih, "P-Asserted-Identity: %s\r\n", pai);
-	if (!err)
-		err = re_sdprintf(&hdrs, SIP_ALLOW "%s%s%s%H%s", aai ? SIP_AAI_HDR ": " : "", aai ? aai : "",
-				  aai ? "\r\n" : "", cx_siphdr_print, c->hints, paih ? paih : "");
-	if (err)
-		goto out;
-	mem_deref(c->local); /* connection.local: the From URI we send */
-	c->local = NULL;
-	(void)str_dup(&c->local, from);
-	err = sipsess_connect(&call->sess, st->sock, uri, name, from, contact, routec ? routev : NULL,
-			      routec, "application/sdp", desc, cx_sipauth_h, call->areq, true,
-			      cx_sip__offer_h, cx_sip__answer_h, cx_sip__progr_h, cx_sip__estab_h, NULL, NULL,
-			      cx_sip__close_h, call, "%s", hdrs);
-	if (err) {
-		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
-		        "%H: cannot send the INVITE: %s", cx_rt_esc, uri, strerror(err));
-		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "unreachable"});
-		call->m.closed = 1;
-		err = 0;
-		goto out;
-	}
-	str_ncpy(call->callid, sip_dialog_callid(sipsess_dialog(call->sess)), sizeof(call->callid));
-	tmr_start(&call->tmo, c->timeout_ms ? c->timeout_ms : 60000, cx_sip__timeout_h, call);
+	err = cx_sip__invite(call);
  out:
-	mem_deref(desc);
 	mem_deref(uri);
 	mem_deref(route);
-	mem_deref(from);
-	mem_deref(name);
-	mem_deref(contact);
-	mem_deref(aai);
-	mem_deref(paih);
-	mem_deref(hdrs);
 	return err;
 }
 
@@ -1595,7 +1640,8 @@ static int cx_sip_disconnect(cx_engine *e, cx_conn *c, const char *reason)
 {
 	cx_sip_call *call = c->pd;
 
-	if (call && call->sess && !call->m.closed) {
+	/* (an outbound call without sess waits for its next hop's address: it is never sent) */
+	if (call && !call->m.closed && (call->sess || !c->inbound)) {
 		if (c->inbound && !call->m.estab)
 			(void)sipsess_reject(call->sess, 480, "Temporarily Unavailable", "%H",
 					     cx_siphdr_print, c->hints);
@@ -2099,9 +2145,11 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 		goto out;
 	if (gateway && (err = str_dup(&st->gateway, gateway)))
 		goto out;
-	/* a resolver for host names in destinations; IP literals never use it */
-	if (!dns_srv_get(dom, sizeof(dom), nsv, &nsn) && nsn)
-		(void)dnsc_alloc(&st->dnsc, NULL, nsv, nsn);
+	/* a resolver for host names in destinations; IP literals never use it. Made without a name
+	 * server too: --dns-server may give one (cx_sip_dns) */
+	if (dns_srv_get(dom, sizeof(dom), nsv, &nsn))
+		nsn = 0;
+	(void)dnsc_alloc(&st->dnsc, NULL, nsv, nsn);
 	/* hash sizes: a final error response keeps its server transaction 32 s (for the ACK), so a
 	 * burst of refused INVITEs leaves thousands of them; short chains keep lookups cheap */
 	err = sip_alloc(&st->sip, st->dnsc, 256, 1024, 64, "ccxmlc/0.1", NULL, st); /* st: the
@@ -2150,6 +2198,31 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	if (err)
 		mem_deref(st);
 	return err;
+}
+
+/* --dns-server ADDR[:PORT] (docs/sip.md "TLS"): the name server asked instead of those of
+ * /etc/resolv.conf, by libre's SIP stack and by our own resolution of TLS next hops. */
+int cx_sip_dns(cx_engine *e, const char *server)
+{
+	cx_sip_st *st = cx_sip__st(e);
+	struct sa ns;
+
+	if (!st || !server)
+		return 0;
+	if (sa_decode(&ns, server, strlen(server)) && sa_set_str(&ns, server, 53)) {
+		cx_log(CX_LOG_ERR, NULL, "--dns-server needs an IP address, with :PORT or not "
+		       "(e.g. 127.0.0.1:5353 or [::1]:53), not '%s'", server);
+		return EINVAL;
+	}
+	if (!sa_port(&ns))
+		sa_set_port(&ns, 53);
+	if (!st->dnsc) {
+		cx_log(CX_LOG_ERR, NULL, "--dns-server %s: no resolver could be made", server);
+		return ENOMEM;
+	}
+	(void)dnsc_srv_set(st->dnsc, &ns, 1);
+	cx_log(CX_LOG_INFO, NULL, "sip: name server %J (--dns-server)", &ns);
+	return 0;
 }
 
 /* --sip-tls-cert (docs/sip.md "TLS"): one PEM file with our certificate and its private key;

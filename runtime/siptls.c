@@ -10,10 +10,18 @@
  * known by its peer address: the callback finds the connection's tcp_conn through libre's
  * struct tls_conn (the data of the SSL's write BIO; checked field by field, see
  * cx_siptls__peer) and asks it for the peer. Our side records, for each call over TLS, the
- * address its next hop is (cx_siptls_expect: an IP literal only, so the address is the name
- * itself), then the far end's Contact and Record-Route addresses (cx_siptls_expect_msg); a
- * connection to an address nobody recorded is refused, as is one whose certificate does not
- * name that IP address: fail closed (docs/decisions.md "SIP over TLS verifies the peer").
+ * addresses its next hop is at with the name each must carry (cx_siptls_expect): an IP
+ * literal is its own address and name; a host name is resolved first (sipdns.c, the way libre
+ * will resolve it) and each of its addresses must carry the host name (a DNS subjectAltName:
+ * X509_check_host, a wildcard only as the whole left-most label, the subject's CN only when
+ * the certificate has no DNS name). Then the far end's Contact and Record-Route addresses
+ * (cx_siptls_expect_msg). A connection to an address nobody recorded is refused, as is one
+ * whose certificate does not name what each call waiting there needs: fail closed
+ * (docs/decisions.md "SIP over TLS verifies the peer").
+ *
+ * libre keeps a connection open and sends later requests to the same address over it without
+ * a handshake, so the certificate of the last handshake with each address is kept (up to
+ * CX_SIPTLS_NSEEN addresses): a call whose next hop is there must be named by it too.
  *
  * As a server (a peer's connection to our TLS port) nothing is asked or checked: no client
  * certificate, SIP over TLS authenticates the server only.
@@ -33,8 +41,9 @@
 #include "prov.h"
 
 #define CX_SIPTLS_DEPTH 10   /* certificates in a chain above the peer's: room for real CAs */
-#define CX_SIPTLS_NADDR 8    /* addresses of one call: its next hop, the far end's Contact and
-			      * Record-Routes (more Record-Routes are not taken) */
+#define CX_SIPTLS_NADDR (CX_SIPDNS_MAX + 8) /* addresses of one call: its next hop's, the far
+			      * end's Contact and Record-Routes (more Record-Routes are not taken) */
+#define CX_SIPTLS_NSEEN 64   /* far-end addresses whose last certificate is kept */
 #define CX_SIPTLS_LINGER_MS 32000 /* an ended call's addresses stay known this long: its BYE
 				   * (64 * T1) may need a connection of its own */
 
@@ -42,8 +51,17 @@ struct cx_siptls {
 	struct tls *tls;      /* ref: its SSL_CTX carries our callbacks and a pointer to us */
 	struct list dests;    /* cx_siptls_dest */
 	struct list linger;   /* the dests of ended calls, until their timer (owning refs) */
+	struct list seen;     /* cx_siptls__seen, the oldest first */
+	unsigned nseen;
 	int closed;           /* the SIP stack is gone: nothing lingers */
 };
+
+/* The certificate the last accepted handshake with addr showed (its connection may live on). */
+typedef struct cx_siptls__seen {
+	struct le le;
+	struct sa addr;
+	X509 *cert;
+} cx_siptls__seen;
 
 struct cx_siptls_dest {
 	struct le le;         /* in t->dests */
@@ -51,7 +69,12 @@ struct cx_siptls_dest {
 	struct tmr tmr;
 	cx_siptls *t;         /* ref */
 	struct sa addr[CX_SIPTLS_NADDR]; /* IP and port of each hop the call may send to */
+	uint8_t byname[CX_SIPTLS_NADDR]; /* 1: its certificate must name host, 0: the IP address */
 	int naddr;
+	char host[256];       /* the next hop's host name, when it is given by name, or "" */
+	cx_sipdns *dns;       /* host's resolution in flight */
+	cx_siptls_ready_h *readyh;
+	void *arg;
 	char why[256];        /* why the last connection to one of them was refused, or "" */
 };
 
@@ -62,7 +85,16 @@ static void cx_siptls__destroy(void *arg)
 
 	if (ctx && SSL_CTX_get_app_data(ctx) == t)
 		SSL_CTX_set_app_data(ctx, NULL);
+	list_flush(&t->seen);
 	mem_deref(t->tls);
+}
+
+static void cx_siptls__seen_destroy(void *arg)
+{
+	cx_siptls__seen *v = arg;
+
+	list_unlink(&v->le);
+	X509_free(v->cert);
 }
 
 static void cx_siptls_dest__destroy(void *arg)
@@ -70,6 +102,7 @@ static void cx_siptls_dest__destroy(void *arg)
 	cx_siptls_dest *d = arg;
 
 	tmr_cancel(&d->tmr);
+	mem_deref(d->dns);
 	list_unlink(&d->lle);
 	list_unlink(&d->le);
 	mem_deref(d->t);
@@ -141,16 +174,84 @@ static void cx_siptls__refuse(cx_siptls *t, const struct sa *peer, const char *f
 		cx_log(CX_LOG_WARN, NULL, "sip: %H", cx_rt_esc, why);
 }
 
+/* Does cert carry what address i of d must show: the host name (RFC 6125: a DNS
+ * subjectAltName equal to it, or a wildcard standing for its whole left-most label; the
+ * subject's CN only when there is no DNS subjectAltName), or the IP address itself? 1, or 0
+ * with the name looked for in name and OpenSSL's wording of the mismatch in *xerr. */
+static int cx_siptls__names(X509 *cert, const cx_siptls_dest *d, int i, char *name, size_t nsz,
+			    int *xerr)
+{
+	if (d->byname[i]) {
+		str_ncpy(name, d->host, nsz);
+		*xerr = X509_V_ERR_HOSTNAME_MISMATCH;
+		return cert && X509_check_host(cert, d->host, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+					       NULL) == 1;
+	}
+	*xerr = X509_V_ERR_IP_ADDRESS_MISMATCH;
+	return cert && !sa_ntop(&d->addr[i], name, nsz) && X509_check_ip_asc(cert, name, 0) == 1;
+}
+
+/* Keeps cert as the one the far end at addr showed last. */
+static void cx_siptls__seen_set(cx_siptls *t, const struct sa *addr, X509 *cert)
+{
+	cx_siptls__seen *v = NULL;
+	struct le *le;
+
+	for (le = list_head(&t->seen); le && !v; le = le->next)
+		if (sa_cmp(&((cx_siptls__seen *)le->data)->addr, addr, SA_ALL))
+			v = le->data;
+	if (v) {
+		X509_free(v->cert);
+		list_unlink(&v->le);
+	}
+	else {
+		v = mem_zalloc(sizeof(*v), cx_siptls__seen_destroy);
+		if (!v)
+			return;
+		v->addr = *addr;
+		t->nseen++;
+	}
+	v->cert = cert;
+	X509_up_ref(cert);
+	list_append(&t->seen, &v->le, v); /* the newest last */
+	if (t->nseen > CX_SIPTLS_NSEEN) {
+		mem_deref(list_ledata(list_head(&t->seen)));
+		t->nseen--;
+	}
+}
+
+/* Every address of d where a connection is open already must be named by its certificate
+ * (libre sends over it without a new handshake): 0, or EACCES with the reason in d->why. */
+static int cx_siptls__seen_check(cx_siptls_dest *d)
+{
+	char name[256];
+	struct le *le;
+	int i, xerr;
+
+	for (le = list_head(&d->t->seen); le; le = le->next) {
+		cx_siptls__seen *v = le->data;
+		for (i = 0; i < d->naddr; i++) {
+			if (!sa_cmp(&d->addr[i], &v->addr, SA_ALL) ||
+			    cx_siptls__names(v->cert, d, i, name, sizeof(name), &xerr))
+				continue;
+			(void)re_snprintf(d->why, sizeof(d->why), "TLS: the certificate of %J does "
+					  "not name %s (%s)", &v->addr, name,
+					  X509_verify_cert_error_string(xerr));
+			return EACCES;
+		}
+	}
+	return 0;
+}
+
 static int cx_siptls__verify(int ok, X509_STORE_CTX *xs)
 {
 	SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
 	cx_siptls *t = ssl ? SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)) : NULL;
 	X509 *cert = X509_STORE_CTX_get_current_cert(xs);
-	const cx_siptls_dest *d = NULL;
 	struct sa peer;
 	struct le *le;
-	char ip[64];
-	int xerr;
+	char name[256];
+	int i, n = 0, xerr;
 
 	if (ssl && SSL_is_server(ssl))
 		return 1; /* we asked for no client certificate: a peer's own offer changes nothing */
@@ -169,32 +270,61 @@ static int cx_siptls__verify(int ok, X509_STORE_CTX *xs)
 	}
 	if (X509_STORE_CTX_get_error_depth(xs) > 0)
 		return 1; /* a CA of the chain; the name is the peer's own certificate's */
-	for (le = list_head(&t->dests); le && !d; le = le->next)
-		if (cx_siptls__has(le->data, &peer))
-			d = le->data;
-	if (!d) {
+	/* the connection serves every call waiting for this address: each one's name is checked */
+	for (le = list_head(&t->dests); le; le = le->next) {
+		cx_siptls_dest *d = le->data;
+		for (i = 0; i < d->naddr; i++) {
+			if (!sa_cmp(&d->addr[i], &peer, SA_ALL))
+				continue;
+			n++;
+			if (cx_siptls__names(cert, d, i, name, sizeof(name), &xerr))
+				continue;
+			cx_siptls__refuse(t, &peer, "TLS: the certificate of %J does not name %s (%s)",
+					  &peer, name, X509_verify_cert_error_string(xerr));
+			X509_STORE_CTX_set_error(xs, xerr);
+			return 0;
+		}
+	}
+	if (!n) {
 		cx_siptls__refuse(t, &peer, "TLS: refused the connection to %J: none of our "
 				  "destinations is there, so no name to check its certificate against",
 				  &peer);
 		X509_STORE_CTX_set_error(xs, X509_V_ERR_APPLICATION_VERIFICATION);
 		return 0;
 	}
-	if (!cert || sa_ntop(&peer, ip, sizeof(ip)) || X509_check_ip_asc(cert, ip, 0) != 1) {
-		cx_siptls__refuse(t, &peer, "TLS: the certificate of %J does not name %j (%s)",
-				  &peer, &peer,
-				  X509_verify_cert_error_string(X509_V_ERR_IP_ADDRESS_MISMATCH));
-		X509_STORE_CTX_set_error(xs, X509_V_ERR_IP_ADDRESS_MISMATCH);
-		return 0;
-	}
+	if (cert)
+		cx_siptls__seen_set(t, &peer, cert);
 	return 1;
 }
 
-/* As a server, no CertificateRequest: the context's SSL_VERIFY_PEER is for our clients. */
+/* As a server, no CertificateRequest: the context's SSL_VERIFY_PEER is for our clients. As a
+ * client towards a host name, the name goes in the ClientHello (SNI, RFC 6066) for servers
+ * that hold a certificate per name. */
 static void cx_siptls__info(const SSL *ssl, int where, int ret)
 {
+	cx_siptls *t;
+	struct sa peer;
+	struct le *le;
+	int i;
+
 	(void)ret;
-	if ((where & SSL_CB_HANDSHAKE_START) && SSL_is_server(ssl))
+	if (!(where & SSL_CB_HANDSHAKE_START))
+		return;
+	if (SSL_is_server(ssl)) {
 		SSL_set_verify((SSL *)ssl, SSL_VERIFY_NONE, NULL);
+		return;
+	}
+	t = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+	if (!t || cx_siptls__peer((SSL *)ssl, &peer))
+		return;
+	for (le = list_head(&t->dests); le; le = le->next) {
+		const cx_siptls_dest *d = le->data;
+		for (i = 0; i < d->naddr; i++)
+			if (d->byname[i] && sa_cmp(&d->addr[i], &peer, SA_ALL)) {
+				(void)SSL_set_tlsext_host_name((SSL *)ssl, d->host);
+				return;
+			}
+	}
 }
 
 /* Section - Set-up and destinations */
@@ -244,8 +374,10 @@ int cx_siptls_alloc(cx_siptls **tp, struct tls *tls, const char *ca)
 }
 
 /* The address a URI's requests go to when its host (or maddr) is an IP literal, as libre's
- * sip_request finds it (no DNS then): 0, or EPROTONOSUPPORT for a host name. */
-static int cx_siptls__uri_addr(const struct pl *pl, struct sa *a, struct pl *host)
+ * sip_request finds it (no DNS then): 0, or EPROTONOSUPPORT for a host name (in host, its
+ * port in *port, 0 when the URI has none). */
+static int cx_siptls__uri_addr(const struct pl *pl, struct sa *a, struct pl *host,
+			       uint16_t *port)
 {
 	struct uri u;
 
@@ -253,6 +385,7 @@ static int cx_siptls__uri_addr(const struct pl *pl, struct sa *a, struct pl *hos
 		return EINVAL;
 	if (msg_param_decode(&u.params, "maddr", host))
 		*host = u.host;
+	*port = u.port;
 	return sa_set(a, host, sip_transp_port(SIP_TRANSP_TLS, u.port)) ? EPROTONOSUPPORT : 0;
 }
 
@@ -278,29 +411,78 @@ static void cx_siptls__add(cx_siptls_dest *d, const struct sa *a)
 		d->addr[d->naddr++] = *a;
 }
 
-int cx_siptls_expect(cx_siptls *t, const char *uri, cx_siptls_dest **dp, char *em, size_t esz)
+/* The host name's addresses are known: each must show a certificate naming it. */
+static void cx_siptls__resolved_h(int err, const struct sa *addrv, unsigned addrc, void *arg)
+{
+	cx_siptls_dest *d = arg;
+	cx_siptls_ready_h *h = d->readyh;
+	cx_sipdns *r = d->dns; /* addrv is its own: freed last (h may free d) */
+	unsigned i;
+
+	d->dns = NULL;
+	d->readyh = NULL;
+	for (i = 0; !err && i < addrc; i++)
+		if (d->naddr < CX_SIPTLS_NADDR && !cx_siptls__has(d, &addrv[i])) {
+			d->byname[d->naddr] = 1;
+			d->addr[d->naddr++] = addrv[i];
+		}
+	if (!err)
+		err = cx_siptls__seen_check(d);
+	if (h)
+		h(err, d->arg);
+	mem_deref(r);
+}
+
+int cx_siptls_expect(cx_siptls *t, struct dnsc *dnsc, const char *uri, cx_siptls_dest **dp,
+		     cx_siptls_ready_h *readyh, void *arg, char *em, size_t esz)
 {
 	struct pl pl, host;
+	uint16_t port;
 	struct sa a;
 	int err;
 
 	*dp = NULL;
 	pl_set_str(&pl, uri);
-	err = cx_siptls__uri_addr(&pl, &a, &host);
-	if (err == EPROTONOSUPPORT) {
-		snprintf(em, esz, "TLS: the certificate of %.*s cannot be checked: only an IP address "
-			 "is verified as a next hop yet (docs/sip.md \"TLS\"; --sip-tls-no-verify "
-			 "skips the checks)", (int)host.l, host.p);
-		return err;
+	err = cx_siptls__uri_addr(&pl, &a, &host, &port);
+	if (!err) {
+		/* an IP address: its own name */
+		err = cx_siptls__dest(t, dp);
+		if (err)
+			return err;
+		cx_siptls__add(*dp, &a);
+		if (!cx_siptls__seen_check(*dp))
+			return 0;
+		str_ncpy(em, (*dp)->why, esz);
+		return EACCES;
 	}
-	if (err) {
+	if (err != EPROTONOSUPPORT) {
 		snprintf(em, esz, "TLS: cannot read the next hop %s", uri);
 		return err;
 	}
+	/* a host name: the name the certificate must carry (without the root's dot) */
+	if (host.l && host.p[host.l - 1] == '.')
+		host.l--;
+	if (!host.l || host.l >= sizeof((*dp)->host)) {
+		snprintf(em, esz, "TLS: the host name of the next hop %s is empty or too long", uri);
+		return EINVAL;
+	}
 	err = cx_siptls__dest(t, dp);
-	if (!err)
-		cx_siptls__add(*dp, &a);
-	return err;
+	if (err)
+		return err;
+	(void)pl_strcpy(&host, (*dp)->host, sizeof((*dp)->host));
+	(*dp)->readyh = readyh;
+	(*dp)->arg = arg;
+	err = cx_sipdns_tls(&(*dp)->dns, dnsc, (*dp)->host, port, cx_siptls__resolved_h, *dp);
+	if (err == EDESTADDRREQ) {
+		snprintf(em, esz, "TLS: cannot resolve %s: no name server is known (/etc/resolv.conf, "
+			 "--dns-server)", (*dp)->host);
+		return err;
+	}
+	if (err) {
+		snprintf(em, esz, "TLS: cannot resolve %s: %s", (*dp)->host, strerror(err));
+		return err;
+	}
+	return EINPROGRESS;
 }
 
 /* The far end's Contact and Record-Routes: where our in-dialog requests go, on a connection of
@@ -312,11 +494,12 @@ static bool cx_siptls__hdr_h(const struct sip_hdr *hdr, const struct sip_msg *ms
 	cx_siptls_dest *d = arg;
 	struct sip_addr addr;
 	struct pl host;
+	uint16_t port;
 	struct sa a;
 
 	(void)msg;
 	if (!sip_addr_decode(&addr, &hdr->val) &&
-	    !cx_siptls__uri_addr(&addr.auri, &a, &host))
+	    !cx_siptls__uri_addr(&addr.auri, &a, &host, &port))
 		cx_siptls__add(d, &a);
 	return false;
 }
@@ -341,7 +524,11 @@ cx_siptls_dest *cx_siptls_release(cx_siptls_dest *d)
 {
 	if (!d)
 		return NULL;
-	if (d->t->closed || !d->naddr)
+	d->dns = mem_deref(d->dns); /* a resolution in flight: dropped, its handler not called */
+	d->readyh = NULL;
+	/* refused: the call never reached the far end, no BYE will go there (and its names would
+	 * only stand in the way of a new call to the same address) */
+	if (d->t->closed || !d->naddr || d->why[0])
 		return mem_deref(d);
 	list_append(&d->t->linger, &d->lle, d); /* the call's reference, now the list's */
 	tmr_start(&d->tmr, CX_SIPTLS_LINGER_MS, cx_siptls__linger_end, d);

@@ -26,8 +26,8 @@
 extern "C" {
 #endif
 
-#define CX_API_VERSION 4   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
-			    * 4: sip_tls_ca, sip_tls_no_verify */
+#define CX_API_VERSION 5   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
+			    * 4: sip_tls_ca, sip_tls_no_verify; 5: dns_server */
 
 /* Section - Engine */
 
@@ -126,6 +126,9 @@ typedef struct cx_engine_cfg {
 	 * <fetch>, <createccxml>, and <script src> in documents read from it): only from under
 	 * this directory (docs/fetch.md "Files under the document root"); NULL: no files. */
 	const char *docroot;
+	/* With sip_addr: the name server SIP asks ("ADDR[:PORT]", port 53 by default) instead of
+	 * those of /etc/resolv.conf (docs/sip.md "TLS"); NULL: those. */
+	const char *dns_server;
 } cx_engine_cfg;
 
 #define CX_GRACE_NONE UINT32_MAX

@@ -20,6 +20,9 @@
 #      vouches for it (directly, and as the --sip-proxy) and with a trusted certificate of another
 #      host; --sip-tls-no-verify connects; baresip calls our TLS port and gets our BYE; an
 #      unreadable --sip-tls-ca;
+#   2g. SIP over TLS to next hops given by host name, resolved through a DNS server of the test's
+#      own (tests/sip/tlsdns.sh, tests/sip/dns.py): A, SRV and wildcard names connect; names the
+#      certificate does not carry are refused with the reason; an unknown name: unknownhost;
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
@@ -382,6 +385,9 @@ if why="exit status $rcb, $rc" && [ $rcb = 2 ] && [ $rc = 2 ] &&
 else
 	bad "unreadable --sip-tls-ca" "$why" "$W/tlsbad.err" "$W/tlsjunk.err"
 fi
+
+# Section - SIP over TLS to host names (test 2g): its own file
+. "$T/tlsdns.sh"
 kill "$BARESIP" 2>/dev/null
 waitpid_for "$BARESIP" 5
 

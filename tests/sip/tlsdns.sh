@@ -1,0 +1,210 @@
+# tests/sip/tlsdns.sh — sourced by tests/sip/run.sh (uses its W, T, B, ok, bad, has, sanitized,
+# freeport, tlscert, lp_*, PIDS, LIFE and the compiled ./out; SIP_PART=tlsdns runs it alone).
+#
+# 2g. SIP over TLS to a next hop given by host name (docs/sip.md "TLS"): a DNS server of our
+# own (tests/sip/dns.py, --dns-server) knows the .test names below, all at 127.0.0.1, and a
+# baresip listens on TLS with a certificate (trusted by --sip-tls-ca) whose subjectAltNames are
+# DNS:pbx.test, DNS:srv.test and DNS:*.wild.test, its subject CN=cn.test. Each call is one
+# run of ./out, which hangs up as soon as the call is connected:
+#   - pbx.test:PORT (A record): connects; the INVITE's Request-URI keeps the name;
+#   - srv.test (no port: SRV _sips._tcp.srv.test, its target's A record asked for): connects;
+#   - a.wild.test (SRV with the target's address in the additional section; the wildcard
+#     name): connects;
+#   - other.test (an A record; the certificate does not name it), cn.test (only the CN names
+#     it), b.a.wild.test (the wildcard stands for one label): refused with the reason, no call;
+#   - other.test as the --sip-proxy: refused before any INVITE;
+#   - nosuch.test (NXDOMAIN): connection.failed reason unknownhost; slow.test (never answered):
+#     reason timeout when <createcall timeout> (2 s) is over;
+#   - other.test with --sip-tls-no-verify: connects (libre's own resolution asks --dns-server).
+#   - the name goes in the handshake (SNI, seen by a TLS server of Python's);
+#   - two calls in turn from one program (tlsreuse.ccxml), the first one's TLS connection still
+#     open: pbx.test then other.test (refused at once: the certificate seen on that connection
+#     does not name it), pbx.test then srv.test (both connect).
+tlscert dnshost cn.test DNS:pbx.test,DNS:srv.test,DNS:*.wild.test
+lp_baresip_start "$W/baresip-dns" "$LIFE" "sip_certificate		$W/dnshost.pem" || true
+PIDS+=("$LP_BARESIP_PID")
+DBP=$((LP_BARESIP_PORT + 1))
+DBOUT=$LP_BARESIP_OUT
+timeout "$((LIFE + 10))" python3 "$T/dns.py" "$W/dns.port" "$W/dns.log" "$LIFE" \
+	A:pbx.test=127.0.0.1 A:other.test=127.0.0.1 A:cn.test=127.0.0.1 \
+	"SRV:_sips._tcp.srv.test=0:0:$DBP:target.srv.test" A:target.srv.test=127.0.0.1 \
+	"SRV+:_sips._tcp.a.wild.test=0:0:$DBP:host.wild.test" A:host.wild.test=127.0.0.1 \
+	A:b.a.wild.test=127.0.0.1 DROP:slow.test= &
+PIDS+=("$!")
+for ((i = 0; i < 300; i++)); do [ -s "$W/dns.port" ] && break; sleep 0.1; done
+DNS="127.0.0.1:$(cat "$W/dns.port" 2>/dev/null)"
+
+# dnscall NAME DEST ARGS...: ./out calls DEST over TLS, names resolved by our DNS server; rc and
+# $W/NAME.{out,err,trace}
+dnscall() {
+	local name=$1 dest=$2 SP
+	shift 2
+	SP=$(freeport)
+	(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" \
+		--sip-tls-cert "$W/tls.pem" --dns-server "$DNS" --sip-trace "$W/$name.trace" \
+		--values "dest=$dest" "$@") >"$W/$name.out" 2>"$W/$name.err"
+	rc=$?
+}
+dcalls() { grep -c "Call established" "$DBOUT"; }
+
+# connects NAME DEST WHAT ARGS...: the call is answered, its INVITE's Request-URI is DEST
+connects() {
+	local name=$1 dest=$2 what=$3 n0
+	shift 3
+	n0=$(dcalls)
+	dnscall "$name" "$dest" --sip-tls-ca "$W/dnshost.crt" "$@"
+	if why=$(has "$W/$name.out" "CONNECTED proto=sip/2.0 originator=local remote=$dest" \
+			"DISCONNECTED trigger=local") &&
+		why="the INVITE's Request-URI is not $dest" && grep -qF "INVITE $dest SIP/2.0" "$W/$name.trace" &&
+		why="baresip saw no call" && [ "$(dcalls)" -gt "$n0" ] &&
+		why="a refusal logged" && ! grep -q "TLS: the certificate\|TLS: refused" "$W/$name.err" &&
+		why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/$name.err"; then
+		ok "SIP over TLS to a host name: $what"
+	else
+		bad "SIP over TLS to a host name: $what" "$why" "$W/$name.out" "$W/$name.err" "$W/dns.log"
+	fi
+}
+
+# refused NAME DEST REASON WHAT ARGS...: connection.failed with REASON, one warning, no call
+refused() {
+	local name=$1 dest=$2 reason=$3 what=$4 n0
+	shift 4
+	n0=$(dcalls)
+	dnscall "$name" "$dest" --sip-tls-ca "$W/dnshost.crt" --log-format text "$@"
+	if why=$(has "$W/$name.out" "FAILED reason=$reason code=none") &&
+		why="not one warning line 'failed: $reason'" &&
+		[ "$(grep -c "Z warning .*failed: $reason\$" "$W/$name.err")" = 1 ] &&
+		why="baresip saw a call" && [ "$(dcalls)" = "$n0" ] &&
+		why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/$name.err"; then
+		ok "SIP over TLS to a host name: $what"
+	else
+		bad "SIP over TLS to a host name: $what" "$why" "$W/$name.out" "$W/$name.err" "$W/dns.log"
+	fi
+}
+
+connects dnsa "sip:4072223333@pbx.test:$DBP;transport=tls" \
+	"pbx.test:PORT (A record), certificate naming it: connects, the Request-URI keeps the name"
+why=$(has "$W/dns.log" "A pbx.test") || bad "A record asked for" "$why" "$W/dns.log"
+connects dnssrv "sip:4072223333@srv.test;transport=tls" \
+	"srv.test (SRV _sips._tcp, then its target's A record): connects"
+why=$(has "$W/dns.log" "SRV _sips._tcp.srv.test" "A target.srv.test") || bad "SRV then A asked for" "$why" "$W/dns.log"
+connects dnswild "sip:4072223333@a.wild.test;transport=tls" \
+	"a.wild.test (SRV, address in the additional section; wildcard *.wild.test): connects"
+why="the SRV target's address asked for (it came with the SRV answer)" &&
+	! grep -q "A host.wild.test" "$W/dns.log" || bad "SRV additional section" "$why" "$W/dns.log"
+
+refused dnsother "sip:4072223333@other.test:$DBP;transport=tls" \
+	"TLS: the certificate of 127.0.0.1:$DBP does not name other.test (hostname mismatch)" \
+	"a trusted certificate not naming it: connection.failed naming the mismatch, no call"
+refused dnscn "sip:4072223333@cn.test:$DBP;transport=tls" \
+	"TLS: the certificate of 127.0.0.1:$DBP does not name cn.test (hostname mismatch)" \
+	"named by the subject's CN only (it has DNS names): refused"
+refused dnsdeep "sip:4072223333@b.a.wild.test:$DBP;transport=tls" \
+	"TLS: the certificate of 127.0.0.1:$DBP does not name b.a.wild.test (hostname mismatch)" \
+	"*.wild.test does not stand for two labels: refused"
+refused dnsproxy "sip:4072223333@192.0.2.1;transport=tls" \
+	"TLS: the certificate of 127.0.0.1:$DBP does not name other.test (hostname mismatch)" \
+	"--sip-proxy other.test: its certificate is checked against that name, refused" \
+	--sip-proxy "sip:other.test:$DBP;transport=tls"
+why="an INVITE was sent" && ! grep -q "^INVITE" "$W/dnsproxy.trace" ||
+	bad "--sip-proxy by host name: nothing sent" "$why" "$W/dnsproxy.trace"
+
+dnscall dnsnx "sip:4072223333@nosuch.test:$DBP;transport=tls" --sip-tls-ca "$W/dnshost.crt"
+if why=$(has "$W/dnsnx.out" "FAILED reason=unknownhost code=none") &&
+	why=$(has "$W/dnsnx.err" "does not resolve") && why=$(has "$W/dns.log" "A nosuch.test") &&
+	why="an INVITE was sent" && ! grep -q "^INVITE" "$W/dnsnx.trace" &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsnx.err"; then
+	ok "SIP over TLS to a host name: nosuch.test (NXDOMAIN): connection.failed reason unknownhost"
+else
+	bad "SIP over TLS to an unknown host name" "$why" "$W/dnsnx.out" "$W/dnsnx.err" "$W/dns.log"
+fi
+
+# a name server that never answers: <createcall timeout> (2 s) ends the attempt, reason timeout;
+# the session ends with the resolution still in flight (dropped with the call)
+dnscall dnsslow "sip:4072223333@slow.test:$DBP;transport=tls" --sip-tls-ca "$W/dnshost.crt" \
+	--values timeout=2s
+if why=$(has "$W/dnsslow.out" "FAILED reason=timeout code=none") && why=$(has "$W/dns.log" "A slow.test") &&
+	why="an INVITE was sent" && ! grep -q "^INVITE" "$W/dnsslow.trace" &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsslow.err"; then
+	ok "SIP over TLS to a host name: no answer from the name server: connection.failed reason timeout (createcall timeout)"
+else
+	bad "SIP over TLS to a host name, no DNS answer" "$why" "$W/dnsslow.out" "$W/dnsslow.err" "$W/dns.log"
+fi
+
+n0=$(dcalls)
+dnscall dnsnv "sip:4072223333@other.test:$DBP;transport=tls" --sip-tls-no-verify
+if why=$(has "$W/dnsnv.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local") &&
+	why="baresip saw no call" && [ "$(dcalls)" -gt "$n0" ] &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsnv.err"; then
+	ok "SIP over TLS to a host name, --sip-tls-no-verify: connects (libre resolves through --dns-server)"
+else
+	bad "SIP over TLS to a host name, --sip-tls-no-verify" "$why" "$W/dnsnv.out" "$W/dnsnv.err" "$W/dns.log"
+fi
+
+# A second call over the connection of the first: libre sends it without a handshake, so the
+# certificate seen then is checked against the second call's name (refused: no call); the
+# first call's name again goes through.
+compile "$T/tlsreuse.ccxml" "$W/tlsreuse"
+reuse() {
+	local name=$1 SP
+	shift
+	SP=$(freeport)
+	(cd "$W" && exec timeout -k 2 60 ./tlsreuse --sip "127.0.0.1:$SP" --once --sip-tls-cert "$W/tls.pem" \
+		--sip-tls-ca "$W/dnshost.crt" --dns-server "$DNS" --log-format text "$@") >"$W/$name.out" 2>"$W/$name.err"
+	rc=$?
+}
+n0=$(dcalls)
+reuse dnsreuse --values "dest=sip:4072223333@pbx.test:$DBP;transport=tls" \
+	--values "dest2=sip:4072223333@other.test:$DBP;transport=tls"
+reason="TLS: the certificate of 127.0.0.1:$DBP does not name other.test (hostname mismatch)"
+if why=$(has "$W/dnsreuse.out" "CALL 1 CONNECTED" "CALL 1 DISCONNECTED" "CALL 2 FAILED reason=$reason") &&
+	why="not one warning line 'failed: $reason'" &&
+	[ "$(grep -c "Z warning .*: $reason\$" "$W/dnsreuse.err")" = 1 ] &&
+	why="baresip saw $(($(dcalls) - n0)) calls, want 1" && [ "$(dcalls)" = $((n0 + 1)) ] &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsreuse.err"; then
+	ok "SIP over TLS to a host name: a second call to another name over the open connection is checked against its certificate (refused)"
+else
+	bad "SIP over TLS to a host name, connection reused" "$why" "$W/dnsreuse.out" "$W/dnsreuse.err"
+fi
+n0=$(dcalls)
+reuse dnsreuse2 --values "dest=sip:4072223333@pbx.test:$DBP;transport=tls" \
+	--values "dest2=sip:4072223333@srv.test;transport=tls"
+if why=$(has "$W/dnsreuse2.out" "CALL 1 CONNECTED" "CALL 2 CONNECTED" "CALL 2 DISCONNECTED") &&
+	why="baresip saw $(($(dcalls) - n0)) calls, want 2" && [ "$(dcalls)" = $((n0 + 2)) ] &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsreuse2.err"; then
+	ok "SIP over TLS to a host name: a second call to a name the open connection's certificate carries connects"
+else
+	bad "SIP over TLS to a host name, connection reused for a named host" "$why" "$W/dnsreuse2.out" "$W/dnsreuse2.err"
+fi
+lp_stop "$LP_BARESIP_PID" 5
+
+# SNI: the name goes in the ClientHello (a TLS server of Python's records it, reads the INVITE
+# and closes; the call then fails, what is checked is the name it was sent)
+NP=$(freeport)
+timeout 60 python3 - "$NP" "$W/dnshost.crt" "$W/dnshost.key" "$W/sni.log" <<'PY' &
+import socket, ssl, sys
+port, crt, key, log = int(sys.argv[1]), sys.argv[2], sys.argv[3], open(sys.argv[4], "w", buffering=1)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(crt, key)
+def sni(sock, name, c):
+    log.write("SNI %s\n" % name)  # (a value returned would be an alert)
+ctx.sni_callback = sni
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port))
+s.listen(1)
+log.write("listening\n")
+c, _ = s.accept()
+t = ctx.wrap_socket(c, server_side=True)
+log.write("READ %r\n" % t.recv(100)[:60])
+t.close()
+PY
+PIDS+=("$!")
+lp_wait_for "$W/sni.log" listening 30
+dnscall dnssni "sip:4072223333@pbx.test:$NP;transport=tls" --sip-tls-ca "$W/dnshost.crt" --values timeout=2s
+if why=$(has "$W/sni.log" "SNI pbx.test" "READ b'INVITE sip:4072223333@pbx.test:$NP;transport=tls") &&
+	why="sanitizer report" && ! sanitized "$W/dnssni.err"; then
+	ok "SIP over TLS to a host name: the name is sent in the handshake (SNI)"
+else
+	bad "SIP over TLS to a host name: SNI" "$why" "$W/sni.log" "$W/dnssni.out" "$W/dnssni.err"
+fi
