@@ -49,6 +49,7 @@ typedef struct cx_sip_st {
 	struct tls *tls;              /* --sip-tls-cert: TLS on port tlsport, or NULL */
 	cx_siptls *vt;                /* its peer checks (siptls.c); NULL: --sip-tls-no-verify */
 	uint16_t tlsport;
+	cx_siptcp *tcpc;              /* the bound on inbound TCP/TLS connections (siptcp.c) */
 	struct list calls;
 	cx_mp *mp;                    /* the media plane (mplane.c) */
 	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
@@ -81,6 +82,7 @@ typedef struct cx_sip_call {
 	int tcp;                      /* the call's signalling is over TCP (";transport=tcp") */
 	int tls;                      /* or over TLS: 1 (";transport=tls"), 2 (a sips: URI) */
 	cx_siptls_dest *tlsdest;      /* over TLS: the hops whose certificates must name them */
+	cx_siptcp_conn *tcpconn;      /* inbound over TCP/TLS: the connection it came on, held */
 	cx_sipauth_req *areq;         /* the digest credentials tried for our INVITE */
 	struct sip_msg *inv;          /* inbound INVITE (its SDP offer), until answered */
 	struct sdp_session *sdp;      /* its media is m.sdpm */
@@ -227,6 +229,7 @@ static void cx_sip_call__destroy(void *arg)
 	call->inv = mem_deref(call->inv);
 	call->areq = mem_deref(call->areq);
 	call->tlsdest = cx_siptls_release(call->tlsdest);
+	call->tcpconn = cx_siptcp_release(call->tcpconn);
 	list_unlink(&call->le);
 }
 
@@ -267,6 +270,7 @@ static void cx_sip__finish(cx_sip_call *call)
 	cx_sip__refer_drop(call);
 	call->sess = mem_deref(call->sess);
 	call->inv = mem_deref(call->inv);
+	call->tcpconn = cx_siptcp_release(call->tcpconn); /* the bound may close it now */
 	cx_mp_leg_stop(&call->m); /* joins, recording, AMD and RTP port end */
 }
 
@@ -1252,6 +1256,8 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 	mem_deref(c->pd);
 	c->pd = call;
 	call->inv = mem_ref((struct sip_msg *)msg);
+	if (msg->tp == SIP_TRANSP_TCP || msg->tp == SIP_TRANSP_TLS) /* never cut while it lasts */
+		call->tcpconn = cx_siptcp_hold(st->tcpc, &msg->src, &msg->dst);
 	if (msg->tp == SIP_TRANSP_TLS && st->vt) /* our BYE goes to its Contact (siptls.c) */
 		(void)cx_siptls_expect_msg(st->vt, msg, &call->tlsdest);
 	cx_sip__set_proto(call, msg);
@@ -1847,6 +1853,7 @@ static void cx_sip_st__destroy(void *arg)
 	st->sip = mem_deref(st->sip);
 	st->dnsc = mem_deref(st->dnsc);
 	cx_siptls_close(st->vt);
+	mem_deref(st->tcpc);
 	mem_deref(st->tls);
 	mem_deref(st->gateway);
 	mem_deref(st->proxy);
@@ -2056,6 +2063,7 @@ static int cx_sip__listen_all(cx_sip_st *st, const char *laddr)
 			       strerror(err));
 			continue;
 		}
+		(void)cx_siptcp_listen(st->tcpc, &ifs.a[i], 0);
 		cx_log(CX_LOG_INFO, NULL, "sip: %s: listening on %J", laddr, &ifs.a[i]);
 		nb++;
 	}
@@ -2106,12 +2114,16 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	 * burst of refused INVITEs leaves thousands of them; short chains keep lookups cheap */
 	err = sip_alloc(&st->sip, st->dnsc, 256, 1024, 64, "ccxmlc/0.1", NULL, st); /* st: the
 		* argument of the trace handler (cx_sip_trace) */
+	if (!err) /* before the listeners: no connection is taken unbounded */
+		err = cx_siptcp_alloc(&st->tcpc, e);
 	if (!err && sa_is_any(&la))
 		err = cx_sip__listen_all(st, laddr);
 	else if (!err)
 		err = sip_transp_add(st->sip, SIP_TRANSP_UDP, &la);
 	if (!err && !sa_is_any(&la))
 		err = sip_transp_add(st->sip, SIP_TRANSP_TCP, &la);
+	if (!err && !sa_is_any(&la))
+		err = cx_siptcp_listen(st->tcpc, &la, 0);
 	if (err) {
 		cx_log(CX_LOG_ERR, NULL, "cannot listen for SIP on %s: %s", laddr, strerror(err));
 		goto out;
@@ -2206,6 +2218,7 @@ int cx_sip_tls(cx_engine *e, const char *certfile, const char *ca, int noverify)
 			       strerror(err));
 			continue;
 		}
+		(void)cx_siptcp_listen(st->tcpc, &a, 1);
 		cx_log(CX_LOG_INFO, NULL, "sip: TLS on %J", &a);
 		nb++;
 	}
@@ -2319,6 +2332,20 @@ int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s)
 	st->rtp_tmo_ms = rtp_timeout_s * 1000;
 	st->max_call_ms = max_call_s * 1000;
 	return 0;
+}
+
+int cx_sip_conn_limits(cx_engine *e, uint32_t max, uint32_t per_addr, uint32_t idle_s)
+{
+	cx_sip_st *st = cx_sip__st(e);
+
+	return st ? cx_siptcp_limits(st->tcpc, max, per_addr, idle_s) : ENOSYS;
+}
+
+uint32_t cx_sip_tcp_conns(cx_engine *e)
+{
+	cx_sip_st *st = cx_sip__st(e);
+
+	return st ? cx_siptcp_count(st->tcpc) : 0;
 }
 
 const cx_prov cx_sip_prov = {
