@@ -375,12 +375,24 @@ static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void 
 	return err;
 }
 
+/* A call's messages over a connection a peer opened to us (its INVITE; for our call, the answers
+ * when libre sends our INVITE over a connection that peer opened from the address we call):
+ * siptcp.c's bound never closes it while the call lasts. */
+static void cx_sip__hold_conn(cx_sip_call *call, const struct sip_msg *msg)
+{
+	if (!call->tcpconn && call->st && msg &&
+	    (msg->tp == SIP_TRANSP_TCP || msg->tp == SIP_TRANSP_TLS))
+		call->tcpconn = cx_siptcp_hold(call->st->tcpc, &msg->src, &msg->dst);
+}
+
 static void cx_sip__progr_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
 	struct mbuf sdp;
 	const char *why;
 
+	if (!call->m.closed)
+		cx_sip__hold_conn(call, msg);
 	if (call->progressed || call->m.closed || !call->c)
 		return;
 	call->progressed = 1;
@@ -399,6 +411,8 @@ static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 	tmr_cancel(&call->tmo);
 	call->m.estab = 1;
 	call->inv = mem_deref(call->inv);
+	if (!call->c->inbound)
+		cx_sip__hold_conn(call, msg);
 	if (!call->c->inbound && msg && call->tlsdest)
 		(void)cx_siptls_expect_msg(call->st->vt, msg, &call->tlsdest);
 	if (!call->c->inbound) {
@@ -1256,8 +1270,7 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 	mem_deref(c->pd);
 	c->pd = call;
 	call->inv = mem_ref((struct sip_msg *)msg);
-	if (msg->tp == SIP_TRANSP_TCP || msg->tp == SIP_TRANSP_TLS) /* never cut while it lasts */
-		call->tcpconn = cx_siptcp_hold(st->tcpc, &msg->src, &msg->dst);
+	cx_sip__hold_conn(call, msg);
 	if (msg->tp == SIP_TRANSP_TLS && st->vt) /* our BYE goes to its Contact (siptls.c) */
 		(void)cx_siptls_expect_msg(st->vt, msg, &call->tlsdest);
 	cx_sip__set_proto(call, msg);

@@ -1,6 +1,6 @@
 # tests/sip/conns.sh — sourced by tests/sip/run.sh (uses its W, T, B, ok, bad, has, sanitized,
 # freeport, lp_*, PIDS, LIFE, the compiled ./in and the certificate tls.pem; SIP_PART=conns runs
-# it alone; about 25 s).
+# it alone; about 35 s).
 #
 # 5f. The bound on inbound SIP connections over TCP and TLS (docs/sip.md "Limits"): the program
 # runs with --sip-max-connections 40 --sip-max-connections-per-address 8
@@ -82,4 +82,30 @@ if why="connflood.py: $(tr '\n' ' ' <"$W/conns.flood")" && [ -n "$fdmax" ] && [ 
 else
 	bad "inbound SIP connections bounded" "$why" "$W/conns.flood" "$W/conns.err" "$W/conns.out" \
 		"$W/conns1.sipperr" "$W/conns2.sipperr" "$W/conns.metrics"
+fi
+
+# The caller's connection carries our call back to it (tests/sip/reuse.ccxml, reusepeer.py): the
+# peer calls in over TCP from its own SIP port and hangs up; the session calls it back, and libre
+# sends that INVITE over the peer's connection. The peer rings 4 s without a byte with
+# --sip-connection-idle 2: the call holds the connection (before the fix it was closed, the
+# call lost), then answers; our BYE follows.
+compile "$T/reuse.ccxml" "$W/reuse"
+RP=$(freeport)
+PP=$(freeport)
+(cd "$W" && exec timeout -k 2 "$LIFE" ./reuse --sip "127.0.0.1:$RP" --sip-connection-idle 2) \
+	>"$W/reuse.out" 2>"$W/reuse.err" &
+REUSEP=$!
+PIDS+=("$REUSEP")
+lp_wait_for "$W/reuse.err" "listening on" 30
+timeout -k 2 60 python3 "$T/reusepeer.py" "$RP" "$PP" 4 >"$W/reuse.peer" 2>&1
+prc=$?
+lp_wait_for "$W/reuse.out" "OUT DISCONNECTED" 10
+lp_stop "$REUSEP" 5
+if why="reusepeer.py: exit status $prc, $(tr '\n' ' ' <"$W/reuse.peer")" && [ "$prc" = 0 ] &&
+	why=$(has "$W/reuse.out" "IN CONNECTED" "IN DISCONNECTED calling sip:peer@127.0.0.1:$PP;transport=tcp" \
+		"OUT CONNECTED" "OUT DISCONNECTED") &&
+	why="sanitizer report" && ! sanitized "$W/reuse.err"; then
+	ok "our call over a connection the far end opened: held through 4 s of ringing past --sip-connection-idle 2"
+else
+	bad "our call over the far end's connection" "$why" "$W/reuse.peer" "$W/reuse.out" "$W/reuse.err"
 fi
