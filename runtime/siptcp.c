@@ -256,7 +256,7 @@ static void cx_siptcp__refused(cx_siptcp *t, const struct sa *peer, int total, i
 
 /* Section - accept() */
 
-/* Which of our listening addresses fd is (its index), or -1. */
+/* Which of our listening addresses local is (its index), or -1. */
 static int cx_siptcp__lis(const cx_siptcp *t, const struct sa *local)
 {
 	int i;
@@ -312,7 +312,7 @@ static bool cx_siptcp__admit(cx_siptcp *t, int nfd, int lis)
 	}
 	c = mem_zalloc(sizeof(*c), cx_siptcp_conn__destroy);
 	if (!c)
-		return true; /* not counted: no worse than without the bound */
+		return false; /* out of memory: refused rather than uncounted */
 	c->t = t;
 	c->fd = nfd;
 	c->dev = st.st_dev;
