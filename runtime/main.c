@@ -269,7 +269,7 @@ static const cx_main_opt cx_main__opts[] = {
 	 offsetof(cx_main_cli, cfg.sip_max_conns_per_addr)},
 	{"sip-connection-idle", required_argument, "SECONDS", cx_main__calltime,
 	 "close an inbound TCP/TLS connection without a call after that long\n"
-	 "without a byte (default 60, 0: never; docs/sip.md \"Limits\")", 0},
+	 "without a byte (default 60, 0: never; docs/sip.md)", 0},
 	{"http", required_argument, "ADDR:PORT", cx_main__str,
 	 "HTTP listener (docs/http.md): token start, basichttp, createsession,\n"
 	 "/health; port 0 picks a free port (printed on stderr)", offsetof(cx_main_cli, cfg.http_addr)},

@@ -109,3 +109,18 @@ if why="reusepeer.py: exit status $prc, $(tr '\n' ' ' <"$W/reuse.peer")" && [ "$
 else
 	bad "our call over the far end's connection" "$why" "$W/reuse.peer" "$W/reuse.out" "$W/reuse.err"
 fi
+
+# Values out of range are refused at start, with the range (exit status 2, nothing listens).
+SP=$(freeport)
+bad_n=$("$W/in" --sip "127.0.0.1:$SP" --sip-max-connections 0 2>&1)
+rc_n=$?
+bad_i=$("$W/in" --sip "127.0.0.1:$SP" --sip-connection-idle 86401 2>&1)
+rc_i=$?
+if why="--sip-max-connections 0: status $rc_n, '$bad_n'" && [ $rc_n = 2 ] &&
+	[[ $bad_n == *"--sip-max-connections needs a number from 1 to 10000000"* ]] &&
+	why="--sip-connection-idle 86401: status $rc_i, '$bad_i'" && [ $rc_i = 2 ] &&
+	[[ $bad_i == *"--sip-connection-idle needs seconds from 0 to 86400"* ]]; then
+	ok "--sip-max-connections 0 and --sip-connection-idle 86401 refused at start with the range"
+else
+	bad "connection bound options out of range" "$why"
+fi
