@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <malloc.h>
-#include "rt.h"
+#include "prov.h"
 
 /* Section - Counting */
 
@@ -122,6 +122,15 @@ static void cx_met__one(struct mbuf *mb, const char *name, const char *type, con
 	(void)mbuf_printf(mb, "%s %llu\n", name, (unsigned long long)v);
 }
 
+/* A counter with one label of two values: name{label="a"} va, name{label="b"} vb. */
+static void cx_met__two(struct mbuf *mb, const char *name, const char *help, const char *label,
+			const char *a, uint64_t va, const char *b, uint64_t vb)
+{
+	cx_met__head(mb, name, "counter", help);
+	(void)mbuf_printf(mb, "%s{%s=\"%s\"} %llu\n%s{%s=\"%s\"} %llu\n", name, label, a,
+			  (unsigned long long)va, name, label, b, (unsigned long long)vb);
+}
+
 static void cx_met__kv(struct mbuf *mb, const char *name, const char *help, const char *la,
 		       const char *lb, const cx_met_kv *tab)
 {
@@ -198,12 +207,18 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 	cx_met__one(mb, "ccxml_dialogs_held", "gauge", "Dialog objects in memory: the dialogs of "
 		    "running sessions, and an exited one until the events still queued about it have "
 		    "run (the process's, whatever engine).", cx_dlg_held());
-	cx_met__head(mb, "ccxml_calls_refused_total", "counter", "Calls refused at --max-calls, "
-		     "by direction.");
-	(void)mbuf_printf(mb, "ccxml_calls_refused_total{direction=\"inbound\"} %llu\n"
-			  "ccxml_calls_refused_total{direction=\"outbound\"} %llu\n",
-			  (unsigned long long)e->met.calls_refused[1],
-			  (unsigned long long)e->met.calls_refused[0]);
+	cx_met__two(mb, "ccxml_calls_refused_total", "Calls refused at --max-calls, by direction.",
+		    "direction", "inbound", e->met.calls_refused[1], "outbound",
+		    e->met.calls_refused[0]);
+	cx_met__one(mb, "ccxml_sip_connections", "gauge", "Inbound SIP connections over TCP and "
+		    "TLS open now (--sip-max-connections).", cx_sip_tcp_conns(e));
+	cx_met__two(mb, "ccxml_sip_connections_refused_total", "Inbound SIP connections over TCP "
+		    "and TLS refused at once, by the limit reached.", "limit", "address",
+		    e->met.sip_conn_refused[0], "total", e->met.sip_conn_refused[1]);
+	cx_met__two(mb, "ccxml_sip_connections_closed_total", "Inbound SIP connections without a "
+		    "call closed by us: idle (--sip-connection-idle), or yielding to a new one at "
+		    "--sip-max-connections.", "reason", "idle", e->met.sip_conn_closed[0], "yielded",
+		    e->met.sip_conn_closed[1]);
 	cx_met__head(mb, "ccxml_sip_responses_total", "counter", "SIP final responses received "
 		     "to our requests, by code.");
 	for (i = 0; i < 600; i++)
@@ -219,11 +234,8 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 		    e->met.rtp_late);
 	cx_met__kv(mb, "ccxml_http_requests_total", "HTTP requests answered, by route and status "
 		   "code.", "route", "code", e->met.http);
-	cx_met__head(mb, "ccxml_fetches_total", "counter", "Document fetches (<fetch>, "
-		     "<createccxml>), by outcome.");
-	(void)mbuf_printf(mb, "ccxml_fetches_total{outcome=\"ok\"} %llu\n"
-			  "ccxml_fetches_total{outcome=\"error\"} %llu\n",
-			  (unsigned long long)e->met.fetch_ok, (unsigned long long)e->met.fetch_err);
+	cx_met__two(mb, "ccxml_fetches_total", "Document fetches (<fetch>, <createccxml>), by "
+		    "outcome.", "outcome", "ok", e->met.fetch_ok, "error", e->met.fetch_err);
 	cx_met__one(mb, "ccxml_compiles_total", "counter", "Documents fetched at run time and "
 		    "compiled (docs/fetch.md).", e->met.doc_compiles);
 	cx_met__one(mb, "ccxml_compile_cache_hits_total", "counter", "Documents fetched at run "
@@ -239,11 +251,8 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 		    "event queue passed four times --max-queue.", e->met.runaway);
 	cx_met__one(mb, "ccxml_cdr_records_total", "counter", "Call records written.",
 		    e->met.cdr_records);
-	cx_met__head(mb, "ccxml_cdr_posts_total", "counter", "POSTs of call records to --cdr-url, "
-		     "by outcome.");
-	(void)mbuf_printf(mb, "ccxml_cdr_posts_total{outcome=\"ok\"} %llu\n"
-			  "ccxml_cdr_posts_total{outcome=\"error\"} %llu\n",
-			  (unsigned long long)e->met.cdr_sent, (unsigned long long)e->met.cdr_failed);
+	cx_met__two(mb, "ccxml_cdr_posts_total", "POSTs of call records to --cdr-url, by "
+		    "outcome.", "outcome", "ok", e->met.cdr_sent, "error", e->met.cdr_failed);
 	cx_met__one(mb, "ccxml_cdr_spooled", "gauge", "Call records waiting in the spool.",
 		    cx_cdr_spooled(e));
 	cx_met__head(mb, "ccxml_prompt_fetches_total", "counter", "Prompts fetched from a web "

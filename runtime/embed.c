@@ -239,6 +239,9 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 		if (!err)
 			err = cx_sip_limits(e, cfg->rtp_timeout_s, cfg->max_call_s);
 		if (!err)
+			err = cx_sip_conn_limits(e, cfg->sip_max_conns, cfg->sip_max_conns_per_addr,
+						 cfg->sip_conn_idle_s);
+		if (!err)
 			err = cx_sip_trunk(e, cfg->sip_proxy, cfg->sip_public_addr, cfg->sip_credentials,
 					   cfg->sip_registers, cfg->nsip_registers);
 		if (!err)

@@ -79,7 +79,8 @@ static const char *cx_main__sim(cx_main_cli *c, const cx_main_opt *o, const char
 #define CX_MAIN_MAX_SESSIONS 10000
 #define CX_MAIN_MAX_CALLS 10000
 
-/* A limit (--max-sessions, --max-calls, --max-queue): a count into the uint32_t at o->off. */
+/* A limit (--max-sessions, --max-calls, --max-queue, --sip-max-connections[-per-address]): a
+ * count into the uint32_t at o->off. */
 static const char *cx_main__limit(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
 	long long n;
@@ -159,7 +160,7 @@ static const char *cx_main__grace(cx_main_cli *c, const cx_main_opt *o, const ch
 	return NULL;
 }
 
-/* --rtp-timeout / --max-call-duration SECONDS; 0 turns the clock off */
+/* --rtp-timeout / --max-call-duration / --sip-connection-idle SECONDS; 0 turns the clock off */
 static const char *cx_main__calltime(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
 	long long n;
@@ -168,6 +169,8 @@ static const char *cx_main__calltime(cx_main_cli *c, const cx_main_opt *o, const
 		return "needs seconds from 0 to 86400 (0: off)";
 	if (!strcmp(o->name, "rtp-timeout"))
 		c->cfg.rtp_timeout_s = n ? (uint32_t)n : CX_RTP_TIMEOUT_NONE;
+	else if (!strcmp(o->name, "sip-connection-idle"))
+		c->cfg.sip_conn_idle_s = n ? (uint32_t)n : CX_SIP_CONN_IDLE_NONE;
 	else
 		c->cfg.max_call_s = (uint32_t)n;
 	return NULL;
@@ -260,6 +263,16 @@ static const cx_main_opt cx_main__opts[] = {
 	 "(default 60, 0: never; docs/sip.md)", 0},
 	{"max-call-duration", required_argument, "SECONDS", cx_main__calltime,
 	 "end a connected call that long after it connected (default 0: no limit)", 0},
+	{"sip-max-connections", required_argument, "N", cx_main__limit,
+	 "at most N inbound SIP connections over TCP and TLS at a time (default\n"
+	 "1024, or a quarter of the descriptor limit; more are refused at once)",
+	 offsetof(cx_main_cli, cfg.sip_max_conns)},
+	{"sip-max-connections-per-address", required_argument, "N", cx_main__limit,
+	 "at most N of them from one address, IPv6: one /64 (default 32)",
+	 offsetof(cx_main_cli, cfg.sip_max_conns_per_addr)},
+	{"sip-connection-idle", required_argument, "SECONDS", cx_main__calltime,
+	 "close an inbound TCP/TLS connection without a call after that long\n"
+	 "without a byte (default 60, 0: never; docs/sip.md)", 0},
 	{"http", required_argument, "ADDR:PORT", cx_main__str,
 	 "HTTP listener (docs/http.md): token start, basichttp, createsession,\n"
 	 "/health; port 0 picks a free port (printed on stderr)", offsetof(cx_main_cli, cfg.http_addr)},
@@ -395,9 +408,11 @@ static int cx_main__run(cx_main_cli *c, const cx_doc *const *docs, int ndocs)
 	if (!c->cfg.sip_addr && (c->cfg.sip_gateway || c->cfg.sip_transport || c->cfg.sip_proxy ||
 				 c->cfg.sip_public_addr || c->cfg.sip_credentials || c->cfg.nsip_registers ||
 				 c->cfg.sip_tls_cert || c->cfg.sip_tls_ca || c->cfg.sip_tls_no_verify ||
-				 c->cfg.dns_server))
+				 c->cfg.dns_server || c->cfg.sip_max_conns || c->cfg.sip_max_conns_per_addr ||
+				 c->cfg.sip_conn_idle_s))
 		fprintf(stderr, "%s: --gateway, --transport, --sip-proxy, --public-addr, --sip-credentials, "
-			"--register, --sip-tls-* and --dns-server only apply with --sip\n", c->prog);
+			"--register, --sip-tls-*, --dns-server and --sip-*connection* only apply with --sip\n",
+			c->prog);
 	if (!c->cfg.use_sim && !c->cfg.sip_addr) {
 		fprintf(stderr, "%s: no telephony provider given; using the simulator (--sim)\n",
 			c->prog);

@@ -89,6 +89,13 @@ int cx_sip_tls(cx_engine *e, const char *certfile, const char *ca, int noverify)
 /* --dns-server ADDR[:PORT]: the one name server of SIP's resolver (NULL: /etc/resolv.conf's).
  * Prints the reason and returns an errno on failure. */
 int cx_sip_dns(cx_engine *e, const char *server);
+/* Inbound SIP connections over TCP and TLS (siptcp.c, docs/sip.md "Limits"): at most max in
+ * all (0: 1024, or a quarter of the descriptor limit when that is less) and per_addr from one
+ * address (0: 32); one without a call is closed after idle_s seconds without a byte (0: 60;
+ * UINT32_MAX: never, libre's 900 s). After cx_sip_setup; EINVAL with a message when out of
+ * range. cx_sip_tcp_conns: how many are open (0 without SIP). */
+int cx_sip_conn_limits(cx_engine *e, uint32_t max, uint32_t per_addr, uint32_t idle_s);
+uint32_t cx_sip_tcp_conns(cx_engine *e);
 /* --sip-trace: every SIP message sent and received appended to path (SIGHUP reopens it). */
 int cx_sip_trace(cx_engine *e, const char *path);
 /* Service stop: unREGISTER every registration (once); how many are still waiting for their
@@ -130,6 +137,19 @@ typedef struct cx_sipdns cx_sipdns;
 typedef void (cx_sipdns_h)(int err, const struct sa *addrv, unsigned addrc, void *arg);
 int cx_sipdns_tls(cx_sipdns **rp, struct dnsc *dnsc, const char *host, uint16_t port,
 		  cx_sipdns_h *h, void *arg);
+/* The bound on inbound TCP/TLS connections (siptcp.c): t defines this program's accept(), which
+ * takes or refuses each connection from the listening addresses given to cx_siptcp_listen
+ * before libre sees it. cx_siptcp_alloc fails (ENOTSUP, logged) when libre's accept() would not
+ * reach ours. A call taken from a connection holds it (cx_siptcp_hold, NULL when it came over
+ * none of ours) until cx_siptcp_release: such a connection is never closed by the bound. */
+typedef struct cx_siptcp cx_siptcp;
+typedef struct cx_siptcp_conn cx_siptcp_conn;
+int cx_siptcp_alloc(cx_siptcp **tp, cx_engine *e);
+int cx_siptcp_listen(cx_siptcp *t, const struct sa *laddr, int tls);
+int cx_siptcp_limits(cx_siptcp *t, uint32_t max, uint32_t per_addr, uint32_t idle_s);
+uint32_t cx_siptcp_count(cx_siptcp *t);
+cx_siptcp_conn *cx_siptcp_hold(cx_siptcp *t, const struct sa *src, const struct sa *dst);
+cx_siptcp_conn *cx_siptcp_release(cx_siptcp_conn *c);   /* returns NULL */
 
 /* TLS peer verification (siptls.c): t switches the checks on in tls's SSL_CTX (ca as in
  * cx_sip_tls); a call over TLS records its next hop (uri) with cx_siptls_expect, in an object

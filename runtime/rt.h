@@ -411,6 +411,9 @@ typedef struct cx_metrics {
 	uint64_t ev_refused;           /* events refused for a full queue (cx_sess_room, exec.c) */
 	uint64_t runaway;              /* sessions ended for passing the queue's hard bound */
 	uint64_t calls_refused[2];     /* by --max-calls (cx_conn_room): outbound, inbound */
+	uint64_t sip_conn_refused[2];  /* inbound TCP/TLS connections refused (siptcp.c): per
+					* address, total */
+	uint64_t sip_conn_closed[2];   /* and closed: idle, yielding to a new one */
 } cx_metrics;
 
 uint64_t cx_met_now_us(void);  /* CLOCK_MONOTONIC */

@@ -49,6 +49,7 @@ typedef struct cx_sip_st {
 	struct tls *tls;              /* --sip-tls-cert: TLS on port tlsport, or NULL */
 	cx_siptls *vt;                /* its peer checks (siptls.c); NULL: --sip-tls-no-verify */
 	uint16_t tlsport;
+	cx_siptcp *tcpc;              /* the bound on inbound TCP/TLS connections (siptcp.c) */
 	struct list calls;
 	cx_mp *mp;                    /* the media plane (mplane.c) */
 	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
@@ -82,6 +83,7 @@ typedef struct cx_sip_call {
 	int tls;                      /* or over TLS: 1 (";transport=tls"), 2 (a sips: URI) */
 	cx_siptls_dest *tlsdest;      /* over TLS: the hops whose certificates must name them */
 	char *uri, *route;            /* our INVITE's Request-URI and route, until it is sent */
+	cx_siptcp_conn *tcpconn;      /* inbound over TCP/TLS: the connection it came on, held */
 	cx_sipauth_req *areq;         /* the digest credentials tried for our INVITE */
 	struct sip_msg *inv;          /* inbound INVITE (its SDP offer), until answered */
 	struct sdp_session *sdp;      /* its media is m.sdpm */
@@ -230,6 +232,7 @@ static void cx_sip_call__destroy(void *arg)
 	call->tlsdest = cx_siptls_release(call->tlsdest);
 	call->uri = mem_deref(call->uri);
 	call->route = mem_deref(call->route);
+	call->tcpconn = cx_siptcp_release(call->tcpconn);
 	list_unlink(&call->le);
 }
 
@@ -270,6 +273,7 @@ static void cx_sip__finish(cx_sip_call *call)
 	cx_sip__refer_drop(call);
 	call->sess = mem_deref(call->sess);
 	call->inv = mem_deref(call->inv);
+	call->tcpconn = cx_siptcp_release(call->tcpconn); /* the bound may close it now */
 	cx_mp_leg_stop(&call->m); /* joins, recording, AMD and RTP port end */
 }
 
@@ -374,12 +378,24 @@ static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void 
 	return err;
 }
 
+/* A call's messages over a connection a peer opened to us (its INVITE; for our call, the answers
+ * when libre sends our INVITE over a connection that peer opened from the address we call):
+ * siptcp.c's bound never closes it while the call lasts. */
+static void cx_sip__hold_conn(cx_sip_call *call, const struct sip_msg *msg)
+{
+	if (!call->tcpconn && call->st && msg &&
+	    (msg->tp == SIP_TRANSP_TCP || msg->tp == SIP_TRANSP_TLS))
+		call->tcpconn = cx_siptcp_hold(call->st->tcpc, &msg->src, &msg->dst);
+}
+
 static void cx_sip__progr_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
 	struct mbuf sdp;
 	const char *why;
 
+	if (!call->m.closed)
+		cx_sip__hold_conn(call, msg);
 	if (call->progressed || call->m.closed || !call->c)
 		return;
 	call->progressed = 1;
@@ -398,6 +414,8 @@ static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 	tmr_cancel(&call->tmo);
 	call->m.estab = 1;
 	call->inv = mem_deref(call->inv);
+	if (!call->c->inbound)
+		cx_sip__hold_conn(call, msg);
 	if (!call->c->inbound && msg && call->tlsdest)
 		(void)cx_siptls_expect_msg(call->st->vt, msg, &call->tlsdest);
 	if (!call->c->inbound) {
@@ -1297,6 +1315,7 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 	mem_deref(c->pd);
 	c->pd = call;
 	call->inv = mem_ref((struct sip_msg *)msg);
+	cx_sip__hold_conn(call, msg);
 	if (msg->tp == SIP_TRANSP_TLS && st->vt) /* our BYE goes to its Contact (siptls.c) */
 		(void)cx_siptls_expect_msg(st->vt, msg, &call->tlsdest);
 	cx_sip__set_proto(call, msg);
@@ -1893,6 +1912,7 @@ static void cx_sip_st__destroy(void *arg)
 	st->sip = mem_deref(st->sip);
 	st->dnsc = mem_deref(st->dnsc);
 	cx_siptls_close(st->vt);
+	mem_deref(st->tcpc);
 	mem_deref(st->tls);
 	mem_deref(st->gateway);
 	mem_deref(st->proxy);
@@ -2102,6 +2122,7 @@ static int cx_sip__listen_all(cx_sip_st *st, const char *laddr)
 			       strerror(err));
 			continue;
 		}
+		(void)cx_siptcp_listen(st->tcpc, &ifs.a[i], 0);
 		cx_log(CX_LOG_INFO, NULL, "sip: %s: listening on %J", laddr, &ifs.a[i]);
 		nb++;
 	}
@@ -2154,12 +2175,16 @@ int cx_sip_setup(cx_engine *e, const char *laddr, const char *gateway, const cha
 	 * burst of refused INVITEs leaves thousands of them; short chains keep lookups cheap */
 	err = sip_alloc(&st->sip, st->dnsc, 256, 1024, 64, "ccxmlc/0.1", NULL, st); /* st: the
 		* argument of the trace handler (cx_sip_trace) */
+	if (!err) /* before the listeners: no connection is taken unbounded */
+		err = cx_siptcp_alloc(&st->tcpc, e);
 	if (!err && sa_is_any(&la))
 		err = cx_sip__listen_all(st, laddr);
 	else if (!err)
 		err = sip_transp_add(st->sip, SIP_TRANSP_UDP, &la);
 	if (!err && !sa_is_any(&la))
 		err = sip_transp_add(st->sip, SIP_TRANSP_TCP, &la);
+	if (!err && !sa_is_any(&la))
+		err = cx_siptcp_listen(st->tcpc, &la, 0);
 	if (err) {
 		cx_log(CX_LOG_ERR, NULL, "cannot listen for SIP on %s: %s", laddr, strerror(err));
 		goto out;
@@ -2279,6 +2304,7 @@ int cx_sip_tls(cx_engine *e, const char *certfile, const char *ca, int noverify)
 			       strerror(err));
 			continue;
 		}
+		(void)cx_siptcp_listen(st->tcpc, &a, 1);
 		cx_log(CX_LOG_INFO, NULL, "sip: TLS on %J", &a);
 		nb++;
 	}
@@ -2392,6 +2418,20 @@ int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s)
 	st->rtp_tmo_ms = rtp_timeout_s * 1000;
 	st->max_call_ms = max_call_s * 1000;
 	return 0;
+}
+
+int cx_sip_conn_limits(cx_engine *e, uint32_t max, uint32_t per_addr, uint32_t idle_s)
+{
+	cx_sip_st *st = cx_sip__st(e);
+
+	return st ? cx_siptcp_limits(st->tcpc, max, per_addr, idle_s) : ENOSYS;
+}
+
+uint32_t cx_sip_tcp_conns(cx_engine *e)
+{
+	cx_sip_st *st = cx_sip__st(e);
+
+	return st ? cx_siptcp_count(st->tcpc) : 0;
 }
 
 const cx_prov cx_sip_prov = {

@@ -27,7 +27,8 @@ extern "C" {
 #endif
 
 #define CX_API_VERSION 5   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
-			    * 4: sip_tls_ca, sip_tls_no_verify; 5: dns_server */
+			    * 4: sip_tls_ca, sip_tls_no_verify; 5: dns_server, sip_max_conns,
+			    * sip_max_conns_per_addr, sip_conn_idle_s */
 
 /* Section - Engine */
 
@@ -86,6 +87,12 @@ typedef struct cx_engine_cfg {
 	uint32_t rtp_timeout_s;    /* a connected call without RTP from the far end this long ends;
 				    * 0: 60 s; CX_RTP_TIMEOUT_NONE: never (docs/sip.md) */
 	uint32_t max_call_s;       /* a connected call ends after this long; 0: no limit */
+	/* Inbound SIP connections over TCP and TLS (docs/sip.md "Limits"); more are refused */
+	uint32_t sip_max_conns;    /* open at a time; 0: 1024 (a quarter of the descriptor limit
+				    * when that is less) */
+	uint32_t sip_max_conns_per_addr; /* from one address (IPv6: one /64); 0: 32 */
+	uint32_t sip_conn_idle_s;  /* one without a call is closed after this long without a byte;
+				    * 0: 60 s; CX_SIP_CONN_IDLE_NONE: never (libre's 900 s) */
 	/* Sessions */
 	const char *media_root;    /* NULL: "." */
 	const char *record_dir;    /* where record: dialogs write (docs/sip.md); NULL: none */
@@ -133,6 +140,7 @@ typedef struct cx_engine_cfg {
 
 #define CX_GRACE_NONE UINT32_MAX
 #define CX_RTP_TIMEOUT_NONE UINT32_MAX
+#define CX_SIP_CONN_IDLE_NONE UINT32_MAX
 
 int cx_init(void);   /* initialises libre (once per thread) */
 void cx_close(void);

@@ -29,6 +29,8 @@
 #   5. sipp as a UAC calling in: accept, reject, redirect (hints.headers checked in the 486 and 302);
 #   5c. --max-calls 1: INVITEs beside a call get 503 with Retry-After; the call goes on;
 #   5d. one session places 300 calls in sequence: none is held after its end (/metrics), RSS flat;
+#   5f. inbound TCP/TLS connections past --sip-max-connections[-per-address] are reset at once,
+#      idle ones closed, calls over TCP go on; descriptors bounded (tests/sip/conns.sh);
 #   5b. <redirect> of a connected call (REFER) to sipp UASes: NOTIFY sipfrag 200 (our BYE
 #      follows), sipfrag 486, and a declined REFER (603).
 # Exit status 0 when all passed.
@@ -532,6 +534,9 @@ done
 
 # Section - what an INVITE carries: Require, bodies (test 5e): its own file
 . "$T/requests.sh"
+
+# Section - the bound on inbound TCP/TLS connections under a flood (test 5f): its own file
+. "$T/conns.sh"
 
 # Section - <redirect> of a connected call: blind transfer with REFER (test 5b)
 
