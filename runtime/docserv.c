@@ -12,6 +12,7 @@
  * server goes away, every request still open is told 'L' (lost) and the caller compiles with
  * a child of its own from then on (cx_docsrv_up says no).
  */
+#define _GNU_SOURCE /* posix_spawn_file_actions_addclosefrom_np (glibc 2.34) */
 #include <string.h>
 #include <stdlib.h>
 #include <errno.h>
@@ -126,6 +127,9 @@ int cx_spawn_group(pid_t *pid, const char *path, char *const *argv, char *const 
 		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	else if (errfd != 2)
 		posix_spawn_file_actions_adddup2(&fa, errfd, 2);
+	/* nothing else of ours: libre opens its sockets without close-on-exec, and a compiler
+	 * holding the SIP or HTTP listening socket would keep the port bound after we are gone */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setpgroup(&at, 0);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);

@@ -715,8 +715,8 @@ void cx_doccomp_warm(cx_engine *e);
  * started) or 'L' (the server has gone; VALUE 0). */
 struct cx_docsrv;
 /* posix_spawn of path in a process group of its own (so that the group can be killed), its
- * stdin, stdout and stderr from in, out and errfd (-1: /dev/null; 0, 1, 2: ours); 0 or an
- * errno. The compiler and the compile server are started this way (docserv.c). */
+ * stdin, stdout and stderr from in, out and errfd (-1: /dev/null; 0, 1, 2: ours) and no
+ * other descriptor of ours; 0 or an errno. The compiler and the compile server are started this way (docserv.c). */
 int cx_spawn_group(pid_t *pid, const char *path, char *const *argv, char *const *env, int in,
 		   int out, int errfd);
 typedef void (cx_docsrv_h)(void *arg, char kind, int32_t val);

@@ -83,6 +83,17 @@ check "a compile server that dies at once: the document is compiled by a ccxmlc 
 	"grep -q 'TEMPLATE deadsrv' '$W/deadsrv.out' && [ $(compiles deadsrv) = 1 ] && grep -q 'compile server (ccxmlc --compile-server) has gone' '$W/deadsrv.err'"
 check "the hung compiler above (as the server, it never answered) was killed as a server" \
 	grep -q "compile server (ccxmlc --compile-server) did not answer: killed" "$W/hung.err"
+# what the compiler and the compile server inherit: their standard descriptors, nothing of the
+# program's (libre opens its sockets without close-on-exec: here the --http listener)
+printf '#!/bin/sh\necho started >>"%s"\nfor f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && readlink "$f" >>"%s"; done\nexec "%s" "$@"\n' \
+	"$W/fds.txt" "$W/fds.txt" "$(realpath "$B/ccxmlc")" >"$W/fdcc"
+chmod +x "$W/fdcc"
+hport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+CCXMLC=$W/fdcc run fds "$U/tmpl.ccxml?n=fds" --http "127.0.0.1:$hport"
+CCXMLC=$W/fdcc CCXML_DOC_SERVER=0 run fds0 "$U/tmpl.ccxml?n=fds0" --http "127.0.0.1:$hport"
+check "the compile server and a compiler of its own inherit no socket of the program" bash -c \
+	"grep -q 'TEMPLATE fds' '$W/fds.out' && grep -q 'TEMPLATE fds0' '$W/fds0.out' &&
+	 [ \$(grep -c started '$W/fds.txt') = 2 ] && ! grep -q 'socket:' '$W/fds.txt'"
 printf '#!/bin/sh\n[ "$1" = --compile-server ] || exit 99\nexec "%s" "$@"\n' "$(realpath "$B/ccxmlc")" >"$W/srvonly"
 chmod +x "$W/srvonly"
 CCXMLC=$W/srvonly run srvonly "$U/tmpl.ccxml?n=srvonly"
