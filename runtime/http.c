@@ -38,6 +38,7 @@
  * timers: a client that trickles one byte a second gains nothing. */
 #define CX_HTTP_MAX_CONNS    256    /* open connections in total (the oldest slow one yields) */
 #define CX_HTTP_MAX_PER_ADDR 32     /* open connections from one client address */
+#define CX_HTTP_BACKLOG      1024   /* completed handshakes the kernel keeps for us (libre: 5) */
 #define CX_HTTP_HEAD_MS      10000  /* request line + headers, from the connection or the
 				     * first byte of a keep-alive request */
 #define CX_HTTP_BODY_MS      10000  /* the body, from the end of the headers */
@@ -1487,7 +1488,12 @@ int cx_http_listen(cx_engine *e, const char *addr)
 		return ENOMEM;
 	h->eng = e;
 	tmr_init(&h->logtmr);
-	err = tcp_listen(&h->ts, &laddr, cx_http__connect, h);
+	/* tcp_listen() as libre writes it, but with a backlog of CX_HTTP_BACKLOG: its 5 makes the
+	 * kernel drop the SYNs of a burst of token starts while the loop is busy (each retried a
+	 * second later, then three) */
+	if (!(err = tcp_sock_alloc(&h->ts, &laddr, cx_http__connect, h)) &&
+	    !(err = tcp_sock_bind(h->ts, &laddr)))
+		err = tcp_sock_listen(h->ts, CX_HTTP_BACKLOG);
 	if (err) {
 		cx_log(CX_LOG_ERR, NULL, "http: cannot listen on %s: %s", addr, strerror(err));
 		mem_deref(h);
