@@ -55,7 +55,8 @@ static const VElem vx__elems[] = {
 	{"prompt", VP_FIELD | VP_EXEC | VP_MENU | VP_INIT | VP_OBJ, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}, {"count", 0},
 		{"cond", VA_EXPR}}},
 	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD | VP_MENU | VP_INIT | VP_OBJ, 0, {{"src", VA_REQ}}},
-	{"grammar", VP_FIELD | VP_LINK | VP_FORM, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0}}},
+	{"grammar", VP_FIELD | VP_LINK | VP_FORM, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0},
+		{"scope", 0}}},
 	{"filled", VP_FIELD | VP_FORM | VP_OBJ, VP_EXEC, {{"mode", 0}, {"namelist", 0}}},
 	{"noinput", VP_EVENTS, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
 	{"nomatch", VP_EVENTS, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
@@ -322,6 +323,26 @@ const char *vxml_slot(Node *field)
 	return a ? a->value.s : NULL;
 }
 
+/* scope="dialog" or "document" (VoiceXML 2.0 §3.1.3) of a <form>, <menu> or form-level <grammar>. */
+static void vx__scope(Node *n)
+{
+	Attr *a = node_attr(n, "scope");
+	if (a && strcmp(a->value.s, "dialog") && strcmp(a->value.s, "document"))
+		diag_error(a->value.loc, "<%s scope='%s'>: dialog or document", n->tag, a->value.s);
+}
+
+/* <grammar scope> (VoiceXML 2.0 §3.1.3): a form's grammars only; one in a field, a link or any
+ * other element takes its scope from there (the spec makes it error.badfetch). */
+static void vx__gramscope(Node *g)
+{
+	Attr *a = node_attr(g, "scope");
+	if (a && strcmp(g->parent->tag, "form"))
+		diag_error(a->loc, "<grammar scope> is for a <form>'s grammars: one in a <%s> has the scope of its "
+		           "<%s> (VoiceXML 2.0 §3.1.3)", g->parent->tag, g->parent->tag);
+	else
+		vx__scope(g);
+}
+
 /* A form's grammars (VoiceXML 2.0 §3.1.6; docs/voicexml.md "Mixed initiative"): a DTMF one
  * fills the <field>s whose slot (their slot, else their name) its match names, the id of its
  * root rule or of a rule it refers to: at least one must have such a slot. An <initial> needs
@@ -329,6 +350,7 @@ const char *vxml_slot(Node *field)
 static void vx__form(VChk *c, Node *f)
 {
 	int dtmf = 0;
+	vx__scope(f);
 	for (Node *k = f->kids; k; k = k->next) {
 		Attr *sl = !strcmp(k->tag, "field") ? node_attr(k, "slot") : NULL;
 		if (sl && (!*sl->value.s || strspn(sl->value.s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -412,12 +434,17 @@ static void vx__field(VChk *c, Node *n)
 	if (type && grammar)
 		diag_error(type->loc, "<field type> with a DTMF <grammar>: give one of them (this version)");
 	int options = vx__options(n, type || grammar);
+	Attr *modal = node_attr(n, "modal");
+	bool alone = modal && !strcmp(modal->value.s, "true"); /* §2.3.1: only its own grammars */
+	if (modal && !alone && strcmp(modal->value.s, "false"))
+		diag_error(modal->value.loc, "<field modal='%s'>: true or false", modal->value.s);
 	if (!vxml_prop_dtmf(n))
 		diag_warn(W_SPEECH, n->loc, "<field name='%s'>: its inputmodes property has no dtmf: speech input is not "
 		             "supported, it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
-	else if (!type && !grammar && !options && !vx__formfilled(c, n))
-		diag_warn(W_SPEECH, n->loc, "<field name='%s'> has no DTMF grammar: speech input is not supported, "
-		             "it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "");
+	else if (!type && !grammar && !options && (alone || !vx__formfilled(c, n)))
+		diag_warn(W_SPEECH, n->loc, "<field name='%s'%s> has no DTMF grammar: speech input is not supported, "
+		             "it can only get noinput", node_attr(n, "name") ? node_attr(n, "name")->value.s : "",
+		             alone ? " modal='true'" : "");
 }
 
 /* next="#id" of a <goto> or <choice>: a form or menu of this document. */
@@ -623,6 +650,7 @@ static void vx__menu(VChk *c, Node *m)
 {
 	const char *keys[64];
 	int nkeys = 0;
+	vx__scope(m);
 	for (Node *k = m->kids; k; k = k->next) {
 		if (strcmp(k->tag, "choice"))
 			continue;
@@ -903,8 +931,10 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		diag_error(n->loc, "<grammar> stands in a <field>, <form> or <link> in this version");
 	else if (!strcmp(n->tag, "link"))
 		vx__link(c, n);
-	if (!strcmp(n->tag, "grammar"))
+	if (!strcmp(n->tag, "grammar")) {
+		vx__gramscope(n);
 		return; /* its SRGS content is vxml_srgs.c's */
+	}
 	else if (vxml_is_catch(n) || !strcmp(n->tag, "prompt")) {
 		Attr *a = node_attr(n, "count");
 		char *end = NULL;

@@ -835,10 +835,48 @@ static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
  * or <throw>; a `static const cx_vx_link NAME[]` in lf, its name ("NULL": none) and count. A
  * link of a field or menu before the item's own grammar (its type, first <grammar> or
  * <choice>) is marked first. */
+/* The rows of dialog f's grammars that have document scope (VoiceXML 2.0 §3.1.3: a form's
+ * <grammar scope>, else the form's scope; a menu's scope, its choices' keys one row each), for
+ * the document's table: dialog is f's index + 1. */
+static char *ve__docgrams(VEm *E, FILE *lf, Node *f, int dialog, int *count)
+{
+	char *rows = xstrdup("");
+	Attr *fs = node_attr(f, "scope");
+	bool fdoc = fs && !strcmp(fs->value.s, "document");
+	int ch = 0;
+	for (Node *k = f->kids; k; k = k->next) {
+		char *gnodes = "NULL", *gkids = "NULL";
+		int groot = 0;
+		if (ve__is(f, "menu") && ve__is(k, "choice")) {
+			const char *key = vxml_choice_dtmf(f, k);
+			ch++;
+			if (!fdoc || !key)
+				continue;
+			vxml_srgs(k, key, lf, ++E->nfn, &gnodes, &gkids, &groot);
+			rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, .dialog = %d, .choice = &menu_%d_choices[%d]},\n",
+				       rows, gnodes, gkids, groot, dialog, dialog, ch - 1);
+			++*count;
+			continue;
+		}
+		Attr *gs = ve__is(k, "grammar") ? node_attr(k, "scope") : NULL;
+		if (!ve__is(f, "form") || !ve__is(k, "grammar") || !(gs ? !strcmp(gs->value.s, "document") : fdoc))
+			continue;
+		const char *slots[64];
+		int ns = 0;
+		if (vxml_srgs_form(k, lf, ++E->nfn, &gnodes, &gkids, &groot, slots, &ns) <= 0 || !ns)
+			continue;
+		rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, .root = %s, .dialog = %d},\n", rows, gnodes,
+			       gkids, groot, c_quote(slots[0], strlen(slots[0])), dialog);
+		++*count;
+	}
+	return rows;
+}
+
 static char *ve__links(VEm *E, FILE *lf, Node *n, int *count)
 {
 	char *rows = xstrdup("");
 	bool own = node_attr(n, "type") != NULL;
+	int dialog = 0; /* the document's: its forms' and menus' grammars of document scope */
 	*count = 0;
 	for (Node *k = n->kids; k; k = k->next) {
 		own |= ve__is(k, "grammar") || ve__is(k, "choice") || ve__is(k, "option");
@@ -851,6 +889,10 @@ static char *ve__links(VEm *E, FILE *lf, Node *n, int *count)
 			rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, .root = %s},\n", rows, gnodes, gkids,
 				       groot, c_quote(slots[0], strlen(slots[0])));
 			++*count;
+			continue;
+		}
+		if (n == E->doc->root && (ve__is(k, "form") || ve__is(k, "menu"))) {
+			rows = xprintf("%s%s", rows, ve__docgrams(E, lf, k, ++dialog, count));
 			continue;
 		}
 		if (!ve__is(k, "link"))
@@ -998,13 +1040,15 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	char *opts = ve__is(it, "field") ? ve__options(E, lf, it, &nopt, &ofirst) : "NULL";
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
-		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d, .expr = %s%s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
+		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d, .expr = %s%s%s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
 		ve__is(it, "subdialog") ? "CX_VX_SUBDIALOG" : init ? "CX_VX_INITIAL" : obj ? "CX_VX_OBJECT" : "CX_VX_FIELD",
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
 		vxml_gram_names[gram], lo, hi, timeout,
 		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot, shadow, ve__exprfn(E, it, "expr"),
-		xprintf("%s%s", nlk ? xprintf(", .links = %s, .nlinks = %d", lk, nlk) : "",
-			nopt ? xprintf(", .choices = %s, .nchoices = %d, .options_first = %d", opts, nopt, ofirst) : ""));
+		nlk ? xprintf(", .links = %s, .nlinks = %d", lk, nlk) : "", xprintf("%s%s",
+			nopt ? xprintf(", .choices = %s, .nchoices = %d, .options_first = %d", opts, nopt, ofirst) : "",
+			ve__is(it, "field") && node_attr(it, "modal") && !strcmp(node_attr(it, "modal")->value.s, "true") ?
+			", .modal = 1" : ""));
 }
 
 /* The index of the form item named name (len bytes) among f's items, or -1. */

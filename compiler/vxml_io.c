@@ -119,12 +119,12 @@ int vxml_io_check(Node *n, bool in_form)
 char *vxml_io_record(FILE *lf, Node *n, int shadow, int k)
 {
 	Attr *mt = node_attr(n, "maxtime"), *fs = node_attr(n, "finalsilence");
-	Attr *dt = node_attr(n, "dtmfterm"), *bp = node_attr(n, "beep");
+	Attr *dt = node_attr(n, "dtmfterm"), *bp = node_attr(n, "beep"), *md = node_attr(n, "modal");
 	long max = mt ? vxml_time(mt) : 0, sil = fs ? vxml_time(fs) : 0;
 	bool term = dt ? !strcmp(dt->value.s, "true") : true; /* VoiceXML 2.0 §2.3.6: true */
 	fprintf(lf, "static const cx_vx_rec_item rec_%d = {.maxtime_ms = %ld, .finalsilence_ms = %ld, "
-		".beep = %d, .dtmfterm = %d, .shadow = %d};\n", k, max < 0 ? 0 : max, sil < 0 ? 0 : sil,
-		bp && !strcmp(bp->value.s, "true"), term, shadow);
+		".beep = %d, .dtmfterm = %d, .shadow = %d, .nonmodal = %d};\n", k, max < 0 ? 0 : max, sil < 0 ? 0 : sil,
+		bp && !strcmp(bp->value.s, "true"), term, shadow, md && !strcmp(md->value.s, "false"));
 	return xprintf("&rec_%d", k);
 }
 

@@ -908,6 +908,10 @@ int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it);
 void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields);
 /* vxml.c: a key the caller pressed while item it waits. */
 void cx_vxio_key(cx_vx_run *r, char key);
+/* vxml.c, <record modal="false">: is it recording now? cx_vxio_stop ends the recording for a
+ * grammar in scope that took keys: the file is kept, the item is not filled (§2.3.6). */
+int cx_vxio_recording(cx_vx_run *r);
+void cx_vxio_stop(cx_vx_run *r);
 /* vxgram.c: the keys b[0..n) against an SRGS grammar's table (an item's, a <link>'s: nodes,
  * kids, root): 1 a sentence (and none longer, unless final), 0 more keys may make one, -1 none. */
 int cx_vx_gram_match(const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t root, const char *b, size_t n,

@@ -350,3 +350,29 @@ void cx_vxio_key(cx_vx_run *r, char key)
 	else
 		cx_vxio__sim_end(io, "dtmf");
 }
+
+int cx_vxio_recording(cx_vx_run *r)
+{
+	cx_vxio *io = *cx_vx_io(r, NULL, NULL, NULL, NULL);
+
+	return io && io->it && io->it->rec && io->rec && !io->reason[0];
+}
+
+void cx_vxio_stop(cx_vx_run *r)
+{
+	cx_vxio *io = *cx_vx_io(r, NULL, NULL, NULL, NULL);
+	cx_dlg *d;
+	cx_vx_io(r, NULL, &d, NULL, NULL);
+
+	if (!io || !io->it || !io->it->rec)
+		return;
+	tmr_cancel(&io->t);
+	if (io->rec && !io->sloth) { /* the simulator: the silence until the key */
+		uint64_t now = cx_clock_event_ms();
+		cx_rec_silence(io->rec, (uint32_t)(now > io->t0 ? now - io->t0 : 0) * 8);
+		tmr_cancel(&io->t); /* maxtime reached just now started it */
+	}
+	io->rec = mem_deref(io->rec); /* closed: the WAV is complete */
+	io->it = NULL;
+	cx_log_doc(d->sess->id, "vxml record ended by a grammar", io->file);
+}

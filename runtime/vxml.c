@@ -877,6 +877,7 @@ static int cx_vx__select(cx_vx_run *r)
 
 static void cx_vx__collect_end(cx_vx_run *r, int noinput);
 static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n);
+static void cx_vx__took_by(cx_vx_run *r, const cx_vx_link *lk, size_t n);
 static void cx_vx__def(cx_ctx *X, cx_value *o, const char *key, cx_value v);
 static int cx_vx__key(cx_vx_run *r, char key, int fed);
 static void cx_vx__lastresult(cx_vx_run *r, const char *digits, size_t n, cx_value interp);
@@ -897,12 +898,17 @@ static int cx_vx__subdialog(cx_vx_run *r, const cx_vx_item *it);
 static const cx_vx_link *cx_vx__links(const cx_vx_run *r, const cx_vx_item *it, int level, uint32_t *n);
 
 /* Is a <link> active while item it collects? */
+static int cx_vx__active(const cx_vx_run *r, const cx_vx_link *lk, int level);
 static int cx_vx__haslinks(const cx_vx_run *r, const cx_vx_item *it)
 {
-	uint32_t n = 0, k;
-	for (int level = 0; level < 4; level++, n += k)
-		cx_vx__links(r, it, level, &k);
-	return n > 0;
+	for (int level = 0; level < 4; level++) {
+		uint32_t k;
+		const cx_vx_link *ls = cx_vx__links(r, it, level, &k);
+		for (uint32_t i = 0; i < k; i++)
+			if (cx_vx__active(r, &ls[i], level))
+				return 1;
+	}
+	return 0;
 }
 
 /* One pass of the FIA's main loop, as many times as no input is needed. */
@@ -1113,8 +1119,16 @@ static const cx_vx_link *cx_vx__links(const cx_vx_run *r, const cx_vx_item *it, 
 	const cx_vx_form *f = &r->doc->forms[r->form];
 	const cx_vx_link *const ls[] = {it->links, f->links, r->doc->links, r->doc->app_links};
 	const uint32_t ns[] = {it->nlinks, f->nlinks, r->doc->nlinks, r->doc->napp_links};
-	*n = ns[level];
+	*n = it->modal && level > 0 ? 0 : ns[level]; /* §2.3.1 modal: the field's own only */
 	return ls[level];
+}
+
+/* Is lk, of level's table, active here? The document's table holds the grammars of forms and
+ * menus with document scope (§3.1.3): the current dialog's are its own already (level 1, or
+ * a menu's choices), not a second time. */
+static int cx_vx__active(const cx_vx_run *r, const cx_vx_link *lk, int level)
+{
+	return level != 2 || lk->dialog != r->form + 1;
 }
 
 /* The keys typed so far against every grammar active while item it collects: its own and
@@ -1132,6 +1146,8 @@ static int cx_vx__match_all(cx_vx_run *r, const cx_vx_item *it, const char *b, s
 		uint32_t nl;
 		const cx_vx_link *ls = cx_vx__links(r, it, level, &nl);
 		for (uint32_t i = 0; i < nl; i++) {
+			if (!cx_vx__active(r, &ls[i], level))
+				continue;
 			int lm = cx_vx_gram_match(ls[i].gnodes, ls[i].gkids, ls[i].groot, b, n, final);
 			if (!final) { /* one that may go on waits; else one that matched ends the input */
 				best = best == 0 || lm == 0 ? 0 : best > 0 || lm > 0 ? 1 : -1;
@@ -1200,9 +1216,8 @@ static void cx_vx__took(cx_vx_run *r, size_t n)
 
 /* A <menu>'s choice matched the first n typed keys: application.lastresult$, then its next,
  * expr or event (VoiceXML 2.0 §2.2). */
-static void cx_vx__choose(cx_vx_run *r, const cx_vx_item *it, size_t n)
+static void cx_vx__choose(cx_vx_run *r, const cx_vx_choice *c, size_t n)
 {
-	const cx_vx_choice *c = cx_vx__keyed(it, r->buf, n);
 	cx_vx__took(r, n);
 	r->X->steps = (int64_t)cx_vx__budget(r->e);
 	if (c->event || c->eventexpr) { /* thrown as by <throw> (event/eventexpr, message/messageexpr) */
@@ -1243,6 +1258,19 @@ static void cx_vx__link(cx_vx_run *r, const cx_vx_link *lk, size_t n)
  * on; if none did, it is a nomatch. */
 static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 {
+	if (lk->dialog && lk->dialog - 1 != r->form) {
+		/* another form's grammar of document scope (§3.1.3): that form is entered (its
+		 * variables, its items' expr), then its fields are filled as by its own grammar */
+		r->item = -1;
+		tmr_cancel(&r->t_in);
+		cx_vx__enter(r, lk->dialog - 1);
+		if (r->stop || r->wait || r->next_form >= 0 || r->next_doc) {
+			r->nbuf = 0;
+			r->buf[0] = '\0';
+			cx_vx__advance(r);
+			return;
+		}
+	}
 	const cx_vx_form *f = &r->doc->forms[r->form];
 	cx_ctx *X = r->X;
 	cx_vx_span sp[VX_MAXSPANS + 1];
@@ -1295,6 +1323,17 @@ static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 	cx_vx__advance(r);
 }
 
+/* Grammar lk (a link, a form's grammar, a document-scoped menu's choice) took the first n keys. */
+static void cx_vx__took_by(cx_vx_run *r, const cx_vx_link *lk, size_t n)
+{
+	if (lk->choice)
+		cx_vx__choose(r, lk->choice, n);
+	else if (lk->root)
+		cx_vx__formgram(r, lk, n);
+	else
+		cx_vx__link(r, lk, n);
+}
+
 /* The item collecting gets v: its <filled>s run, then the FIA goes on. */
 static void cx_vx__fill(cx_vx_run *r, cx_value v)
 {
@@ -1317,12 +1356,43 @@ static const cx_vx_choice *cx_vx__option(const cx_vx_item *it, const char *b, si
 	return c;
 }
 
+/* The keys typed during a <record modal="false"> (VoiceXML 2.0 §2.3.6) are over (final: no
+ * grammar may go on, or the inter-digit time passed): a grammar in scope that takes them ends
+ * the recording (its file is kept, the item is not filled: the input was that grammar's) and
+ * acts; keys none takes end it as dtmfterm says (the last one is name$.termchar), or are
+ * ignored without dtmfterm. */
+static void cx_vx__reckeys(cx_vx_run *r, const cx_vx_item *it)
+{
+	const cx_vx_link *lk;
+	size_t n = r->nbuf;
+
+	tmr_cancel(&r->t_in);
+	if (!n)
+		return;
+	cx_vx__match_all(r, it, r->buf, n, 1, &lk);
+	if (lk) {
+		cx_vxio_stop(r);
+		cx_vx__marks_done(r, 1);
+		cx_vx__took_by(r, lk, n);
+		return;
+	}
+	char key = r->buf[n - 1];
+	r->nbuf = 0;
+	r->buf[0] = '\0';
+	if (it->rec->dtmfterm)
+		cx_vxio_key(r, key);
+}
+
 static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 {
 	r->termwait = 0;
 	if (r->item < 0 || r->stop)
 		return;
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
+	if (it->kind == CX_VX_RECORD) { /* a non-modal one's keys (cx_vx__key) */
+		cx_vx__reckeys(r, it);
+		return;
+	}
 	tmr_cancel(&r->t_in);
 	cx_vx__marks_done(r, !noinput && r->nbuf);
 	if (noinput || r->nbuf == 0) {
@@ -1334,16 +1404,12 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		n--;
 	const cx_vx_link *lk;
 	int m = cx_vx__match_all(r, it, r->buf, n, 1, &lk);
-	if (lk && lk->root) {
-		cx_vx__formgram(r, lk, n);
-		return;
-	}
 	if (lk) {
-		cx_vx__link(r, lk, n);
+		cx_vx__took_by(r, lk, n);
 		return;
 	}
 	if (m > 0 && it->gram == CX_VX_MENU) {
-		cx_vx__choose(r, it, n);
+		cx_vx__choose(r, cx_vx__keyed(it, r->buf, n), n);
 		return;
 	}
 	cx_value v = CX_UNDEFINED;
@@ -1452,6 +1518,20 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	}
 	/* while a document is fetched (a subdialog's too) keys are typed ahead */
 	const cx_vx_item *it = r->item >= 0 && !r->wait ? &r->doc->forms[r->form].items[r->item] : NULL;
+	if (it && it->kind == CX_VX_RECORD && it->rec && it->rec->nonmodal) {
+		/* §2.3.6 modal="false": the grammars in scope listen while it records */
+		if (!cx_vxio_recording(r))
+			return 1; /* before the recording begins: ignored, as by a modal one */
+		r->buf[r->nbuf++] = key;
+		r->buf[r->nbuf] = '\0';
+		const cx_vx_link *lk;
+		if (cx_vx__match_all(r, it, r->buf, r->nbuf, 0, &lk) == 0)
+			tmr_start(&r->t_in, it->interdigit_ms ? it->interdigit_ms : VX_INTERDIGIT_MS,
+				  cx_vx__interdigit_h, r);
+		else
+			cx_vx__reckeys(r, it);
+		return 1;
+	}
 	if (it && it->kind != CX_VX_FIELD && it->kind != CX_VX_INITIAL) { /* <record> ends at a key */
 		cx_vxio_key(r, key);
 		return 1;

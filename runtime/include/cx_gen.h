@@ -166,7 +166,10 @@ int cx_is_callable(cx_value v);
 /* 12 (2026-12-02): VoiceXML <initial> and <object> (CX_VX_INITIAL, CX_VX_OBJECT), form-level
  * grammars (cx_vx_link.root: a grammar whose match fills the fields its result names;
  * cx_vx_form.slots), cx_vx_gnode.name (the rule a REF node refers to), cx_vx_item.expr. */
-#define CX_ABI_VERSION 12
+/* 13 (2026-12-02): VoiceXML grammar scope and modality: cx_vx_item.modal (<field modal>),
+ * cx_vx_rec_item.nonmodal (<record modal="false">), cx_vx_link.dialog and .choice (the grammars
+ * of a form or menu with document scope, in the document's table). */
+#define CX_ABI_VERSION 13
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -277,6 +280,11 @@ typedef struct cx_vx_link {
 	 * match is an object of slots (root: its root rule's id, the keys typed; with the keys
 	 * each rule it refers to matched), and fills the form's fields whose slot is one of them. */
 	const char *root;
+	/* In the document's table (cx_vx_doc.links), a grammar of a <form> or <menu> whose scope is
+	 * "document" (VoiceXML 2.0 §3.1.3): dialog is that dialog's index + 1 (0: a <link> of the
+	 * document); a menu's grammar is one per <choice>, which choice says (NULL: not a menu's). */
+	int dialog;
+	const cx_vx_choice *choice;
 } cx_vx_link;
 
 /* <catch> and its shorthands (<noinput>, <nomatch>, <help>, <error>) at field, form or
@@ -320,6 +328,7 @@ typedef struct cx_vx_item {
 	int options_first;         /* field: its first <option> comes before its first <grammar>
 				    * (no type): the options win when both match (§3.1.4) */
 	cx_cond_fn *expr;          /* NULL, or its expr: the variable's value on entering the form */
+	int modal;                 /* field: modal="true", only its own grammars and links are active */
 } cx_vx_item;
 
 /* What a VoiceXML fetch (<goto>, <submit>, <subdialog>, <data>) may wait and take, from its
@@ -367,6 +376,7 @@ typedef struct cx_vx_rec_item {
 	uint32_t maxtime_ms, finalsilence_ms;
 	int beep, dtmfterm;
 	uint32_t shadow;           /* the slot of name$ */
+	int nonmodal;              /* modal="false": the grammars in scope are active while it records */
 } cx_vx_rec_item;
 
 /* A <filled> of the form or of one of its fields, in document order (Appendix C runs those
