@@ -976,10 +976,18 @@ void vxml_check(Doc *doc, const Options *opt)
 	c.approot = approot;
 	if (!c.nforms && !approot)
 		diag_error(root->loc, "<vxml> holds no <form> or <menu>");
-	for (Node *k = approot ? root->kids : NULL; k; k = k->next)
+	for (Node *k = approot ? root->kids : NULL; k; k = k->next) {
 		if (!strcmp(k->tag, "data"))
 			diag_error(k->loc, "<data> in an application root document is not supported yet (its "
 				   "leaves' documents may have one; docs/voicexml.md)");
+		Attr *sc = node_attr(k, "scope");
+		bool wide = sc && !strcmp(sc->value.s, "document");
+		for (Node *g = !strcmp(k->tag, "form") ? k->kids : NULL; g && !wide; g = g->next)
+			wide = !strcmp(g->tag, "grammar") && (sc = node_attr(g, "scope")) && !strcmp(sc->value.s, "document");
+		if (wide)
+			diag_warn(W_UNSUPPORTED, sc->loc, "<%s scope='document'> in an application root: its grammars are "
+			          "active in the root document only, not yet in its leaves (docs/voicexml.md)", sc == node_attr(k, "scope") ? k->tag : "grammar");
+	}
 	Doc *app = vxml_app_root(doc, opt, false); /* its properties count (inputmodes) */
 	vxml_prop_app(app ? app->root : NULL);
 	vx__node(&c, root, 0);
