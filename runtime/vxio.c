@@ -14,6 +14,8 @@
  * finalsilence of quiet once speech was heard, at a key when dtmfterm is true (the key is the
  * termchar), or when the caller hangs up. The item variable is then the recording's file name
  * (relative to --record-dir) and name$ holds duration (ms), size (bytes), termchar, maxtime.
+ * With modal="false" vxml.c matches the keys against the grammars in scope first: one that
+ * takes them ends the recording by cx_vxio_stop (the file kept, the item not filled).
  * Over SIP the provider's feeder writes the call's audio (cx_vxio_provider gives its slot); the
  * simulator has no audio: its recording is silence of the time it lasted, written for real.
  */
