@@ -1449,6 +1449,9 @@ void cx_vx_item_done(cx_vx_run *r, cx_value v)
 {
 	if (r->item < 0 || r->stop)
 		return;
+	tmr_cancel(&r->t_in); /* keys a <record modal="false"> had begun (its maxtime came first) */
+	r->nbuf = 0;
+	r->buf[0] = '\0';
 	cx_vx__fill(r, v);
 	cx_engine_kick(r->e);
 }
