@@ -53,7 +53,7 @@ cleanup() {
 	for p in "${PIDS[@]+"${PIDS[@]}"}"; do
 		wait "$p" 2>/dev/null
 	done
-	rm -rf "$W"
+	[ -n "${SIP_KEEP:-}" ] || rm -rf "$W" # SIP_KEEP=1: the work directory stays (debugging)
 }
 trap cleanup EXIT
 
