@@ -38,8 +38,7 @@ waitpid_for "$call1" 20
 wait "$call1"
 rc1=$?
 # the refusals after the first line are counted into one line at most 10 s after it
-lp_wait_for "$W/conns.err" "more inbound TCP connections refused" 15 ||
-	lp_wait_for "$W/conns.err" "more inbound TLS connections refused" 1
+lp_wait_for "$W/conns.err" "more since the last such line" 15
 curl -s -m 10 -H 'Authorization: Bearer admin-0123456789abcdef' "http://127.0.0.1:$HP/metrics" \
 	>"$W/conns.metrics"
 lp_stop "$CONNP" 5
@@ -47,9 +46,10 @@ fl() { awk -v k="$1" '$1 == k {print $2}' "$W/conns.flood"; }
 cm() { awk -v k="$1" '$1 == k {print $2}' "$W/conns.metrics"; }
 fd0=$(fl fd0)
 fdmax=$(fl fdmax)
-nfirst=$(grep -c "sip: an inbound T[CL][PS] connection from .* refused at once" "$W/conns.err")
-nmore=$(grep -c "more inbound T[CL][PS] connections refused in the last 10 s" "$W/conns.err")
-more=$(grep -o "sip: [0-9]* more inbound" "$W/conns.err" | head -1 | grep -o "[0-9]*")
+first="sip: an inbound T[CL][PS] connection from .* refused at once: .*"
+nfirst=$(grep -c "$first (such refusals are logged at most once in 10 s)\$" "$W/conns.err")
+nmore=$(grep -c "$first; [0-9]* more since the last such line (these are logged at most once in 10 s)\$" "$W/conns.err")
+more=$(grep -o "; [0-9]* more since the last such line" "$W/conns.err" | head -1 | grep -o "[0-9]*")
 oc=$(fl options_close_s)
 if why="connflood.py: $(tr '\n' ' ' <"$W/conns.flood")" && [ -n "$fdmax" ] && [ "$fd0" -gt 0 ] &&
 	why="descriptors $fd0 -> at most $fdmax during the flood (bound 40)" &&
