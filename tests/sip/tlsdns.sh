@@ -20,6 +20,9 @@
 #   - two calls in turn from one program (tlsreuse.ccxml), the first one's TLS connection still
 #     open: pbx.test then other.test (refused at once: the certificate seen on that connection
 #     does not name it), pbx.test then srv.test (both connect).
+#   - the dialog's next hop by name (tlsroute.py): a Record-Route host.wild.test:PORT2 (our ACK
+#     and BYE reach it on a new connection), other.test:PORT2 (refused, logged with the call's
+#     Call-ID), a Contact host.wild.test:PORT2 (the BYE reaches it).
 tlscert dnshost cn.test DNS:pbx.test,DNS:srv.test,DNS:*.wild.test
 lp_baresip_start "$W/baresip-dns" "$LIFE" "sip_certificate		$W/dnshost.pem" || true
 PIDS+=("$LP_BARESIP_PID")
