@@ -166,6 +166,12 @@ int cx_siptls_expect(cx_siptls *t, struct dnsc *dnsc, const char *uri, cx_siptls
 		     cx_siptls_ready_h *readyh, void *arg, char *em, size_t esz);
 /* the far end's Contact and Record-Route addresses of msg added to *dp (made when NULL) */
 int cx_siptls_expect_msg(cx_siptls *t, const struct sip_msg *msg, cx_siptls_dest **dp);
+/* the dialog's next hop (libre's sip_dialog_route: where its BYE, re-INVITEs... go), once
+ * the dialog is established: a ;transport=tls host name is resolved and its addresses must
+ * show a certificate naming it; refusals from then on are logged with the call's ids */
+int cx_siptls_expect_route(cx_siptls *t, struct dnsc *dnsc, const struct uri *route,
+			   cx_siptls_dest **dp, const char *sess, const char *conn,
+			   const char *callid);
 const char *cx_siptls_why(const cx_siptls_dest *d);
 /* A call's end: its addresses stay known a while (its BYE may open a connection), then d goes;
  * NULL. cx_siptls_close: the SIP stack's end (nothing lingers any more), t dereferenced; NULL. */

@@ -329,6 +329,24 @@ static int cx_sip__negotiate(cx_sip_call *call)
 	return 0;
 }
 
+/* libre 1.1.0 exports the dialog's next hop (src/sip/dialog.c, the URI its sip_drequestf sends
+ * every in-dialog request to) but declares it only in its private src/sip/sip.h */
+const struct uri *sip_dialog_route(const struct sip_dialog *dlg);
+
+/* The dialog exists (our INVITE's 2xx, or the caller's INVITE accepted): where libre sends its
+ * requests (its route set's first hop, else the far end's Contact) is recorded for the TLS
+ * checks, a host name resolved now, before any of them goes (siptls.c). */
+static void cx_sip__tls_route(cx_sip_call *call)
+{
+	cx_conn *c = call->c;
+
+	if (call->st->vt && call->sess && c)
+		(void)cx_siptls_expect_route(call->st->vt, call->st->dnsc,
+					     sip_dialog_route(sipsess_dialog(call->sess)),
+					     &call->tlsdest, c->sess ? c->sess->id : NULL, c->id,
+					     call->callid);
+}
+
 static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_call *call = arg;
@@ -343,6 +361,9 @@ static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 	if (cx_sip__negotiate(call))
 		cx_log(CX_LOG_INFO, NULL, "sip: the SDP answer has no PCMU or PCMA: no audio");
 	call->m.rtp_last = tmr_jiffies(); /* new media: the inactivity clock starts again */
+	/* our INVITE's 2xx: libre made the dialog and sends the ACK next, to its route */
+	if (!call->m.estab && call->c && !call->c->inbound)
+		cx_sip__tls_route(call);
 	if (call->refreshing) {
 		/* the 200 of our refreshing re-INVITE */
 		uint32_t se;
@@ -1347,6 +1368,8 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 		err = sipsess_accept(&call->sess, st->sock, msg, 180, "Ringing", contact, "application/sdp",
 			     NULL, NULL, NULL, false, cx_sip__offer_h, cx_sip__answer_h, cx_sip__estab_h, NULL,
 			     NULL, cx_sip__close_h, call, "%s", SIP_ALLOW);
+	if (!err)
+		cx_sip__tls_route(call);
 	if (err) {
 		cx_log(CX_LOG_ERR, NULL, "sip: cannot answer the INVITE from %H: %s", cx_rt_esc,
 		       from, strerror(err));

@@ -46,7 +46,6 @@
 #define CX_SIPTCP_YIELD_MS 2000   /* silent this long, without a call: may yield to a new one */
 #define CX_SIPTCP_WALK_MS 50      /* a full table that found nothing to yield is walked again
 				   * no sooner: a flood at the cap costs no walk per connection */
-#define CX_SIPTCP_LOG_MS 10000    /* one refusal line at most this often */
 #define CX_SIPTCP_NLIS 66         /* listening addresses: TCP and TLS on 32 interfaces */
 #define CX_SIPTCP_BACKLOG 1024    /* libre listens with 5: under a flood most SYNs would be
 				   * dropped, a caller's too (retried 1 s, 3 s… later) */
@@ -76,10 +75,10 @@ struct cx_siptcp {
 	uint32_t n;
 	uint64_t walked;          /* when a full table last found nothing to yield */
 	struct tmr sweep;
-	/* refusals: a line at most every CX_SIPTCP_LOG_MS, the others counted into the next */
+	/* refusals: a line at most once in CX_LOG_QUIET_MS (rt.h), the others counted into the
+	 * next, which logtmr writes when no refusal comes after the quiet time (the last one) */
+	cx_quiet q;
 	struct tmr logtmr;
-	uint64_t logged;
-	uint64_t quiet;
 	struct sa quiet_peer;
 	int quiet_total, quiet_tls;
 };
@@ -211,7 +210,7 @@ static bool cx_siptcp__room(cx_siptcp *t)
 	return false;
 }
 
-/* Section - Refusals: counted, logged at most once in CX_SIPTCP_LOG_MS */
+/* Section - Refusals: counted, logged at most once in CX_LOG_QUIET_MS */
 
 static const char *cx_siptcp__why(int total)
 {
@@ -220,38 +219,38 @@ static const char *cx_siptcp__why(int total)
 		"allowed (--sip-max-connections-per-address)";
 }
 
+/* Addresses are printed as numbers (%J): nothing the peer chose reaches the log. */
+static void cx_siptcp__log(const struct sa *peer, int total, int tls, uint64_t more)
+{
+	cx_log(CX_LOG_WARN, NULL, "sip: an inbound %s connection from %J refused at once: %s%H",
+	       tls ? "TLS" : "TCP", peer, cx_siptcp__why(total), cx_quiet_more, &more);
+}
+
+/* The quiet time is over with refusals not logged: the last one's line counts the others. */
 static void cx_siptcp__log_h(void *arg)
 {
 	cx_siptcp *t = arg;
+	uint64_t skipped;
 
-	if (!t->quiet)
-		return;
-	cx_log(CX_LOG_WARN, NULL, "sip: %llu more inbound %s connections refused in the last %u s "
-	       "(the last from %J: %s)", (unsigned long long)t->quiet, t->quiet_tls ? "TLS" : "TCP",
-	       CX_SIPTCP_LOG_MS / 1000, &t->quiet_peer, cx_siptcp__why(t->quiet_total));
-	t->logged = tmr_jiffies();
-	t->quiet = 0;
+	if (t->q.skipped && cx_quiet_ok(&t->q, &skipped))
+		cx_siptcp__log(&t->quiet_peer, t->quiet_total, t->quiet_tls, skipped - 1);
 }
 
-/* Addresses are printed as numbers (%J): nothing the peer chose reaches the log. */
 static void cx_siptcp__refused(cx_siptcp *t, const struct sa *peer, int total, int tls)
 {
-	uint64_t now = tmr_jiffies();
+	uint64_t skipped;
 
 	t->e->met.sip_conn_refused[total]++;
-	if (t->logged && now - t->logged < CX_SIPTCP_LOG_MS) {
-		t->quiet++;
-		t->quiet_peer = *peer;
-		t->quiet_total = total;
-		t->quiet_tls = tls;
-		if (!tmr_isrunning(&t->logtmr))
-			tmr_start(&t->logtmr, t->logged + CX_SIPTCP_LOG_MS - now, cx_siptcp__log_h, t);
+	if (cx_quiet_ok(&t->q, &skipped)) {
+		cx_siptcp__log(peer, total, tls, skipped);
 		return;
 	}
-	cx_log(CX_LOG_WARN, NULL, "sip: an inbound %s connection from %J refused at once: %s; "
-	       "further refusals are counted into one line every %u s", tls ? "TLS" : "TCP", peer,
-	       cx_siptcp__why(total), CX_SIPTCP_LOG_MS / 1000);
-	t->logged = now;
+	t->quiet_peer = *peer;
+	t->quiet_total = total;
+	t->quiet_tls = tls;
+	if (!tmr_isrunning(&t->logtmr))
+		tmr_start(&t->logtmr, t->q.last + CX_LOG_QUIET_MS + 1 - tmr_jiffies(),
+			  cx_siptcp__log_h, t);
 }
 
 /* Section - accept() */

@@ -41,8 +41,10 @@
 #include "prov.h"
 
 #define CX_SIPTLS_DEPTH 10   /* certificates in a chain above the peer's: room for real CAs */
-#define CX_SIPTLS_NADDR (CX_SIPDNS_MAX + 8) /* addresses of one call: its next hop's, the far
-			      * end's Contact and Record-Routes (more Record-Routes are not taken) */
+#define CX_SIPTLS_NADDR (2 * CX_SIPDNS_MAX + 8) /* addresses of one call: its next hop's, its
+			      * dialog's next hop's (a name), the far end's Contact and
+			      * Record-Routes (more Record-Routes are not taken) */
+#define CX_SIPTLS_NNAMES 2   /* host names of one call: its next hop's, its dialog's */
 #define CX_SIPTLS_NSEEN 64   /* far-end addresses whose last certificate is kept */
 #define CX_SIPTLS_LINGER_MS 32000 /* an ended call's addresses stay known this long: its BYE
 				   * (64 * T1) may need a connection of its own */
@@ -69,10 +71,15 @@ struct cx_siptls_dest {
 	struct tmr tmr;
 	cx_siptls *t;         /* ref */
 	struct sa addr[CX_SIPTLS_NADDR]; /* IP and port of each hop the call may send to */
-	uint8_t byname[CX_SIPTLS_NADDR]; /* 1: its certificate must name host, 0: the IP address */
+	uint8_t byname[CX_SIPTLS_NADDR]; /* k > 0: its certificate must name names[k - 1];
+					  * 0: the IP address */
 	int naddr;
-	char host[256];       /* the next hop's host name, when it is given by name, or "" */
-	cx_sipdns *dns;       /* host's resolution in flight */
+	char names[CX_SIPTLS_NNAMES][256]; /* [0]: the next hop's host name when it is given by
+					    * name; [1]: the dialog's next hop's (route_h) */
+	cx_sipdns *dns;       /* names[0]'s resolution in flight */
+	cx_sipdns *rdns;      /* names[1]'s */
+	int indialog;         /* the dialog is established: refusals are logged here, with ids */
+	char lsess[64], lconn[32], lcall[128]; /* the call's ids, for those log lines */
 	cx_siptls_ready_h *readyh;
 	void *arg;
 	char why[256];        /* why the last connection to one of them was refused, or "" */
@@ -103,6 +110,7 @@ static void cx_siptls_dest__destroy(void *arg)
 
 	tmr_cancel(&d->tmr);
 	mem_deref(d->dns);
+	mem_deref(d->rdns);
 	list_unlink(&d->lle);
 	list_unlink(&d->le);
 	mem_deref(d->t);
@@ -165,10 +173,16 @@ static void cx_siptls__refuse(cx_siptls *t, const struct sa *peer, const char *f
 	va_end(ap);
 	for (le = list_head(&t->dests); le; le = le->next) {
 		cx_siptls_dest *d = le->data;
-		if (cx_siptls__has(d, peer)) {
-			str_ncpy(d->why, why, sizeof(d->why));
-			n++;
-		}
+		if (!cx_siptls__has(d, peer))
+			continue;
+		str_ncpy(d->why, why, sizeof(d->why));
+		n++;
+		/* an established call's request (its BYE, a re-INVITE): no handler of ours hears
+		 * of it, the line says which call lost it */
+		if (d->indialog)
+			cx_logc(CX_LOG_WARN, d->lsess[0] ? d->lsess : NULL, d->lconn[0] ? d->lconn :
+				NULL, d->lcall[0] ? d->lcall : NULL, "sip: a request of the call's "
+				"dialog (BYE, re-INVITE, UPDATE, INFO...) cannot go: %H", cx_rt_esc, why);
 	}
 	if (!n)
 		cx_log(CX_LOG_WARN, NULL, "sip: %H", cx_rt_esc, why);
@@ -182,9 +196,10 @@ static int cx_siptls__names(X509 *cert, const cx_siptls_dest *d, int i, char *na
 			    int *xerr)
 {
 	if (d->byname[i]) {
-		str_ncpy(name, d->host, nsz);
+		const char *host = d->names[d->byname[i] - 1];
+		str_ncpy(name, host, nsz);
 		*xerr = X509_V_ERR_HOSTNAME_MISMATCH;
-		return cert && X509_check_host(cert, d->host, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+		return cert && X509_check_host(cert, host, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
 					       NULL) == 1;
 	}
 	*xerr = X509_V_ERR_IP_ADDRESS_MISMATCH;
@@ -321,7 +336,7 @@ static void cx_siptls__info(const SSL *ssl, int where, int ret)
 		const cx_siptls_dest *d = le->data;
 		for (i = 0; i < d->naddr; i++)
 			if (d->byname[i] && sa_cmp(&d->addr[i], &peer, SA_ALL)) {
-				(void)SSL_set_tlsext_host_name((SSL *)ssl, d->host);
+				(void)SSL_set_tlsext_host_name((SSL *)ssl, d->names[d->byname[i] - 1]);
 				return;
 			}
 	}
@@ -411,6 +426,20 @@ static void cx_siptls__add(cx_siptls_dest *d, const struct sa *a)
 		d->addr[d->naddr++] = *a;
 }
 
+/* a must show a certificate naming names[k - 1] (beside what other entries of a need) */
+static void cx_siptls__add_named(cx_siptls_dest *d, const struct sa *a, uint8_t k)
+{
+	int i;
+
+	for (i = 0; i < d->naddr; i++)
+		if (d->byname[i] == k && sa_cmp(&d->addr[i], a, SA_ALL))
+			return;
+	if (d->naddr >= CX_SIPTLS_NADDR)
+		return;
+	d->byname[d->naddr] = k;
+	d->addr[d->naddr++] = *a;
+}
+
 /* The host name's addresses are known: each must show a certificate naming it. */
 static void cx_siptls__resolved_h(int err, const struct sa *addrv, unsigned addrc, void *arg)
 {
@@ -422,10 +451,7 @@ static void cx_siptls__resolved_h(int err, const struct sa *addrv, unsigned addr
 	d->dns = NULL;
 	d->readyh = NULL;
 	for (i = 0; !err && i < addrc; i++)
-		if (d->naddr < CX_SIPTLS_NADDR && !cx_siptls__has(d, &addrv[i])) {
-			d->byname[d->naddr] = 1;
-			d->addr[d->naddr++] = addrv[i];
-		}
+		cx_siptls__add_named(d, &addrv[i], 1);
 	if (!err)
 		err = cx_siptls__seen_check(d);
 	if (h)
@@ -462,24 +488,24 @@ int cx_siptls_expect(cx_siptls *t, struct dnsc *dnsc, const char *uri, cx_siptls
 	/* a host name: the name the certificate must carry (without the root's dot) */
 	if (host.l && host.p[host.l - 1] == '.')
 		host.l--;
-	if (!host.l || host.l >= sizeof((*dp)->host)) {
+	if (!host.l || host.l >= sizeof((*dp)->names[0])) {
 		snprintf(em, esz, "TLS: the host name of the next hop %s is empty or too long", uri);
 		return EINVAL;
 	}
 	err = cx_siptls__dest(t, dp);
 	if (err)
 		return err;
-	(void)pl_strcpy(&host, (*dp)->host, sizeof((*dp)->host));
+	(void)pl_strcpy(&host, (*dp)->names[0], sizeof((*dp)->names[0]));
 	(*dp)->readyh = readyh;
 	(*dp)->arg = arg;
-	err = cx_sipdns_tls(&(*dp)->dns, dnsc, (*dp)->host, port, cx_siptls__resolved_h, *dp);
+	err = cx_sipdns_tls(&(*dp)->dns, dnsc, (*dp)->names[0], port, cx_siptls__resolved_h, *dp);
 	if (err == EDESTADDRREQ) {
 		snprintf(em, esz, "TLS: cannot resolve %s: no name server is known (/etc/resolv.conf, "
-			 "--dns-server)", (*dp)->host);
+			 "--dns-server)", (*dp)->names[0]);
 		return err;
 	}
 	if (err) {
-		snprintf(em, esz, "TLS: cannot resolve %s: %s", (*dp)->host, strerror(err));
+		snprintf(em, esz, "TLS: cannot resolve %s: %s", (*dp)->names[0], strerror(err));
 		return err;
 	}
 	return EINPROGRESS;
@@ -515,6 +541,71 @@ int cx_siptls_expect_msg(cx_siptls *t, const struct sip_msg *msg, cx_siptls_dest
 	return 0;
 }
 
+/* The dialog's next hop given by host name is resolved (as libre will resolve it for the BYE):
+ * each of its addresses must show a certificate naming it. */
+static void cx_siptls__route_h(int err, const struct sa *addrv, unsigned addrc, void *arg)
+{
+	cx_siptls_dest *d = arg;
+	cx_sipdns *r = d->rdns; /* addrv is its own */
+	unsigned i;
+
+	d->rdns = NULL;
+	for (i = 0; !err && i < addrc; i++)
+		cx_siptls__add_named(d, &addrv[i], 2);
+	if (err)
+		cx_logc(CX_LOG_WARN, d->lsess[0] ? d->lsess : NULL, d->lconn[0] ? d->lconn : NULL,
+			d->lcall[0] ? d->lcall : NULL, "sip: TLS: cannot resolve %s, where the call's "
+			"dialog sends its requests (BYE, re-INVITE...): %s", d->names[1],
+			err == EDESTADDRREQ ? "its host name does not resolve" :
+			err == ETIMEDOUT ? "the name server did not answer" : strerror(err));
+	mem_deref(r);
+}
+
+int cx_siptls_expect_route(cx_siptls *t, struct dnsc *dnsc, const struct uri *route,
+			   cx_siptls_dest **dp, const char *sess, const char *conn,
+			   const char *callid)
+{
+	struct pl host, tp;
+	struct sa a;
+	int err;
+
+	int tls;
+
+	if (!route)
+		return EINVAL;
+	/* libre's sip_request goes over TLS to a sip: route only with ;transport=tls (without
+	 * one it would ask NAPTR, which is not followed here: such a connection is refused) */
+	tls = !pl_strcasecmp(&route->scheme, "sip") &&
+	      !msg_param_decode(&route->params, "transport", &tp) && !pl_strcasecmp(&tp, "tls");
+	if (!tls && !*dp)
+		return 0; /* a call not over TLS: nothing to check */
+	err = cx_siptls__dest(t, dp);
+	if (err)
+		return err;
+	(*dp)->indialog = 1;
+	str_ncpy((*dp)->lsess, sess ? sess : "", sizeof((*dp)->lsess));
+	str_ncpy((*dp)->lconn, conn ? conn : "", sizeof((*dp)->lconn));
+	str_ncpy((*dp)->lcall, callid ? callid : "", sizeof((*dp)->lcall));
+	if (!tls)
+		return 0;
+	if (msg_param_decode(&route->params, "maddr", &host))
+		host = route->host;
+	if (!sa_set(&a, &host, sip_transp_port(SIP_TRANSP_TLS, route->port))) {
+		cx_siptls__add(*dp, &a); /* an IP address: its own name */
+		return 0;
+	}
+	if (host.l && host.p[host.l - 1] == '.')
+		host.l--;
+	if (!host.l || host.l >= sizeof((*dp)->names[1]) || (*dp)->rdns)
+		return EINVAL;
+	(void)pl_strcpy(&host, (*dp)->names[1], sizeof((*dp)->names[1]));
+	err = cx_sipdns_tls(&(*dp)->rdns, dnsc, (*dp)->names[1], route->port, cx_siptls__route_h,
+			    *dp);
+	if (err)
+		cx_siptls__route_h(err, NULL, 0, *dp);
+	return err;
+}
+
 static void cx_siptls__linger_end(void *arg)
 {
 	mem_deref(arg);
@@ -524,11 +615,12 @@ cx_siptls_dest *cx_siptls_release(cx_siptls_dest *d)
 {
 	if (!d)
 		return NULL;
-	d->dns = mem_deref(d->dns); /* a resolution in flight: dropped, its handler not called */
+	d->dns = mem_deref(d->dns); /* a resolution in flight: dropped, its handler not called
+				     * (the dialog's, rdns, goes on: the BYE needs it) */
 	d->readyh = NULL;
 	/* refused: the call never reached the far end, no BYE will go there (and its names would
 	 * only stand in the way of a new call to the same address) */
-	if (d->t->closed || !d->naddr || d->why[0])
+	if (d->t->closed || (!d->indialog && (!d->naddr || d->why[0])))
 		return mem_deref(d);
 	list_append(&d->t->linger, &d->lle, d); /* the call's reference, now the list's */
 	tmr_start(&d->tmr, CX_SIPTLS_LINGER_MS, cx_siptls__linger_end, d);

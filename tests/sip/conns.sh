@@ -38,8 +38,7 @@ waitpid_for "$call1" 20
 wait "$call1"
 rc1=$?
 # the refusals after the first line are counted into one line at most 10 s after it
-lp_wait_for "$W/conns.err" "more inbound TCP connections refused" 15 ||
-	lp_wait_for "$W/conns.err" "more inbound TLS connections refused" 1
+lp_wait_for "$W/conns.err" "more since the last such line" 15
 curl -s -m 10 -H 'Authorization: Bearer admin-0123456789abcdef' "http://127.0.0.1:$HP/metrics" \
 	>"$W/conns.metrics"
 lp_stop "$CONNP" 5
@@ -47,9 +46,10 @@ fl() { awk -v k="$1" '$1 == k {print $2}' "$W/conns.flood"; }
 cm() { awk -v k="$1" '$1 == k {print $2}' "$W/conns.metrics"; }
 fd0=$(fl fd0)
 fdmax=$(fl fdmax)
-nfirst=$(grep -c "sip: an inbound T[CL][PS] connection from .* refused at once" "$W/conns.err")
-nmore=$(grep -c "more inbound T[CL][PS] connections refused in the last 10 s" "$W/conns.err")
-more=$(grep -o "sip: [0-9]* more inbound" "$W/conns.err" | head -1 | grep -o "[0-9]*")
+first="sip: an inbound T[CL][PS] connection from .* refused at once: .*"
+nfirst=$(grep -c "$first (such refusals are logged at most once in 10 s)\$" "$W/conns.err")
+nmore=$(grep -c "$first; [0-9]* more since the last such line (these are logged at most once in 10 s)\$" "$W/conns.err")
+more=$(grep -o "; [0-9]* more since the last such line" "$W/conns.err" | head -1 | grep -o "[0-9]*")
 oc=$(fl options_close_s)
 if why="connflood.py: $(tr '\n' ' ' <"$W/conns.flood")" && [ -n "$fdmax" ] && [ "$fd0" -gt 0 ] &&
 	why="descriptors $fd0 -> at most $fdmax during the flood (bound 40)" &&
@@ -123,4 +123,56 @@ if why="--sip-max-connections 0: status $rc_n, '$bad_n'" && [ $rc_n = 2 ] &&
 	ok "--sip-max-connections 0 and --sip-connection-idle 86401 refused at start with the range"
 else
 	bad "connection bound options out of range" "$why"
+fi
+
+# 5f (IPv6). The per-address bound counts an IPv6 /64 as one source: the program listens on
+# [::1] in a network namespace of the test's own (unshare -rn: its loopback given fd00:1::a,
+# fd00:1::b and fd00:2::a, nothing changed on the machine) with
+# --sip-max-connections-per-address 4; tests/sip/conns6.py opens 3 connections from fd00:1::a,
+# 3 from fd00:1::b (the same /64: the last 2 reset) and 3 from fd00:2::a (another /64: all
+# kept). /metrics counts 2 refusals and 7 open connections (promtool agrees).
+if ! python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	echo "skipped: no ::1 (the IPv6 per-/64 bound)"
+elif ! unshare -rn true 2>/dev/null; then
+	echo "skipped: no network namespace of our own (unshare -rn) for the IPv6 per-/64 bound"
+else
+	P6=$(freeport)
+	H6=$(freeport)
+	W="$W" T="$T" P6="$P6" H6="$H6" timeout -k 2 60 unshare -rn bash -c '
+		ip link set lo up && ip addr add fd00:1::a/64 dev lo nodad &&
+			ip addr add fd00:1::b/64 dev lo nodad && ip addr add fd00:2::a/64 dev lo nodad ||
+			{ echo "cannot set up the namespace" >"$W/conns6.flood"; exit 1; }
+		cd "$W" && timeout -k 2 40 ./in --sip "[::1]:$P6" --http "127.0.0.1:$H6" \
+			--admin-token-file "$W/conns.admin" --sip-max-connections-per-address 4 \
+			>"$W/conns6.out" 2>"$W/conns6.err" &
+		prog=$!
+		for ((i = 0; i < 300; i++)); do grep -q "listening on" "$W/conns6.err" 2>/dev/null && break; sleep 0.1; done
+		python3 "$T/conns6.py" "$P6" 20 fd00:1::a:3 fd00:1::b:3 fd00:2::a:3 >"$W/conns6.flood" 2>&1 &
+		flood=$!
+		for ((i = 0; i < 300; i++)); do grep -q "^done" "$W/conns6.flood" && break; sleep 0.1; done
+		curl -s -m 10 -H "Authorization: Bearer admin-0123456789abcdef" \
+			"http://127.0.0.1:$H6/metrics" >"$W/conns6.metrics"
+		kill "$flood" "$prog"
+		wait "$flood" "$prog"'
+	c6() { awk -v k="$1" '$1 == k {print $2}' "$W/conns6.metrics"; }
+	f6() { awk -v s="$1" -v a="$2" '$1 == s && $2 == a {print $3}' "$W/conns6.flood"; }
+	if why="conns6.py: $(tr '\n' ' ' <"$W/conns6.flood")" &&
+		[ "$(f6 open fd00:1::a) $(f6 reset fd00:1::a)" = "3 0" ] &&
+		[ "$(f6 open fd00:1::b) $(f6 reset fd00:1::b)" = "1 2" ] &&
+		[ "$(f6 open fd00:2::a) $(f6 reset fd00:2::a)" = "3 0" ] &&
+		why=$(has "$W/conns6.err" "sip: an inbound TCP connection from [fd00:1::b]:") &&
+		why="/metrics: $(grep '^ccxml_sip_conn' "$W/conns6.metrics" | tr '\n' ' ')" &&
+		[ "$(c6 'ccxml_sip_connections_refused_total{limit="address"}')" = 2 ] &&
+		[ "$(c6 ccxml_sip_connections)" = 7 ] &&
+		grep -q '^# TYPE ccxml_sip_connections gauge' "$W/conns6.metrics" &&
+		grep -q '^# TYPE ccxml_sip_connections_refused_total counter' "$W/conns6.metrics" &&
+		grep -q '^# TYPE ccxml_sip_connections_closed_total counter' "$W/conns6.metrics" &&
+		why="promtool: $(promtool check metrics <"$W/conns6.metrics" 2>&1 | head -3)" &&
+		promtool check metrics <"$W/conns6.metrics" >/dev/null 2>&1 &&
+		why="sanitizer report" && ! sanitized "$W/conns6.err"; then
+		ok "inbound SIP connections over IPv6 ([::1]): the per-address bound counts a /64 (3+1 kept, 2 reset from fd00:1::/64; 3 kept from fd00:2::/64)"
+	else
+		bad "inbound SIP connections over IPv6: the per-/64 bound" "$why" "$W/conns6.flood" "$W/conns6.err" \
+			"$W/conns6.out" "$W/conns6.metrics"
+	fi
 fi

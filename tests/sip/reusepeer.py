@@ -8,10 +8,11 @@ then the program's BYE. With --sip-connection-idle shorter than RING_S the conne
 survive the silence (the call holds it). Prints "ok" and exits 0 when every step happened, else
 the step that failed.
 """
-import re
 import socket
 import sys
 import time
+
+import sipmsg
 
 PORT, LPORT, RING = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 s = socket.socket()
@@ -31,20 +32,9 @@ def read_msg():
     """one SIP message (head as text, headers dict of lists, body)"""
     global buf
     while True:
-        while buf.startswith(b'\r\n'):
-            buf = buf[2:]
-        if b'\r\n\r\n' in buf:
-            head, rest = buf.split(b'\r\n\r\n', 1)
-            m = re.search(rb'(?im)^(?:content-length|l)\s*:\s*(\d+)', head)
-            n = int(m.group(1)) if m else 0
-            if len(rest) >= n:
-                buf = rest[n:]
-                lines = head.decode().split('\r\n')
-                hdrs = {}
-                for line in lines[1:]:
-                    k, _, v = line.partition(':')
-                    hdrs.setdefault(k.strip().lower(), []).append(v.strip())
-                return lines[0], hdrs, rest[:n]
+        m, buf = sipmsg.take(buf)
+        if m:
+            return m
         try:
             d = s.recv(65536)
         except socket.timeout:

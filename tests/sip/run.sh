@@ -22,7 +22,8 @@
 #      unreadable --sip-tls-ca;
 #   2g. SIP over TLS to next hops given by host name, resolved through a DNS server of the test's
 #      own (tests/sip/tlsdns.sh, tests/sip/dns.py): A, SRV and wildcard names connect; names the
-#      certificate does not carry are refused with the reason; an unknown name: unknownhost;
+#      certificate does not carry are refused with the reason; an unknown name: unknownhost; a
+#      dialog's Record-Route or Contact by name: our ACK and BYE checked against it (tlsroute.py);
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
@@ -30,7 +31,8 @@
 #   5c. --max-calls 1: INVITEs beside a call get 503 with Retry-After; the call goes on;
 #   5d. one session places 300 calls in sequence: none is held after its end (/metrics), RSS flat;
 #   5f. inbound TCP/TLS connections past --sip-max-connections[-per-address] are reset at once,
-#      idle ones closed, calls over TCP go on; descriptors bounded (tests/sip/conns.sh);
+#      idle ones closed, calls over TCP go on; descriptors bounded (tests/sip/conns.sh); over
+#      IPv6 on [::1] (a network namespace of its own) the per-address bound counts a /64;
 #   5b. <redirect> of a connected call (REFER) to sipp UASes: NOTIFY sipfrag 200 (our BYE
 #      follows), sipfrag 486, and a declined REFER (603).
 # Exit status 0 when all passed.
@@ -53,7 +55,7 @@ cleanup() {
 	for p in "${PIDS[@]+"${PIDS[@]}"}"; do
 		wait "$p" 2>/dev/null
 	done
-	rm -rf "$W"
+	[ -n "${SIP_KEEP:-}" ] || rm -rf "$W" # SIP_KEEP=1: the work directory stays (debugging)
 }
 trap cleanup EXIT
 

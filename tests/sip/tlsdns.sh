@@ -20,6 +20,9 @@
 #   - two calls in turn from one program (tlsreuse.ccxml), the first one's TLS connection still
 #     open: pbx.test then other.test (refused at once: the certificate seen on that connection
 #     does not name it), pbx.test then srv.test (both connect).
+#   - the dialog's next hop by name (tlsroute.py): a Record-Route host.wild.test:PORT2 (our ACK
+#     and BYE reach it on a new connection), other.test:PORT2 (refused, logged with the call's
+#     Call-ID), a Contact host.wild.test:PORT2 (the BYE reaches it).
 tlscert dnshost cn.test DNS:pbx.test,DNS:srv.test,DNS:*.wild.test
 lp_baresip_start "$W/baresip-dns" "$LIFE" "sip_certificate		$W/dnshost.pem" || true
 PIDS+=("$LP_BARESIP_PID")
@@ -177,6 +180,59 @@ else
 	bad "SIP over TLS to a host name, connection reused for a named host" "$why" "$W/dnsreuse2.out" "$W/dnsreuse2.err"
 fi
 lp_stop "$LP_BARESIP_PID" 5
+
+# The dialog's next hop given by host name (tests/sip/tlsroute.py): the peer answers our INVITE
+# (to pbx.test) with a Record-Route, or a Contact, naming HOST:PORT2 and closes the connection,
+# so our ACK and BYE need a new one, to PORT2: the name is resolved when the dialog is made and
+# the certificate must name it (host.wild.test: the wildcard), else the request cannot go
+# (other.test: refused, the reason logged with the call's Call-ID).
+route() {
+	local name=$1 mode=$2 host=$3
+	RP=$(freeport)
+	RP2=$(freeport)
+	timeout 40 python3 "$T/tlsroute.py" "$RP" "$RP2" "$W/dnshost.crt" "$W/dnshost.key" \
+		"$W/$name.peer" "$mode" "$host" &
+	PIDS+=("$!")
+	lp_wait_for "$W/$name.peer" listening 30
+	# the call stays up 1 s (the ACK goes first), then the platform ends it (BYE); the program
+	# stays 2 s more (a BYE to a host name waits for libre's resolution)
+	dnscall "$name" "sip:4072223333@pbx.test:$RP;transport=tls" --sip-tls-ca "$W/dnshost.crt" \
+		--log-format text --values hold=1 --values linger=2s --max-call-duration 1
+	wait "${PIDS[-1]}" 2>/dev/null
+}
+route dnsrr rr host.wild.test
+if why=$(has "$W/dnsrr.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local reason=max-duration") &&
+	why=$(has "$W/dnsrr.peer" "HANDSHAKE ok" "ACK sip:peer@127.0.0.1:$RP;transport=tls SIP/2.0" \
+		"ROUTE <sip:host.wild.test:$RP2;transport=tls;lr>" "BYE sip:peer@127.0.0.1:$RP;transport=tls SIP/2.0") &&
+	why=$(has "$W/dns.log" "A host.wild.test") &&
+	why="a refusal logged" && ! grep -q "TLS: the certificate\|TLS: refused\|cannot go" "$W/dnsrr.err" &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsrr.err"; then
+	ok "SIP over TLS: a Record-Route by host name (named by the certificate): our ACK and BYE reach it on a new connection"
+else
+	bad "SIP over TLS: Record-Route by host name" "$why" "$W/dnsrr.out" "$W/dnsrr.err" "$W/dnsrr.peer"
+fi
+route dnsrrbad rr other.test
+reason="TLS: the certificate of 127.0.0.1:$RP2 does not name other.test (hostname mismatch)"
+callid=$(sed -n 's/^Call-ID: //p' "$W/dnsrrbad.trace" | head -1 | tr -d '\r')
+if why=$(has "$W/dnsrrbad.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local reason=max-duration") &&
+	why=$(has "$W/dnsrrbad.peer" "HANDSHAKE failed") &&
+	why="the peer got a request over it" && ! grep -q "^BYE\|^ACK" "$W/dnsrrbad.peer" &&
+	why="no warning line with the Call-ID '$callid' and 'cannot go: $reason'" &&
+	[ -n "$callid" ] && grep -F "$callid" "$W/dnsrrbad.err" | grep -q "Z warning .*cannot go: $reason\$" &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsrrbad.err"; then
+	ok "SIP over TLS: a Record-Route by host name the certificate does not name: our BYE is refused, the reason logged with the call"
+else
+	bad "SIP over TLS: Record-Route by host name not in the certificate" "$why" "$W/dnsrrbad.out" "$W/dnsrrbad.err" "$W/dnsrrbad.peer"
+fi
+route dnsct contact host.wild.test
+if why=$(has "$W/dnsct.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local reason=max-duration") &&
+	why=$(has "$W/dnsct.peer" "HANDSHAKE ok" "BYE sip:peer@host.wild.test:$RP2;transport=tls SIP/2.0") &&
+	why="a refusal logged" && ! grep -q "TLS: the certificate\|TLS: refused\|cannot go" "$W/dnsct.err" &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsct.err"; then
+	ok "SIP over TLS: a Contact by host name (no Record-Route): our BYE reaches it on a new connection"
+else
+	bad "SIP over TLS: Contact by host name" "$why" "$W/dnsct.out" "$W/dnsct.err" "$W/dnsct.peer"
+fi
 
 # SNI: the name goes in the ClientHello (a TLS server of Python's records it, reads the INVITE
 # and closes; the call then fails, what is checked is the name it was sent)
