@@ -1145,6 +1145,15 @@ static int cx_sip__from(cx_sip_call *call, const char *callerid, char **namep, c
 
 /* Section - Provider operations */
 
+/* <createcall timeout> starts with the attempt: the resolution of a TLS next hop by name, else
+ * the INVITE (started once, whichever comes first). */
+static void cx_sip__attempt_timer(cx_sip_call *call)
+{
+	if (!tmr_isrunning(&call->tmo))
+		tmr_start(&call->tmo, call->c->timeout_ms ? call->c->timeout_ms : 60000,
+			  cx_sip__timeout_h, call);
+}
+
 /* The INVITE of an outbound call, once its next hop is known to be checkable (siptls.c). */
 static int cx_sip__invite(cx_sip_call *call)
 {
@@ -1199,8 +1208,7 @@ static int cx_sip__invite(cx_sip_call *call)
 		goto out;
 	}
 	str_ncpy(call->callid, sip_dialog_callid(sipsess_dialog(call->sess)), sizeof(call->callid));
-	if (!tmr_isrunning(&call->tmo)) /* (running: since the resolution of the next hop began) */
-		tmr_start(&call->tmo, c->timeout_ms ? c->timeout_ms : 60000, cx_sip__timeout_h, call);
+	cx_sip__attempt_timer(call);
  out:
 	call->uri = mem_deref(call->uri);
 	call->route = mem_deref(call->route);
@@ -1280,8 +1288,7 @@ static int cx_sip_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	err = call->tls && st->vt ? cx_siptls_expect(st->vt, st->dnsc, hop, &call->tlsdest,
 						     cx_sip__tls_ready_h, call, em, sizeof(em)) : 0;
 	if (err == EINPROGRESS) {
-		/* <createcall timeout> counts from now: the resolution is part of the attempt */
-		tmr_start(&call->tmo, c->timeout_ms ? c->timeout_ms : 60000, cx_sip__timeout_h, call);
+		cx_sip__attempt_timer(call); /* the resolution is part of the attempt */
 		err = 0;
 		goto out;
 	}

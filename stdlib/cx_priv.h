@@ -311,9 +311,23 @@ struct cx_pages {
 	/* the free run being taken (0: none), charged to the heap whole when it was set up; the
 	 * part not taken is given back when the run is left (cx_pg__settle) */
 	uintptr_t bump[CX_PG_CLASSES], end[CX_PG_CLASSES];
-	size_t npages;
 };
 size_t cx_pg__refill(struct cx_heap *h, size_t c); /* the next run's bytes (0: no page) */
+/* The first of the n sorted words w at or above a (n if none): the C stack's words against a
+ * heap thing (heap.c) or a page (strpage.c). */
+static inline size_t cx_words__lower(const uintptr_t *w, size_t n, uintptr_t a)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 void cx_pg__mark_words(struct cx_heap *h, const uintptr_t *w, size_t n);
 size_t cx_pg__sweep(struct cx_heap *h); /* the bytes freed */
 void cx_pg__trim(struct cx_heap *h, int all); /* frees empty pages (all: every page) */

@@ -758,15 +758,8 @@ typedef struct cx_words {
  * counts)? The first word at or above g's start, found by bisection, tells. */
 static int cx_words__hits(const cx_words *t, const struct cx_gch *g)
 {
-	size_t lo = 0, hi = t->n;
+	size_t lo = cx_words__lower(t->w, t->n, (uintptr_t)g);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (t->w[mid] < (uintptr_t)g)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return lo < t->n && t->w[lo] < (uintptr_t)g + g->size;
 }
 

@@ -71,7 +71,6 @@ static struct cx_page *cx_pg__new(struct cx_heap *h, size_t c, struct cx_page *l
 		pg->next = P->all[c];
 		P->all[c] = pg;
 	}
-	P->npages++;
 	/* the stack scan's filter (heap.c cx_gc__stack) must see the page */
 	if ((uintptr_t)pg < h->lo)
 		h->lo = (uintptr_t)pg;
@@ -150,21 +149,6 @@ size_t cx_pg__refill(struct cx_heap *h, size_t c)
 	return (size_t)(j - i) * c * 16;
 }
 
-/* The first of the n sorted words at or above a (n if none). */
-static size_t cx_pg__lower(const uintptr_t *w, size_t n, uintptr_t a)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (w[mid] < a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* Marks every slot one of the n sorted words of the C stack points into (heap.c cx_gc__stack):
  * a derived pointer, such as a string's characters, keeps its string. */
 void cx_pg__mark_words(struct cx_heap *h, const uintptr_t *w, size_t n)
@@ -176,7 +160,7 @@ void cx_pg__mark_words(struct cx_heap *h, const uintptr_t *w, size_t n)
 		for (pg = h->pg->all[c]; pg; pg = pg->next) {
 			uintptr_t base = (uintptr_t)pg + CX_PG_HDR;
 			uintptr_t end = base + (uintptr_t)pg->nslots * c * 16;
-			for (k = cx_pg__lower(w, n, base); k < n && w[k] < end; k++) {
+			for (k = cx_words__lower(w, n, base); k < n && w[k] < end; k++) {
 				uint32_t i = cx_pg__index(pg, w[k]);
 				pg->mark[i / 64] |= (uint64_t)1 << (i % 64);
 			}
@@ -217,7 +201,6 @@ size_t cx_pg__sweep(struct cx_heap *h)
 			freed += (size_t)(taken - nlive) * c * 16;
 			if (!nlive && empty++ >= CX_PG_KEEP) {
 				*pp = pg->next;
-				P->npages--;
 				cx_pg__free(pg);
 				continue;
 			}
@@ -244,7 +227,6 @@ void cx_pg__trim(struct cx_heap *h, int all)
 		for (pp = &P->all[c]; (pg = *pp);) {
 			if (all || (!pg->nlive && !pg->cursor)) {
 				*pp = pg->next;
-				P->npages--;
 				cx_pg__free(pg);
 				continue;
 			}
