@@ -657,6 +657,8 @@ struct Fn {
 	bool has_env;    /* this function allocates an env for its captured names */
 	bool uses_env;   /* some code refers to `env` */
 	int curline;     /* .ccxml line of the code being emitted (fn_line) */
+	const char *curpath; /* and its file when it is not the document's (a <script src>) */
+	const char *linepath; /* the file of line (NULL: the document) */
 	char *dstored;   /* the value last stored in a number-typed local (js_discard need not
 			  * keep its temporaries alive) */
 	Direct *direct;  /* FN_JS: generated code may call this function directly (its entry then
@@ -763,19 +765,40 @@ Fn *fn_new(Gen *g, Scope *sc, int kind, const char *name, int line)
 	return F;
 }
 
-/* A marker line (\002N) that fn__lines turns into #line directives. */
+/* A marker line (\002N, or \002N\003PATH for a line of another file than the document's)
+ * that fn__lines turns into #line directives. */
 static void fn__mark(Fn *F, FILE *o, int line)
 {
 	if (F->g->opt->line_directives && line > 0)
-		fprintf(o, "\002%d\n", line);
+		fprintf(o, F->curpath ? "\002%d\003%s\n" : "\002%d\n", line, F->curpath);
 }
 
-void fn_line(Fn *F, int line)
+/* Code from here on is at this line of path (NULL: the document's). */
+static void fn__line_in(Fn *F, int line, const char *path)
 {
 	if (line <= 0)
 		return;
 	F->curline = line;
+	F->curpath = path;
 	fn__mark(F, F->out, line);
+}
+
+void fn_line(Fn *F, int line)
+{
+	fn__line_in(F, line, NULL);
+}
+
+/* fn_line for ECMAScript at loc: its own file's line (a <script src>'s file is not the
+ * document). */
+static const char *fn__path(Fn *F, Loc loc)
+{
+	const char *path = loc.src ? loc.src->path : NULL;
+	return path && (!strcmp(path, F->g->path) || strchr(path, '\n')) ? NULL : path;
+}
+
+static void fn__line_at(Fn *F, Loc loc)
+{
+	fn__line_in(F, loc.line, fn__path(F, loc));
 }
 
 int fn_curline(Fn *F)
@@ -885,19 +908,29 @@ static bool fn__braces_only(const char *p, size_t n)
 static void fn__lines(Fn *F, const char *text, FILE *o)
 {
 	int want = 0, at = 0;
-	bool named = false;
+	const char *file = NULL, *named = NULL; /* the wanted file (NULL: the document), the named */
+	size_t flen = 0, nlen = 0;
 	for (const char *p = text; *p;) {
 		const char *e = strchr(p, '\n');
 		size_t n = e ? (size_t)(e - p + 1) : strlen(p);
 		if (*p == '\002') {
 			want = atoi(p + 1);
+			const char *f = memchr(p, '\003', n);
+			file = f ? f + 1 : NULL;
+			flen = f ? (size_t)(p + n - file) - (p[n - 1] == '\n') : 0;
 		} else {
-			if (want && at != want && !fn__braces_only(p, n)) {
-				if (named)
+			if (!file) {
+				file = F->g->path;
+				flen = strlen(file);
+			}
+			bool same = named && nlen == flen && !memcmp(named, file, flen);
+			if (want && (at != want || !same) && !fn__braces_only(p, n)) {
+				if (same)
 					fprintf(o, "#line %d\n", want);
 				else
-					fprintf(o, "#line %d %s\n", want, c_quote(F->g->path, strlen(F->g->path)));
-				named = true;
+					fprintf(o, "#line %d %s\n", want, c_quote(file, flen));
+				named = file;
+				nlen = flen;
 				at = want;
 			}
 			fwrite(p, 1, n, o);
@@ -951,6 +984,7 @@ void fn_end(Fn *F)
 {
 	FILE *o = ms_open();
 	F->buf = ms_close(F->out, &F->len);
+	F->curpath = F->linepath; /* the function's own lines (prologue, epilogue, labels) */
 	fn__mark(F, o, F->line);
 	/* a function streamed is defined before its first use: no prototype */
 	FILE *pr = F->g->stream ? NULL : F->g->protos;
@@ -2387,6 +2421,7 @@ static char *js__function(Fn *F, TSNode fn, Direct *d)
 	js__number_locals(s, body, src, false);
 	char *cname = js__fname(F, name);
 	int line = js__loc(F, fn).line;
+	const char *linepath = fn__path(F, js__loc(F, fn));
 	Fn *H = NULL;
 	if (d) {
 		d->cname = cname;
@@ -2398,6 +2433,7 @@ static char *js__function(Fn *F, TSNode fn, Direct *d)
 		fprintf(F->g->stream, "static cx_value %s(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);\n", cname);
 	if (d && d->typed) {
 		H = fn_new(F->g, s, FN_JS, d->typed, line);
+		H->linepath = linepath;
 		H->direct = d;
 		H->typed = true;
 		H->lab[H->fail].stub = xstrdup("return cx_ret_num(X, CX_EXCEPTION);");
@@ -2407,6 +2443,7 @@ static char *js__function(Fn *F, TSNode fn, Direct *d)
 	if (d && F->g->stream)
 		fputc('\n', F->g->stream);
 	Fn *G = fn_new(F->g, s, FN_JS, cname, line);
+	G->linepath = linepath;
 	G->src = F->src;
 	G->nparams = np;
 	G->direct = d;
@@ -2483,7 +2520,7 @@ static void js__hoist_functions(Fn *F, TSNode n)
 		TSNode c = ts_node_named_child(n, i);
 		if (js__is(c, "function_declaration")) {
 			TSNode nm = ts_node_child_by_field_name(c, "name", 4);
-			fn_line(F, js__loc(F, c).line);
+			fn__line_at(F, js__loc(F, c));
 			char *name = js__txt(F, nm);
 			Direct *d = js__direct_target(F, name);
 			V f = js__closure(F, c, d);
@@ -3465,8 +3502,9 @@ static void js__stmt_at(Fn *F, TSNode s);
 static void js__stmt(Fn *F, TSNode s)
 {
 	int up = F->curline;
+	const char *upath = F->curpath;
 	js__stmt_at(F, s);
-	fn_line(F, up);
+	fn__line_in(F, up, upath);
 }
 
 static void js__stmt_at(Fn *F, TSNode s)
@@ -3517,7 +3555,7 @@ static void js__stmt_at(Fn *F, TSNode s)
 		F->pending = NULL;
 		F->npending = 0;
 	}
-	fn_line(F, js__loc(F, s).line);
+	fn__line_at(F, js__loc(F, s));
 	if (!strcmp(t, "expression_statement")) {
 		for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
 			TSNode c = ts_node_named_child(s, i);

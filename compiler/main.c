@@ -151,7 +151,7 @@ static void main__usage(FILE *f)
 		"  --shared                 write FILE.so for a running program to load (docs/fetch.md;\n"
 		"                           one .ccxml, or one .vxml: docs/voicexml.md)\n"
 		"  --script-file PATH       the next <script src> reads PATH (repeated; docs/fetch.md)\n"
-		"  -g                       debug information (with #line back to the .ccxml)\n"
+		"  -g                       debug information (#line back to the .ccxml and scripts)\n"
 		"  -O0 -O1 -O2 -O3 -Os      optimisation level passed to cc\n"
 		"  --no-line                no #line directives in the generated C\n"
 		"  -Wall                    every warning (docs/warnings.md)\n"

@@ -163,6 +163,41 @@ stop transition_4 $s5:$l4"
 		diff "$T/e" "$T/g" | head -20 | sed 's/^/    /'; fail=$((fail + 1))
 	fi
 fi
+# A <script src>'s code carries its own file's lines: gdb stops at lib.js:3 in its function,
+# addr2line maps the function to its line in lib.js, and the transition that calls it to the
+# .ccxml.
+mkdir -p "$T/src"
+printf '// a library\nfunction boom(o) {\n  return o.x.y;\n}\n' > "$T/src/lib.js"
+cat > "$T/src/t.ccxml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<ccxml version="1.0">
+  <script src="lib.js"/>
+  <eventprocessor>
+    <transition event="ccxml.loaded">
+      <var name="v" expr="boom({x: {y: 1}})"/>
+      <exit/>
+    </transition>
+  </eventprocessor>
+</ccxml>
+XML
+if command -v gdb > /dev/null && CCXMLC_LIBDIR="$LIBDIR" timeout 60 "$CCXMLC" -g -O0 -o "$T/src/t" "$T/src/t.ccxml" > "$T/src/err" 2>&1; then
+	(cd "$T/src" && ASAN_OPTIONS=detect_leaks=0 timeout 120 gdb -nx -batch -ex "break lib.js:3" -ex run -ex "bt 2" \
+		--args ./t --sim --once > gdb.out 2>&1)
+	got=$(sed -n -E -e 's/^Breakpoint 1, ([a-z_0-9]+) \(.* at ([^ ]*)$/stop \1 \2/p' \
+		-e 's/^#1 .* in ([a-z_0-9]+) \(.* at ([^ ]*)$/from \1 \2/p' "$T/src/gdb.out"
+		printf 'fn %s\n' "$(addr2line -e "$T/src/t" "0x$(nm "$T/src/t" | awk '$3 == "f1_boom" { print $1 }')")")
+	want="stop f1_boom $T/src/lib.js:3
+from transition_1 $T/src/t.ccxml:6
+fn $T/src/lib.js:2"
+	if [ "$got" = "$want" ]; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL lines: a <script src>'s lines"; printf '%s\n' "$want" > "$T/e"; printf '%s\n' "$got" > "$T/g"
+		diff "$T/e" "$T/g" | head -20 | sed 's/^/    /'; fail=$((fail + 1))
+	fi
+else
+	echo "FAIL lines: the <script src> document does not compile (or no gdb)"; sed 's/^/    /' "$T/src/err" | head; fail=$((fail + 1))
+fi
 # Documents whose generated C once had an unused parameter or string constant, under gcc and
 # clang with the warnings a user may give (tests/codegen/strict.sh does every document).
 for cc in "gcc -Wall -Wextra -Werror" "clang -Wall -Wextra -Werror"; do
