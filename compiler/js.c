@@ -2133,6 +2133,11 @@ static bool js__binary_guarded(Fn *F, const char *op, V a, V b, V *out)
 static V js__binary(Fn *F, const char *op, V a, V b)
 {
 	V r;
+	if (!strcmp(op, "+") && a.k == V_STR && a.slen) { /* 'literal' + b: the literal's kind known */
+		r = js__tmp(F, true, "cx_add_lit(X, (cx_str *)&%s, %s)", gen_str(F->g, a.s, a.slen), b.c);
+		r.str = true;
+		return r;
+	}
 	if (!strcmp(op, "+") && (a.str || b.str)) { /* a string either side: a string (11.6.1) */
 		r = js__tmp(F, true, "cx_add_str(X, %s, %s)", a.c, b.c);
 		r.str = true;
@@ -2223,10 +2228,20 @@ static bool js__plus_chain(Fn *F, TSNode e, const V *onto, V *out)
 	}
 	int c = F->ntemp + 1;
 	fn_out(F, "cx_cat cat%d;", c);
-	js__tmp(F, true, "cx_cat_begin(X, &cat%d, %s, %s)", c, a.c, b.c);
+	/* a string first: each step a concatenation, the pieces kept inline (cx_value.h) */
+	const char *add = a.str ? "cx_cat_next" : "cx_cat_add";
+	if (a.str) {
+		if (a.k == V_STR)
+			fn_out(F, "cx_cat_str(&cat%d, (cx_str *)&%s);", c, gen_str(F->g, a.s, a.slen));
+		else
+			fn_out(F, "cx_cat_str(&cat%d, %s.u.s);", c, a.c);
+		js__tmp(F, true, "cx_cat_next(X, &cat%d, %s)", c, b.c);
+	} else {
+		js__tmp(F, true, "cx_cat_begin(X, &cat%d, %s, %s)", c, a.c, b.c);
+	}
 	for (; i < n; i++) {
 		V v = js__ex(F, ops[i]);
-		js__tmp(F, true, "cx_cat_add(X, &cat%d, %s)", c, v.c);
+		js__tmp(F, true, "%s(X, &cat%d, %s)", add, c, v.c);
 	}
 	if (onto)
 		*out = js__tmp(F, true, "cx_cat_end_onto(X, &cat%d, %s)", c, onto->c);

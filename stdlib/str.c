@@ -281,7 +281,7 @@ static inline __attribute__((always_inline)) cx_str *cx_str__short8(cx_ctx *X, s
 
 cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 {
-	size_t len = 0;
+	size_t len = 0, most = 0;
 	uint32_t i, first = 0, wide = 0;
 	cx_sbuf *b;
 	cx_str *s;
@@ -290,6 +290,16 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 	for (i = 0; i < n; i++) {
 		len += part[i]->len;
 		wide |= part[i]->wide;
+		most = part[i]->len > most ? part[i]->len : most;
+	}
+	/* the usual chain in a busy heap ('id=' + x + ', ' + y): a short 8-bit result, no piece the
+	 * whole of it, the first not in a buffer (which the ways below may append to), in a page's
+	 * slot with the pieces copied without calls; as cx_str__concat for two */
+	if (len < CX_STR_BUF_MIN && most < len && !wide && X->heap->pg && !cx_str__buf(part[0]) &&
+	    (s = cx_str__short8_at(cx_pg__alloc(X->heap, sizeof(*s) + len + 1), len))) {
+		for (i = 0, d = (char *)(s + 1); i < n; d += part[i++]->len)
+			cx_str__copy_short(d, part[i]->chars, part[i]->len);
+		return s;
 	}
 	while (first < n - 1 && !part[first]->len)
 		first++;
@@ -395,6 +405,19 @@ static inline void cx_str__copy_short(char *d, const char *s, uint32_t n)
 	memcpy(d + n - 16, m, 16);
 }
 
+/* a and b (8-bit, len characters in all, below CX_STR_BUF_MIN) in a page's slot, or NULL:
+ * a quieter heap without pages, or the page's run is used up. */
+static inline __attribute__((always_inline)) cx_str *cx_str__cat_short(cx_ctx *X, cx_str *a, cx_str *b, size_t len)
+{
+	cx_str *s;
+
+	if (!X->heap->pg || !(s = cx_str__short8_at(cx_pg__alloc(X->heap, sizeof(*s) + len + 1), len)))
+		return NULL;
+	cx_str__copy_short((char *)(s + 1), a->chars, a->len);
+	cx_str__copy_short((char *)(s + 1) + a->len, b->chars, b->len);
+	return s;
+}
+
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 {
 	cx_str *s;
@@ -407,12 +430,23 @@ cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 	/* the common short case in a busy heap: two 8-bit strings, one flat result, in a page's
 	 * slot (no call on this way: it saves few registers); anything else, the free lists of a
 	 * quieter heap included, out of line */
-	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a) || !X->heap->pg ||
-	    !(s = cx_str__short8_at(cx_pg__alloc(X->heap, sizeof(*s) + len + 1), len)))
+	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a) || !(s = cx_str__cat_short(X, a, b, len)))
 		return cx_str__concat_long(X, a, b);
-	cx_str__copy_short((char *)(s + 1), a->chars, a->len);
-	cx_str__copy_short((char *)(s + 1) + a->len, b->chars, b->len);
 	return s;
+}
+
+/* cx_str__concat of a static ASCII literal (never empty nor wide nor in a buffer: the compiler
+ * knows) and b, as a value. */
+cx_value cx_str_cat_lit(cx_ctx *X, cx_str *lit, cx_str *b)
+{
+	cx_str *s;
+	size_t len = (size_t)lit->len + b->len;
+
+	if (!b->len)
+		return cx_strv(lit);
+	if (len >= CX_STR_BUF_MIN || b->wide || !(s = cx_str__cat_short(X, lit, b, len)))
+		s = cx_str__concat_long(X, lit, b);
+	return s ? cx_strv(s) : CX_EXCEPTION;
 }
 
 cx_str *cx_str__sub(cx_ctx *X, cx_str *s, uint32_t from, uint32_t to)

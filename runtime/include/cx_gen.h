@@ -169,7 +169,7 @@ int cx_is_callable(cx_value v);
 /* 13 (2026-12-02): VoiceXML grammar scope and modality: cx_vx_item.modal (<field modal>),
  * cx_vx_rec_item.nonmodal (<record modal="false">), cx_vx_link.dialog and .choice (the grammars
  * of a form or menu with document scope, in the document's table). */
-#define CX_ABI_VERSION 13
+#define CX_ABI_VERSION 14
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);

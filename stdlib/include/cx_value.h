@@ -316,6 +316,13 @@ static inline cx_value cx_add_str(cx_ctx *X, cx_value a, cx_value b)
 {
 	return a.tag == CX_T_STR && b.tag == CX_T_STR ? cx_str_cat(X, a.u.s, b.u.s) : cx_op_add(X, a, b);
 }
+/* 'literal' + b, the literal a static ASCII string of the generated code, not empty: with b a
+ * string, one call that need not look at the literal's kind. */
+cx_value cx_str_cat_lit(cx_ctx *X, cx_str *lit, cx_str *b);
+static inline cx_value cx_add_lit(cx_ctx *X, cx_str *lit, cx_value b)
+{
+	return b.tag == CX_T_STR ? cx_str_cat_lit(X, lit, b.u.s) : cx_op_add(X, cx_strv(lit), b);
+}
 cx_value cx_op_sub(cx_ctx *X, cx_value a, cx_value b);
 cx_value cx_op_mul(cx_ctx *X, cx_value a, cx_value b);
 cx_value cx_op_div(cx_ctx *X, cx_value a, cx_value b);
@@ -357,6 +364,23 @@ cx_value cx_cat_begin(cx_ctx *X, cx_cat *c, cx_value a, cx_value b);
 cx_value cx_cat_add(cx_ctx *X, cx_cat *c, cx_value v);
 cx_value cx_cat_end(cx_ctx *X, cx_cat *c);
 cx_value cx_cat_end_onto(cx_ctx *X, cx_cat *c, cx_value a);
+/* A chain whose first operand is a string (a literal: 'id=' + x + …): every step is a string
+ * concatenation, so it starts with that piece and no conversion,
+ *     cx_cat c5; cx_cat_str(&c5, s); t6 = cx_cat_next(X, &c5, x); … t8 = cx_cat_end(X, &c5);
+ * and a next operand that is a string is kept inline (anything else: cx_cat_add). */
+static inline void cx_cat_str(cx_cat *c, cx_str *s)
+{
+	c->part[0] = s;
+	c->n = 1;
+}
+static inline cx_value cx_cat_next(cx_ctx *X, cx_cat *c, cx_value v)
+{
+	if (v.tag == CX_T_STR && c->n - 1u < sizeof(c->part) / sizeof(c->part[0]) - 1u) {
+		c->part[c->n++] = v.u.s;
+		return CX_UNDEFINED;
+	}
+	return cx_cat_add(X, c, v);
+}
 
 /* Section - Objects and properties */
 
