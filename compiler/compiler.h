@@ -49,6 +49,8 @@ extern bool diag_werror;     /* -Werror: warnings count as errors */
  * document, in document order, is read from the Nth file instead of its src */
 extern const char **xml_script_files;
 extern int xml_nscript_files;
+/* ccxmlc --shared x.js (a <script fetchid>): the one script is the document, named as its file */
+extern bool xml_script_is_doc;
 void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An error without a location ("ccxmlc: error: …"). */

@@ -594,6 +594,8 @@ typedef struct Label {
 	int uses;
 	char *stub; /* code placed at the end of the function after the label, or NULL */
 	int line;   /* .ccxml line of the stub (0: the function's) */
+	const char *path; /* and its file (NULL: the document's; fn__failat's stubs) */
+	int at_of;  /* fn__failat's stub: 1 + the label it goes on to */
 } Label;
 
 /* A statement that break / continue can target. */
@@ -659,6 +661,7 @@ struct Fn {
 	int curline;     /* .ccxml line of the code being emitted (fn_line) */
 	const char *curpath; /* and its file when it is not the document's (a <script src>) */
 	const char *linepath; /* the file of line (NULL: the document) */
+	int *at, nat, capat; /* fn__failat's stubs (label id + 1) by line, file and target */
 	char *dstored;   /* the value last stored in a number-typed local (js_discard need not
 			  * keep its temporaries alive) */
 	Direct *direct;  /* FN_JS: generated code may call this function directly (its entry then
@@ -719,14 +722,63 @@ static const char *fn__failname(Fn *F)
 	return fn__use(F, F->fail);
 }
 
+/* The way to the failure label from a statement where an exception can arise: through a stub
+ * of this line and file that tells the runtime where it was first seen (cx_exc_at: the log of
+ * an error.semantic names the statement, in a <script src> file too), one stub per line, file
+ * and target. */
+static unsigned fn__athash(int line, int fail)
+{
+	return ((unsigned)line * 31u + (unsigned)fail) * 2654435761u;
+}
+
+static const char *fn__failat(Fn *F)
+{
+	int line = F->curline % CX_VX_APP_LINE; /* an application root's own line */
+	Label *f = &F->lab[F->fail];
+	if (line <= 0 || (!F->curpath && f->stub && !f->at_of && f->line == line))
+		return fn__failname(F); /* an element's own line: its failure label says it */
+	if (2 * (F->nat + 1) > F->capat) { /* the stubs by (line, file, target): a hash table */
+		int cap = F->capat ? 2 * F->capat : 64, *old = F->at, oldcap = F->capat;
+		F->at = xcalloc((size_t)cap, sizeof(int));
+		F->capat = cap;
+		for (int i = 0; i < oldcap; i++) {
+			if (!old[i])
+				continue;
+			Label *l = &F->lab[old[i] - 1];
+			unsigned h = fn__athash(l->line, l->at_of - 1);
+			while (F->at[h & (unsigned)(cap - 1)])
+				h++;
+			F->at[h & (unsigned)(cap - 1)] = old[i];
+		}
+	}
+	unsigned mask = (unsigned)F->capat - 1, h = fn__athash(line, F->fail);
+	for (; F->at[h & mask]; h++) {
+		int i = F->at[h & mask] - 1;
+		Label *l = &F->lab[i];
+		if (l->at_of == F->fail + 1 && l->line == line && l->path == F->curpath)
+			return fn__use(F, i);
+	}
+	int id = fn__label(F, "at", NULL);
+	F->at[h & mask] = id + 1;
+	F->nat++;
+	Label *l = &F->lab[id];
+	l->stub = xprintf("cx_exc_at(X, %s, %d); goto %s;",
+			  F->curpath ? c_quote(F->curpath, strlen(F->curpath)) : "NULL", line,
+			  fn__failname(F));
+	l->line = line;
+	l->path = F->curpath;
+	l->at_of = F->fail + 1;
+	return fn__use(F, id);
+}
+
 void fn_check(Fn *F, const char *v)
 {
 	/* tcc calls a static inline function as any other (passing the 16-byte value costs it
 	 * more than the test): C for tcc alone tests the tag as cx_is_exc does */
 	if (F->g->opt->tcc)
-		fn_out(F, "if ((%s).tag == CX_T_EXC) goto %s;", v, fn__failname(F));
+		fn_out(F, "if ((%s).tag == CX_T_EXC) goto %s;", v, fn__failat(F));
 	else
-		fn_out(F, "if (cx_is_exc(%s)) goto %s;", v, fn__failname(F));
+		fn_out(F, "if (cx_is_exc(%s)) goto %s;", v, fn__failat(F));
 	if (v[0] == 't' && isdigit((unsigned char)v[1])) {
 		int i = atoi(v + 1);
 		if (i < F->captchk)
@@ -1109,9 +1161,11 @@ void fn_end(Fn *F)
 	for (int i = 0; i < F->nlab; i++) {
 		if (!F->lab[i].stub || !F->lab[i].uses)
 			continue;
+		F->curpath = F->lab[i].line ? F->lab[i].path : F->linepath;
 		fn__mark(F, o, F->lab[i].line ? F->lab[i].line : F->line);
 		fprintf(o, "%s: %s\n", F->lab[i].name, F->lab[i].stub);
 	}
+	F->curpath = F->linepath;
 	fn__mark(F, o, F->line);
 	fprintf(o, "}\n\n");
 	if (F->g->stream) { /* its string literals first, then the function: the C compiler may */
@@ -2697,7 +2751,7 @@ static V js__call(Fn *F, TSNode e)
 		if (argc)
 			fn_out(F, "(void)%s;", argv);
 		fn_out(F, "cx_throw_error(X, \"EvalError\", \"eval is not supported\");");
-		fn_out(F, "goto %s;", fn__failname(F));
+		fn_out(F, "goto %s;", fn__failat(F));
 		return js__const("CX_UNDEFINED");
 	} else {
 		Name *b = js__is(callee, "identifier") ? js__resolve(F, js__txt(F, callee)).bind : NULL;
@@ -3254,7 +3308,7 @@ static void js__cond_break(Fn *F, TSNode cond)
 
 static void js__tick(Fn *F)
 {
-	fn_out(F, "CX_TICK(X, %s);", fn__failname(F));
+	fn_out(F, "CX_TICK(X, %s);", fn__failat(F));
 }
 
 static void js__loop_body(Fn *F, TSNode body)
@@ -3644,7 +3698,7 @@ static void js__stmt_at(Fn *F, TSNode s)
 				v = js__ex(F, c);
 		}
 		fn_out(F, "cx_throw(X, %s);", v.c);
-		fn_out(F, "goto %s;", fn__failname(F));
+		fn_out(F, "goto %s;", fn__failat(F));
 	} else if (!strcmp(t, "try_statement")) {
 		js__try(F, s);
 	} else if (!strcmp(t, "with_statement")) {

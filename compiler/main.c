@@ -501,6 +501,7 @@ static const char *main__js_wrapper(const char *js)
 		diag_fatal("out of memory");
 	xml_script_files = f;
 	xml_script_files[xml_nscript_files++] = js;
+	xml_script_is_doc = true;
 	return p;
 }
 

@@ -827,6 +827,7 @@ static bool xml__has_scheme(const char *s)
 
 const char **xml_script_files;
 int xml_nscript_files;
+bool xml_script_is_doc;
 
 static void xml__load_script(Doc *doc, Node *n, int *k)
 {
@@ -882,6 +883,10 @@ static void xml__load_script(Doc *doc, Node *n, int *k)
 		diag_error(src->value.loc, "script '%s' contains a NUL byte", path);
 		return;
 	}
+	/* a script the running program fetched is named as the document wrote it (its errors, its
+	 * #lines and the place of a run-time exception), not by the file it was kept in */
+	if (xml_nscript_files && !xml_script_is_doc && !strchr(src->value.s, '\n'))
+		s->path = xstrdup(src->value.s);
 	n->text = (SrcText){ s->text, s->len, { s, 1, 1 }, NULL };
 	n->has_text = true;
 }

@@ -377,18 +377,24 @@ void cx_sess_post(cx_sess *s, cx_ev *ev)
 }
 
 /* Queue error.<name> with reason and tagname; one diagnostic line on stderr. */
-static void cx_sess__raise(cx_sess *s, const char *name, const char *tag, const char *where,
-			   const char *reason)
+static void cx_sess__raise_at(cx_sess *s, const char *name, const char *tag, const char *where,
+			      const char *reason, const char *at)
 {
 	cx_ev *ev;
 
-	cx_log(CX_LOG_WARN, s->id, "%s%s%s%s%s%s: %H", where ? where : "",
+	cx_log(CX_LOG_WARN, s->id, "%s%s%s%s%s%s: %H%s%H%s", where ? where : "",
 		   where ? ": " : "", name, tag ? " (<" : "", tag ? tag : "", tag ? ">)" : "", cx_rt_esc,
-		   reason);
+		   reason, at ? " (at " : "", cx_rt_esc, at ? at : "", at ? ")" : "");
 	ev = cx_ev_new(s, name);
 	cx_ev_str(ev, "reason", reason);
 	cx_ev_str(ev, "tagname", tag);
 	cx_sess_post(s, ev);
+}
+
+static void cx_sess__raise(cx_sess *s, const char *name, const char *tag, const char *where,
+			   const char *reason)
+{
+	cx_sess__raise_at(s, name, tag, where, reason, NULL);
 }
 
 void cx_sess_error(cx_sess *s, const char *name, const char *tag, const char *fmt, ...)
@@ -434,10 +440,20 @@ int cx_semantic(cx_ctx *X, int elem, int line)
 		reason = cx_str_to_utf8(X, d.u.s, NULL);
 	if (!s)
 		return CX_FAIL;
+	/* the statement where it arose, when that is not the element's own line: a <script>'s
+	 * statement, a function's (a <script src> file's, or a fetched script's: file:line) */
+	const char *file;
+	int atline = cx_exc_where(X, &file);
+	char at[300];
+	if (file || s->script_el)
+		snprintf(at, sizeof(at), "%s:%d", file ? file : "fetched script", atline);
+	else
+		cx_sess__where(s, atline, at, sizeof(at));
 	if (s->script_el)  /* a fetched script's line is its own: the error is the element's */
 		line = s->script_el->line;
 	cx_sess__where(s, line, where, sizeof(where));
-	cx_sess__raise(s, "error.semantic", tag, where, reason ? reason : "exception");
+	cx_sess__raise_at(s, "error.semantic", tag, where, reason ? reason : "exception",
+			  atline > 0 && (file || s->script_el || atline != line) ? at : NULL);
 	return CX_FAIL;
 }
 

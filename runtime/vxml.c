@@ -569,7 +569,15 @@ int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
 		cx_catch(X);
 	const char *url = cx_doccomp_vxurl(r->e, r->doc); /* a document fetched: its URL */
 	const char *file = line & CX_VX_APP_LINE && r->doc->app ? r->doc->app : url ? url : r->doc->name;
-	snprintf(why, sizeof(why), "%s (<%s> at %s:%d)", s ? s : "exception", elem, file, line & ~CX_VX_APP_LINE);
+	/* the statement where it arose, when not the element's own line (a <script>'s statement,
+	 * a function's) */
+	const char *afile;
+	int aline = cx_exc_where(X, &afile);
+	char at[300] = "";
+	if (aline > 0 && (afile || aline != (line & ~CX_VX_APP_LINE)))
+		snprintf(at, sizeof(at), ", thrown at %s:%d", afile ? afile : file, aline);
+	snprintf(why, sizeof(why), "%s (<%s> at %s:%d%s)", s ? s : "exception", elem, file,
+		 line & ~CX_VX_APP_LINE, at);
 	cx_value m = cx_str_utf8(X, why, strlen(why));
 	if (cx_is_exc(m)) { /* out of memory: nothing can handle it */
 		cx_catch(X);

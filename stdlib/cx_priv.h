@@ -142,6 +142,11 @@ struct cx_heap {
 	struct cx_gch *strs; /* heap.c: the plain strings (leaves), apart from heap->all */
 	uintptr_t lo, hi;   /* the span of the ordinary things allocated so far (never shrinks) */
 	struct cx_pool *pool; /* heap.c: recycled small things (NULL: none) */
+	/* obj.c: where generated code first saw the pending exception (cx_exc_at; line 0: not
+	 * known), and the object last caught, which keeps that place when thrown again */
+	int exc_line;
+	char exc_file[64];  /* "" for the document's own lines */
+	const void *exc_caught;
 	struct cx_gch *perm; /* the built-in region: never swept (freed with the heap) */
 	int perm_mode;      /* >0: new things go to the built-in region */
 	cx_obj **dirty;     /* perm objects that may point at ordinary things (GC roots) */

@@ -1605,14 +1605,39 @@ cx_value *cx_arguments_ref(cx_value args, uint32_t i, cx_value *local)
 cx_value cx_throw(cx_ctx *X, cx_value v)
 {
 	X->exc = v;
+	/* an object caught and thrown again (a finally, `catch (e) { throw e; }`) keeps the place
+	 * where it was first seen; anything else is seen anew */
+	if (v.tag != CX_T_OBJ || (const void *)v.u.o != X->heap->exc_caught)
+		X->heap->exc_line = 0;
 	cx_budget__settle(X); /* a catch reads X->steps as the budget (heap.c cx_tick) */
 	return CX_EXCEPTION;
+}
+
+void cx_exc_at(cx_ctx *X, const char *file, int line)
+{
+	struct cx_heap *h = X->heap;
+	size_t n = file ? strlen(file) : 0, room = sizeof(h->exc_file) - 1;
+
+	if (h->exc_line)
+		return; /* a caller's statement: the place is the first one */
+	h->exc_line = line;
+	if (n <= room)
+		memcpy(h->exc_file, file ? file : "", n + 1);
+	else /* the end of a long path, which names the file */
+		snprintf(h->exc_file, sizeof(h->exc_file), "...%s", file + n - (room - 3));
+}
+
+int cx_exc_where(cx_ctx *X, const char **file)
+{
+	*file = X->heap->exc_file[0] ? X->heap->exc_file : NULL;
+	return X->heap->exc_line;
 }
 
 cx_value cx_catch(cx_ctx *X)
 {
 	cx_value v = X->exc;
 
+	X->heap->exc_caught = v.tag == CX_T_OBJ ? (const void *)v.u.o : NULL;
 	X->exc = CX_UNDEFINED;
 	cx_heap__ask(X); /* cx_throw settled the budget (the catch has read it by now) */
 	return v;

@@ -240,6 +240,12 @@ cx_value cx_throw(cx_ctx *X, cx_value v);                    /* sets X->exc, ret
 cx_value cx_throw_error(cx_ctx *X, const char *ctor, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 cx_value cx_catch(cx_ctx *X); /* returns the pending exception value and clears it */
+/* Generated code, on its way out of a statement where an exception arose: the statement's
+ * line (file NULL: the document's own; else a <script src> file). Only the first place an
+ * exception is seen counts; cx_throw forgets it, but for a caught object thrown again. */
+void cx_exc_at(cx_ctx *X, const char *file, int line) __attribute__((cold));
+/* That place for the runtime's log: its line (0: not known) and *file (NULL: the document). */
+int cx_exc_where(cx_ctx *X, const char **file);
 /* A one-line description of an exception value for error.semantic's reason:
  * for Error objects "TypeError: msg", else ToString(v). Never fails (falls back to "exception"). */
 cx_value cx_exc_describe(cx_ctx *X, cx_value exc);
@@ -377,7 +383,9 @@ static inline cx_value cx_cat_next(cx_ctx *X, cx_cat *c, cx_value v)
 {
 	if (v.tag == CX_T_STR && c->n - 1u < sizeof(c->part) / sizeof(c->part[0]) - 1u) {
 		c->part[c->n++] = v.u.s;
-		return CX_UNDEFINED;
+		v.u.n = 0; /* undefined (as C++ also reads this header: no compound literal) */
+		v.tag = CX_T_UNDEF;
+		return v;
 	}
 	return cx_cat_add(X, c, v);
 }

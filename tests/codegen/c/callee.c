@@ -34,7 +34,7 @@ static cx_value f1_msg(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 6
 		cx_value t3 = cx_call_plain(X, t2, 0, NULL, "f");
 #line 6
-		if (cx_is_exc(t3)) goto catch2;
+		if (cx_is_exc(t3)) goto at3;
 	}
 #line 6
 	goto end1;
@@ -56,13 +56,13 @@ catch2:;
 #line 6
 		cx_value t5 = cx_get_ic(X, t4, (cx_str *)&s_3, CX_IC_REF(ic5));
 #line 6
-		if (cx_is_exc(t5)) goto fail;
+		if (cx_is_exc(t5)) goto at4;
 #line 6
 		cx_cat cat6;
 #line 6
 		cx_value t6 = cx_cat_begin(X, &cat6, t5, cx_strv((cx_str *)&s_4));
 #line 6
-		if (cx_is_exc(t6)) goto fail;
+		if (cx_is_exc(t6)) goto at4;
 #line 6
 		cx_value t7 = e1_e;
 #line 6
@@ -70,15 +70,15 @@ catch2:;
 #line 6
 		cx_value t8 = cx_get_ic(X, t7, (cx_str *)&s_5, CX_IC_REF(ic8));
 #line 6
-		if (cx_is_exc(t8)) goto fail;
+		if (cx_is_exc(t8)) goto at4;
 #line 6
 		cx_value t9 = cx_cat_add(X, &cat6, t8);
 #line 6
-		if (cx_is_exc(t9)) goto fail;
+		if (cx_is_exc(t9)) goto at4;
 #line 6
 		cx_value t10 = cx_cat_end(X, &cat6);
 #line 6
-		if (cx_is_exc(t10)) goto fail;
+		if (cx_is_exc(t10)) goto at4;
 #line 6
 		return t10;
 	}
@@ -90,6 +90,10 @@ end1:;
 	return CX_UNDEFINED;
 #line 6
 fail: return CX_EXCEPTION;
+#line 6
+at3: cx_exc_at(X, NULL, 6); goto catch2;
+#line 6
+at4: cx_exc_at(X, NULL, 6); goto fail;
 #line 6
 }
 
@@ -123,7 +127,7 @@ static int init(cx_ctx *X)
 #line 6
 	cx_value t5 = cx_func_newk(X, f1_msg, (cx_str *)&s_7, 1, NULL);
 #line 6
-	if (cx_is_exc(t5)) goto fail_2;
+	if (cx_is_exc(t5)) goto at3;
 #line 6
 	X->slots[5 /* msg */] = t5;
 #line 6
@@ -133,6 +137,7 @@ static int init(cx_ctx *X)
 	return CX_GO;
 fail_1: return cx_semantic(X, CX_E_var, 4);
 fail_2: return cx_semantic(X, CX_E_script, 5);
+at3: cx_exc_at(X, NULL, 6); goto fail_2;
 #line 3
 }
 
@@ -159,15 +164,17 @@ static cx_value f2_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 11
 	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_8, CX_IC_REF(ic2));
 #line 11
-	if (cx_is_exc(t2)) goto fail;
+	if (cx_is_exc(t2)) goto at1;
 #line 11
 	cx_value t3 = cx_is_callable(t2) ? cx_call(X, t2, t1, 0, NULL) : cx_throw_error(X, "TypeError", "%s is not a function", "o.f");
 #line 11
-	if (cx_is_exc(t3)) goto fail;
+	if (cx_is_exc(t3)) goto at1;
 #line 11
 	return CX_UNDEFINED;
 #line 11
 fail: return CX_EXCEPTION;
+#line 11
+at1: cx_exc_at(X, NULL, 11); goto fail;
 #line 11
 }
 
@@ -192,17 +199,19 @@ static cx_value f3_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 12
 	cx_value t2 = cx_get(X, t1, cx_strv((cx_str *)&s_1));
 #line 12
-	if (cx_is_exc(t2)) goto fail;
+	if (cx_is_exc(t2)) goto at1;
 #line 12
 	cx_value a3[2] = {cx_num(1.0), cx_num(2.0)};
 #line 12
 	cx_value t4 = cx_is_callable(t2) ? cx_call(X, t2, t1, 2, a3) : cx_throw_error(X, "TypeError", "%s is not a function", "o['n']");
 #line 12
-	if (cx_is_exc(t4)) goto fail;
+	if (cx_is_exc(t4)) goto at1;
 #line 12
 	return CX_UNDEFINED;
 #line 12
 fail: return CX_EXCEPTION;
+#line 12
+at1: cx_exc_at(X, NULL, 12); goto fail;
 #line 12
 }
 
@@ -225,11 +234,13 @@ static cx_value f4_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 13
 	cx_value t2 = cx_call_plain(X, t1, 0, NULL, "notfn");
 #line 13
-	if (cx_is_exc(t2)) goto fail;
+	if (cx_is_exc(t2)) goto at1;
 #line 13
 	return CX_UNDEFINED;
 #line 13
 fail: return CX_EXCEPTION;
+#line 13
+at1: cx_exc_at(X, NULL, 13); goto fail;
 #line 13
 }
 
@@ -256,21 +267,23 @@ static cx_value f5_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 14
 	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_2, CX_IC_REF(ic2));
 #line 14
-	if (cx_is_exc(t2)) goto fail;
+	if (cx_is_exc(t2)) goto at1;
 #line 14
 	CX_IC(ic3);
 #line 14
 	cx_value t3 = cx_get_ic(X, t2, (cx_str *)&s_10, CX_IC_REF(ic3));
 #line 14
-	if (cx_is_exc(t3)) goto fail;
+	if (cx_is_exc(t3)) goto at1;
 #line 14
 	cx_value t4 = cx_is_callable(t3) ? cx_call(X, t3, t2, 0, NULL) : cx_throw_error(X, "TypeError", "%s is not a function", "o.inner .deeper");
 #line 14
-	if (cx_is_exc(t4)) goto fail;
+	if (cx_is_exc(t4)) goto at1;
 #line 14
 	return CX_UNDEFINED;
 #line 14
 fail: return CX_EXCEPTION;
+#line 14
+at1: cx_exc_at(X, NULL, 14); goto fail;
 #line 14
 }
 
@@ -295,15 +308,17 @@ static cx_value f6_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 16
 	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_1, CX_IC_REF(ic2));
 #line 16
-	if (cx_is_exc(t2)) goto fail;
+	if (cx_is_exc(t2)) goto at1;
 #line 16
 	cx_value t3 = cx_is_callable(t2) ? cx_call(X, t2, t1, 0, NULL) : cx_throw_error(X, "TypeError", "%s is not a function", "o.n");
 #line 16
-	if (cx_is_exc(t3)) goto fail;
+	if (cx_is_exc(t3)) goto at1;
 #line 16
 	return CX_UNDEFINED;
 #line 16
 fail: return CX_EXCEPTION;
+#line 16
+at1: cx_exc_at(X, NULL, 16); goto fail;
 #line 16
 }
 
@@ -330,21 +345,23 @@ static cx_value f7_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 17
 	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_2, CX_IC_REF(ic2));
 #line 17
-	if (cx_is_exc(t2)) goto fail;
+	if (cx_is_exc(t2)) goto at1;
 #line 17
 	CX_IC(ic3);
 #line 17
 	cx_value t3 = cx_get_ic(X, t2, (cx_str *)&s_11, CX_IC_REF(ic3));
 #line 17
-	if (cx_is_exc(t3)) goto fail;
+	if (cx_is_exc(t3)) goto at1;
 #line 17
 	cx_value t4 = cx_is_callable(t3) ? cx_call(X, t3, t2, 0, NULL) : cx_throw_error(X, "TypeError", "%s is not a function", "o.inner.aVeryLongPropertyNameThatGoesOnAndOnAndOnFurtherStil...");
 #line 17
-	if (cx_is_exc(t4)) goto fail;
+	if (cx_is_exc(t4)) goto at1;
 #line 17
 	return CX_UNDEFINED;
 #line 17
 fail: return CX_EXCEPTION;
+#line 17
+at1: cx_exc_at(X, NULL, 17); goto fail;
 #line 17
 }
 
@@ -371,15 +388,17 @@ static cx_value f8_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 18
 	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_12, CX_IC_REF(ic2));
 #line 18
-	if (cx_is_exc(t2)) goto fail;
+	if (cx_is_exc(t2)) goto at1;
 #line 18
 	cx_value t3 = cx_is_callable(t2) ? cx_call(X, t2, t1, 0, NULL) : cx_throw_error(X, "TypeError", "%s is not a function", "o.toString");
 #line 18
-	if (cx_is_exc(t3)) goto fail;
+	if (cx_is_exc(t3)) goto at1;
 #line 18
 	return CX_UNDEFINED;
 #line 18
 fail: return CX_EXCEPTION;
+#line 18
+at1: cx_exc_at(X, NULL, 18); goto fail;
 #line 18
 }
 

@@ -48,7 +48,7 @@ static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 13
 	for (;;) {
 #line 13
-		CX_TICK(X, fail);
+		CX_TICK(X, at3);
 #line 13
 		double t1 = l11_i;
 #line 13
@@ -56,7 +56,7 @@ static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 13
 		cx_value t3 = cx_is_num(t2) ? cx_bool((t1 <= t2.u.n)) : cx_op_le(X, cx_num(t1), t2);
 #line 13
-		if (cx_is_exc(t3)) goto fail;
+		if (cx_is_exc(t3)) goto at3;
 #line 13
 		if (!t3.u.b)
 #line 13
@@ -115,7 +115,7 @@ static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 20
 	cx_value t21 = cx_cat_begin(X, &cat21, cx_num(t20), cx_strv((cx_str *)&s_1));
 #line 20
-	if (cx_is_exc(t21)) goto fail;
+	if (cx_is_exc(t21)) goto at4;
 #line 20
 	double t22 = l9_f;
 #line 20
@@ -123,37 +123,41 @@ static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_va
 #line 20
 	cx_value t23 = cx_get_ic(X, cx_num(t22), (cx_str *)&s_2, CX_IC_REF(ic23));
 #line 20
-	if (cx_is_exc(t23)) goto fail;
+	if (cx_is_exc(t23)) goto at4;
 #line 20
 	cx_value a24[1] = {cx_num(6.0)};
 #line 20
 	cx_value t25 = cx_is_callable(t23) ? cx_call(X, t23, cx_num(t22), 1, a24) : cx_throw_error(X, "TypeError", "%s is not a function", "f.toFixed");
 #line 20
-	if (cx_is_exc(t25)) goto fail;
+	if (cx_is_exc(t25)) goto at4;
 #line 20
 	cx_value t26 = cx_cat_add(X, &cat21, t25);
 #line 20
-	if (cx_is_exc(t26)) goto fail;
+	if (cx_is_exc(t26)) goto at4;
 #line 20
 	cx_value t27 = cx_cat_add(X, &cat21, cx_strv((cx_str *)&s_1));
 #line 20
-	if (cx_is_exc(t27)) goto fail;
+	if (cx_is_exc(t27)) goto at4;
 #line 20
 	double t28 = l10_x;
 #line 20
 	cx_value t29 = cx_cat_add(X, &cat21, cx_num((double)(cx_d_i32(t28) | 0)));
 #line 20
-	if (cx_is_exc(t29)) goto fail;
+	if (cx_is_exc(t29)) goto at4;
 #line 20
 	cx_value t30 = cx_cat_end(X, &cat21);
 #line 20
-	if (cx_is_exc(t30)) goto fail;
+	if (cx_is_exc(t30)) goto at4;
 #line 20
 	return t30;
 #line 11
 	return CX_UNDEFINED;
 #line 11
 fail: return CX_EXCEPTION;
+#line 13
+at3: cx_exc_at(X, NULL, 13); goto fail;
+#line 20
+at4: cx_exc_at(X, NULL, 20); goto fail;
 #line 11
 }
 
@@ -188,7 +192,7 @@ static double f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l7_n)
 #line 13
 	for (;;) {
 #line 13
-		CX_TICK(X, fail);
+		CX_TICK(X, at3);
 #line 13
 		double t1 = l11_i;
 #line 13
@@ -251,7 +255,7 @@ static double f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l7_n)
 #line 20
 	cx_value t20 = cx_cat_begin(X, &cat20, cx_num(t19), cx_strv((cx_str *)&s_1));
 #line 20
-	if (cx_is_exc(t20)) goto fail;
+	if (cx_is_exc(t20)) goto at4;
 #line 20
 	double t21 = l9_f;
 #line 20
@@ -259,37 +263,41 @@ static double f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l7_n)
 #line 20
 	cx_value t22 = cx_get_ic(X, cx_num(t21), (cx_str *)&s_2, CX_IC_REF(ic22));
 #line 20
-	if (cx_is_exc(t22)) goto fail;
+	if (cx_is_exc(t22)) goto at4;
 #line 20
 	cx_value a23[1] = {cx_num(6.0)};
 #line 20
 	cx_value t24 = cx_is_callable(t22) ? cx_call(X, t22, cx_num(t21), 1, a23) : cx_throw_error(X, "TypeError", "%s is not a function", "f.toFixed");
 #line 20
-	if (cx_is_exc(t24)) goto fail;
+	if (cx_is_exc(t24)) goto at4;
 #line 20
 	cx_value t25 = cx_cat_add(X, &cat20, t24);
 #line 20
-	if (cx_is_exc(t25)) goto fail;
+	if (cx_is_exc(t25)) goto at4;
 #line 20
 	cx_value t26 = cx_cat_add(X, &cat20, cx_strv((cx_str *)&s_1));
 #line 20
-	if (cx_is_exc(t26)) goto fail;
+	if (cx_is_exc(t26)) goto at4;
 #line 20
 	double t27 = l10_x;
 #line 20
 	cx_value t28 = cx_cat_add(X, &cat20, cx_num((double)(cx_d_i32(t27) | 0)));
 #line 20
-	if (cx_is_exc(t28)) goto fail;
+	if (cx_is_exc(t28)) goto at4;
 #line 20
 	cx_value t29 = cx_cat_end(X, &cat20);
 #line 20
-	if (cx_is_exc(t29)) goto fail;
+	if (cx_is_exc(t29)) goto at4;
 #line 20
 	return cx_ret_num(X, t29);
 #line 11
 	return cx_ret_num(X, CX_UNDEFINED);
 #line 11
 fail: return cx_ret_num(X, CX_EXCEPTION);
+#line 13
+at3: cx_exc_at(X, NULL, 13); goto fail;
+#line 20
+at4: cx_exc_at(X, NULL, 20); goto fail;
 #line 11
 }
 
@@ -319,13 +327,15 @@ static cx_value f3_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 25
 	cx_value t3 = cx_is_num(t1) && cx_is_num(t2) ? cx_num((t1.u.n * t2.u.n)) : cx_op_mul(X, t1, t2);
 #line 25
-	if (cx_is_exc(t3)) goto fail;
+	if (cx_is_exc(t3)) goto at1;
 #line 25
 	return t3;
 #line 25
 	return CX_UNDEFINED;
 #line 25
 fail: return CX_EXCEPTION;
+#line 25
+at1: cx_exc_at(X, NULL, 25); goto fail;
 #line 25
 }
 
@@ -370,14 +380,14 @@ static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, c
 #line 24
 	cx_value t4 = cx_add_str(X, t3, cx_strv((cx_str *)&s_4));
 #line 24
-	if (cx_is_exc(t4)) goto fail;
+	if (cx_is_exc(t4)) goto at1;
 #line 24
 	l17_s = t4;
 	env->v[0] = cx_num(2.0);
 #line 25
 	cx_value t5 = cx_func_newk(X, f3_anon, (cx_str *)&s_5, 0, env);
 #line 25
-	if (cx_is_exc(t5)) goto fail;
+	if (cx_is_exc(t5)) goto at2;
 #line 25
 	l19_g = t5;
 	cx_value t6 = l15_r;
@@ -388,47 +398,51 @@ static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, c
 #line 26
 	cx_value t7 = cx_cat_next(X, &cat7, cx_strv((cx_str *)&s_1));
 #line 26
-	if (cx_is_exc(t7)) goto fail;
+	if (cx_is_exc(t7)) goto at3;
 #line 26
 	cx_value t8 = l16_k;
 #line 26
 	cx_value t9 = cx_cat_next(X, &cat7, t8);
 #line 26
-	if (cx_is_exc(t9)) goto fail;
+	if (cx_is_exc(t9)) goto at3;
 #line 26
 	cx_value t10 = cx_cat_next(X, &cat7, cx_strv((cx_str *)&s_1));
 #line 26
-	if (cx_is_exc(t10)) goto fail;
+	if (cx_is_exc(t10)) goto at3;
 #line 26
 	cx_value t11 = l17_s;
 #line 26
 	cx_value t12 = cx_cat_next(X, &cat7, t11);
 #line 26
-	if (cx_is_exc(t12)) goto fail;
+	if (cx_is_exc(t12)) goto at3;
 #line 26
 	cx_value t13 = cx_cat_next(X, &cat7, cx_strv((cx_str *)&s_1));
 #line 26
-	if (cx_is_exc(t13)) goto fail;
+	if (cx_is_exc(t13)) goto at3;
 #line 26
 	cx_value t14 = l19_g;
 #line 26
 	cx_value t15 = cx_call_plain(X, t14, 0, NULL, "g");
 #line 26
-	if (cx_is_exc(t15)) goto fail;
+	if (cx_is_exc(t15)) goto at3;
 #line 26
 	cx_value t16 = cx_cat_next(X, &cat7, t15);
 #line 26
-	if (cx_is_exc(t16)) goto fail;
+	if (cx_is_exc(t16)) goto at3;
 #line 26
 	cx_value t17 = cx_cat_end(X, &cat7);
 #line 26
-	if (cx_is_exc(t17)) goto fail;
+	if (cx_is_exc(t17)) goto at3;
 #line 26
 	return t17;
 #line 22
 	return CX_UNDEFINED;
 #line 22
 fail: return CX_EXCEPTION;
+#line 24
+at1: cx_exc_at(X, NULL, 24); goto fail;
+at2: cx_exc_at(X, NULL, 25); goto fail;
+at3: cx_exc_at(X, NULL, 26); goto fail;
 #line 22
 }
 
@@ -466,11 +480,11 @@ static cx_value f4_lines(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_
 #line 30
 	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_8, CX_IC_REF(ic2));
 #line 30
-	if (cx_is_exc(t2)) goto fail;
+	if (cx_is_exc(t2)) goto at1;
 #line 30
 	cx_value t3 = cx_add_lit(X, (cx_str *)&s_7, t2);
 #line 30
-	if (cx_is_exc(t3)) goto fail;
+	if (cx_is_exc(t3)) goto at1;
 #line 30
 	l23_l = t3;
 #line 30
@@ -487,11 +501,11 @@ static cx_value f4_lines(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_
 #line 31
 	cx_value t8 = cx_get_ic(X, t7, (cx_str *)&s_11, CX_IC_REF(ic8));
 #line 31
-	if (cx_is_exc(t8)) goto fail;
+	if (cx_is_exc(t8)) goto at2;
 #line 31
 	cx_value t9 = cx_add_lit(X, (cx_str *)&s_10, t8);
 #line 31
-	if (cx_is_exc(t9)) goto fail;
+	if (cx_is_exc(t9)) goto at2;
 #line 31
 	l23_l = t9;
 #line 31
@@ -510,23 +524,27 @@ static cx_value f4_lines(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_
 #line 32
 	cx_value t14 = cx_cat_next(X, &cat14, cx_strv((cx_str *)&s_1));
 #line 32
-	if (cx_is_exc(t14)) goto fail;
+	if (cx_is_exc(t14)) goto at3;
 #line 32
 	double t15 = l22_sum;
 #line 32
 	cx_value t16 = cx_cat_next(X, &cat14, cx_num(t15));
 #line 32
-	if (cx_is_exc(t16)) goto fail;
+	if (cx_is_exc(t16)) goto at3;
 #line 32
 	cx_value t17 = cx_cat_end(X, &cat14);
 #line 32
-	if (cx_is_exc(t17)) goto fail;
+	if (cx_is_exc(t17)) goto at3;
 #line 32
 	return t17;
 #line 28
 	return CX_UNDEFINED;
 #line 28
 fail: return CX_EXCEPTION;
+#line 30
+at1: cx_exc_at(X, NULL, 30); goto fail;
+at2: cx_exc_at(X, NULL, 31); goto fail;
+at3: cx_exc_at(X, NULL, 32); goto fail;
 #line 28
 }
 
@@ -557,7 +575,7 @@ static cx_value f5_total(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_
 #line 36
 	for (;;) {
 #line 36
-		CX_TICK(X, fail);
+		CX_TICK(X, at3);
 #line 36
 		double t1 = l27_j;
 #line 36
@@ -567,11 +585,11 @@ static cx_value f5_total(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_
 #line 36
 		cx_value t3 = cx_get_len(X, t2, (cx_str *)&s_9, CX_IC_REF(ic3));
 #line 36
-		if (cx_is_exc(t3)) goto fail;
+		if (cx_is_exc(t3)) goto at3;
 #line 36
 		cx_value t4 = cx_is_num(t3) ? cx_bool((t1 < t3.u.n)) : cx_op_lt(X, cx_num(t1), t3);
 #line 36
-		if (cx_is_exc(t4)) goto fail;
+		if (cx_is_exc(t4)) goto at3;
 #line 36
 		if (!t4.u.b)
 #line 36
@@ -584,11 +602,11 @@ static cx_value f5_total(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_
 #line 37
 		cx_value t8 = cx_get_num(X, t6, t7);
 #line 37
-		if (cx_is_exc(t8)) goto fail;
+		if (cx_is_exc(t8)) goto at4;
 #line 37
 		cx_value t9 = cx_is_num(t5) && cx_is_num(t8) ? cx_num((t5.u.n + t8.u.n)) : cx_op_add(X, t5, t8);
 #line 37
-		if (cx_is_exc(t9)) goto fail;
+		if (cx_is_exc(t9)) goto at4;
 #line 37
 		l26_t = t9;
 #line 36
@@ -603,6 +621,9 @@ static cx_value f5_total(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_
 	return CX_UNDEFINED;
 #line 34
 fail: return CX_EXCEPTION;
+#line 36
+at3: cx_exc_at(X, NULL, 36); goto fail;
+at4: cx_exc_at(X, NULL, 37); goto fail;
 #line 34
 }
 
@@ -615,7 +636,7 @@ static int init(cx_ctx *X)
 #line 11
 	cx_value t1 = cx_func_newk(X, f1_mix, (cx_str *)&s_3, 1, NULL);
 #line 11
-	if (cx_is_exc(t1)) goto fail_1;
+	if (cx_is_exc(t1)) goto at2;
 #line 11
 	X->slots[4 /* mix */] = t1;
 #line 11
@@ -623,7 +644,7 @@ static int init(cx_ctx *X)
 #line 22
 	cx_value t2 = cx_func_newk(X, f2_generic, (cx_str *)&s_6, 1, NULL);
 #line 22
-	if (cx_is_exc(t2)) goto fail_1;
+	if (cx_is_exc(t2)) goto at3;
 #line 22
 	X->slots[5 /* generic */] = t2;
 #line 22
@@ -631,7 +652,7 @@ static int init(cx_ctx *X)
 #line 28
 	cx_value t3 = cx_func_newk(X, f4_lines, (cx_str *)&s_12, 1, NULL);
 #line 28
-	if (cx_is_exc(t3)) goto fail_1;
+	if (cx_is_exc(t3)) goto at4;
 #line 28
 	X->slots[6 /* lines */] = t3;
 #line 28
@@ -639,7 +660,7 @@ static int init(cx_ctx *X)
 #line 34
 	cx_value t4 = cx_func_newk(X, f5_total, (cx_str *)&s_13, 1, NULL);
 #line 34
-	if (cx_is_exc(t4)) goto fail_1;
+	if (cx_is_exc(t4)) goto at5;
 #line 34
 	X->slots[7 /* total */] = t4;
 #line 34
@@ -647,6 +668,13 @@ static int init(cx_ctx *X)
 #line 9
 	return CX_GO;
 fail_1: return cx_semantic(X, CX_E_script, 10);
+at2: cx_exc_at(X, NULL, 11); goto fail_1;
+#line 22
+at3: cx_exc_at(X, NULL, 22); goto fail_1;
+#line 28
+at4: cx_exc_at(X, NULL, 28); goto fail_1;
+#line 34
+at5: cx_exc_at(X, NULL, 34); goto fail_1;
 #line 9
 }
 

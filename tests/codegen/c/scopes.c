@@ -55,7 +55,7 @@ static cx_value f1_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 #line 10
 	cx_value t2 = cx_is_num(t1) ? cx_num((t1.u.n + 1.0)) : cx_op_add(X, t1, cx_num(1.0));
 #line 10
-	if (cx_is_exc(t2)) goto fail;
+	if (cx_is_exc(t2)) goto at1;
 #line 10
 	env->v[0] = t2;
 #line 10
@@ -66,6 +66,8 @@ static cx_value f1_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_v
 	return CX_UNDEFINED;
 #line 10
 fail: return CX_EXCEPTION;
+#line 10
+at1: cx_exc_at(X, NULL, 10); goto fail;
 #line 10
 }
 
@@ -94,20 +96,20 @@ static int transition_1(cx_ctx *X)
 #line 10
 	cx_value t1 = cx_func_newk(X, f1_anon, (cx_str *)&s_4, 0, env);
 #line 10
-	if (cx_is_exc(t1)) goto fail_2;
+	if (cx_is_exc(t1)) goto at3;
 #line 10
 	l5_inc = t1;
 	cx_value t2 = l5_inc;
 #line 11
 	cx_value t3 = cx_call_plain(X, t2, 0, NULL, "inc");
 #line 11
-	if (cx_is_exc(t3)) goto fail_2;
+	if (cx_is_exc(t3)) goto at4;
 #line 11
 	cx_value t4 = l5_inc;
 #line 11
 	cx_value t5 = cx_call_plain(X, t4, 0, NULL, "inc");
 #line 11
-	if (cx_is_exc(t5)) goto fail_2;
+	if (cx_is_exc(t5)) goto at4;
 	{
 		cx_elcall el = {.elem = CX_E_log, .line = 13};
 #line 13
@@ -115,7 +117,7 @@ static int transition_1(cx_ctx *X)
 #line 13
 		cx_value t7 = cx_add_lit(X, (cx_str *)&s_5, t6);
 #line 13
-		if (cx_is_exc(t7)) goto fail_3;
+		if (cx_is_exc(t7)) goto fail_5;
 #line 13
 		cx_el_attr(&el, CX_A_log_expr, t7);
 #line 13
@@ -135,7 +137,7 @@ static int transition_1(cx_ctx *X)
 #line 14
 		cx_value t9 = cx_cat_begin(X, &cat9, t8, cx_strv((cx_str *)&s_6));
 #line 14
-		if (cx_is_exc(t9)) goto fail_4;
+		if (cx_is_exc(t9)) goto fail_6;
 #line 14
 		cx_value t10 = X->slots[CX_SLOT_APPLICATION];
 #line 14
@@ -143,15 +145,15 @@ static int transition_1(cx_ctx *X)
 #line 14
 		cx_value t11 = cx_get_ic(X, t10, (cx_str *)&s_2, CX_IC_REF(ic11));
 #line 14
-		if (cx_is_exc(t11)) goto fail_4;
+		if (cx_is_exc(t11)) goto fail_6;
 #line 14
 		cx_value t12 = cx_cat_add(X, &cat9, t11);
 #line 14
-		if (cx_is_exc(t12)) goto fail_4;
+		if (cx_is_exc(t12)) goto fail_6;
 #line 14
 		cx_value t13 = cx_cat_add(X, &cat9, cx_strv((cx_str *)&s_6));
 #line 14
-		if (cx_is_exc(t13)) goto fail_4;
+		if (cx_is_exc(t13)) goto fail_6;
 #line 14
 		cx_value t14 = X->slots[CX_SLOT_SESSION];
 #line 14
@@ -159,11 +161,11 @@ static int transition_1(cx_ctx *X)
 #line 14
 		cx_value t16 = cx_cat_add(X, &cat9, t15);
 #line 14
-		if (cx_is_exc(t16)) goto fail_4;
+		if (cx_is_exc(t16)) goto fail_6;
 #line 14
 		cx_value t17 = cx_cat_end(X, &cat9);
 #line 14
-		if (cx_is_exc(t17)) goto fail_4;
+		if (cx_is_exc(t17)) goto fail_6;
 #line 14
 		cx_el_attr(&el, CX_A_log_expr, t17);
 #line 14
@@ -180,11 +182,11 @@ static int transition_1(cx_ctx *X)
 #line 15
 	cx_value t19 = cx_get_ic(X, t18, (cx_str *)&s_2, CX_IC_REF(ic19));
 #line 15
-	if (cx_is_exc(t19)) goto fail_5;
+	if (cx_is_exc(t19)) goto fail_7;
 #line 15
 	cx_value t20 = cx_is_num(t19) ? cx_num((t19.u.n + 1.0)) : cx_op_add(X, t19, cx_num(1.0));
 #line 15
-	if (cx_is_exc(t20)) goto fail_5;
+	if (cx_is_exc(t20)) goto fail_7;
 #line 15
 	cx_value t21 = X->slots[CX_SLOT_APPLICATION];
 #line 15
@@ -192,7 +194,7 @@ static int transition_1(cx_ctx *X)
 #line 15
 	cx_value t22 = cx_put_ic(X, t21, (cx_str *)&s_2, t20, CX_IC_REF(ic22));
 #line 15
-	if (cx_is_exc(t22)) goto fail_5;
+	if (cx_is_exc(t22)) goto fail_7;
 	{
 #line 16
 		cx_elcall el = {.elem = CX_E_log, .line = 16};
@@ -203,7 +205,7 @@ static int transition_1(cx_ctx *X)
 #line 16
 		cx_value t24 = cx_get_ic(X, t23, (cx_str *)&s_2, CX_IC_REF(ic24));
 #line 16
-		if (cx_is_exc(t24)) goto fail_6;
+		if (cx_is_exc(t24)) goto fail_8;
 #line 16
 		cx_el_attr(&el, CX_A_log_expr, t24);
 #line 16
@@ -218,7 +220,7 @@ static int transition_1(cx_ctx *X)
 #line 17
 	cx_value t26 = cx_is_num(t25) ? cx_bool((t25.u.n == 1.0)) : cx_op_eq(X, t25, cx_num(1.0));
 #line 17
-	if (cx_is_exc(t26)) goto fail_7;
+	if (cx_is_exc(t26)) goto fail_9;
 #line 17
 	if (cx_truthy(t26)) {
 		{
@@ -239,7 +241,7 @@ static int transition_1(cx_ctx *X)
 #line 17
 		cx_value t28 = cx_is_num(t27) ? cx_bool((t27.u.n == 3.0)) : cx_op_eq(X, t27, cx_num(3.0));
 #line 17
-		if (cx_is_exc(t28)) goto fail_9;
+		if (cx_is_exc(t28)) goto fail_11;
 #line 17
 		if (cx_truthy(t28)) {
 			{
@@ -274,7 +276,7 @@ static int transition_1(cx_ctx *X)
 #line 18
 	for (;;) {
 #line 18
-		CX_TICK(X, fail_12);
+		CX_TICK(X, fail_14);
 #line 18
 		if (!cx_truthy(CX_TRUE))
 #line 18
@@ -285,30 +287,30 @@ static int transition_1(cx_ctx *X)
 #line 18
 			cx_value t31 = cx_op_pos(X, t30);
 #line 18
-			if (cx_is_exc(t31)) goto catch16;
+			if (cx_is_exc(t31)) goto at19;
 #line 18
 			cx_value t32 = cx_op_inc(X, t31, 1);
 #line 18
-			if (cx_is_exc(t32)) goto catch16;
+			if (cx_is_exc(t32)) goto at19;
 #line 18
 			l6_budget = t32;
 		}
 #line 18
-		goto end15;
+		goto end17;
 #line 18
-catch16:;
+catch18:;
 		{
 #line 18
 			if (X->steps <= 0)
 #line 18
-				goto fail_12;
+				goto fail_14;
 #line 18
 			cx_value e29_e = cx_catch(X);
 #line 18
 			(void)e29_e;
 		}
 #line 18
-end15:;
+end17:;
 	}
 	{
 #line 19
@@ -326,15 +328,19 @@ end15:;
 	return CX_GO;
 #line 9
 fail_2: return cx_semantic(X, CX_E_script, 9);
+at3: cx_exc_at(X, NULL, 10); goto fail_2;
+at4: cx_exc_at(X, NULL, 11); goto fail_2;
 #line 13
-fail_3: return cx_semantic(X, CX_E_log, 13);
-fail_4: return cx_semantic(X, CX_E_log, 14);
-fail_5: return cx_semantic(X, CX_E_assign, 15);
-fail_6: return cx_semantic(X, CX_E_log, 16);
-fail_7: return cx_semantic(X, CX_E_if, 17);
+fail_5: return cx_semantic(X, CX_E_log, 13);
+fail_6: return cx_semantic(X, CX_E_log, 14);
+fail_7: return cx_semantic(X, CX_E_assign, 15);
+fail_8: return cx_semantic(X, CX_E_log, 16);
+fail_9: return cx_semantic(X, CX_E_if, 17);
 #line 17
-fail_9: return cx_semantic(X, CX_E_elseif, 17);
-fail_12: return cx_semantic(X, CX_E_script, 18);
+fail_11: return cx_semantic(X, CX_E_elseif, 17);
+fail_14: return cx_semantic(X, CX_E_script, 18);
+#line 18
+at19: cx_exc_at(X, NULL, 18); goto catch18;
 #line 7
 }
 
