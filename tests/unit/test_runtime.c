@@ -1202,22 +1202,56 @@ static void test_pace(void)
 
 /* log.c: a warning callers can repeat at will is logged at most once in CX_LOG_QUIET_MS, and
  * the next line says how many went unlogged. */
+/* cx_quiet's tail: what it was last asked to write (quiet_tails: how many times). */
+static uint64_t quiet_tail_n;
+static int quiet_tails;
+
+static void quiet_tail(void *arg, uint64_t n)
+{
+	CHECK(arg == &quiet_tails);
+	quiet_tail_n = n;
+	quiet_tails++;
+}
+
 static void test_quiet(void)
 {
-	cx_quiet q = {0, 0};
+	cx_quiet q = {0};
 	uint64_t n = 99;
 	char buf[160];
 
-	CHECK(cx_quiet_ok(&q, &n) == 1 && n == 0);
-	CHECK(cx_quiet_ok(&q, &n) == 0 && cx_quiet_ok(&q, &n) == 0 && q.skipped == 2);
+	CHECK(cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 1 && n == 0);
+	CHECK(!tmr_isrunning(&q.tmr)); /* nothing counted: no timer */
+	CHECK(cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 0 &&
+	      cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 0 && q.skipped == 2);
+	/* counted: the timer is due when the quiet time ends */
+	CHECK(tmr_isrunning(&q.tmr) && q.tmr.jfs <= tmr_jiffies() + CX_LOG_QUIET_MS);
 	q.last -= CX_LOG_QUIET_MS; /* as if the last line were 10 s old */
-	CHECK(cx_quiet_ok(&q, &n) == 1 && n == 2 && q.skipped == 0);
-	CHECK(cx_quiet_ok(&q, &n) == 0 && q.skipped == 1);
+	CHECK(cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 1 && n == 2 && q.skipped == 0);
+	CHECK(!tmr_isrunning(&q.tmr) && !quiet_tails); /* that line took the count */
+	CHECK(cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 0 && q.skipped == 1);
 	re_snprintf(buf, sizeof(buf), "%H", cx_quiet_more, &n);
 	CHECK(!strcmp(buf, "; 2 more since the last such line (these are logged at most once in 10 s)"));
 	n = 0;
 	re_snprintf(buf, sizeof(buf), "%H", cx_quiet_more, &n);
 	CHECK(!strcmp(buf, " (such refusals are logged at most once in 10 s)"));
+
+	/* the storm stops: the timer writes its count (its handler, run as the loop would) and
+	 * starts the next quiet time */
+	CHECK(tmr_isrunning(&q.tmr) && q.tmr.th);
+	if (q.tmr.th) {
+		tmr_h *th = q.tmr.th;
+		void *arg = q.tmr.arg;
+		tmr_cancel(&q.tmr);
+		th(arg);
+	}
+	CHECK(quiet_tails == 1 && quiet_tail_n == 1 && q.skipped == 0);
+	CHECK(cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 0 && tmr_isrunning(&q.tmr));
+	CHECK(cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 0 && q.skipped == 2);
+	/* its owner goes: the count is written at once and the timer stops */
+	cx_quiet_close(&q);
+	CHECK(quiet_tails == 2 && quiet_tail_n == 2 && !tmr_isrunning(&q.tmr));
+	cx_quiet_close(&q); /* nothing counted: nothing written */
+	CHECK(quiet_tails == 2);
 }
 
 /* sipbody.c: the SDP of a message's body. msg_body(headers, body) decodes an INVITE with those
