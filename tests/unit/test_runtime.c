@@ -739,6 +739,40 @@ static void test_virtual_clock(void)
 	CHECK(cx_clock_skipped_ms() == 0); /* released with the engine */
 }
 
+/* The simulator's attempt counts: kept only for destinations an attempt= rule's pattern
+ * matches, and not past the attempt from which the same rule applies for good; a run calling
+ * 20,000 distinct numbers remembers none of those no such rule names. */
+static void test_sim_attempts(void)
+{
+	const cx_doc *docs[] = {&d5};
+	cx_engine *e = new_engine(docs, 1);
+	char dest[32], em[128];
+	int i, ok = 1;
+
+	CHECK(e != NULL);
+	if (!e)
+		return;
+	cx_sim_setup(e, NULL);
+	CHECK(cx_sim_attempt(e, "tel:+15550001") == 0 && cx_sim_ndests(e) == 0); /* no rules */
+	CHECK(cx_sim_parse_line(e, "call tel:+1555* busy attempt=1", em, sizeof(em)) == 0);
+	CHECK(cx_sim_parse_line(e, "call tel:+1555* answer attempt=2-", em, sizeof(em)) == 0);
+	CHECK(cx_sim_parse_line(e, "call tel:+1666* noanswer attempt=2-3", em, sizeof(em)) == 0);
+	CHECK(cx_sim_parse_line(e, "call * answer", em, sizeof(em)) == 0);
+	for (i = 0; i < 20000; i++) {
+		snprintf(dest, sizeof(dest), "tel:+4420%07d", i);
+		ok &= cx_sim_attempt(e, dest) == 0;
+	}
+	CHECK(ok && cx_sim_ndests(e) == 0);
+	/* busy first, answered from the second on: 1, 2, then 2 for good */
+	CHECK(cx_sim_attempt(e, "tel:+15550001") == 1 && cx_sim_attempt(e, "tel:+15550001") == 2);
+	CHECK(cx_sim_attempt(e, "tel:+15550001") == 2 && cx_sim_ndests(e) == 1);
+	/* 2-3: the 4th and later are alike */
+	for (i = 1; i <= 6; i++)
+		CHECK(cx_sim_attempt(e, "tel:+16660001") == (uint32_t)(i < 4 ? i : 4));
+	CHECK(cx_sim_attempt(e, "tel:+15550002") == 1 && cx_sim_ndests(e) == 3);
+	mem_deref(e);
+}
+
 static void test_send(void)
 {
 	run_doc(&d6, NULL);
@@ -1357,6 +1391,7 @@ int main(void)
 	test_snapshot();
 	test_sim();
 	test_virtual_clock();
+	test_sim_attempts();
 	test_send();
 	test_pev();
 	test_embed();
