@@ -216,7 +216,7 @@ size_t cx_pg__sweep(struct cx_heap *h)
 /* Frees the pages nothing is in (none live at the last collection, none taken since); all:
  * every page, whatever it holds (the heap is being freed). Each time a session goes idle: the
  * walk over its pages is made only when a sweep may have emptied some since the last one (a
- * session of 200,000 strings idle after each event spent 60 µs a time here, docs/performance.md
+ * session of 200,000 strings idle after each event spent ~45 µs a time here, docs/performance.md
  * "Pages of short strings"). */
 void cx_pg__trim(struct cx_heap *h, int all)
 {
