@@ -68,6 +68,15 @@ cx_conn *cx_conn_add(cx_sess *s, int inbound, const char *state)
 	return c;
 }
 
+/* The count of --max-calls refusals of a quiet time that no refusal's line took (cx_quiet). */
+static void cx_conn__quiet_h(void *arg, uint64_t n)
+{
+	cx_engine *e = arg;
+
+	cx_log(CX_LOG_WARN, NULL, "calls refused: the limit of %u calls at a time is reached "
+	       "(--max-calls)%H", e->max_calls, cx_quiet_more, &n);
+}
+
 int cx_conn_room(cx_engine *e, int inbound, const char *who)
 {
 	uint64_t n;
@@ -75,7 +84,7 @@ int cx_conn_room(cx_engine *e, int inbound, const char *who)
 	if (!e->max_calls || e->ncalls < e->max_calls)
 		return 1;
 	e->met.calls_refused[!!inbound]++;
-	if (cx_quiet_ok(&e->calls_full, &n))
+	if (cx_quiet_ok(&e->calls_full, &n, cx_conn__quiet_h, e))
 		cx_log(CX_LOG_WARN, NULL, "%s call %s %H refused: the limit of %u calls at a time "
 		       "is reached (--max-calls)%H", inbound ? "inbound" : "outbound",
 		       inbound ? "from" : "to", cx_rt_esc, who ? who : "?", e->max_calls,

@@ -168,6 +168,9 @@ static void cx_engine__destroy(void *arg)
 	struct le *le;
 
 	tmr_cancel(&e->pump);
+	/* the counts of refusals not yet written: now, while the engine they name is whole */
+	cx_quiet_close(&e->calls_full);
+	cx_quiet_close(&e->sess_full);
 	e->closing = 1;
 	cx_clock_release(e);
 	/* HTTP and transfers first: their callbacks look sessions up through the engine */
@@ -215,6 +218,21 @@ int cx_engine_new(cx_engine **ep)
 	return 0;
 }
 
+static const char *cx_engine__refused(int err)
+{
+	return err == EBUSY ? "the limit of sessions at a time is reached (--max-sessions)" :
+		strerror(err);
+}
+
+/* The count of inbound calls refused for want of a session in a quiet time (cx_quiet). */
+static void cx_engine__quiet_h(void *arg, uint64_t n)
+{
+	cx_engine *e = arg;
+
+	cx_log(CX_LOG_WARN, NULL, "inbound calls refused: %s%H", cx_engine__refused(e->sess_refused_err),
+	       cx_quiet_more, &n);
+}
+
 int cx_prov_inbound(cx_engine *e, const char *from, const char *to, cx_conn **cp)
 {
 	cx_sess *s = NULL;
@@ -228,10 +246,10 @@ int cx_prov_inbound(cx_engine *e, const char *from, const char *to, cx_conn **cp
 	err = cx_sess_start(&s, e, e->docs[0], "newcall", NULL, NULL, &c);
 	if (err) {
 		uint64_t n;
-		if (cx_quiet_ok(&e->sess_full, &n)) /* callers can repeat it at will */
+		e->sess_refused_err = err;
+		if (cx_quiet_ok(&e->sess_full, &n, cx_engine__quiet_h, e)) /* callers repeat it at will */
 			cx_log(CX_LOG_WARN, NULL, "inbound call from %H refused: %s%H", cx_rt_esc,
-			       from ? from : "?", err == EBUSY ? "the limit of sessions at a time is "
-			       "reached (--max-sessions)" : strerror(err), cx_quiet_more, &n);
+			       from ? from : "?", cx_engine__refused(err), cx_quiet_more, &n);
 		return err;
 	}
 	str_dup(&c->remote, from ? from : "sip:caller@sim");

@@ -321,12 +321,21 @@ void cx_ev_dlg(cx_ev *ev, cx_dlg *d, const char *state, int final)
 	cx_ev_str(ev, "conferenceid", d->confid[0] ? d->confid : NULL);
 }
 
+/* The count of events refused by s's queue limits in a quiet time (cx_quiet). */
+static void cx_sess__quiet_h(void *arg, uint64_t n)
+{
+	cx_sess *s = arg;
+
+	cx_log(CX_LOG_WARN, s->id, "events refused: its event queue or its delayed sends are at "
+	       "their limit of %u (--max-queue)%H", s->eng->max_queue, cx_quiet_more, &n);
+}
+
 void cx_sess_refused(cx_sess *s, const char *why, const char *what)
 {
 	uint64_t n;
 
 	s->eng->met.ev_refused++;
-	if (cx_quiet_ok(&s->qfull, &n))
+	if (cx_quiet_ok(&s->qfull, &n, cx_sess__quiet_h, s))
 		cx_log(CX_LOG_WARN, s->id, "%s: %s refused%H", why, what, cx_quiet_more, &n);
 }
 

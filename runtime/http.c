@@ -47,13 +47,6 @@
 #define CX_HTTP_LOG_MS       10000  /* at most one line about refused connections per this */
 #define CX_HTTP_RETRY_AFTER  "5"    /* seconds, in a 503 for a limit reached */
 
-/* At most one log line per CX_HTTP_LOG_MS for a kind of refusal, with the number not logged
- * since: a flood of bad requests cannot fill the log (cx_http__quiet). */
-typedef struct cx_http_quiet {
-	uint64_t last;         /* tmr_jiffies() of the last line */
-	uint32_t hidden;       /* refusals since, not logged */
-} cx_http_quiet;
-
 typedef struct cx_http_tok {
 	struct le le;
 	char *id;
@@ -75,9 +68,10 @@ struct cx_http {
 	char *public;          /* --http-public URL (no trailing '/') or NULL */
 	char *admin;           /* the admin token (/metrics, /sessions) or NULL */
 	char *adminfile;       /* where it is read from (SIGHUP reads it again) */
-	cx_http_quiet qtok;    /* refusals a client can repeat at will, logged sparingly: */
-	cx_http_quiet qbasic;  /* unknown tokens, basichttp without the right credential, */
-	cx_http_quiet qadmin;  /* the admin resources without the admin token */
+	cx_quiet qtok;         /* refusals a client can repeat at will, logged sparingly (a flood */
+	cx_quiet qbasic;       /* of bad requests cannot fill the log): unknown tokens, basichttp */
+	cx_quiet qadmin;       /* without the right credential, the admin resources without the
+				* admin token */
 	int loading;           /* tokens being read from tokfile: mark them fromfile */
 	uint32_t nconns;
 	uint64_t nreq;
@@ -550,19 +544,25 @@ static void cx_http__busy(cx_hconn *c, const char *why)
 
 /* Section - Resources */
 
-/* 1 when this refusal may be logged now; *hidden is how many went unlogged before it. */
-static int cx_http__quiet(cx_http_quiet *q, uint32_t *hidden)
+/* The counts of refusals of a quiet time that no refusal's line took (cx_quiet), by kind. */
+static void cx_http__quiet_h(const char *what, uint64_t n)
 {
-	uint64_t now = tmr_jiffies();
+	cx_log(CX_LOG_WARN, NULL, "http: %s refused%H", what, cx_quiet_more, &n);
+}
 
-	if (q->last && now < q->last + CX_HTTP_LOG_MS) {
-		q->hidden++;
-		return 0;
-	}
-	q->last = now;
-	*hidden = q->hidden;
-	q->hidden = 0;
-	return 1;
+static void cx_http__qtok_h(void *arg, uint64_t n)
+{
+	cx_http__quiet_h("session starts with an unknown or no tokenid", n);
+}
+
+static void cx_http__qbasic_h(void *arg, uint64_t n)
+{
+	cx_http__quiet_h("basichttp requests without the right secret or token", n);
+}
+
+static void cx_http__qadmin_h(void *arg, uint64_t n)
+{
+	cx_http__quiet_h("requests without the right admin token", n);
 }
 
 /* The token id names, comparing with every token in constant time: how long the answer takes
@@ -587,11 +587,10 @@ static cx_http_tok *cx_http__starttok(cx_hconn *c, const cx_form *f, const char 
 	cx_http_tok *t = id ? cx_http__tok(c->h, id) : NULL;
 
 	if (!t) {
-		uint32_t n;
-		if (cx_http__quiet(&c->h->qtok, &n))
-			cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: %s tokenid (%u more "
-			       "refused in the %d s before, not logged)", what, &c->peer,
-			       id ? "unknown" : "no", n, CX_HTTP_LOG_MS / 1000);
+		uint64_t n;
+		if (cx_quiet_ok(&c->h->qtok, &n, cx_http__qtok_h, NULL))
+			cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: %s tokenid%H", what,
+			       &c->peer, id ? "unknown" : "no", cx_quiet_more, &n);
 		cx_http__text(c, 403, "Forbidden", "Invalid Token");
 	}
 	return t;
@@ -716,15 +715,14 @@ static int cx_http__mayinject(cx_hconn *c, const cx_form *f, const char *sid, cx
 {
 	const char *sec = cx_form__get(f, "secret"), *tok = cx_form__get(f, "token");
 	cx_http *h = c->h;
-	uint32_t n;
+	uint64_t n;
 	int ok;
 
 	*sp = NULL;
 	if (!sec && !tok) {
-		if (cx_http__quiet(&h->qbasic, &n))
-			cx_log(CX_LOG_WARN, NULL, "http: basichttp from %J refused: no secret or token "
-			       "(%u more refused in the %d s before, not logged)", &c->peer, n,
-			       CX_HTTP_LOG_MS / 1000);
+		if (cx_quiet_ok(&h->qbasic, &n, cx_http__qbasic_h, NULL))
+			cx_log(CX_LOG_WARN, NULL, "http: basichttp from %J refused: no secret or "
+			       "token%H", &c->peer, cx_quiet_more, &n);
 		cx_http__text(c, 403, "Forbidden", "basichttp needs the secret of the session's "
 			      "access URI (session.ioprocessors.basichttp) or the --inject-token");
 		return 0;
@@ -738,10 +736,10 @@ static int cx_http__mayinject(cx_hconn *c, const cx_form *f, const char *sid, cx
 		return 0;
 	}
 	if (!ok) {
-		if (cx_http__quiet(&h->qbasic, &n))
+		if (cx_quiet_ok(&h->qbasic, &n, cx_http__qbasic_h, NULL))
 			cx_log(CX_LOG_WARN, NULL, "http: basichttp from %J to session %H refused: wrong "
-			       "%s (%u more refused in the %d s before, not logged)", &c->peer,
-			       cx_rt_esc, sid, tok ? "token" : "secret", n, CX_HTTP_LOG_MS / 1000);
+			       "%s%H", &c->peer, cx_rt_esc, sid, tok ? "token" : "secret",
+			       cx_quiet_more, &n);
 		cx_http__text(c, 403, "Forbidden", "wrong secret or token for this session");
 		return 0;
 	}
@@ -916,7 +914,7 @@ static int cx_http__admin_ok(cx_hconn *c, const struct http_msg *msg)
 {
 	const struct http_hdr *auth = cx_http__hdr(msg, "Authorization", NULL);
 	char given[CX_HTTP_MAX_VAL + 1] = "";
-	uint32_t n;
+	uint64_t n;
 
 	if (!c->h->admin) {
 		cx_http__text(c, 403, "Forbidden", "the operator's resources need an admin token "
@@ -930,10 +928,9 @@ static int cx_http__admin_ok(cx_hconn *c, const struct http_msg *msg)
 	if (given[0] && cx_rt_ct_eq(c->h->admin, given))
 		return 1;
 	/* one line per 10 s at most: a guesser must not fill the log */
-	if (cx_http__quiet(&c->h->qadmin, &n))
-		cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: %s admin token (%u more refused "
-		       "in the %d s before, not logged)", c->route, &c->peer,
-		       given[0] ? "wrong" : "no", n, CX_HTTP_LOG_MS / 1000);
+	if (cx_quiet_ok(&c->h->qadmin, &n, cx_http__qadmin_h, NULL))
+		cx_log(CX_LOG_WARN, NULL, "http: %s from %J refused: %s admin token%H", c->route,
+		       &c->peer, given[0] ? "wrong" : "no", cx_quiet_more, &n);
 	cx_http__answer(c, 401, "Unauthorized", "WWW-Authenticate: Bearer realm=\"ccxml\"\r\n",
 			NULL, "this resource needs Authorization: Bearer <admin token>\n");
 	return 0;
@@ -1423,6 +1420,9 @@ static void cx_http__destroy(void *arg)
 	}
 	list_flush(&h->toks);
 	tmr_cancel(&h->logtmr);
+	cx_quiet_close(&h->qtok);
+	cx_quiet_close(&h->qbasic);
+	cx_quiet_close(&h->qadmin);
 	mem_deref(h->inject);
 	mem_deref(h->tokfile);
 	mem_deref(h->public);

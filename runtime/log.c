@@ -261,18 +261,46 @@ static void cx_log__v(int level, const char *sess, const char *conn, const char 
 	mem_deref(msg);
 }
 
-int cx_quiet_ok(cx_quiet *q, uint64_t *skipped)
+/* The quiet time is over and some were counted: one line with their number, which starts the
+ * next quiet time (a storm that goes on gets a line per CX_LOG_QUIET_MS, all from here). */
+static void cx_quiet__tail_h(void *arg)
 {
-	uint64_t now = tmr_jiffies();
+	cx_quiet *q = arg;
+	uint64_t n = q->skipped;
+
+	if (!n || !q->tail)
+		return;
+	q->last = cx_clock_ms();
+	q->skipped = 0;
+	q->tail(q->arg, n);
+}
+
+/* cx_clock_ms(), not tmr_jiffies(): on the simulator's virtual clock the quiet time passes
+ * with the time its timer is moved by */
+int cx_quiet_ok(cx_quiet *q, uint64_t *skipped, cx_quiet_h *tail, void *arg)
+{
+	uint64_t now = cx_clock_ms();
 
 	if (q->last && now - q->last < CX_LOG_QUIET_MS) {
 		q->skipped++;
+		q->tail = tail;
+		q->arg = arg;
+		if (tail && !tmr_isrunning(&q->tmr))
+			tmr_start(&q->tmr, q->last + CX_LOG_QUIET_MS - now, cx_quiet__tail_h, q);
 		return 0;
 	}
 	*skipped = q->skipped;
 	q->last = now ? now : 1;
 	q->skipped = 0;
+	tmr_cancel(&q->tmr);
 	return 1;
+}
+
+void cx_quiet_close(cx_quiet *q)
+{
+	tmr_cancel(&q->tmr);
+	cx_quiet__tail_h(q);
+	q->tail = NULL;
 }
 
 int cx_quiet_more(struct re_printf *pf, void *arg)

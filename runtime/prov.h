@@ -62,6 +62,11 @@ extern const cx_prov cx_sim_prov;
 int cx_sim_setup(cx_engine *e, const char *file);
 /* Parse one scenario line into the simulator state (for tests); errmsg gets a reason. */
 int cx_sim_parse_line(cx_engine *e, const char *line, char *errmsg, size_t errsz);
+/* A <createcall> to dest: which attempt to it this is for the scenario's attempt= rules (from 1;
+ * it stops growing once the same rule applies to all later ones; 0: no attempt= rule's pattern
+ * matches dest, which is then not remembered). cx_sim_ndests: the destinations remembered. */
+uint32_t cx_sim_attempt(cx_engine *e, const char *dest);
+uint32_t cx_sim_ndests(cx_engine *e);
 
 /* The SIP provider (sip.c, docs/sip.md): listens on laddr ("ADDR:PORT", UDP and TCP); gateway
  * ("HOST:PORT" or NULL) carries tel: and sip:N!H@G destinations; transport "udp" or "tcp"

@@ -11,11 +11,18 @@
 #include "cx.h"
 
 /* A warning that callers or documents can repeat at will (a refusal by a limit): at most one line
- * in CX_LOG_QUIET_MS of one kind (log.c: cx_quiet_ok, cx_quiet_more). */
+ * in CX_LOG_QUIET_MS of one kind, the others counted; when a quiet time ends with some counted,
+ * its timer has the owner's tail write one line with their number, so the count of a storm
+ * that stops is written too (log.c: cx_quiet_ok, cx_quiet_more, cx_quiet_close). All zero is a
+ * ready one. */
 #define CX_LOG_QUIET_MS 10000
+typedef void (cx_quiet_h)(void *arg, uint64_t n); /* writes "n more" (cx_quiet_more) */
 typedef struct cx_quiet {
-	uint64_t last;    /* tmr_jiffies() of the last line (0: none yet) */
+	uint64_t last;    /* cx_clock_ms() of the last line (0: none yet) */
 	uint64_t skipped; /* not logged since */
+	struct tmr tmr;   /* due when the quiet time ends, while some are counted */
+	cx_quiet_h *tail; /* and its line (the last cx_quiet_ok's) */
+	void *arg;
 } cx_quiet;
 
 typedef struct cx_engine cx_engine;
@@ -450,6 +457,7 @@ struct cx_engine {
 				* cx_conn_gone out): calls at a time, paced and merged ones too */
 	cx_quiet calls_full;   /* refusals by --max-calls: one line in 10 s */
 	cx_quiet sess_full;    /* inbound calls refused by --max-sessions: one line in 10 s */
+	int sess_refused_err;  /* the last one's reason (EBUSY: the limit), for sess_full's tail */
 	uint32_t max_queue;    /* events queued per session (CX_RT_QUEUE_MAX when 0 at alloc) */
 	uint32_t nsess_total;
 	struct tmr pump;
@@ -535,8 +543,12 @@ enum { CX_LOGFMT_PLAIN, CX_LOGFMT_TEXT, CX_LOGFMT_JSON, CX_LOGFMT_JOURNAL };
  * session id or NULL; cx_logc adds the connection id and the SIP Call-ID (either NULL). */
 void cx_log(int level, const char *sess, const char *fmt, ...);
 /* cx_quiet (above): 1 when this one is to be logged (then *skipped is how many went unlogged
- * since the last line), 0 when it is counted only. */
-int cx_quiet_ok(cx_quiet *q, uint64_t *skipped);
+ * since the last line), 0 when it is counted only; then tail(arg, n) writes the count when the
+ * quiet time is over (from a timer of q's: the owner calls cx_quiet_close before it goes). */
+int cx_quiet_ok(cx_quiet *q, uint64_t *skipped, cx_quiet_h *tail, void *arg);
+/* The owner goes (engine, session, listener): the count not yet written is written now (its
+ * tail), and the timer stopped. */
+void cx_quiet_close(cx_quiet *q);
 /* re_printf's %H with a const uint64_t *skipped: "; N more since the last such line (logged at
  * most once in 10 s)", or the last part alone when none were skipped. */
 int cx_quiet_more(struct re_printf *pf, void *arg);

@@ -472,6 +472,7 @@ static void cx_sess__destroy(void *arg)
 	cx_sess *s = arg;
 	struct le *le;
 
+	cx_quiet_close(&s->qfull); /* its count not written yet: now, with its id */
 	list_flush(&s->q);
 	/* release provider resources before the objects go */
 	LIST_FOREACH(&s->conns, le) {

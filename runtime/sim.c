@@ -25,9 +25,12 @@ typedef struct cx_sim_rule {
 	int line;              /* in the scenario file */
 } cx_sim_rule;
 
-/* How many <createcall>s went to one destination (attempt=). */
+/* How many <createcall>s went to one destination (attempt=), kept only for destinations an
+ * attempt= rule's pattern matches (no other count can choose a rule), and counted no further
+ * than the attempt from which the same rule applies for good (cx_sim__horizon): a run that
+ * calls many numbers keeps nothing for them unless a rule asks for their attempts. */
 typedef struct cx_sim_dest {
-	struct le le;
+	struct le he;          /* in cx_sim_st.dests */
 	char *dest;
 	uint32_t n;
 } cx_sim_dest;
@@ -46,7 +49,9 @@ typedef struct cx_sim_st {
 	struct tmr intmr;      /* the first of them: one timer for all (libre inserts a timer in
 				* a sorted list, so one each made 100,000 lines quadratic) */
 	uint64_t t0;           /* cx_clock_ms() at setup: each line's at= counts from it */
-	struct list dests;     /* cx_sim_dest */
+	struct hash *dests;    /* cx_sim_dest by dest (made at the first one) */
+	uint32_t ndests;
+	uint32_t natt;         /* call rules with attempt= */
 	int lineno;            /* of the line being read */
 	struct list edges;     /* cx_sim_edge: who hears whom, as the SIP provider's mixer keeps it */
 } cx_sim_st;
@@ -106,7 +111,7 @@ static void cx_sim_dest__destroy(void *arg)
 {
 	cx_sim_dest *d = arg;
 
-	list_unlink(&d->le);
+	hash_unlink(&d->he);
 	mem_deref(d->dest);
 }
 
@@ -124,7 +129,9 @@ static void cx_sim_st__destroy(void *arg)
 	tmr_cancel(&st->intmr);
 	list_flush(&st->inbound);
 	list_flush(&st->rules);
-	list_flush(&st->dests);
+	if (st->dests)
+		hash_flush(st->dests);
+	mem_deref(st->dests);
 	list_flush(&st->edges);
 }
 
@@ -488,6 +495,8 @@ int cx_sim_parse_line(cx_engine *e, const char *line, char *em, size_t esz)
 	}
 	err = 0;
 	list_append(&st->rules, &r->le, r);
+	if (r->kind == SIM_CALL && r->att_lo)
+		st->natt++;
  out:
 	if (err)
 		mem_deref(r);
@@ -813,24 +822,62 @@ static void cx_sim__fail_h(void *arg)
 		.reason = cx_rt_sipreason(sc->code), .sipcode = sc->code, .sipreason = sr});
 }
 
-/* This <createcall> is the how-manyth to dest (from 1)? */
-static uint32_t cx_sim__attempt(cx_sim_st *st, const char *dest)
+/* The attempt to dest from which the rule chosen no longer changes: past every attempt= range of
+ * the rules whose pattern matches it (N- from N on); 0 when none does. */
+static uint32_t cx_sim__horizon(const cx_sim_st *st, const char *dest)
 {
-	cx_sim_dest *d;
+	uint32_t h = 0, k;
 	struct le *le;
 
-	LIST_FOREACH(&st->dests, le) {
-		d = le->data;
-		if (!strcmp(d->dest, dest))
-			return ++d->n;
+	LIST_FOREACH(&st->rules, le) {
+		const cx_sim_rule *r = le->data;
+		if (r->kind != SIM_CALL || !r->att_lo || !cx_rt_glob(r->pat, dest))
+			continue;
+		k = r->att_hi == UINT32_MAX ? r->att_lo : r->att_hi + 1;
+		h = k > h ? k : h;
 	}
+	return h;
+}
+
+static bool cx_sim__dest_is(struct le *le, void *arg)
+{
+	const cx_sim_dest *d = le->data;
+
+	return !strcmp(d->dest, arg);
+}
+
+uint32_t cx_sim_attempt(cx_engine *e, const char *dest)
+{
+	cx_sim_st *st = cx_sim__st(e);
+	uint32_t key = hash_joaat_str(dest), h;
+	cx_sim_dest *d;
+
+	if (!st || !st->natt)
+		return 0;
+	d = list_ledata(hash_lookup(st->dests, key, cx_sim__dest_is, (void *)dest));
+	if (d) {
+		h = cx_sim__horizon(st, dest);
+		return d->n < h ? ++d->n : d->n;
+	}
+	if (!cx_sim__horizon(st, dest))
+		return 0;
+	if (!st->dests && hash_alloc(&st->dests, 1024))
+		return 1;
 	d = mem_zalloc(sizeof(*d), cx_sim_dest__destroy);
 	if (!d || str_dup(&d->dest, dest)) {
 		mem_deref(d);
 		return 1;
 	}
-	list_append(&st->dests, &d->le, d);
+	hash_append(st->dests, key, &d->he, d);
+	st->ndests++;
 	return d->n = 1;
+}
+
+uint32_t cx_sim_ndests(cx_engine *e)
+{
+	cx_sim_st *st = cx_sim__st(e);
+
+	return st ? st->ndests : 0;
 }
 
 static int cx_sim_createcall(cx_engine *e, cx_conn *c, const char *dest)
@@ -842,7 +889,7 @@ static int cx_sim_createcall(cx_engine *e, cx_conn *c, const char *dest)
 	uint64_t ring = 50;
 	int act = SIM_ANSWER;
 
-	uint32_t att = cx_sim__attempt(st, dest);
+	uint32_t att = cx_sim_attempt(e, dest);
 
 	LIST_FOREACH(&st->rules, le) {
 		cx_sim_rule *r = le->data;

@@ -76,9 +76,8 @@ struct cx_siptcp {
 	uint64_t walked;          /* when a full table last found nothing to yield */
 	struct tmr sweep;
 	/* refusals: a line at most once in CX_LOG_QUIET_MS (rt.h), the others counted into the
-	 * next, which logtmr writes when no refusal comes after the quiet time (the last one) */
+	 * next; when no refusal comes after the quiet time, q's timer writes the last one's */
 	cx_quiet q;
-	struct tmr logtmr;
 	struct sa quiet_peer;
 	int quiet_total, quiet_tls;
 };
@@ -226,14 +225,13 @@ static void cx_siptcp__log(const struct sa *peer, int total, int tls, uint64_t m
 	       tls ? "TLS" : "TCP", peer, cx_siptcp__why(total), cx_quiet_more, &more);
 }
 
-/* The quiet time is over with refusals not logged: the last one's line counts the others. */
-static void cx_siptcp__log_h(void *arg)
+/* The quiet time is over with refusals not logged (cx_quiet): the last one's line counts the
+ * others. */
+static void cx_siptcp__quiet_h(void *arg, uint64_t n)
 {
 	cx_siptcp *t = arg;
-	uint64_t skipped;
 
-	if (t->q.skipped && cx_quiet_ok(&t->q, &skipped))
-		cx_siptcp__log(&t->quiet_peer, t->quiet_total, t->quiet_tls, skipped - 1);
+	cx_siptcp__log(&t->quiet_peer, t->quiet_total, t->quiet_tls, n - 1);
 }
 
 static void cx_siptcp__refused(cx_siptcp *t, const struct sa *peer, int total, int tls)
@@ -241,16 +239,13 @@ static void cx_siptcp__refused(cx_siptcp *t, const struct sa *peer, int total, i
 	uint64_t skipped;
 
 	t->e->met.sip_conn_refused[total]++;
-	if (cx_quiet_ok(&t->q, &skipped)) {
+	if (cx_quiet_ok(&t->q, &skipped, cx_siptcp__quiet_h, t)) {
 		cx_siptcp__log(peer, total, tls, skipped);
 		return;
 	}
 	t->quiet_peer = *peer;
 	t->quiet_total = total;
 	t->quiet_tls = tls;
-	if (!tmr_isrunning(&t->logtmr))
-		tmr_start(&t->logtmr, t->q.last + CX_LOG_QUIET_MS + 1 - tmr_jiffies(),
-			  cx_siptcp__log_h, t);
 }
 
 /* Section - accept() */
@@ -388,7 +383,7 @@ static void cx_siptcp__destroy(void *arg)
 	struct le *le;
 
 	tmr_cancel(&t->sweep);
-	tmr_cancel(&t->logtmr);
+	cx_quiet_close(&t->q);
 	list_unlink(&t->le);
 	while ((le = list_head(&t->conns)))
 		cx_siptcp__drop(le->data);
@@ -420,7 +415,6 @@ int cx_siptcp_alloc(cx_siptcp **tp, cx_engine *e)
 	t->per_addr = CX_SIPTCP_PER_ADDR;
 	t->idle_ms = CX_SIPTCP_IDLE_MS;
 	tmr_init(&t->sweep);
-	tmr_init(&t->logtmr);
 	err = hash_alloc(&t->ht, 256);
 	if (err) {
 		mem_deref(t);

@@ -316,6 +316,9 @@ struct cx_pages {
 	/* the free run being taken (0: none), charged to the heap whole when it was set up; the
 	 * part not taken is given back when the run is left (cx_pg__settle) */
 	uintptr_t bump[CX_PG_CLASSES], end[CX_PG_CLASSES];
+	/* a sweep since the last trim: only a sweep leaves pages empty (a page taken from stays
+	 * taken until the next one), so a trim without it has none to look for */
+	int swept;
 };
 size_t cx_pg__refill(struct cx_heap *h, size_t c); /* the next run's bytes (0: no page) */
 /* The first of the n sorted words w at or above a (n if none): the C stack's words against a

@@ -432,6 +432,8 @@ if ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/queue" $T/queue.cc
 	kill -TERM $QP
 	wait $QP
 	rc=$?
+	check "queue limit: the other 2 refusals counted in a line when the session ended" grep -q -F \
+		'events refused: its event queue or its delayed sends are at their limit of 10 (--max-queue); 2 more since the last such line' "$W/qerr"
 	check "queue program: exit status 0 (got $rc), no sanitizer report" bash -c "[ $rc = 0 ] && ! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W/qerr'"
 else
 	fail "queue.ccxml does not compile"; cat "$W/cc.log"

@@ -270,6 +270,15 @@ check "--token ID,max=0: refused at start with a reason" bash -c \
 	"timeout 10 '$W/app' --sim --http 127.0.0.1:0 --token 'a,max=0' 2>&1 | grep -q \"',max=' needs a number of sessions\""
 kill -TERM $L
 wait $L
+# every refusal is in the log: logged, or counted into a line ("; N more since the last such
+# line"), also the last ones, which no later refusal's line took (written when their quiet
+# time ended or at the stop): 50 unknown tokens; 50 wrong secrets and the forged session's
+# qsum PATTERN: the refusals the lines matching it count (a refusal's line: 1 + its "N more"; a
+# line of the count alone, "… refused; N more …": N)
+qsum() { grep -E "$1" "$W/lerr" | awk '!/refused;/ {n++} match($0, /; [0-9]+ more since/) {n += substr($0, RSTART + 2, RLENGTH - 13)} END {print n + 0}'; }
+qtok='refused: (unknown|no) tokenid|tokenid refused' qsec='refused: (wrong|no) (secret|token)|right secret or token refused'
+check "the refusals not logged are counted: $(qsum "$qtok") of 50 unknown tokens, $(qsum "$qsec") of 51 wrong secrets" \
+	bash -c "[ '$(qsum "$qtok")' = 50 ] && [ '$(qsum "$qsec")' = 51 ]"
 
 # --max-cps 5: ten calls asked for at once leave at 200 ms intervals, in order
 timeout 60 "$W/app" --sim="$T/ops.scenario" --http 127.0.0.1:0 --token t-cps --max-cps 5 --malloc-tcache \

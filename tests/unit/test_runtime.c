@@ -739,6 +739,40 @@ static void test_virtual_clock(void)
 	CHECK(cx_clock_skipped_ms() == 0); /* released with the engine */
 }
 
+/* The simulator's attempt counts: kept only for destinations an attempt= rule's pattern
+ * matches, and not past the attempt from which the same rule applies for good; a run calling
+ * 20,000 distinct numbers remembers none of those no such rule names. */
+static void test_sim_attempts(void)
+{
+	const cx_doc *docs[] = {&d5};
+	cx_engine *e = new_engine(docs, 1);
+	char dest[32], em[128];
+	int i, ok = 1;
+
+	CHECK(e != NULL);
+	if (!e)
+		return;
+	cx_sim_setup(e, NULL);
+	CHECK(cx_sim_attempt(e, "tel:+15550001") == 0 && cx_sim_ndests(e) == 0); /* no rules */
+	CHECK(cx_sim_parse_line(e, "call tel:+1555* busy attempt=1", em, sizeof(em)) == 0);
+	CHECK(cx_sim_parse_line(e, "call tel:+1555* answer attempt=2-", em, sizeof(em)) == 0);
+	CHECK(cx_sim_parse_line(e, "call tel:+1666* noanswer attempt=2-3", em, sizeof(em)) == 0);
+	CHECK(cx_sim_parse_line(e, "call * answer", em, sizeof(em)) == 0);
+	for (i = 0; i < 20000; i++) {
+		snprintf(dest, sizeof(dest), "tel:+4420%07d", i);
+		ok &= cx_sim_attempt(e, dest) == 0;
+	}
+	CHECK(ok && cx_sim_ndests(e) == 0);
+	/* busy first, answered from the second on: 1, 2, then 2 for good */
+	CHECK(cx_sim_attempt(e, "tel:+15550001") == 1 && cx_sim_attempt(e, "tel:+15550001") == 2);
+	CHECK(cx_sim_attempt(e, "tel:+15550001") == 2 && cx_sim_ndests(e) == 1);
+	/* 2-3: the 4th and later are alike */
+	for (i = 1; i <= 6; i++)
+		CHECK(cx_sim_attempt(e, "tel:+16660001") == (uint32_t)(i < 4 ? i : 4));
+	CHECK(cx_sim_attempt(e, "tel:+15550002") == 1 && cx_sim_ndests(e) == 3);
+	mem_deref(e);
+}
+
 static void test_send(void)
 {
 	run_doc(&d6, NULL);
@@ -1202,22 +1236,56 @@ static void test_pace(void)
 
 /* log.c: a warning callers can repeat at will is logged at most once in CX_LOG_QUIET_MS, and
  * the next line says how many went unlogged. */
+/* cx_quiet's tail: what it was last asked to write (quiet_tails: how many times). */
+static uint64_t quiet_tail_n;
+static int quiet_tails;
+
+static void quiet_tail(void *arg, uint64_t n)
+{
+	CHECK(arg == &quiet_tails);
+	quiet_tail_n = n;
+	quiet_tails++;
+}
+
 static void test_quiet(void)
 {
-	cx_quiet q = {0, 0};
+	cx_quiet q = {0};
 	uint64_t n = 99;
 	char buf[160];
 
-	CHECK(cx_quiet_ok(&q, &n) == 1 && n == 0);
-	CHECK(cx_quiet_ok(&q, &n) == 0 && cx_quiet_ok(&q, &n) == 0 && q.skipped == 2);
+	CHECK(cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 1 && n == 0);
+	CHECK(!tmr_isrunning(&q.tmr)); /* nothing counted: no timer */
+	CHECK(cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 0 &&
+	      cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 0 && q.skipped == 2);
+	/* counted: the timer is due when the quiet time ends */
+	CHECK(tmr_isrunning(&q.tmr) && q.tmr.jfs <= tmr_jiffies() + CX_LOG_QUIET_MS);
 	q.last -= CX_LOG_QUIET_MS; /* as if the last line were 10 s old */
-	CHECK(cx_quiet_ok(&q, &n) == 1 && n == 2 && q.skipped == 0);
-	CHECK(cx_quiet_ok(&q, &n) == 0 && q.skipped == 1);
+	CHECK(cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 1 && n == 2 && q.skipped == 0);
+	CHECK(!tmr_isrunning(&q.tmr) && !quiet_tails); /* that line took the count */
+	CHECK(cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 0 && q.skipped == 1);
 	re_snprintf(buf, sizeof(buf), "%H", cx_quiet_more, &n);
 	CHECK(!strcmp(buf, "; 2 more since the last such line (these are logged at most once in 10 s)"));
 	n = 0;
 	re_snprintf(buf, sizeof(buf), "%H", cx_quiet_more, &n);
 	CHECK(!strcmp(buf, " (such refusals are logged at most once in 10 s)"));
+
+	/* the storm stops: the timer writes its count (its handler, run as the loop would) and
+	 * starts the next quiet time */
+	CHECK(tmr_isrunning(&q.tmr) && q.tmr.th);
+	if (q.tmr.th) {
+		tmr_h *th = q.tmr.th;
+		void *arg = q.tmr.arg;
+		tmr_cancel(&q.tmr);
+		th(arg);
+	}
+	CHECK(quiet_tails == 1 && quiet_tail_n == 1 && q.skipped == 0);
+	CHECK(cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 0 && tmr_isrunning(&q.tmr));
+	CHECK(cx_quiet_ok(&q, &n, quiet_tail, &quiet_tails) == 0 && q.skipped == 2);
+	/* its owner goes: the count is written at once and the timer stops */
+	cx_quiet_close(&q);
+	CHECK(quiet_tails == 2 && quiet_tail_n == 2 && !tmr_isrunning(&q.tmr));
+	cx_quiet_close(&q); /* nothing counted: nothing written */
+	CHECK(quiet_tails == 2);
 }
 
 /* sipbody.c: the SDP of a message's body. msg_body(headers, body) decodes an INVITE with those
@@ -1323,6 +1391,7 @@ int main(void)
 	test_snapshot();
 	test_sim();
 	test_virtual_clock();
+	test_sim_attempts();
 	test_send();
 	test_pev();
 	test_embed();

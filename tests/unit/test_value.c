@@ -891,6 +891,16 @@ static void test_gc_pages(void)
 	cx_heap_trim(Y);
 	CHECK_S(Y->slots[0], "held by the C stack 7");
 	CHECK(cx_heap_used(Y) < base + 4096);
+	/* idle again with no collection since: no page can have emptied, none is looked at (the
+	 * walk waits for the next sweep), and the next sweep's empty pages go at the next trim */
+	for (i = 0; i < 2000; i++)
+		cx_str_printf(Y, "more garbage %d after the trim", i);
+	cx_heap_trim(Y);
+	CHECK_S(Y->slots[0], "held by the C stack 7");
+	cx_gc(Y);
+	cx_heap_trim(Y);
+	CHECK_S(Y->slots[0], "held by the C stack 7");
+	CHECK(cx_heap_used(Y) < base + 4096);
 	cx_ctx_free(Y);
 }
 
