@@ -223,8 +223,9 @@ bool vxml_prop_dtmf(Node *n);
 /* The application root's <vxml> whose properties come after the document's (NULL: none). */
 void vxml_prop_app(Node *approot);
 /* vxml_srgs.c: a field's (or <link>'s) SRGS grammars, with keys (a <link dtmf>'s, or NULL) as
- * one more alternative: -1 none (or an error, reported), 0 voice only, 1 DTMF; with lf, their
- * table `gram_K` (nodes), `gram_K_kids` and the root node are written. */
+ * one more alternative: -1 none (or an error, reported), 0 voice only, 1 DTMF, 2 DTMF with
+ * semantic <tag>s; with lf, their table `gram_K` (nodes), `gram_K_kids` and the root node are
+ * written (script tags compiled where vxml_srgs_code says, js.h). */
 int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char **kids, int *root);
 /* A form-level <grammar> gr alone, as vxml_srgs; slots[0 .. *nslots) (64 at most) the slots its
  * match may fill: its root rule's id, then the ids of the rules it refers to. */

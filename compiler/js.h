@@ -133,6 +133,11 @@ void jstype_locals(TSNode body, const char *src, const char *const *names, int n
 #define VXML_NS_URI "http://www.w3.org/2001/vxml"
 void emit_if(Fn *F, Node *n, void (*block)(void *arg, Fn *F, Node *first, Node *stop), void *arg);
 
+/* vxml_srgs.c: the script <tag>s of the grammars written from now on are compiled into g, in
+ * the scope *sc holds when each is read (their names other than out, rules, meta resolve as the
+ * dialog's expressions there). */
+void vxml_srgs_code(Gen *g, Scope *const *sc);
+
 /* vxml_io.c: <transfer>'s cx_vx_xfer_item written to lf (its destexpr a function of g). */
 char *vxml_io_transfer(FILE *lf, Gen *g, Scope *sc, Node *n, int shadow, int k);
 

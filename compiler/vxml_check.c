@@ -56,7 +56,7 @@ static const VElem vx__elems[] = {
 		{"cond", VA_EXPR}}},
 	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD | VP_MENU | VP_INIT | VP_OBJ, 0, {{"src", VA_REQ}}},
 	{"grammar", VP_FIELD | VP_LINK | VP_FORM, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0},
-		{"scope", 0}}},
+		{"scope", 0}, {"tag-format", 0}}},
 	{"filled", VP_FIELD | VP_FORM | VP_OBJ, VP_EXEC, {{"mode", 0}, {"namelist", 0}}},
 	{"noinput", VP_EVENTS, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
 	{"nomatch", VP_EVENTS, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
@@ -345,7 +345,8 @@ static void vx__gramscope(Node *g)
 
 /* A form's grammars (VoiceXML 2.0 §3.1.6; docs/voicexml.md "Mixed initiative"): a DTMF one
  * fills the <field>s whose slot (their slot, else their name) its match names, the id of its
- * root rule or of a rule it refers to: at least one must have such a slot. An <initial> needs
+ * root rule or of a rule it refers to: at least one must have such a slot (with <tag>s, the
+ * properties of its out, known at run time: any field may be filled). An <initial> needs
  * one of them (nothing else can fill the form while it collects). */
 static void vx__form(VChk *c, Node *f)
 {
@@ -373,7 +374,7 @@ static void vx__form(VChk *c, Node *f)
 		for (Node *fl = f->kids; fl; fl = fl->next) {
 			const char *name = !strcmp(fl->tag, "field") ? vxml_slot(fl) : NULL;
 			for (int i = 0; name && i < ns; i++)
-				if (!strcmp(name, slots[i])) {
+				if (r == 2 || !strcmp(name, slots[i])) { /* with <tag>s: its out names the slots */
 					any = true;
 					Node **v = xcalloc((size_t)c->nformfill + 1, sizeof(Node *));
 					if (c->nformfill)
@@ -383,7 +384,9 @@ static void vx__form(VChk *c, Node *f)
 					break;
 				}
 		}
-		if (!any)
+		if (!any && r == 2)
+			diag_error(k->loc, "form-level <grammar>: this form has no <field> for it to fill");
+		else if (!any)
 			diag_error(k->loc, "form-level <grammar>: no <field> of this form has the slot '%s'%s (its match "
 			           "fills the fields whose slot, or name, is the id of its root rule or of a rule it refers "
 			           "to; docs/voicexml.md)", slots[0], ns > 1 ? " or that of a rule it refers to" : "");

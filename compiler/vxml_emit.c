@@ -1117,12 +1117,16 @@ static char *ve__filleds(VEm *E, FILE *lf, Node *f, int *count)
 }
 
 /* The slot names of form f's items (VoiceXML 2.0 §3.1.6: a <field>'s slot, else its name;
- * NULL for the other items) as a table in lf when f has a grammar; its name, or "NULL". */
+ * NULL for the other items) as a table in lf when f or one of its fields has a <grammar>; its
+ * name, or "NULL". */
 static char *ve__slots(VEm *E, FILE *lf, Node *f)
 {
-	bool gram = false;
-	for (Node *k = f->kids; k; k = k->next)
+	bool gram = false; /* a form-level grammar, or a field's (its <tag>s' out names the slot) */
+	for (Node *k = f->kids; k; k = k->next) {
 		gram |= ve__is(k, "grammar");
+		for (Node *g = ve__is(k, "field") ? k->kids : NULL; g; g = g->next)
+			gram |= ve__is(g, "grammar");
+	}
 	if (!gram)
 		return "NULL";
 	char *rows = xstrdup(""), *name = xprintf("slots_%d", ++E->nfn);
@@ -1175,6 +1179,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	VEm E0 = {.doc = doc}, *E = &E0;
 	E->g = gen_new(doc->src.path, opt);
 	gen_vxml(E->g); /* an exception ends the dialog with error.dialog (runtime/vxml.c) */
+	vxml_srgs_code(E->g, &E->sc); /* script <tag>s: in the scope of the grammar's element */
 	gen_slot_alloc(E->g, ve__hidden_slot, E);
 	/* an application root (VoiceXML 2.0 §1.5.2): its variables are the application scope, the
 	 * first slots; the document scope is inside it */

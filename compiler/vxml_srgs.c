@@ -20,10 +20,13 @@ enum { GS_MAXNODES = 1024 };
 typedef struct GNode {
 	int kind;            /* CX_VX_G_* */
 	int min, max;        /* repeat (max -1: no bound) */
-	char *keys;
+	char *keys;          /* KEYS: the keys; TAG: a literal's text */
 	int *kids, nkids;
 	Node *ref;           /* REF: the <rule> (resolved to its body's node at the end) */
 	const char *name;    /* REF: that rule's id */
+	const char *fn;      /* TAG of a script: the C function returning its function */
+	int line;            /* TAG: its line */
+	bool si;             /* REF at a grammar's top: the grammar has tags */
 } GNode;
 
 typedef struct Gram {
@@ -36,7 +39,21 @@ typedef struct Gram {
 	int nbodies;
 	bool bad;
 	const char *rid;     /* the root rule's id of the last grammar read */
+	bool literals;       /* the grammar being read has tag-format="semantics/1.0-literals" */
+	bool tags;           /* it has <tag>s */
+	bool anytags;        /* some grammar read has */
 } Gram;
+
+/* Where script tags are compiled (vxml_srgs_code); none: tags are checked, not compiled. */
+static Gen *gs_gen;
+static Scope *const *gs_scope;
+static int gs_ntags;
+
+void vxml_srgs_code(Gen *g, Scope *const *sc)
+{
+	gs_gen = g;
+	gs_scope = sc;
+}
 
 static int gs__node(Gram *g, int kind)
 {
@@ -64,15 +81,15 @@ static Node *gs__rule(Gram *g, const char *id)
 	return NULL;
 }
 
-/* The keys of an item's text: DTMF keys, white space between them ignored. */
-static char *gs__keys(Gram *g, Node *n)
+/* The keys of an item's text s (at loc): DTMF keys, white space between them ignored. */
+static char *gs__keys(Gram *g, const char *s, Loc loc)
 {
-	char *k = xcalloc(strlen(n->text.s) + 1, 1), *w = k;
-	for (const char *p = n->text.s; *p; p++) {
+	char *k = xcalloc(strlen(s) + 1, 1), *w = k;
+	for (const char *p = s; *p; p++) {
 		if (strchr(" \t\r\n", *p))
 			continue;
 		if (!strchr("0123456789*#ABCD", *p)) {
-			gs__err(g, n->text.loc, "'%s' in a DTMF grammar: keys are 0-9 * # A-D", xstrndup(p, 1));
+			gs__err(g, loc, "'%s' in a DTMF grammar: keys are 0-9 * # A-D", xstrndup(p, 1));
 			return k;
 		}
 		*w++ = *p;
@@ -106,34 +123,99 @@ bad:
 	gs__err(g, a->value.loc, "repeat='%s': want n, n-m or n- (0 to 63)", s);
 }
 
-/* A sequence of e's children (or its keys). */
+/* A sequence of e's content in document order: its keys and its elements (`1<tag>...</tag>`). */
 static int gs__seq(Gram *g, Node *e, int depth)
 {
-	if (e->has_text && e->kids) {
-		gs__err(g, e->loc, "<%s> holds both keys and elements: put the keys in an <item> of their own "
-			"(this version does not keep mixed content in order)", e->tag);
-		return gs__node(g, CX_VX_G_SEQ);
-	}
-	if (e->has_text) {
+	if (e->has_text && !e->kids) {
 		int t = gs__node(g, CX_VX_G_KEYS);
-		g->n[t].keys = gs__keys(g, e);
+		g->n[t].keys = gs__keys(g, e->text.s, e->text.loc);
 		return t;
 	}
 	int kids[64], nk = 0;
-	for (Node *k = e->kids; k; k = k->next) {
-		if (!strcmp(k->tag, "example") || !strcmp(k->tag, "meta") || !strcmp(k->tag, "metadata"))
+	for (int i = 0; i < e->npieces; i++) {
+		Node *k = e->pieces[i].elem;
+		const char *text = k ? NULL : e->pieces[i].text;
+		if (k && (!strcmp(k->tag, "example") || !strcmp(k->tag, "meta") || !strcmp(k->tag, "metadata")))
+			continue;
+		if (text && !text[strspn(text, " \t\r\n")])
 			continue;
 		if (nk == 64) {
-			gs__err(g, k->loc, "<%s> holds more than 64 elements", e->tag);
+			gs__err(g, k ? k->loc : e->loc, "<%s> holds more than 64 elements", e->tag);
 			break;
 		}
-		kids[nk++] = gs__compile(g, k, depth + 1);
+		if (k) {
+			kids[nk++] = gs__compile(g, k, depth + 1);
+		} else { /* the parser keeps no location per run: the element's text's */
+			kids[nk] = gs__node(g, CX_VX_G_KEYS);
+			g->n[kids[nk]].keys = gs__keys(g, text, e->text.loc);
+			nk++;
+		}
 	}
 	int s = gs__node(g, CX_VX_G_SEQ);
 	g->n[s].kids = xcalloc((size_t)nk + 1, sizeof(int));
 	memcpy(g->n[s].kids, kids, (size_t)nk * sizeof(int));
 	g->n[s].nkids = nk;
 	return s;
+}
+
+/* A script tag's code as the function expression `function (out, rules, meta) {CODE; return
+ * out;}` (SISR's variables its parameters): an attribute of its own whose decoded bytes map to
+ * the tag's text, so that errors point into the tag. */
+static Attr *gs__tag_attr(Node *t)
+{
+	static const char pre[] = "function (out, rules, meta) {", post[] = "\n;return out;}";
+	const SrcText *x = &t->text;
+	size_t np = sizeof(pre) - 1, len = np + x->len + sizeof(post) - 1;
+	Attr *a = xcalloc(1, sizeof(Attr));
+	a->name = "tag";
+	a->id = -1;
+	a->loc = t->loc;
+	a->value.s = xprintf("%s%s%s", pre, x->s, post);
+	a->value.len = len;
+	a->value.loc = x->loc;
+	if (x->raw) {
+		uint32_t *raw = xcalloc(len + 1, sizeof(uint32_t));
+		for (size_t i = 0; i <= len; i++)
+			raw[i] = x->raw[i < np ? 0 : i - np < x->len ? i - np : x->len];
+		a->value.raw = raw;
+	} else {
+		a->value.loc.col -= (int)np; /* the tag's first line: its columns past the prefix */
+	}
+	return a;
+}
+
+/* <tag>: its literal (semantics/1.0-literals), or its script compiled to a function. */
+static int gs__tag(Gram *g, Node *e)
+{
+	int t = gs__node(g, CX_VX_G_TAG);
+	g->tags = true;
+	g->n[t].line = e->loc.line;
+	if (e->kids)
+		gs__err(g, e->kids->loc, "<%s> holds text (a script or a literal), not elements", "tag");
+	const char *s = e->has_text ? e->text.s : "";
+	if (g->literals) { /* the text, its white space at both ends left out */
+		size_t b = strspn(s, " \t\r\n"), n = strlen(s + b);
+		while (n && strchr(" \t\r\n", s[b + n - 1]))
+			n--;
+		g->n[t].keys = xstrndup(s + b, n);
+		return t;
+	}
+	if (!gs_gen || !e->has_text || !s[strspn(s, " \t\r\n")])
+		return t; /* an empty script runs no code (out is still an object) */
+	Attr *a = gs__tag_attr(e);
+	esparse_attr(e, a, CX_AK_EXPR);
+	if (!a->tree) {
+		g->bad = true;
+		return t;
+	}
+	char *name = xprintf("sisr_tag_%d", ++gs_ntags);
+	Fn *F = fn_new(gs_gen, *gs_scope, FN_COND, name, e->loc.line);
+	fn_line(F, e->loc.line);
+	fn_source(F, &a->value);
+	fn_out(F, "return %s;", js_expr(F, a->expr));
+	fn_end(F);
+	g->n[t].fn = name;
+	return t;
 }
 
 static int gs__compile(Gram *g, Node *e, int depth)
@@ -194,8 +276,8 @@ static int gs__compile(Gram *g, Node *e, int depth)
 		return s;
 	}
 	if (!strcmp(e->tag, "tag"))
-		gs__err(g, e->loc, "<%s>: semantic tags are not supported (the value is the keys typed)", "tag");
-	else if (!strcmp(e->tag, "token"))
+		return gs__tag(g, e);
+	if (!strcmp(e->tag, "token"))
 		gs__err(g, e->loc, "<%s>: write the keys as the text of an <item>", "token");
 	else
 		gs__err(g, e->loc, "<%s> is not supported in a DTMF grammar", e->tag);
@@ -300,6 +382,12 @@ static int gs__grammar(Gram *g, Node *gr, bool *voice)
 	g->root = root;
 	if (root->has_text)
 		gs__err(g, root->text.loc, "a <%s> holds <rule>s, not text", "grammar");
+	Attr *tf = node_attr(root, "tag-format");
+	g->literals = tf && !strcmp(tf->value.s, "semantics/1.0-literals");
+	g->tags = false;
+	if (tf && !g->literals && strcmp(tf->value.s, "semantics/1.0"))
+		gs__err(g, tf->value.loc, "tag-format='%s': want semantics/1.0 (script tags, the default) or "
+			"semantics/1.0-literals (the tag's text is the value)", tf->value.s);
 	Attr *ra = node_attr(root, "root");
 	const char *rid = frag ? frag->value.s + strcspn(frag->value.s, "#") + 1 : ra ? ra->value.s : NULL;
 	if (!rid) {
@@ -316,8 +404,9 @@ static int gs__grammar(Gram *g, Node *gr, bool *voice)
 		if (strcmp(k->tag, "rule") && strcmp(k->tag, "meta") && strcmp(k->tag, "metadata") &&
 		    strcmp(k->tag, "lexicon"))
 			gs__err(g, k->loc, "<%s> in a <grammar>: <rule>s only", k->tag);
-	int top = gs__body(g, r);
-	for (int i = 0; i < g->nn && !g->bad; i++) /* rules reached by reference */
+	int top = gs__node(g, CX_VX_G_REF); /* the root rule, as a reference: SISR's frame of it */
+	g->n[top].ref = r;
+	for (int i = top; i < g->nn && !g->bad; i++) /* rules reached by reference */
 		if (g->n[i].kind == CX_VX_G_REF && g->n[i].ref) {
 			g->n[i].name = node_attr(g->n[i].ref, "id")->value.s;
 			g->n[i].min = -2 - gs__body(g, g->n[i].ref), g->n[i].ref = NULL;
@@ -325,6 +414,8 @@ static int gs__grammar(Gram *g, Node *gr, bool *voice)
 	if (!g->bad && gs__cyclic(g, top, xcalloc((size_t)g->nn, 1)))
 		gs__err(g, gr->loc, "<%s>: its rules refer to each other in a cycle (recursive rules are not "
 			"supported)", "grammar");
+	g->n[top].si = g->tags;
+	g->anytags |= g->tags && !g->bad;
 	return g->bad ? -1 : top;
 }
 
@@ -368,7 +459,7 @@ static int gs__tables(Node *first, Node *stop, const char *keys, FILE *lf, int k
 	if (!dtmf)
 		return voice ? 0 : -1;
 	if (!lf || !nt)
-		return nt ? 1 : -1;
+		return nt ? 1 + g->anytags : -1;
 	int top = tops[0];
 	if (nt > 1) { /* several grammars: alternatives */
 		top = gs__node(g, CX_VX_G_ALT);
@@ -381,10 +472,12 @@ static int gs__tables(Node *first, Node *stop, const char *keys, FILE *lf, int k
 	for (int i = 0; i < g->nn; i++) {
 		GNode *n = &g->n[i];
 		int ref = n->kind == CX_VX_G_REF ? -2 - n->min : -1;
-		rows = xprintf("%s\t{.kind = %d, .min = %d, .max = %d, .keys = %s, .first = %d, .n = %d%s},\n", rows,
+		rows = xprintf("%s\t{.kind = %d, .min = %d, .max = %d, .keys = %s, .first = %d, .n = %d%s%s%s},\n", rows,
 			       n->kind, ref >= 0 ? 1 : n->min, ref >= 0 ? 1 : n->max,
 			       n->keys ? c_quote(n->keys, strlen(n->keys)) : "NULL", ref >= 0 ? ref : nk, n->nkids,
-			       n->name ? xprintf(", .name = %s", c_quote(n->name, strlen(n->name))) : "");
+			       n->name ? xprintf(", .name = %s", c_quote(n->name, strlen(n->name))) : "",
+			       n->kind == CX_VX_G_TAG ? xprintf(", .tag = %s, .line = %d", n->fn ? n->fn : "NULL", n->line) : "",
+			       n->si ? ", .si = 1" : "");
 		for (int j = 0; j < n->nkids; j++)
 			ks = xprintf("%s%s%d", ks, nk++ ? ", " : "", n->kids[j]);
 	}
@@ -393,7 +486,7 @@ static int gs__tables(Node *first, Node *stop, const char *keys, FILE *lf, int k
 	*root = top;
 	fprintf(lf, "static const cx_vx_gnode gram_%d[] = {\n%s};\n", k, rows);
 	fprintf(lf, "static const uint32_t gram_%d_kids[] = {%s};\n", k, nk ? ks : "0");
-	return 1;
+	return 1 + g->anytags;
 }
 
 int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char **kids, int *root)

@@ -928,15 +928,26 @@ void cx_vxio_stop(cx_vx_run *r);
  * kids, root): 1 a sentence (and none longer, unless final), 0 more keys may make one, -1 none. */
 int cx_vx_gram_match(const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t root, const char *b, size_t n,
 		     int final);
-/* vxgram.c: one derivation of the sentence b[0..n) of that grammar (it matched): each span a
- * rule it refers to took (REF nodes with a name), in the order they end, at most max;
- * their number, or -1 when none was found within the grammar's bound of work. */
+/* vxgram.c: one derivation of the sentence b[0..n) of that grammar (it matched), as events in
+ * derivation order, at most max: each rule it refers to (REF nodes, the grammar's root rule
+ * too) begins (CX_VX_SP_BEGIN, at) and ends (CX_VX_SP_END, at, len: the span it took), each
+ * <tag> passed (CX_VX_SP_TAG); node is the REF's or TAG's index. Their number, or -1 when none
+ * was found within the grammar's bound of work. */
+enum { CX_VX_SP_END, CX_VX_SP_BEGIN, CX_VX_SP_TAG };
 typedef struct cx_vx_span {
 	const char *name;
 	size_t at, len;
+	int kind;
+	uint32_t node;
 } cx_vx_span;
 int cx_vx_gram_spans(const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t root, const char *b, size_t n,
 		     cx_vx_span *out, int max);
+/* vxgram.c: the semantic interpretation (SISR) of the sentence b[0..n) of that grammar (it
+ * matched): 1 with *out the root rule's out, 0 when the grammar that took it has no <tag>s
+ * (its value is the keys), -1 with an exception pending when a tag's script threw (*line: the
+ * tag's) or the derivation was too long. */
+int cx_vx_gram_interp(cx_ctx *X, const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t root, const char *b,
+		      size_t n, cx_value *out, int *line);
 /* vxml.c: a subdialog run starts or returns: to gets from's recording slot and count. */
 void cx_vxio_inherit(cx_vx_run *to, cx_vx_run *from);
 /* conn.c: dialog.exit with values (NULL: an empty object) and expr (NULL: none). */

@@ -17,7 +17,7 @@
 
 enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63,
        VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128, VX_MAXNEST = 16, VX_MAXPARAMS = 64,
-       VX_MAXNB = 16, VX_MAXMARKS = 16, VX_MAXSPANS = 64, VX_LOOPS = 10000 };
+       VX_MAXNB = 16, VX_MAXMARKS = 16, VX_MAXSPANS = 64, VX_MAXEVENTS = 512, VX_LOOPS = 10000 };
 
 /* The element of each enum cx_vx_kind (error.semantic names it). */
 static const char *const cx_vx__kinds[] = {"block", "field", "record", "transfer", "subdialog", "initial", "object"};
@@ -885,6 +885,8 @@ static int cx_vx__select(cx_vx_run *r)
 
 static void cx_vx__collect_end(cx_vx_run *r, int noinput);
 static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n);
+static int cx_vx__interp(cx_vx_run *r, const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t root, size_t n,
+			 cx_value *v);
 static void cx_vx__took_by(cx_vx_run *r, const cx_vx_link *lk, size_t n);
 static void cx_vx__def(cx_ctx *X, cx_value *o, const char *key, cx_value v);
 static int cx_vx__key(cx_vx_run *r, char key, int fed);
@@ -1209,10 +1211,11 @@ static void cx_vx__filled(cx_vx_run *r, const uint32_t *idx, uint32_t n)
 }
 
 /* The first n typed keys were taken by a menu's choice or a <link>: application.lastresult$
- * (the keys are the interpretation too, VoiceXML 2.0 §2.2, §2.5); the input is over. */
-static void cx_vx__took(cx_vx_run *r, size_t n)
+ * (the keys are the interpretation too, VoiceXML 2.0 §2.2, §2.5, unless a link's grammar has
+ * <tag>s: interp); the input is over. */
+static void cx_vx__took(cx_vx_run *r, size_t n, const cx_value *interp)
 {
-	cx_value key = cx_str_utf8(r->X, r->buf, n);
+	cx_value key = interp ? *interp : cx_str_utf8(r->X, r->buf, n);
 	if (!cx_is_exc(key))
 		cx_vx__lastresult(r, r->buf, n, key);
 	else
@@ -1226,7 +1229,7 @@ static void cx_vx__took(cx_vx_run *r, size_t n)
  * expr or event (VoiceXML 2.0 §2.2). */
 static void cx_vx__choose(cx_vx_run *r, const cx_vx_choice *c, size_t n)
 {
-	cx_vx__took(r, n);
+	cx_vx__took(r, n, NULL);
 	r->X->steps = (int64_t)cx_vx__budget(r->e);
 	if (c->event || c->eventexpr) { /* thrown as by <throw> (event/eventexpr, message/messageexpr) */
 		cx_value ev = c->event ? cx_vx__strv(r->X, c->event) : c->eventexpr(r->X), msg = CX_UNDEFINED;
@@ -1253,17 +1256,73 @@ static void cx_vx__choose(cx_vx_run *r, const cx_vx_choice *c, size_t n)
  * item that was collecting: its catches first). */
 static void cx_vx__link(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 {
-	cx_vx__took(r, n);
+	cx_value interp;
+	int si = cx_vx__interp(r, lk->gnodes, lk->gkids, lk->groot, n, &interp);
+	if (si < 0)
+		return;
+	cx_vx__took(r, n, si ? &interp : NULL);
 	cx_vx__call(r, lk->body);
 	cx_vx__advance(r);
 }
 
+/* The value of o's own property key (0: none; o not an object: none). */
+static int cx_vx__own(cx_ctx *X, cx_value o, const char *key, cx_value *v)
+{
+	cx_value k = o.tag == CX_T_OBJ ? cx_str_cstr(X, key) : CX_UNDEFINED;
+	if (cx_is_exc(k))
+		cx_catch(X);
+	if (k.tag != CX_T_STR)
+		return 0;
+	const struct cx_obj_head *h = CX_OBJ_HEAD(o.u.o);
+	for (uint32_t i = 0; i < h->nprops; i++)
+		if (h->props[i].key && cx_str_eq(h->props[i].key, k.u.s)) {
+			*v = h->props[i].val;
+			return 1;
+		}
+	return 0;
+}
+
+/* The result of a form-level grammar without <tag>s (docs/decisions.md, "slots are rule ids"):
+ * an object of slots, its root rule's id the keys, and each rule it refers to that took part in
+ * the match the keys it took (its last span). */
+static cx_value cx_vx__ruleslots(cx_vx_run *r, const cx_vx_link *lk, size_t n)
+{
+	cx_ctx *X = r->X;
+	cx_vx_span sp[VX_MAXEVENTS];
+	int ns = cx_vx_gram_spans(lk->gnodes, lk->gkids, lk->groot, r->buf, n, sp, VX_MAXEVENTS);
+	cx_value res = cx_obj_new(X);
+	cx_vx__def(X, &res, lk->root, cx_str_utf8(X, r->buf, n)); /* the root's first */
+	for (int i = 0; i < ns; i++)
+		if (sp[i].kind == CX_VX_SP_END && strcmp(sp[i].name, lk->root))
+			cx_vx__def(X, &res, sp[i].name, cx_str_utf8(X, r->buf + sp[i].at, sp[i].len));
+	return res;
+}
+
+/* The interpretation of the first n typed keys by grammar (nodes, kids, root) into *v (with
+ * <tag>s: SISR, cx_vx_gram_interp); 0 when the grammar has no tags (*v untouched), 1, or -1
+ * after a tag's error (error.semantic raised; the input is over). */
+static int cx_vx__interp(cx_vx_run *r, const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t root, size_t n,
+			 cx_value *v)
+{
+	int line;
+	r->X->steps = (int64_t)cx_vx__budget(r->e);
+	int si = cx_vx_gram_interp(r->X, nodes, kids, root, r->buf, n, v, &line);
+	if (si >= 0)
+		return si;
+	r->nbuf = 0;
+	r->buf[0] = '\0';
+	r->item = -1;
+	cx_vx_semantic(r->X, "tag", line);
+	cx_vx__dispatch(r);
+	cx_vx__advance(r);
+	return -1;
+}
+
 /* A form-level grammar took the first n typed keys (VoiceXML 2.0 §3.1.6; docs/voicexml.md
- * "Mixed initiative"). Its result is an object of slots: its root rule's id the keys, and each
- * rule it refers to that took part in the match the keys it took (its last span). Each field of
- * the form whose slot is one of them gets that value (and its shadow variables, whatever it
- * held); if one did, the <filled>s those fields trigger run (cx_vx__filled) and the FIA goes
- * on; if none did, it is a nomatch. */
+ * "Mixed initiative"). Its result: with <tag>s, its root rule's out; without, the object of
+ * rule slots (cx_vx__ruleslots). Each field of the form whose slot is a property of it gets
+ * that value (and its shadow variables, whatever it held); if one did, the <filled>s those
+ * fields trigger run (cx_vx__filled) and the FIA goes on; if none did, it is a nomatch. */
 static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 {
 	if (lk->dialog && lk->dialog - 1 != r->form) {
@@ -1281,38 +1340,22 @@ static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 	}
 	const cx_vx_form *f = &r->doc->forms[r->form];
 	cx_ctx *X = r->X;
-	cx_vx_span sp[VX_MAXSPANS + 1];
-	int ns = cx_vx_gram_spans(lk->gnodes, lk->gkids, lk->groot, r->buf, n, sp, VX_MAXSPANS);
-	int k = 0; /* the slots, each once: the root's first, a rule's last span */
-	sp[VX_MAXSPANS] = (cx_vx_span){lk->root, 0, n};
-	cx_vx_span *slots[VX_MAXSPANS + 1];
-	slots[k++] = &sp[VX_MAXSPANS];
-	for (int i = 0; i < ns; i++) {
-		int j = 0;
-		while (j < k && strcmp(slots[j]->name, sp[i].name))
-			j++;
-		slots[j] = &sp[i];
-		k += j == k;
-	}
-	cx_value res = cx_obj_new(X);
-	for (int j = 0; j < k; j++)
-		cx_vx__def(X, &res, slots[j]->name, cx_str_utf8(X, r->buf + slots[j]->at, slots[j]->len));
+	cx_value res;
+	int si = cx_vx__interp(r, lk->gnodes, lk->gkids, lk->groot, n, &res);
+	if (si < 0)
+		return;
+	if (!si)
+		res = cx_vx__ruleslots(r, lk, n);
 	uint32_t idx[VX_MAXSPANS], nf = 0;
 	r->item = -1;
-	for (uint32_t i = 0; f->slots && i < f->nitems && nf < VX_MAXSPANS && !cx_is_exc(res); i++)
-		for (int j = 0; f->slots[i] && j < k; j++) {
-			if (strcmp(f->slots[i], slots[j]->name))
-				continue;
-			cx_value v = cx_str_utf8(X, r->buf + slots[j]->at, slots[j]->len);
-			if (cx_is_exc(v)) {
-				res = v;
-				break;
-			}
-			X->slots[f->items[i].slot] = v;
-			cx_vx__shadow(r, &f->items[i], r->buf, n, v);
-			idx[nf++] = i;
-			break;
-		}
+	for (uint32_t i = 0; f->slots && i < f->nitems && nf < VX_MAXSPANS && !cx_is_exc(res); i++) {
+		cx_value v;
+		if (!f->slots[i] || !cx_vx__own(X, res, f->slots[i], &v) || v.tag == CX_T_UNDEF)
+			continue;
+		X->slots[f->items[i].slot] = v;
+		cx_vx__shadow(r, &f->items[i], r->buf, n, si ? res : v);
+		idx[nf++] = i;
+	}
 	if (cx_is_exc(res)) {
 		cx_catch(X);
 		cx_vx__fail(r, "error.semantic: out of memory");
@@ -1362,6 +1405,16 @@ static const cx_vx_choice *cx_vx__option(const cx_vx_item *it, const char *b, si
 	if (c && !it->options_first && it->gram != CX_VX_NOGRAM && cx_vx__gram(it, b, n, 1) > 0)
 		return NULL;
 	return c;
+}
+
+/* The value a field gets from its grammar's interpretation (VoiceXML 2.0 §3.1.6): the property
+ * named by its slot (its slot, else its name) of an object, else the whole. */
+static cx_value cx_vx__slotof(cx_vx_run *r, const cx_vx_item *it, cx_value interp)
+{
+	const cx_vx_form *f = &r->doc->forms[r->form];
+	const char *slot = f->slots && f->slots[r->item] ? f->slots[r->item] : it->name;
+	cx_value v;
+	return cx_vx__own(r->X, interp, slot, &v) && v.tag != CX_T_UNDEF ? v : interp;
 }
 
 /* The keys typed during a <record modal="false"> (VoiceXML 2.0 §2.3.6) are over (final: no
@@ -1420,20 +1473,25 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		cx_vx__choose(r, cx_vx__keyed(it, r->buf, n), n);
 		return;
 	}
-	cx_value v = CX_UNDEFINED;
+	cx_value v = CX_UNDEFINED, interp = CX_UNDEFINED;
 	char fmt[VX_MAXDIGITS + 8];
+	int si = 0; /* its SRGS grammar's <tag>s gave interp */
 	const cx_vx_choice *opt = m > 0 ? cx_vx__option(it, r->buf, n) : NULL;
 	if (opt)
 		v = cx_vx__strv(r->X, opt->value);
 	else if (m > 0 && it->gram >= CX_VX_NUMBER && it->gram <= CX_VX_CURRENCY &&
 	    cx_vx__builtin(it->gram, r->buf, n, 1, fmt) > 0)
 		v = cx_str_utf8(r->X, fmt, strlen(fmt));
+	else if (m > 0 && it->gram == CX_VX_SRGS && (si = cx_vx__interp(r, it->gnodes, it->gkids, it->groot, n, &interp)))
+		v = si < 0 ? CX_UNDEFINED : cx_vx__slotof(r, it, interp);
 	else if (m > 0)
 		v = it->gram == CX_VX_BOOLEAN ? (r->buf[0] == '1' ? CX_TRUE : CX_FALSE) :
 			cx_str_utf8(r->X, r->buf, n);
+	if (si < 0)
+		return; /* a tag's error.semantic */
 	if (m > 0 && !cx_is_exc(v)) {
-		cx_vx__lastresult(r, r->buf, n, v);
-		cx_vx__shadow(r, it, r->buf, n, v);
+		cx_vx__lastresult(r, r->buf, n, si ? interp : v);
+		cx_vx__shadow(r, it, r->buf, n, si ? interp : v);
 	}
 	r->nbuf = 0;
 	r->buf[0] = '\0';

@@ -169,7 +169,12 @@ int cx_is_callable(cx_value v);
 /* 13 (2026-12-02): VoiceXML grammar scope and modality: cx_vx_item.modal (<field modal>),
  * cx_vx_rec_item.nonmodal (<record modal="false">), cx_vx_link.dialog and .choice (the grammars
  * of a form or menu with document scope, in the document's table). */
-#define CX_ABI_VERSION 14
+/* 14 (2026-12-02): generated string concatenation: cx_add_lit, cx_cat_str, cx_cat_next
+ * (cx_value.h). */
+/* 15 (2026-12-02): semantic interpretation (SISR) of SRGS DTMF grammars: cx_vx_gnode's kind
+ * CX_VX_G_TAG (a <tag>: its literal in keys, or tag, its script's function), line and si (a
+ * grammar's root REF: its match is interpreted by its tags). */
+#define CX_ABI_VERSION 15
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -241,14 +246,20 @@ enum cx_vx_gram { CX_VX_NOGRAM, CX_VX_DIGITS, CX_VX_BOOLEAN, CX_VX_NUMBER, CX_VX
 		  CX_VX_TIME, CX_VX_CURRENCY, CX_VX_MENU, CX_VX_SRGS };
 
 /* An SRGS DTMF grammar as a flat table (compiler/vxml_srgs.c, runtime/vxgram.c): KEYS matches
- * its keys, SEQ its kids in order, ALT one of them, REF the node `first` (a rule's body);
- * each node min..max times (max -1: no bound). kids: gkids[first .. first + n). */
-enum cx_vx_gkind { CX_VX_G_KEYS, CX_VX_G_SEQ, CX_VX_G_ALT, CX_VX_G_REF };
+ * its keys, SEQ its kids in order, ALT one of them, REF the node `first` (a rule's body), TAG
+ * matches no key (a <tag>, run when the grammar matched: docs/voicexml.md "Semantic
+ * interpretation"); each node min..max times (max -1: no bound). kids: gkids[first .. first + n).
+ * Each grammar's top is a REF to its root rule. */
+enum cx_vx_gkind { CX_VX_G_KEYS, CX_VX_G_SEQ, CX_VX_G_ALT, CX_VX_G_REF, CX_VX_G_TAG };
 typedef struct cx_vx_gnode {
 	int kind, min, max;
-	const char *keys;
+	const char *keys;          /* KEYS: the keys; TAG: a literal tag's text (semantics/1.0-literals) */
 	uint32_t first, n;
 	const char *name;          /* REF: the id of the rule it refers to (a slot of a form grammar) */
+	cx_cond_fn *tag;           /* TAG of semantics/1.0: a function (out, rules, meta) returning out */
+	int line;                  /* TAG: its line (error.semantic names it) */
+	int si;                    /* REF at a grammar's top: the grammar has <tag>s, its match's value
+				    * is its root rule's out (else the keys typed) */
 } cx_vx_gnode;
 
 /* A <menu>'s <choice>: its DTMF key sequence and where it goes (next "#id", expr, or event /
