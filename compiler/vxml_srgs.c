@@ -42,6 +42,7 @@ typedef struct Gram {
 	bool literals;       /* the grammar being read has tag-format="semantics/1.0-literals" */
 	bool tags;           /* it has <tag>s */
 	bool anytags;        /* some grammar read has */
+	bool emit;           /* the table is written: script tags are compiled */
 } Gram;
 
 /* Where script tags are compiled (vxml_srgs_code); none: tags are checked, not compiled. */
@@ -200,7 +201,7 @@ static int gs__tag(Gram *g, Node *e)
 		g->n[t].keys = xstrndup(s + b, n);
 		return t;
 	}
-	if (!gs_gen || !e->has_text || !s[strspn(s, " \t\r\n")])
+	if (!g->emit || !gs_gen || !e->has_text || !s[strspn(s, " \t\r\n")])
 		return t; /* an empty script runs no code (out is still an object) */
 	Attr *a = gs__tag_attr(e);
 	esparse_attr(e, a, CX_AK_EXPR);
@@ -425,7 +426,7 @@ static int gs__grammar(Gram *g, Node *gr, bool *voice)
 static int gs__tables(Node *first, Node *stop, const char *keys, FILE *lf, int k, char **nodes, char **kids,
 		      int *root, const char **slots, int *nslots)
 {
-	Gram G = {0}, *g = &G;
+	Gram G = {.emit = lf != NULL}, *g = &G;
 	int tops[17], nt = 0;
 	bool voice = false, dtmf = false;
 	if (keys) { /* a <link dtmf>: one more alternative, its keys */

@@ -1048,9 +1048,17 @@ static const cx_vx_span *span_of(const cx_vx_span *sp, int n, const char *name)
 {
 	const cx_vx_span *last = NULL;
 	for (int i = 0; i < n; i++)
-		if (!strcmp(sp[i].name, name))
+		if (sp[i].kind == CX_VX_SP_END && !strcmp(sp[i].name, name))
 			last = &sp[i];
 	return last;
+}
+
+static int ends_of(const cx_vx_span *sp, int n)
+{
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		k += sp[i].kind == CX_VX_SP_END;
+	return k;
 }
 
 static void test_vx_spans(void)
@@ -1077,25 +1085,61 @@ static void test_vx_spans(void)
 	const cx_vx_span *s;
 
 	int n = cx_vx_gram_spans(g, kids, 10, "121*21", 6, sp, 16);
-	CHECK(n == 7); /* five digits, item, qty */
+	CHECK(n == 14 && ends_of(sp, n) == 7); /* five digits, item, qty: each a begin and an end */
 	CHECK((s = span_of(sp, n, "item")) && s->at == 0 && s->len == 3);
 	CHECK((s = span_of(sp, n, "qty")) && s->at == 4 && s->len == 2);
 	CHECK((s = span_of(sp, n, "d")) && s->at == 5 && s->len == 1); /* the last span of a rule */
+	CHECK(sp[0].kind == CX_VX_SP_BEGIN && sp[1].kind == CX_VX_SP_BEGIN && !strcmp(sp[1].name, "d"));
 	n = cx_vx_gram_spans(g, kids, 10, "212", 3, sp, 16);
-	CHECK(n == 4 && span_of(sp, n, "item") && !span_of(sp, n, "qty"));
+	CHECK(n == 8 && span_of(sp, n, "item") && !span_of(sp, n, "qty"));
 	CHECK(cx_vx_gram_spans(g, kids, 10, "21", 2, sp, 16) == -1);   /* not a sentence */
 	CHECK(cx_vx_gram_spans(g, kids, 10, "121*", 4, sp, 16) == -1);
-	CHECK(cx_vx_gram_spans(g, kids, 10, "121*1", 5, sp, 2) == 2);  /* at most max spans */
+	CHECK(cx_vx_gram_spans(g, kids, 10, "121*1", 5, sp, 2) == 2);  /* at most max events */
 	CHECK(cx_vx_gram_spans(g, kids, 11, "111", 3, sp, 16) == 0);   /* empty passes end */
 	CHECK(cx_vx_gram_spans(g, kids, 11, "", 0, sp, 16) == 0);
 	CHECK(cx_vx_gram_spans(g, kids, 11, "12", 2, sp, 16) == -1);
 	memset(keys, '2', 63); /* the longest input: 63 spans, the last at 62 */
 	keys[63] = '\0';
 	n = cx_vx_gram_spans(g, kids, 13, keys, 63, sp, 16);
-	CHECK(n == 16 && sp[15].at == 15);
-	static cx_vx_span many[64];
-	CHECK(cx_vx_gram_spans(g, kids, 13, keys, 63, many, 64) == 63 && many[62].at == 62);
+	CHECK(n == 16 && sp[15].kind == CX_VX_SP_END && sp[15].at == 7);
+	static cx_vx_span many[128];
+	CHECK(cx_vx_gram_spans(g, kids, 13, keys, 63, many, 128) == 126 && many[125].at == 62);
 	CHECK(cx_vx_gram_spans(g, kids, 11, keys, 63, sp, 16) == -1);
+}
+
+/* Semantic interpretation (vxgram.c): rule r is two d's and has no tag, so its out is the
+ * latest d's; d is "1" with the literal tag "one", or "2" (no tag: its keys). The grammar
+ * without its top's si has no interpretation. */
+static void test_vx_interp(void)
+{
+	static const cx_vx_gnode g[] = {
+		{.kind = CX_VX_G_REF, .min = 1, .max = 1, .first = 1, .name = "r", .si = 1},
+		{.kind = CX_VX_G_SEQ, .min = 1, .max = 1, .first = 0, .n = 2},
+		{.kind = CX_VX_G_REF, .min = 1, .max = 1, .first = 3, .name = "d"},
+		{.kind = CX_VX_G_ALT, .min = 1, .max = 1, .first = 2, .n = 2},
+		{.kind = CX_VX_G_SEQ, .min = 1, .max = 1, .first = 4, .n = 2},
+		{.kind = CX_VX_G_KEYS, .min = 1, .max = 1, .keys = "1"},
+		{.kind = CX_VX_G_TAG, .min = 1, .max = 1, .keys = "one", .line = 7},
+		{.kind = CX_VX_G_KEYS, .min = 1, .max = 1, .keys = "2"},
+		{.kind = CX_VX_G_REF, .min = 1, .max = 1, .first = 1, .name = "r"}, /* 8: no tags */
+	};
+	static const uint32_t kids[] = {2, 2, 4, 7, 5, 6};
+	static const char *const want[][2] = {{"12", "2"}, {"21", "one"}, {"11", "one"}, {"22", "2"}};
+	cx_ctx *X = cx_ctx_new(0);
+	cx_vx_span sp[16];
+	cx_value v = CX_UNDEFINED;
+	int line = -1;
+
+	CHECK(cx_vx_gram_match(g, kids, 0, "12", 2, 1) == 1);
+	int n = cx_vx_gram_spans(g, kids, 0, "12", 2, sp, 16);
+	CHECK(n == 7 && sp[2].kind == CX_VX_SP_TAG && sp[2].node == 6 && sp[3].kind == CX_VX_SP_END);
+	for (size_t i = 0; X && i < sizeof(want) / sizeof(want[0]); i++) {
+		CHECK(cx_vx_gram_interp(X, g, kids, 0, want[i][0], 2, &v, &line) == 1 && line == 0);
+		const char *got = v.tag == CX_T_STR ? cx_rt_str(X, v) : NULL;
+		CHECK(got && !strcmp(got, want[i][1]));
+	}
+	CHECK(X && cx_vx_gram_interp(X, g, kids, 8, "12", 2, &v, &line) == 0);
+	cx_ctx_free(X);
 }
 
 /* cx_main's command line: every bad option is status 2 before anything runs; --help and
@@ -1400,6 +1444,7 @@ int main(void)
 	test_abi();
 	test_vx_registry();
 	test_vx_spans();
+	test_vx_interp();
 	test_timers();
 	test_pace();
 	test_sipbody();
