@@ -354,10 +354,12 @@ static void vx__form(VChk *c, Node *f)
 	vx__scope(f);
 	for (Node *k = f->kids; k; k = k->next) {
 		Attr *sl = !strcmp(k->tag, "field") ? node_attr(k, "slot") : NULL;
-		if (sl && (!*sl->value.s || strspn(sl->value.s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-						     "0123456789_$") != strlen(sl->value.s)))
-			diag_error(sl->value.loc, "<field slot='%s'>: a slot is a rule id of the form's grammars "
-			           "(letters, digits, _ and $; dotted paths need semantic tags, not supported)", sl->value.s);
+		const char *p = sl ? sl->value.s : NULL;
+		for (size_t n; p && (n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"));)
+			p = p[n] == '.' ? p + n + 1 : p[n] ? p + n : NULL; /* NULL: a name ended the slot */
+		if (p)
+			diag_error(sl->value.loc, "<field slot='%s'>: a slot is a name or a dotted path of names (letters, "
+			           "digits, _ and $: a rule id, or a property of the grammar's semantic result)", sl->value.s);
 		if (strcmp(k->tag, "grammar"))
 			continue;
 		const char *slots[64];

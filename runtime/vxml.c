@@ -1265,10 +1265,10 @@ static void cx_vx__link(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 	cx_vx__advance(r);
 }
 
-/* The value of o's own property key (0: none; o not an object: none). */
-static int cx_vx__own(cx_ctx *X, cx_value o, const char *key, cx_value *v)
+/* The value of o's own property key[0 .. len) (0: none; o not an object: none). */
+static int cx_vx__own(cx_ctx *X, cx_value o, const char *key, size_t len, cx_value *v)
 {
-	cx_value k = o.tag == CX_T_OBJ ? cx_str_cstr(X, key) : CX_UNDEFINED;
+	cx_value k = o.tag == CX_T_OBJ ? cx_str_utf8(X, key, len) : CX_UNDEFINED;
 	if (cx_is_exc(k))
 		cx_catch(X);
 	if (k.tag != CX_T_STR)
@@ -1280,6 +1280,23 @@ static int cx_vx__own(cx_ctx *X, cx_value o, const char *key, cx_value *v)
 			return 1;
 		}
 	return 0;
+}
+
+/* The value at slot in a grammar's result o (VoiceXML 2.0 §3.1.6): its own property of that
+ * name (a rule id may hold dots), else for a dotted slot ("order.size") the path of them; 0
+ * when there is none or it is undefined. */
+static int cx_vx__slotval(cx_ctx *X, cx_value o, const char *slot, cx_value *v)
+{
+	if (cx_vx__own(X, o, slot, strlen(slot), v))
+		return v->tag != CX_T_UNDEF;
+	for (const char *p = slot;; o = *v) {
+		size_t n = strcspn(p, ".");
+		if (!cx_vx__own(X, o, p, n, v))
+			return 0;
+		if (!p[n])
+			return v->tag != CX_T_UNDEF;
+		p += n + 1;
+	}
 }
 
 /* The result of a form-level grammar without <tag>s (docs/decisions.md, "slots are rule ids"):
@@ -1350,7 +1367,7 @@ static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 	r->item = -1;
 	for (uint32_t i = 0; f->slots && i < f->nitems && nf < VX_MAXSPANS && !cx_is_exc(res); i++) {
 		cx_value v;
-		if (!f->slots[i] || !cx_vx__own(X, res, f->slots[i], &v) || v.tag == CX_T_UNDEF)
+		if (!f->slots[i] || !cx_vx__slotval(X, res, f->slots[i], &v))
 			continue;
 		X->slots[f->items[i].slot] = v;
 		cx_vx__shadow(r, &f->items[i], r->buf, n, si ? res : v);
@@ -1408,13 +1425,13 @@ static const cx_vx_choice *cx_vx__option(const cx_vx_item *it, const char *b, si
 }
 
 /* The value a field gets from its grammar's interpretation (VoiceXML 2.0 §3.1.6): the property
- * named by its slot (its slot, else its name) of an object, else the whole. */
+ * (or path) named by its slot (its slot, else its name) of an object, else the whole. */
 static cx_value cx_vx__slotof(cx_vx_run *r, const cx_vx_item *it, cx_value interp)
 {
 	const cx_vx_form *f = &r->doc->forms[r->form];
 	const char *slot = f->slots && f->slots[r->item] ? f->slots[r->item] : it->name;
 	cx_value v;
-	return cx_vx__own(r->X, interp, slot, &v) && v.tag != CX_T_UNDEF ? v : interp;
+	return cx_vx__slotval(r->X, interp, slot, &v) ? v : interp;
 }
 
 /* The keys typed during a <record modal="false"> (VoiceXML 2.0 §2.3.6) are over (final: no
