@@ -174,10 +174,10 @@ static Attr *gs__tag_attr(Node *t)
 	a->value.s = xprintf("%s%s%s", pre, x->s, post);
 	a->value.len = len;
 	a->value.loc = x->loc;
-	if (x->raw) {
+	if (x->raw && x->len) { /* (a text's map has no entry for its end: after its last byte) */
 		uint32_t *raw = xcalloc(len + 1, sizeof(uint32_t));
 		for (size_t i = 0; i <= len; i++)
-			raw[i] = x->raw[i < np ? 0 : i - np < x->len ? i - np : x->len];
+			raw[i] = i < np ? x->raw[0] : i - np < x->len ? x->raw[i - np] : x->raw[x->len - 1] + 1;
 		a->value.raw = raw;
 	} else {
 		a->value.loc.col -= (int)np; /* the tag's first line: its columns past the prefix */
