@@ -552,6 +552,10 @@ static void cx_siptls__route_h(int err, const struct sa *addrv, unsigned addrc, 
 	d->rdns = NULL;
 	for (i = 0; !err && i < addrc; i++)
 		cx_siptls__add_named(d, &addrv[i], 2);
+	if (err) /* libre cannot send there either: the reason, for the call's record */
+		(void)re_snprintf(d->why, sizeof(d->why), "TLS: cannot resolve %s: %s", d->names[1],
+				  err == EDESTADDRREQ ? "no such host" : err == ETIMEDOUT ?
+				  "no answer from the name server" : strerror(err));
 	if (err)
 		cx_logc(CX_LOG_WARN, d->lsess[0] ? d->lsess : NULL, d->lconn[0] ? d->lconn : NULL,
 			d->lcall[0] ? d->lcall : NULL, "sip: TLS: cannot resolve %s, where the call's "

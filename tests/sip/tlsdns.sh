@@ -188,17 +188,30 @@ lp_stop "$LP_BARESIP_PID" 5
 # (other.test: refused, the reason logged with the call's Call-ID).
 route() {
 	local name=$1 mode=$2 host=$3
+	shift 3
 	RP=$(freeport)
 	RP2=$(freeport)
 	timeout 40 python3 "$T/tlsroute.py" "$RP" "$RP2" "$W/dnshost.crt" "$W/dnshost.key" \
 		"$W/$name.peer" "$mode" "$host" &
 	PIDS+=("$!")
 	lp_wait_for "$W/$name.peer" listening 30
-	# the call stays up 1 s (the ACK goes first), then the platform ends it (BYE); the program
-	# stays 2 s more (a BYE to a host name waits for libre's resolution)
+	# the call stays up 1 s (the ACK goes first), then the platform ends it (BYE) and the
+	# program exits (--once waits for the BYE: resolved, checked, sent); ARGS... instead: the
+	# document hangs up as soon as it is connected
+	[ $# -gt 0 ] || set -- --values hold=1 --max-call-duration 1
 	dnscall "$name" "sip:4072223333@pbx.test:$RP;transport=tls" --sip-tls-ca "$W/dnshost.crt" \
-		--log-format text --values hold=1 --values linger=2s --max-call-duration 1
+		--log-format text --cdr-file "$W/$name.cdr" "$@"
 	wait "${PIDS[-1]}" 2>/dev/null
+}
+# cdrbye NAME BYE REASON: the call record of ./out's call NAME says "bye":BYE, "bye_reason":REASON
+cdrbye() {
+	python3 - "$W/$1.cdr" "$2" "$3" <<'PY'
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+want = None if sys.argv[3] == "null" else sys.argv[3]
+ok = len(r) == 1 and r[0].get("bye") == sys.argv[2] and r[0].get("bye_reason") == want
+sys.exit(0 if ok else "record: %s" % r)
+PY
 }
 route dnsrr rr host.wild.test
 if why=$(has "$W/dnsrr.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local reason=max-duration") &&
@@ -206,6 +219,7 @@ if why=$(has "$W/dnsrr.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=loca
 		"ROUTE <sip:host.wild.test:$RP2;transport=tls;lr>" "BYE sip:peer@127.0.0.1:$RP;transport=tls SIP/2.0") &&
 	why=$(has "$W/dns.log" "A host.wild.test") &&
 	why="a refusal logged" && ! grep -q "TLS: the certificate\|TLS: refused\|cannot go" "$W/dnsrr.err" &&
+	why=$(cdrbye dnsrr sent null 2>&1) &&
 	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsrr.err"; then
 	ok "SIP over TLS: a Record-Route by host name (named by the certificate): our ACK and BYE reach it on a new connection"
 else
@@ -219,8 +233,9 @@ if why=$(has "$W/dnsrrbad.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=l
 	why="the peer got a request over it" && ! grep -q "^BYE\|^ACK" "$W/dnsrrbad.peer" &&
 	why="no warning line with the Call-ID '$callid' and 'cannot go: $reason'" &&
 	[ -n "$callid" ] && grep -F "$callid" "$W/dnsrrbad.err" | grep -q "Z warning .*cannot go: $reason\$" &&
+	why=$(cdrbye dnsrrbad refused "$reason" 2>&1) &&
 	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsrrbad.err"; then
-	ok "SIP over TLS: a Record-Route by host name the certificate does not name: our BYE is refused, the reason logged with the call"
+	ok "SIP over TLS: a Record-Route by host name the certificate does not name: our BYE is refused, the reason logged with the call and in its record"
 else
 	bad "SIP over TLS: Record-Route by host name not in the certificate" "$why" "$W/dnsrrbad.out" "$W/dnsrrbad.err" "$W/dnsrrbad.peer"
 fi
@@ -232,6 +247,17 @@ if why=$(has "$W/dnsct.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=loca
 	ok "SIP over TLS: a Contact by host name (no Record-Route): our BYE reaches it on a new connection"
 else
 	bad "SIP over TLS: Contact by host name" "$why" "$W/dnsct.out" "$W/dnsct.err" "$W/dnsct.peer"
+fi
+# the document hangs up as soon as the call is connected and ends: --once waits for the BYE,
+# whose next hop (the Contact by name) is still being resolved then, and exits once it is done
+route dnsonce contact host.wild.test --values now=1
+if why=$(has "$W/dnsonce.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local") &&
+	why=$(has "$W/dnsonce.peer" "HANDSHAKE ok" "BYE sip:peer@host.wild.test:$RP2;transport=tls SIP/2.0") &&
+	why=$(cdrbye dnsonce sent null 2>&1) &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsonce.err"; then
+	ok "SIP over TLS: --once right after a hang-up waits for the BYE to a Contact by host name (resolved, checked, sent)"
+else
+	bad "SIP over TLS: --once waits for the BYE" "$why" "$W/dnsonce.out" "$W/dnsonce.err" "$W/dnsonce.peer"
 fi
 
 # SNI: the name goes in the ClientHello (a TLS server of Python's records it, reads the INVITE
