@@ -489,6 +489,15 @@ static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void 
 		call->se = 0;
 		tmr_cancel(&call->setmr);
 	}
+	if (!err && call->m.estab && call->tlsdest && !pl_strcmp(&msg->met, "INVITE")) {
+		/* a target refresh (RFC 3261 12.2.2): libre 1.1.0 updates the dialog with the
+		 * re-INVITE's Contact right after this handler, then answers 200 (src/sipsess/
+		 * listen.c reinvite_handler); done here first, the same way, so that a new next hop
+		 * by host name is resolved and checked as at the dialog's start, before any request
+		 * goes there */
+		(void)sip_dialog_update(sipsess_dialog(call->sess), msg);
+		cx_sip__tls_route(call);
+	}
 	return err;
 }
 
@@ -999,6 +1008,8 @@ static bool cx_sip__update_h(const struct sip_msg *msg, void *arg)
 		return true;
 	}
 	(void)sip_dialog_update(sipsess_dialog(call->sess), msg);
+	if (call->tlsdest) /* a target refresh: its next hop checked as at the dialog's start */
+		cx_sip__tls_route(call);
 	cx_sip__se_parse(msg, &se, &ref);
 	call->se = se;
 	call->se_refresh = ref == 's';

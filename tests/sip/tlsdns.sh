@@ -259,6 +259,31 @@ if why=$(has "$W/dnsonce.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=lo
 else
 	bad "SIP over TLS: --once waits for the BYE" "$why" "$W/dnsonce.out" "$W/dnsonce.err" "$W/dnsonce.peer"
 fi
+# a target refresh: the peer's re-INVITE moves the dialog's remote target to a Contact by host
+# name (PORT2); our BYE goes there, resolved and checked against that name (without it: refused,
+# no destination recorded there; other.test refused for "none of our destinations")
+route dnsref refresh host.wild.test
+if why=$(has "$W/dnsref.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local reason=max-duration") &&
+	why=$(has "$W/dnsref.peer" "REINVITE 200" "HANDSHAKE ok" "BYE sip:peer@host.wild.test:$RP2;transport=tls SIP/2.0") &&
+	why="a refusal logged" && ! grep -q "TLS: the certificate\|TLS: refused\|cannot go" "$W/dnsref.err" &&
+	why=$(cdrbye dnsref sent null 2>&1) &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsref.err"; then
+	ok "SIP over TLS: a re-INVITE moving the remote target to a host name: resolved and checked, our BYE reaches it"
+else
+	bad "SIP over TLS: target refresh to a host name" "$why" "$W/dnsref.out" "$W/dnsref.err" "$W/dnsref.peer"
+fi
+route dnsrefbad refresh other.test
+reason="TLS: the certificate of 127.0.0.1:$RP2 does not name other.test (hostname mismatch)"
+if why=$(has "$W/dnsrefbad.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local reason=max-duration") &&
+	why=$(has "$W/dnsrefbad.peer" "REINVITE 200" "HANDSHAKE failed") &&
+	why="the peer got a BYE" && ! grep -q "^BYE" "$W/dnsrefbad.peer" &&
+	why="no warning line 'cannot go: $reason'" && grep -q "Z warning .*cannot go: $reason\$" "$W/dnsrefbad.err" &&
+	why=$(cdrbye dnsrefbad refused "$reason" 2>&1) &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsrefbad.err"; then
+	ok "SIP over TLS: a re-INVITE moving the remote target to a host name the certificate does not name: our BYE is refused, in the call's record"
+else
+	bad "SIP over TLS: target refresh to a host name not in the certificate" "$why" "$W/dnsrefbad.out" "$W/dnsrefbad.err" "$W/dnsrefbad.peer"
+fi
 
 # SNI: the name goes in the ClientHello (a TLS server of Python's records it, reads the INVITE
 # and closes; the call then fails, what is checked is the name it was sent)
