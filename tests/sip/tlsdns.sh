@@ -22,7 +22,11 @@
 #     does not name it), pbx.test then srv.test (both connect).
 #   - the dialog's next hop by name (tlsroute.py): a Record-Route host.wild.test:PORT2 (our ACK
 #     and BYE reach it on a new connection), other.test:PORT2 (refused, logged with the call's
-#     Call-ID), a Contact host.wild.test:PORT2 (the BYE reaches it).
+#     Call-ID, "bye":"refused" in the call's record), a Contact host.wild.test:PORT2 (the BYE
+#     reaches it; also when the document hangs up at once and --once ends the program, and on
+#     SIGTERM with the call up); a target refresh (re-INVITE, UPDATE) to a Contact by name:
+#     checked against the new name; a Contact never resolved: --once waits --grace (1 s) only,
+#     the record says "unsent".
 tlscert dnshost cn.test DNS:pbx.test,DNS:srv.test,DNS:*.wild.test
 lp_baresip_start "$W/baresip-dns" "$LIFE" "sip_certificate		$W/dnshost.pem" || true
 PIDS+=("$LP_BARESIP_PID")
@@ -283,6 +287,64 @@ if why=$(has "$W/dnsrefbad.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=
 	ok "SIP over TLS: a re-INVITE moving the remote target to a host name the certificate does not name: our BYE is refused, in the call's record"
 else
 	bad "SIP over TLS: target refresh to a host name not in the certificate" "$why" "$W/dnsrefbad.out" "$W/dnsrefbad.err" "$W/dnsrefbad.peer"
+fi
+route dnsrefu refreshu other.test
+reason="TLS: the certificate of 127.0.0.1:$RP2 does not name other.test (hostname mismatch)"
+if why=$(has "$W/dnsrefu.peer" "UPDATE 200" "HANDSHAKE failed") &&
+	why="the peer got a BYE" && ! grep -q "^BYE" "$W/dnsrefu.peer" &&
+	why=$(cdrbye dnsrefu refused "$reason" 2>&1) &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsrefu.err"; then
+	ok "SIP over TLS: an UPDATE moving the remote target to a host name the certificate does not name: our BYE is refused"
+else
+	bad "SIP over TLS: target refresh by UPDATE" "$why" "$W/dnsrefu.out" "$W/dnsrefu.err" "$W/dnsrefu.peer"
+fi
+
+# SIGTERM while the call is up: the session ends (ccxml.kill), its call is hung up, and the stop
+# waits for that BYE (to a Contact by name) before the program exits
+RP=$(freeport)
+RP2=$(freeport)
+timeout 40 python3 "$T/tlsroute.py" "$RP" "$RP2" "$W/dnshost.crt" "$W/dnshost.key" \
+	"$W/dnsterm.peer" contact host.wild.test &
+PIDS+=("$!")
+lp_wait_for "$W/dnsterm.peer" listening 30
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --sip-tls-cert "$W/tls.pem" \
+	--dns-server "$DNS" --sip-tls-ca "$W/dnshost.crt" --log-format text --cdr-file "$W/dnsterm.cdr" \
+	--values "dest=sip:4072223333@pbx.test:$RP;transport=tls" --values hold=1) \
+	>"$W/dnsterm.out" 2>"$W/dnsterm.err" &
+tpid=$! # timeout's: it hands the SIGTERM on to the program
+lp_wait_for "$W/dnsterm.out" CONNECTED 30
+sleep 0.2
+kill -TERM "$tpid" 2>/dev/null
+wait "$tpid"
+wait "${PIDS[-1]}" 2>/dev/null
+if why=$(has "$W/dnsterm.peer" "HANDSHAKE ok" "BYE sip:peer@host.wild.test:$RP2;transport=tls SIP/2.0") &&
+	why=$(cdrbye dnsterm sent null 2>&1) && why=$(has "$W/dnsterm.err" "signal 15: stopping") &&
+	why="sanitizer report" && ! sanitized "$W/dnsterm.err"; then
+	ok "SIP over TLS: SIGTERM with a call up: the stop waits for its BYE to a Contact by host name"
+else
+	bad "SIP over TLS: SIGTERM waits for the BYE" "$why" "$W/dnsterm.out" "$W/dnsterm.err" "$W/dnsterm.peer"
+fi
+
+# a Contact whose name the name server never answers for: the BYE waits for the resolution, the
+# program for the BYE until --grace (1 s) is over; the record says unsent
+RP=$(freeport)
+RP2=$(freeport)
+timeout 40 python3 "$T/tlsroute.py" "$RP" "$RP2" "$W/dnshost.crt" "$W/dnshost.key" \
+	"$W/dnsgrace.peer" contact slow.test &
+gpid=$!
+PIDS+=("$gpid")
+lp_wait_for "$W/dnsgrace.peer" listening 30
+dnscall dnsgrace "sip:4072223333@pbx.test:$RP;transport=tls" --sip-tls-ca "$W/dnshost.crt" \
+	--log-format text --cdr-file "$W/dnsgrace.cdr" --grace 1
+kill "$gpid" 2>/dev/null
+if why=$(has "$W/dnsgrace.out" "DISCONNECTED trigger=local") &&
+	why=$(has "$W/dnsgrace.err" "grace time over: 0 session(s) and 1 transfer(s) (1 BYE(s)) left") &&
+	why=$(cdrbye dnsgrace unsent "the program stopped before the BYE was done" 2>&1) &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsgrace.err"; then
+	ok "SIP over TLS: a BYE whose next hop never resolves holds --once for the grace time (1 s) only; its record says unsent"
+else
+	bad "SIP over TLS: --once and a BYE never resolved" "$why" "$W/dnsgrace.out" "$W/dnsgrace.err" "$W/dnsgrace.cdr"
 fi
 
 # SNI: the name goes in the ClientHello (a TLS server of Python's records it, reads the INVITE

@@ -9,7 +9,8 @@ Listens with CERT on 127.0.0.1:PORT and PORT2. Answers the INVITE that comes to 
 the BYE need a connection of their own, to PORT2. MODE refresh: the 200's Contact is
 127.0.0.1:PORT; after our ACK, on the same connection, a re-INVITE whose Contact is
 <sip:peer@HOST:PORT2;transport=tls> (a target refresh: "REINVITE 200" logged when we accept it),
-its ACK, then the connection is closed: the BYE goes to the new target. Logs to LOG: "INVITE", "HANDSHAKE ok" or
+its ACK, then the connection is closed: the BYE goes to the new target. MODE refreshu: the same
+with an UPDATE (no SDP, no ACK): "UPDATE 200". Logs to LOG: "INVITE", "HANDSHAKE ok" or
 "HANDSHAKE failed: …" for the connection to PORT2, and the first line of each request it
 brings ("ACK …", "BYE …", with "ROUTE …" for a Route header); a BYE gets a 200. Stops after 20 s
 without a connection or after the BYE.
@@ -76,7 +77,7 @@ for first, h, body in msgs:
     if MODE == "rr":
         extra = ["Record-Route: <sip:%s:%d;transport=tls;lr>" % (HOST, PORT2),
                  "Contact: <sip:peer@127.0.0.1:%d;transport=tls>" % PORT]
-    elif MODE == "refresh":
+    elif MODE.startswith("refresh"):
         extra = ["Contact: <sip:peer@127.0.0.1:%d;transport=tls>" % PORT]
     else:
         extra = ["Contact: <sip:peer@%s:%d;transport=tls>" % (HOST, PORT2)]
@@ -96,13 +97,18 @@ def request(t, method, uri, h, cseq, extra, body=b""):
     t.sendall(("\r\n".join(out) + "\r\n\r\n").encode() + body)
 
 
-if MODE == "refresh":
+if MODE.startswith("refresh"):
     ours = inv["contact"][0].split("<", 1)[-1].split(">", 1)[0]
+    contact = "Contact: <sip:peer@%s:%d;transport=tls>" % (HOST, PORT2)
     for first, h, body in msgs:
-        if first.startswith("ACK "):
-            request(t, "INVITE", ours, inv, 1,
-                    ["Contact: <sip:peer@%s:%d;transport=tls>" % (HOST, PORT2),
-                     "Content-Type: application/sdp"], sdp.replace(b"o=- 1 1", b"o=- 1 2"))
+        if first.startswith("ACK ") and MODE == "refreshu":
+            request(t, "UPDATE", ours, inv, 1, [contact])
+        elif first.startswith("ACK "):
+            request(t, "INVITE", ours, inv, 1, [contact, "Content-Type: application/sdp"],
+                    sdp.replace(b"o=- 1 1", b"o=- 1 2"))
+        elif first.startswith("SIP/2.0 ") and MODE == "refreshu":
+            log.write("UPDATE %s\n" % first.split()[1])
+            break
         elif first.startswith("SIP/2.0 "):
             log.write("REINVITE %s\n" % first.split()[1])
             request(t, "ACK", ours, inv, 1, [])
