@@ -174,7 +174,9 @@ int cx_siptls_expect(cx_siptls *t, struct dnsc *dnsc, const char *uri, cx_siptls
 int cx_siptls_expect_msg(cx_siptls *t, const struct sip_msg *msg, cx_siptls_dest **dp);
 /* the dialog's next hop (libre's sip_dialog_route: where its BYE, re-INVITEs... go), once
  * the dialog is established: a ;transport=tls host name is resolved and its addresses must
- * show a certificate naming it; refusals from then on are logged with the call's ids */
+ * show a certificate naming it; refusals from then on are logged with the call's ids. Again
+ * after a target refresh: a new name or port replaces the old hop (its addresses, its
+ * resolution, its refusal); the same one changes nothing. */
 int cx_siptls_expect_route(cx_siptls *t, struct dnsc *dnsc, const struct uri *route,
 			   cx_siptls_dest **dp, const char *sess, const char *conn,
 			   const char *callid);

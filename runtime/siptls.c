@@ -15,7 +15,8 @@
  * will resolve it) and each of its addresses must carry the host name (a DNS subjectAltName:
  * X509_check_host, a wildcard only as the whole left-most label, the subject's CN only when
  * the certificate has no DNS name). Then the far end's Contact and Record-Route addresses
- * (cx_siptls_expect_msg). A connection to an address nobody recorded is refused, as is one
+ * (cx_siptls_expect_msg), and the dialog's next hop, again after each target refresh
+ * (cx_siptls_expect_route). A connection to an address nobody recorded is refused, as is one
  * whose certificate does not name what each call waiting there needs: fail closed
  * (docs/decisions.md "SIP over TLS verifies the peer").
  *
