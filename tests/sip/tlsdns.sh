@@ -32,6 +32,7 @@ lp_baresip_start "$W/baresip-dns" "$LIFE" "sip_certificate		$W/dnshost.pem" || t
 PIDS+=("$LP_BARESIP_PID")
 DBP=$((LP_BARESIP_PORT + 1))
 DBOUT=$LP_BARESIP_OUT
+rm -f "$W/dns.port" "$W/dns.log" # (SIP_ROUNDS: this round's server, not the last one's)
 timeout "$((LIFE + 10))" python3 "$T/dns.py" "$W/dns.port" "$W/dns.log" "$LIFE" \
 	A:pbx.test=127.0.0.1 A:other.test=127.0.0.1 A:cn.test=127.0.0.1 \
 	"SRV:_sips._tcp.srv.test=0:0:$DBP:target.srv.test" A:target.srv.test=127.0.0.1 \
@@ -47,6 +48,7 @@ dnscall() {
 	local name=$1 dest=$2 SP
 	shift 2
 	SP=$(freeport)
+	rm -f "$W/$name.trace" # (--sip-trace appends)
 	(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" \
 		--sip-tls-cert "$W/tls.pem" --dns-server "$DNS" --sip-trace "$W/$name.trace" \
 		--values "dest=$dest" "$@") >"$W/$name.out" 2>"$W/$name.err"
@@ -203,6 +205,7 @@ route() {
 	# program exits (--once waits for the BYE: resolved, checked, sent); ARGS... instead: the
 	# document hangs up as soon as it is connected
 	[ $# -gt 0 ] || set -- --values hold=1 --max-call-duration 1
+	rm -f "$W/$name.cdr" # (SIP_ROUNDS: one record per run)
 	dnscall "$name" "sip:4072223333@pbx.test:$RP;transport=tls" --sip-tls-ca "$W/dnshost.crt" \
 		--log-format text --cdr-file "$W/$name.cdr" "$@"
 	wait "${PIDS[-1]}" 2>/dev/null
@@ -308,6 +311,7 @@ timeout 40 python3 "$T/tlsroute.py" "$RP" "$RP2" "$W/dnshost.crt" "$W/dnshost.ke
 PIDS+=("$!")
 lp_wait_for "$W/dnsterm.peer" listening 30
 SP=$(freeport)
+rm -f "$W/dnsterm.cdr" "$W/dnsgrace.cdr"
 (cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --sip-tls-cert "$W/tls.pem" \
 	--dns-server "$DNS" --sip-tls-ca "$W/dnshost.crt" --log-format text --cdr-file "$W/dnsterm.cdr" \
 	--values "dest=sip:4072223333@pbx.test:$RP;transport=tls" --values hold=1) \
