@@ -304,10 +304,36 @@ static int cx_cdr__build(struct mbuf *mb, const cx_conn *c, const cx_conn_stats 
 				  cx_cdr__str, c->endtrigger);
 	if (!err)
 		err = mbuf_printf(mb, "\"rtp\":{\"packets_sent\":%llu,\"packets_received\":%llu,"
-				  "\"bytes_sent\":%llu,\"bytes_received\":%llu}}\n",
+				  "\"bytes_sent\":%llu,\"bytes_received\":%llu}",
 				  (unsigned long long)st->pkts_tx, (unsigned long long)st->pkts_rx,
 				  (unsigned long long)st->bytes_tx, (unsigned long long)st->bytes_rx);
 	return err;
+}
+
+/* mb: a record without its closing brace (cx_cdr__build, and what a provider added after
+ * it): closed, appended to the file, spooled for the URL. sid and cid name it in log lines. */
+void cx_cdr_emit(cx_engine *e, struct mbuf *mb, const char *sid, const char *cid)
+{
+	cx_cdr *d = e->cdr;
+	int err;
+
+	if (!d || !mb)
+		return;
+	err = mbuf_write_str(mb, "}\n");
+	if (!err && d->f && (fwrite(mb->buf, 1, mb->end, d->f) != mb->end || fflush(d->f)))
+		err = errno ? errno : EIO;
+	if (err)
+		cx_log(CX_LOG_ERR, sid, "cdr: cannot write the record of %s to '%H': %s", cid,
+		       cx_rt_esc, d->file ? d->file : "", strerror(err));
+	if (d->url) {
+		int serr = cx_cdr__spool(d, mb);
+		if (serr)
+			cx_log(CX_LOG_ERR, sid, "cdr: cannot spool the record of %s in '%H': %s", cid,
+			       cx_rt_esc, d->spool, strerror(serr));
+		else
+			cx_cdr__pump(d);
+	}
+	e->met.cdr_records++;
 }
 
 void cx_cdr_conn(cx_engine *e, cx_conn *c)
@@ -330,21 +356,12 @@ void cx_cdr_conn(cx_engine *e, cx_conn *c)
 		e->prov->conn_stats(e, c, &st);
 	mb = mbuf_alloc(512);
 	err = mb ? cx_cdr__build(mb, c, &st) : ENOMEM;
-	if (!err && d->f && (fwrite(mb->buf, 1, mb->end, d->f) != mb->end || fflush(d->f)))
-		err = errno ? errno : EIO;
 	if (err)
 		cx_log(CX_LOG_ERR, c->sess ? c->sess->id : NULL, "cdr: cannot write the record of "
-		       "%s to '%H': %s", c->id, cx_rt_esc, d->file ? d->file : "", strerror(err));
-	if (d->url && mb) {
-		int serr = cx_cdr__spool(d, mb);
-		if (serr)
-			cx_log(CX_LOG_ERR, c->sess ? c->sess->id : NULL, "cdr: cannot spool the "
-			       "record of %s in '%H': %s", c->id, cx_rt_esc, d->spool,
-			       strerror(serr));
-		else
-			cx_cdr__pump(d);
-	}
-	e->met.cdr_records++;
+		       "%s: %s", c->id, strerror(err));
+	/* the provider may keep it until the outcome of its BYE is known (sip.c: over TLS) */
+	else if (!e->prov || !e->prov->cdr_defer || !e->prov->cdr_defer(e, c, mb))
+		cx_cdr_emit(e, mb, c->sess ? c->sess->id : NULL, c->id);
 	mem_deref(mb);
 }
 

@@ -50,6 +50,9 @@ struct cx_prov {
 	void (*reload)(cx_engine *e);
 	/* For c's call record: Call-ID and RTP counts (st is zeroed before). */
 	void (*conn_stats)(cx_engine *e, const cx_conn *c, cx_conn_stats *st);
+	/* c's record, built (mb: without its closing brace): 1 when the provider keeps it (a
+	 * reference) to add what it learns later and hand it to cx_cdr_emit; 0: written now. */
+	int (*cdr_defer)(cx_engine *e, cx_conn *c, struct mbuf *mb);
 };
 
 /* An incoming call: a new session of docs[0] (startupmode 'newcall') with a connection in
@@ -108,6 +111,9 @@ int cx_sip_trace(cx_engine *e, const char *path);
 uint32_t cx_sip_unregister(cx_engine *e);
 /* Merged pairs still bridged (<merge>; serve.c waits for them when the --once session ends). */
 uint32_t cx_sip_merges(cx_engine *e);
+/* Ended calls whose BYE (or another request of their dialog) libre still resolves or sends
+ * (serve.c waits for them when the --once session ends and at a stop, within the grace). */
+uint32_t cx_sip_byes(cx_engine *e);
 
 /* tmr.c: t is one of tmr_start's markers (a timer that does nothing, an index into libre's
  * timer list): the virtual clock does not jump to them. */
@@ -173,7 +179,9 @@ int cx_siptls_expect(cx_siptls *t, struct dnsc *dnsc, const char *uri, cx_siptls
 int cx_siptls_expect_msg(cx_siptls *t, const struct sip_msg *msg, cx_siptls_dest **dp);
 /* the dialog's next hop (libre's sip_dialog_route: where its BYE, re-INVITEs... go), once
  * the dialog is established: a ;transport=tls host name is resolved and its addresses must
- * show a certificate naming it; refusals from then on are logged with the call's ids */
+ * show a certificate naming it; refusals from then on are logged with the call's ids. Again
+ * after a target refresh: a new name or port replaces the old hop (its addresses, its
+ * resolution, its refusal); the same one changes nothing. */
 int cx_siptls_expect_route(cx_siptls *t, struct dnsc *dnsc, const struct uri *route,
 			   cx_siptls_dest **dp, const char *sess, const char *conn,
 			   const char *callid);

@@ -385,6 +385,8 @@ typedef struct cx_cdr cx_cdr;
 /* file: JSON lines appended; url + spool: POSTed, kept in spool until a 2xx. All NULL: none. */
 int cx_cdr_setup(cx_engine *e, const char *file, const char *url, const char *spool);
 void cx_cdr_conn(cx_engine *e, cx_conn *c);     /* c ended: its record (once) */
+/* A record kept by the provider (cx_prov cdr_defer), fields added: closed and written. */
+void cx_cdr_emit(cx_engine *e, struct mbuf *mb, const char *sid, const char *cid);
 int cx_cdr_reopen(cx_engine *e);                /* SIGHUP */
 uint32_t cx_cdr_spooled(const cx_engine *e);    /* records not yet taken by the URL */
 uint64_t cx_cdr_now_ms(void);                   /* cx_clock_wall_ms() */

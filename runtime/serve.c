@@ -47,11 +47,15 @@ static uint64_t cx_serve__grace(const cx_engine *e)
 	return e->grace_ms ? e->grace_ms : CX_SERVE_GRACE_MS;
 }
 
-/* Every session gone (service stop) and no transfer left, or the grace is over: stop the loop. */
+/* Every session gone (service stop) and no transfer left, or the grace is over: stop the loop.
+ * Transfers: mail and <send> under way, unREGISTERs, and the BYEs of ended calls that libre
+ * still resolves or sends (a stop right after a hang-up would drop them: the far end would
+ * keep its call up). */
 static void cx_serve__check(void)
 {
 	cx_engine *e = cx_serve__st.eng;
-	uint32_t ns = cx_serve__st.stopping == 1 ? e->nsess : 0, nx = cx_curl_pending(e) + cx_sip_unregister(e);
+	uint32_t ns = cx_serve__st.stopping == 1 ? e->nsess : 0,
+		 nb = cx_sip_byes(e), nx = cx_curl_pending(e) + cx_sip_unregister(e) + nb;
 	/* --once: calls merged by the session stay bridged until a far end hangs up (their own
 	 * limits bound them: --rtp-timeout, --max-call-duration); a stop ends them at once */
 	uint32_t nm = cx_serve__st.stopping == 2 ? cx_sip_merges(e) : 0;
@@ -63,8 +67,8 @@ static void cx_serve__check(void)
 	if (!nx && nm)
 		return;
 	if (tmr_jiffies() >= cx_serve__st.deadline) {
-		cx_log(CX_LOG_WARN, NULL, "grace time over: %u session(s) and %u transfer(s) left; "
-		       "stopping them", ns, nx);
+		cx_log(CX_LOG_WARN, NULL, "grace time over: %u session(s) and %u transfer(s) (%u "
+		       "BYE(s)) left; stopping them", ns, nx, nb);
 		re_cancel();
 	}
 }
@@ -170,9 +174,10 @@ static void cx_serve__ended(cx_sess *s, void *arg)
 		return;
 	cx_serve__st.once_status = s->status;
 	cx_serve__st.once = NULL;
-	if (cx_curl_pending(cx_serve__st.eng) || cx_sip_merges(cx_serve__st.eng)) {
-		/* a mail or <send> is still on its way: let it finish, within the grace (and merged
-		 * calls until they end) */
+	if (cx_curl_pending(cx_serve__st.eng) || cx_sip_merges(cx_serve__st.eng) ||
+	    cx_sip_byes(cx_serve__st.eng)) {
+		/* a mail, <send> or BYE is still on its way: let it finish, within the grace (and
+		 * merged calls until they end) */
 		cx_serve__st.stopping = 2;
 		cx_serve__st.eng->stop_when_idle = 0; /* the pump would stop the loop first */
 		cx_serve__st.deadline = tmr_jiffies() + cx_serve__grace(cx_serve__st.eng);

@@ -67,11 +67,13 @@ typedef struct cx_sip_st {
 	cx_sipreg *regs[SIP_MAXREG];  /* --register */
 	int nregs;
 	struct list merges;           /* cx_sip_pair: calls bridged after <merge> */
+	struct list tails;            /* cx_sip_tail: ended calls whose BYE libre still sends */
 	FILE *trace;                  /* --sip-trace: every message sent and received, or NULL */
 	char *trace_file;             /* its path (SIGHUP reopens it) */
 } cx_sip_st;
 
 typedef struct cx_sip_pair cx_sip_pair;
+typedef struct cx_sip_tail cx_sip_tail;
 
 typedef struct cx_sip_call {
 	struct le le;                 /* in st->calls */
@@ -103,6 +105,7 @@ typedef struct cx_sip_call {
 	char callid[128];             /* for log lines, the call record and the metrics */
 	cx_mp_leg m;                  /* its media (mplane.h) */
 	cx_sip_pair *merge;           /* weak: the <merge> bridge the call is in, or NULL */
+	cx_sip_tail *tail;            /* weak: what libre's sipsess leaves behind (see there) */
 } cx_sip_call;
 
 static cx_sip_st *cx_sip__st(cx_engine *e)
@@ -214,6 +217,94 @@ static void cx_sip__timers_stop(cx_sip_call *call)
 	call->upd = mem_deref(call->upd);
 }
 
+/* Section - What a call leaves behind
+ *
+ * A sipsess we let go of is not freed by libre 1.1.0 while a request of its dialog is still
+ * under way: the BYE it sends for an established call, a re-INVITE or UPDATE in flight
+ * (src/sipsess/sess.c termwait and terminate, close.c bye_resp_handler); it tells nobody when
+ * that ends. What it frees last is the sip_auth its sipsess_connect/accept made, and that one
+ * holds a reference to the argument given with aref true: a cx_sip_tail, whose destructor is
+ * the moment the dialog's last request is over (answered, failed or refused). The stop of the
+ * program waits for them (serve.c, cx_sip_byes), and the record of a call over TLS waits for
+ * its BYE's outcome (cx_sip_cdr_defer). */
+struct cx_sip_tail {
+	struct le le;                 /* in st->tails once the call ended with a BYE of ours */
+	cx_sip_st *st;                /* weak: NULL once the SIP stack is gone */
+	cx_sip_call *call;            /* weak: the call while both live */
+	cx_sipauth_req *areq;         /* ref: an outbound call's credentials, or NULL */
+	cx_siptls_dest *tlsdest;      /* ref: the TLS checks of its hops (their refusal), or NULL */
+	struct mbuf *cdr;             /* the call's record waiting for the BYE's outcome, or NULL */
+	char sid[64], cid[32];        /* for the record's log lines */
+};
+
+static void cx_sip__tail_emit(cx_sip_tail *t, const char *bye, const char *why)
+{
+	struct mbuf *mb = t->cdr;
+
+	t->cdr = NULL;
+	if (!mb)
+		return;
+	if (t->st && !mbuf_printf(mb, ",\"bye\":\"%s\",\"bye_reason\":%s%H%s", bye,
+				  why ? "\"" : "", cx_rt_json, why ? why : "null", why ? "\"" : ""))
+		cx_cdr_emit(t->st->e, mb, t->sid[0] ? t->sid : NULL, t->cid);
+	mem_deref(mb);
+}
+
+static void cx_sip_tail__destroy(void *arg)
+{
+	cx_sip_tail *t = arg;
+	const char *why = cx_siptls_why(t->tlsdest);
+
+	/* the dialog's last request is over: refused by our checks of its hop, else sent (libre
+	 * 1.1.0 gives the BYE's answer to its own handler only) */
+	cx_sip__tail_emit(t, why ? "refused" : "sent", why);
+	if (t->call)
+		t->call->tail = NULL;
+	list_unlink(&t->le);
+	mem_deref(t->areq);
+	mem_deref(t->tlsdest);
+}
+
+/* libre's sip_auth_h for the tail: an outbound call's credentials, none for an inbound one */
+static int cx_sip__tail_auth_h(char **user, char **pass, const char *realm, void *arg)
+{
+	cx_sip_tail *t = arg;
+
+	return t->areq ? cx_sipauth_h(user, pass, realm, t->areq) : EAUTH;
+}
+
+/* A tail for the sipsess about to be made (the sipsess takes the only reference). */
+static cx_sip_tail *cx_sip__tail_new(cx_sip_call *call)
+{
+	cx_sip_tail *t = mem_zalloc(sizeof(*t), cx_sip_tail__destroy);
+
+	if (!t)
+		return NULL;
+	t->st = call->st;
+	t->call = call;
+	t->areq = mem_ref(call->areq);
+	call->tail = t;
+	return t;
+}
+
+/* Lets go of the call's sipsess: libre sends a BYE when it was established, and the tail,
+ * freed when that ends, is counted until then. */
+static void cx_sip__sess_drop(cx_sip_call *call)
+{
+	cx_sip_tail *t = call->tail;
+	cx_conn *c = call->c;
+
+	if (t && call->sess && call->m.estab && call->st && !t->le.list) {
+		list_append(&call->st->tails, &t->le, t);
+		t->tlsdest = mem_ref(call->tlsdest);
+		if (c) {
+			str_ncpy(t->sid, c->sess ? c->sess->id : "", sizeof(t->sid));
+			str_ncpy(t->cid, c->id, sizeof(t->cid));
+		}
+	}
+	call->sess = mem_deref(call->sess); /* (may free the tail at once) */
+}
+
 static void cx_sip_call__destroy(void *arg)
 {
 	cx_sip_call *call = arg;
@@ -225,7 +316,9 @@ static void cx_sip_call__destroy(void *arg)
 	call->referwhy = mem_deref(call->referwhy);
 	cx_mp_leg_free(&call->m);
 	/* an established call gets a BYE, a pending outbound one a CANCEL (libre does both) */
-	call->sess = mem_deref(call->sess);
+	cx_sip__sess_drop(call);
+	if (call->tail)
+		call->tail->call = NULL;
 	call->sdp = mem_deref(call->sdp);
 	call->inv = mem_deref(call->inv);
 	call->areq = mem_deref(call->areq);
@@ -271,7 +364,7 @@ static void cx_sip__finish(cx_sip_call *call)
 	call->m.closed = 1;
 	cx_sip__timers_stop(call);
 	cx_sip__refer_drop(call);
-	call->sess = mem_deref(call->sess);
+	cx_sip__sess_drop(call);
 	call->inv = mem_deref(call->inv);
 	call->tcpconn = cx_siptcp_release(call->tcpconn); /* the bound may close it now */
 	cx_mp_leg_stop(&call->m); /* joins, recording, AMD and RTP port end */
@@ -395,6 +488,15 @@ static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void 
 		 * so we stop expecting refreshes too; --rtp-timeout still watches the call */
 		call->se = 0;
 		tmr_cancel(&call->setmr);
+	}
+	if (!err && call->m.estab && call->tlsdest && !pl_strcmp(&msg->met, "INVITE")) {
+		/* a target refresh (RFC 3261 12.2.2): libre 1.1.0 updates the dialog with the
+		 * re-INVITE's Contact right after this handler, then answers 200 (src/sipsess/
+		 * listen.c reinvite_handler); done here first, the same way, so that a new next hop
+		 * by host name is resolved and checked as at the dialog's start, before any request
+		 * goes there */
+		(void)sip_dialog_update(sipsess_dialog(call->sess), msg);
+		cx_sip__tls_route(call);
 	}
 	return err;
 }
@@ -906,6 +1008,8 @@ static bool cx_sip__update_h(const struct sip_msg *msg, void *arg)
 		return true;
 	}
 	(void)sip_dialog_update(sipsess_dialog(call->sess), msg);
+	if (call->tlsdest) /* a target refresh: its next hop checked as at the dialog's start */
+		cx_sip__tls_route(call);
 	cx_sip__se_parse(msg, &se, &ref);
 	call->se = se;
 	call->se_refresh = ref == 's';
@@ -1163,6 +1267,7 @@ static int cx_sip__invite(cx_sip_call *call)
 	const char *routev[2], *pai = cx_siphdr_pai(c->hints);
 	uint32_t routec = 0;
 	struct mbuf *desc = NULL;
+	cx_sip_tail *tail;
 	int err;
 
 	/* the outbound proxy first, then the gateway route of sip:N!H@GW */
@@ -1195,10 +1300,14 @@ static int cx_sip__invite(cx_sip_call *call)
 	mem_deref(c->local); /* connection.local: the From URI we send */
 	c->local = NULL;
 	(void)str_dup(&c->local, from);
-	err = sipsess_connect(&call->sess, st->sock, call->uri, name, from, contact,
-			      routec ? routev : NULL, routec, "application/sdp", desc, cx_sipauth_h,
-			      call->areq, true, cx_sip__offer_h, cx_sip__answer_h, cx_sip__progr_h,
-			      cx_sip__estab_h, NULL, NULL, cx_sip__close_h, call, "%s", hdrs);
+	tail = cx_sip__tail_new(call);
+	err = !tail ? ENOMEM :
+	      sipsess_connect(&call->sess, st->sock, call->uri, name, from, contact,
+			      routec ? routev : NULL, routec, "application/sdp", desc,
+			      cx_sip__tail_auth_h, tail, true, cx_sip__offer_h, cx_sip__answer_h,
+			      cx_sip__progr_h, cx_sip__estab_h, NULL, NULL, cx_sip__close_h, call,
+			      "%s", hdrs);
+	mem_deref(tail); /* the sipsess's now (or gone with it) */
 	if (err) {
 		cx_logc(CX_LOG_ERR, c->sess ? c->sess->id : NULL, c->id, NULL, "<createcall> to "
 		        "%H: cannot send the INVITE: %s", cx_rt_esc, call->uri, strerror(err));
@@ -1314,6 +1423,7 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 	const struct sip_hdr *aai;
 	struct mbuf sdp;
 	cx_sip_call *call = NULL;
+	cx_sip_tail *tail = NULL;
 	cx_conn *c = NULL;
 	char ref;
 	int err;
@@ -1371,10 +1481,14 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 	call->tls = msg->tp == SIP_TRANSP_TLS ? (!pl_strcasecmp(&msg->uri.scheme, "sips") ? 2 : 1) : 0;
 	err = cx_sip__contact(call, &contact);
 	/* 180 now; <accept> sends the 200 with the SDP answer */
-	if (!err)
+	if (!err && !(tail = cx_sip__tail_new(call)))
+		err = ENOMEM;
+	if (!err) {
 		err = sipsess_accept(&call->sess, st->sock, msg, 180, "Ringing", contact, "application/sdp",
-			     NULL, NULL, NULL, false, cx_sip__offer_h, cx_sip__answer_h, cx_sip__estab_h, NULL,
-			     NULL, cx_sip__close_h, call, "%s", SIP_ALLOW);
+			     NULL, cx_sip__tail_auth_h, tail, true, cx_sip__offer_h, cx_sip__answer_h,
+			     cx_sip__estab_h, NULL, NULL, cx_sip__close_h, call, "%s", SIP_ALLOW);
+		mem_deref(tail); /* the sipsess's now (or gone with it) */
+	}
 	if (!err)
 		cx_sip__tls_route(call);
 	if (err) {
@@ -1906,6 +2020,27 @@ static void cx_sip_dlg_release(cx_engine *e, cx_dlg *d)
 	d->pd = mem_deref(d->pd);
 }
 
+/* A connection's record waits for the outcome of the BYE we sent, when our checks of its TLS
+ * hops may refuse it (the record then says so: docs/service.md "Call records"). */
+static int cx_sip_cdr_defer(cx_engine *e, cx_conn *c, struct mbuf *mb)
+{
+	cx_sip_call *call = c->pd;
+	cx_sip_tail *t = call ? call->tail : NULL;
+
+	(void)e;
+	if (!t || !t->le.list || !t->tlsdest || t->cdr)
+		return 0;
+	t->cdr = mem_ref(mb);
+	return 1;
+}
+
+uint32_t cx_sip_byes(cx_engine *e)
+{
+	cx_sip_st *st = cx_sip__st(e);
+
+	return st ? list_count(&st->tails) : 0;
+}
+
 static int cx_sip_pending(cx_engine *e)
 {
 	return cx_sip__st(e) != NULL; /* a listener: calls may come in at any time */
@@ -1931,6 +2066,14 @@ static void cx_sip_st__destroy(void *arg)
 	}
 	while ((le = list_head(&st->calls)))
 		list_unlink(le);
+	/* BYEs still under way (the stop's grace is over, or no stop waited): their records say
+	 * so now, and the force close below drops them */
+	while ((le = list_head(&st->tails))) {
+		cx_sip_tail *t = le->data;
+		cx_sip__tail_emit(t, "unsent", "the program stopped before the BYE was done");
+		t->st = NULL;
+		list_unlink(le);
+	}
 	st->mp = mem_deref(st->mp); /* legs, mixers and prompts outliving it are unhooked */
 	st->updlsnr = mem_deref(st->updlsnr);
 	st->otherlsnr = mem_deref(st->otherlsnr);
@@ -2485,6 +2628,7 @@ const cx_prov cx_sip_prov = {
 	.close = cx_sip_close_prov,
 	.reload = cx_sip_reload,
 	.conn_stats = cx_sip_conn_stats,
+	.cdr_defer = cx_sip_cdr_defer,
 };
 
 /* Section - SIP responses as CCXML reasons */

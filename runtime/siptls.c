@@ -15,7 +15,8 @@
  * will resolve it) and each of its addresses must carry the host name (a DNS subjectAltName:
  * X509_check_host, a wildcard only as the whole left-most label, the subject's CN only when
  * the certificate has no DNS name). Then the far end's Contact and Record-Route addresses
- * (cx_siptls_expect_msg). A connection to an address nobody recorded is refused, as is one
+ * (cx_siptls_expect_msg), and the dialog's next hop, again after each target refresh
+ * (cx_siptls_expect_route). A connection to an address nobody recorded is refused, as is one
  * whose certificate does not name what each call waiting there needs: fail closed
  * (docs/decisions.md "SIP over TLS verifies the peer").
  *
@@ -78,6 +79,7 @@ struct cx_siptls_dest {
 					    * name; [1]: the dialog's next hop's (route_h) */
 	cx_sipdns *dns;       /* names[0]'s resolution in flight */
 	cx_sipdns *rdns;      /* names[1]'s */
+	uint16_t rport;       /* names[1]'s port in the route (0: none given) */
 	int indialog;         /* the dialog is established: refusals are logged here, with ids */
 	char lsess[64], lconn[32], lcall[128]; /* the call's ids, for those log lines */
 	cx_siptls_ready_h *readyh;
@@ -552,6 +554,10 @@ static void cx_siptls__route_h(int err, const struct sa *addrv, unsigned addrc, 
 	d->rdns = NULL;
 	for (i = 0; !err && i < addrc; i++)
 		cx_siptls__add_named(d, &addrv[i], 2);
+	if (err) /* libre cannot send there either: the reason, for the call's record */
+		(void)re_snprintf(d->why, sizeof(d->why), "TLS: cannot resolve %s: %s", d->names[1],
+				  err == EDESTADDRREQ ? "no such host" : err == ETIMEDOUT ?
+				  "no answer from the name server" : strerror(err));
 	if (err)
 		cx_logc(CX_LOG_WARN, d->lsess[0] ? d->lsess : NULL, d->lconn[0] ? d->lconn : NULL,
 			d->lcall[0] ? d->lcall : NULL, "sip: TLS: cannot resolve %s, where the call's "
@@ -559,6 +565,25 @@ static void cx_siptls__route_h(int err, const struct sa *addrv, unsigned addrc, 
 			err == EDESTADDRREQ ? "its host name does not resolve" :
 			err == ETIMEDOUT ? "the name server did not answer" : strerror(err));
 	mem_deref(r);
+}
+
+/* A target refresh moved the dialog's next hop away from names[1]: its addresses, its
+ * resolution and the refusal seen there no longer say anything about the next request. */
+static void cx_siptls__route_forget(cx_siptls_dest *d)
+{
+	int i, n = 0;
+
+	for (i = 0; i < d->naddr; i++) {
+		if (d->byname[i] == 2)
+			continue;
+		d->byname[n] = d->byname[i];
+		d->addr[n++] = d->addr[i];
+	}
+	d->naddr = n;
+	d->rdns = mem_deref(d->rdns);
+	d->names[1][0] = '\0';
+	d->rport = 0;
+	d->why[0] = '\0';
 }
 
 int cx_siptls_expect_route(cx_siptls *t, struct dnsc *dnsc, const struct uri *route,
@@ -590,15 +615,23 @@ int cx_siptls_expect_route(cx_siptls *t, struct dnsc *dnsc, const struct uri *ro
 		return 0;
 	if (msg_param_decode(&route->params, "maddr", &host))
 		host = route->host;
+	if (host.l && host.p[host.l - 1] == '.')
+		host.l--;
+	/* again after a target refresh (a re-INVITE or UPDATE with a new Contact): the same
+	 * name and port, nothing new; else the new hop replaces the old one's */
+	if ((*dp)->names[1][0]) {
+		if (!pl_strcasecmp(&host, (*dp)->names[1]) && route->port == (*dp)->rport)
+			return 0;
+		cx_siptls__route_forget(*dp);
+	}
 	if (!sa_set(&a, &host, sip_transp_port(SIP_TRANSP_TLS, route->port))) {
 		cx_siptls__add(*dp, &a); /* an IP address: its own name */
 		return 0;
 	}
-	if (host.l && host.p[host.l - 1] == '.')
-		host.l--;
 	if (!host.l || host.l >= sizeof((*dp)->names[1]) || (*dp)->rdns)
 		return EINVAL;
 	(void)pl_strcpy(&host, (*dp)->names[1], sizeof((*dp)->names[1]));
+	(*dp)->rport = route->port;
 	err = cx_sipdns_tls(&(*dp)->rdns, dnsc, (*dp)->names[1], route->port, cx_siptls__route_h,
 			    *dp);
 	if (err)

@@ -23,7 +23,8 @@
 #   2g. SIP over TLS to next hops given by host name, resolved through a DNS server of the test's
 #      own (tests/sip/tlsdns.sh, tests/sip/dns.py): A, SRV and wildcard names connect; names the
 #      certificate does not carry are refused with the reason; an unknown name: unknownhost; a
-#      dialog's Record-Route or Contact by name: our ACK and BYE checked against it (tlsroute.py);
+#      dialog's Record-Route or Contact by name: our ACK and BYE checked against it (tlsroute.py),
+#      also after a target refresh; --once and SIGTERM wait for the BYE; its outcome in the CDR;
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;

@@ -22,12 +22,17 @@
 #     does not name it), pbx.test then srv.test (both connect).
 #   - the dialog's next hop by name (tlsroute.py): a Record-Route host.wild.test:PORT2 (our ACK
 #     and BYE reach it on a new connection), other.test:PORT2 (refused, logged with the call's
-#     Call-ID), a Contact host.wild.test:PORT2 (the BYE reaches it).
+#     Call-ID, "bye":"refused" in the call's record), a Contact host.wild.test:PORT2 (the BYE
+#     reaches it; also when the document hangs up at once and --once ends the program, and on
+#     SIGTERM with the call up); a target refresh (re-INVITE, UPDATE) to a Contact by name:
+#     checked against the new name; a Contact never resolved: --once waits --grace (1 s) only,
+#     the record says "unsent".
 tlscert dnshost cn.test DNS:pbx.test,DNS:srv.test,DNS:*.wild.test
 lp_baresip_start "$W/baresip-dns" "$LIFE" "sip_certificate		$W/dnshost.pem" || true
 PIDS+=("$LP_BARESIP_PID")
 DBP=$((LP_BARESIP_PORT + 1))
 DBOUT=$LP_BARESIP_OUT
+rm -f "$W/dns.port" "$W/dns.log" # (SIP_ROUNDS: this round's server, not the last one's)
 timeout "$((LIFE + 10))" python3 "$T/dns.py" "$W/dns.port" "$W/dns.log" "$LIFE" \
 	A:pbx.test=127.0.0.1 A:other.test=127.0.0.1 A:cn.test=127.0.0.1 \
 	"SRV:_sips._tcp.srv.test=0:0:$DBP:target.srv.test" A:target.srv.test=127.0.0.1 \
@@ -43,6 +48,7 @@ dnscall() {
 	local name=$1 dest=$2 SP
 	shift 2
 	SP=$(freeport)
+	rm -f "$W/$name.trace" # (--sip-trace appends)
 	(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" \
 		--sip-tls-cert "$W/tls.pem" --dns-server "$DNS" --sip-trace "$W/$name.trace" \
 		--values "dest=$dest" "$@") >"$W/$name.out" 2>"$W/$name.err"
@@ -188,17 +194,31 @@ lp_stop "$LP_BARESIP_PID" 5
 # (other.test: refused, the reason logged with the call's Call-ID).
 route() {
 	local name=$1 mode=$2 host=$3
+	shift 3
 	RP=$(freeport)
 	RP2=$(freeport)
 	timeout 40 python3 "$T/tlsroute.py" "$RP" "$RP2" "$W/dnshost.crt" "$W/dnshost.key" \
 		"$W/$name.peer" "$mode" "$host" &
 	PIDS+=("$!")
 	lp_wait_for "$W/$name.peer" listening 30
-	# the call stays up 1 s (the ACK goes first), then the platform ends it (BYE); the program
-	# stays 2 s more (a BYE to a host name waits for libre's resolution)
+	# the call stays up 1 s (the ACK goes first), then the platform ends it (BYE) and the
+	# program exits (--once waits for the BYE: resolved, checked, sent); ARGS... instead: the
+	# document hangs up as soon as it is connected
+	[ $# -gt 0 ] || set -- --values hold=1 --max-call-duration 1
+	rm -f "$W/$name.cdr" # (SIP_ROUNDS: one record per run)
 	dnscall "$name" "sip:4072223333@pbx.test:$RP;transport=tls" --sip-tls-ca "$W/dnshost.crt" \
-		--log-format text --values hold=1 --values linger=2s --max-call-duration 1
+		--log-format text --cdr-file "$W/$name.cdr" "$@"
 	wait "${PIDS[-1]}" 2>/dev/null
+}
+# cdrbye NAME BYE REASON: the call record of ./out's call NAME says "bye":BYE, "bye_reason":REASON
+cdrbye() {
+	python3 - "$W/$1.cdr" "$2" "$3" <<'PY'
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+want = None if sys.argv[3] == "null" else sys.argv[3]
+ok = len(r) == 1 and r[0].get("bye") == sys.argv[2] and r[0].get("bye_reason") == want
+sys.exit(0 if ok else "record: %s" % r)
+PY
 }
 route dnsrr rr host.wild.test
 if why=$(has "$W/dnsrr.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local reason=max-duration") &&
@@ -206,6 +226,7 @@ if why=$(has "$W/dnsrr.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=loca
 		"ROUTE <sip:host.wild.test:$RP2;transport=tls;lr>" "BYE sip:peer@127.0.0.1:$RP;transport=tls SIP/2.0") &&
 	why=$(has "$W/dns.log" "A host.wild.test") &&
 	why="a refusal logged" && ! grep -q "TLS: the certificate\|TLS: refused\|cannot go" "$W/dnsrr.err" &&
+	why=$(cdrbye dnsrr sent null 2>&1) &&
 	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsrr.err"; then
 	ok "SIP over TLS: a Record-Route by host name (named by the certificate): our ACK and BYE reach it on a new connection"
 else
@@ -219,8 +240,9 @@ if why=$(has "$W/dnsrrbad.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=l
 	why="the peer got a request over it" && ! grep -q "^BYE\|^ACK" "$W/dnsrrbad.peer" &&
 	why="no warning line with the Call-ID '$callid' and 'cannot go: $reason'" &&
 	[ -n "$callid" ] && grep -F "$callid" "$W/dnsrrbad.err" | grep -q "Z warning .*cannot go: $reason\$" &&
+	why=$(cdrbye dnsrrbad refused "$reason" 2>&1) &&
 	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsrrbad.err"; then
-	ok "SIP over TLS: a Record-Route by host name the certificate does not name: our BYE is refused, the reason logged with the call"
+	ok "SIP over TLS: a Record-Route by host name the certificate does not name: our BYE is refused, the reason logged with the call and in its record"
 else
 	bad "SIP over TLS: Record-Route by host name not in the certificate" "$why" "$W/dnsrrbad.out" "$W/dnsrrbad.err" "$W/dnsrrbad.peer"
 fi
@@ -232,6 +254,101 @@ if why=$(has "$W/dnsct.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=loca
 	ok "SIP over TLS: a Contact by host name (no Record-Route): our BYE reaches it on a new connection"
 else
 	bad "SIP over TLS: Contact by host name" "$why" "$W/dnsct.out" "$W/dnsct.err" "$W/dnsct.peer"
+fi
+# the document hangs up as soon as the call is connected and ends: --once waits for the BYE,
+# whose next hop (the Contact by name) is still being resolved then, and exits once it is done
+route dnsonce contact host.wild.test --values now=1
+if why=$(has "$W/dnsonce.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local") &&
+	why=$(has "$W/dnsonce.peer" "HANDSHAKE ok" "BYE sip:peer@host.wild.test:$RP2;transport=tls SIP/2.0") &&
+	why=$(cdrbye dnsonce sent null 2>&1) &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsonce.err"; then
+	ok "SIP over TLS: --once right after a hang-up waits for the BYE to a Contact by host name (resolved, checked, sent)"
+else
+	bad "SIP over TLS: --once waits for the BYE" "$why" "$W/dnsonce.out" "$W/dnsonce.err" "$W/dnsonce.peer"
+fi
+# a target refresh: the peer's re-INVITE moves the dialog's remote target to a Contact by host
+# name (PORT2); our BYE goes there, resolved and checked against that name (without it: refused,
+# no destination recorded there; other.test refused for "none of our destinations")
+route dnsref refresh host.wild.test
+if why=$(has "$W/dnsref.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local reason=max-duration") &&
+	why=$(has "$W/dnsref.peer" "REINVITE 200" "HANDSHAKE ok" "BYE sip:peer@host.wild.test:$RP2;transport=tls SIP/2.0") &&
+	why="a refusal logged" && ! grep -q "TLS: the certificate\|TLS: refused\|cannot go" "$W/dnsref.err" &&
+	why=$(cdrbye dnsref sent null 2>&1) &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsref.err"; then
+	ok "SIP over TLS: a re-INVITE moving the remote target to a host name: resolved and checked, our BYE reaches it"
+else
+	bad "SIP over TLS: target refresh to a host name" "$why" "$W/dnsref.out" "$W/dnsref.err" "$W/dnsref.peer"
+fi
+route dnsrefbad refresh other.test
+reason="TLS: the certificate of 127.0.0.1:$RP2 does not name other.test (hostname mismatch)"
+if why=$(has "$W/dnsrefbad.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger=local reason=max-duration") &&
+	why=$(has "$W/dnsrefbad.peer" "REINVITE 200" "HANDSHAKE failed") &&
+	why="the peer got a BYE" && ! grep -q "^BYE" "$W/dnsrefbad.peer" &&
+	why="no warning line 'cannot go: $reason'" && grep -q "Z warning .*cannot go: $reason\$" "$W/dnsrefbad.err" &&
+	why=$(cdrbye dnsrefbad refused "$reason" 2>&1) &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsrefbad.err"; then
+	ok "SIP over TLS: a re-INVITE moving the remote target to a host name the certificate does not name: our BYE is refused, in the call's record"
+else
+	bad "SIP over TLS: target refresh to a host name not in the certificate" "$why" "$W/dnsrefbad.out" "$W/dnsrefbad.err" "$W/dnsrefbad.peer"
+fi
+route dnsrefu refreshu other.test
+reason="TLS: the certificate of 127.0.0.1:$RP2 does not name other.test (hostname mismatch)"
+if why=$(has "$W/dnsrefu.peer" "UPDATE 200" "HANDSHAKE failed") &&
+	why="the peer got a BYE" && ! grep -q "^BYE" "$W/dnsrefu.peer" &&
+	why=$(cdrbye dnsrefu refused "$reason" 2>&1) &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsrefu.err"; then
+	ok "SIP over TLS: an UPDATE moving the remote target to a host name the certificate does not name: our BYE is refused"
+else
+	bad "SIP over TLS: target refresh by UPDATE" "$why" "$W/dnsrefu.out" "$W/dnsrefu.err" "$W/dnsrefu.peer"
+fi
+
+# SIGTERM while the call is up: the session ends (ccxml.kill), its call is hung up, and the stop
+# waits for that BYE (to a Contact by name) before the program exits
+RP=$(freeport)
+RP2=$(freeport)
+timeout 40 python3 "$T/tlsroute.py" "$RP" "$RP2" "$W/dnshost.crt" "$W/dnshost.key" \
+	"$W/dnsterm.peer" contact host.wild.test &
+PIDS+=("$!")
+lp_wait_for "$W/dnsterm.peer" listening 30
+SP=$(freeport)
+rm -f "$W/dnsterm.cdr" "$W/dnsgrace.cdr"
+(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --sip-tls-cert "$W/tls.pem" \
+	--dns-server "$DNS" --sip-tls-ca "$W/dnshost.crt" --log-format text --cdr-file "$W/dnsterm.cdr" \
+	--values "dest=sip:4072223333@pbx.test:$RP;transport=tls" --values hold=1) \
+	>"$W/dnsterm.out" 2>"$W/dnsterm.err" &
+tpid=$! # timeout's: it hands the SIGTERM on to the program
+lp_wait_for "$W/dnsterm.out" CONNECTED 30
+sleep 0.2
+kill -TERM "$tpid" 2>/dev/null
+wait "$tpid"
+wait "${PIDS[-1]}" 2>/dev/null
+if why=$(has "$W/dnsterm.peer" "HANDSHAKE ok" "BYE sip:peer@host.wild.test:$RP2;transport=tls SIP/2.0") &&
+	why=$(cdrbye dnsterm sent null 2>&1) && why=$(has "$W/dnsterm.err" "signal 15: stopping") &&
+	why="sanitizer report" && ! sanitized "$W/dnsterm.err"; then
+	ok "SIP over TLS: SIGTERM with a call up: the stop waits for its BYE to a Contact by host name"
+else
+	bad "SIP over TLS: SIGTERM waits for the BYE" "$why" "$W/dnsterm.out" "$W/dnsterm.err" "$W/dnsterm.peer"
+fi
+
+# a Contact whose name the name server never answers for: the BYE waits for the resolution, the
+# program for the BYE until --grace (1 s) is over; the record says unsent
+RP=$(freeport)
+RP2=$(freeport)
+timeout 40 python3 "$T/tlsroute.py" "$RP" "$RP2" "$W/dnshost.crt" "$W/dnshost.key" \
+	"$W/dnsgrace.peer" contact slow.test &
+gpid=$!
+PIDS+=("$gpid")
+lp_wait_for "$W/dnsgrace.peer" listening 30
+dnscall dnsgrace "sip:4072223333@pbx.test:$RP;transport=tls" --sip-tls-ca "$W/dnshost.crt" \
+	--log-format text --cdr-file "$W/dnsgrace.cdr" --grace 1
+kill "$gpid" 2>/dev/null
+if why=$(has "$W/dnsgrace.out" "DISCONNECTED trigger=local") &&
+	why=$(has "$W/dnsgrace.err" "grace time over: 0 session(s) and 1 transfer(s) (1 BYE(s)) left") &&
+	why=$(cdrbye dnsgrace unsent "the program stopped before the BYE was done" 2>&1) &&
+	why="exit status $rc" && [ "$rc" = 0 ] && why="sanitizer report" && ! sanitized "$W/dnsgrace.err"; then
+	ok "SIP over TLS: a BYE whose next hop never resolves holds --once for the grace time (1 s) only; its record says unsent"
+else
+	bad "SIP over TLS: --once and a BYE never resolved" "$why" "$W/dnsgrace.out" "$W/dnsgrace.err" "$W/dnsgrace.cdr"
 fi
 
 # SNI: the name goes in the ClientHello (a TLS server of Python's records it, reads the INVITE

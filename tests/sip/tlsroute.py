@@ -6,7 +6,11 @@ Listens with CERT on 127.0.0.1:PORT and PORT2. Answers the INVITE that comes to 
 200 OK whose dialog's next hop is HOST:PORT2 given by name (MODE rr: a Record-Route
 <sip:HOST:PORT2;transport=tls;lr>, the Contact an IP address; MODE contact: the Contact
 <sip:peer@HOST:PORT2;transport=tls>, no Record-Route), then closes that connection: the ACK and
-the BYE need a connection of their own, to PORT2. Logs to LOG: "INVITE", "HANDSHAKE ok" or
+the BYE need a connection of their own, to PORT2. MODE refresh: the 200's Contact is
+127.0.0.1:PORT; after our ACK, on the same connection, a re-INVITE whose Contact is
+<sip:peer@HOST:PORT2;transport=tls> (a target refresh: "REINVITE 200" logged when we accept it),
+its ACK, then the connection is closed: the BYE goes to the new target. MODE refreshu: the same
+with an UPDATE (no SDP, no ACK): "UPDATE 200". Logs to LOG: "INVITE", "HANDSHAKE ok" or
 "HANDSHAKE failed: …" for the connection to PORT2, and the first line of each request it
 brings ("ACK …", "BYE …", with "ROUTE …" for a Route header); a BYE gets a 200. Stops after 20 s
 without a connection or after the BYE.
@@ -63,7 +67,8 @@ s1, s2 = listen(PORT), listen(PORT2)
 log.write("listening\n")
 c, _ = s1.accept()
 t = ctx.wrap_socket(c, server_side=True)
-for first, h, body in messages(t):
+msgs = messages(t)
+for first, h, body in msgs:
     if not first.startswith("INVITE "):
         continue
     log.write("INVITE\n")
@@ -72,10 +77,42 @@ for first, h, body in messages(t):
     if MODE == "rr":
         extra = ["Record-Route: <sip:%s:%d;transport=tls;lr>" % (HOST, PORT2),
                  "Contact: <sip:peer@127.0.0.1:%d;transport=tls>" % PORT]
+    elif MODE.startswith("refresh"):
+        extra = ["Contact: <sip:peer@127.0.0.1:%d;transport=tls>" % PORT]
     else:
         extra = ["Contact: <sip:peer@%s:%d;transport=tls>" % (HOST, PORT2)]
     reply(t, h, extra + ["Content-Type: application/sdp"], sdp)
+    inv = h
     break
+
+
+def request(t, method, uri, h, cseq, extra, body=b""):
+    """a request of the peer's side of the dialog made by our INVITE h"""
+    out = ["%s %s SIP/2.0" % (method, uri),
+           "Via: SIP/2.0/TLS 127.0.0.1:%d;branch=z9hG4bK-rt-%s;rport" % (PORT, method.lower()),
+           "Max-Forwards: 70", "From: %s;tag=rt1" % h["to"][0], "To: %s" % h["from"][0],
+           "Call-ID: %s" % h["call-id"][0], "CSeq: %d %s" % (cseq, method)]
+    out += extra
+    out.append("Content-Length: %d" % len(body))
+    t.sendall(("\r\n".join(out) + "\r\n\r\n").encode() + body)
+
+
+if MODE.startswith("refresh"):
+    ours = inv["contact"][0].split("<", 1)[-1].split(">", 1)[0]
+    contact = "Contact: <sip:peer@%s:%d;transport=tls>" % (HOST, PORT2)
+    for first, h, body in msgs:
+        if first.startswith("ACK ") and MODE == "refreshu":
+            request(t, "UPDATE", ours, inv, 1, [contact])
+        elif first.startswith("ACK "):
+            request(t, "INVITE", ours, inv, 1, [contact, "Content-Type: application/sdp"],
+                    sdp.replace(b"o=- 1 1", b"o=- 1 2"))
+        elif first.startswith("SIP/2.0 ") and MODE == "refreshu":
+            log.write("UPDATE %s\n" % first.split()[1])
+            break
+        elif first.startswith("SIP/2.0 "):
+            log.write("REINVITE %s\n" % first.split()[1])
+            request(t, "ACK", ours, inv, 1, [])
+            break
 t.close()  # our ACK and BYE need a new connection
 try:
     c, _ = s2.accept()
