@@ -1003,8 +1003,10 @@ void cx_heap__wb_perm(cx_ctx *X, cx_obj *o, cx_value v)
  * garbage left between events is at most an eighth of the room the limit leaves above the
  * live data (an event can count on 7/8 of what it could before), and a heap that threw "out of
  * memory" is always collected (its slack must close). A session going idle (idle != 0) is
- * collected when CX_GC_IDLE bytes or more were charged since: an idle session may wait for
- * minutes and should not keep its last garbage meanwhile. */
+ * collected when max(CX_GC_IDLE, live / 8) bytes or more were charged since: an idle session
+ * may wait for minutes and should not keep its last garbage meanwhile, but a session with a
+ * large live heap and a trickle of events would otherwise pay a marking of all of it for every
+ * few events (an idle heap then holds at most an eighth of its live size as garbage). */
 #define CX_GC_FLOOR ((size_t)256 << 10)
 #define CX_GC_IDLE ((size_t)512)
 
@@ -1016,8 +1018,9 @@ int cx_gc_maybe(cx_ctx *X, int idle)
 
 	if (due > room)
 		due = room;
-	if (idle && due > CX_GC_IDLE)
-		due = CX_GC_IDLE;
+	size_t idle_due = h->live / 8 > CX_GC_IDLE ? h->live / 8 : CX_GC_IDLE;
+	if (idle && due > idle_due)
+		due = idle_due;
 	if (!h->oom && h->since < due)
 		return 0;
 	cx_gc(X);

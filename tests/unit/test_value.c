@@ -676,6 +676,15 @@ static void test_gc_pressure(void)
 		cx_str_printf(Z, "garbage string number %d", i);
 	CHECK(cx_gc_maybe(Z, 0) == 1);
 	CHECK(cx_heap_used(Z) <= base);
+	/* going idle with ~100 KB live: garbage up to an eighth of it waits (a big heap is not
+	 * marked again for every few events), more is collected */
+	for (i = 0; i < 100; i++)           /* ~5 KB: over CX_GC_IDLE, under live / 8 */
+		cx_str_printf(Z, "garbage string number %d", i);
+	CHECK(cx_gc_maybe(Z, 1) == 0);
+	for (i = 0; i < 400; i++)           /* ~25 KB in all: over live / 8 */
+		cx_str_printf(Z, "garbage string number %d", i);
+	CHECK(cx_gc_maybe(Z, 1) == 1);
+	CHECK(cx_heap_used(Z) <= base);
 	/* after an out-of-memory error the next chance always collects */
 	for (i = 0; i < 100000; i++)
 		if (cx_is_exc(cx_put(Z, Z->slots[0], cx_num(2000 + i), cx_str_printf(Z, "fill %d", i))))
