@@ -194,6 +194,7 @@ const char *attr_string(const Attr *a);
 /* Constant attributes checked at compile time: CSS2 times, call destinations (constchk.c). */
 void constchk_doc(Doc *doc);
 
+#define VXML_NS_URI "http://www.w3.org/2001/vxml" /* VoiceXML's elements (or no namespace) */
 /* VoiceXML 2.1 documents (vxml_check.c, vxml_emit.c; docs/voicexml.md). check also parses
  * every expression; emit writes a `const cx_vx_doc <sym>` and registers it at start-up. */
 void vxml_check(Doc *doc, const Options *opt);

@@ -886,12 +886,20 @@ static void xml__load_script(Doc *doc, Node *n, int *k)
 	n->has_text = true;
 }
 
-static void xml__scripts(Doc *doc, Node *n, int *k)
+/* A <script> whose src is compiled in: CCXML's, and in a <vxml> document VoiceXML's (its
+ * namespace or none). runtime/docscript.c counts the same ones for --script-file. */
+static bool xml__is_script(const Node *n, bool vx)
+{
+	return n->elem == CX_E_script ||
+	       (vx && !strcmp(n->tag, "script") && (!n->ns || !strcmp(n->ns, VXML_NS_URI)));
+}
+
+static void xml__scripts(Doc *doc, Node *n, bool vx, int *k)
 {
 	for (; n; n = n->next) {
-		if (n->elem == CX_E_script)
+		if (xml__is_script(n, vx))
 			xml__load_script(doc, n, k);
-		xml__scripts(doc, n->kids, k);
+		xml__scripts(doc, n->kids, vx, k);
 	}
 }
 
@@ -1028,6 +1036,6 @@ Doc *xml_load(const char *path)
 	doc->root = xml__build(&ld, root, NULL);
 	xmlFreeDoc(x);
 	int k = 0;
-	xml__scripts(doc, doc->root, &k);
+	xml__scripts(doc, doc->root, !strcmp(doc->root->tag, "vxml"), &k);
 	return doc;
 }
