@@ -762,9 +762,9 @@ int cx_doccomp_js(cx_engine *e, const char *url, const char *body, size_t len,
 }
 
 int cx_doccomp_vxml(cx_engine *e, const char *url, const char *body, size_t len,
-		    cx_vxload_h *h, void *arg)
+		    struct mbuf *const *scripts, size_t nscripts, cx_vxload_h *h, void *arg)
 {
-	return cx_doccomp__with(e, url, NULL, body, len, NULL, 0, 0, NULL, h, arg);
+	return cx_doccomp__with(e, url, NULL, body, len, scripts, nscripts, 0, NULL, h, arg);
 }
 
 const char *cx_doccomp_vxurl(const cx_engine *e, const cx_vx_doc *doc)

@@ -794,10 +794,11 @@ void cx_doccomp_keep(cx_engine *e, const char *url, int vxml, const void *doc,
 /* VoiceXML documents loaded at run time (vxfetch.c, docs/voicexml.md "Documents fetched at
  * run time"): told the loaded dialog, or why there is none, exactly once. */
 typedef void (cx_vxload_h)(cx_engine *e, const cx_vx_doc *doc, const char *why, void *arg);
-/* The body of url compiled as a .vxml (`ccxmlc --shared HASH.vxml`), cached by content as
- * CCXML documents are; h may be called before this returns. */
+/* The body of url compiled as a .vxml (`ccxmlc --shared HASH.vxml`) with its fetched scripts
+ * as cx_doccomp_with's, cached by content as CCXML documents are; h may be called before this
+ * returns. */
 int cx_doccomp_vxml(cx_engine *e, const char *url, const char *body, size_t len,
-		    cx_vxload_h *h, void *arg);
+		    struct mbuf *const *scripts, size_t nscripts, cx_vxload_h *h, void *arg);
 const char *cx_doccomp_vxurl(const cx_engine *e, const cx_vx_doc *doc); /* NULL: compiled in */
 /* docfetch.c: fetch url as a VoiceXML document (method "get"/"post" with fields, or a
  * multipart body when mp is not NULL), compile and load it; h never called from inside. */

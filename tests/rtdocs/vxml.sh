@@ -5,6 +5,7 @@
 # reach other fetched documents; the same content is compiled once (memory, then the cache
 # directory in the next process); a document that does not compile, a 404 and a timeout give
 # error.dialog.notstarted (dialogstart) or error.badfetch (in the dialog) with the reason;
+# <script src> fetched with the document (a 404 one: the same errors, naming the script);
 # <subdialog> method/enctype/namelist/fetchtimeout, <data> multipart, maxage/maxstale over the
 # HTTP cache (answers counted by the web server's log), <data> in <if> and at document/form
 # level, fetchaudio (on the simulator, and over SIP against a sipp callee: tests/sip/uas_sink.xml
@@ -59,6 +60,20 @@ check "a subdialog that does not compile: error.badfetch in the dialog, _message
 run sub404 "$U/sub404.vxml"
 check "a subdialog answered 404: error.badfetch naming the status" \
 	grep -q "VX EXIT BADFETCH <subdialog src> 'missing.vxml': $U/missing.vxml: HTTP status 404" "$W/sub404.out"
+run script "$U/script.vxml"
+check "<script src> of a fetched .vxml (document and form level, relative to its URL): fetched before the compile, run in their scopes" \
+	grep -q "VX EXIT SCRIPT-form6" "$W/script.out"
+check "its scripts were fetched once each" bash -c \
+	"[ \$(grep -c '^GET /vx/js/doc.js 200' '$W/requests') = 1 ] && [ \$(grep -c '^GET /vx/js/form.js 200' '$W/requests') = 1 ]"
+run script404 "$U/script404.vxml"
+check "a <script src> answered 404: error.dialog.notstarted naming the script" \
+	grep -q "VX NOTSTARTED script $U/js/none.js: HTTP status 404" "$W/script404.out"
+run scriptsub "$U/scriptsub.vxml"
+check "the same document as a subdialog: error.badfetch in the dialog naming the script" \
+	grep -q "VX EXIT BADFETCH <subdialog src> 'script404.vxml': script $U/js/none.js: HTTP status 404" "$W/scriptsub.out"
+run scriptns "$U/scriptns.vxml"
+check "a <script c:src='/etc/hostname'> (the CCXML namespace, taken by the compiler): fetched from the server (404), no local file read" \
+	grep -q "VX NOTSTARTED script http://127.0.0.1:[0-9]*/etc/hostname: HTTP status 404" "$W/scriptns.out"
 run slowgoto "$U/slowgoto.vxml"
 check "<goto next> under <property name='fetchtimeout' value='1s'> to a document answered after 3 s: error.badfetch 'timed out'" \
 	grep -q "VX EXIT BADFETCH <goto next> 'slow.vxml': $U/slow.vxml: timed out" "$W/slowgoto.out"
