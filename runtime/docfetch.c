@@ -158,10 +158,10 @@ static void cx_docreq__compile(cx_docreq *r)
 	int err;
 
 	if (r->vxml)
-		err = cx_doccomp_vxml(r->eng, r->url, r->body ? r->body : "", r->len, r->js,
-				      r->njs, cx_docreq__vxcompiled, r);
+		err = cx_doccomp_vxml(r->eng, r->url, r->ss, r->body ? r->body : "", r->len,
+				      r->js, r->njs, cx_docreq__vxcompiled, r);
 	else
-		err = cx_doccomp_with(r->eng, r->url, r->ss ? r->ss->base : NULL,
+		err = cx_doccomp_with(r->eng, r->url, r->ss,
 			      r->body ? r->body : "", r->len, r->js, r->njs,
 			      cx_docreq__compiled, r);
 	if (err) {

@@ -71,6 +71,9 @@ check "a <script src> answered 404: error.dialog.notstarted naming the script" \
 run scriptsub "$U/scriptsub.vxml"
 check "the same document as a subdialog: error.badfetch in the dialog naming the script" \
 	grep -q "VX EXIT BADFETCH <subdialog src> 'script404.vxml': script $U/js/none.js: HTTP status 404" "$W/scriptsub.out"
+run scriptbad "$U/scriptbad.vxml"
+check "a fetched <script src> that does not compile: error.dialog.notstarted, reason SCRIPT-URL:line:col: error (the script's URL for the file name)" \
+	grep -q "VX NOTSTARTED $U/js/bad.js:3:16: error: syntax error in <script>" "$W/scriptbad.out"
 run scriptns "$U/scriptns.vxml"
 check "a <script c:src='/etc/hostname'> (the CCXML namespace, taken by the compiler): fetched from the server (404), no local file read" \
 	grep -q "VX NOTSTARTED script http://127.0.0.1:[0-9]*/etc/hostname: HTTP status 404" "$W/scriptns.out"
@@ -169,12 +172,13 @@ cat >"$R/dlg.vxml" <<'DOC'
 <?xml version="1.0" encoding="UTF-8"?>
 <vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">
   <var name="r"/>
+  <script src="sub/lib.js"/>
   <form id="main">
     <catch event="error.badfetch"><assign name="r" expr="'BADFETCH ' + _message"/><exit namelist="r"/></catch>
     <subdialog name="s" src="sub/s.vxml#twice"><param name="n" expr="'21'"/></subdialog>
     <block>
       <data name="d" src="data/d.xml"/>
-      <if cond="s.out == '2121' &amp;&amp; d.documentElement.getAttribute('v') == 'DV'">
+      <if cond="s.out == '2121' &amp;&amp; d.documentElement.getAttribute('v') == 'DV' &amp;&amp; fromLib == 'LIB'">
         <goto next="sub/end.vxml#fin"/>
       </if>
       <assign name="r" expr="'WRONG ' + s.out"/>
@@ -186,6 +190,7 @@ DOC
 # a content of its own: the same bytes as vx/sub.vxml would come from the compile cache
 sed 's|<vxml |<!-- under the root --><vxml |' tests/rtdocs/vx/sub.vxml >"$R/sub/s.vxml"
 echo '<d v="DV"><x>1</x></d>' >"$R/data/d.xml"
+echo "var fromLib = 'LIB';" >"$R/sub/lib.js"
 cat >"$R/sub/end.vxml" <<'DOC'
 <?xml version="1.0" encoding="UTF-8"?>
 <vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">
@@ -226,7 +231,7 @@ vroot() { # NAME SRC [more options]
 	run "$n" "$src" --docroot "$R" "$@"
 }
 vroot froot dlg.vxml
-check "--docroot: <dialogstart src='dlg.vxml'> in a compiled-in document reads it from under the root; its relative <subdialog>, <data>, <goto> and the next one's '../data/d.xml' too; dialog.exit values" \
+check "--docroot: <dialogstart src='dlg.vxml'> in a compiled-in document reads it from under the root; its relative <script src>, <subdialog>, <data>, <goto> and the next one's '../data/d.xml' too; dialog.exit values" \
 	grep -q "VX EXIT END-DV" "$W/froot.out"
 check "--docroot: the files are compiled like fetched documents (dlg, s, end)" bash -c "[ \$(compiles froot) = 3 ]"
 vroot fprep "file://$R/dlg.vxml" --values mode=prepare
