@@ -411,8 +411,6 @@ static int vx__params(Node *n)
 	return np;
 }
 
-/* <object> (VoiceXML 2.0 §2.3.5): checked as other elements; this platform has no objects, so
- * visiting one throws error.unsupported.objectname (said at compile time too). */
 /* A <script src> was read in by xml_load (xml.c) as if inline. srcexpr names a script known
  * only at run time, which a compiled document has no way to run (no eval). */
 static void vx__script(Node *n)
@@ -426,6 +424,8 @@ static void vx__script(Node *n)
 		esparse_script(n);
 }
 
+/* <object> (VoiceXML 2.0 §2.3.5): checked as other elements; this platform has no objects, so
+ * visiting one throws error.unsupported.objectname (said at compile time too). */
 static void vx__object(Node *n)
 {
 	Attr *fh = node_attr(n, "fetchhint"), *cl = node_attr(n, "classid");
