@@ -49,6 +49,9 @@ extern bool diag_werror;     /* -Werror: warnings count as errors */
  * document, in document order, is read from the Nth file instead of its src */
 extern const char **xml_script_files;
 extern int xml_nscript_files;
+/* --fetched: the document was fetched by a running program, which gave every <script src> it
+ * has as a --script-file; one more is an error, never a file of this machine */
+extern bool xml_fetched;
 void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An error without a location ("ccxmlc: error: …"). */

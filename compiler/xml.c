@@ -827,6 +827,7 @@ static bool xml__has_scheme(const char *s)
 
 const char **xml_script_files;
 int xml_nscript_files;
+bool xml_fetched;
 
 static void xml__load_script(Doc *doc, Node *n, int *k)
 {
@@ -838,7 +839,8 @@ static void xml__load_script(Doc *doc, Node *n, int *k)
 		return;
 	}
 	const char *v = src->value.s;
-	if (xml_nscript_files) {   /* fetched by the running program (--script-file) */
+	bool fetched = xml_nscript_files || xml_fetched;
+	if (fetched) {   /* fetched by the running program (--script-file) */
 		if (*k >= xml_nscript_files) {
 			diag_error(src->value.loc, "script '%s' was not fetched", v);
 			return;
@@ -853,7 +855,7 @@ static void xml__load_script(Doc *doc, Node *n, int *k)
 	}
 	/* a relative src of a compiled document is relative to the xml:base in effect (a fetched
 	 * document's scripts were resolved by the running program) */
-	const char *base = xml_nscript_files ? NULL : node_base(n);
+	const char *base = fetched ? NULL : node_base(n);
 	if (base && !xml__has_scheme(v) && v[0] != '/') {
 		const char *cut = strrchr(base, '/'); /* the base's directory, "" without a '/' */
 		if (cut)
@@ -870,7 +872,7 @@ static void xml__load_script(Doc *doc, Node *n, int *k)
 	/* Relative to the directory of the .ccxml, as given on the command line (a --script-file
 	 * path: to the current directory). */
 	const char *slash = strrchr(doc->src.path, '/');
-	char *path = (v[0] == '/' || !slash || xml_nscript_files) ? xstrdup(v)
+	char *path = (v[0] == '/' || !slash || fetched) ? xstrdup(v)
 	                                     : xprintf("%.*s/%s", (int)(slash - doc->src.path), doc->src.path, v);
 	Source *s = xcalloc(1, sizeof(*s));
 	int err = xml__read(path, s);

@@ -619,17 +619,19 @@ static int cx_docent__write(const char *path, const void *p, size_t len)
 	return err;
 }
 
-/* Run `ccxmlc --shared -O0 --no-line [--script-file DIR/HASH-K.js]... -o DIR/HASH.so DIR/HASH.ccxml`
- * on the files cx_docent__spawn wrote: through the compile server when it is up, else as a
- * child of ours; 0 or an errno. */
+/* Run `ccxmlc --shared -O0 --no-line --fetched [--script-file DIR/HASH-K.js]... -o DIR/HASH.so
+ * DIR/HASH.ccxml` on the files cx_docent__spawn wrote: through the compile server when it is
+ * up, else as a child of ours; 0 or an errno. */
 static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 {
 	char src[512], so[512], js[32][512];
 	const char *cc = getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
 	/* no #line: nobody debugs these, and tcc reads a tenth less */
-	char *argv[9 + 2 * 32] = {(char *)cc, "--shared", "-O0", "--no-line"};
+	/* --fetched: a <script src> the scan did not see (runtime/docscript.c) is an error, not a
+	 * file of this machine named by a hostile document */
+	char *argv[10 + 2 * 32] = {(char *)cc, "--shared", "-O0", "--no-line", "--fetched"};
 	char *env[512], ccv[256];
-	int p[2], err, a = 4;
+	int p[2], err, a = 5;
 	size_t k;
 
 	snprintf(src, sizeof(src), "%s/%s.%s", c->dir, d->hash, cx_docent__ext(d));

@@ -77,6 +77,9 @@ check "a fetched <script src> that does not compile: error.dialog.notstarted, re
 run scriptns "$U/scriptns.vxml"
 check "a <script c:src='/etc/hostname'> (the CCXML namespace, taken by the compiler): fetched from the server (404), no local file read" \
 	grep -q "VX NOTSTARTED script http://127.0.0.1:[0-9]*/etc/hostname: HTTP status 404" "$W/scriptns.out"
+run scriptnbsp "$U/scriptnbsp.vxml"
+check "a <script src> after a non-breaking space (not XML to the runtime's scan, white space to the compiler): not read from the machine's files, error.dialog.notstarted" \
+	grep -q "VX NOTSTARTED $U/scriptnbsp.vxml:6:.*: error: script '/etc/hostname' was not fetched" "$W/scriptnbsp.out"
 run slowgoto "$U/slowgoto.vxml"
 check "<goto next> under <property name='fetchtimeout' value='1s'> to a document answered after 3 s: error.badfetch 'timed out'" \
 	grep -q "VX EXIT BADFETCH <goto next> 'slow.vxml': $U/slow.vxml: timed out" "$W/slowgoto.out"
