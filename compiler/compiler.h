@@ -49,8 +49,9 @@ extern bool diag_werror;     /* -Werror: warnings count as errors */
  * document, in document order, is read from the Nth file instead of its src */
 extern const char **xml_script_files;
 extern int xml_nscript_files;
-/* ccxmlc --shared x.js (a <script fetchid>): the one script is the document, named as its file */
-extern bool xml_script_is_doc;
+/* --fetched: the document was fetched by a running program, which gave every <script src> it
+ * has as a --script-file; one more is an error, never a file of this machine */
+extern bool xml_fetched;
 void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An error without a location ("ccxmlc: error: …"). */
@@ -196,6 +197,7 @@ const char *attr_string(const Attr *a);
 /* Constant attributes checked at compile time: CSS2 times, call destinations (constchk.c). */
 void constchk_doc(Doc *doc);
 
+#define VXML_NS_URI "http://www.w3.org/2001/vxml" /* VoiceXML's elements (or no namespace) */
 /* VoiceXML 2.1 documents (vxml_check.c, vxml_emit.c; docs/voicexml.md). check also parses
  * every expression; emit writes a `const cx_vx_doc <sym>` and registers it at start-up. */
 void vxml_check(Doc *doc, const Options *opt);

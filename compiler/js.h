@@ -130,7 +130,6 @@ void jstype_locals(TSNode body, const char *src, const char *const *names, int n
 
 /* <if cond>/<elseif cond>/<else> with flat children (CCXML's, or VoiceXML's in VXML_NS_URI or
  * in no namespace); block(arg, F, first, stop) emits the elements of one branch. */
-#define VXML_NS_URI "http://www.w3.org/2001/vxml"
 void emit_if(Fn *F, Node *n, void (*block)(void *arg, Fn *F, Node *first, Node *stop), void *arg);
 
 /* vxml_srgs.c: the script <tag>s of the grammars written from now on are compiled into g, in

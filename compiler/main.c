@@ -151,6 +151,7 @@ static void main__usage(FILE *f)
 		"  --shared                 write FILE.so for a running program to load (docs/fetch.md;\n"
 		"                           one .ccxml, or one .vxml: docs/voicexml.md)\n"
 		"  --script-file PATH       the next <script src> reads PATH (repeated; docs/fetch.md)\n"
+		"  --fetched                every <script src> is a --script-file, no local file\n"
 		"  -g                       debug information (#line back to the .ccxml and scripts)\n"
 		"  -O0 -O1 -O2 -O3 -Os      optimisation level passed to cc\n"
 		"  --no-line                no #line directives in the generated C\n"
@@ -447,7 +448,7 @@ static int main__dot(Doc *doc, const char *file, const char *output)
 static int main__test(int argc, char **argv, int at)
 {
 	static const char *const refused[] = {"-o", "--emit-c", "-c", "--shared", "--dot", "-MD",
-					      "-MF", "--script-file", "--test", "-"};
+					      "-MF", "--script-file", "--fetched", "--test", "-"};
 	const char **opts = xcalloc((size_t)argc, sizeof(char *));
 	int n = 0;
 	if (at + 1 >= argc)
@@ -501,7 +502,6 @@ static const char *main__js_wrapper(const char *js)
 		diag_fatal("out of memory");
 	xml_script_files = f;
 	xml_script_files[xml_nscript_files++] = js;
-	xml_script_is_doc = true;
 	return p;
 }
 
@@ -530,6 +530,8 @@ static int main__main(int argc, char **argv)
 			dot = true;
 		} else if (!strcmp(a, "--shared")) {
 			shared = true;
+		} else if (!strcmp(a, "--fetched")) {
+			xml_fetched = true;
 		} else if (!strcmp(a, "--script-file")) {
 			if (++i >= argc)
 				diag_fatal("--script-file needs a file name");

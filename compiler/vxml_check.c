@@ -42,7 +42,8 @@ static const VElem vx__elems[] = {
 	/* its children are executable content, or prompt content inside a <prompt> (vx__node) */
 	{"foreach", VP_EXEC | VP_PROMPT, 0, {{"array", VA_EXPR | VA_REQ}, {"item", VA_REQ}}},
 	{"var", VP_VXML | VP_FORM | VP_EXEC, 0, {{"name", VA_REQ}, {"expr", VA_EXPR}}},
-	{"script", VP_VXML | VP_FORM | VP_EXEC, 0, {{"charset", 0}}},
+	{"script", VP_VXML | VP_FORM | VP_EXEC, 0, {{"src", 0}, {"srcexpr", 0}, {"charset", 0}, {"fetchtimeout", 0},
+		{"maxage", 0}, {"maxstale", 0}}},
 	{"block", VP_FORM, VP_EXEC, {{"name", 0}, {"expr", VA_EXPR}, {"cond", VA_EXPR}}},
 	{"field", VP_FORM, VP_FIELD, {{"name", VA_REQ}, {"expr", VA_EXPR}, {"cond", VA_EXPR}, {"type", 0}, {"modal", 0},
 		{"slot", 0}}},
@@ -413,6 +414,19 @@ static int vx__params(Node *n)
 				diag_error(vt->value.loc, "<param valuetype='%s'>: data or ref", vt->value.s);
 		}
 	return np;
+}
+
+/* A <script src> was read in by xml_load (xml.c) as if inline. srcexpr names a script known
+ * only at run time, which a compiled document has no way to run (no eval). */
+static void vx__script(Node *n)
+{
+	Attr *a = node_attr(n, "srcexpr");
+	if (a)
+		diag_error(a->loc, "<script srcexpr> is not supported: a script is compiled with its document, "
+		           "name it with 'src'");
+	vxml_fetch_check(n);
+	if (n->has_text)
+		esparse_script(n);
 }
 
 /* <object> (VoiceXML 2.0 §2.3.5): checked as other elements; this platform has no objects, so
@@ -890,8 +904,8 @@ static void vx__node(VChk *c, Node *n, int ctx)
 	if (!strcmp(n->tag, "metadata"))
 		return; /* ignored, its content unread (VoiceXML 2.1 §8) */
 	bool in_prompt = !strcmp(n->tag, "foreach") && (ctx & VP_PROMPT); /* a <foreach> holds prompt content */
-	if (n->has_text && !strcmp(n->tag, "script"))
-		esparse_script(n);
+	if (!strcmp(n->tag, "script"))
+		vx__script(n);
 	else if (n->has_text && strcmp(n->tag, "prompt") && strcmp(n->tag, "audio") && strcmp(n->tag, "log") &&
 	         strcmp(n->tag, "choice") && strcmp(n->tag, "enumerate") && strcmp(n->tag, "option") && !in_prompt)
 		diag_error(n->text.loc, "<%s> holds no text", n->tag);

@@ -827,7 +827,7 @@ static bool xml__has_scheme(const char *s)
 
 const char **xml_script_files;
 int xml_nscript_files;
-bool xml_script_is_doc;
+bool xml_fetched;
 
 static void xml__load_script(Doc *doc, Node *n, int *k)
 {
@@ -839,7 +839,8 @@ static void xml__load_script(Doc *doc, Node *n, int *k)
 		return;
 	}
 	const char *v = src->value.s;
-	if (xml_nscript_files) {   /* fetched by the running program (--script-file) */
+	bool fetched = xml_nscript_files || xml_fetched;
+	if (fetched) {   /* fetched by the running program (--script-file) */
 		if (*k >= xml_nscript_files) {
 			diag_error(src->value.loc, "script '%s' was not fetched", v);
 			return;
@@ -854,7 +855,7 @@ static void xml__load_script(Doc *doc, Node *n, int *k)
 	}
 	/* a relative src of a compiled document is relative to the xml:base in effect (a fetched
 	 * document's scripts were resolved by the running program) */
-	const char *base = xml_nscript_files ? NULL : node_base(n);
+	const char *base = fetched ? NULL : node_base(n);
 	if (base && !xml__has_scheme(v) && v[0] != '/') {
 		const char *cut = strrchr(base, '/'); /* the base's directory, "" without a '/' */
 		if (cut)
@@ -871,7 +872,7 @@ static void xml__load_script(Doc *doc, Node *n, int *k)
 	/* Relative to the directory of the .ccxml, as given on the command line (a --script-file
 	 * path: to the current directory). */
 	const char *slash = strrchr(doc->src.path, '/');
-	char *path = (v[0] == '/' || !slash || xml_nscript_files) ? xstrdup(v)
+	char *path = (v[0] == '/' || !slash || fetched) ? xstrdup(v)
 	                                     : xprintf("%.*s/%s", (int)(slash - doc->src.path), doc->src.path, v);
 	Source *s = xcalloc(1, sizeof(*s));
 	int err = xml__read(path, s);
@@ -883,20 +884,24 @@ static void xml__load_script(Doc *doc, Node *n, int *k)
 		diag_error(src->value.loc, "script '%s' contains a NUL byte", path);
 		return;
 	}
-	/* a script the running program fetched is named as the document wrote it (its errors, its
-	 * #lines and the place of a run-time exception), not by the file it was kept in */
-	if (xml_nscript_files && !xml_script_is_doc && !strchr(src->value.s, '\n'))
-		s->path = xstrdup(src->value.s);
 	n->text = (SrcText){ s->text, s->len, { s, 1, 1 }, NULL };
 	n->has_text = true;
 }
 
-static void xml__scripts(Doc *doc, Node *n, int *k)
+/* A <script> whose src is compiled in: CCXML's, and in a <vxml> document VoiceXML's (its
+ * namespace or none). runtime/docscript.c counts the same ones for --script-file. */
+static bool xml__is_script(const Node *n, bool vx)
+{
+	return n->elem == CX_E_script ||
+	       (vx && !strcmp(n->tag, "script") && (!n->ns || !strcmp(n->ns, VXML_NS_URI)));
+}
+
+static void xml__scripts(Doc *doc, Node *n, bool vx, int *k)
 {
 	for (; n; n = n->next) {
-		if (n->elem == CX_E_script)
+		if (xml__is_script(n, vx))
 			xml__load_script(doc, n, k);
-		xml__scripts(doc, n->kids, k);
+		xml__scripts(doc, n->kids, vx, k);
 	}
 }
 
@@ -1033,6 +1038,6 @@ Doc *xml_load(const char *path)
 	doc->root = xml__build(&ld, root, NULL);
 	xmlFreeDoc(x);
 	int k = 0;
-	xml__scripts(doc, doc->root, &k);
+	xml__scripts(doc, doc->root, !strcmp(doc->root->tag, "vxml"), &k);
 	return doc;
 }

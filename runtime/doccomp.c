@@ -58,6 +58,7 @@ typedef struct cx_docent {
 	int sstatus;           /* the server's 'X' (wait status) ... */
 	int sdone;             /* ... when it has come (or the server has gone: -1) */
 	size_t nscripts;       /* its <script src> files (DIR/HASH-K.js) */
+	char *surl[32];        /* ... their URLs, for the diagnostics (NULL: not known) */
 	uint64_t t0;           /* when its compile started (ms) */
 	int fd;                /* the compiler's stdout+stderr */
 	struct tmr tmr;
@@ -118,6 +119,8 @@ static void cx_docent__destroy(void *arg)
 	mem_deref(d->url);
 	mem_deref(d->base);
 	mem_deref(d->diag);
+	for (size_t k = 0; k < sizeof(d->surl) / sizeof(d->surl[0]); k++)
+		mem_deref(d->surl[k]);
 }
 
 static void cx_docwait__destroy(void *arg)
@@ -300,16 +303,41 @@ static int cx_docent__load(struct cx_doccomp *c, cx_docent *d, char *why, size_t
 	return 0;
 }
 
-/* The compiler's diagnostics with the cache file's name replaced by the URL: the first error
- * line (what `reason` carries), or the whole output when none says "error". */
-static void cx_docent__diag(struct cx_doccomp *c, cx_docent *d, char *out, size_t sz)
+/* The length of the cache file's name at p (DIR/HASH.EXT, or DIR/HASH-K.js: a script's) and
+ * the URL it stands for, or 0 */
+static size_t cx_docent__name(const struct cx_doccomp *c, const cx_docent *d, const char *p,
+			      const char **url)
 {
-	char path[512], *text, *p, *line;
-	size_t pl;
-	struct mbuf *mb = mbuf_alloc(256);
+	char path[512];
+	size_t k, pl;
 
 	snprintf(path, sizeof(path), "%s/%s.%s", c->dir, d->hash, cx_docent__ext(d));
 	pl = strlen(path);
+	if (!strncmp(p, path, pl)) {
+		*url = d->url;
+		return pl;
+	}
+	for (k = 0; k < d->nscripts; k++) {
+		snprintf(path, sizeof(path), "%s/%s-%zu.js", c->dir, d->hash, k);
+		pl = strlen(path);
+		if (d->surl[k] && !strncmp(p, path, pl)) {
+			*url = d->surl[k];
+			return pl;
+		}
+	}
+	return 0;
+}
+
+/* The compiler's diagnostics with the cache files' names replaced by their URLs (the
+ * document's, its scripts'): the first error line (what `reason` carries), or the whole output
+ * when none says "error". */
+static void cx_docent__diag(struct cx_doccomp *c, cx_docent *d, char *out, size_t sz)
+{
+	char *text, *p, *line;
+	const char *url;
+	size_t pl;
+	struct mbuf *mb = mbuf_alloc(256);
+
 	if (!mb || mbuf_write_u8(d->diag, 0)) {
 		snprintf(out, sz, "the document does not compile");
 		mem_deref(mb);
@@ -317,8 +345,8 @@ static void cx_docent__diag(struct cx_doccomp *c, cx_docent *d, char *out, size_
 	}
 	text = (char *)d->diag->buf;
 	for (p = text; *p;) {
-		if (!strncmp(p, path, pl)) {
-			(void)mbuf_write_str(mb, d->url);
+		if (*p == *c->dir && (pl = cx_docent__name(c, d, p, &url)) > 0) {
+			(void)mbuf_write_str(mb, url);
 			p += pl;
 		} else {
 			(void)mbuf_write_u8(mb, (uint8_t)*p++);
@@ -591,17 +619,19 @@ static int cx_docent__write(const char *path, const void *p, size_t len)
 	return err;
 }
 
-/* Run `ccxmlc --shared -O0 --no-line [--script-file DIR/HASH-K.js]... -o DIR/HASH.so DIR/HASH.ccxml`
- * on the files cx_docent__spawn wrote: through the compile server when it is up, else as a
- * child of ours; 0 or an errno. */
+/* Run `ccxmlc --shared -O0 --no-line --fetched [--script-file DIR/HASH-K.js]... -o DIR/HASH.so
+ * DIR/HASH.ccxml` on the files cx_docent__spawn wrote: through the compile server when it is
+ * up, else as a child of ours; 0 or an errno. */
 static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 {
 	char src[512], so[512], js[32][512];
 	const char *cc = getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
 	/* no #line: nobody debugs these, and tcc reads a tenth less */
-	char *argv[9 + 2 * 32] = {(char *)cc, "--shared", "-O0", "--no-line"};
+	/* --fetched: a <script src> the scan did not see (runtime/docscript.c) is an error, not a
+	 * file of this machine named by a hostile document */
+	char *argv[10 + 2 * 32] = {(char *)cc, "--shared", "-O0", "--no-line", "--fetched"};
 	char *env[512], ccv[256];
-	int p[2], err, a = 4;
+	int p[2], err, a = 5;
 	size_t k;
 
 	snprintf(src, sizeof(src), "%s/%s.%s", c->dir, d->hash, cx_docent__ext(d));
@@ -675,10 +705,13 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 	return cx_docent__run(c, d);
 }
 
-static int cx_doccomp__with(cx_engine *e, const char *url, const char *base, const char *body,
-			    size_t len, struct mbuf *const *scripts, size_t nscripts, int js,
-			    cx_docload_h *h, cx_vxload_h *vh, void *arg)
+/* ss: the scripts' URLs (NULL: none known) */
+static int cx_doccomp__with(cx_engine *e, const char *url, const char *base,
+			    const cx_docscripts *ss, const char *body, size_t len,
+			    struct mbuf *const *scripts, size_t nscripts, int js, cx_docload_h *h,
+			    cx_vxload_h *vh, void *arg)
 {
+	size_t k;
 	struct cx_doccomp *c;
 	cx_docent *d = NULL;
 	cx_docwait *w;
@@ -724,6 +757,8 @@ static int cx_doccomp__with(cx_engine *e, const char *url, const char *base, con
 		mem_deref(d);
 		return ENOMEM;
 	}
+	for (k = 0; ss && k < nscripts && k < ss->n && k < sizeof(d->surl) / sizeof(d->surl[0]); k++)
+		(void)str_dup(&d->surl[k], ss->v[k].url); /* NULL: the cache file's name stays */
 	d->fd = -1;
 	d->eng = e;
 	d->vxml = !!vh;
@@ -748,23 +783,25 @@ static int cx_doccomp__with(cx_engine *e, const char *url, const char *base, con
 	return 0;
 }
 
-int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char *body,
+int cx_doccomp_with(cx_engine *e, const char *url, const cx_docscripts *ss, const char *body,
 		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
 		    void *arg)
 {
-	return cx_doccomp__with(e, url, base, body, len, scripts, nscripts, 0, h, NULL, arg);
+	return cx_doccomp__with(e, url, ss ? ss->base : NULL, ss, body, len, scripts, nscripts, 0, h,
+				NULL, arg);
 }
 
 int cx_doccomp_js(cx_engine *e, const char *url, const char *body, size_t len,
 		  cx_docload_h *h, void *arg)
 {
-	return cx_doccomp__with(e, url, NULL, body, len, NULL, 0, 1, h, NULL, arg);
+	return cx_doccomp__with(e, url, NULL, NULL, body, len, NULL, 0, 1, h, NULL, arg);
 }
 
-int cx_doccomp_vxml(cx_engine *e, const char *url, const char *body, size_t len,
-		    cx_vxload_h *h, void *arg)
+int cx_doccomp_vxml(cx_engine *e, const char *url, const cx_docscripts *ss, const char *body,
+		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_vxload_h *h,
+		    void *arg)
 {
-	return cx_doccomp__with(e, url, NULL, body, len, NULL, 0, 0, NULL, h, arg);
+	return cx_doccomp__with(e, url, NULL, ss, body, len, scripts, nscripts, 0, NULL, h, arg);
 }
 
 const char *cx_doccomp_vxurl(const cx_engine *e, const cx_vx_doc *doc)
@@ -777,6 +814,20 @@ const char *cx_doccomp_vxurl(const cx_engine *e, const cx_vx_doc *doc)
 		cx_docent *d = le->data;
 		if (d->vx == doc)
 			return d->url;
+	}
+	return NULL;
+}
+
+const char *cx_doccomp_file_url(const cx_engine *e, const char *path)
+{
+	struct le *le;
+	const char *url;
+
+	if (!e || !e->doccomp || !path)
+		return NULL;
+	LIST_FOREACH(&e->doccomp->ents, le) {
+		if (cx_docent__name(e->doccomp, le->data, path, &url) == strlen(path))
+			return url;
 	}
 	return NULL;
 }

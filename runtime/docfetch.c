@@ -158,10 +158,10 @@ static void cx_docreq__compile(cx_docreq *r)
 	int err;
 
 	if (r->vxml)
-		err = cx_doccomp_vxml(r->eng, r->url, r->body ? r->body : "", r->len,
-				      cx_docreq__vxcompiled, r);
+		err = cx_doccomp_vxml(r->eng, r->url, r->ss, r->body ? r->body : "", r->len,
+				      r->js, r->njs, cx_docreq__vxcompiled, r);
 	else
-		err = cx_doccomp_with(r->eng, r->url, r->ss ? r->ss->base : NULL,
+		err = cx_doccomp_with(r->eng, r->url, r->ss,
 			      r->body ? r->body : "", r->len, r->js, r->njs,
 			      cx_docreq__compiled, r);
 	if (err) {
@@ -402,15 +402,12 @@ static void cx_docreq__nextscript(cx_docreq *r)
 	}
 }
 
-/* The document's <script src> are fetched (within the same timeout) before it is compiled. */
+/* The document's <script src> (CCXML or VoiceXML) are fetched (within the same timeout)
+ * before it is compiled. */
 static void cx_docreq__scripts(cx_docreq *r)
 {
 	char msg[512], why[400];
 
-	if (r->vxml) { /* its <script src> are the compiler's (files next to it: none here) */
-		cx_docreq__compile(r);
-		return;
-	}
 	if (cx_docscript_scan(r->url, r->body ? r->body : "", r->len, &r->ss, why, sizeof(why))) {
 		snprintf(msg, sizeof(msg), "%s: %s", r->url, why);
 		r->keep = 0;

@@ -18,6 +18,7 @@
 
 #define CX_DOCSCRIPT_MAX 32   /* <script src> in one document */
 #define CX_NS_CCXML "http://www.w3.org/2002/09/ccxml"
+#define CX_NS_VXML "http://www.w3.org/2001/vxml"
 
 static void cx_docscripts__destroy(void *arg)
 {
@@ -34,9 +35,27 @@ static int cx_docscript__http(const char *u)
 	return !strncasecmp(u, "http://", 7) || !strncasecmp(u, "https://", 8);
 }
 
+/* A <script> the compiler reads src of (compiler/xml.c xml__is_script): CCXML's, and in a
+ * <vxml> document VoiceXML's */
+static int cx_docscript__is(xmlNodePtr n, int vx)
+{
+	return !xmlStrcmp(n->name, BAD_CAST "script") &&
+	       (!n->ns || !xmlStrcmp(n->ns->href, BAD_CAST CX_NS_CCXML) ||
+		(vx && !xmlStrcmp(n->ns->href, BAD_CAST CX_NS_VXML)));
+}
+
+/* Its src as the compiler takes it (node_attr): without a namespace, else CCXML's. A src the
+ * compiler took and this did not would be read from the compiling machine's files. */
+static xmlChar *cx_docscript__src(xmlNodePtr n)
+{
+	xmlChar *src = xmlGetNoNsProp(n, BAD_CAST "src");
+
+	return src ? src : xmlGetNsProp(n, BAD_CAST "src", BAD_CAST CX_NS_CCXML);
+}
+
 /* Preorder, as the compiler numbers them; 0 or an errno with why filled. */
-static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, char *why,
-			      size_t sz)
+static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, int vx,
+			      char *why, size_t sz)
 {
 	for (; n; n = n->next) {
 		xmlChar *src, *base, *abs, *cs;
@@ -44,9 +63,7 @@ static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, cha
 
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (!xmlStrcmp(n->name, BAD_CAST "script") &&
-		    (!n->ns || !xmlStrcmp(n->ns->href, BAD_CAST CX_NS_CCXML)) &&
-		    (src = xmlGetNoNsProp(n, BAD_CAST "src"))) {
+		if (cx_docscript__is(n, vx) && (src = cx_docscript__src(n))) {
 			base = xmlNodeGetBase(doc, n);
 			abs = xmlBuildURI(src, base);
 			cs = xmlGetNoNsProp(n, BAD_CAST "charset");
@@ -72,7 +89,7 @@ static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, cha
 			if (err)
 				return err;
 		}
-		err = cx_docscript__walk(s, doc, n->children, why, sz);
+		err = cx_docscript__walk(s, doc, n->children, vx, why, sz);
 		if (err)
 			return err;
 	}
@@ -84,6 +101,7 @@ int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscrip
 {
 	cx_docscripts *s;
 	xmlDocPtr doc;
+	xmlNodePtr root;
 	xmlChar *base;
 	int err = 0;
 
@@ -93,13 +111,14 @@ int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscrip
 	doc = len < INT32_MAX ? xmlReadMemory(body, (int)len, url, NULL,
 					      XML_PARSE_NONET | XML_PARSE_NOERROR |
 					      XML_PARSE_NOWARNING) : NULL;
-	if (doc && xmlDocGetRootElement(doc)) {
-		base = xmlNodeGetBase(doc, xmlDocGetRootElement(doc));
+	if (doc && (root = xmlDocGetRootElement(doc))) {
+		base = xmlNodeGetBase(doc, root);
 		if (base && cx_docscript__http((char *)base))
 			err = str_dup(&s->base, (char *)base);
 		xmlFree(base);
 		if (!err)
-			err = cx_docscript__walk(s, doc, xmlDocGetRootElement(doc), why, sz);
+			err = cx_docscript__walk(s, doc, root,
+						 !xmlStrcmp(root->name, BAD_CAST "vxml"), why, sz);
 	}
 	xmlFreeDoc(doc);
 	if (err) {

@@ -451,9 +451,11 @@ int cx_semantic(cx_ctx *X, int elem, int line)
 		return CX_FAIL;
 	/* the statement where it arose, when that is not the element's own line: a <script>'s
 	 * statement, a function's (a <script src> file's, or a fetched script's: file:line) */
-	const char *file;
+	const char *file, *url;
 	int atline = cx_exc_where(X, &file);
 	char at[300];
+	if (file && (url = cx_doccomp_file_url(s->eng, file))) /* a fetched document's script */
+		file = url;
 	if (file || s->script_el)
 		snprintf(at, sizeof(at), "%s:%d", file ? file : "fetched script", atline);
 	else

@@ -765,9 +765,10 @@ int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscrip
 int cx_docscript_utf8(const char *charset, const char *ctype, const char *in, size_t len,
 		      struct mbuf **outp, char *why, size_t sz);
 /* The body of url as a document of this process (cached by content), with its fetched scripts
- * (UTF-8, in order; part of the program's hash) and the base of its relative URIs (NULL:
- * url); h may be called before this returns. */
-int cx_doccomp_with(cx_engine *e, const char *url, const char *base, const char *body,
+ * (UTF-8, in order; part of the program's hash), their URLs (ss: what diagnostics name them by)
+ * and the base of its relative URIs (ss->base; NULL ss or base: url); h may be called before
+ * this returns. */
+int cx_doccomp_with(cx_engine *e, const char *url, const cx_docscripts *ss, const char *body,
 		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_docload_h *h,
 		    void *arg);
 /* The body of url (UTF-8) compiled as a script for <script fetchid> (`ccxmlc --shared
@@ -808,11 +809,16 @@ void cx_doccomp_keep(cx_engine *e, const char *url, int vxml, const void *doc,
 /* VoiceXML documents loaded at run time (vxfetch.c, docs/voicexml.md "Documents fetched at
  * run time"): told the loaded dialog, or why there is none, exactly once. */
 typedef void (cx_vxload_h)(cx_engine *e, const cx_vx_doc *doc, const char *why, void *arg);
-/* The body of url compiled as a .vxml (`ccxmlc --shared HASH.vxml`), cached by content as
- * CCXML documents are; h may be called before this returns. */
-int cx_doccomp_vxml(cx_engine *e, const char *url, const char *body, size_t len,
-		    cx_vxload_h *h, void *arg);
+/* The body of url compiled as a .vxml (`ccxmlc --shared HASH.vxml`) with its fetched scripts
+ * as cx_doccomp_with's (ss->base unused: its relative URIs are resolved at run time, against
+ * url), cached by content as CCXML documents are; h may be called before this returns. */
+int cx_doccomp_vxml(cx_engine *e, const char *url, const cx_docscripts *ss, const char *body,
+		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_vxload_h *h,
+		    void *arg);
 const char *cx_doccomp_vxurl(const cx_engine *e, const cx_vx_doc *doc); /* NULL: compiled in */
+/* The URL a file of the cache stands for (a fetched document, or one of its scripts: the place
+ * of a run-time exception names it so), or NULL. */
+const char *cx_doccomp_file_url(const cx_engine *e, const char *path);
 /* docfetch.c: fetch url as a VoiceXML document (method "get"/"post" with fields, or a
  * multipart body when mp is not NULL), compile and load it; h never called from inside. */
 int cx_vxload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,

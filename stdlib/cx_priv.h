@@ -145,7 +145,8 @@ struct cx_heap {
 	/* obj.c: where generated code first saw the pending exception (cx_exc_at; line 0: not
 	 * known), and the object last caught, which keeps that place when thrown again */
 	int exc_line;
-	char exc_file[64];  /* "" for the document's own lines */
+	char *exc_file;     /* malloc'd, grown as needed; "" or NULL for the document's own lines */
+	size_t exc_cap;
 	const void *exc_caught;
 	struct cx_gch *perm; /* the built-in region: never swept (freed with the heap) */
 	int perm_mode;      /* >0: new things go to the built-in region */

@@ -457,6 +457,7 @@ void cx_ctx_free(cx_ctx *X)
 		struct cx_pool *pool = X->heap->pool;
 		size_t c;
 
+		free(X->heap->exc_file);
 		X->heap->pool = NULL; /* free everything for real */
 		for (g = X->heap->all; g; g = next) {
 			next = g->next;

@@ -1616,20 +1616,24 @@ cx_value cx_throw(cx_ctx *X, cx_value v)
 void cx_exc_at(cx_ctx *X, const char *file, int line)
 {
 	struct cx_heap *h = X->heap;
-	size_t n = file ? strlen(file) : 0, room = sizeof(h->exc_file) - 1;
+	size_t n = file ? strlen(file) : 0;
 
 	if (h->exc_line)
 		return; /* a caller's statement: the place is the first one */
+	if (n >= h->exc_cap) { /* a copy: the code it names may be unloaded before it is read */
+		char *p = realloc(h->exc_file, n + 1);
+		if (!p)
+			return; /* no place known: nothing else fails for it */
+		h->exc_file = p;
+		h->exc_cap = n + 1;
+	}
+	memcpy(h->exc_file, file ? file : "", n + 1);
 	h->exc_line = line;
-	if (n <= room)
-		memcpy(h->exc_file, file ? file : "", n + 1);
-	else /* the end of a long path, which names the file */
-		snprintf(h->exc_file, sizeof(h->exc_file), "...%s", file + n - (room - 3));
 }
 
 int cx_exc_where(cx_ctx *X, const char **file)
 {
-	*file = X->heap->exc_file[0] ? X->heap->exc_file : NULL;
+	*file = X->heap->exc_line && X->heap->exc_file[0] ? X->heap->exc_file : NULL;
 	return X->heap->exc_line;
 }
 

@@ -265,6 +265,9 @@ check "a <script src> answered 404: error.fetch naming the script and the status
 run jscs "$U/jscs.ccxml" --values mode=create
 check "an unknown <script charset>: error.createccxml saying so" \
 	grep -q "ERROR.CREATECCXML script .*abs.js: unknown charset 'x-none'" "$W/jscs.out"
+run jsbad "$U/jsbad.ccxml"
+check "a <script src> that does not compile: error.fetch, reason SCRIPT-URL:line:col: error (the script's URL, not the cache file's name)" \
+	grep -q "ERROR.FETCH $U/fs/bad.js:2:7: error: syntax error in <script>" "$W/jsbad.out"
 run jsftp "$U/jsftp.ccxml"
 check "a <script src> that is not http(s): error.fetch saying so" \
 	grep -q "ERROR.FETCH .*jsftp.ccxml: <script src> 'ftp://127.0.0.1/x.js' (line 3) is not an http(s) URI" "$W/jsftp.out"

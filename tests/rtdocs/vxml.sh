@@ -5,6 +5,7 @@
 # reach other fetched documents; the same content is compiled once (memory, then the cache
 # directory in the next process); a document that does not compile, a 404 and a timeout give
 # error.dialog.notstarted (dialogstart) or error.badfetch (in the dialog) with the reason;
+# <script src> fetched with the document (a 404 one: the same errors, naming the script);
 # <subdialog> method/enctype/namelist/fetchtimeout, <data> multipart, maxage/maxstale over the
 # HTTP cache (answers counted by the web server's log), <data> in <if> and at document/form
 # level, fetchaudio (on the simulator, and over SIP against a sipp callee: tests/sip/uas_sink.xml
@@ -59,6 +60,26 @@ check "a subdialog that does not compile: error.badfetch in the dialog, _message
 run sub404 "$U/sub404.vxml"
 check "a subdialog answered 404: error.badfetch naming the status" \
 	grep -q "VX EXIT BADFETCH <subdialog src> 'missing.vxml': $U/missing.vxml: HTTP status 404" "$W/sub404.out"
+run script "$U/script.vxml"
+check "<script src> of a fetched .vxml (document and form level, relative to its URL): fetched before the compile, run in their scopes" \
+	grep -q "VX EXIT SCRIPT-form6" "$W/script.out"
+check "its scripts were fetched once each" bash -c \
+	"[ \$(grep -c '^GET /vx/js/doc.js 200' '$W/requests') = 1 ] && [ \$(grep -c '^GET /vx/js/form.js 200' '$W/requests') = 1 ]"
+run script404 "$U/script404.vxml"
+check "a <script src> answered 404: error.dialog.notstarted naming the script" \
+	grep -q "VX NOTSTARTED script $U/js/none.js: HTTP status 404" "$W/script404.out"
+run scriptsub "$U/scriptsub.vxml"
+check "the same document as a subdialog: error.badfetch in the dialog naming the script" \
+	grep -q "VX EXIT BADFETCH <subdialog src> 'script404.vxml': script $U/js/none.js: HTTP status 404" "$W/scriptsub.out"
+run scriptbad "$U/scriptbad.vxml"
+check "a fetched <script src> that does not compile: error.dialog.notstarted, reason SCRIPT-URL:line:col: error (the script's URL for the file name)" \
+	grep -q "VX NOTSTARTED $U/js/bad.js:3:16: error: syntax error in <script>" "$W/scriptbad.out"
+run scriptns "$U/scriptns.vxml"
+check "a <script c:src='/etc/hostname'> (the CCXML namespace, taken by the compiler): fetched from the server (404), no local file read" \
+	grep -q "VX NOTSTARTED script http://127.0.0.1:[0-9]*/etc/hostname: HTTP status 404" "$W/scriptns.out"
+run scriptnbsp "$U/scriptnbsp.vxml"
+check "a <script src> after a non-breaking space (not XML to the runtime's scan, white space to the compiler): not read from the machine's files, error.dialog.notstarted" \
+	grep -q "VX NOTSTARTED $U/scriptnbsp.vxml:6:.*: error: script '/etc/hostname' was not fetched" "$W/scriptnbsp.out"
 run slowgoto "$U/slowgoto.vxml"
 check "<goto next> under <property name='fetchtimeout' value='1s'> to a document answered after 3 s: error.badfetch 'timed out'" \
 	grep -q "VX EXIT BADFETCH <goto next> 'slow.vxml': $U/slow.vxml: timed out" "$W/slowgoto.out"
@@ -154,12 +175,13 @@ cat >"$R/dlg.vxml" <<'DOC'
 <?xml version="1.0" encoding="UTF-8"?>
 <vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">
   <var name="r"/>
+  <script src="sub/lib.js"/>
   <form id="main">
     <catch event="error.badfetch"><assign name="r" expr="'BADFETCH ' + _message"/><exit namelist="r"/></catch>
     <subdialog name="s" src="sub/s.vxml#twice"><param name="n" expr="'21'"/></subdialog>
     <block>
       <data name="d" src="data/d.xml"/>
-      <if cond="s.out == '2121' &amp;&amp; d.documentElement.getAttribute('v') == 'DV'">
+      <if cond="s.out == '2121' &amp;&amp; d.documentElement.getAttribute('v') == 'DV' &amp;&amp; fromLib == 'LIB'">
         <goto next="sub/end.vxml#fin"/>
       </if>
       <assign name="r" expr="'WRONG ' + s.out"/>
@@ -171,6 +193,7 @@ DOC
 # a content of its own: the same bytes as vx/sub.vxml would come from the compile cache
 sed 's|<vxml |<!-- under the root --><vxml |' tests/rtdocs/vx/sub.vxml >"$R/sub/s.vxml"
 echo '<d v="DV"><x>1</x></d>' >"$R/data/d.xml"
+echo "var fromLib = 'LIB';" >"$R/sub/lib.js"
 cat >"$R/sub/end.vxml" <<'DOC'
 <?xml version="1.0" encoding="UTF-8"?>
 <vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">
@@ -211,7 +234,7 @@ vroot() { # NAME SRC [more options]
 	run "$n" "$src" --docroot "$R" "$@"
 }
 vroot froot dlg.vxml
-check "--docroot: <dialogstart src='dlg.vxml'> in a compiled-in document reads it from under the root; its relative <subdialog>, <data>, <goto> and the next one's '../data/d.xml' too; dialog.exit values" \
+check "--docroot: <dialogstart src='dlg.vxml'> in a compiled-in document reads it from under the root; its relative <script src>, <subdialog>, <data>, <goto> and the next one's '../data/d.xml' too; dialog.exit values" \
 	grep -q "VX EXIT END-DV" "$W/froot.out"
 check "--docroot: the files are compiled like fetched documents (dlg, s, end)" bash -c "[ \$(compiles froot) = 3 ]"
 vroot fprep "file://$R/dlg.vxml" --values mode=prepare

@@ -12,6 +12,7 @@ documents loaded at run time (docs/voicexml.md "Documents fetched at run time").
   /vx/malformed.xml, /vx/xxe.xml (an external entity of file:///etc/passwd)
   /vx/subecho.vxml  (GET or POST) a subdialog returning r: what came, as echo.vxml says, then
                     '-' and its param p; /vx/slowsub.vxml: the same after 3 s
+  /vx/js/NAME.js    tests/rtdocs/vx/js/NAME.js (the <script src> of script.vxml)
   /vx/fresh.xml, /vx/fresh.vxml   <x n="K"/> (a subdialog returning n for .vxml), K counted
                     per path; Cache-Control: max-age=60 and an ETag; 304 to If-None-Match
   /vx/dataecho.xml  <x r="..."/>: what came, as echo.vxml says
@@ -81,7 +82,7 @@ class H(Quiet):
         path, _, query = self.path.partition("?")
         q = dict(urllib.parse.parse_qsl(query))
         name = os.path.basename(path)
-        body, status, hdrs = None, 200, {}
+        body, status, hdrs, ctype = None, 200, {}, None
         if path in CACHED:
             etag = '"v-%s"' % name
             hdrs = {"Cache-Control": "max-age=%d" % CACHED[path], "ETag": etag}
@@ -118,6 +119,10 @@ class H(Quiet):
                 body = body % {"src": DATA[q.get("d", "ok")]}
             if name == "submit.vxml":
                 body = body % {"attrs": SUBMIT[q.get("m", "get")]}
+        elif os.path.dirname(path) == "/vx/js" and name.endswith(".js") and \
+                os.path.isfile(os.path.join(DIR, "js", name)):
+            body = open(os.path.join(DIR, "js", name)).read()
+            ctype = "application/javascript"
         elif path == "/vx/quote.xml":
             sym = "".join(c for c in q.get("sym", "") if c.isalnum())
             body = ('<?xml version="1.0" encoding="UTF-8"?>\n<quote sym="%s"><name>Acme &amp; Co</name>'
@@ -137,7 +142,7 @@ class H(Quiet):
             f.write("%s %s %d\n" % (self.command, self.path, status))
         if status == 304:
             return self.not_modified(hdrs)
-        self.answer(status, "application/voicexml+xml" if body else "text/plain",
+        self.answer(status, ctype or ("application/voicexml+xml" if body else "text/plain"),
                     (body or "not found\n").encode(), hdrs)
 
 

@@ -26,7 +26,7 @@ Scripts and xml:base (docs/fetch.md "Scripts and xml:base"):
                     xml:base="/other/"> src o.js is /other/o.js, <fetch next="'rel.ccxml'"> and
                     <goto> reach /sub/rel.ccxml (logs XB REL PASS)
   /js404.ccxml      a <script src> answered 404;  /jscs.ccxml  charset="x-none"
-  /jsftp.ccxml      a <script src> of ftp:
+  /jsftp.ccxml      a <script src> of ftp:;  /jsbad.ccxml  of fs/bad.js (a syntax error)
   anything else     404
 and appends "PATH STATUS inm=IF-NONE-MATCH ims=IF-MODIFIED-SINCE cc=CACHE-CONTROL" ('-' for a
 header not sent) for each request to LOG."""
@@ -185,9 +185,10 @@ class H(Quiet):
             body = XB
         elif path == "/sub/rel.ccxml":
             body = REL.replace("CHILD REL PASS", "XB REL PASS")
-        elif path in ("/js404.ccxml", "/jscs.ccxml", "/jsftp.ccxml"):
+        elif path in ("/js404.ccxml", "/jscs.ccxml", "/jsftp.ccxml", "/jsbad.ccxml"):
             body = ONEJS % {"/js404.ccxml": ("nope.js", ""), "/jscs.ccxml": ("abs.js", ' charset="x-none"'),
-                            "/jsftp.ccxml": ("ftp://127.0.0.1/x.js", "")}[path]
+                            "/jsftp.ccxml": ("ftp://127.0.0.1/x.js", ""),
+                            "/jsbad.ccxml": ("fs/bad.js", "")}[path]
         elif path in JS:
             with lock, open(log, "a") as f:
                 f.write("%s 200\n" % self.path)
