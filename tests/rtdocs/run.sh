@@ -268,6 +268,9 @@ check "an unknown <script charset>: error.createccxml saying so" \
 run jsbad "$U/jsbad.ccxml"
 check "a <script src> that does not compile: error.fetch, reason SCRIPT-URL:line:col: error (the script's URL, not the cache file's name)" \
 	grep -q "ERROR.FETCH $U/fs/bad.js:2:7: error: syntax error in <script>" "$W/jsbad.out"
+run jsplace "$U/jsplace.ccxml"
+check "an exception in a fetched document's script: the log names the script's URL and line, not the cache file" bash -c \
+	"grep -q 'PLACE TypeError' '$W/jsplace.out' && grep -q 'error.semantic (<var>): TypeError: .* (at $U/fs/place.js:3)\$' '$W/jsplace.err'"
 run jsftp "$U/jsftp.ccxml"
 check "a <script src> that is not http(s): error.fetch saying so" \
 	grep -q "ERROR.FETCH .*jsftp.ccxml: <script src> 'ftp://127.0.0.1/x.js' (line 3) is not an http(s) URI" "$W/jsftp.out"

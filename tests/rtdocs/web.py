@@ -27,6 +27,7 @@ Scripts and xml:base (docs/fetch.md "Scripts and xml:base"):
                     <goto> reach /sub/rel.ccxml (logs XB REL PASS)
   /js404.ccxml      a <script src> answered 404;  /jscs.ccxml  charset="x-none"
   /jsftp.ccxml      a <script src> of ftp:;  /jsbad.ccxml  of fs/bad.js (a syntax error)
+  /jsplace.ccxml    calls fs/place.js's function, which throws on its line 3
   anything else     404
 and appends "PATH STATUS inm=IF-NONE-MATCH ims=IF-MODIFIED-SINCE cc=CACHE-CONTROL" ('-' for a
 header not sent) for each request to LOG."""
@@ -101,6 +102,13 @@ ONEJS = HEAD + """  <script src="%s"%s/>
   </eventprocessor>
 </ccxml>
 """
+PLACE = HEAD + """  <script src="fs/place.js"/>
+  <eventprocessor>
+    <transition event="ccxml.loaded"><var name="v" expr="deepf({})"/></transition>
+    <transition event="error.semantic"><log expr="'PLACE ' + event$.reason"/><exit/></transition>
+  </eventprocessor>
+</ccxml>
+"""
 def tone():
     """100 ms of a 1 kHz tone, 8 kHz 16-bit mono: a <join entertone> (jointone.ccxml)"""
     import io, math, wave
@@ -132,6 +140,8 @@ JS = {  # path: (bytes, Content-Type)
     "/fs/lat.js": (b"var lat = '\xe9t\xe9';\n", "text/ecmascript"),
     "/fs/bad.js": (b"var a = 1;\nvar b = ;\n", "text/ecmascript"),
     "/fs/throw.js": (b"var before = 'B';\nthrow new Error('boom');\n", "text/ecmascript"),
+    "/fs/place.js": (b"// a function that throws on line 3\nfunction deepf(o) {\n  return o.x.y;\n}\n",
+                     "text/ecmascript"),
     # <script fetchid charset>: Latin-1 bytes that are also valid UTF-8 ('\u00c3\u00a9' in
     # Latin-1, '\u00e9' in UTF-8), no charset in the Content-Type; Latin-1 bytes that are not
     # valid UTF-8 under a wrong charset=UTF-8
@@ -185,6 +195,8 @@ class H(Quiet):
             body = XB
         elif path == "/sub/rel.ccxml":
             body = REL.replace("CHILD REL PASS", "XB REL PASS")
+        elif path == "/jsplace.ccxml":
+            body = PLACE
         elif path in ("/js404.ccxml", "/jscs.ccxml", "/jsftp.ccxml", "/jsbad.ccxml"):
             body = ONEJS % {"/js404.ccxml": ("nope.js", ""), "/jscs.ccxml": ("abs.js", ' charset="x-none"'),
                             "/jsftp.ccxml": ("ftp://127.0.0.1/x.js", ""),
