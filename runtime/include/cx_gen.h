@@ -170,7 +170,8 @@ int cx_is_callable(cx_value v);
  * cx_vx_rec_item.nonmodal (<record modal="false">), cx_vx_link.dialog and .choice (the grammars
  * of a form or menu with document scope, in the document's table). */
 /* 14 (2026-12-02): generated string concatenation: cx_add_lit, cx_cat_str, cx_cat_next
- * (cx_value.h). */
+ * (cx_value.h); cx_exc_at, which generated code calls on the way out of a statement whose
+ * exception is to be placed (docs/ecmascript.md "Where an exception arose"). */
 /* 15 (2026-12-02): semantic interpretation (SISR) of SRGS DTMF grammars: cx_vx_gnode's kind
  * CX_VX_G_TAG (a <tag>: its literal in keys, or tag, its script's function), line and si (a
  * grammar's root REF: its match is interpreted by its tags). */
