@@ -722,15 +722,15 @@ static const char *fn__failname(Fn *F)
 	return fn__use(F, F->fail);
 }
 
-/* The way to the failure label from a statement where an exception can arise: through a stub
- * of this line and file that tells the runtime where it was first seen (cx_exc_at: the log of
- * an error.semantic names the statement, in a <script src> file too), one stub per line, file
- * and target. */
 static unsigned fn__athash(int line, int fail)
 {
 	return ((unsigned)line * 31u + (unsigned)fail) * 2654435761u;
 }
 
+/* The way to the failure label from a statement where an exception can arise: through a stub
+ * of this line and file that tells the runtime where it was first seen (cx_exc_at: the log of
+ * an error.semantic names the statement, in a <script src> file too), one stub per line, file
+ * and target. */
 static const char *fn__failat(Fn *F)
 {
 	int line = F->curline % CX_VX_APP_LINE; /* an application root's own line */

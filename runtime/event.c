@@ -442,24 +442,24 @@ int cx_semantic(cx_ctx *X, int elem, int line)
 	cx_value exc = cx_catch(X), d;
 	const char *reason = NULL;
 	const char *tag = (elem >= 0 && elem < CX_E__COUNT) ? cx_elem_table[elem].tag : "script";
-	char where[300];
+	char where[300], at[300];
+	const char *file, *url;
+	/* the statement where it arose, when that is not the element's own line: a <script>'s
+	 * statement, a function's (a <script src> file's, or a fetched script's: file:line); read
+	 * before describing the exception, which may run a script's toString */
+	int atline = cx_exc_where(X, &file);
 
-	d = cx_exc_describe(X, exc);
-	if (cx_is_str(d))
-		reason = cx_str_to_utf8(X, d.u.s, NULL);
 	if (!s)
 		return CX_FAIL;
-	/* the statement where it arose, when that is not the element's own line: a <script>'s
-	 * statement, a function's (a <script src> file's, or a fetched script's: file:line) */
-	const char *file, *url;
-	int atline = cx_exc_where(X, &file);
-	char at[300];
 	if (file && (url = cx_doccomp_file_url(s->eng, file))) /* a fetched document's script */
 		file = url;
 	if (file || s->script_el)
 		snprintf(at, sizeof(at), "%s:%d", file ? file : "fetched script", atline);
 	else
 		cx_sess__where(s, atline, at, sizeof(at));
+	d = cx_exc_describe(X, exc);
+	if (cx_is_str(d))
+		reason = cx_str_to_utf8(X, d.u.s, NULL);
 	if (s->script_el)  /* a fetched script's line is its own: the error is the element's */
 		line = s->script_el->line;
 	cx_sess__where(s, line, where, sizeof(where));

@@ -561,23 +561,22 @@ int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
 {
 	cx_vx_run *r = cx_vx__of(X);
 	cx_value exc = cx_catch(X);
-	cx_value desc = cx_exc_describe(X, exc);
-	const char *s = cx_is_exc(desc) ? NULL : cx_rt_str(X, desc);
-	char why[512];
-
-	if (!s)
-		cx_catch(X);
 	const char *url = cx_doccomp_vxurl(r->e, r->doc); /* a document fetched: its URL */
 	const char *file = line & CX_VX_APP_LINE && r->doc->app ? r->doc->app : url ? url : r->doc->name;
 	/* the statement where it arose, when not the element's own line (a <script>'s statement,
-	 * a function's) */
+	 * a function's); read before describing the exception, which may run a script's toString */
 	const char *afile, *aurl;
 	int aline = cx_exc_where(X, &afile);
 	if (afile && (aurl = cx_doccomp_file_url(r->e, afile))) /* a fetched document's script */
 		afile = aurl;
-	char at[300] = "";
+	char at[300] = "", why[512];
 	if (aline > 0 && (afile || aline != (line & ~CX_VX_APP_LINE)))
 		snprintf(at, sizeof(at), ", thrown at %s:%d", afile ? afile : file, aline);
+	cx_value desc = cx_exc_describe(X, exc);
+	const char *s = cx_is_exc(desc) ? NULL : cx_rt_str(X, desc);
+
+	if (!s)
+		cx_catch(X);
 	snprintf(why, sizeof(why), "%s (<%s> at %s:%d%s)", s ? s : "exception", elem, file,
 		 line & ~CX_VX_APP_LINE, at);
 	cx_value m = cx_str_utf8(X, why, strlen(why));
