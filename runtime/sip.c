@@ -55,8 +55,7 @@ typedef struct cx_sip_st {
 	struct sip_lsnr *updlsnr;     /* in-dialog UPDATE (session refreshes; sipsess ignores it) */
 	struct sip_lsnr *otherlsnr;   /* the requests nobody else takes (405 / 481) */
 	struct sip_lsnr *reqlsnr;     /* first: requests that require what we lack (420) */
-	uint64_t req_logged;          /* when a refused request was last logged (ms, tmr_jiffies) */
-	unsigned req_quiet;           /* requests refused since then without a log line */
+	cx_quiet req_quiet;           /* requests refused for what they carry: a line in 10 s */
 	uint32_t rtp_tmo_ms;          /* --rtp-timeout (0: off) */
 	uint32_t max_call_ms;         /* --max-call-duration (0: off) */
 	/* trunks (docs/sip.md "Trunks") */
@@ -896,28 +895,27 @@ static bool cx_sip__unsup_h(const struct sip_hdr *hdr, const struct sip_msg *msg
 	return false;
 }
 
-/* Requests refused for what they carry (Require, bodies) are logged at most once in 10 s: the
- * network sends them. true: this one goes unlogged; else *more says whether others did since
- * the last line. */
-static bool cx_sip__refusal_quiet(cx_sip_st *st, const char **more)
+/* The count of refusals a quiet time left unlogged, once it is over (cx_quiet). */
+static void cx_sip__refusal_tail(void *arg, uint64_t n)
 {
-	uint64_t now = tmr_jiffies();
+	(void)arg;
+	cx_log(CX_LOG_WARN, NULL, "sip: requests refused for what they carry (Require, bodies)%H",
+	       cx_quiet_more, &n);
+}
 
-	if (st->req_logged && now - st->req_logged < 10000) {
-		st->req_quiet++;
-		return true;
-	}
-	*more = st->req_quiet ? " (more such requests since the last line were refused unlogged)" : "";
-	st->req_logged = now;
-	st->req_quiet = 0;
-	return false;
+/* Requests refused for what they carry (Require, bodies) are logged at most once in 10 s: the
+ * network sends them (cx_quiet: the count of a burst that stops is written when the 10 s end).
+ * true: this one goes unlogged; else *more is how many did since the last line. */
+static bool cx_sip__refusal_quiet(cx_sip_st *st, uint64_t *more)
+{
+	return !cx_quiet_ok(&st->req_quiet, more, cx_sip__refusal_tail, st);
 }
 
 static bool cx_sip__require_h(const struct sip_msg *msg, void *arg)
 {
 	cx_sip_st *st = arg;
 	cx_sip_unsup u = {.n = 0};
-	const char *more;
+	uint64_t more;
 	char met[32];
 
 	if (!pl_strcmp(&msg->met, "ACK") || !pl_strcmp(&msg->met, "CANCEL") ||
@@ -935,9 +933,9 @@ static bool cx_sip__require_h(const struct sip_msg *msg, void *arg)
 		return true;
 	(void)pl_strcpy(&msg->met, met, sizeof(met));
 	cx_log(CX_LOG_WARN, NULL, "sip: %H from %J requires %H, which this program does not support: "
-	       "refused with %u%s%s", cx_rt_esc, met, &msg->src, cx_rt_esc,
+	       "refused with %u%s%H", cx_rt_esc, met, &msg->src, cx_rt_esc,
 	       u.n && !u.bad ? u.tags : "a malformed option-tag", u.bad || !u.n ? 400 : 420,
-	       u.bad || !u.n ? "" : " Bad Extension", more);
+	       u.bad || !u.n ? "" : " Bad Extension", cx_quiet_more, &more);
 	return true;
 }
 
@@ -945,7 +943,8 @@ static bool cx_sip__require_h(const struct sip_msg *msg, void *arg)
  * status cx_sipbody_sdp chose: 415 says what we take. true when it was refused. */
 static bool cx_sip__body_refused(cx_sip_st *st, const struct sip_msg *msg, struct mbuf *sdp)
 {
-	const char *why, *more;
+	const char *why;
+	uint64_t more;
 	char met[32];
 	int code = cx_sipbody_sdp(msg, sdp, &why);
 
@@ -960,8 +959,8 @@ static bool cx_sip__body_refused(cx_sip_st *st, const struct sip_msg *msg, struc
 	if (cx_sip__refusal_quiet(st, &more))
 		return true;
 	(void)pl_strcpy(&msg->met, met, sizeof(met));
-	cx_log(CX_LOG_WARN, NULL, "sip: %H from %J refused with %d: %s%s", cx_rt_esc, met, &msg->src,
-	       code, why, more);
+	cx_log(CX_LOG_WARN, NULL, "sip: %H from %J refused with %d: %s%H", cx_rt_esc, met, &msg->src,
+	       code, why, cx_quiet_more, &more);
 	return true;
 }
 
@@ -2074,6 +2073,7 @@ static void cx_sip_st__destroy(void *arg)
 		t->st = NULL;
 		list_unlink(le);
 	}
+	cx_quiet_close(&st->req_quiet); /* the count of refusals not logged yet */
 	st->mp = mem_deref(st->mp); /* legs, mixers and prompts outliving it are unhooked */
 	st->updlsnr = mem_deref(st->updlsnr);
 	st->otherlsnr = mem_deref(st->otherlsnr);

@@ -4,7 +4,8 @@
 # 5e. What an INVITE carries. RFC 3261 8.2.2.3 (docs/sip.md "Other requests"): an INVITE that
 # requires extensions the program lacks gets 420 Bad Extension with them in Unsupported, a
 # Require that is not an option-tag gets 400, and neither reaches a session; the refusals are
-# logged once (not a line per request); an INVITE that requires only "timer" (RFC 4028) is an
+# logged once (not a line per request; the others counted in a line when the 10 s end or the
+# program stops); an INVITE that requires only "timer" (RFC 4028) is an
 # ordinary call. RFC 3261 8.2.3 and RFC 5621 (docs/sip.md "Message bodies"): bodies that are no
 # usable session description get 415 or 400 before any session; a SIP-I multipart body (SDP and
 # an optional ISUP part) is a call.
@@ -28,6 +29,13 @@ rq_call() {
 	lp_stop "$pid" 5
 }
 
+# rq_tail NAME: the refusals the lines of the count say went unlogged (their "N more"), summed:
+# written when the quiet time is over or the program stops (cx_quiet)
+rq_tail() {
+	sed -n 's/.*sip: requests refused for what they carry (Require, bodies); \([0-9]*\) more since.*/\1/p' \
+		"$W/$1.err" | awk '{ n += $1 } END { print n + 0 }'
+}
+
 rq_call req uac_require
 rc_req=$rc_rq
 nlog=$(grep -c "requires .*which this program does not support" "$W/req.err")
@@ -42,6 +50,8 @@ if why="sipp exit status $rc_req (420 with Unsupported: 100rel, x-foo; 400; then
 	why=$(has "$W/req.err" "sip: INVITE from 127.0.0.1:$UP requires 100rel, x-foo, which this program does not support: refused with 420 Bad Extension") &&
 	why="$nlog log lines for two refusals (want 1; 2 only if 10 s passed between them)" &&
 	[ "$nlog" -ge 1 ] && [ "$nlog" -le 2 ] &&
+	why="$(rq_tail req) refusals counted in lines of the count, want $((2 - nlog)) (every refusal logged or counted)" &&
+	[ "$(rq_tail req)" = $((2 - nlog)) ] &&
 	why="sanitizer report" && ! sanitized "$W/req.err"; then
 	ok "Require: 100rel gets 420 with Unsupported, a bad option-tag 400, neither a session; Require: timer is a call"
 else
@@ -62,6 +72,8 @@ if why="sipp exit status $rc_bod (415, 415, 415, 400, then a multipart call)" &&
 	why=$(has "$W/bod.err" "sip: INVITE from 127.0.0.1:$UP refused with 415: a body that is neither application/sdp nor multipart") &&
 	why="$nlog log lines for four refusals (want 1; 2 only if 10 s passed between them)" &&
 	[ "$nlog" -ge 1 ] && [ "$nlog" -le 2 ] &&
+	why="$(rq_tail bod) refusals counted in lines of the count, want $((4 - nlog)) (every refusal logged or counted)" &&
+	[ "$(rq_tail bod)" = $((4 - nlog)) ] &&
 	why="sanitizer report" && ! sanitized "$W/bod.err"; then
 	ok "bodies: text/plain, gzip and a required ISUP part 415, a broken multipart 400, no session; SDP + optional ISUP is a call"
 else
