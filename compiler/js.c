@@ -37,6 +37,7 @@ typedef struct Str {
 
 struct Gen {
 	const char *path;
+	const char *doc_path; /* the document's own (path: another one's while its code is compiled) */
 	const Options *opt;
 	Str *strs;
 	int nstrs, capstrs;
@@ -61,7 +62,7 @@ struct Gen {
 Gen *gen_new(const char *path, const Options *opt)
 {
 	Gen *g = xcalloc(1, sizeof(*g));
-	g->path = path;
+	g->path = g->doc_path = path;
 	g->opt = opt;
 	g->protos = open_memstream(&g->protos_buf, &g->protos_len);
 	g->funcs = open_memstream(&g->funcs_buf, &g->funcs_len);
@@ -762,9 +763,11 @@ static const char *fn__failat(Fn *F)
 	F->at[h & mask] = id + 1;
 	F->nat++;
 	Label *l = &F->lab[id];
-	l->stub = xprintf("cx_exc_at(X, %s, %d); goto %s;",
-			  F->curpath ? c_quote(F->curpath, strlen(F->curpath)) : "NULL", line,
-			  fn__failname(F));
+	/* the file: a <script src>'s, or another document's compiled into this one (a VoiceXML
+	 * application root's), else NULL (the document's own) */
+	const char *file = F->curpath ? F->curpath : strcmp(F->g->path, F->g->doc_path) ? F->g->path : NULL;
+	l->stub = xprintf("cx_exc_at(X, %s, %d); goto %s;", file ? c_quote(file, strlen(file)) : "NULL",
+			  line, fn__failname(F));
 	l->line = line;
 	l->path = F->curpath;
 	l->at_of = F->fail + 1;
