@@ -55,7 +55,6 @@ struct cx_vx_run {
 	struct { uint64_t from, to; } nb[VX_MAXNB]; /* when bargein="false" prompts play */
 	int nnb;
 	int termwait;            /* the input is complete; termtimeout runs for the termchar */
-	int item_exprs;          /* the form was entered: its items' expr are still to run */
 	struct tmr t_in, t_go;
 	cx_cval *exit_values, *exit_expr;
 	enum cx_pev end_ev;      /* CX_PEV_NONE: dialog.exit with the values */
@@ -808,8 +807,7 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 		if (f->items[i].shadow)
 			r->X->slots[f->items[i].shadow] = CX_UNDEFINED;
 	}
-	r->item_exprs = 1;
-	cx_vx__call(r, f->init);
+	cx_vx__call(r, f->init); /* its <var>s and its items' expr, in document order */
 	if (!r->wait) /* else once the form's <data> is there and the rest of its <var>s ran */
 		cx_vx__params(r);
 }
@@ -828,22 +826,13 @@ static cx_value cx_vx__item_eval(cx_vx_run *r, const cx_vx_item *it, cx_cond_fn 
 	return v;
 }
 
-/* The form's <var>s have run: its items' expr give their variables a value (once per entry:
- * VoiceXML 2.0 §2.1.6.1, after the <var>s here), then (§2.3.4) every <param> of the
- * <subdialog> names a <var> of the form it starts in */
+/* The form's <var>s and its items' expr have run (VoiceXML 2.0 §2.1.6.1.1: in document order,
+ * the form's init): (§2.3.4) every <param> of the <subdialog> names a <var> of the form it
+ * starts in */
 static void cx_vx__params(cx_vx_run *r)
 {
 	const cx_vx_form *f = &r->doc->forms[r->form];
 
-	for (uint32_t i = 0; r->item_exprs && i < f->nitems && !r->stop && !r->ev[0]; i++) {
-		const cx_vx_item *it = &f->items[i];
-		if (!it->expr)
-			continue;
-		cx_value v = cx_vx__item_eval(r, it, it->expr);
-		if (!cx_is_exc(v))
-			r->X->slots[it->slot] = v;
-	}
-	r->item_exprs = 0;
 	if (!r->params)
 		return;
 	for (uint32_t i = 0; i < r->params->nkids && !r->stop && !r->ev[0]; i++)
