@@ -52,6 +52,7 @@ struct cx_vx_run {
 	char buf[VX_MAXDIGITS + 1];
 	size_t nbuf;
 	uint64_t play_end;       /* cx_clock_ms() when the queued prompts end */
+	int recpre;              /* the keys in buf began during a <record modal="false">'s prompts */
 	struct { uint64_t from, to; } nb[VX_MAXNB]; /* when bargein="false" prompts play */
 	int nnb;
 	int termwait;            /* the input is complete; termtimeout runs for the termchar */
@@ -1428,7 +1429,7 @@ static cx_value cx_vx__slotof(cx_vx_run *r, const cx_vx_item *it, cx_value inter
  * grammar may go on, or the inter-digit time passed): a grammar in scope that takes them ends
  * the recording (its file is kept, the item is not filled: the input was that grammar's) and
  * acts; keys none takes end it as dtmfterm says (the last one is name$.termchar), or are
- * ignored without dtmfterm. */
+ * ignored without dtmfterm or when they began during its prompts (dtmfterm is the recording's). */
 static void cx_vx__reckeys(cx_vx_run *r, const cx_vx_item *it)
 {
 	const cx_vx_link *lk;
@@ -1447,7 +1448,7 @@ static void cx_vx__reckeys(cx_vx_run *r, const cx_vx_item *it)
 	char key = r->buf[n - 1];
 	r->nbuf = 0;
 	r->buf[0] = '\0';
-	if (it->rec->dtmfterm)
+	if (it->rec->dtmfterm && !r->recpre)
 		cx_vxio_key(r, key);
 }
 
@@ -1594,10 +1595,21 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	}
 	/* while a document is fetched (a subdialog's too) keys are typed ahead */
 	const cx_vx_item *it = r->item >= 0 && !r->wait ? &r->doc->forms[r->form].items[r->item] : NULL;
+	int pre = it && it->kind == CX_VX_RECORD && it->rec && !cx_vxio_recording(r);
+	if (pre) {
+		/* its prompts (§4.1.5: the key barges in, the recording begins now); a modal one
+		 * drops the key (dtmfterm ends the recording, not its prompts) */
+		r->play_end = now;
+		r->nnb = 0;
+		cx_vxio_barge(r);
+		if (!it->rec->nonmodal)
+			return 1;
+	}
 	if (it && it->kind == CX_VX_RECORD && it->rec && it->rec->nonmodal) {
-		/* §2.3.6 modal="false": the grammars in scope listen while it records */
-		if (!cx_vxio_recording(r))
-			return 1; /* before the recording begins: ignored, as by a modal one */
+		/* §2.3.6 modal="false": the grammars in scope listen during its prompts too, as a
+		 * field's, and while it records */
+		if (!r->nbuf) /* keys begun in the prompts none takes are dropped (cx_vx__reckeys) */
+			r->recpre = pre;
 		r->buf[r->nbuf++] = key;
 		r->buf[r->nbuf] = '\0';
 		const cx_vx_link *lk;
