@@ -869,8 +869,10 @@ static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
  * <choice>) is marked first. */
 /* The rows of dialog f's grammars that have document scope (VoiceXML 2.0 §3.1.3: a form's
  * <grammar scope>, else the form's scope; a menu's scope, its choices' keys one row each), for
- * the document's table: dialog is f's index + 1. */
-static char *ve__docgrams(VEm *E, FILE *lf, Node *f, int dialog, int *count)
+ * the document's table: dialog is f's index + 1. With a body instead (f is of the leaf's
+ * application root, whose document-scoped grammars are active in its leaves too), each row
+ * runs it, a <goto> to f in the root, and the keys are typed again there. */
+static char *ve__docgrams(VEm *E, FILE *lf, Node *f, int dialog, const char *body, int *count)
 {
 	char *rows = xstrdup("");
 	Attr *fs = node_attr(f, "scope");
@@ -885,8 +887,9 @@ static char *ve__docgrams(VEm *E, FILE *lf, Node *f, int dialog, int *count)
 			if (!fdoc || !key)
 				continue;
 			vxml_srgs(k, key, lf, ++E->nfn, &gnodes, &gkids, &groot);
-			rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, .dialog = %d, .choice = &menu_%d_choices[%d]},\n",
-				       rows, gnodes, gkids, groot, dialog, dialog, ch - 1);
+			rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, %s},\n", rows, gnodes, gkids, groot,
+				       body ? xprintf(".body = %s, .replay = 1", body) :
+				       xprintf(".dialog = %d, .choice = &menu_%d_choices[%d]", dialog, dialog, ch - 1));
 			++*count;
 			continue;
 		}
@@ -897,10 +900,36 @@ static char *ve__docgrams(VEm *E, FILE *lf, Node *f, int dialog, int *count)
 		int ns = 0;
 		if (vxml_srgs_form(k, lf, ++E->nfn, &gnodes, &gkids, &groot, slots, &ns) <= 0 || !ns)
 			continue;
-		rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, .root = %s, .dialog = %d},\n", rows, gnodes,
-			       gkids, groot, c_quote(slots[0], strlen(slots[0])), dialog);
+		rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, %s},\n", rows, gnodes, gkids, groot,
+			       body ? xprintf(".body = %s, .replay = 1", body) :
+			       xprintf(".root = %s, .dialog = %d", c_quote(slots[0], strlen(slots[0])), dialog));
 		++*count;
 	}
+	return rows;
+}
+
+/* The grammars of document scope of dialog f of the application root, compiled into a leaf
+ * (VoiceXML 2.0 §3.1.3: active in every document of the application): their match goes to f
+ * as <goto next="ROOT#id"> would, ROOT the leaf's application attribute, and the keys are typed
+ * again there, where f's own grammars take them (runtime/vxml.c). A dialog without an id cannot
+ * be named: its grammars stay the root's (vxml_check.c warns). */
+static char *ve__rootgrams(VEm *E, FILE *lf, Node *f, int *count)
+{
+	Attr *id = node_attr(f, "id"), *app = node_attr(E->doc->root, "application");
+	int n = 0;
+	if (!id || !app)
+		return "";
+	char *body = xprintf("root_dialog_%d", ++E->nfn);
+	char *rows = ve__docgrams(E, lf, f, 0, body, &n);
+	if (!n)
+		return rows;
+	*count += n;
+	char *uri = xprintf("%.*s#%s", (int)strcspn(app->value.s, "#"), app->value.s, id->value.s);
+	Fn *F = fn_new(E->g, E->sc, FN_BODY, body, f->loc.line);
+	fn_line(F, f->loc.line);
+	char *u = ve__text(E, F, uri, strlen(uri));
+	fn_out(F, "return cx_vx_goto_fetch(X, %s, %s);", u, ve__fetch(E, F, f, false));
+	fn_end(F);
 	return rows;
 }
 
@@ -924,7 +953,11 @@ static char *ve__links(VEm *E, FILE *lf, Node *n, int *count)
 			continue;
 		}
 		if (n == E->doc->root && (ve__is(k, "form") || ve__is(k, "menu"))) {
-			rows = xprintf("%s%s", rows, ve__docgrams(E, lf, k, ++dialog, count));
+			rows = xprintf("%s%s", rows, ve__docgrams(E, lf, k, ++dialog, NULL, count));
+			continue;
+		}
+		if (ve__is(k, "form") || ve__is(k, "menu")) { /* of the application root: in a leaf */
+			rows = xprintf("%s%s", rows, ve__rootgrams(E, lf, k, count));
 			continue;
 		}
 		if (!ve__is(k, "link"))

@@ -1251,8 +1251,17 @@ static void cx_vx__link(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 	int si = cx_vx__interp(r, lk->gnodes, lk->gkids, lk->groot, n, &interp);
 	if (si < 0)
 		return;
+	char keys[sizeof(r->buf)];
+	memcpy(keys, r->buf, n);
 	cx_vx__took(r, n, si ? &interp : NULL);
 	cx_vx__call(r, lk->body);
+	if (lk->replay && (r->next_doc || r->wait) && !r->stop) {
+		/* the application root's dialog the grammar is of (§3.1.3) takes the keys as its own:
+		 * typed ahead, its grammars hear them once it collects */
+		memcpy(r->buf, keys, n);
+		r->nbuf = n;
+		r->buf[n] = '\0';
+	}
 	cx_vx__advance(r);
 }
 
