@@ -1003,9 +1003,11 @@ void vxml_check(Doc *doc, const Options *opt)
 		bool wide = sc && !strcmp(sc->value.s, "document");
 		for (Node *g = !strcmp(k->tag, "form") ? k->kids : NULL; g && !wide; g = g->next)
 			wide = !strcmp(g->tag, "grammar") && (sc = node_attr(g, "scope")) && !strcmp(sc->value.s, "document");
-		if (wide)
-			diag_warn(W_UNSUPPORTED, sc->loc, "<%s scope='document'> in an application root: its grammars are "
-			          "active in the root document only, not yet in its leaves (docs/voicexml.md)", sc == node_attr(k, "scope") ? k->tag : "grammar");
+		if (wide && !node_attr(k, "id")) /* a leaf goes to it to take the keys (vxml_emit.c) */
+			diag_warn(W_UNSUPPORTED, sc->loc, "<%s scope='document'> in an application root, of a <%s> without "
+				  "an id: its grammars are active in the root document only, not in its leaves (no "
+				  "<goto> can name the dialog; docs/voicexml.md)", sc == node_attr(k, "scope") ? k->tag :
+				  "grammar", k->tag);
 	}
 	Doc *app = vxml_app_root(doc, opt, false); /* its properties count (inputmodes) */
 	vxml_prop_app(app ? app->root : NULL);

@@ -592,16 +592,19 @@ static bool ve__hasdata(Node *k)
 static char *ve__seq(VEm *E, Node *n, Node *first, Node *stop, Node *after, const char *what, int rs0,
 		     int rs1, const char *tail, int mode);
 static void ve__formvar(VEm *E, Fn *F, Node *n);
+static void ve__itemexpr(VEm *E, Fn *F, Node *it);
 
 /* A child of a sequence of ve__seq: executable content (mode 0), or of the children of a
- * <vxml> (1) or <form> (2: a <var> may take a subdialog's <param>) only the <var>s and
- * <script>s (a <data> is handled by ve__seq). */
+ * <vxml> (1) or <form> (2: a <var> may take a subdialog's <param>; a form item gives its
+ * variable its expr) only the <var>s and <script>s (a <data> is handled by ve__seq). */
 static void ve__one(VEm *E, Fn *F, Node *k, int mode)
 {
 	if (!mode)
 		ve__element(E, F, k);
 	else if (mode == 2 && ve__is(k, "var"))
 		ve__formvar(E, F, k);
+	else if (mode == 2 && vxml_is_item(k))
+		ve__itemexpr(E, F, k);
 	else if (ve__is(k, "var") || ve__is(k, "script"))
 		ve__element(E, F, k);
 }
@@ -674,6 +677,35 @@ static char *ve__decls(VEm *E, Node *n, const char *name, int mode)
 		ve__one(E, F, k, mode);
 	fn_end(F);
 	return (char *)name;
+}
+
+/* The variable of form item it: its name, or " item N" for the Nth item of its form that has
+ * none (a name no script can write). */
+static const char *ve__itemvar(Node *it)
+{
+	Attr *name = node_attr(it, "name");
+	if (name)
+		return name->value.s;
+	int idx = 0;
+	for (Node *k = it->parent->kids; k && k != it->next; k = k->next)
+		idx += vxml_is_item(k);
+	return xprintf(" item %d", idx);
+}
+
+/* Form item it's expr gives its variable a value where the item stands among the form's <var>s
+ * (VoiceXML 2.0 §2.1.6.1.1, Appendix C: initialisation in document order), so a <var> after it
+ * sees that value; one that throws is error.semantic naming the item, and the form's later
+ * <var>s and items are not initialised (as after a <var> that throws). */
+static void ve__itemexpr(VEm *E, Fn *F, Node *it)
+{
+	Attr *ex = node_attr(it, "expr");
+	if (!ex || !ex->tree)
+		return;
+	fn_fail_semantic(F, it->tag, it->loc.line + E->lineoff);
+	fn_line(F, it->loc.line);
+	char *v = ve__expr(F, ex);
+	const char *var = ve__itemvar(it);
+	fn_out(F, "X->slots[%d /* %s */] = %s;", ve__slot(E, var), var, v);
 }
 
 /* A body function of the children of n (all of them, or only the prompts); "NULL" if empty. */
@@ -837,8 +869,10 @@ static char *ve__catches(VEm *E, FILE *lf, Node *n, int *count)
  * <choice>) is marked first. */
 /* The rows of dialog f's grammars that have document scope (VoiceXML 2.0 §3.1.3: a form's
  * <grammar scope>, else the form's scope; a menu's scope, its choices' keys one row each), for
- * the document's table: dialog is f's index + 1. */
-static char *ve__docgrams(VEm *E, FILE *lf, Node *f, int dialog, int *count)
+ * the document's table: dialog is f's index + 1. With a body instead (f is of the leaf's
+ * application root, whose document-scoped grammars are active in its leaves too), each row
+ * runs it, a <goto> to f in the root, and the keys are typed again there. */
+static char *ve__docgrams(VEm *E, FILE *lf, Node *f, int dialog, const char *body, int *count)
 {
 	char *rows = xstrdup("");
 	Attr *fs = node_attr(f, "scope");
@@ -853,8 +887,9 @@ static char *ve__docgrams(VEm *E, FILE *lf, Node *f, int dialog, int *count)
 			if (!fdoc || !key)
 				continue;
 			vxml_srgs(k, key, lf, ++E->nfn, &gnodes, &gkids, &groot);
-			rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, .dialog = %d, .choice = &menu_%d_choices[%d]},\n",
-				       rows, gnodes, gkids, groot, dialog, dialog, ch - 1);
+			rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, %s},\n", rows, gnodes, gkids, groot,
+				       body ? xprintf(".body = %s, .replay = 1", body) :
+				       xprintf(".dialog = %d, .choice = &menu_%d_choices[%d]", dialog, dialog, ch - 1));
 			++*count;
 			continue;
 		}
@@ -865,10 +900,36 @@ static char *ve__docgrams(VEm *E, FILE *lf, Node *f, int dialog, int *count)
 		int ns = 0;
 		if (vxml_srgs_form(k, lf, ++E->nfn, &gnodes, &gkids, &groot, slots, &ns) <= 0 || !ns)
 			continue;
-		rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, .root = %s, .dialog = %d},\n", rows, gnodes,
-			       gkids, groot, c_quote(slots[0], strlen(slots[0])), dialog);
+		rows = xprintf("%s\t{.gnodes = %s, .gkids = %s, .groot = %d, %s},\n", rows, gnodes, gkids, groot,
+			       body ? xprintf(".body = %s, .replay = 1", body) :
+			       xprintf(".root = %s, .dialog = %d", c_quote(slots[0], strlen(slots[0])), dialog));
 		++*count;
 	}
+	return rows;
+}
+
+/* The grammars of document scope of dialog f of the application root, compiled into a leaf
+ * (VoiceXML 2.0 §3.1.3: active in every document of the application): their match goes to f
+ * as <goto next="ROOT#id"> would, ROOT the leaf's application attribute, and the keys are typed
+ * again there, where f's own grammars take them (runtime/vxml.c). A dialog without an id cannot
+ * be named: its grammars stay the root's (vxml_check.c warns). */
+static char *ve__rootgrams(VEm *E, FILE *lf, Node *f, int *count)
+{
+	Attr *id = node_attr(f, "id"), *app = node_attr(E->doc->root, "application");
+	int n = 0;
+	if (!id || !app)
+		return "";
+	char *body = xprintf("root_dialog_%d", ++E->nfn);
+	char *rows = ve__docgrams(E, lf, f, 0, body, &n);
+	if (!n)
+		return rows;
+	*count += n;
+	char *uri = xprintf("%.*s#%s", (int)strcspn(app->value.s, "#"), app->value.s, id->value.s);
+	Fn *F = fn_new(E->g, E->sc, FN_BODY, body, f->loc.line);
+	fn_line(F, f->loc.line);
+	char *u = ve__text(E, F, uri, strlen(uri));
+	fn_out(F, "return cx_vx_goto_fetch(X, %s, %s);", u, ve__fetch(E, F, f, false));
+	fn_end(F);
 	return rows;
 }
 
@@ -892,7 +953,11 @@ static char *ve__links(VEm *E, FILE *lf, Node *n, int *count)
 			continue;
 		}
 		if (n == E->doc->root && (ve__is(k, "form") || ve__is(k, "menu"))) {
-			rows = xprintf("%s%s", rows, ve__docgrams(E, lf, k, ++dialog, count));
+			rows = xprintf("%s%s", rows, ve__docgrams(E, lf, k, ++dialog, NULL, count));
+			continue;
+		}
+		if (ve__is(k, "form") || ve__is(k, "menu")) { /* of the application root: in a leaf */
+			rows = xprintf("%s%s", rows, ve__rootgrams(E, lf, k, count));
 			continue;
 		}
 		if (!ve__is(k, "link"))
@@ -979,18 +1044,18 @@ static char *ve__object(VEm *E, Node *it)
 	return name_fn;
 }
 
-static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
+static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it)
 {
 	Attr *name = node_attr(it, "name");
-	const char *vname = name ? name->value.s : xprintf(" item %d", idx);
+	const char *vname = ve__itemvar(it);
 	int slot = ve__slot(E, vname);
 	bool init = ve__is(it, "initial"), obj = ve__is(it, "object");
 	bool field = ve__input(it) || init;
 	char *cond = ve__cond(E, it);
 	if (!field) {
 		char *body = ve__body(E, it, "block", false);
-		fprintf(tf, "\t{.kind = CX_VX_BLOCK, .name = %s, .slot = %d, .cond = %s, .body = %s, .line = %d, "
-			".expr = %s},\n", c_quote(vname, strlen(vname)), slot, cond, body, it->loc.line, ve__exprfn(E, it, "expr"));
+		fprintf(tf, "\t{.kind = CX_VX_BLOCK, .name = %s, .slot = %d, .cond = %s, .body = %s, .line = %d},\n",
+			c_quote(vname, strlen(vname)), slot, cond, body, it->loc.line);
 		return;
 	}
 	ve__enumslots(E, it);
@@ -1040,11 +1105,11 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it, int idx)
 	char *opts = ve__is(it, "field") ? ve__options(E, lf, it, &nopt, &ofirst) : "NULL";
 	fprintf(tf, "\t{.kind = %s, .name = %s, .slot = %d, .cond = %s, .prompt = %s, .body = %s, "
 		".gram = %s, .minlen = %d, .maxlen = %d, .timeout_ms = %u, .catches = %s, .ncatches = %d, .line = %d, "
-		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d, .expr = %s%s%s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
+		".rec = %s, .xfer = %s, .sub = %s, %s, .gnodes = %s, .gkids = %s, .groot = %d, .shadow = %d%s%s},\n", rec ? "CX_VX_RECORD" : xfer ? "CX_VX_TRANSFER" :
 		ve__is(it, "subdialog") ? "CX_VX_SUBDIALOG" : init ? "CX_VX_INITIAL" : obj ? "CX_VX_OBJECT" : "CX_VX_FIELD",
 		c_quote(vname, strlen(vname)), slot, cond, prompt, filled,
 		vxml_gram_names[gram], lo, hi, timeout,
-		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot, shadow, ve__exprfn(E, it, "expr"),
+		cname, ncatch, it->loc.line, ri, xi, si, ve__keyprops(it), gnodes, gkids, groot, shadow,
 		nlk ? xprintf(", .links = %s, .nlinks = %d", lk, nlk) : "", xprintf("%s%s",
 			nopt ? xprintf(", .choices = %s, .nchoices = %d, .options_first = %d", opts, nopt, ofirst) : "",
 			ve__is(it, "field") && node_attr(it, "modal") && !strcmp(node_attr(it, "modal")->value.s, "true") ?
@@ -1267,7 +1332,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 			if (vxml_is_item(it) && node_attr(it, "name"))
 				ve__slot(E, node_attr(it, "name")->value.s);
 		ve__names(E, f);
-		/* the form's <var>s and scripts run when it is entered */
+		/* the form's <var>s, scripts and items' expr run when it is entered */
 		char *init = ve__decls(E, f, xprintf("form_%d_init", nforms), 2);
 		char *items;
 		size_t ilen;
@@ -1276,8 +1341,10 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 			diag_fatal("out of memory");
 		int nitems = 0;
 		for (Node *it = f->kids; it; it = it->next)
-			if (vxml_is_item(it))
-				ve__item(E, itf, lf, it, ++nitems);
+			if (vxml_is_item(it)) {
+				ve__item(E, itf, lf, it);
+				nitems++;
+			}
 		fclose(itf);
 		if (nitems)
 			fprintf(tf, "static const cx_vx_item form_%d_items[] = {\n%s};\n\n", nforms, items);

@@ -932,6 +932,9 @@ void cx_vxio_key(cx_vx_run *r, char key);
  * grammar in scope that took keys: the file is kept, the item is not filled (§2.3.6). */
 int cx_vxio_recording(cx_vx_run *r);
 void cx_vxio_stop(cx_vx_run *r);
+/* vxml.c: a key barged into a <record>'s prompts (VoiceXML 2.0 §4.1.5): they stop, so the
+ * recording, which begins after them (§2.3.6), begins now. */
+void cx_vxio_barge(cx_vx_run *r);
 /* vxgram.c: the keys b[0..n) against an SRGS grammar's table (an item's, a <link>'s: nodes,
  * kids, root): 1 a sentence (and none longer, unless final), 0 more keys may make one, -1 none. */
 int cx_vx_gram_match(const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t root, const char *b, size_t n,

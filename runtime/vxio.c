@@ -353,6 +353,17 @@ void cx_vxio_key(cx_vx_run *r, char key)
 		cx_vxio__sim_end(io, "dtmf");
 }
 
+void cx_vxio_barge(cx_vx_run *r)
+{
+	cx_vxio *io = cx_vxio__of(r);
+	uint64_t now = cx_clock_ms();
+
+	if (!io || !io->it || !io->it->rec || io->rec || io->reason[0] || io->t0 <= now)
+		return; /* recording, over, or about to begin anyway */
+	io->t0 = now;
+	tmr_start(&io->t, 0, cx_vxio__rec_begin_h, io);
+}
+
 int cx_vxio_recording(cx_vx_run *r)
 {
 	cx_vxio *io = *cx_vx_io(r, NULL, NULL, NULL, NULL);
@@ -374,7 +385,9 @@ void cx_vxio_stop(cx_vx_run *r)
 		cx_rec_silence(io->rec, (uint32_t)(now > io->t0 ? now - io->t0 : 0) * 8);
 		tmr_cancel(&io->t); /* maxtime reached just now started it */
 	}
+	int began = io->rec != NULL; /* else the keys came during its prompts: no recording */
 	io->rec = mem_deref(io->rec); /* closed: the WAV is complete */
 	io->it = NULL;
-	cx_log_doc(d->sess->id, "vxml record ended by a grammar", io->file);
+	if (began)
+		cx_log_doc(d->sess->id, "vxml record ended by a grammar", io->file);
 }

@@ -52,10 +52,10 @@ struct cx_vx_run {
 	char buf[VX_MAXDIGITS + 1];
 	size_t nbuf;
 	uint64_t play_end;       /* cx_clock_ms() when the queued prompts end */
+	int recpre;              /* the keys in buf began during a <record modal="false">'s prompts */
 	struct { uint64_t from, to; } nb[VX_MAXNB]; /* when bargein="false" prompts play */
 	int nnb;
 	int termwait;            /* the input is complete; termtimeout runs for the termchar */
-	int item_exprs;          /* the form was entered: its items' expr are still to run */
 	struct tmr t_in, t_go;
 	cx_cval *exit_values, *exit_expr;
 	enum cx_pev end_ev;      /* CX_PEV_NONE: dialog.exit with the values */
@@ -808,8 +808,7 @@ static void cx_vx__enter(cx_vx_run *r, int form)
 		if (f->items[i].shadow)
 			r->X->slots[f->items[i].shadow] = CX_UNDEFINED;
 	}
-	r->item_exprs = 1;
-	cx_vx__call(r, f->init);
+	cx_vx__call(r, f->init); /* its <var>s and its items' expr, in document order */
 	if (!r->wait) /* else once the form's <data> is there and the rest of its <var>s ran */
 		cx_vx__params(r);
 }
@@ -828,22 +827,13 @@ static cx_value cx_vx__item_eval(cx_vx_run *r, const cx_vx_item *it, cx_cond_fn 
 	return v;
 }
 
-/* The form's <var>s have run: its items' expr give their variables a value (once per entry:
- * VoiceXML 2.0 §2.1.6.1, after the <var>s here), then (§2.3.4) every <param> of the
- * <subdialog> names a <var> of the form it starts in */
+/* The form's <var>s and its items' expr have run (VoiceXML 2.0 §2.1.6.1.1: in document order,
+ * the form's init): (§2.3.4) every <param> of the <subdialog> names a <var> of the form it
+ * starts in */
 static void cx_vx__params(cx_vx_run *r)
 {
 	const cx_vx_form *f = &r->doc->forms[r->form];
 
-	for (uint32_t i = 0; r->item_exprs && i < f->nitems && !r->stop && !r->ev[0]; i++) {
-		const cx_vx_item *it = &f->items[i];
-		if (!it->expr)
-			continue;
-		cx_value v = cx_vx__item_eval(r, it, it->expr);
-		if (!cx_is_exc(v))
-			r->X->slots[it->slot] = v;
-	}
-	r->item_exprs = 0;
 	if (!r->params)
 		return;
 	for (uint32_t i = 0; i < r->params->nkids && !r->stop && !r->ev[0]; i++)
@@ -1261,8 +1251,17 @@ static void cx_vx__link(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 	int si = cx_vx__interp(r, lk->gnodes, lk->gkids, lk->groot, n, &interp);
 	if (si < 0)
 		return;
+	char keys[sizeof(r->buf)];
+	memcpy(keys, r->buf, n);
 	cx_vx__took(r, n, si ? &interp : NULL);
 	cx_vx__call(r, lk->body);
+	if (lk->replay && (r->next_doc || r->wait) && !r->stop) {
+		/* the application root's dialog the grammar is of (§3.1.3) takes the keys as its own:
+		 * typed ahead, its grammars hear them once it collects */
+		memcpy(r->buf, keys, n);
+		r->nbuf = n;
+		r->buf[n] = '\0';
+	}
 	cx_vx__advance(r);
 }
 
@@ -1439,7 +1438,7 @@ static cx_value cx_vx__slotof(cx_vx_run *r, const cx_vx_item *it, cx_value inter
  * grammar may go on, or the inter-digit time passed): a grammar in scope that takes them ends
  * the recording (its file is kept, the item is not filled: the input was that grammar's) and
  * acts; keys none takes end it as dtmfterm says (the last one is name$.termchar), or are
- * ignored without dtmfterm. */
+ * ignored without dtmfterm or when they began during its prompts (dtmfterm is the recording's). */
 static void cx_vx__reckeys(cx_vx_run *r, const cx_vx_item *it)
 {
 	const cx_vx_link *lk;
@@ -1458,7 +1457,7 @@ static void cx_vx__reckeys(cx_vx_run *r, const cx_vx_item *it)
 	char key = r->buf[n - 1];
 	r->nbuf = 0;
 	r->buf[0] = '\0';
-	if (it->rec->dtmfterm)
+	if (it->rec->dtmfterm && !r->recpre)
 		cx_vxio_key(r, key);
 }
 
@@ -1605,10 +1604,21 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	}
 	/* while a document is fetched (a subdialog's too) keys are typed ahead */
 	const cx_vx_item *it = r->item >= 0 && !r->wait ? &r->doc->forms[r->form].items[r->item] : NULL;
+	int pre = it && it->kind == CX_VX_RECORD && it->rec && !cx_vxio_recording(r);
+	if (pre) {
+		/* its prompts (§4.1.5: the key barges in, the recording begins now); a modal one
+		 * drops the key (dtmfterm ends the recording, not its prompts) */
+		r->play_end = now;
+		r->nnb = 0;
+		cx_vxio_barge(r);
+		if (!it->rec->nonmodal)
+			return 1;
+	}
 	if (it && it->kind == CX_VX_RECORD && it->rec && it->rec->nonmodal) {
-		/* §2.3.6 modal="false": the grammars in scope listen while it records */
-		if (!cx_vxio_recording(r))
-			return 1; /* before the recording begins: ignored, as by a modal one */
+		/* §2.3.6 modal="false": the grammars in scope listen during its prompts too, as a
+		 * field's, and while it records */
+		if (!r->nbuf) /* keys begun in the prompts none takes are dropped (cx_vx__reckeys) */
+			r->recpre = pre;
 		r->buf[r->nbuf++] = key;
 		r->buf[r->nbuf] = '\0';
 		const cx_vx_link *lk;

@@ -175,7 +175,10 @@ int cx_is_callable(cx_value v);
 /* 15 (2026-12-02): semantic interpretation (SISR) of SRGS DTMF grammars: cx_vx_gnode's kind
  * CX_VX_G_TAG (a <tag>: its literal in keys, or tag, its script's function), line and si (a
  * grammar's root REF: its match is interpreted by its tags). */
-#define CX_ABI_VERSION 15
+/* 16 (2026-12-02): cx_vx_item.expr is gone: a form item's expr runs in its form's init, in
+ * document order among the form's <var>s (VoiceXML 2.0 §2.1.6.1.1). cx_vx_link.replay: the
+ * application root's grammars of document scope in its leaves (§3.1.3). */
+#define CX_ABI_VERSION 16
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -297,6 +300,9 @@ typedef struct cx_vx_link {
 	 * document); a menu's grammar is one per <choice>, which choice says (NULL: not a menu's). */
 	int dialog;
 	const cx_vx_choice *choice;
+	/* In a leaf's table of its application root's (cx_vx_doc.app_links), a grammar of document
+	 * scope of a root's dialog: body goes there (a <goto>), where the keys are typed again. */
+	int replay;
 } cx_vx_link;
 
 /* <catch> and its shorthands (<noinput>, <nomatch>, <help>, <error>) at field, form or
@@ -339,7 +345,6 @@ typedef struct cx_vx_item {
 	uint32_t nlinks;
 	int options_first;         /* field: its first <option> comes before its first <grammar>
 				    * (no type): the options win when both match (§3.1.4) */
-	cx_cond_fn *expr;          /* NULL, or its expr: the variable's value on entering the form */
 	int modal;                 /* field: modal="true", only its own grammars and links are active */
 } cx_vx_item;
 
