@@ -20,7 +20,8 @@ for d in parent submit fscript jointone many; do
 		echo "FAIL compile $d"; cat "$W/cc.log"; exit 1
 	fi
 done
-timeout 150 python3 $T/web.py "$W/port" "$W/requests" 140 & PIDS+=($!)
+timeout 150 python3 $T/web.py "$W/port" "$W/requests" 140 /webfile.ccxml="$W/webfile.ccxml" \
+	/webbase.ccxml="$W/webbase.ccxml" & PIDS+=($!)
 waitfor "$W/port" . 5 || { echo "FAIL the web server did not start"; exit 1; }
 U=http://127.0.0.1:$(cat "$W/port")
 run() { # NAME SRC [--values k=v]... -> $W/NAME.out, .err
@@ -352,6 +353,16 @@ check "--docroot: a file that is not there: error.fetch with the system's reason
 droot rcreate ok.ccxml --values mode=create
 check "--docroot: <createccxml> of a file under it runs the child" bash -c \
 	"grep -q 'ROOT PASS' '$W/rcreate.out' && grep -q 'CHILD EXITED' '$W/rcreate.out'"
+# a document fetched over HTTP reaches no file under the root: neither by a file: URI nor by
+# xml:base="file://ROOT/" under a relative <script src> (its code could send the file away)
+sed "s|'file:[^']*'|'file://$R/ok.ccxml'|" "$T/webfile.ccxml" >"$W/webfile.ccxml"
+sed "s|xml:base=\"[^\"]*\"|xml:base=\"file://$R/\"|" "$T/webbase.ccxml" >"$W/webbase.ccxml"
+droot rweb "$U/webfile.ccxml"
+check "--docroot: <fetch next='file:…'> of a file under the root in a document fetched over HTTP: error.fetch, not read" \
+	grep -q "WEB ERROR.FETCH 'file://$R/ok.ccxml': a document fetched over HTTP reads no local file" "$W/rweb.out"
+droot rwebjs "$U/webbase.ccxml"
+check "--docroot: <script src='js/lib.js'> under xml:base='file://ROOT/' in a document fetched over HTTP: error.fetch naming the script, not read" \
+	grep -q "ERROR.FETCH script 'file://$R/js/lib.js': a document fetched over HTTP reads no local file" "$W/rwebjs.out"
 run rnoroot ok.ccxml
 check "no --docroot: no file is read (error.fetch 'not compiled into this program')" \
 	grep -q "ERROR.FETCH document not compiled into this program" "$W/rnoroot.out"

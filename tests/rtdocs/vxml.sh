@@ -236,6 +236,9 @@ vroot() { # NAME SRC [more options]
 	shift 2
 	run "$n" "$src" --docroot "$R" "$@"
 }
+vroot webdata "$U/data.vxml?d=file://$R/data/d.xml"
+check "--docroot: a <data src='file:…'> under the root in a document fetched over HTTP: error.badfetch, not read (the web server's document reads no local file)" \
+	grep -q "VX EXIT BADFETCH <data> 'file://$R/data/d.xml': only http(s) URIs are fetched" "$W/webdata.out"
 vroot froot dlg.vxml
 check "--docroot: <dialogstart src='dlg.vxml'> in a compiled-in document reads it from under the root; its relative <script src>, <subdialog>, <data>, <goto> and the next one's '../data/d.xml' too; dialog.exit values" \
 	grep -q "VX EXIT END-DV" "$W/froot.out"

@@ -7,7 +7,8 @@ documents loaded at run time (docs/voicexml.md "Documents fetched at run time").
                     a value ending in .wav is "wav"; a multipart file part of Content-Type
                     audio/x-wav whose bytes start with RIFF is "RIFF"
   /vx/data.vxml?d=ok|bad|xxe|404|slow|amp   <data> of quote.xml, malformed.xml, xxe.xml, none.xml,
-                    slow.xml (3 s) or amp.xml (an entity expanded in attributes: 70 KB to 80 MB)
+                    slow.xml (3 s) or amp.xml (an entity expanded in attributes: 70 KB to 80 MB);
+                    any other d is the src itself
   /vx/quote.xml?sym=S   <quote sym="S"> with a name, two prices and a comment
   /vx/malformed.xml, /vx/xxe.xml (an external entity of file:///etc/passwd)
   /vx/subecho.vxml  (GET or POST) a subdialog returning r: what came, as echo.vxml says, then
@@ -119,7 +120,7 @@ class H(Quiet):
             if name == "next.vxml":
                 body = body % {"r": "".join(c for c in q.get("r", "") if c.isalnum() or c == "-")}
             if name == "data.vxml":
-                body = body % {"src": DATA[q.get("d", "ok")]}
+                body = body % {"src": DATA.get(q.get("d", "ok"), q.get("d"))}
             if name == "submit.vxml":
                 body = body % {"attrs": SUBMIT[q.get("m", "get")]}
         elif os.path.dirname(path) == "/vx/js" and name.endswith(".js") and \
