@@ -328,6 +328,14 @@ static Node *gs__root(Node *gr, bool *voice, Attr **frag)
 			diag_error(src->value.loc, "<grammar src='%s'>: a local .grxml file is wanted", src->value.s);
 			return NULL;
 		}
+		/* a document fetched at run time sits in the cache directory and names files as it
+		 * likes (`../../etc/x`): reading one would show a hostile document the machine's
+		 * files through the compiler's diagnostics (the fetch's reason, the log) */
+		if (xml_fetched) {
+			diag_error(src->value.loc, "<grammar src='%s'> in a document fetched at run time: "
+			           "its grammar files are not fetched, write the grammar inline", src->value.s);
+			return NULL;
+		}
 		const char *path = gr->loc.src ? gr->loc.src->path : "";
 		const char *slash = strrchr(path, '/');
 		size_t n = strcspn(src->value.s, "#");

@@ -34,6 +34,8 @@
 #define CX_DOCCOMP_MAXDIAG 4096      /* compiler output kept */
 #define CX_DOCCOMP_KEEPDIR 1000      /* programs kept in the cache directory, unless
 				      * $CCXML_DOC_CACHE_MAX says */
+#define CX_DOCCOMP_MAXRUN 4          /* compiles at a time, unless $CCXML_DOC_COMPILES says */
+#define CX_DOCCOMP_QUEUE 16          /* compiles waiting, per one at a time */
 
 extern char **environ;
 
@@ -64,6 +66,9 @@ typedef struct cx_docent {
 	struct tmr tmr;
 	struct mbuf *diag;
 	struct list waits;
+	struct le qle;         /* in cx_doccomp.queue while it waits for a compile slot */
+	int queued;            /* ... (its files are written) */
+	int running;           /* counted in cx_doccomp.running */
 	cx_engine *eng;
 } cx_docent;
 
@@ -89,12 +94,23 @@ struct cx_doccomp {
 	struct cx_docsrv *srv; /* the compile server, NULL: not started */
 	int nosrv;             /* it cannot be used: $CCXML_DOC_SERVER=0, or it failed */
 	int warm;              /* cx_doccomp_warm has readied the libraries */
+	/* Compiles at a time: a hostile web server (or document) can have many different
+	 * documents fetched at once, and ccxmlc takes about 1 GB and 10 s for 1 MiB of CCXML;
+	 * the others wait their turn in order (at most CX_DOCCOMP_QUEUE * maxrun). */
+	uint32_t running, maxrun;
+	struct list queue;
 };
 
 /* The extension of its source in the cache directory */
 static const char *cx_docent__ext(const cx_docent *d)
 {
 	return d->vxml ? "vxml" : d->js ? "js" : "ccxml";
+}
+
+/* the ccxmlc that compiles: $CCXMLC, else the one the program was built with */
+static const char *cx_doccomp__ccxmlc(void)
+{
+	return getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
 }
 
 static void cx_docent__destroy(void *arg)
@@ -116,6 +132,9 @@ static void cx_docent__destroy(void *arg)
 	}
 	list_flush(&d->waits);
 	list_unlink(&d->le);
+	list_unlink(&d->qle);
+	if (d->running && d->eng->doccomp)
+		d->eng->doccomp->running--;
 	mem_deref(d->url);
 	mem_deref(d->base);
 	mem_deref(d->diag);
@@ -187,6 +206,9 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp, int dir)
 		c->nosrv = getenv("CCXML_DOC_SERVER") && !strcmp(getenv("CCXML_DOC_SERVER"), "0");
 		if (getenv("CCXML_DOC_CACHE_MAX") && atoi(getenv("CCXML_DOC_CACHE_MAX")) > 0)
 			c->keepdir = (uint32_t)atoi(getenv("CCXML_DOC_CACHE_MAX"));
+		c->maxrun = CX_DOCCOMP_MAXRUN;
+		if (getenv("CCXML_DOC_COMPILES") && atoi(getenv("CCXML_DOC_COMPILES")) > 0)
+			c->maxrun = (uint32_t)atoi(getenv("CCXML_DOC_COMPILES"));
 		e->doccomp = c;
 	}
 	if (dir && !c->dir) {
@@ -445,11 +467,14 @@ static void cx_doccomp__trim(cx_engine *e, struct cx_doccomp *c)
 	free(v);
 }
 
+static void cx_docent__ended(cx_docent *d);
+
 static void cx_docent__finish(cx_docent *d, int status, int killed)
 {
 	struct cx_doccomp *c = d->eng->doccomp;
 	char why[768];
 
+	cx_docent__ended(d);
 	if (killed) {
 		snprintf(why, sizeof(why), "%s: compiling took more than %u ms", d->url,
 			 c->timeout_ms);
@@ -544,6 +569,7 @@ static void cx_docent__srvh(void *arg, char kind, int32_t val)
 			cx_docent__unwatch(d);
 			val = cx_docent__run(d->eng->doccomp, d);
 			if (val) {
+				cx_docent__ended(d);
 				snprintf(why, sizeof(why), "cannot run the compiler: %s", strerror(val));
 				cx_docent__fail(d, why);
 			}
@@ -557,6 +583,7 @@ static void cx_docent__srvh(void *arg, char kind, int32_t val)
 		break;
 	default:  /* 'E': nothing was started */
 		cx_docent__unwatch(d);
+		cx_docent__ended(d);
 		snprintf(why, sizeof(why), "the compile server could not start the compiler: %s",
 			 strerror(val));
 		cx_docent__fail(d, why);
@@ -625,7 +652,7 @@ static int cx_docent__write(const char *path, const void *p, size_t len)
 static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 {
 	char src[512], so[512], js[32][512];
-	const char *cc = getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
+	const char *cc = cx_doccomp__ccxmlc();
 	/* no #line: nobody debugs these, and tcc reads a tenth less */
 	/* --fetched: a <script src> the scan did not see (runtime/docscript.c) is an error, not a
 	 * file of this machine named by a hostile document */
@@ -682,7 +709,46 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 	return 0;
 }
 
-/* Write DIR/HASH.ccxml (or .vxml, .js) and its scripts, then compile them; 0 or an errno. */
+/* Compile d now, in one of the c->maxrun slots; 0 or an errno. */
+static int cx_docent__start(struct cx_doccomp *c, cx_docent *d)
+{
+	int err;
+
+	d->t0 = tmr_jiffies();
+	err = cx_docent__run(c, d);
+	if (!err) {
+		d->running = 1;
+		c->running++;
+	}
+	return err;
+}
+
+/* d's compile has ended (or never began): its slot goes to the compiles waiting, in order. */
+static void cx_docent__ended(cx_docent *d)
+{
+	struct cx_doccomp *c = d->eng->doccomp;
+	char why[768];
+	int err;
+
+	if (!d->running)
+		return;
+	d->running = 0;
+	c->running--;
+	while (c->queue.head && c->running < c->maxrun) {
+		cx_docent *q = c->queue.head->data;
+		list_unlink(&q->qle);
+		q->queued = 0;
+		err = cx_docent__start(c, q);
+		if (err) {
+			snprintf(why, sizeof(why), "cannot run the compiler %s: %s",
+				 cx_doccomp__ccxmlc(), strerror(err));
+			cx_docent__fail(q, why);
+		}
+	}
+}
+
+/* Write DIR/HASH.ccxml (or .vxml, .js) and its scripts, then compile them (or queue them for
+ * a free slot); 0 or an errno. */
 static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body, size_t len,
 			    struct mbuf *const *scripts, size_t ns)
 {
@@ -692,6 +758,8 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 
 	if (ns > 32)
 		return E2BIG;
+	if (c->running >= c->maxrun && list_count(&c->queue) >= CX_DOCCOMP_QUEUE * c->maxrun)
+		return EAGAIN;
 	snprintf(path, sizeof(path), "%s/%s.%s", c->dir, d->hash, cx_docent__ext(d));
 	err = cx_docent__write(path, body, len);
 	for (k = 0; !err && k < ns; k++) {
@@ -701,8 +769,14 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 	if (err)
 		return err;
 	d->nscripts = ns;
-	d->t0 = tmr_jiffies();
-	return cx_docent__run(c, d);
+	if (c->running >= c->maxrun) {
+		d->queued = 1;
+		list_append(&c->queue, &d->qle, d);
+		cx_log(CX_LOG_DEBUG, NULL, "document %H waits to be compiled (%u compiling, %u "
+		       "waiting)", cx_rt_esc, d->url, c->running, list_count(&c->queue));
+		return 0;
+	}
+	return cx_docent__start(c, d);
 }
 
 /* ss: the scripts' URLs (NULL: none known) */
@@ -774,12 +848,14 @@ static int cx_doccomp__with(cx_engine *e, const char *url, const char *base,
 		return 0;
 	}
 	err = cx_docent__spawn(c, d, body, len, scripts, nscripts);
-	if (err) {
-		snprintf(why, sizeof(why), "cannot run the compiler %s: %s",
-			 getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC,
+	if (err == EAGAIN)
+		snprintf(why, sizeof(why), "%s: too many documents waiting to be compiled (%u "
+			 "compiling, %u waiting)", url, c->maxrun, CX_DOCCOMP_QUEUE * c->maxrun);
+	else if (err)
+		snprintf(why, sizeof(why), "cannot run the compiler %s: %s", cx_doccomp__ccxmlc(),
 			 strerror(err));
+	if (err)
 		cx_docent__fail(d, why);
-	}
 	return 0;
 }
 
@@ -869,7 +945,7 @@ uint32_t cx_doccomp_pending(const cx_engine *e)
 		return 0;
 	LIST_FOREACH(&e->doccomp->ents, le) {
 		const cx_docent *d = le->data;
-		n += d->pid > 0 || d->sid;
+		n += d->pid > 0 || d->sid || d->queued;
 	}
 	return n;
 }
@@ -877,7 +953,7 @@ uint32_t cx_doccomp_pending(const cx_engine *e)
 void cx_doccomp_warm(cx_engine *e)
 {
 	struct cx_doccomp *c;
-	const char *cc = getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
+	const char *cc = cx_doccomp__ccxmlc();
 	char *env[512], ccv[256];
 	int err;
 

@@ -172,6 +172,10 @@ static void cx_docreq__compile(cx_docreq *r)
 
 static void cx_docreq__nextscript(cx_docreq *r);
 static int cx_docroot__isfile(const char *u);
+/* A document fetched over http(s) reaches http(s) only: the files under --docroot are the
+ * operator's (scripts with keys, <data> with customers), not a web server's to read through a
+ * document it serves (a file: URI, or xml:base="file:///root/" under a relative one). */
+#define CX_DOCROOT_NOTWEB "a document fetched over HTTP reads no local file"
 
 static int cx_docreq__hascharset(const char *ctype)
 {
@@ -380,7 +384,12 @@ static void cx_docreq__nextscript(cx_docreq *r)
 	}
 	if (cx_docroot__isfile(r->ss->v[r->njs].url)) { /* read now: this runs from the loop */
 		cx_curl_resp resp = {.status = 200};
-		if (cx_docroot_read(r->eng, r->ss->v[r->njs].url, CX_DOC_MAXSIZE, &r->sbody,
+		if (!cx_docroot__isfile(r->url)) {  /* xml:base="file:///root/" in a web page */
+			snprintf(msg, sizeof(msg), "script '%s': %s", r->ss->v[r->njs].url,
+				 CX_DOCROOT_NOTWEB);
+			r->keep = 0;
+			cx_docreq__tell(r, NULL, msg);
+		} else if (cx_docroot_read(r->eng, r->ss->v[r->njs].url, CX_DOC_MAXSIZE, &r->sbody,
 				    &r->slen, why, sizeof(why))) {
 			snprintf(msg, sizeof(msg), "script %s", why);
 			r->keep = 0;
@@ -764,6 +773,8 @@ int cx_docroot_url(const cx_engine *e, const char *b, const char *uri, char **ur
 	if (!e->docroot || (scheme && !cx_docroot__isfile(uri)) ||
 	    (!scheme && b && !cx_docroot__isfile(b)))
 		return ENOENT;
+	if (b && !cx_docroot__isfile(b))
+		return EACCES;  /* CX_DOCROOT_NOTWEB */
 	if (!scheme && b && (err = cx_docload_resolve(b, uri, &abs)))
 		return err;
 	p = abs || scheme ? cx_docroot__path(abs ? abs : uri) : uri;
@@ -796,6 +807,10 @@ int cx_docload_urlwhy(const cx_engine *e, const cx_doc *base, const char *uri, c
 		return cx_docload_fetchurl(b, uri, urlp);
 	if (!e->docroot)
 		return ENOENT;
+	if (b && !cx_docroot__isfile(b)) {  /* a file: URI in a document from the web */
+		snprintf(why, sz, "'%s': %s", uri, CX_DOCROOT_NOTWEB);
+		return EACCES;
+	}
 	/* relative to a document read from a file: against its URL; dot segments go */
 	if (!scheme && b) {
 		err = cx_docload_resolve(b, uri, &abs);

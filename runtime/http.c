@@ -1086,6 +1086,37 @@ static int cx_http__digits(const struct pl *pl)
 	return 1;
 }
 
+/* What is wrong with the header lines of the head b[0..len) (after the request line), or NULL.
+ * libre's decoder takes "Content-Length : 5", a folded line and control bytes in a value; a
+ * proxy in front may read them otherwise (RFC 9112 5.1 and 5.2, RFC 9110 5.5 say refuse),
+ * and two readings of where a body ends let a request be smuggled past it. */
+static const char *cx_http__badhead(const uint8_t *b, size_t len)
+{
+	size_t i = 0, e;
+
+	while (i < len && b[i] != '\n')
+		i++;
+	for (i++; i < len; i = e + 1) {
+		const uint8_t *colon = NULL;
+		for (e = i; e < len && b[e] != '\n'; e++)
+			;
+		size_t n = e > i && b[e - 1] == '\r' ? e - 1 - i : e - i;
+		if (!n)
+			break;  /* the blank line */
+		if (b[i] == ' ' || b[i] == '\t')
+			return "a folded header line (obs-fold)";
+		for (size_t k = i; k < i + n; k++) {
+			if ((b[k] < 0x20 && b[k] != '\t') || b[k] == 0x7f)
+				return "a control character in a header line";
+			if (!colon && b[k] == ':')
+				colon = b + k;
+		}
+		if (colon && (colon[-1] == ' ' || colon[-1] == '\t'))
+			return "white space between a header's name and its colon";
+	}
+	return NULL;
+}
+
 static void cx_hconn__timeout(void *arg);
 
 /* Enter state st with its deadline (none for CX_HC_CLOSING: cx_hconn__finish sets that). */
@@ -1123,6 +1154,7 @@ static int cx_hconn__one(cx_hconn *c)
 {
 	struct http_msg *msg = NULL;
 	const struct http_hdr *hdr;
+	const char *why;
 	uint32_t n;
 	size_t head = c->head;
 	int err;
@@ -1144,6 +1176,11 @@ static int cx_hconn__one(cx_hconn *c)
 	if (err || c->mb->pos != head) {
 		cx_http__text(c, 400, "Bad Request", "malformed HTTP request (request line, headers "
 			      "ending in CRLF, blank line)");
+		goto out;
+	}
+	why = cx_http__badhead(c->mb->buf, head);
+	if (why) {
+		cx_http__text(c, 400, "Bad Request", "%s", why);
 		goto out;
 	}
 	if (msg->path.l + msg->prm.l > CX_HTTP_MAX_TARGET) {

@@ -1,8 +1,11 @@
 /*
  * fuzz_compile.c — libFuzzer harness of the compiler's front and back ends: one input is one
  * .ccxml document, run through xml_load -> check_doc -> esparse_doc and, when those report no
- * error, emit_doc into memory (js.c's ECMAScript -> C included). Nothing is written and cc is
- * not run: main.c is not linked.
+ * error, emit_doc into memory (js.c's ECMAScript -> C included). A <vxml> root is compiled as a
+ * VoiceXML document fetched at run time is (`ccxmlc --shared --fetched x.vxml`): vxml_check,
+ * vxml_app_root, vxml_emit (SRGS grammars and their <tag> scripts included). Every input is
+ * read as the runtime's compiles read one (xml_fetched): no <script src> or <grammar src>
+ * reads a file. Nothing is written and cc is not run: main.c is not linked.
  *
  * The compiler frees nothing by design (compiler.h). A fuzzing process runs millions of
  * documents, so this harness takes the allocations back after each input, without a hook in the
@@ -202,7 +205,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
 		abort();
 
-	Options opt = { .line_directives = true, .cc = "cc" };
+	static const char *files[1] = {"fuzz.vxml"};
+	static Doc *docs[1];
+	Options opt = { .line_directives = true, .cc = "cc", .files = files, .nfiles = 1,
+	                .docs = docs };
+	xml_fetched = true;
 	diag_errors = 0;
 	static Doc *doc; /* static: kept across the longjmp of a fatal error */
 	doc = NULL;
@@ -213,7 +220,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	doc = xml_load(path);
-	if (doc) {
+	if (doc && doc->root && !strcmp(doc->root->tag, "vxml")) {
+		docs[0] = doc;
+		opt.fetched = true;
+		vxml_check(doc, &opt);
+		vxml_app_root(doc, &opt, true);
+		if (!diag_errors) {
+			char *c = NULL;
+			size_t clen = 0;
+			FILE *f = open_memstream(&c, &clen);
+			if (!f)
+				abort();
+			vxml_emit(f, doc, "vxml_fuzz", &opt);
+			fclose(f);
+		}
+		fz__free_trees(doc->root);
+	} else if (doc) {
 		check_doc(doc, &opt);
 		esparse_doc(doc);
 		if (!diag_errors) {

@@ -14,13 +14,14 @@ LC_BUILD=${1:-build} lc_begin rtdocs
 T=tests/rtdocs
 mkdir -p -m 700 "$W/cache"
 export CCXML_DOC_CACHE=$W/cache
-for d in parent submit fscript jointone; do
+for d in parent submit fscript jointone many; do
 	[ $d = parent ] && o=app || o=$d
 	if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/$o" $T/$d.ccxml >"$W/cc.log" 2>&1; then
 		echo "FAIL compile $d"; cat "$W/cc.log"; exit 1
 	fi
 done
-timeout 150 python3 $T/web.py "$W/port" "$W/requests" 140 & PIDS+=($!)
+timeout 150 python3 $T/web.py "$W/port" "$W/requests" 140 /webfile.ccxml="$W/webfile.ccxml" \
+	/webbase.ccxml="$W/webbase.ccxml" & PIDS+=($!)
 waitfor "$W/port" . 5 || { echo "FAIL the web server did not start"; exit 1; }
 U=http://127.0.0.1:$(cat "$W/port")
 run() { # NAME SRC [--values k=v]... -> $W/NAME.out, .err
@@ -54,6 +55,15 @@ check "a document that does not compile: error.fetch with file:line:col (the URL
 run badc "$U/bad.ccxml" --values mode=create
 check "the same with <createccxml>: error.createccxml with the diagnostic" \
 	grep -q "ERROR.CREATECCXML .*bad.ccxml:5:27: error: syntax error" "$W/badc.out"
+# (a cache of their own: objects made by tcc as a command differ from libtcc's, same_objects below)
+mkdir -p -m 700 "$W/cache-many"
+CCXML_DOC_CACHE=$W/cache-many SLOWCC_ONCE=$W/slowcc-once CCXML_DOC_CC=$PWD/$T/slowcc.sh CCXML_DOC_COMPILES=1 timeout 60 "$W/many" --sim --once --values "src=$U/tmpl.ccxml?n=one" >"$W/many1.out" 2>"$W/many1.err"
+check "18 documents fetched at once with CCXML_DOC_COMPILES=1, the first compile taking 4 s: 16 wait for it, the last to come is refused (error.fetch), the others are compiled" bash -c \
+	"[ \$(grep -c 'DONE ' '$W/many1.out') = 17 ] && [ \$(grep -c ' compiled ([0-9a-f]*) in' '$W/many1.err') = 17 ] &&
+	 grep -q 'ERROR.FETCH $U/tmpl.ccxml?n=one[0-9]*: too many documents waiting to be compiled (1 compiling, 16 waiting)' '$W/many1.out'"
+CCXML_DOC_CACHE=$W/cache-many timeout 60 "$W/many" --sim --once --values "src=$U/tmpl.ccxml?n=four" >"$W/many4.out" 2>"$W/many4.err"
+check "the same by default (4 at a time, 64 waiting): all 18 compiled" bash -c \
+	"[ \$(grep -c 'DONE ' '$W/many4.out') = 18 ] && [ \$(grep -c ' compiled ([0-9a-f]*) in' '$W/many4.err') = 18 ]"
 run missing "$U/missing.ccxml"
 check "404: error.fetch naming the status" grep -q "ERROR.FETCH .*missing.ccxml: HTTP status 404" "$W/missing.out"
 run slow "$U/slow.ccxml" --values t=1s
@@ -345,6 +355,16 @@ check "--docroot: a file that is not there: error.fetch with the system's reason
 droot rcreate ok.ccxml --values mode=create
 check "--docroot: <createccxml> of a file under it runs the child" bash -c \
 	"grep -q 'ROOT PASS' '$W/rcreate.out' && grep -q 'CHILD EXITED' '$W/rcreate.out'"
+# a document fetched over HTTP reaches no file under the root: neither by a file: URI nor by
+# xml:base="file://ROOT/" under a relative <script src> (its code could send the file away)
+sed "s|'file:[^']*'|'file://$R/ok.ccxml'|" "$T/webfile.ccxml" >"$W/webfile.ccxml"
+sed "s|xml:base=\"[^\"]*\"|xml:base=\"file://$R/\"|" "$T/webbase.ccxml" >"$W/webbase.ccxml"
+droot rweb "$U/webfile.ccxml"
+check "--docroot: <fetch next='file:…'> of a file under the root in a document fetched over HTTP: error.fetch, not read" \
+	grep -q "WEB ERROR.FETCH 'file://$R/ok.ccxml': a document fetched over HTTP reads no local file" "$W/rweb.out"
+droot rwebjs "$U/webbase.ccxml"
+check "--docroot: <script src='js/lib.js'> under xml:base='file://ROOT/' in a document fetched over HTTP: error.fetch naming the script, not read" \
+	grep -q "ERROR.FETCH script 'file://$R/js/lib.js': a document fetched over HTTP reads no local file" "$W/rwebjs.out"
 run rnoroot ok.ccxml
 check "no --docroot: no file is read (error.fetch 'not compiled into this program')" \
 	grep -q "ERROR.FETCH document not compiled into this program" "$W/rnoroot.out"

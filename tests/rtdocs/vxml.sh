@@ -108,6 +108,9 @@ check "<data> of malformed XML: error.badfetch naming the URL, line and the pars
 run dataxxe "$U/data.vxml?d=xxe"
 check "<data> with an external entity: not read (no file content, the reference is dropped)" bash -c \
 	"grep -q 'VX EXIT BADFETCH' '$W/dataxxe.out' || ! grep -q 'root:' '$W/dataxxe.out' && grep -q 'VX EXIT X|2|' '$W/dataxxe.out'"
+run dataamp "$U/data.vxml?d=amp"
+check "<data> whose internal entity expands in 2000 attributes (70 KB of XML, 80 MB of values): error.badfetch, bounded by the session's heap (64 MiB)" \
+	grep -q "VX EXIT BADFETCH <data> 'amp.xml': $U/amp.xml?sym=ACME: out of memory building its objects" "$W/dataamp.out"
 run data404 "$U/data.vxml?d=404"
 check "<data> answered 404: error.badfetch naming the status" \
 	grep -q "VX EXIT BADFETCH <data> 'none.xml': $U/none.xml?sym=ACME: HTTP status 404" "$W/data404.out"
@@ -233,6 +236,9 @@ vroot() { # NAME SRC [more options]
 	shift 2
 	run "$n" "$src" --docroot "$R" "$@"
 }
+vroot webdata "$U/data.vxml?d=file://$R/data/d.xml"
+check "--docroot: a <data src='file:…'> under the root in a document fetched over HTTP: error.badfetch, not read (the web server's document reads no local file)" \
+	grep -q "VX EXIT BADFETCH <data> 'file://$R/data/d.xml': only http(s) URIs are fetched" "$W/webdata.out"
 vroot froot dlg.vxml
 check "--docroot: <dialogstart src='dlg.vxml'> in a compiled-in document reads it from under the root; its relative <script src>, <subdialog>, <data>, <goto> and the next one's '../data/d.xml' too; dialog.exit values" \
 	grep -q "VX EXIT END-DV" "$W/froot.out"

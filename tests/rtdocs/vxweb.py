@@ -6,8 +6,9 @@ documents loaded at run time (docs/voicexml.md "Documents fetched at run time").
   /vx/echo.vxml     (GET or POST) next.vxml whose r says what came: METHOD-NAMEVALUE-...;
                     a value ending in .wav is "wav"; a multipart file part of Content-Type
                     audio/x-wav whose bytes start with RIFF is "RIFF"
-  /vx/data.vxml?d=ok|bad|xxe|404|slow   <data> of quote.xml, malformed.xml, xxe.xml, none.xml
-                    or slow.xml (3 s)
+  /vx/data.vxml?d=ok|bad|xxe|404|slow|amp   <data> of quote.xml, malformed.xml, xxe.xml, none.xml,
+                    slow.xml (3 s) or amp.xml (an entity expanded in attributes: 70 KB to 80 MB);
+                    any other d is the src itself
   /vx/quote.xml?sym=S   <quote sym="S"> with a name, two prices and a comment
   /vx/malformed.xml, /vx/xxe.xml (an external entity of file:///etc/passwd)
   /vx/subecho.vxml  (GET or POST) a subdialog returning r: what came, as echo.vxml says, then
@@ -29,10 +30,13 @@ lock = threading.Lock()
 
 
 DATA = {"ok": "quote.xml", "bad": "malformed.xml", "xxe": "xxe.xml", "404": "none.xml",
-        "slow": "slow.xml"}
+        "slow": "slow.xml", "amp": "amp.xml"}
 XML = {"/vx/malformed.xml": '<?xml version="1.0"?>\n<quote>\n<price>1</quote>\n',
        "/vx/xxe.xml": '<?xml version="1.0"?>\n<!DOCTYPE q [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                      '<quote sym="X"><name>A&x;B</name><price>1</price><price>2</price></quote>\n'}
+                      '<quote sym="X"><name>A&x;B</name><price>1</price><price>2</price></quote>\n',
+       # 70 KB whose attribute values expand to 80 MB (an internal entity: libxml2 expands it)
+       "/vx/amp.xml": '<?xml version="1.0"?>\n<!DOCTYPE q [<!ENTITY e "%s">]><q>%s</q>\n' % (
+                      "x" * 40000, '<p a="&e;"/>' * 2000)}
 SUBMIT = {"get": "", "post": 'method="post" namelist="code extra"',
           "mp": 'method="post" enctype="multipart/form-data" namelist="code msg extra"'}
 
@@ -116,7 +120,7 @@ class H(Quiet):
             if name == "next.vxml":
                 body = body % {"r": "".join(c for c in q.get("r", "") if c.isalnum() or c == "-")}
             if name == "data.vxml":
-                body = body % {"src": DATA[q.get("d", "ok")]}
+                body = body % {"src": DATA.get(q.get("d", "ok"), q.get("d"))}
             if name == "submit.vxml":
                 body = body % {"attrs": SUBMIT[q.get("m", "get")]}
         elif os.path.dirname(path) == "/vx/js" and name.endswith(".js") and \
