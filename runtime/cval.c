@@ -45,6 +45,7 @@ cx_cval *cx_cval_str(const char *s)
 	c->tag = s ? CX_T_STR : CX_T_UNDEF;
 	if (s && str_dup(&c->s, s))
 		return mem_deref(c);
+	c->slen = s ? strlen(s) : 0;
 	return c;
 }
 
@@ -113,10 +114,13 @@ cx_cval *cx_cval_from(cx_ctx *X, cx_value v, int depth)
 	case CX_T_NUM:
 		c->n = v.u.n;
 		break;
-	case CX_T_STR: {
-		const char *u = cx_str_to_utf8(X, v.u.s, NULL);
-		if (!u || str_dup(&c->s, u))
+	case CX_T_STR: { /* every character, NUL included (the length goes along) */
+		size_t len;
+		const char *u = cx_str_to_utf8(X, v.u.s, &len);
+		if (!u || !(c->s = mem_alloc(len + 1, NULL)))
 			return mem_deref(c);
+		memcpy(c->s, u, len + 1);
+		c->slen = len;
 		break;
 	}
 	case CX_T_OBJ:
@@ -184,7 +188,7 @@ cx_value cx_cval_to(cx_ctx *X, const cx_cval *c)
 	case CX_T_NULL: return CX_NULLV;
 	case CX_T_BOOL: return cx_bool(c->n != 0);
 	case CX_T_NUM: return cx_num(c->n);
-	case CX_T_STR: return cx_str_cstr(X, c->s);
+	case CX_T_STR: return cx_str_utf8(X, c->s, c->slen);
 	case CX_T_OBJ:
 		o = c->isarr ? cx_arr_new(X, 0, NULL) : cx_obj_new(X);
 		if (cx_is_exc(o))

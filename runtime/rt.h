@@ -61,6 +61,7 @@ typedef struct cx_cval {
 	int isarr;
 	double n;
 	char *s;              /* string value (UTF-8) */
+	size_t slen;          /* its bytes (a string may hold NUL: C readers of s see up to it) */
 	uint32_t nkids;
 	char **keys;          /* object: property names */
 	struct cx_cval **kids;
