@@ -894,18 +894,21 @@ const char *cx_doccomp_vxurl(const cx_engine *e, const cx_vx_doc *doc)
 	return NULL;
 }
 
-const char *cx_doccomp_file_url(const cx_engine *e, const char *path)
+int cx_doccomp_exc_where(const cx_engine *e, cx_ctx *X, const char **file)
 {
 	struct le *le;
 	const char *url;
+	int line = cx_exc_where(X, file);
 
-	if (!e || !e->doccomp || !path)
-		return NULL;
+	if (!e || !e->doccomp || !*file)
+		return line;
 	LIST_FOREACH(&e->doccomp->ents, le) {
-		if (cx_docent__name(e->doccomp, le->data, path, &url) == strlen(path))
-			return url;
+		if (cx_docent__name(e->doccomp, le->data, *file, &url) == strlen(*file)) {
+			*file = url; /* a fetched document's script */
+			break;
+		}
 	}
-	return NULL;
+	return line;
 }
 
 static const cx_docent *cx_doccomp__ent(const cx_engine *e, const cx_doc *doc)

@@ -443,16 +443,14 @@ int cx_semantic(cx_ctx *X, int elem, int line)
 	const char *reason = NULL;
 	const char *tag = (elem >= 0 && elem < CX_E__COUNT) ? cx_elem_table[elem].tag : "script";
 	char where[300], at[300];
-	const char *file, *url;
+	const char *file;
 	/* the statement where it arose, when that is not the element's own line: a <script>'s
 	 * statement, a function's (a <script src> file's, or a fetched script's: file:line); read
 	 * before describing the exception, which may run a script's toString */
-	int atline = cx_exc_where(X, &file);
+	int atline = cx_doccomp_exc_where(s ? s->eng : NULL, X, &file);
 
 	if (!s)
 		return CX_FAIL;
-	if (file && (url = cx_doccomp_file_url(s->eng, file))) /* a fetched document's script */
-		file = url;
 	if (file || s->script_el)
 		snprintf(at, sizeof(at), "%s:%d", file ? file : "fetched script", atline);
 	else

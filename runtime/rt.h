@@ -817,9 +817,9 @@ int cx_doccomp_vxml(cx_engine *e, const char *url, const cx_docscripts *ss, cons
 		    size_t len, struct mbuf *const *scripts, size_t nscripts, cx_vxload_h *h,
 		    void *arg);
 const char *cx_doccomp_vxurl(const cx_engine *e, const cx_vx_doc *doc); /* NULL: compiled in */
-/* The URL a file of the cache stands for (a fetched document, or one of its scripts: the place
- * of a run-time exception names it so), or NULL. */
-const char *cx_doccomp_file_url(const cx_engine *e, const char *path);
+/* cx_exc_where (where the pending exception arose) with a file of the cache named by the URL
+ * it stands for (a fetched document, or one of its scripts). */
+int cx_doccomp_exc_where(const cx_engine *e, cx_ctx *X, const char **file);
 /* docfetch.c: fetch url as a VoiceXML document (method "get"/"post" with fields, or a
  * multipart body when mp is not NULL), compile and load it; h never called from inside. */
 int cx_vxload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,

@@ -565,10 +565,8 @@ int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
 	const char *file = line & CX_VX_APP_LINE && r->doc->app ? r->doc->app : url ? url : r->doc->name;
 	/* the statement where it arose, when not the element's own line (a <script>'s statement,
 	 * a function's); read before describing the exception, which may run a script's toString */
-	const char *afile, *aurl;
-	int aline = cx_exc_where(X, &afile);
-	if (afile && (aurl = cx_doccomp_file_url(r->e, afile))) /* a fetched document's script */
-		afile = aurl;
+	const char *afile;
+	int aline = cx_doccomp_exc_where(r->e, X, &afile);
 	char at[300] = "", why[512];
 	if (aline > 0 && (afile || aline != (line & ~CX_VX_APP_LINE)))
 		snprintf(at, sizeof(at), ", thrown at %s:%d", afile ? afile : file, aline);

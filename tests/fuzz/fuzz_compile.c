@@ -187,6 +187,19 @@ void __wrap_diag_fatal(const char *fmt, ...)
 	longjmp(fz__fatal, 1);
 }
 
+/* A checked document's C through emit (emit_doc or vxml_emit) into memory, dropped. */
+static void fz__emit(Doc *doc, const Options *opt,
+		     void (*emit)(FILE *, Doc *, const char *, const Options *), const char *sym)
+{
+	char *c = NULL;
+	size_t clen = 0;
+	FILE *f = open_memstream(&c, &clen);
+	if (!f)
+		abort();
+	emit(f, doc, sym, opt);
+	fclose(f);
+}
+
 /* Section - The target */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -225,28 +238,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		opt.fetched = true;
 		vxml_check(doc, &opt);
 		vxml_app_root(doc, &opt, true);
-		if (!diag_errors) {
-			char *c = NULL;
-			size_t clen = 0;
-			FILE *f = open_memstream(&c, &clen);
-			if (!f)
-				abort();
-			vxml_emit(f, doc, "vxml_fuzz", &opt);
-			fclose(f);
-		}
+		if (!diag_errors)
+			fz__emit(doc, &opt, vxml_emit, "vxml_fuzz");
 		fz__free_trees(doc->root);
 	} else if (doc) {
 		check_doc(doc, &opt);
 		esparse_doc(doc);
-		if (!diag_errors) {
-			char *c = NULL;
-			size_t clen = 0;
-			FILE *f = open_memstream(&c, &clen);
-			if (!f)
-				abort();
-			emit_doc(f, doc, "ccxml_doc_fuzz", &opt);
-			fclose(f);
-		}
+		if (!diag_errors)
+			fz__emit(doc, &opt, emit_doc, "ccxml_doc_fuzz");
 		fz__free_trees(doc->root);
 	}
 	fz__release();
