@@ -1907,6 +1907,17 @@ static V js__ref_get(Fn *F, Ref *r)
 	return js__tmp(F, true, "cx_get(X, %s, %s)", r->obj.c, r->key.c);
 }
 
+/* The callee of `o.name(…)`: through a cache that tries the prototype's method first
+ * (cx_getm_ic); anything else as any read. */
+static V js__method_get(Fn *F, Ref *r)
+{
+	if (r->k != F_PROP || !strcmp(r->name, "length") || F->g->opt->tcc)
+		return js__ref_get(F, r);
+	int c = F->ntemp + 1;
+	fn_out(F, "CX_IC(ic%d);", c);
+	return js__tmp(F, true, "cx_getm_ic(X, %s, %s, CX_IC_REF(ic%d))", r->obj.c, r->skey, c);
+}
+
 static void js__ref_put(Fn *F, Ref *r, V val)
 {
 	const char *v = val.c;
@@ -2744,7 +2755,7 @@ static V js__call(Fn *F, TSNode e)
 	Direct *direct = NULL;
 	if (js__is(callee, "member_expression") || js__is(callee, "subscript_expression")) {
 		Ref r = js__ref(F, callee);
-		fnv = js__ref_get(F, &r);
+		fnv = js__method_get(F, &r);
 		thisv = r.k == F_SCOPED ? js__const("cx_global(X)") : r.obj;
 	} else if (js__is(callee, "identifier") && js__resolve(F, "eval").k == R_GLOBAL &&
 		   !strcmp(js__txt(F, callee), "eval")) {

@@ -579,7 +579,12 @@ int cx_lib_ctor(cx_ctx *X, cx_lazy *d); /* global name and prototype.constructor
 int cx_lib_init(cx_ctx *X);
 int cx_lib_array(cx_ctx *X);
 int cx_lib_string(cx_ctx *X);
-cx_str *cx_string_this(cx_ctx *X, cx_value this_); /* ToString(this), TypeError on undefined/null */
+/* ToString(this), TypeError on undefined/null: a string at once, the rest in lib_string.c */
+cx_str *cx_string__this(cx_ctx *X, cx_value this_);
+static inline cx_str *cx_string_this(cx_ctx *X, cx_value this_)
+{
+	return this_.tag == CX_T_STR ? this_.u.s : cx_string__this(X, this_);
+}
 uint16_t cx_string_upper1(uint16_t c);             /* toUpperCase of one code unit */
 int cx_lib_number(cx_ctx *X);
 int cx_lib_global(cx_ctx *X);

@@ -11,10 +11,8 @@
 CX_STR_DEF(cx_s_empty, "");
 
 /* The string a generic String.prototype method works on: ToString(this). */
-cx_str *cx_string_this(cx_ctx *X, cx_value this_)
+cx_str *cx_string__this(cx_ctx *X, cx_value this_)
 {
-	if (this_.tag == CX_T_STR)
-		return this_.u.s;
 	if (this_.tag == CX_T_UNDEF || this_.tag == CX_T_NULL) {
 		cx_throw_error(X, "TypeError", "String.prototype method called on %s",
 			       this_.tag == CX_T_NULL ? "null" : "undefined");
@@ -28,12 +26,13 @@ static cx_value cx_string__ret(cx_str *s)
 	return s ? cx_strv(s) : CX_EXCEPTION;
 }
 
-static int cx_string__int_arg(cx_ctx *X, int argc, cx_value *argv, int i, double *d)
+/* match, search, replace and split live in lib_regexp.c. */
+
+/* ToInteger of argument i (a small integer at once: cx_to_integer_num); -1 when it threw */
+static inline __attribute__((always_inline)) int cx_string__int_arg(cx_ctx *X, int argc, cx_value *argv,
+								    int i, double *d)
 {
-	if (cx_to_integer_num(X, CX_ARG(i), d))
-		return -1;
-	/* match, search, replace and split live in lib_regexp.c. */
-	return 0;
+	return cx_to_integer_num(X, CX_ARG(i), d) ? -1 : 0;
 }
 
 static cx_value cx_string_call(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)

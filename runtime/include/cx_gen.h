@@ -178,7 +178,7 @@ int cx_is_callable(cx_value v);
 /* 16 (2026-12-02): cx_vx_item.expr is gone: a form item's expr runs in its form's init, in
  * document order among the form's <var>s (VoiceXML 2.0 §2.1.6.1.1). cx_vx_link.replay: the
  * application root's grammars of document scope in its leaves (§3.1.3). */
-#define CX_ABI_VERSION 16
+#define CX_ABI_VERSION 17
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);

@@ -449,6 +449,10 @@ typedef struct cx_ic {
 cx_value cx_ic_get(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic);
 static inline cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic);
 cx_value cx_put_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_value val, cx_ic *ic);
+/* The callee of `o.name(…)`: a method is most often its receiver's prototype's (a string's
+ * String.prototype, an array's Array.prototype), so that hit is tried first (obj.c). */
+cx_value cx_ic_getm(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic);
+static inline cx_value cx_getm_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic);
 /* cx_global_lookup at one site, with its cache (lib_global.c): `String(v)`, `Math.round`. */
 cx_value cx_global_get_ic(cx_ctx *X, cx_str *name, int for_typeof, cx_ic *ic);
 
@@ -529,6 +533,12 @@ static inline cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic
 		}
 	}
 	return cx_ic_get(X, obj, key, ic);
+}
+/* The callee of `o.name(…)` (generated code; ic not NULL): an own method (an object literal's
+ * function) inline as cx_get_ic, a prototype's in cx_ic_getm. The same answer as cx_get_s. */
+static inline cx_value cx_getm_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
+{
+	return ic->kind == CX_IC_OWN ? cx_get_ic(X, obj, key, ic) : cx_ic_getm(X, obj, key, ic);
 }
 /* o.length (key is the site's "length"): a string's or an Array's read inline (neither can be
  * shadowed: 15.5.5.1, 15.4.5.2), anything else through the site's cache as any o.name. */
