@@ -8,14 +8,17 @@ ok() {
 }
 
 # bad NAME WHY FILE... : one failure, with the tails of the files named; with SIP_KEEP=DIR the
-# files themselves are kept in DIR/NAME-HHMMSS-PID (the suites' work directories go at the end)
+# files themselves are kept in DIR/NAME-HHMMSS-PID (the suites' work directories go at the end;
+# SIP_KEEP=1 keeps the work directory, and the files in its kept/)
 bad() {
 	local f k
 	N=$((N + 1))
 	FAILS=$((FAILS + 1))
 	echo "FAIL $1: $2"
 	if [ -n "${SIP_KEEP:-}" ]; then
-		k=$SIP_KEEP/${1//[^A-Za-z0-9_.-]/_}-$(date +%H%M%S)-$$
+		k=$SIP_KEEP
+		[ "$k" = 1 ] && k=$W/kept
+		k=$k/${1//[^A-Za-z0-9_.-]/_}-$(date +%H%M%S)-$$
 		mkdir -p "$k" && cp "${@:3}" "$k/" 2>/dev/null
 		echo "  (kept in $k)"
 	fi
