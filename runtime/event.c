@@ -452,7 +452,8 @@ int cx_semantic(cx_ctx *X, int elem, int line)
 	if (!s)
 		return CX_FAIL;
 	if (file || s->script_el)
-		snprintf(at, sizeof(at), "%s:%d", file ? file : "fetched script", atline);
+		snprintf(at, sizeof(at), "%s:%d", file ? file : s->script_url ? s->script_url :
+			 "fetched script", atline);
 	else
 		cx_sess__where(s, atline, at, sizeof(at));
 	d = cx_exc_describe(X, exc);

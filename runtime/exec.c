@@ -29,6 +29,7 @@ typedef struct cx_fetch {
 	char id[CX_SUBID_SZ];
 	const cx_doc *doc;
 	const cx_jsprogs *js;  /* type text/ecmascript: a program's init runs the script */
+	char *uri;             /* the script's (its exceptions' place, cx_semantic) */
 } cx_fetch;
 
 /* Read attribute i as a string (NULL when absent). -1 when ToString threw. */
@@ -1172,6 +1173,7 @@ static void cx_fetch__destroy(void *arg)
 
 	list_unlink(&f->le);
 	mem_deref((void *)f->js);
+	mem_deref(f->uri);
 }
 
 /* A <fetch> or <createccxml> waiting for a document loaded at run time (docfetch.c). */
@@ -1204,6 +1206,8 @@ static void cx_exec__fetched(cx_sess *s, const char *fid, const char *uri, const
 		snprintf(f->id, sizeof(f->id), "%s", fid);
 		f->doc = doc;
 		f->js = mem_ref((void *)js);
+		if (js && uri)
+			(void)str_dup(&f->uri, uri); /* none on ENOMEM: "fetched script" */
 		list_append(&s->fetches, &f->le, f);
 		s->eng->met.fetch_ok++;
 		ev = cx_ev_new(s, "fetch.done");
@@ -1494,6 +1498,7 @@ static int cx_exec__script(cx_ctx *X, cx_sess *s, cx_elcall *c)
 {
 	const cx_fetch *f = NULL;
 	const cx_elcall *up = s->script_el;
+	const char *upurl = s->script_url;
 	const char *id, *cs = NULL, *why = NULL;
 	const cx_doc *doc;
 	struct le *le;
@@ -1522,8 +1527,10 @@ static int cx_exec__script(cx_ctx *X, cx_sess *s, cx_elcall *c)
 	}
 	X->dyn = cx_exec__dyn;
 	s->script_el = c;
+	s->script_url = f->uri;
 	r = doc->init(X);
 	s->script_el = up;
+	s->script_url = upurl;
 	return r == CX_FAIL ? CX_FAIL : CX_GO;
 }
 

@@ -327,6 +327,7 @@ struct cx_sess {
 	int status;            /* exit status for --once: 0 after <exit>, 1 after an error */
 	const cx_doc *pending_goto;
 	const cx_elcall *script_el; /* the <script fetchid> running (exec.c), or NULL */
+	const char *script_url;     /* its script's URI (may be NULL) */
 	int queued;            /* on runq */
 	int ending_noparent;   /* engine shutdown: no ccxml.exit to the parent */
 	cx_cval *exit_expr;    /* <exit expr> and namelist, for the parent's ccxml.exit */

@@ -294,6 +294,8 @@ check "a function the script declared, called by a later transition, changes the
 check "a script that does not compile: error.fetch with URL:line:col in reason" fs bad
 check "a script that throws: error.semantic (tagname script, the exception in reason), the transition stops" bash -c \
 	"grep -q 'FS throw PASS' '$W/fs.out' && ! grep -q 'the transition went on' '$W/fs.out'"
+check "... its log names the script by the URI fetched, with the line that threw" \
+	grep -q "error.semantic (<script>): Error: boom (at $U/fs/throw.js:2)\$" "$W/fs.err"
 check "an unknown fetchid, and the fetchid of a CCXML document: error.semantic saying so" bash -c \
 	"grep -q 'FS unknown PASS' '$W/fs.out' && grep -q 'FS notscript PASS' '$W/fs.out'"
 check "<script fetchid charset='ISO-8859-1'>: bytes valid as UTF-8 (no charset in the Content-Type) run as Latin-1 there, as UTF-8 without the attribute" fs charset
