@@ -1391,11 +1391,6 @@ cx_value cx_obj__keys(cx_ctx *X, cx_value obj)
 
 /* Section - Functions */
 
-int cx_is_callable(cx_value v)
-{
-	return v.tag == CX_T_OBJ && v.u.o->fn != NULL;
-}
-
 cx_obj *cx_func__raw(cx_ctx *X, cx_cfunc *fn, const char *name, int length, cx_env *env)
 {
 	cx_str *n = cx_str__ascii(X, name ? name : "");

@@ -123,9 +123,8 @@ static inline void cx_el_given(cx_elcall *el, int a)
 }
 
 
-/* Is v a function (an object with [[Call]])? (Defined in the stdlib.) A call whose callee is
- * not one throws TypeError "<callee as written> is not a function" from generated code. */
-int cx_is_callable(cx_value v);
+/* cx_is_callable (cx_value.h): a call whose callee is not a function throws TypeError
+ * "<callee as written> is not a function" from generated code. */
 
 /* Section - Documents */
 
