@@ -7,6 +7,7 @@
 #include <errno.h>
 #include "cx_priv.h"
 #include "unicase.h"
+#include "collate.h"
 
 CX_STR_DEF(cx_s_empty, "");
 
@@ -377,13 +378,82 @@ static cx_value cx_string_trim(cx_ctx *X, cx_value self, cx_value this_, int arg
 	return cx_string__ret(cx_str__sub(X, s, a, b));
 }
 
+/* Section - localeCompare: the root collation of Unicode (CLDR), three levels
+ *
+ * A string is compared by its letters first (case and accents aside: "resume" = "Résumé"),
+ * then by its accents (a plain letter before an accented one, in the first place they differ),
+ * then by case (lower before upper), as Node's Intl.Collator does in an English or C locale;
+ * strings equal at the three levels are equal (0), code units that weigh nothing at any level
+ * (control characters) are ignored. The weights are collate.h's (scripts/gen-collate.js):
+ * Latin, Greek, Cyrillic, punctuation and currency symbols; any other code unit is a letter
+ * after those, in code unit order. */
+
+/* The collation elements of code unit c in the tables: their number (0: not there) and *ce */
+static int cx_coll__ces(uint32_t c, const uint32_t **ce)
+{
+	uint32_t at = 0;
+
+	for (size_t r = 0; r < sizeof(cx_coll_ranges) / sizeof(cx_coll_ranges[0]); r++) {
+		uint32_t lo = cx_coll_ranges[r][0], hi = cx_coll_ranges[r][1];
+		if (c >= lo && c <= hi) {
+			uint16_t x = cx_coll_idx[at + c - lo];
+			*ce = &cx_coll_pool[x >> 3];
+			return x & 7;
+		}
+		at += hi - lo + 1;
+	}
+	return 0;
+}
+
+/* A string's weights at one level (0 letter, 1 accent, 2 case) in turn, zeros skipped; 0 at
+ * its end. */
+typedef struct cx_coll_it {
+	const cx_str *s;
+	uint32_t i;
+	const uint32_t *ce;
+	int n;
+} cx_coll_it;
+
+static uint32_t cx_coll__next(cx_coll_it *it, int level)
+{
+	for (;;) {
+		while (it->n > 0) {
+			uint32_t e = *it->ce++, w;
+			it->n--;
+			w = level == 0 ? e >> 17 : level == 1 ? (e >> 8) & 0x1ff : e & 0xff;
+			if (w)
+				return w;
+		}
+		if (it->i >= it->s->len)
+			return 0;
+		uint32_t c = cx_str__at(it->s, it->i++);
+		if (!(it->n = cx_coll__ces(c, &it->ce))) /* not in the tables: after their letters */
+			return level == 0 ? CX_COLL_LETTERS + 1 + c : level == 1 ? 1 : 2;
+	}
+}
+
+static int cx_coll_cmp(const cx_str *s, const cx_str *t)
+{
+	for (int level = 0; level < 3; level++) {
+		cx_coll_it a = {s, 0, NULL, 0}, b = {t, 0, NULL, 0};
+		uint32_t x, y;
+		do {
+			x = cx_coll__next(&a, level);
+			y = cx_coll__next(&b, level);
+			if (x != y)
+				return x < y ? -1 : 1;
+		} while (x);
+	}
+	return 0;
+}
+
 static cx_value cx_string_localecompare(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
 	cx_str *s = cx_string_this(X, this_), *t;
 
 	if (!s || !(t = cx_to_str(X, CX_ARG(0))))
 		return CX_EXCEPTION;
-	return cx_num(cx_str__cmp(s, t));
+	return cx_num(cx_coll_cmp(s, t));
 }
 
 static cx_lazy cx_string_own[] = {

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// scripts/gen-collate.js — writes stdlib/collate.h, the collation weights of
+// String.prototype.localeCompare (lib_string.c), from the root collation of the ICU of the node
+// that runs it (the order Intl.Collator('en') gives; English adds nothing to the root):
+//     node scripts/gen-collate.js > stdlib/collate.h
+// Facts only: for each code unit of the ranges below, its collation elements at three levels
+// (letter, accent, case), found by sorting with Intl.Collator at each sensitivity:
+//   - a character whose canonical decomposition (NFD) is a base of the same letter and
+//     combining marks has the base's element and the marks' (é = e + acute);
+//   - a mark, or anything else that compares equal to nothing at the letter level, has only
+//     an accent weight (its rank among the marks); what compares equal to nothing at every
+//     level is ignorable (control characters);
+//   - a ligature or compatibility sequence (æ, œ, ß, ĳ, ǈ, …) has the elements of the letters
+//     it equals at the letter level, with a case weight of their own and, when the accent level
+//     tells it from them, an accent-only element after the first;
+//   - every other character is a letter of its own rank, its accent and case weights the rank
+//     of its class among the characters of the same letter.
+// tests/es/cases/locale-compare.js compares the result with node.
+'use strict';
+const RANGES = [[0x0, 0x24f], [0x300, 0x36f], [0x370, 0x3ff], [0x400, 0x4ff], [0x2000, 0x206f],
+	[0x20a0, 0x20bf]];
+const inC = (c) => RANGES.some(([a, b]) => c >= a && c <= b);
+const S = String.fromCharCode;
+const coll = (sensitivity) => new Intl.Collator('en', { sensitivity }).compare;
+const base = coll('base'), acc = coll('accent'), full = coll('variant');
+const all = [];
+for (const [a, b] of RANGES) for (let c = a; c <= b; c++) all.push(c);
+
+// canonical decompositions into a base of the same letter and marks
+const dec = new Map(), atoms = [];
+for (const c of all) {
+	const d = [...S(c).normalize('NFD')].map((x) => x.charCodeAt(0));
+	if (d.length > 1 && d.every(inC) && d.slice(1).every((m) => m >= 0x300 && m <= 0x36f) &&
+	    base(S(c), S(d[0])) === 0) {
+		dec.set(c, d);
+		continue;
+	}
+	atoms.push(c);
+}
+const key = new Map(); // code unit -> [letter, accent, case]
+const marks = [], letters = [];
+for (const c of atoms) {
+	if (full(S(c), '') === 0) key.set(c, [0, 0, 0]);
+	else if (base(S(c), '') === 0) marks.push(c);
+	else letters.push(c);
+}
+// marks: accent weights 2, 4, 6, … in the order of 'a' + mark (odd ones are for ligatures)
+const ACC0 = 2;
+marks.sort((x, y) => acc('a' + S(x), 'a' + S(y)) || x - y);
+let r = 0;
+marks.forEach((m, i) => {
+	if (i === 0 || acc('a' + S(marks[i - 1]), 'a' + S(m)) !== 0) r++;
+	key.set(m, [0, ACC0 + 2 * r, 2]);
+});
+const accMax = ACC0 + 2 * r + 1;
+// letters: a rank per letter class; within it accent and case classes (case weights doubled:
+// the odd ones are the ligatures')
+letters.sort((x, y) => full(S(x), S(y)) || x - y);
+let p = 0, s = 0, t = 0;
+letters.forEach((c, i) => {
+	const q = letters[i - 1];
+	if (i === 0 || base(S(q), S(c)) !== 0) { p++; s = 1; t = 1; }
+	else if (acc(S(q), S(c)) !== 0) { s++; t = 1; }
+	else if (full(S(q), S(c)) !== 0) t++;
+	key.set(c, [p, s, 2 * t]);
+});
+// ligatures and compatibility sequences
+const exp = new Map();
+const lower = [];
+for (let c = 0x61; c <= 0x7a; c++) lower.push(S(c));
+for (const c of letters) {
+	const ch = S(c);
+	let e = ch.normalize('NFKD');
+	const usable = (x) => key.has(x.charCodeAt(0)) && key.get(x.charCodeAt(0))[0] > 0; /* letters only */
+	if (e === ch || e.length < 2 || e.length > 3 || base(ch, e) !== 0 || ![...e].every(usable)) {
+		e = null;
+		const up = ch !== ch.toLowerCase();
+		for (const x of lower)
+			for (const y of lower)
+				if (!e && base(ch, x + y) === 0)
+					e = up ? (x + y).toUpperCase() : x + y;
+	}
+	if (!e)
+		continue;
+	const k = [...e].map((x) => { const [lp, ls, lt] = key.get(x.charCodeAt(0)); return [lp, ls, lt + 1]; });
+	if (acc(ch, e) !== 0) {
+		let w = accMax;
+		for (const m of marks) {
+			if (acc(ch, e[0] + S(m) + e.slice(1)) < 0) {
+				w = key.get(m)[1] - 1;
+				break;
+			}
+		}
+		k.splice(1, 0, [0, w, 2]);
+	}
+	exp.set(c, k);
+}
+// the elements of each code unit, packed: letter << 17 | accent << 8 | case
+const ce = (k) => (k[0] << 17) | (k[1] << 8) | k[2];
+const pool = [], idx = [];
+for (const c of all) {
+	let ks;
+	if (dec.has(c)) ks = dec.get(c).flatMap((x) => exp.get(x) || [key.get(x)]);
+	else if (exp.has(c)) ks = exp.get(c);
+	else ks = [key.get(c)];
+	if (ks.length > 7 || ks.some((k) => k[0] >= 0x4000 || k[1] >= 0x200 || k[2] >= 0x100))
+		throw new Error('weights out of range at ' + c.toString(16));
+	idx.push((pool.length << 3) | ks.length);
+	for (const k of ks) pool.push(ce(k));
+}
+if (pool.length >= 8192)
+	throw new Error('pool too large');
+const hex = (c) => '0x' + c.toString(16);
+const o = [];
+o.push('/* stdlib/collate.h — GENERATED by scripts/gen-collate.js from the root collation of the ICU ' +
+	process.versions.icu + ' of node ' + process.version + '; do not edit.');
+o.push(' * The collation elements of localeCompare (lib_string.c) for the code units of');
+o.push(' * cx_coll_ranges, in order: cx_coll_idx[i] = offset into cx_coll_pool << 3 | count, each');
+o.push(' * element letter << 17 | accent << 8 | case (0: none at that level). */');
+o.push('#ifndef CX_COLLATE_H\n#define CX_COLLATE_H\n#include <stdint.h>\n');
+o.push(`static const uint16_t cx_coll_ranges[${RANGES.length}][2] = {` +
+	RANGES.map(([a, b]) => `{${hex(a)}, ${hex(b)}}`).join(', ') + '};');
+o.push(`#define CX_COLL_LETTERS ${p} /* letter weights 1..CX_COLL_LETTERS */`);
+o.push(`static const uint16_t cx_coll_idx[${idx.length}] = {`);
+for (let i = 0; i < idx.length; i += 12)
+	o.push('\t' + idx.slice(i, i + 12).map(hex).join(', ') + ',');
+o.push('};');
+o.push(`static const uint32_t cx_coll_pool[${pool.length}] = {`);
+for (let i = 0; i < pool.length; i += 8)
+	o.push('\t' + pool.slice(i, i + 8).map(hex).join(', ') + ',');
+o.push('};');
+o.push('\n#endif');
+console.log(o.join('\n'));
