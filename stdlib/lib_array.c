@@ -10,6 +10,7 @@
 
 CX_STR_DEF(cx_s_length, "length");
 CX_STR_DEF(cx_s_comma, ",");
+CX_STR_DEF(cx_s_tolocale, "toLocaleString");
 CX_STR_DEF(cx_s_empty, "");
 
 static int cx_arr__len(cx_ctx *X, cx_value o, uint32_t *out)
@@ -93,7 +94,9 @@ static cx_value cx_array_new(cx_ctx *X, cx_value self, cx_value this_, int argc,
 	return cx_arr_new(X, (uint32_t)argc, argv);
 }
 
-static cx_value cx_array_join(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+/* join (15.4.4.5) and, with locale, toLocaleString (15.4.4.3: each element's own
+ * toLocaleString, called as a method, its result a string; undefined and null empty). */
+static cx_value cx_array__join(cx_ctx *X, cx_value this_, cx_value sepv, int locale)
 {
 	cx_value o = cx_to_object(X, this_);
 	cx_str *sep = CX_STR_REF(cx_s_comma), *s;
@@ -102,7 +105,7 @@ static cx_value cx_array_join(cx_ctx *X, cx_value self, cx_value this_, int argc
 
 	if (cx_is_exc(o) || cx_arr__len(X, o, &len))
 		return CX_EXCEPTION;
-	if (CX_ARG(0).tag != CX_T_UNDEF && !(sep = cx_to_str(X, argv[0])))
+	if (sepv.tag != CX_T_UNDEF && !(sep = cx_to_str(X, sepv)))
 		return CX_EXCEPTION;
 	for (i = 0; i < len; i++) {
 		cx_value e = cx_get_idx(X, o, i);
@@ -112,6 +115,8 @@ static cx_value cx_array_join(cx_ctx *X, cx_value self, cx_value this_, int argc
 			cx_sb_str(&sb, sep);
 		if (e.tag == CX_T_UNDEF || e.tag == CX_T_NULL)
 			continue;
+		if (locale && cx_is_exc(e = cx_call_method(X, e, CX_STR_REF(cx_s_tolocale), 0, NULL)))
+			goto fail;
 		if (!(s = cx_to_str(X, e)))
 			goto fail;
 		cx_sb_str(&sb, s);
@@ -126,11 +131,30 @@ fail:
 	return CX_EXCEPTION;
 }
 
+static cx_value cx_array_join(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	(void)self;
+	return cx_array__join(X, this_, CX_ARG(0), 0);
+}
+
 static cx_value cx_array_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
+	(void)self;
+	(void)argc;
+	(void)argv;
 	if (!cx_obj_of(this_, CX_C_ARRAY))
 		return cx_throw_error(X, "TypeError", "Array.prototype.toString called on a non-array");
-	return cx_array_join(X, self, this_, 0, NULL);
+	return cx_array__join(X, this_, CX_UNDEFINED, 0);
+}
+
+static cx_value cx_array_tolocalestring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	(void)self;
+	(void)argc;
+	(void)argv;
+	if (!cx_obj_of(this_, CX_C_ARRAY))
+		return cx_throw_error(X, "TypeError", "Array.prototype.toLocaleString called on a non-array");
+	return cx_array__join(X, this_, CX_UNDEFINED, 1);
 }
 
 static cx_value cx_array_push(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
@@ -689,7 +713,7 @@ static cx_lazy cx_array_own[] = {
 };
 static cx_lazy cx_array_protom[] = {
 	CX_LAZY_FN("toString", cx_array_tostring, 0),
-	CX_LAZY_FN("toLocaleString", cx_array_tostring, 0),
+	CX_LAZY_FN("toLocaleString", cx_array_tolocalestring, 0),
 	CX_LAZY_FN("join", cx_array_join, 1),
 	CX_LAZY_FN("push", cx_array_push, 1),
 	CX_LAZY_FN("pop", cx_array_pop, 0),

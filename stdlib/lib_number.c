@@ -157,6 +157,72 @@ static cx_value cx_number_tostring(cx_ctx *X, cx_value self, cx_value this_, int
 	return cx_number__radix(X, d, (int)r);
 }
 
+/* toLocaleString as node's in an English or C locale (ECMA-402's default format): the
+ * shortest decimal form (as toString's) rounded half away from zero to three fraction digits,
+ * trailing zeros dropped, the integer part grouped by threes with ','; NaN, ∞, -∞, and the
+ * sign of a negative value kept when it rounds to 0 ("-0"). 1234567.891 -> "1,234,567.891",
+ * 0.0625 -> "0.063", 1e21 -> "1,000,000,000,000,000,000,000". */
+static cx_value cx_number_tolocalestring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
+{
+	char dg[32], ip[330], fr[8], out[480];
+	int k, n, ni = 0, nf = 0, i, o = 0;
+	double d;
+
+	(void)self;
+	(void)argc;
+	(void)argv;
+	if (cx_number__this(X, this_, &d))
+		return CX_EXCEPTION;
+	if (isnan(d))
+		return cx_to_string(X, cx_num(d));
+	if (isinf(d))
+		return cx_str_utf8(X, d < 0 ? "-\xe2\x88\x9e" : "\xe2\x88\x9e", d < 0 ? 4 : 3);
+	if (signbit(d))
+		out[o++] = '-';
+	if (d == 0) {
+		dg[0] = '0';
+		k = n = 1;
+	} else {
+		k = cx_conv__shortest_digits(fabs(d), dg, &n); /* 0.dg[0..k) x 10^n */
+	}
+	/* the integer part and the first four fraction digits (the fourth decides the rounding) */
+	for (i = 0; i < n; i++)
+		ip[ni++] = i < k ? dg[i] : '0';
+	if (!ni)
+		ip[ni++] = '0';
+	for (i = n; nf < 4; i++)
+		fr[nf++] = i < 0 || i >= k ? '0' : dg[i];
+	if (fr[3] >= '5') { /* up, carrying into the integer part */
+		for (i = 2; i >= 0 && fr[i] == '9'; i--)
+			fr[i] = '0';
+		if (i >= 0) {
+			fr[i]++;
+		} else {
+			for (i = ni - 1; i >= 0 && ip[i] == '9'; i--)
+				ip[i] = '0';
+			if (i >= 0) {
+				ip[i]++;
+			} else {
+				memmove(ip + 1, ip, (size_t)ni++);
+				ip[0] = '1';
+			}
+		}
+	}
+	for (nf = 3; nf > 0 && fr[nf - 1] == '0'; nf--)
+		;
+	for (i = 0; i < ni; i++) {
+		if (i && (ni - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = ip[i];
+	}
+	if (nf) {
+		out[o++] = '.';
+		memcpy(out + o, fr, (size_t)nf);
+		o += nf;
+	}
+	return cx_str_utf8(X, out, (size_t)o);
+}
+
 /* Section - exact decimal digits
  *
  * toFixed, toExponential and toPrecision round half up on the exact decimal value of the double
@@ -693,7 +759,7 @@ static int cx_math__init(cx_ctx *X, cx_obj *m)
 
 static cx_lazy cx_number_protom[] = {
 	CX_LAZY_FN("toString", cx_number_tostring, 1),
-	CX_LAZY_FN("toLocaleString", cx_number_tostring, 0),
+	CX_LAZY_FN("toLocaleString", cx_number_tolocalestring, 0),
 	CX_LAZY_FN("valueOf", cx_number_valueof, 0),
 	CX_LAZY_FN("toFixed", cx_number_tofixed, 1),
 	CX_LAZY_FN("toExponential", cx_number_toexponential, 1),
