@@ -308,6 +308,17 @@ static int gs__body(Gram *g, Node *r)
 	return n;
 }
 
+/* <grammar srcexpr> (VoiceXML 2.1 §2.3): its URI is known only once the expression runs, when
+ * the grammar is activated, but a grammar is compiled to tables with its document (a fetched
+ * document's grammars are fetched and compiled before it runs): refused. */
+void vxml_srgs_srcexpr(Node *gr)
+{
+	Attr *a = node_attr(gr, "srcexpr");
+	if (a)
+		diag_error(a->loc, "<grammar srcexpr> is not supported: a grammar is compiled with its document, "
+			   "before any expression runs; name its file with src");
+}
+
 /* The <grammar> element a field's <grammar> stands for (inline: itself; src: the file's), or
  * NULL when it is not a DTMF grammar (voice: *voice set). */
 static Node *gs__root(Node *gr, bool *voice, Attr **frag)
@@ -324,25 +335,33 @@ static Node *gs__root(Node *gr, bool *voice, Attr **frag)
 			diag_error(gr->loc, "<grammar src> holds no content");
 			return NULL;
 		}
-		if (strstr(src->value.s, "://") || src->value.s[0] == '#') {
-			diag_error(src->value.loc, "<grammar src='%s'>: a local .grxml file is wanted", src->value.s);
+		Attr *type = node_attr(gr, "type");
+		if (type && strcmp(type->value.s, "application/srgs+xml")) {
+			diag_error(type->value.loc, "<grammar type='%s'>: only SRGS XML grammars (application/srgs+xml, "
+				   ".grxml) are read", type->value.s);
 			return NULL;
 		}
-		/* a document fetched at run time sits in the cache directory and names files as it
-		 * likes (`../../etc/x`): reading one would show a hostile document the machine's
-		 * files through the compiler's diagnostics (the fetch's reason, the log) */
-		if (xml_fetched) {
-			diag_error(src->value.loc, "<grammar src='%s'> in a document fetched at run time: "
-			           "its grammar files are not fetched, write the grammar inline", src->value.s);
-			return NULL;
-		}
-		const char *path = gr->loc.src ? gr->loc.src->path : "";
-		const char *slash = strrchr(path, '/');
 		size_t n = strcspn(src->value.s, "#");
-		char *file = xprintf("%.*s%.*s", slash ? (int)(slash - path + 1) : 0, path, (int)n, src->value.s);
-		if (access(file, R_OK)) {
-			diag_error(src->value.loc, "<grammar src='%s'>: cannot read %s", src->value.s, file);
+		const char *file;
+		if (src->value.s[0] == '#') {
+			diag_error(src->value.loc, "<grammar src='%s'>: a .grxml file is wanted", src->value.s);
 			return NULL;
+		} else if (xml_fetched || xml_ngrammar_files) { /* fetched with the document (docs/fetch.md) */
+			if (!(file = vxml_fetch_grammar(gr, src)))
+				return NULL;
+		} else {
+			if (strstr(src->value.s, "://")) {
+				diag_error(src->value.loc, "<grammar src='%s'>: a local .grxml file is wanted",
+					   src->value.s);
+				return NULL;
+			}
+			const char *path = gr->loc.src ? gr->loc.src->path : "";
+			const char *slash = strrchr(path, '/');
+			file = xprintf("%.*s%.*s", slash ? (int)(slash - path + 1) : 0, path, (int)n, src->value.s);
+			if (access(file, R_OK)) {
+				diag_error(src->value.loc, "<grammar src='%s'>: cannot read %s", src->value.s, file);
+				return NULL;
+			}
 		}
 		Doc *d = xml_load(file);
 		if (!d)
