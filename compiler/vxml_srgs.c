@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "js.h"
@@ -336,7 +337,11 @@ static Node *gs__root(Node *gr, bool *voice, Attr **frag)
 			return NULL;
 		}
 		Attr *type = node_attr(gr, "type");
-		if (type && strcmp(type->value.s, "application/srgs+xml")) {
+		/* SRGS XML's type, or the older name VoiceXML 2.0 drafts used and real applications
+		 * still write (application/grammar+xml); parameters and case aside */
+		size_t tn = type ? strcspn(type->value.s, "; \t") : 0;
+		if (type && !((tn == 20 && !strncasecmp(type->value.s, "application/srgs+xml", tn)) ||
+			      (tn == 23 && !strncasecmp(type->value.s, "application/grammar+xml", tn)))) {
 			diag_error(type->value.loc, "<grammar type='%s'>: only SRGS XML grammars (application/srgs+xml, "
 				   ".grxml) are read", type->value.s);
 			return NULL;

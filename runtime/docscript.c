@@ -176,8 +176,9 @@ static void cx_docscript__ctcharset(const char *ct, char *out, size_t sz)
  * does not know the type says of XML or of any file; not ABNF (application/srgs), JSGF, ... */
 static int cx_docscript__srgsxml(const char *ctype)
 {
-	static const char *const ok[] = {"application/srgs+xml", "application/xml", "text/xml",
-					 "application/octet-stream", "text/plain"};
+	static const char *const ok[] = {"application/srgs+xml", "application/grammar+xml",
+					 "application/xml", "text/xml", "application/octet-stream",
+					 "text/plain"};
 	size_t i, n = ctype ? strcspn(ctype, "; \t") : 0;
 
 	for (i = 0; n && i < sizeof(ok) / sizeof(ok[0]); i++)
