@@ -403,15 +403,26 @@ static void gs__glue(GsText *t, const char *s)
 	t->len += n;
 }
 
-/* The byte offset of l in its file. */
+/* The byte offset of l in its file (its lines' starts kept for the last file asked about: a
+ * document's tags are many, each asked about a few times). */
 static uint32_t gs__off(Loc l)
 {
-	size_t o = 0;
+	static const Source *src;
+	static uint32_t *start;
+	static int n;
 	if (!l.src)
 		return 0;
-	for (int line = 1; line < l.line && o < l.src->len; o++)
-		line += l.src->text[o] == '\n';
-	return (uint32_t)(o + (size_t)(l.col > 0 ? l.col - 1 : 0));
+	if (src != l.src) {
+		n = 1;
+		for (size_t o = 0; o < l.src->len; o++)
+			n += l.src->text[o] == '\n';
+		start = xcalloc((size_t)n, sizeof(uint32_t));
+		for (size_t o = 0, k = 1; o < l.src->len; o++)
+			if (l.src->text[o] == '\n')
+				start[k++] = (uint32_t)o + 1;
+		src = l.src;
+	}
+	return (l.line >= 1 && l.line <= n ? start[l.line - 1] : 0) + (uint32_t)(l.col > 0 ? l.col - 1 : 0);
 }
 
 /* Where tag e's text begins in its file. */
@@ -548,8 +559,18 @@ static void gs__script(Gram *g, Node *root, int top, Node **head, int nhead)
 		       .nblank = xcalloc((size_t)g->nstags + 1, sizeof(int)),
 		       .vars = xcalloc((size_t)nr + 1, sizeof(char **)), .nvars = xcalloc((size_t)nr + 1, sizeof(int))};
 	GsText t;
+	bool ok = true;
+	for (int k = 0; k < nhead + g->nstags; k++) { /* each alone first: each one's syntax errors */
+		Node *e = k < nhead ? head[k] : g->n[g->stags[k - nhead]].tag;
+		t = (GsText){.anchor = gs__start(e)};
+		gs__glue(&t, k < nhead ? "function () {" : "function (out, rules, meta) {");
+		gs__piece(&t, e, NULL, 0);
+		gs__glue(&t, "\n;}");
+		t.s[t.len] = '\0';
+		ok &= gs__parse(e, &t) != NULL;
+	}
 	gs__build(g, &sc, &t, false);
-	Attr *a = gs__parse(root, &t);
+	Attr *a = ok ? gs__parse(root, &t) : NULL;
 	if (!a) {
 		g->bad = true;
 		return;
