@@ -2,8 +2,9 @@
  * vxml_srgs.c — SRGS XML grammars in DTMF mode for VoiceXML <field>s (docs/voicexml.md,
  * "SRGS grammars"): an inline <grammar mode="dtmf"> or one whose src names a local file. The
  * subset: <rule id>, <one-of>/<item>, <item repeat="n|n-m|n-">, <ruleref uri="#id"> (not
- * recursive) and special="NULL"/"VOID", keys as the text of a rule or item; the result is the
- * keys typed (no <tag>s). Each grammar becomes a flat table of cx_vx_gnode (runtime/vxgram.c
+ * recursive) and special="NULL"/"VOID", keys as the text of a rule or item, <tag>s (SISR: a
+ * literal, or a script compiled with the grammar's others, "Script tags" below); without tags
+ * the result is the keys typed. Each grammar becomes a flat table of cx_vx_gnode (runtime/vxgram.c
  * matches it); the fields' several grammars are alternatives. A <link>'s grammars are read
  * the same way, its dtmf keys one more alternative; a form-level <grammar> is read alone, its
  * slots the ids of its root rule and of the rules it refers to (docs/voicexml.md, "Mixed
@@ -52,13 +53,12 @@ typedef struct Gram {
 
 /* Where script tags are compiled (vxml_srgs_code); none: tags are checked, not compiled. */
 static Gen *gs_gen;
-static Scope *const *gs_scope;
 static int gs_ntags;
 
 void vxml_srgs_code(Gen *g, Scope *const *sc)
 {
 	gs_gen = g;
-	gs_scope = sc;
+	(void)sc; /* the tags' names are not the dialog's (gs__script) */
 }
 
 static int gs__node(Gram *g, int kind)
@@ -585,7 +585,9 @@ static void gs__script(Gram *g, Node *root, int top, Node **head, int nhead)
 	if (!g->emit || !gs_gen)
 		return;
 	char *name = xprintf("sisr_gram_%d", ++gs_ntags);
-	Fn *F = fn_new(gs_gen, *gs_scope, FN_COND, name, g->n[top].line);
+	/* SISR's environment: the tags see their own names and ECMAScript's global object, not the
+	 * dialog's variables (a scope above none of the document's) */
+	Fn *F = fn_new(gs_gen, scope_new(NULL, SC_DOC), FN_COND, name, g->n[top].line);
 	fn_line(F, g->n[top].line);
 	fn_source(F, &a->value);
 	fn_out(F, "return %s;", js_expr(F, a->expr));
