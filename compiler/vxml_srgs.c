@@ -494,22 +494,45 @@ static void gs__build(Gram *g, GsScopes *sc, GsText *t, bool vars)
 	t->s[t->len] = '\0';
 }
 
-/* The `var` declarations of a tag's own scope (not of a function in it) under node x of the
- * parsed text t. */
+/* Name nm (an identifier of text t) declared in rule r's scope (once; not out, rules, meta). */
+static void gs__declare(GsScopes *sc, const GsText *t, int r, TSNode nm)
+{
+	if (ts_node_is_null(nm) || strcmp(ts_node_type(nm), "identifier"))
+		return;
+	char *id = xstrndup(t->s + ts_node_start_byte(nm), ts_node_end_byte(nm) - ts_node_start_byte(nm));
+	bool seen = !strcmp(id, "out") || !strcmp(id, "rules") || !strcmp(id, "meta");
+	for (int v = 0; v < sc->nvars[r]; v++)
+		seen |= !strcmp(sc->vars[r][v], id);
+	if (seen)
+		return;
+	char **nv = xcalloc((size_t)sc->nvars[r] + 1, sizeof(char *));
+	if (sc->nvars[r])
+		memcpy(nv, sc->vars[r], (size_t)sc->nvars[r] * sizeof(char *));
+	nv[sc->nvars[r]++] = id;
+	sc->vars[r] = nv;
+}
+
+/* The `var`s of a tag's own scope (not of a function in it) under node x of the parsed text t:
+ * declarations (`var a = 1, b`) and for-in heads (`for (var k in o)`), each a `var` keyword at
+ * `at` to blank out. */
 static void gs__vars(Gram *g, GsScopes *sc, const GsText *t, TSNode x)
 {
 	for (uint32_t i = 0; i < ts_node_named_child_count(x); i++)
 		gs__vars(g, sc, t, ts_node_named_child(x, i));
-	if (strcmp(ts_node_type(x), "variable_declaration"))
+	bool decl = !strcmp(ts_node_type(x), "variable_declaration");
+	TSNode kw = ts_node_child_by_field_name(x, "kind", 4);
+	if (!decl && (strcmp(ts_node_type(x), "for_in_statement") || ts_node_is_null(kw) || strcmp(ts_node_type(kw), "var")))
 		return;
-	size_t at = ts_node_start_byte(x);
+	size_t at = decl ? ts_node_start_byte(x) : ts_node_start_byte(kw);
 	TSNode f = ts_node_parent(x);
 	while (!ts_node_is_null(f) && !strstr(ts_node_type(f), "function") && strcmp(ts_node_type(f), "method_definition"))
 		f = ts_node_parent(f);
 	int k = -1;
-	for (int j = 0; j < g->nstags; j++)
-		if (sc->at[j] <= at && at < sc->at[j] + (g->n[g->stags[j]].tag->has_text ? g->n[g->stags[j]].tag->text.len : 0))
+	for (int j = 0; j < g->nstags; j++) {
+		Node *e = g->n[g->stags[j]].tag;
+		if (sc->at[j] <= at && at < sc->at[j] + (e->has_text ? e->text.len : 0))
 			k = j;
+	}
 	if (k < 0 || ts_node_is_null(f) || ts_node_start_byte(f) >= sc->at[k])
 		return; /* the header's, or a function's in a tag */
 	int r = g->n[g->stags[k]].rule, *b = xcalloc((size_t)sc->nblank[k] + 1, sizeof(int));
@@ -517,22 +540,10 @@ static void gs__vars(Gram *g, GsScopes *sc, const GsText *t, TSNode x)
 		memcpy(b, sc->blank[k], (size_t)sc->nblank[k] * sizeof(int));
 	b[sc->nblank[k]++] = (int)(at - sc->at[k]);
 	sc->blank[k] = b;
-	for (uint32_t i = 0; i < ts_node_named_child_count(x); i++) {
-		TSNode nm = ts_node_child_by_field_name(ts_node_named_child(x, i), "name", 4);
-		if (ts_node_is_null(nm) || strcmp(ts_node_type(nm), "identifier"))
-			continue;
-		char *id = xstrndup(t->s + ts_node_start_byte(nm), ts_node_end_byte(nm) - ts_node_start_byte(nm));
-		bool seen = !strcmp(id, "out") || !strcmp(id, "rules") || !strcmp(id, "meta");
-		for (int v = 0; v < sc->nvars[r]; v++)
-			seen |= !strcmp(sc->vars[r][v], id);
-		if (seen)
-			continue;
-		char **nv = xcalloc((size_t)sc->nvars[r] + 1, sizeof(char *));
-		if (sc->nvars[r])
-			memcpy(nv, sc->vars[r], (size_t)sc->nvars[r] * sizeof(char *));
-		nv[sc->nvars[r]++] = id;
-		sc->vars[r] = nv;
-	}
+	if (!decl)
+		gs__declare(sc, t, r, ts_node_child_by_field_name(x, "left", 4));
+	for (uint32_t i = 0; decl && i < ts_node_named_child_count(x); i++)
+		gs__declare(sc, t, r, ts_node_child_by_field_name(ts_node_named_child(x, i), "name", 4));
 }
 
 /* The text t parsed as the attribute of element e (errors reported), or NULL. */
@@ -567,7 +578,13 @@ static void gs__script(Gram *g, Node *root, int top, Node **head, int nhead)
 		gs__piece(&t, e, NULL, 0);
 		gs__glue(&t, "\n;}");
 		t.s[t.len] = '\0';
-		ok &= gs__parse(e, &t) != NULL;
+		Attr *a = gs__parse(e, &t);
+		if (a && (!strstr(ts_node_type(a->expr), "function") || ts_node_end_byte(a->expr) != t.len)) {
+			diag_error(e->loc, "<tag>: its script closes the function it is compiled into (a '}' "
+				   "too many)");
+			a = NULL;
+		}
+		ok &= a != NULL;
 	}
 	gs__build(g, &sc, &t, false);
 	Attr *a = ok ? gs__parse(root, &t) : NULL;
