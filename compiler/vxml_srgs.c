@@ -403,6 +403,15 @@ static void gs__glue(GsText *t, const char *s)
 	t->len += n;
 }
 
+/* The text ends: its NUL, and its end's place (an error at the end, an unterminated string's,
+ * points after the last tag's last byte). */
+static void gs__end(GsText *t)
+{
+	gs__grow(t, 0);
+	t->s[t->len] = '\0';
+	t->raw[t->len] = t->anchor;
+}
+
 /* The byte offset of l in its file (its lines' starts kept for the last file asked about: a
  * document's tags are many, each asked about a few times). */
 static uint32_t gs__off(Loc l)
@@ -491,7 +500,7 @@ static void gs__build(Gram *g, GsScopes *sc, GsText *t, bool vars)
 		gs__glue(t, n ? "}" : "");
 	}
 	gs__glue(t, "];}");
-	t->s[t->len] = '\0';
+	gs__end(t);
 }
 
 /* Name nm (an identifier of text t) declared in rule r's scope (once; not out, rules, meta). */
@@ -577,7 +586,7 @@ static void gs__script(Gram *g, Node *root, int top, Node **head, int nhead)
 		gs__glue(&t, k < nhead ? "function () {" : "function (out, rules, meta) {");
 		gs__piece(&t, e, NULL, 0);
 		gs__glue(&t, "\n;}");
-		t.s[t.len] = '\0';
+		gs__end(&t);
 		Attr *a = gs__parse(e, &t);
 		if (a && (!strstr(ts_node_type(a->expr), "function") || ts_node_end_byte(a->expr) != t.len)) {
 			diag_error(e->loc, "<tag>: its script closes the function it is compiled into (a '}' "
