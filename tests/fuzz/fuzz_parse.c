@@ -3,11 +3,14 @@
  * that the engine harnesses (fuzz_net.c) reach slowly or not at all, called as their callers
  * in the runtime call them, with the input as the bytes. Built three ways (tests/fuzz/run.sh):
  *
- *   -DFUZZ_SIPBODY  fuzz_sipbody: the input is a whole SIP message; libre decodes it and
+ *   -DFUZZ_SIP_PARSE  fuzz_sip_parse: the input is a whole SIP message; libre decodes it and
  *                   cx_sipbody_sdp takes its SDP (application/sdp, or the SDP part of a
  *                   multipart body), which libre's sdp_decode then reads as an offer, as
  *                   sip.c does. fuzz_sip_msg reaches the same code at ~30 inputs a second
- *                   (a UDP round trip each); this runs it at thousands.
+ *                   (a UDP round trip each); this runs it at thousands. A 401 or 407 answer
+ *                   also goes to libre's digest authentication with --sip-credentials'
+ *                   lookup (sipauth.c), as an answer to our REGISTER or INVITE would: no
+ *                   other harness sends the engine a challenge.
  *   -DFUZZ_VXDATA   fuzz_vxdata: the input is the body a VoiceXML <data> fetched; cx_vxd_parse
  *                   makes its objects, and the DOM methods a document would call run on them
  *                   (getElementsByTagName('*'), item, getAttribute, hasAttribute), then the
@@ -26,19 +29,56 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <re.h>
 #include "cx.h"
 #include "rt.h"
 #include "prov.h"
 
-#if !defined(FUZZ_SIPBODY) && !defined(FUZZ_VXDATA) && !defined(FUZZ_FETCHED)
-#error "build with -DFUZZ_SIPBODY, -DFUZZ_VXDATA or -DFUZZ_FETCHED"
+#if !defined(FUZZ_SIP_PARSE) && !defined(FUZZ_VXDATA) && !defined(FUZZ_FETCHED)
+#error "build with -DFUZZ_SIP_PARSE, -DFUZZ_VXDATA or -DFUZZ_FETCHED"
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#if defined(FUZZ_SIPBODY)
+#if defined(FUZZ_SIP_PARSE)
+static cx_sipauth *fz__creds;
+
+/* Credentials as --sip-credentials gives them: one realm's, and '*' for every other */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char path[] = "/tmp/fuzz-creds-XXXXXX";
+	int fd = mkstemp(path); /* mode 0600, as cx_sipauth_load wants */
+	static const char text[] = "fuzz.invalid alice secret\n* bob hunter2\n";
+
+	if (fd < 0 || write(fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1))
+		abort();
+	close(fd);
+	if (cx_sipauth_load(&fz__creds, path))
+		abort();
+	unlink(path);
+	return 0;
+}
+
+/* A challenge (401, 407) answered as sip.c and sipreg.c do: libre's sip_auth reads the
+ * WWW-Authenticate / Proxy-Authenticate headers and asks cx_sipauth_h for each realm. */
+static void fz__challenge(const struct sip_msg *msg)
+{
+	cx_sipauth_req *r = NULL;
+	struct sip_auth *auth = NULL;
+	char why[256];
+
+	if (cx_sipauth_req_alloc(&r, fz__creds, "sip:fuzz@fuzz.invalid") ||
+	    sip_auth_alloc(&auth, cx_sipauth_h, r, true))
+		abort();
+	(void)sip_auth_authenticate(auth, msg);
+	(void)re_snprintf(why, sizeof(why), "%H", cx_sipauth_why, r);
+	mem_deref(auth);
+	mem_deref(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mbuf *mb, sdp;
@@ -55,7 +95,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	mb->pos = 0;
 	/* libre's own decode of the datagram, as the SIP stack does before any handler */
-	if (!sip_msg_decode(&msg, mb) && !cx_sipbody_sdp(msg, &sdp, &why)) {
+	if (sip_msg_decode(&msg, mb)) {
+		mem_deref(mb);
+		return 0;
+	}
+	if (msg->scode == 401 || msg->scode == 407)
+		fz__challenge(msg);
+	if (!cx_sipbody_sdp(msg, &sdp, &why)) {
 		/* the session of an inbound call (sip.c): PCMU, PCMA, telephone-event */
 		sa_set_str(&laddr, "127.0.0.1", 0);
 		if (sdp_session_alloc(&ss, &laddr) ||
@@ -122,21 +168,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #endif
 
 #if defined(FUZZ_FETCHED)
-/* The next line of [*p, end) into out (NUL-terminated, cut at cap - 1 like cx_curl__hdr's
- * bounded copies), *p moved past it. */
+/* The next line of [*p, end) into out as curl.c's header callback keeps a value in its
+ * cx_curl_resp field of cap bytes (a longer one is dropped: ""), *p moved past it. */
 static void fz__line(const char **p, const char *end, char *out, size_t cap)
 {
 	const char *lf = memchr(*p, '\n', (size_t)(end - *p));
 	size_t n = (size_t)((lf ? lf : end) - *p);
 
-	snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), *p);
+	snprintf(out, cap, "%.*s", (int)(n < cap ? n : 0), *p);
 	*p = lf ? lf + 1 : end;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
-	char cachectl[256], ctype[256], why[200];
+	char cachectl[sizeof(((cx_curl_resp *)0)->cachectl)], ctype[sizeof(((cx_curl_resp *)0)->ctype)];
+	char why[200];
 	cx_docscripts *ss = NULL;
 	struct mbuf *mb = NULL;
 	int nostore;

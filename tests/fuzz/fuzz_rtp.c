@@ -1,6 +1,6 @@
 /*
- * fuzz_rtp.c — libFuzzer harness of the media plane's receive path (fuzz_rtp): RTP and RTCP
- * datagrams, as a call's far end (or anyone who finds the port) sends them, go over loopback to
+ * fuzz_rtp.c — libFuzzer harness of the media plane's receive path (fuzz_rtp): RTP datagrams,
+ * as a call's far end (or anyone who finds the port) sends them, go over loopback to
  * the real RTP sockets of two call legs (mplane.c cx_mp_leg_listen) and through libre's RTP
  * decoding to cx_mp__rtp_h: RFC 4733 telephone-events (DTMF reports, the regenerated digit),
  * in-band DTMF detection on G.711 (dtmf.c), answering-machine detection (amd.c) and the relay's
@@ -13,7 +13,8 @@
  *   settings bit 0  the far end negotiated telephone-event 101 (else in-band detection runs)
  *            bit 1  answering-machine detection runs on leg A (started when it is not running)
  *            bit 2  the call is not answered yet (estab 0: in-band detection is off)
- *   flags    bit 0  to leg B (else A)     bit 1  to the RTCP port (RTP port + 1)
+ *   flags    bit 0  to leg B (else A); the other bits are not used
+ * (The legs open no RTCP socket, as in a call: mplane.c listens without RTCP.)
  * Loopback delivers a datagram at sendto: after sending, libre's loop runs until the legs'
  * sockets have nothing left to read (or FUZZ_BOUND_MS passed).
  */
@@ -126,17 +127,17 @@ static void fz__poll(void *arg)
 	int left = 0;
 
 	for (int i = 0; i < 2; i++)
-		left += fz__pending(rtp_sock(fz__leg[i].rtp)) + fz__pending(rtcp_sock(fz__leg[i].rtp));
+		left += fz__pending(rtp_sock(fz__leg[i].rtp));
 	if (!left || tmr_jiffies() >= fz__until)
 		re_cancel();
 	else
 		tmr_start(&fz__tmr, 0, fz__poll, NULL);
 }
 
-static void fz__send(int i, int rtcp, const uint8_t *p, size_t n)
+static void fz__send(int i, const uint8_t *p, size_t n)
 {
 	const struct sa *l = rtp_local(fz__leg[i].rtp);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(sa_port(l) + (rtcp ? 1 : 0)),
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(sa_port(l)),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 
 	(void)sendto(fz__sock, p, n, 0, (struct sockaddr *)&a, sizeof(a));
@@ -160,7 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t fl = data[i], n = data[i + 1];
 		if (i + 2 + n > size)
 			n = (uint8_t)(size - i - 2);
-		fz__send(fl & 1, fl & 2, data + i + 2, n);
+		fz__send(fl & 1, data + i + 2, n);
 		i += 2 + (size_t)n;
 	}
 	fz__until = tmr_jiffies() + FUZZ_BOUND_MS;

@@ -6,7 +6,7 @@
 #   tests/fuzz/run.sh [--seconds N] [--parser-seconds M] [--build-only] [--jobs J] [HARNESS ...]
 #
 #   HARNESS     fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg (the engine's inputs: fuzz_net.c)
-#               fuzz_rtp (RTP/RTCP to two call legs: fuzz_rtp.c) fuzz_sipbody fuzz_vxdata
+#               fuzz_rtp (RTP datagrams to two call legs: fuzz_rtp.c) fuzz_sip_parse fuzz_vxdata
 #               fuzz_fetched (parsers called directly: fuzz_parse.c) (default: all, one after
 #               another)
 #   --seconds N how long each harness runs (default 20)
@@ -23,7 +23,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_EACH=20 PARSER_SECONDS= BUILD_ONLY=0 JOBS=1 NAMES=()
-PARSERS=(fuzz_sipbody fuzz_vxdata fuzz_fetched) # fuzz_parse.c: no engine, every input freed
+PARSERS=(fuzz_sip_parse fuzz_vxdata fuzz_fetched) # fuzz_parse.c: no engine, every input freed
 ALL=(fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg fuzz_rtp "${PARSERS[@]}")
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -126,7 +126,7 @@ build \$b/fuzz_compile.o: cc tests/fuzz/fuzz_compile.c
 build \$b/fuzz_compile: link \$b/fuzz_compile.o $(obj $CMP_NOXML)\$b/compiler/xml-global.o \$b/compiler/util-global.o \$b/tsjs/parser.o \$b/tsjs/scanner.o
   libs = -Wl,--wrap=xcalloc,--wrap=xmalloc,--wrap=xstrdup,--wrap=xstrndup,--wrap=xprintf,--wrap=open_memstream,--wrap=fclose,--wrap=diag_fatal -ltree-sitter -lxml2
 EOF
-	for n in http sip_sdp sip_msg sipbody vxdata fetched rtp; do
+	for n in http sip_sdp sip_msg sip_parse vxdata fetched rtp; do
 		case $n in
 		http | sip_sdp | sip_msg) f=fuzz_net ;;
 		rtp) f=fuzz_rtp ;;
