@@ -16,7 +16,7 @@
  *   flags    bit 0  to leg B (else A); the other bits are not used
  * (The legs open no RTCP socket, as in a call: mplane.c listens without RTCP.)
  * Loopback delivers a datagram at sendto: after sending, libre's loop runs until the legs'
- * sockets have nothing left to read (or FUZZ_BOUND_MS passed).
+ * sockets have nothing left to read (or FUZZ_BOUND_MS passed: it should not).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -45,7 +45,6 @@ static struct sdp_session *fz__sdp[2];
 static int fz__sock = -1; /* the far end's socket: sends the input, takes the relayed audio */
 static cx_cval *fz__amd;  /* the hints of a call with answering-machine detection */
 static struct tmr fz__tmr;
-static uint64_t fz__until;
 
 static void fz__quiet(const char *sessid, const char *label, const char *value, void *arg)
 {
@@ -120,18 +119,22 @@ static int fz__pending(void *us)
 	return ioctl(udp_sock_fd(us, AF_INET), FIONREAD, &n) ? 0 : n;
 }
 
-/* Every datagram sent was read, or the bound passed: the loop ends. Polled every loop turn
- * (a 0 ms timer runs after each turn's socket reads). */
-static void fz__poll(void *arg)
+/* Every datagram sent was read: the loop ends. Called once per loop turn, as the far end's
+ * socket is always writable (libre reads one datagram per socket and turn; a 0 ms timer would
+ * not do: libre runs a timer started by a timer's handler in the same turn, without reading). */
+static void fz__turn(int flags, void *arg)
 {
 	int left = 0;
 
 	for (int i = 0; i < 2; i++)
 		left += fz__pending(rtp_sock(fz__leg[i].rtp));
-	if (!left || tmr_jiffies() >= fz__until)
+	if (!left)
 		re_cancel();
-	else
-		tmr_start(&fz__tmr, 0, fz__poll, NULL);
+}
+
+static void fz__bound(void *arg)
+{
+	re_cancel();
 }
 
 static void fz__send(int i, const uint8_t *p, size_t n)
@@ -164,9 +167,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz__send(fl & 1, data + i + 2, n);
 		i += 2 + (size_t)n;
 	}
-	fz__until = tmr_jiffies() + FUZZ_BOUND_MS;
-	tmr_start(&fz__tmr, 0, fz__poll, NULL);
+	tmr_start(&fz__tmr, FUZZ_BOUND_MS, fz__bound, NULL);
+	fd_listen(fz__sock, FD_WRITE, fz__turn, NULL);
 	re_main(NULL);
+	fd_close(fz__sock);
 	tmr_cancel(&fz__tmr);
 	/* what the relay sent back: not read by anyone else */
 	while (recv(fz__sock, drain, sizeof(drain), MSG_DONTWAIT) > 0)
