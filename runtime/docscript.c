@@ -158,7 +158,8 @@ int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscrip
 	return 0;
 }
 
-/* The charset of a Content-Type ("text/javascript; charset=latin1"), or "" */
+/* The charset of a Content-Type ("text/javascript; charset=latin1", or quoted:
+ * charset="latin1", RFC 9110 5.6.6), or "" */
 static void cx_docscript__ctcharset(const char *ct, char *out, size_t sz)
 {
 	const char *p;
@@ -166,8 +167,8 @@ static void cx_docscript__ctcharset(const char *ct, char *out, size_t sz)
 	out[0] = 0;
 	for (p = ct; p && *p; p++)
 		if (!strncasecmp(p, "charset=", 8)) {
-			p += 8;
-			snprintf(out, sz, "%.*s", (int)strcspn(p, "; \t\""), p + (*p == '"'));
+			p += 8 + (p[8] == '"');
+			snprintf(out, sz, "%.*s", (int)strcspn(p, "; \t\""), p);
 			return;
 		}
 }

@@ -1418,6 +1418,25 @@ static void test_sipbody(void)
 	CHECK(msg_body(mp, body, part, sizeof(part)) == 0 && !part[0]);
 }
 
+/* The charset of a fetched script's Content-Type, quoted (RFC 9110 5.6.6 allows a
+ * quoted-string value) or not (found by the fuzz_fetched seeds: a quoted one was read as none,
+ * and the Latin-1 script failed as bad UTF-8). */
+static void test_script_charset(void)
+{
+	static const char *const ct[] = {"application/javascript; charset=ISO-8859-1",
+					  "application/javascript; charset=\"ISO-8859-1\"",
+					  "text/javascript;charset=\"iso-8859-1\"; x=y"};
+	char why[200];
+	size_t i;
+
+	for (i = 0; i < sizeof(ct) / sizeof(ct[0]); i++) {
+		struct mbuf *mb = NULL;
+		int err = cx_docscript_utf8(NULL, ct[i], "'\xe9'", 3, &mb, why, sizeof(why));
+		CHECK(!err && mb && mb->end == 4 && !memcmp(mb->buf, "'\xc3\xa9'", 4));
+		mem_deref(mb);
+	}
+}
+
 int main(void)
 {
 	if (libre_init()) {
@@ -1448,6 +1467,7 @@ int main(void)
 	test_timers();
 	test_pace();
 	test_sipbody();
+	test_script_charset();
 	test_quiet();
 	libre_close();
 	test_main_options();
