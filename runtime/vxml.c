@@ -2259,10 +2259,20 @@ int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, const cx_vx_fetch *f)
 	return cx_vx__godoc(r, s, f);
 }
 
-/* Are from and to leaves of one application root (by its file name)? */
+/* Is d an application root? The compiler names a document without `application` as its own
+ * root (its <var>s are the application scope: cx_vx_doc.app). */
+static int cx_vx__isroot(const cx_vx_doc *d)
+{
+	return d->app && !strcmp(d->app, d->name);
+}
+
+/* Does a transition from from to to stay in one application (VoiceXML 2.0 §1.5.2)? Leaf to
+ * leaf, root to leaf and leaf to root of one root (by its file name) do; root to root (even to
+ * itself) starts a new one, as does a document of another root. */
 static int cx_vx__sameapp(const cx_vx_doc *from, const cx_vx_doc *to)
 {
-	return from && from->app && to->app && !strcmp(cx_vx__base(from->app), cx_vx__base(to->app));
+	return from && from->app && to->app && !(cx_vx__isroot(from) && cx_vx__isroot(to)) &&
+	       !strcmp(cx_vx__base(from->app), cx_vx__base(to->app));
 }
 
 /* The run leaves its document for r->next_doc (VoiceXML 2.0 §1.5.1: a new document scope, its
@@ -2402,12 +2412,17 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	}
 	cx_log_doc(r->d->sess->id, "vxml document", doc->name);
 	r->next_form = form;
-	int rc = cx_vx__call(r, doc->app_init);
-	if (keep && rc == CX_GO && !r->stop)
+	/* the root's code runs again (its functions are made in this heap), then the values the
+	 * application scope had replace what it made: a leaf's before its own <var>s run (they may
+	 * read them), the root's after its <var>s, which are that code */
+	int root = cx_vx__isroot(doc), rc = cx_vx__call(r, doc->app_init);
+	if (keep && rc == CX_GO && !r->stop && !root)
+		cx_vx__app_restore(r, keep, fk, doc->napp);
+	if (!r->stop)
+		rc = cx_vx__call(r, doc->init);
+	if (keep && rc == CX_GO && !r->stop && root)
 		cx_vx__app_restore(r, keep, fk, doc->napp);
 	cx_vx__app_free(keep, fk, doc->napp);
-	if (!r->stop)
-		cx_vx__call(r, doc->init);
 }
 
 /* <submit> (VoiceXML 2.0 §5.3.8): the namelist goes to uri (as <goto> to a document compiled
