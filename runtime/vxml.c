@@ -1603,6 +1603,7 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	/* while a document is fetched (a subdialog's too) keys are typed ahead */
 	const cx_vx_item *it = r->item >= 0 && !r->wait ? &r->doc->forms[r->form].items[r->item] : NULL;
 	int pre = it && it->kind == CX_VX_RECORD && it->rec && !cx_vxio_recording(r);
+	uint64_t stop = r->play_end < now ? r->play_end : now; /* where the prompts were (<mark>) */
 	if (pre) {
 		/* its prompts (§4.1.5: the key barges in, the recording begins now); a modal one
 		 * drops the key (dtmfterm ends the recording, not its prompts) */
@@ -1615,8 +1616,10 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	if (it && it->kind == CX_VX_RECORD && it->rec && it->rec->nonmodal) {
 		/* §2.3.6 modal="false": the grammars in scope listen during its prompts too, as a
 		 * field's, and while it records */
-		if (!r->nbuf) /* keys begun in the prompts none takes are dropped (cx_vx__reckeys) */
+		if (!r->nbuf) { /* keys begun in the prompts none takes are dropped (cx_vx__reckeys) */
 			r->recpre = pre;
+			r->heard = stop; /* the mark of what a grammar takes (cx_vx__reckeys) */
+		}
 		r->buf[r->nbuf++] = key;
 		r->buf[r->nbuf] = '\0';
 		const cx_vx_link *lk;
@@ -1637,8 +1640,8 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	r->buf[r->nbuf] = '\0';
 	if (!it)
 		return 1; /* typeahead until a field collects */
-	if (r->nbuf == 1) /* the first key of an input: where the prompts were (<mark>) */
-		r->heard = r->play_end < now ? r->play_end : now;
+	if (r->nbuf == 1) /* the first key of an input */
+		r->heard = stop;
 	r->play_end = now; /* barge-in: the prompts stop */
 	r->nnb = 0;
 	int term = it->termchar && key == it->termchar;
