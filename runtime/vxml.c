@@ -2383,14 +2383,13 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	/* a leaf of the same application root keeps the application scope (VoiceXML 2.0 §1.5.2):
 	 * its data values are carried over the new document's heap */
 	uint32_t *fk;
-	cx_cval **keep = cx_vx__app_keep(r, r->doc, doc, old, &fk), *lastresult = NULL;
+	cx_cval **keep = cx_vx__app_keep(r, r->doc, doc, old, &fk), *appobj = NULL;
 	if (cx_vx__sameapp(r->doc, doc) && old->slots[CX_SLOT_APPLICATION].tag == CX_T_OBJ) {
-		/* application.lastresult$ goes with the application scope */
-		cx_value lr = cx_get_cstr(old, old->slots[CX_SLOT_APPLICATION], "lastresult$");
-		if (cx_is_exc(lr))
-			cx_catch(old);
-		else if (lr.tag != CX_T_UNDEF)
-			lastresult = cx_cval_from(old, lr, 8);
+		/* the application object's properties go with the application scope:
+		 * lastresult$, and those a script set (application.x of no root variable) */
+		appobj = cx_cval_from(old, old->slots[CX_SLOT_APPLICATION], 33);
+		if (appobj && appobj->tag != CX_T_OBJ)
+			appobj = mem_deref(appobj);
 	}
 	r->X = X;
 	r->doc = doc;
@@ -2402,17 +2401,16 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	cx_ctx_free(old);
 	if (cx_vx__session(r)) {
 		cx_vx__app_free(keep, fk, doc->napp);
-		mem_deref(lastresult);
+		mem_deref(appobj);
 		cx_vx__fail(r, "error.noresource: out of memory for another document");
 		return;
 	}
-	if (lastresult) {
-		cx_value lr = cx_cval_to(X, lastresult);
-		if (cx_is_exc(lr) || X->slots[CX_SLOT_APPLICATION].tag != CX_T_OBJ ||
-		    cx_define_cstr(X, X->slots[CX_SLOT_APPLICATION], "lastresult$", lr, 0))
+	for (uint32_t i = 0; appobj && i < appobj->nkids; i++) {
+		cx_value v = cx_cval_to(X, appobj->kids[i]);
+		if (cx_is_exc(v) || cx_define_cstr(X, X->slots[CX_SLOT_APPLICATION], appobj->keys[i], v, 0))
 			cx_catch(X);
-		mem_deref(lastresult);
 	}
+	mem_deref(appobj);
 	cx_log_doc(r->d->sess->id, "vxml document", doc->name);
 	r->next_form = form;
 	/* the root's code runs again (its functions are made in this heap), then the values the
