@@ -2319,13 +2319,20 @@ static cx_cval **cx_vx__app_keep(cx_vx_run *r, const cx_vx_doc *from, const cx_v
 	return v;
 }
 
-/* After to's app_init: the carried values, and for a root function the object of that code the
- * root's code made now (one of the application variables; undefined if none holds it). */
-static void cx_vx__app_restore(cx_vx_run *r, cx_cval **v, const uint32_t *fk, uint32_t n)
+/* After to's app_init: the carried values (v: NULL when none), and for a root function the
+ * object of that code the root's code made now (one of the application variables; undefined
+ * if none holds it); then the application object's properties (obj: NULL when none). */
+static void cx_vx__app_restore(cx_vx_run *r, cx_cval **v, const uint32_t *fk, const cx_cval *obj)
 {
 	const cx_vx_doc *to = r->doc;
 	cx_value *app = r->X->slots + CX_SLOT_FIRST_VAR;
+	uint32_t n = v ? to->napp : 0;
 
+	for (uint32_t i = 0; obj && i < obj->nkids; i++) {
+		cx_value x = cx_cval_to(r->X, obj->kids[i]);
+		if (cx_is_exc(x) || cx_define_cstr(r->X, r->X->slots[CX_SLOT_APPLICATION], obj->keys[i], x, 0))
+			cx_catch(r->X);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (fk[i]) {
 			cx_cfunc *code = to->app_fns[fk[i] - 1];
@@ -2405,25 +2412,20 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 		cx_vx__fail(r, "error.noresource: out of memory for another document");
 		return;
 	}
-	for (uint32_t i = 0; appobj && i < appobj->nkids; i++) {
-		cx_value v = cx_cval_to(X, appobj->kids[i]);
-		if (cx_is_exc(v) || cx_define_cstr(X, X->slots[CX_SLOT_APPLICATION], appobj->keys[i], v, 0))
-			cx_catch(X);
-	}
-	mem_deref(appobj);
 	cx_log_doc(r->d->sess->id, "vxml document", doc->name);
 	r->next_form = form;
 	/* the root's code runs again (its functions are made in this heap), then the values the
 	 * application scope had replace what it made: a leaf's before its own <var>s run (they may
 	 * read them), the root's after its <var>s, which are that code */
 	int root = cx_vx__isroot(doc), rc = cx_vx__call(r, doc->app_init);
-	if (keep && rc == CX_GO && !r->stop && !root)
-		cx_vx__app_restore(r, keep, fk, doc->napp);
+	if (rc == CX_GO && !r->stop && !root)
+		cx_vx__app_restore(r, keep, fk, appobj);
 	if (!r->stop)
 		rc = cx_vx__call(r, doc->init);
-	if (keep && rc == CX_GO && !r->stop && root)
-		cx_vx__app_restore(r, keep, fk, doc->napp);
+	if (rc == CX_GO && !r->stop && root)
+		cx_vx__app_restore(r, keep, fk, appobj);
 	cx_vx__app_free(keep, fk, doc->napp);
+	mem_deref(appobj);
 }
 
 /* <submit> (VoiceXML 2.0 §5.3.8): the namelist goes to uri (as <goto> to a document compiled
