@@ -1264,7 +1264,7 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	if (app || isroot) {
 		E->sc = appsc = scope_new(NULL, SC_DOC);
 		scope_qualifier(appsc, SC_Q_APPLICATION);
-		E->scname = app ? "application" : NULL;
+		E->scname = "application"; /* the name a log gives one (runtime/vxml.c) */
 		ve__names(E, app ? app->root : root);
 		napp = E->nslots;
 	}
