@@ -2270,12 +2270,12 @@ static int cx_vx__isroot(const cx_vx_doc *d)
 }
 
 /* Does a transition from from to to stay in one application (VoiceXML 2.0 §1.5.2)? Leaf to
- * leaf, root to leaf and leaf to root of one root (by its file name) do; root to root (even to
- * itself) starts a new one, as does a document of another root. */
+ * leaf, root to leaf and leaf to root of one root (by its file name) do, and so does a root
+ * going to itself (its <link>s must name it: docs/decisions.md); a document of another root
+ * starts a new one. */
 static int cx_vx__sameapp(const cx_vx_doc *from, const cx_vx_doc *to)
 {
-	return from && from->app && to->app && !(cx_vx__isroot(from) && cx_vx__isroot(to)) &&
-	       !strcmp(cx_vx__base(from->app), cx_vx__base(to->app));
+	return from && from->app && to->app && !strcmp(cx_vx__base(from->app), cx_vx__base(to->app));
 }
 
 /* The run leaves its document for r->next_doc (VoiceXML 2.0 §1.5.1: a new document scope, its
