@@ -1526,10 +1526,30 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 
 /* Section - What vxio.c needs of a run */
 
+/* A <record>'s name$.markname and marktime (VoiceXML 2.1 §4: set for any form item a mark
+ * was executed for): the mark its prompts had reached when they stopped, at the key that
+ * barged in (cx_vx__key: the prompts end then) or at their end, where the recording began. */
+static void cx_vx__recmark(cx_vx_run *r, const cx_vx_item *it)
+{
+	cx_ctx *X = r->X;
+
+	cx_vx__marks_done(r, 0);
+	if (!it->rec || !it->rec->shadow || !cx_is_obj(X->slots[it->rec->shadow]))
+		return;
+	cx_value sh = X->slots[it->rec->shadow];
+	cx_vx__def(X, &sh, "markname", r->mark ? cx_vx__strv(X, r->mark) : CX_UNDEFINED);
+	cx_vx__def(X, &sh, "marktime", r->mark ? cx_num((double)r->mark_ms) : CX_UNDEFINED);
+	if (cx_is_exc(sh))
+		cx_catch(X);
+}
+
 void cx_vx_item_done(cx_vx_run *r, cx_value v)
 {
 	if (r->item < 0 || r->stop)
 		return;
+	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
+	if (it->kind == CX_VX_RECORD)
+		cx_vx__recmark(r, it);
 	tmr_cancel(&r->t_in); /* keys a <record modal="false"> had begun (its maxtime came first) */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
