@@ -1437,6 +1437,27 @@ static void test_script_charset(void)
 	}
 }
 
+/* Cache-Control max-age of fetched documents and prompts (prompt.c): digits or quoted digits,
+ * capped at 2^31 s; a sign or no digit is stale */
+static void test_max_age(void)
+{
+	static const struct { const char *cc; int64_t secs; } t[] = {
+		{"max-age=60", 60}, {"public, max-age=\"60\"", 60}, {"max-age=-1", -1},
+		{"max-age=", -1}, {"max-age=x", -1}, {"no-cache, max-age=60", -1},
+		{"max-age=99999999999999999999999", (int64_t)1 << 31}, {"MAX-AGE=5", 5}};
+	size_t i;
+	int ns;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint64_t now = cx_cdr_now_ms(), u = cx_prompt_fresh(t[i].cc, &ns);
+		if (t[i].secs < 0)
+			CHECK(u == 0);
+		else
+			CHECK(u >= now + 1000 * (uint64_t)t[i].secs && u <= now + 1000 * (uint64_t)t[i].secs + 1000);
+	}
+	CHECK(cx_prompt_fresh("no-store", &ns) == 0 && ns == 1);
+}
+
 int main(void)
 {
 	if (libre_init()) {
@@ -1468,6 +1489,7 @@ int main(void)
 	test_pace();
 	test_sipbody();
 	test_script_charset();
+	test_max_age();
 	test_quiet();
 	libre_close();
 	test_main_options();
