@@ -568,7 +568,10 @@ int cx_vx_semantic(cx_ctx *X, const char *elem, int line)
 	const char *afile;
 	int aline = cx_doccomp_exc_where(r->e, X, &afile);
 	char at[300] = "", why[512];
-	if (aline > 0 && (afile || aline != (line & ~CX_VX_APP_LINE)))
+	/* a <tag> of a grammar file: its code's place names that file, the element's line is its */
+	if (afile && !strcmp(elem, "tag"))
+		file = afile;
+	if (aline > 0 && ((afile && afile != file) || aline != (line & ~CX_VX_APP_LINE)))
 		snprintf(at, sizeof(at), ", thrown at %s:%d", afile ? afile : file, aline);
 	cx_value desc = cx_exc_describe(X, exc);
 	const char *s = cx_is_exc(desc) ? NULL : cx_rt_str(X, desc);
