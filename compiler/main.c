@@ -541,6 +541,7 @@ static int main__main(int argc, char **argv)
 			shared = true;
 		} else if (!strcmp(a, "--fetched")) {
 			xml_fetched = true;
+			cserve_limits();  /* a document from the network: bounded */
 		} else if (!strcmp(a, "--script-file")) {
 			if (++i >= argc)
 				diag_fatal("--script-file needs a file name");
