@@ -681,9 +681,13 @@ static int main__main(int argc, char **argv)
 			vxml_emit(out, docs[i], syms[i], &opt);
 		else
 			emit_doc(out, docs[i], syms[i], &opt);
-		if (out != f)
-			fclose(out);
-		fclose(f);
+		/* writing into memory fails only for want of it (a fetched document's compile is
+		 * bounded: cserve_limits); the C would be cut short, and tcc say "end of file" */
+		bool cut = ferror(out) || ferror(f);
+		if (out != f && fclose(out))
+			cut = true;
+		if (fclose(f) || cut)
+			diag_fatal("out of memory (writing the generated C)");
 		streamed = out != f && !tee.failed;
 	}
 	if (diag_errors)

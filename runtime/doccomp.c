@@ -509,14 +509,14 @@ static void cx_docent__ended(cx_docent *d);
 
 /* Whether a compile that failed with status hit one of c's limits (compiler/cserve.c sets
  * them), with why saying which. The CPU time: SIGXCPU, or the message of gcc's driver when
- * its cc1 died of it. The address space: no signal says so, a failed allocation does: ccxmlc's
- * own, tree-sitter's, libtcc's, or cc1's messages when one of them cannot allocate. */
+ * its cc1 died of it. The address space: no signal says so, a failed allocation does: the
+ * messages of ccxmlc, tree-sitter, libtcc, libxml2 or cc1 when one of them cannot allocate. */
 static bool cx_docent__limit(const struct cx_doccomp *c, const cx_docent *d, int status,
 			     char *why, size_t sz)
 {
 	static const char *const oom[] = {"out of memory", "failed to allocate", "failed to reallocate",
-					  "memory full",
-					  "Cannot allocate memory", "memory exhausted"};
+					  "memory full", "Cannot allocate memory", "memory exhausted",
+					  "Memory allocation failed"};
 	char text[CX_DOCCOMP_MAXDIAG + 1];
 	size_t len = d->diag->end < CX_DOCCOMP_MAXDIAG ? d->diag->end : CX_DOCCOMP_MAXDIAG;
 

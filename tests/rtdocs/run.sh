@@ -379,8 +379,8 @@ check "<join> with an http(s) entertone and exittone: both fetched, then confere
 check "an http(s) entertone answered 404: error.conference.join naming the tone and the status" bash -c \
 	"grep -q 'JT missing PASS' '$W/jt.out' && grep -q 'JT DONE' '$W/jt.out' && ! grep -q FAIL '$W/jt.out'"
 # The limits of one compile (compiler/cserve.c, docs/fetch.md): in a service compiling one at a
-# time, a document needing more than CCXML_DOC_COMPILE_MB=500 of address space (850 KB of
-# transitions: some 800 MiB), then a small one, which compiles (no address-space limit in an
+# time, a document needing more than CCXML_DOC_COMPILE_MB=500 of address space (830 KB of
+# transitions: some 700 MiB), then a small one, which compiles (no address-space limit in an
 # ASan build: its shadow memory is terabytes of it); one needing more than
 # CCXML_DOC_COMPILE_CPU=1 s (950 KB of functions: some 6 s and 1 GiB), through the compile
 # server and without it. Then a compile whose cc stops (SIGSTOP) holds its slot until
@@ -389,11 +389,12 @@ python3 - "$W" <<'PY'
 import sys
 head = '<?xml version="1.0" encoding="UTF-8"?>\n<ccxml version="1.0" xmlns="http://www.w3.org/2002/09/ccxml">\n'
 end = '<eventprocessor><transition event="ccxml.loaded"><exit/></transition></eventprocessor></ccxml>\n'
-tr = ''.join('<transition event="e.%d" cond="k &gt;= %d"><if cond="k * %d &gt; 3"><assign name="k" '
+tr = ''.join('<transition event="e.%d" cond="k &gt;= %d"><if cond="f(k, %d) &gt; 3"><assign name="k" '
              'expr="k + %d"/><else/><log expr="\'item %d \' + k"/></if></transition>\n'
              % (i, i % 7, i, i % 11, i) for i in range(5200))
-open(sys.argv[1] + '/hogmem.ccxml', 'w').write(head + '<var name="k" expr="0"/><eventprocessor>' + tr +
-                                            '</eventprocessor></ccxml>\n')
+open(sys.argv[1] + '/hogmem.ccxml', 'w').write(
+    head + '<var name="k" expr="0"/><script>function f(a, b) { var s = 0; for (var i = 0; i &lt; a; i++) '
+    '{ s += b * i; } return s; }</script><eventprocessor>' + tr + '</eventprocessor></ccxml>\n')
 fn = ''.join('function g%d(a) { var x = a + %d; if (x > 3) { return x * 2; } return [x, "s%d", {p: x}]; }\n'
              % (i, i, i) for i in range(10000))
 open(sys.argv[1] + '/hogcpu.ccxml', 'w').write(head + '<script><![CDATA[\n' + fn + ']]></script>\n' + end)
@@ -437,6 +438,19 @@ wait $S
 check "a compile whose cc is stopped (SIGSTOP) is killed after CCXML_DOC_COMPILE_MS (error.fetch), its slot goes to the next document, which runs" bash -c \
 	"grep -q 'ERROR.FETCH .*n=stopped: compiling took more than 1500 ms' '$W/stop.out' &&
 	 grep -q 'TEMPLATE afterstop' '$W/stop.out' && ! ps -o stat= -p \"\$(cat '$W/stopcc.pid')\" | grep -q -v Z"
+# whatever step of the compile runs out (parse, check, the C written, tcc), its message says so:
+# the memory limit swept across the 830 KB document's compile (it needs some 650-700 MiB; without
+# the check of the streams the C is written into, tcc said "unexpected end of file" at 600-660)
+if [[ $B != */asan ]]; then
+	: >"$W/sweep.txt"
+	for mb in $(seq 520 8 680); do
+		CC=/usr/bin/tcc CCXML_DOC_COMPILE_MB=$mb TMPDIR=$W timeout 60 "$B/ccxmlc" --shared -O0 --no-line \
+			--fetched -o "$W/sweep.so" "$W/hogmem.ccxml" >"$W/sweep.log" 2>&1
+		echo "$mb $? $(head -n 1 "$W/sweep.log")" >>"$W/sweep.txt"
+	done
+	check "the memory limit swept from 520 to 680 MiB: each compile compiles, or fails saying it ran out of memory" \
+		bash -c "! grep -v -E '^[0-9]+ (0 |[0-9]+ .*(out of memory|failed to (re)?allocate))' '$W/sweep.txt'"
+fi
 CCXML_DOC_COMPILE_CPU=1 run cpu "$U/hogcpu.ccxml"
 check "a document whose compile needs more than CCXML_DOC_COMPILE_CPU=1: error.fetch 'compile of URL exceeded the CPU-time limit (1 s)'" \
 	grep -q "ERROR.FETCH compile of $U/hogcpu.ccxml exceeded the CPU-time limit (1 s)\$" "$W/cpu.out"
