@@ -301,8 +301,19 @@ static FILE *main__tee(MainTee *t)
 	return f;
 }
 
-/* Runs cc; on failure removes `partial`, keeps the temporary directory with the generated C
- * (the C compiler's messages name its files) and stops. */
+/* A failed C compile: stops, keeping the temporary directory with the generated C (the C
+ * compiler's messages name its files); not for a document fetched at run time (--fetched):
+ * nobody reads those, and each failure (a compile ended by its memory limit) would leave
+ * megabytes in TMPDIR, a way for a web server to fill it. */
+static void main__cc_failed(const char *what, const char *hint)
+{
+	if (xml_fetched)
+		diag_fatal("%s", what);
+	main__tmpdir = NULL; /* kept */
+	diag_fatal("%s; the generated C is kept:%s%s", what, main__cnames, hint);
+}
+
+/* Runs cc; on failure removes `partial` and stops (main__cc_failed). */
 static void main__run(const char *cmd, const char *partial)
 {
 	if (main__verbose)
@@ -313,9 +324,8 @@ static void main__run(const char *cmd, const char *partial)
 		unlink(partial);
 		if (st == -1)
 			diag_fatal("cannot run the C compiler: %s", strerror(errno));
-		main__tmpdir = NULL; /* kept */
-		diag_fatal("the C compiler failed; the generated C is kept:%s (run with -v to see the "
-			   "command, --emit-c to write the C where you want it)", main__cnames);
+		main__cc_failed("the C compiler failed", " (run with -v to see the command, --emit-c "
+				"to write the C where you want it)");
 	}
 }
 
@@ -751,10 +761,9 @@ static int main__main(int argc, char **argv)
 				tcc = cctcc_start(main__incdir, main__nincdir, opt.debug);
 			if (!tcc || cctcc_finish(tcc, src, tmpo)) {
 				unlink(tmpo);
-				main__write_c(syms, csrc, clen, nfiles, &cfiles);
-				main__tmpdir = NULL; /* kept */
-				diag_fatal("the C compiler (libtcc) failed; the generated C is kept:%s",
-					   main__cnames);
+				if (!xml_fetched)
+					main__write_c(syms, csrc, clen, nfiles, &cfiles);
+				main__cc_failed("the C compiler (libtcc) failed", "");
 			}
 		} else {
 			char *sp = xprintf("%s/shared.c", tmpl);

@@ -451,6 +451,14 @@ if [[ $B != */asan ]]; then
 	check "the memory limit swept from 520 to 680 MiB: each compile compiles, or fails saying it ran out of memory" \
 		bash -c "! grep -v -E '^[0-9]+ (0 |[0-9]+ .*(out of memory|failed to (re)?allocate))' '$W/sweep.txt'"
 fi
+# a C compiler that fails: no generated C kept in TMPDIR for a fetched document (a compile ended
+# by a limit would leave megabytes there each time)
+printf '#!/bin/sh\necho "failcc: no" >&2\nexit 1\n' >"$W/failcc"
+chmod +x "$W/failcc"
+mkdir -p "$W/tmpcc"
+TMPDIR=$W/tmpcc CCXML_DOC_CC=$W/failcc run failcc "$U/tmpl.ccxml?n=failcc"
+check "a fetched document whose C compiler fails: error.fetch, no generated C kept in TMPDIR" bash -c \
+	"grep -q 'ERROR.FETCH .*the C compiler failed' '$W/failcc.out' && [ -z \"\$(ls -A '$W/tmpcc')\" ]"
 CCXML_DOC_COMPILE_CPU=1 run cpu "$U/hogcpu.ccxml"
 check "a document whose compile needs more than CCXML_DOC_COMPILE_CPU=1: error.fetch 'compile of URL exceeded the CPU-time limit (1 s)'" \
 	grep -q "ERROR.FETCH compile of $U/hogcpu.ccxml exceeded the CPU-time limit (1 s)\$" "$W/cpu.out"
