@@ -300,6 +300,9 @@ void cctcc_prestart(const char *const *incdirs, int nincs);
  * child, on its standard output), warm() readies a child before its request (NULL: nothing).
  * Returns only on a setup error. */
 int cserve_main(int (*compile)(int argc, char **argv), int (*prelude)(void), void (*warm)(void));
+/* The memory and CPU-time limits of a compile of a fetched document, from the environment
+ * ($CCXML_DOC_COMPILE_MB, $CCXML_DOC_COMPILE_CPU: cserve.c), for this process and its cc. */
+void cserve_limits(void);
 
 /* The named warnings over every CCXML document of the program (warn.c). */
 void warn_program(Doc **docs, int n);

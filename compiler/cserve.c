@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -40,6 +41,39 @@
 #define CSERVE_MAXMSG 65536
 #define CSERVE_MAXARGS 256
 #define CSERVE_MAXPRE (1 << 20)  /* the prelude's output: some 40 KiB */
+
+/* The limits of one compile of a fetched document (`--fetched`): $CCXML_DOC_COMPILE_MB MiB of
+ * address space (RLIMIT_AS) and $CCXML_DOC_COMPILE_CPU seconds of CPU time (RLIMIT_CPU), each
+ * when set to more than 0. The program that fetches sets both in the compiler's environment
+ * (runtime/doccomp.c, which has the defaults and names them in the reason when one is hit);
+ * a ccxmlc started by hand without them has none. Set in the process that compiles, on both
+ * paths (a child of this server, a ccxmlc of its own): libtcc runs inside it, and a cc run
+ * as a command inherits them (each of its processes with its own CPU time). A hostile
+ * document of 1 MiB takes some 5 s and 1 GB; the wall-clock limit (CCXML_DOC_COMPILE_MS) is
+ * the program's. No core file either: a compile killed by a limit is not a bug to debug. */
+void cserve_limits(void)
+{
+	const char *mb = getenv("CCXML_DOC_COMPILE_MB"), *cpu = getenv("CCXML_DOC_COMPILE_CPU");
+	struct rlimit rl = {0, 0};
+
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	if (cpu && atol(cpu) > 0) {
+		/* SIGXCPU at the soft limit (its default action ends the process), SIGKILL a
+		 * second later should anything catch it */
+		rl.rlim_cur = (rlim_t)atol(cpu);
+		rl.rlim_max = rl.rlim_cur + 1;
+		(void)setrlimit(RLIMIT_CPU, &rl);
+	}
+#ifndef __SANITIZE_ADDRESS__
+	/* (not in an ASan build: its shadow memory alone is terabytes of address space) */
+	if (mb && atol(mb) > 0) {
+		rl.rlim_cur = rl.rlim_max = (rlim_t)atol(mb) << 20;
+		(void)setrlimit(RLIMIT_AS, &rl);
+	}
+#else
+	(void)mb;
+#endif
+}
 
 typedef struct Child {
 	pid_t pid;

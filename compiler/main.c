@@ -153,7 +153,8 @@ static void main__usage(FILE *f)
 		"  --script-file PATH       the next <script src> reads PATH (repeated; docs/fetch.md)\n"
 		"  --grammar-file PATH      the next <grammar src> reads PATH (repeated; docs/fetch.md)\n"
 		"  --fetched                every <script src> is a --script-file, every <grammar src>\n"
-		"                           a --grammar-file, no local file\n"
+		"                           a --grammar-file, no local file; $CCXML_DOC_COMPILE_MB and\n"
+		"                           $CCXML_DOC_COMPILE_CPU limit its memory (MiB) and CPU (s)\n"
 		"  -g                       debug information (#line back to the .ccxml and scripts)\n"
 		"  -O0 -O1 -O2 -O3 -Os      optimisation level passed to cc\n"
 		"  --no-line                no #line directives in the generated C\n"
@@ -300,8 +301,19 @@ static FILE *main__tee(MainTee *t)
 	return f;
 }
 
-/* Runs cc; on failure removes `partial`, keeps the temporary directory with the generated C
- * (the C compiler's messages name its files) and stops. */
+/* A failed C compile: stops, keeping the temporary directory with the generated C (the C
+ * compiler's messages name its files); not for a document fetched at run time (--fetched):
+ * nobody reads those, and each failure (a compile ended by its memory limit) would leave
+ * megabytes in TMPDIR, a way for a web server to fill it. */
+static void main__cc_failed(const char *what, const char *hint)
+{
+	if (xml_fetched)
+		diag_fatal("%s", what);
+	main__tmpdir = NULL; /* kept */
+	diag_fatal("%s; the generated C is kept:%s%s", what, main__cnames, hint);
+}
+
+/* Runs cc; on failure removes `partial` and stops (main__cc_failed). */
 static void main__run(const char *cmd, const char *partial)
 {
 	if (main__verbose)
@@ -312,9 +324,8 @@ static void main__run(const char *cmd, const char *partial)
 		unlink(partial);
 		if (st == -1)
 			diag_fatal("cannot run the C compiler: %s", strerror(errno));
-		main__tmpdir = NULL; /* kept */
-		diag_fatal("the C compiler failed; the generated C is kept:%s (run with -v to see the "
-			   "command, --emit-c to write the C where you want it)", main__cnames);
+		main__cc_failed("the C compiler failed", " (run with -v to see the command, --emit-c "
+				"to write the C where you want it)");
 	}
 }
 
@@ -541,6 +552,7 @@ static int main__main(int argc, char **argv)
 			shared = true;
 		} else if (!strcmp(a, "--fetched")) {
 			xml_fetched = true;
+			cserve_limits();  /* a document from the network: bounded */
 		} else if (!strcmp(a, "--script-file")) {
 			if (++i >= argc)
 				diag_fatal("--script-file needs a file name");
@@ -679,9 +691,13 @@ static int main__main(int argc, char **argv)
 			vxml_emit(out, docs[i], syms[i], &opt);
 		else
 			emit_doc(out, docs[i], syms[i], &opt);
-		if (out != f)
-			fclose(out);
-		fclose(f);
+		/* writing into memory fails only for want of it (a fetched document's compile is
+		 * bounded: cserve_limits); the C would be cut short, and tcc say "end of file" */
+		bool cut = ferror(out) || ferror(f);
+		if (out != f && fclose(out))
+			cut = true;
+		if (fclose(f) || cut)
+			diag_fatal("out of memory (writing the generated C)");
 		streamed = out != f && !tee.failed;
 	}
 	if (diag_errors)
@@ -745,10 +761,9 @@ static int main__main(int argc, char **argv)
 				tcc = cctcc_start(main__incdir, main__nincdir, opt.debug);
 			if (!tcc || cctcc_finish(tcc, src, tmpo)) {
 				unlink(tmpo);
-				main__write_c(syms, csrc, clen, nfiles, &cfiles);
-				main__tmpdir = NULL; /* kept */
-				diag_fatal("the C compiler (libtcc) failed; the generated C is kept:%s",
-					   main__cnames);
+				if (!xml_fetched)
+					main__write_c(syms, csrc, clen, nfiles, &cfiles);
+				main__cc_failed("the C compiler (libtcc) failed", "");
 			}
 		} else {
 			char *sp = xprintf("%s/shared.c", tmpl);

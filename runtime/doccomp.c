@@ -36,6 +36,14 @@
 				      * $CCXML_DOC_CACHE_MAX says */
 #define CX_DOCCOMP_MAXRUN 4          /* compiles at a time, unless $CCXML_DOC_COMPILES says */
 #define CX_DOCCOMP_QUEUE 16          /* compiles waiting, per one at a time */
+/* One compile's address space (MiB) and CPU time (s), unless $CCXML_DOC_COMPILE_MB and
+ * $CCXML_DOC_COMPILE_CPU say (0: none); set by the compiler on itself (compiler/cserve.c).
+ * Measured with tcc (docs/fetch.md): ccxmlc's own address space is 350-400 MiB before it
+ * reads a byte (its compile thread's stack, libraries, libtcc's arena); a document of 850 KB
+ * of transitions and scripts compiles in 1.2 s within 800 MiB, one of 6 KB (the largest of
+ * tests/) in 0.02 s within 400 MiB, a hostile 1.1 MiB of functions takes 5.7 s and 710 MB. */
+#define CX_DOCCOMP_MEM_MB 1024
+#define CX_DOCCOMP_CPU_S 10
 
 extern char **environ;
 
@@ -89,6 +97,8 @@ struct cx_doccomp {
 	struct list fresh;
 	struct list held;      /* objects freed with the engine (cx_doccomp_hold) */
 	uint32_t timeout_ms;   /* one compile */
+	uint32_t mem_mb, cpu_s;/* ... its limits (0: none) */
+	char limenv[2][48];    /* ... as the compiler's environment has them */
 	char *dir;
 	uint32_t nloaded;
 	uint32_t keepdir;      /* programs the cache directory keeps (cx_doccomp__trim) */
@@ -189,6 +199,19 @@ static int cx_doccomp__dir(char **dirp)
 	return 0;
 }
 
+/* A limit from the environment: a number, 0 for none; def when unset or not a number */
+static uint32_t cx_doccomp__env(const char *name, uint32_t def)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return def;
+	n = strtoul(v, &end, 10);
+	return *end || n > UINT32_MAX / 2 ? def : (uint32_t)n;
+}
+
 /* The engine's compile state, made on first use; with dir, also its cache directory (which only
  * a compile needs: starting the compile server creates nothing on disk). */
 static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp, int dir)
@@ -203,6 +226,10 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp, int dir)
 		c->timeout_ms = CX_DOCCOMP_TIMEOUT_MS;
 		if (getenv("CCXML_DOC_COMPILE_MS") && atoi(getenv("CCXML_DOC_COMPILE_MS")) > 0)
 			c->timeout_ms = (uint32_t)atoi(getenv("CCXML_DOC_COMPILE_MS"));
+		c->mem_mb = cx_doccomp__env("CCXML_DOC_COMPILE_MB", CX_DOCCOMP_MEM_MB);
+		c->cpu_s = cx_doccomp__env("CCXML_DOC_COMPILE_CPU", CX_DOCCOMP_CPU_S);
+		snprintf(c->limenv[0], sizeof(c->limenv[0]), "CCXML_DOC_COMPILE_MB=%u", c->mem_mb);
+		snprintf(c->limenv[1], sizeof(c->limenv[1]), "CCXML_DOC_COMPILE_CPU=%u", c->cpu_s);
 		c->keepdir = CX_DOCCOMP_KEEPDIR;
 		c->nosrv = getenv("CCXML_DOC_SERVER") && !strcmp(getenv("CCXML_DOC_SERVER"), "0");
 		if (getenv("CCXML_DOC_CACHE_MAX") && atoi(getenv("CCXML_DOC_CACHE_MAX")) > 0)
@@ -480,6 +507,36 @@ static void cx_doccomp__trim(cx_engine *e, struct cx_doccomp *c)
 
 static void cx_docent__ended(cx_docent *d);
 
+/* Whether a compile that failed with status hit one of c's limits (compiler/cserve.c sets
+ * them), with why saying which. The CPU time: SIGXCPU, or the message of gcc's driver when
+ * its cc1 died of it. The address space: no signal says so, a failed allocation does: the
+ * messages of ccxmlc, tree-sitter, libtcc, libxml2 or cc1 when one of them cannot allocate. */
+static bool cx_docent__limit(const struct cx_doccomp *c, const cx_docent *d, int status,
+			     char *why, size_t sz)
+{
+	static const char *const oom[] = {"out of memory", "failed to allocate", "failed to reallocate",
+					  "memory full", "Cannot allocate memory", "memory exhausted",
+					  "Memory allocation failed"};
+	char text[CX_DOCCOMP_MAXDIAG + 1];
+	size_t len = d->diag->end < CX_DOCCOMP_MAXDIAG ? d->diag->end : CX_DOCCOMP_MAXDIAG;
+
+	memcpy(text, d->diag->buf, len);
+	text[len] = 0;
+	if (c->cpu_s && ((WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) ||
+			 strstr(text, "CPU time limit exceeded"))) {
+		snprintf(why, sz, "compile of %s exceeded the CPU-time limit (%u s)", d->url,
+			 c->cpu_s);
+		return true;
+	}
+	for (size_t i = 0; c->mem_mb && i < sizeof(oom) / sizeof(oom[0]); i++)
+		if (strstr(text, oom[i])) {
+			snprintf(why, sz, "compile of %s exceeded the memory limit (%u MiB)", d->url,
+				 c->mem_mb);
+			return true;
+		}
+	return false;
+}
+
 static void cx_docent__finish(cx_docent *d, int status, int killed)
 {
 	struct cx_doccomp *c = d->eng->doccomp;
@@ -490,7 +547,8 @@ static void cx_docent__finish(cx_docent *d, int status, int killed)
 		snprintf(why, sizeof(why), "%s: compiling took more than %u ms", d->url,
 			 c->timeout_ms);
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		cx_docent__diag(c, d, why, sizeof(why));
+		if (!cx_docent__limit(c, d, status, why, sizeof(why)))
+			cx_docent__diag(c, d, why, sizeof(why));
 	} else if (!cx_docent__load(c, d, why, sizeof(why))) {
 		cx_engine *e = d->eng;
 		cx_log(CX_LOG_INFO, NULL, "document %H compiled (%s) in %llu ms", cx_rt_esc, d->url,
@@ -625,8 +683,10 @@ static void cx_docent__timeout(void *arg)
 
 /* The C compiler for ccxmlc: $CCXML_DOC_CC, else tcc when it is installed (a tenth of gcc's
  * time: docs/decisions.md), else ccxmlc's own default. The environment is environ with
- * CC=that, in env (at most n entries). */
-static void cx_docent__env(char **env, size_t n, char *cc, size_t ccsz)
+ * CC=that and c's limits (the compiler sets them on itself: compiler/cserve.c), in env (at
+ * most n entries). */
+static void cx_docent__env(const struct cx_doccomp *c, char **env, size_t n, char *cc,
+			   size_t ccsz)
 {
 	const char *dc = getenv("CCXML_DOC_CC");
 	size_t i, k = 0;
@@ -636,11 +696,15 @@ static void cx_docent__env(char **env, size_t n, char *cc, size_t ccsz)
 		snprintf(cc, ccsz, "CC=%s", dc);
 	else if (!access("/usr/bin/tcc", X_OK))
 		snprintf(cc, ccsz, "CC=/usr/bin/tcc");
-	for (i = 0; environ[i] && k + 2 < n; i++)
-		if (!cc[0] || strncmp(environ[i], "CC=", 3))
+	for (i = 0; environ[i] && k + 4 < n; i++)
+		if ((!cc[0] || strncmp(environ[i], "CC=", 3)) &&
+		    strncmp(environ[i], "CCXML_DOC_COMPILE_MB=", 21) &&
+		    strncmp(environ[i], "CCXML_DOC_COMPILE_CPU=", 22))
 			env[k++] = environ[i];
 	if (cc[0])
 		env[k++] = cc;
+	env[k++] = (char *)c->limenv[0];
+	env[k++] = (char *)c->limenv[1];
 	env[k] = NULL;
 }
 
@@ -694,7 +758,7 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 		err = 0;
 	} else {
 		/* its own group: a timeout kills cc1 too */
-		cx_docent__env(env, sizeof(env) / sizeof(env[0]), ccv, sizeof(ccv));
+		cx_docent__env(c, env, sizeof(env) / sizeof(env[0]), ccv, sizeof(ccv));
 		err = cx_spawn_group(&d->pid, cc, argv, env, -1, p[1], p[1]);
 	}
 	close(p[1]);
@@ -994,7 +1058,7 @@ void cx_doccomp_warm(cx_engine *e)
 		c->nosrv = 1;
 		return;
 	}
-	cx_docent__env(env, sizeof(env) / sizeof(env[0]), ccv, sizeof(ccv));
+	cx_docent__env(c, env, sizeof(env) / sizeof(env[0]), ccv, sizeof(ccv));
 	err = cx_docsrv_alloc(&c->srv, cc, env);
 	if (err) {
 		c->nosrv = 1;

@@ -29,6 +29,7 @@
 #define CX_HTTP_MAX_TARGET 8192    /* path + query */
 #define CX_HTTP_MAX_BODY   65536   /* form body */
 #define CX_HTTP_MAX_FIELDS 64
+#define CX_HTTP_MAX_HLINES 100     /* header lines (Apache's LimitRequestFields) */
 #define CX_HTTP_MAX_KEY    128
 #define CX_HTTP_MAX_VAL    4096
 #define CX_HTTP_MAX_DEPTH  8       /* dotted name segments */
@@ -1086,6 +1087,34 @@ static int cx_http__digits(const struct pl *pl)
 	return 1;
 }
 
+/* The request line's HTTP version (its end, RFC 9112 2.3: "HTTP/" DIGIT "." DIGIT) in the head
+ * b[0..len): 0 for 1.0 and 1.1, the only ones served; 505 for another; 400 when it is not one
+ * (libre's decoder takes any digits and dots, "HTTP/1.10" too, which would be served as 1.0). */
+static int cx_http__version(const uint8_t *b, size_t len)
+{
+	size_t e = 0;
+
+	while (e < len && b[e] != '\n')
+		e++;
+	if (e && b[e - 1] == '\r')
+		e--;
+	if (e < 9 || memcmp(b + e - 9, " HTTP/", 6) || !isdigit(b[e - 3]) || b[e - 2] != '.' ||
+	    !isdigit(b[e - 1]))
+		return 400;
+	return b[e - 3] == '1' && (b[e - 1] == '0' || b[e - 1] == '1') ? 0 : 505;
+}
+
+/* The number of header lines of the head b[0..len) (after the request line, before the blank
+ * line) */
+static size_t cx_http__hlines(const uint8_t *b, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += b[i] == '\n';
+	return n > 2 ? n - 2 : 0;
+}
+
 /* What is wrong with the header lines of the head b[0..len) (after the request line), or NULL.
  * libre's decoder takes "Content-Length : 5", a folded line and control bytes in a value; a
  * proxy in front may read them otherwise (RFC 9112 5.1 and 5.2, RFC 9110 5.5 say refuse),
@@ -1171,6 +1200,20 @@ static int cx_hconn__one(cx_hconn *c)
 	}
 	else if (c->mb->end - c->head < c->clen)
 		return 0; /* CX_HC_BODY: wait for the rest of the body */
+	if (c->st == CX_HC_HEAD) {  /* before libre's decoder: it allocates for each header */
+		err = cx_http__version(c->mb->buf, head);
+		if (err) {
+			cx_http__text(c, (uint16_t)err, err == 505 ? "HTTP Version Not Supported" :
+				      "Bad Request", err == 505 ? "only HTTP/1.0 and HTTP/1.1 are served" :
+				      "malformed request line (HTTP version)");
+			return 0;
+		}
+		if (cx_http__hlines(c->mb->buf, head) > CX_HTTP_MAX_HLINES) {
+			cx_http__text(c, 431, "Request Header Fields Too Large",
+				      "more than %d header lines", CX_HTTP_MAX_HLINES);
+			return 0;
+		}
+	}
 	c->mb->pos = 0;
 	err = http_msg_decode(&msg, c->mb, true);
 	if (err || c->mb->pos != head) {

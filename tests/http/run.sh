@@ -167,6 +167,9 @@ check "chunked body: 411" test "$(raw $P "b'POST /basichttp HTTP/1.1\\r\\nTransf
 check "white space before a header's colon (Content-Length : 12): 400, no session started" test "$(raw $P "b'POST /CCXML10.start HTTP/1.1\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nContent-Length : 12\\r\\n\\r\\ntokenid=tapp'")" = "HTTP/1.1 400 Bad Request"
 check "a folded header line: 400" test "$(raw $P "b'POST /CCXML10.start HTTP/1.1\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nContent-Length: 12\\r\\n X-Folded: 1\\r\\n\\r\\ntokenid=tapp'")" = "HTTP/1.1 400 Bad Request"
 check "a control byte in a header value: 400" test "$(raw $P "b'POST /CCXML10.start HTTP/1.1\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nContent-Length: 12\\r\\nX-A: 1\\x002\\r\\n\\r\\ntokenid=tapp'")" = "HTTP/1.1 400 Bad Request"
+check "101 header lines: 431" test "$(raw $P "b'GET /health HTTP/1.1\\r\\n' + b''.join(b'X-%d: 1\\r\\n' % i for i in range(101)) + b'\\r\\n'")" = "HTTP/1.1 431 Request Header Fields Too Large"
+check "100 header lines: served" test "$(raw $P "b'GET /health HTTP/1.1\\r\\n' + b''.join(b'X-%d: 1\\r\\n' % i for i in range(100)) + b'\\r\\n'")" = "HTTP/1.1 200 OK"
+check "a request line longer than 16 KiB, no end yet: 431" test "$(raw $P "b'GET /' + b'a' * 17000")" = "HTTP/1.1 431 Request Header Fields Too Large"
 check "nothing changed: 1 session, no bad event logged" req 200 '*"sessions":1,*' "$U/health"
 check "no event from a bad request" bash -c "! grep -E -q '\\] (HELLO .* x=(1|post2)|.*name=x)' '$W/out'"
 
@@ -330,6 +333,15 @@ check "Connection: close: answered and closed at once (${A##*$'\n'} s)" \
 	eval 'has "$A" "HTTP/1.1 200 OK*Connection: close*" && quick "$A"'
 A=$(rawall $P "b'GET /health HTTP/1.0\\r\\n\\r\\n'")
 check "HTTP/1.0: closed at once (${A##*$'\n'} s)" eval 'has "$A" "HTTP/1.1 200 OK*" && quick "$A"'
+# the HTTP version: 1.0 and 1.1 only, 505 for another, 400 for one that is not HTTP/DIGIT.DIGIT;
+# closed after the answer (a request pipelined behind it is not served)
+for v in HTTP/9.9 HTTP/2.0 HTTP/0.9 HTTP/1.10 HTTP/1 http/1.1 HTTP/1.x 'HTTP/1.1 x' XTTP/1.1; do
+	case $v in HTTP/[0-9].[0-9]) want='505 HTTP Version Not Supported*only HTTP/1.0 and HTTP/1.1 are served' ;;
+		*) want='400 Bad Request*malformed request line (HTTP version)' ;; esac
+	A=$(rawall $P "b'GET /health $v\\r\\n\\r\\nGET /health HTTP/1.1\\r\\n\\r\\n'")
+	check "'$v' on the request line: ${want%%\**}, closed at once, nothing more served" \
+		eval 'has "$A" "HTTP/1.1 $want*" && [[ $A != *"200 OK"* ]] && quick "$A"'
+done
 A=$(rawall $P "b'GET /health HTTP/1.1\\r\\n\\r\\nOPTIONS * HTTP/1.1\\r\\n\\r\\nGET /nowhere HTTP/1.1\\r\\nConnection: close\\r\\n\\r\\n'")
 check "pipelined requests: answered in order, the last one closes" has "$A" \
 	'HTTP/1.1 200 OK*"status":"ok"*HTTP/1.1 200 OK*Allow: GET, POST, OPTIONS*404 Not Found*Connection: close*no such resource*'

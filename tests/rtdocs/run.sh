@@ -21,7 +21,8 @@ for d in parent submit fscript jointone many; do
 	fi
 done
 timeout 150 python3 $T/web.py "$W/port" "$W/requests" 140 /webfile.ccxml="$W/webfile.ccxml" \
-	/webbase.ccxml="$W/webbase.ccxml" & PIDS+=($!)
+	/webbase.ccxml="$W/webbase.ccxml" /hogmem.ccxml="$W/hogmem.ccxml" \
+	/hogcpu.ccxml="$W/hogcpu.ccxml" & PIDS+=($!)
 waitfor "$W/port" . 5 || { echo "FAIL the web server did not start"; exit 1; }
 U=http://127.0.0.1:$(cat "$W/port")
 run() { # NAME SRC [--values k=v]... -> $W/NAME.out, .err
@@ -377,6 +378,93 @@ check "<join> with an http(s) entertone and exittone: both fetched, then confere
 	"grep -q 'JT web PASS' '$W/jt.out' && grep -q '^/tone.wav 200' '$W/requests' && grep -q '^/tone.wav?exit 200' '$W/requests'"
 check "an http(s) entertone answered 404: error.conference.join naming the tone and the status" bash -c \
 	"grep -q 'JT missing PASS' '$W/jt.out' && grep -q 'JT DONE' '$W/jt.out' && ! grep -q FAIL '$W/jt.out'"
+# The limits of one compile (compiler/cserve.c, docs/fetch.md): in a service compiling one at a
+# time, a document needing more than CCXML_DOC_COMPILE_MB=500 of address space (830 KB of
+# transitions: some 700 MiB), then a small one, which compiles (no address-space limit in an
+# ASan build: its shadow memory is terabytes of it); one needing more than
+# CCXML_DOC_COMPILE_CPU=1 s (950 KB of functions: some 6 s and 1 GiB), through the compile
+# server and without it. Then a compile whose cc stops (SIGSTOP) holds its slot until
+# CCXML_DOC_COMPILE_MS, and the next document compiles.
+python3 - "$W" <<'PY'
+import sys
+head = '<?xml version="1.0" encoding="UTF-8"?>\n<ccxml version="1.0" xmlns="http://www.w3.org/2002/09/ccxml">\n'
+end = '<eventprocessor><transition event="ccxml.loaded"><exit/></transition></eventprocessor></ccxml>\n'
+tr = ''.join('<transition event="e.%d" cond="k &gt;= %d"><if cond="f(k, %d) &gt; 3"><assign name="k" '
+             'expr="k + %d"/><else/><log expr="\'item %d \' + k"/></if></transition>\n'
+             % (i, i % 7, i, i % 11, i) for i in range(5200))
+open(sys.argv[1] + '/hogmem.ccxml', 'w').write(
+    head + '<var name="k" expr="0"/><script>function f(a, b) { var s = 0; for (var i = 0; i &lt; a; i++) '
+    '{ s += b * i; } return s; }</script><eventprocessor>' + tr + '</eventprocessor></ccxml>\n')
+fn = ''.join('function g%d(a) { var x = a + %d; if (x > 3) { return x * 2; } return [x, "s%d", {p: x}]; }\n'
+             % (i, i, i) for i in range(10000))
+open(sys.argv[1] + '/hogcpu.ccxml', 'w').write(head + '<script><![CDATA[\n' + fn + ']]></script>\n' + end)
+PY
+mkdir -p -m 700 "$W/cache-lim"
+CCXML_DOC_CACHE=$W/cache-lim CCXML_DOC_COMPILE_MB=500 CCXML_DOC_COMPILES=1 \
+	timeout 120 "$W/app" --sim --http 127.0.0.1:0 --token t >"$W/lim.out" 2>"$W/lim.err" &
+S=$!
+PIDS+=($S)
+waitfor "$W/lim.err" 'listening on' 10
+HU=http://127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/lim.err" | head -n 1)
+[[ $B == */asan ]] || curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/hogmem.ccxml"
+curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3Dafterlim"
+waitfor "$W/lim.out" 'TEMPLATE afterlim' 60
+kill -TERM $S
+wait $S
+if [[ $B == */asan ]]; then
+	echo "  (ASan build: no address-space limit, its check is the plain build's)"
+else
+	check "a document whose compile needs more than CCXML_DOC_COMPILE_MB=500: error.fetch 'compile of URL exceeded the memory limit (500 MiB)', and a log line" bash -c \
+		"grep -q 'ERROR.FETCH compile of $U/hogmem.ccxml exceeded the memory limit (500 MiB)\$' '$W/lim.out' &&
+		 grep -q 'document $U/hogmem.ccxml: compile of .* exceeded the memory limit' '$W/lim.err'"
+fi
+check "after it, in the same service compiling one at a time, the next document compiles and runs" bash -c \
+	"grep -q 'TEMPLATE afterlim' '$W/lim.out' && grep -q 'tmpl.ccxml?n=afterlim compiled' '$W/lim.err'"
+printf '#!/bin/sh\nif mkdir "%s" 2>/dev/null; then echo $$ >"%s"; kill -STOP $$; fi\nexec tcc "$@"\n' \
+	"$W/stopcc-once" "$W/stopcc.pid" >"$W/stopcc"
+chmod +x "$W/stopcc"
+mkdir -p -m 700 "$W/cache-stop"
+CCXML_DOC_CACHE=$W/cache-stop CCXML_DOC_CC=$W/stopcc CCXML_DOC_COMPILE_MS=1500 CCXML_DOC_COMPILES=1 \
+	timeout 60 "$W/app" --sim --http 127.0.0.1:0 --token t >"$W/stop.out" 2>"$W/stop.err" &
+S=$!
+PIDS+=($S)
+waitfor "$W/stop.err" 'listening on' 10
+HU=http://127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$W/stop.err" | head -n 1)
+curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3Dstopped"
+curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3Dafterstop"
+waitfor "$W/stop.out" 'TEMPLATE afterstop' 30
+kill -TERM $S
+wait $S
+check "a compile whose cc is stopped (SIGSTOP) is killed after CCXML_DOC_COMPILE_MS (error.fetch), its slot goes to the next document, which runs" bash -c \
+	"grep -q 'ERROR.FETCH .*n=stopped: compiling took more than 1500 ms' '$W/stop.out' &&
+	 grep -q 'TEMPLATE afterstop' '$W/stop.out' && ! ps -o stat= -p \"\$(cat '$W/stopcc.pid')\" | grep -q -v Z"
+# whatever step of the compile runs out (parse, check, the C written, tcc), its message says so:
+# the memory limit swept across the 830 KB document's compile (it needs some 650-700 MiB; without
+# the check of the streams the C is written into, tcc said "unexpected end of file" at 600-660)
+if [[ $B != */asan ]]; then
+	: >"$W/sweep.txt"
+	for mb in $(seq 520 8 680); do
+		CC=/usr/bin/tcc CCXML_DOC_COMPILE_MB=$mb TMPDIR=$W timeout 60 "$B/ccxmlc" --shared -O0 --no-line \
+			--fetched -o "$W/sweep.so" "$W/hogmem.ccxml" >"$W/sweep.log" 2>&1
+		echo "$mb $? $(head -n 1 "$W/sweep.log")" >>"$W/sweep.txt"
+	done
+	check "the memory limit swept from 520 to 680 MiB: each compile compiles, or fails saying it ran out of memory" \
+		bash -c "! grep -v -E '^[0-9]+ (0 |[0-9]+ .*(out of memory|failed to (re)?allocate))' '$W/sweep.txt'"
+fi
+# a C compiler that fails: no generated C kept in TMPDIR for a fetched document (a compile ended
+# by a limit would leave megabytes there each time)
+printf '#!/bin/sh\necho "failcc: no" >&2\nexit 1\n' >"$W/failcc"
+chmod +x "$W/failcc"
+mkdir -p "$W/tmpcc"
+TMPDIR=$W/tmpcc CCXML_DOC_CC=$W/failcc run failcc "$U/tmpl.ccxml?n=failcc"
+check "a fetched document whose C compiler fails: error.fetch, no generated C kept in TMPDIR" bash -c \
+	"grep -q 'ERROR.FETCH .*the C compiler failed' '$W/failcc.out' && [ -z \"\$(ls -A '$W/tmpcc')\" ]"
+CCXML_DOC_COMPILE_CPU=1 run cpu "$U/hogcpu.ccxml"
+check "a document whose compile needs more than CCXML_DOC_COMPILE_CPU=1: error.fetch 'compile of URL exceeded the CPU-time limit (1 s)'" \
+	grep -q "ERROR.FETCH compile of $U/hogcpu.ccxml exceeded the CPU-time limit (1 s)\$" "$W/cpu.out"
+CCXML_DOC_SERVER=0 CCXML_DOC_COMPILE_CPU=1 run cpu0 "$U/hogcpu.ccxml?direct"
+check "the same without the compile server (CCXML_DOC_SERVER=0, a ccxmlc process of its own)" \
+	grep -q "ERROR.FETCH compile of $U/hogcpu.ccxml?direct exceeded the CPU-time limit (1 s)\$" "$W/cpu0.out"
 # the compile server itself, driven as the runtime drives it (cserve.py says what it checks)
 ASAN_OPTIONS=detect_leaks=0 timeout 300 python3 $T/cserve.py "$B/ccxmlc" "$W" >"$W/cserve.err" 2>&1
 cs() { grep -q -x -- "$1" "$W/cserve.out"; }
