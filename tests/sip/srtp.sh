@@ -1,0 +1,99 @@
+# tests/sip/srtp.sh — sourced by tests/sip/run.sh (uses its W, T, B, ok, bad, has, sanitized,
+# compile, freeport, lp_*, waitpid_for, PIDS, LIFE; SIP_PART=srtp runs it alone).
+#
+# 2h. SRTP with SDES keys (docs/sip.md "SRTP") against baresip's srtp module with
+# mediaenc=srtp-mand (it takes RTP/SAVP only, and decrypts what it receives):
+#  - outbound under --srtp require: the 3 s WAV plays and baresip receives about 150 packets
+#    it could authenticate and decrypt (it drops the others before its RTP statistics), its
+#    RFC 4733 digit reaches the document; the trace shows RTP/SAVP with the keys masked;
+#  - inbound under --srtp offer: baresip calls with RTP/SAVP, we answer in kind and receive
+#    its audio (the call record's packets); 20 packets with a wrong authentication tag sent
+#    to our RTP port during the call are dropped and counted (/metrics);
+#  - a plain RTP baresip under --srtp require: our call to it fails (connection.failed), its
+#    call to us gets 488.
+compile "$T/srtpin.ccxml" "$W/srtpin"
+SCP=$(freeport)
+LP_BARESIP_ACCOUNT=";mediaenc=srtp-mand" lp_baresip_start "$W/baresip-srtp" "$LIFE" "audio_buffer		20-160
+jitter_buffer_delay	5-10
+module			srtp.so
+module_app		menu.so
+module_app		ctrl_tcp.so
+ctrl_tcp_listen		127.0.0.1:$SCP" || true
+SBP=$LP_BARESIP_PORT
+SBPID=$LP_BARESIP_PID
+SBOUT=$LP_BARESIP_OUT
+PIDS+=("$SBPID")
+
+# outbound: a 3 s WAV, digit 7 from baresip once the call is up
+python3 "$T/ctrl.py" "$SCP" 7 8000 >"$W/ctrl-srtpout.out" 2>&1 &
+ctrl=$!
+PIDS+=("$ctrl")
+lp_wait_for "$W/ctrl-srtpout.out" 'ctrl: connected' 15
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" --srtp require \
+	--sip-trace "$W/srtpout.trace" --values "dest=sip:4072223333@127.0.0.1:$SBP" \
+	--values "src=someFile.wav") >"$W/srtpout.out" 2>"$W/srtpout.err"
+rc=$?
+waitpid_for "$ctrl" 10
+for ((i = 0; i < 30; i++)); do
+	grep -q "packets:" "$SBOUT" && break
+	sleep 0.1
+done
+rx=$(awk '/^packets:/ {print $3; exit}' "$SBOUT")
+if why=$(has "$W/srtpout.out" "CONNECTED proto=sip/2.0" "DIALOG STARTED" "DTMF 7 dtmf" "DIALOG EXIT") &&
+	why=$(has "$W/srtpout.trace" "RTP/SAVP" "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:***" \
+		"a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:***") &&
+	why="a key in the trace" && ! grep -qE "inline:[A-Za-z0-9+/]{8}" "$W/srtpout.trace" &&
+	why="baresip could not decrypt" && ! grep -qi "srtp.*fail\|unprotect" "$SBOUT" &&
+	why="baresip received ${rx:-no} RTP packets, expected 140..160" && [ -n "$rx" ] &&
+	[ "$rx" -ge 140 ] && [ "$rx" -le 160 ] &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/srtpout.err"; then
+	ok "SRTP outbound (--srtp require): RTP/SAVP, baresip (srtp-mand) decrypted $rx packets of the 3 s WAV, its RFC 4733 digit 7 reached the document, keys masked in the trace"
+else
+	bad "SRTP outbound" "$why" "$W/srtpout.out" "$W/srtpout.err" "$W/ctrl-srtpout.out" "$SBOUT"
+fi
+
+# inbound: baresip calls with SRTP; forged packets to our RTP port are dropped
+SP=$(freeport)
+HP=$(freeport)
+printf 'admin-0123456789abcdef\n' >"$W/srtp.admin" && chmod 600 "$W/srtp.admin"
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp offer --http "127.0.0.1:$HP" \
+	--admin-token-file "$W/srtp.admin" --cdr-file "$W/srtpin.cdr" \
+	--sip-trace "$W/srtpin.trace") >"$W/srtpin.out" 2>"$W/srtpin.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/srtpin.err" "running as a service" 30
+CTRL_DIAL="sip:ccxml@127.0.0.1:$SP" timeout -k 2 90 python3 "$T/ctrl.py" "$SCP" 30000 \
+	>"$W/ctrl-srtpin.out" 2>&1 &
+ctrl=$!
+PIDS+=("$ctrl")
+lp_wait_for "$W/srtpin.out" "CONNECTED" 30
+# our RTP port, from our answer in the trace; 20 packets of baresip's kind with a wrong tag
+rport=$(awk '/^----- .* sent / {s = 1} /^----- .* received / {s = 0} s && /^m=audio/ {print $2}' "$W/srtpin.trace" | tail -1)
+python3 - "${rport:-9}" <<'PYEOF'
+import os, socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(20):
+    hdr = struct.pack('!BBHII', 0x80, 0, 50000 + i, 160 * i, 0x12345678)
+    s.sendto(hdr + os.urandom(160) + os.urandom(10), ('127.0.0.1', int(sys.argv[1])))
+PYEOF
+sleep 0.5
+curl -s -m 5 -H 'Authorization: Bearer admin-0123456789abcdef' "http://127.0.0.1:$HP/metrics" >"$W/srtpin.metrics"
+lp_wait_for "$W/srtpin.out" "DISCONNECTED" 30
+waitpid_for "$ctrl" 10
+lp_stop "$SIP_" 5
+dropped=$(awk '/^ccxml_srtp_packets_dropped_total/ {print $2}' "$W/srtpin.metrics")
+prx=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["rtp"]["packets_received"])' "$W/srtpin.cdr" 2>/dev/null)
+if why=$(has "$W/srtpin.out" "CONNECTED" "DISCONNECTED trigger=local") &&
+	why=$(has "$W/ctrl-srtpin.out" "CALL_ESTABLISHED" "CALL_CLOSED") &&
+	why="our answer is not RTP/SAVP with a key" &&
+	awk '/^----- .* sent / {s = 1} /^----- .* received / {s = 0} s' "$W/srtpin.trace" | grep -q "^m=audio $rport RTP/SAVP" &&
+	awk '/^----- .* sent / {s = 1} /^----- .* received / {s = 0} s' "$W/srtpin.trace" | grep -q "^a=crypto:[0-9]* AES_CM_128_HMAC_SHA1_[38][02] inline:\*\*\*" &&
+	why="${dropped:-no} forged packets dropped, expected 20" && [ "${dropped:-0}" = 20 ] &&
+	why="${prx:-no} packets received from baresip, expected 100 or more" && [ "${prx:-0}" -ge 100 ] &&
+	why="sanitizer report" && ! sanitized "$W/srtpin.err"; then
+	ok "SRTP inbound (--srtp offer): answered RTP/SAVP, $prx of baresip's packets decrypted, 20 with a wrong tag dropped and counted"
+else
+	bad "SRTP inbound" "$why" "$W/srtpin.out" "$W/srtpin.err" "$W/ctrl-srtpin.out" "$W/srtpin.metrics"
+fi
+lp_stop "$SBPID" 5
