@@ -10,7 +10,9 @@
 #    its audio (the call record's packets); 20 packets with a wrong authentication tag sent
 #    to our RTP port during the call are dropped and counted (/metrics);
 #  - a plain RTP baresip under --srtp require: our call to it fails (connection.failed), its
-#    call to us gets 488.
+#    call to us gets 488;
+#  - a sipp UAS answering our SAVP offer with plain RTP/AVP: ACK, our BYE, connection.failed
+#    reason media (RFC 4568 has no plain fallback within one m-line).
 compile "$T/srtpin.ccxml" "$W/srtpin"
 SCP=$(freeport)
 LP_BARESIP_ACCOUNT=";mediaenc=srtp-mand" lp_baresip_start "$W/baresip-srtp" "$LIFE" "audio_buffer		20-160
@@ -97,3 +99,69 @@ else
 	bad "SRTP inbound" "$why" "$W/srtpin.out" "$W/srtpin.err" "$W/ctrl-srtpin.out" "$W/srtpin.metrics"
 fi
 lp_stop "$SBPID" 5
+
+# a plain RTP baresip under --srtp require: our call to it fails, its call to us gets 488
+PCP=$(freeport)
+lp_baresip_start "$W/baresip-plain" "$LIFE" "module_app		menu.so
+module_app		ctrl_tcp.so
+ctrl_tcp_listen		127.0.0.1:$PCP" || true
+PBP=$LP_BARESIP_PORT
+PBPID=$LP_BARESIP_PID
+PIDS+=("$PBPID")
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --srtp require \
+	--sip-trace "$W/srtpplain.trace" --values "dest=sip:4072223333@127.0.0.1:$PBP") \
+	>"$W/srtpplain.out" 2>"$W/srtpplain.err"
+rc=$?
+if why=$(has "$W/srtpplain.out" "FAILED reason=") &&
+	why="connected to a plain RTP peer" && ! grep -q "CONNECTED" "$W/srtpplain.out" &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/srtpplain.err"; then
+	ok "SRTP required, outbound to a plain RTP peer: $(grep -o 'FAILED.*' "$W/srtpplain.out"), no call"
+else
+	bad "SRTP required, outbound to a plain peer" "$why" "$W/srtpplain.out" "$W/srtpplain.err" "$W/srtpplain.trace"
+fi
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require \
+	--sip-trace "$W/srtpreq.trace") >"$W/srtpreq.out" 2>"$W/srtpreq.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/srtpreq.err" "running as a service" 30
+CTRL_DIAL="sip:ccxml@127.0.0.1:$SP" timeout -k 2 90 python3 "$T/ctrl.py" "$PCP" 3000 \
+	>"$W/ctrl-srtpreq.out" 2>&1
+lp_wait_for "$W/srtpreq.trace" "SIP/2.0 488" 10
+lp_stop "$SIP_" 5
+if why=$(has "$W/srtpreq.trace" "SIP/2.0 488 Not Acceptable Here") &&
+	why=$(has "$W/srtpreq.err" "offers no RTP/SAVP (--srtp require) audio") &&
+	why="a call connected" && ! grep -q "CONNECTED" "$W/srtpreq.out" &&
+	why="sanitizer report" && ! sanitized "$W/srtpreq.err"; then
+	ok "SRTP required, inbound from a plain RTP peer: 488, no call"
+else
+	bad "SRTP required, inbound from a plain peer" "$why" "$W/srtpreq.out" "$W/srtpreq.err" "$W/ctrl-srtpreq.out"
+fi
+lp_stop "$PBPID" 5
+
+# a peer answering our SAVP offer with plain RTP (sipp): ACK, BYE, connection.failed
+PP=$(freeport)
+MP=$(lp_freeport 4)
+sed "s/@RTP@/$((MP + 10))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/srtpsink.xml"
+timeout -k 2 60 sipp -sf "$W/srtpsink.xml" -i 127.0.0.1 -p "$PP" -mi 127.0.0.1 -mp "$MP" -m 1 \
+	-timeout 50s -nostdin -trace_err -error_file "$W/srtpsink.sipperr" >/dev/null 2>&1 &
+sa=$!
+PIDS+=("$sa")
+lp_wait_udp "$PP" 30
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --srtp offer \
+	--sip-trace "$W/srtpsink.trace" --values "dest=sip:sink@127.0.0.1:$PP") \
+	>"$W/srtpsink.out" 2>"$W/srtpsink.err"
+rc=$?
+waitpid_for "$sa" 10
+src=$?
+if why=$(has "$W/srtpsink.out" "FAILED reason=media") &&
+	why=$(has "$W/srtpsink.err" "the answer takes none of our SRTP keys") &&
+	why=$(has "$W/srtpsink.trace" "ACK sip:sink@" "BYE sip:sink@") &&
+	why="sipp exit status $src" && [ $src = 0 ] &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/srtpsink.err"; then
+	ok "SRTP offered, answered with plain RTP: ACK, our BYE, connection.failed reason media"
+else
+	bad "SRTP offered, answered with plain RTP" "$why" "$W/srtpsink.out" "$W/srtpsink.err" "$W/srtpsink.trace"
+fi
