@@ -489,8 +489,9 @@ static int cx_sip__sdes(cx_sip_call *call, int answer)
 
 	if (!call->m.sdpm || !sa_port(sdp_media_raddr(call->m.sdpm)))
 		/* no media taken (libre gives an answer of another proto port 0): the codec check
-		 * says so for an offer; our SAVP offer refused is the end of an SRTP call */
-		return answer && (call->nlk || call->srtp) ? EPROTO : 0;
+		 * says so for a first offer; our SAVP offer refused, or an SRTP call's re-offer
+		 * without SAVP, is the end of SRTP */
+		return call->srtp || (answer && call->nlk) ? EPROTO : 0;
 	if (str_casecmp(sdp_media_proto(call->m.sdpm), "RTP/SAVP"))
 		return call->srtp || (answer && call->nlk) ? EPROTO : 0; /* no way back to plain */
 	(void)sdp_media_rattr_apply(call->m.sdpm, "crypto", cx_sip__sdes_line, &pk);
