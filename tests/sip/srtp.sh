@@ -3,7 +3,7 @@
 #
 # 2h. SRTP with SDES keys (docs/sip.md "SRTP") against baresip's srtp module with
 # mediaenc=srtp-mand (it takes RTP/SAVP only, and decrypts what it receives):
-#  - outbound under --srtp require: the 3 s WAV plays and baresip receives about 150 packets
+#  - outbound under --srtp require, over UDP and over TLS: the 3 s WAV plays and baresip receives about 150 packets
 #    it could authenticate and decrypt (it drops the others before its RTP statistics), its
 #    RFC 4733 digit reaches the document; the trace shows RTP/SAVP with the keys masked;
 #  - inbound under --srtp offer: baresip calls with RTP/SAVP, we answer in kind and receive
@@ -15,7 +15,8 @@
 #    reason media (RFC 4568 has no plain fallback within one m-line).
 compile "$T/srtpin.ccxml" "$W/srtpin"
 SCP=$(freeport)
-LP_BARESIP_ACCOUNT=";mediaenc=srtp-mand" lp_baresip_start "$W/baresip-srtp" "$LIFE" "audio_buffer		20-160
+LP_BARESIP_ACCOUNT=";mediaenc=srtp-mand" lp_baresip_start "$W/baresip-srtp" "$LIFE" "sip_certificate		$W/tls.pem
+audio_buffer		20-160
 jitter_buffer_delay	5-10
 module			srtp.so
 module_app		menu.so
@@ -26,34 +27,44 @@ SBPID=$LP_BARESIP_PID
 SBOUT=$LP_BARESIP_OUT
 PIDS+=("$SBPID")
 
-# outbound: a 3 s WAV, digit 7 from baresip once the call is up
-python3 "$T/ctrl.py" "$SCP" 7 8000 >"$W/ctrl-srtpout.out" 2>&1 &
-ctrl=$!
-PIDS+=("$ctrl")
-lp_wait_for "$W/ctrl-srtpout.out" 'ctrl: connected' 15
-SP=$(freeport)
-(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" --srtp require \
-	--sip-trace "$W/srtpout.trace" --values "dest=sip:4072223333@127.0.0.1:$SBP" \
-	--values "src=someFile.wav") >"$W/srtpout.out" 2>"$W/srtpout.err"
-rc=$?
-waitpid_for "$ctrl" 10
-for ((i = 0; i < 30; i++)); do
-	grep -q "packets:" "$SBOUT" && break
-	sleep 0.1
-done
-rx=$(awk '/^packets:/ {print $3; exit}' "$SBOUT")
-if why=$(has "$W/srtpout.out" "CONNECTED proto=sip/2.0" "DIALOG STARTED" "DTMF 7 dtmf" "DIALOG EXIT") &&
-	why=$(has "$W/srtpout.trace" "RTP/SAVP" "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:***" \
-		"a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:***") &&
-	why="a key in the trace" && ! grep -qE "inline:[A-Za-z0-9+/]{8}" "$W/srtpout.trace" &&
-	why="baresip could not decrypt" && ! grep -qi "srtp.*fail\|unprotect" "$SBOUT" &&
-	why="baresip received ${rx:-no} RTP packets, expected 140..160" && [ -n "$rx" ] &&
-	[ "$rx" -ge 140 ] && [ "$rx" -le 160 ] &&
-	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/srtpout.err"; then
-	ok "SRTP outbound (--srtp require): RTP/SAVP, baresip (srtp-mand) decrypted $rx packets of the 3 s WAV, its RFC 4733 digit 7 reached the document, keys masked in the trace"
-else
-	bad "SRTP outbound" "$why" "$W/srtpout.out" "$W/srtpout.err" "$W/ctrl-srtpout.out" "$SBOUT"
-fi
+# srtp_out NAME HOW DEST [ARGS...]: a --srtp require call to the SRTP baresip at DEST, a 3 s WAV,
+# digit 7 from baresip once the call is up; baresip must have decrypted about 150 packets
+srtp_out() {
+	local name=$1 how=$2 dest=$3 ctrl calls rx
+	shift 3
+	calls=$(grep -c "^packets:" "$SBOUT")
+	python3 "$T/ctrl.py" "$SCP" 7 8000 >"$W/ctrl-$name.out" 2>&1 &
+	ctrl=$!
+	PIDS+=("$ctrl")
+	lp_wait_for "$W/ctrl-$name.out" 'ctrl: connected' 15
+	SP=$(freeport)
+	(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" --srtp require \
+		--sip-trace "$W/$name.trace" --values "dest=$dest" --values "src=someFile.wav" "$@") \
+		>"$W/$name.out" 2>"$W/$name.err"
+	rc=$?
+	waitpid_for "$ctrl" 10
+	for ((i = 0; i < 30; i++)); do
+		[ "$(grep -c "^packets:" "$SBOUT")" -gt "$calls" ] && break
+		sleep 0.1
+	done
+	rx=$(awk -v n="$calls" '/^packets:/ && k++ == n {print $3; exit}' "$SBOUT")
+	if why=$(has "$W/$name.out" "CONNECTED proto=sip/2.0" "DIALOG STARTED" "DTMF 7 dtmf" "DIALOG EXIT") &&
+		why=$(has "$W/$name.trace" "RTP/SAVP" "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:***" \
+			"a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:***") &&
+		why="a key in the trace" && ! grep -qE "inline:[A-Za-z0-9+/]{8}" "$W/$name.trace" &&
+		why="baresip could not decrypt" && ! grep -qi "srtp.*fail\|unprotect" "$SBOUT" &&
+		why="baresip received ${rx:-no} RTP packets, expected 140..160" && [ -n "$rx" ] &&
+		[ "$rx" -ge 140 ] && [ "$rx" -le 160 ] &&
+		why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/$name.err"; then
+		ok "SRTP outbound $how (--srtp require): RTP/SAVP, baresip (srtp-mand) decrypted $rx packets of the 3 s WAV, its RFC 4733 digit 7 reached the document, keys masked in the trace"
+	else
+		bad "SRTP outbound $how" "$why" "$W/$name.out" "$W/$name.err" "$W/ctrl-$name.out" "$SBOUT"
+	fi
+}
+srtp_out srtpout "over UDP" "sip:4072223333@127.0.0.1:$SBP"
+# over TLS (run.sh's certificates, 2d): the keys travel encrypted, as a trunk would want
+srtp_out srtptls "over TLS" "sip:4072223333@127.0.0.1:$((SBP + 1));transport=tls" \
+	--sip-tls-cert "$W/tls.pem" --sip-tls-ca "$W/tls.crt"
 
 # inbound: baresip calls with SRTP; forged packets to our RTP port are dropped
 SP=$(freeport)
