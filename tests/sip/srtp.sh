@@ -9,6 +9,8 @@
 #  - inbound under --srtp offer: baresip calls with RTP/SAVP, we answer in kind and receive
 #    its audio (the call record's packets); 20 packets with a wrong authentication tag sent
 #    to our RTP port during the call are dropped and counted (/metrics);
+#  - a join of two SRTP calls: the mixer relays each one's tone to the other, both decrypted by
+#    baresip;
 #  - a plain RTP baresip under --srtp require: our call to it fails (connection.failed), its
 #    call to us gets 488;
 #  - a sipp UAS answering our SAVP offer with plain RTP/AVP: ACK, our BYE, connection.failed
@@ -108,6 +110,38 @@ if why=$(has "$W/srtpin.out" "CONNECTED" "DISCONNECTED trigger=local") &&
 	ok "SRTP inbound (--srtp offer): answered RTP/SAVP, $prx of baresip's packets decrypted, 20 with a wrong tag dropped and counted"
 else
 	bad "SRTP inbound" "$why" "$W/srtpin.out" "$W/srtpin.err" "$W/ctrl-srtpin.out" "$W/srtpin.metrics"
+fi
+
+# a join of two SRTP calls (to this baresip and a second one, each call its own keys): for the
+# 2 s of the join each call hears the other's tone through the mixer, decrypted from one leg
+# and encrypted for the other; each baresip decrypts about 100 packets
+compile "$T/join.ccxml" "$W/join"
+LP_BARESIP_ACCOUNT=";mediaenc=srtp-mand" lp_baresip_start "$W/baresip-srtp2" "$LIFE" "module		srtp.so" || true
+SBP2=$LP_BARESIP_PORT
+SBPID2=$LP_BARESIP_PID
+SBOUT2=$LP_BARESIP_OUT
+PIDS+=("$SBPID2")
+calls=$(grep -c "^packets:" "$SBOUT")
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 60 ./join --sip "127.0.0.1:$SP" --once --srtp require --values mode=join \
+	--values "a=sip:4072223333@127.0.0.1:$SBP" --values "b=sip:4072223333@127.0.0.1:$SBP2") \
+	>"$W/srtpjoin.out" 2>"$W/srtpjoin.err"
+rc=$?
+for ((i = 0; i < 50; i++)); do
+	[ "$(grep -c "^packets:" "$SBOUT")" -gt "$calls" ] && grep -q "^packets:" "$SBOUT2" && break
+	sleep 0.1
+done
+rxa=$(awk -v n="$calls" '/^packets:/ && k++ == n {print $3; exit}' "$SBOUT")
+rxb=$(awk '/^packets:/ {print $3; exit}' "$SBOUT2")
+rxs="${rxa:-no} and ${rxb:-no}"
+lp_stop "$SBPID2" 5
+if why=$(has "$W/srtpjoin.out" "JOINED c" "UNJOINED c" "END") && why="exit status $rc" && [ $rc = 0 ] &&
+	why="baresip received ${rxs:-no} packets on the two calls, expected 90..125 each" &&
+	[ -n "$rxa" ] && [ -n "$rxb" ] && [ "$rxa" -ge 90 ] && [ "$rxa" -le 125 ] && [ "$rxb" -ge 90 ] && [ "$rxb" -le 125 ] &&
+	why="sanitizer report" && ! sanitized "$W/srtpjoin.err"; then
+	ok "SRTP join: two SRTP calls joined for 2 s, each heard the other (baresip decrypted $rxa and $rxb packets)"
+else
+	bad "SRTP join" "$why" "$W/srtpjoin.out" "$W/srtpjoin.err" "$SBOUT" "$SBOUT2"
 fi
 lp_stop "$SBPID" 5
 
