@@ -12,7 +12,7 @@
 #  - a join of two SRTP calls: the mixer relays each one's tone to the other, both decrypted by
 #    baresip;
 #  - a plain RTP baresip under --srtp require: our call to it fails (connection.failed), its
-#    call to us gets 488;
+#    call to us gets 488; under --srtp offer its call is answered in plain RTP;
 #  - a sipp UAS answering our SAVP offer with plain RTP/AVP: ACK, our BYE, connection.failed
 #    reason media (RFC 4568 has no plain fallback within one m-line).
 compile "$T/srtpin.ccxml" "$W/srtpin"
@@ -182,6 +182,26 @@ if why=$(has "$W/srtpreq.trace" "SIP/2.0 488 Not Acceptable Here") &&
 	ok "SRTP required, inbound from a plain RTP peer: 488, no call"
 else
 	bad "SRTP required, inbound from a plain peer" "$why" "$W/srtpreq.out" "$W/srtpreq.err" "$W/ctrl-srtpreq.out"
+fi
+# the same plain caller under --srtp offer: answered in kind (RTP/AVP, no key), the call runs
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp offer \
+	--sip-trace "$W/srtpoff.trace") >"$W/srtpoff.out" 2>"$W/srtpoff.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/srtpoff.err" "running as a service" 30
+CTRL_DIAL="sip:ccxml@127.0.0.1:$SP" timeout -k 2 90 python3 "$T/ctrl.py" "$PCP" 30000 \
+	>"$W/ctrl-srtpoff.out" 2>&1
+lp_wait_for "$W/srtpoff.out" "DISCONNECTED" 30
+lp_stop "$SIP_" 5
+if why=$(has "$W/srtpoff.out" "CONNECTED" "DISCONNECTED trigger=local") &&
+	why="our answer is not plain RTP/AVP" &&
+	awk '/^----- .* sent / {s = 1} /^----- .* received / {s = 0} s' "$W/srtpoff.trace" | grep -q "^m=audio [1-9][0-9]* RTP/AVP " &&
+	why="a key in our answer" && ! grep -q "a=crypto" "$W/srtpoff.trace" &&
+	why="sanitizer report" && ! sanitized "$W/srtpoff.err"; then
+	ok "SRTP offered, inbound from a plain RTP peer: answered RTP/AVP, the call runs"
+else
+	bad "SRTP offered, inbound from a plain peer" "$why" "$W/srtpoff.out" "$W/srtpoff.err" "$W/ctrl-srtpoff.out" "$W/srtpoff.trace"
 fi
 lp_stop "$PBPID" 5
 
