@@ -13,6 +13,8 @@
 #    baresip;
 #  - a plain RTP baresip under --srtp require: our call to it fails (connection.failed), its
 #    call to us gets 488; under --srtp offer its call is answered in plain RTP;
+#  - an INVITE without SDP under --srtp require (sipp): our 200 offers RTP/SAVP with both keys,
+#    the ACK's SAVP answer connects the call;
 #  - a sipp UAS answering our SAVP offer with plain RTP/AVP: ACK, our BYE, connection.failed
 #    reason media (RFC 4568 has no plain fallback within one m-line).
 compile "$T/srtpin.ccxml" "$W/srtpin"
@@ -204,6 +206,28 @@ else
 	bad "SRTP offered, inbound from a plain peer" "$why" "$W/srtpoff.out" "$W/srtpoff.err" "$W/ctrl-srtpoff.out" "$W/srtpoff.trace"
 fi
 lp_stop "$PBPID" 5
+
+# an INVITE without SDP (sipp, tests/sip/uac_srtp_late.xml) to a --srtp require program: our 200
+# offers RTP/SAVP with both keys, the ACK's answer takes tag 1 and the call connects
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require) \
+	>"$W/srtplate.out" 2>"$W/srtplate.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/srtplate.err" "running as a service" 30
+UP=$(freeport)
+timeout -k 2 30 sipp -sf "$T/uac_srtp_late.xml" -s late "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
+	-timeout 20s -nostdin -trace_err -error_file "$W/srtplate.sipperr" >/dev/null 2>&1
+src=$?
+lp_wait_for "$W/srtplate.out" "DISCONNECTED" 10
+lp_stop "$SIP_" 5
+if why="sipp exit status $src" && [ $src = 0 ] &&
+	why=$(has "$W/srtplate.out" "CONNECTED" "DISCONNECTED trigger=remote") &&
+	why="sanitizer report" && ! sanitized "$W/srtplate.err"; then
+	ok "SRTP late offer: an INVITE without SDP gets our RTP/SAVP offer with both keys, the ACK's SAVP answer connects"
+else
+	bad "SRTP late offer" "$why" "$W/srtplate.out" "$W/srtplate.err" "$W/srtplate.sipperr"
+fi
 
 # a peer answering our SAVP offer with plain RTP (sipp): ACK, BYE, connection.failed
 PP=$(freeport)
