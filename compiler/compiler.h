@@ -52,6 +52,10 @@ extern int xml_nscript_files;
 /* --fetched: the document was fetched by a running program, which gave every <script src> it
  * has as a --script-file; one more is an error, never a file of this machine */
 extern bool xml_fetched;
+/* --grammar-file PATH (repeated, docs/fetch.md): the Nth <grammar src> the running program
+ * fetched for the document (vxml_fetch_grammar) */
+extern const char **xml_grammar_files;
+extern int xml_ngrammar_files;
 void diag_error(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(Loc loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An error without a location ("ccxmlc: error: …"). */
@@ -229,6 +233,7 @@ void vxml_prop_app(Node *approot);
  * semantic <tag>s; with lf, their table `gram_K` (nodes), `gram_K_kids` and the root node are
  * written (script tags compiled where vxml_srgs_code says, js.h). */
 int vxml_srgs(Node *field, const char *keys, FILE *lf, int k, char **nodes, char **kids, int *root);
+void vxml_srgs_srcexpr(Node *gr); /* <grammar srcexpr>: refused, with why */
 /* A form-level <grammar> gr alone, as vxml_srgs; slots[0 .. *nslots) (64 at most) the slots its
  * match may fill: its root rule's id, then the ids of the rules it refers to. */
 int vxml_srgs_form(Node *gr, FILE *lf, int k, char **nodes, char **kids, int *root, const char **slots,
@@ -247,6 +252,9 @@ long vxml_break_ms(Node *n, bool report);
 void vxml_fetch_check(Node *n);
 bool vxml_fetch_prop(Attr *name, Attr *value);
 char *vxml_fetch_init(Node *n, bool data);
+/* The --grammar-file of gr (a <grammar src> of a document fetched at run time), or NULL after
+ * an error saying it was not fetched */
+const char *vxml_fetch_grammar(Node *gr, Attr *src);
 /* vxml_io.c: "10s", "500ms" -> ms; -1 when malformed (reported). */
 long vxml_time(Attr *a);
 /* A form item: <block>, <field>, <record>, <transfer>, <subdialog>, <initial>, <object>; an

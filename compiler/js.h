@@ -132,9 +132,9 @@ void jstype_locals(TSNode body, const char *src, const char *const *names, int n
  * in no namespace); block(arg, F, first, stop) emits the elements of one branch. */
 void emit_if(Fn *F, Node *n, void (*block)(void *arg, Fn *F, Node *first, Node *stop), void *arg);
 
-/* vxml_srgs.c: the script <tag>s of the grammars written from now on are compiled into g, in
- * the scope *sc holds when each is read (their names other than out, rules, meta resolve as the
- * dialog's expressions there). */
+/* vxml_srgs.c: the script <tag>s of the grammars written from now on are compiled into g (sc,
+ * the scope where each grammar stands, is not theirs: SISR's tags see their own names, the
+ * grammar's header's and ECMAScript's globals, not the dialog's variables). */
 void vxml_srgs_code(Gen *g, Scope *const *sc);
 
 /* vxml_io.c: <transfer>'s cx_vx_xfer_item written to lf (its destexpr a function of g). */

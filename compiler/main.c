@@ -151,7 +151,9 @@ static void main__usage(FILE *f)
 		"  --shared                 write FILE.so for a running program to load (docs/fetch.md;\n"
 		"                           one .ccxml, or one .vxml: docs/voicexml.md)\n"
 		"  --script-file PATH       the next <script src> reads PATH (repeated; docs/fetch.md)\n"
-		"  --fetched                every <script src> is a --script-file, no local file\n"
+		"  --grammar-file PATH      the next <grammar src> reads PATH (repeated; docs/fetch.md)\n"
+		"  --fetched                every <script src> is a --script-file, every <grammar src>\n"
+		"                           a --grammar-file, no local file\n"
 		"  -g                       debug information (#line back to the .ccxml and scripts)\n"
 		"  -O0 -O1 -O2 -O3 -Os      optimisation level passed to cc\n"
 		"  --no-line                no #line directives in the generated C\n"
@@ -448,7 +450,8 @@ static int main__dot(Doc *doc, const char *file, const char *output)
 static int main__test(int argc, char **argv, int at)
 {
 	static const char *const refused[] = {"-o", "--emit-c", "-c", "--shared", "--dot", "-MD",
-					      "-MF", "--script-file", "--fetched", "--test", "-"};
+					      "-MF", "--script-file", "--grammar-file", "--fetched", "--test",
+					      "-"};
 	const char **opts = xcalloc((size_t)argc, sizeof(char *));
 	int n = 0;
 	if (at + 1 >= argc)
@@ -470,6 +473,16 @@ static int main__test(int argc, char **argv, int at)
 		diag_fatal("cannot find this ccxmlc (/proc/self/exe): %s", strerror(errno));
 	self[l] = 0;
 	return apptest_main(self, argv[at + 1], opts, n);
+}
+
+/* One more file of a list the running program gives (--script-file, --grammar-file) */
+static void main__addfile(const char ***v, int *n, const char *path)
+{
+	const char **f = realloc(*v, (size_t)(*n + 1) * sizeof(*f));
+	if (!f)
+		diag_fatal("out of memory");
+	*v = f;
+	f[(*n)++] = path;
 }
 
 /* A script fetched at run time is compiled as the one top-level <script> of a document of
@@ -497,11 +510,7 @@ static const char *main__js_wrapper(const char *js)
 	close(fd);
 	main__jswrap = p;
 	atexit(main__jswrap_rm);
-	const char **f = realloc(xml_script_files, (size_t)(xml_nscript_files + 1) * sizeof(*f));
-	if (!f)
-		diag_fatal("out of memory");
-	xml_script_files = f;
-	xml_script_files[xml_nscript_files++] = js;
+	main__addfile(&xml_script_files, &xml_nscript_files, js);
 	return p;
 }
 
@@ -535,12 +544,11 @@ static int main__main(int argc, char **argv)
 		} else if (!strcmp(a, "--script-file")) {
 			if (++i >= argc)
 				diag_fatal("--script-file needs a file name");
-			const char **f = realloc(xml_script_files, (size_t)(xml_nscript_files + 1) *
-						 sizeof(*f));
-			if (!f)
-				diag_fatal("out of memory");
-			xml_script_files = f;
-			xml_script_files[xml_nscript_files++] = argv[i];
+			main__addfile(&xml_script_files, &xml_nscript_files, argv[i]);
+		} else if (!strcmp(a, "--grammar-file")) {
+			if (++i >= argc)
+				diag_fatal("--grammar-file needs a file name");
+			main__addfile(&xml_grammar_files, &xml_ngrammar_files, argv[i]);
 		} else if (!strcmp(a, "-g")) {
 			opt.debug = true;
 		} else if (!strncmp(a, "-O", 2) && (a[2] == 0 || (strchr("0123s", a[2]) && !a[3]))) {

@@ -56,7 +56,7 @@ static const VElem vx__elems[] = {
 	{"prompt", VP_FIELD | VP_EXEC | VP_MENU | VP_INIT | VP_OBJ, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}, {"count", 0},
 		{"cond", VA_EXPR}}},
 	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD | VP_MENU | VP_INIT | VP_OBJ, 0, {{"src", VA_REQ}}},
-	{"grammar", VP_FIELD | VP_LINK | VP_FORM, 0, {{"mode", 0}, {"src", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0},
+	{"grammar", VP_FIELD | VP_LINK | VP_FORM, 0, {{"mode", 0}, {"src", 0}, {"srcexpr", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0},
 		{"scope", 0}, {"tag-format", 0}}},
 	{"filled", VP_FIELD | VP_FORM | VP_OBJ, VP_EXEC, {{"mode", 0}, {"namelist", 0}}},
 	{"noinput", VP_EVENTS, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
@@ -952,6 +952,7 @@ static void vx__node(VChk *c, Node *n, int ctx)
 		vx__link(c, n);
 	if (!strcmp(n->tag, "grammar")) {
 		vx__gramscope(n);
+		vxml_srgs_srcexpr(n);
 		return; /* its SRGS content is vxml_srgs.c's */
 	}
 	else if (vxml_is_catch(n) || !strcmp(n->tag, "prompt")) {

@@ -24,6 +24,9 @@ typedef struct VEm {
 	int nfn;
 	int lineoff;        /* CX_VX_APP_LINE while the application root's code is compiled */
 	bool tapered;       /* the <prompt>s of a field or menu: their conds were taken already */
+	/* an application root's document scope and its application scope: the same names in
+	 * the same slots (VoiceXML 2.0 §5.1.2: document.x is application.x there) */
+	Scope *rootdoc, *rootapp;
 } VEm;
 
 static bool ve__is(Node *n, const char *tag)
@@ -50,7 +53,8 @@ static bool ve__input(Node *n)
 static int ve__slot(VEm *E, const char *name)
 {
 	for (int i = 0; i < E->nslots; i++)
-		if (E->slot_sc[i] == E->sc && !strcmp(E->slot_var[i], name))
+		if ((E->slot_sc[i] == E->sc || (E->sc == E->rootdoc && E->slot_sc[i] == E->rootapp)) &&
+		    !strcmp(E->slot_var[i], name))
 			return CX_SLOT_FIRST_VAR + i;
 	if (E->nslots == E->cap) {
 		E->cap = E->cap ? 2 * E->cap : 16;
@@ -1249,22 +1253,33 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	/* an application root (VoiceXML 2.0 §1.5.2): its variables are the application scope, the
 	 * first slots; the document scope is inside it */
 	Doc *app = vxml_app_root(doc, opt, false);
+	Node *root = doc->root;
+	/* a document without `application` is an application root itself (of its leaves, or of
+	 * itself alone): its variables are the application scope too, the same slots in the
+	 * same order as in its leaves, so a transition to or from a leaf keeps them */
+	bool isroot = !app && !node_attr(root, "application");
 	Scope *appsc = NULL;
 	int napp = 0;
 	vxml_prop_app(app ? app->root : NULL);
-	if (app) {
+	if (app || isroot) {
 		E->sc = appsc = scope_new(NULL, SC_DOC);
 		scope_qualifier(appsc, SC_Q_APPLICATION);
-		E->scname = "application";
-		ve__names(E, app->root);
+		E->scname = "application"; /* the name a log gives one (runtime/vxml.c) */
+		ve__names(E, app ? app->root : root);
 		napp = E->nslots;
 	}
 	int ev_slot = app ? ve__slot(E, "_event") : 0, msg_slot = app ? ve__slot(E, "_message") : 0;
 	Scope *docsc = E->sc = scope_new(appsc, SC_DOC);
 	scope_qualifier(docsc, SC_Q_DOCUMENT);
 	E->scname = NULL;
-	Node *root = doc->root;
-	ve__names(E, root);
+	if (isroot) { /* the same variables under document.x */
+		E->rootdoc = docsc;
+		E->rootapp = appsc;
+		for (int i = 0; i < napp; i++)
+			scope_add(docsc, E->slot_var[i], CX_SLOT_FIRST_VAR + i);
+	} else {
+		ve__names(E, root);
+	}
 	if (!app) { /* the catches' _event and _message (the application's, with a root) */
 		ev_slot = ve__slot(E, "_event");
 		msg_slot = ve__slot(E, "_message");
@@ -1299,8 +1314,12 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 		E->sc = docsc;
 	}
 
-	/* document variables and scripts */
+	/* document variables and scripts (a root's: its functions are its app_fns) */
+	if (isroot)
+		app_f0 = gen_nfuncs(E->g);
 	char *dinit = ve__decls(E, root, "init", 1);
+	if (isroot)
+		app_f1 = gen_nfuncs(E->g);
 
 	char *tables, *lists, *forms;
 	size_t tlen, llen, flen;
@@ -1406,8 +1425,9 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	fprintf(out, "\t.ncatches = %d,\n", ndc);
 	fprintf(out, "\t.event_slot = %d,\n", ev_slot);
 	fprintf(out, "\t.message_slot = %d,\n", msg_slot);
-	if (app) {
-		fprintf(out, "\t.app = %s,\n", c_quote(app->src.path, strlen(app->src.path)));
+	if (app || isroot) { /* a root names itself: its own <var>s are its app_init */
+		const char *ap = app ? app->src.path : path;
+		fprintf(out, "\t.app = %s,\n", c_quote(ap, strlen(ap)));
 		fprintf(out, "\t.napp = %d,\n", napp);
 		fprintf(out, "\t.app_init = %s,\n", app_init);
 		fprintf(out, "\t.app_catches = %s,\n", app_catches);

@@ -3,7 +3,8 @@
  * §6.1 for <data>): the attributes fetchtimeout, maxage, maxstale and fetchaudio of <goto>,
  * <submit>, <subdialog> and <data>, else the properties fetchtimeout, documentmaxage /
  * documentmaxstale (datamaxage / datamaxstale for <data>), fetchaudio, fetchaudiodelay and
- * fetchaudiominimum in force; checked here and compiled to a cx_vx_fetch initializer.
+ * fetchaudiominimum in force; checked here and compiled to a cx_vx_fetch initializer. And the
+ * files the running program fetched for the <grammar src> of a document it fetched.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -87,4 +88,51 @@ char *vxml_fetch_init(Node *n, bool data)
 		       vf__ms(vf__get(n, "fetchtimeout", "fetchtimeout"), 0), vf__agems(ma), vf__agems(ms), audio,
 		       vf__ms(vxml_prop(n, "fetchaudiodelay"), VF_AUDIODELAY_MS),
 		       vf__ms(vxml_prop(n, "fetchaudiominimum"), VF_AUDIOMIN_MS));
+}
+
+/* Section - <grammar src> of a document fetched at run time (docs/voicexml.md "SRGS grammars") */
+
+const char **xml_grammar_files;
+int xml_ngrammar_files;
+
+/* A <grammar src> the running program fetches: runtime/docscript.c lists the same ones in the
+ * same (document) order, each one's file given as the next --grammar-file. Any namespace (the
+ * grammar compiler takes a <grammar> by its name), a src neither empty nor a bare fragment, mode
+ * absent or dtmf (a voice grammar is not read). */
+static bool vf__fetched(Node *n)
+{
+	Attr *src = node_attr(n, "src"), *mode = node_attr(n, "mode");
+	return !strcmp(n->tag, "grammar") && src && src->value.s[0] && src->value.s[0] != '#' &&
+	       (!mode || !strcmp(mode->value.s, "dtmf"));
+}
+
+/* Counts the fetched grammars before gr in document order into *k; true once gr is met. */
+static bool vf__index(Node *n, Node *gr, int *k)
+{
+	for (; n; n = n->next) {
+		if (n == gr)
+			return true;
+		if (vf__fetched(n))
+			(*k)++;
+		if (vf__index(n->kids, gr, k))
+			return true;
+	}
+	return false;
+}
+
+const char *vxml_fetch_grammar(Node *gr, Attr *src)
+{
+	Node *root = gr;
+	int k = 0;
+	while (root->parent)
+		root = root->parent;
+	/* a src the runtime did not fetch (one its parser did not see) is never a file here: the
+	 * document, in the cache directory, would name the machine's files (`../../etc/x`) and
+	 * see their text in the compiler's diagnostics */
+	if (!vf__fetched(gr) || !vf__index(root, gr, &k) || k >= xml_ngrammar_files) {
+		diag_error(src->value.loc, "<grammar src='%s'> was not fetched with the document "
+			   "(a document fetched at run time reads no grammar file of this machine)", src->value.s);
+		return NULL;
+	}
+	return xml_grammar_files[k];
 }

@@ -2,8 +2,9 @@
  * vxml_srgs.c — SRGS XML grammars in DTMF mode for VoiceXML <field>s (docs/voicexml.md,
  * "SRGS grammars"): an inline <grammar mode="dtmf"> or one whose src names a local file. The
  * subset: <rule id>, <one-of>/<item>, <item repeat="n|n-m|n-">, <ruleref uri="#id"> (not
- * recursive) and special="NULL"/"VOID", keys as the text of a rule or item; the result is the
- * keys typed (no <tag>s). Each grammar becomes a flat table of cx_vx_gnode (runtime/vxgram.c
+ * recursive) and special="NULL"/"VOID", keys as the text of a rule or item, <tag>s (SISR: a
+ * literal, or a script compiled with the grammar's others, "Script tags" below); without tags
+ * the result is the keys typed. Each grammar becomes a flat table of cx_vx_gnode (runtime/vxgram.c
  * matches it); the fields' several grammars are alternatives. A <link>'s grammars are read
  * the same way, its dtmf keys one more alternative; a form-level <grammar> is read alone, its
  * slots the ids of its root rule and of the rules it refers to (docs/voicexml.md, "Mixed
@@ -11,6 +12,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "js.h"
@@ -24,8 +26,11 @@ typedef struct GNode {
 	int *kids, nkids;
 	Node *ref;           /* REF: the <rule> (resolved to its body's node at the end) */
 	const char *name;    /* REF: that rule's id */
-	const char *fn;      /* TAG of a script: the C function returning its function */
-	int line;            /* TAG: its line */
+	const char *fn;      /* TAG of a script, top REF of a grammar with them: the C function
+			      * returning the grammar's function (SISR scopes: runtime/vxgram.c) */
+	int line;            /* TAG: its line; top REF: its header's first tag's */
+	int rule, idx;       /* TAG of a script: its rule's index in the grammar, its own in the rule */
+	Node *tag;           /* TAG of a script: the <tag> */
 	bool si;             /* REF at a grammar's top: the grammar has tags */
 } GNode;
 
@@ -43,17 +48,18 @@ typedef struct Gram {
 	bool tags;           /* it has <tag>s */
 	bool anytags;        /* some grammar read has */
 	bool emit;           /* the table is written: script tags are compiled */
+	int body0, cur;      /* the grammar's first body, the body being read */
+	int *stags, nstags;  /* the grammar's script TAG nodes */
 } Gram;
 
 /* Where script tags are compiled (vxml_srgs_code); none: tags are checked, not compiled. */
 static Gen *gs_gen;
-static Scope *const *gs_scope;
 static int gs_ntags;
 
 void vxml_srgs_code(Gen *g, Scope *const *sc)
 {
 	gs_gen = g;
-	gs_scope = sc;
+	(void)sc; /* the tags' names are not the dialog's (gs__script) */
 }
 
 static int gs__node(Gram *g, int kind)
@@ -159,33 +165,8 @@ static int gs__seq(Gram *g, Node *e, int depth)
 	return s;
 }
 
-/* A script tag's code as the function expression `function (out, rules, meta) {CODE; return
- * out;}` (SISR's variables its parameters): an attribute of its own whose decoded bytes map to
- * the tag's text, so that errors point into the tag. */
-static Attr *gs__tag_attr(Node *t)
-{
-	static const char pre[] = "function (out, rules, meta) {", post[] = "\n;return out;}";
-	const SrcText *x = &t->text;
-	size_t np = sizeof(pre) - 1, len = np + x->len + sizeof(post) - 1;
-	Attr *a = xcalloc(1, sizeof(Attr));
-	a->name = "tag";
-	a->id = -1;
-	a->loc = t->loc;
-	a->value.s = xprintf("%s%s%s", pre, x->s, post);
-	a->value.len = len;
-	a->value.loc = x->loc;
-	if (x->raw && x->len) { /* (a text's map has no entry for its end: after its last byte) */
-		uint32_t *raw = xcalloc(len + 1, sizeof(uint32_t));
-		for (size_t i = 0; i <= len; i++)
-			raw[i] = i < np ? x->raw[0] : i - np < x->len ? x->raw[i - np] : x->raw[x->len - 1] + 1;
-		a->value.raw = raw;
-	} else {
-		a->value.loc.col -= (int)np; /* the tag's first line: its columns past the prefix */
-	}
-	return a;
-}
-
-/* <tag>: its literal (semantics/1.0-literals), or its script compiled to a function. */
+/* <tag>: its literal (semantics/1.0-literals), or a script, compiled with its grammar's
+ * (gs__script). */
 static int gs__tag(Gram *g, Node *e)
 {
 	int t = gs__node(g, CX_VX_G_TAG);
@@ -201,21 +182,17 @@ static int gs__tag(Gram *g, Node *e)
 		g->n[t].keys = xstrndup(s + b, n);
 		return t;
 	}
-	if (!g->emit || !gs_gen || !e->has_text || !s[strspn(s, " \t\r\n")])
-		return t; /* an empty script runs no code (out is still an object) */
-	Attr *a = gs__tag_attr(e);
-	esparse_attr(e, a, CX_AK_EXPR);
-	if (!a->tree) {
-		g->bad = true;
-		return t;
-	}
-	char *name = xprintf("sisr_tag_%d", ++gs_ntags);
-	Fn *F = fn_new(gs_gen, *gs_scope, FN_COND, name, e->loc.line);
-	fn_line(F, e->loc.line);
-	fn_source(F, &a->value);
-	fn_out(F, "return %s;", js_expr(F, a->expr));
-	fn_end(F);
-	g->n[t].fn = name;
+	int idx = 0, rule = g->cur - g->body0;
+	for (int i = 0; i < g->nstags; i++)
+		idx += g->n[g->stags[i]].rule == rule;
+	g->n[t].rule = rule;
+	g->n[t].idx = idx;
+	g->n[t].tag = e;
+	int *v = xcalloc((size_t)g->nstags + 1, sizeof(int));
+	if (g->nstags)
+		memcpy(v, g->stags, (size_t)g->nstags * sizeof(int));
+	v[g->nstags++] = t;
+	g->stags = v;
 	return t;
 }
 
@@ -300,12 +277,25 @@ static int gs__body(Gram *g, Node *r)
 	}
 	g->body_rule = br;
 	g->body_node = bn;
-	int i = g->nbodies++;
+	int i = g->nbodies++, cur = g->cur;
 	br[i] = r;
 	bn[i] = -1;
+	g->cur = i;
 	int n = gs__seq(g, r, 0);
+	g->cur = cur;
 	g->body_node[i] = n;
 	return n;
+}
+
+/* <grammar srcexpr> (VoiceXML 2.1 §2.3): its URI is known only once the expression runs, when
+ * the grammar is activated, but a grammar is compiled to tables with its document (a fetched
+ * document's grammars are fetched and compiled before it runs): refused. */
+void vxml_srgs_srcexpr(Node *gr)
+{
+	Attr *a = node_attr(gr, "srcexpr");
+	if (a)
+		diag_error(a->loc, "<grammar srcexpr> is not supported: a grammar is compiled with its document, "
+			   "before any expression runs; name its file with src");
 }
 
 /* The <grammar> element a field's <grammar> stands for (inline: itself; src: the file's), or
@@ -324,25 +314,37 @@ static Node *gs__root(Node *gr, bool *voice, Attr **frag)
 			diag_error(gr->loc, "<grammar src> holds no content");
 			return NULL;
 		}
-		if (strstr(src->value.s, "://") || src->value.s[0] == '#') {
-			diag_error(src->value.loc, "<grammar src='%s'>: a local .grxml file is wanted", src->value.s);
+		Attr *type = node_attr(gr, "type");
+		/* SRGS XML's type, or the older name VoiceXML 2.0 drafts used and real applications
+		 * still write (application/grammar+xml); parameters and case aside */
+		size_t tn = type ? strcspn(type->value.s, "; \t") : 0;
+		if (type && !((tn == 20 && !strncasecmp(type->value.s, "application/srgs+xml", tn)) ||
+			      (tn == 23 && !strncasecmp(type->value.s, "application/grammar+xml", tn)))) {
+			diag_error(type->value.loc, "<grammar type='%s'>: only SRGS XML grammars (application/srgs+xml, "
+				   ".grxml) are read", type->value.s);
 			return NULL;
 		}
-		/* a document fetched at run time sits in the cache directory and names files as it
-		 * likes (`../../etc/x`): reading one would show a hostile document the machine's
-		 * files through the compiler's diagnostics (the fetch's reason, the log) */
-		if (xml_fetched) {
-			diag_error(src->value.loc, "<grammar src='%s'> in a document fetched at run time: "
-			           "its grammar files are not fetched, write the grammar inline", src->value.s);
-			return NULL;
-		}
-		const char *path = gr->loc.src ? gr->loc.src->path : "";
-		const char *slash = strrchr(path, '/');
 		size_t n = strcspn(src->value.s, "#");
-		char *file = xprintf("%.*s%.*s", slash ? (int)(slash - path + 1) : 0, path, (int)n, src->value.s);
-		if (access(file, R_OK)) {
-			diag_error(src->value.loc, "<grammar src='%s'>: cannot read %s", src->value.s, file);
+		const char *file;
+		if (src->value.s[0] == '#') {
+			diag_error(src->value.loc, "<grammar src='%s'>: a .grxml file is wanted", src->value.s);
 			return NULL;
+		} else if (xml_fetched || xml_ngrammar_files) { /* fetched with the document (docs/fetch.md) */
+			if (!(file = vxml_fetch_grammar(gr, src)))
+				return NULL;
+		} else {
+			if (strstr(src->value.s, "://")) {
+				diag_error(src->value.loc, "<grammar src='%s'>: a local .grxml file is wanted",
+					   src->value.s);
+				return NULL;
+			}
+			const char *path = gr->loc.src ? gr->loc.src->path : "";
+			const char *slash = strrchr(path, '/');
+			file = xprintf("%.*s%.*s", slash ? (int)(slash - path + 1) : 0, path, (int)n, src->value.s);
+			if (access(file, R_OK)) {
+				diag_error(src->value.loc, "<grammar src='%s'>: cannot read %s", src->value.s, file);
+				return NULL;
+			}
 		}
 		Doc *d = xml_load(file);
 		if (!d)
@@ -381,6 +383,270 @@ static bool gs__cyclic(Gram *g, int i, char *state)
 	return false;
 }
 
+/* Section - Script tags: one function per grammar (SISR scopes)
+ *
+ * A grammar's script tags are compiled as one ECMAScript function expression,
+ *   function () {HEADER'S TAGS; return [RULE_0, RULE_1, ...];}
+ * RULE_i (the i-th rule read) null when it has no script tag, else
+ *   function () {return [function (out, rules, meta) {TAG\n;return out;}, ...]; var V;}
+ * (runtime/vxgram.c calls it when a match is interpreted, then RULE_i at the first tag of each
+ * match of rule i): the header's tags run once, before any rule's, their names seen by every
+ * tag (SISR's global scope), and each match of a rule has one scope for its tags (SISR's rule
+ * scope): a `var` at the top of a tag has its keyword blanked out (the text keeps its length)
+ * and its names declared in V. The text maps back to the tags' bytes: errors point into them. */
+
+typedef struct GsText {
+	char *s;
+	uint32_t *raw;
+	size_t len, cap;
+	uint32_t anchor;     /* where glue maps: the start of the tag coming, or the last one's end */
+} GsText;
+
+static void gs__grow(GsText *t, size_t n)
+{
+	if (t->len + n + 1 <= t->cap)
+		return;
+	t->cap = 2 * (t->len + n + 1);
+	char *s = xcalloc(t->cap, 1);
+	uint32_t *raw = xcalloc(t->cap, sizeof(uint32_t));
+	if (t->len) {
+		memcpy(s, t->s, t->len);
+		memcpy(raw, t->raw, t->len * sizeof(uint32_t));
+	}
+	t->s = s;
+	t->raw = raw;
+}
+
+static void gs__glue(GsText *t, const char *s)
+{
+	size_t n = strlen(s);
+	gs__grow(t, n);
+	for (size_t i = 0; i < n; i++)
+		t->raw[t->len + i] = t->anchor;
+	memcpy(t->s + t->len, s, n);
+	t->len += n;
+}
+
+/* The text ends: its NUL, and its end's place (an error at the end, an unterminated string's,
+ * points after the last tag's last byte). */
+static void gs__end(GsText *t)
+{
+	gs__grow(t, 0);
+	t->s[t->len] = '\0';
+	t->raw[t->len] = t->anchor;
+}
+
+/* The byte offset of l in its file (its lines' starts kept for the last file asked about: a
+ * document's tags are many, each asked about a few times). */
+static uint32_t gs__off(Loc l)
+{
+	static const Source *src;
+	static uint32_t *start;
+	static int n;
+	if (!l.src)
+		return 0;
+	if (src != l.src) {
+		n = 1;
+		for (size_t o = 0; o < l.src->len; o++)
+			n += l.src->text[o] == '\n';
+		start = xcalloc((size_t)n, sizeof(uint32_t));
+		for (size_t o = 0, k = 1; o < l.src->len; o++)
+			if (l.src->text[o] == '\n')
+				start[k++] = (uint32_t)o + 1;
+		src = l.src;
+	}
+	return (l.line >= 1 && l.line <= n ? start[l.line - 1] : 0) + (uint32_t)(l.col > 0 ? l.col - 1 : 0);
+}
+
+/* Where tag e's text begins in its file. */
+static uint32_t gs__start(Node *e)
+{
+	const SrcText *x = &e->text;
+	if (!e->has_text || !x->len)
+		return gs__off(e->loc);
+	return x->raw ? x->raw[0] : gs__off(x->loc);
+}
+
+/* Tag e's text; blank: offsets in it of `var` keywords blanked out (nb of them). */
+static void gs__piece(GsText *t, Node *e, const int *blank, int nb)
+{
+	const SrcText *x = &e->text;
+	size_t n = e->has_text ? x->len : 0;
+	uint32_t start = gs__start(e);
+	gs__grow(t, n);
+	for (size_t i = 0; i < n; i++)
+		t->raw[t->len + i] = x->raw ? x->raw[i] : start + (uint32_t)i;
+	if (n)
+		memcpy(t->s + t->len, x->s, n);
+	for (int i = 0; i < nb; i++)
+		memset(t->s + t->len + blank[i], ' ', 3);
+	t->anchor = n ? t->raw[t->len + n - 1] + 1 : start;
+	t->len += n;
+}
+
+typedef struct GsScopes {
+	Node **head;         /* the header's tags */
+	int nhead, nrules;
+	size_t *at;          /* per script tag (g->stags' order): where its text is in the last text */
+	int **blank, *nblank; /* per script tag: its `var`s blanked out */
+	char ***vars;        /* per rule: the names its tags declare */
+	int *nvars;
+} GsScopes;
+
+/* The grammar's function expression into t (vars: with the `var`s blanked out and declared). */
+static void gs__build(Gram *g, GsScopes *sc, GsText *t, bool vars)
+{
+	*t = (GsText){.anchor = sc->nhead ? gs__start(sc->head[0]) : gs__start(g->n[g->stags[0]].tag)};
+	gs__glue(t, "function () {");
+	for (int i = 0; i < sc->nhead; i++) {
+		t->anchor = gs__start(sc->head[i]);
+		gs__piece(t, sc->head[i], NULL, 0);
+		gs__glue(t, "\n;");
+	}
+	gs__glue(t, "return [");
+	for (int r = 0; r < sc->nrules; r++) {
+		gs__glue(t, r ? ", " : "");
+		int n = 0;
+		for (int k = 0; k < g->nstags; k++) {
+			GNode *tn = &g->n[g->stags[k]];
+			if (tn->rule != r)
+				continue;
+			gs__glue(t, n++ ? ", " : "function () {return [");
+			t->anchor = gs__start(tn->tag);
+			gs__glue(t, "function (out, rules, meta) {");
+			sc->at[k] = t->len;
+			gs__piece(t, tn->tag, vars ? sc->blank[k] : NULL, vars ? sc->nblank[k] : 0);
+			gs__glue(t, "\n;return out;}");
+		}
+		gs__glue(t, n ? "];" : "null");
+		for (int v = 0; n && vars && v < sc->nvars[r]; v++)
+			gs__glue(t, xprintf("%s%s%s", v ? ", " : " var ", sc->vars[r][v], v + 1 < sc->nvars[r] ? "" : ";"));
+		gs__glue(t, n ? "}" : "");
+	}
+	gs__glue(t, "];}");
+	gs__end(t);
+}
+
+/* Name nm (an identifier of text t) declared in rule r's scope (once; not out, rules, meta). */
+static void gs__declare(GsScopes *sc, const GsText *t, int r, TSNode nm)
+{
+	if (ts_node_is_null(nm) || strcmp(ts_node_type(nm), "identifier"))
+		return;
+	char *id = xstrndup(t->s + ts_node_start_byte(nm), ts_node_end_byte(nm) - ts_node_start_byte(nm));
+	bool seen = !strcmp(id, "out") || !strcmp(id, "rules") || !strcmp(id, "meta");
+	for (int v = 0; v < sc->nvars[r]; v++)
+		seen |= !strcmp(sc->vars[r][v], id);
+	if (seen)
+		return;
+	char **nv = xcalloc((size_t)sc->nvars[r] + 1, sizeof(char *));
+	if (sc->nvars[r])
+		memcpy(nv, sc->vars[r], (size_t)sc->nvars[r] * sizeof(char *));
+	nv[sc->nvars[r]++] = id;
+	sc->vars[r] = nv;
+}
+
+/* The `var`s of a tag's own scope (not of a function in it) under node x of the parsed text t:
+ * declarations (`var a = 1, b`) and for-in heads (`for (var k in o)`), each a `var` keyword at
+ * `at` to blank out. */
+static void gs__vars(Gram *g, GsScopes *sc, const GsText *t, TSNode x)
+{
+	for (uint32_t i = 0; i < ts_node_named_child_count(x); i++)
+		gs__vars(g, sc, t, ts_node_named_child(x, i));
+	bool decl = !strcmp(ts_node_type(x), "variable_declaration");
+	TSNode kw = ts_node_child_by_field_name(x, "kind", 4);
+	if (!decl && (strcmp(ts_node_type(x), "for_in_statement") || ts_node_is_null(kw) || strcmp(ts_node_type(kw), "var")))
+		return;
+	size_t at = decl ? ts_node_start_byte(x) : ts_node_start_byte(kw);
+	TSNode f = ts_node_parent(x);
+	while (!ts_node_is_null(f) && !strstr(ts_node_type(f), "function") && strcmp(ts_node_type(f), "method_definition"))
+		f = ts_node_parent(f);
+	int k = -1;
+	for (int j = 0; j < g->nstags; j++) {
+		Node *e = g->n[g->stags[j]].tag;
+		if (sc->at[j] <= at && at < sc->at[j] + (e->has_text ? e->text.len : 0))
+			k = j;
+	}
+	if (k < 0 || ts_node_is_null(f) || ts_node_start_byte(f) >= sc->at[k])
+		return; /* the header's, or a function's in a tag */
+	int r = g->n[g->stags[k]].rule, *b = xcalloc((size_t)sc->nblank[k] + 1, sizeof(int));
+	if (sc->nblank[k])
+		memcpy(b, sc->blank[k], (size_t)sc->nblank[k] * sizeof(int));
+	b[sc->nblank[k]++] = (int)(at - sc->at[k]);
+	sc->blank[k] = b;
+	if (!decl)
+		gs__declare(sc, t, r, ts_node_child_by_field_name(x, "left", 4));
+	for (uint32_t i = 0; decl && i < ts_node_named_child_count(x); i++)
+		gs__declare(sc, t, r, ts_node_child_by_field_name(ts_node_named_child(x, i), "name", 4));
+}
+
+/* The text t parsed as the attribute of element e (errors reported), or NULL. */
+static Attr *gs__parse(Node *e, const GsText *t)
+{
+	Attr *a = xcalloc(1, sizeof(Attr));
+	a->name = "tag";
+	a->id = -1;
+	a->loc = e->loc;
+	a->value = (SrcText){.s = t->s, .len = t->len, .loc = e->loc, .raw = t->raw};
+	esparse_attr(e, a, CX_AK_EXPR);
+	return a->tree ? a : NULL;
+}
+
+/* The grammar's script tags (and its header's, head[0 .. nhead)) checked, and compiled into
+ * one function when the table is written (its name on top and on each script TAG). */
+static void gs__script(Gram *g, Node *root, int top, Node **head, int nhead)
+{
+	if (!g->nstags && !nhead)
+		return;
+	int nr = g->nbodies - g->body0;
+	GsScopes sc = {.head = head, .nhead = nhead, .nrules = nr, .at = xcalloc((size_t)g->nstags + 1, sizeof(size_t)),
+		       .blank = xcalloc((size_t)g->nstags + 1, sizeof(int *)),
+		       .nblank = xcalloc((size_t)g->nstags + 1, sizeof(int)),
+		       .vars = xcalloc((size_t)nr + 1, sizeof(char **)), .nvars = xcalloc((size_t)nr + 1, sizeof(int))};
+	GsText t;
+	bool ok = true;
+	for (int k = 0; k < nhead + g->nstags; k++) { /* each alone first: each one's syntax errors */
+		Node *e = k < nhead ? head[k] : g->n[g->stags[k - nhead]].tag;
+		t = (GsText){.anchor = gs__start(e)};
+		gs__glue(&t, k < nhead ? "function () {" : "function (out, rules, meta) {");
+		gs__piece(&t, e, NULL, 0);
+		gs__glue(&t, "\n;}");
+		gs__end(&t);
+		Attr *a = gs__parse(e, &t);
+		if (a && (!strstr(ts_node_type(a->expr), "function") || ts_node_end_byte(a->expr) != t.len)) {
+			diag_error(e->loc, "<tag>: its script closes the function it is compiled into (a '}' "
+				   "too many)");
+			a = NULL;
+		}
+		ok &= a != NULL;
+	}
+	gs__build(g, &sc, &t, false);
+	Attr *a = ok ? gs__parse(root, &t) : NULL;
+	if (!a) {
+		g->bad = true;
+		return;
+	}
+	gs__vars(g, &sc, &t, a->expr);
+	gs__build(g, &sc, &t, true);
+	if (!(a = gs__parse(root, &t))) {
+		g->bad = true;
+		return;
+	}
+	g->n[top].line = nhead ? head[0]->loc.line : root->loc.line;
+	if (!g->emit || !gs_gen)
+		return;
+	char *name = xprintf("sisr_gram_%d", ++gs_ntags);
+	/* SISR's environment: the tags see their own names and ECMAScript's global object, not the
+	 * dialog's variables (a scope above none of the document's) */
+	Fn *F = fn_new(gs_gen, scope_new(NULL, SC_DOC), FN_COND, name, g->n[top].line);
+	fn_line(F, g->n[top].line);
+	fn_source(F, &a->value);
+	fn_out(F, "return %s;", js_expr(F, a->expr));
+	fn_end(F);
+	g->n[top].fn = name;
+	for (int k = 0; k < g->nstags; k++)
+		g->n[g->stags[k]].fn = name;
+}
+
 /* The grammar's nodes; its root's index, or -1 after an error. */
 static int gs__grammar(Gram *g, Node *gr, bool *voice)
 {
@@ -389,6 +655,8 @@ static int gs__grammar(Gram *g, Node *gr, bool *voice)
 	if (!root)
 		return -1;
 	g->root = root;
+	g->body0 = g->nbodies;
+	g->nstags = 0;
 	if (root->has_text)
 		gs__err(g, root->text.loc, "a <%s> holds <rule>s, not text", "grammar");
 	Attr *tf = node_attr(root, "tag-format");
@@ -409,10 +677,28 @@ static int gs__grammar(Gram *g, Node *gr, bool *voice)
 		gs__err(g, (frag ? frag : ra)->value.loc, "no <rule id='%s'> in the grammar", rid);
 		return -1;
 	}
-	for (Node *k = root->kids; k; k = k->next)
-		if (strcmp(k->tag, "rule") && strcmp(k->tag, "meta") && strcmp(k->tag, "metadata") &&
-		    strcmp(k->tag, "lexicon"))
+	Node **head = xcalloc(1, sizeof(Node *));
+	int nhead = 0;
+	bool rules = false;
+	for (Node *k = root->kids; k; k = k->next) {
+		if (!strcmp(k->tag, "tag") && !rules && !g->literals) { /* the header's (SRGS §4.12): global */
+			Node **h = xcalloc((size_t)nhead + 1, sizeof(Node *));
+			memcpy(h, head, (size_t)nhead * sizeof(Node *));
+			h[nhead++] = k;
+			head = h;
+			g->tags = true;
+			if (k->kids)
+				gs__err(g, k->kids->loc, "<%s> holds text (a script or a literal), not elements", "tag");
+		} else if (!strcmp(k->tag, "tag")) {
+			gs__err(g, k->loc, g->literals ? "<tag> in the grammar's header: a literal means nothing there "
+				"(tag-format semantics/1.0-literals)" : "a <tag> of the grammar's header comes before its "
+				"first <rule>");
+		} else if (strcmp(k->tag, "rule") && strcmp(k->tag, "meta") && strcmp(k->tag, "metadata") &&
+			   strcmp(k->tag, "lexicon")) {
 			gs__err(g, k->loc, "<%s> in a <grammar>: <rule>s only", k->tag);
+		}
+		rules |= !strcmp(k->tag, "rule");
+	}
 	int top = gs__node(g, CX_VX_G_REF); /* the root rule, as a reference: SISR's frame of it */
 	g->n[top].ref = r;
 	for (int i = top; i < g->nn && !g->bad; i++) /* rules reached by reference */
@@ -423,6 +709,8 @@ static int gs__grammar(Gram *g, Node *gr, bool *voice)
 	if (!g->bad && gs__cyclic(g, top, xcalloc((size_t)g->nn, 1)))
 		gs__err(g, gr->loc, "<%s>: its rules refer to each other in a cycle (recursive rules are not "
 			"supported)", "grammar");
+	if (!g->bad)
+		gs__script(g, root, top, head, nhead);
 	g->n[top].si = g->tags;
 	g->anytags |= g->tags && !g->bad;
 	return g->bad ? -1 : top;
@@ -481,11 +769,12 @@ static int gs__tables(Node *first, Node *stop, const char *keys, FILE *lf, int k
 	for (int i = 0; i < g->nn; i++) {
 		GNode *n = &g->n[i];
 		int ref = n->kind == CX_VX_G_REF ? -2 - n->min : -1;
+		bool tag = n->kind == CX_VX_G_TAG;
 		rows = xprintf("%s\t{.kind = %d, .min = %d, .max = %d, .keys = %s, .first = %d, .n = %d%s%s%s},\n", rows,
 			       n->kind, ref >= 0 ? 1 : n->min, ref >= 0 ? 1 : n->max,
-			       n->keys ? c_quote(n->keys, strlen(n->keys)) : "NULL", ref >= 0 ? ref : nk, n->nkids,
-			       n->name ? xprintf(", .name = %s", c_quote(n->name, strlen(n->name))) : "",
-			       n->kind == CX_VX_G_TAG ? xprintf(", .tag = %s, .line = %d", n->fn ? n->fn : "NULL", n->line) : "",
+			       n->keys ? c_quote(n->keys, strlen(n->keys)) : "NULL", ref >= 0 ? ref : tag ? n->rule : nk,
+			       tag ? n->idx : n->nkids, n->name ? xprintf(", .name = %s", c_quote(n->name, strlen(n->name))) : "",
+			       tag || n->fn ? xprintf(", .tag = %s, .line = %d", n->fn ? n->fn : "NULL", n->line) : "",
 			       n->si ? ", .si = 1" : "");
 		for (int j = 0; j < n->nkids; j++)
 			ks = xprintf("%s%s%d", ks, nk++ ? ", " : "", n->kids[j]);

@@ -59,7 +59,8 @@ typedef struct cx_docent {
 	uint32_t sid;          /* its request to the compile server, 0: our own child */
 	int sstatus;           /* the server's 'X' (wait status) ... */
 	int sdone;             /* ... when it has come (or the server has gone: -1) */
-	size_t nscripts;       /* its <script src> files (DIR/HASH-K.js) */
+	size_t nscripts;       /* its <script src> files (DIR/HASH-K.js) and <grammar src> ones */
+	uint32_t grams;        /* ... bit K: the Kth is a grammar (DIR/HASH-K.grxml) */
 	char *surl[32];        /* ... their URLs, for the diagnostics (NULL: not known) */
 	uint64_t t0;           /* when its compile started (ms) */
 	int fd;                /* the compiler's stdout+stderr */
@@ -222,9 +223,10 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp, int dir)
 	return 0;
 }
 
-/* SHA-256 of the body and, after each a separator and its length, its scripts */
-static void cx_doccomp__hash(const char *body, size_t len, struct mbuf *const *scripts,
-			     size_t ns, int vxml, int js, char out[65])
+/* SHA-256 of the body and, after each a separator and its length, its scripts and grammars
+ * (ss: which is which; NULL: scripts) */
+static void cx_doccomp__hash(const char *body, size_t len, const cx_docscripts *ss,
+			     struct mbuf *const *scripts, size_t ns, int vxml, int js, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
@@ -234,7 +236,8 @@ static void cx_doccomp__hash(const char *body, size_t len, struct mbuf *const *s
 
 	for (k = 0; ok && k < ns; k++) {
 		char sep[40];
-		int m = snprintf(sep, sizeof(sep), "%c<script %zu>", 0, scripts[k]->end);
+		int m = snprintf(sep, sizeof(sep), "%c<%s %zu>", 0,
+				 ss && k < ss->n && ss->v[k].gram ? "grammar" : "script", scripts[k]->end);
 		ok = EVP_DigestUpdate(x, sep, (size_t)m) &&
 		     EVP_DigestUpdate(x, scripts[k]->buf, scripts[k]->end);
 	}
@@ -325,8 +328,16 @@ static int cx_docent__load(struct cx_doccomp *c, cx_docent *d, char *why, size_t
 	return 0;
 }
 
-/* The length of the cache file's name at p (DIR/HASH.EXT, or DIR/HASH-K.js: a script's) and
- * the URL it stands for, or 0 */
+/* DIR/HASH-K.js, d's Kth script, or DIR/HASH-K.grxml, its Kth file a grammar */
+static void cx_docent__part(const struct cx_doccomp *c, const cx_docent *d, size_t k,
+			    char *path, size_t sz)
+{
+	snprintf(path, sz, "%s/%s-%zu.%s", c->dir, d->hash, k,
+		 k < 32 && (d->grams >> k & 1) ? "grxml" : "js");
+}
+
+/* The length of the cache file's name at p (DIR/HASH.EXT, or DIR/HASH-K.js: a script's,
+ * .grxml: a grammar's) and the URL it stands for, or 0 */
 static size_t cx_docent__name(const struct cx_doccomp *c, const cx_docent *d, const char *p,
 			      const char **url)
 {
@@ -340,7 +351,7 @@ static size_t cx_docent__name(const struct cx_doccomp *c, const cx_docent *d, co
 		return pl;
 	}
 	for (k = 0; k < d->nscripts; k++) {
-		snprintf(path, sizeof(path), "%s/%s-%zu.js", c->dir, d->hash, k);
+		cx_docent__part(c, d, k, path, sizeof(path));
 		pl = strlen(path);
 		if (d->surl[k] && !strncmp(p, path, pl)) {
 			*url = d->surl[k];
@@ -412,17 +423,17 @@ static int cx_docfile__ours(const char *n)
 	for (i = 0; i < 64; i++)
 		if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
 			return 0;
-	if (n[64] == '-') {        /* HASH-K.js: a script of a document */
+	if (n[64] == '-') {        /* HASH-K.js, HASH-K.grxml: a script, a grammar of a document */
 		for (i = 65; n[i] >= '0' && n[i] <= '9'; i++)
 			;
-		return i > 65 && !strcmp(n + i, ".js");
+		return i > 65 && (!strcmp(n + i, ".js") || !strcmp(n + i, ".grxml"));
 	}
 	return !strcmp(n + 64, ".so") || !strcmp(n + 64, ".ccxml") || !strcmp(n + 64, ".vxml") ||
 	       !strcmp(n + 64, ".js");
 }
 
 /* Keep the cache directory to keepdir programs (2 files each: HASH.ccxml, HASH.so; scripts
- * HASH-K.js count as more files of theirs): the
+ * HASH-K.js and grammars HASH-K.grxml count as more files of theirs): the
  * files least recently compiled or loaded (mtime, touched on each load) are removed first.
  * A program loaded by a running process stays mapped in it; a process that misses it
  * compiles it again. Files not named like ours are never touched. */
@@ -646,16 +657,17 @@ static int cx_docent__write(const char *path, const void *p, size_t len)
 	return err;
 }
 
-/* Run `ccxmlc --shared -O0 --no-line --fetched [--script-file DIR/HASH-K.js]... -o DIR/HASH.so
- * DIR/HASH.ccxml` on the files cx_docent__spawn wrote: through the compile server when it is
- * up, else as a child of ours; 0 or an errno. */
+/* Run `ccxmlc --shared -O0 --no-line --fetched [--script-file DIR/HASH-K.js]...
+ * [--grammar-file DIR/HASH-K.grxml]... -o DIR/HASH.so DIR/HASH.ccxml` on the files
+ * cx_docent__spawn wrote: through the compile server when it is up, else as a child of ours;
+ * 0 or an errno. */
 static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 {
 	char src[512], so[512], js[32][512];
 	const char *cc = cx_doccomp__ccxmlc();
 	/* no #line: nobody debugs these, and tcc reads a tenth less */
-	/* --fetched: a <script src> the scan did not see (runtime/docscript.c) is an error, not a
-	 * file of this machine named by a hostile document */
+	/* --fetched: a <script src> or <grammar src> the scan did not see (runtime/docscript.c) is
+	 * an error, not a file of this machine named by a hostile document */
 	char *argv[10 + 2 * 32] = {(char *)cc, "--shared", "-O0", "--no-line", "--fetched"};
 	char *env[512], ccv[256];
 	int p[2], err, a = 5;
@@ -664,8 +676,8 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 	snprintf(src, sizeof(src), "%s/%s.%s", c->dir, d->hash, cx_docent__ext(d));
 	snprintf(so, sizeof(so), "%s/%s.so", c->dir, d->hash);
 	for (k = 0; k < d->nscripts; k++) {
-		snprintf(js[k], sizeof(js[k]), "%s/%s-%zu.js", c->dir, d->hash, k);
-		argv[a++] = "--script-file";
+		cx_docent__part(c, d, k, js[k], sizeof(js[k]));
+		argv[a++] = d->grams >> k & 1 ? "--grammar-file" : "--script-file";
 		argv[a++] = js[k];
 	}
 	argv[a++] = "-o";
@@ -763,7 +775,7 @@ static int cx_docent__spawn(struct cx_doccomp *c, cx_docent *d, const char *body
 	snprintf(path, sizeof(path), "%s/%s.%s", c->dir, d->hash, cx_docent__ext(d));
 	err = cx_docent__write(path, body, len);
 	for (k = 0; !err && k < ns; k++) {
-		snprintf(path, sizeof(path), "%s/%s-%zu.js", c->dir, d->hash, k);
+		cx_docent__part(c, d, k, path, sizeof(path));
 		err = cx_docent__write(path, scripts[k]->buf, scripts[k]->end);
 	}
 	if (err)
@@ -796,7 +808,7 @@ static int cx_doccomp__with(cx_engine *e, const char *url, const char *base,
 	err = cx_doccomp__get(e, &c, 1);
 	if (err)
 		return err;
-	cx_doccomp__hash(body, len, scripts, nscripts, !!vh, js, hash);
+	cx_doccomp__hash(body, len, ss, scripts, nscripts, !!vh, js, hash);
 	if (strlen(hash) != 64)
 		return EIO;
 	LIST_FOREACH(&c->ents, le) {
@@ -831,8 +843,10 @@ static int cx_doccomp__with(cx_engine *e, const char *url, const char *base,
 		mem_deref(d);
 		return ENOMEM;
 	}
-	for (k = 0; ss && k < nscripts && k < ss->n && k < sizeof(d->surl) / sizeof(d->surl[0]); k++)
+	for (k = 0; ss && k < nscripts && k < ss->n && k < sizeof(d->surl) / sizeof(d->surl[0]); k++) {
 		(void)str_dup(&d->surl[k], ss->v[k].url); /* NULL: the cache file's name stays */
+		d->grams |= (uint32_t)!!ss->v[k].gram << k;
+	}
 	d->fd = -1;
 	d->eng = e;
 	d->vxml = !!vh;
@@ -970,7 +984,7 @@ void cx_doccomp_warm(cx_engine *e)
 		char hash[65], why[64];
 		cx_docscripts *ss = NULL;
 		c->warm = 1;
-		cx_doccomp__hash(doc, sizeof(doc) - 1, NULL, 0, 0, 0, hash);
+		cx_doccomp__hash(doc, sizeof(doc) - 1, NULL, NULL, 0, 0, 0, hash);
 		if (!cx_docscript_scan("warm.ccxml", doc, sizeof(doc) - 1, &ss, why, sizeof(why)))
 			mem_deref(ss);
 	}

@@ -46,10 +46,11 @@ typedef struct cx_docreq {
 	cx_jsprogs *jp;        /* a script: its programs, being made */
 	struct mbuf *jtext[CX_SCRIPT_MAXCS];  /* ... the decodings still to compile */
 	size_t jnext;
-	cx_docscripts *ss;     /* the document's <script src>, fetched one after another */
-	struct mbuf *js[32];   /* those fetched, UTF-8 */
+	cx_docscripts *ss;     /* the document's <script src> and <grammar src>, fetched one
+				* after another */
+	struct mbuf *js[32];   /* those fetched (scripts in UTF-8) */
 	size_t njs;
-	char *sbody;           /* the script being fetched */
+	char *sbody;           /* the script (or grammar) being fetched */
 	size_t slen;
 	cx_docload_h *h;
 	void *arg;             /* a reference */
@@ -338,12 +339,20 @@ static void cx_docreq__jscompile(cx_docreq *r, const char *ctype)
 	}
 }
 
-/* One <script src> answered: converted to UTF-8, then the next, or the compile. */
+/* What the document's src k is, for messages: "script" or "grammar" */
+static const char *cx_docreq__srcwhat(const cx_docreq *r, size_t k)
+{
+	return r->ss->v[k].gram ? "grammar" : "script";
+}
+
+/* One <script src> answered (converted to UTF-8) or <grammar src> (SRGS XML), then the next,
+ * or the compile. */
 static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char *why)
 {
 	cx_docreq *r = arg;
 	const cx_docsrc *src = &r->ss->v[r->njs];
-	char msg[512], cwhy[200];
+	const char *what = cx_docreq__srcwhat(r, r->njs);
+	char msg[512], cwhy[200], pre[16];
 
 	if (r->out) {
 		fclose(r->out);
@@ -353,12 +362,14 @@ static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char
 		mem_deref(r);
 		return;
 	}
-	if (cx_curl_failed(msg, sizeof(msg), "script ", src->url, why, resp, r->slen,
-			   CX_DOC_MAXSIZE))
+	snprintf(pre, sizeof(pre), "%s ", what);
+	if (cx_curl_failed(msg, sizeof(msg), pre, src->url, why, resp, r->slen, CX_DOC_MAXSIZE))
 		;
-	else if (cx_docscript_utf8(src->charset, resp->ctype, r->sbody ? r->sbody : "", r->slen,
+	else if (src->gram ? cx_docscript_grammar(resp->ctype, r->sbody ? r->sbody : "", r->slen,
+						  &r->js[r->njs], cwhy, sizeof(cwhy)) :
+		 cx_docscript_utf8(src->charset, resp->ctype, r->sbody ? r->sbody : "", r->slen,
 				   &r->js[r->njs], cwhy, sizeof(cwhy)))
-		snprintf(msg, sizeof(msg), "script %s: %s", src->url, cwhy);
+		snprintf(msg, sizeof(msg), "%s %s: %s", what, src->url, cwhy);
 	else
 		msg[0] = 0;
 	free(r->sbody);
@@ -385,13 +396,13 @@ static void cx_docreq__nextscript(cx_docreq *r)
 	if (cx_docroot__isfile(r->ss->v[r->njs].url)) { /* read now: this runs from the loop */
 		cx_curl_resp resp = {.status = 200};
 		if (!cx_docroot__isfile(r->url)) {  /* xml:base="file:///root/" in a web page */
-			snprintf(msg, sizeof(msg), "script '%s': %s", r->ss->v[r->njs].url,
-				 CX_DOCROOT_NOTWEB);
+			snprintf(msg, sizeof(msg), "%s '%s': %s", cx_docreq__srcwhat(r, r->njs),
+				 r->ss->v[r->njs].url, CX_DOCROOT_NOTWEB);
 			r->keep = 0;
 			cx_docreq__tell(r, NULL, msg);
 		} else if (cx_docroot_read(r->eng, r->ss->v[r->njs].url, CX_DOC_MAXSIZE, &r->sbody,
 				    &r->slen, why, sizeof(why))) {
-			snprintf(msg, sizeof(msg), "script %s", why);
+			snprintf(msg, sizeof(msg), "%s %s", cx_docreq__srcwhat(r, r->njs), why);
 			r->keep = 0;
 			cx_docreq__tell(r, NULL, msg);
 		} else {
@@ -405,14 +416,15 @@ static void cx_docreq__nextscript(cx_docreq *r)
 	if (err) {
 		if (r->out)
 			mem_deref(r);  /* the transfer's reference */
-		snprintf(msg, sizeof(msg), "script %s: %s", r->ss->v[r->njs].url, strerror(err));
+		snprintf(msg, sizeof(msg), "%s %s: %s", cx_docreq__srcwhat(r, r->njs),
+			 r->ss->v[r->njs].url, strerror(err));
 		r->keep = 0;
 		cx_docreq__tell(r, NULL, msg);
 	}
 }
 
-/* The document's <script src> (CCXML or VoiceXML) are fetched (within the same timeout)
- * before it is compiled. */
+/* The document's <script src> (CCXML or VoiceXML) and <grammar src> (VoiceXML) are fetched
+ * (within the same timeout) before it is compiled. */
 static void cx_docreq__scripts(cx_docreq *r)
 {
 	char msg[512], why[400];

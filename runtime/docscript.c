@@ -1,10 +1,12 @@
 /*
  * docscript.c — what a document fetched at run time needs before it is compiled
- * (docs/fetch.md): its <script src> URIs, resolved against xml:base and the document's own
- * URI, in document order (the order ccxmlc --script-file reads them), and the base of its
- * other relative URIs (the root's xml:base). The body is hostile: it is parsed by libxml2
- * without network access or entity substitution; a body libxml2 cannot parse yields no
- * scripts and the compiler reports why. Fetched scripts are converted to UTF-8 here.
+ * (docs/fetch.md): its <script src> URIs and, in a VoiceXML document, its <grammar src> ones,
+ * resolved against xml:base and the document's own URI, in document order (the order ccxmlc
+ * --script-file and --grammar-file read them), and the base of its other relative URIs (the
+ * root's xml:base). The body is hostile: it is parsed by libxml2 without network access or
+ * entity substitution; a body libxml2 cannot parse yields no scripts nor grammars and the
+ * compiler reports why. Fetched scripts are converted to UTF-8 here; grammars are XML, kept
+ * as they came.
  */
 #include <string.h>
 #include <stdio.h>
@@ -16,7 +18,7 @@
 #include <libxml/uri.h>
 #include "rt.h"
 
-#define CX_DOCSCRIPT_MAX 32   /* <script src> in one document */
+#define CX_DOCSCRIPT_MAX 32   /* <script src> and <grammar src> in one document */
 #define CX_NS_CCXML "http://www.w3.org/2002/09/ccxml"
 #define CX_NS_VXML "http://www.w3.org/2001/vxml"
 
@@ -44,13 +46,31 @@ static int cx_docscript__is(xmlNodePtr n, int vx)
 		(vx && !xmlStrcmp(n->ns->href, BAD_CAST CX_NS_VXML)));
 }
 
-/* Its src as the compiler takes it (node_attr): without a namespace, else CCXML's. A src the
- * compiler took and this did not would be read from the compiling machine's files. */
-static xmlChar *cx_docscript__src(xmlNodePtr n)
+/* Its attribute as the compiler takes it (node_attr): without a namespace, else CCXML's. A
+ * src the compiler took and this did not would be read from the compiling machine's files. */
+static xmlChar *cx_docscript__attr(xmlNodePtr n, const char *name)
 {
-	xmlChar *src = xmlGetNoNsProp(n, BAD_CAST "src");
+	xmlChar *v = xmlGetNoNsProp(n, BAD_CAST name);
 
-	return src ? src : xmlGetNsProp(n, BAD_CAST "src", BAD_CAST CX_NS_CCXML);
+	return v ? v : xmlGetNsProp(n, BAD_CAST name, BAD_CAST CX_NS_CCXML);
+}
+
+/* The src of a <grammar> the compiler reads from a file (compiler/vxml_fetch.c vf__fetched
+ * counts the same ones): any namespace, a src neither empty nor a bare fragment, mode absent
+ * or dtmf (a voice grammar is not read); else NULL. */
+static xmlChar *cx_docscript__gram(xmlNodePtr n)
+{
+	xmlChar *src, *mode;
+
+	if (xmlStrcmp(n->name, BAD_CAST "grammar") || !(src = cx_docscript__attr(n, "src")))
+		return NULL;
+	mode = cx_docscript__attr(n, "mode");
+	if (!src[0] || src[0] == '#' || (mode && xmlStrcmp(mode, BAD_CAST "dtmf"))) {
+		xmlFree(src);
+		src = NULL;
+	}
+	xmlFree(mode);
+	return src;
 }
 
 /* Preorder, as the compiler numbers them; 0 or an errno with why filled. */
@@ -59,28 +79,37 @@ static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, int
 {
 	for (; n; n = n->next) {
 		xmlChar *src, *base, *abs, *cs;
-		int err = 0;
+		int err = 0, gram = 0;
 
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (cx_docscript__is(n, vx) && (src = cx_docscript__src(n))) {
+		if (cx_docscript__is(n, vx))
+			src = cx_docscript__attr(n, "src");
+		else if ((src = vx ? cx_docscript__gram(n) : NULL))
+			gram = 1;
+		if (src) {
+			const char *el = gram ? "grammar" : "script";
 			base = xmlNodeGetBase(doc, n);
 			abs = xmlBuildURI(src, base);
 			cs = xmlGetNoNsProp(n, BAD_CAST "charset");
+			if (abs && gram)  /* the rule it names is the compiler's (src's fragment) */
+				abs[strcspn((char *)abs, "#")] = 0;
 			if (s->n >= CX_DOCSCRIPT_MAX) {
-				snprintf(why, sz, "more than %d <script src>", CX_DOCSCRIPT_MAX);
+				snprintf(why, sz, "more than %d <script src> and <grammar src>",
+					 CX_DOCSCRIPT_MAX);
 				err = E2BIG;
 			} else if (!abs || !(cx_docscript__http((char *)abs) ||
 					     /* a file: one is checked against --docroot when fetched */
 					     !strncasecmp((char *)abs, "file:", 5))) {
-				snprintf(why, sz, "<script src> '%s' (line %ld) is not an http(s) URI",
-					 (char *)src, xmlGetLineNo(n));
+				snprintf(why, sz, "<%s src> '%s' (line %ld) is not an http(s) URI",
+					 el, (char *)src, xmlGetLineNo(n));
 				err = EPROTONOSUPPORT;
 			} else {
 				cx_docsrc *d = &s->v[s->n++];
 				err = str_dup(&d->url, (char *)abs);
+				d->gram = gram;
 				snprintf(d->charset, sizeof(d->charset), "%s",
-					 cs ? (char *)cs : "");
+					 cs && !gram ? (char *)cs : "");
 			}
 			xmlFree(src);
 			xmlFree(base);
@@ -129,7 +158,8 @@ int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscrip
 	return 0;
 }
 
-/* The charset of a Content-Type ("text/javascript; charset=latin1"), or "" */
+/* The charset of a Content-Type ("text/javascript; charset=latin1", or quoted:
+ * charset="latin1", RFC 9110 5.6.6), or "" */
 static void cx_docscript__ctcharset(const char *ct, char *out, size_t sz)
 {
 	const char *p;
@@ -137,10 +167,45 @@ static void cx_docscript__ctcharset(const char *ct, char *out, size_t sz)
 	out[0] = 0;
 	for (p = ct; p && *p; p++)
 		if (!strncasecmp(p, "charset=", 8)) {
-			p += 8;
-			snprintf(out, sz, "%.*s", (int)strcspn(p, "; \t\""), p + (*p == '"'));
+			p += 8 + (p[8] == '"');
+			snprintf(out, sz, "%.*s", (int)strcspn(p, "; \t\""), p);
 			return;
 		}
+}
+
+/* SRGS XML (VoiceXML 2.0 §3.1.1.2, SRGS §4.1): application/srgs+xml, or what a server that
+ * does not know the type says of XML or of any file; not ABNF (application/srgs), JSGF, ... */
+static int cx_docscript__srgsxml(const char *ctype)
+{
+	static const char *const ok[] = {"application/srgs+xml", "application/grammar+xml",
+					 "application/xml", "text/xml", "application/octet-stream",
+					 "text/plain"};
+	size_t i, n = ctype ? strcspn(ctype, "; \t") : 0;
+
+	for (i = 0; n && i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strlen(ok[i]) == n && !strncasecmp(ctype, ok[i], n))
+			return 1;
+	return !n;
+}
+
+int cx_docscript_grammar(const char *ctype, const char *in, size_t len, struct mbuf **outp,
+			 char *why, size_t sz)
+{
+	struct mbuf *mb;
+
+	if (!cx_docscript__srgsxml(ctype)) {
+		snprintf(why, sz, "its type '%.*s' is not an SRGS XML grammar (application/srgs+xml)",
+			 (int)strcspn(ctype, "; \t"), ctype);
+		return EPROTO;
+	}
+	mb = mbuf_alloc(len + 1);
+	if (!mb || mbuf_write_mem(mb, (const uint8_t *)in, len)) {
+		mem_deref(mb);
+		snprintf(why, sz, "%s", strerror(ENOMEM));
+		return ENOMEM;
+	}
+	*outp = mb;
+	return 0;
 }
 
 int cx_docscript_utf8(const char *charset, const char *ctype, const char *in, size_t len,

@@ -164,10 +164,14 @@ int cx_prompt_ccword(const char *cc, const char *word)
 	return cx_prompt__find(cc, word) != NULL;
 }
 
-/* max-age=N -> now + N s; no-store / no-cache / none -> 0 (revalidate before each use). */
+/* max-age=N -> now + N s; no-store / no-cache / none -> 0 (revalidate before each use). N is
+ * digits (quoted too, RFC 9111 §5.2 lets a recipient take that form), a larger value than
+ * 2^31 is 2^31 (§1.2.2); anything else (a sign, no digit) is stale: strtoul took "-1" as a
+ * year-long lifetime and wrapped on 20 digits. */
 uint64_t cx_prompt_fresh(const char *cc, int *nostore)
 {
 	const char *m;
+	uint64_t n = 0;
 
 	*nostore = cx_prompt__find(cc, "no-store") != NULL;
 	if (!cc || *nostore || cx_prompt__find(cc, "no-cache"))
@@ -175,7 +179,13 @@ uint64_t cx_prompt_fresh(const char *cc, int *nostore)
 	m = cx_prompt__find(cc, "max-age=");
 	if (!m)
 		return 0;
-	return cx_cdr_now_ms() + 1000 * (uint64_t)strtoul(m + 8, NULL, 10);
+	m += 8 + (m[8] == '"');
+	if (*m < '0' || *m > '9')
+		return 0;
+	for (; *m >= '0' && *m <= '9'; m++)
+		if ((n = n * 10 + (uint64_t)(*m - '0')) > ((uint64_t)1 << 31))
+			n = (uint64_t)1 << 31;
+	return cx_cdr_now_ms() + 1000 * n;
 }
 
 /* Start the dialog of each waiter: the provider plays the file now kept (or speaks the text=

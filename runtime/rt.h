@@ -751,11 +751,13 @@ typedef struct cx_docval {
 	int nocache;
 	char etag[256], lastmod[64];
 } cx_docval;
-/* docscript.c: a fetched document's <script src> (resolved against xml:base and its URL, in
- * document order) and the base of its relative URIs (the root's xml:base, NULL: its URL) */
+/* docscript.c: a fetched document's <script src> and, in a VoiceXML one, <grammar src>
+ * (resolved against xml:base and its URL, in document order; a grammar's without its fragment)
+ * and the base of its relative URIs (the root's xml:base, NULL: its URL) */
 typedef struct cx_docsrc {
 	char *url;
 	char charset[32];      /* the charset attribute, "" when none */
+	int gram;              /* a <grammar src>: SRGS XML, its bytes as fetched */
 } cx_docsrc;
 typedef struct cx_docscripts {
 	size_t n;
@@ -764,6 +766,10 @@ typedef struct cx_docscripts {
 } cx_docscripts;
 int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscripts **sp,
 		      char *why, size_t sz);
+/* A fetched grammar's bytes in a new *outp, unless its Content-Type ctype is not SRGS XML;
+ * why on error */
+int cx_docscript_grammar(const char *ctype, const char *in, size_t len, struct mbuf **outp,
+			 char *why, size_t sz);
 /* in (charset, else ctype's charset=, else UTF-8) as UTF-8 in a new *outp; why on error */
 int cx_docscript_utf8(const char *charset, const char *ctype, const char *in, size_t len,
 		      struct mbuf **outp, char *why, size_t sz);

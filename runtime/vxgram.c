@@ -24,7 +24,7 @@ static uint64_t cx_vxg__at(cx_vxg *m, uint32_t idx, size_t start, int depth);
 /* The end positions of one pass of node nd (no repeat) from start. */
 static uint64_t cx_vxg__once(cx_vxg *m, const cx_vx_gnode *nd, size_t start, int depth)
 {
-	const uint32_t *kids = m->kids + nd->first;
+	const uint32_t *kids = m->kids + (nd->kind == CX_VX_G_TAG ? 0 : nd->first); /* a TAG's: its rule */
 
 	switch (nd->kind) {
 	case CX_VX_G_KEYS: {
@@ -139,7 +139,7 @@ static int cx_vxp__event(cx_vxp *p, int kind, uint32_t idx, size_t at, size_t le
 static int cx_vxp__once(cx_vxp *p, uint32_t idx, const cx_vxp_goal *cont, size_t pos, int depth)
 {
 	const cx_vx_gnode *nd = &p->m.nodes[idx];
-	const uint32_t *kids = p->m.kids + nd->first;
+	const uint32_t *kids = p->m.kids + (nd->kind == CX_VX_G_TAG ? 0 : nd->first);
 
 	switch (nd->kind) {
 	case CX_VX_G_KEYS: {
@@ -219,14 +219,19 @@ int cx_vx_gram_spans(const cx_vx_gnode *nodes, const uint32_t *kids, uint32_t ro
  *
  * Each rule matched (a REF's begin .. end) has a frame: its rule variable `out`, its `rules`
  * (the out of each rule it referred to, the latest instance; rules.latest() the last one) and
- * its `meta` (meta.X.text: the keys X took; meta.current().text: its own). Tags run in the
- * order of the derivation; the first tag of a rule makes out an empty object. A rule no tag
- * ran in takes the out of the last rule it referred to, else the keys it took (its text). */
+ * its `meta` (meta.X.text, meta.X.score: the keys X took and 1, a key's certainty;
+ * meta.current(): its own). Tags run in the order of the derivation; the first tag of a rule
+ * makes out an empty object. A rule no tag ran in takes the out of the last rule it referred
+ * to, else the keys it took (its text). Scopes (compiler/vxml_srgs.c): the grammar's function
+ * (its root REF's tag) runs its header tags and returns, per rule, a function making that
+ * rule's scope: the array of its script tags as closures over one scope, so a var set by one
+ * tag is seen by the rule's later ones in the same match (and the header's by all). */
 
 enum { VXS_EVENTS = 512, VXS_DEPTH = 40 };
 
 typedef struct cx_vxs_frame {
 	cx_value out, rules, meta, latest; /* rules, meta: made at the first tag or reference */
+	cx_value scope;                    /* the rule's tags as closures, made at its first */
 	cx_env *lenv;                      /* rules.latest's: v[0] the latest reference's out */
 	size_t at, len;                    /* the keys the rule took */
 	int tagged, refs;
@@ -261,11 +266,22 @@ static int cx_vxs__def(cx_ctx *X, cx_value o, const char *k, cx_value v, int fla
 	return -1;
 }
 
-/* {text: b[at .. at+len)} */
+/* {text: b[at .. at+len), score: 1} (SISR's meta.R: keys are certain, as the confidence is) */
 static cx_value cx_vxs__text(cx_ctx *X, const char *b, size_t at, size_t len)
 {
 	cx_value o = cx_obj_new(X);
-	return cx_is_exc(o) || cx_vxs__def(X, o, "text", cx_str_utf8(X, b + at, len), 0) ? CX_EXCEPTION : o;
+	return cx_is_exc(o) || cx_vxs__def(X, o, "text", cx_str_utf8(X, b + at, len), 0) ||
+	       cx_vxs__def(X, o, "score", cx_num(1), 0) ? CX_EXCEPTION : o;
+}
+
+/* f->scope made from the grammar's scopes (ra) for tag t (0, or -1 with an exception pending). */
+static int cx_vxs__scope(cx_ctx *X, cx_vxs_frame *f, cx_value ra, const cx_vx_gnode *t)
+{
+	if (f->scope.tag == CX_T_OBJ)
+		return 0;
+	cx_value mk = cx_get_num(X, ra, t->first);
+	f->scope = cx_is_exc(mk) ? mk : cx_call(X, mk, CX_UNDEFINED, 0, NULL);
+	return cx_is_exc(f->scope) ? -1 : 0;
 }
 
 /* f's rules and meta objects, made once (0, or -1 with an exception pending). */
@@ -290,6 +306,7 @@ int cx_vx_gram_interp(cx_ctx *X, const cx_vx_gnode *nodes, const uint32_t *kids,
 {
 	cx_vx_span ev[VXS_EVENTS];
 	cx_vxs_frame fr[VXS_DEPTH];
+	cx_value ra = CX_UNDEFINED; /* the grammar's rule scope makers */
 	int nf = 0, ne = cx_vxp__derive(nodes, kids, root, b, n, ev, VXS_EVENTS);
 
 	*line = 0;
@@ -298,6 +315,15 @@ int cx_vx_gram_interp(cx_ctx *X, const cx_vx_gnode *nodes, const uint32_t *kids,
 	if (ne > VXS_EVENTS) {
 		cx_throw_error(X, "RangeError", "the semantic interpretation of the input takes more than 512 steps");
 		return -1;
+	}
+	const cx_vx_gnode *top = &nodes[ev[0].node];
+	if (top->tag) { /* the header's tags run before any rule's */
+		cx_value gf = top->tag(X);
+		ra = cx_is_exc(gf) ? gf : cx_call(X, gf, CX_UNDEFINED, 0, NULL);
+		if (cx_is_exc(ra)) {
+			*line = top->line;
+			return -1;
+		}
 	}
 	for (int i = 0; i < ne; i++) {
 		const cx_vx_span *e = &ev[i];
@@ -315,7 +341,7 @@ int cx_vx_gram_interp(cx_ctx *X, const cx_vx_gnode *nodes, const uint32_t *kids,
 				}
 			}
 			fr[nf++] = (cx_vxs_frame){.out = CX_UNDEFINED, .rules = CX_UNDEFINED, .meta = CX_UNDEFINED,
-						  .latest = CX_UNDEFINED, .at = e->at, .len = len};
+						  .latest = CX_UNDEFINED, .scope = CX_UNDEFINED, .at = e->at, .len = len};
 			continue;
 		}
 		cx_vxs_frame *f = &fr[nf - 1];
@@ -327,8 +353,8 @@ int cx_vx_gram_interp(cx_ctx *X, const cx_vx_gnode *nodes, const uint32_t *kids,
 			}
 			if (!t->tag) { /* semantics/1.0-literals: the text is the value */
 				f->out = cx_str_utf8(X, t->keys, strlen(t->keys));
-			} else if (!cx_is_exc(f->out) && !cx_vxs__objects(X, f, b)) {
-				cx_value fn = t->tag(X), argv[3] = {f->out, f->rules, f->meta};
+			} else if (!cx_is_exc(f->out) && !cx_vxs__objects(X, f, b) && !cx_vxs__scope(X, f, ra, t)) {
+				cx_value fn = cx_get_num(X, f->scope, t->n), argv[3] = {f->out, f->rules, f->meta};
 				f->out = cx_is_exc(fn) ? fn : cx_call(X, fn, CX_UNDEFINED, 3, argv);
 			} else {
 				f->out = CX_EXCEPTION;

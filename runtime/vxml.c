@@ -1526,10 +1526,30 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 
 /* Section - What vxio.c needs of a run */
 
+/* A <record>'s name$.markname and marktime (VoiceXML 2.1 §4: set for any form item a mark
+ * was executed for): the mark its prompts had reached when they stopped, at the key that
+ * barged in (cx_vx__key: the prompts end then) or at their end, where the recording began. */
+static void cx_vx__recmark(cx_vx_run *r, const cx_vx_item *it)
+{
+	cx_ctx *X = r->X;
+
+	cx_vx__marks_done(r, 0);
+	if (!it->rec || !it->rec->shadow || !cx_is_obj(X->slots[it->rec->shadow]))
+		return;
+	cx_value sh = X->slots[it->rec->shadow];
+	cx_vx__def(X, &sh, "markname", r->mark ? cx_vx__strv(X, r->mark) : CX_UNDEFINED);
+	cx_vx__def(X, &sh, "marktime", r->mark ? cx_num((double)r->mark_ms) : CX_UNDEFINED);
+	if (cx_is_exc(sh))
+		cx_catch(X);
+}
+
 void cx_vx_item_done(cx_vx_run *r, cx_value v)
 {
 	if (r->item < 0 || r->stop)
 		return;
+	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
+	if (it->kind == CX_VX_RECORD)
+		cx_vx__recmark(r, it);
 	tmr_cancel(&r->t_in); /* keys a <record modal="false"> had begun (its maxtime came first) */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
@@ -1603,6 +1623,7 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	/* while a document is fetched (a subdialog's too) keys are typed ahead */
 	const cx_vx_item *it = r->item >= 0 && !r->wait ? &r->doc->forms[r->form].items[r->item] : NULL;
 	int pre = it && it->kind == CX_VX_RECORD && it->rec && !cx_vxio_recording(r);
+	uint64_t stop = r->play_end < now ? r->play_end : now; /* where the prompts were (<mark>) */
 	if (pre) {
 		/* its prompts (§4.1.5: the key barges in, the recording begins now); a modal one
 		 * drops the key (dtmfterm ends the recording, not its prompts) */
@@ -1615,8 +1636,10 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	if (it && it->kind == CX_VX_RECORD && it->rec && it->rec->nonmodal) {
 		/* §2.3.6 modal="false": the grammars in scope listen during its prompts too, as a
 		 * field's, and while it records */
-		if (!r->nbuf) /* keys begun in the prompts none takes are dropped (cx_vx__reckeys) */
+		if (!r->nbuf) { /* keys begun in the prompts none takes are dropped (cx_vx__reckeys) */
 			r->recpre = pre;
+			r->heard = stop; /* the mark of what a grammar takes (cx_vx__reckeys) */
+		}
 		r->buf[r->nbuf++] = key;
 		r->buf[r->nbuf] = '\0';
 		const cx_vx_link *lk;
@@ -1637,8 +1660,8 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	r->buf[r->nbuf] = '\0';
 	if (!it)
 		return 1; /* typeahead until a field collects */
-	if (r->nbuf == 1) /* the first key of an input: where the prompts were (<mark>) */
-		r->heard = r->play_end < now ? r->play_end : now;
+	if (r->nbuf == 1) /* the first key of an input */
+		r->heard = stop;
 	r->play_end = now; /* barge-in: the prompts stop */
 	r->nnb = 0;
 	int term = it->termchar && key == it->termchar;
@@ -2259,7 +2282,17 @@ int cx_vx_goto_fetch(cx_ctx *X, cx_value uri, const cx_vx_fetch *f)
 	return cx_vx__godoc(r, s, f);
 }
 
-/* Are from and to leaves of one application root (by its file name)? */
+/* Is d an application root? The compiler names a document without `application` as its own
+ * root (its <var>s are the application scope: cx_vx_doc.app). */
+static int cx_vx__isroot(const cx_vx_doc *d)
+{
+	return d->app && !strcmp(d->app, d->name);
+}
+
+/* Does a transition from from to to stay in one application (VoiceXML 2.0 §1.5.2)? Leaf to
+ * leaf, root to leaf and leaf to root of one root (by its file name) do, and so does a root
+ * going to itself (its <link>s must name it: docs/decisions.md); a document of another root
+ * starts a new one. */
 static int cx_vx__sameapp(const cx_vx_doc *from, const cx_vx_doc *to)
 {
 	return from && from->app && to->app && !strcmp(cx_vx__base(from->app), cx_vx__base(to->app));
@@ -2306,13 +2339,20 @@ static cx_cval **cx_vx__app_keep(cx_vx_run *r, const cx_vx_doc *from, const cx_v
 	return v;
 }
 
-/* After to's app_init: the carried values, and for a root function the object of that code the
- * root's code made now (one of the application variables; undefined if none holds it). */
-static void cx_vx__app_restore(cx_vx_run *r, cx_cval **v, const uint32_t *fk, uint32_t n)
+/* After to's app_init: the carried values (v: NULL when none), and for a root function the
+ * object of that code the root's code made now (one of the application variables; undefined
+ * if none holds it); then the application object's properties (obj: NULL when none). */
+static void cx_vx__app_restore(cx_vx_run *r, cx_cval **v, const uint32_t *fk, const cx_cval *obj)
 {
 	const cx_vx_doc *to = r->doc;
 	cx_value *app = r->X->slots + CX_SLOT_FIRST_VAR;
+	uint32_t n = v ? to->napp : 0;
 
+	for (uint32_t i = 0; obj && i < obj->nkids; i++) {
+		cx_value x = cx_cval_to(r->X, obj->kids[i]);
+		if (cx_is_exc(x) || cx_define_cstr(r->X, r->X->slots[CX_SLOT_APPLICATION], obj->keys[i], x, 0))
+			cx_catch(r->X);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (fk[i]) {
 			cx_cfunc *code = to->app_fns[fk[i] - 1];
@@ -2370,14 +2410,13 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	/* a leaf of the same application root keeps the application scope (VoiceXML 2.0 §1.5.2):
 	 * its data values are carried over the new document's heap */
 	uint32_t *fk;
-	cx_cval **keep = cx_vx__app_keep(r, r->doc, doc, old, &fk), *lastresult = NULL;
+	cx_cval **keep = cx_vx__app_keep(r, r->doc, doc, old, &fk), *appobj = NULL;
 	if (cx_vx__sameapp(r->doc, doc) && old->slots[CX_SLOT_APPLICATION].tag == CX_T_OBJ) {
-		/* application.lastresult$ goes with the application scope */
-		cx_value lr = cx_get_cstr(old, old->slots[CX_SLOT_APPLICATION], "lastresult$");
-		if (cx_is_exc(lr))
-			cx_catch(old);
-		else if (lr.tag != CX_T_UNDEF)
-			lastresult = cx_cval_from(old, lr, 8);
+		/* the application object's properties go with the application scope:
+		 * lastresult$, and those a script set (application.x of no root variable) */
+		appobj = cx_cval_from(old, old->slots[CX_SLOT_APPLICATION], 33);
+		if (appobj && appobj->tag != CX_T_OBJ)
+			appobj = mem_deref(appobj);
 	}
 	r->X = X;
 	r->doc = doc;
@@ -2389,25 +2428,24 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	cx_ctx_free(old);
 	if (cx_vx__session(r)) {
 		cx_vx__app_free(keep, fk, doc->napp);
-		mem_deref(lastresult);
+		mem_deref(appobj);
 		cx_vx__fail(r, "error.noresource: out of memory for another document");
 		return;
 	}
-	if (lastresult) {
-		cx_value lr = cx_cval_to(X, lastresult);
-		if (cx_is_exc(lr) || X->slots[CX_SLOT_APPLICATION].tag != CX_T_OBJ ||
-		    cx_define_cstr(X, X->slots[CX_SLOT_APPLICATION], "lastresult$", lr, 0))
-			cx_catch(X);
-		mem_deref(lastresult);
-	}
 	cx_log_doc(r->d->sess->id, "vxml document", doc->name);
 	r->next_form = form;
-	int rc = cx_vx__call(r, doc->app_init);
-	if (keep && rc == CX_GO && !r->stop)
-		cx_vx__app_restore(r, keep, fk, doc->napp);
-	cx_vx__app_free(keep, fk, doc->napp);
+	/* the root's code runs again (its functions are made in this heap), then the values the
+	 * application scope had replace what it made: a leaf's before its own <var>s run (they may
+	 * read them), the root's after its <var>s, which are that code */
+	int root = cx_vx__isroot(doc), rc = cx_vx__call(r, doc->app_init);
+	if (rc == CX_GO && !r->stop && !root)
+		cx_vx__app_restore(r, keep, fk, appobj);
 	if (!r->stop)
-		cx_vx__call(r, doc->init);
+		rc = cx_vx__call(r, doc->init);
+	if (rc == CX_GO && !r->stop && root)
+		cx_vx__app_restore(r, keep, fk, appobj);
+	cx_vx__app_free(keep, fk, doc->napp);
+	mem_deref(appobj);
 }
 
 /* <submit> (VoiceXML 2.0 §5.3.8): the namelist goes to uri (as <goto> to a document compiled

@@ -177,6 +177,11 @@ static inline void cx_el_given(cx_elcall *el, int a)
 /* 16 (2026-12-02): cx_vx_item.expr is gone: a form item's expr runs in its form's init, in
  * document order among the form's <var>s (VoiceXML 2.0 §2.1.6.1.1). cx_vx_link.replay: the
  * application root's grammars of document scope in its leaves (§3.1.3). */
+/* 17 (2026-12-02): SISR scopes: a grammar with script tags is one function (its root REF's tag,
+ * line: its header's first tag) that runs the header's tags and returns an array of rule scope
+ * makers; a TAG's tag is that function, first its rule's index in the array, n its own in the
+ * rule's scope (the array of its tags' functions (out, rules, meta)). Also cx_getm_ic /
+ * cx_ic_getm (the callee of o.name(...)) and cx_is_callable inline (cx_value.h). */
 #define CX_ABI_VERSION 17
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
@@ -259,10 +264,14 @@ typedef struct cx_vx_gnode {
 	const char *keys;          /* KEYS: the keys; TAG: a literal tag's text (semantics/1.0-literals) */
 	uint32_t first, n;
 	const char *name;          /* REF: the id of the rule it refers to (a slot of a form grammar) */
-	cx_cond_fn *tag;           /* TAG of semantics/1.0: a function (out, rules, meta) returning out */
+	cx_cond_fn *tag;           /* TAG of semantics/1.0: its grammar's function (below); NULL: a literal */
 	int line;                  /* TAG: its line (error.semantic names it) */
 	int si;                    /* REF at a grammar's top: the grammar has <tag>s, its match's value
 				    * is its root rule's out (else the keys typed) */
+	/* A grammar with script tags (SISR scopes): its top REF's tag is its function (the header's
+	 * tags run, then an array: per rule, NULL or a function making the rule's scope, an array of
+	 * its tags' functions), line the header's first tag's; a script TAG's tag is the same
+	 * function, first its rule's index in the array, n its index in the scope. */
 } cx_vx_gnode;
 
 /* A <menu>'s <choice>: its DTMF key sequence and where it goes (next "#id", expr, or event /

@@ -500,12 +500,12 @@ struct cx_obj_head {
 	uint32_t length;       /* an Array's length */
 };
 #define CX_OBJ_HEAD(o) ((const struct cx_obj_head *)(const void *)(o))
+#define CX_OBJ_ARRAY 1
 /* Is v a function (an object with [[Call]])? Inline: generated code asks before every call. */
 static inline int cx_is_callable(cx_value v)
 {
 	return v.tag == CX_T_OBJ && CX_OBJ_HEAD(v.u.o)->fn != NULL;
 }
-#define CX_OBJ_ARRAY 1
 
 /* o[d] for a key known to be a number (generated code): a dense element of an Array read
  * inline, anything else cx_get (the same answer in every case). */

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # tests/fuzz/run.sh — builds the libFuzzer harnesses (clang, ASan + UBSan) and runs each for a
-# bounded time over its seed corpus. The suite (tests/run.sh) runs it with --seconds 20; for a
-# long run see docs/testing.md.
+# bounded time over its seed corpus. The suite (tests/run.sh) runs it with --seconds 20
+# --parser-seconds 5; for a long run see docs/testing.md.
 #
-#   tests/fuzz/run.sh [--seconds N] [--build-only] [--jobs J] [HARNESS ...]
+#   tests/fuzz/run.sh [--seconds N] [--parser-seconds M] [--build-only] [--jobs J] [HARNESS ...]
 #
-#   HARNESS     fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg (default: all, one after another)
+#   HARNESS     fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg (the engine's inputs: fuzz_net.c)
+#               fuzz_rtp (RTP datagrams to two call legs: fuzz_rtp.c) fuzz_sip_parse fuzz_vxdata
+#               fuzz_fetched (parsers called directly: fuzz_parse.c) (default: all, one after
+#               another)
 #   --seconds N how long each harness runs (default 20)
+#   --parser-seconds M  how long each of the direct parser harnesses (fuzz_parse.c) runs:
+#               thousands of inputs a second, so a few seconds do (default: N)
 #   --jobs J    J fuzzing processes per harness (libFuzzer -fork=J; default 1)
 #
 # The build: build/fuzz/build.ninja is generated here from the source files on disk (so that a
@@ -17,13 +22,15 @@
 # build/fuzz/crash/HARNESS-* and the run ends with status 1.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-SECONDS_EACH=20 BUILD_ONLY=0 JOBS=1 NAMES=()
-ALL=(fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg)
+SECONDS_EACH=20 PARSER_SECONDS= BUILD_ONLY=0 JOBS=1 NAMES=()
+PARSERS=(fuzz_sip_parse fuzz_vxdata fuzz_fetched) # fuzz_parse.c: no engine, every input freed
+ALL=(fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg fuzz_rtp "${PARSERS[@]}")
 while [ $# -gt 0 ]; do
 	case $1 in
 	--*) [ "$1" = --build-only ] || [ "$1" = --help ] || [ $# -ge 2 ] ||
 		{ echo "fuzz: $1 needs a value (see --help)" >&2; exit 2; } ;;&
 	--seconds) SECONDS_EACH=$2; shift 2 ;;
+	--parser-seconds) PARSER_SECONDS=$2; shift 2 ;;
 	--build-only) BUILD_ONLY=1; shift ;;
 	--jobs) JOBS=$2; shift 2 ;;
 	-h | --help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -32,6 +39,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [[ $SECONDS_EACH =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: --seconds wants a whole number above 0" >&2; exit 2; }
+: "${PARSER_SECONDS:=$SECONDS_EACH}"
+[[ $PARSER_SECONDS =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: --parser-seconds wants a whole number above 0" >&2; exit 2; }
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: --jobs wants a whole number above 0" >&2; exit 2; }
 [ ${#NAMES[@]} -gt 0 ] || NAMES=("${ALL[@]}")
 for n in "${NAMES[@]}"; do
@@ -117,8 +126,13 @@ build \$b/fuzz_compile.o: cc tests/fuzz/fuzz_compile.c
 build \$b/fuzz_compile: link \$b/fuzz_compile.o $(obj $CMP_NOXML)\$b/compiler/xml-global.o \$b/compiler/util-global.o \$b/tsjs/parser.o \$b/tsjs/scanner.o
   libs = -Wl,--wrap=xcalloc,--wrap=xmalloc,--wrap=xstrdup,--wrap=xstrndup,--wrap=xprintf,--wrap=open_memstream,--wrap=fclose,--wrap=diag_fatal -ltree-sitter -lxml2
 EOF
-	for n in http sip_sdp sip_msg; do
-		printf 'build $b/fuzz_%s.o: cc tests/fuzz/fuzz_net.c\n  cflags = $warn -Werror -Iruntime -DFUZZ_%s\n' "$n" "${n^^}"
+	for n in http sip_sdp sip_msg sip_parse vxdata fetched rtp; do
+		case $n in
+		http | sip_sdp | sip_msg) f=fuzz_net ;;
+		rtp) f=fuzz_rtp ;;
+		*) f=fuzz_parse ;;
+		esac
+		printf 'build $b/fuzz_%s.o: cc tests/fuzz/%s.c\n  cflags = $warn -Werror -Iruntime -DFUZZ_%s\n' "$n" "$f" "${n^^}"
 		printf 'build $b/fuzz_%s: link $b/fuzz_%s.o $b/app.o $b/libcxrt.a $b/libcxstd.a\n  libs = $syslibs\n' "$n" "$n"
 	done
 } >"$B/build.ninja.new"
@@ -127,8 +141,9 @@ ninja -f "$B/build.ninja" $(printf "$B/%s " "${NAMES[@]}") || exit 1
 [ "$BUILD_ONLY" = 1 ] && exit 0
 
 # Leak detection off: the compiler never frees by design (fuzz_compile.c takes most back), and
-# the runtime's engine, sessions and libre state live across inputs.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:symbolize=1}
+# the runtime's engine, sessions and libre state live across inputs. On for the direct parser
+# harnesses, which free every input's objects before the next: a leak there is a finding.
+asan=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p "$B/crash"
 rc=0
@@ -141,9 +156,15 @@ for n in "${NAMES[@]}"; do
 	[ -f "tests/fuzz/$n.dict" ] && dict=(-dict="tests/fuzz/$n.dict")
 	fork=()
 	[ "$JOBS" -gt 1 ] && fork=(-fork="$JOBS" -ignore_crashes=0)
+	secs=$SECONDS_EACH
+	export ASAN_OPTIONS=$asan
+	if [[ " ${PARSERS[*]} " == *" $n "* ]]; then
+		secs=$PARSER_SECONDS
+		ASAN_OPTIONS=$asan:detect_leaks=1 # the last setting of an option wins
+	fi
 	# -close_fd_mask=3: the programs' own output (diagnostics, session logs) is dropped;
 	# libFuzzer's and the sanitizers' reports still come through.
-	timeout -k 10 $((SECONDS_EACH * 2 + 120)) "$B/$n" -max_total_time="$SECONDS_EACH" -close_fd_mask=3 \
+	timeout -k 10 $((secs * 2 + 120)) "$B/$n" -max_total_time="$secs" -close_fd_mask=3 \
 		-max_len=8000 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 "${dict[@]}" "${fork[@]}" \
 		-artifact_prefix="$B/crash/$n-" "$B/corpus/$n" "tests/fuzz/seeds/$n" "${extra[@]}" >"$B/$n.log" 2>&1
 	st=$?
@@ -151,7 +172,7 @@ for n in "${NAMES[@]}"; do
 	cov=$(grep -o 'cov: [0-9]*' "$B/$n.log" | tail -n 1)
 	corp=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$B/$n.log" | tail -n 1)
 	if [ $st = 0 ]; then
-		echo "fuzz: $n: ${runs:-?} inputs in $SECONDS_EACH s, ${cov:-cov: ?}, ${corp:-corp: ?}, no crash"
+		echo "fuzz: $n: ${runs:-?} inputs in $secs s, ${cov:-cov: ?}, ${corp:-corp: ?}, no crash"
 	else
 		rc=1
 		echo "fuzz: $n: FAILED (status $st); the report ($B/$n.log):"

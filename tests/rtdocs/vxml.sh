@@ -6,6 +6,8 @@
 # directory in the next process); a document that does not compile, a 404 and a timeout give
 # error.dialog.notstarted (dialogstart) or error.badfetch (in the dialog) with the reason;
 # <script src> fetched with the document (a 404 one: the same errors, naming the script);
+# <grammar src> fetched with it (xml:base, a fragment; a 404, '..', file:, an ABNF type or a
+# grammar that does not compile: the same errors, naming the grammar; a changed one recompiles);
 # <subdialog> method/enctype/namelist/fetchtimeout, <data> multipart, maxage/maxstale over the
 # HTTP cache (answers counted by the web server's log), <data> in <if> and at document/form
 # level, fetchaudio (on the simulator, and over SIP against a sipp callee: tests/sip/uas_sink.xml
@@ -80,6 +82,38 @@ check "a <script c:src='/etc/hostname'> (the CCXML namespace, taken by the compi
 run scriptnbsp "$U/scriptnbsp.vxml"
 check "a <script src> after a non-breaking space (not XML to the runtime's scan, white space to the compiler): not read from the machine's files, error.dialog.notstarted" \
 	grep -q "VX NOTSTARTED $U/scriptnbsp.vxml:6:.*: error: script '/etc/hostname' was not fetched" "$W/scriptnbsp.out"
+# <grammar src> of a fetched .vxml (docs/voicexml.md "SRGS grammars"): fetched with the document
+# relative to its URL and xml:base, the fragment's rule; refused: a 404, a file:, another type;
+# a changed grammar compiles the document again.
+run gram "$U/gram.vxml"
+check "<grammar src='digits.grxml#pin'> of a fetched .vxml (relative to the root's xml:base 'g/'): fetched before the compile, the fragment's rule matches the caller's keys" \
+	grep -q "VX EXIT GRAM-1234" "$W/gram.out"
+check "its grammar fetched once, as application/srgs+xml" bash -c \
+	"[ \$(grep -c '^GET /vx/g/digits.grxml 200' '$W/requests') = 1 ]"
+run gram404 "$U/gram404.vxml"
+check "a <grammar src> answered 404: error.dialog.notstarted naming the grammar" \
+	grep -q "VX NOTSTARTED grammar $U/g/none.grxml: HTTP status 404" "$W/gram404.out"
+run gramgoto "$U/gramgoto.vxml"
+check "the same document reached by <goto next>: error.badfetch in the dialog naming the grammar" \
+	grep -q "VX EXIT BADFETCH <goto next> 'gram404.vxml': grammar $U/g/none.grxml: HTTP status 404" "$W/gramgoto.out"
+run gramdots "$U/gramdots.vxml"
+check "<grammar src='../../../../../../etc/hostname'>: resolved against the document's URL, fetched from its server (404), no local file read" \
+	grep -q "VX NOTSTARTED grammar http://127.0.0.1:[0-9]*/etc/hostname: HTTP status 404" "$W/gramdots.out"
+run gramfile "$U/gramfile.vxml" --docroot /etc
+check "<grammar src='file:///etc/hostname'> in a document fetched over HTTP (even with --docroot /etc): refused, not read" \
+	grep -q "VX NOTSTARTED grammar 'file:///etc/hostname': a document fetched over HTTP reads no local file" "$W/gramfile.out"
+run gramtype "$U/gramtype.vxml"
+check "a grammar answered as application/srgs (ABNF): refused, SRGS XML only" \
+	grep -q "VX NOTSTARTED grammar $U/g/yn.gram: its type 'application/srgs' is not an SRGS XML grammar (application/srgs+xml)" "$W/gramtype.out"
+run grambad "$U/grambad.vxml"
+check "a fetched grammar that does not compile: error.dialog.notstarted, reason GRAMMAR-URL:line:col: error" \
+	grep -q "VX NOTSTARTED $U/g/bad.grxml:4:[0-9]*: error: " "$W/grambad.out"
+sed 's/root="nine"/root="pin"/' tests/rtdocs/vx/g/digits.grxml >"$W/flip.grxml"
+run gramw1 "$U/gramw.vxml"
+sed 's/root="pin"/root="nine"/' "$W/flip.grxml" >"$W/flip.tmp" && mv "$W/flip.tmp" "$W/flip.grxml"
+run gramw2 "$U/gramw.vxml"
+check "a grammar changed between two processes (the document's bytes the same): compiled again, the new grammar in force (1234 no longer matches)" bash -c \
+	"grep -q 'VX EXIT GRAM-1234' '$W/gramw1.out' && grep -q 'VX EXIT NOMATCH' '$W/gramw2.out' && [ \$(compiles gramw2) = 1 ]"
 run slowgoto "$U/slowgoto.vxml"
 check "<goto next> under <property name='fetchtimeout' value='1s'> to a document answered after 3 s: error.badfetch 'timed out'" \
 	grep -q "VX EXIT BADFETCH <goto next> 'slow.vxml': $U/slow.vxml: timed out" "$W/slowgoto.out"
@@ -261,6 +295,16 @@ check "--docroot: a .vxml that is not there: error.dialog.notstarted with the sy
 vroot fesc escape.vxml
 check "--docroot, inside a dialog read from a file: <goto> '..', <subdialog> of a symlink out, <data> of an absolute path elsewhere: error.badfetch each, saying why" \
 	grep -q "VX EXIT A:<goto next> '../out.vxml': 'file://$W/out.vxml' is outside the document root $R|B:<subdialog src> 'link.vxml': 'file://$R/link.vxml' is outside the document root $R|C:<data> '/etc/hostname': 'file:///etc/hostname' is outside the document root $R|" "$W/fesc.out"
+sed -e 's|xml:base="g/"||' -e 's|digits.grxml#pin|sub/pin.grxml#pin|' tests/rtdocs/vx/gram.vxml >"$R/gram.vxml"
+cp tests/rtdocs/vx/g/digits.grxml "$R/sub/pin.grxml"
+cp tests/rtdocs/vx/g/digits.grxml "$W/out.grxml"
+sed 's|sub/pin.grxml#pin|../out.grxml#pin|' "$R/gram.vxml" >"$R/gramout.vxml"
+vroot fgram gram.vxml
+check "--docroot: a .vxml read from under the root reads its <grammar src='sub/pin.grxml#pin'> from under it too" \
+	grep -q "VX EXIT GRAM-1234" "$W/fgram.out"
+vroot fgramout gramout.vxml
+check "--docroot: its <grammar src='../out.grxml'>: error.dialog.notstarted, outside the root" \
+	grep -q "VX NOTSTARTED grammar 'file://$W/out.grxml' is outside the document root $R" "$W/fgramout.out"
 cp "$R/dlg.vxml" "$R/dlg.xml"
 vroot fxml dlg.xml
 check "--docroot: the name does not matter (dlg.xml; <dialogstart>'s type, VoiceXML by default, does)" \

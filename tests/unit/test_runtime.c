@@ -1453,6 +1453,46 @@ static void test_sdes(void)
 	CHECK(cx_sipbody_crypto("", &k) == EPROTO && cx_sipbody_crypto(NULL, &k) == EPROTO);
 }
 
+/* The charset of a fetched script's Content-Type, quoted (RFC 9110 5.6.6 allows a
+ * quoted-string value) or not (found by the fuzz_fetched seeds: a quoted one was read as none,
+ * and the Latin-1 script failed as bad UTF-8). */
+static void test_script_charset(void)
+{
+	static const char *const ct[] = {"application/javascript; charset=ISO-8859-1",
+					  "application/javascript; charset=\"ISO-8859-1\"",
+					  "text/javascript;charset=\"iso-8859-1\"; x=y"};
+	char why[200];
+	size_t i;
+
+	for (i = 0; i < sizeof(ct) / sizeof(ct[0]); i++) {
+		struct mbuf *mb = NULL;
+		int err = cx_docscript_utf8(NULL, ct[i], "'\xe9'", 3, &mb, why, sizeof(why));
+		CHECK(!err && mb && mb->end == 4 && !memcmp(mb->buf, "'\xc3\xa9'", 4));
+		mem_deref(mb);
+	}
+}
+
+/* Cache-Control max-age of fetched documents and prompts (prompt.c): digits or quoted digits,
+ * capped at 2^31 s; a sign or no digit is stale */
+static void test_max_age(void)
+{
+	static const struct { const char *cc; int64_t secs; } t[] = {
+		{"max-age=60", 60}, {"public, max-age=\"60\"", 60}, {"max-age=-1", -1},
+		{"max-age=", -1}, {"max-age=x", -1}, {"no-cache, max-age=60", -1},
+		{"max-age=99999999999999999999999", (int64_t)1 << 31}, {"MAX-AGE=5", 5}};
+	size_t i;
+	int ns;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint64_t now = cx_cdr_now_ms(), u = cx_prompt_fresh(t[i].cc, &ns);
+		if (t[i].secs < 0)
+			CHECK(u == 0);
+		else
+			CHECK(u >= now + 1000 * (uint64_t)t[i].secs && u <= now + 1000 * (uint64_t)t[i].secs + 1000);
+	}
+	CHECK(cx_prompt_fresh("no-store", &ns) == 0 && ns == 1);
+}
+
 int main(void)
 {
 	if (libre_init()) {
@@ -1484,6 +1524,8 @@ int main(void)
 	test_pace();
 	test_sipbody();
 	test_sdes();
+	test_script_charset();
+	test_max_age();
 	test_quiet();
 	libre_close();
 	test_main_options();

@@ -1,0 +1,203 @@
+/*
+ * fuzz_parse.c — libFuzzer harnesses of the runtime's parsers of fetched and received bytes
+ * that the engine harnesses (fuzz_net.c) reach slowly or not at all, called as their callers
+ * in the runtime call them, with the input as the bytes. Built three ways (tests/fuzz/run.sh):
+ *
+ *   -DFUZZ_SIP_PARSE  fuzz_sip_parse: the input is a whole SIP message; libre decodes it and
+ *                   cx_sipbody_sdp takes its SDP (application/sdp, or the SDP part of a
+ *                   multipart body), which libre's sdp_decode then reads as an offer, as
+ *                   sip.c does. fuzz_sip_msg reaches the same code at ~30 inputs a second
+ *                   (a UDP round trip each); this runs it at thousands. A 401 or 407 answer
+ *                   also goes to libre's digest authentication with --sip-credentials'
+ *                   lookup (sipauth.c), as an answer to our REGISTER or INVITE would: no
+ *                   other harness sends the engine a challenge.
+ *   -DFUZZ_VXDATA   fuzz_vxdata: the input is the body a VoiceXML <data> fetched; cx_vxd_parse
+ *                   makes its objects, and the DOM methods a document would call run on them
+ *                   (getElementsByTagName('*'), item, getAttribute, hasAttribute), then the
+ *                   collector, which checks that every object built is reachable or freed.
+ *   -DFUZZ_FETCHED  fuzz_fetched: the input is an answer to a document fetch: a Cache-Control
+ *                   line, a Content-Type line, then the body. The caching words
+ *                   (cx_prompt_fresh, cx_prompt_ccword), the body's <script src> scan
+ *                   (cx_docscript_scan) and its decoding as a fetched script in the charset the
+ *                   Content-Type names (cx_docscript_utf8) run over it.
+ *
+ * Every input is freed before the next (the runtime parses each answer once, then drops it):
+ * a leak is a finding here, unlike in fuzz_net (run.sh turns leak detection on for these).
+ */
+#define _GNU_SOURCE
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <re.h>
+#include "cx.h"
+#include "rt.h"
+#include "prov.h"
+
+#if !defined(FUZZ_SIP_PARSE) && !defined(FUZZ_VXDATA) && !defined(FUZZ_FETCHED)
+#error "build with -DFUZZ_SIP_PARSE, -DFUZZ_VXDATA or -DFUZZ_FETCHED"
+#endif
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#if defined(FUZZ_SIP_PARSE)
+static cx_sipauth *fz__creds;
+
+/* Credentials as --sip-credentials gives them: one realm's, and '*' for every other */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char path[] = "/tmp/fuzz-creds-XXXXXX";
+	int fd = mkstemp(path); /* mode 0600, as cx_sipauth_load wants */
+	static const char text[] = "fuzz.invalid alice secret\n* bob hunter2\n";
+
+	if (fd < 0 || write(fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1))
+		abort();
+	close(fd);
+	if (cx_sipauth_load(&fz__creds, path))
+		abort();
+	unlink(path);
+	return 0;
+}
+
+/* A challenge (401, 407) answered as sip.c and sipreg.c do: libre's sip_auth reads the
+ * WWW-Authenticate / Proxy-Authenticate headers and asks cx_sipauth_h for each realm. */
+static void fz__challenge(const struct sip_msg *msg)
+{
+	cx_sipauth_req *r = NULL;
+	struct sip_auth *auth = NULL;
+	char why[256];
+
+	if (cx_sipauth_req_alloc(&r, fz__creds, "sip:fuzz@fuzz.invalid") ||
+	    sip_auth_alloc(&auth, cx_sipauth_h, r, true))
+		abort();
+	(void)sip_auth_authenticate(auth, msg);
+	(void)re_snprintf(why, sizeof(why), "%H", cx_sipauth_why, r);
+	mem_deref(auth);
+	mem_deref(r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct mbuf *mb, sdp;
+	struct sip_msg *msg = NULL;
+	struct sdp_session *ss = NULL;
+	struct sdp_media *m = NULL;
+	struct sa laddr;
+	const char *why;
+
+	if (size > 8000)
+		return -1;
+	mb = mbuf_alloc(size + 1);
+	if (!mb || mbuf_write_mem(mb, data, size))
+		abort();
+	mb->pos = 0;
+	/* libre's own decode of the datagram, as the SIP stack does before any handler */
+	if (sip_msg_decode(&msg, mb)) {
+		mem_deref(mb);
+		return 0;
+	}
+	if (msg->scode == 401 || msg->scode == 407)
+		fz__challenge(msg);
+	if (!cx_sipbody_sdp(msg, &sdp, &why)) {
+		/* the session of an inbound call (sip.c): PCMU, PCMA, telephone-event */
+		sa_set_str(&laddr, "127.0.0.1", 0);
+		if (sdp_session_alloc(&ss, &laddr) ||
+		    sdp_media_add(&m, ss, "audio", 4000, "RTP/AVP") ||
+		    sdp_format_add(NULL, m, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL) ||
+		    sdp_format_add(NULL, m, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL) ||
+		    sdp_format_add(NULL, m, false, "101", "telephone-event", 8000, 1, NULL, NULL, NULL,
+				   false, "0-15"))
+			abort();
+		(void)sdp_decode(ss, &sdp, true);
+		mem_deref(ss);
+	}
+	mem_deref(msg);
+	mem_deref(mb);
+	return 0;
+}
+#endif
+
+#if defined(FUZZ_VXDATA)
+static cx_ctx *fz__X;
+
+/* obj.name(arg) when obj has that method, else undefined */
+static cx_value fz__call(cx_value obj, const char *name, cx_value arg)
+{
+	cx_value fn;
+
+	if (obj.tag != CX_T_OBJ)
+		return CX_UNDEFINED;
+	fn = cx_get_cstr(fz__X, obj, name);
+	if (cx_is_exc(fn) || fn.tag != CX_T_OBJ)
+		return CX_UNDEFINED;
+	return cx_call(fz__X, fn, obj, 1, &arg);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char why[800];
+	cx_value d = CX_UNDEFINED, el, list, first;
+
+	if (size > 64000)
+		return -1;
+	/* one context per input, as per <data> run (vxml.c); 16 MiB: the size bound is its heap */
+	fz__X = cx_ctx_new(16u << 20);
+	if (!fz__X)
+		abort();
+	if (!cx_vxd_parse(fz__X, "http://fuzz.invalid/data.xml", (const char *)data, size, &d, why,
+			  sizeof(why))) {
+		if (cx_root_add(fz__X, &d, 1))
+			abort();
+		el = cx_get_cstr(fz__X, d, "documentElement");
+		list = fz__call(d, "getElementsByTagName", cx_str_utf8(fz__X, "*", 1));
+		first = fz__call(list, "item", cx_num(1));
+		(void)fz__call(first, "getAttribute", cx_str_utf8(fz__X, "id", 2));
+		(void)fz__call(el, "hasAttribute", cx_str_utf8(fz__X, "id", 2));
+		if (fz__X->exc.tag != CX_T_UNDEF)
+			cx_catch(fz__X);
+		cx_gc(fz__X);
+		cx_root_remove(fz__X, &d);
+	}
+	cx_ctx_free(fz__X);
+	fz__X = NULL;
+	return 0;
+}
+#endif
+
+#if defined(FUZZ_FETCHED)
+/* The next line of [*p, end) into out as curl.c's header callback keeps a value in its
+ * cx_curl_resp field of cap bytes (a longer one is dropped: ""), *p moved past it. */
+static void fz__line(const char **p, const char *end, char *out, size_t cap)
+{
+	const char *lf = memchr(*p, '\n', (size_t)(end - *p));
+	size_t n = (size_t)((lf ? lf : end) - *p);
+
+	snprintf(out, cap, "%.*s", (int)(n < cap ? n : 0), *p);
+	*p = lf ? lf + 1 : end;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data, *end = p + size;
+	char cachectl[sizeof(((cx_curl_resp *)0)->cachectl)], ctype[sizeof(((cx_curl_resp *)0)->ctype)];
+	char why[200];
+	cx_docscripts *ss = NULL;
+	struct mbuf *mb = NULL;
+	int nostore;
+
+	if (size > 64000)
+		return -1;
+	fz__line(&p, end, cachectl, sizeof(cachectl));
+	fz__line(&p, end, ctype, sizeof(ctype));
+	(void)cx_prompt_fresh(cachectl, &nostore);
+	(void)cx_prompt_ccword(cachectl, "no-cache");
+	if (!cx_docscript_scan("http://fuzz.invalid/app.ccxml", p, (size_t)(end - p), &ss, why, sizeof(why)))
+		mem_deref(ss);
+	if (!cx_docscript_utf8(NULL, ctype, p, (size_t)(end - p), &mb, why, sizeof(why)))
+		mem_deref(mb);
+	return 0;
+}
+#endif
