@@ -15,6 +15,7 @@
 #    call to us gets 488; under --srtp offer its call is answered in plain RTP;
 #  - an INVITE without SDP under --srtp require (sipp): our 200 offers RTP/SAVP with both keys,
 #    the ACK's SAVP answer connects the call;
+#  - a caller's re-INVITE with a new key (sipp): answered SAVP under its tag;
 #  - a sipp UAS answering our SAVP offer with plain RTP/AVP: ACK, our BYE, connection.failed
 #    reason media (RFC 4568 has no plain fallback within one m-line).
 compile "$T/srtpin.ccxml" "$W/srtpin"
@@ -227,6 +228,28 @@ if why="sipp exit status $src" && [ $src = 0 ] &&
 	ok "SRTP late offer: an INVITE without SDP gets our RTP/SAVP offer with both keys, the ACK's SAVP answer connects"
 else
 	bad "SRTP late offer" "$why" "$W/srtplate.out" "$W/srtplate.err" "$W/srtplate.sipperr"
+fi
+
+# a caller's re-INVITE with a new key (sipp, tests/sip/uac_srtp_reinvite.xml): answered SAVP
+# with its tag, the call goes on until its BYE
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require) \
+	>"$W/srtpre.out" 2>"$W/srtpre.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/srtpre.err" "running as a service" 30
+UP=$(freeport)
+timeout -k 2 30 sipp -sf "$T/uac_srtp_reinvite.xml" -s re "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
+	-timeout 20s -nostdin -trace_err -error_file "$W/srtpre.sipperr" >/dev/null 2>&1
+src=$?
+lp_wait_for "$W/srtpre.out" "DISCONNECTED" 10
+lp_stop "$SIP_" 5
+if why="sipp exit status $src" && [ $src = 0 ] &&
+	why=$(has "$W/srtpre.out" "CONNECTED" "DISCONNECTED trigger=remote") &&
+	why="sanitizer report" && ! sanitized "$W/srtpre.err"; then
+	ok "SRTP re-INVITE with a new key: answered RTP/SAVP with its tag, the call goes on"
+else
+	bad "SRTP re-INVITE with a new key" "$why" "$W/srtpre.out" "$W/srtpre.err" "$W/srtpre.sipperr"
 fi
 
 # a peer answering our SAVP offer with plain RTP (sipp): ACK, BYE, connection.failed
