@@ -487,13 +487,12 @@ static int cx_sip__sdes(cx_sip_call *call, int answer)
 	uint8_t old[CX_SDES_KEYLEN];
 	int err;
 
-	if (!call->m.sdpm || !sa_port(sdp_media_raddr(call->m.sdpm)))
-		/* no media taken (libre gives an answer of another proto port 0): the codec check
-		 * says so for a first offer; our SAVP offer refused, or an SRTP call's re-offer
-		 * without SAVP, is the end of SRTP */
+	/* no media taken (libre gives an answer of another proto port 0: the codec check says so
+	 * for a first offer), or plain RTP: our SAVP offer refused, or an SRTP call's re-offer
+	 * without SAVP, is the end of SRTP (no way back to plain); else plain stays plain */
+	if (!call->m.sdpm || !sa_port(sdp_media_raddr(call->m.sdpm)) ||
+	    str_casecmp(sdp_media_proto(call->m.sdpm), "RTP/SAVP"))
 		return call->srtp || (answer && call->nlk) ? EPROTO : 0;
-	if (str_casecmp(sdp_media_proto(call->m.sdpm), "RTP/SAVP"))
-		return call->srtp || (answer && call->nlk) ? EPROTO : 0; /* no way back to plain */
 	(void)sdp_media_rattr_apply(call->m.sdpm, "crypto", cx_sip__sdes_line, &pk);
 	if (!pk.found)
 		return EPROTO;
@@ -2277,7 +2276,7 @@ static void cx_sip_conn_stats(cx_engine *e, const cx_conn *c, cx_conn_stats *st)
  * One block a message: a header line (UTC time to the millisecond, sent/received, transport,
  * from -> to, length), then the message with CRLF written as a newline and any other control
  * byte (a hostile peer's terminal escapes) as \xNN, then an empty line. SDES keys are masked
- * (docs/decisions.md "SRTP keys in the SIP trace"). */
+ * (docs/decisions.md "SRTP keys masked in --sip-trace"). */
 
 static FILE *cx_sip__trace_open(const char *path)
 {
