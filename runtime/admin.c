@@ -232,6 +232,9 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 	cx_met__one(mb, "ccxml_rtp_packets_late_total", "counter",
 		    "RTP packets received too late to be played (dropped by the jitter buffer).",
 		    e->met.rtp_late);
+	cx_met__one(mb, "ccxml_srtp_packets_dropped_total", "counter", "SRTP packets received "
+		    "and dropped: failed authentication, replayed, or not SRTP (docs/sip.md \"SRTP\").",
+		    e->met.srtp_bad);
 	cx_met__kv(mb, "ccxml_http_requests_total", "HTTP requests answered, by route and status "
 		   "code.", "route", "code", e->met.http);
 	cx_met__two(mb, "ccxml_fetches_total", "Document fetches (<fetch>, <createccxml>), by "

@@ -160,6 +160,21 @@ static const char *cx_main__grace(cx_main_cli *c, const cx_main_opt *o, const ch
 	return NULL;
 }
 
+/* --srtp off|offer|require (docs/sip.md "SRTP") */
+static const char *cx_main__srtp(cx_main_cli *c, const cx_main_opt *o, const char *v)
+{
+	(void)o;
+	if (!strcmp(v, "off"))
+		c->cfg.sip_srtp = CX_SRTP_OFF;
+	else if (!strcmp(v, "offer"))
+		c->cfg.sip_srtp = CX_SRTP_OFFER;
+	else if (!strcmp(v, "require"))
+		c->cfg.sip_srtp = CX_SRTP_REQUIRE;
+	else
+		return "needs off, offer or require";
+	return NULL;
+}
+
 /* --rtp-timeout / --max-call-duration / --sip-connection-idle SECONDS; 0 turns the clock off */
 static const char *cx_main__calltime(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
@@ -252,6 +267,10 @@ static const cx_main_opt cx_main__opts[] = {
 	{"sip-tls-no-verify", no_argument, NULL, cx_main__flag,
 	 "do not check the far ends' TLS certificates (labs only: anyone on\n"
 	 "the path can pose as them)", offsetof(cx_main_cli, cfg.sip_tls_no_verify)},
+	{"srtp", required_argument, "off|offer|require", cx_main__srtp,
+	 "SRTP with SDES keys (docs/sip.md): offer: our offers RTP/SAVP, a\n"
+	 "caller's plain or SAVP offer taken; require: plain RTP refused (488,\n"
+	 "connection.failed); default off: plain RTP only", 0},
 	{"dns-server", required_argument, "ADDR[:PORT]", cx_main__str,
 	 "the name server SIP asks for host names (default: those of\n"
 	 "/etc/resolv.conf)", offsetof(cx_main_cli, cfg.dns_server)},
@@ -409,9 +428,10 @@ static int cx_main__run(cx_main_cli *c, const cx_doc *const *docs, int ndocs)
 				 c->cfg.sip_public_addr || c->cfg.sip_credentials || c->cfg.nsip_registers ||
 				 c->cfg.sip_tls_cert || c->cfg.sip_tls_ca || c->cfg.sip_tls_no_verify ||
 				 c->cfg.dns_server || c->cfg.sip_max_conns || c->cfg.sip_max_conns_per_addr ||
-				 c->cfg.sip_conn_idle_s))
+				 c->cfg.sip_conn_idle_s || c->cfg.sip_srtp))
 		fprintf(stderr, "%s: --gateway, --transport, --sip-proxy, --public-addr, --sip-credentials, "
-			"--register, --sip-tls-*, --dns-server and --sip-*connection* only apply with --sip\n",
+			"--register, --sip-tls-*, --dns-server, --sip-*connection* and --srtp only apply "
+			"with --sip\n",
 			c->prog);
 	if (!c->cfg.use_sim && !c->cfg.sip_addr) {
 		fprintf(stderr, "%s: no telephony provider given; using the simulator (--sim)\n",

@@ -144,6 +144,14 @@ int cx_mp_live(const cx_mp_leg *leg)
 	return leg->estab && !leg->closed && leg->pt >= 0 && leg->rtp && leg->sdpm;
 }
 
+/* The SRTP contexts go after the socket (its helper, which reads them, went with it): the keys
+ * go with the call. */
+static void cx_mp__srtp_free(cx_mp_leg *leg)
+{
+	leg->stx = mem_deref(leg->stx);
+	leg->srx = mem_deref(leg->srx);
+}
+
 void cx_mp_leg_stop(cx_mp_leg *leg)
 {
 	leg->closed = 1;
@@ -158,6 +166,7 @@ void cx_mp_leg_stop(cx_mp_leg *leg)
 	cx_amd_flush(leg->amd);
 	leg->amd = mem_deref(leg->amd);
 	leg->rtp = mem_deref(leg->rtp);
+	cx_mp__srtp_free(leg);
 }
 
 void cx_mp_leg_free(cx_mp_leg *leg)
@@ -172,6 +181,7 @@ void cx_mp_leg_free(cx_mp_leg *leg)
 	}
 	cx_rec_end(leg->rec, "hangup");
 	leg->rtp = mem_deref(leg->rtp);
+	cx_mp__srtp_free(leg);
 	leg->dtmf = mem_deref(leg->dtmf);
 	leg->amd = mem_deref(leg->amd);
 	list_unlink(&leg->le);
@@ -432,6 +442,73 @@ int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr)
 	}
 	leg->t0 = tmr_jiffies();
 	leg->tsbase = rand_u32();
+	return 0;
+}
+
+/* Section - SRTP (RFC 3711): a helper under libre's RTP layer on the leg's socket, so that no
+ * send path (prompts, the mixer, recordings' calls, merges) can skip it */
+
+/* Every packet sent: encrypted and tagged in place (mbuf at its RTP header). */
+static bool cx_mp__srtp_send(int *err, struct sa *dst, struct mbuf *mb, void *arg)
+{
+	cx_mp_leg *leg = arg;
+
+	(void)dst;
+	if (leg->stx)
+		*err = srtp_encrypt(leg->stx, mb);
+	return false;
+}
+
+/* Every packet received: authenticated (libre's replay window too) and decrypted before the
+ * RTP layer parses it; a failure is dropped and counted, never played or relayed. true:
+ * taken (dropped). */
+static bool cx_mp__srtp_recv(struct sa *src, struct mbuf *mb, void *arg)
+{
+	cx_mp_leg *leg = arg;
+	size_t start = mb->pos;
+
+	(void)src;
+	if (!leg->srx)
+		return false;
+	if (srtp_decrypt(leg->srx, mb)) {
+		leg->srtp_bad++;
+		if (leg->mp)
+			leg->mp->e->met.srtp_bad++;
+		return true;
+	}
+	mb->pos = start; /* srtp_decrypt leaves it past the header: libre's RTP layer reads it */
+	return false;
+}
+
+int cx_mp_leg_srtp(cx_mp_leg *leg, enum srtp_suite suite, const uint8_t *txkey,
+		   const uint8_t *rxkey, size_t klen)
+{
+	struct srtp *tx = NULL, *rx = NULL;
+	int err = 0;
+
+	if (!leg->rtp || (!leg->stx && !txkey) || (!leg->srx && !rxkey))
+		return EINVAL;
+	if (txkey)
+		err = srtp_alloc(&tx, suite, txkey, klen, 0);
+	if (!err && rxkey)
+		err = srtp_alloc(&rx, suite, rxkey, klen, 0);
+	/* the socket owns its helper (libre frees it with the socket): registered once */
+	if (!err && !leg->stx)
+		err = udp_register_helper(NULL, rtp_sock(leg->rtp), 0, cx_mp__srtp_send,
+					  cx_mp__srtp_recv, leg);
+	if (err) {
+		mem_deref(tx);
+		mem_deref(rx);
+		return err;
+	}
+	if (tx) {
+		mem_deref(leg->stx);
+		leg->stx = tx;
+	}
+	if (rx) {
+		mem_deref(leg->srx);
+		leg->srx = rx;
+	}
 	return 0;
 }
 

@@ -85,6 +85,12 @@ struct cx_mp_leg {
 	uint64_t ptx, prx, btx, brx;  /* RTP packets and payload bytes sent and received */
 	uint16_t rxseq;               /* highest RTP sequence number received */
 	int rxseen;
+	/* SRTP (RFC 3711; keys from the SDP's a=crypto, sip.c): the contexts of what we send and
+	 * of what the far end sends, NULL on a plain RTP call. A helper on the RTP socket
+	 * encrypts every packet sent and authenticates every one received before the plane sees
+	 * it (cx_mp_leg_srtp). */
+	struct srtp *stx, *srx;
+	uint64_t srtp_bad;            /* received packets dropped: authentication or replay */
 };
 
 /* The plane of engine e (a libre mem object; freeing it stops the clock and unhooks the legs
@@ -95,6 +101,11 @@ int cx_mp_alloc(cx_mp **mpp, cx_engine *e, cx_mp_leg_h *legh);
 void cx_mp_leg_init(cx_mp *mp, cx_mp_leg *leg, cx_conn *c, const char *callid);
 /* An RTP port (16384-32766) on laddr's IP (its port is ignored); starts the RTP clock. */
 int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr);
+/* SRTP on the leg (after cx_mp_leg_listen): suite with our master key and salt txkey and
+ * the far end's rxkey (klen bytes each). Called again (a re-INVITE's keys) it replaces the
+ * contexts of the keys given, a NULL key keeps its context. 0 or an errno. */
+int cx_mp_leg_srtp(cx_mp_leg *leg, enum srtp_suite suite, const uint8_t *txkey,
+		   const uint8_t *rxkey, size_t klen);
 /* Answering-machine detection when hints ask for it (docs/sip.md): 1 when it runs (it then
  * reports connection.connected with its result), else 0. */
 int cx_mp_leg_amd(cx_mp_leg *leg, const cx_cval *hints);

@@ -104,6 +104,8 @@ int cx_sip_dns(cx_engine *e, const char *server);
  * range. cx_sip_tcp_conns: how many are open (0 without SIP). */
 int cx_sip_conn_limits(cx_engine *e, uint32_t max, uint32_t per_addr, uint32_t idle_s);
 uint32_t cx_sip_tcp_conns(cx_engine *e);
+/* --srtp: CX_SRTP_OFF, CX_SRTP_OFFER or CX_SRTP_REQUIRE (docs/sip.md "SRTP"). */
+int cx_sip_srtp(cx_engine *e, int mode);
 /* --sip-trace: every SIP message sent and received appended to path (SIGHUP reopens it). */
 int cx_sip_trace(cx_engine *e, const char *path);
 /* Service stop: unREGISTER every registration (once); how many are still waiting for their
@@ -208,6 +210,19 @@ int cx_sipreg_busy(const cx_sipreg *r);   /* 1 while an unREGISTER is in flight 
  * it (application/sdp, or that part of a multipart body; empty when there is none), else the
  * status to refuse the message with (400, 415) and *why in words. */
 int cx_sipbody_sdp(const struct sip_msg *msg, struct mbuf *sdp, const char **why);
+
+/* An SDES key (RFC 4568 a=crypto) of the suites we take: AES_CM_128_HMAC_SHA1_80 and _32,
+ * each a 30-byte master key and salt. */
+#define CX_SDES_KEYLEN 30
+typedef struct cx_sdes {
+	uint32_t tag;
+	int suite;                    /* enum srtp_suite */
+	uint8_t key[CX_SDES_KEYLEN];
+} cx_sdes;
+/* The value of an a=crypto line ("TAG SUITE inline:KEY[|LIFETIME]") in *k: 0, or EPROTO when
+ * its suite is not one we take, or it has an MKI, more than one key or session parameters
+ * (we use none), or its key is not 30 bytes of base64. The bytes come from the network. */
+int cx_sipbody_crypto(const char *value, cx_sdes *k);
 
 /* An RFC 3261 token (siphdr.c): n > 0 letters, digits or -.!%*_+`'~ */
 bool cx_sip_token(const char *p, size_t n);

@@ -69,6 +69,7 @@ typedef struct cx_sip_st {
 	struct list tails;            /* cx_sip_tail: ended calls whose BYE libre still sends */
 	FILE *trace;                  /* --sip-trace: every message sent and received, or NULL */
 	char *trace_file;             /* its path (SIGHUP reopens it) */
+	int srtp;                     /* --srtp: CX_SRTP_OFF, _OFFER or _REQUIRE (docs/sip.md "SRTP") */
 } cx_sip_st;
 
 typedef struct cx_sip_pair cx_sip_pair;
@@ -105,6 +106,13 @@ typedef struct cx_sip_call {
 	cx_mp_leg m;                  /* its media (mplane.h) */
 	cx_sip_pair *merge;           /* weak: the <merge> bridge the call is in, or NULL */
 	cx_sip_tail *tail;            /* weak: what libre's sipsess leaves behind (see there) */
+	/* SRTP (docs/sip.md "SRTP"): our a=crypto lines (two in an offer, then the one chosen),
+	 * the far end's key, and whether the media is SRTP (keys in m.stx/m.srx) */
+	cx_sdes lk[2];
+	int nlk;
+	cx_sdes rk;
+	int srtp;
+	int srtp_refused;             /* our offer's answer had no key of ours: the call fails */
 } cx_sip_call;
 
 static cx_sip_st *cx_sip__st(cx_engine *e)
@@ -384,7 +392,7 @@ static int cx_sip__media(cx_sip_call *call)
 	err = sdp_session_alloc(&call->sdp, &adv);
 	if (!err)
 		err = sdp_media_add(&call->m.sdpm, call->sdp, "audio", sa_port(rtp_local(call->m.rtp)),
-				    "RTP/AVP");
+				    call->st->srtp ? "RTP/SAVP" : "RTP/AVP");
 	if (!err)
 		err = sdp_format_add(NULL, call->m.sdpm, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
 	if (!err)
@@ -393,6 +401,122 @@ static int cx_sip__media(cx_sip_call *call)
 		err = sdp_format_add(NULL, call->m.sdpm, false, "101", "telephone-event", 8000, 1, NULL, NULL,
 				     NULL, false, "0-15");
 	return err;
+}
+
+/* Section - SRTP keys in the SDP (RFC 4568 SDES; docs/sip.md "SRTP")
+ *
+ * Our offers (outbound INVITEs, the 200 of an INVITE without SDP) are RTP/SAVP with two keys
+ * when --srtp is on: tag 1 AES_CM_128_HMAC_SHA1_80, tag 2 _32, fresh random ones per call. The
+ * answer must take one of them (same tag and suite) with its own key, else the call fails: RFC
+ * 4568 has no plain fallback within one m-line. An SAVP offer is answered with the first of
+ * its lines we take and a fresh key of ours; re-INVITEs may change the far end's key. */
+
+/* Our a=crypto lines from call->lk. */
+static int cx_sip__sdes_lattr(cx_sip_call *call)
+{
+	char b64[48];
+	size_t n;
+	int i, err = 0;
+
+	sdp_media_del_lattr(call->m.sdpm, "crypto");
+	for (i = 0; i < call->nlk && !err; i++) {
+		n = sizeof(b64);
+		err = base64_encode(call->lk[i].key, sizeof(call->lk[i].key), b64, &n);
+		if (!err)
+			err = sdp_media_set_lattr(call->m.sdpm, false, "crypto", "%u %s inline:%b",
+						  call->lk[i].tag, srtp_suite_name(call->lk[i].suite),
+						  b64, n);
+	}
+	return err;
+}
+
+static void cx_sip__sdes_fresh(cx_sdes *k, uint32_t tag, enum srtp_suite suite)
+{
+	size_t i;
+
+	k->tag = tag;
+	k->suite = (int)suite;
+	for (i = 0; i < sizeof(k->key); i += 2) { /* rand.c: the kernel's CSPRNG */
+		uint32_t v = rand_u32();
+		k->key[i] = (uint8_t)v;
+		k->key[i + 1] = (uint8_t)(v >> 8);
+	}
+}
+
+/* Before our offer: two keys, tags 1 and 2. */
+static int cx_sip__sdes_offer(cx_sip_call *call)
+{
+	cx_sip__sdes_fresh(&call->lk[0], 1, SRTP_AES_CM_128_HMAC_SHA1_80);
+	cx_sip__sdes_fresh(&call->lk[1], 2, SRTP_AES_CM_128_HMAC_SHA1_32);
+	call->nlk = 2;
+	return cx_sip__sdes_lattr(call);
+}
+
+typedef struct cx_sip_sdes_pick {
+	cx_sip_call *call;
+	int answer;                   /* reading an answer: only a tag and suite of ours */
+	cx_sdes k;                    /* the line taken */
+	int lk;                       /* its lk index (an answer) */
+	int found;
+} cx_sip_sdes_pick;
+
+static bool cx_sip__sdes_line(const char *name, const char *value, void *arg)
+{
+	cx_sip_sdes_pick *pk = arg;
+	int i;
+
+	(void)name;
+	if (cx_sipbody_crypto(value, &pk->k))
+		return false; /* not one we take: the next */
+	if (!pk->answer)
+		return (pk->found = 1);
+	for (i = 0; i < pk->call->nlk; i++)
+		if (pk->call->lk[i].tag == pk->k.tag && pk->call->lk[i].suite == pk->k.suite) {
+			pk->lk = i;
+			return (pk->found = 1);
+		}
+	return false;
+}
+
+/* The remote SDP is decoded (answer: of our offer). Plain RTP stays plain unless our offer
+ * was SAVP; an SAVP media gets its keys. 0, or EPROTO: no key we take (the offer gets 488,
+ * the answer fails the call). */
+static int cx_sip__sdes(cx_sip_call *call, int answer)
+{
+	cx_sip_sdes_pick pk = {.call = call, .answer = answer};
+	uint8_t old[CX_SDES_KEYLEN];
+	int err;
+
+	/* no media taken (libre gives an answer of another proto port 0: the codec check says so
+	 * for a first offer), or plain RTP: our SAVP offer refused, or an SRTP call's re-offer
+	 * without SAVP, is the end of SRTP (no way back to plain); else plain stays plain */
+	if (!call->m.sdpm || !sa_port(sdp_media_raddr(call->m.sdpm)) ||
+	    str_casecmp(sdp_media_proto(call->m.sdpm), "RTP/SAVP"))
+		return call->srtp || (answer && call->nlk) ? EPROTO : 0;
+	(void)sdp_media_rattr_apply(call->m.sdpm, "crypto", cx_sip__sdes_line, &pk);
+	if (!pk.found)
+		return EPROTO;
+	memcpy(old, call->lk[0].key, sizeof(old));
+	if (answer)
+		call->lk[0] = call->lk[pk.lk];
+	else if (!call->srtp || call->lk[0].suite != pk.k.suite)
+		cx_sip__sdes_fresh(&call->lk[0], pk.k.tag, (enum srtp_suite)pk.k.suite);
+	else
+		call->lk[0].tag = pk.k.tag; /* a re-offer in the same suite: our key stays */
+	call->nlk = 1;
+	err = cx_sip__sdes_lattr(call);
+	/* a context kept keeps its rollover counter and replay window (RFC 3711 3.3.1) */
+	if (!err)
+		err = cx_mp_leg_srtp(&call->m, (enum srtp_suite)pk.k.suite,
+				     !call->srtp || memcmp(old, call->lk[0].key, sizeof(old)) ?
+				     call->lk[0].key : NULL,
+				     !call->srtp || memcmp(&call->rk, &pk.k, sizeof(pk.k)) ? pk.k.key : NULL,
+				     CX_SDES_KEYLEN);
+	if (err)
+		return err;
+	call->rk = pk.k;
+	call->srtp = 1;
+	return 0;
 }
 
 /* After the remote SDP is decoded: the first G.711 law the far end lists, and its
@@ -452,6 +576,12 @@ static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 	}
 	if (cx_sip__negotiate(call))
 		cx_log(CX_LOG_INFO, NULL, "sip: the SDP answer has no PCMU or PCMA: no audio");
+	if (cx_sip__sdes(call, 1)) {
+		/* our SAVP offer answered without one of our keys (plain RTP, or another suite):
+		 * libre sends the ACK, then our BYE; connection.failed (cx_sip__close_h) */
+		call->srtp_refused = 1;
+		return EPROTO;
+	}
 	call->m.rtp_last = tmr_jiffies(); /* new media: the inactivity clock starts again */
 	/* our INVITE's 2xx: libre made the dialog and sends the ACK next, to its route */
 	if (!call->m.estab && call->c && !call->c->inbound)
@@ -475,7 +605,10 @@ static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void 
 	const char *why;
 	int err = cx_sipbody_sdp(msg, &sdp, &why) ? EPROTO : sdp_decode(call->sdp, &sdp, true);
 
-	/* a re-INVITE (or UPDATE with SDP): answer with the same formats */
+	/* a re-INVITE (or UPDATE with SDP): answer with the same formats; an SRTP call stays one
+	 * (its keys may change), an error is libre's 488 */
+	if (!err)
+		err = cx_sip__sdes(call, 0);
 	if (!err)
 		err = sdp_encode(descp, call->sdp, false);
 	if (!err)
@@ -522,8 +655,10 @@ static void cx_sip__progr_h(const struct sip_msg *msg, void *arg)
 		return;
 	call->progressed = 1;
 	cx_sip__set_proto(call, msg);
-	if (!cx_sipbody_sdp(msg, &sdp, &why) && mbuf_get_left(&sdp) && !sdp_decode(call->sdp, &sdp, false))
+	if (!cx_sipbody_sdp(msg, &sdp, &why) && mbuf_get_left(&sdp) && !sdp_decode(call->sdp, &sdp, false)) {
 		(void)cx_sip__negotiate(call); /* early media answer */
+		(void)cx_sip__sdes(call, 1);  /* its keys (the 2xx's answer is checked) */
+	}
 	cx_rt_conn_pev(call->c, CX_PEV_PROGRESSING, &(cx_pev_info){.sipcode = msg->scode});
 }
 
@@ -583,6 +718,13 @@ static void cx_sip__close_h(int err, const struct sip_msg *msg, void *arg)
 				  call->refreshing ? "session-expired" : "error",
 			.trigger = "remote"});
 		cx_mp_leg_end(&call->m);
+	}
+	else if (call->srtp_refused) {
+		cx_logc(CX_LOG_WARN, c->sess ? c->sess->id : NULL, c->id,
+		        call->callid[0] ? call->callid : NULL, "sip: call to %H failed: the answer "
+		        "takes none of our SRTP keys (--srtp; plain RTP or another suite)", cx_rt_esc,
+		        c->remote ? c->remote : "?");
+		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "media"});
 	}
 	else if (c->inbound) {
 		/* the caller gave up (CANCEL) before <accept> */
@@ -1275,6 +1417,8 @@ static int cx_sip__invite(cx_sip_call *call)
 	if (call->route)
 		routev[routec++] = call->route;
 	err = cx_sip__media(call);
+	if (!err && st->srtp)
+		err = cx_sip__sdes_offer(call);
 	if (!err)
 		err = sdp_encode(&desc, call->sdp, true);
 	if (!err)
@@ -1553,7 +1697,11 @@ static int cx_sip_accept(cx_engine *e, cx_conn *c)
 	if (cx_sipbody_sdp(call->inv, &sdp, &why)) /* checked when the INVITE came */
 		return cx_sip__refuse(call, 415, "Unsupported Media Type", "media");
 	if (mbuf_get_left(&sdp)) {
-		err = sdp_decode(call->sdp, &sdp, true);
+		/* --srtp offer: RTP/SAVP or plain RTP, as the caller offers */
+		if (call->st->srtp == CX_SRTP_OFFER)
+			err = sdp_media_set_alt_protos(call->m.sdpm, 2, "RTP/SAVP", "RTP/AVP");
+		if (!err)
+			err = sdp_decode(call->sdp, &sdp, true);
 		if (err) {
 			cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
 			        call->callid[0] ? call->callid : NULL, "sip: bad SDP offer from "
@@ -1562,14 +1710,27 @@ static int cx_sip_accept(cx_engine *e, cx_conn *c)
 		}
 		if (cx_sip__negotiate(call)) {
 			cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
-			        call->callid[0] ? call->callid : NULL, "sip: %s offers neither "
-			        "PCMU nor PCMA", c->remote ? c->remote : "?");
+			        call->callid[0] ? call->callid : NULL, "sip: %s offers no %s audio in "
+			        "PCMU or PCMA", c->remote ? c->remote : "?",
+			        call->st->srtp == CX_SRTP_REQUIRE ? "RTP/SAVP (--srtp require)" :
+			        call->st->srtp ? "RTP/AVP or RTP/SAVP" : "RTP/AVP (SRTP: --srtp)");
+			return cx_sip__refuse(call, 488, "Not Acceptable Here", "media");
+		}
+		if (cx_sip__sdes(call, 0)) {
+			cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
+			        call->callid[0] ? call->callid : NULL, "sip: %s offers SRTP without a "
+			        "key we take (AES_CM_128_HMAC_SHA1_80 or _32, inline, no MKI)",
+			        c->remote ? c->remote : "?");
 			return cx_sip__refuse(call, 488, "Not Acceptable Here", "media");
 		}
 		err = sdp_encode(&desc, call->sdp, false);
 	}
-	else
-		err = sdp_encode(&desc, call->sdp, true); /* late offer: the answer comes in the ACK */
+	else {
+		/* late offer: ours, the answer comes in the ACK */
+		err = call->st->srtp ? cx_sip__sdes_offer(call) : 0;
+		if (!err)
+			err = sdp_encode(&desc, call->sdp, true);
+	}
 	if (call->se)
 		(void)re_snprintf(se, sizeof(se), "Session-Expires: %u;refresher=%s\r\n%s", call->se,
 				  call->se_refresh ? "uas" : "uac",
@@ -2114,7 +2275,8 @@ static void cx_sip_conn_stats(cx_engine *e, const cx_conn *c, cx_conn_stats *st)
  *
  * One block a message: a header line (UTC time to the millisecond, sent/received, transport,
  * from -> to, length), then the message with CRLF written as a newline and any other control
- * byte (a hostile peer's terminal escapes) as \xNN, then an empty line. */
+ * byte (a hostile peer's terminal escapes) as \xNN, then an empty line. SDES keys are masked
+ * (docs/decisions.md "SRTP keys masked in --sip-trace"). */
 
 static FILE *cx_sip__trace_open(const char *path)
 {
@@ -2147,6 +2309,15 @@ static void cx_sip__trace_h(bool tx, enum sip_transp tp, const struct sa *src,
 		uint8_t c = pkt[i];
 		if (c == '\r' && i + 1 < len && pkt[i + 1] == '\n')
 			continue;
+		/* an SDES key (a=crypto ... inline:KEY) is the call's secret: masked */
+		if (c == 'i' && len - i > 7 && !memcmp(pkt + i, "inline:", 7)) {
+			fputs("inline:***", st->trace);
+			for (i += 7; i < len && (isalnum(pkt[i]) || pkt[i] == '+' || pkt[i] == '/' ||
+						 pkt[i] == '='); i++)
+				;
+			i--;
+			continue;
+		}
 		if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f))
 			fputc(c, st->trace);
 		else
@@ -2571,6 +2742,18 @@ uint32_t cx_sip_unregister(cx_engine *e)
 	for (i = 0; st && i < st->nregs; i++)
 		n += (uint32_t)cx_sipreg_stop(st->regs[i]);
 	return n;
+}
+
+int cx_sip_srtp(cx_engine *e, int mode)
+{
+	cx_sip_st *st = cx_sip__st(e);
+
+	if (!st)
+		return ENOSYS;
+	if (mode < CX_SRTP_OFF || mode > CX_SRTP_REQUIRE)
+		return EINVAL;
+	st->srtp = mode;
+	return 0;
 }
 
 int cx_sip_limits(cx_engine *e, uint32_t rtp_timeout_s, uint32_t max_call_s)

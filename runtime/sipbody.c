@@ -12,6 +12,8 @@
  * The SDP is returned as a view (a struct mbuf on the message's own bytes, never written), the
  * line break before the part's delimiter included: libre's sdp_decode takes a line only when
  * its end is in the buffer. The bytes come from the network: every scan is bounded by the body.
+ *
+ * Also the SDES keys of an SDP's a=crypto lines (RFC 4568 §9.1), for SRTP (docs/sip.md "SRTP").
  */
 #include <string.h>
 #include <strings.h>
@@ -187,4 +189,51 @@ int cx_sipbody_sdp(const struct sip_msg *msg, struct mbuf *sdp, const char **why
 		return 0; /* not ours, and the sender says it may be ignored */
 	*why = "a body that is neither application/sdp nor multipart";
 	return 415;
+}
+
+/* Section - SDES keys (RFC 4568 §9.1): a=crypto:TAG SUITE inline:KEY|LIFETIME|MKI:LEN;... */
+
+int cx_sipbody_crypto(const char *value, cx_sdes *k)
+{
+	static const struct { const char *name; enum srtp_suite suite; } suites[] = {
+		{"AES_CM_128_HMAC_SHA1_80", SRTP_AES_CM_128_HMAC_SHA1_80},
+		{"AES_CM_128_HMAC_SHA1_32", SRTP_AES_CM_128_HMAC_SHA1_32},
+	};
+	struct pl tag, suite, key, rest;
+	uint8_t buf[48];
+	size_t i, n = sizeof(buf);
+
+	/* each [] of re_regex is a capture (NULL: not kept); the key's characters are base64's;
+	 * what follows is its lifetime or MKI ('|'), another key (';'), or session parameters */
+	if (!value || value[0] < '0' || value[0] > '9' ||
+	    re_regex(value, strlen(value), "[0-9]+[ \t]+[^ \t]+[ \t]+inline:[A-Za-z0-9+/=]+[^]*",
+			       &tag, NULL, &suite, NULL, &key, &rest) || tag.l > 9)
+		return EPROTO;
+	k->tag = pl_u32(&tag);
+	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		if (!pl_strcmp(&suite, suites[i].name))
+			break;
+	if (i == sizeof(suites) / sizeof(suites[0]))
+		return EPROTO;
+	k->suite = (int)suites[i].suite;
+	/* a lifetime (|2^31, |1048576) is taken and not enforced (docs/sip.md "SRTP"); an MKI
+	 * (|1:4) puts bytes in every packet that libre's SRTP does not read; more keys and
+	 * session parameters change what a packet is: such a line is passed over */
+	while (rest.l && rest.p[0] == '|') {
+		size_t j = 1;
+		while (j < rest.l && rest.p[j] != '|' && rest.p[j] != ';' && rest.p[j] != ' ' &&
+		       rest.p[j] != '\t') {
+			if (rest.p[j] == ':')
+				return EPROTO;
+			j++;
+		}
+		pl_advance(&rest, j);
+	}
+	for (i = 0; i < rest.l; i++)
+		if (rest.p[i] != ' ' && rest.p[i] != '\t' && rest.p[i] != '\r' && rest.p[i] != '\n')
+			return EPROTO;
+	if (key.l != 40 || base64_decode(key.p, key.l, buf, &n) || n != CX_SDES_KEYLEN)
+		return EPROTO;
+	memcpy(k->key, buf, CX_SDES_KEYLEN);
+	return 0;
 }

@@ -10,7 +10,8 @@
 #   lp_stop PID SECONDS             SIGTERM, then SIGKILL after SECONDS; reaps the process
 #   lp_baresip_start DIR LIFETIME [EXTRA]
 #                                   writes a minimal auto-answering baresip config in DIR (EXTRA: more
-#                                   config lines) and starts it for at most LIFETIME seconds; sets
+#                                   config lines; LP_BARESIP_ACCOUNT: more account parameters, e.g.
+#                                   ";mediaenc=srtp-mand") and starts it for at most LIFETIME seconds; sets
 #                                   LP_BARESIP_PID, LP_BARESIP_PORT and LP_BARESIP_OUT (its output);
 #                                   status 1 when it is not ready in 30 s. LIFETIME counts from now:
 #                                   make it a net for a killed run (minutes) and stop baresip when
@@ -154,7 +155,7 @@ module_tmp		account.so
 statmode_default	off
 EOF
 	[ -z "$extra" ] || printf '%s\n' "$extra" >>"$dir/config"
-	echo "<sip:4072223333@127.0.0.1:$LP_BARESIP_PORT>;regint=0;answermode=auto;audio_codecs=PCMU" >"$dir/accounts"
+	echo "<sip:4072223333@127.0.0.1:$LP_BARESIP_PORT>;regint=0;answermode=auto;audio_codecs=PCMU${LP_BARESIP_ACCOUNT:-}" >"$dir/accounts"
 	LP_BARESIP_OUT=$dir/baresip.out
 	timeout -k 2 "$((life + 5))" baresip -f "$dir" -t "$life" </dev/null >"$LP_BARESIP_OUT" 2>&1 &
 	LP_BARESIP_PID=$!

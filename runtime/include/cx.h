@@ -26,9 +26,9 @@
 extern "C" {
 #endif
 
-#define CX_API_VERSION 5   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
+#define CX_API_VERSION 6   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
 			    * 4: sip_tls_ca, sip_tls_no_verify; 5: dns_server, sip_max_conns,
-			    * sip_max_conns_per_addr, sip_conn_idle_s */
+			    * sip_max_conns_per_addr, sip_conn_idle_s; 6: sip_srtp */
 
 /* Section - Engine */
 
@@ -136,7 +136,12 @@ typedef struct cx_engine_cfg {
 	/* With sip_addr: the name server SIP asks ("ADDR[:PORT]", port 53 by default) instead of
 	 * those of /etc/resolv.conf (docs/sip.md "TLS"); NULL: those. */
 	const char *dns_server;
+	/* With sip_addr: SRTP with SDES keys (docs/sip.md "SRTP"): CX_SRTP_OFF (plain RTP only),
+	 * CX_SRTP_OFFER (our offers RTP/SAVP; offers taken as they come) or CX_SRTP_REQUIRE. */
+	int sip_srtp;
 } cx_engine_cfg;
+
+enum { CX_SRTP_OFF, CX_SRTP_OFFER, CX_SRTP_REQUIRE };
 
 #define CX_GRACE_NONE UINT32_MAX
 #define CX_RTP_TIMEOUT_NONE UINT32_MAX

@@ -25,6 +25,10 @@
 #      certificate does not carry are refused with the reason; an unknown name: unknownhost; a
 #      dialog's Record-Route or Contact by name: our ACK and BYE checked against it (tlsroute.py),
 #      also after a target refresh; --once and SIGTERM wait for the BYE; its outcome in the CDR;
+#   2h. SRTP (--srtp, tests/sip/srtp.sh): against baresip with mediaenc=srtp-mand, outbound (the
+#      WAV decrypted by baresip, its RFC 4733 digit back) and inbound (its audio decrypted, forged
+#      packets dropped and counted); plain RTP peers refused under --srtp require (488,
+#      connection.failed), a plain answer to our SAVP offer ends the call (BYE, reason media);
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
@@ -390,6 +394,9 @@ if why="exit status $rcb, $rc" && [ $rcb = 2 ] && [ $rc = 2 ] &&
 else
 	bad "unreadable --sip-tls-ca" "$why" "$W/tlsbad.err" "$W/tlsjunk.err"
 fi
+
+# Section - SRTP with SDES keys (test 2h): its own file
+. "$T/srtp.sh"
 
 # Section - SIP over TLS to host names (test 2g): its own file
 . "$T/tlsdns.sh"

@@ -1418,6 +1418,41 @@ static void test_sipbody(void)
 	CHECK(msg_body(mp, body, part, sizeof(part)) == 0 && !part[0]);
 }
 
+/* sipbody.c: the SDES key of an a=crypto line (RFC 4568 9.1): the two AES_CM_128 suites with
+ * one inline key and an optional lifetime; everything else passed over. */
+static void test_sdes(void)
+{
+	/* 30 bytes 0x00..0x1d in base64 */
+	static const char key[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd";
+	char v[160];
+	cx_sdes k;
+	int i, ok = 1;
+
+	snprintf(v, sizeof(v), "1 AES_CM_128_HMAC_SHA1_80 inline:%s", key);
+	CHECK(cx_sipbody_crypto(v, &k) == 0 && k.tag == 1 && k.suite == SRTP_AES_CM_128_HMAC_SHA1_80);
+	for (i = 0; i < CX_SDES_KEYLEN; i++)
+		ok &= k.key[i] == i;
+	CHECK(ok);
+	snprintf(v, sizeof(v), "42 AES_CM_128_HMAC_SHA1_32 inline:%s|2^31\r\n", key);
+	CHECK(cx_sipbody_crypto(v, &k) == 0 && k.tag == 42 && k.suite == SRTP_AES_CM_128_HMAC_SHA1_32);
+	/* an MKI, a second key, session parameters, another suite, a short or bad key, no tag */
+	snprintf(v, sizeof(v), "1 AES_CM_128_HMAC_SHA1_80 inline:%s|2^20|1:4", key);
+	CHECK(cx_sipbody_crypto(v, &k) == EPROTO);
+	snprintf(v, sizeof(v), "1 AES_CM_128_HMAC_SHA1_80 inline:%s;inline:%s", key, key);
+	CHECK(cx_sipbody_crypto(v, &k) == EPROTO);
+	snprintf(v, sizeof(v), "1 AES_CM_128_HMAC_SHA1_80 inline:%s KDR=1", key);
+	CHECK(cx_sipbody_crypto(v, &k) == EPROTO);
+	snprintf(v, sizeof(v), "1 AES_256_CM_HMAC_SHA1_80 inline:%s", key);
+	CHECK(cx_sipbody_crypto(v, &k) == EPROTO);
+	CHECK(cx_sipbody_crypto("1 AES_CM_128_HMAC_SHA1_80 inline:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGx", &k) == EPROTO);
+	CHECK(cx_sipbody_crypto("1 AES_CM_128_HMAC_SHA1_80 inline:!!!!", &k) == EPROTO);
+	snprintf(v, sizeof(v), "AES_CM_128_HMAC_SHA1_80 inline:%s", key);
+	CHECK(cx_sipbody_crypto(v, &k) == EPROTO);
+	snprintf(v, sizeof(v), "1234567890 AES_CM_128_HMAC_SHA1_80 inline:%s", key);
+	CHECK(cx_sipbody_crypto(v, &k) == EPROTO);
+	CHECK(cx_sipbody_crypto("", &k) == EPROTO && cx_sipbody_crypto(NULL, &k) == EPROTO);
+}
+
 /* The charset of a fetched script's Content-Type, quoted (RFC 9110 5.6.6 allows a
  * quoted-string value) or not (found by the fuzz_fetched seeds: a quoted one was read as none,
  * and the Latin-1 script failed as bad UTF-8). */
@@ -1488,6 +1523,7 @@ int main(void)
 	test_timers();
 	test_pace();
 	test_sipbody();
+	test_sdes();
 	test_script_charset();
 	test_max_age();
 	test_quiet();

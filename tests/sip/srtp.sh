@@ -1,0 +1,279 @@
+# tests/sip/srtp.sh — sourced by tests/sip/run.sh (uses its W, T, B, ok, bad, has, sanitized,
+# compile, freeport, lp_*, waitpid_for, PIDS, LIFE; SIP_PART=srtp runs it alone).
+#
+# 2h. SRTP with SDES keys (docs/sip.md "SRTP") against baresip's srtp module with
+# mediaenc=srtp-mand (it takes RTP/SAVP only, and decrypts what it receives):
+#  - outbound under --srtp require, over UDP and over TLS: the 3 s WAV plays and baresip receives about 150 packets
+#    it could authenticate and decrypt (it drops the others before its RTP statistics), its
+#    RFC 4733 digit reaches the document; the trace shows RTP/SAVP with the keys masked;
+#  - inbound under --srtp offer: baresip calls with RTP/SAVP, we answer in kind and receive
+#    its audio (the call record's packets); 20 packets with a wrong authentication tag sent
+#    to our RTP port during the call are dropped and counted (/metrics);
+#  - a join of two SRTP calls: the mixer relays each one's tone to the other, both decrypted by
+#    baresip;
+#  - a plain RTP baresip under --srtp require: our call to it fails (connection.failed), its
+#    call to us gets 488; under --srtp offer its call is answered in plain RTP;
+#  - an INVITE without SDP under --srtp require (sipp): our 200 offers RTP/SAVP with both keys,
+#    the ACK's SAVP answer connects the call;
+#  - a caller's re-INVITE with a new key (sipp): answered SAVP under its tag;
+#  - a sipp UAS answering our SAVP offer with plain RTP/AVP: ACK, our BYE, connection.failed
+#    reason media (RFC 4568 has no plain fallback within one m-line).
+compile "$T/srtpin.ccxml" "$W/srtpin"
+SCP=$(freeport)
+LP_BARESIP_ACCOUNT=";mediaenc=srtp-mand" lp_baresip_start "$W/baresip-srtp" "$LIFE" "sip_certificate		$W/tls.pem
+audio_buffer		20-160
+jitter_buffer_delay	5-10
+module			srtp.so
+module_app		menu.so
+module_app		ctrl_tcp.so
+ctrl_tcp_listen		127.0.0.1:$SCP" || true
+SBP=$LP_BARESIP_PORT
+SBPID=$LP_BARESIP_PID
+SBOUT=$LP_BARESIP_OUT
+PIDS+=("$SBPID")
+
+# srtp_out NAME HOW DEST [ARGS...]: a --srtp require call to the SRTP baresip at DEST, a 3 s WAV,
+# digit 7 from baresip once the call is up; baresip must have decrypted about 150 packets
+srtp_out() {
+	local name=$1 how=$2 dest=$3 ctrl calls rx
+	shift 3
+	calls=$(grep -c "^packets:" "$SBOUT")
+	python3 "$T/ctrl.py" "$SCP" 7 8000 >"$W/ctrl-$name.out" 2>&1 &
+	ctrl=$!
+	PIDS+=("$ctrl")
+	lp_wait_for "$W/ctrl-$name.out" 'ctrl: connected' 15
+	SP=$(freeport)
+	(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --media-root "$W" --srtp require \
+		--sip-trace "$W/$name.trace" --values "dest=$dest" --values "src=someFile.wav" "$@") \
+		>"$W/$name.out" 2>"$W/$name.err"
+	rc=$?
+	waitpid_for "$ctrl" 10
+	for ((i = 0; i < 30; i++)); do
+		[ "$(grep -c "^packets:" "$SBOUT")" -gt "$calls" ] && break
+		sleep 0.1
+	done
+	rx=$(awk -v n="$calls" '/^packets:/ && k++ == n {print $3; exit}' "$SBOUT")
+	if why=$(has "$W/$name.out" "CONNECTED proto=sip/2.0" "DIALOG STARTED" "DTMF 7 dtmf" "DIALOG EXIT") &&
+		why=$(has "$W/$name.trace" "RTP/SAVP" "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:***" \
+			"a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:***") &&
+		why="a key in the trace" && ! grep -qE "inline:[A-Za-z0-9+/]{8}" "$W/$name.trace" &&
+		why="baresip could not decrypt" && ! grep -qi "srtp.*fail\|unprotect" "$SBOUT" &&
+		why="baresip received ${rx:-no} RTP packets, expected 140..160" && [ -n "$rx" ] &&
+		[ "$rx" -ge 140 ] && [ "$rx" -le 160 ] &&
+		why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/$name.err"; then
+		ok "SRTP outbound $how (--srtp require): RTP/SAVP, baresip (srtp-mand) decrypted $rx packets of the 3 s WAV, its RFC 4733 digit 7 reached the document, keys masked in the trace"
+	else
+		bad "SRTP outbound $how" "$why" "$W/$name.out" "$W/$name.err" "$W/ctrl-$name.out" "$SBOUT"
+	fi
+}
+srtp_out srtpout "over UDP" "sip:4072223333@127.0.0.1:$SBP"
+# over TLS (run.sh's certificates, 2d): the keys travel encrypted, as a trunk would want
+srtp_out srtptls "over TLS" "sip:4072223333@127.0.0.1:$((SBP + 1));transport=tls" \
+	--sip-tls-cert "$W/tls.pem" --sip-tls-ca "$W/tls.crt"
+
+# inbound: baresip calls with SRTP; forged packets to our RTP port are dropped
+SP=$(freeport)
+HP=$(freeport)
+printf 'admin-0123456789abcdef\n' >"$W/srtp.admin" && chmod 600 "$W/srtp.admin"
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp offer --http "127.0.0.1:$HP" \
+	--admin-token-file "$W/srtp.admin" --cdr-file "$W/srtpin.cdr" \
+	--sip-trace "$W/srtpin.trace") >"$W/srtpin.out" 2>"$W/srtpin.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/srtpin.err" "running as a service" 30
+CTRL_DIAL="sip:ccxml@127.0.0.1:$SP" timeout -k 2 90 python3 "$T/ctrl.py" "$SCP" 30000 \
+	>"$W/ctrl-srtpin.out" 2>&1 &
+ctrl=$!
+PIDS+=("$ctrl")
+lp_wait_for "$W/srtpin.out" "CONNECTED" 30
+# our RTP port, from our answer in the trace; 20 packets of baresip's kind with a wrong tag
+rport=$(awk '/^----- .* sent / {s = 1} /^----- .* received / {s = 0} s && /^m=audio/ {print $2}' "$W/srtpin.trace" | tail -1)
+python3 - "${rport:-9}" <<'PYEOF'
+import os, socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(20):
+    hdr = struct.pack('!BBHII', 0x80, 0, 50000 + i, 160 * i, 0x12345678)
+    s.sendto(hdr + os.urandom(160) + os.urandom(10), ('127.0.0.1', int(sys.argv[1])))
+PYEOF
+sleep 0.5
+curl -s -m 5 -H 'Authorization: Bearer admin-0123456789abcdef' "http://127.0.0.1:$HP/metrics" >"$W/srtpin.metrics"
+lp_wait_for "$W/srtpin.out" "DISCONNECTED" 30
+waitpid_for "$ctrl" 10
+lp_stop "$SIP_" 5
+dropped=$(awk '/^ccxml_srtp_packets_dropped_total/ {print $2}' "$W/srtpin.metrics")
+prx=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["rtp"]["packets_received"])' "$W/srtpin.cdr" 2>/dev/null)
+if why=$(has "$W/srtpin.out" "CONNECTED" "DISCONNECTED trigger=local") &&
+	why=$(has "$W/ctrl-srtpin.out" "CALL_ESTABLISHED" "CALL_CLOSED") &&
+	why="our answer is not RTP/SAVP with a key" &&
+	awk '/^----- .* sent / {s = 1} /^----- .* received / {s = 0} s' "$W/srtpin.trace" | grep -q "^m=audio $rport RTP/SAVP" &&
+	awk '/^----- .* sent / {s = 1} /^----- .* received / {s = 0} s' "$W/srtpin.trace" | grep -q "^a=crypto:[0-9]* AES_CM_128_HMAC_SHA1_[38][02] inline:\*\*\*" &&
+	why="${dropped:-no} forged packets dropped, expected 20" && [ "${dropped:-0}" = 20 ] &&
+	why="${prx:-no} packets received from baresip, expected 100 or more" && [ "${prx:-0}" -ge 100 ] &&
+	why="sanitizer report" && ! sanitized "$W/srtpin.err"; then
+	ok "SRTP inbound (--srtp offer): answered RTP/SAVP, $prx of baresip's packets decrypted, 20 with a wrong tag dropped and counted"
+else
+	bad "SRTP inbound" "$why" "$W/srtpin.out" "$W/srtpin.err" "$W/ctrl-srtpin.out" "$W/srtpin.metrics"
+fi
+
+# a join of two SRTP calls (to this baresip and a second one, each call its own keys): for the
+# 2 s of the join each call hears the other's tone through the mixer, decrypted from one leg
+# and encrypted for the other; each baresip decrypts about 100 packets
+compile "$T/join.ccxml" "$W/join"
+LP_BARESIP_ACCOUNT=";mediaenc=srtp-mand" lp_baresip_start "$W/baresip-srtp2" "$LIFE" "module		srtp.so" || true
+SBP2=$LP_BARESIP_PORT
+SBPID2=$LP_BARESIP_PID
+SBOUT2=$LP_BARESIP_OUT
+PIDS+=("$SBPID2")
+calls=$(grep -c "^packets:" "$SBOUT")
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 60 ./join --sip "127.0.0.1:$SP" --once --srtp require --values mode=join \
+	--values "a=sip:4072223333@127.0.0.1:$SBP" --values "b=sip:4072223333@127.0.0.1:$SBP2") \
+	>"$W/srtpjoin.out" 2>"$W/srtpjoin.err"
+rc=$?
+for ((i = 0; i < 50; i++)); do
+	[ "$(grep -c "^packets:" "$SBOUT")" -gt "$calls" ] && grep -q "^packets:" "$SBOUT2" && break
+	sleep 0.1
+done
+rxa=$(awk -v n="$calls" '/^packets:/ && k++ == n {print $3; exit}' "$SBOUT")
+rxb=$(awk '/^packets:/ {print $3; exit}' "$SBOUT2")
+rxs="${rxa:-no} and ${rxb:-no}"
+lp_stop "$SBPID2" 5
+if why=$(has "$W/srtpjoin.out" "JOINED c" "UNJOINED c" "END") && why="exit status $rc" && [ $rc = 0 ] &&
+	why="baresip received ${rxs:-no} packets on the two calls, expected 90..125 each" &&
+	[ -n "$rxa" ] && [ -n "$rxb" ] && [ "$rxa" -ge 90 ] && [ "$rxa" -le 125 ] && [ "$rxb" -ge 90 ] && [ "$rxb" -le 125 ] &&
+	why="sanitizer report" && ! sanitized "$W/srtpjoin.err"; then
+	ok "SRTP join: two SRTP calls joined for 2 s, each heard the other (baresip decrypted $rxa and $rxb packets)"
+else
+	bad "SRTP join" "$why" "$W/srtpjoin.out" "$W/srtpjoin.err" "$SBOUT" "$SBOUT2"
+fi
+lp_stop "$SBPID" 5
+
+# a plain RTP baresip under --srtp require: our call to it fails, its call to us gets 488
+PCP=$(freeport)
+lp_baresip_start "$W/baresip-plain" "$LIFE" "module_app		menu.so
+module_app		ctrl_tcp.so
+ctrl_tcp_listen		127.0.0.1:$PCP" || true
+PBP=$LP_BARESIP_PORT
+PBPID=$LP_BARESIP_PID
+PIDS+=("$PBPID")
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --srtp require \
+	--sip-trace "$W/srtpplain.trace" --values "dest=sip:4072223333@127.0.0.1:$PBP") \
+	>"$W/srtpplain.out" 2>"$W/srtpplain.err"
+rc=$?
+if why=$(has "$W/srtpplain.out" "FAILED reason=") &&
+	why="connected to a plain RTP peer" && ! grep -q "CONNECTED" "$W/srtpplain.out" &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/srtpplain.err"; then
+	ok "SRTP required, outbound to a plain RTP peer: $(grep -o 'FAILED.*' "$W/srtpplain.out"), no call"
+else
+	bad "SRTP required, outbound to a plain peer" "$why" "$W/srtpplain.out" "$W/srtpplain.err" "$W/srtpplain.trace"
+fi
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require \
+	--sip-trace "$W/srtpreq.trace") >"$W/srtpreq.out" 2>"$W/srtpreq.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/srtpreq.err" "running as a service" 30
+CTRL_DIAL="sip:ccxml@127.0.0.1:$SP" timeout -k 2 90 python3 "$T/ctrl.py" "$PCP" 3000 \
+	>"$W/ctrl-srtpreq.out" 2>&1
+lp_wait_for "$W/srtpreq.trace" "SIP/2.0 488" 10
+lp_stop "$SIP_" 5
+if why=$(has "$W/srtpreq.trace" "SIP/2.0 488 Not Acceptable Here") &&
+	why=$(has "$W/srtpreq.err" "offers no RTP/SAVP (--srtp require) audio") &&
+	why="a call connected" && ! grep -q "CONNECTED" "$W/srtpreq.out" &&
+	why="sanitizer report" && ! sanitized "$W/srtpreq.err"; then
+	ok "SRTP required, inbound from a plain RTP peer: 488, no call"
+else
+	bad "SRTP required, inbound from a plain peer" "$why" "$W/srtpreq.out" "$W/srtpreq.err" "$W/ctrl-srtpreq.out"
+fi
+# the same plain caller under --srtp offer: answered in kind (RTP/AVP, no key), the call runs
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp offer \
+	--sip-trace "$W/srtpoff.trace") >"$W/srtpoff.out" 2>"$W/srtpoff.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/srtpoff.err" "running as a service" 30
+CTRL_DIAL="sip:ccxml@127.0.0.1:$SP" timeout -k 2 90 python3 "$T/ctrl.py" "$PCP" 30000 \
+	>"$W/ctrl-srtpoff.out" 2>&1
+lp_wait_for "$W/srtpoff.out" "DISCONNECTED" 30
+lp_stop "$SIP_" 5
+if why=$(has "$W/srtpoff.out" "CONNECTED" "DISCONNECTED trigger=local") &&
+	why="our answer is not plain RTP/AVP" &&
+	awk '/^----- .* sent / {s = 1} /^----- .* received / {s = 0} s' "$W/srtpoff.trace" | grep -q "^m=audio [1-9][0-9]* RTP/AVP " &&
+	why="a key in our answer" && ! grep -q "a=crypto" "$W/srtpoff.trace" &&
+	why="sanitizer report" && ! sanitized "$W/srtpoff.err"; then
+	ok "SRTP offered, inbound from a plain RTP peer: answered RTP/AVP, the call runs"
+else
+	bad "SRTP offered, inbound from a plain peer" "$why" "$W/srtpoff.out" "$W/srtpoff.err" "$W/ctrl-srtpoff.out" "$W/srtpoff.trace"
+fi
+lp_stop "$PBPID" 5
+
+# an INVITE without SDP (sipp, tests/sip/uac_srtp_late.xml) to a --srtp require program: our 200
+# offers RTP/SAVP with both keys, the ACK's answer takes tag 1 and the call connects
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require) \
+	>"$W/srtplate.out" 2>"$W/srtplate.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/srtplate.err" "running as a service" 30
+UP=$(freeport)
+timeout -k 2 30 sipp -sf "$T/uac_srtp_late.xml" -s late "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
+	-timeout 20s -nostdin -trace_err -error_file "$W/srtplate.sipperr" >/dev/null 2>&1
+src=$?
+lp_wait_for "$W/srtplate.out" "DISCONNECTED" 10
+lp_stop "$SIP_" 5
+if why="sipp exit status $src" && [ $src = 0 ] &&
+	why=$(has "$W/srtplate.out" "CONNECTED" "DISCONNECTED trigger=remote") &&
+	why="sanitizer report" && ! sanitized "$W/srtplate.err"; then
+	ok "SRTP late offer: an INVITE without SDP gets our RTP/SAVP offer with both keys, the ACK's SAVP answer connects"
+else
+	bad "SRTP late offer" "$why" "$W/srtplate.out" "$W/srtplate.err" "$W/srtplate.sipperr"
+fi
+
+# a caller's re-INVITE with a new key (sipp, tests/sip/uac_srtp_reinvite.xml): answered SAVP
+# with its tag, the call goes on until its BYE
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require) \
+	>"$W/srtpre.out" 2>"$W/srtpre.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/srtpre.err" "running as a service" 30
+UP=$(freeport)
+timeout -k 2 30 sipp -sf "$T/uac_srtp_reinvite.xml" -s re "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
+	-timeout 20s -nostdin -trace_err -error_file "$W/srtpre.sipperr" >/dev/null 2>&1
+src=$?
+lp_wait_for "$W/srtpre.out" "DISCONNECTED" 10
+lp_stop "$SIP_" 5
+if why="sipp exit status $src" && [ $src = 0 ] &&
+	why=$(has "$W/srtpre.out" "CONNECTED" "DISCONNECTED trigger=remote") &&
+	why="sanitizer report" && ! sanitized "$W/srtpre.err"; then
+	ok "SRTP re-INVITE with a new key: answered RTP/SAVP with its tag, the call goes on"
+else
+	bad "SRTP re-INVITE with a new key" "$why" "$W/srtpre.out" "$W/srtpre.err" "$W/srtpre.sipperr"
+fi
+
+# a peer answering our SAVP offer with plain RTP (sipp): ACK, BYE, connection.failed
+PP=$(freeport)
+MP=$(lp_freeport 4)
+sed "s/@RTP@/$((MP + 10))/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/srtpsink.xml"
+timeout -k 2 60 sipp -sf "$W/srtpsink.xml" -i 127.0.0.1 -p "$PP" -mi 127.0.0.1 -mp "$MP" -m 1 \
+	-timeout 50s -nostdin -trace_err -error_file "$W/srtpsink.sipperr" >/dev/null 2>&1 &
+sa=$!
+PIDS+=("$sa")
+lp_wait_udp "$PP" 30
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 60 ./out --sip "127.0.0.1:$SP" --once --srtp offer \
+	--sip-trace "$W/srtpsink.trace" --values "dest=sip:sink@127.0.0.1:$PP") \
+	>"$W/srtpsink.out" 2>"$W/srtpsink.err"
+rc=$?
+waitpid_for "$sa" 10
+src=$?
+if why=$(has "$W/srtpsink.out" "FAILED reason=media") &&
+	why=$(has "$W/srtpsink.err" "the answer takes none of our SRTP keys") &&
+	why=$(has "$W/srtpsink.trace" "ACK sip:sink@" "BYE sip:sink@") &&
+	why="sipp exit status $src" && [ $src = 0 ] &&
+	why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/srtpsink.err"; then
+	ok "SRTP offered, answered with plain RTP: ACK, our BYE, connection.failed reason media"
+else
+	bad "SRTP offered, answered with plain RTP" "$why" "$W/srtpsink.out" "$W/srtpsink.err" "$W/srtpsink.trace"
+fi
