@@ -603,16 +603,27 @@ static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void 
 	cx_sip_call *call = arg;
 	struct mbuf sdp;
 	const char *why;
-	int err = cx_sipbody_sdp(msg, &sdp, &why) ? EPROTO : sdp_decode(call->sdp, &sdp, true);
+	int err = cx_sipbody_sdp(msg, &sdp, &why) ? EPROTO : 0;
 
-	/* a re-INVITE (or UPDATE with SDP): answer with the same formats; an SRTP call stays one
-	 * (its keys may change), an error is libre's 488 */
-	if (!err)
-		err = cx_sip__sdes(call, 0);
-	if (!err)
-		err = sdp_encode(descp, call->sdp, false);
-	if (!err)
-		(void)cx_sip__negotiate(call);
+	if (!err && !mbuf_get_left(&sdp) && !call->srtp) {
+		/* a re-INVITE without SDP asks for our offer (RFC 3261 14.2): our media as they are,
+		 * the ACK's answer goes to cx_sip__answer_h (libre 1.1.0 waits for it). Decoding the
+		 * empty body as an offer wiped the far end's formats and the 200 refused the stream
+		 * (port 0). An SRTP call still refuses it (488): its keys would have to be offered
+		 * again. */
+		err = sdp_encode(descp, call->sdp, true);
+	} else {
+		/* a re-INVITE (or UPDATE with SDP): answer with the same formats; an SRTP call stays
+		 * one (its keys may change), an error is libre's 488 */
+		if (!err)
+			err = sdp_decode(call->sdp, &sdp, true);
+		if (!err)
+			err = cx_sip__sdes(call, 0);
+		if (!err)
+			err = sdp_encode(descp, call->sdp, false);
+		if (!err)
+			(void)cx_sip__negotiate(call);
+	}
 	call->m.rtp_last = tmr_jiffies();
 	if (call->se && !call->se_refresh && !pl_strcmp(&msg->met, "INVITE")) {
 		/* the peer refreshes with re-INVITE, and libre 1.1.0 answers those without

@@ -230,6 +230,29 @@ else
 	bad "SRTP late offer" "$why" "$W/srtplate.out" "$W/srtplate.err" "$W/srtplate.sipperr"
 fi
 
+# a plain call's re-INVITE without SDP (sipp, tests/sip/uac_reinvite_empty.xml): the 200 is our
+# offer (a port, our address), the ACK's answer is taken, the call goes on until its BYE (the
+# empty body was decoded as an offer: the 200 refused the stream, port 0)
+SP=$(freeport)
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP") \
+	>"$W/reempty.out" 2>"$W/reempty.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/reempty.err" "running as a service" 30
+UP=$(freeport)
+timeout -k 2 30 sipp -sf "$T/uac_reinvite_empty.xml" -s re "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
+	-timeout 20s -nostdin -trace_err -error_file "$W/reempty.sipperr" >/dev/null 2>&1
+src=$?
+lp_wait_for "$W/reempty.out" "DISCONNECTED" 10
+lp_stop "$SIP_" 5
+if why="sipp exit status $src" && [ $src = 0 ] &&
+	why=$(has "$W/reempty.out" "CONNECTED" "DISCONNECTED trigger=remote") &&
+	why="sanitizer report" && ! sanitized "$W/reempty.err"; then
+	ok "a plain call's re-INVITE without SDP: the 200 offers our media, the ACK answers it, the call goes on"
+else
+	bad "re-INVITE without SDP" "$why" "$W/reempty.out" "$W/reempty.err" "$W/reempty.sipperr"
+fi
+
 # a caller's re-INVITE with a new key (sipp, tests/sip/uac_srtp_reinvite.xml): answered SAVP
 # with its tag, the call goes on until its BYE
 SP=$(freeport)
