@@ -6,7 +6,8 @@
  *   -DFUZZ_SIP_PARSE  fuzz_sip_parse: the input is a whole SIP message; libre decodes it and
  *                   cx_sipbody_sdp takes its SDP (application/sdp, or the SDP part of a
  *                   multipart body), which libre's sdp_decode then reads as an offer, as
- *                   sip.c does. fuzz_sip_msg reaches the same code at ~30 inputs a second
+ *                   sip.c does, and each a=crypto line's value goes through
+ *                   cx_sipbody_crypto (SRTP's keys). fuzz_sip_msg reaches the same code at ~30 inputs a second
  *                   (a UDP round trip each); this runs it at thousands. A 401 or 407 answer
  *                   also goes to libre's digest authentication with --sip-credentials'
  *                   lookup (sipauth.c), as an answer to our REGISTER or INVITE would: no
@@ -79,6 +80,29 @@ static void fz__challenge(const struct sip_msg *msg)
 	mem_deref(r);
 }
 
+/* Every a=crypto line of the SDP through cx_sipbody_crypto (SRTP's SDES keys, sip.c reads
+ * each value after "a=crypto:" so), whatever the media it is in. */
+static void fz__crypto(const struct mbuf *sdp)
+{
+	const char *p = (const char *)sdp->buf, *end = p + sdp->end, *q, *e;
+	char line[512];
+	cx_sdes k;
+
+	for (q = p; q && q < end; q = e ? e + 1 : NULL) {
+		e = memchr(q, '\n', (size_t)(end - q));
+		size_t n = (size_t)((e ? e : end) - q);
+		if (n > 9 && !memcmp(q, "a=crypto:", 9)) {
+			n -= 9;
+			if (n && q[9 + n - 1] == '\r')
+				n--;
+			n = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
+			memcpy(line, q + 9, n);
+			line[n] = 0;
+			(void)cx_sipbody_crypto(line, &k);
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mbuf *mb, sdp;
@@ -113,6 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		(void)sdp_decode(ss, &sdp, true);
 		mem_deref(ss);
+		fz__crypto(&sdp);
 	}
 	mem_deref(msg);
 	mem_deref(mb);
