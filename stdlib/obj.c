@@ -847,6 +847,8 @@ cx_value cx_delete(cx_ctx *X, cx_value obj, cx_value key)
 		return CX_FALSE;
 	if (CX_OBJ_OWN(X, o))
 		return CX_EXCEPTION;
+	if (o == X->heap->protos[CX_P_STRING])
+		cx_sm__changed(X); /* a store tells it in the write barrier (heap.c) */
 	cx_obj__remove(o, cx_obj__find(o, k));
 	return CX_TRUE;
 }
