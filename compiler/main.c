@@ -152,6 +152,9 @@ static void main__usage(FILE *f)
 		"                           one .ccxml, or one .vxml: docs/voicexml.md)\n"
 		"  --script-file PATH       the next <script src> reads PATH (repeated; docs/fetch.md)\n"
 		"  --grammar-file PATH      the next <grammar src> reads PATH (repeated; docs/fetch.md)\n"
+		"  --app-file PATH          a .vxml's application root is PATH (not one of the files);\n"
+		"                           the --script-file, --grammar-file after it are the root's\n"
+		"  --app-url URL            ... and URL names its application (docs/fetch.md)\n"
 		"  --fetched                every <script src> is a --script-file, every <grammar src>\n"
 		"                           a --grammar-file, no local file; $CCXML_DOC_COMPILE_MB and\n"
 		"                           $CCXML_DOC_COMPILE_CPU limit its memory (MiB) and CPU (s)\n"
@@ -461,7 +464,8 @@ static int main__dot(Doc *doc, const char *file, const char *output)
 static int main__test(int argc, char **argv, int at)
 {
 	static const char *const refused[] = {"-o", "--emit-c", "-c", "--shared", "--dot", "-MD",
-					      "-MF", "--script-file", "--grammar-file", "--fetched", "--test",
+					      "-MF", "--script-file", "--grammar-file", "--app-file", "--app-url",
+					      "--fetched", "--test",
 					      "-"};
 	const char **opts = xcalloc((size_t)argc, sizeof(char *));
 	int n = 0;
@@ -556,11 +560,25 @@ static int main__main(int argc, char **argv)
 		} else if (!strcmp(a, "--script-file")) {
 			if (++i >= argc)
 				diag_fatal("--script-file needs a file name");
-			main__addfile(&xml_script_files, &xml_nscript_files, argv[i]);
+			if (xml_app_file)  /* after --app-file: the root's */
+				main__addfile(&xml_app_script_files, &xml_napp_script_files, argv[i]);
+			else
+				main__addfile(&xml_script_files, &xml_nscript_files, argv[i]);
 		} else if (!strcmp(a, "--grammar-file")) {
 			if (++i >= argc)
 				diag_fatal("--grammar-file needs a file name");
-			main__addfile(&xml_grammar_files, &xml_ngrammar_files, argv[i]);
+			if (xml_app_file)
+				main__addfile(&xml_app_grammar_files, &xml_napp_grammar_files, argv[i]);
+			else
+				main__addfile(&xml_grammar_files, &xml_ngrammar_files, argv[i]);
+		} else if (!strcmp(a, "--app-file")) {
+			if (++i >= argc || xml_app_file)
+				diag_fatal("--app-file needs a file name (once)");
+			xml_app_file = argv[i];
+		} else if (!strcmp(a, "--app-url")) {
+			if (++i >= argc)
+				diag_fatal("--app-url needs a URL");
+			xml_app_url = argv[i];
 		} else if (!strcmp(a, "-g")) {
 			opt.debug = true;
 		} else if (!strncmp(a, "-O", 2) && (a[2] == 0 || (strchr("0123s", a[2]) && !a[3]))) {
@@ -651,6 +669,9 @@ static int main__main(int argc, char **argv)
 	for (int i = 0; i < nfiles; i++)
 		docs[i] = xml_load(files[i]);
 	main__jswrap_rm(); /* read: gone now, not at exit (a compile killed at its time limit) */
+	if (xml_app_file && !(nfiles == 1 && main__ends(files[0], ".vxml")))
+		diag_fatal("--app-file is the application root of one .vxml");
+	vxml_fetch_app(&opt);
 	for (int i = 0; i < nfiles; i++) { /* all loaded: a .vxml's application root is known */
 		if (!docs[i])
 			continue;

@@ -69,6 +69,8 @@ typedef struct cx_docent {
 	int sdone;             /* ... when it has come (or the server has gone: -1) */
 	size_t nscripts;       /* its <script src> files (DIR/HASH-K.js) and <grammar src> ones */
 	uint32_t grams;        /* ... bit K: the Kth is a grammar (DIR/HASH-K.grxml) */
+	uint32_t apps;         /* ... bit K: the Kth is the application root (DIR/HASH-K.vxml,
+				* ccxmlc --app-file; the files after it are its own) */
 	char *surl[32];        /* ... their URLs, for the diagnostics (NULL: not known) */
 	uint64_t t0;           /* when its compile started (ms) */
 	int fd;                /* the compiler's stdout+stderr */
@@ -250,8 +252,9 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp, int dir)
 	return 0;
 }
 
-/* SHA-256 of the body and, after each a separator and its length, its scripts and grammars
- * (ss: which is which; NULL: scripts) */
+/* SHA-256 of the body and, after each a separator and its length, its scripts, grammars and
+ * application root (ss: which is which; NULL: scripts), the root's URL too (the compiled
+ * leaf names its application by it: cx_vx_doc.app) */
 static void cx_doccomp__hash(const char *body, size_t len, const cx_docscripts *ss,
 			     struct mbuf *const *scripts, size_t ns, int vxml, int js, char out[65])
 {
@@ -262,11 +265,14 @@ static void cx_doccomp__hash(const char *body, size_t len, const cx_docscripts *
 	size_t k;
 
 	for (k = 0; ok && k < ns; k++) {
+		const cx_docsrc *src = ss && k < ss->n ? &ss->v[k] : NULL;
 		char sep[40];
-		int m = snprintf(sep, sizeof(sep), "%c<%s %zu>", 0,
-				 ss && k < ss->n && ss->v[k].gram ? "grammar" : "script", scripts[k]->end);
+		int m = snprintf(sep, sizeof(sep), "%c<%s %zu>", 0, src && src->app ? "app" :
+				 src && src->gram ? "grammar" : "script", scripts[k]->end);
 		ok = EVP_DigestUpdate(x, sep, (size_t)m) &&
 		     EVP_DigestUpdate(x, scripts[k]->buf, scripts[k]->end);
+		if (ok && src && src->app)
+			ok = EVP_DigestUpdate(x, src->url, strlen(src->url) + 1);
 	}
 	if (vxml) /* the same bytes as a VoiceXML document are another program */
 		ok = ok && EVP_DigestUpdate(x, "\0<vxml>", 7);
@@ -355,12 +361,13 @@ static int cx_docent__load(struct cx_doccomp *c, cx_docent *d, char *why, size_t
 	return 0;
 }
 
-/* DIR/HASH-K.js, d's Kth script, or DIR/HASH-K.grxml, its Kth file a grammar */
+/* DIR/HASH-K.js, d's Kth script, or DIR/HASH-K.grxml, its Kth file a grammar, or
+ * DIR/HASH-K.vxml, its application root */
 static void cx_docent__part(const struct cx_doccomp *c, const cx_docent *d, size_t k,
 			    char *path, size_t sz)
 {
 	snprintf(path, sz, "%s/%s-%zu.%s", c->dir, d->hash, k,
-		 k < 32 && (d->grams >> k & 1) ? "grxml" : "js");
+		 k >= 32 ? "js" : d->apps >> k & 1 ? "vxml" : d->grams >> k & 1 ? "grxml" : "js");
 }
 
 /* The length of the cache file's name at p (DIR/HASH.EXT, or DIR/HASH-K.js: a script's,
@@ -453,14 +460,16 @@ static int cx_docfile__ours(const char *n)
 	if (n[64] == '-') {        /* HASH-K.js, HASH-K.grxml: a script, a grammar of a document */
 		for (i = 65; n[i] >= '0' && n[i] <= '9'; i++)
 			;
-		return i > 65 && (!strcmp(n + i, ".js") || !strcmp(n + i, ".grxml"));
+		return i > 65 && (!strcmp(n + i, ".js") || !strcmp(n + i, ".grxml") ||
+				  !strcmp(n + i, ".vxml"));
 	}
 	return !strcmp(n + 64, ".so") || !strcmp(n + 64, ".ccxml") || !strcmp(n + 64, ".vxml") ||
 	       !strcmp(n + 64, ".js");
 }
 
 /* Keep the cache directory to keepdir programs (2 files each: HASH.ccxml, HASH.so; scripts
- * HASH-K.js and grammars HASH-K.grxml count as more files of theirs): the
+ * HASH-K.js, grammars HASH-K.grxml and application roots HASH-K.vxml count as more files of
+ * theirs): the
  * files least recently compiled or loaded (mtime, touched on each load) are removed first.
  * A program loaded by a running process stays mapped in it; a process that misses it
  * compiles it again. Files not named like ours are never touched. */
@@ -722,7 +731,8 @@ static int cx_docent__write(const char *path, const void *p, size_t len)
 }
 
 /* Run `ccxmlc --shared -O0 --no-line --fetched [--script-file DIR/HASH-K.js]...
- * [--grammar-file DIR/HASH-K.grxml]... -o DIR/HASH.so DIR/HASH.ccxml` on the files
+ * [--grammar-file DIR/HASH-K.grxml]... [--app-file DIR/HASH-K.vxml --app-url URL [the root's
+ * --script-file and --grammar-file]...] -o DIR/HASH.so DIR/HASH.ccxml` on the files
  * cx_docent__spawn wrote: through the compile server when it is up, else as a child of ours;
  * 0 or an errno. */
 static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
@@ -732,7 +742,7 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 	/* no #line: nobody debugs these, and tcc reads a tenth less */
 	/* --fetched: a <script src> or <grammar src> the scan did not see (runtime/docscript.c) is
 	 * an error, not a file of this machine named by a hostile document */
-	char *argv[10 + 2 * 32] = {(char *)cc, "--shared", "-O0", "--no-line", "--fetched"};
+	char *argv[12 + 2 * 32] = {(char *)cc, "--shared", "-O0", "--no-line", "--fetched"};
 	char *env[512], ccv[256];
 	int p[2], err, a = 5;
 	size_t k;
@@ -741,8 +751,13 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 	snprintf(so, sizeof(so), "%s/%s.so", c->dir, d->hash);
 	for (k = 0; k < d->nscripts; k++) {
 		cx_docent__part(c, d, k, js[k], sizeof(js[k]));
-		argv[a++] = d->grams >> k & 1 ? "--grammar-file" : "--script-file";
+		argv[a++] = d->apps >> k & 1 ? "--app-file" :
+			    d->grams >> k & 1 ? "--grammar-file" : "--script-file";
 		argv[a++] = js[k];
+		if (d->apps >> k & 1 && d->surl[k]) { /* one root: the URL its application is */
+			argv[a++] = "--app-url";
+			argv[a++] = d->surl[k];
+		}
 	}
 	argv[a++] = "-o";
 	argv[a++] = so;
@@ -910,6 +925,7 @@ static int cx_doccomp__with(cx_engine *e, const char *url, const char *base,
 	for (k = 0; ss && k < nscripts && k < ss->n && k < sizeof(d->surl) / sizeof(d->surl[0]); k++) {
 		(void)str_dup(&d->surl[k], ss->v[k].url); /* NULL: the cache file's name stays */
 		d->grams |= (uint32_t)!!ss->v[k].gram << k;
+		d->apps |= (uint32_t)!!ss->v[k].app << k;
 	}
 	d->fd = -1;
 	d->eng = e;
