@@ -10,7 +10,8 @@ with an m=audio port: 20 packets forged under 10 SSRCs (random bytes where the p
 tag go: no key), then SSRC A's audio across a sequence rollover and RFC 4733 digit 1, 20 more
 forged packets, then SSRC B's audio and digit 2, all under KEY1. Once the trace shows the ACK
 with an SDP answer: SSRC C's audio and digit 3 under KEY2, and one packet of B under KEY1 (the
-old key: dropped). Prints "genuine N forged M" (M counts the old-key packet)."""
+old key: dropped). SRTCP sender reports go to the RTP port and the one after it at the start and
+after A. Prints "genuine N forged M srtcp K" (M counts the old-key packet)."""
 import base64, hashlib, hmac, os, re, socket, struct, sys, time
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -74,7 +75,7 @@ def main():
                         'SIP/2.0 200' in b and re.search(r'^m=audio (\d+)', b, re.M) and
                         re.search(r'^m=audio (\d+)', b, re.M).group(1)))
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    n = {'genuine': 0, 'forged': 0}
+    n = {'genuine': 0, 'forged': 0, 'rtcp': 0}
 
     def send(p, kind):
         s.sendto(p, ('127.0.0.1', port))
@@ -96,9 +97,19 @@ def main():
         for i in range(3):
             send(ctx.packet(ssrc, (seq + count + 1 + i) & 0xffff, ts, 101, end), 'genuine')
 
+    def srtcp():
+        # a sender report as SRTCP (RFC 3711 3.4: E flag and index, then the tag) to the RTP
+        # port and to the RTCP port after it: neither forged RTP nor received RTP
+        for dst in (port, port + 1):
+            sr = struct.pack('!BBHI', 0x80, 200, 6, 0xa) + os.urandom(20)
+            s.sendto(sr + struct.pack('!I', 0x80000001) + os.urandom(10), ('127.0.0.1', dst))
+            n['rtcp'] += 1
+
     c1, c2 = Srtp(k1), Srtp(k2)
+    srtcp()
     forge(0x10000)
     talk(c1, 0xa, 65530, 1000, 1, 12)
+    srtcp()
     forge(0x20000)
     talk(c1, 0xb, 500, 9000, 2, 10)
     wait_for(trace, lambda b: b.split('\n', 1)[0].find(' received ') > 0 and
@@ -106,7 +117,7 @@ def main():
     time.sleep(0.2)
     talk(c2, 0xc, 7000, 50000, 3, 10)
     send(c1.packet(0xb, 520, 20000, 0, b'\xff' * 160), 'forged')
-    print('genuine %d forged %d' % (n['genuine'], n['forged']), flush=True)
+    print('genuine %d forged %d srtcp %d' % (n['genuine'], n['forged'], n['rtcp']), flush=True)
 
 
 main()
