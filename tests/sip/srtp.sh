@@ -325,6 +325,32 @@ else
 	bad "SRTP media under forged SSRCs" "$why" "$W/srtpmed.out" "$W/srtpmed.err" "$W/srtpmed.send" "$W/srtpmed.sipperr" "$W/srtpmed.metrics"
 fi
 
+# the same re-INVITE without SDP answered in its ACK with plain RTP: too late to refuse (the
+# 200 is sent), so it is logged and the call keeps its keys until our BYE
+SP=$(freeport)
+awk '/RTP\/SAVP 0 101/ && ++n == 2 {sub(/RTP\/SAVP/, "RTP/AVP")} /^ *a=crypto:1 .*inline:yMnK/ {next} 1' \
+	"$T/uac_srtp_media.xml" >"$W/srtpplainack.xml"
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require) \
+	>"$W/srtpplainack.out" 2>"$W/srtpplainack.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/srtpplainack.err" "running as a service" 30
+UP=$(freeport)
+timeout -k 2 30 sipp -sf "$W/srtpplainack.xml" -s med "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
+	-timeout 20s -nostdin -trace_err -error_file "$W/srtpplainack.sipperr" >/dev/null 2>&1
+src=$?
+lp_wait_for "$W/srtpplainack.out" "DISCONNECTED" 10
+lp_stop "$SIP_" 5
+if why="the scenario's ACK is not plain" && grep -q "RTP/AVP 0 101" "$W/srtpplainack.xml" &&
+	why="sipp exit status $src" && [ $src = 0 ] &&
+	why=$(has "$W/srtpplainack.out" "CONNECTED" "DISCONNECTED trigger=local") &&
+	why=$(has "$W/srtpplainack.err" "the SDP answer takes none of our SRTP keys: the call keeps its keys") &&
+	why="sanitizer report" && ! sanitized "$W/srtpplainack.err"; then
+	ok "SRTP re-INVITE without SDP answered in the ACK with plain RTP: logged, the call keeps its keys until our BYE"
+else
+	bad "SRTP re-INVITE without SDP, plain answer" "$why" "$W/srtpplainack.out" "$W/srtpplainack.err" "$W/srtpplainack.sipperr"
+fi
+
 # a peer answering our SAVP offer with plain RTP (sipp): ACK, BYE, connection.failed
 PP=$(freeport)
 MP=$(lp_freeport 4)
