@@ -454,7 +454,7 @@ int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr)
  * one forged with the far end's SSRC put its counter out of step for good. Here nothing is
  * kept of a packet before its tag is right. */
 
-#define CX_MP__SRTP_SSRCS 4           /* SSRCs of the far end kept per call (authenticated) */
+#define CX_MP__SRTP_SSRCS 8           /* SSRCs of the far end kept per call (authenticated) */
 #define CX_MP__SRTP_SALT 14           /* master and session salt, bytes (RFC 3711 8.2) */
 #define CX_MP__SRTP_AUTHKEY 20        /* HMAC-SHA1 session key, bytes (RFC 3711 4.3) */
 #define CX_MP__SRTP_WINDOW 64         /* replay window, packets (RFC 3711 3.3.2) */

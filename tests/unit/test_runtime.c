@@ -1558,11 +1558,21 @@ static void test_srtprx(void)
 		CHECK(cx_mp_srtprx_open(rx, mb) == 0);
 	}
 	mb = mem_deref(mb);
-	/* a new SSRC of the far end after all that, and older ones pushed out by newer ones */
-	for (i = 0, ok = 1; i < 6; i++)
-		ok &= srtp_open1(rx, tx, 0x5000 + i, (uint16_t)(100 + i), 0x55) == 0;
+	/* new SSRCs of the far end after all that, more than are kept: the least recently
+	 * heard go, the latest keeps its state (a replay of its packet is refused) */
+	for (i = 0, ok = 1; i < 10; i++) {
+		/* a sender each: libre's keeps 8 SSRCs too */
+		mem_deref(tx32);
+		tx32 = NULL;
+		ok &= !srtp_alloc(&tx32, SRTP_AES_CM_128_HMAC_SHA1_80, key, sizeof(key), 0) &&
+		      srtp_open1(rx, tx32, 0x5000 + i, (uint16_t)(100 + i), 0x55) == 0;
+	}
 	CHECK(ok);
-	CHECK(srtp_open1(rx, tx, 0x5005, 106, 0x56) == 0);
+	if (tx32) {
+		CHECK(srtp_open1(rx, tx32, 0x5009, 109, 0x55) == EALREADY);
+		CHECK(srtp_open1(rx, tx32, 0x5009, 110, 0x56) == 0);
+	}
+	tx32 = mem_deref(tx32);
 	/* not RTP: shorter than a header, or no room for the tag */
 	mbuf_init(&forged);
 	forged.buf = bad;
