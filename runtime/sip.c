@@ -505,12 +505,14 @@ static int cx_sip__sdes(cx_sip_call *call, int answer)
 		call->lk[0].tag = pk.k.tag; /* a re-offer in the same suite: our key stays */
 	call->nlk = 1;
 	err = cx_sip__sdes_lattr(call);
-	/* a context kept keeps its rollover counter and replay window (RFC 3711 3.3.1) */
+	/* a context kept keeps its rollover counter and replay window (RFC 3711 3.3.1): the far
+	 * end's key is new when its suite or bytes are, not its tag (a re-offer may renumber) */
 	if (!err)
 		err = cx_mp_leg_srtp(&call->m, (enum srtp_suite)pk.k.suite,
 				     !call->srtp || memcmp(old, call->lk[0].key, sizeof(old)) ?
 				     call->lk[0].key : NULL,
-				     !call->srtp || memcmp(&call->rk, &pk.k, sizeof(pk.k)) ? pk.k.key : NULL,
+				     !call->srtp || call->rk.suite != pk.k.suite ||
+				     memcmp(call->rk.key, pk.k.key, CX_SDES_KEYLEN) ? pk.k.key : NULL,
 				     CX_SDES_KEYLEN);
 	if (err)
 		return err;

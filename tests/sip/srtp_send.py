@@ -3,6 +3,7 @@
 the cryptography package's AES), and forged packets around it.
 
     srtp_send.py TRACE KEY1 KEY2
+    srtp_send.py TRACE KEY1 retag
 
 TRACE is the program's --sip-trace; KEY1 and KEY2 are the far end's inline: keys of
 tests/sip/uac_srtp_media.xml (its INVITE and its re-INVITE's ACK). Once the trace shows our 200
@@ -11,7 +12,10 @@ tag go: no key), then SSRC A's audio across a sequence rollover and RFC 4733 dig
 forged packets, then SSRC B's audio and digit 2, all under KEY1. Once the trace shows the ACK
 with an SDP answer: SSRC C's audio and digit 3 under KEY2, and one packet of B under KEY1 (the
 old key: dropped). SRTCP sender reports go to the RTP port and the one after it at the start and
-after A. Prints "genuine N forged M srtcp K" (M counts the old-key packet)."""
+after A. Prints "genuine N forged M srtcp K" (M counts the old-key packet).
+With `retag` (tests/sip/uac_srtp_retag.xml): SSRC A's audio and digit 1 under KEY1; once the
+trace shows the ACK of the re-INVITE that offers KEY1 again under another tag, one of A's
+packets again (a replay: counted in M) and digit 2 under KEY1."""
 import base64, hashlib, hmac, os, re, socket, struct, sys, time
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -88,14 +92,17 @@ def main():
             send(hdr + os.urandom(160 + 10), 'forged')
 
     def talk(ctx, ssrc, seq, ts, digit, count):
+        sent = []
         for i in range(count):
-            send(ctx.packet(ssrc, (seq + i) & 0xffff, ts + 160 * i, 0, b'\xff' * 160), 'genuine')
+            sent.append(ctx.packet(ssrc, (seq + i) & 0xffff, ts + 160 * i, 0, b'\xff' * 160))
+            send(sent[-1], 'genuine')
         ts += 160 * count
         ev = bytes([digit, 10, 0, 160])
         send(ctx.packet(ssrc, (seq + count) & 0xffff, ts, 101, ev, marker=1), 'genuine')
         end = bytes([digit, 0x80 | 10, 3, 32])
         for i in range(3):
             send(ctx.packet(ssrc, (seq + count + 1 + i) & 0xffff, ts, 101, end), 'genuine')
+        return sent
 
     def srtcp():
         # a sender report as SRTCP (RFC 3711 3.4: E flag and index, then the tag) to the RTP
@@ -105,6 +112,16 @@ def main():
             s.sendto(sr + struct.pack('!I', 0x80000001) + os.urandom(10), ('127.0.0.1', dst))
             n['rtcp'] += 1
 
+    if k2 == 'retag':
+        c1 = Srtp(k1)
+        sent = talk(c1, 0xa, 100, 1000, 1, 10)
+        wait_for(trace, lambda b: b.split('\n', 1)[0].find(' received ') > 0 and
+                 b.split('\n')[1].startswith('ACK ') and 'CSeq: 2 ACK' in b)
+        time.sleep(0.2)
+        send(sent[3], 'forged')
+        talk(c1, 0xa, 114, 4000, 2, 10)
+        print('genuine %d forged %d srtcp %d' % (n['genuine'], n['forged'], n['rtcp']), flush=True)
+        return
     c1, c2 = Srtp(k1), Srtp(k2)
     srtcp()
     forge(0x10000)
