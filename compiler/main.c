@@ -325,19 +325,20 @@ static char *main__write_c(char **syms, char **csrc, size_t *clen, int nfiles, M
 	return main__tmpdir;
 }
 
-/* --fetched -o OUT: the temporary files of this compile, ccxmlc's and its C compiler's (TMPDIR
- * is set to it), go in a directory OUT.tmpPID.d beside the output rather than in TMPDIR, so that
- * the program which kills a compile at its time limit (nothing of the compiler cleans up after
- * SIGKILL) knows its name and removes it (runtime/doccomp.c), as it removes OUT.tmpPID. */
+/* --fetched -o OUT: the temporary files of this compile, ccxmlc's and its C compiler's (its
+ * TMPDIR: main__run), go in a directory OUT.tmpPID.d beside the output rather than in TMPDIR, so
+ * that the program which kills a compile at its time limit (nothing of the compiler cleans up
+ * after SIGKILL) knows its name and removes it (runtime/doccomp.c), as it removes OUT.tmpPID. */
+static bool main__fetched_dir;
+
 static void main__fetched_tmp(const char *out)
 {
 	char *dir = xprintf("%s.tmp%ld.d", out, (long)getpid());
 	if (mkdir(dir, 0700) != 0)
 		diag_fatal("cannot create the temporary directory %s: %s", dir, strerror(errno));
 	main__tmpdir = dir;
+	main__fetched_dir = true;
 	atexit(main__cleanup);
-	if (setenv("TMPDIR", dir, 1) != 0)
-		diag_fatal("out of memory");
 }
 
 /* --shared with tcc in this process: the back end writes into a stream that copies into memory
@@ -399,8 +400,19 @@ static void main__run(MainCmd *cmd, const char *partial)
 		fputc('\n', stderr);
 	}
 	fflush(NULL);
+	/* the environment, with TMPDIR the compile's own directory under --fetched (not setenv: a
+	 * spare's tcc thread may be reading the environment meanwhile) */
+	char **env = environ;
+	if (main__fetched_dir && main__tmpdir) {
+		MainCmd e = {0};
+		for (char **p = environ; *p; p++)
+			if (strncmp(*p, "TMPDIR=", 7))
+				main__arg(&e, *p);
+		main__arg(&e, xprintf("TMPDIR=%s", main__tmpdir));
+		env = e.v;
+	}
 	pid_t pid;
-	int st = 0, err = posix_spawnp(&pid, cmd->v[0], NULL, NULL, cmd->v, environ);
+	int st = 0, err = posix_spawnp(&pid, cmd->v[0], NULL, NULL, cmd->v, env);
 	while (!err && waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			err = errno;
@@ -621,7 +633,8 @@ static const char *main__js_wrapper(const char *js)
 {
 	static const char doc[] = "<ccxml version=\"1.0\" xmlns=\"" CX_NS_CCXML_URI "\">"
 				  "<script src=\"fetched.js\"/></ccxml>\n";
-	const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	const char *tmp = main__fetched_dir ? main__tmpdir
+			  : getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char *p = xprintf("%s/fetched-script-XXXXXX.ccxml", tmp);
 	int fd = mkstemps(p, 6);
 	if (fd < 0 || write(fd, doc, sizeof(doc) - 1) != (ssize_t)(sizeof(doc) - 1))
