@@ -501,7 +501,11 @@ fi
 # nothing in TMPDIR and nothing but programs in the cache directory. Through the compile server,
 # then with a ccxmlc process each. Also: a compile's temporary left in the cache directory by a
 # process that has gone (a PID that cannot exist), older than a compile can be, is removed (by
-# the directory's trim after a compile); one of a live process (this shell) is not.
+# the directory's trim after a compile); one of a live process (this shell) is not. The program
+# runs under a parent that, as the init of a container does, gets the orphaned processes
+# (a subreaper) and reaps only its own child: through the compile server, the processes of a
+# killed compile are reaped all the same (the server is their subreaper); without it, they are
+# the init's (counted, not checked: the program reaps only the compilers it started).
 cat >"$W/loopcc" <<'EOF'
 #!/bin/sh
 for a; do
@@ -518,10 +522,10 @@ done
 exec tcc "$@"
 EOF
 chmod +x "$W/loopcc"
-loop_state() { # PID TMPDIR CACHE: what the program has, for comparing
+loop_state() { # PID TMPDIR CACHE INIT: what the program has, for comparing
 	python3 - "$@" <<'PY'
 import os, re, sys
-pid, tmp, cache = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+pid, tmp, cache, init = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 procs = {}
 for p in os.listdir('/proc'):
     try:
@@ -538,6 +542,7 @@ while todo:
         if pp == q:
             under.append(c)
             todo.append(c)
+print('init-zombies %d' % sum(pp == init and st == 'Z' for pp, st in procs.values()))
 print('descriptors %d processes %d zombies %d tmp %s cache-other %s' % (
     len(os.listdir('/proc/%d/fd' % pid)), len(under), sum(procs[c][1] == 'Z' for c in under),
     sorted(os.listdir(tmp)), sorted(n for n in os.listdir(cache)
@@ -545,6 +550,15 @@ print('descriptors %d processes %d zombies %d tmp %s cache-other %s' % (
 PY
 }
 H64=$(printf '%064d' 7)
+cat >"$W/init.py" <<'EOF'
+import ctypes, os, signal, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+signal.signal(signal.SIGTERM, lambda *a: os.kill(pid, signal.SIGTERM))
+os.waitpid(pid, 0)
+EOF
 for srv in 1 0; do
 	L=$W/loop$srv
 	mkdir -p -m 700 "$L.cache" "$L.tmp"
@@ -552,12 +566,13 @@ for srv in 1 0; do
 	: >"$L.cache/$H64.so.tmp$$"
 	touch -d '2 hours ago' "$L.cache/$H64.so.tmp2147483600.d" "$L.cache/$H64.so.tmp$$"
 	TMPDIR=$L.tmp CCXML_DOC_CACHE=$L.cache CCXML_DOC_CC=$W/loopcc CCXML_DOC_SERVER=$srv \
-		CCXML_DOC_COMPILE_MS=2000 timeout 120 "$W/app" --sim --http 127.0.0.1:0 --token t >"$L.out" 2>"$L.err" &
+		CCXML_DOC_COMPILE_MS=2000 timeout 120 python3 "$W/init.py" "$W/app" --sim --http 127.0.0.1:0 --token t >"$L.out" 2>"$L.err" &
 	S=$!
 	PIDS+=($S)
 	waitfor "$L.err" 'listening on' 10
 	HU=http://127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$L.err" | head -n 1)
-	A=$(ps -o pid= --ppid $S | head -n 1)  # the program (S is its timeout)
+	I=$(ps -o pid= --ppid $S | head -n 1)  # the init (S is its timeout)
+	A=$(ps -o pid= --ppid $I | head -n 1)  # the program
 	for r in 1 2 3 4; do
 		for n in ok failme stopme; do
 			curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3D$n$srv$r"
@@ -568,16 +583,18 @@ for srv in 1 0; do
 		for ((i = 0; i < 100 && $(grep -c 'the C compiler failed' "$L.out") < r; i++)); do sleep 0.1; done
 		waitfor "$L.out" "bad.ccxml\?loop$srv$r:5:27: error" 10
 		sleep 1  # the compile server's next spare
-		[ $r = 1 ] && loop_state $A "$L.tmp" "$L.cache" >"$L.first"
+		[ $r = 1 ] && loop_state $A "$L.tmp" "$L.cache" $I >"$L.first"
 	done
-	loop_state $A "$L.tmp" "$L.cache" >"$L.last"
+	loop_state $A "$L.tmp" "$L.cache" $I >"$L.last"
 	kill -TERM $S
 	wait $S
-	echo "  (CCXML_DOC_SERVER=$srv, after round 1: $(cat "$L.first"); after 4: $(cat "$L.last"))"
+	echo "  (CCXML_DOC_SERVER=$srv, after round 1: $(tr '\n' ' ' <"$L.first"); after 4: $(tr '\n' ' ' <"$L.last"))"
 	check "CCXML_DOC_SERVER=$srv: 16 compiles, 4 of each outcome, all reported" bash -c \
 		"[ \$(grep -c -E 'TEMPLATE ok$srv|ERROR.FETCH ccxmlc: error: the C compiler failed|n=stopme$srv.*took more than|loop$srv.:5:27: error' '$L.out') = 16 ]"
+	[ $srv = 1 ] && check "through the compile server, the processes of the 4 killed compiles left no zombie with the init either" \
+		grep -q -x "init-zombies 0" "$L.last"
 	check "CCXML_DOC_SERVER=$srv: after 3 more rounds, as many descriptors and processes as after the first, no zombie, nothing in TMPDIR, in the cache directory only programs and the live process's temporary" bash -c \
-		"cmp -s '$L.first' '$L.last' && grep -q \"zombies 0 tmp \\[\\] cache-other \\['$H64.so.tmp$$'\\]\\\$\" '$L.last'"
+		"cmp -s <(tail -n 1 '$L.first') <(tail -n 1 '$L.last') && grep -q \"zombies 0 tmp \\[\\] cache-other \\['$H64.so.tmp$$'\\]\\\$\" '$L.last'"
 done
 # the compile server itself, driven as the runtime drives it (cserve.py says what it checks)
 ASAN_OPTIONS=detect_leaks=0 timeout 300 python3 $T/cserve.py "$B/ccxmlc" "$W" >"$W/cserve.err" 2>&1
