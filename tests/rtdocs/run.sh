@@ -481,6 +481,8 @@ check "a document whose compile needs more than CCXML_DOC_COMPILE_CPU=1: error.f
 CCXML_DOC_SERVER=0 CCXML_DOC_COMPILE_CPU=1 run cpu0 "$U/hogcpu.ccxml?direct"
 check "the same without the compile server (CCXML_DOC_SERVER=0, a ccxmlc process of its own)" \
 	grep -q "ERROR.FETCH compile of $U/hogcpu.ccxml?direct exceeded the CPU-time limit (1 s)\$" "$W/cpu0.out"
+check "compiles killed by SIGXCPU (ccxmlc itself, with libtcc): nothing of them left in the cache directory (their HASH.so.tmpPID.d)" \
+	bash -c "! ls -A '$CCXML_DOC_CACHE' | grep -v -E '^[0-9a-f]{64}(-[0-9]+)?\.(so|ccxml|vxml|js|grxml)\$'"
 # The reason when an external C compiler cannot even be started for want of address space: a
 # memory limit below what ccxmlc has mapped by then (its compile thread's stack alone is 256 MiB)
 # refuses the few pages posix_spawn needs; the reason names the memory limit (with system(),
