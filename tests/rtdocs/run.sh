@@ -499,8 +499,9 @@ fi
 # A service compiling document after document must not grow. Rounds of four at once: one that
 # compiles, one whose C compiler fails, one that does not compile, one whose cc makes its files
 # (in TMPDIR, the object begun) and stops, killed at CCXML_DOC_COMPILE_MS; after the first round
-# and after three more, the program has as many descriptors and processes under it, no zombie,
-# nothing in TMPDIR and nothing but programs in the cache directory. Through the compile server,
+# and after three more, the program has as many descriptors, as many processes under it (with as
+# many descriptors), no zombie, nothing in TMPDIR and nothing but programs in the cache
+# directory. Through the compile server,
 # then with a ccxmlc process each. Also: a compile's temporary left in the cache directory by a
 # process that has gone (a PID that cannot exist), older than a compile can be, is removed (by
 # the directory's trim after a compile); one of a live process (this shell) is not. The program
@@ -545,8 +546,13 @@ while todo:
             under.append(c)
             todo.append(c)
 print('init-zombies %d' % sum(pp == init and st == 'Z' for pp, st in procs.values()))
-print('descriptors %d processes %d zombies %d tmp %s cache-other %s' % (
-    len(os.listdir('/proc/%d/fd' % pid)), len(under), sum(procs[c][1] == 'Z' for c in under),
+def fds(p):
+    try:
+        return len(os.listdir('/proc/%d/fd' % p))
+    except OSError:
+        return 0
+print('descriptors %d (and %d of the processes under it) processes %d zombies %d tmp %s cache-other %s' % (
+    fds(pid), sum(fds(c) for c in under), len(under), sum(procs[c][1] == 'Z' for c in under),
     sorted(os.listdir(tmp)), sorted(n for n in os.listdir(cache)
     if not re.fullmatch(r'[0-9a-f]{64}(-[0-9]+)?\.(so|ccxml|vxml|js|grxml)', n))))
 PY
