@@ -126,6 +126,49 @@ static const char *cx_doccomp__ccxmlc(void)
 	return getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
 }
 
+/* Remove name in the directory fd: a file, or a directory with what is in it, depth levels deep
+ * at most; a symlink is removed, never followed. */
+static void cx_doccomp__rm(int fd, const char *name, int depth)
+{
+	struct dirent *de;
+	DIR *dir;
+	int dfd;
+
+	if (!unlinkat(fd, name, 0) || errno != EISDIR || depth < 1)
+		return;
+	dfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dir = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!dir) {
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	while ((de = readdir(dir)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			cx_doccomp__rm(dfd, de->d_name, depth - 1);
+	closedir(dir);
+	(void)unlinkat(fd, name, AT_REMOVEDIR);
+}
+
+/* What a compile's process pid leaves in the cache directory when it does not end by itself
+ * (killed at the time limit, or by a signal: SIGKILL runs no clean-up of its own):
+ * HASH.so.tmpPID, the object being written, and HASH.so.tmpPID.d, the temporary directory of
+ * ccxmlc and of its C compiler (compiler/main.c, main__fetched_tmp), whose files are one or
+ * two levels deep. Removed after every compile, however it ended. */
+static void cx_doccomp__rmtmp(const struct cx_doccomp *c, const char *hash, pid_t pid)
+{
+	char name[96];
+	int fd;
+
+	if (pid <= 0 || !c->dir || (fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
+	snprintf(name, sizeof(name), "%s.so.tmp%ld", hash, (long)pid);
+	cx_doccomp__rm(fd, name, 0);
+	snprintf(name, sizeof(name), "%s.so.tmp%ld.d", hash, (long)pid);
+	cx_doccomp__rm(fd, name, 2);
+	close(fd);
+}
+
 static void cx_docent__destroy(void *arg)
 {
 	cx_docent *d = arg;
@@ -143,6 +186,8 @@ static void cx_docent__destroy(void *arg)
 		kill(-d->pid, SIGKILL);
 		(void)waitpid(d->pid, NULL, 0);
 	}
+	if (d->eng->doccomp)
+		cx_doccomp__rmtmp(d->eng->doccomp, d->hash, d->pid);
 	list_flush(&d->waits);
 	list_unlink(&d->le);
 	list_unlink(&d->qle);
@@ -435,6 +480,23 @@ static void cx_docent__diag(struct cx_doccomp *c, cx_docent *d, char *out, size_
 	mem_deref(mb);
 }
 
+/* A compile's temporary of the cache directory (HASH.so.tmpPID, HASH.so.tmpPID.d): its PID,
+ * else 0 */
+static long cx_docfile__tmp(const char *n)
+{
+	char *end;
+	long pid;
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
+			return 0;
+	if (strncmp(n + 64, ".so.tmp", 7) || !(n[71] >= '1' && n[71] <= '9'))
+		return 0;
+	pid = strtol(n + 71, &end, 10);
+	return !*end || !strcmp(end, ".d") ? pid : 0;
+}
+
 typedef struct cx_docfile {
 	char name[72];         /* HASH.so or HASH.ccxml */
 	struct timespec mtime;
@@ -485,6 +547,13 @@ static void cx_doccomp__trim(cx_engine *e, struct cx_doccomp *c)
 	if (!dir)
 		return;
 	while ((de = readdir(dir))) {
+		long pid = cx_docfile__tmp(de->d_name);
+		/* a compile's temporary whose process has gone (of another process sharing the
+		 * directory, or one the kill outran) and that is older than a compile can be */
+		if (pid > 0 && kill((pid_t)pid, 0) && errno == ESRCH &&
+		    !fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+		    time(NULL) - st.st_mtim.tv_sec > (time_t)(c->timeout_ms / 1000 + 60))
+			cx_doccomp__rm(dirfd(dir), de->d_name, 2);
 		if (strlen(de->d_name) >= sizeof(v->name) || !cx_docfile__ours(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", c->dir, de->d_name);
@@ -585,6 +654,7 @@ static void cx_docent__srvend(cx_docent *d)
 		status = access(so, R_OK) ? 1 << 8 : 0;  /* written only when it compiled */
 	}
 	tmr_cancel(&d->tmr);
+	cx_doccomp__rmtmp(d->eng->doccomp, d->hash, d->pid);
 	d->sid = 0;
 	d->pid = 0;
 	cx_docent__finish(d, status, 0);
@@ -614,6 +684,7 @@ static void cx_docent__reap(cx_docent *d, int killed)
 	} else {
 		(void)waitpid(d->pid, &status, 0);
 	}
+	cx_doccomp__rmtmp(d->eng->doccomp, d->hash, d->pid);
 	d->pid = 0;
 	cx_docent__finish(d, status, killed);
 }
@@ -792,6 +863,7 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 		} else {
 			kill(-d->pid, SIGKILL);
 			(void)waitpid(d->pid, NULL, 0);
+			cx_doccomp__rmtmp(c, d->hash, d->pid);
 			d->pid = 0;
 		}
 		return err;
