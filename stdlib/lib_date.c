@@ -6,7 +6,8 @@
  * arithmetic is the spec's own (15.9.1: Day, YearFromTime, MakeDay…), done in doubles, so it
  * holds for the whole ±8.64e15 ms range. Local time comes from the C library (localtime_r and
  * tm_gmtoff, so TZ decides); LocalTZA and DaylightSavingTA are not separated, the library's
- * offset for that instant covers both, as ES5.1 15.9.1.8 permits.
+ * offset for that instant covers both, as ES5.1 15.9.1.8 permits. The zone's name in toString's
+ * brackets is node's (ICU's English long name, tznames.h), not the library's abbreviation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,9 @@
 #include <math.h>
 #include <errno.h>
 #include <time.h>
+#include <limits.h>
 #include "cx_priv.h"
+#include "tznames.h"
 
 #define CX_MSDAY 86400000.0
 
@@ -106,7 +109,87 @@ static double cx_date__clip(double t)
 	return cx_to_integer_d(t) + 0; /* + 0 turns -0 into +0 */
 }
 
-/* The local offset (ms, DST included) at UTC instant t, and its zone abbreviation. */
+/* Section - The zone's name (toString, toTimeString) */
+
+/* The zone of this process as ICU (so node) finds it: TZ without a leading ':' or a "posix/" or
+ * "right/" directory, else the file /etc/localtime resolves to, from its "/zoneinfo/" on; its
+ * entry in tznames.h, NULL when it has none (an unknown zone, a POSIX rule string, the zones
+ * named "GMT+hh:mm"). Looked up once: TZ is read once too (tzset in cx_lib_date). */
+static const struct cx_tzn_zone *cx_date__zone;
+static int cx_date__zone_done;
+
+static const struct cx_tzn_zone *cx_date__zone_find(const char *id)
+{
+	size_t lo = 0, hi = CX_TZN_ZONES;
+
+	if (!strncmp(id, "posix/", 6) || !strncmp(id, "right/", 6))
+		id += 6;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(id, cx_tzn_ids + cx_tzn_zones[mid].id);
+		if (!c)
+			return &cx_tzn_zones[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static void cx_date__zone_init(void)
+{
+	const char *tz = getenv("TZ"), *tail;
+	char path[PATH_MAX];
+
+	if (cx_date__zone_done)
+		return;
+	cx_date__zone_done = 1;
+	if (tz)
+		cx_date__zone = cx_date__zone_find(tz[0] == ':' ? tz + 1 : tz);
+	else if (realpath("/etc/localtime", path) && (tail = strstr(path, "/zoneinfo/")))
+		cx_date__zone = cx_date__zone_find(tail + 10);
+}
+
+/* Whether ICU counts the local time tm (of instant s) as daylight time: the C library's
+ * tm_isdst, except for the tz data's "negative DST" (Europe/Dublin: winter is a -1 h DST, where
+ * ICU's data has the summer as daylight time). A DST period with a smaller offset than the
+ * standard time half a year away is ICU's standard time, and that standard time its daylight. */
+static int cx_date__daylight(time_t s, const struct tm *tm)
+{
+	static const time_t away[] = {-182 * 86400, 183 * 86400};
+	struct tm o;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		time_t s2 = s + away[k];
+		if (!localtime_r(&s2, &o) || (o.tm_isdst > 0) == (tm->tm_isdst > 0))
+			continue;
+		if (tm->tm_isdst > 0 ? o.tm_gmtoff > tm->tm_gmtoff : o.tm_gmtoff < tm->tm_gmtoff)
+			return tm->tm_isdst <= 0;
+	}
+	return tm->tm_isdst > 0;
+}
+
+/* The name toString writes for local time tm: the zone's long name, standard or daylight, or
+ * ICU's fallback for a zone without one, "GMT+hh:mm" of the offset. */
+static void cx_date__zone_name(time_t s, const struct tm *tm, char *zone, size_t zn)
+{
+	const struct cx_tzn_zone *z;
+	long m = (tm->tm_gmtoff < 0 ? -tm->tm_gmtoff : tm->tm_gmtoff) / 60;
+
+	cx_date__zone_init();
+	if ((z = cx_date__zone)) {
+		int k = z->dst != CX_TZN_NONE && cx_date__daylight(s, tm) ? z->dst : z->std;
+		snprintf(zone, zn, "%s", cx_tzn_names + cx_tzn_name_off[k]);
+		return;
+	}
+	snprintf(zone, zn, "GMT%c%02ld:%02ld", tm->tm_gmtoff < 0 ? '-' : '+', m / 60, m % 60);
+}
+
+/* Section - Local time */
+
+/* The local offset (ms, DST included) at UTC instant t, and (zone not NULL) the zone's name. */
 static double cx_date__offset(double t, char *zone, size_t zn)
 {
 	time_t s = (time_t)floor(t / 1000);
@@ -116,8 +199,8 @@ static double cx_date__offset(double t, char *zone, size_t zn)
 		zone[0] = 0;
 	if (!isfinite(t) || !localtime_r(&s, &tm))
 		return 0;
-	if (zone && zn && tm.tm_zone)
-		snprintf(zone, zn, "%s", tm.tm_zone);
+	if (zone && zn)
+		cx_date__zone_name(s, &tm, zone, zn);
 	return (double)tm.tm_gmtoff * 1000.0;
 }
 
@@ -502,20 +585,18 @@ static double cx_date__parse(cx_ctx *X, cx_str *str)
 
 /* Section - Formatting */
 
+/* toString's year (ES2018 20.3.4.41.2): a sign for years before 0, at least four digits */
 static void cx_date__year_str(char *b, size_t n, double y)
 {
-	if (y < 0)
-		snprintf(b, n, "-%06.0f", -y);
-	else
-		snprintf(b, n, "%04.0f", y);
+	snprintf(b, n, "%s%04.0f", y < 0 ? "-" : "", fabs(y));
 }
 
 /* which: 0 toString, 1 toDateString, 2 toTimeString, 3 toUTCString, 4 toISOString,
  * 5 toLocaleString, 6 toLocaleDateString, 7 toLocaleTimeString */
 static cx_value cx_date__format(cx_ctx *X, double t, int which)
 {
-	char buf[128], ys[24], zone[64];
-	double off = 0;
+	char buf[160], ys[24], zone[96];
+	double off = 0, ly;
 	cx_dt f;
 	int oa;
 
@@ -524,13 +605,17 @@ static cx_value cx_date__format(cx_ctx *X, double t, int which)
 			return cx_throw_error(X, "RangeError", "invalid time value");
 		return cx_str_cstr(X, "Invalid Date");
 	}
-	if (which != 3 && which != 4)
-		off = cx_date__offset(t, zone, sizeof(zone));
+	zone[0] = 0;
+	if (which != 3 && which != 4) /* only toString and toTimeString name the zone */
+		off = cx_date__offset(t, which == 0 || which == 2 ? zone : NULL, sizeof(zone));
 	cx_date__split(t + off, &f);
 	cx_date__year_str(ys, sizeof(ys), f.year);
 	if (which == 4 && (f.year < 0 || f.year > 9999))
 		snprintf(ys, sizeof(ys), "%c%06.0f", f.year < 0 ? '-' : '+', fabs(f.year));
 	oa = (int)(fabs(off) / 60000);
+	/* the en-US locale's year is the year of its era, unpadded, the era not written (as node's
+	 * ICU: 1 BC, the year 0, is "1") */
+	ly = f.year > 0 ? f.year : 1 - f.year;
 	switch (which) {
 	case 0:
 		snprintf(buf, sizeof(buf), "%s %s %02d %s %02d:%02d:%02d GMT%c%02d%02d%s%s%s",
@@ -553,11 +638,11 @@ static cx_value cx_date__format(cx_ctx *X, double t, int which)
 			 f.h, f.m, f.s, f.ms);
 		break;
 	case 5:
-		snprintf(buf, sizeof(buf), "%d/%d/%s, %d:%02d:%02d %s", f.mon + 1, f.date, ys,
+		snprintf(buf, sizeof(buf), "%d/%d/%.0f, %d:%02d:%02d %s", f.mon + 1, f.date, ly,
 			 f.h % 12 ? f.h % 12 : 12, f.m, f.s, f.h < 12 ? "AM" : "PM");
 		break;
 	case 6:
-		snprintf(buf, sizeof(buf), "%d/%d/%s", f.mon + 1, f.date, ys);
+		snprintf(buf, sizeof(buf), "%d/%d/%.0f", f.mon + 1, f.date, ly);
 		break;
 	default:
 		snprintf(buf, sizeof(buf), "%d:%02d:%02d %s", f.h % 12 ? f.h % 12 : 12, f.m, f.s,
