@@ -152,35 +152,64 @@ static void cx_date__zone_init(void)
 }
 
 /* Whether ICU counts the local time tm (of instant s) as daylight time: the C library's
- * tm_isdst, except for the tz data's "negative DST" (Europe/Dublin: winter is a -1 h DST, where
- * ICU's data has the summer as daylight time). A DST period with a smaller offset than the
- * standard time half a year away is ICU's standard time, and that standard time its daylight. */
+ * tm_isdst, except for the tz data's "negative DST" (Europe/Dublin's winter, Morocco's Ramadan
+ * are a DST of -1 h, where ICU's data has the other part of the year as daylight time). The
+ * nearest instant of the other kind within 200 days (looked for every 25 days: Ramadan lasts
+ * 29 or 30) tells: a DST with a smaller offset than that standard time is ICU's standard time,
+ * a standard time with a larger offset than that DST ICU's daylight time. */
 static int cx_date__daylight(time_t s, const struct tm *tm)
 {
-	static const time_t away[] = {-182 * 86400, 183 * 86400};
+	int dst = tm->tm_isdst > 0, k;
 	struct tm o;
-	int k;
 
-	for (k = 0; k < 2; k++) {
-		time_t s2 = s + away[k];
-		if (!localtime_r(&s2, &o) || (o.tm_isdst > 0) == (tm->tm_isdst > 0))
+	for (k = 1; k <= 16; k++) {
+		time_t s2 = s + (k & 1 ? 1 : -1) * (time_t)((k + 1) / 2) * 25 * 86400;
+		if (!localtime_r(&s2, &o) || (o.tm_isdst > 0) == dst)
 			continue;
-		if (tm->tm_isdst > 0 ? o.tm_gmtoff > tm->tm_gmtoff : o.tm_gmtoff < tm->tm_gmtoff)
-			return tm->tm_isdst <= 0;
+		if (dst ? o.tm_gmtoff > tm->tm_gmtoff : o.tm_gmtoff < tm->tm_gmtoff)
+			return !dst;
+		break;
 	}
-	return tm->tm_isdst > 0;
+	return dst;
 }
 
-/* The name toString writes for local time tm: the zone's long name, standard or daylight, or
- * ICU's fallback for a zone without one, "GMT+hh:mm" of the offset. */
-static void cx_date__zone_name(time_t s, const struct tm *tm, char *zone, size_t zn)
+/* The instant whose daylight time decides the name for t, as V8's: t itself from 1970 to 2038
+ * (time_t's 31 bits), else the same day and time of an equivalent year (ES5.1 15.9.1.8: same
+ * leap-ness and weekday of 1 January) of 2008-2035: the 28-year cycle holds each leap year
+ * once, each common year three times, and V8 takes the one 12 * weekday years after 1967 (1956
+ * for leap years), modulo 28. So node names 1 July 1900 in Paris "Central European Summer Time"
+ * at +0009. */
+static time_t cx_date__name_instant(double t)
+{
+	double y, day = cx_date__day(t), eq;
+	int mon, date, wd, leap;
+
+	if (t >= 0 && t < 2147483648000.0)
+		return (time_t)floor(t / 1000);
+	y = cx_date__year(t);
+	cx_date__md(t, &mon, &date);
+	leap = cx_date__leap(y);
+	wd = (int)cx_date__mod(cx_date__day_from_year(y) + 4, 7);
+	eq = 2008 + cx_date__mod((leap ? 1956 : 1967) + (wd * 12) % 28 - 2008, 28);
+	return (time_t)floor((cx_date__make_day(eq, mon, date) * CX_MSDAY + (t - day * CX_MSDAY)) / 1000);
+}
+
+/* The name toString writes for instant t, whose local time is tm: the zone's long name,
+ * standard or daylight, or ICU's fallback for a zone without one, "GMT+hh:mm" of the offset. */
+static void cx_date__zone_name(double t, const struct tm *tm, char *zone, size_t zn)
 {
 	const struct cx_tzn_zone *z;
 	long m = (tm->tm_gmtoff < 0 ? -tm->tm_gmtoff : tm->tm_gmtoff) / 60;
 
 	cx_date__zone_init();
 	if ((z = cx_date__zone)) {
-		int k = z->dst != CX_TZN_NONE && cx_date__daylight(s, tm) ? z->dst : z->std;
+		int k = z->std;
+		if (z->dst != CX_TZN_NONE) {
+			time_t s = cx_date__name_instant(t);
+			struct tm tm2;
+			if (localtime_r(&s, &tm2) && cx_date__daylight(s, &tm2))
+				k = z->dst;
+		}
 		snprintf(zone, zn, "%s", cx_tzn_names + cx_tzn_name_off[k]);
 		return;
 	}
@@ -200,7 +229,7 @@ static double cx_date__offset(double t, char *zone, size_t zn)
 	if (!isfinite(t) || !localtime_r(&s, &tm))
 		return 0;
 	if (zone && zn)
-		cx_date__zone_name(s, &tm, zone, zn);
+		cx_date__zone_name(t, &tm, zone, zn);
 	return (double)tm.tm_gmtoff * 1000.0;
 }
 
@@ -838,7 +867,9 @@ static cx_value cx_date_gettzoffset(cx_ctx *X, cx_value self, cx_value this_, in
 	if (!o)
 		return CX_EXCEPTION;
 	t = o->prim.u.n;
-	return cx_num(isnan(t) ? NAN : (t - cx_date__local(t)) / 60000);
+	/* in whole minutes, toward 0, as node: a local mean time's seconds (Paris's +0:09:21 until
+	 * 1911) are dropped, -9 rather than the spec's -9.35 */
+	return cx_num(isnan(t) ? NAN : trunc((t - cx_date__local(t)) / 60000) + 0);
 }
 
 static cx_value cx_date_settime(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)

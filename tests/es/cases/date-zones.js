@@ -3,10 +3,9 @@
 // scripts/gen-tznames.js), or "GMT+hh:mm" for a zone without one (an unknown zone, a fixed
 // POSIX offset ICU takes as a zone name, Etc/GMT-3); the toLocale* forms are en-US's.
 // Europe/Dublin has the tz data's negative DST (winter is the C library's DST), Lord_Howe a
-// half-hour DST, Antarctica/Troll a daylight time ICU names "GMT+02:00".
-// POSIX rule strings (CET-1CEST,M3.5.0,M10.5.0/3) are not here: node ignores them and uses
-// /etc/localtime (docs/ecmascript.md, Date).
-//! tz: Europe/Paris America/New_York Asia/Kolkata Australia/Lord_Howe UTC Foo/Unknown EST5EDT (unset) Europe/Dublin JST-9 Etc/GMT-3 Antarctica/Troll Europe/London America/Sao_Paulo Asia/Tokyo :Europe/Paris
+// half-hour DST, Antarctica/Troll a daylight time ICU names "GMT+02:00". POSIX-style values
+// (EST5EDT, JST-9) are in date-zones-posix.js: their past differs between tz data versions.
+//! tz: Europe/Paris America/New_York Asia/Kolkata Australia/Lord_Howe UTC Foo/Unknown (unset) Europe/Dublin Etc/GMT-3 Antarctica/Troll Europe/London America/Sao_Paulo Asia/Tokyo :Europe/Paris posix/Asia/Tokyo Africa/Casablanca
 function show(t) {
 	var d = new Date(t);
 	print(d.toString());
@@ -37,7 +36,21 @@ print(d.getTime(), d.toTimeString());
 // the zones' names are today's whatever the date (V8 asks ICU for today's metazone)
 show(Date.UTC(1985, 0, 1, 12));
 show(Date.UTC(1999, 7, 1, 12));
+//# equivalent-years
+// before 1970 and after 2038 V8 names the zone by the daylight time of an equivalent year of
+// 2008-2035: summer of 1950 and 1900 in Paris is "Summer Time" at +01 and +0009
 show(Date.UTC(1950, 6, 1, 12));
+show(Date.UTC(1900, 6, 1, 12));
+show(Date.UTC(1900, 0, 1, 12));
+show(Date.UTC(1969, 11, 31, 23, 59, 59));
+show(Date.UTC(2038, 0, 19, 3, 14, 7));
+show(Date.UTC(2038, 0, 19, 3, 14, 8));
+show(Date.UTC(2050, 6, 1, 12));
+show(Date.UTC(2100, 11, 1, 12));
+// leap years map to the only leap year of the cycle with the same weekday on 1 January
+show(Date.UTC(1904, 6, 1, 12));
+show(Date.UTC(1960, 1, 29, 12));
+show(Date.UTC(2096, 6, 1, 12));
 //# every-month
 for (var m = 0; m < 12; m++) print(new Date(Date.UTC(2025, m, 10, 10)).toString());
 //# locale-years
