@@ -113,10 +113,11 @@ static double cx_date__clip(double t)
 
 /* The zone of this process as ICU (so node) finds it: TZ without a leading ':' or a "posix/" or
  * "right/" directory, else the file /etc/localtime resolves to, from its "/zoneinfo/" on; its
- * entry in tznames.h, NULL when it has none (an unknown zone, a POSIX rule string, the zones
- * named "GMT+hh:mm"). Looked up once: TZ is read once too (tzset in cx_lib_date). */
+ * entry in tznames.h, NULL when it has none (an unknown zone, a POSIX rule string). Looked up
+ * again only when TZ changes (programs read it once, cx_lib_date's tzset; tests change it). */
 static const struct cx_tzn_zone *cx_date__zone;
-static int cx_date__zone_done;
+static int cx_date__zone_state; /* 0 not looked up, 1 for TZ unset, 2 for TZ = cx_date__zone_tz */
+static char cx_date__zone_tz[64];
 
 static const struct cx_tzn_zone *cx_date__zone_find(const char *id)
 {
@@ -142,11 +143,14 @@ static void cx_date__zone_init(void)
 	const char *tz = getenv("TZ"), *tail;
 	char path[PATH_MAX];
 
-	if (cx_date__zone_done)
+	if (tz ? cx_date__zone_state == 2 && !strcmp(tz, cx_date__zone_tz) : cx_date__zone_state == 1)
 		return;
-	cx_date__zone_done = 1;
-	if (tz)
+	cx_date__zone = NULL;
+	cx_date__zone_state = tz ? 2 : 1;
+	if (tz) {
+		snprintf(cx_date__zone_tz, sizeof(cx_date__zone_tz), "%s", tz);
 		cx_date__zone = cx_date__zone_find(tz[0] == ':' ? tz + 1 : tz);
+	}
 	else if (realpath("/etc/localtime", path) && (tail = strstr(path, "/zoneinfo/")))
 		cx_date__zone = cx_date__zone_find(tail + 10);
 }
