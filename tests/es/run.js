@@ -11,7 +11,8 @@
 //   //! es3: TEXT       (inside a case) the ES3 answer: one expected line each, node is not asked
 //   //! pending: WHY    (inside a case) needs a library part not written yet: skipped and counted
 //   //! tz: ZONE...     (before the first case) run the file's cases once under each TZ value,
-//                       both sides; "(unset)" runs without TZ (the machine's /etc/localtime)
+//                       both sides; "(unset)" runs without TZ (the machine's /etc/localtime),
+//                       "(empty)" with TZ=''
 // --pending runs only the pending cases and says which pass now.
 'use strict';
 const fs = require('fs');
@@ -87,7 +88,7 @@ function main() {
 		for (let zi = 0; zi < zones.length; zi++) {
 			const zone = zones[zi], where = zone === null ? '' : ` (TZ=${zone})`;
 			if (zone === '(unset)') delete process.env.TZ;
-			else if (zone !== null) process.env.TZ = zone;
+			else if (zone !== null) process.env.TZ = zone === '(empty)' ? '' : zone;
 			const nodeRes = lib.runNode(prog);
 			const ccRes = zi ? lib.runExe(build, dir, path.join(dir, base)) : lib.runCcxml(build, dir, base, prog);
 			const want = lib.byCase(nodeRes.lines), got = lib.byCase(ccRes.lines);

@@ -4,7 +4,7 @@
 // past of EST5EDT differs between tz data versions (a link to America/New_York since 2024b).
 // A rule string with a comma (CET-1CEST,M3.5.0,M10.5.0/3) is not here: node ignores it and uses
 // /etc/localtime, ccxmlc follows it (docs/ecmascript.md, Date).
-//! tz: EST5EDT CST6CDT JST-9 EST5 GMT0 UTC0
+//! tz: EST5EDT CST6CDT JST-9 EST5 GMT0 UTC0 (empty)
 function show(t) {
 	var d = new Date(t);
 	print(d.toString(), '|', d.toTimeString(), '|', d.getTimezoneOffset());
