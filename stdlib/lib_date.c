@@ -177,18 +177,18 @@ static int cx_date__daylight(time_t s, const struct tm *tm)
 	return dst;
 }
 
-/* The instant whose daylight time decides the name for t, as V8's: t itself from 1970 to 2038
- * (time_t's 31 bits), else the same day and time of an equivalent year (ES5.1 15.9.1.8: same
- * leap-ness and weekday of 1 January) of 2008-2035: the 28-year cycle holds each leap year
- * once, each common year three times, and V8 takes the one 12 * weekday years after 1967 (1956
- * for leap years), modulo 28. So node names 1 July 1900 in Paris "Central European Summer Time"
- * at +0009. */
+/* The instant whose daylight time decides the name for t, as V8's: t itself from 1970 to
+ * 2038-01-19T03:14:07Z (2^31 - 1 s), else the same day and time of an equivalent year (ES5.1
+ * 15.9.1.8: same leap-ness and weekday of 1 January) of 2008-2035: the 28-year cycle holds each
+ * leap year once, each common year three times, and V8 takes the one 12 * weekday years after
+ * 1967 (1956 for leap years), modulo 28. So node names 1 July 1900 in Paris "Central European
+ * Summer Time" at +0009. */
 static time_t cx_date__name_instant(double t)
 {
 	double y, day = cx_date__day(t), eq;
 	int mon, date, wd, leap;
 
-	if (t >= 0 && t < 2147483648000.0)
+	if (t >= 0 && t <= 2147483647000.0)
 		return (time_t)floor(t / 1000);
 	y = cx_date__year(t);
 	cx_date__md(t, &mon, &date);
@@ -597,6 +597,7 @@ static double cx_date__parse(cx_ctx *X, cx_str *str)
 {
 	char buf[128];
 	uint32_t i, a = 0, b = str->len;
+	int depth = 0;
 	double t;
 
 	while (a < b && cx_str__is_ws(cx_str__at(str, a)))
@@ -607,6 +608,9 @@ static double cx_date__parse(cx_ctx *X, cx_str *str)
 		return NAN;
 	for (i = a; i < b; i++) {
 		uint16_t c = cx_str__at(str, i);
+		depth += c == '(' ? 1 : c == ')' && depth ? -1 : 0;
+		if (c >= 0x80 && depth) /* in a comment, as toString's "(Türkiye Standard Time)" */
+			c = '?';
 		if (c >= 0x80 || c == 0)
 			return NAN;
 		buf[i - a] = (char)c;
