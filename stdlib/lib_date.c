@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <time.h>
 #include <limits.h>
+#include <unistd.h>
 #include "cx_priv.h"
 #include "tznames.h"
 
@@ -138,6 +139,39 @@ static const struct cx_tzn_zone *cx_date__zone_find(const char *id)
 	return NULL;
 }
 
+/* A file's bytes (zoneinfo files are under 4 KB; a larger one is not a zone): its length, or
+ * -1. */
+static long cx_date__slurp(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "rb");
+	size_t k;
+
+	if (!f)
+		return -1;
+	k = fread(buf, 1, n, f);
+	fclose(f);
+	return k < n ? (long)k : -1;
+}
+
+/* A copied (not linked) /etc/localtime: the zone of the table whose file has the same bytes,
+ * as ICU looks for it in the zoneinfo directory; a missing one is UTC, as for the C library
+ * and ICU. Once per process at most: only without TZ. */
+static const struct cx_tzn_zone *cx_date__zone_copied(void)
+{
+	char a[8192], b[8192], path[PATH_MAX];
+	long na = cx_date__slurp("/etc/localtime", a, sizeof(a));
+	size_t i;
+
+	if (na < 0)
+		return access("/etc/localtime", F_OK) ? cx_date__zone_find("UTC") : NULL;
+	for (i = 0; i < CX_TZN_ZONES; i++) {
+		snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", cx_tzn_ids + cx_tzn_zones[i].id);
+		if (cx_date__slurp(path, b, sizeof(b)) == na && !memcmp(a, b, (size_t)na))
+			return &cx_tzn_zones[i];
+	}
+	return NULL;
+}
+
 static void cx_date__zone_init(void)
 {
 	const char *tz = getenv("TZ"), *tail;
@@ -153,6 +187,8 @@ static void cx_date__zone_init(void)
 	}
 	else if (realpath("/etc/localtime", path) && (tail = strstr(path, "/zoneinfo/")))
 		cx_date__zone = cx_date__zone_find(tail + 10);
+	else
+		cx_date__zone = cx_date__zone_copied();
 }
 
 /* Whether ICU counts the local time tm (of instant s) as daylight time: the C library's
