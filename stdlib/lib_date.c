@@ -6,7 +6,8 @@
  * arithmetic is the spec's own (15.9.1: Day, YearFromTime, MakeDay…), done in doubles, so it
  * holds for the whole ±8.64e15 ms range. Local time comes from the C library (localtime_r and
  * tm_gmtoff, so TZ decides); LocalTZA and DaylightSavingTA are not separated, the library's
- * offset for that instant covers both, as ES5.1 15.9.1.8 permits.
+ * offset for that instant covers both, as ES5.1 15.9.1.8 permits. The zone's name in toString's
+ * brackets is node's (ICU's English long name, tznames.h), not the library's abbreviation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,10 @@
 #include <math.h>
 #include <errno.h>
 #include <time.h>
+#include <limits.h>
+#include <unistd.h>
 #include "cx_priv.h"
+#include "tznames.h"
 
 #define CX_MSDAY 86400000.0
 
@@ -106,7 +110,155 @@ static double cx_date__clip(double t)
 	return cx_to_integer_d(t) + 0; /* + 0 turns -0 into +0 */
 }
 
-/* The local offset (ms, DST included) at UTC instant t, and its zone abbreviation. */
+/* Section - The zone's name (toString, toTimeString) */
+
+/* The zone of this process as ICU (so node) finds it: TZ without a leading ':' or a "posix/" or
+ * "right/" directory, else the file /etc/localtime resolves to, from its "/zoneinfo/" on; its
+ * entry in tznames.h, NULL when it has none (an unknown zone, a POSIX rule string). Looked up
+ * again only when TZ changes (programs read it once, cx_lib_date's tzset; tests change it). */
+static const struct cx_tzn_zone *cx_date__zone;
+static int cx_date__zone_state; /* 0 not looked up, 1 for TZ unset, 2 for TZ = cx_date__zone_tz */
+static char cx_date__zone_tz[64];
+
+static const struct cx_tzn_zone *cx_date__zone_find(const char *id)
+{
+	size_t lo = 0, hi = CX_TZN_ZONES;
+
+	if (!strncmp(id, "posix/", 6) || !strncmp(id, "right/", 6))
+		id += 6;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(id, cx_tzn_ids + cx_tzn_zones[mid].id);
+		if (!c)
+			return &cx_tzn_zones[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* A file's bytes (zoneinfo files are under 4 KB; a larger one is not a zone): its length, or
+ * -1. */
+static long cx_date__slurp(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "rb");
+	size_t k;
+
+	if (!f)
+		return -1;
+	k = fread(buf, 1, n, f);
+	fclose(f);
+	return k < n ? (long)k : -1;
+}
+
+/* A copied (not linked) /etc/localtime: the zone of the table whose file has the same bytes,
+ * as ICU looks for it in the zoneinfo directory; a missing one is UTC, as for the C library
+ * and ICU. Once per process at most: only without TZ. */
+static const struct cx_tzn_zone *cx_date__zone_copied(void)
+{
+	char a[8192], b[8192], path[PATH_MAX];
+	long na = cx_date__slurp("/etc/localtime", a, sizeof(a));
+	size_t i;
+
+	if (na < 0)
+		return access("/etc/localtime", F_OK) ? cx_date__zone_find("UTC") : NULL;
+	for (i = 0; i < CX_TZN_ZONES; i++) {
+		snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", cx_tzn_ids + cx_tzn_zones[i].id);
+		if (cx_date__slurp(path, b, sizeof(b)) == na && !memcmp(a, b, (size_t)na))
+			return &cx_tzn_zones[i];
+	}
+	return NULL;
+}
+
+static void cx_date__zone_init(void)
+{
+	const char *tz = getenv("TZ"), *tail;
+	char path[PATH_MAX];
+
+	if (tz ? cx_date__zone_state == 2 && !strcmp(tz, cx_date__zone_tz) : cx_date__zone_state == 1)
+		return;
+	cx_date__zone = NULL;
+	cx_date__zone_state = tz ? 2 : 1;
+	if (tz) {
+		snprintf(cx_date__zone_tz, sizeof(cx_date__zone_tz), "%s", tz);
+		cx_date__zone = cx_date__zone_find(tz[0] == ':' ? tz + 1 : tz);
+	}
+	else if (realpath("/etc/localtime", path) && (tail = strstr(path, "/zoneinfo/")))
+		cx_date__zone = cx_date__zone_find(tail + 10);
+	else
+		cx_date__zone = cx_date__zone_copied();
+}
+
+/* Whether ICU counts the local time tm (of instant s) as daylight time: the C library's
+ * tm_isdst, except for the tz data's "negative DST" (Europe/Dublin's winter, Morocco's Ramadan
+ * are a DST of -1 h, where ICU's data has the other part of the year as daylight time). The
+ * nearest instant of the other kind within 200 days (looked for every 25 days: Ramadan lasts
+ * 29 or 30) tells: a DST with a smaller offset than that standard time is ICU's standard time,
+ * a standard time with a larger offset than that DST ICU's daylight time. */
+static int cx_date__daylight(time_t s, const struct tm *tm)
+{
+	int dst = tm->tm_isdst > 0, k;
+	struct tm o;
+
+	for (k = 1; k <= 16; k++) {
+		time_t s2 = s + (k & 1 ? 1 : -1) * (time_t)((k + 1) / 2) * 25 * 86400;
+		if (!localtime_r(&s2, &o) || (o.tm_isdst > 0) == dst)
+			continue;
+		if (dst ? o.tm_gmtoff > tm->tm_gmtoff : o.tm_gmtoff < tm->tm_gmtoff)
+			return !dst;
+		break;
+	}
+	return dst;
+}
+
+/* The instant whose daylight time decides the name for t, as V8's: t itself from 1970 to
+ * 2038-01-19T03:14:07Z (2^31 - 1 s), else the same day and time of an equivalent year (ES5.1
+ * 15.9.1.8: same leap-ness and weekday of 1 January) of 2008-2035: the 28-year cycle holds each
+ * leap year once, each common year three times, and V8 takes the one 12 * weekday years after
+ * 1967 (1956 for leap years), modulo 28. So node names 1 July 1900 in Paris "Central European
+ * Summer Time" at +0009. */
+static time_t cx_date__name_instant(double t)
+{
+	double y, day = cx_date__day(t), eq;
+	int mon, date, wd, leap;
+
+	if (t >= 0 && t <= 2147483647000.0)
+		return (time_t)floor(t / 1000);
+	y = cx_date__year(t);
+	cx_date__md(t, &mon, &date);
+	leap = cx_date__leap(y);
+	wd = (int)cx_date__mod(cx_date__day_from_year(y) + 4, 7);
+	eq = 2008 + cx_date__mod((leap ? 1956 : 1967) + (wd * 12) % 28 - 2008, 28);
+	return (time_t)floor((cx_date__make_day(eq, mon, date) * CX_MSDAY + (t - day * CX_MSDAY)) / 1000);
+}
+
+/* The name toString writes for instant t, whose local time is tm: the zone's long name,
+ * standard or daylight, or ICU's fallback for a zone without one, "GMT+hh:mm" of the offset. */
+static void cx_date__zone_name(double t, const struct tm *tm, char *zone, size_t zn)
+{
+	const struct cx_tzn_zone *z;
+	long m = (tm->tm_gmtoff < 0 ? -tm->tm_gmtoff : tm->tm_gmtoff) / 60;
+
+	cx_date__zone_init();
+	if ((z = cx_date__zone)) {
+		int k = z->std;
+		if (z->dst != CX_TZN_NONE) {
+			time_t s = cx_date__name_instant(t);
+			struct tm tm2;
+			if (localtime_r(&s, &tm2) && cx_date__daylight(s, &tm2))
+				k = z->dst;
+		}
+		snprintf(zone, zn, "%s", cx_tzn_names + cx_tzn_name_off[k]);
+		return;
+	}
+	snprintf(zone, zn, "GMT%c%02ld:%02ld", tm->tm_gmtoff < 0 ? '-' : '+', m / 60, m % 60);
+}
+
+/* Section - Local time */
+
+/* The local offset (ms, DST included) at UTC instant t, and (zone not NULL) the zone's name. */
 static double cx_date__offset(double t, char *zone, size_t zn)
 {
 	time_t s = (time_t)floor(t / 1000);
@@ -116,8 +268,8 @@ static double cx_date__offset(double t, char *zone, size_t zn)
 		zone[0] = 0;
 	if (!isfinite(t) || !localtime_r(&s, &tm))
 		return 0;
-	if (zone && zn && tm.tm_zone)
-		snprintf(zone, zn, "%s", tm.tm_zone);
+	if (zone && zn)
+		cx_date__zone_name(t, &tm, zone, zn);
 	return (double)tm.tm_gmtoff * 1000.0;
 }
 
@@ -481,6 +633,7 @@ static double cx_date__parse(cx_ctx *X, cx_str *str)
 {
 	char buf[128];
 	uint32_t i, a = 0, b = str->len;
+	int depth = 0;
 	double t;
 
 	while (a < b && cx_str__is_ws(cx_str__at(str, a)))
@@ -491,6 +644,9 @@ static double cx_date__parse(cx_ctx *X, cx_str *str)
 		return NAN;
 	for (i = a; i < b; i++) {
 		uint16_t c = cx_str__at(str, i);
+		depth += c == '(' ? 1 : c == ')' && depth ? -1 : 0;
+		if (c >= 0x80 && depth) /* in a comment, as toString's "(Türkiye Standard Time)" */
+			c = '?';
 		if (c >= 0x80 || c == 0)
 			return NAN;
 		buf[i - a] = (char)c;
@@ -502,20 +658,18 @@ static double cx_date__parse(cx_ctx *X, cx_str *str)
 
 /* Section - Formatting */
 
+/* toString's year (ES2018 20.3.4.41.2): a sign for years before 0, at least four digits */
 static void cx_date__year_str(char *b, size_t n, double y)
 {
-	if (y < 0)
-		snprintf(b, n, "-%06.0f", -y);
-	else
-		snprintf(b, n, "%04.0f", y);
+	snprintf(b, n, "%s%04.0f", y < 0 ? "-" : "", fabs(y));
 }
 
 /* which: 0 toString, 1 toDateString, 2 toTimeString, 3 toUTCString, 4 toISOString,
  * 5 toLocaleString, 6 toLocaleDateString, 7 toLocaleTimeString */
 static cx_value cx_date__format(cx_ctx *X, double t, int which)
 {
-	char buf[128], ys[24], zone[64];
-	double off = 0;
+	char buf[160], ys[24], zone[96];
+	double off = 0, ly;
 	cx_dt f;
 	int oa;
 
@@ -524,13 +678,17 @@ static cx_value cx_date__format(cx_ctx *X, double t, int which)
 			return cx_throw_error(X, "RangeError", "invalid time value");
 		return cx_str_cstr(X, "Invalid Date");
 	}
-	if (which != 3 && which != 4)
-		off = cx_date__offset(t, zone, sizeof(zone));
+	zone[0] = 0;
+	if (which != 3 && which != 4) /* only toString and toTimeString name the zone */
+		off = cx_date__offset(t, which == 0 || which == 2 ? zone : NULL, sizeof(zone));
 	cx_date__split(t + off, &f);
 	cx_date__year_str(ys, sizeof(ys), f.year);
 	if (which == 4 && (f.year < 0 || f.year > 9999))
 		snprintf(ys, sizeof(ys), "%c%06.0f", f.year < 0 ? '-' : '+', fabs(f.year));
 	oa = (int)(fabs(off) / 60000);
+	/* the en-US locale's year is the year of its era, unpadded, the era not written (as node's
+	 * ICU: 1 BC, the year 0, is "1") */
+	ly = f.year > 0 ? f.year : 1 - f.year;
 	switch (which) {
 	case 0:
 		snprintf(buf, sizeof(buf), "%s %s %02d %s %02d:%02d:%02d GMT%c%02d%02d%s%s%s",
@@ -553,11 +711,11 @@ static cx_value cx_date__format(cx_ctx *X, double t, int which)
 			 f.h, f.m, f.s, f.ms);
 		break;
 	case 5:
-		snprintf(buf, sizeof(buf), "%d/%d/%s, %d:%02d:%02d %s", f.mon + 1, f.date, ys,
+		snprintf(buf, sizeof(buf), "%d/%d/%.0f, %d:%02d:%02d %s", f.mon + 1, f.date, ly,
 			 f.h % 12 ? f.h % 12 : 12, f.m, f.s, f.h < 12 ? "AM" : "PM");
 		break;
 	case 6:
-		snprintf(buf, sizeof(buf), "%d/%d/%s", f.mon + 1, f.date, ys);
+		snprintf(buf, sizeof(buf), "%d/%d/%.0f", f.mon + 1, f.date, ly);
 		break;
 	default:
 		snprintf(buf, sizeof(buf), "%d:%02d:%02d %s", f.h % 12 ? f.h % 12 : 12, f.m, f.s,
@@ -753,7 +911,9 @@ static cx_value cx_date_gettzoffset(cx_ctx *X, cx_value self, cx_value this_, in
 	if (!o)
 		return CX_EXCEPTION;
 	t = o->prim.u.n;
-	return cx_num(isnan(t) ? NAN : (t - cx_date__local(t)) / 60000);
+	/* in whole minutes, toward 0, as node: a local mean time's seconds (Paris's +0:09:21 until
+	 * 1911) are dropped, -9 rather than the spec's -9.35 */
+	return cx_num(isnan(t) ? NAN : trunc((t - cx_date__local(t)) / 60000) + 0);
 }
 
 static cx_value cx_date_settime(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)

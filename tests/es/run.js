@@ -10,6 +10,9 @@
 //   //# name            starts a case; its body runs inside a function of its own
 //   //! es3: TEXT       (inside a case) the ES3 answer: one expected line each, node is not asked
 //   //! pending: WHY    (inside a case) needs a library part not written yet: skipped and counted
+//   //! tz: ZONE...     (before the first case) run the file's cases once under each TZ value,
+//                       both sides; "(unset)" runs without TZ (the machine's /etc/localtime),
+//                       "(empty)" with TZ=''
 // --pending runs only the pending cases and says which pass now.
 'use strict';
 const fs = require('fs');
@@ -32,6 +35,7 @@ function parseCases(file) {
 			cases.push(cur);
 			return;
 		}
+		if (!cur && (m = /^\/\/! tz: (.*)$/.exec(line))) { cases.tz = m[1].trim().split(/\s+/); return; }
 		if (!cur) { cases.prelude.push(line); return; } // shared helpers of the file's cases
 		if ((m = /^\s*\/\/! es3: ?(.*)$/.exec(line))) {
 			(cur.es3 = cur.es3 || []).push(m[1]);
@@ -69,7 +73,7 @@ function main() {
 	for (const f of files) {
 		const base = path.basename(f, '.js');
 		let cases = parseCases(path.join(casedir, f));
-		const prelude = cases.prelude;
+		const prelude = cases.prelude, tzList = cases.tz;
 		const fileSel = !filters.length || filters.some((x) => base.includes(x));
 		if (!fileSel) cases = cases.filter((c) => filters.some((x) => c.name.includes(x)));
 		if (!cases.length) continue;
@@ -78,47 +82,57 @@ function main() {
 		if (!pendingMode) pending += skipped.length;
 		if (!cases.length) continue;
 		const prog = lib.program(cases, prelude);
-		const nodeRes = lib.runNode(prog);
-		const ccRes = lib.runCcxml(build, dir, base, prog);
-		const want = lib.byCase(nodeRes.lines), got = lib.byCase(ccRes.lines);
-		let ffail = 0;
-		let stRes = null, stGot = null;
-		if (stress && !pendingMode) {
-			stRes = lib.runExe(build, dir, path.join(dir, base), { env: { CX_GC_STRESS: '1' }, timeoutMs: 240000 });
-			stGot = lib.byCase(stRes.lines);
-			if (stRes.error && (verbose || /sanitizer/.test(stRes.error) || !stRes.lines.length))
-				console.log(`  ${base}: with CX_GC_STRESS=1: ${stRes.error}`);
-			if (/sanitizer/.test(stRes.error || '')) fail++;
-		}
-		for (const c of cases) {
-			let w = want.get(c.name) || [];
-			if (c.es3) { w = c.es3.map((t) => c.name + ': ' + t); es3++; }
-			const g = got.get(c.name) || [];
-			let ok = w.length === g.length && w.every((l, i) => l === g[i]);
-			if (ok && stGot) {
-				const sg = stGot.get(c.name) || [];
-				if (!(w.length === sg.length && w.every((l, i) => l === sg[i]))) {
-					ok = false;
-					console.log(`FAIL (CX_GC_STRESS=1) ${base}.js:${c.line} ${c.name}`);
-					for (const l of sg) console.log(`    got      | ${l}`);
+		// a file with //! tz: is compiled once and run under each zone (node re-reads TZ when
+		// process.env.TZ changes; the program inherits it)
+		const zones = tzList || [null], tz0 = process.env.TZ;
+		for (let zi = 0; zi < zones.length; zi++) {
+			const zone = zones[zi], where = zone === null ? '' : ` (TZ=${zone})`;
+			if (zone === '(unset)') delete process.env.TZ;
+			else if (zone !== null) process.env.TZ = zone === '(empty)' ? '' : zone;
+			const nodeRes = lib.runNode(prog);
+			const ccRes = zi ? lib.runExe(build, dir, path.join(dir, base)) : lib.runCcxml(build, dir, base, prog);
+			const want = lib.byCase(nodeRes.lines), got = lib.byCase(ccRes.lines);
+			let ffail = 0;
+			let stRes = null, stGot = null;
+			if (stress && !pendingMode) {
+				stRes = lib.runExe(build, dir, path.join(dir, base), { env: { CX_GC_STRESS: '1' }, timeoutMs: 240000 });
+				stGot = lib.byCase(stRes.lines);
+				if (stRes.error && (verbose || /sanitizer/.test(stRes.error) || !stRes.lines.length))
+					console.log(`  ${base}${where}: with CX_GC_STRESS=1: ${stRes.error}`);
+				if (/sanitizer/.test(stRes.error || '')) fail++;
+			}
+			if (tz0 === undefined) delete process.env.TZ;
+			else process.env.TZ = tz0;
+			for (const c of cases) {
+				let w = want.get(c.name) || [];
+				if (c.es3) { w = c.es3.map((t) => c.name + ': ' + t); es3++; }
+				const g = got.get(c.name) || [];
+				let ok = w.length === g.length && w.every((l, i) => l === g[i]);
+				if (ok && stGot) {
+					const sg = stGot.get(c.name) || [];
+					if (!(w.length === sg.length && w.every((l, i) => l === sg[i]))) {
+						ok = false;
+						console.log(`FAIL (CX_GC_STRESS=1) ${base}.js:${c.line} ${c.name}${where}`);
+						for (const l of sg) console.log(`    got      | ${l}`);
+					}
 				}
+				if (pendingMode) {
+					if (ok) { nowPass++; console.log(`now passes: ${base}.js:${c.line} ${c.name}${where}`); }
+					continue;
+				}
+				if (ok) { pass++; continue; }
+				fail++; ffail++;
+				console.log(`FAIL ${base}.js:${c.line} ${c.name}${where}`);
+				for (const l of w) console.log(`    expected | ${l}`);
+				for (const l of g) console.log(`    got      | ${l}`);
 			}
-			if (pendingMode) {
-				if (ok) { nowPass++; console.log(`now passes: ${base}.js:${c.line} ${c.name}`); }
-				continue;
+			if (ccRes.error && (ffail || verbose || /sanitizer/.test(ccRes.error))) {
+				console.log(`  ${base}${where}: ccxmlc side: ${ccRes.error}`);
+				if (/sanitizer/.test(ccRes.error) && !ffail) { fail++; }
 			}
-			if (ok) { pass++; continue; }
-			fail++; ffail++;
-			console.log(`FAIL ${base}.js:${c.line} ${c.name}`);
-			for (const l of w) console.log(`    expected | ${l}`);
-			for (const l of g) console.log(`    got      | ${l}`);
+			if (nodeRes.error) console.log(`  ${base}${where}: ${nodeRes.error}`);
+			if (verbose) console.log(`  ${base}${where}: ${cases.length} cases, ${ffail} failed`);
 		}
-		if (ccRes.error && (ffail || verbose || /sanitizer/.test(ccRes.error))) {
-			console.log(`  ${base}: ccxmlc side: ${ccRes.error}`);
-			if (/sanitizer/.test(ccRes.error) && !ffail) { fail++; }
-		}
-		if (nodeRes.error) console.log(`  ${base}: ${nodeRes.error}`);
-		if (verbose) console.log(`  ${base}: ${cases.length} cases, ${ffail} failed`);
 	}
 	if (!keep) fs.rmSync(dir, { recursive: true, force: true });
 	const secs = ((Date.now() - t0) / 1000).toFixed(1);

@@ -7,6 +7,8 @@
 #   3. the memory and time bounds (tests/es/limits/): heap limit and execution budget per
 #      session, a long call of many events in a small heap with flat peak RSS, leak check
 #      (cycles included) under ASan.
+#   4. Date's zone name without TZ when /etc/localtime is missing or a copy (tests/es/localtime.sh,
+#      in a mount namespace; skipped where there is none).
 #   usage: tests/es/run.sh [BUILD]      (BUILD: build or build/asan; from anywhere)
 # Environment: FUZZ_BATCHES (default 3; 2 under ASan), LONG_EVENTS (default 1000000; 20000
 # under ASan, where the leak check is the point), ES_OPT (cc optimisation of the compiled
@@ -105,6 +107,9 @@ if [ -n "$r1" ] && [ -n "$r2" ]; then
 else
 	echo "FAIL limits: could not read the peak RSS (/usr/bin/time)"; fail=1
 fi
+
+echo "== Date's zone without TZ (/etc/localtime missing, copied)"
+timeout -k 5 120 bash tests/es/localtime.sh "$B" || fail=1
 
 [ $fail = 0 ] && echo "tests/es/run.sh: all passed ($B)" || echo "tests/es/run.sh: FAILED ($B)"
 exit $fail
