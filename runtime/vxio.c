@@ -8,7 +8,8 @@
  * <transfer>: after its prompts, dialog.transfer goes to the CCXML session (type, uri,
  * connecttimeout, maxtime in ms, aai); the dialog waits for dialog.transfer.complete, whose
  * `results` field (near_end_disconnect, far_end_disconnect, busy, noanswer, network_busy, ...)
- * becomes the item's value and `duration` (ms, default 0) name$.duration.
+ * becomes the item's value and `duration` (ms, as CCXML's times, default 0) name$.duration in
+ * seconds (VoiceXML 2.0 §2.3.7: a transfer's duration is in seconds, a recording's in ms).
  *
  * <record>: the recording starts when the item's prompts have played; it ends at maxtime, after
  * finalsilence of quiet once speech was heard, at a key when dtmfterm is true (the key is the
@@ -253,12 +254,33 @@ static void cx_vxio__xfer_h(void *arg)
 	cx_engine_kick(e);
 }
 
-/* dialog.transfer.complete: the outcome is the item's value. */
-static void cx_vxio__xfer_done(cx_vxio *io, const cx_cval *fields)
+/* The outcome of the <transfer> waiting: name$ (duration given in ms, kept in seconds as
+ * VoiceXML 2.0 §2.3.7 has it) and the item's value v; 0, or -1 when out of memory (the dialog
+ * ends with error.noresource). */
+static int cx_vxio__xfer_shadow(cx_vxio *io, const char *res, double dur_ms, cx_value *v)
 {
 	cx_ctx *X;
 	cx_vx_io(io->r, NULL, NULL, &X, NULL);
+	cx_value sh = cx_obj_new(X);
+
+	*v = cx_str_utf8(X, res, strlen(res));
+	if (cx_is_exc(*v) || cx_is_exc(sh) ||
+	    cx_define_cstr(X, sh, "duration", cx_num(dur_ms / 1000), 0) ||
+	    cx_define_cstr(X, sh, "inputmode", CX_UNDEFINED, 0) || /* no grammar ends a transfer here */
+	    cx_define_cstr(X, sh, "utterance", CX_UNDEFINED, 0)) {
+		cx_catch(X);
+		cx_vx_error(io->r, "error.noresource: out of memory", 1);
+		return -1;
+	}
+	X->slots[io->it->xfer->shadow] = sh;
+	return 0;
+}
+
+/* dialog.transfer.complete: the outcome is the item's value. */
+static void cx_vxio__xfer_done(cx_vxio *io, const cx_cval *fields)
+{
 	const cx_cval *res = NULL, *dur = NULL;
+	cx_value v;
 
 	for (uint32_t i = 0; fields && i < fields->nkids; i++) {
 		if (!strcmp(fields->keys[i], "results"))
@@ -266,17 +288,9 @@ static void cx_vxio__xfer_done(cx_vxio *io, const cx_cval *fields)
 		else if (!strcmp(fields->keys[i], "duration"))
 			dur = fields->kids[i];
 	}
-	const char *s = res && res->tag == CX_T_STR && res->s ? res->s : "unknown";
-	cx_value v = cx_str_utf8(X, s, strlen(s)), sh = cx_obj_new(X);
-	if (cx_is_exc(v) || cx_is_exc(sh) ||
-	    cx_define_cstr(X, sh, "duration", cx_num(dur && dur->tag == CX_T_NUM ? dur->n : 0), 0) ||
-	    cx_define_cstr(X, sh, "inputmode", CX_UNDEFINED, 0) || /* no grammar ends a transfer here */
-	    cx_define_cstr(X, sh, "utterance", CX_UNDEFINED, 0)) {
-		cx_catch(X);
-		cx_vx_error(io->r, "error.noresource: out of memory", 1);
+	if (cx_vxio__xfer_shadow(io, res && res->tag == CX_T_STR && res->s ? res->s : "unknown",
+				 dur && dur->tag == CX_T_NUM ? dur->n : 0, &v))
 		return;
-	}
-	X->slots[io->it->xfer->shadow] = sh;
 	io->it = NULL;
 	cx_vx_item_done(io->r, v);
 }
@@ -298,6 +312,17 @@ void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
 	}
 	/* thrown in the dialog: a <catch> of it runs, or VoiceXML's default handler exits (e.g.
 	 * connection.disconnect.transfer after a blind transfer, or a hang-up) */
+	if (io->it && io->it->xfer && !strcmp(name, "connection.disconnect.transfer")) {
+		/* the call went (a blind or consultation transfer, VoiceXML 2.0 §2.3.7): the outcome
+		 * is unknown and the item filled (its <filled> does not run), so that the FIA, going
+		 * on in the final processing state after a <catch> of it, does not transfer again */
+		cx_ctx *X;
+		cx_value v;
+		cx_vx_io(r, NULL, NULL, &X, NULL);
+		if (cx_vxio__xfer_shadow(io, "unknown", 0, &v))
+			return;
+		X->slots[io->it->slot] = v;
+	}
 	if (io->it) { /* a <record>/<transfer> waiting gives up */
 		tmr_cancel(&io->t);
 		io->rec = mem_deref(io->rec);

@@ -42,6 +42,7 @@ struct cx_vx_run {
 	int item;                /* the field collecting, or -1 */
 	int cur;                 /* the form item being visited (events' scope), or -1 */
 	int stop;                /* exit/disconnect/error recorded */
+	int final;               /* a connection.disconnect event came: the final processing state */
 	int noprompt;            /* a catch without <reprompt> ran: do not queue the prompts */
 	int reprompt;
 	int depth;               /* catches running inside catches */
@@ -941,6 +942,15 @@ static void cx_vx__advance(cx_vx_run *r)
 		}
 		const cx_vx_item *it = &r->doc->forms[r->form].items[i];
 		r->cur = i;
+		if (r->final && it->kind != CX_VX_BLOCK && it->kind != CX_VX_OBJECT && it->kind != CX_VX_SUBDIALOG) {
+			/* VoiceXML 2.0 §1.5.4: an item that would wait for the caller, who is gone
+			 * (a transfer, a disconnect sent by CCXML): the dialog exits */
+			char what[48];
+			snprintf(what, sizeof(what), "an input item at line %d: the dialog exits", it->line);
+			cx_log_doc(r->d->sess->id, "vxml final processing", what);
+			r->stop = 1;
+			break;
+		}
 		if (it->kind == CX_VX_BLOCK) {
 			r->X->slots[it->slot] = CX_TRUE;
 			cx_vx__call(r, it->body);
@@ -1529,17 +1539,19 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 
 /* Section - What vxio.c needs of a run */
 
-/* A <record>'s name$.markname and marktime (VoiceXML 2.1 §4: set for any form item a mark
- * was executed for): the mark its prompts had reached when they stopped, at the key that
- * barged in (cx_vx__key: the prompts end then) or at their end, where the recording began. */
-static void cx_vx__recmark(cx_vx_run *r, const cx_vx_item *it)
+/* A <record>'s or <transfer>'s name$.markname and marktime (VoiceXML 2.1 §4: set for any form
+ * item a mark was executed for; §2.4.2 names both): the mark its prompts had reached when they
+ * stopped, at the key that barged into a <record>'s (cx_vx__key: the prompts end then) or at
+ * their end, where the recording began or the transfer was handed to CCXML. */
+static void cx_vx__itemmark(cx_vx_run *r, const cx_vx_item *it)
 {
 	cx_ctx *X = r->X;
+	uint32_t slot = it->rec ? it->rec->shadow : it->xfer ? it->xfer->shadow : 0;
 
 	cx_vx__marks_done(r, 0);
-	if (!it->rec || !it->rec->shadow || !cx_is_obj(X->slots[it->rec->shadow]))
+	if (!slot || !cx_is_obj(X->slots[slot]))
 		return;
-	cx_value sh = X->slots[it->rec->shadow];
+	cx_value sh = X->slots[slot];
 	cx_vx__def(X, &sh, "markname", r->mark ? cx_vx__strv(X, r->mark) : CX_UNDEFINED);
 	cx_vx__def(X, &sh, "marktime", r->mark ? cx_num((double)r->mark_ms) : CX_UNDEFINED);
 	if (cx_is_exc(sh))
@@ -1551,8 +1563,8 @@ void cx_vx_item_done(cx_vx_run *r, cx_value v)
 	if (r->item < 0 || r->stop)
 		return;
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
-	if (it->kind == CX_VX_RECORD)
-		cx_vx__recmark(r, it);
+	if (it->kind == CX_VX_RECORD || it->kind == CX_VX_TRANSFER)
+		cx_vx__itemmark(r, it);
 	tmr_cancel(&r->t_in); /* keys a <record modal="false"> had begun (its maxtime came first) */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
@@ -1567,6 +1579,8 @@ void cx_vx_deliver(cx_vx_run *r, const char *ev)
 	tmr_cancel(&r->t_in); /* whatever the item waited for, the event comes first */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
+	if (!strncmp(ev, "connection.disconnect", 21) && (!ev[21] || ev[21] == '.'))
+		r->final = 1; /* its handler may still run: no input is collected any more */
 	cx_vx__event(r, ev, CX_UNDEFINED);
 	cx_engine_kick(r->e);
 }
