@@ -206,38 +206,54 @@ static void cx_vxio__rec_begin_h(void *arg)
 
 static const char *const cx_vxio__types[] = {"blind", "bridge", "consultation"};
 
+/* A <transfer>'s attribute: its text, or its expression's value when fn is set, copied into
+ * *out (the heap's UTF-8 lasts only until the next collection). 0, or -1 when the dialog ends
+ * (the expression threw: error.semantic naming the element; out of memory). */
+static int cx_vxio__xfer_attr(cx_vxio *io, const char *text, cx_cond_fn *fn, char **out)
+{
+	cx_ctx *X;
+	cx_vx_io(io->r, NULL, NULL, &X, NULL);
+	const char *s = text;
+
+	if (fn) {
+		cx_value v = fn(X);
+		if (cx_is_exc(v) || !(s = cx_rt_str(X, v))) {
+			cx_vx_semantic(X, "transfer", io->it->line);
+			cx_vx_error(io->r, NULL, 1); /* the reason is recorded already */
+			return -1;
+		}
+	}
+	if (s && str_dup(out, s)) {
+		cx_vx_error(io->r, "error.noresource: out of memory", 1);
+		return -1;
+	}
+	return 0;
+}
+
 /* The prompts have played: dialog.transfer to the CCXML document. */
 static void cx_vxio__xfer_h(void *arg)
 {
 	cx_vxio *io = arg;
 	cx_engine *e;
 	cx_dlg *d;
-	cx_ctx *X;
-	cx_vx_io(io->r, &e, &d, &X, NULL);
+	cx_vx_io(io->r, &e, &d, NULL, NULL);
 	const cx_vx_xfer_item *xi = io->it->xfer;
-	const char *uri = xi->dest;
+	char *uri = NULL, *aai = NULL;
 	char msg[160];
 
-	if (xi->destexpr) {
-		cx_value v = xi->destexpr(X);
-		if (cx_is_exc(v)) {
-			cx_vx_semantic(X, "transfer", io->it->line);
-			cx_vx_error(io->r, NULL, 1); /* the reason is recorded already */
-			return;
-		}
-		uri = cx_rt_str(X, v);
-	}
+	if (cx_vxio__xfer_attr(io, xi->dest, xi->destexpr, &uri) ||
+	    cx_vxio__xfer_attr(io, xi->aai, xi->aaiexpr, &aai))
+		goto out;
 	if (!uri || !*uri) {
-		cx_catch(X);
 		snprintf(msg, sizeof(msg), "error.semantic: <transfer> at line %d has no destination",
 			 io->it->line);
 		cx_vx_error(io->r, msg, 1);
-		return;
+		goto out;
 	}
 	cx_ev *ev = cx_ev_new(d->sess, "dialog.transfer");
 	if (!ev) {
 		cx_vx_error(io->r, "error.noresource: out of memory", 1);
-		return;
+		goto out;
 	}
 	mem_deref(ev->source);
 	str_dup(&ev->source, d->id);
@@ -248,10 +264,13 @@ static void cx_vxio__xfer_h(void *arg)
 	cx_ev_num(ev, "connecttimeout", xi->connecttimeout_ms ? xi->connecttimeout_ms : 30000);
 	if (xi->maxtime_ms)
 		cx_ev_num(ev, "maxtime", xi->maxtime_ms);
-	cx_ev_str(ev, "aai", xi->aai);
+	cx_ev_str(ev, "aai", aai);
 	cx_sess_post(d->sess, ev);
 	cx_log_doc(d->sess->id, "vxml transfer", uri);
 	cx_engine_kick(e);
+out:
+	mem_deref(uri);
+	mem_deref(aai);
 }
 
 /* The outcome of the <transfer> waiting: name$ (duration given in ms, kept in seconds as
