@@ -62,6 +62,12 @@ static void vio__transfer(Node *n)
 		vxml_time(a);
 	if ((a = node_attr(n, "transferaudio")))
 		diag_warn(W_UNSUPPORTED, a->loc, "<transfer transferaudio> is not played in this version (docs/voicexml.md)");
+	bool blind = (!type && !(bridge && !strcmp(bridge->value.s, "true"))) ||
+		     (type && !strcmp(type->value.s, "blind"));
+	for (Node *k = n->kids; k; k = k->next)
+		if (blind && !strcmp(k->tag, "grammar")) /* VoiceXML 2.0 §2.3.7.1: it is not listened to */
+			diag_warn(W_UNSUPPORTED, k->loc, "a blind <transfer> listens to no <grammar> (VoiceXML 2.0 "
+				  "§2.3.7): this one is ignored");
 	if (node_attr(n, "aai") && node_attr(n, "aaiexpr"))
 		diag_error(node_attr(n, "aaiexpr")->loc, "<transfer> takes 'aai' or 'aaiexpr', not both");
 }

@@ -941,6 +941,12 @@ void cx_vxio_key(cx_vx_run *r, char key);
  * grammar in scope that took keys: the file is kept, the item is not filled (§2.3.6). */
 int cx_vxio_recording(cx_vx_run *r);
 void cx_vxio_stop(cx_vx_run *r);
+/* vxml.c, a <transfer> with a DTMF <grammar> (VoiceXML 2.0 §2.3.7): is a bridge or
+ * consultation transfer in CCXML's hands, not ended by the caller yet? cx_vxio_hotword: keys
+ * b[0..n) matched its grammar: the CCXML document is asked to end it (dialog.terminatetransfer)
+ * and its outcome will be near_end_disconnect with those keys as name$.utterance. */
+int cx_vxio_xfer_listening(cx_vx_run *r);
+void cx_vxio_hotword(cx_vx_run *r, const char *b, size_t n);
 /* vxml.c: a key barged into a <record>'s prompts (VoiceXML 2.0 §4.1.5): they stop, so the
  * recording, which begins after them (§2.3.6), begins now. */
 void cx_vxio_barge(cx_vx_run *r);

@@ -39,6 +39,8 @@ struct cx_vxio {
 	char termchar;
 	unsigned nrec;                /* recordings made by this dialog */
 	char file[64];
+	int xsent;                    /* the <transfer> waiting went to CCXML (dialog.transfer) */
+	char *hot;                    /* the keys its grammar took (cx_vxio_hotword), or NULL */
 };
 
 static void cx_vxio__destroy(void *arg)
@@ -46,6 +48,7 @@ static void cx_vxio__destroy(void *arg)
 	cx_vxio *io = arg;
 
 	tmr_cancel(&io->t);
+	mem_deref(io->hot);
 	if (io->rec && !io->sloth) { /* the simulated caller hung up: the silence so far is kept */
 		uint64_t now = cx_clock_ms();
 		cx_rec_silence(io->rec, (uint32_t)(now > io->t0 ? now - io->t0 : 0) * 8);
@@ -266,6 +269,8 @@ static void cx_vxio__xfer_h(void *arg)
 		cx_ev_num(ev, "maxtime", xi->maxtime_ms);
 	cx_ev_str(ev, "aai", aai);
 	cx_sess_post(d->sess, ev);
+	io->xsent = 1;
+	io->hot = mem_deref(io->hot);
 	cx_log_doc(d->sess->id, "vxml transfer", uri);
 	cx_engine_kick(e);
 out:
@@ -281,18 +286,60 @@ static int cx_vxio__xfer_shadow(cx_vxio *io, const char *res, double dur_ms, cx_
 	cx_ctx *X;
 	cx_vx_io(io->r, NULL, NULL, &X, NULL);
 	cx_value sh = cx_obj_new(X);
+	cx_value utt = io->hot ? cx_str_utf8(X, io->hot, strlen(io->hot)) : CX_UNDEFINED;
 
+	if (io->hot) /* the caller's keys ended it, whatever CCXML saw (VoiceXML 2.0 §2.3.7) */
+		res = "near_end_disconnect";
 	*v = cx_str_utf8(X, res, strlen(res));
-	if (cx_is_exc(*v) || cx_is_exc(sh) ||
+	if (cx_is_exc(*v) || cx_is_exc(sh) || cx_is_exc(utt) ||
 	    cx_define_cstr(X, sh, "duration", cx_num(dur_ms / 1000), 0) ||
-	    cx_define_cstr(X, sh, "inputmode", CX_UNDEFINED, 0) || /* no grammar ends a transfer here */
-	    cx_define_cstr(X, sh, "utterance", CX_UNDEFINED, 0)) {
+	    cx_define_cstr(X, sh, "inputmode", io->hot ? cx_str_utf8(X, "dtmf", 4) : CX_UNDEFINED, 0) ||
+	    cx_define_cstr(X, sh, "utterance", utt, 0)) {
 		cx_catch(X);
 		cx_vx_error(io->r, "error.noresource: out of memory", 1);
 		return -1;
 	}
 	X->slots[io->it->xfer->shadow] = sh;
+	io->hot = mem_deref(io->hot);
+	io->xsent = 0;
 	return 0;
+}
+
+int cx_vxio_xfer_listening(cx_vx_run *r)
+{
+	cx_vxio *io = *cx_vx_io(r, NULL, NULL, NULL, NULL);
+
+	return io && io->it && io->it->xfer && io->xsent && !io->hot && io->it->xfer->type != CX_VX_BLIND;
+}
+
+void cx_vxio_hotword(cx_vx_run *r, const char *b, size_t n)
+{
+	cx_vxio *io = *cx_vx_io(r, NULL, NULL, NULL, NULL);
+	cx_engine *e;
+	cx_dlg *d;
+	cx_vx_io(r, &e, &d, NULL, NULL);
+
+	if (!io || !cx_vxio_xfer_listening(r))
+		return;
+	io->hot = mem_zalloc(n + 1, NULL);
+	cx_ev *ev = io->hot ? cx_ev_new(d->sess, "dialog.terminatetransfer") : NULL;
+	if (!ev) {
+		cx_vx_error(r, "error.noresource: out of memory", 1);
+		return;
+	}
+	memcpy(io->hot, b, n);
+	/* CCXML 1.0 dialog.terminatetransfer (Appendix D): the CCXML document ends the outbound leg and answers
+	 * with dialog.transfer.complete, as for any other outcome */
+	mem_deref(ev->source);
+	str_dup(&ev->source, d->id);
+	ev->sourcetype = "dialog";
+	cx_ev_dlg(ev, d, d->state, 0);
+	cx_ev_str(ev, "reason", "near_end_disconnect");
+	cx_ev_str(ev, "inputmode", "dtmf");
+	cx_ev_str(ev, "utterance", io->hot);
+	cx_sess_post(d->sess, ev);
+	cx_log_doc(d->sess->id, "vxml transfer ended by the caller", io->hot);
+	cx_engine_kick(e);
 }
 
 /* dialog.transfer.complete: the outcome is the item's value. */
@@ -345,6 +392,8 @@ void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
 	if (io->it) { /* a <record>/<transfer> waiting gives up */
 		tmr_cancel(&io->t);
 		io->rec = mem_deref(io->rec);
+		io->hot = mem_deref(io->hot);
+		io->xsent = 0;
 		io->it = NULL;
 	}
 	cx_vx_deliver(r, name);

@@ -892,6 +892,9 @@ static void cx_vx__noinput_h(void *arg)
 	cx_vx__collect_end(arg, 1);
 }
 
+static void cx_vx__xferkeys(cx_vx_run *r, const cx_vx_item *it);
+static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final);
+
 static void cx_vx__interdigit_h(void *arg)
 {
 	cx_vx__collect_end(arg, 0);
@@ -1472,6 +1475,22 @@ static void cx_vx__reckeys(cx_vx_run *r, const cx_vx_item *it)
 		cx_vxio_key(r, key);
 }
 
+/* The keys typed during a bridged <transfer> are over (its grammar cannot go on, or the
+ * inter-digit time passed): those it takes end the transfer (cx_vxio_hotword); others are
+ * dropped, as input no grammar takes is while the caller talks to the far end. */
+static void cx_vx__xferkeys(cx_vx_run *r, const cx_vx_item *it)
+{
+	size_t n = r->nbuf;
+
+	tmr_cancel(&r->t_in);
+	r->nbuf = 0;
+	if (n && cx_vx__match(it, r->buf, n, 1) > 0)
+		cx_vxio_hotword(r, r->buf, n);
+	else if (n)
+		cx_log_doc(r->d->sess->id, "vxml transfer: keys its grammar does not take, ignored", r->buf);
+	r->buf[0] = '\0';
+}
+
 static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 {
 	r->termwait = 0;
@@ -1480,6 +1499,10 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
 	if (it->kind == CX_VX_RECORD) { /* a non-modal one's keys (cx_vx__key) */
 		cx_vx__reckeys(r, it);
+		return;
+	}
+	if (it->kind == CX_VX_TRANSFER) {
+		cx_vx__xferkeys(r, it);
 		return;
 	}
 	tmr_cancel(&r->t_in);
@@ -1665,6 +1688,17 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 				  cx_vx__interdigit_h, r);
 		else
 			cx_vx__reckeys(r, it);
+		return 1;
+	}
+	if (it && it->kind == CX_VX_TRANSFER && it->gram == CX_VX_SRGS && cx_vxio_xfer_listening(r)) {
+		/* VoiceXML 2.0 §2.3.7: the keys its DTMF grammar takes end a bridged transfer */
+		r->buf[r->nbuf++] = key;
+		r->buf[r->nbuf] = '\0';
+		if (cx_vx__match(it, r->buf, r->nbuf, 0) == 0)
+			tmr_start(&r->t_in, it->interdigit_ms ? it->interdigit_ms : VX_INTERDIGIT_MS,
+				  cx_vx__interdigit_h, r);
+		else
+			cx_vx__xferkeys(r, it);
 		return 1;
 	}
 	if (it && it->kind != CX_VX_FIELD && it->kind != CX_VX_INITIAL) { /* <record> ends at a key */
