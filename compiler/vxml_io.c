@@ -60,8 +60,6 @@ static void vio__transfer(Node *n)
 		vxml_time(a);
 	if ((a = node_attr(n, "maxtime")))
 		vxml_time(a);
-	if ((a = node_attr(n, "transferaudio")))
-		diag_warn(W_UNSUPPORTED, a->loc, "<transfer transferaudio> is not played in this version (docs/voicexml.md)");
 	bool blind = (!type && !(bridge && !strcmp(bridge->value.s, "true"))) ||
 		     (type && !strcmp(type->value.s, "blind"));
 	for (Node *k = n->kids; k; k = k->next)
@@ -154,6 +152,7 @@ char *vxml_io_transfer(FILE *lf, Gen *g, Scope *sc, Node *n, int shadow, int k)
 	Attr *dest = node_attr(n, "dest"), *aai = node_attr(n, "aai");
 	Attr *bridge = node_attr(n, "bridge"), *type = node_attr(n, "type");
 	Attr *ct = node_attr(n, "connecttimeout"), *mt = node_attr(n, "maxtime");
+	Attr *ta = node_attr(n, "transferaudio"); /* relative to --media-root, as <audio src> */
 	const char *kind = "CX_VX_BLIND"; /* VoiceXML 2.1: bridge="false" by default */
 	if ((bridge && !strcmp(bridge->value.s, "true")) || (type && !strcmp(type->value.s, "bridge")))
 		kind = "CX_VX_BRIDGE";
@@ -163,8 +162,9 @@ char *vxml_io_transfer(FILE *lf, Gen *g, Scope *sc, Node *n, int shadow, int k)
 	char *afn = vio__exprfn(g, sc, n, node_attr(n, "aaiexpr"), "aaiexpr", k);
 	long c = ct ? vxml_time(ct) : 0, m = mt ? vxml_time(mt) : 0;
 	fprintf(lf, "static const cx_vx_xfer_item xfer_%d = {.type = %s, .dest = %s, .destexpr = %s, "
-		".aai = %s, .connecttimeout_ms = %ld, .maxtime_ms = %ld, .shadow = %d, .aaiexpr = %s};\n", k, kind,
-		dest ? c_quote(dest->value.s, dest->value.len) : "NULL", fn,
-		aai ? c_quote(aai->value.s, aai->value.len) : "NULL", c < 0 ? 0 : c, m < 0 ? 0 : m, shadow, afn);
+		".aai = %s, .connecttimeout_ms = %ld, .maxtime_ms = %ld, .shadow = %d, .aaiexpr = %s, .audio = %s};\n",
+		k, kind, dest ? c_quote(dest->value.s, dest->value.len) : "NULL", fn,
+		aai ? c_quote(aai->value.s, aai->value.len) : "NULL", c < 0 ? 0 : c, m < 0 ? 0 : m, shadow, afn,
+		ta ? c_quote(ta->value.s, ta->value.len) : "NULL");
 	return xprintf("&xfer_%d", k);
 }

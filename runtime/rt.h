@@ -946,6 +946,15 @@ void cx_vxio_stop(cx_vx_run *r);
  * b[0..n) matched its grammar: the CCXML document is asked to end it (dialog.terminatetransfer)
  * and its outcome will be near_end_disconnect with those keys as name$.utterance. */
 int cx_vxio_xfer_listening(cx_vx_run *r);
+/* vxio.c: a <transfer> goes to CCXML, its prompts played: the mark they reached is its
+ * (name$.markname, VoiceXML 2.1 §2.4.2). */
+void cx_vx_transfer_begins(cx_vx_run *r);
+/* vxio.c, <transfer transferaudio>: src plays from now (its ms, 0: it cannot), or with src
+ * NULL what plays stops (the provider's CX_VX_STOP_SRC). */
+uint64_t cx_vx_audio(cx_vx_run *r, const char *src);
+/* exec.c: connection connid of the session was joined to another (<join>): a dialog on it whose
+ * transfer plays its transferaudio stops it, the far end has answered (VoiceXML 2.0 §2.3.7). */
+void cx_vxio_joined(cx_sess *s, const char *connid);
 void cx_vxio_hotword(cx_vx_run *r, const char *b, size_t n);
 /* vxml.c: a key barged into a <record>'s prompts (VoiceXML 2.0 §4.1.5): they stop, so the
  * recording, which begins after them (§2.3.6), begins now. */

@@ -40,6 +40,7 @@ struct cx_vxio {
 	unsigned nrec;                /* recordings made by this dialog */
 	char file[64];
 	int xsent;                    /* the <transfer> waiting went to CCXML (dialog.transfer) */
+	int xaudio;                   /* its transferaudio plays */
 	char *hot;                    /* the keys its grammar took (cx_vxio_hotword), or NULL */
 };
 
@@ -271,11 +272,44 @@ static void cx_vxio__xfer_h(void *arg)
 	cx_sess_post(d->sess, ev);
 	io->xsent = 1;
 	io->hot = mem_deref(io->hot);
+	cx_vx_transfer_begins(io->r);
 	cx_log_doc(d->sess->id, "vxml transfer", uri);
+	/* §2.3.7: played while the far end is called, until it answers (cx_vxio_joined) or the
+	 * transfer ends; not again when it is over */
+	if (xi->audio && cx_vx_audio(io->r, xi->audio)) {
+		io->xaudio = 1;
+		cx_log_doc(d->sess->id, "vxml transferaudio", xi->audio);
+	}
 	cx_engine_kick(e);
 out:
 	mem_deref(uri);
 	mem_deref(aai);
+}
+
+/* The transferaudio of the transfer waiting stops (why: logged). */
+static void cx_vxio__xaudio_stop(cx_vxio *io, const char *why)
+{
+	cx_dlg *d;
+	cx_vx_io(io->r, NULL, &d, NULL, NULL);
+
+	if (!io->xaudio)
+		return;
+	io->xaudio = 0;
+	cx_vx_audio(io->r, NULL);
+	cx_log_doc(d->sess->id, "vxml transferaudio stopped", why);
+}
+
+void cx_vxio_joined(cx_sess *s, const char *connid)
+{
+	struct le *le;
+
+	LIST_FOREACH(&s->dlgs, le) {
+		cx_dlg *d = le->data;
+		cx_vxio *io = d->vx && !d->exited && !strcmp(d->connid, connid) ?
+			*cx_vx_io(d->vx, NULL, NULL, NULL, NULL) : NULL;
+		if (io && io->it && io->it->xfer)
+			cx_vxio__xaudio_stop(io, "the far end answered (joined)");
+	}
 }
 
 /* The outcome of the <transfer> waiting: name$ (duration given in ms, kept in seconds as
@@ -302,6 +336,7 @@ static int cx_vxio__xfer_shadow(cx_vxio *io, const char *res, double dur_ms, cx_
 	X->slots[io->it->xfer->shadow] = sh;
 	io->hot = mem_deref(io->hot);
 	io->xsent = 0;
+	cx_vxio__xaudio_stop(io, "the transfer is over");
 	return 0;
 }
 
@@ -370,7 +405,7 @@ void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
 	if (!io)
 		return;
 	if (!strcmp(name, "dialog.transfer.complete")) {
-		if (io->it && io->it->xfer)
+		if (io->it && io->it->xfer && io->xsent)
 			cx_vxio__xfer_done(io, fields);
 		else
 			cx_log_doc(d->sess->id, "vxml", "dialog.transfer.complete without a <transfer> waiting: ignored");
@@ -394,6 +429,7 @@ void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
 		io->rec = mem_deref(io->rec);
 		io->hot = mem_deref(io->hot);
 		io->xsent = 0;
+		cx_vxio__xaudio_stop(io, "the transfer is over");
 		io->it = NULL;
 	}
 	cx_vx_deliver(r, name);

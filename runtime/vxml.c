@@ -1565,13 +1565,15 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 /* A <record>'s or <transfer>'s name$.markname and marktime (VoiceXML 2.1 §4: set for any form
  * item a mark was executed for; §2.4.2 names both): the mark its prompts had reached when they
  * stopped, at the key that barged into a <record>'s (cx_vx__key: the prompts end then) or at
- * their end, where the recording began or the transfer was handed to CCXML. */
+ * their end, where the recording began or the transfer was handed to CCXML (taken then: its
+ * transferaudio plays after them). */
 static void cx_vx__itemmark(cx_vx_run *r, const cx_vx_item *it)
 {
 	cx_ctx *X = r->X;
 	uint32_t slot = it->rec ? it->rec->shadow : it->xfer ? it->xfer->shadow : 0;
 
-	cx_vx__marks_done(r, 0);
+	if (!it->xfer) /* a transfer's were taken when it went to CCXML (cx_vx_transfer_begins) */
+		cx_vx__marks_done(r, 0);
 	if (!slot || !cx_is_obj(X->slots[slot]))
 		return;
 	cx_value sh = X->slots[slot];
@@ -1593,6 +1595,29 @@ void cx_vx_item_done(cx_vx_run *r, cx_value v)
 	r->buf[0] = '\0';
 	cx_vx__fill(r, v);
 	cx_engine_kick(r->e);
+}
+
+void cx_vx_transfer_begins(cx_vx_run *r)
+{
+	cx_vx__marks_done(r, 0);
+}
+
+uint64_t cx_vx_audio(cx_vx_run *r, const char *src)
+{
+	uint64_t now = cx_clock_ms(), ms;
+
+	if (!r->play)
+		return 0;
+	if (!src) {
+		(void)r->play(r->e, r->d, CX_VX_STOP_SRC, r->arg);
+		if (r->play_end > now)
+			r->play_end = now;
+		return 0;
+	}
+	ms = r->play(r->e, r->d, src, r->arg);
+	if (ms)
+		r->play_end = (r->play_end > now ? r->play_end : now) + ms;
+	return ms;
 }
 
 void cx_vx_deliver(cx_vx_run *r, const char *ev)

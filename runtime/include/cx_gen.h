@@ -395,6 +395,7 @@ typedef struct cx_vx_xfer_item {
 	uint32_t connecttimeout_ms, maxtime_ms; /* 0: 30 s, no limit */
 	uint32_t shadow;           /* the slot of name$ */
 	cx_cond_fn *aaiexpr;       /* aaiexpr (VoiceXML 2.1), or NULL */
+	const char *audio;         /* transferaudio, or NULL */
 } cx_vx_xfer_item;
 
 /* <record> (runtime/vxio.c): times in ms (0: the default). */

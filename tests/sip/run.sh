@@ -30,7 +30,8 @@
 #      packets dropped and counted); plain RTP peers refused under --srtp require (488,
 #      connection.failed), a plain answer to our SAVP offer ends the call (BYE, reason media);
 #   2t. a VoiceXML <transfer> (tests/sip/xfer.sh): the CCXML document calls a sipp UAS with the
-#      dialog's aaiexpr (X-CCXML-AAI) and joins it to baresip, whose 9 (RFC 4733) ends the
+#      dialog's aaiexpr (X-CCXML-AAI) and joins it to baresip (its transferaudio stopped
+#      then), whose 9 (RFC 4733) ends the
 #      transfer through the dialog's grammar: near_end_disconnect, inputmode dtmf, utterance 9;
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;

@@ -8,7 +8,8 @@
 # INVITE, checked in sipp's trace) and joins the two calls. baresip then presses 5 (no sentence
 # of the transfer's grammar: ignored) and 9 (RFC 4733), which reach the dialog while the caller
 # talks to the far end: dialog.terminatetransfer, the far end gets our BYE, the dialog's item is
-# near_end_disconnect with inputmode dtmf and utterance 9.
+# near_end_disconnect with inputmode dtmf and utterance 9. The transferaudio plays to baresip
+# from the transfer until the join.
 
 compile "$T/xfer.ccxml" "$W/xfer" "$T/xfer.vxml"
 lp_baresip_start "$W/baresip-xfer" "$LIFE" "$BARESIP_EXTRA" || true
@@ -31,7 +32,7 @@ xctrl=$!
 PIDS+=("$xctrl")
 lp_wait_for "$W/ctrl-xfer.out" 'ctrl: connected' 15
 XSP=$(freeport)
-(cd "$W" && exec timeout -k 2 60 ./xfer --sip "127.0.0.1:$XSP" --once \
+(cd "$W" && exec timeout -k 2 60 ./xfer --sip "127.0.0.1:$XSP" --once --media-root "$W" \
 	--values "dest=sip:4072223333@127.0.0.1:$XBP" --values "far=sip:agent@127.0.0.1:$XUP") \
 	>"$W/xfer.out" 2>"$W/xfer.err"
 xrc=$?
@@ -39,7 +40,8 @@ waitpid_for "$xctrl" 10
 waitpid_for "$xsipp" 10
 wait "$xsipp"
 xsrc=$?
-if why=$(has "$W/xfer.out" "DIALOG STARTED" "TRANSFER bridge sip:agent@127.0.0.1:$XUP aai=order-43" "JOINED" \
+if why=$(has "$W/xfer.out" "DIALOG STARTED" "TRANSFER bridge sip:agent@127.0.0.1:$XUP aai=order-43" "vxml transferaudio: someFile.wav" \
+		"vxml transferaudio stopped: the far end answered (joined)" "JOINED" \
 		"DTMF 5" "vxml transfer: keys its grammar does not take, ignored: 5" "DTMF 9" \
 		"vxml transfer ended by the caller: 9" "TERMINATE near_end_disconnect dtmf 9" \
 		"FAR DISCONNECTED trigger=local" "DIALOG EXIT near_end_disconnect/dtmf/9/m/true" \
@@ -50,7 +52,7 @@ if why=$(has "$W/xfer.out" "DIALOG STARTED" "TRANSFER bridge sip:agent@127.0.0.1
 	why=$(has "$W/xfer_uas.msg" "X-CCXML-AAI: order-43" "BYE sip:") &&
 	why="exit status $xrc, sipp $xsrc" && [ $xrc = 0 ] && [ $xsrc = 0 ] &&
 	why="sanitizer report" && ! sanitized "$W/xfer.err"; then
-	ok "VoiceXML <transfer> over SIP: aaiexpr in the far end's INVITE, the caller's 9 ends the joined transfer (near_end_disconnect, dtmf, 9)"
+	ok "VoiceXML <transfer> over SIP: aaiexpr in the far end's INVITE, transferaudio until the join, the caller's 9 ends the joined transfer (near_end_disconnect, dtmf, 9)"
 else
 	bad "VoiceXML <transfer> over SIP" "$why" "$W/xfer.out" "$W/xfer.err" "$W/ctrl-xfer.out" "$W/xfer_uas.msg"
 fi
