@@ -955,6 +955,13 @@ uint64_t cx_vx_audio(cx_vx_run *r, const char *src);
 /* exec.c: connection connid of the session was joined to another (<join>): a dialog on it whose
  * transfer plays its transferaudio stops it, the far end has answered (VoiceXML 2.0 §2.3.7). */
 void cx_vxio_joined(cx_sess *s, const char *connid);
+/* conn.c: connection connid was redirected (connection.redirected): a dialog on it whose
+ * transfer is in CCXML's hands gets connection.disconnect.transfer now (VoiceXML 2.0 §2.3.7.1:
+ * the platform throws it), before the provider ends the call and the dialog with it. */
+void cx_vxio_redirected(cx_sess *s, const char *connid);
+/* Is run r in the final processing state (VoiceXML 2.0 §1.5.4: a connection.disconnect event
+ * came; it waits for no input and ends by itself)? A provider ending the call leaves it running. */
+int cx_vx_final(const cx_vx_run *r);
 void cx_vxio_hotword(cx_vx_run *r, const char *b, size_t n);
 /* vxml.c: a key barged into a <record>'s prompts (VoiceXML 2.0 §4.1.5): they stop, so the
  * recording, which begins after them (§2.3.6), begins now. */

@@ -299,7 +299,9 @@ static void cx_vxio__xaudio_stop(cx_vxio *io, const char *why)
 	cx_log_doc(d->sess->id, "vxml transferaudio stopped", why);
 }
 
-void cx_vxio_joined(cx_sess *s, const char *connid)
+/* The <transfer> waiting on connection connid of session s, with its dialog's run in *rp (a
+ * connection has one dialog), or NULL. */
+static cx_vxio *cx_vxio__xfer_on(cx_sess *s, const char *connid, cx_vx_run **rp)
 {
 	struct le *le;
 
@@ -307,9 +309,30 @@ void cx_vxio_joined(cx_sess *s, const char *connid)
 		cx_dlg *d = le->data;
 		cx_vxio *io = d->vx && !d->exited && !strcmp(d->connid, connid) ?
 			*cx_vx_io(d->vx, NULL, NULL, NULL, NULL) : NULL;
-		if (io && io->it && io->it->xfer)
-			cx_vxio__xaudio_stop(io, "the far end answered (joined)");
+		if (io && io->it && io->it->xfer) {
+			*rp = d->vx;
+			return io;
+		}
 	}
+	return NULL;
+}
+
+void cx_vxio_joined(cx_sess *s, const char *connid)
+{
+	cx_vx_run *r;
+	cx_vxio *io = cx_vxio__xfer_on(s, connid, &r);
+
+	if (io)
+		cx_vxio__xaudio_stop(io, "the far end answered (joined)");
+}
+
+void cx_vxio_redirected(cx_sess *s, const char *connid)
+{
+	cx_vx_run *r;
+	cx_vxio *io = cx_vxio__xfer_on(s, connid, &r);
+
+	if (io && io->xsent)
+		cx_vx_event(r, "connection.disconnect.transfer", NULL);
 }
 
 /* The outcome of the <transfer> waiting: name$ (duration given in ms, kept in seconds as

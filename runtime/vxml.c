@@ -1597,6 +1597,11 @@ void cx_vx_item_done(cx_vx_run *r, cx_value v)
 	cx_engine_kick(r->e);
 }
 
+int cx_vx_final(const cx_vx_run *r)
+{
+	return r->final;
+}
+
 void cx_vx_transfer_begins(cx_vx_run *r)
 {
 	cx_vx__marks_done(r, 0);

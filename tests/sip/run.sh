@@ -33,6 +33,8 @@
 #      dialog's aaiexpr (X-CCXML-AAI) and joins it to baresip (its transferaudio stopped
 #      then), whose 9 (RFC 4733) ends the
 #      transfer through the dialog's grammar: near_end_disconnect, inputmode dtmf, utterance 9;
+#      a blind one by <redirect> (REFER): sipfrag 200 (connection.disconnect.transfer caught,
+#      'unknown') and 486 (busy);
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;

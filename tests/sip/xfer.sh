@@ -58,3 +58,37 @@ else
 fi
 kill "$XBARESIP" 2>/dev/null
 waitpid_for "$XBARESIP" 5
+
+# A blind transfer (xferb.ccxml, xferb.vxml) performed with <redirect>: sipp's sipfrag 200 (the
+# caller went: connection.disconnect.transfer, caught, 'unknown', the block in the final
+# processing state) and 486 (the outcome busy fills the item)
+compile "$T/xferb.ccxml" "$W/xferb" "$T/xferb.vxml"
+for r in "xferb200|200|OK|REDIRECTED state=DISCONNECTED|VX CAUGHT unknown|DIALOG EXIT unknown" \
+	"xferb486|486|Busy Here|REDIRECT FAILED reason=busy|VX FILLED busy|DIALOG EXIT busy"; do
+	IFS='|' read -r name code phrase w1 w2 w3 <<<"$r"
+	sed "s/@CODE@/$code/; s/@PHRASE@/$phrase/" "$T/uas_refer.xml" >"$W/$name.xml"
+	XUP=$(freeport)
+	XSP=$(freeport)
+	timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/$name.xml" -i 127.0.0.1 -p "$XUP" -m 1 -timeout "${LIFE}s" \
+		-nostdin -trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
+		>/dev/null 2>&1 &
+	xsipp=$!
+	PIDS+=("$xsipp")
+	lp_wait_udp "$XUP" 30 || echo "xfer: sipp not listening after 30 s"
+	(cd "$W" && exec timeout -k 2 60 ./xferb --sip "127.0.0.1:$XSP" --once --media-root "$W" \
+		--values "dest=sip:bob@127.0.0.1:$XUP" --values "far=sip:carol@127.0.0.1:$XUP") \
+		>"$W/$name.out" 2>"$W/$name.err"
+	xrc=$?
+	waitpid_for "$xsipp" 10
+	wait "$xsipp"
+	xsrc=$?
+	if why=$(has "$W/$name.out" "TRANSFER blind sip:carol@127.0.0.1:$XUP" "vxml transferaudio: someFile.wav" \
+			"$w1" "vxml transferaudio stopped: the transfer is over" "$w2" "$w3") &&
+		why=$(has "$W/$name.msg" "Refer-To: <sip:carol@127.0.0.1:$XUP>" "BYE sip:transferee@") &&
+		why="exit status $xrc, sipp $xsrc" && [ $xrc = 0 ] && [ $xsrc = 0 ] &&
+		why="sanitizer report" && ! sanitized "$W/$name.err"; then
+		ok "VoiceXML blind <transfer> over SIP, REFER's sipfrag $code: ${w2#VX }"
+	else
+		bad "VoiceXML blind <transfer> over SIP ($name)" "$why" "$W/$name.out" "$W/$name.err" "$W/$name.sipperr"
+	fi
+done
