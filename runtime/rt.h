@@ -929,8 +929,13 @@ cx_vxio **cx_vx_io(cx_vx_run *r, cx_engine **e, cx_dlg **d, cx_ctx **X, uint64_t
 typedef struct cx_rec **(cx_vx_recslot_h)(cx_dlg *d, void *arg);
 void cx_vxio_provider(cx_vx_run *r, cx_vx_recslot_h *slot, void *arg);
 /* vxml.c: the FIA reached item it (not a field): 0 when it waits (the item ends by
- * cx_vx_item_done), else the dialog stops (the error is recorded). */
+ * cx_vx_item_done), 1 when an expression of it threw (error.semantic dispatched: the FIA goes
+ * on), else (-1) the dialog stops (the error is recorded). */
 int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it);
+/* vxml.c, for cx_vxio_item: an attribute of item it, text or fn's value (fn evaluated with the
+ * step budget), copied into *out (NULL when both are); 0, 1 when fn threw (error.semantic
+ * naming the item is dispatched), -1 out of memory (recorded). */
+int cx_vx_item_str(cx_vx_run *r, const cx_vx_item *it, const char *text, cx_cond_fn *fn, char **out);
 /* <send targettype="'dialog'"> (exec.c): event name with fields (NULL: none) to the dialog.
  * dialog.transfer.complete fills a waiting <transfer> (fields.results); other events end it
  * as VoiceXML's default handlers do until the dialog can catch them (docs/voicexml.md). */

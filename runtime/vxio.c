@@ -41,6 +41,7 @@ struct cx_vxio {
 	char file[64];
 	int xsent;                    /* the <transfer> waiting went to CCXML (dialog.transfer) */
 	int xaudio;                   /* its transferaudio plays */
+	char *xuri, *xaai;            /* its destination and aai, evaluated when the FIA reached it */
 	char *hot;                    /* the keys its grammar took (cx_vxio_hotword), or NULL */
 };
 
@@ -50,6 +51,8 @@ static void cx_vxio__destroy(void *arg)
 
 	tmr_cancel(&io->t);
 	mem_deref(io->hot);
+	mem_deref(io->xuri);
+	mem_deref(io->xaai);
 	if (io->rec && !io->sloth) { /* the simulated caller hung up: the silence so far is kept */
 		uint64_t now = cx_clock_ms();
 		cx_rec_silence(io->rec, (uint32_t)(now > io->t0 ? now - io->t0 : 0) * 8);
@@ -210,30 +213,6 @@ static void cx_vxio__rec_begin_h(void *arg)
 
 static const char *const cx_vxio__types[] = {"blind", "bridge", "consultation"};
 
-/* A <transfer>'s attribute: its text, or its expression's value when fn is set, copied into
- * *out (the heap's UTF-8 lasts only until the next collection). 0, or -1 when the dialog ends
- * (the expression threw: error.semantic naming the element; out of memory). */
-static int cx_vxio__xfer_attr(cx_vxio *io, const char *text, cx_cond_fn *fn, char **out)
-{
-	cx_ctx *X;
-	cx_vx_io(io->r, NULL, NULL, &X, NULL);
-	const char *s = text;
-
-	if (fn) {
-		cx_value v = fn(X);
-		if (cx_is_exc(v) || !(s = cx_rt_str(X, v))) {
-			cx_vx_semantic(X, "transfer", io->it->line);
-			cx_vx_error(io->r, NULL, 1); /* the reason is recorded already */
-			return -1;
-		}
-	}
-	if (s && str_dup(out, s)) {
-		cx_vx_error(io->r, "error.noresource: out of memory", 1);
-		return -1;
-	}
-	return 0;
-}
-
 /* The prompts have played: dialog.transfer to the CCXML document. */
 static void cx_vxio__xfer_h(void *arg)
 {
@@ -242,18 +221,9 @@ static void cx_vxio__xfer_h(void *arg)
 	cx_dlg *d;
 	cx_vx_io(io->r, &e, &d, NULL, NULL);
 	const cx_vx_xfer_item *xi = io->it->xfer;
-	char *uri = NULL, *aai = NULL;
-	char msg[160];
+	char *uri = io->xuri, *aai = io->xaai; /* evaluated by cx_vxio_item */
 
-	if (cx_vxio__xfer_attr(io, xi->dest, xi->destexpr, &uri) ||
-	    cx_vxio__xfer_attr(io, xi->aai, xi->aaiexpr, &aai))
-		goto out;
-	if (!uri || !*uri) {
-		snprintf(msg, sizeof(msg), "error.semantic: <transfer> at line %d has no destination",
-			 io->it->line);
-		cx_vx_error(io->r, msg, 1);
-		goto out;
-	}
+	io->xuri = io->xaai = NULL;
 	cx_ev *ev = cx_ev_new(d->sess, "dialog.transfer");
 	if (!ev) {
 		cx_vx_error(io->r, "error.noresource: out of memory", 1);
@@ -468,6 +438,21 @@ int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it)
 		return -1;
 	}
 	if (it->kind == CX_VX_TRANSFER && it->xfer) {
+		/* dest and aai now, in the FIA (an exception is error.semantic, thrown here) */
+		io->xuri = mem_deref(io->xuri);
+		io->xaai = mem_deref(io->xaai);
+		int rc = cx_vx_item_str(r, it, it->xfer->dest, it->xfer->destexpr, &io->xuri);
+		if (!rc)
+			rc = cx_vx_item_str(r, it, it->xfer->aai, it->xfer->aaiexpr, &io->xaai);
+		if (rc)
+			return rc;
+		if (!io->xuri || !*io->xuri) {
+			char msg[160];
+			snprintf(msg, sizeof(msg), "error.semantic: <transfer> at line %d has no destination",
+				 it->line);
+			cx_vx_error(r, msg, 0);
+			return -1;
+		}
 		cx_vx_io(r, NULL, NULL, NULL, &end);
 		io->it = it;
 		tmr_start(&io->t, end > now ? end - now : 0, cx_vxio__xfer_h, io);

@@ -978,7 +978,10 @@ static void cx_vx__advance(cx_vx_run *r)
 			continue;
 		}
 		if (it->kind != CX_VX_FIELD && it->kind != CX_VX_INITIAL) { /* <record>: vxio.c calls cx_vx_item_done */
-			if (cx_vxio_item(r, it))
+			int wait = cx_vxio_item(r, it);
+			if (wait > 0) /* an expression of it threw: its handler ran, the FIA goes on */
+				continue;
+			if (wait < 0)
 				break;
 			return;
 		}
@@ -1595,6 +1598,27 @@ void cx_vx_item_done(cx_vx_run *r, cx_value v)
 	r->buf[0] = '\0';
 	cx_vx__fill(r, v);
 	cx_engine_kick(r->e);
+}
+
+int cx_vx_item_str(cx_vx_run *r, const cx_vx_item *it, const char *text, cx_cond_fn *fn, char **out)
+{
+	const char *s = text;
+
+	if (fn) {
+		cx_value v = cx_vx__item_eval(r, it, fn);
+		if (cx_is_exc(v))
+			return 1; /* error.semantic naming the item, dispatched */
+		if (!(s = cx_rt_str(r->X, v))) {
+			cx_vx_semantic(r->X, cx_vx__kinds[it->kind], it->line);
+			cx_vx__dispatch(r);
+			return 1;
+		}
+	}
+	if (s && str_dup(out, s)) {
+		cx_vx_error(r, "error.noresource: out of memory", 0);
+		return -1;
+	}
+	return 0;
 }
 
 int cx_vx_final(const cx_vx_run *r)
