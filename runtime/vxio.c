@@ -6,10 +6,15 @@
  * the CCXML document sends to the dialog (<send targettype="'dialog'">) come in by cx_vx_event.
  *
  * <transfer>: after its prompts, dialog.transfer goes to the CCXML session (type, uri,
- * connecttimeout, maxtime in ms, aai); the dialog waits for dialog.transfer.complete, whose
- * `results` field (near_end_disconnect, far_end_disconnect, busy, noanswer, network_busy, ...)
- * becomes the item's value and `duration` (ms, as CCXML's times, default 0) name$.duration in
- * seconds (VoiceXML 2.0 §2.3.7: a transfer's duration is in seconds, a recording's in ms).
+ * connecttimeout, maxtime in ms, aai; dest and aai evaluated when the FIA reached it) and its
+ * transferaudio plays until the document joins the caller to the far end (cx_vxio_joined);
+ * the dialog waits for dialog.transfer.complete, whose `results` field (near_end_disconnect,
+ * far_end_disconnect, busy, noanswer, network_busy, ...) becomes the item's value and
+ * `duration` (ms, as CCXML's times, default 0) name$.duration in seconds (VoiceXML 2.0 §2.3.7:
+ * a transfer's duration is in seconds, a recording's in ms). Keys its DTMF grammar takes
+ * (vxml.c) send dialog.terminatetransfer and make the outcome near_end_disconnect
+ * (cx_vxio_hotword). connection.disconnect.transfer, sent by the document or thrown at
+ * connection.redirected (cx_vxio_redirected), leaves the item 'unknown'.
  *
  * <record>: the recording starts when the item's prompts have played; it ends at maxtime, after
  * finalsilence of quiet once speech was heard, at a key when dtmfterm is true (the key is the
