@@ -255,6 +255,17 @@ char *vxml_fetch_init(Node *n, bool data);
 /* The --grammar-file of gr (a <grammar src> of a document fetched at run time), or NULL after
  * an error saying it was not fetched */
 const char *vxml_fetch_grammar(Node *gr, Attr *src);
+/* --app-file PATH (docs/fetch.md): the application root of the one .vxml compiled, read from
+ * PATH rather than found among the files given; --app-url URL: the root's URL, which names the
+ * application (cx_vx_doc.app) of a document fetched at run time (NULL: PATH). The --script-file
+ * and --grammar-file options after --app-file are the root's (xml_app_script_files, ...). */
+extern const char *xml_app_file, *xml_app_url;
+extern const char **xml_app_script_files, **xml_app_grammar_files;
+extern int xml_napp_script_files, xml_napp_grammar_files;
+/* The root read from xml_app_file and checked (NULL: none, or after an error) */
+extern Doc *xml_app_doc;
+/* Read and check xml_app_file (once every document given is loaded, opt->docs set) */
+void vxml_fetch_app(const Options *opt);
 /* vxml_io.c: "10s", "500ms" -> ms; -1 when malformed (reported). */
 long vxml_time(Attr *a);
 /* A form item: <block>, <field>, <record>, <transfer>, <subdialog>, <initial>, <object>; an

@@ -287,7 +287,8 @@ static void cserve__request(int sock, int sigfd, Child **kids, size_t *nkids, si
 	cserve__answer(sock, id, 'P', pid);
 }
 
-/* Children that have exited: answer 'X' for each. */
+/* Children that have exited, ours or reparented to us (cserve_main): answer 'X' for each of
+ * ours. */
 static void cserve__reap(int sock, int sigfd, Child *kids, size_t *nkids)
 {
 	struct signalfd_siginfo si;
@@ -378,6 +379,12 @@ int cserve_main(int (*compile)(int, char **), int (*prelude)(void), void (*warm)
 		return 2;
 	}
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);  /* the program's end is ours */
+	/* The processes of a compile killed at its time limit (its process group: the child, the
+	 * C compiler it runs, cc1, as) die together, and those whose parent died first are
+	 * reparented: to init, which a program running as PID 1 of a container is, and it reaps
+	 * only its own children, so each killed compile would leave zombies there for good. As a
+	 * subreaper the server gets them instead, and reaps them (cserve__reap: waitpid(-1)). */
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 	cserve__prelude(prelude);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);

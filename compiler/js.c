@@ -1860,13 +1860,22 @@ static Ref js__ref(Fn *F, TSNode n)
  * named after the temporary that takes the result. C for tcc alone has none (tcc has no
  * __thread, so CX_IC_REF is NULL there) and says so without the macros, which tcc expands
  * slowly (docs/performance.md, rtdocs). */
-static V js__prop_get(Fn *F, const char *obj, const char *skey)
+/* obj.key read by get (cx_get_ic, or cx_getm_ic for a callee) through the site's cache, or
+ * by cx_get_s under tcc (its code has no thread-local caches). skip: a C condition under which
+ * the read is not made (the value is then undefined), or NULL. */
+static V js__prop_read(Fn *F, const char *get, const char *obj, const char *skey, const char *skip)
 {
 	int c = F->ntemp + 1;
+	char *pre = skip ? xprintf("%s ? CX_UNDEFINED : ", skip) : "";
 	if (F->g->opt->tcc)
-		return js__tmp(F, true, "cx_get_s(X, %s, %s)", obj, skey);
+		return js__tmp(F, true, "%scx_get_s(X, %s, %s)", pre, obj, skey);
 	fn_out(F, "CX_IC(ic%d);", c);
-	return js__tmp(F, true, "cx_get_ic(X, %s, %s, CX_IC_REF(ic%d))", obj, skey, c);
+	return js__tmp(F, true, "%s%s(X, %s, %s, CX_IC_REF(ic%d))", pre, get, obj, skey, c);
+}
+
+static V js__prop_get(Fn *F, const char *obj, const char *skey)
+{
+	return js__prop_read(F, "cx_get_ic", obj, skey, NULL);
 }
 
 static void js__prop_put(Fn *F, const char *obj, const char *skey, const char *v)
@@ -1908,14 +1917,29 @@ static V js__ref_get(Fn *F, Ref *r)
 }
 
 /* The callee of `o.name(…)`: through a cache that tries the prototype's method first
- * (cx_getm_ic); anything else as any read. */
-static V js__method_get(Fn *F, Ref *r)
+ * (cx_getm_ic); anything else as any read. skip as js__prop_read's (o.name only). */
+static V js__method_get(Fn *F, Ref *r, const char *skip)
 {
-	if (r->k != F_PROP || !strcmp(r->name, "length") || F->g->opt->tcc)
+	if (r->k != F_PROP || !strcmp(r->name, "length"))
 		return js__ref_get(F, r);
-	int c = F->ntemp + 1;
-	fn_out(F, "CX_IC(ic%d);", c);
-	return js__tmp(F, true, "cx_getm_ic(X, %s, %s, CX_IC_REF(ic%d))", r->obj.c, r->skey, c);
+	return js__prop_read(F, "cx_getm_ic", r->obj.c, r->skey, skip);
+}
+
+/* The CX_SM_ id of a String.prototype method generated code may call directly (cx_sm_ok,
+ * cx_value.h), or NULL. */
+static const char *js__sm_id(const char *name)
+{
+	static const char *const tab[][2] = {
+		{"charAt", "CX_SM_CHARAT"}, {"charCodeAt", "CX_SM_CHARCODEAT"},
+		{"indexOf", "CX_SM_INDEXOF"}, {"lastIndexOf", "CX_SM_LASTINDEXOF"},
+		{"substring", "CX_SM_SUBSTRING"}, {"substr", "CX_SM_SUBSTR"}, {"slice", "CX_SM_SLICE"},
+		{"toLowerCase", "CX_SM_TOLOWERCASE"}, {"toUpperCase", "CX_SM_TOUPPERCASE"},
+		{"trim", "CX_SM_TRIM"},
+	};
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (!strcmp(name, tab[i][0]))
+			return tab[i][1];
+	return NULL;
 }
 
 static void js__ref_put(Fn *F, Ref *r, V val)
@@ -2753,9 +2777,15 @@ static V js__call(Fn *F, TSNode e)
 	}
 	V fnv, thisv;
 	Direct *direct = NULL;
+	const char *sm = NULL; /* a String.prototype method called directly while it is the built-in */
+	char *smok = NULL;
 	if (js__is(callee, "member_expression") || js__is(callee, "subscript_expression")) {
 		Ref r = js__ref(F, callee);
-		fnv = js__method_get(F, &r);
+		if (r.k == F_PROP && (sm = js__sm_id(r.name))) {
+			smok = fn_temp(F);
+			fn_out(F, "int %s = cx_sm_ok(X, %s, %s);", smok, r.obj.c, sm);
+		}
+		fnv = js__method_get(F, &r, smok);
 		thisv = r.k == F_SCOPED ? js__const("cx_global(X)") : r.obj;
 	} else if (js__is(callee, "identifier") && js__resolve(F, "eval").k == R_GLOBAL &&
 		   !strcmp(js__txt(F, callee), "eval")) {
@@ -2782,6 +2812,16 @@ static V js__call(Fn *F, TSNode e)
 		return js__direct_call(F, direct, fnv, vals, argc, what);
 	}
 	char *argv;
+	if (sm) {
+		V *vals = js__arg_vals(F, args, &argc);
+		argv = js__arg_array(F, vals, argc);
+		char *call = !strcmp(sm, "CX_SM_CHARCODEAT") && argc >= 1 && vals[0].d
+			? xprintf("cx_num(cx_str_code_at(%s, %s))", thisv.c, vals[0].d)
+			: xprintf("cx_sm_call(X, %s, %s, %d, %s)", sm, thisv.c, argc, argv);
+		return js__tmp(F, true, "%s ? %s : cx_is_callable(%s) ? cx_call(X, %s, %s, %d, %s) : "
+			       "cx_throw_error(X, \"TypeError\", \"%%s is not a function\", %s)",
+			       smok, call, fnv.c, fnv.c, thisv.c, argc, argv, c_quote(what, strlen(what)));
+	}
 	js__call_args(F, args, &argc, &argv);
 	if (!strcmp(thisv.c, "cx_global(X)"))
 		return js__tmp(F, true, "cx_call_plain(X, %s, %d, %s, %s)", fnv.c, argc, argv,

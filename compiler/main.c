@@ -18,6 +18,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,9 @@ static void main__usage(FILE *f)
 		"                           one .ccxml, or one .vxml: docs/voicexml.md)\n"
 		"  --script-file PATH       the next <script src> reads PATH (repeated; docs/fetch.md)\n"
 		"  --grammar-file PATH      the next <grammar src> reads PATH (repeated; docs/fetch.md)\n"
+		"  --app-file PATH          a .vxml's application root is PATH (not one of the files);\n"
+		"                           the --script-file, --grammar-file after it are the root's\n"
+		"  --app-url URL            ... and URL names its application (docs/fetch.md)\n"
 		"  --fetched                every <script src> is a --script-file, every <grammar src>\n"
 		"                           a --grammar-file, no local file; $CCXML_DOC_COMPILE_MB and\n"
 		"                           $CCXML_DOC_COMPILE_CPU limit its memory (MiB) and CPU (s)\n"
@@ -254,24 +258,90 @@ static char *main__tmpname(const char *path)
 /* The generated C files, for the message of a failed cc (kept then). */
 static char *main__cnames;
 
-/* The generated C of each document into a new private temporary directory (removed at exit
- * unless kept: main__tmpdir): its path; *cfiles gets the files, quoted for a shell. */
-static char *main__write_c(char **syms, char **csrc, size_t *clen, int nfiles, char **cfiles)
+/* A command run without a shell (main__run): its arguments, NULL-terminated. */
+typedef struct MainCmd {
+	char **v;
+	int n, cap;
+} MainCmd;
+
+static void main__arg(MainCmd *c, const char *a)
 {
-	const char *tmpenv = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char *tmpl = xprintf("%s/ccxmlc-XXXXXX", tmpenv);
-	if (!mkdtemp(tmpl))
-		diag_fatal("cannot create a temporary directory in %s: %s", tmpenv, strerror(errno));
-	main__tmpdir = tmpl;
-	atexit(main__cleanup);
-	*cfiles = xstrdup("");
+	if (c->n + 2 > c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 32;
+		char **v = realloc(c->v, (size_t)c->cap * sizeof(*v));
+		if (!v)
+			diag_fatal("out of memory");
+		c->v = v;
+	}
+	c->v[c->n++] = (char *)a;
+	c->v[c->n] = NULL;
+}
+
+static void main__args(MainCmd *c, const MainCmd *more)
+{
+	for (int i = 0; i < more->n; i++)
+		main__arg(c, more->v[i]);
+}
+
+/* The words of s as a shell splits them, without its expansions: at blanks, with '...', "..."
+ * and \ quoting what they hold ($CC may hold flags: docs/cli.md; so do the build's). */
+static void main__words(MainCmd *c, const char *s)
+{
+	for (const char *p = s;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			return;
+		char *w = xcalloc(strlen(p) + 1, 1), *o = w, q = 0;
+		for (; *p && (q || (*p != ' ' && *p != '\t' && *p != '\n')); p++) {
+			if (q ? *p == q : *p == '\'' || *p == '"') {
+				q = q ? 0 : *p;
+				continue;
+			}
+			if (*p == '\\' && q != '\'' && p[1])
+				p++;
+			*o++ = *p;
+		}
+		main__arg(c, w);
+	}
+}
+
+/* The generated C of each document into a private temporary directory (removed at exit unless
+ * kept: main__tmpdir; --fetched made it already, main__fetched_tmp), each file added to cmd. */
+static char *main__write_c(char **syms, char **csrc, size_t *clen, int nfiles, MainCmd *cmd)
+{
+	if (!main__tmpdir) {
+		const char *tmpenv = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+		char *tmpl = xprintf("%s/ccxmlc-XXXXXX", tmpenv);
+		if (!mkdtemp(tmpl))
+			diag_fatal("cannot create a temporary directory in %s: %s", tmpenv, strerror(errno));
+		main__tmpdir = tmpl;
+		atexit(main__cleanup);
+	}
 	for (int i = 0; i < nfiles; i++) {
-		char *p = xprintf("%s/%s.c", tmpl, syms[i]);
+		char *p = xprintf("%s/%s.c", main__tmpdir, syms[i]);
 		main__write(p, csrc[i], clen[i]);
-		*cfiles = xprintf("%s %s", *cfiles, main__q(p));
+		if (cmd)
+			main__arg(cmd, p);
 		main__cnames = xprintf("%s %s", main__cnames ? main__cnames : "", p);
 	}
-	return tmpl;
+	return main__tmpdir;
+}
+
+/* --fetched -o OUT: the temporary files of this compile, ccxmlc's and its C compiler's (its
+ * TMPDIR: main__run), go in a directory OUT.tmpPID.d beside the output rather than in TMPDIR, so
+ * that the program which kills a compile at its time limit (nothing of the compiler cleans up
+ * after SIGKILL) knows its name and removes it (runtime/doccomp.c), as it removes OUT.tmpPID. */
+static bool main__fetched_dir;
+
+static void main__fetched_tmp(const char *out)
+{
+	char *dir = xprintf("%s.tmp%ld.d", out, (long)getpid());
+	if (mkdir(dir, 0700) != 0)
+		diag_fatal("cannot create the temporary directory %s: %s", dir, strerror(errno));
+	main__tmpdir = dir;
+	main__fetched_dir = true;
+	atexit(main__cleanup);
 }
 
 /* --shared with tcc in this process: the back end writes into a stream that copies into memory
@@ -313,20 +383,73 @@ static void main__cc_failed(const char *what, const char *hint)
 	diag_fatal("%s; the generated C is kept:%s%s", what, main__cnames, hint);
 }
 
-/* Runs cc; on failure removes `partial` and stops (main__cc_failed). */
-static void main__run(const char *cmd, const char *partial)
+/* s as it can be pasted into a shell: quoted unless it holds only characters that need none */
+static const char *main__shown(const char *s)
 {
-	if (main__verbose)
-		fprintf(stderr, "%s\n", cmd);
-	fflush(NULL);
-	int st = system(cmd);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		unlink(partial);
-		if (st == -1)
-			diag_fatal("cannot run the C compiler: %s", strerror(errno));
-		main__cc_failed("the C compiler failed", " (run with -v to see the command, --emit-c "
-				"to write the C where you want it)");
+	return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+=,.:/@%")
+			     == strlen(s) ? s : main__q(s);
+}
+
+/* Runs cc (cmd) with posix_spawnp, no shell: no word of it is read twice, and starting it takes
+ * no more than a small stack (system() forks a shell). On failure removes `partial` and stops
+ * (main__cc_failed). Under a fetched document's memory limit (cserve_limits) even that stack
+ * can be refused: the message then says "Cannot allocate memory", which the program reports as
+ * the memory limit (runtime/doccomp.c), as it does cc1's own "out of memory". */
+static void main__run(MainCmd *cmd, const char *partial)
+{
+	if (main__verbose) {
+		for (int i = 0; i < cmd->n; i++)
+			fprintf(stderr, "%s%s", i ? " " : "", main__shown(cmd->v[i]));
+		fputc('\n', stderr);
 	}
+	fflush(NULL);
+	/* the environment, with TMPDIR the compile's own directory under --fetched (not setenv: a
+	 * spare's tcc thread may be reading the environment meanwhile) */
+	char **env = environ;
+	if (main__fetched_dir && main__tmpdir) {
+		MainCmd e = {0};
+		for (char **p = environ; *p; p++)
+			if (strncmp(*p, "TMPDIR=", 7))
+				main__arg(&e, *p);
+		main__arg(&e, xprintf("TMPDIR=%s", main__tmpdir));
+		env = e.v;
+	}
+	pid_t pid;
+	int st = 0, err = posix_spawnp(&pid, cmd->v[0], NULL, NULL, cmd->v, env);
+	while (!err && waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			err = errno;
+	if (err) {
+		unlink(partial);
+		diag_fatal("cannot run the C compiler %s: %s", cmd->v[0], strerror(err));
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		unlink(partial);
+		/* a signal's name says more than a status: "CPU time limit exceeded" (RLIMIT_CPU) */
+		main__cc_failed(WIFSIGNALED(st) ? xprintf("the C compiler failed: %s", strsignal(WTERMSIG(st)))
+						: "the C compiler failed",
+				" (run with -v to see the command, --emit-c to write the C where you want it)");
+	}
+}
+
+/* The C compiler's command up to its inputs: $CC, the build's flags, -g, -O, the headers. */
+static MainCmd *main__cc(const Options *opt)
+{
+	MainCmd *c = xcalloc(1, sizeof(*c));
+	main__words(c, opt->cc);
+	if (!c->n)
+		diag_fatal("CC names no command");
+	main__arg(c, "-std=c11");
+	main__words(c, CCXMLC_MODE);
+	if (opt->debug)
+		main__arg(c, "-g");
+	if (opt->optimize)
+		main__arg(c, xprintf("-O%s", opt->optimize));
+	for (int i = 0; i < main__nincdir; i++) {
+		main__arg(c, "-I");
+		main__arg(c, main__incdir[i]);
+	}
+	return c;
 }
 
 /* The CCXML documents only: a VoiceXML one registers itself (vxml_emit.c). */
@@ -461,7 +584,8 @@ static int main__dot(Doc *doc, const char *file, const char *output)
 static int main__test(int argc, char **argv, int at)
 {
 	static const char *const refused[] = {"-o", "--emit-c", "-c", "--shared", "--dot", "-MD",
-					      "-MF", "--script-file", "--grammar-file", "--fetched", "--test",
+					      "-MF", "--script-file", "--grammar-file", "--app-file", "--app-url",
+					      "--fetched", "--test",
 					      "-"};
 	const char **opts = xcalloc((size_t)argc, sizeof(char *));
 	int n = 0;
@@ -513,7 +637,8 @@ static const char *main__js_wrapper(const char *js)
 {
 	static const char doc[] = "<ccxml version=\"1.0\" xmlns=\"" CX_NS_CCXML_URI "\">"
 				  "<script src=\"fetched.js\"/></ccxml>\n";
-	const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	const char *tmp = main__fetched_dir ? main__tmpdir
+			  : getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char *p = xprintf("%s/fetched-script-XXXXXX.ccxml", tmp);
 	int fd = mkstemps(p, 6);
 	if (fd < 0 || write(fd, doc, sizeof(doc) - 1) != (ssize_t)(sizeof(doc) - 1))
@@ -556,11 +681,25 @@ static int main__main(int argc, char **argv)
 		} else if (!strcmp(a, "--script-file")) {
 			if (++i >= argc)
 				diag_fatal("--script-file needs a file name");
-			main__addfile(&xml_script_files, &xml_nscript_files, argv[i]);
+			if (xml_app_file)  /* after --app-file: the root's */
+				main__addfile(&xml_app_script_files, &xml_napp_script_files, argv[i]);
+			else
+				main__addfile(&xml_script_files, &xml_nscript_files, argv[i]);
 		} else if (!strcmp(a, "--grammar-file")) {
 			if (++i >= argc)
 				diag_fatal("--grammar-file needs a file name");
-			main__addfile(&xml_grammar_files, &xml_ngrammar_files, argv[i]);
+			if (xml_app_file)
+				main__addfile(&xml_app_grammar_files, &xml_napp_grammar_files, argv[i]);
+			else
+				main__addfile(&xml_grammar_files, &xml_ngrammar_files, argv[i]);
+		} else if (!strcmp(a, "--app-file")) {
+			if (++i >= argc || xml_app_file)
+				diag_fatal("--app-file needs a file name (once)");
+			xml_app_file = argv[i];
+		} else if (!strcmp(a, "--app-url")) {
+			if (++i >= argc)
+				diag_fatal("--app-url needs a URL");
+			xml_app_url = argv[i];
 		} else if (!strcmp(a, "-g")) {
 			opt.debug = true;
 		} else if (!strncmp(a, "-O", 2) && (a[2] == 0 || (strchr("0123s", a[2]) && !a[3]))) {
@@ -612,6 +751,8 @@ static int main__main(int argc, char **argv)
 		diag_fatal("--shared takes one document, without --emit-c or -c");
 	if (opt.object && nfiles > 1)
 		diag_fatal("-c takes one document (compile each document on its own)");
+	if (xml_fetched && opt.output && strcmp(opt.output, "-"))
+		main__fetched_tmp(opt.output);
 	/* --shared of one .vxml: a VoiceXML document loaded at run time (runtime/vxfetch.c) */
 	opt.fetched = shared && main__ends(files[0], ".vxml");
 	if (main__ends(files[0], ".vxml") && !opt.fetched)
@@ -651,6 +792,9 @@ static int main__main(int argc, char **argv)
 	for (int i = 0; i < nfiles; i++)
 		docs[i] = xml_load(files[i]);
 	main__jswrap_rm(); /* read: gone now, not at exit (a compile killed at its time limit) */
+	if (xml_app_file && !(nfiles == 1 && main__ends(files[0], ".vxml")))
+		diag_fatal("--app-file is the application root of one .vxml");
+	vxml_fetch_app(&opt);
 	for (int i = 0; i < nfiles; i++) { /* all loaded: a .vxml's application root is known */
 		if (!docs[i])
 			continue;
@@ -735,11 +879,10 @@ static int main__main(int argc, char **argv)
 	/* Compile: the C goes to a private temporary directory (with tcc in this process, only
 	 * when it failed, to be kept). */
 	bool intcc = opt.tcc;
-	char *cfiles = NULL, *tmpl = intcc ? NULL : main__write_c(syms, csrc, clen, nfiles, &cfiles);
+	MainCmd cfiles = {0};
+	char *tmpl = intcc ? NULL : main__write_c(syms, csrc, clen, nfiles, &cfiles);
 	const char *incs, *libdir;
 	main__locate(&incs, &libdir);
-	char *flags = xprintf("-std=c11 %s%s%s%s %s", CCXMLC_MODE, opt.debug ? " -g" : "",
-			      opt.optimize ? " -O" : "", opt.optimize ? opt.optimize : "", incs);
 	if (shared) {
 		/* Only cx_shared_doc is exported: the program exports its own documents' symbols
 		 * (-rdynamic), and a same-named one here must not be bound to those. */
@@ -762,14 +905,21 @@ static int main__main(int argc, char **argv)
 			if (!tcc || cctcc_finish(tcc, src, tmpo)) {
 				unlink(tmpo);
 				if (!xml_fetched)
-					main__write_c(syms, csrc, clen, nfiles, &cfiles);
+					main__write_c(syms, csrc, clen, nfiles, NULL);
 				main__cc_failed("the C compiler (libtcc) failed", "");
 			}
 		} else {
 			char *sp = xprintf("%s/shared.c", tmpl);
 			main__write(sp, sc, strlen(sc));
-			main__run(xprintf("%s %s -fPIC -shared -fvisibility=hidden%s %s -o %s", opt.cc, flags,
-				  cfiles, main__q(sp), main__q(tmpo)), tmpo);
+			MainCmd *cmd = main__cc(&opt);
+			main__arg(cmd, "-fPIC");
+			main__arg(cmd, "-shared");
+			main__arg(cmd, "-fvisibility=hidden");
+			main__args(cmd, &cfiles);
+			main__arg(cmd, sp);
+			main__arg(cmd, "-o");
+			main__arg(cmd, tmpo);
+			main__run(cmd, tmpo);
 		}
 		if (rename(tmpo, out) != 0) {
 			unlink(tmpo);
@@ -784,7 +934,12 @@ static int main__main(int argc, char **argv)
 			stem[strlen(stem) - 2] = 0;
 		char *hpath = xprintf("%s.h", stem);
 		char *tmpo = main__tmpname(out);
-		main__run(xprintf("%s %s -c%s -o %s", opt.cc, flags, cfiles, main__q(tmpo)), tmpo);
+		MainCmd *cmd = main__cc(&opt);
+		main__arg(cmd, "-c");
+		main__args(cmd, &cfiles);
+		main__arg(cmd, "-o");
+		main__arg(cmd, tmpo);
+		main__run(cmd, tmpo);
 		char *guard = xprintf("CCXMLC_%s_H", syms[0]);
 		for (char *p = guard; *p; p++)
 			if (*p >= 'a' && *p <= 'z')
@@ -811,10 +966,21 @@ static int main__main(int argc, char **argv)
 	char self[PATH_MAX];
 	ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
 	self[sl > 0 ? sl : 0] = 0;
-	char *cmd = xprintf("%s %s %s%s %s -o %s -rdynamic -L %s -Wl,--whole-archive -lcxrt -lcxstd "
-			    "-Wl,--no-whole-archive %s", opt.cc, flags,
-			    *self && !strpbrk(self, "\"\\") ? main__q(xprintf("-DCCXMLC_PATH=\"%s\"", self)) : "", cfiles,
-			    main__q(mp), main__q(tmpx), main__q(libdir), CCXMLC_SYSLIBS);
+	MainCmd *cmd = main__cc(&opt);
+	if (*self && !strpbrk(self, "\"\\"))  /* a C string as it is */
+		main__arg(cmd, xprintf("-DCCXMLC_PATH=\"%s\"", self));
+	main__args(cmd, &cfiles);
+	main__arg(cmd, mp);
+	main__arg(cmd, "-o");
+	main__arg(cmd, tmpx);
+	main__arg(cmd, "-rdynamic");
+	main__arg(cmd, "-L");
+	main__arg(cmd, libdir);
+	main__arg(cmd, "-Wl,--whole-archive");
+	main__arg(cmd, "-lcxrt");
+	main__arg(cmd, "-lcxstd");
+	main__arg(cmd, "-Wl,--no-whole-archive");
+	main__words(cmd, CCXMLC_SYSLIBS);
 	main__run(cmd, tmpx);
 	if (rename(tmpx, out) != 0) {
 		unlink(tmpx);

@@ -830,6 +830,14 @@ Doc *vxml_app_root(Doc *leaf, const Options *opt, bool report)
 	Attr *app = leaf->root && !strcmp(leaf->root->tag, "vxml") ? node_attr(leaf->root, "application") : NULL;
 	if (!app)
 		return NULL;
+	if (xml_app_file) { /* --app-file: the root it names, fetched with it (docs/fetch.md) */
+		Attr *up = xml_app_doc && leaf != xml_app_doc ? node_attr(xml_app_doc->root, "application") : NULL;
+		if (up && report)
+			diag_error(app->value.loc, "<vxml application='%s'>: the application root %s names an "
+				   "application root itself ('%s'); a root has none (VoiceXML 2.0 §1.5.2)",
+				   app->value.s, xml_app_url ? xml_app_url : xml_app_file, up->value.s);
+		return up || leaf == xml_app_doc ? NULL : xml_app_doc;
+	}
 	const char *b, *fb;
 	size_t len = vx__srcbase(app->value.s, &b);
 	for (int i = 0; opt->docs && i < opt->nfiles; i++) {
@@ -990,7 +998,8 @@ void vxml_check(Doc *doc, const Options *opt)
 					diag_error(id->value.loc, "a <form> or <menu> with id '%s' came before", id->value.s);
 			}
 		}
-	bool approot = false; /* an application root may hold only what its leaves share */
+	/* an application root may hold only what its leaves share (--app-file: it has one) */
+	bool approot = doc == xml_app_doc;
 	for (int i = 0; opt->docs && i < opt->nfiles && !approot; i++)
 		approot = opt->docs[i] && opt->docs[i] != doc && vxml_app_root(opt->docs[i], opt, false) == doc;
 	c.approot = approot;

@@ -1427,7 +1427,9 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	fprintf(out, "\t.event_slot = %d,\n", ev_slot);
 	fprintf(out, "\t.message_slot = %d,\n", msg_slot);
 	if (app || isroot) { /* a root names itself: its own <var>s are its app_init */
-		const char *ap = app ? app->src.path : path;
+		/* a root fetched with the leaf is named by its URL (--app-url): as is that root when
+		 * run on its own (runtime/vxml.c cx_vx__appid) */
+		const char *ap = app && app == xml_app_doc && xml_app_url ? xml_app_url : app ? app->src.path : path;
 		fprintf(out, "\t.app = %s,\n", c_quote(ap, strlen(ap)));
 		fprintf(out, "\t.napp = %d,\n", napp);
 		fprintf(out, "\t.app_init = %s,\n", app_init);

@@ -126,13 +126,46 @@ const char *vxml_fetch_grammar(Node *gr, Attr *src)
 	int k = 0;
 	while (root->parent)
 		root = root->parent;
+	/* the application root's own grammars come after it (--app-file) */
+	bool app = xml_app_doc && root == xml_app_doc->root;
 	/* a src the runtime did not fetch (one its parser did not see) is never a file here: the
 	 * document, in the cache directory, would name the machine's files (`../../etc/x`) and
 	 * see their text in the compiler's diagnostics */
-	if (!vf__fetched(gr) || !vf__index(root, gr, &k) || k >= xml_ngrammar_files) {
+	if (!vf__fetched(gr) || !vf__index(root, gr, &k) ||
+	    k >= (app ? xml_napp_grammar_files : xml_ngrammar_files)) {
 		diag_error(src->value.loc, "<grammar src='%s'> was not fetched with the document "
 			   "(a document fetched at run time reads no grammar file of this machine)", src->value.s);
 		return NULL;
 	}
-	return xml_grammar_files[k];
+	return app ? xml_app_grammar_files[k] : xml_grammar_files[k];
+}
+
+/* Section - the application root of a document fetched at run time (docs/fetch.md) */
+
+const char *xml_app_file, *xml_app_url;
+const char **xml_app_script_files, **xml_app_grammar_files;
+int xml_napp_script_files, xml_napp_grammar_files;
+Doc *xml_app_doc;
+
+void vxml_fetch_app(const Options *opt)
+{
+	if (!xml_app_file)
+		return;
+	/* its <script src> read from its own --script-file list, in its document order */
+	const char **sf = xml_script_files;
+	int nsf = xml_nscript_files;
+	xml_script_files = xml_app_script_files;
+	xml_nscript_files = xml_napp_script_files;
+	Doc *root = xml_load(xml_app_file);
+	xml_script_files = sf;
+	xml_nscript_files = nsf;
+	if (!root)
+		return;
+	if (strcmp(root->root->tag, "vxml")) {
+		diag_error(root->root->loc, "the application root %s is not a VoiceXML "
+			   "document (<vxml>)", xml_app_url ? xml_app_url : xml_app_file);
+		return;
+	}
+	xml_app_doc = root;
+	vxml_check(root, opt);
 }

@@ -69,6 +69,8 @@ typedef struct cx_docent {
 	int sdone;             /* ... when it has come (or the server has gone: -1) */
 	size_t nscripts;       /* its <script src> files (DIR/HASH-K.js) and <grammar src> ones */
 	uint32_t grams;        /* ... bit K: the Kth is a grammar (DIR/HASH-K.grxml) */
+	uint32_t apps;         /* ... bit K: the Kth is the application root (DIR/HASH-K.vxml,
+				* ccxmlc --app-file; the files after it are its own) */
 	char *surl[32];        /* ... their URLs, for the diagnostics (NULL: not known) */
 	uint64_t t0;           /* when its compile started (ms) */
 	int fd;                /* the compiler's stdout+stderr */
@@ -124,6 +126,49 @@ static const char *cx_doccomp__ccxmlc(void)
 	return getenv("CCXMLC") && *getenv("CCXMLC") ? getenv("CCXMLC") : CX_CCXMLC;
 }
 
+/* Remove name in the directory fd: a file, or a directory with what is in it, depth levels deep
+ * at most; a symlink is removed, never followed. */
+static void cx_doccomp__rm(int fd, const char *name, int depth)
+{
+	struct dirent *de;
+	DIR *dir;
+	int dfd;
+
+	if (!unlinkat(fd, name, 0) || errno != EISDIR || depth < 1)
+		return;
+	dfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dir = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!dir) {
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	while ((de = readdir(dir)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			cx_doccomp__rm(dfd, de->d_name, depth - 1);
+	closedir(dir);
+	(void)unlinkat(fd, name, AT_REMOVEDIR);
+}
+
+/* What a compile's process pid leaves in the cache directory when it does not end by itself
+ * (killed at the time limit, or by a signal: SIGKILL runs no clean-up of its own):
+ * HASH.so.tmpPID, the object being written, and HASH.so.tmpPID.d, the temporary directory of
+ * ccxmlc and of its C compiler (compiler/main.c, main__fetched_tmp), whose files are one or
+ * two levels deep. Removed after every compile, however it ended. */
+static void cx_doccomp__rmtmp(const struct cx_doccomp *c, const char *hash, pid_t pid)
+{
+	char name[96];
+	int fd;
+
+	if (pid <= 0 || !c->dir || (fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
+	snprintf(name, sizeof(name), "%s.so.tmp%ld", hash, (long)pid);
+	cx_doccomp__rm(fd, name, 0);
+	snprintf(name, sizeof(name), "%s.so.tmp%ld.d", hash, (long)pid);
+	cx_doccomp__rm(fd, name, 2);
+	close(fd);
+}
+
 static void cx_docent__destroy(void *arg)
 {
 	cx_docent *d = arg;
@@ -141,6 +186,8 @@ static void cx_docent__destroy(void *arg)
 		kill(-d->pid, SIGKILL);
 		(void)waitpid(d->pid, NULL, 0);
 	}
+	if (d->eng->doccomp)
+		cx_doccomp__rmtmp(d->eng->doccomp, d->hash, d->pid);
 	list_flush(&d->waits);
 	list_unlink(&d->le);
 	list_unlink(&d->qle);
@@ -250,8 +297,9 @@ static int cx_doccomp__get(cx_engine *e, struct cx_doccomp **cp, int dir)
 	return 0;
 }
 
-/* SHA-256 of the body and, after each a separator and its length, its scripts and grammars
- * (ss: which is which; NULL: scripts) */
+/* SHA-256 of the body and, after each a separator and its length, its scripts, grammars and
+ * application root (ss: which is which; NULL: scripts), the root's URL too (the compiled
+ * leaf names its application by it: cx_vx_doc.app) */
 static void cx_doccomp__hash(const char *body, size_t len, const cx_docscripts *ss,
 			     struct mbuf *const *scripts, size_t ns, int vxml, int js, char out[65])
 {
@@ -262,11 +310,14 @@ static void cx_doccomp__hash(const char *body, size_t len, const cx_docscripts *
 	size_t k;
 
 	for (k = 0; ok && k < ns; k++) {
+		const cx_docsrc *src = ss && k < ss->n ? &ss->v[k] : NULL;
 		char sep[40];
-		int m = snprintf(sep, sizeof(sep), "%c<%s %zu>", 0,
-				 ss && k < ss->n && ss->v[k].gram ? "grammar" : "script", scripts[k]->end);
+		int m = snprintf(sep, sizeof(sep), "%c<%s %zu>", 0, src && src->app ? "app" :
+				 src && src->gram ? "grammar" : "script", scripts[k]->end);
 		ok = EVP_DigestUpdate(x, sep, (size_t)m) &&
 		     EVP_DigestUpdate(x, scripts[k]->buf, scripts[k]->end);
+		if (ok && src && src->app)
+			ok = EVP_DigestUpdate(x, src->url, strlen(src->url) + 1);
 	}
 	if (vxml) /* the same bytes as a VoiceXML document are another program */
 		ok = ok && EVP_DigestUpdate(x, "\0<vxml>", 7);
@@ -355,12 +406,13 @@ static int cx_docent__load(struct cx_doccomp *c, cx_docent *d, char *why, size_t
 	return 0;
 }
 
-/* DIR/HASH-K.js, d's Kth script, or DIR/HASH-K.grxml, its Kth file a grammar */
+/* DIR/HASH-K.js, d's Kth script, or DIR/HASH-K.grxml, its Kth file a grammar, or
+ * DIR/HASH-K.vxml, its application root */
 static void cx_docent__part(const struct cx_doccomp *c, const cx_docent *d, size_t k,
 			    char *path, size_t sz)
 {
 	snprintf(path, sz, "%s/%s-%zu.%s", c->dir, d->hash, k,
-		 k < 32 && (d->grams >> k & 1) ? "grxml" : "js");
+		 k >= 32 ? "js" : d->apps >> k & 1 ? "vxml" : d->grams >> k & 1 ? "grxml" : "js");
 }
 
 /* The length of the cache file's name at p (DIR/HASH.EXT, or DIR/HASH-K.js: a script's,
@@ -428,6 +480,23 @@ static void cx_docent__diag(struct cx_doccomp *c, cx_docent *d, char *out, size_
 	mem_deref(mb);
 }
 
+/* A compile's temporary of the cache directory (HASH.so.tmpPID, HASH.so.tmpPID.d): its PID,
+ * else 0 */
+static long cx_docfile__tmp(const char *n)
+{
+	char *end;
+	long pid;
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
+			return 0;
+	if (strncmp(n + 64, ".so.tmp", 7) || !(n[71] >= '1' && n[71] <= '9'))
+		return 0;
+	pid = strtol(n + 71, &end, 10);
+	return !*end || !strcmp(end, ".d") ? pid : 0;
+}
+
 typedef struct cx_docfile {
 	char name[72];         /* HASH.so or HASH.ccxml */
 	struct timespec mtime;
@@ -453,14 +522,16 @@ static int cx_docfile__ours(const char *n)
 	if (n[64] == '-') {        /* HASH-K.js, HASH-K.grxml: a script, a grammar of a document */
 		for (i = 65; n[i] >= '0' && n[i] <= '9'; i++)
 			;
-		return i > 65 && (!strcmp(n + i, ".js") || !strcmp(n + i, ".grxml"));
+		return i > 65 && (!strcmp(n + i, ".js") || !strcmp(n + i, ".grxml") ||
+				  !strcmp(n + i, ".vxml"));
 	}
 	return !strcmp(n + 64, ".so") || !strcmp(n + 64, ".ccxml") || !strcmp(n + 64, ".vxml") ||
 	       !strcmp(n + 64, ".js");
 }
 
 /* Keep the cache directory to keepdir programs (2 files each: HASH.ccxml, HASH.so; scripts
- * HASH-K.js and grammars HASH-K.grxml count as more files of theirs): the
+ * HASH-K.js, grammars HASH-K.grxml and application roots HASH-K.vxml count as more files of
+ * theirs): the
  * files least recently compiled or loaded (mtime, touched on each load) are removed first.
  * A program loaded by a running process stays mapped in it; a process that misses it
  * compiles it again. Files not named like ours are never touched. */
@@ -476,6 +547,13 @@ static void cx_doccomp__trim(cx_engine *e, struct cx_doccomp *c)
 	if (!dir)
 		return;
 	while ((de = readdir(dir))) {
+		long pid = cx_docfile__tmp(de->d_name);
+		/* a compile's temporary whose process has gone (of another process sharing the
+		 * directory, or one the kill outran) and that is older than a compile can be */
+		if (pid > 0 && kill((pid_t)pid, 0) && errno == ESRCH &&
+		    !fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+		    time(NULL) - st.st_mtim.tv_sec > (time_t)(c->timeout_ms / 1000 + 60))
+			cx_doccomp__rm(dirfd(dir), de->d_name, 2);
 		if (strlen(de->d_name) >= sizeof(v->name) || !cx_docfile__ours(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", c->dir, de->d_name);
@@ -576,6 +654,7 @@ static void cx_docent__srvend(cx_docent *d)
 		status = access(so, R_OK) ? 1 << 8 : 0;  /* written only when it compiled */
 	}
 	tmr_cancel(&d->tmr);
+	cx_doccomp__rmtmp(d->eng->doccomp, d->hash, d->pid);
 	d->sid = 0;
 	d->pid = 0;
 	cx_docent__finish(d, status, 0);
@@ -605,6 +684,7 @@ static void cx_docent__reap(cx_docent *d, int killed)
 	} else {
 		(void)waitpid(d->pid, &status, 0);
 	}
+	cx_doccomp__rmtmp(d->eng->doccomp, d->hash, d->pid);
 	d->pid = 0;
 	cx_docent__finish(d, status, killed);
 }
@@ -722,7 +802,8 @@ static int cx_docent__write(const char *path, const void *p, size_t len)
 }
 
 /* Run `ccxmlc --shared -O0 --no-line --fetched [--script-file DIR/HASH-K.js]...
- * [--grammar-file DIR/HASH-K.grxml]... -o DIR/HASH.so DIR/HASH.ccxml` on the files
+ * [--grammar-file DIR/HASH-K.grxml]... [--app-file DIR/HASH-K.vxml --app-url URL [the root's
+ * --script-file and --grammar-file]...] -o DIR/HASH.so DIR/HASH.ccxml` on the files
  * cx_docent__spawn wrote: through the compile server when it is up, else as a child of ours;
  * 0 or an errno. */
 static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
@@ -732,7 +813,7 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 	/* no #line: nobody debugs these, and tcc reads a tenth less */
 	/* --fetched: a <script src> or <grammar src> the scan did not see (runtime/docscript.c) is
 	 * an error, not a file of this machine named by a hostile document */
-	char *argv[10 + 2 * 32] = {(char *)cc, "--shared", "-O0", "--no-line", "--fetched"};
+	char *argv[12 + 2 * 32] = {(char *)cc, "--shared", "-O0", "--no-line", "--fetched"};
 	char *env[512], ccv[256];
 	int p[2], err, a = 5;
 	size_t k;
@@ -741,8 +822,13 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 	snprintf(so, sizeof(so), "%s/%s.so", c->dir, d->hash);
 	for (k = 0; k < d->nscripts; k++) {
 		cx_docent__part(c, d, k, js[k], sizeof(js[k]));
-		argv[a++] = d->grams >> k & 1 ? "--grammar-file" : "--script-file";
+		argv[a++] = d->apps >> k & 1 ? "--app-file" :
+			    d->grams >> k & 1 ? "--grammar-file" : "--script-file";
 		argv[a++] = js[k];
+		if (d->apps >> k & 1 && d->surl[k]) { /* one root: the URL its application is */
+			argv[a++] = "--app-url";
+			argv[a++] = d->surl[k];
+		}
 	}
 	argv[a++] = "-o";
 	argv[a++] = so;
@@ -777,6 +863,7 @@ static int cx_docent__run(struct cx_doccomp *c, cx_docent *d)
 		} else {
 			kill(-d->pid, SIGKILL);
 			(void)waitpid(d->pid, NULL, 0);
+			cx_doccomp__rmtmp(c, d->hash, d->pid);
 			d->pid = 0;
 		}
 		return err;
@@ -910,6 +997,7 @@ static int cx_doccomp__with(cx_engine *e, const char *url, const char *base,
 	for (k = 0; ss && k < nscripts && k < ss->n && k < sizeof(d->surl) / sizeof(d->surl[0]); k++) {
 		(void)str_dup(&d->surl[k], ss->v[k].url); /* NULL: the cache file's name stays */
 		d->grams |= (uint32_t)!!ss->v[k].gram << k;
+		d->apps |= (uint32_t)!!ss->v[k].app << k;
 	}
 	d->fd = -1;
 	d->eng = e;

@@ -339,10 +339,43 @@ static void cx_docreq__jscompile(cx_docreq *r, const char *ctype)
 	}
 }
 
-/* What the document's src k is, for messages: "script" or "grammar" */
+/* What the document's src k is, for messages: "script", "grammar" or "application root" */
 static const char *cx_docreq__srcwhat(const cx_docreq *r, size_t k)
 {
-	return r->ss->v[k].gram ? "grammar" : "script";
+	return r->ss->v[k].app ? "application root" : r->ss->v[k].gram ? "grammar" : "script";
+}
+
+/* The application root's bytes as fetched (XML, read by the compiler as any .vxml) in a new
+ * *outp, then its own scripts and grammars added to the sources to fetch */
+static int cx_docreq__approot(cx_docreq *r, const cx_docsrc *src, struct mbuf **outp,
+			      char *why, size_t sz)
+{
+	const char *body = r->sbody ? r->sbody : "";
+	struct mbuf *mb = mbuf_alloc(r->slen + 1);
+
+	if (!mb || mbuf_write_mem(mb, (const uint8_t *)body, r->slen)) {
+		mem_deref(mb);
+		snprintf(why, sz, "%s", strerror(ENOMEM));
+		return ENOMEM;
+	}
+	*outp = mb;
+	return cx_docscript_app(r->ss, src->url, body, r->slen, why, sz);
+}
+
+/* Source k names what an earlier one fetched (a grammar named twice, with two fragments):
+ * that one's bytes, not a second fetch */
+static struct mbuf *cx_docreq__fetched(const cx_docreq *r, size_t k)
+{
+	const cx_docsrc *a = &r->ss->v[k];
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		const cx_docsrc *b = &r->ss->v[i];
+		if (!a->app && !b->app && a->gram == b->gram && !strcmp(a->url, b->url) &&
+		    !strcmp(a->charset, b->charset))
+			return r->js[i];
+	}
+	return NULL;
 }
 
 /* One <script src> answered (converted to UTF-8) or <grammar src> (SRGS XML), then the next,
@@ -352,7 +385,7 @@ static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char
 	cx_docreq *r = arg;
 	const cx_docsrc *src = &r->ss->v[r->njs];
 	const char *what = cx_docreq__srcwhat(r, r->njs);
-	char msg[512], cwhy[200], pre[16];
+	char msg[512], cwhy[200], pre[24];
 
 	if (r->out) {
 		fclose(r->out);
@@ -365,16 +398,20 @@ static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char
 	snprintf(pre, sizeof(pre), "%s ", what);
 	if (cx_curl_failed(msg, sizeof(msg), pre, src->url, why, resp, r->slen, CX_DOC_MAXSIZE))
 		;
-	else if (src->gram ? cx_docscript_grammar(resp->ctype, r->sbody ? r->sbody : "", r->slen,
+	else if (src->app ? cx_docreq__approot(r, src, &r->js[r->njs], msg, sizeof(msg)) :
+		 src->gram ? cx_docscript_grammar(resp->ctype, r->sbody ? r->sbody : "", r->slen,
 						  &r->js[r->njs], cwhy, sizeof(cwhy)) :
 		 cx_docscript_utf8(src->charset, resp->ctype, r->sbody ? r->sbody : "", r->slen,
-				   &r->js[r->njs], cwhy, sizeof(cwhy)))
-		snprintf(msg, sizeof(msg), "%s %s: %s", what, src->url, cwhy);
-	else
+				   &r->js[r->njs], cwhy, sizeof(cwhy))) {
+		if (!src->app)
+			snprintf(msg, sizeof(msg), "%s %s: %s", what, src->url, cwhy);
+	} else
 		msg[0] = 0;
 	free(r->sbody);
 	r->sbody = NULL;
 	if (msg[0]) {
+		if (r->js[r->njs])  /* the root's bytes, its sources not added */
+			r->js[r->njs] = mem_deref(r->js[r->njs]);
 		r->keep = 0;
 		cx_docreq__tell(r, NULL, msg);
 	} else {
@@ -389,6 +426,8 @@ static void cx_docreq__nextscript(cx_docreq *r)
 	char msg[512], why[400];
 	int err;
 
+	while (r->njs < r->ss->n && (r->js[r->njs] = mem_ref(cx_docreq__fetched(r, r->njs))))
+		r->njs++;
 	if (r->njs == r->ss->n) {
 		cx_docreq__compile(r);
 		return;

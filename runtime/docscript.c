@@ -3,7 +3,8 @@
  * (docs/fetch.md): its <script src> URIs and, in a VoiceXML document, its <grammar src> ones,
  * resolved against xml:base and the document's own URI, in document order (the order ccxmlc
  * --script-file and --grammar-file read them), and the base of its other relative URIs (the
- * root's xml:base). The body is hostile: it is parsed by libxml2 without network access or
+ * root's xml:base); a VoiceXML document's application root and, once fetched, the root's
+ * own scripts and grammars (ccxmlc --app-file). The body is hostile: it is parsed by libxml2 without network access or
  * entity substitution; a body libxml2 cannot parse yields no scripts nor grammars and the
  * compiler reports why. Fetched scripts are converted to UTF-8 here; grammars are XML, kept
  * as they came.
@@ -73,6 +74,28 @@ static xmlChar *cx_docscript__gram(xmlNodePtr n)
 	return src;
 }
 
+/* One more source of s: url (resolved, NULL when it could not be) of src (as written, in el
+ * on line) must be http(s), or file: (checked against --docroot when fetched); 0 or an errno
+ * with why filled. */
+static int cx_docscript__add(cx_docscripts *s, const char *url, const char *src, const char *el,
+			     long line, char *why, size_t sz, cx_docsrc **dp)
+{
+	cx_docsrc *d;
+
+	if (s->n >= CX_DOCSCRIPT_MAX) {
+		snprintf(why, sz, "more than %d <script src> and <grammar src> (an application root "
+			 "and its own count)", CX_DOCSCRIPT_MAX);
+		return E2BIG;
+	}
+	if (!url || !(cx_docscript__http(url) || !strncasecmp(url, "file:", 5))) {
+		snprintf(why, sz, "<%s> '%s' (line %ld) is not an http(s) URI", el, src, line);
+		return EPROTONOSUPPORT;
+	}
+	d = &s->v[s->n++];
+	*dp = d;
+	return str_dup(&d->url, url);
+}
+
 /* Preorder, as the compiler numbers them; 0 or an errno with why filled. */
 static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, int vx,
 			      char *why, size_t sz)
@@ -88,25 +111,16 @@ static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, int
 		else if ((src = vx ? cx_docscript__gram(n) : NULL))
 			gram = 1;
 		if (src) {
-			const char *el = gram ? "grammar" : "script";
+			cx_docsrc *d;
 			base = xmlNodeGetBase(doc, n);
 			abs = xmlBuildURI(src, base);
 			cs = xmlGetNoNsProp(n, BAD_CAST "charset");
 			if (abs && gram)  /* the rule it names is the compiler's (src's fragment) */
 				abs[strcspn((char *)abs, "#")] = 0;
-			if (s->n >= CX_DOCSCRIPT_MAX) {
-				snprintf(why, sz, "more than %d <script src> and <grammar src>",
-					 CX_DOCSCRIPT_MAX);
-				err = E2BIG;
-			} else if (!abs || !(cx_docscript__http((char *)abs) ||
-					     /* a file: one is checked against --docroot when fetched */
-					     !strncasecmp((char *)abs, "file:", 5))) {
-				snprintf(why, sz, "<%s src> '%s' (line %ld) is not an http(s) URI",
-					 el, (char *)src, xmlGetLineNo(n));
-				err = EPROTONOSUPPORT;
-			} else {
-				cx_docsrc *d = &s->v[s->n++];
-				err = str_dup(&d->url, (char *)abs);
+			err = cx_docscript__add(s, (char *)abs, (char *)src,
+						gram ? "grammar src" : "script src", xmlGetLineNo(n),
+						why, sz, &d);
+			if (!err) {
 				d->gram = gram;
 				snprintf(d->charset, sizeof(d->charset), "%s",
 					 cs && !gram ? (char *)cs : "");
@@ -125,6 +139,46 @@ static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, int
 	return 0;
 }
 
+/* body parsed as the compiler would not be harmed by: no network, no entities (NULL: not XML,
+ * which the compiler reports) */
+static xmlDocPtr cx_docscript__parse(const char *url, const char *body, size_t len)
+{
+	return len < INT32_MAX ? xmlReadMemory(body, (int)len, url, NULL, XML_PARSE_NONET |
+					       XML_PARSE_NOERROR | XML_PARSE_NOWARNING) : NULL;
+}
+
+/* <vxml application> as the compiler takes it (node_attr), NULL when root has none */
+static xmlChar *cx_docscript__appattr(xmlNodePtr root)
+{
+	return xmlStrcmp(root->name, BAD_CAST "vxml") ? NULL : cx_docscript__attr(root, "application");
+}
+
+/* A VoiceXML document's application root (VoiceXML 2.0 §1.5.2), resolved as a <script src>
+ * is, fetched after its scripts and grammars (the root's own follow it, in the order ccxmlc
+ * reads them after --app-file) */
+static int cx_docscript__approot(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr root, char *why,
+				 size_t sz)
+{
+	xmlChar *app = cx_docscript__appattr(root), *base, *abs;
+	cx_docsrc *d;
+	int err;
+
+	if (!app)
+		return 0;
+	base = xmlNodeGetBase(doc, root);
+	abs = xmlBuildURI(app, base);
+	if (abs)  /* the root is one document whatever the fragment */
+		abs[strcspn((char *)abs, "#")] = 0;
+	err = cx_docscript__add(s, (char *)abs, (char *)app, "vxml application",
+				xmlGetLineNo(root), why, sz, &d);
+	if (!err)
+		d->app = 1;
+	xmlFree(app);
+	xmlFree(base);
+	xmlFree(abs);
+	return err;
+}
+
 int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscripts **sp,
 		      char *why, size_t sz)
 {
@@ -137,9 +191,7 @@ int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscrip
 	s = mem_zalloc(sizeof(*s), cx_docscripts__destroy);
 	if (!s)
 		return ENOMEM;
-	doc = len < INT32_MAX ? xmlReadMemory(body, (int)len, url, NULL,
-					      XML_PARSE_NONET | XML_PARSE_NOERROR |
-					      XML_PARSE_NOWARNING) : NULL;
+	doc = cx_docscript__parse(url, body, len);
 	if (doc && (root = xmlDocGetRootElement(doc))) {
 		base = xmlNodeGetBase(doc, root);
 		if (base && cx_docscript__http((char *)base))
@@ -148,6 +200,8 @@ int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscrip
 		if (!err)
 			err = cx_docscript__walk(s, doc, root,
 						 !xmlStrcmp(root->name, BAD_CAST "vxml"), why, sz);
+		if (!err)
+			err = cx_docscript__approot(s, doc, root, why, sz);
 	}
 	xmlFreeDoc(doc);
 	if (err) {
@@ -156,6 +210,33 @@ int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscrip
 	}
 	*sp = s;
 	return 0;
+}
+
+int cx_docscript_app(cx_docscripts *s, const char *url, const char *body, size_t len, char *why,
+		     size_t sz)
+{
+	xmlDocPtr doc = cx_docscript__parse(url, body, len);
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	xmlChar *up = root ? cx_docscript__appattr(root) : NULL;
+	int err = 0;
+
+	if (root && xmlStrcmp(root->name, BAD_CAST "vxml")) {
+		snprintf(why, sz, "application root %s: not a VoiceXML document (its root is <%s>, "
+			 "not <vxml>)", url, (char *)root->name);
+		err = EPROTO;
+	} else if (up) {  /* VoiceXML 2.0 §1.5.2: an application is a root and its leaves */
+		snprintf(why, sz, "application root %s names an application root itself ('%s'): "
+			 "a root has none", url, (char *)up);
+		err = EPROTO;
+	} else if (root) {
+		char w[400];
+		err = cx_docscript__walk(s, doc, root, 1, w, sizeof(w));
+		if (err)
+			snprintf(why, sz, "application root %s: %s", url, w);
+	}
+	xmlFree(up);
+	xmlFreeDoc(doc);
+	return err;
 }
 
 /* The charset of a Content-Type ("text/javascript; charset=latin1", or quoted:

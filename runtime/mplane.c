@@ -446,7 +446,200 @@ int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr)
 }
 
 /* Section - SRTP (RFC 3711): a helper under libre's RTP layer on the leg's socket, so that no
- * send path (prompts, the mixer, recordings' calls, merges) can skip it */
+ * send path (prompts, the mixer, recordings' calls, merges) can skip it. Sending is libre's
+ * srtp_encrypt (one SSRC, ours). Receiving is done here (docs/decisions.md "SRTP's receiving
+ * side is ours"): libre 1.1.0's srtp_decrypt makes a packet's per-SSRC state, and moves its
+ * rollover counter, before it checks the packet's tag, and keeps at most 8 SSRCs, so packets
+ * anyone can forge (no key needed) filled the 8 and the far end's next SSRC was dropped, or
+ * one forged with the far end's SSRC put its counter out of step for good. Here nothing is
+ * kept of a packet before its tag is right. */
+
+#define CX_MP__SRTP_SSRCS 8           /* SSRCs of the far end kept per call (authenticated) */
+#define CX_MP__SRTP_SALT 14           /* master and session salt, bytes (RFC 3711 8.2) */
+#define CX_MP__SRTP_AUTHKEY 20        /* HMAC-SHA1 session key, bytes (RFC 3711 4.3) */
+#define CX_MP__SRTP_WINDOW 64         /* replay window, packets (RFC 3711 3.3.2) */
+
+/* What is known of one SSRC of the far end: its rollover counter and highest sequence number
+ * (RFC 3711 3.3.1), and the replay window: bit k of seen is index top - k. */
+typedef struct cx_mp_srtp_src {
+	uint32_t ssrc;
+	uint32_t roc;
+	uint16_t s_l;
+	uint64_t top, seen;
+	uint64_t used;                /* packets of the call when it last authenticated (0: free) */
+} cx_mp_srtp_src;
+
+struct cx_mp_srtprx {
+	struct aes *aes;              /* the session encryption key, counter mode */
+	struct hmac *hmac;            /* the session authentication key */
+	uint8_t salt[16];             /* the session salt, 14 bytes and the counter's 2 */
+	size_t taglen;                /* 10 (_80) or 4 (_32) */
+	uint64_t npkt;                /* packets authenticated */
+	cx_mp_srtp_src src[CX_MP__SRTP_SSRCS];
+};
+
+static void cx_mp__srtprx_destroy(void *arg)
+{
+	cx_mp_srtprx *rx = arg;
+
+	mem_deref(rx->aes);
+	mem_deref(rx->hmac);
+}
+
+/* RFC 3711 4.3.1 with a key derivation rate of 0: session key `label` is the AES-CM
+ * keystream under the master key, its IV the master salt with the label at byte 7, then two
+ * zero bytes (the block counter). */
+static int cx_mp__srtp_kdf(uint8_t *out, size_t n, uint8_t label, const uint8_t *mkey,
+			   size_t mklen, const uint8_t *msalt)
+{
+	uint8_t iv[16] = {0}, zero[32] = {0};
+	struct aes *aes = NULL;
+	int err;
+
+	memcpy(iv, msalt, CX_MP__SRTP_SALT);
+	iv[7] ^= label;
+	err = aes_alloc(&aes, AES_MODE_CTR, mkey, mklen * 8, iv);
+	if (!err)
+		err = aes_encr(aes, out, zero, n);
+	mem_deref(aes);
+	return err;
+}
+
+int cx_mp_srtprx_alloc(cx_mp_srtprx **rxp, enum srtp_suite suite, const uint8_t *key,
+		       size_t klen)
+{
+	uint8_t ke[32], ka[CX_MP__SRTP_AUTHKEY];
+	size_t cklen = klen - CX_MP__SRTP_SALT;
+	cx_mp_srtprx *rx;
+	int err;
+
+	if (suite == SRTP_AES_128_GCM || suite == SRTP_AES_256_GCM)
+		return ENOTSUP;
+	if (cklen != (suite == SRTP_AES_256_CM_HMAC_SHA1_32 ||
+		      suite == SRTP_AES_256_CM_HMAC_SHA1_80 ? 32u : 16u))
+		return EINVAL;
+	rx = mem_zalloc(sizeof(*rx), cx_mp__srtprx_destroy);
+	if (!rx)
+		return ENOMEM;
+	rx->taglen = suite == SRTP_AES_CM_128_HMAC_SHA1_32 ||
+		     suite == SRTP_AES_256_CM_HMAC_SHA1_32 ? 4 : 10;
+	err = cx_mp__srtp_kdf(ke, cklen, 0x00, key, cklen, key + cklen);
+	if (!err)
+		err = cx_mp__srtp_kdf(ka, sizeof(ka), 0x01, key, cklen, key + cklen);
+	if (!err)
+		err = cx_mp__srtp_kdf(rx->salt, CX_MP__SRTP_SALT, 0x02, key, cklen, key + cklen);
+	if (!err)
+		err = aes_alloc(&rx->aes, AES_MODE_CTR, ke, cklen * 8, NULL);
+	if (!err)
+		err = hmac_create(&rx->hmac, HMAC_HASH_SHA1, ka, sizeof(ka));
+	memset(ke, 0, sizeof(ke));
+	memset(ka, 0, sizeof(ka));
+	if (err)
+		mem_deref(rx);
+	else
+		*rxp = rx;
+	return err;
+}
+
+/* The packet's index (RFC 3711 3.3.1 and appendix A): its rollover counter guessed from the
+ * SSRC's highest sequence number; a new SSRC starts at 0 (s_l is its first packet's).
+ * false: before the stream's start. */
+static bool cx_mp__srtp_index(const cx_mp_srtp_src *s, uint16_t seq, uint32_t *roc)
+{
+	if (!s) {
+		*roc = 0;
+		return true;
+	}
+	*roc = s->roc;
+	if (s->s_l < 32768) {
+		if (seq - s->s_l > 32768) {
+			if (!s->roc)
+				return false;
+			--*roc;
+		}
+	}
+	else if (s->s_l - 32768 > seq)
+		++*roc;
+	return true;
+}
+
+int cx_mp_srtprx_open(cx_mp_srtprx *rx, struct mbuf *mb)
+{
+	uint8_t tag[10], calc[20], iv[16], diff = 0;
+	struct rtp_header hdr;
+	cx_mp_srtp_src *s = NULL, *slot = NULL;
+	size_t i, start = mb->pos, pld, end;
+	uint64_t ix;
+	uint32_t roc;
+	int err;
+
+	err = rtp_hdr_decode(&hdr, mb);
+	if (err)
+		return err;
+	if (mbuf_get_left(mb) < rx->taglen)
+		return EBADMSG;
+	pld = mb->pos;
+	end = mb->end - rx->taglen;
+	for (i = 0; i < CX_MP__SRTP_SSRCS; i++) {
+		cx_mp_srtp_src *c = &rx->src[i];
+		if (c->used && c->ssrc == hdr.ssrc)
+			s = c;
+		if (!slot || c->used < slot->used)
+			slot = c; /* free, else the least recently authenticated */
+	}
+	if (!cx_mp__srtp_index(s, hdr.seq, &roc))
+		return ETIMEDOUT;
+	ix = ((uint64_t)roc << 16) | hdr.seq;
+	/* the tag covers the packet up to it and the rollover counter (RFC 3711 4.2): the
+	 * counter goes where the tag was (a tag has 4 bytes at least) */
+	memcpy(tag, mb->buf + end, rx->taglen);
+	mb->buf[end] = (uint8_t)(roc >> 24);
+	mb->buf[end + 1] = (uint8_t)(roc >> 16);
+	mb->buf[end + 2] = (uint8_t)(roc >> 8);
+	mb->buf[end + 3] = (uint8_t)roc;
+	err = hmac_digest(rx->hmac, calc, sizeof(calc), mb->buf + start, end + 4 - start);
+	if (err)
+		return err;
+	for (i = 0; i < rx->taglen; i++) /* in constant time: no tag guessed byte by byte */
+		diff |= tag[i] ^ calc[i];
+	if (diff)
+		return EAUTH;
+	if (s && ix <= s->top && (s->top - ix >= CX_MP__SRTP_WINDOW ||
+				  (s->seen >> (s->top - ix) & 1)))
+		return EALREADY;
+	/* the IV (RFC 3711 4.1.1): session salt, SSRC at bytes 4-7, index at 8-13 */
+	memcpy(iv, rx->salt, sizeof(iv));
+	iv[14] = iv[15] = 0;
+	for (i = 0; i < 4; i++)
+		iv[4 + i] ^= (uint8_t)(hdr.ssrc >> (24 - 8 * i));
+	for (i = 0; i < 6; i++)
+		iv[8 + i] ^= (uint8_t)(ix >> (40 - 8 * i));
+	aes_set_iv(rx->aes, iv);
+	err = aes_decr(rx->aes, mb->buf + pld, mb->buf + pld, end - pld);
+	if (err)
+		return err;
+	/* authentic: only now is anything kept */
+	if (!s) {
+		s = slot;
+		*s = (cx_mp_srtp_src){.ssrc = hdr.ssrc, .roc = roc, .s_l = hdr.seq, .top = ix};
+	}
+	else if (roc > s->roc) {
+		s->roc = roc;
+		s->s_l = hdr.seq;
+	}
+	else if (roc == s->roc && hdr.seq > s->s_l)
+		s->s_l = hdr.seq;
+	if (ix > s->top) {
+		s->seen = ix - s->top < CX_MP__SRTP_WINDOW ? s->seen << (ix - s->top) | 1 : 1;
+		s->top = ix;
+	}
+	else
+		s->seen |= 1ull << (s->top - ix);
+	s->used = ++rx->npkt;
+	mb->end = end;
+	mb->pos = start;
+	return 0;
+}
 
 /* Every packet sent: encrypted and tagged in place (mbuf at its RTP header). */
 static bool cx_mp__srtp_send(int *err, struct sa *dst, struct mbuf *mb, void *arg)
@@ -459,31 +652,36 @@ static bool cx_mp__srtp_send(int *err, struct sa *dst, struct mbuf *mb, void *ar
 	return false;
 }
 
-/* Every packet received: authenticated (libre's replay window too) and decrypted before the
- * RTP layer parses it; a failure is dropped and counted, never played or relayed. true:
- * taken (dropped). */
+/* Every packet received: authenticated (and not a replay) and decrypted before the RTP layer
+ * parses it; a failure is dropped and counted, never played or relayed. true: taken
+ * (dropped). */
 static bool cx_mp__srtp_recv(struct sa *src, struct mbuf *mb, void *arg)
 {
 	cx_mp_leg *leg = arg;
-	size_t start = mb->pos;
+	uint8_t pt;
 
 	(void)src;
 	if (!leg->srx)
 		return false;
-	if (srtp_decrypt(leg->srx, mb)) {
-		leg->srtp_bad++;
-		if (leg->mp)
-			leg->mp->e->met.srtp_bad++;
+	/* SRTCP sent to the RTP port (RFC 5761 4: RTCP's packet types 192-223 read as RTP's
+	 * payload types 64-95): we send no RTCP and read none, and it is no forged RTP: dropped
+	 * uncounted, without the cost of a tag check */
+	pt = mbuf_get_left(mb) >= 2 ? mbuf_buf(mb)[1] & 0x7f : 0;
+	if (pt >= 64 && pt <= 95)
 		return true;
-	}
-	mb->pos = start; /* srtp_decrypt leaves it past the header: libre's RTP layer reads it */
-	return false;
+	if (!cx_mp_srtprx_open(leg->srx, mb))
+		return false;
+	leg->srtp_bad++;
+	if (leg->mp)
+		leg->mp->e->met.srtp_bad++;
+	return true;
 }
 
 int cx_mp_leg_srtp(cx_mp_leg *leg, enum srtp_suite suite, const uint8_t *txkey,
 		   const uint8_t *rxkey, size_t klen)
 {
-	struct srtp *tx = NULL, *rx = NULL;
+	struct srtp *tx = NULL;
+	cx_mp_srtprx *rx = NULL;
 	int err = 0;
 
 	if (!leg->rtp || (!leg->stx && !txkey) || (!leg->srx && !rxkey))
@@ -491,7 +689,7 @@ int cx_mp_leg_srtp(cx_mp_leg *leg, enum srtp_suite suite, const uint8_t *txkey,
 	if (txkey)
 		err = srtp_alloc(&tx, suite, txkey, klen, 0);
 	if (!err && rxkey)
-		err = srtp_alloc(&rx, suite, rxkey, klen, 0);
+		err = cx_mp_srtprx_alloc(&rx, suite, rxkey, klen);
 	/* the socket owns its helper (libre frees it with the socket): registered once */
 	if (!err && !leg->stx)
 		err = udp_register_helper(NULL, rtp_sock(leg->rtp), 0, cx_mp__srtp_send,

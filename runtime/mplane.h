@@ -30,6 +30,7 @@
 typedef struct cx_mp cx_mp;
 typedef struct cx_mp_leg cx_mp_leg;
 typedef struct cx_mp_play cx_mp_play;
+typedef struct cx_mp_srtprx cx_mp_srtprx;
 
 /* A tone of <join> (entertone/exittone) playing over what a call or a conference hears. */
 typedef struct cx_mp_tone {
@@ -87,9 +88,10 @@ struct cx_mp_leg {
 	int rxseen;
 	/* SRTP (RFC 3711; keys from the SDP's a=crypto, sip.c): the contexts of what we send and
 	 * of what the far end sends, NULL on a plain RTP call. A helper on the RTP socket
-	 * encrypts every packet sent and authenticates every one received before the plane sees
-	 * it (cx_mp_leg_srtp). */
-	struct srtp *stx, *srx;
+	 * encrypts every packet sent (libre's) and authenticates every one received (ours,
+	 * cx_mp_srtprx) before the plane sees it (cx_mp_leg_srtp). */
+	struct srtp *stx;
+	cx_mp_srtprx *srx;
 	uint64_t srtp_bad;            /* received packets dropped: authentication or replay */
 };
 
@@ -106,6 +108,15 @@ int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr);
  * contexts of the keys given, a NULL key keeps its context. 0 or an errno. */
 int cx_mp_leg_srtp(cx_mp_leg *leg, enum srtp_suite suite, const uint8_t *txkey,
 		   const uint8_t *rxkey, size_t klen);
+/* SRTP's receiving side (RFC 3711; docs/decisions.md "SRTP's receiving side is ours"): the
+ * far end's master key and salt key (klen bytes) for an AES-CM suite with HMAC-SHA1 (a libre
+ * mem object; ENOTSUP: GCM). open authenticates the packet at mb->pos (to mb->end), checks it
+ * is no replay and decrypts it in place, leaving mb->pos at its RTP header and mb->end before
+ * its tag: 0, else an errno (EAUTH: a wrong tag, EALREADY: a replay, EBADMSG: not RTP) and
+ * nothing of the packet is kept. */
+int cx_mp_srtprx_alloc(cx_mp_srtprx **rxp, enum srtp_suite suite, const uint8_t *key,
+		       size_t klen);
+int cx_mp_srtprx_open(cx_mp_srtprx *rx, struct mbuf *mb);
 /* Answering-machine detection when hints ask for it (docs/sip.md): 1 when it runs (it then
  * reports connection.connected with its result), else 0. */
 int cx_mp_leg_amd(cx_mp_leg *leg, const cx_cval *hints);

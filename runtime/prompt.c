@@ -166,8 +166,8 @@ int cx_prompt_ccword(const char *cc, const char *word)
 
 /* max-age=N -> now + N s; no-store / no-cache / none -> 0 (revalidate before each use). N is
  * digits (quoted too, RFC 9111 §5.2 lets a recipient take that form), a larger value than
- * 2^31 is 2^31 (§1.2.2); anything else (a sign, no digit) is stale: strtoul took "-1" as a
- * year-long lifetime and wrapped on 20 digits. */
+ * 2^31 is 2^31 (§1.2.2); anything else (a sign, no digit) is stale: strtoul took "-1" as 2^64-1 s,
+ * which the x1000 to ms wrapped, as it did on 20 digits: any lifetime from 0 to centuries. */
 uint64_t cx_prompt_fresh(const char *cc, int *nostore)
 {
 	const char *m;

@@ -753,11 +753,14 @@ typedef struct cx_docval {
 } cx_docval;
 /* docscript.c: a fetched document's <script src> and, in a VoiceXML one, <grammar src>
  * (resolved against xml:base and its URL, in document order; a grammar's without its fragment)
- * and the base of its relative URIs (the root's xml:base, NULL: its URL) */
+ * and the base of its relative URIs (the root's xml:base, NULL: its URL); then a VoiceXML
+ * document's application root (<vxml application>, without its fragment), and once it is
+ * fetched (cx_docscript_app) the root's own <script src> and <grammar src> */
 typedef struct cx_docsrc {
 	char *url;
 	char charset[32];      /* the charset attribute, "" when none */
 	int gram;              /* a <grammar src>: SRGS XML, its bytes as fetched */
+	int app;               /* the application root: VoiceXML, its bytes as fetched */
 } cx_docsrc;
 typedef struct cx_docscripts {
 	size_t n;
@@ -766,6 +769,10 @@ typedef struct cx_docscripts {
 } cx_docscripts;
 int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscripts **sp,
 		      char *why, size_t sz);
+/* The application root s names, fetched from url: its <script src> and <grammar src> added to
+ * s (one level: a root that names a root is an error); why on error */
+int cx_docscript_app(cx_docscripts *s, const char *url, const char *body, size_t len, char *why,
+		     size_t sz);
 /* A fetched grammar's bytes in a new *outp, unless its Content-Type ctype is not SRGS XML;
  * why on error */
 int cx_docscript_grammar(const char *ctype, const char *in, size_t len, struct mbuf **outp,

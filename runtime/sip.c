@@ -505,12 +505,14 @@ static int cx_sip__sdes(cx_sip_call *call, int answer)
 		call->lk[0].tag = pk.k.tag; /* a re-offer in the same suite: our key stays */
 	call->nlk = 1;
 	err = cx_sip__sdes_lattr(call);
-	/* a context kept keeps its rollover counter and replay window (RFC 3711 3.3.1) */
+	/* a context kept keeps its rollover counter and replay window (RFC 3711 3.3.1): the far
+	 * end's key is new when its suite or bytes are, not its tag (a re-offer may renumber) */
 	if (!err)
 		err = cx_mp_leg_srtp(&call->m, (enum srtp_suite)pk.k.suite,
 				     !call->srtp || memcmp(old, call->lk[0].key, sizeof(old)) ?
 				     call->lk[0].key : NULL,
-				     !call->srtp || memcmp(&call->rk, &pk.k, sizeof(pk.k)) ? pk.k.key : NULL,
+				     !call->srtp || call->rk.suite != pk.k.suite ||
+				     memcmp(call->rk.key, pk.k.key, CX_SDES_KEYLEN) ? pk.k.key : NULL,
 				     CX_SDES_KEYLEN);
 	if (err)
 		return err;
@@ -578,8 +580,15 @@ static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 		cx_log(CX_LOG_INFO, NULL, "sip: the SDP answer has no PCMU or PCMA: no audio");
 	if (cx_sip__sdes(call, 1)) {
 		/* our SAVP offer answered without one of our keys (plain RTP, or another suite):
-		 * libre sends the ACK, then our BYE; connection.failed (cx_sip__close_h) */
-		call->srtp_refused = 1;
+		 * libre sends the ACK, then our BYE; connection.failed (cx_sip__close_h). On a call
+		 * that is up (the answer to our offer in a re-INVITE's 200 or ACK) libre 1.1.0 goes
+		 * on: the keys stay as they were, which the far end may no longer use */
+		if (call->m.estab && call->c)
+			cx_logc(CX_LOG_WARN, call->c->sess ? call->c->sess->id : NULL, call->c->id,
+			        call->callid[0] ? call->callid : NULL, "sip: the SDP answer takes none "
+			        "of our SRTP keys: the call keeps its keys");
+		else
+			call->srtp_refused = 1;
 		return EPROTO;
 	}
 	call->m.rtp_last = tmr_jiffies(); /* new media: the inactivity clock starts again */
@@ -605,12 +614,13 @@ static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void 
 	const char *why;
 	int err = cx_sipbody_sdp(msg, &sdp, &why) ? EPROTO : 0;
 
-	if (!err && !mbuf_get_left(&sdp) && !call->srtp) {
+	if (!err && !mbuf_get_left(&sdp)) {
 		/* a re-INVITE without SDP asks for our offer (RFC 3261 14.2): our media as they are,
 		 * the ACK's answer goes to cx_sip__answer_h (libre 1.1.0 waits for it). Decoding the
 		 * empty body as an offer wiped the far end's formats and the 200 refused the stream
-		 * (port 0). An SRTP call still refuses it (488): its keys would have to be offered
-		 * again. */
+		 * (port 0). An SRTP call offers RTP/SAVP with the one key it uses now, under its tag
+		 * (docs/decisions.md "A re-INVITE without SDP on an SRTP call"): the answer may keep
+		 * the far end's key or give a new one, as a re-INVITE's offer may. */
 		err = sdp_encode(descp, call->sdp, true);
 	} else {
 		/* a re-INVITE (or UPDATE with SDP): answer with the same formats; an SRTP call stays

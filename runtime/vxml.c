@@ -2394,13 +2394,31 @@ static int cx_vx__isroot(const cx_vx_doc *d)
 	return d->app && !strcmp(d->app, d->name);
 }
 
-/* Does a transition from from to to stay in one application (VoiceXML 2.0 §1.5.2)? Leaf to
- * leaf, root to leaf and leaf to root of one root (by its file name) do, and so does a root
- * going to itself (its <link>s must name it: docs/decisions.md); a document of another root
- * starts a new one. */
-static int cx_vx__sameapp(const cx_vx_doc *from, const cx_vx_doc *to)
+/* The application of d: cx_vx_doc.app (its root's file; a leaf fetched at run time names its
+ * root's URL), but a root fetched at run time (compiled by content, named by a file of the
+ * cache) is its own URL, the one its fetched leaves name. */
+static const char *cx_vx__appid(const cx_vx_run *r, const cx_vx_doc *d)
 {
-	return from && from->app && to->app && !strcmp(cx_vx__base(from->app), cx_vx__base(to->app));
+	const char *url = cx_vx__isroot(d) ? cx_doccomp_vxurl(r->e, d) : NULL;
+
+	return url ? url : d->app;
+}
+
+/* Does a transition from from to to stay in one application (VoiceXML 2.0 §1.5.2)? Leaf to
+ * leaf, root to leaf and leaf to root of one root (by its file name, or the whole URL of one
+ * fetched at run time) do, and so does a root going to itself (its <link>s must name it:
+ * docs/decisions.md); a document of another root starts a new one. */
+static int cx_vx__sameapp(const cx_vx_run *r, const cx_vx_doc *from, const cx_vx_doc *to)
+{
+	const char *a, *b;
+
+	if (!from || !from->app || !to->app)
+		return 0;
+	a = cx_vx__appid(r, from);
+	b = cx_vx__appid(r, to);
+	if (!strstr(a, "://") != !strstr(b, "://"))
+		return 0;  /* a root compiled in is not one fetched */
+	return strstr(a, "://") ? !strcmp(a, b) : !strcmp(cx_vx__base(a), cx_vx__base(b));
 }
 
 /* The run leaves its document for r->next_doc (VoiceXML 2.0 §1.5.1: a new document scope, its
@@ -2417,7 +2435,7 @@ static cx_cval **cx_vx__app_keep(cx_vx_run *r, const cx_vx_doc *from, const cx_v
 	uint32_t *fk;
 
 	*fkp = NULL;
-	if (!cx_vx__sameapp(from, to) || !to->napp || from->napp != to->napp)
+	if (!cx_vx__sameapp(r, from, to) || !to->napp || from->napp != to->napp)
 		return NULL;
 	v = calloc(to->napp, sizeof(*v));
 	fk = calloc(to->napp, sizeof(*fk));
@@ -2516,7 +2534,7 @@ static void cx_vx__enterdoc(cx_vx_run *r)
 	 * its data values are carried over the new document's heap */
 	uint32_t *fk;
 	cx_cval **keep = cx_vx__app_keep(r, r->doc, doc, old, &fk), *appobj = NULL;
-	if (cx_vx__sameapp(r->doc, doc) && old->slots[CX_SLOT_APPLICATION].tag == CX_T_OBJ) {
+	if (cx_vx__sameapp(r, r->doc, doc) && old->slots[CX_SLOT_APPLICATION].tag == CX_T_OBJ) {
 		/* the application object's properties go with the application scope:
 		 * lastresult$, and those a script set (application.x of no root variable) */
 		appobj = cx_cval_from(old, old->slots[CX_SLOT_APPLICATION], 33);

@@ -3,11 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# python3-cryptography: tests/sip/srtp_send.py (an SRTP far end written from RFC 3711, its AES).
 # graphviz: docs/step5.svg from `ccxmlc --dot` (the build's default targets).
 # clang, libclang-rt-dev (libFuzzer, sanitizer runtimes) and llvm (llvm-symbolizer): tests/fuzz/.
 PKGS="build-essential pkg-config ninja-build libxml2-dev libtree-sitter-dev libre-dev librem-dev \
 libcurl4-openssl-dev flite1-dev flite libpcre2-dev \
-libspeexdsp-dev duktape-dev mujs libmujs-dev baresip-core sip-tester wrk sox bc tshark python3 curl ca-certificates \
+libspeexdsp-dev duktape-dev mujs libmujs-dev baresip-core sip-tester wrk sox bc tshark python3 python3-cryptography curl ca-certificates \
 clang libclang-rt-dev llvm gdb prometheus systemd kamailio haproxy tcc libtcc-dev graphviz qt6-scxml-dev libfaketime"
 # --build-only: only what `ninja` needs (compiler, runtime, libraries, docs/step5.svg), not the
 # peers and tools the tests and benchmarks run.

@@ -221,6 +221,13 @@ void cx_vals__free(cx_ctx *X, cx_value *v, size_t n);
  * (all of them are in obj.c). A built-in that gets a reference to an ordinary heap thing is
  * traced by the collections from then on (heap.c). */
 void cx_heap__wb_perm(cx_ctx *X, cx_obj *o, cx_value v) __attribute__((cold));
+/* String.prototype is about to change (a store or a deletion): its methods are checked again
+ * before generated code calls one directly (cx_sm_ok, lib_string.c). */
+static inline void cx_sm__changed(cx_ctx *X)
+{
+	X->sm = 0;
+	X->sm_due = 1;
+}
 static inline void cx_heap__wb(cx_ctx *X, cx_obj *o, cx_value v)
 {
 	if (__builtin_expect(o->gc & CX_GC_PERM, 0))

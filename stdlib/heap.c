@@ -396,6 +396,7 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 	/* No pool (CX_POOL 0 or no memory for it): plain calloc/free, which works the same. */
 	X->heap->pool = CX_POOL ? calloc(1, sizeof(*X->heap->pool)) : NULL;
 	X->steps = INT64_MAX;
+	X->sm_due = 1; /* String.prototype's methods are checked when first called (lib_string.c) */
 	X->rbox = cx_num(0.0 / 0.0); /* at rest (cx_ret_val) */
 	X->heap->tick_due = SIZE_MAX; /* set below, once the built-ins are made */
 	/* The built-ins must fit whatever the limit: build them with the limit lifted. */
@@ -977,6 +978,8 @@ void cx_heap__wb_perm(cx_ctx *X, cx_obj *o, cx_value v)
 	struct cx_heap *h = X->heap;
 	uint32_t w;
 
+	if (o == h->protos[CX_P_STRING])
+		cx_sm__changed(X); /* every store calls this barrier, whatever it stores */
 	if ((o->gc & CX_GC_DIRTY) || (v.tag != CX_T_OBJ && v.tag != CX_T_STR))
 		return;
 	w = *(const uint32_t *)(const void *)v.u.s;

@@ -133,15 +133,11 @@ fail:
 
 static cx_value cx_array_join(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	(void)self;
 	return cx_array__join(X, this_, CX_ARG(0), 0);
 }
 
 static cx_value cx_array_tostring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	(void)self;
-	(void)argc;
-	(void)argv;
 	if (!cx_obj_of(this_, CX_C_ARRAY))
 		return cx_throw_error(X, "TypeError", "Array.prototype.toString called on a non-array");
 	return cx_array__join(X, this_, CX_UNDEFINED, 0);
@@ -149,9 +145,6 @@ static cx_value cx_array_tostring(cx_ctx *X, cx_value self, cx_value this_, int 
 
 static cx_value cx_array_tolocalestring(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
 {
-	(void)self;
-	(void)argc;
-	(void)argv;
 	if (!cx_obj_of(this_, CX_C_ARRAY))
 		return cx_throw_error(X, "TypeError", "Array.prototype.toLocaleString called on a non-array");
 	return cx_array__join(X, this_, CX_UNDEFINED, 1);

@@ -480,6 +480,56 @@ static cx_lazy cx_string_protom[] = {
 	/* match, search, replace and split live in lib_regexp.c. */
 	CX_LAZY_END
 };
+/* Section - Direct calls (cx_sm_ok, cx_value.h): the built-in and the name of each CX_SM_ id */
+static const struct {
+	const char *name;
+	cx_cfunc *fn;
+} cx_sm__tab[CX_SM__COUNT] = {
+	[CX_SM_CHARAT] = {"charAt", cx_string_charat},
+	[CX_SM_CHARCODEAT] = {"charCodeAt", cx_string_charcodeat},
+	[CX_SM_INDEXOF] = {"indexOf", cx_string_indexof},
+	[CX_SM_LASTINDEXOF] = {"lastIndexOf", cx_string_lastindexof},
+	[CX_SM_SUBSTRING] = {"substring", cx_string_substring},
+	[CX_SM_SUBSTR] = {"substr", cx_string_substr},
+	[CX_SM_SLICE] = {"slice", cx_string_slice},
+	[CX_SM_TOLOWERCASE] = {"toLowerCase", cx_string_tolower},
+	[CX_SM_TOUPPERCASE] = {"toUpperCase", cx_string_toupper},
+	[CX_SM_TRIM] = {"trim", cx_string_trim},
+};
+
+/* Which methods String.prototype still has as built-ins under their names (X->sm): a slot
+ * not built yet holds the built-in's description, a built slot a function whose [[Call]] is
+ * the built-in (nothing else can have it). Called after a change, so rarely: a search each. */
+uint32_t cx_sm_check(cx_ctx *X)
+{
+	cx_obj *sp = X->heap->protos[CX_P_STRING];
+	const cx_lazy *e;
+	const cx_prop *p;
+	uint32_t ok = 0;
+	int id;
+
+	if (!sp)
+		return 0; /* not made yet: the generic call of this one makes it */
+	for (id = 0; id < CX_SM__COUNT; id++) {
+		for (e = cx_string_protom; e->name.len && strcmp(e->name.chars, cx_sm__tab[id].name); e++)
+			;
+		if (!e->name.len || !(p = cx_obj__find(sp, CX_STR_REF(e->name))))
+			continue;
+		if ((p->flags & CX_PROP__LAZY) ? ((const cx_lazy *)p->val.u.p)->fn == cx_sm__tab[id].fn
+					       : p->val.tag == CX_T_OBJ && p->val.u.o->fn == cx_sm__tab[id].fn)
+			ok |= 1u << id;
+	}
+	X->sm = ok;
+	X->sm_due = 0;
+	return ok;
+}
+
+/* The built-in of id on the string s (cx_sm_ok said so). */
+cx_value cx_sm_call(cx_ctx *X, int id, cx_value s, int argc, cx_value *argv)
+{
+	return cx_sm__tab[id].fn(X, CX_UNDEFINED, s, argc, argv);
+}
+
 static cx_lazy cx_string_ctor = {CX_LAZY_NAME("String"), cx_string_call, 1, CX_P_STRING,
 				 cx_string_new, cx_string_own, NULL};
 

@@ -847,6 +847,8 @@ cx_value cx_delete(cx_ctx *X, cx_value obj, cx_value key)
 		return CX_FALSE;
 	if (CX_OBJ_OWN(X, o))
 		return CX_EXCEPTION;
+	if (o == X->heap->protos[CX_P_STRING])
+		cx_sm__changed(X); /* a store tells it in the write barrier (heap.c) */
 	cx_obj__remove(o, cx_obj__find(o, k));
 	return CX_TRUE;
 }
@@ -1090,25 +1092,15 @@ cx_value cx_ic_get(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 	return cx_ic__get_slow(X, obj, key, ic);
 }
 
-/* A method's PROTO hit without the OWN test and the switch of cx_ic_get before it: the chain's
- * start by the receiver's type, the epoch, the holder's slot. Anything else, cx_ic_get. */
+/* A method's PROTO hit without the OWN test and the switch of cx_ic_get before it. Anything
+ * else, cx_ic_get. */
 cx_value cx_ic_getm(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 {
-	const cx_obj *start, *h;
-	const cx_prop *p;
+	cx_value v;
 
-	if (ic->kind == CX_IC__PROTO && (h = ic->holder) &&
-	    ic->epoch == __atomic_load_n(&cx_ic__epoch, __ATOMIC_RELAXED)) {
-		if (obj.tag == CX_T_STR)
-			start = X->heap->protos[CX_P_STRING];
-		else if (obj.tag == CX_T_OBJ && cx_ic__not_own(obj.u.o, key))
-			start = obj.u.o->proto;
-		else
-			start = NULL;
-		if (start && start == ic->start && ic->slot < h->nprops &&
-		    !((p = &h->props[ic->slot])->flags & CX_PROP__LAZY))
-			return p->val;
-	}
+	if (ic->kind == CX_IC__PROTO && (obj.tag != CX_T_OBJ || cx_ic__not_own(obj.u.o, key)) &&
+	    cx_ic__proto_hit(X, obj, key, ic, &v))
+		return v;
 	return cx_ic_get(X, obj, key, ic);
 }
 

@@ -46,6 +46,13 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 		return cx_num(a.u.n + b.u.n);
 	if (a.tag == CX_T_STR && b.tag == CX_T_STR)
 		return cx_str_cat(X, a.u.s, b.u.s);
+	/* a string and a primitive ('x = ' + undefined, 'n=' + 3): ToString of the other, no chain */
+	if ((a.tag == CX_T_STR && b.tag != CX_T_OBJ) || (b.tag == CX_T_STR && a.tag != CX_T_OBJ)) {
+		cx_str *x = a.tag == CX_T_STR ? a.u.s : cx_to_str(X, a), *y;
+		if (!x || !(y = b.tag == CX_T_STR ? b.u.s : cx_to_str(X, b)))
+			return CX_EXCEPTION;
+		return cx_str_cat(X, x, y);
+	}
 	return cx_op__add_chain(X, a, b);
 }
 

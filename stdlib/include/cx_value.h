@@ -141,6 +141,9 @@ struct cx_ctx {
 	cx_value rbox;     /* a typed body's result that is not a number (cx_ret_num) while it
 			    * passes to the caller; between two such calls a number NaN */
 	void *user;        /* the runtime's session */
+	uint32_t sm;       /* String.prototype's methods (bits 1 << CX_SM_*) known to be still the
+			    * built-ins, which generated code then calls directly (cx_sm_ok) */
+	uint32_t sm_due;   /* String.prototype changed since sm was checked (lib_string.c) */
 	/* Private to stdlib. */
 	struct cx_heap *heap;
 	/* The runtime's scopes for code compiled without them (a script fetched at run time,
@@ -544,6 +547,37 @@ static inline cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic
 static inline cx_value cx_getm_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 {
 	return ic->kind == CX_IC_OWN ? cx_get_ic(X, obj, key, ic) : cx_ic_getm(X, obj, key, ic);
+}
+/* `s.name(…)` for these methods of String.prototype (compiler/js.c knows the names): while
+ * the session's String.prototype still has the built-in under that name, generated code asks
+ * cx_sm_ok before the arguments (a callee is read before them, ES3 11.2.3), skips the read,
+ * and calls the built-in itself: cx_sm_call, without the generic call's convention, or, for
+ * charCodeAt with a number argument, cx_str_code_at inline. Any store into String.prototype
+ * or deletion from it sets sm_due; the next cx_sm_ok checks the methods again (lib_string.c). */
+enum {
+	CX_SM_CHARAT, CX_SM_CHARCODEAT, CX_SM_INDEXOF, CX_SM_LASTINDEXOF, CX_SM_SUBSTRING,
+	CX_SM_SUBSTR, CX_SM_SLICE, CX_SM_TOLOWERCASE, CX_SM_TOUPPERCASE, CX_SM_TRIM, CX_SM__COUNT
+};
+uint32_t cx_sm_check(cx_ctx *X);
+static inline int cx_sm_ok(cx_ctx *X, cx_value recv, int id)
+{
+	return recv.tag == CX_T_STR &&
+	       (((X->sm >> id) & 1) || (X->sm_due && ((cx_sm_check(X) >> id) & 1)));
+}
+cx_value cx_sm_call(cx_ctx *X, int id, cx_value s, int argc, cx_value *argv);
+/* 15.5.4.5 on a string value s and a number position d: ToInteger(d) (NaN is 0, -0.5 is 0),
+ * NaN outside the string. */
+static inline double cx_str_code_at(cx_value s, double d)
+{
+	const struct cx_str_static *h = (const struct cx_str_static *)(const void *)s.u.s;
+	uint32_t i;
+
+	if (d != d)
+		d = 0;
+	if (d <= -1 || d >= h->len)
+		return 0.0 / 0.0;
+	i = (uint32_t)d;
+	return h->wide ? ((const uint16_t *)(const void *)h->chars)[i] : (uint8_t)h->chars[i];
 }
 /* o.length (key is the site's "length"): a string's or an Array's read inline (neither can be
  * shadowed: 15.5.5.1, 15.4.5.2), anything else through the site's cache as any o.name. */

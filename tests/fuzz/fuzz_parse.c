@@ -19,7 +19,8 @@
  *   -DFUZZ_FETCHED  fuzz_fetched: the input is an answer to a document fetch: a Cache-Control
  *                   line, a Content-Type line, then the body. The caching words
  *                   (cx_prompt_fresh, cx_prompt_ccword), the body's <script src> scan
- *                   (cx_docscript_scan) and its decoding as a fetched script in the charset the
+ *                   (cx_docscript_scan, then cx_docscript_app: the same bytes as an
+ *                   application root) and its decoding as a fetched script in the charset the
  *                   Content-Type names (cx_docscript_utf8) run over it.
  *
  * Every input is freed before the next (the runtime parses each answer once, then drops it):
@@ -219,8 +220,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz__line(&p, end, ctype, sizeof(ctype));
 	(void)cx_prompt_fresh(cachectl, &nostore);
 	(void)cx_prompt_ccword(cachectl, "no-cache");
-	if (!cx_docscript_scan("http://fuzz.invalid/app.ccxml", p, (size_t)(end - p), &ss, why, sizeof(why)))
+	if (!cx_docscript_scan("http://fuzz.invalid/app.ccxml", p, (size_t)(end - p), &ss, why, sizeof(why))) {
+		/* the same bytes as the application root a VoiceXML leaf named (its sources added) */
+		(void)cx_docscript_app(ss, "http://fuzz.invalid/root.vxml", p, (size_t)(end - p), why, sizeof(why));
 		mem_deref(ss);
+	}
 	if (!cx_docscript_utf8(NULL, ctype, p, (size_t)(end - p), &mb, why, sizeof(why)))
 		mem_deref(mb);
 	return 0;

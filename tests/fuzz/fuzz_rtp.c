@@ -4,7 +4,10 @@
  * the real RTP sockets of two call legs (mplane.c cx_mp_leg_listen) and through libre's RTP
  * decoding to cx_mp__rtp_h: RFC 4733 telephone-events (DTMF reports, the regenerated digit),
  * in-band DTMF detection on G.711 (dtmf.c), answering-machine detection (amd.c) and the relay's
- * receive buffer of a bridge (the two legs are bridged, so the 20 ms mixer runs on what came).
+ * receive buffer of a bridge (the two legs are bridged, so the 20 ms mixer runs on what came);
+ * a third leg, C, is an SRTP call (mplane.c cx_mp_srtprx: the tag check, the rollover counter's
+ * guess, the replay window, decryption), fed forged packets, or packets encrypted first with
+ * the far end's key by libre's sender so that they pass and reach the RTP layer.
  * The legs have no connection (no session hears the digits): what is fuzzed is the decoding
  * of untrusted packets, not the events. No SIP call is made; the legs live across inputs, as
  * a long call would.
@@ -13,7 +16,11 @@
  *   settings bit 0  the far end negotiated telephone-event 101 (else in-band detection runs)
  *            bit 1  answering-machine detection runs on leg A (started when it is not running)
  *            bit 2  the call is not answered yet (estab 0: in-band detection is off)
- *   flags    bit 0  to leg B (else A); the other bits are not used
+ *   flags    bit 0  to leg B (else A)
+ *            bit 6  to leg C (the SRTP call) instead, as it is (forged)
+ *            bit 7  to leg C instead, encrypted and tagged first as its far end would (when the
+ *                   bytes start with an RTP header; else as they are)
+ *            the other bits are not used
  * (The legs open no RTCP socket, as in a call: mplane.c listens without RTCP.)
  * Loopback delivers a datagram at sendto: after sending, libre's loop runs until the legs'
  * sockets have nothing left to read (or FUZZ_BOUND_MS passed: it should not).
@@ -40,8 +47,10 @@ extern const cx_doc ccxml_doc_app;
 static const cx_doc *const fz__docs[] = { &ccxml_doc_app };
 static cx_engine *fz__eng;
 static cx_mp *fz__mp;
-static cx_mp_leg fz__leg[2];
-static struct sdp_session *fz__sdp[2];
+#define FZ__LEGS 3
+static cx_mp_leg fz__leg[FZ__LEGS];
+static struct sdp_session *fz__sdp[FZ__LEGS];
+static struct srtp *fz__srtp; /* leg C's far end: encrypts what flags bit 2 sends */
 static int fz__sock = -1; /* the far end's socket: sends the input, takes the relayed audio */
 static cx_cval *fz__amd;  /* the hints of a call with answering-machine detection */
 static struct tmr fz__tmr;
@@ -102,8 +111,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	sa_set_str(&laddr, "127.0.0.1", 0);
 	fz__leg_setup(0, &laddr, ntohs(a.sin_port));
 	fz__leg_setup(1, &laddr, ntohs(a.sin_port));
+	fz__leg_setup(2, &laddr, ntohs(a.sin_port));
 	if (cx_mp_bridge(&fz__leg[0], &fz__leg[1]))
 		abort();
+	{
+		uint8_t ours[30], theirs[30];
+		for (int i = 0; i < 30; i++) {
+			ours[i] = (uint8_t)i;
+			theirs[i] = (uint8_t)(0x80 + i);
+		}
+		if (cx_mp_leg_srtp(&fz__leg[2], SRTP_AES_CM_128_HMAC_SHA1_80, ours, theirs, 30) ||
+		    srtp_alloc(&fz__srtp, SRTP_AES_CM_128_HMAC_SHA1_80, theirs, 30, 0))
+			abort();
+	}
 	fz__amd = cx_cval_obj();
 	if (!fz__amd || cx_cval_put(fz__amd, "amd", 3, cx_cval_obj())) /* {amd: {}}: the defaults */
 		abort();
@@ -126,7 +146,7 @@ static void fz__turn(int flags, void *arg)
 {
 	int left = 0;
 
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < FZ__LEGS; i++)
 		left += fz__pending(rtp_sock(fz__leg[i].rtp));
 	if (!left)
 		re_cancel();
@@ -146,6 +166,26 @@ static void fz__send(int i, const uint8_t *p, size_t n)
 	(void)sendto(fz__sock, p, n, 0, (struct sockaddr *)&a, sizeof(a));
 }
 
+/* To leg C as its far end sends: the packet encrypted and tagged (libre's sender) */
+static void fz__send_srtp(const uint8_t *p, size_t n)
+{
+	struct rtp_header hdr;
+	struct mbuf *mb = mbuf_alloc(n + 16);
+
+	if (!mb || mbuf_write_mem(mb, p, n))
+		abort();
+	mb->pos = 0;
+	if (!rtp_hdr_decode(&hdr, mb)) {
+		mb->pos = 0;
+		if (!srtp_encrypt(fz__srtp, mb)) {
+			p = mb->buf;
+			n = mb->end;
+		}
+	}
+	fz__send(2, p, n);
+	mem_deref(mb);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -154,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > 4000)
 		return -1;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < FZ__LEGS; i++) {
 		fz__leg[i].tept = data[0] & 1 ? 101 : -1;
 		fz__leg[i].estab = !(data[0] & 4);
 	}
@@ -164,7 +204,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t fl = data[i], n = data[i + 1];
 		if (i + 2 + n > size)
 			n = (uint8_t)(size - i - 2);
-		fz__send(fl & 1, data + i + 2, n);
+		if (fl & 0x80)
+			fz__send_srtp(data + i + 2, n);
+		else
+			fz__send(fl & 0x40 ? 2 : fl & 1, data + i + 2, n);
 		i += 2 + (size_t)n;
 	}
 	tmr_start(&fz__tmr, FUZZ_BOUND_MS, fz__bound, NULL);

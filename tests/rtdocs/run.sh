@@ -20,7 +20,7 @@ for d in parent submit fscript jointone many; do
 		echo "FAIL compile $d"; cat "$W/cc.log"; exit 1
 	fi
 done
-timeout 150 python3 $T/web.py "$W/port" "$W/requests" 140 /webfile.ccxml="$W/webfile.ccxml" \
+timeout 250 python3 $T/web.py "$W/port" "$W/requests" 240 /webfile.ccxml="$W/webfile.ccxml" \
 	/webbase.ccxml="$W/webbase.ccxml" /hogmem.ccxml="$W/hogmem.ccxml" \
 	/hogcpu.ccxml="$W/hogcpu.ccxml" & PIDS+=($!)
 waitfor "$W/port" . 5 || { echo "FAIL the web server did not start"; exit 1; }
@@ -421,11 +421,21 @@ else
 fi
 check "after it, in the same service compiling one at a time, the next document compiles and runs" bash -c \
 	"grep -q 'TEMPLATE afterlim' '$W/lim.out' && grep -q 'tmpl.ccxml?n=afterlim compiled' '$W/lim.err'"
-printf '#!/bin/sh\nif mkdir "%s" 2>/dev/null; then echo $$ >"%s"; kill -STOP $$; fi\nexec tcc "$@"\n' \
-	"$W/stopcc-once" "$W/stopcc.pid" >"$W/stopcc"
+# (the stopped cc first does as gcc does: a file of its own in TMPDIR, the object begun)
+cat >"$W/stopcc" <<EOF
+#!/bin/sh
+if mkdir "$W/stopcc-once" 2>/dev/null; then
+	echo \$\$ >"$W/stopcc.pid"
+	: >"\$(mktemp "\${TMPDIR:-/tmp}/ccXXXXXX.o")"
+	while [ \$# -gt 1 ] && [ "\$1" != -o ]; do shift; done
+	echo partial >"\$2"
+	kill -STOP \$\$
+fi
+exec tcc "\$@"
+EOF
 chmod +x "$W/stopcc"
-mkdir -p -m 700 "$W/cache-stop"
-CCXML_DOC_CACHE=$W/cache-stop CCXML_DOC_CC=$W/stopcc CCXML_DOC_COMPILE_MS=6000 CCXML_DOC_COMPILES=1 \
+mkdir -p -m 700 "$W/cache-stop" "$W/tmpstop"
+TMPDIR=$W/tmpstop CCXML_DOC_CACHE=$W/cache-stop CCXML_DOC_CC=$W/stopcc CCXML_DOC_COMPILE_MS=6000 CCXML_DOC_COMPILES=1 \
 	timeout 60 "$W/app" --sim --http 127.0.0.1:0 --token t >"$W/stop.out" 2>"$W/stop.err" &
 S=$!
 PIDS+=($S)
@@ -439,6 +449,11 @@ wait $S
 check "a compile whose cc is stopped (SIGSTOP) is killed after CCXML_DOC_COMPILE_MS (error.fetch), its slot goes to the next document, which runs" bash -c \
 	"grep -q 'ERROR.FETCH .*n=stopped: compiling took more than 6000 ms' '$W/stop.out' &&
 	 grep -q 'TEMPLATE afterstop' '$W/stop.out' && ! ps -o stat= -p \"\$(cat '$W/stopcc.pid')\" | grep -q -v Z"
+# what a compile makes: in the cache directory, HASH.so.tmpPID (the object being written) and
+# HASH.so.tmpPID.d (ccxmlc's C and its cc's files, TMPDIR of the cc), removed by the program
+# after the kill; nothing in TMPDIR
+check "the stopped compile, killed: nothing of it left in TMPDIR or the cache directory (its C, cc's file, the object begun)" bash -c \
+	"[ -z \"\$(ls -A '$W/tmpstop')\" ] && ! ls -A '$W/cache-stop' | grep -q -v -E '^[0-9a-f]{64}\.(so|ccxml)\$'"
 # whatever step of the compile runs out (parse, check, the C written, tcc), its message says so:
 # the memory limit swept across the 830 KB document's compile (it needs some 650-700 MiB; without
 # the check of the streams the C is written into, tcc said "unexpected end of file" at 600-660)
@@ -466,6 +481,129 @@ check "a document whose compile needs more than CCXML_DOC_COMPILE_CPU=1: error.f
 CCXML_DOC_SERVER=0 CCXML_DOC_COMPILE_CPU=1 run cpu0 "$U/hogcpu.ccxml?direct"
 check "the same without the compile server (CCXML_DOC_SERVER=0, a ccxmlc process of its own)" \
 	grep -q "ERROR.FETCH compile of $U/hogcpu.ccxml?direct exceeded the CPU-time limit (1 s)\$" "$W/cpu0.out"
+check "compiles killed by SIGXCPU (ccxmlc itself, with libtcc): nothing of them left in the cache directory (their HASH.so.tmpPID.d)" \
+	bash -c "! ls -A '$CCXML_DOC_CACHE' | grep -v -E '^[0-9a-f]{64}(-[0-9]+)?\.(so|ccxml|vxml|js|grxml)\$'"
+# The reason when an external C compiler cannot even be started for want of address space: a
+# memory limit below what ccxmlc has mapped by then (its compile thread's stack alone is 256 MiB)
+# refuses the few pages posix_spawn needs; the reason names the memory limit (with system(),
+# which gave exit status 127, it was "the C compiler failed"). Through the server and without.
+printf '#!/bin/sh\nexec tcc "$@"\n' >"$W/extcc"
+chmod +x "$W/extcc"
+if [[ $B != */asan ]]; then
+	CCXML_DOC_CC=$W/extcc CCXML_DOC_COMPILE_MB=300 run spawnmem "$U/tmpl.ccxml?n=spawnmem"
+	CCXML_DOC_SERVER=0 CCXML_DOC_CC=$W/extcc CCXML_DOC_COMPILE_MB=300 run spawnmem0 "$U/tmpl.ccxml?n=spawnmem0"
+	check "an external C compiler that cannot be started within CCXML_DOC_COMPILE_MB=300: error.fetch 'compile of URL exceeded the memory limit (300 MiB)', with the compile server and without" bash -c \
+		"grep -q 'ERROR.FETCH compile of $U/tmpl.ccxml?n=spawnmem exceeded the memory limit (300 MiB)\$' '$W/spawnmem.out' &&
+		 grep -q 'ERROR.FETCH compile of $U/tmpl.ccxml?n=spawnmem0 exceeded the memory limit (300 MiB)\$' '$W/spawnmem0.out'"
+fi
+# A service compiling document after document must not grow. Rounds of four at once: one that
+# compiles, one whose C compiler fails, one that does not compile, one whose cc makes its files
+# (in TMPDIR, the object begun) and stops, killed at CCXML_DOC_COMPILE_MS; after the first round
+# and after three more, the program has as many descriptors, as many processes under it (with as
+# many descriptors), no zombie, nothing in TMPDIR and nothing but programs in the cache
+# directory. Through the compile server,
+# then with a ccxmlc process each. Also: a compile's temporary left in the cache directory by a
+# process that has gone (a PID that cannot exist), older than a compile can be, is removed (by
+# the directory's trim after a compile); one of a live process (this shell) is not. The program
+# runs under a parent that, as the init of a container does, gets the orphaned processes
+# (a subreaper) and reaps only its own child: through the compile server, the processes of a
+# killed compile are reaped all the same (the server is their subreaper); without it, they are
+# the init's (counted, not checked: the program reaps only the compilers it started).
+cat >"$W/loopcc" <<'EOF'
+#!/bin/sh
+for a; do
+	case $a in *.c)
+		grep -q failme "$a" && { echo "loopcc: no" >&2; exit 1; }
+		if grep -q stopme "$a"; then
+			: >"$(mktemp "${TMPDIR:-/tmp}/ccXXXXXX.o")"
+			while [ $# -gt 1 ] && [ "$1" != -o ]; do shift; done
+			echo partial >"$2"
+			kill -STOP $$
+		fi ;;
+	esac
+done
+exec tcc "$@"
+EOF
+chmod +x "$W/loopcc"
+loop_state() { # PID TMPDIR CACHE INIT: what the program has, for comparing
+	python3 - "$@" <<'PY'
+import os, re, sys
+pid, tmp, cache, init = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+procs = {}
+for p in os.listdir('/proc'):
+    try:
+        st = open('/proc/%s/stat' % p).read() if p.isdigit() else None
+    except OSError:
+        st = None
+    if st:
+        f = st[st.rindex(')') + 2:].split()
+        procs[int(p)] = (int(f[1]), f[0])
+under, todo = [], [pid]
+while todo:
+    q = todo.pop()
+    for c, (pp, _) in procs.items():
+        if pp == q:
+            under.append(c)
+            todo.append(c)
+print('init-zombies %d' % sum(pp == init and st == 'Z' for pp, st in procs.values()))
+def fds(p):
+    try:
+        return len(os.listdir('/proc/%d/fd' % p))
+    except OSError:
+        return 0
+print('descriptors %d (and %d of the processes under it) processes %d zombies %d tmp %s cache-other %s' % (
+    fds(pid), sum(fds(c) for c in under), len(under), sum(procs[c][1] == 'Z' for c in under),
+    sorted(os.listdir(tmp)), sorted(n for n in os.listdir(cache)
+    if not re.fullmatch(r'[0-9a-f]{64}(-[0-9]+)?\.(so|ccxml|vxml|js|grxml)', n))))
+PY
+}
+H64=$(printf '%064d' 7)
+cat >"$W/init.py" <<'EOF'
+import ctypes, os, signal, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+signal.signal(signal.SIGTERM, lambda *a: os.kill(pid, signal.SIGTERM))
+os.waitpid(pid, 0)
+EOF
+for srv in 1 0; do
+	L=$W/loop$srv
+	mkdir -p -m 700 "$L.cache" "$L.tmp"
+	mkdir "$L.cache/$H64.so.tmp2147483600.d" && : >"$L.cache/$H64.so.tmp2147483600.d/x.c"
+	: >"$L.cache/$H64.so.tmp$$"
+	touch -d '2 hours ago' "$L.cache/$H64.so.tmp2147483600.d" "$L.cache/$H64.so.tmp$$"
+	TMPDIR=$L.tmp CCXML_DOC_CACHE=$L.cache CCXML_DOC_CC=$W/loopcc CCXML_DOC_SERVER=$srv \
+		CCXML_DOC_COMPILE_MS=2000 timeout 120 python3 "$W/init.py" "$W/app" --sim --http 127.0.0.1:0 --token t >"$L.out" 2>"$L.err" &
+	S=$!
+	PIDS+=($S)
+	waitfor "$L.err" 'listening on' 10
+	HU=http://127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$L.err" | head -n 1)
+	I=$(ps -o pid= --ppid $S | head -n 1)  # the init (S is its timeout)
+	A=$(ps -o pid= --ppid $I | head -n 1)  # the program
+	for r in 1 2 3 4; do
+		for n in ok failme stopme; do
+			curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/tmpl.ccxml%3Fn%3D$n$srv$r"
+		done
+		curl -s -m 10 -o /dev/null "$HU/CCXML10.start?tokenid=t&src=$U/bad.ccxml%3Floop$srv$r"
+		waitfor "$L.out" "n=stopme$srv$r: compiling took more than 2000 ms" 30
+		waitfor "$L.out" "TEMPLATE ok$srv$r" 10
+		for ((i = 0; i < 100 && $(grep -c 'the C compiler failed' "$L.out") < r; i++)); do sleep 0.1; done
+		waitfor "$L.out" "bad.ccxml\?loop$srv$r:5:27: error" 10
+		sleep 1  # the compile server's next spare
+		[ $r = 1 ] && loop_state $A "$L.tmp" "$L.cache" $I >"$L.first"
+	done
+	loop_state $A "$L.tmp" "$L.cache" $I >"$L.last"
+	kill -TERM $S
+	wait $S
+	echo "  (CCXML_DOC_SERVER=$srv, after round 1: $(tr '\n' ' ' <"$L.first"); after 4: $(tr '\n' ' ' <"$L.last"))"
+	check "CCXML_DOC_SERVER=$srv: 16 compiles, 4 of each outcome, all reported" bash -c \
+		"[ \$(grep -c -E 'TEMPLATE ok$srv|ERROR.FETCH ccxmlc: error: the C compiler failed|n=stopme$srv.*took more than|loop$srv.:5:27: error' '$L.out') = 16 ]"
+	[ $srv = 1 ] && check "through the compile server, the processes of the 4 killed compiles left no zombie with the init either" \
+		grep -q -x "init-zombies 0" "$L.last"
+	check "CCXML_DOC_SERVER=$srv: after 3 more rounds, as many descriptors and processes as after the first, no zombie, nothing in TMPDIR, in the cache directory only programs and the live process's temporary" bash -c \
+		"cmp -s <(tail -n 1 '$L.first') <(tail -n 1 '$L.last') && grep -q \"zombies 0 tmp \\[\\] cache-other \\['$H64.so.tmp$$'\\]\\\$\" '$L.last'"
+done
 # the compile server itself, driven as the runtime drives it (cserve.py says what it checks)
 ASAN_OPTIONS=detect_leaks=0 timeout 300 python3 $T/cserve.py "$B/ccxmlc" "$W" >"$W/cserve.err" 2>&1
 cs() { grep -q -x -- "$1" "$W/cserve.out"; }

@@ -11,7 +11,10 @@
 # <subdialog> method/enctype/namelist/fetchtimeout, <data> multipart, maxage/maxstale over the
 # HTTP cache (answers counted by the web server's log), <data> in <if> and at document/form
 # level, fetchaudio (on the simulator, and over SIP against a sipp callee: tests/sip/uas_sink.xml
-# with tests/sip/rtpsink.py counting the loud RTP packets); VoiceXML files under --docroot.
+# with tests/sip/rtpsink.py counting the loud RTP packets); VoiceXML files under --docroot;
+# application roots of fetched leaves (fetched with them; leaf/root transitions keep the
+# application, another root's leaf starts one; a 404, a root that does not compile or names a
+# root; a changed root recompiles); a grammar named twice fetched once.
 # Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -23,7 +26,7 @@ export CCXML_DOC_CACHE=$W/cache
 if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" $T/vxparent.ccxml >"$W/cc.log" 2>&1; then
 	echo "FAIL compile vxparent"; cat "$W/cc.log"; exit 1
 fi
-timeout 150 python3 $T/vxweb.py "$W/port" "$W/requests" 140 & PIDS+=($!)
+timeout 210 python3 $T/vxweb.py "$W/port" "$W/requests" 200 & PIDS+=($!)
 waitfor "$W/port" . 5 || { echo "FAIL the web server did not start"; exit 1; }
 U=http://127.0.0.1:$(cat "$W/port")/vx
 echo 'call tel:* answer dtmf=1234@3s' >"$W/keys.scenario"
@@ -33,7 +36,7 @@ run() { # NAME SRC [--values k=v]... -> $W/NAME.out, .err
 	timeout 60 "$W/app" --sim="$W/keys.scenario" --once --values "src=$src" "$@" >"$W/$n.out" 2>"$W/$n.err"
 }
 compiles() { grep -c 'document .* compiled (' "$W/$1.err"; }
-export W
+export W B
 export -f compiles
 
 run ok "$U/ok.vxml"
@@ -312,5 +315,59 @@ check "--docroot: the name does not matter (dlg.xml; <dialogstart>'s type, Voice
 run fnoroot "$R/dlg.vxml"
 check "no --docroot: no VoiceXML file is read (error.dialog.notstarted)" bash -c \
 	"grep -q 'VX NOTSTARTED' '$W/fnoroot.out' && ! grep -q 'VX EXIT' '$W/fnoroot.out'"
+# Application roots of fetched documents (docs/voicexml.md "Application root documents"): the
+# root named by <vxml application> is fetched with the leaf (and its scripts and grammars) and
+# compiled into it; the application is the root's URL.
+run app "$U/appleaf1.vxml"
+check "a fetched leaf with an application root: the root's <var>s, <script src>, <property timeout> (a noinput at 2 s), <link> with a fetched <grammar src> and its catch; leaf to leaf, leaf to root, root to leaf keep x, the function's trail and application.flag" \
+	grep -q "VX EXIT 111-ANLBR-F" "$W/app.out"
+check "the root fetched with each leaf (appleaf1, appleaf2 twice) and once on its own (the <goto> to it): four times, and its script and grammar with it" bash -c \
+	"[ \$(grep -c '^GET /vx/approot.vxml 200' '$W/requests') = 4 ] && [ \$(grep -c '^GET /vx/js/app.js 200' '$W/requests') = 4 ]"
+check "three programs (the two leaves, the root on its own), each compiled once" bash -c "[ \$(compiles app) = 3 ]"
+run appsem "$U/appsem.vxml"
+check "an ECMAScript error in the code of a fetched root (its catch, in the leaf): error.semantic naming the root's URL and line, caught by the root's <error>" \
+	grep -q "VX EXIT SEMANTIC .*(<assign> at $U/appsemroot.vxml:6)" "$W/appsem.out"
+sed -e 's/name="x" expr="0"/name="x" expr="50"/' -e 's|src="js/|src="../js/|' -e 's|src="g/|src="../g/|' \
+	tests/rtdocs/vx/approot.vxml >"$W/approot.vxml"
+sed -e 's|<vxml |<!-- w/ --><vxml |' -e 's|x + 10|x|' -e 's|approot.vxml#back|#end|' tests/rtdocs/vx/appleaf2.vxml >"$W/appother.vxml"
+run appnew "$U/appnew.vxml"
+check "a leaf going to a leaf of another root (w/approot.vxml: the same file name at another URL): a new application: the other root's x, a new trail, no flag" \
+	grep -q "VX EXIT 50-B-undefined" "$W/appnew.out"
+run app404 "$U/appleaf404.vxml"
+check "an application root answered 404: error.dialog.notstarted naming the root" \
+	grep -q "VX NOTSTARTED application root $U/noroot.vxml: HTTP status 404" "$W/app404.out"
+run appgoto404 "$U/appgoto404.vxml"
+check "the same leaf reached by <goto>: error.badfetch naming the root" \
+	grep -q "VX EXIT BADFETCH <goto next> 'appleaf404.vxml': application root $U/noroot.vxml: HTTP status 404" "$W/appgoto404.out"
+run appjs "$U/appleafjs.vxml"
+check "an application root whose <script src> is answered 404: error.dialog.notstarted naming the script" \
+	grep -q "VX NOTSTARTED script $U/js/none.js: HTTP status 404" "$W/appjs.out"
+run appbad "$U/appleafbad.vxml"
+check "an application root that does not compile: error.dialog.notstarted, reason ROOT-URL:line:col: error" \
+	grep -q "VX NOTSTARTED $U/approotbad.vxml:4:[0-9]*: error: " "$W/appbad.out"
+run apprr "$U/appleafrr.vxml"
+check "an application root that names a root itself (VoiceXML 2.0 §1.5.2: one level): error.dialog.notstarted saying so" \
+	grep -q "VX NOTSTARTED application root $U/appleaf2.vxml names an application root itself ('approot.vxml'): a root has none" "$W/apprr.out"
+sed 's/name="x" expr="0"/name="x" expr="1"/' tests/rtdocs/vx/approot.vxml | sed -e 's|src="js/|src="../js/|' -e 's|src="g/|src="../g/|' >"$W/chg.vxml"
+run appchg1 "$U/appchg.vxml"
+sed -i 's/name="x" expr="1"/name="x" expr="2"/' "$W/chg.vxml"
+run appchg2 "$U/appchg.vxml"
+check "an application root changed on the server between two processes (the leaf's bytes the same): the leaf compiled again, the new root in force" bash -c \
+	"grep -q 'VX EXIT CHG1' '$W/appchg1.out' && grep -q 'VX EXIT CHG2' '$W/appchg2.out' && [ \$(compiles appchg2) = 1 ]"
+# ccxmlc --app-file on its own (what the runtime's scan already refuses, checked again)
+ccapp() { # ROOT -> stderr of compiling appleaf2.vxml with that root
+	ASAN_OPTIONS=detect_leaks=0 timeout 60 "$B/ccxmlc" --shared -O0 --fetched --app-file "$1" \
+		--app-url http://h/root.vxml --script-file tests/rtdocs/vx/js/app.js \
+		--grammar-file tests/rtdocs/vx/g/digits.grxml -o "$W/ccapp.so" tests/rtdocs/vx/appleaf2.vxml 2>&1
+}
+export -f ccapp
+check "ccxmlc --app-file of a root that names a root: an error at the leaf's application attribute" bash -c \
+	"ccapp tests/rtdocs/vx/appleaf2.vxml | grep -q \"appleaf2.vxml:4:70: error: <vxml application='approot.vxml'>: the application root http://h/root.vxml names an application root itself ('approot.vxml')\""
+check "ccxmlc --app-file of the root with its script and grammar after it: compiled, the leaf's application named by --app-url" bash -c \
+	"ccapp tests/rtdocs/vx/approot.vxml && grep -q 'http://h/root.vxml' '$W/ccapp.so'"
+cp tests/rtdocs/vx/g/digits.grxml "$W/two.grxml"
+run gramtwice "$U/gramtwice.vxml"
+check "one grammar file named twice with two fragments (#nine, #pin): fetched once, both rules in force" bash -c \
+	"grep -q 'VX EXIT GRAM-1234' '$W/gramtwice.out' && [ \$(grep -c '^GET /vx/w/two.grxml 200' '$W/requests') = 1 ]"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtvxml

@@ -16,7 +16,7 @@ documents loaded at run time (docs/voicexml.md "Documents fetched at run time").
   /vx/js/NAME.js    tests/rtdocs/vx/js/NAME.js (the <script src> of script.vxml)
   /vx/g/NAME        tests/rtdocs/vx/g/NAME (the <grammar src> of gram*.vxml): .grxml as
                     application/srgs+xml, .gram as application/srgs (ABNF)
-  /vx/w/NAME.grxml  NAME.grxml of LOG's directory (the test writes it)
+  /vx/w/NAME.grxml  NAME.grxml of LOG's directory (the test writes it); /vx/w/NAME.vxml: the same
   /vx/fresh.xml, /vx/fresh.vxml   <x n="K"/> (a subdialog returning n for .vxml), K counted
                     per path; Cache-Control: max-age=60 and an ETag; 304 to If-None-Match
   /vx/dataecho.xml  <x r="..."/>: what came, as echo.vxml says
@@ -133,10 +133,10 @@ class H(Quiet):
         elif os.path.dirname(path) == "/vx/g" and os.path.isfile(os.path.join(DIR, "g", name)):
             body = open(os.path.join(DIR, "g", name)).read()
             ctype = "application/srgs" if name.endswith(".gram") else "application/srgs+xml"
-        elif os.path.dirname(path) == "/vx/w" and name.endswith(".grxml") and \
+        elif os.path.dirname(path) == "/vx/w" and name.endswith((".grxml", ".vxml")) and \
                 os.path.isfile(os.path.join(os.path.dirname(log), name)):
             body = open(os.path.join(os.path.dirname(log), name)).read()
-            ctype = "application/srgs+xml"
+            ctype = "application/srgs+xml" if name.endswith(".grxml") else None
         elif path == "/vx/quote.xml":
             sym = "".join(c for c in q.get("sym", "") if c.isalnum())
             body = ('<?xml version="1.0" encoding="UTF-8"?>\n<quote sym="%s"><name>Acme &amp; Co</name>'

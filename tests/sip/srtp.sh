@@ -275,6 +275,118 @@ else
 	bad "SRTP re-INVITE with a new key" "$why" "$W/srtpre.out" "$W/srtpre.err" "$W/srtpre.sipperr"
 fi
 
+# SRTP media from a far end of our own (tests/sip/srtp_send.py, RFC 3711 in python) on a sipp
+# call (tests/sip/uac_srtp_media.xml): before its first packet, and again before its second
+# SSRC, packets forged under 10 SSRCs (no key) reach our RTP port; its digits 1 and 2 must
+# still arrive (libre 1.1.0's receiver kept state for 8 SSRCs, made before the tag check: the
+# far end was shut out), the forged ones counted as dropped. Then a re-INVITE without SDP:
+# our 200 offers RTP/SAVP with the key of our first 200, the ACK's answer brings a new key of
+# the far end, and its digit 3 under that key arrives (an SRTP call answered it 488).
+# SRTCP sent to our RTP port (and to the closed one after it) is neither RTP received nor
+# forged RTP dropped: both counts must be exact
+# srtp_far NAME: srtpin under --srtp require with its trace, call records and metrics (W/NAME.*)
+# on SP (SIP) and HP (HTTP), its pid SIP_; srtp_counts NAME, once the call is over: dropped (from
+# /metrics) and prx (packets received, from the call record), the program stopped
+srtp_far() {
+	SP=$(freeport)
+	HP=$(freeport)
+	(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require --http "127.0.0.1:$HP" \
+		--admin-token-file "$W/srtp.admin" --cdr-file "$W/$1.cdr" --sip-trace "$W/$1.trace") \
+		>"$W/$1.out" 2>"$W/$1.err" &
+	SIP_=$!
+	PIDS+=("$SIP_")
+	lp_wait_for "$W/$1.err" "running as a service" 30
+}
+srtp_counts() {
+	lp_wait_for "$W/$1.out" "DISCONNECTED" 10
+	curl -s -m 5 -H 'Authorization: Bearer admin-0123456789abcdef' "http://127.0.0.1:$HP/metrics" >"$W/$1.metrics"
+	lp_stop "$SIP_" 5
+	dropped=$(awk '/^ccxml_srtp_packets_dropped_total/ {print $2}' "$W/$1.metrics")
+	prx=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["rtp"]["packets_received"])' "$W/$1.cdr" 2>/dev/null)
+}
+rm -f "$W/srtpmed.msg"
+srtp_far srtpmed
+timeout -k 2 30 python3 "$T/srtp_send.py" "$W/srtpmed.trace" ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CB \
+	'yMnKy8zNzs/Q0dLT1NXW19jZ2tvc3d7f4OHi4+Tl' >"$W/srtpmed.send" 2>&1 &
+snd=$!
+PIDS+=("$snd")
+UP=$(freeport)
+timeout -k 2 30 sipp -sf "$T/uac_srtp_media.xml" -s med "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
+	-timeout 20s -nostdin -trace_err -error_file "$W/srtpmed.sipperr" -trace_msg \
+	-message_file "$W/srtpmed.msg" >/dev/null 2>&1
+src=$?
+waitpid_for "$snd" 10
+srtp_counts srtpmed
+read -r _ genuine _ forged _ srtcp <"$W/srtpmed.send"
+# our key in the first 200 and in the re-INVITE's (sipp's log of what it received)
+keys=$(awk '/ message received / {r = 1} / message sent / {r = 0} r' "$W/srtpmed.msg" 2>/dev/null |
+	grep -o 'inline:[A-Za-z0-9+/]\{40\}' | sort | uniq -c | awk '{print $1 " " $2}')
+if why="sipp exit status $src" && [ $src = 0 ] &&
+	why=$(has "$W/srtpmed.out" "CONNECTED" "DTMF 1" "DTMF 2" "DTMF 3" "DISCONNECTED trigger=local") &&
+	why="our two offers do not carry one same key (${keys:-none})" &&
+	[ "$(printf '%s\n' "$keys" | wc -l)" = 1 ] && [ "${keys%% *}" -ge 2 ] &&
+	why="sender: $(cat "$W/srtpmed.send")" && [ "${genuine:-0}" -gt 0 ] && [ "${srtcp:-0}" -gt 0 ] &&
+	why="${dropped:-no} packets dropped, expected the ${forged:-?} forged" && [ "${dropped:-x}" = "$forged" ] &&
+	why="${prx:-no} packets received, expected the ${genuine} genuine" && [ "${prx:-x}" = "$genuine" ] &&
+	why="sanitizer report" && ! sanitized "$W/srtpmed.err"; then
+	ok "SRTP media under forged SSRCs: $genuine genuine packets all received (digits 1, 2, and 3 after a re-INVITE without SDP got our same key and the ACK a new one of the far end), $forged forged dropped and counted, $srtcp SRTCP packets in neither count"
+else
+	bad "SRTP media under forged SSRCs" "$why" "$W/srtpmed.out" "$W/srtpmed.err" "$W/srtpmed.send" "$W/srtpmed.sipperr" "$W/srtpmed.metrics"
+fi
+
+# the same re-INVITE without SDP answered in its ACK with plain RTP: too late to refuse (the
+# 200 is sent), so it is logged and the call keeps its keys until our BYE
+SP=$(freeport)
+awk '/RTP\/SAVP 0 101/ && ++n == 2 {sub(/RTP\/SAVP/, "RTP/AVP")} /^ *a=crypto:1 .*inline:yMnK/ {next} 1' \
+	"$T/uac_srtp_media.xml" >"$W/srtpplainack.xml"
+(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require) \
+	>"$W/srtpplainack.out" 2>"$W/srtpplainack.err" &
+SIP_=$!
+PIDS+=("$SIP_")
+lp_wait_for "$W/srtpplainack.err" "running as a service" 30
+UP=$(freeport)
+timeout -k 2 30 sipp -sf "$W/srtpplainack.xml" -s med "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
+	-timeout 20s -nostdin -trace_err -error_file "$W/srtpplainack.sipperr" >/dev/null 2>&1
+src=$?
+lp_wait_for "$W/srtpplainack.out" "DISCONNECTED" 10
+lp_stop "$SIP_" 5
+if why="the scenario's ACK is not plain" && grep -q "RTP/AVP 0 101" "$W/srtpplainack.xml" &&
+	why="sipp exit status $src" && [ $src = 0 ] &&
+	why=$(has "$W/srtpplainack.out" "CONNECTED" "DISCONNECTED trigger=local") &&
+	why=$(has "$W/srtpplainack.err" "the SDP answer takes none of our SRTP keys: the call keeps its keys") &&
+	why="sanitizer report" && ! sanitized "$W/srtpplainack.err"; then
+	ok "SRTP re-INVITE without SDP answered in the ACK with plain RTP: logged, the call keeps its keys until our BYE"
+else
+	bad "SRTP re-INVITE without SDP, plain answer" "$why" "$W/srtpplainack.out" "$W/srtpplainack.err" "$W/srtpplainack.sipperr"
+fi
+
+# a re-INVITE offering the far end's same key under another tag (a far end renumbering its
+# a=crypto lines): the receiving state stays (RFC 3711 3.3.1), so one of its packets sent again
+# after it is a replay, dropped; its digits before and after arrive (the tag was compared too,
+# and the state made again let the replay in)
+srtp_far srtpretag
+timeout -k 2 30 python3 "$T/srtp_send.py" "$W/srtpretag.trace" ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CB \
+	retag >"$W/srtpretag.send" 2>&1 &
+snd=$!
+PIDS+=("$snd")
+UP=$(freeport)
+timeout -k 2 30 sipp -sf "$T/uac_srtp_retag.xml" -s med "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
+	-timeout 20s -nostdin -trace_err -error_file "$W/srtpretag.sipperr" >/dev/null 2>&1
+src=$?
+waitpid_for "$snd" 10
+srtp_counts srtpretag
+read -r _ genuine _ forged _ <"$W/srtpretag.send"
+if why="sipp exit status $src" && [ $src = 0 ] &&
+	why=$(has "$W/srtpretag.out" "CONNECTED" "DTMF 1" "DTMF 2" "DISCONNECTED trigger=local") &&
+	why="sender: $(cat "$W/srtpretag.send")" && [ "${forged:-0}" = 1 ] &&
+	why="${dropped:-no} packets dropped, expected the replay" && [ "${dropped:-x}" = 1 ] &&
+	why="${prx:-no} packets received, expected the ${genuine} genuine" && [ "${prx:-x}" = "$genuine" ] &&
+	why="sanitizer report" && ! sanitized "$W/srtpretag.err"; then
+	ok "SRTP re-offer of the same key under another tag: the receiving state stays ($genuine packets received, a replay after it dropped)"
+else
+	bad "SRTP re-offer of the same key under another tag" "$why" "$W/srtpretag.out" "$W/srtpretag.err" "$W/srtpretag.send" "$W/srtpretag.sipperr" "$W/srtpretag.metrics"
+fi
+
 # a peer answering our SAVP offer with plain RTP (sipp): ACK, BYE, connection.failed
 PP=$(freeport)
 MP=$(lp_freeport 4)

@@ -1453,6 +1453,146 @@ static void test_sdes(void)
 	CHECK(cx_sipbody_crypto("", &k) == EPROTO && cx_sipbody_crypto(NULL, &k) == EPROTO);
 }
 
+/* An SRTP packet of SSRC ssrc and sequence number seq, a 160-byte payload of byte fill,
+ * encrypted by libre's sender (the far end's side) into *mbp (a fresh mbuf). */
+static void srtp_pkt(struct mbuf **mbp, struct srtp *tx, uint32_t ssrc, uint16_t seq, uint8_t fill)
+{
+	struct rtp_header hdr = {.ver = 2, .pt = 0, .seq = seq, .ts = seq * 160u, .ssrc = ssrc};
+	struct mbuf *mb = mbuf_alloc(200);
+
+	*mbp = mb;
+	if (!mb || rtp_hdr_encode(mb, &hdr) || mbuf_fill(mb, fill, 160))
+		return;
+	mb->pos = 0;
+	if (srtp_encrypt(tx, mb))
+		mb->end = 0;
+}
+
+/* cx_mp_srtprx_open on one packet; 0 also needs the payload decrypted back to fill. */
+static int srtp_open1(cx_mp_srtprx *rx, struct srtp *tx, uint32_t ssrc, uint16_t seq, uint8_t fill)
+{
+	struct mbuf *mb = NULL;
+	int err, i;
+
+	srtp_pkt(&mb, tx, ssrc, seq, fill);
+	if (!mb)
+		return ENOMEM;
+	err = cx_mp_srtprx_open(rx, mb);
+	if (!err && (mb->pos != 0 || mb->end != 12 + 160))
+		err = -1;
+	for (i = 12; !err && i < 12 + 160; i++)
+		if (mb->buf[i] != fill)
+			err = -2;
+	mem_deref(mb);
+	return err;
+}
+
+/* SRTP's receiving side (mplane.c cx_mp_srtprx) against libre's sender: packets across a
+ * sequence rollover, replays, altered tags; packets forged under 100 SSRCs, or under the far
+ * end's SSRC with a sequence number that would move its rollover counter, change nothing: a
+ * new SSRC of the far end and its next packet still get through (libre 1.1.0's srtp_decrypt
+ * kept 8 SSRCs made before the tag check, and moved the counter before it). */
+static void test_srtprx(void)
+{
+	uint8_t key[CX_SDES_KEYLEN], bad[200];
+	struct srtp *tx = NULL, *tx32 = NULL;
+	cx_mp_srtprx *rx = NULL, *rx32 = NULL;
+	struct mbuf *mb = NULL, forged;
+	uint32_t i;
+	int ok = 1;
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 7 + 3);
+	CHECK(srtp_alloc(&tx, SRTP_AES_CM_128_HMAC_SHA1_80, key, sizeof(key), 0) == 0);
+	CHECK(cx_mp_srtprx_alloc(&rx, SRTP_AES_CM_128_HMAC_SHA1_80, key, sizeof(key)) == 0);
+	CHECK(cx_mp_srtprx_alloc(&rx32, SRTP_AES_128_GCM, key, sizeof(key)) == ENOTSUP);
+	CHECK(cx_mp_srtprx_alloc(&rx32, SRTP_AES_CM_128_HMAC_SHA1_80, key, 20) == EINVAL);
+	if (!tx || !rx)
+		return;
+	/* forged first: 100 SSRCs, random bytes after the header */
+	for (i = 0; i < 100; i++) {
+		struct rtp_header hdr = {.ver = 2, .seq = (uint16_t)(i * 977), .ssrc = 0x1000 + i};
+		mbuf_init(&forged);
+		forged.buf = bad;
+		forged.size = sizeof(bad);
+		rand_bytes(bad, sizeof(bad));
+		if (rtp_hdr_encode(&forged, &hdr))
+			ok = 0;
+		forged.pos = 0;
+		forged.end = 12 + 170;
+		ok &= cx_mp_srtprx_open(rx, &forged) == EAUTH;
+	}
+	CHECK(ok);
+	/* the far end's SSRC across its sequence rollover (libre's sender moves to ROC 1) */
+	for (i = 0, ok = 1; i < 12; i++)
+		ok &= srtp_open1(rx, tx, 0xabcdef, (uint16_t)(65530 + i), (uint8_t)i) == 0;
+	CHECK(ok);
+	/* a replay of the last, and of one just before the rollover: refused */
+	srtp_pkt(&mb, tx, 0xabcdef, 5, 1); /* libre's sender does not mind a repeat */
+	CHECK(mb && cx_mp_srtprx_open(rx, mb) == EALREADY);
+	mb = mem_deref(mb);
+	/* a forged packet of that SSRC whose sequence number says ROC 2: nothing moves */
+	{
+		struct rtp_header hdr = {.ver = 2, .seq = 40000, .ssrc = 0xabcdef};
+		mbuf_init(&forged);
+		forged.buf = bad;
+		forged.size = sizeof(bad);
+		rand_bytes(bad, sizeof(bad));
+		CHECK(rtp_hdr_encode(&forged, &hdr) == 0);
+		forged.pos = 0;
+		forged.end = 12 + 170;
+		CHECK(cx_mp_srtprx_open(rx, &forged) == EAUTH);
+	}
+	CHECK(srtp_open1(rx, tx, 0xabcdef, 6, 0x66) == 0);
+	/* one bit changed: refused, and the packet itself still passes after */
+	srtp_pkt(&mb, tx, 0xabcdef, 7, 0x77);
+	if (mb) {
+		struct mbuf cp;
+		memcpy(bad, mb->buf, mb->end);
+		mbuf_init(&cp);
+		cp.buf = bad;
+		cp.size = sizeof(bad);
+		cp.end = mb->end;
+		bad[20] ^= 1;
+		CHECK(cx_mp_srtprx_open(rx, &cp) == EAUTH);
+		CHECK(cx_mp_srtprx_open(rx, mb) == 0);
+	}
+	mb = mem_deref(mb);
+	/* new SSRCs of the far end after all that, more than are kept: the least recently
+	 * heard go, the latest keeps its state (a replay of its packet is refused) */
+	for (i = 0, ok = 1; i < 10; i++) {
+		/* a sender each: libre's keeps 8 SSRCs too */
+		mem_deref(tx32);
+		tx32 = NULL;
+		ok &= !srtp_alloc(&tx32, SRTP_AES_CM_128_HMAC_SHA1_80, key, sizeof(key), 0) &&
+		      srtp_open1(rx, tx32, 0x5000 + i, (uint16_t)(100 + i), 0x55) == 0;
+	}
+	CHECK(ok);
+	if (tx32) {
+		CHECK(srtp_open1(rx, tx32, 0x5009, 109, 0x55) == EALREADY);
+		CHECK(srtp_open1(rx, tx32, 0x5009, 110, 0x56) == 0);
+	}
+	tx32 = mem_deref(tx32);
+	/* not RTP: shorter than a header, or no room for the tag */
+	mbuf_init(&forged);
+	forged.buf = bad;
+	forged.size = sizeof(bad);
+	forged.end = 11;
+	CHECK(cx_mp_srtprx_open(rx, &forged) == EBADMSG);
+	/* the _32 suite: a 4-byte tag */
+	CHECK(srtp_alloc(&tx32, SRTP_AES_CM_128_HMAC_SHA1_32, key, sizeof(key), 0) == 0);
+	CHECK(cx_mp_srtprx_alloc(&rx32, SRTP_AES_CM_128_HMAC_SHA1_32, key, sizeof(key)) == 0);
+	if (tx32 && rx32)
+		CHECK(srtp_open1(rx32, tx32, 77, 1, 0x32) == 0 && srtp_open1(rx32, tx32, 77, 2, 0x33) == 0);
+	/* the wrong suite's tag length: refused */
+	if (tx32)
+		CHECK(srtp_open1(rx, tx32, 78, 1, 0x32) == EAUTH);
+	mem_deref(tx);
+	mem_deref(tx32);
+	mem_deref(rx);
+	mem_deref(rx32);
+}
+
 /* The charset of a fetched script's Content-Type, quoted (RFC 9110 5.6.6 allows a
  * quoted-string value) or not (found by the fuzz_fetched seeds: a quoted one was read as none,
  * and the Latin-1 script failed as bad UTF-8). */
@@ -1524,6 +1664,7 @@ int main(void)
 	test_pace();
 	test_sipbody();
 	test_sdes();
+	test_srtprx();
 	test_script_charset();
 	test_max_age();
 	test_quiet();

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""An SRTP far end for tests/sip/srtp.sh (RFC 3711 AES_CM_128_HMAC_SHA1_80 from the RFC, with
+the cryptography package's AES), and forged packets around it.
+
+    srtp_send.py TRACE KEY1 KEY2
+    srtp_send.py TRACE KEY1 retag
+
+TRACE is the program's --sip-trace; KEY1 and KEY2 are the far end's inline: keys of
+tests/sip/uac_srtp_media.xml (its INVITE and its re-INVITE's ACK). Once the trace shows our 200
+with an m=audio port: 20 packets forged under 10 SSRCs (random bytes where the payload and
+tag go: no key), then SSRC A's audio across a sequence rollover and RFC 4733 digit 1, 20 more
+forged packets, then SSRC B's audio and digit 2, all under KEY1. Once the trace shows the ACK
+with an SDP answer: SSRC C's audio and digit 3 under KEY2, and one packet of B under KEY1 (the
+old key: dropped). SRTCP sender reports go to the RTP port and the one after it at the start and
+after A. Prints "genuine N forged M srtcp K" (M counts the old-key packet).
+With `retag` (tests/sip/uac_srtp_retag.xml): SSRC A's audio and digit 1 under KEY1; once the
+trace shows the ACK of the re-INVITE that offers KEY1 again under another tag, one of A's
+packets again (a replay: counted in M) and digit 2 under KEY1."""
+import base64, hashlib, hmac, os, re, socket, struct, sys, time
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+
+def aes_ctr(key, iv, data):
+    e = Cipher(algorithms.AES(key), modes.CTR(iv)).encryptor()
+    return e.update(data) + e.finalize()
+
+
+class Srtp:
+    def __init__(self, b64):
+        m = base64.b64decode(b64)
+        self.mk, self.ms = m[:16], m[16:30]
+        self.ke, self.ka, self.ks = self.kdf(0, 16), self.kdf(1, 20), self.kdf(2, 14)
+        self.roc = {}
+
+    def kdf(self, label, n):
+        # RFC 3711 4.3.1, key derivation rate 0: the label at byte 7 of the master salt
+        iv = bytearray(self.ms + b'\0\0')
+        iv[7] ^= label
+        return aes_ctr(self.mk, bytes(iv), bytes(n))
+
+    def packet(self, ssrc, seq, ts, pt, payload, marker=0):
+        roc = self.roc.setdefault(ssrc, [0, seq])
+        if seq < roc[1] and roc[1] - seq > 32768:
+            roc[0] += 1
+        roc[1] = seq
+        ix = (roc[0] << 16) | seq
+        hdr = struct.pack('!BBHII', 0x80, (marker << 7) | pt, seq, ts, ssrc)
+        iv = bytearray(self.ks + b'\0\0')
+        for i in range(4):
+            iv[4 + i] ^= (ssrc >> (24 - 8 * i)) & 255
+        for i in range(6):
+            iv[8 + i] ^= (ix >> (40 - 8 * i)) & 255
+        body = hdr + aes_ctr(self.ke, bytes(iv), payload)
+        return body + hmac.new(self.ka, body + struct.pack('!I', roc[0]), hashlib.sha1).digest()[:10]
+
+
+def trace_blocks(path):
+    try:
+        text = open(path, errors='replace').read()
+    except OSError:
+        return []
+    return re.split(r'^----- ', text, flags=re.M)[1:]
+
+
+def wait_for(path, pred, secs=20):
+    end = time.time() + secs
+    while time.time() < end:
+        for b in trace_blocks(path):
+            r = pred(b)
+            if r:
+                return r
+        time.sleep(0.01)
+    sys.exit('srtp_send: timed out waiting in ' + path)
+
+
+def main():
+    trace, k1, k2 = sys.argv[1:4]
+    port = int(wait_for(trace, lambda b: b.split('\n', 1)[0].find(' sent ') > 0 and
+                        'SIP/2.0 200' in b and re.search(r'^m=audio (\d+)', b, re.M) and
+                        re.search(r'^m=audio (\d+)', b, re.M).group(1)))
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    n = {'genuine': 0, 'forged': 0, 'rtcp': 0}
+
+    def send(p, kind):
+        s.sendto(p, ('127.0.0.1', port))
+        n[kind] += 1
+        time.sleep(0.004)
+
+    def forge(base):
+        for i in range(20):
+            hdr = struct.pack('!BBHII', 0x80, 0, 1000 + i, 160 * i, base + i % 10)
+            send(hdr + os.urandom(160 + 10), 'forged')
+
+    def talk(ctx, ssrc, seq, ts, digit, count):
+        sent = []
+        for i in range(count):
+            sent.append(ctx.packet(ssrc, (seq + i) & 0xffff, ts + 160 * i, 0, b'\xff' * 160))
+            send(sent[-1], 'genuine')
+        ts += 160 * count
+        ev = bytes([digit, 10, 0, 160])
+        send(ctx.packet(ssrc, (seq + count) & 0xffff, ts, 101, ev, marker=1), 'genuine')
+        end = bytes([digit, 0x80 | 10, 3, 32])
+        for i in range(3):
+            send(ctx.packet(ssrc, (seq + count + 1 + i) & 0xffff, ts, 101, end), 'genuine')
+        return sent
+
+    def srtcp():
+        # a sender report as SRTCP (RFC 3711 3.4: E flag and index, then the tag) to the RTP
+        # port and to the RTCP port after it: neither forged RTP nor received RTP
+        for dst in (port, port + 1):
+            sr = struct.pack('!BBHI', 0x80, 200, 6, 0xa) + os.urandom(20)
+            s.sendto(sr + struct.pack('!I', 0x80000001) + os.urandom(10), ('127.0.0.1', dst))
+            n['rtcp'] += 1
+
+    if k2 == 'retag':
+        c1 = Srtp(k1)
+        sent = talk(c1, 0xa, 100, 1000, 1, 10)
+        wait_for(trace, lambda b: b.split('\n', 1)[0].find(' received ') > 0 and
+                 b.split('\n')[1].startswith('ACK ') and 'CSeq: 2 ACK' in b)
+        time.sleep(0.2)
+        send(sent[3], 'forged')
+        talk(c1, 0xa, 114, 4000, 2, 10)
+        print('genuine %d forged %d srtcp %d' % (n['genuine'], n['forged'], n['rtcp']), flush=True)
+        return
+    c1, c2 = Srtp(k1), Srtp(k2)
+    srtcp()
+    forge(0x10000)
+    talk(c1, 0xa, 65530, 1000, 1, 12)
+    srtcp()
+    forge(0x20000)
+    talk(c1, 0xb, 500, 9000, 2, 10)
+    wait_for(trace, lambda b: b.split('\n', 1)[0].find(' received ') > 0 and
+             b.split('\n')[1].startswith('ACK ') and 'm=audio' in b)
+    time.sleep(0.2)
+    talk(c2, 0xc, 7000, 50000, 3, 10)
+    send(c1.packet(0xb, 520, 20000, 0, b'\xff' * 160), 'forged')
+    print('genuine %d forged %d srtcp %d' % (n['genuine'], n['forged'], n['rtcp']), flush=True)
+
+
+main()
