@@ -954,8 +954,8 @@ static void vx__node(VChk *c, Node *n, int ctx)
 	else if (!strcmp(n->tag, "return"))
 		vx__return(n);
 	else if (!strcmp(n->tag, "grammar") && strcmp(n->parent->tag, "field") && strcmp(n->parent->tag, "link") &&
-	         strcmp(n->parent->tag, "form"))
-		diag_error(n->loc, "<grammar> stands in a <field>, <form> or <link> in this version");
+	         strcmp(n->parent->tag, "form") && strcmp(n->parent->tag, "transfer"))
+		diag_error(n->loc, "<grammar> stands in a <field>, <form>, <link> or <transfer> in this version");
 	else if (!strcmp(n->tag, "link"))
 		vx__link(c, n);
 	if (!strcmp(n->tag, "grammar")) {

@@ -1076,11 +1076,12 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it)
 			timeout = (uint32_t)(!strcmp(end, "ms") ? v : v * 1000);
 		}
 	}
-	Attr *type = node_attr(it, "type");
+	Attr *type = ve__is(it, "field") ? node_attr(it, "type") : NULL; /* a <transfer>'s is no grammar */
 	int lo = 0, hi = 0, gram = type ? vxml_builtin(type, &lo, &hi, false) : 0;
 	char *gnodes = "NULL", *gkids = "NULL";
 	int groot = 0;
-	if (!type && ve__is(it, "field") && vxml_srgs(it, NULL, lf, ++E->nfn, &gnodes, &gkids, &groot) > 0)
+	if (!type && (ve__is(it, "field") || ve__is(it, "transfer")) &&
+	    vxml_srgs(it, NULL, lf, ++E->nfn, &gnodes, &gkids, &groot) > 0)
 		gram = CX_VX_SRGS;
 	bool rec = ve__is(it, "record"), xfer = ve__is(it, "transfer");
 	int shadow = name && !ve__is(it, "subdialog") && !init && !obj ? ve__slot(E, xprintf("%s$", vname)) : 0;

@@ -42,7 +42,7 @@ static bool vio__bool(Attr *a)
 	return false;
 }
 
-/* <transfer>: one of dest/destexpr, bridge or type (VoiceXML 2.1 §2.2.1), no aaiexpr (yet). */
+/* <transfer>: one of dest/destexpr, bridge or type (VoiceXML 2.1 §2.2.1), aai or aaiexpr. */
 static void vio__transfer(Node *n)
 {
 	Attr *dest = node_attr(n, "dest"), *dx = node_attr(n, "destexpr"), *a;
@@ -60,10 +60,14 @@ static void vio__transfer(Node *n)
 		vxml_time(a);
 	if ((a = node_attr(n, "maxtime")))
 		vxml_time(a);
-	if ((a = node_attr(n, "transferaudio")))
-		diag_warn(W_UNSUPPORTED, a->loc, "<transfer transferaudio> is not played in this version (docs/voicexml.md)");
-	if ((a = node_attr(n, "aaiexpr")))
-		diag_error(a->loc, "<transfer aaiexpr> is not supported yet: use aai (docs/voicexml.md)");
+	bool blind = (!type && !(bridge && !strcmp(bridge->value.s, "true"))) ||
+		     (type && !strcmp(type->value.s, "blind"));
+	for (Node *k = n->kids; k; k = k->next)
+		if (blind && !strcmp(k->tag, "grammar")) /* VoiceXML 2.0 §2.3.7.1: it is not listened to */
+			diag_warn(W_UNSUPPORTED, k->loc, "a blind <transfer> listens to no <grammar> (VoiceXML 2.0 "
+				  "§2.3.7): this one is ignored");
+	if (node_attr(n, "aai") && node_attr(n, "aaiexpr"))
+		diag_error(node_attr(n, "aaiexpr")->loc, "<transfer> takes 'aai' or 'aaiexpr', not both");
 }
 
 int vxml_io_check(Node *n, bool in_form)
@@ -128,29 +132,39 @@ char *vxml_io_record(FILE *lf, Node *n, int shadow, int k)
 	return xprintf("&rec_%d", k);
 }
 
+/* An expression attribute of a <transfer> as a function of g evaluated when it runs ("NULL":
+ * none, or it did not parse: reported already). */
+static char *vio__exprfn(Gen *g, Scope *sc, Node *n, Attr *a, const char *what, int k)
+{
+	if (!a || !a->tree)
+		return "NULL";
+	char *fn = xprintf("%s_%d", what, k);
+	Fn *F = fn_new(g, sc, FN_COND, fn, n->loc.line);
+	fn_line(F, a->loc.line);
+	fn_source(F, &a->value);
+	fn_out(F, "return %s;", js_expr(F, a->expr));
+	fn_end(F);
+	return fn;
+}
+
 char *vxml_io_transfer(FILE *lf, Gen *g, Scope *sc, Node *n, int shadow, int k)
 {
-	Attr *dest = node_attr(n, "dest"), *dx = node_attr(n, "destexpr"), *aai = node_attr(n, "aai");
+	Attr *dest = node_attr(n, "dest"), *aai = node_attr(n, "aai");
 	Attr *bridge = node_attr(n, "bridge"), *type = node_attr(n, "type");
 	Attr *ct = node_attr(n, "connecttimeout"), *mt = node_attr(n, "maxtime");
+	Attr *ta = node_attr(n, "transferaudio"); /* relative to --media-root, as <audio src> */
 	const char *kind = "CX_VX_BLIND"; /* VoiceXML 2.1: bridge="false" by default */
 	if ((bridge && !strcmp(bridge->value.s, "true")) || (type && !strcmp(type->value.s, "bridge")))
 		kind = "CX_VX_BRIDGE";
 	else if (type && !strcmp(type->value.s, "consultation"))
 		kind = "CX_VX_CONSULTATION";
-	char *fn = "NULL";
-	if (dx && dx->tree) {
-		fn = xprintf("destexpr_%d", k);
-		Fn *F = fn_new(g, sc, FN_COND, fn, n->loc.line);
-		fn_line(F, dx->loc.line);
-		fn_source(F, &dx->value);
-		fn_out(F, "return %s;", js_expr(F, dx->expr));
-		fn_end(F);
-	}
+	char *fn = vio__exprfn(g, sc, n, node_attr(n, "destexpr"), "destexpr", k);
+	char *afn = vio__exprfn(g, sc, n, node_attr(n, "aaiexpr"), "aaiexpr", k);
 	long c = ct ? vxml_time(ct) : 0, m = mt ? vxml_time(mt) : 0;
 	fprintf(lf, "static const cx_vx_xfer_item xfer_%d = {.type = %s, .dest = %s, .destexpr = %s, "
-		".aai = %s, .connecttimeout_ms = %ld, .maxtime_ms = %ld, .shadow = %d};\n", k, kind,
-		dest ? c_quote(dest->value.s, dest->value.len) : "NULL", fn,
-		aai ? c_quote(aai->value.s, aai->value.len) : "NULL", c < 0 ? 0 : c, m < 0 ? 0 : m, shadow);
+		".aai = %s, .connecttimeout_ms = %ld, .maxtime_ms = %ld, .shadow = %d, .aaiexpr = %s, .audio = %s};\n",
+		k, kind, dest ? c_quote(dest->value.s, dest->value.len) : "NULL", fn,
+		aai ? c_quote(aai->value.s, aai->value.len) : "NULL", c < 0 ? 0 : c, m < 0 ? 0 : m, shadow, afn,
+		ta ? c_quote(ta->value.s, ta->value.len) : "NULL");
 	return xprintf("&xfer_%d", k);
 }

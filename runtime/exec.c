@@ -830,6 +830,10 @@ static void cx_exec__dojoin(cx_sess *s, uint32_t line, int j, const char *id1, c
 	}
 	cx_exec__confev(s, j ? "conference.joined" : "conference.unjoined",
 			cx_conf_find(s, id1) ? id1 : cx_conf_find(s, id2) ? id2 : NULL, id1, id2);
+	if (j) { /* a VoiceXML transfer's far end answered: its transferaudio ends (vxio.c) */
+		cx_vxio_joined(s, id1);
+		cx_vxio_joined(s, id2);
+	}
 }
 
 /* A <join> waiting for its http(s) tones to be fetched (prompt.c) before it is done */

@@ -1744,9 +1744,11 @@ static void cx_mp__vx_end(cx_mp_leg *leg)
 		cx_mp_vx *v = le->data;
 		if (v->d->exited || v->d->sess != leg->c->sess || strcmp(v->d->connid, leg->c->id))
 			continue;
-		v->run = mem_deref(v->run);
 		if (v->play)
 			cx_mp_play__stop(v->play);
+		if (v->run && cx_vx_final(v->run))
+			continue; /* VoiceXML 2.0 §1.5.4 (a blind transfer): it ends by itself, mute */
+		v->run = mem_deref(v->run);
 		cx_rt_dlg_pev(v->d, CX_PEV_DLG_EXIT, NULL);
 	}
 }

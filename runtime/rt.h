@@ -936,8 +936,13 @@ cx_vxio **cx_vx_io(cx_vx_run *r, cx_engine **e, cx_dlg **d, cx_ctx **X, uint64_t
 typedef struct cx_rec **(cx_vx_recslot_h)(cx_dlg *d, void *arg);
 void cx_vxio_provider(cx_vx_run *r, cx_vx_recslot_h *slot, void *arg);
 /* vxml.c: the FIA reached item it (not a field): 0 when it waits (the item ends by
- * cx_vx_item_done), else the dialog stops (the error is recorded). */
+ * cx_vx_item_done), 1 when an expression of it threw (error.semantic dispatched: the FIA goes
+ * on), else (-1) the dialog stops (the error is recorded). */
 int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it);
+/* vxml.c, for cx_vxio_item: an attribute of item it, text or fn's value (fn evaluated with the
+ * step budget), copied into *out (NULL when both are); 0, 1 when fn threw (error.semantic
+ * naming the item is dispatched), -1 out of memory (recorded). */
+int cx_vx_item_str(cx_vx_run *r, const cx_vx_item *it, const char *text, cx_cond_fn *fn, char **out);
 /* <send targettype="'dialog'"> (exec.c): event name with fields (NULL: none) to the dialog.
  * dialog.transfer.complete fills a waiting <transfer> (fields.results); other events end it
  * as VoiceXML's default handlers do until the dialog can catch them (docs/voicexml.md). */
@@ -948,6 +953,28 @@ void cx_vxio_key(cx_vx_run *r, char key);
  * grammar in scope that took keys: the file is kept, the item is not filled (§2.3.6). */
 int cx_vxio_recording(cx_vx_run *r);
 void cx_vxio_stop(cx_vx_run *r);
+/* vxml.c, a <transfer> with a DTMF <grammar> (VoiceXML 2.0 §2.3.7): is a bridge or
+ * consultation transfer in CCXML's hands, not ended by the caller yet? cx_vxio_hotword: keys
+ * b[0..n) matched its grammar: the CCXML document is asked to end it (dialog.terminatetransfer)
+ * and its outcome will be near_end_disconnect with those keys as name$.utterance. */
+int cx_vxio_xfer_listening(cx_vx_run *r);
+/* vxio.c: a <transfer> goes to CCXML, its prompts played: the mark they reached is its
+ * (name$.markname, VoiceXML 2.1 §2.4.2). */
+void cx_vx_transfer_begins(cx_vx_run *r);
+/* vxio.c, <transfer transferaudio>: src plays from now (its ms, 0: it cannot), or with src
+ * NULL what plays stops (the provider's CX_VX_STOP_SRC). */
+uint64_t cx_vx_audio(cx_vx_run *r, const char *src);
+/* exec.c: connection connid of the session was joined to another (<join>): a dialog on it whose
+ * transfer plays its transferaudio stops it, the far end has answered (VoiceXML 2.0 §2.3.7). */
+void cx_vxio_joined(cx_sess *s, const char *connid);
+/* conn.c: connection connid was redirected (connection.redirected): a dialog on it whose
+ * transfer is in CCXML's hands gets connection.disconnect.transfer now (VoiceXML 2.0 §2.3.7.1:
+ * the platform throws it), before the provider ends the call and the dialog with it. */
+void cx_vxio_redirected(cx_sess *s, const char *connid);
+/* Is run r in the final processing state (VoiceXML 2.0 §1.5.4: a connection.disconnect event
+ * came; it waits for no input and ends by itself)? A provider ending the call leaves it running. */
+int cx_vx_final(const cx_vx_run *r);
+void cx_vxio_hotword(cx_vx_run *r, const char *b, size_t n);
 /* vxml.c: a key barged into a <record>'s prompts (VoiceXML 2.0 §4.1.5): they stop, so the
  * recording, which begins after them (§2.3.6), begins now. */
 void cx_vxio_barge(cx_vx_run *r);

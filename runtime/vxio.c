@@ -6,9 +6,15 @@
  * the CCXML document sends to the dialog (<send targettype="'dialog'">) come in by cx_vx_event.
  *
  * <transfer>: after its prompts, dialog.transfer goes to the CCXML session (type, uri,
- * connecttimeout, maxtime in ms, aai); the dialog waits for dialog.transfer.complete, whose
- * `results` field (near_end_disconnect, far_end_disconnect, busy, noanswer, network_busy, ...)
- * becomes the item's value and `duration` (ms, default 0) name$.duration.
+ * connecttimeout, maxtime in ms, aai; dest and aai evaluated when the FIA reached it) and its
+ * transferaudio plays until the document joins the caller to the far end (cx_vxio_joined);
+ * the dialog waits for dialog.transfer.complete, whose `results` field (near_end_disconnect,
+ * far_end_disconnect, busy, noanswer, network_busy, ...) becomes the item's value and
+ * `duration` (ms, as CCXML's times, default 0) name$.duration in seconds (VoiceXML 2.0 §2.3.7:
+ * a transfer's duration is in seconds, a recording's in ms). Keys its DTMF grammar takes
+ * (vxml.c) send dialog.terminatetransfer and make the outcome near_end_disconnect
+ * (cx_vxio_hotword). connection.disconnect.transfer, sent by the document or thrown at
+ * connection.redirected (cx_vxio_redirected), leaves the item 'unknown'.
  *
  * <record>: the recording starts when the item's prompts have played; it ends at maxtime, after
  * finalsilence of quiet once speech was heard, at a key when dtmfterm is true (the key is the
@@ -38,6 +44,10 @@ struct cx_vxio {
 	char termchar;
 	unsigned nrec;                /* recordings made by this dialog */
 	char file[64];
+	int xsent;                    /* the <transfer> waiting went to CCXML (dialog.transfer) */
+	int xaudio;                   /* its transferaudio plays */
+	char *xuri, *xaai;            /* its destination and aai, evaluated when the FIA reached it */
+	char *hot;                    /* the keys its grammar took (cx_vxio_hotword), or NULL */
 };
 
 static void cx_vxio__destroy(void *arg)
@@ -45,6 +55,9 @@ static void cx_vxio__destroy(void *arg)
 	cx_vxio *io = arg;
 
 	tmr_cancel(&io->t);
+	mem_deref(io->hot);
+	mem_deref(io->xuri);
+	mem_deref(io->xaai);
 	if (io->rec && !io->sloth) { /* the simulated caller hung up: the silence so far is kept */
 		uint64_t now = cx_clock_ms();
 		cx_rec_silence(io->rec, (uint32_t)(now > io->t0 ? now - io->t0 : 0) * 8);
@@ -211,32 +224,15 @@ static void cx_vxio__xfer_h(void *arg)
 	cx_vxio *io = arg;
 	cx_engine *e;
 	cx_dlg *d;
-	cx_ctx *X;
-	cx_vx_io(io->r, &e, &d, &X, NULL);
+	cx_vx_io(io->r, &e, &d, NULL, NULL);
 	const cx_vx_xfer_item *xi = io->it->xfer;
-	const char *uri = xi->dest;
-	char msg[160];
+	char *uri = io->xuri, *aai = io->xaai; /* evaluated by cx_vxio_item */
 
-	if (xi->destexpr) {
-		cx_value v = xi->destexpr(X);
-		if (cx_is_exc(v)) {
-			cx_vx_semantic(X, "transfer", io->it->line);
-			cx_vx_error(io->r, NULL, 1); /* the reason is recorded already */
-			return;
-		}
-		uri = cx_rt_str(X, v);
-	}
-	if (!uri || !*uri) {
-		cx_catch(X);
-		snprintf(msg, sizeof(msg), "error.semantic: <transfer> at line %d has no destination",
-			 io->it->line);
-		cx_vx_error(io->r, msg, 1);
-		return;
-	}
+	io->xuri = io->xaai = NULL;
 	cx_ev *ev = cx_ev_new(d->sess, "dialog.transfer");
 	if (!ev) {
 		cx_vx_error(io->r, "error.noresource: out of memory", 1);
-		return;
+		goto out;
 	}
 	mem_deref(ev->source);
 	str_dup(&ev->source, d->id);
@@ -247,18 +243,143 @@ static void cx_vxio__xfer_h(void *arg)
 	cx_ev_num(ev, "connecttimeout", xi->connecttimeout_ms ? xi->connecttimeout_ms : 30000);
 	if (xi->maxtime_ms)
 		cx_ev_num(ev, "maxtime", xi->maxtime_ms);
-	cx_ev_str(ev, "aai", xi->aai);
+	cx_ev_str(ev, "aai", aai);
 	cx_sess_post(d->sess, ev);
+	io->xsent = 1;
+	io->hot = mem_deref(io->hot);
+	cx_vx_transfer_begins(io->r);
 	cx_log_doc(d->sess->id, "vxml transfer", uri);
+	/* §2.3.7: played while the far end is called, until it answers (cx_vxio_joined) or the
+	 * transfer ends; not again when it is over */
+	if (xi->audio && cx_vx_audio(io->r, xi->audio)) {
+		io->xaudio = 1;
+		cx_log_doc(d->sess->id, "vxml transferaudio", xi->audio);
+	}
+	cx_engine_kick(e);
+out:
+	mem_deref(uri);
+	mem_deref(aai);
+}
+
+/* The transferaudio of the transfer waiting stops (why: logged). */
+static void cx_vxio__xaudio_stop(cx_vxio *io, const char *why)
+{
+	cx_dlg *d;
+	cx_vx_io(io->r, NULL, &d, NULL, NULL);
+
+	if (!io->xaudio)
+		return;
+	io->xaudio = 0;
+	cx_vx_audio(io->r, NULL);
+	cx_log_doc(d->sess->id, "vxml transferaudio stopped", why);
+}
+
+/* The <transfer> waiting on connection connid of session s, with its dialog's run in *rp (a
+ * connection has one dialog), or NULL. */
+static cx_vxio *cx_vxio__xfer_on(cx_sess *s, const char *connid, cx_vx_run **rp)
+{
+	struct le *le;
+
+	LIST_FOREACH(&s->dlgs, le) {
+		cx_dlg *d = le->data;
+		cx_vxio *io = d->vx && !d->exited && !strcmp(d->connid, connid) ?
+			*cx_vx_io(d->vx, NULL, NULL, NULL, NULL) : NULL;
+		if (io && io->it && io->it->xfer) {
+			*rp = d->vx;
+			return io;
+		}
+	}
+	return NULL;
+}
+
+void cx_vxio_joined(cx_sess *s, const char *connid)
+{
+	cx_vx_run *r;
+	cx_vxio *io = cx_vxio__xfer_on(s, connid, &r);
+
+	if (io)
+		cx_vxio__xaudio_stop(io, "the far end answered (joined)");
+}
+
+void cx_vxio_redirected(cx_sess *s, const char *connid)
+{
+	cx_vx_run *r;
+	cx_vxio *io = cx_vxio__xfer_on(s, connid, &r);
+
+	if (io && io->xsent)
+		cx_vx_event(r, "connection.disconnect.transfer", NULL);
+}
+
+/* The outcome of the <transfer> waiting: name$ (duration given in ms, kept in seconds as
+ * VoiceXML 2.0 §2.3.7 has it) and the item's value v; 0, or -1 when out of memory (the dialog
+ * ends with error.noresource). */
+static int cx_vxio__xfer_shadow(cx_vxio *io, const char *res, double dur_ms, cx_value *v)
+{
+	cx_ctx *X;
+	cx_vx_io(io->r, NULL, NULL, &X, NULL);
+	cx_value sh = cx_obj_new(X);
+	cx_value utt = io->hot ? cx_str_utf8(X, io->hot, strlen(io->hot)) : CX_UNDEFINED;
+
+	if (io->hot) /* the caller's keys ended it, whatever CCXML saw (VoiceXML 2.0 §2.3.7) */
+		res = "near_end_disconnect";
+	*v = cx_str_utf8(X, res, strlen(res));
+	if (cx_is_exc(*v) || cx_is_exc(sh) || cx_is_exc(utt) ||
+	    cx_define_cstr(X, sh, "duration", cx_num(dur_ms / 1000), 0) ||
+	    cx_define_cstr(X, sh, "inputmode", io->hot ? cx_str_utf8(X, "dtmf", 4) : CX_UNDEFINED, 0) ||
+	    cx_define_cstr(X, sh, "utterance", utt, 0)) {
+		cx_catch(X);
+		cx_vx_error(io->r, "error.noresource: out of memory", 1);
+		return -1;
+	}
+	X->slots[io->it->xfer->shadow] = sh;
+	io->hot = mem_deref(io->hot);
+	io->xsent = 0;
+	cx_vxio__xaudio_stop(io, "the transfer is over");
+	return 0;
+}
+
+int cx_vxio_xfer_listening(cx_vx_run *r)
+{
+	cx_vxio *io = *cx_vx_io(r, NULL, NULL, NULL, NULL);
+
+	return io && io->it && io->it->xfer && io->xsent && !io->hot && io->it->xfer->type != CX_VX_BLIND;
+}
+
+void cx_vxio_hotword(cx_vx_run *r, const char *b, size_t n)
+{
+	cx_vxio *io = *cx_vx_io(r, NULL, NULL, NULL, NULL);
+	cx_engine *e;
+	cx_dlg *d;
+	cx_vx_io(r, &e, &d, NULL, NULL);
+
+	if (!io || !cx_vxio_xfer_listening(r))
+		return;
+	io->hot = mem_zalloc(n + 1, NULL);
+	cx_ev *ev = io->hot ? cx_ev_new(d->sess, "dialog.terminatetransfer") : NULL;
+	if (!ev) {
+		cx_vx_error(r, "error.noresource: out of memory", 1);
+		return;
+	}
+	memcpy(io->hot, b, n);
+	/* CCXML 1.0 dialog.terminatetransfer (Appendix D): the CCXML document ends the outbound leg and answers
+	 * with dialog.transfer.complete, as for any other outcome */
+	mem_deref(ev->source);
+	str_dup(&ev->source, d->id);
+	ev->sourcetype = "dialog";
+	cx_ev_dlg(ev, d, d->state, 0);
+	cx_ev_str(ev, "reason", "near_end_disconnect");
+	cx_ev_str(ev, "inputmode", "dtmf");
+	cx_ev_str(ev, "utterance", io->hot);
+	cx_sess_post(d->sess, ev);
+	cx_log_doc(d->sess->id, "vxml transfer ended by the caller", io->hot);
 	cx_engine_kick(e);
 }
 
 /* dialog.transfer.complete: the outcome is the item's value. */
 static void cx_vxio__xfer_done(cx_vxio *io, const cx_cval *fields)
 {
-	cx_ctx *X;
-	cx_vx_io(io->r, NULL, NULL, &X, NULL);
 	const cx_cval *res = NULL, *dur = NULL;
+	cx_value v;
 
 	for (uint32_t i = 0; fields && i < fields->nkids; i++) {
 		if (!strcmp(fields->keys[i], "results"))
@@ -266,17 +387,9 @@ static void cx_vxio__xfer_done(cx_vxio *io, const cx_cval *fields)
 		else if (!strcmp(fields->keys[i], "duration"))
 			dur = fields->kids[i];
 	}
-	const char *s = res && res->tag == CX_T_STR && res->s ? res->s : "unknown";
-	cx_value v = cx_str_utf8(X, s, strlen(s)), sh = cx_obj_new(X);
-	if (cx_is_exc(v) || cx_is_exc(sh) ||
-	    cx_define_cstr(X, sh, "duration", cx_num(dur && dur->tag == CX_T_NUM ? dur->n : 0), 0) ||
-	    cx_define_cstr(X, sh, "inputmode", CX_UNDEFINED, 0) || /* no grammar ends a transfer here */
-	    cx_define_cstr(X, sh, "utterance", CX_UNDEFINED, 0)) {
-		cx_catch(X);
-		cx_vx_error(io->r, "error.noresource: out of memory", 1);
+	if (cx_vxio__xfer_shadow(io, res && res->tag == CX_T_STR && res->s ? res->s : "unknown",
+				 dur && dur->tag == CX_T_NUM ? dur->n : 0, &v))
 		return;
-	}
-	X->slots[io->it->xfer->shadow] = sh;
 	io->it = NULL;
 	cx_vx_item_done(io->r, v);
 }
@@ -290,7 +403,7 @@ void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
 	if (!io)
 		return;
 	if (!strcmp(name, "dialog.transfer.complete")) {
-		if (io->it && io->it->xfer)
+		if (io->it && io->it->xfer && io->xsent)
 			cx_vxio__xfer_done(io, fields);
 		else
 			cx_log_doc(d->sess->id, "vxml", "dialog.transfer.complete without a <transfer> waiting: ignored");
@@ -298,9 +411,23 @@ void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
 	}
 	/* thrown in the dialog: a <catch> of it runs, or VoiceXML's default handler exits (e.g.
 	 * connection.disconnect.transfer after a blind transfer, or a hang-up) */
+	if (io->it && io->it->xfer && !strcmp(name, "connection.disconnect.transfer")) {
+		/* the call went (a blind or consultation transfer, VoiceXML 2.0 §2.3.7): the outcome
+		 * is unknown and the item filled (its <filled> does not run), so that the FIA, going
+		 * on in the final processing state after a <catch> of it, does not transfer again */
+		cx_ctx *X;
+		cx_value v;
+		cx_vx_io(r, NULL, NULL, &X, NULL);
+		if (cx_vxio__xfer_shadow(io, "unknown", 0, &v))
+			return;
+		X->slots[io->it->slot] = v;
+	}
 	if (io->it) { /* a <record>/<transfer> waiting gives up */
 		tmr_cancel(&io->t);
 		io->rec = mem_deref(io->rec);
+		io->hot = mem_deref(io->hot);
+		io->xsent = 0;
+		cx_vxio__xaudio_stop(io, "the transfer is over");
 		io->it = NULL;
 	}
 	cx_vx_deliver(r, name);
@@ -316,6 +443,21 @@ int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it)
 		return -1;
 	}
 	if (it->kind == CX_VX_TRANSFER && it->xfer) {
+		/* dest and aai now, in the FIA (an exception is error.semantic, thrown here) */
+		io->xuri = mem_deref(io->xuri);
+		io->xaai = mem_deref(io->xaai);
+		int rc = cx_vx_item_str(r, it, it->xfer->dest, it->xfer->destexpr, &io->xuri);
+		if (!rc)
+			rc = cx_vx_item_str(r, it, it->xfer->aai, it->xfer->aaiexpr, &io->xaai);
+		if (rc)
+			return rc;
+		if (!io->xuri || !*io->xuri) {
+			char msg[160];
+			snprintf(msg, sizeof(msg), "error.semantic: <transfer> at line %d has no destination",
+				 it->line);
+			cx_vx_error(r, msg, 0);
+			return -1;
+		}
 		cx_vx_io(r, NULL, NULL, NULL, &end);
 		io->it = it;
 		tmr_start(&io->t, end > now ? end - now : 0, cx_vxio__xfer_h, io);

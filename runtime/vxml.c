@@ -42,6 +42,7 @@ struct cx_vx_run {
 	int item;                /* the field collecting, or -1 */
 	int cur;                 /* the form item being visited (events' scope), or -1 */
 	int stop;                /* exit/disconnect/error recorded */
+	int final;               /* a connection.disconnect event came: the final processing state */
 	int noprompt;            /* a catch without <reprompt> ran: do not queue the prompts */
 	int reprompt;
 	int depth;               /* catches running inside catches */
@@ -891,6 +892,9 @@ static void cx_vx__noinput_h(void *arg)
 	cx_vx__collect_end(arg, 1);
 }
 
+static void cx_vx__xferkeys(cx_vx_run *r, const cx_vx_item *it);
+static int cx_vx__match(const cx_vx_item *it, const char *b, size_t n, int final);
+
 static void cx_vx__interdigit_h(void *arg)
 {
 	cx_vx__collect_end(arg, 0);
@@ -941,6 +945,15 @@ static void cx_vx__advance(cx_vx_run *r)
 		}
 		const cx_vx_item *it = &r->doc->forms[r->form].items[i];
 		r->cur = i;
+		if (r->final && it->kind != CX_VX_BLOCK && it->kind != CX_VX_OBJECT && it->kind != CX_VX_SUBDIALOG) {
+			/* VoiceXML 2.0 §1.5.4: an item that would wait for the caller, who is gone
+			 * (a transfer, a disconnect sent by CCXML): the dialog exits */
+			char what[48];
+			snprintf(what, sizeof(what), "an input item at line %d: the dialog exits", it->line);
+			cx_log_doc(r->d->sess->id, "vxml final processing", what);
+			r->stop = 1;
+			break;
+		}
 		if (it->kind == CX_VX_BLOCK) {
 			r->X->slots[it->slot] = CX_TRUE;
 			cx_vx__call(r, it->body);
@@ -965,7 +978,10 @@ static void cx_vx__advance(cx_vx_run *r)
 			continue;
 		}
 		if (it->kind != CX_VX_FIELD && it->kind != CX_VX_INITIAL) { /* <record>: vxio.c calls cx_vx_item_done */
-			if (cx_vxio_item(r, it))
+			int wait = cx_vxio_item(r, it);
+			if (wait > 0) /* an expression of it threw: its handler ran, the FIA goes on */
+				continue;
+			if (wait < 0)
 				break;
 			return;
 		}
@@ -1462,6 +1478,22 @@ static void cx_vx__reckeys(cx_vx_run *r, const cx_vx_item *it)
 		cx_vxio_key(r, key);
 }
 
+/* The keys typed during a bridged <transfer> are over (its grammar cannot go on, or the
+ * inter-digit time passed): those it takes end the transfer (cx_vxio_hotword); others are
+ * dropped, as input no grammar takes is while the caller talks to the far end. */
+static void cx_vx__xferkeys(cx_vx_run *r, const cx_vx_item *it)
+{
+	size_t n = r->nbuf;
+
+	tmr_cancel(&r->t_in);
+	r->nbuf = 0;
+	if (n && cx_vx__match(it, r->buf, n, 1) > 0)
+		cx_vxio_hotword(r, r->buf, n);
+	else if (n)
+		cx_log_doc(r->d->sess->id, "vxml transfer: keys its grammar does not take, ignored", r->buf);
+	r->buf[0] = '\0';
+}
+
 static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 {
 	r->termwait = 0;
@@ -1470,6 +1502,10 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
 	if (it->kind == CX_VX_RECORD) { /* a non-modal one's keys (cx_vx__key) */
 		cx_vx__reckeys(r, it);
+		return;
+	}
+	if (it->kind == CX_VX_TRANSFER) {
+		cx_vx__xferkeys(r, it);
 		return;
 	}
 	tmr_cancel(&r->t_in);
@@ -1529,17 +1565,21 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 
 /* Section - What vxio.c needs of a run */
 
-/* A <record>'s name$.markname and marktime (VoiceXML 2.1 §4: set for any form item a mark
- * was executed for): the mark its prompts had reached when they stopped, at the key that
- * barged in (cx_vx__key: the prompts end then) or at their end, where the recording began. */
-static void cx_vx__recmark(cx_vx_run *r, const cx_vx_item *it)
+/* A <record>'s or <transfer>'s name$.markname and marktime (VoiceXML 2.1 §4: set for any form
+ * item a mark was executed for; §2.4.2 names both): the mark its prompts had reached when they
+ * stopped, at the key that barged into a <record>'s (cx_vx__key: the prompts end then) or at
+ * their end, where the recording began or the transfer was handed to CCXML (taken then: its
+ * transferaudio plays after them). */
+static void cx_vx__itemmark(cx_vx_run *r, const cx_vx_item *it)
 {
 	cx_ctx *X = r->X;
+	uint32_t slot = it->rec ? it->rec->shadow : it->xfer ? it->xfer->shadow : 0;
 
-	cx_vx__marks_done(r, 0);
-	if (!it->rec || !it->rec->shadow || !cx_is_obj(X->slots[it->rec->shadow]))
+	if (!it->xfer) /* a transfer's were taken when it went to CCXML (cx_vx_transfer_begins) */
+		cx_vx__marks_done(r, 0);
+	if (!slot || !cx_is_obj(X->slots[slot]))
 		return;
-	cx_value sh = X->slots[it->rec->shadow];
+	cx_value sh = X->slots[slot];
 	cx_vx__def(X, &sh, "markname", r->mark ? cx_vx__strv(X, r->mark) : CX_UNDEFINED);
 	cx_vx__def(X, &sh, "marktime", r->mark ? cx_num((double)r->mark_ms) : CX_UNDEFINED);
 	if (cx_is_exc(sh))
@@ -1551,13 +1591,62 @@ void cx_vx_item_done(cx_vx_run *r, cx_value v)
 	if (r->item < 0 || r->stop)
 		return;
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
-	if (it->kind == CX_VX_RECORD)
-		cx_vx__recmark(r, it);
+	if (it->kind == CX_VX_RECORD || it->kind == CX_VX_TRANSFER)
+		cx_vx__itemmark(r, it);
 	tmr_cancel(&r->t_in); /* keys a <record modal="false"> had begun (its maxtime came first) */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	cx_vx__fill(r, v);
 	cx_engine_kick(r->e);
+}
+
+int cx_vx_item_str(cx_vx_run *r, const cx_vx_item *it, const char *text, cx_cond_fn *fn, char **out)
+{
+	const char *s = text;
+
+	if (fn) {
+		cx_value v = cx_vx__item_eval(r, it, fn);
+		if (cx_is_exc(v))
+			return 1; /* error.semantic naming the item, dispatched */
+		if (!(s = cx_rt_str(r->X, v))) {
+			cx_vx_semantic(r->X, cx_vx__kinds[it->kind], it->line);
+			cx_vx__dispatch(r);
+			return 1;
+		}
+	}
+	if (s && str_dup(out, s)) {
+		cx_vx_error(r, "error.noresource: out of memory", 0);
+		return -1;
+	}
+	return 0;
+}
+
+int cx_vx_final(const cx_vx_run *r)
+{
+	return r->final;
+}
+
+void cx_vx_transfer_begins(cx_vx_run *r)
+{
+	cx_vx__marks_done(r, 0);
+}
+
+uint64_t cx_vx_audio(cx_vx_run *r, const char *src)
+{
+	uint64_t now = cx_clock_ms(), ms;
+
+	if (!r->play)
+		return 0;
+	if (!src) {
+		(void)r->play(r->e, r->d, CX_VX_STOP_SRC, r->arg);
+		if (r->play_end > now)
+			r->play_end = now;
+		return 0;
+	}
+	ms = r->play(r->e, r->d, src, r->arg);
+	if (ms)
+		r->play_end = (r->play_end > now ? r->play_end : now) + ms;
+	return ms;
 }
 
 void cx_vx_deliver(cx_vx_run *r, const char *ev)
@@ -1567,6 +1656,8 @@ void cx_vx_deliver(cx_vx_run *r, const char *ev)
 	tmr_cancel(&r->t_in); /* whatever the item waited for, the event comes first */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
+	if (!strncmp(ev, "connection.disconnect", 21) && (!ev[21] || ev[21] == '.'))
+		r->final = 1; /* its handler may still run: no input is collected any more */
 	cx_vx__event(r, ev, CX_UNDEFINED);
 	cx_engine_kick(r->e);
 }
@@ -1651,6 +1742,17 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 				  cx_vx__interdigit_h, r);
 		else
 			cx_vx__reckeys(r, it);
+		return 1;
+	}
+	if (it && it->kind == CX_VX_TRANSFER && it->gram == CX_VX_SRGS && cx_vxio_xfer_listening(r)) {
+		/* VoiceXML 2.0 §2.3.7: the keys its DTMF grammar takes end a bridged transfer */
+		r->buf[r->nbuf++] = key;
+		r->buf[r->nbuf] = '\0';
+		if (cx_vx__match(it, r->buf, r->nbuf, 0) == 0)
+			tmr_start(&r->t_in, it->interdigit_ms ? it->interdigit_ms : VX_INTERDIGIT_MS,
+				  cx_vx__interdigit_h, r);
+		else
+			cx_vx__xferkeys(r, it);
 		return 1;
 	}
 	if (it && it->kind != CX_VX_FIELD && it->kind != CX_VX_INITIAL) { /* <record> ends at a key */

@@ -182,7 +182,9 @@ static inline void cx_el_given(cx_elcall *el, int a)
  * makers; a TAG's tag is that function, first its rule's index in the array, n its own in the
  * rule's scope (the array of its tags' functions (out, rules, meta)). Also cx_getm_ic /
  * cx_ic_getm (the callee of o.name(...)) and cx_is_callable inline (cx_value.h). */
-#define CX_ABI_VERSION 18
+/* 19 (2026-12-02): cx_vx_xfer_item grew aaiexpr and audio (transferaudio) at its end: a fetched VoiceXML
+ * document compiled and cached by an older runtime holds the shorter table. */
+#define CX_ABI_VERSION 19
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -394,6 +396,8 @@ typedef struct cx_vx_xfer_item {
 	const char *aai;           /* aai, or NULL */
 	uint32_t connecttimeout_ms, maxtime_ms; /* 0: 30 s, no limit */
 	uint32_t shadow;           /* the slot of name$ */
+	cx_cond_fn *aaiexpr;       /* aaiexpr (VoiceXML 2.1), or NULL */
+	const char *audio;         /* transferaudio, or NULL */
 } cx_vx_xfer_item;
 
 /* <record> (runtime/vxio.c): times in ms (0: the default). */

@@ -6,7 +6,7 @@
 Connects to baresip's control port and prints "ctrl: connected" (the caller starts the call
 only then: baresip does not replay the CALL_ESTABLISHED of a call set up before), waits (at
 most 60 s: the caller still has to start its program, which takes seconds on a loaded machine)
-for the call to be established, sends each DTMF digit (sndcode), hangs up HANGUP_MS after the
+for the call to be established, sends each DTMF digit (sndcode; a ',' waits a second), hangs up HANGUP_MS after the
 call came up, then waits (at most 60 s more) for CALL_CLOSED. Prints the events.
 Exit status 0 when the call came up and closed, 1 otherwise. With CTRL_DIAL=URI in the environment, baresip first
 calls URI (its menu module's dial command): the inbound calls of a program."""
@@ -63,6 +63,9 @@ def main():
         if estab_at is not None and not sent:
             time.sleep(0.3)
             for i, d in enumerate(digits):
+                if d == ',':  # a pause of a second (tests/sip/xfer.sh: the keys of a transfer)
+                    time.sleep(1)
+                    continue
                 s.sendall(netstring({'command': 'sndcode', 'params': d, 'token': 'd%d' % i}))
                 time.sleep(0.3)
             sent = True

@@ -29,6 +29,12 @@
 #      WAV decrypted by baresip, its RFC 4733 digit back) and inbound (its audio decrypted, forged
 #      packets dropped and counted); plain RTP peers refused under --srtp require (488,
 #      connection.failed), a plain answer to our SAVP offer ends the call (BYE, reason media);
+#   2t. a VoiceXML <transfer> (tests/sip/xfer.sh): the CCXML document calls a sipp UAS with the
+#      dialog's aaiexpr (X-CCXML-AAI) and joins it to baresip (its transferaudio stopped
+#      then), whose 9 (RFC 4733) ends the
+#      transfer through the dialog's grammar: near_end_disconnect, inputmode dtmf, utterance 9;
+#      a blind one by <redirect> (REFER): sipfrag 200 (connection.disconnect.transfer caught,
+#      'unknown') and 486 (busy);
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never
 #      answering (createcall timeout: CANCEL): each connection.failed reason is checked;
 #   4. <dialogterminate> and error.dialog.notstarted against sipp's built-in UAS;
@@ -402,6 +408,9 @@ fi
 . "$T/tlsdns.sh"
 kill "$BARESIP" 2>/dev/null
 waitpid_for "$BARESIP" 5
+
+# Section - a VoiceXML <transfer> (test 2t): its own file (its own baresip)
+. "$T/xfer.sh"
 
 # Section - sipp UAS (tests 3 and 4)
 

@@ -1,0 +1,94 @@
+# tests/sip/xfer.sh — sourced by tests/sip/run.sh (uses its W, T, CP, ok, bad, has, sanitized,
+# compile, freeport, waitpid_for, PIDS, LIFE, BARESIP_EXTRA); alone with
+# `SIP_PART=xfer tests/sip/run.sh BUILD`. Test 2t, a VoiceXML <transfer> over SIP
+# (docs/voicexml.md "Transfer"):
+#
+# The program calls a baresip (the caller) and runs xfer.vxml on the call; its bridged transfer
+# goes to CCXML (xfer.ccxml), which calls a sipp UAS with the dialog's aai (X-CCXML-AAI in the
+# INVITE, checked in sipp's trace) and joins the two calls. baresip then presses 5 (no sentence
+# of the transfer's grammar: ignored) and 9 (RFC 4733), which reach the dialog while the caller
+# talks to the far end: dialog.terminatetransfer, the far end gets our BYE, the dialog's item is
+# near_end_disconnect with inputmode dtmf and utterance 9. The transferaudio plays to baresip
+# from the transfer until the join.
+
+compile "$T/xfer.ccxml" "$W/xfer" "$T/xfer.vxml"
+lp_baresip_start "$W/baresip-xfer" "$LIFE" "$BARESIP_EXTRA" || true
+XBP=$LP_BARESIP_PORT
+XBARESIP=$LP_BARESIP_PID
+PIDS+=("$XBARESIP")
+
+XUP=$(freeport)
+sed "s/@RTP@/$(freeport)/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/xfer_uas.xml"
+timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/xfer_uas.xml" -i 127.0.0.1 -p "$XUP" -m 1 -timeout "${LIFE}s" \
+	-nostdin -trace_msg -message_file "$W/xfer_uas.msg" -trace_err -error_file "$W/xfer_uas.sipperr" \
+	>/dev/null 2>&1 &
+xsipp=$!
+PIDS+=("$xsipp")
+lp_wait_udp "$XUP" 30 || echo "xfer: sipp not listening after 30 s"
+
+# three seconds before the keys: the transfer is joined by then (a local sipp answers at once)
+python3 "$T/ctrl.py" "$CP" ",,,59" 15000 >"$W/ctrl-xfer.out" 2>&1 &
+xctrl=$!
+PIDS+=("$xctrl")
+lp_wait_for "$W/ctrl-xfer.out" 'ctrl: connected' 15
+XSP=$(freeport)
+(cd "$W" && exec timeout -k 2 60 ./xfer --sip "127.0.0.1:$XSP" --once --media-root "$W" \
+	--values "dest=sip:4072223333@127.0.0.1:$XBP" --values "far=sip:agent@127.0.0.1:$XUP") \
+	>"$W/xfer.out" 2>"$W/xfer.err"
+xrc=$?
+waitpid_for "$xctrl" 10
+waitpid_for "$xsipp" 10
+wait "$xsipp"
+xsrc=$?
+if why=$(has "$W/xfer.out" "DIALOG STARTED" "TRANSFER bridge sip:agent@127.0.0.1:$XUP aai=order-43" "vxml transferaudio: someFile.wav" \
+		"vxml transferaudio stopped: the far end answered (joined)" "JOINED" \
+		"DTMF 5" "vxml transfer: keys its grammar does not take, ignored: 5" "DTMF 9" \
+		"vxml transfer ended by the caller: 9" "TERMINATE near_end_disconnect dtmf 9" \
+		"FAR DISCONNECTED trigger=local" "DIALOG EXIT near_end_disconnect/dtmf/9/m/true" \
+		"DISCONNECTED trigger=local") &&
+	why="the keys came before the join" &&
+	[ "$(grep -n JOINED "$W/xfer.out" | head -1 | cut -d: -f1)" -lt \
+		"$(grep -n 'ignored: 5' "$W/xfer.out" | head -1 | cut -d: -f1)" ] &&
+	why=$(has "$W/xfer_uas.msg" "X-CCXML-AAI: order-43" "BYE sip:") &&
+	why="exit status $xrc, sipp $xsrc" && [ $xrc = 0 ] && [ $xsrc = 0 ] &&
+	why="sanitizer report" && ! sanitized "$W/xfer.err"; then
+	ok "VoiceXML <transfer> over SIP: aaiexpr in the far end's INVITE, transferaudio until the join, the caller's 9 ends the joined transfer (near_end_disconnect, dtmf, 9)"
+else
+	bad "VoiceXML <transfer> over SIP" "$why" "$W/xfer.out" "$W/xfer.err" "$W/ctrl-xfer.out" "$W/xfer_uas.msg"
+fi
+kill "$XBARESIP" 2>/dev/null
+waitpid_for "$XBARESIP" 5
+
+# A blind transfer (xferb.ccxml, xferb.vxml) performed with <redirect>: sipp's sipfrag 200 (the
+# caller went: connection.disconnect.transfer, caught, 'unknown', the block in the final
+# processing state) and 486 (the outcome busy fills the item)
+compile "$T/xferb.ccxml" "$W/xferb" "$T/xferb.vxml"
+for r in "xferb200|200|OK|REDIRECTED state=DISCONNECTED|VX CAUGHT unknown|DIALOG EXIT unknown" \
+	"xferb486|486|Busy Here|REDIRECT FAILED reason=busy|VX FILLED busy|DIALOG EXIT busy"; do
+	IFS='|' read -r name code phrase w1 w2 w3 <<<"$r"
+	sed "s/@CODE@/$code/; s/@PHRASE@/$phrase/" "$T/uas_refer.xml" >"$W/$name.xml"
+	XUP=$(freeport)
+	XSP=$(freeport)
+	timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/$name.xml" -i 127.0.0.1 -p "$XUP" -m 1 -timeout "${LIFE}s" \
+		-nostdin -trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
+		>/dev/null 2>&1 &
+	xsipp=$!
+	PIDS+=("$xsipp")
+	lp_wait_udp "$XUP" 30 || echo "xfer: sipp not listening after 30 s"
+	(cd "$W" && exec timeout -k 2 60 ./xferb --sip "127.0.0.1:$XSP" --once --media-root "$W" \
+		--values "dest=sip:bob@127.0.0.1:$XUP" --values "far=sip:carol@127.0.0.1:$XUP") \
+		>"$W/$name.out" 2>"$W/$name.err"
+	xrc=$?
+	waitpid_for "$xsipp" 10
+	wait "$xsipp"
+	xsrc=$?
+	if why=$(has "$W/$name.out" "TRANSFER blind sip:carol@127.0.0.1:$XUP" "vxml transferaudio: someFile.wav" \
+			"$w1" "vxml transferaudio stopped: the transfer is over" "$w2" "$w3") &&
+		why=$(has "$W/$name.msg" "Refer-To: <sip:carol@127.0.0.1:$XUP>" "BYE sip:transferee@") &&
+		why="exit status $xrc, sipp $xsrc" && [ $xrc = 0 ] && [ $xsrc = 0 ] &&
+		why="sanitizer report" && ! sanitized "$W/$name.err"; then
+		ok "VoiceXML blind <transfer> over SIP, REFER's sipfrag $code: ${w2#VX }"
+	else
+		bad "VoiceXML blind <transfer> over SIP ($name)" "$why" "$W/$name.out" "$W/$name.err" "$W/$name.sipperr"
+	fi
+done
