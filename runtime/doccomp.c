@@ -476,7 +476,15 @@ static void cx_docent__diag(struct cx_doccomp *c, cx_docent *d, char *out, size_
 	} else {
 		line = text;
 	}
-	snprintf(out, sz, "%s", *line ? line : "the document does not compile");
+	/* an error of the compile itself (`ccxmlc: error: the C compiler failed`), not of a place
+	 * in the document: the reason names the document */
+	if (!*line)
+		snprintf(out, sz, "%s does not compile", d->url);
+	else if (!strncmp(line, "ccxmlc: ", 8))
+		snprintf(out, sz, "compile of %s: %s", d->url,
+			 line + 8 + (strncmp(line + 8, "error: ", 7) ? 0 : 7));
+	else
+		snprintf(out, sz, "%s", line);
 	mem_deref(mb);
 }
 
