@@ -418,6 +418,20 @@ static inline __attribute__((always_inline)) cx_str *cx_str__cat_short(cx_ctx *X
 	return s;
 }
 
+/* cx_str__cat_short's case when the page's run is used up: the next run taken at once
+ * (cx_heap__alloc_nz_slow), not after the general way's tests and join; NULL with an
+ * exception pending when there is no memory. */
+static __attribute__((noinline)) cx_str *cx_str__cat_refill(cx_ctx *X, cx_str *a, cx_str *b, size_t len)
+{
+	cx_str *s = cx_str__short8_at(cx_heap__alloc_nz_slow(X, CX_K_STR, sizeof(*s) + len + 1), len);
+
+	if (s) {
+		cx_str__copy_short((char *)(s + 1), a->chars, a->len);
+		cx_str__copy_short((char *)(s + 1) + a->len, b->chars, b->len);
+	}
+	return s;
+}
+
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 {
 	cx_str *s;
@@ -430,8 +444,10 @@ cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 	/* the common short case in a busy heap: two 8-bit strings, one flat result, in a page's
 	 * slot (no call on this way: it saves few registers); anything else, the free lists of a
 	 * quieter heap included, out of line */
-	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a) || !(s = cx_str__cat_short(X, a, b, len)))
+	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a))
 		return cx_str__concat_long(X, a, b);
+	if (!(s = cx_str__cat_short(X, a, b, len)))
+		return X->heap->pg ? cx_str__cat_refill(X, a, b, len) : cx_str__concat_long(X, a, b);
 	return s;
 }
 
@@ -444,8 +460,10 @@ cx_value cx_str_cat_lit(cx_ctx *X, cx_str *lit, cx_str *b)
 
 	if (!b->len)
 		return cx_strv(lit);
-	if (len >= CX_STR_BUF_MIN || b->wide || !(s = cx_str__cat_short(X, lit, b, len)))
+	if (len >= CX_STR_BUF_MIN || b->wide)
 		s = cx_str__concat_long(X, lit, b);
+	else if (!(s = cx_str__cat_short(X, lit, b, len)))
+		s = X->heap->pg ? cx_str__cat_refill(X, lit, b, len) : cx_str__concat_long(X, lit, b);
 	return s ? cx_strv(s) : CX_EXCEPTION;
 }
 
