@@ -405,31 +405,33 @@ static inline void cx_str__copy_short(char *d, const char *s, uint32_t n)
 	memcpy(d + n - 16, m, 16);
 }
 
-/* a and b (8-bit, len characters in all, below CX_STR_BUF_MIN) in a page's slot, or NULL:
- * a quieter heap without pages, or the page's run is used up. */
-static inline __attribute__((always_inline)) cx_str *cx_str__cat_short(cx_ctx *X, cx_str *a, cx_str *b, size_t len)
+/* a then b copied into s, an 8-bit string of their length to fill (NULL: nothing) */
+static inline __attribute__((always_inline)) cx_str *cx_str__cat_fill(cx_str *s, const cx_str *a, const cx_str *b)
 {
-	cx_str *s;
-
-	if (!X->heap->pg || !(s = cx_str__short8_at(cx_pg__alloc(X->heap, sizeof(*s) + len + 1), len)))
-		return NULL;
-	cx_str__copy_short((char *)(s + 1), a->chars, a->len);
-	cx_str__copy_short((char *)(s + 1) + a->len, b->chars, b->len);
-	return s;
-}
-
-/* cx_str__cat_short's case when the page's run is used up: the next run taken at once
- * (cx_heap__alloc_nz_slow), not after the general way's tests and join; NULL with an
- * exception pending when there is no memory. */
-static __attribute__((noinline)) cx_str *cx_str__cat_refill(cx_ctx *X, cx_str *a, cx_str *b, size_t len)
-{
-	cx_str *s = cx_str__short8_at(cx_heap__alloc_nz_slow(X, CX_K_STR, sizeof(*s) + len + 1), len);
-
 	if (s) {
 		cx_str__copy_short((char *)(s + 1), a->chars, a->len);
 		cx_str__copy_short((char *)(s + 1) + a->len, b->chars, b->len);
 	}
 	return s;
+}
+
+/* a and b (8-bit, len characters in all, below CX_STR_BUF_MIN) in a page's slot, or NULL:
+ * a quieter heap without pages, or the page's run is used up. */
+static inline __attribute__((always_inline)) cx_str *cx_str__cat_short(cx_ctx *X, cx_str *a, cx_str *b, size_t len)
+{
+	if (!X->heap->pg)
+		return NULL;
+	return cx_str__cat_fill(cx_str__short8_at(cx_pg__alloc(X->heap, sizeof(cx_str) + len + 1), len), a, b);
+}
+
+/* cx_str__cat_short's miss. The page's run used up: the next run taken at once
+ * (cx_heap__alloc_nz_slow), not after the general way's tests and join; a heap without
+ * pages: the general way. NULL with an exception pending when there is no memory. */
+static __attribute__((noinline)) cx_str *cx_str__cat_miss(cx_ctx *X, cx_str *a, cx_str *b, size_t len)
+{
+	if (!X->heap->pg)
+		return cx_str__concat_long(X, a, b);
+	return cx_str__cat_fill(cx_str__short8_at(cx_heap__alloc_nz_slow(X, CX_K_STR, sizeof(cx_str) + len + 1), len), a, b);
 }
 
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
@@ -447,7 +449,7 @@ cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a))
 		return cx_str__concat_long(X, a, b);
 	if (!(s = cx_str__cat_short(X, a, b, len)))
-		return X->heap->pg ? cx_str__cat_refill(X, a, b, len) : cx_str__concat_long(X, a, b);
+		return cx_str__cat_miss(X, a, b, len);
 	return s;
 }
 
@@ -463,7 +465,7 @@ cx_value cx_str_cat_lit(cx_ctx *X, cx_str *lit, cx_str *b)
 	if (len >= CX_STR_BUF_MIN || b->wide)
 		s = cx_str__concat_long(X, lit, b);
 	else if (!(s = cx_str__cat_short(X, lit, b, len)))
-		s = X->heap->pg ? cx_str__cat_refill(X, lit, b, len) : cx_str__concat_long(X, lit, b);
+		s = cx_str__cat_miss(X, lit, b, len);
 	return s ? cx_strv(s) : CX_EXCEPTION;
 }
 
