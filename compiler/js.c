@@ -2226,7 +2226,13 @@ static V js__binary(Fn *F, const char *op, V a, V b)
 {
 	V r;
 	if (!strcmp(op, "+") && a.k == V_STR && a.slen) { /* 'literal' + b: the literal's kind known */
-		r = js__tmp(F, true, "cx_add_lit(X, (cx_str *)&%s, %s)", gen_str(F->g, a.s, a.slen), b.c);
+		const char *lit = gen_str(F->g, a.s, a.slen);
+		/* a short one also as a C constant: gcc copies it with a few stores (tcc would call) */
+		if (a.slen + 1 < CX_CAT8_MAX && !F->g->opt->tcc)
+			r = js__tmp(F, true, "cx_add_lit8(X, (cx_str *)&%s, %s, %zu, %s)", lit,
+				    c_quote(a.s, a.slen), a.slen, b.c);
+		else
+			r = js__tmp(F, true, "cx_add_lit(X, (cx_str *)&%s, %s)", lit, b.c);
 		r.str = true;
 		return r;
 	}
@@ -2318,6 +2324,18 @@ static bool js__plus_chain(Fn *F, TSNode e, const V *onto, V *out)
 			return true;
 		}
 	}
+	/* 'lit' + x + 'lit2', short (`'(' + x + ')'`): one slot for the three (cx_value.h); the
+	 * last literal is evaluated early, which no one can see */
+	V pre = {.k = V_TEMP};
+	if (!onto && n == 3 && i == 2 && a.k == V_STR && js__is(js__unparen(ops[2]), "string") &&
+	    (pre = js__ex(F, ops[2])).k == V_STR && a.slen + pre.slen + 1 < CX_CAT8_MAX &&
+	    !F->g->opt->tcc) {
+		*out = js__tmp(F, true, "cx_add_lit8_lit8(X, (cx_str *)&%s, %s, %zu, %s, (cx_str *)&%s, %s, %zu)",
+			       gen_str(F->g, a.s, a.slen), c_quote(a.s, a.slen), a.slen, b.c,
+			       gen_str(F->g, pre.s, pre.slen), c_quote(pre.s, pre.slen), pre.slen);
+		out->str = true;
+		return true;
+	}
 	int c = F->ntemp + 1;
 	fn_out(F, "cx_cat cat%d;", c);
 	/* a string first: each step a concatenation, the pieces kept inline (cx_value.h) */
@@ -2332,7 +2350,7 @@ static bool js__plus_chain(Fn *F, TSNode e, const V *onto, V *out)
 		js__tmp(F, true, "cx_cat_begin(X, &cat%d, %s, %s)", c, a.c, b.c);
 	}
 	for (; i < n; i++) {
-		V v = js__ex(F, ops[i]);
+		V v = pre.c && i == 2 ? pre : js__ex(F, ops[i]); /* the literal evaluated above */
 		js__tmp(F, true, "%s(X, &cat%d, %s)", add, c, v.c);
 	}
 	if (onto)

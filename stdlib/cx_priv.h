@@ -328,6 +328,12 @@ struct cx_pages {
 	 * taken until the next one), so a trim without it has none to look for */
 	int swept;
 };
+/* generated code's inline concatenation (cx_value.h cx_add_lit8) takes slots through
+ * cx_ctx.pgb = bump: the constants it was compiled with must be these */
+_Static_assert(CX_PGB_CLASSES == CX_PG_CLASSES &&
+	       offsetof(struct cx_pages, end) == offsetof(struct cx_pages, bump) + CX_PG_CLASSES * sizeof(uintptr_t) &&
+	       CX_STR_PAGED_GC == (CX_K_STR | CX_GC_PAGED) && sizeof(struct cx_str) + CX_CAT8_MAX <= CX_POOL_MAX,
+	       "cx_value.h's CX_PGB_CLASSES, CX_STR_PAGED_GC, CX_CAT8_MAX and struct cx_pages agree");
 size_t cx_pg__refill(struct cx_heap *h, size_t c); /* the next run's bytes (0: no page) */
 /* The first of the n sorted words w at or above a (n if none): the C stack's words against a
  * heap thing (heap.c) or a page (strpage.c). */
@@ -347,7 +353,7 @@ static inline size_t cx_words__lower(const uintptr_t *w, size_t n, uintptr_t a)
 void cx_pg__mark_words(struct cx_heap *h, const uintptr_t *w, size_t n);
 size_t cx_pg__sweep(struct cx_heap *h); /* the bytes freed */
 void cx_pg__trim(struct cx_heap *h, int all); /* frees empty pages (all: every page) */
-int cx_pg__enable(struct cx_heap *h);
+int cx_pg__enable(cx_ctx *X); /* also sets X->pgb (not under ASan: the free slots are poisoned) */
 
 static inline struct cx_page *cx_pg__of(const void *p)
 {

@@ -415,7 +415,7 @@ cx_ctx *cx_ctx_new(size_t heap_limit)
 		X->heap->since = 0;
 		X->heap->stress = cx_gc__stress();
 		if (X->heap->stress)
-			(void)cx_pg__enable(X->heap); /* the stress runs check the pages too */
+			(void)cx_pg__enable(X); /* the stress runs check the pages too */
 		cx_gc__due(X->heap);
 		if (err) {
 			cx_ctx_free(X);
@@ -953,7 +953,7 @@ static int cx_gc__collect(cx_ctx *X, int stack)
 	if (h->pg)
 		cx_pg__sweep(h);
 	else if (strs >= CX_PG_BUSY)
-		cx_pg__enable(h); /* a busy heap: its short strings go to pages from now on */
+		cx_pg__enable(X); /* a busy heap: its short strings go to pages from now on */
 	h->oom = 0;
 	h->live = h->used;
 	h->since = 0;

@@ -30,28 +30,10 @@ static inline __attribute__((always_inline)) cx_str *cx_str__alloc(cx_ctx *X, si
 /* n bytes from s to d: the short pieces of a concatenation (a number, a comma) without a call. */
 static inline void cx_str__copy8(char *d, const char *s, uint32_t n)
 {
-	uint64_t x, y;
-	uint32_t u, v;
-
 	if (n > 16)
 		memcpy(d, s, n);
-	else if (n >= 8) { /* two 8-byte moves, overlapping in the middle */
-		memcpy(&x, s, 8);
-		memcpy(&y, s + n - 8, 8);
-		memcpy(d, &x, 8);
-		memcpy(d + n - 8, &y, 8);
-	}
-	else if (n >= 4) {
-		memcpy(&u, s, 4);
-		memcpy(&v, s + n - 4, 4);
-		memcpy(d, &u, 4);
-		memcpy(d + n - 4, &v, 4);
-	}
-	else if (n) { /* 1 to 3 bytes: first, middle, last */
-		d[0] = s[0];
-		d[n / 2] = s[n / 2];
-		d[n - 1] = s[n - 1];
-	}
+	else
+		cx_copy_short(d, s, n);
 }
 
 cx_str *cx_str__new8(cx_ctx *X, const uint8_t *p, size_t len)
@@ -191,7 +173,7 @@ int cx_str__cmp(const cx_str *a, const cx_str *b)
  * change. So `s += x` in a loop copies each character a bounded number of times (the buffer
  * doubles) and allocates only a header per step. Nothing is appended while the built-ins are
  * being built (perm_mode): a built-in header must not point at an ordinary buffer. */
-#define CX_STR_BUF_MIN 64 /* shorter results stay flat: a buffer is for strings that grow */
+#define CX_STR_BUF_MIN CX_CAT8_MAX /* shorter results stay flat: a buffer is for strings that grow */
 
 typedef struct cx_sbuf {
 	uint32_t gc;
@@ -257,8 +239,6 @@ static cx_str *cx_str__fill8(cx_ctx *X, cx_sbuf *b, cx_str *const *part, uint32_
 	return cx_str__in(X, b, (uint32_t)len);
 }
 
-static inline void cx_str__copy_short(char *d, const char *s, uint32_t n);
-
 /* s (NULL: nothing) as an 8-bit string of len characters to fill. */
 static inline __attribute__((always_inline)) cx_str *cx_str__short8_at(cx_str *s, size_t len)
 {
@@ -298,7 +278,7 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 	if (len < CX_STR_BUF_MIN && most < len && !wide && X->heap->pg && !cx_str__buf(part[0]) &&
 	    (s = cx_str__short8_at(cx_pg__alloc(X->heap, sizeof(*s) + len + 1), len))) {
 		for (i = 0, d = (char *)(s + 1); i < n; d += part[i++]->len)
-			cx_str__copy_short(d, part[i]->chars, part[i]->len);
+			cx_copy_short(d, part[i]->chars, part[i]->len);
 		return s;
 	}
 	while (first < n - 1 && !part[first]->len)
@@ -333,7 +313,7 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 	if (!wide && len < CX_STR_BUF_MIN && (s = cx_str__short8(X, len))) {
 		/* the usual short 8-bit result: a recycled block, the pieces copied without calls */
 		for (i = first, d = (char *)(s + 1); i < n; d += part[i++]->len)
-			cx_str__copy_short(d, part[i]->chars, part[i]->len);
+			cx_copy_short(d, part[i]->chars, part[i]->len);
 		return s;
 	}
 	if (!(s = cx_str__alloc(X, len, (int)wide)))
@@ -386,31 +366,12 @@ static __attribute__((noinline)) cx_str *cx_str__concat_long(cx_ctx *X, cx_str *
 	return cx_str__join(X, part, 2);
 }
 
-/* n bytes (below CX_STR_BUF_MIN) from s to d without a call: 16-byte moves, the last one
- * overlapping the one before, for what cx_str__copy8 would pass to memcpy. */
-static inline void cx_str__copy_short(char *d, const char *s, uint32_t n)
-{
-	char m[16];
-	uint32_t i;
-
-	if (n <= 16) {
-		cx_str__copy8(d, s, n);
-		return;
-	}
-	for (i = 0; i + 16 < n; i += 16) {
-		memcpy(m, s + i, 16);
-		memcpy(d + i, m, 16);
-	}
-	memcpy(m, s + n - 16, 16);
-	memcpy(d + n - 16, m, 16);
-}
-
 /* a then b copied into s, an 8-bit string of their length to fill (NULL: nothing) */
 static inline __attribute__((always_inline)) cx_str *cx_str__cat_fill(cx_str *s, const cx_str *a, const cx_str *b)
 {
 	if (s) {
-		cx_str__copy_short((char *)(s + 1), a->chars, a->len);
-		cx_str__copy_short((char *)(s + 1) + a->len, b->chars, b->len);
+		cx_copy_short((char *)(s + 1), a->chars, a->len);
+		cx_copy_short((char *)(s + 1) + a->len, b->chars, b->len);
 	}
 	return s;
 }

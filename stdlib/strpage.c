@@ -42,10 +42,15 @@ static void cx_pg__free(struct cx_page *pg)
 	free(pg);
 }
 
-int cx_pg__enable(struct cx_heap *h)
+int cx_pg__enable(cx_ctx *X)
 {
+	struct cx_heap *h = X->heap;
+
 	if (!h->pg)
 		h->pg = calloc(1, sizeof(*h->pg));
+	/* generated code takes slots from the runs too (cx_value.h cx_add_lit8), but writes no
+	 * sanitizer annotation: under ASan it calls stdlib, which unpoisons what it takes */
+	X->pgb = h->pg && !CX_ASAN ? h->pg->bump : NULL;
 	return h->pg ? 0 : ENOMEM;
 }
 

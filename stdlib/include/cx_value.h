@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h> /* memcpy: cx_copy_short, cx_add_lit8 */
 
 #ifdef __cplusplus
 extern "C" {
@@ -144,6 +145,11 @@ struct cx_ctx {
 	uint32_t sm;       /* String.prototype's methods (bits 1 << CX_SM_*) known to be still the
 			    * built-ins, which generated code then calls directly (cx_sm_ok) */
 	uint32_t sm_due;   /* String.prototype changed since sm was checked (lib_string.c) */
+	/* The heap's pages of short strings (stdlib strpage.c), for the concatenations generated
+	 * code makes inline (cx_add_lit8): pgb[c] is the next free slot of c 16-byte units in
+	 * the run being taken, pgb[CX_PGB_CLASSES + c] the run's end (equal: no room). NULL: the
+	 * heap has no pages (yet), or a build whose sanitizer watches the free slots. */
+	uintptr_t *pgb;
 	/* Private to stdlib. */
 	struct cx_heap *heap;
 	/* The runtime's scopes for code compiled without them (a script fetched at run time,
@@ -331,6 +337,112 @@ cx_value cx_str_cat_lit(cx_ctx *X, cx_str *lit, cx_str *b);
 static inline cx_value cx_add_lit(cx_ctx *X, cx_str *lit, cx_value b)
 {
 	return b.tag == CX_T_STR ? cx_str_cat_lit(X, lit, b.u.s) : cx_op_add(X, cx_strv(lit), b);
+}
+/* n bytes (below 64) from s to d without a call: 16-byte moves, the last one overlapping the
+ * one before; below 16, two overlapping moves of 8, 4 or single bytes. stdlib's short
+ * concatenations copy with it too. */
+static inline __attribute__((always_inline)) void cx_copy_short(char *d, const char *s, uint32_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+	char m[16];
+
+	if (n > 16) {
+		for (uint32_t i = 0; i + 16 < n; i += 16) {
+			memcpy(m, s + i, 16);
+			memcpy(d + i, m, 16);
+		}
+		memcpy(m, s + n - 16, 16);
+		memcpy(d + n - 16, m, 16);
+	}
+	else if (n >= 8) {
+		memcpy(&x, s, 8);
+		memcpy(&y, s + n - 8, 8);
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+	}
+	else if (n >= 4) {
+		memcpy(&u, s, 4);
+		memcpy(&v, s + n - 4, 4);
+		memcpy(d, &u, 4);
+		memcpy(d + n - 4, &v, 4);
+	}
+	else if (n) { /* 1 to 3 bytes: first, middle, last */
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+/* The layout cx_add_lit8 relies on (stdlib checks it against its own, cx_priv.h): classes of
+ * the string pages, the longest result kept flat, a page slot's header word. */
+#define CX_PGB_CLASSES 17
+#define CX_CAT8_MAX 64
+#define CX_STR_PAGED_GC 0x1001u
+/* An 8-bit string of len (below CX_CAT8_MAX) characters to fill, its slot taken from the run
+ * of the heap's string pages (cx_ctx.pgb) as stdlib's own short concatenations take theirs
+ * (strpage.c); NULL when the heap has no pages or the run has no room (the caller goes
+ * stdlib's way, which refills). The characters start right after the header. */
+static inline __attribute__((always_inline)) struct cx_str_static *cx_str_take8(cx_ctx *X, uint32_t len)
+{
+	size_t c = (sizeof(struct cx_str_static) + len + 1 + 15) / 16;
+	struct cx_str_static *s;
+	uintptr_t p;
+
+	if (!X->pgb || X->pgb[CX_PGB_CLASSES + c] - (p = X->pgb[c]) < c * 16)
+		return NULL;
+	X->pgb[c] = p + c * 16;
+	s = (struct cx_str_static *)p;
+	s->gc = CX_STR_PAGED_GC;
+	s->len = len;
+	s->hash = 0;
+	s->wide = 0;
+	s->chars = (const char *)(s + 1);
+	((char *)(s + 1))[len] = 0;
+	return s;
+}
+/* 'literal' + b as cx_add_lit, the literal's n ASCII bytes (n + 1 < CX_CAT8_MAX) also given as
+ * a C string constant lit8, so that the C compiler copies them with a few stores: an 8-bit
+ * string b whose result is short is written into a slot taken here (cx_str_take8);
+ * anything else (another kind of b, no room left in the run, a heap without pages) is
+ * cx_add_lit. */
+static inline __attribute__((always_inline)) cx_value cx_add_lit8(cx_ctx *X, cx_str *lit, const char *lit8, uint32_t n,
+								  cx_value b)
+{
+	if (b.tag == CX_T_STR) {
+		const struct cx_str_static *h = (const struct cx_str_static *)(const void *)b.u.s;
+		uint32_t len = n + h->len;
+		struct cx_str_static *s;
+		if (len < CX_CAT8_MAX && !h->wide && (s = cx_str_take8(X, len))) {
+			char *d = (char *)(s + 1);
+			memcpy(d, lit8, n);
+			cx_copy_short(d + n, h->chars, h->len);
+			return cx_strv((cx_str *)s);
+		}
+	}
+	return cx_add_lit(X, lit, b);
+}
+/* 'literal' + b + 'literal2' (`'(' + x + ')'`), both literals as for cx_add_lit8 (n + n2 + 1
+ * < CX_CAT8_MAX): the three pieces in one slot when b is a short 8-bit string, else the two
+ * steps of `+` (b's conversion in the first, as ES3 11.6.1 orders it). */
+static inline __attribute__((always_inline)) cx_value cx_add_lit8_lit8(cx_ctx *X, cx_str *lit, const char *lit8, uint32_t n,
+								       cx_value b, cx_str *lit2, const char *lit28, uint32_t n2)
+{
+	cx_value r;
+
+	if (b.tag == CX_T_STR) {
+		const struct cx_str_static *h = (const struct cx_str_static *)(const void *)b.u.s;
+		uint32_t len = n + h->len + n2;
+		struct cx_str_static *s;
+		if (len < CX_CAT8_MAX && !h->wide && (s = cx_str_take8(X, len))) {
+			char *d = (char *)(s + 1);
+			memcpy(d, lit8, n);
+			cx_copy_short(d + n, h->chars, h->len);
+			memcpy(d + n + h->len, lit28, n2);
+			return cx_strv((cx_str *)s);
+		}
+	}
+	r = cx_add_lit(X, lit, b);
+	return r.tag == CX_T_STR ? cx_str_cat(X, r.u.s, lit2) : r;
 }
 cx_value cx_op_sub(cx_ctx *X, cx_value a, cx_value b);
 cx_value cx_op_mul(cx_ctx *X, cx_value a, cx_value b);
