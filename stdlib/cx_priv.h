@@ -354,6 +354,7 @@ void cx_pg__mark_words(struct cx_heap *h, const uintptr_t *w, size_t n);
 size_t cx_pg__sweep(struct cx_heap *h); /* the bytes freed */
 void cx_pg__trim(struct cx_heap *h, int all); /* frees empty pages (all: every page) */
 int cx_pg__enable(cx_ctx *X); /* also sets X->pgb (not under ASan: the free slots are poisoned) */
+extern uintptr_t cx_pg__none[2 * CX_PG_CLASSES]; /* X->pgb of a heap without pages: no room */
 
 static inline struct cx_page *cx_pg__of(const void *p)
 {

@@ -56,6 +56,16 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 	return cx_op__add_chain(X, a, b);
 }
 
+cx_value cx_op_add_lit(cx_ctx *X, cx_str *lit, cx_value b)
+{
+	cx_str *y;
+
+	if (b.tag == CX_T_OBJ || b.tag == CX_T_STR)
+		return cx_op_add(X, cx_strv(lit), b);
+	/* 'x = ' + undefined, 'n=' + 3: ToString of a primitive calls nothing of the script's */
+	return (y = cx_to_str(X, b)) ? cx_str_cat_lit(X, lit, y) : CX_EXCEPTION;
+}
+
 /* Section - Chains of + (a + b + c …): one allocation for the string
  *
  * Each step is exactly one `+` of 11.6.1, run when the chain's evaluation reaches it: the

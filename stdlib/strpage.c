@@ -42,6 +42,8 @@ static void cx_pg__free(struct cx_page *pg)
 	free(pg);
 }
 
+uintptr_t cx_pg__none[2 * CX_PG_CLASSES]; /* every run empty: cx_ctx.pgb without pages */
+
 int cx_pg__enable(cx_ctx *X)
 {
 	struct cx_heap *h = X->heap;
@@ -50,7 +52,7 @@ int cx_pg__enable(cx_ctx *X)
 		h->pg = calloc(1, sizeof(*h->pg));
 	/* generated code takes slots from the runs too (cx_value.h cx_add_lit8), but writes no
 	 * sanitizer annotation: under ASan it calls stdlib, which unpoisons what it takes */
-	X->pgb = h->pg && !CX_ASAN ? h->pg->bump : NULL;
+	X->pgb = h->pg && !CX_ASAN ? h->pg->bump : cx_pg__none;
 	return h->pg ? 0 : ENOMEM;
 }
 
@@ -172,6 +174,15 @@ void cx_pg__mark_words(struct cx_heap *h, const uintptr_t *w, size_t n)
 		}
 }
 
+/* The bits set in x, without libgcc's call (the baseline x86-64 has no popcnt instruction). */
+static inline uint32_t cx_pg__bits(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555u;
+	x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+	return (uint32_t)((x * 0x0101010101010101u) >> 56);
+}
+
 /* After marking: each page's marks among its taken slots become its live set, the rest of its
  * slots are free again, its cursor goes back to the first slot. Empty pages past CX_PG_KEEP are
  * freed. Returns the bytes freed (already taken off h->used). */
@@ -196,8 +207,10 @@ size_t cx_pg__sweep(struct cx_heap *h)
 				for (uint64_t d = occ & ~keep; d; d &= d - 1)
 					cx_pg__poison(pg, lo + (uint32_t)__builtin_ctzll(d), 1);
 #endif
-				taken += (uint32_t)__builtin_popcountll(occ);
-				nlive += (uint32_t)__builtin_popcountll(keep);
+				if (occ) {
+					taken += cx_pg__bits(occ);
+					nlive += cx_pg__bits(keep);
+				}
 				pg->live[k] = keep;
 				pg->mark[k] = 0;
 			}

@@ -62,7 +62,7 @@ typedef struct cx_value {
 		cx_obj *o;
 		const void *p; /* stdlib internal: a lazy built-in's descriptor (never an ES value) */
 	} u;
-	int32_t tag;
+	int64_t tag; /* a cx_tag; 64 bits, so that a value returned in two registers needs no merging of padding */
 } cx_value;
 
 #define CX_UNDEFINED ((cx_value){.u.n = 0, .tag = CX_T_UNDEF})
@@ -147,8 +147,9 @@ struct cx_ctx {
 	uint32_t sm_due;   /* String.prototype changed since sm was checked (lib_string.c) */
 	/* The heap's pages of short strings (stdlib strpage.c), for the concatenations generated
 	 * code makes inline (cx_add_lit8): pgb[c] is the next free slot of c 16-byte units in
-	 * the run being taken, pgb[CX_PGB_CLASSES + c] the run's end (equal: no room). NULL: the
-	 * heap has no pages (yet), or a build whose sanitizer watches the free slots. */
+	 * the run being taken, pgb[CX_PGB_CLASSES + c] the run's end (equal: no room). All zero
+	 * (never NULL): the heap has no pages (yet), or a build whose sanitizer watches the free
+	 * slots. */
 	uintptr_t *pgb;
 	/* Private to stdlib. */
 	struct cx_heap *heap;
@@ -334,9 +335,12 @@ static inline cx_value cx_add_str(cx_ctx *X, cx_value a, cx_value b)
 /* 'literal' + b, the literal a static ASCII string of the generated code, not empty: with b a
  * string, one call that need not look at the literal's kind. */
 cx_value cx_str_cat_lit(cx_ctx *X, cx_str *lit, cx_str *b);
+/* The same with b not a string: a primitive's ToString joined as cx_str_cat_lit does, an
+ * object through cx_op_add (ops.c). */
+cx_value cx_op_add_lit(cx_ctx *X, cx_str *lit, cx_value b);
 static inline cx_value cx_add_lit(cx_ctx *X, cx_str *lit, cx_value b)
 {
-	return b.tag == CX_T_STR ? cx_str_cat_lit(X, lit, b.u.s) : cx_op_add(X, cx_strv(lit), b);
+	return b.tag == CX_T_STR ? cx_str_cat_lit(X, lit, b.u.s) : cx_op_add_lit(X, lit, b);
 }
 /* n bytes (below 64) from s to d without a call: 16-byte moves, the last one overlapping the
  * one before; below 16, two overlapping moves of 8, 4 or single bytes. stdlib's short
@@ -380,7 +384,7 @@ static inline __attribute__((always_inline)) void cx_copy_short(char *d, const c
 #define CX_STR_PAGED_GC 0x1001u
 /* An 8-bit string of len (below CX_CAT8_MAX) characters to fill, its slot taken from the run
  * of the heap's string pages (cx_ctx.pgb) as stdlib's own short concatenations take theirs
- * (strpage.c); NULL when the heap has no pages or the run has no room (the caller goes
+ * (strpage.c); NULL when the run has no room (or the heap no pages) (the caller goes
  * stdlib's way, which refills). The characters start right after the header. */
 static inline __attribute__((always_inline)) struct cx_str_static *cx_str_take8(cx_ctx *X, uint32_t len)
 {
@@ -388,7 +392,7 @@ static inline __attribute__((always_inline)) struct cx_str_static *cx_str_take8(
 	struct cx_str_static *s;
 	uintptr_t p;
 
-	if (!X->pgb || X->pgb[CX_PGB_CLASSES + c] - (p = X->pgb[c]) < c * 16)
+	if (X->pgb[CX_PGB_CLASSES + c] - (p = X->pgb[c]) < c * 16)
 		return NULL;
 	X->pgb[c] = p + c * 16;
 	s = (struct cx_str_static *)p;
@@ -684,10 +688,11 @@ static inline double cx_str_code_at(cx_value s, double d)
 	const struct cx_str_static *h = (const struct cx_str_static *)(const void *)s.u.s;
 	uint32_t i;
 
-	if (d != d)
+	if (!(d > -1 && d < h->len)) { /* outside, or NaN (false both ways): one test on the way in */
+		if (d == d || !h->len)
+			return 0.0 / 0.0;
 		d = 0;
-	if (d <= -1 || d >= h->len)
-		return 0.0 / 0.0;
+	}
 	i = (uint32_t)d;
 	return h->wide ? ((const uint16_t *)(const void *)h->chars)[i] : (uint8_t)h->chars[i];
 }
