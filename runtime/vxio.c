@@ -14,7 +14,10 @@
  * a transfer's duration is in seconds, a recording's in ms). Keys its DTMF grammar takes
  * (vxml.c) send dialog.terminatetransfer and make the outcome near_end_disconnect
  * (cx_vxio_hotword). connection.disconnect.transfer, sent by the document or thrown at
- * connection.redirected (cx_vxio_redirected), leaves the item 'unknown'.
+ * connection.redirected (cx_vxio_redirected), leaves the item 'unknown'. The caller hanging up
+ * while the transfer is in CCXML's hands throws connection.disconnect.hangup (cx_vxio_hangup,
+ * VoiceXML 2.0 §2.3.7.2.2), the item unfilled: the dialog's handler runs in the final
+ * processing state and what it returns reaches CCXML's dialog.exit.
  *
  * <record>: the recording starts when the item's prompts have played; it ends at maxtime, after
  * finalsilence of quiet once speech was heard, at a key when dtmfterm is true (the key is the
@@ -308,6 +311,19 @@ void cx_vxio_redirected(cx_sess *s, const char *connid)
 
 	if (io && io->xsent)
 		cx_vx_event(r, "connection.disconnect.transfer", NULL);
+}
+
+void cx_vxio_hangup(cx_sess *s, const char *connid)
+{
+	cx_vx_run *r;
+	cx_vxio *io = cx_vxio__xfer_on(s, connid, &r);
+	cx_dlg *d;
+
+	if (!io || !io->xsent)
+		return; /* no transfer in CCXML's hands: the provider ends the dialog with the call */
+	cx_vx_io(r, NULL, &d, NULL, NULL);
+	cx_log_doc(d->sess->id, "vxml transfer", "the caller hung up: connection.disconnect.hangup");
+	cx_vx_event(r, "connection.disconnect.hangup", NULL);
 }
 
 /* The outcome of the <transfer> waiting: name$ (duration given in ms, kept in seconds as
