@@ -7,7 +7,10 @@
  *
  * <transfer>: after its prompts, dialog.transfer goes to the CCXML session (type, uri,
  * connecttimeout, maxtime in ms, aai; dest and aai evaluated when the FIA reached it) and its
- * transferaudio plays until the document joins the caller to the far end (cx_vxio_joined);
+ * transferaudio plays until the far end answers (its connection.connected, cx_vxio_answered, or
+ * the document's join, cx_vxio_joined); the dialog's own watches, 500 ms behind the document's,
+ * ask for the end with dialog.terminatetransfer (noanswer past connecttimeout,
+ * maxtime_disconnect past maxtime from the answer);
  * the dialog waits for dialog.transfer.complete, whose `results` field (near_end_disconnect,
  * far_end_disconnect, busy, noanswer, network_busy, ...) becomes the item's value and
  * `duration` (ms, as CCXML's times, default 0) name$.duration in seconds (VoiceXML 2.0 §2.3.7:
