@@ -313,8 +313,12 @@ void cx_rt_conn_pev(cx_conn *c, enum cx_pev pev, const cx_pev_info *info)
 	cx_sess_post(s, ev);
 	if (c->joinid && pev == CX_PEV_CONNECTED)
 		cx_rt_joinid(s, c);
-	if (pev == CX_PEV_REDIRECTED) /* a VoiceXML blind transfer done (vxio.c), on every provider */
+	if (pev == CX_PEV_CONNECTED && !c->inbound) /* maybe a VoiceXML transfer's far end */
+		cx_vxio_answered(s, c->id);
+	else if (pev == CX_PEV_REDIRECTED) /* a VoiceXML blind transfer done (vxio.c), on every provider */
 		cx_vxio_redirected(s, c->id);
+	else if (pev == CX_PEV_DISCONNECTED) /* the caller gone during a VoiceXML transfer */
+		cx_vxio_hangup(s, c->id);
 }
 
 static void cx_rt__dlg_event(cx_dlg *d, enum cx_pev pev, const char *reason,

@@ -965,12 +965,23 @@ void cx_vx_transfer_begins(cx_vx_run *r);
  * NULL what plays stops (the provider's CX_VX_STOP_SRC). */
 uint64_t cx_vx_audio(cx_vx_run *r, const char *src);
 /* exec.c: connection connid of the session was joined to another (<join>): a dialog on it whose
- * transfer plays its transferaudio stops it, the far end has answered (VoiceXML 2.0 §2.3.7). */
+ * transfer plays its transferaudio stops it, the far end has answered (VoiceXML 2.0 §2.3.7);
+ * its connecttimeout watch gives way to its maxtime one (vxio.c). */
 void cx_vxio_joined(cx_sess *s, const char *connid);
+/* conn.c: outbound connection connid of the session answered (connection.connected): the one
+ * dialog of the session, on another connection, whose transfer in CCXML's hands waits for an
+ * answer takes it as its far end's (VoiceXML 2.1 §2.4.3: transferaudio stops; the maxtime watch
+ * starts); with two such dialogs only a <join> tells whose it is. */
+void cx_vxio_answered(cx_sess *s, const char *connid);
 /* conn.c: connection connid was redirected (connection.redirected): a dialog on it whose
  * transfer is in CCXML's hands gets connection.disconnect.transfer now (VoiceXML 2.0 §2.3.7.1:
  * the platform throws it), before the provider ends the call and the dialog with it. */
 void cx_vxio_redirected(cx_sess *s, const char *connid);
+/* conn.c: connection connid was disconnected (connection.disconnected, either side): a dialog on
+ * it whose transfer is in CCXML's hands gets connection.disconnect.hangup now (VoiceXML 2.0
+ * §2.3.7.2.2) and is in the final processing state, which the provider's end of the call leaves
+ * running; without such a transfer nothing happens here. */
+void cx_vxio_hangup(cx_sess *s, const char *connid);
 /* Is run r in the final processing state (VoiceXML 2.0 §1.5.4: a connection.disconnect event
  * came; it waits for no input and ends by itself)? A provider ending the call leaves it running. */
 int cx_vx_final(const cx_vx_run *r);

@@ -695,7 +695,10 @@ static void cx_sim__end_dialogs(cx_conn *c)
 		return;
 	LIST_FOREACH(&c->sess->dlgs, le) {
 		cx_dlg *d = le->data;
+		cx_sim_dlg *sd = d->pd;
 		if (!d->exited && d->started && !strcmp(d->connid, c->id)) {
+			if (sd && sd->vx && cx_vx_final(sd->vx))
+				continue; /* VoiceXML 2.0 §1.5.4: it ends by itself, as over SIP (mplane.c) */
 			d->pd = mem_deref(d->pd);
 			cx_rt_dlg_pev(d, CX_PEV_DLG_EXIT, NULL);
 		}

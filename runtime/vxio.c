@@ -7,14 +7,20 @@
  *
  * <transfer>: after its prompts, dialog.transfer goes to the CCXML session (type, uri,
  * connecttimeout, maxtime in ms, aai; dest and aai evaluated when the FIA reached it) and its
- * transferaudio plays until the document joins the caller to the far end (cx_vxio_joined);
+ * transferaudio plays until the far end answers (its connection.connected, cx_vxio_answered, or
+ * the document's join, cx_vxio_joined); the dialog's own watches, 500 ms behind the document's,
+ * ask for the end with dialog.terminatetransfer (noanswer past connecttimeout,
+ * maxtime_disconnect past maxtime from the answer);
  * the dialog waits for dialog.transfer.complete, whose `results` field (near_end_disconnect,
  * far_end_disconnect, busy, noanswer, network_busy, ...) becomes the item's value and
  * `duration` (ms, as CCXML's times, default 0) name$.duration in seconds (VoiceXML 2.0 §2.3.7:
  * a transfer's duration is in seconds, a recording's in ms). Keys its DTMF grammar takes
  * (vxml.c) send dialog.terminatetransfer and make the outcome near_end_disconnect
  * (cx_vxio_hotword). connection.disconnect.transfer, sent by the document or thrown at
- * connection.redirected (cx_vxio_redirected), leaves the item 'unknown'.
+ * connection.redirected (cx_vxio_redirected), leaves the item 'unknown'. The caller hanging up
+ * while the transfer is in CCXML's hands throws connection.disconnect.hangup (cx_vxio_hangup,
+ * VoiceXML 2.0 §2.3.7.2.2), the item unfilled: the dialog's handler runs in the final
+ * processing state and what it returns reaches CCXML's dialog.exit.
  *
  * <record>: the recording starts when the item's prompts have played; it ends at maxtime, after
  * finalsilence of quiet once speech was heard, at a key when dtmfterm is true (the key is the
@@ -30,7 +36,10 @@
 #include "rt.h"
 #include "prov.h"
 
-enum { VXIO_MAXTIME_MS = 60000 };
+/* VXIO_GRACE_MS: a <transfer>'s own watches (connecttimeout, maxtime) fire this long after the
+ * CCXML document's (a createcall timeout, a timer) would have, so that a document that watches
+ * gives its own outcome and never meets dialog.terminatetransfer about a leg that is gone */
+enum { VXIO_MAXTIME_MS = 60000, VXIO_GRACE_MS = 500 };
 
 struct cx_vxio {
 	cx_vx_run *r;                 /* weak: the run owns us */
@@ -46,8 +55,11 @@ struct cx_vxio {
 	char file[64];
 	int xsent;                    /* the <transfer> waiting went to CCXML (dialog.transfer) */
 	int xaudio;                   /* its transferaudio plays */
+	int xanswered;                /* its far end answered (cx_vxio_joined, cx_vxio_answered) */
 	char *xuri, *xaai;            /* its destination and aai, evaluated when the FIA reached it */
 	char *hot;                    /* the keys its grammar took (cx_vxio_hotword), or NULL */
+	const char *ended;            /* the dialog ended it (dialog.terminatetransfer's reason:
+				       * the keys, connecttimeout, maxtime), or NULL */
 };
 
 static void cx_vxio__destroy(void *arg)
@@ -218,6 +230,61 @@ static void cx_vxio__rec_begin_h(void *arg)
 
 static const char *const cx_vxio__types[] = {"blind", "bridge", "consultation"};
 
+/* The dialog ends the transfer in CCXML's hands (CCXML 1.0 Appendix D): dialog.terminatetransfer
+ * with reason, and with the keys its grammar took (hot, or NULL) as inputmode and utterance. The
+ * CCXML document ends the far end's leg and answers with dialog.transfer.complete, as for any
+ * other outcome; the item's value is then reason, whatever results says (§2.3.7). */
+static void cx_vxio__terminate(cx_vxio *io, const char *reason, const char *hot, size_t n)
+{
+	cx_engine *e;
+	cx_dlg *d;
+	cx_vx_io(io->r, &e, &d, NULL, NULL);
+
+	tmr_cancel(&io->t);
+	io->ended = reason;
+	if (hot) {
+		io->hot = mem_zalloc(n + 1, NULL);
+		if (io->hot)
+			memcpy(io->hot, hot, n);
+	}
+	cx_ev *ev = !hot || io->hot ? cx_ev_new(d->sess, "dialog.terminatetransfer") : NULL;
+	if (!ev) {
+		cx_vx_error(io->r, "error.noresource: out of memory", 1);
+		return;
+	}
+	mem_deref(ev->source);
+	str_dup(&ev->source, d->id);
+	ev->sourcetype = "dialog";
+	cx_ev_dlg(ev, d, d->state, 0);
+	cx_ev_str(ev, "reason", reason);
+	if (io->hot) {
+		cx_ev_str(ev, "inputmode", "dtmf");
+		cx_ev_str(ev, "utterance", io->hot);
+	}
+	cx_sess_post(d->sess, ev);
+	cx_engine_kick(e);
+}
+
+static void cx_vxio__noanswer_h(void *arg)
+{
+	cx_vxio *io = arg;
+	cx_dlg *d;
+	cx_vx_io(io->r, NULL, &d, NULL, NULL);
+
+	cx_log_doc(d->sess->id, "vxml transfer", "no answer within connecttimeout: noanswer");
+	cx_vxio__terminate(io, "noanswer", NULL, 0);
+}
+
+static void cx_vxio__maxtime_h(void *arg)
+{
+	cx_vxio *io = arg;
+	cx_dlg *d;
+	cx_vx_io(io->r, NULL, &d, NULL, NULL);
+
+	cx_log_doc(d->sess->id, "vxml transfer", "maxtime reached: maxtime_disconnect");
+	cx_vxio__terminate(io, "maxtime_disconnect", NULL, 0);
+}
+
 /* The prompts have played: dialog.transfer to the CCXML document. */
 static void cx_vxio__xfer_h(void *arg)
 {
@@ -246,7 +313,15 @@ static void cx_vxio__xfer_h(void *arg)
 	cx_ev_str(ev, "aai", aai);
 	cx_sess_post(d->sess, ev);
 	io->xsent = 1;
+	io->xanswered = 0;
+	io->ended = NULL;
 	io->hot = mem_deref(io->hot);
+	/* the dialog's own watch (VoiceXML 2.0 §2.3.7.2): no answer within connecttimeout is
+	 * noanswer, whether the CCXML document watches it or not; a blind transfer's is the
+	 * REFER's */
+	if (xi->type != CX_VX_BLIND)
+		tmr_start(&io->t, (xi->connecttimeout_ms ? xi->connecttimeout_ms : 30000) + VXIO_GRACE_MS,
+			  cx_vxio__noanswer_h, io);
 	cx_vx_transfer_begins(io->r);
 	cx_log_doc(d->sess->id, "vxml transfer", uri);
 	/* §2.3.7: played while the far end is called, until it answers (cx_vxio_joined) or the
@@ -292,13 +367,47 @@ static cx_vxio *cx_vxio__xfer_on(cx_sess *s, const char *connid, cx_vx_run **rp)
 	return NULL;
 }
 
+/* The far end of the transfer in CCXML's hands answered (why: logged): its transferaudio stops
+ * (VoiceXML 2.1 §2.4.3), the connecttimeout watch gives way to the maxtime one (a bridge's). */
+static void cx_vxio__answered(cx_vxio *io, const char *why)
+{
+	const cx_vx_xfer_item *xi = io->it->xfer;
+
+	cx_vxio__xaudio_stop(io, why);
+	if (!io->xsent || io->xanswered || io->ended)
+		return;
+	io->xanswered = 1;
+	tmr_cancel(&io->t);
+	if (xi->type == CX_VX_BRIDGE && xi->maxtime_ms)
+		tmr_start(&io->t, xi->maxtime_ms + VXIO_GRACE_MS, cx_vxio__maxtime_h, io);
+}
+
 void cx_vxio_joined(cx_sess *s, const char *connid)
 {
 	cx_vx_run *r;
 	cx_vxio *io = cx_vxio__xfer_on(s, connid, &r);
 
 	if (io)
-		cx_vxio__xaudio_stop(io, "the far end answered (joined)");
+		cx_vxio__answered(io, "the far end answered (joined)");
+}
+
+void cx_vxio_answered(cx_sess *s, const char *connid)
+{
+	cx_vxio *only = NULL;
+	struct le *le;
+
+	LIST_FOREACH(&s->dlgs, le) {
+		cx_dlg *d = le->data;
+		cx_vxio *io = d->vx && !d->exited && strcmp(d->connid, connid) ?
+			*cx_vx_io(d->vx, NULL, NULL, NULL, NULL) : NULL;
+		if (!io || !io->it || !io->it->xfer || !io->xsent || io->xanswered)
+			continue;
+		if (only)
+			return; /* two transfers wait for an answer: whose it is only a <join> tells */
+		only = io;
+	}
+	if (only)
+		cx_vxio__answered(only, "the far end answered (connection.connected)");
 }
 
 void cx_vxio_redirected(cx_sess *s, const char *connid)
@@ -308,6 +417,30 @@ void cx_vxio_redirected(cx_sess *s, const char *connid)
 
 	if (io && io->xsent)
 		cx_vx_event(r, "connection.disconnect.transfer", NULL);
+}
+
+void cx_vxio_hangup(cx_sess *s, const char *connid)
+{
+	cx_vx_run *r;
+	cx_vxio *io = cx_vxio__xfer_on(s, connid, &r);
+	cx_dlg *d;
+
+	if (!io || !io->xsent)
+		return; /* no transfer in CCXML's hands: the provider ends the dialog with the call */
+	cx_vx_io(r, NULL, &d, NULL, NULL);
+	cx_log_doc(d->sess->id, "vxml transfer", "the caller hung up: connection.disconnect.hangup");
+	cx_vx_event(r, "connection.disconnect.hangup", NULL);
+}
+
+/* The transfer in CCXML's hands is over: its watches and transferaudio stop. */
+static void cx_vxio__xfer_over(cx_vxio *io)
+{
+	tmr_cancel(&io->t);
+	io->hot = mem_deref(io->hot);
+	io->ended = NULL;
+	io->xsent = 0;
+	io->xanswered = 0;
+	cx_vxio__xaudio_stop(io, "the transfer is over");
 }
 
 /* The outcome of the <transfer> waiting: name$ (duration given in ms, kept in seconds as
@@ -320,8 +453,8 @@ static int cx_vxio__xfer_shadow(cx_vxio *io, const char *res, double dur_ms, cx_
 	cx_value sh = cx_obj_new(X);
 	cx_value utt = io->hot ? cx_str_utf8(X, io->hot, strlen(io->hot)) : CX_UNDEFINED;
 
-	if (io->hot) /* the caller's keys ended it, whatever CCXML saw (VoiceXML 2.0 §2.3.7) */
-		res = "near_end_disconnect";
+	if (io->ended) /* the dialog ended it, whatever CCXML saw (VoiceXML 2.0 §2.3.7) */
+		res = io->ended;
 	*v = cx_str_utf8(X, res, strlen(res));
 	if (cx_is_exc(*v) || cx_is_exc(sh) || cx_is_exc(utt) ||
 	    cx_define_cstr(X, sh, "duration", cx_num(dur_ms / 1000), 0) ||
@@ -332,9 +465,7 @@ static int cx_vxio__xfer_shadow(cx_vxio *io, const char *res, double dur_ms, cx_
 		return -1;
 	}
 	X->slots[io->it->xfer->shadow] = sh;
-	io->hot = mem_deref(io->hot);
-	io->xsent = 0;
-	cx_vxio__xaudio_stop(io, "the transfer is over");
+	cx_vxio__xfer_over(io);
 	return 0;
 }
 
@@ -342,37 +473,20 @@ int cx_vxio_xfer_listening(cx_vx_run *r)
 {
 	cx_vxio *io = *cx_vx_io(r, NULL, NULL, NULL, NULL);
 
-	return io && io->it && io->it->xfer && io->xsent && !io->hot && io->it->xfer->type != CX_VX_BLIND;
+	return io && io->it && io->it->xfer && io->xsent && !io->ended && io->it->xfer->type != CX_VX_BLIND;
 }
 
 void cx_vxio_hotword(cx_vx_run *r, const char *b, size_t n)
 {
 	cx_vxio *io = *cx_vx_io(r, NULL, NULL, NULL, NULL);
-	cx_engine *e;
 	cx_dlg *d;
-	cx_vx_io(r, &e, &d, NULL, NULL);
+	cx_vx_io(r, NULL, &d, NULL, NULL);
 
 	if (!io || !cx_vxio_xfer_listening(r))
 		return;
-	io->hot = mem_zalloc(n + 1, NULL);
-	cx_ev *ev = io->hot ? cx_ev_new(d->sess, "dialog.terminatetransfer") : NULL;
-	if (!ev) {
-		cx_vx_error(r, "error.noresource: out of memory", 1);
-		return;
-	}
-	memcpy(io->hot, b, n);
-	/* CCXML 1.0 dialog.terminatetransfer (Appendix D): the CCXML document ends the outbound leg and answers
-	 * with dialog.transfer.complete, as for any other outcome */
-	mem_deref(ev->source);
-	str_dup(&ev->source, d->id);
-	ev->sourcetype = "dialog";
-	cx_ev_dlg(ev, d, d->state, 0);
-	cx_ev_str(ev, "reason", "near_end_disconnect");
-	cx_ev_str(ev, "inputmode", "dtmf");
-	cx_ev_str(ev, "utterance", io->hot);
-	cx_sess_post(d->sess, ev);
-	cx_log_doc(d->sess->id, "vxml transfer ended by the caller", io->hot);
-	cx_engine_kick(e);
+	cx_vxio__terminate(io, "near_end_disconnect", b, n);
+	if (io->hot)
+		cx_log_doc(d->sess->id, "vxml transfer ended by the caller", io->hot);
 }
 
 /* dialog.transfer.complete: the outcome is the item's value. */
@@ -423,11 +537,8 @@ void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
 		X->slots[io->it->slot] = v;
 	}
 	if (io->it) { /* a <record>/<transfer> waiting gives up */
-		tmr_cancel(&io->t);
 		io->rec = mem_deref(io->rec);
-		io->hot = mem_deref(io->hot);
-		io->xsent = 0;
-		cx_vxio__xaudio_stop(io, "the transfer is over");
+		cx_vxio__xfer_over(io);
 		io->it = NULL;
 	}
 	cx_vx_deliver(r, name);

@@ -33,6 +33,10 @@
 #      dialog's aaiexpr (X-CCXML-AAI) and joins it to baresip (its transferaudio stopped
 #      then), whose 9 (RFC 4733) ends the
 #      transfer through the dialog's grammar: near_end_disconnect, inputmode dtmf, utterance 9;
+#      a document without timers (xferw.ccxml): the dialog's own watches against a sipp that
+#      rings (connecttimeout: noanswer, CANCEL) and one that answers and stays (maxtime:
+#      maxtime_disconnect, BYE), baresip hanging up while joined (connection.disconnect.hangup
+#      caught, its value in dialog.exit);
 #      a blind one by <redirect> (REFER): sipfrag 200 (connection.disconnect.transfer caught,
 #      'unknown') and 486 (busy);
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never

@@ -9,7 +9,9 @@
 # of the transfer's grammar: ignored) and 9 (RFC 4733), which reach the dialog while the caller
 # talks to the far end: dialog.terminatetransfer, the far end gets our BYE, the dialog's item is
 # near_end_disconnect with inputmode dtmf and utterance 9. The transferaudio plays to baresip
-# from the transfer until the join.
+# from the transfer until the far end answers. Then xferw.ccxml, which keeps no timer of its
+# own: the dialog's connecttimeout and maxtime watches, and baresip hanging up during the
+# transfer; last the blind transfers (xferb.ccxml).
 
 compile "$T/xfer.ccxml" "$W/xfer" "$T/xfer.vxml"
 lp_baresip_start "$W/baresip-xfer" "$LIFE" "$BARESIP_EXTRA" || true
@@ -41,7 +43,7 @@ waitpid_for "$xsipp" 10
 wait "$xsipp"
 xsrc=$?
 if why=$(has "$W/xfer.out" "DIALOG STARTED" "TRANSFER bridge sip:agent@127.0.0.1:$XUP aai=order-43" "vxml transferaudio: someFile.wav" \
-		"vxml transferaudio stopped: the far end answered (joined)" "JOINED" \
+		"vxml transferaudio stopped: the far end answered (connection.connected)" "JOINED" \
 		"DTMF 5" "vxml transfer: keys its grammar does not take, ignored: 5" "DTMF 9" \
 		"vxml transfer ended by the caller: 9" "TERMINATE near_end_disconnect dtmf 9" \
 		"FAR DISCONNECTED trigger=local" "DIALOG EXIT near_end_disconnect/dtmf/9/m/true" \
@@ -56,6 +58,50 @@ if why=$(has "$W/xfer.out" "DIALOG STARTED" "TRANSFER bridge sip:agent@127.0.0.1
 else
 	bad "VoiceXML <transfer> over SIP" "$why" "$W/xfer.out" "$W/xfer.err" "$W/ctrl-xfer.out" "$W/xfer_uas.msg"
 fi
+
+# The dialog's own watches and the caller's hang-up (xferw.ccxml keeps no timer: the dialog's
+# dialog.terminatetransfer ends the transfer): a sipp that rings without answering
+# (connecttimeout 2 s: noanswer 2.5 s after dialog.transfer, CANCEL), one that answers and stays
+# (maxtime 2 s: maxtime_disconnect 2.5 s after the answer, our BYE), baresip hanging up while
+# joined to the far end (connection.disconnect.hangup caught, its <exit expr> in dialog.exit;
+# the document ends the far end's leg). Each case: NAME|UAS|CTRL-HANGUP-MS|LINES...
+compile "$T/xferw.ccxml" "$W/xferw" "$T/xferw.vxml"
+for r in "noanswer|uas_noanswer|20000|TRANSFER bridge connecttimeout=2000 maxtime=undefined|vxml transferaudio: someFile.wav|vxml transfer: no answer within connecttimeout: noanswer|TERMINATE noanswer after 2.5 s|vxml transferaudio stopped: the transfer is over|FAR DISCONNECTED trigger=local|CALLER DISCONNECTED trigger=local|DIALOG EXIT noanswer/0" \
+	"maxtime|uas_sink|20000|TRANSFER bridge connecttimeout=30000 maxtime=2000|JOINED|vxml transfer: maxtime reached: maxtime_disconnect|TERMINATE maxtime_disconnect after 2.5 s|FAR DISCONNECTED trigger=local|CALLER DISCONNECTED trigger=local|DIALOG EXIT maxtime_disconnect/true" \
+	"hangup|uas_sink|4000|TRANSFER bridge|vxml transferaudio stopped: the far end answered (connection.connected)|JOINED|CALLER DISCONNECTED trigger=remote|vxml transfer: the caller hung up: connection.disconnect.hangup|FAR DISCONNECTED trigger=local|DIALOG EXIT connection.disconnect.hangup/undefined"; do
+	IFS='|' read -r name uas hang lines <<<"$r"
+	IFS='|' read -r -a want <<<"$lines"
+	sed "s/@RTP@/$(freeport)/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/$uas.xml" >"$W/xferw_$name.xml"
+	XUP=$(freeport)
+	timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/xferw_$name.xml" -i 127.0.0.1 -p "$XUP" -m 1 -timeout "${LIFE}s" \
+		-nostdin -trace_msg -message_file "$W/xferw_$name.msg" -trace_err -error_file "$W/xferw_$name.sipperr" \
+		>/dev/null 2>&1 &
+	xsipp=$!
+	PIDS+=("$xsipp")
+	lp_wait_udp "$XUP" 30 || echo "xfer: sipp not listening after 30 s"
+	python3 "$T/ctrl.py" "$CP" "$hang" >"$W/ctrl-xferw_$name.out" 2>&1 &
+	xctrl=$!
+	PIDS+=("$xctrl")
+	lp_wait_for "$W/ctrl-xferw_$name.out" 'ctrl: connected' 15
+	XSP=$(freeport)
+	(cd "$W" && exec timeout -k 2 60 ./xferw --sip "127.0.0.1:$XSP" --once --media-root "$W" \
+		--values "dest=sip:4072223333@127.0.0.1:$XBP" --values "far=sip:agent@127.0.0.1:$XUP" \
+		--values "kase=$name") >"$W/xferw_$name.out" 2>"$W/xferw_$name.err"
+	xrc=$?
+	waitpid_for "$xctrl" 10
+	waitpid_for "$xsipp" 10
+	wait "$xsipp"
+	xsrc=$?
+	if why=$(has "$W/xferw_$name.out" "${want[@]}") &&
+		why="an ERROR line" && ! grep -q ERROR "$W/xferw_$name.out" &&
+		why="exit status $xrc, sipp $xsrc" && [ $xrc = 0 ] && [ $xsrc = 0 ] &&
+		why="sanitizer report" && ! sanitized "$W/xferw_$name.err"; then
+		ok "VoiceXML bridged <transfer> over SIP, a document without timers: $name (${want[-1]#DIALOG EXIT })"
+	else
+		bad "VoiceXML bridged <transfer> over SIP ($name)" "$why" "$W/xferw_$name.out" "$W/xferw_$name.err" \
+			"$W/ctrl-xferw_$name.out" "$W/xferw_$name.sipperr"
+	fi
+done
 kill "$XBARESIP" 2>/dev/null
 waitpid_for "$XBARESIP" 5
 
