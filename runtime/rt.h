@@ -818,8 +818,9 @@ typedef void (cx_jsload_h)(cx_engine *e, const cx_jsprogs *js, const char *why, 
 int cx_jsload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
 		   uint64_t timeout_ms, const cx_docage *age, const char *const *charsets,
 		   cx_jsload_h *h, void *arg);
-/* url's kept program (a cx_doc, or a cx_vx_doc when vxml is 1; a script's when 2) and its cx_docval (copied to v),
- * or NULL */
+/* url's kept answer of kind vxml (0: a cx_doc, 1: a cx_vx_doc, CX_DOC_DATA, CX_DOC_JS,
+ * CX_DOC_SRC: below) and its cx_docval (copied to v), or NULL; it becomes the most recently
+ * used */
 const void *cx_doccomp_cached(cx_engine *e, const char *url, int vxml, cx_docval *v);
 /* keep doc as url's answer (v NULL: forget url, as for no-store); size: the bytes it holds
  * (a body kept: the bound of what is kept, CX_DOCCOMP_MAXFRESHB) */
