@@ -459,16 +459,23 @@ static void cx_docreq__usesrc(cx_docreq *r, const char *ctype)
 	}
 }
 
-/* The kept answer's bytes as the source's (r->sbody), as if fetched */
-static int cx_docreq__srcprev(cx_docreq *r)
+/* The kept answer (r->sprev: fresh, or a 304) used as the source's, as if fetched */
+static void cx_docreq__srcprev(cx_docreq *r)
 {
+	char msg[512];
+
 	free(r->sbody);
 	r->slen = r->sprev->len;
 	r->sbody = malloc(r->slen + 1);
-	if (!r->sbody)
-		return ENOMEM;
+	if (!r->sbody) {
+		snprintf(msg, sizeof(msg), "%s %s: %s", cx_docreq__srcwhat(r, r->njs),
+			 r->ss->v[r->njs].url, strerror(ENOMEM));
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+		return;
+	}
 	memcpy(r->sbody, r->sprev->body, r->slen + 1);
-	return 0;
+	cx_docreq__usesrc(r, r->sprev->ctype);
 }
 
 /* One <script src>, <grammar src> or application root answered: a 200, or a 304 for the kept
@@ -494,13 +501,7 @@ static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char
 		r->eng->met.src_revalidated++;
 		cx_log(CX_LOG_DEBUG, NULL, "%s%H not modified (304): the kept copy is used", pre,
 		       cx_rt_esc, src->url);
-		if (cx_docreq__srcprev(r)) {
-			snprintf(msg, sizeof(msg), "%s%s: %s", pre, src->url, strerror(ENOMEM));
-			r->keep = 0;
-			cx_docreq__tell(r, NULL, msg);
-		} else {
-			cx_docreq__usesrc(r, r->sprev->ctype);
-		}
+		cx_docreq__srcprev(r);
 	} else if (cx_curl_failed(msg, sizeof(msg), pre, src->url, why, resp, r->slen,
 				  CX_DOC_MAXSIZE)) {
 		free(r->sbody);
@@ -526,7 +527,6 @@ static int cx_docreq__srcfresh(cx_docreq *r, char h[3][320])
 {
 	const cx_docsrc *src = &r->ss->v[r->njs];
 	cx_docage age = {src->maxage, src->maxstale};
-	char msg[512];
 
 	r->sprev = mem_deref((void *)r->sprev);
 	r->sprev = mem_ref((void *)cx_doccomp_cached(r->eng, src->url, CX_DOC_SRC, &r->sval));
@@ -534,16 +534,9 @@ static int cx_docreq__srcfresh(cx_docreq *r, char h[3][320])
 		return 0;
 	r->eng->met.src_fresh++;
 	r->skeep = 0;
-	cx_log(CX_LOG_DEBUG, NULL, "%s %H fresh: the kept copy is used", cx_docreq__srcwhat(r, r->njs),
-	       cx_rt_esc, src->url);
-	if (cx_docreq__srcprev(r)) {
-		snprintf(msg, sizeof(msg), "%s %s: %s", cx_docreq__srcwhat(r, r->njs), src->url,
-			 strerror(ENOMEM));
-		r->keep = 0;
-		cx_docreq__tell(r, NULL, msg);
-	} else {
-		cx_docreq__usesrc(r, r->sprev->ctype);
-	}
+	cx_log(CX_LOG_DEBUG, NULL, "%s %H fresh: the kept copy is used",
+	       cx_docreq__srcwhat(r, r->njs), cx_rt_esc, src->url);
+	cx_docreq__srcprev(r);
 	return 1;
 }
 

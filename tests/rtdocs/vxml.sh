@@ -382,12 +382,14 @@ crsrc() { # MODE 'STATUS[ inm| ims]' N -> root, script and grammar each asked so
 }
 export -f crq crsrc
 for m in age etag lm nocache nostore chg; do
-	run "cr-$m" "$U/cr/$m/a.vxml"
+	run "cr-$m" "$U/cr/$m/a.vxml" --log-level debug
 done
 check "cache: a root (and its script, its grammar) answered max-age=3600: fetched once for three leaves, all of one root (V1V1V1), two programs" bash -c \
 	"grep -q 'VX EXIT V1V1V1' '$W/cr-age.out' && crsrc age 200 1 && [ \$(grep -c '^GET /vx/cr/age/' '$W/requests') = 6 ] && [ \$(compiles cr-age) = 2 ]"
 check "cache: max-age=0 with an ETag: then If-None-Match answered 304, the kept copy used (V1V1V1); the leaf again (a.vxml?again, the same bytes) not compiled again: two programs" bash -c \
 	"grep -q 'VX EXIT V1V1V1' '$W/cr-etag.out' && crsrc etag 200 1 && crsrc etag '304 inm' 2 && [ \$(compiles cr-etag) = 2 ]"
+check "cache: the debug log says so for each source: 'application root URL fresh: the kept copy is used' (script, grammar), 'script URL not modified (304): …'" bash -c \
+	"[ \$(grep -c -E '(application root|script|grammar) $U/cr/age/[a-z.]* fresh: the kept copy is used' '$W/cr-age.err') = 6 ] && [ \$(grep -c -E '(application root|script|grammar) $U/cr/etag/[a-z.]* not modified \(304\): the kept copy is used' '$W/cr-etag.err') = 6 ]"
 check "cache: max-age=0 with a Last-Modified: then If-Modified-Since answered 304" bash -c \
 	"grep -q 'VX EXIT V1V1V1' '$W/cr-lm.out' && crsrc lm 200 1 && crsrc lm '304 ims' 2"
 check "cache: no-cache (max-age=3600 too): revalidated before each use, 304" bash -c \
