@@ -14,7 +14,9 @@
 # with tests/sip/rtpsink.py counting the loud RTP packets); VoiceXML files under --docroot;
 # application roots of fetched leaves (fetched with them; leaf/root transitions keep the
 # application, another root's leaf starts one; a 404, a root that does not compile or names a
-# root; a changed root recompiles); a grammar named twice fetched once.
+# root; a changed root recompiles); a grammar named twice fetched once; a root with its script
+# and grammar over the HTTP cache (max-age, ETag / Last-Modified answered 304, no-cache,
+# no-store, a root changed between leaves; <script maxage maxstale>).
 # Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -321,7 +323,7 @@ check "no --docroot: no VoiceXML file is read (error.dialog.notstarted)" bash -c
 run app "$U/appleaf1.vxml"
 check "a fetched leaf with an application root: the root's <var>s, <script src>, <property timeout> (a noinput at 2 s), <link> with a fetched <grammar src> and its catch; leaf to leaf, leaf to root, root to leaf keep x, the function's trail and application.flag" \
 	grep -q "VX EXIT 111-ANLBR-F" "$W/app.out"
-check "the root fetched with each leaf (appleaf1, appleaf2 twice) and once on its own (the <goto> to it): four times, and its script and grammar with it" bash -c \
+check "the root (sent without Cache-Control: never fresh, no validators) fetched with each leaf (appleaf1, appleaf2 twice) and once on its own (the <goto> to it): four times, and its script and grammar with it" bash -c \
 	"[ \$(grep -c '^GET /vx/approot.vxml 200' '$W/requests') = 4 ] && [ \$(grep -c '^GET /vx/js/app.js 200' '$W/requests') = 4 ]"
 check "three programs (the two leaves, the root on its own), each compiled once" bash -c "[ \$(compiles app) = 3 ]"
 run appsem "$U/appsem.vxml"
