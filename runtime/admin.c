@@ -245,6 +245,10 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 		    "time whose compiled program was already there.", e->met.doc_cache_hits);
 	cx_met__one(mb, "ccxml_fetch_not_modified_total", "counter", "Documents revalidated with "
 		    "the server (304 Not Modified): the kept program ran.", e->met.doc_revalidated);
+	cx_met__two(mb, "ccxml_source_cache_total", "Scripts, grammars and application roots of "
+		    "fetched documents taken from the HTTP cache, by how: fresh (no request) or "
+		    "not_modified (a 304).", "how", "fresh", e->met.src_fresh, "not_modified",
+		    e->met.src_revalidated);
 	cx_met__one(mb, "ccxml_doc_cache_removed_total", "counter", "Old files removed from the "
 		    "document cache directory.", e->met.doc_cache_removed);
 	cx_met__one(mb, "ccxml_events_refused_total", "counter", "Events refused because their "

@@ -84,19 +84,24 @@ typedef struct cx_docent {
 } cx_docent;
 
 #define CX_DOCCOMP_MAXFRESH 1024      /* URLs kept (HTTP caching) */
+#define CX_DOCCOMP_MAXFRESHB (64u << 20) /* ... and bytes of the bodies they keep (<data>,
+					  * sources: 1 MiB each at most) */
 
 /* A URL's last answer (HTTP caching): reused while fresh, revalidated with its validators. */
 typedef struct cx_docfresh {
-	struct le le;          /* most recently kept first */
+	struct le le;          /* most recently kept or used first */
 	char *url;
 	int vxml;              /* the program is a cx_vx_doc */
 	const void *doc;
 	cx_docval v;
+	size_t size;           /* bytes of a body it keeps (counted in cx_doccomp.freshb) */
+	struct cx_doccomp *c;
 } cx_docfresh;
 
 struct cx_doccomp {
 	struct list ents;
 	struct list fresh;
+	size_t freshb;         /* bytes the fresh list keeps (cx_docfresh.size) */
 	struct list held;      /* objects freed with the engine (cx_doccomp_hold) */
 	uint32_t timeout_ms;   /* one compile */
 	uint32_t mem_mb, cpu_s;/* ... its limits (0: none) */
@@ -1171,8 +1176,10 @@ static void cx_docfresh__destroy(void *arg)
 
 	list_unlink(&f->le);
 	mem_deref(f->url);
-	if (f->vxml == CX_DOC_DATA || f->vxml == CX_DOC_JS)
-		mem_deref((void *)f->doc);  /* a <data> answer's body (an mbuf), a cx_jsprogs */
+	if (f->vxml >= CX_DOC_DATA)  /* a <data> answer's body (an mbuf), a cx_jsprogs, a source */
+		mem_deref((void *)f->doc);
+	if (f->c)
+		f->c->freshb -= f->size;
 }
 
 static cx_docfresh *cx_docfresh__find(struct cx_doccomp *c, const char *url, int vxml)
@@ -1198,16 +1205,18 @@ const void *cx_doccomp_cached(cx_engine *e, const char *url, int vxml, cx_docval
 		return NULL;
 	if (v)
 		*v = f->v;
+	list_unlink(&f->le);  /* the least recently used is forgotten first */
+	list_prepend(&e->doccomp->fresh, &f->le, f);
 	return f->doc;
 }
 
 void cx_doccomp_keep(cx_engine *e, const char *url, int vxml, const void *doc,
-		     const cx_docval *v)
+		     const cx_docval *v, size_t size)
 {
 	struct cx_doccomp *c;
 	cx_docfresh *f;
 
-	if (!e || !(c = e->doccomp) || !url)
+	if (!e || !url || cx_doccomp__get(e, &c, 0))  /* a source is kept before any compile */
 		return;
 	mem_deref(cx_docfresh__find(c, url, vxml));
 	if (!v || !doc)
@@ -1217,11 +1226,15 @@ void cx_doccomp_keep(cx_engine *e, const char *url, int vxml, const void *doc,
 		mem_deref(f);
 		return;
 	}
-	f->doc = vxml == CX_DOC_DATA || vxml == CX_DOC_JS ? mem_ref((void *)doc) : doc;
+	f->doc = vxml >= CX_DOC_DATA ? mem_ref((void *)doc) : doc;
 	f->vxml = vxml;
 	f->v = *v;
+	f->c = c;
+	f->size = size;
+	c->freshb += size;
 	list_prepend(&c->fresh, &f->le, f);
-	if (list_count(&c->fresh) > CX_DOCCOMP_MAXFRESH)
+	while (list_count(&c->fresh) > CX_DOCCOMP_MAXFRESH ||
+	       (c->freshb > CX_DOCCOMP_MAXFRESHB && list_count(&c->fresh) > 1))
 		mem_deref(list_tail(&c->fresh)->data);
 }
 

@@ -18,6 +18,15 @@
 #define CX_DOC_MAXSIZE (1u << 20)      /* bytes of one fetched document */
 #define CX_DOC_TIMEOUT_MS 30000        /* when the element gives no timeout */
 
+/* A fetched document's <script src>, <grammar src> or application root as HTTP caching keeps
+ * it (CX_DOC_SRC, by URL): its bytes and Content-Type as they came, converted again at each
+ * use (the charset is the element's, and the root's own sources are scanned again from it). */
+typedef struct cx_docsrcans {
+	size_t len;
+	char ctype[128];
+	char body[];
+} cx_docsrcans;
+
 typedef struct cx_docreq {
 	struct le le;          /* answered from the fresh cache: held by doccomp meanwhile */
 	cx_engine *eng;
@@ -52,6 +61,9 @@ typedef struct cx_docreq {
 	size_t njs;
 	char *sbody;           /* the script (or grammar) being fetched */
 	size_t slen;
+	const cx_docsrcans *sprev;  /* ... its kept answer (referenced), NULL: none */
+	cx_docval sval;        /* ... the caching of its answer */
+	int skeep;             /* ... as r->keep, for it */
 	cx_docload_h *h;
 	void *arg;             /* a reference */
 } cx_docreq;
@@ -71,6 +83,7 @@ static void cx_docreq__destroy(void *arg)
 	for (i = 0; i < r->njs; i++)
 		mem_deref(r->js[i]);
 	mem_deref(r->ss);
+	mem_deref((void *)r->sprev);
 	mem_deref(r->pref);
 	mem_deref(r->jp);
 	for (i = 0; i < CX_SCRIPT_MAXCS; i++)
@@ -94,7 +107,8 @@ static void cx_docreq__tell(cx_docreq *r, const void *doc, const char *why)
 	tmr_cancel(&r->tmr);
 	if (doc && r->keep)
 		cx_doccomp_keep(r->eng, r->url, cx_docreq__kind(r), doc,
-				r->keep > 0 ? &r->val : NULL);
+				r->keep > 0 ? &r->val : NULL, r->vxml == CX_DOC_DATA ?
+				((const struct mbuf *)doc)->end : 0);
 	if (doc)
 		cx_log(CX_LOG_DEBUG, NULL, "document %H loaded in %llu us (fetch %llu us)", cx_rt_esc,
 		       r->url, (unsigned long long)(cx_met_now_us() - r->t0),
@@ -120,27 +134,32 @@ static void cx_docreq__compiled(cx_engine *e, const cx_doc *doc, const char *why
 	cx_docreq__tell(arg, doc, why);
 }
 
-/* The caching of a 200 (or the headers of a 304, over what was kept): fresh for max-age
- * seconds from now, no-cache: revalidated before each use, no-store: not kept at all. */
-static void cx_docreq__caching(cx_docreq *r, const cx_curl_resp *resp)
+/* The caching of a 200 (or the headers of a 304, over what was kept) in v: fresh for
+ * max-age seconds from now, no-cache: revalidated before each use; -1 for no-store (keep
+ * nothing), else 1. */
+static int cx_docval__update(cx_docval *v, const cx_curl_resp *resp)
 {
-	uint64_t now = cx_cdr_now_ms(), life = r->val.until - r->val.stored;
+	uint64_t now = cx_cdr_now_ms(), life = v->until - v->stored;
 	int nostore = 0;
 
-	if (r->nokeep)
-		return;
 	if (resp->status != 304 || resp->cachectl[0]) {
-		r->val.until = cx_prompt_fresh(resp->cachectl, &nostore);
-		r->val.nocache = cx_prompt_ccword(resp->cachectl, "no-cache");
-		life = r->val.until > now ? r->val.until - now : 0;
+		v->until = cx_prompt_fresh(resp->cachectl, &nostore);
+		v->nocache = cx_prompt_ccword(resp->cachectl, "no-cache");
+		life = v->until > now ? v->until - now : 0;
 	}
-	r->val.stored = now;
-	r->val.until = now + life;
+	v->stored = now;
+	v->until = now + life;
 	if (resp->etag[0] || resp->status != 304)
-		snprintf(r->val.etag, sizeof(r->val.etag), "%s", resp->etag);
+		snprintf(v->etag, sizeof(v->etag), "%s", resp->etag);
 	if (resp->lastmod[0] || resp->status != 304)
-		snprintf(r->val.lastmod, sizeof(r->val.lastmod), "%s", resp->lastmod);
-	r->keep = nostore ? -1 : 1;
+		snprintf(v->lastmod, sizeof(v->lastmod), "%s", resp->lastmod);
+	return nostore ? -1 : 1;
+}
+
+static void cx_docreq__caching(cx_docreq *r, const cx_curl_resp *resp)
+{
+	if (!r->nokeep)
+		r->keep = cx_docval__update(&r->val, resp);
 }
 
 /* 304 Not Modified: the program kept for url runs, with no compile. */
@@ -378,37 +397,57 @@ static struct mbuf *cx_docreq__fetched(const cx_docreq *r, size_t k)
 	return NULL;
 }
 
-/* One <script src> answered (converted to UTF-8) or <grammar src> (SRGS XML), then the next,
- * or the compile. */
-static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char *why)
+/* The source's answer kept by HTTP caching as it said (r->skeep): a 200's bytes as a new
+ * cx_docsrcans, or the kept one (r->sprev, a 304) with its freshness renewed; no-store
+ * forgets the URL. */
+static void cx_docreq__srckeep(cx_docreq *r, const char *ctype)
 {
-	cx_docreq *r = arg;
-	const cx_docsrc *src = &r->ss->v[r->njs];
-	const char *what = cx_docreq__srcwhat(r, r->njs);
-	char msg[512], cwhy[200], pre[24];
+	const char *url = r->ss->v[r->njs].url;
+	cx_docsrcans *a;
 
-	if (r->out) {
-		fclose(r->out);
-		r->out = NULL;
-	}
-	if (r->done || r->eng->closing) {
-		mem_deref(r);
+	if (r->skeep < 0)
+		cx_doccomp_keep(r->eng, url, CX_DOC_SRC, NULL, NULL, 0);
+	if (r->skeep <= 0)
+		return;
+	if (r->sprev) {
+		cx_doccomp_keep(r->eng, url, CX_DOC_SRC, r->sprev, &r->sval, r->sprev->len);
 		return;
 	}
-	snprintf(pre, sizeof(pre), "%s ", what);
-	if (cx_curl_failed(msg, sizeof(msg), pre, src->url, why, resp, r->slen, CX_DOC_MAXSIZE))
-		;
-	else if (src->app ? cx_docreq__approot(r, src, &r->js[r->njs], msg, sizeof(msg)) :
-		 src->gram ? cx_docscript_grammar(resp->ctype, r->sbody ? r->sbody : "", r->slen,
-						  &r->js[r->njs], cwhy, sizeof(cwhy)) :
-		 cx_docscript_utf8(src->charset, resp->ctype, r->sbody ? r->sbody : "", r->slen,
-				   &r->js[r->njs], cwhy, sizeof(cwhy))) {
+	a = mem_alloc(sizeof(*a) + r->slen + 1, NULL);
+	if (!a)
+		return;  /* not kept: fetched again next time */
+	a->len = r->slen;
+	snprintf(a->ctype, sizeof(a->ctype), "%s", ctype ? ctype : "");
+	if (r->slen)
+		memcpy(a->body, r->sbody, r->slen);
+	a->body[r->slen] = '\0';
+	cx_doccomp_keep(r->eng, url, CX_DOC_SRC, a, &r->sval, r->slen);
+	mem_deref(a);
+}
+
+/* The source's bytes (r->sbody, of Content-Type ctype) as the compiler reads them: a script in
+ * UTF-8, a grammar SRGS XML, the root as it came with its own sources added; kept as its
+ * answer said; then the next source, or the document fails naming this one. */
+static void cx_docreq__usesrc(cx_docreq *r, const char *ctype)
+{
+	const cx_docsrc *src = &r->ss->v[r->njs];
+	char msg[512], cwhy[200];
+
+	msg[0] = 0;
+	if (src->app ? cx_docreq__approot(r, src, &r->js[r->njs], msg, sizeof(msg)) :
+	    src->gram ? cx_docscript_grammar(ctype, r->sbody ? r->sbody : "", r->slen,
+					     &r->js[r->njs], cwhy, sizeof(cwhy)) :
+	    cx_docscript_utf8(src->charset, ctype, r->sbody ? r->sbody : "", r->slen,
+			      &r->js[r->njs], cwhy, sizeof(cwhy))) {
 		if (!src->app)
-			snprintf(msg, sizeof(msg), "%s %s: %s", what, src->url, cwhy);
-	} else
-		msg[0] = 0;
+			snprintf(msg, sizeof(msg), "%s %s: %s", cx_docreq__srcwhat(r, r->njs),
+				 src->url, cwhy);
+	} else {
+		cx_docreq__srckeep(r, ctype);
+	}
 	free(r->sbody);
 	r->sbody = NULL;
+	r->sprev = mem_deref((void *)r->sprev);
 	if (msg[0]) {
 		if (r->js[r->njs])  /* the root's bytes, its sources not added */
 			r->js[r->njs] = mem_deref(r->js[r->njs]);
@@ -418,13 +457,94 @@ static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char
 		r->njs++;
 		cx_docreq__nextscript(r);
 	}
+}
+
+/* The kept answer (r->sprev: fresh, or a 304) used as the source's, as if fetched */
+static void cx_docreq__srcprev(cx_docreq *r)
+{
+	char msg[512];
+
+	free(r->sbody);
+	r->slen = r->sprev->len;
+	r->sbody = malloc(r->slen + 1);
+	if (!r->sbody) {
+		snprintf(msg, sizeof(msg), "%s %s: %s", cx_docreq__srcwhat(r, r->njs),
+			 r->ss->v[r->njs].url, strerror(ENOMEM));
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+		return;
+	}
+	memcpy(r->sbody, r->sprev->body, r->slen + 1);
+	cx_docreq__usesrc(r, r->sprev->ctype);
+}
+
+/* One <script src>, <grammar src> or application root answered: a 200, or a 304 for the kept
+ * answer (HTTP caching), or a file under --docroot (never kept). */
+static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char *why)
+{
+	cx_docreq *r = arg;
+	const cx_docsrc *src = &r->ss->v[r->njs];
+	char msg[512], pre[24];
+
+	if (r->out) {
+		fclose(r->out);
+		r->out = NULL;
+	}
+	if (r->done || r->eng->closing) {
+		mem_deref(r);
+		return;
+	}
+	snprintf(pre, sizeof(pre), "%s ", cx_docreq__srcwhat(r, r->njs));
+	r->skeep = 0;
+	if (!why && resp->status == 304 && r->sprev) {
+		r->skeep = cx_docval__update(&r->sval, resp);
+		r->eng->met.src_revalidated++;
+		cx_log(CX_LOG_DEBUG, NULL, "%s%H not modified (304): the kept copy is used", pre,
+		       cx_rt_esc, src->url);
+		cx_docreq__srcprev(r);
+	} else if (cx_curl_failed(msg, sizeof(msg), pre, src->url, why, resp, r->slen,
+				  CX_DOC_MAXSIZE)) {
+		free(r->sbody);
+		r->sbody = NULL;
+		r->keep = 0;
+		cx_docreq__tell(r, NULL, msg);
+	} else {
+		r->sprev = mem_deref((void *)r->sprev);  /* a new answer */
+		if (!cx_docroot__isfile(src->url))
+			r->skeep = cx_docval__update(&r->sval, resp);
+		cx_docreq__usesrc(r, resp->ctype);
+	}
 	mem_deref(r);
+}
+
+static int cx_docval__reuse(const void *prev, cx_docval *v, const cx_docage *age,
+			    char h[3][320]);
+
+/* Source r->njs as HTTP caching has it: 1 when its kept answer is fresh (used at once, no
+ * request), else 0 with the conditional request's headers in h (none without a kept answer
+ * with validators), the <script maxage maxstale> applied. */
+static int cx_docreq__srcfresh(cx_docreq *r, char h[3][320])
+{
+	const cx_docsrc *src = &r->ss->v[r->njs];
+	cx_docage age = {src->maxage, src->maxstale};
+
+	r->sprev = mem_deref((void *)r->sprev);
+	r->sprev = mem_ref((void *)cx_doccomp_cached(r->eng, src->url, CX_DOC_SRC, &r->sval));
+	if (!cx_docval__reuse(r->sprev, &r->sval, &age, h))
+		return 0;
+	r->eng->met.src_fresh++;
+	r->skeep = 0;
+	cx_log(CX_LOG_DEBUG, NULL, "%s %H fresh: the kept copy is used",
+	       cx_docreq__srcwhat(r, r->njs), cx_rt_esc, src->url);
+	cx_docreq__srcprev(r);
+	return 1;
 }
 
 static void cx_docreq__nextscript(cx_docreq *r)
 {
-	char msg[512], why[400];
-	int err;
+	char msg[512], why[400], hb[3][320];
+	const char *hdrs[4] = {NULL};
+	int err, i, k = 0;
 
 	while (r->njs < r->ss->n && (r->js[r->njs] = mem_ref(cx_docreq__fetched(r, r->njs))))
 		r->njs++;
@@ -449,8 +569,13 @@ static void cx_docreq__nextscript(cx_docreq *r)
 		}
 		return;
 	}
+	if (cx_docreq__srcfresh(r, hb))
+		return;
+	for (i = 0; i < 3; i++)
+		if (hb[i][0])
+			hdrs[k++] = hb[i];
 	r->out = open_memstream(&r->sbody, &r->slen);
-	err = r->out ? cx_curl_fetch(r->eng, r->ss->v[r->njs].url, NULL, NULL, CX_DOC_MAXSIZE,
+	err = r->out ? cx_curl_fetch(r->eng, r->ss->v[r->njs].url, NULL, hdrs, CX_DOC_MAXSIZE,
 				     r->out, cx_docreq__gotscript, mem_ref(r)) : ENOMEM;
 	if (err) {
 		if (r->out)
@@ -911,28 +1036,28 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
  * not no-cache, and not older than maxage), else 0 with the conditional request's headers
  * (If-None-Match, If-Modified-Since; none without validators) and the request's own
  * Cache-Control for caches on the way. */
-static int cx_docreq__reuse(cx_docreq *r, const cx_docage *age, char h[3][320])
+static int cx_docval__reuse(const void *prev, cx_docval *v, const cx_docage *age,
+			    char h[3][320])
 {
-	cx_docval *v = &r->val;
 	uint64_t now = cx_cdr_now_ms();
 	int64_t maxage = age ? age->maxage : -1, maxstale = age ? age->maxstale : -1;
 	int n = 0;
 
 	h[0][0] = h[1][0] = h[2][0] = 0;
-	if (r->prev && (maxage < 0 || now - v->stored <= (uint64_t)maxage) &&
+	if (prev && (maxage < 0 || now - v->stored <= (uint64_t)maxage) &&
 	    (v->until > now || (!v->nocache && maxstale >= 0 &&
 				now - v->until <= (uint64_t)maxstale)))
 		return 1;
-	if (r->prev && v->etag[0])
+	if (prev && v->etag[0])
 		snprintf(h[n++], 320, "If-None-Match: %s", v->etag);
-	if (r->prev && v->lastmod[0])
+	if (prev && v->lastmod[0])
 		snprintf(h[n++], 320, "If-Modified-Since: %s", v->lastmod);
 	if (maxage >= 0)
 		snprintf(h[n++], 320, "Cache-Control: max-age=%lld", (long long)(maxage / 1000));
 	else if (maxstale >= 0)
 		snprintf(h[n++], 320, "Cache-Control: max-stale=%lld",
 			 (long long)(maxstale / 1000));
-	if (!r->prev)
+	if (!prev)
 		memset(v, 0, sizeof(*v));
 	return 0;
 }
@@ -1062,7 +1187,7 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
 		r->prev = NULL;  /* kept for a document of other charsets: fetched again */
 	if (r->prev && (r->vxml == CX_DOC_DATA || r->script))
 		r->pref = mem_ref((void *)r->prev);  /* kept by r even if the cache lets it go */
-	if (!post && cx_docreq__reuse(r, age, hb)) {
+	if (!post && cx_docval__reuse(r->prev, &r->val, age, hb)) {
 		mem_deref(form);
 		e->met.doc_cache_hits++;
 		tmr_start(&r->tmr, 0, cx_docreq__fresh, r);

@@ -92,8 +92,23 @@ static int cx_docscript__add(cx_docscripts *s, const char *url, const char *src,
 		return EPROTONOSUPPORT;
 	}
 	d = &s->v[s->n++];
+	d->maxage = d->maxstale = -1;
 	*dp = d;
 	return str_dup(&d->url, url);
+}
+
+/* A VoiceXML <script maxage|maxstale> (VoiceXML 2.0 §6.1.1: whole seconds, as the compiler
+ * checks them) in ms; -1 when absent or malformed (the compiler reports that one). */
+static int64_t cx_docscript__age(xmlNodePtr n, const char *name)
+{
+	xmlChar *a = cx_docscript__attr(n, name);
+	const char *p = (const char *)a;
+	int64_t v = p && *p ? 0 : -1;
+
+	for (; p && *p && v >= 0; p++)
+		v = *p >= '0' && *p <= '9' && v <= 100000000 ? v * 10 + (*p - '0') : -1;
+	xmlFree(a);
+	return v < 0 || v > 100000000 ? -1 : v * 1000;
 }
 
 /* Preorder, as the compiler numbers them; 0 or an errno with why filled. */
@@ -120,6 +135,10 @@ static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, int
 			err = cx_docscript__add(s, (char *)abs, (char *)src,
 						gram ? "grammar src" : "script src", xmlGetLineNo(n),
 						why, sz, &d);
+			if (!err && vx && !gram) {
+				d->maxage = cx_docscript__age(n, "maxage");
+				d->maxstale = cx_docscript__age(n, "maxstale");
+			}
 			if (!err) {
 				d->gram = gram;
 				snprintf(d->charset, sizeof(d->charset), "%s",

@@ -418,6 +418,7 @@ typedef struct cx_metrics {
 	uint64_t fetch_ok, fetch_err;
 	uint64_t doc_compiles, doc_cache_hits;   /* docfetch.c, doccomp.c */
 	uint64_t doc_revalidated, doc_cache_removed;
+	uint64_t src_fresh, src_revalidated;  /* sources of fetched documents (docfetch.c) */
 	uint64_t cdr_records, cdr_sent, cdr_failed;
 	uint64_t prompt[3];            /* web prompts: fetched, not modified, failed */
 	uint64_t ev_refused;           /* events refused for a full queue (cx_sess_room, exec.c) */
@@ -761,6 +762,7 @@ typedef struct cx_docsrc {
 	char charset[32];      /* the charset attribute, "" when none */
 	int gram;              /* a <grammar src>: SRGS XML, its bytes as fetched */
 	int app;               /* the application root: VoiceXML, its bytes as fetched */
+	int64_t maxage, maxstale;  /* a VoiceXML <script maxage maxstale> in ms, -1: none */
 } cx_docsrc;
 typedef struct cx_docscripts {
 	size_t n;
@@ -816,12 +818,14 @@ typedef void (cx_jsload_h)(cx_engine *e, const cx_jsprogs *js, const char *why, 
 int cx_jsload_with(cx_engine *e, const char *url, const char *method, const cx_cval *fields,
 		   uint64_t timeout_ms, const cx_docage *age, const char *const *charsets,
 		   cx_jsload_h *h, void *arg);
-/* url's kept program (a cx_doc, or a cx_vx_doc when vxml is 1; a script's when 2) and its cx_docval (copied to v),
- * or NULL */
+/* url's kept answer of kind vxml (0: a cx_doc, 1: a cx_vx_doc, CX_DOC_DATA, CX_DOC_JS,
+ * CX_DOC_SRC: below) and its cx_docval (copied to v), or NULL; it becomes the most recently
+ * used */
 const void *cx_doccomp_cached(cx_engine *e, const char *url, int vxml, cx_docval *v);
-/* keep doc as url's answer (v NULL: forget url, as for no-store) */
+/* keep doc as url's answer (v NULL: forget url, as for no-store); size: the bytes it holds
+ * (a body kept: the bound of what is kept, CX_DOCCOMP_MAXFRESHB) */
 void cx_doccomp_keep(cx_engine *e, const char *url, int vxml, const void *doc,
-		     const cx_docval *v);
+		     const cx_docval *v, size_t size);
 /* VoiceXML documents loaded at run time (vxfetch.c, docs/voicexml.md "Documents fetched at
  * run time"): told the loaded dialog, or why there is none, exactly once. */
 typedef void (cx_vxload_h)(cx_engine *e, const cx_vx_doc *doc, const char *why, void *arg);
@@ -844,6 +848,8 @@ int cx_vxload_with(cx_engine *e, const char *url, const char *method, const cx_c
  * mbuf (referenced by the cache). */
 #define CX_DOC_DATA 2
 #define CX_DOC_JS 3    /* ... of a script for <script fetchid>: its cx_jsprogs */
+#define CX_DOC_SRC 4   /* ... of a fetched document's <script src>, <grammar src> or application
+			* root: its answer as it came (docfetch.c cx_docsrcans) */
 /* docfetch.c, VoiceXML <data>: the body of url (as cx_vxload_with asks for it), at most 1 MiB,
  * HTTP-cached as documents are (GET only, age: maxage/maxstale); h told once, never from
  * inside this call (body NULL and why on failure). */

@@ -14,7 +14,9 @@
 # with tests/sip/rtpsink.py counting the loud RTP packets); VoiceXML files under --docroot;
 # application roots of fetched leaves (fetched with them; leaf/root transitions keep the
 # application, another root's leaf starts one; a 404, a root that does not compile or names a
-# root; a changed root recompiles); a grammar named twice fetched once.
+# root; a changed root recompiles); a grammar named twice fetched once; a root with its script
+# and grammar over the HTTP cache (max-age, ETag / Last-Modified answered 304, no-cache,
+# no-store, a root changed between leaves; <script maxage maxstale>).
 # Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -321,7 +323,7 @@ check "no --docroot: no VoiceXML file is read (error.dialog.notstarted)" bash -c
 run app "$U/appleaf1.vxml"
 check "a fetched leaf with an application root: the root's <var>s, <script src>, <property timeout> (a noinput at 2 s), <link> with a fetched <grammar src> and its catch; leaf to leaf, leaf to root, root to leaf keep x, the function's trail and application.flag" \
 	grep -q "VX EXIT 111-ANLBR-F" "$W/app.out"
-check "the root fetched with each leaf (appleaf1, appleaf2 twice) and once on its own (the <goto> to it): four times, and its script and grammar with it" bash -c \
+check "the root (sent without Cache-Control: never fresh, no validators) fetched with each leaf (appleaf1, appleaf2 twice) and once on its own (the <goto> to it): four times, and its script and grammar with it" bash -c \
 	"[ \$(grep -c '^GET /vx/approot.vxml 200' '$W/requests') = 4 ] && [ \$(grep -c '^GET /vx/js/app.js 200' '$W/requests') = 4 ]"
 check "three programs (the two leaves, the root on its own), each compiled once" bash -c "[ \$(compiles app) = 3 ]"
 run appsem "$U/appsem.vxml"
@@ -369,5 +371,40 @@ cp tests/rtdocs/vx/g/digits.grxml "$W/two.grxml"
 run gramtwice "$U/gramtwice.vxml"
 check "one grammar file named twice with two fragments (#nine, #pin): fetched once, both rules in force" bash -c \
 	"grep -q 'VX EXIT GRAM-1234' '$W/gramtwice.out' && [ \$(grep -c '^GET /vx/w/two.grxml 200' '$W/requests') = 1 ]"
+# HTTP caching of a fetched leaf's application root and of its scripts and grammars (docs/fetch.md
+# "HTTP caching", "Scripts and xml:base"): a.vxml, a.vxml?again and b.vxml of one root, each
+# fetched and compiled with the root, its lib.js and digits.grxml, all three served as
+# /vx/cr/MODE/ says (vxweb.py CR); each leaf's mark is the count of the root's 200s it was
+# compiled with (V1V1V1: the root fetched once).
+crq() { # MODE NAME 'STATUS[ inm| ims]' -> how many such requests (exactly)
+	grep -c "^GET /vx/cr/$1/$2 $3\$" "$W/requests"
+}
+crsrc() { # MODE 'STATUS[ inm| ims]' N -> root, script and grammar each asked so N times
+	for f in root.vxml lib.js digits.grxml; do [ "$(crq "$1" $f "$2")" = "$3" ] || return 1; done
+}
+export -f crq crsrc
+for m in age etag lm nocache nostore chg; do
+	run "cr-$m" "$U/cr/$m/a.vxml" --log-level debug
+done
+check "cache: a root (and its script, its grammar) answered max-age=3600: fetched once for three leaves, all of one root (V1V1V1), two programs" bash -c \
+	"grep -q 'VX EXIT V1V1V1' '$W/cr-age.out' && crsrc age 200 1 && [ \$(grep -c '^GET /vx/cr/age/' '$W/requests') = 6 ] && [ \$(compiles cr-age) = 2 ]"
+check "cache: max-age=0 with an ETag: then If-None-Match answered 304, the kept copy used (V1V1V1); the leaf again (a.vxml?again, the same bytes) not compiled again: two programs" bash -c \
+	"grep -q 'VX EXIT V1V1V1' '$W/cr-etag.out' && crsrc etag 200 1 && crsrc etag '304 inm' 2 && [ \$(compiles cr-etag) = 2 ]"
+check "cache: the debug log says so for each source: 'application root URL fresh: the kept copy is used' (script, grammar), 'script URL not modified (304): …'" bash -c \
+	"[ \$(grep -c -E '(application root|script|grammar) $U/cr/age/[a-z.]* fresh: the kept copy is used' '$W/cr-age.err') = 6 ] && [ \$(grep -c -E '(application root|script|grammar) $U/cr/etag/[a-z.]* not modified \(304\): the kept copy is used' '$W/cr-etag.err') = 6 ]"
+check "cache: max-age=0 with a Last-Modified: then If-Modified-Since answered 304" bash -c \
+	"grep -q 'VX EXIT V1V1V1' '$W/cr-lm.out' && crsrc lm 200 1 && crsrc lm '304 ims' 2"
+check "cache: no-cache (max-age=3600 too): revalidated before each use, 304" bash -c \
+	"grep -q 'VX EXIT V1V1V1' '$W/cr-nocache.out' && crsrc nocache 200 1 && crsrc nocache '304 inm' 2"
+check "cache: no-store (max-age=3600 and an ETag too): nothing kept, fetched with each leaf and never conditionally (V1V2V3: three roots, three programs)" bash -c \
+	"grep -q 'VX EXIT V1V2V3' '$W/cr-nostore.out' && crsrc nostore 200 3 && [ \$(compiles cr-nostore) = 3 ]"
+check "cache: a root changed between leaves (max-age=0; If-None-Match answered 200 with new bytes): each leaf compiled with the root it got (V1V2V3), three programs" bash -c \
+	"grep -q 'VX EXIT V1V2V3' '$W/cr-chg.out' && [ \$(crq chg root.vxml 200) = 1 ] && [ \$(crq chg root.vxml '200 inm') = 2 ] && [ \$(compiles cr-chg) = 3 ]"
+run cr-maxage "$U/cr/sage/ma1.vxml"
+check "cache: <script src maxage='0'> of a script fresh for an hour (no validators): fetched again by the next document" bash -c \
+	"grep -q 'VX EXIT M' '$W/cr-maxage.out' && [ \$(crq sage lib.js 200) = 2 ]"
+run cr-maxstale "$U/cr/sstale/ms1.vxml"
+check "cache: <script src maxstale='60'> of a script stale at once (max-age=0, an ETag): the kept copy used by the next document, no request" bash -c \
+	"grep -q 'VX EXIT M' '$W/cr-maxstale.out' && [ \$(crq sstale lib.js 200) = 1 ] && [ \$(grep -c '^GET /vx/cr/sstale/lib.js' '$W/requests') = 1 ]"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtvxml

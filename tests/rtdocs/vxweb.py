@@ -21,6 +21,11 @@ documents loaded at run time (docs/voicexml.md "Documents fetched at run time").
                     per path; Cache-Control: max-age=60 and an ETag; 304 to If-None-Match
   /vx/dataecho.xml  <x r="..."/>: what came, as echo.vxml says
   /vx/stale.xml     the same with max-age=0;  /vx/wait.xml: <x/> after 1.5 s, not cached
+  /vx/cr/MODE/NAME  tests/rtdocs/vx/cr/NAME (digits.grxml: vx/g's); root.vxml, lib.js and
+                    digits.grxml with MODE's caching (CR below; 304 to a matching If-None-Match
+                    or If-Modified-Since, except chg, whose every answer is new), root.vxml's
+                    %(n)s its count of 200s; the log line says " inm" / " ims" when the request
+                    had If-None-Match / If-Modified-Since
   anything else     404
 Appends "METHOD PATH STATUS" for each request to LOG."""
 import os, sys, threading, time, urllib.parse
@@ -70,6 +75,35 @@ SUBECHO = ('<?xml version="1.0"?>\n<vxml version="2.1" xmlns="http://www.w3.org/
            '</form></vxml>\n')
 CACHED = {"/vx/fresh.xml": 60, "/vx/fresh.vxml": 60, "/vx/stale.xml": 0}
 serial = {}
+LASTMOD = "Tue, 01 Dec 2026 10:00:00 GMT"
+CR = {"age": {"Cache-Control": "max-age=3600"},
+      "etag": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
+      "lm": {"Cache-Control": "max-age=0", "Last-Modified": LASTMOD},
+      "nocache": {"Cache-Control": "no-cache, max-age=3600", "ETag": '"cr"'},
+      "nostore": {"Cache-Control": "no-store, max-age=3600", "ETag": '"cr"'},
+      "chg": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
+      "sage": {"Cache-Control": "max-age=3600"},
+      "sstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'}}
+
+
+def cr_answer(req, path):
+    """(status, body, headers, ctype) of /vx/cr/MODE/NAME"""
+    mode, name = path.split("/")[3:5]
+    src = os.path.join(DIR, "g" if name == "digits.grxml" else "cr", name)
+    if mode not in CR or not os.path.isfile(src):
+        return 404, None, {}, None
+    ctype = "application/srgs+xml" if name.endswith(".grxml") else \
+        "application/javascript" if name.endswith(".js") else None
+    if name not in ("root.vxml", "lib.js", "digits.grxml"):
+        return 200, open(src).read(), {}, ctype
+    hdrs = dict(CR[mode])
+    if mode != "chg" and (("ETag" in hdrs and req.headers.get("If-None-Match") == hdrs["ETag"]) or
+                          req.headers.get("If-Modified-Since") == hdrs.get("Last-Modified", "-")):
+        return 304, None, hdrs, None
+    with lock:
+        serial[path] = serial.get(path, 0) + 1
+    body = open(src).read()
+    return 200, body % {"n": serial[path]} if name == "root.vxml" else body, hdrs, ctype
 
 
 def what_came(cmd, ctype, query, form):
@@ -90,7 +124,9 @@ class H(Quiet):
         q = dict(urllib.parse.parse_qsl(query))
         name = os.path.basename(path)
         body, status, hdrs, ctype = None, 200, {}, None
-        if path in CACHED:
+        if path.startswith("/vx/cr/"):
+            status, body, hdrs, ctype = cr_answer(self, path)
+        elif path in CACHED:
             etag = '"v-%s"' % name
             hdrs = {"Cache-Control": "max-age=%d" % CACHED[path], "ETag": etag}
             if self.headers.get("If-None-Match") == etag:
@@ -153,7 +189,9 @@ class H(Quiet):
         elif body is None and status == 200:
             status = 404
         with lock, open(log, "a") as f:
-            f.write("%s %s %d\n" % (self.command, self.path, status))
+            f.write("%s %s %d%s%s\n" % (self.command, self.path, status,
+                                          " inm" if self.headers.get("If-None-Match") else "",
+                                          " ims" if self.headers.get("If-Modified-Since") else ""))
         if status == 304:
             return self.not_modified(hdrs)
         self.answer(status, ctype or ("application/voicexml+xml" if body else "text/plain"),

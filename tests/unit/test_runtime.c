@@ -1633,6 +1633,46 @@ static void test_max_age(void)
 	CHECK(cx_prompt_fresh("no-store", &ns) == 0 && ns == 1);
 }
 
+/* The per-URL HTTP cache of fetched documents, <data> answers and sources (doccomp.c): at most
+ * 1024 URLs and 64 MiB of kept bodies, the least recently used forgotten first (a lookup makes
+ * an entry the most recently used) */
+static void test_fresh_bound(void)
+{
+	cx_docval v = {.until = UINT64_MAX};
+	cx_engine *e = NULL;
+	void *body = mem_zalloc(8, NULL);
+	char url[64];
+	int i;
+
+	CHECK(cx_engine_new(&e) == 0 && body);
+	if (!e || !body)
+		return;
+	for (i = 0; i < 1025; i++) {
+		snprintf(url, sizeof(url), "http://h/%d", i);
+		cx_doccomp_keep(e, url, CX_DOC_SRC, body, &v, 16);
+		if (i == 1000)  /* used: the most recently used then */
+			CHECK(cx_doccomp_cached(e, "http://h/0", CX_DOC_SRC, NULL) == body);
+	}
+	CHECK(cx_doccomp_cached(e, "http://h/1", CX_DOC_SRC, NULL) == NULL);
+	CHECK(cx_doccomp_cached(e, "http://h/0", CX_DOC_SRC, NULL) == body);
+	CHECK(cx_doccomp_cached(e, "http://h/2", CX_DOC_SRC, NULL) == body);
+	CHECK(cx_doccomp_cached(e, "http://h/2", CX_DOC_DATA, NULL) == NULL);  /* by kind too */
+	/* 64 bodies of 1 MiB fill the bound (the small ones, older, go first); a 65th forgets the
+	 * least recently used */
+	for (i = 0; i < 65; i++) {
+		snprintf(url, sizeof(url), "http://b/%d", i);
+		cx_doccomp_keep(e, url, CX_DOC_SRC, body, &v, (size_t)1 << 20);
+	}
+	CHECK(cx_doccomp_cached(e, "http://b/0", CX_DOC_SRC, NULL) == NULL);
+	CHECK(cx_doccomp_cached(e, "http://h/0", CX_DOC_SRC, NULL) == NULL);
+	CHECK(cx_doccomp_cached(e, "http://b/1", CX_DOC_SRC, NULL) == body);
+	CHECK(cx_doccomp_cached(e, "http://b/64", CX_DOC_SRC, NULL) == body);
+	cx_doccomp_keep(e, "http://b/1", CX_DOC_SRC, NULL, NULL, 0);  /* no-store: forgotten */
+	CHECK(cx_doccomp_cached(e, "http://b/1", CX_DOC_SRC, NULL) == NULL);
+	mem_deref(e);
+	mem_deref(body);
+}
+
 int main(void)
 {
 	if (libre_init()) {
@@ -1667,6 +1707,7 @@ int main(void)
 	test_srtprx();
 	test_script_charset();
 	test_max_age();
+	test_fresh_bound();
 	test_quiet();
 	libre_close();
 	test_main_options();

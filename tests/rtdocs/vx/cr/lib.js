@@ -1,0 +1,1 @@
+function mark(m) { return m; }
