@@ -27,6 +27,16 @@
 #include <stdbool.h>
 #include <string.h> /* memcpy: cx_copy_short, cx_add_lit8 */
 
+/* The way generated code's inline helpers expect (a cache hit, room in a run): gcc lays it out
+ * as the straight line, the rest out of the way. */
+#ifdef __TINYC__
+#define CX__LIKELY(c) (c)
+#define CX__UNLIKELY(c) (c)
+#else
+#define CX__LIKELY(c) __builtin_expect(!!(c), 1)
+#define CX__UNLIKELY(c) __builtin_expect(!!(c), 0)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -75,7 +85,7 @@ static inline cx_value cx_num(double d) { cx_value v; v.u.n = d; v.tag = CX_T_NU
 static inline cx_value cx_bool(int b) { cx_value v; v.u.n = 0; v.u.b = !!b; v.tag = CX_T_BOOL; return v; }
 static inline cx_value cx_strv(cx_str *s) { cx_value v; v.u.s = s; v.tag = CX_T_STR; return v; }
 static inline cx_value cx_objv(cx_obj *o) { cx_value v; v.u.o = o; v.tag = CX_T_OBJ; return v; }
-static inline int cx_is_exc(cx_value v) { return v.tag == CX_T_EXC; }
+static inline int cx_is_exc(cx_value v) { return CX__UNLIKELY(v.tag == CX_T_EXC); }
 static inline int cx_is_undef(cx_value v) { return v.tag == CX_T_UNDEF; }
 static inline int cx_is_null(cx_value v) { return v.tag == CX_T_NULL; }
 static inline int cx_is_num(cx_value v) { return v.tag == CX_T_NUM; }
@@ -192,7 +202,7 @@ cx_value cx_budget_exceeded(cx_ctx *X); /* throws RangeError "execution budget e
 int cx_tick(cx_ctx *X) __attribute__((cold));
 #define CX_TICK(X, label)                                       \
 	do {                                                    \
-		if (--(X)->steps < 0 && cx_tick(X)) goto label; \
+		if (CX__UNLIKELY(--(X)->steps < 0) && cx_tick(X)) goto label; \
 	} while (0)
 
 /* The C stack bound (heap.c; docs/ecmascript.md "How deep a script may go"). cx_call checks it
@@ -392,7 +402,7 @@ static inline __attribute__((always_inline)) struct cx_str_static *cx_str_take8(
 	struct cx_str_static *s;
 	uintptr_t p;
 
-	if (X->pgb[CX_PGB_CLASSES + c] - (p = X->pgb[c]) < c * 16)
+	if (CX__UNLIKELY(X->pgb[CX_PGB_CLASSES + c] - (p = X->pgb[c]) < c * 16))
 		return NULL;
 	X->pgb[c] = p + c * 16;
 	s = (struct cx_str_static *)p;
@@ -412,7 +422,7 @@ static inline __attribute__((always_inline)) struct cx_str_static *cx_str_take8(
 static inline __attribute__((always_inline)) cx_value cx_add_lit8(cx_ctx *X, cx_str *lit, const char *lit8, uint32_t n,
 								  cx_value b)
 {
-	if (b.tag == CX_T_STR) {
+	if (CX__LIKELY(b.tag == CX_T_STR)) {
 		const struct cx_str_static *h = (const struct cx_str_static *)(const void *)b.u.s;
 		uint32_t len = n + h->len;
 		struct cx_str_static *s;
@@ -433,7 +443,7 @@ static inline __attribute__((always_inline)) cx_value cx_add_lit8_lit8(cx_ctx *X
 {
 	cx_value r;
 
-	if (b.tag == CX_T_STR) {
+	if (CX__LIKELY(b.tag == CX_T_STR)) {
 		const struct cx_str_static *h = (const struct cx_str_static *)(const void *)b.u.s;
 		uint32_t len = n + h->len + n2;
 		struct cx_str_static *s;
@@ -647,12 +657,12 @@ static inline cx_value cx_get_num(cx_ctx *X, cx_value obj, double d)
  * cx_get_s in every case. */
 static inline cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 {
-	if (ic && ic->kind == CX_IC_OWN && obj.tag == CX_T_OBJ) {
+	if (CX__LIKELY(ic && ic->kind == CX_IC_OWN && obj.tag == CX_T_OBJ)) {
 		const struct cx_obj_head *o = CX_OBJ_HEAD(obj.u.o);
-		if (ic->slot < o->nprops) {
+		if (CX__LIKELY(ic->slot < o->nprops)) {
 			const cx_prop *p = &o->props[ic->slot];
-			if ((p->key == key || p->key == (const cx_str *)ic->holder) &&
-			    !(p->flags & CX_PROP__LAZY))
+			if (CX__LIKELY((p->key == key || p->key == (const cx_str *)ic->holder) &&
+				       !(p->flags & CX_PROP__LAZY)))
 				return p->val;
 		}
 	}
@@ -678,7 +688,7 @@ uint32_t cx_sm_check(cx_ctx *X);
 static inline int cx_sm_ok(cx_ctx *X, cx_value recv, int id)
 {
 	return recv.tag == CX_T_STR &&
-	       (((X->sm >> id) & 1) || (X->sm_due && ((cx_sm_check(X) >> id) & 1)));
+	       (CX__LIKELY((X->sm >> id) & 1) || (X->sm_due && ((cx_sm_check(X) >> id) & 1)));
 }
 cx_value cx_sm_call(cx_ctx *X, int id, cx_value s, int argc, cx_value *argv);
 /* 15.5.4.5 on a string value s and a number position d: ToInteger(d) (NaN is 0, -0.5 is 0),
@@ -688,7 +698,7 @@ static inline double cx_str_code_at(cx_value s, double d)
 	const struct cx_str_static *h = (const struct cx_str_static *)(const void *)s.u.s;
 	uint32_t i;
 
-	if (!(d > -1 && d < h->len)) { /* outside, or NaN (false both ways): one test on the way in */
+	if (CX__UNLIKELY(!(d > -1 && d < h->len))) { /* outside, or NaN (false both ways): one test */
 		if (d == d || !h->len)
 			return 0.0 / 0.0;
 		d = 0;
@@ -744,11 +754,6 @@ static inline double cx_ret_num(cx_ctx *X, cx_value v)
 	X->rbox = v;
 	return 0.0 / 0.0;
 }
-#ifdef __TINYC__
-#define CX__LIKELY(c) (c)
-#else
-#define CX__LIKELY(c) __builtin_expect(!!(c), 1)
-#endif
 static inline cx_value cx_ret_val(cx_ctx *X, double r)
 {
 	cx_value v;
