@@ -394,6 +394,16 @@ static struct mbuf *cx_mp__g711(cx_mp *mp, int pt, const int16_t *pcm, size_t n)
 	return mb;
 }
 
+/* Payload type pt of a packet to the RTP port says it is RTCP (or SRTCP): a far end that
+ * assumes rtcp-mux (RFC 5761 4: RTCP's packet types 192-223 read as RTP's payload types 64-95,
+ * which RTP must not use then). We send no RTCP and read none: such a packet is dropped before
+ * anything reads it, and counted nowhere. A far end that named such a type for its
+ * telephone-events does not multiplex: those are its events. */
+static bool cx_mp__rtcp(const cx_mp_leg *leg, int pt)
+{
+	return pt >= 64 && pt <= 95 && pt != leg->tept;
+}
+
 static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb,
 			 void *arg)
 {
@@ -401,13 +411,9 @@ static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, str
 
 	if (leg->closed)
 		return;
-	/* RTCP sent to the RTP port (a far end that assumes rtcp-mux; RFC 5761 4: its packet
-	 * types 192-223 read as RTP's payload types 64-95, which RTP must not use then): no
-	 * audio, no RTP received (its length would be taken for a sequence number: a late
-	 * packet), nor the far end sending media for --rtp-timeout. We read no RTCP: dropped
-	 * uncounted, as SRTCP is on an SRTP call (cx_mp__srtp_recv). A far end that named such a
-	 * type for its telephone-events does not multiplex: those are its events. */
-	if (hdr->pt >= 64 && hdr->pt <= 95 && hdr->pt != leg->tept)
+	/* no audio, no RTP received (its length would be taken for a sequence number: a late
+	 * packet), nor the far end sending media for --rtp-timeout */
+	if (cx_mp__rtcp(leg, hdr->pt))
 		return;
 	leg->rtp_last = tmr_jiffies(); /* any packet shows the far end is alive */
 	leg->prx++;
@@ -749,11 +755,10 @@ static bool cx_mp__srtp_recv(struct sa *src, struct mbuf *mb, void *arg)
 	(void)src;
 	if (!leg->srx)
 		return false;
-	/* SRTCP sent to the RTP port (RFC 5761 4: RTCP's packet types 192-223 read as RTP's
-	 * payload types 64-95): we send no RTCP and read none, and it is no forged RTP: dropped
-	 * uncounted, without the cost of a tag check */
+	/* SRTCP sent to the RTP port: no forged RTP either, dropped without the cost of a tag
+	 * check */
 	pt = mbuf_get_left(mb) >= 2 ? mbuf_buf(mb)[1] & 0x7f : 0;
-	if (pt >= 64 && pt <= 95)
+	if (cx_mp__rtcp(leg, pt))
 		return true;
 	err = cx_mp_srtprx_open(leg->srx, mb);
 	if (!err)
