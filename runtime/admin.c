@@ -185,6 +185,7 @@ static void cx_met__process(struct mbuf *mb, const cx_engine *e)
 int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 {
 	static const char *const how[] = {"none", "exit", "error", "kill"};
+	static const char *const srtp_why[] = {"auth", "replay", "ssrcs", "malformed"};
 	uint64_t cum = 0;
 	size_t i;
 
@@ -232,9 +233,12 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 	cx_met__one(mb, "ccxml_rtp_packets_late_total", "counter",
 		    "RTP packets received too late to be played (dropped by the jitter buffer).",
 		    e->met.rtp_late);
-	cx_met__one(mb, "ccxml_srtp_packets_dropped_total", "counter", "SRTP packets received "
-		    "and dropped: failed authentication, replayed, or not SRTP (docs/sip.md \"SRTP\").",
-		    e->met.srtp_bad);
+	cx_met__head(mb, "ccxml_srtp_packets_dropped_total", "counter", "SRTP packets received "
+		     "and dropped, by reason: failed authentication, replayed, a new SSRC past the "
+		     "ones a key remembers, not RTP (docs/sip.md \"SRTP\").");
+	for (i = 0; i < 4; i++)
+		(void)mbuf_printf(mb, "ccxml_srtp_packets_dropped_total{reason=\"%s\"} %llu\n",
+				  srtp_why[i], (unsigned long long)e->met.srtp_bad[i]);
 	cx_met__kv(mb, "ccxml_http_requests_total", "HTTP requests answered, by route and status "
 		   "code.", "route", "code", e->met.http);
 	cx_met__two(mb, "ccxml_fetches_total", "Document fetches (<fetch>, <createccxml>), by "

@@ -394,12 +394,26 @@ static struct mbuf *cx_mp__g711(cx_mp *mp, int pt, const int16_t *pcm, size_t n)
 	return mb;
 }
 
+/* Payload type pt of a packet to the RTP port says it is RTCP (or SRTCP): a far end that
+ * assumes rtcp-mux (RFC 5761 4: RTCP's packet types 192-223 read as RTP's payload types 64-95,
+ * which RTP must not use then). We send no RTCP and read none: such a packet is dropped before
+ * anything reads it, and counted nowhere. A far end that named such a type for its
+ * telephone-events does not multiplex: those are its events. */
+static bool cx_mp__rtcp(const cx_mp_leg *leg, int pt)
+{
+	return pt >= 64 && pt <= 95 && pt != leg->tept;
+}
+
 static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb,
 			 void *arg)
 {
 	cx_mp_leg *leg = arg;
 
 	if (leg->closed)
+		return;
+	/* no audio, no RTP received (its length would be taken for a sequence number: a late
+	 * packet), nor the far end sending media for --rtp-timeout */
+	if (cx_mp__rtcp(leg, hdr->pt))
 		return;
 	leg->rtp_last = tmr_jiffies(); /* any packet shows the far end is alive */
 	leg->prx++;
@@ -454,7 +468,7 @@ int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr)
  * one forged with the far end's SSRC put its counter out of step for good. Here nothing is
  * kept of a packet before its tag is right. */
 
-#define CX_MP__SRTP_SSRCS 8           /* SSRCs of the far end kept per call (authenticated) */
+#define CX_MP__SRTP_SLOTS 8           /* SSRCs of the far end followed at once (authenticated) */
 #define CX_MP__SRTP_SALT 14           /* master and session salt, bytes (RFC 3711 8.2) */
 #define CX_MP__SRTP_AUTHKEY 20        /* HMAC-SHA1 session key, bytes (RFC 3711 4.3) */
 #define CX_MP__SRTP_WINDOW 64         /* replay window, packets (RFC 3711 3.3.2) */
@@ -469,13 +483,25 @@ typedef struct cx_mp_srtp_src {
 	uint64_t used;                /* packets of the call when it last authenticated (0: free) */
 } cx_mp_srtp_src;
 
+/* An SSRC of the far end put out of the slots by a newer one: its highest index. RFC 3711
+ * 3.3.2 wants a replay list per SSRC for as long as the key lives; an SSRC that came back with
+ * a fresh window would take again every packet of it anyone recorded (one more SSRC of the far
+ * end puts it out again, so with 9 in a capture a replayer could cycle them for ever). Coming
+ * back, it counts everything up to that index as received. */
+typedef struct cx_mp_srtp_gone {
+	uint64_t top;
+	uint32_t ssrc;
+} cx_mp_srtp_gone;
+
 struct cx_mp_srtprx {
 	struct aes *aes;              /* the session encryption key, counter mode */
 	struct hmac *hmac;            /* the session authentication key */
 	uint8_t salt[16];             /* the session salt, 14 bytes and the counter's 2 */
 	size_t taglen;                /* 10 (_80) or 4 (_32) */
 	uint64_t npkt;                /* packets authenticated */
-	cx_mp_srtp_src src[CX_MP__SRTP_SSRCS];
+	cx_mp_srtp_src src[CX_MP__SRTP_SLOTS];
+	cx_mp_srtp_gone *gone;        /* sorted by SSRC (mem; NULL until a slot is first taken) */
+	uint32_t ngone, maxgone;      /* in it, room for; ngone + the slots <= CX_MP_SRTP_SSRCS */
 };
 
 static void cx_mp__srtprx_destroy(void *arg)
@@ -484,6 +510,7 @@ static void cx_mp__srtprx_destroy(void *arg)
 
 	mem_deref(rx->aes);
 	mem_deref(rx->hmac);
+	mem_deref(rx->gone);
 }
 
 /* RFC 3711 4.3.1 with a key derivation rate of 0: session key `label` is the AES-CM
@@ -563,14 +590,50 @@ static bool cx_mp__srtp_index(const cx_mp_srtp_src *s, uint16_t seq, uint32_t *r
 	return true;
 }
 
+/* Where SSRC ssrc is, or would go, in rx->gone (sorted): *found says whether it is there. */
+static uint32_t cx_mp__srtp_gone_at(const cx_mp_srtprx *rx, uint32_t ssrc, bool *found)
+{
+	uint32_t lo = 0, hi = rx->ngone, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (rx->gone[mid].ssrc < ssrc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < rx->ngone && rx->gone[lo].ssrc == ssrc;
+	return lo;
+}
+
+/* Room for one more gone SSRC (doubling, up to what may be there): 0 or ENOMEM. */
+static int cx_mp__srtp_gone_room(cx_mp_srtprx *rx)
+{
+	uint32_t n = rx->maxgone ? 2 * rx->maxgone : CX_MP__SRTP_SLOTS;
+	cx_mp_srtp_gone *g;
+
+	if (rx->ngone < rx->maxgone)
+		return 0;
+	if (n > CX_MP_SRTP_SSRCS - CX_MP__SRTP_SLOTS)
+		n = CX_MP_SRTP_SSRCS - CX_MP__SRTP_SLOTS;
+	/* libre's mem_realloc does not allocate from NULL */
+	g = rx->gone ? mem_realloc(rx->gone, n * sizeof(*g)) : mem_alloc(n * sizeof(*g), NULL);
+	if (!g)
+		return ENOMEM;
+	rx->gone = g;
+	rx->maxgone = n;
+	return 0;
+}
+
 int cx_mp_srtprx_open(cx_mp_srtprx *rx, struct mbuf *mb)
 {
 	uint8_t tag[10], calc[20], iv[16], diff = 0;
 	struct rtp_header hdr;
-	cx_mp_srtp_src *s = NULL, *slot = NULL;
+	cx_mp_srtp_src *s = NULL, *slot = NULL, back;
 	size_t i, start = mb->pos, pld, end;
+	uint32_t roc, g = 0;
+	bool gone = false;
 	uint64_t ix;
-	uint32_t roc;
 	int err;
 
 	err = rtp_hdr_decode(&hdr, mb);
@@ -580,12 +643,21 @@ int cx_mp_srtprx_open(cx_mp_srtprx *rx, struct mbuf *mb)
 		return EBADMSG;
 	pld = mb->pos;
 	end = mb->end - rx->taglen;
-	for (i = 0; i < CX_MP__SRTP_SSRCS; i++) {
+	for (i = 0; i < CX_MP__SRTP_SLOTS; i++) {
 		cx_mp_srtp_src *c = &rx->src[i];
 		if (c->used && c->ssrc == hdr.ssrc)
 			s = c;
 		if (!slot || c->used < slot->used)
 			slot = c; /* free, else the least recently authenticated */
+	}
+	if (!s && rx->ngone) {
+		g = cx_mp__srtp_gone_at(rx, hdr.ssrc, &gone);
+		if (gone) { /* as it was, every index up to its highest received */
+			back = (cx_mp_srtp_src){.ssrc = hdr.ssrc, .top = rx->gone[g].top,
+						.roc = (uint32_t)(rx->gone[g].top >> 16),
+						.s_l = (uint16_t)rx->gone[g].top, .seen = ~0ull};
+			s = &back;
+		}
 	}
 	if (!cx_mp__srtp_index(s, hdr.seq, &roc))
 		return ETIMEDOUT;
@@ -607,6 +679,16 @@ int cx_mp_srtprx_open(cx_mp_srtprx *rx, struct mbuf *mb)
 	if (s && ix <= s->top && (s->top - ix >= CX_MP__SRTP_WINDOW ||
 				  (s->seen >> (s->top - ix) & 1)))
 		return EALREADY;
+	/* a new SSRC when the slots are taken: the least recently authenticated one is kept among
+	 * the gone; when they are full it is refused (forgetting one would let its packets in
+	 * again: only the far end, which holds the key, can get that far) */
+	if (!s && slot->used) {
+		if (rx->ngone >= CX_MP_SRTP_SSRCS - CX_MP__SRTP_SLOTS)
+			return ENOSPC;
+		err = cx_mp__srtp_gone_room(rx);
+		if (err)
+			return err;
+	}
 	/* the IV (RFC 3711 4.1.1): session salt, SSRC at bytes 4-7, index at 8-13 */
 	memcpy(iv, rx->salt, sizeof(iv));
 	iv[14] = iv[15] = 0;
@@ -619,11 +701,20 @@ int cx_mp_srtprx_open(cx_mp_srtprx *rx, struct mbuf *mb)
 	if (err)
 		return err;
 	/* authentic: only now is anything kept */
-	if (!s) {
+	if (!s || s == &back) {
+		if (gone) /* back from the gone: out of them, its place taken by the slot's */
+			memmove(&rx->gone[g], &rx->gone[g + 1],
+				(--rx->ngone - g) * sizeof(*rx->gone));
+		if (slot->used) {
+			g = cx_mp__srtp_gone_at(rx, slot->ssrc, &gone);
+			memmove(&rx->gone[g + 1], &rx->gone[g], (rx->ngone++ - g) * sizeof(*rx->gone));
+			rx->gone[g] = (cx_mp_srtp_gone){.ssrc = slot->ssrc, .top = slot->top};
+		}
+		*slot = s ? back : (cx_mp_srtp_src){.ssrc = hdr.ssrc, .roc = roc, .s_l = hdr.seq,
+						   .top = ix};
 		s = slot;
-		*s = (cx_mp_srtp_src){.ssrc = hdr.ssrc, .roc = roc, .s_l = hdr.seq, .top = ix};
 	}
-	else if (roc > s->roc) {
+	if (roc > s->roc) {
 		s->roc = roc;
 		s->s_l = hdr.seq;
 	}
@@ -659,21 +750,23 @@ static bool cx_mp__srtp_recv(struct sa *src, struct mbuf *mb, void *arg)
 {
 	cx_mp_leg *leg = arg;
 	uint8_t pt;
+	int err;
 
 	(void)src;
 	if (!leg->srx)
 		return false;
-	/* SRTCP sent to the RTP port (RFC 5761 4: RTCP's packet types 192-223 read as RTP's
-	 * payload types 64-95): we send no RTCP and read none, and it is no forged RTP: dropped
-	 * uncounted, without the cost of a tag check */
+	/* SRTCP sent to the RTP port: no forged RTP either, dropped without the cost of a tag
+	 * check */
 	pt = mbuf_get_left(mb) >= 2 ? mbuf_buf(mb)[1] & 0x7f : 0;
-	if (pt >= 64 && pt <= 95)
+	if (cx_mp__rtcp(leg, pt))
 		return true;
-	if (!cx_mp_srtprx_open(leg->srx, mb))
+	err = cx_mp_srtprx_open(leg->srx, mb);
+	if (!err)
 		return false;
 	leg->srtp_bad++;
-	if (leg->mp)
-		leg->mp->e->met.srtp_bad++;
+	if (leg->mp) /* by the reasons of /metrics (rt.h cx_metrics; the rare ENOMEM as not RTP) */
+		leg->mp->e->met.srtp_bad[err == EAUTH || err == ETIMEDOUT ? 0 : err == EALREADY ? 1 :
+					 err == ENOSPC ? 2 : 3]++;
 	return true;
 }
 

@@ -24,6 +24,8 @@
 #define CX_MP_SAMPLES 160             /* 20 ms at 8 kHz */
 #define CX_MP_TEPT 101                /* our telephone-event payload type */
 #define CX_MP_JB 1600                 /* receive buffer: 200 ms of 8 kHz samples per leg */
+#define CX_MP_SRTP_SSRCS 1024         /* SSRCs of the far end an SRTP key remembers (replay
+				       * state, RFC 3711 3.3.2); a new one past them is refused */
 #define CX_MP_LATE 60                 /* ms: a prompt's packet due longer ago is skipped, not
 				       * sent late (a receiver's jitter buffer would drop it) */
 
@@ -92,7 +94,7 @@ struct cx_mp_leg {
 	 * cx_mp_srtprx) before the plane sees it (cx_mp_leg_srtp). */
 	struct srtp *stx;
 	cx_mp_srtprx *srx;
-	uint64_t srtp_bad;            /* received packets dropped: authentication or replay */
+	uint64_t srtp_bad;            /* received packets dropped (cx_mp_srtprx_open's errors) */
 };
 
 /* The plane of engine e (a libre mem object; freeing it stops the clock and unhooks the legs
@@ -112,8 +114,9 @@ int cx_mp_leg_srtp(cx_mp_leg *leg, enum srtp_suite suite, const uint8_t *txkey,
  * far end's master key and salt key (klen bytes) for an AES-CM suite with HMAC-SHA1 (a libre
  * mem object; ENOTSUP: GCM). open authenticates the packet at mb->pos (to mb->end), checks it
  * is no replay and decrypts it in place, leaving mb->pos at its RTP header and mb->end before
- * its tag: 0, else an errno (EAUTH: a wrong tag, EALREADY: a replay, EBADMSG: not RTP) and
- * nothing of the packet is kept. */
+ * its tag: 0, else an errno (EAUTH: a wrong tag, ETIMEDOUT: an index before its SSRC's start,
+ * EALREADY: a replay, EBADMSG: not RTP, ENOSPC: a new SSRC past CX_MP_SRTP_SSRCS) and nothing
+ * of the packet is kept. */
 int cx_mp_srtprx_alloc(cx_mp_srtprx **rxp, enum srtp_suite suite, const uint8_t *key,
 		       size_t klen);
 int cx_mp_srtprx_open(cx_mp_srtprx *rx, struct mbuf *mb);

@@ -414,7 +414,8 @@ typedef struct cx_metrics {
 	cx_met_kv http[CX_MET_KV_N];   /* route, code */
 	uint64_t sip_resp[600];        /* 100..699 */
 	uint64_t rtp_tx, rtp_rx, rtp_late;
-	uint64_t srtp_bad;             /* SRTP packets dropped (mplane.c) */
+	uint64_t srtp_bad[4];          /* SRTP packets dropped (mplane.c), by reason: not
+					* authentic, replayed, an SSRC too many, not RTP */
 	uint64_t fetch_ok, fetch_err;
 	uint64_t doc_compiles, doc_cache_hits;   /* docfetch.c, doccomp.c */
 	uint64_t doc_revalidated, doc_cache_removed;

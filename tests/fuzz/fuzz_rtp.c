@@ -50,7 +50,8 @@ static cx_mp *fz__mp;
 #define FZ__LEGS 3
 static cx_mp_leg fz__leg[FZ__LEGS];
 static struct sdp_session *fz__sdp[FZ__LEGS];
-static struct srtp *fz__srtp; /* leg C's far end: encrypts what flags bit 2 sends */
+static struct srtp *fz__srtp; /* leg C's far end: encrypts what flags bit 7 sends */
+static uint8_t fz__theirs[30]; /* its master key and salt */
 static int fz__sock = -1; /* the far end's socket: sends the input, takes the relayed audio */
 static cx_cval *fz__amd;  /* the hints of a call with answering-machine detection */
 static struct tmr fz__tmr;
@@ -115,13 +116,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (cx_mp_bridge(&fz__leg[0], &fz__leg[1]))
 		abort();
 	{
-		uint8_t ours[30], theirs[30];
+		uint8_t ours[30];
 		for (int i = 0; i < 30; i++) {
 			ours[i] = (uint8_t)i;
-			theirs[i] = (uint8_t)(0x80 + i);
+			fz__theirs[i] = (uint8_t)(0x80 + i);
 		}
-		if (cx_mp_leg_srtp(&fz__leg[2], SRTP_AES_CM_128_HMAC_SHA1_80, ours, theirs, 30) ||
-		    srtp_alloc(&fz__srtp, SRTP_AES_CM_128_HMAC_SHA1_80, theirs, 30, 0))
+		if (cx_mp_leg_srtp(&fz__leg[2], SRTP_AES_CM_128_HMAC_SHA1_80, ours, fz__theirs, 30) ||
+		    srtp_alloc(&fz__srtp, SRTP_AES_CM_128_HMAC_SHA1_80, fz__theirs, 30, 0))
 			abort();
 	}
 	fz__amd = cx_cval_obj();
@@ -166,21 +167,33 @@ static void fz__send(int i, const uint8_t *p, size_t n)
 	(void)sendto(fz__sock, p, n, 0, (struct sockaddr *)&a, sizeof(a));
 }
 
-/* To leg C as its far end sends: the packet encrypted and tagged (libre's sender) */
+/* To leg C as its far end sends: the packet encrypted and tagged (libre's sender). libre's
+ * sender keeps 8 SSRCs: past them a fresh one (of the same key) takes over, so that the far
+ * end's SSRCs can outnumber the receiver's slots (mplane.c's SSRCs put out of them). */
 static void fz__send_srtp(const uint8_t *p, size_t n)
 {
 	struct rtp_header hdr;
 	struct mbuf *mb = mbuf_alloc(n + 16);
+	int tries;
 
 	if (!mb || mbuf_write_mem(mb, p, n))
 		abort();
 	mb->pos = 0;
-	if (!rtp_hdr_decode(&hdr, mb)) {
+	for (tries = 0; !rtp_hdr_decode(&hdr, mb) && tries < 2; tries++) {
 		mb->pos = 0;
 		if (!srtp_encrypt(fz__srtp, mb)) {
 			p = mb->buf;
 			n = mb->end;
+			break;
 		}
+		fz__srtp = mem_deref(fz__srtp);
+		if (srtp_alloc(&fz__srtp, SRTP_AES_CM_128_HMAC_SHA1_80, fz__theirs, 30, 0))
+			abort();
+		mb->pos = 0; /* the packet again, as it came */
+		mb->end = 0;
+		if (mbuf_write_mem(mb, p, n))
+			abort();
+		mb->pos = 0;
 	}
 	fz__send(2, p, n);
 	mem_deref(mb);

@@ -17,8 +17,59 @@
 #    the ACK's SAVP answer connects the call;
 #  - a caller's re-INVITE with a new key (sipp): answered SAVP under its tag;
 #  - a sipp UAS answering our SAVP offer with plain RTP/AVP: ACK, our BYE, connection.failed
-#    reason media (RFC 4568 has no plain fallback within one m-line).
+#    reason media (RFC 4568 has no plain fallback within one m-line);
+#  - SRTP media from a far end of our own (srtp_send.py) on sipp calls: forged SSRCs, SRTCP, a
+#    re-key, a renumbered key, an SSRC put out of the 8 followed and replayed; and plain RTP with
+#    RTCP on the RTP port (rtcp-mux), neither RTP received nor audio.
 compile "$T/srtpin.ccxml" "$W/srtpin"
+printf 'admin-0123456789abcdef\n' >"$W/srtp.admin" && chmod 600 "$W/srtp.admin"
+
+# srtp_call NAME SCENARIO [ARGS...] [-- SEND...]: srtpin as a service on fresh ports (SIP on SP,
+# HTTP on HP) with ARGS, its call records and trace in W/NAME.cdr and W/NAME.trace (output in
+# W/NAME.out and .err); with SEND, tests/sip/srtp_send.py runs on that trace with SEND's words
+# beside the call (W/NAME.send); one call of the sipp SCENARIO to it (src: sipp's exit status;
+# its errors and messages in W/NAME.sipperr and W/NAME.msg). Once the call is over
+# (DISCONNECTED), /metrics goes to W/NAME.metrics and the program is stopped: dropped is the
+# SRTP packets dropped (srtp_dropped), prx the RTP packets received (the call record).
+srtp_call() {
+	local name=$1 scen=$2 args=() send=() snd=
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		args+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && shift && send=("$@")
+	SP=$(freeport)
+	HP=$(freeport)
+	(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --http "127.0.0.1:$HP" \
+		--admin-token-file "$W/srtp.admin" --cdr-file "$W/$name.cdr" --sip-trace "$W/$name.trace" \
+		"${args[@]+"${args[@]}"}") >"$W/$name.out" 2>"$W/$name.err" &
+	SIP_=$!
+	PIDS+=("$SIP_")
+	lp_wait_for "$W/$name.err" "running as a service" 30
+	if [ ${#send[@]} -gt 0 ]; then
+		timeout -k 2 30 python3 "$T/srtp_send.py" "$W/$name.trace" "${send[@]}" >"$W/$name.send" 2>&1 &
+		snd=$!
+		PIDS+=("$snd")
+	fi
+	UP=$(freeport)
+	rm -f "$W/$name.msg"
+	timeout -k 2 30 sipp -sf "$scen" -s srtp "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
+		-timeout 20s -nostdin -trace_err -error_file "$W/$name.sipperr" -trace_msg \
+		-message_file "$W/$name.msg" >/dev/null 2>&1
+	src=$?
+	[ -z "$snd" ] || waitpid_for "$snd" 10
+	lp_wait_for "$W/$name.out" "DISCONNECTED" 10
+	curl -s -m 5 -H 'Authorization: Bearer admin-0123456789abcdef' "http://127.0.0.1:$HP/metrics" >"$W/$name.metrics"
+	lp_stop "$SIP_" 5
+	dropped=$(srtp_dropped "$name")
+	prx=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["rtp"]["packets_received"])' "$W/$name.cdr" 2>/dev/null)
+}
+# srtp_dropped NAME [REASON]: SRTP packets dropped for REASON (else all) in W/NAME.metrics
+srtp_dropped() {
+	awk -v r="${2:-}" '/^ccxml_srtp_packets_dropped_total\{/ && (r == "" || index($1, "\"" r "\"")) {
+		n += $2; k = 1 } END { if (k) print n }' "$W/$1.metrics"
+}
 SCP=$(freeport)
 LP_BARESIP_ACCOUNT=";mediaenc=srtp-mand" lp_baresip_start "$W/baresip-srtp" "$LIFE" "sip_certificate		$W/tls.pem
 audio_buffer		20-160
@@ -74,7 +125,6 @@ srtp_out srtptls "over TLS" "sip:4072223333@127.0.0.1:$((SBP + 1));transport=tls
 # inbound: baresip calls with SRTP; forged packets to our RTP port are dropped
 SP=$(freeport)
 HP=$(freeport)
-printf 'admin-0123456789abcdef\n' >"$W/srtp.admin" && chmod 600 "$W/srtp.admin"
 (cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp offer --http "127.0.0.1:$HP" \
 	--admin-token-file "$W/srtp.admin" --cdr-file "$W/srtpin.cdr" \
 	--sip-trace "$W/srtpin.trace") >"$W/srtpin.out" 2>"$W/srtpin.err" &
@@ -100,14 +150,14 @@ curl -s -m 5 -H 'Authorization: Bearer admin-0123456789abcdef' "http://127.0.0.1
 lp_wait_for "$W/srtpin.out" "DISCONNECTED" 30
 waitpid_for "$ctrl" 10
 lp_stop "$SIP_" 5
-dropped=$(awk '/^ccxml_srtp_packets_dropped_total/ {print $2}' "$W/srtpin.metrics")
+dropped=$(srtp_dropped srtpin auth)
 prx=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["rtp"]["packets_received"])' "$W/srtpin.cdr" 2>/dev/null)
 if why=$(has "$W/srtpin.out" "CONNECTED" "DISCONNECTED trigger=local") &&
 	why=$(has "$W/ctrl-srtpin.out" "CALL_ESTABLISHED" "CALL_CLOSED") &&
 	why="our answer is not RTP/SAVP with a key" &&
 	awk '/^----- .* sent / {s = 1} /^----- .* received / {s = 0} s' "$W/srtpin.trace" | grep -q "^m=audio $rport RTP/SAVP" &&
 	awk '/^----- .* sent / {s = 1} /^----- .* received / {s = 0} s' "$W/srtpin.trace" | grep -q "^a=crypto:[0-9]* AES_CM_128_HMAC_SHA1_[38][02] inline:\*\*\*" &&
-	why="${dropped:-no} forged packets dropped, expected 20" && [ "${dropped:-0}" = 20 ] &&
+	why="${dropped:-no} forged packets dropped (reason auth), expected 20" && [ "${dropped:-0}" = 20 ] &&
 	why="${prx:-no} packets received from baresip, expected 100 or more" && [ "${prx:-0}" -ge 100 ] &&
 	why="sanitizer report" && ! sanitized "$W/srtpin.err"; then
 	ok "SRTP inbound (--srtp offer): answered RTP/SAVP, $prx of baresip's packets decrypted, 20 with a wrong tag dropped and counted"
@@ -210,18 +260,7 @@ lp_stop "$PBPID" 5
 
 # an INVITE without SDP (sipp, tests/sip/uac_srtp_late.xml) to a --srtp require program: our 200
 # offers RTP/SAVP with both keys, the ACK's answer takes tag 1 and the call connects
-SP=$(freeport)
-(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require) \
-	>"$W/srtplate.out" 2>"$W/srtplate.err" &
-SIP_=$!
-PIDS+=("$SIP_")
-lp_wait_for "$W/srtplate.err" "running as a service" 30
-UP=$(freeport)
-timeout -k 2 30 sipp -sf "$T/uac_srtp_late.xml" -s late "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
-	-timeout 20s -nostdin -trace_err -error_file "$W/srtplate.sipperr" >/dev/null 2>&1
-src=$?
-lp_wait_for "$W/srtplate.out" "DISCONNECTED" 10
-lp_stop "$SIP_" 5
+srtp_call srtplate "$T/uac_srtp_late.xml" --srtp require
 if why="sipp exit status $src" && [ $src = 0 ] &&
 	why=$(has "$W/srtplate.out" "CONNECTED" "DISCONNECTED trigger=remote") &&
 	why="sanitizer report" && ! sanitized "$W/srtplate.err"; then
@@ -233,18 +272,7 @@ fi
 # a plain call's re-INVITE without SDP (sipp, tests/sip/uac_reinvite_empty.xml): the 200 is our
 # offer (a port, our address), the ACK's answer is taken, the call goes on until its BYE (the
 # empty body was decoded as an offer: the 200 refused the stream, port 0)
-SP=$(freeport)
-(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP") \
-	>"$W/reempty.out" 2>"$W/reempty.err" &
-SIP_=$!
-PIDS+=("$SIP_")
-lp_wait_for "$W/reempty.err" "running as a service" 30
-UP=$(freeport)
-timeout -k 2 30 sipp -sf "$T/uac_reinvite_empty.xml" -s re "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
-	-timeout 20s -nostdin -trace_err -error_file "$W/reempty.sipperr" >/dev/null 2>&1
-src=$?
-lp_wait_for "$W/reempty.out" "DISCONNECTED" 10
-lp_stop "$SIP_" 5
+srtp_call reempty "$T/uac_reinvite_empty.xml"
 if why="sipp exit status $src" && [ $src = 0 ] &&
 	why=$(has "$W/reempty.out" "CONNECTED" "DISCONNECTED trigger=remote") &&
 	why="sanitizer report" && ! sanitized "$W/reempty.err"; then
@@ -255,18 +283,7 @@ fi
 
 # a caller's re-INVITE with a new key (sipp, tests/sip/uac_srtp_reinvite.xml): answered SAVP
 # with its tag, the call goes on until its BYE
-SP=$(freeport)
-(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require) \
-	>"$W/srtpre.out" 2>"$W/srtpre.err" &
-SIP_=$!
-PIDS+=("$SIP_")
-lp_wait_for "$W/srtpre.err" "running as a service" 30
-UP=$(freeport)
-timeout -k 2 30 sipp -sf "$T/uac_srtp_reinvite.xml" -s re "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
-	-timeout 20s -nostdin -trace_err -error_file "$W/srtpre.sipperr" >/dev/null 2>&1
-src=$?
-lp_wait_for "$W/srtpre.out" "DISCONNECTED" 10
-lp_stop "$SIP_" 5
+srtp_call srtpre "$T/uac_srtp_reinvite.xml" --srtp require
 if why="sipp exit status $src" && [ $src = 0 ] &&
 	why=$(has "$W/srtpre.out" "CONNECTED" "DISCONNECTED trigger=remote") &&
 	why="sanitizer report" && ! sanitized "$W/srtpre.err"; then
@@ -284,39 +301,8 @@ fi
 # the far end, and its digit 3 under that key arrives (an SRTP call answered it 488).
 # SRTCP sent to our RTP port (and to the closed one after it) is neither RTP received nor
 # forged RTP dropped: both counts must be exact
-# srtp_far NAME: srtpin under --srtp require with its trace, call records and metrics (W/NAME.*)
-# on SP (SIP) and HP (HTTP), its pid SIP_; srtp_counts NAME, once the call is over: dropped (from
-# /metrics) and prx (packets received, from the call record), the program stopped
-srtp_far() {
-	SP=$(freeport)
-	HP=$(freeport)
-	(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require --http "127.0.0.1:$HP" \
-		--admin-token-file "$W/srtp.admin" --cdr-file "$W/$1.cdr" --sip-trace "$W/$1.trace") \
-		>"$W/$1.out" 2>"$W/$1.err" &
-	SIP_=$!
-	PIDS+=("$SIP_")
-	lp_wait_for "$W/$1.err" "running as a service" 30
-}
-srtp_counts() {
-	lp_wait_for "$W/$1.out" "DISCONNECTED" 10
-	curl -s -m 5 -H 'Authorization: Bearer admin-0123456789abcdef' "http://127.0.0.1:$HP/metrics" >"$W/$1.metrics"
-	lp_stop "$SIP_" 5
-	dropped=$(awk '/^ccxml_srtp_packets_dropped_total/ {print $2}' "$W/$1.metrics")
-	prx=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["rtp"]["packets_received"])' "$W/$1.cdr" 2>/dev/null)
-}
-rm -f "$W/srtpmed.msg"
-srtp_far srtpmed
-timeout -k 2 30 python3 "$T/srtp_send.py" "$W/srtpmed.trace" ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CB \
-	'yMnKy8zNzs/Q0dLT1NXW19jZ2tvc3d7f4OHi4+Tl' >"$W/srtpmed.send" 2>&1 &
-snd=$!
-PIDS+=("$snd")
-UP=$(freeport)
-timeout -k 2 30 sipp -sf "$T/uac_srtp_media.xml" -s med "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
-	-timeout 20s -nostdin -trace_err -error_file "$W/srtpmed.sipperr" -trace_msg \
-	-message_file "$W/srtpmed.msg" >/dev/null 2>&1
-src=$?
-waitpid_for "$snd" 10
-srtp_counts srtpmed
+srtp_call srtpmed "$T/uac_srtp_media.xml" --srtp require -- ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CB \
+	'yMnKy8zNzs/Q0dLT1NXW19jZ2tvc3d7f4OHi4+Tl'
 read -r _ genuine _ forged _ srtcp <"$W/srtpmed.send"
 # our key in the first 200 and in the re-INVITE's (sipp's log of what it received)
 keys=$(awk '/ message received / {r = 1} / message sent / {r = 0} r' "$W/srtpmed.msg" 2>/dev/null |
@@ -336,20 +322,9 @@ fi
 
 # the same re-INVITE without SDP answered in its ACK with plain RTP: too late to refuse (the
 # 200 is sent), so it is logged and the call keeps its keys until our BYE
-SP=$(freeport)
 awk '/RTP\/SAVP 0 101/ && ++n == 2 {sub(/RTP\/SAVP/, "RTP/AVP")} /^ *a=crypto:1 .*inline:yMnK/ {next} 1' \
 	"$T/uac_srtp_media.xml" >"$W/srtpplainack.xml"
-(cd "$W" && exec timeout -k 2 "$LIFE" ./srtpin --sip "127.0.0.1:$SP" --srtp require) \
-	>"$W/srtpplainack.out" 2>"$W/srtpplainack.err" &
-SIP_=$!
-PIDS+=("$SIP_")
-lp_wait_for "$W/srtpplainack.err" "running as a service" 30
-UP=$(freeport)
-timeout -k 2 30 sipp -sf "$W/srtpplainack.xml" -s med "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
-	-timeout 20s -nostdin -trace_err -error_file "$W/srtpplainack.sipperr" >/dev/null 2>&1
-src=$?
-lp_wait_for "$W/srtpplainack.out" "DISCONNECTED" 10
-lp_stop "$SIP_" 5
+srtp_call srtpplainack "$W/srtpplainack.xml" --srtp require
 if why="the scenario's ACK is not plain" && grep -q "RTP/AVP 0 101" "$W/srtpplainack.xml" &&
 	why="sipp exit status $src" && [ $src = 0 ] &&
 	why=$(has "$W/srtpplainack.out" "CONNECTED" "DISCONNECTED trigger=local") &&
@@ -364,27 +339,58 @@ fi
 # a=crypto lines): the receiving state stays (RFC 3711 3.3.1), so one of its packets sent again
 # after it is a replay, dropped; its digits before and after arrive (the tag was compared too,
 # and the state made again let the replay in)
-srtp_far srtpretag
-timeout -k 2 30 python3 "$T/srtp_send.py" "$W/srtpretag.trace" ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CB \
-	retag >"$W/srtpretag.send" 2>&1 &
-snd=$!
-PIDS+=("$snd")
-UP=$(freeport)
-timeout -k 2 30 sipp -sf "$T/uac_srtp_retag.xml" -s med "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
-	-timeout 20s -nostdin -trace_err -error_file "$W/srtpretag.sipperr" >/dev/null 2>&1
-src=$?
-waitpid_for "$snd" 10
-srtp_counts srtpretag
+srtp_call srtpretag "$T/uac_srtp_retag.xml" --srtp require -- ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CB retag
 read -r _ genuine _ forged _ <"$W/srtpretag.send"
 if why="sipp exit status $src" && [ $src = 0 ] &&
 	why=$(has "$W/srtpretag.out" "CONNECTED" "DTMF 1" "DTMF 2" "DISCONNECTED trigger=local") &&
 	why="sender: $(cat "$W/srtpretag.send")" && [ "${forged:-0}" = 1 ] &&
 	why="${dropped:-no} packets dropped, expected the replay" && [ "${dropped:-x}" = 1 ] &&
+	why="$(srtp_dropped srtpretag replay) dropped as replays, expected 1" && [ "$(srtp_dropped srtpretag replay)" = 1 ] &&
 	why="${prx:-no} packets received, expected the ${genuine} genuine" && [ "${prx:-x}" = "$genuine" ] &&
 	why="sanitizer report" && ! sanitized "$W/srtpretag.err"; then
 	ok "SRTP re-offer of the same key under another tag: the receiving state stays ($genuine packets received, a replay after it dropped)"
 else
 	bad "SRTP re-offer of the same key under another tag" "$why" "$W/srtpretag.out" "$W/srtpretag.err" "$W/srtpretag.send" "$W/srtpretag.sipperr" "$W/srtpretag.metrics"
+fi
+
+# 9 SSRCs of the far end, one after the other (tests/sip/uac_srtp_call.xml): the ninth puts the
+# first out of the 8 followed, and the first's first packet sent again is a replay, dropped and
+# counted as one; the first's next packets and digit 1 arrive (it came back with a fresh replay
+# window: the packet was taken again, and any recorder of 9 SSRCs could replay them in turn)
+srtp_call srtpevict "$T/uac_srtp_call.xml" --srtp require -- ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CB evict
+read -r _ genuine _ forged _ <"$W/srtpevict.send"
+replays=$(srtp_dropped srtpevict replay)
+if why="sipp exit status $src" && [ $src = 0 ] &&
+	why=$(has "$W/srtpevict.out" "CONNECTED" "DTMF 1" "DISCONNECTED trigger=local") &&
+	why="sender: $(cat "$W/srtpevict.send")" && [ "${forged:-0}" = 1 ] &&
+	why="${dropped:-no} packets dropped (${replays:-no} as replays), expected the replay" &&
+	[ "${dropped:-x}" = 1 ] && [ "${replays:-x}" = 1 ] &&
+	why="${prx:-no} packets received, expected the ${genuine} genuine" && [ "${prx:-x}" = "$genuine" ] &&
+	why="sanitizer report" && ! sanitized "$W/srtpevict.err"; then
+	ok "SRTP SSRC out of the 8 followed and heard again: its replayed packet dropped (reason replay), its next $((genuine - 45)) received"
+else
+	bad "SRTP replay of an SSRC put out of the 8" "$why" "$W/srtpevict.out" "$W/srtpevict.err" "$W/srtpevict.send" "$W/srtpevict.sipperr" "$W/srtpevict.metrics"
+fi
+
+# plain RTP with RTCP on the RTP port (rtcp-mux, RFC 5761: payload types 64-95 are RTCP's):
+# the RTCP packets are no RTP received (call record, /metrics), no late packet (their length
+# field read as a sequence number), and digit 1 after them arrives
+sed 's/RTP\/SAVP/RTP\/AVP/; /^ *a=crypto:/d' "$T/uac_srtp_call.xml" >"$W/rtcpmux.xml"
+srtp_call rtcpmux "$W/rtcpmux.xml" -- - rtcp
+read -r _ genuine _ _ _ rtcp <"$W/rtcpmux.send"
+rtprx=$(awk '$1 == "ccxml_rtp_packets_received_total" {print $2}' "$W/rtcpmux.metrics")
+late=$(awk '$1 == "ccxml_rtp_packets_late_total" {print $2}' "$W/rtcpmux.metrics")
+if why="the scenario is not plain" && ! grep -q "^ *m=audio.*SAVP\|^ *a=crypto:" "$W/rtcpmux.xml" &&
+	why="sipp exit status $src" && [ $src = 0 ] &&
+	why=$(has "$W/rtcpmux.out" "CONNECTED" "DTMF 1" "DISCONNECTED trigger=local") &&
+	why="sender: $(cat "$W/rtcpmux.send")" && [ "${genuine:-0}" -gt 0 ] && [ "${rtcp:-0}" -gt 0 ] &&
+	why="${prx:-no} packets received (call record), expected the ${genuine} RTP" && [ "${prx:-x}" = "$genuine" ] &&
+	why="${rtprx:-no} packets received (/metrics), expected the ${genuine} RTP" && [ "${rtprx:-x}" = "$genuine" ] &&
+	why="${late:-no} late packets, expected none" && [ "${late:-x}" = 0 ] &&
+	why="sanitizer report" && ! sanitized "$W/rtcpmux.err"; then
+	ok "RTCP on a plain call's RTP port (rtcp-mux): $rtcp RTCP packets neither RTP received nor late, the $genuine RTP packets and digit 1 received"
+else
+	bad "RTCP on a plain call's RTP port" "$why" "$W/rtcpmux.out" "$W/rtcpmux.err" "$W/rtcpmux.send" "$W/rtcpmux.sipperr" "$W/rtcpmux.metrics"
 fi
 
 # a peer answering our SAVP offer with plain RTP (sipp): ACK, BYE, connection.failed

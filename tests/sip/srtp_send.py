@@ -4,6 +4,8 @@ the cryptography package's AES), and forged packets around it.
 
     srtp_send.py TRACE KEY1 KEY2
     srtp_send.py TRACE KEY1 retag
+    srtp_send.py TRACE KEY1 evict
+    srtp_send.py TRACE - rtcp
 
 TRACE is the program's --sip-trace; KEY1 and KEY2 are the far end's inline: keys of
 tests/sip/uac_srtp_media.xml (its INVITE and its re-INVITE's ACK). Once the trace shows our 200
@@ -15,7 +17,13 @@ old key: dropped). SRTCP sender reports go to the RTP port and the one after it 
 after A. Prints "genuine N forged M srtcp K" (M counts the old-key packet).
 With `retag` (tests/sip/uac_srtp_retag.xml): SSRC A's audio and digit 1 under KEY1; once the
 trace shows the ACK of the re-INVITE that offers KEY1 again under another tag, one of A's
-packets again (a replay: counted in M) and digit 2 under KEY1."""
+packets again (a replay: counted in M) and digit 2 under KEY1.
+With `evict` (tests/sip/uac_srtp_call.xml): 5 packets under each of 9 SSRCs, the ninth putting
+the first out of the receiver's 8; then the first's first packet again (a replay: counted in M),
+and its next packets with digit 1.
+With `rtcp` (a plain call, no key): RTP audio with an RTCP compound packet (a sender report, or
+a receiver report, with SDES) to the RTP port after every fifth (rtcp-mux, RFC 5761), then digit
+1; K counts the RTCP packets."""
 import base64, hashlib, hmac, os, re, socket, struct, sys, time
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -52,6 +60,13 @@ class Srtp:
             iv[8 + i] ^= (ix >> (40 - 8 * i)) & 255
         body = hdr + aes_ctr(self.ke, bytes(iv), payload)
         return body + hmac.new(self.ka, body + struct.pack('!I', roc[0]), hashlib.sha1).digest()[:10]
+
+
+class Plain:
+    """Srtp's packets as plain RTP."""
+
+    def packet(self, ssrc, seq, ts, pt, payload, marker=0):
+        return struct.pack('!BBHII', 0x80, (marker << 7) | pt, seq, ts, ssrc) + payload
 
 
 def trace_blocks(path):
@@ -112,6 +127,36 @@ def main():
             s.sendto(sr + struct.pack('!I', 0x80000001) + os.urandom(10), ('127.0.0.1', dst))
             n['rtcp'] += 1
 
+    def done():
+        print('genuine %d forged %d srtcp %d' % (n['genuine'], n['forged'], n['rtcp']), flush=True)
+
+    if k2 == 'evict':
+        c1, first = Srtp(k1), None
+        for k in range(9):
+            for i in range(5):
+                p = c1.packet(0x101 + k, 100 * k + i, 160 * i, 0, b'\xff' * 160)
+                send(p, 'genuine')
+                first = first or p
+        send(first, 'forged')
+        talk(c1, 0x101, 5, 800, 1, 5)
+        done()
+        return
+    if k2 == 'rtcp':
+        rtp = Plain()
+        for i in range(20):
+            send(rtp.packet(0xd, 1000 + i, 160 * i, 0, b'\xff' * 160), 'genuine')
+            if i % 5 == 4:
+                # SR (RTP's view: marker, payload type 72, "sequence number" 6) or RR with a
+                # report block (payload type 73, one CSRC), then SDES with a CNAME
+                rep = (struct.pack('!BBHI', 0x80, 200, 6, 0xd) + os.urandom(20) if i % 10 == 4
+                       else struct.pack('!BBHII', 0x81, 201, 7, 0xd, 0xe) + os.urandom(20))
+                cname = b'\x01\x07far@end\x00\x00\x00'
+                s.sendto(rep + struct.pack('!BBHI', 0x81, 202, 4, 0xd) + cname, ('127.0.0.1', port))
+                n['rtcp'] += 1
+                time.sleep(0.004)
+        talk(rtp, 0xd, 1020, 3200, 1, 5)
+        done()
+        return
     if k2 == 'retag':
         c1 = Srtp(k1)
         sent = talk(c1, 0xa, 100, 1000, 1, 10)
@@ -120,7 +165,7 @@ def main():
         time.sleep(0.2)
         send(sent[3], 'forged')
         talk(c1, 0xa, 114, 4000, 2, 10)
-        print('genuine %d forged %d srtcp %d' % (n['genuine'], n['forged'], n['rtcp']), flush=True)
+        done()
         return
     c1, c2 = Srtp(k1), Srtp(k2)
     srtcp()
@@ -134,7 +179,7 @@ def main():
     time.sleep(0.2)
     talk(c2, 0xc, 7000, 50000, 3, 10)
     send(c1.packet(0xb, 520, 20000, 0, b'\xff' * 160), 'forged')
-    print('genuine %d forged %d srtcp %d' % (n['genuine'], n['forged'], n['rtcp']), flush=True)
+    done()
 
 
 main()

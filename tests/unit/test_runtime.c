@@ -1572,6 +1572,37 @@ static void test_srtprx(void)
 		CHECK(srtp_open1(rx, tx32, 0x5009, 109, 0x55) == EALREADY);
 		CHECK(srtp_open1(rx, tx32, 0x5009, 110, 0x56) == 0);
 	}
+	/* those that went keep their highest index: a packet of theirs sent again is a replay
+	 * (it had a fresh window), the next one passes, a rollover counter included (it was
+	 * guessed 0: the tag failed) */
+	tx32 = mem_deref(tx32);
+	CHECK(srtp_alloc(&tx32, SRTP_AES_CM_128_HMAC_SHA1_80, key, sizeof(key), 0) == 0);
+	if (tx32) {
+		CHECK(srtp_open1(rx, tx32, 0x5000, 100, 0x55) == EALREADY);
+		CHECK(srtp_open1(rx, tx32, 0x5000, 101, 0x57) == 0);
+		CHECK(srtp_open1(rx, tx32, 0x5000, 101, 0x57) == EALREADY);
+	}
+	CHECK(srtp_open1(rx, tx, 0xabcdef, 7, 0x77) == EALREADY);
+	CHECK(srtp_open1(rx, tx, 0xabcdef, 8, 0x88) == 0);
+	/* SSRCs up to the number remembered (11 so far), each its own sender; one more is
+	 * refused, one of them heard again is not */
+	for (i = 0, ok = 1; i < CX_MP_SRTP_SSRCS - 11; i++) {
+		mem_deref(tx32);
+		tx32 = NULL;
+		ok &= !srtp_alloc(&tx32, SRTP_AES_CM_128_HMAC_SHA1_80, key, sizeof(key), 0) &&
+		      srtp_open1(rx, tx32, 0x60000 + i, 1, 0x60) == 0;
+	}
+	CHECK(ok);
+	mem_deref(tx32);
+	tx32 = NULL;
+	CHECK(srtp_alloc(&tx32, SRTP_AES_CM_128_HMAC_SHA1_80, key, sizeof(key), 0) == 0);
+	if (tx32) {
+		CHECK(srtp_open1(rx, tx32, 0x70000, 1, 0x70) == ENOSPC);
+		CHECK(srtp_open1(rx, tx32, 0x70000, 2, 0x70) == ENOSPC);
+		CHECK(srtp_open1(rx, tx32, 0x60000, 2, 0x61) == 0);
+		CHECK(srtp_open1(rx, tx32, 0x60000, 1, 0x60) == EALREADY);
+		CHECK(srtp_open1(rx, tx32, 0x5003, 103, 0x55) == EALREADY);
+	}
 	tx32 = mem_deref(tx32);
 	/* not RTP: shorter than a header, or no room for the tag */
 	mbuf_init(&forged);
