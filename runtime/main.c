@@ -507,49 +507,56 @@ static void cx_main__malloc(const cx_main_cli *c, char **argv)
 
 int cx_main(int argc, char **argv, const cx_doc *const *docs, int ndocs)
 {
-	cx_main_cli c;
+	/* not on the stack: a collection within an event scans the C stack conservatively from
+	 * the script's frames up to main's (stdlib heap.c), and the options (~4 KB) hold no value */
+	cx_main_cli *c = calloc(1, sizeof(*c));
 	int rc;
 	size_t i;
 
-	memset(&c, 0, sizeof(c));
-	c.prog = argc > 0 ? argv[0] : "ccxml";
+	if (!c) {
+		fprintf(stderr, "%s: out of memory\n", argc > 0 ? argv[0] : "ccxml");
+		return 2;
+	}
+	c->prog = argc > 0 ? argv[0] : "ccxml";
 	/* a document that starts sessions of itself (<createccxml> twice on ccxml.loaded), or
 	 * that calls out on every event, must meet a bound before the process's memory (or the
 	 * trunk) does */
-	c.cfg.max_sessions = CX_MAIN_MAX_SESSIONS;
-	c.cfg.max_calls = CX_MAIN_MAX_CALLS;
+	c->cfg.max_sessions = CX_MAIN_MAX_SESSIONS;
+	c->cfg.max_calls = CX_MAIN_MAX_CALLS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!docs || ndocs < 1 || !docs[0]) {
-		fprintf(stderr, "%s: no document compiled into this program\n", c.prog);
-		return 2;
+		fprintf(stderr, "%s: no document compiled into this program\n", c->prog);
+		rc = 2;
+		goto out;
 	}
-	rc = cx_main__parse(&c, argc, argv);
+	rc = cx_main__parse(c, argc, argv);
 	if (rc)
 		goto out;
-	if (c.help) {
-		cx_main__usage(stdout, c.prog);
+	if (c->help) {
+		cx_main__usage(stdout, c->prog);
 		goto out;
 	}
-	if (c.version) {
-		printf("%s (ccxmlc runtime %s, document %s)\n", c.prog, cx_version(),
+	if (c->version) {
+		printf("%s (ccxmlc runtime %s, document %s)\n", c->prog, cx_version(),
 		       docs[0]->name ? docs[0]->name : "?");
 		goto out;
 	}
-	cx_main__malloc(&c, argv);
-	if (cx_log_setup(c.log_format, c.log_file, c.log_level)) {
+	cx_main__malloc(c, argv);
+	if (cx_log_setup(c->log_format, c->log_file, c->log_level)) {
 		rc = 2;
 		goto out;
 	}
 	if (cx_init()) {
-		fprintf(stderr, "%s: cannot initialise libre\n", c.prog);
+		fprintf(stderr, "%s: cannot initialise libre\n", c->prog);
 		rc = 2;
 		goto out;
 	}
-	rc = cx_main__run(&c, docs, ndocs);
+	rc = cx_main__run(c, docs, ndocs);
 	cx_close();
  out:
-	for (i = 0; i < c.nkv / 2; i++)
-		free(c.kvbuf[i]);
+	for (i = 0; i < c->nkv / 2; i++)
+		free(c->kvbuf[i]);
+	free(c);
 	fflush(stdout);
 	cx_log_close();
 	return rc;
