@@ -394,8 +394,8 @@ static inline __attribute__((always_inline)) void cx_copy_short(char *d, const c
 #define CX_STR_PAGED_GC 0x1001u
 /* An 8-bit string of len (below CX_CAT8_MAX) characters to fill, its slot taken from the run
  * of the heap's string pages (cx_ctx.pgb) as stdlib's own short concatenations take theirs
- * (strpage.c); NULL when the run has no room (or the heap no pages) (the caller goes
- * stdlib's way, which refills). The characters start right after the header. */
+ * (strpage.c); NULL when the run has no room or the heap no pages: the caller goes stdlib's
+ * way, which refills. The characters start right after the header. */
 static inline __attribute__((always_inline)) struct cx_str_static *cx_str_take8(cx_ctx *X, uint32_t len)
 {
 	size_t c = (sizeof(struct cx_str_static) + len + 1 + 15) / 16;
