@@ -426,7 +426,7 @@ static inline __attribute__((always_inline)) cx_value cx_add_lit8(cx_ctx *X, cx_
 		const struct cx_str_static *h = (const struct cx_str_static *)(const void *)b.u.s;
 		uint32_t len = n + h->len;
 		struct cx_str_static *s;
-		if (len < CX_CAT8_MAX && !h->wide && (s = cx_str_take8(X, len))) {
+		if (CX__LIKELY(len < CX_CAT8_MAX && !h->wide) && (s = cx_str_take8(X, len))) {
 			char *d = (char *)(s + 1);
 			memcpy(d, lit8, n);
 			cx_copy_short(d + n, h->chars, h->len);
@@ -447,7 +447,7 @@ static inline __attribute__((always_inline)) cx_value cx_add_lit8_lit8(cx_ctx *X
 		const struct cx_str_static *h = (const struct cx_str_static *)(const void *)b.u.s;
 		uint32_t len = n + h->len + n2;
 		struct cx_str_static *s;
-		if (len < CX_CAT8_MAX && !h->wide && (s = cx_str_take8(X, len))) {
+		if (CX__LIKELY(len < CX_CAT8_MAX && !h->wide) && (s = cx_str_take8(X, len))) {
 			char *d = (char *)(s + 1);
 			memcpy(d, lit8, n);
 			cx_copy_short(d + n, h->chars, h->len);
