@@ -18,13 +18,14 @@
  * (vxml.c) send dialog.terminatetransfer and make the outcome near_end_disconnect
  * (cx_vxio_hotword). connection.disconnect.transfer, sent by the document or thrown at
  * connection.redirected (cx_vxio_redirected), leaves the item 'unknown'. The caller hanging up
- * while the transfer is in CCXML's hands throws connection.disconnect.hangup (cx_vxio_hangup,
+ * (at any moment of a dialog: cx_vxio_hangup) while the transfer is in CCXML's hands throws connection.disconnect.hangup (
  * VoiceXML 2.0 §2.3.7.2.2), the item unfilled: the dialog's handler runs in the final
  * processing state and what it returns reaches CCXML's dialog.exit.
  *
  * <record>: the recording starts when the item's prompts have played; it ends at maxtime, after
  * finalsilence of quiet once speech was heard, at a key when dtmfterm is true (the key is the
- * termchar), or when the caller hangs up. The item variable is then the recording's file name
+ * termchar), or when the caller hangs up (cx_vxio_hangup: the value is set, <filled> does not
+ * run, connection.disconnect.hangup is thrown, §2.3.6). The item variable is then the recording's file name
  * (relative to --record-dir) and name$ holds duration (ms), size (bytes), termchar, maxtime.
  * With modal="false" vxml.c matches the keys against the grammars in scope first: one that
  * takes them ends the recording by cx_vxio_stop (the file kept, the item not filled).

@@ -102,6 +102,37 @@ for r in "noanswer|uas_noanswer|20000|TRANSFER bridge connecttimeout=2000 maxtim
 			"$W/ctrl-xferw_$name.out" "$W/xferw_$name.sipperr"
 	fi
 done
+
+# The caller's hang-up outside transfers (docs/voicexml.md "The caller hangs up"): baresip hangs
+# up 5 s into the call while xferw.vxml's <record> records: connection.disconnect.hangup caught,
+# the recording so far its item's value, its <exit expr> in dialog.exit after the caller's
+# connection.disconnected (no sipp: there is no transfer)
+python3 "$T/ctrl.py" "$CP" 5000 >"$W/ctrl-xferw_record.out" 2>&1 &
+xctrl=$!
+PIDS+=("$xctrl")
+lp_wait_for "$W/ctrl-xferw_record.out" 'ctrl: connected' 15
+XSP=$(freeport)
+mkdir -p "$W/rec-xferw"
+(cd "$W" && exec timeout -k 2 60 ./xferw --sip "127.0.0.1:$XSP" --once --media-root "$W" \
+	--record-dir "$W/rec-xferw" --values "dest=sip:4072223333@127.0.0.1:$XBP" \
+	--values "far=sip:nobody@127.0.0.1:9" --values "kase=record") >"$W/xferw_record.out" 2>"$W/xferw_record.err"
+xrc=$?
+waitpid_for "$xctrl" 10
+if why=$(has "$W/xferw_record.out" "vxml prompt: Speak now." "CALLER DISCONNECTED trigger=remote" \
+		"vxml: the caller hung up: connection.disconnect.hangup" "vxml record ended by the hang-up" \
+		"DIALOG EXIT connection.disconnect.hangup/rec true/1") &&
+	why="dialog.exit before connection.disconnected" &&
+	[ "$(grep -n 'CALLER DISCONNECTED' "$W/xferw_record.out" | head -1 | cut -d: -f1)" -lt \
+		"$(grep -n 'DIALOG EXIT' "$W/xferw_record.out" | head -1 | cut -d: -f1)" ] &&
+	why="no recording" && ls "$W"/rec-xferw/*.wav >/dev/null 2>&1 &&
+	why="an ERROR line" && ! grep -q ERROR "$W/xferw_record.out" &&
+	why="exit status $xrc" && [ $xrc = 0 ] &&
+	why="sanitizer report" && ! sanitized "$W/xferw_record.err"; then
+	ok "VoiceXML over SIP: the caller hangs up during <record> (connection.disconnect.hangup caught, the recording so far its value, <exit expr> in dialog.exit)"
+else
+	bad "VoiceXML over SIP: the caller hangs up during <record>" "$why" "$W/xferw_record.out" \
+		"$W/xferw_record.err" "$W/ctrl-xferw_record.out"
+fi
 kill "$XBARESIP" 2>/dev/null
 waitpid_for "$XBARESIP" 5
 
