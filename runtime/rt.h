@@ -984,10 +984,11 @@ void cx_vxio_answered(cx_sess *s, const char *connid);
  * transfer is in CCXML's hands gets connection.disconnect.transfer now (VoiceXML 2.0 §2.3.7.1:
  * the platform throws it), before the provider ends the call and the dialog with it. */
 void cx_vxio_redirected(cx_sess *s, const char *connid);
-/* conn.c: connection connid was disconnected (connection.disconnected, either side): a dialog on
- * it whose transfer is in CCXML's hands gets connection.disconnect.hangup now (VoiceXML 2.0
- * §2.3.7.2.2) and is in the final processing state, which the provider's end of the call leaves
- * running; without such a transfer nothing happens here. */
+/* conn.c: connection connid was disconnected (connection.disconnected, either side): a VoiceXML
+ * dialog on it gets connection.disconnect.hangup now, in its innermost run (VoiceXML 2.0 §5.2.6,
+ * §2.3.7.2.2, §2.3.6: a <record>'s audio so far is its value) and is in the final processing
+ * state, which the provider's end of the call leaves running; one in it already (a blind
+ * transfer) is left alone. */
 void cx_vxio_hangup(cx_sess *s, const char *connid);
 /* Is run r in the final processing state (VoiceXML 2.0 §1.5.4: a connection.disconnect event
  * came; it waits for no input and ends by itself)? A provider ending the call leaves it running. */

@@ -18,13 +18,14 @@
  * (vxml.c) send dialog.terminatetransfer and make the outcome near_end_disconnect
  * (cx_vxio_hotword). connection.disconnect.transfer, sent by the document or thrown at
  * connection.redirected (cx_vxio_redirected), leaves the item 'unknown'. The caller hanging up
- * while the transfer is in CCXML's hands throws connection.disconnect.hangup (cx_vxio_hangup,
+ * (at any moment of a dialog: cx_vxio_hangup) while the transfer is in CCXML's hands throws connection.disconnect.hangup (
  * VoiceXML 2.0 §2.3.7.2.2), the item unfilled: the dialog's handler runs in the final
  * processing state and what it returns reaches CCXML's dialog.exit.
  *
  * <record>: the recording starts when the item's prompts have played; it ends at maxtime, after
  * finalsilence of quiet once speech was heard, at a key when dtmfterm is true (the key is the
- * termchar), or when the caller hangs up. The item variable is then the recording's file name
+ * termchar), or when the caller hangs up (cx_vxio_hangup: the value is set, <filled> does not
+ * run, connection.disconnect.hangup is thrown, §2.3.6). The item variable is then the recording's file name
  * (relative to --record-dir) and name$ holds duration (ms), size (bytes), termchar, maxtime.
  * With modal="false" vxml.c matches the keys against the grammars in scope first: one that
  * takes them ends the recording by cx_vxio_stop (the file kept, the item not filled).
@@ -115,41 +116,53 @@ void cx_vxio_inherit(cx_vx_run *to, cx_vx_run *from)
 
 /* Section - <record> */
 
+/* The recording of io->it is over and closed after ms: name$ (duration, size, termchar,
+ * maxtime, file) and *file, the item's value. 0, or -1 when out of memory (the dialog ends). */
+static int cx_vxio__rec_vars(cx_vxio *io, uint32_t ms, cx_value *file)
+{
+	cx_ctx *X;
+	cx_vx_io(io->r, NULL, NULL, &X, NULL);
+	uint32_t bytes = 44 + 16 * ms;
+	char tc[2] = {io->termchar, '\0'};
+	cx_value sh = cx_obj_new(X);
+	*file = cx_str_utf8(X, io->file, strlen(io->file));
+	if (cx_is_exc(sh) || cx_is_exc(*file) ||
+	    cx_define_cstr(X, sh, "duration", cx_num(ms), 0) ||
+	    cx_define_cstr(X, sh, "size", cx_num(bytes), 0) ||
+	    cx_define_cstr(X, sh, "termchar", io->termchar ? cx_str_utf8(X, tc, 1) : CX_NULLV, 0) ||
+	    cx_define_cstr(X, sh, "maxtime", strcmp(io->reason, "maxtime") ? CX_FALSE : CX_TRUE, 0) ||
+	    cx_define_cstr(X, sh, "file", *file, 0)) {
+		cx_catch(X);
+		cx_vx_error(io->r, "error.noresource: out of memory for the recording's variables", 1);
+		return -1;
+	}
+	X->slots[io->it->rec->shadow] = sh;
+	return 0;
+}
+
 /* The recording is over (a timer: never inside the feeder): the item's variable and name$. */
 static void cx_vxio__rec_done_h(void *arg)
 {
 	cx_vxio *io = arg;
 	cx_vx_run *r = io->r;
-	cx_ctx *X;
+	cx_value file;
 	cx_engine *e;
 	cx_dlg *d;
-	cx_vx_io(r, &e, &d, &X, NULL);
+	cx_vx_io(r, &e, &d, NULL, NULL);
 
 	if (!io->it)
 		return;
-	const cx_vx_rec_item *ri = io->it->rec;
 	uint32_t ms = cx_rec_ms(io->rec);
-	uint32_t bytes = 44 + 16 * ms;
 	io->rec = mem_deref(io->rec);
-	io->it = NULL;
 	if (!strcmp(io->reason, "error")) {
+		io->it = NULL;
 		cx_vx_error(r, "error.badfetch: the recording could not be written", 1);
 		return;
 	}
-	char tc[2] = {io->termchar, '\0'};
-	cx_value sh = cx_obj_new(X);
-	cx_value file = cx_str_utf8(X, io->file, strlen(io->file));
-	if (cx_is_exc(sh) || cx_is_exc(file) ||
-	    cx_define_cstr(X, sh, "duration", cx_num(ms), 0) ||
-	    cx_define_cstr(X, sh, "size", cx_num(bytes), 0) ||
-	    cx_define_cstr(X, sh, "termchar", io->termchar ? cx_str_utf8(X, tc, 1) : CX_NULLV, 0) ||
-	    cx_define_cstr(X, sh, "maxtime", strcmp(io->reason, "maxtime") ? CX_FALSE : CX_TRUE, 0) ||
-	    cx_define_cstr(X, sh, "file", file, 0)) {
-		cx_catch(X);
-		cx_vx_error(r, "error.noresource: out of memory for the recording's variables", 1);
+	int err = cx_vxio__rec_vars(io, ms, &file);
+	io->it = NULL;
+	if (err)
 		return;
-	}
-	X->slots[ri->shadow] = sh;
 	cx_log_doc(d->sess->id, "vxml record", io->file);
 	cx_vx_item_done(r, file);
 	cx_engine_kick(e);
@@ -421,15 +434,18 @@ void cx_vxio_redirected(cx_sess *s, const char *connid)
 
 void cx_vxio_hangup(cx_sess *s, const char *connid)
 {
-	cx_vx_run *r;
-	cx_vxio *io = cx_vxio__xfer_on(s, connid, &r);
-	cx_dlg *d;
+	struct le *le;
 
-	if (!io || !io->xsent)
-		return; /* no transfer in CCXML's hands: the provider ends the dialog with the call */
-	cx_vx_io(r, NULL, &d, NULL, NULL);
-	cx_log_doc(d->sess->id, "vxml transfer", "the caller hung up: connection.disconnect.hangup");
-	cx_vx_event(r, "connection.disconnect.hangup", NULL);
+	LIST_FOREACH(&s->dlgs, le) {
+		cx_dlg *d = le->data;
+		cx_vx_run *r = d->vx; /* the innermost run: a subdialog gets the event first */
+		if (!r || d->exited || strcmp(d->connid, connid) || cx_vx_final(r))
+			continue; /* gone already (a blind transfer): its final processing goes on */
+		cx_vxio *io = *cx_vx_io(r, NULL, NULL, NULL, NULL);
+		cx_log_doc(s->id, io && io->it && io->it->xfer && io->xsent ? "vxml transfer" : "vxml",
+			   "the caller hung up: connection.disconnect.hangup");
+		cx_vx_event(r, "connection.disconnect.hangup", NULL);
+	}
 }
 
 /* The transfer in CCXML's hands is over: its watches and transferaudio stop. */
@@ -535,6 +551,26 @@ void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)
 		if (cx_vxio__xfer_shadow(io, "unknown", 0, &v))
 			return;
 		X->slots[io->it->slot] = v;
+	}
+	if (io->it && io->it->rec && io->rec && !strcmp(name, "connection.disconnect.hangup")) {
+		/* VoiceXML 2.0 §2.3.6: the audio recorded until the hang-up is the item's value
+		 * (name$ as at any end), for the handler to send on; <filled> does not run */
+		cx_ctx *X;
+		cx_value file;
+		cx_vx_io(r, NULL, NULL, &X, NULL);
+		tmr_cancel(&io->t);
+		if (!io->sloth) { /* the simulator: the silence until now */
+			uint64_t now = cx_clock_ms();
+			cx_rec_silence(io->rec, (uint32_t)(now > io->t0 ? now - io->t0 : 0) * 8);
+			tmr_cancel(&io->t); /* a maxtime reached just now started it */
+		}
+		uint32_t ms = cx_rec_ms(io->rec);
+		io->rec = mem_deref(io->rec); /* closed: the WAV is complete */
+		str_ncpy(io->reason, "hangup", sizeof(io->reason));
+		if (cx_vxio__rec_vars(io, ms, &file))
+			return;
+		X->slots[io->it->slot] = file;
+		cx_log_doc(d->sess->id, "vxml record ended by the hang-up", io->file);
 	}
 	if (io->it) { /* a <record>/<transfer> waiting gives up */
 		io->rec = mem_deref(io->rec);

@@ -17,7 +17,8 @@
 
 enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63,
        VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128, VX_MAXNEST = 16, VX_MAXPARAMS = 64,
-       VX_MAXNB = 16, VX_MAXMARKS = 16, VX_MAXSPANS = 64, VX_MAXEVENTS = 512, VX_LOOPS = 10000 };
+       VX_MAXNB = 16, VX_MAXMARKS = 16, VX_MAXSPANS = 64, VX_MAXEVENTS = 512, VX_LOOPS = 10000,
+       VX_FINAL_MS = 60000, VX_FINAL_STEPS = 1000 };
 
 /* The element of each enum cx_vx_kind (error.semantic names it). */
 static const char *const cx_vx__kinds[] = {"block", "field", "record", "transfer", "subdialog", "initial", "object"};
@@ -43,6 +44,7 @@ struct cx_vx_run {
 	int cur;                 /* the form item being visited (events' scope), or -1 */
 	int stop;                /* exit/disconnect/error recorded */
 	int final;               /* a connection.disconnect event came: the final processing state */
+	int fsteps;              /* form items visited in it (at most VX_FINAL_STEPS, all passes) */
 	int noprompt;            /* a catch without <reprompt> ran: do not queue the prompts */
 	int reprompt;
 	int depth;               /* catches running inside catches */
@@ -58,6 +60,7 @@ struct cx_vx_run {
 	int nnb;
 	int termwait;            /* the input is complete; termtimeout runs for the termchar */
 	struct tmr t_in, t_go;
+	struct tmr t_final;      /* the outermost run's: the final processing state's time limit */
 	cx_cval *exit_values, *exit_expr;
 	enum cx_pev end_ev;      /* CX_PEV_NONE: dialog.exit with the values */
 	char *end_reason;
@@ -155,6 +158,7 @@ static void cx_vx__destroy(void *arg)
 
 	tmr_cancel(&r->t_in);
 	tmr_cancel(&r->t_go);
+	tmr_cancel(&r->t_final);
 	cx_vx__unwait(r);
 	if (r->X)
 		cx_ctx_free(r->X);
@@ -231,7 +235,8 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
 			return CX_FAIL;
 	}
 	char *src = cx_vx__src(audio, t);
-	uint64_t ms = r->play && src ? r->play(r->e, r->d, src, r->arg) : 0;
+	/* the final processing state plays nothing (VoiceXML 2.0 §1.5.4: the caller is gone) */
+	uint64_t ms = r->play && src && !r->final ? r->play(r->e, r->d, src, r->arg) : 0;
 	mem_deref(src);
 	uint64_t now = cx_clock_ms();
 	if (r->play_end < now)
@@ -945,6 +950,12 @@ static void cx_vx__advance(cx_vx_run *r)
 		}
 		const cx_vx_item *it = &r->doc->forms[r->form].items[i];
 		r->cur = i;
+		if (r->final && ++r->fsteps > VX_FINAL_STEPS) { /* a loop of blocks, <goto>s, fetches */
+			cx_log_doc(r->d->sess->id, "vxml final processing",
+				   "1000 form items visited: the dialog exits");
+			r->stop = 1;
+			break;
+		}
 		if (r->final && it->kind != CX_VX_BLOCK && it->kind != CX_VX_OBJECT && it->kind != CX_VX_SUBDIALOG) {
 			/* VoiceXML 2.0 §1.5.4: an item that would wait for the caller, who is gone
 			 * (a transfer, a disconnect sent by CCXML): the dialog exits */
@@ -1635,8 +1646,8 @@ uint64_t cx_vx_audio(cx_vx_run *r, const char *src)
 {
 	uint64_t now = cx_clock_ms(), ms;
 
-	if (!r->play)
-		return 0;
+	if (!r->play || (src && r->final))
+		return 0; /* the final processing state plays nothing */
 	if (!src) {
 		(void)r->play(r->e, r->d, CX_VX_STOP_SRC, r->arg);
 		if (r->play_end > now)
@@ -1649,6 +1660,45 @@ uint64_t cx_vx_audio(cx_vx_run *r, const char *src)
 	return ms;
 }
 
+/* The final processing state has lasted VX_FINAL_MS (its outermost run's timer): a handler
+ * that loops through fetched documents or waits on a server that does not answer ends here. */
+static void cx_vx__final_h(void *arg)
+{
+	cx_vx_run *r = arg;
+
+	while (r->child)
+		r = r->child;
+	if (r->stop)
+		return;
+	cx_log_doc(r->d->sess->id, "vxml final processing", "60 s without an end: the dialog exits");
+	cx_vx__unwait(r);
+	cx_vx_error(r, NULL, 1); /* dialog.exit without values, as VoiceXML's default handler */
+	cx_engine_kick(r->e);
+}
+
+/* A connection.disconnect event is thrown in run r (the innermost, a subdialog's first): it and
+ * the runs that called it are in the final processing state (VoiceXML 2.0 §1.5.4): no prompt
+ * plays any more (those queued are cut), no input is collected, the transition a fetch was for
+ * is dropped (the event's handler runs in the document of now); VX_FINAL_MS bounds it. */
+static void cx_vx__gone(cx_vx_run *r)
+{
+	uint64_t now = cx_clock_ms();
+	cx_vx_run *top = r;
+
+	if (r->play && !r->final)
+		(void)r->play(r->e, r->d, CX_VX_STOP_SRC, r->arg);
+	cx_vx__unwait(r);
+	for (cx_vx_run *p = r; p; p = p->parent) {
+		p->final = 1;
+		if (p->play_end > now)
+			p->play_end = now;
+		p->nnb = 0;
+		top = p;
+	}
+	if (!tmr_isrunning(&top->t_final))
+		tmr_start(&top->t_final, VX_FINAL_MS, cx_vx__final_h, top);
+}
+
 void cx_vx_deliver(cx_vx_run *r, const char *ev)
 {
 	if (!r || r->stop)
@@ -1657,7 +1707,7 @@ void cx_vx_deliver(cx_vx_run *r, const char *ev)
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	if (!strncmp(ev, "connection.disconnect", 21) && (!ev[21] || ev[21] == '.'))
-		r->final = 1; /* its handler may still run: no input is collected any more */
+		cx_vx__gone(r);
 	cx_vx__event(r, ev, CX_UNDEFINED);
 	cx_engine_kick(r->e);
 }
@@ -1928,6 +1978,7 @@ static int cx_vx__new(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *
 		return ENOMEM;
 	tmr_init(&r->t_in);
 	tmr_init(&r->t_go);
+	tmr_init(&r->t_final);
 	r->e = e;
 	r->d = d;
 	r->doc = doc;
@@ -2077,6 +2128,7 @@ static int cx_vx__substart(cx_vx_run *r, const cx_vx_doc *doc, int form, cx_cval
 	}
 	cx_log_doc(r->d->sess->id, "vxml subdialog", src);
 	c->parent = r;
+	c->final = r->final; /* a subdialog of the final processing state's (§1.5.4) */
 	c->params = params;
 	c->next_form = form;
 	c->play_end = r->play_end;
@@ -2184,7 +2236,7 @@ static void cx_vx__fa_h(void *arg)
 		tmr_start(&w->t_fa, r->play_end - now, cx_vx__fa_h, w);
 		return;
 	}
-	ms = r->play ? r->play(r->e, r->d, w->fa->audio, r->arg) : 0;
+	ms = r->play && !r->final ? r->play(r->e, r->d, w->fa->audio, r->arg) : 0;
 	cx_log_doc(r->d->sess->id, "vxml fetchaudio", w->fa->audio);
 	if (!ms)
 		return;

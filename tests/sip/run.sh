@@ -36,7 +36,8 @@
 #      a document without timers (xferw.ccxml): the dialog's own watches against a sipp that
 #      rings (connecttimeout: noanswer, CANCEL) and one that answers and stays (maxtime:
 #      maxtime_disconnect, BYE), baresip hanging up while joined (connection.disconnect.hangup
-#      caught, its value in dialog.exit);
+#      caught, its value in dialog.exit), and hanging up during a <record> and during a
+#      prompt (connection.disconnect.hangup caught, its value in dialog.exit);
 #      a blind one by <redirect> (REFER): sipfrag 200 (connection.disconnect.transfer caught,
 #      'unknown') and 486 (busy);
 #   3. sipp as a UAS answering 486, 404 (sip:N!HOST@GW form) and 503 (over TCP), and never

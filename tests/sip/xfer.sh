@@ -11,7 +11,8 @@
 # near_end_disconnect with inputmode dtmf and utterance 9. The transferaudio plays to baresip
 # from the transfer until the far end answers. Then xferw.ccxml, which keeps no timer of its
 # own: the dialog's connecttimeout and maxtime watches, and baresip hanging up during the
-# transfer; last the blind transfers (xferb.ccxml).
+# transfer, then during a <record> and during a prompt (no transfer); last the blind transfers
+# (xferb.ccxml).
 
 compile "$T/xfer.ccxml" "$W/xfer" "$T/xfer.vxml"
 lp_baresip_start "$W/baresip-xfer" "$LIFE" "$BARESIP_EXTRA" || true
@@ -100,6 +101,42 @@ for r in "noanswer|uas_noanswer|20000|TRANSFER bridge connecttimeout=2000 maxtim
 	else
 		bad "VoiceXML bridged <transfer> over SIP ($name)" "$why" "$W/xferw_$name.out" "$W/xferw_$name.err" \
 			"$W/ctrl-xferw_$name.out" "$W/xferw_$name.sipperr"
+	fi
+done
+
+# The caller's hang-up outside transfers (docs/voicexml.md "The caller hangs up"), no sipp (there
+# is no transfer): baresip hangs up 5 s into the call while xferw.vxml's <record> records (the
+# recording so far its item's value), 2 s into it while a long prompt plays (the prompt cut):
+# connection.disconnect.hangup caught, its <exit expr> in dialog.exit after the caller's
+# connection.disconnected. Each case: NAME|CTRL-HANGUP-MS|LINES...
+for r in "record|5000|vxml prompt: Speak now.|vxml record ended by the hang-up|DIALOG EXIT connection.disconnect.hangup/rec true/1" \
+	"prompt|2000|vxml prompt: Welcome to the account service.|DIALOG EXIT connection.disconnect.hangup/welcome"; do
+	IFS='|' read -r name hang lines <<<"$r"
+	IFS='|' read -r -a want <<<"$lines"
+	python3 "$T/ctrl.py" "$CP" "$hang" >"$W/ctrl-xferw_$name.out" 2>&1 &
+	xctrl=$!
+	PIDS+=("$xctrl")
+	lp_wait_for "$W/ctrl-xferw_$name.out" 'ctrl: connected' 15
+	XSP=$(freeport)
+	mkdir -p "$W/rec-xferw_$name"
+	(cd "$W" && exec timeout -k 2 60 ./xferw --sip "127.0.0.1:$XSP" --once --media-root "$W" \
+		--record-dir "$W/rec-xferw_$name" --values "dest=sip:4072223333@127.0.0.1:$XBP" \
+		--values "far=sip:nobody@127.0.0.1:9" --values "kase=$name") >"$W/xferw_$name.out" 2>"$W/xferw_$name.err"
+	xrc=$?
+	waitpid_for "$xctrl" 10
+	if why=$(has "$W/xferw_$name.out" "CALLER DISCONNECTED trigger=remote" \
+			"vxml: the caller hung up: connection.disconnect.hangup" "${want[@]}") &&
+		why="dialog.exit before connection.disconnected" &&
+		[ "$(grep -n 'CALLER DISCONNECTED' "$W/xferw_$name.out" | head -1 | cut -d: -f1)" -lt \
+			"$(grep -n 'DIALOG EXIT' "$W/xferw_$name.out" | head -1 | cut -d: -f1)" ] &&
+		why="no recording" && { [ "$name" != record ] || ls "$W/rec-xferw_$name"/*.wav >/dev/null 2>&1; } &&
+		why="an ERROR line" && ! grep -q ERROR "$W/xferw_$name.out" &&
+		why="exit status $xrc" && [ $xrc = 0 ] &&
+		why="sanitizer report" && ! sanitized "$W/xferw_$name.err"; then
+		ok "VoiceXML over SIP: the caller hangs up during a $name (connection.disconnect.hangup caught, ${want[-1]#DIALOG EXIT })"
+	else
+		bad "VoiceXML over SIP: the caller hangs up during a $name" "$why" "$W/xferw_$name.out" \
+			"$W/xferw_$name.err" "$W/ctrl-xferw_$name.out"
 	fi
 done
 kill "$XBARESIP" 2>/dev/null
