@@ -58,12 +58,23 @@ cx_value cx_op_add(cx_ctx *X, cx_value a, cx_value b)
 
 cx_value cx_op_add_lit(cx_ctx *X, cx_str *lit, cx_value b)
 {
+	struct cx_str_static *s;
+	size_t len;
 	cx_str *y;
 
 	if (b.tag == CX_T_OBJ || b.tag == CX_T_STR)
 		return cx_op_add(X, cx_strv(lit), b);
-	/* 'x = ' + undefined, 'n=' + 3: ToString of a primitive calls nothing of the script's */
-	return (y = cx_to_str(X, b)) ? cx_str_cat_lit(X, lit, y) : CX_EXCEPTION;
+	/* 'x = ' + undefined, 'n=' + 3: ToString of a primitive calls nothing of the script's;
+	 * the short 8-bit result in a page's slot as generated code takes one (cx_value.h) */
+	if (!(y = cx_to_str(X, b)))
+		return CX_EXCEPTION;
+	len = (size_t)lit->len + y->len;
+	if (len < CX_CAT8_MAX && !y->wide && !X->heap->perm_mode && (s = cx_str_take8(X, (uint32_t)len))) {
+		cx_copy_short((char *)(s + 1), lit->chars, lit->len);
+		cx_copy_short((char *)(s + 1) + lit->len, y->chars, y->len);
+		return cx_strv((cx_str *)s);
+	}
+	return cx_str_cat_lit(X, lit, y);
 }
 
 /* Section - Chains of + (a + b + c …): one allocation for the string
