@@ -97,14 +97,63 @@ static int cx_docscript__add(cx_docscripts *s, const char *url, const char *src,
 	return str_dup(&d->url, url);
 }
 
-/* A VoiceXML <script maxage|maxstale> (VoiceXML 2.0 §6.1.1: whole seconds, as the compiler
- * checks them) in ms; -1 when absent or malformed (the compiler reports that one). */
-static int64_t cx_docscript__age(xmlNodePtr n, const char *name)
+/* Does n hold the <property>s in force for what is inside it: the document, a dialog or a form
+ * item (compiler/vxml_prop.c vp__holder) */
+static int cx_docscript__holder(xmlNodePtr n)
+{
+	static const char *const tags[] = {"vxml", "form", "menu", "block", "field", "record",
+					   "transfer", "subdialog", "initial", "object"};
+	size_t i;
+
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (!xmlStrcmp(n->name, BAD_CAST tags[i]))
+			return 1;
+	return 0;
+}
+
+/* The value of the property name in force at n (VoiceXML 2.0 §6.3: the last <property> of the
+ * nearest element around n that has one, as compiler/vxml_prop.c vxml_prop finds it within a
+ * document), NULL when none; xmlFree it */
+static xmlChar *cx_docscript__prop(xmlNodePtr n, const char *name)
+{
+	for (; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
+		xmlChar *found = NULL;
+		xmlNodePtr k;
+
+		if (!cx_docscript__holder(n))
+			continue;
+		for (k = n->children; k; k = k->next) {
+			xmlChar *pn, *pv;
+			if (k->type != XML_ELEMENT_NODE || xmlStrcmp(k->name, BAD_CAST "property"))
+				continue;
+			pn = cx_docscript__attr(k, "name");
+			pv = pn && !xmlStrcmp(pn, BAD_CAST name) ? cx_docscript__attr(k, "value") : NULL;
+			if (pv) {
+				xmlFree(found);
+				found = pv;
+			}
+			xmlFree(pn);
+		}
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/* A VoiceXML <script>'s or <grammar>'s maxage|maxstale (name), else the property prop in force
+ * (scriptmaxage, grammarmaxstale ...; VoiceXML 2.0 §6.1.1: the attribute wins; whole seconds,
+ * as the compiler checks them) in ms; -1 when neither is there or malformed (the compiler
+ * reports that one). */
+static int64_t cx_docscript__age(xmlNodePtr n, const char *name, const char *prop)
 {
 	xmlChar *a = cx_docscript__attr(n, name);
-	const char *p = (const char *)a;
-	int64_t v = p && *p ? 0 : -1;
+	const char *p;
+	int64_t v;
 
+	if (!a)
+		a = cx_docscript__prop(n, prop);
+	p = (const char *)a;
+	v = p && *p ? 0 : -1;
 	for (; p && *p && v >= 0; p++)
 		v = *p >= '0' && *p <= '9' && v <= 100000000 ? v * 10 + (*p - '0') : -1;
 	xmlFree(a);
@@ -135,9 +184,11 @@ static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, int
 			err = cx_docscript__add(s, (char *)abs, (char *)src,
 						gram ? "grammar src" : "script src", xmlGetLineNo(n),
 						why, sz, &d);
-			if (!err && vx && !gram) {
-				d->maxage = cx_docscript__age(n, "maxage");
-				d->maxstale = cx_docscript__age(n, "maxstale");
+			if (!err && vx) {
+				d->maxage = cx_docscript__age(n, "maxage", gram ? "grammarmaxage"
+							      : "scriptmaxage");
+				d->maxstale = cx_docscript__age(n, "maxstale", gram ? "grammarmaxstale"
+								: "scriptmaxstale");
 			}
 			if (!err) {
 				d->gram = gram;

@@ -16,7 +16,8 @@
 # application, another root's leaf starts one; a 404, a root that does not compile or names a
 # root; a changed root recompiles); a grammar named twice fetched once; a root with its script
 # and grammar over the HTTP cache (max-age, ETag / Last-Modified answered 304, no-cache,
-# no-store, a root changed between leaves; <script maxage maxstale>).
+# no-store, a root changed between leaves; <script maxage maxstale>, <grammar maxage maxstale>, the
+# properties scriptmaxage / scriptmaxstale / grammarmaxage / grammarmaxstale, a root's own).
 # Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -406,5 +407,20 @@ check "cache: <script src maxage='0'> of a script fresh for an hour (no validato
 run cr-maxstale "$U/cr/sstale/ms1.vxml"
 check "cache: <script src maxstale='60'> of a script stale at once (max-age=0, an ETag): the kept copy used by the next document, no request" bash -c \
 	"grep -q 'VX EXIT M' '$W/cr-maxstale.out' && [ \$(crq sstale lib.js 200) = 1 ] && [ \$(grep -c '^GET /vx/cr/sstale/lib.js' '$W/requests') = 1 ]"
+run cr-gmaxage "$U/cr/gage/gma1.vxml"
+check "cache: <grammar src maxage='0'> of a grammar fresh for an hour: fetched again by the next document" bash -c \
+	"grep -q 'VX EXIT G' '$W/cr-gmaxage.out' && [ \$(crq gage digits.grxml 200) = 2 ]"
+run cr-gmaxstale "$U/cr/gstale/gms1.vxml"
+check "cache: <grammar src maxstale='60'> of a grammar stale at once (max-age=0, an ETag): the kept copy used by the next document, no request" bash -c \
+	"grep -q 'VX EXIT G' '$W/cr-gmaxstale.out' && [ \$(grep -c '^GET /vx/cr/gstale/digits.grxml' '$W/requests') = 1 ]"
+run cr-pmaxage "$U/cr/page/pma1.vxml"
+check "cache: <property name='scriptmaxage' value='0'> (the document's), 'grammarmaxage' (the form's) of sources fresh for an hour: both fetched again by the next document" bash -c \
+	"grep -q 'VX EXIT P' '$W/cr-pmaxage.out' && [ \$(crq page lib.js 200) = 2 ] && [ \$(crq page digits.grxml 200) = 2 ]"
+run cr-pmaxstale "$U/cr/pstale/pms1.vxml"
+check "cache: the properties scriptmaxstale and grammarmaxstale '60' of sources stale at once: the script's kept copy used, no request; the grammar's own maxstale='0' wins: revalidated (304)" bash -c \
+	"grep -q 'VX EXIT P' '$W/cr-pmaxstale.out' && [ \$(grep -c '^GET /vx/cr/pstale/lib.js' '$W/requests') = 1 ] && [ \$(crq pstale digits.grxml 200) = 1 ] && [ \$(crq pstale digits.grxml '304 inm') = 1 ]"
+run cr-proot "$U/cr/rage/pra.vxml"
+check "cache: an application root's <property name='scriptmaxage' value='0'>: its script (fresh for an hour) fetched again with the next leaf" bash -c \
+	"grep -q 'VX EXIT R' '$W/cr-proot.out' && [ \$(crq rage lib.js 200) = 2 ]"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtvxml

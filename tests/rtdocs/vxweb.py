@@ -83,7 +83,12 @@ CR = {"age": {"Cache-Control": "max-age=3600"},
       "nostore": {"Cache-Control": "no-store, max-age=3600", "ETag": '"cr"'},
       "chg": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
       "sage": {"Cache-Control": "max-age=3600"},
-      "sstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'}}
+      "sstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
+      "gage": {"Cache-Control": "max-age=3600"},
+      "gstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
+      "page": {"Cache-Control": "max-age=3600"},
+      "pstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
+      "rage": {"Cache-Control": "max-age=3600"}}
 
 
 def cr_answer(req, path):
