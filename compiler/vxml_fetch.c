@@ -29,14 +29,14 @@ static long vf__secs(Attr *a)
 void vxml_fetch_check(Node *n)
 {
 	Attr *a;
+	if ((a = node_attr(n, "fetchhint")) && strcmp(a->value.s, "prefetch") && strcmp(a->value.s, "safe"))
+		diag_error(a->value.loc, "<%s fetchhint='%s'>: prefetch or safe", n->tag, a->value.s);
 	if ((a = node_attr(n, "fetchtimeout")))
 		(void)vxml_time(a);
 	if ((a = node_attr(n, "maxage")))
 		(void)vf__secs(a);
 	if ((a = node_attr(n, "maxstale")))
 		(void)vf__secs(a);
-	if ((a = node_attr(n, "fetchhint")) && strcmp(a->value.s, "prefetch") && strcmp(a->value.s, "safe"))
-		diag_error(a->value.loc, "<%s fetchhint='%s'>: prefetch or safe", n->tag, a->value.s);
 	if ((a = node_attr(n, "fetchaudio")) && !*a->value.s)
 		diag_error(a->value.loc, "<%s fetchaudio=''>: the URI of an audio file", n->tag);
 }
