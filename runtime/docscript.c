@@ -92,7 +92,7 @@ static int cx_docscript__add(cx_docscripts *s, const char *url, const char *src,
 		return EPROTONOSUPPORT;
 	}
 	d = &s->v[s->n++];
-	d->maxage = d->maxstale = -1;
+	d->maxage = d->maxstale = d->tmo = -1;
 	*dp = d;
 	return str_dup(&d->url, url);
 }
@@ -160,6 +160,24 @@ static int64_t cx_docscript__age(xmlNodePtr n, const char *name, const char *pro
 	return v < 0 || v > 100000000 ? -1 : v * 1000;
 }
 
+/* A VoiceXML <script>'s or <grammar>'s fetchtimeout, else the property in force (a CSS2 time:
+ * 500ms, 2s, 1.5s) in ms; -1 when neither is there or malformed (the compiler reports that). */
+static int64_t cx_docscript__tmo(xmlNodePtr n)
+{
+	xmlChar *a = cx_docscript__attr(n, "fetchtimeout");
+	char *end = NULL;
+	double v;
+	int64_t ms = -1;
+
+	if (!a)
+		a = cx_docscript__prop(n, "fetchtimeout");
+	v = a && *a >= '0' && *a <= '9' ? strtod((char *)a, &end) : -1;
+	if (v >= 0 && v <= 86400000 && (!strcmp(end, "s") || !strcmp(end, "ms")))
+		ms = (int64_t)(!strcmp(end, "ms") ? v : v * 1000);
+	xmlFree(a);
+	return ms;
+}
+
 /* Preorder, as the compiler numbers them; 0 or an errno with why filled. */
 static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, int vx,
 			      char *why, size_t sz)
@@ -189,6 +207,7 @@ static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, int
 							      : "scriptmaxage");
 				d->maxstale = cx_docscript__age(n, "maxstale", gram ? "grammarmaxstale"
 								: "scriptmaxstale");
+				d->tmo = cx_docscript__tmo(n);
 			}
 			if (!err) {
 				d->gram = gram;

@@ -123,6 +123,19 @@ check "a grammar changed between two processes (the document's bytes the same): 
 run slowgoto "$U/slowgoto.vxml"
 check "<goto next> under <property name='fetchtimeout' value='1s'> to a document answered after 3 s: error.badfetch 'timed out'" \
 	grep -q "VX EXIT BADFETCH <goto next> 'slow.vxml': $U/slow.vxml: timed out" "$W/slowgoto.out"
+elapsed() { # NAME SRC -> run, and $W/NAME.ms the milliseconds until its outcome was logged
+	local t0=$(date +%s%N) p  # (not until it ended: it waits for the transfer it gave up on)
+	run "$@" & p=$!
+	waitfor "$W/$1.out" 'VX (EXIT|NOTSTARTED)' 20
+	echo $(( ($(date +%s%N) - t0) / 1000000 )) >"$W/$1.ms"
+	wait $p
+}
+elapsed ftgoto "$U/ftgoto.vxml"
+check "<goto> to a document whose <script fetchtimeout='1s'> is answered after 3 s: error.badfetch 'timed out' naming the script, in less than 3 s" bash -c \
+	"grep -q \"VX EXIT BADFETCH <goto next> 'ftleaf.vxml': script $U/js/slow.js: timed out (its fetchtimeout, 1000 ms)\" '$W/ftgoto.out' && [ \$(cat '$W/ftgoto.ms') -lt 3000 ]"
+elapsed ftgram "$U/ftgram.vxml"
+check "a <grammar> under the form's <property name='fetchtimeout' value='1s'> answered after 3 s: the dialog does not start, 'timed out' naming the grammar, in less than 3 s" bash -c \
+	"grep -q 'VX NOTSTARTED grammar $U/g/slow.grxml: timed out (its fetchtimeout, 1000 ms)' '$W/ftgram.out' && [ \$(cat '$W/ftgram.ms') -lt 3000 ]"
 mkdir -p "$W/rec"
 run subget "$U/submit.vxml?m=get" --record-dir "$W/rec"
 check "<submit> GET without namelist: the form's input items (field, record) in the query; the answer is the next document" \
