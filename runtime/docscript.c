@@ -7,7 +7,9 @@
  * own scripts and grammars (ccxmlc --app-file). The body is hostile: it is parsed by libxml2 without network access or
  * entity substitution; a body libxml2 cannot parse yields no scripts nor grammars and the
  * compiler reports why. Fetched scripts are converted to UTF-8 here; grammars are XML, kept
- * as they came.
+ * as they came. A VoiceXML source's maxage, maxstale and fetchtimeout (VoiceXML 2.0 §6.1.1) are
+ * the element's, else the property in force (scriptmaxage ..., fetchtimeout), found here since
+ * they act before the compiler runs (which checks them).
  */
 #include <string.h>
 #include <stdio.h>
