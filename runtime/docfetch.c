@@ -552,7 +552,7 @@ static void cx_docreq__srctimeout(void *arg)
 	const cx_docsrc *src = &r->ss->v[r->njs];
 	char msg[512];
 
-	snprintf(msg, sizeof(msg), "%s %s: timed out (its fetchtimeout, %lld ms)",
+	snprintf(msg, sizeof(msg), "%s %s: timed out (fetchtimeout %lld ms)",
 		 cx_docreq__srcwhat(r, r->njs), src->url, (long long)src->tmo);
 	r->keep = 0;
 	mem_ref(r);

@@ -142,13 +142,13 @@ static xmlChar *cx_docscript__prop(xmlNodePtr n, const char *name)
 	return NULL;
 }
 
-/* A VoiceXML <script>'s or <grammar>'s maxage|maxstale (name), else the property prop in force
- * (scriptmaxage, grammarmaxstale ...; VoiceXML 2.0 §6.1.1: the attribute wins; whole seconds,
- * as the compiler checks them) in ms; -1 when neither is there or malformed (the compiler
- * reports that one). */
+/* A VoiceXML <script>'s or <grammar>'s maxage|maxstale (name; NULL: <vxml>, which has none),
+ * else the property prop in force (scriptmaxage, grammarmaxstale ...; VoiceXML 2.0 §6.1.1: the
+ * attribute wins; whole seconds, as the compiler checks them) in ms; -1 when neither is there
+ * or malformed (the compiler reports that one). */
 static int64_t cx_docscript__age(xmlNodePtr n, const char *name, const char *prop)
 {
-	xmlChar *a = cx_docscript__attr(n, name);
+	xmlChar *a = name ? cx_docscript__attr(n, name) : NULL;
 	const char *p;
 	int64_t v;
 
@@ -246,7 +246,8 @@ static xmlChar *cx_docscript__appattr(xmlNodePtr root)
 
 /* A VoiceXML document's application root (VoiceXML 2.0 §1.5.2), resolved as a <script src>
  * is, fetched after its scripts and grammars (the root's own follow it, in the order ccxmlc
- * reads them after --app-file) */
+ * reads them after --app-file); a document fetch of the leaf's, so its document-level
+ * documentmaxage, documentmaxstale and fetchtimeout apply */
 static int cx_docscript__approot(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr root, char *why,
 				 size_t sz)
 {
@@ -262,8 +263,12 @@ static int cx_docscript__approot(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr roo
 		abs[strcspn((char *)abs, "#")] = 0;
 	err = cx_docscript__add(s, (char *)abs, (char *)app, "vxml application",
 				xmlGetLineNo(root), why, sz, &d);
-	if (!err)
+	if (!err) {
 		d->app = 1;
+		d->maxage = cx_docscript__age(root, NULL, "documentmaxage");
+		d->maxstale = cx_docscript__age(root, NULL, "documentmaxstale");
+		d->tmo = cx_docscript__tmo(root);
+	}
 	xmlFree(app);
 	xmlFree(base);
 	xmlFree(abs);

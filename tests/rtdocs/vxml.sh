@@ -17,7 +17,8 @@
 # root; a changed root recompiles); a grammar named twice fetched once; a root with its script
 # and grammar over the HTTP cache (max-age, ETag / Last-Modified answered 304, no-cache,
 # no-store, a root changed between leaves; <script maxage maxstale>, <grammar maxage maxstale>, the
-# properties scriptmaxage / scriptmaxstale / grammarmaxage / grammarmaxstale, a root's own).
+# properties scriptmaxage / scriptmaxstale / grammarmaxage / grammarmaxstale, a root's own, a leaf's
+# documentmaxage for its root); a source's own fetchtimeout (attribute, property).
 # Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -132,10 +133,10 @@ elapsed() { # NAME SRC -> run, and $W/NAME.ms the milliseconds until its outcome
 }
 elapsed ftgoto "$U/ftgoto.vxml"
 check "<goto> to a document whose <script fetchtimeout='1s'> is answered after 3 s: error.badfetch 'timed out' naming the script, in less than 3 s" bash -c \
-	"grep -q \"VX EXIT BADFETCH <goto next> 'ftleaf.vxml': script $U/js/slow.js: timed out (its fetchtimeout, 1000 ms)\" '$W/ftgoto.out' && [ \$(cat '$W/ftgoto.ms') -lt 3000 ]"
+	"grep -q \"VX EXIT BADFETCH <goto next> 'ftleaf.vxml': script $U/js/slow.js: timed out (fetchtimeout 1000 ms)\" '$W/ftgoto.out' && [ \$(cat '$W/ftgoto.ms') -lt 3000 ]"
 elapsed ftgram "$U/ftgram.vxml"
 check "a <grammar> under the form's <property name='fetchtimeout' value='1s'> answered after 3 s: the dialog does not start, 'timed out' naming the grammar, in less than 3 s" bash -c \
-	"grep -q 'VX NOTSTARTED grammar $U/g/slow.grxml: timed out (its fetchtimeout, 1000 ms)' '$W/ftgram.out' && [ \$(cat '$W/ftgram.ms') -lt 3000 ]"
+	"grep -q 'VX NOTSTARTED grammar $U/g/slow.grxml: timed out (fetchtimeout 1000 ms)' '$W/ftgram.out' && [ \$(cat '$W/ftgram.ms') -lt 3000 ]"
 mkdir -p "$W/rec"
 run subget "$U/submit.vxml?m=get" --record-dir "$W/rec"
 check "<submit> GET without namelist: the form's input items (field, record) in the query; the answer is the next document" \
@@ -435,5 +436,8 @@ check "cache: the properties scriptmaxstale and grammarmaxstale '60' of sources 
 run cr-proot "$U/cr/rage/pra.vxml"
 check "cache: an application root's <property name='scriptmaxage' value='0'>: its script (fresh for an hour) fetched again with the next leaf" bash -c \
 	"grep -q 'VX EXIT R' '$W/cr-proot.out' && [ \$(crq rage lib.js 200) = 2 ]"
+run cr-droot "$U/cr/dage/da1.vxml"
+check "cache: a leaf's <property name='documentmaxage' value='0'> applies to its application root (fresh for an hour): fetched again with the next leaf, its script and grammar (fresh) not" bash -c \
+	"grep -q 'VX EXIT D' '$W/cr-droot.out' && [ \$(crq dage root.vxml 200) = 2 ] && [ \$(crq dage lib.js 200) = 1 ] && [ \$(crq dage digits.grxml 200) = 1 ]"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtvxml

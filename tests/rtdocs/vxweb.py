@@ -89,7 +89,8 @@ CR = {"age": {"Cache-Control": "max-age=3600"},
       "gstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
       "page": {"Cache-Control": "max-age=3600"},
       "pstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
-      "rage": {"Cache-Control": "max-age=3600"}}
+      "rage": {"Cache-Control": "max-age=3600"},
+      "dage": {"Cache-Control": "max-age=3600"}}
 
 
 def cr_answer(req, path):
