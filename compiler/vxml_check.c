@@ -57,7 +57,7 @@ static const VElem vx__elems[] = {
 		{"cond", VA_EXPR}}},
 	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD | VP_MENU | VP_INIT | VP_OBJ, 0, {{"src", VA_REQ}}},
 	{"grammar", VP_FIELD | VP_LINK | VP_FORM, 0, {{"mode", 0}, {"src", 0}, {"srcexpr", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0},
-		{"scope", 0}, {"tag-format", 0}}},
+		{"scope", 0}, {"tag-format", 0}, {"fetchhint", 0}, {"fetchtimeout", 0}, {"maxage", 0}, {"maxstale", 0}}},
 	{"filled", VP_FIELD | VP_FORM | VP_OBJ, VP_EXEC, {{"mode", 0}, {"namelist", 0}}},
 	{"noinput", VP_EVENTS, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
 	{"nomatch", VP_EVENTS, VP_EXEC, {{"count", 0}, {"cond", VA_EXPR}}},
@@ -433,9 +433,7 @@ static void vx__script(Node *n)
  * visiting one throws error.unsupported.objectname (said at compile time too). */
 static void vx__object(Node *n)
 {
-	Attr *fh = node_attr(n, "fetchhint"), *cl = node_attr(n, "classid");
-	if (fh && strcmp(fh->value.s, "prefetch") && strcmp(fh->value.s, "safe"))
-		diag_error(fh->value.loc, "<object fetchhint='%s'>: prefetch or safe", fh->value.s);
+	Attr *cl = node_attr(n, "classid");
 	vxml_fetch_check(n);
 	vx__params(n);
 	diag_warn(W_UNSUPPORTED, n->loc, "<object%s%s%s>: this platform has no objects, visiting it throws "
@@ -959,6 +957,7 @@ static void vx__node(VChk *c, Node *n, int ctx)
 	else if (!strcmp(n->tag, "link"))
 		vx__link(c, n);
 	if (!strcmp(n->tag, "grammar")) {
+		vxml_fetch_check(n);
 		vx__gramscope(n);
 		vxml_srgs_srcexpr(n);
 		return; /* its SRGS content is vxml_srgs.c's */

@@ -29,6 +29,8 @@ static long vf__secs(Attr *a)
 void vxml_fetch_check(Node *n)
 {
 	Attr *a;
+	if ((a = node_attr(n, "fetchhint")) && strcmp(a->value.s, "prefetch") && strcmp(a->value.s, "safe"))
+		diag_error(a->value.loc, "<%s fetchhint='%s'>: prefetch or safe", n->tag, a->value.s);
 	if ((a = node_attr(n, "fetchtimeout")))
 		(void)vxml_time(a);
 	if ((a = node_attr(n, "maxage")))
@@ -39,13 +41,23 @@ void vxml_fetch_check(Node *n)
 		diag_error(a->value.loc, "<%s fetchaudio=''>: the URI of an audio file", n->tag);
 }
 
+static bool vf__ageprop(const char *p)
+{
+	/* script* and grammar* are the runtime's (runtime/docscript.c): a fetched document's sources */
+	static const char *const props[] = {"documentmaxage", "documentmaxstale", "datamaxage", "datamaxstale",
+		"scriptmaxage", "scriptmaxstale", "grammarmaxage", "grammarmaxstale"};
+	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
+		if (!strcmp(p, props[i]))
+			return true;
+	return false;
+}
+
 bool vxml_fetch_prop(Attr *name, Attr *value)
 {
 	const char *p = name->value.s;
 	if (!strcmp(p, "fetchtimeout") || !strcmp(p, "fetchaudiodelay") || !strcmp(p, "fetchaudiominimum"))
 		(void)vxml_time(value);
-	else if (!strcmp(p, "documentmaxage") || !strcmp(p, "documentmaxstale") || !strcmp(p, "datamaxage") ||
-		 !strcmp(p, "datamaxstale"))
+	else if (vf__ageprop(p))
 		(void)vf__secs(value);
 	else if (strcmp(p, "fetchaudio")) /* fetchaudio '' is allowed: none from there down */
 		return false;

@@ -64,6 +64,7 @@ typedef struct cx_docreq {
 	const cx_docsrcans *sprev;  /* ... its kept answer (referenced), NULL: none */
 	cx_docval sval;        /* ... the caching of its answer */
 	int skeep;             /* ... as r->keep, for it */
+	struct tmr stmr;       /* ... its own fetchtimeout (VoiceXML), when it has one */
 	cx_docload_h *h;
 	void *arg;             /* a reference */
 } cx_docreq;
@@ -76,6 +77,7 @@ static void cx_docreq__destroy(void *arg)
 
 	list_unlink(&r->le);
 	tmr_cancel(&r->tmr);
+	tmr_cancel(&r->stmr);
 	if (r->out)
 		fclose(r->out);
 	free(r->body);
@@ -105,6 +107,7 @@ static void cx_docreq__tell(cx_docreq *r, const void *doc, const char *why)
 		return;
 	r->done = 1;
 	tmr_cancel(&r->tmr);
+	tmr_cancel(&r->stmr);
 	if (doc && r->keep)
 		cx_doccomp_keep(r->eng, r->url, cx_docreq__kind(r), doc,
 				r->keep > 0 ? &r->val : NULL, r->vxml == CX_DOC_DATA ?
@@ -490,6 +493,7 @@ static void cx_docreq__gotscript(void *arg, const cx_curl_resp *resp, const char
 		fclose(r->out);
 		r->out = NULL;
 	}
+	tmr_cancel(&r->stmr);
 	if (r->done || r->eng->closing) {
 		mem_deref(r);
 		return;
@@ -522,7 +526,7 @@ static int cx_docval__reuse(const void *prev, cx_docval *v, const cx_docage *age
 
 /* Source r->njs as HTTP caching has it: 1 when its kept answer is fresh (used at once, no
  * request), else 0 with the conditional request's headers in h (none without a kept answer
- * with validators), the <script maxage maxstale> applied. */
+ * with validators), the element's maxage/maxstale (or the property in force) applied. */
 static int cx_docreq__srcfresh(cx_docreq *r, char h[3][320])
 {
 	const cx_docsrc *src = &r->ss->v[r->njs];
@@ -538,6 +542,22 @@ static int cx_docreq__srcfresh(cx_docreq *r, char h[3][320])
 	       cx_docreq__srcwhat(r, r->njs), cx_rt_esc, src->url);
 	cx_docreq__srcprev(r);
 	return 1;
+}
+
+/* A source's own fetchtimeout passed (the document's bounds them all): the document fails
+ * naming it, as a document that timed out does */
+static void cx_docreq__srctimeout(void *arg)
+{
+	cx_docreq *r = arg;
+	const cx_docsrc *src = &r->ss->v[r->njs];
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s %s: timed out (fetchtimeout %lld ms)",
+		 cx_docreq__srcwhat(r, r->njs), src->url, (long long)src->tmo);
+	r->keep = 0;
+	mem_ref(r);
+	cx_docreq__tell(r, NULL, msg);
+	mem_deref(r);
 }
 
 static void cx_docreq__nextscript(cx_docreq *r)
@@ -574,10 +594,13 @@ static void cx_docreq__nextscript(cx_docreq *r)
 	for (i = 0; i < 3; i++)
 		if (hb[i][0])
 			hdrs[k++] = hb[i];
+	if (r->ss->v[r->njs].tmo >= 0)  /* before: the answer (gotscript) cancels it */
+		tmr_start(&r->stmr, (uint64_t)r->ss->v[r->njs].tmo, cx_docreq__srctimeout, r);
 	r->out = open_memstream(&r->sbody, &r->slen);
 	err = r->out ? cx_curl_fetch(r->eng, r->ss->v[r->njs].url, NULL, hdrs, CX_DOC_MAXSIZE,
 				     r->out, cx_docreq__gotscript, mem_ref(r)) : ENOMEM;
 	if (err) {
+		tmr_cancel(&r->stmr);
 		if (r->out)
 			mem_deref(r);  /* the transfer's reference */
 		snprintf(msg, sizeof(msg), "%s %s: %s", cx_docreq__srcwhat(r, r->njs),
@@ -1157,6 +1180,7 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
 	r->eng = e;
 	r->t0 = cx_met_now_us();
 	tmr_init(&r->tmr);
+	tmr_init(&r->stmr);
 	form = mbuf_alloc(64);
 	if (form && mp) {
 		form->end = 0;

@@ -7,7 +7,9 @@
  * own scripts and grammars (ccxmlc --app-file). The body is hostile: it is parsed by libxml2 without network access or
  * entity substitution; a body libxml2 cannot parse yields no scripts nor grammars and the
  * compiler reports why. Fetched scripts are converted to UTF-8 here; grammars are XML, kept
- * as they came.
+ * as they came. A VoiceXML source's maxage, maxstale and fetchtimeout (VoiceXML 2.0 §6.1.1) are
+ * the element's, else the property in force (scriptmaxage ..., fetchtimeout), found here since
+ * they act before the compiler runs (which checks them).
  */
 #include <string.h>
 #include <stdio.h>
@@ -92,23 +94,90 @@ static int cx_docscript__add(cx_docscripts *s, const char *url, const char *src,
 		return EPROTONOSUPPORT;
 	}
 	d = &s->v[s->n++];
-	d->maxage = d->maxstale = -1;
+	d->maxage = d->maxstale = d->tmo = -1;
 	*dp = d;
 	return str_dup(&d->url, url);
 }
 
-/* A VoiceXML <script maxage|maxstale> (VoiceXML 2.0 §6.1.1: whole seconds, as the compiler
- * checks them) in ms; -1 when absent or malformed (the compiler reports that one). */
-static int64_t cx_docscript__age(xmlNodePtr n, const char *name)
+/* Does n hold the <property>s in force for what is inside it: the document, a dialog or a form
+ * item (compiler/vxml_prop.c vp__holder) */
+static int cx_docscript__holder(xmlNodePtr n)
 {
-	xmlChar *a = cx_docscript__attr(n, name);
-	const char *p = (const char *)a;
-	int64_t v = p && *p ? 0 : -1;
+	static const char *const tags[] = {"vxml", "form", "menu", "block", "field", "record",
+					   "transfer", "subdialog", "initial", "object"};
+	size_t i;
 
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (!xmlStrcmp(n->name, BAD_CAST tags[i]))
+			return 1;
+	return 0;
+}
+
+/* The value of the property name in force at n (VoiceXML 2.0 §6.3: the last <property> of the
+ * nearest element around n that has one, as compiler/vxml_prop.c vxml_prop finds it within a
+ * document), NULL when none; xmlFree it */
+static xmlChar *cx_docscript__prop(xmlNodePtr n, const char *name)
+{
+	for (; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
+		xmlChar *found = NULL;
+		xmlNodePtr k;
+
+		if (!cx_docscript__holder(n))
+			continue;
+		for (k = n->children; k; k = k->next) {
+			xmlChar *pn, *pv;
+			if (k->type != XML_ELEMENT_NODE || xmlStrcmp(k->name, BAD_CAST "property"))
+				continue;
+			pn = cx_docscript__attr(k, "name");
+			pv = pn && !xmlStrcmp(pn, BAD_CAST name) ? cx_docscript__attr(k, "value") : NULL;
+			if (pv) {
+				xmlFree(found);
+				found = pv;
+			}
+			xmlFree(pn);
+		}
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/* A VoiceXML <script>'s or <grammar>'s maxage|maxstale (name; NULL: <vxml>, which has none),
+ * else the property prop in force (scriptmaxage, grammarmaxstale ...; VoiceXML 2.0 §6.1.1: the
+ * attribute wins; whole seconds, as the compiler checks them) in ms; -1 when neither is there
+ * or malformed (the compiler reports that one). */
+static int64_t cx_docscript__age(xmlNodePtr n, const char *name, const char *prop)
+{
+	xmlChar *a = name ? cx_docscript__attr(n, name) : NULL;
+	const char *p;
+	int64_t v;
+
+	if (!a)
+		a = cx_docscript__prop(n, prop);
+	p = (const char *)a;
+	v = p && *p ? 0 : -1;
 	for (; p && *p && v >= 0; p++)
 		v = *p >= '0' && *p <= '9' && v <= 100000000 ? v * 10 + (*p - '0') : -1;
 	xmlFree(a);
 	return v < 0 || v > 100000000 ? -1 : v * 1000;
+}
+
+/* A VoiceXML <script>'s or <grammar>'s fetchtimeout, else the property in force (a CSS2 time:
+ * 500ms, 2s, 1.5s) in ms; -1 when neither is there or malformed (the compiler reports that). */
+static int64_t cx_docscript__tmo(xmlNodePtr n)
+{
+	xmlChar *a = cx_docscript__attr(n, "fetchtimeout");
+	char *end = NULL;
+	double v;
+	int64_t ms = -1;
+
+	if (!a)
+		a = cx_docscript__prop(n, "fetchtimeout");
+	v = a && *a >= '0' && *a <= '9' ? strtod((char *)a, &end) : -1;
+	if (v >= 0 && v <= 86400000 && (!strcmp(end, "s") || !strcmp(end, "ms")))
+		ms = (int64_t)(!strcmp(end, "ms") ? v : v * 1000);
+	xmlFree(a);
+	return ms;
 }
 
 /* Preorder, as the compiler numbers them; 0 or an errno with why filled. */
@@ -135,9 +204,12 @@ static int cx_docscript__walk(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr n, int
 			err = cx_docscript__add(s, (char *)abs, (char *)src,
 						gram ? "grammar src" : "script src", xmlGetLineNo(n),
 						why, sz, &d);
-			if (!err && vx && !gram) {
-				d->maxage = cx_docscript__age(n, "maxage");
-				d->maxstale = cx_docscript__age(n, "maxstale");
+			if (!err && vx) {
+				d->maxage = cx_docscript__age(n, "maxage", gram ? "grammarmaxage"
+							      : "scriptmaxage");
+				d->maxstale = cx_docscript__age(n, "maxstale", gram ? "grammarmaxstale"
+								: "scriptmaxstale");
+				d->tmo = cx_docscript__tmo(n);
 			}
 			if (!err) {
 				d->gram = gram;
@@ -174,7 +246,8 @@ static xmlChar *cx_docscript__appattr(xmlNodePtr root)
 
 /* A VoiceXML document's application root (VoiceXML 2.0 §1.5.2), resolved as a <script src>
  * is, fetched after its scripts and grammars (the root's own follow it, in the order ccxmlc
- * reads them after --app-file) */
+ * reads them after --app-file); a document fetch of the leaf's, so its document-level
+ * documentmaxage, documentmaxstale and fetchtimeout apply */
 static int cx_docscript__approot(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr root, char *why,
 				 size_t sz)
 {
@@ -190,8 +263,12 @@ static int cx_docscript__approot(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr roo
 		abs[strcspn((char *)abs, "#")] = 0;
 	err = cx_docscript__add(s, (char *)abs, (char *)app, "vxml application",
 				xmlGetLineNo(root), why, sz, &d);
-	if (!err)
+	if (!err) {
 		d->app = 1;
+		d->maxage = cx_docscript__age(root, NULL, "documentmaxage");
+		d->maxstale = cx_docscript__age(root, NULL, "documentmaxstale");
+		d->tmo = cx_docscript__tmo(root);
+	}
 	xmlFree(app);
 	xmlFree(base);
 	xmlFree(abs);

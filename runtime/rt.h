@@ -763,7 +763,9 @@ typedef struct cx_docsrc {
 	char charset[32];      /* the charset attribute, "" when none */
 	int gram;              /* a <grammar src>: SRGS XML, its bytes as fetched */
 	int app;               /* the application root: VoiceXML, its bytes as fetched */
-	int64_t maxage, maxstale;  /* a VoiceXML <script maxage maxstale> in ms, -1: none */
+	int64_t maxage, maxstale;  /* a VoiceXML <script>'s or <grammar>'s maxage, maxstale
+				    * (else scriptmaxage ... in force) in ms, -1: none */
+	int64_t tmo;           /* ... its fetchtimeout (else the property) in ms, -1: none */
 } cx_docsrc;
 typedef struct cx_docscripts {
 	size_t n;

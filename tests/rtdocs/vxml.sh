@@ -16,7 +16,9 @@
 # application, another root's leaf starts one; a 404, a root that does not compile or names a
 # root; a changed root recompiles); a grammar named twice fetched once; a root with its script
 # and grammar over the HTTP cache (max-age, ETag / Last-Modified answered 304, no-cache,
-# no-store, a root changed between leaves; <script maxage maxstale>).
+# no-store, a root changed between leaves; <script maxage maxstale>, <grammar maxage maxstale>, the
+# properties scriptmaxage / scriptmaxstale / grammarmaxage / grammarmaxstale, a root's own, a leaf's
+# documentmaxage for its root); a source's own fetchtimeout (attribute, property).
 # Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -122,6 +124,19 @@ check "a grammar changed between two processes (the document's bytes the same): 
 run slowgoto "$U/slowgoto.vxml"
 check "<goto next> under <property name='fetchtimeout' value='1s'> to a document answered after 3 s: error.badfetch 'timed out'" \
 	grep -q "VX EXIT BADFETCH <goto next> 'slow.vxml': $U/slow.vxml: timed out" "$W/slowgoto.out"
+elapsed() { # NAME SRC -> run, and $W/NAME.ms the milliseconds until its outcome was logged
+	local t0=$(date +%s%N) p  # (not until it ended: it waits for the transfer it gave up on)
+	run "$@" & p=$!
+	waitfor "$W/$1.out" 'VX (EXIT|NOTSTARTED)' 20
+	echo $(( ($(date +%s%N) - t0) / 1000000 )) >"$W/$1.ms"
+	wait $p
+}
+elapsed ftgoto "$U/ftgoto.vxml"
+check "<goto> to a document whose <script fetchtimeout='1s'> is answered after 3 s: error.badfetch 'timed out' naming the script, in less than 3 s" bash -c \
+	"grep -q \"VX EXIT BADFETCH <goto next> 'ftleaf.vxml': script $U/js/slow.js: timed out (fetchtimeout 1000 ms)\" '$W/ftgoto.out' && [ \$(cat '$W/ftgoto.ms') -lt 3000 ]"
+elapsed ftgram "$U/ftgram.vxml"
+check "a <grammar> under the form's <property name='fetchtimeout' value='1s'> answered after 3 s: the dialog does not start, 'timed out' naming the grammar, in less than 3 s" bash -c \
+	"grep -q 'VX NOTSTARTED grammar $U/g/slow.grxml: timed out (fetchtimeout 1000 ms)' '$W/ftgram.out' && [ \$(cat '$W/ftgram.ms') -lt 3000 ]"
 mkdir -p "$W/rec"
 run subget "$U/submit.vxml?m=get" --record-dir "$W/rec"
 check "<submit> GET without namelist: the form's input items (field, record) in the query; the answer is the next document" \
@@ -406,5 +421,23 @@ check "cache: <script src maxage='0'> of a script fresh for an hour (no validato
 run cr-maxstale "$U/cr/sstale/ms1.vxml"
 check "cache: <script src maxstale='60'> of a script stale at once (max-age=0, an ETag): the kept copy used by the next document, no request" bash -c \
 	"grep -q 'VX EXIT M' '$W/cr-maxstale.out' && [ \$(crq sstale lib.js 200) = 1 ] && [ \$(grep -c '^GET /vx/cr/sstale/lib.js' '$W/requests') = 1 ]"
+run cr-gmaxage "$U/cr/gage/gma1.vxml"
+check "cache: <grammar src maxage='0'> of a grammar fresh for an hour: fetched again by the next document" bash -c \
+	"grep -q 'VX EXIT G' '$W/cr-gmaxage.out' && [ \$(crq gage digits.grxml 200) = 2 ]"
+run cr-gmaxstale "$U/cr/gstale/gms1.vxml"
+check "cache: <grammar src maxstale='60'> of a grammar stale at once (max-age=0, an ETag): the kept copy used by the next document, no request" bash -c \
+	"grep -q 'VX EXIT G' '$W/cr-gmaxstale.out' && [ \$(grep -c '^GET /vx/cr/gstale/digits.grxml' '$W/requests') = 1 ]"
+run cr-pmaxage "$U/cr/page/pma1.vxml"
+check "cache: <property name='scriptmaxage' value='0'> (the document's), 'grammarmaxage' (the form's) of sources fresh for an hour: both fetched again by the next document" bash -c \
+	"grep -q 'VX EXIT P' '$W/cr-pmaxage.out' && [ \$(crq page lib.js 200) = 2 ] && [ \$(crq page digits.grxml 200) = 2 ]"
+run cr-pmaxstale "$U/cr/pstale/pms1.vxml"
+check "cache: the properties scriptmaxstale and grammarmaxstale '60' of sources stale at once: the script's kept copy used, no request; the grammar's own maxstale='0' wins: revalidated (304)" bash -c \
+	"grep -q 'VX EXIT P' '$W/cr-pmaxstale.out' && [ \$(grep -c '^GET /vx/cr/pstale/lib.js' '$W/requests') = 1 ] && [ \$(crq pstale digits.grxml 200) = 1 ] && [ \$(crq pstale digits.grxml '304 inm') = 1 ]"
+run cr-proot "$U/cr/rage/pra.vxml"
+check "cache: an application root's <property name='scriptmaxage' value='0'>: its script (fresh for an hour) fetched again with the next leaf" bash -c \
+	"grep -q 'VX EXIT R' '$W/cr-proot.out' && [ \$(crq rage lib.js 200) = 2 ]"
+run cr-droot "$U/cr/dage/da1.vxml"
+check "cache: a leaf's <property name='documentmaxage' value='0'> applies to its application root (fresh for an hour): fetched again with the next leaf, its script and grammar (fresh) not" bash -c \
+	"grep -q 'VX EXIT D' '$W/cr-droot.out' && [ \$(crq dage root.vxml 200) = 2 ] && [ \$(crq dage lib.js 200) = 1 ] && [ \$(crq dage digits.grxml 200) = 1 ]"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtvxml

@@ -2,6 +2,7 @@
 documents loaded at run time (docs/voicexml.md "Documents fetched at run time").
   /vx/NAME.vxml     tests/rtdocs/vx/NAME.vxml; in next.vxml, %(r)s is the query's r
   /vx/slow.vxml     next.vxml after 3 s
+  /vx/js/slow.js, /vx/g/slow.grxml  vx/cr/lib.js, vx/g/digits.grxml after 3 s
   /vx/submit.vxml?m=get|post|mp   a <submit> with the method, enctype and namelist of m
   /vx/echo.vxml     (GET or POST) next.vxml whose r says what came: METHOD-NAMEVALUE-...;
                     a value ending in .wav is "wav"; a multipart file part of Content-Type
@@ -83,7 +84,13 @@ CR = {"age": {"Cache-Control": "max-age=3600"},
       "nostore": {"Cache-Control": "no-store, max-age=3600", "ETag": '"cr"'},
       "chg": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
       "sage": {"Cache-Control": "max-age=3600"},
-      "sstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'}}
+      "sstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
+      "gage": {"Cache-Control": "max-age=3600"},
+      "gstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
+      "page": {"Cache-Control": "max-age=3600"},
+      "pstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
+      "rage": {"Cache-Control": "max-age=3600"},
+      "dage": {"Cache-Control": "max-age=3600"}}
 
 
 def cr_answer(req, path):
@@ -153,6 +160,11 @@ class H(Quiet):
         elif path == "/vx/slow.vxml":
             time.sleep(3)
             name = "next.vxml"
+        elif path in ("/vx/js/slow.js", "/vx/g/slow.grxml"):
+            time.sleep(3)
+            src = os.path.join(DIR, "cr/lib.js" if name == "slow.js" else "g/digits.grxml")
+            body = open(src).read()
+            ctype = "application/javascript" if name == "slow.js" else "application/srgs+xml"
         if os.path.dirname(path) == "/vx" and name.endswith(".vxml") and \
                 os.path.isfile(os.path.join(DIR, name)):
             body = open(os.path.join(DIR, name)).read()
