@@ -278,24 +278,24 @@ static void cx_vxio__terminate(cx_vxio *io, const char *reason, const char *hot,
 	cx_engine_kick(e);
 }
 
-static void cx_vxio__noanswer_h(void *arg)
+/* One of the dialog's own transfer watches fired: logged as why, the transfer ended with reason */
+static void cx_vxio__watch_fired(cx_vxio *io, const char *why, const char *reason)
 {
-	cx_vxio *io = arg;
 	cx_dlg *d;
 	cx_vx_io(io->r, NULL, &d, NULL, NULL);
 
-	cx_log_doc(d->sess->id, "vxml transfer", "no answer within connecttimeout: noanswer");
-	cx_vxio__terminate(io, "noanswer", NULL, 0);
+	cx_log_doc(d->sess->id, "vxml transfer", why);
+	cx_vxio__terminate(io, reason, NULL, 0);
+}
+
+static void cx_vxio__noanswer_h(void *arg)
+{
+	cx_vxio__watch_fired(arg, "no answer within connecttimeout: noanswer", "noanswer");
 }
 
 static void cx_vxio__maxtime_h(void *arg)
 {
-	cx_vxio *io = arg;
-	cx_dlg *d;
-	cx_vx_io(io->r, NULL, &d, NULL, NULL);
-
-	cx_log_doc(d->sess->id, "vxml transfer", "maxtime reached: maxtime_disconnect");
-	cx_vxio__terminate(io, "maxtime_disconnect", NULL, 0);
+	cx_vxio__watch_fired(arg, "maxtime reached: maxtime_disconnect", "maxtime_disconnect");
 }
 
 /* The prompts have played: dialog.transfer to the CCXML document. */

@@ -48,6 +48,19 @@ has() {
 # python3, sipp or program; docs/testing.md)
 LIFE=${SIP_PEER_LIFE:-300}
 
+# sipp_uas NAME SCENARIO PORT [SECONDS]: a sipp UAS playing SCENARIO for one call on
+# 127.0.0.1:PORT, its messages and errors traced to $W/NAME.msg and $W/NAME.sipperr; its pid in
+# SIPP_PID (and PIDS). Returns once it listens (at most SECONDS, default 30, else says so).
+sipp_uas() {
+	local wait=${4:-30}
+	timeout -k 2 "$((LIFE + 10))" sipp -sf "$2" -i 127.0.0.1 -p "$3" -m 1 -timeout "${LIFE}s" \
+		-nostdin -trace_msg -message_file "$W/$1.msg" -trace_err -error_file "$W/$1.sipperr" \
+		>/dev/null 2>&1 &
+	SIPP_PID=$!
+	PIDS+=("$SIPP_PID")
+	lp_wait_udp "$3" "$wait" || echo "$1: sipp not listening after $wait s"
+}
+
 # waitpid_for PID SECONDS: waits (at most SECONDS) until PID has ended, else stops it (SIGTERM);
 # its exit status (143 when stopped). A peer's own time limit is no bound here (LIFE).
 waitpid_for() {

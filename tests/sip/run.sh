@@ -573,12 +573,8 @@ for r in "${refers[@]}"; do
 	sed "s/@CODE@/$code/; s/@PHRASE@/$phrase/" "$T/$scen.xml" >"$W/$name.xml"
 	UP=$(freeport)
 	SP=$(freeport)
-	timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/$name.xml" -i 127.0.0.1 -p "$UP" -m 1 -timeout "${LIFE}s" \
-		-nostdin -trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
-		>/dev/null 2>&1 &
-	sp=$!
-	PIDS+=("$sp")
-	lp_wait_udp "$UP" 10
+	sipp_uas "$name" "$W/$name.xml" "$UP" 10
+	sp=$SIPP_PID
 	(cd "$W" && exec timeout -k 2 60 ./refer --sip "127.0.0.1:$SP" --once \
 		--values "dest=sip:bob@127.0.0.1:$UP" --values "to=sip:carol@127.0.0.1:$UP") \
 		>"$W/$name.out" 2>"$W/$name.err"

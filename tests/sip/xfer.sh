@@ -22,12 +22,8 @@ PIDS+=("$XBARESIP")
 
 XUP=$(freeport)
 sed "s/@RTP@/$(freeport)/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/uas_sink.xml" >"$W/xfer_uas.xml"
-timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/xfer_uas.xml" -i 127.0.0.1 -p "$XUP" -m 1 -timeout "${LIFE}s" \
-	-nostdin -trace_msg -message_file "$W/xfer_uas.msg" -trace_err -error_file "$W/xfer_uas.sipperr" \
-	>/dev/null 2>&1 &
-xsipp=$!
-PIDS+=("$xsipp")
-lp_wait_udp "$XUP" 30 || echo "xfer: sipp not listening after 30 s"
+sipp_uas xfer_uas "$W/xfer_uas.xml" "$XUP"
+xsipp=$SIPP_PID
 
 # three seconds before the keys: the transfer is joined by then (a local sipp answers at once)
 python3 "$T/ctrl.py" "$CP" ",,,59" 15000 >"$W/ctrl-xfer.out" 2>&1 &
@@ -74,12 +70,8 @@ for r in "noanswer|uas_noanswer|20000|TRANSFER bridge connecttimeout=2000 maxtim
 	IFS='|' read -r -a want <<<"$lines"
 	sed "s/@RTP@/$(freeport)/; s/@PT@/0/g; s/@NAME@/PCMU/" "$T/$uas.xml" >"$W/xferw_$name.xml"
 	XUP=$(freeport)
-	timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/xferw_$name.xml" -i 127.0.0.1 -p "$XUP" -m 1 -timeout "${LIFE}s" \
-		-nostdin -trace_msg -message_file "$W/xferw_$name.msg" -trace_err -error_file "$W/xferw_$name.sipperr" \
-		>/dev/null 2>&1 &
-	xsipp=$!
-	PIDS+=("$xsipp")
-	lp_wait_udp "$XUP" 30 || echo "xfer: sipp not listening after 30 s"
+	sipp_uas "xferw_$name" "$W/xferw_$name.xml" "$XUP"
+	xsipp=$SIPP_PID
 	python3 "$T/ctrl.py" "$CP" "$hang" >"$W/ctrl-xferw_$name.out" 2>&1 &
 	xctrl=$!
 	PIDS+=("$xctrl")
@@ -152,12 +144,8 @@ for r in "xferb200|200|OK|REDIRECTED state=DISCONNECTED|VX CAUGHT unknown|DIALOG
 	sed "s/@CODE@/$code/; s/@PHRASE@/$phrase/" "$T/uas_refer.xml" >"$W/$name.xml"
 	XUP=$(freeport)
 	XSP=$(freeport)
-	timeout -k 2 "$((LIFE + 10))" sipp -sf "$W/$name.xml" -i 127.0.0.1 -p "$XUP" -m 1 -timeout "${LIFE}s" \
-		-nostdin -trace_msg -message_file "$W/$name.msg" -trace_err -error_file "$W/$name.sipperr" \
-		>/dev/null 2>&1 &
-	xsipp=$!
-	PIDS+=("$xsipp")
-	lp_wait_udp "$XUP" 30 || echo "xfer: sipp not listening after 30 s"
+	sipp_uas "$name" "$W/$name.xml" "$XUP"
+	xsipp=$SIPP_PID
 	(cd "$W" && exec timeout -k 2 60 ./xferb --sip "127.0.0.1:$XSP" --once --media-root "$W" \
 		--values "dest=sip:bob@127.0.0.1:$XUP" --values "far=sip:carol@127.0.0.1:$XUP") \
 		>"$W/$name.out" 2>"$W/$name.err"
