@@ -749,6 +749,7 @@ static bool cx_mp__srtp_send(int *err, struct sa *dst, struct mbuf *mb, void *ar
 static bool cx_mp__srtp_recv(struct sa *src, struct mbuf *mb, void *arg)
 {
 	cx_mp_leg *leg = arg;
+	const uint8_t *p = mbuf_buf(mb);
 	uint8_t pt;
 	int err;
 
@@ -757,7 +758,7 @@ static bool cx_mp__srtp_recv(struct sa *src, struct mbuf *mb, void *arg)
 		return false;
 	/* SRTCP sent to the RTP port: no forged RTP either, dropped without the cost of a tag
 	 * check */
-	pt = mbuf_get_left(mb) >= 2 ? mbuf_buf(mb)[1] & 0x7f : 0;
+	pt = mbuf_get_left(mb) >= 2 ? p[1] & 0x7f : 0;
 	if (cx_mp__rtcp(leg, pt))
 		return true;
 	err = cx_mp_srtprx_open(leg->srx, mb);
@@ -767,6 +768,18 @@ static bool cx_mp__srtp_recv(struct sa *src, struct mbuf *mb, void *arg)
 	if (leg->mp) /* by the reasons of /metrics (rt.h cx_metrics; the rare ENOMEM as not RTP) */
 		leg->mp->e->met.srtp_bad[err == EAUTH || err == ETIMEDOUT ? 0 : err == EALREADY ? 1 :
 					 err == ENOSPC ? 2 : 3]++;
+	/* only the far end, which holds the key, gets an SSRC refused: a fault of its own (or a
+	 * key leaked) that the operator should see once, not a line a packet (forged ones, which
+	 * anyone can send, are counted only); its header was read (12 bytes), p[8..11] its SSRC */
+	if (err == ENOSPC && !leg->srtp_full && leg->c) {
+		leg->srtp_full = 1;
+		cx_logc(CX_LOG_WARN, leg->c->sess ? leg->c->sess->id : NULL, leg->c->id,
+			leg->callid[0] ? leg->callid : NULL, "sip: connection %s: SRTP SSRC %08x of the "
+			"far end refused, its packets dropped: the far end's key has carried %u SSRCs "
+			"already (the bound; a new key, by re-INVITE, starts again); logged once a call",
+			leg->c->id, (unsigned)p[8] << 24 | (unsigned)p[9] << 16 | (unsigned)p[10] << 8 | p[11],
+			(unsigned)CX_MP_SRTP_SSRCS);
+	}
 	return true;
 }
 

@@ -95,6 +95,7 @@ struct cx_mp_leg {
 	struct srtp *stx;
 	cx_mp_srtprx *srx;
 	uint64_t srtp_bad;            /* received packets dropped (cx_mp_srtprx_open's errors) */
+	int srtp_full;                /* a new SSRC was refused past CX_MP_SRTP_SSRCS: logged once */
 };
 
 /* The plane of engine e (a libre mem object; freeing it stops the clock and unhooks the legs

@@ -16,7 +16,10 @@
  * `duration` (ms, as CCXML's times, default 0) name$.duration in seconds (VoiceXML 2.0 §2.3.7:
  * a transfer's duration is in seconds, a recording's in ms). Keys its DTMF grammar takes
  * (vxml.c) send dialog.terminatetransfer and make the outcome near_end_disconnect
- * (cx_vxio_hotword). connection.disconnect.transfer, sent by the document or thrown at
+ * (cx_vxio_hotword). A document that never answers dialog.terminatetransfer (it has no handler
+ * for it, or its handler sends no dialog.transfer.complete) would leave the dialog and its caller
+ * waiting for ever: VXIO_COMPLETE_MS after it the dialog takes the reason it sent as the outcome,
+ * warns, and goes on (cx_vxio__unanswered_h). connection.disconnect.transfer, sent by the document or thrown at
  * connection.redirected (cx_vxio_redirected), leaves the item 'unknown'. The caller hanging up
  * (at any moment of a dialog: cx_vxio_hangup) while the transfer is in CCXML's hands throws connection.disconnect.hangup (
  * VoiceXML 2.0 §2.3.7.2.2), the item unfilled: the dialog's handler runs in the final
@@ -40,7 +43,11 @@
 /* VXIO_GRACE_MS: a <transfer>'s own watches (connecttimeout, maxtime) fire this long after the
  * CCXML document's (a createcall timeout, a timer) would have, so that a document that watches
  * gives its own outcome and never meets dialog.terminatetransfer about a leg that is gone */
-enum { VXIO_MAXTIME_MS = 60000, VXIO_GRACE_MS = 500 };
+/* VXIO_COMPLETE_MS: how long the dialog waits for dialog.transfer.complete after its own
+ * dialog.terminatetransfer. A document that handles it ends the far end's leg and answers within
+ * milliseconds (its <disconnect> is connection.disconnected at once, on every provider); one that
+ * has no handler never answers, and its caller would wait until he hangs up */
+enum { VXIO_MAXTIME_MS = 60000, VXIO_GRACE_MS = 500, VXIO_COMPLETE_MS = 5000 };
 
 struct cx_vxio {
 	cx_vx_run *r;                 /* weak: the run owns us */
@@ -57,6 +64,7 @@ struct cx_vxio {
 	int xsent;                    /* the <transfer> waiting went to CCXML (dialog.transfer) */
 	int xaudio;                   /* its transferaudio plays */
 	int xanswered;                /* its far end answered (cx_vxio_joined, cx_vxio_answered) */
+	uint64_t xans, xend;          /* when it answered, when the dialog ended it (cx_clock_ms) */
 	char *xuri, *xaai;            /* its destination and aai, evaluated when the FIA reached it */
 	char *hot;                    /* the keys its grammar took (cx_vxio_hotword), or NULL */
 	const char *ended;            /* the dialog ended it (dialog.terminatetransfer's reason:
@@ -243,6 +251,8 @@ static void cx_vxio__rec_begin_h(void *arg)
 
 static const char *const cx_vxio__types[] = {"blind", "bridge", "consultation"};
 
+static void cx_vxio__unanswered_h(void *arg);
+
 /* The dialog ends the transfer in CCXML's hands (CCXML 1.0 Appendix D): dialog.terminatetransfer
  * with reason, and with the keys its grammar took (hot, or NULL) as inputmode and utterance. The
  * CCXML document ends the far end's leg and answers with dialog.transfer.complete, as for any
@@ -255,6 +265,7 @@ static void cx_vxio__terminate(cx_vxio *io, const char *reason, const char *hot,
 
 	tmr_cancel(&io->t);
 	io->ended = reason;
+	io->xend = cx_clock_ms();
 	if (hot) {
 		io->hot = mem_zalloc(n + 1, NULL);
 		if (io->hot)
@@ -275,6 +286,7 @@ static void cx_vxio__terminate(cx_vxio *io, const char *reason, const char *hot,
 		cx_ev_str(ev, "utterance", io->hot);
 	}
 	cx_sess_post(d->sess, ev);
+	tmr_start(&io->t, VXIO_COMPLETE_MS, cx_vxio__unanswered_h, io);
 	cx_engine_kick(e);
 }
 
@@ -390,6 +402,7 @@ static void cx_vxio__answered(cx_vxio *io, const char *why)
 	if (!io->xsent || io->xanswered || io->ended)
 		return;
 	io->xanswered = 1;
+	io->xans = cx_clock_ms();
 	tmr_cancel(&io->t);
 	if (xi->type == CX_VX_BRIDGE && xi->maxtime_ms)
 		tmr_start(&io->t, xi->maxtime_ms + VXIO_GRACE_MS, cx_vxio__maxtime_h, io);
@@ -522,6 +535,31 @@ static void cx_vxio__xfer_done(cx_vxio *io, const cx_cval *fields)
 		return;
 	io->it = NULL;
 	cx_vx_item_done(io->r, v);
+}
+
+/* VXIO_COMPLETE_MS after dialog.terminatetransfer, no dialog.transfer.complete: the reason the
+ * dialog sent is the outcome (it is the value whatever results would have said) and the duration
+ * the far end's until then; the document's leg is its own business. A complete that comes later
+ * finds no <transfer> waiting and is ignored (or, if the dialog waits on another by then, taken
+ * for that one's: CCXML's event names no transfer). */
+static void cx_vxio__unanswered_h(void *arg)
+{
+	cx_vxio *io = arg;
+	cx_engine *e;
+	cx_dlg *d;
+	cx_vx_io(io->r, &e, &d, NULL, NULL);
+	cx_value v;
+
+	cx_log(CX_LOG_WARN, d->sess->id, "dialog %s: no dialog.transfer.complete %d s after "
+	       "dialog.terminatetransfer (reason %s): the CCXML document has no handler for "
+	       "dialog.terminatetransfer that answers it; the <transfer> at line %d ends with %s",
+	       d->id, VXIO_COMPLETE_MS / 1000, io->ended, io->it->line, io->ended);
+	if (cx_vxio__xfer_shadow(io, io->ended, io->xanswered && io->xend > io->xans ?
+				 (double)(io->xend - io->xans) : 0, &v))
+		return;
+	io->it = NULL;
+	cx_vx_item_done(io->r, v);
+	cx_engine_kick(e);
 }
 
 void cx_vx_event(cx_vx_run *r, const char *name, const cx_cval *fields)

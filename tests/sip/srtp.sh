@@ -19,7 +19,8 @@
 #  - a sipp UAS answering our SAVP offer with plain RTP/AVP: ACK, our BYE, connection.failed
 #    reason media (RFC 4568 has no plain fallback within one m-line);
 #  - SRTP media from a far end of our own (srtp_send.py) on sipp calls: forged SSRCs, SRTCP, a
-#    re-key, a renumbered key, an SSRC put out of the 8 followed and replayed; and plain RTP with
+#    re-key, a renumbered key, an SSRC put out of the 8 followed and replayed, an SSRC past the
+#    key's 1024 refused and logged once; and plain RTP with
 #    RTCP on the RTP port (rtcp-mux), neither RTP received nor audio.
 compile "$T/srtpin.ccxml" "$W/srtpin"
 printf 'admin-0123456789abcdef\n' >"$W/srtp.admin" && chmod 600 "$W/srtp.admin"
@@ -69,6 +70,23 @@ srtp_call() {
 srtp_dropped() {
 	awk -v r="${2:-}" '/^ccxml_srtp_packets_dropped_total\{/ && (r == "" || index($1, "\"" r "\"")) {
 		n += $2; k = 1 } END { if (k) print n }' "$W/$1.metrics"
+}
+# srtp_sent NAME N REASON DIGIT...: the checks of a call of srtp_call with srtp_send.py: sipp
+# ended well, the document got the DIGITs and ended the call, the sender's N packets meant to be
+# dropped were (all for REASON) and every genuine one was received (sets genuine, from W/NAME.send),
+# no sanitizer report; else 1 with why set
+srtp_sent() {
+	local name=$1 n=$2 reason=$3 d ev=(CONNECTED) forged
+	shift 3
+	for d in "$@"; do ev+=("DTMF $d"); done
+	read -r _ genuine _ forged _ <"$W/$name.send"
+	why="sipp exit status $src" && [ $src = 0 ] &&
+		why=$(has "$W/$name.out" "${ev[@]}" "DISCONNECTED trigger=local") &&
+		why="sender: $(cat "$W/$name.send")" && [ "${forged:-0}" = "$n" ] &&
+		why="${dropped:-no} packets dropped ($(srtp_dropped "$name" "$reason") for $reason), expected $n" &&
+		[ "${dropped:-x}" = "$n" ] && [ "$(srtp_dropped "$name" "$reason")" = "$n" ] &&
+		why="${prx:-no} packets received, expected the ${genuine} genuine" && [ "${prx:-x}" = "$genuine" ] &&
+		why="sanitizer report" && ! sanitized "$W/$name.err"
 }
 SCP=$(freeport)
 LP_BARESIP_ACCOUNT=";mediaenc=srtp-mand" lp_baresip_start "$W/baresip-srtp" "$LIFE" "sip_certificate		$W/tls.pem
@@ -340,14 +358,7 @@ fi
 # after it is a replay, dropped; its digits before and after arrive (the tag was compared too,
 # and the state made again let the replay in)
 srtp_call srtpretag "$T/uac_srtp_retag.xml" --srtp require -- ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CB retag
-read -r _ genuine _ forged _ <"$W/srtpretag.send"
-if why="sipp exit status $src" && [ $src = 0 ] &&
-	why=$(has "$W/srtpretag.out" "CONNECTED" "DTMF 1" "DTMF 2" "DISCONNECTED trigger=local") &&
-	why="sender: $(cat "$W/srtpretag.send")" && [ "${forged:-0}" = 1 ] &&
-	why="${dropped:-no} packets dropped, expected the replay" && [ "${dropped:-x}" = 1 ] &&
-	why="$(srtp_dropped srtpretag replay) dropped as replays, expected 1" && [ "$(srtp_dropped srtpretag replay)" = 1 ] &&
-	why="${prx:-no} packets received, expected the ${genuine} genuine" && [ "${prx:-x}" = "$genuine" ] &&
-	why="sanitizer report" && ! sanitized "$W/srtpretag.err"; then
+if srtp_sent srtpretag 1 replay 1 2; then
 	ok "SRTP re-offer of the same key under another tag: the receiving state stays ($genuine packets received, a replay after it dropped)"
 else
 	bad "SRTP re-offer of the same key under another tag" "$why" "$W/srtpretag.out" "$W/srtpretag.err" "$W/srtpretag.send" "$W/srtpretag.sipperr" "$W/srtpretag.metrics"
@@ -358,18 +369,21 @@ fi
 # counted as one; the first's next packets and digit 1 arrive (it came back with a fresh replay
 # window: the packet was taken again, and any recorder of 9 SSRCs could replay them in turn)
 srtp_call srtpevict "$T/uac_srtp_call.xml" --srtp require -- ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CB evict
-read -r _ genuine _ forged _ <"$W/srtpevict.send"
-replays=$(srtp_dropped srtpevict replay)
-if why="sipp exit status $src" && [ $src = 0 ] &&
-	why=$(has "$W/srtpevict.out" "CONNECTED" "DTMF 1" "DISCONNECTED trigger=local") &&
-	why="sender: $(cat "$W/srtpevict.send")" && [ "${forged:-0}" = 1 ] &&
-	why="${dropped:-no} packets dropped (${replays:-no} as replays), expected the replay" &&
-	[ "${dropped:-x}" = 1 ] && [ "${replays:-x}" = 1 ] &&
-	why="${prx:-no} packets received, expected the ${genuine} genuine" && [ "${prx:-x}" = "$genuine" ] &&
-	why="sanitizer report" && ! sanitized "$W/srtpevict.err"; then
+if srtp_sent srtpevict 1 replay 1; then
 	ok "SRTP SSRC out of the 8 followed and heard again: its replayed packet dropped (reason replay), its next $((genuine - 45)) received"
 else
 	bad "SRTP replay of an SSRC put out of the 8" "$why" "$W/srtpevict.out" "$W/srtpevict.err" "$W/srtpevict.send" "$W/srtpevict.sipperr" "$W/srtpevict.metrics"
+fi
+
+# 1025 SSRCs of the far end under one key, one packet each: the 1025th is past the key's bound
+# (CX_MP_SRTP_SSRCS), refused twice (reason ssrcs) and logged once for the call, with its SSRC;
+# digit 1 under the 1024th arrives (counted only, not logged, before)
+srtp_call srtpfull "$T/uac_srtp_call.xml" --srtp require -- ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CB full
+full=$(grep -c "SRTP SSRC 00001400 of the far end refused, its packets dropped: the far end's key has carried 1024 SSRCs already" "$W/srtpfull.err")
+if srtp_sent srtpfull 2 ssrcs 1 && why="the refusal logged $full times, expected once" && [ "$full" = 1 ]; then
+	ok "SRTP SSRC past the key's 1024: refused twice (reason ssrcs), logged once, the $genuine others and digit 1 received"
+else
+	bad "SRTP SSRC past the key's 1024" "$why" "$W/srtpfull.out" "$W/srtpfull.err" "$W/srtpfull.send" "$W/srtpfull.sipperr" "$W/srtpfull.metrics"
 fi
 
 # plain RTP with RTCP on the RTP port (rtcp-mux, RFC 5761: payload types 64-95 are RTCP's):

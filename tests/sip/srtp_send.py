@@ -95,11 +95,13 @@ def main():
                         re.search(r'^m=audio (\d+)', b, re.M).group(1)))
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     n = {'genuine': 0, 'forged': 0, 'rtcp': 0}
+    # between packets: 4 ms, 1 ms for the 1030 of 'full' (srtpin ends the call after 4 s)
+    gap = 0.001 if k2 == 'full' else 0.004
 
     def send(p, kind):
         s.sendto(p, ('127.0.0.1', port))
         n[kind] += 1
-        time.sleep(0.004)
+        time.sleep(gap)
 
     def forge(base):
         for i in range(20):
@@ -139,6 +141,17 @@ def main():
                 first = first or p
         send(first, 'forged')
         talk(c1, 0x101, 5, 800, 1, 5)
+        done()
+        return
+    if k2 == 'full':
+        # one packet under each of 1025 SSRCs: the key's 1024 are followed, the 1025th is
+        # refused, twice (the warning once); digit 1 under the 1024th, still followed
+        c1 = Srtp(k1)
+        for k in range(1025):
+            send(c1.packet(0x1000 + k, k, 160 * k, 0, b'\xff' * 160),
+                 'forged' if k == 1024 else 'genuine')
+        send(c1.packet(0x1000 + 1024, 1025, 160, 0, b'\xff' * 160), 'forged')
+        talk(c1, 0x1000 + 1023, 1024, 160 * 1023, 1, 5)
         done()
         return
     if k2 == 'rtcp':
