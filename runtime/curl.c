@@ -563,6 +563,17 @@ static size_t cx_curl__tofile(char *p, size_t sz, size_t n, void *arg)
 	return fwrite(p, sz, n, x->out) == n ? sz * n : 0;
 }
 
+/* A control character (a tab aside: RFC 9110 5.5) in v[0..n): a validator goes back to the
+ * server in a header of ours (If-None-Match, If-Modified-Since) that libcurl sends as it is,
+ * so a CR inside one would split that request's line for whatever reads it on the way. */
+static bool cx_curl__ctl(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)v[i] < 0x20 && v[i] != '\t') || v[i] == 0x7f)
+			return true;
+	return false;
+}
+
 /* A response header into resp (the ones caching needs), value trimmed and bounded. */
 static size_t cx_curl__hdr(char *p, size_t sz, size_t n, void *arg)
 {
@@ -591,8 +602,8 @@ static size_t cx_curl__hdr(char *p, size_t sz, size_t n, void *arg)
 		while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
 			--vl;
 		dst = (char *)&x->resp + want[i].off;
-		if (vl >= want[i].cap)
-			vl = 0; /* too long to be one we trust: as if absent */
+		if (vl >= want[i].cap || cx_curl__ctl(v, vl))
+			vl = 0; /* too long, or not one line, to be one we trust: as if absent */
 		memcpy(dst, v, vl);
 		dst[vl] = '\0';
 	}
