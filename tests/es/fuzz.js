@@ -39,6 +39,33 @@ function Gen(seed) {
 		'0.1', '3.14159', '1e21', '-0', 'NaN', 'Infinity', '4294967296', '2147483647', '0x1f'];
 	const STRS = ["''", "'a'", "'abc'", "'Hello'", "' x '", "'0'", "'12'", "'1.5'", "'-3'",
 		"'true'", "'null'", "'\\u00e9t\\u00e9'", "'a,b,c'", "'0x10'", "'  7  '", "'1e2'"];
+	// literals of `'lit' + x` and `'lit' + x + 'lit2'` (generated code concatenates short ASCII
+	// ones inline into one slot while the result stays under 64 characters: cx_value.h
+	// cx_add_lit8, cx_add_lit8_lit8): every length around those bounds, Latin-1, wide and
+	// surrogate characters (the other ways)
+	const LITCHARS = 'abcXYZ019 ()[]:,.-_=</#'; // no '>': ']]>' would end the CDATA
+	function lit() {
+		if (chance(0.25)) return pick(["''", "'\\u00e9'", "'\\u00ff:'", "'\\u4e2d\\u6587'", "'a\\u20acb'",
+			"'\\ud83d\\ude00'", "'\\n'", "'\\t|'"]);
+		const n = chance(0.5) ? int(4) : pick([int(70), 30, 31, 32, 33, 61, 62, 63, 64]);
+		let r = '';
+		for (let i = 0; i < n; i++) r += LITCHARS[int(LITCHARS.length)];
+		return `'${r}'`;
+	}
+	// an operand of every type for them
+	function any() {
+		switch (int(12)) {
+		case 0: case 1: return num();
+		case 2: case 3: case 4: return str();
+		case 5: return bool();
+		case 6: return v('obj') || '{}';
+		case 7: return v('arr') || '[1, \'b\']';
+		case 8: return pick(['null', 'undefined', '[]', '{}', '[null]', "{ toString: function () { return '\\u4e2d'; } }"]);
+		case 9: return pick(NUMS);
+		case 10: return `${str()}.substring(0, ${int(70)})`;
+		default: return `(${lit()} + ${str()})`;
+		}
+	}
 
 	function v(type) {
 		const c = vars.filter((x) => x.t === type);
@@ -75,8 +102,10 @@ function Gen(seed) {
 		if (depth > 3) return chance(0.5) ? pick(STRS) : (v('str') || "'s'");
 		depth++;
 		let r;
-		switch (int(17)) {
+		switch (int(19)) {
 		case 0: case 1: r = pick(STRS); break;
+		case 16: r = `(${lit()} + ${any()})`; break;
+		case 17: r = `(${lit()} + ${any()} + ${lit()})`; break;
 		case 2: case 3: r = v('str') || pick(STRS); break;
 		case 4: r = `(${str()} + ${pick([str, num, bool])()})`; break;
 		case 5: r = `(${num()} + ${str()})`; break;
@@ -153,7 +182,7 @@ function Gen(seed) {
 		case 9: {
 			const a = v('arr');
 			if (!a) return `${I}print(${str()});\n`;
-			return pick([`${I}${a}.push(${pick([num, str, bool])()});\n`, `${I}if (${a}.length > 6) ${a}.length = 2;\n`,
+			return pick([`${I}${a}.push(${pick([num, () => fix('str', str()), bool])()});\n`, `${I}if (${a}.length > 6) ${a}.length = 2;\n`,
 				`${I}print(${a}.length, ${a}[${int(4)}]);\n`, `${I}${a}.reverse();\n`, `${I}print(${a}.slice(1).join('/'));\n`]);
 		}
 		case 10: {

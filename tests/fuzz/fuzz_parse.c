@@ -22,6 +22,18 @@
  *                   (cx_docscript_scan, then cx_docscript_app: the same bytes as an
  *                   application root) and its decoding as a fetched script in the charset the
  *                   Content-Type names (cx_docscript_utf8) run over it.
+ *   -DFUZZ_DOCVAL   fuzz_docval: the input is a run of HTTP caching events on 256 URLs of
+ *                   each kind of kept answer (a program, a <data> body, a script, a source):
+ *                   answers (200, or 304 to a kept one) whose header lines go through curl.c's
+ *                   header callback (cx_curl__hdr), then docfetch.c's freshness (cx_docval__update)
+ *                   and the cache of answers (doccomp.c cx_doccomp_keep: the LRU of 1024
+ *                   URLs and 64 MiB of bodies); uses (cx_doccomp_cached, then
+ *                   cx_docval__reuse with an element's maxage/maxstale: fresh, or the conditional
+ *                   request's headers); and the clock moving on. Those functions are static:
+ *                   the three files are built into this harness (their objects in libcxrt.a
+ *                   then not linked). A model of the cache (what is kept, in which order, its
+ *                   bytes) is checked against doccomp.c's after every event, and the request
+ *                   headers made from what a server sent: exact validators, no line break.
  *
  * Every input is freed before the next (the runtime parses each answer once, then drops it):
  * a leak is a finding here, unlike in fuzz_net (run.sh turns leak detection on for these).
@@ -38,8 +50,9 @@
 #include "rt.h"
 #include "prov.h"
 
-#if !defined(FUZZ_SIP_PARSE) && !defined(FUZZ_VXDATA) && !defined(FUZZ_FETCHED)
-#error "build with -DFUZZ_SIP_PARSE, -DFUZZ_VXDATA or -DFUZZ_FETCHED"
+#if !defined(FUZZ_SIP_PARSE) && !defined(FUZZ_VXDATA) && !defined(FUZZ_FETCHED) && \
+	!defined(FUZZ_DOCVAL)
+#error "build with -DFUZZ_SIP_PARSE, -DFUZZ_VXDATA, -DFUZZ_FETCHED or -DFUZZ_DOCVAL"
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -227,6 +240,208 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!cx_docscript_utf8(NULL, ctype, p, (size_t)(end - p), &mb, why, sizeof(why)))
 		mem_deref(mb);
+	return 0;
+}
+#endif
+
+#if defined(FUZZ_DOCVAL)
+#include "curl.c"
+#include "docfetch.c"
+#include "doccomp.c"
+
+/* The clock of the code under test (linked with --wrap=cx_cdr_now_ms): the input moves it */
+static uint64_t fz__now;
+uint64_t __wrap_cx_cdr_now_ms(void);
+uint64_t __wrap_cx_cdr_now_ms(void)
+{
+	return fz__now;
+}
+
+/* What doccomp.c should keep: (URL, kind) and the body's bytes, most recently kept or used
+ * first */
+typedef struct {
+	uint8_t url, kind;
+	size_t size;
+} fz__kept;
+static fz__kept fz__m[CX_DOCCOMP_MAXFRESH + 1];
+static size_t fz__n, fz__bytes;
+static cx_engine fz__e;
+
+static int fz__find(uint8_t url, uint8_t kind)
+{
+	for (size_t i = 0; i < fz__n; i++)
+		if (fz__m[i].url == url && fz__m[i].kind == kind)
+			return (int)i;
+	return -1;
+}
+
+static void fz__drop(size_t i)
+{
+	fz__bytes -= fz__m[i].size;
+	memmove(&fz__m[i], &fz__m[i + 1], (fz__n - i - 1) * sizeof(fz__m[0]));
+	fz__n--;
+}
+
+static void fz__front(fz__kept k)
+{
+	memmove(&fz__m[1], &fz__m[0], fz__n * sizeof(fz__m[0]));
+	fz__m[0] = k;
+	fz__n++;
+	fz__bytes += k.size;
+}
+
+static void fz__url(char *out, size_t sz, uint8_t url)
+{
+	snprintf(out, sz, "http://fuzz.invalid/%u", url);
+}
+
+/* doccomp.c's list against the model, entry by entry */
+static void fz__check(void)
+{
+	const struct cx_doccomp *c = fz__e.doccomp;
+	struct le *le;
+	size_t i = 0;
+	char u[64];
+
+	if (!c) {
+		if (fz__n)
+			abort();
+		return;
+	}
+	if (list_count(&c->fresh) != fz__n || c->freshb != fz__bytes)
+		abort();
+	LIST_FOREACH(&c->fresh, le) {
+		const cx_docfresh *f = le->data;
+		fz__url(u, sizeof(u), fz__m[i].url);
+		if (strcmp(f->url, u) || f->vxml != fz__m[i].kind || f->size != fz__m[i].size)
+			abort();
+		i++;
+	}
+}
+
+/* A header line as it may come (up to '\n', which it keeps) through curl.c's callback */
+static void fz__hdr(const char **p, const char *end, cx_xfer *x)
+{
+	const char *lf = memchr(*p, '\n', (size_t)(end - *p));
+	size_t n = (size_t)((lf ? lf + 1 : end) - *p);
+	char *line = malloc(n + 1);
+
+	if (!line)
+		abort();
+	memcpy(line, *p, n); /* curl's buffer is its own: no NUL after it */
+	(void)cx_curl__hdr(line, 1, n, x);
+	free(line);
+	*p += n;
+}
+
+static int64_t fz__age(uint8_t b)
+{
+	return b == 0xff ? -1 : (int64_t)(b & 0x7f) * (b & 0x80 ? 60000 : 500);
+}
+
+/* A header made for the conditional request: exact, on one line */
+static void fz__hcheck(const char *h, const char *name, const char *val)
+{
+	size_t nl = strlen(name);
+
+	if (strncmp(h, name, nl) || strcmp(h + nl, val) || strpbrk(h, "\r\n"))
+		abort();
+}
+
+/* Input: events, each a byte: bits 0-1 0: the clock moves on the next byte's times 100 ms
+ * (bit 2: minutes); 1: a 200, 2: a use, 3: a 304 for URL (next byte) of kind bits 2-4 (mod 5).
+ * An answer's header lines follow, ended by an empty one, then (a 200 of a kept body) a byte
+ * of its size in 256 KiB. A use is followed by its maxage and maxstale bytes (fz__age). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data, *end = p + size;
+	static const char body[] = "kept";
+
+	if (size > 8000)
+		return -1;
+	fz__now = 1000000;
+	fz__n = fz__bytes = 0;
+	while (p < end) {
+		uint8_t op = (uint8_t)*p++, url, kind = (uint8_t)((op >> 2) % 5);
+		const void *prev;
+		cx_docval v;
+		char u[64], h[3][320];
+		int i, keep;
+
+		if ((op & 3) == 0) {
+			fz__now += (uint64_t)(p < end ? (uint8_t)*p++ : 1) * (op & 4 ? 60000 : 100);
+			continue;
+		}
+		if (p >= end)
+			break;
+		url = (uint8_t)*p++;
+		fz__url(u, sizeof(u), url);
+		i = fz__find(url, kind);
+		prev = cx_doccomp_cached(&fz__e, u, kind, &v);
+		if ((prev != NULL) != (i >= 0))
+			abort();
+		if (i >= 0) {
+			fz__kept k = fz__m[i];
+			fz__drop((size_t)i);
+			fz__front(k);
+		}
+		if ((op & 3) == 2) { /* a use */
+			cx_docage age;
+			int n = 0;
+			age.maxage = fz__age(p < end ? (uint8_t)*p++ : 0xff);
+			age.maxstale = fz__age(p < end ? (uint8_t)*p++ : 0xff);
+			if (cx_docval__reuse(prev, &v, &age, h)) {
+				if (!prev)
+					abort();
+			} else {
+				if (prev && v.etag[0])
+					fz__hcheck(h[n++], "If-None-Match: ", v.etag);
+				if (prev && v.lastmod[0])
+					fz__hcheck(h[n++], "If-Modified-Since: ", v.lastmod);
+				if (n < 3 && h[n][0] && (strncmp(h[n], "Cache-Control: max-", 19) || strpbrk(h[n], "\r\n")))
+					abort();
+			}
+			fz__check();
+			continue;
+		}
+		/* an answer: 304 only to a request with a kept one (else it is a failure) */
+		cx_xfer x = {.resp.status = (op & 3) == 1 ? 200 : 304};
+		while (p < end && *p != '\n' && !(*p == '\r' && p + 1 < end && p[1] == '\n'))
+			fz__hdr(&p, end, &x);
+		p += p < end && *p == '\r';
+		p += p < end;
+		if (x.resp.status == 304 && !prev)
+			continue;
+		if (x.resp.status == 200) {
+			memset(&v, 0, sizeof(v)); /* as a request without a kept answer has it */
+			prev = NULL;              /* a new answer */
+		}
+		keep = cx_docval__update(&v, &x.resp);
+		if (keep < 0 && i >= 0)
+			fz__drop(0);
+		if (keep > 0) {
+			int sized = kind == CX_DOC_DATA || kind == CX_DOC_SRC;
+			size_t sz = x.resp.status == 304 ? fz__m[0].size :
+				    sized && p < end ? (size_t)(uint8_t)*p++ << 18 : 0;
+			/* a program is not referenced by the cache, a body is: the kept one again
+			 * after a 304 (referenced by the request meanwhile, as docfetch.c's pref),
+			 * else a new one (an mbuf stands for each) */
+			void *doc = kind < CX_DOC_DATA ? NULL : prev ? mem_ref((void *)prev) : mbuf_alloc(1);
+			if (kind >= CX_DOC_DATA && !doc)
+				abort();
+			if (i >= 0)
+				fz__drop(0);
+			cx_doccomp_keep(&fz__e, u, kind, doc ? doc : body, &v, sz);
+			mem_deref(doc);
+			fz__front((fz__kept){url, kind, sz});
+			while (fz__n > CX_DOCCOMP_MAXFRESH || (fz__bytes > CX_DOCCOMP_MAXFRESHB && fz__n > 1))
+				fz__drop(fz__n - 1);
+		} else {
+			cx_doccomp_keep(&fz__e, u, kind, NULL, NULL, 0);
+		}
+		fz__check();
+	}
+	fz__e.doccomp = mem_deref(fz__e.doccomp);
 	return 0;
 }
 #endif

@@ -7,8 +7,8 @@
 #
 #   HARNESS     fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg (the engine's inputs: fuzz_net.c)
 #               fuzz_rtp (RTP datagrams to two call legs: fuzz_rtp.c) fuzz_sip_parse fuzz_vxdata
-#               fuzz_fetched (parsers called directly: fuzz_parse.c) (default: all, one after
-#               another)
+#               fuzz_fetched fuzz_docval (parsers and HTTP caching called directly:
+#               fuzz_parse.c) (default: all, one after another)
 #   --seconds N how long each harness runs (default 20)
 #   --parser-seconds M  how long each of the direct parser harnesses (fuzz_parse.c) runs:
 #               thousands of inputs a second, so a few seconds do (default: N)
@@ -23,7 +23,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_EACH=20 PARSER_SECONDS= BUILD_ONLY=0 JOBS=1 NAMES=()
-PARSERS=(fuzz_sip_parse fuzz_vxdata fuzz_fetched) # fuzz_parse.c: no engine, every input freed
+PARSERS=(fuzz_sip_parse fuzz_vxdata fuzz_fetched fuzz_docval) # fuzz_parse.c: no engine, every input freed
 ALL=(fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg fuzz_rtp "${PARSERS[@]}")
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -126,14 +126,17 @@ build \$b/fuzz_compile.o: cc tests/fuzz/fuzz_compile.c
 build \$b/fuzz_compile: link \$b/fuzz_compile.o $(obj $CMP_NOXML)\$b/compiler/xml-global.o \$b/compiler/util-global.o \$b/tsjs/parser.o \$b/tsjs/scanner.o
   libs = -Wl,--wrap=xcalloc,--wrap=xmalloc,--wrap=xstrdup,--wrap=xstrndup,--wrap=xprintf,--wrap=open_memstream,--wrap=fclose,--wrap=diag_fatal -ltree-sitter -lxml2
 EOF
-	for n in http sip_sdp sip_msg sip_parse vxdata fetched rtp; do
+	for n in http sip_sdp sip_msg sip_parse vxdata fetched docval rtp; do
 		case $n in
 		http | sip_sdp | sip_msg) f=fuzz_net ;;
 		rtp) f=fuzz_rtp ;;
 		*) f=fuzz_parse ;;
 		esac
 		printf 'build $b/fuzz_%s.o: cc tests/fuzz/%s.c\n  cflags = $warn -Werror -Iruntime -DFUZZ_%s\n' "$n" "$f" "${n^^}"
-		printf 'build $b/fuzz_%s: link $b/fuzz_%s.o $b/app.o $b/libcxrt.a $b/libcxstd.a\n  libs = $syslibs\n' "$n" "$n"
+		# fuzz_docval moves the clock of the caching code it is built with
+		wrap=
+		[ $n = docval ] && wrap=-Wl,--wrap=cx_cdr_now_ms
+		printf 'build $b/fuzz_%s: link $b/fuzz_%s.o $b/app.o $b/libcxrt.a $b/libcxstd.a\n  libs = %s $syslibs\n' "$n" "$n" "$wrap"
 	done
 } >"$B/build.ninja.new"
 mv "$B/build.ninja.new" "$B/build.ninja"
