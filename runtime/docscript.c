@@ -308,6 +308,30 @@ int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscrip
 	return 0;
 }
 
+/* VoiceXML 2.0 §6.3: a property of the application root's <vxml> is in force in each leaf
+ * where the leaf sets none, so a leaf's source (s's entries before the root) left with no
+ * maxage, maxstale or fetchtimeout by its element and the leaf's properties takes the root's
+ * scriptmaxage ... fetchtimeout (docfetch.c fetches the root before the leaf's sources). */
+static void cx_docscript__inherit(cx_docscripts *s, xmlNodePtr root)
+{
+	int64_t age[2] = {cx_docscript__age(root, NULL, "scriptmaxage"),
+			  cx_docscript__age(root, NULL, "grammarmaxage")};
+	int64_t stale[2] = {cx_docscript__age(root, NULL, "scriptmaxstale"),
+			    cx_docscript__age(root, NULL, "grammarmaxstale")};
+	int64_t tmo = cx_docscript__tmo(root);
+	size_t i;
+
+	for (i = 0; i < s->n && !s->v[i].app; i++) {
+		cx_docsrc *d = &s->v[i];
+		if (d->maxage < 0)
+			d->maxage = age[!!d->gram];
+		if (d->maxstale < 0)
+			d->maxstale = stale[!!d->gram];
+		if (d->tmo < 0)
+			d->tmo = tmo;
+	}
+}
+
 int cx_docscript_app(cx_docscripts *s, const char *url, const char *body, size_t len, char *why,
 		     size_t sz)
 {
@@ -326,6 +350,7 @@ int cx_docscript_app(cx_docscripts *s, const char *url, const char *body, size_t
 		err = EPROTO;
 	} else if (root) {
 		char w[400];
+		cx_docscript__inherit(s, root);
 		err = cx_docscript__walk(s, doc, root, 1, w, sizeof(w));
 		if (err)
 			snprintf(why, sz, "application root %s: %s", url, w);

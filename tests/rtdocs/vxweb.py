@@ -90,7 +90,10 @@ CR = {"age": {"Cache-Control": "max-age=3600"},
       "page": {"Cache-Control": "max-age=3600"},
       "pstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
       "rage": {"Cache-Control": "max-age=3600"},
-      "dage": {"Cache-Control": "max-age=3600"}}
+      "dage": {"Cache-Control": "max-age=3600"},
+      "lage": {"Cache-Control": "max-age=3600"},
+      "lown": {"Cache-Control": "max-age=3600"},
+      "lattr": {"Cache-Control": "max-age=3600"}}
 
 
 def cr_answer(req, path):
