@@ -18,7 +18,9 @@
 # and grammar over the HTTP cache (max-age, ETag / Last-Modified answered 304, no-cache,
 # no-store, a root changed between leaves; <script maxage maxstale>, <grammar maxage maxstale>, the
 # properties scriptmaxage / scriptmaxstale / grammarmaxage / grammarmaxstale, a root's own, a leaf's
-# documentmaxage for its root); a source's own fetchtimeout (attribute, property).
+# documentmaxage for its root; a root's for its leaf's sources and <goto>, the root asked for
+# first; the leaf's own property and the attribute winning); a source's own fetchtimeout
+# (attribute, property, the root's property).
 # Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -453,6 +455,9 @@ check "cache: <script src maxage='3600'> in the leaf wins over its root's script
 	"grep -q 'VX EXIT L2' '$W/cr-lt.out' && [ \$(crq lattr lib.js 200) = 1 ] && [ \$(crq lattr digits.grxml 200) = 2 ]"
 check "the application root is asked for before the leaf's sources (its properties are needed for them), once per leaf" bash -c \
 	"[ \$(grep -c '^GET /vx/cr/lage/lroot.vxml 200' '$W/requests') = 2 ] && grep '^GET /vx/cr/lage/' '$W/requests' | head -4 | tr '\n' ' ' | grep -q -x 'GET /vx/cr/lage/lr.vxml 200 GET /vx/cr/lage/lroot.vxml 200 GET /vx/cr/lage/lib.js 200 GET /vx/cr/lage/digits.grxml 200 '"
+run cr-dg "$U/cr/dgo/dg.vxml"
+check "cache: an application root's <property name='documentmaxage' value='0'> reaches its leaf's <goto> (compiled into the leaf): the leaf going to itself (fresh for an hour) asks for it again" bash -c \
+	"grep -q 'VX EXIT G2' '$W/cr-dg.out' && [ \$(crq dgo dg.vxml 200) = 2 ]"
 elapsed ftapp "$U/ftapp.vxml"
 check "an application root's <property name='fetchtimeout' value='1s'> bounds its leaf's script (answered after 3 s): the dialog does not start, 'timed out' naming the script, in less than 3 s" bash -c \
 	"grep -q 'VX NOTSTARTED script $U/js/slow.js: timed out (fetchtimeout 1000 ms)' '$W/ftapp.out' && [ \$(cat '$W/ftapp.ms') -lt 3000 ]"
