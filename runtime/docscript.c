@@ -8,8 +8,8 @@
  * entity substitution; a body libxml2 cannot parse yields no scripts nor grammars and the
  * compiler reports why. Fetched scripts are converted to UTF-8 here; grammars are XML, kept
  * as they came. A VoiceXML source's maxage, maxstale and fetchtimeout (VoiceXML 2.0 §6.1.1) are
- * the element's, else the property in force (scriptmaxage ..., fetchtimeout), found here since
- * they act before the compiler runs (which checks them).
+ * the element's, else the property in force (scriptmaxage ..., fetchtimeout), in a leaf else its
+ * application root's, found here since they act before the compiler runs (which checks them).
  */
 #include <string.h>
 #include <stdio.h>
@@ -245,9 +245,9 @@ static xmlChar *cx_docscript__appattr(xmlNodePtr root)
 }
 
 /* A VoiceXML document's application root (VoiceXML 2.0 §1.5.2), resolved as a <script src>
- * is, fetched after its scripts and grammars (the root's own follow it, in the order ccxmlc
- * reads them after --app-file); a document fetch of the leaf's, so its document-level
- * documentmaxage, documentmaxstale and fetchtimeout apply */
+ * is, listed after its scripts and grammars (the root's own follow it, in the order ccxmlc
+ * reads them after --app-file; docfetch.c fetches the root first); a document fetch of the
+ * leaf's, so its document-level documentmaxage, documentmaxstale and fetchtimeout apply */
 static int cx_docscript__approot(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr root, char *why,
 				 size_t sz)
 {
