@@ -94,7 +94,8 @@ CR = {"age": {"Cache-Control": "max-age=3600"},
       "lage": {"Cache-Control": "max-age=3600"},
       "lown": {"Cache-Control": "max-age=3600"},
       "lattr": {"Cache-Control": "max-age=3600"},
-      "dgo": {"Cache-Control": "max-age=3600"}}
+      "dgo": {"Cache-Control": "max-age=3600"},
+      "lstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'}}
 
 
 def cr_answer(req, path):
