@@ -601,6 +601,13 @@ typedef void (cx_prompt_h)(cx_engine *e, const char *why, void *arg);
  * EINPROGRESS h will be told (never from inside this call; arg referenced until then),
  * else an errno */
 int cx_prompt_want(cx_engine *e, const char *url, cx_prompt_h *h, void *arg);
+/* The same, the kept copy used only within age's maxage / maxstale (NULL: HTTP's own rules) */
+struct cx_docage;
+int cx_prompt_want_age(cx_engine *e, const char *url, const struct cx_docage *age, cx_prompt_h *h,
+		       void *arg);
+/* The kept copy of a media src: of src itself, else of the URL before a text= field appended
+ * last (a VoiceXML <audio>'s alternate text); NULL: none */
+const char *cx_prompt_kept(const char *src);
 void cx_prompt_flush(void);                     /* drop what is kept (engine teardown) */
 
 /* Section - HTTP listener (http.c; docs/http.md) */

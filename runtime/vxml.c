@@ -86,9 +86,15 @@ struct cx_vx_run {
 	uint64_t heard;
 	char *mark;
 	uint64_t mark_ms;
+	/* prompts held behind an <audio> still being fetched (VoiceXML 2.0 §4.1.8: they play in
+	 * the order queued): cx_vx_pend, played by cx_vx__drain once the head is here */
+	struct list pend;
+	uint32_t pend_in_ms;     /* the field's no-input time, started when they have played */
+	int pend_fin;            /* the dialog ends when they have played */
 };
 
 static void cx_vx__unwait(cx_vx_run *r);
+static void cx_vx__pend_flush(cx_vx_run *r);
 static int cx_vx__godoc(cx_vx_run *r, const char *uri, const cx_vx_fetch *f);
 static void cx_vx__enterdoc(cx_vx_run *r);
 typedef struct cx_vx_req {  /* what a <submit> sends (NULL: a plain GET) */
@@ -160,6 +166,7 @@ static void cx_vx__destroy(void *arg)
 	tmr_cancel(&r->t_go);
 	tmr_cancel(&r->t_final);
 	cx_vx__unwait(r);
+	cx_vx__pend_flush(r);
 	if (r->X)
 		cx_ctx_free(r->X);
 	mem_deref(r->counters);
@@ -224,20 +231,11 @@ static char *cx_vx__src(const char *audio, const char *text)
 	return s;
 }
 
-int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
+/* Play src now (after what is queued): its time is added to the prompts' end. */
+static void cx_vx__play(cx_vx_run *r, const char *src, const char *shown, int bargein)
 {
-	cx_vx_run *r = cx_vx__of(X);
-	const char *t = NULL;
-
-	if (text.tag != CX_T_UNDEF) {
-		t = cx_rt_str(X, text);
-		if (!t)
-			return CX_FAIL;
-	}
-	char *src = cx_vx__src(audio, t);
 	/* the final processing state plays nothing (VoiceXML 2.0 §1.5.4: the caller is gone) */
 	uint64_t ms = r->play && src && !r->final ? r->play(r->e, r->d, src, r->arg) : 0;
-	mem_deref(src);
 	uint64_t now = cx_clock_ms();
 	if (r->play_end < now)
 		r->play_end = now;
@@ -250,11 +248,227 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
 		r->buf[0] = '\0';
 	}
 	r->play_end += ms;
-	if (audio && !strncmp(audio, "?break=", 7)) /* a <break> (media.c): its ms */
-		cx_log_doc(r->d->sess->id, "vxml break", audio + 7);
+	if (shown && !strncmp(shown, "?break=", 7)) /* a <break> (media.c): its ms */
+		cx_log_doc(r->d->sess->id, "vxml break", shown + 7);
 	else
-		cx_log_doc(r->d->sess->id, "vxml prompt", audio ? audio : t ? t : "");
+		cx_log_doc(r->d->sess->id, "vxml prompt", shown ? shown : "");
+}
+
+/* Section - Audio on a web server (docs/voicexml.md "Audio over HTTP")
+ *
+ * An <audio> whose src is http(s), or relative in a document fetched over http(s), is fetched
+ * through prompt.c's cache (the CCXML dialogs' web prompts) and played from the copy kept; the
+ * fetch starts when the prompt is queued. Until it is here, it and every prompt queued after it
+ * wait in r->pend (their order kept, §4.1.8), and so do the field's no-input timer and the
+ * dialog's end. A fetch that fails, or outlasts fetchtimeout, plays the alternate content (the
+ * text= fallback media.c speaks; none: nothing, VoiceXML 2.0 §4.1.3). */
+
+typedef struct cx_vx_pend {
+	struct le le;
+	cx_vx_run *r;          /* weak; NULL once the run is gone (prompt.c may still hold this) */
+	char *src;             /* the media src played (URL?text=ALT, or the text alone) */
+	char *shown;           /* what the log says: the URL, or the text */
+	int bargein;
+	int ready;             /* here (or failed): it plays when it is the queue's head */
+	uint32_t timeout_ms;
+	struct tmr t;          /* fetchtimeout */
+} cx_vx_pend;
+
+static void cx_vx_pend__destroy(void *arg)
+{
+	cx_vx_pend *p = arg;
+
+	tmr_cancel(&p->t);
+	list_unlink(&p->le);
+	mem_deref(p->src);
+	mem_deref(p->shown);
+}
+
+static void cx_vx__listen(cx_vx_run *r, uint32_t ms);
+static void cx_vx__finish_h(void *arg);
+
+/* Play the prompts of r->pend from its head while they are here; once none waits, what waited
+ * for them goes on: the no-input timer from their end, the dialog's end. */
+static void cx_vx__drain(cx_vx_run *r)
+{
+	while (r->pend.head) {
+		cx_vx_pend *p = r->pend.head->data;
+		if (!p->ready)
+			return;
+		list_unlink(&p->le);
+		p->r = NULL;
+		cx_vx__play(r, p->src, p->shown, p->bargein);
+		mem_deref(p);
+	}
+	if (r->pend_in_ms) {
+		uint32_t ms = r->pend_in_ms;
+		r->pend_in_ms = 0;
+		cx_vx__listen(r, ms);
+	}
+	if (r->pend_fin) {
+		uint64_t now = cx_clock_ms();
+		r->pend_fin = 0;
+		tmr_start(&r->t_go, r->play_end > now ? r->play_end - now : 0, cx_vx__finish_h, r);
+	}
+}
+
+/* Drop the prompts still waiting (barge-in, the caller gone, the run's end). */
+static void cx_vx__pend_flush(cx_vx_run *r)
+{
+	while (r->pend.head) {
+		cx_vx_pend *p = r->pend.head->data;
+		list_unlink(&p->le);
+		p->r = NULL;
+		tmr_cancel(&p->t);
+		mem_deref(p);
+	}
+	r->pend_in_ms = 0;
+}
+
+static void cx_vx__pend_ready(cx_vx_pend *p, const char *why)
+{
+	cx_vx_run *r = p->r;
+
+	if (!r || p->ready)
+		return;
+	p->ready = 1;
+	tmr_cancel(&p->t);
+	if (why) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "%s: %s; %s", p->shown, why,
+			 strstr(p->src, "text=") ? "its alternate content plays" : "nothing plays (no alternate content)");
+		cx_log(CX_LOG_WARN, r->d->sess->id, "vxml audio %H", cx_rt_esc, msg);
+	}
+	mem_ref(p); /* the drain may free it */
+	cx_vx__drain(r);
+	mem_deref(p);
+	cx_engine_kick(r->e);
+}
+
+/* prompt.c: the copy is here (why NULL) or cannot be had */
+static void cx_vx__pend_h(cx_engine *e, const char *why, void *arg)
+{
+	(void)e;
+	cx_vx__pend_ready(arg, why);
+}
+
+static void cx_vx__pend_timeout_h(void *arg)
+{
+	cx_vx_pend *p = arg;
+	char why[64];
+
+	snprintf(why, sizeof(why), "timed out (fetchtimeout %u ms)", p->timeout_ms);
+	cx_vx__pend_ready(p, why);
+}
+
+/* The URL of an <audio src> of run r (a new string in *urlp), NULL when it is a media file (a
+ * compiled-in document's, or one read from a file: under --media-root as before), or an errno:
+ * a scheme other than http(s) in a document fetched over http(s), which never reads a file. */
+static int cx_vx__audio_url(cx_vx_run *r, const char *audio, char **urlp)
+{
+	const char *base = cx_doccomp_vxurl(r->e, r->doc);
+
+	*urlp = NULL;
+	if (!audio || !*audio || audio[0] == '?') /* a <break>, the beep, text alone */
+		return 0;
+	if (cx_prompt_is_web(base))
+		return cx_docload_fetchurl(base, audio, urlp);
+	return cx_prompt_is_web(audio) ? str_dup(urlp, audio) : 0;
+}
+
+/* Queue one prompt: audio (a media src, or NULL) with its alternate text t (or NULL); f: the
+ * <audio>'s fetch bounds (NULL: the platform's). */
+static int cx_vx__queue(cx_vx_run *r, const char *audio, const char *t, int bargein,
+			const cx_vx_fetch *f)
+{
+	char *url = NULL, *src;
+	int err = r->final ? 0 : cx_vx__audio_url(r, audio, &url);
+
+	if (err) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "'%s': only http(s) URIs are fetched; %s", audio,
+			 t ? "its alternate content plays" : "nothing plays (no alternate content)");
+		cx_log(CX_LOG_WARN, r->d->sess->id, "vxml audio %H", cx_rt_esc, msg);
+		audio = NULL;
+		if (!t)
+			return CX_GO;
+	}
+	src = cx_vx__src(url ? url : audio, t);
+	if (!src) {
+		mem_deref(url);
+		return CX_GO;
+	}
+	if (!url && !r->pend.head) {
+		cx_vx__play(r, src, audio ? audio : t, bargein);
+		mem_deref(src);
+		return CX_GO;
+	}
+	cx_vx_pend *p = mem_zalloc(sizeof(*p), cx_vx_pend__destroy);
+	if (!p) {
+		mem_deref(src);
+		mem_deref(url);
+		return CX_GO;
+	}
+	p->src = src;
+	p->shown = url;
+	if (!url && str_dup(&p->shown, audio ? audio : t ? t : ""))
+		p->shown = NULL;
+	p->bargein = bargein;
+	p->r = r;
+	tmr_init(&p->t);
+	list_append(&r->pend, &p->le, p);
+	if (!url) {
+		p->ready = 1; /* behind one still fetched */
+		return CX_GO;
+	}
+	cx_docage age = {f ? f->maxage_ms : -1, f ? f->maxstale_ms : -1};
+	err = cx_prompt_want_age(r->e, url, &age, cx_vx__pend_h, p);
+	if (err == EINPROGRESS) {
+		p->timeout_ms = f && f->timeout_ms ? f->timeout_ms : 30000;
+		tmr_start(&p->t, p->timeout_ms, cx_vx__pend_timeout_h, p);
+		return CX_GO;
+	}
+	p->ready = 1; /* kept and usable (0), or it cannot be fetched: the alternate content */
+	if (err) {
+		char why[64];
+		snprintf(why, sizeof(why), "cannot be fetched (%s)", strerror(err));
+		p->ready = 0;
+		cx_vx__pend_ready(p, why);
+		return CX_GO;
+	}
+	cx_vx__drain(r);
 	return CX_GO;
+}
+
+static int cx_vx__prompt(cx_ctx *X, const char *audio, cx_value text, int bargein,
+			 const cx_vx_fetch *f)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *t = NULL;
+
+	if (text.tag != CX_T_UNDEF) {
+		t = cx_rt_str(X, text);
+		if (!t)
+			return CX_FAIL;
+	}
+	return cx_vx__queue(r, audio, t, bargein, f);
+}
+
+int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
+{
+	return cx_vx__prompt(X, audio, text, bargein, NULL);
+}
+
+int cx_vx_audio_prompt(cx_ctx *X, const char *src, cx_value expr, cx_value text, int bargein,
+		       const cx_vx_fetch *f)
+{
+	if (!src && expr.tag != CX_T_UNDEF && expr.tag != CX_T_NULL) {
+		/* <audio expr> (VoiceXML 2.0 §4.1.3): its value as the URI */
+		src = cx_rt_str(X, expr);
+		if (!src)
+			return CX_FAIL;
+	}
+	return cx_vx__prompt(X, src, text, bargein, f);
 }
 
 int cx_vx_mark(cx_ctx *X, cx_value name)
@@ -795,7 +1009,26 @@ static void cx_vx__finish(cx_vx_run *r)
 	}
 	for (cx_vx_run *p = r->parent; p; p = p->parent)
 		p->stop = 1;
+	if (r->pend.head) { /* after the prompts still fetched (cx_vx__drain) */
+		r->pend_fin = 1;
+		return;
+	}
 	tmr_start(&r->t_go, r->play_end > now ? r->play_end - now : 0, cx_vx__finish_h, r);
+}
+
+static void cx_vx__noinput_h(void *arg);
+
+/* The field waits for input: no input for ms after its prompts end is noinput (once the prompts
+ * still fetched have played, cx_vx__drain). */
+static void cx_vx__listen(cx_vx_run *r, uint32_t ms)
+{
+	uint64_t now = cx_clock_ms();
+
+	if (r->pend.head) {
+		r->pend_in_ms = ms;
+		return;
+	}
+	tmr_start(&r->t_in, (r->play_end > now ? r->play_end - now : 0) + ms, cx_vx__noinput_h, r);
 }
 
 static void cx_vx__params(cx_vx_run *r);
@@ -1010,10 +1243,7 @@ static void cx_vx__advance(cx_vx_run *r)
 			}
 			return;
 		}
-		uint64_t now = cx_clock_ms();
-		uint64_t wait = (r->play_end > now ? r->play_end - now : 0) +
-			(it->timeout_ms ? it->timeout_ms : VX_TIMEOUT_MS);
-		tmr_start(&r->t_in, wait, cx_vx__noinput_h, r);
+		cx_vx__listen(r, it->timeout_ms ? it->timeout_ms : VX_TIMEOUT_MS);
 		cx_gc_maybe(r->X, 1); /* waiting for the caller: only the slots hold values */
 		return;
 	}
@@ -1689,6 +1919,9 @@ static void cx_vx__gone(cx_vx_run *r)
 		(void)r->play(r->e, r->d, CX_VX_STOP_SRC, r->arg);
 	cx_vx__unwait(r);
 	for (cx_vx_run *p = r; p; p = p->parent) {
+		cx_vx__pend_flush(p);
+		if (p->pend_fin) /* it was ending once they had played */
+			cx_vx__drain(p);
 		p->final = 1;
 		if (p->play_end > now)
 			p->play_end = now;
@@ -1760,7 +1993,9 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 
 	if (r->stop || r->nbuf >= VX_MAXDIGITS || !strchr("0123456789*#ABCD", key))
 		return 0;
-	if (!fed && cx_vx__deaf(r, now)) {
+	/* a bargein="false" prompt still fetched plays next: the key is dropped as during it */
+	int held = r->pend.head && !((cx_vx_pend *)r->pend.head->data)->bargein;
+	if (!fed && (cx_vx__deaf(r, now) || held)) {
 		cx_log_doc(r->d->sess->id, "vxml key dropped (bargein false)", (char[]){key, 0});
 		return 0;
 	}
@@ -1773,6 +2008,7 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 		 * drops the key (dtmfterm ends the recording, not its prompts) */
 		r->play_end = now;
 		r->nnb = 0;
+		cx_vx__pend_flush(r);
 		cx_vxio_barge(r);
 		if (!it->rec->nonmodal)
 			return 1;
@@ -1817,8 +2053,9 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 		return 1; /* typeahead until a field collects */
 	if (r->nbuf == 1) /* the first key of an input */
 		r->heard = stop;
-	r->play_end = now; /* barge-in: the prompts stop */
+	r->play_end = now; /* barge-in: the prompts stop, those still fetched too */
 	r->nnb = 0;
+	cx_vx__pend_flush(r);
 	int term = it->termchar && key == it->termchar;
 	if (r->termwait) { /* the input was complete: a key ends it, the termchar is eaten */
 		r->termwait = 0;

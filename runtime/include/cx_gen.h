@@ -184,7 +184,9 @@ static inline void cx_el_given(cx_elcall *el, int a)
  * cx_ic_getm (the callee of o.name(...)) and cx_is_callable inline (cx_value.h). */
 /* 19 (2026-12-02): cx_vx_xfer_item grew aaiexpr and audio (transferaudio) at its end: a fetched VoiceXML
  * document compiled and cached by an older runtime holds the shorter table. */
-#define CX_ABI_VERSION 20
+/* 21 (2026-12-03): VoiceXML <audio> is cx_vx_audio_prompt (its expr, its fetch bounds: fetchtimeout,
+ * maxage / audiomaxage, maxstale / audiomaxstale as a cx_vx_fetch). */
+#define CX_ABI_VERSION 21
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -476,6 +478,10 @@ void cx_vx_register(const cx_vx_doc *d);
 /* Executable content of a dialog. text: TTS text or undefined; audio: src or NULL; bargein 0:
  * keys pressed while it plays are dropped, and so are those typed ahead (VoiceXML 2.0 §4.1.5). */
 int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein);
+/* <audio>: src, else expr's value (undefined / null: none), its alternate content text, fetched
+ * within f when it is on a web server (docs/voicexml.md "Audio over HTTP"). */
+int cx_vx_audio_prompt(cx_ctx *X, const char *src, cx_value expr, cx_value text, int bargein,
+		       const cx_vx_fetch *f);
 int cx_vx_log(cx_ctx *X, cx_value label, cx_value v);
 /* <mark> (VoiceXML 2.1 §4): a mark named name (a string) at this point of the prompts queued. */
 int cx_vx_mark(cx_ctx *X, cx_value name);
