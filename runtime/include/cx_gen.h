@@ -184,9 +184,7 @@ static inline void cx_el_given(cx_elcall *el, int a)
  * cx_ic_getm (the callee of o.name(...)) and cx_is_callable inline (cx_value.h). */
 /* 19 (2026-12-02): cx_vx_xfer_item grew aaiexpr and audio (transferaudio) at its end: a fetched VoiceXML
  * document compiled and cached by an older runtime holds the shorter table. */
-/* 21 (2026-12-03): VoiceXML <audio> is cx_vx_audio_prompt (its expr, its fetch bounds: fetchtimeout,
- * maxage / audiomaxage, maxstale / audiomaxstale as a cx_vx_fetch). */
-#define CX_ABI_VERSION 21
+#define CX_ABI_VERSION 20
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
