@@ -980,6 +980,11 @@ void cx_vx_transfer_begins(cx_vx_run *r);
 /* vxio.c, <transfer transferaudio>: src plays from now (its ms, 0: it cannot), or with src
  * NULL what plays stops (the provider's CX_VX_STOP_SRC). */
 uint64_t cx_vx_audio(cx_vx_run *r, const char *src);
+/* vxml.c: t started with h(arg) when r's queued prompts end, those still fetched from a web
+ * server included (an <audio> over HTTP: 1, their end is not known yet); src's fetch begun now
+ * when it is a web one (a transferaudio to be here when it plays). */
+int cx_vx_after_prompts(cx_vx_run *r, struct tmr *t, tmr_h *h, void *arg);
+void cx_vx_audio_want(cx_vx_run *r, const char *src);
 /* exec.c: connection connid of the session was joined to another (<join>): a dialog on it whose
  * transfer plays its transferaudio stops it, the far end has answered (VoiceXML 2.0 §2.3.7);
  * its connecttimeout watch gives way to its maxtime one (vxio.c). */

@@ -91,6 +91,9 @@ struct cx_vx_run {
 	struct list pend;
 	uint32_t pend_in_ms;     /* the field's no-input time, started when they have played */
 	int pend_fin;            /* the dialog ends when they have played */
+	struct tmr *pend_t;      /* a <record>/<transfer>'s start (cx_vx_after_prompts), or NULL */
+	tmr_h *pend_h;
+	void *pend_arg;
 };
 
 static void cx_vx__unwait(cx_vx_run *r);
@@ -286,6 +289,7 @@ static void cx_vx_pend__destroy(void *arg)
 
 static void cx_vx__listen(cx_vx_run *r, uint32_t ms);
 static void cx_vx__finish_h(void *arg);
+static int cx_vx__audio_url(cx_vx_run *r, const char *audio, char **urlp);
 
 /* Play the prompts of r->pend from its head while they are here; once none waits, what waited
  * for them goes on: the no-input timer from their end, the dialog's end. */
@@ -300,19 +304,25 @@ static void cx_vx__drain(cx_vx_run *r)
 		cx_vx__play(r, p->src, p->shown, p->bargein);
 		mem_deref(p);
 	}
+	uint64_t now = cx_clock_ms(), left = r->play_end > now ? r->play_end - now : 0;
 	if (r->pend_in_ms) {
 		uint32_t ms = r->pend_in_ms;
 		r->pend_in_ms = 0;
 		cx_vx__listen(r, ms);
 	}
 	if (r->pend_fin) {
-		uint64_t now = cx_clock_ms();
 		r->pend_fin = 0;
-		tmr_start(&r->t_go, r->play_end > now ? r->play_end - now : 0, cx_vx__finish_h, r);
+		tmr_start(&r->t_go, left, cx_vx__finish_h, r);
+	}
+	if (r->pend_t) {
+		struct tmr *t = r->pend_t;
+		r->pend_t = NULL;
+		tmr_start(t, left, r->pend_h, r->pend_arg);
 	}
 }
 
-/* Drop the prompts still waiting (barge-in, the caller gone, the run's end). */
+/* Drop the prompts still waiting (the run's end); cx_vx__pend_cut also lets what waited for
+ * them go on. */
 static void cx_vx__pend_flush(cx_vx_run *r)
 {
 	while (r->pend.head) {
@@ -322,7 +332,66 @@ static void cx_vx__pend_flush(cx_vx_run *r)
 		tmr_cancel(&p->t);
 		mem_deref(p);
 	}
+}
+
+/* The prompts stop (barge-in, the caller gone): those still fetched never play; the input has
+ * begun (no no-input timer), an end or a <record>/<transfer> waiting for them goes on now. */
+static void cx_vx__pend_cut(cx_vx_run *r)
+{
+	if (!r->pend.head)
+		return;
+	cx_vx__pend_flush(r);
 	r->pend_in_ms = 0;
+	cx_vx__drain(r);
+}
+
+int cx_vx_after_prompts(cx_vx_run *r, struct tmr *t, tmr_h *h, void *arg)
+{
+	uint64_t now = cx_clock_ms();
+
+	if (r->pend.head) {
+		tmr_cancel(t);
+		r->pend_t = t;
+		r->pend_h = h;
+		r->pend_arg = arg;
+		return 1;
+	}
+	tmr_start(t, r->play_end > now ? r->play_end - now : 0, h, arg);
+	return 0;
+}
+
+static void cx_vx__nop_h(cx_engine *e, const char *why, void *arg)
+{
+	(void)e;
+	(void)why;
+	(void)arg;
+}
+
+/* A media src (fetchaudio, transferaudio) as it is played: a web one's URL (resolved as an
+ * <audio src>'s, its fetch begun so that the copy is kept when it plays), else src itself; NULL
+ * when it is refused (logged) or out of memory. */
+static char *cx_vx__media(cx_vx_run *r, const char *src)
+{
+	char *url = NULL;
+	int err = cx_vx__audio_url(r, src, &url);
+
+	if (err) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "'%s': only http(s) URIs are fetched; nothing plays", src);
+		cx_log(CX_LOG_WARN, r->d->sess->id, "vxml audio %H", cx_rt_esc, msg);
+		return NULL;
+	}
+	if (url) {
+		(void)cx_prompt_want(r->e, url, cx_vx__nop_h, NULL);
+		return url;
+	}
+	return str_dup(&url, src) ? NULL : url;
+}
+
+void cx_vx_audio_want(cx_vx_run *r, const char *src)
+{
+	if (src && !r->final)
+		mem_deref(cx_vx__media(r, src));
 }
 
 static void cx_vx__pend_ready(cx_vx_pend *p, const char *why)
@@ -1884,7 +1953,9 @@ uint64_t cx_vx_audio(cx_vx_run *r, const char *src)
 			r->play_end = now;
 		return 0;
 	}
-	ms = r->play(r->e, r->d, src, r->arg);
+	char *m = cx_vx__media(r, src); /* a web one plays if its copy is here by now */
+	ms = m ? r->play(r->e, r->d, m, r->arg) : 0;
+	mem_deref(m);
 	if (ms)
 		r->play_end = (r->play_end > now ? r->play_end : now) + ms;
 	return ms;
@@ -1919,9 +1990,7 @@ static void cx_vx__gone(cx_vx_run *r)
 		(void)r->play(r->e, r->d, CX_VX_STOP_SRC, r->arg);
 	cx_vx__unwait(r);
 	for (cx_vx_run *p = r; p; p = p->parent) {
-		cx_vx__pend_flush(p);
-		if (p->pend_fin) /* it was ending once they had played */
-			cx_vx__drain(p);
+		cx_vx__pend_cut(p);
 		p->final = 1;
 		if (p->play_end > now)
 			p->play_end = now;
@@ -2008,7 +2077,7 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 		 * drops the key (dtmfterm ends the recording, not its prompts) */
 		r->play_end = now;
 		r->nnb = 0;
-		cx_vx__pend_flush(r);
+		cx_vx__pend_cut(r);
 		cx_vxio_barge(r);
 		if (!it->rec->nonmodal)
 			return 1;
@@ -2055,7 +2124,7 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 		r->heard = stop;
 	r->play_end = now; /* barge-in: the prompts stop, those still fetched too */
 	r->nnb = 0;
-	cx_vx__pend_flush(r);
+	cx_vx__pend_cut(r);
 	int term = it->termchar && key == it->termchar;
 	if (r->termwait) { /* the input was complete: a key ends it, the termchar is eaten */
 		r->termwait = 0;
@@ -2439,6 +2508,7 @@ typedef struct cx_vx_wait {
 	/* fetchaudio (VoiceXML 2.0 §6.1.1, §6.3.5): played once the fetch has been pending
 	 * audiodelay_ms (and the prompts queued before it have played), then audiomin_ms at least */
 	const cx_vx_fetch *fa;   /* NULL: none */
+	char *fa_src;            /* what plays: its media src or URL (cx_vx__media), or NULL */
 	struct tmr t_fa;
 	uint64_t fa_t0;          /* cx_clock_ms() when it started; 0: it did not */
 	int held;                /* the answer waits for fetchaudiominimum (below) */
@@ -2452,6 +2522,7 @@ static void cx_vx_wait__destroy(void *arg)
 	cx_vx_wait *w = arg;
 
 	tmr_cancel(&w->t_fa);
+	mem_deref(w->fa_src);
 	mem_deref(w->params);
 	mem_deref(w->src);
 	mem_deref(w->url);
@@ -2473,7 +2544,7 @@ static void cx_vx__fa_h(void *arg)
 		tmr_start(&w->t_fa, r->play_end - now, cx_vx__fa_h, w);
 		return;
 	}
-	ms = r->play && !r->final ? r->play(r->e, r->d, w->fa->audio, r->arg) : 0;
+	ms = r->play && !r->final && w->fa_src ? r->play(r->e, r->d, w->fa_src, r->arg) : 0;
 	cx_log_doc(r->d->sess->id, "vxml fetchaudio", w->fa->audio);
 	if (!ms)
 		return;
@@ -2484,9 +2555,11 @@ static void cx_vx__fa_h(void *arg)
 /* A fetch of w with fetchaudio f started. */
 static void cx_vx__fa_start(cx_vx_wait *w, const cx_vx_fetch *f)
 {
-	if (!f || !f->audio)
+	if (!f || !f->audio || !w->r)
 		return;
 	w->fa = f;
+	/* a web one is fetched now, to be here when the delay is over */
+	w->fa_src = w->r->final ? NULL : cx_vx__media(w->r, f->audio);
 	tmr_start(&w->t_fa, f->audiodelay_ms, cx_vx__fa_h, w);
 }
 

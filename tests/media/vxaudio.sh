@@ -7,7 +7,7 @@
 # or nothing and no event without one; fetchtimeout; maxage / maxstale and the properties
 # audiomaxage / audiomaxstale over HTTP caching (requests counted by the server); file: refused,
 # an absolute path stays on the server, a newline escaped in the log; a compiled-in document's
-# <audio expr> of an http URI. Runs on the simulator (tests/rtdocs/vxparent.ccxml); every
+# <audio expr> of an http URI; a relative fetchaudio; a <record> after a slow web prompt. Runs on the simulator (tests/rtdocs/vxparent.ccxml); every
 # process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -26,8 +26,10 @@ if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" tests/rtdoc
 	>"$W/cc.log" 2>&1; then
 	echo "FAIL compile"; cat "$W/cc.log"; exit 1
 fi
-run() { # NAME SRC -> $W/NAME.out, .err
-	timeout 60 "$W/app" --sim --once --values "src=$2" >"$W/$1.out" 2>"$W/$1.err"
+run() { # NAME SRC [OPTION]... -> $W/NAME.out, .err
+	local n=$1 src=$2
+	shift 2
+	timeout 60 "$W/app" --sim --once --values "src=$src" "$@" >"$W/$n.out" 2>"$W/$n.err"
 }
 ms() { sed -n 's/.*VX EXIT ms \([0-9]*\).*/\1/p' "$W/$1.out"; }
 within() { local v; v=$(ms "$1"); [ -n "$v" ] && [ "$v" -ge "$2" ] && [ "$v" -le "$3" ]; }
@@ -62,9 +64,16 @@ check "file: in a fetched document is not read (its alternate content plays); /e
 	bash -c "grep -q \"'file:///etc/passwd': only http(s) URIs are fetched; its alternate content plays\" '$W/hostile.err' &&
 	         [ \$(reqs /etc/hostname 404) = 1 ] && grep -q 'x\\\\ny.wav' '$W/hostile.err' && ! grep -q '^y.wav' '$W/hostile.err' &&
 	         grep -q 'VX EXIT ms' '$W/hostile.out'"
+run fa "$U/fa.vxml"
+check "a relative fetchaudio fetched from the document's server when the <data> starts, played: the answer held by fetchaudiominimum 3 s ($(ms fa) ms)" \
+	bash -c "within fa 3100 4500 && grep -q 'vxml fetchaudio: ../a/tone.wav' '$W/fa.out'"
+mkdir -p "$W/rec"
+run rec "$U/rec.vxml" --record-dir "$W/rec"
+check "a <record> after a prompt that takes 1.5 s to fetch begins when it has played, then records 2 s ($(ms rec) ms; $(sed -n "s/.*VX EXIT ms [0-9]* //p" "$W/rec.out"))" \
+	bash -c "within rec 4000 6000 && grep -q 'duration 20[0-9][0-9]$' '$W/rec.out'"
 run cache "$U/cache.vxml"
 check "HTTP caching: tone.wav fetched once, revalidated for maxage='0' and for audiomaxage 0 (304 twice)" \
-	bash -c "[ \$(reqs /a/tone.wav 200) = 4 ] && [ \$(reqs /a/tone.wav 304) = 2 ]"
+	bash -c "[ \$(reqs /a/tone.wav 200) = 5 ] && [ \$(reqs /a/tone.wav 304) = 2 ]"
 check "stale.wav (max-age=0) fetched once, its stale copy played for maxstale='60' and audiomaxstale 60, then revalidated (304 once)" \
 	bash -c "[ \$(reqs /a/stale.wav 200) = 1 ] && [ \$(reqs /a/stale.wav 304) = 1 ]"
 check "each of the 8 fields waited the prompt's 0.6 s and its 1 s: $(sed -n 's/.*VX EXIT //p' "$W/cache.out")" \

@@ -5,6 +5,7 @@ VoiceXML documents whose <audio> is on the same server (docs/voicexml.md "Audio 
   /a/stale.wav   the same with max-age=0 (stale at once)
   /a/slow.wav    like tone.wav, answered after 1.5 s
   /a/hang.wav    answered after 4 s (past a fetchtimeout of 1 s)
+  /vx/wait.xml   <x/> after 1.5 s (a <data> that plays fetchaudio)
   anything else  404
 Appends "PATH STATUS" for each request to LOG (PATH without the query)."""
 import os, sys, threading, time
@@ -28,6 +29,9 @@ class H(Quiet):
             with open(os.path.join(DIR, name)) as f:
                 data = f.read().replace("@BASE@", base).encode()
             status, ctype = 200, "application/voicexml+xml"
+        elif path == "/vx/wait.xml":
+            time.sleep(1.5)
+            status, ctype, data = 200, "text/xml", b'<?xml version="1.0"?>\n<x/>\n'
         elif path in AGE:
             if path == "/a/slow.wav":
                 time.sleep(1.5)
