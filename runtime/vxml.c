@@ -98,6 +98,14 @@ struct cx_vx_run {
 
 static void cx_vx__unwait(cx_vx_run *r);
 static void cx_vx__pend_flush(cx_vx_run *r);
+
+/* The field no longer waits for input: its timer stops, or does not start once the prompts
+ * still fetched have played (cx_vx__listen). */
+static void cx_vx__unlisten(cx_vx_run *r)
+{
+	tmr_cancel(&r->t_in);
+	r->pend_in_ms = 0;
+}
 static int cx_vx__godoc(cx_vx_run *r, const char *uri, const cx_vx_fetch *f);
 static void cx_vx__enterdoc(cx_vx_run *r);
 typedef struct cx_vx_req {  /* what a <submit> sends (NULL: a plain GET) */
@@ -165,7 +173,7 @@ static void cx_vx__destroy(void *arg)
 {
 	cx_vx_run *r = arg;
 
-	tmr_cancel(&r->t_in);
+	cx_vx__unlisten(r);
 	tmr_cancel(&r->t_go);
 	tmr_cancel(&r->t_final);
 	cx_vx__unwait(r);
@@ -1071,7 +1079,7 @@ static void cx_vx__finish(cx_vx_run *r)
 
 	r->stop = 1;
 	r->item = -1;
-	tmr_cancel(&r->t_in);
+	cx_vx__unlisten(r);
 	if (r->parent && r->returned) {
 		tmr_start(&r->t_go, 0, cx_vx__return_h, r);
 		return;
@@ -1673,7 +1681,7 @@ static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 		/* another form's grammar of document scope (§3.1.3): that form is entered (its
 		 * variables, its items' expr), then its fields are filled as by its own grammar */
 		r->item = -1;
-		tmr_cancel(&r->t_in);
+		cx_vx__unlisten(r);
 		cx_vx__enter(r, lk->dialog - 1);
 		if (r->stop || r->wait || r->next_form >= 0 || r->next_doc) {
 			r->nbuf = 0;
@@ -1771,7 +1779,7 @@ static void cx_vx__reckeys(cx_vx_run *r, const cx_vx_item *it)
 	const cx_vx_link *lk;
 	size_t n = r->nbuf;
 
-	tmr_cancel(&r->t_in);
+	cx_vx__unlisten(r);
 	if (!n)
 		return;
 	cx_vx__match_all(r, it, r->buf, n, 1, &lk);
@@ -1795,7 +1803,7 @@ static void cx_vx__xferkeys(cx_vx_run *r, const cx_vx_item *it)
 {
 	size_t n = r->nbuf;
 
-	tmr_cancel(&r->t_in);
+	cx_vx__unlisten(r);
 	r->nbuf = 0;
 	if (n && cx_vx__match(it, r->buf, n, 1) > 0)
 		cx_vxio_hotword(r, r->buf, n);
@@ -1818,7 +1826,7 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		cx_vx__xferkeys(r, it);
 		return;
 	}
-	tmr_cancel(&r->t_in);
+	cx_vx__unlisten(r);
 	cx_vx__marks_done(r, !noinput && r->nbuf);
 	if (noinput || r->nbuf == 0) {
 		cx_vx__event(r, "noinput", CX_UNDEFINED);
@@ -1903,7 +1911,7 @@ void cx_vx_item_done(cx_vx_run *r, cx_value v)
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
 	if (it->kind == CX_VX_RECORD || it->kind == CX_VX_TRANSFER)
 		cx_vx__itemmark(r, it);
-	tmr_cancel(&r->t_in); /* keys a <record modal="false"> had begun (its maxtime came first) */
+	cx_vx__unlisten(r); /* keys a <record modal="false"> had begun (its maxtime came first) */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	cx_vx__fill(r, v);
@@ -2005,7 +2013,7 @@ void cx_vx_deliver(cx_vx_run *r, const char *ev)
 {
 	if (!r || r->stop)
 		return;
-	tmr_cancel(&r->t_in); /* whatever the item waited for, the event comes first */
+	cx_vx__unlisten(r); /* whatever the item waited for, the event comes first */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	if (!strncmp(ev, "connection.disconnect", 21) && (!ev[21] || ev[21] == '.'))
