@@ -412,7 +412,7 @@ static void cx_vx__pend_ready(cx_vx_pend *p, const char *why)
 	tmr_cancel(&p->t);
 	if (why) {
 		char msg[300];
-		snprintf(msg, sizeof(msg), "%s: %s; %s", p->shown, why,
+		snprintf(msg, sizeof(msg), "%s: %s; %s", p->shown ? p->shown : "", why,
 			 strstr(p->src, "text=") ? "its alternate content plays" : "nothing plays (no alternate content)");
 		cx_log(CX_LOG_WARN, r->d->sess->id, "vxml audio %H", cx_rt_esc, msg);
 	}
