@@ -539,13 +539,20 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
 int cx_vx_audio_prompt(cx_ctx *X, const char *src, cx_value expr, cx_value text, int bargein,
 		       const cx_vx_fetch *f)
 {
+	char *copy = NULL;
+
 	if (!src && expr.tag != CX_T_UNDEF && expr.tag != CX_T_NULL) {
-		/* <audio expr> (VoiceXML 2.0 §4.1.3): its value as the URI */
-		src = cx_rt_str(X, expr);
-		if (!src)
+		/* <audio expr> (VoiceXML 2.0 §4.1.3): its value as the URI, copied out of the heap
+		 * before the text's conversion may collect */
+		const char *v = cx_rt_str(X, expr);
+		if (!v)
 			return CX_FAIL;
+		if (str_dup(&copy, v))
+			return CX_GO;
 	}
-	return cx_vx__prompt(X, src, text, bargein, f);
+	int rc = cx_vx__prompt(X, copy ? copy : src, text, bargein, f);
+	mem_deref(copy);
+	return rc;
 }
 
 int cx_vx_mark(cx_ctx *X, cx_value name)
