@@ -371,7 +371,7 @@ static inline __attribute__((always_inline)) void cx_copy_short(char *d, const c
 	uint32_t u, v;
 	char m[16];
 
-	if (n > 16) {
+	if (CX__UNLIKELY(n > 16)) { /* most values logged are shorter: theirs is the straight line */
 		for (uint32_t i = 0; i + 16 < n; i += 16) {
 			memcpy(m, s + i, 16);
 			memcpy(d + i, m, 16);
@@ -736,7 +736,7 @@ static inline double cx_str_code_at(cx_value s, double d)
 		d = 0;
 	}
 	i = (uint32_t)d;
-	return h->wide ? ((const uint16_t *)(const void *)h->chars)[i] : (uint8_t)h->chars[i];
+	return CX__UNLIKELY(h->wide) ? ((const uint16_t *)(const void *)h->chars)[i] : (uint8_t)h->chars[i];
 }
 /* o.length (key is the site's "length"): a string's or an Array's read inline (neither can be
  * shadowed: 15.5.5.1, 15.4.5.2), anything else through the site's cache as any o.name. */
