@@ -477,6 +477,7 @@ struct cx_engine {
 	void *endarg;
 	size_t heap_limit;
 	int64_t budget;        /* CX_TICKs per event; 0: CX_RT_BUDGET */
+	uint32_t vx_final_ms;  /* a VoiceXML dialog's final processing state at most; 0: 60 s (vxml.c) */
 	struct cx_http *http;  /* HTTP listener (http.c) or NULL; freed with the engine */
 	/* its base URI "http://ADDR:PORT" or --http-public's (session.ioprocessors), made
 	 * when they are set (http.c): "" without a listener */
