@@ -902,6 +902,9 @@ int cx_prompt_ccword(const char *cc, const char *word);  /* word (e.g. "no-cache
 /* cx_curl_get, POSTing post's bytes (application/x-www-form-urlencoded) when it is not NULL. */
 int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
 		  const char *const *hdrs, size_t max, FILE *out, cx_curl_get_h *geth, void *arg);
+/* The transfer of cx_curl_get/cx_curl_fetch whose callback argument is arg ends now, its
+ * callback told why (as of any failure), if it is still in flight. */
+void cx_curl_abort(cx_engine *e, void *arg, const char *why);
 /* An object's fields (a namelist), flattened with dotted names, as "a=1&b.c=2" appended to mb. */
 int cx_curl_form(struct mbuf *mb, const cx_cval *fields);
 /* A namelist field's value as text (ES's ToString of a number, written into num), as posted. */
