@@ -56,9 +56,10 @@ typedef struct cx_docreq {
 	struct mbuf *jtext[CX_SCRIPT_MAXCS];  /* ... the decodings still to compile */
 	size_t jnext;
 	cx_docscripts *ss;     /* the document's <script src> and <grammar src>, fetched one
-				* after another */
-	struct mbuf *js[32];   /* those fetched (scripts in UTF-8) */
-	size_t njs;
+				* after another (cx_docreq__order) */
+	struct mbuf *js[32];   /* those fetched (scripts in UTF-8), in ss's order */
+	size_t njs;            /* the source being fetched (its index in ss) */
+	size_t nstep;          /* how many were fetched (or taken from another) */
 	char *sbody;           /* the script (or grammar) being fetched */
 	size_t slen;
 	const cx_docsrcans *sprev;  /* ... its kept answer (referenced), NULL: none */
@@ -82,7 +83,7 @@ static void cx_docreq__destroy(void *arg)
 		fclose(r->out);
 	free(r->body);
 	free(r->sbody);
-	for (i = 0; i < r->njs; i++)
+	for (i = 0; i < sizeof(r->js) / sizeof(r->js[0]); i++)
 		mem_deref(r->js[i]);
 	mem_deref(r->ss);
 	mem_deref((void *)r->sprev);
@@ -182,10 +183,10 @@ static void cx_docreq__compile(cx_docreq *r)
 
 	if (r->vxml)
 		err = cx_doccomp_vxml(r->eng, r->url, r->ss, r->body ? r->body : "", r->len,
-				      r->js, r->njs, cx_docreq__vxcompiled, r);
+				      r->js, r->ss->n, cx_docreq__vxcompiled, r);
 	else
 		err = cx_doccomp_with(r->eng, r->url, r->ss,
-			      r->body ? r->body : "", r->len, r->js, r->njs,
+			      r->body ? r->body : "", r->len, r->js, r->ss->n,
 			      cx_docreq__compiled, r);
 	if (err) {
 		snprintf(msg, sizeof(msg), "%s: cannot compile: %s", r->url, strerror(err));
@@ -457,7 +458,7 @@ static void cx_docreq__usesrc(cx_docreq *r, const char *ctype)
 		r->keep = 0;
 		cx_docreq__tell(r, NULL, msg);
 	} else {
-		r->njs++;
+		r->nstep++;
 		cx_docreq__nextscript(r);
 	}
 }
@@ -561,15 +562,35 @@ static void cx_docreq__srctimeout(void *arg)
 	mem_deref(r);
 }
 
+/* The index in r->ss of the source fetched at step: a VoiceXML leaf's application root first
+ * (VoiceXML 2.0 §6.3: its <vxml>'s properties are in force in the leaf, so they must be known
+ * before the leaf's sources are asked for; cx_docscript_app gives them to those the leaf sets
+ * none for), then the leaf's sources, then the root's own, which its scan appended. The order
+ * the compiler is given them (ss's) stays the leaf's, the root, the root's. */
+static size_t cx_docreq__order(const cx_docreq *r, size_t step)
+{
+	size_t a;
+
+	for (a = 0; a < r->ss->n && !r->ss->v[a].app; a++)
+		;
+	if (a == r->ss->n || step > a)
+		return step;
+	return step ? step - 1 : a;
+}
+
 static void cx_docreq__nextscript(cx_docreq *r)
 {
 	char msg[512], why[400], hb[3][320];
 	const char *hdrs[4] = {NULL};
 	int err, i, k = 0;
 
-	while (r->njs < r->ss->n && (r->js[r->njs] = mem_ref(cx_docreq__fetched(r, r->njs))))
-		r->njs++;
-	if (r->njs == r->ss->n) {
+	for (; r->nstep < r->ss->n; r->nstep++) {
+		r->njs = cx_docreq__order(r, r->nstep);
+		r->js[r->njs] = mem_ref(cx_docreq__fetched(r, r->njs));
+		if (!r->js[r->njs])
+			break;
+	}
+	if (r->nstep == r->ss->n) {
 		cx_docreq__compile(r);
 		return;
 	}

@@ -8,8 +8,8 @@
  * entity substitution; a body libxml2 cannot parse yields no scripts nor grammars and the
  * compiler reports why. Fetched scripts are converted to UTF-8 here; grammars are XML, kept
  * as they came. A VoiceXML source's maxage, maxstale and fetchtimeout (VoiceXML 2.0 §6.1.1) are
- * the element's, else the property in force (scriptmaxage ..., fetchtimeout), found here since
- * they act before the compiler runs (which checks them).
+ * the element's, else the property in force (scriptmaxage ..., fetchtimeout), in a leaf else its
+ * application root's, found here since they act before the compiler runs (which checks them).
  */
 #include <string.h>
 #include <stdio.h>
@@ -245,9 +245,9 @@ static xmlChar *cx_docscript__appattr(xmlNodePtr root)
 }
 
 /* A VoiceXML document's application root (VoiceXML 2.0 §1.5.2), resolved as a <script src>
- * is, fetched after its scripts and grammars (the root's own follow it, in the order ccxmlc
- * reads them after --app-file); a document fetch of the leaf's, so its document-level
- * documentmaxage, documentmaxstale and fetchtimeout apply */
+ * is, listed after its scripts and grammars (the root's own follow it, in the order ccxmlc
+ * reads them after --app-file; docfetch.c fetches the root first); a document fetch of the
+ * leaf's, so its document-level documentmaxage, documentmaxstale and fetchtimeout apply */
 static int cx_docscript__approot(cx_docscripts *s, xmlDocPtr doc, xmlNodePtr root, char *why,
 				 size_t sz)
 {
@@ -308,6 +308,30 @@ int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscrip
 	return 0;
 }
 
+/* VoiceXML 2.0 §6.3: a property of the application root's <vxml> is in force in each leaf
+ * where the leaf sets none, so a leaf's source (s's entries before the root) left with no
+ * maxage, maxstale or fetchtimeout by its element and the leaf's properties takes the root's
+ * scriptmaxage ... fetchtimeout (docfetch.c fetches the root before the leaf's sources). */
+static void cx_docscript__inherit(cx_docscripts *s, xmlNodePtr root)
+{
+	int64_t age[2] = {cx_docscript__age(root, NULL, "scriptmaxage"),
+			  cx_docscript__age(root, NULL, "grammarmaxage")};
+	int64_t stale[2] = {cx_docscript__age(root, NULL, "scriptmaxstale"),
+			    cx_docscript__age(root, NULL, "grammarmaxstale")};
+	int64_t tmo = cx_docscript__tmo(root);
+	size_t i;
+
+	for (i = 0; i < s->n && !s->v[i].app; i++) {
+		cx_docsrc *d = &s->v[i];
+		if (d->maxage < 0)
+			d->maxage = age[!!d->gram];
+		if (d->maxstale < 0)
+			d->maxstale = stale[!!d->gram];
+		if (d->tmo < 0)
+			d->tmo = tmo;
+	}
+}
+
 int cx_docscript_app(cx_docscripts *s, const char *url, const char *body, size_t len, char *why,
 		     size_t sz)
 {
@@ -326,6 +350,7 @@ int cx_docscript_app(cx_docscripts *s, const char *url, const char *body, size_t
 		err = EPROTO;
 	} else if (root) {
 		char w[400];
+		cx_docscript__inherit(s, root);
 		err = cx_docscript__walk(s, doc, root, 1, w, sizeof(w));
 		if (err)
 			snprintf(why, sz, "application root %s: %s", url, w);

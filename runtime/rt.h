@@ -765,7 +765,8 @@ typedef struct cx_docsrc {
 	int gram;              /* a <grammar src>: SRGS XML, its bytes as fetched */
 	int app;               /* the application root: VoiceXML, its bytes as fetched */
 	int64_t maxage, maxstale;  /* a VoiceXML <script>'s or <grammar>'s maxage, maxstale
-				    * (else scriptmaxage ... in force) in ms, -1: none */
+				    * (else scriptmaxage ... in force, else the application
+				    * root's: cx_docscript_app) in ms, -1: none */
 	int64_t tmo;           /* ... its fetchtimeout (else the property) in ms, -1: none */
 } cx_docsrc;
 typedef struct cx_docscripts {
@@ -775,8 +776,10 @@ typedef struct cx_docscripts {
 } cx_docscripts;
 int cx_docscript_scan(const char *url, const char *body, size_t len, cx_docscripts **sp,
 		      char *why, size_t sz);
-/* The application root s names, fetched from url: its <script src> and <grammar src> added to
- * s (one level: a root that names a root is an error); why on error */
+/* The application root s names, fetched from url: its <vxml>-level scriptmaxage ...
+ * fetchtimeout given to the leaf's sources in s that have none (VoiceXML 2.0 §6.3), then its
+ * <script src> and <grammar src> added to s (one level: a root that names a root is an error);
+ * why on error */
 int cx_docscript_app(cx_docscripts *s, const char *url, const char *body, size_t len, char *why,
 		     size_t sz);
 /* A fetched grammar's bytes in a new *outp, unless its Content-Type ctype is not SRGS XML;

@@ -677,6 +677,8 @@ CX_STR_DEF(cx_s_undefined, "undefined");
 CX_STR_DEF(cx_s_null, "null");
 CX_STR_DEF(cx_s_true, "true");
 CX_STR_DEF(cx_s_false, "false");
+cx_str *const cx_prim_strs[4] = {CX_STR_REF(cx_s_undefined), CX_STR_REF(cx_s_null), CX_STR_REF(cx_s_false),
+				 CX_STR_REF(cx_s_true)};
 
 cx_str *cx_to_str(cx_ctx *X, cx_value v)
 {

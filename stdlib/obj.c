@@ -922,16 +922,18 @@ static inline int cx_ic__same(const cx_str *k, const cx_str *key)
 	return k == key || (k && k->hash == key->hash && cx_str_eq(k, key));
 }
 
-/* An OWN answer's key is the site's string, or (ic->holder) the object's own string for the
+/* An OWN answer's key is the site's string, or (ic->okey) the object's own string for the
  * same name when that one lives forever (the runtime's static keys of `session`, `event$`):
  * the quick hit compares either pointer. Another string could come back at a freed one's
- * address, so only a key that is never freed is kept; else holder is the site's key again
- * (never NULL: a deleted property's key is). */
+ * address, so only a key that is never freed is kept; else okey is the site's key again
+ * (never NULL: a deleted property's key is). okey stays when the cache changes kind: the quick
+ * hit (cx_get_ic) tries the own slot whatever the kind, and a key that names the site's
+ * property at the receiver's slot is the answer whichever way the cache was filled. */
 static inline void cx_ic__own(cx_ic *ic, uint32_t slot, const cx_str *k, const cx_str *key)
 {
 	ic->slot = slot;
 	ic->kind = CX_IC__OWN;
-	ic->holder = k != key && k->gc == CX_STR_STATIC_MARK ? k : key;
+	ic->okey = k != key && k->gc == CX_STR_STATIC_MARK ? k : key;
 }
 
 static int cx_ic__virtual(cx_str *key)
@@ -1070,7 +1072,7 @@ cx_value cx_ic_get(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 		if (ic->kind == CX_IC__OWN) { /* the most common: tested first */
 			if (obj.tag == CX_T_OBJ && ic->slot < obj.u.o->nprops) {
 				p = &obj.u.o->props[ic->slot];
-				if ((p->key == key || p->key == ic->holder) && !(p->flags & CX_PROP__LAZY))
+				if ((p->key == key || p->key == ic->okey) && !(p->flags & CX_PROP__LAZY))
 					return p->val;
 			}
 			return cx_ic__get_slow(X, obj, key, ic);

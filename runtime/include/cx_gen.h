@@ -184,7 +184,9 @@ static inline void cx_el_given(cx_elcall *el, int a)
  * cx_ic_getm (the callee of o.name(...)) and cx_is_callable inline (cx_value.h). */
 /* 19 (2026-12-02): cx_vx_xfer_item grew aaiexpr and audio (transferaudio) at its end: a fetched VoiceXML
  * document compiled and cached by an older runtime holds the shorter table. */
-#define CX_ABI_VERSION 20
+/* 21 (2026-12-03): cx_ic grew okey (an own hit's other key), which new caches set to
+ * CX_IC_NOKEY, and cx_get_ic's inline hit no longer tests the cache's kind. */
+#define CX_ABI_VERSION 21
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);

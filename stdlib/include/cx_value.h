@@ -36,6 +36,16 @@
 #define CX__LIKELY(c) __builtin_expect(!!(c), 1)
 #define CX__UNLIKELY(c) __builtin_expect(!!(c), 0)
 #endif
+/* What an inline helper knows of a value it read (a property's value is never CX_T_EXC), told
+ * to gcc so that the generated code's exception test after a cache hit goes away; checked, as
+ * a trap, in sanitized builds. */
+#if defined(__TINYC__)
+#define CX__ASSUME(c) ((void)0)
+#elif defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define CX__ASSUME(c) ((c) ? (void)0 : __builtin_trap())
+#else
+#define CX__ASSUME(c) ((c) ? (void)0 : __builtin_unreachable())
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -414,16 +424,31 @@ static inline __attribute__((always_inline)) struct cx_str_static *cx_str_take8(
 	((char *)(s + 1))[len] = 0;
 	return s;
 }
+/* ToString of undefined, null, false and true (stdlib's static strings), by tag + boolean. */
+extern cx_str *const cx_prim_strs[4];
+/* The string b is (*h), or ToString(b) of undefined, null or a boolean (no conversion calls
+ * anything of the script's), for the inline joins below; 0 for a number or an object. */
+static inline __attribute__((always_inline)) int cx_add__str8(cx_value b, const struct cx_str_static **h)
+{
+	if (CX__LIKELY(b.tag == CX_T_STR))
+		*h = (const struct cx_str_static *)(const void *)b.u.s;
+	else if (b.tag < CX_T_NUM)
+		*h = (const struct cx_str_static *)(const void *)cx_prim_strs[b.tag + (b.tag == CX_T_BOOL && b.u.b)];
+	else
+		return 0;
+	return 1;
+}
 /* 'literal' + b as cx_add_lit, the literal's n ASCII bytes (n + 1 < CX_CAT8_MAX) also given as
  * a C string constant lit8, so that the C compiler copies them with a few stores: an 8-bit
- * string b whose result is short is written into a slot taken here (cx_str_take8);
- * anything else (another kind of b, no room left in the run, a heap without pages) is
- * cx_add_lit. */
+ * string b (or undefined, null, a boolean: cx_add__str8) whose result is short is written into
+ * a slot taken here (cx_str_take8); anything else (a number, an object, no room left in the
+ * run, a heap without pages) is cx_add_lit. */
 static inline __attribute__((always_inline)) cx_value cx_add_lit8(cx_ctx *X, cx_str *lit, const char *lit8, uint32_t n,
 								  cx_value b)
 {
-	if (CX__LIKELY(b.tag == CX_T_STR)) {
-		const struct cx_str_static *h = (const struct cx_str_static *)(const void *)b.u.s;
+	const struct cx_str_static *h;
+
+	if (cx_add__str8(b, &h)) {
 		uint32_t len = n + h->len;
 		struct cx_str_static *s;
 		if (CX__LIKELY(len < CX_CAT8_MAX && !h->wide) && (s = cx_str_take8(X, len))) {
@@ -436,15 +461,15 @@ static inline __attribute__((always_inline)) cx_value cx_add_lit8(cx_ctx *X, cx_
 	return cx_add_lit(X, lit, b);
 }
 /* 'literal' + b + 'literal2' (`'(' + x + ')'`), both literals as for cx_add_lit8 (n + n2 + 1
- * < CX_CAT8_MAX): the three pieces in one slot when b is a short 8-bit string, else the two
- * steps of `+` (b's conversion in the first, as ES3 11.6.1 orders it). */
+ * < CX_CAT8_MAX): the three pieces in one slot when b is a short 8-bit string (or undefined,
+ * null, a boolean), else the two steps of `+` (b's conversion in the first, as ES3 11.6.1 orders it). */
 static inline __attribute__((always_inline)) cx_value cx_add_lit8_lit8(cx_ctx *X, cx_str *lit, const char *lit8, uint32_t n,
 								       cx_value b, cx_str *lit2, const char *lit28, uint32_t n2)
 {
+	const struct cx_str_static *h;
 	cx_value r;
 
-	if (CX__LIKELY(b.tag == CX_T_STR)) {
-		const struct cx_str_static *h = (const struct cx_str_static *)(const void *)b.u.s;
+	if (cx_add__str8(b, &h)) {
 		uint32_t len = n + h->len + n2;
 		struct cx_str_static *s;
 		if (CX__LIKELY(len < CX_CAT8_MAX && !h->wide) && (s = cx_str_take8(X, len))) {
@@ -562,14 +587,16 @@ uint32_t cx_arr_length(cx_ctx *X, cx_value arr);        /* 0 if not an array */
  * A NULL cache is allowed (no caching): tcc has no thread-local storage. */
 typedef struct cx_ic {
 	const void *start, *holder;
+	const void *okey; /* an own hit's other key string (stdlib's static one), never NULL */
 	uint64_t epoch;
 	uint32_t slot, kind;
 } cx_ic;
+#define CX_IC_NOKEY ((const void *)(uintptr_t)1) /* okey of a new cache: no key is there */
 #ifdef __TINYC__
 #define CX_IC(name) static cx_ic name
 #define CX_IC_REF(name) ((cx_ic *)0)
 #else
-#define CX_IC(name) static __thread cx_ic name
+#define CX_IC(name) static __thread cx_ic name = {.okey = CX_IC_NOKEY}
 #define CX_IC_REF(name) (&(name))
 #endif
 #define CX_IC_OWN 1 /* cx_ic.kind: the site's key at property slot `slot` of the object itself */
@@ -657,13 +684,18 @@ static inline cx_value cx_get_num(cx_ctx *X, cx_value obj, double d)
  * cx_get_s in every case. */
 static inline cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 {
-	if (CX__LIKELY(ic && ic->kind == CX_IC_OWN && obj.tag == CX_T_OBJ)) {
+	/* The receiver's own property at the cached slot, whatever the cache's kind: the key at
+	 * that slot is the site's (or okey, the same name) only if the answer is that property. */
+	if (CX__LIKELY(ic && obj.tag == CX_T_OBJ)) {
 		const struct cx_obj_head *o = CX_OBJ_HEAD(obj.u.o);
 		if (CX__LIKELY(ic->slot < o->nprops)) {
 			const cx_prop *p = &o->props[ic->slot];
-			if (CX__LIKELY((p->key == key || p->key == (const cx_str *)ic->holder) &&
-				       !(p->flags & CX_PROP__LAZY)))
-				return p->val;
+			if (CX__LIKELY((p->key == key || p->key == (const cx_str *)ic->okey) &&
+				       !(p->flags & CX_PROP__LAZY))) {
+				cx_value v = p->val;
+				CX__ASSUME(v.tag != CX_T_EXC);
+				return v;
+			}
 		}
 	}
 	return cx_ic_get(X, obj, key, ic);

@@ -18,7 +18,9 @@
 # and grammar over the HTTP cache (max-age, ETag / Last-Modified answered 304, no-cache,
 # no-store, a root changed between leaves; <script maxage maxstale>, <grammar maxage maxstale>, the
 # properties scriptmaxage / scriptmaxstale / grammarmaxage / grammarmaxstale, a root's own, a leaf's
-# documentmaxage for its root); a source's own fetchtimeout (attribute, property).
+# documentmaxage for its root; a root's for its leaf's sources and <goto>, the root asked for
+# first; the leaf's own property and the attribute winning); a source's own fetchtimeout
+# (attribute, property, the root's property).
 # Runs on the simulator (tests/rtdocs/vxparent.ccxml); every process bounded by `timeout`.
 set -u
 cd "$(dirname "$0")/../.."
@@ -439,5 +441,29 @@ check "cache: an application root's <property name='scriptmaxage' value='0'>: it
 run cr-droot "$U/cr/dage/da1.vxml"
 check "cache: a leaf's <property name='documentmaxage' value='0'> applies to its application root (fresh for an hour): fetched again with the next leaf, its script and grammar (fresh) not" bash -c \
 	"grep -q 'VX EXIT D' '$W/cr-droot.out' && [ \$(crq dage root.vxml 200) = 2 ] && [ \$(crq dage lib.js 200) = 1 ] && [ \$(crq dage digits.grxml 200) = 1 ]"
+# A root's <vxml>-level properties in force in its leaves (VoiceXML 2.0 §6.3): lroot.vxml says
+# scriptmaxage and grammarmaxage "0" (lsroot.vxml: scriptmaxstale and grammarmaxstale "60");
+# each leaf enters itself again (?again), its lib.js and digits.grxml served max-age=3600
+# (lstale: max-age=0 with an ETag).
+for m in lr:lage lo:lown lt:lattr; do
+	run "cr-${m%%:*}" "$U/cr/${m#*:}/${m%%:*}.vxml"
+done
+check "cache: an application root's <property name='scriptmaxage'> and 'grammarmaxage' '0' reach a leaf that sets none: its script and grammar (fresh for an hour) fetched again when the leaf is entered again" bash -c \
+	"grep -q 'VX EXIT L2' '$W/cr-lr.out' && [ \$(crq lage lib.js 200) = 2 ] && [ \$(crq lage digits.grxml 200) = 2 ]"
+check "cache: a leaf's own <property name='scriptmaxage' value='3600'> wins over its root's '0': its script fetched once, its grammar (the root's grammarmaxage) twice" bash -c \
+	"grep -q 'VX EXIT L2' '$W/cr-lo.out' && [ \$(crq lown lib.js 200) = 1 ] && [ \$(crq lown digits.grxml 200) = 2 ]"
+check "cache: <script src maxage='3600'> in the leaf wins over its root's scriptmaxage '0': fetched once, the grammar (the root's grammarmaxage) twice" bash -c \
+	"grep -q 'VX EXIT L2' '$W/cr-lt.out' && [ \$(crq lattr lib.js 200) = 1 ] && [ \$(crq lattr digits.grxml 200) = 2 ]"
+check "the application root is asked for before the leaf's sources (its properties are needed for them), once per leaf" bash -c \
+	"[ \$(grep -c '^GET /vx/cr/lage/lroot.vxml 200' '$W/requests') = 2 ] && grep '^GET /vx/cr/lage/' '$W/requests' | head -4 | tr '\n' ' ' | grep -q -x 'GET /vx/cr/lage/lr.vxml 200 GET /vx/cr/lage/lroot.vxml 200 GET /vx/cr/lage/lib.js 200 GET /vx/cr/lage/digits.grxml 200 '"
+run cr-ls "$U/cr/lstale/ls.vxml"
+check "cache: an application root's scriptmaxstale and grammarmaxstale '60' reach a leaf that sets none: its script and grammar (stale at once, an ETag) taken from the cache when the leaf is entered again, no request" bash -c \
+	"grep -q 'VX EXIT L2' '$W/cr-ls.out' && [ \$(grep -c '^GET /vx/cr/lstale/lib.js' '$W/requests') = 1 ] && [ \$(grep -c '^GET /vx/cr/lstale/digits.grxml' '$W/requests') = 1 ]"
+run cr-dg "$U/cr/dgo/dg.vxml"
+check "cache: an application root's <property name='documentmaxage' value='0'> reaches its leaf's <goto> (compiled into the leaf): the leaf going to itself (fresh for an hour) asks for it again" bash -c \
+	"grep -q 'VX EXIT G2' '$W/cr-dg.out' && [ \$(crq dgo dg.vxml 200) = 2 ]"
+elapsed ftapp "$U/ftapp.vxml"
+check "an application root's <property name='fetchtimeout' value='1s'> bounds its leaf's script (answered after 3 s): the dialog does not start, 'timed out' naming the script, in less than 3 s" bash -c \
+	"grep -q 'VX NOTSTARTED script $U/js/slow.js: timed out (fetchtimeout 1000 ms)' '$W/ftapp.out' && [ \$(cat '$W/ftapp.ms') -lt 3000 ]"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 lc_end rtvxml

@@ -22,10 +22,10 @@ documents loaded at run time (docs/voicexml.md "Documents fetched at run time").
                     per path; Cache-Control: max-age=60 and an ETag; 304 to If-None-Match
   /vx/dataecho.xml  <x r="..."/>: what came, as echo.vxml says
   /vx/stale.xml     the same with max-age=0;  /vx/wait.xml: <x/> after 1.5 s, not cached
-  /vx/cr/MODE/NAME  tests/rtdocs/vx/cr/NAME (digits.grxml: vx/g's); root.vxml, lib.js and
-                    digits.grxml with MODE's caching (CR below; 304 to a matching If-None-Match
-                    or If-Modified-Since, except chg, whose every answer is new), root.vxml's
-                    %(n)s its count of 200s; the log line says " inm" / " ims" when the request
+  /vx/cr/MODE/NAME  tests/rtdocs/vx/cr/NAME (digits.grxml: vx/g's); root.vxml, lib.js,
+                    digits.grxml and dg.vxml with MODE's caching (CR below; 304 to a matching
+                    If-None-Match or If-Modified-Since, except chg, whose every answer is new),
+                    root.vxml's %(n)s its count of 200s; the log line says " inm" / " ims" when the request
                     had If-None-Match / If-Modified-Since
   anything else     404
 Appends "METHOD PATH STATUS" for each request to LOG."""
@@ -90,7 +90,12 @@ CR = {"age": {"Cache-Control": "max-age=3600"},
       "page": {"Cache-Control": "max-age=3600"},
       "pstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'},
       "rage": {"Cache-Control": "max-age=3600"},
-      "dage": {"Cache-Control": "max-age=3600"}}
+      "dage": {"Cache-Control": "max-age=3600"},
+      "lage": {"Cache-Control": "max-age=3600"},
+      "lown": {"Cache-Control": "max-age=3600"},
+      "lattr": {"Cache-Control": "max-age=3600"},
+      "dgo": {"Cache-Control": "max-age=3600"},
+      "lstale": {"Cache-Control": "max-age=0", "ETag": '"cr"'}}
 
 
 def cr_answer(req, path):
@@ -101,7 +106,7 @@ def cr_answer(req, path):
         return 404, None, {}, None
     ctype = "application/srgs+xml" if name.endswith(".grxml") else \
         "application/javascript" if name.endswith(".js") else None
-    if name not in ("root.vxml", "lib.js", "digits.grxml"):
+    if name not in ("root.vxml", "lib.js", "digits.grxml", "dg.vxml"):
         return 200, open(src).read(), {}, ctype
     hdrs = dict(CR[mode])
     if mode != "chg" and (("ETag" in hdrs and req.headers.get("If-None-Match") == hdrs["ETag"]) or

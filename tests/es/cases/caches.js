@@ -42,6 +42,18 @@ o.x = 'x';
 for (var i = 0; i < 20; i++) { delete o['k' + i]; r.push(rd(o)); }
 for (var i = 0; i < 20; i++) o['m' + i] = i;
 r.push(rd(o)); print(r.join(''));
+//# ic-own-hit-whatever-cached
+// the inline hit tries the receiver's slot whatever the cache holds: a prototype answer whose
+// holder slot is where the next receiver has its own x, or another key, or a deleted slot
+var pr = {a: 1, x: 'proto'}, r = [];
+function O() {} O.prototype = pr;
+var ro = new O();
+for (var i = 0; i < 3; i++) r.push(rd(ro));              // cached: pr's x at slot 1
+r.push(rd({a: 0, x: 'own at 1'}), rd({a: 0, y: 'not x'}), rd({a: 0, x: 'own again'}));
+var d = {a: 0, x: 'gone'}; delete d.x; r.push(rd(d));   // a deleted slot at 1
+var e = new O(); e.a = 2; e.x = 'own e'; r.push(rd(e), rd(ro));
+r.push(len('abc'), len({a: 1, length: 'own length'}), len([1, 2]), len({length: 5}));
+print(r.join(','));
 //# ic-array-length
 var r = [];
 var a = [1, 2, 3];

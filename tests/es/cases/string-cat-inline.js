@@ -32,6 +32,20 @@ r.push('(' + o + ')', 'o=' + o, '(' + [1, 2] + ')', '(' + {} + ')');
 var v = {valueOf: function () { r.push('valueOf'); return 7; }, toString: function () { return 'no'; }};
 r.push('(' + v + ')');
 print(r.join('|'));
+//# cat-inline-primitives-one-site
+// undefined, null and both booleans take the inline way (ToString is a static string), strings
+// and numbers at the same sites, each kind many times in a row and mixed
+churn();
+var vals = [undefined, null, false, true, 'str', 0, -1.5, '', 'a longer string of forty characters ok'];
+var r = [], t = 0;
+for (var i = 0; i < 9 * 400; i++) {
+  var v = i < 1800 ? vals[Math.floor(i / 200)] : vals[i % 9];
+  var a = 'v=' + v, b = '[' + v + ']', c = 'a literal of fifty-five characters, to reach the bound ' + v;
+  t += a.charCodeAt(a.length - 1) + b.length + c.length + c.charCodeAt(c.length - 1);
+  if (i % 211 == 0) r.push(a, b, c.length);
+}
+r.push(t);
+print(r.join('|'));
 //# cat-inline-run-used-up
 churn();
 var r = [], t = 0, last = '';
