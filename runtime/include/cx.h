@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-#define CX_API_VERSION 6   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
+#define CX_API_VERSION 7   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
 			    * 4: sip_tls_ca, sip_tls_no_verify; 5: dns_server, sip_max_conns,
 			    * sip_max_conns_per_addr, sip_conn_idle_s; 6: sip_srtp;
 			    * 7: vxml_final_s */
