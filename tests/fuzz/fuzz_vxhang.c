@@ -13,7 +13,7 @@
  *   the rest      the web server's answer to each request, in order (past the input: 404):
  *                 b % 5 = 0 good (an XML document; a .vxml is never served: 404), 1 bad (a
  *                 malformed document, a .vxml 500), 2 404, 3 late (the same as good after
- *                 25 * (1 + b / 5 % 10) ms of wall time), 4 none (the connection held until the
+ *                 10 * (1 + b / 5 % 10) ms of wall time), 4 none (the connection held until the
  *                 dialog's fetchtimeout, 300 ms; at most FZ_NEVER a call, then 404)
  *
  * The dialog must end, with dialog.exit or an error event to CCXML (the document logs END),
@@ -34,7 +34,9 @@
 #include "prov.h"
 
 /* FZ_KEYS: keys a call at most; FZ_NEVER: answers held until fetchtimeout (300 ms each);
- * FZ_WALL_MS: a call's wall time at most (its fetches are wall time; its waits are not) */
+ * FZ_WALL_MS: a call's wall time at most (its fetches are wall time; its waits are not): the
+ * dialog makes at most a few dozen fetches a call (its keys and its badfetch count bound them),
+ * each 100 ms at most but FZ_NEVER of 300 ms: a few seconds in the worst case */
 enum { FZ_KEYS = 16, FZ_NEVER = 3, FZ_WALL_MS = 8000, FZ_MAXLEN = 256 };
 
 extern const cx_doc ccxml_doc_vxhang;
@@ -119,7 +121,7 @@ static void fz__req(struct http_conn *conn, const struct http_msg *msg, void *ar
 		h->xml = xml;
 		list_append(&fz__held, &h->le, h);
 		if (b % 5 == 3)
-			tmr_start(&h->t, 25 * (1 + b / 5 % 10), fz__late_h, h);
+			tmr_start(&h->t, 10 * (1 + b / 5 % 10), fz__late_h, h);
 		else
 			fz__nnever++;
 	}
