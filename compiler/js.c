@@ -2685,15 +2685,21 @@ static V *js__arg_vals(Fn *F, TSNode args, int *argc)
 }
 
 /* The C array of n argument values (its name, or NULL without arguments). */
+/* "v0, v1, …": the values as an initializer list. */
+static char *js__arg_list(V *vals, int n)
+{
+	char *list = xstrdup("");
+	for (int i = 0; i < n; i++)
+		list = xprintf("%s%s%s", list, i ? ", " : "", vals[i].c);
+	return list;
+}
+
 static char *js__arg_array(Fn *F, V *vals, int n)
 {
 	if (!n)
 		return xstrdup("NULL");
 	char *arr = xprintf("a%d", ++F->ntemp);
-	char *list = xstrdup("");
-	for (int i = 0; i < n; i++)
-		list = xprintf("%s%s%s", list, i ? ", " : "", vals[i].c);
-	fn_out(F, "cx_value %s[%d] = {%s};", arr, n, list);
+	fn_out(F, "cx_value %s[%d] = {%s};", arr, n, js__arg_list(vals, n));
 	return arr;
 }
 
@@ -2832,10 +2838,16 @@ static V js__call(Fn *F, TSNode e)
 	char *argv;
 	if (sm) {
 		V *vals = js__arg_vals(F, args, &argc);
-		argv = js__arg_array(F, vals, argc);
-		char *call = !strcmp(sm, "CX_SM_CHARCODEAT") && argc >= 1 && vals[0].d
-			? xprintf("cx_num(cx_str_code_at(%s, %s))", thisv.c, vals[0].d)
-			: xprintf("cx_sm_call(X, %s, %s, %d, %s)", sm, thisv.c, argc, argv);
+		char *call;
+		if (!strcmp(sm, "CX_SM_CHARCODEAT") && argc >= 1 && vals[0].d) {
+			/* the arguments' array only on the generic call's path (a compound literal of
+			 * the values already computed), so the direct read stores nothing */
+			call = xprintf("cx_num(cx_str_code_at(%s, %s))", thisv.c, vals[0].d);
+			argv = xprintf("(cx_value[%d]){%s}", argc, js__arg_list(vals, argc));
+		} else {
+			argv = js__arg_array(F, vals, argc);
+			call = xprintf("cx_sm_call(X, %s, %s, %d, %s)", sm, thisv.c, argc, argv);
+		}
 		return js__tmp(F, true, "%s ? %s : cx_is_callable(%s) ? cx_call(X, %s, %s, %d, %s) : "
 			       "cx_throw_error(X, \"TypeError\", \"%%s is not a function\", %s)",
 			       smok, call, fnv.c, fnv.c, thisv.c, argc, argv, c_quote(what, strlen(what)));

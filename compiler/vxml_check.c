@@ -55,7 +55,8 @@ static const VElem vx__elems[] = {
 		{"maxage", 0}, {"maxstale", 0}}},
 	{"prompt", VP_FIELD | VP_EXEC | VP_MENU | VP_INIT | VP_OBJ, VP_PROMPT, {{"bargein", 0}, {"timeout", 0}, {"xml:lang", 0}, {"count", 0},
 		{"cond", VA_EXPR}}},
-	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD | VP_MENU | VP_INIT | VP_OBJ, 0, {{"src", VA_REQ}}},
+	{"audio", VP_PROMPT | VP_EXEC | VP_FIELD | VP_MENU | VP_INIT | VP_OBJ, 0, {{"src", 0}, {"expr", VA_EXPR},
+		{"fetchhint", 0}, {"fetchtimeout", 0}, {"maxage", 0}, {"maxstale", 0}}},
 	{"grammar", VP_FIELD | VP_LINK | VP_FORM, 0, {{"mode", 0}, {"src", 0}, {"srcexpr", 0}, {"type", 0}, {"version", 0}, {"root", 0}, {"xml:lang", 0},
 		{"scope", 0}, {"tag-format", 0}, {"fetchhint", 0}, {"fetchtimeout", 0}, {"maxage", 0}, {"maxstale", 0}}},
 	{"filled", VP_FIELD | VP_FORM | VP_OBJ, VP_EXEC, {{"mode", 0}, {"namelist", 0}}},
@@ -935,6 +936,11 @@ static void vx__node(VChk *c, Node *n, int ctx)
 	}
 	else if (!strcmp(n->tag, "foreach"))
 		vx__foreach(n);
+	else if (!strcmp(n->tag, "audio")) {
+		if (!node_attr(n, "src") == !node_attr(n, "expr"))
+			diag_error(n->loc, "<audio> needs exactly one of 'src' and 'expr'");
+		vxml_fetch_check(n);
+	}
 	else if (!strcmp(n->tag, "mark") && !node_attr(n, "name") == !node_attr(n, "nameexpr"))
 		diag_error(n->loc, "<mark> needs exactly one of 'name' and 'nameexpr'");
 	else if (!strcmp(n->tag, "throw"))

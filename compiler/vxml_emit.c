@@ -158,11 +158,15 @@ static void ve__call(Fn *F, const char *call)
 /* An <audio> (in a <prompt> whose bargein is given, or on its own: -1). */
 static void ve__audio(VEm *E, Fn *F, Node *n, int bargein)
 {
-	Attr *src = node_attr(n, "src");
+	Attr *src = node_attr(n, "src"), *ex = node_attr(n, "expr");
 	char *fb = n->has_text ? ve__squeeze(n->text.s) : NULL;
+	int k = ++E->nfn; /* names its fetch bounds */
+	fn_out(F, "static const cx_vx_fetch af%d = %s;", k, vxml_fetch_audio_init(n));
+	char *e = ex ? ve__expr(F, ex) : "CX_UNDEFINED";
 	char *v = fb && *fb ? ve__text(E, F, fb, strlen(fb)) : "CX_UNDEFINED";
-	ve__call(F, xprintf("cx_vx_prompt(X, %s, %s, %d)", src ? c_quote(src->value.s, src->value.len) : "NULL", v,
-			    bargein < 0 ? vxml_prop_bargein(n) : bargein));
+	ve__call(F, xprintf("cx_vx_audio_prompt(X, %s, %s, %s, %d, &af%d)",
+			    src ? c_quote(src->value.s, src->value.len) : "NULL", e, v,
+			    bargein < 0 ? vxml_prop_bargein(n) : bargein, k));
 }
 
 /* Does an <enumerate> hold a template (an element, or text that is not only white space)? */

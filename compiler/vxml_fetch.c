@@ -3,7 +3,8 @@
  * §6.1 for <data>): the attributes fetchtimeout, maxage, maxstale and fetchaudio of <goto>,
  * <submit>, <subdialog> and <data>, else the properties fetchtimeout, documentmaxage /
  * documentmaxstale (datamaxage / datamaxstale for <data>), fetchaudio, fetchaudiodelay and
- * fetchaudiominimum in force; checked here and compiled to a cx_vx_fetch initializer. And the
+ * fetchaudiominimum in force; checked here and compiled to a cx_vx_fetch initializer (an
+ * <audio>'s too: fetchtimeout, maxage / audiomaxage, maxstale / audiomaxstale). And the
  * files the running program fetched for the <grammar src> of a document it fetched.
  */
 #include <stdlib.h>
@@ -45,7 +46,7 @@ static bool vf__ageprop(const char *p)
 {
 	/* script* and grammar* are the runtime's (runtime/docscript.c): a fetched document's sources */
 	static const char *const props[] = {"documentmaxage", "documentmaxstale", "datamaxage", "datamaxstale",
-		"scriptmaxage", "scriptmaxstale", "grammarmaxage", "grammarmaxstale"};
+		"scriptmaxage", "scriptmaxstale", "grammarmaxage", "grammarmaxstale", "audiomaxage", "audiomaxstale"};
 	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
 		if (!strcmp(p, props[i]))
 			return true;
@@ -100,6 +101,15 @@ char *vxml_fetch_init(Node *n, bool data)
 		       vf__ms(vf__get(n, "fetchtimeout", "fetchtimeout"), 0), vf__agems(ma), vf__agems(ms), audio,
 		       vf__ms(vxml_prop(n, "fetchaudiodelay"), VF_AUDIODELAY_MS),
 		       vf__ms(vxml_prop(n, "fetchaudiominimum"), VF_AUDIOMIN_MS));
+}
+
+/* An <audio>'s: fetchtimeout, maxage / audiomaxage, maxstale / audiomaxstale (runtime/vxml.c,
+ * an audio file on a web server through prompt.c's cache). */
+char *vxml_fetch_audio_init(Node *n)
+{
+	return xprintf("{.timeout_ms = %ld, .maxage_ms = %lld, .maxstale_ms = %lld}",
+		       vf__ms(vf__get(n, "fetchtimeout", "fetchtimeout"), 0),
+		       vf__agems(vf__get(n, "maxage", "audiomaxage")), vf__agems(vf__get(n, "maxstale", "audiomaxstale")));
 }
 
 /* Section - <grammar src> of a document fetched at run time (docs/voicexml.md "SRGS grammars") */

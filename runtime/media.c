@@ -213,7 +213,7 @@ static int cx_media__split(const char *root, const char *src, char **copyp, char
 	}
 	if (cx_prompt_is_web(src)) {
 		/* a web prompt: its copy kept by prompt.c (none: the text= fallback, or ENOENT) */
-		const char *kept = cx_prompt_file(src);
+		const char *kept = cx_prompt_kept(src);
 		err = re_sdprintf(pathp, "%s", kept ? kept : "/nonexistent/ccxmlc-prompt");
 		if (err) {
 			mem_deref(copy);

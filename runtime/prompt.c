@@ -37,7 +37,8 @@ typedef struct cx_prompt {
 	size_t size;
 	char etag[256], lastmod[64];
 	uint64_t fresh_until;  /* cx_cdr_now_ms(); 0: revalidate before use */
-	int nostore;
+	uint64_t stored_at;    /* when the copy came or was last revalidated (its age: maxage) */
+	int nostore, nocache;
 	struct list waits;     /* cx_prompt_wait */
 	FILE *tmp;             /* the body being fetched */
 	char *tmpname;
@@ -102,6 +103,23 @@ const char *cx_prompt_file(const char *url)
 			return p->file;
 	}
 	return NULL;
+}
+
+const char *cx_prompt_kept(const char *src)
+{
+	const char *kept = cx_prompt_file(src), *t = src;
+	char url[2048];
+
+	/* a VoiceXML <audio>'s alternate text is the text= field appended last (vxml.c); its URL,
+	 * the one fetched, is what comes before it */
+	for (const char *q; !kept && (q = strstr(t, "text=")); t = q + 5)
+		if (q > src && (q[-1] == '?' || q[-1] == '&') && !strstr(q + 5, "text=") &&
+		    (size_t)(q - 1 - src) < sizeof(url)) {
+			memcpy(url, src, (size_t)(q - 1 - src));
+			url[q - 1 - src] = '\0';
+			kept = cx_prompt_file(url);
+		}
+	return kept;
 }
 
 void cx_prompt_flush(void)
@@ -228,6 +246,8 @@ static void cx_prompt__done(void *arg, const cx_curl_resp *r, const char *why)
 	if (!why && r->status == 304 && p->file) {
 		int nostore;
 		p->fresh_until = cx_prompt_fresh(r->cachectl, &nostore);
+		p->stored_at = cx_cdr_now_ms();
+		p->nocache = cx_prompt_ccword(r->cachectl, "no-cache");
 		cx_prompt__eng_met(p, 1);
 	}
 	else if (!why && r->status == 200) {
@@ -241,6 +261,8 @@ static void cx_prompt__done(void *arg, const cx_curl_resp *r, const char *why)
 		}
 		cx_prompt__st.kept += p->size;
 		p->fresh_until = cx_prompt_fresh(r->cachectl, &p->nostore);
+		p->stored_at = cx_cdr_now_ms();
+		p->nocache = cx_prompt_ccword(r->cachectl, "no-cache");
 		snprintf(p->etag, sizeof(p->etag), "%s", r->etag);
 		snprintf(p->lastmod, sizeof(p->lastmod), "%s", r->lastmod);
 	}
@@ -317,9 +339,27 @@ static int cx_prompt__start(cx_engine *e, cx_dlg *d, const char *why)
 	return 0;
 }
 
-/* url's entry (made when new, most recently used first) in *pp; 1 when its copy is fresh and
- * can be used now, 0 when it must be fetched (or waited for), or an errno */
-static int cx_prompt__entry(const char *url, cx_prompt **pp)
+/* Can p's copy be used now? Fresh by its Cache-Control; with age (a VoiceXML <audio>'s
+ * maxage / maxstale, -1: not given) also not older than maxage, and when stale, stale by at
+ * most maxstale unless the answer said no-cache (VoiceXML 2.0 §6.1.1, as docfetch.c's). */
+static int cx_prompt__usable(const cx_prompt *p, const cx_docage *age)
+{
+	uint64_t now = cx_cdr_now_ms();
+
+	if (!p->file || p->fetching)
+		return 0;
+	if (age && age->maxage >= 0 && now - p->stored_at > (uint64_t)age->maxage)
+		return 0;
+	if (now < p->fresh_until)
+		return 1;
+	/* stale since its lifetime ended (none given: since it came) */
+	uint64_t stale = now - (p->fresh_until ? p->fresh_until : p->stored_at);
+	return age && age->maxstale >= 0 && !p->nocache && stale <= (uint64_t)age->maxstale;
+}
+
+/* url's entry (made when new, most recently used first) in *pp; 1 when its copy can be used
+ * now (cx_prompt__usable), 0 when it must be fetched (or waited for), or an errno */
+static int cx_prompt__entry(const char *url, const cx_docage *age, cx_prompt **pp)
 {
 	cx_prompt *p = NULL;
 	struct le *le;
@@ -335,7 +375,7 @@ static int cx_prompt__entry(const char *url, cx_prompt **pp)
 		list_unlink(&p->le);
 		list_prepend(&cx_prompt__st.ents, &p->le, p);
 		*pp = p;
-		return p->file && !p->fetching && cx_cdr_now_ms() < p->fresh_until;
+		return cx_prompt__usable(p, age);
 	}
 	p = mem_zalloc(sizeof(*p), cx_prompt__destroy);
 	if (!p || str_dup(&p->url, url)) {
@@ -366,9 +406,15 @@ static int cx_prompt__wait(cx_engine *e, cx_prompt *p, cx_prompt_wait *w)
 
 int cx_prompt_want(cx_engine *e, const char *url, cx_prompt_h *h, void *arg)
 {
+	return cx_prompt_want_age(e, url, NULL, h, arg);
+}
+
+int cx_prompt_want_age(cx_engine *e, const char *url, const cx_docage *age, cx_prompt_h *h,
+		       void *arg)
+{
 	cx_prompt *p = NULL;
 	cx_prompt_wait *w;
-	int r = cx_prompt__entry(url, &p);
+	int r = cx_prompt__entry(url, age, &p);
 
 	if (r == 1)
 		return 0;
@@ -391,7 +437,7 @@ int cx_prompt_dialogstart(cx_engine *e, cx_dlg *d)
 
 	if (!cx_prompt_is_web(d->src) || (d->type && strncasecmp(d->type, "audio/", 6)))
 		return e->prov && e->prov->dialogstart ? e->prov->dialogstart(e, d) : ENOSYS;
-	r = cx_prompt__entry(d->src, &p);
+	r = cx_prompt__entry(d->src, NULL, &p);
 	if (r == 1)
 		return e->prov && e->prov->dialogstart ? e->prov->dialogstart(e, d) : ENOSYS;
 	if (r)

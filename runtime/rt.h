@@ -602,6 +602,13 @@ typedef void (cx_prompt_h)(cx_engine *e, const char *why, void *arg);
  * EINPROGRESS h will be told (never from inside this call; arg referenced until then),
  * else an errno */
 int cx_prompt_want(cx_engine *e, const char *url, cx_prompt_h *h, void *arg);
+/* The same, the kept copy used only within age's maxage / maxstale (NULL: HTTP's own rules) */
+struct cx_docage;
+int cx_prompt_want_age(cx_engine *e, const char *url, const struct cx_docage *age, cx_prompt_h *h,
+		       void *arg);
+/* The kept copy of a media src: of src itself, else of the URL before a text= field appended
+ * last (a VoiceXML <audio>'s alternate text); NULL: none */
+const char *cx_prompt_kept(const char *src);
 void cx_prompt_flush(void);                     /* drop what is kept (engine teardown) */
 
 /* Section - HTTP listener (http.c; docs/http.md) */
@@ -980,6 +987,11 @@ void cx_vx_transfer_begins(cx_vx_run *r);
 /* vxio.c, <transfer transferaudio>: src plays from now (its ms, 0: it cannot), or with src
  * NULL what plays stops (the provider's CX_VX_STOP_SRC). */
 uint64_t cx_vx_audio(cx_vx_run *r, const char *src);
+/* vxml.c: t started with h(arg) when r's queued prompts end, those still fetched from a web
+ * server included (an <audio> over HTTP: 1, their end is not known yet); src's fetch begun now
+ * when it is a web one (a transferaudio to be here when it plays). */
+int cx_vx_after_prompts(cx_vx_run *r, struct tmr *t, tmr_h *h, void *arg);
+void cx_vx_audio_want(cx_vx_run *r, const char *src);
 /* exec.c: connection connid of the session was joined to another (<join>): a dialog on it whose
  * transfer plays its transferaudio stops it, the far end has answered (VoiceXML 2.0 §2.3.7);
  * its connecttimeout watch gives way to its maxtime one (vxio.c). */

@@ -213,6 +213,10 @@ static void cx_vxio__rec_begin_h(void *arg)
 	cx_vxio *io = arg;
 	cx_engine *e;
 	cx_dlg *d;
+	if (!io->it) /* it gave up while its prompts were still fetched (cx_vx_after_prompts) */
+		return;
+	if (!io->t0)
+		cx_vx_io(io->r, NULL, NULL, NULL, &io->t0);
 	cx_vx_io(io->r, &e, &d, NULL, NULL);
 	const cx_vx_rec_item *ri = io->it->rec;
 	uint32_t max = ri->maxtime_ms ? ri->maxtime_ms : VXIO_MAXTIME_MS;
@@ -316,6 +320,8 @@ static void cx_vxio__xfer_h(void *arg)
 	cx_vxio *io = arg;
 	cx_engine *e;
 	cx_dlg *d;
+	if (!io->it) /* it gave up while its prompts were still fetched (cx_vx_after_prompts) */
+		return;
 	cx_vx_io(io->r, &e, &d, NULL, NULL);
 	const cx_vx_xfer_item *xi = io->it->xfer;
 	char *uri = io->xuri, *aai = io->xaai; /* evaluated by cx_vxio_item */
@@ -643,9 +649,9 @@ int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it)
 			cx_vx_error(r, msg, 0);
 			return -1;
 		}
-		cx_vx_io(r, NULL, NULL, NULL, &end);
 		io->it = it;
-		tmr_start(&io->t, end > now ? end - now : 0, cx_vxio__xfer_h, io);
+		cx_vx_audio_want(r, it->xfer->audio); /* a web transferaudio: here when it plays */
+		cx_vx_after_prompts(r, &io->t, cx_vxio__xfer_h, io);
 		return 0;
 	}
 	if (it->kind != CX_VX_RECORD || !it->rec) {
@@ -663,7 +669,8 @@ int cx_vxio_item(cx_vx_run *r, const cx_vx_item *it)
 	io->rec = mem_deref(io->rec);
 	io->reason[0] = '\0';
 	io->t0 = end > now ? end : now; /* not when the timer runs: it may run late */
-	tmr_start(&io->t, end > now ? end - now : 0, cx_vxio__rec_begin_h, io);
+	if (cx_vx_after_prompts(r, &io->t, cx_vxio__rec_begin_h, io))
+		io->t0 = 0; /* the prompts' end once they have played (cx_vxio__rec_begin_h) */
 	return 0;
 }
 

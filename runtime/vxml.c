@@ -86,9 +86,26 @@ struct cx_vx_run {
 	uint64_t heard;
 	char *mark;
 	uint64_t mark_ms;
+	/* prompts held behind an <audio> still being fetched (VoiceXML 2.0 §4.1.8: they play in
+	 * the order queued): cx_vx_pend, played by cx_vx__drain once the head is here */
+	struct list pend;
+	uint32_t pend_in_ms;     /* the field's no-input time, started when they have played */
+	int pend_fin;            /* the dialog ends when they have played */
+	struct tmr *pend_t;      /* a <record>/<transfer>'s start (cx_vx_after_prompts), or NULL */
+	tmr_h *pend_h;
+	void *pend_arg;
 };
 
 static void cx_vx__unwait(cx_vx_run *r);
+static void cx_vx__pend_flush(cx_vx_run *r);
+
+/* The field no longer waits for input: its timer stops, or does not start once the prompts
+ * still fetched have played (cx_vx__listen). */
+static void cx_vx__unlisten(cx_vx_run *r)
+{
+	tmr_cancel(&r->t_in);
+	r->pend_in_ms = 0;
+}
 static int cx_vx__godoc(cx_vx_run *r, const char *uri, const cx_vx_fetch *f);
 static void cx_vx__enterdoc(cx_vx_run *r);
 typedef struct cx_vx_req {  /* what a <submit> sends (NULL: a plain GET) */
@@ -156,10 +173,11 @@ static void cx_vx__destroy(void *arg)
 {
 	cx_vx_run *r = arg;
 
-	tmr_cancel(&r->t_in);
+	cx_vx__unlisten(r);
 	tmr_cancel(&r->t_go);
 	tmr_cancel(&r->t_final);
 	cx_vx__unwait(r);
+	cx_vx__pend_flush(r);
 	if (r->X)
 		cx_ctx_free(r->X);
 	mem_deref(r->counters);
@@ -224,20 +242,11 @@ static char *cx_vx__src(const char *audio, const char *text)
 	return s;
 }
 
-int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
+/* Play src now (after what is queued): its time is added to the prompts' end. */
+static void cx_vx__play(cx_vx_run *r, const char *src, const char *shown, int bargein)
 {
-	cx_vx_run *r = cx_vx__of(X);
-	const char *t = NULL;
-
-	if (text.tag != CX_T_UNDEF) {
-		t = cx_rt_str(X, text);
-		if (!t)
-			return CX_FAIL;
-	}
-	char *src = cx_vx__src(audio, t);
 	/* the final processing state plays nothing (VoiceXML 2.0 §1.5.4: the caller is gone) */
 	uint64_t ms = r->play && src && !r->final ? r->play(r->e, r->d, src, r->arg) : 0;
-	mem_deref(src);
 	uint64_t now = cx_clock_ms();
 	if (r->play_end < now)
 		r->play_end = now;
@@ -250,11 +259,300 @@ int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
 		r->buf[0] = '\0';
 	}
 	r->play_end += ms;
-	if (audio && !strncmp(audio, "?break=", 7)) /* a <break> (media.c): its ms */
-		cx_log_doc(r->d->sess->id, "vxml break", audio + 7);
+	if (shown && !strncmp(shown, "?break=", 7)) /* a <break> (media.c): its ms */
+		cx_log_doc(r->d->sess->id, "vxml break", shown + 7);
 	else
-		cx_log_doc(r->d->sess->id, "vxml prompt", audio ? audio : t ? t : "");
+		cx_log_doc(r->d->sess->id, "vxml prompt", shown ? shown : "");
+}
+
+/* Section - Audio on a web server (docs/voicexml.md "Audio over HTTP")
+ *
+ * An <audio> whose src is http(s), or relative in a document fetched over http(s), is fetched
+ * through prompt.c's cache (the CCXML dialogs' web prompts) and played from the copy kept; the
+ * fetch starts when the prompt is queued. Until it is here, it and every prompt queued after it
+ * wait in r->pend (their order kept, §4.1.8), and so do the field's no-input timer and the
+ * dialog's end. A fetch that fails, or outlasts fetchtimeout, plays the alternate content (the
+ * text= fallback media.c speaks; none: nothing, VoiceXML 2.0 §4.1.3). */
+
+typedef struct cx_vx_pend {
+	struct le le;
+	cx_vx_run *r;          /* weak; NULL once the run is gone (prompt.c may still hold this) */
+	char *src;             /* the media src played (URL?text=ALT, or the text alone) */
+	char *shown;           /* what the log says: the URL, or the text */
+	int bargein;
+	int ready;             /* here (or failed): it plays when it is the queue's head */
+	uint32_t timeout_ms;
+	struct tmr t;          /* fetchtimeout */
+} cx_vx_pend;
+
+static void cx_vx_pend__destroy(void *arg)
+{
+	cx_vx_pend *p = arg;
+
+	tmr_cancel(&p->t);
+	list_unlink(&p->le);
+	mem_deref(p->src);
+	mem_deref(p->shown);
+}
+
+static void cx_vx__listen(cx_vx_run *r, uint32_t ms);
+static void cx_vx__finish_h(void *arg);
+static int cx_vx__audio_url(cx_vx_run *r, const char *audio, char **urlp);
+
+/* Play the prompts of r->pend from its head while they are here; once none waits, what waited
+ * for them goes on: the no-input timer from their end, the dialog's end. */
+static void cx_vx__drain(cx_vx_run *r)
+{
+	while (r->pend.head) {
+		cx_vx_pend *p = r->pend.head->data;
+		if (!p->ready)
+			return;
+		list_unlink(&p->le);
+		p->r = NULL;
+		cx_vx__play(r, p->src, p->shown, p->bargein);
+		mem_deref(p);
+	}
+	uint64_t now = cx_clock_ms(), left = r->play_end > now ? r->play_end - now : 0;
+	if (r->pend_in_ms) {
+		uint32_t ms = r->pend_in_ms;
+		r->pend_in_ms = 0;
+		cx_vx__listen(r, ms);
+	}
+	if (r->pend_fin) {
+		r->pend_fin = 0;
+		tmr_start(&r->t_go, left, cx_vx__finish_h, r);
+	}
+	if (r->pend_t) {
+		struct tmr *t = r->pend_t;
+		r->pend_t = NULL;
+		tmr_start(t, left, r->pend_h, r->pend_arg);
+	}
+}
+
+/* Drop the prompts still waiting (the run's end); cx_vx__pend_cut also lets what waited for
+ * them go on. */
+static void cx_vx__pend_flush(cx_vx_run *r)
+{
+	while (r->pend.head) {
+		cx_vx_pend *p = r->pend.head->data;
+		list_unlink(&p->le);
+		p->r = NULL;
+		tmr_cancel(&p->t);
+		mem_deref(p);
+	}
+}
+
+/* The prompts stop (barge-in, the caller gone): those still fetched never play; the input has
+ * begun (no no-input timer), an end or a <record>/<transfer> waiting for them goes on now. */
+static void cx_vx__pend_cut(cx_vx_run *r)
+{
+	if (!r->pend.head)
+		return;
+	cx_vx__pend_flush(r);
+	r->pend_in_ms = 0;
+	cx_vx__drain(r);
+}
+
+int cx_vx_after_prompts(cx_vx_run *r, struct tmr *t, tmr_h *h, void *arg)
+{
+	uint64_t now = cx_clock_ms();
+
+	if (r->pend.head) {
+		tmr_cancel(t);
+		r->pend_t = t;
+		r->pend_h = h;
+		r->pend_arg = arg;
+		return 1;
+	}
+	tmr_start(t, r->play_end > now ? r->play_end - now : 0, h, arg);
+	return 0;
+}
+
+static void cx_vx__nop_h(cx_engine *e, const char *why, void *arg)
+{
+	(void)e;
+	(void)why;
+	(void)arg;
+}
+
+/* A media src (fetchaudio, transferaudio) as it is played: a web one's URL (resolved as an
+ * <audio src>'s, its fetch begun so that the copy is kept when it plays), else src itself; NULL
+ * when it is refused (logged) or out of memory. */
+static char *cx_vx__media(cx_vx_run *r, const char *src)
+{
+	char *url = NULL;
+	int err = cx_vx__audio_url(r, src, &url);
+
+	if (err) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "'%s': only http(s) URIs are fetched; nothing plays", src);
+		cx_log(CX_LOG_WARN, r->d->sess->id, "vxml audio %H", cx_rt_esc, msg);
+		return NULL;
+	}
+	if (url) {
+		(void)cx_prompt_want(r->e, url, cx_vx__nop_h, NULL);
+		return url;
+	}
+	return str_dup(&url, src) ? NULL : url;
+}
+
+void cx_vx_audio_want(cx_vx_run *r, const char *src)
+{
+	if (src && !r->final)
+		mem_deref(cx_vx__media(r, src));
+}
+
+static void cx_vx__pend_ready(cx_vx_pend *p, const char *why)
+{
+	cx_vx_run *r = p->r;
+
+	if (!r || p->ready)
+		return;
+	p->ready = 1;
+	tmr_cancel(&p->t);
+	if (why) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "%s: %s; %s", p->shown ? p->shown : "", why,
+			 strstr(p->src, "text=") ? "its alternate content plays" : "nothing plays (no alternate content)");
+		cx_log(CX_LOG_WARN, r->d->sess->id, "vxml audio %H", cx_rt_esc, msg);
+	}
+	mem_ref(p); /* the drain may free it */
+	cx_vx__drain(r);
+	mem_deref(p);
+	cx_engine_kick(r->e);
+}
+
+/* prompt.c: the copy is here (why NULL) or cannot be had */
+static void cx_vx__pend_h(cx_engine *e, const char *why, void *arg)
+{
+	(void)e;
+	cx_vx__pend_ready(arg, why);
+}
+
+static void cx_vx__pend_timeout_h(void *arg)
+{
+	cx_vx_pend *p = arg;
+	char why[64];
+
+	snprintf(why, sizeof(why), "timed out (fetchtimeout %u ms)", p->timeout_ms);
+	cx_vx__pend_ready(p, why);
+}
+
+/* The URL of an <audio src> of run r (a new string in *urlp), NULL when it is a media file (a
+ * compiled-in document's, or one read from a file: under --media-root as before), or an errno:
+ * a scheme other than http(s) in a document fetched over http(s), which never reads a file. */
+static int cx_vx__audio_url(cx_vx_run *r, const char *audio, char **urlp)
+{
+	const char *base = cx_doccomp_vxurl(r->e, r->doc);
+
+	*urlp = NULL;
+	if (!audio || !*audio || audio[0] == '?') /* a <break>, the beep, text alone */
+		return 0;
+	if (cx_prompt_is_web(base))
+		return cx_docload_fetchurl(base, audio, urlp);
+	return cx_prompt_is_web(audio) ? str_dup(urlp, audio) : 0;
+}
+
+/* Queue one prompt: audio (a media src, or NULL) with its alternate text t (or NULL); f: the
+ * <audio>'s fetch bounds (NULL: the platform's). */
+static int cx_vx__queue(cx_vx_run *r, const char *audio, const char *t, int bargein,
+			const cx_vx_fetch *f)
+{
+	char *url = NULL, *src;
+	int err = r->final ? 0 : cx_vx__audio_url(r, audio, &url);
+
+	if (err) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "'%s': only http(s) URIs are fetched; %s", audio,
+			 t ? "its alternate content plays" : "nothing plays (no alternate content)");
+		cx_log(CX_LOG_WARN, r->d->sess->id, "vxml audio %H", cx_rt_esc, msg);
+		audio = NULL;
+		if (!t)
+			return CX_GO;
+	}
+	src = cx_vx__src(url ? url : audio, t);
+	if (!src) {
+		mem_deref(url);
+		return CX_GO;
+	}
+	if (!url && !r->pend.head) {
+		cx_vx__play(r, src, audio ? audio : t, bargein);
+		mem_deref(src);
+		return CX_GO;
+	}
+	cx_vx_pend *p = mem_zalloc(sizeof(*p), cx_vx_pend__destroy);
+	if (!p) {
+		mem_deref(src);
+		mem_deref(url);
+		return CX_GO;
+	}
+	p->src = src;
+	p->shown = url;
+	if (!url && str_dup(&p->shown, audio ? audio : t ? t : ""))
+		p->shown = NULL;
+	p->bargein = bargein;
+	p->r = r;
+	tmr_init(&p->t);
+	list_append(&r->pend, &p->le, p);
+	if (!url) {
+		p->ready = 1; /* behind one still fetched */
+		return CX_GO;
+	}
+	cx_docage age = {f ? f->maxage_ms : -1, f ? f->maxstale_ms : -1};
+	err = cx_prompt_want_age(r->e, url, &age, cx_vx__pend_h, p);
+	if (err == EINPROGRESS) {
+		p->timeout_ms = f && f->timeout_ms ? f->timeout_ms : 30000;
+		tmr_start(&p->t, p->timeout_ms, cx_vx__pend_timeout_h, p);
+		return CX_GO;
+	}
+	p->ready = 1; /* kept and usable (0), or it cannot be fetched: the alternate content */
+	if (err) {
+		char why[64];
+		snprintf(why, sizeof(why), "cannot be fetched (%s)", strerror(err));
+		p->ready = 0;
+		cx_vx__pend_ready(p, why);
+		return CX_GO;
+	}
+	cx_vx__drain(r);
 	return CX_GO;
+}
+
+static int cx_vx__prompt(cx_ctx *X, const char *audio, cx_value text, int bargein,
+			 const cx_vx_fetch *f)
+{
+	cx_vx_run *r = cx_vx__of(X);
+	const char *t = NULL;
+
+	if (text.tag != CX_T_UNDEF) {
+		t = cx_rt_str(X, text);
+		if (!t)
+			return CX_FAIL;
+	}
+	return cx_vx__queue(r, audio, t, bargein, f);
+}
+
+int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein)
+{
+	return cx_vx__prompt(X, audio, text, bargein, NULL);
+}
+
+int cx_vx_audio_prompt(cx_ctx *X, const char *src, cx_value expr, cx_value text, int bargein,
+		       const cx_vx_fetch *f)
+{
+	char *copy = NULL;
+
+	if (!src && expr.tag != CX_T_UNDEF && expr.tag != CX_T_NULL) {
+		/* <audio expr> (VoiceXML 2.0 §4.1.3): its value as the URI, copied out of the heap
+		 * before the text's conversion may collect */
+		const char *v = cx_rt_str(X, expr);
+		if (!v)
+			return CX_FAIL;
+		if (str_dup(&copy, v))
+			return CX_GO;
+	}
+	int rc = cx_vx__prompt(X, copy ? copy : src, text, bargein, f);
+	mem_deref(copy);
+	return rc;
 }
 
 int cx_vx_mark(cx_ctx *X, cx_value name)
@@ -788,14 +1086,33 @@ static void cx_vx__finish(cx_vx_run *r)
 
 	r->stop = 1;
 	r->item = -1;
-	tmr_cancel(&r->t_in);
+	cx_vx__unlisten(r);
 	if (r->parent && r->returned) {
 		tmr_start(&r->t_go, 0, cx_vx__return_h, r);
 		return;
 	}
 	for (cx_vx_run *p = r->parent; p; p = p->parent)
 		p->stop = 1;
+	if (r->pend.head) { /* after the prompts still fetched (cx_vx__drain) */
+		r->pend_fin = 1;
+		return;
+	}
 	tmr_start(&r->t_go, r->play_end > now ? r->play_end - now : 0, cx_vx__finish_h, r);
+}
+
+static void cx_vx__noinput_h(void *arg);
+
+/* The field waits for input: no input for ms after its prompts end is noinput (once the prompts
+ * still fetched have played, cx_vx__drain). */
+static void cx_vx__listen(cx_vx_run *r, uint32_t ms)
+{
+	uint64_t now = cx_clock_ms();
+
+	if (r->pend.head) {
+		r->pend_in_ms = ms;
+		return;
+	}
+	tmr_start(&r->t_in, (r->play_end > now ? r->play_end - now : 0) + ms, cx_vx__noinput_h, r);
 }
 
 static void cx_vx__params(cx_vx_run *r);
@@ -1010,10 +1327,7 @@ static void cx_vx__advance(cx_vx_run *r)
 			}
 			return;
 		}
-		uint64_t now = cx_clock_ms();
-		uint64_t wait = (r->play_end > now ? r->play_end - now : 0) +
-			(it->timeout_ms ? it->timeout_ms : VX_TIMEOUT_MS);
-		tmr_start(&r->t_in, wait, cx_vx__noinput_h, r);
+		cx_vx__listen(r, it->timeout_ms ? it->timeout_ms : VX_TIMEOUT_MS);
 		cx_gc_maybe(r->X, 1); /* waiting for the caller: only the slots hold values */
 		return;
 	}
@@ -1374,7 +1688,7 @@ static void cx_vx__formgram(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 		/* another form's grammar of document scope (§3.1.3): that form is entered (its
 		 * variables, its items' expr), then its fields are filled as by its own grammar */
 		r->item = -1;
-		tmr_cancel(&r->t_in);
+		cx_vx__unlisten(r);
 		cx_vx__enter(r, lk->dialog - 1);
 		if (r->stop || r->wait || r->next_form >= 0 || r->next_doc) {
 			r->nbuf = 0;
@@ -1472,7 +1786,7 @@ static void cx_vx__reckeys(cx_vx_run *r, const cx_vx_item *it)
 	const cx_vx_link *lk;
 	size_t n = r->nbuf;
 
-	tmr_cancel(&r->t_in);
+	cx_vx__unlisten(r);
 	if (!n)
 		return;
 	cx_vx__match_all(r, it, r->buf, n, 1, &lk);
@@ -1496,7 +1810,7 @@ static void cx_vx__xferkeys(cx_vx_run *r, const cx_vx_item *it)
 {
 	size_t n = r->nbuf;
 
-	tmr_cancel(&r->t_in);
+	cx_vx__unlisten(r);
 	r->nbuf = 0;
 	if (n && cx_vx__match(it, r->buf, n, 1) > 0)
 		cx_vxio_hotword(r, r->buf, n);
@@ -1519,7 +1833,7 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		cx_vx__xferkeys(r, it);
 		return;
 	}
-	tmr_cancel(&r->t_in);
+	cx_vx__unlisten(r);
 	cx_vx__marks_done(r, !noinput && r->nbuf);
 	if (noinput || r->nbuf == 0) {
 		cx_vx__event(r, "noinput", CX_UNDEFINED);
@@ -1604,7 +1918,7 @@ void cx_vx_item_done(cx_vx_run *r, cx_value v)
 	const cx_vx_item *it = &r->doc->forms[r->form].items[r->item];
 	if (it->kind == CX_VX_RECORD || it->kind == CX_VX_TRANSFER)
 		cx_vx__itemmark(r, it);
-	tmr_cancel(&r->t_in); /* keys a <record modal="false"> had begun (its maxtime came first) */
+	cx_vx__unlisten(r); /* keys a <record modal="false"> had begun (its maxtime came first) */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	cx_vx__fill(r, v);
@@ -1654,7 +1968,9 @@ uint64_t cx_vx_audio(cx_vx_run *r, const char *src)
 			r->play_end = now;
 		return 0;
 	}
-	ms = r->play(r->e, r->d, src, r->arg);
+	char *m = cx_vx__media(r, src); /* a web one plays if its copy is here by now */
+	ms = m ? r->play(r->e, r->d, m, r->arg) : 0;
+	mem_deref(m);
 	if (ms)
 		r->play_end = (r->play_end > now ? r->play_end : now) + ms;
 	return ms;
@@ -1698,6 +2014,7 @@ static void cx_vx__gone(cx_vx_run *r)
 		(void)r->play(r->e, r->d, CX_VX_STOP_SRC, r->arg);
 	cx_vx__unwait(r);
 	for (cx_vx_run *p = r; p; p = p->parent) {
+		cx_vx__pend_cut(p);
 		p->final = 1;
 		if (p->play_end > now)
 			p->play_end = now;
@@ -1712,7 +2029,7 @@ void cx_vx_deliver(cx_vx_run *r, const char *ev)
 {
 	if (!r || r->stop)
 		return;
-	tmr_cancel(&r->t_in); /* whatever the item waited for, the event comes first */
+	cx_vx__unlisten(r); /* whatever the item waited for, the event comes first */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
 	if (!strncmp(ev, "connection.disconnect", 21) && (!ev[21] || ev[21] == '.'))
@@ -1769,7 +2086,9 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 
 	if (r->stop || r->nbuf >= VX_MAXDIGITS || !strchr("0123456789*#ABCD", key))
 		return 0;
-	if (!fed && cx_vx__deaf(r, now)) {
+	/* a bargein="false" prompt still fetched plays next: the key is dropped as during it */
+	int held = r->pend.head && !((cx_vx_pend *)r->pend.head->data)->bargein;
+	if (!fed && (cx_vx__deaf(r, now) || held)) {
 		cx_log_doc(r->d->sess->id, "vxml key dropped (bargein false)", (char[]){key, 0});
 		return 0;
 	}
@@ -1782,6 +2101,7 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 		 * drops the key (dtmfterm ends the recording, not its prompts) */
 		r->play_end = now;
 		r->nnb = 0;
+		cx_vx__pend_cut(r);
 		cx_vxio_barge(r);
 		if (!it->rec->nonmodal)
 			return 1;
@@ -1826,8 +2146,9 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 		return 1; /* typeahead until a field collects */
 	if (r->nbuf == 1) /* the first key of an input */
 		r->heard = stop;
-	r->play_end = now; /* barge-in: the prompts stop */
+	r->play_end = now; /* barge-in: the prompts stop, those still fetched too */
 	r->nnb = 0;
+	cx_vx__pend_cut(r);
 	int term = it->termchar && key == it->termchar;
 	if (r->termwait) { /* the input was complete: a key ends it, the termchar is eaten */
 		r->termwait = 0;
@@ -2211,6 +2532,7 @@ typedef struct cx_vx_wait {
 	/* fetchaudio (VoiceXML 2.0 §6.1.1, §6.3.5): played once the fetch has been pending
 	 * audiodelay_ms (and the prompts queued before it have played), then audiomin_ms at least */
 	const cx_vx_fetch *fa;   /* NULL: none */
+	char *fa_src;            /* what plays: its media src or URL (cx_vx__media), or NULL */
 	struct tmr t_fa;
 	uint64_t fa_t0;          /* cx_clock_ms() when it started; 0: it did not */
 	int held;                /* the answer waits for fetchaudiominimum (below) */
@@ -2224,6 +2546,7 @@ static void cx_vx_wait__destroy(void *arg)
 	cx_vx_wait *w = arg;
 
 	tmr_cancel(&w->t_fa);
+	mem_deref(w->fa_src);
 	mem_deref(w->params);
 	mem_deref(w->src);
 	mem_deref(w->url);
@@ -2245,7 +2568,7 @@ static void cx_vx__fa_h(void *arg)
 		tmr_start(&w->t_fa, r->play_end - now, cx_vx__fa_h, w);
 		return;
 	}
-	ms = r->play && !r->final ? r->play(r->e, r->d, w->fa->audio, r->arg) : 0;
+	ms = r->play && !r->final && w->fa_src ? r->play(r->e, r->d, w->fa_src, r->arg) : 0;
 	cx_log_doc(r->d->sess->id, "vxml fetchaudio", w->fa->audio);
 	if (!ms)
 		return;
@@ -2256,9 +2579,11 @@ static void cx_vx__fa_h(void *arg)
 /* A fetch of w with fetchaudio f started. */
 static void cx_vx__fa_start(cx_vx_wait *w, const cx_vx_fetch *f)
 {
-	if (!f || !f->audio)
+	if (!f || !f->audio || !w->r)
 		return;
 	w->fa = f;
+	/* a web one is fetched now, to be here when the delay is over */
+	w->fa_src = w->r->final ? NULL : cx_vx__media(w->r, f->audio);
 	tmr_start(&w->t_fa, f->audiodelay_ms, cx_vx__fa_h, w);
 }
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PKGS="build-essential pkg-config ninja-build libxml2-dev libtree-sitter-dev libre-dev librem-dev \
 libcurl4-openssl-dev flite1-dev flite libpcre2-dev \
 libspeexdsp-dev duktape-dev mujs libmujs-dev baresip-core sip-tester wrk sox bc tshark python3 python3-cryptography curl ca-certificates \
-clang libclang-rt-dev llvm gdb prometheus systemd kamailio haproxy tcc libtcc-dev graphviz qt6-scxml-dev libfaketime"
+clang libclang-rt-dev llvm gdb valgrind prometheus systemd kamailio haproxy tcc libtcc-dev graphviz qt6-scxml-dev libfaketime"
 # --build-only: only what `ninja` needs (compiler, runtime, libraries, docs/step5.svg), not the
 # peers and tools the tests and benchmarks run.
 BUILD_PKGS="build-essential pkg-config ninja-build libxml2-dev libtree-sitter-dev libre-dev librem-dev \

@@ -7,7 +7,8 @@
 #
 # Per build: the unit tests, tests/invalid/run.sh, tests/codegen/run.sh and tests/es/run.sh
 # (ECMAScript differential tests against node, fuzz, memory/time bounds) when present, the
-# http:run, sip:run, ops:run, media:run, rtdocs:run, rtvxml:run (tests/rtdocs/vxml.sh: VoiceXML
+# http:run, sip:run, ops:run, media:run, vxaudio:run (tests/media/vxaudio.sh: VoiceXML <audio> on
+# a web server), rtdocs:run, rtvxml:run (tests/rtdocs/vxml.sh: VoiceXML
 # documents fetched at run time), cluster:run, apptest:run (ccxmlc --test and
 # the simulator's virtual clock), trunk:run (tests/sip/trunk.sh,
 # Kamailio) and sipmedia:run (tests/sip/media.sh: DTMF, recording, AMD against sipp) suites, every
@@ -343,6 +344,7 @@ if [ "${1:-}" = "--one" ]; then
 	sip) run__one_cmd "$B" "$NAME" "$dir" tests/sip/run.sh "$B" >"$res.txt" 2>&1 ;;
 	ops) run__one_cmd "$B" "$NAME" "$dir" tests/ops/run.sh "$B" >"$res.txt" 2>&1 ;;
 	media) run__one_cmd "$B" "$NAME" "$dir" tests/media/run.sh "$B" >"$res.txt" 2>&1 ;;
+	vxaudio) run__one_cmd "$B" "$NAME" "$dir" tests/media/vxaudio.sh "$B" >"$res.txt" 2>&1 ;;
 	cluster) run__one_cmd "$B" "$NAME" "$dir" tests/cluster/run.sh "$B" >"$res.txt" 2>&1 ;;
 	rtdocs) run__one_cmd "$B" "$NAME" "$dir" tests/rtdocs/run.sh "$B" >"$res.txt" 2>&1 ;;
 	rtvxml) run__one_cmd "$B" "$NAME" "$dir" tests/rtdocs/vxml.sh "$B" >"$res.txt" 2>&1 ;;
@@ -413,6 +415,7 @@ for B in $BUILDS; do
 	done
 	[ -x tests/sip/trunk.sh ] && match "trunk:run" && echo "$B trunk run"
 	[ -x tests/rtdocs/vxml.sh ] && match "rtvxml:run" && echo "$B rtvxml run"
+	[ -x tests/media/vxaudio.sh ] && match "vxaudio:run" && echo "$B vxaudio run"
 	[ -x tests/sip/media.sh ] && match "sipmedia:run" && echo "$B sipmedia run"
 	[ -x examples/embed/run.sh ] && match "embed:run" && echo "$B embed run"
 	[ -x examples/campaign/run.sh ] && match "campaign:run" && echo "$B campaign run"

@@ -478,6 +478,10 @@ void cx_vx_register(const cx_vx_doc *d);
 /* Executable content of a dialog. text: TTS text or undefined; audio: src or NULL; bargein 0:
  * keys pressed while it plays are dropped, and so are those typed ahead (VoiceXML 2.0 §4.1.5). */
 int cx_vx_prompt(cx_ctx *X, const char *audio, cx_value text, int bargein);
+/* <audio>: src, else expr's value (undefined / null: none), its alternate content text, fetched
+ * within f when it is on a web server (docs/voicexml.md "Audio over HTTP"). */
+int cx_vx_audio_prompt(cx_ctx *X, const char *src, cx_value expr, cx_value text, int bargein,
+		       const cx_vx_fetch *f);
 int cx_vx_log(cx_ctx *X, cx_value label, cx_value v);
 /* <mark> (VoiceXML 2.1 §4): a mark named name (a string) at this point of the prompts queued. */
 int cx_vx_mark(cx_ctx *X, cx_value name);

@@ -11,7 +11,8 @@
 # <subdialog> method/enctype/namelist/fetchtimeout, <data> multipart, maxage/maxstale over the
 # HTTP cache (answers counted by the web server's log), <data> in <if> and at document/form
 # level, fetchaudio (on the simulator, and over SIP against a sipp callee: tests/sip/uas_sink.xml
-# with tests/sip/rtpsink.py counting the loud RTP packets); VoiceXML files under --docroot;
+# with tests/sip/rtpsink.py counting the loud RTP packets; the file beside the document on the
+# web server, docs/voicexml.md "Audio over HTTP"); VoiceXML files under --docroot;
 # application roots of fetched leaves (fetched with them; leaf/root transitions keep the
 # application, another root's leaf starts one; a 404, a root that does not compile or names a
 # root; a changed root recompiles); a grammar named twice fetched once; a root with its script
@@ -195,7 +196,7 @@ check "<data> at document and form level (the <var>s after it see it), a subdial
 python3 -c 'import math, struct, sys, wave
 w = wave.open(sys.argv[1], "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
 w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(i / 8000 * 2 * math.pi * 440))) for i in range(24000)))' "$W/hold.wav"
-run fetchaudio "$U/fetchaudio.vxml" --media-root "$W"
+run fetchaudio "$U/fetchaudio.vxml"
 check "fetchaudio: played after fetchaudiodelay while a fetch is pending, stopped at its answer; fetchaudiominimum holds the answer back; none for a fetch done before the delay" \
 	grep -q "VX EXIT stopped-true-true-minimum-true-fast-Q" "$W/fetchaudio.out"
 FA='vxml fetchaudio: hold.wav|vxml fetchaudio stopped: hold.wav|'
@@ -210,12 +211,14 @@ timeout -k 2 40 python3 tests/sip/rtpsink.py "$rp" "$W/fasip.json" 35 & PIDS+=($
 RSINK=$!
 timeout -k 2 40 sipp -sf "$W/sink.xml" -i 127.0.0.1 -p "$up" -m 1 -timeout 35s -nostdin >/dev/null 2>&1 & PIDS+=($!)
 lp_wait_udp "$rp" 10 && lp_wait_udp "$up" 10 || echo "fasip: sipp or rtpsink not listening after 10 s"
-(cd "$W" && timeout 40 ./app --sip "127.0.0.1:$sp" --once --media-root "$W" --values "src=$U/fasip.vxml" \
+(cd "$W" && timeout 40 ./app --sip "127.0.0.1:$sp" --once --values "src=$U/fasip.vxml" \
 	--values "dest=sip:sink@127.0.0.1:$up" >"$W/fasip.out" 2>"$W/fasip.err")
 sleep 0.5
 kill "$RSINK" 2>/dev/null
 wait "$RSINK" 2>/dev/null
 check "fetchaudio over SIP: the dialog goes on after the <data>" grep -q "VX EXIT fasip" "$W/fasip.out"
+check "fetchaudio 'hold.wav' in a fetched document is the file beside it on its server (no --media-root; no Cache-Control: fetched for each of the 4 fetches that name it)" \
+	bash -c "[ \$(grep -c '^GET /vx/hold.wav 200' '$W/requests') = 4 ]"
 check "fetchaudio over SIP: the callee gets the tone over RTP, cut at the answer (25 to 135 loud packets of 20 ms: the answer comes after 1.5 s, at worst 2.7 s on a loaded machine; not the 150 of the whole file)" \
 	python3 -c 'import json, sys; n = json.load(open(sys.argv[1]))["loud"]; print("loud", n); sys.exit(not 25 <= n <= 135)' "$W/fasip.json"
 run semantic "$U/semantic.vxml"

@@ -18,6 +18,7 @@ documents loaded at run time (docs/voicexml.md "Documents fetched at run time").
   /vx/g/NAME        tests/rtdocs/vx/g/NAME (the <grammar src> of gram*.vxml): .grxml as
                     application/srgs+xml, .gram as application/srgs (ABNF)
   /vx/w/NAME.grxml  NAME.grxml of LOG's directory (the test writes it); /vx/w/NAME.vxml: the same
+  /vx/hold.wav      hold.wav of LOG's directory (the fetchaudio of fetchaudio.vxml and fasip.vxml)
   /vx/fresh.xml, /vx/fresh.vxml   <x n="K"/> (a subdialog returning n for .vxml), K counted
                     per path; Cache-Control: max-age=60 and an ETag; 304 to If-None-Match
   /vx/dataecho.xml  <x r="..."/>: what came, as echo.vxml says
@@ -155,6 +156,9 @@ class H(Quiet):
         elif path == "/vx/dataecho.xml":
             body = '<?xml version="1.0"?>\n<x r="%s"/>\n' % what_came(
                 self.command, self.headers.get("Content-Type"), query, form)
+        elif path == "/vx/hold.wav" and os.path.isfile(os.path.join(os.path.dirname(log), "hold.wav")):
+            body = open(os.path.join(os.path.dirname(log), "hold.wav"), "rb").read()
+            ctype = "audio/wav"
         elif path == "/vx/wait.xml":
             time.sleep(1.5)
             body = '<?xml version="1.0"?>\n<x/>\n'
@@ -212,7 +216,7 @@ class H(Quiet):
         if status == 304:
             return self.not_modified(hdrs)
         self.answer(status, ctype or ("application/voicexml+xml" if body else "text/plain"),
-                    (body or "not found\n").encode(), hdrs)
+                    body if isinstance(body, bytes) else (body or "not found\n").encode(), hdrs)
 
 
 serve(H, portfile, secs)

@@ -733,49 +733,47 @@ static int transition_1(cx_ctx *X)
 #line 22
 		if (cx_is_exc(t37)) goto fail_9;
 #line 22
-		cx_value a38[1] = {t37};
+		cx_value t38 = t33 ? cx_num(cx_str_code_at(cx_strv((cx_str *)&s_14), t37.u.n)) : cx_is_callable(t34) ? cx_call(X, t34, cx_strv((cx_str *)&s_14), 1, (cx_value[1]){t37}) : cx_throw_error(X, "TypeError", "%s is not a function", "'abc'.charCodeAt");
 #line 22
-		cx_value t39 = t33 ? cx_num(cx_str_code_at(cx_strv((cx_str *)&s_14), t37.u.n)) : cx_is_callable(t34) ? cx_call(X, t34, cx_strv((cx_str *)&s_14), 1, a38) : cx_throw_error(X, "TypeError", "%s is not a function", "'abc'.charCodeAt");
+		if (cx_is_exc(t38)) goto fail_9;
+#line 22
+		cx_cat cat39;
+#line 22
+		cx_value t39 = cx_cat_begin(X, &cat39, t38, cx_strv((cx_str *)&s_16));
 #line 22
 		if (cx_is_exc(t39)) goto fail_9;
 #line 22
-		cx_cat cat40;
+		int t40 = cx_sm_ok(X, cx_strv((cx_str *)&s_14), CX_SM_SLICE);
 #line 22
-		cx_value t40 = cx_cat_begin(X, &cat40, t39, cx_strv((cx_str *)&s_16));
+		CX_IC(ic41);
 #line 22
-		if (cx_is_exc(t40)) goto fail_9;
+		cx_value t41 = t40 ? CX_UNDEFINED : cx_getm_ic(X, cx_strv((cx_str *)&s_14), (cx_str *)&s_17, CX_IC_REF(ic41));
 #line 22
-		int t41 = cx_sm_ok(X, cx_strv((cx_str *)&s_14), CX_SM_SLICE);
+		if (cx_is_exc(t41)) goto fail_9;
 #line 22
-		CX_IC(ic42);
+		cx_value t42 = X->slots[4 /* o */];
 #line 22
-		cx_value t42 = t41 ? CX_UNDEFINED : cx_getm_ic(X, cx_strv((cx_str *)&s_14), (cx_str *)&s_17, CX_IC_REF(ic42));
+		CX_IC(ic43);
 #line 22
-		if (cx_is_exc(t42)) goto fail_9;
+		cx_value t43 = cx_get_ic(X, t42, (cx_str *)&s_1, CX_IC_REF(ic43));
 #line 22
-		cx_value t43 = X->slots[4 /* o */];
+		if (cx_is_exc(t43)) goto fail_9;
 #line 22
-		CX_IC(ic44);
+		cx_value a44[1] = {t43};
 #line 22
-		cx_value t44 = cx_get_ic(X, t43, (cx_str *)&s_1, CX_IC_REF(ic44));
+		cx_value t45 = t40 ? cx_sm_call(X, CX_SM_SLICE, cx_strv((cx_str *)&s_14), 1, a44) : cx_is_callable(t41) ? cx_call(X, t41, cx_strv((cx_str *)&s_14), 1, a44) : cx_throw_error(X, "TypeError", "%s is not a function", "'abc'.slice");
 #line 22
-		if (cx_is_exc(t44)) goto fail_9;
+		if (cx_is_exc(t45)) goto fail_9;
 #line 22
-		cx_value a45[1] = {t44};
-#line 22
-		cx_value t46 = t41 ? cx_sm_call(X, CX_SM_SLICE, cx_strv((cx_str *)&s_14), 1, a45) : cx_is_callable(t42) ? cx_call(X, t42, cx_strv((cx_str *)&s_14), 1, a45) : cx_throw_error(X, "TypeError", "%s is not a function", "'abc'.slice");
+		cx_value t46 = cx_cat_add(X, &cat39, t45);
 #line 22
 		if (cx_is_exc(t46)) goto fail_9;
 #line 22
-		cx_value t47 = cx_cat_add(X, &cat40, t46);
+		cx_value t47 = cx_cat_end(X, &cat39);
 #line 22
 		if (cx_is_exc(t47)) goto fail_9;
 #line 22
-		cx_value t48 = cx_cat_end(X, &cat40);
-#line 22
-		if (cx_is_exc(t48)) goto fail_9;
-#line 22
-		cx_el_attr(&el, CX_A_log_expr, t48);
+		cx_el_attr(&el, CX_A_log_expr, t47);
 #line 22
 		int r = cx_exec(X, &el);
 #line 22
@@ -784,19 +782,19 @@ static int transition_1(cx_ctx *X)
 			return r;
 	}
 #line 23
-	cx_value t49 = X->slots[4 /* o */];
+	cx_value t48 = X->slots[4 /* o */];
 #line 23
-	CX_IC(ic50);
+	CX_IC(ic49);
 #line 23
-	cx_value t50 = cx_getm_ic(X, t49, (cx_str *)&s_18, CX_IC_REF(ic50));
+	cx_value t49 = cx_getm_ic(X, t48, (cx_str *)&s_18, CX_IC_REF(ic49));
 #line 23
-	if (cx_is_exc(t50)) goto fail_10;
+	if (cx_is_exc(t49)) goto fail_10;
 #line 23
-	cx_value a51[1] = {cx_num(1.0)};
+	cx_value a50[1] = {cx_num(1.0)};
 #line 23
-	cx_value t52 = cx_is_callable(t50) ? cx_call(X, t50, t49, 1, a51) : cx_throw_error(X, "TypeError", "%s is not a function", "o.missing");
+	cx_value t51 = cx_is_callable(t49) ? cx_call(X, t49, t48, 1, a50) : cx_throw_error(X, "TypeError", "%s is not a function", "o.missing");
 #line 23
-	if (cx_is_exc(t52)) goto fail_10;
+	if (cx_is_exc(t51)) goto fail_10;
 #line 10
 	return CX_GO;
 fail_1: return cx_semantic(X, CX_E_log, 11);

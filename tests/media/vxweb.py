@@ -1,0 +1,53 @@
+"""tests/media/vxweb.py WAV PORTFILE LOG SECONDS — the web server of tests/media/vxaudio.sh:
+VoiceXML documents whose <audio> is on the same server (docs/voicexml.md "Audio over HTTP").
+  /vx/NAME.vxml  tests/media/vx/NAME.vxml, @BASE@ replaced by this server's http://127.0.0.1:PORT
+  /a/tone.wav    WAV: Cache-Control: max-age=3600, ETag "v1" (304 to If-None-Match: "v1")
+  /a/stale.wav   the same with max-age=0 (stale at once)
+  /a/slow.wav    like tone.wav, answered after 1.5 s
+  /a/hang.wav    answered after 4 s (past a fetchtimeout of 1 s)
+  /vx/wait.xml   <x/> after 1.5 s (a <data> that plays fetchaudio)
+  anything else  404
+Appends "PATH STATUS" for each request to LOG (PATH without the query)."""
+import os, sys, threading, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from lib_web import serve, Quiet  # noqa: E402
+
+wav, portfile, log, secs = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vx")
+body = open(wav, "rb").read()
+lock = threading.Lock()
+AGE = {"/a/tone.wav": 3600, "/a/slow.wav": 3600, "/a/hang.wav": 3600, "/a/stale.wav": 0}
+
+
+class H(Quiet):
+    def do_GET(self):
+        path = self.path.split("?")[0]
+        status, ctype, data, hdrs = 404, "text/plain", b"", {}
+        name = path[4:] if path.startswith("/vx/") else ""
+        if name.endswith(".vxml") and "/" not in name and os.path.exists(os.path.join(DIR, name)):
+            base = "http://127.0.0.1:%d" % self.server.server_address[1]
+            with open(os.path.join(DIR, name)) as f:
+                data = f.read().replace("@BASE@", base).encode()
+            status, ctype = 200, "application/voicexml+xml"
+        elif path == "/vx/wait.xml":
+            time.sleep(1.5)
+            status, ctype, data = 200, "text/xml", b'<?xml version="1.0"?>\n<x/>\n'
+        elif path in AGE:
+            if path == "/a/slow.wav":
+                time.sleep(1.5)
+            elif path == "/a/hang.wav":
+                time.sleep(4)
+            hdrs = {"Cache-Control": "max-age=%d" % AGE[path], "ETag": '"v1"'}
+            status, ctype = 200, "audio/wav"
+            data = body
+            if self.headers.get("If-None-Match") == '"v1"':
+                status, data = 304, b""
+        with lock, open(log, "a") as f:
+            f.write("%s %d\n" % (path, status))
+        if status == 304:
+            self.not_modified(hdrs)
+        else:
+            self.answer(status, ctype, data, hdrs)
+
+
+serve(H, portfile, secs)
