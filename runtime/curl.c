@@ -626,6 +626,29 @@ int cx_curl_form(struct mbuf *mb, const cx_cval *fields)
 	return err;
 }
 
+/* A fetch given up by its caller (its fetchtimeout passed, shorter than curl's own bound) would
+ * otherwise go on for up to CX_CURL_TIMEOUT_MS: a socket and a buffer kept for nothing, and
+ * on the simulator the virtual clock held to wall time all that while (clock.c waits for every
+ * transfer in flight). */
+void cx_curl_abort(cx_engine *e, void *arg, const char *why)
+{
+	struct le *le;
+
+	for (le = e && e->curl ? list_head(&e->curl->xfers) : NULL; le; le = le->next) {
+		cx_xfer *x = le->data;
+		cx_curl_get_h *h = x->geth;
+		cx_curl_resp resp;
+
+		if (x->kind != CX_XFER_GET || !h || x->donearg != arg)
+			continue;
+		resp = x->resp;
+		x->geth = NULL;
+		mem_deref(x); /* out of the multi handle: its socket closes */
+		h(arg, &resp, why);
+		return;
+	}
+}
+
 int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
 		  const char *const *hdrs, size_t max, FILE *out, cx_curl_get_h *geth, void *arg)
 {

@@ -558,6 +558,7 @@ static void cx_docreq__srctimeout(void *arg)
 	r->keep = 0;
 	mem_ref(r);
 	cx_docreq__tell(r, NULL, msg);
+	cx_curl_abort(r->eng, r, msg);
 	mem_deref(r);
 }
 
@@ -701,6 +702,7 @@ static void cx_docreq__timeout(void *arg)
 	snprintf(msg, sizeof(msg), "%s: timed out", r->url);
 	mem_ref(r);
 	cx_docreq__tell(r, NULL, msg);
+	cx_curl_abort(r->eng, r, msg); /* its transfer, when one is in flight */
 	mem_deref(r);
 }
 

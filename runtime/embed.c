@@ -192,6 +192,13 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 	if (cfg->max_queue)
 		e->max_queue = cfg->max_queue;
 	e->budget = cfg->budget;
+	if (cfg->vxml_final_s > 3600) {
+		cx_log(CX_LOG_ERR, NULL, "--vxml-final-time: seconds from 1 to 3600, not %u",
+		       (unsigned)cfg->vxml_final_s);
+		err = EINVAL;
+		goto out;
+	}
+	e->vx_final_ms = cfg->vxml_final_s * 1000;
 	e->grace_ms = cfg->grace_ms;
 	e->trace = cfg->trace;
 	if (cfg->node_id) {

@@ -191,6 +191,18 @@ static const char *cx_main__calltime(cx_main_cli *c, const cx_main_opt *o, const
 	return NULL;
 }
 
+/* --vxml-final-time SECONDS (docs/voicexml.md "The caller hangs up") */
+static const char *cx_main__vxfinal(cx_main_cli *c, const cx_main_opt *o, const char *v)
+{
+	long long n;
+
+	(void)o;
+	if (cx_main__num(v, 1, 3600, &n))
+		return "needs seconds from 1 to 3600";
+	c->cfg.vxml_final_s = (uint32_t)n;
+	return NULL;
+}
+
 static const char *cx_main__register(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
 	if (c->cfg.nsip_registers >= CX_MAIN_MAXREGS)
@@ -280,6 +292,10 @@ static const cx_main_opt cx_main__opts[] = {
 	{"rtp-timeout", required_argument, "SECONDS", cx_main__calltime,
 	 "end a connected call whose far end sent no RTP for that long\n"
 	 "(default 60, 0: never; docs/sip.md)", 0},
+	{"vxml-final-time", required_argument, "SECONDS", cx_main__vxfinal,
+	 "a VoiceXML dialog goes on at most that long after its caller hung up\n"
+	 "(its final processing state: handlers that submit; 1-3600, default 60;\n"
+	 "docs/voicexml.md)", 0},
 	{"max-call-duration", required_argument, "SECONDS", cx_main__calltime,
 	 "end a connected call that long after it connected (default 0: no limit)", 0},
 	{"sip-max-connections", required_argument, "N", cx_main__limit,

@@ -477,6 +477,7 @@ struct cx_engine {
 	void *endarg;
 	size_t heap_limit;
 	int64_t budget;        /* CX_TICKs per event; 0: CX_RT_BUDGET */
+	uint32_t vx_final_ms;  /* a VoiceXML dialog's final processing state at most; 0: 60 s (vxml.c) */
 	struct cx_http *http;  /* HTTP listener (http.c) or NULL; freed with the engine */
 	/* its base URI "http://ADDR:PORT" or --http-public's (session.ioprocessors), made
 	 * when they are set (http.c): "" without a listener */
@@ -911,6 +912,9 @@ int cx_prompt_ccword(const char *cc, const char *word);  /* word (e.g. "no-cache
 /* cx_curl_get, POSTing post's bytes (application/x-www-form-urlencoded) when it is not NULL. */
 int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
 		  const char *const *hdrs, size_t max, FILE *out, cx_curl_get_h *geth, void *arg);
+/* The transfer of cx_curl_get/cx_curl_fetch whose callback argument is arg ends now, its
+ * callback told why (as of any failure), if it is still in flight. */
+void cx_curl_abort(cx_engine *e, void *arg, const char *why);
 /* An object's fields (a namelist), flattened with dotted names, as "a=1&b.c=2" appended to mb. */
 int cx_curl_form(struct mbuf *mb, const cx_cval *fields);
 /* A namelist field's value as text (ES's ToString of a number, written into num), as posted. */

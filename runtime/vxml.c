@@ -18,7 +18,7 @@
 enum { VX_TIMEOUT_MS = 5000, VX_INTERDIGIT_MS = 3000, VX_MAXDIGITS = 63,
        VX_MAXCOUNTERS = 256, VX_MAXDEPTH = 32, VX_EVLEN = 128, VX_MAXNEST = 16, VX_MAXPARAMS = 64,
        VX_MAXNB = 16, VX_MAXMARKS = 16, VX_MAXSPANS = 64, VX_MAXEVENTS = 512, VX_LOOPS = 10000,
-       VX_FINAL_MS = 60000, VX_FINAL_STEPS = 1000 };
+       VX_FINAL_MS = 60000 /* --vxml-final-time's default */, VX_FINAL_STEPS = 1000 };
 
 /* The element of each enum cx_vx_kind (error.semantic names it). */
 static const char *const cx_vx__kinds[] = {"block", "field", "record", "transfer", "subdialog", "initial", "object"};
@@ -1976,17 +1976,26 @@ uint64_t cx_vx_audio(cx_vx_run *r, const char *src)
 	return ms;
 }
 
-/* The final processing state has lasted VX_FINAL_MS (its outermost run's timer): a handler
+/* How long the final processing state may last: --vxml-final-time, else VX_FINAL_MS. */
+static uint32_t cx_vx__final_ms(const cx_engine *e)
+{
+	return e->vx_final_ms ? e->vx_final_ms : VX_FINAL_MS;
+}
+
+/* The final processing state has lasted cx_vx__final_ms (its outermost run's timer): a handler
  * that loops through fetched documents or waits on a server that does not answer ends here. */
 static void cx_vx__final_h(void *arg)
 {
 	cx_vx_run *r = arg;
+	char what[64];
 
 	while (r->child)
 		r = r->child;
 	if (r->stop)
 		return;
-	cx_log_doc(r->d->sess->id, "vxml final processing", "60 s without an end: the dialog exits");
+	snprintf(what, sizeof(what), "%u s without an end: the dialog exits",
+		 (unsigned)(cx_vx__final_ms(r->e) / 1000));
+	cx_log_doc(r->d->sess->id, "vxml final processing", what);
 	cx_vx__unwait(r);
 	cx_vx_error(r, NULL, 1); /* dialog.exit without values, as VoiceXML's default handler */
 	cx_engine_kick(r->e);
@@ -1995,7 +2004,7 @@ static void cx_vx__final_h(void *arg)
 /* A connection.disconnect event is thrown in run r (the innermost, a subdialog's first): it and
  * the runs that called it are in the final processing state (VoiceXML 2.0 §1.5.4): no prompt
  * plays any more (those queued are cut), no input is collected, the transition a fetch was for
- * is dropped (the event's handler runs in the document of now); VX_FINAL_MS bounds it. */
+ * is dropped (the event's handler runs in the document of now); cx_vx__final_ms bounds it. */
 static void cx_vx__gone(cx_vx_run *r)
 {
 	uint64_t now = cx_clock_ms();
@@ -2013,7 +2022,7 @@ static void cx_vx__gone(cx_vx_run *r)
 		top = p;
 	}
 	if (!tmr_isrunning(&top->t_final))
-		tmr_start(&top->t_final, VX_FINAL_MS, cx_vx__final_h, top);
+		tmr_start(&top->t_final, cx_vx__final_ms(r->e), cx_vx__final_h, top);
 }
 
 void cx_vx_deliver(cx_vx_run *r, const char *ev)

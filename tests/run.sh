@@ -34,6 +34,11 @@
 #                                      the session id is not masked there: use {*})
 #   compile PATTERN                    a line ccxmlc must print (a warning), any order
 #   args WORD...                       replaces the default arguments ({scenario} = T.scenario)
+#   web                                tests/rtdocs/vxweb.py serves the run (its documents, slow
+#                                      answers; its request log is web.log) and the program gets
+#                                      --values web=http://127.0.0.1:PORT/vx (a VoiceXML dialog
+#                                      reads it as session.connection.ccxml.values.web when the
+#                                      document passes it in <dialogstart namelist>)
 # Log lines are compared after their "[SESSIONID] " prefix is removed and every occurrence of the
 # session id is replaced by SESSION; in a PATTERN, {*} matches any text, all else is literal.
 #
@@ -141,7 +146,7 @@ run__media() { # hard-links the generated WAV files into a test directory (a sym
 run__one_ccxml() {
 	local B=$1 T=$2 dir=$3
 	local src=tests/ccxml/$T.ccxml scen=tests/ccxml/$T.scenario exp=tests/ccxml/$T.expect
-	local want_exit=0 need_pass=1 args=() custom_args=0 line word pat
+	local want_exit=0 need_pass=1 args=() custom_args=0 web=0 line word pat
 	local -a logs=() nologs=() errs=() noerrs=() ccs=() docs=()
 	if [ -f "tests/ccxml/$T.docs" ]; then
 		while IFS= read -r line || [ -n "$line" ]; do
@@ -156,6 +161,7 @@ run__one_ccxml() {
 			''|'#'*) ;;
 			'exit '*) want_exit=${line#exit } ;;
 			nopass) need_pass=0 ;;
+			web) web=1 ;;
 			'log '*) logs+=("${line#log }") ;;
 			'nolog '*) nologs+=("${line#nolog }") ;;
 			'stderr '*) errs+=("${line#stderr }") ;;
@@ -187,7 +193,21 @@ run__one_ccxml() {
 	else
 		[ -f "$scen" ] && cp "$scen" "$dir/$T.scenario"
 	fi
+	local webpid=""
+	if [ $web = 1 ]; then
+		# its own document cache: what the run compiles is not shared with other runs (each
+		# test is a process of its own: the export ends with it)
+		mkdir -p -m 700 "$dir/cache"
+		export CCXML_DOC_CACHE=$dir/cache
+		python3 tests/rtdocs/vxweb.py "$dir/web.port" "$dir/web.log" $((TEST_TIMEOUT + 10)) &
+		webpid=$!
+		local i
+		for ((i = 0; i < 200; i++)); do [ -s "$dir/web.port" ] && break; sleep 0.05; done
+		[ -s "$dir/web.port" ] || { kill "$webpid"; echo "the web server did not start"; return 1; }
+		args+=(--values "web=http://127.0.0.1:$(cat "$dir/web.port")/vx")
+	fi
 	run__exec "$dir" "${args[@]}"
+	[ -z "$webpid" ] || { kill "$webpid" 2>/dev/null; wait "$webpid" 2>/dev/null; }
 	local why=""
 	if [ $rc = 124 ] || [ $rc = 137 ]; then
 		why="timed out after ${TEST_TIMEOUT}s"

@@ -26,9 +26,10 @@
 extern "C" {
 #endif
 
-#define CX_API_VERSION 6   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
+#define CX_API_VERSION 7   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
 			    * 4: sip_tls_ca, sip_tls_no_verify; 5: dns_server, sip_max_conns,
-			    * sip_max_conns_per_addr, sip_conn_idle_s; 6: sip_srtp */
+			    * sip_max_conns_per_addr, sip_conn_idle_s; 6: sip_srtp;
+			    * 7: vxml_final_s */
 
 /* Section - Engine */
 
@@ -139,6 +140,9 @@ typedef struct cx_engine_cfg {
 	/* With sip_addr: SRTP with SDES keys (docs/sip.md "SRTP"): CX_SRTP_OFF (plain RTP only),
 	 * CX_SRTP_OFFER (our offers RTP/SAVP; offers taken as they come) or CX_SRTP_REQUIRE. */
 	int sip_srtp;
+	/* How long a VoiceXML dialog may go on after its caller hung up (its final processing
+	 * state: docs/voicexml.md "The caller hangs up"), seconds, 1 to 3600; 0: 60. */
+	uint32_t vxml_final_s;
 } cx_engine_cfg;
 
 enum { CX_SRTP_OFF, CX_SRTP_OFFER, CX_SRTP_REQUIRE };

@@ -8,7 +8,8 @@
 #   HARNESS     fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg (the engine's inputs: fuzz_net.c)
 #               fuzz_rtp (RTP datagrams to two call legs: fuzz_rtp.c) fuzz_sip_parse fuzz_vxdata
 #               fuzz_fetched fuzz_docval (parsers and HTTP caching called directly:
-#               fuzz_parse.c) (default: all, one after another)
+#               fuzz_parse.c) fuzz_vxhang (a VoiceXML dialog's keys, hang-up and fetch
+#               answers, an engine a call: fuzz_vxhang.c) (default: all, one after another)
 #   --seconds N how long each harness runs (default 20)
 #   --parser-seconds M  how long each of the direct parser harnesses (fuzz_parse.c) runs:
 #               thousands of inputs a second, so a few seconds do (default: N)
@@ -24,7 +25,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_EACH=20 PARSER_SECONDS= BUILD_ONLY=0 JOBS=1 NAMES=()
 PARSERS=(fuzz_sip_parse fuzz_vxdata fuzz_fetched fuzz_docval) # fuzz_parse.c: no engine, every input freed
-ALL=(fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg fuzz_rtp "${PARSERS[@]}")
+ALL=(fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg fuzz_rtp "${PARSERS[@]}" fuzz_vxhang)
+# every input freed before the next: leak detection on
+FREED=("${PARSERS[@]}" fuzz_vxhang)
 while [ $# -gt 0 ]; do
 	case $1 in
 	--*) [ "$1" = --build-only ] || [ "$1" = --help ] || [ $# -ge 2 ] ||
@@ -102,6 +105,11 @@ rule globalize
 rule ccxmlc
   command = build/ccxmlc -c -o \$out \$in
   description = FUZZ CCXMLC \$out
+# the C of a .vxml (ccxmlc -c takes one .ccxml): --emit-c of the pair writes STEM.c (with a
+# main, not used) and STEM-vxml_doc_NAME.c
+rule ccxmlvx
+  command = build/ccxmlc --emit-c -o \$stem.c \$in
+  description = FUZZ CCXMLC \$out
 EOF
 	for f in $STD $RT; do
 		printf 'build $b/%s.o: cc %s\n  cflags = -w\n' "${f%.c}" "$f"
@@ -121,6 +129,15 @@ build \$b/compiler/util-global.o: globalize \$b/compiler/util.o
 build \$b/libcxstd.a: ar $(obj $STD)
 build \$b/libcxrt.a: ar $(obj $RT)
 build \$b/app.o | \$b/app.h: ccxmlc tests/fuzz/app.ccxml | build/ccxmlc
+build \$b/vxhang.o | \$b/vxhang.h: ccxmlc tests/fuzz/vxhang.ccxml | build/ccxmlc
+build \$b/vxhang-emit-vxml_doc_vxhang.c | \$b/vxhang-emit.c: ccxmlvx tests/fuzz/vxhang.ccxml tests/fuzz/vxhang.vxml | build/ccxmlc
+  stem = \$b/vxhang-emit
+build \$b/vxhang-vxml.o: cc \$b/vxhang-emit-vxml_doc_vxhang.c
+  cflags = -w
+build \$b/fuzz_vxhang.o: cc tests/fuzz/fuzz_vxhang.c
+  cflags = \$warn -Werror -Iruntime
+build \$b/fuzz_vxhang: link \$b/fuzz_vxhang.o \$b/vxhang.o \$b/vxhang-vxml.o \$b/libcxrt.a \$b/libcxstd.a
+  libs = \$syslibs
 build \$b/fuzz_compile.o: cc tests/fuzz/fuzz_compile.c
   cflags = \$warn -Werror -Icompiler
 build \$b/fuzz_compile: link \$b/fuzz_compile.o $(obj $CMP_NOXML)\$b/compiler/xml-global.o \$b/compiler/util-global.o \$b/tsjs/parser.o \$b/tsjs/scanner.o
@@ -145,7 +162,8 @@ ninja -f "$B/build.ninja" $(printf "$B/%s " "${NAMES[@]}") || exit 1
 
 # Leak detection off: the compiler never frees by design (fuzz_compile.c takes most back), and
 # the runtime's engine, sessions and libre state live across inputs. On for the direct parser
-# harnesses, which free every input's objects before the next: a leak there is a finding.
+# harnesses and fuzz_vxhang (an engine a call), which free every input's objects before the
+# next: a leak there is a finding.
 asan=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p "$B/crash"
@@ -161,10 +179,9 @@ for n in "${NAMES[@]}"; do
 	[ "$JOBS" -gt 1 ] && fork=(-fork="$JOBS" -ignore_crashes=0)
 	secs=$SECONDS_EACH
 	export ASAN_OPTIONS=$asan
-	if [[ " ${PARSERS[*]} " == *" $n "* ]]; then
-		secs=$PARSER_SECONDS
-		ASAN_OPTIONS=$asan:detect_leaks=1 # the last setting of an option wins
-	fi
+	[[ " ${PARSERS[*]} " == *" $n "* ]] && secs=$PARSER_SECONDS
+	# the last setting of an option wins
+	[[ " ${FREED[*]} " == *" $n "* ]] && ASAN_OPTIONS=$asan:detect_leaks=1
 	# -close_fd_mask=3: the programs' own output (diagnostics, session logs) is dropped;
 	# libFuzzer's and the sanitizers' reports still come through.
 	timeout -k 10 $((secs * 2 + 120)) "$B/$n" -max_total_time="$secs" -close_fd_mask=3 \

@@ -1,0 +1,211 @@
+/*
+ * fuzz_vxhang.c — libFuzzer harness of a VoiceXML dialog's whole life on the simulator: the
+ * caller's keys, silence, the hang-up at any moment, and the web server's answers to every
+ * fetch, in the order and at the times the input says. Each input is one call of a fresh
+ * engine (use_sim, the virtual clock) running tests/fuzz/vxhang.ccxml, which starts
+ * tests/fuzz/vxhang.vxml on the call: fields, a menu, <data>, <subdialog src>, <goto>,
+ * <submit>, a hang-up handler that fetches and submits. The input:
+ *
+ *   byte 0        the hang-up: below 240, the caller hangs up 10 + 40*b ms after the answer
+ *                 (0 to 9.6 s: before, during or after any step); else never
+ *   byte 1        the number of keys K (b % 17), then K pairs: the key ("0123456789*#" by
+ *                 b % 12), the time since the previous key (20*b ms; noinput when long)
+ *   the rest      the web server's answer to each request, in order (past the input: 404):
+ *                 b % 5 = 0 good (an XML document; a .vxml is never served: 404), 1 bad (a
+ *                 malformed document, a .vxml 500), 2 404, 3 late (the same as good after
+ *                 10 * (1 + b / 5 % 10) ms of wall time), 4 none (the connection held until the
+ *                 dialog's fetchtimeout, 300 ms; at most FZ_NEVER a call, then 404)
+ *
+ * The dialog must end, with dialog.exit or an error event to CCXML (the document logs END),
+ * within FZ_WALL_MS of wall time; then the engine is freed, and leak detection (on for this
+ * harness, tests/fuzz/run.sh) sees that the call, its dialog and its fetches left nothing.
+ * A dialog still running, or a session that ended without END, is a finding (abort).
+ */
+#define _GNU_SOURCE
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <re.h>
+#include "cx.h"
+#include "rt.h"
+#include "prov.h"
+
+/* FZ_KEYS: keys a call at most; FZ_NEVER: answers held until fetchtimeout (300 ms each);
+ * FZ_WALL_MS: a call's wall time at most (its fetches are wall time; its waits are not): the
+ * dialog makes at most a few dozen fetches a call (its keys and its badfetch count bound them),
+ * each 100 ms at most but FZ_NEVER of 300 ms: a few seconds in the worst case */
+enum { FZ_KEYS = 16, FZ_NEVER = 3, FZ_WALL_MS = 8000, FZ_MAXLEN = 256 };
+
+extern const cx_doc ccxml_doc_vxhang;
+static const cx_doc *const fz__docs[] = { &ccxml_doc_vxhang };
+static struct http_sock *fz__http;
+static char fz__web[64];       /* the server's base URL, session.values.web */
+static const uint8_t *fz__ans; /* this input's answers */
+static size_t fz__nans, fz__next;
+static int fz__nnever;
+static bool fz__ended;         /* the document logged END */
+static bool fz__trace;         /* FUZZ_TRACE=1: requests, answers and the document's log */
+static struct list fz__held;   /* late and unanswered requests (fz_held) */
+
+/* A request answered late (t running) or not at all (until the client gives up). */
+typedef struct fz_held {
+	struct le le;
+	struct tmr t;
+	struct http_conn *conn;  /* a reference */
+	bool xml;
+} fz_held;
+
+static void fz__held_destroy(void *arg)
+{
+	fz_held *h = arg;
+
+	tmr_cancel(&h->t);
+	list_unlink(&h->le);
+	mem_deref(h->conn);
+}
+
+static void fz__log(const char *sessid, const char *label, const char *value, void *arg)
+{
+	if (!strncmp(value, "END", 3))
+		fz__ended = true;
+	if (fz__trace)
+		fprintf(stderr, "fuzz: log %s\n", value);
+}
+
+static void fz__answer(struct http_conn *conn, bool xml, bool good)
+{
+	if (xml && good)
+		(void)http_creply(conn, 200, "OK", "text/xml",
+				  "<?xml version=\"1.0\"?>\n<r n=\"%u\" go=\"%s\"/>\n",
+				  (unsigned)fz__next, fz__next % 2 ? "submit" : "on");
+	else if (xml)
+		(void)http_creply(conn, 200, "OK", "text/xml", "<?xml version=\"1.0\"?>\n<r n=\"1\"><");
+	else
+		(void)http_ereply(conn, good ? 404 : 500, good ? "Not Found" : "Server Error");
+}
+
+static void fz__late_h(void *arg)
+{
+	fz_held *h = arg;
+
+	fz__answer(h->conn, h->xml, true);
+	mem_deref(h);
+}
+
+static void fz__req(struct http_conn *conn, const struct http_msg *msg, void *arg)
+{
+	uint8_t b = fz__next < fz__nans ? fz__ans[fz__next] : 2;
+	bool xml = msg->path.l > 4 && !memcmp(msg->path.p + msg->path.l - 4, ".xml", 4);
+	fz_held *h;
+
+	fz__next++;
+	if (fz__trace)
+		re_fprintf(stderr, "fuzz: %r %r: answer %u\n", &msg->met, &msg->path, b % 5);
+	if (b % 5 == 4 && fz__nnever >= FZ_NEVER)
+		b = 2;
+	switch (b % 5) {
+	case 0: fz__answer(conn, xml, xml); break;
+	case 1: fz__answer(conn, xml, false); break;
+	case 2: (void)http_ereply(conn, 404, "Not Found"); break;
+	default:
+		h = mem_zalloc(sizeof(*h), fz__held_destroy);
+		if (!h) {
+			(void)http_ereply(conn, 503, "Out of Memory");
+			return;
+		}
+		tmr_init(&h->t);
+		h->conn = mem_ref(conn);
+		h->xml = xml;
+		list_append(&fz__held, &h->le, h);
+		if (b % 5 == 3)
+			tmr_start(&h->t, 10 * (1 + b / 5 % 10), fz__late_h, h);
+		else
+			fz__nnever++;
+	}
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct sa a, local;
+
+	fz__trace = getenv("FUZZ_TRACE") != NULL;
+	if (cx_init() || sa_set_str(&a, "127.0.0.1", 0) || http_listen(&fz__http, &a, fz__req, NULL) ||
+	    tcp_sock_local_get(http_sock_tcp(fz__http), &local))
+		abort();
+	snprintf(fz__web, sizeof(fz__web), "http://127.0.0.1:%u/vx", sa_port(&local));
+	list_init(&fz__held);
+	return 0;
+}
+
+static uint64_t fz__wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The simulator's rule for this input's call; the bytes it took. */
+static size_t fz__rule(const uint8_t *d, size_t n, char *line, size_t sz)
+{
+	static const char keys[] = "0123456789*#";
+	size_t used = 2, k, nk = d[1] % (FZ_KEYS + 1);
+	int w = snprintf(line, sz, "call tel:* answer");
+	unsigned t = 0;
+
+	if (d[0] < 240)
+		w += snprintf(line + w, sz - (size_t)w, " hangup=%ums", 10 + 40 * (unsigned)d[0]);
+	for (k = 0; k < nk && used + 2 <= n; k++, used += 2) {
+		t += 20 * (unsigned)d[used + 1];
+		w += snprintf(line + w, sz - (size_t)w, "%s%c@%ums", k ? "," : " dtmf=",
+			      keys[d[used] % 12], t);
+	}
+	return used;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	cx_engine_cfg cfg = { .docs = fz__docs, .ndocs = 1, .use_sim = 1, .virtual_clock = 1,
+			      .logh = fz__log, .max_sessions = 4 };
+	const char *kv[2] = { "web", fz__web };
+	char line[512], why[160], sid[64];
+	cx_engine *e;
+	size_t used;
+	uint64_t t0;
+
+	if (size < 2 || size > FZ_MAXLEN)
+		return -1;
+	used = fz__rule(data, size, line, sizeof(line));
+	fz__ans = data + used;
+	fz__nans = size - used;
+	fz__next = 0;
+	fz__nnever = 0;
+	fz__ended = false;
+	if (fz__trace)
+		fprintf(stderr, "fuzz: %s\n", line);
+	if (cx_engine_alloc(&e, &cfg))
+		abort();
+	if (cx_sim_parse_line(e, line, why, sizeof(why))) {
+		fprintf(stderr, "fuzz: the harness's rule '%s' was refused: %s\n", line, why);
+		abort();
+	}
+	if (cx_session_start(e, fz__docs[0], kv, 1, sid, sizeof(sid)))
+		abort();
+	t0 = fz__wall_ms();
+	while (cx_session_alive(e, sid) && fz__wall_ms() - t0 < FZ_WALL_MS)
+		(void)cx_engine_run(e, 100);
+	if (cx_session_alive(e, sid) || !fz__ended) {
+		fprintf(stderr, "fuzz: the dialog did not end: %s after %u ms of wall time (%s)\n",
+			cx_session_alive(e, sid) ? "the session still runs" : "no END logged",
+			(unsigned)(fz__wall_ms() - t0), line);
+		abort();
+	}
+	list_flush(&fz__held);
+	cx_engine_free(e);
+	return 0;
+}
