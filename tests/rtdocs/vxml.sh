@@ -217,8 +217,9 @@ sleep 0.5
 kill "$RSINK" 2>/dev/null
 wait "$RSINK" 2>/dev/null
 check "fetchaudio over SIP: the dialog goes on after the <data>" grep -q "VX EXIT fasip" "$W/fasip.out"
-check "fetchaudio 'hold.wav' in a fetched document is the file beside it on its server (no --media-root; no Cache-Control: fetched for each of the 4 fetches that name it)" \
-	bash -c "[ \$(grep -c '^GET /vx/hold.wav 200' '$W/requests') = 4 ]"
+# five fetches name it; two that overlap share one request (prompt.c), which depends on timing
+check "fetchaudio 'hold.wav' in a fetched document is the file beside it on its server (no --media-root; no Cache-Control: fetched again, not taken from a kept copy: 4 or 5 requests for the 5 fetches that name it, two that overlap sharing one)" \
+	bash -c "n=\$(grep -c '^GET /vx/hold.wav 200' '$W/requests'); echo \"hold.wav requests: \$n\"; [ \$n -ge 4 ] && [ \$n -le 5 ] && ! grep -q '^GET /vx/hold.wav 304' '$W/requests'"
 check "fetchaudio over SIP: the callee gets the tone over RTP, cut at the answer (25 to 135 loud packets of 20 ms: the answer comes after 1.5 s, at worst 2.7 s on a loaded machine; not the 150 of the whole file)" \
 	python3 -c 'import json, sys; n = json.load(open(sys.argv[1]))["loud"]; print("loud", n); sys.exit(not 25 <= n <= 135)' "$W/fasip.json"
 run semantic "$U/semantic.vxml"
