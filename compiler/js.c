@@ -1955,6 +1955,8 @@ static void js__ref_put(Fn *F, Ref *r, V val)
 	}
 	if (r->k == F_PROP)
 		js__prop_put(F, r->obj.c, r->skey, v);
+	else if (r->key.d) /* o[i] = v with a number i: an Array's element inline */
+		js__tmp(F, true, "cx_put_num(X, %s, %s, %s)", r->obj.c, r->key.d, v);
 	else
 		js__tmp(F, true, "cx_put(X, %s, %s, %s)", r->obj.c, r->key.c, v);
 }

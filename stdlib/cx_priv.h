@@ -92,7 +92,10 @@ _Static_assert(offsetof(struct cx_obj, fn) == offsetof(struct cx_obj_head, fn) &
 		       offsetof(struct cx_obj, elems) == offsetof(struct cx_obj_head, elems) &&
 		       offsetof(struct cx_obj, nelems) == offsetof(struct cx_obj_head, nelems) &&
 		       offsetof(struct cx_obj, length) == offsetof(struct cx_obj_head, length) &&
-		       CX_C_ARRAY == CX_OBJ_ARRAY,
+		       offsetof(struct cx_obj, ecap) == offsetof(struct cx_obj_head, ecap) &&
+		       offsetof(struct cx_obj, frozen) == offsetof(struct cx_obj_head, flags[CX_OBJ_FROZEN]) &&
+		       offsetof(struct cx_obj, sparse) == offsetof(struct cx_obj_head, flags[CX_OBJ_SPARSE]) &&
+		       CX_C_ARRAY == CX_OBJ_ARRAY && CX_GC_PERM == CX_OBJ_GC_PERM,
 	       "struct cx_obj must begin as struct cx_obj_head");
 
 /* A built-in declared statically by a lib_*.c file and built in a session's heap only when a

@@ -657,6 +657,9 @@ struct cx_obj_head {
 };
 #define CX_OBJ_HEAD(o) ((const struct cx_obj_head *)(const void *)(o))
 #define CX_OBJ_ARRAY 1
+#define CX_OBJ_FROZEN 0   /* flags[CX_OBJ_FROZEN]: every [[Put]] throws (the `session` object) */
+#define CX_OBJ_SPARSE 1   /* flags[CX_OBJ_SPARSE]: an Array with index properties past its elements */
+#define CX_OBJ_GC_PERM 0x200u /* in gc: a built-in's thing, whose stores stdlib records */
 /* Is v a function (an object with [[Call]])? Inline: generated code asks before every call. */
 static inline int cx_is_callable(cx_value v)
 {
@@ -678,8 +681,37 @@ static inline cx_value cx_get_num(cx_ctx *X, cx_value obj, double d)
 	return cx_get(X, obj, cx_num(d));
 }
 
+/* o[d] = v with a number d (generated code): an unfrozen Array's element written inline,
+ * below its dense part's end or appended where it has room (what cx_put does first: an index
+ * of an Array is an own writable property, or a new one that no prototype can make ReadOnly in
+ * ES3); anything else, cx_put. v or an exception. */
+static inline cx_value cx_put_num(cx_ctx *X, cx_value obj, double d, cx_value v)
+{
+	if (obj.tag == CX_T_OBJ) {
+		struct cx_obj_head *o = (struct cx_obj_head *)(void *)obj.u.o;
+		if (o->cls == CX_OBJ_ARRAY && !o->flags[CX_OBJ_FROZEN] && !(o->gc & CX_OBJ_GC_PERM) &&
+		    d >= 0 && d <= o->nelems) {
+			uint32_t i = (uint32_t)d; /* defined: 0 <= d <= nelems < 2^32 */
+			if ((double)i == d) {
+				if (CX__LIKELY(i < o->nelems)) {
+					((cx_value *)(void *)o->elems)[i] = v;
+					return v;
+				}
+				if (i < o->ecap && !o->flags[CX_OBJ_SPARSE]) {
+					((cx_value *)(void *)o->elems)[i] = v;
+					o->nelems = i + 1;
+					if (i >= o->length)
+						o->length = i + 1;
+					return v;
+				}
+			}
+		}
+	}
+	return cx_put(X, obj, cx_num(d), v);
+}
+
 /* o.name at a site whose cache holds an own property's slot: that slot's value when it still
- * holds the name (by the site's key or the one the cache saw, ic->holder) and is not a
+ * holds the name (by the site's key or the one the cache saw, ic->okey) and is not a
  * built-in made only when first read (CX_PROP__LAZY); else cx_ic_get. The same answer as
  * cx_get_s in every case. */
 static inline cx_value cx_get_ic(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)

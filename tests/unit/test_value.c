@@ -467,6 +467,19 @@ static void test_objects(void)
 	CHECK_THROWS(cx_put_s(X, o, S("other").u.s, N(1)), "TypeError");
 	CHECK_THROWS(cx_delete(X, o, S("id")), "TypeError");
 	CHECK_S(cx_get_cstr(X, o, "id"), "abc");
+	/* a frozen Array: generated code's inline element write (cx_put_num) leaves it to cx_put */
+	a = cx_arr_new(X, 2, (cx_value[]){N(1), N(2)});
+	cx_obj_freeze(X, a);
+	CHECK_THROWS(cx_put_num(X, a, 0, N(9)), "TypeError");
+	CHECK_THROWS(cx_put_num(X, a, 2, N(9)), "TypeError");
+	CHECK_N(cx_get_num(X, a, 0), 1);
+	CHECK_N(cx_get_cstr(X, a, "length"), 2);
+	a = cx_arr_new(X, 2, (cx_value[]){N(1), N(2)});
+	CHECK_N(cx_put_num(X, a, 1, N(7)), 7);
+	CHECK_N(cx_put_num(X, a, 2, N(8)), 8);
+	CHECK_N(cx_put_num(X, a, 1.5, N(6)), 6);
+	CHECK_S(cx_forin_keys(X, a), "0,1,2,1.5");
+	CHECK_N(cx_get_cstr(X, a, "length"), 3);
 	p = G("Math");
 	cx_put_s(X, p, S("PI").u.s, N(3));
 	CHECK_N(cx_get_cstr(X, p, "PI"), 3.141592653589793);
