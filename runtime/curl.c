@@ -17,7 +17,8 @@
 #include "rt.h"
 
 #define CX_CURL_MAX_XFERS   32
-#define CX_CURL_TIMEOUT_MS  15000
+#define CX_CURL_TIMEOUT_MS  15000     /* a transfer's bound when its caller sets none */
+#define CX_CURL_FETCH_MAX_MS 86400000u /* cx_curl_fetch: the longest bound a caller gets */
 #define CX_CURL_CONNECT_MS  5000
 #define CX_CURL_MAX_BODY    65536   /* mail body */
 #define CX_CURL_MAX_RCPT    16
@@ -613,7 +614,7 @@ static size_t cx_curl__hdr(char *p, size_t sz, size_t n, void *arg)
 int cx_curl_get(cx_engine *e, const char *url, const char *const *hdrs, size_t max, FILE *out,
 		cx_curl_get_h *geth, void *arg)
 {
-	return cx_curl_fetch(e, url, NULL, hdrs, max, out, geth, arg);
+	return cx_curl_fetch(e, url, NULL, hdrs, max, 0, out, geth, arg);
 }
 
 int cx_curl_form(struct mbuf *mb, const cx_cval *fields)
@@ -626,8 +627,8 @@ int cx_curl_form(struct mbuf *mb, const cx_cval *fields)
 	return err;
 }
 
-/* A fetch given up by its caller (its fetchtimeout passed, shorter than curl's own bound) would
- * otherwise go on for up to CX_CURL_TIMEOUT_MS: a socket and a buffer kept for nothing, and
+/* A fetch given up by its caller (its fetchtimeout passed, before curl's own bound) would
+ * otherwise go on until that bound: a socket and a buffer kept for nothing, and
  * on the simulator the virtual clock held to wall time all that while (clock.c waits for every
  * transfer in flight). */
 void cx_curl_abort(cx_engine *e, void *arg, const char *why)
@@ -650,7 +651,8 @@ void cx_curl_abort(cx_engine *e, void *arg, const char *why)
 }
 
 int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
-		  const char *const *hdrs, size_t max, FILE *out, cx_curl_get_h *geth, void *arg)
+		  const char *const *hdrs, size_t max, uint64_t tmo_ms, FILE *out, cx_curl_get_h *geth,
+		  void *arg)
 {
 	cx_xfer *x = NULL;
 	int err, i;
@@ -677,6 +679,11 @@ int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
 	}
 	x->out = out;
 	x->max = max;
+	/* the caller's own bound (a document's timeout, which may exceed curl's default 15 s):
+	 * curl's a second past it, so that the caller's timer, which aborts, speaks first */
+	if (tmo_ms)
+		curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS,
+				 (long)(tmo_ms < CX_CURL_FETCH_MAX_MS ? tmo_ms : CX_CURL_FETCH_MAX_MS) + 1000L);
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
 	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(x->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");

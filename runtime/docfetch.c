@@ -41,7 +41,7 @@ typedef struct cx_docreq {
 	int keep;              /* 1: keep the program as url's answer, -1: forget url (no-store) */
 	int nokeep;            /* a POST or a file: its answer is never kept */
 	int post;              /* POST (a file is not posted to) */
-	uint64_t tmo;          /* a file: the element's timeout (from the read on) */
+	uint64_t tmo;          /* the element's timeout (0: CX_DOC_TIMEOUT_MS); a file's from the read on */
 	const void *prev;      /* url's kept program: reused fresh, or revalidated (304) */
 	int vxml;              /* 1: a VoiceXML document (cx_vxload_with): vh is told;
 				* CX_DOC_DATA: a <data> body (cx_dataload_with): dh is told */
@@ -620,6 +620,8 @@ static void cx_docreq__nextscript(cx_docreq *r)
 		tmr_start(&r->stmr, (uint64_t)r->ss->v[r->njs].tmo, cx_docreq__srctimeout, r);
 	r->out = open_memstream(&r->sbody, &r->slen);
 	err = r->out ? cx_curl_fetch(r->eng, r->ss->v[r->njs].url, NULL, hdrs, CX_DOC_MAXSIZE,
+				     r->ss->v[r->njs].tmo >= 0 ? (uint64_t)r->ss->v[r->njs].tmo
+				     : r->tmo ? r->tmo : CX_DOC_TIMEOUT_MS,
 				     r->out, cx_docreq__gotscript, mem_ref(r)) : ENOMEM;
 	if (err) {
 		tmr_cancel(&r->stmr);
@@ -1220,10 +1222,10 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
 	}
 	r->nokeep = post;
 	r->post = post;
+	r->tmo = timeout_ms;
 	if (cx_docroot__isfile(r->url)) {
 		mem_deref(form);
 		r->nokeep = 1;  /* read again each time (the same content is not compiled again) */
-		r->tmo = timeout_ms;
 		tmr_start(&r->tmr, 0, cx_docreq__file, r);
 		cx_doccomp_hold(e, &r->le, r);
 		return 0;
@@ -1248,8 +1250,8 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
 		snprintf(ct, sizeof(ct), "Content-Type: %s", mptype);
 		hdrs[k++] = ct;
 	}
-	err = cx_curl_fetch(e, r->url, post ? form : NULL, hdrs, CX_DOC_MAXSIZE, r->out,
-			    cx_docreq__got, mem_ref(r));
+	err = cx_curl_fetch(e, r->url, post ? form : NULL, hdrs, CX_DOC_MAXSIZE,
+			    timeout_ms ? timeout_ms : CX_DOC_TIMEOUT_MS, r->out, cx_docreq__got, mem_ref(r));
 	mem_deref(form);
 	if (err) {
 		mem_deref(r);  /* the transfer's reference */

@@ -909,9 +909,12 @@ void cx_doccomp_hold(cx_engine *e, struct le *le, void *obj);
 uint64_t cx_prompt_fresh(const char *cc, int *nostore);
 int cx_prompt_ccword(const char *cc, const char *word);  /* word (e.g. "no-cache") is in cc */
 
-/* cx_curl_get, POSTing post's bytes (application/x-www-form-urlencoded) when it is not NULL. */
+/* cx_curl_get, POSTing post's bytes (application/x-www-form-urlencoded) when it is not NULL;
+ * tmo_ms: the caller's own bound on the request (its timer aborts it, cx_curl_abort), which
+ * curl's follows by a second (0: curl's default 15 s). */
 int cx_curl_fetch(cx_engine *e, const char *url, const struct mbuf *post,
-		  const char *const *hdrs, size_t max, FILE *out, cx_curl_get_h *geth, void *arg);
+		  const char *const *hdrs, size_t max, uint64_t tmo_ms, FILE *out, cx_curl_get_h *geth,
+		  void *arg);
 /* The transfer of cx_curl_get/cx_curl_fetch whose callback argument is arg ends now, its
  * callback told why (as of any failure), if it is still in flight. */
 void cx_curl_abort(cx_engine *e, void *arg, const char *why);

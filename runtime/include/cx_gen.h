@@ -185,7 +185,8 @@ static inline void cx_el_given(cx_elcall *el, int a)
 /* 19 (2026-12-02): cx_vx_xfer_item grew aaiexpr and audio (transferaudio) at its end: a fetched VoiceXML
  * document compiled and cached by an older runtime holds the shorter table. */
 /* 21 (2026-12-03): cx_ic grew okey (an own hit's other key), which new caches set to
- * CX_IC_NOKEY, and cx_get_ic's inline hit no longer tests the cache's kind. */
+ * CX_IC_NOKEY, and cx_get_ic's inline hit no longer tests the cache's kind; cx_put_num (an
+ * Array's element written inline) reads struct cx_obj_head's ecap and flags. */
 #define CX_ABI_VERSION 21
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */

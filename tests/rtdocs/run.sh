@@ -69,6 +69,9 @@ run missing "$U/missing.ccxml"
 check "404: error.fetch naming the status" grep -q "ERROR.FETCH .*missing.ccxml: HTTP status 404" "$W/missing.out"
 run slow "$U/slow.ccxml" --values t=1s
 check "an answer slower than timeout='1s': error.fetch 'timed out'" grep -q "ERROR.FETCH .*slow.ccxml: timed out" "$W/slow.out"
+run slow16 "$U/slow.ccxml?s=16" --values t=20s
+check "an answer after 16 s with timeout='20s': fetched and run (libcurl's own bound, 15 s by default, follows the element's timeout)" \
+	has slow16 'CHILD RUNNING'
 run big "$U/big.ccxml"
 check "a document over 1 MiB: error.fetch, nothing compiled" bash -c \
 	"grep -q 'ERROR.FETCH .*big.ccxml: larger than 1048576 bytes' '$W/big.out' && ! grep -q 'compiled (' '$W/big.err'"

@@ -4,7 +4,7 @@
   /rel.ccxml        a good document: logs CHILD REL PASS and exits
   /tmpl.ccxml?n=N   a template: logs TEMPLATE N, so each N is another document
   /bad.ccxml        a syntax error on line 5, column 27
-  /slow.ccxml       child.ccxml's content after 3 s
+  /slow.ccxml       child.ccxml's content after 3 s (?s=N: after N s)
   /fresh.ccxml      rel.ccxml's content with Cache-Control: max-age=60
   /echo.ccxml       (GET or POST) logs "ECHO METHOD FIELDS", FIELDS the submitted form decoded
   /big.ccxml        a document over 1 MiB
@@ -208,7 +208,7 @@ class H(Quiet):
         elif path == "/big.ccxml":
             body = HEAD + "<!--" + "x" * (1 << 20) + "-->\n</ccxml>\n"
         elif path == "/slow.ccxml":
-            time.sleep(3)
+            time.sleep(int(query.partition("s=")[2] or 3))
             body = CHILD
         elif path in extra:
             body = open(extra[path]).read()
