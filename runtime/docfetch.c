@@ -531,7 +531,7 @@ static int cx_docval__reuse(const void *prev, cx_docval *v, const cx_docage *age
 static int cx_docreq__srcfresh(cx_docreq *r, char h[3][320])
 {
 	const cx_docsrc *src = &r->ss->v[r->njs];
-	cx_docage age = {src->maxage, src->maxstale};
+	cx_docage age = {src->maxage, src->maxstale, 0};
 
 	r->sprev = mem_deref((void *)r->sprev);
 	r->sprev = mem_ref((void *)cx_doccomp_cached(r->eng, src->url, CX_DOC_SRC, &r->sval));

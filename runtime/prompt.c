@@ -21,6 +21,7 @@
 #define CX_PROMPT_MAXSIZE  (16u << 20)   /* bytes of one prompt */
 #define CX_PROMPT_MAXKEEP  (256u << 20)  /* bytes of all kept prompts (oldest go first) */
 #define CX_PROMPT_MAXENT   1024
+#define CX_PROMPT_FETCH_MS 15000         /* a transfer's bound, unless its asker's is longer */
 
 typedef struct cx_prompt_wait {
 	struct le le;
@@ -286,7 +287,9 @@ static void cx_prompt__done(void *arg, const cx_curl_resp *r, const char *why)
 	cx_prompt__trim();
 }
 
-static int cx_prompt__fetch(cx_engine *e, cx_prompt *p)
+/* tmo_ms: the asker's fetchtimeout (VoiceXML's default 30 s), which the transfer may take
+ * when it is longer than CX_PROMPT_FETCH_MS (curl's default); 0: that default */
+static int cx_prompt__fetch(cx_engine *e, cx_prompt *p, uint64_t tmo_ms)
 {
 	char h1[300], h2[100];
 	const char *hdrs[3] = {NULL, NULL, NULL};
@@ -311,7 +314,8 @@ static int cx_prompt__fetch(cx_engine *e, cx_prompt *p)
 		snprintf(h2, sizeof(h2), "If-Modified-Since: %s", p->lastmod);
 		hdrs[n++] = h2;
 	}
-	err = cx_curl_get(e, p->url, hdrs, CX_PROMPT_MAXSIZE, p->tmp, cx_prompt__done, mem_ref(p));
+	err = cx_curl_fetch(e, p->url, NULL, hdrs, CX_PROMPT_MAXSIZE, tmo_ms > CX_PROMPT_FETCH_MS ? tmo_ms : 0, p->tmp,
+			    cx_prompt__done, mem_ref(p));
 	if (err) {
 		mem_deref(p);
 		fclose(p->tmp);
@@ -387,8 +391,8 @@ static int cx_prompt__entry(const char *url, const cx_docage *age, cx_prompt **p
 	return 0;
 }
 
-/* w waits for p: the transfer starts unless one is under way */
-static int cx_prompt__wait(cx_engine *e, cx_prompt *p, cx_prompt_wait *w)
+/* w waits for p: the transfer starts (within tmo_ms, cx_prompt__fetch's) unless one is under way */
+static int cx_prompt__wait(cx_engine *e, cx_prompt *p, cx_prompt_wait *w, uint64_t tmo_ms)
 {
 	int err;
 
@@ -396,7 +400,7 @@ static int cx_prompt__wait(cx_engine *e, cx_prompt *p, cx_prompt_wait *w)
 	list_append(&p->waits, &w->le, w);
 	if (p->fetching)
 		return 0;
-	err = cx_prompt__fetch(e, p);
+	err = cx_prompt__fetch(e, p, tmo_ms);
 	if (err) {
 		mem_deref(w);
 		e->met.prompt[2]++;
@@ -425,7 +429,7 @@ int cx_prompt_want_age(cx_engine *e, const char *url, const cx_docage *age, cx_p
 		return ENOMEM;
 	w->h = h;
 	w->arg = mem_ref(arg);
-	r = cx_prompt__wait(e, p, w);
+	r = cx_prompt__wait(e, p, w, age ? age->tmo_ms : 0);
 	return r ? r : EINPROGRESS;
 }
 
@@ -446,5 +450,5 @@ int cx_prompt_dialogstart(cx_engine *e, cx_dlg *d)
 	if (!w)
 		return ENOMEM;
 	w->dlg = mem_ref(d);
-	return cx_prompt__wait(e, p, w);
+	return cx_prompt__wait(e, p, w, 0);
 }

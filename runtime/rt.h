@@ -722,6 +722,8 @@ int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h 
  * -1 when the element gives none (docs/fetch.md). */
 typedef struct cx_docage {
 	int64_t maxage, maxstale;
+	uint64_t tmo_ms; /* prompts (prompt.c): the asker's fetchtimeout, the transfer's bound when
+			  * over 15 s (0: 15 s) */
 } cx_docage;
 /* The same with method "get" (fields in the query) or "post" (fields as the body), fields a
  * namelist (or NULL); EINVAL for another method. POST answers are never kept. age NULL: no

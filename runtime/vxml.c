@@ -498,7 +498,8 @@ static int cx_vx__queue(cx_vx_run *r, const char *audio, const char *t, int barg
 		p->ready = 1; /* behind one still fetched */
 		return CX_GO;
 	}
-	cx_docage age = {f ? f->maxage_ms : -1, f ? f->maxstale_ms : -1};
+	cx_docage age = {f ? f->maxage_ms : -1, f ? f->maxstale_ms : -1,
+			 f && f->timeout_ms ? f->timeout_ms : 30000};
 	err = cx_prompt_want_age(r->e, url, &age, cx_vx__pend_h, p);
 	if (err == EINPROGRESS) {
 		p->timeout_ms = f && f->timeout_ms ? f->timeout_ms : 30000;

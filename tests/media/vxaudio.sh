@@ -4,7 +4,8 @@
 # audio beside them) a relative or absolute http <audio src> is fetched through the prompt cache
 # and played for the file's real length (0.6 s; the field's no-input time starts after it); a
 # slow first prompt keeps its place (the text after it waits); a 404 plays the alternate content,
-# or nothing and no event without one; fetchtimeout; maxage / maxstale and the properties
+# or nothing and no event without one; fetchtimeout, and a server slower than curl's default
+# 15 s within the default 30 s; maxage / maxstale and the properties
 # audiomaxage / audiomaxstale over HTTP caching (requests counted by the server); file: refused,
 # an absolute path stays on the server, a newline escaped in the log; a compiled-in document's
 # <audio expr> of an http URI; a relative fetchaudio; a <record> after a slow web prompt. Runs
@@ -61,6 +62,9 @@ check "a 404 without alternate content: nothing plays, no error event ($(ms noal
 run late "$U/late.vxml"
 check "fetchtimeout='1s' against a server that answers after 4 s: the alternate content at 1 s ($(ms late) ms)" \
 	bash -c "within late 2200 3900 && grep -q 'hang.wav: timed out (fetchtimeout 1000 ms); its alternate content plays' '$W/late.err'"
+run slow17 "$U/slow17.vxml"
+check "a server that answers after 17 s, within the default fetchtimeout (30 s): the file plays, not its alternate text (the transfer is not cut at curl's default 15 s; $(ms slow17) ms)" \
+	bash -c "within slow17 18000 23000 && [ \$(reqs /a/slow17.wav 200) = 1 ] && ! grep -q 'alternate content plays' '$W/slow17.err'"
 run hostile "$U/hostile.vxml"
 check "file: in a fetched document is not read (its alternate content plays); /etc/hostname asked of the server; a newline escaped" \
 	bash -c "grep -q \"'file:///etc/passwd': only http(s) URIs are fetched; its alternate content plays\" '$W/hostile.err' &&

@@ -5,6 +5,7 @@ VoiceXML documents whose <audio> is on the same server (docs/voicexml.md "Audio 
   /a/stale.wav   the same with max-age=0 (stale at once)
   /a/slow.wav    like tone.wav, answered after 1.5 s
   /a/hang.wav    answered after 4 s (past a fetchtimeout of 1 s)
+  /a/slow17.wav  answered after 17 s (past curl's own default of 15 s)
   /vx/wait.xml   <x/> after 1.5 s (a <data> that plays fetchaudio)
   anything else  404
 Appends "PATH STATUS" for each request to LOG (PATH without the query)."""
@@ -16,7 +17,7 @@ wav, portfile, log, secs = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv
 DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vx")
 body = open(wav, "rb").read()
 lock = threading.Lock()
-AGE = {"/a/tone.wav": 3600, "/a/slow.wav": 3600, "/a/hang.wav": 3600, "/a/stale.wav": 0}
+AGE = {"/a/tone.wav": 3600, "/a/slow.wav": 3600, "/a/hang.wav": 3600, "/a/stale.wav": 0, "/a/slow17.wav": 0}
 
 
 class H(Quiet):
@@ -37,6 +38,8 @@ class H(Quiet):
                 time.sleep(1.5)
             elif path == "/a/hang.wav":
                 time.sleep(4)
+            elif path == "/a/slow17.wav":
+                time.sleep(17)
             hdrs = {"Cache-Control": "max-age=%d" % AGE[path], "ETag": '"v1"'}
             status, ctype = 200, "audio/wav"
             data = body
