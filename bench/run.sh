@@ -118,7 +118,10 @@ gave negative times under load), so \`bench/seed-node.js\` times its own loop wi
 \`process.hrtime\`: its compilers' warm-up is in it, its start-up is not. On V8 eliding strings
 that are only measured, see "Pages of short strings" below: the used form is the same loop,
 made by \`bench/run.sh\` from \`bench/seed-exprs.js\`, with each string's last character read (\`sum += l.charCodeAt(l.length - 1)\`), so that
-every engine builds every string, as a \`<log>\` must.
+no engine can drop a string for its length alone; V8, warm, still copies none of their
+characters (its cache writes say so: "The seed against Node's steady state" below), where a
+\`<log>\` must. These times vary by ±2 ns an expression from run to run on this machine (a
+whole run is 30 ms); \`bench/seed-instr.sh\` counts instructions instead.
 <!-- /ccxml-bench -->
 MD
 bench_section ccxml-bench "$sec"
