@@ -314,8 +314,8 @@ static int cx_prompt__fetch(cx_engine *e, cx_prompt *p, uint64_t tmo_ms)
 		snprintf(h2, sizeof(h2), "If-Modified-Since: %s", p->lastmod);
 		hdrs[n++] = h2;
 	}
-	err = cx_curl_fetch(e, p->url, NULL, hdrs, CX_PROMPT_MAXSIZE, tmo_ms > CX_PROMPT_FETCH_MS ? tmo_ms : 0, p->tmp,
-			    cx_prompt__done, mem_ref(p));
+	err = cx_curl_fetch(e, p->url, NULL, hdrs, CX_PROMPT_MAXSIZE,
+			    tmo_ms > CX_PROMPT_FETCH_MS ? tmo_ms : 0, p->tmp, cx_prompt__done, mem_ref(p));
 	if (err) {
 		mem_deref(p);
 		fclose(p->tmp);
