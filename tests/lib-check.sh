@@ -6,6 +6,11 @@
 #                        check whose last word is a file of W shows that file's last lines
 #   waitfor FILE REGEX [SECONDS]
 #                        until FILE has a line matching REGEX (default 8 s); status 1 on timeout
+#   lc_sip_sink NAME     a sipp callee (tests/sip/uas_sink.xml, PCMU) whose RTP
+#                        tests/sip/rtpsink.py counts into W/NAME.json, both in PIDS and bounded to
+#                        40 s; sets LC_SINK_SIP (the callee's SIP port) and LC_SIP (a free port for
+#                        the program's own SIP); says so when they do not listen within 10 s
+#   lc_sip_sink_done     once the call is over: rtpsink stopped, its count written
 #   lc_end NAME          prints the summary line; its status is 0 when nothing failed
 lc_cleanup() {
 	local p
@@ -43,6 +48,22 @@ waitfor() {
 		sleep 0.05
 	done
 	return 1
+}
+lc_sip_sink() {
+	local rp
+	command -v lp_freeport >/dev/null || . scripts/lib-peers.sh
+	LC_SIP=$(lp_freeport) LC_SINK_SIP=$(lp_freeport) rp=$(lp_freeport)
+	sed "s/@RTP@/$rp/; s/@PT@/0/g; s/@NAME@/PCMU/" tests/sip/uas_sink.xml >"$W/$1-sink.xml"
+	timeout -k 2 40 python3 tests/sip/rtpsink.py "$rp" "$W/$1.json" 35 & PIDS+=($!)
+	LC_SINK_PID=$!
+	timeout -k 2 40 sipp -sf "$W/$1-sink.xml" -i 127.0.0.1 -p "$LC_SINK_SIP" -m 1 -timeout 35s -nostdin \
+		>/dev/null 2>&1 & PIDS+=($!)
+	lp_wait_udp "$rp" 10 && lp_wait_udp "$LC_SINK_SIP" 10 || echo "$1: sipp or rtpsink not listening after 10 s"
+}
+lc_sip_sink_done() {
+	sleep 0.5
+	kill "$LC_SINK_PID" 2>/dev/null
+	wait "$LC_SINK_PID" 2>/dev/null
 }
 lc_end() {
 	echo "tests/$1: $((checks - fails)) of $checks checks passed"

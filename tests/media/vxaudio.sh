@@ -85,18 +85,10 @@ check "stale.wav (max-age=0) fetched once, its stale copy played for maxstale='6
 check "each of the 8 fields waited the prompt's 0.6 s and its 1 s: $(sed -n 's/.*VX EXIT //p' "$W/cache.out")" \
 	bash -c "[ \$(sed -n 's/.*VX EXIT //p' '$W/cache.out' | tr ' ' '\n' | awk '\$1 >= 1550 && \$1 <= 2500' | wc -l) = 8 ]"
 # over SIP: the callee (sipp, its audio at tests/sip/rtpsink.py) hears the fetched tone as RTP
-. scripts/lib-peers.sh
-sp=$(lp_freeport) up=$(lp_freeport) rp=$(lp_freeport)
-sed "s/@RTP@/$rp/; s/@PT@/0/g; s/@NAME@/PCMU/" tests/sip/uas_sink.xml >"$W/sink.xml"
-timeout -k 2 40 python3 tests/sip/rtpsink.py "$rp" "$W/sip.json" 35 & PIDS+=($!)
-RSINK=$!
-timeout -k 2 40 sipp -sf "$W/sink.xml" -i 127.0.0.1 -p "$up" -m 1 -timeout 35s -nostdin >/dev/null 2>&1 & PIDS+=($!)
-lp_wait_udp "$rp" 10 && lp_wait_udp "$up" 10 || echo "sip: sipp or rtpsink not listening after 10 s"
-timeout 40 "$W/app" --sip "127.0.0.1:$sp" --once --values "src=$U/sip.vxml" \
-	--values "dest=sip:sink@127.0.0.1:$up" >"$W/sip.out" 2>"$W/sip.err"
-sleep 0.5
-kill "$RSINK" 2>/dev/null
-wait "$RSINK" 2>/dev/null
+lc_sip_sink sip
+timeout 40 "$W/app" --sip "127.0.0.1:$LC_SIP" --once --values "src=$U/sip.vxml" \
+	--values "dest=sip:sink@127.0.0.1:$LC_SINK_SIP" >"$W/sip.out" 2>"$W/sip.err"
+lc_sip_sink_done
 check "over SIP: a fetched document's relative <audio> reaches the callee as RTP once fetched (20 to 45 loud 20 ms packets of its 0.6 s), then the dialog exits" \
 	bash -c "grep -q 'VX EXIT sip' '$W/sip.out' && python3 -c 'import json, sys; n = json.load(open(sys.argv[1]))[\"loud\"]; print(\"loud\", n); sys.exit(not 20 <= n <= 45)' '$W/sip.json'"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"

@@ -204,18 +204,10 @@ check "fetchaudio in the log: started and stopped for each slow fetch (two <data
 	"[ \"\$(grep -o 'vxml fetchaudio[a-z ]*: hold.wav' '$W/fetchaudio.out' | tr '\n' '|')\" = '$FA$FA$FA' ]"
 # fetchaudio over SIP: the callee (sipp, its audio at tests/sip/rtpsink.py) hears the tone
 # from 0.5 s until the answer at 1.5 s (about 50 loud 20 ms packets), not its whole 3 s (150)
-. scripts/lib-peers.sh
-sp=$(lp_freeport) up=$(lp_freeport) rp=$(lp_freeport)
-sed "s/@RTP@/$rp/; s/@PT@/0/g; s/@NAME@/PCMU/" tests/sip/uas_sink.xml >"$W/sink.xml"
-timeout -k 2 40 python3 tests/sip/rtpsink.py "$rp" "$W/fasip.json" 35 & PIDS+=($!)
-RSINK=$!
-timeout -k 2 40 sipp -sf "$W/sink.xml" -i 127.0.0.1 -p "$up" -m 1 -timeout 35s -nostdin >/dev/null 2>&1 & PIDS+=($!)
-lp_wait_udp "$rp" 10 && lp_wait_udp "$up" 10 || echo "fasip: sipp or rtpsink not listening after 10 s"
-(cd "$W" && timeout 40 ./app --sip "127.0.0.1:$sp" --once --values "src=$U/fasip.vxml" \
-	--values "dest=sip:sink@127.0.0.1:$up" >"$W/fasip.out" 2>"$W/fasip.err")
-sleep 0.5
-kill "$RSINK" 2>/dev/null
-wait "$RSINK" 2>/dev/null
+lc_sip_sink fasip
+(cd "$W" && timeout 40 ./app --sip "127.0.0.1:$LC_SIP" --once --values "src=$U/fasip.vxml" \
+	--values "dest=sip:sink@127.0.0.1:$LC_SINK_SIP" >"$W/fasip.out" 2>"$W/fasip.err")
+lc_sip_sink_done
 check "fetchaudio over SIP: the dialog goes on after the <data>" grep -q "VX EXIT fasip" "$W/fasip.out"
 # five fetches name it; two that overlap share one request (prompt.c), which depends on timing
 check "fetchaudio 'hold.wav' in a fetched document is the file beside it on its server (no --media-root; no Cache-Control: fetched again, not taken from a kept copy: 4 or 5 requests for the 5 fetches that name it, two that overlap sharing one)" \
