@@ -774,23 +774,8 @@ static __attribute__((noinline)) cx_value cx_put__slow(cx_ctx *X, cx_value obj, 
  * run), or just past its end within the room it has, stays a leaf: what cx_arr__put does. */
 cx_value cx_put(cx_ctx *X, cx_value obj, cx_value key, cx_value val)
 {
-	uint32_t i;
-	cx_obj *a;
-
-	if (key.tag == CX_T_NUM && obj.tag == CX_T_OBJ && (a = obj.u.o)->cls == CX_C_ARRAY &&
-	    !a->frozen && !(a->gc & CX_GC_PERM) && cx_num__index(key.u.n, &i)) {
-		if (i < a->nelems) {
-			a->elems[i] = val;
-			return val;
-		}
-		if (i == a->nelems && i < a->ecap && !a->sparse) {
-			a->elems[i] = val;
-			a->nelems = i + 1;
-			if (i >= a->length)
-				a->length = i + 1;
-			return val;
-		}
-	}
+	if (key.tag == CX_T_NUM && cx_arr_put_dense(obj, key.u.n, val))
+		return val;
 	return cx_put__slow(X, obj, key, val);
 }
 
@@ -1062,21 +1047,14 @@ static __attribute__((noinline)) cx_value cx_ic__get_slow(cx_ctx *X, cx_value ob
 }
 
 /* The quick hits only, so that this stays a leaf: everything else goes to cx_ic__get_slow.
- * Generated code tries the OWN hit inline first (cx_get_ic, cx_value.h). */
+ * Its callers with a cache are cx_get_ic (cx_value.h), which has tried the own slot's hit
+ * inline whatever the kind, and cx_ic_getm, which generated code calls only for a cache that
+ * is not OWN (cx_getm_ic): an OWN cache here is a miss, left to cx_ic__get_slow. */
 cx_value cx_ic_get(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 {
-	const cx_prop *p;
 	cx_value v;
 
 	if (__builtin_expect(ic != NULL, 1)) {
-		if (ic->kind == CX_IC__OWN) { /* the most common: tested first */
-			if (obj.tag == CX_T_OBJ && ic->slot < obj.u.o->nprops) {
-				p = &obj.u.o->props[ic->slot];
-				if ((p->key == key || p->key == ic->okey) && !(p->flags & CX_PROP__LAZY))
-					return p->val;
-			}
-			return cx_ic__get_slow(X, obj, key, ic);
-		}
 		switch (ic->kind) {
 		case CX_IC__PROTO:
 			if ((obj.tag != CX_T_OBJ || cx_ic__not_own(obj.u.o, key)) &&
@@ -1094,8 +1072,8 @@ cx_value cx_ic_get(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 	return cx_ic__get_slow(X, obj, key, ic);
 }
 
-/* A method's PROTO hit without the OWN test and the switch of cx_ic_get before it. Anything
- * else, cx_ic_get. */
+/* A method's PROTO hit without the switch of cx_ic_get before it (never an OWN cache:
+ * cx_getm_ic reads those inline). Anything else, cx_ic_get. */
 cx_value cx_ic_getm(cx_ctx *X, cx_value obj, cx_str *key, cx_ic *ic)
 {
 	cx_value v;

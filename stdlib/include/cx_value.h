@@ -681,11 +681,11 @@ static inline cx_value cx_get_num(cx_ctx *X, cx_value obj, double d)
 	return cx_get(X, obj, cx_num(d));
 }
 
-/* o[d] = v with a number d (generated code): an unfrozen Array's element written inline,
- * below its dense part's end or appended where it has room (what cx_put does first: an index
- * of an Array is an own writable property, or a new one that no prototype can make ReadOnly in
- * ES3); anything else, cx_put. v or an exception. */
-static inline cx_value cx_put_num(cx_ctx *X, cx_value obj, double d, cx_value v)
+/* obj[d] = v done when obj is an unfrozen Array (not a built-in's) and d an index below its
+ * dense part's end, or just past it with room there: an index of an Array is an own writable
+ * property, or a new one that no prototype can make ReadOnly in ES3. 1 when written, else 0
+ * (cx_put's general way). cx_put tries it first; generated code inline (cx_put_num). */
+static inline int cx_arr_put_dense(cx_value obj, double d, cx_value v)
 {
 	if (obj.tag == CX_T_OBJ) {
 		struct cx_obj_head *o = (struct cx_obj_head *)(void *)obj.u.o;
@@ -695,18 +695,26 @@ static inline cx_value cx_put_num(cx_ctx *X, cx_value obj, double d, cx_value v)
 			if ((double)i == d) {
 				if (CX__LIKELY(i < o->nelems)) {
 					((cx_value *)(void *)o->elems)[i] = v;
-					return v;
+					return 1;
 				}
 				if (i < o->ecap && !o->flags[CX_OBJ_SPARSE]) {
 					((cx_value *)(void *)o->elems)[i] = v;
 					o->nelems = i + 1;
 					if (i >= o->length)
 						o->length = i + 1;
-					return v;
+					return 1;
 				}
 			}
 		}
 	}
+	return 0;
+}
+/* o[d] = v with a number d (generated code): an Array's element inline (cx_arr_put_dense),
+ * anything else cx_put. v or an exception. */
+static inline cx_value cx_put_num(cx_ctx *X, cx_value obj, double d, cx_value v)
+{
+	if (CX__LIKELY(cx_arr_put_dense(obj, d, v)))
+		return v;
 	return cx_put(X, obj, cx_num(d), v);
 }
 
