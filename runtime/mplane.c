@@ -1120,6 +1120,21 @@ static void cx_mp_mix__get(cx_mp_leg *leg)
 	leg->jn -= CX_MP_SAMPLES;
 }
 
+/* May we send the far end audio now? Not while its SDP holds the stream (RFC 3264 6.1: an
+ * offer of sendonly or inactive is answered recvonly or inactive, and the answerer then sends
+ * nothing) nor to the unspecified address of RFC 2543's hold (c=0.0.0.0, RFC 3264 8.4), which
+ * Linux would deliver to this host. What would have been sent is dropped: the prompt and the
+ * mix go on with the clock, and the first packet after the hold starts a talk spurt. */
+bool cx_mp_leg_may_send(const cx_mp_leg *leg)
+{
+	const struct sa *ra;
+
+	if (!leg->sdpm || !(sdp_media_dir(leg->sdpm) & SDP_SENDONLY))
+		return false;
+	ra = sdp_media_raddr(leg->sdpm);
+	return sa_isset(ra, SA_ALL) && !sa_is_any(ra);
+}
+
 static void cx_mp_mix__send(cx_mp *mp, cx_mp_leg *leg, const int32_t *out)
 {
 	int marker = leg->mlast != mp->mixn - 1 || !leg->mlast;
@@ -1127,6 +1142,8 @@ static void cx_mp_mix__send(cx_mp *mp, cx_mp_leg *leg, const int32_t *out)
 	struct mbuf *mb;
 	int err;
 
+	if (!cx_mp_leg_may_send(leg))
+		return; /* held: leg->mlast stays behind, so the next packet sent is marked */
 	cx_mp__clip(pcm, out);
 	mb = cx_mp__g711(mp, leg->pt, pcm, CX_MP_SAMPLES);
 	if (!mb)
@@ -1511,6 +1528,10 @@ static int cx_mp_play__send(cx_mp_play *p)
 
 	if (!leg->mp)
 		return 0;
+	if (!cx_mp_leg_may_send(leg)) {
+		p->resync = 1; /* held: the prompt goes on unheard; the first packet after is marked */
+		return 0;
+	}
 	mb = cx_mp__g711(leg->mp, leg->pt, off < p->n ? p->pcm + off : NULL,
 			 off < p->n ? p->n - off : 0);
 	if (!mb)

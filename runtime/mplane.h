@@ -131,6 +131,8 @@ int cx_mp_live(const cx_mp_leg *leg);
 void cx_mp_leg_stop(cx_mp_leg *leg);
 /* After the connection's last event: the dialogs playing on the call end (dialog.exit). */
 void cx_mp_leg_end(cx_mp_leg *leg);
+/* The far end's SDP lets us send it audio now (not held, not c=0.0.0.0): mplane.c. */
+bool cx_mp_leg_may_send(const cx_mp_leg *leg);
 /* From the call's destructor: everything of the leg goes, without events. */
 void cx_mp_leg_free(cx_mp_leg *leg);
 

@@ -835,10 +835,14 @@ static void cx_sip__hangup(cx_sip_call *call, const char *reason, const char *tr
 	cx_mp_leg_end(&call->m);
 }
 
-/* The far end's SDP says it sends audio (not on hold: sendonly/inactive on its side). */
+/* The far end's SDP says it both sends and receives audio: not when it holds us (sendonly or
+ * inactive on its side, or RFC 2543's c=0.0.0.0), nor when it only listens (recvonly).
+ * libre keeps the far end's direction as seen from here: its recvonly is our SDP_SENDONLY. */
 static int cx_sip__rtp_expected(const cx_sip_call *call)
 {
-	return call->m.sdpm && (sdp_media_rdir(call->m.sdpm) & SDP_SENDONLY);
+	const struct sa *ra = call->m.sdpm ? sdp_media_raddr(call->m.sdpm) : NULL;
+
+	return ra && sdp_media_rdir(call->m.sdpm) == SDP_SENDRECV && !sa_is_any(ra);
 }
 
 static void cx_sip__rtp_watch_h(void *arg)

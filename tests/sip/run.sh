@@ -49,6 +49,8 @@
 #   5f. inbound TCP/TLS connections past --sip-max-connections[-per-address] are reset at once,
 #      idle ones closed, calls over TCP go on; descriptors bounded (tests/sip/conns.sh); over
 #      IPv6 on [::1] (a network namespace of its own) the per-address bound counts a /64;
+#   5g. hold and resume (tests/sip/hold.sh): re-INVITEs with sendonly, c=0.0.0.0, inactive and
+#      recvonly answered as RFC 3264 6.1 says, no RTP sent while held, none waited for;
 #   5b. <redirect> of a connected call (REFER) to sipp UASes: NOTIFY sipfrag 200 (our BYE
 #      follows), sipfrag 486, and a declined REFER (603).
 # Exit status 0 when all passed.
@@ -561,6 +563,9 @@ done
 
 # Section - the bound on inbound TCP/TLS connections under a flood (test 5f): its own file
 . "$T/conns.sh"
+
+# Section - hold and resume by re-INVITE (test 5g): its own file
+. "$T/hold.sh"
 
 # Section - <redirect> of a connected call: blind transfer with REFER (test 5b)
 

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""tests/sip/holdpeer.py PORT [HOLD_S] — a SIP caller that puts the program on hold and back (hold.sh).
+
+Calls sip:hold@127.0.0.1:PORT over UDP from a port of its own, its audio on another, and
+answers the program's BYE if one comes. After the call is up it sends re-INVITEs, each a hold
+style a real phone or PBX uses, and after each (RFC 3264 6.1) checks the direction in the
+program's answer and counts the RTP packets the program sends it over the next second (HOLD_S,
+default 1, for the steps where the caller sends no RTP: longer than the program's --rtp-timeout,
+these show the call is not ended meanwhile). The caller sends RTP while its SDP says it does:
+
+  talk      a=sendrecv            answer sendrecv, RTP flows
+  sendonly  a=sendonly            answer recvonly, no RTP (the program is on hold)
+  zero      c=0.0.0.0, sendrecv   (RFC 2543's hold, RFC 3264 8.4) no RTP
+  inactive  a=inactive            answer inactive, no RTP
+  recvonly  a=recvonly            answer sendonly, RTP flows (the caller only listens)
+  resume    a=sendrecv            answer sendrecv, RTP flows again
+
+then hangs up (BYE). Prints a line per step "STEP dir=D rtp=N" and "ok", or "FAIL why", and
+exits 0 when every step held.
+"""
+import random
+import re
+import socket
+import struct
+import sys
+import time
+
+import sipmsg
+
+PORT = int(sys.argv[1])
+sip = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sip.bind(('127.0.0.1', 0))
+rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+rtp.bind(('127.0.0.1', 0))
+LP, RP = sip.getsockname()[1], rtp.getsockname()[1]
+CALLID = '%08x@holdpeer' % random.getrandbits(32)
+TAG = '%08x' % random.getrandbits(32)
+cseq = 0
+remote_tag = None
+target = 'sip:hold@127.0.0.1:%d' % PORT
+version = 1
+
+
+def fail(why):
+    print('FAIL', why, flush=True)
+    sys.exit(1)
+
+
+def sdp(addr='127.0.0.1', direction='sendrecv'):
+    global version
+    version += 1
+    return ('v=0\r\no=peer 1 %d IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n'
+            'm=audio %d RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n'
+            'a=rtpmap:101 telephone-event/8000\r\na=%s\r\n') % (version, addr, RP, direction)
+
+
+def send(method, body='', cs=None):
+    global cseq
+    if cs is None:
+        cseq += 1
+        cs = cseq
+    to = '<sip:hold@127.0.0.1:%d>' % PORT + (';tag=' + remote_tag if remote_tag else '')
+    msg = ('%s %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%d;rport;branch=z9hG4bK%08x\r\n'
+           'From: <sip:peer@127.0.0.1:%d>;tag=%s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n'
+           'Contact: <sip:peer@127.0.0.1:%d>\r\nMax-Forwards: 70\r\n'
+           % (method, target, LP, random.getrandbits(32), LP, TAG, to, CALLID, cs, method, LP))
+    if body:
+        msg += 'Content-Type: application/sdp\r\n'
+    msg += 'Content-Length: %d\r\n\r\n%s' % (len(body), body)
+    sip.sendto(msg.encode(), ('127.0.0.1', PORT))
+    return cs
+
+
+def answer(first, h, code='200 OK'):
+    """answers a request of the program (its BYE) with code"""
+    lines = ['SIP/2.0 ' + code]
+    for k in ('via', 'from', 'to', 'call-id', 'cseq'):
+        for v in h.get(k, []):
+            lines.append('%s: %s' % (k.title(), v))
+    sip.sendto(('\r\n'.join(lines) + '\r\nContent-Length: 0\r\n\r\n').encode(), ('127.0.0.1', PORT))
+
+
+def final(cs, method, within=5):
+    """the final response to our request cs: (status, headers, body)"""
+    end = time.time() + within
+    while time.time() < end:
+        sip.settimeout(max(0.01, end - time.time()))
+        try:
+            d, _ = sip.recvfrom(65536)
+        except socket.timeout:
+            break
+        m, _ = sipmsg.take(d)
+        if not m:
+            continue
+        first, h, body = m
+        if not first.startswith('SIP/2.0'):
+            answer(first, h)
+            if first.startswith('BYE'):
+                fail('the program hung up during the test')
+            continue
+        n = int(first.split()[1])
+        if h.get('cseq', [''])[0] != '%d %s' % (cs, method) or n < 200:
+            continue
+        return n, h, body.decode('utf-8', 'replace')
+    fail('no final response to %s (CSeq %d)' % (method, cs))
+
+
+def rtp_count(seconds, talk):
+    """RTP packets received within seconds (after those already queued are dropped); when talk,
+    a packet of silence is sent to the program every 20 ms meanwhile (so that --rtp-timeout
+    sees a far end that sends when its SDP says it does)"""
+    seq, nxt = random.getrandbits(16), time.time()
+    rtp.setblocking(False)
+    try:
+        while True:
+            rtp.recv(4096)
+    except BlockingIOError:
+        pass
+    n, end = 0, time.time() + seconds
+    while time.time() < end:
+        if talk and time.time() >= nxt:
+            seq = (seq + 1) & 0xffff
+            rtp.sendto(struct.pack('!BBHII', 0x80, 0, seq, seq * 160, 0x1234) + b'\xff' * 160,
+                       ('127.0.0.1', media_port))
+            nxt += 0.02
+        rtp.settimeout(max(0.001, min(end, nxt if talk else end) - time.time()))
+        try:
+            rtp.recv(4096)
+            n += 1
+        except socket.timeout:
+            pass
+    return n
+
+
+def direction(body):
+    m = re.search(r'(?m)^a=(sendrecv|sendonly|recvonly|inactive)\r?$', body)
+    return m.group(1) if m else 'sendrecv'
+
+
+cs = send('INVITE', sdp())
+code, h, body = final(cs, 'INVITE', 15)
+if code != 200:
+    fail('INVITE answered %d' % code)
+m = re.search(r';tag=([^;>\s]+)', h['to'][0])
+remote_tag = m.group(1) if m else None
+m = re.search(r'<([^>]+)>', h['contact'][0]) if 'contact' in h else None
+target = m.group(1) if m else target
+send('ACK', cs=cs)
+m = re.search(r'(?m)^m=audio (\d+) ', body)
+if not m:
+    fail('no m=audio line in the answer')
+media_port = int(m.group(1))
+time.sleep(0.5)
+steps = [('talk', None, None), ('sendonly', '127.0.0.1', 'sendonly'),
+         ('zero', '0.0.0.0', 'sendrecv'), ('inactive', '127.0.0.1', 'inactive'),
+         ('recvonly', '127.0.0.1', 'recvonly'), ('resume', '127.0.0.1', 'sendrecv')]
+want_dir = {'talk': 'sendrecv', 'sendonly': 'recvonly', 'inactive': 'inactive',
+            'recvonly': 'sendonly', 'resume': 'sendrecv'}
+# what the peer sends meanwhile: nothing where its SDP says it does not (recvonly, inactive),
+# nor on RFC 2543's hold (a phone that holds sends nothing)
+talks = {'talk': True, 'sendonly': False, 'zero': False, 'inactive': False, 'recvonly': False,
+         'resume': True}
+HOLD = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
+res = []
+for name, addr, d in steps:
+    got = direction(body)
+    if addr:
+        cs = send('INVITE', sdp(addr, d))
+        code, h, body = final(cs, 'INVITE')
+        if code != 200:
+            fail('%s: re-INVITE answered %d' % (name, code))
+        send('ACK', cs=cs)
+        got = direction(body)
+    time.sleep(0.2)
+    n = rtp_count(1.0 if talks[name] else HOLD, talks[name])
+    print('%s dir=%s rtp=%d' % (name, got, n), flush=True)
+    res.append((name, got, n))
+cs = send('BYE')
+final(cs, 'BYE')
+for name, got, n in res:
+    if name in want_dir and got != want_dir[name]:
+        fail('%s: the answer says a=%s, want a=%s (RFC 3264 6.1)' % (name, got, want_dir[name]))
+    if name in ('talk', 'resume') and n < 25:
+        fail('%s: %d RTP packets in a second, want about 50' % (name, n))
+    if name == 'recvonly' and n < 25:
+        fail('recvonly: %d RTP packets in a second, want about 50 (we listen, the program '
+             'talks)' % n)
+    if name not in ('talk', 'resume', 'recvonly') and n > 0:
+        fail('%s: %d RTP packets in a second while on hold, want none' % (name, n))
+print('ok', flush=True)
