@@ -21,8 +21,8 @@ rc_hold=$?
 lp_wait_for "$W/hold.out" "DISCONNECTED" 10
 lp_stop "$hold_pid" 5
 if why="holdpeer.py status $rc_hold: $(tail -1 "$W/hold.peer")" && [ "$rc_hold" = 0 ] &&
-	why=$(has "$W/hold.peer" "sendonly dir=recvonly rtp=0" "zero dir=sendrecv rtp=0" \
-		"inactive dir=inactive rtp=0" "recvonly dir=sendonly" "ok") &&
+	why=$(has "$W/hold.peer" "sendonly dir=recvonly rtp=0 " "zero dir=sendrecv rtp=0 " \
+		"recvonly dir=sendonly" "inactive dir=inactive rtp=0 " "resume dir=sendrecv" "ok") &&
 	why=$(has "$W/hold.out" "CONNECTED" "DISCONNECTED trigger=remote reason=hangup") &&
 	why="RTP send errors logged" && ! grep -q "RTP send" "$W/hold.err" &&
 	why="sanitizer report" && ! sanitized "$W/hold.err"; then

@@ -11,12 +11,12 @@ these show the call is not ended meanwhile). The caller sends RTP while its SDP 
   talk      a=sendrecv            answer sendrecv, RTP flows
   sendonly  a=sendonly            answer recvonly, no RTP (the program is on hold)
   zero      c=0.0.0.0, sendrecv   (RFC 2543's hold, RFC 3264 8.4) no RTP
-  inactive  a=inactive            answer inactive, no RTP
   recvonly  a=recvonly            answer sendonly, RTP flows (the caller only listens)
-  resume    a=sendrecv            answer sendrecv, RTP flows again
+  inactive  a=inactive            answer inactive, no RTP
+  resume    a=sendrecv            answer sendrecv, RTP flows again, its first packet marked
 
-then hangs up (BYE). Prints a line per step "STEP dir=D rtp=N" and "ok", or "FAIL why", and
-exits 0 when every step held.
+then hangs up (BYE). Prints a line per step "STEP dir=D rtp=N mark=M" and "ok", or "FAIL why", and
+exits 0 when every step held (mark: the marker bit of the first packet counted).
 """
 import random
 import re
@@ -105,18 +105,18 @@ def final(cs, method, within=5):
     fail('no final response to %s (CSeq %d)' % (method, cs))
 
 
-def rtp_count(seconds, talk):
+def rtp_count(seconds, talk, drain=True):
     """RTP packets received within seconds (after those already queued are dropped); when talk,
     a packet of silence is sent to the program every 20 ms meanwhile (so that --rtp-timeout
     sees a far end that sends when its SDP says it does)"""
     seq, nxt = random.getrandbits(16), time.time()
     rtp.setblocking(False)
     try:
-        while True:
+        while drain:
             rtp.recv(4096)
     except BlockingIOError:
         pass
-    n, end = 0, time.time() + seconds
+    n, mark, end = 0, None, time.time() + seconds
     while time.time() < end:
         if talk and time.time() >= nxt:
             seq = (seq + 1) & 0xffff
@@ -125,11 +125,13 @@ def rtp_count(seconds, talk):
             nxt += 0.02
         rtp.settimeout(max(0.001, min(end, nxt if talk else end) - time.time()))
         try:
-            rtp.recv(4096)
+            d = rtp.recv(4096)
+            if mark is None and len(d) > 1:
+                mark = d[1] >> 7
             n += 1
         except socket.timeout:
             pass
-    return n
+    return n, mark
 
 
 def direction(body):
@@ -152,8 +154,8 @@ if not m:
 media_port = int(m.group(1))
 time.sleep(0.5)
 steps = [('talk', None, None), ('sendonly', '127.0.0.1', 'sendonly'),
-         ('zero', '0.0.0.0', 'sendrecv'), ('inactive', '127.0.0.1', 'inactive'),
-         ('recvonly', '127.0.0.1', 'recvonly'), ('resume', '127.0.0.1', 'sendrecv')]
+         ('zero', '0.0.0.0', 'sendrecv'), ('recvonly', '127.0.0.1', 'recvonly'),
+         ('inactive', '127.0.0.1', 'inactive'), ('resume', '127.0.0.1', 'sendrecv')]
 want_dir = {'talk': 'sendrecv', 'sendonly': 'recvonly', 'inactive': 'inactive',
             'recvonly': 'sendonly', 'resume': 'sendrecv'}
 # what the peer sends meanwhile: nothing where its SDP says it does not (recvonly, inactive),
@@ -171,17 +173,20 @@ for name, addr, d in steps:
             fail('%s: re-INVITE answered %d' % (name, code))
         send('ACK', cs=cs)
         got = direction(body)
+    # after the resume, the first packet counted is the first sent after the hold
     time.sleep(0.2)
-    n = rtp_count(1.0 if talks[name] else HOLD, talks[name])
-    print('%s dir=%s rtp=%d' % (name, got, n), flush=True)
-    res.append((name, got, n))
+    n, mark = rtp_count(1.0 if talks[name] else HOLD, talks[name], name != 'resume')
+    print('%s dir=%s rtp=%d mark=%s' % (name, got, n, mark), flush=True)
+    res.append((name, got, n, mark))
 cs = send('BYE')
 final(cs, 'BYE')
-for name, got, n in res:
+for name, got, n, mark in res:
     if name in want_dir and got != want_dir[name]:
         fail('%s: the answer says a=%s, want a=%s (RFC 3264 6.1)' % (name, got, want_dir[name]))
     if name in ('talk', 'resume') and n < 25:
         fail('%s: %d RTP packets in a second, want about 50' % (name, n))
+    if name == 'resume' and mark != 1:
+        fail('resume: the first RTP packet after the hold has no marker bit (a new talk spurt)')
     if name == 'recvonly' and n < 25:
         fail('recvonly: %d RTP packets in a second, want about 50 (we listen, the program '
              'talks)' % n)
