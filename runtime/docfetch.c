@@ -16,7 +16,6 @@
 #include "rt.h"
 
 #define CX_DOC_MAXSIZE (1u << 20)      /* bytes of one fetched document */
-#define CX_DOC_TIMEOUT_MS 30000        /* when the element gives no timeout */
 
 /* A fetched document's <script src>, <grammar src> or application root as HTTP caching keeps
  * it (CX_DOC_SRC, by URL): its bytes and Content-Type as they came, converted again at each
@@ -41,7 +40,8 @@ typedef struct cx_docreq {
 	int keep;              /* 1: keep the program as url's answer, -1: forget url (no-store) */
 	int nokeep;            /* a POST or a file: its answer is never kept */
 	int post;              /* POST (a file is not posted to) */
-	uint64_t tmo;          /* the element's timeout (0: CX_DOC_TIMEOUT_MS); a file's from the read on */
+	uint64_t tmo;          /* the element's timeout (0: CX_FETCH_TIMEOUT_MS); a file's from the
+				* read on */
 	const void *prev;      /* url's kept program: reused fresh, or revalidated (304) */
 	int vxml;              /* 1: a VoiceXML document (cx_vxload_with): vh is told;
 				* CX_DOC_DATA: a <data> body (cx_dataload_with): dh is told */
@@ -621,7 +621,7 @@ static void cx_docreq__nextscript(cx_docreq *r)
 	r->out = open_memstream(&r->sbody, &r->slen);
 	err = r->out ? cx_curl_fetch(r->eng, r->ss->v[r->njs].url, NULL, hdrs, CX_DOC_MAXSIZE,
 				     r->ss->v[r->njs].tmo >= 0 ? (uint64_t)r->ss->v[r->njs].tmo
-				     : r->tmo ? r->tmo : CX_DOC_TIMEOUT_MS,
+				     : r->tmo ? r->tmo : CX_FETCH_TIMEOUT_MS,
 				     r->out, cx_docreq__gotscript, mem_ref(r)) : ENOMEM;
 	if (err) {
 		tmr_cancel(&r->stmr);
@@ -731,7 +731,7 @@ static void cx_docreq__file(void *arg)
 		return;
 	}
 	/* its <script src> and the compile within the element's timeout, as for a fetch */
-	tmr_start(&r->tmr, r->tmo ? r->tmo : CX_DOC_TIMEOUT_MS, cx_docreq__timeout, r);
+	tmr_start(&r->tmr, r->tmo ? r->tmo : CX_FETCH_TIMEOUT_MS, cx_docreq__timeout, r);
 	cx_docreq__got(r, &resp, NULL);  /* takes the reference */
 }
 
@@ -1080,6 +1080,24 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
 			    const cx_cval *fields, const struct mbuf *mp, const char *mptype,
 			    uint64_t timeout_ms, const cx_docage *age, cx_docreq *r);
 
+int cx_docage_reqcc(char *out, size_t sz, const cx_docage *age)
+{
+	int64_t maxage = age ? age->maxage : -1, maxstale = age ? age->maxstale : -1;
+
+	out[0] = '\0';
+	if (maxage < 0 && maxstale < 0)
+		return 0;
+	/* whole seconds, rounded down: a cache on the way is asked for no older (no staler) an
+	 * answer than the document allows */
+	if (maxage >= 0 && maxstale >= 0)
+		snprintf(out, sz, "Cache-Control: max-age=%lld, max-stale=%lld",
+			 (long long)(maxage / 1000), (long long)(maxstale / 1000));
+	else
+		snprintf(out, sz, "Cache-Control: %s=%lld", maxage >= 0 ? "max-age" : "max-stale",
+			 (long long)((maxage >= 0 ? maxage : maxstale) / 1000));
+	return 1;
+}
+
 /* What to ask with url's kept answer: 1 run it as it is (fresh, or stale within maxstale and
  * not no-cache, and not older than maxage), else 0 with the conditional request's headers
  * (If-None-Match, If-Modified-Since; none without validators) and the request's own
@@ -1100,11 +1118,8 @@ static int cx_docval__reuse(const void *prev, cx_docval *v, const cx_docage *age
 		snprintf(h[n++], 320, "If-None-Match: %s", v->etag);
 	if (prev && v->lastmod[0])
 		snprintf(h[n++], 320, "If-Modified-Since: %s", v->lastmod);
-	if (maxage >= 0)
-		snprintf(h[n++], 320, "Cache-Control: max-age=%lld", (long long)(maxage / 1000));
-	else if (maxstale >= 0)
-		snprintf(h[n++], 320, "Cache-Control: max-stale=%lld",
-			 (long long)(maxstale / 1000));
+	if (cx_docage_reqcc(h[n], 320, age))
+		n++;
 	if (!prev)
 		memset(v, 0, sizeof(*v));
 	return 0;
@@ -1251,14 +1266,14 @@ static int cx_docreq__start(cx_engine *e, const char *url, const char *method,
 		hdrs[k++] = ct;
 	}
 	err = cx_curl_fetch(e, r->url, post ? form : NULL, hdrs, CX_DOC_MAXSIZE,
-			    timeout_ms ? timeout_ms : CX_DOC_TIMEOUT_MS, r->out, cx_docreq__got, mem_ref(r));
+			    timeout_ms ? timeout_ms : CX_FETCH_TIMEOUT_MS, r->out, cx_docreq__got, mem_ref(r));
 	mem_deref(form);
 	if (err) {
 		mem_deref(r);  /* the transfer's reference */
 		mem_deref(r);
 		return err;
 	}
-	tmr_start(&r->tmr, timeout_ms ? timeout_ms : CX_DOC_TIMEOUT_MS, cx_docreq__timeout, r);
+	tmr_start(&r->tmr, timeout_ms ? timeout_ms : CX_FETCH_TIMEOUT_MS, cx_docreq__timeout, r);
 	mem_deref(r);  /* the transfer holds it now */
 	return 0;
 }

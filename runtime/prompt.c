@@ -1,10 +1,11 @@
 /*
  * prompt.c — prompts on a web server: a dialog whose src is an http(s) URI starts once the
  * file is here (docs/sip.md, Prompts over HTTP). The file is fetched with libcurl inside the
- * loop (cx_curl_get) into a cache directory and kept by the rules of HTTP caching: fresh for
- * Cache-Control max-age, then revalidated with If-None-Match / If-Modified-Since (a 304 keeps
- * the copy); no-store is fetched every time and not kept; no-cache is revalidated every time.
- * Dialogs asking for a URL already being fetched wait for that one transfer.
+ * loop (cx_curl_fetch, within the asker's fetch timeout, else a document's 30 s) into a cache
+ * directory and kept by the rules of HTTP caching: fresh for Cache-Control max-age, then
+ * revalidated with If-None-Match / If-Modified-Since (a 304 keeps the copy); no-store is
+ * fetched every time and not kept; no-cache is revalidated every time. Dialogs asking for a
+ * URL already being fetched wait for that one transfer.
  *
  * media.c decodes the cached file like any WAV (cx_prompt_file gives its path), so the
  * providers play a web prompt exactly as a local one. The `text=` field of the URL's query is
@@ -21,7 +22,6 @@
 #define CX_PROMPT_MAXSIZE  (16u << 20)   /* bytes of one prompt */
 #define CX_PROMPT_MAXKEEP  (256u << 20)  /* bytes of all kept prompts (oldest go first) */
 #define CX_PROMPT_MAXENT   1024
-#define CX_PROMPT_FETCH_MS 15000         /* a transfer's bound, unless its asker's is longer */
 
 typedef struct cx_prompt_wait {
 	struct le le;
@@ -44,6 +44,8 @@ typedef struct cx_prompt {
 	FILE *tmp;             /* the body being fetched */
 	char *tmpname;
 	int fetching;
+	struct tmr tmr;        /* the transfer's bound, when its asker has none of its own */
+	cx_engine *eng;        /* of the transfer */
 } cx_prompt;
 
 static struct {
@@ -84,6 +86,7 @@ static void cx_prompt__destroy(void *arg)
 	cx_prompt *p = arg;
 
 	list_unlink(&p->le);
+	tmr_cancel(&p->tmr);
 	list_flush(&p->waits);
 	cx_prompt__drop_file(p);
 	if (p->tmp)
@@ -239,6 +242,7 @@ static void cx_prompt__done(void *arg, const cx_curl_resp *r, const char *why)
 	char msg[400] = "";
 
 	p->fetching = 0;
+	tmr_cancel(&p->tmr);
 	if (p->tmp) {
 		if (fclose(p->tmp) && !why)
 			why = "cannot write the cache file";
@@ -273,8 +277,8 @@ static void cx_prompt__done(void *arg, const cx_curl_resp *r, const char *why)
 			snprintf(msg, sizeof(msg), "HTTP status %ld", r->status);
 		else
 			snprintf(msg, sizeof(msg), "%s", why);
-		cx_log(CX_LOG_WARN, NULL, "prompt %H: fetch failed: %s%s", cx_rt_escurl, p->url, msg,
-		       p->file ? "; playing the copy kept from before" : "");
+		cx_log(CX_LOG_WARN, NULL, "prompt %H: fetch failed: %H%s", cx_rt_escurl, p->url,
+		       cx_rt_esc, msg, p->file ? "; playing the copy kept from before" : "");
 	}
 	if (p->tmpname) {
 		(void)unlink(p->tmpname);
@@ -287,12 +291,25 @@ static void cx_prompt__done(void *arg, const cx_curl_resp *r, const char *why)
 	cx_prompt__trim();
 }
 
-/* tmo_ms: the asker's fetchtimeout (VoiceXML's default 30 s), which the transfer may take
- * when it is longer than CX_PROMPT_FETCH_MS (curl's default); 0: that default */
-static int cx_prompt__fetch(cx_engine *e, cx_prompt *p, uint64_t tmo_ms)
+/* The transfer of p ran for its bound (its asker's, which had no timer of its own). */
+static void cx_prompt__timeout(void *arg)
 {
-	char h1[300], h2[100];
-	const char *hdrs[3] = {NULL, NULL, NULL};
+	cx_prompt *p = arg;
+	char why[64];
+
+	/* started only with the platform's bound (cx_prompt__fetch) */
+	snprintf(why, sizeof(why), "timed out after %u ms", (unsigned)CX_FETCH_TIMEOUT_MS);
+	cx_curl_abort(p->eng, p, why); /* cx_prompt__done, told why */
+}
+
+/* age: the asker's maxage / maxstale (asked of caches on the way too) and fetchtimeout, the
+ * transfer's bound (NULL or 0: CX_FETCH_TIMEOUT_MS, a document's); an asker that gives one
+ * times its own wait (vxml.c), else the transfer is ended at it here, its waiters told. */
+static int cx_prompt__fetch(cx_engine *e, cx_prompt *p, const cx_docage *age)
+{
+	char h1[300], h2[100], h3[100];
+	const char *hdrs[4] = {NULL, NULL, NULL, NULL};
+	uint64_t tmo = age && age->tmo_ms ? age->tmo_ms : CX_FETCH_TIMEOUT_MS;
 	int n = 0, err = cx_prompt__dir();
 
 	if (err)
@@ -314,8 +331,10 @@ static int cx_prompt__fetch(cx_engine *e, cx_prompt *p, uint64_t tmo_ms)
 		snprintf(h2, sizeof(h2), "If-Modified-Since: %s", p->lastmod);
 		hdrs[n++] = h2;
 	}
-	err = cx_curl_fetch(e, p->url, NULL, hdrs, CX_PROMPT_MAXSIZE,
-			    tmo_ms > CX_PROMPT_FETCH_MS ? tmo_ms : 0, p->tmp, cx_prompt__done, mem_ref(p));
+	if (cx_docage_reqcc(h3, sizeof(h3), age))
+		hdrs[n++] = h3;
+	err = cx_curl_fetch(e, p->url, NULL, hdrs, CX_PROMPT_MAXSIZE, tmo, p->tmp, cx_prompt__done,
+			    mem_ref(p));
 	if (err) {
 		mem_deref(p);
 		fclose(p->tmp);
@@ -325,6 +344,9 @@ static int cx_prompt__fetch(cx_engine *e, cx_prompt *p, uint64_t tmo_ms)
 		return err;
 	}
 	p->fetching = 1;
+	p->eng = e;
+	if (!age || !age->tmo_ms)
+		tmr_start(&p->tmr, tmo, cx_prompt__timeout, p);
 	return 0;
 }
 
@@ -382,6 +404,8 @@ static int cx_prompt__entry(const char *url, const cx_docage *age, cx_prompt **p
 		return cx_prompt__usable(p, age);
 	}
 	p = mem_zalloc(sizeof(*p), cx_prompt__destroy);
+	if (p)
+		tmr_init(&p->tmr);
 	if (!p || str_dup(&p->url, url)) {
 		mem_deref(p);
 		return ENOMEM;
@@ -391,8 +415,9 @@ static int cx_prompt__entry(const char *url, const cx_docage *age, cx_prompt **p
 	return 0;
 }
 
-/* w waits for p: the transfer starts (within tmo_ms, cx_prompt__fetch's) unless one is under way */
-static int cx_prompt__wait(cx_engine *e, cx_prompt *p, cx_prompt_wait *w, uint64_t tmo_ms)
+/* w waits for p: the transfer starts (within age's bound, cx_prompt__fetch's) unless one is
+ * under way (whose bound it then shares) */
+static int cx_prompt__wait(cx_engine *e, cx_prompt *p, cx_prompt_wait *w, const cx_docage *age)
 {
 	int err;
 
@@ -400,7 +425,7 @@ static int cx_prompt__wait(cx_engine *e, cx_prompt *p, cx_prompt_wait *w, uint64
 	list_append(&p->waits, &w->le, w);
 	if (p->fetching)
 		return 0;
-	err = cx_prompt__fetch(e, p, tmo_ms);
+	err = cx_prompt__fetch(e, p, age);
 	if (err) {
 		mem_deref(w);
 		e->met.prompt[2]++;
@@ -429,7 +454,7 @@ int cx_prompt_want_age(cx_engine *e, const char *url, const cx_docage *age, cx_p
 		return ENOMEM;
 	w->h = h;
 	w->arg = mem_ref(arg);
-	r = cx_prompt__wait(e, p, w, age ? age->tmo_ms : 0);
+	r = cx_prompt__wait(e, p, w, age);
 	return r ? r : EINPROGRESS;
 }
 
@@ -450,5 +475,5 @@ int cx_prompt_dialogstart(cx_engine *e, cx_dlg *d)
 	if (!w)
 		return ENOMEM;
 	w->dlg = mem_ref(d);
-	return cx_prompt__wait(e, p, w, 0);
+	return cx_prompt__wait(e, p, w, NULL);
 }

@@ -718,13 +718,19 @@ int cx_docload_resolve(const char *b, const char *uri, char **urlp);
 /* Fetch url (within timeout_ms, 0: the default), compile and load it; h is never called
  * from inside this call. 0 or an errno (then h is not called). */
 int cx_docload(cx_engine *e, const char *url, uint64_t timeout_ms, cx_docload_h *h, void *arg);
+/* A fetch's bound when its element gives none: a document's, a CCXML prompt's (prompt.c) */
+#define CX_FETCH_TIMEOUT_MS 30000
 /* What a <fetch>/<createccxml> asks of HTTP caching: maxage / maxstale in milliseconds,
  * -1 when the element gives none (docs/fetch.md). */
 typedef struct cx_docage {
 	int64_t maxage, maxstale;
-	uint64_t tmo_ms; /* prompts (prompt.c): the asker's fetchtimeout, the transfer's bound when
-			  * over 15 s (0: 15 s) */
+	uint64_t tmo_ms; /* prompts (prompt.c): the asker's fetchtimeout, the transfer's bound
+			  * (0: CX_FETCH_TIMEOUT_MS) */
 } cx_docage;
+/* The request's own Cache-Control for caches between us and the origin (RFC 9111 §5.2.1):
+ * "Cache-Control: max-age=N[, max-stale=M]" (whole seconds) in out, 1; 0 and "" when age
+ * (NULL: none) asks neither. */
+int cx_docage_reqcc(char *out, size_t sz, const cx_docage *age);
 /* The same with method "get" (fields in the query) or "post" (fields as the body), fields a
  * namelist (or NULL); EINVAL for another method. POST answers are never kept. age NULL: no
  * maxage/maxstale. */

@@ -20,6 +20,12 @@ sox -n -r 16000 -c 1 -b 16 "$W/tone.wav" synth 0.6 sine 440 2>/dev/null || { ech
 timeout 120 python3 $T/web.py "$W/tone.wav" "$W/port" "$W/requests" 110 & PIDS+=($!)
 waitfor "$W/port" . 5 || { echo "FAIL the web server did not start"; exit 1; }
 U=http://127.0.0.1:$(cat "$W/port")
+# prompts slower than curl's 15 s, within and past their 30 s bound: run meanwhile, checked at the end
+for s in 16 32; do
+	timeout 60 "$W/app" --sim --once --values "src=$U/slow$s.wav" --values n=1 >"$W/slow$s.out" 2>"$W/slow$s.err" &
+	PIDS+=($!)
+	eval "P$s=\$!"
+done
 run() { # NAME SRC N -> $W/NAME.out, .err; the exit status
 	timeout 30 "$W/app" --sim --once --values "src=$2" --values "n=$3" >"$W/$1.out" 2>"$W/$1.err"
 }
@@ -65,6 +71,12 @@ st=$?
 check "the program given SIGTERM ends with status 0 (not ended by its guard: $st)" [ "$st" = 0 ]
 check "a slow prompt asked for by two sessions at once: one request, both play" bash -c \
 	"[ \$(grep -c 'EXIT after' '$W/slow.out') = 2 ] && [ \$(grep -c '^/slow.wav 200\$' '$W/requests') = 1 ]"
+wait "$P16" "$P32"
+check "a prompt answered after 16 s (past curl's 15 s, within the prompt's 30 s): played ($(lens slow16)ms after its start)" bash -c \
+	"grep -q 'EXIT after' '$W/slow16.out' && ! grep -q NOTSTARTED '$W/slow16.out'"
+check "a prompt answered after 32 s: error.dialog.notstarted 'timed out after 30000 ms' at 30 s ($(sed -n 's/.*(after \([0-9]*\) ms)/\1/p' "$W/slow32.out") ms)" bash -c \
+	"grep -E -q '^.*NOTSTARTED timed out after 30000 ms \(after 30[0-9]{3} ms\)' '$W/slow32.out' &&
+	 grep -q 'prompt http://127.0.0.1:[0-9]*/slow32.wav: fetch failed: timed out after 30000 ms' '$W/slow32.err'"
 check "no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' '$W'/*.err"
 check "the prompt cache directory is removed when the program ends" bash -c "[ -z \"\$(ls -A '$W/tmp')\" ]" ||
 	ls -lAR "$W/tmp" | sed 's/^/  | /'

@@ -5,7 +5,8 @@
 # and played for the file's real length (0.6 s; the field's no-input time starts after it); a
 # slow first prompt keeps its place (the text after it waits); a 404 plays the alternate content,
 # or nothing and no event without one; fetchtimeout, and a server slower than curl's default
-# 15 s within the default 30 s; maxage / maxstale and the properties
+# 15 s within the default 30 s; a host that takes no connection given up at a short fetchtimeout,
+# not the platform's 5 s; maxage / maxstale (sent in the request's Cache-Control too) and the properties
 # audiomaxage / audiomaxstale over HTTP caching (requests counted by the server); file: refused,
 # an absolute path stays on the server, a newline escaped in the log; a compiled-in document's
 # <audio expr> of an http URI; a relative fetchaudio; a <record> after a slow web prompt. Runs
@@ -62,6 +63,10 @@ check "a 404 without alternate content: nothing plays, no error event ($(ms noal
 run late "$U/late.vxml"
 check "fetchtimeout='1s' against a server that answers after 4 s: the alternate content at 1 s ($(ms late) ms)" \
 	bash -c "within late 2200 3900 && grep -q 'hang.wav: timed out (fetchtimeout 1000 ms); its alternate content plays' '$W/late.err'"
+run hole "$U/hole.vxml"
+check "fetchtimeout='2s' of a host that takes no connection (a full backlog): the alternate content at 2 s, the connection given up at the fetch's bound (curl's a second past it: 3 s), not at the platform's 5 s ($(ms hole) ms to noinput; $(grep -E -o 'fetch failed: .* after [0-9]+ m[a-z]*' "$W/hole.err" | grep -E -o '[0-9]+ m[a-z]*$'))" \
+	bash -c "within hole 2900 5500 && grep -q 'tone.wav: timed out (fetchtimeout 2000 ms); its alternate content plays' '$W/hole.err' &&
+	         grep -E -q 'prompt http://127.0.0.1:[0-9]*/a/tone.wav: fetch failed: .* after 3[0-9]{3} (ms|milliseconds)' '$W/hole.err'"
 run slow17 "$U/slow17.vxml"
 check "a server that answers after 17 s, within the default fetchtimeout (30 s): the file plays, not its alternate text (the transfer is not cut at curl's default 15 s; $(ms slow17) ms)" \
 	bash -c "within slow17 18000 23000 && [ \$(reqs /a/slow17.wav 200) = 1 ] && ! grep -q 'alternate content plays' '$W/slow17.err'"
@@ -82,6 +87,9 @@ check "HTTP caching: tone.wav fetched once, revalidated for maxage='0' and for a
 	bash -c "[ \$(reqs /a/tone.wav 200) = 5 ] && [ \$(reqs /a/tone.wav 304) = 2 ]"
 check "stale.wav (max-age=0) fetched once, its stale copy played for maxstale='60' and audiomaxstale 60, then revalidated (304 once)" \
 	bash -c "[ \$(reqs /a/stale.wav 200) = 1 ] && [ \$(reqs /a/stale.wav 304) = 1 ]"
+check "each request says the Cache-Control the document asked (RFC 9111 §5.2.1): max-age=0 for maxage='0' and audiomaxage 0 (the two 304s), none otherwise" \
+	bash -c "[ \$(grep -c '^/a/tone.wav 304 max-age=0\$' '$W/requests.cc') = 2 ] &&
+	         ! grep -v -e ' -\$' -e '^/a/tone.wav 304 max-age=0\$' '$W/requests.cc' | grep -q ."
 check "each of the 8 fields waited the prompt's 0.6 s and its 1 s: $(sed -n 's/.*VX EXIT //p' "$W/cache.out")" \
 	bash -c "[ \$(sed -n 's/.*VX EXIT //p' '$W/cache.out' | tr ' ' '\n' | awk '\$1 >= 1550 && \$1 <= 2500' | wc -l) = 8 ]"
 # over SIP: the callee (sipp, its audio at tests/sip/rtpsink.py) hears the fetched tone as RTP

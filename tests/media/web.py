@@ -3,6 +3,8 @@
   /revalidate.wav  Cache-Control: no-cache, ETag "v1" (304 to If-None-Match: "v1")
   /nostore.wav     Cache-Control: no-store
   /slow.wav        like fresh, answered after 0.7 s (dialogs asking meanwhile share it)
+  /slow16.wav      like fresh, answered after 16 s (past curl's 15 s, within a prompt's 30 s)
+  /slow32.wav      like fresh, answered after 32 s (past a prompt's 30 s)
   anything else    404
 and appends "PATH STATUS" for each request to LOG."""
 import os, sys
@@ -21,10 +23,10 @@ class H(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         hdrs = {}
         status = 200
-        if path in ("/fresh.wav", "/slow.wav"):
+        delay = {"/slow.wav": 0.7, "/slow16.wav": 16, "/slow32.wav": 32}
+        if path in ("/fresh.wav",) + tuple(delay):
             hdrs = {"Cache-Control": "max-age=60", "ETag": '"v1"'}
-            if path == "/slow.wav":
-                time.sleep(0.7)
+            time.sleep(delay.get(path, 0))
         elif path == "/revalidate.wav":
             hdrs = {"Cache-Control": "no-cache", "ETag": '"v1"'}
             if self.headers.get("If-None-Match") == '"v1"':
@@ -35,14 +37,17 @@ class H(http.server.BaseHTTPRequestHandler):
             status = 404
         with lock, open(log, "a") as f:
             f.write("%s %d\n" % (path, status))
-        self.send_response(status)
-        for k, v in hdrs.items():
-            self.send_header(k, v)
         data = body if status == 200 else b""
-        self.send_header("Content-Type", "audio/wav")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            for k, v in hdrs.items():
+                self.send_header(k, v)
+            self.send_header("Content-Type", "audio/wav")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # a late answer to a fetch given up at its bound (slow32.wav)
 
     def log_message(self, *a):
         pass

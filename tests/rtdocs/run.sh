@@ -240,6 +240,9 @@ check "no-store: nothing kept, no conditional request (200 twice, no If-None-Mat
 hc fresh2 fresh2 && hc fresh2 fresh2 && hc fresh2 fresh2 maxage=0
 check "max-age=60: the second start asks nothing; maxage=0 on the third revalidates (304, request Cache-Control max-age=0)" bash -c \
 	"[ \"\$(reqs fresh2 | tr '\n' '|')\" = '200 inm=- ims=- cc=-|304 inm=\"f1\" ims=- cc=max-age=0|' ]"
+hc fresh2 fresh2 "maxage=0&maxstale=60"
+check "maxage=0 with maxstale=60: the request says both to caches on the way (Cache-Control: max-age=0, max-stale=60; RFC 9111 §5.2.1)" bash -c \
+	"reqs fresh2 | tail -n 1 | grep -q '^304 inm=\"f1\" ims=- cc=max-age=0, max-stale=60\$'"
 hc stale stale
 sleep 2
 hc stale stale maxstale=60 && hc stale stale maxstale=1s && hc stale stale
@@ -251,8 +254,8 @@ check "a changed document (new ETag, 200) replaces the kept program: flipB runs"
 curl -s -m 5 -H 'Authorization: Bearer admin-0123456789abcdef' "$HU/metrics" >"$W/hc.metrics"
 kill -TERM $S
 wait $S
-check "/metrics: ccxml_fetch_not_modified_total counts the 304s (7)" \
-	grep -q '^ccxml_fetch_not_modified_total 7$' "$W/hc.metrics"
+check "/metrics: ccxml_fetch_not_modified_total counts the 304s (8)" \
+	grep -q '^ccxml_fetch_not_modified_total 8$' "$W/hc.metrics"
 
 # the cache directory keeps CCXML_DOC_CACHE_MAX programs, the least recently used go first
 mkdir -p -m 700 "$W/small"

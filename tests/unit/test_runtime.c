@@ -1664,6 +1664,24 @@ static void test_max_age(void)
 	CHECK(cx_prompt_fresh("no-store", &ns) == 0 && ns == 1);
 }
 
+/* The request's own Cache-Control (docfetch.c, RFC 9111 §5.2.1): what the element asked, in
+ * whole seconds rounded down, both directives when both are given, nothing without either */
+static void test_reqcc(void)
+{
+	static const struct { int64_t age, stale; const char *want; } t[] = {
+		{-1, -1, ""}, {0, -1, "Cache-Control: max-age=0"},
+		{-1, 60000, "Cache-Control: max-stale=60"}, {1999, -1, "Cache-Control: max-age=1"},
+		{0, 60000, "Cache-Control: max-age=0, max-stale=60"}, {-1, 500, "Cache-Control: max-stale=0"},
+	};
+	char h[100];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		cx_docage a = {t[i].age, t[i].stale, 0};
+		CHECK(cx_docage_reqcc(h, sizeof(h), &a) == (t[i].want[0] != 0) && !strcmp(h, t[i].want));
+	}
+	CHECK(cx_docage_reqcc(h, sizeof(h), NULL) == 0 && !h[0]);
+}
+
 /* The per-URL HTTP cache of fetched documents, <data> answers and sources (doccomp.c): at most
  * 1024 URLs and 64 MiB of kept bodies, the least recently used forgotten first (a lookup makes
  * an entry the most recently used) */
@@ -1738,6 +1756,7 @@ int main(void)
 	test_srtprx();
 	test_script_charset();
 	test_max_age();
+	test_reqcc();
 	test_fresh_bound();
 	test_quiet();
 	libre_close();
