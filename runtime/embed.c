@@ -260,6 +260,8 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 			err = cx_sip_trace(e, cfg->sip_trace);
 		if (!err)
 			err = cx_sip_srtp(e, cfg->sip_srtp);
+		if (!err)
+			err = cx_sip_latch(e, cfg->rtp_latch);
 	}
 	else if (cfg->use_sim) {
 		err = cx_sim_setup(e, cfg->sim_file);

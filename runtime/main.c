@@ -160,6 +160,19 @@ static const char *cx_main__grace(cx_main_cli *c, const cx_main_opt *o, const ch
 	return NULL;
 }
 
+/* --rtp-latch nat|off (docs/sip.md "Behind a NAT") */
+static const char *cx_main__latch(cx_main_cli *c, const cx_main_opt *o, const char *v)
+{
+	(void)o;
+	if (!strcmp(v, "nat"))
+		c->cfg.rtp_latch = CX_RTP_LATCH_NAT;
+	else if (!strcmp(v, "off"))
+		c->cfg.rtp_latch = CX_RTP_LATCH_OFF;
+	else
+		return "needs nat or off";
+	return NULL;
+}
+
 /* --srtp off|offer|require (docs/sip.md "SRTP") */
 static const char *cx_main__srtp(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
@@ -289,6 +302,9 @@ static const cx_main_opt cx_main__opts[] = {
 	{"register", required_argument, "URI", cx_main__register,
 	 "(repeatable) register sip:USER@REGISTRAR[:PORT][;expires=N]\n"
 	 "[;transport=tcp]: refreshed, retried with back-off, unregistered on stop", 0},
+	{"rtp-latch", required_argument, "nat|off", cx_main__latch,
+	 "nat (default): a far end whose SDP names a private address gets our\n"
+	 "RTP where its own comes from; off: always the SDP's address (docs/sip.md)", 0},
 	{"rtp-timeout", required_argument, "SECONDS", cx_main__calltime,
 	 "end a connected call whose far end sent no RTP for that long\n"
 	 "(default 60, 0: never; docs/sip.md)", 0},
@@ -444,10 +460,10 @@ static int cx_main__run(cx_main_cli *c, const cx_doc *const *docs, int ndocs)
 				 c->cfg.sip_public_addr || c->cfg.sip_credentials || c->cfg.nsip_registers ||
 				 c->cfg.sip_tls_cert || c->cfg.sip_tls_ca || c->cfg.sip_tls_no_verify ||
 				 c->cfg.dns_server || c->cfg.sip_max_conns || c->cfg.sip_max_conns_per_addr ||
-				 c->cfg.sip_conn_idle_s || c->cfg.sip_srtp))
+				 c->cfg.sip_conn_idle_s || c->cfg.sip_srtp || c->cfg.rtp_latch))
 		fprintf(stderr, "%s: --gateway, --transport, --sip-proxy, --public-addr, --sip-credentials, "
-			"--register, --sip-tls-*, --dns-server, --sip-*connection* and --srtp only apply "
-			"with --sip\n",
+			"--register, --sip-tls-*, --dns-server, --sip-*connection*, --srtp and --rtp-latch only "
+			"apply with --sip\n",
 			c->prog);
 	if (!c->cfg.use_sim && !c->cfg.sip_addr) {
 		fprintf(stderr, "%s: no telephony provider given; using the simulator (--sim)\n",

@@ -404,6 +404,59 @@ static bool cx_mp__rtcp(const cx_mp_leg *leg, int pt)
 	return pt >= 64 && pt <= 95 && pt != leg->tept;
 }
 
+/* An address no far end can be reached at from outside its own network: RFC 1918's, shared
+ * address space (RFC 6598, carrier-grade NATs), link-local, IPv6 unique-local and link-local. */
+static bool cx_mp__private(const struct sa *a)
+{
+	if (sa_af(a) == AF_INET) {
+		uint32_t v = sa_in(a);
+		return (v >> 24) == 10 || (v >> 20) == 0xac1 || (v >> 16) == 0xc0a8 ||
+		       (v >> 22) == (100u << 2 | 1) || (v >> 16) == 0xa9fe;
+	}
+	if (sa_af(a) == AF_INET6) {
+		uint8_t b[16];
+		sa_in6(a, b);
+		return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
+	}
+	return false;
+}
+
+/* Where our RTP goes: the far end's SDP address, or the source its RTP comes from once
+ * latched to it (cx_mp__latch), for as long as the SDP address is the same. */
+static const struct sa *cx_mp__dst(const cx_mp_leg *leg)
+{
+	const struct sa *ra = sdp_media_raddr(leg->sdpm);
+
+	if (sa_isset(&leg->lto, SA_ALL) && sa_cmp(&leg->lsdp, ra, SA_ALL))
+		return &leg->lto;
+	return ra;
+}
+
+/* Symmetric RTP for a far end behind a NAT (--rtp-latch nat, docs/sip.md "Behind a NAT"):
+ * its SDP names its private address, which nothing outside its network reaches, while its
+ * packets come from the NAT's public one. The first packet that comes from elsewhere than
+ * the SDP says, and from the address the call's SIP messages come from, is where we send from
+ * then on (its port: the NAT's). An SDP address that can be reached is trusted, and a packet
+ * from an address the signalling did not come from never moves the media (RTP bleed: anyone
+ * can send to our port); the first latch stands until the SDP address changes. SRTP's
+ * packets get here only when they authenticate. */
+static void cx_mp__latch(cx_mp_leg *leg, const struct sa *src)
+{
+	const struct sa *ra = sdp_media_raddr(leg->sdpm);
+
+	if (sa_cmp(src, ra, SA_ALL) || (sa_isset(&leg->lto, SA_ALL) && sa_cmp(&leg->lsdp, ra, SA_ALL)))
+		return;
+	if (!cx_mp__private(ra) || !sa_isset(&leg->sigsrc, SA_ADDR) ||
+	    !sa_cmp(src, &leg->sigsrc, SA_ADDR))
+		return;
+	leg->lto = *src;
+	leg->lsdp = *ra;
+	if (leg->c)
+		cx_logc(CX_LOG_INFO, leg->c->sess ? leg->c->sess->id : NULL, leg->c->id,
+			leg->callid[0] ? leg->callid : NULL, "sip: connection %s: RTP comes from %J, "
+			"the SDP says %J (behind a NAT): our RTP goes to %J", leg->c->id, src, ra, src);
+}
+
 static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb,
 			 void *arg)
 {
@@ -415,6 +468,8 @@ static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, str
 	 * packet), nor the far end sending media for --rtp-timeout */
 	if (cx_mp__rtcp(leg, hdr->pt))
 		return;
+	if (leg->latch && leg->sdpm)
+		cx_mp__latch(leg, src);
 	leg->rtp_last = tmr_jiffies(); /* any packet shows the far end is alive */
 	leg->prx++;
 	leg->brx += mbuf_get_left(mb);
@@ -1155,7 +1210,7 @@ static void cx_mp_mix__send(cx_mp *mp, cx_mp_leg *leg, const int32_t *out)
 		leg->mts += CX_MP_SAMPLES;
 	leg->mlast = mp->mixn;
 	cx_mp__count_tx(leg, mbuf_get_left(mb));
-	err = rtp_send(leg->rtp, sdp_media_raddr(leg->sdpm), false, marker, (uint8_t)leg->pt,
+	err = rtp_send(leg->rtp, cx_mp__dst(leg), false, marker, (uint8_t)leg->pt,
 		       leg->mts, mb);
 	if (err && err != ENOMEM)
 		cx_log(CX_LOG_INFO, NULL, "sip: RTP send (join): %s", strerror(err));
@@ -1539,7 +1594,7 @@ static int cx_mp_play__send(cx_mp_play *p)
 	cx_mp__count_tx(leg, mbuf_get_left(mb));
 	marker = p->npkt == 0 || p->resync;
 	p->resync = 0;
-	return rtp_send(leg->rtp, sdp_media_raddr(leg->sdpm), false, marker,
+	return rtp_send(leg->rtp, cx_mp__dst(leg), false, marker,
 			(uint8_t)leg->pt, p->ts0 + p->npkt * CX_MP_SAMPLES, mb);
 }
 

@@ -51,6 +51,11 @@ struct cx_mp_leg {
 	const char *callid;           /* the call's SIP Call-ID ("" before it is known) */
 	struct rtp_sock *rtp;
 	struct sdp_media *sdpm;       /* weak: the call's SDP media (the far end's address) */
+	/* --rtp-latch nat (docs/sip.md "Behind a NAT"): set by sip.c; sigsrc is where the call's
+	 * SIP messages come from; lto the far end's RTP source we send to instead of lsdp, its
+	 * SDP address when that latch was made (a new SDP address ends it) */
+	int latch;
+	struct sa sigsrc, lto, lsdp;
 	int pt;                       /* negotiated G.711 payload type, -1 before the answer */
 	int tept;                     /* the far end's telephone-event pt, -1 if none */
 	int estab;                    /* set by sip.c: the call is answered */

@@ -70,6 +70,7 @@ typedef struct cx_sip_st {
 	FILE *trace;                  /* --sip-trace: every message sent and received, or NULL */
 	char *trace_file;             /* its path (SIGHUP reopens it) */
 	int srtp;                     /* --srtp: CX_SRTP_OFF, _OFFER or _REQUIRE (docs/sip.md "SRTP") */
+	int latch_off;                /* --rtp-latch off (docs/sip.md "Behind a NAT") */
 } cx_sip_st;
 
 typedef struct cx_sip_pair cx_sip_pair;
@@ -345,6 +346,7 @@ static cx_sip_call *cx_sip__call_new(cx_sip_st *st, cx_conn *c)
 	call->st = st;
 	call->c = c;
 	cx_mp_leg_init(st->mp, &call->m, c, call->callid);
+	call->m.latch = !st->latch_off;
 	call->adv = st->laddr;
 	tmr_init(&call->tmo);
 	tmr_init(&call->refertmo);
@@ -674,6 +676,7 @@ static void cx_sip__progr_h(const struct sip_msg *msg, void *arg)
 		cx_sip__hold_conn(call, msg);
 	if (call->progressed || call->m.closed || !call->c)
 		return;
+	call->m.sigsrc = msg->src; /* early media may come before the 200 */
 	call->progressed = 1;
 	cx_sip__set_proto(call, msg);
 	if (!cx_sipbody_sdp(msg, &sdp, &why) && mbuf_get_left(&sdp) && !sdp_decode(call->sdp, &sdp, false)) {
@@ -689,6 +692,8 @@ static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 
 	if (call->m.closed || !call->c)
 		return;
+	if (msg && !call->c->inbound)
+		call->m.sigsrc = msg->src; /* the 200 OK's: where the far end (or its proxy) is */
 	tmr_cancel(&call->tmo);
 	call->m.estab = 1;
 	call->inv = mem_deref(call->inv);
@@ -1611,8 +1616,10 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 	if (err)
 		goto out;
 	call = cx_sip__call_new(st, c);
-	if (call)
+	if (call) {
 		(void)pl_strcpy(&msg->callid, call->callid, sizeof(call->callid));
+		call->m.sigsrc = msg->src; /* the caller, or the proxy it came through */
+	}
 	if (!call) {
 		(void)sip_treply(NULL, st->sip, msg, 500, "Server Internal Error");
 		cx_rt_conn_pev(c, CX_PEV_FAILED, &(cx_pev_info){.reason = "out of memory"});
@@ -2778,6 +2785,18 @@ int cx_sip_srtp(cx_engine *e, int mode)
 	if (mode < CX_SRTP_OFF || mode > CX_SRTP_REQUIRE)
 		return EINVAL;
 	st->srtp = mode;
+	return 0;
+}
+
+int cx_sip_latch(cx_engine *e, int mode)
+{
+	cx_sip_st *st = cx_sip__st(e);
+
+	if (!st)
+		return ENOSYS;
+	if (mode != CX_RTP_LATCH_NAT && mode != CX_RTP_LATCH_OFF)
+		return EINVAL;
+	st->latch_off = mode == CX_RTP_LATCH_OFF;
 	return 0;
 }
 

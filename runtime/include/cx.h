@@ -26,10 +26,10 @@
 extern "C" {
 #endif
 
-#define CX_API_VERSION 7   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
+#define CX_API_VERSION 8   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
 			    * 4: sip_tls_ca, sip_tls_no_verify; 5: dns_server, sip_max_conns,
 			    * sip_max_conns_per_addr, sip_conn_idle_s; 6: sip_srtp;
-			    * 7: vxml_final_s */
+			    * 7: vxml_final_s; 8: rtp_latch */
 
 /* Section - Engine */
 
@@ -143,9 +143,13 @@ typedef struct cx_engine_cfg {
 	/* How long a VoiceXML dialog may go on after its caller hung up (its final processing
 	 * state: docs/voicexml.md "The caller hangs up"), seconds, 1 to 3600; 0: 60. */
 	uint32_t vxml_final_s;
+	/* With sip_addr: symmetric RTP for far ends behind a NAT (docs/sip.md "Behind a NAT"):
+	 * CX_RTP_LATCH_NAT (0, the default) or CX_RTP_LATCH_OFF (always the SDP's address). */
+	int rtp_latch;
 } cx_engine_cfg;
 
 enum { CX_SRTP_OFF, CX_SRTP_OFFER, CX_SRTP_REQUIRE };
+enum { CX_RTP_LATCH_NAT, CX_RTP_LATCH_OFF };
 
 #define CX_GRACE_NONE UINT32_MAX
 #define CX_RTP_TIMEOUT_NONE UINT32_MAX

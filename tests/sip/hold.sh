@@ -30,3 +30,47 @@ if why="holdpeer.py status $rc_hold: $(tail -1 "$W/hold.peer")" && [ "$rc_hold" 
 else
 	bad "hold and resume (RFC 3264 6.1, 8.4)" "$why" "$W/hold.peer" "$W/hold.out" "$W/hold.err"
 fi
+
+# 5h. A caller behind a NAT (docs/sip.md "Behind a NAT"): in a network namespace of the test's
+# own (unshare -rn), whose loopback also has 192.168.77.7 standing for the caller's private
+# address, tests/sip/natpeer.py calls with that address in its SDP and sends its RTP from
+# 127.0.0.1 (its SIP's address) and another port, after a stranger on 127.0.0.2 sent some to
+# the program's port. --rtp-latch nat (the default): the program's RTP goes where the caller's
+# comes from, none to the stranger nor to the SDP's private address; --rtp-latch off: all to
+# the SDP's address (as before, when a NATed caller heard nothing).
+nat_case() { # nat_case MODE [PROGRAM OPTIONS...]
+	local mode=$1 rc
+	shift
+	W="$W" T="$T" P="$(freeport)" MODE="$mode" timeout -k 2 60 unshare -rn bash -c '
+		ip link set lo up && ip addr add 192.168.77.7/32 dev lo || exit 3
+		(cd "$W" && exec timeout -k 2 30 ./hold --sip "127.0.0.1:$P" "$@") \
+			>"$W/nat-$MODE.out" 2>"$W/nat-$MODE.err" &
+		for i in $(seq 100); do grep -qs "SIP on 127.0.0.1" "$W/nat-$MODE.err" && break; sleep 0.1; done
+		(cd "$T" && timeout -k 2 30 python3 natpeer.py "$P" "$MODE")
+		rc=$?
+		for i in $(seq 50); do grep -qs DISCONNECTED "$W/nat-$MODE.out" && break; sleep 0.1; done
+		kill %1 2>/dev/null; wait
+		exit $rc' nat "$@" >"$W/nat-$mode.peer" 2>&1
+	rc=$?
+	if why="natpeer.py status $rc: $(tail -1 "$W/nat-$mode.peer")" && [ "$rc" = 0 ] &&
+		why=$(has "$W/nat-$mode.out" "CONNECTED" "DISCONNECTED trigger=remote reason=hangup") &&
+		why="the latch logged ($mode)" &&
+		if [ "$mode" = nat ]; then
+			grep -q "RTP comes from 127.0.0.1:[0-9]*, the SDP says 192.168.77.7:4000 (behind a NAT)" \
+				"$W/nat-$mode.err"
+		else
+			! grep -q "behind a NAT" "$W/nat-$mode.err"
+		fi &&
+		why="sanitizer report" && ! sanitized "$W/nat-$mode.err"; then
+		ok "behind a NAT, --rtp-latch $mode: $(head -1 "$W/nat-$mode.peer")"
+	else
+		bad "behind a NAT (--rtp-latch $mode)" "$why" "$W/nat-$mode.peer" "$W/nat-$mode.out" \
+			"$W/nat-$mode.err"
+	fi
+}
+if ! unshare -rn true 2>/dev/null; then
+	echo "skipped: no network namespace of our own (unshare -rn) for the NAT cases"
+else
+	nat_case nat
+	nat_case off --rtp-latch off
+fi

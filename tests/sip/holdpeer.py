@@ -60,14 +60,7 @@ def send(method, body='', cs=None):
         cseq += 1
         cs = cseq
     to = '<sip:hold@127.0.0.1:%d>' % PORT + (';tag=' + remote_tag if remote_tag else '')
-    msg = ('%s %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%d;rport;branch=z9hG4bK%08x\r\n'
-           'From: <sip:peer@127.0.0.1:%d>;tag=%s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n'
-           'Contact: <sip:peer@127.0.0.1:%d>\r\nMax-Forwards: 70\r\n'
-           % (method, target, LP, random.getrandbits(32), LP, TAG, to, CALLID, cs, method, LP))
-    if body:
-        msg += 'Content-Type: application/sdp\r\n'
-    msg += 'Content-Length: %d\r\n\r\n%s' % (len(body), body)
-    sip.sendto(msg.encode(), ('127.0.0.1', PORT))
+    sip.sendto(sipmsg.request(method, target, LP, TAG, to, CALLID, cs, body), ('127.0.0.1', PORT))
     return cs
 
 
@@ -82,27 +75,12 @@ def answer(first, h, code='200 OK'):
 
 def final(cs, method, within=5):
     """the final response to our request cs: (status, headers, body)"""
-    end = time.time() + within
-    while time.time() < end:
-        sip.settimeout(max(0.01, end - time.time()))
-        try:
-            d, _ = sip.recvfrom(65536)
-        except socket.timeout:
-            break
-        m, _ = sipmsg.take(d)
-        if not m:
-            continue
-        first, h, body = m
-        if not first.startswith('SIP/2.0'):
-            answer(first, h)
-            if first.startswith('BYE'):
-                fail('the program hung up during the test')
-            continue
-        n = int(first.split()[1])
-        if h.get('cseq', [''])[0] != '%d %s' % (cs, method) or n < 200:
-            continue
-        return n, h, body.decode('utf-8', 'replace')
-    fail('no final response to %s (CSeq %d)' % (method, cs))
+    def request(first, h):
+        answer(first, h)
+        if first.startswith('BYE'):
+            fail('the program hung up during the test')
+    r = sipmsg.final(sip, cs, method, within, request)
+    return r or fail('no final response to %s (CSeq %d)' % (method, cs))
 
 
 def rtp_count(seconds, talk, drain=True):

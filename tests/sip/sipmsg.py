@@ -1,6 +1,9 @@
-"""tests/sip/sipmsg.py — SIP messages out of a stream's bytes, for the test peers written in
-Python (reusepeer.py, tlsroute.py)."""
+"""tests/sip/sipmsg.py — SIP messages out of a stream's bytes, and a UDP caller's requests, for
+the test peers written in Python (reusepeer.py, tlsroute.py, holdpeer.py, natpeer.py)."""
+import random
 import re
+import socket
+import time
 
 
 def take(buf):
@@ -21,3 +24,41 @@ def take(buf):
         k, _, v = line.partition(':')
         hdrs.setdefault(k.strip().lower(), []).append(v.strip())
     return (lines[0], hdrs, rest[:n]), rest[n:]
+
+
+def request(method, target, lport, tag, to, callid, cseq, body=''):
+    """a request of a UDP caller on 127.0.0.1:lport (holdpeer.py, natpeer.py), as bytes: From
+    sip:peer@ with tag, To `to` (with the far end's tag once known), an SDP body if given"""
+    msg = ('%s %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%d;rport;branch=z9hG4bK%08x\r\n'
+           'From: <sip:peer@127.0.0.1:%d>;tag=%s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n'
+           'Contact: <sip:peer@127.0.0.1:%d>\r\nMax-Forwards: 70\r\n'
+           % (method, target, lport, random.getrandbits(32), lport, tag, to, callid, cseq,
+              method, lport))
+    if body:
+        msg += 'Content-Type: application/sdp\r\n'
+    return (msg + 'Content-Length: %d\r\n\r\n%s' % (len(body), body)).encode()
+
+
+def final(sock, cseq, method, within, on_request=None):
+    """the final response to our request (cseq, method) read from the UDP socket sock within
+    `within` seconds: (status, headers, body as text), or None; a request of the far end
+    meanwhile goes to on_request(first line, headers) if given"""
+    end = time.time() + within
+    while time.time() < end:
+        sock.settimeout(max(0.01, end - time.time()))
+        try:
+            d, _ = sock.recvfrom(65536)
+        except socket.timeout:
+            break
+        m, _ = take(d)
+        if not m:
+            continue
+        first, h, body = m
+        if not first.startswith('SIP/2.0'):
+            if on_request:
+                on_request(first, h)
+            continue
+        n = int(first.split()[1])
+        if h.get('cseq', [''])[0] == '%d %s' % (cseq, method) and n >= 200:
+            return n, h, body.decode('utf-8', 'replace')
+    return None

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""tests/sip/natpeer.py PORT MODE — a caller behind a NAT, as the program sees one (hold.sh).
+
+Run in a network namespace of the test's own whose loopback also has 192.168.77.7 (an RFC 1918
+address, standing for the caller's private one; no packet leaves the namespace). Calls
+sip:nat@127.0.0.1:PORT over UDP. Its SDP names 192.168.77.7:4000, where it listens too, while
+its RTP comes from 127.0.0.1 (the address of its SIP, as a NAT's public address would be) and
+another port. Before that, a stranger on another
+address (127.0.0.2) sends RTP to the program's port, as anyone may (RTP bleed). Right after the
+200 OK (before the ACK, so before the program sends anything) the caller sends its first
+packet, then one every 20 ms; it counts the RTP the program sends to its port, to the
+stranger's and to the SDP's address over 1.5 s, then hangs up. MODE nat: the program must
+answer where the caller's RTP comes from (about 75 packets), never the stranger nor the SDP's
+address; MODE off (--rtp-latch off): only the SDP's address. Prints "caller=N stranger=M sdp=K"
+and "ok", or "FAIL why"; exits 0 when MODE's expectations held.
+"""
+import random
+import re
+import socket
+import struct
+import sys
+import time
+
+import sipmsg
+
+PORT, MODE = int(sys.argv[1]), sys.argv[2]
+sip = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sip.bind(('127.0.0.1', 0))
+rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+rtp.bind(('127.0.0.1', 0))
+stranger = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+stranger.bind(('127.0.0.2', 0))
+private = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+private.bind(('192.168.77.7', 4000))
+LP = sip.getsockname()[1]
+CALLID = '%08x@natpeer' % random.getrandbits(32)
+TAG = '%08x' % random.getrandbits(32)
+SDP = ('v=0\r\no=peer 1 1 IN IP4 192.168.77.7\r\ns=-\r\nc=IN IP4 192.168.77.7\r\nt=0 0\r\n'
+       'm=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n')
+
+
+def fail(why):
+    print('FAIL', why, flush=True)
+    sys.exit(1)
+
+
+def send(method, cs, target, to_tag=None, body=''):
+    to = '<sip:nat@127.0.0.1:%d>' % PORT + (';tag=' + to_tag if to_tag else '')
+    sip.sendto(sipmsg.request(method, target, LP, TAG, to, CALLID, cs, body), ('127.0.0.1', PORT))
+
+
+def final(cs, method):
+    r = sipmsg.final(sip, cs, method, 15)
+    return r or fail('no final response to %s' % method)
+
+
+def packet(seq):
+    return struct.pack('!BBHII', 0x80, 0, seq & 0xffff, seq * 160, 0x4e4154) + b'\xff' * 160
+
+
+target = 'sip:nat@127.0.0.1:%d' % PORT
+send('INVITE', 1, target, body=SDP)
+code, h, body = final(1, 'INVITE')
+if code != 200:
+    fail('INVITE answered %d' % code)
+m = re.search(r'(?m)^m=audio (\d+) ', body)
+if not m:
+    fail('no m=audio in the answer')
+media = ('127.0.0.1', int(m.group(1)))
+to_tag = re.search(r';tag=([^;>\s]+)', h['to'][0]).group(1)
+m = re.search(r'<([^>]+)>', h['contact'][0])
+target = m.group(1) if m else target
+stranger.sendto(packet(1), media)
+time.sleep(0.05)
+rtp.sendto(packet(1), media)
+send('ACK', 1, target, to_tag)
+counts = {'caller': 0, 'stranger': 0, 'sdp': 0}
+seq, nxt, end = 2, time.time(), time.time() + 1.5
+for s in (rtp, stranger, private):
+    s.setblocking(False)
+while time.time() < end:
+    if time.time() >= nxt:
+        rtp.sendto(packet(seq), media)
+        seq += 1
+        nxt += 0.02
+    for name, s in (('caller', rtp), ('stranger', stranger), ('sdp', private)):
+        try:
+            while True:
+                s.recv(4096)
+                counts[name] += 1
+        except BlockingIOError:
+            pass
+    time.sleep(0.005)
+send('BYE', 2, target, to_tag)
+final(2, 'BYE')
+print('caller=%d stranger=%d sdp=%d' % (counts['caller'], counts['stranger'], counts['sdp']),
+      flush=True)
+if counts['stranger']:
+    fail('the program sent %d RTP packets to a stranger' % counts['stranger'])
+if MODE == 'nat' and counts['caller'] < 40:
+    fail('%d RTP packets reached the caller behind its NAT in 1.5 s, want about 75'
+         % counts['caller'])
+if MODE == 'nat' and counts['sdp']:
+    fail('%d RTP packets went to the private address of the SDP' % counts['sdp'])
+if MODE == 'off' and counts['caller']:
+    fail('--rtp-latch off, yet %d RTP packets went where the caller sends from' % counts['caller'])
+if MODE == 'off' and counts['sdp'] < 40:
+    fail('--rtp-latch off: %d RTP packets at the SDP\'s address in 1.5 s, want about 75'
+         % counts['sdp'])
+print('ok', flush=True)
