@@ -218,14 +218,41 @@ static cx_ev *cx_mp__signal_ev(cx_mp_leg *leg)
 	return ev;
 }
 
-static void cx_mp__signal(cx_mp_leg *leg, const char *dig, int dur)
+/* A key reported one way (RFC 4733, in-band, INFO) and then another within this many ms is
+ * the same press: a far end configured to send both (an INFO and the events) is heard once. */
+#define CX_MP__DPAIR 1500
+
+/* Is key dig by way m (enum cx_mp__dway) the other half of the press just reported? Each
+ * report takes at most one such half, so a key pressed twice is reported twice whatever the
+ * ways; the same way twice is always two presses. */
+static bool cx_mp__dpaired(cx_mp_leg *leg, char dig, int m)
 {
+	uint64_t now = tmr_jiffies();
+
+	if (leg->dkey == dig && leg->dway != m && !leg->dpaired && now - leg->dtime < CX_MP__DPAIR) {
+		leg->dpaired = 1;
+		return true;
+	}
+	leg->dkey = dig;
+	leg->dway = m;
+	leg->dpaired = 0;
+	leg->dtime = now;
+	return false;
+}
+
+enum cx_mp__dway { CX_MP__RFC4733, CX_MP__INBAND, CX_MP__INFO };
+
+static void cx_mp__signal(cx_mp_leg *leg, const char *dig, int dur, int way)
+{
+	static const char *const ways[] = {"rfc4733", "inband", "info"};
 	cx_ev *ev;
 	cx_cval *info;
 	int bad;
 
 	if (leg->bridged)
 		return; /* merged: no session controls the call any more */
+	if (cx_mp__dpaired(leg, dig[0], way))
+		return;
 	ev = cx_mp__signal_ev(leg);
 	if (!ev)
 		return;
@@ -236,7 +263,7 @@ static void cx_mp__signal(cx_mp_leg *leg, const char *dig, int dur)
 	if (info) {
 		bad = cx_cval_put(info, "type", 4, cx_cval_str("dtmf")) ||
 		      cx_cval_put(info, "digit", 5, cx_cval_str(dig)) ||
-		      cx_cval_put(info, "method", 6, cx_cval_str(dur >= 0 ? "rfc4733" : "inband"));
+		      cx_cval_put(info, "method", 6, cx_cval_str(ways[way]));
 		if (!bad && dur >= 0)
 			bad = cx_cval_put(info, "duration", 8, cx_cval_num(dur));
 		if (!bad)
@@ -310,7 +337,7 @@ static void cx_mp__dtmf(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbu
 		return; /* not a DTMF digit (RFC 4733 tones we do not report) */
 	dig[0] = digits[p[0]];
 	dig[1] = '\0';
-	cx_mp__signal(leg, dig, (int)((unsigned)(p[2] << 8 | p[3]) / 8)); /* 8 kHz units -> ms */
+	cx_mp__signal(leg, dig, (int)((unsigned)(p[2] << 8 | p[3]) / 8), CX_MP__RFC4733); /* 8 kHz units -> ms */
 }
 
 /* A digit heard in the audio (dtmf.c), while in-band detection runs for the call. */
@@ -323,7 +350,28 @@ static void cx_mp__inband_h(char digit, void *arg)
 	cx_mp__jb_clear(leg);
 	leg->dmute = tmr_jiffies() + CX_MP__DMUTE_INBAND;
 	if (!leg->closed && leg->tept < 0)
-		cx_mp__signal(leg, dig, -1);
+		cx_mp__signal(leg, dig, -1, CX_MP__INBAND);
+}
+
+void cx_mp_leg_info_key(cx_mp_leg *leg, char key, int dur_ms)
+{
+	static const char keys[] = "0123456789*#ABCD";
+	const char *k = strchr(keys, key);
+	uint64_t now = tmr_jiffies();
+	char dig[2] = {key, '\0'};
+
+	if (leg->closed || !key || !k)
+		return;
+	/* for the joins as an RFC 4733 event is: a clamping join hears silence for the tone a
+	 * phone may also send in its audio, the others hear the key regenerated for its duration
+	 * (100 ms when the INFO gives none, at most a second) */
+	cx_mp__jb_clear(leg);
+	leg->dmute = now + CX_MP__DMUTE_INBAND;
+	leg->dgen = (int)(k - keys) + 1;
+	leg->dgenk = 0;
+	leg->dgents = 0;
+	leg->dgenend = now + (uint64_t)(dur_ms > 0 ? (dur_ms < 1000 ? dur_ms : 1000) : 100);
+	cx_mp__signal(leg, dig, dur_ms, CX_MP__INFO);
 }
 
 /* In-band detection runs on a connected call whose peer did not negotiate telephone-event: a

@@ -83,6 +83,11 @@ struct cx_mp_leg {
 	 * gains are the joins', mplane.c cx_mp_edge) */
 	uint64_t dmute;               /* jiffies until which its audio is DTMF: silence to a
 				       * clamped join */
+	/* the last key reported and the way it came (cx_mp__dpaired): a press sent two ways
+	 * (INFO and RFC 4733) is reported once */
+	char dkey;
+	uint8_t dway, dpaired;
+	uint64_t dtime;
 	int dgen;                     /* RFC 4733 digit 1..16 regenerated in its audio (0: none) */
 	uint64_t dgenend;             /* jiffies when the regenerated digit stops */
 	uint32_t dgenk;               /* sample counter of the regenerated tone */
@@ -138,6 +143,9 @@ void cx_mp_leg_stop(cx_mp_leg *leg);
 void cx_mp_leg_end(cx_mp_leg *leg);
 /* The far end's SDP lets us send it audio now (not held, not c=0.0.0.0): mplane.c. */
 bool cx_mp_leg_may_send(const cx_mp_leg *leg);
+/* A key the far end sent in a SIP INFO (sip.c): connection.signal with info.method 'info'
+ * (dur_ms -1 when not given), and for the joins as an RFC 4733 key. */
+void cx_mp_leg_info_key(cx_mp_leg *leg, char key, int dur_ms);
 /* From the call's destructor: everything of the leg goes, without events. */
 void cx_mp_leg_free(cx_mp_leg *leg);
 

@@ -212,6 +212,11 @@ int cx_sipreg_busy(const cx_sipreg *r);   /* 1 while an unREGISTER is in flight 
  * it (application/sdp, or that part of a multipart body; empty when there is none), else the
  * status to refuse the message with (400, 415) and *why in words. */
 int cx_sipbody_sdp(const struct sip_msg *msg, struct mbuf *sdp, const char **why);
+/* The key of a DTMF INFO's body (sipbody.c, docs/sip.md "DTMF"): application/dtmf-relay
+ * ("Signal=5", "Duration=160": *dur_ms, else -1) or application/dtmf ("5"); '*', '#', 'A'-'D'
+ * or RFC 4733's codes 10-15 too. 0 with *key (0 for an empty body), else the status to refuse
+ * the INFO with (400 malformed, 415 another type) and *why in words. */
+int cx_sipbody_dtmf(const struct sip_msg *msg, char *key, int *dur_ms, const char **why);
 
 /* An SDES key (RFC 4568 a=crypto) of the suites we take: AES_CM_128_HMAC_SHA1_80 and _32,
  * each a 30-byte master key and salt. */

@@ -29,7 +29,7 @@
 #include "mplane.h"
 
 /* UPDATE: session refreshes (RFC 4028) from a peer come as UPDATE when we allow it */
-#define SIP_ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE\r\nSupported: timer\r\n"
+#define SIP_ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO\r\nSupported: timer\r\n"
 #define SIP_AAI_HDR "X-CCXML-AAI"
 #define SIP_REFER_TMO 32000           /* ms a blind transfer (REFER) may take: 64 * T1 */
 #define SIP_RTP_TMO 60                /* s without RTP from the far end that end a call */
@@ -684,6 +684,29 @@ static void cx_sip__progr_h(const struct sip_msg *msg, void *arg)
 		(void)cx_sip__sdes(call, 1);  /* its keys (the 2xx's answer is checked) */
 	}
 	cx_rt_conn_pev(call->c, CX_PEV_PROGRESSING, &(cx_pev_info){.sipcode = msg->scode});
+}
+
+/* An INFO in a call's dialog: a key pressed (application/dtmf-relay or application/dtmf, the
+ * way PBXes configured for "SIP INFO" DTMF send it: docs/sip.md "DTMF") is the call's
+ * connection.signal; an empty one (a keep-alive) is answered 200; a malformed key 400; any
+ * other body 415 with what we accept. */
+static void cx_sip__info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
+{
+	cx_sip_call *call = arg;
+	const char *why;
+	char key;
+	int dur, code = cx_sipbody_dtmf(msg, &key, &dur, &why);
+
+	if (code == 415)
+		(void)sip_treplyf(NULL, NULL, sip, msg, false, 415, "Unsupported Media Type",
+				  "Accept: application/dtmf-relay, application/dtmf\r\n"
+				  "Content-Length: 0\r\n\r\n");
+	else if (code)
+		(void)sip_treply(NULL, sip, msg, 400, why);
+	else
+		(void)sip_treply(NULL, sip, msg, 200, "OK");
+	if (!code && key && !call->m.closed && call->c)
+		cx_mp_leg_info_key(&call->m, key, dur);
 }
 
 static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
@@ -1478,7 +1501,7 @@ static int cx_sip__invite(cx_sip_call *call)
 	      sipsess_connect(&call->sess, st->sock, call->uri, name, from, contact,
 			      routec ? routev : NULL, routec, "application/sdp", desc,
 			      cx_sip__tail_auth_h, tail, true, cx_sip__offer_h, cx_sip__answer_h,
-			      cx_sip__progr_h, cx_sip__estab_h, NULL, NULL, cx_sip__close_h, call,
+			      cx_sip__progr_h, cx_sip__estab_h, cx_sip__info_h, NULL, cx_sip__close_h, call,
 			      "%s", hdrs);
 	mem_deref(tail); /* the sipsess's now (or gone with it) */
 	if (err) {
@@ -1661,7 +1684,7 @@ static void cx_sip__conn_h(const struct sip_msg *msg, void *arg)
 	if (!err) {
 		err = sipsess_accept(&call->sess, st->sock, msg, 180, "Ringing", contact, "application/sdp",
 			     NULL, cx_sip__tail_auth_h, tail, true, cx_sip__offer_h, cx_sip__answer_h,
-			     cx_sip__estab_h, NULL, NULL, cx_sip__close_h, call, "%s", SIP_ALLOW);
+			     cx_sip__estab_h, cx_sip__info_h, NULL, cx_sip__close_h, call, "%s", SIP_ALLOW);
 		mem_deref(tail); /* the sipsess's now (or gone with it) */
 	}
 	if (!err)

@@ -237,3 +237,83 @@ int cx_sipbody_crypto(const char *value, cx_sdes *k)
 	memcpy(k->key, buf, CX_SDES_KEYLEN);
 	return 0;
 }
+
+/* Section - DTMF in an INFO (application/dtmf-relay, application/dtmf) */
+
+/* v without the blanks and line ends around it. */
+static void cx_sipbody__trim(struct pl *v)
+{
+	while (v->l && strchr(" \t\r\n", v->p[0]))
+		pl_advance(v, 1);
+	while (v->l && strchr(" \t\r\n", v->p[v->l - 1]))
+		v->l--;
+}
+
+/* The key a telephone-event's name or number names: '0'-'9', '*', '#', 'A'-'D' (either case)
+ * or RFC 4733's event codes 10-15 ('*', '#', 'A'-'D'); 0 when none. */
+static char cx_sipbody__key(const struct pl *v)
+{
+	static const char keys[] = "0123456789*#ABCD";
+	char c;
+
+	if (v->l == 1) {
+		c = v->p[0] >= 'a' && v->p[0] <= 'd' ? (char)(v->p[0] - 'a' + 'A') : v->p[0];
+		return c && strchr(keys, c) ? c : 0;
+	}
+	if (v->l == 2 && v->p[0] == '1' && v->p[1] >= '0' && v->p[1] <= '5')
+		return keys[10 + v->p[1] - '0'];
+	return 0;
+}
+
+int cx_sipbody_dtmf(const struct sip_msg *msg, char *key, int *dur_ms, const char **why)
+{
+	struct pl body = {(const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb)}, line, name, v;
+	const char *nl, *eq;
+	size_t i;
+
+	*key = 0;
+	*dur_ms = -1;
+	*why = NULL;
+	if (!body.l)
+		return 0; /* an INFO without a body: a keep-alive */
+	if (cx_sipbody__is(&msg->ctyp, "application", "dtmf")) {
+		cx_sipbody__trim(&body);
+		if (!(*key = cx_sipbody__key(&body)))
+			*why = "an application/dtmf body that is no key";
+		return *key ? 0 : 400;
+	}
+	if (!cx_sipbody__is(&msg->ctyp, "application", "dtmf-relay")) {
+		*why = "not application/dtmf-relay or application/dtmf";
+		return 415;
+	}
+	/* "Signal=5\r\nDuration=160\r\n" (the form Cisco's and most PBXes' INFO use) */
+	while (body.l) {
+		nl = memchr(body.p, '\n', body.l);
+		line.p = body.p;
+		line.l = nl ? (size_t)(nl - body.p) : body.l;
+		pl_advance(&body, nl ? line.l + 1 : line.l);
+		if (!(eq = memchr(line.p, '=', line.l)))
+			continue;
+		name.p = line.p;
+		name.l = (size_t)(eq - line.p);
+		v.p = eq + 1;
+		v.l = line.l - name.l - 1;
+		cx_sipbody__trim(&name);
+		cx_sipbody__trim(&v);
+		if (!pl_strcasecmp(&name, "Signal")) {
+			if (!(*key = cx_sipbody__key(&v))) {
+				*why = "a Signal that is no key";
+				return 400;
+			}
+		}
+		else if (!pl_strcasecmp(&name, "Duration") && v.l && v.l <= 5) {
+			for (i = 0; i < v.l && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+				;
+			if (i == v.l)
+				*dur_ms = (int)pl_u32(&v);
+		}
+	}
+	if (!*key)
+		*why = "an application/dtmf-relay body without a Signal";
+	return *key ? 0 : 400;
+}

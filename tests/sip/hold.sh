@@ -8,7 +8,11 @@
 # reversed, and the program sends no RTP while held (before, it went on sending, to 0.0.0.0
 # too, which Linux delivers to this host). --rtp-timeout 1 with 1.6 s of each hold in which the
 # caller sends nothing: a far end that holds or only listens is not waited for (before, the
-# c=0.0.0.0 hold ended the call: rtp-timeout).
+# c=0.0.0.0 hold ended the call: rtp-timeout). Then keys in INFOs (docs/sip.md "DTMF"):
+# dtmf-relay's Signal=5 with its Duration, application/dtmf's '#', Signal=10 ('*'), each a
+# connection.signal with info.method 'info'; the 5 sent again at once as RFC 4733 events is
+# the same press (reported once); Signal=Q gets 400, another type 415 with Accept, no body 200
+# (before: 501 to every INFO, no key).
 compile "$T/hold.ccxml" "$W/hold"
 hold_port=$(freeport)
 (cd "$W" && exec timeout -k 2 "$LIFE" ./hold --sip "127.0.0.1:$hold_port" --rtp-timeout 1) \
@@ -23,10 +27,14 @@ lp_stop "$hold_pid" 5
 if why="holdpeer.py status $rc_hold: $(tail -1 "$W/hold.peer")" && [ "$rc_hold" = 0 ] &&
 	why=$(has "$W/hold.peer" "sendonly dir=recvonly rtp=0 " "zero dir=sendrecv rtp=0 " \
 		"recvonly dir=sendonly" "inactive dir=inactive rtp=0 " "resume dir=sendrecv" "ok") &&
-	why=$(has "$W/hold.out" "CONNECTED" "DISCONNECTED trigger=remote reason=hangup") &&
+	why=$(has "$W/hold.out" "CONNECTED" "SIGNAL 5 info 160" "SIGNAL # info undefined" \
+		"SIGNAL * info undefined" "SIGNAL 5 info 100" "DISCONNECTED trigger=remote reason=hangup") &&
+	why="$(grep -c SIGNAL "$W/hold.out") keys reported, want 4 (the 5 sent both ways once)" &&
+	[ "$(grep -c SIGNAL "$W/hold.out")" = 4 ] &&
+	why=$(has "$W/hold.peer" "-> 415 Accept: application/dtmf-relay, application/dtmf") &&
 	why="RTP send errors logged" && ! grep -q "RTP send" "$W/hold.err" &&
 	why="sanitizer report" && ! sanitized "$W/hold.err"; then
-	ok "hold: sendonly, c=0.0.0.0, inactive and recvonly answered as RFC 3264 says, no RTP while held, resumed, no rtp-timeout"
+	ok "hold: sendonly, c=0.0.0.0, inactive and recvonly answered as RFC 3264 says, no RTP while held, resumed, no rtp-timeout; keys in INFOs"
 else
 	bad "hold and resume (RFC 3264 6.1, 8.4)" "$why" "$W/hold.peer" "$W/hold.out" "$W/hold.err"
 fi

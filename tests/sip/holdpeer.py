@@ -15,7 +15,9 @@ these show the call is not ended meanwhile). The caller sends RTP while its SDP 
   inactive  a=inactive            answer inactive, no RTP
   resume    a=sendrecv            answer sendrecv, RTP flows again, its first packet marked
 
-then hangs up (BYE). Prints a line per step "STEP dir=D rtp=N mark=M" and "ok", or "FAIL why", and
+then sends keys in INFOs (application/dtmf-relay, application/dtmf) and the first of them again
+as RFC 4733 events, and INFOs the program answers 400 (no key), 415 (another type) and 200 (no
+body), and hangs up (BYE). Prints a line per step "STEP dir=D rtp=N mark=M" and "ok", or "FAIL why", and
 exits 0 when every step held (mark: the marker bit of the first packet counted).
 """
 import random
@@ -54,13 +56,14 @@ def sdp(addr='127.0.0.1', direction='sendrecv'):
             'a=rtpmap:101 telephone-event/8000\r\na=%s\r\n') % (version, addr, RP, direction)
 
 
-def send(method, body='', cs=None):
+def send(method, body='', cs=None, ctype='application/sdp'):
     global cseq
     if cs is None:
         cseq += 1
         cs = cseq
     to = '<sip:hold@127.0.0.1:%d>' % PORT + (';tag=' + remote_tag if remote_tag else '')
-    sip.sendto(sipmsg.request(method, target, LP, TAG, to, CALLID, cs, body), ('127.0.0.1', PORT))
+    sip.sendto(sipmsg.request(method, target, LP, TAG, to, CALLID, cs, body, ctype),
+               ('127.0.0.1', PORT))
     return cs
 
 
@@ -156,6 +159,33 @@ for name, addr, d in steps:
     n, mark = rtp_count(1.0 if talks[name] else HOLD, talks[name], name != 'resume')
     print('%s dir=%s rtp=%d mark=%s' % (name, got, n, mark), flush=True)
     res.append((name, got, n, mark))
+# keys in INFOs (docs/sip.md "DTMF"), then the same key as RFC 4733 events at once (a phone
+# that sends both: heard once), then INFOs the program refuses or takes as keep-alives
+infos = [('application/dtmf-relay', 'Signal=5\r\nDuration=160\r\n', 200),
+         ('rfc4733', '5', None),
+         ('application/dtmf', '#', 200),
+         ('application/dtmf-relay', 'Signal= 10\r\n', 200),
+         ('application/dtmf-relay', 'Signal=Q\r\n', 400),
+         ('application/x-foo', 'hello', 415),
+         ('', '', 200),
+         ('application/dtmf-relay', 'Signal=5\r\nDuration=100\r\n', 200)]
+for ctype, body, want in infos:
+    if ctype == 'rfc4733':
+        ts = random.getrandbits(32)
+        for k in range(3):
+            rtp.sendto(struct.pack('!BBHIIBBH', 0x80, 101, 1000 + k, ts, 0x1234, int(body), 0x8a,
+                                   800), ('127.0.0.1', media_port))
+        rtp_count(0.1, True, False)  # talking meanwhile: --rtp-timeout is 1 s
+        continue
+    cs = send('INFO', body, ctype=ctype or 'application/dtmf')
+    code, h, _ = final(cs, 'INFO')
+    print('INFO %s %r -> %d%s' % (ctype or '(empty)', body, code,
+                                  ' Accept: ' + h['accept'][0] if 'accept' in h else ''),
+          flush=True)
+    if code != want:
+        fail('INFO %s %r answered %d, want %d' % (ctype, body, code, want))
+    rtp_count(0.1, True, False)
+rtp_count(0.3, True, False)
 cs = send('BYE')
 final(cs, 'BYE')
 for name, got, n, mark in res:

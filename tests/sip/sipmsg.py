@@ -26,16 +26,16 @@ def take(buf):
     return (lines[0], hdrs, rest[:n]), rest[n:]
 
 
-def request(method, target, lport, tag, to, callid, cseq, body=''):
+def request(method, target, lport, tag, to, callid, cseq, body='', ctype='application/sdp'):
     """a request of a UDP caller on 127.0.0.1:lport (holdpeer.py, natpeer.py), as bytes: From
-    sip:peer@ with tag, To `to` (with the far end's tag once known), an SDP body if given"""
+    sip:peer@ with tag, To `to` (with the far end's tag once known), a body of ctype if given"""
     msg = ('%s %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%d;rport;branch=z9hG4bK%08x\r\n'
            'From: <sip:peer@127.0.0.1:%d>;tag=%s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n'
            'Contact: <sip:peer@127.0.0.1:%d>\r\nMax-Forwards: 70\r\n'
            % (method, target, lport, random.getrandbits(32), lport, tag, to, callid, cseq,
               method, lport))
     if body:
-        msg += 'Content-Type: application/sdp\r\n'
+        msg += 'Content-Type: %s\r\n' % ctype
     return (msg + 'Content-Length: %d\r\n\r\n%s' % (len(body), body)).encode()
 
 
