@@ -77,6 +77,17 @@ mkdir -p "$W/rec"
 run rec "$U/rec.vxml" --record-dir "$W/rec"
 check "a <record> after a prompt that takes 1.5 s to fetch begins when it has played, then records 2 s ($(ms rec) ms; $(sed -n "s/.*VX EXIT ms [0-9]* //p" "$W/rec.out"))" \
 	bash -c "within rec 4000 6000 && grep -q 'duration 20[0-9][0-9]$' '$W/rec.out'"
+run subord "$U/subord.vxml"
+check "a <subdialog> entered while its caller's prompt (1.5 s to fetch) is fetched: the child's text plays after it (one queue for the call), the child's field listens after both ($(ms subord) ms)" \
+	bash -c "within subord 3900 7000 && grep 'vxml prompt' '$W/subord.out' | head -n 1 | grep -q 'a/slow.wav' &&
+	         grep 'vxml prompt' '$W/subord.out' | sed -n 2p | grep -q 'The subdialog speaks'"
+run gotord "$U/gotord.vxml"
+check "a <goto> to another document while a prompt (1.5 s to fetch) is fetched: the next document's text plays after it" \
+	bash -c "grep -q 'VX EXIT ms' '$W/gotord.out' && grep 'vxml prompt' '$W/gotord.out' | head -n 1 | grep -q 'a/slow.wav' &&
+	         grep 'vxml prompt' '$W/gotord.out' | sed -n 2p | grep -q 'The next document speaks'"
+run markrec "$U/markrec.vxml" --record-dir "$W/rec"
+check "a <mark> after a prompt being fetched is reached when that prompt has played: the <record>'s mark at the prompts' end is it, 0 ms before ($(sed -n 's/.*VX EXIT //p' "$W/markrec.out"))" \
+	bash -c "grep -q 'VX EXIT mark after [0-9]\$' '$W/markrec.out'"
 run cache "$U/cache.vxml"
 check "HTTP caching: tone.wav fetched once, revalidated for maxage='0' and for audiomaxage 0 (304 twice)" \
 	bash -c "[ \$(reqs /a/tone.wav 200) = 5 ] && [ \$(reqs /a/tone.wav 304) = 2 ]"
