@@ -328,7 +328,7 @@ static void cx_vx__mark_at(cx_vx_run *r, char *name);
 
 static void cx_vx__listen(cx_vx_run *r, uint32_t ms);
 static void cx_vx__finish_h(void *arg);
-static int cx_vx__audio_url(cx_vx_run *r, const char *audio, char **urlp);
+static int cx_vx__audio_url(cx_vx_run *r, const char *audio, const cx_vx_fetch *f, char **urlp);
 
 /* Play the prompts of the call's queue from its head while they are here, in the run that
  * runs now (they are its prompts: its time, its barge-in, its marks); once none waits, what
@@ -419,10 +419,10 @@ static void cx_vx__nop_h(cx_engine *e, const char *why, void *arg)
 /* A media src (fetchaudio, transferaudio) as it is played: a web one's URL (resolved as an
  * <audio src>'s, its fetch begun so that the copy is kept when it plays), else src itself; NULL
  * when it is refused (logged) or out of memory. */
-static char *cx_vx__media(cx_vx_run *r, const char *src)
+static char *cx_vx__media(cx_vx_run *r, const char *src, const cx_vx_fetch *f)
 {
 	char *url = NULL;
-	int err = cx_vx__audio_url(r, src, &url);
+	int err = cx_vx__audio_url(r, src, f, &url);
 
 	if (err) {
 		char msg[300];
@@ -440,7 +440,7 @@ static char *cx_vx__media(cx_vx_run *r, const char *src)
 void cx_vx_audio_want(cx_vx_run *r, const char *src)
 {
 	if (src && !r->final)
-		mem_deref(cx_vx__media(r, src));
+		mem_deref(cx_vx__media(r, src, NULL));
 }
 
 static void cx_vx__pend_ready(cx_vx_pend *p, const char *why)
@@ -479,19 +479,48 @@ static void cx_vx__pend_timeout_h(void *arg)
 	cx_vx__pend_ready(p, why);
 }
 
+/* The base of the relative URIs of an element of run r with fetch bounds f (NULL: the
+ * document's): the URL its document was fetched from (the application root's for the root's
+ * code in a leaf, f->app), or NULL for a compiled-in document; under that document's xml:base
+ * when it is, or resolves to, an http(s) URI (VoiceXML 2.0 §1.5.1; another scheme, or a
+ * relative one without a web URL to resolve it against, is not used: a fetched document never
+ * reaches a file through it). *tmp: a string to free. */
+static const char *cx_vx__baseurl(cx_vx_run *r, const cx_vx_fetch *f, char **tmp)
+{
+	int app = f && f->app && r->doc->app;
+	const char *url = !app ? cx_doccomp_vxurl(r->e, r->doc) :
+		cx_prompt_is_web(r->doc->app) ? r->doc->app : NULL;
+	const char *xb = app ? r->doc->app_base : r->doc->base;
+
+	*tmp = NULL;
+	if (!xb || !*xb)
+		return url;
+	if (cx_prompt_is_web(xb))
+		return xb;
+	if (cx_prompt_is_web(url) && !cx_docload_fetchurl(url, xb, tmp) && cx_prompt_is_web(*tmp))
+		return *tmp;
+	*tmp = mem_deref(*tmp);
+	return url;
+}
+
 /* The URL of an <audio src> of run r (a new string in *urlp), NULL when it is a media file (a
  * compiled-in document's, or one read from a file: under --media-root as before), or an errno:
  * a scheme other than http(s) in a document fetched over http(s), which never reads a file. */
-static int cx_vx__audio_url(cx_vx_run *r, const char *audio, char **urlp)
+static int cx_vx__audio_url(cx_vx_run *r, const char *audio, const cx_vx_fetch *f, char **urlp)
 {
-	const char *base = cx_doccomp_vxurl(r->e, r->doc);
+	char *tmp;
+	const char *base = cx_vx__baseurl(r, f, &tmp);
+	int err = 0;
 
 	*urlp = NULL;
 	if (!audio || !*audio || audio[0] == '?') /* a <break>, the beep, text alone */
-		return 0;
-	if (cx_prompt_is_web(base))
-		return cx_docload_fetchurl(base, audio, urlp);
-	return cx_prompt_is_web(audio) ? str_dup(urlp, audio) : 0;
+		;
+	else if (cx_prompt_is_web(base))
+		err = cx_docload_fetchurl(base, audio, urlp);
+	else if (cx_prompt_is_web(audio))
+		err = str_dup(urlp, audio);
+	mem_deref(tmp);
+	return err;
 }
 
 /* Queue one prompt: audio (a media src, or NULL) with its alternate text t (or NULL); f: the
@@ -500,7 +529,7 @@ static int cx_vx__queue(cx_vx_run *r, const char *audio, const char *t, int barg
 			const cx_vx_fetch *f)
 {
 	char *url = NULL, *src;
-	int err = r->final ? 0 : cx_vx__audio_url(r, audio, &url);
+	int err = r->final ? 0 : cx_vx__audio_url(r, audio, f, &url);
 
 	if (err) {
 		char msg[300];
@@ -2032,7 +2061,7 @@ uint64_t cx_vx_audio(cx_vx_run *r, const char *src)
 			r->play_end = now;
 		return 0;
 	}
-	char *m = cx_vx__media(r, src); /* a web one plays if its copy is here by now */
+	char *m = cx_vx__media(r, src, NULL); /* a web one plays if its copy is here by now */
 	ms = m ? r->play(r->e, r->d, m, r->arg) : 0;
 	mem_deref(m);
 	if (ms)
@@ -2648,7 +2677,7 @@ static void cx_vx__fa_start(cx_vx_wait *w, const cx_vx_fetch *f)
 		return;
 	w->fa = f;
 	/* a web one is fetched now, to be here when the delay is over */
-	w->fa_src = w->r->final ? NULL : cx_vx__media(w->r, f->audio);
+	w->fa_src = w->r->final ? NULL : cx_vx__media(w->r, f->audio, f);
 	tmr_start(&w->t_fa, f->audiodelay_ms, cx_vx__fa_h, w);
 }
 
@@ -2789,8 +2818,11 @@ static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub
 	w->sub = sub;
 	str_ncpy(w->what, what, sizeof(w->what));
 	str_ncpy(w->frag, src[n] ? src + n + 1 : "", sizeof(w->frag));
-	err = cx_vxf_load(r->e, r->doc, path, req ? req->method : NULL, req ? req->fields : NULL,
-			  req ? req->mp : NULL, req ? req->mptype : NULL, f, cx_vx__fetched_h, w, &url);
+	char *tmp;
+	err = cx_vxf_load(r->e, cx_vx__baseurl(r, f, &tmp), path, req ? req->method : NULL,
+			  req ? req->fields : NULL, req ? req->mp : NULL, req ? req->mptype : NULL, f,
+			  cx_vx__fetched_h, w, &url);
+	mem_deref(tmp);
 	mem_deref(path);
 	if (err) {
 		cx_vx__badfetch(r, what, src, err == ENOENT ? "not a VoiceXML document compiled into this "
@@ -3178,7 +3210,10 @@ int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const c
 		return CX_STOP;
 	}
 	w->cont = cont;
-	err = cx_vxf_data(r->e, r->doc, s, post, fields, req.mp, req.mptype, f, cx_vx__data_h, w, &w->url);
+	char *tmp;
+	err = cx_vxf_data(r->e, cx_vx__baseurl(r, f, &tmp), s, post, fields, req.mp, req.mptype, f,
+			  cx_vx__data_h, w, &w->url);
+	mem_deref(tmp);
 	cx_vx__reqfree(&req);
 	if (err) {
 		cx_vx__badfetch(r, "<data>", s, err == ENOENT ? "not an http(s) URI (a relative URI is "

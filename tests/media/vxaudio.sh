@@ -88,6 +88,17 @@ check "a <goto> to another document while a prompt (1.5 s to fetch) is fetched: 
 run markrec "$U/markrec.vxml" --record-dir "$W/rec"
 check "a <mark> after a prompt being fetched is reached when that prompt has played: the <record>'s mark at the prompts' end is it, 0 ms before ($(sed -n 's/.*VX EXIT //p' "$W/markrec.out"))" \
 	bash -c "grep -q 'VX EXIT mark after [0-9]\$' '$W/markrec.out'"
+run rtleaf "$U/rtleaf.vxml"
+check "an application root in another directory (/vx/rt/): its handler's relative <audio src> and <goto next> run in the leaf resolve against the root's URL (rt/rtone.wav played, rt/rnext.vxml entered)" \
+	bash -c "grep -q 'VX EXIT rnext' '$W/rtleaf.out' && [ \$(reqs /vx/rt/rtone.wav 200) = 1 ] && [ \$(reqs /vx/rt/rnext.vxml 200) = 1 ] &&
+	         ! grep -q 'alternate content plays' '$W/rtleaf.err'"
+run xbase "$U/xbase.vxml"
+check "xml:base='rt/' on <vxml>: its <script src>, <audio src>, <subdialog src> and <goto next> are all under /vx/rt/ ($(sed -n 's/.*XB //p' "$W/xbase.out"))" \
+	bash -c "grep -q 'XB rs.js rsub' '$W/xbase.out' && grep -q 'VX EXIT rnext' '$W/xbase.out' && [ \$(reqs /vx/rt/rtone.wav 200) = 2 ] &&
+	         [ \$(reqs /vx/rt/rsub.vxml 200) = 1 ] && [ \$(reqs /vx/rt/rnext.vxml 200) = 2 ] && ! grep -q 'alternate content plays' '$W/xbase.err'"
+run xbfile "$U/xbfile.vxml"
+check "xml:base='file:///etc/' in a fetched document is not used: its relative <audio src> is asked of its own server (/vx/hostname, 404: the alternate text)" \
+	bash -c "grep -q 'VX EXIT done' '$W/xbfile.out' && [ \$(reqs /vx/hostname 404) = 1 ] && grep -q 'hostname: HTTP status 404; its alternate content plays' '$W/xbfile.err'"
 run cache "$U/cache.vxml"
 check "HTTP caching: tone.wav fetched once, revalidated for maxage='0' and for audiomaxage 0 (304 twice)" \
 	bash -c "[ \$(reqs /a/tone.wav 200) = 5 ] && [ \$(reqs /a/tone.wav 304) = 2 ]"
