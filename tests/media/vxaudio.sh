@@ -8,7 +8,11 @@
 # 15 s within the default 30 s; maxage / maxstale and the properties
 # audiomaxage / audiomaxstale over HTTP caching (requests counted by the server); file: refused,
 # an absolute path stays on the server, a newline escaped in the log; a compiled-in document's
-# <audio expr> of an http URI; a relative fetchaudio; a <record> after a slow web prompt. Runs
+# <audio expr> of an http URI; a relative fetchaudio; a <record> after a slow web prompt; the
+# call's one queue: a <subdialog>'s and a <goto>'s next document's text after the caller's slow
+# prompt, a <mark> behind it reached when it has played; an application root in another
+# directory (its handler's audio and next against its own URL); xml:base on <vxml> (script,
+# audio, subdialog, goto; a file: one not used; a compiled-in document's absolute one). Runs
 # on the simulator (tests/rtdocs/vxparent.ccxml), and one case over SIP against sipp (the
 # fetched tone counted in the RTP it gets, tests/sip/rtpsink.py); every process bounded by
 # `timeout`.
@@ -25,7 +29,8 @@ waitfor "$W/port" . 5 || { echo "FAIL the web server did not start"; exit 1; }
 BASE=http://127.0.0.1:$(cat "$W/port")
 U=$BASE/vx
 sed "s|@BASE@|$BASE|" $T/vx/cin.vxml.in >"$W/cin.vxml"
-if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" tests/rtdocs/vxparent.ccxml "$W/cin.vxml" \
+sed "s|@BASE@|$BASE|" $T/vx/cinxb.vxml.in >"$W/cinxb.vxml"
+if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" tests/rtdocs/vxparent.ccxml "$W/cin.vxml" "$W/cinxb.vxml" \
 	>"$W/cc.log" 2>&1; then
 	echo "FAIL compile"; cat "$W/cc.log"; exit 1
 fi
@@ -99,6 +104,10 @@ check "xml:base='rt/' on <vxml>: its <script src>, <audio src>, <subdialog src> 
 run xbfile "$U/xbfile.vxml"
 check "xml:base='file:///etc/' in a fetched document is not used: its relative <audio src> is asked of its own server (/vx/hostname, 404: the alternate text)" \
 	bash -c "grep -q 'VX EXIT done' '$W/xbfile.out' && [ \$(reqs /vx/hostname 404) = 1 ] && grep -q 'hostname: HTTP status 404; its alternate content plays' '$W/xbfile.err'"
+run cinxb cinxb.vxml
+check "a compiled-in document with xml:base='http://HOST/vx/rt/': its relative <audio src> and <goto next> are on that server" \
+	bash -c "grep -q 'VX EXIT rnext' '$W/cinxb.out' && [ \$(reqs /vx/rt/rtone.wav 200) = 3 ] && [ \$(reqs /vx/rt/rnext.vxml 200) = 3 ] &&
+	         ! grep -q 'alternate content plays' '$W/cinxb.err'"
 run cache "$U/cache.vxml"
 check "HTTP caching: tone.wav fetched once, revalidated for maxage='0' and for audiomaxage 0 (304 twice)" \
 	bash -c "[ \$(reqs /a/tone.wav 200) = 5 ] && [ \$(reqs /a/tone.wav 304) = 2 ]"
