@@ -251,8 +251,8 @@ long vxml_break_ms(Node *n, bool report);
  * (its attributes, else the properties in force; data: datamaxage/datamaxstale). */
 void vxml_fetch_check(Node *n);
 bool vxml_fetch_prop(Attr *name, Attr *value);
-char *vxml_fetch_init(Node *n, bool data);
-char *vxml_fetch_audio_init(Node *n);
+char *vxml_fetch_init(Node *n, bool data, bool app);
+char *vxml_fetch_audio_init(Node *n, bool app);
 /* The --grammar-file of gr (a <grammar src> of a document fetched at run time), or NULL after
  * an error saying it was not fetched */
 const char *vxml_fetch_grammar(Node *gr, Attr *src);

@@ -484,14 +484,27 @@ static void vx__target(VChk *c, Node *n, Attr *a)
 
 static size_t vx__srcbase(const char *s, const char **base);
 
-/* A document URI (not "#id") of <goto next>, <subdialog src> or <submit next>: a .vxml given
- * to ccxmlc, an http(s) URI (fetched at run time, runtime/vxfetch.c), or any relative URI in
- * a document that is itself fetched at run time (resolved against its URL then). */
-static bool vx__docuri(VChk *c, const char *s)
+/* Is the xml:base of n's document an http(s) URI? (Its relative URIs are then fetched: runtime/
+ * vxml.c cx_vx__baseurl, docs/voicexml.md "xml:base".) */
+static bool vx__webbase(const Node *n)
+{
+	while (n->parent)
+		n = n->parent;
+	Attr *b = node_attr((Node *)n, "xml:base");
+	return b && (!strncasecmp(b->value.s, "http://", 7) || !strncasecmp(b->value.s, "https://", 8));
+}
+
+/* A document URI (not "#id") of <goto next>, <subdialog src> or <submit next> of n: a .vxml
+ * given to ccxmlc, an http(s) URI (fetched at run time, runtime/vxfetch.c), or any relative URI
+ * in a document that is itself fetched at run time (resolved against its URL then) or whose
+ * xml:base is an http(s) URI. */
+static bool vx__docuri(VChk *c, const Node *n, const char *s)
 {
 	const char *b, *fb;
 	size_t len = vx__srcbase(s, &b);
 	if (c->opt->fetched || !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8))
+		return true;
+	if (strcspn(s, ":") >= strcspn(s, "/?#") && vx__webbase(n))
 		return true;
 	for (int i = 0; i < c->opt->nfiles; i++) {
 		size_t flen = vx__srcbase(c->opt->files[i], &fb);
@@ -510,7 +523,7 @@ static void vx__goto(VChk *c, Node *n)
 		diag_error(n->loc, "<goto> needs exactly one of 'next', 'expr', 'nextitem' and 'expritem'");
 		return;
 	}
-	if (a && a->value.s[0] != '#' && !vx__docuri(c, a->value.s))
+	if (a && a->value.s[0] != '#' && !vx__docuri(c, n, a->value.s))
 		diag_error(a->value.loc, "<goto next='%s'>: not a .vxml given to ccxmlc nor an http(s) URI "
 			   "(a relative URI is fetched only from a document fetched at run time; "
 			   "docs/voicexml.md)", a->value.s);
@@ -642,7 +655,7 @@ static void vx__link(VChk *c, Node *n)
 		           "leaf documents, name the document (next='DOC.vxml%s')", next->value.s, next->value.s);
 	else if (next && next->value.s[0] == '#')
 		vx__target(c, n, next);
-	else if (next && !vx__docuri(c, next->value.s))
+	else if (next && !vx__docuri(c, n, next->value.s))
 		diag_error(next->value.loc, "<link next='%s'>: not a .vxml given to ccxmlc nor an http(s) URI "
 			   "(a relative URI is fetched only from a document fetched at run time; "
 			   "docs/voicexml.md)", next->value.s);
@@ -760,7 +773,7 @@ static void vx__subdialog(VChk *c, Node *n)
 	}
 	const char *b;
 	size_t len = vx__srcbase(src->value.s, &b);
-	if (!vx__docuri(c, src->value.s))
+	if (!vx__docuri(c, n, src->value.s))
 		diag_error(src->value.loc, "<subdialog src='%s'>: '%.*s' is not a .vxml given to ccxmlc nor an "
 			   "http(s) URI (a relative URI is fetched only from a document fetched at run time; "
 			   "docs/voicexml.md)", src->value.s, (int)len, b);
@@ -773,7 +786,7 @@ static void vx__submit(VChk *c, Node *n)
 	Attr *next = node_attr(n, "next");
 	if (!next == !node_attr(n, "expr"))
 		diag_error(n->loc, "<submit> needs exactly one of 'next' and 'expr'");
-	else if (next && (next->value.s[0] == '#' || !vx__docuri(c, next->value.s)))
+	else if (next && (next->value.s[0] == '#' || !vx__docuri(c, n, next->value.s)))
 		diag_error(next->value.loc, "<submit next='%s'>: not a .vxml given to ccxmlc nor an http(s) URI "
 			   "(a relative URI is fetched only from a document fetched at run time; "
 			   "docs/voicexml.md)", next->value.s);

@@ -161,7 +161,7 @@ static void ve__audio(VEm *E, Fn *F, Node *n, int bargein)
 	Attr *src = node_attr(n, "src"), *ex = node_attr(n, "expr");
 	char *fb = n->has_text ? ve__squeeze(n->text.s) : NULL;
 	int k = ++E->nfn; /* names its fetch bounds */
-	fn_out(F, "static const cx_vx_fetch af%d = %s;", k, vxml_fetch_audio_init(n));
+	fn_out(F, "static const cx_vx_fetch af%d = %s;", k, vxml_fetch_audio_init(n, E->lineoff != 0));
 	char *e = ex ? ve__expr(F, ex) : "CX_UNDEFINED";
 	char *v = fb && *fb ? ve__text(E, F, fb, strlen(fb)) : "CX_UNDEFINED";
 	ve__call(F, xprintf("cx_vx_audio_prompt(X, %s, %s, %s, %d, &af%d)",
@@ -320,11 +320,12 @@ static void ve__exit(VEm *E, Fn *F, Node *n, const char *call, const char *rest)
 }
 
 /* A function-local `static const cx_vx_fetch fK` of n's fetch attributes and the properties in
- * force (vxml_fetch.c); its address. */
-static char *ve__fetch(VEm *E, Fn *F, Node *n, bool data)
+ * force (vxml_fetch.c); its address. app: its relative URI is the application root's (its code
+ * compiled into a leaf), not the leaf's. */
+static char *ve__fetch(VEm *E, Fn *F, Node *n, bool data, bool app)
 {
 	int k = ++E->nfn;
-	fn_out(F, "static const cx_vx_fetch f%d = %s;", k, vxml_fetch_init(n, data));
+	fn_out(F, "static const cx_vx_fetch f%d = %s;", k, vxml_fetch_init(n, data, app));
 	return xprintf("&f%d", k);
 }
 
@@ -384,7 +385,7 @@ static void ve__send(VEm *E, Fn *F, Node *n, char *uri, bool dflt, const char *c
 	int k = ++E->nfn;
 	fn_out(F, "{");
 	fn_indent(F, 1);
-	char *f = ve__fetch(E, F, n, ve__is(n, "data"));
+	char *f = ve__fetch(E, F, n, ve__is(n, "data"), E->lineoff != 0);
 	fn_out(F, "static const char *const n%d[] = {%sNULL};", k, ns);
 	fn_out(F, "static const unsigned char r%d[] = {%s0};", k, rs);
 	fn_out(F, "cx_value v%d[%d];", k, nn + 1);
@@ -533,7 +534,7 @@ static void ve__element(VEm *E, Fn *F, Node *n)
 			char *uri = next ? ve__text(E, F, next->value.s, next->value.len) : ve__expr(F, ex);
 			fn_out(F, "{");
 			fn_indent(F, 1);
-			char *f = ve__fetch(E, F, n, false);
+			char *f = ve__fetch(E, F, n, false, E->lineoff != 0);
 			fn_out(F, "return cx_vx_goto_fetch(X, %s, %s);", uri, f);
 			fn_indent(F, -1);
 			fn_out(F, "}");
@@ -936,7 +937,8 @@ static char *ve__rootgrams(VEm *E, FILE *lf, Node *f, int *count)
 	Fn *F = fn_new(E->g, E->sc, FN_BODY, body, f->loc.line);
 	fn_line(F, f->loc.line);
 	char *u = ve__text(E, F, uri, strlen(uri));
-	fn_out(F, "return cx_vx_goto_fetch(X, %s, %s);", u, ve__fetch(E, F, f, false));
+	/* ROOT is the leaf's attribute: relative to the leaf, even in the root's tables */
+	fn_out(F, "return cx_vx_goto_fetch(X, %s, %s);", u, ve__fetch(E, F, f, false, false));
 	fn_end(F);
 	return rows;
 }
@@ -1099,7 +1101,7 @@ static void ve__item(VEm *E, FILE *tf, FILE *lf, Node *it)
 		char *nlfn = ve__subnames(E, it, &ns, &rs, &nn);
 		int k = ++E->nfn;
 		si = xprintf("&sub_%d", k);
-		fprintf(lf, "static const cx_vx_fetch sub_%d_fetch = %s;\n", k, vxml_fetch_init(it, false));
+		fprintf(lf, "static const cx_vx_fetch sub_%d_fetch = %s;\n", k, vxml_fetch_init(it, false, E->lineoff != 0));
 		fprintf(lf, "static const char *const sub_%d_names[] = {%sNULL};\n", k, ns);
 		fprintf(lf, "static const unsigned char sub_%d_rec[] = {%s0};\n", k, rs);
 		fprintf(lf, "static const cx_vx_sub_item %s = {.src = %s, .srcexpr = %s, .args = %s, .namelist = %s, "
@@ -1446,6 +1448,13 @@ void vxml_emit(FILE *out, Doc *doc, const char *sym, const Options *opt)
 	}
 	if (ndl)
 		fprintf(out, "\t.links = %s,\n\t.nlinks = %d,\n", dl, ndl);
+	/* xml:base of the document and of its root (VoiceXML 2.0 §1.5.1), as written: the runtime
+	 * resolves them against the URL each was fetched from (the program is shared by content) */
+	Attr *xb = node_attr(root, "xml:base"), *axb = app ? node_attr(app->root, "xml:base") : NULL;
+	if (xb)
+		fprintf(out, "\t.base = %s,\n", c_quote(xb->value.s, xb->value.len));
+	if (axb)
+		fprintf(out, "\t.app_base = %s,\n", c_quote(axb->value.s, axb->value.len));
 	fprintf(out, "};\n\n");
 	fprintf(out, "__attribute__((constructor)) static void register_dialog(void)\n{\n");
 	fprintf(out, "\tcx_vx_register(&%s);\n}\n", sym);

@@ -90,26 +90,27 @@ static long long vf__agems(Attr *a)
 	return !a || !*a->value.s || *end || v < 0 ? -1 : (long long)v * 1000;
 }
 
-char *vxml_fetch_init(Node *n, bool data)
+char *vxml_fetch_init(Node *n, bool data, bool app)
 {
 	Attr *ma = vf__get(n, "maxage", data ? "datamaxage" : "documentmaxage");
 	Attr *ms = vf__get(n, "maxstale", data ? "datamaxstale" : "documentmaxstale");
 	Attr *au = vf__get(n, "fetchaudio", "fetchaudio");
 	const char *audio = au && *au->value.s ? c_quote(au->value.s, au->value.len) : "NULL";
 	return xprintf("{.timeout_ms = %ld, .maxage_ms = %lld, .maxstale_ms = %lld, .audio = %s, "
-		       ".audiodelay_ms = %ld, .audiomin_ms = %ld}",
+		       ".audiodelay_ms = %ld, .audiomin_ms = %ld%s}",
 		       vf__ms(vf__get(n, "fetchtimeout", "fetchtimeout"), 0), vf__agems(ma), vf__agems(ms), audio,
 		       vf__ms(vxml_prop(n, "fetchaudiodelay"), VF_AUDIODELAY_MS),
-		       vf__ms(vxml_prop(n, "fetchaudiominimum"), VF_AUDIOMIN_MS));
+		       vf__ms(vxml_prop(n, "fetchaudiominimum"), VF_AUDIOMIN_MS), app ? ", .app = 1" : "");
 }
 
 /* An <audio>'s: fetchtimeout, maxage / audiomaxage, maxstale / audiomaxstale (runtime/vxml.c,
  * an audio file on a web server through prompt.c's cache). */
-char *vxml_fetch_audio_init(Node *n)
+char *vxml_fetch_audio_init(Node *n, bool app)
 {
-	return xprintf("{.timeout_ms = %ld, .maxage_ms = %lld, .maxstale_ms = %lld}",
+	return xprintf("{.timeout_ms = %ld, .maxage_ms = %lld, .maxstale_ms = %lld%s}",
 		       vf__ms(vf__get(n, "fetchtimeout", "fetchtimeout"), 0),
-		       vf__agems(vf__get(n, "maxage", "audiomaxage")), vf__agems(vf__get(n, "maxstale", "audiomaxstale")));
+		       vf__agems(vf__get(n, "maxage", "audiomaxage")), vf__agems(vf__get(n, "maxstale", "audiomaxstale")),
+		       app ? ", .app = 1" : "");
 }
 
 /* Section - <grammar src> of a document fetched at run time (docs/voicexml.md "SRGS grammars") */

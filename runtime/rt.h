@@ -887,18 +887,19 @@ int cx_docload_fetchurl(const char *base, const char *uri, char **urlp);
  * error.dialog.notstarted / notprepared with the reason). ENOENT: not such a src (compiled
  * in, audio, or not fetchable: the caller goes on as before). */
 int cx_vxf_dialog(cx_engine *e, cx_dlg *d);
-/* vxfetch.c: the VoiceXML document uri (relative to base's URL when base was fetched) for a
- * running dialog; *urlp (when not NULL) the URL asked. 0 or an errno (h then not called). */
-int cx_vxf_load(cx_engine *e, const cx_vx_doc *base, const char *uri, const char *method,
+/* vxfetch.c: the VoiceXML document uri (relative to base, the element's base URL: NULL for a
+ * compiled-in document, vxml.c cx_vx__baseurl) for a running dialog; *urlp (when not NULL) the
+ * URL asked. 0 or an errno (h then not called). */
+int cx_vxf_load(cx_engine *e, const char *base, const char *uri, const char *method,
 		const cx_cval *fields, const struct mbuf *mp, const char *mptype,
 		const cx_vx_fetch *f, cx_vxload_h *h, void *arg, char **urlp);
 /* The VoiceXML document dialog d runs: the one fetched for it, else the compiled-in one its
  * src names, or NULL. */
 const cx_vx_doc *cx_vx_dlgdoc(const cx_dlg *d);
-/* vxfetch.c, <data>: the body of uri (relative to base's URL when base was fetched; the fields
- * as GET query, or as POST body: mp when not NULL, a multipart one) as cx_dataload_with, within
- * f's bounds; *urlp the URL asked (with the query). */
-int cx_vxf_data(cx_engine *e, const cx_vx_doc *base, const char *uri, int post,
+/* vxfetch.c, <data>: the body of uri (relative to base as cx_vxf_load's; the fields as GET
+ * query, or as POST body: mp when not NULL, a multipart one) as cx_dataload_with, within f's
+ * bounds; *urlp the URL asked (with the query). */
+int cx_vxf_data(cx_engine *e, const char *base, const char *uri, int post,
 		const cx_cval *fields, const struct mbuf *mp, const char *mptype,
 		const cx_vx_fetch *f, cx_vxdata_h *h, void *arg, char **urlp);
 /* vxdata.c: the XML body as the object tree of docs/voicexml.md "<data>" (no network, no

@@ -116,13 +116,13 @@ static const cx_docage *cx_vxf__age(const cx_vx_fetch *f, cx_docage *age)
 	return age;
 }
 
-int cx_vxf_load(cx_engine *e, const cx_vx_doc *base, const char *uri, const char *method,
+int cx_vxf_load(cx_engine *e, const char *base, const char *uri, const char *method,
 		const cx_cval *fields, const struct mbuf *mp, const char *mptype,
 		const cx_vx_fetch *f, cx_vxload_h *h, void *arg, char **urlp)
 {
 	char *url = NULL;
 	cx_docage age;
-	int err = cx_vxf__url(e, cx_doccomp_vxurl(e, base), uri, &url);
+	int err = cx_vxf__url(e, base, uri, &url);
 
 	if (err)
 		return err;
@@ -252,14 +252,14 @@ int cx_vxf_multipart(cx_engine *e, const cx_cval *fields, const char *const *nam
 /* Section - <data>: an XML document fetched for a dialog (docfetch.c fetches and caches it,
  * vxdata.c parses it) */
 
-int cx_vxf_data(cx_engine *e, const cx_vx_doc *base, const char *uri, int post,
+int cx_vxf_data(cx_engine *e, const char *base, const char *uri, int post,
 		const cx_cval *fields, const struct mbuf *mp, const char *mptype,
 		const cx_vx_fetch *f, cx_vxdata_h *h, void *arg, char **urlp)
 {
 	char *url = NULL, *full = NULL;
 	struct mbuf *form = mbuf_alloc(64);
 	cx_docage age;
-	int err = form ? cx_vxf__url(e, cx_doccomp_vxurl(e, base), uri, &url) : ENOMEM;
+	int err = form ? cx_vxf__url(e, base, uri, &url) : ENOMEM;
 
 	if (!err && !post)  /* the URL asked, query included (messages, the cache's key) */
 		err = cx_curl_form(form, fields);

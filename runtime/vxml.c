@@ -87,8 +87,11 @@ struct cx_vx_run {
 	char *mark;
 	uint64_t mark_ms;
 	/* prompts held behind an <audio> still being fetched (VoiceXML 2.0 §4.1.8: they play in
-	 * the order queued): cx_vx_pend, played by cx_vx__drain once the head is here */
+	 * the order queued, whichever document or subdialog queued them): cx_vx_pend, played by
+	 * cx_vx__drain once the head is here. One queue for the call: the outermost run's (a
+	 * subdialog's is empty, cx_vx__q) */
 	struct list pend;
+	/* what this run waits for until the queue has played */
 	uint32_t pend_in_ms;     /* the field's no-input time, started when they have played */
 	int pend_fin;            /* the dialog ends when they have played */
 	struct tmr *pend_t;      /* a <record>/<transfer>'s start (cx_vx_after_prompts), or NULL */
@@ -270,14 +273,16 @@ static void cx_vx__play(cx_vx_run *r, const char *src, const char *shown, int ba
  * An <audio> whose src is http(s), or relative in a document fetched over http(s), is fetched
  * through prompt.c's cache (the CCXML dialogs' web prompts) and played from the copy kept; the
  * fetch starts when the prompt is queued. Until it is here, it and every prompt queued after it
- * wait in r->pend (their order kept, §4.1.8), and so do the field's no-input timer and the
+ * wait in the call's queue (cx_vx__q: their order kept, §4.1.8), and so do the field's no-input timer and the
  * dialog's end. A fetch that fails, or outlasts fetchtimeout, plays the alternate content (the
  * text= fallback media.c speaks; none: nothing, VoiceXML 2.0 §4.1.3). */
 
 typedef struct cx_vx_pend {
 	struct le le;
-	cx_vx_run *r;          /* weak; NULL once the run is gone (prompt.c may still hold this) */
+	cx_vx_run *r;          /* weak: the outermost run (the queue's); NULL once it is gone
+				* (prompt.c may still hold this) */
 	char *src;             /* the media src played (URL?text=ALT, or the text alone) */
+	char *mark;            /* or a <mark>'s name: the prompts reach it when it is the head */
 	char *shown;           /* what the log says: the URL, or the text */
 	int bargein;
 	int ready;             /* here (or failed): it plays when it is the queue's head */
@@ -292,45 +297,79 @@ static void cx_vx_pend__destroy(void *arg)
 	tmr_cancel(&p->t);
 	list_unlink(&p->le);
 	mem_deref(p->src);
+	mem_deref(p->mark);
 	mem_deref(p->shown);
 }
 
+/* The outermost run of r's call (the one that owns the queue), and the innermost (the
+ * subdialog running, whose prompts are the call's now). */
+static cx_vx_run *cx_vx__top(cx_vx_run *r)
+{
+	while (r->parent)
+		r = r->parent;
+	return r;
+}
+
+static cx_vx_run *cx_vx__cur(cx_vx_run *r)
+{
+	while (r->child)
+		r = r->child;
+	return r;
+}
+
+/* The call's queue of prompts waiting for a fetch (VoiceXML 2.0 §4.1.8: a subdialog's prompts
+ * play after its caller's, a document's after the one's it came from by <goto>). */
+static struct list *cx_vx__q(cx_vx_run *r)
+{
+	return &cx_vx__top(r)->pend;
+}
+
+static void cx_vx__mark_at(cx_vx_run *r, char *name);
+
 static void cx_vx__listen(cx_vx_run *r, uint32_t ms);
 static void cx_vx__finish_h(void *arg);
-static int cx_vx__audio_url(cx_vx_run *r, const char *audio, char **urlp);
+static int cx_vx__audio_url(cx_vx_run *r, const char *audio, const cx_vx_fetch *f, char **urlp);
 
-/* Play the prompts of r->pend from its head while they are here; once none waits, what waited
- * for them goes on: the no-input timer from their end, the dialog's end. */
+/* Play the prompts of the call's queue from its head while they are here, in the run that
+ * runs now (they are its prompts: its time, its barge-in, its marks); once none waits, what
+ * waited for them goes on in each run: the no-input timer from their end, the dialog's end. */
 static void cx_vx__drain(cx_vx_run *r)
 {
-	while (r->pend.head) {
-		cx_vx_pend *p = r->pend.head->data;
+	cx_vx_run *top = cx_vx__top(r), *cur = cx_vx__cur(top);
+
+	while (top->pend.head) {
+		cx_vx_pend *p = top->pend.head->data;
 		if (!p->ready)
 			return;
 		list_unlink(&p->le);
 		p->r = NULL;
-		cx_vx__play(r, p->src, p->shown, p->bargein);
+		if (p->mark) /* its place in the prompts is reached now */
+			cx_vx__mark_at(cur, mem_ref(p->mark));
+		else
+			cx_vx__play(cur, p->src, p->shown, p->bargein);
 		mem_deref(p);
 	}
-	uint64_t now = cx_clock_ms(), left = r->play_end > now ? r->play_end - now : 0;
-	if (r->pend_in_ms) {
-		uint32_t ms = r->pend_in_ms;
-		r->pend_in_ms = 0;
-		cx_vx__listen(r, ms);
-	}
-	if (r->pend_fin) {
-		r->pend_fin = 0;
-		tmr_start(&r->t_go, left, cx_vx__finish_h, r);
-	}
-	if (r->pend_t) {
-		struct tmr *t = r->pend_t;
-		r->pend_t = NULL;
-		tmr_start(t, left, r->pend_h, r->pend_arg);
+	for (r = top; r; r = r->child) {
+		uint64_t now = cx_clock_ms(), left = r->play_end > now ? r->play_end - now : 0;
+		if (r->pend_in_ms) {
+			uint32_t ms = r->pend_in_ms;
+			r->pend_in_ms = 0;
+			cx_vx__listen(r, ms);
+		}
+		if (r->pend_fin) {
+			r->pend_fin = 0;
+			tmr_start(&r->t_go, left, cx_vx__finish_h, r);
+		}
+		if (r->pend_t) {
+			struct tmr *t = r->pend_t;
+			r->pend_t = NULL;
+			tmr_start(t, left, r->pend_h, r->pend_arg);
+		}
 	}
 }
 
-/* Drop the prompts still waiting (the run's end); cx_vx__pend_cut also lets what waited for
- * them go on. */
+/* Drop the prompts still waiting in r's own queue (the call's end: the outermost run's);
+ * cx_vx__pend_cut also lets what waited for them go on. */
 static void cx_vx__pend_flush(cx_vx_run *r)
 {
 	while (r->pend.head) {
@@ -346,18 +385,20 @@ static void cx_vx__pend_flush(cx_vx_run *r)
  * begun (no no-input timer), an end or a <record>/<transfer> waiting for them goes on now. */
 static void cx_vx__pend_cut(cx_vx_run *r)
 {
-	if (!r->pend.head)
+	cx_vx_run *top = cx_vx__top(r);
+
+	if (!top->pend.head)
 		return;
-	cx_vx__pend_flush(r);
+	cx_vx__pend_flush(top);
 	r->pend_in_ms = 0;
-	cx_vx__drain(r);
+	cx_vx__drain(top);
 }
 
 int cx_vx_after_prompts(cx_vx_run *r, struct tmr *t, tmr_h *h, void *arg)
 {
 	uint64_t now = cx_clock_ms();
 
-	if (r->pend.head) {
+	if (cx_vx__q(r)->head) {
 		tmr_cancel(t);
 		r->pend_t = t;
 		r->pend_h = h;
@@ -378,10 +419,10 @@ static void cx_vx__nop_h(cx_engine *e, const char *why, void *arg)
 /* A media src (fetchaudio, transferaudio) as it is played: a web one's URL (resolved as an
  * <audio src>'s, its fetch begun so that the copy is kept when it plays), else src itself; NULL
  * when it is refused (logged) or out of memory. */
-static char *cx_vx__media(cx_vx_run *r, const char *src)
+static char *cx_vx__media(cx_vx_run *r, const char *src, const cx_vx_fetch *f)
 {
 	char *url = NULL;
-	int err = cx_vx__audio_url(r, src, &url);
+	int err = cx_vx__audio_url(r, src, f, &url);
 
 	if (err) {
 		char msg[300];
@@ -399,7 +440,7 @@ static char *cx_vx__media(cx_vx_run *r, const char *src)
 void cx_vx_audio_want(cx_vx_run *r, const char *src)
 {
 	if (src && !r->final)
-		mem_deref(cx_vx__media(r, src));
+		mem_deref(cx_vx__media(r, src, NULL));
 }
 
 static void cx_vx__pend_ready(cx_vx_pend *p, const char *why)
@@ -438,19 +479,48 @@ static void cx_vx__pend_timeout_h(void *arg)
 	cx_vx__pend_ready(p, why);
 }
 
+/* The base of the relative URIs of an element of run r with fetch bounds f (NULL: the
+ * document's): the URL its document was fetched from (the application root's for the root's
+ * code in a leaf, f->app), or NULL for a compiled-in document; under that document's xml:base
+ * when it is, or resolves to, an http(s) URI (VoiceXML 2.0 §1.5.1; another scheme, or a
+ * relative one without a web URL to resolve it against, is not used: a fetched document never
+ * reaches a file through it). *tmp: a string to free. */
+static const char *cx_vx__baseurl(cx_vx_run *r, const cx_vx_fetch *f, char **tmp)
+{
+	int app = f && f->app && r->doc->app;
+	const char *url = !app ? cx_doccomp_vxurl(r->e, r->doc) :
+		cx_prompt_is_web(r->doc->app) ? r->doc->app : NULL;
+	const char *xb = app ? r->doc->app_base : r->doc->base;
+
+	*tmp = NULL;
+	if (!xb || !*xb)
+		return url;
+	if (cx_prompt_is_web(xb))
+		return xb;
+	if (cx_prompt_is_web(url) && !cx_docload_fetchurl(url, xb, tmp) && cx_prompt_is_web(*tmp))
+		return *tmp;
+	*tmp = mem_deref(*tmp);
+	return url;
+}
+
 /* The URL of an <audio src> of run r (a new string in *urlp), NULL when it is a media file (a
  * compiled-in document's, or one read from a file: under --media-root as before), or an errno:
  * a scheme other than http(s) in a document fetched over http(s), which never reads a file. */
-static int cx_vx__audio_url(cx_vx_run *r, const char *audio, char **urlp)
+static int cx_vx__audio_url(cx_vx_run *r, const char *audio, const cx_vx_fetch *f, char **urlp)
 {
-	const char *base = cx_doccomp_vxurl(r->e, r->doc);
+	char *tmp;
+	const char *base = cx_vx__baseurl(r, f, &tmp);
+	int err = 0;
 
 	*urlp = NULL;
 	if (!audio || !*audio || audio[0] == '?') /* a <break>, the beep, text alone */
-		return 0;
-	if (cx_prompt_is_web(base))
-		return cx_docload_fetchurl(base, audio, urlp);
-	return cx_prompt_is_web(audio) ? str_dup(urlp, audio) : 0;
+		;
+	else if (cx_prompt_is_web(base))
+		err = cx_docload_fetchurl(base, audio, urlp);
+	else if (cx_prompt_is_web(audio))
+		err = str_dup(urlp, audio);
+	mem_deref(tmp);
+	return err;
 }
 
 /* Queue one prompt: audio (a media src, or NULL) with its alternate text t (or NULL); f: the
@@ -459,7 +529,7 @@ static int cx_vx__queue(cx_vx_run *r, const char *audio, const char *t, int barg
 			const cx_vx_fetch *f)
 {
 	char *url = NULL, *src;
-	int err = r->final ? 0 : cx_vx__audio_url(r, audio, &url);
+	int err = r->final ? 0 : cx_vx__audio_url(r, audio, f, &url);
 
 	if (err) {
 		char msg[300];
@@ -475,7 +545,8 @@ static int cx_vx__queue(cx_vx_run *r, const char *audio, const char *t, int barg
 		mem_deref(url);
 		return CX_GO;
 	}
-	if (!url && !r->pend.head) {
+	struct list *q = cx_vx__q(r);
+	if (!url && !q->head) {
 		cx_vx__play(r, src, audio ? audio : t, bargein);
 		mem_deref(src);
 		return CX_GO;
@@ -491,9 +562,9 @@ static int cx_vx__queue(cx_vx_run *r, const char *audio, const char *t, int barg
 	if (!url && str_dup(&p->shown, audio ? audio : t ? t : ""))
 		p->shown = NULL;
 	p->bargein = bargein;
-	p->r = r;
+	p->r = cx_vx__top(r);
 	tmr_init(&p->t);
-	list_append(&r->pend, &p->le, p);
+	list_append(q, &p->le, p);
 	if (!url) {
 		p->ready = 1; /* behind one still fetched */
 		return CX_GO;
@@ -564,16 +635,37 @@ int cx_vx_mark(cx_ctx *X, cx_value name)
 
 	if (!s || str_dup(&copy, s))
 		return CX_FAIL; /* an exception, or out of memory */
+	cx_log_doc(r->d->sess->id, "vxml mark", copy);
+	struct list *q = cx_vx__q(r);
+	if (q->head) { /* behind a prompt still fetched: reached when it has played (cx_vx__drain) */
+		cx_vx_pend *p = mem_zalloc(sizeof(*p), cx_vx_pend__destroy);
+		if (!p) {
+			mem_deref(copy);
+			return CX_GO;
+		}
+		p->mark = copy;
+		p->bargein = 1;
+		p->ready = 1;
+		p->r = cx_vx__top(r);
+		tmr_init(&p->t);
+		list_append(q, &p->le, p);
+		return CX_GO;
+	}
+	cx_vx__mark_at(r, copy);
+	return CX_GO;
+}
+
+/* The mark name (taken) is reached when the prompts queued by now have played. */
+static void cx_vx__mark_at(cx_vx_run *r, char *name)
+{
 	if (r->nmarks == VX_MAXMARKS) { /* the oldest goes */
 		mem_deref(r->marks[0].name);
 		memmove(r->marks, r->marks + 1, (VX_MAXMARKS - 1) * sizeof(r->marks[0]));
 		r->nmarks--;
 	}
 	uint64_t now = cx_clock_ms();
-	r->marks[r->nmarks].name = copy;
+	r->marks[r->nmarks].name = name;
 	r->marks[r->nmarks++].at = r->play_end > now ? r->play_end : now;
-	cx_log_doc(r->d->sess->id, "vxml mark", copy);
-	return CX_GO;
 }
 
 /* An input ends: the last mark the prompts reached before they stopped for it (barge-in) or
@@ -1094,7 +1186,7 @@ static void cx_vx__finish(cx_vx_run *r)
 	}
 	for (cx_vx_run *p = r->parent; p; p = p->parent)
 		p->stop = 1;
-	if (r->pend.head) { /* after the prompts still fetched (cx_vx__drain) */
+	if (cx_vx__q(r)->head) { /* after the prompts still fetched (cx_vx__drain) */
 		r->pend_fin = 1;
 		return;
 	}
@@ -1109,7 +1201,7 @@ static void cx_vx__listen(cx_vx_run *r, uint32_t ms)
 {
 	uint64_t now = cx_clock_ms();
 
-	if (r->pend.head) {
+	if (cx_vx__q(r)->head) {
 		r->pend_in_ms = ms;
 		return;
 	}
@@ -1969,7 +2061,7 @@ uint64_t cx_vx_audio(cx_vx_run *r, const char *src)
 			r->play_end = now;
 		return 0;
 	}
-	char *m = cx_vx__media(r, src); /* a web one plays if its copy is here by now */
+	char *m = cx_vx__media(r, src, NULL); /* a web one plays if its copy is here by now */
 	ms = m ? r->play(r->e, r->d, m, r->arg) : 0;
 	mem_deref(m);
 	if (ms)
@@ -2088,7 +2180,8 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 	if (r->stop || r->nbuf >= VX_MAXDIGITS || !strchr("0123456789*#ABCD", key))
 		return 0;
 	/* a bargein="false" prompt still fetched plays next: the key is dropped as during it */
-	int held = r->pend.head && !((cx_vx_pend *)r->pend.head->data)->bargein;
+	struct list *q = cx_vx__q(r);
+	int held = q->head && !((cx_vx_pend *)q->head->data)->bargein;
 	if (!fed && (cx_vx__deaf(r, now) || held)) {
 		cx_log_doc(r->d->sess->id, "vxml key dropped (bargein false)", (char[]){key, 0});
 		return 0;
@@ -2584,7 +2677,7 @@ static void cx_vx__fa_start(cx_vx_wait *w, const cx_vx_fetch *f)
 		return;
 	w->fa = f;
 	/* a web one is fetched now, to be here when the delay is over */
-	w->fa_src = w->r->final ? NULL : cx_vx__media(w->r, f->audio);
+	w->fa_src = w->r->final ? NULL : cx_vx__media(w->r, f->audio, f);
 	tmr_start(&w->t_fa, f->audiodelay_ms, cx_vx__fa_h, w);
 }
 
@@ -2725,8 +2818,11 @@ static int cx_vx__fetch(cx_vx_run *r, const char *what, const char *src, int sub
 	w->sub = sub;
 	str_ncpy(w->what, what, sizeof(w->what));
 	str_ncpy(w->frag, src[n] ? src + n + 1 : "", sizeof(w->frag));
-	err = cx_vxf_load(r->e, r->doc, path, req ? req->method : NULL, req ? req->fields : NULL,
-			  req ? req->mp : NULL, req ? req->mptype : NULL, f, cx_vx__fetched_h, w, &url);
+	char *tmp;
+	err = cx_vxf_load(r->e, cx_vx__baseurl(r, f, &tmp), path, req ? req->method : NULL,
+			  req ? req->fields : NULL, req ? req->mp : NULL, req ? req->mptype : NULL, f,
+			  cx_vx__fetched_h, w, &url);
+	mem_deref(tmp);
 	mem_deref(path);
 	if (err) {
 		cx_vx__badfetch(r, what, src, err == ENOENT ? "not a VoiceXML document compiled into this "
@@ -3114,7 +3210,10 @@ int cx_vx_data(cx_ctx *X, cx_value uri, int n, const char *const *names, const c
 		return CX_STOP;
 	}
 	w->cont = cont;
-	err = cx_vxf_data(r->e, r->doc, s, post, fields, req.mp, req.mptype, f, cx_vx__data_h, w, &w->url);
+	char *tmp;
+	err = cx_vxf_data(r->e, cx_vx__baseurl(r, f, &tmp), s, post, fields, req.mp, req.mptype, f,
+			  cx_vx__data_h, w, &w->url);
+	mem_deref(tmp);
 	cx_vx__reqfree(&req);
 	if (err) {
 		cx_vx__badfetch(r, "<data>", s, err == ENOENT ? "not an http(s) URI (a relative URI is "

@@ -187,7 +187,10 @@ static inline void cx_el_given(cx_elcall *el, int a)
 /* 21 (2026-12-03): cx_ic grew okey (an own hit's other key), which new caches set to
  * CX_IC_NOKEY, and cx_get_ic's inline hit no longer tests the cache's kind; cx_put_num (an
  * Array's element written inline) reads struct cx_obj_head's ecap and flags. */
-#define CX_ABI_VERSION 21
+/* 22 (2026-12-03): cx_vx_doc grew base and app_base (xml:base), cx_vx_fetch app (the element
+ * is the application root's): a VoiceXML document's relative URIs resolve against its own
+ * xml:base, the root's code's against the root's. */
+#define CX_ABI_VERSION 22
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);
@@ -371,6 +374,8 @@ typedef struct cx_vx_fetch {
 	const char *audio;         /* fetchaudio (NULL: none) */
 	uint32_t audiodelay_ms;    /* fetchaudiodelay: the fetch is pending this long before it plays */
 	uint32_t audiomin_ms;      /* fetchaudiominimum: once it plays, it plays this long at least */
+	uint32_t app;              /* 1: the element is the application root's, compiled into a
+				    * leaf: its relative URIs resolve against the root's base */
 } cx_vx_fetch;
 
 /* <subdialog> (runtime/vxml.c): src "doc.vxml", "doc.vxml#id" or "#id" (NULL: srcexpr's
@@ -468,6 +473,11 @@ typedef struct cx_vx_doc {
 	uint32_t nlinks;
 	const cx_vx_link *app_links;
 	uint32_t napp_links;
+	/* the xml:base of the document's <vxml> and of its root's, as written (NULL: none): the
+	 * base of their relative URIs, itself against the URL the document came from (VoiceXML 2.0
+	 * §1.5.1, runtime/vxml.c cx_vx__baseurl) */
+	const char *base;
+	const char *app_base;
 } cx_vx_doc;
 #define CX_VX_APP_LINE 0x1000000
 

@@ -9,7 +9,11 @@
 # not the platform's 5 s; maxage / maxstale (sent in the request's Cache-Control too) and the properties
 # audiomaxage / audiomaxstale over HTTP caching (requests counted by the server); file: refused,
 # an absolute path stays on the server, a newline escaped in the log; a compiled-in document's
-# <audio expr> of an http URI; a relative fetchaudio; a <record> after a slow web prompt. Runs
+# <audio expr> of an http URI; a relative fetchaudio; a <record> after a slow web prompt; the
+# call's one queue: a <subdialog>'s and a <goto>'s next document's text after the caller's slow
+# prompt, a <mark> behind it reached when it has played; an application root in another
+# directory (its handler's audio and next against its own URL); xml:base on <vxml> (script,
+# audio, subdialog, goto; a file: one not used; a compiled-in document's absolute one). Runs
 # on the simulator (tests/rtdocs/vxparent.ccxml), and one case over SIP against sipp (the
 # fetched tone counted in the RTP it gets, tests/sip/rtpsink.py); every process bounded by
 # `timeout`.
@@ -26,7 +30,8 @@ waitfor "$W/port" . 5 || { echo "FAIL the web server did not start"; exit 1; }
 BASE=http://127.0.0.1:$(cat "$W/port")
 U=$BASE/vx
 sed "s|@BASE@|$BASE|" $T/vx/cin.vxml.in >"$W/cin.vxml"
-if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" tests/rtdocs/vxparent.ccxml "$W/cin.vxml" \
+sed "s|@BASE@|$BASE|" $T/vx/cinxb.vxml.in >"$W/cinxb.vxml"
+if ! ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/app" tests/rtdocs/vxparent.ccxml "$W/cin.vxml" "$W/cinxb.vxml" \
 	>"$W/cc.log" 2>&1; then
 	echo "FAIL compile"; cat "$W/cc.log"; exit 1
 fi
@@ -82,6 +87,32 @@ mkdir -p "$W/rec"
 run rec "$U/rec.vxml" --record-dir "$W/rec"
 check "a <record> after a prompt that takes 1.5 s to fetch begins when it has played, then records 2 s ($(ms rec) ms; $(sed -n "s/.*VX EXIT ms [0-9]* //p" "$W/rec.out"))" \
 	bash -c "within rec 4000 6000 && grep -q 'duration 20[0-9][0-9]$' '$W/rec.out'"
+run subord "$U/subord.vxml"
+check "a <subdialog> entered while its caller's prompt (1.5 s to fetch) is fetched: the child's text plays after it (one queue for the call), the child's field listens after both ($(ms subord) ms)" \
+	bash -c "within subord 3900 7000 && grep 'vxml prompt' '$W/subord.out' | head -n 1 | grep -q 'a/slow.wav' &&
+	         grep 'vxml prompt' '$W/subord.out' | sed -n 2p | grep -q 'The subdialog speaks'"
+run gotord "$U/gotord.vxml"
+check "a <goto> to another document while a prompt (1.5 s to fetch) is fetched: the next document's text plays after it" \
+	bash -c "grep -q 'VX EXIT ms' '$W/gotord.out' && grep 'vxml prompt' '$W/gotord.out' | head -n 1 | grep -q 'a/slow.wav' &&
+	         grep 'vxml prompt' '$W/gotord.out' | sed -n 2p | grep -q 'The next document speaks'"
+run markrec "$U/markrec.vxml" --record-dir "$W/rec"
+check "a <mark> after a prompt being fetched is reached when that prompt has played: the <record>'s mark at the prompts' end is it, 0 ms before ($(sed -n 's/.*VX EXIT //p' "$W/markrec.out"))" \
+	bash -c "grep -q 'VX EXIT mark after [0-9]\$' '$W/markrec.out'"
+run rtleaf "$U/rtleaf.vxml"
+check "an application root in another directory (/vx/rt/): its handler's relative <audio src> and <goto next> run in the leaf resolve against the root's URL (rt/rtone.wav played, rt/rnext.vxml entered)" \
+	bash -c "grep -q 'VX EXIT rnext' '$W/rtleaf.out' && [ \$(reqs /vx/rt/rtone.wav 200) = 1 ] && [ \$(reqs /vx/rt/rnext.vxml 200) = 1 ] &&
+	         ! grep -q 'alternate content plays' '$W/rtleaf.err'"
+run xbase "$U/xbase.vxml"
+check "xml:base='rt/' on <vxml>: its <script src>, <audio src>, <subdialog src> and <goto next> are all under /vx/rt/ ($(sed -n 's/.*XB //p' "$W/xbase.out"))" \
+	bash -c "grep -q 'XB rs.js rsub' '$W/xbase.out' && grep -q 'VX EXIT rnext' '$W/xbase.out' && [ \$(reqs /vx/rt/rtone.wav 200) = 2 ] &&
+	         [ \$(reqs /vx/rt/rsub.vxml 200) = 1 ] && [ \$(reqs /vx/rt/rnext.vxml 200) = 2 ] && ! grep -q 'alternate content plays' '$W/xbase.err'"
+run xbfile "$U/xbfile.vxml"
+check "xml:base='file:///etc/' in a fetched document is not used: its relative <audio src> is asked of its own server (/vx/hostname, 404: the alternate text)" \
+	bash -c "grep -q 'VX EXIT done' '$W/xbfile.out' && [ \$(reqs /vx/hostname 404) = 1 ] && grep -q 'hostname: HTTP status 404; its alternate content plays' '$W/xbfile.err'"
+run cinxb cinxb.vxml
+check "a compiled-in document with xml:base='http://HOST/vx/rt/': its relative <audio src> and <goto next> are on that server" \
+	bash -c "grep -q 'VX EXIT rnext' '$W/cinxb.out' && [ \$(reqs /vx/rt/rtone.wav 200) = 3 ] && [ \$(reqs /vx/rt/rnext.vxml 200) = 3 ] &&
+	         ! grep -q 'alternate content plays' '$W/cinxb.err'"
 run cache "$U/cache.vxml"
 check "HTTP caching: tone.wav fetched once, revalidated for maxage='0' and for audiomaxage 0 (304 twice)" \
 	bash -c "[ \$(reqs /a/tone.wav 200) = 5 ] && [ \$(reqs /a/tone.wav 304) = 2 ]"

@@ -2,17 +2,20 @@
 VoiceXML documents whose <audio> is on the same server (docs/voicexml.md "Audio over HTTP").
   /vx/NAME.vxml  tests/media/vx/NAME.vxml, @BASE@ replaced by this server's http://127.0.0.1:PORT,
                  @HOLE@ by http://127.0.0.1:HOLE, a port that takes no connection (a listening
-                 socket whose backlog is full: a SYN to it is dropped, as by a black hole)
+                 socket whose backlog is full: a SYN to it is dropped, as by a black hole);
+                 also /vx/DIR/NAME.vxml, and NAME.js (a script) likewise
   /a/tone.wav    WAV: Cache-Control: max-age=3600, ETag "v1" (304 to If-None-Match: "v1")
   /a/stale.wav   the same with max-age=0 (stale at once)
   /a/slow.wav    like tone.wav, answered after 1.5 s
   /a/hang.wav    answered after 4 s (past a fetchtimeout of 1 s)
   /a/slow17.wav  answered after 17 s (past curl's own default of 15 s)
+  /vx/rt/rtone.wav  tone.wav again, beside the documents of tests/media/vx/rt/ (an application
+                 root, xml:base)
   /vx/wait.xml   <x/> after 1.5 s (a <data> that plays fetchaudio)
   anything else  404
 Appends "PATH STATUS" for each request to LOG (PATH without the query), and
 "PATH STATUS CACHE-CONTROL" (the request's, - when none) to LOG.cc."""
-import os, socket, sys, threading, time
+import os, re, socket, sys, threading, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from lib_web import serve, Quiet  # noqa: E402
 
@@ -26,7 +29,7 @@ hole.bind(("127.0.0.1", 0))
 hole.listen(0)
 filler = socket.create_connection(hole.getsockname(), timeout=2)
 HOLE = "http://127.0.0.1:%d" % hole.getsockname()[1]
-AGE = {"/a/tone.wav": 3600, "/a/slow.wav": 3600, "/a/hang.wav": 3600, "/a/stale.wav": 0, "/a/slow17.wav": 0}
+AGE = {"/a/tone.wav": 3600, "/vx/rt/rtone.wav": 3600, "/a/slow.wav": 3600, "/a/hang.wav": 3600, "/a/stale.wav": 0, "/a/slow17.wav": 0}
 
 
 class H(Quiet):
@@ -34,11 +37,12 @@ class H(Quiet):
         path = self.path.split("?")[0]
         status, ctype, data, hdrs = 404, "text/plain", b"", {}
         name = path[4:] if path.startswith("/vx/") else ""
-        if name.endswith(".vxml") and "/" not in name and os.path.exists(os.path.join(DIR, name)):
+        if re.fullmatch(r"([a-z0-9]+/)?[a-z0-9]+\.(vxml|js)", name) and os.path.exists(os.path.join(DIR, name)):
             base = "http://127.0.0.1:%d" % self.server.server_address[1]
             with open(os.path.join(DIR, name)) as f:
                 data = f.read().replace("@BASE@", base).replace("@HOLE@", HOLE).encode()
-            status, ctype = 200, "application/voicexml+xml"
+            status = 200
+            ctype = "text/javascript" if name.endswith(".js") else "application/voicexml+xml"
         elif path == "/vx/wait.xml":
             time.sleep(1.5)
             status, ctype, data = 200, "text/xml", b'<?xml version="1.0"?>\n<x/>\n'

@@ -1,0 +1,1 @@
+var fromscript = 'rs.js';
