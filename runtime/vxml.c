@@ -570,10 +570,10 @@ static int cx_vx__queue(cx_vx_run *r, const char *audio, const char *t, int barg
 		return CX_GO;
 	}
 	cx_docage age = {f ? f->maxage_ms : -1, f ? f->maxstale_ms : -1,
-			 f && f->timeout_ms ? f->timeout_ms : 30000};
+			 f && f->timeout_ms ? f->timeout_ms : CX_FETCH_TIMEOUT_MS};
 	err = cx_prompt_want_age(r->e, url, &age, cx_vx__pend_h, p);
 	if (err == EINPROGRESS) {
-		p->timeout_ms = f && f->timeout_ms ? f->timeout_ms : 30000;
+		p->timeout_ms = f && f->timeout_ms ? f->timeout_ms : CX_FETCH_TIMEOUT_MS;
 		tmr_start(&p->t, p->timeout_ms, cx_vx__pend_timeout_h, p);
 		return CX_GO;
 	}
