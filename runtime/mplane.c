@@ -152,6 +152,24 @@ static void cx_mp__srtp_free(cx_mp_leg *leg)
 	leg->srx = mem_deref(leg->srx);
 }
 
+/* Before the RTP port closes: what libre's RTCP session measured of the far end's stream
+ * (loss and jitter, RFC 3550 6.4.1 and A.8) and, once the far end's reports came, of ours. */
+static void cx_mp__quality(cx_mp_leg *leg)
+{
+	struct rtcp_stats st;
+
+	if (!leg->rtp || leg->q_ok || !leg->rx_ssrc_seen || leg->stx || leg->srx ||
+	    rtcp_stats(leg->rtp, leg->rx_ssrc, &st))
+		return;
+	leg->q_ok = 1;
+	leg->q_lost = st.rx.lost;
+	leg->q_jit_us = st.rx.jit;
+	leg->q_far = leg->rtcp_rx > 0;
+	leg->q_far_lost = st.tx.lost;
+	leg->q_far_jit_us = st.tx.jit;
+	leg->q_rtt_us = st.rtt;
+}
+
 void cx_mp_leg_stop(cx_mp_leg *leg)
 {
 	leg->closed = 1;
@@ -165,6 +183,7 @@ void cx_mp_leg_stop(cx_mp_leg *leg)
 	 * before the end */
 	cx_amd_flush(leg->amd);
 	leg->amd = mem_deref(leg->amd);
+	cx_mp__quality(leg);
 	leg->rtp = mem_deref(leg->rtp);
 	cx_mp__srtp_free(leg);
 }
@@ -180,6 +199,7 @@ void cx_mp_leg_free(cx_mp_leg *leg)
 		leg->play = NULL;
 	}
 	cx_rec_end(leg->rec, "hangup");
+	cx_mp__quality(leg);
 	leg->rtp = mem_deref(leg->rtp);
 	cx_mp__srtp_free(leg);
 	leg->dtmf = mem_deref(leg->dtmf);
@@ -519,6 +539,8 @@ static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, str
 	if (leg->latch && leg->sdpm)
 		cx_mp__latch(leg, src);
 	leg->rtp_last = tmr_jiffies(); /* any packet shows the far end is alive */
+	leg->rx_ssrc = hdr->ssrc;
+	leg->rx_ssrc_seen = 1;
 	leg->prx++;
 	leg->brx += mbuf_get_left(mb);
 	if (leg->mp) {
@@ -546,17 +568,84 @@ static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, str
 	}
 }
 
+/* Section - RTCP (RFC 3550 6): libre's RTCP session on the port after the RTP one sends our
+ * sender (or receiver) reports every ~5 s and reads the far end's; only for plain RTP (an SRTP
+ * call would need SRTCP, RFC 3711 3.4, which libre's session cannot do). */
+
+/* The far end's RTCP address, as cx_mp__dst is its RTP one: its SDP's (a=rtcp, else the RTP
+ * port + 1), or the source of its RTCP once latched (cx_mp__rtcp_h) while that SDP stands. */
+static void cx_mp__rtcp_dst(const cx_mp_leg *leg, struct sa *to)
+{
+	const struct sa *ra = sdp_media_raddr(leg->sdpm);
+
+	if (sa_isset(&leg->rtcp_to, SA_ALL) && sa_cmp(&leg->rtcp_lsdp, ra, SA_ALL))
+		*to = leg->rtcp_to;
+	else
+		sdp_media_raddr_rtcp(leg->sdpm, to);
+}
+
+void cx_mp_leg_rtcp(cx_mp_leg *leg)
+{
+	char cname[32];
+	struct sa to;
+
+	if (!leg->rtp || !leg->sdpm || leg->stx || leg->srx || leg->closed)
+		return;
+	(void)re_snprintf(cname, sizeof(cname), "%08x@ccxmlc", rtp_sess_ssrc(leg->rtp));
+	cx_mp__rtcp_dst(leg, &to);
+	/* RFC 3264 8.4's hold (c=0.0.0.0): no reports either; RTCP goes on through a
+	 * sendonly/inactive hold (RFC 3264 5.1: it is not media) */
+	if (!sa_isset(&to, SA_ALL) || sa_is_any(&to))
+		sa_init(&to, AF_UNSPEC);
+	/* (re)starting restarts libre's report timer: only when the address changes, else a
+	 * far end that re-INVITEs more often than every 5 s would never get a report */
+	if (sa_cmp(&to, &leg->rtcp_peer, SA_ALL) ||
+	    (!sa_isset(&to, SA_ALL) && !sa_isset(&leg->rtcp_peer, SA_ALL) && leg->rtcp_set))
+		return;
+	leg->rtcp_peer = to;
+	leg->rtcp_set = 1;
+	rtcp_start(leg->rtp, cname, sa_isset(&to, SA_ALL) ? &to : NULL);
+}
+
+/* The far end's RTCP: counted, and latched as RTP is (cx_mp__latch: private SDP address,
+ * from the address of its SIP, once per SDP address). */
+static void cx_mp__rtcp_h(const struct sa *src, struct rtcp_msg *msg, void *arg)
+{
+	cx_mp_leg *leg = arg;
+	const struct sa *ra;
+	struct sa to;
+
+	(void)msg;
+	if (leg->closed || !leg->sdpm || leg->stx || leg->srx)
+		return;
+	leg->rtcp_rx++;
+	if (!leg->latch)
+		return;
+	ra = sdp_media_raddr(leg->sdpm);
+	cx_mp__rtcp_dst(leg, &to);
+	if (sa_cmp(src, &to, SA_ALL) || (sa_isset(&leg->rtcp_to, SA_ALL) && sa_cmp(&leg->rtcp_lsdp, ra, SA_ALL)))
+		return;
+	if (!cx_mp__private(ra) || !sa_isset(&leg->sigsrc, SA_ADDR) ||
+	    !sa_cmp(src, &leg->sigsrc, SA_ADDR))
+		return;
+	leg->rtcp_to = *src;
+	leg->rtcp_lsdp = *ra;
+	cx_mp_leg_rtcp(leg);
+}
+
 int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr)
 {
 	struct sa ip = *laddr;
 	int err;
 
 	sa_set_port(&ip, 0);
-	err = rtp_listen(&leg->rtp, IPPROTO_UDP, &ip, 16384, 32766, false, cx_mp__rtp_h, NULL, leg);
+	err = rtp_listen(&leg->rtp, IPPROTO_UDP, &ip, 16384, 32766, true, cx_mp__rtp_h, cx_mp__rtcp_h,
+			 leg);
 	if (err) {
 		cx_log(CX_LOG_ERR, NULL, "sip: no RTP port: %s", strerror(err));
 		return err;
 	}
+	rtcp_set_srate(leg->rtp, 8000, 8000); /* G.711: the SR's RTP time, the jitter's unit */
 	leg->t0 = tmr_jiffies();
 	leg->tsbase = rand_u32();
 	return 0;

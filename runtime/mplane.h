@@ -56,6 +56,20 @@ struct cx_mp_leg {
 	 * SDP address when that latch was made (a new SDP address ends it) */
 	int latch;
 	struct sa sigsrc, lto, lsdp;
+	/* RTCP (RFC 3550; plain RTP only: docs/sip.md "RTCP"): rtcp_to, the far end's RTCP source
+	 * latched as lto is (rtcp_lsdp its SDP address then); rtcp_rx, reports received */
+	struct sa rtcp_to, rtcp_lsdp;
+	struct sa rtcp_peer;          /* where libre's RTCP session sends now (unset: paused) */
+	int rtcp_set;                 /* rtcp_peer was given to libre (cx_mp_leg_rtcp) */
+	uint32_t rtcp_rx;             /* RTCP packets from the far end */
+	uint32_t rx_ssrc;             /* the SSRC of the far end's last RTP packet */
+	int rx_ssrc_seen;
+	/* the call's quality when its RTP port closed (cx_mp__quality; q_ok: measured): packets
+	 * lost and jitter of what we received, and (q_far: the far end's RTCP said) of what we
+	 * sent, and the round trip */
+	int q_ok, q_far;
+	int32_t q_lost, q_far_lost;
+	uint32_t q_jit_us, q_far_jit_us, q_rtt_us;
 	int pt;                       /* negotiated G.711 payload type, -1 before the answer */
 	int tept;                     /* the far end's telephone-event pt, -1 if none */
 	int estab;                    /* set by sip.c: the call is answered */
@@ -143,6 +157,10 @@ void cx_mp_leg_stop(cx_mp_leg *leg);
 void cx_mp_leg_end(cx_mp_leg *leg);
 /* The far end's SDP lets us send it audio now (not held, not c=0.0.0.0): mplane.c. */
 bool cx_mp_leg_may_send(const cx_mp_leg *leg);
+/* RTCP follows the far end's SDP (sip.c, after each offer/answer of an established call):
+ * reports to its RTCP address (a=rtcp, else RTP + 1), none while its address is 0.0.0.0, none
+ * on an SRTP call (no SRTCP). */
+void cx_mp_leg_rtcp(cx_mp_leg *leg);
 /* A key the far end sent in a SIP INFO (sip.c): connection.signal with info.method 'info'
  * (dur_ms -1 when not given), and for the joins as an RFC 4733 key. */
 void cx_mp_leg_info_key(cx_mp_leg *leg, char key, int dur_ms);

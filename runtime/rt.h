@@ -186,6 +186,11 @@ struct cx_conn {
 typedef struct cx_conn_stats {
 	char callid[256];      /* SIP Call-ID, or "" */
 	uint64_t pkts_tx, pkts_rx, bytes_tx, bytes_rx;
+	/* RTCP (docs/sip.md "RTCP"): quality measured (loss, jitter of what we received), and
+	 * far: the far end's reports of what we sent, with the round trip */
+	int quality, far;
+	int32_t lost, far_lost;
+	uint32_t jitter_us, far_jitter_us, rtt_us, rtcp_rx;
 } cx_conn_stats;
 
 struct cx_dlg {

@@ -606,6 +606,8 @@ static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 		if (se)
 			call->se = se;
 	}
+	if (call->m.estab)
+		cx_mp_leg_rtcp(&call->m); /* a new answer: its RTCP address */
 	return 0;
 }
 
@@ -637,6 +639,8 @@ static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void 
 			(void)cx_sip__negotiate(call);
 	}
 	call->m.rtp_last = tmr_jiffies();
+	if (!err && call->m.estab)
+		cx_mp_leg_rtcp(&call->m); /* a new offer: its RTCP address (none while held by 0.0.0.0) */
 	if (call->se && !call->se_refresh && !pl_strcmp(&msg->met, "INVITE")) {
 		/* the peer refreshes with re-INVITE, and libre 1.1.0 answers those without
 		 * Session-Expires: for the peer the session has no timer any more (RFC 4028 7.4),
@@ -737,6 +741,7 @@ static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 		call->se_update = sip_msg_hdr_has_value(msg, SIP_HDR_ALLOW, "UPDATE");
 	}
 	cx_sip__watch_start(call);
+	cx_mp_leg_rtcp(&call->m); /* the keys are set by now: none on an SRTP call */
 	if (!call->c->inbound && cx_mp_leg_amd(&call->m, call->c->hints))
 		return; /* connection.connected when the detector decides */
 	cx_rt_conn_pev(call->c, CX_PEV_CONNECTED, NULL);
@@ -2324,6 +2329,14 @@ static void cx_sip_conn_stats(cx_engine *e, const cx_conn *c, cx_conn_stats *st)
 	st->pkts_rx = call->m.prx;
 	st->bytes_tx = call->m.btx;
 	st->bytes_rx = call->m.brx;
+	st->quality = call->m.q_ok;
+	st->far = call->m.q_far;
+	st->lost = call->m.q_lost;
+	st->jitter_us = call->m.q_jit_us;
+	st->far_lost = call->m.q_far_lost;
+	st->far_jitter_us = call->m.q_far_jit_us;
+	st->rtt_us = call->m.q_rtt_us;
+	st->rtcp_rx = call->m.rtcp_rx;
 }
 
 /* Section - --sip-trace: every SIP message as sent or received, for the operator

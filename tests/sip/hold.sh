@@ -12,10 +12,15 @@
 # dtmf-relay's Signal=5 with its Duration, application/dtmf's '#', Signal=10 ('*'), each a
 # connection.signal with info.method 'info'; the 5 sent again at once as RFC 4733 events is
 # the same press (reported once); Signal=Q gets 400, another type 415 with Accept, no body 200
-# (before: 501 to every INFO, no key).
+# (before: 501 to every INFO, no key). RTCP (docs/sip.md "RTCP"): the caller gets a sender
+# report (SR and SDES CNAME, the SSRC of the program's RTP) at its RTP port + 1 over the
+# call, the program's RTCP port is open (before: ICMP unreachable), and the caller's receiver
+# report (3 lost, jitter 80 at 8 kHz) is in the call record (far_lost 3, far_jitter_ms 10.0)
+# beside the loss and jitter the program measured.
 compile "$T/hold.ccxml" "$W/hold"
 hold_port=$(freeport)
-(cd "$W" && exec timeout -k 2 "$LIFE" ./hold --sip "127.0.0.1:$hold_port" --rtp-timeout 1) \
+(cd "$W" && exec timeout -k 2 "$LIFE" ./hold --sip "127.0.0.1:$hold_port" --rtp-timeout 1 \
+	--cdr-file "$W/hold.cdr") \
 	>"$W/hold.out" 2>"$W/hold.err" &
 hold_pid=$!
 PIDS+=("$hold_pid")
@@ -31,12 +36,16 @@ if why="holdpeer.py status $rc_hold: $(tail -1 "$W/hold.peer")" && [ "$rc_hold" 
 		"SIGNAL * info undefined" "SIGNAL 5 info 100" "DISCONNECTED trigger=remote reason=hangup") &&
 	why="$(grep -c SIGNAL "$W/hold.out") keys reported, want 4 (the 5 sent both ways once)" &&
 	[ "$(grep -c SIGNAL "$W/hold.out")" = 4 ] &&
-	why=$(has "$W/hold.peer" "-> 415 Accept: application/dtmf-relay, application/dtmf") &&
+	why=$(has "$W/hold.peer" "-> 415 Accept: application/dtmf-relay, application/dtmf" \
+		"types=200,202 ssrc-match=True cname=True port=open") &&
+	why=$(has "$W/hold.cdr" '"rtcp_received":1,"far_lost":3,"far_jitter_ms":10.0,"rtt_ms":') &&
+	why="no lost and jitter_ms in the call record" &&
+	grep -Eq '"lost":-?[0-9]+,"jitter_ms":[0-9]+\.[0-9],"rtcp_received"' "$W/hold.cdr" &&
 	why="RTP send errors logged" && ! grep -q "RTP send" "$W/hold.err" &&
 	why="sanitizer report" && ! sanitized "$W/hold.err"; then
 	ok "hold: sendonly, c=0.0.0.0, inactive and recvonly answered as RFC 3264 says, no RTP while held, resumed, no rtp-timeout; keys in INFOs"
 else
-	bad "hold and resume (RFC 3264 6.1, 8.4)" "$why" "$W/hold.peer" "$W/hold.out" "$W/hold.err"
+	bad "hold and resume (RFC 3264 6.1, 8.4)" "$why" "$W/hold.peer" "$W/hold.out" "$W/hold.err" "$W/hold.cdr"
 fi
 
 # 5h. A caller behind a NAT (docs/sip.md "Behind a NAT"): in a network namespace of the test's

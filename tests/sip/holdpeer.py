@@ -32,8 +32,7 @@ import sipmsg
 PORT = int(sys.argv[1])
 sip = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 sip.bind(('127.0.0.1', 0))
-rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-rtp.bind(('127.0.0.1', 0))
+rtp, rtcp = sipmsg.rtp_pair()
 LP, RP = sip.getsockname()[1], rtp.getsockname()[1]
 CALLID = '%08x@holdpeer' % random.getrandbits(32)
 TAG = '%08x' % random.getrandbits(32)
@@ -90,7 +89,8 @@ def rtp_count(seconds, talk, drain=True):
     """RTP packets received within seconds (after those already queued are dropped); when talk,
     a packet of silence is sent to the program every 20 ms meanwhile (so that --rtp-timeout
     sees a far end that sends when its SDP says it does)"""
-    seq, nxt = random.getrandbits(16), time.time()
+    global tx_seq
+    nxt = time.time()
     rtp.setblocking(False)
     try:
         while drain:
@@ -100,8 +100,9 @@ def rtp_count(seconds, talk, drain=True):
     n, mark, end = 0, None, time.time() + seconds
     while time.time() < end:
         if talk and time.time() >= nxt:
-            seq = (seq + 1) & 0xffff
-            rtp.sendto(struct.pack('!BBHII', 0x80, 0, seq, seq * 160, 0x1234) + b'\xff' * 160,
+            tx_seq += 1
+            rtp.sendto(struct.pack('!BBHII', 0x80, 0, tx_seq & 0xffff, tx_seq * 160 & 0xffffffff,
+                                   0x1234) + b'\xff' * 160,
                        ('127.0.0.1', media_port))
             nxt += 0.02
         rtp.settimeout(max(0.001, min(end, nxt if talk else end) - time.time()))
@@ -109,6 +110,8 @@ def rtp_count(seconds, talk, drain=True):
             d = rtp.recv(4096)
             if mark is None and len(d) > 1:
                 mark = d[1] >> 7
+            if len(d) >= 12:
+                ssrcs.add(struct.unpack('!I', d[8:12])[0])
             n += 1
         except socket.timeout:
             pass
@@ -144,6 +147,8 @@ want_dir = {'talk': 'sendrecv', 'sendonly': 'recvonly', 'inactive': 'inactive',
 talks = {'talk': True, 'sendonly': False, 'zero': False, 'inactive': False, 'recvonly': False,
          'resume': True}
 HOLD = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
+ssrcs = set()  # of the RTP the program sends
+tx_seq = random.getrandbits(16)  # of ours: one stream, whatever the steps
 res = []
 for name, addr, d in steps:
     got = direction(body)
@@ -171,10 +176,11 @@ infos = [('application/dtmf-relay', 'Signal=5\r\nDuration=160\r\n', 200),
          ('application/dtmf-relay', 'Signal=5\r\nDuration=100\r\n', 200)]
 for ctype, body, want in infos:
     if ctype == 'rfc4733':
-        ts = random.getrandbits(32)
+        ts = (tx_seq + 1) * 160 & 0xffffffff
         for k in range(3):
-            rtp.sendto(struct.pack('!BBHIIBBH', 0x80, 101, 1000 + k, ts, 0x1234, int(body), 0x8a,
-                                   800), ('127.0.0.1', media_port))
+            tx_seq += 1
+            rtp.sendto(struct.pack('!BBHIIBBH', 0x80, 101, tx_seq & 0xffff, ts, 0x1234, int(body),
+                                   0x8a, 800), ('127.0.0.1', media_port))
         rtp_count(0.1, True, False)  # talking meanwhile: --rtp-timeout is 1 s
         continue
     cs = send('INFO', body, ctype=ctype or 'application/dtmf')
@@ -186,8 +192,36 @@ for ctype, body, want in infos:
         fail('INFO %s %r answered %d, want %d' % (ctype, body, code, want))
     rtp_count(0.1, True, False)
 rtp_count(0.3, True, False)
+# RTCP (RFC 3550): the program's reports reached our RTP port + 1 over the call, from its RTP's
+# SSRC, with a CNAME; its own RTCP port takes ours (a closed one would answer ICMP: refused)
+# a receiver report of ours on the program's stream: 3 packets lost, jitter 80 (10 ms at 8 kHz)
+probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+probe.connect(('127.0.0.1', media_port + 1))
+probe.send(struct.pack('!BBHIIIIIII', 0x81, 201, 7, 0x1234, min(ssrcs) if ssrcs else 0, 3, 0, 80,
+                       0, 0))
+rtp_count(0.3, True, False)
+probe.setblocking(False)
+try:
+    probe.recv(100)
+    rtcp_port = 'answered'
+except BlockingIOError:
+    rtcp_port = 'open'
+except ConnectionRefusedError:
+    rtcp_port = 'closed'
+reports = sipmsg.rtcp_reports(rtcp)
 cs = send('BYE')
 final(cs, 'BYE')
+print('rtcp reports=%d types=%s ssrc-match=%s cname=%s port=%s' % (
+    len(reports), ','.join(sorted({str(t) for r in reports for t, _, _ in r})),
+    all(r[0][1] in ssrcs for r in reports) if reports else None,
+    any(c.endswith(b'@ccxmlc') for r in reports for _, _, c in r if c), rtcp_port), flush=True)
+if not reports:
+    fail('no RTCP report from the program in the whole call')
+if rtcp_port != 'open':
+    fail('the program\'s RTCP port (RTP + 1): %s' % rtcp_port)
+for r in reports:
+    if r[0][0] not in (200, 201) or r[0][1] not in ssrcs:
+        fail('an RTCP packet that is no report of the program\'s SSRC: %r' % (r,))
 for name, got, n, mark in res:
     if name in want_dir and got != want_dir[name]:
         fail('%s: the answer says a=%s, want a=%s (RFC 3264 6.1)' % (name, got, want_dir[name]))

@@ -62,3 +62,41 @@ def final(sock, cseq, method, within, on_request=None):
         if h.get('cseq', [''])[0] == '%d %s' % (cseq, method) and n >= 200:
             return n, h, body.decode('utf-8', 'replace')
     return None
+
+
+def rtp_pair():
+    """two UDP sockets on 127.0.0.1: RTP on an even port, RTCP on the next (RFC 3550 11)"""
+    while True:
+        a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        a.bind(('127.0.0.1', 0))
+        port = a.getsockname()[1]
+        if port % 2 == 0 and port < 65535:
+            b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                b.bind(('127.0.0.1', port + 1))
+                return a, b
+            except OSError:
+                b.close()
+        a.close()
+
+
+def rtcp_reports(sock):
+    """the RTCP compound packets queued on sock, each a list of (packet type, SSRC, CNAME or
+    None) of its packets (RFC 3550 6.4-6.5)"""
+    out = []
+    sock.setblocking(False)
+    while True:
+        try:
+            d = sock.recv(4096)
+        except BlockingIOError:
+            return out
+        pkts, i = [], 0
+        while i + 8 <= len(d) and d[i] >> 6 == 2:
+            pt, words = d[i + 1], int.from_bytes(d[i + 2:i + 4], 'big')
+            ssrc, cname = int.from_bytes(d[i + 4:i + 8], 'big'), None
+            if pt == 202 and i + 10 <= len(d) and d[i + 8] == 1:
+                cname = d[i + 10:i + 10 + d[i + 9]]
+            pkts.append((pt, ssrc, cname))
+            i += 4 * (words + 1)
+        if pkts:
+            out.append(pkts)
