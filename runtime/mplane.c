@@ -508,14 +508,20 @@ static const struct sa *cx_mp__dst(const cx_mp_leg *leg)
  * from an address the signalling did not come from never moves the media (RTP bleed: anyone
  * can send to our port); the first latch stands until the SDP address changes. SRTP's
  * packets get here only when they authenticate. */
+static bool cx_mp__latches(const cx_mp_leg *leg, const struct sa *src, const struct sa *ra,
+			   const struct sa *dst, const struct sa *lto, const struct sa *lsdp)
+{
+	if (sa_cmp(src, dst, SA_ALL) || (sa_isset(lto, SA_ALL) && sa_cmp(lsdp, ra, SA_ALL)))
+		return false; /* from where we send already, or latched for this SDP address */
+	return cx_mp__private(ra) && sa_isset(&leg->sigsrc, SA_ADDR) &&
+	       sa_cmp(src, &leg->sigsrc, SA_ADDR);
+}
+
 static void cx_mp__latch(cx_mp_leg *leg, const struct sa *src)
 {
 	const struct sa *ra = sdp_media_raddr(leg->sdpm);
 
-	if (sa_cmp(src, ra, SA_ALL) || (sa_isset(&leg->lto, SA_ALL) && sa_cmp(&leg->lsdp, ra, SA_ALL)))
-		return;
-	if (!cx_mp__private(ra) || !sa_isset(&leg->sigsrc, SA_ADDR) ||
-	    !sa_cmp(src, &leg->sigsrc, SA_ADDR))
+	if (!cx_mp__latches(leg, src, ra, ra, &leg->lto, &leg->lsdp))
 		return;
 	leg->lto = *src;
 	leg->lsdp = *ra;
@@ -607,7 +613,7 @@ void cx_mp_leg_rtcp(cx_mp_leg *leg)
 	rtcp_start(leg->rtp, cname, sa_isset(&to, SA_ALL) ? &to : NULL);
 }
 
-/* The far end's RTCP: counted, and latched as RTP is (cx_mp__latch: private SDP address,
+/* The far end's RTCP: counted, and latched as RTP is (cx_mp__latches: private SDP address,
  * from the address of its SIP, once per SDP address). */
 static void cx_mp__rtcp_h(const struct sa *src, struct rtcp_msg *msg, void *arg)
 {
@@ -623,10 +629,7 @@ static void cx_mp__rtcp_h(const struct sa *src, struct rtcp_msg *msg, void *arg)
 		return;
 	ra = sdp_media_raddr(leg->sdpm);
 	cx_mp__rtcp_dst(leg, &to);
-	if (sa_cmp(src, &to, SA_ALL) || (sa_isset(&leg->rtcp_to, SA_ALL) && sa_cmp(&leg->rtcp_lsdp, ra, SA_ALL)))
-		return;
-	if (!cx_mp__private(ra) || !sa_isset(&leg->sigsrc, SA_ADDR) ||
-	    !sa_cmp(src, &leg->sigsrc, SA_ADDR))
+	if (!cx_mp__latches(leg, src, ra, &to, &leg->rtcp_to, &leg->rtcp_lsdp))
 		return;
 	leg->rtcp_to = *src;
 	leg->rtcp_lsdp = *ra;

@@ -53,8 +53,9 @@ fi
 # address, tests/sip/natpeer.py calls with that address in its SDP and sends its RTP from
 # 127.0.0.1 (its SIP's address) and another port, after a stranger on 127.0.0.2 sent some to
 # the program's port. --rtp-latch nat (the default): the program's RTP goes where the caller's
-# comes from, none to the stranger nor to the SDP's private address; --rtp-latch off: all to
-# the SDP's address (as before, when a NATed caller heard nothing).
+# comes from, none to the stranger nor to the SDP's private address, and its RTCP report to
+# the port the caller's report came from; --rtp-latch off: all to the SDP's address (as
+# before, when a NATed caller heard nothing).
 nat_case() { # nat_case MODE [PROGRAM OPTIONS...]
 	local mode=$1 rc
 	shift
