@@ -1361,6 +1361,57 @@ static int msg_body(const char *hdrs, const char *body, char *part, size_t psz)
 	return code;
 }
 
+/* sipbody.c: the key of a DTMF INFO; returns the status, *key and *dur as found. */
+static int info_key(const char *ctype, const char *body, char *key, int *dur)
+{
+	struct mbuf *mb = mbuf_alloc(1024);
+	struct sip_msg *msg = NULL;
+	const char *why = NULL;
+	int code = -1;
+
+	*key = 0;
+	if (!mb)
+		return -1;
+	(void)mbuf_printf(mb, "INFO sip:a@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bKi\r\n"
+			  "From: <sip:b@127.0.0.1>;tag=1\r\nTo: <sip:a@127.0.0.1>;tag=2\r\nCall-ID: t@1\r\n"
+			  "CSeq: 2 INFO\r\nMax-Forwards: 70\r\n%s%s%sContent-Length: %zu\r\n\r\n%s",
+			  ctype ? "Content-Type: " : "", ctype ? ctype : "", ctype ? "\r\n" : "", strlen(body),
+			  body);
+	mb->pos = 0;
+	if (!sip_msg_decode(&msg, mb)) {
+		code = cx_sipbody_dtmf(msg, key, dur, &why);
+		CHECK(!code || (why && *why));
+	}
+	mem_deref(msg);
+	mem_deref(mb);
+	return code;
+}
+
+static void test_sipbody_dtmf(void)
+{
+	const char *relay = "application/dtmf-relay";
+	char k;
+	int d;
+
+	CHECK(info_key(relay, "Signal=5\r\nDuration=160\r\n", &k, &d) == 0 && k == '5' && d == 160);
+	CHECK(info_key(relay, "signal = d\nduration= 250", &k, &d) == 0 && k == 'D' && d == 250);
+	CHECK(info_key(relay, "Signal=10\r\n", &k, &d) == 0 && k == '*' && d == -1);
+	CHECK(info_key(relay, "Signal=11\r\nDuration=x1\r\n", &k, &d) == 0 && k == '#' && d == -1);
+	CHECK(info_key(relay, "Signal=15\r\nDuration=123456\r\n", &k, &d) == 0 && k == 'D' && d == -1);
+	CHECK(info_key("Application/DTMF-Relay", "Signal=#", &k, &d) == 0 && k == '#');
+	CHECK(info_key(relay, "Signal=16\r\n", &k, &d) == 400);
+	CHECK(info_key(relay, "Signal=\r\n", &k, &d) == 400);
+	CHECK(info_key(relay, "Duration=160\r\n", &k, &d) == 400);
+	CHECK(info_key(relay, "no equals sign at all", &k, &d) == 400);
+	CHECK(info_key("application/dtmf", " 7\r\n", &k, &d) == 0 && k == '7' && d == -1);
+	CHECK(info_key("application/dtmf", "77", &k, &d) == 400);
+	CHECK(info_key("application/dtmf", "\r\n", &k, &d) == 400);
+	CHECK(info_key("text/plain", "5", &k, &d) == 415);
+	CHECK(info_key(NULL, "5", &k, &d) == 415); /* a body without its type */
+	CHECK(info_key(relay, "", &k, &d) == 0 && !k); /* a keep-alive */
+	CHECK(info_key(NULL, "", &k, &d) == 0 && !k);
+}
+
 static void test_sipbody(void)
 {
 	static const char sdp[] = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
@@ -1752,6 +1803,7 @@ int main(void)
 	test_timers();
 	test_pace();
 	test_sipbody();
+	test_sipbody_dtmf();
 	test_sdes();
 	test_srtprx();
 	test_script_charset();
