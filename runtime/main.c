@@ -173,6 +173,19 @@ static const char *cx_main__latch(cx_main_cli *c, const cx_main_opt *o, const ch
 	return NULL;
 }
 
+/* --rtcp on|off (docs/sip.md "RTCP") */
+static const char *cx_main__rtcp(cx_main_cli *c, const cx_main_opt *o, const char *v)
+{
+	(void)o;
+	if (!strcmp(v, "on"))
+		c->cfg.rtcp = CX_RTCP_ON;
+	else if (!strcmp(v, "off"))
+		c->cfg.rtcp = CX_RTCP_OFF;
+	else
+		return "needs on or off";
+	return NULL;
+}
+
 /* --srtp off|offer|require (docs/sip.md "SRTP") */
 static const char *cx_main__srtp(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
@@ -305,6 +318,9 @@ static const cx_main_opt cx_main__opts[] = {
 	{"rtp-latch", required_argument, "nat|off", cx_main__latch,
 	 "nat (default): a far end whose SDP names a private address gets our\n"
 	 "RTP where its own comes from; off: always the SDP's address (docs/sip.md)", 0},
+	{"rtcp", required_argument, "on|off", cx_main__rtcp,
+	 "on (default): RTCP reports on plain-RTP calls, their quality in call\n"
+	 "records; off: no RTCP port (docs/sip.md)", 0},
 	{"rtp-timeout", required_argument, "SECONDS", cx_main__calltime,
 	 "end a connected call whose far end sent no RTP for that long\n"
 	 "(default 60, 0: never; docs/sip.md)", 0},
@@ -460,10 +476,10 @@ static int cx_main__run(cx_main_cli *c, const cx_doc *const *docs, int ndocs)
 				 c->cfg.sip_public_addr || c->cfg.sip_credentials || c->cfg.nsip_registers ||
 				 c->cfg.sip_tls_cert || c->cfg.sip_tls_ca || c->cfg.sip_tls_no_verify ||
 				 c->cfg.dns_server || c->cfg.sip_max_conns || c->cfg.sip_max_conns_per_addr ||
-				 c->cfg.sip_conn_idle_s || c->cfg.sip_srtp || c->cfg.rtp_latch))
+				 c->cfg.sip_conn_idle_s || c->cfg.sip_srtp || c->cfg.rtp_latch || c->cfg.rtcp))
 		fprintf(stderr, "%s: --gateway, --transport, --sip-proxy, --public-addr, --sip-credentials, "
-			"--register, --sip-tls-*, --dns-server, --sip-*connection*, --srtp and --rtp-latch only "
-			"apply with --sip\n",
+			"--register, --sip-tls-*, --dns-server, --sip-*connection*, --srtp, --rtp-latch and --rtcp "
+			"only apply with --sip\n",
 			c->prog);
 	if (!c->cfg.use_sim && !c->cfg.sip_addr) {
 		fprintf(stderr, "%s: no telephony provider given; using the simulator (--sim)\n",

@@ -595,7 +595,7 @@ void cx_mp_leg_rtcp(cx_mp_leg *leg)
 	char cname[32];
 	struct sa to;
 
-	if (!leg->rtp || !leg->sdpm || leg->stx || leg->srx || leg->closed)
+	if (!leg->rtcp || !leg->rtp || !leg->sdpm || leg->stx || leg->srx || leg->closed)
 		return;
 	(void)re_snprintf(cname, sizeof(cname), "%08x@ccxmlc", rtp_sess_ssrc(leg->rtp));
 	cx_mp__rtcp_dst(leg, &to);
@@ -642,13 +642,14 @@ int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr)
 	int err;
 
 	sa_set_port(&ip, 0);
-	err = rtp_listen(&leg->rtp, IPPROTO_UDP, &ip, 16384, 32766, true, cx_mp__rtp_h, cx_mp__rtcp_h,
-			 leg);
+	err = rtp_listen(&leg->rtp, IPPROTO_UDP, &ip, 16384, 32766, leg->rtcp != 0, cx_mp__rtp_h,
+			 cx_mp__rtcp_h, leg);
 	if (err) {
 		cx_log(CX_LOG_ERR, NULL, "sip: no RTP port: %s", strerror(err));
 		return err;
 	}
-	rtcp_set_srate(leg->rtp, 8000, 8000); /* G.711: the SR's RTP time, the jitter's unit */
+	if (leg->rtcp)
+		rtcp_set_srate(leg->rtp, 8000, 8000); /* G.711: the SR's RTP time, the jitter's unit */
 	leg->t0 = tmr_jiffies();
 	leg->tsbase = rand_u32();
 	return 0;

@@ -56,6 +56,7 @@ struct cx_mp_leg {
 	 * SDP address when that latch was made (a new SDP address ends it) */
 	int latch;
 	struct sa sigsrc, lto, lsdp;
+	int rtcp;                     /* --rtcp on: set by sip.c before cx_mp_leg_listen */
 	/* RTCP (RFC 3550; plain RTP only: docs/sip.md "RTCP"): rtcp_to, the far end's RTCP source
 	 * latched as lto is (rtcp_lsdp its SDP address then); rtcp_rx, reports received */
 	struct sa rtcp_to, rtcp_lsdp;

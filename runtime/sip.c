@@ -71,6 +71,7 @@ typedef struct cx_sip_st {
 	char *trace_file;             /* its path (SIGHUP reopens it) */
 	int srtp;                     /* --srtp: CX_SRTP_OFF, _OFFER or _REQUIRE (docs/sip.md "SRTP") */
 	int latch_off;                /* --rtp-latch off (docs/sip.md "Behind a NAT") */
+	int rtcp_off;                 /* --rtcp off (docs/sip.md "RTCP") */
 } cx_sip_st;
 
 typedef struct cx_sip_pair cx_sip_pair;
@@ -347,6 +348,7 @@ static cx_sip_call *cx_sip__call_new(cx_sip_st *st, cx_conn *c)
 	call->c = c;
 	cx_mp_leg_init(st->mp, &call->m, c, call->callid);
 	call->m.latch = !st->latch_off;
+	call->m.rtcp = !st->rtcp_off;
 	call->adv = st->laddr;
 	tmr_init(&call->tmo);
 	tmr_init(&call->refertmo);
@@ -2824,15 +2826,17 @@ int cx_sip_srtp(cx_engine *e, int mode)
 	return 0;
 }
 
-int cx_sip_latch(cx_engine *e, int mode)
+int cx_sip_media(cx_engine *e, int latch, int rtcp)
 {
 	cx_sip_st *st = cx_sip__st(e);
 
 	if (!st)
 		return ENOSYS;
-	if (mode != CX_RTP_LATCH_NAT && mode != CX_RTP_LATCH_OFF)
+	if ((latch != CX_RTP_LATCH_NAT && latch != CX_RTP_LATCH_OFF) ||
+	    (rtcp != CX_RTCP_ON && rtcp != CX_RTCP_OFF))
 		return EINVAL;
-	st->latch_off = mode == CX_RTP_LATCH_OFF;
+	st->latch_off = latch == CX_RTP_LATCH_OFF;
+	st->rtcp_off = rtcp == CX_RTCP_OFF;
 	return 0;
 }
 

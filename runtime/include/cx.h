@@ -29,7 +29,7 @@ extern "C" {
 #define CX_API_VERSION 8   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
 			    * 4: sip_tls_ca, sip_tls_no_verify; 5: dns_server, sip_max_conns,
 			    * sip_max_conns_per_addr, sip_conn_idle_s; 6: sip_srtp;
-			    * 7: vxml_final_s; 8: rtp_latch */
+			    * 7: vxml_final_s; 8: rtp_latch, rtcp */
 
 /* Section - Engine */
 
@@ -146,10 +146,14 @@ typedef struct cx_engine_cfg {
 	/* With sip_addr: symmetric RTP for far ends behind a NAT (docs/sip.md "Behind a NAT"):
 	 * CX_RTP_LATCH_NAT (0, the default) or CX_RTP_LATCH_OFF (always the SDP's address). */
 	int rtp_latch;
+	/* With sip_addr: RTCP reports on plain-RTP calls (docs/sip.md "RTCP"): CX_RTCP_ON (0, the
+	 * default) or CX_RTCP_OFF (no RTCP port, no reports, no quality in call records). */
+	int rtcp;
 } cx_engine_cfg;
 
 enum { CX_SRTP_OFF, CX_SRTP_OFFER, CX_SRTP_REQUIRE };
 enum { CX_RTP_LATCH_NAT, CX_RTP_LATCH_OFF };
+enum { CX_RTCP_ON, CX_RTCP_OFF };
 
 #define CX_GRACE_NONE UINT32_MAX
 #define CX_RTP_TIMEOUT_NONE UINT32_MAX

@@ -55,7 +55,7 @@ fi
 # the program's port. --rtp-latch nat (the default): the program's RTP goes where the caller's
 # comes from, none to the stranger nor to the SDP's private address, and its RTCP report to
 # the port the caller's report came from; --rtp-latch off: all to the SDP's address (as
-# before, when a NATed caller heard nothing).
+# before, when a NATed caller heard nothing); --rtcp off: latched, and no RTCP at all.
 nat_case() { # nat_case MODE [PROGRAM OPTIONS...]
 	local mode=$1 rc
 	shift
@@ -73,16 +73,16 @@ nat_case() { # nat_case MODE [PROGRAM OPTIONS...]
 	if why="natpeer.py status $rc: $(tail -1 "$W/nat-$mode.peer")" && [ "$rc" = 0 ] &&
 		why=$(has "$W/nat-$mode.out" "CONNECTED" "DISCONNECTED trigger=remote reason=hangup") &&
 		why="the latch logged ($mode)" &&
-		if [ "$mode" = nat ]; then
+		if [ "$mode" != off ]; then
 			grep -q "RTP comes from 127.0.0.1:[0-9]*, the SDP says 192.168.77.7:4000 (behind a NAT)" \
 				"$W/nat-$mode.err"
 		else
 			! grep -q "behind a NAT" "$W/nat-$mode.err"
 		fi &&
 		why="sanitizer report" && ! sanitized "$W/nat-$mode.err"; then
-		ok "behind a NAT, --rtp-latch $mode: $(head -1 "$W/nat-$mode.peer")"
+		ok "behind a NAT, ${*:---rtp-latch nat}: $(head -1 "$W/nat-$mode.peer")"
 	else
-		bad "behind a NAT (--rtp-latch $mode)" "$why" "$W/nat-$mode.peer" "$W/nat-$mode.out" \
+		bad "behind a NAT (${*:---rtp-latch nat})" "$why" "$W/nat-$mode.peer" "$W/nat-$mode.out" \
 			"$W/nat-$mode.err"
 	fi
 }
@@ -91,4 +91,5 @@ if ! unshare -rn true 2>/dev/null; then
 else
 	nat_case nat
 	nat_case off --rtp-latch off
+	nat_case nortcp --rtcp off
 fi

@@ -13,7 +13,8 @@ mapping of its RTCP port); it counts the RTP the program sends to its port, to t
 and to the SDP's address, and the RTCP to its RTCP port and to the SDP's (4001), over 6.5 s
 (the program's first report comes ~5 s after the answer), then hangs up. MODE nat: the program
 must answer where the caller's RTP and RTCP come from (about 325 packets), never to the
-stranger nor the SDP's address; MODE off (--rtp-latch off): only the SDP's address. Prints
+stranger nor the SDP's address; MODE off (--rtp-latch off): only the SDP's address; MODE nortcp (--rtcp off): as
+nat, without RTCP anywhere. Prints
 "caller=N stranger=M sdp=K rtcp=R sdp-rtcp=S" and "ok", or "FAIL why"; exits 0 when MODE's
 expectations held.
 """
@@ -109,16 +110,18 @@ print('caller=%d stranger=%d sdp=%d rtcp=%d sdp-rtcp=%d' % (
     flush=True)
 if counts['stranger']:
     fail('the program sent %d RTP packets to a stranger' % counts['stranger'])
-if MODE == 'nat' and counts['caller'] < 40:
+if MODE in ('nat', 'nortcp') and counts['caller'] < 40:
     fail('%d RTP packets reached the caller behind its NAT in 6.5 s, want about 325'
          % counts['caller'])
 if MODE == 'nat' and (not counts['rtcp'] or counts['sdp-rtcp']):
     fail('the program\'s RTCP: %d reports where the caller\'s comes from, %d to the SDP\'s '
          'address (want some and none)' % (counts['rtcp'], counts['sdp-rtcp']))
+if MODE == 'nortcp' and (counts['rtcp'] or counts['sdp-rtcp']):
+    fail('--rtcp off, yet %d RTCP packets came' % (counts['rtcp'] + counts['sdp-rtcp']))
 if MODE == 'off' and (counts['rtcp'] or not counts['sdp-rtcp']):
     fail('--rtp-latch off: RTCP %d where the caller\'s comes from, %d to the SDP\'s address'
          % (counts['rtcp'], counts['sdp-rtcp']))
-if MODE == 'nat' and counts['sdp']:
+if MODE in ('nat', 'nortcp') and counts['sdp']:
     fail('%d RTP packets went to the private address of the SDP' % counts['sdp'])
 if MODE == 'off' and counts['caller']:
     fail('--rtp-latch off, yet %d RTP packets went where the caller sends from' % counts['caller'])
