@@ -160,45 +160,27 @@ static const char *cx_main__grace(cx_main_cli *c, const cx_main_opt *o, const ch
 	return NULL;
 }
 
-/* --rtp-latch nat|off (docs/sip.md "Behind a NAT") */
-static const char *cx_main__latch(cx_main_cli *c, const cx_main_opt *o, const char *v)
+/* An option whose value is one of the words of its argname ("off|offer|require"), stored as
+ * the word's index where the table says: --srtp, --rtp-latch, --rtcp, whose enums in cx.h
+ * (CX_SRTP_*, CX_RTP_LATCH_*, CX_RTCP_*) list the words in that order. */
+static const char *cx_main__word(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
-	(void)o;
-	if (!strcmp(v, "nat"))
-		c->cfg.rtp_latch = CX_RTP_LATCH_NAT;
-	else if (!strcmp(v, "off"))
-		c->cfg.rtp_latch = CX_RTP_LATCH_OFF;
-	else
-		return "needs nat or off";
-	return NULL;
-}
+	static char msg[96];
+	const char *w = o->argname, *bar;
+	int i;
 
-/* --rtcp on|off (docs/sip.md "RTCP") */
-static const char *cx_main__rtcp(cx_main_cli *c, const cx_main_opt *o, const char *v)
-{
-	(void)o;
-	if (!strcmp(v, "on"))
-		c->cfg.rtcp = CX_RTCP_ON;
-	else if (!strcmp(v, "off"))
-		c->cfg.rtcp = CX_RTCP_OFF;
-	else
-		return "needs on or off";
-	return NULL;
-}
-
-/* --srtp off|offer|require (docs/sip.md "SRTP") */
-static const char *cx_main__srtp(cx_main_cli *c, const cx_main_opt *o, const char *v)
-{
-	(void)o;
-	if (!strcmp(v, "off"))
-		c->cfg.sip_srtp = CX_SRTP_OFF;
-	else if (!strcmp(v, "offer"))
-		c->cfg.sip_srtp = CX_SRTP_OFFER;
-	else if (!strcmp(v, "require"))
-		c->cfg.sip_srtp = CX_SRTP_REQUIRE;
-	else
-		return "needs off, offer or require";
-	return NULL;
+	for (i = 0;; i++, w = bar + 1) {
+		bar = strchr(w, '|');
+		size_t n = bar ? (size_t)(bar - w) : strlen(w);
+		if (strlen(v) == n && !strncmp(w, v, n)) {
+			*(int *)((char *)c + o->off) = i;
+			return NULL;
+		}
+		if (!bar)
+			break;
+	}
+	snprintf(msg, sizeof(msg), "needs one of %s", o->argname);
+	return msg;
 }
 
 /* --rtp-timeout / --max-call-duration / --sip-connection-idle SECONDS; 0 turns the clock off */
@@ -305,22 +287,23 @@ static const cx_main_opt cx_main__opts[] = {
 	{"sip-tls-no-verify", no_argument, NULL, cx_main__flag,
 	 "do not check the far ends' TLS certificates (labs only: anyone on\n"
 	 "the path can pose as them)", offsetof(cx_main_cli, cfg.sip_tls_no_verify)},
-	{"srtp", required_argument, "off|offer|require", cx_main__srtp,
+	{"srtp", required_argument, "off|offer|require", cx_main__word,
 	 "SRTP with SDES keys (docs/sip.md): offer: our offers RTP/SAVP, a\n"
 	 "caller's plain or SAVP offer taken; require: plain RTP refused (488,\n"
-	 "connection.failed); default off: plain RTP only", 0},
+	 "connection.failed); default off: plain RTP only", offsetof(cx_main_cli, cfg.sip_srtp)},
 	{"dns-server", required_argument, "ADDR[:PORT]", cx_main__str,
 	 "the name server SIP asks for host names (default: those of\n"
 	 "/etc/resolv.conf)", offsetof(cx_main_cli, cfg.dns_server)},
 	{"register", required_argument, "URI", cx_main__register,
 	 "(repeatable) register sip:USER@REGISTRAR[:PORT][;expires=N]\n"
 	 "[;transport=tcp]: refreshed, retried with back-off, unregistered on stop", 0},
-	{"rtp-latch", required_argument, "nat|off", cx_main__latch,
+	{"rtp-latch", required_argument, "nat|off", cx_main__word,
 	 "nat (default): a far end whose SDP names a private address gets our\n"
-	 "RTP where its own comes from; off: always the SDP's address (docs/sip.md)", 0},
-	{"rtcp", required_argument, "on|off", cx_main__rtcp,
+	 "RTP where its own comes from; off: always the SDP's address (docs/sip.md)",
+	 offsetof(cx_main_cli, cfg.rtp_latch)},
+	{"rtcp", required_argument, "on|off", cx_main__word,
 	 "on (default): RTCP reports on plain-RTP calls, their quality in call\n"
-	 "records; off: no RTCP port (docs/sip.md)", 0},
+	 "records; off: no RTCP port (docs/sip.md)", offsetof(cx_main_cli, cfg.rtcp)},
 	{"rtp-timeout", required_argument, "SECONDS", cx_main__calltime,
 	 "end a connected call whose far end sent no RTP for that long\n"
 	 "(default 60, 0: never; docs/sip.md)", 0},

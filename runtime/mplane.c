@@ -357,7 +357,8 @@ static void cx_mp__dtmf(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbu
 		return; /* not a DTMF digit (RFC 4733 tones we do not report) */
 	dig[0] = digits[p[0]];
 	dig[1] = '\0';
-	cx_mp__signal(leg, dig, (int)((unsigned)(p[2] << 8 | p[3]) / 8), CX_MP__RFC4733); /* 8 kHz units -> ms */
+	/* its duration in 8 kHz units, as ms */
+	cx_mp__signal(leg, dig, (int)((unsigned)(p[2] << 8 | p[3]) / 8), CX_MP__RFC4733);
 }
 
 /* A digit heard in the audio (dtmf.c), while in-band detection runs for the call. */

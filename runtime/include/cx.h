@@ -151,6 +151,7 @@ typedef struct cx_engine_cfg {
 	int rtcp;
 } cx_engine_cfg;
 
+/* the values of --srtp, --rtp-latch and --rtcp in the order main.c's option table names them */
 enum { CX_SRTP_OFF, CX_SRTP_OFFER, CX_SRTP_REQUIRE };
 enum { CX_RTP_LATCH_NAT, CX_RTP_LATCH_OFF };
 enum { CX_RTCP_ON, CX_RTCP_OFF };
