@@ -136,8 +136,10 @@ build \$b/vxhang-vxml.o: cc \$b/vxhang-emit-vxml_doc_vxhang.c
   cflags = -w
 build \$b/fuzz_vxhang.o: cc tests/fuzz/fuzz_vxhang.c
   cflags = \$warn -Werror -Iruntime
-build \$b/fuzz_vxhang: link \$b/fuzz_vxhang.o \$b/vxhang.o \$b/vxhang-vxml.o \$b/libcxrt.a \$b/libcxstd.a
-  libs = \$syslibs
+# whole archives, exported (-rdynamic), as ccxmlc links a program: the VoiceXML documents it
+# fetches are compiled at run time into objects (build/ccxmlc --shared) that call the runtime
+build \$b/fuzz_vxhang: link \$b/fuzz_vxhang.o \$b/vxhang.o \$b/vxhang-vxml.o | \$b/libcxrt.a \$b/libcxstd.a
+  libs = -rdynamic -Wl,--whole-archive \$b/libcxrt.a \$b/libcxstd.a -Wl,--no-whole-archive \$syslibs
 build \$b/fuzz_compile.o: cc tests/fuzz/fuzz_compile.c
   cflags = \$warn -Werror -Icompiler
 build \$b/fuzz_compile: link \$b/fuzz_compile.o $(obj $CMP_NOXML)\$b/compiler/xml-global.o \$b/compiler/util-global.o \$b/tsjs/parser.o \$b/tsjs/scanner.o
