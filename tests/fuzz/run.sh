@@ -4,6 +4,7 @@
 # --parser-seconds 5; for a long run see docs/testing.md.
 #
 #   tests/fuzz/run.sh [--seconds N] [--parser-seconds M] [--build-only] [--jobs J] [HARNESS ...]
+#   tests/fuzz/run.sh --coverage [HARNESS ...]
 #
 #   HARNESS     fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg (the engine's inputs: fuzz_net.c)
 #               fuzz_rtp (RTP datagrams to two call legs: fuzz_rtp.c) fuzz_sip_parse fuzz_vxdata
@@ -14,6 +15,10 @@
 #   --parser-seconds M  how long each of the direct parser harnesses (fuzz_parse.c) runs:
 #               thousands of inputs a second, so a few seconds do (default: N)
 #   --jobs J    J fuzzing processes per harness (libFuzzer -fork=J; default 1)
+#   --coverage  no fuzzing: builds the harnesses with clang's source coverage (build/fuzz-cov/),
+#               runs each once over its seeds and kept corpus, and writes the lines each input
+#               reached (build/fuzz-cov/HARNESS.cov.txt: llvm-cov show of runtime/; a summary of
+#               its vx*.c files is printed): which paths the corpus reaches, e.g. vxio.c's hang-up
 #
 # The build: build/fuzz/build.ninja is generated here from the source files on disk (so that a
 # new source file needs no change here), with the compiler flags of the main build.ninja, and
@@ -23,18 +28,19 @@
 # build/fuzz/crash/HARNESS-* and the run ends with status 1.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-SECONDS_EACH=20 PARSER_SECONDS= BUILD_ONLY=0 JOBS=1 NAMES=()
+SECONDS_EACH=20 PARSER_SECONDS= BUILD_ONLY=0 JOBS=1 NAMES=() COVERAGE=0
 PARSERS=(fuzz_sip_parse fuzz_vxdata fuzz_fetched fuzz_docval) # fuzz_parse.c: no engine, every input freed
 ALL=(fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg fuzz_rtp "${PARSERS[@]}" fuzz_vxhang)
 # every input freed before the next: leak detection on
 FREED=("${PARSERS[@]}" fuzz_vxhang)
 while [ $# -gt 0 ]; do
 	case $1 in
-	--*) [ "$1" = --build-only ] || [ "$1" = --help ] || [ $# -ge 2 ] ||
+	--*) [ "$1" = --build-only ] || [ "$1" = --coverage ] || [ "$1" = --help ] || [ $# -ge 2 ] ||
 		{ echo "fuzz: $1 needs a value (see --help)" >&2; exit 2; } ;;&
 	--seconds) SECONDS_EACH=$2; shift 2 ;;
 	--parser-seconds) PARSER_SECONDS=$2; shift 2 ;;
 	--build-only) BUILD_ONLY=1; shift ;;
+	--coverage) COVERAGE=1; shift ;;
 	--jobs) JOBS=$2; shift 2 ;;
 	-h | --help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	fuzz_*) NAMES+=("$1"); shift ;;
@@ -52,7 +58,8 @@ done
 command -v clang >/dev/null || { echo "fuzz: clang is not installed (scripts/install-deps.sh)" >&2; exit 1; }
 [ -x build/ccxmlc ] || { echo "fuzz: build/ccxmlc is missing: run ninja first" >&2; exit 1; }
 
-B=build/fuzz
+B=build/fuzz COV=
+[ "$COVERAGE" = 1 ] && B=build/fuzz-cov COV="-fprofile-instr-generate -fcoverage-mapping"
 mkdir -p "$B" || exit 1
 # the main build's flags, read from build.ninja (one place for them)
 var() { sed -n "s/^$1 = //p" build.ninja | head -n 1; }
@@ -82,7 +89,7 @@ defs = $(var defs)
 incs = $(var incs)
 syslibs = $(var syslibs)
 warn = $(var warn)
-san = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+san = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer $COV
 # Sources of other modules are built without warnings (clang warns about other things than
 # gcc, whose -Werror build they pass); the harnesses with the project's warnings.
 rule cc
@@ -161,6 +168,25 @@ EOF
 mv "$B/build.ninja.new" "$B/build.ninja"
 ninja -f "$B/build.ninja" $(printf "$B/%s " "${NAMES[@]}") || exit 1
 [ "$BUILD_ONLY" = 1 ] && exit 0
+if [ "$COVERAGE" = 1 ]; then
+	rc=0
+	for n in "${NAMES[@]}"; do
+		rm -f "$B/$n".*.profraw
+		mkdir -p "$B/empty" build/fuzz/corpus/$n
+		# -runs=0: each input of the directories once (the first, empty, is where new ones
+		# would go); an input that fails is reported as in a fuzzing run
+		LLVM_PROFILE_FILE="$B/$n.%p.profraw" ASAN_OPTIONS=detect_leaks=0 \
+			"$B/$n" -runs=0 -close_fd_mask=3 -timeout=30 "$B/empty" "build/fuzz/corpus/$n" \
+			"tests/fuzz/seeds/$n" >"$B/$n.log" 2>&1 || { rc=1; echo "fuzz: $n: FAILED ($B/$n.log)"; }
+		llvm-profdata merge -o "$B/$n.profdata" "$B/$n".*.profraw &&
+			llvm-cov show "$B/$n" -instr-profile="$B/$n.profdata" runtime/ >"$B/$n.cov.txt" &&
+			llvm-cov report "$B/$n" -instr-profile="$B/$n.profdata" runtime/vx*.c | sed "s/^/fuzz: $n: /" ||
+			rc=1
+		rm -f "$B/$n".*.profraw
+		echo "fuzz: $n: lines reached: $B/$n.cov.txt"
+	done
+	exit $rc
+fi
 
 # Leak detection off: the compiler never frees by design (fuzz_compile.c takes most back), and
 # the runtime's engine, sessions and libre state live across inputs. On for the direct parser
