@@ -31,8 +31,10 @@
  * The dialog must end, with dialog.exit or an error event to CCXML (the document logs END),
  * within FZ_WALL_MS of wall time; then the engine is freed, and leak detection (on for this
  * harness, tests/fuzz/run.sh) sees that the call, its dialog and its fetches left nothing.
- * A dialog still running, or a session that ended without END, is a finding (abort). Every
- * event queued to the dialog must be taken (cx_vx_lost counts those dropped unseen).
+ * A dialog still running, or a session that ended without END, is a finding (abort), and so
+ * is a call whose caller hung up (the CCXML document logs HANGUP) while no hang-up handler
+ * of the dialog ran (each logs HUP): the hang-up never reached it. A lost event of another kind (a transfer's outcome, a key) leaves
+ * the dialog waiting: it does not end.
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -63,6 +65,8 @@ static const uint8_t *fz__ans; /* this input's answers */
 static size_t fz__nans, fz__next;
 static int fz__nnever;
 static bool fz__ended;         /* the document logged END */
+static bool fz__handled;       /* a hang-up handler of the dialog ran (it logs HUP) */
+static bool fz__hup;           /* the CCXML document logged HANGUP (the caller's) */
 static bool fz__trace;         /* FUZZ_TRACE=1: requests, answers and the document's log */
 static struct list fz__held;   /* late and unanswered requests (fz_held) */
 static char fz__recdir[256];   /* the engine's --record-dir: emptied after each input */
@@ -76,6 +80,7 @@ static const char fz__leaf[] =
 	"  <property name=\"fetchtimeout\" value=\"300ms\"/>\n"
 	"  <var name=\"n\" expr=\"0\"/>\n"
 	"  <catch event=\"connection.disconnect.hangup\">\n"
+	"    <log expr=\"'HUP'\"/>\n"
 	"    <data name=\"d\" src=\"leaf-hangup.xml\"/>\n"
 	"    <exit namelist=\"n\"/>\n"
 	"  </catch>\n"
@@ -92,12 +97,16 @@ static const char fz__leaf[] =
 	"    </field>\n"
 	"  </form>\n"
 	"</vxml>\n";
-/* sub.vxml: a subdialog that takes a key and returns it, or returns at the hang-up */
+/* sub.vxml: a subdialog that takes a key and returns it, or returns at the hang-up or after
+ * silence (VoiceXML's own noinput handler reprompts for ever) */
 static const char fz__sub[] =
 	"<?xml version=\"1.0\"?>\n"
 	"<vxml version=\"2.1\" xmlns=\"http://www.w3.org/2001/vxml\">\n"
 	"  <var name=\"k\" expr=\"'h'\"/>\n"
-	"  <catch event=\"connection.disconnect.hangup\"><return namelist=\"k\"/></catch>\n"
+	"  <catch event=\"connection.disconnect.hangup\">\n"
+	"    <log expr=\"'HUP'\"/><return namelist=\"k\"/>\n"
+	"  </catch>\n"
+	"  <catch event=\"noinput nomatch\" count=\"2\"><return namelist=\"k\"/></catch>\n"
 	"  <form>\n"
 	"    <field name=\"key\" type=\"digits?length=1\">\n"
 	"      <prompt>A key for the subdialog.</prompt>\n"
@@ -135,6 +144,10 @@ static void fz__log(const char *sessid, const char *label, const char *value, vo
 {
 	if (!strncmp(value, "END", 3))
 		fz__ended = true;
+	if (!strcmp(value, "HUP"))
+		fz__handled = true;
+	if (!strncmp(value, "HANGUP", 6))
+		fz__hup = true;
 	if (fz__trace)
 		fprintf(stderr, "fuzz: log %s\n", value);
 }
@@ -302,6 +315,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz__next = 0;
 	fz__nnever = 0;
 	fz__ended = false;
+	fz__hup = fz__handled = false;
 	if (fz__trace)
 		fprintf(stderr, "fuzz: %s\n", line);
 	if (cx_engine_alloc(&e, &cfg))
@@ -322,6 +336,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "fuzz: the dialog did not end: %s after %u ms of wall time (%s)\n",
 			cx_session_alive(e, sid) ? "the session still runs" : "no END logged",
 			(unsigned)(fz__wall_ms() - t0), line);
+		abort();
+	}
+	/* The dialog got the hang-up, whatever it was doing when it came (an event queued to it is
+	 * never lost): each of its hang-up handlers logs HUP. Without them it would still end (the
+	 * connection gone, the platform ends it: tried, by not delivering the event in
+	 * cx_vxio_hangup), but its handler, the recording and the data it sends, would be lost. */
+	if (fz__hup && !fz__handled) {
+		fprintf(stderr, "fuzz: the caller hung up and no hang-up handler of the dialog ran: "
+			"was the hang-up lost? (%s)\n", line);
 		abort();
 	}
 	list_flush(&fz__held);
