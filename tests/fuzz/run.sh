@@ -10,7 +10,9 @@
 #               fuzz_rtp (RTP datagrams to two call legs: fuzz_rtp.c) fuzz_sip_parse fuzz_vxdata
 #               fuzz_fetched fuzz_docval (parsers and HTTP caching called directly:
 #               fuzz_parse.c) fuzz_vxhang (a VoiceXML dialog's keys, hang-up and fetch
-#               answers, an engine a call: fuzz_vxhang.c) (default: all, one after another)
+#               answers, an engine a call, with <record>, <transfer> and fetched documents
+#               compiled at run time, kept in build/fuzz/doccache: fuzz_vxhang.c)
+#               (default: all, one after another)
 #   --seconds N how long each harness runs (default 20)
 #   --parser-seconds M  how long each of the direct parser harnesses (fuzz_parse.c) runs:
 #               thousands of inputs a second, so a few seconds do (default: N)
