@@ -33,7 +33,8 @@
  * harness, tests/fuzz/run.sh) sees that the call, its dialog and its fetches left nothing.
  * A dialog still running, or a session that ended without END, is a finding (abort), and so
  * is a call whose caller hung up (the CCXML document logs HANGUP) while no hang-up handler
- * of the dialog ran (each logs HUP): the hang-up never reached it. A lost event of another kind (a transfer's outcome, a key) leaves
+ * of the dialog ran (each logs HUP) and it ended without the values of an <exit>: the
+ * hang-up never reached it. A lost event of another kind (a transfer's outcome, a key) leaves
  * the dialog waiting: it does not end.
  */
 #define _GNU_SOURCE
@@ -65,7 +66,9 @@ static const uint8_t *fz__ans; /* this input's answers */
 static size_t fz__nans, fz__next;
 static int fz__nnever;
 static bool fz__ended;         /* the document logged END */
-static bool fz__handled;       /* a hang-up handler of the dialog ran (it logs HUP) */
+static bool fz__handled;       /* a hang-up handler of the dialog ran (it logs HUP), or a blind
+				* transfer's (GONE: no hang-up is thrown after it) */
+static bool fz__novalues;      /* dialog.exit without values (END exit {}) */
 static bool fz__hup;           /* the CCXML document logged HANGUP (the caller's) */
 static bool fz__trace;         /* FUZZ_TRACE=1: requests, answers and the document's log */
 static struct list fz__held;   /* late and unanswered requests (fz_held) */
@@ -144,8 +147,10 @@ static void fz__log(const char *sessid, const char *label, const char *value, vo
 {
 	if (!strncmp(value, "END", 3))
 		fz__ended = true;
-	if (!strcmp(value, "HUP"))
+	if (!strcmp(value, "HUP") || !strcmp(value, "GONE"))
 		fz__handled = true;
+	if (!strncmp(value, "END exit {}", 11))
+		fz__novalues = true;
 	if (!strncmp(value, "HANGUP", 6))
 		fz__hup = true;
 	if (fz__trace)
@@ -315,7 +320,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz__next = 0;
 	fz__nnever = 0;
 	fz__ended = false;
-	fz__hup = fz__handled = false;
+	fz__hup = fz__handled = fz__novalues = false;
 	if (fz__trace)
 		fprintf(stderr, "fuzz: %s\n", line);
 	if (cx_engine_alloc(&e, &cfg))
@@ -339,12 +344,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	/* The dialog got the hang-up, whatever it was doing when it came (an event queued to it is
-	 * never lost): each of its hang-up handlers logs HUP. Without them it would still end (the
-	 * connection gone, the platform ends it: tried, by not delivering the event in
-	 * cx_vxio_hangup), but its handler, the recording and the data it sends, would be lost. */
-	if (fz__hup && !fz__handled) {
-		fprintf(stderr, "fuzz: the caller hung up and no hang-up handler of the dialog ran: "
-			"was the hang-up lost? (%s)\n", line);
+	 * never lost): each of its hang-up handlers logs HUP. Unless it had ended already: then
+	 * its dialog.exit has the values of its <exit> (every <exit> of the documents has a
+	 * namelist). Without this check a lost hang-up went unseen, since the platform ends a
+	 * dialog whose connection has gone (dialog.exit without values): checked by not
+	 * delivering it in cx_vxio_hangup, and it found a dialog whose <exit> waited for its
+	 * prompts to play lose its values (seed exit-nomatch-hangup). */
+	if (fz__hup && !fz__handled && fz__novalues) {
+		fprintf(stderr, "fuzz: the caller hung up, no hang-up handler of the dialog ran and it "
+			"ended without values: was the hang-up lost? (%s)\n", line);
 		abort();
 	}
 	list_flush(&fz__held);
