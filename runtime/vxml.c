@@ -2120,12 +2120,23 @@ static void cx_vx__gone(cx_vx_run *r)
 
 void cx_vx_deliver(cx_vx_run *r, const char *ev)
 {
+	int gone = !strncmp(ev, "connection.disconnect", 21) && (!ev[21] || ev[21] == '.');
+
+	if (r && r->stop && gone && !r->final && !(r->parent && r->returned)) {
+		/* It has ended (<exit>, an error) and waits for its prompts to play before it says
+		 * so: the caller gone, none plays. It ends now with its own end (the <exit>'s
+		 * values), in the final processing state, which the platform leaves to end by itself
+		 * (sim.c, mplane.c): else the platform ended it first, without them. */
+		cx_vx__gone(r);
+		cx_vx__finish(r);
+		return;
+	}
 	if (!r || r->stop)
 		return;
 	cx_vx__unlisten(r); /* whatever the item waited for, the event comes first */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
-	if (!strncmp(ev, "connection.disconnect", 21) && (!ev[21] || ev[21] == '.'))
+	if (gone)
 		cx_vx__gone(r);
 	cx_vx__event(r, ev, CX_UNDEFINED);
 	cx_engine_kick(r->e);

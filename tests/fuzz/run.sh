@@ -4,16 +4,23 @@
 # --parser-seconds 5; for a long run see docs/testing.md.
 #
 #   tests/fuzz/run.sh [--seconds N] [--parser-seconds M] [--build-only] [--jobs J] [HARNESS ...]
+#   tests/fuzz/run.sh --coverage [HARNESS ...]
 #
 #   HARNESS     fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg (the engine's inputs: fuzz_net.c)
 #               fuzz_rtp (RTP datagrams to two call legs: fuzz_rtp.c) fuzz_sip_parse fuzz_vxdata
 #               fuzz_fetched fuzz_docval (parsers and HTTP caching called directly:
 #               fuzz_parse.c) fuzz_vxhang (a VoiceXML dialog's keys, hang-up and fetch
-#               answers, an engine a call: fuzz_vxhang.c) (default: all, one after another)
+#               answers, an engine a call, with <record>, <transfer> and fetched documents
+#               compiled at run time, kept in build/fuzz/doccache: fuzz_vxhang.c)
+#               (default: all, one after another)
 #   --seconds N how long each harness runs (default 20)
 #   --parser-seconds M  how long each of the direct parser harnesses (fuzz_parse.c) runs:
 #               thousands of inputs a second, so a few seconds do (default: N)
 #   --jobs J    J fuzzing processes per harness (libFuzzer -fork=J; default 1)
+#   --coverage  no fuzzing: builds the harnesses with clang's source coverage (build/fuzz-cov/),
+#               runs each once over its seeds and kept corpus, and writes the lines each input
+#               reached (build/fuzz-cov/HARNESS.cov.txt: llvm-cov show of runtime/; a summary of
+#               its vx*.c files is printed): which paths the corpus reaches, e.g. vxio.c's hang-up
 #
 # The build: build/fuzz/build.ninja is generated here from the source files on disk (so that a
 # new source file needs no change here), with the compiler flags of the main build.ninja, and
@@ -23,18 +30,19 @@
 # build/fuzz/crash/HARNESS-* and the run ends with status 1.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-SECONDS_EACH=20 PARSER_SECONDS= BUILD_ONLY=0 JOBS=1 NAMES=()
+SECONDS_EACH=20 PARSER_SECONDS= BUILD_ONLY=0 JOBS=1 NAMES=() COVERAGE=0
 PARSERS=(fuzz_sip_parse fuzz_vxdata fuzz_fetched fuzz_docval) # fuzz_parse.c: no engine, every input freed
 ALL=(fuzz_compile fuzz_http fuzz_sip_sdp fuzz_sip_msg fuzz_rtp "${PARSERS[@]}" fuzz_vxhang)
 # every input freed before the next: leak detection on
 FREED=("${PARSERS[@]}" fuzz_vxhang)
 while [ $# -gt 0 ]; do
 	case $1 in
-	--*) [ "$1" = --build-only ] || [ "$1" = --help ] || [ $# -ge 2 ] ||
+	--*) [ "$1" = --build-only ] || [ "$1" = --coverage ] || [ "$1" = --help ] || [ $# -ge 2 ] ||
 		{ echo "fuzz: $1 needs a value (see --help)" >&2; exit 2; } ;;&
 	--seconds) SECONDS_EACH=$2; shift 2 ;;
 	--parser-seconds) PARSER_SECONDS=$2; shift 2 ;;
 	--build-only) BUILD_ONLY=1; shift ;;
+	--coverage) COVERAGE=1; shift ;;
 	--jobs) JOBS=$2; shift 2 ;;
 	-h | --help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	fuzz_*) NAMES+=("$1"); shift ;;
@@ -52,7 +60,8 @@ done
 command -v clang >/dev/null || { echo "fuzz: clang is not installed (scripts/install-deps.sh)" >&2; exit 1; }
 [ -x build/ccxmlc ] || { echo "fuzz: build/ccxmlc is missing: run ninja first" >&2; exit 1; }
 
-B=build/fuzz
+B=build/fuzz COV=
+[ "$COVERAGE" = 1 ] && B=build/fuzz-cov COV="-fprofile-instr-generate -fcoverage-mapping"
 mkdir -p "$B" || exit 1
 # the main build's flags, read from build.ninja (one place for them)
 var() { sed -n "s/^$1 = //p" build.ninja | head -n 1; }
@@ -82,7 +91,7 @@ defs = $(var defs)
 incs = $(var incs)
 syslibs = $(var syslibs)
 warn = $(var warn)
-san = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+san = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer $COV
 # Sources of other modules are built without warnings (clang warns about other things than
 # gcc, whose -Werror build they pass); the harnesses with the project's warnings.
 rule cc
@@ -136,8 +145,10 @@ build \$b/vxhang-vxml.o: cc \$b/vxhang-emit-vxml_doc_vxhang.c
   cflags = -w
 build \$b/fuzz_vxhang.o: cc tests/fuzz/fuzz_vxhang.c
   cflags = \$warn -Werror -Iruntime
-build \$b/fuzz_vxhang: link \$b/fuzz_vxhang.o \$b/vxhang.o \$b/vxhang-vxml.o \$b/libcxrt.a \$b/libcxstd.a
-  libs = \$syslibs
+# whole archives, exported (-rdynamic), as ccxmlc links a program: the VoiceXML documents it
+# fetches are compiled at run time into objects (build/ccxmlc --shared) that call the runtime
+build \$b/fuzz_vxhang: link \$b/fuzz_vxhang.o \$b/vxhang.o \$b/vxhang-vxml.o | \$b/libcxrt.a \$b/libcxstd.a
+  libs = -rdynamic -Wl,--whole-archive \$b/libcxrt.a \$b/libcxstd.a -Wl,--no-whole-archive \$syslibs
 build \$b/fuzz_compile.o: cc tests/fuzz/fuzz_compile.c
   cflags = \$warn -Werror -Icompiler
 build \$b/fuzz_compile: link \$b/fuzz_compile.o $(obj $CMP_NOXML)\$b/compiler/xml-global.o \$b/compiler/util-global.o \$b/tsjs/parser.o \$b/tsjs/scanner.o
@@ -159,6 +170,25 @@ EOF
 mv "$B/build.ninja.new" "$B/build.ninja"
 ninja -f "$B/build.ninja" $(printf "$B/%s " "${NAMES[@]}") || exit 1
 [ "$BUILD_ONLY" = 1 ] && exit 0
+if [ "$COVERAGE" = 1 ]; then
+	rc=0
+	for n in "${NAMES[@]}"; do
+		rm -f "$B/$n".*.profraw
+		mkdir -p "$B/empty" build/fuzz/corpus/$n
+		# -runs=0: each input of the directories once (the first, empty, is where new ones
+		# would go); an input that fails is reported as in a fuzzing run
+		LLVM_PROFILE_FILE="$B/$n.%p.profraw" ASAN_OPTIONS=detect_leaks=0 \
+			"$B/$n" -runs=0 -close_fd_mask=3 -timeout=30 "$B/empty" "build/fuzz/corpus/$n" \
+			"tests/fuzz/seeds/$n" >"$B/$n.log" 2>&1 || { rc=1; echo "fuzz: $n: FAILED ($B/$n.log)"; }
+		llvm-profdata merge -o "$B/$n.profdata" "$B/$n".*.profraw &&
+			llvm-cov show "$B/$n" -instr-profile="$B/$n.profdata" runtime/ >"$B/$n.cov.txt" &&
+			llvm-cov report "$B/$n" -instr-profile="$B/$n.profdata" runtime/vx*.c | sed "s/^/fuzz: $n: /" ||
+			rc=1
+		rm -f "$B/$n".*.profraw
+		echo "fuzz: $n: lines reached: $B/$n.cov.txt"
+	done
+	exit $rc
+fi
 
 # Leak detection off: the compiler never frees by design (fuzz_compile.c takes most back), and
 # the runtime's engine, sessions and libre state live across inputs. On for the direct parser
@@ -175,6 +205,11 @@ for n in "${NAMES[@]}"; do
 	[ "$n" = fuzz_compile ] && extra=(tests/ccxml tests/invalid examples bench/sip)
 	dict=()
 	[ -f "tests/fuzz/$n.dict" ] && dict=(-dict="tests/fuzz/$n.dict")
+	# fuzz_vxhang: a call is a few dozen bytes (longer ones it refuses) and costs 0.1 s:
+	# libFuzzer's slow growth of the length (-len_control) would keep its mutants shorter than
+	# the seeds that reach a <transfer> for most of a run
+	own=()
+	[ "$n" = fuzz_vxhang ] && own=(-len_control=0 -max_len=64)
 	fork=()
 	[ "$JOBS" -gt 1 ] && fork=(-fork="$JOBS" -ignore_crashes=0)
 	secs=$SECONDS_EACH
@@ -186,7 +221,7 @@ for n in "${NAMES[@]}"; do
 	# libFuzzer's and the sanitizers' reports still come through.
 	timeout -k 10 $((secs * 2 + 120)) "$B/$n" -max_total_time="$secs" -close_fd_mask=3 \
 		-max_len=8000 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 "${dict[@]}" "${fork[@]}" \
-		-artifact_prefix="$B/crash/$n-" "$B/corpus/$n" "tests/fuzz/seeds/$n" "${extra[@]}" >"$B/$n.log" 2>&1
+		"${own[@]}" -artifact_prefix="$B/crash/$n-" "$B/corpus/$n" "tests/fuzz/seeds/$n" "${extra[@]}" >"$B/$n.log" 2>&1
 	st=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$B/$n.log" | tail -n 1)
 	cov=$(grep -o 'cov: [0-9]*' "$B/$n.log" | tail -n 1)
