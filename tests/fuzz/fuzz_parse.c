@@ -7,7 +7,8 @@
  *                   cx_sipbody_sdp takes its SDP (application/sdp, or the SDP part of a
  *                   multipart body), which libre's sdp_decode then reads as an offer, as
  *                   sip.c does, and each a=crypto line's value goes through
- *                   cx_sipbody_crypto (SRTP's keys). fuzz_sip_msg reaches the same code at ~30 inputs a second
+ *                   cx_sipbody_crypto (SRTP's keys); an INFO's body goes through
+ *                   cx_sipbody_dtmf (a key, or 400/415). fuzz_sip_msg reaches the same code at ~30 inputs a second
  *                   (a UDP round trip each); this runs it at thousands. A 401 or 407 answer
  *                   also goes to libre's digest authentication with --sip-credentials'
  *                   lookup (sipauth.c), as an answer to our REGISTER or INVITE would: no
@@ -139,6 +140,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (msg->scode == 401 || msg->scode == 407)
 		fz__challenge(msg);
+	if (!pl_strcmp(&msg->met, "INFO")) {
+		/* a key in an INFO of a call's dialog (sip.c cx_sip__info_h) */
+		char key;
+		int dur, code = cx_sipbody_dtmf(msg, &key, &dur, &why);
+		if ((code && code != 400 && code != 415) || (code && !why) ||
+		    (!code && key && !strchr("0123456789*#ABCD", key)) || dur < -1)
+			abort();
+	}
 	if (!cx_sipbody_sdp(msg, &sdp, &why)) {
 		/* the session of an inbound call (sip.c): PCMU, PCMA, telephone-event */
 		sa_set_str(&laddr, "127.0.0.1", 0);
