@@ -73,6 +73,8 @@ struct cx_vx_run {
 	int returned;            /* <return> ran: ret_values or ret_event go to the parent */
 	cx_cval *ret_values, *ret_msg;
 	char ret_event[VX_EVLEN];
+	char ret_gone[VX_EVLEN]; /* the caller hung up (that event) after <return> ran: its caller
+				  * gets it once it has the result (cx_vx__return_h) */
 	/* other documents (section "Other documents") */
 	struct cx_vx_wait *wait;   /* the fetch the run waits for (a reference), or NULL */
 	const cx_vx_doc *next_doc; /* a <goto> to another document: entered next */
@@ -1838,14 +1840,19 @@ static void cx_vx__took_by(cx_vx_run *r, const cx_vx_link *lk, size_t n)
 }
 
 /* The item collecting gets v: its <filled>s run, then the FIA goes on. */
-static void cx_vx__fill(cx_vx_run *r, cx_value v)
+/* The item waited for gets v (its <filled> runs), then the FIA goes on; then: an event thrown
+ * first, before anything else runs (the hang-up that came after a subdialog's <return>). */
+static void cx_vx__fill(cx_vx_run *r, cx_value v, const char *then)
 {
 	int idx = r->item;
 
 	r->X->slots[r->doc->forms[r->form].items[idx].slot] = v;
 	r->item = -1;
 	cx_vx__filled(r, (uint32_t[]){(uint32_t)idx}, 1);
-	cx_vx__advance(r);
+	if (then && !r->stop)
+		cx_vx__event(r, then, CX_UNDEFINED);
+	else
+		cx_vx__advance(r);
 }
 
 /* The <option> of field it that takes the keys b[0..n) (they matched the field's grammars),
@@ -1978,7 +1985,7 @@ static void cx_vx__collect_end(cx_vx_run *r, int noinput)
 		cx_vx__advance(r);
 		return;
 	}
-	cx_vx__fill(r, v);
+	cx_vx__fill(r, v, NULL);
 }
 
 /* Section - What vxio.c needs of a run */
@@ -2014,7 +2021,7 @@ void cx_vx_item_done(cx_vx_run *r, cx_value v)
 	cx_vx__unlisten(r); /* keys a <record modal="false"> had begun (its maxtime came first) */
 	r->nbuf = 0;
 	r->buf[0] = '\0';
-	cx_vx__fill(r, v);
+	cx_vx__fill(r, v, NULL);
 	cx_engine_kick(r->e);
 }
 
@@ -2122,7 +2129,15 @@ void cx_vx_deliver(cx_vx_run *r, const char *ev)
 {
 	int gone = !strncmp(ev, "connection.disconnect", 21) && (!ev[21] || ev[21] == '.');
 
-	if (r && r->stop && gone && !r->final && !(r->parent && r->returned)) {
+	if (r && r->stop && gone && !r->final && r->parent && r->returned) {
+		/* It has run <return> and hands its result to its caller at the next turn: the
+		 * caller's item gets it first, then this event (its handlers run there), all in the
+		 * final processing state, which the platform leaves to end by itself */
+		cx_vx__gone(r);
+		str_ncpy(r->ret_gone, ev, sizeof(r->ret_gone));
+		return;
+	}
+	if (r && r->stop && gone && !r->final) {
 		/* It has ended (<exit>, an error) and waits for its prompts to play before it says
 		 * so: the caller gone, none plays. It ends now with its own end (the <exit>'s
 		 * values), in the final processing state, which the platform leaves to end by itself
@@ -2590,9 +2605,10 @@ static void cx_vx__return_h(void *arg)
 	cx_vx_run *r = arg, *p = r->parent;
 	cx_engine *e = r->e;
 	cx_cval *vals = r->ret_values, *msg = r->ret_msg;
-	char ev[VX_EVLEN];
+	char ev[VX_EVLEN], gone[VX_EVLEN];
 
 	memcpy(ev, r->ret_event, sizeof(ev));
+	memcpy(gone, r->ret_gone, sizeof(gone));
 	r->ret_values = r->ret_msg = NULL;
 	if (r->play_end > p->play_end)
 		p->play_end = r->play_end;
@@ -2615,8 +2631,10 @@ static void cx_vx__return_h(void *arg)
 		cx_vx_error(p, "error.noresource: out of memory for a subdialog's result", 1);
 	} else if (ev[0]) {
 		cx_vx__event(p, ev, v);
+		if (gone[0] && !p->stop)
+			cx_vx__event(p, gone, CX_UNDEFINED); /* a hang-up after the <return> */
 	} else {
-		cx_vx__fill(p, v);
+		cx_vx__fill(p, v, gone[0] ? gone : NULL); /* a hang-up after the <return>: thrown next */
 	}
 	cx_engine_kick(e);
 }
