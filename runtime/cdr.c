@@ -309,12 +309,12 @@ static int cx_cdr__build(struct mbuf *mb, const cx_conn *c, const cx_conn_stats 
 				  (unsigned long long)st->bytes_tx, (unsigned long long)st->bytes_rx);
 	/* the quality RTCP measured (docs/sip.md "RTCP"): of what we received, and what the far
 	 * end's reports said of what we sent */
-	if (!err && st->quality)
+	if (!err && st->q.ok)
 		err = mbuf_printf(mb, ",\"lost\":%d,\"jitter_ms\":%.1f,\"rtcp_received\":%u",
-				  st->lost, st->jitter_us / 1000.0, st->rtcp_rx);
-	if (!err && st->quality && st->far)
+				  st->q.lost, st->q.jitter_us / 1000.0, st->q.rtcp_rx);
+	if (!err && st->q.ok && st->q.far)
 		err = mbuf_printf(mb, ",\"far_lost\":%d,\"far_jitter_ms\":%.1f,\"rtt_ms\":%.1f",
-				  st->far_lost, st->far_jitter_us / 1000.0, st->rtt_us / 1000.0);
+				  st->q.far_lost, st->q.far_jitter_us / 1000.0, st->q.rtt_us / 1000.0);
 	if (!err)
 		err = mbuf_printf(mb, "}");
 	return err;

@@ -158,16 +158,12 @@ static void cx_mp__quality(cx_mp_leg *leg)
 {
 	struct rtcp_stats st;
 
-	if (!leg->rtp || leg->q_ok || !leg->rx_ssrc_seen || leg->stx || leg->srx ||
+	if (!leg->rtp || leg->q.ok || !leg->rx_ssrc_seen || leg->stx || leg->srx ||
 	    rtcp_stats(leg->rtp, leg->rx_ssrc, &st))
 		return;
-	leg->q_ok = 1;
-	leg->q_lost = st.rx.lost;
-	leg->q_jit_us = st.rx.jit;
-	leg->q_far = leg->rtcp_rx > 0;
-	leg->q_far_lost = st.tx.lost;
-	leg->q_far_jit_us = st.tx.jit;
-	leg->q_rtt_us = st.rtt;
+	leg->q = (cx_rtp_quality){.ok = 1, .far = leg->rtcp_rx > 0, .lost = st.rx.lost,
+				  .far_lost = st.tx.lost, .jitter_us = st.rx.jit,
+				  .far_jitter_us = st.tx.jit, .rtt_us = st.rtt, .rtcp_rx = leg->rtcp_rx};
 }
 
 void cx_mp_leg_stop(cx_mp_leg *leg)

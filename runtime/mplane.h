@@ -65,12 +65,7 @@ struct cx_mp_leg {
 	uint32_t rtcp_rx;             /* RTCP packets from the far end */
 	uint32_t rx_ssrc;             /* the SSRC of the far end's last RTP packet */
 	int rx_ssrc_seen;
-	/* the call's quality when its RTP port closed (cx_mp__quality; q_ok: measured): packets
-	 * lost and jitter of what we received, and (q_far: the far end's RTCP said) of what we
-	 * sent, and the round trip */
-	int q_ok, q_far;
-	int32_t q_lost, q_far_lost;
-	uint32_t q_jit_us, q_far_jit_us, q_rtt_us;
+	cx_rtp_quality q;             /* taken when its RTP port closes (cx_mp__quality) */
 	int pt;                       /* negotiated G.711 payload type, -1 before the answer */
 	int tept;                     /* the far end's telephone-event pt, -1 if none */
 	int estab;                    /* set by sip.c: the call is answered */

@@ -182,15 +182,20 @@ struct cx_conn {
 	char *msid;            /* the session it was merged in (for its record), or NULL */
 };
 
+/* A call's quality as RTCP measured it when its RTP port closed (docs/sip.md "RTCP"; mplane.c
+ * cx_mp__quality): ok, measured: packets lost and jitter of what we received, the far end's
+ * RTCP packets; far, its reports came: what they said of what we sent, and the round trip. */
+typedef struct cx_rtp_quality {
+	int ok, far;
+	int32_t lost, far_lost;
+	uint32_t jitter_us, far_jitter_us, rtt_us, rtcp_rx;
+} cx_rtp_quality;
+
 /* What a provider knows of a call beyond the connection (prov.h conn_stats). */
 typedef struct cx_conn_stats {
 	char callid[256];      /* SIP Call-ID, or "" */
 	uint64_t pkts_tx, pkts_rx, bytes_tx, bytes_rx;
-	/* RTCP (docs/sip.md "RTCP"): quality measured (loss, jitter of what we received), and
-	 * far: the far end's reports of what we sent, with the round trip */
-	int quality, far;
-	int32_t lost, far_lost;
-	uint32_t jitter_us, far_jitter_us, rtt_us, rtcp_rx;
+	cx_rtp_quality q;
 } cx_conn_stats;
 
 struct cx_dlg {

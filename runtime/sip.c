@@ -2331,14 +2331,7 @@ static void cx_sip_conn_stats(cx_engine *e, const cx_conn *c, cx_conn_stats *st)
 	st->pkts_rx = call->m.prx;
 	st->bytes_tx = call->m.btx;
 	st->bytes_rx = call->m.brx;
-	st->quality = call->m.q_ok;
-	st->far = call->m.q_far;
-	st->lost = call->m.q_lost;
-	st->jitter_us = call->m.q_jit_us;
-	st->far_lost = call->m.q_far_lost;
-	st->far_jitter_us = call->m.q_far_jit_us;
-	st->rtt_us = call->m.q_rtt_us;
-	st->rtcp_rx = call->m.rtcp_rx;
+	st->q = call->m.q;
 }
 
 /* Section - --sip-trace: every SIP message as sent or received, for the operator
