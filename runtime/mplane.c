@@ -331,11 +331,13 @@ static void cx_mp__dtmf_media(cx_mp_leg *leg, const struct rtp_header *hdr, cons
 	leg->dmute = now + CX_MP__DMUTE;
 }
 
+/* The DTMF keys by RFC 4733 event number (0-15): an event's key, and an INFO's key's number. */
+static const char cx_mp__keys[] = "0123456789*#ABCD";
+
 /* RFC 4733 telephone-event payload: event, E|R|volume, duration (16 bits). Reported once per
  * event (at its first end packet; the end packet is sent three times). */
 static void cx_mp__dtmf(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbuf *mb)
 {
-	static const char digits[] = "0123456789*#ABCD";
 	const uint8_t *p;
 	char dig[2];
 
@@ -351,7 +353,7 @@ static void cx_mp__dtmf(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbu
 	leg->dtmf_ts = hdr->ts;
 	if (p[0] >= 16)
 		return; /* not a DTMF digit (RFC 4733 tones we do not report) */
-	dig[0] = digits[p[0]];
+	dig[0] = cx_mp__keys[p[0]];
 	dig[1] = '\0';
 	/* its duration in 8 kHz units, as ms */
 	cx_mp__signal(leg, dig, (int)((unsigned)(p[2] << 8 | p[3]) / 8), CX_MP__RFC4733);
@@ -372,8 +374,7 @@ static void cx_mp__inband_h(char digit, void *arg)
 
 void cx_mp_leg_info_key(cx_mp_leg *leg, char key, int dur_ms)
 {
-	static const char keys[] = "0123456789*#ABCD";
-	const char *k = strchr(keys, key);
+	const char *k = strchr(cx_mp__keys, key);
 	uint64_t now = tmr_jiffies();
 	char dig[2] = {key, '\0'};
 
@@ -384,7 +385,7 @@ void cx_mp_leg_info_key(cx_mp_leg *leg, char key, int dur_ms)
 	 * (100 ms when the INFO gives none, at most a second) */
 	cx_mp__jb_clear(leg);
 	leg->dmute = now + CX_MP__DMUTE_INBAND;
-	leg->dgen = (int)(k - keys) + 1;
+	leg->dgen = (int)(k - cx_mp__keys) + 1;
 	leg->dgenk = 0;
 	leg->dgents = 0;
 	leg->dgenend = now + (uint64_t)(dur_ms > 0 ? (dur_ms < 1000 ? dur_ms : 1000) : 100);
