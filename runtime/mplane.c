@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 #include <errno.h>
+#include <time.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <re.h>
 #include <rem.h>
@@ -31,6 +33,7 @@ struct cx_mp {
 	struct list legs;             /* cx_mp_leg (weak: the calls own them) */
 	struct list confs;            /* cx_mp_conf */
 	struct list edges;            /* cx_mp_edge: who hears whom (joins) */
+	struct tmr rtcptmr;           /* the RTCP clock, running while a leg sends reports */
 	struct tmr mixtmr;            /* the 20 ms media clock, running while joins or plays exist:
 				       * one timer for every call's prompt and the mixer */
 	struct list plays;            /* cx_mp_play to legs (weak), sent on that clock */
@@ -87,6 +90,8 @@ static void cx_mp_play__stop(cx_mp_play *p);
 static void cx_mp_play__all(cx_mp *mp, uint64_t now);
 static void cx_mp__vx_dtmf(cx_mp_leg *leg, const char *dig);
 static void cx_mp__vx_end(cx_mp_leg *leg);
+static void cx_mp__rtcp_send(cx_mp_leg *leg, bool bye);
+static int32_t cx_mp__rx_lost(const cx_mp_rxstat *r);
 static void cx_mp_mix__drop(cx_mp *mp, const void *node);
 static void cx_mp_mix__put(cx_mp_leg *leg, const struct rtp_header *hdr, struct mbuf *mb);
 static int cx_mp__vx_start(cx_mp *mp, cx_dlg *d, const cx_vx_doc *doc);
@@ -101,6 +106,7 @@ static void cx_mp__destroy(void *arg)
 	struct le *le;
 
 	tmr_cancel(&mp->mixtmr);
+	tmr_cancel(&mp->rtcptmr);
 	mp->txmb = mem_deref(mp->txmb);
 	list_flush(&mp->edges);
 	while ((le = list_head(&mp->plays))) /* the plays belong to their dialogs */
@@ -124,6 +130,7 @@ int cx_mp_alloc(cx_mp **mpp, cx_engine *e, cx_mp_leg_h *legh)
 	mp->e = e;
 	mp->legh = legh;
 	tmr_init(&mp->mixtmr);
+	tmr_init(&mp->rtcptmr);
 	cx_mp__g711_init();
 	*mpp = mp;
 	return 0;
@@ -152,18 +159,15 @@ static void cx_mp__srtp_free(cx_mp_leg *leg)
 	leg->srx = mem_deref(leg->srx);
 }
 
-/* Before the RTP port closes: what libre's RTCP session measured of the far end's stream
- * (loss and jitter, RFC 3550 6.4.1 and A.8) and, once the far end's reports came, of ours. */
+/* Before the RTP port closes: the far end's stream as our reports told it (loss and jitter,
+ * RFC 3550 6.4.1 and A.8), for the call record; its reports of ours came as they came. */
 static void cx_mp__quality(cx_mp_leg *leg)
 {
-	struct rtcp_stats st;
-
-	if (!leg->rtp || leg->q.ok || !leg->rx_ssrc_seen || leg->stx || leg->srx ||
-	    rtcp_stats(leg->rtp, leg->rx_ssrc, &st))
+	if (leg->q.ok || !leg->rs.seen)
 		return;
-	leg->q = (cx_rtp_quality){.ok = 1, .far = leg->rtcp_rx > 0, .lost = st.rx.lost,
-				  .far_lost = st.tx.lost, .jitter_us = st.rx.jit,
-				  .far_jitter_us = st.tx.jit, .rtt_us = st.rtt, .rtcp_rx = leg->rtcp_rx};
+	leg->q.ok = 1;
+	leg->q.lost = cx_mp__rx_lost(&leg->rs);
+	leg->q.jitter_us = (leg->rs.jitter >> 4) * 125;
 }
 
 void cx_mp_leg_stop(cx_mp_leg *leg)
@@ -180,6 +184,9 @@ void cx_mp_leg_stop(cx_mp_leg *leg)
 	cx_amd_flush(leg->amd);
 	leg->amd = mem_deref(leg->amd);
 	cx_mp__quality(leg);
+	if (leg->rtcp_next && leg->rtp) /* RFC 3550 6.6: we leave the session */
+		cx_mp__rtcp_send(leg, true);
+	leg->rtcp_next = 0;
 	leg->rtp = mem_deref(leg->rtp);
 	cx_mp__srtp_free(leg);
 }
@@ -196,6 +203,7 @@ void cx_mp_leg_free(cx_mp_leg *leg)
 	}
 	cx_rec_end(leg->rec, "hangup");
 	cx_mp__quality(leg);
+	leg->rtcp_next = 0;
 	leg->rtp = mem_deref(leg->rtp);
 	cx_mp__srtp_free(leg);
 	leg->dtmf = mem_deref(leg->dtmf);
@@ -529,10 +537,53 @@ static void cx_mp__latch(cx_mp_leg *leg, const struct sa *src)
 			"the SDP says %J (behind a NAT): our RTP goes to %J", leg->c->id, src, ra, src);
 }
 
+/* A packet of the far end's stream (plain or SRTP, RTCP on or off: the call record's lost and
+ * jitter): its sequence number (RFC 3550 A.1, the probation left out: one far end a leg) and,
+ * for audio, its timestamp against the arrival time us (A.8). A new SSRC starts again. */
+static void cx_mp__rx_count(cx_mp_leg *leg, const struct rtp_header *hdr, uint64_t us, bool audio)
+{
+	cx_mp_rxstat *r = &leg->rs;
+	uint16_t d;
+
+	if (!r->seen || hdr->ssrc != leg->rx_ssrc) {
+		*r = (cx_mp_rxstat){.seen = 1, .base = hdr->seq, .max = hdr->seq};
+	} else {
+		d = (uint16_t)(hdr->seq - r->max);
+		if (d < 3000) { /* in order, a gap allowed (A.1's MAX_DROPOUT) */
+			if (hdr->seq < r->max)
+				r->cycles += 1u << 16;
+			r->max = hdr->seq;
+		} else if (d <= 65536 - 100) { /* a jump no stream makes: the far end restarted */
+			*r = (cx_mp_rxstat){.seen = 1, .base = hdr->seq, .max = hdr->seq};
+		} /* else a duplicate or reordered packet: counted below only */
+	}
+	r->received++;
+	if (audio) {
+		uint32_t transit = (uint32_t)(us * 8 / 1000) - hdr->ts;
+		if (r->tseen) {
+			int32_t dt = (int32_t)(transit - r->transit);
+			uint32_t ad = dt < 0 ? (uint32_t)-dt : (uint32_t)dt;
+			r->jitter += ad - ((r->jitter + 8) >> 4);
+		}
+		r->transit = transit;
+		r->tseen = 1;
+	}
+}
+
+/* Packets of the far end's stream lost so far (RFC 3550 6.4.1: negative when duplicates
+ * outnumber the losses), clamped to the report's 24 bits. */
+static int32_t cx_mp__rx_lost(const cx_mp_rxstat *r)
+{
+	int64_t lost = (int64_t)(r->cycles + r->max) - r->base + 1 - r->received;
+
+	return lost > 0x7fffff ? 0x7fffff : lost < -0x800000 ? -0x800000 : (int32_t)lost;
+}
+
 static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb,
 			 void *arg)
 {
 	cx_mp_leg *leg = arg;
+	uint64_t us;
 
 	if (leg->closed)
 		return;
@@ -542,7 +593,9 @@ static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, str
 		return;
 	if (leg->latch && leg->sdpm)
 		cx_mp__latch(leg, src);
-	leg->rtp_last = tmr_jiffies(); /* any packet shows the far end is alive */
+	us = cx_met_now_us();
+	leg->rtp_last = us / 1000; /* any packet shows the far end is alive (tmr_jiffies' clock) */
+	cx_mp__rx_count(leg, hdr, us, hdr->pt == 0 || hdr->pt == 8);
 	leg->rx_ssrc = hdr->ssrc;
 	leg->rx_ssrc_seen = 1;
 	leg->prx++;
@@ -572,9 +625,135 @@ static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, str
 	}
 }
 
-/* Section - RTCP (RFC 3550 6): libre's RTCP session on the port after the RTP one sends our
- * sender (or receiver) reports every ~5 s and reads the far end's; only for plain RTP (an SRTP
- * call would need SRTCP, RFC 3711 3.4, which libre's session cannot do). */
+/* Section - RTCP (RFC 3550 6), ours: every ~5 s a compound report to the far end's RTCP
+ * address from the port after the RTP one (libre opens it), and the far end's reports read.
+ * Not libre's RTCP session: its bookkeeping on every RTP packet sent and received (a lock and
+ * a member table looked up) cost ~8 % of a call's CPU at 2,000 calls (docs/performance.md);
+ * the counts a report needs are kept here on the receive path in a few instructions, and one
+ * clock of the plane (cx_mp__rtcp_tick) sends every call's reports. Only for plain RTP (an
+ * SRTP call would need SRTCP, RFC 3711 3.4). */
+
+#define CX_MP__RTCP_TICK 250          /* ms between looks for reports due */
+#define CX_MP__RTCP_TMIN 5000         /* RFC 3550 6.2: the minimum interval (half the first time) */
+#define CX_MP__NTP_EPOCH 2208988800u  /* seconds from 1900 (NTP) to 1970 (Unix) */
+
+/* The next report's delay: RFC 3550 6.3.1 and A.7 for two members, whose bandwidth share is
+ * always below the minimum: Tmin (half for the first report) times a random factor in
+ * [0.5, 1.5), divided by e - 3/2 = 1.21828 (so that the mean stays Tmin). */
+static uint64_t cx_mp__rtcp_delay(int first)
+{
+	uint64_t t = first ? CX_MP__RTCP_TMIN / 2 : CX_MP__RTCP_TMIN;
+
+	return t * (500 + rand_u32() % 1000) / 1218;
+}
+
+/* The wall clock as NTP (RFC 3550 4): seconds since 1900 and the fraction in 1/2^32 s. */
+static void cx_mp__ntp(uint32_t *sec, uint32_t *frac)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	*sec = (uint32_t)ts.tv_sec + CX_MP__NTP_EPOCH;
+	*frac = (uint32_t)(((uint64_t)ts.tv_nsec << 32) / 1000000000u);
+}
+
+static void cx_mp__put32(struct mbuf *mb, uint32_t v)
+{
+	(void)mbuf_write_u32(mb, htonl(v));
+}
+
+/* One compound report (RFC 3550 6.1): SR once we have sent RTP since the report before the
+ * last one, else RR, with a block on the far end's stream when it sent since our last report;
+ * SDES with our CNAME; BYE when the call ends. */
+static void cx_mp__rtcp_send(cx_mp_leg *leg, bool bye)
+{
+	cx_mp_rxstat *r = &leg->rs;
+	uint32_t ssrc = rtp_sess_ssrc(leg->rtp), sec, frac;
+	bool sender = leg->ptx > leg->rtcp_ptx[0];
+	bool block = r->seen && r->received != r->received_prior;
+	struct mbuf *mb = mbuf_alloc(160);
+	char cname[24];
+	size_t n;
+
+	if (!mb)
+		return;
+	leg->rtcp_ptx[0] = leg->rtcp_ptx[1];
+	leg->rtcp_ptx[1] = leg->ptx;
+	(void)mbuf_write_u8(mb, 0x80 | block);
+	(void)mbuf_write_u8(mb, sender ? RTCP_SR : RTCP_RR);
+	(void)mbuf_write_u16(mb, htons((uint16_t)((sender ? 6 : 1) + (block ? 6 : 0))));
+	cx_mp__put32(mb, ssrc);
+	if (sender) {
+		cx_mp__ntp(&sec, &frac);
+		cx_mp__put32(mb, sec);
+		cx_mp__put32(mb, frac);
+		/* our RTP clock now: the one every packet of ours is stamped by (tsbase, t0) */
+		cx_mp__put32(mb, leg->tsbase + (uint32_t)(cx_met_now_us() / 125 - leg->t0 * 8));
+		cx_mp__put32(mb, (uint32_t)leg->ptx);
+		cx_mp__put32(mb, (uint32_t)leg->btx);
+	}
+	if (block) {
+		uint32_t ext = r->cycles + r->max, expected = ext - r->base + 1;
+		uint32_t eint = expected - r->expected_prior, rint = r->received - r->received_prior;
+		int64_t lint = (int64_t)eint - rint;
+		uint32_t fraction = eint && lint > 0 ? (uint32_t)((lint << 8) / eint) : 0;
+		uint32_t dlsr = 0;
+
+		if (leg->far_lsr_us) /* in 1/65536 s */
+			dlsr = (uint32_t)((cx_met_now_us() - leg->far_lsr_us) * 65536 / 1000000);
+		r->expected_prior = expected;
+		r->received_prior = r->received;
+		cx_mp__put32(mb, leg->rx_ssrc);
+		cx_mp__put32(mb, (fraction > 255 ? 255 : fraction) << 24 |
+				 ((uint32_t)cx_mp__rx_lost(r) & 0xffffff));
+		cx_mp__put32(mb, ext);
+		cx_mp__put32(mb, r->jitter >> 4);
+		cx_mp__put32(mb, leg->far_lsr_us ? leg->far_lsr : 0);
+		cx_mp__put32(mb, dlsr);
+	}
+	(void)re_snprintf(cname, sizeof(cname), "%08x@ccxmlc", ssrc);
+	n = strlen(cname);
+	/* SDES: one chunk, CNAME, END, padded to 32 bits (RFC 3550 6.5) */
+	(void)mbuf_write_u8(mb, 0x81);
+	(void)mbuf_write_u8(mb, RTCP_SDES);
+	(void)mbuf_write_u16(mb, htons((uint16_t)((4 + 2 + n + 1 + 3) / 4)));
+	cx_mp__put32(mb, ssrc);
+	(void)mbuf_write_u8(mb, RTCP_SDES_CNAME);
+	(void)mbuf_write_u8(mb, (uint8_t)n);
+	(void)mbuf_write_mem(mb, (const uint8_t *)cname, n);
+	(void)mbuf_fill(mb, 0, 4 - (2 + n) % 4);
+	if (bye) {
+		(void)mbuf_write_u8(mb, 0x81);
+		(void)mbuf_write_u8(mb, RTCP_BYE);
+		(void)mbuf_write_u16(mb, htons(1));
+		cx_mp__put32(mb, ssrc);
+	}
+	mb->pos = 0;
+	(void)udp_send(rtcp_sock(leg->rtp), &leg->rtcp_peer, mb);
+	mem_deref(mb);
+}
+
+/* The plane's RTCP clock: each call's report when due, then the next one's time. */
+static void cx_mp__rtcp_tick(void *arg)
+{
+	cx_mp *mp = arg;
+	uint64_t now = tmr_jiffies();
+	bool any = false;
+	struct le *le;
+
+	LIST_FOREACH(&mp->legs, le) {
+		cx_mp_leg *leg = le->data;
+		if (!leg->rtcp_next)
+			continue;
+		any = true;
+		if (now < leg->rtcp_next)
+			continue;
+		cx_mp__rtcp_send(leg, false);
+		leg->rtcp_next = now + cx_mp__rtcp_delay(0);
+	}
+	if (any)
+		tmr_start(&mp->rtcptmr, CX_MP__RTCP_TICK, cx_mp__rtcp_tick, mp);
+}
 
 /* The far end's RTCP address, as cx_mp__dst is its RTP one: its SDP's (a=rtcp, else the RTP
  * port + 1), or the source of its RTCP once latched (cx_mp__rtcp_h) while that SDP stands. */
@@ -590,39 +769,75 @@ static void cx_mp__rtcp_dst(const cx_mp_leg *leg, struct sa *to)
 
 void cx_mp_leg_rtcp(cx_mp_leg *leg)
 {
-	char cname[32];
 	struct sa to;
 
 	if (!leg->rtcp || !leg->rtp || !leg->sdpm || leg->stx || leg->srx || leg->closed)
 		return;
-	(void)re_snprintf(cname, sizeof(cname), "%08x@ccxmlc", rtp_sess_ssrc(leg->rtp));
 	cx_mp__rtcp_dst(leg, &to);
 	/* RFC 3264 8.4's hold (c=0.0.0.0): no reports either; RTCP goes on through a
 	 * sendonly/inactive hold (RFC 3264 5.1: it is not media) */
 	if (!sa_isset(&to, SA_ALL) || sa_is_any(&to))
 		sa_init(&to, AF_UNSPEC);
-	/* (re)starting restarts libre's report timer: only when the address changes, else a
-	 * far end that re-INVITEs more often than every 5 s would never get a report */
-	if (sa_cmp(&to, &leg->rtcp_peer, SA_ALL) ||
-	    (!sa_isset(&to, SA_ALL) && !sa_isset(&leg->rtcp_peer, SA_ALL) && leg->rtcp_set))
-		return;
+	if (leg->rtcp_set && (sa_cmp(&to, &leg->rtcp_peer, SA_ALL) ||
+			      (!sa_isset(&to, SA_ALL) && !sa_isset(&leg->rtcp_peer, SA_ALL))))
+		return; /* the same address: a far end that re-INVITEs every 2 s still gets reports */
 	leg->rtcp_peer = to;
 	leg->rtcp_set = 1;
-	rtcp_start(leg->rtp, cname, sa_isset(&to, SA_ALL) ? &to : NULL);
+	if (!sa_isset(&to, SA_ALL)) {
+		leg->rtcp_next = 0;
+		return;
+	}
+	if (!leg->rtcp_next) /* a new address keeps the time of a report already due */
+		leg->rtcp_next = tmr_jiffies() + cx_mp__rtcp_delay(1);
+	if (leg->mp && !tmr_isrunning(&leg->mp->rtcptmr))
+		tmr_start(&leg->mp->rtcptmr, CX_MP__RTCP_TICK, cx_mp__rtcp_tick, leg->mp);
 }
 
-/* The far end's RTCP: counted, and latched as RTP is (cx_mp__latches: private SDP address,
- * from the address of its SIP, once per SDP address). */
+/* A report block of the far end's on our stream (RFC 3550 6.4.1): its loss and jitter, and
+ * the round trip from the SR of ours it echoes (A - LSR - DLSR, 1/65536 s; none without an
+ * LSR, or with a round trip below zero: a far end's wrong DLSR). */
+static void cx_mp__rtcp_block(cx_mp_leg *leg, const struct rtcp_rr *rr)
+{
+	uint32_t sec, frac, a, rtt;
+
+	if (rr->ssrc != rtp_sess_ssrc(leg->rtp))
+		return;
+	leg->q.far = 1;
+	leg->q.far_lost = rr->lost;
+	leg->q.far_jitter_us = rr->jitter > UINT32_MAX / 125 ? UINT32_MAX : rr->jitter * 125;
+	if (!rr->lsr)
+		return;
+	cx_mp__ntp(&sec, &frac);
+	a = sec << 16 | frac >> 16;
+	rtt = a - rr->lsr - rr->dlsr;
+	if ((int32_t)rtt >= 0)
+		leg->q.rtt_us = (uint32_t)((uint64_t)rtt * 1000000 / 65536);
+}
+
+/* The far end's RTCP, each packet of a compound as libre decoded it: counted, its SR's time
+ * kept (our next block's LSR), its blocks on our stream read, and its source latched as RTP
+ * is (cx_mp__latches: private SDP address, from the address of its SIP, once per SDP
+ * address). --rtcp off reads none. */
 static void cx_mp__rtcp_h(const struct sa *src, struct rtcp_msg *msg, void *arg)
 {
 	cx_mp_leg *leg = arg;
+	const struct rtcp_rr *rrv = NULL;
 	const struct sa *ra;
 	struct sa to;
+	uint32_t i;
 
-	(void)msg;
-	if (leg->closed || !leg->sdpm || leg->stx || leg->srx)
+	if (!leg->rtcp || leg->closed || !leg->sdpm || leg->stx || leg->srx)
 		return;
-	leg->rtcp_rx++;
+	leg->q.rtcp_rx++;
+	if (msg->hdr.pt == RTCP_SR) {
+		leg->far_lsr = msg->r.sr.ntp_sec << 16 | msg->r.sr.ntp_frac >> 16;
+		leg->far_lsr_us = cx_met_now_us();
+		rrv = msg->r.sr.rrv;
+	} else if (msg->hdr.pt == RTCP_RR) {
+		rrv = msg->r.rr.rrv;
+	}
+	for (i = 0; rrv && i < msg->hdr.count; i++)
+		cx_mp__rtcp_block(leg, &rrv[i]);
 	if (!leg->latch)
 		return;
 	ra = sdp_media_raddr(leg->sdpm);
@@ -640,14 +855,14 @@ int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr)
 	int err;
 
 	sa_set_port(&ip, 0);
-	err = rtp_listen(&leg->rtp, IPPROTO_UDP, &ip, 16384, 32766, leg->rtcp != 0, cx_mp__rtp_h,
+	/* libre opens RTP + 1 for RTCP whatever its last flag, which asks for its own RTCP
+	 * session (not used: "RTCP" above) */
+	err = rtp_listen(&leg->rtp, IPPROTO_UDP, &ip, 16384, 32766, false, cx_mp__rtp_h,
 			 cx_mp__rtcp_h, leg);
 	if (err) {
 		cx_log(CX_LOG_ERR, NULL, "sip: no RTP port: %s", strerror(err));
 		return err;
 	}
-	if (leg->rtcp)
-		rtcp_set_srate(leg->rtp, 8000, 8000); /* G.711: the SR's RTP time, the jitter's unit */
 	leg->t0 = tmr_jiffies();
 	leg->tsbase = rand_u32();
 	return 0;

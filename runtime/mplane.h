@@ -34,6 +34,18 @@ typedef struct cx_mp_leg cx_mp_leg;
 typedef struct cx_mp_play cx_mp_play;
 typedef struct cx_mp_srtprx cx_mp_srtprx;
 
+/* What a receiver report block says of the far end's stream (RFC 3550 6.4.1, A.1, A.3,
+ * A.8), kept by mplane.c on every packet of its current SSRC. */
+typedef struct cx_mp_rxstat {
+	uint32_t cycles;              /* sequence number wraps, shifted left 16 */
+	uint16_t base, max;           /* first and highest sequence number (of this cycle) */
+	uint32_t received;            /* packets */
+	uint32_t expected_prior, received_prior; /* at our last report (its fraction lost) */
+	uint32_t transit;             /* the last packet's arrival - its timestamp, RTP units */
+	uint32_t jitter;              /* interarrival jitter, RTP units, shifted left 4 */
+	int seen, tseen;              /* a packet counted; a transit known (audio only) */
+} cx_mp_rxstat;
+
 /* A tone of <join> (entertone/exittone) playing over what a call or a conference hears. */
 typedef struct cx_mp_tone {
 	int16_t *pcm;                 /* mem (a reference), NULL: none */
@@ -57,15 +69,20 @@ struct cx_mp_leg {
 	int latch;
 	struct sa sigsrc, lto, lsdp;
 	int rtcp;                     /* --rtcp on: set by sip.c before cx_mp_leg_listen */
-	/* RTCP (RFC 3550; plain RTP only: docs/sip.md "RTCP"): rtcp_to, the far end's RTCP source
-	 * latched as lto is (rtcp_lsdp its SDP address then); rtcp_rx, reports received */
+	/* RTCP (RFC 3550; plain RTP only: docs/sip.md "RTCP"), ours (mplane.c "RTCP"): rtcp_to,
+	 * the far end's RTCP source latched as lto is (rtcp_lsdp its SDP address then) */
 	struct sa rtcp_to, rtcp_lsdp;
-	struct sa rtcp_peer;          /* where libre's RTCP session sends now (unset: paused) */
-	int rtcp_set;                 /* rtcp_peer was given to libre (cx_mp_leg_rtcp) */
-	uint32_t rtcp_rx;             /* RTCP packets from the far end */
+	struct sa rtcp_peer;          /* where our reports go now (unset: paused) */
+	int rtcp_set;                 /* cx_mp_leg_rtcp has set rtcp_peer */
+	uint64_t rtcp_next;           /* jiffies our next report is due (0: none: paused, off) */
+	uint64_t rtcp_ptx[2];         /* ptx at our last two reports: a sender since (RFC 3550 6.4) */
+	uint32_t far_lsr;             /* the middle 32 bits of the far end's last SR's NTP time */
+	uint64_t far_lsr_us;          /* when it came (cx_met_now_us; 0: none yet) */
+	cx_mp_rxstat rs;              /* the far end's stream as a report block tells it */
 	uint32_t rx_ssrc;             /* the SSRC of the far end's last RTP packet */
 	int rx_ssrc_seen;
-	cx_rtp_quality q;             /* taken when its RTP port closes (cx_mp__quality) */
+	cx_rtp_quality q;             /* the far end's reports as they come (far, far_*, rtt_us,
+				       * rtcp_rx); ok, lost, jitter_us when its port closes */
 	int pt;                       /* negotiated G.711 payload type, -1 before the answer */
 	int tept;                     /* the far end's telephone-event pt, -1 if none */
 	int estab;                    /* set by sip.c: the call is answered */

@@ -14,9 +14,11 @@
 # the same press (reported once); Signal=Q gets 400, another type 415 with Accept, no body 200
 # (before: 501 to every INFO, no key). RTCP (docs/sip.md "RTCP"): the caller gets a sender
 # report (SR and SDES CNAME, the SSRC of the program's RTP) at its RTP port + 1 over the
-# call, the program's RTCP port is open (before: ICMP unreachable), and the caller's receiver
-# report (3 lost, jitter 80 at 8 kHz) is in the call record (far_lost 3, far_jitter_ms 10.0)
-# beside the loss and jitter the program measured.
+# call, 160 octets a packet counted, its RTP time that of its RTP, a block on the caller's
+# stream with the 5 packets the caller skipped lost, and a BYE when the call ends; the
+# program's RTCP port is open, and the caller's receiver report (3 lost, jitter 80 at 8 kHz,
+# the LSR/DLSR of the program's last SR) is in the call record (far_lost 3, far_jitter_ms
+# 10.0, rtt_ms the round trip) beside what the program measured (lost 5).
 compile "$T/hold.ccxml" "$W/hold"
 hold_port=$(freeport)
 (cd "$W" && exec timeout -k 2 "$LIFE" ./hold --sip "127.0.0.1:$hold_port" --rtp-timeout 1 \
@@ -37,10 +39,12 @@ if why="holdpeer.py status $rc_hold: $(tail -1 "$W/hold.peer")" && [ "$rc_hold" 
 	why="$(grep -c SIGNAL "$W/hold.out") keys reported, want 4 (the 5 sent both ways once)" &&
 	[ "$(grep -c SIGNAL "$W/hold.out")" = 4 ] &&
 	why=$(has "$W/hold.peer" "-> 415 Accept: application/dtmf-relay, application/dtmf" \
-		"types=200,202 ssrc-match=True cname=True port=open") &&
+		"types=200,202 ssrc-match=True cname=True port=open bye=True") &&
 	why=$(has "$W/hold.cdr" '"rtcp_received":1,"far_lost":3,"far_jitter_ms":10.0,"rtt_ms":') &&
-	why="no lost and jitter_ms in the call record" &&
-	grep -Eq '"lost":-?[0-9]+,"jitter_ms":[0-9]+\.[0-9],"rtcp_received"' "$W/hold.cdr" &&
+	why="the call record's rtt_ms is not the round trip of the caller's report (0-500 ms)" &&
+	grep -Eq '"rtt_ms":([0-9]|[0-9][0-9]|[1-4][0-9][0-9])\.[0-9]' "$W/hold.cdr" &&
+	why="the call record's lost is not the 5 packets the caller skipped" &&
+	grep -Eq '"lost":5,"jitter_ms":[0-9]+\.[0-9],"rtcp_received"' "$W/hold.cdr" &&
 	why="RTP send errors logged" && ! grep -q "RTP send" "$W/hold.err" &&
 	why="sanitizer report" && ! sanitized "$W/hold.err"; then
 	ok "hold: sendonly, c=0.0.0.0, inactive and recvonly answered as RFC 3264 says, no RTP while held, resumed, no rtp-timeout; keys in INFOs"

@@ -33,6 +33,9 @@ PORT = int(sys.argv[1])
 sip = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 sip.bind(('127.0.0.1', 0))
 rtp, rtcp = sipmsg.rtp_pair()
+SO_TIMESTAMP = getattr(socket, 'SO_TIMESTAMP', 29)  # Linux's (Python names it on few builds)
+for s_ in (rtp, rtcp):
+    s_.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 1)
 LP, RP = sip.getsockname()[1], rtp.getsockname()[1]
 CALLID = '%08x@holdpeer' % random.getrandbits(32)
 TAG = '%08x' % random.getrandbits(32)
@@ -85,12 +88,35 @@ def final(cs, method, within=5):
     return r or fail('no final response to %s (CSeq %d)' % (method, cs))
 
 
-def rtp_count(seconds, talk, drain=True):
+def recv_stamped(sock):
+    """a datagram and the kernel's time of its arrival (SO_TIMESTAMP: however late we read it)"""
+    d, anc, _, _ = sock.recvmsg(4096, socket.CMSG_SPACE(16))
+    for level, kind, data in anc:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMP:
+            sec, usec = struct.unpack('ll', data[:16])
+            return d, sec + usec / 1e6
+    return d, time.time()
+
+
+def rtcp_drain():
+    """the program's RTCP that came since the last look, each (arrival, datagram) into
+    rtcp_log"""
+    rtcp.setblocking(False)
+    try:
+        while True:
+            d, t = recv_stamped(rtcp)
+            rtcp_log.append((t, d))
+    except BlockingIOError:
+        pass
+
+
+def rtp_count(seconds, talk, drain=True, gap=0):
     """RTP packets received within seconds (after those already queued are dropped); when talk,
     a packet of silence is sent to the program every 20 ms meanwhile (so that --rtp-timeout
-    sees a far end that sends when its SDP says it does)"""
+    sees a far end that sends when its SDP says it does), gap sequence numbers skipped after
+    the tenth (packets lost on the way, as the program's reports and call record must say)"""
     global tx_seq
-    nxt = time.time()
+    nxt, sent = time.time(), 0
     rtp.setblocking(False)
     try:
         while drain:
@@ -99,19 +125,22 @@ def rtp_count(seconds, talk, drain=True):
         pass
     n, mark, end = 0, None, time.time() + seconds
     while time.time() < end:
+        rtcp_drain()
         if talk and time.time() >= nxt:
-            tx_seq += 1
+            tx_seq += 1 + (gap if sent == 10 else 0)
+            sent += 1
             rtp.sendto(struct.pack('!BBHII', 0x80, 0, tx_seq & 0xffff, tx_seq * 160 & 0xffffffff,
                                    0x1234) + b'\xff' * 160,
                        ('127.0.0.1', media_port))
             nxt += 0.02
         rtp.settimeout(max(0.001, min(end, nxt if talk else end) - time.time()))
         try:
-            d = rtp.recv(4096)
+            d, t = recv_stamped(rtp)
             if mark is None and len(d) > 1:
                 mark = d[1] >> 7
             if len(d) >= 12:
                 ssrcs.add(struct.unpack('!I', d[8:12])[0])
+                rtp_log.append((t, struct.unpack('!I', d[4:8])[0]))
             n += 1
         except socket.timeout:
             pass
@@ -148,6 +177,8 @@ talks = {'talk': True, 'sendonly': False, 'zero': False, 'inactive': False, 'rec
          'resume': True}
 HOLD = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
 ssrcs = set()  # of the RTP the program sends
+rtcp_log, rtp_log = [], []  # (arrival, datagram) of its RTCP, (arrival, timestamp) of its RTP
+GAP = 5  # sequence numbers our stream skips in its first second (lost packets)
 tx_seq = random.getrandbits(16)  # of ours: one stream, whatever the steps
 res = []
 for name, addr, d in steps:
@@ -161,7 +192,8 @@ for name, addr, d in steps:
         got = direction(body)
     # after the resume, the first packet counted is the first sent after the hold
     time.sleep(0.2)
-    n, mark = rtp_count(1.0 if talks[name] else HOLD, talks[name], name != 'resume')
+    n, mark = rtp_count(1.0 if talks[name] else HOLD, talks[name], name != 'resume',
+                        GAP if name == 'talk' else 0)
     print('%s dir=%s rtp=%d mark=%s' % (name, got, n, mark), flush=True)
     res.append((name, got, n, mark))
 # keys in INFOs (docs/sip.md "DTMF"), then the same key as RFC 4733 events at once (a phone
@@ -193,12 +225,25 @@ for ctype, body, want in infos:
     rtp_count(0.1, True, False)
 rtp_count(0.3, True, False)
 # RTCP (RFC 3550): the program's reports reached our RTP port + 1 over the call, from its RTP's
-# SSRC, with a CNAME; its own RTCP port takes ours (a closed one would answer ICMP: refused)
-# a receiver report of ours on the program's stream: 3 packets lost, jitter 80 (10 ms at 8 kHz)
+# SSRC, with a CNAME; its own RTCP port takes ours (a closed one would answer ICMP: refused).
+# A receiver report of ours on the program's stream: 3 packets lost, jitter 80 (10 ms at
+# 8 kHz), echoing its last SR (LSR, and DLSR the time since it came, at least 1 s: a round
+# trip that left DLSR out would be over 1 s)
+def last_sr():
+    srs = [(t, d) for t, d in rtcp_log if len(d) >= 28 and d[1] == 200]
+    return srs[-1] if srs else None
+
+
+sr = last_sr()
+while sr and time.time() - sr[0] < 1.0:
+    rtp_count(0.1, True, False)
+    sr = last_sr()
+lsr = struct.unpack('!I', sr[1][10:14])[0] if sr else 0
+dlsr = int((time.time() - sr[0]) * 65536) if sr else 0
 probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 probe.connect(('127.0.0.1', media_port + 1))
 probe.send(struct.pack('!BBHIIIIIII', 0x81, 201, 7, 0x1234, min(ssrcs) if ssrcs else 0, 3, 0, 80,
-                       0, 0))
+                       lsr, dlsr))
 rtp_count(0.3, True, False)
 probe.setblocking(False)
 try:
@@ -208,13 +253,44 @@ except BlockingIOError:
     rtcp_port = 'open'
 except ConnectionRefusedError:
     rtcp_port = 'closed'
-reports = sipmsg.rtcp_reports(rtcp)
+rtcp_drain()
+reports = [r for r in (sipmsg.rtcp_parse(d) for _, d in rtcp_log) if r]
+# what the reports say: an SR counts 160 bytes of G.711 a packet; the last block on our stream
+# (SSRC 0x1234) says the GAP packets lost
+srs = [d for _, d in rtcp_log if len(d) >= 28 and d[1] == 200]
+# an SR's RTP time against the program's last RTP packet before it, when one came within 0.1 s
+# before: how far (ms) from that packet's timestamp plus the time between
+sr_ts_err = []
+for t, d in rtcp_log:
+    before = [r for r in rtp_log if 0 <= t - r[0] < 0.1]
+    if len(d) >= 28 and d[1] == 200 and before:
+        want = before[-1][1] + int((t - before[-1][0]) * 8000)
+        sr_ts_err.append(abs((struct.unpack('!I', d[16:20])[0] - want + 2**31) % 2**32 - 2**31) / 8)
+blocks = [d[8 + 20 * (d[1] == 200):][:24] for _, d in rtcp_log if d[0] & 0x1f and len(d) >= 52]
+blocks = [struct.unpack('!IIIIII', b) for b in blocks if len(b) == 24]
+counts = [struct.unpack('!II', d[20:28]) for d in srs]
+last = [b for b in blocks if b[0] == 0x1234][-1:] or [None]
+lost = None if last[0] is None else (last[0][1] & 0xffffff) - ((last[0][1] & 0x800000) << 1)
+print('rtcp sr=%d counts=%s lost=%s ext=%s sr-ts-err=%s' % (
+    len(srs), counts[-1:], lost, last[0] and last[0][2] & 0xffff,
+    ['%.0f' % e for e in sr_ts_err]), flush=True)
+if not srs or not all(p > 0 and o == 160 * p for p, o in counts):
+    fail('the program\'s SRs: (packets, octets) %s, want octets 160 a packet' % counts)
+if lost != GAP:
+    fail('the program\'s last report block on our stream says %s packets lost, want %d' % (lost, GAP))
+if (tx_seq - last[0][2]) & 0xffff > 1000:
+    fail('its highest sequence number %d is not ours (%d)' % (last[0][2] & 0xffff, tx_seq & 0xffff))
+if any(e > 60 for e in sr_ts_err):
+    fail('an SR\'s RTP time is %s ms off the RTP it sends (RFC 3550 6.4.1)' % sr_ts_err)
 cs = send('BYE')
 final(cs, 'BYE')
-print('rtcp reports=%d types=%s ssrc-match=%s cname=%s port=%s' % (
+time.sleep(0.3)
+bye = sipmsg.rtcp_reports(rtcp)
+print('rtcp reports=%d types=%s ssrc-match=%s cname=%s port=%s bye=%s' % (
     len(reports), ','.join(sorted({str(t) for r in reports for t, _, _ in r})),
     all(r[0][1] in ssrcs for r in reports) if reports else None,
-    any(c.endswith(b'@ccxmlc') for r in reports for _, _, c in r if c), rtcp_port), flush=True)
+    any(c.endswith(b'@ccxmlc') for r in reports for _, _, c in r if c), rtcp_port,
+    any(t == 203 and x in ssrcs for r in bye for t, x, _ in r)), flush=True)
 if not reports:
     fail('no RTCP report from the program in the whole call')
 if rtcp_port != 'open':
@@ -222,6 +298,8 @@ if rtcp_port != 'open':
 for r in reports:
     if r[0][0] not in (200, 201) or r[0][1] not in ssrcs:
         fail('an RTCP packet that is no report of the program\'s SSRC: %r' % (r,))
+if not any(t == 203 and x in ssrcs for r in bye for t, x, _ in r):
+    fail('no RTCP BYE from the program when the call ended (RFC 3550 6.6)')
 for name, got, n, mark in res:
     if name in want_dir and got != want_dir[name]:
         fail('%s: the answer says a=%s, want a=%s (RFC 3264 6.1)' % (name, got, want_dir[name]))

@@ -80,23 +80,28 @@ def rtp_pair():
         a.close()
 
 
+def rtcp_parse(d):
+    """the packets of one RTCP compound packet d, each (packet type, SSRC, CNAME or None)
+    (RFC 3550 6.4-6.5)"""
+    pkts, i = [], 0
+    while i + 8 <= len(d) and d[i] >> 6 == 2:
+        pt, words = d[i + 1], int.from_bytes(d[i + 2:i + 4], 'big')
+        ssrc, cname = int.from_bytes(d[i + 4:i + 8], 'big'), None
+        if pt == 202 and i + 10 <= len(d) and d[i + 8] == 1:
+            cname = d[i + 10:i + 10 + d[i + 9]]
+        pkts.append((pt, ssrc, cname))
+        i += 4 * (words + 1)
+    return pkts
+
+
 def rtcp_reports(sock):
-    """the RTCP compound packets queued on sock, each a list of (packet type, SSRC, CNAME or
-    None) of its packets (RFC 3550 6.4-6.5)"""
+    """the RTCP compound packets queued on sock, each as rtcp_parse gives it"""
     out = []
     sock.setblocking(False)
     while True:
         try:
-            d = sock.recv(4096)
+            pkts = rtcp_parse(sock.recv(4096))
         except BlockingIOError:
             return out
-        pkts, i = [], 0
-        while i + 8 <= len(d) and d[i] >> 6 == 2:
-            pt, words = d[i + 1], int.from_bytes(d[i + 2:i + 4], 'big')
-            ssrc, cname = int.from_bytes(d[i + 4:i + 8], 'big'), None
-            if pt == 202 and i + 10 <= len(d) and d[i + 8] == 1:
-                cname = d[i + 10:i + 10 + d[i + 9]]
-            pkts.append((pt, ssrc, cname))
-            i += 4 * (words + 1)
         if pkts:
             out.append(pkts)
