@@ -21,7 +21,8 @@
 # came at the rate asked (the step took at most 10 % + 1.5 s longer than calls/rate + WAV), and the
 # program skipped no prompt packet (it skips what is over 60 ms late rather than send it late).
 #
-# Environment: CCXMLC (default build/ccxmlc), RATES, STEP_S, CONC, WRK_S, WRK_C.
+# Environment: CCXMLC (default build/ccxmlc), RATES, STEP_S, CONC, WRK_S, WRK_C, PROG_OPTS (more
+# options of the program, e.g. "--rtcp off", for a comparison; the section written says them).
 set -uo pipefail
 # Linux shares the CPU between sessions first (autogroup, /proc/sys/kernel/sched_autogroup_enabled)
 # and only then by nice within a session: under `nice -n -10` the program still lost the CPU for
@@ -93,7 +94,7 @@ start_app() {
 	SP=$(lp_freeport)
 	HP=$(lp_freeport)
 	timeout -k 2 300 "$W/answer" --sip "127.0.0.1:$SP" --http "127.0.0.1:$HP" --media-root "$W" --max-sessions 100000 \
-		>"$W/answer$APPN.out" 2>"$W/answer$APPN.err" &
+		${PROG_OPTS:-} >"$W/answer$APPN.out" 2>"$W/answer$APPN.err" &
 	APP=$!
 	PIDS+=("$APP")
 	lp_wait_for "$W/answer$APPN.err" "http: listening" 10 || {
@@ -361,7 +362,7 @@ sec=$W/section.md
 	echo
 	echo "Measured by \`bench/sip/run.sh\` on $host (load average $LOAD at the start: other jobs ran too; the bench at nice $(nice), in a session of its own: $AUTOGROUP), everything on 127.0.0.1 (the program, sipp, the"
 	echo "RTP sink and wrk share the same 2 cores). The program is \`bench/sip/answer.ccxml\` compiled by"
-	echo "ccxmlc (\`build/ccxmlc\`, -O2), run with \`--sip --http\`: it accepts each inbound call, plays a WAV"
+	echo "ccxmlc (\`build/ccxmlc\`, -O2), run with \`--sip --http${PROG_OPTS:+ $PROG_OPTS}\`: it accepts each inbound call, plays a WAV"
 	echo "(8 kHz, PCMU, 20 ms packets) and sends BYE at \`dialog.exit\`. Re-run the script to refresh this section."
 	echo
 	echo "| measure | result | peer |"
