@@ -754,8 +754,9 @@ if why=$(has "$W/sereinvite.out" "CONNECTED proto=sip/2.0" "DISCONNECTED trigger
 else
 	bad "session timer refresh (re-INVITE)" "$why" "$W/sereinvite.out" "$W/sereinvite.err" "$W/sereinvite.sipperr"
 fi
-# 10. requests no call takes: 405 with Allow outside a dialog, 481 inside one, OPTIONS 200 with
-# Allow; a flood of 500 gets its answers and writes no log line each (libre's own
+# 10. requests no call takes: 405 with Allow outside a dialog, 481 inside one and to the
+# methods of a dialog our Allow names (INFO, BYE, UPDATE for no call), OPTIONS 200 with Allow;
+# a flood of 500 gets its answers and writes no log line each (libre's own
 # "unhandeled request" print never shows)
 SP=$(freeport)
 (cd "$W" && exec timeout -k 2 "$LIFE" ./in --sip "127.0.0.1:$SP") >"$W/stray.out" 2>"$W/stray.err" &
@@ -767,7 +768,8 @@ lp_stop "$SPID" 5
 lines=$(grep -c . "$W/stray.err")
 if why=$(has "$W/stray.txt" "MESSAGE - -> SIP/2.0 405 Method Not Allowed | Allow: INVITE" \
 	"PUBLISH - -> SIP/2.0 405" "FOO - -> SIP/2.0 405" "OPTIONS - -> SIP/2.0 200 OK | Allow: INVITE" \
-	"MESSAGE ;tag=t9 -> SIP/2.0 481" "flood 500 answered 405: 500") &&
+	"MESSAGE ;tag=t9 -> SIP/2.0 481" "INFO - -> SIP/2.0 481" "BYE - -> SIP/2.0 481" \
+	"UPDATE - -> SIP/2.0 481" "flood 500 answered 405: 500") &&
 	why="libre's own print on stderr" && ! grep -qi "unhandeled" "$W/stray.err" &&
 	why="$lines lines on stderr for 505 stray requests" && [ "$lines" -lt 10 ] &&
 	why="sanitizer report" && ! sanitized "$W/stray.err"; then

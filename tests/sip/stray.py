@@ -29,7 +29,8 @@ def answer():
 
 
 for k, (met, tag) in enumerate((('MESSAGE', ''), ('PUBLISH', ''), ('FOO', ''), ('OPTIONS', ''),
-                                ('MESSAGE', ';tag=t9'))):
+                                ('MESSAGE', ';tag=t9'), ('INFO', ''), ('BYE', ''),
+                                ('UPDATE', ''))):
     req(met, tag, 100000 + k)  # a branch of its own: not a retransmission
     print(met, tag or '-', '->', answer())
 got = 0
