@@ -340,7 +340,7 @@ static void cx_mp__dtmf_media(cx_mp_leg *leg, const struct rtp_header *hdr, cons
 }
 
 /* The DTMF keys by RFC 4733 event number (0-15): an event's key, and an INFO's key's number. */
-static const char cx_mp__keys[] = "0123456789*#ABCD";
+static const char cx_mp__keys[] = CX_DTMF_KEYS;
 
 /* RFC 4733 telephone-event payload: event, E|R|volume, duration (16 bits). Reported once per
  * event (at its first end packet; the end packet is sent three times). */

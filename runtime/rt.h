@@ -958,6 +958,10 @@ typedef uint64_t (cx_vx_play_h)(cx_engine *e, cx_dlg *d, const char *src, void *
 #define CX_VX_STOP_SRC "?stop"
 /* Starts doc for dialog d (a mem object; deref stops it). dialog.started is the caller's. */
 int cx_vx_start(cx_vx_run **rp, cx_engine *e, cx_dlg *d, const cx_vx_doc *doc, cx_vx_play_h *play, void *arg);
+/* The sixteen DTMF keys, in RFC 4733's event-code order (0-9, *, #, A-D: code k is
+ * CX_DTMF_KEYS[k]): one list for the simulator's, VoiceXML's, SIP INFO's and RTP's keys. */
+#define CX_DTMF_KEYS "0123456789*#ABCD"
+
 /* DTMF digits the caller pressed on the dialog's connection: 1 when one was taken (the
  * prompts playing stop: barge-in), 0 when all were dropped (a bargein="false" prompt plays). */
 int cx_vx_input(cx_vx_run *r, const char *digits);

@@ -204,7 +204,7 @@ static int cx_sim__opt_dtmf(const char *tok, char **out, char *em, size_t esz)
 		char *at = strchr(p, '@');
 		uint64_t ms;
 		size_t n = at ? (size_t)(at - p) : 0;
-		if (!at || !n || n >= sizeof(((cx_sim_key *)0)->digits) || strspn(p, "0123456789*#ABCD") != n ||
+		if (!at || !n || n >= sizeof(((cx_sim_key *)0)->digits) || strspn(p, CX_DTMF_KEYS) != n ||
 		    cx_rt_time(at + 1, &ms)) {
 			snprintf(em, esz, "bad dtmf '%s' (want DIGITS@TIME, digits 0-9*#A-D, e.g. 42#@3s)", p);
 			return -1;

@@ -253,7 +253,7 @@ static void cx_sipbody__trim(struct pl *v)
  * or RFC 4733's event codes 10-15 ('*', '#', 'A'-'D'); 0 when none. */
 static char cx_sipbody__key(const struct pl *v)
 {
-	static const char keys[] = "0123456789*#ABCD";
+	static const char keys[] = CX_DTMF_KEYS;
 	char c;
 
 	if (v->l == 1) {

@@ -2203,7 +2203,7 @@ static int cx_vx__key(cx_vx_run *r, char key, int fed)
 {
 	uint64_t now = cx_clock_ms();
 
-	if (r->stop || r->nbuf >= VX_MAXDIGITS || !strchr("0123456789*#ABCD", key))
+	if (r->stop || r->nbuf >= VX_MAXDIGITS || !strchr(CX_DTMF_KEYS, key))
 		return 0;
 	/* a bargein="false" prompt still fetched plays next: the key is dropped as during it */
 	struct list *q = cx_vx__q(r);
