@@ -302,7 +302,7 @@ static const cx_main_opt cx_main__opts[] = {
 	 "RTP where its own comes from; off: always the SDP's address (docs/sip.md)",
 	 offsetof(cx_main_cli, cfg.rtp_latch)},
 	{"rtcp", required_argument, "on|off", cx_main__word,
-	 "on (default): RTCP reports on plain-RTP calls, the far end's in call\n"
+	 "on (default): RTCP reports (SRTCP on SRTP calls), the far end's in call\n"
 	 "records; off: none sent or read (docs/sip.md)", offsetof(cx_main_cli, cfg.rtcp)},
 	{"rtp-timeout", required_argument, "SECONDS", cx_main__calltime,
 	 "end a connected call whose far end sent no RTP for that long\n"

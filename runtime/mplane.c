@@ -562,7 +562,7 @@ static void cx_mp__rx_count(cx_mp_leg *leg, const struct rtp_header *hdr, uint64
 		uint32_t transit = (uint32_t)(us * 8 / 1000) - hdr->ts;
 		if (r->tseen) {
 			int32_t dt = (int32_t)(transit - r->transit);
-			uint32_t ad = dt < 0 ? (uint32_t)-dt : (uint32_t)dt;
+			uint32_t ad = dt < 0 ? 0u - (uint32_t)dt : (uint32_t)dt;
 			r->jitter += ad - ((r->jitter + 8) >> 4);
 		}
 		r->transit = transit;
@@ -630,8 +630,9 @@ static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, str
  * Not libre's RTCP session: its bookkeeping on every RTP packet sent and received (a lock and
  * a member table looked up) cost ~8 % of a call's CPU at 2,000 calls (docs/performance.md);
  * the counts a report needs are kept here on the receive path in a few instructions, and one
- * clock of the plane (cx_mp__rtcp_tick) sends every call's reports. Only for plain RTP (an
- * SRTP call would need SRTCP, RFC 3711 3.4). */
+ * clock of the plane (cx_mp__rtcp_tick) sends every call's reports. An SRTP call's are SRTCP
+ * (RFC 3711 3.4): encrypted by libre's srtcp_encrypt with the call's sending context,
+ * authenticated and decrypted on the way in by cx_mp__srtcp_recv. */
 
 #define CX_MP__RTCP_TICK 250          /* ms between looks for reports due */
 #define CX_MP__RTCP_TMIN 5000         /* RFC 3550 6.2: the minimum interval (half the first time) */
@@ -729,6 +730,11 @@ static void cx_mp__rtcp_send(cx_mp_leg *leg, bool bye)
 		cx_mp__put32(mb, ssrc);
 	}
 	mb->pos = 0;
+	if (leg->stx && srtcp_encrypt(leg->stx, mb)) { /* SRTCP: RFC 3711 3.4 */
+		mem_deref(mb);
+		return;
+	}
+	mb->pos = 0;
 	(void)udp_send(rtcp_sock(leg->rtp), &leg->rtcp_peer, mb);
 	mem_deref(mb);
 }
@@ -771,7 +777,7 @@ void cx_mp_leg_rtcp(cx_mp_leg *leg)
 {
 	struct sa to;
 
-	if (!leg->rtcp || !leg->rtp || !leg->sdpm || leg->stx || leg->srx || leg->closed)
+	if (!leg->rtcp || !leg->rtp || !leg->sdpm || leg->closed)
 		return;
 	cx_mp__rtcp_dst(leg, &to);
 	/* RFC 3264 8.4's hold (c=0.0.0.0): no reports either; RTCP goes on through a
@@ -826,8 +832,8 @@ static void cx_mp__rtcp_h(const struct sa *src, struct rtcp_msg *msg, void *arg)
 	struct sa to;
 	uint32_t i;
 
-	if (!leg->rtcp || leg->closed || !leg->sdpm || leg->stx || leg->srx)
-		return;
+	if (!leg->rtcp || leg->closed || !leg->sdpm)
+		return; /* (on an SRTP call, authenticated by cx_mp__srtcp_recv) */
 	leg->q.rtcp_rx++;
 	if (msg->hdr.pt == RTCP_SR) {
 		leg->far_lsr = msg->r.sr.ntp_sec << 16 | msg->r.sr.ntp_frac >> 16;
@@ -911,6 +917,16 @@ struct cx_mp_srtprx {
 	cx_mp_srtp_src src[CX_MP__SRTP_SLOTS];
 	cx_mp_srtp_gone *gone;        /* sorted by SSRC (mem; NULL until a slot is first taken) */
 	uint32_t ngone, maxgone;      /* in it, room for; ngone + the slots <= CX_MP_SRTP_SSRCS */
+	/* SRTCP (RFC 3711 3.4): its own session keys (labels 3-5), and the replay window of the
+	 * 31-bit SRTCP index of the far end's last few SSRCs (bit k of seen: index top - k) */
+	struct aes *caes;
+	struct hmac *chmac;
+	uint8_t csalt[16];
+	struct {
+		uint32_t ssrc, top;
+		uint64_t seen, used;  /* used: reports authenticated when it last was (0: free) */
+	} csrc[4];
+	uint64_t nrtcp;
 };
 
 static void cx_mp__srtprx_destroy(void *arg)
@@ -920,6 +936,8 @@ static void cx_mp__srtprx_destroy(void *arg)
 	mem_deref(rx->aes);
 	mem_deref(rx->hmac);
 	mem_deref(rx->gone);
+	mem_deref(rx->caes);
+	mem_deref(rx->chmac);
 }
 
 /* RFC 3711 4.3.1 with a key derivation rate of 0: session key `label` is the AES-CM
@@ -947,7 +965,7 @@ int cx_mp_srtprx_alloc(cx_mp_srtprx **rxp, enum srtp_suite suite, const uint8_t 
 	uint8_t ke[32], ka[CX_MP__SRTP_AUTHKEY];
 	size_t cklen = klen - CX_MP__SRTP_SALT;
 	cx_mp_srtprx *rx;
-	int err;
+	int err = 0, i;
 
 	if (suite == SRTP_AES_128_GCM || suite == SRTP_AES_256_GCM)
 		return ENOTSUP;
@@ -959,15 +977,19 @@ int cx_mp_srtprx_alloc(cx_mp_srtprx **rxp, enum srtp_suite suite, const uint8_t 
 		return ENOMEM;
 	rx->taglen = suite == SRTP_AES_CM_128_HMAC_SHA1_32 ||
 		     suite == SRTP_AES_256_CM_HMAC_SHA1_32 ? 4 : 10;
-	err = cx_mp__srtp_kdf(ke, cklen, 0x00, key, cklen, key + cklen);
-	if (!err)
-		err = cx_mp__srtp_kdf(ka, sizeof(ka), 0x01, key, cklen, key + cklen);
-	if (!err)
-		err = cx_mp__srtp_kdf(rx->salt, CX_MP__SRTP_SALT, 0x02, key, cklen, key + cklen);
-	if (!err)
-		err = aes_alloc(&rx->aes, AES_MODE_CTR, ke, cklen * 8, NULL);
-	if (!err)
-		err = hmac_create(&rx->hmac, HMAC_HASH_SHA1, ka, sizeof(ka));
+	/* SRTP's session keys (labels 0-2), then SRTCP's (3-5) */
+	for (i = 0; !err && i < 2; i++) {
+		err = cx_mp__srtp_kdf(ke, cklen, 3 * i, key, cklen, key + cklen);
+		if (!err)
+			err = cx_mp__srtp_kdf(ka, sizeof(ka), 3 * i + 1, key, cklen, key + cklen);
+		if (!err)
+			err = cx_mp__srtp_kdf(i ? rx->csalt : rx->salt, CX_MP__SRTP_SALT, 3 * i + 2,
+					      key, cklen, key + cklen);
+		if (!err)
+			err = aes_alloc(i ? &rx->caes : &rx->aes, AES_MODE_CTR, ke, cklen * 8, NULL);
+		if (!err)
+			err = hmac_create(i ? &rx->chmac : &rx->hmac, HMAC_HASH_SHA1, ka, sizeof(ka));
+	}
 	memset(ke, 0, sizeof(ke));
 	memset(ka, 0, sizeof(ka));
 	if (err)
@@ -1152,6 +1174,88 @@ static bool cx_mp__srtp_send(int *err, struct sa *dst, struct mbuf *mb, void *ar
 	return false;
 }
 
+/* An SRTCP packet at mb->pos (RFC 3711 3.4): its tag checked over the packet and its E flag
+ * and index, in constant time, then the index against its SSRC's replay window, then its
+ * payload decrypted (when E) in place; mb->end is left before the index. 0, or EBADMSG (too
+ * short), EAUTH, EALREADY (a replay); nothing is kept of a packet that fails. */
+int cx_mp_srtprx_open_rtcp(cx_mp_srtprx *rx, struct mbuf *mb)
+{
+	uint8_t calc[20], iv[16], diff = 0, *p = mbuf_buf(mb);
+	size_t i, n = mbuf_get_left(mb), end;
+	uint32_t ssrc, word, ix, k;
+	int err, slot = 0, s = -1;
+
+	if (n < 8 + 4 + rx->taglen)
+		return EBADMSG;
+	end = n - rx->taglen - 4; /* the E flag and index */
+	err = hmac_digest(rx->chmac, calc, sizeof(calc), p, end + 4);
+	if (err)
+		return err;
+	for (i = 0; i < rx->taglen; i++)
+		diff |= p[end + 4 + i] ^ calc[i];
+	if (diff)
+		return EAUTH;
+	ssrc = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
+	word = (uint32_t)p[end] << 24 | (uint32_t)p[end + 1] << 16 | (uint32_t)p[end + 2] << 8 |
+	       p[end + 3];
+	ix = word & 0x7fffffff;
+	for (i = 0; i < ARRAY_SIZE(rx->csrc); i++) {
+		if (rx->csrc[i].used && rx->csrc[i].ssrc == ssrc)
+			s = (int)i;
+		if (rx->csrc[i].used < rx->csrc[slot].used)
+			slot = (int)i;
+	}
+	if (s >= 0 && ix <= rx->csrc[s].top &&
+	    (rx->csrc[s].top - ix >= 64 || (rx->csrc[s].seen >> (rx->csrc[s].top - ix) & 1)))
+		return EALREADY;
+	if (word >> 31) { /* the IV as SRTP's, the SRTCP index at bytes 10-13 */
+		memcpy(iv, rx->csalt, sizeof(iv));
+		iv[14] = iv[15] = 0;
+		for (i = 0; i < 4; i++) {
+			iv[4 + i] ^= (uint8_t)(ssrc >> (24 - 8 * i));
+			iv[10 + i] ^= (uint8_t)(ix >> (24 - 8 * i));
+		}
+		aes_set_iv(rx->caes, iv);
+		err = aes_decr(rx->caes, p + 8, p + 8, end - 8);
+		if (err)
+			return err;
+	}
+	if (s < 0) { /* a new SSRC of the far end's (authentic): the least recently used slot */
+		s = slot;
+		rx->csrc[s].ssrc = ssrc;
+		rx->csrc[s].top = ix;
+		rx->csrc[s].seen = 0;
+	}
+	if (ix > rx->csrc[s].top) {
+		k = ix - rx->csrc[s].top;
+		rx->csrc[s].seen = k >= 64 ? 0 : rx->csrc[s].seen << k;
+		rx->csrc[s].top = ix;
+	}
+	rx->csrc[s].seen |= 1ull << (rx->csrc[s].top - ix);
+	rx->csrc[s].used = ++rx->nrtcp;
+	mb->end = mb->pos + end;
+	return 0;
+}
+
+/* Every SRTCP packet to the RTCP port: authenticated and decrypted before libre's RTCP layer
+ * decodes it; one that fails is dropped and counted as SRTP's are (/metrics). true: taken. */
+static bool cx_mp__srtcp_recv(struct sa *src, struct mbuf *mb, void *arg)
+{
+	cx_mp_leg *leg = arg;
+	int err;
+
+	(void)src;
+	if (!leg->srx)
+		return false;
+	err = cx_mp_srtprx_open_rtcp(leg->srx, mb);
+	if (!err)
+		return false;
+	leg->srtp_bad++;
+	if (leg->mp)
+		leg->mp->e->met.srtp_bad[err == EAUTH ? 0 : err == EALREADY ? 1 : 3]++;
+	return true;
+}
+
 /* Every packet received: authenticated (and not a replay) and decrypted before the RTP layer
  * parses it; a failure is dropped and counted, never played or relayed. true: taken
  * (dropped). */
@@ -1209,6 +1313,8 @@ int cx_mp_leg_srtp(cx_mp_leg *leg, enum srtp_suite suite, const uint8_t *txkey,
 	if (!err && !leg->stx)
 		err = udp_register_helper(NULL, rtp_sock(leg->rtp), 0, cx_mp__srtp_send,
 					  cx_mp__srtp_recv, leg);
+	if (!err && !leg->stx)
+		err = udp_register_helper(NULL, rtcp_sock(leg->rtp), 0, NULL, cx_mp__srtcp_recv, leg);
 	if (err) {
 		mem_deref(tx);
 		mem_deref(rx);

@@ -69,7 +69,7 @@ struct cx_mp_leg {
 	int latch;
 	struct sa sigsrc, lto, lsdp;
 	int rtcp;                     /* --rtcp on: set by sip.c before cx_mp_leg_listen */
-	/* RTCP (RFC 3550; plain RTP only: docs/sip.md "RTCP"), ours (mplane.c "RTCP"): rtcp_to,
+	/* RTCP (RFC 3550; SRTCP on an SRTP call: docs/sip.md "RTCP"), ours (mplane.c "RTCP"): rtcp_to,
 	 * the far end's RTCP source latched as lto is (rtcp_lsdp its SDP address then) */
 	struct sa rtcp_to, rtcp_lsdp;
 	struct sa rtcp_peer;          /* where our reports go now (unset: paused) */
@@ -158,6 +158,9 @@ int cx_mp_leg_srtp(cx_mp_leg *leg, enum srtp_suite suite, const uint8_t *txkey,
 int cx_mp_srtprx_alloc(cx_mp_srtprx **rxp, enum srtp_suite suite, const uint8_t *key,
 		       size_t klen);
 int cx_mp_srtprx_open(cx_mp_srtprx *rx, struct mbuf *mb);
+/* The same for an SRTCP packet (RFC 3711 3.4, the keys of labels 3-5): 0, leaving mb->end
+ * before its index, else EBADMSG, EAUTH or EALREADY, and nothing of it kept. */
+int cx_mp_srtprx_open_rtcp(cx_mp_srtprx *rx, struct mbuf *mb);
 /* Answering-machine detection when hints ask for it (docs/sip.md): 1 when it runs (it then
  * reports connection.connected with its result), else 0. */
 int cx_mp_leg_amd(cx_mp_leg *leg, const cx_cval *hints);
@@ -171,8 +174,8 @@ void cx_mp_leg_end(cx_mp_leg *leg);
 /* The far end's SDP lets us send it audio now (not held, not c=0.0.0.0): mplane.c. */
 bool cx_mp_leg_may_send(const cx_mp_leg *leg);
 /* RTCP follows the far end's SDP (sip.c, after each offer/answer of an established call):
- * reports to its RTCP address (a=rtcp, else RTP + 1), none while its address is 0.0.0.0, none
- * on an SRTP call (no SRTCP). */
+ * reports to its RTCP address (a=rtcp, else RTP + 1), none while its address is 0.0.0.0;
+ * SRTCP on an SRTP call. */
 void cx_mp_leg_rtcp(cx_mp_leg *leg);
 /* A key the far end sent in a SIP INFO (sip.c): connection.signal with info.method 'info'
  * (dur_ms -1 when not given), and for the joins as an RFC 4733 key. */

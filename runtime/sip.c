@@ -743,7 +743,7 @@ static void cx_sip__estab_h(const struct sip_msg *msg, void *arg)
 		call->se_update = sip_msg_hdr_has_value(msg, SIP_HDR_ALLOW, "UPDATE");
 	}
 	cx_sip__watch_start(call);
-	cx_mp_leg_rtcp(&call->m); /* the keys are set by now: none on an SRTP call */
+	cx_mp_leg_rtcp(&call->m); /* the keys are set by now (an SRTP call's RTCP is SRTCP) */
 	if (!call->c->inbound && cx_mp_leg_amd(&call->m, call->c->hints))
 		return; /* connection.connected when the detector decides */
 	cx_rt_conn_pev(call->c, CX_PEV_CONNECTED, NULL);

@@ -146,7 +146,7 @@ typedef struct cx_engine_cfg {
 	/* With sip_addr: symmetric RTP for far ends behind a NAT (docs/sip.md "Behind a NAT"):
 	 * CX_RTP_LATCH_NAT (0, the default) or CX_RTP_LATCH_OFF (always the SDP's address). */
 	int rtp_latch;
-	/* With sip_addr: RTCP reports on plain-RTP calls (docs/sip.md "RTCP"): CX_RTCP_ON (0, the
+	/* With sip_addr: RTCP reports (SRTCP on SRTP calls; docs/sip.md "RTCP"): CX_RTCP_ON (0, the
 	 * default) or CX_RTCP_OFF (no reports sent or read: the call records keep the loss and
 	 * jitter measured here, not the far end's). */
 	int rtcp;

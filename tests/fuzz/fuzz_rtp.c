@@ -20,8 +20,11 @@
  *            bit 6  to leg C (the SRTP call) instead, as it is (forged)
  *            bit 7  to leg C instead, encrypted and tagged first as its far end would (when the
  *                   bytes start with an RTP header; else as they are)
+ *            bit 5  to the leg's RTCP port (RTP + 1) instead: libre's RTCP decoder and
+ *                   mplane.c's reading of reports (cx_mp__rtcp_h); with bit 7, as SRTCP
+ *                   encrypted and tagged by the far end's context (cx_mp_srtprx_open_rtcp)
  *            the other bits are not used
- * (The legs open no RTCP socket, as in a call: mplane.c listens without RTCP.)
+ * Each leg sends its own reports to the far end (mplane.c's RTCP clock) as in a call.
  * Loopback delivers a datagram at sendto: after sending, libre's loop runs until the legs'
  * sockets have nothing left to read (or FUZZ_BOUND_MS passed: it should not).
  */
@@ -76,6 +79,7 @@ static void fz__leg_setup(int i, const struct sa *laddr, uint16_t farport)
 	int n;
 
 	cx_mp_leg_init(fz__mp, leg, NULL, "");
+	leg->rtcp = 1;
 	if (cx_mp_leg_listen(leg, laddr) || sdp_session_alloc(&fz__sdp[i], laddr) ||
 	    sdp_media_add(&m, fz__sdp[i], "audio", sa_port(rtp_local(leg->rtp)), "RTP/AVP") ||
 	    sdp_format_add(NULL, m, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL))
@@ -93,6 +97,7 @@ static void fz__leg_setup(int i, const struct sa *laddr, uint16_t farport)
 	leg->sdpm = m;
 	leg->pt = 0;
 	leg->estab = 1;
+	cx_mp_leg_rtcp(leg);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -148,7 +153,7 @@ static void fz__turn(int flags, void *arg)
 	int left = 0;
 
 	for (int i = 0; i < FZ__LEGS; i++)
-		left += fz__pending(rtp_sock(fz__leg[i].rtp));
+		left += fz__pending(rtp_sock(fz__leg[i].rtp)) + fz__pending(rtcp_sock(fz__leg[i].rtp));
 	if (!left)
 		re_cancel();
 }
@@ -158,10 +163,10 @@ static void fz__bound(void *arg)
 	re_cancel();
 }
 
-static void fz__send(int i, const uint8_t *p, size_t n)
+static void fz__send(int i, const uint8_t *p, size_t n, int rtcp)
 {
 	const struct sa *l = rtp_local(fz__leg[i].rtp);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(sa_port(l)),
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(sa_port(l) + (rtcp != 0)),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 
 	(void)sendto(fz__sock, p, n, 0, (struct sockaddr *)&a, sizeof(a));
@@ -195,7 +200,24 @@ static void fz__send_srtp(const uint8_t *p, size_t n)
 			abort();
 		mb->pos = 0;
 	}
-	fz__send(2, p, n);
+	fz__send(2, p, n, 0);
+	mem_deref(mb);
+}
+
+/* To leg C's RTCP port as its far end sends: as SRTCP (libre's sender, which needs the SSRC
+ * of 8 bytes at least; shorter ones go as they are). */
+static void fz__send_srtcp(const uint8_t *p, size_t n)
+{
+	struct mbuf *mb = mbuf_alloc(n + 16);
+
+	if (!mb || mbuf_write_mem(mb, p, n))
+		abort();
+	mb->pos = 0;
+	if (n >= 8 && !srtcp_encrypt(fz__srtp, mb)) {
+		p = mb->buf;
+		n = mb->end;
+	}
+	fz__send(2, p, n, 1);
 	mem_deref(mb);
 }
 
@@ -217,10 +239,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t fl = data[i], n = data[i + 1];
 		if (i + 2 + n > size)
 			n = (uint8_t)(size - i - 2);
-		if (fl & 0x80)
+		if ((fl & 0xa0) == 0xa0)
+			fz__send_srtcp(data + i + 2, n);
+		else if (fl & 0x80)
 			fz__send_srtp(data + i + 2, n);
 		else
-			fz__send(fl & 0x40 ? 2 : fl & 1, data + i + 2, n);
+			fz__send(fl & 0x40 ? 2 : fl & 1, data + i + 2, n, fl & 0x20);
 		i += 2 + (size_t)n;
 	}
 	tmr_start(&fz__tmr, FUZZ_BOUND_MS, fz__bound, NULL);

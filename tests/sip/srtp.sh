@@ -48,14 +48,16 @@ srtp_call() {
 	SIP_=$!
 	PIDS+=("$SIP_")
 	lp_wait_for "$W/$name.err" "running as a service" 30
+	RCP=$(freeport)
 	if [ ${#send[@]} -gt 0 ]; then
-		timeout -k 2 30 python3 "$T/srtp_send.py" "$W/$name.trace" "${send[@]}" >"$W/$name.send" 2>&1 &
+		SRTCP_IN="$RCP:$W/$name.srtcp" timeout -k 2 30 python3 "$T/srtp_send.py" "$W/$name.trace" \
+			"${send[@]}" >"$W/$name.send" 2>&1 &
 		snd=$!
 		PIDS+=("$snd")
 	fi
 	UP=$(freeport)
 	rm -f "$W/$name.msg"
-	timeout -k 2 30 sipp -sf "$scen" -s srtp "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 \
+	timeout -k 2 30 sipp -sf "$scen" -s srtp "127.0.0.1:$SP" -i 127.0.0.1 -p "$UP" -m 1 -key rtcpport "$RCP" \
 		-timeout 20s -nostdin -trace_err -error_file "$W/$name.sipperr" -trace_msg \
 		-message_file "$W/$name.msg" >/dev/null 2>&1
 	src=$?
@@ -317,14 +319,20 @@ fi
 # far end was shut out), the forged ones counted as dropped. Then a re-INVITE without SDP:
 # our 200 offers RTP/SAVP with the key of our first 200, the ACK's answer brings a new key of
 # the far end, and its digit 3 under that key arrives (an SRTP call answered it 488).
-# SRTCP sent to our RTP port (and to the closed one after it) is neither RTP received nor
-# forged RTP dropped: both counts must be exact
+# SRTCP sent to our RTP port is neither RTP received nor forged RTP dropped; to our RTCP port,
+# one under the far end's key is read (the call record's rtcp_received), one with a wrong tag
+# and a replay of the genuine one are dropped and counted (both counts must be exact). Our own
+# SRTCP to the port sipp's a=rtcp names is opened with our key from sipp's message log
+# (RFC 3711 3.4): reports with SDES, a BYE last, rising indices (before 2026-12-03 an SRTP call
+# sent no RTCP and dropped the far end's).
 srtp_call srtpmed "$T/uac_srtp_media.xml" --srtp require -- ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CB \
 	'yMnKy8zNzs/Q0dLT1NXW19jZ2tvc3d7f4OHi4+Tl'
 read -r _ genuine _ forged _ srtcp <"$W/srtpmed.send"
 # our key in the first 200 and in the re-INVITE's (sipp's log of what it received)
 keys=$(awk '/ message received / {r = 1} / message sent / {r = 0} r' "$W/srtpmed.msg" 2>/dev/null |
 	grep -o 'inline:[A-Za-z0-9+/]\{40\}' | sort | uniq -c | awk '{print $1 " " $2}')
+srtcpin=$(python3 "$T/srtp_send.py" open-srtcp "$W/srtpmed.srtcp" "${keys##*inline:}" 2>&1)
+rrx=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["rtp"]["rtcp_received"])' "$W/srtpmed.cdr" 2>/dev/null)
 if why="sipp exit status $src" && [ $src = 0 ] &&
 	why=$(has "$W/srtpmed.out" "CONNECTED" "DTMF 1" "DTMF 2" "DTMF 3" "DISCONNECTED trigger=local") &&
 	why="our two offers do not carry one same key (${keys:-none})" &&
@@ -332,8 +340,12 @@ if why="sipp exit status $src" && [ $src = 0 ] &&
 	why="sender: $(cat "$W/srtpmed.send")" && [ "${genuine:-0}" -gt 0 ] && [ "${srtcp:-0}" -gt 0 ] &&
 	why="${dropped:-no} packets dropped, expected the ${forged:-?} forged" && [ "${dropped:-x}" = "$forged" ] &&
 	why="${prx:-no} packets received, expected the ${genuine} genuine" && [ "${prx:-x}" = "$genuine" ] &&
+	why="${rrx:-no} SRTCP packets received in the call record, expected the $srtcp genuine" &&
+	[ "${rrx:-x}" = "$srtcp" ] &&
+	why="our SRTCP: ${srtcpin:-none}" && [[ "$srtcpin" =~ ^srtcp-in\ ([0-9]+)\ ok\ ([0-9]+)\ types\ 20[01],202(,203)?\ bye\ True\ ix-rising\ True$ ]] &&
+	[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] && [ "${BASH_REMATCH[1]}" -ge 2 ] &&
 	why="sanitizer report" && ! sanitized "$W/srtpmed.err"; then
-	ok "SRTP media under forged SSRCs: $genuine genuine packets all received (digits 1, 2, and 3 after a re-INVITE without SDP got our same key and the ACK a new one of the far end), $forged forged dropped and counted, $srtcp SRTCP packets in neither count"
+	ok "SRTP media under forged SSRCs: $genuine genuine packets all received (digits 1, 2, and 3 after a re-INVITE without SDP got our same key and the ACK a new one of the far end), $forged forged dropped and counted (SRTP and SRTCP), $srtcp SRTCP packets read; ours: ${srtcpin#srtcp-in }"
 else
 	bad "SRTP media under forged SSRCs" "$why" "$W/srtpmed.out" "$W/srtpmed.err" "$W/srtpmed.send" "$W/srtpmed.sipperr" "$W/srtpmed.metrics"
 fi

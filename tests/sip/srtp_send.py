@@ -13,8 +13,17 @@ with an m=audio port: 20 packets forged under 10 SSRCs (random bytes where the p
 tag go: no key), then SSRC A's audio across a sequence rollover and RFC 4733 digit 1, 20 more
 forged packets, then SSRC B's audio and digit 2, all under KEY1. Once the trace shows the ACK
 with an SDP answer: SSRC C's audio and digit 3 under KEY2, and one packet of B under KEY1 (the
-old key: dropped). SRTCP sender reports go to the RTP port and the one after it at the start and
-after A. Prints "genuine N forged M srtcp K" (M counts the old-key packet).
+old key: dropped). At the start and after A, SRTCP sender reports: one with a random tag to
+the RTP port and one to the RTCP port after it, one under KEY1 to the RTCP port and that one
+again (a replay). Prints "genuine N forged M srtcp K" (M counts the old-key packet, the
+random tag to the RTCP port and the replay; K the SRTCP under KEY1). With SRTCP_IN=PORT:FILE
+in the environment the program's SRTCP to PORT (sipp's a=rtcp) is written to FILE (hex, one
+a line) once the trace shows the call's BYE, for
+
+    srtp_send.py open-srtcp FILE KEY
+
+which opens them with the program's key (RFC 3711 3.4) and prints "srtcp-in N ok K types T
+bye B ix-rising R".
 With `retag` (tests/sip/uac_srtp_retag.xml): SSRC A's audio and digit 1 under KEY1; once the
 trace shows the ACK of the re-INVITE that offers KEY1 again under another tag, one of A's
 packets again (a replay: counted in M) and digit 2 under KEY1.
@@ -38,6 +47,7 @@ class Srtp:
         m = base64.b64decode(b64)
         self.mk, self.ms = m[:16], m[16:30]
         self.ke, self.ka, self.ks = self.kdf(0, 16), self.kdf(1, 20), self.kdf(2, 14)
+        self.cke, self.cka, self.cks = self.kdf(3, 16), self.kdf(4, 20), self.kdf(5, 14)
         self.roc = {}
 
     def kdf(self, label, n):
@@ -60,6 +70,33 @@ class Srtp:
             iv[8 + i] ^= (ix >> (40 - 8 * i)) & 255
         body = hdr + aes_ctr(self.ke, bytes(iv), payload)
         return body + hmac.new(self.ka, body + struct.pack('!I', roc[0]), hashlib.sha1).digest()[:10]
+
+
+    def rtcp_iv(self, ssrc, ix):
+        iv = bytearray(self.cks + b'\0\0')
+        for i in range(4):
+            iv[4 + i] ^= (ssrc >> (24 - 8 * i)) & 255
+            iv[10 + i] ^= (ix >> (24 - 8 * i)) & 255
+        return bytes(iv)
+
+    def rtcp(self, compound, ix):
+        """compound as SRTCP (RFC 3711 3.4): all but its first 8 bytes encrypted, E flag and
+        index ix, the tag over all of it"""
+        ssrc = struct.unpack('!I', compound[4:8])[0]
+        body = (compound[:8] + aes_ctr(self.cke, self.rtcp_iv(ssrc, ix), compound[8:]) +
+                struct.pack('!I', 0x80000000 | ix))
+        return body + hmac.new(self.cka, body, hashlib.sha1).digest()[:10]
+
+    def rtcp_open(self, d):
+        """the compound of SRTCP packet d and its index, or None when its tag is wrong"""
+        body, tag = d[:-10], d[-10:]
+        if len(d) < 22 or hmac.new(self.cka, body, hashlib.sha1).digest()[:10] != tag:
+            return None
+        word = struct.unpack('!I', body[-4:])[0]
+        ix, ssrc = word & 0x7fffffff, struct.unpack('!I', body[4:8])[0]
+        plain = body[8:-4] if not word >> 31 else aes_ctr(self.cke, self.rtcp_iv(ssrc, ix),
+                                                            body[8:-4])
+        return body[:8] + plain, ix
 
 
 class Plain:
@@ -122,12 +159,45 @@ def main():
         return sent
 
     def srtcp():
-        # a sender report as SRTCP (RFC 3711 3.4: E flag and index, then the tag) to the RTP
-        # port and to the RTCP port after it: neither forged RTP nor received RTP
-        for dst in (port, port + 1):
-            sr = struct.pack('!BBHI', 0x80, 200, 6, 0xa) + os.urandom(20)
-            s.sendto(sr + struct.pack('!I', 0x80000001) + os.urandom(10), ('127.0.0.1', dst))
-            n['rtcp'] += 1
+        # a sender report as SRTCP (RFC 3711 3.4: E flag and index, then the tag) with a
+        # random tag to the RTP port (neither forged RTP nor received RTP) and to the RTCP port
+        # after it (dropped as forged); a genuine one under KEY1 to the RTCP port (received:
+        # the call record's rtcp_received), then the same again (a replay: forged)
+        sr = struct.pack('!BBHI', 0x80, 200, 6, 0xa) + os.urandom(20)
+        s.sendto(sr + struct.pack('!I', 0x80000001) + os.urandom(10), ('127.0.0.1', port))
+        send_to(sr + struct.pack('!I', 0x80000001) + os.urandom(10), port + 1, 'forged')
+        p = Srtp(k1).rtcp(sr, n['rtcp'] + 1)
+        send_to(p, port + 1, 'rtcp')
+        send_to(p, port + 1, 'forged')
+
+    def send_to(p, dst, kind):
+        s.sendto(p, ('127.0.0.1', dst))
+        n[kind] += 1
+        time.sleep(gap)
+
+    # the program's SRTCP to us (SRTCP_IN=PORT:FILE, the port sipp's SDP names in a=rtcp):
+    # kept as hex lines in FILE when the call is done, for `open-srtcp` below
+    srtcp_in = None
+    if os.environ.get('SRTCP_IN'):
+        srtcp_in = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        srtcp_in.bind(('127.0.0.1', int(os.environ['SRTCP_IN'].split(':')[0])))
+
+    def keep_srtcp():
+        if not srtcp_in:
+            return
+        # until the call's BYE is in the trace (srtpin ends the call 4 s after its answer),
+        # then what came with it
+        wait_for(trace, lambda b: b.split('\n', 1)[0].find(' sent ') > 0 and
+                 b.split('\n')[1].startswith('BYE '))
+        time.sleep(0.5)
+        srtcp_in.setblocking(False)
+        out = []
+        try:
+            while True:
+                out.append(srtcp_in.recv(4096).hex())
+        except BlockingIOError:
+            pass
+        open(os.environ['SRTCP_IN'].split(':', 1)[1], 'w').write('\n'.join(out) + '\n')
 
     def done():
         print('genuine %d forged %d srtcp %d' % (n['genuine'], n['forged'], n['rtcp']), flush=True)
@@ -193,6 +263,31 @@ def main():
     talk(c2, 0xc, 7000, 50000, 3, 10)
     send(c1.packet(0xb, 520, 20000, 0, b'\xff' * 160), 'forged')
     done()
+    keep_srtcp()
 
 
-main()
+def open_srtcp(path, key):
+    """`srtp_send.py open-srtcp FILE KEY`: the program's SRTCP kept in FILE, opened with its
+    key KEY (its a=crypto inline:): prints "srtcp-in N ok K types T bye B" (K authenticated
+    and decrypted, T the packet types of their compounds, B whether the last one has a BYE)"""
+    ctx = Srtp(key)
+    pkts = [bytes.fromhex(h) for h in open(path).read().split()]
+    opened = [ctx.rtcp_open(d) for d in pkts]
+    types, ixs, last = set(), [], set()
+    for o in opened:
+        if o:
+            ixs.append(o[1])
+            i, d, last = 0, o[0], set()
+            while i + 4 <= len(d):
+                last.add(d[i + 1])
+                i += 4 * (int.from_bytes(d[i + 2:i + 4], 'big') + 1)
+            types |= last
+    print('srtcp-in %d ok %d types %s bye %s ix-rising %s' % (
+        len(pkts), sum(1 for o in opened if o), ','.join(str(t) for t in sorted(types)),
+        203 in last, ixs == sorted(set(ixs))))
+
+
+if sys.argv[1] == 'open-srtcp':
+    open_srtcp(sys.argv[2], sys.argv[3])
+else:
+    main()

@@ -1538,6 +1538,89 @@ static int srtp_open1(cx_mp_srtprx *rx, struct srtp *tx, uint32_t ssrc, uint16_t
 	return err;
 }
 
+/* An RTCP receiver report of ssrc (8 bytes) with a 24-byte block filled with fill, as SRTCP
+ * from libre's sender tx (its next index): in *mbp (NULL on a failure). */
+static void srtcp_pkt(struct mbuf **mbp, struct srtp *tx, uint32_t ssrc, uint8_t fill)
+{
+	struct mbuf *mb = *mbp = mbuf_alloc(64);
+
+	if (!mb || mbuf_write_u32(mb, htonl(0x81c90007)) || mbuf_write_u32(mb, htonl(ssrc)) ||
+	    mbuf_fill(mb, fill, 24))
+		goto fail;
+	mb->pos = 0;
+	if (srtcp_encrypt(tx, mb))
+		goto fail;
+	mb->pos = 0;
+	return;
+fail:
+	*mbp = mem_deref(mb);
+}
+
+/* SRTCP's receiving side (mplane.c cx_mp_srtprx_open_rtcp) against libre's sender: reports
+ * open to their plain text, each once (a replay, one outside the 64-index window and a
+ * changed bit refused, the packet itself still taken after), a second SSRC followed apart,
+ * a packet too short for an index and a tag refused. */
+static void test_srtcprx(void)
+{
+	uint8_t key[CX_SDES_KEYLEN];
+	struct srtp *tx = NULL, *tx2 = NULL;
+	cx_mp_srtprx *rx = NULL;
+	struct mbuf *mb[80] = {0}, *m2 = NULL, cp;
+	uint8_t buf[100];
+	uint32_t i;
+	int ok = 1;
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 5 + 1);
+	CHECK(srtp_alloc(&tx, SRTP_AES_CM_128_HMAC_SHA1_80, key, sizeof(key), 0) == 0);
+	CHECK(srtp_alloc(&tx2, SRTP_AES_CM_128_HMAC_SHA1_80, key, sizeof(key), 0) == 0);
+	CHECK(cx_mp_srtprx_alloc(&rx, SRTP_AES_CM_128_HMAC_SHA1_80, key, sizeof(key)) == 0);
+	if (!tx || !tx2 || !rx)
+		goto out;
+	for (i = 0; i < 80; i++)
+		srtcp_pkt(&mb[i], tx, 0xfeed, (uint8_t)i);
+	/* the first: its plain text back, the index and tag gone */
+	ok = mb[0] && cx_mp_srtprx_open_rtcp(rx, mb[0]) == 0 && mb[0]->end == 32 &&
+	     mb[0]->buf[1] == 201 && mb[0]->buf[7] == 0xed && mb[0]->buf[8] == 0 && mb[0]->buf[31] == 0;
+	CHECK(ok);
+	/* a changed bit: refused; the packet after it, altered back, passes */
+	if (mb[1]) {
+		memcpy(buf, mb[1]->buf, mb[1]->end);
+		mbuf_init(&cp);
+		cp.buf = buf;
+		cp.size = sizeof(buf);
+		cp.end = mb[1]->end;
+		buf[12] ^= 0x10;
+		CHECK(cx_mp_srtprx_open_rtcp(rx, &cp) == EAUTH);
+		CHECK(cx_mp_srtprx_open_rtcp(rx, mb[1]) == 0 && mb[1]->buf[12] == 1);
+	}
+	/* a replay of an opened one (its bytes again) */
+	srtcp_pkt(&m2, tx2, 0xfeed, 0); /* tx2's index 1: a copy of mb[0] as sent */
+	CHECK(m2 && cx_mp_srtprx_open_rtcp(rx, m2) == EALREADY);
+	m2 = mem_deref(m2);
+	/* index 75 first, then 10 (65 behind: out of the window) and 20 (in it, unseen) */
+	CHECK(mb[74] && cx_mp_srtprx_open_rtcp(rx, mb[74]) == 0 && mb[74]->buf[8] == 74);
+	CHECK(mb[9] && cx_mp_srtprx_open_rtcp(rx, mb[9]) == EALREADY);
+	CHECK(mb[19] && cx_mp_srtprx_open_rtcp(rx, mb[19]) == 0 && mb[19]->buf[8] == 19);
+	CHECK(mb[19] && cx_mp_srtprx_open_rtcp(rx, mb[19]) == EAUTH); /* opened: no longer SRTCP */
+	/* another SSRC of the far end: its own window (its index 1 is not a replay) */
+	srtcp_pkt(&m2, tx, 0xbeef, 0x42);
+	CHECK(m2 && cx_mp_srtprx_open_rtcp(rx, m2) == 0 && m2->buf[8] == 0x42);
+	m2 = mem_deref(m2);
+	/* too short for the index and a tag */
+	mbuf_init(&cp);
+	cp.buf = buf;
+	cp.size = sizeof(buf);
+	cp.end = 8 + 4 + 9;
+	CHECK(cx_mp_srtprx_open_rtcp(rx, &cp) == EBADMSG);
+out:
+	for (i = 0; i < 80; i++)
+		mem_deref(mb[i]);
+	mem_deref(tx);
+	mem_deref(tx2);
+	mem_deref(rx);
+}
+
 /* SRTP's receiving side (mplane.c cx_mp_srtprx) against libre's sender: packets across a
  * sequence rollover, replays, altered tags; packets forged under 100 SSRCs, or under the far
  * end's SSRC with a sequence number that would move its rollover counter, change nothing: a
@@ -1806,6 +1889,7 @@ int main(void)
 	test_sipbody_dtmf();
 	test_sdes();
 	test_srtprx();
+	test_srtcprx();
 	test_script_charset();
 	test_max_age();
 	test_reqcc();
