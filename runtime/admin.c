@@ -81,6 +81,37 @@ void cx_met_sip_response(cx_engine *e, int code)
 		e->met.sip_resp[code - 100]++;
 }
 
+/* The buckets of a call's jitter and of its round trip, seconds (ITU-T G.114 puts a one-way
+ * delay of 150 ms at the edge of good conversation; jitter past 30 ms needs a deep buffer). */
+static const double cx_met__jbounds[CX_MET_Q_N] = {
+	0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.25,
+};
+static const double cx_met__rbounds[CX_MET_Q_N] = {
+	0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.3, 0.5, 1.0,
+};
+
+static void cx_met__observe(cx_met_hist *h, const double *bounds, double v)
+{
+	size_t i;
+
+	for (i = 0; i < CX_MET_Q_N && v > bounds[i]; i++)
+		;
+	h->n[i]++;
+	h->count++;
+	h->sum += v;
+}
+
+void cx_met_quality(cx_engine *e, const cx_rtp_quality *q)
+{
+	if (!q->ok)
+		return;
+	e->met.rtp_lost += q->lost > 0 ? (uint64_t)q->lost : 0;
+	e->met.rtcp_rx += q->rtcp_rx;
+	cx_met__observe(&e->met.jitter, cx_met__jbounds, q->jitter_us / 1e6);
+	if (q->far && q->rtt_us)
+		cx_met__observe(&e->met.rtt, cx_met__rbounds, q->rtt_us / 1e6);
+}
+
 void cx_met_event(cx_engine *e, uint64_t posted_us, unsigned n)
 {
 	double s = (double)(cx_met_now_us() - posted_us) / 1e6;
@@ -113,6 +144,27 @@ static int cx_met__lv(struct re_printf *pf, void *arg)
 static void cx_met__head(struct mbuf *mb, const char *name, const char *type, const char *help)
 {
 	(void)mbuf_printf(mb, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* A histogram: n buckets' upper bounds and counts (counts[n] the +Inf one), sum, count. */
+static void cx_met__hist(struct mbuf *mb, const char *name, const char *help,
+			 const double *bounds, size_t n, const uint64_t *counts, double sum,
+			 uint64_t count)
+{
+	uint64_t cum = 0;
+	size_t i;
+
+	cx_met__head(mb, name, "histogram", help);
+	for (i = 0; i < n; i++) {
+		char le[32];
+		snprintf(le, sizeof(le), "%g", bounds[i]); /* re_printf has no %g */
+		cum += counts[i];
+		(void)mbuf_printf(mb, "%s_bucket{le=\"%s\"} %llu\n", name, le,
+				  (unsigned long long)cum);
+	}
+	cum += counts[n];
+	(void)mbuf_printf(mb, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.6f\n%s_count %llu\n", name,
+			  (unsigned long long)cum, name, sum, name, (unsigned long long)count);
 }
 
 static void cx_met__one(struct mbuf *mb, const char *name, const char *type, const char *help,
@@ -186,7 +238,6 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 {
 	static const char *const how[] = {"none", "exit", "error", "kill"};
 	static const char *const srtp_why[] = {"auth", "replay", "ssrcs", "malformed"};
-	uint64_t cum = 0;
 	size_t i;
 
 	cx_met__one(mb, "ccxml_sessions", "gauge", "Sessions running now.", e->nsess);
@@ -273,20 +324,21 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 			  "ccxml_prompt_fetches_total{outcome=\"error\"} %llu\n",
 			  (unsigned long long)e->met.prompt[0], (unsigned long long)e->met.prompt[1],
 			  (unsigned long long)e->met.prompt[2]);
-	cx_met__head(mb, "ccxml_event_latency_seconds", "histogram",
-		     "Time from an event being queued to the end of its transition.");
-	for (i = 0; i < CX_MET_LAT_N; i++) {
-		char le[32];
-		snprintf(le, sizeof(le), "%g", cx_met__bounds[i]); /* re_printf has no %g */
-		cum += e->met.ev_lat[i];
-		(void)mbuf_printf(mb, "ccxml_event_latency_seconds_bucket{le=\"%s\"} %llu\n", le,
-				  (unsigned long long)cum);
-	}
-	cum += e->met.ev_lat[CX_MET_LAT_N];
-	(void)mbuf_printf(mb, "ccxml_event_latency_seconds_bucket{le=\"+Inf\"} %llu\n"
-			  "ccxml_event_latency_seconds_sum %.6f\n"
-			  "ccxml_event_latency_seconds_count %llu\n", (unsigned long long)cum,
-			  e->met.ev_sum, (unsigned long long)e->met.events);
+	cx_met__hist(mb, "ccxml_event_latency_seconds", "Time from an event being queued to the "
+		     "end of its transition.", cx_met__bounds, CX_MET_LAT_N, e->met.ev_lat,
+		     e->met.ev_sum, e->met.events);
+	cx_met__one(mb, "ccxml_rtp_packets_lost_total", "counter", "Packets of the far ends' RTP "
+		    "streams lost on the way (RFC 3550 6.4.1), counted as each call ends.",
+		    e->met.rtp_lost);
+	cx_met__two(mb, "ccxml_rtcp_packets_total", "RTCP (or SRTCP) compound packets we sent, "
+		    "and RTCP packets of the far ends we read (counted as each call ends).",
+		    "direction", "sent", e->met.rtcp_tx, "received", e->met.rtcp_rx);
+	cx_met__hist(mb, "ccxml_call_jitter_seconds", "Each call's interarrival jitter of the "
+		     "far end's audio as the call ended (RFC 3550 A.8).", cx_met__jbounds,
+		     CX_MET_Q_N, e->met.jitter.n, e->met.jitter.sum, e->met.jitter.count);
+	cx_met__hist(mb, "ccxml_call_rtt_seconds", "Each call's last round trip from the far "
+		     "end's RTCP reports (LSR/DLSR), for calls whose far end reported one.",
+		     cx_met__rbounds, CX_MET_Q_N, e->met.rtt.n, e->met.rtt.sum, e->met.rtt.count);
 	cx_met__process(mb, e);
 	return 0;
 }

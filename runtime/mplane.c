@@ -168,6 +168,8 @@ static void cx_mp__quality(cx_mp_leg *leg)
 	leg->q.ok = 1;
 	leg->q.lost = cx_mp__rx_lost(&leg->rs);
 	leg->q.jitter_us = (leg->rs.jitter >> 4) * 125;
+	if (leg->mp)
+		cx_met_quality(leg->mp->e, &leg->q);
 }
 
 void cx_mp_leg_stop(cx_mp_leg *leg)
@@ -735,7 +737,8 @@ static void cx_mp__rtcp_send(cx_mp_leg *leg, bool bye)
 		return;
 	}
 	mb->pos = 0;
-	(void)udp_send(rtcp_sock(leg->rtp), &leg->rtcp_peer, mb);
+	if (!udp_send(rtcp_sock(leg->rtp), &leg->rtcp_peer, mb) && leg->mp)
+		leg->mp->e->met.rtcp_tx++;
 	mem_deref(mb);
 }
 

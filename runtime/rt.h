@@ -410,6 +410,12 @@ int cx_notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint64_t cx_notify_watchdog_ms(void);   /* WatchdogSec=/2 for this process, or 0 */
 
 #define CX_MET_LAT_N 12        /* event latency histogram buckets, +Inf apart */
+#define CX_MET_Q_N 9           /* call jitter and round-trip histogram buckets, +Inf apart */
+/* A histogram of the metrics: counts per bucket (the last +Inf), their sum and count. */
+typedef struct cx_met_hist {
+	uint64_t n[CX_MET_Q_N + 1], count;
+	double sum;
+} cx_met_hist;
 #define CX_MET_KV_N 48         /* label pairs per counter family; the last one is "other" */
 typedef struct cx_met_kv {
 	char a[16], b[24];
@@ -424,6 +430,11 @@ typedef struct cx_metrics {
 	cx_met_kv http[CX_MET_KV_N];   /* route, code */
 	uint64_t sip_resp[600];        /* 100..699 */
 	uint64_t rtp_tx, rtp_rx, rtp_late;
+	/* call quality (mplane.c, as each call's RTP port closes; docs/sip.md "RTCP"): packets
+	 * of the far ends' streams lost, RTCP packets sent and received, each call's jitter and
+	 * (once the far end reported it) round trip */
+	uint64_t rtp_lost, rtcp_tx, rtcp_rx;
+	cx_met_hist jitter, rtt;
 	uint64_t srtp_bad[4];          /* SRTP packets dropped (mplane.c), by reason: not
 					* authentic, replayed, an SSRC too many, not RTP */
 	uint64_t fetch_ok, fetch_err;
@@ -443,6 +454,7 @@ typedef struct cx_metrics {
 uint64_t cx_met_now_us(void);  /* CLOCK_MONOTONIC */
 /* malloc's bytes in use, and its bytes taken from the system (held minus in use: kept free) */
 void cx_met_heap(uint64_t *inuse, uint64_t *held);
+void cx_met_quality(cx_engine *e, const cx_rtp_quality *q); /* a call's, as its port closes */
 void cx_met_call(cx_engine *e, int inbound, const char *outcome);
 void cx_met_http(cx_engine *e, const char *route, unsigned code);
 void cx_met_sip_response(cx_engine *e, int code);

@@ -18,11 +18,14 @@
 # stream with the 5 packets the caller skipped lost, and a BYE when the call ends; the
 # program's RTCP port is open, and the caller's receiver report (3 lost, jitter 80 at 8 kHz,
 # the LSR/DLSR of the program's last SR) is in the call record (far_lost 3, far_jitter_ms
-# 10.0, rtt_ms the round trip) beside what the program measured (lost 5).
+# 10.0, rtt_ms the round trip) beside what the program measured (lost 5); /metrics adds them
+# up (packets lost, RTCP sent and received, the call's jitter and round trip histograms).
 compile "$T/hold.ccxml" "$W/hold"
 hold_port=$(freeport)
+hold_http=$(freeport)
+printf 'admin-0123456789abcdef\n' >"$W/hold.admin" && chmod 600 "$W/hold.admin"
 (cd "$W" && exec timeout -k 2 "$LIFE" ./hold --sip "127.0.0.1:$hold_port" --rtp-timeout 1 \
-	--cdr-file "$W/hold.cdr") \
+	--cdr-file "$W/hold.cdr" --http "127.0.0.1:$hold_http" --admin-token-file "$W/hold.admin") \
 	>"$W/hold.out" 2>"$W/hold.err" &
 hold_pid=$!
 PIDS+=("$hold_pid")
@@ -30,6 +33,8 @@ lp_wait_for "$W/hold.err" "SIP on 127.0.0.1" 30
 (cd "$T" && timeout -k 2 60 python3 holdpeer.py "$hold_port" 1.6) >"$W/hold.peer" 2>&1
 rc_hold=$?
 lp_wait_for "$W/hold.out" "DISCONNECTED" 10
+curl -s -m 5 -H 'Authorization: Bearer admin-0123456789abcdef' "http://127.0.0.1:$hold_http/metrics" \
+	>"$W/hold.metrics"
 lp_stop "$hold_pid" 5
 if why="holdpeer.py status $rc_hold: $(tail -1 "$W/hold.peer")" && [ "$rc_hold" = 0 ] &&
 	why=$(has "$W/hold.peer" "sendonly dir=recvonly rtp=0 " "zero dir=sendrecv rtp=0 " \
@@ -45,6 +50,12 @@ if why="holdpeer.py status $rc_hold: $(tail -1 "$W/hold.peer")" && [ "$rc_hold" 
 	grep -Eq '"rtt_ms":([0-9]|[0-9][0-9]|[1-4][0-9][0-9])\.[0-9]' "$W/hold.cdr" &&
 	why="the call record's lost is not the 5 packets the caller skipped" &&
 	grep -Eq '"lost":5,"jitter_ms":[0-9]+\.[0-9],"rtcp_received"' "$W/hold.cdr" &&
+	why=$(has "$W/hold.metrics" "ccxml_rtp_packets_lost_total 5" \
+		'ccxml_rtcp_packets_total{direction="received"} 1' "ccxml_call_jitter_seconds_count 1" \
+		'ccxml_call_jitter_seconds_bucket{le="+Inf"} 1' "ccxml_call_rtt_seconds_count 1" \
+		'ccxml_call_rtt_seconds_bucket{le="0.5"} 1') &&
+	why="no RTCP packet sent in /metrics" &&
+	grep -Eq '^ccxml_rtcp_packets_total\{direction="sent"\} [1-9]' "$W/hold.metrics" &&
 	why="RTP send errors logged" && ! grep -q "RTP send" "$W/hold.err" &&
 	why="sanitizer report" && ! sanitized "$W/hold.err"; then
 	ok "hold: sendonly, c=0.0.0.0, inactive and recvonly answered as RFC 3264 says, no RTP while held, resumed, no rtp-timeout; keys in INFOs"
