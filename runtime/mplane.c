@@ -630,7 +630,7 @@ static void cx_mp__rtp_h(const struct sa *src, const struct rtp_header *hdr, str
 /* Section - RTCP (RFC 3550 6), ours: every ~5 s a compound report to the far end's RTCP
  * address from the port after the RTP one (libre opens it), and the far end's reports read.
  * Not libre's RTCP session: its bookkeeping on every RTP packet sent and received (a lock and
- * a member table looked up) cost ~8 % of a call's CPU at 2,000 calls (docs/performance.md);
+ * a member table looked up: ~110 and ~180 instructions, docs/decisions.md "Our own RTCP");
  * the counts a report needs are kept here on the receive path in a few instructions, and one
  * clock of the plane (cx_mp__rtcp_tick) sends every call's reports. An SRTP call's are SRTCP
  * (RFC 3711 3.4): encrypted by libre's srtcp_encrypt with the call's sending context,
@@ -835,7 +835,7 @@ static void cx_mp__rtcp_h(const struct sa *src, struct rtcp_msg *msg, void *arg)
 	struct sa to;
 	uint32_t i;
 
-	if (!leg->rtcp || leg->closed || !leg->sdpm)
+	if (!leg->rtcp || !leg->estab || leg->closed || !leg->sdpm)
 		return; /* (on an SRTP call, authenticated by cx_mp__srtcp_recv) */
 	leg->q.rtcp_rx++;
 	if (msg->hdr.pt == RTCP_SR) {
