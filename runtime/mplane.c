@@ -470,11 +470,12 @@ static struct mbuf *cx_mp__g711(cx_mp *mp, int pt, const int16_t *pcm, size_t n)
 	return mb;
 }
 
-/* Payload type pt of a packet to the RTP port says it is RTCP (or SRTCP): a far end that
- * assumes rtcp-mux (RFC 5761 4: RTCP's packet types 192-223 read as RTP's payload types 64-95,
- * which RTP must not use then). We send no RTCP and read none: such a packet is dropped before
- * anything reads it, and counted nowhere. A far end that named such a type for its
- * telephone-events does not multiplex: those are its events. */
+/* Payload type pt of a packet to the RTP port says it is RTCP (or SRTCP): RFC 5761 4, RTCP's
+ * packet types 192-223 read as RTP's payload types 64-95, which RTP must not use then. Unless
+ * rtcp-mux was negotiated (libre then hands such packets to the RTCP handler, SRTCP opened
+ * first) a far end that merely assumes it has its packet dropped before anything reads it,
+ * counted nowhere. A far end that named such a type for its telephone-events does not
+ * multiplex: those are its events. */
 static bool cx_mp__rtcp(const cx_mp_leg *leg, int pt)
 {
 	return pt >= 64 && pt <= 95 && pt != leg->tept;
@@ -737,7 +738,8 @@ static void cx_mp__rtcp_send(cx_mp_leg *leg, bool bye)
 		return;
 	}
 	mb->pos = 0;
-	if (!udp_send(rtcp_sock(leg->rtp), &leg->rtcp_peer, mb) && leg->mp)
+	if (!udp_send(leg->mux ? rtp_sock(leg->rtp) : rtcp_sock(leg->rtp), &leg->rtcp_peer, mb) &&
+	    leg->mp)
 		leg->mp->e->met.rtcp_tx++;
 	mem_deref(mb);
 }
@@ -770,7 +772,9 @@ static void cx_mp__rtcp_dst(const cx_mp_leg *leg, struct sa *to)
 {
 	const struct sa *ra = sdp_media_raddr(leg->sdpm);
 
-	if (sa_isset(&leg->rtcp_to, SA_ALL) && sa_cmp(&leg->rtcp_lsdp, ra, SA_ALL))
+	if (leg->mux) /* rtcp-mux: where our RTP goes (latched as it is) */
+		*to = *cx_mp__dst(leg);
+	else if (sa_isset(&leg->rtcp_to, SA_ALL) && sa_cmp(&leg->rtcp_lsdp, ra, SA_ALL))
 		*to = leg->rtcp_to;
 	else
 		sdp_media_raddr_rtcp(leg->sdpm, to);
@@ -800,6 +804,18 @@ void cx_mp_leg_rtcp(cx_mp_leg *leg)
 		leg->rtcp_next = tmr_jiffies() + cx_mp__rtcp_delay(1);
 	if (leg->mp && !tmr_isrunning(&leg->mp->rtcptmr))
 		tmr_start(&leg->mp->rtcptmr, CX_MP__RTCP_TICK, cx_mp__rtcp_tick, leg->mp);
+}
+
+void cx_mp_leg_mux(cx_mp_leg *leg, bool on)
+{
+	if (leg->mux == on || !leg->rtp)
+		return;
+	leg->mux = on;
+	rtcp_enable_mux(leg->rtp, on); /* libre hands RTCP on the RTP port to cx_mp__rtcp_h */
+	if (leg->rtcp_set) { /* reports go elsewhere now */
+		leg->rtcp_set = 0;
+		cx_mp_leg_rtcp(leg);
+	}
 }
 
 /* A report block of the far end's on our stream (RFC 3550 6.4.1): its loss and jitter, and
@@ -847,7 +863,7 @@ static void cx_mp__rtcp_h(const struct sa *src, struct rtcp_msg *msg, void *arg)
 	}
 	for (i = 0; rrv && i < msg->hdr.count; i++)
 		cx_mp__rtcp_block(leg, &rrv[i]);
-	if (!leg->latch)
+	if (!leg->latch || leg->mux) /* (muxed: RTP's latch is RTCP's) */
 		return;
 	ra = sdp_media_raddr(leg->sdpm);
 	cx_mp__rtcp_dst(leg, &to);
@@ -1172,7 +1188,8 @@ static bool cx_mp__srtp_send(int *err, struct sa *dst, struct mbuf *mb, void *ar
 	cx_mp_leg *leg = arg;
 
 	(void)dst;
-	if (leg->stx)
+	/* (a muxed report is SRTCP already: cx_mp__rtcp_send) */
+	if (leg->stx && !(leg->mux && mbuf_get_left(mb) >= 2 && cx_mp__rtcp(leg, mbuf_buf(mb)[1] & 0x7f)))
 		*err = srtp_encrypt(leg->stx, mb);
 	return false;
 }
@@ -1275,6 +1292,8 @@ static bool cx_mp__srtp_recv(struct sa *src, struct mbuf *mb, void *arg)
 	/* SRTCP sent to the RTP port: no forged RTP either, dropped without the cost of a tag
 	 * check */
 	pt = mbuf_get_left(mb) >= 2 ? p[1] & 0x7f : 0;
+	if (cx_mp__rtcp(leg, pt) && leg->mux)
+		return cx_mp__srtcp_recv(src, mb, arg); /* rtcp-mux: SRTCP, on to libre's RTCP */
 	if (cx_mp__rtcp(leg, pt))
 		return true;
 	err = cx_mp_srtprx_open(leg->srx, mb);

@@ -74,6 +74,7 @@ struct cx_mp_leg {
 	struct sa rtcp_to, rtcp_lsdp;
 	struct sa rtcp_peer;          /* where our reports go now (unset: paused) */
 	int rtcp_set;                 /* cx_mp_leg_rtcp has set rtcp_peer */
+	int mux;                      /* rtcp-mux (RFC 5761): RTCP on the RTP port (cx_mp_leg_mux) */
 	uint64_t rtcp_next;           /* jiffies our next report is due (0: none: paused, off) */
 	uint64_t rtcp_ptx[2];         /* ptx at our last two reports: a sender since (RFC 3550 6.4) */
 	uint32_t far_lsr;             /* the middle 32 bits of the far end's last SR's NTP time */
@@ -177,6 +178,8 @@ bool cx_mp_leg_may_send(const cx_mp_leg *leg);
  * reports to its RTCP address (a=rtcp, else RTP + 1), none while its address is 0.0.0.0;
  * SRTCP on an SRTP call. */
 void cx_mp_leg_rtcp(cx_mp_leg *leg);
+/* RFC 5761 rtcp-mux negotiated (on) or not: RTCP both ways on the RTP port. */
+void cx_mp_leg_mux(cx_mp_leg *leg, bool on);
 /* A key the far end sent in a SIP INFO (sip.c): connection.signal with info.method 'info'
  * (dur_ms -1 when not given), and for the joins as an RFC 4733 key. */
 void cx_mp_leg_info_key(cx_mp_leg *leg, char key, int dur_ms);

@@ -115,6 +115,7 @@ typedef struct cx_sip_call {
 	cx_sdes rk;
 	int srtp;
 	int srtp_refused;             /* our offer's answer had no key of ours: the call fails */
+	int mux_l;                    /* our SDP says a=rtcp-mux (answering an offer of it) */
 } cx_sip_call;
 
 static cx_sip_st *cx_sip__st(cx_engine *e)
@@ -529,10 +530,24 @@ static int cx_sip__sdes(cx_sip_call *call, int answer)
  * telephone-event payload type. PCMU and PCMA are static payload types 0 and 8 (RFC 3551):
  * an offer may list them without a=rtpmap, so the format has no name then; libre matched
  * them to ours by number. */
+/* RFC 5761 5.1.1: an offer with a=rtcp-mux is answered with it (with --rtcp on), and RTCP then
+ * shares the RTP port; we never offer it (a far end that does not know it would be sent RTCP
+ * where it does not look). Called after each offer is decoded, before our answer is made. */
+static void cx_sip__mux_offer(cx_sip_call *call)
+{
+	call->mux_l = call->m.rtcp && sdp_media_rattr(call->m.sdpm, "rtcp-mux") != NULL;
+	if (call->mux_l)
+		(void)sdp_media_set_lattr(call->m.sdpm, true, "rtcp-mux", NULL);
+	else
+		sdp_media_del_lattr(call->m.sdpm, "rtcp-mux");
+}
+
 static int cx_sip__negotiate(cx_sip_call *call)
 {
 	const struct sdp_format *te;
 	struct le *le;
+
+	cx_mp_leg_mux(&call->m, call->mux_l && sdp_media_rattr(call->m.sdpm, "rtcp-mux"));
 
 	call->m.pt = -1;
 	for (le = list_head(sdp_media_format_lst(call->m.sdpm, false)); le && call->m.pt < 0; le = le->next) {
@@ -633,6 +648,8 @@ static int cx_sip__offer_h(struct mbuf **descp, const struct sip_msg *msg, void 
 		 * one (its keys may change), an error is libre's 488 */
 		if (!err)
 			err = sdp_decode(call->sdp, &sdp, true);
+		if (!err)
+			cx_sip__mux_offer(call);
 		if (!err)
 			err = cx_sip__sdes(call, 0);
 		if (!err)
@@ -1770,6 +1787,7 @@ static int cx_sip_accept(cx_engine *e, cx_conn *c)
 			        "%s: %s", c->remote ? c->remote : "?", strerror(err));
 			return cx_sip__refuse(call, 488, "Not Acceptable Here", "media");
 		}
+		cx_sip__mux_offer(call);
 		if (cx_sip__negotiate(call)) {
 			cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
 			        call->callid[0] ? call->callid : NULL, "sip: %s offers no %s audio in "

@@ -24,7 +24,9 @@
  *                   mplane.c's reading of reports (cx_mp__rtcp_h); with bit 7, as SRTCP
  *                   encrypted and tagged by the far end's context (cx_mp_srtprx_open_rtcp)
  *            the other bits are not used
- * Each leg sends its own reports to the far end (mplane.c's RTCP clock) as in a call.
+ * Each leg sends its own reports to the far end (mplane.c's RTCP clock) as in a call; leg B
+ * negotiated rtcp-mux (RFC 5761), so what looks like RTCP on its RTP port goes to the RTCP
+ * reader there.
  * Loopback delivers a datagram at sendto: after sending, libre's loop runs until the legs'
  * sockets have nothing left to read (or FUZZ_BOUND_MS passed: it should not).
  */
@@ -120,6 +122,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fz__leg_setup(2, &laddr, ntohs(a.sin_port));
 	if (cx_mp_bridge(&fz__leg[0], &fz__leg[1]))
 		abort();
+	cx_mp_leg_mux(&fz__leg[1], true); /* leg B negotiated rtcp-mux: RTCP on its RTP port */
 	{
 		uint8_t ours[30];
 		for (int i = 0; i < 30; i++) {

@@ -108,3 +108,35 @@ else
 	nat_case off --rtp-latch off
 	nat_case nortcp --rtcp off
 fi
+
+# 5i. rtcp-mux (RFC 5761; docs/sip.md "RTCP"): a caller (tests/sip/muxpeer.py) offers it; the
+# answer takes it, the program's reports and its RTCP BYE come to the caller's RTP port and
+# none to the port after it, and the caller's receiver report sent to the program's RTP port
+# is read (the call record's far_lost 3); with --rtcp off the answer does not take it and no
+# RTCP comes (before: not taken, reports to RTP + 1, the caller's report dropped).
+mux_case() { # mux_case MODE [PROGRAM OPTIONS...]
+	local mode=$1 rc P
+	shift
+	P=$(freeport)
+	(cd "$W" && exec timeout -k 2 30 ./hold --sip "127.0.0.1:$P" --cdr-file "$W/mux-$mode.cdr" "$@") \
+		>"$W/mux-$mode.out" 2>"$W/mux-$mode.err" &
+	local pid=$!
+	PIDS+=("$pid")
+	lp_wait_for "$W/mux-$mode.err" "SIP on 127.0.0.1" 30
+	(cd "$T" && timeout -k 2 30 python3 muxpeer.py "$P" "$mode") >"$W/mux-$mode.peer" 2>&1
+	rc=$?
+	lp_wait_for "$W/mux-$mode.out" "DISCONNECTED" 10
+	lp_stop "$pid" 5
+	if why="muxpeer.py status $rc: $(tail -1 "$W/mux-$mode.peer")" && [ "$rc" = 0 ] &&
+		if [ "$mode" = mux ]; then
+			why=$(has "$W/mux-$mode.cdr" '"rtcp_received":1,"far_lost":3,"far_jitter_ms":10.0')
+		fi &&
+		why="sanitizer report" && ! sanitized "$W/mux-$mode.err"; then
+		ok "rtcp-mux offered, ${*:---rtcp on}: $(head -1 "$W/mux-$mode.peer")"
+	else
+		bad "rtcp-mux (${*:---rtcp on})" "$why" "$W/mux-$mode.peer" "$W/mux-$mode.out" \
+			"$W/mux-$mode.err" "$W/mux-$mode.cdr"
+	fi
+}
+mux_case mux
+mux_case off --rtcp off

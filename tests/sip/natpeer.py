@@ -18,7 +18,6 @@ nat, without RTCP anywhere. Prints
 "caller=N stranger=M sdp=K rtcp=R sdp-rtcp=S" and "ok", or "FAIL why"; exits 0 when MODE's
 expectations held.
 """
-import random
 import re
 import socket
 import struct
@@ -41,26 +40,12 @@ private_rtcp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 private_rtcp.bind(('192.168.77.7', 4001))
 rtcp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # the NAT's mapping of the RTCP port
 rtcp.bind(('127.0.0.1', 0))
-LP = sip.getsockname()[1]
-CALLID = '%08x@natpeer' % random.getrandbits(32)
-TAG = '%08x' % random.getrandbits(32)
 SDP = ('v=0\r\no=peer 1 1 IN IP4 192.168.77.7\r\ns=-\r\nc=IN IP4 192.168.77.7\r\nt=0 0\r\n'
        'm=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n')
 
 
-def fail(why):
-    print('FAIL', why, flush=True)
-    sys.exit(1)
-
-
-def send(method, cs, target, to_tag=None, body=''):
-    to = '<sip:nat@127.0.0.1:%d>' % PORT + (';tag=' + to_tag if to_tag else '')
-    sip.sendto(sipmsg.request(method, target, LP, TAG, to, CALLID, cs, body), ('127.0.0.1', PORT))
-
-
-def final(cs, method):
-    r = sipmsg.final(sip, cs, method, 15)
-    return r or fail('no final response to %s' % method)
+call = sipmsg.Caller(sip, PORT, 'nat', 'natpeer')
+send, final, fail = call.send, call.final, sipmsg.fail
 
 
 def packet(seq):

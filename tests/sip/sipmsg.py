@@ -1,8 +1,10 @@
 """tests/sip/sipmsg.py — SIP messages out of a stream's bytes, and a UDP caller's requests, for
-the test peers written in Python (reusepeer.py, tlsroute.py, holdpeer.py, natpeer.py)."""
+the test peers written in Python (reusepeer.py, tlsroute.py, holdpeer.py, natpeer.py,
+muxpeer.py)."""
 import random
 import re
 import socket
+import sys
 import time
 
 
@@ -37,6 +39,31 @@ def request(method, target, lport, tag, to, callid, cseq, body='', ctype='applic
     if body:
         msg += 'Content-Type: %s\r\n' % ctype
     return (msg + 'Content-Length: %d\r\n\r\n%s' % (len(body), body)).encode()
+
+
+def fail(why):
+    """a peer's verdict: "FAIL why" and status 1"""
+    print('FAIL', why, flush=True)
+    sys.exit(1)
+
+
+class Caller:
+    """A UDP caller on sock to user@127.0.0.1:port (natpeer.py, muxpeer.py): its requests with
+    one Call-ID and tag, the final responses to them (a missing one fails the peer)."""
+
+    def __init__(self, sock, port, user, name):
+        self.sock, self.port, self.user = sock, port, user
+        self.lport = sock.getsockname()[1]
+        self.callid = '%08x@%s' % (random.getrandbits(32), name)
+        self.tag = '%08x' % random.getrandbits(32)
+
+    def send(self, method, cs, target, to_tag=None, body=''):
+        to = '<sip:%s@127.0.0.1:%d>' % (self.user, self.port) + (';tag=' + to_tag if to_tag else '')
+        self.sock.sendto(request(method, target, self.lport, self.tag, to, self.callid, cs, body),
+                         ('127.0.0.1', self.port))
+
+    def final(self, cs, method):
+        return final(self.sock, cs, method, 15) or fail('no final response to %s' % method)
 
 
 def final(sock, cseq, method, within, on_request=None):
