@@ -104,7 +104,8 @@ SBOUT=$LP_BARESIP_OUT
 PIDS+=("$SBPID")
 
 # srtp_out NAME HOW DEST [ARGS...]: a --srtp require call to the SRTP baresip at DEST, a 3 s WAV,
-# digit 7 from baresip once the call is up; baresip must have decrypted about 150 packets
+# digit 7 from baresip once the call is up; baresip must have decrypted about 150 packets, and
+# our SRTCP (its ctrl_tcp reports CALL_RTCP for an RTCP packet it could open)
 srtp_out() {
 	local name=$1 how=$2 dest=$3 ctrl calls rx
 	shift 3
@@ -129,10 +130,12 @@ srtp_out() {
 			"a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:***") &&
 		why="a key in the trace" && ! grep -qE "inline:[A-Za-z0-9+/]{8}" "$W/$name.trace" &&
 		why="baresip could not decrypt" && ! grep -qi "srtp.*fail\|unprotect" "$SBOUT" &&
+		why="baresip got no RTCP of ours (SRTCP: its ctrl event CALL_RTCP)" &&
+		grep -q "event CALL_RTCP" "$W/ctrl-$name.out" &&
 		why="baresip received ${rx:-no} RTP packets, expected 140..160" && [ -n "$rx" ] &&
 		[ "$rx" -ge 140 ] && [ "$rx" -le 160 ] &&
 		why="exit status $rc" && [ $rc = 0 ] && why="sanitizer report" && ! sanitized "$W/$name.err"; then
-		ok "SRTP outbound $how (--srtp require): RTP/SAVP, baresip (srtp-mand) decrypted $rx packets of the 3 s WAV, its RFC 4733 digit 7 reached the document, keys masked in the trace"
+		ok "SRTP outbound $how (--srtp require): RTP/SAVP, baresip (srtp-mand) decrypted $rx packets of the 3 s WAV and our SRTCP, its RFC 4733 digit 7 reached the document, keys masked in the trace"
 	else
 		bad "SRTP outbound $how" "$why" "$W/$name.out" "$W/$name.err" "$W/ctrl-$name.out" "$SBOUT"
 	fi
