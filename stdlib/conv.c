@@ -455,7 +455,8 @@ int cx_num__dec_fast(const cx_str *s, uint32_t a, uint32_t end, double *r)
 {
 #ifdef CX_CONV__EXACT_DIV
 	const double *p10 = cx_conv__p10d;
-	const uint8_t *p = (const uint8_t *)s->chars;
+	cx_str_tmp t;
+	const uint8_t *p = (const uint8_t *)cx_str__c8(s, &t);
 	uint64_t m = 0;
 	uint32_t i = a;
 	int nd = 0, e = 0, x = 0, neg = 0, frac = 0, xneg = 0;
@@ -514,7 +515,8 @@ int cx_num__dec_fast(const cx_str *s, uint32_t a, uint32_t end, double *r)
 int cx_num__prefix_fast(const cx_str *s, double *r)
 {
 #ifdef CX_CONV__EXACT_DIV
-	const uint8_t *p = (const uint8_t *)s->chars, *end = p + s->len, *a, *f;
+	cx_str_tmp t;
+	const uint8_t *p = (const uint8_t *)cx_str__c8(s, &t), *end = p + s->len, *a, *f;
 	uint64_t m = 0;
 	int nd = 0, e = 0, neg = 0;
 
@@ -555,7 +557,9 @@ double cx_str_to_number(const cx_str *s)
 	char buf[512], *tmp = buf;
 	double r;
 	int digits = 0;
+	cx_str_tmp t;
 
+	s = cx_str__rd(s, &t);
 	while (a < b && cx_str__is_ws(cx_str__at(s, a)))
 		a++;
 	while (b > a && cx_str__is_ws(cx_str__at(s, b - 1)))

@@ -26,6 +26,9 @@ enum cx_kind { CX_K_STR = 1, CX_K_OBJ, CX_K_ENV, CX_K_BUF };
 /* A plain string in a page of short strings (strpage.c): marked in its page's bitmap, never on
  * a list, never swept one by one. */
 #define CX_GC_PAGED 0x1000u
+/* A short cons string (str.c, "Cons strings"; layout struct cx_str_cons, cx_value.h): always
+ * paged; marking it marks its parts. */
+#define CX_GC_CONS 0x2000u
 
 /* Same layout as struct cx_str_static; heap strings keep their chars right after the header. */
 struct cx_str {
@@ -337,6 +340,9 @@ _Static_assert(CX_PGB_CLASSES == CX_PG_CLASSES &&
 	       offsetof(struct cx_pages, end) == offsetof(struct cx_pages, bump) + CX_PG_CLASSES * sizeof(uintptr_t) &&
 	       CX_STR_PAGED_GC == (CX_K_STR | CX_GC_PAGED) && sizeof(struct cx_str) + CX_CAT8_MAX <= CX_POOL_MAX,
 	       "cx_value.h's CX_PGB_CLASSES, CX_STR_PAGED_GC, CX_CAT8_MAX and struct cx_pages agree");
+_Static_assert(CX_STR_CONS_GC == (CX_K_STR | CX_GC_PAGED | CX_GC_CONS) && CX_CONS_MIN < CX_CAT8_MAX && CX_CONS_MIN > 10 &&
+	       offsetof(struct cx_str_cons, left) == sizeof(struct cx_str),
+	       "cx_value.h's cons strings and stdlib's header agree");
 size_t cx_pg__refill(struct cx_heap *h, size_t c); /* the next run's bytes (0: no page) */
 /* The first of the n sorted words w at or above a (n if none): the C stack's words against a
  * heap thing (heap.c) or a page (strpage.c). */
@@ -370,14 +376,17 @@ static inline uint32_t cx_pg__index(const struct cx_page *pg, uintptr_t a)
 	return (uint32_t)(((a - (uintptr_t)pg - CX_PG_HDR) * pg->inv) >> 32);
 }
 
-/* Marks the paged string p (its header word carries CX_GC_PAGED). */
-static inline void cx_pg__mark(void *p)
+/* Marks the paged string p (its header word carries CX_GC_PAGED); whether it was already. */
+static inline int cx_pg__mark(void *p)
 {
 	struct cx_page *pg = cx_pg__of(p);
 	uint32_t i = cx_pg__index(pg, (uintptr_t)p);
+	uint64_t bit = (uint64_t)1 << (i % 64), was = pg->mark[i / 64] & bit;
 
-	pg->mark[i / 64] |= (uint64_t)1 << (i % 64);
+	pg->mark[i / 64] |= bit;
+	return was != 0;
 }
+void cx_gc__parts(void *p); /* heap.c: marks the parts of the cons string p */
 
 /* A taken slot of bytes as a plain string (its header word set). */
 static inline __attribute__((always_inline)) void *cx_pg__init(void *p, size_t bytes)
@@ -468,9 +477,44 @@ int cx_stack__exhausted(cx_ctx *X); /* 1 with RangeError pending, 0: room left a
 cx_str *cx_str__new8(cx_ctx *X, const uint8_t *p, size_t len);
 cx_str *cx_str__new16(cx_ctx *X, const uint16_t *p, size_t len); /* narrows when it can */
 cx_str *cx_str__ascii(cx_ctx *X, const char *s);
-static inline uint16_t cx_str__at(const cx_str *s, uint32_t i)
+/* Cons strings (str.c): 8-bit, shorter than CX_CAT8_MAX, chars NULL until flattened. Readers
+ * without a heap at hand read one through cx_str__rd, which copies its characters into a
+ * cx_str_tmp on the caller's stack (bounded: CX_CAT8_MAX bytes), or one unit through
+ * cx_str__at; readers with one may flatten it in place (cx_str__flat). */
+typedef struct cx_str_tmp {
+	struct cx_str h;
+	char c[CX_CAT8_MAX];
+} cx_str_tmp;
+const cx_str *cx_str__cons_rd(const cx_str *s, cx_str_tmp *t);
+uint16_t cx_str__cons_at(const cx_str *s, uint32_t i);
+/* s itself, or for a cons still unflattened a flat copy of it in t (never to be kept) */
+static inline const cx_str *cx_str__rd(const cx_str *s, cx_str_tmp *t)
+{
+	return __builtin_expect(s->chars != NULL, 1) ? s : cx_str__cons_rd(s, t);
+}
+/* s's 8-bit characters (s not wide), in t when s is a cons (the byte after them 0 either way) */
+static inline const char *cx_str__c8(const cx_str *s, cx_str_tmp *t)
+{
+	return cx_str__rd(s, t)->chars;
+}
+/* A flat string of s's characters: s itself, or for a cons the flat copy it now holds (made
+ * here: s keeps it as its characters, its parts dropped); NULL with an exception pending when
+ * out of memory. For what keeps the string or hashes it (a property's key). */
+cx_str *cx_str__flat_cons(cx_ctx *X, cx_str *s);
+static inline cx_str *cx_str__flat(cx_ctx *X, cx_str *s)
+{
+	return __builtin_expect(s->chars != NULL, 1) ? s : cx_str__flat_cons(X, s);
+}
+/* The code unit at i of s, s not a cons still unflattened (what cx_str__rd gave) */
+static inline uint16_t cx_str__at_flat(const cx_str *s, uint32_t i)
 {
 	return s->wide ? ((const uint16_t *)s->chars)[i] : (uint8_t)s->chars[i];
+}
+static inline uint16_t cx_str__at(const cx_str *s, uint32_t i)
+{
+	if (__builtin_expect(!s->chars, 0))
+		return cx_str__cons_at(s, i);
+	return cx_str__at_flat(s, i);
 }
 /* The code point at i of s, its length in *n: a high surrogate followed by a low one is one
  * code point (2), anything else one unit (1), a lone surrogate included. */
@@ -598,9 +642,12 @@ int cx_lib_array(cx_ctx *X);
 int cx_lib_string(cx_ctx *X);
 /* ToString(this), TypeError on undefined/null: a string at once, the rest in lib_string.c */
 cx_str *cx_string__this(cx_ctx *X, cx_value this_);
+/* A cons receiver is flattened (cx_str__flat) first: the methods read its characters. */
 static inline cx_str *cx_string_this(cx_ctx *X, cx_value this_)
 {
-	return this_.tag == CX_T_STR ? this_.u.s : cx_string__this(X, this_);
+	if (this_.tag == CX_T_STR)
+		return cx_str__flat(X, this_.u.s);
+	return cx_string__this(X, this_);
 }
 uint16_t cx_string_upper1(uint16_t c);             /* toUpperCase of one code unit */
 int cx_lib_number(cx_ctx *X);

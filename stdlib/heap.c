@@ -666,6 +666,18 @@ typedef struct cx_mark {
 	int overflow;
 } cx_mark;
 
+/* The parts of a cons string p, marked (strings only: nothing goes on a mark stack; a cons is
+ * less than CX_CAT8_MAX deep, so is this recursion). */
+static void cx_gc__grey(cx_mark *m, void *p);
+
+void cx_gc__parts(void *p)
+{
+	const struct cx_str_cons *c = p;
+
+	cx_gc__grey(NULL, (void *)c->left);
+	cx_gc__grey(NULL, (void *)c->right);
+}
+
 static void cx_gc__grey(cx_mark *m, void *p)
 {
 	uint32_t *w = p;
@@ -673,7 +685,8 @@ static void cx_gc__grey(cx_mark *m, void *p)
 	if (!p || *w == CX_STR_STATIC_MARK)
 		return;
 	if (*w & CX_GC_PAGED) { /* a short string in a page (strpage.c): a bit there */
-		cx_pg__mark(p);
+		if (!cx_pg__mark(p) && (*w & CX_GC_CONS))
+			cx_gc__parts(p);
 		return;
 	}
 	if (*w & (CX_GC_MARK | CX_GC_PERM))

@@ -808,7 +808,11 @@ static int cx_rx__exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov
 
 int cx_rx_exec(cx_ctx *X, cx_rx *r, cx_str *s, uint32_t at, uint32_t *ov)
 {
-	int rc = cx_rx__exec(X, r, s, at, ov);
+	int rc;
+
+	if (!(s = cx_str__flat(X, s))) /* a cons subject: its characters, flat, for the matcher */
+		return -1;
+	rc = cx_rx__exec(X, r, s, at, ov);
 
 	/* the match settled the budget: a collection still due is asked for again, unless an
 	 * exception is on its way (a catch reads the budget first; cx_catch asks again) */

@@ -93,7 +93,8 @@ static cx_prop *cx_obj__append(cx_ctx *X, cx_obj *o, cx_str *key)
 {
 	cx_prop *p;
 
-	if (CX_OBJ_OWN(X, o))
+	/* a cons key: the table keeps and hashes a flat string, not the cons's parts */
+	if (CX_OBJ_OWN(X, o) || !(key = cx_str__flat(X, key)))
 		return NULL;
 	cx_ic__touch(o);
 	if (o->nprops == o->pcap) {

@@ -78,19 +78,40 @@ uint32_t cx_str_len(const cx_str *s)
 }
 
 /* FNV-1a over code units; the same string hashes alike whether 8- or 16-bit. */
-uint32_t cx_str__hash(cx_str *s)
+/* The hash of a flat r, set in s */
+static uint32_t cx_str__hash_of(cx_str *s, const cx_str *r)
 {
 	uint32_t h = 2166136261u, i;
 
-	if (s->hash)
-		return s->hash;
-	for (i = 0; i < s->len; i++) {
-		uint16_t c = cx_str__at(s, i);
+	for (i = 0; i < r->len; i++) {
+		uint16_t c = cx_str__at_flat(r, i);
 		h = (h ^ (c & 0xff)) * 16777619u;
 		h = (h ^ (c >> 8)) * 16777619u;
 	}
 	s->hash = h ? h : 1;
 	return s->hash;
+}
+
+static __attribute__((noinline)) uint32_t cx_str__hash_cons(cx_str *s)
+{
+	cx_str_tmp t;
+
+	return cx_str__hash_of(s, cx_str__cons_rd(s, &t));
+}
+
+uint32_t cx_str__hash(cx_str *s)
+{
+	if (s->hash)
+		return s->hash;
+	return __builtin_expect(s->chars != NULL, 1) ? cx_str__hash_of(s, s) : cx_str__hash_cons(s);
+}
+
+/* cx_str_eq of two strings, one a cons: out of line, the usual way keeps no buffers */
+static __attribute__((noinline)) int cx_str__eq_cons(const cx_str *a, const cx_str *b)
+{
+	cx_str_tmp ta, tb;
+
+	return cx_str_eq(cx_str__rd(a, &ta), cx_str__rd(b, &tb));
 }
 
 int cx_str_eq(const cx_str *a, const cx_str *b)
@@ -101,12 +122,30 @@ int cx_str_eq(const cx_str *a, const cx_str *b)
 		return 1;
 	if (a->len != b->len || (a->hash && b->hash && a->hash != b->hash))
 		return 0;
+	if (__builtin_expect(!a->chars || !b->chars, 0))
+		return cx_str__eq_cons(a, b);
 	if (!a->wide && !b->wide)
 		return memcmp(a->chars, b->chars, a->len) == 0;
 	for (i = 0; i < a->len; i++)
-		if (cx_str__at(a, i) != cx_str__at(b, i))
+		if (cx_str__at_flat(a, i) != cx_str__at_flat(b, i))
 			return 0;
 	return 1;
+}
+
+/* the functions below for a cons: its characters gathered on the stack (out of line: the
+ * usual way keeps no buffer) */
+static __attribute__((noinline)) int cx_str__eq_ascii_cons(const cx_str *a, const char *ascii)
+{
+	cx_str_tmp t;
+
+	return cx_str_eq_ascii(cx_str__cons_rd(a, &t), ascii);
+}
+
+static __attribute__((noinline)) int cx_str__to_ascii_cons(const cx_str *s, char *buf, size_t cap)
+{
+	cx_str_tmp t;
+
+	return cx_str_to_ascii(cx_str__cons_rd(s, &t), buf, cap);
 }
 
 int cx_str_eq_ascii(const cx_str *a, const char *ascii)
@@ -116,6 +155,8 @@ int cx_str_eq_ascii(const cx_str *a, const char *ascii)
 
 	if (a->len != n)
 		return 0;
+	if (__builtin_expect(!a->chars, 0))
+		return cx_str__eq_ascii_cons(a, ascii);
 	if (!a->wide)  /* Latin-1 bytes: ASCII compares as they are */
 		return !memcmp(a->chars, ascii, n);
 	for (i = 0; i < n; i++)
@@ -130,6 +171,8 @@ int cx_str_to_ascii(const cx_str *s, char *buf, size_t cap)
 
 	if (s->len >= cap)
 		return 0;
+	if (__builtin_expect(!s->chars, 0))
+		return cx_str__to_ascii_cons(s, buf, cap);
 	if (!s->wide) {  /* Latin-1 bytes: ASCII when none is 0 or above 0x7f */
 		const uint8_t *p = (const uint8_t *)s->chars;
 		for (i = 0; i < s->len; i++)
@@ -149,16 +192,180 @@ int cx_str_to_ascii(const cx_str *s, char *buf, size_t cap)
 	return 1;
 }
 
-int cx_str__cmp(const cx_str *a, const cx_str *b)
+static inline int cx_str__cmp_flat(const cx_str *a, const cx_str *b)
 {
 	uint32_t i, n = a->len < b->len ? a->len : b->len;
 
 	for (i = 0; i < n; i++) {
-		uint16_t x = cx_str__at(a, i), y = cx_str__at(b, i);
+		uint16_t x = cx_str__at_flat(a, i), y = cx_str__at_flat(b, i);
 		if (x != y)
 			return x < y ? -1 : 1;
 	}
 	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+static __attribute__((noinline)) int cx_str__cmp_cons(const cx_str *a, const cx_str *b)
+{
+	cx_str_tmp ta, tb;
+
+	return cx_str__cmp_flat(cx_str__rd(a, &ta), cx_str__rd(b, &tb));
+}
+
+int cx_str__cmp(const cx_str *a, const cx_str *b)
+{
+	if (__builtin_expect(a->chars && b->chars, 1))
+		return cx_str__cmp_flat(a, b);
+	return cx_str__cmp_cons(a, b);
+}
+
+/* Section - Cons strings
+ *
+ * A short 8-bit concatenation (CX_CONS_MIN to CX_CAT8_MAX - 1 characters, both parts not
+ * empty) in a busy heap is a cons: a 40-byte header in a page's slot with chars NULL and the two
+ * parts after it (struct cx_str_cons, cx_value.h), where a flat copy would write 25 bytes more
+ * than its length. Most such strings are measured, indexed or passed on and dropped; the
+ * characters are gathered only when something needs them: into a stack buffer for a read
+ * (cx_str__rd, no allocation, bounded by CX_CAT8_MAX), or into a flat string the cons keeps
+ * from then on (cx_str__flat: chars points into it, left is it, right NULL), for what keeps or
+ * hashes it. Parts are never empty and the whole is shorter than CX_CAT8_MAX, so a cons is less
+ * than CX_CAT8_MAX deep: the walks below need no recursion, their stack is bounded. The
+ * collector marks a cons's parts (heap.c cx_gc__grey, strpage.c cx_pg__mark_words). */
+
+/* s's characters (s a cons, 8-bit) written to d: the parts from the last, leaves copied in
+ * place. */
+static __attribute__((noinline)) void cx_str__cons_fill(const cx_str *s, char *d)
+{
+	const cx_str *st[CX_CAT8_MAX]; /* disjoint non-empty parts of s: at most s->len */
+	uint32_t n = 0, end = s->len;
+
+	st[n++] = s;
+	while (n) {
+		const cx_str *p = st[--n];
+		if (p->chars) {
+			end -= p->len;
+			memcpy(d + end, p->chars, p->len);
+		}
+		else {
+			const struct cx_str_cons *c = (const struct cx_str_cons *)(const void *)p;
+			st[n++] = (const cx_str *)c->left;
+			st[n++] = (const cx_str *)c->right;
+		}
+	}
+}
+
+/* s's characters to d, s 8-bit (a cons's gathered there): short ones without a call, as
+ * cx_copy_short, or any length (cx_str__copy8) */
+static inline __attribute__((always_inline)) void cx_str__put_short(char *d, const cx_str *s)
+{
+	if (__builtin_expect(s->chars != NULL, 1))
+		cx_copy_short(d, s->chars, s->len);
+	else
+		cx_str__cons_fill(s, d);
+}
+
+static inline __attribute__((always_inline)) void cx_str__put8(char *d, const cx_str *s)
+{
+	if (__builtin_expect(s->chars != NULL, 1))
+		cx_str__copy8(d, s->chars, s->len);
+	else
+		cx_str__cons_fill(s, d);
+}
+
+const cx_str *cx_str__cons_rd(const cx_str *s, cx_str_tmp *t)
+{
+	cx_str__cons_fill(s, t->c);
+	t->c[s->len] = 0;
+	t->h.gc = CX_STR_STATIC_MARK; /* not a heap thing: nothing may keep it */
+	t->h.len = s->len;
+	t->h.hash = s->hash;
+	t->h.wide = 0;
+	t->h.chars = t->c;
+	return &t->h;
+}
+
+uint16_t cx_str__cons_at(const cx_str *s, uint32_t i)
+{
+	while (!s->chars) {
+		const struct cx_str_cons *c = (const struct cx_str_cons *)(const void *)s;
+		if (i < c->left->len)
+			s = (const cx_str *)c->left;
+		else {
+			i -= c->left->len;
+			s = (const cx_str *)c->right;
+		}
+	}
+	return s->wide ? ((const uint16_t *)s->chars)[i] : (uint8_t)s->chars[i];
+}
+
+double cx_str_cons_code(const struct cx_str_static *s, uint32_t i)
+{
+	return cx_str__cons_at((const cx_str *)s, i);
+}
+
+cx_str *cx_str__flat_cons(cx_ctx *X, cx_str *s)
+{
+	struct cx_str_cons *c = (struct cx_str_cons *)(void *)s;
+	cx_str_tmp t;
+	cx_str *f;
+
+	if (!(f = cx_str__new8(X, (const uint8_t *)cx_str__c8(s, &t), s->len)))
+		return NULL;
+	f->hash = s->hash;
+	c->left = (const struct cx_str_static *)f; /* what keeps f alive from now on */
+	c->right = NULL;
+	s->chars = f->chars;
+	return f;
+}
+
+/* A cons of a and b (8-bit, neither empty, len characters in all, CX_CONS_MIN <= len <
+ * CX_CAT8_MAX) in the slot p (NULL: nothing). */
+static inline __attribute__((always_inline)) cx_str *cx_str__cons_at_slot(void *p, const cx_str *a, const cx_str *b, size_t len)
+{
+	struct cx_str_cons *c = p;
+
+	if (c) {
+		c->h.gc = CX_STR_CONS_GC;
+		c->h.len = (uint32_t)len;
+		c->h.hash = 0;
+		c->h.wide = 0;
+		c->h.chars = NULL;
+		c->left = (const struct cx_str_static *)(const void *)a;
+		c->right = (const struct cx_str_static *)(const void *)b;
+	}
+	return (cx_str *)c;
+}
+
+static cx_str *cx_str__cat_miss(cx_ctx *X, cx_str *a, cx_str *b, size_t len);
+
+/* cx_str__cons's miss: the next run of the cons's size class (cx_heap__alloc_nz_slow); when
+ * the slot it got is not a page's (no page could be had), a flat copy after all. NULL with an
+ * exception pending when out of memory. */
+static __attribute__((noinline)) cx_str *cx_str__cons_miss(cx_ctx *X, cx_str *a, cx_str *b, size_t len)
+{
+	cx_str *s = cx_heap__alloc_nz_slow(X, CX_K_STR, sizeof(struct cx_str_cons));
+
+	if (s && !(s->gc & CX_GC_PAGED)) { /* a plain string of the free lists: left empty */
+		s->len = s->hash = s->wide = 0;
+		s->chars = (const char *)(s + 1);
+		*(char *)(s + 1) = 0;
+		return cx_str__cat_miss(X, a, b, len);
+	}
+	return cx_str__cons_at_slot(s, a, b, len);
+}
+
+/* A cons may be made: a heap with pages, not building its built-ins. */
+static inline int cx_str__cons_ok(cx_ctx *X)
+{
+	return X->heap->pg && !X->heap->perm_mode;
+}
+
+/* a and b as a cons (as cx_str__cons_at_slot; cx_str__cons_ok), or NULL with an exception
+ * pending. Out of line: the callers' other ways keep their few saved registers (a tail call). */
+static __attribute__((noinline)) cx_str *cx_str__cons(cx_ctx *X, cx_str *a, cx_str *b, size_t len)
+{
+	cx_str *s = cx_str__cons_at_slot(cx_pg__alloc(X->heap, sizeof(struct cx_str_cons)), a, b, len);
+
+	return s ? s : cx_str__cons_miss(X, a, b, len);
 }
 
 /* Section - Concatenation
@@ -191,12 +398,24 @@ void *cx_str__buf_of(const cx_str *s)
 }
 
 /* Copies s's characters to d, d being 16-bit when wide. */
+static inline void cx_str__put(void *d, int wide, const cx_str *s);
+
+/* cx_str__put of a cons into 16-bit d */
+static __attribute__((noinline)) void cx_str__put_cons16(void *d, const cx_str *s)
+{
+	cx_str_tmp t;
+
+	cx_str__put(d, 1, cx_str__cons_rd(s, &t));
+}
+
 static inline void cx_str__put(void *d, int wide, const cx_str *s)
 {
 	uint32_t i;
 
 	if (!wide)
-		cx_str__copy8(d, s->chars, s->len);
+		cx_str__put8(d, s);
+	else if (__builtin_expect(!s->chars, 0))
+		cx_str__put_cons16(d, s);
 	else if (s->wide)
 		memcpy(d, s->chars, (size_t)s->len * 2);
 	else
@@ -232,7 +451,7 @@ static cx_str *cx_str__fill8(cx_ctx *X, cx_sbuf *b, cx_str *const *part, uint32_
 	char *d = (char *)(b + 1) + b->used;
 
 	for (uint32_t i = 0; i < n; i++) {
-		cx_str__copy8(d, part[i]->chars, part[i]->len);
+		cx_str__put8(d, part[i]);
 		d += part[i]->len;
 	}
 	b->used = (uint32_t)len;
@@ -278,7 +497,7 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 	if (len < CX_STR_BUF_MIN && most < len && !wide && X->heap->pg && !cx_str__buf(part[0]) &&
 	    (s = cx_str__short8_at(cx_pg__alloc(X->heap, sizeof(*s) + len + 1), len))) {
 		for (i = 0, d = (char *)(s + 1); i < n; d += part[i++]->len)
-			cx_copy_short(d, part[i]->chars, part[i]->len);
+			cx_str__put_short(d, part[i]);
 		return s;
 	}
 	while (first < n - 1 && !part[first]->len)
@@ -313,7 +532,7 @@ cx_str *cx_str__join(cx_ctx *X, cx_str *const *part, uint32_t n)
 	if (!wide && len < CX_STR_BUF_MIN && (s = cx_str__short8(X, len))) {
 		/* the usual short 8-bit result: a recycled block, the pieces copied without calls */
 		for (i = first, d = (char *)(s + 1); i < n; d += part[i++]->len)
-			cx_copy_short(d, part[i]->chars, part[i]->len);
+			cx_str__put_short(d, part[i]);
 		return s;
 	}
 	if (!(s = cx_str__alloc(X, len, (int)wide)))
@@ -366,23 +585,29 @@ static __attribute__((noinline)) cx_str *cx_str__concat_long(cx_ctx *X, cx_str *
 	return cx_str__join(X, part, 2);
 }
 
-/* a then b copied into s, an 8-bit string of their length to fill (NULL: nothing) */
-static inline __attribute__((always_inline)) cx_str *cx_str__cat_fill(cx_str *s, const cx_str *a, const cx_str *b)
+/* a then b copied into s, an 8-bit string of their length to fill (NULL: nothing); flat: the
+ * caller knows neither is a cons (then no call: the short way saves few registers) */
+static inline __attribute__((always_inline)) cx_str *cx_str__cat_fill(cx_str *s, const cx_str *a, const cx_str *b, int flat)
 {
-	if (s) {
+	if (s && flat) {
 		cx_copy_short((char *)(s + 1), a->chars, a->len);
 		cx_copy_short((char *)(s + 1) + a->len, b->chars, b->len);
+	}
+	else if (s) {
+		cx_str__put_short((char *)(s + 1), a);
+		cx_str__put_short((char *)(s + 1) + a->len, b);
 	}
 	return s;
 }
 
 /* a and b (8-bit, len characters in all, below CX_STR_BUF_MIN) in a page's slot, or NULL:
- * a quieter heap without pages, or the page's run is used up. */
+ * a quieter heap without pages, or the page's run is used up. Neither is a cons: a heap with
+ * pages makes one of a longer result (cx_str__cons_ok), and a cons is at least as long. */
 static inline __attribute__((always_inline)) cx_str *cx_str__cat_short(cx_ctx *X, cx_str *a, cx_str *b, size_t len)
 {
 	if (!X->heap->pg)
 		return NULL;
-	return cx_str__cat_fill(cx_str__short8_at(cx_pg__alloc(X->heap, sizeof(cx_str) + len + 1), len), a, b);
+	return cx_str__cat_fill(cx_str__short8_at(cx_pg__alloc(X->heap, sizeof(cx_str) + len + 1), len), a, b, 1);
 }
 
 /* cx_str__cat_short's miss. The page's run used up: the next run taken at once
@@ -392,7 +617,7 @@ static __attribute__((noinline)) cx_str *cx_str__cat_miss(cx_ctx *X, cx_str *a, 
 {
 	if (!X->heap->pg)
 		return cx_str__concat_long(X, a, b);
-	return cx_str__cat_fill(cx_str__short8_at(cx_heap__alloc_nz_slow(X, CX_K_STR, sizeof(cx_str) + len + 1), len), a, b);
+	return cx_str__cat_fill(cx_str__short8_at(cx_heap__alloc_nz_slow(X, CX_K_STR, sizeof(cx_str) + len + 1), len), a, b, 0);
 }
 
 cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
@@ -409,6 +634,8 @@ cx_str *cx_str__concat(cx_ctx *X, cx_str *a, cx_str *b)
 	 * quieter heap included, out of line */
 	if (len >= CX_STR_BUF_MIN || a->wide || b->wide || cx_str__buf(a))
 		return cx_str__concat_long(X, a, b);
+	if (len >= CX_CONS_MIN && cx_str__cons_ok(X))
+		return cx_str__cons(X, a, b, len);
 	if (!(s = cx_str__cat_short(X, a, b, len)))
 		return cx_str__cat_miss(X, a, b, len);
 	return s;
@@ -425,6 +652,8 @@ cx_value cx_str_cat_lit(cx_ctx *X, cx_str *lit, cx_str *b)
 		return cx_strv(lit);
 	if (len >= CX_STR_BUF_MIN || b->wide)
 		s = cx_str__concat_long(X, lit, b);
+	else if (len >= CX_CONS_MIN && cx_str__cons_ok(X))
+		s = cx_str__cons(X, lit, b, len);
 	else if (!(s = cx_str__cat_short(X, lit, b, len)))
 		s = cx_str__cat_miss(X, lit, b, len);
 	return s ? cx_strv(s) : CX_EXCEPTION;
@@ -438,6 +667,8 @@ cx_str *cx_str__sub(cx_ctx *X, cx_str *s, uint32_t from, uint32_t to)
 		return cx_str__new8(X, NULL, 0);
 	if (from == 0 && to == s->len)
 		return s;
+	if (!(s = cx_str__flat(X, s)))
+		return NULL;
 	if (!s->wide)
 		return cx_str__new8(X, (const uint8_t *)s->chars + from, to - from);
 	return cx_str__new16(X, (const uint16_t *)s->chars + from, to - from);
@@ -446,7 +677,10 @@ cx_str *cx_str__sub(cx_ctx *X, cx_str *s, uint32_t from, uint32_t to)
 int64_t cx_str__find(const cx_str *s, const cx_str *pat, uint32_t from)
 {
 	uint32_t i, j;
+	cx_str_tmp ts, tp;
 
+	s = cx_str__rd(s, &ts);
+	pat = cx_str__rd(pat, &tp);
 	if (pat->len > s->len)
 		return -1;
 	if (!s->wide && !pat->wide && pat->len && from < s->len) { /* bytes: libc's search */
@@ -455,7 +689,7 @@ int64_t cx_str__find(const cx_str *s, const cx_str *pat, uint32_t from)
 	}
 	for (i = from; i + pat->len <= s->len; i++) {
 		for (j = 0; j < pat->len; j++)
-			if (cx_str__at(s, i + j) != cx_str__at(pat, j))
+			if (cx_str__at_flat(s, i + j) != cx_str__at_flat(pat, j))
 				break;
 		if (j == pat->len)
 			return i;
@@ -467,7 +701,10 @@ int64_t cx_str__rfind(const cx_str *s, const cx_str *pat, uint32_t from)
 {
 	int64_t i;
 	uint32_t j;
+	cx_str_tmp ts, tp;
 
+	s = cx_str__rd(s, &ts);
+	pat = cx_str__rd(pat, &tp);
 	if (pat->len > s->len)
 		return -1;
 	i = from;
@@ -475,7 +712,7 @@ int64_t cx_str__rfind(const cx_str *s, const cx_str *pat, uint32_t from)
 		i = s->len - pat->len;
 	for (; i >= 0; i--) {
 		for (j = 0; j < pat->len; j++)
-			if (cx_str__at(s, (uint32_t)i + j) != cx_str__at(pat, j))
+			if (cx_str__at_flat(s, (uint32_t)i + j) != cx_str__at_flat(pat, j))
 				break;
 		if (j == pat->len)
 			return i;
@@ -489,11 +726,11 @@ int cx_str__array_index(const cx_str *s, uint32_t *out)
 	uint32_t i;
 
 	if (s->len == 0 || s->len > 10)
-		return 0;
-	if (cx_str__at(s, 0) == '0' && s->len > 1)
+		return 0; /* then not a cons (CX_CONS_MIN) */
+	if (cx_str__at_flat(s, 0) == '0' && s->len > 1)
 		return 0;
 	for (i = 0; i < s->len; i++) {
-		uint16_t c = cx_str__at(s, i);
+		uint16_t c = cx_str__at_flat(s, i);
 		if (c < '0' || c > '9')
 			return 0;
 		v = v * 10 + (c - '0');
@@ -630,12 +867,14 @@ cx_value cx_str_printf(cx_ctx *X, const char *fmt, ...)
 	return r;
 }
 
-const char *cx_str_to_utf8(cx_ctx *X, cx_str *s, size_t *lenp)
+const char *cx_str_to_utf8(cx_ctx *X, cx_str *s_, size_t *lenp)
 {
 	size_t n = 0;
 	uint32_t i, k;
 	uint8_t *buf, *d;
 	int slack;
+	cx_str_tmp t; /* a cons read once, not flattened: a logged string is made to be dropped */
+	const cx_str *s = cx_str__rd(s_, &t);
 
 	for (i = 0; i < s->len; i += k) {
 		uint32_t c = cx_str__cp_at(s, i, &k);
@@ -708,6 +947,13 @@ void cx_sb_put(cx_sb *sb, uint16_t c)
 	sb->b[sb->n++] = c;
 }
 
+static __attribute__((noinline)) void cx_sb__str_cons(cx_sb *sb, const cx_str *s)
+{
+	cx_str_tmp t;
+
+	cx_sb_str(sb, cx_str__cons_rd(s, &t));
+}
+
 void cx_sb_str(cx_sb *sb, const cx_str *s)
 {
 	uint32_t i;
@@ -726,6 +972,10 @@ void cx_sb_str(cx_sb *sb, const cx_str *s)
 		}
 		sb->b = nb;
 		sb->cap = nc;
+	}
+	if (__builtin_expect(!s->chars, 0)) {
+		cx_sb__str_cons(sb, s);
+		return;
 	}
 	d = sb->b + sb->n;
 	if (s->wide)

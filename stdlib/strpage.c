@@ -163,15 +163,26 @@ void cx_pg__mark_words(struct cx_heap *h, const uintptr_t *w, size_t n)
 	struct cx_page *pg;
 	size_t c, k;
 
-	for (c = 1; c <= CX_POOL_MAX / 16; c++)
+	for (c = 1; c <= CX_POOL_MAX / 16; c++) {
+		/* a cons's parts are marked too, but only a taken slot's header may be read (a free
+		 * one holds a dead string, or under ASan is poisoned): the run being taken settled,
+		 * its page's cursor says which slots were taken since the last collection */
+		cx_pg__settle(h, c);
 		for (pg = h->pg->all[c]; pg; pg = pg->next) {
 			uintptr_t base = (uintptr_t)pg + CX_PG_HDR;
 			uintptr_t end = base + (uintptr_t)pg->nslots * c * 16;
 			for (k = cx_words__lower(w, n, base); k < n && w[k] < end; k++) {
 				uint32_t i = cx_pg__index(pg, w[k]);
-				pg->mark[i / 64] |= (uint64_t)1 << (i % 64);
+				uint64_t bit = (uint64_t)1 << (i % 64);
+				const uint32_t *slot = (const uint32_t *)cx_pg__addr(pg, i);
+				if (pg->mark[i / 64] & bit)
+					continue;
+				pg->mark[i / 64] |= bit;
+				if ((i < pg->cursor || (pg->live[i / 64] & bit)) && (*slot & CX_GC_CONS))
+					cx_gc__parts((void *)slot);
 			}
 		}
+	}
 }
 
 /* The bits set in x, without libgcc's call (the baseline x86-64 has no popcnt instruction). */

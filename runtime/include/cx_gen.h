@@ -190,7 +190,10 @@ static inline void cx_el_given(cx_elcall *el, int a)
 /* 22 (2026-12-03): cx_vx_doc grew base and app_base (xml:base), cx_vx_fetch app (the element
  * is the application root's): a VoiceXML document's relative URIs resolve against its own
  * xml:base, the root's code's against the root's. */
-#define CX_ABI_VERSION 22
+/* 23 (2026-12-03): short cons strings (stdlib str.c): a string's chars may be NULL (struct
+ * cx_str_cons, its parts after the header); cx_add_lit8 makes one, cx_str_code_at reads one,
+ * and code compiled before would read a NULL chars. */
+#define CX_ABI_VERSION 23
 
 /* 0: done; CX_STOP or CX_FAIL as for cx_exec. event$ is X->slots[CX_SLOT_EVENT]. */
 typedef int cx_body_fn(cx_ctx *X);

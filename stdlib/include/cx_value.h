@@ -424,6 +424,38 @@ static inline __attribute__((always_inline)) struct cx_str_static *cx_str_take8(
 	((char *)(s + 1))[len] = 0;
 	return s;
 }
+/* A short cons string (stdlib str.c, "Cons strings"): the result of a concatenation of
+ * CX_CONS_MIN to CX_CAT8_MAX - 1 8-bit characters, made without copying them: the header (its
+ * len, wide 0 and hash right) with chars NULL, then the two parts, neither empty. Whatever
+ * needs the characters reads them through the parts or flattens the string in place (chars set,
+ * left the flat copy, right NULL). Always in a page's slot (CX_STR_CONS_GC). */
+#define CX_CONS_MIN 40
+#define CX_STR_CONS_GC (CX_STR_PAGED_GC | 0x2000u)
+struct cx_str_cons {
+	struct cx_str_static h;
+	const struct cx_str_static *left, *right;
+};
+/* A cons of lit and b (len characters in all, not empty either of them) in a slot taken from
+ * the run of its size class as cx_str_take8 takes one; NULL when the run has no room. */
+static inline __attribute__((always_inline)) cx_str *cx_str_take_cons(cx_ctx *X, const void *a, const void *b, uint32_t len)
+{
+	enum { c = (sizeof(struct cx_str_cons) + 15) / 16 };
+	struct cx_str_cons *s;
+	uintptr_t p;
+
+	if (CX__UNLIKELY(X->pgb[CX_PGB_CLASSES + c] - (p = X->pgb[c]) < c * 16))
+		return NULL;
+	X->pgb[c] = p + c * 16;
+	s = (struct cx_str_cons *)p;
+	s->h.gc = CX_STR_CONS_GC;
+	s->h.len = len;
+	s->h.hash = 0;
+	s->h.wide = 0;
+	s->h.chars = NULL;
+	s->left = (const struct cx_str_static *)a;
+	s->right = (const struct cx_str_static *)b;
+	return (cx_str *)s;
+}
 /* ToString of undefined, null, false and true (stdlib's static strings), by tag + boolean. */
 extern cx_str *const cx_prim_strs[4];
 /* The string b is (*h), or ToString(b) of undefined, null or a boolean (no conversion calls
@@ -451,11 +483,18 @@ static inline __attribute__((always_inline)) cx_value cx_add_lit8(cx_ctx *X, cx_
 	if (cx_add__str8(b, &h)) {
 		uint32_t len = n + h->len;
 		struct cx_str_static *s;
-		if (CX__LIKELY(len < CX_CAT8_MAX && !h->wide) && (s = cx_str_take8(X, len))) {
-			char *d = (char *)(s + 1);
-			memcpy(d, lit8, n);
-			cx_copy_short(d + n, h->chars, h->len);
-			return cx_strv((cx_str *)s);
+		cx_str *c;
+		if (CX__LIKELY(len < CX_CAT8_MAX && !h->wide)) {
+			if (len >= CX_CONS_MIN && len > n) { /* long enough: a cons, nothing copied */
+				if (CX__LIKELY((c = cx_str_take_cons(X, lit, h, len)) != NULL))
+					return cx_strv(c);
+			}
+			else if (h->chars && (s = cx_str_take8(X, len))) {
+				char *d = (char *)(s + 1);
+				memcpy(d, lit8, n);
+				cx_copy_short(d + n, h->chars, h->len);
+				return cx_strv((cx_str *)s);
+			}
 		}
 	}
 	return cx_add_lit(X, lit, b);
@@ -472,7 +511,7 @@ static inline __attribute__((always_inline)) cx_value cx_add_lit8_lit8(cx_ctx *X
 	if (cx_add__str8(b, &h)) {
 		uint32_t len = n + h->len + n2;
 		struct cx_str_static *s;
-		if (CX__LIKELY(len < CX_CAT8_MAX && !h->wide) && (s = cx_str_take8(X, len))) {
+		if (CX__LIKELY(len < CX_CAT8_MAX && !h->wide && h->chars) && (s = cx_str_take8(X, len))) {
 			char *d = (char *)(s + 1);
 			memcpy(d, lit8, n);
 			cx_copy_short(d + n, h->chars, h->len);
@@ -763,6 +802,8 @@ static inline int cx_sm_ok(cx_ctx *X, cx_value recv, int id)
 	       (CX__LIKELY((X->sm >> id) & 1) || (X->sm_due && ((cx_sm_check(X) >> id) & 1)));
 }
 cx_value cx_sm_call(cx_ctx *X, int id, cx_value s, int argc, cx_value *argv);
+/* The code unit at i (below its length) of a cons string still unflattened (str.c). */
+double cx_str_cons_code(const struct cx_str_static *s, uint32_t i);
 /* 15.5.4.5 on a string value s and a number position d: ToInteger(d) (NaN is 0, -0.5 is 0),
  * NaN outside the string. */
 static inline double cx_str_code_at(cx_value s, double d)
@@ -776,6 +817,20 @@ static inline double cx_str_code_at(cx_value s, double d)
 		d = 0;
 	}
 	i = (uint32_t)d;
+	if (!h->chars) { /* a cons (8-bit): the part i falls in, read without flattening */
+		const struct cx_str_cons *c = (const struct cx_str_cons *)(const void *)h;
+#if defined(__GNUC__) && !defined(__TINYC__)
+		__asm__("" : "+r"(c)); /* gcc, seeing a literal's cx_str_static, would warn of its bounds */
+#endif
+		h = c->left;
+		if (i >= h->len) {
+			i -= h->len;
+			h = c->right;
+		}
+		if (CX__UNLIKELY(!h->chars))
+			return cx_str_cons_code(h, i);
+		return (uint8_t)h->chars[i];
+	}
 	return CX__UNLIKELY(h->wide) ? ((const uint16_t *)(const void *)h->chars)[i] : (uint8_t)h->chars[i];
 }
 /* o.length (key is the site's "length"): a string's or an Array's read inline (neither can be

@@ -926,6 +926,116 @@ static void test_gc_pages(void)
 	cx_ctx_free(Y);
 }
 
+/* Short cons strings (str.c "Cons strings"): a busy heap's concatenation of CX_CONS_MIN to
+ * CX_CAT8_MAX - 1 8-bit characters has chars NULL until something needs them. */
+#define CONS_A "0123456789abcdefghijklmnopqrstuvwxyz" /* 36 characters */
+static int cons__is(cx_value v)
+{
+	return v.tag == CX_T_STR && !((const struct cx_str_static *)(const void *)v.u.s)->chars;
+}
+
+static void test_cons_strings(void)
+{
+	cx_ctx *Y = cx_ctx_new((size_t)4 << 20), *old = X;
+	cx_value a, b, c, d, w, o, k, re, f, arg, r, chain, parts[40];
+	char want[80];
+	int i, ok;
+
+	CHECK(Y != NULL);
+	if (!Y)
+		return;
+	X = Y;
+	cx_ctx_set_slots(Y, 2);
+	for (i = 0; i < 4000; i++) /* ~200 KB of short strings dropped: the heap turns to pages */
+		cx_str_printf(Y, "garbage number %d with some more text to weigh", i);
+	cx_gc(Y);
+	a = cx_str_printf(Y, "%s", CONS_A); /* heap parts: the collector's to keep */
+	b = cx_str_printf(Y, "%s", "KLMNOP");
+	c = cx_str_cat(Y, a.u.s, b.u.s);
+	CHECK(cons__is(c));
+	CHECK(cx_str_len(c.u.s) == 42 && cx_str_length(c) == 42);
+	/* shorter: a flat copy as before */
+	CHECK(!cons__is(cx_str_cat(Y, b.u.s, b.u.s)));
+	/* each unit read without flattening: the left part, the right part, the edges */
+	CHECK(cx_str_code_at(c, 0) == '0' && cx_str_code_at(c, 35) == 'z' && cx_str_code_at(c, 36) == 'K' &&
+	      cx_str_code_at(c, 41) == 'P' && isnan(cx_str_code_at(c, 42)) && isnan(cx_str_code_at(c, -1)));
+	CHECK_S(M(c, "charAt", 1, N(37), U, U), "L");
+	CHECK(cons__is(c) || !cons__is(c)); /* charAt's receiver may be flattened: either is right */
+	/* read whole without flattening: UTF-8, comparisons */
+	d = cx_str_cat(Y, a.u.s, b.u.s);
+	CHECK(cons__is(d));
+	CHECK(!strcmp(cx_str_to_utf8(Y, d.u.s, NULL), CONS_A "KLMNOP"));
+	CHECK(cx_str_eq_ascii(d.u.s, CONS_A "KLMNOP") && cx_str_eq(d.u.s, c.u.s));
+	CHECK(cx_str_to_ascii(d.u.s, want, sizeof(want)) && !strcmp(want, CONS_A "KLMNOP"));
+	CHECK(cons__is(d));
+	CHECK_B(cx_op_seq(d, S(CONS_A "KLMNOP")), 1);
+	CHECK_B(cx_op_lt(Y, d, S(CONS_A "KLMNOQ")), 1);
+	/* a property key: the table keeps a flat string, the cons is flattened */
+	o = cx_obj_new(Y);
+	cx_put(Y, o, d, N(7));
+	CHECK(!cons__is(d));
+	CHECK_N(cx_get(Y, o, S(CONS_A "KLMNOP")), 7);
+	k = cx_str_cat(Y, a.u.s, b.u.s);
+	CHECK_N(cx_get(Y, o, k), 7);
+	CHECK_S(M(G("JSON"), "stringify", 1, o, U, U), "{\"" CONS_A "KLMNOP\":7}");
+	/* a regexp subject, JSON, a number */
+	re = cx_regexp_new(Y, "z(K+)L", "");
+	CHECK_S(cx_get(Y, M(re, "exec", 1, cx_str_cat(Y, a.u.s, b.u.s), U, U), N(1)), "K");
+	CHECK_S(M(G("JSON"), "stringify", 1, cx_str_cat(Y, a.u.s, b.u.s), U, U), "\"" CONS_A "KLMNOP\"");
+	CHECK_N(cx_to_number(Y, cx_str_cat(Y, cx_str_printf(Y, "%38s", "").u.s, S("  12.5").u.s)), 12.5);
+	/* wide and narrow: a wide part makes a flat string, a cons joins a wide one */
+	w = S("\xe1\x88\xb4"); /* U+1234 */
+	CHECK(!cons__is(cx_str_cat(Y, c.u.s, w.u.s)));
+	r = cx_str_cat(Y, cx_str_cat(Y, a.u.s, b.u.s).u.s, w.u.s);
+	CHECK(cx_str_code_at(r, 42) == 0x1234 && cx_str_code_at(r, 41) == 'P' && cx_str_len(r.u.s) == 43);
+	r = cx_str_cat(Y, w.u.s, cx_str_cat(Y, a.u.s, b.u.s).u.s);
+	CHECK(cx_str_code_at(r, 0) == 0x1234 && cx_str_code_at(r, 42) == 'P');
+	/* a deep chain: one character at a time up to 63, each step a cons of the last */
+	chain = cx_str_printf(Y, "%s", "abcdefghijklmnopqrstuvw");
+	for (i = 0; i < 40; i++) {
+		chain = cx_str_cat(Y, chain.u.s, cx_str_printf(Y, "%c", 'A' + i).u.s);
+		parts[i] = chain;
+	}
+	for (ok = 1, i = 0; i < 40; i++)
+		ok &= (i + 24 >= CX_CONS_MIN && i + 24 < CX_CAT8_MAX) == cons__is(parts[i]) && cx_str_code_at(parts[i], 23 + i) == 'A' + i &&
+		      cx_str_code_at(parts[i], 5) == 'f';
+	CHECK(ok);
+	memcpy(want, "abcdefghijklmnopqrstuvw", 23);
+	for (i = 0; i < 40; i++)
+		want[23 + i] = (char)('A' + i);
+	want[63] = 0;
+	CHECK(!strcmp(cx_str_to_utf8(Y, chain.u.s, NULL), want));
+	want[62] = 0;
+	CHECK(!strcmp(cx_str_to_utf8(Y, parts[38].u.s, NULL), want));
+	/* the collector keeps a cons's parts, reached from a root and from the C stack alone */
+	Y->slots[1] = parts[30];
+	Y->slots[0] = cx_str_cat(Y, cx_str_printf(Y, "%s", "left part, on the heap, long enough ").u.s,
+				 cx_str_printf(Y, "%s", "right").u.s);
+	c = cx_str_cat(Y, cx_str_printf(Y, "%s", "held by the C stack alone, and long enough: ").u.s, cx_str_printf(Y, "%d", 42).u.s);
+	CHECK(cons__is(Y->slots[0]) && cons__is(c) && cons__is(Y->slots[1]));
+	f = cx_func_new(Y, gcev__churn, "churn", 1, NULL);
+	Y->steps = 100000000;
+	arg = cx_num(50000); /* ~4 MB of garbage through a 4 MiB heap: collections within the call */
+	CHECK_N(cx_call(Y, f, CX_UNDEFINED, 1, &arg), 50000);
+	CHECK_S(c, "held by the C stack alone, and long enough: 42");
+	cx_gc(Y);
+	for (i = 0; i < 3000; i++) /* the dead strings' slots taken again, every short class */
+		cx_str_printf(Y, "%.*s", i % 60, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz");
+	CHECK_S(Y->slots[0], "left part, on the heap, long enough right");
+	want[54] = 0;
+	CHECK_S(Y->slots[1], want);
+	/* flattened: the parts are dropped, the flat copy kept */
+	o = cx_obj_new(Y);
+	cx_put(Y, o, Y->slots[0], N(1));
+	CHECK(!cons__is(Y->slots[0]));
+	cx_gc(Y);
+	for (i = 0; i < 3000; i++)
+		cx_str_printf(Y, "garbage number %d with some more text to weigh", i);
+	CHECK_S(Y->slots[0], "left part, on the heap, long enough right");
+	X = old;
+	cx_ctx_free(Y);
+}
+
 static void test_gc(void)
 {
 	size_t before, after;
@@ -2525,6 +2635,7 @@ int main(void)
 	test_gc_builtins();
 	test_gc_event();
 	test_gc_pages();
+	test_cons_strings();
 	test_depth();
 	test_fast_paths();
 	test_number_digits();
