@@ -4,8 +4,8 @@
  *
  *   rtpsink PORT OUT.json LIFETIME_S READY
  *
- * Binds 127.0.0.1:PORT, then creates the file READY; receives RTP until SIGTERM (or LIFETIME_S
- * seconds) and writes OUT.json: the stream (SSRC) count, packets, the smallest and largest packet
+ * Binds 127.0.0.1:PORT and PORT + 1 (RTCP, counted only), then creates the file READY; receives RTP until SIGTERM (or LIFETIME_S
+ * seconds) and writes OUT.json: the stream (SSRC and source port) count, packets, the smallest and largest packet
  * count of a stream, packets later than 50 ms, the largest lateness, packets that are not RTP
  * and the sink's own CPU seconds. A packet is due when a receiver would play it: at the arrival of
  * its stream's first packet + (its RTP timestamp - the first one's) / 8 ms (8 kHz audio; for
@@ -37,6 +37,9 @@ enum { NSLOT = 1 << 16, BATCH = 64 };
 
 typedef struct stream {
 	uint32_t ssrc;
+	uint16_t port;        /* the sender's: each call is an RTP session of its own, whose SSRC
+			       * another call may have too (RFC 3550 8.1 asks it unique within a
+			       * session only): with 2,500 calls a step, 1 in ~1,400 steps */
 	int used;
 	uint64_t count, late;
 	double t0, maxlate;
@@ -82,11 +85,11 @@ static double arrival(struct msghdr *h, double mono_read, double wall_read)
 	return mono_read;
 }
 
-static stream *find(uint32_t ssrc)
+static stream *find(uint32_t ssrc, uint16_t port)
 {
-	uint32_t h = (ssrc * 2654435761u) & (NSLOT - 1);
+	uint32_t h = ((ssrc ^ port) * 2654435761u) & (NSLOT - 1);
 	for (int i = 0; i < NSLOT; i++, h = (h + 1) & (NSLOT - 1))
-		if (!slots[h].used || slots[h].ssrc == ssrc)
+		if (!slots[h].used || (slots[h].ssrc == ssrc && slots[h].port == port))
 			return &slots[h];
 	return NULL; /* more than 65536 streams: not counted */
 }
@@ -119,6 +122,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rtpsink: bind 127.0.0.1:%d: %s\n", port, strerror(errno));
 		return 1;
 	}
+	/* RTP + 1, the RTCP port (RFC 3550 11) where the program's reports go: a real far end
+	 * listens there; a closed one would answer each report with an ICMP error, work for the
+	 * program's host that no real call makes */
+	int rs = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	struct sockaddr_in ra = a;
+	ra.sin_port = htons((uint16_t)(port + 1));
+	if (rs >= 0 && bind(rs, (struct sockaddr *)&ra, sizeof ra) != 0) {
+		fprintf(stderr, "rtpsink: bind 127.0.0.1:%d (RTCP): %s\n", port + 1, strerror(errno));
+		close(rs);
+		rs = -1;
+	}
+	uint64_t rtcp = 0;
 	int on = 1;
 	if (setsockopt(s, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0)
 		perror("rtpsink: SO_TIMESTAMPNS (packets are timed when read)");
@@ -134,6 +149,7 @@ int main(int argc, char **argv)
 	static unsigned char ctl[BATCH][CMSG_SPACE(sizeof(struct timespec)) + 64];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
+	struct sockaddr_in from[BATCH];
 	uint64_t bad = 0;
 	double end = now() + life;
 	/* Packets are read every 5 ms, not as they come: with their kernel stamps that changes no
@@ -143,10 +159,13 @@ int main(int argc, char **argv)
 	while (!stop && now() < end) {
 		struct timespec nap = { 0, 5 * 1000 * 1000 };
 		nanosleep(&nap, NULL);
+		while (rs >= 0 && recv(rs, bufs[0], sizeof bufs[0], MSG_DONTWAIT) > 0)
+			rtcp++;
 		for (;;) {
 			for (int i = 0; i < BATCH; i++) {
 				iov[i] = (struct iovec){ bufs[i], sizeof bufs[i] };
-				msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1,
+				msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &from[i],
+					.msg_namelen = sizeof from[i], .msg_iov = &iov[i], .msg_iovlen = 1,
 					.msg_control = ctl[i], .msg_controllen = sizeof ctl[i] } };
 			}
 			int n = recvmmsg(s, msgs, BATCH, MSG_DONTWAIT, NULL);
@@ -164,11 +183,13 @@ int main(int argc, char **argv)
 				}
 				uint32_t ts = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 | (uint32_t)b[6] << 8 | b[7];
 				uint32_t ssrc = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11];
-				stream *st = find(ssrc);
+				uint16_t port = ntohs(from[i].sin_port);
+				stream *st = find(ssrc, port);
 				if (!st)
 					continue;
 				if (!st->used) {
-					*st = (stream){ .ssrc = ssrc, .used = 1, .count = 1, .t0 = t, .ts0 = ts, .last = ts };
+					*st = (stream){ .ssrc = ssrc, .port = port, .used = 1, .count = 1, .t0 = t,
+							.ts0 = ts, .last = ts };
 					continue;
 				}
 				/* extend the 32-bit timestamp across wraps, near the last one seen */
@@ -207,10 +228,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(f, "{\"streams\": %zu, \"packets\": %llu, \"min_packets\": %llu, \"max_packets\": %llu, "
-		"\"late_packets\": %llu, \"max_late_ms\": %.1f, \"not_rtp\": %llu, \"cpu_s\": %.2f}\n",
+		"\"late_packets\": %llu, \"max_late_ms\": %.1f, \"not_rtp\": %llu, \"rtcp\": %llu, "
+		"\"cpu_s\": %.2f}\n",
 		n, (unsigned long long)packets, (unsigned long long)(n ? counts[0] : 0),
 		(unsigned long long)(n ? counts[n - 1] : 0), (unsigned long long)late, 1000 * maxlate,
-		(unsigned long long)bad, cpu);
+		(unsigned long long)bad, (unsigned long long)rtcp, cpu);
 	fclose(f);
 	free(counts);
 	return 0;
