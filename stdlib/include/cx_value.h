@@ -402,19 +402,25 @@ static inline __attribute__((always_inline)) void cx_copy_short(char *d, const c
 #define CX_PGB_CLASSES 17
 #define CX_CAT8_MAX 64
 #define CX_STR_PAGED_GC 0x1001u
-/* An 8-bit string of len (below CX_CAT8_MAX) characters to fill, its slot taken from the run
- * of the heap's string pages (cx_ctx.pgb) as stdlib's own short concatenations take theirs
- * (strpage.c); NULL when the run has no room or the heap no pages: the caller goes stdlib's
- * way, which refills. The characters start right after the header. */
+/* A slot of c 16-byte units taken from the run of the heap's string pages (cx_ctx.pgb) as
+ * stdlib's own short concatenations take theirs (strpage.c), in *p; 0 when the run has no
+ * room or the heap no pages: the caller goes stdlib's way, which refills. */
+static inline __attribute__((always_inline)) int cx_str_take_slot(cx_ctx *X, size_t c, uintptr_t *p)
+{
+	if (CX__UNLIKELY(X->pgb[CX_PGB_CLASSES + c] - (*p = X->pgb[c]) < c * 16))
+		return 0;
+	X->pgb[c] = *p + c * 16;
+	return 1;
+}
+/* An 8-bit string of len (below CX_CAT8_MAX) characters to fill in a slot of its size class
+ * (cx_str_take_slot); NULL when there is none. The characters start right after the header. */
 static inline __attribute__((always_inline)) struct cx_str_static *cx_str_take8(cx_ctx *X, uint32_t len)
 {
-	size_t c = (sizeof(struct cx_str_static) + len + 1 + 15) / 16;
 	struct cx_str_static *s;
 	uintptr_t p;
 
-	if (CX__UNLIKELY(X->pgb[CX_PGB_CLASSES + c] - (p = X->pgb[c]) < c * 16))
+	if (CX__UNLIKELY(!cx_str_take_slot(X, (sizeof(struct cx_str_static) + len + 1 + 15) / 16, &p)))
 		return NULL;
-	X->pgb[c] = p + c * 16;
 	s = (struct cx_str_static *)p;
 	s->gc = CX_STR_PAGED_GC;
 	s->len = len;
@@ -435,17 +441,15 @@ struct cx_str_cons {
 	struct cx_str_static h;
 	const struct cx_str_static *left, *right;
 };
-/* A cons of lit and b (len characters in all, not empty either of them) in a slot taken from
- * the run of its size class as cx_str_take8 takes one; NULL when the run has no room. */
+/* A cons of lit and b (len characters in all, not empty either of them) in a slot of its size
+ * class (cx_str_take_slot); NULL when there is none. */
 static inline __attribute__((always_inline)) cx_str *cx_str_take_cons(cx_ctx *X, const void *a, const void *b, uint32_t len)
 {
-	enum { c = (sizeof(struct cx_str_cons) + 15) / 16 };
 	struct cx_str_cons *s;
 	uintptr_t p;
 
-	if (CX__UNLIKELY(X->pgb[CX_PGB_CLASSES + c] - (p = X->pgb[c]) < c * 16))
+	if (CX__UNLIKELY(!cx_str_take_slot(X, (sizeof(struct cx_str_cons) + 15) / 16, &p)))
 		return NULL;
-	X->pgb[c] = p + c * 16;
 	s = (struct cx_str_cons *)p;
 	s->h.gc = CX_STR_CONS_GC;
 	s->h.len = len;
