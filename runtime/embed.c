@@ -261,7 +261,7 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 		if (!err)
 			err = cx_sip_srtp(e, cfg->sip_srtp);
 		if (!err)
-			err = cx_sip_media(e, cfg->rtp_latch, cfg->rtcp);
+			err = cx_sip_media(e, cfg->rtp_latch, cfg->rtcp, cfg->media_thread);
 	}
 	else if (cfg->use_sim) {
 		err = cx_sim_setup(e, cfg->sim_file);

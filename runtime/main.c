@@ -161,8 +161,9 @@ static const char *cx_main__grace(cx_main_cli *c, const cx_main_opt *o, const ch
 }
 
 /* An option whose value is one of the words of its argname ("off|offer|require"), stored as
- * the word's index where the table says: --srtp, --rtp-latch, --rtcp, whose enums in cx.h
- * (CX_SRTP_*, CX_RTP_LATCH_*, CX_RTCP_*) list the words in that order. */
+ * the word's index where the table says: --srtp, --rtp-latch, --rtcp, --media-thread, whose
+ * enums in cx.h (CX_SRTP_*, CX_RTP_LATCH_*, CX_RTCP_*, CX_MEDIA_THREAD_*) list the words in
+ * that order. */
 static const char *cx_main__word(cx_main_cli *c, const cx_main_opt *o, const char *v)
 {
 	static char msg[96];
@@ -304,6 +305,10 @@ static const cx_main_opt cx_main__opts[] = {
 	{"rtcp", required_argument, "on|off", cx_main__word,
 	 "on (default): RTCP reports (SRTCP on SRTP calls), the far end's in call\n"
 	 "records; off: none sent or read (docs/sip.md)", offsetof(cx_main_cli, cfg.rtcp)},
+	{"media-thread", required_argument, "auto|on|off", cx_main__word,
+	 "who sends prompts' and joins' RTP: a thread of its own (on; auto, the\n"
+	 "default: with two CPUs or more) or the event loop (off; docs/sip.md)",
+	 offsetof(cx_main_cli, cfg.media_thread)},
 	{"rtp-timeout", required_argument, "SECONDS", cx_main__calltime,
 	 "end a connected call whose far end sent no RTP for that long\n"
 	 "(default 60, 0: never; docs/sip.md)", 0},
@@ -459,10 +464,11 @@ static int cx_main__run(cx_main_cli *c, const cx_doc *const *docs, int ndocs)
 				 c->cfg.sip_public_addr || c->cfg.sip_credentials || c->cfg.nsip_registers ||
 				 c->cfg.sip_tls_cert || c->cfg.sip_tls_ca || c->cfg.sip_tls_no_verify ||
 				 c->cfg.dns_server || c->cfg.sip_max_conns || c->cfg.sip_max_conns_per_addr ||
-				 c->cfg.sip_conn_idle_s || c->cfg.sip_srtp || c->cfg.rtp_latch || c->cfg.rtcp))
+				 c->cfg.sip_conn_idle_s || c->cfg.sip_srtp || c->cfg.rtp_latch || c->cfg.rtcp ||
+				 c->cfg.media_thread))
 		fprintf(stderr, "%s: --gateway, --transport, --sip-proxy, --public-addr, --sip-credentials, "
-			"--register, --sip-tls-*, --dns-server, --sip-*connection*, --srtp, --rtp-latch and --rtcp "
-			"only apply with --sip\n",
+			"--register, --sip-tls-*, --dns-server, --sip-*connection*, --srtp, --rtp-latch, --rtcp "
+			"and --media-thread only apply with --sip\n",
 			c->prog);
 	if (!c->cfg.use_sim && !c->cfg.sip_addr) {
 		fprintf(stderr, "%s: no telephony provider given; using the simulator (--sim)\n",

@@ -12,11 +12,14 @@
 #include <strings.h>
 #include <errno.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <re.h>
 #include <rem.h>
 #include "mplane.h"
+#include "txq.h"
 
 #define CX_MP__CATCHUP 10             /* mixer frames made at most per clock tick when late */
 #define CX_MP__JB_START 320           /* the relay starts (and restarts) at 40 ms buffered */
@@ -41,6 +44,14 @@ struct cx_mp {
 	struct mbuf *txmb;            /* one packet, reused by every send (rtp_send is synchronous) */
 	uint64_t skipped;             /* prompt packets skipped after stalls, not logged yet */
 	uint64_t skiplog;             /* jiffies of the last log of them */
+	/* the send thread (cx_mp_sender, txq.c): started at the first packet it is to send */
+	int sender;
+	int intick;                   /* in the media clock's tick: the queue goes at its end */
+	cx_txq *txq;
+	uint64_t txerrs;              /* its failed sends, not logged yet */
+	int txerr;                    /* the last one's errno */
+	uint64_t txerrlog;            /* jiffies of the last log of them */
+	int txlogged;                 /* its start was logged */
 };
 
 /* A conference's mixer: the sum of its talkers' frames, plus a prompt played into it. */
@@ -100,6 +111,15 @@ static void cx_mp__g711_init(void);
 
 /* Section - The plane and its legs */
 
+/* The leg's descriptor for the send thread is closed after the packets queued on it. */
+static void cx_mp__txfd_close(cx_mp_leg *leg)
+{
+	if (!leg->txfd)
+		return;
+	cx_txq_close(leg->mp ? leg->mp->txq : NULL, leg->txfd - 1);
+	leg->txfd = 0;
+}
+
 static void cx_mp__destroy(void *arg)
 {
 	cx_mp *mp = arg;
@@ -108,6 +128,10 @@ static void cx_mp__destroy(void *arg)
 	tmr_cancel(&mp->mixtmr);
 	tmr_cancel(&mp->rtcptmr);
 	mp->txmb = mem_deref(mp->txmb);
+	/* what is queued is sent; the legs' descriptors are closed by their calls (cx_mp__txfd_close,
+	 * at once without the plane) */
+	cx_txq_free(mp->txq);
+	mp->txq = NULL;
 	list_flush(&mp->edges);
 	while ((le = list_head(&mp->plays))) /* the plays belong to their dialogs */
 		list_unlink(le);
@@ -134,6 +158,11 @@ int cx_mp_alloc(cx_mp **mpp, cx_engine *e, cx_mp_leg_h *legh)
 	cx_mp__g711_init();
 	*mpp = mp;
 	return 0;
+}
+
+void cx_mp_sender(cx_mp *mp, int on)
+{
+	mp->sender = on;
 }
 
 void cx_mp_leg_init(cx_mp *mp, cx_mp_leg *leg, cx_conn *c, const char *callid)
@@ -189,6 +218,7 @@ void cx_mp_leg_stop(cx_mp_leg *leg)
 	if (leg->rtcp_next && leg->rtp) /* RFC 3550 6.6: we leave the session */
 		cx_mp__rtcp_send(leg, true);
 	leg->rtcp_next = 0;
+	cx_mp__txfd_close(leg);
 	leg->rtp = mem_deref(leg->rtp);
 	cx_mp__srtp_free(leg);
 }
@@ -206,6 +236,7 @@ void cx_mp_leg_free(cx_mp_leg *leg)
 	cx_rec_end(leg->rec, "hangup");
 	cx_mp__quality(leg);
 	leg->rtcp_next = 0;
+	cx_mp__txfd_close(leg);
 	leg->rtp = mem_deref(leg->rtp);
 	cx_mp__srtp_free(leg);
 	leg->dtmf = mem_deref(leg->dtmf);
@@ -880,6 +911,8 @@ int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr)
 	int err;
 
 	sa_set_port(&ip, 0);
+	cx_mp__txfd_close(leg); /* a port opened again: the old one's descriptor */
+	leg->rtp = mem_deref(leg->rtp);
 	/* libre opens RTP + 1 for RTCP whatever its last flag, which asks for its own RTCP
 	 * session (not used: "RTCP" above) */
 	err = rtp_listen(&leg->rtp, IPPROTO_UDP, &ip, 16384, 32766, false, cx_mp__rtp_h,
@@ -894,8 +927,9 @@ int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr)
 }
 
 /* Section - SRTP (RFC 3711): a helper under libre's RTP layer on the leg's socket, so that no
- * send path (prompts, the mixer, recordings' calls, merges) can skip it. Sending is libre's
- * srtp_encrypt (one SSRC, ours). Receiving is done here (docs/decisions.md "SRTP's receiving
+ * send path through the socket (prompts, the mixer, recordings' calls, merges) can skip it;
+ * the send thread's packets go around the socket, and cx_mp__send encrypts them itself.
+ * Sending is libre's srtp_encrypt (one SSRC, ours). Receiving is done here (docs/decisions.md "SRTP's receiving
  * side is ours"): libre 1.1.0's srtp_decrypt makes a packet's per-SSRC state, and moves its
  * rollover counter, before it checks the packet's tag, and keeps at most 8 SSRCs, so packets
  * anyone can forge (no key needed) filled the 8 and the far end's next SSRC was dropped, or
@@ -1672,6 +1706,86 @@ bool cx_mp_leg_may_send(const cx_mp_leg *leg)
 	return sa_isset(ra, SA_ALL) && !sa_is_any(ra);
 }
 
+/* The send thread's descriptor for the leg's RTP socket, for packets to dst (a dup, so that
+ * the thread never sends on a number libre closed and reused): -1 when it cannot have one
+ * (another address family, no descriptor left). */
+static int cx_mp__txfd(cx_mp_leg *leg, const struct sa *dst)
+{
+	int fd;
+
+	if (leg->txfd)
+		return leg->txaf == sa_af(dst) ? leg->txfd - 1 : -1;
+	fd = udp_sock_fd(rtp_sock(leg->rtp), sa_af(dst));
+	if (fd < 0 || (fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0)
+		return -1;
+	leg->txfd = fd + 1;
+	leg->txaf = sa_af(dst);
+	return fd;
+}
+
+/* One RTP packet of the leg's stream (mb: its payload after room for the header): through
+ * libre's rtp_send (its SRTP helper encrypts it), or, with the send thread (cx_mp_sender),
+ * made the same way here (libre's header, SRTP) and queued for the thread, which sends it at
+ * the end of the media clock's tick (at once out of it). */
+static int cx_mp__send(cx_mp_leg *leg, bool marker, uint32_t ts, struct mbuf *mb)
+{
+	cx_mp *mp = leg->mp;
+	const struct sa *dst = cx_mp__dst(leg);
+	size_t pos;
+	int fd, err;
+
+	if (!mp->sender || mb->pos < RTP_HEADER_SIZE || (fd = cx_mp__txfd(leg, dst)) < 0)
+		return rtp_send(leg->rtp, dst, false, marker, (uint8_t)leg->pt, ts, mb);
+	if (!mp->txq && (err = cx_txq_alloc(&mp->txq))) {
+		cx_log(CX_LOG_WARN, NULL, "sip: no media send thread (%s): the loop sends",
+		       strerror(err));
+		mp->sender = 0;
+		return rtp_send(leg->rtp, dst, false, marker, (uint8_t)leg->pt, ts, mb);
+	}
+	else if (mp->txq && !mp->txlogged) {
+		mp->txlogged = 1;
+		cx_log(CX_LOG_INFO, NULL, "sip: media send thread started (--media-thread)");
+	}
+	mb->pos -= RTP_HEADER_SIZE;
+	pos = mb->pos;
+	err = rtp_encode(leg->rtp, false, marker, (uint8_t)leg->pt, ts, mb);
+	mb->pos = pos;
+	if (!err && leg->stx)
+		err = srtp_encrypt(leg->stx, mb);
+	if (!err)
+		err = cx_txq_send(mp->txq, fd, dst, mbuf_buf(mb), mbuf_get_left(mb));
+	if (err == ENOBUFS) { /* the thread is far behind: dropped like a late packet */
+		mp->skipped++;
+		err = 0;
+	}
+	if (!mp->intick)
+		cx_txq_kick(mp->txq);
+	return err;
+}
+
+/* The send thread's failures since the last tick: logged (a line per 10 s at most, and the rest
+ * when the clock stops); packets it found too late to send count as skipped. */
+static void cx_mp__txq_counts(cx_mp *mp, uint64_t now, int busy)
+{
+	uint64_t sent, errs, stale;
+	int lasterr;
+
+	if (!mp->txq)
+		return;
+	cx_txq_counts(mp->txq, &sent, &errs, &stale, &lasterr);
+	mp->skipped += stale;
+	if (errs) {
+		mp->txerrs += errs;
+		mp->txerr = lasterr;
+	}
+	if (mp->txerrs && (now - mp->txerrlog >= 10000 || !busy)) {
+		cx_log(CX_LOG_INFO, NULL, "sip: RTP send: %s (%llu packets)", strerror(mp->txerr),
+		       (unsigned long long)mp->txerrs);
+		mp->txerrs = 0;
+		mp->txerrlog = now;
+	}
+}
+
 static void cx_mp_mix__send(cx_mp *mp, cx_mp_leg *leg, const int32_t *out)
 {
 	int marker = leg->mlast != mp->mixn - 1 || !leg->mlast;
@@ -1692,8 +1806,7 @@ static void cx_mp_mix__send(cx_mp *mp, cx_mp_leg *leg, const int32_t *out)
 		leg->mts += CX_MP_SAMPLES;
 	leg->mlast = mp->mixn;
 	cx_mp__count_tx(leg, mbuf_get_left(mb));
-	err = rtp_send(leg->rtp, cx_mp__dst(leg), false, marker, (uint8_t)leg->pt,
-		       leg->mts, mb);
+	err = cx_mp__send(leg, marker, leg->mts, mb);
 	if (err && err != ENOMEM)
 		cx_log(CX_LOG_INFO, NULL, "sip: RTP send (join): %s", strerror(err));
 }
@@ -1810,6 +1923,7 @@ static void cx_mp_mix__tick(void *arg)
 	uint64_t now = tmr_jiffies(), due;
 	int burst = 0, busy;
 
+	mp->intick = 1;
 	while (mp->mixt0 + mp->mixn * CX_MP_PTIME <= now && burst < CX_MP__CATCHUP) {
 		mp->mixn++;
 		cx_mp_mix__frame(mp);
@@ -1820,7 +1934,10 @@ static void cx_mp_mix__tick(void *arg)
 	if (mp->mixt0 + mp->mixn * CX_MP_PTIME + 200 < now)
 		mp->mixn = (now - mp->mixt0) / CX_MP_PTIME;
 	cx_mp_play__all(mp, now);
+	mp->intick = 0;
+	cx_txq_kick(mp->txq);
 	busy = cx_mp_mix__busy(mp);
+	cx_mp__txq_counts(mp, now, busy);
 	/* a line per 10 s at most, and the rest when the clock stops: every skip is told */
 	if (mp->skipped && (now - mp->skiplog >= 10000 || !busy)) {
 		cx_log(CX_LOG_WARN, NULL, "sip: the program was late for its media clock: %llu "
@@ -2076,8 +2193,7 @@ static int cx_mp_play__send(cx_mp_play *p)
 	cx_mp__count_tx(leg, mbuf_get_left(mb));
 	marker = p->npkt == 0 || p->resync;
 	p->resync = 0;
-	return rtp_send(leg->rtp, cx_mp__dst(leg), false, marker,
-			(uint8_t)leg->pt, p->ts0 + p->npkt * CX_MP_SAMPLES, mb);
+	return cx_mp__send(leg, marker, p->ts0 + p->npkt * CX_MP_SAMPLES, mb);
 }
 
 uint32_t cx_mp_pace(uint64_t t0, uint32_t sent, uint32_t total, uint64_t now, uint32_t *skip)

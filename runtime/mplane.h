@@ -134,11 +134,16 @@ struct cx_mp_leg {
 	cx_mp_srtprx *srx;
 	uint64_t srtp_bad;            /* received packets dropped (cx_mp_srtprx_open's errors) */
 	int srtp_full;                /* a new SSRC was refused past CX_MP_SRTP_SSRCS: logged once */
+	int txfd, txaf;               /* the send thread's dup of the RTP socket (+1; 0: none),
+				       * for destinations of address family txaf (cx_mp_sender) */
 };
 
 /* The plane of engine e (a libre mem object; freeing it stops the clock and unhooks the legs
  * and conferences that outlive it). legh finds a connection's leg. */
 int cx_mp_alloc(cx_mp **mpp, cx_engine *e, cx_mp_leg_h *legh);
+/* on: the media clock's RTP packets are sent by a thread of their own (txq.c), the libre loop
+ * only makes them (docs/sip.md "The media send thread"); off: by the loop. Off at first. */
+void cx_mp_sender(cx_mp *mp, int on);
 
 /* A leg (zeroed, embedded in its call) joins the plane; callid is the call's Call-ID buffer. */
 void cx_mp_leg_init(cx_mp *mp, cx_mp_leg *leg, cx_conn *c, const char *callid);

@@ -107,8 +107,9 @@ uint32_t cx_sip_tcp_conns(cx_engine *e);
 /* --srtp: CX_SRTP_OFF, CX_SRTP_OFFER or CX_SRTP_REQUIRE (docs/sip.md "SRTP"). */
 int cx_sip_srtp(cx_engine *e, int mode);
 /* --rtp-latch: CX_RTP_LATCH_NAT or CX_RTP_LATCH_OFF (docs/sip.md "Behind a NAT"); --rtcp:
- * CX_RTCP_ON or CX_RTCP_OFF (docs/sip.md "RTCP"). */
-int cx_sip_media(cx_engine *e, int latch, int rtcp);
+ * CX_RTCP_ON or CX_RTCP_OFF (docs/sip.md "RTCP"); --media-thread: CX_MEDIA_THREAD_* (the send
+ * thread when CX_MEDIA_THREAD_AUTO finds two CPUs; docs/sip.md "The media send thread"). */
+int cx_sip_media(cx_engine *e, int latch, int rtcp, int thread);
 /* --sip-trace: every SIP message sent and received appended to path (SIGHUP reopens it). */
 int cx_sip_trace(cx_engine *e, const char *path);
 /* Service stop: unREGISTER every registration (once); how many are still waiting for their

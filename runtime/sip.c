@@ -2837,17 +2837,22 @@ int cx_sip_srtp(cx_engine *e, int mode)
 	return 0;
 }
 
-int cx_sip_media(cx_engine *e, int latch, int rtcp)
+int cx_sip_media(cx_engine *e, int latch, int rtcp, int thread)
 {
 	cx_sip_st *st = cx_sip__st(e);
 
 	if (!st)
 		return ENOSYS;
 	if ((latch != CX_RTP_LATCH_NAT && latch != CX_RTP_LATCH_OFF) ||
-	    (rtcp != CX_RTCP_ON && rtcp != CX_RTCP_OFF))
+	    (rtcp != CX_RTCP_ON && rtcp != CX_RTCP_OFF) ||
+	    (thread != CX_MEDIA_THREAD_AUTO && thread != CX_MEDIA_THREAD_ON &&
+	     thread != CX_MEDIA_THREAD_OFF))
 		return EINVAL;
 	st->latch_off = latch == CX_RTP_LATCH_OFF;
 	st->rtcp_off = rtcp == CX_RTCP_OFF;
+	if (thread == CX_MEDIA_THREAD_AUTO) /* a second CPU for the sends, or none */
+		thread = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? CX_MEDIA_THREAD_ON : CX_MEDIA_THREAD_OFF;
+	cx_mp_sender(st->mp, thread == CX_MEDIA_THREAD_ON);
 	return 0;
 }
 

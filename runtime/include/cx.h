@@ -26,10 +26,10 @@
 extern "C" {
 #endif
 
-#define CX_API_VERSION 8   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
+#define CX_API_VERSION 9   /* 2: cx_engine_cfg.sip_tls_cert; 3: max_queue, sip_trace, max_calls;
 			    * 4: sip_tls_ca, sip_tls_no_verify; 5: dns_server, sip_max_conns,
 			    * sip_max_conns_per_addr, sip_conn_idle_s; 6: sip_srtp;
-			    * 7: vxml_final_s; 8: rtp_latch, rtcp */
+			    * 7: vxml_final_s; 8: rtp_latch, rtcp; 9: media_thread */
 
 /* Section - Engine */
 
@@ -150,12 +150,19 @@ typedef struct cx_engine_cfg {
 	 * default) or CX_RTCP_OFF (no reports sent or read: the call records keep the loss and
 	 * jitter measured here, not the far end's). */
 	int rtcp;
+	/* With sip_addr: who sends the media clock's RTP packets (prompts, joins, conferences;
+	 * docs/sip.md "The media send thread"): CX_MEDIA_THREAD_AUTO (0, the default: a thread of
+	 * the engine's own when at least two CPUs are online), CX_MEDIA_THREAD_ON or
+	 * CX_MEDIA_THREAD_OFF (the thread that runs the engine's loop). */
+	int media_thread;
 } cx_engine_cfg;
 
-/* the values of --srtp, --rtp-latch and --rtcp in the order main.c's option table names them */
+/* the values of --srtp, --rtp-latch, --rtcp and --media-thread in the order main.c's option
+ * table names them */
 enum { CX_SRTP_OFF, CX_SRTP_OFFER, CX_SRTP_REQUIRE };
 enum { CX_RTP_LATCH_NAT, CX_RTP_LATCH_OFF };
 enum { CX_RTCP_ON, CX_RTCP_OFF };
+enum { CX_MEDIA_THREAD_AUTO, CX_MEDIA_THREAD_ON, CX_MEDIA_THREAD_OFF };
 
 #define CX_GRACE_NONE UINT32_MAX
 #define CX_RTP_TIMEOUT_NONE UINT32_MAX

@@ -297,11 +297,11 @@ check "media: no sanitizer report" bash -c "! grep -E -q 'ERROR: (AddressSanitiz
 
 # Section - the connection layer: keep-alive, headers by name, OPTIONS, one rule for a repeated
 # field, slow and many clients (its own program: the floods must not disturb the checks above)
-timeout --foreground -k 5 300 "$W/app" --sim --http 127.0.0.1:0 --token tapp >"$W/out7" 2>"$W/err7" &
+timeout --foreground -k 5 300 "$W/app" --sim --http 127.0.0.1:0 --token tapp >"$W/outc" 2>"$W/errc" &
 APP=$!
 PIDS+=($APP)
-waitfor "$W/err7" 'listening on' 10 || { echo "FAIL no second listener"; cat "$W/err7"; exit 1; }
-P=$(sed -n 's/.*http: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/err7")
+waitfor "$W/errc" 'listening on' 10 || { echo "FAIL no second listener"; cat "$W/errc"; exit 1; }
+P=$(sed -n 's/.*http: listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$W/errc")
 U=http://127.0.0.1:$P
 # rawall PORT BYTES(python literal) -> everything the listener sends until it closes, and on the
 # last line the seconds that took (5 s at most)
@@ -368,10 +368,10 @@ check "OPTIONS: 200 with Allow and Accept" bash -c "grep -q '^HTTP/1.1 200' '$W/
 check "OPTIONS /health: GET only" bash -c "curl -s -i -X OPTIONS '$U/health' | grep -q '^Allow: GET, OPTIONS'"
 check "OPTIONS of an unknown path: 404" req 404 'no such resource*' -X OPTIONS "$U/nowhere"
 check "PUT: 405 with Allow" bash -c "curl -s -i -X PUT '$U/createsession' | grep -q '^Allow: GET, POST, OPTIONS'"
-n0=$(wc -l <"$W/err7")
+n0=$(wc -l <"$W/errc")
 A=$(rawall $P "b'OPTIONS /basichttp HTTP/1.1\\r\\n\\r\\n' * 499 + b'OPTIONS /basichttp HTTP/1.1\\r\\nConnection: close\\r\\n\\r\\n'")
 check "a flood of 500 OPTIONS: all answered" test "$(grep -c 'HTTP/1.1 200 OK' <<<"$A")" = 500
-check "a flood of 500 OPTIONS: no log line" test "$(wc -l <"$W/err7")" = "$n0"
+check "a flood of 500 OPTIONS: no log line" test "$(wc -l <"$W/errc")" = "$n0"
 # slow clients: 200 connections trickle their headers from one address, then 300 from 30
 # addresses; normal requests from 127.0.0.2 meanwhile must all be answered
 python3 $T/slowloris.py "$P" --conns 200 --from 127.0.0.3 --normal 100 --seconds 3 >"$W/sl1" 2>&1
@@ -397,9 +397,9 @@ DL=$!
 PIDS+=($DL)
 # one line at the first refusal, then one per 10 s: a handful, against hundreds of refusals
 nref=$(($(v refused "$W/sl1") + $(v evicted "$W/sl2")))
-check "refusals: a few log lines ($(grep -c 'connection' "$W/err7")), not one for each of $nref" \
-	bash -c "test \$(grep -c 'connection' '$W/err7') -le 12 && test $nref -ge 200 &&
-	grep -q 'refusing a connection from 127.0.0.3' '$W/err7'"
+check "refusals: a few log lines ($(grep -c 'connection' "$W/errc")), not one for each of $nref" \
+	bash -c "test \$(grep -c 'connection' '$W/errc') -le 12 && test $nref -ge 200 &&
+	grep -q 'refusing a connection from 127.0.0.3' '$W/errc'"
 wait $DL
 check "headers trickled: 408 after 10 s ($(v head "$W/deadlines") after $(v head_s "$W/deadlines") s)" bash -c "[ '$(v head "$W/deadlines")' = 'HTTP/1.1 408 Request Timeout' ] &&
 	python3 -c 'import sys; sys.exit(not 9.9 <= float(sys.argv[1]) <= 15)' '$(v head_s "$W/deadlines")'"
@@ -415,7 +415,7 @@ kill -TERM $APP
 wait $APP
 rc=$?
 check "second program: exit status 0 (got $rc)" test $rc = 0
-check "second program: no sanitizer report" eval '! sanitized "$W/err7"'
+check "second program: no sanitizer report" eval '! sanitized "$W/errc"'
 
 # Section - the event queue limit (--max-queue): 503 past it, nothing accepted is lost
 if ASAN_OPTIONS=detect_leaks=0 timeout 120 "$B/ccxmlc" -o "$W/queue" $T/queue.ccxml >>"$W/cc.log" 2>&1; then
@@ -457,7 +457,7 @@ fi
 
 echo "tests/http: $((checks - fails)) of $checks checks passed"
 if [ $fails -gt 0 ]; then
-	echo "--- second program stderr"; tail -n 20 "$W/err7"
+	echo "--- second program stderr"; tail -n 20 "$W/errc"
 	echo "--- program stderr"; tail -n 40 "$W/err"
 	echo "--- program stdout"; tail -n 40 "$W/out"
 	exit 1

@@ -19,12 +19,13 @@
 # program's RTCP port is open, and the caller's receiver report (3 lost, jitter 80 at 8 kHz,
 # the LSR/DLSR of the program's last SR) is in the call record (far_lost 3, far_jitter_ms
 # 10.0, rtt_ms the round trip) beside what the program measured (lost 5); /metrics adds them
-# up (packets lost, RTCP sent and received, the call's jitter and round trip histograms).
+# up (packets lost, RTCP sent and received, the call's jitter and round trip histograms). The
+# program sends its RTP from its media send thread (--media-thread on; docs/sip.md).
 compile "$T/hold.ccxml" "$W/hold"
 hold_port=$(freeport)
 hold_http=$(freeport)
 printf 'admin-0123456789abcdef\n' >"$W/hold.admin" && chmod 600 "$W/hold.admin"
-(cd "$W" && exec timeout -k 2 "$LIFE" ./hold --sip "127.0.0.1:$hold_port" --rtp-timeout 1 \
+(cd "$W" && exec timeout -k 2 "$LIFE" ./hold --sip "127.0.0.1:$hold_port" --rtp-timeout 1 --media-thread on \
 	--cdr-file "$W/hold.cdr" --http "127.0.0.1:$hold_http" --admin-token-file "$W/hold.admin") \
 	>"$W/hold.out" 2>"$W/hold.err" &
 hold_pid=$!
@@ -57,6 +58,8 @@ if why="holdpeer.py status $rc_hold: $(tail -1 "$W/hold.peer")" && [ "$rc_hold" 
 	why="no RTCP packet sent in /metrics" &&
 	grep -Eq '^ccxml_rtcp_packets_total\{direction="sent"\} [1-9]' "$W/hold.metrics" &&
 	why="RTP send errors logged" && ! grep -q "RTP send" "$W/hold.err" &&
+	why="no media send thread under --media-thread on" &&
+	grep -q "media send thread started" "$W/hold.err" &&
 	why="sanitizer report" && ! sanitized "$W/hold.err"; then
 	ok "hold: sendonly, c=0.0.0.0, inactive and recvonly answered as RFC 3264 says, no RTP while held, resumed, no rtp-timeout; keys in INFOs"
 else
@@ -70,7 +73,8 @@ fi
 # the program's port. --rtp-latch nat (the default): the program's RTP goes where the caller's
 # comes from, none to the stranger nor to the SDP's private address, and its RTCP report to
 # the port the caller's report came from; --rtp-latch off: all to the SDP's address (as
-# before, when a NATed caller heard nothing); --rtcp off: latched, and no RTCP at all.
+# before, when a NATed caller heard nothing); --rtcp off: latched, and no RTCP at all (with
+# --media-thread off: the event loop sends the RTP, no send thread is started).
 nat_case() { # nat_case MODE [PROGRAM OPTIONS...]
 	local mode=$1 rc
 	shift
@@ -94,6 +98,8 @@ nat_case() { # nat_case MODE [PROGRAM OPTIONS...]
 		else
 			! grep -q "behind a NAT" "$W/nat-$mode.err"
 		fi &&
+		why="a media send thread under --media-thread off" &&
+		{ [ "$mode" != nortcp ] || ! grep -q "media send thread started" "$W/nat-$mode.err"; } &&
 		why="sanitizer report" && ! sanitized "$W/nat-$mode.err"; then
 		ok "behind a NAT, ${*:---rtp-latch nat}: $(head -1 "$W/nat-$mode.peer")"
 	else
@@ -106,7 +112,7 @@ if ! unshare -rn true 2>/dev/null; then
 else
 	nat_case nat
 	nat_case off --rtp-latch off
-	nat_case nortcp --rtcp off
+	nat_case nortcp --rtcp off --media-thread off
 fi
 
 # 5i. rtcp-mux (RFC 5761; docs/sip.md "RTCP"): a caller (tests/sip/muxpeer.py) offers it; the

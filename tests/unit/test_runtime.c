@@ -14,6 +14,10 @@
 #include <errno.h>
 #include "../../runtime/prov.h"
 #include "../../runtime/mplane.h"
+#include "../../runtime/txq.h"
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include "cx.h"
 
 static int fails, checks;
@@ -1856,6 +1860,92 @@ static void test_fresh_bound(void)
 	mem_deref(body);
 }
 
+/* Section - the media send queue (txq.c) */
+
+/* a UDP socket on 127.0.0.1 (port chosen by the system) and its address */
+static int udp_on_loopback(struct sa *a)
+{
+	struct sockaddr_in in = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t n = sizeof(in);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&in, sizeof(in)) ||
+	    getsockname(fd, (struct sockaddr *)&in, &n))
+		return -1;
+	sa_set_in(a, ntohl(in.sin_addr.s_addr), ntohs(in.sin_port));
+	return fd;
+}
+
+static void test_txq(void)
+{
+	enum { NS = 3, NP = 200 };
+	int rx[NS], tx[NS], i, k, got[NS] = {0}, order = 1, pfd[2], lasterr;
+	struct sa to[NS];
+	uint8_t b[CX_TXQ_MTU + 1] = {0};
+	uint64_t sent, errs, stale;
+	cx_txq *q;
+
+	CHECK(cx_txq_alloc(&q) == 0);
+	for (i = 0; i < NS; i++) {
+		rx[i] = udp_on_loopback(&to[i]);
+		tx[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		CHECK(rx[i] >= 0 && tx[i] >= 0);
+	}
+	/* three streams interleaved, handed over in pieces of 50: each arrives whole and in order */
+	for (k = 0; k < NP; k++) {
+		for (i = 0; i < NS; i++) {
+			b[0] = (uint8_t)i;
+			b[1] = (uint8_t)(k >> 8);
+			b[2] = (uint8_t)k;
+			CHECK(cx_txq_send(q, tx[i], &to[i], b, 3 + (size_t)k % 150) == 0);
+		}
+		if (k % 50 == 49)
+			cx_txq_kick(q);
+	}
+	/* the descriptor of stream 0 closed after what was queued on it */
+	cx_txq_close(q, tx[0]);
+	cx_txq_drain(q);
+	CHECK(fcntl(tx[0], F_GETFD) < 0 && errno == EBADF);
+	for (i = 0; i < NS; i++) {
+		ssize_t n;
+		while ((n = recv(rx[i], b, sizeof(b), MSG_DONTWAIT)) > 0) {
+			int kk = b[1] << 8 | b[2];
+			order &= b[0] == i && kk == got[i] && n == 3 + kk % 150;
+			got[i]++;
+		}
+		CHECK(got[i] == NP);
+	}
+	CHECK(order);
+	cx_txq_counts(q, &sent, &errs, &stale, &lasterr);
+	CHECK(sent == NS * NP && errs == 0 && stale == 0);
+	/* refused: larger than CX_TXQ_MTU, not an IP address */
+	CHECK(cx_txq_send(q, tx[1], &to[1], b, CX_TXQ_MTU + 1) == EINVAL);
+	{
+		struct sa none;
+		sa_init(&none, AF_UNSPEC);
+		CHECK(cx_txq_send(q, tx[1], &none, b, 10) == EINVAL);
+	}
+	/* a failed send is counted with its errno */
+	CHECK(pipe(pfd) == 0);
+	CHECK(cx_txq_send(q, pfd[1], &to[1], b, 10) == 0);
+	cx_txq_drain(q);
+	cx_txq_counts(q, &sent, &errs, &stale, &lasterr);
+	CHECK(sent == 0 && errs == 1 && lasterr == ENOTSOCK);
+	/* the end sends what is queued and closes what is to be closed */
+	CHECK(cx_txq_send(q, tx[1], &to[1], b, 10) == 0);
+	cx_txq_close(q, tx[1]);
+	CHECK(cx_txq_send(q, tx[2], &to[2], b, 10) == 0);
+	cx_txq_free(q);
+	CHECK(recv(rx[1], b, sizeof(b), MSG_DONTWAIT) == 10 && recv(rx[2], b, sizeof(b), MSG_DONTWAIT) == 10);
+	CHECK(fcntl(tx[1], F_GETFD) < 0 && errno == EBADF);
+	cx_txq_close(NULL, tx[2]); /* no queue: at once */
+	CHECK(fcntl(tx[2], F_GETFD) < 0 && errno == EBADF);
+	for (i = 0; i < NS; i++)
+		close(rx[i]);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
 int main(void)
 {
 	if (libre_init()) {
@@ -1890,6 +1980,7 @@ int main(void)
 	test_sdes();
 	test_srtprx();
 	test_srtcprx();
+	test_txq();
 	test_script_charset();
 	test_max_age();
 	test_reqcc();
