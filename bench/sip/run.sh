@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/sip/run.sh — the telephony benchmark of a compiled program, against real peers on
 # 127.0.0.1 (ports chosen at run time). Prints the results and writes its section of
-# docs/performance.md (between <!-- sip-bench --> and <!-- /sip-bench -->). About 4 minutes.
+# docs/performance.md (between <!-- sip-bench --> and <!-- /sip-bench -->). About 6 minutes.
 #
 #   1. token starts per second: wrk 4.1.0 on /CCXML10.start?tokenid=… of a document that exits
 #      at once (bench/sip/quick.ccxml);
@@ -41,7 +41,7 @@ ROOT=$PWD
 CCXMLC=${CCXMLC:-build/ccxmlc}
 RATES=${RATES:-"50 100 200 300 400 500 600 800 1000"}
 STEP_S=${STEP_S:-5}
-CONC=${CONC:-"100 200 400 600 800 1000 1200 1600 2000"}
+CONC=${CONC:-"100 200 400 600 800 1000 1200 1600 2000 2500 3000 3500 4000"}
 WRK_S=${WRK_S:-1}
 WRK_C=${WRK_C:-4}
 T=$ROOT/bench/sip
