@@ -73,7 +73,7 @@ eps=$(echo "$N_EVENTS / ($e_n - $e_0)" | bc -l)
 rss_with() {
   local k=$1 sc="$W/idle-$1.scenario" pid rss
   idle_scenario "$k" "$sc"
-  "$W/idle" --sim="$sc" --max-sessions $((k + 10)) >/dev/null 2>&1 & pid=$!
+  "$W/idle" --sim="$sc" --max-sessions $((k + 10)) --max-calls $((k + 10)) >/dev/null 2>&1 & pid=$!
   sleep 2
   rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
   kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true

@@ -929,12 +929,12 @@ int cx_mp_leg_listen(cx_mp_leg *leg, const struct sa *laddr)
 /* Section - SRTP (RFC 3711): a helper under libre's RTP layer on the leg's socket, so that no
  * send path through the socket (prompts, the mixer, recordings' calls, merges) can skip it;
  * the send thread's packets go around the socket, and cx_mp__send encrypts them itself.
- * Sending is libre's srtp_encrypt (one SSRC, ours). Receiving is done here (docs/decisions.md "SRTP's receiving
- * side is ours"): libre 1.1.0's srtp_decrypt makes a packet's per-SSRC state, and moves its
- * rollover counter, before it checks the packet's tag, and keeps at most 8 SSRCs, so packets
- * anyone can forge (no key needed) filled the 8 and the far end's next SSRC was dropped, or
- * one forged with the far end's SSRC put its counter out of step for good. Here nothing is
- * kept of a packet before its tag is right. */
+ * Sending is libre's srtp_encrypt (one SSRC, ours). Receiving is done here (docs/decisions.md
+ * "SRTP's receiving side is ours"): libre 1.1.0's srtp_decrypt makes a packet's per-SSRC
+ * state, and moves its rollover counter, before it checks the packet's tag, and keeps at most
+ * 8 SSRCs, so packets anyone can forge (no key needed) filled the 8 and the far end's next
+ * SSRC was dropped, or one forged with the far end's SSRC put its counter out of step for
+ * good. Here nothing is kept of a packet before its tag is right. */
 
 #define CX_MP__SRTP_SLOTS 8           /* SSRCs of the far end followed at once (authenticated) */
 #define CX_MP__SRTP_SALT 14           /* master and session salt, bytes (RFC 3711 8.2) */

@@ -52,7 +52,9 @@ BUDGET="--budget 2000000000"
 sub() { ( "$@" ); }
 ccxmlc_peer() {
   if [ "$1" = events ]; then exec "$W/events" --sim --once $BUDGET --values n="$2"
-  else idle_scenario "$2" "$W/idle-$2.scenario"; exec "$W/idle" --sim="$W/idle-$2.scenario" --max-sessions $(($2 + 10)); fi
+  else idle_scenario "$2" "$W/idle-$2.scenario"
+    exec "$W/idle" --sim="$W/idle-$2.scenario" --max-sessions $(($2 + 10)) --max-calls $(($2 + 10)) \
+      2>"$W/idle-$2.err"; fi
 }
 scion_peer() { exec node bench/peers/scion.js "$@"; }
 qt_peer() { exec "$W/qt-peer" "$@"; }
@@ -92,6 +94,10 @@ for p in $PEERS; do
     MEM[$p,$k]=$(echo "($rk - $r1) * 1024 / ($k - 1)" | bc -l)
     CRT[$p,$k]=$(echo "($ck - $c1) * 1000000 / ($k - 1)" | bc -l)
     printf '%-8s %7s idle: %8.0f bytes each, %8.2f us CPU to create each\n' "$p" "$k" "${MEM[$p,$k]}" "${CRT[$p,$k]}"
+    # every instance must exist: a refused call (a limit) would make the rest look cheap
+    if [ "$p" = ccxmlc ] && grep -q 'refused' "$W/idle-$k.err"; then
+      echo "bench/peers: ccxmlc refused calls at K=$k: $(head -c 300 "$W/idle-$k.err")" >&2; exit 1
+    fi
   done
 done
 

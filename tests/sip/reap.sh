@@ -11,10 +11,13 @@
 #  - on the simulator, 2,000 calls hung up by the far end, each with a dialog: malloc's bytes in
 #    use (ccxml_heap_inuse_bytes) at most REAP_SIM_KB (256) KB more. Before the change the
 #    session kept them all: +1.9 MB, and the 2,000 calls took 11 times as long;
-#  - over SIP, REAP_CALLS (300) calls answered by sipp's UAS and hung up with our BYE: the
-#    program's RSS (VmRSS) at most REAP_RSS_KB (3072) KB more. Before: +3.4 MB; now about 1 MB,
-#    which is libre keeping each answered INVITE's ACK for 64*T1 = 32 s (RFC 3261 13.2.2.4),
-#    all given back 40 s later (docs/performance.md "reap").
+#  - over SIP, REAP_CALLS (300) calls answered by sipp's UAS, each playing a 60 ms prompt (3
+#    RTP packets, from the media send thread when the machine has two CPUs) and hung up with our
+#    BYE when it is over: the program's RSS (VmRSS) at most REAP_RSS_KB (3072) KB more, and not
+#    one descriptor more (each call's RTP pair and the send thread's copy of its RTP socket
+#    closed). Before: +3.4 MB; now about 1 MB, which is libre keeping each answered INVITE's ACK
+#    for 64*T1 = 32 s (RFC 3261 13.2.2.4), all given back 40 s later (docs/performance.md
+#    "reap").
 REAP_CALLS=${REAP_CALLS:-300}
 REAP_RSS_KB=${REAP_RSS_KB:-3072}
 REAP_SIM_KB=${REAP_SIM_KB:-256}
@@ -33,9 +36,11 @@ reap_run() {
 		--admin-token-file "$W/reap.admin" --values "n=$calls" "$@") >"$W/$name.out" 2>"$W/$name.err" &
 	t=$!
 	PIDS+=("$t")
-	reap_rss50='' reap_rssend='' reap_why="the session did not pause after the 50th call"
+	reap_rss50='' reap_rssend='' reap_fd50='' reap_fdend=''
+	reap_why="the session did not pause after the 50th call"
 	if lp_wait_for "$W/$name.out" "PAUSE 50" 120; then
 		reap_rss50=$(lp_rss_kb "$(pgrep -P "$t" | head -1)")
+		reap_fd50=$(reap__fds "$(pgrep -P "$t" | head -1)")
 		reap__met "$hp" "$W/$name.m50"
 		url=$(sed -n 's/.*URL \(http[^ ]*\).*/\1/p' "$W/$name.out" | head -1)
 		curl -s -m 10 -o /dev/null "$url&name=go"
@@ -43,6 +48,7 @@ reap_run() {
 		# a call takes a few ms; a loaded machine and ASan may take 100 times that
 		if lp_wait_for "$W/$name.out" "DONE $calls" 300; then
 			reap_rssend=$(lp_rss_kb "$(pgrep -P "$t" | head -1)")
+			reap_fdend=$(reap__fds "$(pgrep -P "$t" | head -1)")
 			reap__met "$hp" "$W/$name.mend"
 			curl -s -m 10 -o /dev/null "$url&name=finish"
 			reap_why=$(has "$W/$name.out" "PASS $calls calls")
@@ -71,6 +77,7 @@ reap__met() { # reap__met PORT FILE: /metrics into FILE
 		"http://127.0.0.1:$1/metrics" >"$2"
 }
 reap_m() { awk -v k="$1" '$1 == k {print $2}' "$2" 2>/dev/null; }
+reap__fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; } # reap__fds PID: its open descriptors
 
 # the simulator: 2,000 calls, each with a dialog, hung up by the far end
 reap_run reapsim 2000 --sim="$W/reap.scenario" --values dest=tel:5551234 --values hangup=remote \
@@ -92,16 +99,28 @@ timeout -k 2 "$((LIFE + 10))" sipp -sn uas -i 127.0.0.1 -p "$RUP" -m "$REAP_CALL
 reap_sipp=$!
 PIDS+=("$reap_sipp")
 lp_wait_udp "$RUP" 10 || sleep 0.3
-reap_run reapsip "$REAP_CALLS" --sip "127.0.0.1:$(freeport)" --values "dest=sip:reap@127.0.0.1:$RUP"
+python3 -c 'import math, struct, sys, wave
+w = wave.open(sys.argv[1], "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
+w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(i / 8))) for i in range(480))); w.close()' \
+	"$W/reap-sip.wav"
+reap_run reapsip "$REAP_CALLS" --sip "127.0.0.1:$(freeport)" --values "dest=sip:reap@127.0.0.1:$RUP" \
+	--media-root "$W" --values dialog=reap-sip.wav --values hangup=afterdialog
 waitpid_for "$reap_sipp" 20
 wait "$reap_sipp"
 reap_src=$?
 echo "  reap (SIP): $REAP_CALLS calls; RSS ${reap_rss50:-?} KB after 50, ${reap_rssend:-?} KB after $REAP_CALLS;" \
+	"descriptors ${reap_fd50:-?} -> ${reap_fdend:-?};" \
 	"malloc in use $(reap_m ccxml_heap_inuse_bytes "$W/reapsip.m50") -> $(reap_m ccxml_heap_inuse_bytes "$W/reapsip.mend") B"
 if [ -z "$reap_why" ] &&
 	why="RSS ${reap_rss50:-?} KB after 50 calls, ${reap_rssend:-?} KB after $REAP_CALLS (at most $REAP_RSS_KB KB more)" &&
 	{ [[ $B == */asan ]] || { [ -n "$reap_rss50" ] && [ -n "$reap_rssend" ] &&
 		[ $((reap_rssend - reap_rss50)) -le "$REAP_RSS_KB" ]; }; } &&
+	why="descriptors ${reap_fd50:-?} after 50 calls, ${reap_fdend:-?} after $REAP_CALLS" &&
+	[ -n "$reap_fd50" ] && [ -n "$reap_fdend" ] && [ "$reap_fdend" -le "$reap_fd50" ] &&
+	why="no media send thread on $(nproc) CPUs" &&
+	{ [ "$(nproc)" -lt 2 ] || grep -q "media send thread started" "$W/reapsip.err"; } &&
+	why="RTP packets sent $(reap_m ccxml_rtp_packets_sent_total "$W/reapsip.mend"), want 3 a call" &&
+	[ "$(reap_m ccxml_rtp_packets_sent_total "$W/reapsip.mend")" = $((3 * REAP_CALLS)) ] &&
 	why="sipp exit status $reap_src ($REAP_CALLS calls answered, each ended by our BYE)" && [ "$reap_src" = 0 ]; then
 	ok "one session, $REAP_CALLS sequential SIP calls: none held after their end (/metrics 0)$([[ $B == */asan ]] && echo "; RSS not measured under ASan" || echo ", RSS $reap_rss50 -> $reap_rssend KB")"
 else
