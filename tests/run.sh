@@ -454,6 +454,15 @@ if [ "$fail" -gt 0 ]; then
 	done
 fi
 echo
+if [ "$fail" -gt 0 ]; then
+	# the digest last, where a reader of only the log's end (CI's excerpt) sees it: each failed
+	# test and its first failed checks (the full reports are above)
+	echo "tests/run.sh: what failed (the reports above have the details):"
+	for f in $(find "$RESULTS" -name '*.fail' | sort); do
+		echo "  $(basename "$(dirname "$f")") $(basename "$f" .fail): $(head -n 1 "$f" | cut -c1-160)"
+		grep -E '^  \| *FAIL' "$f" | awk '!seen[$0]++' | head -n 8 | cut -c1-200 | sed 's/^  | */    /'
+	done
+fi
 if [ -s "$RESULTS/times" ]; then
 	# where the time went (keep the suite well under CI's 90 minutes)
 	echo "tests/run.sh: the longest tests (s): $(sort -rn "$RESULTS/times" | head -n 8 |
