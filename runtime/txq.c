@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,9 +150,12 @@ static void *cx_txq__thread(void *arg)
 	return NULL;
 }
 
+/* The thread blocks every signal (it inherits the mask it is created with): SIGTERM, SIGHUP
+ * and the rest go to the loop's thread, whose handlers (serve.c) must wake its poll. */
 int cx_txq_alloc(cx_txq **qp)
 {
 	cx_txq *q = calloc(1, sizeof(*q));
+	sigset_t all, old;
 	int err;
 
 	if (!q)
@@ -159,7 +163,11 @@ int cx_txq_alloc(cx_txq **qp)
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->work, NULL);
 	pthread_cond_init(&q->done, NULL);
-	if ((err = pthread_create(&q->th, NULL, cx_txq__thread, q))) {
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&q->th, NULL, cx_txq__thread, q);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
 		pthread_cond_destroy(&q->work);
 		pthread_cond_destroy(&q->done);
 		pthread_mutex_destroy(&q->mu);

@@ -16,6 +16,8 @@
 #include "../../runtime/mplane.h"
 #include "../../runtime/txq.h"
 #include <fcntl.h>
+#include <dirent.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include "cx.h"
@@ -1876,16 +1878,65 @@ static int udp_on_loopback(struct sa *a)
 	return fd;
 }
 
+/* The threads of this process (/proc/self/task), at most n of their ids in ids; their count. */
+static int task_ids(int *ids, int n)
+{
+	struct dirent *de;
+	int k = 0;
+	DIR *d = opendir("/proc/self/task");
+
+	while (d && (de = readdir(d)))
+		if (atoi(de->d_name) > 0 && k < n)
+			ids[k++] = atoi(de->d_name);
+	if (d)
+		closedir(d);
+	return k;
+}
+
+/* A thread made since the ids in before[0..nb-1] were read blocks SIGTERM, SIGINT and SIGHUP
+ * (its SigBlk): the send thread leaves signals to the loop's thread. */
+static int new_thread_blocks_signals(const int *before, int nb)
+{
+	int now[256], n = task_ids(now, 256), i, j, any = 0, all = 1;
+
+	for (i = 0; i < n; i++) {
+		char path[64], line[256];
+		unsigned long long m;
+		FILE *f;
+		for (j = 0; j < nb && before[j] != now[i]; j++)
+			;
+		if (j < nb)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/status", now[i]);
+		if (!(f = fopen(path, "r")))
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "SigBlk: %llx", &m) == 1) {
+				any = 1;
+				all &= (m >> (SIGTERM - 1) & 1) && (m >> (SIGINT - 1) & 1) &&
+				       (m >> (SIGHUP - 1) & 1);
+			}
+		fclose(f);
+	}
+	return any && all;
+}
+
 static void test_txq(void)
 {
 	enum { NS = 3, NP = 200 };
-	int rx[NS], tx[NS], i, k, got[NS] = {0}, order = 1, pfd[2], lasterr;
+	int rx[NS], tx[NS], i, k, got[NS] = {0}, order = 1, pfd[2], lasterr, before[256], nbefore;
+	sigset_t nosig, mask;
 	struct sa to[NS];
 	uint8_t b[CX_TXQ_MTU + 1] = {0};
 	uint64_t sent, errs, stale;
 	cx_txq *q;
 
+	/* made from a thread that blocks no signal (the loop's, in a program) */
+	sigemptyset(&nosig);
+	pthread_sigmask(SIG_SETMASK, &nosig, &mask);
+	nbefore = task_ids(before, 256);
 	CHECK(cx_txq_alloc(&q) == 0);
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	for (i = 0; i < NS; i++) {
 		rx[i] = udp_on_loopback(&to[i]);
 		tx[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -1905,6 +1956,9 @@ static void test_txq(void)
 	/* the descriptor of stream 0 closed after what was queued on it */
 	cx_txq_close(q, tx[0]);
 	cx_txq_drain(q);
+	/* (read once the thread has run: glibc starts a thread with every signal blocked and sets
+	 * its mask just before its function) */
+	CHECK(new_thread_blocks_signals(before, nbefore));
 	CHECK(fcntl(tx[0], F_GETFD) < 0 && errno == EBADF);
 	for (i = 0; i < NS; i++) {
 		ssize_t n;
