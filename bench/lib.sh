@@ -55,11 +55,12 @@ idle_scenario() {
 # rtp_sink DIR PORT OUT.json LIFETIME_S: the C RTP sink (bench/sip/rtpsink.c, built into DIR the
 # first time) receiving on 127.0.0.1:PORT; returns once its port is bound (at most 5 s), so no
 # first packet hits a closed port. Its pid is in RTP_SINK_PID; SIGTERM makes it write OUT.json.
+# SINK_ECHO=1: the sink sends every RTP packet back (the far end talks too; rtpsink.c).
 rtp_sink() {
   local d=$1 i
   [ -x "$d/rtpsink" ] || cc -O2 -Wall -Wextra -Werror -o "$d/rtpsink" bench/sip/rtpsink.c || return 1
   rm -f "$d/rtpsink.$2.ready"
-  "$d/rtpsink" "$2" "$3" "$4" "$d/rtpsink.$2.ready" &
+  "$d/rtpsink" "$2" "$3" "$4" "$d/rtpsink.$2.ready" ${SINK_ECHO:+echo} &
   RTP_SINK_PID=$!
   for i in $(seq 500); do
     [ -e "$d/rtpsink.$2.ready" ] && return 0

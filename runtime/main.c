@@ -393,7 +393,7 @@ static void cx_main__usage(FILE *f, const char *prog)
 			 o->arg == optional_argument ? "[=" : o->arg == required_argument ? " " : "",
 			 o->argname ? o->argname : "", o->arg == optional_argument ? "]" : "");
 		fprintf(f, "  %-22s", head);
-		if (strlen(head) > 21) /* no room for the space before the text */
+		if (strlen(head) > 20) /* no room for the two spaces before the text (scripts/man.sh) */
 			fprintf(f, "\n  %-22s", "");
 		while ((nl = strchr(h, '\n'))) {
 			fprintf(f, "%.*s\n  %-22s", (int)(nl - h), h, "");

@@ -2,7 +2,7 @@
  * bench/sip/rtpsink.c — the RTP sink of the SIP benchmark: sipp's SDP offer points the
  * program's audio here (bench/sip/run.sh builds it with cc and waits for READY before calling).
  *
- *   rtpsink PORT OUT.json LIFETIME_S READY
+ *   rtpsink PORT OUT.json LIFETIME_S READY [echo]
  *
  * Binds 127.0.0.1:PORT and PORT + 1 (RTCP, counted only), then creates the file READY; receives RTP until SIGTERM (or LIFETIME_S
  * seconds) and writes OUT.json: the stream (SSRC and source port) count, packets, the smallest and largest packet
@@ -16,6 +16,12 @@
  * it: the sink's own scheduling delays (it shares 2 cores with the program and sipp) do not
  * count against the sender, and everything up to the socket does (the sender's lateness, its
  * sendto, loopback). A packet without that stamp is timed when it is read.
+ *
+ * With "echo" every RTP packet read is sent back to where it came from (the program's RTP
+ * port), its SSRC changed (x ^ 0x5a5a5a5a: a stream of the caller's, not the program's own
+ * coming back), as a caller talking all the time would: the program then receives as much
+ * audio as it sends (bench/sip/run.sh SINK_ECHO=1). The echo leaves with the sink's 5 ms
+ * reads, so it comes up to 5 ms in bursts; it is not timed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -102,10 +108,12 @@ static int cmp_u64(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
-		fprintf(stderr, "usage: %s PORT OUT.json LIFETIME_S READY\n", argv[0]);
+	if (argc != 5 && !(argc == 6 && !strcmp(argv[5], "echo"))) {
+		fprintf(stderr, "usage: %s PORT OUT.json LIFETIME_S READY [echo]\n", argv[0]);
 		return 2;
 	}
+	int echo = argc == 6;
+	uint64_t echoed = 0, echo_err = 0;
 	int port = atoi(argv[1]);
 	double life = atof(argv[3]);
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
@@ -184,6 +192,15 @@ int main(int argc, char **argv)
 				uint32_t ts = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 | (uint32_t)b[6] << 8 | b[7];
 				uint32_t ssrc = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 | (uint32_t)b[10] << 8 | b[11];
 				uint16_t port = ntohs(from[i].sin_port);
+				if (echo) {
+					unsigned char *w = bufs[i];
+					w[8] ^= 0x5a, w[9] ^= 0x5a, w[10] ^= 0x5a, w[11] ^= 0x5a;
+					if (sendto(s, w, msgs[i].msg_len, 0, (struct sockaddr *)&from[i],
+						   sizeof from[i]) < 0)
+						echo_err++;
+					else
+						echoed++;
+				}
 				stream *st = find(ssrc, port);
 				if (!st)
 					continue;
@@ -229,10 +246,11 @@ int main(int argc, char **argv)
 	}
 	fprintf(f, "{\"streams\": %zu, \"packets\": %llu, \"min_packets\": %llu, \"max_packets\": %llu, "
 		"\"late_packets\": %llu, \"max_late_ms\": %.1f, \"not_rtp\": %llu, \"rtcp\": %llu, "
-		"\"cpu_s\": %.2f}\n",
+		"\"cpu_s\": %.2f, \"echoed\": %llu, \"echo_errors\": %llu}\n",
 		n, (unsigned long long)packets, (unsigned long long)(n ? counts[0] : 0),
 		(unsigned long long)(n ? counts[n - 1] : 0), (unsigned long long)late, 1000 * maxlate,
-		(unsigned long long)bad, (unsigned long long)rtcp, cpu);
+		(unsigned long long)bad, (unsigned long long)rtcp, cpu, (unsigned long long)echoed,
+		(unsigned long long)echo_err);
 	fclose(f);
 	free(counts);
 	return 0;

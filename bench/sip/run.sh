@@ -22,7 +22,9 @@
 # program skipped no prompt packet (it skips what is over 60 ms late rather than send it late).
 #
 # Environment: CCXMLC (default build/ccxmlc), RATES, STEP_S, CONC, WRK_S, WRK_C, PROG_OPTS (more
-# options of the program, e.g. "--rtcp off", for a comparison; the section written says them).
+# options of the program, e.g. "--rtcp off", for a comparison; the section written says them),
+# SINK_ECHO=1 (the sink sends every packet back: audio both ways, as when the caller talks; the
+# section says so).
 set -uo pipefail
 # Linux shares the CPU between sessions first (autogroup, /proc/sys/kernel/sched_autogroup_enabled)
 # and only then by nice within a session: under `nice -n -10` the program still lost the CPU for
@@ -363,7 +365,7 @@ sec=$W/section.md
 	echo "Measured by \`bench/sip/run.sh\` on $host (load average $LOAD at the start: other jobs ran too; the bench at nice $(nice), in a session of its own: $AUTOGROUP), everything on 127.0.0.1 (the program, sipp, the"
 	echo "RTP sink and wrk share the same 2 cores). The program is \`bench/sip/answer.ccxml\` compiled by"
 	echo "ccxmlc (\`build/ccxmlc\`, -O2), run with \`--sip --http${PROG_OPTS:+ $PROG_OPTS}\`: it accepts each inbound call, plays a WAV"
-	echo "(8 kHz, PCMU, 20 ms packets) and sends BYE at \`dialog.exit\`. Re-run the script to refresh this section."
+	echo "(8 kHz, PCMU, 20 ms packets) and sends BYE at \`dialog.exit\`.${SINK_ECHO:+ The sink sends every packet back to the program (\`SINK_ECHO=1\`): audio both ways.} Re-run the script to refresh this section."
 	echo
 	echo "| measure | result | peer |"
 	echo "|---|---|---|"
