@@ -108,9 +108,6 @@ health() {
 		sed -n 's/.*"sessions":\([0-9]*\).*"sessions_started":\([0-9]*\).*"heap_inuse_bytes":\([0-9]*\).*"heap_held_bytes":\([0-9]*\).*/\1 \2 \3 \4/p' |
 		grep . || echo "? ? ? ?"
 }
-fds() {
-	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
-}
 # sipp_counts: successful and failed calls so far, from the last row of sipp's statistics file
 sipp_counts() {
 	awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -123,7 +120,7 @@ sample() {
 	s=$(($(date +%s) - T0))
 	h=$(health)
 	c=$(sipp_counts)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$(lp_rss_kb "$PROG")" "$(fds "$PROG")" ${h} ${c} >>"$W/samples.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$(lp_rss_kb "$PROG")" "$(lp_fds "$PROG")" ${h} ${c} >>"$W/samples.tsv"
 	tail -n 1 "$W/samples.tsv" |
 		awk -F'\t' '{printf "  %5d s  RSS %6s kB  heap %6d/%6d kB  fds %4s  sessions %4s  started %7s  sipp ok %7s failed %s\n", $1, $2, $6 / 1024, $7 / 1024, $3, $4, $5, $8, $9}'
 }

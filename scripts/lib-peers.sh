@@ -123,6 +123,11 @@ lp_rss_kb() {
 	awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || true
 }
 
+# lp_fds PID: the process's open descriptors (0 once it is gone)
+lp_fds() {
+	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l
+}
+
 # The config loads only what an auto-answering callee needs: no stdio (stdin is not a tty), no
 # sound card (aubridge,nil plays into nothing), a 440 Hz tone as its own audio, PCMU only, and
 # rtp_stats so that it prints the packets it received when the call ends.

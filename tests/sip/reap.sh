@@ -40,7 +40,7 @@ reap_run() {
 	reap_why="the session did not pause after the 50th call"
 	if lp_wait_for "$W/$name.out" "PAUSE 50" 120; then
 		reap_rss50=$(lp_rss_kb "$(pgrep -P "$t" | head -1)")
-		reap_fd50=$(reap__fds "$(pgrep -P "$t" | head -1)")
+		reap_fd50=$(lp_fds "$(pgrep -P "$t" | head -1)")
 		reap__met "$hp" "$W/$name.m50"
 		url=$(sed -n 's/.*URL \(http[^ ]*\).*/\1/p' "$W/$name.out" | head -1)
 		curl -s -m 10 -o /dev/null "$url&name=go"
@@ -48,7 +48,7 @@ reap_run() {
 		# a call takes a few ms; a loaded machine and ASan may take 100 times that
 		if lp_wait_for "$W/$name.out" "DONE $calls" 300; then
 			reap_rssend=$(lp_rss_kb "$(pgrep -P "$t" | head -1)")
-			reap_fdend=$(reap__fds "$(pgrep -P "$t" | head -1)")
+			reap_fdend=$(lp_fds "$(pgrep -P "$t" | head -1)")
 			reap__met "$hp" "$W/$name.mend"
 			curl -s -m 10 -o /dev/null "$url&name=finish"
 			reap_why=$(has "$W/$name.out" "PASS $calls calls")
@@ -77,7 +77,6 @@ reap__met() { # reap__met PORT FILE: /metrics into FILE
 		"http://127.0.0.1:$1/metrics" >"$2"
 }
 reap_m() { awk -v k="$1" '$1 == k {print $2}' "$2" 2>/dev/null; }
-reap__fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; } # reap__fds PID: its open descriptors
 
 # the simulator: 2,000 calls, each with a dialog, hung up by the far end
 reap_run reapsim 2000 --sim="$W/reap.scenario" --values dest=tel:5551234 --values hangup=remote \

@@ -615,7 +615,7 @@ lp_wait_for "$W/leak.err" "listening on" 30
 # health [KEY]: a count of the /health page (default: live sessions)
 health() { curl -s "http://127.0.0.1:$HP/health" | grep -o "\"${1:-sessions}\":[0-9]*" | cut -d: -f2; }
 PROG=$(pgrep -P "$INP" | head -1) # the program under timeout
-fd0=$(ls "/proc/$PROG/fd" 2>/dev/null | wc -l)
+fd0=$(lp_fds "$PROG")
 s0=$(health)
 UP=$(freeport)
 t0=$(date +%s)
@@ -632,7 +632,7 @@ for ((i = 0; i < 50; i++)); do
 done
 s1=$(health)
 started=$(health sessions_started)
-fd1=$(ls "/proc/$PROG/fd" 2>/dev/null | wc -l)
+fd1=$(lp_fds "$PROG")
 n488=$(grep -c "] FAILED reason=media code=488" "$W/leak.out")
 naf=$(grep -c "ACCEPT FAILED reason=media code=488 state=ALERTING" "$W/leak.out")
 sed '/a=rtpmap/d' "$T/uac_accept.xml" >"$W/uac_static.xml"
