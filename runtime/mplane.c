@@ -51,7 +51,6 @@ struct cx_mp {
 	uint64_t txerrs;              /* its failed sends, not logged yet */
 	int txerr;                    /* the last one's errno */
 	uint64_t txerrlog;            /* jiffies of the last log of them */
-	int txlogged;                 /* its start was logged */
 };
 
 /* A conference's mixer: the sum of its talkers' frames, plus a prompt played into it. */
@@ -1734,18 +1733,17 @@ static int cx_mp__send(cx_mp_leg *leg, bool marker, uint32_t ts, struct mbuf *mb
 	size_t pos;
 	int fd, err;
 
+	if (mp->sender && !mp->txq) { /* the first packet for the thread starts it */
+		if ((err = cx_txq_alloc(&mp->txq))) {
+			cx_log(CX_LOG_WARN, NULL, "sip: no media send thread (%s): the loop sends",
+			       strerror(err));
+			mp->sender = 0;
+		}
+		else
+			cx_log(CX_LOG_INFO, NULL, "sip: media send thread started (--media-thread)");
+	}
 	if (!mp->sender || mb->pos < RTP_HEADER_SIZE || (fd = cx_mp__txfd(leg, dst)) < 0)
 		return rtp_send(leg->rtp, dst, false, marker, (uint8_t)leg->pt, ts, mb);
-	if (!mp->txq && (err = cx_txq_alloc(&mp->txq))) {
-		cx_log(CX_LOG_WARN, NULL, "sip: no media send thread (%s): the loop sends",
-		       strerror(err));
-		mp->sender = 0;
-		return rtp_send(leg->rtp, dst, false, marker, (uint8_t)leg->pt, ts, mb);
-	}
-	else if (mp->txq && !mp->txlogged) {
-		mp->txlogged = 1;
-		cx_log(CX_LOG_INFO, NULL, "sip: media send thread started (--media-thread)");
-	}
 	mb->pos -= RTP_HEADER_SIZE;
 	pos = mb->pos;
 	err = rtp_encode(leg->rtp, false, marker, (uint8_t)leg->pt, ts, mb);
