@@ -21,6 +21,7 @@
  * go through the finally first, with a small completion code (cN) and value (rvN) per try.
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -192,6 +193,8 @@ typedef struct Name {
 	char *cname;   /* C local */
 	bool captured;
 	bool num;      /* a number-typed local (jstype.c): a C double */
+	JsRange rg;    /* num and rg.ok: it holds only integers of this range (jstype.c), a C
+			* int32_t (or int64_t when the range does not fit) */
 	bool str;      /* a string-typed local (jstype.c): a cx_value that is a string when read */
 	bool typedp;   /* N_PARAM: a C double in the body with typed parameters (js__plan_typed) */
 	int envi;      /* captured: index in env->v */
@@ -997,6 +1000,17 @@ static void fn__lines(Fn *F, const char *text, FILE *o)
 }
 
 /* The parameter of F at position i (NULL when a later parameter of the same name hides it). */
+static bool js__fits32(JsRange r)
+{
+	return r.ok && r.lo >= INT32_MIN && r.hi <= INT32_MAX;
+}
+
+/* The C type of a number-typed local of range r (Name.rg). */
+static const char *js__ctype(JsRange r)
+{
+	return !r.ok ? "double" : js__fits32(r) ? "int32_t" : "int64_t";
+}
+
 static Name *fn__param(Fn *F, int i)
 {
 	for (Name *n = F->sc->names; n; n = n->next)
@@ -1109,7 +1123,7 @@ void fn_end(Fn *F)
 			}
 			/* a number-typed local is assigned before any read (jstype.c) */
 			if (n->num)
-				fprintf(o, "\tdouble %s = 0;\n", n->cname);
+				fprintf(o, "\t%s %s = 0;\n", js__ctype(n->rg), n->cname);
 			else
 				fprintf(o, "\tcx_value %s = %s;\n", n->cname, init);
 			if (!fn__word(words, n->cname, true))
@@ -1192,6 +1206,11 @@ typedef struct V {
 	char *b;      /* when it is known to be a boolean: a C int expression for it; else NULL */
 	char *i, *u;  /* when it is the result of a bitwise operator: a C int32_t (i) or uint32_t (u,
 		       * >>>) expression for it, d being that converted to double; else NULL */
+	char *l;      /* when it is known to be an integer of range lr (JsRange, js.h): a C integer
+		       * expression for it, of type lct (int32_t, uint32_t or int64_t), d being that
+		       * converted to double; else NULL */
+	JsRange lr;
+	const char *lct;
 	bool str;     /* known to be a string (c is a string value) */
 	double n;     /* V_NUM */
 	char *s;      /* V_STR: the ASCII bytes */
@@ -1200,6 +1219,9 @@ typedef struct V {
 
 static V js__ex(Fn *F, TSNode e);
 static void js__stmt(Fn *F, TSNode s);
+static V js__lval(const char *e, JsRange r, const char *ct);
+static bool js__lint(V a, char **e, JsRange *r, const char **ct);
+static char *js__icast(const char *e, const char *from, const char *to);
 
 static Loc js__loc(Fn *F, TSNode n)
 {
@@ -1267,6 +1289,21 @@ static char *js__truth(V v)
 	if (v.d)
 		return xprintf("cx_d_truthy(%s)", v.d);
 	return xprintf("cx_truthy(%s)", v.c);
+}
+
+/* e without the parentheses around all of it, for `if (…)`: clang warns of `if ((a == b))`. */
+static char *js__bare(char *e)
+{
+	size_t n = strlen(e);
+	if (n < 2 || e[0] != '(' || e[n - 1] != ')' || strpbrk(e, "\"'"))
+		return e; /* (a quoted parenthesis would miscount) */
+	int depth = 0;
+	for (size_t i = 0; i < n - 1; i++) {
+		depth += e[i] == '(' ? 1 : e[i] == ')' ? -1 : 0;
+		if (!depth)
+			return e; /* the first ( closes before the end: (a) == (b) */
+	}
+	return xstrndup(e + 1, n - 2);
 }
 
 /* A string value from UTF-8 bytes: static when ASCII, else built at run time. */
@@ -1477,7 +1514,7 @@ static char *js__string(const char *raw, size_t n, size_t *outlen)
 	return ms_close(f, outlen);
 }
 
-static double js__number(const char *t)
+double js_number(const char *t)
 {
 	char *s = xstrdup(t);
 	/* numeric separators (1_000) are not ES3, but cost nothing */
@@ -1511,7 +1548,8 @@ typedef struct Res {
 		       * R_NONE: transition.x of an undeclared x (reads undefined, writes throw) */
 	char *c;
 	char *name;
-	bool dbl;     /* R_LVAL: c is a number-typed local (a C double) */
+	bool dbl;     /* R_LVAL: c is a number-typed local (a C double, or an integer when rg.ok) */
+	JsRange rg;
 	bool str;     /* R_LVAL: c is a string-typed local (a string when read) */
 	struct Name *bind; /* R_LVAL of a declared name (a scope's, not a catch variable): it */
 	bool doc;          /* …and it is a name of the ccxml scope (a document slot) */
@@ -1585,6 +1623,7 @@ static Res js__resolve_in(Fn *F, const char *name, int only)
 			else
 				r.c = n->cname;
 			r.dbl = n->num;
+			r.rg = n->num ? n->rg : (JsRange){0};
 			r.str = n->str;
 			if (args && args->kind == N_ARGS) {
 				/* 10.1.8: the parameter and arguments[k] are one variable. A function
@@ -1699,8 +1738,8 @@ static V js__read_res(Fn *F, Res r, bool for_typeof)
 		return js__const("CX_UNDEFINED");
 	if (r.k == R_LVAL && r.dbl) {
 		char *t = fn_temp(F);
-		fn_out(F, "double %s = %s;", t, r.c);
-		return js__dval(t);
+		fn_out(F, "%s %s = %s;", js__ctype(r.rg), t, r.c);
+		return r.rg.ok ? js__lval(t, r.rg, js__ctype(r.rg)) : js__dval(t);
 	}
 	if (r.k == R_LVAL) {
 		V v = js__tmp(F, false, "%s", r.c);
@@ -1756,8 +1795,21 @@ static void js__write_res(Fn *F, Res r, V val)
 	const char *name = r.name, *v = val.c;
 	if (r.k == R_LVAL && r.dbl) {
 		/* jstype.c proved val a number; js__ex gives every such value its double, the
-		 * conversion is only a safety net */
-		if (val.d) {
+		 * conversion is only a safety net. For an integer local it proved val an integer of
+		 * the local's range: converting it to the C type is exact. */
+		char *e;
+		JsRange er;
+		const char *et;
+		if (r.rg.ok && js__lint(val, &e, &er, &et)) {
+			fn_out(F, "%s = %s;", r.c, js__icast(e, et, js__ctype(r.rg)));
+			F->dstored = val.c;
+		} else if (r.rg.ok && val.d) {
+			fn_out(F, "%s = (%s)%s;", r.c, js__ctype(r.rg), val.d);
+			F->dstored = val.c;
+		} else if (r.rg.ok) {
+			V n = js__tmp(F, true, "cx_op_pos(X, %s)", v);
+			fn_out(F, "%s = (%s)%s.u.n;", r.c, js__ctype(r.rg), n.c);
+		} else if (val.d) {
 			fn_out(F, "%s = %s;", r.c, val.d);
 			F->dstored = val.c;
 		} else {
@@ -2130,6 +2182,8 @@ static char *js__i32(V a)
 		return a.i;
 	if (a.u)
 		return xprintf("(int32_t)%s", a.u);
+	if (a.l) /* an exact integer: its low 32 bits */
+		return xprintf("(int32_t)(uint32_t)%s", a.l);
 	uint32_t k;
 	if (a.k == V_NUM && js__touint32(a.n, &k))
 		return (int32_t)k == INT32_MIN ? xstrdup("INT32_MIN") : xprintf("%d", (int32_t)k);
@@ -2142,6 +2196,8 @@ static char *js__u32(V a)
 		return a.u;
 	if (a.i)
 		return xprintf("(uint32_t)%s", a.i);
+	if (a.l)
+		return xprintf("(uint32_t)%s", a.l);
 	uint32_t k;
 	if (a.k == V_NUM && js__touint32(a.n, &k))
 		return xprintf("%uu", k);
@@ -2158,6 +2214,90 @@ static V js__ival(const char *e, bool is_u)
 	else
 		v.i = xstrdup(e);
 	return v;
+}
+
+/* A number that is an integer of range r, held by the C expression e of type ct (int32_t,
+ * uint32_t or int64_t; free of side effects). */
+static V js__lval(const char *e, JsRange r, const char *ct)
+{
+	V v = js__dval(xprintf("(double)%s", e));
+	v.l = xstrdup(e);
+	v.lr = r;
+	v.lct = ct;
+	if (js__fits32(r))
+		v.i = !strcmp(ct, "int32_t") ? xstrdup(e) : xprintf("(int32_t)%s", e);
+	if (r.lo >= 0 && r.hi <= UINT32_MAX)
+		v.u = !strcmp(ct, "uint32_t") ? xstrdup(e) : xprintf("(uint32_t)%s", e);
+	return v;
+}
+
+/* Is a known to be an integer of a range (js.h, JsRange)? Then *e is a C integer expression
+ * for it of type *ct ("" for a literal that fits in int32_t) and *r the range: a literal's, a
+ * bitwise operator's result, an integer local's. */
+static bool js__lint(V a, char **e, JsRange *r, const char **ct)
+{
+	if (a.l) {
+		*e = a.l, *r = a.lr, *ct = a.lct;
+		return true;
+	}
+	if (a.i) {
+		*e = a.i, *r = (JsRange){.ok = true, .lo = INT32_MIN, .hi = INT32_MAX}, *ct = "int32_t";
+		return true;
+	}
+	if (a.u) {
+		*e = a.u, *r = (JsRange){.ok = true, .lo = 0, .hi = UINT32_MAX}, *ct = "uint32_t";
+		return true;
+	}
+	if (a.k != V_NUM || !(*r = jsrange_lit(a.n)).ok)
+		return false;
+	*ct = js__fits32(*r) ? "" : "int64_t";
+	if (js__fits32(*r))
+		*e = r->lo < 0 ? xprintf("(%" PRId64 ")", r->lo) : xprintf("%" PRId64, r->lo);
+	else
+		*e = xprintf("INT64_C(%" PRId64 ")", r->lo);
+	return true;
+}
+
+/* e (of C type from, js__lint's) as C type to: a cast only where the value's type differs (a
+ * literal that fits needs none). */
+static char *js__icast(const char *e, const char *from, const char *to)
+{
+	return !strcmp(from, to) || !*from ? xstrdup(e) : xprintf("(%s)%s", to, e);
+}
+
+/* + - * % and the comparisons of two integers of known ranges (js__lint) as C integer
+ * arithmetic: exact, since the result's range (jsrange_binary) is within 2^53 (docs/
+ * ecmascript.md, "Integer locals"); in int32_t when the operands and the result fit, % in
+ * uint32_t when they fit there. */
+static bool js__binary_long(const char *op, V a, V b, V *out)
+{
+	char *ea, *eb;
+	JsRange ra, rb;
+	const char *ta, *tb;
+	if (!js__lint(a, &ea, &ra, &ta) || !js__lint(b, &eb, &rb, &tb))
+		return false;
+	static const char *const cmps[][2] = {{"<", "<"}, {">", ">"}, {"<=", "<="}, {">=", ">="},
+					      {"==", "=="}, {"!=", "!="}, {"===", "=="}, {"!==", "!="}};
+	for (size_t i = 0; i < sizeof(cmps) / sizeof(cmps[0]); i++)
+		if (!strcmp(op, cmps[i][0])) {
+			/* compared as int64_t where C would convert a signed side to unsigned */
+			bool mixed = (!strcmp(ta, "uint32_t") && (rb.lo < 0 || !strcmp(tb, "int32_t"))) ||
+				     (!strcmp(tb, "uint32_t") && (ra.lo < 0 || !strcmp(ta, "int32_t")));
+			const char *ct = mixed ? "int64_t" : ta;
+			*out = js__bval(xprintf("(%s %s %s)", mixed ? js__icast(ea, ta, ct) : ea,
+						cmps[i][1], mixed ? js__icast(eb, tb, ct) : eb));
+			return true;
+		}
+	if (strcmp(op, "+") && strcmp(op, "-") && strcmp(op, "*") && strcmp(op, "%"))
+		return false;
+	JsRange r = jsrange_binary(op, ra, rb);
+	if (!r.ok)
+		return false;
+	const char *ct = js__fits32(ra) && js__fits32(rb) && js__fits32(r) ? "int32_t" : "int64_t";
+	if (!strcmp(op, "%") && ra.hi <= UINT32_MAX && rb.hi <= UINT32_MAX)
+		ct = "uint32_t"; /* both non-negative (jsrange_binary) */
+	*out = js__lval(xprintf("(%s %s %s)", js__icast(ea, ta, ct), op, js__icast(eb, tb, ct)), r, ct);
+	return true;
 }
 
 /* The bitwise operators (11.7, 11.10) and % of a ToUint32 result by a positive integer literal
@@ -2243,7 +2383,7 @@ static V js__binary(Fn *F, const char *op, V a, V b)
 		r.str = true;
 		return r;
 	}
-	if (js__binary_int(op, a, b, &r) || js__binary_num(op, a, b, &r) ||
+	if (js__binary_long(op, a, b, &r) || js__binary_int(op, a, b, &r) || js__binary_num(op, a, b, &r) ||
 	    js__binary_guarded(F, op, a, b, &r))
 		return r;
 	if (!strcmp(op, "===") || !strcmp(op, "!==")) {
@@ -2412,10 +2552,12 @@ static void js__number_locals(Scope *s, TSNode body, const char *src, bool param
 			names[m++] = n->name;
 		}
 	bool *num = xcalloc((size_t)m + 1, sizeof(*num)), *str = xcalloc((size_t)m + 1, sizeof(*str));
-	jstype_locals(body, src, names, m, entry, num, str);
+	JsRange *rg = xcalloc((size_t)m + 1, sizeof(*rg));
+	jstype_locals(body, src, names, m, entry, num, str, rg);
 	for (int i = 0; i < m; i++) {
 		of[i]->num = num[i];
 		of[i]->str = str[i];
+		of[i]->rg = rg[i];
 	}
 }
 
@@ -2886,7 +3028,7 @@ static V js__object(Fn *F, TSNode e)
 		TSNode k = ts_node_child_by_field_name(p, "key", 3);
 		TSNode val = ts_node_child_by_field_name(p, "value", 5);
 		if (js__is(k, "number")) {
-			V kv = js__num(js__number(js__txt(F, k)));
+			V kv = js__num(js_number(js__txt(F, k)));
 			V v = js__ex(F, val);
 			js__tmp(F, true, "cx_put(X, %s, %s, %s)", o.c, kv.c, v.c);
 			continue;
@@ -3018,16 +3160,18 @@ static V js__update(Fn *F, TSNode e)
 	Ref r = js__ref(F, arg);
 	Res res = r.k == F_NAME ? js__resolve(F, r.name) : (Res){0};
 	if (res.k == R_LVAL && res.dbl) {
-		/* a number-typed local: the new value is computed once and kept in a temporary */
+		/* a number-typed local: the new value is computed once and kept in a temporary (an
+		 * integer local's new value is in its range: jstype.c) */
 		char *t = fn_temp(F);
+		const char *ct = js__ctype(res.rg);
 		if (prefix) {
-			fn_out(F, "double %s = %s %c 1;", t, res.c, d > 0 ? '+' : '-');
+			fn_out(F, "%s %s = %s %c 1;", ct, t, res.c, d > 0 ? '+' : '-');
 			fn_out(F, "%s = %s;", res.c, t);
 		} else {
-			fn_out(F, "double %s = %s;", t, res.c);
+			fn_out(F, "%s %s = %s;", ct, t, res.c);
 			fn_out(F, "%s = %s %c 1;", res.c, t, d > 0 ? '+' : '-');
 		}
-		V v = js__dval(t);
+		V v = res.rg.ok ? js__lval(t, res.rg, ct) : js__dval(t);
 		F->dstored = v.c;
 		return v;
 	}
@@ -3121,7 +3265,7 @@ static V js__logical(Fn *F, TSNode e, bool is_and)
 	V a = js__ex(F, ts_node_child_by_field_name(e, "left", 4));
 	char *t = fn_temp(F);
 	fn_out(F, "cx_value %s = %s;", t, a.c);
-	fn_out(F, "if (%s%s) {", is_and ? "" : "!", js__truth(a));
+	fn_out(F, "if (%s%s) {", is_and ? "" : "!", is_and ? js__bare(js__truth(a)) : js__truth(a));
 	F->ind++;
 	V b = js__ex(F, ts_node_child_by_field_name(e, "right", 5));
 	fn_out(F, "%s = %s;", t, b.c);
@@ -3136,7 +3280,7 @@ static V js__ternary(Fn *F, TSNode e)
 	V c = js__ex(F, ts_node_child_by_field_name(e, "condition", 9));
 	char *t = fn_temp(F);
 	fn_out(F, "cx_value %s;", t);
-	fn_out(F, "if (%s) {", js__truth(c));
+	fn_out(F, "if (%s) {", js__bare(js__truth(c)));
 	F->ind++;
 	V a = js__ex(F, ts_node_child_by_field_name(e, "consequence", 11));
 	fn_out(F, "%s = %s;", t, a.c);
@@ -3182,7 +3326,7 @@ static V js__ex(Fn *F, TSNode e)
 		return v;
 	}
 	if (!strcmp(t, "number"))
-		return js__num(js__number(js__txt(F, e)));
+		return js__num(js_number(js__txt(F, e)));
 	if (!strcmp(t, "string")) {
 		char *raw = js__txt(F, e);
 		size_t n;
@@ -3721,7 +3865,7 @@ static void js__stmt_at(Fn *F, TSNode s)
 		js__vardecl(F, s);
 	} else if (!strcmp(t, "if_statement")) {
 		V c = js__ex(F, ts_node_child_by_field_name(s, "condition", 9));
-		fn_out(F, "if (%s) {", js__truth(c));
+		fn_out(F, "if (%s) {", js__bare(js__truth(c)));
 		F->ind++;
 		js__stmt(F, ts_node_child_by_field_name(s, "consequence", 11));
 		F->ind--;

@@ -118,13 +118,31 @@ void js_discard(Fn *F, const char *v);
 
 /* Section - Number- and string-typed locals (jstype.c) */
 
+/* When ok, a number is an integer in [lo, hi], never -0, and |lo|, |hi| <= JS_RANGE_LIM: the
+ * double arithmetic of such numbers is exact, so C integer arithmetic gives the same values. */
+#define JS_RANGE_LIM 9007199254740991LL /* 2^53 - 1 */
+typedef struct JsRange {
+	bool ok;
+	int64_t lo, hi;
+} JsRange;
+
 /* Which of the n names (a function's `var`s that no nested function captures) provably hold a
  * number wherever the function body reads them: num[i] is set for those; and which a string:
  * str[i] (str may be NULL). entry (or NULL): entry[i], names[i] holds a number when the body
  * starts (a parameter of a body entered only with numbers for it); the others must be assigned
- * before they are read. */
+ * before they are read. rg (or NULL): rg[i].ok when names[i], number-typed, only ever holds
+ * integers in rg[i]'s range (jstype.c, "Integer ranges"). */
 void jstype_locals(TSNode body, const char *src, const char *const *names, int n,
-		   const bool *entry, bool *num, bool *str);
+		   const bool *entry, bool *num, bool *str, JsRange *rg);
+
+/* The range of a number literal (not ok unless an integer, not -0, within the limit); of a
+ * binary operator's result (11.5-11.7, 11.10) from its operands' ranges (a bitwise operator's
+ * result has one whatever its operands); of a unary operator's (+ - ~). */
+JsRange jsrange_lit(double n);
+JsRange jsrange_binary(const char *op, JsRange a, JsRange b);
+JsRange jsrange_unary(const char *op, JsRange a);
+/* The value of a numeric literal's source text (js.c). */
+double js_number(const char *text);
 
 /* Section - Shared by the back ends (emit.c, vxml_emit.c) */
 

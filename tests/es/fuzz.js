@@ -152,7 +152,7 @@ function Gen(seed) {
 		const I = '\t'.repeat(indent);
 		const t = pick(['num', 'str', 'bool']);
 		const target = v(t);
-		switch (budget > 0 ? int(13) : int(4)) {
+		switch (budget > 0 ? int(14) : int(4)) {
 		case 0: case 1:
 			if (target) return `${I}${target} = ${fix(t, expr(t))};\n`;
 			return `${I}print(${expr(t)});\n`;
@@ -198,6 +198,15 @@ function Gen(seed) {
 			const c = fresh('c'), f = fresh('g');
 			return `${I}var ${c} = ${num()};\n${I}var ${f} = function (d) { ${c} = ${c} + d; return ${c}; };\n` +
 				`${I}${f}(1); print(${f}(${int(3)}), ${c});\n`;
+		}
+		case 12: { // integer locals (jstype.c's ranges): a counted loop folding into an accumulator
+			const a = fresh('n'), i = fresh('i');
+			const op = pick(['+', '-', '*']), k = pick(['3', '7', '-2', '65536', '2147483647', '0']);
+			const m = pick(['1000003', '97', '4294967296', '2147483648']), from = pick(['0', '-3', '2147483640']);
+			return `${I}var ${a} = ${pick(['0', '1', '-5', '2147483647'])};\n` +
+				`${I}for (var ${i} = ${from}; ${i} ${pick(['<', '<='])} ${from} + ${int(9)}; ${i}++) ` +
+				`${a} = ${pick([`(${a} ${op} ${i} * ${k}) % ${m}`, `(${a} * ${k} + ${i}) | 0`, `${a} ${op} ${i}`, `(${a} ^ ${i} << ${int(31)}) >>> ${int(3)}`])};\n` +
+				`${I}print(${a}, ${i}, 1 / ${a}, ${a} % 7);\n`;
 		}
 		default: {
 			const f = v('fn');

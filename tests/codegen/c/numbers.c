@@ -11,294 +11,294 @@ static double f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l7_n);
 static struct cx_str_static s_1 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, " "};
 static struct cx_str_static s_2 __attribute__((unused)) = {CX_STR_STATIC_MARK, 7, 0, 0, "toFixed"};
 
-#line 11 "tests/codegen/doc/numbers.ccxml"
+#line 12 "tests/codegen/doc/numbers.ccxml"
 static cx_value f1_mix(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-#line 11
+#line 12
 {
-#line 11
+#line 12
 	if (argc > 0 && cx_is_num(argv[0]))
-#line 11
+#line 12
 		return cx_ret_val(X, f1_mix_n(X, self, this_, argv[0].u.n));
-#line 11
+#line 12
 	cx_value l7_n = argc > 0 ? argv[0] : CX_UNDEFINED;
-#line 11
+#line 12
 	double l8_acc = 0;
-#line 11
+#line 12
 	double l9_f = 0;
-#line 11
-	double l10_x = 0;
-#line 11
+#line 12
+	int32_t l10_x = 0;
+#line 12
 	double l11_i = 0;
-#line 11
-	double l12_u = 0;
-#line 11
+#line 12
+	int32_t l12_u = 0;
+#line 12
 	(void)self;
-#line 11
+#line 12
 	(void)this_;
-#line 11
+#line 12
 	CX_STACK_GUARD(X, fail);
-#line 11
+#line 12
 	CX_TICK(X, fail);
 	l8_acc = 0.0;
-#line 12
+#line 13
 	l9_f = 0.5;
-#line 12
-	l10_x = 7.0;
+#line 13
+	l10_x = 7;
 	l11_i = 1.0;
-#line 13
+#line 14
 	for (;;) {
-#line 13
+#line 14
 		CX_TICK(X, at3);
-#line 13
+#line 14
 		double t1 = l11_i;
-#line 13
+#line 14
 		cx_value t2 = l7_n;
-#line 13
+#line 14
 		cx_value t3 = cx_is_num(t2) ? cx_bool((t1 <= t2.u.n)) : cx_op_le(X, cx_num(t1), t2);
-#line 13
+#line 14
 		if (cx_is_exc(t3)) goto at3;
-#line 13
+#line 14
 		if (!t3.u.b)
-#line 13
+#line 14
 			break;
-		double t4 = l10_x;
-#line 14
-		double t5 = l10_x;
-#line 14
-		l10_x = (double)(cx_d_i32(t4) ^ (int32_t)((uint32_t)cx_d_i32(t5) << 13));
-#line 14
-		double t6 = l10_x;
-#line 14
-		double t7 = l10_x;
-#line 14
-		l10_x = (double)(cx_d_i32(t6) ^ (int32_t)((uint32_t)cx_d_i32(t7) >> 17));
-#line 14
-		double t8 = l10_x;
-#line 14
-		double t9 = l10_x;
-#line 14
-		l10_x = (double)(cx_d_i32(t8) ^ (int32_t)((uint32_t)cx_d_i32(t9) << 5));
-		double t10 = l10_x;
+		int32_t t4 = l10_x;
 #line 15
-		l12_u = (double)((uint32_t)cx_d_i32(t10) % 10007u);
+		int32_t t5 = l10_x;
+#line 15
+		l10_x = (t4 ^ (int32_t)((uint32_t)t5 << 13));
+#line 15
+		int32_t t6 = l10_x;
+#line 15
+		int32_t t7 = l10_x;
+#line 15
+		l10_x = (t6 ^ (int32_t)((uint32_t)t7 >> 17));
+#line 15
+		int32_t t8 = l10_x;
+#line 15
+		int32_t t9 = l10_x;
+#line 15
+		l10_x = (t8 ^ (int32_t)((uint32_t)t9 << 5));
+		int32_t t10 = l10_x;
+#line 16
+		l12_u = (int32_t)((uint32_t)t10 % 10007);
 		double t11 = l8_acc;
-#line 16
-		double t12 = l12_u;
-#line 16
+#line 17
+		int32_t t12 = l12_u;
+#line 17
 		double t13 = l11_i;
-#line 16
-		l8_acc = cx_d_mod((t11 + (t12 * t13)), 1000003.0);
+#line 17
+		l8_acc = cx_d_mod((t11 + ((double)t12 * t13)), 1000003.0);
 		double t14 = l9_f;
-#line 17
-		double t15 = l12_u;
-#line 17
+#line 18
+		int32_t t15 = l12_u;
+#line 18
 		double t16 = l11_i;
-#line 17
-		l9_f = ((t14 * 0.999) + (t15 / (t16 + 1.0)));
-		double t17 = l12_u;
 #line 18
-		if (!(t17 < 5000.0)) {
-#line 18
+		l9_f = ((t14 * 0.999) + ((double)t15 / (t16 + 1.0)));
+		int32_t t17 = l12_u;
+#line 19
+		if (!(t17 < 5000)) {
+#line 19
 			double t18 = l8_acc;
-#line 18
+#line 19
 			l8_acc = (t18 - 1.0);
 		}
-#line 13
+#line 14
 		double t19 = l11_i;
-#line 13
+#line 14
 		l11_i = t19 + 1;
 	}
-#line 20
+#line 21
 	double t20 = l8_acc;
-#line 20
+#line 21
 	cx_cat cat21;
-#line 20
+#line 21
 	cx_value t21 = cx_cat_begin(X, &cat21, cx_num(t20), cx_strv((cx_str *)&s_1));
-#line 20
+#line 21
 	if (cx_is_exc(t21)) goto at4;
-#line 20
+#line 21
 	double t22 = l9_f;
-#line 20
+#line 21
 	CX_IC(ic23);
-#line 20
+#line 21
 	cx_value t23 = cx_getm_ic(X, cx_num(t22), (cx_str *)&s_2, CX_IC_REF(ic23));
-#line 20
+#line 21
 	if (cx_is_exc(t23)) goto at4;
-#line 20
+#line 21
 	cx_value a24[1] = {cx_num(6.0)};
-#line 20
+#line 21
 	cx_value t25 = cx_is_callable(t23) ? cx_call(X, t23, cx_num(t22), 1, a24) : cx_throw_error(X, "TypeError", "%s is not a function", "f.toFixed");
-#line 20
+#line 21
 	if (cx_is_exc(t25)) goto at4;
-#line 20
+#line 21
 	cx_value t26 = cx_cat_add(X, &cat21, t25);
-#line 20
+#line 21
 	if (cx_is_exc(t26)) goto at4;
-#line 20
+#line 21
 	cx_value t27 = cx_cat_add(X, &cat21, cx_strv((cx_str *)&s_1));
-#line 20
+#line 21
 	if (cx_is_exc(t27)) goto at4;
-#line 20
-	double t28 = l10_x;
-#line 20
-	cx_value t29 = cx_cat_add(X, &cat21, cx_num((double)(cx_d_i32(t28) | 0)));
-#line 20
+#line 21
+	int32_t t28 = l10_x;
+#line 21
+	cx_value t29 = cx_cat_add(X, &cat21, cx_num((double)(t28 | 0)));
+#line 21
 	if (cx_is_exc(t29)) goto at4;
-#line 20
+#line 21
 	cx_value t30 = cx_cat_end(X, &cat21);
-#line 20
+#line 21
 	if (cx_is_exc(t30)) goto at4;
-#line 20
+#line 21
 	return t30;
-#line 11
+#line 12
 	return CX_UNDEFINED;
-#line 11
+#line 12
 fail: return CX_EXCEPTION;
-#line 13
-at3: cx_exc_at(X, NULL, 13); goto fail;
-#line 20
-at4: cx_exc_at(X, NULL, 20); goto fail;
-#line 11
+#line 14
+at3: cx_exc_at(X, NULL, 14); goto fail;
+#line 21
+at4: cx_exc_at(X, NULL, 21); goto fail;
+#line 12
 }
 
-#line 11 "tests/codegen/doc/numbers.ccxml"
+#line 12 "tests/codegen/doc/numbers.ccxml"
 static double f1_mix_n(cx_ctx *X, cx_value self, cx_value this_, double l7_n)
-#line 11
+#line 12
 {
-#line 11
+#line 12
 	double l8_acc = 0;
-#line 11
+#line 12
 	double l9_f = 0;
-#line 11
-	double l10_x = 0;
-#line 11
+#line 12
+	int32_t l10_x = 0;
+#line 12
 	double l11_i = 0;
-#line 11
-	double l12_u = 0;
-#line 11
+#line 12
+	int32_t l12_u = 0;
+#line 12
 	(void)self;
-#line 11
+#line 12
 	(void)this_;
-#line 11
+#line 12
 	CX_STACK_GUARD(X, fail);
-#line 11
+#line 12
 	CX_TICK(X, fail);
 	l8_acc = 0.0;
-#line 12
+#line 13
 	l9_f = 0.5;
-#line 12
-	l10_x = 7.0;
+#line 13
+	l10_x = 7;
 	l11_i = 1.0;
-#line 13
+#line 14
 	for (;;) {
-#line 13
+#line 14
 		CX_TICK(X, at3);
-#line 13
+#line 14
 		double t1 = l11_i;
-#line 13
+#line 14
 		double t2 = l7_n;
-#line 13
+#line 14
 		if (!(t1 <= t2))
-#line 13
+#line 14
 			break;
-		double t3 = l10_x;
-#line 14
-		double t4 = l10_x;
-#line 14
-		l10_x = (double)(cx_d_i32(t3) ^ (int32_t)((uint32_t)cx_d_i32(t4) << 13));
-#line 14
-		double t5 = l10_x;
-#line 14
-		double t6 = l10_x;
-#line 14
-		l10_x = (double)(cx_d_i32(t5) ^ (int32_t)((uint32_t)cx_d_i32(t6) >> 17));
-#line 14
-		double t7 = l10_x;
-#line 14
-		double t8 = l10_x;
-#line 14
-		l10_x = (double)(cx_d_i32(t7) ^ (int32_t)((uint32_t)cx_d_i32(t8) << 5));
-		double t9 = l10_x;
+		int32_t t3 = l10_x;
 #line 15
-		l12_u = (double)((uint32_t)cx_d_i32(t9) % 10007u);
+		int32_t t4 = l10_x;
+#line 15
+		l10_x = (t3 ^ (int32_t)((uint32_t)t4 << 13));
+#line 15
+		int32_t t5 = l10_x;
+#line 15
+		int32_t t6 = l10_x;
+#line 15
+		l10_x = (t5 ^ (int32_t)((uint32_t)t6 >> 17));
+#line 15
+		int32_t t7 = l10_x;
+#line 15
+		int32_t t8 = l10_x;
+#line 15
+		l10_x = (t7 ^ (int32_t)((uint32_t)t8 << 5));
+		int32_t t9 = l10_x;
+#line 16
+		l12_u = (int32_t)((uint32_t)t9 % 10007);
 		double t10 = l8_acc;
-#line 16
-		double t11 = l12_u;
-#line 16
+#line 17
+		int32_t t11 = l12_u;
+#line 17
 		double t12 = l11_i;
-#line 16
-		l8_acc = cx_d_mod((t10 + (t11 * t12)), 1000003.0);
+#line 17
+		l8_acc = cx_d_mod((t10 + ((double)t11 * t12)), 1000003.0);
 		double t13 = l9_f;
-#line 17
-		double t14 = l12_u;
-#line 17
+#line 18
+		int32_t t14 = l12_u;
+#line 18
 		double t15 = l11_i;
-#line 17
-		l9_f = ((t13 * 0.999) + (t14 / (t15 + 1.0)));
-		double t16 = l12_u;
 #line 18
-		if (!(t16 < 5000.0)) {
-#line 18
+		l9_f = ((t13 * 0.999) + ((double)t14 / (t15 + 1.0)));
+		int32_t t16 = l12_u;
+#line 19
+		if (!(t16 < 5000)) {
+#line 19
 			double t17 = l8_acc;
-#line 18
+#line 19
 			l8_acc = (t17 - 1.0);
 		}
-#line 13
+#line 14
 		double t18 = l11_i;
-#line 13
+#line 14
 		l11_i = t18 + 1;
 	}
-#line 20
+#line 21
 	double t19 = l8_acc;
-#line 20
+#line 21
 	cx_cat cat20;
-#line 20
+#line 21
 	cx_value t20 = cx_cat_begin(X, &cat20, cx_num(t19), cx_strv((cx_str *)&s_1));
-#line 20
+#line 21
 	if (cx_is_exc(t20)) goto at4;
-#line 20
+#line 21
 	double t21 = l9_f;
-#line 20
+#line 21
 	CX_IC(ic22);
-#line 20
+#line 21
 	cx_value t22 = cx_getm_ic(X, cx_num(t21), (cx_str *)&s_2, CX_IC_REF(ic22));
-#line 20
+#line 21
 	if (cx_is_exc(t22)) goto at4;
-#line 20
+#line 21
 	cx_value a23[1] = {cx_num(6.0)};
-#line 20
+#line 21
 	cx_value t24 = cx_is_callable(t22) ? cx_call(X, t22, cx_num(t21), 1, a23) : cx_throw_error(X, "TypeError", "%s is not a function", "f.toFixed");
-#line 20
+#line 21
 	if (cx_is_exc(t24)) goto at4;
-#line 20
+#line 21
 	cx_value t25 = cx_cat_add(X, &cat20, t24);
-#line 20
+#line 21
 	if (cx_is_exc(t25)) goto at4;
-#line 20
+#line 21
 	cx_value t26 = cx_cat_add(X, &cat20, cx_strv((cx_str *)&s_1));
-#line 20
+#line 21
 	if (cx_is_exc(t26)) goto at4;
-#line 20
-	double t27 = l10_x;
-#line 20
-	cx_value t28 = cx_cat_add(X, &cat20, cx_num((double)(cx_d_i32(t27) | 0)));
-#line 20
+#line 21
+	int32_t t27 = l10_x;
+#line 21
+	cx_value t28 = cx_cat_add(X, &cat20, cx_num((double)(t27 | 0)));
+#line 21
 	if (cx_is_exc(t28)) goto at4;
-#line 20
+#line 21
 	cx_value t29 = cx_cat_end(X, &cat20);
-#line 20
+#line 21
 	if (cx_is_exc(t29)) goto at4;
-#line 20
+#line 21
 	return cx_ret_num(X, t29);
-#line 11
+#line 12
 	return cx_ret_num(X, CX_UNDEFINED);
-#line 11
+#line 12
 fail: return cx_ret_num(X, CX_EXCEPTION);
-#line 13
-at3: cx_exc_at(X, NULL, 13); goto fail;
-#line 20
-at4: cx_exc_at(X, NULL, 20); goto fail;
-#line 11
+#line 14
+at3: cx_exc_at(X, NULL, 14); goto fail;
+#line 21
+at4: cx_exc_at(X, NULL, 21); goto fail;
+#line 12
 }
 
 static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
@@ -306,144 +306,144 @@ static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, c
 static struct cx_str_static s_3 __attribute__((unused)) = {CX_STR_STATIC_MARK, 3, 0, 0, "mix"};
 static struct cx_str_static s_4 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "a"};
 
-#line 25 "tests/codegen/doc/numbers.ccxml"
+#line 26 "tests/codegen/doc/numbers.ccxml"
 static cx_value f3_anon(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-#line 25
+#line 26
 {
-#line 25
+#line 26
 	cx_env *env = cx_func_env(self);
-#line 25
+#line 26
 	(void)this_;
-#line 25
+#line 26
 	(void)argc;
-#line 25
+#line 26
 	(void)argv;
-#line 25
+#line 26
 	CX_TICK(X, fail);
-#line 25
+#line 26
 	cx_value t1 = env->v[0];
-#line 25
+#line 26
 	cx_value t2 = env->v[1];
-#line 25
+#line 26
 	cx_value t3 = cx_is_num(t1) && cx_is_num(t2) ? cx_num((t1.u.n * t2.u.n)) : cx_op_mul(X, t1, t2);
-#line 25
+#line 26
 	if (cx_is_exc(t3)) goto at1;
-#line 25
+#line 26
 	return t3;
-#line 25
+#line 26
 	return CX_UNDEFINED;
-#line 25
+#line 26
 fail: return CX_EXCEPTION;
-#line 25
-at1: cx_exc_at(X, NULL, 25); goto fail;
-#line 25
+#line 26
+at1: cx_exc_at(X, NULL, 26); goto fail;
+#line 26
 }
 
 static struct cx_str_static s_5 __attribute__((unused)) = {CX_STR_STATIC_MARK, 0, 0, 0, ""};
 
-#line 22 "tests/codegen/doc/numbers.ccxml"
+#line 23 "tests/codegen/doc/numbers.ccxml"
 static cx_value f2_generic(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-#line 22
+#line 23
 {
-#line 22
+#line 23
 	cx_env *env = cx_env_new(X, cx_func_env(self), 2);
-#line 22
+#line 23
 	if (!env)
-#line 22
+#line 23
 		goto fail;
-#line 22
+#line 23
 	env->v[1] = argc > 0 ? argv[0] : CX_UNDEFINED;
-#line 22
+#line 23
 	cx_value l15_r = CX_UNDEFINED;
-#line 22
+#line 23
 	cx_value l16_k = CX_UNDEFINED;
-#line 22
+#line 23
 	cx_value l17_s = CX_UNDEFINED;
-#line 22
+#line 23
 	cx_value l19_g = CX_UNDEFINED;
-#line 22
+#line 23
 	(void)this_;
-#line 22
+#line 23
 	CX_STACK_GUARD(X, fail);
-#line 22
+#line 23
 	CX_TICK(X, fail);
 	cx_value t1 = l16_k;
-#line 23
+#line 24
 	cx_value t2 = cx_op_typeof(X, t1);
-#line 23
+#line 24
 	l15_r = t2;
-#line 23
+#line 24
 	l16_k = cx_num(1.0);
 	l17_s = cx_num(1.0);
-#line 24
+#line 25
 	cx_value t3 = l17_s;
-#line 24
+#line 25
 	cx_value t4 = cx_add_str(X, t3, cx_strv((cx_str *)&s_4));
-#line 24
+#line 25
 	if (cx_is_exc(t4)) goto at1;
-#line 24
+#line 25
 	l17_s = t4;
 	env->v[0] = cx_num(2.0);
-#line 25
+#line 26
 	cx_value t5 = cx_func_newk(X, f3_anon, (cx_str *)&s_5, 0, env);
-#line 25
+#line 26
 	if (cx_is_exc(t5)) goto at2;
-#line 25
+#line 26
 	l19_g = t5;
 	cx_value t6 = l15_r;
-#line 26
+#line 27
 	cx_cat cat7;
-#line 26
+#line 27
 	cx_cat_str(&cat7, t6.u.s);
-#line 26
+#line 27
 	cx_value t7 = cx_cat_next(X, &cat7, cx_strv((cx_str *)&s_1));
-#line 26
+#line 27
 	if (cx_is_exc(t7)) goto at3;
-#line 26
+#line 27
 	cx_value t8 = l16_k;
-#line 26
+#line 27
 	cx_value t9 = cx_cat_next(X, &cat7, t8);
-#line 26
+#line 27
 	if (cx_is_exc(t9)) goto at3;
-#line 26
+#line 27
 	cx_value t10 = cx_cat_next(X, &cat7, cx_strv((cx_str *)&s_1));
-#line 26
+#line 27
 	if (cx_is_exc(t10)) goto at3;
-#line 26
+#line 27
 	cx_value t11 = l17_s;
-#line 26
+#line 27
 	cx_value t12 = cx_cat_next(X, &cat7, t11);
-#line 26
+#line 27
 	if (cx_is_exc(t12)) goto at3;
-#line 26
+#line 27
 	cx_value t13 = cx_cat_next(X, &cat7, cx_strv((cx_str *)&s_1));
-#line 26
+#line 27
 	if (cx_is_exc(t13)) goto at3;
-#line 26
+#line 27
 	cx_value t14 = l19_g;
-#line 26
+#line 27
 	cx_value t15 = cx_call_plain(X, t14, 0, NULL, "g");
-#line 26
+#line 27
 	if (cx_is_exc(t15)) goto at3;
-#line 26
+#line 27
 	cx_value t16 = cx_cat_next(X, &cat7, t15);
-#line 26
+#line 27
 	if (cx_is_exc(t16)) goto at3;
-#line 26
+#line 27
 	cx_value t17 = cx_cat_end(X, &cat7);
-#line 26
+#line 27
 	if (cx_is_exc(t17)) goto at3;
-#line 26
+#line 27
 	return t17;
-#line 22
+#line 23
 	return CX_UNDEFINED;
-#line 22
+#line 23
 fail: return CX_EXCEPTION;
-#line 24
-at1: cx_exc_at(X, NULL, 24); goto fail;
-at2: cx_exc_at(X, NULL, 25); goto fail;
-at3: cx_exc_at(X, NULL, 26); goto fail;
-#line 22
+#line 25
+at1: cx_exc_at(X, NULL, 25); goto fail;
+at2: cx_exc_at(X, NULL, 26); goto fail;
+at3: cx_exc_at(X, NULL, 27); goto fail;
+#line 23
 }
 
 static cx_value f4_lines(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
@@ -455,227 +455,227 @@ static struct cx_str_static s_9 __attribute__((unused)) = {CX_STR_STATIC_MARK, 6
 static struct cx_str_static s_10 __attribute__((unused)) = {CX_STR_STATIC_MARK, 8, 0, 0, "state = "};
 static struct cx_str_static s_11 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "state"};
 
-#line 28 "tests/codegen/doc/numbers.ccxml"
+#line 29 "tests/codegen/doc/numbers.ccxml"
 static cx_value f4_lines(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-#line 28
+#line 29
 {
-#line 28
+#line 29
 	cx_value l21_ev = argc > 0 ? argv[0] : CX_UNDEFINED;
-#line 28
+#line 29
 	double l22_sum = 0;
-#line 28
+#line 29
 	cx_value l23_l = CX_UNDEFINED;
-#line 28
+#line 29
 	(void)self;
-#line 28
+#line 29
 	(void)this_;
-#line 28
+#line 29
 	CX_STACK_GUARD(X, fail);
-#line 28
+#line 29
 	CX_TICK(X, fail);
 	l22_sum = 0.0;
 	cx_value t1 = l21_ev;
-#line 30
+#line 31
 	CX_IC(ic2);
-#line 30
+#line 31
 	cx_value t2 = cx_get_ic(X, t1, (cx_str *)&s_8, CX_IC_REF(ic2));
-#line 30
+#line 31
 	if (cx_is_exc(t2)) goto at1;
-#line 30
+#line 31
 	cx_value t3 = cx_add_lit8(X, (cx_str *)&s_7, "name = ", 7, t2);
-#line 30
+#line 31
 	if (cx_is_exc(t3)) goto at1;
-#line 30
+#line 31
 	l23_l = t3;
-#line 30
+#line 31
 	double t4 = l22_sum;
-#line 30
+#line 31
 	cx_value t5 = l23_l;
-#line 30
+#line 31
 	double t6 = cx_str_length(t5);
-#line 30
+#line 31
 	l22_sum = (t4 + t6);
 	cx_value t7 = l21_ev;
-#line 31
+#line 32
 	CX_IC(ic8);
-#line 31
+#line 32
 	cx_value t8 = cx_get_ic(X, t7, (cx_str *)&s_11, CX_IC_REF(ic8));
-#line 31
+#line 32
 	if (cx_is_exc(t8)) goto at2;
-#line 31
+#line 32
 	cx_value t9 = cx_add_lit8(X, (cx_str *)&s_10, "state = ", 8, t8);
-#line 31
+#line 32
 	if (cx_is_exc(t9)) goto at2;
-#line 31
+#line 32
 	l23_l = t9;
-#line 31
+#line 32
 	double t10 = l22_sum;
-#line 31
+#line 32
 	cx_value t11 = l23_l;
-#line 31
+#line 32
 	double t12 = cx_str_length(t11);
-#line 31
+#line 32
 	l22_sum = (t10 + t12);
 	cx_value t13 = l23_l;
-#line 32
+#line 33
 	cx_cat cat14;
-#line 32
+#line 33
 	cx_cat_str(&cat14, t13.u.s);
-#line 32
+#line 33
 	cx_value t14 = cx_cat_next(X, &cat14, cx_strv((cx_str *)&s_1));
-#line 32
+#line 33
 	if (cx_is_exc(t14)) goto at3;
-#line 32
+#line 33
 	double t15 = l22_sum;
-#line 32
+#line 33
 	cx_value t16 = cx_cat_next(X, &cat14, cx_num(t15));
-#line 32
+#line 33
 	if (cx_is_exc(t16)) goto at3;
-#line 32
+#line 33
 	cx_value t17 = cx_cat_end(X, &cat14);
-#line 32
+#line 33
 	if (cx_is_exc(t17)) goto at3;
-#line 32
+#line 33
 	return t17;
-#line 28
+#line 29
 	return CX_UNDEFINED;
-#line 28
+#line 29
 fail: return CX_EXCEPTION;
-#line 30
-at1: cx_exc_at(X, NULL, 30); goto fail;
-at2: cx_exc_at(X, NULL, 31); goto fail;
-at3: cx_exc_at(X, NULL, 32); goto fail;
-#line 28
+#line 31
+at1: cx_exc_at(X, NULL, 31); goto fail;
+at2: cx_exc_at(X, NULL, 32); goto fail;
+at3: cx_exc_at(X, NULL, 33); goto fail;
+#line 29
 }
 
 static cx_value f5_total(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv);
 
 static struct cx_str_static s_12 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "lines"};
 
-#line 34 "tests/codegen/doc/numbers.ccxml"
+#line 35 "tests/codegen/doc/numbers.ccxml"
 static cx_value f5_total(cx_ctx *X, cx_value self, cx_value this_, int argc, cx_value *argv)
-#line 34
+#line 35
 {
-#line 34
+#line 35
 	cx_value l25_a = argc > 0 ? argv[0] : CX_UNDEFINED;
-#line 34
+#line 35
 	cx_value l26_t = CX_UNDEFINED;
-#line 34
+#line 35
 	double l27_j = 0;
-#line 34
+#line 35
 	(void)self;
-#line 34
+#line 35
 	(void)this_;
-#line 34
+#line 35
 	CX_STACK_GUARD(X, fail);
-#line 34
+#line 35
 	CX_TICK(X, fail);
 	l26_t = cx_num(0.0);
 	l27_j = 0.0;
-#line 36
+#line 37
 	for (;;) {
-#line 36
+#line 37
 		CX_TICK(X, at3);
-#line 36
+#line 37
 		double t1 = l27_j;
-#line 36
+#line 37
 		cx_value t2 = l25_a;
-#line 36
+#line 37
 		CX_IC(ic3);
-#line 36
+#line 37
 		cx_value t3 = cx_get_len(X, t2, (cx_str *)&s_9, CX_IC_REF(ic3));
-#line 36
+#line 37
 		if (cx_is_exc(t3)) goto at3;
-#line 36
+#line 37
 		cx_value t4 = cx_is_num(t3) ? cx_bool((t1 < t3.u.n)) : cx_op_lt(X, cx_num(t1), t3);
-#line 36
+#line 37
 		if (cx_is_exc(t4)) goto at3;
-#line 36
+#line 37
 		if (!t4.u.b)
-#line 36
+#line 37
 			break;
 		cx_value t5 = l26_t;
-#line 37
+#line 38
 		cx_value t6 = l25_a;
-#line 37
+#line 38
 		double t7 = l27_j;
-#line 37
+#line 38
 		cx_value t8 = cx_get_num(X, t6, t7);
-#line 37
+#line 38
 		if (cx_is_exc(t8)) goto at4;
-#line 37
+#line 38
 		cx_value t9 = cx_is_num(t5) && cx_is_num(t8) ? cx_num((t5.u.n + t8.u.n)) : cx_op_add(X, t5, t8);
-#line 37
+#line 38
 		if (cx_is_exc(t9)) goto at4;
-#line 37
+#line 38
 		l26_t = t9;
-#line 36
+#line 37
 		double t10 = l27_j;
-#line 36
+#line 37
 		l27_j = t10 + 1;
 	}
 	cx_value t11 = l26_t;
-#line 38
+#line 39
 	return t11;
-#line 34
+#line 35
 	return CX_UNDEFINED;
-#line 34
+#line 35
 fail: return CX_EXCEPTION;
-#line 36
-at3: cx_exc_at(X, NULL, 36); goto fail;
-at4: cx_exc_at(X, NULL, 37); goto fail;
-#line 34
+#line 37
+at3: cx_exc_at(X, NULL, 37); goto fail;
+at4: cx_exc_at(X, NULL, 38); goto fail;
+#line 35
 }
 
 static struct cx_str_static s_13 __attribute__((unused)) = {CX_STR_STATIC_MARK, 5, 0, 0, "total"};
 
-#line 9 "tests/codegen/doc/numbers.ccxml"
+#line 10 "tests/codegen/doc/numbers.ccxml"
 static int init(cx_ctx *X)
-#line 9
+#line 10
 {
-#line 11
+#line 12
 	cx_value t1 = cx_func_newk(X, f1_mix, (cx_str *)&s_3, 1, NULL);
-#line 11
+#line 12
 	if (cx_is_exc(t1)) goto at2;
-#line 11
+#line 12
 	X->slots[4 /* mix */] = t1;
-#line 11
+#line 12
 	X->slots[9 /* mix#function */] = t1;
-#line 22
+#line 23
 	cx_value t2 = cx_func_newk(X, f2_generic, (cx_str *)&s_6, 1, NULL);
-#line 22
+#line 23
 	if (cx_is_exc(t2)) goto at3;
-#line 22
+#line 23
 	X->slots[5 /* generic */] = t2;
-#line 22
+#line 23
 	X->slots[10 /* generic#function */] = t2;
-#line 28
+#line 29
 	cx_value t3 = cx_func_newk(X, f4_lines, (cx_str *)&s_12, 1, NULL);
-#line 28
+#line 29
 	if (cx_is_exc(t3)) goto at4;
-#line 28
+#line 29
 	X->slots[6 /* lines */] = t3;
-#line 28
+#line 29
 	X->slots[11 /* lines#function */] = t3;
-#line 34
+#line 35
 	cx_value t4 = cx_func_newk(X, f5_total, (cx_str *)&s_13, 1, NULL);
-#line 34
+#line 35
 	if (cx_is_exc(t4)) goto at5;
-#line 34
+#line 35
 	X->slots[7 /* total */] = t4;
-#line 34
+#line 35
 	X->slots[12 /* total#function */] = t4;
-#line 9
+#line 10
 	return CX_GO;
-fail_1: return cx_semantic(X, CX_E_script, 10);
-at2: cx_exc_at(X, NULL, 11); goto fail_1;
-#line 22
-at3: cx_exc_at(X, NULL, 22); goto fail_1;
-#line 28
-at4: cx_exc_at(X, NULL, 28); goto fail_1;
-#line 34
-at5: cx_exc_at(X, NULL, 34); goto fail_1;
-#line 9
+fail_1: return cx_semantic(X, CX_E_script, 11);
+at2: cx_exc_at(X, NULL, 12); goto fail_1;
+#line 23
+at3: cx_exc_at(X, NULL, 23); goto fail_1;
+#line 29
+at4: cx_exc_at(X, NULL, 29); goto fail_1;
+#line 35
+at5: cx_exc_at(X, NULL, 35); goto fail_1;
+#line 10
 }
 
 static struct cx_str_static s_14 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "5"};
@@ -684,59 +684,31 @@ static struct cx_str_static s_16 __attribute__((unused)) = {CX_STR_STATIC_MARK, 
 static struct cx_str_static s_17 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "x"};
 static struct cx_str_static s_18 __attribute__((unused)) = {CX_STR_STATIC_MARK, 1, 0, 0, "y"};
 
-#line 42 "tests/codegen/doc/numbers.ccxml"
+#line 43 "tests/codegen/doc/numbers.ccxml"
 static int transition_1(cx_ctx *X)
-#line 42
+#line 43
 {
-	{
-#line 43
-		cx_elcall el = {.elem = CX_E_log, .line = 43};
-#line 43
-		cx_value t1 = X->slots[4 /* mix */];
-#line 43
-		cx_value t2;
-#line 43
-		if (cx_is_obj(t1) && t1.u.o == X->slots[9 /* mix#function */].u.o) {
-#line 43
-			t2 = cx_ret_val(X, f1_mix_n(X, t1, CX_UNDEFINED, 1000.0));
-		} else {
-#line 43
-			cx_value a3[1] = {cx_num(1000.0)};
-#line 43
-			t2 = cx_call_plain_slow(X, t1, 1, a3, "mix");
-		}
-#line 43
-		if (cx_is_exc(t2)) goto fail_1;
-#line 43
-		cx_el_attr(&el, CX_A_log_expr, t2);
-#line 43
-		int r = cx_exec(X, &el);
-#line 43
-		if (r != CX_GO)
-#line 43
-			return r;
-	}
 	{
 #line 44
 		cx_elcall el = {.elem = CX_E_log, .line = 44};
 #line 44
-		cx_value t4 = X->slots[4 /* mix */];
+		cx_value t1 = X->slots[4 /* mix */];
 #line 44
-		cx_value a5[1] = {cx_strv((cx_str *)&s_14)};
+		cx_value t2;
 #line 44
-		cx_value t6;
+		if (cx_is_obj(t1) && t1.u.o == X->slots[9 /* mix#function */].u.o) {
 #line 44
-		if (cx_is_obj(t4) && t4.u.o == X->slots[9 /* mix#function */].u.o) {
-#line 44
-			t6 = f1_mix(X, t4, CX_UNDEFINED, 1, a5);
+			t2 = cx_ret_val(X, f1_mix_n(X, t1, CX_UNDEFINED, 1000.0));
 		} else {
 #line 44
-			t6 = cx_call_plain_slow(X, t4, 1, a5, "mix");
+			cx_value a3[1] = {cx_num(1000.0)};
+#line 44
+			t2 = cx_call_plain_slow(X, t1, 1, a3, "mix");
 		}
 #line 44
-		if (cx_is_exc(t6)) goto fail_2;
+		if (cx_is_exc(t2)) goto fail_1;
 #line 44
-		cx_el_attr(&el, CX_A_log_expr, t6);
+		cx_el_attr(&el, CX_A_log_expr, t2);
 #line 44
 		int r = cx_exec(X, &el);
 #line 44
@@ -748,23 +720,23 @@ static int transition_1(cx_ctx *X)
 #line 45
 		cx_elcall el = {.elem = CX_E_log, .line = 45};
 #line 45
-		cx_value t7 = X->slots[5 /* generic */];
+		cx_value t4 = X->slots[4 /* mix */];
 #line 45
-		cx_value a8[1] = {cx_num(3.0)};
+		cx_value a5[1] = {cx_strv((cx_str *)&s_14)};
 #line 45
-		cx_value t9;
+		cx_value t6;
 #line 45
-		if (cx_is_obj(t7) && t7.u.o == X->slots[10 /* generic#function */].u.o) {
+		if (cx_is_obj(t4) && t4.u.o == X->slots[9 /* mix#function */].u.o) {
 #line 45
-			t9 = f2_generic(X, t7, CX_UNDEFINED, 1, a8);
+			t6 = f1_mix(X, t4, CX_UNDEFINED, 1, a5);
 		} else {
 #line 45
-			t9 = cx_call_plain_slow(X, t7, 1, a8, "generic");
+			t6 = cx_call_plain_slow(X, t4, 1, a5, "mix");
 		}
 #line 45
-		if (cx_is_exc(t9)) goto fail_3;
+		if (cx_is_exc(t6)) goto fail_2;
 #line 45
-		cx_el_attr(&el, CX_A_log_expr, t9);
+		cx_el_attr(&el, CX_A_log_expr, t6);
 #line 45
 		int r = cx_exec(X, &el);
 #line 45
@@ -776,39 +748,23 @@ static int transition_1(cx_ctx *X)
 #line 46
 		cx_elcall el = {.elem = CX_E_log, .line = 46};
 #line 46
-		cx_value t10 = X->slots[6 /* lines */];
+		cx_value t7 = X->slots[5 /* generic */];
 #line 46
-		cx_value t11 = cx_obj_new(X);
+		cx_value a8[1] = {cx_num(3.0)};
 #line 46
-		if (cx_is_exc(t11)) goto fail_4;
+		cx_value t9;
 #line 46
-		CX_IC(ic12);
+		if (cx_is_obj(t7) && t7.u.o == X->slots[10 /* generic#function */].u.o) {
 #line 46
-		cx_value t12 = cx_put_ic(X, t11, (cx_str *)&s_8, cx_strv((cx_str *)&s_15), CX_IC_REF(ic12));
-#line 46
-		if (cx_is_exc(t12)) goto fail_4;
-#line 46
-		CX_IC(ic13);
-#line 46
-		cx_value t13 = cx_put_ic(X, t11, (cx_str *)&s_11, CX_NULLV, CX_IC_REF(ic13));
-#line 46
-		if (cx_is_exc(t13)) goto fail_4;
-#line 46
-		cx_value a14[1] = {t11};
-#line 46
-		cx_value t15;
-#line 46
-		if (cx_is_obj(t10) && t10.u.o == X->slots[11 /* lines#function */].u.o) {
-#line 46
-			t15 = f4_lines(X, t10, CX_UNDEFINED, 1, a14);
+			t9 = f2_generic(X, t7, CX_UNDEFINED, 1, a8);
 		} else {
 #line 46
-			t15 = cx_call_plain_slow(X, t10, 1, a14, "lines");
+			t9 = cx_call_plain_slow(X, t7, 1, a8, "generic");
 		}
 #line 46
-		if (cx_is_exc(t15)) goto fail_4;
+		if (cx_is_exc(t9)) goto fail_3;
 #line 46
-		cx_el_attr(&el, CX_A_log_expr, t15);
+		cx_el_attr(&el, CX_A_log_expr, t9);
 #line 46
 		int r = cx_exec(X, &el);
 #line 46
@@ -820,101 +776,39 @@ static int transition_1(cx_ctx *X)
 #line 47
 		cx_elcall el = {.elem = CX_E_log, .line = 47};
 #line 47
-		cx_value t16 = X->slots[7 /* total */];
+		cx_value t10 = X->slots[6 /* lines */];
 #line 47
-		cx_value a17[3] = {cx_num(1.0), cx_num(2.0), cx_num(3.5)};
+		cx_value t11 = cx_obj_new(X);
 #line 47
-		cx_value t18 = cx_arr_new(X, 3, a17);
+		if (cx_is_exc(t11)) goto fail_4;
 #line 47
-		if (cx_is_exc(t18)) goto fail_5;
+		CX_IC(ic12);
 #line 47
-		cx_value a19[1] = {t18};
+		cx_value t12 = cx_put_ic(X, t11, (cx_str *)&s_8, cx_strv((cx_str *)&s_15), CX_IC_REF(ic12));
 #line 47
-		cx_value t20;
+		if (cx_is_exc(t12)) goto fail_4;
 #line 47
-		if (cx_is_obj(t16) && t16.u.o == X->slots[12 /* total#function */].u.o) {
+		CX_IC(ic13);
 #line 47
-			t20 = f5_total(X, t16, CX_UNDEFINED, 1, a19);
+		cx_value t13 = cx_put_ic(X, t11, (cx_str *)&s_11, CX_NULLV, CX_IC_REF(ic13));
+#line 47
+		if (cx_is_exc(t13)) goto fail_4;
+#line 47
+		cx_value a14[1] = {t11};
+#line 47
+		cx_value t15;
+#line 47
+		if (cx_is_obj(t10) && t10.u.o == X->slots[11 /* lines#function */].u.o) {
+#line 47
+			t15 = f4_lines(X, t10, CX_UNDEFINED, 1, a14);
 		} else {
 #line 47
-			t20 = cx_call_plain_slow(X, t16, 1, a19, "total");
+			t15 = cx_call_plain_slow(X, t10, 1, a14, "lines");
 		}
 #line 47
-		if (cx_is_exc(t20)) goto fail_5;
+		if (cx_is_exc(t15)) goto fail_4;
 #line 47
-		cx_cat cat21;
-#line 47
-		cx_value t21 = cx_cat_begin(X, &cat21, t20, cx_strv((cx_str *)&s_1));
-#line 47
-		if (cx_is_exc(t21)) goto fail_5;
-#line 47
-		cx_value t22 = X->slots[7 /* total */];
-#line 47
-		cx_value a23[1] = {cx_strv((cx_str *)&s_16)};
-#line 47
-		cx_value t24;
-#line 47
-		if (cx_is_obj(t22) && t22.u.o == X->slots[12 /* total#function */].u.o) {
-#line 47
-			t24 = f5_total(X, t22, CX_UNDEFINED, 1, a23);
-		} else {
-#line 47
-			t24 = cx_call_plain_slow(X, t22, 1, a23, "total");
-		}
-#line 47
-		if (cx_is_exc(t24)) goto fail_5;
-#line 47
-		cx_value t25 = cx_cat_add(X, &cat21, t24);
-#line 47
-		if (cx_is_exc(t25)) goto fail_5;
-#line 47
-		cx_value t26 = cx_cat_add(X, &cat21, cx_strv((cx_str *)&s_1));
-#line 47
-		if (cx_is_exc(t26)) goto fail_5;
-#line 47
-		cx_value t27 = X->slots[7 /* total */];
-#line 47
-		cx_value t28 = cx_obj_new(X);
-#line 47
-		if (cx_is_exc(t28)) goto fail_5;
-#line 47
-		CX_IC(ic29);
-#line 47
-		cx_value t29 = cx_put_ic(X, t28, (cx_str *)&s_9, cx_num(2.0), CX_IC_REF(ic29));
-#line 47
-		if (cx_is_exc(t29)) goto fail_5;
-#line 47
-		cx_value t30 = cx_put(X, t28, cx_num(0.0), cx_strv((cx_str *)&s_17));
-#line 47
-		if (cx_is_exc(t30)) goto fail_5;
-#line 47
-		cx_value t31 = cx_put(X, t28, cx_num(1.0), cx_strv((cx_str *)&s_18));
-#line 47
-		if (cx_is_exc(t31)) goto fail_5;
-#line 47
-		cx_value a32[1] = {t28};
-#line 47
-		cx_value t33;
-#line 47
-		if (cx_is_obj(t27) && t27.u.o == X->slots[12 /* total#function */].u.o) {
-#line 47
-			t33 = f5_total(X, t27, CX_UNDEFINED, 1, a32);
-		} else {
-#line 47
-			t33 = cx_call_plain_slow(X, t27, 1, a32, "total");
-		}
-#line 47
-		if (cx_is_exc(t33)) goto fail_5;
-#line 47
-		cx_value t34 = cx_cat_add(X, &cat21, t33);
-#line 47
-		if (cx_is_exc(t34)) goto fail_5;
-#line 47
-		cx_value t35 = cx_cat_end(X, &cat21);
-#line 47
-		if (cx_is_exc(t35)) goto fail_5;
-#line 47
-		cx_el_attr(&el, CX_A_log_expr, t35);
+		cx_el_attr(&el, CX_A_log_expr, t15);
 #line 47
 		int r = cx_exec(X, &el);
 #line 47
@@ -922,20 +816,126 @@ static int transition_1(cx_ctx *X)
 #line 47
 			return r;
 	}
-#line 42
+	{
+#line 48
+		cx_elcall el = {.elem = CX_E_log, .line = 48};
+#line 48
+		cx_value t16 = X->slots[7 /* total */];
+#line 48
+		cx_value a17[3] = {cx_num(1.0), cx_num(2.0), cx_num(3.5)};
+#line 48
+		cx_value t18 = cx_arr_new(X, 3, a17);
+#line 48
+		if (cx_is_exc(t18)) goto fail_5;
+#line 48
+		cx_value a19[1] = {t18};
+#line 48
+		cx_value t20;
+#line 48
+		if (cx_is_obj(t16) && t16.u.o == X->slots[12 /* total#function */].u.o) {
+#line 48
+			t20 = f5_total(X, t16, CX_UNDEFINED, 1, a19);
+		} else {
+#line 48
+			t20 = cx_call_plain_slow(X, t16, 1, a19, "total");
+		}
+#line 48
+		if (cx_is_exc(t20)) goto fail_5;
+#line 48
+		cx_cat cat21;
+#line 48
+		cx_value t21 = cx_cat_begin(X, &cat21, t20, cx_strv((cx_str *)&s_1));
+#line 48
+		if (cx_is_exc(t21)) goto fail_5;
+#line 48
+		cx_value t22 = X->slots[7 /* total */];
+#line 48
+		cx_value a23[1] = {cx_strv((cx_str *)&s_16)};
+#line 48
+		cx_value t24;
+#line 48
+		if (cx_is_obj(t22) && t22.u.o == X->slots[12 /* total#function */].u.o) {
+#line 48
+			t24 = f5_total(X, t22, CX_UNDEFINED, 1, a23);
+		} else {
+#line 48
+			t24 = cx_call_plain_slow(X, t22, 1, a23, "total");
+		}
+#line 48
+		if (cx_is_exc(t24)) goto fail_5;
+#line 48
+		cx_value t25 = cx_cat_add(X, &cat21, t24);
+#line 48
+		if (cx_is_exc(t25)) goto fail_5;
+#line 48
+		cx_value t26 = cx_cat_add(X, &cat21, cx_strv((cx_str *)&s_1));
+#line 48
+		if (cx_is_exc(t26)) goto fail_5;
+#line 48
+		cx_value t27 = X->slots[7 /* total */];
+#line 48
+		cx_value t28 = cx_obj_new(X);
+#line 48
+		if (cx_is_exc(t28)) goto fail_5;
+#line 48
+		CX_IC(ic29);
+#line 48
+		cx_value t29 = cx_put_ic(X, t28, (cx_str *)&s_9, cx_num(2.0), CX_IC_REF(ic29));
+#line 48
+		if (cx_is_exc(t29)) goto fail_5;
+#line 48
+		cx_value t30 = cx_put(X, t28, cx_num(0.0), cx_strv((cx_str *)&s_17));
+#line 48
+		if (cx_is_exc(t30)) goto fail_5;
+#line 48
+		cx_value t31 = cx_put(X, t28, cx_num(1.0), cx_strv((cx_str *)&s_18));
+#line 48
+		if (cx_is_exc(t31)) goto fail_5;
+#line 48
+		cx_value a32[1] = {t28};
+#line 48
+		cx_value t33;
+#line 48
+		if (cx_is_obj(t27) && t27.u.o == X->slots[12 /* total#function */].u.o) {
+#line 48
+			t33 = f5_total(X, t27, CX_UNDEFINED, 1, a32);
+		} else {
+#line 48
+			t33 = cx_call_plain_slow(X, t27, 1, a32, "total");
+		}
+#line 48
+		if (cx_is_exc(t33)) goto fail_5;
+#line 48
+		cx_value t34 = cx_cat_add(X, &cat21, t33);
+#line 48
+		if (cx_is_exc(t34)) goto fail_5;
+#line 48
+		cx_value t35 = cx_cat_end(X, &cat21);
+#line 48
+		if (cx_is_exc(t35)) goto fail_5;
+#line 48
+		cx_el_attr(&el, CX_A_log_expr, t35);
+#line 48
+		int r = cx_exec(X, &el);
+#line 48
+		if (r != CX_GO)
+#line 48
+			return r;
+	}
+#line 43
 	return CX_GO;
-fail_1: return cx_semantic(X, CX_E_log, 43);
-fail_2: return cx_semantic(X, CX_E_log, 44);
-fail_3: return cx_semantic(X, CX_E_log, 45);
-fail_4: return cx_semantic(X, CX_E_log, 46);
-fail_5: return cx_semantic(X, CX_E_log, 47);
-#line 42
+fail_1: return cx_semantic(X, CX_E_log, 44);
+fail_2: return cx_semantic(X, CX_E_log, 45);
+fail_3: return cx_semantic(X, CX_E_log, 46);
+fail_4: return cx_semantic(X, CX_E_log, 47);
+fail_5: return cx_semantic(X, CX_E_log, 48);
+#line 43
 }
 
 static const char *const slot_names[] = {NULL, NULL, NULL, NULL, "mix", "generic", "lines", "total", "state$", "mix#function", "generic#function", "lines#function", "total#function"};
 
 static const cx_transition transitions[] = {
-	{.states = NULL, .event = "ccxml.loaded", .cond = NULL, .body = transition_1, .line = 42, .evid = 1},
+	{.states = NULL, .event = "ccxml.loaded", .cond = NULL, .body = transition_1, .line = 43, .evid = 1},
 };
 
 static const char *const event_names[] = {"ccxml.loaded", NULL};
