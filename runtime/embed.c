@@ -296,6 +296,8 @@ int cx_engine_alloc(cx_engine **ep, const cx_engine_cfg *cfg)
 		err = cx_cdr_setup(e, cfg->cdr_file, cfg->cdr_url, cfg->cdr_spool);
 	if (!err)
 		err = cx_pace_setup(e, cfg->max_cps);
+	if (!err)
+		cx_http_announce(e); /* the readiness line, when nothing was refused */
  out:
 	if (err)
 		mem_deref(e);

@@ -1579,13 +1579,17 @@ int cx_http_listen(cx_engine *e, const char *addr)
 		mem_deref(h);
 		return err;
 	}
-	if (!tcp_sock_local_get(h->ts, &bound)) {
-		cx_log(CX_LOG_INFO, NULL, "http: listening on %J", &bound);
+	if (!tcp_sock_local_get(h->ts, &bound))
 		h->bound = bound;
-	}
 	e->http = h;
 	cx_http__base_set(e);
 	return 0;
+}
+
+void cx_http_announce(cx_engine *e)
+{
+	if (e && e->http && sa_isset(&e->http->bound, SA_ADDR))
+		cx_log(CX_LOG_INFO, NULL, "http: listening on %J", &e->http->bound);
 }
 
 void cx_http_sess_ended(cx_sess *s)

@@ -636,9 +636,11 @@ void cx_prompt_flush(void);                     /* drop what is kept (engine tea
 /* Section - HTTP listener (http.c; docs/http.md) */
 
 typedef struct cx_http cx_http;
-/* Listen on "ADDR:PORT" (port 0: any free port; the bound address is printed on stderr as
- * "ccxml: http: listening on ADDR:PORT"). Stored in e->http. */
+/* Listen on "ADDR:PORT" (port 0: any free port). Stored in e->http. */
 int cx_http_listen(cx_engine *e, const char *addr);
+/* Logs "http: listening on ADDR:PORT" (the bound address), once the engine's whole set-up has
+ * succeeded: a refused option after the listener is bound must not follow that line. */
+void cx_http_announce(cx_engine *e);
 /* A token "ID" (the program's first document) or "ID=DOC"; EINVAL/ENOENT with a message. */
 int cx_http_token(cx_engine *e, const char *spec);
 /* A tokens file: one "ID[=DOC]" a line, '#' comments. */

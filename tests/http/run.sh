@@ -252,6 +252,9 @@ rc=$?
 check "tokens file: bad line -> status 2 with FILE:LINE" bash -c "test $rc = 2 && grep -q 'tokens:3: error' '$W/err3'"
 timeout 10 "$W/app" --sim --http 127.0.0.1:0 --inject-token short >/dev/null 2>"$W/err7"
 check "--inject-token too short: status 2" bash -c "test $? = 2 && grep -q 'at least 16' '$W/err7'"
+# the readiness line only once the whole set-up has succeeded (the listener is bound before the
+# tokens are read)
+check "a refused option: no 'listening on' before it" bash -c "! grep -q 'listening on' '$W/err7'"
 timeout 10 "$W/app" --sim --token x >/dev/null 2>"$W/err4"
 check "--token without --http: status 2" test $? = 2
 timeout 10 "$W/app" --sim --http nonsense >/dev/null 2>"$W/err5"
