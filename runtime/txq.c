@@ -35,7 +35,6 @@
 #define CX_TXQ_CHUNK 64            /* packets a chunk */
 #define CX_TXQ_MAXCHUNKS 1024      /* handed over and not sent: 65,536 packets */
 #define CX_TXQ_KEEPFREE 64         /* sent chunks kept for reuse */
-#define CX_TXQ_STALE 200           /* ms: a packet handed over longer ago is dropped */
 
 typedef struct cx_txq_pkt {
 	int fd;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #define CX_TXQ_MTU 224             /* bytes of a packet at most (RTP, 160 bytes of G.711, SRTP) */
+#define CX_TXQ_STALE 200           /* ms: a packet handed over longer ago is dropped */
 
 struct sa;
 typedef struct cx_txq cx_txq;

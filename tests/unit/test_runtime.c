@@ -2000,6 +2000,57 @@ static void test_txq(void)
 	close(pfd[1]);
 }
 
+/* A chunk the thread reaches over CX_TXQ_STALE ms after its tick is dropped and counted: the
+ * thread is held in a send to a TCP connection whose peer does not read (TCP ignores the
+ * address), while a chunk for a UDP socket waits behind it. */
+static void test_txq_stale(void)
+{
+	int ls, tc, pc, rx, tx, i, lasterr;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t al = sizeof(a);
+	struct sa to;
+	uint8_t b[4096] = {0};
+	uint64_t sent, errs, stale;
+	cx_txq *q;
+	ssize_t n;
+
+	ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	tc = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CHECK(ls >= 0 && tc >= 0 && !bind(ls, (struct sockaddr *)&a, sizeof(a)) && !listen(ls, 1) &&
+	      !getsockname(ls, (struct sockaddr *)&a, &al) &&
+	      !connect(tc, (struct sockaddr *)&a, sizeof(a)));
+	pc = accept(ls, NULL, NULL);
+	CHECK(pc >= 0);
+	while (send(tc, b, sizeof(b), MSG_DONTWAIT) > 0)
+		; /* the connection is full: the next send blocks until pc is read */
+	rx = udp_on_loopback(&to);
+	tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	CHECK(cx_txq_alloc(&q) == 0);
+	CHECK(cx_txq_send(q, tc, &to, b, 100) == 0);
+	cx_txq_kick(q);
+	usleep(50 * 1000); /* the thread took that chunk and waits in its send */
+	for (i = 0; i < 5; i++)
+		CHECK(cx_txq_send(q, tx, &to, b, 10) == 0);
+	cx_txq_kick(q);
+	usleep((CX_TXQ_STALE + 100) * 1000);
+	while ((n = recv(pc, b, sizeof(b), MSG_DONTWAIT)) > 0)
+		;
+	cx_txq_drain(q);
+	cx_txq_counts(q, &sent, &errs, &stale, &lasterr);
+	CHECK(sent == 1 && errs == 0 && stale == 5);
+	CHECK(recv(rx, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN);
+	/* a fresh one goes out */
+	CHECK(cx_txq_send(q, tx, &to, b, 10) == 0);
+	cx_txq_drain(q);
+	CHECK(recv(rx, b, sizeof(b), MSG_DONTWAIT) == 10);
+	cx_txq_free(q);
+	close(ls);
+	close(tc);
+	close(pc);
+	close(rx);
+	close(tx);
+}
+
 int main(void)
 {
 	if (libre_init()) {
@@ -2035,6 +2086,7 @@ int main(void)
 	test_srtprx();
 	test_srtcprx();
 	test_txq();
+	test_txq_stale();
 	test_script_charset();
 	test_max_age();
 	test_reqcc();
