@@ -92,3 +92,21 @@ print(big > u, neg < i, big == 6000000000, neg <= -6000000000);
 var s = '', o = {};
 for (var i = 0; i < 5; i++) { s += i; o[i] = i * i; }
 print(s, o[4], s.charAt(2), s.length, [1, 2, 3][i - 3]);
+//# it-steps-and-bounds
+var s = '';
+for (var a = 0; a < 10; a += 2) ;
+for (var b = 0; b < 10; b -= -3) ;
+for (var c = 1; c < 1000; c *= 2) ;
+for (var d = 0; d < 3000000000; d++) if (d == 5) { d = d * 600000000; break; }
+for (var e = 10; e >= -10; e -= 7) ;
+for (var f = 0, g = 10; f < g; f++, g--) ;
+for (var h = 0; h < 10; h = h + 1) ;
+var n = 7;
+for (var k = 0; k < n; k++) n = n - 1;
+print(a, b, c, d, e, f, g, h, k, n);
+//# it-loop-bound-grows
+var lim = 3, steps = 0;
+for (var i = 0; i < lim; i++) { steps++; if (lim < 100) lim = lim * 2; }
+var j = 0, m = 5;
+for (; j <= m; j++) m = m - (j % 2);
+print(i, lim, steps, j, m);
