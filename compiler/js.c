@@ -999,7 +999,6 @@ static void fn__lines(Fn *F, const char *text, FILE *o)
 	}
 }
 
-/* The parameter of F at position i (NULL when a later parameter of the same name hides it). */
 static bool js__fits32(JsRange r)
 {
 	return r.ok && r.lo >= INT32_MIN && r.hi <= INT32_MAX;
@@ -1011,6 +1010,7 @@ static const char *js__ctype(JsRange r)
 	return !r.ok ? "double" : js__fits32(r) ? "int32_t" : "int64_t";
 }
 
+/* The parameter of F at position i (NULL when a later parameter of the same name hides it). */
 static Name *fn__param(Fn *F, int i)
 {
 	for (Name *n = F->sc->names; n; n = n->next)
@@ -1804,7 +1804,7 @@ static void js__write_res(Fn *F, Res r, V val)
 			fn_out(F, "%s = %s;", r.c, js__icast(e, et, js__ctype(r.rg)));
 			F->dstored = val.c;
 		} else if (r.rg.ok && val.d) {
-			fn_out(F, "%s = (%s)%s;", r.c, js__ctype(r.rg), val.d);
+			fn_out(F, "%s = (%s)(%s);", r.c, js__ctype(r.rg), val.d);
 			F->dstored = val.c;
 		} else if (r.rg.ok) {
 			V n = js__tmp(F, true, "cx_op_pos(X, %s)", v);
@@ -2296,7 +2296,8 @@ static bool js__binary_long(const char *op, V a, V b, V *out)
 	const char *ct = js__fits32(ra) && js__fits32(rb) && js__fits32(r) ? "int32_t" : "int64_t";
 	if (!strcmp(op, "%") && ra.hi <= UINT32_MAX && rb.hi <= UINT32_MAX)
 		ct = "uint32_t"; /* both non-negative (jsrange_binary) */
-	*out = js__lval(xprintf("(%s %s %s)", js__icast(ea, ta, ct), op, js__icast(eb, tb, ct)), r, ct);
+	*out = js__lval(xprintf("(%s %s %s)", js__icast(ea, ta, ct), op, js__icast(eb, tb, ct)), r,
+			ct);
 	return true;
 }
 
@@ -2383,8 +2384,8 @@ static V js__binary(Fn *F, const char *op, V a, V b)
 		r.str = true;
 		return r;
 	}
-	if (js__binary_long(op, a, b, &r) || js__binary_int(op, a, b, &r) || js__binary_num(op, a, b, &r) ||
-	    js__binary_guarded(F, op, a, b, &r))
+	if (js__binary_long(op, a, b, &r) || js__binary_int(op, a, b, &r) ||
+	    js__binary_num(op, a, b, &r) || js__binary_guarded(F, op, a, b, &r))
 		return r;
 	if (!strcmp(op, "===") || !strcmp(op, "!==")) {
 		r = js__tmp(F, false, "cx_op_%s(%s, %s)", op[0] == '=' ? "seq" : "sne", a.c, b.c);
