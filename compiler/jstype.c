@@ -71,6 +71,9 @@ typedef struct Cand {
 	uint32_t lo, hi; /* where the other occurrences must lie (after the first assignment) */
 	Rg rg;          /* its integer range (fixpoint state) */
 	int grows;      /* how often rg has grown */
+	int *dep, ndep, capdep; /* the candidates whose writes read it (their ranges follow its) */
+	int mark;       /* the last reader added to dep, plus one */
+	bool queued;
 	Write *w;
 	int nw, capw;
 } Cand;
@@ -131,15 +134,21 @@ static Cand *jt__find(Typer *T, TSNode id)
 	return NULL;
 }
 
+/* An array of n elements of size sz with room for one more (*cap its capacity, doubled). */
+static void *jt__room(void *a, int n, int *cap, size_t sz)
+{
+	if (n < *cap)
+		return a;
+	*cap = *cap ? 2 * *cap : 8;
+	void *b = xcalloc((size_t)*cap, sz);
+	if (n)
+		memcpy(b, a, (size_t)n * sz);
+	return b;
+}
+
 static void jt__write(Cand *c, int kind, TSNode value, TSNode node)
 {
-	if (c->nw == c->capw) {
-		c->capw = c->capw ? 2 * c->capw : 8;
-		Write *w = xcalloc((size_t)c->capw, sizeof(*w));
-		if (c->nw)
-			memcpy(w, c->w, (size_t)c->nw * sizeof(*w));
-		c->w = w;
-	}
+	c->w = jt__room(c->w, c->nw, &c->capw, sizeof(*c->w));
 	c->w[c->nw++] = (Write){.kind = kind, .value = value, .node = node};
 }
 
@@ -665,13 +674,7 @@ static void jt__threshold(Typer *T, int64_t v)
 {
 	if (v < -JS_RANGE_LIM || v > JS_RANGE_LIM)
 		return;
-	if (T->nth == T->capth) {
-		T->capth = T->capth ? 2 * T->capth : 32;
-		int64_t *th = xcalloc((size_t)T->capth, sizeof(*th));
-		if (T->nth)
-			memcpy(th, T->th, (size_t)T->nth * sizeof(*th));
-		T->th = th;
-	}
+	T->th = jt__room(T->th, T->nth, &T->capth, sizeof(*T->th));
 	T->th[T->nth++] = v;
 }
 
@@ -730,7 +733,29 @@ static bool jt__rg_eq(Rg a, Rg b)
 	return a.k == b.k && (a.k != RK_INT || (a.r.lo == b.r.lo && a.r.hi == b.r.hi));
 }
 
-/* The least fixpoint of the number-typed candidates' ranges (widened). */
+/* Candidate `reader` (an index) reads every candidate named in the subtree n: dep lists. */
+static void jt__reads(Typer *T, TSNode n, int reader)
+{
+	if (ts_node_is_null(n) || jt__is_fn(n))
+		return;
+	Cand *c = jt__find(T, n);
+	if (c) {
+		if (c->mark != reader + 1) {
+			c->dep = jt__room(c->dep, c->ndep, &c->capdep, sizeof(*c->dep));
+			c->dep[c->ndep++] = reader;
+			c->mark = reader + 1;
+		}
+		return;
+	}
+	uint32_t k = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < k; i++)
+		jt__reads(T, ts_node_named_child(n, i), reader);
+}
+
+/* The least fixpoint of the number-typed candidates' ranges (widened), by a worklist: a
+ * candidate's range is computed again only when one it reads has changed (what its writes
+ * read, itself for ++ and op=, a counted loop's condition), so a long chain of locals settles
+ * in one pass along it. */
 static void jt__ranges(Typer *T, TSNode body)
 {
 	jt__thresholds(T, body);
@@ -739,21 +764,48 @@ static void jt__ranges(Typer *T, TSNode body)
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		jt__threshold(T, fixed[i]);
 	qsort(T->th, (size_t)T->nth, sizeof(*T->th), jt__cmp64);
-	for (int i = 0; i < T->n; i++)
-		T->c[i].rg = T->c[i].num && !T->c[i].entry ? jt__bot : jt__no;
-	for (bool changed = true; changed;) {
-		changed = false;
-		for (int i = 0; i < T->n; i++) {
-			Cand *c = &T->c[i];
-			if (c->rg.k == RK_NO)
-				continue;
-			Rg r = c->rg;
-			for (int j = 0; j < c->nw && r.k != RK_NO; j++)
-				r = jt__join(r, jt__write_range(T, c, &c->w[j]));
-			r = jt__widen(T, c->rg, r);
-			if (!jt__rg_eq(r, c->rg)) {
-				c->rg = ++c->grows > 64 ? jt__no : r; /* the thresholds bound it anyway */
-				changed = true;
+	int *q = xcalloc((size_t)T->n + 1, sizeof(*q)), qh = 0, qn = 0;
+	for (int i = 0; i < T->n; i++) {
+		Cand *c = &T->c[i];
+		c->rg = c->num && !c->entry ? jt__bot : jt__no;
+		if (c->rg.k == RK_NO)
+			continue;
+		for (int j = 0; j < c->nw; j++) {
+			Write *w = &c->w[j];
+			jt__reads(T, w->value, i);
+			if (w->kind != W_SET)
+				jt__reads(T, ts_node_child_by_field_name(w->node, jt__is(w->node,
+					  "update_expression") ? "argument" : "left", jt__is(w->node,
+					  "update_expression") ? 8 : 4), i);
+			TSNode p = ts_node_parent(w->node);
+			if (jt__is(p, "sequence_expression"))
+				p = ts_node_parent(p);
+			if (jt__is(p, "for_statement"))
+				jt__reads(T, ts_node_child_by_field_name(p, "condition", 9), i);
+		}
+		c->queued = true;
+		q[qn++] = i;
+	}
+	/* a circular queue of at most n: a candidate is in it once */
+	while (qn) {
+		Cand *c = &T->c[q[qh]];
+		qh = (qh + 1) % T->n;
+		qn--;
+		c->queued = false;
+		if (c->rg.k == RK_NO)
+			continue;
+		Rg r = c->rg;
+		for (int j = 0; j < c->nw && r.k != RK_NO; j++)
+			r = jt__join(r, jt__write_range(T, c, &c->w[j]));
+		r = jt__widen(T, c->rg, r);
+		if (jt__rg_eq(r, c->rg))
+			continue;
+		c->rg = ++c->grows > 64 ? jt__no : r; /* the thresholds bound it anyway */
+		for (int j = 0; j < c->ndep; j++) {
+			Cand *d = &T->c[c->dep[j]];
+			if (!d->queued && d->rg.k != RK_NO) {
+				d->queued = true;
+				q[(qh + qn++) % T->n] = c->dep[j];
 			}
 		}
 	}
