@@ -152,7 +152,7 @@ function Gen(seed) {
 		const I = '\t'.repeat(indent);
 		const t = pick(['num', 'str', 'bool']);
 		const target = v(t);
-		switch (budget > 0 ? int(14) : int(4)) {
+		switch (budget > 0 ? int(15) : int(4)) {
 		case 0: case 1:
 			if (target) return `${I}${target} = ${fix(t, expr(t))};\n`;
 			return `${I}print(${expr(t)});\n`;
@@ -207,6 +207,22 @@ function Gen(seed) {
 				`${I}for (var ${i} = ${from}; ${i} ${pick(['<', '<='])} ${from} + ${int(9)}; ${i}++) ` +
 				`${a} = ${pick([`(${a} ${op} ${i} * ${k}) % ${m}`, `(${a} * ${k} + ${i}) | 0`, `${a} ${op} ${i}`, `(${a} ^ ${i} << ${int(31)}) >>> ${int(3)}`])};\n` +
 				`${I}print(${a}, ${i}, 1 / ${a}, ${a} % 7);\n`;
+		}
+		case 13: { // integer locals: two nested counted loops of mixed steps and conditions
+			const a = fresh('n'), b = fresh('n'), i = fresh('i'), j = fresh('j');
+			const from = pick(['0', '-4', '2147483643', '-2147483645', '4503599627370490']);
+			const cond = pick([`${i} < ${from} + ${1 + int(6)}`, `${i} <= ${from} + ${int(6)}`,
+				`${from} + ${1 + int(6)} > ${i}`]);
+			const step = pick([`${i}++`, `++${i}`, `${i} += 2`, `${i} -= -1`]);
+			const e1 = pick([`(${a} + ${i} * ${j}) % ${pick(['97', '1000003', '65536'])}`, `${a} * ${j} - ${i}`,
+				`-${a} + ${j}`, `(${a} & 255) * ${i}`, `${a} >>> ${j}`, `${i} % (${j} + 1)`,
+				`${j} ? ${a} : ${i}`, `(${b} = ${i} + ${j}, ${b} * 2)`, `${a} - ${a}`, `${j} * 0`, `${a} % ${j}`]);
+			const e2 = pick([`${b} + ${a}`, `(${b} * 31 + ${a}) | 0`, `${b} - ${i}`, `${a} * ${a}`, `-${b}`]);
+			return `${I}var ${a} = ${pick(['0', '1', '-7', '65535', '2147483647'])}, ${b} = ${pick(['0', '3', '-1'])};\n` +
+				`${I}for (var ${i} = ${from}; ${cond}; ${step}) {\n` +
+				`${I}\tfor (var ${j} = ${int(4)}; ${j} > ${pick(['-2', '0', '1'])}; ${j}--) ${a} = ${e1};\n` +
+				`${I}\t${b} = ${e2};\n${I}}\n` +
+				`${I}print(${a}, ${b}, ${i}, ${j}, 1 / ${a}, 1 / ${b});\n`;
 		}
 		default: {
 			const f = v('fn');
