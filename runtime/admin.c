@@ -284,6 +284,12 @@ int cx_admin_metrics(cx_engine *e, struct mbuf *mb)
 	cx_met__one(mb, "ccxml_rtp_packets_late_total", "counter",
 		    "RTP packets received too late to be played (dropped by the jitter buffer).",
 		    e->met.rtp_late);
+	cx_met__one(mb, "ccxml_rtp_packets_skipped_total", "counter",
+		    "RTP packets of prompts and joins not sent: the program was late for its media "
+		    "clock (logged as a warning).", e->met.rtp_skipped);
+	cx_met__one(mb, "ccxml_rtp_send_errors_total", "counter",
+		    "RTP packets whose send failed (e.g. no route to the far end; logged a line per "
+		    "10 s at most).", e->met.rtp_send_err);
 	cx_met__head(mb, "ccxml_srtp_packets_dropped_total", "counter", "SRTP packets received "
 		     "and dropped, by reason: failed authentication, replayed, a new SSRC past the "
 		     "ones a key remembers, not RTP (docs/sip.md \"SRTP\").");

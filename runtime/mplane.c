@@ -42,7 +42,7 @@ struct cx_mp {
 	struct list plays;            /* cx_mp_play to legs (weak), sent on that clock */
 	uint64_t mixt0, mixn;         /* frame k is due at mixt0 + 20k ms */
 	struct mbuf *txmb;            /* one packet, reused by every send (rtp_send is synchronous) */
-	uint64_t skipped;             /* prompt packets skipped after stalls, not logged yet */
+	uint64_t skipped;             /* packets skipped after stalls, not logged yet */
 	uint64_t skiplog;             /* jiffies of the last log of them */
 	/* the send thread (cx_mp_sender, txq.c): started at the first packet it is to send */
 	int sender;
@@ -818,8 +818,8 @@ void cx_mp_leg_rtcp(cx_mp_leg *leg)
 		return;
 	cx_mp__rtcp_dst(leg, &to);
 	/* RFC 3264 8.4's hold (c=0.0.0.0): no reports either; RTCP goes on through a
-	 * sendonly/inactive hold (RFC 3264 5.1: it is not media) */
-	if (!sa_isset(&to, SA_ALL) || sa_is_any(&to))
+	 * sendonly/inactive hold (RFC 3264 5.1: it is not media); never to a group address */
+	if (!sa_isset(&to, SA_ALL) || sa_is_any(&to) || cx_mp_group_addr(&to))
 		sa_init(&to, AF_UNSPEC);
 	if (leg->rtcp_set && (sa_cmp(&to, &leg->rtcp_peer, SA_ALL) ||
 			      (!sa_isset(&to, SA_ALL) && !sa_isset(&leg->rtcp_peer, SA_ALL))))
@@ -1695,6 +1695,17 @@ static void cx_mp_mix__get(cx_mp_leg *leg)
  * nothing) nor to the unspecified address of RFC 2543's hold (c=0.0.0.0, RFC 3264 8.4), which
  * Linux would deliver to this host. What would have been sent is dropped: the prompt and the
  * mix go on with the clock, and the first packet after the hold starts a talk spurt. */
+bool cx_mp_group_addr(const struct sa *a)
+{
+	if (sa_af(a) == AF_INET) {
+		uint32_t v = sa_in(a);
+		return (v >> 28) == 0xe || v == 0xffffffffu;
+	}
+	if (sa_af(a) == AF_INET6)
+		return ((const uint8_t *)&a->u.in6.sin6_addr)[0] == 0xff;
+	return false;
+}
+
 bool cx_mp_leg_may_send(const cx_mp_leg *leg)
 {
 	const struct sa *ra;
@@ -1702,7 +1713,23 @@ bool cx_mp_leg_may_send(const cx_mp_leg *leg)
 	if (!leg->sdpm || !(sdp_media_dir(leg->sdpm) & SDP_SENDONLY))
 		return false;
 	ra = sdp_media_raddr(leg->sdpm);
-	return sa_isset(ra, SA_ALL) && !sa_is_any(ra);
+	return sa_isset(ra, SA_ALL) && !sa_is_any(ra) && !cx_mp_group_addr(ra);
+}
+
+/* Packets of prompts and joins not sent after a stall (ccxml_rtp_packets_skipped_total), and
+ * sends that failed (ccxml_rtp_send_errors_total; err the last one's errno): counted, and
+ * logged by the media clock's tick at most every 10 s. */
+static void cx_mp__skip(cx_mp *mp, uint64_t n)
+{
+	mp->skipped += n;
+	mp->e->met.rtp_skipped += n;
+}
+
+static void cx_mp__txerr(cx_mp *mp, uint64_t n, int err)
+{
+	mp->txerrs += n;
+	mp->txerr = err;
+	mp->e->met.rtp_send_err += n;
 }
 
 /* The send thread's descriptor for the leg's RTP socket, for packets to dst (a dup, so that
@@ -1753,7 +1780,7 @@ static int cx_mp__send(cx_mp_leg *leg, bool marker, uint32_t ts, struct mbuf *mb
 	if (!err)
 		err = cx_txq_send(mp->txq, fd, dst, mbuf_buf(mb), mbuf_get_left(mb));
 	if (err == ENOBUFS) { /* the thread is far behind: dropped like a late packet */
-		mp->skipped++;
+		cx_mp__skip(mp, 1);
 		err = 0;
 	}
 	if (!mp->intick)
@@ -1761,20 +1788,20 @@ static int cx_mp__send(cx_mp_leg *leg, bool marker, uint32_t ts, struct mbuf *mb
 	return err;
 }
 
-/* The send thread's failures since the last tick: logged (a line per 10 s at most, and the rest
- * when the clock stops); packets it found too late to send count as skipped. */
+/* The send thread's failures since the last tick, and the loop's own (cx_mp__txerr): logged a
+ * line per 10 s at most, and the rest when the clock stops (a far end no route reaches would
+ * otherwise be a line per packet); packets the thread found too late to send count as
+ * skipped. */
 static void cx_mp__txq_counts(cx_mp *mp, uint64_t now, int busy)
 {
 	uint64_t sent, errs, stale;
 	int lasterr;
 
-	if (!mp->txq)
-		return;
-	cx_txq_counts(mp->txq, &sent, &errs, &stale, &lasterr);
-	mp->skipped += stale;
-	if (errs) {
-		mp->txerrs += errs;
-		mp->txerr = lasterr;
+	if (mp->txq) {
+		cx_txq_counts(mp->txq, &sent, &errs, &stale, &lasterr);
+		cx_mp__skip(mp, stale);
+		if (errs)
+			cx_mp__txerr(mp, errs, lasterr);
 	}
 	if (mp->txerrs && (now - mp->txerrlog >= 10000 || !busy)) {
 		cx_log(CX_LOG_INFO, NULL, "sip: RTP send: %s (%llu packets)", strerror(mp->txerr),
@@ -1805,8 +1832,8 @@ static void cx_mp_mix__send(cx_mp *mp, cx_mp_leg *leg, const int32_t *out)
 	leg->mlast = mp->mixn;
 	cx_mp__count_tx(leg, mbuf_get_left(mb));
 	err = cx_mp__send(leg, marker, leg->mts, mb);
-	if (err && err != ENOMEM)
-		cx_log(CX_LOG_INFO, NULL, "sip: RTP send (join): %s", strerror(err));
+	if (err)
+		cx_mp__txerr(mp, 1, err);
 }
 
 /* What dst (a call) hears through join ed this frame, added to out: the other call's part of
@@ -2229,12 +2256,12 @@ static void cx_mp_play__run(cx_mp_play *p, uint64_t now)
 		p->npkt += skip;
 		p->resync = 1;
 		if (p->leg->mp)
-			p->leg->mp->skipped += skip;
+			cx_mp__skip(p->leg->mp, skip);
 	}
 	while (n--) {
 		int err = cx_mp_play__send(p);
-		if (err && err != ENOMEM)
-			cx_log(CX_LOG_INFO, NULL, "sip: RTP send: %s", strerror(err));
+		if (err && p->leg && p->leg->mp)
+			cx_mp__txerr(p->leg->mp, 1, err);
 		p->npkt++;
 	}
 	if (p->npkt >= total && p->t0 + (uint64_t)p->npkt * CX_MP_PTIME <= now) {

@@ -430,6 +430,7 @@ typedef struct cx_metrics {
 	cx_met_kv http[CX_MET_KV_N];   /* route, code */
 	uint64_t sip_resp[600];        /* 100..699 */
 	uint64_t rtp_tx, rtp_rx, rtp_late;
+	uint64_t rtp_skipped, rtp_send_err; /* mplane.c: not sent after a stall; sends failed */
 	/* call quality (mplane.c, as each call's RTP port closes; docs/sip.md "RTCP"): packets
 	 * of the far ends' streams lost, RTCP packets sent and received, each call's jitter and
 	 * (once the far end reported it) round trip */

@@ -146,3 +146,51 @@ mux_case() { # mux_case MODE [PROGRAM OPTIONS...]
 }
 mux_case mux
 mux_case off --rtcp off
+
+# 5j. Media addresses (docs/sip.md "Media addresses"): in a network namespace of the test's own
+# (only its loopback), tests/sip/grouppeer.py offers 224.0.0.1 (a multicast group): refused
+# with 488, the offer logged; then 10.9.9.9, which no route reaches: the call is answered and
+# every packet of the program's audio fails (ENETUNREACH), which /metrics counts
+# (ccxml_rtp_send_errors_total) and the log tells a line per 10 s, not a line per packet (the
+# event loop's own sends, --media-thread off, as the thread's, on).
+group_case() { # group_case MODE (--media-thread MODE)
+	local mode=$1 rc
+	W="$W" T="$T" P="$(freeport)" HP="$(freeport)" MODE="$mode" timeout -k 2 60 unshare -rn bash -c '
+		ip link set lo up || exit 3
+		printf "admin-0123456789abcdef\n" >"$W/group-$MODE.admin"
+		(cd "$W" && exec timeout -k 2 30 ./hold --sip "127.0.0.1:$P" --http "127.0.0.1:$HP" \
+			--admin-token-file "$W/group-$MODE.admin" --media-thread "$MODE") \
+			>"$W/group-$MODE.out" 2>"$W/group-$MODE.err" &
+		for i in $(seq 100); do grep -qs "listening on" "$W/group-$MODE.err" && break; sleep 0.1; done
+		cd "$T" && timeout -k 2 20 python3 grouppeer.py "$P" 224.0.0.1 488 && \
+			timeout -k 2 20 python3 grouppeer.py "$P" 10.9.9.9 200
+		rc=$?
+		for i in $(seq 50); do grep -qs DISCONNECTED "$W/group-$MODE.out" && break; sleep 0.1; done
+		sleep 0.3 # the media clock'"'"'s tick after the last packet logs what is left
+		curl -s -m 5 -H "Authorization: Bearer admin-0123456789abcdef" \
+			"http://127.0.0.1:$HP/metrics" >"$W/group-$MODE.metrics"
+		kill %1 2>/dev/null; wait
+		exit $rc' group >"$W/group-$mode.peer" 2>&1
+	rc=$?
+	local lines errs
+	lines=$(grep -c "RTP send" "$W/group-$mode.err")
+	errs=$(sed -n 's/^ccxml_rtp_send_errors_total \([0-9]*\)$/\1/p' "$W/group-$mode.metrics")
+	if why="grouppeer.py status $rc: $(tail -1 "$W/group-$mode.peer")" && [ "$rc" = 0 ] &&
+		why="the multicast offer not logged" &&
+		grep -q "offers media to 224.0.0.1, a multicast or broadcast address" "$W/group-$mode.err" &&
+		why="no 'RTP send: Network is unreachable (N packets)' line" &&
+		grep -q "sip: RTP send: Network is unreachable ([0-9]* packets)" "$W/group-$mode.err" &&
+		why="$lines lines of RTP send errors (a line per 10 s at most)" && [ "$lines" -le 2 ] &&
+		why="ccxml_rtp_send_errors_total is '$errs' (3 s of audio: about 150)" &&
+		[ -n "$errs" ] && [ "$errs" -ge 100 ] &&
+		why="sanitizer report" && ! sanitized "$W/group-$mode.err"; then
+		ok "media addresses, --media-thread $mode: a multicast offer refused (488); $errs sends to an unreachable far end counted, $lines log line(s)"
+	else
+		bad "media addresses (--media-thread $mode)" "$why" "$W/group-$mode.peer" "$W/group-$mode.out" \
+			"$W/group-$mode.err" "$W/group-$mode.metrics"
+	fi
+}
+if unshare -rn true 2>/dev/null; then
+	group_case off
+	group_case on
+fi
