@@ -819,7 +819,7 @@ void cx_mp_leg_rtcp(cx_mp_leg *leg)
 	cx_mp__rtcp_dst(leg, &to);
 	/* RFC 3264 8.4's hold (c=0.0.0.0): no reports either; RTCP goes on through a
 	 * sendonly/inactive hold (RFC 3264 5.1: it is not media); never to a group address */
-	if (!sa_isset(&to, SA_ALL) || sa_is_any(&to) || cx_mp_group_addr(&to))
+	if (!sa_isset(&to, SA_ALL) || sa_is_any(&to) || cx_mp_leg_bad_dst(leg, &to))
 		sa_init(&to, AF_UNSPEC);
 	if (leg->rtcp_set && (sa_cmp(&to, &leg->rtcp_peer, SA_ALL) ||
 			      (!sa_isset(&to, SA_ALL) && !sa_isset(&leg->rtcp_peer, SA_ALL))))
@@ -1695,15 +1695,14 @@ static void cx_mp_mix__get(cx_mp_leg *leg)
  * nothing) nor to the unspecified address of RFC 2543's hold (c=0.0.0.0, RFC 3264 8.4), which
  * Linux would deliver to this host. What would have been sent is dropped: the prompt and the
  * mix go on with the clock, and the first packet after the hold starts a talk spurt. */
-bool cx_mp_group_addr(const struct sa *a)
+const char *cx_mp_leg_bad_dst(const cx_mp_leg *leg, const struct sa *a)
 {
-	if (sa_af(a) == AF_INET) {
-		uint32_t v = sa_in(a);
-		return (v >> 28) == 0xe || v == 0xffffffffu;
-	}
-	if (sa_af(a) == AF_INET6)
-		return ((const uint8_t *)&a->u.in6.sin6_addr)[0] == 0xff;
-	return false;
+	if ((sa_af(a) == AF_INET && ((sa_in(a) >> 28) == 0xe || sa_in(a) == 0xffffffffu)) ||
+	    (sa_af(a) == AF_INET6 && ((const uint8_t *)&a->u.in6.sin6_addr)[0] == 0xff))
+		return "a multicast or broadcast address";
+	if (sa_is_loopback(a) && sa_isset(&leg->sigsrc, SA_ADDR) && !sa_is_loopback(&leg->sigsrc))
+		return "a loopback address, from another host";
+	return NULL;
 }
 
 bool cx_mp_leg_may_send(const cx_mp_leg *leg)
@@ -1713,7 +1712,7 @@ bool cx_mp_leg_may_send(const cx_mp_leg *leg)
 	if (!leg->sdpm || !(sdp_media_dir(leg->sdpm) & SDP_SENDONLY))
 		return false;
 	ra = sdp_media_raddr(leg->sdpm);
-	return sa_isset(ra, SA_ALL) && !sa_is_any(ra) && !cx_mp_group_addr(ra);
+	return sa_isset(ra, SA_ALL) && !sa_is_any(ra) && !cx_mp_leg_bad_dst(leg, ra);
 }
 
 /* Packets of prompts and joins not sent after a stall (ccxml_rtp_packets_skipped_total), and

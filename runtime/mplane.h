@@ -179,10 +179,12 @@ void cx_mp_leg_stop(cx_mp_leg *leg);
 void cx_mp_leg_end(cx_mp_leg *leg);
 /* The far end's SDP lets us send it audio now (not held, not c=0.0.0.0): mplane.c. */
 bool cx_mp_leg_may_send(const cx_mp_leg *leg);
-/* Is a a multicast or broadcast address (224.0.0.0/4, 255.255.255.255, ff00::/8)? A call's
- * media never goes to one: a far end's SDP naming one is refused (sip.c), and nothing is sent
- * there (cx_mp_leg_may_send, RTCP). */
-bool cx_mp_group_addr(const struct sa *a);
+/* Why the call's media must not go to a (its far end's SDP address), or NULL: a multicast or
+ * broadcast address (224.0.0.0/4, 255.255.255.255, ff00::/8: every host of a network), or a
+ * loopback address while the call's SIP comes from another host (this host's own services).
+ * A new call's offer naming one is refused (sip.c); nothing is sent there (cx_mp_leg_may_send,
+ * RTCP). docs/sip.md "Media addresses". */
+const char *cx_mp_leg_bad_dst(const cx_mp_leg *leg, const struct sa *a);
 /* RTCP follows the far end's SDP (sip.c, after each offer/answer of an established call):
  * reports to its RTCP address (a=rtcp, else RTP + 1), none while its address is 0.0.0.0;
  * SRTCP on an SRTP call. */

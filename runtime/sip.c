@@ -597,9 +597,9 @@ static int cx_sip__answer_h(const struct sip_msg *msg, void *arg)
 	}
 	if (cx_sip__negotiate(call))
 		cx_log(CX_LOG_INFO, NULL, "sip: the SDP answer has no PCMU or PCMA: no audio");
-	else if (cx_mp_group_addr(sdp_media_raddr(call->m.sdpm)))
-		cx_log(CX_LOG_INFO, NULL, "sip: the SDP answer names %j, a multicast or broadcast "
-		       "address: no audio sent", sdp_media_raddr(call->m.sdpm));
+	else if ((why = cx_mp_leg_bad_dst(&call->m, sdp_media_raddr(call->m.sdpm))))
+		cx_log(CX_LOG_INFO, NULL, "sip: the SDP answer names %j, %s: no audio sent",
+		       sdp_media_raddr(call->m.sdpm), why);
 	if (cx_sip__sdes(call, 1)) {
 		/* our SAVP offer answered without one of our keys (plain RTP, or another suite):
 		 * libre sends the ACK, then our BYE; connection.failed (cx_sip__close_h). On a call
@@ -1791,13 +1791,13 @@ static int cx_sip_accept(cx_engine *e, cx_conn *c)
 			return cx_sip__refuse(call, 488, "Not Acceptable Here", "media");
 		}
 		cx_sip__mux_offer(call);
-		if (cx_mp_group_addr(sdp_media_raddr(call->m.sdpm))) {
-			/* a unicast call's audio never goes to a group: that would send it to every
-			 * host of a network (docs/sip.md "Media addresses") */
+		if ((why = cx_mp_leg_bad_dst(&call->m, sdp_media_raddr(call->m.sdpm)))) {
+			/* a unicast call's audio never goes to a group (every host of a network) nor,
+			 * for a caller elsewhere, to this host's loopback (docs/sip.md "Media
+			 * addresses") */
 			cx_logc(CX_LOG_INFO, c->sess ? c->sess->id : NULL, c->id,
-			        call->callid[0] ? call->callid : NULL, "sip: %s offers media to %j, a "
-			        "multicast or broadcast address", c->remote ? c->remote : "?",
-			        sdp_media_raddr(call->m.sdpm));
+			        call->callid[0] ? call->callid : NULL, "sip: %s offers media to %j, %s",
+			        c->remote ? c->remote : "?", sdp_media_raddr(call->m.sdpm), why);
 			return cx_sip__refuse(call, 488, "Not Acceptable Here", "media");
 		}
 		if (cx_sip__negotiate(call)) {

@@ -148,21 +148,24 @@ mux_case mux
 mux_case off --rtcp off
 
 # 5j. Media addresses (docs/sip.md "Media addresses"): in a network namespace of the test's own
-# (only its loopback), tests/sip/grouppeer.py offers 224.0.0.1 (a multicast group): refused
-# with 488, the offer logged; then 10.9.9.9, which no route reaches: the call is answered and
+# (only its loopback, which also has 192.168.77.8 standing for another host), tests/sip/
+# grouppeer.py offers 224.0.0.1 (a multicast group), then 127.0.0.1 from 192.168.77.8 (this
+# host's loopback, for a caller elsewhere): each refused with 488, the offer logged; then
+# 10.9.9.9, which no route reaches: the call is answered and
 # every packet of the program's audio fails (ENETUNREACH), which /metrics counts
 # (ccxml_rtp_send_errors_total) and the log tells a line per 10 s, not a line per packet (the
 # event loop's own sends, --media-thread off, as the thread's, on).
 group_case() { # group_case MODE (--media-thread MODE)
 	local mode=$1 rc
 	W="$W" T="$T" P="$(freeport)" HP="$(freeport)" MODE="$mode" timeout -k 2 60 unshare -rn bash -c '
-		ip link set lo up || exit 3
+		ip link set lo up && ip addr add 192.168.77.8/32 dev lo || exit 3
 		printf "admin-0123456789abcdef\n" >"$W/group-$MODE.admin"
 		(cd "$W" && exec timeout -k 2 30 ./hold --sip "127.0.0.1:$P" --http "127.0.0.1:$HP" \
 			--admin-token-file "$W/group-$MODE.admin" --media-thread "$MODE") \
 			>"$W/group-$MODE.out" 2>"$W/group-$MODE.err" &
 		for i in $(seq 100); do grep -qs "listening on" "$W/group-$MODE.err" && break; sleep 0.1; done
-		cd "$T" && timeout -k 2 20 python3 grouppeer.py "$P" 224.0.0.1 488 && \
+		cd "$T" && timeout -k 2 20 python3 grouppeer.py "$P" 224.0.0.1 488 &&
+			timeout -k 2 20 python3 grouppeer.py "$P" 127.0.0.1 488 192.168.77.8 &&
 			timeout -k 2 20 python3 grouppeer.py "$P" 10.9.9.9 200
 		rc=$?
 		for i in $(seq 50); do grep -qs DISCONNECTED "$W/group-$MODE.out" && break; sleep 0.1; done
@@ -178,13 +181,15 @@ group_case() { # group_case MODE (--media-thread MODE)
 	if why="grouppeer.py status $rc: $(tail -1 "$W/group-$mode.peer")" && [ "$rc" = 0 ] &&
 		why="the multicast offer not logged" &&
 		grep -q "offers media to 224.0.0.1, a multicast or broadcast address" "$W/group-$mode.err" &&
+		why="the loopback offer from another host not logged" &&
+		grep -q "offers media to 127.0.0.1, a loopback address, from another host" "$W/group-$mode.err" &&
 		why="no 'RTP send: Network is unreachable (N packets)' line" &&
 		grep -q "sip: RTP send: Network is unreachable ([0-9]* packets)" "$W/group-$mode.err" &&
 		why="$lines lines of RTP send errors (a line per 10 s at most)" && [ "$lines" -le 2 ] &&
 		why="ccxml_rtp_send_errors_total is '$errs' (3 s of audio: about 150)" &&
 		[ -n "$errs" ] && [ "$errs" -ge 100 ] &&
 		why="sanitizer report" && ! sanitized "$W/group-$mode.err"; then
-		ok "media addresses, --media-thread $mode: a multicast offer refused (488); $errs sends to an unreachable far end counted, $lines log line(s)"
+		ok "media addresses, --media-thread $mode: offers of a multicast group and of loopback from elsewhere refused (488); $errs sends to an unreachable far end counted, $lines log line(s)"
 	else
 		bad "media addresses (--media-thread $mode)" "$why" "$W/group-$mode.peer" "$W/group-$mode.out" \
 			"$W/group-$mode.err" "$W/group-$mode.metrics"
