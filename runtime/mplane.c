@@ -818,7 +818,8 @@ void cx_mp_leg_rtcp(cx_mp_leg *leg)
 		return;
 	cx_mp__rtcp_dst(leg, &to);
 	/* RFC 3264 8.4's hold (c=0.0.0.0): no reports either; RTCP goes on through a
-	 * sendonly/inactive hold (RFC 3264 5.1: it is not media); never to a group address */
+	 * sendonly/inactive hold (RFC 3264 5.1: it is not media); never to an address
+	 * cx_mp_leg_bad_dst refuses */
 	if (!sa_isset(&to, SA_ALL) || sa_is_any(&to) || cx_mp_leg_bad_dst(leg, &to))
 		sa_init(&to, AF_UNSPEC);
 	if (leg->rtcp_set && (sa_cmp(&to, &leg->rtcp_peer, SA_ALL) ||
@@ -1690,11 +1691,8 @@ static void cx_mp_mix__get(cx_mp_leg *leg)
 	leg->jn -= CX_MP_SAMPLES;
 }
 
-/* May we send the far end audio now? Not while its SDP holds the stream (RFC 3264 6.1: an
- * offer of sendonly or inactive is answered recvonly or inactive, and the answerer then sends
- * nothing) nor to the unspecified address of RFC 2543's hold (c=0.0.0.0, RFC 3264 8.4), which
- * Linux would deliver to this host. What would have been sent is dropped: the prompt and the
- * mix go on with the clock, and the first packet after the hold starts a talk spurt. */
+/* Where a call's media never go (mplane.h): a group of hosts, or this host for a far end
+ * elsewhere (docs/sip.md "Media addresses"). */
 const char *cx_mp_leg_bad_dst(const cx_mp_leg *leg, const struct sa *a)
 {
 	if ((sa_af(a) == AF_INET && ((sa_in(a) >> 28) == 0xe || sa_in(a) == 0xffffffffu)) ||
@@ -1705,6 +1703,12 @@ const char *cx_mp_leg_bad_dst(const cx_mp_leg *leg, const struct sa *a)
 	return NULL;
 }
 
+/* May we send the far end audio now? Not while its SDP holds the stream (RFC 3264 6.1: an
+ * offer of sendonly or inactive is answered recvonly or inactive, and the answerer then sends
+ * nothing) nor to the unspecified address of RFC 2543's hold (c=0.0.0.0, RFC 3264 8.4), which
+ * Linux would deliver to this host, nor to an address cx_mp_leg_bad_dst refuses. What would
+ * have been sent is dropped: the prompt and the mix go on with the clock, and the first packet
+ * after the hold starts a talk spurt. */
 bool cx_mp_leg_may_send(const cx_mp_leg *leg)
 {
 	const struct sa *ra;

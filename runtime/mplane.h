@@ -177,7 +177,8 @@ int cx_mp_live(const cx_mp_leg *leg);
 void cx_mp_leg_stop(cx_mp_leg *leg);
 /* After the connection's last event: the dialogs playing on the call end (dialog.exit). */
 void cx_mp_leg_end(cx_mp_leg *leg);
-/* The far end's SDP lets us send it audio now (not held, not c=0.0.0.0): mplane.c. */
+/* The far end's SDP lets us send it audio now (not held, not c=0.0.0.0, not an address
+ * cx_mp_leg_bad_dst refuses): mplane.c. */
 bool cx_mp_leg_may_send(const cx_mp_leg *leg);
 /* Why the call's media must not go to a (its far end's SDP address), or NULL: a multicast or
  * broadcast address (224.0.0.0/4, 255.255.255.255, ff00::/8: every host of a network), or a
