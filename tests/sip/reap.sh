@@ -118,8 +118,11 @@ if [ -z "$reap_why" ] &&
 	[ -n "$reap_fd50" ] && [ -n "$reap_fdend" ] && [ "$reap_fdend" -le "$reap_fd50" ] &&
 	why="no media send thread on $(nproc) CPUs" &&
 	{ [ "$(nproc)" -lt 2 ] || grep -q "media send thread started" "$W/reapsip.err"; } &&
-	why="RTP packets sent $(reap_m ccxml_rtp_packets_sent_total "$W/reapsip.mend"), want 3 a call" &&
-	[ "$(reap_m ccxml_rtp_packets_sent_total "$W/reapsip.mend")" = $((3 * REAP_CALLS)) ] &&
+	reap_tx=$(reap_m ccxml_rtp_packets_sent_total "$W/reapsip.mend") &&
+	reap_skip=$(reap_m ccxml_rtp_packets_skipped_total "$W/reapsip.mend") &&
+	why="RTP packets sent ${reap_tx:-?} and skipped ${reap_skip:-?}, want 3 a call (a stall of the loaded machine skips some: at most a tenth)" &&
+	[ -n "$reap_tx" ] && [ -n "$reap_skip" ] && [ "$reap_tx" -le $((3 * REAP_CALLS)) ] &&
+	[ $((reap_tx + reap_skip)) -ge $((3 * REAP_CALLS)) ] && [ $((reap_skip * 10)) -le $((3 * REAP_CALLS)) ] &&
 	why="sipp exit status $reap_src ($REAP_CALLS calls answered, each ended by our BYE)" && [ "$reap_src" = 0 ]; then
 	ok "one session, $REAP_CALLS sequential SIP calls: none held after their end (/metrics 0)$([[ $B == */asan ]] && echo "; RSS not measured under ASan" || echo ", RSS $reap_rss50 -> $reap_rssend KB")"
 else
