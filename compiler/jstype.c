@@ -599,8 +599,10 @@ static bool jt__within(TSNode n, uint32_t a, uint32_t b)
 }
 
 /* For a write w of c that is (part of) a `for`'s increment: the bound the loop's condition
- * puts on c when the increment runs (c <= *hi, or c >= *lo), when c is written nowhere else in
- * the condition, the increment or the body. */
+ * puts on c when the increment runs (c <= *hi, or c >= *lo, the other one RK_NO), when c is
+ * written nowhere else in the condition, the increment or the body; both RK_BOT when the
+ * condition's other side has no value yet. False: no bound (none of these forms, or the other
+ * side not an integer, or its bound past the limit). */
 static bool jt__guard(Typer *T, Cand *c, Write *w, Rg *lo, Rg *hi)
 {
 	TSNode p = ts_node_parent(w->node);
@@ -636,14 +638,18 @@ static bool jt__guard(Typer *T, Cand *c, Write *w, Rg *lo, Rg *hi)
 		other = l, dir = -dir;
 	else
 		return false;
-	Rg o = jt__range(T, other);
-	*lo = *hi = jt__no;
+	Rg o = jt__range(T, other), bound;
+	if (o.k == RK_BOT) {
+		*lo = *hi = jt__bot; /* a bound still unknown: nothing yet */
+		return true;
+	}
 	if (o.k != RK_INT)
-		return o.k == RK_BOT; /* a bound still unknown: nothing yet */
-	if (dir > 0)
-		*hi = jt__rg(jsrange_binary("-", o.r, jsrange_lit(strict ? 1 : 0)));
-	else
-		*lo = jt__rg(jsrange_binary("+", o.r, jsrange_lit(strict ? 1 : 0)));
+		return false;
+	bound = jt__rg(jsrange_binary(dir > 0 ? "-" : "+", o.r, jsrange_lit(strict ? 1 : 0)));
+	if (bound.k != RK_INT)
+		return false; /* past the limit: no bound (not "never runs") */
+	*lo = dir > 0 ? jt__no : bound;
+	*hi = dir > 0 ? bound : jt__no;
 	return true;
 }
 
@@ -655,7 +661,7 @@ static Rg jt__write_range(Typer *T, Cand *c, Write *w)
 	Rg old = c->rg;
 	Rg glo, ghi;
 	if (old.k == RK_INT && jt__guard(T, c, w, &glo, &ghi)) {
-		if (glo.k == RK_NO && ghi.k == RK_NO)
+		if (glo.k == RK_BOT)
 			return jt__bot; /* the condition's other side has no value yet */
 		if (ghi.k == RK_INT && ghi.r.hi < old.r.hi)
 			old.r.hi = ghi.r.hi;

@@ -110,3 +110,11 @@ for (var i = 0; i < lim; i++) { steps++; if (lim < 100) lim = lim * 2; }
 var j = 0, m = 5;
 for (; j <= m; j++) m = m - (j % 2);
 print(i, lim, steps, j, m);
+//# it-guard-bound-at-the-limit
+var e = -9007199254740991, s = 0;
+if (s == 0) e = 10;
+for (var i = 0; i < e; i++) s = s + i * 1000000000;
+var f = 9007199254740991, t = 0;
+if (t == 0) f = -10;
+for (var j = 0; j > f; j--) t = t + j * 1000000000;
+print(i, s, j, t);
