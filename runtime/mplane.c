@@ -1691,6 +1691,14 @@ static void cx_mp_mix__get(cx_mp_leg *leg)
 	leg->jn -= CX_MP_SAMPLES;
 }
 
+/* 127.0.0.0/8 or ::1 (libre's sa_is_loopback knows 127.0.0.1 only) */
+static bool cx_mp__loopback(const struct sa *a)
+{
+	if (sa_af(a) == AF_INET)
+		return (sa_in(a) >> 24) == 127;
+	return sa_af(a) == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&a->u.in6.sin6_addr);
+}
+
 /* Where a call's media never go (mplane.h): a group of hosts, or this host for a far end
  * elsewhere (docs/sip.md "Media addresses"). */
 const char *cx_mp_leg_bad_dst(const cx_mp_leg *leg, const struct sa *a)
@@ -1698,7 +1706,7 @@ const char *cx_mp_leg_bad_dst(const cx_mp_leg *leg, const struct sa *a)
 	if ((sa_af(a) == AF_INET && ((sa_in(a) >> 28) == 0xe || sa_in(a) == 0xffffffffu)) ||
 	    (sa_af(a) == AF_INET6 && ((const uint8_t *)&a->u.in6.sin6_addr)[0] == 0xff))
 		return "a multicast or broadcast address";
-	if (sa_is_loopback(a) && sa_isset(&leg->sigsrc, SA_ADDR) && !sa_is_loopback(&leg->sigsrc))
+	if (cx_mp__loopback(a) && sa_isset(&leg->sigsrc, SA_ADDR) && !cx_mp__loopback(&leg->sigsrc))
 		return "a loopback address, from another host";
 	return NULL;
 }
